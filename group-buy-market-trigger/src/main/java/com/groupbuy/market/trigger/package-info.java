@@ -1,0 +1,2 @@
+/** Entry points into the domain: HTTP controllers and scheduled jobs. */
+package com.groupbuy.market.trigger;

@@ -1,0 +1,2 @@
+/** Small constants shared by every module; nothing that needs Spring. */
+package com.groupbuy.market.types.common;

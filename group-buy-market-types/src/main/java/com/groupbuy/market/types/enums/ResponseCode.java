@@ -1,0 +1,41 @@
+package com.groupbuy.market.types.enums;
+
+import lombok.AllArgsConstructor;
+import lombok.Getter;
+
+/**
+ * Every outcome a partner can branch on. Codes up to E0106 are the original platform's and must never change
+ * meaning; failures the original never named get new codes appended after them.
+ */
+@Getter
+@AllArgsConstructor
+public enum ResponseCode {
+
+    SUCCESS("0000", "success"),
+    UN_ERROR("0001", "unknown failure"),
+    ILLEGAL_PARAMETER("0002", "illegal parameter"),
+    INDEX_EXCEPTION("0003", "unique-key conflict"),
+    UPDATE_ZERO("0004", "update affected no row"),
+    HTTP_EXCEPTION("0005", "outbound HTTP call failed"),
+    RATE_LIMITER("0006", "rate limited"),
+
+    E0001("E0001", "no discount calculator for the plan"),
+    E0002("E0002", "no group-buy configuration for this goods"),
+    E0003("E0003", "degrade switch on"),
+    E0004("E0004", "user outside the cut range"),
+    E0005("E0005", "team full"),
+    E0006("E0006", "team already at its target"),
+    E0007("E0007", "audience restriction: user may not join"),
+    E0008("E0008", "no team place left"),
+
+    E0101("E0101", "activity not effective"),
+    E0102("E0102", "outside the activity's time window"),
+    E0103("E0103", "participation limit reached"),
+    E0104("E0104", "unknown out trade number, or already refunded"),
+    E0105("E0105", "source/channel refused"),
+    E0106("E0106", "trade time outside the team's window"),
+    ;
+
+    private final String code;
+    private final String info;
+}
