@@ -34,6 +34,16 @@ public enum ResponseCode {
     E0104("E0104", "unknown out trade number, or already refunded"),
     E0105("E0105", "source/channel refused"),
     E0106("E0106", "trade time outside the team's window"),
+
+    // Codes the original never had; appended, never renumbered.
+    E0201("E0201", "out trade number already paid"),
+    E0202("E0202", "out trade number already closed or refunded"),
+    E0203("E0203", "notify type not supported"),
+    E0204("E0204", "notify URL refused"),
+    E0205("E0205", "team not found for this activity"),
+    E0206("E0206", "team no longer open"),
+    E0301("E0301", "notify task not found"),
+    E0302("E0302", "notify task state does not allow this"),
     ;
 
     private final String code;
