@@ -1,0 +1,117 @@
+#!/usr/bin/env bash
+# One command for the benchmarks of docs/benchmarks.md:
+#   bash docs/bench/run.sh            (DURATION=30s CONNS="8 32 64" DRAIN_TASKS=100000 by default)
+# Builds the app, starts it on the dev profile against the local MariaDB + Redis in a database of its own
+# (gbm_bench, recreated), warms it up, runs wrk per scenario and connection count, measures the raw MariaDB
+# ceiling with mariadb-slap at the same concurrency, and drains DRAIN_TASKS due callbacks. Prints one
+# RESULT line per run and writes them to docs/bench/results/<date>-<commit>.txt.
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+BENCH_DIR="$ROOT/docs/bench"
+export BENCH_DIR
+DURATION=${DURATION:-30s}
+CONNS=${CONNS:-"8 32 64"}
+DRAIN_TASKS=${DRAIN_TASKS:-100000}
+PORT=${PORT:-18091}
+DB=gbm_bench
+PREFIX="bench:"
+URL="http://127.0.0.1:$PORT"
+export BENCH_NOTIFY_URL="$URL/api/v1/test/group_buy_notify"
+THREADS=2
+export BENCH_THREADS=$THREADS
+mkdir -p "$BENCH_DIR/results"
+OUT="$BENCH_DIR/results/$(date -u +%Y%m%d-%H%M)-$(git -C "$ROOT" rev-parse --short HEAD).txt"
+LOG=$(mktemp -d)/app.log
+
+say() { echo "$*" | tee -a "$OUT"; }
+sql() { mariadb -uroot -h127.0.0.1 -N -B "$@"; }
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+
+command -v wrk >/dev/null || { echo "wrk missing: apt-get install -y wrk" >&2; exit 1; }
+
+say "# group-buy-market benchmark $(date -u +%FT%TZ) commit $(git -C "$ROOT" rev-parse --short HEAD)"
+say "# machine: $(nproc) cores, $(free -g | awk '/Mem/{print $2}') GiB, $(uname -r); mariadb $(mariadb --version | grep -o 'Distrib [^,]*'); duration $DURATION"
+
+(cd "$ROOT" && mvn -q -B -o package -DskipTests -Pprod 2>/dev/null || mvn -q -B package -DskipTests -Pprod)
+JAR="$ROOT/group-buy-market-app/target/group-buy-market-app.jar"
+
+sql -e "DROP DATABASE IF EXISTS $DB; CREATE DATABASE $DB CHARACTER SET utf8mb4"
+redis-cli --scan --pattern "${PREFIX}*" | xargs -r -n 500 redis-cli del >/dev/null
+
+java -Xms1g -Xmx1g -XX:+UseG1GC -jar "$JAR" --spring.profiles.active=dev --server.port=$PORT \
+  --spring.datasource.url="jdbc:mysql://127.0.0.1:3306/$DB?connectionTimeZone=UTC&forceConnectionTimeZoneToSession=true&useSSL=false&allowPublicKeyRetrieval=true&rewriteBatchedStatements=true" \
+  --gbm.redis.key-prefix="$PREFIX" --logging.level.com.groupbuy.market=WARN \
+  --xxl.job.executor.port=0 --gbm.notify.local-scheduler-enabled=false >"$LOG" 2>&1 &
+APP=$!
+trap 'kill $APP 2>/dev/null || true' EXIT
+for _ in $(seq 1 120); do curl -fs "$URL/actuator/health" >/dev/null 2>&1 && break; sleep 1; done
+curl -fs "$URL/actuator/health" >/dev/null || { tail -50 "$LOG"; exit 1; }
+DBPID=$(pidof mariadbd | awk '{print $1}')
+
+sql $DB <<'SQL'
+INSERT INTO group_buy_discount (discount_id, discount_name, discount_type, market_plan, market_expr)
+VALUES ('bench01', 'bench 20 off', 0, 'ZJ', '20');
+INSERT INTO sku (source, channel, goods_id, goods_name, original_price) VALUES ('s01', 'c01', 'bench01', 'bench goods', 100.00);
+INSERT INTO group_buy_activity (activity_id, activity_name, discount_id, group_type, take_limit_count, target, valid_time,
+  status, start_time, end_time) VALUES (900001, 'bench', 'bench01', 0, 1, 3, 600, 1,
+  UTC_TIMESTAMP(3) - INTERVAL 1 HOUR, UTC_TIMESTAMP(3) + INTERVAL 1 YEAR);
+INSERT INTO sc_sku_activity (source, channel, goods_id, activity_id) VALUES ('s01', 'c01', 'bench01', 900001);
+SQL
+
+measure() { # name conns script
+  local name=$1 c=$2 script=$3 a0 d0 a1 d1 t0 t1 line
+  a0=$(cpu_ticks $APP); d0=$(cpu_ticks "$DBPID"); t0=$(date +%s.%N)
+  line=$(wrk -t$THREADS -c"$c" -d"$DURATION" --latency -s "$BENCH_DIR/$script" "$URL" | grep '^RESULT' || echo "RESULT failed")
+  t1=$(date +%s.%N); a1=$(cpu_ticks $APP); d1=$(cpu_ticks "$DBPID")
+  local hz; hz=$(getconf CLK_TCK)
+  say "$name conns=$c ${line#RESULT } app_cpu=$(echo "($a1-$a0)/$hz/($t1-$t0)*100" | bc -l | xargs printf '%.0f')% db_cpu=$(echo "($d1-$d0)/$hz/($t1-$t0)*100" | bc -l | xargs printf '%.0f')%"
+}
+
+ceiling() { # conns
+  local c=$1 n secs
+  n=$((c * 500))
+  secs=$(mariadb-slap -uroot -h127.0.0.1 --create-schema=gbm_slap --concurrency="$c" --iterations=1 \
+    --number-of-queries=$n --pre-query="CREATE TABLE IF NOT EXISTS t (id BIGINT AUTO_INCREMENT PRIMARY KEY, v VARCHAR(32)) ENGINE=InnoDB" \
+    --query="INSERT INTO t (v) VALUES ('x')" 2>/dev/null | awk '/Average number of seconds/{print $NF}')
+  say "ceiling conns=$c mariadb_slap_inserts_per_s=$(echo "$n/$secs" | bc -l | xargs printf '%.0f')"
+}
+
+# warm-up: JIT, pools, caches
+wrk -t$THREADS -c8 -d10s -s "$BENCH_DIR/lock_join.lua" "$URL" >/dev/null
+
+for c in $CONNS; do ceiling "$c"; done
+for c in $CONNS; do measure lock_open "$c" lock_open.lua; done
+for c in $CONNS; do measure lock_join "$c" lock_join.lua; done
+
+# Settlement: settle every full team locked so far (grouped by team so each completes and owes one callback).
+for c in $CONNS; do
+  sql $DB -e "SELECT l.user_id, l.out_trade_no FROM group_buy_order_list l JOIN group_buy_order o ON o.team_id = l.team_id
+              WHERE l.status = 0 AND o.lock_count = o.target_count ORDER BY l.team_id LIMIT 200000" > "$BENCH_DIR/results/orders.txt"
+  BENCH_ORDERS="$BENCH_DIR/results/orders.txt" measure settle "$c" settle.lua
+done
+rm -f "$BENCH_DIR/results/orders.txt"
+
+# Notify drain: DRAIN_TASKS due tasks delivered by the compensation path to the app's own receiver.
+sql $DB -e "UPDATE notify_task SET notify_status = 1"
+sql $DB <<SQL
+INSERT INTO notify_task (task_key, webhook_id, activity_id, team_id, source, channel, notify_category, notify_type,
+  notify_url, notify_count, notify_status, parameter_json, next_attempt_time)
+SELECT CONCAT('drain_', seq), CONCAT('drain-', seq), 900001, LPAD(seq MOD 100000000, 8, '0'), 's01', 'c01',
+  'trade_settlement', 'HTTP', '$BENCH_NOTIFY_URL', 0, 0, CONCAT('{"teamId":"', seq, '","outTradeNoList":["x"]}'),
+  UTC_TIMESTAMP(3)
+FROM seq_1_to_$DRAIN_TASKS;
+SQL
+a0=$(cpu_ticks $APP); t0=$(date +%s.%N); heap_max=0
+while :; do
+  left=$(sql $DB -e "SELECT COUNT(*) FROM notify_task WHERE notify_status <> 1")
+  curl -fs -XPOST "$URL/api/v1/gbm/admin/notify/run" -H "X-Admin-Token: ${ADMIN_TOKEN:-}" >/dev/null 2>&1 || true
+  heap=$(jcmd $APP GC.heap_info 2>/dev/null | awk '/garbage-first heap/{gsub("K","",$7); print int($7/1024)}')
+  [ -n "$heap" ] && [ "$heap" -gt "$heap_max" ] && heap_max=$heap
+  [ "$left" -eq 0 ] && break
+  [ "$(echo "$(date +%s.%N) - $t0 > 900" | bc)" -eq 1 ] && { say "drain timed out with $left left"; break; }
+  sleep 1
+done
+t1=$(date +%s.%N); a1=$(cpu_ticks $APP)
+say "notify_drain tasks=$DRAIN_TASKS seconds=$(echo "$t1-$t0" | bc -l | xargs printf '%.1f') callbacks_per_s=$(echo "$DRAIN_TASKS/($t1-$t0)" | bc -l | xargs printf '%.0f') heap_used_max_mb=$heap_max app_cpu=$(echo "($a1-$a0)/$(getconf CLK_TCK)/($t1-$t0)*100" | bc -l | xargs printf '%.0f')%"
+say "# raw results in $OUT"
