@@ -1,0 +1,2 @@
+/** The embedded MariaDB and Redis of the default profile, for a machine with only Java; never used by dev, test or prod. */
+package com.groupbuy.market.config.embedded;
