@@ -1,0 +1,21 @@
+package com.groupbuy.market.domain.activity.adapter.repository;
+
+import com.groupbuy.market.domain.activity.model.valobj.ActivityVO;
+import com.groupbuy.market.domain.activity.model.valobj.DiscountVO;
+import com.groupbuy.market.domain.activity.model.valobj.SkuVO;
+
+/** Market configuration, read through an in-process cache: the trial and lock paths never hit these tables per call. */
+public interface IActivityRepository {
+
+    /** The activity a source + channel sells a goods through, or null. */
+    Long queryActivityIdBySourceChannelGoods(String source, String channel, String goodsId);
+
+    ActivityVO queryActivity(Long activityId);
+
+    DiscountVO queryDiscount(String discountId);
+
+    SkuVO querySku(String goodsId);
+
+    /** Drops every cached entry, so a configuration change is seen at once. */
+    void evictCache();
+}

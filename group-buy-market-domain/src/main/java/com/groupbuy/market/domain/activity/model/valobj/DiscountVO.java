@@ -1,0 +1,26 @@
+package com.groupbuy.market.domain.activity.model.valobj;
+
+import lombok.AllArgsConstructor;
+import lombok.Builder;
+import lombok.Getter;
+
+/** A discount plan: {@code marketPlan} (ZJ, MJ, ZK, N) with its expression; tag discounts apply to members only. */
+@Getter
+@Builder
+@AllArgsConstructor
+public class DiscountVO {
+
+    public static final int TYPE_BASE = 0;
+    public static final int TYPE_TAG = 1;
+
+    private final String discountId;
+    private final String discountName;
+    private final Integer discountType;
+    private final String marketPlan;
+    private final String marketExpr;
+    private final String tagId;
+
+    public boolean isTagOnly() {
+        return discountType != null && discountType == TYPE_TAG;
+    }
+}

@@ -1,0 +1,32 @@
+package com.groupbuy.market.domain.trade.model.valobj;
+
+import lombok.AllArgsConstructor;
+import lombok.Builder;
+import lombok.Getter;
+
+import java.time.Duration;
+import java.time.Instant;
+
+/** An open team as a buyer sees it when choosing whom to join; {@code outTradeNo} is set only on the caller's own. */
+@Getter
+@Builder
+@AllArgsConstructor
+public class TeamVO {
+
+    private final String teamId;
+    private final String leaderUserId;
+    private final Long activityId;
+    private final Integer targetCount;
+    private final Integer completeCount;
+    private final Integer lockCount;
+    private final Instant validStartTime;
+    private final Instant validEndTime;
+    private final String outTradeNo;
+
+    /** Time left until the team closes, as HH:mm:ss (hours may exceed 24); 00:00:00 once it has passed. */
+    public String countdown(Instant now) {
+        Duration left = Duration.between(now, validEndTime);
+        long seconds = Math.max(0, left.getSeconds());
+        return String.format("%02d:%02d:%02d", seconds / 3600, (seconds % 3600) / 60, seconds % 60);
+    }
+}

@@ -1,0 +1,2 @@
+/** Value objects of the trade context: read views of teams and their statistics. */
+package com.groupbuy.market.domain.trade.model.valobj;

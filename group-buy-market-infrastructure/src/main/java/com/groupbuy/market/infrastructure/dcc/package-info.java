@@ -1,0 +1,2 @@
+/** Dynamic configuration: operational switches the domain reads through its ports. */
+package com.groupbuy.market.infrastructure.dcc;
