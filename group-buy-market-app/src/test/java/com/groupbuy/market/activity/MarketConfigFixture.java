@@ -8,22 +8,22 @@ import java.time.temporal.ChronoUnit;
 import java.sql.Timestamp;
 
 /** Writes market configuration rows for a test: one goods sold through s01/c01 under one activity. */
-final class MarketConfigFixture {
+public final class MarketConfigFixture {
 
     private final JdbcTemplate jdbc;
 
-    MarketConfigFixture(JdbcTemplate jdbc) {
+    public MarketConfigFixture(JdbcTemplate jdbc) {
         this.jdbc = jdbc;
     }
 
     /** An effective activity open for a day either side of now, teams of 3, valid 15 minutes, for everyone. */
-    void goods(String goodsId, long activityId, String plan, String expr, String originalPrice) {
+    public void goods(String goodsId, long activityId, String plan, String expr, String originalPrice) {
         Instant now = Instant.now();
         goods(goodsId, activityId, plan, expr, originalPrice, 1, now.minus(1, ChronoUnit.DAYS),
                 now.plus(1, ChronoUnit.DAYS), null, null, 0, null);
     }
 
-    void goods(String goodsId, long activityId, String plan, String expr, String originalPrice, int status,
+    public void goods(String goodsId, long activityId, String plan, String expr, String originalPrice, int status,
                Instant start, Instant end, String tagId, String tagScope, int discountType, String discountTagId) {
         String discountId = "d" + activityId;
         jdbc.update("INSERT INTO group_buy_discount (discount_id, discount_name, discount_type, market_plan, market_expr, tag_id) "
@@ -38,7 +38,7 @@ final class MarketConfigFixture {
                 goodsId, activityId);
     }
 
-    void team(String teamId, long activityId, String leader, int lock, int complete, int status, Instant validEnd) {
+    public void team(String teamId, long activityId, String leader, int lock, int complete, int status, Instant validEnd) {
         jdbc.update("INSERT INTO group_buy_order (team_id, activity_id, leader_user_id, source, channel, original_price, "
                         + "deduction_price, pay_price, target_count, complete_count, lock_count, status, valid_start_time, "
                         + "valid_end_time, notify_type, notify_url) VALUES (?, ?, ?, 's01', 'c01', 100, 20, 80, 3, ?, ?, ?, ?, ?, "
@@ -47,7 +47,7 @@ final class MarketConfigFixture {
                 Timestamp.from(validEnd));
     }
 
-    void member(String teamId, long activityId, String userId, String orderId, String outTradeNo, int status) {
+    public void member(String teamId, long activityId, String userId, String orderId, String outTradeNo, int status) {
         Instant now = Instant.now();
         jdbc.update("INSERT INTO group_buy_order_list (user_id, team_id, order_id, activity_id, start_time, end_time, goods_id, "
                         + "source, channel, original_price, deduction_price, pay_price, status, out_trade_no) "

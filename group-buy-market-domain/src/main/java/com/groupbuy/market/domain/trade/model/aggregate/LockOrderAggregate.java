@@ -1,0 +1,38 @@
+package com.groupbuy.market.domain.trade.model.aggregate;
+
+import com.groupbuy.market.domain.trade.model.entity.LockOrderCommand;
+import lombok.AllArgsConstructor;
+import lombok.Builder;
+import lombok.Getter;
+
+import java.math.BigDecimal;
+import java.time.Instant;
+
+/**
+ * Everything one lock writes in its single transaction: the team (created when {@code newTeam}) and the member order.
+ * {@code takeSequence} is this user's n-th live take in the activity; with the unique biz id it makes the take limit
+ * hold in the database even when two locks of one user race.
+ */
+@Getter
+@Builder
+@AllArgsConstructor
+public class LockOrderAggregate {
+
+    private final LockOrderCommand command;
+    private final boolean newTeam;
+    private final String teamId;
+    private final String orderId;
+    private final int targetCount;
+    private final BigDecimal originalPrice;
+    private final BigDecimal deductionPrice;
+    private final BigDecimal payPrice;
+    private final Instant activityStartTime;
+    private final Instant activityEndTime;
+    private final Instant validStartTime;
+    private final Instant validEndTime;
+    private final int takeSequence;
+
+    public String bizId() {
+        return command.getActivityId() + "_" + command.getUserId() + "_" + takeSequence;
+    }
+}

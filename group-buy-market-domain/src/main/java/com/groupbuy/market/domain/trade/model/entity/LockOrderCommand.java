@@ -1,0 +1,22 @@
+package com.groupbuy.market.domain.trade.model.entity;
+
+import lombok.AllArgsConstructor;
+import lombok.Builder;
+import lombok.Getter;
+
+/** A validated request to reserve a place: {@code teamId} null opens a new team. */
+@Getter
+@Builder
+@AllArgsConstructor
+public class LockOrderCommand {
+
+    private final String userId;
+    private final String teamId;
+    private final Long activityId;
+    private final String goodsId;
+    private final String source;
+    private final String channel;
+    private final String outTradeNo;
+    private final String notifyType;
+    private final String notifyUrl;
+}

@@ -1,0 +1,24 @@
+package com.groupbuy.market.domain.trade.service.lock;
+
+import com.groupbuy.market.domain.activity.model.entity.TrialBalanceEntity;
+import com.groupbuy.market.domain.trade.model.entity.TeamEntity;
+import lombok.Getter;
+import lombok.Setter;
+
+import java.time.Instant;
+
+/** What the lock filters learn on the way, handed from one filter to the next and then to the write. */
+@Getter
+@Setter
+public class LockContext {
+
+    private final Instant now;
+    private TrialBalanceEntity trial;
+    private int liveTakes;
+    /** The team being joined; null when the lock opens a new team. */
+    private TeamEntity team;
+
+    public LockContext(Instant now) {
+        this.now = now;
+    }
+}

@@ -1,0 +1,143 @@
+package com.groupbuy.market.domain.trade.service.lock;
+
+import com.groupbuy.market.domain.activity.model.entity.MarketProductEntity;
+import com.groupbuy.market.domain.activity.model.entity.TrialBalanceEntity;
+import com.groupbuy.market.domain.activity.service.IIndexGroupBuyMarketService;
+import com.groupbuy.market.domain.trade.adapter.port.ITeamPlaceReservation;
+import com.groupbuy.market.domain.trade.adapter.repository.DuplicateOrderException;
+import com.groupbuy.market.domain.trade.adapter.repository.ITradeRepository;
+import com.groupbuy.market.domain.trade.model.aggregate.LockOrderAggregate;
+import com.groupbuy.market.domain.trade.model.entity.LockOrderCommand;
+import com.groupbuy.market.domain.trade.model.entity.MarketPayOrderEntity;
+import com.groupbuy.market.domain.trade.service.lock.filter.AudienceFilter;
+import com.groupbuy.market.domain.trade.service.lock.filter.TakeLimitFilter;
+import com.groupbuy.market.domain.trade.service.lock.filter.TeamUsableFilter;
+import com.groupbuy.market.types.design.chain.RuleChain;
+import com.groupbuy.market.types.enums.ResponseCode;
+import com.groupbuy.market.types.exception.AppException;
+import lombok.extern.slf4j.Slf4j;
+import org.springframework.stereotype.Service;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * Lock: a buyer takes one place in a team. Same user + same out trade number answers the same order (no second
+ * place); otherwise the trial prices it and checks the activity, the filters check audience, take limit and team,
+ * Redis reserves the place atomically, and one transaction writes team and order. A place reserved for a lock that
+ * does not commit is given back.
+ */
+@Slf4j
+@Service
+public class TradeLockService {
+
+    private final IIndexGroupBuyMarketService trialService;
+    private final ITradeRepository repository;
+    private final ITeamPlaceReservation reservation;
+    private final Clock clock;
+    private final RuleChain<LockOrderCommand, LockContext> rules;
+
+    public TradeLockService(IIndexGroupBuyMarketService trialService, ITradeRepository repository,
+                            ITeamPlaceReservation reservation, Clock clock) {
+        this.trialService = trialService;
+        this.repository = repository;
+        this.reservation = reservation;
+        this.clock = clock;
+        this.rules = RuleChain.of(new AudienceFilter(), new TakeLimitFilter(repository), new TeamUsableFilter(repository));
+    }
+
+    public MarketPayOrderEntity lock(LockOrderCommand command) {
+        MarketPayOrderEntity existing = repository.queryOrder(command.getUserId(), command.getOutTradeNo());
+        if (existing != null) {
+            return sameOrderAgain(existing, command);
+        }
+        try {
+            return lockNew(command);
+        } catch (AppException e) {
+            // A retry racing its own first attempt sees that attempt's take (limit reached, or the same biz id):
+            // the answer it is owed is the order the first attempt wrote, not a refusal.
+            if (ResponseCode.E0103.getCode().equals(e.getCode())) {
+                MarketPayOrderEntity winner = repository.queryOrder(command.getUserId(), command.getOutTradeNo());
+                if (winner != null) {
+                    return sameOrderAgain(winner, command);
+                }
+            }
+            throw e;
+        }
+    }
+
+    private MarketPayOrderEntity lockNew(LockOrderCommand command) {
+        LockContext context = new LockContext(Instant.now(clock));
+        context.setTrial(trialService.indexMarketTrial(MarketProductEntity.builder()
+                .userId(command.getUserId()).source(command.getSource()).channel(command.getChannel())
+                .goodsId(command.getGoodsId()).activityId(command.getActivityId()).build()));
+        rules.apply(command, context);
+
+        LockOrderAggregate aggregate = aggregate(command, context);
+        int lockedInDb = context.getTeam() == null ? 0 : context.getTeam().getLockCount();
+        if (!reservation.reserve(aggregate.getTeamId(), aggregate.getTargetCount(), lockedInDb,
+                aggregate.getValidEndTime())) {
+            throw new AppException(ResponseCode.E0008);
+        }
+        try {
+            MarketPayOrderEntity order = repository.lockOrder(aggregate);
+            log.info("lock outTradeNo={} user={} team={} order={} newTeam={}", command.getOutTradeNo(),
+                    command.getUserId(), order.getTeamId(), order.getOrderId(), aggregate.isNewTeam());
+            return order;
+        } catch (DuplicateOrderException e) {
+            reservation.release(aggregate.getTeamId());
+            if (e.key() == DuplicateOrderException.Key.OUT_TRADE_NO) {
+                return sameOrderAgain(repository.queryOrder(command.getUserId(), command.getOutTradeNo()), command);
+            }
+            if (e.key() == DuplicateOrderException.Key.TAKE) {
+                throw new AppException(ResponseCode.E0103);
+            }
+            throw new AppException(ResponseCode.INDEX_EXCEPTION, "order could not be written, retry", e);
+        } catch (RuntimeException e) {
+            reservation.release(aggregate.getTeamId());
+            throw e;
+        }
+    }
+
+    private MarketPayOrderEntity sameOrderAgain(MarketPayOrderEntity existing, LockOrderCommand command) {
+        if (existing.getStatus() == MarketPayOrderEntity.PAID) {
+            throw new AppException(ResponseCode.E0201);
+        }
+        if (existing.getStatus() == MarketPayOrderEntity.CLOSED) {
+            throw new AppException(ResponseCode.E0202);
+        }
+        log.info("lock repeated outTradeNo={} user={} order={}", command.getOutTradeNo(), command.getUserId(),
+                existing.getOrderId());
+        return existing;
+    }
+
+    private LockOrderAggregate aggregate(LockOrderCommand command, LockContext context) {
+        TrialBalanceEntity trial = context.getTrial();
+        boolean newTeam = context.getTeam() == null;
+        Instant now = context.getNow();
+        return LockOrderAggregate.builder()
+                .command(command)
+                .newTeam(newTeam)
+                .teamId(newTeam ? digits(8) : context.getTeam().getTeamId())
+                .orderId(digits(12))
+                .targetCount(newTeam ? trial.getTargetCount() : context.getTeam().getTargetCount())
+                .originalPrice(trial.getOriginalPrice())
+                .deductionPrice(trial.getDeductionPrice())
+                .payPrice(trial.getPayPrice())
+                .activityStartTime(trial.getActivityStartTime())
+                .activityEndTime(trial.getActivityEndTime())
+                .validStartTime(now)
+                .validEndTime(newTeam ? now.plus(Duration.ofMinutes(trial.getValidTimeMinutes()))
+                        : context.getTeam().getValidEndTime())
+                .takeSequence(context.getLiveTakes() + 1)
+                .build();
+    }
+
+    /** A random id of n digits, no leading zero; uniqueness is the database's unique key. */
+    private static String digits(int n) {
+        long low = (long) Math.pow(10, n - 1);
+        return Long.toString(ThreadLocalRandom.current().nextLong(low, low * 10));
+    }
+}

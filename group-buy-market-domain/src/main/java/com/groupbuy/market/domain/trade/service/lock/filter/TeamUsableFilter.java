@@ -1,0 +1,37 @@
+package com.groupbuy.market.domain.trade.service.lock.filter;
+
+import com.groupbuy.market.domain.trade.adapter.repository.ITradeRepository;
+import com.groupbuy.market.domain.trade.model.entity.LockOrderCommand;
+import com.groupbuy.market.domain.trade.model.entity.TeamEntity;
+import com.groupbuy.market.domain.trade.service.lock.LockContext;
+import com.groupbuy.market.types.design.chain.RuleFilter;
+import com.groupbuy.market.types.enums.ResponseCode;
+import com.groupbuy.market.types.exception.AppException;
+
+/** A join names a team of the same activity that is still open, not past its end and not already full. */
+public class TeamUsableFilter implements RuleFilter<LockOrderCommand, LockContext> {
+
+    private final ITradeRepository repository;
+
+    public TeamUsableFilter(ITradeRepository repository) {
+        this.repository = repository;
+    }
+
+    @Override
+    public void apply(LockOrderCommand command, LockContext context) {
+        if (command.getTeamId() == null) {
+            return;
+        }
+        TeamEntity team = repository.queryTeam(command.getTeamId());
+        if (team == null || !team.getActivityId().equals(command.getActivityId())) {
+            throw new AppException(ResponseCode.E0205);
+        }
+        if (!team.isOpenAt(context.getNow())) {
+            throw new AppException(ResponseCode.E0206);
+        }
+        if (team.getLockCount() >= team.getTargetCount()) {
+            throw new AppException(ResponseCode.E0006);
+        }
+        context.setTeam(team);
+    }
+}

@@ -1,0 +1,70 @@
+package com.groupbuy.market.infrastructure.adapter.port;
+
+import com.groupbuy.market.domain.trade.adapter.port.ITeamPlaceReservation;
+import com.groupbuy.market.infrastructure.redis.RedisKeys;
+import org.redisson.api.RScript;
+import org.redisson.api.RedissonClient;
+import org.redisson.client.codec.StringCodec;
+import org.springframework.stereotype.Component;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * Team places as a Redis counter changed only by Lua scripts, so check-and-take is one atomic round trip. The
+ * counter outlives the team by a day and is seeded from the database when missing.
+ */
+@Component
+public class TeamPlaceReservation implements ITeamPlaceReservation {
+
+    private static final String RESERVE = """
+            if redis.call('EXISTS', KEYS[1]) == 0 then
+              redis.call('SET', KEYS[1], ARGV[2], 'EX', ARGV[3])
+            end
+            if redis.call('INCR', KEYS[1]) > tonumber(ARGV[1]) then
+              redis.call('DECR', KEYS[1])
+              return 0
+            end
+            return 1
+            """;
+
+    private static final String RELEASE = """
+            local taken = tonumber(redis.call('GET', KEYS[1]) or '0')
+            if taken > 0 then
+              return redis.call('DECR', KEYS[1])
+            end
+            return 0
+            """;
+
+    private static final Duration KEEP_AFTER_TEAM_END = Duration.ofDays(1);
+
+    private final RScript script;
+    private final RedisKeys keys;
+    private final Clock clock;
+
+    public TeamPlaceReservation(RedissonClient redisson, RedisKeys keys, Clock clock) {
+        this.script = redisson.getScript(StringCodec.INSTANCE);
+        this.keys = keys;
+        this.clock = clock;
+    }
+
+    @Override
+    public boolean reserve(String teamId, int target, int lockedInDb, Instant validEnd) {
+        long ttl = Math.max(60, Duration.between(Instant.now(clock), validEnd).plus(KEEP_AFTER_TEAM_END).getSeconds());
+        Long taken = script.eval(RScript.Mode.READ_WRITE, RESERVE, RScript.ReturnType.INTEGER, List.of(key(teamId)),
+                Integer.toString(target), Integer.toString(lockedInDb), Long.toString(ttl));
+        return taken != null && taken == 1L;
+    }
+
+    @Override
+    public void release(String teamId) {
+        script.eval(RScript.Mode.READ_WRITE, RELEASE, RScript.ReturnType.INTEGER, List.of(key(teamId)));
+    }
+
+    /** The counter's key; public so tests and operators can compare it with the database. */
+    public String key(String teamId) {
+        return keys.key("team", "places", teamId);
+    }
+}

@@ -1,0 +1,129 @@
+package com.groupbuy.market.infrastructure.adapter.repository;
+
+import com.groupbuy.market.domain.trade.adapter.repository.DuplicateOrderException;
+import com.groupbuy.market.domain.trade.adapter.repository.ITradeRepository;
+import com.groupbuy.market.domain.trade.model.aggregate.LockOrderAggregate;
+import com.groupbuy.market.domain.trade.model.entity.LockOrderCommand;
+import com.groupbuy.market.domain.trade.model.entity.MarketPayOrderEntity;
+import com.groupbuy.market.domain.trade.model.entity.TeamEntity;
+import com.groupbuy.market.infrastructure.dao.IGroupBuyOrderDao;
+import com.groupbuy.market.infrastructure.dao.IGroupBuyOrderListDao;
+import com.groupbuy.market.infrastructure.dao.po.GroupBuyOrderListPO;
+import com.groupbuy.market.infrastructure.dao.po.GroupBuyOrderPO;
+import com.groupbuy.market.types.enums.ResponseCode;
+import com.groupbuy.market.types.exception.AppException;
+import org.springframework.dao.DuplicateKeyException;
+import org.springframework.stereotype.Repository;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/** Teams and member orders over MyBatis; a lock is one short transaction. */
+@Repository
+public class TradeRepository implements ITradeRepository {
+
+    private final IGroupBuyOrderDao teamDao;
+    private final IGroupBuyOrderListDao orderDao;
+    private final TransactionTemplate transaction;
+
+    public TradeRepository(IGroupBuyOrderDao teamDao, IGroupBuyOrderListDao orderDao, TransactionTemplate transaction) {
+        this.teamDao = teamDao;
+        this.orderDao = orderDao;
+        this.transaction = transaction;
+    }
+
+    @Override
+    public MarketPayOrderEntity queryOrder(String userId, String outTradeNo) {
+        GroupBuyOrderListPO po = orderDao.queryByOutTradeNo(userId, outTradeNo);
+        return po == null ? null : toOrder(po);
+    }
+
+    @Override
+    public int countLiveTakes(Long activityId, String userId) {
+        return orderDao.countLiveTakes(activityId, userId);
+    }
+
+    @Override
+    public TeamEntity queryTeam(String teamId) {
+        GroupBuyOrderPO po = teamDao.queryByTeamId(teamId);
+        return po == null ? null : TeamEntity.builder().teamId(po.getTeamId()).activityId(po.getActivityId())
+                .targetCount(po.getTargetCount()).lockCount(po.getLockCount()).completeCount(po.getCompleteCount())
+                .status(po.getStatus()).validEndTime(po.getValidEndTime()).build();
+    }
+
+    @Override
+    public MarketPayOrderEntity lockOrder(LockOrderAggregate lock) {
+        GroupBuyOrderListPO order = toOrderRow(lock);
+        try {
+            transaction.executeWithoutResult(status -> {
+                if (lock.isNewTeam()) {
+                    teamDao.insert(toTeamRow(lock));
+                } else if (teamDao.takePlace(lock.getTeamId(), lock.getValidStartTime()) == 0) {
+                    throw new AppException(ResponseCode.E0005);
+                }
+                orderDao.insert(order);
+            });
+        } catch (DuplicateKeyException e) {
+            throw new DuplicateOrderException(duplicateKey(e), e);
+        }
+        return toOrder(order);
+    }
+
+    private static DuplicateOrderException.Key duplicateKey(DuplicateKeyException e) {
+        String message = String.valueOf(e.getMostSpecificCause().getMessage());
+        if (message.contains("uq_user_out_trade_no")) {
+            return DuplicateOrderException.Key.OUT_TRADE_NO;
+        }
+        if (message.contains("uq_biz_id")) {
+            return DuplicateOrderException.Key.TAKE;
+        }
+        return DuplicateOrderException.Key.OTHER;
+    }
+
+    private static GroupBuyOrderPO toTeamRow(LockOrderAggregate lock) {
+        LockOrderCommand command = lock.getCommand();
+        GroupBuyOrderPO team = new GroupBuyOrderPO();
+        team.setTeamId(lock.getTeamId());
+        team.setActivityId(command.getActivityId());
+        team.setLeaderUserId(command.getUserId());
+        team.setSource(command.getSource());
+        team.setChannel(command.getChannel());
+        team.setOriginalPrice(lock.getOriginalPrice());
+        team.setDeductionPrice(lock.getDeductionPrice());
+        team.setPayPrice(lock.getPayPrice());
+        team.setTargetCount(lock.getTargetCount());
+        team.setCompleteCount(0);
+        team.setLockCount(1);
+        team.setStatus(TeamEntity.OPEN);
+        team.setValidStartTime(lock.getValidStartTime());
+        team.setValidEndTime(lock.getValidEndTime());
+        team.setNotifyType(command.getNotifyType());
+        team.setNotifyUrl(command.getNotifyUrl());
+        return team;
+    }
+
+    private static GroupBuyOrderListPO toOrderRow(LockOrderAggregate lock) {
+        LockOrderCommand command = lock.getCommand();
+        GroupBuyOrderListPO order = new GroupBuyOrderListPO();
+        order.setUserId(command.getUserId());
+        order.setTeamId(lock.getTeamId());
+        order.setOrderId(lock.getOrderId());
+        order.setActivityId(command.getActivityId());
+        order.setStartTime(lock.getActivityStartTime());
+        order.setEndTime(lock.getActivityEndTime());
+        order.setGoodsId(command.getGoodsId());
+        order.setSource(command.getSource());
+        order.setChannel(command.getChannel());
+        order.setOriginalPrice(lock.getOriginalPrice());
+        order.setDeductionPrice(lock.getDeductionPrice());
+        order.setPayPrice(lock.getPayPrice());
+        order.setStatus(MarketPayOrderEntity.LOCKED);
+        order.setOutTradeNo(command.getOutTradeNo());
+        order.setBizId(lock.bizId());
+        return order;
+    }
+
+    private static MarketPayOrderEntity toOrder(GroupBuyOrderListPO po) {
+        return MarketPayOrderEntity.builder().orderId(po.getOrderId()).teamId(po.getTeamId())
+                .activityId(po.getActivityId()).originalPrice(po.getOriginalPrice())
+                .deductionPrice(po.getDeductionPrice()).payPrice(po.getPayPrice()).status(po.getStatus()).build();
+    }
+}

@@ -1,0 +1,19 @@
+package com.groupbuy.market.infrastructure.dao;
+
+import com.groupbuy.market.infrastructure.dao.po.GroupBuyOrderPO;
+import org.apache.ibatis.annotations.Mapper;
+import org.apache.ibatis.annotations.Param;
+
+import java.time.Instant;
+
+/** Statements on group_buy_order (teams). */
+@Mapper
+public interface IGroupBuyOrderDao {
+
+    void insert(GroupBuyOrderPO team);
+
+    GroupBuyOrderPO queryByTeamId(@Param("teamId") String teamId);
+
+    /** One more locked place, only on an open, unexpired team below its target; returns rows changed (0 or 1). */
+    int takePlace(@Param("teamId") String teamId, @Param("now") Instant now);
+}

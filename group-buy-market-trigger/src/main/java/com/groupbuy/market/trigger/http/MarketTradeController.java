@@ -1,0 +1,86 @@
+package com.groupbuy.market.trigger.http;
+
+import com.groupbuy.market.api.dto.LockMarketPayOrderRequestDTO;
+import com.groupbuy.market.api.dto.LockMarketPayOrderResponseDTO;
+import com.groupbuy.market.api.dto.NotifyConfigVO;
+import com.groupbuy.market.api.response.Response;
+import com.groupbuy.market.domain.trade.model.entity.LockOrderCommand;
+import com.groupbuy.market.domain.trade.model.entity.MarketPayOrderEntity;
+import com.groupbuy.market.domain.trade.service.lock.TradeLockService;
+import com.groupbuy.market.types.enums.ResponseCode;
+import com.groupbuy.market.types.exception.AppException;
+import com.groupbuy.market.types.net.NotifyUrlPolicy;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * The trade endpoints partner malls call. Lock only, for now: settlement and refund are still to be built, which is
+ * why this class does not yet implement {@code IMarketTradeService}.
+ */
+@RestController
+@RequestMapping("/api/v1/gbm/trade/")
+public class MarketTradeController {
+
+    private final TradeLockService lockService;
+    private final NotifyUrlPolicy notifyUrlPolicy;
+
+    public MarketTradeController(TradeLockService lockService, NotifyUrlPolicy notifyUrlPolicy) {
+        this.lockService = lockService;
+        this.notifyUrlPolicy = notifyUrlPolicy;
+    }
+
+    @PostMapping("lock_market_pay_order")
+    public Response<LockMarketPayOrderResponseDTO> lockMarketPayOrder(@RequestBody LockMarketPayOrderRequestDTO request) {
+        String teamId = request.getTeamId() == null || request.getTeamId().isBlank() ? null
+                : RequestCheck.text("teamId", request.getTeamId(), 8);
+        RequestCheck.present("activityId", request.getActivityId());
+        LockOrderCommand command = LockOrderCommand.builder()
+                .userId(RequestCheck.text("userId", request.getUserId(), 32))
+                .teamId(teamId)
+                .activityId(request.getActivityId())
+                .goodsId(RequestCheck.text("goodsId", request.getGoodsId(), 16))
+                .source(RequestCheck.text("source", request.getSource(), 16))
+                .channel(RequestCheck.text("channel", request.getChannel(), 16))
+                .outTradeNo(RequestCheck.text("outTradeNo", request.getOutTradeNo(), 32))
+                .notifyType("HTTP")
+                .notifyUrl(notifyUrl(request))
+                .build();
+
+        MarketPayOrderEntity order = lockService.lock(command);
+
+        return Response.<LockMarketPayOrderResponseDTO>builder()
+                .code(ResponseCode.SUCCESS.getCode()).info(ResponseCode.SUCCESS.getInfo())
+                .data(LockMarketPayOrderResponseDTO.builder()
+                        .orderId(order.getOrderId()).teamId(order.getTeamId())
+                        .originalPrice(order.getOriginalPrice()).deductionPrice(order.getDeductionPrice())
+                        .payPrice(order.getPayPrice()).tradeOrderStatus(order.getStatus())
+                        .build())
+                .build();
+    }
+
+    /** Current malls send notifyConfigVO; older ones a flat notifyUrl, which means HTTP. MQ has no channel yet. */
+    private String notifyUrl(LockMarketPayOrderRequestDTO request) {
+        NotifyConfigVO config = request.getNotifyConfigVO();
+        String url = request.getNotifyUrl();
+        if (config != null) {
+            String type = config.getNotifyType() == null ? "HTTP" : config.getNotifyType().trim();
+            if ("MQ".equalsIgnoreCase(type)) {
+                throw new AppException(ResponseCode.E0203, "notify type MQ is not supported yet; use HTTP");
+            }
+            if (!"HTTP".equalsIgnoreCase(type)) {
+                throw new AppException(ResponseCode.ILLEGAL_PARAMETER, "illegal parameter: notifyConfigVO.notifyType must be HTTP or MQ");
+            }
+            url = config.getNotifyUrl();
+        }
+        if (url == null || url.isBlank()) {
+            throw new AppException(ResponseCode.ILLEGAL_PARAMETER, "illegal parameter: notifyUrl is required");
+        }
+        String refusal = notifyUrlPolicy.refusal(url);
+        if (refusal != null) {
+            throw new AppException(ResponseCode.E0204, refusal);
+        }
+        return url.trim();
+    }
+}

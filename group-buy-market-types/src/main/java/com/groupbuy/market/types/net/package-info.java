@@ -1,0 +1,2 @@
+/** Network rules shared by the layers (which callback addresses are acceptable); pure JDK, no framework. */
+package com.groupbuy.market.types.net;
