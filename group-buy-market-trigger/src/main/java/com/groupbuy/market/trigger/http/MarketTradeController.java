@@ -3,6 +3,11 @@ package com.groupbuy.market.trigger.http;
 import com.groupbuy.market.api.dto.LockMarketPayOrderRequestDTO;
 import com.groupbuy.market.api.dto.LockMarketPayOrderResponseDTO;
 import com.groupbuy.market.api.dto.NotifyConfigVO;
+import com.groupbuy.market.api.dto.SettlementMarketPayOrderRequestDTO;
+import com.groupbuy.market.api.dto.SettlementMarketPayOrderResponseDTO;
+import com.groupbuy.market.domain.trade.model.entity.SettleCommand;
+import com.groupbuy.market.domain.trade.model.entity.SettledOrderEntity;
+import com.groupbuy.market.domain.trade.service.settlement.TradeSettlementService;
 import com.groupbuy.market.api.response.Response;
 import com.groupbuy.market.domain.trade.model.entity.LockOrderCommand;
 import com.groupbuy.market.domain.trade.model.entity.MarketPayOrderEntity;
@@ -16,19 +21,44 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
- * The trade endpoints partner malls call. Lock only, for now: settlement and refund are still to be built, which is
- * why this class does not yet implement {@code IMarketTradeService}.
+ * The trade endpoints partner malls call: lock and settlement. Refund is still to be built, which is why this class
+ * does not yet implement {@code IMarketTradeService}.
  */
 @RestController
 @RequestMapping("/api/v1/gbm/trade/")
 public class MarketTradeController {
 
     private final TradeLockService lockService;
+    private final TradeSettlementService settlementService;
     private final NotifyUrlPolicy notifyUrlPolicy;
 
-    public MarketTradeController(TradeLockService lockService, NotifyUrlPolicy notifyUrlPolicy) {
+    public MarketTradeController(TradeLockService lockService, TradeSettlementService settlementService,
+                                 NotifyUrlPolicy notifyUrlPolicy) {
         this.lockService = lockService;
+        this.settlementService = settlementService;
         this.notifyUrlPolicy = notifyUrlPolicy;
+    }
+
+    @PostMapping("settlement_market_pay_order")
+    public Response<SettlementMarketPayOrderResponseDTO> settlementMarketPayOrder(
+            @RequestBody SettlementMarketPayOrderRequestDTO request) {
+        SettleCommand command = SettleCommand.builder()
+                .source(RequestCheck.text("source", request.getSource(), 16))
+                .channel(RequestCheck.text("channel", request.getChannel(), 16))
+                .userId(RequestCheck.text("userId", request.getUserId(), 32))
+                .outTradeNo(RequestCheck.text("outTradeNo", request.getOutTradeNo(), 32))
+                .outTradeTime(WireTime.parseTradeTime("outTradeTime", request.getOutTradeTime()))
+                .build();
+
+        SettledOrderEntity settled = settlementService.settle(command);
+
+        return Response.<SettlementMarketPayOrderResponseDTO>builder()
+                .code(ResponseCode.SUCCESS.getCode()).info(ResponseCode.SUCCESS.getInfo())
+                .data(SettlementMarketPayOrderResponseDTO.builder()
+                        .userId(settled.getUserId()).teamId(settled.getTeamId())
+                        .activityId(settled.getActivityId()).outTradeNo(settled.getOutTradeNo())
+                        .build())
+                .build();
     }
 
     @PostMapping("lock_market_pay_order")

@@ -1,0 +1,72 @@
+package com.groupbuy.market.config;
+
+import com.groupbuy.market.domain.trade.adapter.repository.INotifyTaskStore;
+import com.groupbuy.market.domain.trade.service.notify.NotifyBackoff;
+import com.groupbuy.market.domain.trade.service.notify.SettlementNotifyService;
+import com.groupbuy.market.infrastructure.gateway.GroupBuyNotifyService;
+import com.groupbuy.market.infrastructure.gateway.NotifyDispatcher;
+import com.groupbuy.market.infrastructure.gateway.PublicOnlyDns;
+import com.groupbuy.market.types.net.NotifyUrlPolicy;
+import okhttp3.ConnectionPool;
+import okhttp3.OkHttpClient;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+import java.lang.management.ManagementFactory;
+import java.time.Clock;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/** The callback pipeline: one OkHttp client, the gateway, the delivery service and its after-commit pool. */
+@Configuration
+public class NotifyConfig {
+
+    @Bean(destroyMethod = "")
+    public OkHttpClient notifyHttpClient(NotifyProperties properties, NotifyUrlPolicy policy) {
+        return new OkHttpClient.Builder()
+                .connectTimeout(properties.getConnectTimeout())
+                .readTimeout(properties.getReadTimeout())
+                .writeTimeout(properties.getReadTimeout())
+                .connectionPool(new ConnectionPool(properties.getMaxIdleConnections(), 5, TimeUnit.MINUTES))
+                .followRedirects(false)
+                .followSslRedirects(false)
+                .retryOnConnectionFailure(false)
+                .dns(new PublicOnlyDns(policy))
+                .build();
+    }
+
+    @Bean
+    public GroupBuyNotifyService groupBuyNotifyService(OkHttpClient notifyHttpClient, NotifyProperties properties,
+                                                       Clock clock) {
+        return new GroupBuyNotifyService(notifyHttpClient, properties::secretOf, clock);
+    }
+
+    @Bean
+    public SettlementNotifyService settlementNotifyService(INotifyTaskStore store, GroupBuyNotifyService gateway,
+                                                           NotifyProperties properties, Clock clock) {
+        NotifyBackoff backoff = new NotifyBackoff(properties.getBackoff(), properties.getJitter(),
+                () -> ThreadLocalRandom.current().nextDouble());
+        String worker = ManagementFactory.getRuntimeMXBean().getName() + "/" + UUID.randomUUID().toString().substring(0, 8);
+        return new SettlementNotifyService(store, gateway, backoff, clock, worker, properties.getLease(),
+                properties.getPageSize(), properties.getRunBudget());
+    }
+
+    @Bean(destroyMethod = "shutdown")
+    public ExecutorService notifyDispatchExecutor(NotifyProperties properties) {
+        AtomicInteger n = new AtomicInteger();
+        return new ThreadPoolExecutor(properties.getDispatchThreads(), properties.getDispatchThreads(), 60,
+                TimeUnit.SECONDS, new ArrayBlockingQueue<>(properties.getDispatchQueue()),
+                r -> new Thread(r, "notify-dispatch-" + n.incrementAndGet()), new ThreadPoolExecutor.AbortPolicy());
+    }
+
+    @Bean
+    public NotifyDispatcher notifyDispatcher(ExecutorService notifyDispatchExecutor,
+                                             SettlementNotifyService settlementNotifyService) {
+        return new NotifyDispatcher(notifyDispatchExecutor, settlementNotifyService);
+    }
+}

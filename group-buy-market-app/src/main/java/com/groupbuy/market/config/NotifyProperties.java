@@ -1,0 +1,46 @@
+package com.groupbuy.market.config;
+
+import com.groupbuy.market.domain.trade.service.notify.NotifyBackoff;
+import lombok.Getter;
+import lombok.Setter;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Callback delivery settings ({@code gbm.notify.*}). */
+@Getter
+@Setter
+@ConfigurationProperties(prefix = "gbm.notify")
+public class NotifyProperties {
+
+    private Duration connectTimeout = Duration.ofSeconds(2);
+    private Duration readTimeout = Duration.ofSeconds(5);
+    private int maxIdleConnections = 32;
+    /** Waits before each retry; the task fails after the last. */
+    private List<Duration> backoff = new ArrayList<>(NotifyBackoff.DEFAULT_SCHEDULE);
+    /** Spread of each wait, as a fraction (0.2 = ±20%). */
+    private double jitter = 0.2;
+    /** How long a worker holds a task it is delivering before another worker may take it. */
+    private Duration lease = Duration.ofSeconds(60);
+    /** Tasks read per page by the compensation job. */
+    private int pageSize = 100;
+    /** Time budget of one compensation run. */
+    private Duration runBudget = Duration.ofSeconds(50);
+    /** Threads and queue of the after-commit hand-off. */
+    private int dispatchThreads = 4;
+    private int dispatchQueue = 1000;
+    /** Signing secrets by source, then channel: {@code secrets.s01.c01=...}. */
+    private Map<String, Map<String, String>> secrets = new LinkedHashMap<>();
+    /** Delay between runs of the local scheduler (used when no XXL-Job admin is configured). */
+    private Duration localSchedulerDelay = Duration.ofSeconds(5);
+    private boolean localSchedulerEnabled = true;
+
+    public String secretOf(String source, String channel) {
+        Map<String, String> bySource = secrets.get(source);
+        return bySource == null ? null : bySource.get(channel);
+    }
+}

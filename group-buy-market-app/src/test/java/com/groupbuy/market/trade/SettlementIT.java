@@ -1,0 +1,315 @@
+package com.groupbuy.market.trade;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.groupbuy.market.activity.MarketConfigFixture;
+import com.groupbuy.market.support.IntegrationTest;
+import mockwebserver3.MockResponse;
+import mockwebserver3.MockWebServer;
+import mockwebserver3.RecordedRequest;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.test.context.TestPropertySource;
+
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Settlement over real HTTP, MariaDB and Redis, with the partner played by a real HTTP server (MockWebServer):
+ * the last payment completes the team, writes exactly one task, and the callback arrives signed.
+ */
+@IntegrationTest
+@TestPropertySource(properties = {"gbm.settlement.blacklist=s02:c02", "gbm.notify.read-timeout=1s"})
+class SettlementIT {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final AtomicInteger ACTIVITY = new AtomicInteger(5000);
+
+    @LocalServerPort
+    int port;
+    @Autowired
+    JdbcTemplate jdbc;
+
+    private final HttpClient http = HttpClient.newHttpClient();
+    private MockWebServer partner;
+    private long activityId;
+    private String goodsId;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        partner = new MockWebServer();
+        partner.start();
+        activityId = ACTIVITY.incrementAndGet();
+        goodsId = "g" + activityId;
+        new MarketConfigFixture(jdbc).goods(goodsId, activityId, "ZJ", "20", "100.00");
+    }
+
+    @AfterEach
+    void tearDown() {
+        partner.close();
+    }
+
+    @Test
+    void threeLocksAndThreeSettlementsMakeExactlyOneSignedCallbackWithAllOutTradeNumbers() throws Exception {
+        partner.enqueue(new MockResponse.Builder().code(200).body("success").build());
+        String teamId = fullTeam("a", "b", "c");
+
+        JsonNode first = settle("a", "out-a", now());
+        settle("b", "out-b", now());
+        JsonNode last = settle("c", "out-c", Long.toString(System.currentTimeMillis()));
+
+        assertThat(first.path("code").asText()).isEqualTo("0000");
+        assertThat(fields(first.path("data"))).containsExactlyInAnyOrder("userId", "teamId", "activityId", "outTradeNo");
+        assertThat(first.path("data").path("teamId").asText()).isEqualTo(teamId);
+        assertThat(first.path("data").path("activityId").asLong()).isEqualTo(activityId);
+        assertThat(last.path("code").asText()).isEqualTo("0000");
+
+        RecordedRequest callback = partner.takeRequest(10, TimeUnit.SECONDS);
+        assertThat(callback).isNotNull();
+        JsonNode body = JSON.readTree(callback.getBody().utf8());
+        assertThat(body.path("teamId").asText()).isEqualTo(teamId);
+        List<String> outTradeNos = new ArrayList<>();
+        body.path("outTradeNoList").forEach(n -> outTradeNos.add(n.asText()));
+        assertThat(outTradeNos).containsExactlyInAnyOrder("out-a", "out-b", "out-c");
+        assertThat(callback.getHeaders().get("Content-Type")).startsWith("application/json");
+        assertSignedWithTestSecret(callback);
+
+        await(() -> taskStatus(teamId) == 1);
+        assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM notify_task WHERE team_id = ?", Integer.class, teamId)).isEqualTo(1);
+        assertThat(jdbc.queryForMap("SELECT status, complete_count FROM group_buy_order WHERE team_id = ?", teamId))
+                .containsEntry("status", 1).containsEntry("complete_count", 3);
+        assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM notify_attempt a JOIN notify_task t ON t.id = a.task_id "
+                + "WHERE t.team_id = ? AND a.success = 1 AND a.http_status = 200", Integer.class, teamId)).isEqualTo(1);
+        assertThat(partner.getRequestCount()).isEqualTo(1);
+    }
+
+    @Test
+    void repeatedSettlementAnswersTheSameAndChangesNothing() throws Exception {
+        partner.enqueue(new MockResponse.Builder().code(200).body("success").build());
+        String teamId = fullTeam("r1", "r2", "r3");
+        settle("r1", "out-r1", now());
+        settle("r2", "out-r2", now());
+        JsonNode first = settle("r3", "out-r3", now());
+
+        JsonNode again = settle("r3", "out-r3", now());
+        JsonNode againEarlier = settle("r1", "out-r1", now());
+
+        assertThat(again).isEqualTo(first);
+        assertThat(againEarlier.path("code").asText()).isEqualTo("0000");
+        assertThat(jdbc.queryForObject("SELECT complete_count FROM group_buy_order WHERE team_id = ?", Integer.class, teamId)).isEqualTo(3);
+        assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM notify_task WHERE team_id = ?", Integer.class, teamId)).isEqualTo(1);
+    }
+
+    @Test
+    void bothTimeShapesAreAcceptedAndOutsideTheWindowIsRefusedLeavingTheOrderLocked() throws Exception {
+        fullTeam("t1", "t2", "t3");
+        String lateString = LocalDateTime.now(ZoneId.of("Asia/Shanghai")).plusHours(2)
+                .format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss"));
+        long earlyMillis = Instant.now().minus(1, ChronoUnit.HOURS).toEpochMilli();
+
+        JsonNode byString = settle("t1", "out-t1", now());
+        JsonNode byMillis = post("/api/v1/gbm/trade/settlement_market_pay_order", "{\"source\":\"s01\",\"channel\":\"c01\","
+                + "\"userId\":\"t2\",\"outTradeNo\":\"out-t2\",\"outTradeTime\":" + System.currentTimeMillis() + "}");
+        JsonNode late = settle("t3", "out-t3", lateString);
+        JsonNode early = settle("t3", "out-t3", Long.toString(earlyMillis));
+        JsonNode garbage = settle("t3", "out-t3", "yesterday");
+
+        assertThat(byString.path("code").asText()).isEqualTo("0000");
+        assertThat(byMillis.path("code").asText()).isEqualTo("0000");
+        assertThat(late.path("code").asText()).isEqualTo("E0106");
+        assertThat(early.path("code").asText()).isEqualTo("E0106");
+        assertThat(garbage.path("code").asText()).isEqualTo("0002");
+        assertThat(garbage.path("info").asText()).contains("outTradeTime");
+        assertThat(orderStatus("t3", "out-t3")).isZero();
+    }
+
+    @Test
+    void refusedSourceChannelAndUnknownOrderHaveTheirCodes() throws Exception {
+        fullTeam("s1", "s2", "s3");
+
+        JsonNode blacklisted = post("/api/v1/gbm/trade/settlement_market_pay_order", "{\"source\":\"s02\",\"channel\":\"c02\","
+                + "\"userId\":\"s1\",\"outTradeNo\":\"out-s1\",\"outTradeTime\":\"" + now() + "\"}");
+        JsonNode unknown = settle("s1", "no-such-out", now());
+        JsonNode missingUser = post("/api/v1/gbm/trade/settlement_market_pay_order", "{\"source\":\"s01\",\"channel\":\"c01\","
+                + "\"outTradeNo\":\"out-s1\",\"outTradeTime\":\"" + now() + "\"}");
+
+        assertThat(blacklisted.path("code").asText()).isEqualTo("E0105");
+        assertThat(unknown.path("code").asText()).isEqualTo("E0104");
+        assertThat(missingUser.path("code").asText()).isEqualTo("0002");
+        assertThat(orderStatus("s1", "out-s1")).isZero();
+    }
+
+    @Test
+    void partnerAnswering500ErrorOrNothingLeavesTheTaskToRetryWithTheNextTimeSet() throws Exception {
+        partner.enqueue(new MockResponse.Builder().code(500).body("oops").build());
+        String failing500 = completedTeam("f1");
+        await(() -> attempts(failing500) == 1);
+
+        partner.enqueue(new MockResponse.Builder().code(200).body("error").build());
+        String answeringError = completedTeam("e1");
+        await(() -> attempts(answeringError) == 1);
+
+        partner.enqueue(new MockResponse.Builder().code(200).body("success").headersDelay(3, TimeUnit.SECONDS).build());
+        String timingOut = completedTeam("o1");
+        await(() -> attempts(timingOut) == 1);
+
+        for (String teamId : List.of(failing500, answeringError, timingOut)) {
+            Map<String, Object> task = jdbc.queryForMap("SELECT notify_status, notify_count, next_attempt_time, "
+                    + "UTC_TIMESTAMP(3) AS db_now FROM notify_task WHERE team_id = ?", teamId);
+            assertThat(task.get("notify_status")).isEqualTo(2);
+            assertThat((LocalDateTime) task.get("next_attempt_time")).isAfter((LocalDateTime) task.get("db_now"));
+            assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM notify_attempt a JOIN notify_task t ON t.id = a.task_id "
+                    + "WHERE t.team_id = ? AND a.success = 0 AND a.error IS NOT NULL", Integer.class, teamId)).isEqualTo(1);
+        }
+        assertThat(jdbc.queryForObject("SELECT a.http_status FROM notify_attempt a JOIN notify_task t ON t.id = a.task_id "
+                + "WHERE t.team_id = ?", Integer.class, failing500)).isEqualTo(500);
+        assertThat(jdbc.queryForObject("SELECT a.http_status FROM notify_attempt a JOIN notify_task t ON t.id = a.task_id "
+                + "WHERE t.team_id = ?", Integer.class, timingOut)).isNull();
+    }
+
+    @Test
+    void lastTwoMembersSettlingConcurrentlyCountExactlyAndWriteOneTask() throws Exception {
+        for (int run = 0; run < 20; run++) {
+            partner.enqueue(new MockResponse.Builder().code(200).body("success").build());
+            String p = "race" + run + "-";
+            String teamId = fullTeam(p + "a", p + "b", p + "c");
+            settle(p + "a", "out-" + p + "a", now());
+
+            ExecutorService pool = Executors.newFixedThreadPool(2);
+            CountDownLatch start = new CountDownLatch(1);
+            List<Future<JsonNode>> answers = new ArrayList<>();
+            for (String user : List.of(p + "b", p + "c")) {
+                answers.add(pool.submit(() -> {
+                    start.await();
+                    return settle(user, "out-" + user, now());
+                }));
+            }
+            start.countDown();
+            for (Future<JsonNode> answer : answers) {
+                assertThat(answer.get().path("code").asText()).isEqualTo("0000");
+            }
+            pool.shutdown();
+
+            assertThat(jdbc.queryForMap("SELECT status, complete_count FROM group_buy_order WHERE team_id = ?", teamId))
+                    .containsEntry("status", 1).containsEntry("complete_count", 3);
+            assertThat(taskRows(teamId)).isEqualTo(1);
+        }
+    }
+
+    private String completedTeam(String prefix) throws Exception {
+        String teamId = fullTeam(prefix + "1", prefix + "2", prefix + "3");
+        for (String user : List.of(prefix + "1", prefix + "2", prefix + "3")) {
+            assertThat(settle(user, "out-" + user, now()).path("code").asText()).isEqualTo("0000");
+        }
+        return teamId;
+    }
+
+    private String fullTeam(String first, String second, String third) throws Exception {
+        String teamId = lock(first, "").path("data").path("teamId").asText();
+        assertThat(lock(second, teamId).path("code").asText()).isEqualTo("0000");
+        assertThat(lock(third, teamId).path("code").asText()).isEqualTo("0000");
+        return teamId;
+    }
+
+    private JsonNode lock(String userId, String teamId) throws Exception {
+        JsonNode answer = post("/api/v1/gbm/trade/lock_market_pay_order", "{\"userId\":\"" + userId + "\",\"teamId\":\""
+                + teamId + "\",\"activityId\":" + activityId + ",\"goodsId\":\"" + goodsId + "\",\"source\":\"s01\","
+                + "\"channel\":\"c01\",\"outTradeNo\":\"out-" + userId + "\",\"notifyConfigVO\":{\"notifyType\":\"HTTP\","
+                + "\"notifyUrl\":\"" + partner.url("/callback") + "\"}}");
+        assertThat(answer.path("code").asText()).isEqualTo("0000");
+        return answer;
+    }
+
+    private JsonNode settle(String userId, String outTradeNo, String outTradeTime) throws Exception {
+        return post("/api/v1/gbm/trade/settlement_market_pay_order", "{\"source\":\"s01\",\"channel\":\"c01\",\"userId\":\""
+                + userId + "\",\"outTradeNo\":\"" + outTradeNo + "\",\"outTradeTime\":\"" + outTradeTime + "\"}");
+    }
+
+    private static String now() {
+        return LocalDateTime.now(ZoneId.of("Asia/Shanghai")).format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss"));
+    }
+
+    private JsonNode post(String path, String json) throws Exception {
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                        .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).isEqualTo(200);
+        JsonNode body = JSON.readTree(response.body());
+        assertThat(fields(body)).containsExactly("code", "info", "data");
+        return body;
+    }
+
+    /** Verifies the Standard Webhooks signature with the JDK alone, independent of the service's signer. */
+    private static void assertSignedWithTestSecret(RecordedRequest request) throws Exception {
+        String id = request.getHeaders().get("webhook-id");
+        String timestamp = request.getHeaders().get("webhook-timestamp");
+        String signature = request.getHeaders().get("webhook-signature");
+        assertThat(id).isNotBlank();
+        assertThat(Long.parseLong(timestamp)).isCloseTo(Instant.now().getEpochSecond(), org.assertj.core.data.Offset.offset(60L));
+        Mac mac = Mac.getInstance("HmacSHA256");
+        mac.init(new SecretKeySpec("test_secret".getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+        String expected = "v1," + Base64.getEncoder().encodeToString(
+                mac.doFinal((id + "." + timestamp + "." + request.getBody().utf8()).getBytes(StandardCharsets.UTF_8)));
+        assertThat(signature).isEqualTo(expected);
+    }
+
+    private int orderStatus(String userId, String outTradeNo) {
+        return jdbc.queryForObject("SELECT status FROM group_buy_order_list WHERE user_id = ? AND out_trade_no = ?",
+                Integer.class, userId, outTradeNo);
+    }
+
+    private int taskStatus(String teamId) {
+        return jdbc.queryForObject("SELECT notify_status FROM notify_task WHERE team_id = ?", Integer.class, teamId);
+    }
+
+    private int taskRows(String teamId) {
+        return jdbc.queryForObject("SELECT COUNT(*) FROM notify_task WHERE team_id = ?", Integer.class, teamId);
+    }
+
+    private int attempts(String teamId) {
+        return jdbc.queryForObject("SELECT COALESCE(SUM(notify_count), 0) FROM notify_task WHERE team_id = ?", Integer.class, teamId);
+    }
+
+    private static void await(BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + 15_000;
+        while (!condition.getAsBoolean()) {
+            if (System.currentTimeMillis() > deadline) {
+                throw new AssertionError("condition not reached within 15 s");
+            }
+            Thread.sleep(50);
+        }
+    }
+
+    private static List<String> fields(JsonNode node) {
+        List<String> names = new ArrayList<>();
+        node.fieldNames().forEachRemaining(names::add);
+        return names;
+    }
+}

@@ -1,0 +1,20 @@
+package com.groupbuy.market.domain.trade.model.entity;
+
+import lombok.AllArgsConstructor;
+import lombok.Builder;
+import lombok.Getter;
+
+import java.time.Instant;
+
+/** A validated payment notice from a mall: its buyer paid for the order locked under {@code outTradeNo}. */
+@Getter
+@Builder
+@AllArgsConstructor
+public class SettleCommand {
+
+    private final String source;
+    private final String channel;
+    private final String userId;
+    private final String outTradeNo;
+    private final Instant outTradeTime;
+}

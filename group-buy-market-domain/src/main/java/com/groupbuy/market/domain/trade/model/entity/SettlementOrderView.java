@@ -1,0 +1,28 @@
+package com.groupbuy.market.domain.trade.model.entity;
+
+import lombok.AllArgsConstructor;
+import lombok.Builder;
+import lombok.Getter;
+
+import java.time.Instant;
+
+/** A member order joined with its team, as settlement reads it before deciding. */
+@Getter
+@Builder
+@AllArgsConstructor
+public class SettlementOrderView {
+
+    private final String orderId;
+    private final String userId;
+    private final String outTradeNo;
+    private final Long activityId;
+    private final Integer orderStatus;
+    private final String teamId;
+    private final Integer teamStatus;
+    private final Instant teamValidStartTime;
+    private final Instant teamValidEndTime;
+    private final String source;
+    private final String channel;
+    private final String notifyType;
+    private final String notifyUrl;
+}

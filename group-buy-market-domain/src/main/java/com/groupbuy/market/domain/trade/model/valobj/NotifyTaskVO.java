@@ -1,0 +1,27 @@
+package com.groupbuy.market.domain.trade.model.valobj;
+
+import lombok.AllArgsConstructor;
+import lombok.Builder;
+import lombok.Getter;
+
+/** A claimed callback task: what to send, where, and how many attempts it has had. */
+@Getter
+@Builder
+@AllArgsConstructor
+public class NotifyTaskVO {
+
+    public static final int INIT = 0;
+    public static final int SUCCESS = 1;
+    public static final int RETRY = 2;
+    public static final int FAIL = 3;
+
+    private final long id;
+    private final String webhookId;
+    private final String teamId;
+    private final String source;
+    private final String channel;
+    private final String notifyCategory;
+    private final String notifyUrl;
+    private final String body;
+    private final int notifyCount;
+}

@@ -1,0 +1,21 @@
+package com.groupbuy.market.domain.trade.service.settlement.filter;
+
+import com.groupbuy.market.domain.trade.model.entity.SettleCommand;
+import com.groupbuy.market.domain.trade.model.entity.SettlementOrderView;
+import com.groupbuy.market.domain.trade.service.settlement.SettleContext;
+import com.groupbuy.market.types.design.chain.RuleFilter;
+import com.groupbuy.market.types.enums.ResponseCode;
+import com.groupbuy.market.types.exception.AppException;
+
+/** The payment happened inside the team's validity window; otherwise the order stays locked, for a refund. */
+public class TradeTimeFilter implements RuleFilter<SettleCommand, SettleContext> {
+
+    @Override
+    public void apply(SettleCommand command, SettleContext context) {
+        SettlementOrderView order = context.getOrder();
+        if (command.getOutTradeTime().isBefore(order.getTeamValidStartTime())
+                || !command.getOutTradeTime().isBefore(order.getTeamValidEndTime())) {
+            throw new AppException(ResponseCode.E0106);
+        }
+    }
+}

@@ -1,0 +1,88 @@
+package com.groupbuy.market.infrastructure.adapter.repository;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.groupbuy.market.domain.trade.adapter.repository.INotifyTaskRepository;
+import com.groupbuy.market.domain.trade.adapter.repository.ISettlementRepository;
+import com.groupbuy.market.domain.trade.model.entity.NotifyTaskEntity;
+import com.groupbuy.market.domain.trade.model.entity.SettleCommand;
+import com.groupbuy.market.domain.trade.model.entity.SettlementOrderView;
+import com.groupbuy.market.infrastructure.dao.IGroupBuySettlementDao;
+import com.groupbuy.market.infrastructure.dao.po.SettlementOrderPO;
+import com.groupbuy.market.types.enums.ResponseCode;
+import com.groupbuy.market.types.exception.AppException;
+import org.springframework.stereotype.Repository;
+import org.springframework.transaction.support.TransactionTemplate;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The settlement transaction. Completion is read back from the team row after this transaction's own guarded
+ * increment (the row stays locked until commit), never from a count read before: two last payers can't both
+ * miss, or both see, completion.
+ */
+@Repository
+public class SettlementRepository implements ISettlementRepository {
+
+    static final String CATEGORY = "trade_settlement";
+    private static final int TEAM_COMPLETE = 1;
+
+    private final IGroupBuySettlementDao dao;
+    private final INotifyTaskRepository notifyTasks;
+    private final TransactionTemplate transaction;
+    private final ObjectMapper json = new ObjectMapper();
+
+    public SettlementRepository(IGroupBuySettlementDao dao, INotifyTaskRepository notifyTasks,
+                                TransactionTemplate transaction) {
+        this.dao = dao;
+        this.notifyTasks = notifyTasks;
+        this.transaction = transaction;
+    }
+
+    @Override
+    public SettlementOrderView queryOrder(String userId, String outTradeNo) {
+        SettlementOrderPO po = dao.queryOrder(userId, outTradeNo);
+        return po == null ? null : SettlementOrderView.builder()
+                .orderId(po.getOrderId()).userId(po.getUserId()).outTradeNo(po.getOutTradeNo())
+                .activityId(po.getActivityId()).orderStatus(po.getOrderStatus()).teamId(po.getTeamId())
+                .teamStatus(po.getTeamStatus()).teamValidStartTime(po.getTeamValidStartTime())
+                .teamValidEndTime(po.getTeamValidEndTime()).source(po.getSource()).channel(po.getChannel())
+                .notifyType(po.getNotifyType()).notifyUrl(po.getNotifyUrl()).build();
+    }
+
+    @Override
+    public Long settle(SettlementOrderView order, SettleCommand command) {
+        return transaction.execute(status -> {
+            if (dao.markPaid(order.getOrderId(), command.getOutTradeTime()) == 0
+                    || dao.countPayment(order.getTeamId()) == 0) {
+                throw new AppException(ResponseCode.UPDATE_ZERO, "order or team changed meanwhile");
+            }
+            if (!Integer.valueOf(TEAM_COMPLETE).equals(dao.queryTeamStatus(order.getTeamId()))) {
+                return null;
+            }
+            return notifyTasks.saveTask(NotifyTaskEntity.builder()
+                    .taskKey(order.getTeamId() + ":" + CATEGORY)
+                    .activityId(order.getActivityId())
+                    .teamId(order.getTeamId())
+                    .source(order.getSource())
+                    .channel(order.getChannel())
+                    .notifyCategory(CATEGORY)
+                    .notifyType(order.getNotifyType())
+                    .notifyUrl(order.getNotifyUrl())
+                    .parameterJson(body(order.getTeamId()))
+                    .build());
+        });
+    }
+
+    private String body(String teamId) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("teamId", teamId);
+        body.put("outTradeNoList", dao.queryPaidOutTradeNos(teamId));
+        try {
+            return json.writeValueAsString(body);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

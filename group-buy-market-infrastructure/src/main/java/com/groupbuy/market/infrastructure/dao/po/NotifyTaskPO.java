@@ -1,0 +1,27 @@
+package com.groupbuy.market.infrastructure.dao.po;
+
+import lombok.Data;
+
+import java.time.Instant;
+
+/** A row of notify_task. */
+@Data
+public class NotifyTaskPO {
+    private Long id;
+    private String taskKey;
+    private String webhookId;
+    private Long activityId;
+    private String teamId;
+    private String source;
+    private String channel;
+    private String notifyCategory;
+    private String notifyType;
+    private String notifyMq;
+    private String notifyUrl;
+    private Integer notifyCount;
+    private Integer notifyStatus;
+    private String parameterJson;
+    private Instant nextAttemptTime;
+    private String claimedBy;
+    private Instant claimUntil;
+}

@@ -1,0 +1,80 @@
+package com.groupbuy.market.infrastructure.gateway;
+
+import com.groupbuy.market.domain.trade.adapter.port.INotifyGateway;
+import com.groupbuy.market.domain.trade.model.valobj.DeliveryResult;
+import com.groupbuy.market.domain.trade.model.valobj.NotifyTaskVO;
+import com.groupbuy.market.types.common.Constants;
+import okhttp3.MediaType;
+import okhttp3.OkHttpClient;
+import okhttp3.Request;
+import okhttp3.RequestBody;
+import okhttp3.Response;
+import okhttp3.ResponseBody;
+
+import java.io.IOException;
+import java.time.Clock;
+import java.util.function.BiFunction;
+
+/**
+ * Posts a callback on the one shared OkHttp client (its Dns refuses non-public addresses; redirects are not
+ * followed). Delivered means HTTP 2xx and the body {@code success}; every other outcome, including no answer at
+ * all, is a failed attempt reported to the caller, never thrown.
+ */
+public class GroupBuyNotifyService implements INotifyGateway {
+
+    private static final MediaType JSON = MediaType.get("application/json; charset=utf-8");
+    private static final int MAX_BODY_READ = 1024;
+
+    private final OkHttpClient client;
+    private final BiFunction<String, String, String> secretOf;
+    private final Clock clock;
+
+    /** {@code secretOf} maps source + channel to the signing secret, or null when none is configured. */
+    public GroupBuyNotifyService(OkHttpClient client, BiFunction<String, String, String> secretOf, Clock clock) {
+        this.client = client;
+        this.secretOf = secretOf;
+        this.clock = clock;
+    }
+
+    @Override
+    public DeliveryResult groupBuyNotify(NotifyTaskVO task) {
+        long timestamp = clock.instant().getEpochSecond();
+        Request.Builder request = new Request.Builder()
+                .url(task.getNotifyUrl())
+                .header("webhook-id", task.getWebhookId())
+                .header("webhook-timestamp", Long.toString(timestamp))
+                .post(RequestBody.create(task.getBody(), JSON));
+        String secret = secretOf.apply(task.getSource(), task.getChannel());
+        if (secret != null) {
+            request.header("webhook-signature", WebhookSigner.sign(secret, task.getWebhookId(), timestamp, task.getBody()));
+        }
+        long start = System.nanoTime();
+        try (Response response = client.newCall(request.build()).execute()) {
+            long latency = (System.nanoTime() - start) / 1_000_000;
+            String body = read(response.body());
+            boolean delivered = response.isSuccessful() && Constants.NOTIFY_ACK.equals(body.trim());
+            return new DeliveryResult(delivered, response.code(), latency,
+                    delivered ? null : "answered HTTP " + response.code() + " body '" + abbreviate(body) + "'");
+        } catch (IOException | IllegalArgumentException e) {
+            long latency = (System.nanoTime() - start) / 1_000_000;
+            return new DeliveryResult(false, null, latency, e.getClass().getSimpleName() + ": " + e.getMessage());
+        }
+    }
+
+    private static String read(ResponseBody body) throws IOException {
+        return body == null ? "" : body.source().readUtf8(Math.min(MAX_BODY_READ, Math.max(0, bodyLength(body))));
+    }
+
+    private static long bodyLength(ResponseBody body) throws IOException {
+        long length = body.contentLength();
+        if (length >= 0) {
+            return length;
+        }
+        body.source().request(MAX_BODY_READ);
+        return body.source().getBuffer().size();
+    }
+
+    private static String abbreviate(String body) {
+        return body.length() <= 60 ? body : body.substring(0, 60) + "...";
+    }
+}
