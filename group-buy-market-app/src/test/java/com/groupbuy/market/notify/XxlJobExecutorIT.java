@@ -1,0 +1,128 @@
+package com.groupbuy.market.notify;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.groupbuy.market.support.IntegrationTest;
+import mockwebserver3.MockResponse;
+import mockwebserver3.MockWebServer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.function.BooleanSupplier;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Drives the executor's own HTTP endpoint the way the XXL-Job admin console does (POST /run with the access token)
+ * and checks that the callback really reaches the partner.
+ */
+@IntegrationTest
+class XxlJobExecutorIT {
+
+    private static final String TOKEN = "it_token";
+    private static final int EXECUTOR_PORT = freePort();
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @DynamicPropertySource
+    static void executor(DynamicPropertyRegistry registry) {
+        registry.add("xxl.job.executor.enabled", () -> "true");
+        registry.add("xxl.job.executor.port", () -> EXECUTOR_PORT);
+        registry.add("xxl.job.admin.accessToken", () -> TOKEN);
+        registry.add("xxl.job.executor.logpath", () -> System.getProperty("java.io.tmpdir") + "/gbm-xxl-job-it");
+    }
+
+    @Autowired
+    JdbcTemplate jdbc;
+
+    private MockWebServer partner;
+    private NotifyTaskFixture tasks;
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    @BeforeEach
+    void setUp() throws Exception {
+        partner = new MockWebServer();
+        partner.start();
+        tasks = new NotifyTaskFixture(jdbc);
+    }
+
+    @AfterEach
+    void tearDown() {
+        partner.close();
+    }
+
+    @Test
+    void runTriggeredLikeTheAdminDeliversDueTasks() throws Exception {
+        partner.enqueue(new MockResponse.Builder().code(200).body("success").build());
+        String teamId = tasks.dueTask(partner.url("/cb").toString());
+
+        JsonNode accepted = run(TOKEN, "", 0, 1);
+
+        assertThat(accepted.path("code").asInt()).isEqualTo(200);
+        await(() -> tasks.status(teamId) == 1);
+        assertThat(partner.getRequestCount()).isEqualTo(1);
+    }
+
+    @Test
+    void teamParameterReDrivesThatTeamNow() throws Exception {
+        partner.enqueue(new MockResponse.Builder().code(200).body("success").build());
+        String teamId = tasks.dueTask(partner.url("/cb").toString());
+        jdbc.update("UPDATE notify_task SET notify_status = 2, next_attempt_time = UTC_TIMESTAMP(3) + INTERVAL 3 HOUR WHERE team_id = ?", teamId);
+
+        assertThat(run(TOKEN, teamId, 0, 1).path("code").asInt()).isEqualTo(200);
+
+        await(() -> tasks.status(teamId) == 1);
+    }
+
+    @Test
+    void wrongTokenIsRefusedAndRunsNothing() throws Exception {
+        String teamId = tasks.dueTask(partner.url("/cb").toString());
+
+        JsonNode refused = run("wrong", "", 0, 1);
+
+        assertThat(refused.path("code").asInt()).isEqualTo(500);
+        assertThat(refused.path("msg").asText()).contains("token");
+        Thread.sleep(500);
+        assertThat(tasks.status(teamId)).isZero();
+        assertThat(partner.getRequestCount()).isZero();
+    }
+
+    private JsonNode run(String token, String param, int shardIndex, int shardTotal) throws Exception {
+        String body = "{\"jobId\":1,\"executorHandler\":\"groupBuyNotifyJob\",\"executorParams\":\"" + param + "\","
+                + "\"executorBlockStrategy\":\"SERIAL_EXECUTION\",\"executorTimeout\":0,\"logId\":" + System.nanoTime()
+                + ",\"logDateTime\":" + System.currentTimeMillis() + ",\"glueType\":\"BEAN\",\"glueSource\":\"\","
+                + "\"glueUpdatetime\":0,\"broadcastIndex\":" + shardIndex + ",\"broadcastTotal\":" + shardTotal + "}";
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + EXECUTOR_PORT + "/run"))
+                        .header("Content-Type", "application/json").header("XXL-JOB-ACCESS-TOKEN", token)
+                        .POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        return JSON.readTree(response.body());
+    }
+
+    private static void await(BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + 15_000;
+        while (!condition.getAsBoolean()) {
+            if (System.currentTimeMillis() > deadline) {
+                throw new AssertionError("condition not reached within 15 s");
+            }
+            Thread.sleep(50);
+        }
+    }
+
+    private static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
