@@ -42,7 +42,7 @@ redis-cli --scan --pattern "${PREFIX}*" | xargs -r -n 500 redis-cli del >/dev/nu
 java -Xms1g -Xmx1g -XX:+UseG1GC -jar "$JAR" --spring.profiles.active=dev --server.port=$PORT \
   --spring.datasource.url="jdbc:mysql://127.0.0.1:3306/$DB?connectionTimeZone=UTC&forceConnectionTimeZoneToSession=true&useSSL=false&allowPublicKeyRetrieval=true&rewriteBatchedStatements=true" \
   --gbm.redis.key-prefix="$PREFIX" --logging.level.com.groupbuy.market=WARN \
-  --xxl.job.executor.port=0 --gbm.notify.local-scheduler-enabled=false >"$LOG" 2>&1 &
+  --xxl.job.executor.enabled=false --gbm.notify.local-scheduler-delay=1s >"$LOG" 2>&1 &
 APP=$!
 trap 'kill $APP 2>/dev/null || true' EXIT
 for _ in $(seq 1 120); do curl -fs "$URL/actuator/health" >/dev/null 2>&1 && break; sleep 1; done
@@ -92,8 +92,9 @@ for c in $CONNS; do
 done
 rm -f "$BENCH_DIR/results/orders.txt"
 
-# Notify drain: DRAIN_TASKS due tasks delivered by the compensation path to the app's own receiver.
-sql $DB -e "UPDATE notify_task SET notify_status = 1"
+# Notify drain: DRAIN_TASKS due tasks delivered by the compensation path (the local scheduler, every 1 s) to the
+# app's own test receiver.
+sleep 5; sql $DB -e "UPDATE notify_task SET notify_status = 1"
 sql $DB <<SQL
 INSERT INTO notify_task (task_key, webhook_id, activity_id, team_id, source, channel, notify_category, notify_type,
   notify_url, notify_count, notify_status, parameter_json, next_attempt_time)
@@ -105,7 +106,6 @@ SQL
 a0=$(cpu_ticks $APP); t0=$(date +%s.%N); heap_max=0
 while :; do
   left=$(sql $DB -e "SELECT COUNT(*) FROM notify_task WHERE notify_status <> 1")
-  curl -fs -XPOST "$URL/api/v1/gbm/admin/notify/run" -H "X-Admin-Token: ${ADMIN_TOKEN:-}" >/dev/null 2>&1 || true
   heap=$(jcmd $APP GC.heap_info 2>/dev/null | awk '/garbage-first heap/{gsub("K","",$7); print int($7/1024)}')
   [ -n "$heap" ] && [ "$heap" -gt "$heap_max" ] && heap_max=$heap
   [ "$left" -eq 0 ] && break
