@@ -71,9 +71,10 @@ measure() { # name conns script
 ceiling() { # conns
   local c=$1 n secs
   n=$((c * 500))
+  sql -e "DROP DATABASE IF EXISTS gbm_slap"
   secs=$(mariadb-slap -uroot -h127.0.0.1 --create-schema=gbm_slap --concurrency="$c" --iterations=1 \
-    --number-of-queries=$n --pre-query="CREATE TABLE IF NOT EXISTS t (id BIGINT AUTO_INCREMENT PRIMARY KEY, v VARCHAR(32)) ENGINE=InnoDB" \
-    --query="INSERT INTO t (v) VALUES ('x')" 2>/dev/null | awk '/Average number of seconds/{print $NF}')
+    --number-of-queries=$n --create="CREATE TABLE t (id BIGINT AUTO_INCREMENT PRIMARY KEY, v VARCHAR(32)) ENGINE=InnoDB" \
+    --query="INSERT INTO t (v) VALUES ('x')" 2>/dev/null | awk '/Average number of seconds/{print $(NF-1)}')
   say "ceiling conns=$c mariadb_slap_inserts_per_s=$(echo "$n/$secs" | bc -l | xargs printf '%.0f')"
 }
 
@@ -106,7 +107,7 @@ SQL
 a0=$(cpu_ticks $APP); t0=$(date +%s.%N); heap_max=0
 while :; do
   left=$(sql $DB -e "SELECT COUNT(*) FROM notify_task WHERE notify_status <> 1")
-  heap=$(jcmd $APP GC.heap_info 2>/dev/null | awk '/garbage-first heap/{gsub("K","",$7); print int($7/1024)}')
+  heap=$(jcmd $APP GC.heap_info 2>/dev/null | awk '/garbage-first heap/{gsub("K","",$6); print int($6/1024)}')
   [ -n "$heap" ] && [ "$heap" -gt "$heap_max" ] && heap_max=$heap
   [ "$left" -eq 0 ] && break
   [ "$(echo "$(date +%s.%N) - $t0 > 900" | bc)" -eq 1 ] && { say "drain timed out with $left left"; break; }
