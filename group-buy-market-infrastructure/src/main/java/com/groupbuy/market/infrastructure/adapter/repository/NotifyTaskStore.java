@@ -5,6 +5,8 @@ import com.groupbuy.market.domain.trade.model.valobj.DeliveryResult;
 import com.groupbuy.market.domain.trade.model.valobj.NotifyTaskVO;
 import com.groupbuy.market.infrastructure.dao.INotifyTaskDao;
 import com.groupbuy.market.infrastructure.dao.po.NotifyTaskPO;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.springframework.stereotype.Repository;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -19,10 +21,16 @@ public class NotifyTaskStore implements INotifyTaskStore {
 
     private final INotifyTaskDao dao;
     private final TransactionTemplate transaction;
+    private final Counter delivered;
+    private final Counter failedAttempts;
+    private final Counter failedTasks;
 
-    public NotifyTaskStore(INotifyTaskDao dao, TransactionTemplate transaction) {
+    public NotifyTaskStore(INotifyTaskDao dao, TransactionTemplate transaction, MeterRegistry meters) {
         this.dao = dao;
         this.transaction = transaction;
+        this.delivered = Counter.builder("gbm.notify.deliveries").description("callbacks acknowledged").register(meters);
+        this.failedAttempts = Counter.builder("gbm.notify.failed.attempts").description("callback attempts that failed").register(meters);
+        this.failedTasks = Counter.builder("gbm.notify.failed.tasks").description("tasks that reached FAIL").register(meters);
     }
 
     @Override
@@ -58,5 +66,9 @@ public class NotifyTaskStore implements INotifyTaskStore {
                         result.latencyMs(), result.delivered(), error);
             }
         });
+        (result.delivered() ? delivered : failedAttempts).increment();
+        if (newStatus == NotifyTaskVO.FAIL) {
+            failedTasks.increment();
+        }
     }
 }

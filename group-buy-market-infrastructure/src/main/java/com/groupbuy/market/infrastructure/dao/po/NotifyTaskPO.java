@@ -24,4 +24,5 @@ public class NotifyTaskPO {
     private Instant nextAttemptTime;
     private String claimedBy;
     private Instant claimUntil;
+    private String lastError;
 }

@@ -1,0 +1,123 @@
+package com.groupbuy.market.notify;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.groupbuy.market.domain.trade.service.notify.SettlementNotifyService;
+import com.groupbuy.market.support.IntegrationTest;
+import mockwebserver3.MockResponse;
+import mockwebserver3.MockWebServer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.test.context.TestPropertySource;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Operators list tasks, read attempts and re-drive a failed task to success; metrics show deliveries and backlog. */
+@IntegrationTest
+@TestPropertySource(properties = {"gbm.admin.token=it-admin", "gbm.notify.backoff=1h"})
+class NotifyAdminIT {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @LocalServerPort
+    int port;
+    @Autowired
+    JdbcTemplate jdbc;
+    @Autowired
+    SettlementNotifyService notifyService;
+
+    private MockWebServer partner;
+    private NotifyTaskFixture tasks;
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    @BeforeEach
+    void setUp() throws Exception {
+        partner = new MockWebServer();
+        partner.start();
+        tasks = new NotifyTaskFixture(jdbc);
+    }
+
+    @AfterEach
+    void tearDown() {
+        partner.close();
+    }
+
+    @Test
+    void failedTaskIsListedShowsItsAttemptsAndARedriveDeliversIt() throws Exception {
+        partner.enqueue(new MockResponse.Builder().code(500).build());
+        partner.enqueue(new MockResponse.Builder().code(500).build());
+        partner.enqueue(new MockResponse.Builder().code(200).body("success").build());
+        String teamId = tasks.dueTask(partner.url("/cb").toString());
+        notifyService.execSettlementNotifyJob();
+        tasks.makeDue(teamId);
+        notifyService.execSettlementNotifyJob();
+        assertThat(tasks.status(teamId)).isEqualTo(3);
+        long taskId = jdbc.queryForObject("SELECT id FROM notify_task WHERE team_id = ?", Long.class, teamId);
+
+        JsonNode failed = call("GET", "/api/v1/gbm/admin/notify/tasks?status=3&teamId=" + teamId, "it-admin", 200);
+        JsonNode attempts = call("GET", "/api/v1/gbm/admin/notify/tasks/" + taskId + "/attempts", "it-admin", 200);
+        JsonNode redriven = call("POST", "/api/v1/gbm/admin/notify/tasks/" + taskId + "/redrive", "it-admin", 200);
+        notifyService.execSettlementNotifyJob();
+
+        assertThat(failed.path("data")).hasSize(1);
+        assertThat(failed.path("data").get(0).path("id").asLong()).isEqualTo(taskId);
+        assertThat(attempts.path("data")).hasSize(2);
+        assertThat(attempts.path("data").get(0).path("httpStatus").asInt()).isEqualTo(500);
+        assertThat(redriven.path("data").path("notifyStatus").asInt()).isEqualTo(2);
+        assertThat(tasks.status(teamId)).isEqualTo(1);
+        assertThat(tasks.attemptRows(teamId)).isEqualTo(3);
+        assertThat(metric("gbm.notify.deliveries")).isGreaterThanOrEqualTo(1);
+        assertThat(metric("gbm.notify.failed.tasks")).isGreaterThanOrEqualTo(1);
+    }
+
+    @Test
+    void redriveOfATaskThatDidNotFailOrDoesNotExistHasItsCode() throws Exception {
+        String teamId = tasks.dueTask(partner.url("/cb").toString());
+        long taskId = jdbc.queryForObject("SELECT id FROM notify_task WHERE team_id = ?", Long.class, teamId);
+
+        assertThat(call("POST", "/api/v1/gbm/admin/notify/tasks/" + taskId + "/redrive", "it-admin", 200)
+                .path("code").asText()).isEqualTo("E0302");
+        assertThat(call("POST", "/api/v1/gbm/admin/notify/tasks/999999999/redrive", "it-admin", 200)
+                .path("code").asText()).isEqualTo("E0301");
+        assertThat(tasks.status(teamId)).isZero();
+    }
+
+    @Test
+    void missingOrWrongTokenIsRefused() throws Exception {
+        assertThat(call("GET", "/api/v1/gbm/admin/notify/tasks", null, 403).path("data").isNull()).isTrue();
+        assertThat(call("GET", "/api/v1/gbm/admin/notify/tasks", "wrong", 403).path("code").asText()).isEqualTo("0002");
+    }
+
+    @Test
+    void dueBacklogIsAGauge() throws Exception {
+        tasks.dueTask(partner.url("/cb").toString());
+
+        assertThat(metric("gbm.notify.due.backlog")).isGreaterThanOrEqualTo(1);
+    }
+
+    private double metric(String name) throws Exception {
+        JsonNode body = JSON.readTree(http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
+                + "/actuator/metrics/" + name)).GET().build(), HttpResponse.BodyHandlers.ofString()).body());
+        return body.path("measurements").get(0).path("value").asDouble();
+    }
+
+    private JsonNode call(String method, String path, String token, int expectedStatus) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .method(method, HttpRequest.BodyPublishers.noBody());
+        if (token != null) {
+            request.header("X-Admin-Token", token);
+        }
+        HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).isEqualTo(expectedStatus);
+        return JSON.readTree(response.body());
+    }
+}

@@ -1,0 +1,56 @@
+package com.groupbuy.market.infrastructure.adapter.repository;
+
+import com.groupbuy.market.domain.trade.adapter.repository.INotifyTaskAdminRepository;
+import com.groupbuy.market.domain.trade.model.valobj.NotifyAttemptVO;
+import com.groupbuy.market.domain.trade.model.valobj.NotifyTaskSummaryVO;
+import com.groupbuy.market.infrastructure.dao.INotifyTaskAdminDao;
+import com.groupbuy.market.infrastructure.dao.po.NotifyTaskPO;
+import org.springframework.stereotype.Repository;
+
+import java.time.Instant;
+import java.util.List;
+
+/** Operator views of the outbox over MyBatis. */
+@Repository
+public class NotifyTaskAdminRepository implements INotifyTaskAdminRepository {
+
+    private final INotifyTaskAdminDao dao;
+
+    public NotifyTaskAdminRepository(INotifyTaskAdminDao dao) {
+        this.dao = dao;
+    }
+
+    @Override
+    public List<NotifyTaskSummaryVO> listTasks(Integer status, String teamId, int offset, int limit) {
+        return dao.listTasks(status, teamId, offset, limit).stream().map(NotifyTaskAdminRepository::toSummary).toList();
+    }
+
+    @Override
+    public NotifyTaskSummaryVO queryTask(long taskId) {
+        NotifyTaskPO po = dao.queryTask(taskId);
+        return po == null ? null : toSummary(po);
+    }
+
+    @Override
+    public List<NotifyAttemptVO> listAttempts(long taskId) {
+        return dao.listAttempts(taskId).stream()
+                .map(a -> new NotifyAttemptVO(a.getAttemptNo(), a.getAttemptTime(), a.getHttpStatus(),
+                        a.getLatencyMs(), Boolean.TRUE.equals(a.getSuccess()), a.getError()))
+                .toList();
+    }
+
+    @Override
+    public boolean redriveFailed(long taskId, Instant now) {
+        return dao.redriveFailed(taskId, now) == 1;
+    }
+
+    @Override
+    public long countDue(Instant now) {
+        return dao.countDue(now);
+    }
+
+    private static NotifyTaskSummaryVO toSummary(NotifyTaskPO po) {
+        return new NotifyTaskSummaryVO(po.getId(), po.getTeamId(), po.getNotifyCategory(), po.getNotifyUrl(),
+                po.getNotifyStatus(), po.getNotifyCount(), po.getNextAttemptTime(), po.getLastError());
+    }
+}

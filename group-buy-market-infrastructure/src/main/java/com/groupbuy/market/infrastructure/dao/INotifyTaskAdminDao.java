@@ -1,0 +1,25 @@
+package com.groupbuy.market.infrastructure.dao;
+
+import com.groupbuy.market.infrastructure.dao.po.NotifyAttemptPO;
+import com.groupbuy.market.infrastructure.dao.po.NotifyTaskPO;
+import org.apache.ibatis.annotations.Mapper;
+import org.apache.ibatis.annotations.Param;
+
+import java.time.Instant;
+import java.util.List;
+
+/** Operator reads and the re-drive of notify_task. */
+@Mapper
+public interface INotifyTaskAdminDao {
+
+    List<NotifyTaskPO> listTasks(@Param("status") Integer status, @Param("teamId") String teamId,
+                                 @Param("offset") int offset, @Param("limit") int limit);
+
+    NotifyTaskPO queryTask(@Param("id") long id);
+
+    List<NotifyAttemptPO> listAttempts(@Param("taskId") long taskId);
+
+    int redriveFailed(@Param("id") long id, @Param("now") Instant now);
+
+    long countDue(@Param("now") Instant now);
+}

@@ -1,0 +1,71 @@
+package com.groupbuy.market.trigger.http.admin;
+
+import com.groupbuy.market.api.response.Response;
+import com.groupbuy.market.domain.trade.model.valobj.NotifyAttemptVO;
+import com.groupbuy.market.domain.trade.model.valobj.NotifyTaskSummaryVO;
+import com.groupbuy.market.domain.trade.service.notify.NotifyTaskOperations;
+import com.groupbuy.market.types.enums.ResponseCode;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+import java.security.MessageDigest;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.function.Supplier;
+
+/**
+ * Operators' view of the callback outbox: list tasks, read a task's attempts, re-drive a failed task. Every call
+ * needs header {@code X-Admin-Token} equal to {@code gbm.admin.token}; with no token configured the endpoints
+ * refuse everyone.
+ */
+@RestController
+@RequestMapping("/api/v1/gbm/admin/notify/")
+public class NotifyAdminController {
+
+    private final NotifyTaskOperations operations;
+    private final byte[] token;
+
+    public NotifyAdminController(NotifyTaskOperations operations, @Value("${gbm.admin.token:}") String token) {
+        this.operations = operations;
+        this.token = token.getBytes(StandardCharsets.UTF_8);
+    }
+
+    @GetMapping("tasks")
+    public ResponseEntity<Response<List<NotifyTaskSummaryVO>>> tasks(
+            @RequestHeader(value = "X-Admin-Token", required = false) String given,
+            @RequestParam(required = false) Integer status, @RequestParam(required = false) String teamId,
+            @RequestParam(defaultValue = "0") int page, @RequestParam(defaultValue = "50") int size) {
+        return authorized(given, () -> operations.list(status, teamId, page, size));
+    }
+
+    @GetMapping("tasks/{taskId}/attempts")
+    public ResponseEntity<Response<List<NotifyAttemptVO>>> attempts(
+            @RequestHeader(value = "X-Admin-Token", required = false) String given, @PathVariable long taskId) {
+        return authorized(given, () -> operations.attempts(taskId));
+    }
+
+    @PostMapping("tasks/{taskId}/redrive")
+    public ResponseEntity<Response<NotifyTaskSummaryVO>> redrive(
+            @RequestHeader(value = "X-Admin-Token", required = false) String given, @PathVariable long taskId) {
+        return authorized(given, () -> operations.redrive(taskId));
+    }
+
+    private <T> ResponseEntity<Response<T>> authorized(String given, Supplier<T> action) {
+        boolean ok = token.length > 0 && given != null
+                && MessageDigest.isEqual(token, given.getBytes(StandardCharsets.UTF_8));
+        if (!ok) {
+            return ResponseEntity.status(HttpStatus.FORBIDDEN).body(Response.<T>builder()
+                    .code(ResponseCode.ILLEGAL_PARAMETER.getCode()).info("admin token missing or wrong").build());
+        }
+        return ResponseEntity.ok(Response.<T>builder().code(ResponseCode.SUCCESS.getCode())
+                .info(ResponseCode.SUCCESS.getInfo()).data(action.get()).build());
+    }
+}
