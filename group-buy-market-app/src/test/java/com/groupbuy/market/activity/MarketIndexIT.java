@@ -3,6 +3,7 @@ package com.groupbuy.market.activity;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.groupbuy.market.support.IntegrationTest;
+import static com.groupbuy.market.support.TestJson.fields;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -198,9 +199,4 @@ class MarketIndexIT {
         return JSON.readTree(response.body());
     }
 
-    private static List<String> fields(JsonNode node) {
-        List<String> names = new ArrayList<>();
-        node.fieldNames().forEachRemaining(names::add);
-        return names;
-    }
 }

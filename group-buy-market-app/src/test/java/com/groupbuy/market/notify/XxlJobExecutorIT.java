@@ -3,6 +3,7 @@ package com.groupbuy.market.notify;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.groupbuy.market.support.IntegrationTest;
+import static com.groupbuy.market.support.TestJson.await;
 import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
 import org.junit.jupiter.api.AfterEach;
@@ -18,7 +19,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.util.function.BooleanSupplier;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -108,15 +108,6 @@ class XxlJobExecutorIT {
         return JSON.readTree(response.body());
     }
 
-    private static void await(BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.currentTimeMillis() + 15_000;
-        while (!condition.getAsBoolean()) {
-            if (System.currentTimeMillis() > deadline) {
-                throw new AssertionError("condition not reached within 15 s");
-            }
-            Thread.sleep(50);
-        }
-    }
 
     private static int freePort() {
         try (ServerSocket socket = new ServerSocket(0)) {

@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.groupbuy.market.activity.MarketConfigFixture;
 import com.groupbuy.market.infrastructure.adapter.port.TeamPlaceReservation;
 import com.groupbuy.market.support.IntegrationTest;
+import com.groupbuy.market.support.TestJson;
+import static com.groupbuy.market.support.TestJson.fields;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.redisson.api.RedissonClient;
@@ -13,10 +15,6 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.JdbcTemplate;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -49,7 +47,6 @@ class LockIT {
     @Autowired
     TeamPlaceReservation reservation;
 
-    private final HttpClient http = HttpClient.newHttpClient();
     private static final AtomicInteger ACTIVITY = new AtomicInteger(3000);
     private long activityId;
     private String goodsId;
@@ -261,13 +258,7 @@ class LockIT {
     }
 
     private JsonNode post(String json) throws Exception {
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + PATH))
-                        .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json)).build(),
-                HttpResponse.BodyHandlers.ofString());
-        assertThat(response.statusCode()).isEqualTo(200);
-        JsonNode body = JSON.readTree(response.body());
-        assertThat(fields(body)).containsExactly("code", "info", "data");
-        return body;
+        return TestJson.postEnvelope(port, PATH, json);
     }
 
     private int teamLockCount(String teamId) {
@@ -284,9 +275,4 @@ class LockIT {
         return value == null ? 0 : Integer.parseInt(value.toString());
     }
 
-    private static List<String> fields(JsonNode node) {
-        List<String> names = new ArrayList<>();
-        node.fieldNames().forEachRemaining(names::add);
-        return names;
-    }
 }

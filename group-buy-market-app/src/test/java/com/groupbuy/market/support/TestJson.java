@@ -1,0 +1,59 @@
+package com.groupbuy.market.support;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.BooleanSupplier;
+
+/** Small helpers the integration tests share: JSON over real HTTP, field lists, and bounded waiting. */
+public final class TestJson {
+
+    public static final ObjectMapper JSON = new ObjectMapper();
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    private TestJson() {
+    }
+
+    /** POSTs JSON to the service and returns the HTTP answer. */
+    public static HttpResponse<String> post(int port, String path, String json) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                        .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** POSTs JSON, asserts HTTP 200 and the exact envelope {code, info, data}, and returns the body. */
+    public static JsonNode postEnvelope(int port, String path, String json) throws Exception {
+        HttpResponse<String> response = post(port, path, json);
+        if (response.statusCode() != 200) {
+            throw new AssertionError("HTTP " + response.statusCode() + ": " + response.body());
+        }
+        JsonNode body = JSON.readTree(response.body());
+        if (!fields(body).equals(List.of("code", "info", "data"))) {
+            throw new AssertionError("envelope is not exactly {code, info, data}: " + response.body());
+        }
+        return body;
+    }
+
+    public static List<String> fields(JsonNode node) {
+        List<String> names = new ArrayList<>();
+        node.fieldNames().forEachRemaining(names::add);
+        return names;
+    }
+
+    /** Waits up to 15 s for a condition another thread makes true (asynchronous delivery). */
+    public static void await(BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + 15_000;
+        while (!condition.getAsBoolean()) {
+            if (System.currentTimeMillis() > deadline) {
+                throw new AssertionError("condition not reached within 15 s");
+            }
+            Thread.sleep(50);
+        }
+    }
+}
