@@ -17,7 +17,6 @@ import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 
-import java.math.BigDecimal;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
@@ -72,14 +71,12 @@ public class MarketIndexController implements IMarketIndexService {
                 .build();
     }
 
-    /** A user who may not see the group price is shown the original price, not the discount. */
     private static GoodsMarketResponseDTO.Goods goods(TrialBalanceEntity trial) {
-        boolean visible = trial.isVisible();
         return GoodsMarketResponseDTO.Goods.builder()
                 .goodsId(trial.getGoodsId())
                 .originalPrice(trial.getOriginalPrice())
-                .deductionPrice(visible ? trial.getDeductionPrice() : BigDecimal.ZERO.setScale(2))
-                .payPrice(visible ? trial.getPayPrice() : trial.getOriginalPrice())
+                .deductionPrice(trial.shownDeductionPrice())
+                .payPrice(trial.shownPayPrice())
                 .build();
     }
 

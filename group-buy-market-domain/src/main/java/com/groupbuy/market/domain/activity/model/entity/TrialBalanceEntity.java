@@ -37,4 +37,14 @@ public class TrialBalanceEntity {
     /** Whether this user may see the group price, and whether they may join (audience scope). */
     private boolean visible;
     private boolean enable;
+
+    /** The deduction a user may be shown: none when the audience scope hides the group price from them. */
+    public BigDecimal shownDeductionPrice() {
+        return visible ? deductionPrice : BigDecimal.ZERO.setScale(2);
+    }
+
+    /** The price a user may be shown: the original when the audience scope hides the group price from them. */
+    public BigDecimal shownPayPrice() {
+        return visible ? payPrice : originalPrice;
+    }
 }
