@@ -1,9 +1,11 @@
 package com.groupbuy.market.foundation;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.groupbuy.market.support.EchoTestController;
 import com.groupbuy.market.support.IntegrationTest;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -12,16 +14,18 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.util.List;
 
+import static com.groupbuy.market.support.TestJson.JSON;
+import static com.groupbuy.market.support.TestJson.fields;
+import static com.groupbuy.market.support.TestJson.post;
+import static com.groupbuy.market.support.TestJson.postEnvelope;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The running service: health over the real database and Redis, and the error envelope partners rely on. */
 @IntegrationTest
 class FoundationIT {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
-    private final HttpClient http = HttpClient.newHttpClient();
+    private static final String ECHO = "/test-only/echo";
 
     @LocalServerPort
     int port;
@@ -40,35 +44,86 @@ class FoundationIT {
         assertThat(health.path("components").path("redis").path("status").asText()).isEqualTo("UP");
     }
 
-    @Test
-    void bodyThatIsNotJsonGets400InOurEnvelopeAndWritesNothing() throws Exception {
-        HttpResponse<String> response = post("/test-only/echo", "{\"name\": \"a\", ");
+    @ParameterizedTest
+    @ValueSource(strings = {"{\"name\": \"a\", ", "{\"name\": \"a\", \"amount\": 1x}", "name=a&amount=1", ""})
+    void bodyThatIsNotJsonGets400InOurEnvelopeAndWritesNothing(String body) throws Exception {
+        HttpResponse<String> response = post(port, ECHO, body);
 
         assertThat(response.statusCode()).isEqualTo(400);
-        JsonNode body = JSON.readTree(response.body());
-        assertThat(fieldNames(body)).containsExactly("code", "info", "data");
-        assertThat(body.path("code").asText()).isEqualTo("0002");
+        JsonNode envelope = JSON.readTree(response.body());
+        assertThat(fields(envelope)).containsExactly("code", "info", "data");
+        assertThat(envelope.path("code").asText()).isEqualTo("0002");
         assertThat(rowsWritten()).isZero();
     }
 
     @Test
     void mistypedFieldGets200With0002NamingTheFieldAndWritesNothing() throws Exception {
-        HttpResponse<String> response = post("/test-only/echo", "{\"name\": \"a\", \"amount\": \"ten\"}");
+        JsonNode body = postEnvelope(port, ECHO, "{\"name\": \"a\", \"amount\": \"ten\"}");
 
-        assertThat(response.statusCode()).isEqualTo(200);
-        JsonNode body = JSON.readTree(response.body());
-        assertThat(fieldNames(body)).containsExactly("code", "info", "data");
+        assertThat(body.path("code").asText()).isEqualTo("0002");
+        assertThat(body.path("info").asText()).contains("amount");
+        assertThat(body.path("data").isNull()).isTrue();
+        assertThat(rowsWritten()).isZero();
+    }
+
+    @Test
+    void outOfRangeFieldGets200With0002NamingTheFieldAndWritesNothing() throws Exception {
+        JsonNode body = postEnvelope(port, ECHO, "{\"name\": \"a\", \"amount\": 99999999999999999999999}");
+
         assertThat(body.path("code").asText()).isEqualTo("0002");
         assertThat(body.path("info").asText()).contains("amount");
         assertThat(rowsWritten()).isZero();
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"{\"amount\": 10}", "{\"name\": \"  \", \"amount\": 10}", "{\"name\": null}"})
+    void missingRequiredFieldGets200With0002NamingTheFieldAndWritesNothing(String json) throws Exception {
+        JsonNode body = postEnvelope(port, ECHO, json);
+
+        assertThat(body.path("code").asText()).isEqualTo("0002");
+        assertThat(body.path("info").asText()).contains("name");
+        assertThat(rowsWritten()).isZero();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"[]", "\"a\"", "42"})
+    void wellFormedJsonOfTheWrongShapeGets200With0002AndWritesNothing(String json) throws Exception {
+        JsonNode body = postEnvelope(port, ECHO, json);
+
+        assertThat(body.path("code").asText()).isEqualTo("0002");
+        assertThat(rowsWritten()).isZero();
+    }
+
+    @Test
+    void mistypedOrMissingQueryParameterGets200With0002NamingIt() throws Exception {
+        for (String query : new String[]{"?amount=ten", ""}) {
+            HttpResponse<String> response = get(ECHO + query);
+
+            assertThat(response.statusCode()).isEqualTo(200);
+            JsonNode body = JSON.readTree(response.body());
+            assertThat(fields(body)).containsExactly("code", "info", "data");
+            assertThat(body.path("code").asText()).isEqualTo("0002");
+            assertThat(body.path("info").asText()).contains("amount");
+        }
+    }
+
+    @Test
+    void unexpectedFailureGets500With0001AndNoInternalsInTheBody() throws Exception {
+        HttpResponse<String> response = post(port, "/test-only/fail", "{\"name\": \"a\"}");
+
+        assertThat(response.statusCode()).isEqualTo(500);
+        JsonNode body = JSON.readTree(response.body());
+        assertThat(fields(body)).containsExactly("code", "info", "data");
+        assertThat(body.path("code").asText()).isEqualTo("0001");
+        assertThat(response.body()).doesNotContain(EchoTestController.INTERNAL_DETAIL)
+                .doesNotContain("IllegalStateException").doesNotContain("at com.");
+    }
+
     @Test
     void wellFormedRequestIsAcceptedSoTheRefusalsAboveAreRealRefusals() throws Exception {
-        HttpResponse<String> response = post("/test-only/echo", "{\"name\": \"accepted\", \"amount\": 10}");
+        JsonNode body = postEnvelope(port, ECHO, "{\"name\": \"accepted\", \"amount\": 10}");
 
-        assertThat(response.statusCode()).isEqualTo(200);
-        assertThat(JSON.readTree(response.body()).path("code").asText()).isEqualTo("0000");
+        assertThat(body.path("code").asText()).isEqualTo("0000");
         assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM crowd_tags WHERE tag_id = 'accepted'", Integer.class))
                 .isEqualTo(1);
     }
@@ -78,24 +133,8 @@ class FoundationIT {
                 Integer.class);
     }
 
-    private static List<String> fieldNames(JsonNode node) {
-        return iterable(node.fieldNames());
-    }
-
-    private static <T> List<T> iterable(java.util.Iterator<T> it) {
-        java.util.List<T> list = new java.util.ArrayList<>();
-        it.forEachRemaining(list::add);
-        return list;
-    }
-
     private HttpResponse<String> get(String path) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).GET().build(),
-                HttpResponse.BodyHandlers.ofString());
-    }
-
-    private HttpResponse<String> post(String path, String body) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .GET().build(), HttpResponse.BodyHandlers.ofString());
     }
 }

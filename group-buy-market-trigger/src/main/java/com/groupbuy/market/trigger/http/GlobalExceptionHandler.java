@@ -1,19 +1,27 @@
 package com.groupbuy.market.trigger.http;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.exc.InputCoercionException;
+import com.fasterxml.jackson.core.exc.StreamReadException;
 import com.fasterxml.jackson.databind.JsonMappingException;
-import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.groupbuy.market.api.response.Response;
 import com.groupbuy.market.types.enums.ResponseCode;
 import com.groupbuy.market.types.exception.AppException;
 import lombok.extern.slf4j.Slf4j;
+import org.springframework.context.MessageSourceResolvable;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.converter.HttpMessageNotReadableException;
 import org.springframework.web.HttpMediaTypeNotSupportedException;
 import org.springframework.web.HttpRequestMethodNotSupportedException;
+import org.springframework.web.bind.MethodArgumentNotValidException;
+import org.springframework.web.bind.MissingPathVariableException;
+import org.springframework.web.bind.MissingRequestHeaderException;
+import org.springframework.web.bind.MissingRequestValueException;
+import org.springframework.web.bind.MissingServletRequestParameterException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.web.method.annotation.HandlerMethodValidationException;
+import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
 import org.springframework.web.servlet.resource.NoResourceFoundException;
 
 import java.util.stream.Collectors;
@@ -32,21 +40,62 @@ public class GlobalExceptionHandler {
         return ResponseEntity.ok(failure(e.getCode(), e.getInfo()));
     }
 
+    /**
+     * A body Jackson could not read. Not JSON at all (broken syntax, wrong content, no body) is 400; well-formed
+     * JSON whose field has the wrong type or is out of range, or whose whole shape is wrong, is 200 with 0002.
+     */
     @ExceptionHandler(HttpMessageNotReadableException.class)
     public ResponseEntity<Response<Void>> unreadable(HttpMessageNotReadableException e) {
-        Throwable cause = e.getMostSpecificCause();
-        if (cause instanceof MismatchedInputException mismatch && !mismatch.getPath().isEmpty()) {
-            String field = fieldPath(mismatch);
-            return ResponseEntity.ok(failure(ResponseCode.ILLEGAL_PARAMETER.getCode(),
-                    "illegal parameter: " + field + " has the wrong type or shape"));
+        Throwable root = e.getMostSpecificCause();
+        boolean notJson = root == e || (root instanceof StreamReadException && !(root instanceof InputCoercionException));
+        if (notJson) {
+            String why = root == e ? "body is missing" : "body is not valid JSON";
+            return ResponseEntity.status(HttpStatus.BAD_REQUEST)
+                    .body(failure(ResponseCode.ILLEGAL_PARAMETER.getCode(), "illegal parameter: " + why));
         }
-        if (cause instanceof JsonMappingException mapping && !mapping.getPath().isEmpty()) {
-            return ResponseEntity.ok(failure(ResponseCode.ILLEGAL_PARAMETER.getCode(),
-                    "illegal parameter: " + fieldPath(mapping) + " is out of range"));
+        String field = fieldPath(e);
+        if (field.isEmpty()) {
+            return illegal("the body must be a JSON object of the documented fields");
         }
-        String why = cause instanceof JsonProcessingException ? "body is not valid JSON" : "body is missing";
-        return ResponseEntity.status(HttpStatus.BAD_REQUEST)
-                .body(failure(ResponseCode.ILLEGAL_PARAMETER.getCode(), "illegal parameter: " + why));
+        return illegal(field + (root instanceof InputCoercionException ? " is out of range" : " has the wrong type or shape"));
+    }
+
+    /** Bean Validation on a request body ({@code @Valid}): a missing or out-of-range field, named. */
+    @ExceptionHandler(MethodArgumentNotValidException.class)
+    public ResponseEntity<Response<Void>> invalidBody(MethodArgumentNotValidException e) {
+        return illegal(e.getBindingResult().getFieldErrors().stream()
+                .map(error -> error.getField() + " " + error.getDefaultMessage())
+                .sorted()
+                .collect(Collectors.joining(", ")));
+    }
+
+    /** Bean Validation on method parameters (query parameters, headers, path variables). */
+    @ExceptionHandler(HandlerMethodValidationException.class)
+    public ResponseEntity<Response<Void>> invalidParameter(HandlerMethodValidationException e) {
+        return illegal(e.getParameterValidationResults().stream()
+                .map(result -> result.getMethodParameter().getParameterName() + " "
+                        + result.getResolvableErrors().stream().map(MessageSourceResolvable::getDefaultMessage)
+                        .collect(Collectors.joining(", ")))
+                .collect(Collectors.joining(", ")));
+    }
+
+    @ExceptionHandler(MethodArgumentTypeMismatchException.class)
+    public ResponseEntity<Response<Void>> mistypedParameter(MethodArgumentTypeMismatchException e) {
+        return illegal(e.getName() + " has the wrong type");
+    }
+
+    /** A required query parameter, header or path variable is absent. */
+    @ExceptionHandler(MissingRequestValueException.class)
+    public ResponseEntity<Response<Void>> missingParameter(MissingRequestValueException e) {
+        String name = "a request value";
+        if (e instanceof MissingServletRequestParameterException parameter) {
+            name = parameter.getParameterName();
+        } else if (e instanceof MissingRequestHeaderException header) {
+            name = header.getHeaderName();
+        } else if (e instanceof MissingPathVariableException variable) {
+            name = variable.getVariableName();
+        }
+        return illegal(name + " is missing");
     }
 
     @ExceptionHandler(HttpMediaTypeNotSupportedException.class)
@@ -74,10 +123,24 @@ public class GlobalExceptionHandler {
                 .body(failure(ResponseCode.UN_ERROR.getCode(), ResponseCode.UN_ERROR.getInfo()));
     }
 
-    private static String fieldPath(JsonMappingException e) {
+    /** The JSON path of the field Jackson stopped at (the outermost mapping error carries the full path). */
+    private static String fieldPath(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof JsonMappingException mapping && !mapping.getPath().isEmpty()) {
+                return jsonPath(mapping);
+            }
+        }
+        return "";
+    }
+
+    private static String jsonPath(JsonMappingException e) {
         return e.getPath().stream()
                 .map(ref -> ref.getFieldName() != null ? ref.getFieldName() : "[" + ref.getIndex() + "]")
                 .collect(Collectors.joining("."));
+    }
+
+    private static ResponseEntity<Response<Void>> illegal(String what) {
+        return ResponseEntity.ok(failure(ResponseCode.ILLEGAL_PARAMETER.getCode(), "illegal parameter: " + what));
     }
 
     private static Response<Void> failure(String code, String info) {
