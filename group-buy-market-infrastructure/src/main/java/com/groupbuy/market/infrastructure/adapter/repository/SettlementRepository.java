@@ -6,7 +6,7 @@ import com.groupbuy.market.domain.trade.adapter.repository.INotifyTaskRepository
 import com.groupbuy.market.domain.trade.adapter.repository.ISettlementRepository;
 import com.groupbuy.market.domain.trade.model.entity.NotifyTaskEntity;
 import com.groupbuy.market.domain.trade.model.entity.SettleCommand;
-import com.groupbuy.market.domain.trade.model.entity.SettlementOrderView;
+import com.groupbuy.market.domain.trade.model.entity.MemberOrderView;
 import com.groupbuy.market.infrastructure.dao.IGroupBuySettlementDao;
 import com.groupbuy.market.infrastructure.dao.po.SettlementOrderPO;
 import com.groupbuy.market.types.enums.ResponseCode;
@@ -41,9 +41,9 @@ public class SettlementRepository implements ISettlementRepository {
     }
 
     @Override
-    public SettlementOrderView queryOrder(String userId, String outTradeNo) {
+    public MemberOrderView queryOrder(String userId, String outTradeNo) {
         SettlementOrderPO po = dao.queryOrder(userId, outTradeNo);
-        return po == null ? null : SettlementOrderView.builder()
+        return po == null ? null : MemberOrderView.builder()
                 .orderId(po.getOrderId()).userId(po.getUserId()).outTradeNo(po.getOutTradeNo())
                 .activityId(po.getActivityId()).orderStatus(po.getOrderStatus()).teamId(po.getTeamId())
                 .teamStatus(po.getTeamStatus()).teamValidStartTime(po.getTeamValidStartTime())
@@ -52,7 +52,7 @@ public class SettlementRepository implements ISettlementRepository {
     }
 
     @Override
-    public Long settle(SettlementOrderView order, SettleCommand command) {
+    public Long settle(MemberOrderView order, SettleCommand command) {
         return transaction.execute(status -> {
             if (dao.markPaid(order.getOrderId(), command.getOutTradeTime()) == 0
                     || dao.countPayment(order.getTeamId()) == 0) {

@@ -1,6 +1,6 @@
 package com.groupbuy.market.domain.trade.service.settlement;
 
-import com.groupbuy.market.domain.trade.model.entity.SettlementOrderView;
+import com.groupbuy.market.domain.trade.model.entity.MemberOrderView;
 import lombok.Getter;
 import lombok.Setter;
 
@@ -9,5 +9,5 @@ import lombok.Setter;
 @Setter
 public class SettleContext {
 
-    private SettlementOrderView order;
+    private MemberOrderView order;
 }

@@ -5,7 +5,7 @@ import com.groupbuy.market.domain.trade.adapter.repository.ISettlementRepository
 import com.groupbuy.market.domain.trade.model.entity.MarketPayOrderEntity;
 import com.groupbuy.market.domain.trade.model.entity.SettleCommand;
 import com.groupbuy.market.domain.trade.model.entity.SettledOrderEntity;
-import com.groupbuy.market.domain.trade.model.entity.SettlementOrderView;
+import com.groupbuy.market.domain.trade.model.entity.MemberOrderView;
 import com.groupbuy.market.domain.trade.model.valobj.SourceChannelPolicy;
 import com.groupbuy.market.domain.trade.service.settlement.filter.OrderExistsFilter;
 import com.groupbuy.market.domain.trade.service.settlement.filter.SourceChannelFilter;
@@ -42,7 +42,7 @@ public class TradeSettlementService {
 
     public SettledOrderEntity settle(SettleCommand command) {
         SettleContext context = admission.apply(command, new SettleContext());
-        SettlementOrderView order = context.getOrder();
+        MemberOrderView order = context.getOrder();
         if (order.getOrderStatus() == MarketPayOrderEntity.PAID) {
             log.info("settle repeated outTradeNo={} team={}", command.getOutTradeNo(), order.getTeamId());
             return answer(order, null);
@@ -57,7 +57,7 @@ public class TradeSettlementService {
                 throw e;
             }
             // Someone changed the order or team between our read and our write: answer from what is there now.
-            SettlementOrderView now = repository.queryOrder(command.getUserId(), command.getOutTradeNo());
+            MemberOrderView now = repository.queryOrder(command.getUserId(), command.getOutTradeNo());
             if (now != null && now.getOrderStatus() == MarketPayOrderEntity.PAID) {
                 return answer(now, null);
             }
@@ -72,7 +72,7 @@ public class TradeSettlementService {
         return answer(order, taskId);
     }
 
-    private static SettledOrderEntity answer(SettlementOrderView order, Long taskId) {
+    private static SettledOrderEntity answer(MemberOrderView order, Long taskId) {
         return SettledOrderEntity.builder().userId(order.getUserId()).teamId(order.getTeamId())
                 .activityId(order.getActivityId()).outTradeNo(order.getOutTradeNo()).notifyTaskId(taskId).build();
     }

@@ -3,7 +3,7 @@ package com.groupbuy.market.domain.trade.service.settlement.filter;
 import com.groupbuy.market.domain.trade.adapter.repository.ISettlementRepository;
 import com.groupbuy.market.domain.trade.model.entity.MarketPayOrderEntity;
 import com.groupbuy.market.domain.trade.model.entity.SettleCommand;
-import com.groupbuy.market.domain.trade.model.entity.SettlementOrderView;
+import com.groupbuy.market.domain.trade.model.entity.MemberOrderView;
 import com.groupbuy.market.domain.trade.service.settlement.SettleContext;
 import com.groupbuy.market.types.design.chain.RuleFilter;
 import com.groupbuy.market.types.enums.ResponseCode;
@@ -20,7 +20,7 @@ public class OrderExistsFilter implements RuleFilter<SettleCommand, SettleContex
 
     @Override
     public void apply(SettleCommand command, SettleContext context) {
-        SettlementOrderView order = repository.queryOrder(command.getUserId(), command.getOutTradeNo());
+        MemberOrderView order = repository.queryOrder(command.getUserId(), command.getOutTradeNo());
         if (order == null || order.getOrderStatus() == MarketPayOrderEntity.CLOSED) {
             throw new AppException(ResponseCode.E0104);
         }

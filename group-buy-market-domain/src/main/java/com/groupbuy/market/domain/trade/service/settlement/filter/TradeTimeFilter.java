@@ -1,7 +1,7 @@
 package com.groupbuy.market.domain.trade.service.settlement.filter;
 
 import com.groupbuy.market.domain.trade.model.entity.SettleCommand;
-import com.groupbuy.market.domain.trade.model.entity.SettlementOrderView;
+import com.groupbuy.market.domain.trade.model.entity.MemberOrderView;
 import com.groupbuy.market.domain.trade.service.settlement.SettleContext;
 import com.groupbuy.market.types.design.chain.RuleFilter;
 import com.groupbuy.market.types.enums.ResponseCode;
@@ -12,7 +12,7 @@ public class TradeTimeFilter implements RuleFilter<SettleCommand, SettleContext>
 
     @Override
     public void apply(SettleCommand command, SettleContext context) {
-        SettlementOrderView order = context.getOrder();
+        MemberOrderView order = context.getOrder();
         if (command.getOutTradeTime().isBefore(order.getTeamValidStartTime())
                 || !command.getOutTradeTime().isBefore(order.getTeamValidEndTime())) {
             throw new AppException(ResponseCode.E0106);

@@ -6,11 +6,11 @@ import lombok.Getter;
 
 import java.time.Instant;
 
-/** A member order joined with its team, as settlement reads it before deciding. */
+/** A member order joined with its team, as settlement and refund read it before deciding. */
 @Getter
 @Builder
 @AllArgsConstructor
-public class SettlementOrderView {
+public class MemberOrderView {
 
     private final String orderId;
     private final String userId;
