@@ -1,6 +1,6 @@
 package com.groupbuy.market.infrastructure.dao;
 
-import com.groupbuy.market.infrastructure.dao.po.SettlementOrderPO;
+import com.groupbuy.market.infrastructure.dao.po.MemberOrderPO;
 import org.apache.ibatis.annotations.Mapper;
 import org.apache.ibatis.annotations.Param;
 
@@ -11,7 +11,7 @@ import java.util.List;
 @Mapper
 public interface IGroupBuySettlementDao {
 
-    SettlementOrderPO queryOrder(@Param("userId") String userId, @Param("outTradeNo") String outTradeNo);
+    MemberOrderPO queryOrder(@Param("userId") String userId, @Param("outTradeNo") String outTradeNo);
 
     /** Locked → paid; 0 rows when the order is no longer locked. */
     int markPaid(@Param("orderId") String orderId, @Param("outTradeTime") Instant outTradeTime);

@@ -1,8 +1,11 @@
 package com.groupbuy.market.trigger.http;
 
+import com.groupbuy.market.api.IMarketTradeService;
 import com.groupbuy.market.api.dto.LockMarketPayOrderRequestDTO;
 import com.groupbuy.market.api.dto.LockMarketPayOrderResponseDTO;
 import com.groupbuy.market.api.dto.NotifyConfigVO;
+import com.groupbuy.market.api.dto.RefundMarketPayOrderRequestDTO;
+import com.groupbuy.market.api.dto.RefundMarketPayOrderResponseDTO;
 import com.groupbuy.market.api.dto.SettlementMarketPayOrderRequestDTO;
 import com.groupbuy.market.api.dto.SettlementMarketPayOrderResponseDTO;
 import com.groupbuy.market.domain.trade.model.entity.SettleCommand;
@@ -11,7 +14,10 @@ import com.groupbuy.market.domain.trade.service.settlement.TradeSettlementServic
 import com.groupbuy.market.api.response.Response;
 import com.groupbuy.market.domain.trade.model.entity.LockOrderCommand;
 import com.groupbuy.market.domain.trade.model.entity.MarketPayOrderEntity;
+import com.groupbuy.market.domain.trade.model.entity.RefundCommand;
+import com.groupbuy.market.domain.trade.model.entity.RefundResultEntity;
 import com.groupbuy.market.domain.trade.service.lock.TradeLockService;
+import com.groupbuy.market.domain.trade.service.refund.TradeRefundService;
 import com.groupbuy.market.types.enums.ResponseCode;
 import com.groupbuy.market.types.exception.AppException;
 import com.groupbuy.market.types.net.NotifyUrlPolicy;
@@ -20,25 +26,47 @@ import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 
-/**
- * The trade endpoints partner malls call: lock and settlement. Refund is still to be built, which is why this class
- * does not yet implement {@code IMarketTradeService}.
- */
+/** The trade endpoints partner malls call: lock, settlement and refund. They translate and validate; rules live in the domain. */
 @RestController
 @RequestMapping("/api/v1/gbm/trade/")
-public class MarketTradeController {
+public class MarketTradeController implements IMarketTradeService {
 
     private final TradeLockService lockService;
     private final TradeSettlementService settlementService;
+    private final TradeRefundService refundService;
     private final NotifyUrlPolicy notifyUrlPolicy;
 
     public MarketTradeController(TradeLockService lockService, TradeSettlementService settlementService,
-                                 NotifyUrlPolicy notifyUrlPolicy) {
+                                 TradeRefundService refundService, NotifyUrlPolicy notifyUrlPolicy) {
         this.lockService = lockService;
         this.settlementService = settlementService;
+        this.refundService = refundService;
         this.notifyUrlPolicy = notifyUrlPolicy;
     }
 
+    @Override
+    @PostMapping("refund_market_pay_order")
+    public Response<RefundMarketPayOrderResponseDTO> refundMarketPayOrder(
+            @RequestBody RefundMarketPayOrderRequestDTO request) {
+        RefundCommand command = RefundCommand.builder()
+                .userId(RequestCheck.text("userId", request.getUserId(), 32))
+                .outTradeNo(RequestCheck.text("outTradeNo", request.getOutTradeNo(), 32))
+                .source(RequestCheck.text("source", request.getSource(), 16))
+                .channel(RequestCheck.text("channel", request.getChannel(), 16))
+                .build();
+
+        RefundResultEntity result = refundService.refund(command);
+
+        return Response.<RefundMarketPayOrderResponseDTO>builder()
+                .code(ResponseCode.SUCCESS.getCode()).info(ResponseCode.SUCCESS.getInfo())
+                .data(RefundMarketPayOrderResponseDTO.builder()
+                        .userId(result.getUserId()).orderId(result.getOrderId()).teamId(result.getTeamId())
+                        .code(result.getCode()).info(result.getInfo())
+                        .build())
+                .build();
+    }
+
+    @Override
     @PostMapping("settlement_market_pay_order")
     public Response<SettlementMarketPayOrderResponseDTO> settlementMarketPayOrder(
             @RequestBody SettlementMarketPayOrderRequestDTO request) {
@@ -61,6 +89,7 @@ public class MarketTradeController {
                 .build();
     }
 
+    @Override
     @PostMapping("lock_market_pay_order")
     public Response<LockMarketPayOrderResponseDTO> lockMarketPayOrder(@RequestBody LockMarketPayOrderRequestDTO request) {
         String teamId = request.getTeamId() == null || request.getTeamId().isBlank() ? null

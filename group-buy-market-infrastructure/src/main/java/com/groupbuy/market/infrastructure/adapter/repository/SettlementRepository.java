@@ -8,7 +8,6 @@ import com.groupbuy.market.domain.trade.model.entity.NotifyTaskEntity;
 import com.groupbuy.market.domain.trade.model.entity.SettleCommand;
 import com.groupbuy.market.domain.trade.model.entity.MemberOrderView;
 import com.groupbuy.market.infrastructure.dao.IGroupBuySettlementDao;
-import com.groupbuy.market.infrastructure.dao.po.SettlementOrderPO;
 import com.groupbuy.market.types.enums.ResponseCode;
 import com.groupbuy.market.types.exception.AppException;
 import org.springframework.stereotype.Repository;
@@ -42,13 +41,7 @@ public class SettlementRepository implements ISettlementRepository {
 
     @Override
     public MemberOrderView queryOrder(String userId, String outTradeNo) {
-        SettlementOrderPO po = dao.queryOrder(userId, outTradeNo);
-        return po == null ? null : MemberOrderView.builder()
-                .orderId(po.getOrderId()).userId(po.getUserId()).outTradeNo(po.getOutTradeNo())
-                .activityId(po.getActivityId()).orderStatus(po.getOrderStatus()).teamId(po.getTeamId())
-                .teamStatus(po.getTeamStatus()).teamValidStartTime(po.getTeamValidStartTime())
-                .teamValidEndTime(po.getTeamValidEndTime()).source(po.getSource()).channel(po.getChannel())
-                .notifyType(po.getNotifyType()).notifyUrl(po.getNotifyUrl()).build();
+        return MemberOrders.toView(dao.queryOrder(userId, outTradeNo));
     }
 
     @Override

@@ -13,6 +13,9 @@ import java.time.Instant;
 public class TeamEntity {
 
     public static final int OPEN = 0;
+    public static final int COMPLETE = 1;
+    public static final int FAILED = 2;
+    public static final int COMPLETE_WITH_REFUND = 3;
 
     private final String teamId;
     private final Long activityId;

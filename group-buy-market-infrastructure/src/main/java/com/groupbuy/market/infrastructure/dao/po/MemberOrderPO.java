@@ -4,9 +4,9 @@ import lombok.Data;
 
 import java.time.Instant;
 
-/** A member order joined with its team, as settlement reads it. */
+/** A member order joined with its team, as settlement and refund read it. */
 @Data
-public class SettlementOrderPO {
+public class MemberOrderPO {
     private String orderId;
     private String userId;
     private String outTradeNo;

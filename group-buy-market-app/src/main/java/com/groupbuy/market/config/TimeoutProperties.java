@@ -1,0 +1,29 @@
+package com.groupbuy.market.config;
+
+import lombok.Getter;
+import lombok.Setter;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+
+import java.time.Duration;
+
+/** The timeout job's settings ({@code gbm.timeout.*}). */
+@Getter
+@Setter
+@ConfigurationProperties(prefix = "gbm.timeout")
+public class TimeoutProperties {
+
+    /** How long a lock may stay unpaid; unset = as long as its team is valid. */
+    private Duration unpaidTimeout;
+    /**
+     * How long after its validity end an open team is failed: a mall may settle a payment made just before the end a
+     * little after it, and that settlement must still find the team open.
+     */
+    private Duration expiryGrace = Duration.ofSeconds(60);
+    /** Teams or orders read per page. */
+    private int pageSize = 100;
+    /** Time budget of one run. */
+    private Duration runBudget = Duration.ofSeconds(50);
+    /** Delay between runs of the local scheduler (used when no XXL-Job admin is configured). */
+    private Duration localSchedulerDelay = Duration.ofSeconds(10);
+    private boolean localSchedulerEnabled = true;
+}

@@ -1,0 +1,47 @@
+package com.groupbuy.market.support;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import mockwebserver3.Dispatcher;
+import mockwebserver3.MockResponse;
+import mockwebserver3.MockWebServer;
+import mockwebserver3.RecordedRequest;
+
+import java.io.IOException;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/** A partner's callback endpoint on a real HTTP server: acknowledges every callback and keeps its JSON body. */
+public final class PartnerReceiver implements AutoCloseable {
+
+    private final MockWebServer server = new MockWebServer();
+    private final List<JsonNode> bodies = new CopyOnWriteArrayList<>();
+
+    public PartnerReceiver() throws IOException {
+        server.setDispatcher(new Dispatcher() {
+            @Override
+            public MockResponse dispatch(RecordedRequest request) {
+                try {
+                    bodies.add(TestJson.JSON.readTree(request.getBody().utf8()));
+                } catch (IOException e) {
+                    throw new IllegalStateException(e);
+                }
+                return new MockResponse.Builder().code(200).body("success").build();
+            }
+        });
+        server.start();
+    }
+
+    public String url() {
+        return server.url("/callback").toString();
+    }
+
+    /** The callbacks received so far whose body names this out trade number. */
+    public List<JsonNode> callbacksFor(String outTradeNo) {
+        return bodies.stream().filter(b -> outTradeNo.equals(b.path("outTradeNo").asText())).toList();
+    }
+
+    @Override
+    public void close() {
+        server.close();
+    }
+}

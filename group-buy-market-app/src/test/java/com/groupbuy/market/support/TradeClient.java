@@ -1,0 +1,73 @@
+package com.groupbuy.market.support;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import java.time.LocalDateTime;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+
+/**
+ * Plays a partner mall against the running service over real HTTP: one goods of one activity, source s01/c01, the
+ * buyer's out trade number "out-" + user id, callbacks to {@code notifyUrl}.
+ */
+public final class TradeClient {
+
+    private final int port;
+    private final long activityId;
+    private final String goodsId;
+    private final String notifyUrl;
+
+    public TradeClient(int port, long activityId, String goodsId, String notifyUrl) {
+        this.port = port;
+        this.activityId = activityId;
+        this.goodsId = goodsId;
+        this.notifyUrl = notifyUrl;
+    }
+
+    /** Locks a place for the user: a new team when {@code teamId} is empty. */
+    public JsonNode lock(String userId, String teamId) throws Exception {
+        return lock(userId, teamId, "out-" + userId);
+    }
+
+    public JsonNode lock(String userId, String teamId, String outTradeNo) throws Exception {
+        return TestJson.postEnvelope(port, "/api/v1/gbm/trade/lock_market_pay_order", "{\"userId\":\"" + userId
+                + "\",\"teamId\":\"" + teamId + "\",\"activityId\":" + activityId + ",\"goodsId\":\"" + goodsId
+                + "\",\"source\":\"s01\",\"channel\":\"c01\",\"outTradeNo\":\"" + outTradeNo
+                + "\",\"notifyUrl\":\"" + notifyUrl + "\"}");
+    }
+
+    /** Locks the users into one new team, the first opening it, each expected to succeed; returns the team id. */
+    public String team(String... userIds) throws Exception {
+        String teamId = "";
+        for (String userId : userIds) {
+            JsonNode answer = lock(userId, teamId);
+            if (!"0000".equals(answer.path("code").asText())) {
+                throw new AssertionError("lock of " + userId + " answered " + answer);
+            }
+            teamId = answer.path("data").path("teamId").asText();
+        }
+        return teamId;
+    }
+
+    /** Settles the user's order as paid now. */
+    public JsonNode settle(String userId) throws Exception {
+        return TestJson.postEnvelope(port, "/api/v1/gbm/trade/settlement_market_pay_order", "{\"source\":\"s01\","
+                + "\"channel\":\"c01\",\"userId\":\"" + userId + "\",\"outTradeNo\":\"out-" + userId
+                + "\",\"outTradeTime\":\"" + now() + "\"}");
+    }
+
+    public JsonNode refund(String userId) throws Exception {
+        return refund(userId, "s01", "c01");
+    }
+
+    public JsonNode refund(String userId, String source, String channel) throws Exception {
+        return TestJson.postEnvelope(port, "/api/v1/gbm/trade/refund_market_pay_order", "{\"userId\":\"" + userId
+                + "\",\"outTradeNo\":\"out-" + userId + "\",\"source\":\"" + source + "\",\"channel\":\"" + channel
+                + "\"}");
+    }
+
+    /** The wire's trade time: "yyyy-MM-dd HH:mm:ss" in UTC+8. */
+    public static String now() {
+        return LocalDateTime.now(ZoneId.of("Asia/Shanghai")).format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss"));
+    }
+}

@@ -1,0 +1,228 @@
+package com.groupbuy.market.trade;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.groupbuy.market.activity.MarketConfigFixture;
+import com.groupbuy.market.infrastructure.adapter.port.TeamPlaceReservation;
+import com.groupbuy.market.support.IntegrationTest;
+import com.groupbuy.market.support.PartnerReceiver;
+import com.groupbuy.market.support.TestJson;
+import com.groupbuy.market.support.TradeClient;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.redisson.api.RedissonClient;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.test.context.TestPropertySource;
+
+import java.net.http.HttpResponse;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static com.groupbuy.market.support.TestJson.await;
+import static com.groupbuy.market.support.TestJson.fields;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Refunds over real HTTP, MariaDB and Redis, with the mall's callback endpoint a real HTTP server: each state has its
+ * effect on the order, the team's counts and the Redis places, and the mall is told with the right type.
+ */
+@IntegrationTest
+@TestPropertySource(properties = "gbm.settlement.blacklist=s03:c03")
+class RefundIT {
+
+    private static final AtomicInteger ACTIVITY = new AtomicInteger(7000);
+
+    @LocalServerPort
+    int port;
+    @Autowired
+    JdbcTemplate jdbc;
+    @Autowired
+    RedissonClient redisson;
+    @Autowired
+    TeamPlaceReservation reservation;
+
+    private PartnerReceiver partner;
+    private TradeClient mall;
+    private TeamCounts counts;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        partner = new PartnerReceiver();
+        long activityId = ACTIVITY.incrementAndGet();
+        String goodsId = "g" + activityId;
+        new MarketConfigFixture(jdbc).goods(goodsId, activityId, "ZJ", "20", "100.00");
+        mall = new TradeClient(port, activityId, goodsId, partner.url());
+        counts = new TeamCounts(jdbc, redisson, reservation);
+    }
+
+    @AfterEach
+    void tearDown() {
+        partner.close();
+    }
+
+    @Test
+    void unpaidLockIsClosedItsPlaceAndTakeFreedForNewLocksAndTheMallTold() throws Exception {
+        String teamId = mall.team("u1", "u2", "u3");
+        assertThat(mall.lock("u4", teamId).path("code").asText()).isEqualTo("E0006");
+
+        JsonNode answer = mall.refund("u3");
+
+        assertThat(answer.path("code").asText()).isEqualTo("0000");
+        JsonNode data = answer.path("data");
+        assertThat(fields(data)).containsExactly("userId", "orderId", "teamId", "code", "info");
+        assertThat(data.path("code").asText()).isEqualTo("success");
+        assertThat(data.path("userId").asText()).isEqualTo("u3");
+        assertThat(data.path("teamId").asText()).isEqualTo(teamId);
+        assertThat(data.path("info").asText()).startsWith("unpaid_unlock");
+        assertThat(counts.orderStatus("u3")).isEqualTo(2);
+        assertThat(counts.bizId("u3")).isNull();
+        assertThat(counts.lockCount(teamId)).isEqualTo(2);
+        assertThat(counts.redisPlaces(teamId)).isEqualTo(2);
+
+        await(() -> partner.callbacksFor("out-u3").size() == 1);
+        JsonNode callback = partner.callbacksFor("out-u3").get(0);
+        assertThat(fields(callback)).containsExactly("type", "userId", "teamId", "activityId", "orderId", "outTradeNo");
+        assertThat(callback.path("type").asText()).isEqualTo("unpaid_unlock");
+        assertThat(callback.path("orderId").asText()).isEqualTo(data.path("orderId").asText());
+        assertThat(counts.tasks(teamId, "trade_unpaid2refund")).isEqualTo(1);
+
+        assertThat(mall.lock("u4", teamId).path("code").asText()).isEqualTo("0000");
+        assertThat(counts.lockCount(teamId)).isEqualTo(3);
+        assertThat(counts.redisPlaces(teamId)).isEqualTo(3);
+        assertThat(mall.lock("u3", "").path("code").asText()).as("a closed order is not locked again")
+                .isEqualTo("E0202");
+        assertThat(mall.lock("u3", "", "out-u3-again").path("code").asText()).as("its take is free for a new order")
+                .isEqualTo("0000");
+    }
+
+    @Test
+    void paidMemberOfAnOpenTeamIsRefundedAndTheTeamCountsGoDown() throws Exception {
+        String teamId = mall.team("p1", "p2");
+        assertThat(mall.settle("p1").path("code").asText()).isEqualTo("0000");
+
+        JsonNode data = mall.refund("p1").path("data");
+
+        assertThat(data.path("code").asText()).isEqualTo("success");
+        assertThat(data.path("info").asText()).startsWith("paid_unformed");
+        assertThat(counts.team(teamId)).containsEntry("status", 0).containsEntry("lock_count", 1)
+                .containsEntry("complete_count", 0);
+        assertThat(counts.redisPlaces(teamId)).isEqualTo(1);
+        assertThat(counts.orderStatus("p1")).isEqualTo(2);
+        await(() -> partner.callbacksFor("out-p1").size() == 1);
+        assertThat(partner.callbacksFor("out-p1").get(0).path("type").asText()).isEqualTo("paid_unformed");
+        assertThat(counts.tasks(teamId, "trade_paid2refund")).isEqualTo(1);
+    }
+
+    @Test
+    void paidMembersOfAFormedTeamLeaveItCompleteWithARefundUntilTheLastMakesItFail() throws Exception {
+        String teamId = mall.team("f1", "f2", "f3");
+        for (String user : List.of("f1", "f2", "f3")) {
+            assertThat(mall.settle(user).path("code").asText()).isEqualTo("0000");
+        }
+        assertThat(counts.team(teamId)).containsEntry("status", 1);
+
+        assertThat(mall.refund("f1").path("data").path("code").asText()).isEqualTo("success");
+        assertThat(counts.team(teamId)).containsEntry("status", 3).containsEntry("complete_count", 2)
+                .containsEntry("lock_count", 2);
+        assertThat(mall.refund("f2").path("data").path("code").asText()).isEqualTo("success");
+        assertThat(counts.team(teamId)).containsEntry("status", 3).containsEntry("complete_count", 1);
+        assertThat(mall.refund("f3").path("data").path("code").asText()).isEqualTo("success");
+        assertThat(counts.team(teamId)).containsEntry("status", 2).containsEntry("complete_count", 0)
+                .containsEntry("lock_count", 0);
+        assertThat(counts.redisPlaces(teamId)).isEqualTo(0);
+
+        await(() -> List.of("out-f1", "out-f2", "out-f3").stream().allMatch(o -> partner.callbacksFor(o).size() == 1));
+        for (String out : List.of("out-f1", "out-f2", "out-f3")) {
+            assertThat(partner.callbacksFor(out).get(0).path("type").asText()).isEqualTo("paid_formed");
+        }
+        assertThat(counts.tasks(teamId, "trade_paid_team2refund")).isEqualTo(3);
+        assertThat(counts.tasks(teamId, "trade_settlement")).isEqualTo(1);
+    }
+
+    @Test
+    void repeatingARefundAnswersRepeatForTheSameOrderAndChangesNothing() throws Exception {
+        String teamId = mall.team("r1", "r2");
+        JsonNode first = mall.refund("r1").path("data");
+
+        JsonNode again = mall.refund("r1").path("data");
+
+        assertThat(first.path("code").asText()).isEqualTo("success");
+        assertThat(again.path("code").asText()).isEqualTo("repeat");
+        for (String field : List.of("userId", "orderId", "teamId")) {
+            assertThat(again.path(field)).isEqualTo(first.path(field));
+        }
+        assertThat(counts.lockCount(teamId)).isEqualTo(1);
+        assertThat(counts.redisPlaces(teamId)).isEqualTo(1);
+        assertThat(counts.tasks(teamId, "trade_unpaid2refund")).isEqualTo(1);
+    }
+
+    @Test
+    void unknownOrderAnotherMallsSourceARefusedSourceAndBadInputHaveTheirCodesAndWriteNothing() throws Exception {
+        String teamId = mall.team("x1");
+
+        JsonNode unknown = mall.refund("nobody");
+        JsonNode otherMall = mall.refund("x1", "s02", "c02");
+        JsonNode refused = mall.refund("x1", "s03", "c03");
+        JsonNode noUser = TestJson.postEnvelope(port, "/api/v1/gbm/trade/refund_market_pay_order",
+                "{\"outTradeNo\":\"out-x1\",\"source\":\"s01\",\"channel\":\"c01\"}");
+        HttpResponse<String> notJson = TestJson.post(port, "/api/v1/gbm/trade/refund_market_pay_order", "refund x1");
+
+        assertThat(unknown.path("code").asText()).isEqualTo("E0104");
+        assertThat(otherMall.path("code").asText()).isEqualTo("E0104");
+        assertThat(refused.path("code").asText()).isEqualTo("E0105");
+        assertThat(noUser.path("code").asText()).isEqualTo("0002");
+        assertThat(noUser.path("info").asText()).contains("userId");
+        assertThat(notJson.statusCode()).isEqualTo(400);
+        assertThat(fields(TestJson.JSON.readTree(notJson.body()))).containsExactly("code", "info", "data");
+        assertThat(counts.orderStatus("x1")).isZero();
+        assertThat(counts.lockCount(teamId)).isEqualTo(1);
+        assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM notify_task", Integer.class)).isZero();
+    }
+
+    @Test
+    void refundRacingTheLastSettlementEndsInOneConsistentStateEveryTime() throws Exception {
+        for (int run = 0; run < 20; run++) {
+            String p = "race" + run + "-";
+            String teamId = mall.team(p + "a", p + "b", p + "c");
+            mall.settle(p + "a");
+            mall.settle(p + "b");
+
+            ExecutorService pool = Executors.newFixedThreadPool(2);
+            CountDownLatch start = new CountDownLatch(1);
+            List<Future<JsonNode>> answers = new ArrayList<>();
+            answers.add(pool.submit(() -> {
+                start.await();
+                return mall.settle(p + "c");
+            }));
+            answers.add(pool.submit(() -> {
+                start.await();
+                return mall.refund(p + "b");
+            }));
+            start.countDown();
+            assertThat(answers.get(0).get().path("code").asText()).isEqualTo("0000");
+            assertThat(answers.get(1).get().path("data").path("code").asText()).isEqualTo("success");
+            pool.shutdown();
+
+            // Either the refund came first (the team stays open, one short) or the settlement formed the team first
+            // (the refund leaves it complete with a refund); counts are the same and agree with Redis either way.
+            assertThat(counts.team(teamId)).containsEntry("complete_count", 2).containsEntry("lock_count", 2);
+            assertThat(counts.redisPlaces(teamId)).isEqualTo(2);
+            int status = (Integer) counts.team(teamId).get("status");
+            if (status == 0) {
+                assertThat(counts.tasks(teamId, "trade_settlement")).isZero();
+                assertThat(counts.tasks(teamId, "trade_paid2refund")).isEqualTo(1);
+            } else {
+                assertThat(status).isEqualTo(3);
+                assertThat(counts.tasks(teamId, "trade_settlement")).isEqualTo(1);
+                assertThat(counts.tasks(teamId, "trade_paid_team2refund")).isEqualTo(1);
+            }
+        }
+    }
+}

@@ -1,0 +1,40 @@
+package com.groupbuy.market.domain.trade.adapter.repository;
+
+import com.groupbuy.market.domain.trade.model.entity.MemberOrderView;
+import com.groupbuy.market.domain.trade.model.valobj.RefundType;
+import com.groupbuy.market.domain.trade.model.valobj.TeamExpiryVO;
+
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * Persistence of the reverse flows: refunds, closing unpaid locks, failing expired teams. Every change is guarded by
+ * the state it starts from, and writes the callback it owes in the same transaction.
+ */
+public interface IRefundRepository {
+
+    /** The order and its team, or null when no such order exists. */
+    MemberOrderView queryOrder(String userId, String outTradeNo);
+
+    /**
+     * In one transaction: the order → closed (only from the state it was read in, its take freed); the team's counts
+     * given back as {@code type} says (a formed team → complete with a refund, or failed when its last payer left);
+     * the refund's callback task. Returns the task id.
+     *
+     * @throws com.groupbuy.market.types.exception.AppException {@code 0004} when the order or team changed meanwhile
+     */
+    long refund(MemberOrderView order, RefundType type);
+
+    /** Locked orders taken before {@code lockedBefore}, in open teams, of this shard, oldest first. */
+    List<MemberOrderView> queryUnpaidLockedBefore(Instant lockedBefore, int shardIndex, int shardTotal, int limit);
+
+    /** Open teams whose validity ended before {@code endBefore}, of this shard, oldest first. */
+    List<String> queryOpenTeamsEndedBefore(Instant endBefore, int shardIndex, int shardTotal, int limit);
+
+    /**
+     * In one transaction: the team → failed (only if still open and ended before {@code endBefore}); its unpaid
+     * members closed and their places given back; a callback task for every member (unpaid ones {@code
+     * unpaid_unlock}, paid ones {@code paid_unformed}). Null when the team was no longer open.
+     */
+    TeamExpiryVO expireTeam(String teamId, Instant endBefore);
+}

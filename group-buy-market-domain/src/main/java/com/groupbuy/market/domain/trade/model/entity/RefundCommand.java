@@ -1,0 +1,17 @@
+package com.groupbuy.market.domain.trade.model.entity;
+
+import lombok.AllArgsConstructor;
+import lombok.Builder;
+import lombok.Getter;
+
+/** A mall asks to take its buyer out of a team: the order is named by the user and the mall's out trade number. */
+@Getter
+@Builder
+@AllArgsConstructor
+public class RefundCommand {
+
+    private final String userId;
+    private final String outTradeNo;
+    private final String source;
+    private final String channel;
+}

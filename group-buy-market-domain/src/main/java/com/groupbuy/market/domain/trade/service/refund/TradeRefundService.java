@@ -1,0 +1,99 @@
+package com.groupbuy.market.domain.trade.service.refund;
+
+import com.groupbuy.market.domain.trade.adapter.port.INotifyDispatcher;
+import com.groupbuy.market.domain.trade.adapter.port.ITeamPlaceReservation;
+import com.groupbuy.market.domain.trade.adapter.repository.IRefundRepository;
+import com.groupbuy.market.domain.trade.model.entity.MarketPayOrderEntity;
+import com.groupbuy.market.domain.trade.model.entity.MemberOrderView;
+import com.groupbuy.market.domain.trade.model.entity.RefundCommand;
+import com.groupbuy.market.domain.trade.model.entity.RefundResultEntity;
+import com.groupbuy.market.domain.trade.model.valobj.RefundType;
+import com.groupbuy.market.domain.trade.model.valobj.SourceChannelPolicy;
+import com.groupbuy.market.types.enums.ResponseCode;
+import com.groupbuy.market.types.exception.AppException;
+import lombok.extern.slf4j.Slf4j;
+import org.springframework.stereotype.Service;
+
+/**
+ * Refund: the order leaves its team with the effect its state calls for ({@link RefundType}), in one guarded
+ * transaction that also writes the mall's callback. When a settlement or another refund changes the order or team
+ * between our read and our write, the write affects nothing and we decide again from what is there now. After
+ * commit the Redis place is given back and the callback handed to delivery.
+ */
+@Slf4j
+@Service
+public class TradeRefundService {
+
+    /** Reads and guarded writes tried before answering {@code fail}; each retry follows a real state change. */
+    private static final int ATTEMPTS = 3;
+
+    private final IRefundRepository repository;
+    private final ITeamPlaceReservation reservation;
+    private final INotifyDispatcher dispatcher;
+    private final SourceChannelPolicy sourceChannelPolicy;
+
+    public TradeRefundService(IRefundRepository repository, ITeamPlaceReservation reservation,
+                              INotifyDispatcher dispatcher, SourceChannelPolicy sourceChannelPolicy) {
+        this.repository = repository;
+        this.reservation = reservation;
+        this.dispatcher = dispatcher;
+        this.sourceChannelPolicy = sourceChannelPolicy;
+    }
+
+    public RefundResultEntity refund(RefundCommand command) {
+        if (!sourceChannelPolicy.admits(command.getSource(), command.getChannel())) {
+            throw new AppException(ResponseCode.E0105);
+        }
+        MemberOrderView order = null;
+        for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
+            order = repository.queryOrder(command.getUserId(), command.getOutTradeNo());
+            // Another mall's source/channel must not learn of, or cancel, this order.
+            if (order == null || !order.getSource().equals(command.getSource())
+                    || !order.getChannel().equals(command.getChannel())) {
+                throw new AppException(ResponseCode.E0104);
+            }
+            if (order.getOrderStatus() == MarketPayOrderEntity.CLOSED) {
+                log.info("refund repeated outTradeNo={} order={} team={}", order.getOutTradeNo(), order.getOrderId(),
+                        order.getTeamId());
+                return answer(order, RefundResultEntity.REPEAT, "already closed or refunded; nothing changed");
+            }
+            RefundType type = RefundType.of(order.getOrderStatus(), order.getTeamStatus());
+            if (refundOnce(order, type)) {
+                return answer(order, RefundResultEntity.SUCCESS, type.getType() + ": " + type.getEffect());
+            }
+        }
+        log.warn("refund gave up outTradeNo={} order={} team={}: state kept changing", order.getOutTradeNo(),
+                order.getOrderId(), order.getTeamId());
+        return answer(order, RefundResultEntity.FAIL, "the order changed while refunding; retry");
+    }
+
+    /**
+     * Closes a lock that was never paid (the timeout job). False when it was paid or closed meanwhile: a paid order is
+     * never closed as unpaid.
+     */
+    public boolean closeUnpaid(MemberOrderView order) {
+        return order.getOrderStatus() == MarketPayOrderEntity.LOCKED && refundOnce(order, RefundType.UNPAID_UNLOCK);
+    }
+
+    private boolean refundOnce(MemberOrderView order, RefundType type) {
+        long taskId;
+        try {
+            taskId = repository.refund(order, type);
+        } catch (AppException e) {
+            if (ResponseCode.UPDATE_ZERO.getCode().equals(e.getCode())) {
+                return false;
+            }
+            throw e;
+        }
+        reservation.release(order.getTeamId());
+        dispatcher.dispatchAsync(taskId);
+        log.info("refund outTradeNo={} order={} team={} type={} task={}", order.getOutTradeNo(), order.getOrderId(),
+                order.getTeamId(), type.getType(), taskId);
+        return true;
+    }
+
+    private static RefundResultEntity answer(MemberOrderView order, String code, String info) {
+        return RefundResultEntity.builder().userId(order.getUserId()).orderId(order.getOrderId())
+                .teamId(order.getTeamId()).code(code).info(info).build();
+    }
+}

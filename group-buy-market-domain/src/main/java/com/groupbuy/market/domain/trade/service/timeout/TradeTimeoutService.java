@@ -1,0 +1,125 @@
+package com.groupbuy.market.domain.trade.service.timeout;
+
+import com.groupbuy.market.domain.trade.adapter.port.INotifyDispatcher;
+import com.groupbuy.market.domain.trade.adapter.port.ITeamPlaceReservation;
+import com.groupbuy.market.domain.trade.adapter.repository.IRefundRepository;
+import com.groupbuy.market.domain.trade.model.entity.MemberOrderView;
+import com.groupbuy.market.domain.trade.model.valobj.TeamExpiryVO;
+import com.groupbuy.market.domain.trade.model.valobj.TimeoutRunSummary;
+import com.groupbuy.market.domain.trade.service.refund.TradeRefundService;
+import lombok.extern.slf4j.Slf4j;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
+
+/**
+ * The timeout job. First, open teams past their validity end (plus a grace for settlements of payments made just
+ * before it) fail: their unpaid places close and every member's mall is told. Then, when an unpaid limit shorter than
+ * the team's validity is set, locks older than it close like an unpaid refund. Every change is guarded by the state
+ * it starts from, so running twice, or on two executors, changes nothing more, and a settlement racing a close leaves
+ * exactly one of them done.
+ */
+@Slf4j
+public class TradeTimeoutService {
+
+    private final IRefundRepository repository;
+    private final TradeRefundService refundService;
+    private final ITeamPlaceReservation reservation;
+    private final INotifyDispatcher dispatcher;
+    private final Clock clock;
+    /** Null: an unpaid lock lives as long as its team. */
+    private final Duration unpaidTimeout;
+    private final Duration expiryGrace;
+    private final int pageSize;
+    private final Duration runBudget;
+
+    public TradeTimeoutService(IRefundRepository repository, TradeRefundService refundService,
+                               ITeamPlaceReservation reservation, INotifyDispatcher dispatcher, Clock clock,
+                               Duration unpaidTimeout, Duration expiryGrace, int pageSize, Duration runBudget) {
+        this.repository = repository;
+        this.refundService = refundService;
+        this.reservation = reservation;
+        this.dispatcher = dispatcher;
+        this.clock = clock;
+        this.unpaidTimeout = unpaidTimeout;
+        this.expiryGrace = expiryGrace;
+        this.pageSize = pageSize;
+        this.runBudget = runBudget;
+    }
+
+    public TimeoutRunSummary execTimeoutCloseJob() {
+        return execTimeoutCloseJob(0, 1);
+    }
+
+    /** This shard's expired teams and timed-out locks, page by page, within the run's time budget. */
+    public TimeoutRunSummary execTimeoutCloseJob(int shardIndex, int shardTotal) {
+        Instant start = Instant.now(clock);
+        Instant deadline = start.plus(runBudget);
+        Counts counts = new Counts();
+        Instant endBefore = start.minus(expiryGrace);
+        drain(deadline, () -> repository.queryOpenTeamsEndedBefore(endBefore, shardIndex, shardTotal, pageSize),
+                teamId -> expire(teamId, endBefore, counts), counts);
+        if (unpaidTimeout != null) {
+            Instant lockedBefore = start.minus(unpaidTimeout);
+            drain(deadline, () -> repository.queryUnpaidLockedBefore(lockedBefore, shardIndex, shardTotal, pageSize),
+                    order -> closeUnpaid(order, counts), counts);
+        }
+        TimeoutRunSummary summary = new TimeoutRunSummary(counts.expiredTeams, counts.closedUnpaid, counts.skipped);
+        if (counts.expiredTeams + counts.closedUnpaid + counts.skipped > 0) {
+            log.info("timeout close shard={}/{} {}", shardIndex, shardTotal, summary);
+        }
+        return summary;
+    }
+
+    /** Pages until none is left, the budget is spent, or a page changed nothing (what is left keeps failing). */
+    private <T> void drain(Instant deadline, Supplier<List<T>> page, Predicate<T> handle, Counts counts) {
+        while (Instant.now(clock).isBefore(deadline)) {
+            List<T> items = page.get();
+            boolean changed = false;
+            for (T item : items) {
+                try {
+                    changed |= handle.test(item);
+                } catch (RuntimeException e) {
+                    counts.skipped++;
+                    log.warn("timeout close skipped {}; the next run retries it", item, e);
+                }
+            }
+            if (items.size() < pageSize || !changed) {
+                return;
+            }
+        }
+    }
+
+    private boolean expire(String teamId, Instant endBefore, Counts counts) {
+        TeamExpiryVO expiry = repository.expireTeam(teamId, endBefore);
+        if (expiry == null) {
+            return false;
+        }
+        for (int i = 0; i < expiry.closedUnpaid(); i++) {
+            reservation.release(teamId);
+        }
+        expiry.taskIds().forEach(dispatcher::dispatchAsync);
+        counts.expiredTeams++;
+        counts.closedUnpaid += expiry.closedUnpaid();
+        log.info("team expired team={} closedUnpaid={} tasks={}", teamId, expiry.closedUnpaid(), expiry.taskIds().size());
+        return true;
+    }
+
+    private boolean closeUnpaid(MemberOrderView order, Counts counts) {
+        if (!refundService.closeUnpaid(order)) {
+            return false;
+        }
+        counts.closedUnpaid++;
+        return true;
+    }
+
+    private static final class Counts {
+        int expiredTeams;
+        int closedUnpaid;
+        int skipped;
+    }
+}

@@ -1,0 +1,145 @@
+package com.groupbuy.market.infrastructure.adapter.repository;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.groupbuy.market.domain.trade.adapter.repository.INotifyTaskRepository;
+import com.groupbuy.market.domain.trade.adapter.repository.IRefundRepository;
+import com.groupbuy.market.domain.trade.model.entity.MarketPayOrderEntity;
+import com.groupbuy.market.domain.trade.model.entity.MemberOrderView;
+import com.groupbuy.market.domain.trade.model.entity.NotifyTaskEntity;
+import com.groupbuy.market.domain.trade.model.valobj.RefundType;
+import com.groupbuy.market.domain.trade.model.valobj.TeamExpiryVO;
+import com.groupbuy.market.infrastructure.dao.IGroupBuyOrderDao;
+import com.groupbuy.market.infrastructure.dao.IGroupBuyRefundDao;
+import com.groupbuy.market.infrastructure.dao.IGroupBuySettlementDao;
+import com.groupbuy.market.infrastructure.dao.po.GroupBuyOrderListPO;
+import com.groupbuy.market.infrastructure.dao.po.GroupBuyOrderPO;
+import com.groupbuy.market.types.enums.ResponseCode;
+import com.groupbuy.market.types.exception.AppException;
+import org.springframework.stereotype.Repository;
+import org.springframework.transaction.support.TransactionTemplate;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The reverse-flow transactions. Rows are locked in the order settlement locks them (member order, then team), so a
+ * refund or an expiry racing a settlement waits instead of deadlocking; the loser's guarded update affects no row.
+ */
+@Repository
+public class RefundRepository implements IRefundRepository {
+
+    private final IGroupBuyRefundDao dao;
+    private final IGroupBuySettlementDao orderQuery;
+    private final IGroupBuyOrderDao teamDao;
+    private final INotifyTaskRepository notifyTasks;
+    private final TransactionTemplate transaction;
+    private final ObjectMapper json = new ObjectMapper();
+
+    public RefundRepository(IGroupBuyRefundDao dao, IGroupBuySettlementDao orderQuery, IGroupBuyOrderDao teamDao,
+                            INotifyTaskRepository notifyTasks, TransactionTemplate transaction) {
+        this.dao = dao;
+        this.orderQuery = orderQuery;
+        this.teamDao = teamDao;
+        this.notifyTasks = notifyTasks;
+        this.transaction = transaction;
+    }
+
+    @Override
+    public MemberOrderView queryOrder(String userId, String outTradeNo) {
+        return MemberOrders.toView(orderQuery.queryOrder(userId, outTradeNo));
+    }
+
+    @Override
+    public long refund(MemberOrderView order, RefundType type) {
+        Long taskId = transaction.execute(status -> {
+            if (dao.closeOrder(order.getOrderId(), order.getOrderStatus()) == 0 || releasePlace(order, type) == 0) {
+                throw new AppException(ResponseCode.UPDATE_ZERO, "order or team changed meanwhile");
+            }
+            return notifyTasks.saveTask(task(order.getTeamId(), order.getActivityId(), order.getSource(),
+                    order.getChannel(), order.getNotifyType(), order.getNotifyUrl(), type,
+                    body(type, order.getUserId(), order.getTeamId(), order.getActivityId(), order.getOrderId(),
+                            order.getOutTradeNo()), order.getOrderId()));
+        });
+        return taskId;
+    }
+
+    private int releasePlace(MemberOrderView order, RefundType type) {
+        return switch (type) {
+            case UNPAID_UNLOCK -> dao.releaseUnpaidPlaces(order.getTeamId(), 1);
+            case PAID_UNFORMED -> dao.releasePaidPlace(order.getTeamId(), order.getTeamStatus());
+            case PAID_FORMED -> dao.releaseFormedPlace(order.getTeamId());
+        };
+    }
+
+    @Override
+    public List<MemberOrderView> queryUnpaidLockedBefore(Instant lockedBefore, int shardIndex, int shardTotal,
+                                                         int limit) {
+        return dao.queryUnpaidLockedBefore(lockedBefore, shardIndex, shardTotal, limit).stream()
+                .map(MemberOrders::toView).toList();
+    }
+
+    @Override
+    public List<String> queryOpenTeamsEndedBefore(Instant endBefore, int shardIndex, int shardTotal, int limit) {
+        return dao.queryOpenTeamsEndedBefore(endBefore, shardIndex, shardTotal, limit);
+    }
+
+    @Override
+    public TeamExpiryVO expireTeam(String teamId, Instant endBefore) {
+        return transaction.execute(status -> {
+            List<GroupBuyOrderListPO> members = dao.lockLiveMembers(teamId);
+            if (dao.failTeam(teamId, endBefore) == 0) {
+                return null;
+            }
+            GroupBuyOrderPO team = teamDao.queryByTeamId(teamId);
+            int closed = 0;
+            List<Long> taskIds = new ArrayList<>();
+            for (GroupBuyOrderListPO member : members) {
+                RefundType type = member.getStatus() == MarketPayOrderEntity.LOCKED
+                        ? RefundType.UNPAID_UNLOCK : RefundType.PAID_UNFORMED;
+                if (type == RefundType.UNPAID_UNLOCK) {
+                    dao.closeOrder(member.getOrderId(), MarketPayOrderEntity.LOCKED);
+                    closed++;
+                }
+                taskIds.add(notifyTasks.saveTask(task(teamId, team.getActivityId(), team.getSource(),
+                        team.getChannel(), team.getNotifyType(), team.getNotifyUrl(), type,
+                        body(type, member.getUserId(), teamId, member.getActivityId(), member.getOrderId(),
+                                member.getOutTradeNo()), member.getOrderId())));
+            }
+            if (closed > 0 && dao.releaseUnpaidPlaces(teamId, closed) == 0) {
+                throw new IllegalStateException("team " + teamId + " counts disagree with its members");
+            }
+            return new TeamExpiryVO(teamId, closed, taskIds);
+        });
+    }
+
+    /** The task key names the order, so a refund after an expiry that already told the mall is not told twice. */
+    private static NotifyTaskEntity task(String teamId, Long activityId, String source, String channel,
+                                         String notifyType, String notifyUrl, RefundType type, String body,
+                                         String orderId) {
+        return NotifyTaskEntity.builder()
+                .taskKey(teamId + ":" + type.getNotifyCategory() + ":" + orderId)
+                .activityId(activityId).teamId(teamId).source(source).channel(channel)
+                .notifyCategory(type.getNotifyCategory()).notifyType(notifyType).notifyUrl(notifyUrl)
+                .parameterJson(body).build();
+    }
+
+    private String body(RefundType type, String userId, String teamId, Long activityId, String orderId,
+                        String outTradeNo) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("type", type.getType());
+        body.put("userId", userId);
+        body.put("teamId", teamId);
+        body.put("activityId", activityId);
+        body.put("orderId", orderId);
+        body.put("outTradeNo", outTradeNo);
+        try {
+            return json.writeValueAsString(body);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

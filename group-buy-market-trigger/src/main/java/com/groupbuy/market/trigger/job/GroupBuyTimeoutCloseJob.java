@@ -1,0 +1,41 @@
+package com.groupbuy.market.trigger.job;
+
+import com.groupbuy.market.domain.trade.model.valobj.TimeoutRunSummary;
+import com.groupbuy.market.domain.trade.service.timeout.TradeTimeoutService;
+import com.xxl.job.core.context.XxlJobHelper;
+import com.xxl.job.core.handler.annotation.XxlJob;
+import lombok.extern.slf4j.Slf4j;
+import org.springframework.stereotype.Component;
+
+/**
+ * XXL-Job handler {@code groupBuyTimeoutCloseJob}: fails this shard's open teams past their validity end and closes
+ * its unpaid locks past their limit (id mod shard total = shard index, for SHARDING_BROADCAST). Safe to run twice.
+ */
+@Slf4j
+@Component
+public class GroupBuyTimeoutCloseJob {
+
+    private final TradeTimeoutService timeoutService;
+
+    public GroupBuyTimeoutCloseJob(TradeTimeoutService timeoutService) {
+        this.timeoutService = timeoutService;
+    }
+
+    @XxlJob("groupBuyTimeoutCloseJob")
+    public void groupBuyTimeoutCloseJob() {
+        int shardTotal = Math.max(1, XxlJobHelper.getShardTotal());
+        int shardIndex = Math.max(0, XxlJobHelper.getShardIndex());
+        try {
+            TimeoutRunSummary summary = timeoutService.execTimeoutCloseJob(shardIndex, shardTotal);
+            String line = String.format("groupBuyTimeoutCloseJob shard=%d/%d expiredTeams=%d closedUnpaid=%d skipped=%d",
+                    shardIndex, shardTotal, summary.expiredTeams(), summary.closedUnpaid(), summary.skipped());
+            XxlJobHelper.log(line);
+            log.info(line);
+            XxlJobHelper.handleSuccess(line);
+        } catch (RuntimeException e) {
+            log.error("groupBuyTimeoutCloseJob failed", e);
+            XxlJobHelper.log(e);
+            XxlJobHelper.handleFail("groupBuyTimeoutCloseJob failed: " + e.getMessage());
+        }
+    }
+}
