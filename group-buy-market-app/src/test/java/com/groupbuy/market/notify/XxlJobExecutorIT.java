@@ -2,6 +2,7 @@ package com.groupbuy.market.notify;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.groupbuy.market.activity.MarketConfigFixture;
 import com.groupbuy.market.support.IntegrationTest;
 import static com.groupbuy.market.support.TestJson.await;
 import mockwebserver3.MockResponse;
@@ -19,6 +20,8 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -96,8 +99,29 @@ class XxlJobExecutorIT {
         assertThat(partner.getRequestCount()).isZero();
     }
 
+    @Test
+    void timeoutCloseJobTriggeredLikeTheAdminFailsAnExpiredTeamAndClosesItsUnpaidLock() throws Exception {
+        MarketConfigFixture fixture = new MarketConfigFixture(jdbc);
+        fixture.team("90000001", 90001, "late", 1, 0, 0, Instant.now().minus(5, ChronoUnit.MINUTES));
+        fixture.member("90000001", 90001, "late", "900000000001", "out-late", 0);
+
+        JsonNode accepted = run(2, "groupBuyTimeoutCloseJob", TOKEN, "", 0, 1);
+
+        assertThat(accepted.path("code").asInt()).isEqualTo(200);
+        await(() -> jdbc.queryForObject("SELECT status FROM group_buy_order WHERE team_id = '90000001'", Integer.class) == 2);
+        assertThat(jdbc.queryForObject("SELECT status FROM group_buy_order_list WHERE order_id = '900000000001'",
+                Integer.class)).isEqualTo(2);
+        assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM notify_task WHERE team_id = '90000001' "
+                + "AND notify_category = 'trade_unpaid2refund'", Integer.class)).isEqualTo(1);
+    }
+
     private JsonNode run(String token, String param, int shardIndex, int shardTotal) throws Exception {
-        String body = "{\"jobId\":1,\"executorHandler\":\"groupBuyNotifyJob\",\"executorParams\":\"" + param + "\","
+        return run(1, "groupBuyNotifyJob", token, param, shardIndex, shardTotal);
+    }
+
+    private JsonNode run(int jobId, String handler, String token, String param, int shardIndex, int shardTotal)
+            throws Exception {
+        String body = "{\"jobId\":" + jobId + ",\"executorHandler\":\"" + handler + "\",\"executorParams\":\"" + param + "\","
                 + "\"executorBlockStrategy\":\"SERIAL_EXECUTION\",\"executorTimeout\":0,\"logId\":" + System.nanoTime()
                 + ",\"logDateTime\":" + System.currentTimeMillis() + ",\"glueType\":\"BEAN\",\"glueSource\":\"\","
                 + "\"glueUpdatetime\":0,\"broadcastIndex\":" + shardIndex + ",\"broadcastTotal\":" + shardTotal + "}";

@@ -1,0 +1,190 @@
+package com.groupbuy.market.trade;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.groupbuy.market.activity.MarketConfigFixture;
+import com.groupbuy.market.domain.trade.model.valobj.TimeoutRunSummary;
+import com.groupbuy.market.domain.trade.service.timeout.TradeTimeoutService;
+import com.groupbuy.market.infrastructure.adapter.port.TeamPlaceReservation;
+import com.groupbuy.market.support.IntegrationTest;
+import com.groupbuy.market.support.PartnerReceiver;
+import com.groupbuy.market.support.TradeClient;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.redisson.api.RedissonClient;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.test.context.TestPropertySource;
+
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static com.groupbuy.market.support.TestJson.await;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The timeout job over real MariaDB, Redis and HTTP: unpaid locks past their limit close, teams past their validity
+ * (and grace) fail and tell their members, a paid order is never closed as unpaid, and a second run changes nothing.
+ * Time is moved by writing the rows' times back, never by waiting.
+ */
+@IntegrationTest
+@TestPropertySource(properties = {"gbm.timeout.unpaid-timeout=5m", "gbm.timeout.expiry-grace=60s"})
+class TimeoutCloseIT {
+
+    private static final AtomicInteger ACTIVITY = new AtomicInteger(8000);
+
+    @LocalServerPort
+    int port;
+    @Autowired
+    JdbcTemplate jdbc;
+    @Autowired
+    RedissonClient redisson;
+    @Autowired
+    TeamPlaceReservation reservation;
+    @Autowired
+    TradeTimeoutService timeoutService;
+
+    private PartnerReceiver partner;
+    private TradeClient mall;
+    private TeamCounts counts;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        partner = new PartnerReceiver();
+        long activityId = ACTIVITY.incrementAndGet();
+        String goodsId = "g" + activityId;
+        new MarketConfigFixture(jdbc).goods(goodsId, activityId, "ZJ", "20", "100.00");
+        mall = new TradeClient(port, activityId, goodsId, partner.url());
+        counts = new TeamCounts(jdbc, redisson, reservation);
+    }
+
+    @AfterEach
+    void tearDown() {
+        partner.close();
+    }
+
+    @Test
+    void timeoutCloseAndSettlementRacingOnOneOrderNeverBothWin() throws Exception {
+        int closed = 0, paid = 0;
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try {
+            for (int run = 0; run < 200; run++) {
+                String user = "t" + run;
+                String teamId = mall.team(user);
+                lockedMinutesAgo(user, 10);
+
+                CountDownLatch start = new CountDownLatch(1);
+                Future<JsonNode> settlement = pool.submit(() -> {
+                    start.await();
+                    return mall.settle(user);
+                });
+                Future<TimeoutRunSummary> close = pool.submit(() -> {
+                    start.await();
+                    return timeoutService.execTimeoutCloseJob();
+                });
+                start.countDown();
+                String code = settlement.get().path("code").asText();
+                close.get();
+
+                if (code.equals("0000")) {
+                    paid++;
+                    assertThat(counts.orderStatus(user)).isEqualTo(1);
+                    assertThat(counts.tasks(teamId, "trade_unpaid2refund")).isZero();
+                    assertThat(counts.team(teamId)).containsEntry("lock_count", 1).containsEntry("complete_count", 1);
+                } else {
+                    closed++;
+                    assertThat(code).isEqualTo("E0104");
+                    assertThat(counts.orderStatus(user)).isEqualTo(2);
+                    assertThat(counts.tasks(teamId, "trade_unpaid2refund")).isEqualTo(1);
+                    assertThat(counts.team(teamId)).containsEntry("lock_count", 0).containsEntry("complete_count", 0);
+                }
+                assertThat(counts.redisPlaces(teamId)).isEqualTo(counts.lockCount(teamId));
+            }
+        } finally {
+            pool.shutdown();
+        }
+        assertThat(closed + paid).isEqualTo(200);
+    }
+
+    @Test
+    void expiryOfAHalfPaidTeamFailsItClosesTheUnpaidPlaceAndTellsEveryMember() throws Exception {
+        String teamId = mall.team("e1", "e2");
+        mall.settle("e1");
+        teamEndedSecondsAgo(teamId, 120);
+
+        TimeoutRunSummary first = timeoutService.execTimeoutCloseJob();
+
+        assertThat(first.expiredTeams()).isEqualTo(1);
+        assertThat(first.closedUnpaid()).isEqualTo(1);
+        assertThat(counts.team(teamId)).containsEntry("status", 2).containsEntry("lock_count", 1)
+                .containsEntry("complete_count", 1);
+        assertThat(counts.redisPlaces(teamId)).isEqualTo(1);
+        assertThat(counts.orderStatus("e1")).as("a paid order stays paid; its mall refunds it").isEqualTo(1);
+        assertThat(counts.orderStatus("e2")).isEqualTo(2);
+        assertThat(counts.bizId("e2")).isNull();
+        await(() -> partner.callbacksFor("out-e1").size() == 1 && partner.callbacksFor("out-e2").size() == 1);
+        assertThat(partner.callbacksFor("out-e1").get(0).path("type").asText()).isEqualTo("paid_unformed");
+        assertThat(partner.callbacksFor("out-e2").get(0).path("type").asText()).isEqualTo("unpaid_unlock");
+
+        TimeoutRunSummary second = timeoutService.execTimeoutCloseJob();
+        JsonNode refund = mall.refund("e1").path("data");
+
+        assertThat(second).isEqualTo(new TimeoutRunSummary(0, 0, 0));
+        assertThat(refund.path("code").asText()).isEqualTo("success");
+        assertThat(counts.team(teamId)).containsEntry("status", 2).containsEntry("lock_count", 0)
+                .containsEntry("complete_count", 0);
+        assertThat(counts.redisPlaces(teamId)).isEqualTo(0);
+        assertThat(counts.tasks(teamId, "trade_paid2refund")).as("the mall was told once").isEqualTo(1);
+        assertThat(counts.tasks(teamId, "trade_unpaid2refund")).isEqualTo(1);
+        assertThat(mall.settle("e2").path("code").asText()).isEqualTo("E0104");
+    }
+
+    @Test
+    void aTeamWithinItsGraceAfterTheEndStaysOpenForALateSettlement() throws Exception {
+        String teamId = mall.team("g1");
+        teamEndedSecondsAgo(teamId, 10);
+
+        TimeoutRunSummary summary = timeoutService.execTimeoutCloseJob();
+
+        assertThat(summary.expiredTeams()).isZero();
+        assertThat(counts.team(teamId)).containsEntry("status", 0);
+        assertThat(counts.orderStatus("g1")).isZero();
+    }
+
+    @Test
+    void onlyUnpaidLocksOlderThanTheLimitCloseAndAPaidOrderIsNeverClosed() throws Exception {
+        String young = mall.team("y1");
+        String old = mall.team("o1");
+        String paid = mall.team("m1");
+        lockedMinutesAgo("o1", 6);
+        assertThat(mall.settle("m1").path("code").asText()).isEqualTo("0000");
+        lockedMinutesAgo("m1", 30);
+
+        TimeoutRunSummary summary = timeoutService.execTimeoutCloseJob();
+
+        assertThat(summary.closedUnpaid()).isEqualTo(1);
+        assertThat(counts.orderStatus("y1")).isZero();
+        assertThat(counts.orderStatus("o1")).isEqualTo(2);
+        assertThat(counts.orderStatus("m1")).isEqualTo(1);
+        assertThat(counts.lockCount(young)).isEqualTo(1);
+        assertThat(counts.lockCount(old)).isZero();
+        assertThat(counts.redisPlaces(old)).isZero();
+        assertThat(counts.team(paid)).containsEntry("lock_count", 1).containsEntry("complete_count", 1);
+        assertThat(counts.tasks(old, "trade_unpaid2refund")).isEqualTo(1);
+        assertThat(counts.tasks(paid, "trade_unpaid2refund")).isZero();
+    }
+
+    private void lockedMinutesAgo(String userId, int minutes) {
+        jdbc.update("UPDATE group_buy_order_list SET create_time = UTC_TIMESTAMP(3) - INTERVAL ? MINUTE "
+                + "WHERE user_id = ? AND out_trade_no = ?", minutes, userId, "out-" + userId);
+    }
+
+    private void teamEndedSecondsAgo(String teamId, int seconds) {
+        jdbc.update("UPDATE group_buy_order SET valid_start_time = UTC_TIMESTAMP(3) - INTERVAL 15 MINUTE, "
+                + "valid_end_time = UTC_TIMESTAMP(3) - INTERVAL ? SECOND WHERE team_id = ?", seconds, teamId);
+    }
+}
