@@ -20,7 +20,8 @@ public class SettlementConfig {
         return new SourceChannelPolicy(clean(blacklist), clean(allowlist));
     }
 
-    private static Set<String> clean(Set<String> entries) {
+    /** "source:channel" entries as configured, blanks and surrounding spaces dropped. */
+    static Set<String> clean(Set<String> entries) {
         return Set.copyOf(entries.stream().map(String::trim).filter(e -> !e.isEmpty()).toList());
     }
 }

@@ -9,6 +9,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.function.BooleanSupplier;
 
 /** Small helpers the integration tests share: JSON over real HTTP, field lists, and bounded waiting. */
@@ -22,9 +23,16 @@ public final class TestJson {
 
     /** POSTs JSON to the service and returns the HTTP answer. */
     public static HttpResponse<String> post(int port, String path, String json) throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                        .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json)).build(),
-                HttpResponse.BodyHandlers.ofString());
+        return post(port, path, json, Map.of());
+    }
+
+    /** POSTs JSON with extra request headers (a partner's signature) and returns the HTTP answer. */
+    public static HttpResponse<String> post(int port, String path, String json, Map<String, String> headers)
+            throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json));
+        headers.forEach(request::header);
+        return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
     /** POSTs JSON, asserts HTTP 200 and the exact envelope {code, info, data}, and returns the body. */

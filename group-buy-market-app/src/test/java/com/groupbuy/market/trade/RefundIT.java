@@ -51,11 +51,12 @@ class RefundIT {
     private PartnerReceiver partner;
     private TradeClient mall;
     private TeamCounts counts;
+    private long activityId;
 
     @BeforeEach
     void setUp() throws Exception {
         partner = new PartnerReceiver();
-        long activityId = ACTIVITY.incrementAndGet();
+        activityId = ACTIVITY.incrementAndGet();
         String goodsId = "g" + activityId;
         new MarketConfigFixture(jdbc).goods(goodsId, activityId, "ZJ", "20", "100.00");
         mall = new TradeClient(port, activityId, goodsId, partner.url());
@@ -183,7 +184,8 @@ class RefundIT {
         assertThat(fields(TestJson.JSON.readTree(notJson.body()))).containsExactly("code", "info", "data");
         assertThat(counts.orderStatus("x1")).isZero();
         assertThat(counts.lockCount(teamId)).isEqualTo(1);
-        assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM notify_task", Integer.class)).isZero();
+        assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM notify_task WHERE activity_id = ?", Integer.class,
+                activityId)).isZero();
     }
 
     @Test

@@ -4,6 +4,7 @@ import com.groupbuy.market.domain.trade.adapter.port.INotifyGateway;
 import com.groupbuy.market.domain.trade.model.valobj.DeliveryResult;
 import com.groupbuy.market.domain.trade.model.valobj.NotifyTaskVO;
 import com.groupbuy.market.types.common.Constants;
+import com.groupbuy.market.types.security.WebhookSignature;
 import okhttp3.MediaType;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
@@ -46,7 +47,7 @@ public class GroupBuyNotifyService implements INotifyGateway {
                 .post(RequestBody.create(task.getBody(), JSON));
         String secret = secretOf.apply(task.getSource(), task.getChannel());
         if (secret != null) {
-            request.header("webhook-signature", WebhookSigner.sign(secret, task.getWebhookId(), timestamp, task.getBody()));
+            request.header("webhook-signature", WebhookSignature.sign(secret, task.getWebhookId(), timestamp, task.getBody()));
         }
         long start = System.nanoTime();
         try (Response response = client.newCall(request.build()).execute()) {

@@ -42,6 +42,7 @@ public enum ResponseCode {
     E0204("E0204", "notify URL refused"),
     E0205("E0205", "team not found for this activity"),
     E0206("E0206", "team no longer open"),
+    E0207("E0207", "request signature missing or wrong"),
     E0301("E0301", "notify task not found"),
     E0302("E0302", "notify task state does not allow this"),
     ;

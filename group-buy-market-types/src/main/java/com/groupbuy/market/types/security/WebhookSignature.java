@@ -1,0 +1,61 @@
+package com.groupbuy.market.types.security;
+
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.Base64;
+
+/**
+ * Standard Webhooks signature, both ways: we sign the callbacks we send, and a partner signs the trade requests it
+ * sends us, with the same per source + channel secret. {@code v1,} + base64(HMAC-SHA256(secret, id + "." + timestamp
+ * + "." + body)), the secret taken as its UTF-8 bytes.
+ */
+public final class WebhookSignature {
+
+    /** How far a signed timestamp may be from our clock before the request counts as a replay. */
+    public static final Duration TOLERANCE = Duration.ofMinutes(5);
+
+    private WebhookSignature() {
+    }
+
+    public static String sign(String secret, String id, long timestampSeconds, String body) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+            byte[] digest = mac.doFinal((id + "." + timestampSeconds + "." + body).getBytes(StandardCharsets.UTF_8));
+            return "v1," + Base64.getEncoder().encodeToString(digest);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("HmacSHA256 unavailable", e);
+        }
+    }
+
+    /**
+     * True when one of the space-separated signatures in {@code header} is ours for this id, timestamp and body, and
+     * the timestamp is within {@link #TOLERANCE} of {@code nowSeconds}. Compared in constant time.
+     */
+    public static boolean verify(String secret, String id, String timestamp, String body, String header,
+                                 long nowSeconds) {
+        if (secret == null || id == null || id.isBlank() || timestamp == null || header == null) {
+            return false;
+        }
+        long seconds;
+        try {
+            seconds = Long.parseLong(timestamp.trim());
+        } catch (NumberFormatException e) {
+            return false;
+        }
+        if (Math.abs(nowSeconds - seconds) > TOLERANCE.getSeconds()) {
+            return false;
+        }
+        byte[] expected = sign(secret, id, seconds, body).getBytes(StandardCharsets.UTF_8);
+        for (String given : header.trim().split(" +")) {
+            if (MessageDigest.isEqual(expected, given.getBytes(StandardCharsets.UTF_8))) {
+                return true;
+            }
+        }
+        return false;
+    }
+}
