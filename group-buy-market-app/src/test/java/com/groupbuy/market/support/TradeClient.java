@@ -1,6 +1,8 @@
 package com.groupbuy.market.support;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.groupbuy.market.activity.MarketConfigFixture;
+import org.springframework.jdbc.core.JdbcTemplate;
 
 import java.time.LocalDateTime;
 import java.time.ZoneId;
@@ -22,6 +24,13 @@ public final class TradeClient {
         this.activityId = activityId;
         this.goodsId = goodsId;
         this.notifyUrl = notifyUrl;
+    }
+
+    /** A mall selling goods "g" + activityId under a fresh activity (teams of 3, 20 off 100.00, one order a user). */
+    public static TradeClient onNewGoods(int port, JdbcTemplate jdbc, long activityId, String notifyUrl) {
+        String goodsId = "g" + activityId;
+        new MarketConfigFixture(jdbc).goods(goodsId, activityId, "ZJ", "20", "100.00");
+        return new TradeClient(port, activityId, goodsId, notifyUrl);
     }
 
     /** Locks a place for the user: a new team when {@code teamId} is empty. */

@@ -1,8 +1,6 @@
 package com.groupbuy.market.trade;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.groupbuy.market.activity.MarketConfigFixture;
-import com.groupbuy.market.infrastructure.adapter.port.TeamPlaceReservation;
 import com.groupbuy.market.support.IntegrationTest;
 import com.groupbuy.market.support.PartnerReceiver;
 import com.groupbuy.market.support.TestJson;
@@ -10,7 +8,6 @@ import com.groupbuy.market.support.TradeClient;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.redisson.api.RedissonClient;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -44,23 +41,17 @@ class RefundIT {
     @Autowired
     JdbcTemplate jdbc;
     @Autowired
-    RedissonClient redisson;
-    @Autowired
-    TeamPlaceReservation reservation;
+    TeamCounts counts;
 
     private PartnerReceiver partner;
     private TradeClient mall;
-    private TeamCounts counts;
     private long activityId;
 
     @BeforeEach
     void setUp() throws Exception {
         partner = new PartnerReceiver();
         activityId = ACTIVITY.incrementAndGet();
-        String goodsId = "g" + activityId;
-        new MarketConfigFixture(jdbc).goods(goodsId, activityId, "ZJ", "20", "100.00");
-        mall = new TradeClient(port, activityId, goodsId, partner.url());
-        counts = new TeamCounts(jdbc, redisson, reservation);
+        mall = TradeClient.onNewGoods(port, jdbc, activityId, partner.url());
     }
 
     @AfterEach

@@ -4,11 +4,13 @@ import com.groupbuy.market.infrastructure.adapter.port.TeamPlaceReservation;
 import org.redisson.api.RedissonClient;
 import org.redisson.client.codec.StringCodec;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Component;
 
 import java.util.Map;
 
 /** Reads a team's counts from the database and its place counter from Redis, for tests that compare them. */
-final class TeamCounts {
+@Component
+class TeamCounts {
 
     private final JdbcTemplate jdbc;
     private final RedissonClient redisson;
