@@ -7,6 +7,7 @@ import com.groupbuy.market.domain.trade.adapter.repository.IRefundRepository;
 import com.groupbuy.market.domain.trade.model.entity.MarketPayOrderEntity;
 import com.groupbuy.market.domain.trade.model.entity.MemberOrderView;
 import com.groupbuy.market.domain.trade.model.entity.NotifyTaskEntity;
+import com.groupbuy.market.domain.trade.model.entity.TeamEntity;
 import com.groupbuy.market.domain.trade.model.valobj.RefundType;
 import com.groupbuy.market.domain.trade.model.valobj.TeamExpiryVO;
 import com.groupbuy.market.infrastructure.dao.IGroupBuyOrderDao;
@@ -55,16 +56,12 @@ public class RefundRepository implements IRefundRepository {
 
     @Override
     public long refund(MemberOrderView order, RefundType type) {
-        Long taskId = transaction.execute(status -> {
+        return transaction.execute(status -> {
             if (dao.closeOrder(order.getOrderId(), order.getOrderStatus()) == 0 || releasePlace(order, type) == 0) {
                 throw new AppException(ResponseCode.UPDATE_ZERO, "order or team changed meanwhile");
             }
-            return notifyTasks.saveTask(task(order.getTeamId(), order.getActivityId(), order.getSource(),
-                    order.getChannel(), order.getNotifyType(), order.getNotifyUrl(), type,
-                    body(type, order.getUserId(), order.getTeamId(), order.getActivityId(), order.getOrderId(),
-                            order.getOutTradeNo()), order.getOrderId()));
+            return saveTask(order, type);
         });
-        return taskId;
     }
 
     private int releasePlace(MemberOrderView order, RefundType type) {
@@ -98,16 +95,12 @@ public class RefundRepository implements IRefundRepository {
             int closed = 0;
             List<Long> taskIds = new ArrayList<>();
             for (GroupBuyOrderListPO member : members) {
-                RefundType type = member.getStatus() == MarketPayOrderEntity.LOCKED
-                        ? RefundType.UNPAID_UNLOCK : RefundType.PAID_UNFORMED;
+                RefundType type = RefundType.of(member.getStatus(), TeamEntity.FAILED);
                 if (type == RefundType.UNPAID_UNLOCK) {
                     dao.closeOrder(member.getOrderId(), MarketPayOrderEntity.LOCKED);
                     closed++;
                 }
-                taskIds.add(notifyTasks.saveTask(task(teamId, team.getActivityId(), team.getSource(),
-                        team.getChannel(), team.getNotifyType(), team.getNotifyUrl(), type,
-                        body(type, member.getUserId(), teamId, member.getActivityId(), member.getOrderId(),
-                                member.getOutTradeNo()), member.getOrderId())));
+                taskIds.add(saveTask(view(team, member), type));
             }
             if (closed > 0 && dao.releaseUnpaidPlaces(teamId, closed) == 0) {
                 throw new IllegalStateException("team " + teamId + " counts disagree with its members");
@@ -117,29 +110,36 @@ public class RefundRepository implements IRefundRepository {
     }
 
     /** The task key names the order, so a refund after an expiry that already told the mall is not told twice. */
-    private static NotifyTaskEntity task(String teamId, Long activityId, String source, String channel,
-                                         String notifyType, String notifyUrl, RefundType type, String body,
-                                         String orderId) {
-        return NotifyTaskEntity.builder()
-                .taskKey(teamId + ":" + type.getNotifyCategory() + ":" + orderId)
-                .activityId(activityId).teamId(teamId).source(source).channel(channel)
-                .notifyCategory(type.getNotifyCategory()).notifyType(notifyType).notifyUrl(notifyUrl)
-                .parameterJson(body).build();
+    private long saveTask(MemberOrderView order, RefundType type) {
+        return notifyTasks.saveTask(NotifyTaskEntity.builder()
+                .taskKey(order.getTeamId() + ":" + type.getNotifyCategory() + ":" + order.getOrderId())
+                .activityId(order.getActivityId()).teamId(order.getTeamId())
+                .source(order.getSource()).channel(order.getChannel())
+                .notifyCategory(type.getNotifyCategory())
+                .notifyType(order.getNotifyType()).notifyUrl(order.getNotifyUrl())
+                .parameterJson(body(order, type)).build());
     }
 
-    private String body(RefundType type, String userId, String teamId, Long activityId, String orderId,
-                        String outTradeNo) {
+    private String body(MemberOrderView order, RefundType type) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("type", type.getType());
-        body.put("userId", userId);
-        body.put("teamId", teamId);
-        body.put("activityId", activityId);
-        body.put("orderId", orderId);
-        body.put("outTradeNo", outTradeNo);
+        body.put("userId", order.getUserId());
+        body.put("teamId", order.getTeamId());
+        body.put("activityId", order.getActivityId());
+        body.put("orderId", order.getOrderId());
+        body.put("outTradeNo", order.getOutTradeNo());
         try {
             return json.writeValueAsString(body);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    private static MemberOrderView view(GroupBuyOrderPO team, GroupBuyOrderListPO member) {
+        return MemberOrderView.builder().orderId(member.getOrderId()).userId(member.getUserId())
+                .outTradeNo(member.getOutTradeNo()).activityId(member.getActivityId())
+                .orderStatus(member.getStatus()).teamId(team.getTeamId()).teamStatus(team.getStatus())
+                .source(team.getSource()).channel(team.getChannel())
+                .notifyType(team.getNotifyType()).notifyUrl(team.getNotifyUrl()).build();
     }
 }
