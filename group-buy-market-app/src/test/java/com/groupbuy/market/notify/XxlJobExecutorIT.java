@@ -3,6 +3,7 @@ package com.groupbuy.market.notify;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.groupbuy.market.support.IntegrationTest;
+import com.groupbuy.market.tag.CrowdTagFixture;
 import static com.groupbuy.market.support.TestJson.await;
 import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
@@ -19,6 +20,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -96,8 +98,25 @@ class XxlJobExecutorIT {
         assertThat(partner.getRequestCount()).isZero();
     }
 
+    @Test
+    void crowdTagImportJobLoadsTheBatchNamedByItsParameter() throws Exception {
+        CrowdTagFixture tags = new CrowdTagFixture(jdbc);
+        tags.tag("T-XXL", List.of("x1", "x2", "x3"));
+
+        assertThat(run(TOKEN, "crowdTagImportJob", "b-T-XXL", 0, 1).path("code").asInt()).isEqualTo(200);
+
+        await(() -> tags.jobStatus("b-T-XXL") == 1);
+        assertThat(tags.statistics("T-XXL")).isEqualTo(3);
+    }
+
     private JsonNode run(String token, String param, int shardIndex, int shardTotal) throws Exception {
-        String body = "{\"jobId\":1,\"executorHandler\":\"groupBuyNotifyJob\",\"executorParams\":\"" + param + "\","
+        return run(token, "groupBuyNotifyJob", param, shardIndex, shardTotal);
+    }
+
+    private JsonNode run(String token, String handler, String param, int shardIndex, int shardTotal) throws Exception {
+        // One job id per handler: the executor replaces a job's thread when its handler changes.
+        int jobId = "groupBuyNotifyJob".equals(handler) ? 1 : 2;
+        String body = "{\"jobId\":" + jobId + ",\"executorHandler\":\"" + handler + "\",\"executorParams\":\"" + param + "\","
                 + "\"executorBlockStrategy\":\"SERIAL_EXECUTION\",\"executorTimeout\":0,\"logId\":" + System.nanoTime()
                 + ",\"logDateTime\":" + System.currentTimeMillis() + ",\"glueType\":\"BEAN\",\"glueSource\":\"\","
                 + "\"glueUpdatetime\":0,\"broadcastIndex\":" + shardIndex + ",\"broadcastTotal\":" + shardTotal + "}";
