@@ -20,6 +20,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -60,6 +61,11 @@ class IndexGroupBuyMarketServiceTest {
         public SkuVO querySku(String goodsId) {
             repositoryReads++;
             return SkuVO.builder().goodsId(goodsId).goodsName("g").originalPrice(new BigDecimal("100.00")).build();
+        }
+
+        @Override
+        public CompletableFuture<SkuVO> querySkuAsync(String goodsId) {
+            return CompletableFuture.completedFuture(querySku(goodsId));
         }
 
         @Override

@@ -13,10 +13,13 @@ import com.groupbuy.market.types.exception.AppException;
 
 import java.time.Clock;
 import java.time.Instant;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 
 /**
- * The market configuration for the goods (activity, discount, sku) and whether the activity is on now; then
- * routes to the audience check only when something in the activity depends on who the user is.
+ * The market configuration for the goods (activity, discount, sku) and whether the activity is on now. The sku
+ * does not depend on the activity, so it loads beside the activity → discount chain; then routes to the audience
+ * check only when something in the activity depends on who the user is.
  */
 public class MarketNode implements RuleNode<MarketProductEntity, TrialContext, TrialBalanceEntity> {
 
@@ -36,9 +39,10 @@ public class MarketNode implements RuleNode<MarketProductEntity, TrialContext, T
 
     @Override
     public TrialBalanceEntity apply(MarketProductEntity product, TrialContext context) {
+        CompletableFuture<SkuVO> sku = repository.querySkuAsync(product.getGoodsId());
         ActivityVO activity = resolveActivity(product);
-        SkuVO goods = repository.querySku(product.getGoodsId());
         DiscountVO discount = repository.queryDiscount(activity.getDiscountId());
+        SkuVO goods = join(sku);
         if (goods == null || discount == null) {
             throw noConfiguration(product);
         }
@@ -69,6 +73,14 @@ public class MarketNode implements RuleNode<MarketProductEntity, TrialContext, T
             throw noConfiguration(product);
         }
         return activity;
+    }
+
+    private static SkuVO join(CompletableFuture<SkuVO> sku) {
+        try {
+            return sku.join();
+        } catch (CompletionException e) {
+            throw e.getCause() instanceof RuntimeException cause ? cause : e;
+        }
     }
 
     private static AppException noConfiguration(MarketProductEntity product) {
