@@ -21,6 +21,8 @@ import java.util.UUID;
 @Slf4j
 public class CrowdTagImportService {
 
+    public static final int MAX_BATCH_SIZE = 10_000;
+
     private final ICrowdTagRepository tags;
     private final IUserBitIndexRepository bitIndex;
     private final ITagBitmap bitmap;
@@ -28,8 +30,9 @@ public class CrowdTagImportService {
 
     public CrowdTagImportService(ICrowdTagRepository tags, IUserBitIndexRepository bitIndex, ITagBitmap bitmap,
                                  int batchSize) {
-        if (batchSize < 1) {
-            throw new IllegalArgumentException("batch size must be at least 1, was " + batchSize);
+        // A page becomes one IN list and one multi-row insert: past a few thousand rows that stops paying off.
+        if (batchSize < 1 || batchSize > MAX_BATCH_SIZE) {
+            throw new IllegalArgumentException("batch size must be 1.." + MAX_BATCH_SIZE + ", was " + batchSize);
         }
         this.tags = tags;
         this.bitIndex = bitIndex;
