@@ -2,6 +2,8 @@ package com.groupbuy.market.activity;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.groupbuy.market.domain.activity.adapter.repository.IActivityRepository;
+import com.groupbuy.market.domain.activity.model.valobj.SkuVO;
 import com.groupbuy.market.support.IntegrationTest;
 import static com.groupbuy.market.support.TestJson.fields;
 import org.junit.jupiter.api.BeforeEach;
@@ -18,6 +20,8 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -33,6 +37,8 @@ class MarketIndexIT {
     int port;
     @Autowired
     JdbcTemplate jdbc;
+    @Autowired
+    IActivityRepository activityRepository;
     MarketConfigFixture fixture;
 
     @BeforeEach
@@ -169,6 +175,21 @@ class MarketIndexIT {
         assertThat(data.path("teamStatistic").path("allTeamCount").asInt()).isEqualTo(7);
         assertThat(data.path("teamStatistic").path("allTeamCompleteCount").asInt()).isEqualTo(1);
         assertThat(data.path("teamStatistic").path("allTeamUserCount").asInt()).isEqualTo(12);
+    }
+
+    @Test
+    void aCachedSkuIsAnsweredAtOnceAndAnUncachedOneLoadsOnThePool() throws Exception {
+        fixture.goods("g-async", 1012, "ZJ", "20", "100.00");
+        activityRepository.evictCache();
+
+        CompletableFuture<SkuVO> cold = activityRepository.querySkuAsync("g-async");
+        assertThat(cold.get(5, TimeUnit.SECONDS).getOriginalPrice()).isEqualByComparingTo("100.00");
+        trial("u1", "g-async");
+        CompletableFuture<SkuVO> warm = activityRepository.querySkuAsync("g-async");
+
+        assertThat(warm.isDone()).isTrue();   // no hop to the pool on the hot path
+        assertThat(warm.join().getGoodsId()).isEqualTo("g-async");
+        assertThat(activityRepository.querySkuAsync("no-such-goods").get(5, TimeUnit.SECONDS)).isNull();
     }
 
     @Test

@@ -44,7 +44,7 @@ class MigrationIT {
         assertThat(second.migrationsExecuted).isZero();
         assertThat(tables()).contains("group_buy_activity", "group_buy_discount", "sku", "sc_sku_activity",
                 "crowd_tags", "crowd_tags_detail", "crowd_tags_job", "group_buy_order", "group_buy_order_list",
-                "notify_task", "notify_attempt");
+                "notify_task", "notify_attempt", "crowd_user_index");
     }
 
     @Test
@@ -55,6 +55,7 @@ class MigrationIT {
         assertThat(uniqueKeys("group_buy_order")).contains("uq_team_id");
         assertThat(uniqueKeys("notify_task")).contains("uq_task_key");
         assertThat(uniqueKeys("group_buy_activity")).contains("uq_activity_id");
+        assertThat(uniqueKeys("crowd_user_index")).contains("uq_user_id");
     }
 
     private Flyway flyway() {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.groupbuy.market.activity.MarketConfigFixture;
 import com.groupbuy.market.support.IntegrationTest;
+import com.groupbuy.market.tag.CrowdTagFixture;
 import static com.groupbuy.market.support.TestJson.await;
 import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
@@ -22,6 +23,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -100,6 +102,17 @@ class XxlJobExecutorIT {
     }
 
     @Test
+    void crowdTagImportJobLoadsTheBatchNamedByItsParameter() throws Exception {
+        CrowdTagFixture tags = new CrowdTagFixture(jdbc);
+        tags.tag("T-XXL", List.of("x1", "x2", "x3"));
+
+        assertThat(run(3, "crowdTagImportJob", TOKEN, "b-T-XXL", 0, 1).path("code").asInt()).isEqualTo(200);
+
+        await(() -> tags.jobStatus("b-T-XXL") == 1);
+        assertThat(tags.statistics("T-XXL")).isEqualTo(3);
+    }
+
+    @Test
     void timeoutCloseJobTriggeredLikeTheAdminFailsAnExpiredTeamAndClosesItsUnpaidLock() throws Exception {
         MarketConfigFixture fixture = new MarketConfigFixture(jdbc);
         fixture.team("90000001", 90001, "late", 1, 0, 0, Instant.now().minus(5, ChronoUnit.MINUTES));
@@ -119,6 +132,7 @@ class XxlJobExecutorIT {
         return run(1, "groupBuyNotifyJob", token, param, shardIndex, shardTotal);
     }
 
+    // One job id per handler: the executor replaces a job's thread when its handler changes.
     private JsonNode run(int jobId, String handler, String token, String param, int shardIndex, int shardTotal)
             throws Exception {
         String body = "{\"jobId\":" + jobId + ",\"executorHandler\":\"" + handler + "\",\"executorParams\":\"" + param + "\","

@@ -11,6 +11,7 @@ import com.groupbuy.market.infrastructure.dao.IMarketConfigDao;
 import com.groupbuy.market.infrastructure.dao.po.GroupBuyActivityPO;
 import com.groupbuy.market.infrastructure.dao.po.GroupBuyDiscountPO;
 import com.groupbuy.market.infrastructure.dao.po.SkuPO;
+import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Repository;
 
@@ -18,6 +19,8 @@ import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 
 /**
  * Market configuration behind a short-lived in-process cache: the hot paths read memory, and a change in the
@@ -29,10 +32,13 @@ public class ActivityRepository implements IActivityRepository {
 
     private final IMarketConfigDao dao;
     private final Cache<String, Optional<Object>> cache;
+    private final Executor loader;
 
     public ActivityRepository(IMarketConfigDao dao,
-                              @Value("${gbm.market.config-cache-ttl:30s}") Duration ttl) {
+                              @Value("${gbm.market.config-cache-ttl:30s}") Duration ttl,
+                              @Qualifier("marketConfigLoadExecutor") Executor loader) {
         this.dao = dao;
+        this.loader = loader;
         this.cache = CacheBuilder.newBuilder().expireAfterWrite(ttl).maximumSize(100_000).build();
     }
 
@@ -54,12 +60,26 @@ public class ActivityRepository implements IActivityRepository {
 
     @Override
     public SkuVO querySku(String goodsId) {
-        return cached("sku:" + goodsId, () -> toSku(dao.querySku(goodsId)));
+        return cached(skuKey(goodsId), () -> toSku(dao.querySku(goodsId)));
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public CompletableFuture<SkuVO> querySkuAsync(String goodsId) {
+        Optional<Object> cached = cache.getIfPresent(skuKey(goodsId));
+        if (cached != null) {
+            return CompletableFuture.completedFuture((SkuVO) cached.orElse(null));
+        }
+        return CompletableFuture.supplyAsync(() -> querySku(goodsId), loader);
     }
 
     @Override
     public void evictCache() {
         cache.invalidateAll();
+    }
+
+    private static String skuKey(String goodsId) {
+        return "sku:" + goodsId;
     }
 
     @SuppressWarnings("unchecked")

@@ -9,7 +9,7 @@ public final class RuleTree<T, C, R> {
         this.root = root;
     }
 
-    public R walk(T request, C context) throws Exception {
+    public R walk(T request, C context) {
         RuleNode<T, C, R> node = root;
         while (node != null) {
             R result = node.apply(request, context);

@@ -6,7 +6,10 @@ import com.groupbuy.market.types.design.chain.RuleFilter;
 import com.groupbuy.market.types.enums.ResponseCode;
 import com.groupbuy.market.types.exception.AppException;
 
-/** A user the activity's audience tag keeps out of teams may not lock. */
+/**
+ * A user the activity's audience tag keeps out of teams may not lock: the trial says so in {@code isEnable} (tag
+ * scope 2 and the user is not a loaded member of the tag; a tag never loaded has no members).
+ */
 public class AudienceFilter implements RuleFilter<LockOrderCommand, LockContext> {
 
     @Override

@@ -1,0 +1,33 @@
+package com.groupbuy.market.config;
+
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The pool that loads uncached market configuration beside the trial's own reads. Small and bounded: it only
+ * works on cache misses (a cold start, a TTL expiry); when full, the caller loads itself, so a burst of misses
+ * slows down to sequential reads instead of failing.
+ */
+@Configuration
+public class MarketConfigLoadConfig {
+
+    @Bean(destroyMethod = "shutdown")
+    public ExecutorService marketConfigLoadExecutor(@Value("${gbm.market.config-load-threads:4}") int threads) {
+        AtomicInteger n = new AtomicInteger();
+        ThreadPoolExecutor pool = new ThreadPoolExecutor(threads, threads, 60, TimeUnit.SECONDS, new ArrayBlockingQueue<>(256),
+                r -> {
+                    Thread thread = new Thread(r, "market-config-load-" + n.incrementAndGet());
+                    thread.setDaemon(true);
+                    return thread;
+                }, new ThreadPoolExecutor.CallerRunsPolicy());
+        pool.allowCoreThreadTimeOut(true);
+        return pool;
+    }
+}

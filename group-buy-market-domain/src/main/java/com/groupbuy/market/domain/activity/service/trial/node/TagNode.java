@@ -1,0 +1,48 @@
+package com.groupbuy.market.domain.activity.service.trial.node;
+
+import com.groupbuy.market.domain.activity.model.entity.MarketProductEntity;
+import com.groupbuy.market.domain.activity.model.entity.TrialBalanceEntity;
+import com.groupbuy.market.domain.activity.service.trial.TrialContext;
+import com.groupbuy.market.domain.tag.service.ITagMembershipService;
+import com.groupbuy.market.types.design.tree.RuleNode;
+
+import java.util.Objects;
+
+/**
+ * Crowd-tag audience: is the user in the activity's tag (what they may see and join), and in the discount's tag
+ * (whether a tag-only discount applies). The same tag is asked once.
+ */
+public class TagNode implements RuleNode<MarketProductEntity, TrialContext, TrialBalanceEntity> {
+
+    private final ITagMembershipService membership;
+    private final RuleNode<MarketProductEntity, TrialContext, TrialBalanceEntity> end;
+
+    public TagNode(ITagMembershipService membership, RuleNode<MarketProductEntity, TrialContext, TrialBalanceEntity> end) {
+        this.membership = membership;
+        this.end = end;
+    }
+
+    @Override
+    public TrialBalanceEntity apply(MarketProductEntity product, TrialContext context) {
+        String audienceTag = context.getActivity().getTagId();
+        boolean audienceMember = memberOf(audienceTag, product.getUserId());
+        context.setAudienceMember(audienceMember);
+        if (context.getDiscount().isTagOnly()) {
+            String discountTag = context.getDiscount().getTagId();
+            context.setDiscounted(Objects.equals(discountTag, audienceTag) ? audienceMember
+                    : memberOf(discountTag, product.getUserId()));
+        }
+        return null;
+    }
+
+    @Override
+    public RuleNode<MarketProductEntity, TrialContext, TrialBalanceEntity> next(MarketProductEntity product,
+                                                                                TrialContext context) {
+        return end;
+    }
+
+    /** No tag means no restriction (a tag-only discount configured without a tag applies to everyone, as before). */
+    private boolean memberOf(String tagId, String userId) {
+        return tagId == null || membership.isMember(tagId, userId);
+    }
+}

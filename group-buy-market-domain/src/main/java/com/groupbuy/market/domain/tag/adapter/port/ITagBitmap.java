@@ -1,0 +1,19 @@
+package com.groupbuy.market.domain.tag.adapter.port;
+
+/**
+ * The members of each tag as a bitmap over the users' bit positions. An import writes a private staging bitmap
+ * and publishes it in one step, so a reader sees the previous complete member set or the new one, never half.
+ */
+public interface ITagBitmap {
+
+    /** Sets these positions in the staging bitmap of import run {@code runId}. */
+    void stage(String tagId, String runId, long[] positions);
+
+    /** Replaces the tag's live bitmap with the run's staging bitmap (empty if nothing was staged) and marks it loaded. */
+    void publish(String tagId, String runId, String batchId);
+
+    /** Whether members of this tag were ever published. */
+    boolean isLoaded(String tagId);
+
+    boolean contains(String tagId, long position);
+}

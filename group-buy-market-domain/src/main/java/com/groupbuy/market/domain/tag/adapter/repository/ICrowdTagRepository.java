@@ -1,0 +1,24 @@
+package com.groupbuy.market.domain.tag.adapter.repository;
+
+import com.groupbuy.market.domain.tag.model.entity.CrowdTagJobEntity;
+import com.groupbuy.market.domain.tag.model.valobj.TagMemberVO;
+
+import java.util.List;
+
+/** Tags, their import jobs and their member rows. */
+public interface ICrowdTagRepository {
+
+    boolean existsTag(String tagId);
+
+    /** The job with this batch id, or null. */
+    CrowdTagJobEntity queryJobByBatchId(String batchId);
+
+    /** The newest job of a tag that was not abandoned, or null. */
+    CrowdTagJobEntity queryLatestJobOfTag(String tagId);
+
+    /** Up to {@code limit} members of a tag with a row id above {@code afterId}, in row id order (keyset paging). */
+    List<TagMemberVO> queryMembers(String tagId, long afterId, int limit);
+
+    /** In one transaction: the tag's {@code statistics} becomes {@code members} and the job is marked done. */
+    void finishJob(String tagId, String batchId, long members);
+}

@@ -1,0 +1,93 @@
+package com.groupbuy.market.domain.tag.service;
+
+import com.groupbuy.market.domain.tag.adapter.port.ITagBitmap;
+import com.groupbuy.market.domain.tag.adapter.repository.ICrowdTagRepository;
+import com.groupbuy.market.domain.tag.adapter.repository.IUserBitIndexRepository;
+import com.groupbuy.market.domain.tag.model.entity.CrowdTagJobEntity;
+import com.groupbuy.market.domain.tag.model.valobj.TagImportResult;
+import com.groupbuy.market.domain.tag.model.valobj.TagMemberVO;
+import lombok.extern.slf4j.Slf4j;
+
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * Loads a tag's members from its detail rows into the tag's bitmap, page by page (keyset on the row id, so a page
+ * costs the same at the end of a big tag as at its start). Each run builds the member set afresh and publishes it
+ * at once, so running a job twice gives the same members and the same count, and members removed from the
+ * detail table since the last run are removed from the bitmap too.
+ */
+@Slf4j
+public class CrowdTagImportService {
+
+    public static final int MAX_BATCH_SIZE = 10_000;
+
+    private final ICrowdTagRepository tags;
+    private final IUserBitIndexRepository bitIndex;
+    private final ITagBitmap bitmap;
+    private final int batchSize;
+
+    public CrowdTagImportService(ICrowdTagRepository tags, IUserBitIndexRepository bitIndex, ITagBitmap bitmap,
+                                 int batchSize) {
+        // A page becomes one IN list and one multi-row insert: past a few thousand rows that stops paying off.
+        if (batchSize < 1 || batchSize > MAX_BATCH_SIZE) {
+            throw new IllegalArgumentException("batch size must be 1.." + MAX_BATCH_SIZE + ", was " + batchSize);
+        }
+        this.tags = tags;
+        this.bitIndex = bitIndex;
+        this.bitmap = bitmap;
+        this.batchSize = batchSize;
+    }
+
+    /**
+     * Runs the job named by {@code batchIdOrTagId}: a batch id, else a tag id (its newest job that was not
+     * abandoned). Throws {@link IllegalArgumentException} when it names no runnable job.
+     */
+    public TagImportResult importMembers(String batchIdOrTagId) {
+        CrowdTagJobEntity job = resolveJob(batchIdOrTagId);
+        if (!tags.existsTag(job.getTagId())) {
+            throw new IllegalArgumentException("job " + job.getBatchId() + " names unknown tag " + job.getTagId());
+        }
+        String runId = UUID.randomUUID().toString();
+        long members = 0;
+        int batches = 0;
+        long afterId = 0;
+        List<TagMemberVO> page;
+        do {
+            page = tags.queryMembers(job.getTagId(), afterId, batchSize);
+            if (page.isEmpty()) {
+                break;
+            }
+            Map<String, Long> positions = bitIndex.assign(page.stream().map(TagMemberVO::userId).toList());
+            bitmap.stage(job.getTagId(), runId, page.stream().mapToLong(m -> positions.get(m.userId())).toArray());
+            members += page.size();
+            batches++;
+            afterId = page.get(page.size() - 1).id();
+        } while (page.size() == batchSize);
+
+        bitmap.publish(job.getTagId(), runId, job.getBatchId());
+        tags.finishJob(job.getTagId(), job.getBatchId(), members);
+        log.info("crowd tag import tag={} batch={} members={} batches={}", job.getTagId(), job.getBatchId(), members,
+                batches);
+        return new TagImportResult(job.getTagId(), job.getBatchId(), members, batches);
+    }
+
+    private CrowdTagJobEntity resolveJob(String batchIdOrTagId) {
+        if (batchIdOrTagId == null || batchIdOrTagId.isBlank()) {
+            throw new IllegalArgumentException("a batch id or tag id is required");
+        }
+        String key = batchIdOrTagId.trim();
+        CrowdTagJobEntity job = tags.queryJobByBatchId(key);
+        if (job == null) {
+            job = tags.queryLatestJobOfTag(key);
+        }
+        if (job == null) {
+            throw new IllegalArgumentException("no crowd tag job for batch or tag " + key);
+        }
+        if (job.isAbandoned()) {
+            throw new IllegalArgumentException("crowd tag job " + job.getBatchId() + " is abandoned");
+        }
+        return job;
+    }
+}

@@ -1,0 +1,8 @@
+package com.groupbuy.market.domain.tag.service;
+
+/** Whether a user belongs to a crowd tag; what other contexts ask before showing or granting a tag-only offer. */
+public interface ITagMembershipService {
+
+    /** True only for a loaded member; a tag whose members were never loaded admits nobody. */
+    boolean isMember(String tagId, String userId);
+}

@@ -1,0 +1,196 @@
+package com.groupbuy.market.domain.activity.service.trial;
+
+import com.groupbuy.market.domain.activity.adapter.repository.IActivityRepository;
+import com.groupbuy.market.domain.activity.model.entity.MarketProductEntity;
+import com.groupbuy.market.domain.activity.model.entity.TrialBalanceEntity;
+import com.groupbuy.market.domain.activity.model.valobj.ActivityVO;
+import com.groupbuy.market.domain.activity.model.valobj.DiscountVO;
+import com.groupbuy.market.domain.activity.model.valobj.MarketSwitchesVO;
+import com.groupbuy.market.domain.activity.model.valobj.SkuVO;
+import com.groupbuy.market.domain.activity.model.valobj.TagScope;
+import com.groupbuy.market.types.exception.AppException;
+import org.junit.jupiter.api.Test;
+
+import java.math.BigDecimal;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** The trial's rule tree over in-memory ports: the order of the checks, the routing, and the audience rules. */
+class IndexGroupBuyMarketServiceTest {
+
+    private static final Instant NOW = Instant.parse("2026-11-23T10:00:00Z");
+
+    private ActivityVO activity = activity(null, Set.of());
+    private DiscountVO discount = discount(DiscountVO.TYPE_BASE, null);
+    private boolean degrade;
+    private int repositoryReads;
+    /** (tag, user) pairs that are members; every membership question asked, in order. */
+    private final Set<String> members = new HashSet<>();
+    private final List<String> asked = new ArrayList<>();
+
+    private final IActivityRepository repository = new IActivityRepository() {
+        @Override
+        public Long queryActivityIdBySourceChannelGoods(String source, String channel, String goodsId) {
+            repositoryReads++;
+            return 7L;
+        }
+
+        @Override
+        public ActivityVO queryActivity(Long activityId) {
+            repositoryReads++;
+            return activity;
+        }
+
+        @Override
+        public DiscountVO queryDiscount(String discountId) {
+            repositoryReads++;
+            return discount;
+        }
+
+        @Override
+        public SkuVO querySku(String goodsId) {
+            repositoryReads++;
+            return SkuVO.builder().goodsId(goodsId).goodsName("g").originalPrice(new BigDecimal("100.00")).build();
+        }
+
+        @Override
+        public CompletableFuture<SkuVO> querySkuAsync(String goodsId) {
+            return CompletableFuture.completedFuture(querySku(goodsId));
+        }
+
+        @Override
+        public void evictCache() {
+        }
+    };
+
+    private final IndexGroupBuyMarketService service = new IndexGroupBuyMarketService(repository,
+            () -> new MarketSwitchesVO(degrade, 100),
+            (tagId, userId) -> {
+                asked.add(tagId + "/" + userId);
+                return members.contains(tagId + "/" + userId);
+            },
+            Clock.fixed(NOW, ZoneOffset.UTC));
+
+    @Test
+    void degradeRefusesBeforeAnyConfigurationIsRead() {
+        degrade = true;
+
+        assertThatThrownBy(() -> trial("u1")).isInstanceOf(AppException.class).hasMessageStartingWith("E0003");
+        assertThat(repositoryReads).isZero();
+    }
+
+    @Test
+    void anActivityForEveryoneNeverAsksForMembership() {
+        TrialBalanceEntity trial = trial("u1");
+
+        assertThat(asked).isEmpty();
+        assertThat(trial.isVisible()).isTrue();
+        assertThat(trial.isEnable()).isTrue();
+        assertThat(trial.getPayPrice()).isEqualByComparingTo("80.00");
+    }
+
+    @Test
+    void scopeVisibleHidesTheGroupPriceFromNonMembersOnly() {
+        activity = activity("VIP", Set.of(TagScope.VISIBLE));
+        members.add("VIP/member");
+
+        TrialBalanceEntity member = trial("member");
+        TrialBalanceEntity outsider = trial("outsider");
+
+        assertThat(member.isVisible()).isTrue();
+        assertThat(member.isEnable()).isTrue();
+        assertThat(outsider.isVisible()).isFalse();
+        assertThat(outsider.isEnable()).isTrue();
+        assertThat(outsider.shownPayPrice()).isEqualByComparingTo("100.00");
+        assertThat(outsider.shownDeductionPrice()).isEqualByComparingTo("0");
+    }
+
+    @Test
+    void scopeEnableStopsNonMembersJoiningButLetsThemSeeThePrice() {
+        activity = activity("VIP", Set.of(TagScope.ENABLE));
+        members.add("VIP/member");
+
+        TrialBalanceEntity member = trial("member");
+        TrialBalanceEntity outsider = trial("outsider");
+
+        assertThat(member.isEnable()).isTrue();
+        assertThat(outsider.isVisible()).isTrue();
+        assertThat(outsider.isEnable()).isFalse();
+        assertThat(outsider.shownPayPrice()).isEqualByComparingTo("80.00");
+    }
+
+    @Test
+    void aTagWithoutScopeRestrictsNothing() {
+        activity = activity("VIP", Set.of());
+
+        TrialBalanceEntity outsider = trial("outsider");
+
+        assertThat(outsider.isVisible()).isTrue();
+        assertThat(outsider.isEnable()).isTrue();
+    }
+
+    @Test
+    void aTagDiscountAppliesToItsMembersOnly() {
+        discount = discount(DiscountVO.TYPE_TAG, "NEW");
+        members.add("NEW/member");
+
+        assertThat(trial("member").getPayPrice()).isEqualByComparingTo("80.00");
+        TrialBalanceEntity outsider = trial("outsider");
+        assertThat(outsider.getPayPrice()).isEqualByComparingTo("100.00");
+        assertThat(outsider.getDeductionPrice()).isEqualByComparingTo("0");
+        // The activity itself is open to everyone.
+        assertThat(outsider.isVisible()).isTrue();
+        assertThat(outsider.isEnable()).isTrue();
+    }
+
+    @Test
+    void theSameTagForAudienceAndDiscountIsAskedOnce() {
+        activity = activity("VIP", Set.of(TagScope.VISIBLE, TagScope.ENABLE));
+        discount = discount(DiscountVO.TYPE_TAG, "VIP");
+        members.add("VIP/member");
+
+        TrialBalanceEntity member = trial("member");
+
+        assertThat(asked).containsExactly("VIP/member");
+        assertThat(member.getPayPrice()).isEqualByComparingTo("80.00");
+        assertThat(member.isVisible()).isTrue();
+        assertThat(member.isEnable()).isTrue();
+    }
+
+    @Test
+    void activityStateIsCheckedBeforeMembership() {
+        activity = ActivityVO.builder().activityId(7L).discountId("d").status(0).takeLimitCount(1).target(3)
+                .validTimeMinutes(15).startTime(NOW.minus(1, ChronoUnit.DAYS)).endTime(NOW.plus(1, ChronoUnit.DAYS))
+                .tagId("VIP").tagScopes(Set.of(TagScope.ENABLE)).build();
+
+        assertThatThrownBy(() -> trial("u1")).isInstanceOf(AppException.class).hasMessageStartingWith("E0101");
+        assertThat(asked).isEmpty();
+    }
+
+    private TrialBalanceEntity trial(String userId) {
+        return service.indexMarketTrial(MarketProductEntity.builder().userId(userId).source("s01").channel("c01")
+                .goodsId("g1").build());
+    }
+
+    private static ActivityVO activity(String tagId, Set<TagScope> scopes) {
+        return ActivityVO.builder().activityId(7L).discountId("d").status(ActivityVO.STATUS_EFFECTIVE)
+                .takeLimitCount(1).target(3).validTimeMinutes(15)
+                .startTime(NOW.minus(1, ChronoUnit.DAYS)).endTime(NOW.plus(1, ChronoUnit.DAYS))
+                .tagId(tagId).tagScopes(scopes).build();
+    }
+
+    private static DiscountVO discount(int type, String tagId) {
+        return DiscountVO.builder().discountId("d").discountName("d").discountType(type).marketPlan("ZJ")
+                .marketExpr("20").tagId(tagId).build();
+    }
+}

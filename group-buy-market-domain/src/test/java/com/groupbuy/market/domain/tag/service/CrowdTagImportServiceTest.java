@@ -1,0 +1,143 @@
+package com.groupbuy.market.domain.tag.service;
+
+import com.groupbuy.market.domain.tag.adapter.port.ITagBitmap;
+import com.groupbuy.market.domain.tag.adapter.repository.ICrowdTagRepository;
+import com.groupbuy.market.domain.tag.adapter.repository.IUserBitIndexRepository;
+import com.groupbuy.market.domain.tag.model.entity.CrowdTagJobEntity;
+import com.groupbuy.market.domain.tag.model.valobj.TagImportResult;
+import com.groupbuy.market.domain.tag.model.valobj.TagMemberVO;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.IntStream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** The import loop over in-memory ports: page boundaries, publish after the last page, nothing written on refusal. */
+class CrowdTagImportServiceTest {
+
+    private final List<TagMemberVO> rows = new ArrayList<>();
+    private final Map<String, CrowdTagJobEntity> jobs = new HashMap<>();
+    private final List<String> events = new ArrayList<>();
+    private final List<Long> staged = new ArrayList<>();
+
+    private final ICrowdTagRepository tags = new ICrowdTagRepository() {
+        @Override
+        public boolean existsTag(String tagId) {
+            return "T".equals(tagId);
+        }
+
+        @Override
+        public CrowdTagJobEntity queryJobByBatchId(String batchId) {
+            return jobs.get(batchId);
+        }
+
+        @Override
+        public CrowdTagJobEntity queryLatestJobOfTag(String tagId) {
+            return null;
+        }
+
+        @Override
+        public List<TagMemberVO> queryMembers(String tagId, long afterId, int limit) {
+            events.add("page>" + afterId);
+            return rows.stream().filter(r -> r.id() > afterId).limit(limit).toList();
+        }
+
+        @Override
+        public void finishJob(String tagId, String batchId, long members) {
+            events.add("finish " + members);
+        }
+    };
+
+    private final IUserBitIndexRepository bitIndex = new IUserBitIndexRepository() {
+        @Override
+        public Map<String, Long> assign(Collection<String> userIds) {
+            Map<String, Long> positions = new HashMap<>();
+            userIds.forEach(u -> positions.put(u, Long.parseLong(u.substring(1))));
+            return positions;
+        }
+
+        @Override
+        public Long find(String userId) {
+            return null;
+        }
+    };
+
+    private final ITagBitmap bitmap = new ITagBitmap() {
+        @Override
+        public void stage(String tagId, String runId, long[] positions) {
+            events.add("stage " + positions.length);
+            for (long p : positions) {
+                staged.add(p);
+            }
+        }
+
+        @Override
+        public void publish(String tagId, String runId, String batchId) {
+            events.add("publish");
+        }
+
+        @Override
+        public boolean isLoaded(String tagId) {
+            return false;
+        }
+
+        @Override
+        public boolean contains(String tagId, long position) {
+            return false;
+        }
+    };
+
+    @Test
+    void aTagOfExactlyTwoPagesReadsAThirdEmptyPageThenPublishesOnce() {
+        job("b1", CrowdTagJobEntity.STATUS_CREATED);
+        IntStream.rangeClosed(1, 14).forEach(i -> rows.add(new TagMemberVO(i * 10L, "u" + i)));
+
+        TagImportResult result = new CrowdTagImportService(tags, bitIndex, bitmap, 7).importMembers("b1");
+
+        assertThat(result.members()).isEqualTo(14);
+        assertThat(result.batches()).isEqualTo(2);
+        // Keyset: each page starts after the last row id of the previous one.
+        assertThat(events).containsExactly("page>0", "stage 7", "page>70", "stage 7", "page>140", "publish", "finish 14");
+        assertThat(staged).hasSize(14).doesNotHaveDuplicates();
+    }
+
+    @Test
+    void aShortLastPageEndsTheLoopWithoutAnotherRead() {
+        job("b1", CrowdTagJobEntity.STATUS_DONE);
+        IntStream.rangeClosed(1, 9).forEach(i -> rows.add(new TagMemberVO(i, "u" + i)));
+
+        TagImportResult result = new CrowdTagImportService(tags, bitIndex, bitmap, 7).importMembers("b1");
+
+        assertThat(result.batches()).isEqualTo(2);
+        assertThat(events).containsExactly("page>0", "stage 7", "page>7", "stage 2", "publish", "finish 9");
+    }
+
+    @Test
+    void anAbandonedJobOrAJobOfAnUnknownTagWritesNothing() {
+        job("dead", CrowdTagJobEntity.STATUS_ABANDONED);
+        jobs.put("orphan", CrowdTagJobEntity.builder().batchId("orphan").tagId("GONE").status(0).build());
+        CrowdTagImportService service = new CrowdTagImportService(tags, bitIndex, bitmap, 7);
+
+        assertThatThrownBy(() -> service.importMembers("dead")).hasMessageContaining("abandoned");
+        assertThatThrownBy(() -> service.importMembers("orphan")).hasMessageContaining("unknown tag");
+        assertThat(events).isEmpty();
+    }
+
+    @Test
+    void theBatchSizeMustBeSensible() {
+        assertThatThrownBy(() -> new CrowdTagImportService(tags, bitIndex, bitmap, 0))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new CrowdTagImportService(tags, bitIndex, bitmap, CrowdTagImportService.MAX_BATCH_SIZE + 1))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    private void job(String batchId, int status) {
+        jobs.put(batchId, CrowdTagJobEntity.builder().batchId(batchId).tagId("T").status(status).build());
+    }
+}

@@ -1,0 +1,45 @@
+package com.groupbuy.market.trigger.job;
+
+import com.groupbuy.market.domain.tag.model.valobj.TagImportResult;
+import com.groupbuy.market.domain.tag.service.CrowdTagImportService;
+import com.xxl.job.core.context.XxlJobHelper;
+import com.xxl.job.core.handler.annotation.XxlJob;
+import lombok.extern.slf4j.Slf4j;
+import org.springframework.stereotype.Component;
+
+/**
+ * XXL-Job handler {@code crowdTagImportJob}: the parameter is a batch id of {@code crowd_tags_job}, or a tag id
+ * (its newest job that is not abandoned). Loads the tag's members into its bitmap; safe to run again.
+ */
+@Slf4j
+@Component
+public class CrowdTagImportJob {
+
+    private final CrowdTagImportService importService;
+
+    public CrowdTagImportJob(CrowdTagImportService importService) {
+        this.importService = importService;
+    }
+
+    @XxlJob("crowdTagImportJob")
+    public void crowdTagImportJob() {
+        String param = XxlJobHelper.getJobParam() == null ? "" : XxlJobHelper.getJobParam().trim();
+        try {
+            TagImportResult result = importService.importMembers(param);
+            String line = String.format("crowdTagImportJob tag=%s batch=%s members=%d batches=%d", result.tagId(),
+                    result.batchId(), result.members(), result.batches());
+            XxlJobHelper.log(line);
+            log.info(line);
+            XxlJobHelper.handleSuccess(line);
+        } catch (IllegalArgumentException e) {
+            // A wrong parameter is the operator's to fix, not a fault: no stack trace.
+            log.warn("crowdTagImportJob param='{}' refused: {}", param, e.getMessage());
+            XxlJobHelper.log("refused: " + e.getMessage());
+            XxlJobHelper.handleFail("crowdTagImportJob refused: " + e.getMessage());
+        } catch (RuntimeException e) {
+            log.error("crowdTagImportJob param='{}' failed", param, e);
+            XxlJobHelper.log(e);
+            XxlJobHelper.handleFail("crowdTagImportJob failed: " + e.getMessage());
+        }
+    }
+}
