@@ -30,6 +30,13 @@ public class TeamPlaceReservation implements ITeamPlaceReservation {
             return 1
             """;
 
+    private static final String RESERVE_NEW = """
+            if redis.call('SET', KEYS[1], '1', 'NX', 'EX', ARGV[1]) then
+              return 1
+            end
+            return 0
+            """;
+
     private static final String RELEASE = """
             local taken = tonumber(redis.call('GET', KEYS[1]) or '0')
             if taken > 0 then
@@ -40,11 +47,13 @@ public class TeamPlaceReservation implements ITeamPlaceReservation {
 
     private static final Duration KEEP_AFTER_TEAM_END = Duration.ofDays(1);
 
+    private final RedissonClient redisson;
     private final RScript script;
     private final RedisKeys keys;
     private final Clock clock;
 
     public TeamPlaceReservation(RedissonClient redisson, RedisKeys keys, Clock clock) {
+        this.redisson = redisson;
         this.script = redisson.getScript(StringCodec.INSTANCE);
         this.keys = keys;
         this.clock = clock;
@@ -52,15 +61,30 @@ public class TeamPlaceReservation implements ITeamPlaceReservation {
 
     @Override
     public boolean reserve(String teamId, int target, int lockedInDb, Instant validEnd) {
-        long ttl = Math.max(60, Duration.between(Instant.now(clock), validEnd).plus(KEEP_AFTER_TEAM_END).getSeconds());
         Long taken = script.eval(RScript.Mode.READ_WRITE, RESERVE, RScript.ReturnType.INTEGER, List.of(key(teamId)),
-                Integer.toString(target), Integer.toString(lockedInDb), Long.toString(ttl));
+                Integer.toString(target), Integer.toString(lockedInDb), Long.toString(ttl(validEnd)));
+        return taken != null && taken == 1L;
+    }
+
+    @Override
+    public boolean reserveNew(String teamId, Instant validEnd) {
+        Long taken = script.eval(RScript.Mode.READ_WRITE, RESERVE_NEW, RScript.ReturnType.INTEGER,
+                List.of(key(teamId)), Long.toString(ttl(validEnd)));
         return taken != null && taken == 1L;
     }
 
     @Override
     public void release(String teamId) {
         script.eval(RScript.Mode.READ_WRITE, RELEASE, RScript.ReturnType.INTEGER, List.of(key(teamId)));
+    }
+
+    private long ttl(Instant validEnd) {
+        return Math.max(60, Duration.between(Instant.now(clock), validEnd).plus(KEEP_AFTER_TEAM_END).getSeconds());
+    }
+
+    @Override
+    public void discard(String teamId) {
+        redisson.getBucket(key(teamId), StringCodec.INSTANCE).delete();
     }
 
     /** The counter's key; public so tests and operators can compare it with the database. */

@@ -75,6 +75,9 @@ public class TradeRepository implements ITradeRepository {
         if (message.contains("uq_biz_id")) {
             return DuplicateOrderException.Key.TAKE;
         }
+        if (message.contains("uq_team_id") || message.contains("uq_order_id")) {
+            return DuplicateOrderException.Key.GENERATED_ID;
+        }
         return DuplicateOrderException.Key.OTHER;
     }
 

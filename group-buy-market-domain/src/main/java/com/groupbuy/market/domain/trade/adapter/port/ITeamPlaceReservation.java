@@ -10,6 +10,15 @@ public interface ITeamPlaceReservation {
 
     boolean reserve(String teamId, int target, int lockedInDb, Instant validEnd);
 
+    /**
+     * Takes the first place of a team being opened under a freshly drawn id. False, with nothing changed, when a
+     * counter for that id exists already: the id belongs to another team and a new one must be drawn.
+     */
+    boolean reserveNew(String teamId, Instant validEnd);
+
     /** Gives back a place whose lock did not commit. */
     void release(String teamId);
+
+    /** Drops the counter {@link #reserveNew} made for a team whose row was never written. */
+    void discard(String teamId);
 }

@@ -21,7 +21,6 @@ import org.springframework.stereotype.Service;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Lock: a buyer takes one place in a team. Same user + same out trade number answers the same order (no second
@@ -37,14 +36,19 @@ public class TradeLockService {
     private final ITradeRepository repository;
     private final ITeamPlaceReservation reservation;
     private final Clock clock;
+    private final TradeIds ids;
     private final RuleChain<LockOrderCommand, LockContext> rules;
 
+    /** Draws of fresh ids before giving up; with 10^8 team ids even a crowded table needs a second draw rarely. */
+    private static final int ID_DRAWS = 5;
+
     public TradeLockService(IIndexGroupBuyMarketService trialService, ITradeRepository repository,
-                            ITeamPlaceReservation reservation, Clock clock) {
+                            ITeamPlaceReservation reservation, Clock clock, TradeIds ids) {
         this.trialService = trialService;
         this.repository = repository;
         this.reservation = reservation;
         this.clock = clock;
+        this.ids = ids;
         this.rules = RuleChain.of(new AudienceFilter(), new TakeLimitFilter(repository), new TeamUsableFilter(repository));
     }
 
@@ -75,29 +79,53 @@ public class TradeLockService {
                 .goodsId(command.getGoodsId()).activityId(command.getActivityId()).build()));
         rules.apply(command, context);
 
-        LockOrderAggregate aggregate = aggregate(command, context);
-        int lockedInDb = context.getTeam() == null ? 0 : context.getTeam().getLockCount();
-        if (!reservation.reserve(aggregate.getTeamId(), aggregate.getTargetCount(), lockedInDb,
-                aggregate.getValidEndTime())) {
-            throw new AppException(ResponseCode.E0008);
+        // Team and order ids are drawn at random (8 and 12 digits, the wire's shapes); an id another row already has
+        // is drawn again rather than refusing the buyer.
+        for (int draw = 1; draw <= ID_DRAWS; draw++) {
+            LockOrderAggregate aggregate = aggregate(command, context);
+            if (aggregate.isNewTeam() && !reservation.reserveNew(aggregate.getTeamId(), aggregate.getValidEndTime())) {
+                continue;
+            }
+            if (!aggregate.isNewTeam() && !reservation.reserve(aggregate.getTeamId(), aggregate.getTargetCount(),
+                    context.getTeam().getLockCount(), aggregate.getValidEndTime())) {
+                throw new AppException(ResponseCode.E0008);
+            }
+            MarketPayOrderEntity order = write(aggregate, command);
+            if (order != null) {
+                return order;
+            }
         }
+        throw new AppException(ResponseCode.INDEX_EXCEPTION, "no free team or order id after " + ID_DRAWS + " draws, retry");
+    }
+
+    /** Null when a drawn id was taken (the place is given back and the caller draws again). */
+    private MarketPayOrderEntity write(LockOrderAggregate aggregate, LockOrderCommand command) {
         try {
             MarketPayOrderEntity order = repository.lockOrder(aggregate);
             log.info("lock outTradeNo={} user={} team={} order={} newTeam={}", command.getOutTradeNo(),
                     command.getUserId(), order.getTeamId(), order.getOrderId(), aggregate.isNewTeam());
             return order;
         } catch (DuplicateOrderException e) {
-            reservation.release(aggregate.getTeamId());
-            if (e.key() == DuplicateOrderException.Key.OUT_TRADE_NO) {
-                return sameOrderAgain(repository.queryOrder(command.getUserId(), command.getOutTradeNo()), command);
-            }
-            if (e.key() == DuplicateOrderException.Key.TAKE) {
-                throw new AppException(ResponseCode.E0103);
-            }
-            throw new AppException(ResponseCode.INDEX_EXCEPTION, "order could not be written, retry", e);
+            giveBack(aggregate);
+            return switch (e.key()) {
+                case GENERATED_ID -> null;
+                case OUT_TRADE_NO -> sameOrderAgain(repository.queryOrder(command.getUserId(), command.getOutTradeNo()),
+                        command);
+                case TAKE -> throw new AppException(ResponseCode.E0103);
+                case OTHER -> throw new AppException(ResponseCode.INDEX_EXCEPTION, "order could not be written, retry", e);
+            };
         } catch (RuntimeException e) {
-            reservation.release(aggregate.getTeamId());
+            giveBack(aggregate);
             throw e;
+        }
+    }
+
+    /** A new team's counter was made by this lock alone and goes with it; a joined team gets its place back. */
+    private void giveBack(LockOrderAggregate aggregate) {
+        if (aggregate.isNewTeam()) {
+            reservation.discard(aggregate.getTeamId());
+        } else {
+            reservation.release(aggregate.getTeamId());
         }
     }
 
@@ -120,8 +148,8 @@ public class TradeLockService {
         return LockOrderAggregate.builder()
                 .command(command)
                 .newTeam(newTeam)
-                .teamId(newTeam ? digits(8) : context.getTeam().getTeamId())
-                .orderId(digits(12))
+                .teamId(newTeam ? ids.teamId() : context.getTeam().getTeamId())
+                .orderId(ids.orderId())
                 .targetCount(newTeam ? trial.getTargetCount() : context.getTeam().getTargetCount())
                 .originalPrice(trial.getOriginalPrice())
                 .deductionPrice(trial.getDeductionPrice())
@@ -133,11 +161,5 @@ public class TradeLockService {
                         : context.getTeam().getValidEndTime())
                 .takeSequence(context.getLiveTakes() + 1)
                 .build();
-    }
-
-    /** A random id of n digits, no leading zero; uniqueness is the database's unique key. */
-    private static String digits(int n) {
-        long low = (long) Math.pow(10, n - 1);
-        return Long.toString(ThreadLocalRandom.current().nextLong(low, low * 10));
     }
 }
