@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # One command for the benchmarks of docs/benchmarks.md:
-#   bash docs/bench/run.sh            (DURATION=30s CONNS="8 32 64" DRAIN_TASKS=100000 by default)
+#   bash docs/bench/run.sh            (DURATION=30s CONNS="8 32 64" DRAIN_TASKS=100000 WARMUP=60s by default)
 # Builds the app, starts it on the dev profile against the local MariaDB + Redis in a database of its own
 # (gbm_bench, recreated), warms it up, runs wrk per scenario and connection count, measures the raw MariaDB
 # ceiling with mariadb-slap at the same concurrency, and drains DRAIN_TASKS due callbacks. Prints one
@@ -84,8 +84,10 @@ ceiling() { # conns
   say "ceiling conns=$c mariadb_slap_inserts_per_s=$(echo "$n/$secs" | bc -l | xargs printf '%.0f') load_after=\"$(load)\""
 }
 
-# warm-up: JIT, pools, caches
-wrk -t$THREADS -c8 -d10s -s "$BENCH_DIR/lock_join.lua" "$URL" >/dev/null
+# Warm-up: JIT, pools, caches. 10 s at 8 connections was not enough: C2 compiler threads still used ~54 % of a core
+# through the next 20 s and lock_open at 64 conns read 1,153 req/s against 1,839 after 60 s at 32 connections.
+wrk -t$THREADS -c32 -d"${WARMUP:-60s}" -s "$BENCH_DIR/lock_join.lua" "$URL" >/dev/null
+say "# warmed up ${WARMUP:-60s} (lock_join, 32 conns); load $(load)"
 
 for c in $CONNS; do ceiling "$c"; done
 for c in $CONNS; do measure lock_open "$c" lock_open.lua; done
