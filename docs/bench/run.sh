@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # One command for the benchmarks of docs/benchmarks.md:
-#   bash docs/bench/run.sh            (DURATION=30s CONNS="8 32 64" DRAIN_TASKS=100000 by default)
+#   bash docs/bench/run.sh            (DURATION=30s CONNS="8 32 64" DRAIN_TASKS=100000 WARMUP=60s by default)
 # Builds the app, starts it on the dev profile against the local MariaDB + Redis in a database of its own
 # (gbm_bench, recreated), warms it up, runs wrk per scenario and connection count, measures the raw MariaDB
 # ceiling with mariadb-slap at the same concurrency, and drains DRAIN_TASKS due callbacks. Prints one
@@ -32,6 +32,10 @@ command -v wrk >/dev/null || { echo "wrk missing: apt-get install -y wrk" >&2; e
 
 say "# group-buy-market benchmark $(date -u +%FT%TZ) commit $(git -C "$ROOT" rev-parse --short HEAD)"
 say "# machine: $(nproc) cores, $(free -g | awk '/Mem/{print $2}') GiB, $(uname -r); mariadb $(mariadb --version | grep -o 'Distrib [^,]*'); duration $DURATION"
+[ -z "$(git -C "$ROOT" status --porcelain --untracked-files=no)" ] || say "# working tree differs from the commit"
+# The machine may be shared (other builds, other tests): the load before and after each run goes with its numbers.
+load() { awk '{print $1, $2, $3}' /proc/loadavg; }
+say "# load before build: $(load)"
 
 (cd "$ROOT" && mvn -q -B -o package -DskipTests -Pprod 2>/dev/null || mvn -q -B package -DskipTests -Pprod)
 JAR="$ROOT/group-buy-market-app/target/group-buy-market-app.jar"
@@ -62,10 +66,11 @@ SQL
 measure() { # name conns script
   local name=$1 c=$2 script=$3 a0 d0 a1 d1 t0 t1 line
   a0=$(cpu_ticks $APP); d0=$(cpu_ticks "$DBPID"); t0=$(date +%s.%N)
+  local l0; l0=$(load)
   line=$(wrk -t$THREADS -c"$c" -d"$DURATION" --latency -s "$BENCH_DIR/$script" "$URL" | grep '^RESULT' || echo "RESULT failed")
   t1=$(date +%s.%N); a1=$(cpu_ticks $APP); d1=$(cpu_ticks "$DBPID")
   local hz; hz=$(getconf CLK_TCK)
-  say "$name conns=$c ${line#RESULT } app_cpu=$(echo "($a1-$a0)/$hz/($t1-$t0)*100" | bc -l | xargs printf '%.0f')% db_cpu=$(echo "($d1-$d0)/$hz/($t1-$t0)*100" | bc -l | xargs printf '%.0f')%"
+  say "$name conns=$c ${line#RESULT } app_cpu=$(echo "($a1-$a0)/$hz/($t1-$t0)*100" | bc -l | xargs printf '%.0f')% db_cpu=$(echo "($d1-$d0)/$hz/($t1-$t0)*100" | bc -l | xargs printf '%.0f')% load_before=\"$l0\" load_after=\"$(load)\""
 }
 
 ceiling() { # conns
@@ -75,20 +80,26 @@ ceiling() { # conns
   secs=$(mariadb-slap -uroot -h127.0.0.1 --create-schema=gbm_slap --concurrency="$c" --iterations=1 \
     --number-of-queries=$n --create="CREATE TABLE t (id BIGINT AUTO_INCREMENT PRIMARY KEY, v VARCHAR(32)) ENGINE=InnoDB" \
     --query="INSERT INTO t (v) VALUES ('x')" 2>/dev/null | awk '/Average number of seconds/{print $(NF-1)}')
-  say "ceiling conns=$c mariadb_slap_inserts_per_s=$(echo "$n/$secs" | bc -l | xargs printf '%.0f')"
+  [ -n "$secs" ] || { say "ceiling conns=$c failed"; return; }
+  say "ceiling conns=$c mariadb_slap_inserts_per_s=$(echo "$n/$secs" | bc -l | xargs printf '%.0f') load_after=\"$(load)\""
 }
 
-# warm-up: JIT, pools, caches
-wrk -t$THREADS -c8 -d10s -s "$BENCH_DIR/lock_join.lua" "$URL" >/dev/null
+# Warm-up: JIT, pools, caches. 10 s at 8 connections was not enough: C2 compiler threads still used ~54 % of a core
+# through the next 20 s and lock_open at 64 conns read 1,153 req/s against 1,839 after 60 s at 32 connections.
+wrk -t$THREADS -c32 -d"${WARMUP:-60s}" -s "$BENCH_DIR/lock_join.lua" "$URL" >/dev/null
+say "# warmed up ${WARMUP:-60s} (lock_join, 32 conns); load $(load)"
 
 for c in $CONNS; do ceiling "$c"; done
 for c in $CONNS; do measure lock_open "$c" lock_open.lua; done
 for c in $CONNS; do measure lock_join "$c" lock_join.lua; done
 
 # Settlement: settle every full team locked so far (grouped by team so each completes and owes one callback).
+# A settle run that uses up its orders stops early and reads low, so full teams are topped up first (unmeasured).
+wrk -t$THREADS -c64 -d"${SETTLE_FILL:-60s}" -s "$BENCH_DIR/lock_join.lua" "$URL" >/dev/null
 for c in $CONNS; do
   sql $DB -e "SELECT l.user_id, l.out_trade_no FROM group_buy_order_list l JOIN group_buy_order o ON o.team_id = l.team_id
               WHERE l.status = 0 AND o.lock_count = o.target_count ORDER BY l.team_id LIMIT 200000" > "$BENCH_DIR/results/orders.txt"
+  say "# settle conns=$c: $(wc -l < "$BENCH_DIR/results/orders.txt") orders of full teams available"
   BENCH_ORDERS="$BENCH_DIR/results/orders.txt" measure settle "$c" settle.lua
 done
 rm -f "$BENCH_DIR/results/orders.txt"
@@ -104,7 +115,10 @@ SELECT CONCAT('drain_', seq), CONCAT('drain-', seq), 900001, LPAD(seq MOD 100000
   UTC_TIMESTAMP(3)
 FROM seq_1_to_$DRAIN_TASKS;
 SQL
-a0=$(cpu_ticks $APP); t0=$(date +%s.%N); heap_max=0
+# "Flat heap": the live heap after a full GC before and after the drain, plus the peak seen while it ran.
+live_heap() { jcmd $APP GC.run >/dev/null 2>&1; sleep 1; jcmd $APP GC.heap_info 2>/dev/null | awk '/garbage-first heap/{gsub("K","",$6); print int($6/1024)}'; }
+heap_start=$(live_heap)
+a0=$(cpu_ticks $APP); t0=$(date +%s.%N); heap_max=0; l0=$(load)
 while :; do
   left=$(sql $DB -e "SELECT COUNT(*) FROM notify_task WHERE notify_status <> 1")
   heap=$(jcmd $APP GC.heap_info 2>/dev/null | awk '/garbage-first heap/{gsub("K","",$6); print int($6/1024)}')
@@ -114,5 +128,6 @@ while :; do
   sleep 1
 done
 t1=$(date +%s.%N); a1=$(cpu_ticks $APP)
-say "notify_drain tasks=$DRAIN_TASKS seconds=$(echo "$t1-$t0" | bc -l | xargs printf '%.1f') callbacks_per_s=$(echo "$DRAIN_TASKS/($t1-$t0)" | bc -l | xargs printf '%.0f') heap_used_max_mb=$heap_max app_cpu=$(echo "($a1-$a0)/$(getconf CLK_TCK)/($t1-$t0)*100" | bc -l | xargs printf '%.0f')%"
+heap_end=$(live_heap)
+say "notify_drain tasks=$DRAIN_TASKS seconds=$(echo "$t1-$t0" | bc -l | xargs printf '%.1f') callbacks_per_s=$(echo "$DRAIN_TASKS/($t1-$t0)" | bc -l | xargs printf '%.0f') heap_used_max_mb=$heap_max live_heap_mb_before=$heap_start live_heap_mb_after=$heap_end app_cpu=$(echo "($a1-$a0)/$(getconf CLK_TCK)/($t1-$t0)*100" | bc -l | xargs printf '%.0f')% load_before=\"$l0\" load_after=\"$(load)\""
 say "# raw results in $OUT"

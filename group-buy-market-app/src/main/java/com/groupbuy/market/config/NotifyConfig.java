@@ -19,6 +19,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -48,12 +49,24 @@ public class NotifyConfig {
 
     @Bean
     public SettlementNotifyService settlementNotifyService(INotifyTaskStore store, GroupBuyNotifyService gateway,
-                                                           NotifyProperties properties, Clock clock) {
+                                                           NotifyProperties properties, Clock clock,
+                                                           ExecutorService notifyRunExecutor) {
         NotifyBackoff backoff = new NotifyBackoff(properties.getBackoff(), properties.getJitter(),
                 () -> ThreadLocalRandom.current().nextDouble());
         String worker = ManagementFactory.getRuntimeMXBean().getName() + "/" + UUID.randomUUID().toString().substring(0, 8);
         return new SettlementNotifyService(store, gateway, backoff, clock, worker, properties.getLease(),
-                properties.getPageSize(), properties.getRunBudget());
+                properties.getPageSize(), properties.getRunBudget(), notifyRunExecutor, properties.getRunLanes());
+    }
+
+    /**
+     * The lanes of compensation runs. Unbounded queue on purpose: a run queues at most its lanes and waits for
+     * them, so the queue is bounded by runs in progress, and a rejected lane would abandon leased tasks.
+     */
+    @Bean(destroyMethod = "shutdown")
+    public ExecutorService notifyRunExecutor(NotifyProperties properties) {
+        AtomicInteger n = new AtomicInteger();
+        return new ThreadPoolExecutor(properties.getRunLanes(), properties.getRunLanes(), 60, TimeUnit.SECONDS,
+                new LinkedBlockingQueue<>(), r -> new Thread(r, "notify-run-" + n.incrementAndGet()));
     }
 
     @Bean(destroyMethod = "shutdown")

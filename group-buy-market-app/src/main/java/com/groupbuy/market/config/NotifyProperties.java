@@ -30,6 +30,8 @@ public class NotifyProperties {
     private int pageSize = 100;
     /** Time budget of one compensation run. */
     private Duration runBudget = Duration.ofSeconds(50);
+    /** Callbacks one compensation run has in flight at once (each still leased first). */
+    private int runLanes = 8;
     /** Threads and queue of the after-commit hand-off. */
     private int dispatchThreads = 4;
     private int dispatchQueue = 1000;

@@ -182,6 +182,57 @@ class NotifyJobIT {
     }
 
     @Test
+    void twoWorkersOfEightLanesEachDeliverEveryTaskExactlyOnce() throws Exception {
+        List<String> teams = new ArrayList<>();
+        for (int i = 0; i < 300; i++) {
+            partner.enqueue(new MockResponse.Builder().code(200).body("success").build());
+            teams.add(tasks.dueTask(partner.url("/cb").toString()));
+        }
+        ExecutorService lanes = Executors.newFixedThreadPool(16);
+        SettlementNotifyService one = worker("lanes-1", lanes, 8);
+        SettlementNotifyService two = worker("lanes-2", lanes, 8);
+
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        CountDownLatch start = new CountDownLatch(1);
+        Future<NotifyRunSummary> x = pool.submit(() -> { start.await(); return one.execSettlementNotifyJob(); });
+        Future<NotifyRunSummary> y = pool.submit(() -> { start.await(); return two.execSettlementNotifyJob(); });
+        start.countDown();
+        NotifyRunSummary a = x.get();
+        NotifyRunSummary b = y.get();
+        pool.shutdown();
+        lanes.shutdown();
+
+        assertThat(a.claimed() + b.claimed()).isEqualTo(300);
+        assertThat(a.delivered() + b.delivered()).isEqualTo(300);
+        assertThat(partner.getRequestCount()).isEqualTo(300);
+        for (String teamId : teams) {
+            assertThat(tasks.status(teamId)).isEqualTo(1);
+            assertThat(tasks.count(teamId)).isEqualTo(1);
+            assertThat(tasks.attemptRows(teamId)).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void theConfiguredServiceDeliversAPageOverItsLanesAndRecordsEachOnce() throws Exception {
+        List<String> teams = new ArrayList<>();
+        for (int i = 0; i < 150; i++) {
+            partner.enqueue(new MockResponse.Builder().code(i % 10 == 0 ? 503 : 200).body("success").build());
+            teams.add(tasks.dueTask(partner.url("/cb").toString()));
+        }
+
+        NotifyRunSummary run = notifyService.execSettlementNotifyJob();
+
+        assertThat(run.claimed()).isEqualTo(150);
+        assertThat(run.delivered() + run.retried()).isEqualTo(150);
+        assertThat(run.retried()).isEqualTo(15);
+        assertThat(partner.getRequestCount()).isEqualTo(150);
+        for (String teamId : teams) {
+            assertThat(tasks.count(teamId)).isEqualTo(1);
+            assertThat(tasks.attemptRows(teamId)).isEqualTo(1);
+        }
+    }
+
+    @Test
     void taskLeasedByAVanishedWorkerIsDeliveredAfterTheLeaseButNotBefore() throws Exception {
         partner.enqueue(new MockResponse.Builder().code(200).body("success").build());
         String expired = tasks.dueTask(partner.url("/cb").toString());
@@ -202,5 +253,11 @@ class NotifyJobIT {
         return new SettlementNotifyService(store, gateway,
                 new NotifyBackoff(List.of(Duration.ofSeconds(30)), 0, () -> 0.5), Clock.systemUTC(), name,
                 Duration.ofSeconds(60), 20, Duration.ofSeconds(30));
+    }
+
+    private SettlementNotifyService worker(String name, ExecutorService lanes, int laneCount) {
+        return new SettlementNotifyService(store, gateway,
+                new NotifyBackoff(List.of(Duration.ofSeconds(30)), 0, () -> 0.5), Clock.systemUTC(), name,
+                Duration.ofSeconds(60), 20, Duration.ofSeconds(30), lanes, laneCount);
     }
 }

@@ -10,12 +10,18 @@ import lombok.extern.slf4j.Slf4j;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
 
 /**
  * Delivers callback tasks. A worker first leases a task (so no two workers send it at the same moment, and a task
  * whose worker died is taken again once the lease runs out), then posts it, then records the attempt: SUCCESS, or
  * RETRY at the backoff's next time, or FAIL past the schedule. Transport errors are attempts like any other.
+ * A compensation run may deliver a page over several lanes at once: each task is still leased before it is sent,
+ * so lanes, like workers, never send one task at the same time.
  */
 @Slf4j
 public class SettlementNotifyService {
@@ -28,9 +34,27 @@ public class SettlementNotifyService {
     private final Duration lease;
     private final int pageSize;
     private final Duration runBudget;
+    private final Executor runExecutor;
+    private final int runLanes;
 
+    /** One lane: a run delivers its tasks one after the other on the calling thread. */
     public SettlementNotifyService(INotifyTaskStore store, INotifyGateway gateway, NotifyBackoff backoff, Clock clock,
                                    String worker, Duration lease, int pageSize, Duration runBudget) {
+        this(store, gateway, backoff, clock, worker, lease, pageSize, runBudget, Runnable::run, 1);
+    }
+
+    /**
+     * A run delivers each page over up to {@code runLanes} lanes on {@code runExecutor}: one lane is bound by the
+     * partner's round trip, not by CPU. The executor must not reject (a run waits for the lanes it started).
+     */
+    public SettlementNotifyService(INotifyTaskStore store, INotifyGateway gateway, NotifyBackoff backoff, Clock clock,
+                                   String worker, Duration lease, int pageSize, Duration runBudget,
+                                   Executor runExecutor, int runLanes) {
+        if (runLanes < 1) {
+            throw new IllegalArgumentException("runLanes must be at least 1");
+        }
+        this.runExecutor = runExecutor;
+        this.runLanes = runLanes;
         this.store = store;
         this.gateway = gateway;
         this.backoff = backoff;
@@ -55,7 +79,7 @@ public class SettlementNotifyService {
             if (ids.isEmpty()) {
                 break;
             }
-            NotifyRunSummary page = deliverAll(ids, false);
+            NotifyRunSummary page = deliverPage(ids);
             summary = summary.plus(page);
             if (page.claimed() == 0) {
                 break;
@@ -72,6 +96,35 @@ public class SettlementNotifyService {
     /** Delivers one task if it is due and this worker can lease it; used right after settlement commits. */
     public NotifyRunSummary deliver(long taskId) {
         return deliverAll(List.of(taskId), false);
+    }
+
+    private NotifyRunSummary deliverPage(List<Long> ids) {
+        int lanes = Math.min(runLanes, ids.size());
+        if (lanes <= 1) {
+            return deliverAll(ids, false);
+        }
+        List<CompletableFuture<NotifyRunSummary>> running = new ArrayList<>(lanes);
+        for (int lane = 0; lane < lanes; lane++) {
+            List<Long> share = new ArrayList<>(ids.size() / lanes + 1);
+            for (int i = lane; i < ids.size(); i += lanes) {
+                share.add(ids.get(i));
+            }
+            running.add(CompletableFuture.supplyAsync(() -> deliverAll(share, false), runExecutor));
+        }
+        // Every lane ends before the run goes on or fails, so no lane outlives the run that started it.
+        CompletableFuture.allOf(running.toArray(CompletableFuture[]::new)).exceptionally(e -> null).join();
+        NotifyRunSummary summary = NotifyRunSummary.empty();
+        for (CompletableFuture<NotifyRunSummary> lane : running) {
+            try {
+                summary = summary.plus(lane.join());
+            } catch (CompletionException e) {
+                if (e.getCause() instanceof RuntimeException cause) {
+                    throw cause;
+                }
+                throw e;
+            }
+        }
+        return summary;
     }
 
     private NotifyRunSummary deliverAll(List<Long> ids, boolean ignoreSchedule) {
