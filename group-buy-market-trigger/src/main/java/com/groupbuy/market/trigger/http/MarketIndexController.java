@@ -10,7 +10,6 @@ import com.groupbuy.market.domain.activity.service.IIndexGroupBuyMarketService;
 import com.groupbuy.market.domain.trade.model.valobj.TeamStatisticVO;
 import com.groupbuy.market.domain.trade.model.valobj.TeamVO;
 import com.groupbuy.market.domain.trade.service.team.TeamQueryService;
-import com.groupbuy.market.types.enums.ResponseCode;
 import lombok.extern.slf4j.Slf4j;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
@@ -55,20 +54,17 @@ public class MarketIndexController implements IMarketIndexService {
         log.info("trial user={} goods={} activity={} pay={} visible={} enable={}", product.getUserId(),
                 product.getGoodsId(), trial.getActivityId(), trial.getPayPrice(), trial.isVisible(), trial.isEnable());
 
-        return Response.<GoodsMarketResponseDTO>builder()
-                .code(ResponseCode.SUCCESS.getCode()).info(ResponseCode.SUCCESS.getInfo())
-                .data(GoodsMarketResponseDTO.builder()
-                        .activityId(trial.getActivityId())
-                        .goods(goods(trial))
-                        .teamList(teams.stream().map(team -> team(team, now)).toList())
-                        .teamStatistic(GoodsMarketResponseDTO.TeamStatistic.builder()
-                                .allTeamCount(statistic.getAllTeamCount())
-                                .allTeamCompleteCount(statistic.getAllTeamCompleteCount())
-                                .allTeamUserCount(statistic.getAllTeamUserCount()).build())
-                        .isVisible(trial.isVisible())
-                        .isEnable(trial.isEnable())
-                        .build())
-                .build();
+        return Envelope.success(GoodsMarketResponseDTO.builder()
+                .activityId(trial.getActivityId())
+                .goods(goods(trial))
+                .teamList(teams.stream().map(team -> team(team, now)).toList())
+                .teamStatistic(GoodsMarketResponseDTO.TeamStatistic.builder()
+                        .allTeamCount(statistic.getAllTeamCount())
+                        .allTeamCompleteCount(statistic.getAllTeamCompleteCount())
+                        .allTeamUserCount(statistic.getAllTeamUserCount()).build())
+                .isVisible(trial.isVisible())
+                .isEnable(trial.isEnable())
+                .build());
     }
 
     private static GoodsMarketResponseDTO.Goods goods(TrialBalanceEntity trial) {

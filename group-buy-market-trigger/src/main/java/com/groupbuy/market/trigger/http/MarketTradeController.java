@@ -57,13 +57,10 @@ public class MarketTradeController implements IMarketTradeService {
 
         RefundResultEntity result = refundService.refund(command);
 
-        return Response.<RefundMarketPayOrderResponseDTO>builder()
-                .code(ResponseCode.SUCCESS.getCode()).info(ResponseCode.SUCCESS.getInfo())
-                .data(RefundMarketPayOrderResponseDTO.builder()
-                        .userId(result.getUserId()).orderId(result.getOrderId()).teamId(result.getTeamId())
-                        .code(result.getCode()).info(result.getInfo())
-                        .build())
-                .build();
+        return Envelope.success(RefundMarketPayOrderResponseDTO.builder()
+                .userId(result.getUserId()).orderId(result.getOrderId()).teamId(result.getTeamId())
+                .code(result.getCode()).info(result.getInfo())
+                .build());
     }
 
     @Override
@@ -80,13 +77,10 @@ public class MarketTradeController implements IMarketTradeService {
 
         SettledOrderEntity settled = settlementService.settle(command);
 
-        return Response.<SettlementMarketPayOrderResponseDTO>builder()
-                .code(ResponseCode.SUCCESS.getCode()).info(ResponseCode.SUCCESS.getInfo())
-                .data(SettlementMarketPayOrderResponseDTO.builder()
-                        .userId(settled.getUserId()).teamId(settled.getTeamId())
-                        .activityId(settled.getActivityId()).outTradeNo(settled.getOutTradeNo())
-                        .build())
-                .build();
+        return Envelope.success(SettlementMarketPayOrderResponseDTO.builder()
+                .userId(settled.getUserId()).teamId(settled.getTeamId())
+                .activityId(settled.getActivityId()).outTradeNo(settled.getOutTradeNo())
+                .build());
     }
 
     @Override
@@ -109,14 +103,11 @@ public class MarketTradeController implements IMarketTradeService {
 
         MarketPayOrderEntity order = lockService.lock(command);
 
-        return Response.<LockMarketPayOrderResponseDTO>builder()
-                .code(ResponseCode.SUCCESS.getCode()).info(ResponseCode.SUCCESS.getInfo())
-                .data(LockMarketPayOrderResponseDTO.builder()
-                        .orderId(order.getOrderId()).teamId(order.getTeamId())
-                        .originalPrice(order.getOriginalPrice()).deductionPrice(order.getDeductionPrice())
-                        .payPrice(order.getPayPrice()).tradeOrderStatus(order.getStatus())
-                        .build())
-                .build();
+        return Envelope.success(LockMarketPayOrderResponseDTO.builder()
+                .orderId(order.getOrderId()).teamId(order.getTeamId())
+                .originalPrice(order.getOriginalPrice()).deductionPrice(order.getDeductionPrice())
+                .payPrice(order.getPayPrice()).tradeOrderStatus(order.getStatus())
+                .build());
     }
 
     /** Current malls send notifyConfigVO; older ones a flat notifyUrl, which means HTTP. MQ has no channel yet. */

@@ -1,6 +1,7 @@
 package com.groupbuy.market.trigger.http.admin;
 
 import com.groupbuy.market.api.response.Response;
+import com.groupbuy.market.trigger.http.Envelope;
 import com.groupbuy.market.domain.trade.model.valobj.NotifyAttemptVO;
 import com.groupbuy.market.domain.trade.model.valobj.NotifyTaskSummaryVO;
 import com.groupbuy.market.domain.trade.service.notify.NotifyTaskOperations;
@@ -65,7 +66,6 @@ public class NotifyAdminController {
             return ResponseEntity.status(HttpStatus.FORBIDDEN).body(Response.<T>builder()
                     .code(ResponseCode.ILLEGAL_PARAMETER.getCode()).info("admin token missing or wrong").build());
         }
-        return ResponseEntity.ok(Response.<T>builder().code(ResponseCode.SUCCESS.getCode())
-                .info(ResponseCode.SUCCESS.getInfo()).data(action.get()).build());
+        return ResponseEntity.ok(Envelope.success(action.get()));
     }
 }
