@@ -218,4 +218,42 @@ class RefundIT {
             }
         }
     }
+
+    @Test
+    void locksRacingARefundForItsPlaceNeverOverfillTheTeamAndRedisAgreesWithTheDatabase() throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(6);
+        try {
+            for (int run = 0; run < 20; run++) {
+                String p = "free" + run + "-";
+                String teamId = mall.team(p + "a", p + "b", p + "c");
+                CountDownLatch start = new CountDownLatch(1);
+                Future<JsonNode> refund = pool.submit(() -> {
+                    start.await();
+                    return mall.refund(p + "c");
+                });
+                List<Future<JsonNode>> joins = new ArrayList<>();
+                for (int j = 0; j < 5; j++) {
+                    String user = p + "j" + j;
+                    joins.add(pool.submit(() -> {
+                        start.await();
+                        return mall.lock(user, teamId);
+                    }));
+                }
+                start.countDown();
+                assertThat(refund.get().path("data").path("code").asText()).isEqualTo("success");
+                int joined = 0;
+                for (Future<JsonNode> join : joins) {
+                    String code = join.get().path("code").asText();
+                    assertThat(code).isIn("0000", "E0006", "E0008", "E0005");
+                    joined += code.equals("0000") ? 1 : 0;
+                }
+
+                assertThat(joined).isLessThanOrEqualTo(1);
+                assertThat(counts.lockCount(teamId)).isEqualTo(2 + joined);
+                assertThat(counts.redisPlaces(teamId)).isEqualTo(counts.lockCount(teamId));
+            }
+        } finally {
+            pool.shutdown();
+        }
+    }
 }
