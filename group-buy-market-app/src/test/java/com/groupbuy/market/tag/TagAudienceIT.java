@@ -5,6 +5,7 @@ import com.groupbuy.market.activity.MarketConfigFixture;
 import com.groupbuy.market.domain.tag.service.CrowdTagImportService;
 import com.groupbuy.market.support.IntegrationTest;
 import com.groupbuy.market.support.TestJson;
+import com.groupbuy.market.support.TradeClient;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -25,7 +26,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 class TagAudienceIT {
 
     private static final String TRIAL = "/api/v1/gbm/index/query_group_buy_market_config";
-    private static final String LOCK = "/api/v1/gbm/trade/lock_market_pay_order";
     private static final String RECEIVER = "http://127.0.0.1:1/api/v1/test/group_buy_notify";
 
     @LocalServerPort
@@ -165,9 +165,7 @@ class TagAudienceIT {
     }
 
     private JsonNode lock(String userId, long activityId, String goodsId, String outTradeNo) throws Exception {
-        return TestJson.postEnvelope(port, LOCK, "{\"userId\":\"" + userId + "\",\"teamId\":\"\",\"activityId\":"
-                + activityId + ",\"goodsId\":\"" + goodsId + "\",\"source\":\"s01\",\"channel\":\"c01\",\"outTradeNo\":\""
-                + outTradeNo + "\",\"notifyConfigVO\":{\"notifyType\":\"HTTP\",\"notifyUrl\":\"" + RECEIVER + "\"}}");
+        return new TradeClient(port, activityId, goodsId, RECEIVER).lock(userId, "", outTradeNo);
     }
 
     private int orderRows(String userId, long activityId) {

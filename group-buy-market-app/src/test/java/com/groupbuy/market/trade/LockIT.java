@@ -3,14 +3,11 @@ package com.groupbuy.market.trade;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.groupbuy.market.activity.MarketConfigFixture;
-import com.groupbuy.market.infrastructure.adapter.port.TeamPlaceReservation;
 import com.groupbuy.market.support.IntegrationTest;
 import com.groupbuy.market.support.TestJson;
 import static com.groupbuy.market.support.TestJson.fields;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.redisson.api.RedissonClient;
-import org.redisson.client.codec.StringCodec;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -43,9 +40,7 @@ class LockIT {
     @Autowired
     JdbcTemplate jdbc;
     @Autowired
-    RedissonClient redisson;
-    @Autowired
-    TeamPlaceReservation reservation;
+    TeamCounts counts;
 
     private static final AtomicInteger ACTIVITY = new AtomicInteger(3000);
     private long activityId;
@@ -74,8 +69,8 @@ class LockIT {
         assertThat(opened.path("data").path("tradeOrderStatus").asInt()).isZero();
         assertThat(joined.path("code").asText()).isEqualTo("0000");
         assertThat(joined.path("data").path("teamId").asText()).isEqualTo(teamId);
-        assertThat(teamLockCount(teamId)).isEqualTo(2);
-        assertThat(redisPlaces(teamId)).isEqualTo(2);
+        assertThat(counts.lockCount(teamId)).isEqualTo(2);
+        assertThat(counts.redisPlaces(teamId)).isEqualTo(2);
     }
 
     @Test
@@ -88,8 +83,8 @@ class LockIT {
 
         assertThat(refused.path("code").asText()).isEqualTo("E0006");
         assertThat(orderRows("u4")).isZero();
-        assertThat(teamLockCount(teamId)).isEqualTo(3);
-        assertThat(redisPlaces(teamId)).isEqualTo(3);
+        assertThat(counts.lockCount(teamId)).isEqualTo(3);
+        assertThat(counts.redisPlaces(teamId)).isEqualTo(3);
     }
 
     @Test
@@ -102,10 +97,10 @@ class LockIT {
         assertThat(won).isEqualTo(2);
         assertThat(answers.stream().map(a -> a.path("code").asText()).filter(c -> !c.equals("0000")))
                 .allMatch(c -> Set.of("E0005", "E0006", "E0008").contains(c));
-        assertThat(teamLockCount(teamId)).isEqualTo(3);
+        assertThat(counts.lockCount(teamId)).isEqualTo(3);
         assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM group_buy_order_list WHERE team_id = ?", Integer.class, teamId))
                 .isEqualTo(3);
-        assertThat(redisPlaces(teamId)).isEqualTo(3);
+        assertThat(counts.redisPlaces(teamId)).isEqualTo(3);
     }
 
     @Test
@@ -122,7 +117,7 @@ class LockIT {
         String teamId = answers.get(0).path("data").path("teamId").asText();
         assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM group_buy_order WHERE activity_id = ?", Integer.class, activityId))
                 .isEqualTo(1);
-        assertThat(redisPlaces(teamId)).isEqualTo(1);
+        assertThat(counts.redisPlaces(teamId)).isEqualTo(1);
     }
 
     @Test
@@ -192,8 +187,8 @@ class LockIT {
         assertThat(noActivity.path("code").asText()).isEqualTo("0002");
         assertThat(noActivity.path("info").asText()).contains("activityId");
         assertThat(orderRows("bad")).isZero();
-        assertThat(teamLockCount(teamId)).isEqualTo(1);
-        assertThat(redisPlaces(teamId)).isEqualTo(1);
+        assertThat(counts.lockCount(teamId)).isEqualTo(1);
+        assertThat(counts.redisPlaces(teamId)).isEqualTo(1);
     }
 
     @Test
@@ -206,8 +201,8 @@ class LockIT {
         JsonNode refused = lock("second", teamId, "second-1");
 
         assertThat(refused.path("code").asText()).isEqualTo("E0103");
-        assertThat(teamLockCount(teamId)).isEqualTo(1);
-        assertThat(redisPlaces(teamId)).isEqualTo(1);
+        assertThat(counts.lockCount(teamId)).isEqualTo(1);
+        assertThat(counts.redisPlaces(teamId)).isEqualTo(1);
     }
 
     @Test
@@ -261,18 +256,9 @@ class LockIT {
         return TestJson.postEnvelope(port, PATH, json);
     }
 
-    private int teamLockCount(String teamId) {
-        return jdbc.queryForObject("SELECT lock_count FROM group_buy_order WHERE team_id = ?", Integer.class, teamId);
-    }
-
     private int orderRows(String userId) {
         return jdbc.queryForObject("SELECT COUNT(*) FROM group_buy_order_list WHERE user_id = ? AND activity_id = ?",
                 Integer.class, userId, activityId);
-    }
-
-    private int redisPlaces(String teamId) {
-        Object value = redisson.getBucket(reservation.key(teamId), StringCodec.INSTANCE).get();
-        return value == null ? 0 : Integer.parseInt(value.toString());
     }
 
 }

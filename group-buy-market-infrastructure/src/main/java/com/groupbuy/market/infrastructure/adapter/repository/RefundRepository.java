@@ -105,7 +105,7 @@ public class RefundRepository implements IRefundRepository {
             if (closed > 0 && dao.releaseUnpaidPlaces(teamId, closed) == 0) {
                 throw new IllegalStateException("team " + teamId + " counts disagree with its members");
             }
-            return new TeamExpiryVO(teamId, closed, taskIds);
+            return new TeamExpiryVO(closed, taskIds);
         });
     }
 
