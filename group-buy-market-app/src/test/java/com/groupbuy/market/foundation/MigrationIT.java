@@ -44,18 +44,46 @@ class MigrationIT {
         assertThat(second.migrationsExecuted).isZero();
         assertThat(tables()).contains("group_buy_activity", "group_buy_discount", "sku", "sc_sku_activity",
                 "crowd_tags", "crowd_tags_detail", "crowd_tags_job", "group_buy_order", "group_buy_order_list",
-                "notify_task", "notify_attempt", "crowd_user_index");
+                "notify_task", "notify_attempt", "crowd_user_index", "late_payment");
     }
 
     @Test
     void everyBusinessKeyIsUnique() throws Exception {
         flyway().migrate();
 
-        assertThat(uniqueKeys("group_buy_order_list")).contains("uq_order_id", "uq_user_out_trade_no", "uq_biz_id");
+        assertThat(uniqueKeys("group_buy_order_list")).contains("uq_order_id", "uq_partner_user_out_trade_no", "uq_biz_id");
         assertThat(uniqueKeys("group_buy_order")).contains("uq_team_id");
         assertThat(uniqueKeys("notify_task")).contains("uq_task_key");
         assertThat(uniqueKeys("group_buy_activity")).contains("uq_activity_id");
         assertThat(uniqueKeys("crowd_user_index")).contains("uq_user_id");
+        assertThat(uniqueKeys("late_payment")).contains("uq_order_id");
+    }
+
+    /**
+     * Identifiers compare exactly (issue 12): every text column of every table, and every table's default (for
+     * columns added later), is a binary NO PAD collation, so case and trailing spaces count.
+     */
+    @Test
+    void everyTextColumnAndTableDefaultComparesExactly() throws Exception {
+        flyway().migrate();
+
+        List<String> inexactColumns = column("SELECT CONCAT(table_name, '.', column_name, ' ', collation_name) "
+                + "FROM information_schema.columns WHERE table_schema = '" + database + "' AND collation_name IS NOT NULL "
+                + "AND collation_name <> 'utf8mb4_nopad_bin' AND table_name <> 'flyway_schema_history'");
+        List<String> inexactTables = column("SELECT table_name FROM information_schema.tables WHERE table_schema = '"
+                + database + "' AND table_collation <> 'utf8mb4_nopad_bin' AND table_name <> 'flyway_schema_history'");
+        List<String> identifiers = column("SELECT CONCAT(table_name, '.', column_name) FROM information_schema.columns "
+                + "WHERE table_schema = '" + database + "' AND collation_name = 'utf8mb4_nopad_bin'");
+
+        assertThat(inexactColumns).isEmpty();
+        assertThat(inexactTables).isEmpty();
+        assertThat(identifiers).contains("group_buy_order_list.user_id", "group_buy_order_list.out_trade_no",
+                "group_buy_order_list.team_id", "group_buy_order_list.order_id", "group_buy_order_list.source",
+                "group_buy_order_list.channel", "group_buy_order_list.goods_id", "group_buy_order_list.biz_id",
+                "group_buy_order.team_id", "group_buy_order.source", "group_buy_order.channel",
+                "sc_sku_activity.source", "sc_sku_activity.channel", "sc_sku_activity.goods_id", "sku.goods_id",
+                "notify_task.webhook_id", "notify_task.task_key", "notify_task.team_id", "crowd_tags_detail.user_id",
+                "crowd_user_index.user_id", "late_payment.order_id");
     }
 
     private Flyway flyway() {

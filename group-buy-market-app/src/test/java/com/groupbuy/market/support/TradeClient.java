@@ -60,9 +60,14 @@ public final class TradeClient {
 
     /** Settles the user's order as paid now. */
     public JsonNode settle(String userId) throws Exception {
+        return settle(userId, now());
+    }
+
+    /** Settles the user's order as paid at {@code outTradeTime} (a repeated notice repeats the same time). */
+    public JsonNode settle(String userId, String outTradeTime) throws Exception {
         return TestJson.postEnvelope(port, "/api/v1/gbm/trade/settlement_market_pay_order", "{\"source\":\"s01\","
                 + "\"channel\":\"c01\",\"userId\":\"" + userId + "\",\"outTradeNo\":\"out-" + userId
-                + "\",\"outTradeTime\":\"" + now() + "\"}");
+                + "\",\"outTradeTime\":\"" + outTradeTime + "\"}");
     }
 
     public JsonNode refund(String userId) throws Exception {

@@ -16,6 +16,7 @@ import org.springframework.test.context.TestPropertySource;
 import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -136,6 +137,56 @@ class RefundIT {
         }
         assertThat(counts.tasks(teamId, "trade_paid_team2refund")).isEqualTo(3);
         assertThat(counts.tasks(teamId, "trade_settlement")).isEqualTo(1);
+    }
+
+    @Test
+    void aPaymentNoticeRepeatedAfterTheRefundAnswersExactlyAsTheFirstTimeAndChangesNothing() throws Exception {
+        String teamId = mall.team("n1", "n2");
+        String paidAt = TradeClient.now();
+        JsonNode first = mall.settle("n1", paidAt);
+        assertThat(first.path("code").asText()).isEqualTo("0000");
+        assertThat(mall.refund("n1").path("data").path("code").asText()).isEqualTo("success");
+        Map<String, Object> orderAfterRefund = counts.order("n1");
+        Map<String, Object> teamAfterRefund = counts.team(teamId);
+        int tasksAfterRefund = tasks(teamId);
+
+        JsonNode again = mall.settle("n1", paidAt);
+        JsonNode laterNotice = mall.settle("n1");
+
+        assertThat(again).as("the payment provider's redelivery after a refund").isEqualTo(first);
+        assertThat(laterNotice).isEqualTo(first);
+        assertThat(counts.order("n1")).isEqualTo(orderAfterRefund);
+        assertThat(counts.team(teamId)).isEqualTo(teamAfterRefund);
+        assertThat(counts.redisPlaces(teamId)).isEqualTo(1);
+        assertThat(tasks(teamId)).isEqualTo(tasksAfterRefund);
+        assertThat(counts.lateNotices("n1")).as("it was paid in time: not a late payment").isZero();
+    }
+
+    @Test
+    void aFirstPaymentNoticeForALockTheMallRefundedUnpaidIsE0208AndRecordedAndChangesNothingElse() throws Exception {
+        String teamId = mall.team("q1", "q2");
+        assertThat(mall.refund("q1").path("data").path("info").asText()).startsWith("unpaid_unlock");
+        Map<String, Object> orderBefore = counts.order("q1");
+        Map<String, Object> teamBefore = counts.team(teamId);
+        int tasksBefore = tasks(teamId);
+
+        JsonNode late = mall.settle("q1");
+
+        assertThat(late.path("code").asText()).isEqualTo("E0208");
+        assertThat(late.path("info").asText()).isEqualTo("paid after the order was closed: refund the buyer");
+        assertThat(late.path("data").isNull()).isTrue();
+        assertThat(counts.lateNotices("q1")).isEqualTo(1);
+        assertThat(jdbc.queryForObject("SELECT order_id FROM late_payment WHERE user_id = 'q1'", String.class))
+                .isEqualTo(orderBefore.get("order_id"));
+        assertThat(counts.order("q1")).isEqualTo(orderBefore);
+        assertThat(counts.team(teamId)).isEqualTo(teamBefore);
+        assertThat(counts.redisPlaces(teamId)).isEqualTo(1);
+        assertThat(tasks(teamId)).isEqualTo(tasksBefore);
+        assertThat(mall.settle("q2").path("code").asText()).as("the other member still pays").isEqualTo("0000");
+    }
+
+    private int tasks(String teamId) {
+        return jdbc.queryForObject("SELECT COUNT(*) FROM notify_task WHERE team_id = ?", Integer.class, teamId);
     }
 
     @Test

@@ -47,6 +47,18 @@ class TeamCounts {
                 String.class, userId, "out-" + userId);
     }
 
+    /** Payment notices recorded as late for the user's order ("out-" + user id); 0 when none. */
+    int lateNotices(String userId) {
+        return jdbc.queryForObject("SELECT COALESCE(SUM(notice_count), 0) FROM late_payment WHERE user_id = ? "
+                + "AND out_trade_no = ?", Integer.class, userId, "out-" + userId);
+    }
+
+    /** The order row as a whole (status, out_trade_time, biz_id, prices), to show that nothing in it changed. */
+    Map<String, Object> order(String userId) {
+        return jdbc.queryForMap("SELECT * FROM group_buy_order_list WHERE user_id = ? AND out_trade_no = ?", userId,
+                "out-" + userId);
+    }
+
     int tasks(String teamId, String category) {
         return jdbc.queryForObject("SELECT COUNT(*) FROM notify_task WHERE team_id = ? AND notify_category = ?",
                 Integer.class, teamId, category);

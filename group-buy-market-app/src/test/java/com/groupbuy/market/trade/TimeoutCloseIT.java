@@ -14,6 +14,7 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.context.TestPropertySource;
 
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -83,12 +84,14 @@ class TimeoutCloseIT {
 
                 if (code.equals("0000")) {
                     paid++;
+                    assertThat(counts.lateNotices(user)).isZero();
                     assertThat(counts.orderStatus(user)).isEqualTo(1);
                     assertThat(counts.tasks(teamId, "trade_unpaid2refund")).isZero();
                     assertThat(counts.team(teamId)).containsEntry("lock_count", 1).containsEntry("complete_count", 1);
                 } else {
                     closed++;
-                    assertThat(code).isEqualTo("E0104");
+                    assertThat(code).as("paid after the close: the mall refunds its buyer").isEqualTo("E0208");
+                    assertThat(counts.lateNotices(user)).isEqualTo(1);
                     assertThat(counts.orderStatus(user)).isEqualTo(2);
                     assertThat(counts.tasks(teamId, "trade_unpaid2refund")).isEqualTo(1);
                     assertThat(counts.team(teamId)).containsEntry("lock_count", 0).containsEntry("complete_count", 0);
@@ -131,7 +134,9 @@ class TimeoutCloseIT {
         assertThat(counts.redisPlaces(teamId)).isEqualTo(0);
         assertThat(counts.tasks(teamId, "trade_paid2refund")).as("the mall was told once").isEqualTo(1);
         assertThat(counts.tasks(teamId, "trade_unpaid2refund")).isEqualTo(1);
-        assertThat(mall.settle("e2").path("code").asText()).isEqualTo("E0104");
+        assertThat(mall.settle("e2").path("code").asText()).as("closed by the expiry before it was paid")
+                .isEqualTo("E0208");
+        assertThat(counts.lateNotices("e2")).isEqualTo(1);
     }
 
     @Test
@@ -167,6 +172,33 @@ class TimeoutCloseIT {
         assertThat(counts.team(paid)).containsEntry("lock_count", 1).containsEntry("complete_count", 1);
         assertThat(counts.tasks(old, "trade_unpaid2refund")).isEqualTo(1);
         assertThat(counts.tasks(paid, "trade_unpaid2refund")).isZero();
+    }
+
+    @Test
+    void aPaymentForALockTheTimeoutClosedIsE0208AndRecordedAndChangesNothingElse() throws Exception {
+        String teamId = mall.team("late1", "late2");
+        lockedMinutesAgo("late1", 10);
+        assertThat(timeoutService.execTimeoutCloseJob().closedUnpaid()).isEqualTo(1);
+        Map<String, Object> orderBefore = counts.order("late1");
+        Map<String, Object> teamBefore = counts.team(teamId);
+        int tasksBefore = jdbc.queryForObject("SELECT COUNT(*) FROM notify_task WHERE team_id = ?", Integer.class, teamId);
+
+        JsonNode first = mall.settle("late1");
+        JsonNode again = mall.settle("late1");
+
+        assertThat(first.path("code").asText()).isEqualTo("E0208");
+        assertThat(first.path("info").asText()).contains("refund the buyer");
+        assertThat(first.path("data").isNull()).isTrue();
+        assertThat(again).as("a repeated notice is answered the same").isEqualTo(first);
+        Map<String, Object> recorded = jdbc.queryForMap("SELECT order_id, source, channel, team_id, notice_count "
+                + "FROM late_payment WHERE user_id = 'late1'");
+        assertThat(recorded).containsEntry("order_id", orderBefore.get("order_id")).containsEntry("source", "s01")
+                .containsEntry("channel", "c01").containsEntry("team_id", teamId).containsEntry("notice_count", 2);
+        assertThat(counts.order("late1")).isEqualTo(orderBefore);
+        assertThat(counts.team(teamId)).isEqualTo(teamBefore);
+        assertThat(counts.redisPlaces(teamId)).isEqualTo(1);
+        assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM notify_task WHERE team_id = ?", Integer.class, teamId))
+                .isEqualTo(tasksBefore);
     }
 
     private void lockedMinutesAgo(String userId, int minutes) {

@@ -10,7 +10,8 @@ public interface IGroupBuyOrderListDao {
 
     void insert(GroupBuyOrderListPO order);
 
-    GroupBuyOrderListPO queryByOutTradeNo(@Param("userId") String userId, @Param("outTradeNo") String outTradeNo);
+    GroupBuyOrderListPO queryByOutTradeNo(@Param("source") String source, @Param("channel") String channel,
+                                          @Param("userId") String userId, @Param("outTradeNo") String outTradeNo);
 
     int countLiveTakes(@Param("activityId") Long activityId, @Param("userId") String userId);
 }

@@ -11,7 +11,9 @@ import java.util.List;
 @Mapper
 public interface IGroupBuySettlementDao {
 
-    MemberOrderPO queryOrder(@Param("userId") String userId, @Param("outTradeNo") String outTradeNo);
+    /** The partner's own order (source + channel + user + out trade number) joined with its team. */
+    MemberOrderPO queryOrder(@Param("source") String source, @Param("channel") String channel,
+                             @Param("userId") String userId, @Param("outTradeNo") String outTradeNo);
 
     /** Locked → paid; 0 rows when the order is no longer locked. */
     int markPaid(@Param("orderId") String orderId, @Param("outTradeTime") Instant outTradeTime);
@@ -23,4 +25,15 @@ public interface IGroupBuySettlementDao {
     Integer queryTeamStatus(@Param("teamId") String teamId);
 
     List<String> queryPaidOutTradeNos(@Param("teamId") String teamId);
+
+    /** A payment notice for an order closed before it was paid: a row for the order, or one more notice on it. */
+    void recordLatePayment(@Param("orderId") String orderId, @Param("userId") String userId,
+                           @Param("outTradeNo") String outTradeNo, @Param("source") String source,
+                           @Param("channel") String channel, @Param("teamId") String teamId,
+                           @Param("activityId") Long activityId, @Param("outTradeTime") Instant outTradeTime);
+
+    Integer queryLatePaymentNotices(@Param("orderId") String orderId);
+
+    /** Late-paid orders ever recorded (the gauge operators watch). */
+    long countLatePayments();
 }

@@ -43,6 +43,8 @@ public enum ResponseCode {
     E0205("E0205", "team not found for this activity"),
     E0206("E0206", "team no longer open"),
     E0207("E0207", "request signature missing or wrong"),
+    // Partner isolation (issue 12): a payment notice for an order closed before it was paid.
+    E0208("E0208", "paid after the order was closed: refund the buyer"),
     E0301("E0301", "notify task not found"),
     E0302("E0302", "notify task state does not allow this"),
     ;

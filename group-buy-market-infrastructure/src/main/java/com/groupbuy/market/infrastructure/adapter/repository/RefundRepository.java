@@ -8,6 +8,7 @@ import com.groupbuy.market.domain.trade.model.entity.MarketPayOrderEntity;
 import com.groupbuy.market.domain.trade.model.entity.MemberOrderView;
 import com.groupbuy.market.domain.trade.model.entity.NotifyTaskEntity;
 import com.groupbuy.market.domain.trade.model.entity.TeamEntity;
+import com.groupbuy.market.domain.trade.model.valobj.PartnerOrderKey;
 import com.groupbuy.market.domain.trade.model.valobj.RefundType;
 import com.groupbuy.market.domain.trade.model.valobj.TeamExpiryVO;
 import com.groupbuy.market.infrastructure.dao.IGroupBuyOrderDao;
@@ -50,8 +51,8 @@ public class RefundRepository implements IRefundRepository {
     }
 
     @Override
-    public MemberOrderView queryOrder(String userId, String outTradeNo) {
-        return MemberOrders.toView(orderQuery.queryOrder(userId, outTradeNo));
+    public MemberOrderView queryOrder(PartnerOrderKey key) {
+        return MemberOrders.toView(orderQuery.queryOrder(key.source(), key.channel(), key.userId(), key.outTradeNo()));
     }
 
     @Override

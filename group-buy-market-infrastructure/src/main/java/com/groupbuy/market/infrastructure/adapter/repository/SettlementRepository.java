@@ -7,6 +7,7 @@ import com.groupbuy.market.domain.trade.adapter.repository.ISettlementRepository
 import com.groupbuy.market.domain.trade.model.entity.NotifyTaskEntity;
 import com.groupbuy.market.domain.trade.model.entity.SettleCommand;
 import com.groupbuy.market.domain.trade.model.entity.MemberOrderView;
+import com.groupbuy.market.domain.trade.model.valobj.PartnerOrderKey;
 import com.groupbuy.market.infrastructure.dao.IGroupBuySettlementDao;
 import com.groupbuy.market.types.enums.ResponseCode;
 import com.groupbuy.market.types.exception.AppException;
@@ -40,8 +41,22 @@ public class SettlementRepository implements ISettlementRepository {
     }
 
     @Override
-    public MemberOrderView queryOrder(String userId, String outTradeNo) {
-        return MemberOrders.toView(dao.queryOrder(userId, outTradeNo));
+    public MemberOrderView queryOrder(PartnerOrderKey key) {
+        return MemberOrders.toView(dao.queryOrder(key.source(), key.channel(), key.userId(), key.outTradeNo()));
+    }
+
+    @Override
+    public int recordLatePayment(MemberOrderView order, SettleCommand command) {
+        // The order's own partner is the caller (it was found by the caller's key), so the command's source/channel.
+        dao.recordLatePayment(order.getOrderId(), order.getUserId(), order.getOutTradeNo(), command.getSource(),
+                command.getChannel(), order.getTeamId(), order.getActivityId(), command.getOutTradeTime());
+        Integer notices = dao.queryLatePaymentNotices(order.getOrderId());
+        return notices == null ? 0 : notices;
+    }
+
+    @Override
+    public long countLatePayments() {
+        return dao.countLatePayments();
     }
 
     @Override

@@ -6,6 +6,7 @@ import com.groupbuy.market.domain.trade.model.aggregate.LockOrderAggregate;
 import com.groupbuy.market.domain.trade.model.entity.LockOrderCommand;
 import com.groupbuy.market.domain.trade.model.entity.MarketPayOrderEntity;
 import com.groupbuy.market.domain.trade.model.entity.TeamEntity;
+import com.groupbuy.market.domain.trade.model.valobj.PartnerOrderKey;
 import com.groupbuy.market.infrastructure.dao.IGroupBuyOrderDao;
 import com.groupbuy.market.infrastructure.dao.IGroupBuyOrderListDao;
 import com.groupbuy.market.infrastructure.dao.po.GroupBuyOrderListPO;
@@ -31,8 +32,8 @@ public class TradeRepository implements ITradeRepository {
     }
 
     @Override
-    public MarketPayOrderEntity queryOrder(String userId, String outTradeNo) {
-        GroupBuyOrderListPO po = orderDao.queryByOutTradeNo(userId, outTradeNo);
+    public MarketPayOrderEntity queryOrder(PartnerOrderKey key) {
+        GroupBuyOrderListPO po = orderDao.queryByOutTradeNo(key.source(), key.channel(), key.userId(), key.outTradeNo());
         return po == null ? null : toOrder(po);
     }
 
@@ -69,7 +70,7 @@ public class TradeRepository implements ITradeRepository {
 
     private static DuplicateOrderException.Key duplicateKey(DuplicateKeyException e) {
         String message = String.valueOf(e.getMostSpecificCause().getMessage());
-        if (message.contains("uq_user_out_trade_no")) {
+        if (message.contains("uq_partner_user_out_trade_no")) {
             return DuplicateOrderException.Key.OUT_TRADE_NO;
         }
         if (message.contains("uq_biz_id")) {

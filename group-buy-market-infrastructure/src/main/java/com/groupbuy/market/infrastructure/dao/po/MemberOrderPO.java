@@ -20,4 +20,5 @@ public class MemberOrderPO {
     private String channel;
     private String notifyType;
     private String notifyUrl;
+    private Instant outTradeTime;
 }

@@ -1,6 +1,7 @@
 package com.groupbuy.market.domain.trade.adapter.repository;
 
 import com.groupbuy.market.domain.trade.model.entity.MemberOrderView;
+import com.groupbuy.market.domain.trade.model.valobj.PartnerOrderKey;
 import com.groupbuy.market.domain.trade.model.valobj.RefundType;
 import com.groupbuy.market.domain.trade.model.valobj.TeamExpiryVO;
 
@@ -13,8 +14,8 @@ import java.util.List;
  */
 public interface IRefundRepository {
 
-    /** The order and its team, or null when no such order exists. */
-    MemberOrderView queryOrder(String userId, String outTradeNo);
+    /** The partner's order and its team, or null when that partner has no such order. */
+    MemberOrderView queryOrder(PartnerOrderKey key);
 
     /**
      * In one transaction: the order → closed (only from the state it was read in, its take freed); the team's counts

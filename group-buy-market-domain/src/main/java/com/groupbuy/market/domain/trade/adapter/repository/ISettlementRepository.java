@@ -2,12 +2,13 @@ package com.groupbuy.market.domain.trade.adapter.repository;
 
 import com.groupbuy.market.domain.trade.model.entity.SettleCommand;
 import com.groupbuy.market.domain.trade.model.entity.MemberOrderView;
+import com.groupbuy.market.domain.trade.model.valobj.PartnerOrderKey;
 
 /** Persistence of the settlement: the paid order, the team's completion and the callback it owes, together. */
 public interface ISettlementRepository {
 
-    /** The order and its team as settlement needs them, or null when no such order exists. */
-    MemberOrderView queryOrder(String userId, String outTradeNo);
+    /** The partner's order and its team, or null when that partner has no such order. */
+    MemberOrderView queryOrder(PartnerOrderKey key);
 
     /**
      * In one transaction: the order → paid (only from locked), the team's complete count + 1 (only below its target,
@@ -17,4 +18,13 @@ public interface ISettlementRepository {
      * @throws com.groupbuy.market.types.exception.AppException {@code 0004} when the order or team changed meanwhile
      */
     Long settle(MemberOrderView order, SettleCommand command);
+
+    /**
+     * Records a payment notice for an order closed before it was paid (one row per order; a repeated notice counts
+     * up). Writes nothing else. Returns the notices recorded for this order so far.
+     */
+    int recordLatePayment(MemberOrderView order, SettleCommand command);
+
+    /** Orders recorded as paid late, ever (what operators count). */
+    long countLatePayments();
 }

@@ -3,12 +3,13 @@ package com.groupbuy.market.domain.trade.adapter.repository;
 import com.groupbuy.market.domain.trade.model.aggregate.LockOrderAggregate;
 import com.groupbuy.market.domain.trade.model.entity.MarketPayOrderEntity;
 import com.groupbuy.market.domain.trade.model.entity.TeamEntity;
+import com.groupbuy.market.domain.trade.model.valobj.PartnerOrderKey;
 
 /** Persistence of teams and member orders for the lock flow. */
 public interface ITradeRepository {
 
-    /** The order this user placed under this out trade number, in any state, or null. */
-    MarketPayOrderEntity queryOrder(String userId, String outTradeNo);
+    /** The order the partner placed for this user under this out trade number, in any state, or null. */
+    MarketPayOrderEntity queryOrder(PartnerOrderKey key);
 
     /** Orders of this user in this activity that still hold a take (locked or paid). */
     int countLiveTakes(Long activityId, String userId);

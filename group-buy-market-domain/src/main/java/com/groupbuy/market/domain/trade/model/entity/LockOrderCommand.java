@@ -1,5 +1,6 @@
 package com.groupbuy.market.domain.trade.model.entity;
 
+import com.groupbuy.market.domain.trade.model.valobj.PartnerOrderKey;
 import lombok.AllArgsConstructor;
 import lombok.Builder;
 import lombok.Getter;
@@ -19,4 +20,9 @@ public class LockOrderCommand {
     private final String outTradeNo;
     private final String notifyType;
     private final String notifyUrl;
+
+    /** The order this call is about, as its partner names it. */
+    public PartnerOrderKey orderKey() {
+        return new PartnerOrderKey(source, channel, userId, outTradeNo);
+    }
 }

@@ -21,8 +21,16 @@ public class MemberOrderView {
     private final Integer teamStatus;
     private final Instant teamValidStartTime;
     private final Instant teamValidEndTime;
+    /** The team's partner (the leader's lock), whose secret signs the team's callbacks and whose URL receives them. */
     private final String source;
     private final String channel;
     private final String notifyType;
     private final String notifyUrl;
+    /** The payment time the settlement recorded; null while the order was never settled (it is never cleared). */
+    private final Instant outTradeTime;
+
+    /** Whether a settlement paid this order, whatever happened to it since (a refund closes it, but it was paid). */
+    public boolean wasSettled() {
+        return outTradeTime != null;
+    }
 }

@@ -1,5 +1,6 @@
 package com.groupbuy.market.domain.trade.model.entity;
 
+import com.groupbuy.market.domain.trade.model.valobj.PartnerOrderKey;
 import lombok.AllArgsConstructor;
 import lombok.Builder;
 import lombok.Getter;
@@ -14,4 +15,9 @@ public class RefundCommand {
     private final String outTradeNo;
     private final String source;
     private final String channel;
+
+    /** The order this call is about, as its partner names it. */
+    public PartnerOrderKey orderKey() {
+        return new PartnerOrderKey(source, channel, userId, outTradeNo);
+    }
 }

@@ -1,5 +1,6 @@
 package com.groupbuy.market.domain.trade.model.entity;
 
+import com.groupbuy.market.domain.trade.model.valobj.PartnerOrderKey;
 import lombok.AllArgsConstructor;
 import lombok.Builder;
 import lombok.Getter;
@@ -17,4 +18,9 @@ public class SettleCommand {
     private final String userId;
     private final String outTradeNo;
     private final Instant outTradeTime;
+
+    /** The order this call is about, as its partner names it. */
+    public PartnerOrderKey orderKey() {
+        return new PartnerOrderKey(source, channel, userId, outTradeNo);
+    }
 }

@@ -23,8 +23,8 @@ import java.time.Duration;
 import java.time.Instant;
 
 /**
- * Lock: a buyer takes one place in a team. Same user + same out trade number answers the same order (no second
- * place); otherwise the trial prices it and checks the activity, the filters check audience, take limit and team,
+ * Lock: a buyer takes one place in a team. Same partner + same user + same out trade number answers the same order (no
+ * second place; another partner's lock under the same user and number is an order of its own); otherwise the trial prices it and checks the activity, the filters check audience, take limit and team,
  * Redis reserves the place atomically, and one transaction writes team and order. A place reserved for a lock that
  * does not commit is given back.
  */
@@ -53,7 +53,7 @@ public class TradeLockService {
     }
 
     public MarketPayOrderEntity lock(LockOrderCommand command) {
-        MarketPayOrderEntity existing = repository.queryOrder(command.getUserId(), command.getOutTradeNo());
+        MarketPayOrderEntity existing = repository.queryOrder(command.orderKey());
         if (existing != null) {
             return sameOrderAgain(existing, command);
         }
@@ -63,7 +63,7 @@ public class TradeLockService {
             // A retry racing its own first attempt sees that attempt's take (limit reached, or the same biz id):
             // the answer it is owed is the order the first attempt wrote, not a refusal.
             if (ResponseCode.E0103.getCode().equals(e.getCode())) {
-                MarketPayOrderEntity winner = repository.queryOrder(command.getUserId(), command.getOutTradeNo());
+                MarketPayOrderEntity winner = repository.queryOrder(command.orderKey());
                 if (winner != null) {
                     return sameOrderAgain(winner, command);
                 }
@@ -109,7 +109,7 @@ public class TradeLockService {
             giveBack(aggregate);
             return switch (e.key()) {
                 case GENERATED_ID -> null;
-                case OUT_TRADE_NO -> sameOrderAgain(repository.queryOrder(command.getUserId(), command.getOutTradeNo()),
+                case OUT_TRADE_NO -> sameOrderAgain(repository.queryOrder(command.orderKey()),
                         command);
                 case TAKE -> throw new AppException(ResponseCode.E0103);
                 case OTHER -> throw new AppException(ResponseCode.INDEX_EXCEPTION, "order could not be written, retry", e);

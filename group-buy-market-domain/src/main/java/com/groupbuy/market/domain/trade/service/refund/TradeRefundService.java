@@ -46,10 +46,10 @@ public class TradeRefundService {
         }
         MemberOrderView order = null;
         for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
-            order = repository.queryOrder(command.getUserId(), command.getOutTradeNo());
-            // Another mall's source/channel must not learn of, or cancel, this order.
-            if (order == null || !order.getSource().equals(command.getSource())
-                    || !order.getChannel().equals(command.getChannel())) {
+            // Looked up by the caller's own source + channel: another mall's order is never found, so it can neither
+            // learn of nor cancel it.
+            order = repository.queryOrder(command.orderKey());
+            if (order == null) {
                 throw new AppException(ResponseCode.E0104);
             }
             if (order.getOrderStatus() == MarketPayOrderEntity.CLOSED) {

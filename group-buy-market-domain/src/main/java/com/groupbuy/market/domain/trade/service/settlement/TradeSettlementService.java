@@ -18,10 +18,13 @@ import lombok.extern.slf4j.Slf4j;
 import org.springframework.stereotype.Service;
 
 /**
- * Settlement: the mall's buyer paid. Admission (source/channel, order exists) first; an order already paid answers
- * the same as its first settlement and changes nothing; otherwise the payment rules (time window, team open) and
- * one transaction that marks the order paid, counts it on the team and, if it completed the team, writes the
- * callback task. The task is handed to delivery after commit; the answer never waits for the partner.
+ * Settlement: the mall's buyer paid. Admission (source/channel, the partner's own order exists) first. A payment
+ * already settled answers exactly as its first settlement, whatever happened since (a refund included), and changes
+ * nothing: malls repeat payment notices. An order closed before it was ever paid (timeout, expiry, unpaid refund)
+ * answers E0208, the buyer paid late and the mall must refund them; the notice is recorded for operators and nothing
+ * else changes. Otherwise the payment rules (time window, team open) and one transaction that marks the order paid,
+ * counts it on the team and, if it completed the team, writes the callback task. The task is handed to delivery
+ * after commit; the answer never waits for the partner.
  */
 @Slf4j
 @Service
@@ -43,9 +46,12 @@ public class TradeSettlementService {
     public SettledOrderEntity settle(SettleCommand command) {
         SettleContext context = admission.apply(command, new SettleContext());
         MemberOrderView order = context.getOrder();
-        if (order.getOrderStatus() == MarketPayOrderEntity.PAID) {
+        if (order.wasSettled()) {
             log.info("settle repeated outTradeNo={} team={}", command.getOutTradeNo(), order.getTeamId());
             return answer(order, null);
+        }
+        if (order.getOrderStatus() == MarketPayOrderEntity.CLOSED) {
+            throw latePayment(order, command);
         }
         payment.apply(command, context);
 
@@ -57,12 +63,15 @@ public class TradeSettlementService {
                 throw e;
             }
             // Someone changed the order or team between our read and our write: answer from what is there now.
-            MemberOrderView now = repository.queryOrder(command.getUserId(), command.getOutTradeNo());
-            if (now != null && now.getOrderStatus() == MarketPayOrderEntity.PAID) {
+            // A concurrent notice of the same payment settled it (same answer), or a close won the race (paid late).
+            MemberOrderView now = repository.queryOrder(command.orderKey());
+            if (now != null && now.wasSettled()) {
                 return answer(now, null);
             }
-            throw now != null && now.getOrderStatus() == MarketPayOrderEntity.CLOSED
-                    ? new AppException(ResponseCode.E0104) : new AppException(ResponseCode.E0206);
+            if (now != null && now.getOrderStatus() == MarketPayOrderEntity.CLOSED) {
+                throw latePayment(now, command);
+            }
+            throw new AppException(ResponseCode.E0206);
         }
         log.info("settle outTradeNo={} team={} completedTeam={}", command.getOutTradeNo(), order.getTeamId(),
                 taskId != null);
@@ -70,6 +79,14 @@ public class TradeSettlementService {
             dispatcher.dispatchAsync(taskId);
         }
         return answer(order, taskId);
+    }
+
+    /** The buyer paid for an order we had closed unpaid: recorded (counted per order), and the mall told to refund. */
+    private AppException latePayment(MemberOrderView order, SettleCommand command) {
+        int notices = repository.recordLatePayment(order, command);
+        log.warn("settle late payment outTradeNo={} order={} team={} notices={}: closed before it was paid, "
+                + "the mall must refund its buyer", command.getOutTradeNo(), order.getOrderId(), order.getTeamId(), notices);
+        return new AppException(ResponseCode.E0208);
     }
 
     private static SettledOrderEntity answer(MemberOrderView order, Long taskId) {

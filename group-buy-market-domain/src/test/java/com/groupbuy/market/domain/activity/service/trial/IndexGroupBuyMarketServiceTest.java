@@ -32,6 +32,9 @@ class IndexGroupBuyMarketServiceTest {
 
     private ActivityVO activity = activity(null, Set.of());
     private DiscountVO discount = discount(DiscountVO.TYPE_BASE, null);
+    /** What sc_sku_activity maps s01/c01/g1 to (null: no mapping), and whether goods g1 exists. */
+    private Long mappedActivityId = 7L;
+    private boolean goodsExists = true;
     private boolean degrade;
     private int repositoryReads;
     /** (tag, user) pairs that are members; every membership question asked, in order. */
@@ -42,13 +45,13 @@ class IndexGroupBuyMarketServiceTest {
         @Override
         public Long queryActivityIdBySourceChannelGoods(String source, String channel, String goodsId) {
             repositoryReads++;
-            return 7L;
+            return "s01".equals(source) && "c01".equals(channel) && "g1".equals(goodsId) ? mappedActivityId : null;
         }
 
         @Override
         public ActivityVO queryActivity(Long activityId) {
             repositoryReads++;
-            return activity;
+            return activity.getActivityId().equals(activityId) ? activity : null;
         }
 
         @Override
@@ -60,7 +63,7 @@ class IndexGroupBuyMarketServiceTest {
         @Override
         public SkuVO querySku(String goodsId) {
             repositoryReads++;
-            return SkuVO.builder().goodsId(goodsId).goodsName("g").originalPrice(new BigDecimal("100.00")).build();
+            return !goodsExists ? null : SkuVO.builder().goodsId(goodsId).goodsName("g").originalPrice(new BigDecimal("100.00")).build();
         }
 
         @Override
@@ -175,6 +178,54 @@ class IndexGroupBuyMarketServiceTest {
 
         assertThatThrownBy(() -> trial("u1")).isInstanceOf(AppException.class).hasMessageStartingWith("E0101");
         assertThat(asked).isEmpty();
+    }
+
+    @Test
+    void aLockNamingTheMappedActivityIsPricedAndAnyOtherActivityIsRefusedSayingWhich() {
+        activity = activity(null, Set.of());
+
+        TrialBalanceEntity mapped = trial("u1", "s01", "c01", 7L);
+
+        assertThat(mapped.getActivityId()).isEqualTo(7L);
+        assertThat(mapped.getPayPrice()).isEqualByComparingTo("80.00");
+        assertRefused(() -> trial("u1", "s01", "c01", 8L), "unknown activity 8");
+        mappedActivityId = 9L;   // activity 7 exists, but s01/c01 sells g1 through activity 9
+        assertRefused(() -> trial("u1", "s01", "c01", 7L),
+                "activity 7 is not the group-buy activity of goods g1 through source s01 channel c01");
+    }
+
+    @Test
+    void anotherSourceOrChannelWithoutTheMappingIsRefusedEvenWhenItNamesTheActivity() {
+        assertRefused(() -> trial("u1", "s99", "c99", 7L),
+                "goods g1 has no group-buy activity through source s99 channel c99");
+        assertRefused(() -> trial("u1", "s01", "c99", null),
+                "goods g1 has no group-buy activity through source s01 channel c99");
+    }
+
+    @Test
+    void unknownGoodsActivityOrDiscountEachSayWhatIsUnknown() {
+        goodsExists = false;
+        assertRefused(() -> trial("u1"), "unknown goods g1");
+
+        goodsExists = true;
+        mappedActivityId = 8L;   // a mapping to an activity row that does not exist
+        assertRefused(() -> trial("u1"), "unknown activity 8");
+
+        mappedActivityId = 7L;
+        discount = null;
+        assertRefused(() -> trial("u1"), "activity 7 names discount d, which is unknown");
+    }
+
+    private static void assertRefused(org.assertj.core.api.ThrowableAssert.ThrowingCallable call, String what) {
+        assertThatThrownBy(call).isInstanceOfSatisfying(AppException.class, e -> {
+            assertThat(e.getCode()).isEqualTo("E0002");
+            assertThat(e.getInfo()).isEqualTo("no group-buy configuration: " + what);
+        });
+    }
+
+    private TrialBalanceEntity trial(String userId, String source, String channel, Long activityId) {
+        return service.indexMarketTrial(MarketProductEntity.builder().userId(userId).source(source).channel(channel)
+                .goodsId("g1").activityId(activityId).build());
     }
 
     private TrialBalanceEntity trial(String userId) {

@@ -17,9 +17,12 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 
 /**
- * The market configuration for the goods (activity, discount, sku) and whether the activity is on now. The sku
- * does not depend on the activity, so it loads beside the activity → discount chain; then routes to the audience
- * check only when something in the activity depends on who the user is.
+ * The market configuration for the goods (activity, discount, sku) and whether the activity is on now. The activity
+ * is always the one {@code sc_sku_activity} maps the caller's source + channel + goods to; a lock naming an activity
+ * must name that one, so no partner locks through an activity it does not sell. Each refusal (E0002) says what is
+ * unknown: the goods, the mapping, the activity, or its discount. The sku does not depend on the activity, so it
+ * loads beside the mapping → activity → discount chain; then routes to the audience check only when something in
+ * the activity depends on who the user is.
  */
 public class MarketNode implements RuleNode<MarketProductEntity, TrialContext, TrialBalanceEntity> {
 
@@ -40,11 +43,29 @@ public class MarketNode implements RuleNode<MarketProductEntity, TrialContext, T
     @Override
     public TrialBalanceEntity apply(MarketProductEntity product, TrialContext context) {
         CompletableFuture<SkuVO> sku = repository.querySkuAsync(product.getGoodsId());
-        ActivityVO activity = resolveActivity(product);
-        DiscountVO discount = repository.queryDiscount(activity.getDiscountId());
+        Long mapped = repository.queryActivityIdBySourceChannelGoods(product.getSource(), product.getChannel(),
+                product.getGoodsId());
+        ActivityVO activity = mapped == null ? null : repository.queryActivity(mapped);
+        DiscountVO discount = activity == null ? null : repository.queryDiscount(activity.getDiscountId());
         SkuVO goods = join(sku);
-        if (goods == null || discount == null) {
-            throw noConfiguration(product);
+        if (goods == null) {
+            throw unknown("unknown goods " + product.getGoodsId());
+        }
+        if (mapped == null) {
+            throw unknown("goods " + product.getGoodsId() + " has no group-buy activity through source "
+                    + product.getSource() + " channel " + product.getChannel());
+        }
+        if (product.getActivityId() != null && !product.getActivityId().equals(mapped)) {
+            throw unknown(repository.queryActivity(product.getActivityId()) == null
+                    ? "unknown activity " + product.getActivityId()
+                    : "activity " + product.getActivityId() + " is not the group-buy activity of goods "
+                    + product.getGoodsId() + " through source " + product.getSource() + " channel " + product.getChannel());
+        }
+        if (activity == null) {
+            throw unknown("unknown activity " + mapped);
+        }
+        if (discount == null) {
+            throw unknown("activity " + mapped + " names discount " + activity.getDiscountId() + ", which is unknown");
         }
         if (!activity.isEffective()) {
             throw new AppException(ResponseCode.E0101);
@@ -64,17 +85,6 @@ public class MarketNode implements RuleNode<MarketProductEntity, TrialContext, T
         return context.needsMembership() ? tag : end;
     }
 
-    private ActivityVO resolveActivity(MarketProductEntity product) {
-        Long activityId = product.getActivityId() != null ? product.getActivityId()
-                : repository.queryActivityIdBySourceChannelGoods(product.getSource(), product.getChannel(),
-                product.getGoodsId());
-        ActivityVO activity = activityId == null ? null : repository.queryActivity(activityId);
-        if (activity == null) {
-            throw noConfiguration(product);
-        }
-        return activity;
-    }
-
     private static SkuVO join(CompletableFuture<SkuVO> sku) {
         try {
             return sku.join();
@@ -83,7 +93,7 @@ public class MarketNode implements RuleNode<MarketProductEntity, TrialContext, T
         }
     }
 
-    private static AppException noConfiguration(MarketProductEntity product) {
-        return new AppException(ResponseCode.E0002, "no group-buy configuration for goods " + product.getGoodsId());
+    private static AppException unknown(String what) {
+        return new AppException(ResponseCode.E0002, "no group-buy configuration: " + what);
     }
 }

@@ -1,7 +1,6 @@
 package com.groupbuy.market.domain.trade.service.settlement.filter;
 
 import com.groupbuy.market.domain.trade.adapter.repository.ISettlementRepository;
-import com.groupbuy.market.domain.trade.model.entity.MarketPayOrderEntity;
 import com.groupbuy.market.domain.trade.model.entity.SettleCommand;
 import com.groupbuy.market.domain.trade.model.entity.MemberOrderView;
 import com.groupbuy.market.domain.trade.service.settlement.SettleContext;
@@ -9,7 +8,10 @@ import com.groupbuy.market.types.design.chain.RuleFilter;
 import com.groupbuy.market.types.enums.ResponseCode;
 import com.groupbuy.market.types.exception.AppException;
 
-/** The user has an order under this out trade number that was not closed or refunded (else E0104). */
+/**
+ * The caller's partner has an order for this user under this out trade number, in any state (else E0104). Another
+ * partner's order is never found, so it gets the same answer as a number nobody locked.
+ */
 public class OrderExistsFilter implements RuleFilter<SettleCommand, SettleContext> {
 
     private final ISettlementRepository repository;
@@ -20,8 +22,8 @@ public class OrderExistsFilter implements RuleFilter<SettleCommand, SettleContex
 
     @Override
     public void apply(SettleCommand command, SettleContext context) {
-        MemberOrderView order = repository.queryOrder(command.getUserId(), command.getOutTradeNo());
-        if (order == null || order.getOrderStatus() == MarketPayOrderEntity.CLOSED) {
+        MemberOrderView order = repository.queryOrder(command.orderKey());
+        if (order == null) {
             throw new AppException(ResponseCode.E0104);
         }
         context.setOrder(order);
