@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.groupbuy.market.domain.activity.adapter.repository.IActivityRepository;
 import com.groupbuy.market.domain.activity.model.valobj.SkuVO;
 import com.groupbuy.market.support.IntegrationTest;
+import com.groupbuy.market.support.TradeClient;
 import static com.groupbuy.market.support.TestJson.fields;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -175,6 +176,34 @@ class MarketIndexIT {
         assertThat(data.path("teamStatistic").path("allTeamCount").asInt()).isEqualTo(7);
         assertThat(data.path("teamStatistic").path("allTeamCompleteCount").asInt()).isEqualTo(1);
         assertThat(data.path("teamStatistic").path("allTeamUserCount").asInt()).isEqualTo(12);
+    }
+
+    @Test
+    void aTeamEmptiedByRefundsIsNotOfferedAndATeamWhoseLeaderLeftIsShownUnderAMemberStillInIt() throws Exception {
+        TradeClient mall = TradeClient.onNewGoods(port, jdbc, 1013, "http://127.0.0.1:9/cb");
+        String leaderLeft = mall.team("lead-a", "stay-a");
+        String emptied = mall.team("lead-b", "gone-b");
+        String intact = mall.team("lead-c");
+        for (String user : List.of("lead-a", "lead-b", "gone-b")) {
+            assertThat(mall.refund(user).path("data").path("code").asText()).isEqualTo("success");
+        }
+        jdbc.update("UPDATE group_buy_order SET valid_end_time = valid_end_time - INTERVAL 1 MINUTE WHERE team_id = ?",
+                leaderLeft);   // soonest to close first, so the order of the list is known
+
+        JsonNode teamList = trial("viewer", "g1013").path("data").path("teamList");
+        List<String> teamIds = new ArrayList<>();
+        teamList.forEach(team -> teamIds.add(team.path("teamId").asText()));
+
+        assertThat(jdbc.queryForObject("SELECT lock_count FROM group_buy_order WHERE team_id = ?", Integer.class, emptied))
+                .isZero();
+        assertThat(teamIds).containsExactly(leaderLeft, intact).doesNotContain(emptied);
+        assertThat(teamList.get(0).path("userId").asText()).as("the leader left; a member still in it is shown")
+                .isEqualTo("stay-a");
+        assertThat(teamList.get(0).path("lockCount").asInt()).isEqualTo(1);
+        assertThat(teamList.get(1).path("userId").asText()).isEqualTo("lead-c");
+        JsonNode own = trial("stay-a", "g1013").path("data").path("teamList").get(0);
+        assertThat(own.path("teamId").asText()).isEqualTo(leaderLeft);
+        assertThat(own.path("userId").asText()).isEqualTo("stay-a");
     }
 
     @Test

@@ -12,7 +12,10 @@ public interface ITeamQueryRepository {
     /** The caller's own open team in the activity (with the caller's out trade number), or null. */
     TeamVO queryOwnOpenTeam(Long activityId, String userId, Instant now);
 
-    /** Open teams with places and time left, soonest to close first, excluding {@code excludeTeamId}. */
+    /**
+     * Open teams with places and time left and at least one member still in them, soonest to close first, excluding
+     * {@code excludeTeamId}.
+     */
     List<TeamVO> queryJoinableTeams(Long activityId, String excludeTeamId, Instant now, int limit);
 
     TeamStatisticVO queryStatistic(Long activityId);

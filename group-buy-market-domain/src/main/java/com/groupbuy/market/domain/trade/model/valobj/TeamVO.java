@@ -14,6 +14,7 @@ import java.time.Instant;
 public class TeamVO {
 
     private final String teamId;
+    /** The user the team is shown under: its first member still in it (the leader while they stay). */
     private final String leaderUserId;
     private final Long activityId;
     private final Integer targetCount;
