@@ -31,6 +31,6 @@ public class MemberOrderView {
 
     /** Whether a settlement paid this order, whatever happened to it since (a refund closes it, but it was paid). */
     public boolean wasSettled() {
-        return outTradeTime != null;
+        return orderStatus == MarketPayOrderEntity.PAID || outTradeTime != null;
     }
 }

@@ -23,10 +23,11 @@ import java.time.Duration;
 import java.time.Instant;
 
 /**
- * Lock: a buyer takes one place in a team. Same partner + same user + same out trade number answers the same order (no
- * second place; another partner's lock under the same user and number is an order of its own); otherwise the trial prices it and checks the activity, the filters check audience, take limit and team,
- * Redis reserves the place atomically, and one transaction writes team and order. A place reserved for a lock that
- * does not commit is given back.
+ * Lock: a buyer takes one place in a team. Same partner + same user + same out trade number answers the same order
+ * (no second place; another partner's lock under the same user and number is an order of its own); otherwise the
+ * trial prices it and checks the activity (through the partner's own goods → activity mapping), the filters check
+ * audience, take limit and team, Redis reserves the place atomically, and one transaction writes team and order. A
+ * place reserved for a lock that does not commit is given back.
  */
 @Slf4j
 @Service
@@ -109,8 +110,7 @@ public class TradeLockService {
             giveBack(aggregate);
             return switch (e.key()) {
                 case GENERATED_ID -> null;
-                case OUT_TRADE_NO -> sameOrderAgain(repository.queryOrder(command.orderKey()),
-                        command);
+                case OUT_TRADE_NO -> sameOrderAgain(repository.queryOrder(command.orderKey()), command);
                 case TAKE -> throw new AppException(ResponseCode.E0103);
                 case OTHER -> throw new AppException(ResponseCode.INDEX_EXCEPTION, "order could not be written, retry", e);
             };
