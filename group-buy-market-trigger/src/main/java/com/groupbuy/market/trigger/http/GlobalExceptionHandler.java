@@ -24,6 +24,8 @@ import org.springframework.web.method.annotation.HandlerMethodValidationExceptio
 import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
 import org.springframework.web.servlet.resource.NoResourceFoundException;
 
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
@@ -48,6 +50,9 @@ public class GlobalExceptionHandler {
     public ResponseEntity<Response<Void>> unreadable(HttpMessageNotReadableException e) {
         Throwable root = e.getMostSpecificCause();
         boolean notJson = root == e || (root instanceof StreamReadException && !(root instanceof InputCoercionException));
+        if (root instanceof StreamReadException && DuplicateField.of(root) != null) {
+            return illegal(DuplicateField.of(root) + " appears more than once");
+        }
         if (notJson) {
             String why = root == e ? "body is missing" : "body is not valid JSON";
             return ResponseEntity.status(HttpStatus.BAD_REQUEST)
@@ -121,6 +126,16 @@ public class GlobalExceptionHandler {
         log.error("unexpected failure", e);
         return ResponseEntity.status(HttpStatus.INTERNAL_SERVER_ERROR)
                 .body(failure(ResponseCode.UN_ERROR.getCode(), ResponseCode.UN_ERROR.getInfo()));
+    }
+
+    /** Jackson's strict duplicate detection names the field only in its message ("Duplicate field 'x'"). */
+    private static final class DuplicateField {
+        private static final Pattern MESSAGE = Pattern.compile("^Duplicate field '([^']{1,64})'");
+
+        static String of(Throwable e) {
+            Matcher matcher = MESSAGE.matcher(String.valueOf(e.getMessage()));
+            return matcher.find() ? matcher.group(1) : null;
+        }
     }
 
     /** The JSON path of the field Jackson stopped at (the outermost mapping error carries the full path). */
