@@ -42,6 +42,12 @@ public class GlobalExceptionHandler {
         return ResponseEntity.ok(failure(e.getCode(), e.getInfo()));
     }
 
+    /** A trade request whose signature is missing or wrong (E0207), or a replay of a signed one (E0210). */
+    @ExceptionHandler(SignatureRefusedException.class)
+    public ResponseEntity<Response<Void>> signatureRefused(SignatureRefusedException e) {
+        return ResponseEntity.status(HttpStatus.UNAUTHORIZED).body(failure(e.getCode().getCode(), e.getInfo()));
+    }
+
     /**
      * A body Jackson could not read. Not JSON at all (broken syntax, wrong content, no body) is 400; well-formed
      * JSON whose field has the wrong type or is out of range, or whose whole shape is wrong, is 200 with 0002.

@@ -43,6 +43,8 @@ public enum ResponseCode {
     E0205("E0205", "team not found for this activity"),
     E0206("E0206", "team no longer open"),
     E0207("E0207", "request signature missing or wrong"),
+    // edge: a correctly signed request whose webhook-id was already used (a replay); nothing is done.
+    E0210("E0210", "signed request already received (webhook-id reused)"),
     E0301("E0301", "notify task not found"),
     E0302("E0302", "notify task state does not allow this"),
     ;
