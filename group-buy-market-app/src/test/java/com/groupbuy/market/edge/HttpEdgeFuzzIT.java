@@ -97,6 +97,16 @@ class HttpEdgeFuzzIT {
     }
 
     @Test
+    void theHealthEndpointRefusesAnHtmlAcceptWithTheEnvelopeNotAFault() throws Exception {
+        Answer html = RawHttp.send(port, "GET", "/actuator/health", Map.of("Accept", "text/html"), new byte[0]);
+        Answer json = RawHttp.send(port, "GET", "/actuator/health", Map.of(), new byte[0]);
+
+        assertThat(html.status()).as(html.toString()).isEqualTo(406);
+        assertThat(envelope(html, "health as HTML").path("code").asText()).isEqualTo("0002");
+        assertThat(TestJson.JSON.readTree(json.body()).path("status").asText()).isEqualTo("UP");
+    }
+
+    @Test
     void wildcardAndBrokenContentTypesAre415EnvelopesAndWriteNothing() throws Exception {
         String before = fingerprint();
         for (String type : new String[]{"*/*", "application/*", "*/json", "application/*+json", "application/json; charset=nope",

@@ -157,6 +157,16 @@ class PartnerSignatureIT {
         assertThat(ok(TestJson.post(port, SETTLE, settle, good)).path("code").asText()).isEqualTo("0000");
     }
 
+    @Test
+    void aBodyTooLargeToBeATradeRequestIsRefusedBeforeItIsHeldForTheSignature() throws Exception {
+        String huge = settleBody("g1").replace("{", "{\"pad\":\"" + "x".repeat(70_000) + "\",");
+
+        JsonNode refused = ok(post(SETTLE, huge, "test_secret", now()));
+
+        assertThat(refused.path("code").asText()).isEqualTo("0002");
+        assertThat(refused.path("info").asText()).contains("64 KiB");
+    }
+
     private static JsonNode ok(HttpResponse<String> response) throws Exception {
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
         return TestJson.JSON.readTree(response.body());

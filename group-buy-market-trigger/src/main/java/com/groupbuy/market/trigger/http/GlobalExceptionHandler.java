@@ -11,6 +11,7 @@ import org.springframework.context.MessageSourceResolvable;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.converter.HttpMessageNotReadableException;
+import org.springframework.web.HttpMediaTypeNotAcceptableException;
 import org.springframework.web.HttpMediaTypeNotSupportedException;
 import org.springframework.web.HttpRequestMethodNotSupportedException;
 import org.springframework.web.bind.MethodArgumentNotValidException;
@@ -113,6 +114,16 @@ public class GlobalExceptionHandler {
     public ResponseEntity<Response<Void>> mediaType(HttpMediaTypeNotSupportedException e) {
         return ResponseEntity.status(HttpStatus.UNSUPPORTED_MEDIA_TYPE)
                 .body(failure(ResponseCode.ILLEGAL_PARAMETER.getCode(), "illegal parameter: send application/json"));
+    }
+
+    /**
+     * Our endpoints never negotiate (see WebEdgeConfig); only a framework endpoint with a fixed {@code produces}
+     * (actuator) can refuse an {@code Accept}, and that is the client's choice, not our fault.
+     */
+    @ExceptionHandler(HttpMediaTypeNotAcceptableException.class)
+    public ResponseEntity<Response<Void>> notAcceptable(HttpMediaTypeNotAcceptableException e) {
+        return ResponseEntity.status(HttpStatus.NOT_ACCEPTABLE)
+                .body(failure(ResponseCode.ILLEGAL_PARAMETER.getCode(), "illegal parameter: this endpoint answers JSON only"));
     }
 
     @ExceptionHandler(HttpRequestMethodNotSupportedException.class)
