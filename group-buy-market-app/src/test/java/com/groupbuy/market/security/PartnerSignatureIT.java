@@ -8,13 +8,16 @@ import com.groupbuy.market.support.TradeClient;
 import com.groupbuy.market.types.security.WebhookSignature;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.redisson.api.RedissonClient;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.context.TestPropertySource;
 
 import java.net.http.HttpResponse;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -25,7 +28,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Trade requests of a source/channel that must sign: unsigned, wrongly signed or stale settlement and refund are
  * refused with 401 E0207 and change nothing; signed ones work. A pair not required to sign keeps working unsigned
- * (malls of the original platform), but a wrong signature it does send is refused.
+ * (malls of the original platform), but a wrong signature it does send is refused. A signed request is accepted
+ * once: sent again with the same {@code webhook-id} it is refused (E0210) and changes nothing.
  */
 @IntegrationTest
 @TestPropertySource(properties = {"gbm.trade.signature.required-for=s01:c01",
@@ -41,6 +45,10 @@ class PartnerSignatureIT {
     int port;
     @Autowired
     JdbcTemplate jdbc;
+    @Autowired
+    RedissonClient redisson;
+    @Value("${gbm.redis.key-prefix}")
+    String keyPrefix;
 
     private long activityId;
     private String goodsId;
@@ -102,6 +110,66 @@ class PartnerSignatureIT {
         assertThat(unsigned.path("code").asText()).as("reached the refund rules").isEqualTo("E0104");
         assertThat(wronglySigned.statusCode()).isEqualTo(401);
         assertThat(signed(REFUND, unknownGoods, "other_secret", now()).path("code").asText()).isEqualTo("E0104");
+    }
+
+    @Test
+    void aSignedRequestIsAcceptedOnceItsWebhookIdIsSeenAgainItIsRefusedAndChangesNothing() throws Exception {
+        Map<String, String> lockHeaders = headers(lockBody("d1"), "test_secret", now());
+        Map<String, String> settleHeaders = headers(settleBody("d1"), "test_secret", now());
+        String settle = settleBody("d1");
+        String refund = "{\"userId\":\"d1\",\"outTradeNo\":\"out-d1\",\"source\":\"s01\",\"channel\":\"c01\"}";
+        Map<String, String> refundHeaders = headers(refund, "test_secret", now());
+        assertThat(ok(TestJson.post(port, LOCK, lockBody("d1"), lockHeaders)).path("code").asText()).isEqualTo("0000");
+        assertThat(ok(TestJson.post(port, SETTLE, settle, settleHeaders)).path("code").asText()).isEqualTo("0000");
+        assertThat(ok(TestJson.post(port, REFUND, refund, refundHeaders)).path("data").path("code").asText())
+                .isEqualTo("success");
+        int tasks = jdbc.queryForObject("SELECT COUNT(*) FROM notify_task", Integer.class);
+        int members = jdbc.queryForObject("SELECT COUNT(*) FROM group_buy_order_list", Integer.class);
+
+        // The payment notice replayed after the refund, and the lock replayed: the same bytes, the same headers.
+        for (HttpResponse<String> replay : List.of(TestJson.post(port, SETTLE, settle, settleHeaders),
+                TestJson.post(port, LOCK, lockBody("d1"), lockHeaders), TestJson.post(port, REFUND, refund, refundHeaders))) {
+            assertThat(replay.statusCode()).as(replay.body()).isEqualTo(401);
+            JsonNode body = TestJson.JSON.readTree(replay.body());
+            assertThat(fields(body)).containsExactly("code", "info", "data");
+            assertThat(body.path("code").asText()).isEqualTo("E0210");
+        }
+
+        assertThat(jdbc.queryForObject("SELECT status FROM group_buy_order_list WHERE out_trade_no = 'out-d1'",
+                Integer.class)).as("still refunded").isEqualTo(2);
+        assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM notify_task", Integer.class)).isEqualTo(tasks);
+        assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM group_buy_order_list", Integer.class)).isEqualTo(members);
+        long ttl = redisson.getBucket(keyPrefix + "webhook-id:s01:c01:" + settleHeaders.get("webhook-id"))
+                .remainTimeToLive();
+        assertThat(ttl).as("remembered in Redis for the tolerance window, shared by instances")
+                .isBetween(1L, 600_000L);
+    }
+
+    @Test
+    void aRefusedSignatureDoesNotUseUpItsWebhookId() throws Exception {
+        assertThat(signed(LOCK, lockBody("e1"), "test_secret", now()).path("code").asText()).isEqualTo("0000");
+        String settle = settleBody("e1");
+        Map<String, String> good = headers(settle, "test_secret", now());
+        Map<String, String> forged = new java.util.HashMap<>(good);
+        forged.put("webhook-signature", WebhookSignature.sign("not_its_secret", good.get("webhook-id"), now(), settle));
+
+        assertThat(TestJson.post(port, SETTLE, settle, forged).statusCode()).isEqualTo(401);
+        assertThat(ok(TestJson.post(port, SETTLE, settle, good)).path("code").asText()).isEqualTo("0000");
+    }
+
+    @Test
+    void aBodyTooLargeToBeATradeRequestIsRefusedBeforeItIsHeldForTheSignature() throws Exception {
+        String huge = settleBody("g1").replace("{", "{\"pad\":\"" + "x".repeat(70_000) + "\",");
+
+        JsonNode refused = ok(post(SETTLE, huge, "test_secret", now()));
+
+        assertThat(refused.path("code").asText()).isEqualTo("0002");
+        assertThat(refused.path("info").asText()).contains("64 KiB");
+    }
+
+    private static JsonNode ok(HttpResponse<String> response) throws Exception {
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        return TestJson.JSON.readTree(response.body());
     }
 
     private String lockBody(String userId) {

@@ -11,6 +11,7 @@ import org.springframework.context.MessageSourceResolvable;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.converter.HttpMessageNotReadableException;
+import org.springframework.web.HttpMediaTypeNotAcceptableException;
 import org.springframework.web.HttpMediaTypeNotSupportedException;
 import org.springframework.web.HttpRequestMethodNotSupportedException;
 import org.springframework.web.bind.MethodArgumentNotValidException;
@@ -24,6 +25,8 @@ import org.springframework.web.method.annotation.HandlerMethodValidationExceptio
 import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
 import org.springframework.web.servlet.resource.NoResourceFoundException;
 
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
@@ -40,6 +43,12 @@ public class GlobalExceptionHandler {
         return ResponseEntity.ok(failure(e.getCode(), e.getInfo()));
     }
 
+    /** A trade request whose signature is missing or wrong (E0207), or a replay of a signed one (E0210). */
+    @ExceptionHandler(SignatureRefusedException.class)
+    public ResponseEntity<Response<Void>> signatureRefused(SignatureRefusedException e) {
+        return ResponseEntity.status(HttpStatus.UNAUTHORIZED).body(failure(e.getCode().getCode(), e.getInfo()));
+    }
+
     /**
      * A body Jackson could not read. Not JSON at all (broken syntax, wrong content, no body) is 400; well-formed
      * JSON whose field has the wrong type or is out of range, or whose whole shape is wrong, is 200 with 0002.
@@ -48,6 +57,9 @@ public class GlobalExceptionHandler {
     public ResponseEntity<Response<Void>> unreadable(HttpMessageNotReadableException e) {
         Throwable root = e.getMostSpecificCause();
         boolean notJson = root == e || (root instanceof StreamReadException && !(root instanceof InputCoercionException));
+        if (root instanceof StreamReadException && DuplicateField.of(root) != null) {
+            return illegal(DuplicateField.of(root) + " appears more than once");
+        }
         if (notJson) {
             String why = root == e ? "body is missing" : "body is not valid JSON";
             return ResponseEntity.status(HttpStatus.BAD_REQUEST)
@@ -104,6 +116,16 @@ public class GlobalExceptionHandler {
                 .body(failure(ResponseCode.ILLEGAL_PARAMETER.getCode(), "illegal parameter: send application/json"));
     }
 
+    /**
+     * Our endpoints never negotiate (see WebEdgeConfig); only a framework endpoint with a fixed {@code produces}
+     * (actuator) can refuse an {@code Accept}, and that is the client's choice, not our fault.
+     */
+    @ExceptionHandler(HttpMediaTypeNotAcceptableException.class)
+    public ResponseEntity<Response<Void>> notAcceptable(HttpMediaTypeNotAcceptableException e) {
+        return ResponseEntity.status(HttpStatus.NOT_ACCEPTABLE)
+                .body(failure(ResponseCode.ILLEGAL_PARAMETER.getCode(), "illegal parameter: this endpoint answers JSON only"));
+    }
+
     @ExceptionHandler(HttpRequestMethodNotSupportedException.class)
     public ResponseEntity<Response<Void>> method(HttpRequestMethodNotSupportedException e) {
         return ResponseEntity.status(HttpStatus.METHOD_NOT_ALLOWED)
@@ -121,6 +143,16 @@ public class GlobalExceptionHandler {
         log.error("unexpected failure", e);
         return ResponseEntity.status(HttpStatus.INTERNAL_SERVER_ERROR)
                 .body(failure(ResponseCode.UN_ERROR.getCode(), ResponseCode.UN_ERROR.getInfo()));
+    }
+
+    /** Jackson's strict duplicate detection names the field only in its message ("Duplicate field 'x'"). */
+    private static final class DuplicateField {
+        private static final Pattern MESSAGE = Pattern.compile("^Duplicate field '([^']{1,64})'");
+
+        static String of(Throwable e) {
+            Matcher matcher = MESSAGE.matcher(String.valueOf(e.getMessage()));
+            return matcher.find() ? matcher.group(1) : null;
+        }
     }
 
     /** The JSON path of the field Jackson stopped at (the outermost mapping error carries the full path). */

@@ -86,8 +86,7 @@ public class MarketTradeController implements IMarketTradeService {
     @Override
     @PostMapping("lock_market_pay_order")
     public Response<LockMarketPayOrderResponseDTO> lockMarketPayOrder(@RequestBody LockMarketPayOrderRequestDTO request) {
-        String teamId = request.getTeamId() == null || request.getTeamId().isBlank() ? null
-                : RequestCheck.text("teamId", request.getTeamId(), 8);
+        String teamId = RequestCheck.optionalText("teamId", request.getTeamId(), 8);
         RequestCheck.present("activityId", request.getActivityId());
         LockOrderCommand command = LockOrderCommand.builder()
                 .userId(RequestCheck.text("userId", request.getUserId(), 32))
@@ -127,6 +126,7 @@ public class MarketTradeController implements IMarketTradeService {
         if (url == null || url.isBlank()) {
             throw new AppException(ResponseCode.ILLEGAL_PARAMETER, "illegal parameter: notifyUrl is required");
         }
+        RequestCheck.storable("notifyUrl", url);
         String refusal = notifyUrlPolicy.refusal(url);
         if (refusal != null) {
             throw new AppException(ResponseCode.E0204, refusal);

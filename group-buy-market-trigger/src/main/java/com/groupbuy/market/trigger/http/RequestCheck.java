@@ -3,26 +3,80 @@ package com.groupbuy.market.trigger.http;
 import com.groupbuy.market.types.enums.ResponseCode;
 import com.groupbuy.market.types.exception.AppException;
 
-/** Field checks shared by the controllers; each failure names the field, as partners show it to their buyer. */
+/**
+ * Field checks shared by the controllers; each failure names the field, as partners show it to their buyer.
+ * Identifiers are compared byte for byte downstream, so text that would not survive storage unchanged (control
+ * characters, a UTF-16 surrogate without its pair, Unicode non-characters) is refused here rather than stored as
+ * {@code ?} or silently trimmed into another id.
+ */
 final class RequestCheck {
 
     private RequestCheck() {
     }
 
+    /** A required text field: refused when missing, blank, too long or holding a character we cannot store as sent. */
     static String text(String field, String value, int maxLength) {
         if (value == null || value.isBlank()) {
-            throw new AppException(ResponseCode.ILLEGAL_PARAMETER, "illegal parameter: " + field + " is required");
+            throw illegal(field + " is required");
         }
         if (value.length() > maxLength) {
-            throw new AppException(ResponseCode.ILLEGAL_PARAMETER,
-                    "illegal parameter: " + field + " is longer than " + maxLength + " characters");
+            throw illegal(field + " is longer than " + maxLength + " characters");
         }
+        storable(field, value);
         return value.trim();
+    }
+
+    /** An optional text field: null when absent or only spaces, otherwise checked like {@link #text}. */
+    static String optionalText(String field, String value, int maxLength) {
+        if (value == null || value.chars().allMatch(c -> c == ' ')) {
+            return null;
+        }
+        return text(field, value, maxLength);
+    }
+
+    /** Refuses text holding a character we cannot store or compare as sent (see {@link #refusedCharacter}). */
+    static void storable(String field, String value) {
+        String refused = refusedCharacter(value);
+        if (refused != null) {
+            throw illegal(field + " contains " + refused);
+        }
     }
 
     static void present(String field, Object value) {
         if (value == null) {
-            throw new AppException(ResponseCode.ILLEGAL_PARAMETER, "illegal parameter: " + field + " is required");
+            throw illegal(field + " is required");
         }
+    }
+
+    static AppException illegal(String what) {
+        return new AppException(ResponseCode.ILLEGAL_PARAMETER, "illegal parameter: " + what);
+    }
+
+    /** What is wrong with the first character we refuse, or null when every character is storable text. */
+    static String refusedCharacter(String value) {
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < value.length() && Character.isLowSurrogate(value.charAt(i + 1))) {
+                int codePoint = Character.toCodePoint(c, value.charAt(++i));
+                if (isNonCharacter(codePoint)) {
+                    return "a Unicode non-character at position " + (i - 1);
+                }
+                continue;
+            }
+            if (Character.isSurrogate(c)) {
+                return "an unpaired UTF-16 surrogate at position " + i;
+            }
+            if (Character.isISOControl(c)) {
+                return "a control character at position " + i;
+            }
+            if (isNonCharacter(c)) {
+                return "a Unicode non-character at position " + i;
+            }
+        }
+        return null;
+    }
+
+    private static boolean isNonCharacter(int codePoint) {
+        return (codePoint >= 0xFDD0 && codePoint <= 0xFDEF) || (codePoint & 0xFFFE) == 0xFFFE;
     }
 }

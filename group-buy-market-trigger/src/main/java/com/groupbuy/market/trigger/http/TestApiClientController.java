@@ -1,5 +1,6 @@
 package com.groupbuy.market.trigger.http;
 
+import com.groupbuy.market.api.response.Response;
 import lombok.extern.slf4j.Slf4j;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Profile;
@@ -19,7 +20,8 @@ import java.util.Map;
 
 /**
  * Plays a partner mall on one machine: receives our callbacks, keeps the last 100, answers {@code success} (or
- * {@code error} when {@code gbm.test-receiver.answer=error}, to watch retries). Never in prod.
+ * {@code error} when {@code gbm.test-receiver.answer=error}, to watch retries) in plain text, as a partner does;
+ * its listing and its refusals are in our envelope. Never in prod.
  */
 @Slf4j
 @Profile("!prod")
@@ -51,10 +53,11 @@ public class TestApiClientController {
         return answer;
     }
 
+    /** The callbacks received, newest first, in the envelope every endpoint answers with. */
     @GetMapping("group_buy_notify")
-    public List<Map<String, Object>> receivedCallbacks() {
+    public Response<List<Map<String, Object>>> receivedCallbacks() {
         synchronized (received) {
-            return List.copyOf(received);
+            return Envelope.success(List.copyOf(received));
         }
     }
 }

@@ -1,38 +1,53 @@
 package com.groupbuy.market.trigger.http;
 
-import com.groupbuy.market.types.enums.ResponseCode;
-import com.groupbuy.market.types.exception.AppException;
-
 import java.time.Instant;
 import java.time.LocalDateTime;
-import java.time.format.DateTimeParseException;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.time.format.ResolverStyle;
 
 /** Times on the wire: "yyyy-MM-dd HH:mm:ss" in UTC+8, the zone of the partner malls; the database keeps UTC. */
 final class WireTime {
 
     static final ZoneId PARTNER_ZONE = ZoneId.of("Asia/Shanghai");
-    private static final DateTimeFormatter FORMAT = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss").withZone(PARTNER_ZONE);
+    /** STRICT: February 30th or 24:00:00 is refused, never rolled over into another (valid-looking) instant. */
+    private static final DateTimeFormatter FORMAT = DateTimeFormatter.ofPattern("uuuu-MM-dd HH:mm:ss")
+            .withResolverStyle(ResolverStyle.STRICT).withZone(PARTNER_ZONE);
+    /** Epoch milliseconds up to the year 2286 (13 digits); more digits is not a time a mall can mean. */
+    private static final int MAX_EPOCH_DIGITS = 13;
 
     private WireTime() {
     }
 
-    /** A partner's trade time: epoch milliseconds (all digits) or "yyyy-MM-dd HH:mm:ss" in UTC+8. */
+    /**
+     * A partner's trade time: epoch milliseconds (ASCII digits only) or "yyyy-MM-dd HH:mm:ss" in UTC+8. Other
+     * digits ({@code Character.isDigit} accepts full-width and Arabic-Indic ones, and so does {@code Long.parseLong})
+     * are refused: what we store must be what the mall wrote.
+     */
     static Instant parseTradeTime(String field, String value) {
         String text = RequestCheck.text(field, value, 32);
+        if (!text.chars().allMatch(c -> c < 0x80)) {
+            throw malformed(field);
+        }
         try {
-            if (text.chars().allMatch(Character::isDigit)) {
+            if (text.chars().allMatch(c -> c >= '0' && c <= '9')) {
+                if (text.length() > MAX_EPOCH_DIGITS) {
+                    throw malformed(field);
+                }
                 return Instant.ofEpochMilli(Long.parseLong(text));
             }
             return LocalDateTime.parse(text, FORMAT).atZone(PARTNER_ZONE).toInstant();
         } catch (NumberFormatException | DateTimeParseException e) {
-            throw new AppException(ResponseCode.ILLEGAL_PARAMETER, "illegal parameter: " + field
-                    + " must be epoch milliseconds or yyyy-MM-dd HH:mm:ss (UTC+8)");
+            throw malformed(field);
         }
     }
 
     static String format(Instant instant) {
         return instant == null ? null : FORMAT.format(instant);
+    }
+
+    private static RuntimeException malformed(String field) {
+        return RequestCheck.illegal(field + " must be epoch milliseconds or a real time yyyy-MM-dd HH:mm:ss (UTC+8)");
     }
 }

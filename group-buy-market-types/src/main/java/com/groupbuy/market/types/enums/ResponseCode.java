@@ -45,6 +45,8 @@ public enum ResponseCode {
     E0207("E0207", "request signature missing or wrong"),
     // Partner isolation (issue 12): a payment notice for an order closed before it was paid.
     E0208("E0208", "paid after the order was closed: refund the buyer"),
+    // edge: a correctly signed request whose webhook-id was already used (a replay); nothing is done.
+    E0210("E0210", "signed request already received (webhook-id reused)"),
     E0301("E0301", "notify task not found"),
     E0302("E0302", "notify task state does not allow this"),
     ;

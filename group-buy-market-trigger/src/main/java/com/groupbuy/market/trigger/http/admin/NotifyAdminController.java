@@ -6,6 +6,7 @@ import com.groupbuy.market.domain.trade.model.valobj.NotifyAttemptVO;
 import com.groupbuy.market.domain.trade.model.valobj.NotifyTaskSummaryVO;
 import com.groupbuy.market.domain.trade.service.notify.NotifyTaskOperations;
 import com.groupbuy.market.types.enums.ResponseCode;
+import com.groupbuy.market.types.exception.AppException;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
@@ -31,6 +32,9 @@ import java.util.function.Supplier;
 @RequestMapping("/api/v1/gbm/admin/notify/")
 public class NotifyAdminController {
 
+    static final int MAX_PAGE = 100_000;
+    static final int MAX_SIZE = 200;
+
     private final NotifyTaskOperations operations;
     private final byte[] token;
 
@@ -44,7 +48,8 @@ public class NotifyAdminController {
             @RequestHeader(value = "X-Admin-Token", required = false) String given,
             @RequestParam(required = false) Integer status, @RequestParam(required = false) String teamId,
             @RequestParam(defaultValue = "0") int page, @RequestParam(defaultValue = "50") int size) {
-        return authorized(given, () -> operations.list(status, teamId, page, size));
+        return authorized(given, () -> operations.list(status, checkedTeamId(teamId), bounded("page", page, 0, MAX_PAGE),
+                bounded("size", size, 1, MAX_SIZE)));
     }
 
     @GetMapping("tasks/{taskId}/attempts")
@@ -57,6 +62,22 @@ public class NotifyAdminController {
     public ResponseEntity<Response<NotifyTaskSummaryVO>> redrive(
             @RequestHeader(value = "X-Admin-Token", required = false) String given, @PathVariable long taskId) {
         return authorized(given, () -> operations.redrive(taskId));
+    }
+
+    /** Past these an offset would overflow (page 2147483647 once reached the database as a negative offset). */
+    private static int bounded(String name, int value, int min, int max) {
+        if (value < min || value > max) {
+            throw new AppException(ResponseCode.ILLEGAL_PARAMETER,
+                    "illegal parameter: " + name + " must be between " + min + " and " + max);
+        }
+        return value;
+    }
+
+    private static String checkedTeamId(String teamId) {
+        if (teamId != null && (teamId.length() > 8 || !teamId.chars().allMatch(c -> c >= '0' && c <= '9'))) {
+            throw new AppException(ResponseCode.ILLEGAL_PARAMETER, "illegal parameter: teamId must be up to 8 digits");
+        }
+        return teamId;
     }
 
     private <T> ResponseEntity<Response<T>> authorized(String given, Supplier<T> action) {

@@ -1,0 +1,83 @@
+package com.groupbuy.market.config;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.groupbuy.market.trigger.http.ContentTypeCheckFilter;
+import com.groupbuy.market.trigger.http.JsonErrorReportValve;
+import com.groupbuy.market.trigger.http.StrictJsonReader;
+import org.apache.catalina.Valve;
+import org.apache.catalina.core.StandardHost;
+import org.apache.catalina.valves.ErrorReportValve;
+import org.springframework.boot.web.embedded.tomcat.TomcatServletWebServerFactory;
+import org.springframework.boot.web.server.WebServerFactoryCustomizer;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.Ordered;
+import org.springframework.http.converter.HttpMessageConverter;
+import org.springframework.http.converter.json.MappingJackson2HttpMessageConverter;
+import org.springframework.web.accept.ContentNegotiationStrategy;
+import org.springframework.web.servlet.config.annotation.ContentNegotiationConfigurer;
+import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
+
+import java.util.List;
+
+/**
+ * The HTTP edge: what we accept and how every answer leaves. Request bodies are read strictly
+ * ({@link StrictJsonReader}); the {@code Accept} header is ignored, so an answer is always our JSON envelope and a
+ * committed write can never turn into a 406 while its answer is written; unusable content types are refused before
+ * Spring reads anything ({@link ContentTypeCheckFilter}); and the pages Tomcat writes itself are JSON
+ * ({@link JsonErrorReportValve}).
+ */
+@Configuration
+public class WebEdgeConfig implements WebMvcConfigurer {
+
+    private final ObjectMapper objectMapper;
+
+    public WebEdgeConfig(ObjectMapper objectMapper) {
+        this.objectMapper = objectMapper;
+    }
+
+    /** The strict reader goes right before the shared Jackson converter, which keeps writing every answer. */
+    @Override
+    public void extendMessageConverters(List<HttpMessageConverter<?>> converters) {
+        for (int i = 0; i < converters.size(); i++) {
+            if (converters.get(i) instanceof MappingJackson2HttpMessageConverter) {
+                converters.add(i, new StrictJsonReader(objectMapper));
+                return;
+            }
+        }
+        throw new IllegalStateException("no Jackson converter to put the strict request reader before");
+    }
+
+    /** Whatever it says, every request is taken to accept anything, and each endpoint answers what it produces (JSON). */
+    @Override
+    public void configureContentNegotiation(ContentNegotiationConfigurer configurer) {
+        configurer.strategies(List.of(request -> ContentNegotiationStrategy.MEDIA_TYPE_ALL_LIST));
+    }
+
+    @Bean
+    public FilterRegistrationBean<ContentTypeCheckFilter> contentTypeCheckFilter() {
+        FilterRegistrationBean<ContentTypeCheckFilter> registration =
+                new FilterRegistrationBean<>(new ContentTypeCheckFilter());
+        registration.setOrder(Ordered.HIGHEST_PRECEDENCE);
+        return registration;
+    }
+
+    /**
+     * Puts our valve in place of Tomcat's HTML error report on the host (Spring Boot adds one of its own too).
+     * Naming its class on the host stops Tomcat from adding its default at start.
+     */
+    @Bean
+    public WebServerFactoryCustomizer<TomcatServletWebServerFactory> jsonErrorReports() {
+        return factory -> factory.addContextCustomizers(context -> {
+            StandardHost host = (StandardHost) context.getParent();
+            for (Valve valve : host.getPipeline().getValves()) {
+                if (valve instanceof ErrorReportValve && !(valve instanceof JsonErrorReportValve)) {
+                    host.getPipeline().removeValve(valve);
+                }
+            }
+            host.setErrorReportValveClass(JsonErrorReportValve.class.getName());
+            host.getPipeline().addValve(new JsonErrorReportValve());
+        });
+    }
+}

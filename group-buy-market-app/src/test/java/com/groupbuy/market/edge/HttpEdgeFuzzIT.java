@@ -1,0 +1,369 @@
+package com.groupbuy.market.edge;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.groupbuy.market.notify.NotifyTaskFixture;
+import com.groupbuy.market.support.IntegrationTest;
+import com.groupbuy.market.support.RawHttp;
+import com.groupbuy.market.support.RawHttp.Answer;
+import com.groupbuy.market.support.TestJson;
+import com.groupbuy.market.support.TradeClient;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.test.context.TestPropertySource;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Every answer of every endpoint is our envelope, whatever arrives: exactly {@code {code, info, data}} as JSON,
+ * whatever {@code Accept} or {@code Content-Type} says, for refusals Tomcat makes itself (oversized headers, invalid
+ * paths) as for our own; never a 5xx for a client's fault, never a write for a refused request, and never an error
+ * for a write that committed. The fuzz part sends a fixed-seed, bounded stream of hostile bodies, headers, paths,
+ * methods and content types to the trade, trial, admin and test-receiver endpoints over a raw socket.
+ */
+@IntegrationTest
+@TestPropertySource(properties = "gbm.admin.token=fuzz-admin")
+class HttpEdgeFuzzIT {
+
+    private static final String LOCK = "/api/v1/gbm/trade/lock_market_pay_order";
+    private static final String SETTLE = "/api/v1/gbm/trade/settlement_market_pay_order";
+    private static final String REFUND = "/api/v1/gbm/trade/refund_market_pay_order";
+    private static final String TRIAL = "/api/v1/gbm/index/query_group_buy_market_config";
+    private static final String RECEIVER = "/api/v1/test/group_buy_notify";
+    private static final String TASKS = "/api/v1/gbm/admin/notify/tasks";
+    private static final long SEED = 20261201L;
+    private static final int REQUESTS = 600;
+    private static final AtomicInteger ACTIVITY = new AtomicInteger(63000);
+    private static final AtomicInteger USER = new AtomicInteger();
+    private static final Pattern FIELD = Pattern.compile("\"(\\w+)\":");
+
+    @LocalServerPort
+    int port;
+    @Autowired
+    JdbcTemplate jdbc;
+
+    private long activityId;
+    private TradeClient mall;
+
+    @BeforeEach
+    void setUp() {
+        activityId = ACTIVITY.incrementAndGet();
+        mall = TradeClient.onNewGoods(port, jdbc, activityId, "http://127.0.0.1:9/cb");
+    }
+
+    @Test
+    void aValidLockAnswersItsEnvelopeAsJsonWhateverAcceptSays() throws Exception {
+        for (String accept : new String[]{"application/xml", "text/html", "*/*", null, "image/png;q=1, text/csv",
+                "garbage;;q=x"}) {
+            String user = "acc" + USER.incrementAndGet();
+            String before = fingerprint();
+            Map<String, String> headers = new LinkedHashMap<>(Map.of("Content-Type", "application/json"));
+            if (accept != null) {
+                headers.put("Accept", accept);
+            }
+            Answer answer = RawHttp.send(port, "POST", LOCK, headers, lockBody(user, "").getBytes(StandardCharsets.UTF_8));
+
+            JsonNode body = envelope(answer, "lock with Accept " + accept);
+            assertThat(answer.status()).as(accept + " -> " + answer).isEqualTo(200);
+            assertThat(body.path("code").asText()).as(accept + " -> " + answer).isEqualTo("0000");
+            assertThat(body.path("data").path("orderId").asText()).hasSize(12);
+            assertThat(fingerprint()).as("the lock committed").isNotEqualTo(before);
+        }
+    }
+
+    @Test
+    void aRefusedLockAnswersOurEnvelopeToABrowserNeverAnHtmlPage() throws Exception {
+        String before = fingerprint();
+        Answer answer = RawHttp.send(port, "POST", LOCK, Map.of("Content-Type", "application/json", "Accept",
+                "text/html,application/xhtml+xml"), lockBody("html1", "").replace("\"activityId\":" + activityId,
+                "\"activityId\":1").getBytes(StandardCharsets.UTF_8));
+
+        JsonNode body = envelope(answer, "refused lock for a browser");
+        assertThat(answer.status()).isEqualTo(200);
+        assertThat(body.path("code").asText()).startsWith("E0");
+        assertThat(fingerprint()).isEqualTo(before);
+    }
+
+    @Test
+    void theHealthEndpointRefusesAnHtmlAcceptWithTheEnvelopeNotAFault() throws Exception {
+        Answer html = RawHttp.send(port, "GET", "/actuator/health", Map.of("Accept", "text/html"), new byte[0]);
+        Answer json = RawHttp.send(port, "GET", "/actuator/health", Map.of(), new byte[0]);
+
+        assertThat(html.status()).as(html.toString()).isEqualTo(406);
+        assertThat(envelope(html, "health as HTML").path("code").asText()).isEqualTo("0002");
+        assertThat(TestJson.JSON.readTree(json.body()).path("status").asText()).isEqualTo("UP");
+    }
+
+    @Test
+    void wildcardAndBrokenContentTypesAre415EnvelopesAndWriteNothing() throws Exception {
+        String before = fingerprint();
+        for (String type : new String[]{"*/*", "application/*", "*/json", "application/*+json", "application/json; charset=nope",
+                "application/json, text/plain", ";", "text/plain", "application/xml", "multipart/form-data; boundary=x"}) {
+            Answer answer = RawHttp.send(port, "POST", LOCK, Map.of("Content-Type", type),
+                    lockBody("ct" + USER.incrementAndGet(), "").getBytes(StandardCharsets.UTF_8));
+            JsonNode body = envelope(answer, "Content-Type " + type);
+            assertThat(answer.status()).as(type + " -> " + answer).isEqualTo(415);
+            assertThat(body.path("code").asText()).isEqualTo("0002");
+        }
+        assertThat(fingerprint()).isEqualTo(before);
+    }
+
+    @Test
+    void adminPagesBeyondTheBoundsAreFieldErrorsNotFaults() throws Exception {
+        for (String query : new String[]{"page=2147483647", "page=-1", "page=100001", "size=0", "size=201",
+                "size=-2147483648", "page=99999999999", "page=abc", "teamId=%00", "teamId=1'--", "status=x"}) {
+            Answer answer = RawHttp.send(port, "GET", TASKS + "?" + query, Map.of("X-Admin-Token", "fuzz-admin"),
+                    new byte[0]);
+            JsonNode body = envelope(answer, query);
+            assertThat(answer.status()).as(query + " -> " + answer).isEqualTo(200);
+            assertThat(body.path("code").asText()).as(query + " -> " + answer).isEqualTo("0002");
+        }
+        Answer lastPage = RawHttp.send(port, "GET", TASKS + "?page=100000&size=200", Map.of("X-Admin-Token", "fuzz-admin"),
+                new byte[0]);
+        assertThat(envelope(lastPage, "the last page").path("code").asText()).isEqualTo("0000");
+    }
+
+    @Test
+    void requestsTomcatRefusesItselfGetOurEnvelopeWithA4xx() throws Exception {
+        List<byte[]> requests = List.of(
+                request("GET " + TASKS + " HTTP/1.1\r\nHost: x\r\nX-Big: " + "a".repeat(9000) + "\r\n"),
+                request("POST " + LOCK + " HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nX-Big: "
+                        + "b".repeat(20000) + "\r\nContent-Length: 2\r\n\r\n{}"),
+                request("GET /api/v1/gbm/trade/%00 HTTP/1.1\r\nHost: x\r\n"),
+                request("POST /api/v1/gbm/trade%2Flock_market_pay_order HTTP/1.1\r\nHost: x\r\n"),
+                request("GET /api/v1/gbm/trade/%5C..%5Cadmin HTTP/1.1\r\nHost: x\r\n"),
+                request("GET /api/v1/gbm/trade/%zz HTTP/1.1\r\nHost: x\r\n"),
+                request("GET /api/v1/gbm/trade/\u007f HTTP/1.1\r\nHost: x\r\n"),
+                request("GET /api/v1/gbm/a|b HTTP/1.1\r\nHost: x\r\n"),
+                request("GET /" + "a".repeat(12000) + " HTTP/1.1\r\nHost: x\r\n"),
+                request("GET / HTTP/9.9\r\nHost: x\r\n"),
+                request("G(T / HTTP/1.1\r\nHost: x\r\n"),
+                request("GET " + TASKS + " HTTP/1.1\r\n"),
+                request("GET " + TASKS + " HTTP/1.1\r\nHost: x\r\nBad Header: y\r\n"),
+                request("POST " + LOCK + " HTTP/1.1\r\nHost: x\r\nContent-Length: abc\r\n"),
+                request("POST " + LOCK + " HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                        + "Transfer-Encoding: chunked\r\n\r\nzz\r\n{}\r\n0\r\n\r\n"));
+        String before = fingerprint();
+        for (byte[] request : requests) {
+            String shown = new String(request, 0, Math.min(80, request.length), StandardCharsets.ISO_8859_1);
+            Answer answer = RawHttp.sendRaw(port, request);
+            envelope(answer, shown);
+            assertThat(answer.status()).as(shown + " -> " + answer).isBetween(400, 499);
+        }
+        assertThat(fingerprint()).isEqualTo(before);
+    }
+
+    /** Fixed seed, fixed count: the same {@value #REQUESTS} hostile requests on every run. */
+    @Test
+    void hostileRequestsOnEveryEndpointNeverFaultAlwaysAnswerTheEnvelopeAndRefusalsWriteNothing() throws Exception {
+        mall.team("fz1", "fz2");
+        long taskId = taskWithAttempt();
+        Random random = new Random(SEED);
+        int refused = 0;
+        int accepted = 0;
+        for (int i = 0; i < REQUESTS; i++) {
+            Hostile request = hostile(random, taskId);
+            String before = fingerprint();
+            Answer answer = RawHttp.send(port, request.method, request.target, request.headers, request.body);
+            String shown = "#" + i + " " + request;
+            assertThat(answer.status()).as(shown + " -> " + answer).isLessThan(500);
+            if (request.target.startsWith(RECEIVER) && request.method.equals("POST") && answer.status() == 200
+                    && answer.body().equals("success")) {
+                accepted++;
+                continue;
+            }
+            JsonNode body = envelope(answer, shown);
+            if (body.path("code").asText().equals("0000")) {
+                accepted++;
+            } else {
+                refused++;
+                assertThat(fingerprint()).as("refused but wrote: " + shown + " -> " + answer).isEqualTo(before);
+            }
+        }
+        assertThat(refused).as("the stream is mostly hostile").isGreaterThan(REQUESTS / 2);
+        assertThat(accepted).as("some requests stay valid, so the checks behind parsing run too").isPositive();
+    }
+
+    private Hostile hostile(Random random, long taskId) {
+        String user = "fz" + USER.incrementAndGet();
+        String[][] endpoints = {
+                {"POST", LOCK, lockBody(user, "")},
+                {"POST", SETTLE, "{\"source\":\"s01\",\"channel\":\"c01\",\"userId\":\"fz1\",\"outTradeNo\":\"out-fz1\","
+                        + "\"outTradeTime\":\"" + TradeClient.now() + "\"}"},
+                {"POST", REFUND, "{\"userId\":\"fz2\",\"outTradeNo\":\"out-fz2\",\"source\":\"s01\",\"channel\":\"c01\"}"},
+                {"POST", TRIAL, "{\"userId\":\"" + user + "\",\"source\":\"s01\",\"channel\":\"c01\",\"goodsId\":\"g"
+                        + activityId + "\"}"},
+                {"POST", RECEIVER, "{\"teamId\":\"12345678\",\"outTradeNoList\":[\"o1\"]}"},
+                {"GET", RECEIVER, ""},
+                {"GET", TASKS + "?page=0&size=5", ""},
+                {"GET", TASKS + "/" + taskId + "/attempts", ""},
+                {"POST", TASKS + "/" + taskId + "/redrive", ""},
+        };
+        String[] endpoint = endpoints[random.nextInt(endpoints.length)];
+        Hostile request = new Hostile(endpoint[0], endpoint[1], new LinkedHashMap<>(),
+                endpoint[2].getBytes(StandardCharsets.UTF_8));
+        request.headers.put("Content-Type", "application/json");
+        if (endpoint[1].startsWith(TASKS)) {
+            request.headers.put("X-Admin-Token", "fuzz-admin");
+        }
+        int mutations = 1 + random.nextInt(3);
+        for (int m = 0; m < mutations; m++) {
+            switch (random.nextInt(6)) {
+                case 0, 1 -> mutateBody(random, request);
+                case 2 -> mutateHeaders(random, request);
+                case 3 -> mutatePath(random, request);
+                case 4 -> request.method = pick(random, "GET", "POST", "PUT", "DELETE", "PATCH", "FOO", "post");
+                default -> request.headers.put("Accept", pick(random, "application/xml", "text/html", "*/*",
+                        "text/plain", "application/json;q=0", "image/*", "x/y;;;", ""));
+            }
+        }
+        return request;
+    }
+
+    private static void mutateBody(Random random, Hostile request) {
+        String body = new String(request.body, StandardCharsets.UTF_8);
+        int kind = random.nextInt(8);
+        List<String> fields = new ArrayList<>();
+        Matcher matcher = FIELD.matcher(body);
+        while (matcher.find()) {
+            fields.add(matcher.group(1));
+        }
+        if (kind <= 3 && !fields.isEmpty()) {
+            // One field's value replaced with a hostile JSON value.
+            String field = fields.get(random.nextInt(fields.size()));
+            String replaced = body.replaceFirst("\"" + field + "\":(\"[^\"]*\"|-?\\d+|\\[[^\\]]*\\])",
+                    Matcher.quoteReplacement("\"" + field + "\":" + hostileValue(random)));
+            request.body = replaced.getBytes(StandardCharsets.UTF_8);
+            return;
+        }
+        request.body = switch (kind) {
+            case 4 -> pick(random, "", "null", "[]", "\"x\"", "42", "{", "{\"a\":", "}", "{}", "[{}]", "true",
+                    "{\"source\":\"s01\",\"source\":\"s02\"}", "\ufeff" + body, body + body, body.replace("\"", "'"))
+                    .getBytes(StandardCharsets.UTF_8);
+            case 5 -> {
+                byte[] bytes = new byte[1 + random.nextInt(64)];
+                random.nextBytes(bytes);
+                yield bytes;
+            }
+            case 6 -> ("[".repeat(3000) + "]".repeat(3000)).getBytes(StandardCharsets.UTF_8);
+            default -> body.replaceFirst("\\{", "{\"zz\":\"" + "x".repeat(100_000) + "\",")
+                    .getBytes(random.nextBoolean() ? StandardCharsets.UTF_8 : StandardCharsets.UTF_16);
+        };
+    }
+
+    private static String hostileValue(Random random) {
+        return pick(random, "1", "-1", "0", "1.5", "1e400", "99999999999999999999999", "true", "false", "null", "[]",
+                "[\"s01\"]", "{}", "{\"a\":1}", "\"\"", "\" \"", "\"" + "a".repeat(5000) + "\"", "\"\\ud800\"",
+                "\"\\u0000\"", "\"a\\u0007b\"", "\"\\u202e\"", "\"\\ud83d\\ude00\"", "\"' OR 1=1 --\"", "\"%00\"",
+                "\"<script>alert(1)</script>\"", "\"２０２６-０１-０１ １０:００:００\"", "\"2026-02-30 10:00:00\"",
+                "\"24:00:00\"", "\"-1\"", "\"１２３\"", "\"http://169.254.169.254/\"", "\"file:///etc/passwd\"",
+                "\"\\r\\nX-Injected: 1\"");
+    }
+
+    private static void mutateHeaders(Random random, Hostile request) {
+        switch (random.nextInt(5)) {
+            case 0 -> request.headers.put("Content-Type", pick(random, "*/*", "application/*", "text/plain",
+                    "application/json; charset=UTF-16", "application/json; charset=ISO-8859-1", "application/json; charset=x",
+                    "application/x-www-form-urlencoded", "multipart/form-data", "multipart/form-data; boundary=zz",
+                    "application/xml", "text/html", "", ";", "application/json, text/plain", "application/problem+json",
+                    "\u00e9/\u00e9"));
+            case 1 -> request.headers.remove("Content-Type");
+            case 2 -> {
+                request.headers.put("webhook-id", pick(random, "x", "", "a".repeat(300), "msg_\u0001"));
+                request.headers.put("webhook-timestamp", pick(random, "0", "-1", "abc", "99999999999999999999",
+                        String.valueOf(System.currentTimeMillis() / 1000)));
+                request.headers.put("webhook-signature", pick(random, "v1,", "v1,AAAA", "", "v1," + "A".repeat(5000),
+                        "v2,x v1,y"));
+            }
+            case 3 -> request.headers.put("X-Admin-Token", pick(random, "", "wrong", "fuzz-admin ", "FUZZ-ADMIN",
+                    "x".repeat(4000)));
+            default -> request.headers.put(pick(random, "X-Junk", "Accept-Charset", "Accept-Encoding",
+                    "Accept-Language", "Transfer-Encoding-X", "Origin", "Cookie"), pick(random, "\u00ff\u00fe", "*",
+                    "x".repeat(9000), "gzip;q=abc", "a=b; c", "null"));
+        }
+    }
+
+    private static void mutatePath(Random random, Hostile request) {
+        int query = request.target.indexOf('?');
+        String path = query < 0 ? request.target : request.target.substring(0, query);
+        String rest = query < 0 ? "" : request.target.substring(query);
+        String suffix = pick(random, "/", "x", "%00", "%2F", "%5C", "%zz", "..;/", ";a=b", "//", "%E2%80%AE",
+                "/..", "/%2e%2e/", "%", "\u00e9", "?page=2147483647&size=-1", "?teamId=%00", "?status=99999999999",
+                "?page=1&page=2", "#frag", "%C0%AE");
+        request.target = random.nextBoolean() ? path + suffix + rest : path.replace("/gbm/", "/gbm/" + suffix) + rest;
+    }
+
+    @SafeVarargs
+    private static <T> T pick(Random random, T... options) {
+        return options[random.nextInt(options.length)];
+    }
+
+    /** Asserts the answer is exactly our JSON envelope and returns it. */
+    private static JsonNode envelope(Answer answer, String what) throws Exception {
+        assertThat(answer.headers().getOrDefault("content-type", "")).as(what + " -> " + answer)
+                .startsWith("application/json");
+        JsonNode body = TestJson.JSON.readTree(answer.body());
+        assertThat(body).as(what + " -> " + answer).isNotNull();
+        assertThat(TestJson.fields(body)).as(what + " -> " + answer).containsExactly("code", "info", "data");
+        assertThat(body.path("code").isTextual()).as(what + " -> " + answer).isTrue();
+        return body;
+    }
+
+    /** Every row and state a trade request can write synchronously (callback delivery runs later and is left out). */
+    private String fingerprint() {
+        return jdbc.queryForObject("SELECT CONCAT_WS('/', (SELECT COUNT(*) FROM group_buy_order), "
+                + "(SELECT COALESCE(SUM(status * 1000000 + lock_count * 1000 + complete_count), 0) FROM group_buy_order), "
+                + "(SELECT COUNT(*) FROM group_buy_order_list), "
+                + "(SELECT COALESCE(SUM(status), 0) FROM group_buy_order_list), (SELECT COUNT(*) FROM notify_task))",
+                String.class);
+    }
+
+    private long taskWithAttempt() {
+        String teamId = new NotifyTaskFixture(jdbc).dueTask("http://127.0.0.1:9/cb");
+        return jdbc.queryForObject("SELECT id FROM notify_task WHERE team_id = ?", Long.class, teamId);
+    }
+
+    private String lockBody(String userId, String teamId) {
+        return "{\"userId\":\"" + userId + "\",\"teamId\":\"" + teamId + "\",\"activityId\":" + activityId
+                + ",\"goodsId\":\"g" + activityId + "\",\"source\":\"s01\",\"channel\":\"c01\",\"outTradeNo\":\"out-"
+                + userId + "\",\"notifyUrl\":\"http://127.0.0.1:9/cb\"}";
+    }
+
+    private static byte[] request(String head) {
+        String full = head.contains("\r\n\r\n") ? head : head + "Connection: close\r\n\r\n";
+        return full.getBytes(StandardCharsets.ISO_8859_1);
+    }
+
+    private static final class Hostile {
+        String method;
+        String target;
+        final Map<String, String> headers;
+        byte[] body;
+
+        Hostile(String method, String target, Map<String, String> headers, byte[] body) {
+            this.method = method;
+            this.target = target;
+            this.headers = headers;
+            this.body = body;
+        }
+
+        @Override
+        public String toString() {
+            String text = new String(body, StandardCharsets.UTF_8);
+            return method + " " + target + " " + headers.keySet() + " " + headers.getOrDefault("Content-Type", "-")
+                    + " body=" + (text.length() > 200 ? text.substring(0, 200) + "..." : text);
+        }
+    }
+}

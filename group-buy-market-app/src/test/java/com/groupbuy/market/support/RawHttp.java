@@ -1,0 +1,95 @@
+package com.groupbuy.market.support;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * HTTP/1.1 over a plain socket, for requests no well-behaved client would send: invalid paths, oversized or broken
+ * headers, any method or content type. One request per connection ({@code Connection: close}); chunked answers are
+ * decoded.
+ */
+public final class RawHttp {
+
+    private RawHttp() {
+    }
+
+    public record Answer(int status, Map<String, String> headers, String body) {
+    }
+
+    /** Sends a request built from its parts; {@code Content-Length} is set from the body. */
+    public static Answer send(int port, String method, String target, Map<String, String> headers, byte[] body)
+            throws IOException {
+        ByteArrayOutputStream request = new ByteArrayOutputStream();
+        request.writeBytes((method + " " + target + " HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\n")
+                .getBytes(StandardCharsets.ISO_8859_1));
+        for (Map.Entry<String, String> header : headers.entrySet()) {
+            request.writeBytes((header.getKey() + ": " + header.getValue() + "\r\n").getBytes(StandardCharsets.UTF_8));
+        }
+        request.writeBytes(("Content-Length: " + body.length + "\r\nConnection: close\r\n\r\n")
+                .getBytes(StandardCharsets.ISO_8859_1));
+        request.writeBytes(body);
+        return sendRaw(port, request.toByteArray());
+    }
+
+    /** Sends the bytes as they are and reads the answer until the server closes the connection. */
+    public static Answer sendRaw(int port, byte[] request) throws IOException {
+        try (Socket socket = new Socket("127.0.0.1", port)) {
+            socket.setSoTimeout(15_000);
+            OutputStream out = socket.getOutputStream();
+            out.write(request);
+            out.flush();
+            InputStream in = socket.getInputStream();
+            byte[] answer = in.readAllBytes();
+            return parse(answer);
+        }
+    }
+
+    private static Answer parse(byte[] answer) {
+        String text = new String(answer, StandardCharsets.ISO_8859_1);
+        int end = text.indexOf("\r\n\r\n");
+        if (end < 0) {
+            throw new AssertionError("no HTTP answer head in " + text.length() + " bytes: " + text);
+        }
+        String[] lines = text.substring(0, end).split("\r\n");
+        int status = Integer.parseInt(lines[0].split(" ")[1]);
+        Map<String, String> headers = new LinkedHashMap<>();
+        for (int i = 1; i < lines.length; i++) {
+            int colon = lines[i].indexOf(':');
+            headers.put(lines[i].substring(0, colon).trim().toLowerCase(Locale.ROOT), lines[i].substring(colon + 1).trim());
+        }
+        byte[] raw = java.util.Arrays.copyOfRange(answer, end + 4, answer.length);
+        byte[] body = "chunked".equalsIgnoreCase(headers.get("transfer-encoding")) ? dechunk(raw) : raw;
+        return new Answer(status, headers, new String(body, StandardCharsets.UTF_8));
+    }
+
+    private static byte[] dechunk(byte[] raw) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        int at = 0;
+        while (at < raw.length) {
+            int lineEnd = indexOf(raw, at);
+            int size = Integer.parseInt(new String(raw, at, lineEnd - at, StandardCharsets.ISO_8859_1).split(";")[0].trim(), 16);
+            if (size == 0) {
+                break;
+            }
+            out.write(raw, lineEnd + 2, size);
+            at = lineEnd + 2 + size + 2;
+        }
+        return out.toByteArray();
+    }
+
+    private static int indexOf(byte[] raw, int from) {
+        for (int i = from; i + 1 < raw.length; i++) {
+            if (raw[i] == '\r' && raw[i + 1] == '\n') {
+                return i;
+            }
+        }
+        throw new AssertionError("broken chunked body");
+    }
+}

@@ -1,0 +1,146 @@
+package com.groupbuy.market.trigger.http;
+
+import com.groupbuy.market.api.dto.LockMarketPayOrderRequestDTO;
+import com.groupbuy.market.api.dto.RefundMarketPayOrderRequestDTO;
+import com.groupbuy.market.api.dto.SettlementMarketPayOrderRequestDTO;
+import com.groupbuy.market.types.enums.ResponseCode;
+import com.groupbuy.market.types.security.WebhookSignature;
+import lombok.extern.slf4j.Slf4j;
+import org.springframework.core.MethodParameter;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpInputMessage;
+import org.springframework.http.converter.HttpMessageConverter;
+import org.springframework.web.bind.annotation.ControllerAdvice;
+import org.springframework.web.servlet.mvc.method.annotation.RequestBodyAdviceAdapter;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.lang.reflect.Type;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Set;
+
+/**
+ * Authenticates trade requests (lock, settlement, refund) by the partner's signature: headers {@code webhook-id},
+ * {@code webhook-timestamp}, {@code webhook-signature} over the raw body, with the secret of the body's source +
+ * channel (the one we sign its callbacks with). Malls written for the original platform send no signature, so it
+ * is required only for the {@code source:channel} pairs listed (or {@code *}); a signature that is sent is always
+ * checked.
+ *
+ * <p>It runs after the strict JSON read and on the object that read produced, never on a second parse of the
+ * body: a field of the wrong type has already been refused ({@code 0002}), and the source and channel that decide
+ * whether a signature is needed are, checked by the same {@link RequestCheck}, the very values the use case acts
+ * on. A valid signature's {@code webhook-id} is remembered for the whole window its timestamp is accepted in, so a
+ * captured request cannot be sent again (E0210). Refused → HTTP 401, before the controller runs.
+ */
+@Slf4j
+@ControllerAdvice(assignableTypes = MarketTradeController.class)
+public class PartnerSignatureCheck extends RequestBodyAdviceAdapter {
+
+    private static final Set<Class<?>> SIGNED_BODIES = Set.of(LockMarketPayOrderRequestDTO.class,
+            SettlementMarketPayOrderRequestDTO.class, RefundMarketPayOrderRequestDTO.class);
+    /** A timestamp is accepted from TOLERANCE before to TOLERANCE after it, so its id must be kept that long. */
+    static final Duration REPLAY_WINDOW = WebhookSignature.TOLERANCE.multipliedBy(2);
+    private static final int MAX_WEBHOOK_ID_LENGTH = 128;
+    private static final int MAX_SIGNED_BODY_BYTES = 64 * 1024;
+
+    private final PartnerSignaturePolicy policy;
+    private final Clock clock;
+
+    public PartnerSignatureCheck(PartnerSignaturePolicy policy, Clock clock) {
+        this.policy = policy;
+        this.clock = clock;
+    }
+
+    @Override
+    public boolean supports(MethodParameter parameter, Type targetType,
+                            Class<? extends HttpMessageConverter<?>> converterType) {
+        return targetType instanceof Class<?> type && SIGNED_BODIES.contains(type);
+    }
+
+    /** Keeps the raw bytes the signature covers, when a signature may have to be checked. */
+    @Override
+    public HttpInputMessage beforeBodyRead(HttpInputMessage message, MethodParameter parameter, Type targetType,
+                                           Class<? extends HttpMessageConverter<?>> converterType) throws IOException {
+        if (!policy.anyRequired() && message.getHeaders().getFirst("webhook-signature") == null) {
+            // Nothing can require a check: spare the lock/settle hot path a copy of the body.
+            return message;
+        }
+        byte[] body = message.getBody().readNBytes(MAX_SIGNED_BODY_BYTES + 1);
+        if (body.length > MAX_SIGNED_BODY_BYTES) {
+            // Held in memory to be hashed: a trade request is a few hundred bytes, so a huge one is refused unread.
+            throw RequestCheck.illegal("the body is larger than " + MAX_SIGNED_BODY_BYTES / 1024 + " KiB");
+        }
+        return new RawBody(message.getHeaders(), body);
+    }
+
+    @Override
+    public Object afterBodyRead(Object body, HttpInputMessage message, MethodParameter parameter, Type targetType,
+                                Class<? extends HttpMessageConverter<?>> converterType) {
+        if (!(message instanceof RawBody raw) || body == null) {
+            // No body object: Spring refuses the request as missing its body before the controller runs.
+            return body;
+        }
+        String[] sourceChannel = sourceChannel(body);
+        String source = RequestCheck.text("source", sourceChannel[0], 16);
+        String channel = RequestCheck.text("channel", sourceChannel[1], 16);
+        HttpHeaders headers = raw.getHeaders();
+        String signature = headers.getFirst("webhook-signature");
+        if (signature == null && !policy.required(source, channel)) {
+            return body;
+        }
+        String id = headers.getFirst("webhook-id");
+        boolean valid = id != null && id.length() <= MAX_WEBHOOK_ID_LENGTH
+                && WebhookSignature.verify(policy.secretOf().apply(source, channel), id,
+                headers.getFirst("webhook-timestamp"), new String(raw.bytes, StandardCharsets.UTF_8), signature,
+                clock.instant().getEpochSecond());
+        if (!valid) {
+            log.warn("trade request refused: signature missing or wrong type={} source={} channel={}",
+                    body.getClass().getSimpleName(), source, channel);
+            throw new SignatureRefusedException(ResponseCode.E0207, ResponseCode.E0207.getInfo()
+                    + ": sign the raw body with your source/channel secret (headers webhook-id, webhook-timestamp, "
+                    + "webhook-signature)");
+        }
+        if (!policy.seen().firstUse(source, channel, id, REPLAY_WINDOW)) {
+            log.warn("trade request refused: replay of webhook-id={} source={} channel={}", id, source, channel);
+            throw new SignatureRefusedException(ResponseCode.E0210, ResponseCode.E0210.getInfo()
+                    + ": every request needs a new webhook-id; a retry is signed again with a fresh one");
+        }
+        return body;
+    }
+
+    private static String[] sourceChannel(Object body) {
+        if (body instanceof LockMarketPayOrderRequestDTO lock) {
+            return new String[]{lock.getSource(), lock.getChannel()};
+        }
+        if (body instanceof SettlementMarketPayOrderRequestDTO settlement) {
+            return new String[]{settlement.getSource(), settlement.getChannel()};
+        }
+        RefundMarketPayOrderRequestDTO refund = (RefundMarketPayOrderRequestDTO) body;
+        return new String[]{refund.getSource(), refund.getChannel()};
+    }
+
+    /** The request body as bytes: read once for the signature, then handed to the JSON reader. */
+    private static final class RawBody implements HttpInputMessage {
+
+        private final HttpHeaders headers;
+        private final byte[] bytes;
+
+        RawBody(HttpHeaders headers, byte[] bytes) {
+            this.headers = headers;
+            this.bytes = bytes;
+        }
+
+        @Override
+        public InputStream getBody() {
+            return new ByteArrayInputStream(bytes);
+        }
+
+        @Override
+        public HttpHeaders getHeaders() {
+            return headers;
+        }
+    }
+}

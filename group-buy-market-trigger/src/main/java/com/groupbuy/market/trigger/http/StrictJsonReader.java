@@ -1,0 +1,97 @@
+package com.groupbuy.market.trigger.http;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.DeserializationContext;
+import com.fasterxml.jackson.databind.JsonDeserializer;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import com.fasterxml.jackson.databind.cfg.CoercionAction;
+import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.type.LogicalType;
+import com.groupbuy.market.api.dto.SettlementMarketPayOrderRequestDTO;
+import org.springframework.http.HttpInputMessage;
+import org.springframework.http.MediaType;
+import org.springframework.http.converter.HttpMessageNotReadableException;
+import org.springframework.http.converter.json.MappingJackson2HttpMessageConverter;
+
+import java.io.IOException;
+import java.lang.reflect.Type;
+
+/**
+ * Reads request bodies with a strict copy of the application's ObjectMapper and never writes (answers keep the
+ * shared converter, so what we send is unchanged). Jackson by default turns {@code "source":1} or {@code true} into
+ * the text "1"/"true", {@code "activityId":"100123"} into a number and {@code 1.9} into 1: a partner sending the
+ * wrong type would then act on a value it never wrote. Here each of those is a mapping error naming the field,
+ * answered {@code 0002} before anything else (the signature check included) looks at the request. A field given
+ * twice is refused too, so the mall and we cannot read different values out of one body.
+ */
+public class StrictJsonReader extends MappingJackson2HttpMessageConverter {
+
+    public StrictJsonReader(ObjectMapper applicationMapper) {
+        super(strict(applicationMapper));
+    }
+
+    /** The application's mapper (modules, unknown-field handling) with every scalar coercion turned off. */
+    static ObjectMapper strict(ObjectMapper applicationMapper) {
+        ObjectMapper strict = applicationMapper.copy();
+        strict.enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+        for (CoercionInputShape shape : new CoercionInputShape[]{CoercionInputShape.Integer, CoercionInputShape.Float,
+                CoercionInputShape.Boolean}) {
+            strict.coercionConfigFor(LogicalType.Textual).setCoercion(shape, CoercionAction.Fail);
+        }
+        for (LogicalType number : new LogicalType[]{LogicalType.Integer, LogicalType.Float}) {
+            for (CoercionInputShape shape : new CoercionInputShape[]{CoercionInputShape.String,
+                    CoercionInputShape.EmptyString, CoercionInputShape.Boolean}) {
+                strict.coercionConfigFor(number).setCoercion(shape, CoercionAction.Fail);
+            }
+        }
+        strict.coercionConfigFor(LogicalType.Integer).setCoercion(CoercionInputShape.Float, CoercionAction.Fail);
+        strict.coercionConfigFor(LogicalType.Boolean).setCoercion(CoercionInputShape.Integer, CoercionAction.Fail);
+        strict.coercionConfigFor(LogicalType.Boolean).setCoercion(CoercionInputShape.String, CoercionAction.Fail);
+        strict.addMixIn(SettlementMarketPayOrderRequestDTO.class, SettlementTimeEitherShape.class);
+        return strict;
+    }
+
+    @Override
+    public boolean canWrite(Class<?> clazz, MediaType mediaType) {
+        return false;
+    }
+
+    @Override
+    public boolean canWrite(Type type, Class<?> clazz, MediaType mediaType) {
+        return false;
+    }
+
+    /** A JSON {@code null} body is JSON but not the object every endpoint needs: a field error, not "no body". */
+    @Override
+    public Object read(Type type, Class<?> contextClass, HttpInputMessage inputMessage)
+            throws IOException, HttpMessageNotReadableException {
+        Object value = super.read(type, contextClass, inputMessage);
+        if (value == null) {
+            throw new HttpMessageNotReadableException("JSON body is null",
+                    MismatchedInputException.from(null, type instanceof Class<?> c ? c : Object.class,
+                            "the body must be a JSON object"), inputMessage);
+        }
+        return value;
+    }
+
+    /** {@code outTradeTime} is documented as text or epoch milliseconds, the one field where a number is a string. */
+    abstract static class SettlementTimeEitherShape {
+        @JsonDeserialize(using = TextOrWholeNumber.class)
+        private String outTradeTime;
+    }
+
+    /** A JSON string as is, or a JSON integer as its decimal digits; anything else is the wrong type. */
+    static final class TextOrWholeNumber extends JsonDeserializer<String> {
+        @Override
+        public String deserialize(JsonParser parser, DeserializationContext context) throws IOException {
+            JsonToken token = parser.currentToken();
+            if (token == JsonToken.VALUE_STRING || token == JsonToken.VALUE_NUMBER_INT) {
+                return parser.getText();
+            }
+            return (String) context.handleUnexpectedToken(String.class, parser);
+        }
+    }
+}
