@@ -1,0 +1,150 @@
+package com.groupbuy.market.config.xxljob;
+
+import com.groupbuy.market.trigger.job.JobConsole;
+import com.xxl.job.core.biz.impl.ExecutorBizImpl;
+import com.xxl.job.core.executor.XxlJobExecutor;
+import com.xxl.job.core.handler.annotation.XxlJob;
+import com.xxl.job.core.log.XxlJobFileAppender;
+import com.xxl.job.core.thread.JobLogFileCleanThread;
+import com.xxl.job.core.thread.TriggerCallbackThread;
+import com.xxl.job.core.util.IpUtil;
+import lombok.extern.slf4j.Slf4j;
+import org.springframework.aop.support.AopUtils;
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.beans.factory.SmartInitializingSingleton;
+import org.springframework.context.ApplicationContext;
+import org.springframework.context.ApplicationContextAware;
+import org.springframework.core.MethodIntrospector;
+import org.springframework.core.annotation.AnnotatedElementUtils;
+
+import java.lang.reflect.Method;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.Map;
+
+/**
+ * The XXL-Job executor with our own endpoint ({@link ExecutorHttpServer}) and registration
+ * ({@link ExecutorRegistration}) in place of the library's: the job handlers, job threads, job logs and the
+ * callbacks of finished runs to the console stay the library's. Started once every singleton exists, so a port in
+ * use or an address that is not ours stops the start-up with the reason.
+ */
+@Slf4j
+public class BeanOnlyXxlJobExecutor extends XxlJobExecutor
+        implements ApplicationContextAware, SmartInitializingSingleton, DisposableBean, JobConsole {
+
+    private final ExecutorSettings settings;
+    private ApplicationContext context;
+    private ExecutorHttpServer server;
+    private ExecutorRegistration registration;
+
+    public BeanOnlyXxlJobExecutor(ExecutorSettings settings) {
+        this.settings = settings;
+    }
+
+    @Override
+    public void setApplicationContext(ApplicationContext context) {
+        this.context = context;
+    }
+
+    @Override
+    public void afterSingletonsInstantiated() {
+        registerHandlers();
+        start();
+    }
+
+    /** Job logs, the callback thread, the endpoint (bound before this returns), then registration. */
+    @Override
+    public void start() {
+        XxlJobFileAppender.initLogPath(settings.logPath());
+        if (settings.hasConsole()) {
+            initConsoles();
+        }
+        JobLogFileCleanThread.getInstance().start(settings.logRetentionDays());
+        TriggerCallbackThread.getInstance().start();
+        server = ExecutorHttpServer.start(settings.ip(), settings.port(), settings.accessToken(), new ExecutorBizImpl());
+        String address = registeredAddress(server.boundAddress());
+        registration = new ExecutorRegistration(settings.hasConsole() ? getAdminBizList() : null, settings.appname(),
+                address, settings.registryInterval());
+        registration.start();
+        log.info("xxl-job executor {} listening on {} (registers as {}; BEAN handlers only)", settings.appname(),
+                server.boundAddress(), address);
+    }
+
+    /** A console drives our jobs while it accepts our registration; the local schedulers run them otherwise. */
+    @Override
+    public boolean drivesJobs() {
+        return registration != null && registration.drivesJobs();
+    }
+
+    public ExecutorRegistration registration() {
+        return registration;
+    }
+
+    public InetSocketAddress boundAddress() {
+        return server.boundAddress();
+    }
+
+    @Override
+    public void destroy() {
+        if (registration != null) {
+            registration.stop();
+        }
+        if (server != null) {
+            server.close();
+        }
+        super.destroy();
+    }
+
+    private String registeredAddress(InetSocketAddress bound) {
+        if (settings.address() != null && !settings.address().isBlank()) {
+            return settings.address().trim();
+        }
+        InetAddress host = bound.getAddress();
+        if (host.isAnyLocalAddress()) {
+            throw new IllegalStateException("the XXL-Job executor listens on every interface (" + settings.ip()
+                    + "): set xxl.job.executor.address to the URL the console should call");
+        }
+        return "http://" + IpUtil.getIpPort(settings.ip(), bound.getPort()) + "/";
+    }
+
+    /**
+     * The library builds its console clients (which the callback thread reads) in a private method of
+     * {@link XxlJobExecutor#start()}, whose other half would start the embedded server we replace; we call that
+     * method alone. Pinned to xxl-job-core 3.2.0; XxlJobCallbackIT fails if it moves.
+     */
+    private void initConsoles() {
+        try {
+            Method init = XxlJobExecutor.class.getDeclaredMethod("initAdminBizList", String.class, String.class, int.class);
+            init.setAccessible(true);
+            init.invoke(this, settings.adminAddresses(), settings.accessToken(), settings.timeoutSeconds());
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("xxl-job-core changed: cannot set up the console clients", e);
+        }
+    }
+
+    /** Every {@code @XxlJob} method of the context's beans becomes a handler, as the library's Spring executor does. */
+    private void registerHandlers() {
+        if (context == null) {
+            return;
+        }
+        for (String name : context.getBeanNamesForType(Object.class, false, true)) {
+            Class<?> type = context.getType(name);
+            if (type == null || name.equals(contextBeanName())) {
+                continue;
+            }
+            Map<Method, XxlJob> jobs = MethodIntrospector.selectMethods(type,
+                    (MethodIntrospector.MetadataLookup<XxlJob>) m -> AnnotatedElementUtils.findMergedAnnotation(m, XxlJob.class));
+            if (jobs.isEmpty()) {
+                continue;
+            }
+            Object bean = context.getBean(name);
+            jobs.forEach((method, job) -> registJobHandler(job, bean,
+                    AopUtils.selectInvocableMethod(method, bean.getClass())));
+        }
+    }
+
+    private String contextBeanName() {
+        String[] names = context.getBeanNamesForType(BeanOnlyXxlJobExecutor.class, false, false);
+        return names.length == 0 ? "" : names[0];
+    }
+}
