@@ -34,7 +34,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * The executor endpoint as an attacker on the network or a second instance meets it: scripts refused, only the
  * configured address listens, a port in use stops the start.
  */
-class BeanOnlyXxlJobExecutorTest {
+public class BeanOnlyXxlJobExecutorTest {
 
     private static final String TOKEN = "unit-test-token-0123456789";
 
@@ -155,7 +155,7 @@ class BeanOnlyXxlJobExecutorTest {
         return http.send(request.build(), HttpResponse.BodyHandlers.ofString()).body();
     }
 
-    static Optional<InetAddress> nonLoopbackAddress() throws IOException {
+    public static Optional<InetAddress> nonLoopbackAddress() throws IOException {
         for (NetworkInterface nic : Collections.list(NetworkInterface.getNetworkInterfaces())) {
             if (!nic.isUp() || nic.isLoopback()) {
                 continue;
