@@ -98,6 +98,10 @@ class XxlJobConsoleIT {
         assertThat(output.getAll()).containsPattern("ERROR.*cannot register as http://127.0.0.1:" + EXECUTOR_PORT
                 + "/ with its console \\(The access token is wrong\\.\\)");
         assertThat(output.getAll()).doesNotContain(TOKEN);
+        HttpResponse<String> traffic = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
+                + "/actuator/health/traffic")).GET().build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(traffic.statusCode()).isEqualTo(200);
+        assertThat(JSON.readTree(traffic.body()).path("status").asText()).isEqualTo("UP");
     }
 
     @Test

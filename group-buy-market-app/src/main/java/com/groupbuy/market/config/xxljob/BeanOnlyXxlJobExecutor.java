@@ -7,7 +7,6 @@ import com.xxl.job.core.handler.annotation.XxlJob;
 import com.xxl.job.core.log.XxlJobFileAppender;
 import com.xxl.job.core.thread.JobLogFileCleanThread;
 import com.xxl.job.core.thread.TriggerCallbackThread;
-import com.xxl.job.core.util.IpUtil;
 import lombok.extern.slf4j.Slf4j;
 import org.springframework.aop.support.AopUtils;
 import org.springframework.beans.factory.DisposableBean;
@@ -56,13 +55,14 @@ public class BeanOnlyXxlJobExecutor extends XxlJobExecutor
     @Override
     public void start() {
         XxlJobFileAppender.initLogPath(settings.logPath());
+        // Bound first: an address in use stops the start before any of the library's threads run.
+        server = ExecutorHttpServer.start(settings.ip(), settings.port(), settings.accessToken(), new ExecutorBizImpl());
+        String address = registeredAddress(server.boundAddress());
         if (settings.hasConsole()) {
             initConsoles();
         }
         JobLogFileCleanThread.getInstance().start(settings.logRetentionDays());
         TriggerCallbackThread.getInstance().start();
-        server = ExecutorHttpServer.start(settings.ip(), settings.port(), settings.accessToken(), new ExecutorBizImpl());
-        String address = registeredAddress(server.boundAddress());
         registration = new ExecutorRegistration(settings.hasConsole() ? getAdminBizList() : null, settings.appname(),
                 address, settings.registryInterval());
         registration.start();
@@ -104,7 +104,8 @@ public class BeanOnlyXxlJobExecutor extends XxlJobExecutor
             throw new IllegalStateException("the XXL-Job executor listens on every interface (" + settings.ip()
                     + "): set xxl.job.executor.address to the URL the console should call");
         }
-        return "http://" + IpUtil.getIpPort(settings.ip(), bound.getPort()) + "/";
+        String ip = settings.ip().contains(":") && !settings.ip().startsWith("[") ? "[" + settings.ip() + "]" : settings.ip();
+        return "http://" + ip + ":" + bound.getPort() + "/";
     }
 
     /**
@@ -129,7 +130,7 @@ public class BeanOnlyXxlJobExecutor extends XxlJobExecutor
         }
         for (String name : context.getBeanNamesForType(Object.class, false, true)) {
             Class<?> type = context.getType(name);
-            if (type == null || name.equals(contextBeanName())) {
+            if (type == null) {
                 continue;
             }
             Map<Method, XxlJob> jobs = MethodIntrospector.selectMethods(type,
@@ -141,10 +142,5 @@ public class BeanOnlyXxlJobExecutor extends XxlJobExecutor
             jobs.forEach((method, job) -> registJobHandler(job, bean,
                     AopUtils.selectInvocableMethod(method, bean.getClass())));
         }
-    }
-
-    private String contextBeanName() {
-        String[] names = context.getBeanNamesForType(BeanOnlyXxlJobExecutor.class, false, false);
-        return names.length == 0 ? "" : names[0];
     }
 }

@@ -63,12 +63,13 @@ public final class ExecutorHttpServer implements AutoCloseable {
             throw new IllegalStateException("XXL-Job executor cannot listen on " + host + ":" + port + ": " + e.getMessage(), e);
         }
         AtomicInteger n = new AtomicInteger();
+        // Full: the accepting thread answers itself (slows the caller down) rather than dropping a console's call.
         ExecutorService threads = new ThreadPoolExecutor(2, 2, 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(200),
                 r -> {
                     Thread thread = new Thread(r, "xxl-job-http-" + n.incrementAndGet());
                     thread.setDaemon(true);
                     return thread;
-                }, new ThreadPoolExecutor.AbortPolicy());
+                }, new ThreadPoolExecutor.CallerRunsPolicy());
         server.setExecutor(threads);
         byte[] token = accessToken.getBytes(StandardCharsets.UTF_8);
         server.createContext("/", exchange -> handle(exchange, token, executorBiz));
