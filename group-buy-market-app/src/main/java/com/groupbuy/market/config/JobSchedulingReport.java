@@ -26,16 +26,20 @@ public class JobSchedulingReport {
     static String describe(boolean console, boolean localEnabled, Duration localDelay) {
         if (console && localEnabled) {
             return "callback retries: the XXL-Job console drives them; the local scheduler takes over (every "
-                    + localDelay.toSeconds() + "s) while the executor is not registered";
+                    + every(localDelay) + ") while the executor is not registered";
         }
         if (console) {
             return "callback retries: the XXL-Job console drives them; local scheduler off, so nothing retries while "
                     + "the executor is not registered";
         }
         if (localEnabled) {
-            return "callback retries: no XXL-Job console; local scheduler drives retries every " + localDelay.toSeconds() + "s";
+            return "callback retries: no XXL-Job console; local scheduler drives retries every " + every(localDelay);
         }
         return "callback retries: no XXL-Job console and the local scheduler is off (gbm.notify.local-scheduler-enabled"
                 + "=false): callbacks are retried only when a run is triggered by hand";
+    }
+
+    private static String every(Duration delay) {
+        return delay.toMillis() % 1000 == 0 ? delay.toSeconds() + "s" : delay.toMillis() + "ms";
     }
 }

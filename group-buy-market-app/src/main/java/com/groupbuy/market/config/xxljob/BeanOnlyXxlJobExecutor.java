@@ -16,6 +16,7 @@ import org.springframework.context.ApplicationContextAware;
 import org.springframework.core.MethodIntrospector;
 import org.springframework.core.annotation.AnnotatedElementUtils;
 
+import java.lang.reflect.Field;
 import java.lang.reflect.Method;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -61,8 +62,8 @@ public class BeanOnlyXxlJobExecutor extends XxlJobExecutor
         if (settings.hasConsole()) {
             initConsoles();
         }
-        JobLogFileCleanThread.getInstance().start(settings.logRetentionDays());
-        TriggerCallbackThread.getInstance().start();
+        clearStopFlag(JobLogFileCleanThread.getInstance()).start(settings.logRetentionDays());
+        clearStopFlag(TriggerCallbackThread.getInstance()).start();
         registration = new ExecutorRegistration(settings.hasConsole() ? getAdminBizList() : null, settings.appname(),
                 address, settings.registryInterval());
         registration.start();
@@ -111,7 +112,7 @@ public class BeanOnlyXxlJobExecutor extends XxlJobExecutor
     /**
      * The library builds its console clients (which the callback thread reads) in a private method of
      * {@link XxlJobExecutor#start()}, whose other half would start the embedded server we replace; we call that
-     * method alone. Pinned to xxl-job-core 3.2.0; XxlJobCallbackIT fails if it moves.
+     * method alone. Pinned to xxl-job-core 3.2.0; XxlJobConsoleIT fails if it moves.
      */
     private void initConsoles() {
         try {
@@ -120,6 +121,22 @@ public class BeanOnlyXxlJobExecutor extends XxlJobExecutor
             init.invoke(this, settings.adminAddresses(), settings.accessToken(), settings.timeoutSeconds());
         } catch (ReflectiveOperationException e) {
             throw new IllegalStateException("xxl-job-core changed: cannot set up the console clients", e);
+        }
+    }
+
+    /**
+     * The library's log-cleaning and callback threads are JVM-wide singletons whose stop flag is never cleared, so
+     * after one executor stopped (a test, a restarted context) the next one's callbacks to the console would never
+     * be sent; clear it before starting them.
+     */
+    private static <T> T clearStopFlag(T singleton) {
+        try {
+            Field toStop = singleton.getClass().getDeclaredField("toStop");
+            toStop.setAccessible(true);
+            toStop.setBoolean(singleton, false);
+            return singleton;
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("xxl-job-core changed: cannot restart " + singleton.getClass().getSimpleName(), e);
         }
     }
 
