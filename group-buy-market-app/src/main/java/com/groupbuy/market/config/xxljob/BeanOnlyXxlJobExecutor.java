@@ -1,6 +1,7 @@
 package com.groupbuy.market.config.xxljob;
 
 import com.groupbuy.market.trigger.job.JobConsole;
+import com.xxl.job.core.biz.AdminBiz;
 import com.xxl.job.core.biz.impl.ExecutorBizImpl;
 import com.xxl.job.core.executor.XxlJobExecutor;
 import com.xxl.job.core.handler.annotation.XxlJob;
@@ -20,6 +21,7 @@ import java.lang.reflect.Field;
 import java.lang.reflect.Method;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -52,16 +54,14 @@ public class BeanOnlyXxlJobExecutor extends XxlJobExecutor
         start();
     }
 
-    /** Job logs, the callback thread, the endpoint (bound before this returns), then registration. */
+    /** The endpoint (bound before this returns), the console clients, the library's threads, then registration. */
     @Override
     public void start() {
         XxlJobFileAppender.initLogPath(settings.logPath());
         // Bound first: an address in use stops the start before any of the library's threads run.
         server = ExecutorHttpServer.start(settings.ip(), settings.port(), settings.accessToken(), new ExecutorBizImpl());
         String address = registeredAddress(server.boundAddress());
-        if (settings.hasConsole()) {
-            initConsoles();
-        }
+        initConsoles();
         clearStopFlag(JobLogFileCleanThread.getInstance()).start(settings.logRetentionDays());
         clearStopFlag(TriggerCallbackThread.getInstance()).start();
         registration = new ExecutorRegistration(settings.hasConsole() ? getAdminBizList() : null, settings.appname(),
@@ -94,6 +94,7 @@ public class BeanOnlyXxlJobExecutor extends XxlJobExecutor
             server.close();
         }
         super.destroy();
+        setConsoleClients(null);
     }
 
     private String registeredAddress(InetSocketAddress bound) {
@@ -112,15 +113,31 @@ public class BeanOnlyXxlJobExecutor extends XxlJobExecutor
     /**
      * The library builds its console clients (which the callback thread reads) in a private method of
      * {@link XxlJobExecutor#start()}, whose other half would start the embedded server we replace; we call that
-     * method alone. Pinned to xxl-job-core 3.2.0; XxlJobConsoleIT fails if it moves.
+     * method alone. The list is static and only ever appended to, so it is emptied first (and on stop): an earlier
+     * executor in this JVM must not leave its consoles behind. Pinned to xxl-job-core 3.2.0; XxlJobConsoleIT fails
+     * if it moves.
      */
     private void initConsoles() {
+        setConsoleClients(null);
+        if (!settings.hasConsole()) {
+            return;
+        }
         try {
             Method init = XxlJobExecutor.class.getDeclaredMethod("initAdminBizList", String.class, String.class, int.class);
             init.setAccessible(true);
             init.invoke(this, settings.adminAddresses(), settings.accessToken(), settings.timeoutSeconds());
         } catch (ReflectiveOperationException e) {
             throw new IllegalStateException("xxl-job-core changed: cannot set up the console clients", e);
+        }
+    }
+
+    private static void setConsoleClients(List<AdminBiz> clients) {
+        try {
+            Field list = XxlJobExecutor.class.getDeclaredField("adminBizList");
+            list.setAccessible(true);
+            list.set(null, clients);
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("xxl-job-core changed: cannot reset the console clients", e);
         }
     }
 
