@@ -1,7 +1,9 @@
 package com.groupbuy.market.config;
 
 import com.groupbuy.market.config.xxljob.ExecutorAccessToken;
-import org.springframework.context.annotation.Configuration;
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.env.EnvironmentPostProcessor;
+import org.springframework.core.env.ConfigurableEnvironment;
 import org.springframework.core.env.Environment;
 import org.springframework.core.env.Profiles;
 
@@ -10,14 +12,13 @@ import java.util.List;
 
 /**
  * Prod refuses to start with a secret everybody knows: the demo admin token (it opens the operator endpoints,
- * health details and metrics) and an empty, known or short XXL-Job executor token (it triggers our jobs).
+ * health details and metrics) and an empty, known or short XXL-Job executor token (it triggers our jobs). Checked
+ * once the configuration is read and before anything starts, so the reason is the first and only error.
  */
-@Configuration
-public class ProductionSecretsGuard {
+public class ProductionSecretsGuard implements EnvironmentPostProcessor {
 
-    static final String DEMO_ADMIN_TOKEN = "admin_token_change_me";
-
-    public ProductionSecretsGuard(Environment environment) {
+    @Override
+    public void postProcessEnvironment(ConfigurableEnvironment environment, SpringApplication application) {
         check(environment);
     }
 
