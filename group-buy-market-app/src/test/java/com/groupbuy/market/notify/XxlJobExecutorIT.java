@@ -16,7 +16,10 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
+import com.groupbuy.market.Application;
 import com.groupbuy.market.config.xxljob.BeanOnlyXxlJobExecutorTest;
+import com.groupbuy.market.support.IsolatedDatabaseInitializer;
+import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.junit.jupiter.api.Assumptions;
 
 import java.net.ConnectException;
@@ -27,6 +30,7 @@ import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
+import java.util.UUID;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -168,6 +172,35 @@ class XxlJobExecutorIT {
         }).isInstanceOf(ConnectException.class);
         try (Socket loopback = new Socket("127.0.0.1", EXECUTOR_PORT)) {
             assertThat(loopback.isConnected()).isTrue();
+        }
+    }
+
+    @Test
+    void aSecondInstanceOnTheSameExecutorPortRefusesToStartAndSaysWhy() {
+        String database = "gbm_t_second_" + UUID.randomUUID().toString().replace("-", "").substring(0, 10);
+        jdbc.execute("CREATE DATABASE " + database);
+        try {
+            // Command-line arguments, as an operator would start a second instance (they win over application-test.yml).
+            assertThatThrownBy(() -> new SpringApplicationBuilder(Application.class).profiles("test")
+                    .run("--server.port=0", "--xxl.job.executor.enabled=true", "--xxl.job.executor.port=" + EXECUTOR_PORT,
+                            "--xxl.job.admin.accessToken=" + TOKEN, "--gbm.redis.key-prefix=" + database + ":",
+                            "--spring.datasource.url=" + IsolatedDatabaseInitializer.SERVER + database + IsolatedDatabaseInitializer.PARAMS,
+                            "--xxl.job.executor.logpath=" + System.getProperty("java.io.tmpdir") + "/gbm-xxl-job-it")
+                    .close())
+                    .hasStackTraceContaining("XXL-Job executor cannot listen on 127.0.0.1:" + EXECUTOR_PORT)
+                    .hasStackTraceContaining("Each instance needs its own executor address");
+        } finally {
+            jdbc.execute("DROP DATABASE IF EXISTS " + database);
+        }
+        assertThat(tasksStillServed()).isTrue();
+    }
+
+    /** The first instance keeps its executor after the second one gave up. */
+    private boolean tasksStillServed() {
+        try {
+            return post("/beat", TOKEN, "").path("code").asInt() == 200;
+        } catch (Exception e) {
+            return false;
         }
     }
 

@@ -50,17 +50,20 @@ public class BeanOnlyXxlJobExecutor extends XxlJobExecutor
 
     @Override
     public void afterSingletonsInstantiated() {
-        registerHandlers();
         start();
     }
 
-    /** The endpoint (bound before this returns), the console clients, the library's threads, then registration. */
+    /**
+     * The endpoint (bound before this returns), the job handlers, the console clients, the library's threads, then
+     * registration: the console learns of us only once everything can answer it.
+     */
     @Override
     public void start() {
         XxlJobFileAppender.initLogPath(settings.logPath());
         // Bound first: an address in use stops the start before any of the library's threads run.
         server = ExecutorHttpServer.start(settings.ip(), settings.port(), settings.accessToken(), new ExecutorBizImpl());
         String address = registeredAddress(server.boundAddress());
+        registerHandlers();
         initConsoles();
         clearStopFlag(JobLogFileCleanThread.getInstance()).start(settings.logRetentionDays());
         clearStopFlag(TriggerCallbackThread.getInstance()).start();
@@ -87,12 +90,14 @@ public class BeanOnlyXxlJobExecutor extends XxlJobExecutor
 
     @Override
     public void destroy() {
+        if (server == null) {
+            // Never bound, so nothing of the library was started: its JVM-wide handlers and threads are not ours.
+            return;
+        }
         if (registration != null) {
             registration.stop();
         }
-        if (server != null) {
-            server.close();
-        }
+        server.close();
         super.destroy();
         setConsoleClients(null);
     }
