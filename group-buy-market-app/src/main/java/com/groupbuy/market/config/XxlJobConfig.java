@@ -1,54 +1,68 @@
 package com.groupbuy.market.config;
 
-import com.xxl.job.core.executor.impl.XxlJobSpringExecutor;
+import com.groupbuy.market.config.xxljob.BeanOnlyXxlJobExecutor;
+import com.groupbuy.market.config.xxljob.ExecutorAccessToken;
+import com.groupbuy.market.config.xxljob.ExecutorSettings;
 import lombok.extern.slf4j.Slf4j;
 import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.actuate.health.Health;
+import org.springframework.boot.actuate.health.HealthIndicator;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
-import org.springframework.core.env.Profiles;
+
+import java.nio.file.Path;
+import java.time.Duration;
 
 /**
- * The XXL-Job executor operators drive our jobs through (xxl-job-core 3.2.0 has no auto-configuration). Its /run
- * endpoint executes scripts for whoever holds the token, so prod refuses an empty or default token, and the
- * executor binds to the configured address.
+ * The XXL-Job executor operators drive our jobs through (xxl-job-core 3.2.0 has no auto-configuration). Whoever
+ * holds its token can trigger our jobs, so it runs BEAN handlers only, listens on the configured address only, gets
+ * a random token outside prod when none is set, and prod refuses to start with a weak one.
  */
 @Slf4j
 @Configuration
 @ConditionalOnProperty(prefix = "xxl.job.executor", name = "enabled", havingValue = "true", matchIfMissing = true)
 public class XxlJobConfig {
 
-    static final String DEFAULT_TOKEN = "default_token";
-
     @Bean
-    public XxlJobSpringExecutor xxlJobExecutor(Environment environment,
-                                               @Value("${xxl.job.admin.addresses:}") String adminAddresses,
-                                               @Value("${xxl.job.admin.accessToken:default_token}") String accessToken,
-                                               @Value("${xxl.job.admin.timeout:3}") int timeout,
-                                               @Value("${xxl.job.executor.appname:group-buy-market-executor}") String appname,
-                                               @Value("${xxl.job.executor.address:}") String address,
-                                               @Value("${xxl.job.executor.ip:127.0.0.1}") String ip,
-                                               @Value("${xxl.job.executor.port:9999}") int port,
-                                               @Value("${xxl.job.executor.logpath:./logs/xxl-job}") String logPath,
-                                               @Value("${xxl.job.executor.logretentiondays:30}") int logRetentionDays) {
-        if (environment.acceptsProfiles(Profiles.of("prod"))
-                && (accessToken == null || accessToken.isBlank() || DEFAULT_TOKEN.equals(accessToken))) {
-            throw new IllegalStateException("xxl.job.admin.accessToken must be set to a secret in prod: whoever holds "
-                    + "the token can run scripts through the executor");
+    public BeanOnlyXxlJobExecutor xxlJobExecutor(Environment environment,
+                                                 @Value("${xxl.job.admin.addresses:}") String adminAddresses,
+                                                 @Value("${xxl.job.admin.accessToken:}") String accessToken,
+                                                 @Value("${xxl.job.admin.timeout:3}") int timeout,
+                                                 @Value("${xxl.job.executor.appname:group-buy-market-executor}") String appname,
+                                                 @Value("${xxl.job.executor.address:}") String address,
+                                                 @Value("${xxl.job.executor.ip:127.0.0.1}") String ip,
+                                                 @Value("${xxl.job.executor.port:9999}") int port,
+                                                 @Value("${xxl.job.executor.logpath:./logs/xxl-job}") String logPath,
+                                                 @Value("${xxl.job.executor.logretentiondays:30}") int logRetentionDays,
+                                                 @Value("${gbm.xxl-job.registry-interval:30s}") Duration registryInterval,
+                                                 @Value("${gbm.embedded.data-dir:./data}") String dataDir) {
+        ProductionSecretsGuard.refuseWeakExecutorToken(environment, accessToken);
+        if (ip == null || ip.isBlank()) {
+            throw new IllegalStateException("xxl.job.executor.ip (XXL_JOB_EXECUTOR_IP) must name the address the "
+                    + "executor listens on, e.g. 127.0.0.1 or this host's private address");
         }
-        XxlJobSpringExecutor executor = new XxlJobSpringExecutor();
-        executor.setAdminAddresses(adminAddresses);
-        executor.setAccessToken(accessToken);
-        executor.setTimeout(timeout);
-        executor.setAppname(appname);
-        executor.setAddress(address);
-        executor.setIp(ip);
-        executor.setPort(port);
-        executor.setLogPath(logPath);
-        executor.setLogRetentionDays(logRetentionDays);
-        log.info("xxl-job executor {} on {}:{} (admin: {})", appname, ip, port,
-                adminAddresses.isBlank() ? "none; local scheduler drives retries" : adminAddresses);
-        return executor;
+        String token = ExecutorAccessToken.resolve(accessToken, Path.of(dataDir));
+        return new BeanOnlyXxlJobExecutor(new ExecutorSettings(adminAddresses.trim(), token, timeout, appname,
+                address, ip.trim(), port, logPath, logRetentionDays, registryInterval));
+    }
+
+    /**
+     * {@code OUT_OF_SERVICE} while a console is configured but does not accept our registration: nobody triggers
+     * our jobs then (the local schedulers do), and an operator must fix the token or the console.
+     */
+    @Bean
+    public HealthIndicator xxlJobHealthIndicator(BeanOnlyXxlJobExecutor executor) {
+        return () -> {
+            if (executor.registration() == null) {
+                return Health.unknown().withDetail("executor", "not started").build();
+            }
+            var status = executor.registration().status();
+            Health.Builder health = !status.consoleConfigured() || status.registered()
+                    ? Health.up() : Health.outOfService();
+            return health.withDetail("console", status.consoleConfigured() ? "configured" : "none")
+                    .withDetail("registration", status.detail()).build();
+        };
     }
 }

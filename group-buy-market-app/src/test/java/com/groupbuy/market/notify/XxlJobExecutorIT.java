@@ -16,7 +16,21 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
+import com.groupbuy.market.Application;
+import com.groupbuy.market.config.xxljob.BeanOnlyXxlJobExecutorTest;
+import com.groupbuy.market.support.IsolatedDatabaseInitializer;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.junit.jupiter.api.Assumptions;
+
+import java.net.ConnectException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.UUID;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -26,6 +40,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * Drives the executor's own HTTP endpoint the way the XXL-Job admin console does (POST /run with the access token)
@@ -126,6 +141,91 @@ class XxlJobExecutorIT {
                 Integer.class)).isEqualTo(2);
         assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM notify_task WHERE team_id = '90000001' "
                 + "AND notify_category = 'trade_unpaid2refund'", Integer.class)).isEqualTo(1);
+    }
+
+    @Test
+    void aShellScriptSentWithTheRightTokenIsRefusedAndNeverRuns() throws Exception {
+        Path proof = Files.createTempDirectory("gbm-glue").resolve("ran");
+        String body = "{\"jobId\":9,\"executorHandler\":\"\",\"executorParams\":\"\","
+                + "\"executorBlockStrategy\":\"SERIAL_EXECUTION\",\"executorTimeout\":0,\"logId\":" + System.nanoTime()
+                + ",\"logDateTime\":" + System.currentTimeMillis() + ",\"glueType\":\"GLUE_SHELL\","
+                + "\"glueSource\":\"#!/bin/sh\\ntouch " + proof + "\\n\",\"glueUpdatetime\":" + System.currentTimeMillis()
+                + ",\"broadcastIndex\":0,\"broadcastTotal\":1}";
+
+        JsonNode refused = post("/run", TOKEN, body);
+
+        assertThat(refused.path("code").asInt()).isEqualTo(500);
+        assertThat(refused.path("msg").asText()).contains("GLUE_SHELL refused");
+        Thread.sleep(2000);   // an accepted script runs on a job thread within milliseconds
+        assertThat(proof).doesNotExist();
+    }
+
+    @Test
+    void theExecutorIsNotReachableOnANonLoopbackAddress() throws Exception {
+        Optional<InetAddress> external = BeanOnlyXxlJobExecutorTest.nonLoopbackAddress();
+        Assumptions.assumeTrue(external.isPresent(), "this machine has no non-loopback address to try");
+
+        assertThatThrownBy(() -> {
+            try (Socket socket = new Socket()) {
+                socket.connect(new InetSocketAddress(external.get(), EXECUTOR_PORT), 2000);
+            }
+        }).isInstanceOf(ConnectException.class);
+        try (Socket loopback = new Socket("127.0.0.1", EXECUTOR_PORT)) {
+            assertThat(loopback.isConnected()).isTrue();
+        }
+    }
+
+    @Test
+    void aSecondInstanceOnTheSameExecutorPortRefusesToStartAndSaysWhy() {
+        String database = "gbm_t_second_" + UUID.randomUUID().toString().replace("-", "").substring(0, 10);
+        jdbc.execute("CREATE DATABASE " + database);
+        try {
+            // Command-line arguments, as an operator would start a second instance (they win over application-test.yml).
+            assertThatThrownBy(() -> new SpringApplicationBuilder(Application.class).profiles("test")
+                    .run("--server.port=0", "--xxl.job.executor.enabled=true", "--xxl.job.executor.port=" + EXECUTOR_PORT,
+                            "--xxl.job.admin.accessToken=" + TOKEN, "--gbm.redis.key-prefix=" + database + ":",
+                            "--spring.datasource.url=" + IsolatedDatabaseInitializer.SERVER + database + IsolatedDatabaseInitializer.PARAMS,
+                            "--xxl.job.executor.logpath=" + System.getProperty("java.io.tmpdir") + "/gbm-xxl-job-it")
+                    .close())
+                    .hasStackTraceContaining("XXL-Job executor cannot listen on 127.0.0.1:" + EXECUTOR_PORT)
+                    .hasStackTraceContaining("Each instance needs its own executor address");
+        } finally {
+            jdbc.execute("DROP DATABASE IF EXISTS " + database);
+        }
+        assertThat(tasksStillServed()).isTrue();
+    }
+
+    /** The first instance keeps its executor after the second one gave up. */
+    private boolean tasksStillServed() {
+        try {
+            return post("/beat", TOKEN, "").path("code").asInt() == 200;
+        } catch (Exception e) {
+            return false;
+        }
+    }
+
+    @Test
+    void deliverNowParameterSendsTheWaitingRetriesOfAHostNow() throws Exception {
+        partner.enqueue(new MockResponse.Builder().code(200).body("success").build());
+        String teamId = tasks.dueTask(partner.url("/cb").toString());
+        String otherHost = tasks.dueTask("http://mall-elsewhere.example/cb");
+        jdbc.update("UPDATE notify_task SET notify_status = 2, notify_count = 3, next_attempt_time = UTC_TIMESTAMP(3) + INTERVAL 3 HOUR "
+                + "WHERE team_id IN (?, ?)", teamId, otherHost);
+
+        JsonNode accepted = run(5, "groupBuyNotifyJob", TOKEN, "host=" + partner.url("/").host(), 0, 1);
+
+        assertThat(accepted.path("code").asInt()).isEqualTo(200);
+        await(() -> tasks.status(teamId) == 1);
+        assertThat(tasks.status(otherHost)).isEqualTo(2);
+        assertThat(tasks.count(teamId)).isEqualTo(4);
+    }
+
+    private JsonNode post(String path, String token, String body) throws Exception {
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + EXECUTOR_PORT + path))
+                        .header("Content-Type", "application/json").header("XXL-JOB-ACCESS-TOKEN", token)
+                        .POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        return JSON.readTree(response.body());
     }
 
     private JsonNode run(String token, String param, int shardIndex, int shardTotal) throws Exception {

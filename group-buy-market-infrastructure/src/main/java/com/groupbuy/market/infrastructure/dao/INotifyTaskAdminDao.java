@@ -8,7 +8,7 @@ import org.apache.ibatis.annotations.Param;
 import java.time.Instant;
 import java.util.List;
 
-/** Operator reads and the re-drive of notify_task. */
+/** Operator reads, the re-drive and "deliver now" of notify_task. */
 @Mapper
 public interface INotifyTaskAdminDao {
 
@@ -22,4 +22,12 @@ public interface INotifyTaskAdminDao {
     int redriveFailed(@Param("id") long id, @Param("now") Instant now);
 
     long countDue(@Param("now") Instant now);
+
+    int retryDueNow(@Param("source") String source, @Param("channel") String channel, @Param("now") Instant now,
+                    @Param("limit") int limit);
+
+    List<NotifyTaskPO> waitingRetries(@Param("now") Instant now, @Param("afterTime") Instant afterTime,
+                                      @Param("afterId") long afterId, @Param("limit") int limit);
+
+    int makeDueNow(@Param("ids") List<Long> ids, @Param("now") Instant now);
 }

@@ -1,7 +1,10 @@
 package com.groupbuy.market.trigger.job;
 
+import com.groupbuy.market.domain.trade.model.valobj.DeliverNowResult;
 import com.groupbuy.market.domain.trade.model.valobj.NotifyRunSummary;
+import com.groupbuy.market.domain.trade.service.notify.NotifyTaskOperations;
 import com.groupbuy.market.domain.trade.service.notify.SettlementNotifyService;
+import com.groupbuy.market.types.exception.AppException;
 import com.xxl.job.core.context.XxlJobHelper;
 import com.xxl.job.core.handler.annotation.XxlJob;
 import lombok.extern.slf4j.Slf4j;
@@ -9,16 +12,20 @@ import org.springframework.stereotype.Component;
 
 /**
  * XXL-Job handler {@code groupBuyNotifyJob}: no parameter delivers every due task of this executor's shard (id mod
- * shard total = shard index, for SHARDING_BROADCAST); a team id re-drives that team's pending task now.
+ * shard total = shard index, for SHARDING_BROADCAST); a team id re-drives that team's pending task now; a "deliver
+ * now" filter ({@code all}, {@code host=<host>}, {@code source=<s>,channel=<c>}) makes those waiting retries due,
+ * then delivers this shard's due tasks.
  */
 @Slf4j
 @Component
 public class GroupBuyNotifyJob {
 
     private final SettlementNotifyService notifyService;
+    private final NotifyTaskOperations operations;
 
-    public GroupBuyNotifyJob(SettlementNotifyService notifyService) {
+    public GroupBuyNotifyJob(SettlementNotifyService notifyService, NotifyTaskOperations operations) {
         this.notifyService = notifyService;
+        this.operations = operations;
     }
 
     @XxlJob("groupBuyNotifyJob")
@@ -26,6 +33,10 @@ public class GroupBuyNotifyJob {
         String teamId = XxlJobHelper.getJobParam() == null ? "" : XxlJobHelper.getJobParam().trim();
         int shardTotal = Math.max(1, XxlJobHelper.getShardTotal());
         int shardIndex = Math.max(0, XxlJobHelper.getShardIndex());
+        if (DeliverNowParam.isFilter(teamId)) {
+            deliverNow(teamId, shardIndex, shardTotal);
+            return;
+        }
         try {
             NotifyRunSummary summary = teamId.isEmpty()
                     ? notifyService.execSettlementNotifyJob(shardIndex, shardTotal)
@@ -38,6 +49,28 @@ public class GroupBuyNotifyJob {
             XxlJobHelper.handleSuccess(line);
         } catch (RuntimeException e) {
             log.error("groupBuyNotifyJob failed", e);
+            XxlJobHelper.log(e);
+            XxlJobHelper.handleFail("groupBuyNotifyJob failed: " + e.getMessage());
+        }
+    }
+
+    /** "Deliver now" by job parameter: move the filter's waiting retries to due, then deliver this shard's due tasks. */
+    private void deliverNow(String param, int shardIndex, int shardTotal) {
+        try {
+            DeliverNowResult moved = operations.deliverNow(DeliverNowParam.parse(param));
+            NotifyRunSummary summary = notifyService.execSettlementNotifyJob(shardIndex, shardTotal);
+            String line = String.format("groupBuyNotifyJob deliverNow=%s moved=%d shard=%d/%d claimed=%d delivered=%d "
+                            + "retried=%d failed=%d", moved.filter(), moved.moved(), shardIndex, shardTotal,
+                    summary.claimed(), summary.delivered(), summary.retried(), summary.failed());
+            XxlJobHelper.log(line);
+            log.info(line);
+            XxlJobHelper.handleSuccess(line);
+        } catch (AppException e) {
+            log.warn("groupBuyNotifyJob param='{}' refused: {}", param, e.getInfo());
+            XxlJobHelper.log("refused: " + e.getInfo());
+            XxlJobHelper.handleFail("groupBuyNotifyJob refused: " + e.getInfo());
+        } catch (RuntimeException e) {
+            log.error("groupBuyNotifyJob deliver-now failed", e);
             XxlJobHelper.log(e);
             XxlJobHelper.handleFail("groupBuyNotifyJob failed: " + e.getMessage());
         }

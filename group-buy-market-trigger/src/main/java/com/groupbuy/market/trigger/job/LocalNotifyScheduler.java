@@ -3,27 +3,35 @@ package com.groupbuy.market.trigger.job;
 import com.groupbuy.market.domain.trade.model.valobj.NotifyRunSummary;
 import com.groupbuy.market.domain.trade.service.notify.SettlementNotifyService;
 import lombok.extern.slf4j.Slf4j;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 
 /**
- * Keeps retries happening when no XXL-Job admin console drives the compensation job (the default profile, a
- * laptop): runs the same delivery of due tasks every few seconds. Off as soon as an admin address is configured.
+ * Keeps retries happening whenever no XXL-Job console drives the compensation job: none configured (the default
+ * profile, a laptop), or one that does not accept our executor (wrong token, console down). Runs the same delivery
+ * of due tasks every few seconds; stands by while a console drives us. Both at once is harmless: every task is
+ * leased before it is sent.
  */
 @Slf4j
 @Component
-@ConditionalOnExpression("'${xxl.job.admin.addresses:}'.isEmpty() and ${gbm.notify.local-scheduler-enabled:true}")
+@ConditionalOnProperty(prefix = "gbm.notify", name = "local-scheduler-enabled", havingValue = "true", matchIfMissing = true)
 public class LocalNotifyScheduler {
 
     private final SettlementNotifyService notifyService;
+    private final LocalTakeover takeover;
 
-    public LocalNotifyScheduler(SettlementNotifyService notifyService) {
+    public LocalNotifyScheduler(SettlementNotifyService notifyService, ObjectProvider<JobConsole> console) {
         this.notifyService = notifyService;
+        this.takeover = new LocalTakeover("callback retries", console);
     }
 
     @Scheduled(fixedDelayString = "${gbm.notify.local-scheduler-delay:5s}", initialDelayString = "${gbm.notify.local-scheduler-delay:5s}")
     public void deliverDueTasks() {
+        if (!takeover.localShouldRun()) {
+            return;
+        }
         try {
             NotifyRunSummary summary = notifyService.execSettlementNotifyJob();
             if (summary.claimed() > 0) {

@@ -49,6 +49,21 @@ public class NotifyTaskAdminRepository implements INotifyTaskAdminRepository {
         return dao.countDue(now);
     }
 
+    @Override
+    public int retryDueNow(String source, String channel, Instant now, int limit) {
+        return dao.retryDueNow(source, channel, now, limit);
+    }
+
+    @Override
+    public List<NotifyTaskSummaryVO> waitingRetries(Instant now, Instant afterTime, long afterId, int limit) {
+        return dao.waitingRetries(now, afterTime, afterId, limit).stream().map(NotifyTaskAdminRepository::toSummary).toList();
+    }
+
+    @Override
+    public int makeDueNow(List<Long> taskIds, Instant now) {
+        return taskIds.isEmpty() ? 0 : dao.makeDueNow(taskIds, now);
+    }
+
     private static NotifyTaskSummaryVO toSummary(NotifyTaskPO po) {
         return new NotifyTaskSummaryVO(po.getId(), po.getTeamId(), po.getNotifyCategory(), po.getNotifyUrl(),
                 po.getNotifyStatus(), po.getNotifyCount(), po.getNextAttemptTime(), po.getLastError());

@@ -2,9 +2,11 @@ package com.groupbuy.market.trigger.http.admin;
 
 import com.groupbuy.market.api.response.Response;
 import com.groupbuy.market.trigger.http.Envelope;
+import com.groupbuy.market.domain.trade.model.valobj.DeliverNowResult;
 import com.groupbuy.market.domain.trade.model.valobj.NotifyAttemptVO;
 import com.groupbuy.market.domain.trade.model.valobj.NotifyTaskSummaryVO;
 import com.groupbuy.market.domain.trade.service.notify.NotifyTaskOperations;
+import com.groupbuy.market.trigger.job.DeliverNowParam;
 import com.groupbuy.market.types.enums.ResponseCode;
 import com.groupbuy.market.types.exception.AppException;
 import org.springframework.beans.factory.annotation.Value;
@@ -24,7 +26,8 @@ import java.util.List;
 import java.util.function.Supplier;
 
 /**
- * Operators' view of the callback outbox: list tasks, read a task's attempts, re-drive a failed task. Every call
+ * Operators' view of the callback outbox: list tasks, read a task's attempts, re-drive a failed task, deliver waiting
+ * retries now. Every call
  * needs header {@code X-Admin-Token} equal to {@code gbm.admin.token}; with no token configured the endpoints
  * refuse everyone.
  */
@@ -78,6 +81,18 @@ public class NotifyAdminController {
             throw new AppException(ResponseCode.ILLEGAL_PARAMETER, "illegal parameter: teamId must be up to 8 digits");
         }
         return teamId;
+    }
+
+    /**
+     * "Deliver now": RETRY tasks waiting for their next attempt become due at once, for one partner host
+     * ({@code host}), one {@code source} + {@code channel}, or {@code all=true}; answers how many moved.
+     */
+    @PostMapping("tasks/deliver-now")
+    public ResponseEntity<Response<DeliverNowResult>> deliverNow(
+            @RequestHeader(value = "X-Admin-Token", required = false) String given,
+            @RequestParam(required = false) String host, @RequestParam(required = false) String source,
+            @RequestParam(required = false) String channel, @RequestParam(required = false) Boolean all) {
+        return authorized(given, () -> operations.deliverNow(DeliverNowParam.of(host, source, channel, all)));
     }
 
     private <T> ResponseEntity<Response<T>> authorized(String given, Supplier<T> action) {

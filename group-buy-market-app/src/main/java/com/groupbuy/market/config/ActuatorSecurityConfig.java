@@ -1,0 +1,26 @@
+package com.groupbuy.market.config;
+
+import com.groupbuy.market.trigger.http.admin.ActuatorTokenFilter;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/**
+ * The actuator behind the admin token: health details for token holders everywhere
+ * ({@code show-details: when-authorized} in prod), and with {@code gbm.admin.protect-actuator} (on in prod) every
+ * actuator path but {@code /actuator/health} refused without it.
+ */
+@Configuration
+public class ActuatorSecurityConfig {
+
+    @Bean
+    public FilterRegistrationBean<ActuatorTokenFilter> actuatorTokenFilter(
+            @Value("${gbm.admin.token:}") String token,
+            @Value("${gbm.admin.protect-actuator:false}") boolean protect) {
+        FilterRegistrationBean<ActuatorTokenFilter> registration =
+                new FilterRegistrationBean<>(new ActuatorTokenFilter(token, protect));
+        registration.addUrlPatterns("/actuator", "/actuator/*");
+        return registration;
+    }
+}

@@ -1,0 +1,41 @@
+package com.groupbuy.market.config;
+
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.env.YamlPropertySourceLoader;
+import org.springframework.core.env.MutablePropertySources;
+import org.springframework.core.env.PropertySource;
+import org.springframework.core.env.PropertySourcesPropertyResolver;
+import org.springframework.core.io.ClassPathResource;
+
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Settings a profile must ship with, read from the real YAML files (a full default-profile start is slow). */
+class ProfileDefaultsTest {
+
+    @Test
+    void theDefaultProfileListensOnLoopbackUnlessTold() throws Exception {
+        assertThat(resolve("application-default.yml", "server.address")).isEqualTo("127.0.0.1");
+    }
+
+    @Test
+    void nothingShipsTheKnownExecutorToken() throws Exception {
+        assertThat(resolve("application.yml", "xxl.job.admin.accessToken")).isEmpty();
+    }
+
+    @Test
+    void prodHidesHealthDetailsAndMetricsWithoutTheAdminToken() throws Exception {
+        assertThat(resolve("application-prod.yml", "management.endpoint.health.show-details")).isEqualTo("when-authorized");
+        assertThat(resolve("application-prod.yml", "gbm.admin.protect-actuator")).isEqualTo("true");
+    }
+
+    private static String resolve(String file, String key) throws Exception {
+        List<PropertySource<?>> loaded = new YamlPropertySourceLoader().load(file, new ClassPathResource(file));
+        MutablePropertySources sources = new MutablePropertySources();
+        loaded.forEach(sources::addLast);
+        PropertySourcesPropertyResolver resolver = new PropertySourcesPropertyResolver(sources);
+        resolver.setIgnoreUnresolvableNestedPlaceholders(true);
+        return resolver.getProperty(key);
+    }
+}

@@ -1,0 +1,171 @@
+package com.groupbuy.market.config.xxljob;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.NetworkInterface;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Optional;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * The executor endpoint as an attacker on the network or a second instance meets it: scripts refused, only the
+ * configured address listens, a port in use stops the start.
+ */
+public class BeanOnlyXxlJobExecutorTest {
+
+    private static final String TOKEN = "unit-test-token-0123456789";
+
+    @TempDir
+    Path dir;
+
+    private final List<BeanOnlyXxlJobExecutor> started = new ArrayList<>();
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    @AfterEach
+    void stop() {
+        started.forEach(BeanOnlyXxlJobExecutor::destroy);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"GLUE_SHELL", "GLUE_PYTHON", "GLUE_GROOVY", "GLUE_NODEJS", "GLUE_PHP", "GLUE_POWERSHELL", "GLUE_PYTHON2"})
+    void everyGlueTypeButBeanIsRefusedAndNothingRuns(String glueType) throws Exception {
+        BeanOnlyXxlJobExecutor executor = start("127.0.0.1", 0);
+        Path proof = dir.resolve("ran-" + glueType);
+        String source = glueType.equals("GLUE_GROOVY")
+                ? "new File('" + proof + "').createNewFile()"
+                : "touch " + proof;
+
+        String answer = run(executor, TOKEN, glueType, source);
+
+        assertThat(answer).contains("\"code\":500").contains("refused");
+        Thread.sleep(1500);   // a script accepted would have run by now (the library runs it on a job thread)
+        assertThat(proof).doesNotExist();
+    }
+
+    @Test
+    void aBeanJobWithTheRightTokenIsTakenAndAWrongTokenIsNot() throws Exception {
+        BeanOnlyXxlJobExecutor executor = start("127.0.0.1", 0);
+
+        assertThat(post(executor, "/beat", TOKEN, "")).contains("\"code\":200");
+        assertThat(post(executor, "/beat", "wrong", "")).contains("\"code\":500").contains("token");
+        assertThat(post(executor, "/beat", null, "")).contains("\"code\":500").contains("token");
+        // No such handler here, but the request got past the token and glue checks to the library's lookup.
+        assertThat(run(executor, TOKEN, "BEAN", "")).contains("job handler [nope] not found");
+    }
+
+    @Test
+    void listensOnTheConfiguredLoopbackAddressOnly() throws Exception {
+        BeanOnlyXxlJobExecutor executor = start("127.0.0.1", 0);
+        int port = executor.boundAddress().getPort();
+
+        assertThat(executor.boundAddress().getAddress().isLoopbackAddress()).isTrue();
+        try (Socket loopback = new Socket("127.0.0.1", port)) {
+            assertThat(loopback.isConnected()).isTrue();
+        }
+        Optional<InetAddress> external = nonLoopbackAddress();
+        Assumptions.assumeTrue(external.isPresent(), "this machine has no non-loopback address to try");
+        assertThatThrownBy(() -> {
+            try (Socket socket = new Socket()) {
+                socket.connect(new InetSocketAddress(external.get(), port), 2000);
+            }
+        }).isInstanceOf(ConnectException.class);
+    }
+
+    @Test
+    void aSecondExecutorOnTheSamePortRefusesToStartAndSaysWhy() {
+        BeanOnlyXxlJobExecutor first = start("127.0.0.1", 0);
+        int port = first.boundAddress().getPort();
+
+        assertThatThrownBy(() -> start("127.0.0.1", port))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("127.0.0.1:" + port)
+                .hasMessageContaining("Each instance needs its own executor address");
+    }
+
+    @Test
+    void aPortHeldByAnotherProcessOnAnyAddressStopsTheStart() throws IOException {
+        try (ServerSocket wildcard = new ServerSocket(0)) {
+            assertThatThrownBy(() -> start("127.0.0.1", wildcard.getLocalPort()))
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("xxl.job.executor.port");
+        }
+    }
+
+    @Test
+    void portZeroTakesAFreePortAndRegistersIt() {
+        BeanOnlyXxlJobExecutor executor = start("127.0.0.1", 0);
+
+        assertThat(executor.boundAddress().getPort()).isPositive();
+        assertThat(executor.registration().status().consoleConfigured()).isFalse();
+        assertThat(executor.drivesJobs()).isFalse();
+    }
+
+    private BeanOnlyXxlJobExecutor start(String ip, int port) {
+        BeanOnlyXxlJobExecutor executor = new BeanOnlyXxlJobExecutor(new ExecutorSettings("", TOKEN, 3,
+                "unit-executor", "", ip, port, dir.resolve("logs").toString(), 30, Duration.ofSeconds(30)));
+        try {
+            executor.start();
+        } catch (RuntimeException e) {
+            executor.destroy();
+            throw e;
+        }
+        started.add(executor);
+        return executor;
+    }
+
+    private String run(BeanOnlyXxlJobExecutor executor, String token, String glueType, String source) throws Exception {
+        String body = "{\"jobId\":" + (int) (Math.random() * 1_000_000) + ",\"executorHandler\":\"nope\",\"executorParams\":\"\","
+                + "\"executorBlockStrategy\":\"SERIAL_EXECUTION\",\"executorTimeout\":0,\"logId\":" + System.nanoTime()
+                + ",\"logDateTime\":" + System.currentTimeMillis() + ",\"glueType\":\"" + glueType + "\",\"glueSource\":\""
+                + source.replace("\\", "\\\\").replace("\"", "\\\"") + "\",\"glueUpdatetime\":" + System.currentTimeMillis()
+                + ",\"broadcastIndex\":0,\"broadcastTotal\":1}";
+        return post(executor, "/run", token, body);
+    }
+
+    private String post(BeanOnlyXxlJobExecutor executor, String path, String token, String body) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+                        + executor.boundAddress().getPort() + path))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body));
+        if (token != null) {
+            request.header("XXL-JOB-ACCESS-TOKEN", token);
+        }
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString()).body();
+    }
+
+    public static Optional<InetAddress> nonLoopbackAddress() throws IOException {
+        for (NetworkInterface nic : Collections.list(NetworkInterface.getNetworkInterfaces())) {
+            if (!nic.isUp() || nic.isLoopback()) {
+                continue;
+            }
+            for (InetAddress address : Collections.list(nic.getInetAddresses())) {
+                if (address instanceof Inet4Address && !address.isLoopbackAddress()) {
+                    return Optional.of(address);
+                }
+            }
+        }
+        return Optional.empty();
+    }
+}

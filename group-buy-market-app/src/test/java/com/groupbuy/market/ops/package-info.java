@@ -1,0 +1,2 @@
+/** Operational safety: the executor, its console, tokens, actuator exposure, operator controls. */
+package com.groupbuy.market.ops;

@@ -1,0 +1,79 @@
+package com.groupbuy.market.trigger.job;
+
+import com.groupbuy.market.domain.trade.model.valobj.RetryFilter;
+import com.groupbuy.market.types.enums.ResponseCode;
+import com.groupbuy.market.types.exception.AppException;
+
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Reads a "deliver now" filter from an operator: the admin endpoint's query parameters, or the
+ * {@code groupBuyNotifyJob} parameter ({@code all}, {@code host=<host>}, {@code source=<s>,channel=<c>}).
+ * Exactly one kind of filter; anything else is refused naming the field, so a typo never moves every task.
+ */
+public final class DeliverNowParam {
+
+    private DeliverNowParam() {
+    }
+
+    /** Whether a job parameter asks for "deliver now" (a team id never has '=' and is never "all"). */
+    public static boolean isFilter(String jobParam) {
+        return jobParam.equalsIgnoreCase("all") || jobParam.contains("=");
+    }
+
+    public static RetryFilter parse(String jobParam) {
+        if (jobParam.equalsIgnoreCase("all")) {
+            return RetryFilter.all();
+        }
+        Map<String, String> fields = new HashMap<>();
+        for (String pair : jobParam.split("[,&\\s]+")) {
+            int eq = pair.indexOf('=');
+            if (eq <= 0) {
+                throw refused("parameter", "expected all, host=<host> or source=<source>,channel=<channel>");
+            }
+            fields.put(pair.substring(0, eq).trim().toLowerCase(), pair.substring(eq + 1).trim());
+        }
+        String all = fields.remove("all");
+        return of(fields.remove("host"), fields.remove("source"), fields.remove("channel"),
+                all == null ? null : Boolean.valueOf(all), fields.keySet().stream().findFirst().orElse(null));
+    }
+
+    public static RetryFilter of(String host, String source, String channel, Boolean all) {
+        return of(host, source, channel, all, null);
+    }
+
+    private static RetryFilter of(String host, String source, String channel, Boolean all, String unknown) {
+        if (unknown != null) {
+            throw refused(unknown, "unknown filter field");
+        }
+        boolean byHost = host != null;
+        boolean bySource = source != null || channel != null;
+        boolean everything = Boolean.TRUE.equals(all);
+        if ((byHost ? 1 : 0) + (bySource ? 1 : 0) + (everything ? 1 : 0) != 1) {
+            throw refused("filter", "give exactly one of host, source+channel, or all=true");
+        }
+        if (byHost) {
+            // One colon is a port (IPv6 addresses have two or more): the filter names a host, not an address:port.
+            long colons = host.chars().filter(c -> c == ':').count();
+            if (host.isBlank() || host.matches(".*[/@?#\\s].*") || colons == 1) {
+                throw refused("host", "a host name or address, without scheme, port or path");
+            }
+            return RetryFilter.host(host);
+        }
+        if (bySource) {
+            if (source == null || source.isBlank()) {
+                throw refused("source", "required with channel");
+            }
+            if (channel == null || channel.isBlank()) {
+                throw refused("channel", "required with source");
+            }
+            return RetryFilter.sourceChannel(source.trim(), channel.trim());
+        }
+        return RetryFilter.all();
+    }
+
+    private static AppException refused(String field, String why) {
+        return new AppException(ResponseCode.ILLEGAL_PARAMETER, field + ": " + why);
+    }
+}
