@@ -45,6 +45,9 @@ public enum ResponseCode {
     E0207("E0207", "request signature missing or wrong"),
     E0301("E0301", "notify task not found"),
     E0302("E0302", "notify task state does not allow this"),
+    // resilience: E0401-E0402
+    /** Redis or the database is down or too slow: nothing was done, HTTP 503 with Retry-After. */
+    E0401("E0401", "a dependency is unavailable, retry later"),
     ;
 
     private final String code;

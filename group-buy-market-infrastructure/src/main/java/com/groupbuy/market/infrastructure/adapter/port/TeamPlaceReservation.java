@@ -1,8 +1,8 @@
 package com.groupbuy.market.infrastructure.adapter.port;
 
 import com.groupbuy.market.domain.trade.adapter.port.ITeamPlaceReservation;
+import com.groupbuy.market.infrastructure.outage.RedisOutages;
 import com.groupbuy.market.infrastructure.redis.RedisKeys;
-import org.redisson.api.BatchResult;
 import org.redisson.api.RBatch;
 import org.redisson.api.RFuture;
 import org.redisson.api.RScript;
@@ -123,42 +123,42 @@ public class TeamPlaceReservation implements ITeamPlaceReservation {
     private final RScript script;
     private final RedisKeys keys;
     private final Clock clock;
+    private final RedisOutages outages;
 
-    public TeamPlaceReservation(RedissonClient redisson, RedisKeys keys, Clock clock) {
+    public TeamPlaceReservation(RedissonClient redisson, RedisKeys keys, Clock clock, RedisOutages outages) {
         this.redisson = redisson;
         this.script = redisson.getScript(StringCodec.INSTANCE);
         this.keys = keys;
         this.clock = clock;
+        this.outages = outages;
     }
 
     @Override
     public boolean reserve(String teamId, String holder, int target, int lockedInDb, Instant validEnd) {
-        Long taken = script.eval(RScript.Mode.READ_WRITE, RESERVE, RScript.ReturnType.INTEGER, List.of(key(teamId)),
-                Integer.toString(target), Integer.toString(lockedInDb), Long.toString(ttl(validEnd)), holder,
-                Long.toString(clock.millis()));
+        Long taken = eval(RESERVE, teamId, Integer.toString(target), Integer.toString(lockedInDb),
+                Long.toString(ttl(validEnd)), holder, Long.toString(clock.millis()));
         return taken != null && taken > 0;
     }
 
     @Override
     public boolean reserveNew(String teamId, String holder, Instant validEnd) {
-        Long taken = script.eval(RScript.Mode.READ_WRITE, RESERVE_NEW, RScript.ReturnType.INTEGER,
-                List.of(key(teamId)), Long.toString(ttl(validEnd)), holder, Long.toString(clock.millis()));
+        Long taken = eval(RESERVE_NEW, teamId, Long.toString(ttl(validEnd)), holder, Long.toString(clock.millis()));
         return taken != null && taken == 1L;
     }
 
     @Override
     public void cancel(String teamId, String holder) {
-        script.eval(RScript.Mode.READ_WRITE, CANCEL, RScript.ReturnType.INTEGER, List.of(key(teamId)), holder);
+        eval(CANCEL, teamId, holder);
     }
 
     @Override
     public void release(String teamId) {
-        script.eval(RScript.Mode.READ_WRITE, RELEASE, RScript.ReturnType.INTEGER, List.of(key(teamId)));
+        eval(RELEASE, teamId);
     }
 
     @Override
     public void discard(String teamId) {
-        redisson.getBucket(key(teamId), StringCodec.INSTANCE).delete();
+        outages.call(() -> redisson.getBucket(key(teamId), StringCodec.INSTANCE).delete());
     }
 
     @Override
@@ -171,7 +171,7 @@ public class TeamPlaceReservation implements ITeamPlaceReservation {
         if (pending.isEmpty()) {
             return Map.of();
         }
-        BatchResult<?> ignored = batch.execute();
+        outages.call(batch::execute);
         Map<String, Integer> places = new LinkedHashMap<>();
         pending.forEach((teamId, future) -> {
             String n = future.toCompletableFuture().join();
@@ -188,8 +188,7 @@ public class TeamPlaceReservation implements ITeamPlaceReservation {
         args.add(Integer.toString(lockCount));
         args.add(Long.toString(staleBefore.toEpochMilli()));
         args.addAll(holdersInDb);
-        Long off = script.eval(RScript.Mode.READ_WRITE, RECONCILE, RScript.ReturnType.INTEGER, List.of(key(teamId)),
-                args.toArray());
+        Long off = eval(RECONCILE, teamId, args.toArray());
         return off == null ? 0 : off.intValue();
     }
 
@@ -197,6 +196,12 @@ public class TeamPlaceReservation implements ITeamPlaceReservation {
     public int placesOf(String teamId) {
         Object n = redisson.getMap(key(teamId), StringCodec.INSTANCE).get("n");
         return n == null ? -1 : Integer.parseInt(n.toString());
+    }
+
+    /** One script on the team's hash, through the Redis breaker (E0401 when Redis is down). */
+    private Long eval(String lua, String teamId, Object... args) {
+        return outages.call(() -> script.<Long>eval(RScript.Mode.READ_WRITE, lua, RScript.ReturnType.INTEGER,
+                List.of(key(teamId)), args));
     }
 
     private long ttl(Instant validEnd) {

@@ -114,8 +114,13 @@ public class TradeTimeoutService {
         if (expiry == null) {
             return false;
         }
-        for (int i = 0; i < expiry.closedUnpaid(); i++) {
-            reservation.release(teamId);
+        try {
+            for (int i = 0; i < expiry.closedUnpaid(); i++) {
+                reservation.release(teamId);
+            }
+        } catch (RuntimeException e) {
+            // Committed: the failed team is no longer open, so its counter matters to nobody and expires.
+            log.warn("team={} expired but its places not given back in Redis ({})", teamId, e.toString());
         }
         expiry.taskIds().forEach(dispatcher::dispatchAsync);
         counts.expiredTeams++;
