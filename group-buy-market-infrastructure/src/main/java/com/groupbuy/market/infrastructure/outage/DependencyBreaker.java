@@ -50,10 +50,13 @@ public class DependencyBreaker {
         }
     }
 
+    /** Called on every successful call: reads first, so the closed steady state writes nothing shared. */
     public void success() {
-        failures.set(0);
-        probing.set(false);
-        if (openedAt.getAndSet(null) != null) {
+        if (failures.get() != 0) {
+            failures.set(0);
+        }
+        if (openedAt.get() != null && openedAt.getAndSet(null) != null) {
+            probing.set(false);
             log.info("{} is back: circuit closed", dependency);
         }
     }

@@ -29,7 +29,10 @@ import java.util.Map;
 @Component
 public class TeamPlaceReservation implements ITeamPlaceReservation {
 
-    /** 1 taken, 2 shared with an earlier attempt of the same order, 0 refused (full). */
+    /**
+     * 1 taken, 2 shared with an earlier attempt of the same order, 0 refused (full). Sharing renews the holder's
+     * time: a retry reusing the place of an attempt that died is itself in flight, not stale.
+     */
     private static final String RESERVE = """
             if redis.call('HEXISTS', KEYS[1], 'n') == 0 then
               redis.call('HSET', KEYS[1], 'n', ARGV[2])
@@ -38,6 +41,7 @@ public class TeamPlaceReservation implements ITeamPlaceReservation {
             local holder = 'h:' .. ARGV[4]
             if redis.call('HEXISTS', KEYS[1], holder) == 1 then
               redis.call('HINCRBY', KEYS[1], holder, 1)
+              redis.call('HSET', KEYS[1], 't:' .. ARGV[4], ARGV[5])
               return 2
             end
             if tonumber(redis.call('HGET', KEYS[1], 'n')) >= tonumber(ARGV[1]) then

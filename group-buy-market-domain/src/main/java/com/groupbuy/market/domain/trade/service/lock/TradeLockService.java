@@ -60,13 +60,12 @@ public class TradeLockService {
         try {
             return lockNew(command);
         } catch (AppException e) {
-            // A retry racing its own first attempt sees that attempt's take (limit reached, or the same biz id):
-            // the answer it is owed is the order the first attempt wrote, not a refusal.
-            if (ResponseCode.E0103.getCode().equals(e.getCode())) {
-                MarketPayOrderEntity winner = repository.queryOrder(command.getUserId(), command.getOutTradeNo());
-                if (winner != null) {
-                    return sameOrderAgain(winner, command);
-                }
+            // A retry racing its own first attempt sees that attempt's effects (its take: limit reached or the same
+            // biz id; its place: the team row now full, E0005/E0006/E0008): the answer it is owed is the order the
+            // first attempt wrote, not a refusal. Only refusals pay this extra read.
+            MarketPayOrderEntity winner = repository.queryOrder(command.getUserId(), command.getOutTradeNo());
+            if (winner != null) {
+                return sameOrderAgain(winner, command);
             }
             throw e;
         }
