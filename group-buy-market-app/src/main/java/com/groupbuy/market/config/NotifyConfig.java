@@ -6,6 +6,7 @@ import com.groupbuy.market.domain.trade.service.notify.SettlementNotifyService;
 import com.groupbuy.market.infrastructure.gateway.GroupBuyNotifyService;
 import com.groupbuy.market.infrastructure.gateway.NotifyDispatcher;
 import com.groupbuy.market.infrastructure.gateway.PublicOnlyDns;
+import com.groupbuy.market.infrastructure.gateway.PublicOnlySocketFactory;
 import com.groupbuy.market.types.net.NotifyUrlPolicy;
 import okhttp3.ConnectionPool;
 import okhttp3.OkHttpClient;
@@ -38,6 +39,7 @@ public class NotifyConfig {
                 .followSslRedirects(false)
                 .retryOnConnectionFailure(false)
                 .dns(new PublicOnlyDns(policy))
+                .socketFactory(new PublicOnlySocketFactory(policy))
                 .build();
     }
 

@@ -2,7 +2,6 @@ package com.groupbuy.market.trade;
 
 import com.groupbuy.market.infrastructure.adapter.port.TeamPlaceReservation;
 import org.redisson.api.RedissonClient;
-import org.redisson.client.codec.StringCodec;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
@@ -33,8 +32,7 @@ class TeamCounts {
 
     /** The Redis place counter; -1 when the key does not exist. */
     int redisPlaces(String teamId) {
-        Object value = redisson.getBucket(reservation.key(teamId), StringCodec.INSTANCE).get();
-        return value == null ? -1 : Integer.parseInt(value.toString());
+        return reservation.placesOf(teamId);
     }
 
     int orderStatus(String userId) {

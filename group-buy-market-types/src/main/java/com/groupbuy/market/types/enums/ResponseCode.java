@@ -49,6 +49,9 @@ public enum ResponseCode {
     E0210("E0210", "signed request already received (webhook-id reused)"),
     E0301("E0301", "notify task not found"),
     E0302("E0302", "notify task state does not allow this"),
+    // resilience: E0401-E0402
+    /** Redis or the database is down or too slow: nothing was done, HTTP 503 with Retry-After. */
+    E0401("E0401", "a dependency is unavailable, retry later"),
     ;
 
     private final String code;

@@ -8,9 +8,10 @@ import java.util.Locale;
 
 /**
  * Which callback URLs we accept: http or https, bounded length, and a host that resolves only to public addresses
- * unless configuration allows loopback (one-machine setups) or private ranges. Refusing loopback, private,
- * link-local and metadata addresses keeps a caller from aiming our callbacks at our own network (SSRF). The same
- * address rule is meant for the delivery client's DNS, because a name can resolve differently later.
+ * unless configuration allows loopback (one-machine setups) or private ranges ({@link AddressReach} classifies
+ * every address after the IANA special-purpose registries). Refusing the rest keeps a caller from aiming our
+ * callbacks at our own network (SSRF). The delivery client applies the same rule again when it connects, because a
+ * name can resolve differently later.
  */
 public final class NotifyUrlPolicy {
 
@@ -57,32 +58,13 @@ public final class NotifyUrlPolicy {
         return null;
     }
 
+    /** Public addresses always; loopback and private networks only when configured; every other range never. */
     public boolean isAllowed(InetAddress address) {
-        if (address.isLoopbackAddress()) {
-            return allowLoopback;
-        }
-        if (address.isAnyLocalAddress() || address.isLinkLocalAddress() || address.isMulticastAddress()
-                || isMetadata(address)) {
-            return false;
-        }
-        if (address.isSiteLocalAddress() || isUniqueLocalV6(address) || isCarrierGradeNat(address)) {
-            return allowPrivate;
-        }
-        return true;
-    }
-
-    private static boolean isMetadata(InetAddress address) {
-        byte[] b = address.getAddress();
-        return b.length == 4 && (b[0] & 0xff) == 169 && (b[1] & 0xff) == 254;
-    }
-
-    private static boolean isUniqueLocalV6(InetAddress address) {
-        byte[] b = address.getAddress();
-        return b.length == 16 && (b[0] & 0xfe) == 0xfc;
-    }
-
-    private static boolean isCarrierGradeNat(InetAddress address) {
-        byte[] b = address.getAddress();
-        return b.length == 4 && (b[0] & 0xff) == 100 && (b[1] & 0xc0) == 64;
+        return switch (AddressReach.of(address)) {
+            case PUBLIC -> true;
+            case LOOPBACK -> allowLoopback;
+            case PRIVATE -> allowPrivate;
+            case NEVER -> false;
+        };
     }
 }

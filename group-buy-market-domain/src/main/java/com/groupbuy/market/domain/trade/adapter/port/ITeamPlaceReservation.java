@@ -1,24 +1,52 @@
 package com.groupbuy.market.domain.trade.adapter.port;
 
 import java.time.Instant;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
 
 /**
  * The atomic gate in front of the team row: a place is taken in one round trip and never past the target, however
- * many locks race. {@code lockedInDb} seeds the counter when it is missing (a new team, or Redis lost its data).
+ * many locks race. Each place is taken for a holder, the order's identity ({@link #holder}): a retry of a lock still
+ * in flight shares the place its first attempt took instead of taking a second one. {@code lockedInDb} seeds the
+ * counter when it is missing (a new team, or Redis lost its data).
  */
 public interface ITeamPlaceReservation {
 
-    boolean reserve(String teamId, int target, int lockedInDb, Instant validEnd);
+    /** The identity a place is held under: one buyer's order (user + out trade number), unambiguous for any ids. */
+    static String holder(String userId, String outTradeNo) {
+        return userId.length() + ":" + userId + ":" + outTradeNo;
+    }
+
+    /** True when the holder has a place: taken now, or already held by an earlier attempt of the same order. */
+    boolean reserve(String teamId, String holder, int target, int lockedInDb, Instant validEnd);
 
     /**
      * Takes the first place of a team being opened under a freshly drawn id. False, with nothing changed, when a
      * counter for that id exists already: the id belongs to another team and a new one must be drawn.
      */
-    boolean reserveNew(String teamId, Instant validEnd);
+    boolean reserveNew(String teamId, String holder, Instant validEnd);
 
-    /** Gives back a place whose lock did not commit. */
+    /**
+     * Gives back the holder's place when its lock did not commit. A place another attempt of the same order still
+     * shares, or one already confirmed by a committed attempt, stays taken.
+     */
+    void cancel(String teamId, String holder);
+
+    /** Gives back a committed place (refund, close): the team row has one lock fewer. */
     void release(String teamId);
 
     /** Drops the counter {@link #reserveNew} made for a team whose row was never written. */
     void discard(String teamId);
+
+    /** The place counters of these teams; a team without one (never reserved, or Redis lost it) is absent. */
+    Map<String, Integer> places(Collection<String> teamIds);
+
+    /**
+     * Sets the counter to what the database says, to be called while the team row is locked: {@code lockCount}
+     * committed places plus every holder still in flight (no order row among {@code holdersInDb}) that reserved at or
+     * after {@code staleBefore}. Holders older than that with no order row died with their process and are dropped.
+     * Returns how far the counter was off (counter minus truth); 0 when it was right or does not exist.
+     */
+    int reconcile(String teamId, int lockCount, List<String> holdersInDb, Instant staleBefore);
 }

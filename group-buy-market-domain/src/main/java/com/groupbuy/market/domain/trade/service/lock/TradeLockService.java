@@ -61,13 +61,12 @@ public class TradeLockService {
         try {
             return lockNew(command);
         } catch (AppException e) {
-            // A retry racing its own first attempt sees that attempt's take (limit reached, or the same biz id):
-            // the answer it is owed is the order the first attempt wrote, not a refusal.
-            if (ResponseCode.E0103.getCode().equals(e.getCode())) {
-                MarketPayOrderEntity winner = repository.queryOrder(command.orderKey());
-                if (winner != null) {
-                    return sameOrderAgain(winner, command);
-                }
+            // A retry racing its own first attempt sees that attempt's effects (its take: limit reached or the same
+            // biz id; its place: the team row now full, E0005/E0006/E0008): the answer it is owed is the order the
+            // first attempt wrote, not a refusal. Only refusals pay this extra read.
+            MarketPayOrderEntity winner = repository.queryOrder(command.orderKey());
+            if (winner != null) {
+                return sameOrderAgain(winner, command);
             }
             throw e;
         }
@@ -81,17 +80,20 @@ public class TradeLockService {
         rules.apply(command, context);
 
         // Team and order ids are drawn at random (8 and 12 digits, the wire's shapes); an id another row already has
-        // is drawn again rather than refusing the buyer.
+        // is drawn again rather than refusing the buyer. The place is held under the order's identity, so racing
+        // retries of this same lock share one place instead of crowding other buyers out.
+        String holder = ITeamPlaceReservation.holder(command.getUserId(), command.getOutTradeNo());
         for (int draw = 1; draw <= ID_DRAWS; draw++) {
             LockOrderAggregate aggregate = aggregate(command, context);
-            if (aggregate.isNewTeam() && !reservation.reserveNew(aggregate.getTeamId(), aggregate.getValidEndTime())) {
+            if (aggregate.isNewTeam()
+                    && !reservation.reserveNew(aggregate.getTeamId(), holder, aggregate.getValidEndTime())) {
                 continue;
             }
-            if (!aggregate.isNewTeam() && !reservation.reserve(aggregate.getTeamId(), aggregate.getTargetCount(),
-                    context.getTeam().getLockCount(), aggregate.getValidEndTime())) {
+            if (!aggregate.isNewTeam() && !reservation.reserve(aggregate.getTeamId(), holder,
+                    aggregate.getTargetCount(), context.getTeam().getLockCount(), aggregate.getValidEndTime())) {
                 throw new AppException(ResponseCode.E0008);
             }
-            MarketPayOrderEntity order = write(aggregate, command);
+            MarketPayOrderEntity order = write(aggregate, command, holder);
             if (order != null) {
                 return order;
             }
@@ -100,14 +102,14 @@ public class TradeLockService {
     }
 
     /** Null when a drawn id was taken (the place is given back and the caller draws again). */
-    private MarketPayOrderEntity write(LockOrderAggregate aggregate, LockOrderCommand command) {
+    private MarketPayOrderEntity write(LockOrderAggregate aggregate, LockOrderCommand command, String holder) {
         try {
             MarketPayOrderEntity order = repository.lockOrder(aggregate);
             log.info("lock outTradeNo={} user={} team={} order={} newTeam={}", command.getOutTradeNo(),
                     command.getUserId(), order.getTeamId(), order.getOrderId(), aggregate.isNewTeam());
             return order;
         } catch (DuplicateOrderException e) {
-            giveBack(aggregate);
+            giveBack(aggregate, holder);
             return switch (e.key()) {
                 case GENERATED_ID -> null;
                 case OUT_TRADE_NO -> sameOrderAgain(repository.queryOrder(command.orderKey()), command);
@@ -115,17 +117,20 @@ public class TradeLockService {
                 case OTHER -> throw new AppException(ResponseCode.INDEX_EXCEPTION, "order could not be written, retry", e);
             };
         } catch (RuntimeException e) {
-            giveBack(aggregate);
+            giveBack(aggregate, holder);
             throw e;
         }
     }
 
-    /** A new team's counter was made by this lock alone and goes with it; a joined team gets its place back. */
-    private void giveBack(LockOrderAggregate aggregate) {
+    /**
+     * A new team's counter was made by this lock alone and goes with it; a joined team gets the place back unless
+     * another attempt of the same order still shares it or already committed it.
+     */
+    private void giveBack(LockOrderAggregate aggregate, String holder) {
         if (aggregate.isNewTeam()) {
             reservation.discard(aggregate.getTeamId());
         } else {
-            reservation.release(aggregate.getTeamId());
+            reservation.cancel(aggregate.getTeamId(), holder);
         }
     }
 

@@ -85,11 +85,24 @@ public class TradeRefundService {
             }
             throw e;
         }
-        reservation.release(order.getTeamId());
+        releaseCommittedPlace(order.getTeamId());
         dispatcher.dispatchAsync(taskId);
         log.info("refund outTradeNo={} order={} team={} type={} task={}", order.getOutTradeNo(), order.getOrderId(),
                 order.getTeamId(), type.getType(), taskId);
         return true;
+    }
+
+    /**
+     * The refund is committed: Redis being down must not turn it into an error answer. The counter then stays one
+     * high until the place reconciliation brings it back to the database's count.
+     */
+    private void releaseCommittedPlace(String teamId) {
+        try {
+            reservation.release(teamId);
+        } catch (RuntimeException e) {
+            log.warn("refund committed but team={} place not given back in Redis ({}); reconciliation will", teamId,
+                    e.toString());
+        }
     }
 
     private static RefundResultEntity answer(MemberOrderView order, String code, String info) {

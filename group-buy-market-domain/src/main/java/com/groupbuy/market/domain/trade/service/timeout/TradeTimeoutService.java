@@ -6,6 +6,7 @@ import com.groupbuy.market.domain.trade.adapter.repository.IRefundRepository;
 import com.groupbuy.market.domain.trade.model.entity.MemberOrderView;
 import com.groupbuy.market.domain.trade.model.valobj.TeamExpiryVO;
 import com.groupbuy.market.domain.trade.model.valobj.TimeoutRunSummary;
+import com.groupbuy.market.domain.trade.service.place.TeamPlaceReconciler;
 import com.groupbuy.market.domain.trade.service.refund.TradeRefundService;
 import lombok.extern.slf4j.Slf4j;
 
@@ -21,7 +22,8 @@ import java.util.function.Supplier;
  * before it) fail: their unpaid places close and every member's mall is told. Then, when an unpaid limit shorter than
  * the team's validity is set, locks older than it close like an unpaid refund. Every change is guarded by the state
  * it starts from, so running twice, or on two executors, changes nothing more, and a settlement racing a close leaves
- * exactly one of them done.
+ * exactly one of them done. Last, open teams' Redis place counters are reconciled with the database
+ * ({@link TeamPlaceReconciler}).
  */
 @Slf4j
 public class TradeTimeoutService {
@@ -36,10 +38,12 @@ public class TradeTimeoutService {
     private final Duration expiryGrace;
     private final int pageSize;
     private final Duration runBudget;
+    private final TeamPlaceReconciler placeReconciler;
 
     public TradeTimeoutService(IRefundRepository repository, TradeRefundService refundService,
                                ITeamPlaceReservation reservation, INotifyDispatcher dispatcher, Clock clock,
-                               Duration unpaidTimeout, Duration expiryGrace, int pageSize, Duration runBudget) {
+                               Duration unpaidTimeout, Duration expiryGrace, int pageSize, Duration runBudget,
+                               TeamPlaceReconciler placeReconciler) {
         this.repository = repository;
         this.refundService = refundService;
         this.reservation = reservation;
@@ -49,6 +53,7 @@ public class TradeTimeoutService {
         this.expiryGrace = expiryGrace;
         this.pageSize = pageSize;
         this.runBudget = runBudget;
+        this.placeReconciler = placeReconciler;
     }
 
     public TimeoutRunSummary execTimeoutCloseJob() {
@@ -68,11 +73,21 @@ public class TradeTimeoutService {
             drain(deadline, () -> repository.queryUnpaidLockedBefore(lockedBefore, shardIndex, shardTotal, pageSize),
                     order -> closeUnpaid(order, counts), counts);
         }
+        reconcilePlaces(shardIndex, shardTotal, deadline);
         TimeoutRunSummary summary = new TimeoutRunSummary(counts.expiredTeams, counts.closedUnpaid, counts.skipped);
         if (counts.expiredTeams + counts.closedUnpaid + counts.skipped > 0) {
             log.info("timeout close shard={}/{} {}", shardIndex, shardTotal, summary);
         }
         return summary;
+    }
+
+    /** Open teams' Redis place counters against the database; a failure here never fails the closing above. */
+    private void reconcilePlaces(int shardIndex, int shardTotal, Instant deadline) {
+        try {
+            placeReconciler.reconcileIfDue(shardIndex, shardTotal, deadline);
+        } catch (RuntimeException e) {
+            log.warn("team place reconciliation skipped this run; the next run retries it", e);
+        }
     }
 
     /** Pages until none is left, the budget is spent, or a page changed nothing (what is left keeps failing). */
@@ -99,8 +114,13 @@ public class TradeTimeoutService {
         if (expiry == null) {
             return false;
         }
-        for (int i = 0; i < expiry.closedUnpaid(); i++) {
-            reservation.release(teamId);
+        try {
+            for (int i = 0; i < expiry.closedUnpaid(); i++) {
+                reservation.release(teamId);
+            }
+        } catch (RuntimeException e) {
+            // Committed: the failed team is no longer open, so its counter matters to nobody and expires.
+            log.warn("team={} expired but its places not given back in Redis ({})", teamId, e.toString());
         }
         expiry.taskIds().forEach(dispatcher::dispatchAsync);
         counts.expiredTeams++;

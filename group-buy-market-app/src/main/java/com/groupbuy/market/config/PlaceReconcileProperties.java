@@ -1,0 +1,27 @@
+package com.groupbuy.market.config;
+
+import lombok.Getter;
+import lombok.Setter;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+
+import java.time.Duration;
+
+/** The Redis place counter reconciliation ({@code gbm.places.*}). */
+@Getter
+@Setter
+@ConfigurationProperties(prefix = "gbm.places")
+public class PlaceReconcileProperties {
+
+    /** A reservation with no order row this long after it was taken died with its process (a lock takes seconds). */
+    private Duration staleAfter = Duration.ofMinutes(2);
+    /** A team whose row changed this recently is left to the next run (a refund's release may be on its way). */
+    private Duration quietPeriod = Duration.ofSeconds(30);
+    /** Shortest time between two reconciliations from the timeout job. */
+    private Duration interval = Duration.ofSeconds(60);
+    /** Teams read per page. */
+    private int pageSize = 200;
+    /** Reconcile every open team once when the service is ready. */
+    private boolean onStart = true;
+    /** Time budget of the start-up run. */
+    private Duration startBudget = Duration.ofSeconds(60);
+}

@@ -1,0 +1,100 @@
+package com.groupbuy.market.config.outage;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.groupbuy.market.api.response.Response;
+import com.groupbuy.market.infrastructure.outage.RedisOutages;
+import com.groupbuy.market.types.enums.ResponseCode;
+import com.groupbuy.market.types.exception.DependencyUnavailableException;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import lombok.extern.slf4j.Slf4j;
+import org.springframework.core.Ordered;
+import org.springframework.dao.DataAccessResourceFailureException;
+import org.springframework.dao.QueryTimeoutException;
+import org.springframework.dao.TransientDataAccessResourceException;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.transaction.CannotCreateTransactionException;
+import org.springframework.web.servlet.HandlerExceptionResolver;
+import org.springframework.web.servlet.ModelAndView;
+
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.sql.SQLNonTransientConnectionException;
+import java.sql.SQLTransientConnectionException;
+
+/**
+ * Answers a request that failed because Redis or the database is unavailable with HTTP 503, {@code Retry-After} and
+ * E0401, whatever exception carried the outage. It runs before every other exception handler (highest precedence)
+ * and declines, leaving the usual handlers to answer, anything that is not an outage. The envelope is written
+ * directly, so no {@code Accept} header can turn it into another answer.
+ */
+@Slf4j
+public class DependencyOutageResolver implements HandlerExceptionResolver, Ordered {
+
+    private final ObjectMapper json;
+    private final long retryAfterSeconds;
+
+    public DependencyOutageResolver(ObjectMapper json, long retryAfterSeconds) {
+        this.json = json;
+        this.retryAfterSeconds = Math.max(1, retryAfterSeconds);
+    }
+
+    @Override
+    public ModelAndView resolveException(HttpServletRequest request, HttpServletResponse response, Object handler,
+                                         Exception ex) {
+        String dependency = outage(ex);
+        if (dependency == null || response.isCommitted()) {
+            return null;
+        }
+        log.warn("{} {} answered E0401: {} unavailable ({})", request.getMethod(), request.getRequestURI(), dependency,
+                rootMessage(ex));
+        try {
+            response.setStatus(HttpStatus.SERVICE_UNAVAILABLE.value());
+            response.setHeader(HttpHeaders.RETRY_AFTER, Long.toString(retryAfterSeconds));
+            response.setContentType(MediaType.APPLICATION_JSON_VALUE);
+            response.setCharacterEncoding(StandardCharsets.UTF_8.name());
+            json.writeValue(response.getOutputStream(), Response.builder().code(ResponseCode.E0401.getCode())
+                    .info(ResponseCode.E0401.getInfo()).data(null).build());
+        } catch (IOException e) {
+            log.debug("E0401 answer not written: the caller went away", e);
+        }
+        return new ModelAndView();
+    }
+
+    /** "redis" or "database" when the failure anywhere in the chain is an outage of one, else null. */
+    static String outage(Throwable ex) {
+        for (Throwable t = ex; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof DependencyUnavailableException unavailable) {
+                return unavailable.getDependency();
+            }
+            if (RedisOutages.isOutage(t)) {
+                return "redis";
+            }
+            if (t instanceof CannotCreateTransactionException || t instanceof DataAccessResourceFailureException
+                    || t instanceof TransientDataAccessResourceException || t instanceof QueryTimeoutException
+                    || t instanceof SQLTransientConnectionException || t instanceof SQLNonTransientConnectionException
+                    || (t instanceof java.sql.SQLException sql && sql.getSQLState() != null
+                    && sql.getSQLState().startsWith("08"))) {
+                return "database";
+            }
+        }
+        return null;
+    }
+
+    private static String rootMessage(Throwable ex) {
+        Throwable root = ex;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root.getClass().getSimpleName() + ": " + root.getMessage();
+    }
+
+    @Override
+    public int getOrder() {
+        return Ordered.HIGHEST_PRECEDENCE;
+    }
+}

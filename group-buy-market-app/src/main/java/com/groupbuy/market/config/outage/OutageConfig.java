@@ -1,0 +1,96 @@
+package com.groupbuy.market.config.outage;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.groupbuy.market.infrastructure.outage.DependencyBreaker;
+import lombok.extern.slf4j.Slf4j;
+import org.redisson.config.BaseConfig;
+import org.redisson.config.Config;
+import org.redisson.config.DelayStrategy;
+import org.redisson.spring.starter.RedissonAutoConfigurationCustomizer;
+import org.springframework.beans.factory.config.BeanPostProcessor;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+import javax.sql.DataSource;
+import java.lang.reflect.Method;
+import java.time.Clock;
+import java.time.Duration;
+
+/**
+ * Outages answered fast: one breaker per dependency (Redis around the place scripts, the database around the pool),
+ * Redisson retrying a failed command once instead of three times, and the resolver that turns any outage into
+ * E0401 / HTTP 503 with Retry-After. Connection and command timeouts themselves are in application.yml.
+ */
+@Slf4j
+@Configuration
+public class OutageConfig {
+
+    @Bean
+    public DependencyBreaker redisBreaker(OutageProperties properties) {
+        return new DependencyBreaker("redis", properties.getBreakerThreshold(), properties.getBreakerOpenFor(),
+                Clock.systemUTC());
+    }
+
+    @Bean
+    public DependencyBreaker databaseBreaker(OutageProperties properties) {
+        return new DependencyBreaker("database", properties.getBreakerThreshold(), properties.getBreakerOpenFor(),
+                Clock.systemUTC());
+    }
+
+    @Bean
+    public DependencyOutageResolver dependencyOutageResolver(ObjectMapper json, OutageProperties properties) {
+        return new DependencyOutageResolver(json, properties.getRetryAfter().toSeconds());
+    }
+
+    /** Wraps the pool (by type: the only DataSource) so a known-down database fails getConnection at once. */
+    @Bean
+    public static BeanPostProcessor databaseBreakerPostProcessor(
+            org.springframework.beans.factory.ObjectProvider<DependencyBreaker> breakers) {
+        return new BeanPostProcessor() {
+            @Override
+            public Object postProcessAfterInitialization(Object bean, String beanName) {
+                if (bean instanceof DataSource pool && !(bean instanceof BreakingDataSource)
+                        && "dataSource".equals(beanName)) {
+                    DependencyBreaker database = breakers.stream()
+                            .filter(b -> "database".equals(b.dependency())).findFirst().orElseThrow();
+                    return new BreakingDataSource(pool, database);
+                }
+                return bean;
+            }
+        };
+    }
+
+    /**
+     * Redisson's defaults retry a command that found no connection three times 1.5 s apart, so a caller waited up to
+     * nine seconds for the 500 of a Redis outage. One retry after a short pause rides out a reconnect and no more.
+     */
+    @Bean
+    public RedissonAutoConfigurationCustomizer boundedRedisRetries(OutageProperties properties) {
+        return config -> {
+            BaseConfig<?> server = serverConfig(config);
+            if (server == null) {
+                return;
+            }
+            Duration interval = properties.getRedisRetryInterval();
+            DelayStrategy fixed = attempt -> interval;
+            server.setRetryAttempts(properties.getRedisRetryAttempts());
+            server.setRetryDelay(fixed);
+        };
+    }
+
+    /** The single-server block the starter built; Redisson keeps its getter protected, so it is read reflectively. */
+    private static BaseConfig<?> serverConfig(Config config) {
+        if (!config.isSingleConfig()) {
+            log.warn("Redis retries left at Redisson's defaults: not a single-server configuration");
+            return null;
+        }
+        try {
+            Method getter = Config.class.getDeclaredMethod("getSingleServerConfig");
+            getter.setAccessible(true);
+            return (BaseConfig<?>) getter.invoke(config);
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            log.warn("Redis retries left at Redisson's defaults: {}", e.toString());
+            return null;
+        }
+    }
+}

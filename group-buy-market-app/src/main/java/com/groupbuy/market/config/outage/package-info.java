@@ -1,0 +1,2 @@
+/** Dependency outages: bounded waits, breakers, and the E0401 / HTTP 503 answer. */
+package com.groupbuy.market.config.outage;

@@ -1,0 +1,140 @@
+package com.groupbuy.market.config.embedded;
+
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * The default profile's embedded servers, started directly (slow: MariaDB unpacks and installs once): data survives
+ * a restart on the same folder (issue 13 item 2), MariaDB enforces its grants and the service has an account of its
+ * own (item 9), and the watchdog starts a killed child again (item 5). The data folder lies in the module's target
+ * folder, outside the JVM temp folder, and is removed at the end.
+ */
+class EmbeddedServersIT {
+
+    private static final Log LOG = LogFactory.getLog(EmbeddedServersIT.class);
+
+    private final Path dataDir = Path.of("target", "embedded-it-" + UUID.randomUUID().toString().substring(0, 8))
+            .toAbsolutePath();
+    private EmbeddedServers servers;
+
+    @AfterEach
+    void cleanUp() throws IOException {
+        if (servers != null) {
+            servers.stop();
+        }
+        if (Files.exists(dataDir)) {
+            try (Stream<Path> files = Files.walk(dataDir)) {
+                files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+            }
+        }
+    }
+
+    @Test
+    void rowsSurviveARestartGrantsAreEnforcedAndKilledChildrenComeBack() throws Exception {
+        servers = EmbeddedServers.start(dataDir, Duration.ofMillis(500), LOG);
+        try (Connection db = connect(servers); Statement sql = db.createStatement()) {
+            sql.execute("CREATE TABLE kept (id INT PRIMARY KEY)");
+            sql.execute("INSERT INTO kept VALUES (1), (2), (3)");
+        }
+        assertThatThrownBy(() -> DriverManager.getConnection(url(servers.mariaDbPort()), "root", "").close())
+                .as("no password-less root over TCP: grants are enforced").isInstanceOf(SQLException.class);
+        Properties credentials = new Properties();
+        try (var in = Files.newInputStream(dataDir.resolve("embedded-db.credentials"))) {
+            credentials.load(in);
+        }
+        assertThat(credentials.getProperty("password")).isEqualTo(servers.password()).hasSizeGreaterThanOrEqualTo(16);
+
+        kill("redis-server");
+        awaitListening(servers.redisPort());
+        kill("mariadbd");
+        awaitListening(servers.mariaDbPort());
+        assertThat(count(servers)).as("rows after the watchdog restarted a killed MariaDB").isEqualTo(3);
+
+        String password = servers.password();
+        servers.stop();
+        servers = EmbeddedServers.start(dataDir, Duration.ZERO, LOG);
+
+        assertThat(servers.password()).as("the kept password is reused").isEqualTo(password);
+        assertThat(count(servers)).as("rows after a restart on the same data folder").isEqualTo(3);
+    }
+
+    @Test
+    void aDataFolderInsideTheJvmTempFolderIsRefusedAndNothingInItDeleted() throws Exception {
+        Path temp = Path.of(System.getProperty("java.io.tmpdir"), "gbm-embedded-" + UUID.randomUUID());
+        Path earlierData = temp.resolve("mariadb").resolve("ibdata1");
+        Files.createDirectories(earlierData.getParent());
+        Files.writeString(earlierData, "rows of an earlier run");
+        try {
+            assertThatThrownBy(() -> EmbeddedServers.start(temp, Duration.ZERO, LOG))
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("gbm.embedded.data-dir")
+                    .hasMessageContaining("temp folder");
+            assertThat(earlierData).hasContent("rows of an earlier run");
+        } finally {
+            Files.deleteIfExists(earlierData);
+            Files.deleteIfExists(earlierData.getParent());
+            Files.deleteIfExists(temp);
+        }
+    }
+
+    /** Kills this JVM's own child (started by this test), never a server of anyone else. */
+    private static void kill(String command) throws Exception {
+        ProcessHandle child = ProcessHandle.current().descendants()
+                .filter(p -> p.info().command().map(c -> c.contains(command)).orElse(false))
+                .findFirst().orElseThrow(() -> new AssertionError("no child " + command));
+        child.destroyForcibly();
+        child.onExit().get();
+    }
+
+    private static void awaitListening(int port) throws InterruptedException {
+        Instant deadline = Instant.now().plusSeconds(60);
+        while (Instant.now().isBefore(deadline)) {
+            try (Socket socket = new Socket()) {
+                socket.connect(new InetSocketAddress("127.0.0.1", port), 500);
+                return;
+            } catch (IOException e) {
+                Thread.sleep(200);
+            }
+        }
+        throw new AssertionError("nothing listens on " + port + " after 60 s");
+    }
+
+    private static int count(EmbeddedServers servers) throws SQLException {
+        try (Connection db = connect(servers); Statement sql = db.createStatement();
+             ResultSet rows = sql.executeQuery("SELECT COUNT(*) FROM kept")) {
+            rows.next();
+            return rows.getInt(1);
+        }
+    }
+
+    private static Connection connect(EmbeddedServers servers) throws SQLException {
+        return DriverManager.getConnection(url(servers.mariaDbPort()) + "/" + EmbeddedServers.DATABASE,
+                EmbeddedServers.USER, servers.password());
+    }
+
+    private static String url(int port) {
+        return "jdbc:mysql://127.0.0.1:" + port;
+    }
+}

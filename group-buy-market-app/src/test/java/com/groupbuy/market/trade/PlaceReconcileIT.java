@@ -1,0 +1,169 @@
+package com.groupbuy.market.trade;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.groupbuy.market.domain.trade.adapter.port.ITeamPlaceReservation;
+import com.groupbuy.market.domain.trade.service.place.TeamPlaceReconciler;
+import com.groupbuy.market.infrastructure.adapter.port.TeamPlaceReservation;
+import com.groupbuy.market.support.IntegrationTest;
+import com.groupbuy.market.support.TradeClient;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.redisson.api.RedissonClient;
+import org.redisson.client.codec.StringCodec;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.test.context.TestPropertySource;
+
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Issue 13 item 6: a Redis place counter left above the database by a crash is brought back, a joiner then gets in,
+ * a lock in flight is not mistaken for an error, and reconciling during a lock burst never lets a team past its target.
+ */
+@IntegrationTest
+@TestPropertySource(properties = {"gbm.places.quiet-period=0s", "gbm.places.on-start=false"})
+class PlaceReconcileIT {
+
+    private static final AtomicInteger ACTIVITY = new AtomicInteger(13600);
+    private static final String RECEIVER = "http://127.0.0.1:1/cb";
+
+    @LocalServerPort
+    int port;
+    @Autowired
+    JdbcTemplate jdbc;
+    @Autowired
+    TeamCounts counts;
+    @Autowired
+    TeamPlaceReconciler reconciler;
+    @Autowired
+    TeamPlaceReservation reservation;
+    @Autowired
+    RedissonClient redisson;
+    @Autowired
+    MeterRegistry meters;
+
+    private long activityId;
+    private TradeClient mall;
+
+    @BeforeEach
+    void goods() {
+        activityId = ACTIVITY.incrementAndGet();
+        mall = TradeClient.onNewGoods(port, jdbc, activityId, RECEIVER);
+    }
+
+    @Test
+    void counterLeftHighByACrashAfterCommitIsCorrectedAndTheNextJoinerGetsIn() throws Exception {
+        String teamId = mall.team("a1", "a2");
+        // The state a kill -9 between a refund's commit and its release leaves: one place too many, none in flight.
+        redisson.getMap(reservation.key(teamId), StringCodec.INSTANCE).addAndGet("n", 1);
+        assertThat(mall.lock("a3", teamId).path("code").asText()).isEqualTo("E0008");
+        double before = corrections("high");
+
+        int corrected = reconciler.reconcile(0, 1, Instant.now().plusSeconds(30));
+
+        assertThat(corrected).isEqualTo(1);
+        assertThat(corrections("high") - before).isEqualTo(1.0);
+        assertThat(counts.redisPlaces(teamId)).isEqualTo(2);
+        assertThat(mall.lock("a3", teamId).path("code").asText()).isEqualTo("0000");
+        assertThat(counts.lockCount(teamId)).isEqualTo(3);
+        assertThat(counts.redisPlaces(teamId)).isEqualTo(3);
+    }
+
+    @Test
+    void reservationOfAProcessThatDiedBeforeItsWriteIsDroppedButOneInFlightIsKept() throws Exception {
+        String teamId = mall.team("b1");
+        Instant end = Instant.now().plus(10, ChronoUnit.MINUTES);
+        String dead = ITeamPlaceReservation.holder("b-dead", "out-b-dead");
+        String live = ITeamPlaceReservation.holder("b-live", "out-b-live");
+        assertThat(reservation.reserve(teamId, dead, 3, 1, end)).isTrue();
+        assertThat(reservation.reserve(teamId, live, 3, 1, end)).isTrue();
+        // The dead one reserved ten minutes ago and never wrote its row; the live one is a lock still on its way.
+        redisson.getMap(reservation.key(teamId), StringCodec.INSTANCE)
+                .put("t:" + dead, Long.toString(Instant.now().minus(10, ChronoUnit.MINUTES).toEpochMilli()));
+        assertThat(mall.lock("b2", teamId).path("code").asText()).isEqualTo("E0008");
+
+        assertThat(reconciler.reconcileTeam(teamId)).isEqualTo(1);
+        assertThat(counts.redisPlaces(teamId)).isEqualTo(2);
+        assertThat(reconciler.reconcileTeam(teamId)).as("the live reservation is not an error").isZero();
+        assertThat(counts.redisPlaces(teamId)).isEqualTo(2);
+
+        assertThat(mall.lock("b2", teamId).path("code").asText()).isEqualTo("0000");
+        assertThat(counts.lockCount(teamId)).isEqualTo(2);
+        assertThat(counts.redisPlaces(teamId)).isEqualTo(3);
+    }
+
+    @Test
+    void reconcilingThroughALockBurstNeverLetsATeamPastItsTargetAndFillsIt() throws Exception {
+        int target = 8;
+        jdbc.update("UPDATE group_buy_activity SET target = ? WHERE activity_id = ?", target, activityId);
+        String teamId = mall.team("c0");
+        redisson.getMap(reservation.key(teamId), StringCodec.INSTANCE).addAndGet("n", 1);
+
+        AtomicBoolean bursting = new AtomicBoolean(true);
+        ExecutorService pool = Executors.newFixedThreadPool(17);
+        Future<Integer> reconciling = pool.submit(() -> {
+            int runs = 0;
+            while (bursting.get()) {
+                reconciler.reconcileTeam(teamId);
+                runs++;
+            }
+            return runs;
+        });
+        Map<String, AtomicInteger> answers = new ConcurrentHashMap<>();
+        CountDownLatch start = new CountDownLatch(1);
+        List<Future<?>> buyers = new ArrayList<>();
+        for (int i = 1; i <= 16; i++) {
+            String user = "c" + i;
+            buyers.add(pool.submit(() -> {
+                start.await();
+                // A buyer refused "no place" tries again while the team may still have one.
+                for (int attempt = 0; attempt < 40; attempt++) {
+                    JsonNode answer = mall.lock(user, teamId);
+                    String code = answer.path("code").asText();
+                    answers.computeIfAbsent(code, c -> new AtomicInteger()).incrementAndGet();
+                    if (!"E0008".equals(code)) {
+                        return null;
+                    }
+                    Thread.sleep(25);
+                }
+                return null;
+            }));
+        }
+        start.countDown();
+        for (Future<?> buyer : buyers) {
+            buyer.get(120, TimeUnit.SECONDS);
+        }
+        bursting.set(false);
+        int runs = reconciling.get(30, TimeUnit.SECONDS);
+        pool.shutdown();
+
+        assertThat(runs).isPositive();
+        assertThat(answers.get("0000").get()).as("answers %s", answers).isEqualTo(target - 1);
+        assertThat(answers).as("the gate never let more through than the team row takes").doesNotContainKey("E0005");
+        assertThat(counts.lockCount(teamId)).isEqualTo(target);
+        assertThat(counts.redisPlaces(teamId)).isEqualTo(target);
+        assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM group_buy_order_list WHERE team_id = ?", Integer.class,
+                teamId)).isEqualTo(target);
+    }
+
+    private double corrections(String direction) {
+        var counter = meters.find("gbm.team.places.corrections").tag("direction", direction).counter();
+        return counter == null ? 0 : counter.count();
+    }
+}
