@@ -4,6 +4,7 @@ import com.groupbuy.market.domain.trade.adapter.repository.INotifyTaskStore;
 import com.groupbuy.market.domain.trade.service.notify.NotifyBackoff;
 import com.groupbuy.market.domain.trade.service.notify.SettlementNotifyService;
 import com.groupbuy.market.infrastructure.gateway.GroupBuyNotifyService;
+import com.groupbuy.market.infrastructure.gateway.NotifyChannelRouter;
 import com.groupbuy.market.infrastructure.gateway.NotifyDispatcher;
 import com.groupbuy.market.infrastructure.gateway.PublicOnlyDns;
 import com.groupbuy.market.infrastructure.gateway.PublicOnlySocketFactory;
@@ -50,7 +51,7 @@ public class NotifyConfig {
     }
 
     @Bean
-    public SettlementNotifyService settlementNotifyService(INotifyTaskStore store, GroupBuyNotifyService gateway,
+    public SettlementNotifyService settlementNotifyService(INotifyTaskStore store, NotifyChannelRouter gateway,
                                                            NotifyProperties properties, Clock clock,
                                                            ExecutorService notifyRunExecutor) {
         NotifyBackoff backoff = new NotifyBackoff(properties.getBackoff(), properties.getJitter(),

@@ -31,6 +31,15 @@ public final class PartnerReceiver implements AutoCloseable {
         server.start();
     }
 
+    /** For a static receiver whose URL goes into the test's configuration. */
+    public static PartnerReceiver startOrFail() {
+        try {
+            return new PartnerReceiver();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     public String url() {
         return server.url("/callback").toString();
     }

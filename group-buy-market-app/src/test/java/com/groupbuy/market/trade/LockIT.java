@@ -173,7 +173,7 @@ class LockIT {
 
         JsonNode noOutTradeNo = post("{" + base + ",\"notifyUrl\":\"" + RECEIVER + "\"}");
         JsonNode tooLong = post("{" + base + ",\"outTradeNo\":\"" + "9".repeat(33) + "\",\"notifyUrl\":\"" + RECEIVER + "\"}");
-        JsonNode mq = post("{" + base + ",\"outTradeNo\":\"b1\",\"notifyConfigVO\":{\"notifyType\":\"MQ\",\"notifyMQ\":\"topic\"}}");
+        JsonNode unknownType = post("{" + base + ",\"outTradeNo\":\"b1\",\"notifyConfigVO\":{\"notifyType\":\"KAFKA\",\"notifyMQ\":\"topic\"}}");
         JsonNode privateUrl = post("{" + base + ",\"outTradeNo\":\"b2\",\"notifyUrl\":\"http://10.0.0.8/cb\"}");
         JsonNode metadata = post("{" + base + ",\"outTradeNo\":\"b3\",\"notifyConfigVO\":{\"notifyType\":\"HTTP\",\"notifyUrl\":\"http://169.254.169.254/\"}}");
         JsonNode noActivity = post("{\"userId\":\"bad\",\"goodsId\":\"" + goodsId + "\",\"source\":\"s01\",\"channel\":\"c01\",\"outTradeNo\":\"b4\",\"notifyUrl\":\"" + RECEIVER + "\"}");
@@ -181,7 +181,8 @@ class LockIT {
         assertThat(noOutTradeNo.path("code").asText()).isEqualTo("0002");
         assertThat(noOutTradeNo.path("info").asText()).contains("outTradeNo");
         assertThat(tooLong.path("code").asText()).isEqualTo("0002");
-        assertThat(mq.path("code").asText()).isEqualTo("E0203");
+        assertThat(unknownType.path("code").asText()).isEqualTo("0002");
+        assertThat(unknownType.path("info").asText()).contains("notifyType");
         assertThat(privateUrl.path("code").asText()).isEqualTo("E0204");
         assertThat(metadata.path("code").asText()).isEqualTo("E0204");
         assertThat(noActivity.path("code").asText()).isEqualTo("0002");

@@ -5,12 +5,15 @@ import com.groupbuy.market.support.IntegrationTest;
 import com.groupbuy.market.support.PartnerReceiver;
 import com.groupbuy.market.support.TestJson;
 import com.groupbuy.market.support.TradeClient;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.context.TestPropertySource;
 
 import java.net.http.HttpResponse;
@@ -28,14 +31,27 @@ import static com.groupbuy.market.support.TestJson.fields;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Refunds over real HTTP, MariaDB and Redis, with the mall's callback endpoint a real HTTP server: each state has its
- * effect on the order, the team's counts and the Redis places, and the mall is told with the right type.
+ * Refunds over real HTTP, MariaDB and Redis, with the mall's callback endpoints real HTTP servers: each state has its
+ * effect on the order, the team's counts and the Redis places, and the mall is told with the right type at the refund
+ * URL it subscribed (never at its team-success URL), besides the refund event on MQ.
  */
 @IntegrationTest
 @TestPropertySource(properties = "gbm.settlement.blacklist=s03:c03")
 class RefundIT {
 
     private static final AtomicInteger ACTIVITY = new AtomicInteger(7000);
+    /** The refund URL s01/c01 subscribed (gbm.notify.refund-urls). */
+    private static final PartnerReceiver REFUNDS = PartnerReceiver.startOrFail();
+
+    @DynamicPropertySource
+    static void refundUrl(DynamicPropertyRegistry registry) {
+        registry.add("gbm.notify.refund-urls.s01.c01", REFUNDS::url);
+    }
+
+    @AfterAll
+    static void closeRefundReceiver() {
+        REFUNDS.close();
+    }
 
     @LocalServerPort
     int port;
@@ -79,12 +95,14 @@ class RefundIT {
         assertThat(counts.lockCount(teamId)).isEqualTo(2);
         assertThat(counts.redisPlaces(teamId)).isEqualTo(2);
 
-        await(() -> partner.callbacksFor("out-u3").size() == 1);
-        JsonNode callback = partner.callbacksFor("out-u3").get(0);
+        await(() -> REFUNDS.callbacksFor("out-u3").size() == 1);
+        JsonNode callback = REFUNDS.callbacksFor("out-u3").get(0);
         assertThat(fields(callback)).containsExactly("type", "userId", "teamId", "activityId", "orderId", "outTradeNo");
         assertThat(callback.path("type").asText()).isEqualTo("unpaid_unlock");
         assertThat(callback.path("orderId").asText()).isEqualTo(data.path("orderId").asText());
-        assertThat(counts.tasks(teamId, "trade_unpaid2refund")).isEqualTo(1);
+        assertThat(counts.tasks(teamId, "trade_unpaid2refund", "HTTP")).isEqualTo(1);
+        assertThat(counts.tasks(teamId, "trade_unpaid2refund", "MQ")).as("the refund event").isEqualTo(1);
+        assertThat(partner.callbacksFor("out-u3")).as("nothing at the team-success URL").isEmpty();
 
         assertThat(mall.lock("u4", teamId).path("code").asText()).isEqualTo("0000");
         assertThat(counts.lockCount(teamId)).isEqualTo(3);
@@ -108,9 +126,10 @@ class RefundIT {
                 .containsEntry("complete_count", 0);
         assertThat(counts.redisPlaces(teamId)).isEqualTo(1);
         assertThat(counts.orderStatus("p1")).isEqualTo(2);
-        await(() -> partner.callbacksFor("out-p1").size() == 1);
-        assertThat(partner.callbacksFor("out-p1").get(0).path("type").asText()).isEqualTo("paid_unformed");
-        assertThat(counts.tasks(teamId, "trade_paid2refund")).isEqualTo(1);
+        await(() -> REFUNDS.callbacksFor("out-p1").size() == 1);
+        assertThat(REFUNDS.callbacksFor("out-p1").get(0).path("type").asText()).isEqualTo("paid_unformed");
+        assertThat(counts.tasks(teamId, "trade_paid2refund", "HTTP")).isEqualTo(1);
+        assertThat(partner.callbacksFor("out-p1")).isEmpty();
     }
 
     @Test
@@ -131,11 +150,12 @@ class RefundIT {
                 .containsEntry("lock_count", 0);
         assertThat(counts.redisPlaces(teamId)).isEqualTo(0);
 
-        await(() -> List.of("out-f1", "out-f2", "out-f3").stream().allMatch(o -> partner.callbacksFor(o).size() == 1));
+        await(() -> List.of("out-f1", "out-f2", "out-f3").stream().allMatch(o -> REFUNDS.callbacksFor(o).size() == 1));
         for (String out : List.of("out-f1", "out-f2", "out-f3")) {
-            assertThat(partner.callbacksFor(out).get(0).path("type").asText()).isEqualTo("paid_formed");
+            assertThat(REFUNDS.callbacksFor(out).get(0).path("type").asText()).isEqualTo("paid_formed");
+            assertThat(partner.callbacksFor(out)).isEmpty();
         }
-        assertThat(counts.tasks(teamId, "trade_paid_team2refund")).isEqualTo(3);
+        assertThat(counts.tasks(teamId, "trade_paid_team2refund", "HTTP")).isEqualTo(3);
         assertThat(counts.tasks(teamId, "trade_settlement")).isEqualTo(1);
     }
 
@@ -203,7 +223,8 @@ class RefundIT {
         }
         assertThat(counts.lockCount(teamId)).isEqualTo(1);
         assertThat(counts.redisPlaces(teamId)).isEqualTo(1);
-        assertThat(counts.tasks(teamId, "trade_unpaid2refund")).isEqualTo(1);
+        assertThat(counts.tasks(teamId, "trade_unpaid2refund", "HTTP")).isEqualTo(1);
+        assertThat(counts.tasks(teamId, "trade_unpaid2refund", "MQ")).as("the refund event").isEqualTo(1);
     }
 
     @Test
@@ -261,11 +282,11 @@ class RefundIT {
             int status = (Integer) counts.team(teamId).get("status");
             if (status == 0) {
                 assertThat(counts.tasks(teamId, "trade_settlement")).isZero();
-                assertThat(counts.tasks(teamId, "trade_paid2refund")).isEqualTo(1);
+                assertThat(counts.tasks(teamId, "trade_paid2refund", "HTTP")).isEqualTo(1);
             } else {
                 assertThat(status).isEqualTo(3);
                 assertThat(counts.tasks(teamId, "trade_settlement")).isEqualTo(1);
-                assertThat(counts.tasks(teamId, "trade_paid_team2refund")).isEqualTo(1);
+                assertThat(counts.tasks(teamId, "trade_paid_team2refund", "HTTP")).isEqualTo(1);
             }
         }
     }

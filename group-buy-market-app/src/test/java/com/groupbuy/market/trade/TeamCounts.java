@@ -61,4 +61,10 @@ class TeamCounts {
         return jdbc.queryForObject("SELECT COUNT(*) FROM notify_task WHERE team_id = ? AND notify_category = ?",
                 Integer.class, teamId, category);
     }
+
+    /** Tasks of one channel (HTTP or MQ). */
+    int tasks(String teamId, String category, String notifyType) {
+        return jdbc.queryForObject("SELECT COUNT(*) FROM notify_task WHERE team_id = ? AND notify_category = ? "
+                + "AND notify_type = ?", Integer.class, teamId, category, notifyType);
+    }
 }

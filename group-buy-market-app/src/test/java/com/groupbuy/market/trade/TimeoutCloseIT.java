@@ -6,12 +6,15 @@ import com.groupbuy.market.domain.trade.service.timeout.TradeTimeoutService;
 import com.groupbuy.market.support.IntegrationTest;
 import com.groupbuy.market.support.PartnerReceiver;
 import com.groupbuy.market.support.TradeClient;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.context.TestPropertySource;
 
 import java.util.Map;
@@ -34,6 +37,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 class TimeoutCloseIT {
 
     private static final AtomicInteger ACTIVITY = new AtomicInteger(8000);
+    /** The refund URL s01/c01 subscribed (gbm.notify.refund-urls): where members of a failed team are told. */
+    private static final PartnerReceiver REFUNDS = PartnerReceiver.startOrFail();
+
+    @DynamicPropertySource
+    static void refundUrl(DynamicPropertyRegistry registry) {
+        registry.add("gbm.notify.refund-urls.s01.c01", REFUNDS::url);
+    }
+
+    @AfterAll
+    static void closeRefundReceiver() {
+        REFUNDS.close();
+    }
 
     @LocalServerPort
     int port;
@@ -93,7 +108,7 @@ class TimeoutCloseIT {
                     assertThat(code).as("paid after the close: the mall refunds its buyer").isEqualTo("E0208");
                     assertThat(counts.lateNotices(user)).isEqualTo(1);
                     assertThat(counts.orderStatus(user)).isEqualTo(2);
-                    assertThat(counts.tasks(teamId, "trade_unpaid2refund")).isEqualTo(1);
+                    assertThat(counts.tasks(teamId, "trade_unpaid2refund", "HTTP")).isEqualTo(1);
                     assertThat(counts.team(teamId)).containsEntry("lock_count", 0).containsEntry("complete_count", 0);
                 }
                 assertThat(counts.redisPlaces(teamId)).isEqualTo(counts.lockCount(teamId));
@@ -120,9 +135,10 @@ class TimeoutCloseIT {
         assertThat(counts.orderStatus("e1")).as("a paid order stays paid; its mall refunds it").isEqualTo(1);
         assertThat(counts.orderStatus("e2")).isEqualTo(2);
         assertThat(counts.bizId("e2")).isNull();
-        await(() -> partner.callbacksFor("out-e1").size() == 1 && partner.callbacksFor("out-e2").size() == 1);
-        assertThat(partner.callbacksFor("out-e1").get(0).path("type").asText()).isEqualTo("paid_unformed");
-        assertThat(partner.callbacksFor("out-e2").get(0).path("type").asText()).isEqualTo("unpaid_unlock");
+        await(() -> REFUNDS.callbacksFor("out-e1").size() == 1 && REFUNDS.callbacksFor("out-e2").size() == 1);
+        assertThat(REFUNDS.callbacksFor("out-e1").get(0).path("type").asText()).isEqualTo("paid_unformed");
+        assertThat(REFUNDS.callbacksFor("out-e2").get(0).path("type").asText()).isEqualTo("unpaid_unlock");
+        assertThat(partner.callbacksFor("out-e1")).as("nothing at the team-success URL").isEmpty();
 
         TimeoutRunSummary second = timeoutService.execTimeoutCloseJob();
         JsonNode refund = mall.refund("e1").path("data");
@@ -132,8 +148,8 @@ class TimeoutCloseIT {
         assertThat(counts.team(teamId)).containsEntry("status", 2).containsEntry("lock_count", 0)
                 .containsEntry("complete_count", 0);
         assertThat(counts.redisPlaces(teamId)).isEqualTo(0);
-        assertThat(counts.tasks(teamId, "trade_paid2refund")).as("the mall was told once").isEqualTo(1);
-        assertThat(counts.tasks(teamId, "trade_unpaid2refund")).isEqualTo(1);
+        assertThat(counts.tasks(teamId, "trade_paid2refund", "HTTP")).as("the mall was told once").isEqualTo(1);
+        assertThat(counts.tasks(teamId, "trade_unpaid2refund", "HTTP")).isEqualTo(1);
         assertThat(mall.settle("e2").path("code").asText()).as("closed by the expiry before it was paid")
                 .isEqualTo("E0208");
         assertThat(counts.lateNotices("e2")).isEqualTo(1);
@@ -170,7 +186,7 @@ class TimeoutCloseIT {
         assertThat(counts.lockCount(old)).isZero();
         assertThat(counts.redisPlaces(old)).isZero();
         assertThat(counts.team(paid)).containsEntry("lock_count", 1).containsEntry("complete_count", 1);
-        assertThat(counts.tasks(old, "trade_unpaid2refund")).isEqualTo(1);
+        assertThat(counts.tasks(old, "trade_unpaid2refund", "HTTP")).isEqualTo(1);
         assertThat(counts.tasks(paid, "trade_unpaid2refund")).isZero();
     }
 

@@ -18,6 +18,8 @@ import com.groupbuy.market.domain.trade.model.entity.RefundCommand;
 import com.groupbuy.market.domain.trade.model.entity.RefundResultEntity;
 import com.groupbuy.market.domain.trade.service.lock.TradeLockService;
 import com.groupbuy.market.domain.trade.service.refund.TradeRefundService;
+import com.groupbuy.market.domain.trade.model.valobj.NotifyRoutes;
+import com.groupbuy.market.domain.trade.model.valobj.NotifyTarget;
 import com.groupbuy.market.types.enums.ResponseCode;
 import com.groupbuy.market.types.exception.AppException;
 import com.groupbuy.market.types.net.NotifyUrlPolicy;
@@ -35,13 +37,16 @@ public class MarketTradeController implements IMarketTradeService {
     private final TradeSettlementService settlementService;
     private final TradeRefundService refundService;
     private final NotifyUrlPolicy notifyUrlPolicy;
+    private final NotifyRoutes notifyRoutes;
 
     public MarketTradeController(TradeLockService lockService, TradeSettlementService settlementService,
-                                 TradeRefundService refundService, NotifyUrlPolicy notifyUrlPolicy) {
+                                 TradeRefundService refundService, NotifyUrlPolicy notifyUrlPolicy,
+                                 NotifyRoutes notifyRoutes) {
         this.lockService = lockService;
         this.settlementService = settlementService;
         this.refundService = refundService;
         this.notifyUrlPolicy = notifyUrlPolicy;
+        this.notifyRoutes = notifyRoutes;
     }
 
     @Override
@@ -88,16 +93,19 @@ public class MarketTradeController implements IMarketTradeService {
     public Response<LockMarketPayOrderResponseDTO> lockMarketPayOrder(@RequestBody LockMarketPayOrderRequestDTO request) {
         String teamId = RequestCheck.optionalText("teamId", request.getTeamId(), 8);
         RequestCheck.present("activityId", request.getActivityId());
-        LockOrderCommand command = LockOrderCommand.builder()
+        LockOrderCommand.LockOrderCommandBuilder builder = LockOrderCommand.builder()
                 .userId(RequestCheck.text("userId", request.getUserId(), 32))
                 .teamId(teamId)
                 .activityId(request.getActivityId())
                 .goodsId(RequestCheck.text("goodsId", request.getGoodsId(), 16))
                 .source(RequestCheck.text("source", request.getSource(), 16))
                 .channel(RequestCheck.text("channel", request.getChannel(), 16))
-                .outTradeNo(RequestCheck.text("outTradeNo", request.getOutTradeNo(), 32))
-                .notifyType("HTTP")
-                .notifyUrl(notifyUrl(request))
+                .outTradeNo(RequestCheck.text("outTradeNo", request.getOutTradeNo(), 32));
+        NotifyChoice notify = notifyChoice(request);
+        LockOrderCommand command = builder
+                .notifyType(notify.type())
+                .notifyUrl(notify.url())
+                .notifyMq(notify.mq())
                 .build();
 
         MarketPayOrderEntity order = lockService.lock(command);
@@ -109,14 +117,27 @@ public class MarketTradeController implements IMarketTradeService {
                 .build());
     }
 
-    /** Current malls send notifyConfigVO; older ones a flat notifyUrl, which means HTTP. MQ has no channel yet. */
-    private String notifyUrl(LockMarketPayOrderRequestDTO request) {
+    /** How the team's partner is told: HTTP to a URL, or MQ on the notify exchange. */
+    private record NotifyChoice(String type, String url, String mq) {
+    }
+
+    /**
+     * Current malls send notifyConfigVO; older ones a flat notifyUrl, which means HTTP. MQ (the original platform's
+     * default, {@code notifyUrl} and {@code notifyMQ} null) needs no URL; a given {@code notifyMQ} is recorded as is,
+     * while the routing keys stay ours: a caller-chosen key could reach queues it has no business with.
+     */
+    private NotifyChoice notifyChoice(LockMarketPayOrderRequestDTO request) {
         NotifyConfigVO config = request.getNotifyConfigVO();
         String url = request.getNotifyUrl();
         if (config != null) {
             String type = config.getNotifyType() == null ? "HTTP" : config.getNotifyType().trim();
             if ("MQ".equalsIgnoreCase(type)) {
-                throw new AppException(ResponseCode.E0203, "notify type MQ is not supported yet; use HTTP");
+                if (!notifyRoutes.mqEnabled()) {
+                    throw new AppException(ResponseCode.E0203, "notify type MQ is switched off here; use HTTP");
+                }
+                String mq = config.getNotifyMQ() == null || config.getNotifyMQ().isBlank() ? null
+                        : RequestCheck.text("notifyConfigVO.notifyMQ", config.getNotifyMQ(), 64);
+                return new NotifyChoice(NotifyTarget.MQ, null, mq);
             }
             if (!"HTTP".equalsIgnoreCase(type)) {
                 throw new AppException(ResponseCode.ILLEGAL_PARAMETER, "illegal parameter: notifyConfigVO.notifyType must be HTTP or MQ");
@@ -131,6 +152,6 @@ public class MarketTradeController implements IMarketTradeService {
         if (refusal != null) {
             throw new AppException(ResponseCode.E0204, refusal);
         }
-        return url.trim();
+        return new NotifyChoice(NotifyTarget.HTTP, url.trim(), null);
     }
 }

@@ -51,6 +51,7 @@ public class NotifyTaskStore implements INotifyTaskStore {
         NotifyTaskPO po = dao.queryById(taskId);
         return NotifyTaskVO.builder().id(po.getId()).webhookId(po.getWebhookId()).teamId(po.getTeamId())
                 .source(po.getSource()).channel(po.getChannel()).notifyCategory(po.getNotifyCategory())
+                .notifyType(po.getNotifyType()).notifyMq(po.getNotifyMq())
                 .notifyUrl(po.getNotifyUrl()).body(po.getParameterJson()).notifyCount(po.getNotifyCount()).build();
     }
 

@@ -9,6 +9,8 @@ import com.groupbuy.market.domain.trade.model.entity.MemberOrderView;
 import com.groupbuy.market.domain.trade.model.entity.NotifyTaskEntity;
 import com.groupbuy.market.domain.trade.model.entity.TeamEntity;
 import com.groupbuy.market.domain.trade.model.valobj.PartnerOrderKey;
+import com.groupbuy.market.domain.trade.model.valobj.NotifyRoutes;
+import com.groupbuy.market.domain.trade.model.valobj.NotifyTarget;
 import com.groupbuy.market.domain.trade.model.valobj.RefundType;
 import com.groupbuy.market.domain.trade.model.valobj.TeamExpiryVO;
 import com.groupbuy.market.infrastructure.dao.IGroupBuyOrderDao;
@@ -39,15 +41,17 @@ public class RefundRepository implements IRefundRepository {
     private final IGroupBuyOrderDao teamDao;
     private final INotifyTaskRepository notifyTasks;
     private final TransactionTemplate transaction;
+    private final NotifyRoutes routes;
     private final ObjectMapper json = new ObjectMapper();
 
     public RefundRepository(IGroupBuyRefundDao dao, IGroupBuySettlementDao orderQuery, IGroupBuyOrderDao teamDao,
-                            INotifyTaskRepository notifyTasks, TransactionTemplate transaction) {
+                            INotifyTaskRepository notifyTasks, TransactionTemplate transaction, NotifyRoutes routes) {
         this.dao = dao;
         this.orderQuery = orderQuery;
         this.teamDao = teamDao;
         this.notifyTasks = notifyTasks;
         this.transaction = transaction;
+        this.routes = routes;
     }
 
     @Override
@@ -56,12 +60,12 @@ public class RefundRepository implements IRefundRepository {
     }
 
     @Override
-    public long refund(MemberOrderView order, RefundType type) {
+    public List<Long> refund(MemberOrderView order, RefundType type) {
         return transaction.execute(status -> {
             if (dao.closeOrder(order.getOrderId(), order.getOrderStatus()) == 0 || releasePlace(order, type) == 0) {
                 throw new AppException(ResponseCode.UPDATE_ZERO, "order or team changed meanwhile");
             }
-            return saveTask(order, type);
+            return saveTasks(order, type);
         });
     }
 
@@ -101,7 +105,7 @@ public class RefundRepository implements IRefundRepository {
                     dao.closeOrder(member.getOrderId(), MarketPayOrderEntity.LOCKED);
                     closed++;
                 }
-                taskIds.add(saveTask(view(team, member), type));
+                taskIds.addAll(saveTasks(view(team, member), type));
             }
             if (closed > 0 && dao.releaseUnpaidPlaces(teamId, closed) == 0) {
                 throw new IllegalStateException("team " + teamId + " counts disagree with its members");
@@ -110,15 +114,28 @@ public class RefundRepository implements IRefundRepository {
         });
     }
 
-    /** The task key names the order, so a refund after an expiry that already told the mall is not told twice. */
-    private long saveTask(MemberOrderView order, RefundType type) {
-        return notifyTasks.saveTask(NotifyTaskEntity.builder()
-                .taskKey(order.getTeamId() + ":" + type.getNotifyCategory() + ":" + order.getOrderId())
-                .activityId(order.getActivityId()).teamId(order.getTeamId())
-                .source(order.getSource()).channel(order.getChannel())
-                .notifyCategory(type.getNotifyCategory())
-                .notifyType(order.getNotifyType()).notifyUrl(order.getNotifyUrl())
-                .parameterJson(body(order, type)).build());
+    /**
+     * The refund's tasks on the channels {@link NotifyRoutes} names. The task key names the order (and the channel),
+     * so a refund after an expiry that already told the mall is not told twice.
+     */
+    private List<Long> saveTasks(MemberOrderView order, RefundType type) {
+        List<NotifyTarget> targets = routes.refund(type, order.getNotifyType(), order.getSource(), order.getChannel());
+        List<Long> ids = new ArrayList<>(targets.size());
+        if (targets.isEmpty()) {
+            return ids;
+        }
+        String body = body(order, type);
+        for (NotifyTarget target : targets) {
+            ids.add(notifyTasks.saveTask(NotifyTaskEntity.builder()
+                    .taskKey(order.getTeamId() + ":" + type.getNotifyCategory() + ":" + order.getOrderId()
+                            + target.taskKeySuffix())
+                    .activityId(order.getActivityId()).teamId(order.getTeamId())
+                    .source(order.getSource()).channel(order.getChannel())
+                    .notifyCategory(type.getNotifyCategory())
+                    .notifyType(target.notifyType()).notifyMq(target.routingKey()).notifyUrl(target.notifyUrl())
+                    .parameterJson(body).build()));
+        }
+        return ids;
     }
 
     private String body(MemberOrderView order, RefundType type) {

@@ -8,6 +8,8 @@ import com.groupbuy.market.domain.trade.model.entity.NotifyTaskEntity;
 import com.groupbuy.market.domain.trade.model.entity.SettleCommand;
 import com.groupbuy.market.domain.trade.model.entity.MemberOrderView;
 import com.groupbuy.market.domain.trade.model.valobj.PartnerOrderKey;
+import com.groupbuy.market.domain.trade.model.valobj.NotifyRoutes;
+import com.groupbuy.market.domain.trade.model.valobj.NotifyTarget;
 import com.groupbuy.market.infrastructure.dao.IGroupBuySettlementDao;
 import com.groupbuy.market.types.enums.ResponseCode;
 import com.groupbuy.market.types.exception.AppException;
@@ -31,13 +33,15 @@ public class SettlementRepository implements ISettlementRepository {
     private final IGroupBuySettlementDao dao;
     private final INotifyTaskRepository notifyTasks;
     private final TransactionTemplate transaction;
+    private final NotifyRoutes routes;
     private final ObjectMapper json = new ObjectMapper();
 
     public SettlementRepository(IGroupBuySettlementDao dao, INotifyTaskRepository notifyTasks,
-                                TransactionTemplate transaction) {
+                                TransactionTemplate transaction, NotifyRoutes routes) {
         this.dao = dao;
         this.notifyTasks = notifyTasks;
         this.transaction = transaction;
+        this.routes = routes;
     }
 
     @Override
@@ -69,6 +73,7 @@ public class SettlementRepository implements ISettlementRepository {
             if (!Integer.valueOf(TEAM_COMPLETE).equals(dao.queryTeamStatus(order.getTeamId()))) {
                 return null;
             }
+            NotifyTarget target = routes.teamComplete(order.getNotifyType(), order.getNotifyUrl());
             return notifyTasks.saveTask(NotifyTaskEntity.builder()
                     .taskKey(order.getTeamId() + ":" + CATEGORY)
                     .activityId(order.getActivityId())
@@ -76,8 +81,9 @@ public class SettlementRepository implements ISettlementRepository {
                     .source(order.getSource())
                     .channel(order.getChannel())
                     .notifyCategory(CATEGORY)
-                    .notifyType(order.getNotifyType())
-                    .notifyUrl(order.getNotifyUrl())
+                    .notifyType(target.notifyType())
+                    .notifyMq(target.routingKey())
+                    .notifyUrl(target.notifyUrl())
                     .parameterJson(body(order.getTeamId()))
                     .build());
         });

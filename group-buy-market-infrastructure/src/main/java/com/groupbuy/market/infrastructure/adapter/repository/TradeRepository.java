@@ -100,6 +100,7 @@ public class TradeRepository implements ITradeRepository {
         team.setValidStartTime(lock.getValidStartTime());
         team.setValidEndTime(lock.getValidEndTime());
         team.setNotifyType(command.getNotifyType());
+        team.setNotifyMq(command.getNotifyMq());
         team.setNotifyUrl(command.getNotifyUrl());
         return team;
     }

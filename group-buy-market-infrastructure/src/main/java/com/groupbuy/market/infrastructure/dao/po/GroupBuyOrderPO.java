@@ -23,5 +23,6 @@ public class GroupBuyOrderPO {
     private Instant validStartTime;
     private Instant validEndTime;
     private String notifyType;
+    private String notifyMq;
     private String notifyUrl;
 }

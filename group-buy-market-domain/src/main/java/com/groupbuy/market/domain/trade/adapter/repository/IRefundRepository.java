@@ -20,11 +20,12 @@ public interface IRefundRepository {
     /**
      * In one transaction: the order → closed (only from the state it was read in, its take freed); the team's counts
      * given back as {@code type} says (a formed team → complete with a refund, or failed when its last payer left);
-     * the refund's callback task. Returns the task id.
+     * the refund's callback tasks ({@link com.groupbuy.market.domain.trade.model.valobj.NotifyRoutes}). Returns their
+     * ids (none when the partner subscribed to no refund channel).
      *
      * @throws com.groupbuy.market.types.exception.AppException {@code 0004} when the order or team changed meanwhile
      */
-    long refund(MemberOrderView order, RefundType type);
+    List<Long> refund(MemberOrderView order, RefundType type);
 
     /** Locked orders taken before {@code lockedBefore}, in open teams, of this shard, oldest first. */
     List<MemberOrderView> queryUnpaidLockedBefore(Instant lockedBefore, int shardIndex, int shardTotal, int limit);
@@ -34,7 +35,7 @@ public interface IRefundRepository {
 
     /**
      * In one transaction: the team → failed (only if still open and ended before {@code endBefore}); its unpaid
-     * members closed and their places given back; a callback task for every member (unpaid ones {@code
+     * members closed and their places given back; the callback tasks of every member (unpaid ones {@code
      * unpaid_unlock}, paid ones {@code paid_unformed}). Null when the team was no longer open.
      */
     TeamExpiryVO expireTeam(String teamId, Instant endBefore);

@@ -20,6 +20,8 @@ public class LockOrderCommand {
     private final String outTradeNo;
     private final String notifyType;
     private final String notifyUrl;
+    /** The mall's {@code notifyMQ}, recorded on the team as given; routing keys are ours, not the caller's. */
+    private final String notifyMq;
 
     /** The order this call is about, as its partner names it. */
     public PartnerOrderKey orderKey() {

@@ -4,7 +4,7 @@ import lombok.AllArgsConstructor;
 import lombok.Builder;
 import lombok.Getter;
 
-/** A claimed callback task: what to send, where, and how many attempts it has had. */
+/** A claimed callback task: what to send, over which channel to where, and how many attempts it has had. */
 @Getter
 @Builder
 @AllArgsConstructor
@@ -21,7 +21,11 @@ public class NotifyTaskVO {
     private final String source;
     private final String channel;
     private final String notifyCategory;
+    /** HTTP or MQ: which adapter delivers the task. */
+    private final String notifyType;
     private final String notifyUrl;
+    /** The routing key of an MQ task. */
+    private final String notifyMq;
     private final String body;
     private final int notifyCount;
 }

@@ -14,6 +14,8 @@ import com.groupbuy.market.types.exception.AppException;
 import lombok.extern.slf4j.Slf4j;
 import org.springframework.stereotype.Service;
 
+import java.util.List;
+
 /**
  * Refund: the order leaves its team with the effect its state calls for ({@link RefundType}), in one guarded
  * transaction that also writes the mall's callback. When a settlement or another refund changes the order or team
@@ -76,9 +78,9 @@ public class TradeRefundService {
     }
 
     private boolean refundOnce(MemberOrderView order, RefundType type) {
-        long taskId;
+        List<Long> taskIds;
         try {
-            taskId = repository.refund(order, type);
+            taskIds = repository.refund(order, type);
         } catch (AppException e) {
             if (ResponseCode.UPDATE_ZERO.getCode().equals(e.getCode())) {
                 return false;
@@ -86,9 +88,9 @@ public class TradeRefundService {
             throw e;
         }
         releaseCommittedPlace(order.getTeamId());
-        dispatcher.dispatchAsync(taskId);
-        log.info("refund outTradeNo={} order={} team={} type={} task={}", order.getOutTradeNo(), order.getOrderId(),
-                order.getTeamId(), type.getType(), taskId);
+        taskIds.forEach(dispatcher::dispatchAsync);
+        log.info("refund outTradeNo={} order={} team={} type={} tasks={}", order.getOutTradeNo(), order.getOrderId(),
+                order.getTeamId(), type.getType(), taskIds);
         return true;
     }
 

@@ -1,0 +1,99 @@
+package com.groupbuy.market.config;
+
+import com.groupbuy.market.domain.trade.model.valobj.NotifyRoutes;
+import com.groupbuy.market.infrastructure.gateway.GroupBuyNotifyService;
+import com.groupbuy.market.infrastructure.gateway.NotifyChannelRouter;
+import com.groupbuy.market.infrastructure.gateway.mq.AmqpNotifyGateway;
+import com.groupbuy.market.infrastructure.gateway.mq.MqExchangeGuard;
+import com.groupbuy.market.types.net.NotifyUrlPolicy;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.actuate.health.Health;
+import org.springframework.boot.actuate.health.HealthIndicator;
+import org.springframework.boot.autoconfigure.amqp.RabbitProperties;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.context.ApplicationListener;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
+import org.springframework.amqp.rabbit.core.RabbitTemplate;
+
+import java.time.Clock;
+import java.util.Map;
+
+/**
+ * The notify channels: which callbacks an event owes ({@link NotifyRoutes}), the HTTP/AMQP router behind the one
+ * delivery port, and, when {@code gbm.mq.enabled}, the AMQP adapter with its exchange guard and health.
+ */
+@Configuration
+public class MqConfig {
+
+    @Bean
+    public NotifyRoutes notifyRoutes(MqProperties mq, NotifyRefundProperties refunds, NotifyUrlPolicy urlPolicy) {
+        // A refund URL is checked like a lock's notifyUrl, once, at start-up: a refused one is a configuration error.
+        refunds.getRefundUrls().forEach((source, byChannel) -> byChannel.forEach((channel, url) -> {
+            String refusal = urlPolicy.refusal(url);
+            if (refusal != null) {
+                throw new IllegalStateException("gbm.notify.refund-urls." + source + "." + channel + ": " + refusal);
+            }
+        }));
+        return new NotifyRoutes(mq.isEnabled(), Map.copyOf(mq.getRoutingKeys()), refunds::refundUrlOf);
+    }
+
+    @Bean
+    public NotifyChannelRouter notifyChannelRouter(GroupBuyNotifyService http, ObjectProvider<AmqpNotifyGateway> mq) {
+        return new NotifyChannelRouter(http, mq.getIfAvailable());
+    }
+
+    /** Notify publishes only: mandatory, so an unroutable message comes back instead of vanishing. */
+    @Bean
+    @ConditionalOnProperty(name = "gbm.mq.enabled", havingValue = "true", matchIfMissing = true)
+    public RabbitTemplate notifyRabbitTemplate(CachingConnectionFactory connectionFactory, RabbitProperties rabbit) {
+        if (rabbit.getHost() == null || rabbit.getHost().isBlank()) {
+            throw new IllegalStateException("gbm.mq.enabled is on but spring.rabbitmq.host (RABBITMQ_HOST) is empty");
+        }
+        if (!connectionFactory.isPublisherConfirms() || !connectionFactory.isPublisherReturns()) {
+            throw new IllegalStateException("the MQ notify channel needs spring.rabbitmq.publisher-confirm-type="
+                    + "correlated and spring.rabbitmq.publisher-returns=true");
+        }
+        RabbitTemplate template = new RabbitTemplate(connectionFactory);
+        template.setMandatory(true);
+        return template;
+    }
+
+    @Bean
+    @ConditionalOnProperty(name = "gbm.mq.enabled", havingValue = "true", matchIfMissing = true)
+    public MqExchangeGuard mqExchangeGuard(RabbitTemplate notifyRabbitTemplate, CachingConnectionFactory connectionFactory,
+                                           MqProperties mq) {
+        MqExchangeGuard guard = new MqExchangeGuard(notifyRabbitTemplate, mq.getExchange(), mq.getDeclareRetry());
+        connectionFactory.addConnectionListener(guard);
+        return guard;
+    }
+
+    @Bean
+    @ConditionalOnProperty(name = "gbm.mq.enabled", havingValue = "true", matchIfMissing = true)
+    public AmqpNotifyGateway amqpNotifyGateway(RabbitTemplate notifyRabbitTemplate, MqExchangeGuard guard,
+                                               NotifyProperties notify, MqProperties mq, Clock clock) {
+        return new AmqpNotifyGateway(notifyRabbitTemplate, guard, notify::secretOf, clock, mq.getConfirmTimeout());
+    }
+
+    /** Declares at start-up, so a refused exchange shows in the log and the health before the first callback. */
+    @Bean
+    @ConditionalOnProperty(name = "gbm.mq.enabled", havingValue = "true", matchIfMissing = true)
+    public ApplicationListener<ApplicationReadyEvent> mqDeclareAtStartup(MqExchangeGuard guard) {
+        return event -> guard.declare();
+    }
+
+    /** {@code mqChannel} in /actuator/health: DOWN while the broker is unreachable or refuses the exchange. */
+    @Bean
+    @ConditionalOnProperty(name = "gbm.mq.enabled", havingValue = "true", matchIfMissing = true)
+    public HealthIndicator mqChannel(MqExchangeGuard guard) {
+        return () -> {
+            String refusal = guard.ensureDeclared();
+            return refusal == null
+                    ? Health.up().withDetail("exchange", guard.exchange()).build()
+                    : Health.down().withDetail("exchange", guard.exchange()).withDetail("state", guard.state())
+                    .withDetail("reason", refusal).build();
+        };
+    }
+}

@@ -1,0 +1,25 @@
+package com.groupbuy.market.config;
+
+import lombok.Getter;
+import lombok.Setter;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Refund URLs HTTP partners subscribed ({@code gbm.notify.refund-urls.<source>.<channel>}). A partner without one gets
+ * no HTTP refund callback: its team-success URL only understands team completion.
+ */
+@Getter
+@Setter
+@ConfigurationProperties(prefix = "gbm.notify")
+public class NotifyRefundProperties {
+
+    private Map<String, Map<String, String>> refundUrls = new LinkedHashMap<>();
+
+    public String refundUrlOf(String source, String channel) {
+        Map<String, String> bySource = refundUrls.get(source);
+        return bySource == null ? null : bySource.get(channel);
+    }
+}

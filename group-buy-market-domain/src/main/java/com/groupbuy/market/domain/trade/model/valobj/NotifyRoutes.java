@@ -1,0 +1,71 @@
+package com.groupbuy.market.domain.trade.model.valobj;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BiFunction;
+
+/**
+ * Which callbacks an event owes, and on which channel. A completed team is told on the channel its lock chose. A
+ * refund reaches an MQ partner on the refund routing key; an HTTP partner only at a refund URL it subscribed for its
+ * source + channel, never at its team-success URL (malls of the original platform understand only
+ * {@code {teamId, outTradeNoList}} there and would answer every refund with an error). While MQ is on, every refund is
+ * also published as a refund event, which our own consumer uses; an MQ partner's refund message is that event.
+ */
+public final class NotifyRoutes {
+
+    /** Routing keys the malls of the original platform bind. */
+    public static final String TEAM_SUCCESS_KEY = "topic.team_success";
+    public static final String TEAM_REFUND_KEY = "topic.team_refund";
+    public static final String SETTLEMENT_CATEGORY = "trade_settlement";
+
+    private final boolean mqEnabled;
+    private final Map<String, String> routingKeys;
+    private final BiFunction<String, String, String> refundUrlOf;
+
+    /**
+     * @param routingKeys routing key by notify category; a category not named uses the default of its kind
+     * @param refundUrlOf the refund URL subscribed by a source + channel, or null
+     */
+    public NotifyRoutes(boolean mqEnabled, Map<String, String> routingKeys, BiFunction<String, String, String> refundUrlOf) {
+        this.mqEnabled = mqEnabled;
+        this.routingKeys = Map.copyOf(routingKeys);
+        this.refundUrlOf = refundUrlOf;
+    }
+
+    public boolean mqEnabled() {
+        return mqEnabled;
+    }
+
+    /** The one callback of a completed team, on the channel its lock chose. */
+    public NotifyTarget teamComplete(String notifyType, String notifyUrl) {
+        return NotifyTarget.MQ.equals(notifyType)
+                ? NotifyTarget.mq(routingKey(SETTLEMENT_CATEGORY), "")
+                : NotifyTarget.http(notifyUrl);
+    }
+
+    /** The refund's callbacks: none, one, or two (the HTTP partner's refund URL and the refund event). */
+    public List<NotifyTarget> refund(RefundType type, String notifyType, String source, String channel) {
+        List<NotifyTarget> targets = new ArrayList<>(2);
+        boolean mqPartner = NotifyTarget.MQ.equals(notifyType);
+        if (!mqPartner) {
+            String refundUrl = refundUrlOf.apply(source, channel);
+            if (refundUrl != null && !refundUrl.isBlank()) {
+                targets.add(NotifyTarget.http(refundUrl));
+            }
+        }
+        // An MQ partner is told even while MQ is switched off: its task waits in the outbox until MQ is back.
+        if (mqPartner || mqEnabled) {
+            targets.add(NotifyTarget.mq(routingKey(type.getNotifyCategory()), mqPartner ? "" : ":mq"));
+        }
+        return targets;
+    }
+
+    public String routingKey(String category) {
+        String configured = routingKeys.get(category);
+        if (configured != null && !configured.isBlank()) {
+            return configured;
+        }
+        return SETTLEMENT_CATEGORY.equals(category) ? TEAM_SUCCESS_KEY : TEAM_REFUND_KEY;
+    }
+}

@@ -1,0 +1,131 @@
+package com.groupbuy.market.infrastructure.gateway.mq;
+
+import com.rabbitmq.client.ShutdownSignalException;
+import lombok.extern.slf4j.Slf4j;
+import org.springframework.amqp.AmqpConnectException;
+import org.springframework.amqp.AmqpException;
+import org.springframework.amqp.rabbit.connection.Connection;
+import org.springframework.amqp.rabbit.connection.ConnectionListener;
+import org.springframework.amqp.rabbit.core.RabbitTemplate;
+
+import java.time.Duration;
+
+/**
+ * Keeps the notify exchange declared as the contract names it: durable, topic. Malls bind to it by name, so a broker
+ * that refuses the declare (the exchange exists with another type or durability) must stop MQ delivery loudly rather
+ * than publish into something malls did not bind: publishing is refused, the health shows the channel DOWN, and the
+ * declare is tried again now and then so the channel heals once an operator fixes the exchange. Every new connection
+ * declares again before its first publish (a broker restarted without its definitions has lost the exchange).
+ */
+@Slf4j
+public class MqExchangeGuard implements ConnectionListener {
+
+    public enum State { UNKNOWN, DECLARED, REFUSED, UNREACHABLE }
+
+    private final RabbitTemplate template;
+    private final String exchange;
+    private final long retryNanos;
+
+    private volatile State state = State.UNKNOWN;
+    private volatile String reason = "not declared yet";
+    private volatile long lastTry;
+
+    public MqExchangeGuard(RabbitTemplate template, String exchange, Duration refusedRetry) {
+        this.template = template;
+        this.exchange = exchange;
+        this.retryNanos = refusedRetry.toNanos();
+    }
+
+    public String exchange() {
+        return exchange;
+    }
+
+    /** Null when the exchange is declared and publishing may go on; otherwise why it may not. */
+    public String ensureDeclared() {
+        if (state == State.DECLARED) {
+            return null;
+        }
+        synchronized (this) {
+            if (state == State.REFUSED && System.nanoTime() - lastTry < retryNanos) {
+                return reason;
+            }
+            if (state != State.DECLARED) {
+                declare();
+            }
+            return state == State.DECLARED ? null : reason;
+        }
+    }
+
+    /** Declares now; the outcome is kept for {@link #ensureDeclared} and the health indicator. */
+    public synchronized State declare() {
+        lastTry = System.nanoTime();
+        try {
+            template.execute(channel -> channel.exchangeDeclare(exchange, "topic", true, false, null));
+            if (state != State.DECLARED) {
+                log.info("MQ channel up: exchange {} declared (durable topic)", exchange);
+            }
+            state = State.DECLARED;
+            reason = null;
+        } catch (AmqpConnectException e) {
+            state = State.UNREACHABLE;
+            reason = "broker unreachable: " + rootMessage(e);
+            log.warn("MQ channel: {}; MQ callbacks wait in the outbox until it is back", reason);
+        } catch (AmqpException e) {
+            ShutdownSignalException refused = refusal(e);
+            if (refused != null) {
+                state = State.REFUSED;
+                reason = "the broker refused to declare exchange " + exchange + " as a durable topic exchange ("
+                        + refused.getReason().protocolMethodName() + ": " + refusedText(refused) + ")";
+                log.error("MQ channel DOWN: {}. Malls bind this exchange by name: fix or delete it on the broker; "
+                        + "MQ callbacks wait in the outbox until then", reason);
+            } else {
+                state = State.UNREACHABLE;
+                reason = "declare failed: " + rootMessage(e);
+                log.warn("MQ channel: {}", reason);
+            }
+        }
+        return state;
+    }
+
+    /** Called after a failed publish: the channel may be gone with the exchange, so declare again next time. */
+    public void forget() {
+        if (state == State.DECLARED) {
+            state = State.UNKNOWN;
+        }
+    }
+
+    public State state() {
+        return state;
+    }
+
+    public String reason() {
+        return reason;
+    }
+
+    @Override
+    public void onCreate(Connection connection) {
+        forget();
+    }
+
+    private static ShutdownSignalException refusal(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof ShutdownSignalException signal && !signal.isHardError()) {
+                return signal;
+            }
+        }
+        return null;
+    }
+
+    private static String refusedText(ShutdownSignalException signal) {
+        return signal.getReason() instanceof com.rabbitmq.client.AMQP.Channel.Close close
+                ? close.getReplyCode() + " " + close.getReplyText() : signal.getMessage();
+    }
+
+    static String rootMessage(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root.getClass().getSimpleName() + ": " + root.getMessage();
+    }
+}

@@ -1,0 +1,28 @@
+package com.groupbuy.market.trigger.http;
+
+import com.groupbuy.market.trigger.listener.MqDemoListener;
+import org.springframework.context.annotation.Profile;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RestController;
+
+import java.util.List;
+import java.util.Map;
+
+/** What the demo MQ listener received, newest first (the MQ twin of GET /api/v1/test/group_buy_notify). Never in prod. */
+@Profile("!prod")
+@RestController
+@RequestMapping("/api/v1/test/")
+public class TestMqReceiverController {
+
+    private final MqDemoListener listener;
+
+    public TestMqReceiverController(org.springframework.beans.factory.ObjectProvider<MqDemoListener> listener) {
+        this.listener = listener.getIfAvailable();
+    }
+
+    @GetMapping("group_buy_mq")
+    public List<Map<String, Object>> receivedMessages() {
+        return listener == null ? List.of() : listener.received();
+    }
+}

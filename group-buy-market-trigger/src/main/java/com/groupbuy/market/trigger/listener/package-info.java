@@ -1,0 +1,2 @@
+/** Broker listeners: consumers of the notify exchange. */
+package com.groupbuy.market.trigger.listener;
