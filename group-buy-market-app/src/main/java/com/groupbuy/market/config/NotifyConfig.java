@@ -33,6 +33,8 @@ public class NotifyConfig {
                 .connectTimeout(properties.getConnectTimeout())
                 .readTimeout(properties.getReadTimeout())
                 .writeTimeout(properties.getReadTimeout())
+                // The whole call, so one send never outlasts the window the run sized its leases by.
+                .callTimeout(properties.sendWindow())
                 .connectionPool(new ConnectionPool(properties.getMaxIdleConnections(), 5, TimeUnit.MINUTES))
                 .followRedirects(false)
                 .followSslRedirects(false)
@@ -55,7 +57,8 @@ public class NotifyConfig {
                 () -> ThreadLocalRandom.current().nextDouble());
         String worker = ManagementFactory.getRuntimeMXBean().getName() + "/" + UUID.randomUUID().toString().substring(0, 8);
         return new SettlementNotifyService(store, gateway, backoff, clock, worker, properties.getLease(),
-                properties.getPageSize(), properties.getRunBudget(), notifyRunExecutor, properties.getRunLanes());
+                properties.sendWindow(), properties.getPageSize(), properties.getRunBudget(), notifyRunExecutor,
+                properties.getRunLanes());
     }
 
     /**
