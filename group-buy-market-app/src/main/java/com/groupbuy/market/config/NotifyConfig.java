@@ -1,7 +1,9 @@
 package com.groupbuy.market.config;
 
+import com.groupbuy.market.domain.trade.adapter.repository.INotifyTaskRetention;
 import com.groupbuy.market.domain.trade.adapter.repository.INotifyTaskStore;
 import com.groupbuy.market.domain.trade.service.notify.NotifyBackoff;
+import com.groupbuy.market.domain.trade.service.notify.NotifyRetentionService;
 import com.groupbuy.market.domain.trade.service.notify.SettlementNotifyService;
 import com.groupbuy.market.infrastructure.gateway.GroupBuyNotifyService;
 import com.groupbuy.market.infrastructure.gateway.NotifyDispatcher;
@@ -59,6 +61,14 @@ public class NotifyConfig {
         return new SettlementNotifyService(store, gateway, backoff, clock, worker, properties.getLease(),
                 properties.sendWindow(), properties.getPageSize(), properties.getRunBudget(), notifyRunExecutor,
                 properties.getRunLanes());
+    }
+
+    @Bean
+    public NotifyRetentionService notifyRetentionService(INotifyTaskRetention retention, NotifyProperties properties,
+                                                         Clock clock) {
+        NotifyProperties.Retention settings = properties.getRetention();
+        return new NotifyRetentionService(retention, clock, settings.getAge(), settings.getBatchSize(),
+                settings.getRunBudget());
     }
 
     /**

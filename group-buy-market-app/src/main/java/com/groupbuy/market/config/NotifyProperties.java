@@ -44,9 +44,26 @@ public class NotifyProperties {
     private Duration localSchedulerDelay = Duration.ofSeconds(5);
     private boolean localSchedulerEnabled = true;
 
+    /** Old delivered tasks and their attempts are deleted ({@code gbm.notify.retention.*}). */
+    private Retention retention = new Retention();
+
     /** The longest one HTTP callback may take: connect, write, read (the client's call timeout). */
     public Duration sendWindow() {
         return connectTimeout.plus(readTimeout).plus(readTimeout);
+    }
+
+    @Getter
+    @Setter
+    public static class Retention {
+        /** Delivered (SUCCESS) tasks older than this are deleted with their attempts; other states never are. */
+        private Duration age = Duration.ofDays(7);
+        /** Tasks deleted per statement (small, so a run never holds many row locks at once). */
+        private int batchSize = 500;
+        /** Time budget of one retention run. */
+        private Duration runBudget = Duration.ofSeconds(50);
+        private boolean localSchedulerEnabled = true;
+        /** Delay between local retention runs (used when no XXL-Job admin is configured). */
+        private Duration localSchedulerDelay = Duration.ofHours(1);
     }
 
     public String secretOf(String source, String channel) {
