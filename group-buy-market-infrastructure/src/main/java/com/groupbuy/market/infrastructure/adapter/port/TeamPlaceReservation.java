@@ -45,7 +45,28 @@ public class TeamPlaceReservation implements ITeamPlaceReservation {
             return 0
             """;
 
+    /**
+     * Gives an order's place back once: the marker {@code released:<orderId>} is set first and only the call that
+     * set it decrements. The marker lives at least as long as the counter, and at least {@link #RELEASE_MARK_TTL}.
+     */
+    private static final String RELEASE_ORDER = """
+            local ttl = math.max(tonumber(ARGV[1]), redis.call('TTL', KEYS[1]))
+            if not redis.call('SET', KEYS[2], '1', 'NX', 'EX', ttl) then
+              return 0
+            end
+            local taken = tonumber(redis.call('GET', KEYS[1]) or '0')
+            if taken > 0 then
+              redis.call('DECR', KEYS[1])
+            end
+            return 1
+            """;
+
     private static final Duration KEEP_AFTER_TEAM_END = Duration.ofDays(1);
+    /**
+     * How long an order's release marker is kept at least: longer than a refund message can still arrive (its
+     * task retries for about a day, delivered tasks are kept 7 days), so a late redelivery never gives twice.
+     */
+    private static final Duration RELEASE_MARK_TTL = Duration.ofDays(8);
 
     private final RedissonClient redisson;
     private final RScript script;
@@ -78,6 +99,13 @@ public class TeamPlaceReservation implements ITeamPlaceReservation {
         script.eval(RScript.Mode.READ_WRITE, RELEASE, RScript.ReturnType.INTEGER, List.of(key(teamId)));
     }
 
+    @Override
+    public boolean releaseOrder(String teamId, String orderId) {
+        Long released = script.eval(RScript.Mode.READ_WRITE, RELEASE_ORDER, RScript.ReturnType.INTEGER,
+                List.of(key(teamId), releasedKey(orderId)), Long.toString(RELEASE_MARK_TTL.getSeconds()));
+        return released != null && released == 1L;
+    }
+
     private long ttl(Instant validEnd) {
         return Math.max(60, Duration.between(Instant.now(clock), validEnd).plus(KEEP_AFTER_TEAM_END).getSeconds());
     }
@@ -85,6 +113,11 @@ public class TeamPlaceReservation implements ITeamPlaceReservation {
     @Override
     public void discard(String teamId) {
         redisson.getBucket(key(teamId), StringCodec.INSTANCE).delete();
+    }
+
+    /** The marker of an order whose place was given back; public so tests and operators can read it. */
+    public String releasedKey(String orderId) {
+        return keys.key("released", orderId);
     }
 
     /** The counter's key; public so tests and operators can compare it with the database. */

@@ -85,7 +85,8 @@ public class TradeRefundService {
             }
             throw e;
         }
-        reservation.release(order.getTeamId());
+        // The fast path; the refund consumer gives the same place back if we die here, and never both (per order).
+        reservation.releaseOrder(order.getTeamId(), order.getOrderId());
         dispatcher.dispatchAsync(taskId);
         log.info("refund outTradeNo={} order={} team={} type={} task={}", order.getOutTradeNo(), order.getOrderId(),
                 order.getTeamId(), type.getType(), taskId);

@@ -99,9 +99,8 @@ public class TradeTimeoutService {
         if (expiry == null) {
             return false;
         }
-        for (int i = 0; i < expiry.closedUnpaid(); i++) {
-            reservation.release(teamId);
-        }
+        // Per order, so the refund consumer receiving these orders' unpaid_unlock messages gives nothing back twice.
+        expiry.closedOrderIds().forEach(orderId -> reservation.releaseOrder(teamId, orderId));
         expiry.taskIds().forEach(dispatcher::dispatchAsync);
         counts.expiredTeams++;
         counts.closedUnpaid += expiry.closedUnpaid();
