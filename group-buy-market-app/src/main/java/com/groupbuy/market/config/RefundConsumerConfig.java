@@ -17,18 +17,18 @@ import org.springframework.amqp.core.QueueBuilder;
 import org.springframework.amqp.core.TopicExchange;
 import org.springframework.amqp.rabbit.connection.ConnectionFactory;
 import org.springframework.amqp.rabbit.listener.SimpleMessageListenerContainer;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 /**
  * Our refund consumer on the broker: the durable topic exchange, our durable queue bound to it with
  * {@code topic.team_refund}, the dead-letter queue (declared by Spring's RabbitAdmin when the connection opens), and
- * a listener container with manual acknowledgement. Only when both {@code gbm.mq.enabled} and
- * {@code gbm.mq.refund-consumer.enabled} are true.
+ * a listener container with manual acknowledgement. Only when {@code gbm.mq.enabled} is true and
+ * {@code gbm.mq.refund-consumer.enabled} is not false.
  */
 @Configuration
-@ConditionalOnProperty(name = {"gbm.mq.enabled", "gbm.mq.refund-consumer.enabled"}, havingValue = "true")
+@ConditionalOnExpression("${gbm.mq.enabled:false} and ${gbm.mq.refund-consumer.enabled:true}")
 public class RefundConsumerConfig {
 
     @Bean
