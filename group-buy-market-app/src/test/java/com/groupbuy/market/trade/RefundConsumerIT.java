@@ -32,8 +32,14 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static com.groupbuy.market.support.TestJson.JSON;
@@ -231,6 +237,49 @@ class RefundConsumerIT {
         assertThat(mine.path("lastError").asText()).contains("no order");
         assertThat(admin("wrong", 403).path("data").isNull()).isTrue();
         assertThat(admin(null, 403).path("code").asText()).isEqualTo("0002");
+    }
+
+    @Test
+    void aMessageWhoseThirdAttemptDiedWithItsProcessIsDeadLetteredOnItsNextDelivery() throws Exception {
+        String teamId = mall.team("e1", "e2");
+        Task task = refundWithoutRelease("e2");
+        // Three attempts were started and the last one's process died before writing its outcome.
+        jdbc.update("INSERT INTO mq_consumption_record (consumer, message_id, routing_key, status, attempts, version, "
+                + "last_error) VALUES ('refund_place_return', ?, ?, 0, 3, 5, 'RedisTimeoutException: timed out')",
+                task.webhookId, ROUTING_KEY);
+
+        publish(task.webhookId, task.body);
+
+        Message dead = awaitDeadLetter(task.webhookId);
+        assertThat(dead.getMessageProperties().<String>getHeader("x-gbm-dead-reason"))
+                .isEqualTo("out of attempts; last error: RedisTimeoutException: timed out");
+        await(() -> Integer.valueOf(2).equals(record(task.webhookId).get("status")));
+        assertThat(record(task.webhookId).get("attempts")).isEqualTo(3);
+        assertThat(counts.redisPlaces(teamId)).as("no fourth attempt ran").isEqualTo(2);
+    }
+
+    @Test
+    void twentyConcurrentReleasesOfOneOrderGiveOnePlaceBack() throws Exception {
+        String teamId = mall.team("f1", "f2", "f3");
+        String orderId = refunds.queryOrder("f3", "out-f3").getOrderId();
+        ExecutorService pool = Executors.newFixedThreadPool(20);
+        CountDownLatch start = new CountDownLatch(1);
+        List<Future<Boolean>> calls = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            calls.add(pool.submit(() -> {
+                start.await();
+                return reservation.releaseOrder(teamId, orderId);
+            }));
+        }
+        start.countDown();
+        int gaveBack = 0;
+        for (Future<Boolean> call : calls) {
+            gaveBack += call.get() ? 1 : 0;
+        }
+        pool.shutdown();
+
+        assertThat(gaveBack).isOne();
+        assertThat(counts.redisPlaces(teamId)).isEqualTo(2);
     }
 
     @Test
