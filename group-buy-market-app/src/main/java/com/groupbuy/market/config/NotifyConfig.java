@@ -1,7 +1,9 @@
 package com.groupbuy.market.config;
 
+import com.groupbuy.market.domain.trade.adapter.repository.INotifyTaskRetention;
 import com.groupbuy.market.domain.trade.adapter.repository.INotifyTaskStore;
 import com.groupbuy.market.domain.trade.service.notify.NotifyBackoff;
+import com.groupbuy.market.domain.trade.service.notify.NotifyRetentionService;
 import com.groupbuy.market.domain.trade.service.notify.SettlementNotifyService;
 import com.groupbuy.market.infrastructure.gateway.GroupBuyNotifyService;
 import com.groupbuy.market.infrastructure.gateway.NotifyChannelRouter;
@@ -35,6 +37,8 @@ public class NotifyConfig {
                 .connectTimeout(properties.getConnectTimeout())
                 .readTimeout(properties.getReadTimeout())
                 .writeTimeout(properties.getReadTimeout())
+                // The whole call, so one send never outlasts the window the run sized its leases by.
+                .callTimeout(properties.sendWindow())
                 .connectionPool(new ConnectionPool(properties.getMaxIdleConnections(), 5, TimeUnit.MINUTES))
                 .followRedirects(false)
                 .followSslRedirects(false)
@@ -58,7 +62,16 @@ public class NotifyConfig {
                 () -> ThreadLocalRandom.current().nextDouble());
         String worker = ManagementFactory.getRuntimeMXBean().getName() + "/" + UUID.randomUUID().toString().substring(0, 8);
         return new SettlementNotifyService(store, gateway, backoff, clock, worker, properties.getLease(),
-                properties.getPageSize(), properties.getRunBudget(), notifyRunExecutor, properties.getRunLanes());
+                properties.sendWindow(), properties.getPageSize(), properties.getRunBudget(), notifyRunExecutor,
+                properties.getRunLanes());
+    }
+
+    @Bean
+    public NotifyRetentionService notifyRetentionService(INotifyTaskRetention retention, NotifyProperties properties,
+                                                         Clock clock) {
+        NotifyProperties.Retention settings = properties.getRetention();
+        return new NotifyRetentionService(retention, clock, settings.getAge(), settings.getBatchSize(),
+                settings.getRunBudget());
     }
 
     /**

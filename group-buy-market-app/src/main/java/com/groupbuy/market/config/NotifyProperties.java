@@ -26,7 +26,10 @@ public class NotifyProperties {
     private double jitter = 0.2;
     /** How long a worker holds a task it is delivering before another worker may take it. */
     private Duration lease = Duration.ofSeconds(60);
-    /** Tasks read per page by the compensation job. */
+    /**
+     * Most tasks one lease statement of the compensation job takes; fewer when the lease fits fewer sends (a batch
+     * is at most {@code lease / sendWindow - 1}, so every task is still leased for the whole of its send).
+     */
     private int pageSize = 100;
     /** Time budget of one compensation run. */
     private Duration runBudget = Duration.ofSeconds(50);
@@ -40,6 +43,28 @@ public class NotifyProperties {
     /** Delay between runs of the local scheduler (used when no XXL-Job admin is configured). */
     private Duration localSchedulerDelay = Duration.ofSeconds(5);
     private boolean localSchedulerEnabled = true;
+
+    /** Old delivered tasks and their attempts are deleted ({@code gbm.notify.retention.*}). */
+    private Retention retention = new Retention();
+
+    /** The longest one HTTP callback may take: connect, write, read (the client's call timeout). */
+    public Duration sendWindow() {
+        return connectTimeout.plus(readTimeout).plus(readTimeout);
+    }
+
+    @Getter
+    @Setter
+    public static class Retention {
+        /** Delivered (SUCCESS) tasks older than this are deleted with their attempts; other states never are. */
+        private Duration age = Duration.ofDays(7);
+        /** Tasks deleted per statement (small, so a run never holds many row locks at once). */
+        private int batchSize = 500;
+        /** Time budget of one retention run. */
+        private Duration runBudget = Duration.ofSeconds(50);
+        private boolean localSchedulerEnabled = true;
+        /** Delay between local retention runs (used when no XXL-Job admin is configured). */
+        private Duration localSchedulerDelay = Duration.ofHours(1);
+    }
 
     public String secretOf(String source, String channel) {
         Map<String, String> bySource = secrets.get(source);

@@ -35,6 +35,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.sql.Timestamp;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
@@ -141,6 +142,23 @@ class XxlJobExecutorIT {
                 Integer.class)).isEqualTo(2);
         assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM notify_task WHERE team_id = '90000001' "
                 + "AND notify_category = 'trade_unpaid2refund'", Integer.class)).isEqualTo(1);
+    }
+
+    @Test
+    void retentionJobTriggeredLikeTheAdminDeletesOldDeliveredTasksOnly() throws Exception {
+        String delivered = tasks.dueTask("http://127.0.0.1:1/cb");
+        String owed = tasks.dueTask("http://127.0.0.1:1/cb");
+        Timestamp longAgo = Timestamp.from(Instant.now().minus(30, ChronoUnit.DAYS));
+        jdbc.update("UPDATE notify_task SET notify_status = 1, next_attempt_time = ? WHERE team_id = ?", longAgo,
+                delivered);
+        jdbc.update("UPDATE notify_task SET notify_status = 2, next_attempt_time = ? WHERE team_id = ?", longAgo,
+                owed);
+
+        assertThat(run(4, "notifyRetentionJob", TOKEN, "", 0, 1).path("code").asInt()).isEqualTo(200);
+
+        await(() -> jdbc.queryForObject("SELECT COUNT(*) FROM notify_task WHERE team_id = ?", Integer.class,
+                delivered) == 0);
+        assertThat(tasks.status(owed)).isEqualTo(2);
     }
 
     @Test

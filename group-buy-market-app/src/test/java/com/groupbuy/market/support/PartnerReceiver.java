@@ -44,6 +44,11 @@ public final class PartnerReceiver implements AutoCloseable {
         return server.url("/callback").toString();
     }
 
+    /** Every callback body received so far, in arrival order. */
+    public List<JsonNode> received() {
+        return List.copyOf(bodies);
+    }
+
     /** The callbacks received so far whose body names this out trade number. */
     public List<JsonNode> callbacksFor(String outTradeNo) {
         return bodies.stream().filter(b -> outTradeNo.equals(b.path("outTradeNo").asText())).toList();

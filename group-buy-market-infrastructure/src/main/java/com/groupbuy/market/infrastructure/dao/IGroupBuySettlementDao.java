@@ -12,6 +12,8 @@ import java.util.List;
 public interface IGroupBuySettlementDao {
 
     /** The partner's own order (source + channel + user + out trade number) joined with its team. */
+    MemberOrderPO queryOrderById(@Param("orderId") String orderId);
+
     MemberOrderPO queryOrder(@Param("source") String source, @Param("channel") String channel,
                              @Param("userId") String userId, @Param("outTradeNo") String outTradeNo);
 

@@ -18,17 +18,30 @@ public interface INotifyTaskDao {
 
     NotifyTaskPO queryById(@Param("id") long id);
 
-    /** Takes the lease on a due task; 0 rows when it is done, not due, or leased by another live worker. */
-    int claim(@Param("id") long id, @Param("worker") String worker, @Param("now") Instant now,
-              @Param("leaseUntil") Instant leaseUntil, @Param("ignoreSchedule") boolean ignoreSchedule);
+    /** Takes the lease on a due task under a new token; 0 rows when it is done, not due, or leased by a live claimant. */
+    int claim(@Param("id") long id, @Param("worker") String worker, @Param("token") String token,
+              @Param("now") Instant now, @Param("leaseUntil") Instant leaseUntil,
+              @Param("ignoreSchedule") boolean ignoreSchedule);
 
-    /** Records the outcome of an attempt made under this worker's lease and releases it. */
-    int finishAttempt(@Param("id") long id, @Param("worker") String worker, @Param("status") int status,
-                      @Param("nextAttemptTime") Instant nextAttemptTime, @Param("lastError") String lastError);
-
-    /** Ids of due tasks, oldest first, in this shard (id mod total = index); a bounded page. */
+    /** Ids of due, unleased tasks of this shard (id mod total = index), oldest first; a plain read, no locks. */
     List<Long> queryDueIds(@Param("now") Instant now, @Param("shardIndex") int shardIndex,
                            @Param("shardTotal") int shardTotal, @Param("limit") int limit);
+
+    /**
+     * Of these candidates, those still due and unleased, locked for this transaction; rows another claimant is
+     * locking are skipped rather than waited for.
+     */
+    List<Long> lockStillDue(@Param("ids") List<Long> ids, @Param("now") Instant now, @Param("limit") int limit);
+
+    /** One lease for every id of a batch (locked by {@link #lockStillDue} in the same transaction). */
+    int leaseAll(@Param("ids") List<Long> ids, @Param("worker") String worker, @Param("token") String token,
+                 @Param("leaseUntil") Instant leaseUntil);
+
+    List<NotifyTaskPO> queryByIds(@Param("ids") List<Long> ids);
+
+    /** Records the outcome of an attempt made under this lease token and releases the lease. */
+    int finishAttempt(@Param("id") long id, @Param("token") String token, @Param("status") int status,
+                      @Param("nextAttemptTime") Instant nextAttemptTime, @Param("lastError") String lastError);
 
     List<Long> queryPendingIdsByTeam(@Param("teamId") String teamId);
 

@@ -121,7 +121,27 @@ public class TeamPlaceReservation implements ITeamPlaceReservation {
             return off
             """;
 
+    /**
+     * Gives an order's place back once: the marker {@code released:<orderId>} is set first and only the call that
+     * set it decrements. The marker lives at least as long as the counter, and at least {@link #RELEASE_MARK_TTL}.
+     */
+    private static final String RELEASE_ORDER = """
+            local ttl = math.max(tonumber(ARGV[1]), redis.call('TTL', KEYS[1]))
+            if not redis.call('SET', KEYS[2], '1', 'NX', 'EX', ttl) then
+              return 0
+            end
+            if tonumber(redis.call('HGET', KEYS[1], 'n') or '0') > 0 then
+              redis.call('HINCRBY', KEYS[1], 'n', -1)
+            end
+            return 1
+            """;
+
     private static final Duration KEEP_AFTER_TEAM_END = Duration.ofDays(1);
+    /**
+     * How long an order's release marker is kept at least: longer than a refund message can still arrive (its
+     * task retries for about a day, delivered tasks are kept 7 days), so a late redelivery never gives twice.
+     */
+    private static final Duration RELEASE_MARK_TTL = Duration.ofDays(8);
 
     private final RedissonClient redisson;
     private final RScript script;
@@ -208,8 +228,21 @@ public class TeamPlaceReservation implements ITeamPlaceReservation {
                 List.of(key(teamId)), args));
     }
 
+    @Override
+    public boolean releaseOrder(String teamId, String orderId) {
+        Long released = outages.call(() -> script.<Long>eval(RScript.Mode.READ_WRITE, RELEASE_ORDER,
+                RScript.ReturnType.INTEGER, List.of(key(teamId), releasedKey(orderId)),
+                Long.toString(RELEASE_MARK_TTL.getSeconds())));
+        return released != null && released == 1L;
+    }
+
     private long ttl(Instant validEnd) {
         return Math.max(60, Duration.between(Instant.now(clock), validEnd).plus(KEEP_AFTER_TEAM_END).getSeconds());
+    }
+
+    /** The marker of an order whose place was given back; public so tests and operators can read it. */
+    public String releasedKey(String orderId) {
+        return keys.key("released", orderId);
     }
 
     /** The team's hash (a new key name: the plain counters of earlier versions are left to expire). */

@@ -60,6 +60,11 @@ public class RefundRepository implements IRefundRepository {
     }
 
     @Override
+    public MemberOrderView queryOrderById(String orderId) {
+        return MemberOrders.toView(orderQuery.queryOrderById(orderId));
+    }
+
+    @Override
     public List<Long> refund(MemberOrderView order, RefundType type) {
         return transaction.execute(status -> {
             if (dao.closeOrder(order.getOrderId(), order.getOrderStatus()) == 0 || releasePlace(order, type) == 0) {
@@ -97,17 +102,17 @@ public class RefundRepository implements IRefundRepository {
                 return null;
             }
             GroupBuyOrderPO team = teamDao.queryByTeamId(teamId);
-            int closed = 0;
+            List<String> closed = new ArrayList<>();
             List<Long> taskIds = new ArrayList<>();
             for (GroupBuyOrderListPO member : members) {
                 RefundType type = RefundType.of(member.getStatus(), TeamEntity.FAILED);
                 if (type == RefundType.UNPAID_UNLOCK) {
                     dao.closeOrder(member.getOrderId(), MarketPayOrderEntity.LOCKED);
-                    closed++;
+                    closed.add(member.getOrderId());
                 }
                 taskIds.addAll(saveTasks(view(team, member), type));
             }
-            if (closed > 0 && dao.releaseUnpaidPlaces(teamId, closed) == 0) {
+            if (!closed.isEmpty() && dao.releaseUnpaidPlaces(teamId, closed.size()) == 0) {
                 throw new IllegalStateException("team " + teamId + " counts disagree with its members");
             }
             return new TeamExpiryVO(closed, taskIds);

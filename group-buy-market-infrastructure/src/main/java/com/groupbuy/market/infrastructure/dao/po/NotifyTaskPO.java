@@ -23,6 +23,7 @@ public class NotifyTaskPO {
     private String parameterJson;
     private Instant nextAttemptTime;
     private String claimedBy;
+    private String claimToken;
     private Instant claimUntil;
     private String lastError;
 }

@@ -36,6 +36,13 @@ public interface ITeamPlaceReservation {
     /** Gives back a committed place (refund, close): the team row has one lock fewer. */
     void release(String teamId);
 
+    /**
+     * Gives back the place of an order that left its team (refund, unpaid close, expiry), at most once per order
+     * however many ask: the after-commit fast path and the refund consumer both call this for the same order, and
+     * a broker may redeliver. True when this call gave the place back; false when it was given back already.
+     */
+    boolean releaseOrder(String teamId, String orderId);
+
     /** Drops the counter {@link #reserveNew} made for a team whose row was never written. */
     void discard(String teamId);
 

@@ -6,22 +6,34 @@ import com.groupbuy.market.domain.trade.model.valobj.NotifyTaskVO;
 import java.time.Instant;
 import java.util.List;
 
-/** The delivery side of the outbox: find due tasks, lease one, record an attempt's outcome. */
+/**
+ * The delivery side of the outbox: lease due tasks, record an attempt's outcome. Every lease carries a fresh
+ * fencing token ({@link NotifyTaskVO#getClaimToken()}); only the holder of the task's current token may finish it,
+ * so a claimant whose lease ran out and was taken over cannot overwrite the newer claimant's result.
+ */
 public interface INotifyTaskStore {
 
-    /** A bounded page of due, unleased task ids in this shard (id mod total = index). */
-    List<Long> dueTaskIds(Instant now, int shardIndex, int shardTotal, int limit);
+    /**
+     * Leases up to {@code limit} due, unleased tasks of this shard (id mod total = index), oldest first, to this
+     * worker until {@code leaseUntil}, in one short transaction that skips rows another claimant is locking; all of
+     * them share one fresh token. Empty when none is left.
+     */
+    List<NotifyTaskVO> claimDue(Instant now, int shardIndex, int shardTotal, int limit, String worker,
+                                Instant leaseUntil);
 
     /** The team's tasks still owed (init or retry). */
     List<Long> pendingTaskIdsOfTeam(String teamId);
 
     /**
-     * Leases the task to this worker until {@code leaseUntil}, or returns null when it is done, not due (unless
-     * {@code ignoreSchedule}), or leased by another worker whose lease has not run out.
+     * Leases the task to this worker until {@code leaseUntil} under a fresh token, or returns null when it is done,
+     * not due (unless {@code ignoreSchedule}), or leased by another claimant whose lease has not run out.
      */
     NotifyTaskVO claim(long taskId, String worker, Instant now, Instant leaseUntil, boolean ignoreSchedule);
 
-    /** Records the attempt and the task's new state together, and releases the lease. */
-    void finishAttempt(NotifyTaskVO task, String worker, Instant attemptTime, DeliveryResult result, int newStatus,
-                       Instant nextAttemptTime);
+    /**
+     * Records the attempt and the task's new state together, and releases the lease; only while the task still holds
+     * this claim's token. False (nothing written) when the lease was lost to another claimant meanwhile.
+     */
+    boolean finishAttempt(NotifyTaskVO task, Instant attemptTime, DeliveryResult result, int newStatus,
+                          Instant nextAttemptTime);
 }

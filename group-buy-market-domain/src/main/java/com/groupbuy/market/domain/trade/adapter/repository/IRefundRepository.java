@@ -17,6 +17,9 @@ public interface IRefundRepository {
     /** The partner's order and its team, or null when that partner has no such order. */
     MemberOrderView queryOrder(PartnerOrderKey key);
 
+    /** An order by our own id, for our own consumers (never reachable with a partner's request). */
+    MemberOrderView queryOrderById(String orderId);
+
     /**
      * In one transaction: the order → closed (only from the state it was read in, its take freed); the team's counts
      * given back as {@code type} says (a formed team → complete with a refund, or failed when its last payer left);

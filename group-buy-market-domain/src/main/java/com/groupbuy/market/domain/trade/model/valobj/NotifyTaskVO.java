@@ -4,7 +4,7 @@ import lombok.AllArgsConstructor;
 import lombok.Builder;
 import lombok.Getter;
 
-/** A claimed callback task: what to send, over which channel to where, and how many attempts it has had. */
+/** A claimed callback task: what to send, over which channel to where, how many attempts it has had, and the lease it is held under. */
 @Getter
 @Builder
 @AllArgsConstructor
@@ -28,4 +28,6 @@ public class NotifyTaskVO {
     private final String notifyMq;
     private final String body;
     private final int notifyCount;
+    /** The fencing token of the lease this task was claimed under; finishing writes must present it. */
+    private final String claimToken;
 }

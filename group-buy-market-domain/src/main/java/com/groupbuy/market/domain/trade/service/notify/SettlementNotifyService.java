@@ -20,11 +20,19 @@ import java.util.concurrent.Executor;
  * Delivers callback tasks. A worker first leases a task (so no two workers send it at the same moment, and a task
  * whose worker died is taken again once the lease runs out), then posts it, then records the attempt: SUCCESS, or
  * RETRY at the backoff's next time, or FAIL past the schedule. Transport errors are attempts like any other.
- * A compensation run may deliver a page over several lanes at once: each task is still leased before it is sent,
- * so lanes, like workers, never send one task at the same time.
+ * Every lease carries its own fencing token: an outcome is written only under the token the task still holds, so
+ * a claimant that lost its lease (even in this JVM, under the same worker name) cannot overwrite the newer one's.
+ * <p>
+ * A compensation run drains due tasks over several lanes at once. Each lane leases a small batch in one statement
+ * and sends it one task after the other; the batch is only as large as fits in the lease with one send window to
+ * spare ({@code lease / sendWindow - 1}, at least one, at most the page size), so every task is still leased for
+ * the whole of its send, and a task whose lease would run out before its send could end is left for the next run.
  */
 @Slf4j
 public class SettlementNotifyService {
+
+    /** The outcome of an attempt whose result another claimant's lease now owns (nothing was recorded). */
+    private static final int LEASE_LOST = -1;
 
     private final INotifyTaskStore store;
     private final INotifyGateway gateway;
@@ -32,26 +40,39 @@ public class SettlementNotifyService {
     private final Clock clock;
     private final String worker;
     private final Duration lease;
-    private final int pageSize;
+    private final Duration sendWindow;
+    private final int claimBatch;
     private final Duration runBudget;
     private final Executor runExecutor;
     private final int runLanes;
 
-    /** One lane: a run delivers its tasks one after the other on the calling thread. */
+    /** One lane, one task per lease: a run delivers its tasks one after the other on the calling thread. */
     public SettlementNotifyService(INotifyTaskStore store, INotifyGateway gateway, NotifyBackoff backoff, Clock clock,
                                    String worker, Duration lease, int pageSize, Duration runBudget) {
-        this(store, gateway, backoff, clock, worker, lease, pageSize, runBudget, Runnable::run, 1);
+        this(store, gateway, backoff, clock, worker, lease, lease.dividedBy(2), pageSize, runBudget, Runnable::run, 1);
     }
 
-    /**
-     * A run delivers each page over up to {@code runLanes} lanes on {@code runExecutor}: one lane is bound by the
-     * partner's round trip, not by CPU. The executor must not reject (a run waits for the lanes it started).
-     */
+    /** Lanes on {@code runExecutor}, one task per lease (a send window of half the lease). */
     public SettlementNotifyService(INotifyTaskStore store, INotifyGateway gateway, NotifyBackoff backoff, Clock clock,
                                    String worker, Duration lease, int pageSize, Duration runBudget,
                                    Executor runExecutor, int runLanes) {
+        this(store, gateway, backoff, clock, worker, lease, lease.dividedBy(2), pageSize, runBudget, runExecutor,
+                runLanes);
+    }
+
+    /**
+     * A run drains due tasks over up to {@code runLanes} lanes on {@code runExecutor}: one lane is bound by the
+     * partner's round trip, not by CPU. The executor must not reject (a run waits for the lanes it started).
+     * {@code sendWindow} is the longest one delivery may take (the gateway's own bound); it sizes the batches.
+     */
+    public SettlementNotifyService(INotifyTaskStore store, INotifyGateway gateway, NotifyBackoff backoff, Clock clock,
+                                   String worker, Duration lease, Duration sendWindow, int pageSize,
+                                   Duration runBudget, Executor runExecutor, int runLanes) {
         if (runLanes < 1) {
             throw new IllegalArgumentException("runLanes must be at least 1");
+        }
+        if (sendWindow.isZero() || sendWindow.isNegative() || sendWindow.compareTo(lease) > 0) {
+            throw new IllegalArgumentException("the send window must be positive and no longer than the lease");
         }
         this.runExecutor = runExecutor;
         this.runLanes = runLanes;
@@ -61,8 +82,19 @@ public class SettlementNotifyService {
         this.clock = clock;
         this.worker = worker;
         this.lease = lease;
-        this.pageSize = pageSize;
+        this.sendWindow = sendWindow;
+        this.claimBatch = claimBatch(lease, sendWindow, pageSize);
         this.runBudget = runBudget;
+    }
+
+    /** Tasks one lease statement may take: as many sends as fit in the lease, keeping one send window to spare. */
+    static int claimBatch(Duration lease, Duration sendWindow, int pageSize) {
+        long fit = lease.toMillis() / sendWindow.toMillis() - 1;
+        return (int) Math.max(1, Math.min(Math.max(1, pageSize), fit));
+    }
+
+    int claimBatch() {
+        return claimBatch;
     }
 
     /** All due tasks (one shard of one). */
@@ -70,46 +102,15 @@ public class SettlementNotifyService {
         return execSettlementNotifyJob(0, 1);
     }
 
-    /** Due tasks of this shard, page by page, until none is left or the run's time budget is spent. */
+    /** Due tasks of this shard, batch by batch on every lane, until none is left or the run's budget is spent. */
     public NotifyRunSummary execSettlementNotifyJob(int shardIndex, int shardTotal) {
         Instant deadline = Instant.now(clock).plus(runBudget);
-        NotifyRunSummary summary = NotifyRunSummary.empty();
-        while (Instant.now(clock).isBefore(deadline)) {
-            List<Long> ids = store.dueTaskIds(Instant.now(clock), shardIndex, shardTotal, pageSize);
-            if (ids.isEmpty()) {
-                break;
-            }
-            NotifyRunSummary page = deliverPage(ids);
-            summary = summary.plus(page);
-            if (page.claimed() == 0) {
-                break;
-            }
+        if (runLanes == 1) {
+            return drainLane(shardIndex, shardTotal, deadline);
         }
-        return summary;
-    }
-
-    /** The team's owed tasks now, whatever their next-attempt time: an operator's re-drive. */
-    public NotifyRunSummary execSettlementNotifyJob(String teamId) {
-        return deliverAll(store.pendingTaskIdsOfTeam(teamId), true);
-    }
-
-    /** Delivers one task if it is due and this worker can lease it; used right after settlement commits. */
-    public NotifyRunSummary deliver(long taskId) {
-        return deliverAll(List.of(taskId), false);
-    }
-
-    private NotifyRunSummary deliverPage(List<Long> ids) {
-        int lanes = Math.min(runLanes, ids.size());
-        if (lanes <= 1) {
-            return deliverAll(ids, false);
-        }
-        List<CompletableFuture<NotifyRunSummary>> running = new ArrayList<>(lanes);
-        for (int lane = 0; lane < lanes; lane++) {
-            List<Long> share = new ArrayList<>(ids.size() / lanes + 1);
-            for (int i = lane; i < ids.size(); i += lanes) {
-                share.add(ids.get(i));
-            }
-            running.add(CompletableFuture.supplyAsync(() -> deliverAll(share, false), runExecutor));
+        List<CompletableFuture<NotifyRunSummary>> running = new ArrayList<>(runLanes);
+        for (int lane = 0; lane < runLanes; lane++) {
+            running.add(CompletableFuture.supplyAsync(() -> drainLane(shardIndex, shardTotal, deadline), runExecutor));
         }
         // Every lane ends before the run goes on or fails, so no lane outlives the run that started it.
         CompletableFuture.allOf(running.toArray(CompletableFuture[]::new)).exceptionally(e -> null).join();
@@ -127,19 +128,59 @@ public class SettlementNotifyService {
         return summary;
     }
 
-    private NotifyRunSummary deliverAll(List<Long> ids, boolean ignoreSchedule) {
-        int claimed = 0, delivered = 0, retried = 0, failed = 0;
+    /** The team's owed tasks now, whatever their next-attempt time: an operator's re-drive. */
+    public NotifyRunSummary execSettlementNotifyJob(String teamId) {
+        return deliverEach(store.pendingTaskIdsOfTeam(teamId), true);
+    }
+
+    /** Delivers one task if it is due and this worker can lease it; used right after settlement commits. */
+    public NotifyRunSummary deliver(long taskId) {
+        return deliverEach(List.of(taskId), false);
+    }
+
+    /** One lane: lease a batch, send it, and again, until nothing due is left or the budget is spent. */
+    private NotifyRunSummary drainLane(int shardIndex, int shardTotal, Instant deadline) {
+        NotifyRunSummary summary = NotifyRunSummary.empty();
+        while (Instant.now(clock).isBefore(deadline)) {
+            Instant now = Instant.now(clock);
+            Instant leaseUntil = now.plus(lease);
+            List<NotifyTaskVO> batch = store.claimDue(now, shardIndex, shardTotal, claimBatch, worker, leaseUntil);
+            if (batch.isEmpty()) {
+                break;
+            }
+            summary = summary.plus(deliverClaimed(batch, leaseUntil));
+        }
+        return summary;
+    }
+
+    private NotifyRunSummary deliverEach(List<Long> ids, boolean ignoreSchedule) {
+        NotifyRunSummary summary = NotifyRunSummary.empty();
         for (long id : ids) {
             Instant now = Instant.now(clock);
-            NotifyTaskVO task = store.claim(id, worker, now, now.plus(lease), ignoreSchedule);
-            if (task == null) {
+            Instant leaseUntil = now.plus(lease);
+            NotifyTaskVO task = store.claim(id, worker, now, leaseUntil, ignoreSchedule);
+            if (task != null) {
+                summary = summary.plus(deliverClaimed(List.of(task), leaseUntil));
+            }
+        }
+        return summary;
+    }
+
+    private NotifyRunSummary deliverClaimed(List<NotifyTaskVO> tasks, Instant leaseUntil) {
+        int claimed = 0, delivered = 0, retried = 0, failed = 0;
+        for (NotifyTaskVO task : tasks) {
+            // A send that could outlast the lease might overlap another claimant's: leave it to the next lease.
+            if (Instant.now(clock).plus(sendWindow).isAfter(leaseUntil)) {
+                log.warn("notify task={} team={} not sent: its lease ends before a send could (left to the next run)",
+                        task.getId(), task.getTeamId());
                 continue;
             }
             claimed++;
             switch (attempt(task)) {
                 case NotifyTaskVO.SUCCESS -> delivered++;
                 case NotifyTaskVO.RETRY -> retried++;
-                default -> failed++;
+                case NotifyTaskVO.FAIL -> failed++;
+                default -> { }
             }
         }
         return new NotifyRunSummary(claimed, delivered, retried, failed);
@@ -150,6 +191,7 @@ public class SettlementNotifyService {
         DeliveryResult result = gateway.groupBuyNotify(task);
         int attemptNo = task.getNotifyCount() + 1;
         int status;
+        // A delivered task keeps the time of the attempt that delivered it here; retention ages it from this time.
         Instant next = attemptTime;
         if (result.delivered()) {
             status = NotifyTaskVO.SUCCESS;
@@ -159,7 +201,11 @@ public class SettlementNotifyService {
         } else {
             status = NotifyTaskVO.FAIL;
         }
-        store.finishAttempt(task, worker, attemptTime, result, status, next);
+        if (!store.finishAttempt(task, attemptTime, result, status, next)) {
+            log.warn("notify task={} team={} attempt={} delivered={} not recorded: the lease was taken over",
+                    task.getId(), task.getTeamId(), attemptNo, result.delivered());
+            return LEASE_LOST;
+        }
         log.info("notify task={} team={} attempt={} delivered={} http={} error={} next={}", task.getId(),
                 task.getTeamId(), attemptNo, result.delivered(), result.httpStatus(), result.error(),
                 status == NotifyTaskVO.RETRY ? next : null);

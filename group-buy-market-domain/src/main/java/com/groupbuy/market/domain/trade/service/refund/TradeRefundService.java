@@ -87,7 +87,8 @@ public class TradeRefundService {
             }
             throw e;
         }
-        releaseCommittedPlace(order.getTeamId());
+        // The fast path; the refund consumer gives the same place back if we die here, and never both (per order).
+        releaseCommittedPlace(order.getTeamId(), order.getOrderId());
         taskIds.forEach(dispatcher::dispatchAsync);
         log.info("refund outTradeNo={} order={} team={} type={} tasks={}", order.getOutTradeNo(), order.getOrderId(),
                 order.getTeamId(), type.getType(), taskIds);
@@ -98,9 +99,9 @@ public class TradeRefundService {
      * The refund is committed: Redis being down must not turn it into an error answer. The counter then stays one
      * high until the place reconciliation brings it back to the database's count.
      */
-    private void releaseCommittedPlace(String teamId) {
+    private void releaseCommittedPlace(String teamId, String orderId) {
         try {
-            reservation.release(teamId);
+            reservation.releaseOrder(teamId, orderId);
         } catch (RuntimeException e) {
             log.warn("refund committed but team={} place not given back in Redis ({}); reconciliation will", teamId,
                     e.toString());

@@ -115,9 +115,8 @@ public class TradeTimeoutService {
             return false;
         }
         try {
-            for (int i = 0; i < expiry.closedUnpaid(); i++) {
-                reservation.release(teamId);
-            }
+            // Per order, so the refund consumer receiving these orders' unpaid_unlock messages gives nothing back twice.
+            expiry.closedOrderIds().forEach(orderId -> reservation.releaseOrder(teamId, orderId));
         } catch (RuntimeException e) {
             // Committed: the failed team is no longer open, so its counter matters to nobody and expires.
             log.warn("team={} expired but its places not given back in Redis ({})", teamId, e.toString());

@@ -57,10 +57,40 @@ class SettlementNotifyLanesTest {
         assertThatThrownBy(() -> service(store, task -> new DeliveryResult(true, 200, 1, null))
                 .execSettlementNotifyJob())
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("17");
-        // The other three lanes ran their whole share (30 tasks); the failing lane stopped at 17 after 1, 5, 9, 13.
-        // Nothing is left claimed but unfinished: the run returned only after every lane had ended.
-        assertThat(store.finished).hasSize(34).doesNotContain(17L, 21L);
-        assertThat(store.claimed).containsExactlyInAnyOrderElementsOf(store.finished);
+        // One task per lease here: the lane whose claim of task 17 failed ended there; the other lanes drained the
+        // rest, 17 included. Nothing claimed is left unfinished: the run returned only after every lane had ended.
+        assertThat(store.finished).hasSize(40);
+        assertThat(store.claimed).containsAll(store.finished);
+        assertThat(store.claimedAfterFailure()).isEmpty();
+    }
+
+    @Test
+    void batchesAreAsLargeAsFitInTheLeaseWithOneSendWindowToSpare() {
+        assertThat(SettlementNotifyService.claimBatch(Duration.ofSeconds(60), Duration.ofSeconds(12), 100)).isEqualTo(4);
+        assertThat(SettlementNotifyService.claimBatch(Duration.ofSeconds(60), Duration.ofSeconds(12), 3)).isEqualTo(3);
+        assertThat(SettlementNotifyService.claimBatch(Duration.ofSeconds(20), Duration.ofSeconds(12), 100)).isEqualTo(1);
+        assertThat(SettlementNotifyService.claimBatch(Duration.ofSeconds(300), Duration.ofSeconds(1), 100)).isEqualTo(100);
+    }
+
+    @Test
+    void aTaskWhoseLeaseWouldEndBeforeItsSendIsNotSent() {
+        MemoryStore store = new MemoryStore(8, -1);
+        MutableClock clock = new MutableClock();
+        Map<Long, AtomicInteger> sent = new ConcurrentHashMap<>();
+        // lease 60 s, send window 12 s: batches of 4. Each send takes 25 s of the clock, so the third of a batch
+        // would start 50 s into its lease and could end past it: it and the fourth are left unsent.
+        SettlementNotifyService service = new SettlementNotifyService(store, task -> {
+            sent.computeIfAbsent(task.getId(), id -> new AtomicInteger()).incrementAndGet();
+            clock.advance(Duration.ofSeconds(25));
+            return new DeliveryResult(true, 200, 1, null);
+        }, new NotifyBackoff(List.of(Duration.ofMinutes(1)), 0, () -> 0.5), clock, "w", Duration.ofSeconds(60),
+                Duration.ofSeconds(12), 100, Duration.ofMinutes(10), Runnable::run, 1);
+
+        NotifyRunSummary run = service.execSettlementNotifyJob();
+
+        assertThat(run.claimed()).isEqualTo(run.delivered());
+        assertThat(run.delivered()).isEqualTo(4);
+        assertThat(sent.keySet()).containsExactlyInAnyOrder(1L, 2L, 5L, 6L);
     }
 
     private SettlementNotifyService service(INotifyTaskStore store, INotifyGateway gateway) {
@@ -68,7 +98,7 @@ class SettlementNotifyLanesTest {
                 Clock.systemUTC(), "w", Duration.ofSeconds(60), 100, Duration.ofSeconds(30), lanes, 4);
     }
 
-    /** Due tasks 1..n; claiming {@code failOn} throws, as a lost database connection would. */
+    /** Due tasks 1..n; the first claim of {@code failOn} throws, as a lost database connection would. */
     private static final class MemoryStore implements INotifyTaskStore {
         private final Set<Long> due = ConcurrentHashMap.newKeySet();
         final Set<Long> claimed = ConcurrentHashMap.newKeySet();
@@ -82,9 +112,30 @@ class SettlementNotifyLanesTest {
             this.failOn = failOn;
         }
 
+        private volatile boolean failed;
+        private final Set<Long> claimedAfter = ConcurrentHashMap.newKeySet();
+
         @Override
-        public List<Long> dueTaskIds(Instant now, int shardIndex, int shardTotal, int limit) {
-            return new ArrayList<>(due).stream().filter(id -> !claimed.contains(id)).sorted().limit(limit).toList();
+        public synchronized List<NotifyTaskVO> claimDue(Instant now, int shardIndex, int shardTotal, int limit,
+                                                        String worker, Instant leaseUntil) {
+            List<Long> batch = due.stream().filter(id -> !claimed.contains(id)).sorted().limit(limit).toList();
+            if (batch.contains(failOn) && !failed) {
+                failed = true;
+                throw new IllegalStateException("claim of " + failOn + " failed");
+            }
+            if (failed) {
+                claimedAfter.addAll(batch);
+            }
+            claimed.addAll(batch);
+            return batch.stream().map(id -> NotifyTaskVO.builder().id(id).teamId("t" + id).notifyCount(0).build())
+                    .toList();
+        }
+
+        /** Tasks claimed after a lane failed, never finished: would mean a lane outlived the run. */
+        Set<Long> claimedAfterFailure() {
+            Set<Long> open = ConcurrentHashMap.newKeySet();
+            claimedAfter.stream().filter(id -> !finished.contains(id)).forEach(open::add);
+            return open;
         }
 
         @Override
@@ -104,10 +155,35 @@ class SettlementNotifyLanesTest {
         }
 
         @Override
-        public void finishAttempt(NotifyTaskVO task, String worker, Instant attemptTime, DeliveryResult result,
-                                  int newStatus, Instant nextAttemptTime) {
+        public boolean finishAttempt(NotifyTaskVO task, Instant attemptTime, DeliveryResult result, int newStatus,
+                                     Instant nextAttemptTime) {
             due.remove(task.getId());
             finished.add(task.getId());
+            return true;
+        }
+    }
+
+    /** A clock the test moves forward. */
+    private static final class MutableClock extends Clock {
+        private Instant now = Instant.parse("2026-11-30T00:00:00Z");
+
+        void advance(Duration by) {
+            now = now.plus(by);
+        }
+
+        @Override
+        public java.time.ZoneId getZone() {
+            return java.time.ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(java.time.ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
         }
     }
 }

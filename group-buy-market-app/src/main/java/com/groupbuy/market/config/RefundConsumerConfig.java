@@ -1,0 +1,71 @@
+package com.groupbuy.market.config;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.groupbuy.market.domain.trade.adapter.port.ITeamPlaceReservation;
+import com.groupbuy.market.domain.trade.adapter.repository.IConsumptionRecordRepository;
+import com.groupbuy.market.domain.trade.adapter.repository.IRefundRepository;
+import com.groupbuy.market.domain.trade.service.refund.RefundPlaceReturnService;
+import com.groupbuy.market.trigger.listener.RefundPlaceListener;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.springframework.amqp.core.AcknowledgeMode;
+import org.springframework.amqp.core.Binding;
+import org.springframework.amqp.core.BindingBuilder;
+import org.springframework.amqp.core.Declarables;
+import org.springframework.amqp.core.ExchangeBuilder;
+import org.springframework.amqp.core.Queue;
+import org.springframework.amqp.core.QueueBuilder;
+import org.springframework.amqp.core.TopicExchange;
+import org.springframework.amqp.rabbit.connection.ConnectionFactory;
+import org.springframework.amqp.rabbit.listener.SimpleMessageListenerContainer;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/**
+ * Our refund consumer on the broker: the durable topic exchange, our durable queue bound to it with
+ * {@code topic.team_refund}, the dead-letter queue (declared by Spring's RabbitAdmin when the connection opens), and
+ * a listener container with manual acknowledgement. Only when {@code gbm.mq.enabled} is true and
+ * {@code gbm.mq.refund-consumer.enabled} is not false.
+ */
+@Configuration
+@ConditionalOnExpression("${gbm.mq.enabled:true} and ${gbm.mq.refund-consumer.enabled:true}")
+public class RefundConsumerConfig {
+
+    @Bean
+    public Declarables refundConsumerDeclarables(RefundConsumerProperties properties) {
+        TopicExchange exchange = ExchangeBuilder.topicExchange(properties.getExchange()).durable(true).build();
+        // The MQ channel owns the exchange's declare and reports a refusal (health mqChannel DOWN); a refusal here
+        // must not also fail the connection before that check can say why.
+        exchange.setIgnoreDeclarationExceptions(true);
+        Queue queue = QueueBuilder.durable(properties.getQueue()).build();
+        Queue deadLetters = QueueBuilder.durable(properties.getDeadLetterQueue()).build();
+        Binding binding = BindingBuilder.bind(queue).to(exchange).with(properties.getRoutingKey());
+        return new Declarables(exchange, queue, deadLetters, binding);
+    }
+
+    @Bean
+    public RefundPlaceReturnService refundPlaceReturnService(IConsumptionRecordRepository records,
+                                                             IRefundRepository orders,
+                                                             ITeamPlaceReservation reservation,
+                                                             RefundConsumerProperties properties) {
+        return new RefundPlaceReturnService(records, orders, reservation, properties.getMaxAttempts());
+    }
+
+    @Bean
+    public SimpleMessageListenerContainer refundPlaceListenerContainer(ConnectionFactory connectionFactory,
+                                                                       RefundPlaceReturnService service,
+                                                                       ObjectMapper objectMapper,
+                                                                       MeterRegistry meters,
+                                                                       RefundConsumerProperties properties) {
+        SimpleMessageListenerContainer container = new SimpleMessageListenerContainer(connectionFactory);
+        container.setQueueNames(properties.getQueue());
+        container.setAcknowledgeMode(AcknowledgeMode.MANUAL);
+        container.setPrefetchCount(properties.getPrefetch());
+        container.setConcurrentConsumers(properties.getConcurrency());
+        // A delivery the listener could not settle goes back to the queue rather than being dropped.
+        container.setDefaultRequeueRejected(true);
+        container.setMessageListener(new RefundPlaceListener(service, objectMapper, properties.getDeadLetterQueue(),
+                properties.getRetryDelay(), meters));
+        return container;
+    }
+}

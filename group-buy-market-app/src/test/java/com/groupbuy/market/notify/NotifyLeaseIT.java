@@ -1,0 +1,194 @@
+package com.groupbuy.market.notify;
+
+import com.groupbuy.market.domain.trade.model.valobj.DeliveryResult;
+import com.groupbuy.market.domain.trade.model.valobj.NotifyRunSummary;
+import com.groupbuy.market.domain.trade.model.valobj.NotifyTaskVO;
+import com.groupbuy.market.domain.trade.service.notify.NotifyBackoff;
+import com.groupbuy.market.domain.trade.service.notify.SettlementNotifyService;
+import com.groupbuy.market.infrastructure.adapter.repository.NotifyTaskStore;
+import com.groupbuy.market.infrastructure.gateway.GroupBuyNotifyService;
+import com.groupbuy.market.support.IntegrationTest;
+import com.groupbuy.market.support.PartnerReceiver;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+import javax.sql.DataSource;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.stream.Collectors;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Leases of the outbox against the real MariaDB: fencing tokens (a claimant whose lease was taken over cannot
+ * finish the task), batch claims that skip rows another claimant holds, and two concurrent runs that never deliver
+ * one task twice to a real partner server.
+ */
+@IntegrationTest
+class NotifyLeaseIT {
+
+    @Autowired
+    JdbcTemplate jdbc;
+    @Autowired
+    DataSource dataSource;
+    @Autowired
+    NotifyTaskStore store;
+    @Autowired
+    GroupBuyNotifyService gateway;
+    @Autowired
+    SettlementNotifyService notifyService;
+
+    private PartnerReceiver partner;
+    private NotifyTaskFixture tasks;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        partner = new PartnerReceiver();
+        tasks = new NotifyTaskFixture(jdbc);
+        jdbc.update("UPDATE notify_task SET notify_status = 1");
+    }
+
+    @AfterEach
+    void tearDown() {
+        partner.close();
+    }
+
+    @Test
+    void aClaimantWhoseLeaseWasTakenOverCannotFinishTheTask() {
+        String teamId = tasks.dueTask(partner.url());
+        long id = taskId(teamId);
+        Instant now = Instant.now();
+        // Both claimants run in this JVM under the same worker name, as two lanes of one service do.
+        NotifyTaskVO stale = store.claim(id, "jvm-1", now, now.plusSeconds(1), false);
+        Instant later = now.plusSeconds(2);
+        NotifyTaskVO current = store.claim(id, "jvm-1", later, later.plusSeconds(60), false);
+        assertThat(stale).isNotNull();
+        assertThat(current).isNotNull();
+        assertThat(current.getClaimToken()).isNotEqualTo(stale.getClaimToken());
+
+        boolean currentWrote = store.finishAttempt(current, later, new DeliveryResult(false, 503, 5, "HTTP 503"),
+                NotifyTaskVO.RETRY, later.plusSeconds(30));
+        boolean staleWrote = store.finishAttempt(stale, now, new DeliveryResult(true, 200, 5, null),
+                NotifyTaskVO.SUCCESS, now);
+
+        assertThat(currentWrote).isTrue();
+        assertThat(staleWrote).as("the stale claimant's write affects no row").isFalse();
+        assertThat(tasks.status(teamId)).as("the current claimant's result stands").isEqualTo(NotifyTaskVO.RETRY);
+        assertThat(tasks.count(teamId)).isEqualTo(1);
+        assertThat(tasks.attemptRows(teamId)).isEqualTo(1);
+        assertThat(jdbc.queryForObject("SELECT http_status FROM notify_attempt WHERE task_id = ?", Integer.class, id))
+                .isEqualTo(503);
+    }
+
+    @Test
+    void aStaleClaimantCannotFinishEvenBeforeTheNewOneDoes() {
+        String teamId = tasks.dueTask(partner.url());
+        long id = taskId(teamId);
+        Instant now = Instant.now();
+        NotifyTaskVO stale = store.claim(id, "jvm-1", now, now.plusSeconds(1), false);
+        Instant later = now.plusSeconds(2);
+        NotifyTaskVO current = store.claim(id, "jvm-1", later, later.plusSeconds(60), false);
+
+        assertThat(store.finishAttempt(stale, now, new DeliveryResult(true, 200, 5, null), NotifyTaskVO.SUCCESS, now))
+                .isFalse();
+        assertThat(tasks.status(teamId)).isEqualTo(NotifyTaskVO.INIT);
+        assertThat(tasks.attemptRows(teamId)).isZero();
+        assertThat(store.finishAttempt(current, later, new DeliveryResult(true, 200, 5, null), NotifyTaskVO.SUCCESS,
+                later)).isTrue();
+        assertThat(tasks.status(teamId)).isEqualTo(NotifyTaskVO.SUCCESS);
+    }
+
+    @Test
+    void oneBatchClaimLeasesSeveralTasksUnderOneTokenAndSkipsRowsAnotherClaimantLocks() throws Exception {
+        List<String> teams = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            teams.add(tasks.dueTask(partner.url()));
+        }
+        List<Long> ids = teams.stream().map(this::taskId).toList();
+        Set<Long> held = Set.of(ids.get(0), ids.get(1));
+        try (Connection other = dataSource.getConnection()) {
+            other.setAutoCommit(false);
+            // Another claimant is in the middle of its claim transaction on the two oldest tasks.
+            try (PreparedStatement lock = other.prepareStatement(
+                    "SELECT id FROM notify_task WHERE id IN (?, ?) FOR UPDATE")) {
+                lock.setLong(1, ids.get(0));
+                lock.setLong(2, ids.get(1));
+                try (ResultSet rs = lock.executeQuery()) {
+                    while (rs.next()) {
+                        rs.getLong(1);
+                    }
+                }
+            }
+            Instant now = Instant.now();
+            List<NotifyTaskVO> batch = store.claimDue(now, 0, 1, 10, "w", now.plusSeconds(60));
+            other.rollback();
+
+            assertThat(batch).extracting(NotifyTaskVO::getId)
+                    .containsExactlyInAnyOrderElementsOf(ids.stream().filter(id -> !held.contains(id)).toList());
+            assertThat(batch).extracting(NotifyTaskVO::getClaimToken).containsOnly(batch.get(0).getClaimToken());
+            assertThat(jdbc.queryForObject("SELECT COUNT(DISTINCT claim_token) FROM notify_task "
+                    + "WHERE claim_token IS NOT NULL", Integer.class)).isEqualTo(1);
+        }
+        Instant now = Instant.now();
+        assertThat(store.claimDue(now, 0, 1, 10, "w", now.plusSeconds(60))).extracting(NotifyTaskVO::getId)
+                .as("once released, the two are claimable; the leased four are not")
+                .containsExactlyInAnyOrderElementsOf(held);
+    }
+
+    @Test
+    void twoConcurrentRunsOfEightLanesNeverDeliverOneTaskTwice() throws Exception {
+        List<String> teams = new ArrayList<>();
+        for (int i = 0; i < 400; i++) {
+            teams.add(tasks.dueTask(partner.url()));
+        }
+        ExecutorService lanes = Executors.newFixedThreadPool(8);
+        // lease 60 s and a send window of 12 s: four tasks per claim statement, as the defaults give.
+        SettlementNotifyService other = new SettlementNotifyService(store, gateway,
+                new NotifyBackoff(List.of(Duration.ofSeconds(30)), 0, () -> 0.5), Clock.systemUTC(), "other-node",
+                Duration.ofSeconds(60), Duration.ofSeconds(12), 100, Duration.ofSeconds(50), lanes, 8);
+
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        CountDownLatch start = new CountDownLatch(1);
+        Future<NotifyRunSummary> x = pool.submit(() -> { start.await(); return notifyService.execSettlementNotifyJob(); });
+        Future<NotifyRunSummary> y = pool.submit(() -> { start.await(); return other.execSettlementNotifyJob(); });
+        start.countDown();
+        NotifyRunSummary a = x.get();
+        NotifyRunSummary b = y.get();
+        pool.shutdown();
+        lanes.shutdown();
+
+        Map<String, Long> perTeam = partner.received().stream()
+                .collect(Collectors.groupingBy(body -> body.path("teamId").asText(), Collectors.counting()));
+        assertThat(partner.received()).hasSize(400);
+        assertThat(perTeam.keySet()).containsExactlyInAnyOrderElementsOf(teams);
+        assertThat(new HashSet<>(perTeam.values())).containsExactly(1L);
+        assertThat(a.delivered() + b.delivered()).isEqualTo(400);
+        assertThat(a.delivered()).isPositive();
+        assertThat(b.delivered()).isPositive();
+        long firstId = taskId(teams.get(0));
+        assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM notify_task WHERE id >= ? AND notify_status = 1 "
+                + "AND notify_count = 1 AND claim_token IS NULL", Integer.class, firstId)).isEqualTo(400);
+        assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM notify_attempt WHERE task_id >= ?", Integer.class,
+                firstId)).isEqualTo(400);
+    }
+
+    private long taskId(String teamId) {
+        return jdbc.queryForObject("SELECT id FROM notify_task WHERE team_id = ?", Long.class, teamId);
+    }
+}

@@ -1,0 +1,368 @@
+package com.groupbuy.market.trade;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.groupbuy.market.domain.trade.adapter.repository.IRefundRepository;
+import com.groupbuy.market.domain.trade.model.entity.MemberOrderView;
+import com.groupbuy.market.domain.trade.model.valobj.PartnerOrderKey;
+import com.groupbuy.market.domain.trade.model.valobj.RefundType;
+import com.groupbuy.market.domain.trade.service.timeout.TradeTimeoutService;
+import com.groupbuy.market.infrastructure.adapter.port.TeamPlaceReservation;
+import com.groupbuy.market.support.IntegrationTest;
+import com.groupbuy.market.support.PartnerReceiver;
+import com.groupbuy.market.support.TradeClient;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.amqp.core.Message;
+import org.springframework.amqp.core.MessageBuilder;
+import org.springframework.amqp.core.MessageDeliveryMode;
+import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
+import org.springframework.amqp.rabbit.core.RabbitAdmin;
+import org.springframework.amqp.rabbit.core.RabbitTemplate;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static com.groupbuy.market.support.TestJson.JSON;
+import static com.groupbuy.market.support.TestJson.await;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Our refund consumer against the real RabbitMQ, MariaDB and Redis: however often a refund event is delivered, and
+ * whether the after-commit release ran before it, after it or never (the process died after the refund's commit),
+ * the team gets exactly one place back; a poison message lands on the dead-letter queue with the reason after at
+ * most three attempts, and operators see it. The exchange and queues are this class's own (random names), bound
+ * as in production; the contract's names are only the defaults.
+ */
+@IntegrationTest
+class RefundConsumerIT {
+
+    private static final String SUFFIX = UUID.randomUUID().toString().replace("-", "").substring(0, 10);
+    private static final String EXCHANGE = "gbm_t_exchange_" + SUFFIX;
+    private static final String QUEUE = "gbm_t_refund_" + SUFFIX;
+    private static final String DEAD = QUEUE + ".dead";
+    private static final String ROUTING_KEY = "topic.team_refund";
+    private static final String TOKEN = "it-admin-" + SUFFIX;
+    private static final AtomicInteger ACTIVITY = new AtomicInteger(8000);
+
+    @DynamicPropertySource
+    static void broker(DynamicPropertyRegistry registry) {
+        registry.add("gbm.mq.enabled", () -> "true");
+        registry.add("gbm.mq.refund-consumer.enabled", () -> "true");
+        registry.add("gbm.mq.refund-consumer.exchange", () -> EXCHANGE);
+        registry.add("gbm.mq.refund-consumer.queue", () -> QUEUE);
+        registry.add("gbm.mq.refund-consumer.dead-letter-queue", () -> DEAD);
+        registry.add("gbm.mq.refund-consumer.retry-delay", () -> "50ms");
+        registry.add("gbm.admin.token", () -> TOKEN);
+    }
+
+    @AfterAll
+    static void dropBrokerObjects() {
+        CachingConnectionFactory factory = new CachingConnectionFactory("127.0.0.1", 5672);
+        try {
+            RabbitAdmin admin = new RabbitAdmin(factory);
+            admin.deleteQueue(QUEUE);
+            admin.deleteQueue(DEAD);
+            admin.deleteExchange(EXCHANGE);
+        } finally {
+            factory.destroy();
+        }
+    }
+
+    @LocalServerPort
+    int port;
+    @Autowired
+    JdbcTemplate jdbc;
+    @Autowired
+    TeamCounts counts;
+    @Autowired
+    RabbitTemplate rabbit;
+    @Autowired
+    IRefundRepository refunds;
+    @Autowired
+    TeamPlaceReservation reservation;
+    @Autowired
+    MeterRegistry meters;
+    @Autowired
+    TradeTimeoutService timeout;
+
+    private PartnerReceiver partner;
+    private TradeClient mall;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        partner = new PartnerReceiver();
+        mall = TradeClient.onNewGoods(port, jdbc, ACTIVITY.incrementAndGet(), partner.url());
+    }
+
+    @AfterEach
+    void tearDown() {
+        partner.close();
+    }
+
+    @Test
+    void processDiedAfterTheRefundCommitted_theMessageDeliveredFiveTimesGivesExactlyOnePlaceBack() throws Exception {
+        String teamId = mall.team("a1", "a2");
+        assertThat(counts.redisPlaces(teamId)).isEqualTo(2);
+        Task task = refundWithoutRelease("a2");
+        // The hole: committed, but the process died before the after-commit release.
+        assertThat(counts.lockCount(teamId)).isEqualTo(1);
+        assertThat(counts.redisPlaces(teamId)).isEqualTo(2);
+
+        double before = handled();
+        double doneBefore = counter("done");
+        double duplicateBefore = counter("duplicate");
+        for (int i = 0; i < 5; i++) {
+            publish(task.webhookId, task.body);
+        }
+        awaitHandled(before + 5);
+
+        assertThat(counts.redisPlaces(teamId)).isEqualTo(1).isEqualTo(counts.lockCount(teamId));
+        Map<String, Object> record = record(task.webhookId);
+        assertThat(record.get("status")).isEqualTo(1);
+        assertThat(record.get("attempts")).isEqualTo(1);
+        assertThat(counter("done") - doneBefore).isEqualTo(1);
+        assertThat(counter("duplicate") - duplicateBefore).isEqualTo(4);
+    }
+
+    @Test
+    void afterCommitReleaseFirstThenTheMessageFiveTimes_onePlaceBackInAll() throws Exception {
+        String teamId = mall.team("b1", "b2", "b3");
+        assertThat(mall.refund("b3").path("data").path("code").asText()).isEqualTo("success");
+        assertThat(counts.redisPlaces(teamId)).isEqualTo(2);
+        Task task = taskOf(teamId, "trade_unpaid2refund");
+
+        double before = handled();
+        for (int i = 0; i < 5; i++) {
+            publish(task.webhookId, task.body);
+        }
+        awaitHandled(before + 5);
+
+        assertThat(counts.redisPlaces(teamId)).isEqualTo(2).isEqualTo(counts.lockCount(teamId));
+        assertThat(record(task.webhookId).get("status")).isEqualTo(1);
+    }
+
+    @Test
+    void messageFiveTimesFirstThenTheAfterCommitRelease_onePlaceBackInAll() throws Exception {
+        String teamId = mall.team("c1", "c2", "c3");
+        mall.settle("c3");
+        Task task = refundWithoutRelease("c3");
+        assertThat(task.body.path("type").asText()).isEqualTo("paid_unformed");
+
+        double before = handled();
+        for (int i = 0; i < 5; i++) {
+            publish(task.webhookId, task.body);
+        }
+        awaitHandled(before + 5);
+        assertThat(counts.redisPlaces(teamId)).isEqualTo(2);
+        // The fast path of the refund that committed arrives late (its thread was slow): nothing more is given.
+        assertThat(reservation.releaseOrder(teamId, task.body.path("orderId").asText())).isFalse();
+
+        assertThat(counts.redisPlaces(teamId)).isEqualTo(2).isEqualTo(counts.lockCount(teamId));
+    }
+
+    @Test
+    void expiredTeamsClosedLockAndItsUnpaidUnlockMessageGiveOnePlaceBack() throws Exception {
+        String teamId = mall.team("d1", "d2");
+        mall.settle("d1");
+        // The team's window ended long ago: the timeout job fails it, closes d2's lock and gives its place back.
+        jdbc.update("UPDATE group_buy_order SET valid_end_time = NOW(3) - INTERVAL 1 DAY WHERE team_id = ?", teamId);
+        timeout.execTimeoutCloseJob();
+        assertThat(counts.redisPlaces(teamId)).isEqualTo(1).isEqualTo(counts.lockCount(teamId));
+        Task unpaid = taskOf(teamId, "trade_unpaid2refund");
+        Task paid = taskOf(teamId, "trade_paid2refund");
+
+        double before = handled();
+        for (int i = 0; i < 5; i++) {
+            publish(unpaid.webhookId, unpaid.body);
+            publish(paid.webhookId, paid.body);
+        }
+        awaitHandled(before + 10);
+
+        // d2's place was given back once; d1, paid in a failed team, keeps its place in the team's counts.
+        assertThat(counts.redisPlaces(teamId)).isEqualTo(1).isEqualTo(counts.lockCount(teamId));
+        assertThat(record(unpaid.webhookId).get("status")).isEqualTo(1);
+        assertThat(record(paid.webhookId).get("status")).isEqualTo(1);
+    }
+
+    @Test
+    void aMessageThatKeepsFailingIsDeadLetteredWithItsReasonAfterThreeAttemptsAndOperatorsSeeIt() throws Exception {
+        String messageId = "msg_poison_" + UUID.randomUUID().toString().replace("-", "");
+        JsonNode body = JSON.readTree("{\"type\":\"unpaid_unlock\",\"userId\":\"nobody\",\"teamId\":\"99999999\","
+                + "\"activityId\":1,\"orderId\":\"999999999999\",\"outTradeNo\":\"out-nobody\"}");
+
+        publish(messageId, body);
+
+        Message dead = awaitDeadLetter(messageId);
+        String reason = dead.getMessageProperties().getHeader("x-gbm-dead-reason");
+        assertThat(reason).contains("no order 999999999999");
+        assertThat((Integer) dead.getMessageProperties().getHeader("x-gbm-attempts")).isEqualTo(3);
+        assertThat(dead.getMessageProperties().getHeader("x-gbm-original-routing-key").toString()).isEqualTo(ROUTING_KEY);
+        assertThat(JSON.readTree(dead.getBody())).isEqualTo(body);
+        await(() -> Integer.valueOf(2).equals(record(messageId).get("status")));
+        Map<String, Object> record = record(messageId);
+        assertThat(record.get("attempts")).isEqualTo(3);
+        assertThat(record.get("last_error").toString()).contains("no order 999999999999");
+
+        JsonNode listed = admin(TOKEN, 200);
+        assertThat(listed.path("code").asText()).isEqualTo("0000");
+        JsonNode mine = null;
+        for (JsonNode item : listed.path("data")) {
+            if (messageId.equals(item.path("messageId").asText())) {
+                mine = item;
+            }
+        }
+        assertThat(mine).isNotNull();
+        assertThat(mine.path("status").asInt()).isEqualTo(2);
+        assertThat(mine.path("attempts").asInt()).isEqualTo(3);
+        assertThat(mine.path("lastError").asText()).contains("no order");
+        assertThat(admin("wrong", 403).path("data").isNull()).isTrue();
+        assertThat(admin(null, 403).path("code").asText()).isEqualTo("0002");
+    }
+
+    @Test
+    void aMessageWhoseThirdAttemptDiedWithItsProcessIsDeadLetteredOnItsNextDelivery() throws Exception {
+        String teamId = mall.team("e1", "e2");
+        Task task = refundWithoutRelease("e2");
+        // Three attempts were started and the last one's process died before writing its outcome.
+        jdbc.update("INSERT INTO mq_consumption_record (consumer, message_id, routing_key, status, attempts, version, "
+                + "last_error) VALUES ('refund_place_return', ?, ?, 0, 3, 5, 'RedisTimeoutException: timed out')",
+                task.webhookId, ROUTING_KEY);
+
+        publish(task.webhookId, task.body);
+
+        Message dead = awaitDeadLetter(task.webhookId);
+        assertThat(dead.getMessageProperties().<String>getHeader("x-gbm-dead-reason"))
+                .isEqualTo("out of attempts; last error: RedisTimeoutException: timed out");
+        await(() -> Integer.valueOf(2).equals(record(task.webhookId).get("status")));
+        assertThat(record(task.webhookId).get("attempts")).isEqualTo(3);
+        assertThat(counts.redisPlaces(teamId)).as("no fourth attempt ran").isEqualTo(2);
+    }
+
+    @Test
+    void twentyConcurrentReleasesOfOneOrderGiveOnePlaceBack() throws Exception {
+        String teamId = mall.team("f1", "f2", "f3");
+        String orderId = refunds.queryOrder(new PartnerOrderKey("s01", "c01", "f3", "out-f3")).getOrderId();
+        ExecutorService pool = Executors.newFixedThreadPool(20);
+        CountDownLatch start = new CountDownLatch(1);
+        List<Future<Boolean>> calls = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            calls.add(pool.submit(() -> {
+                start.await();
+                return reservation.releaseOrder(teamId, orderId);
+            }));
+        }
+        start.countDown();
+        int gaveBack = 0;
+        for (Future<Boolean> call : calls) {
+            gaveBack += call.get() ? 1 : 0;
+        }
+        pool.shutdown();
+
+        assertThat(gaveBack).isOne();
+        assertThat(counts.redisPlaces(teamId)).isEqualTo(2);
+    }
+
+    @Test
+    void aMalformedMessageIsDeadLetteredAtOnce() throws Exception {
+        String messageId = "msg_malformed_" + UUID.randomUUID().toString().replace("-", "");
+        rabbit.send(EXCHANGE, ROUTING_KEY, MessageBuilder.withBody("not json".getBytes(StandardCharsets.UTF_8))
+                .setMessageId(messageId).setContentType("application/json")
+                .setDeliveryMode(MessageDeliveryMode.PERSISTENT).build());
+
+        Message dead = awaitDeadLetter(messageId);
+
+        assertThat(dead.getMessageProperties().<String>getHeader("x-gbm-dead-reason")).isEqualTo("malformed: body is not JSON");
+        assertThat((Integer) dead.getMessageProperties().getHeader("x-gbm-attempts")).isEqualTo(1);
+        await(() -> Integer.valueOf(2).equals(record(messageId).get("status")));
+        assertThat(record(messageId).get("attempts")).isEqualTo(1);
+    }
+
+    private record Task(String webhookId, JsonNode body) {
+    }
+
+    /** The refund's transaction only, as when the process dies right after its commit: no Redis release. */
+    private Task refundWithoutRelease(String userId) throws Exception {
+        MemberOrderView order = refunds.queryOrder(new PartnerOrderKey("s01", "c01", userId, "out-" + userId));
+        List<Long> taskIds = refunds.refund(order, RefundType.of(order.getOrderStatus(), order.getTeamStatus()));
+        // The refund event on topic.team_refund is the MQ task among what the refund owes.
+        Map<String, Object> row = jdbc.queryForMap("SELECT webhook_id, parameter_json FROM notify_task WHERE id IN ("
+                + taskIds.stream().map(String::valueOf).collect(java.util.stream.Collectors.joining(","))
+                + ") AND notify_type = 'MQ'");
+        return new Task(row.get("webhook_id").toString(), JSON.readTree(row.get("parameter_json").toString()));
+    }
+
+    private Task taskOf(String teamId, String category) throws Exception {
+        Map<String, Object> row = jdbc.queryForMap("SELECT webhook_id, parameter_json FROM notify_task "
+                + "WHERE team_id = ? AND notify_category = ? AND notify_type = 'MQ'", teamId, category);
+        return new Task(row.get("webhook_id").toString(), JSON.readTree(row.get("parameter_json").toString()));
+    }
+
+    /** As the MQ channel publishes a refund task: persistent JSON, message id = the task's webhook-id. */
+    private void publish(String messageId, JsonNode body) throws Exception {
+        rabbit.send(EXCHANGE, ROUTING_KEY, MessageBuilder.withBody(JSON.writeValueAsBytes(body))
+                .setMessageId(messageId).setContentType("application/json")
+                .setDeliveryMode(MessageDeliveryMode.PERSISTENT).build());
+    }
+
+    private Message awaitDeadLetter(String messageId) {
+        long deadline = System.currentTimeMillis() + 15_000;
+        while (System.currentTimeMillis() < deadline) {
+            Message message = rabbit.receive(DEAD, 500);
+            if (message != null && messageId.equals(message.getMessageProperties().getMessageId())) {
+                return message;
+            }
+        }
+        throw new AssertionError("no dead letter " + messageId + " within 15 s");
+    }
+
+    private Map<String, Object> record(String messageId) {
+        return jdbc.queryForList("SELECT status, attempts, last_error FROM mq_consumption_record WHERE message_id = ?",
+                messageId).stream().findFirst().orElse(Map.of());
+    }
+
+    /** Deliveries the consumer has settled so far, whatever the outcome. */
+    private double handled() {
+        return meters.find("gbm.mq.refund.consumed").counters().stream().mapToDouble(Counter::count).sum();
+    }
+
+    private double counter(String outcome) {
+        return meters.get("gbm.mq.refund.consumed").tag("outcome", outcome).counter().count();
+    }
+
+    private void awaitHandled(double total) throws InterruptedException {
+        await(() -> handled() >= total);
+    }
+
+    private JsonNode admin(String token, int expectedStatus) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
+                + "/api/v1/gbm/admin/mq/consumption-records?size=200")).GET();
+        if (token != null) {
+            request.header("X-Admin-Token", token);
+        }
+        HttpResponse<String> response = HttpClient.newHttpClient().send(request.build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).isEqualTo(expectedStatus);
+        return JSON.readTree(response.body());
+    }
+}

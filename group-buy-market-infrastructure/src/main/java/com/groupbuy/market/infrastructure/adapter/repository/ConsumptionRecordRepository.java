@@ -1,0 +1,62 @@
+package com.groupbuy.market.infrastructure.adapter.repository;
+
+import com.groupbuy.market.domain.trade.adapter.repository.IConsumptionRecordRepository;
+import com.groupbuy.market.domain.trade.model.valobj.ConsumptionRecordVO;
+import com.groupbuy.market.infrastructure.dao.IConsumptionRecordDao;
+import com.groupbuy.market.infrastructure.dao.po.ConsumptionRecordPO;
+import org.springframework.stereotype.Repository;
+
+import java.util.List;
+
+/** Consumption records over MyBatis; each statement commits on its own. */
+@Repository
+public class ConsumptionRecordRepository implements IConsumptionRecordRepository {
+
+    private final IConsumptionRecordDao dao;
+
+    public ConsumptionRecordRepository(IConsumptionRecordDao dao) {
+        this.dao = dao;
+    }
+
+    @Override
+    public ConsumptionRecordVO open(String consumer, String messageId, String routingKey, String body) {
+        ConsumptionRecordPO po = new ConsumptionRecordPO();
+        po.setConsumer(consumer);
+        po.setMessageId(messageId);
+        po.setRoutingKey(routingKey);
+        po.setBody(body);
+        dao.insertIgnore(po);
+        return toVO(dao.query(consumer, messageId));
+    }
+
+    @Override
+    public boolean startAttempt(String consumer, String messageId, int version) {
+        return dao.startAttempt(consumer, messageId, version) == 1;
+    }
+
+    @Override
+    public boolean markSuccess(String consumer, String messageId, int version) {
+        return dao.finish(consumer, messageId, version, ConsumptionRecordVO.SUCCESS, null) == 1;
+    }
+
+    @Override
+    public boolean recordFailure(String consumer, String messageId, int version, String error) {
+        return dao.finish(consumer, messageId, version, ConsumptionRecordVO.PROCESSING, error) == 1;
+    }
+
+    @Override
+    public boolean markFailed(String consumer, String messageId, int version, String reason) {
+        return dao.finish(consumer, messageId, version, ConsumptionRecordVO.FAIL, reason) == 1;
+    }
+
+    @Override
+    public List<ConsumptionRecordVO> list(Integer status, int offset, int limit) {
+        return dao.list(status, offset, limit).stream().map(ConsumptionRecordRepository::toVO).toList();
+    }
+
+    private static ConsumptionRecordVO toVO(ConsumptionRecordPO po) {
+        return new ConsumptionRecordVO(po.getConsumer(), po.getMessageId(), po.getRoutingKey(), po.getBody(),
+                po.getStatus(), po.getAttempts(), po.getVersion(), po.getLastError(), po.getCreateTime(),
+                po.getUpdateTime());
+    }
+}
