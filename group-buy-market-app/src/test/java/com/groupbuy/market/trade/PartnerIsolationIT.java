@@ -170,6 +170,25 @@ class PartnerIsolationIT {
         assertThat(lock("s01", "c01", "w1", "", activityA, goodsA, "same-out").path("code").asText()).isEqualTo("E0202");
     }
 
+    @Test
+    void twoPartnersSameUserAndOutTradeNumberInOneTeamEachHoldAPlace() throws Exception {
+        // Both partners sell goods A through activity A: their buyers may meet in one team.
+        jdbc.update("INSERT INTO sc_sku_activity (source, channel, goods_id, activity_id) VALUES ('s02', 'c02', ?, ?)",
+                goodsA, activityA);
+        // The take limit counts a user id per activity across partners (one person); let this one take twice.
+        jdbc.update("UPDATE group_buy_activity SET take_limit_count = 2 WHERE activity_id = ?", activityA);
+        JsonNode first = lockOk("s01", "c01", "v1", activityA, goodsA, "shared-out");
+        String teamId = first.path("teamId").asText();
+
+        JsonNode second = lock("s02", "c02", "v1", teamId, activityA, goodsA, "shared-out");
+
+        assertThat(second.path("code").asText()).as(second.toString()).isEqualTo("0000");
+        assertThat(second.path("data").path("orderId").asText()).isNotEqualTo(first.path("orderId").asText());
+        assertThat(counts.lockCount(teamId)).isEqualTo(2);
+        assertThat(counts.redisPlaces(teamId)).as("another partner's order is another holder of a place")
+                .isEqualTo(2);
+    }
+
     // --- item 4: identifiers compare exactly
 
     @Test

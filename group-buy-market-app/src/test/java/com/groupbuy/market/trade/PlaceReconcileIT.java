@@ -2,6 +2,7 @@ package com.groupbuy.market.trade;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.groupbuy.market.domain.trade.adapter.port.ITeamPlaceReservation;
+import com.groupbuy.market.domain.trade.model.valobj.PartnerOrderKey;
 import com.groupbuy.market.domain.trade.service.place.TeamPlaceReconciler;
 import com.groupbuy.market.infrastructure.adapter.port.TeamPlaceReservation;
 import com.groupbuy.market.support.IntegrationTest;
@@ -89,8 +90,8 @@ class PlaceReconcileIT {
     void reservationOfAProcessThatDiedBeforeItsWriteIsDroppedButOneInFlightIsKept() throws Exception {
         String teamId = mall.team("b1");
         Instant end = Instant.now().plus(10, ChronoUnit.MINUTES);
-        String dead = ITeamPlaceReservation.holder("b-dead", "out-b-dead");
-        String live = ITeamPlaceReservation.holder("b-live", "out-b-live");
+        String dead = ITeamPlaceReservation.holder(new PartnerOrderKey("s01", "c01", "b-dead", "out-b-dead"));
+        String live = ITeamPlaceReservation.holder(new PartnerOrderKey("s01", "c01", "b-live", "out-b-live"));
         assertThat(reservation.reserve(teamId, dead, 3, 1, end)).isTrue();
         assertThat(reservation.reserve(teamId, live, 3, 1, end)).isTrue();
         // The dead one reserved ten minutes ago and never wrote its row; the live one is a lock still on its way.

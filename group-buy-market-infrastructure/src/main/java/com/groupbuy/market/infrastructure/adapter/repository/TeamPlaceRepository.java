@@ -1,6 +1,7 @@
 package com.groupbuy.market.infrastructure.adapter.repository;
 
 import com.groupbuy.market.domain.trade.adapter.port.ITeamPlaceReservation;
+import com.groupbuy.market.domain.trade.model.valobj.PartnerOrderKey;
 import com.groupbuy.market.domain.trade.adapter.repository.ITeamPlaceRepository;
 import com.groupbuy.market.domain.trade.model.entity.TeamEntity;
 import com.groupbuy.market.domain.trade.model.valobj.LockedTeamPlacesVO;
@@ -43,7 +44,8 @@ public class TeamPlaceRepository implements ITeamPlaceRepository {
             }
             // Read after the row lock is held: no order of this team can commit until we are done.
             List<String> holders = dao.queryOrderKeys(teamId).stream()
-                    .map(order -> ITeamPlaceReservation.holder(order.getUserId(), order.getOutTradeNo()))
+                    .map(order -> ITeamPlaceReservation.holder(new PartnerOrderKey(order.getSource(), order.getChannel(),
+                            order.getUserId(), order.getOutTradeNo())))
                     .toList();
             return work.apply(new LockedTeamPlacesVO(team.getLockCount(), team.getUpdateTime(), holders));
         });

@@ -1,5 +1,7 @@
 package com.groupbuy.market.domain.trade.adapter.port;
 
+import com.groupbuy.market.domain.trade.model.valobj.PartnerOrderKey;
+
 import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
@@ -13,9 +15,14 @@ import java.util.Map;
  */
 public interface ITeamPlaceReservation {
 
-    /** The identity a place is held under: one buyer's order (user + out trade number), unambiguous for any ids. */
-    static String holder(String userId, String outTradeNo) {
-        return userId.length() + ":" + userId + ":" + outTradeNo;
+    /**
+     * The identity a place is held under: one partner's order (source, channel, user, out trade number), each part
+     * length-prefixed so no two keys collide. The partner is part of it: two malls may send the same user and number,
+     * and those are two orders, each owed a place of its own.
+     */
+    static String holder(PartnerOrderKey order) {
+        return order.source().length() + ":" + order.source() + order.channel().length() + ":" + order.channel()
+                + order.userId().length() + ":" + order.userId() + ":" + order.outTradeNo();
     }
 
     /** True when the holder has a place: taken now, or already held by an earlier attempt of the same order. */

@@ -82,7 +82,7 @@ public class TradeLockService {
         // Team and order ids are drawn at random (8 and 12 digits, the wire's shapes); an id another row already has
         // is drawn again rather than refusing the buyer. The place is held under the order's identity, so racing
         // retries of this same lock share one place instead of crowding other buyers out.
-        String holder = ITeamPlaceReservation.holder(command.getUserId(), command.getOutTradeNo());
+        String holder = ITeamPlaceReservation.holder(command.orderKey());
         for (int draw = 1; draw <= ID_DRAWS; draw++) {
             LockOrderAggregate aggregate = aggregate(command, context);
             if (aggregate.isNewTeam()
