@@ -4,7 +4,7 @@ import com.groupbuy.market.domain.trade.model.valobj.NotifyRunSummary;
 import com.groupbuy.market.domain.trade.service.notify.SettlementNotifyService;
 import com.groupbuy.market.support.IntegrationTest;
 import com.groupbuy.market.support.MallQueue;
-import com.groupbuy.market.support.BrokerProxy;
+import com.groupbuy.market.support.TcpProxy;
 import com.groupbuy.market.support.TestJson;
 import com.groupbuy.market.support.TradeClient;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -39,7 +39,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 @TestPropertySource(properties = {"gbm.notify.backoff=1h,1h", "gbm.notify.jitter=0", "gbm.mq.confirm-timeout=3s"})
 class MqOutageIT {
 
-    private static final BrokerProxy PROXY = startProxy();
+    private static final TcpProxy PROXY = startProxy();
     private static final int TASKS = 20;
 
     @DynamicPropertySource
@@ -49,7 +49,7 @@ class MqOutageIT {
 
     @AfterAll
     static void closeProxy() throws IOException {
-        PROXY.close();
+        PROXY.cut();
     }
 
     @LocalServerPort
@@ -86,7 +86,7 @@ class MqOutageIT {
             await(() -> status(teamId) == 2);
             teams.add(teamId);
 
-            PROXY.restore();
+            PROXY.open();
             jdbc.update("UPDATE notify_task SET next_attempt_time = ? WHERE notify_status = 2",
                     Timestamp.from(Instant.now().minusSeconds(1)));
             NotifyRunSummary after = notifyService.execSettlementNotifyJob();
@@ -144,9 +144,9 @@ class MqOutageIT {
         return teamId;
     }
 
-    private static BrokerProxy startProxy() {
+    private static TcpProxy startProxy() {
         try {
-            return new BrokerProxy(5672);
+            return TcpProxy.to(5672);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
