@@ -35,9 +35,25 @@ class EmbeddedServersIT {
 
     private static final Log LOG = LogFactory.getLog(EmbeddedServersIT.class);
 
-    private final Path dataDir = Path.of("target", "embedded-it-" + UUID.randomUUID().toString().substring(0, 8))
-            .toAbsolutePath();
+    private final Path dataDir = outsideTheTempFolder()
+            .resolve("embedded-it-" + UUID.randomUUID().toString().substring(0, 8));
     private EmbeddedServers servers;
+
+    /**
+     * The module's target folder, unless the checkout itself lies in the JVM temp folder (a CI clone under /tmp): the
+     * service rightly refuses a data dir there, so the test then uses a folder under the home directory instead.
+     */
+    private static Path outsideTheTempFolder() {
+        Path target = Path.of("target").toAbsolutePath().normalize();
+        Path temp = Path.of(System.getProperty("java.io.tmpdir")).toAbsolutePath().normalize();
+        try {
+            temp = temp.toRealPath();
+            target = Files.createDirectories(target).toRealPath();
+        } catch (IOException e) {
+            // compare the paths as given
+        }
+        return target.startsWith(temp) ? Path.of(System.getProperty("user.home"), ".cache", "gbm-embedded-it") : target;
+    }
 
     @AfterEach
     void cleanUp() throws IOException {
