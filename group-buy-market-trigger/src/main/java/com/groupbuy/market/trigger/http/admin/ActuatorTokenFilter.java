@@ -10,7 +10,6 @@ import org.springframework.web.filter.OncePerRequestFilter;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.security.Principal;
 
 /**
@@ -22,14 +21,14 @@ import java.security.Principal;
 public class ActuatorTokenFilter extends OncePerRequestFilter {
 
     static final String OPERATOR = "operator";
-    private static final byte[] REFUSED = ("{\"code\":\"0002\",\"info\":\"admin token missing or wrong\",\"data\":null}")
+    private static final byte[] REFUSED = ("{\"code\":\"0002\",\"info\":\"" + AdminToken.REFUSED_INFO + "\",\"data\":null}")
             .getBytes(StandardCharsets.UTF_8);
 
-    private final byte[] token;
+    private final AdminToken adminToken;
     private final boolean protect;
 
     public ActuatorTokenFilter(String token, boolean protect) {
-        this.token = token == null ? new byte[0] : token.getBytes(StandardCharsets.UTF_8);
+        this.adminToken = new AdminToken(token);
         this.protect = protect;
     }
 
@@ -43,8 +42,7 @@ public class ActuatorTokenFilter extends OncePerRequestFilter {
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
         String given = request.getHeader("X-Admin-Token");
-        boolean authorized = token.length > 0 && given != null
-                && MessageDigest.isEqual(token, given.getBytes(StandardCharsets.UTF_8));
+        boolean authorized = adminToken.admits(given);
         if (authorized) {
             chain.doFilter(new Operator(request), response);
             return;

@@ -4,9 +4,7 @@ import com.groupbuy.market.api.response.Response;
 import com.groupbuy.market.domain.trade.model.valobj.ConsumptionRecordVO;
 import com.groupbuy.market.domain.trade.service.refund.ConsumptionRecordOperations;
 import com.groupbuy.market.trigger.http.Envelope;
-import com.groupbuy.market.types.enums.ResponseCode;
 import org.springframework.beans.factory.annotation.Value;
-import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RequestHeader;
@@ -14,8 +12,6 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.util.List;
 
 /**
@@ -27,12 +23,12 @@ import java.util.List;
 public class ConsumptionAdminController {
 
     private final ConsumptionRecordOperations operations;
-    private final byte[] token;
+    private final AdminToken adminToken;
 
     public ConsumptionAdminController(ConsumptionRecordOperations operations,
                                       @Value("${gbm.admin.token:}") String token) {
         this.operations = operations;
-        this.token = token.getBytes(StandardCharsets.UTF_8);
+        this.adminToken = new AdminToken(token);
     }
 
     /** {@code status}: 0 processing, 1 success, 2 fail (the default); {@code all=true} for every status. */
@@ -41,11 +37,8 @@ public class ConsumptionAdminController {
             @RequestHeader(value = "X-Admin-Token", required = false) String given,
             @RequestParam(required = false) Integer status, @RequestParam(defaultValue = "false") boolean all,
             @RequestParam(defaultValue = "0") int page, @RequestParam(defaultValue = "50") int size) {
-        boolean ok = token.length > 0 && given != null
-                && MessageDigest.isEqual(token, given.getBytes(StandardCharsets.UTF_8));
-        if (!ok) {
-            return ResponseEntity.status(HttpStatus.FORBIDDEN).body(Response.<List<ConsumptionRecordVO>>builder()
-                    .code(ResponseCode.ILLEGAL_PARAMETER.getCode()).info("admin token missing or wrong").build());
+        if (!adminToken.admits(given)) {
+            return AdminToken.refusal();
         }
         Integer filter = all ? null : status == null ? ConsumptionRecordVO.FAIL : status;
         return ResponseEntity.ok(Envelope.success(operations.list(filter, page, size)));

@@ -10,7 +10,6 @@ import com.groupbuy.market.trigger.job.DeliverNowParam;
 import com.groupbuy.market.types.enums.ResponseCode;
 import com.groupbuy.market.types.exception.AppException;
 import org.springframework.beans.factory.annotation.Value;
-import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -20,8 +19,6 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
-import java.security.MessageDigest;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.function.Supplier;
 
@@ -39,11 +36,11 @@ public class NotifyAdminController {
     static final int MAX_SIZE = 200;
 
     private final NotifyTaskOperations operations;
-    private final byte[] token;
+    private final AdminToken adminToken;
 
     public NotifyAdminController(NotifyTaskOperations operations, @Value("${gbm.admin.token:}") String token) {
         this.operations = operations;
-        this.token = token.getBytes(StandardCharsets.UTF_8);
+        this.adminToken = new AdminToken(token);
     }
 
     @GetMapping("tasks")
@@ -96,11 +93,8 @@ public class NotifyAdminController {
     }
 
     private <T> ResponseEntity<Response<T>> authorized(String given, Supplier<T> action) {
-        boolean ok = token.length > 0 && given != null
-                && MessageDigest.isEqual(token, given.getBytes(StandardCharsets.UTF_8));
-        if (!ok) {
-            return ResponseEntity.status(HttpStatus.FORBIDDEN).body(Response.<T>builder()
-                    .code(ResponseCode.ILLEGAL_PARAMETER.getCode()).info("admin token missing or wrong").build());
+        if (!adminToken.admits(given)) {
+            return AdminToken.refusal();
         }
         return ResponseEntity.ok(Envelope.success(action.get()));
     }
