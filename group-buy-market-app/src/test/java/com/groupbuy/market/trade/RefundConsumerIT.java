@@ -354,9 +354,19 @@ class RefundConsumerIT {
         await(() -> handled() >= total);
     }
 
+    @Test
+    void consumptionRecordPagesPastTheirBoundsAre0002NotAFault() throws Exception {
+        assertThat(admin(TOKEN, 200, "page=2147483647").path("code").asText()).isEqualTo("0002");
+        assertThat(admin(TOKEN, 200, "size=0").path("info").asText()).contains("size");
+    }
+
     private JsonNode admin(String token, int expectedStatus) throws Exception {
+        return admin(token, expectedStatus, "size=200");
+    }
+
+    private JsonNode admin(String token, int expectedStatus, String query) throws Exception {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
-                + "/api/v1/gbm/admin/mq/consumption-records?size=200")).GET();
+                + "/api/v1/gbm/admin/mq/consumption-records?" + query)).GET();
         if (token != null) {
             request.header("X-Admin-Token", token);
         }

@@ -41,6 +41,6 @@ public class ConsumptionAdminController {
             return AdminToken.refusal();
         }
         Integer filter = all ? null : status == null ? ConsumptionRecordVO.FAIL : status;
-        return ResponseEntity.ok(Envelope.success(operations.list(filter, page, size)));
+        return ResponseEntity.ok(Envelope.success(operations.list(filter, AdminPaging.page(page), AdminPaging.size(size))));
     }
 }

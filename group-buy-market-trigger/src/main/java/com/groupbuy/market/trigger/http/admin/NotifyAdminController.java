@@ -32,9 +32,6 @@ import java.util.function.Supplier;
 @RequestMapping("/api/v1/gbm/admin/notify/")
 public class NotifyAdminController {
 
-    static final int MAX_PAGE = 100_000;
-    static final int MAX_SIZE = 200;
-
     private final NotifyTaskOperations operations;
     private final AdminToken adminToken;
 
@@ -48,8 +45,8 @@ public class NotifyAdminController {
             @RequestHeader(value = "X-Admin-Token", required = false) String given,
             @RequestParam(required = false) Integer status, @RequestParam(required = false) String teamId,
             @RequestParam(defaultValue = "0") int page, @RequestParam(defaultValue = "50") int size) {
-        return authorized(given, () -> operations.list(status, checkedTeamId(teamId), bounded("page", page, 0, MAX_PAGE),
-                bounded("size", size, 1, MAX_SIZE)));
+        return authorized(given, () -> operations.list(status, checkedTeamId(teamId), AdminPaging.page(page),
+                AdminPaging.size(size)));
     }
 
     @GetMapping("tasks/{taskId}/attempts")
@@ -62,15 +59,6 @@ public class NotifyAdminController {
     public ResponseEntity<Response<NotifyTaskSummaryVO>> redrive(
             @RequestHeader(value = "X-Admin-Token", required = false) String given, @PathVariable long taskId) {
         return authorized(given, () -> operations.redrive(taskId));
-    }
-
-    /** Past these an offset would overflow (page 2147483647 once reached the database as a negative offset). */
-    private static int bounded(String name, int value, int min, int max) {
-        if (value < min || value > max) {
-            throw new AppException(ResponseCode.ILLEGAL_PARAMETER,
-                    "illegal parameter: " + name + " must be between " + min + " and " + max);
-        }
-        return value;
     }
 
     private static String checkedTeamId(String teamId) {
