@@ -4,8 +4,9 @@
 # The shared MariaDB on 3306 counts every engineer's statements, so this starts a private MariaDB (same binary, a
 # fresh data dir, port 3399) for the app alone, sends N sequential requests per endpoint, and divides the deltas of
 # SHOW GLOBAL STATUS by N. The app runs as in docs/bench/run.sh (prod jar, dev profile, WARN logging) with every
-# local scheduler off, so nothing but the requests talks to the database; an idle window of the same length is
-# measured too. Writes docs/bench/results/<date>-<commit>-statements.txt.
+# local scheduler off and no refund consumer (on a shared broker it would consume other apps' refund events from the
+# default queue and write their consumption records), so nothing but the requests talks to the database; an idle
+# window is measured too and must read zero. Writes docs/bench/results/<date>-<commit>-statements.txt.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
@@ -29,6 +30,7 @@ cleanup() {
   rm -rf "$WORK"
 }
 trap cleanup EXIT
+trap 'exit 1' INT TERM
 
 say "# statements per request $(date -u +%FT%TZ) commit $(git -C "$ROOT" rev-parse --short HEAD); N=$N; load $(cut -d' ' -f1-3 /proc/loadavg)"
 [ -z "$(git -C "$ROOT" status --porcelain --untracked-files=no)" ] || say "# working tree differs from the commit"
@@ -46,7 +48,7 @@ java -Xms512m -Xmx512m -jar "$ROOT/group-buy-market-app/target/group-buy-market-
   --spring.datasource.url="jdbc:mysql://127.0.0.1:$DBPORT/gbm_stmt?connectionTimeZone=UTC&forceConnectionTimeZoneToSession=true&useSSL=false&allowPublicKeyRetrieval=true&rewriteBatchedStatements=true" \
   --gbm.redis.key-prefix="$PREFIX" --logging.level.com.groupbuy.market=WARN --xxl.job.executor.enabled=false \
   --gbm.notify.local-scheduler-enabled=false --gbm.timeout.local-scheduler-enabled=false \
-  --gbm.notify.retention.local-scheduler-enabled=false >"$WORK/app.log" 2>&1 &
+  --gbm.notify.retention.local-scheduler-enabled=false --gbm.mq.refund-consumer.enabled=false >"$WORK/app.log" 2>&1 &
 APP=$!
 for _ in $(seq 1 180); do curl -fs "$URL/actuator/health" >/dev/null 2>&1 && break; sleep 1; done
 curl -fs "$URL/actuator/health" >/dev/null || { tail -50 "$WORK/app.log"; exit 1; }
