@@ -40,11 +40,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 class RefundIT {
 
     private static final AtomicInteger ACTIVITY = new AtomicInteger(7000);
-    /** The refund URL s01/c01 subscribed (gbm.notify.refund-urls). */
-    private static final PartnerReceiver REFUNDS = PartnerReceiver.startOrFail();
+    /**
+     * The refund URL s01/c01 subscribed (gbm.notify.refund-urls); one per application context, so a subclass
+     * (ClusterRefundIT) gets a fresh one after this class closed its own.
+     */
+    private static PartnerReceiver REFUNDS;
 
     @DynamicPropertySource
     static void refundUrl(DynamicPropertyRegistry registry) {
+        REFUNDS = PartnerReceiver.startOrFail();
         registry.add("gbm.notify.refund-urls.s01.c01", REFUNDS::url);
     }
 

@@ -78,14 +78,22 @@ public class OutageConfig {
         };
     }
 
-    /** The single-server block the starter built; Redisson keeps its getter protected, so it is read reflectively. */
+    /**
+     * The server block the starter built (single server, or the cluster's when spring.data.redis.cluster.nodes is
+     * set); Redisson keeps its getters protected, so it is read reflectively.
+     */
     private static BaseConfig<?> serverConfig(Config config) {
-        if (!config.isSingleConfig()) {
-            log.warn("Redis retries left at Redisson's defaults: not a single-server configuration");
+        String getterName;
+        if (config.isSingleConfig()) {
+            getterName = "getSingleServerConfig";
+        } else if (config.isClusterConfig()) {
+            getterName = "getClusterServersConfig";
+        } else {
+            log.warn("Redis retries left at Redisson's defaults: neither a single-server nor a cluster configuration");
             return null;
         }
         try {
-            Method getter = Config.class.getDeclaredMethod("getSingleServerConfig");
+            Method getter = Config.class.getDeclaredMethod(getterName);
             getter.setAccessible(true);
             return (BaseConfig<?>) getter.invoke(config);
         } catch (ReflectiveOperationException | RuntimeException e) {

@@ -1,6 +1,7 @@
 package com.groupbuy.market.infrastructure.dao;
 
 import com.groupbuy.market.infrastructure.dao.po.GroupBuyOrderListPO;
+import com.groupbuy.market.infrastructure.dao.po.OrderLookupPO;
 import org.apache.ibatis.annotations.Mapper;
 import org.apache.ibatis.annotations.Param;
 
@@ -13,5 +14,9 @@ public interface IGroupBuyOrderListDao {
     GroupBuyOrderListPO queryByOutTradeNo(@Param("source") String source, @Param("channel") String channel,
                                           @Param("userId") String userId, @Param("outTradeNo") String outTradeNo);
 
-    int countLiveTakes(@Param("activityId") Long activityId, @Param("userId") String userId);
+    /** One row always: the order columns null when the partner has no such order. */
+    OrderLookupPO queryByOutTradeNoWithLiveTakes(@Param("source") String source, @Param("channel") String channel,
+                                                 @Param("userId") String userId,
+                                                 @Param("outTradeNo") String outTradeNo,
+                                                 @Param("activityId") Long activityId);
 }

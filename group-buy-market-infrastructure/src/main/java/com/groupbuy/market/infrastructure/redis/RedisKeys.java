@@ -1,19 +1,54 @@
 package com.groupbuy.market.infrastructure.redis;
 
+import org.redisson.api.RedissonClient;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
-/** Builds every Redis key we write under one configurable prefix, so deployments and test classes never collide. */
+/**
+ * Builds every Redis key we write under one configurable prefix, so deployments and test classes never collide.
+ * <p>
+ * Redis Cluster runs a script only when all its keys live in one slot, and a key's slot is decided by the part in
+ * its first pair of braces (its hash tag) when it has one. So every key a script touches together is built with the
+ * same {@link #slot(String)} part: in cluster mode that is {@code {id}}, on a single node the bare id, which keeps
+ * the key names of earlier versions (an upgrade in place finds its teams' counters where they were). Moving to a
+ * cluster is a move to another Redis anyway; see docs/scaling.md for the cut-over.
+ */
 @Component
 public class RedisKeys {
 
     private final String prefix;
+    private final boolean slotTags;
 
-    public RedisKeys(@Value("${gbm.redis.key-prefix:gbm:}") String prefix) {
+    @Autowired
+    public RedisKeys(@Value("${gbm.redis.key-prefix:gbm:}") String prefix, RedissonClient redisson) {
+        this(prefix, redisson.getConfig().isClusterConfig());
+    }
+
+    public RedisKeys(String prefix, boolean slotTags) {
+        if (slotTags && (prefix.contains("{") || prefix.contains("}"))) {
+            // A brace in the prefix would become every key's hash tag: all keys in one slot, or a tag cut in half.
+            throw new IllegalArgumentException("gbm.redis.key-prefix must not contain braces with Redis Cluster: "
+                    + prefix);
+        }
         this.prefix = prefix;
+        this.slotTags = slotTags;
     }
 
     public String key(String... parts) {
         return prefix + String.join(":", parts);
+    }
+
+    /**
+     * The part of a key that decides its cluster slot: {@code {id}} in cluster mode, the bare {@code id} on a single
+     * node. Keys one script (or one MULTI) touches together must all carry the same slot part.
+     */
+    public String slot(String id) {
+        return slotTags ? "{" + id + "}" : id;
+    }
+
+    /** True when keys carry hash tags (the client talks to a Redis Cluster). */
+    public boolean slotTagged() {
+        return slotTags;
     }
 }

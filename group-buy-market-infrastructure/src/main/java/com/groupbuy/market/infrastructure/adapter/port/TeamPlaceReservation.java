@@ -231,7 +231,7 @@ public class TeamPlaceReservation implements ITeamPlaceReservation {
     @Override
     public boolean releaseOrder(String teamId, String orderId) {
         Long released = outages.call(() -> script.<Long>eval(RScript.Mode.READ_WRITE, RELEASE_ORDER,
-                RScript.ReturnType.INTEGER, List.of(key(teamId), releasedKey(orderId)),
+                RScript.ReturnType.INTEGER, List.of(key(teamId), releasedKey(teamId, orderId)),
                 Long.toString(RELEASE_MARK_TTL.getSeconds())));
         return released != null && released == 1L;
     }
@@ -240,13 +240,20 @@ public class TeamPlaceReservation implements ITeamPlaceReservation {
         return Math.max(60, Duration.between(Instant.now(clock), validEnd).plus(KEEP_AFTER_TEAM_END).getSeconds());
     }
 
-    /** The marker of an order whose place was given back; public so tests and operators can read it. */
-    public String releasedKey(String orderId) {
-        return keys.key("released", orderId);
+    /**
+     * The marker of an order whose place was given back; public so tests and operators can read it. The release
+     * script touches it together with the team's hash, so in cluster mode it carries the team's slot; on a single
+     * node it keeps its earlier name, so markers written before an upgrade still stop a second release.
+     */
+    public String releasedKey(String teamId, String orderId) {
+        return keys.slotTagged() ? keys.key("released", keys.slot(teamId), orderId) : keys.key("released", orderId);
     }
 
-    /** The team's hash (a new key name: the plain counters of earlier versions are left to expire). */
+    /**
+     * The team's hash (a new key name: the plain counters of earlier versions are left to expire). Its name on a
+     * single node is unchanged by cluster support; in cluster mode the team id is its hash tag.
+     */
     public String key(String teamId) {
-        return keys.key("team", "place-holds", teamId);
+        return keys.key("team", "place-holds", keys.slot(teamId));
     }
 }

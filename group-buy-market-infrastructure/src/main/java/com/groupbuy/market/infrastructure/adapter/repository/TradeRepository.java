@@ -6,10 +6,12 @@ import com.groupbuy.market.domain.trade.model.aggregate.LockOrderAggregate;
 import com.groupbuy.market.domain.trade.model.entity.LockOrderCommand;
 import com.groupbuy.market.domain.trade.model.entity.MarketPayOrderEntity;
 import com.groupbuy.market.domain.trade.model.entity.TeamEntity;
+import com.groupbuy.market.domain.trade.model.valobj.LockLookupVO;
 import com.groupbuy.market.domain.trade.model.valobj.PartnerOrderKey;
 import com.groupbuy.market.infrastructure.dao.IGroupBuyOrderDao;
 import com.groupbuy.market.infrastructure.dao.IGroupBuyOrderListDao;
 import com.groupbuy.market.infrastructure.dao.po.GroupBuyOrderListPO;
+import com.groupbuy.market.infrastructure.dao.po.OrderLookupPO;
 import com.groupbuy.market.infrastructure.dao.po.GroupBuyOrderPO;
 import com.groupbuy.market.types.enums.ResponseCode;
 import com.groupbuy.market.types.exception.AppException;
@@ -38,8 +40,10 @@ public class TradeRepository implements ITradeRepository {
     }
 
     @Override
-    public int countLiveTakes(Long activityId, String userId) {
-        return orderDao.countLiveTakes(activityId, userId);
+    public LockLookupVO queryOrderAndLiveTakes(PartnerOrderKey key, Long activityId) {
+        OrderLookupPO row = orderDao.queryByOutTradeNoWithLiveTakes(key.source(), key.channel(), key.userId(),
+                key.outTradeNo(), activityId);
+        return new LockLookupVO(row.getOrderId() == null ? null : toOrder(row), row.getLiveTakes());
     }
 
     @Override

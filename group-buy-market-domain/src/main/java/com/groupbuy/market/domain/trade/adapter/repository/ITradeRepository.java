@@ -3,6 +3,7 @@ package com.groupbuy.market.domain.trade.adapter.repository;
 import com.groupbuy.market.domain.trade.model.aggregate.LockOrderAggregate;
 import com.groupbuy.market.domain.trade.model.entity.MarketPayOrderEntity;
 import com.groupbuy.market.domain.trade.model.entity.TeamEntity;
+import com.groupbuy.market.domain.trade.model.valobj.LockLookupVO;
 import com.groupbuy.market.domain.trade.model.valobj.PartnerOrderKey;
 
 /** Persistence of teams and member orders for the lock flow. */
@@ -11,8 +12,12 @@ public interface ITradeRepository {
     /** The order the partner placed for this user under this out trade number, in any state, or null. */
     MarketPayOrderEntity queryOrder(PartnerOrderKey key);
 
-    /** Orders of this user in this activity that still hold a take (locked or paid). */
-    int countLiveTakes(Long activityId, String userId);
+    /**
+     * The partner's order under this key (any state, or null) and the user's live takes in the activity (orders
+     * still holding a take: locked or paid), read together: both read the user's orders, and a lock pays one round
+     * trip for them instead of two.
+     */
+    LockLookupVO queryOrderAndLiveTakes(PartnerOrderKey key, Long activityId);
 
     TeamEntity queryTeam(String teamId);
 

@@ -9,6 +9,7 @@ import com.groupbuy.market.domain.trade.adapter.repository.ITradeRepository;
 import com.groupbuy.market.domain.trade.model.aggregate.LockOrderAggregate;
 import com.groupbuy.market.domain.trade.model.entity.LockOrderCommand;
 import com.groupbuy.market.domain.trade.model.entity.MarketPayOrderEntity;
+import com.groupbuy.market.domain.trade.model.valobj.LockLookupVO;
 import com.groupbuy.market.domain.trade.service.lock.filter.AudienceFilter;
 import com.groupbuy.market.domain.trade.service.lock.filter.TakeLimitFilter;
 import com.groupbuy.market.domain.trade.service.lock.filter.TeamUsableFilter;
@@ -50,16 +51,16 @@ public class TradeLockService {
         this.reservation = reservation;
         this.clock = clock;
         this.ids = ids;
-        this.rules = RuleChain.of(new AudienceFilter(), new TakeLimitFilter(repository), new TeamUsableFilter(repository));
+        this.rules = RuleChain.of(new AudienceFilter(), new TakeLimitFilter(), new TeamUsableFilter(repository));
     }
 
     public MarketPayOrderEntity lock(LockOrderCommand command) {
-        MarketPayOrderEntity existing = repository.queryOrder(command.orderKey());
-        if (existing != null) {
-            return sameOrderAgain(existing, command);
+        LockLookupVO lookup = repository.queryOrderAndLiveTakes(command.orderKey(), command.getActivityId());
+        if (lookup.existing() != null) {
+            return sameOrderAgain(lookup.existing(), command);
         }
         try {
-            return lockNew(command);
+            return lockNew(command, lookup.liveTakes());
         } catch (AppException e) {
             // A retry racing its own first attempt sees that attempt's effects (its take: limit reached or the same
             // biz id; its place: the team row now full, E0005/E0006/E0008): the answer it is owed is the order the
@@ -72,8 +73,9 @@ public class TradeLockService {
         }
     }
 
-    private MarketPayOrderEntity lockNew(LockOrderCommand command) {
+    private MarketPayOrderEntity lockNew(LockOrderCommand command, int liveTakes) {
         LockContext context = new LockContext(Instant.now(clock));
+        context.setLiveTakes(liveTakes);
         context.setTrial(trialService.indexMarketTrial(MarketProductEntity.builder()
                 .userId(command.getUserId()).source(command.getSource()).channel(command.getChannel())
                 .goodsId(command.getGoodsId()).activityId(command.getActivityId()).build()));

@@ -1,0 +1,124 @@
+package com.groupbuy.market.support;
+
+import java.io.File;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The service as a second process of its own (a JVM started from this test's class path), so a test can run two
+ * instances on one database and one Redis as production does: the XXL-Job executor library keeps its handlers and
+ * job threads in JVM-wide statics, so two executors in one JVM would run each other's handlers. A process can also
+ * be killed outright ({@link #kill()}), the way a crashed instance goes.
+ */
+public final class AppProcess implements AutoCloseable {
+
+    private final Process process;
+    private final int port;
+    private final int executorPort;
+    private final Path output;
+
+    private AppProcess(Process process, int port, int executorPort, Path output) {
+        this.process = process;
+        this.port = port;
+        this.executorPort = executorPort;
+        this.output = output;
+    }
+
+    /**
+     * Starts the service in the test profile with these extra {@code --name=value} arguments plus its own HTTP and
+     * executor ports, and waits until it answers HTTP (its executor is bound before that).
+     */
+    public static AppProcess start(String name, List<String> arguments) throws IOException, InterruptedException {
+        int port = freePort();
+        int executorPort = freePort();
+        // Kept after the run (target/ of the module): the second instance's own log is where its failures show.
+        Path output = Path.of("target", "gbm-" + name + "-" + System.currentTimeMillis() + ".log").toAbsolutePath();
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx384m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+                "-cp", System.getProperty("java.class.path"),
+                "com.groupbuy.market.Application",
+                "--spring.profiles.active=test", "--server.port=" + port,
+                "--xxl.job.executor.port=" + executorPort));
+        command.addAll(arguments);
+        Process process = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(output.toFile()).directory(new File(".")).start();
+        AppProcess app = new AppProcess(process, port, executorPort, output);
+        long deadline = System.currentTimeMillis() + 120_000;
+        while (!answers(port)) {
+            if (!process.isAlive() || System.currentTimeMillis() > deadline) {
+                app.kill();
+                throw new IllegalStateException("instance " + name + " did not start; its output: " + output + "\n"
+                        + tail(output));
+            }
+            Thread.sleep(200);
+        }
+        return app;
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public int executorPort() {
+        return executorPort;
+    }
+
+    public long pid() {
+        return process.pid();
+    }
+
+    public boolean isAlive() {
+        return process.isAlive();
+    }
+
+    /** SIGKILL: no shutdown hook, no lease given back, no deregistration; as a crashed machine. */
+    public void kill() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor(30, TimeUnit.SECONDS);
+    }
+
+    /** An orderly stop (SIGTERM), then the kill when it takes too long. */
+    @Override
+    public void close() throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(30, TimeUnit.SECONDS)) {
+            kill();
+        }
+    }
+
+    public Path output() {
+        return output;
+    }
+
+    private static boolean answers(int port) {
+        try (Socket ignored = new Socket("127.0.0.1", port)) {
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static String tail(Path output) {
+        try {
+            List<String> lines = Files.readAllLines(output);
+            return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
+        } catch (IOException e) {
+            return e.toString();
+        }
+    }
+
+    public static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
