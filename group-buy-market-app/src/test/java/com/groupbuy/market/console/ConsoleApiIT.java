@@ -95,6 +95,7 @@ class ConsoleApiIT {
         assertThat(finished.path("total").asLong()).isEqualTo(1_234);
         assertThat(data.failed("bulkapi")).isZero();
         assertThat(data.retrying("bulkapi")).isEqualTo(1_234);
+        jdbc.update("DELETE FROM notify_task WHERE source = 'bulkapi'");
         assertThat(TestJson.JSON.readTree(send("POST", "/api/v1/gbm/admin/notify/redrive-failed?source=bulkapi", null,
                 null, false, TOKEN).body()).path("code").asText()).isEqualTo("0002");
     }
