@@ -69,6 +69,18 @@ class PrometheusScrapeIT {
     }
 
     @Test
+    void onlyTheLoopbackDefaultProfileLetsAScraperInWithoutTheToken() throws Exception {
+        var loaded = new org.springframework.boot.env.YamlPropertySourceLoader().load("default",
+                new org.springframework.core.io.ClassPathResource("application-default.yml"));
+        assertThat(loaded.get(0).getProperty("gbm.admin.protect-prometheus")).hasToString("false");
+        assertThat(loaded.get(0).getProperty("server.address")).hasToString("${SERVER_ADDRESS:127.0.0.1}");
+        var shared = new org.springframework.boot.env.YamlPropertySourceLoader().load("shared",
+                new org.springframework.core.io.ClassPathResource("application.yml"));
+        assertThat(shared.stream().map(p -> p.getProperty("gbm.admin.protect-prometheus")).filter(java.util.Objects::nonNull))
+                .isEmpty(); // so the filter's default (protected) holds on dev, test and prod
+    }
+
+    @Test
     void everyNameOfTheDashboardAndTheAlertsIsScraped() throws Exception {
         TradeClient mall = TradeClient.onNewGoods(port, jdbc, 91801, "http://127.0.0.1:" + port + "/cb");
         JsonNode locked = mall.lock("prom-u1", "");

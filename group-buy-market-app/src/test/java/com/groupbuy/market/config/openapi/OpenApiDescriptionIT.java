@@ -97,10 +97,23 @@ class OpenApiDescriptionIT {
         JsonNode schemas = doc.path("components").path("schemas");
         List<String> missing = new ArrayList<>();
         for (Class<?> body : bodies) {
-            JsonNode properties = schemas.path(body.getSimpleName()).path("properties");
-            for (String field : fieldsOf(body)) {
-                if (!properties.has(field)) {
-                    missing.add(body.getSimpleName() + "." + field);
+            // A generic class (AdminPage<T>) is one schema per use: AdminPageActivityAdminVO, AdminPageTeamView, ...
+            List<String> names = new ArrayList<>();
+            schemas.fieldNames().forEachRemaining(name -> {
+                if (body.getTypeParameters().length == 0 ? name.equals(body.getSimpleName())
+                        : name.startsWith(body.getSimpleName()) && name.length() > body.getSimpleName().length()) {
+                    names.add(name);
+                }
+            });
+            if (names.isEmpty()) {
+                missing.add(body.getSimpleName());
+            }
+            for (String name : names) {
+                JsonNode properties = schemas.path(name).path("properties");
+                for (String field : fieldsOf(body)) {
+                    if (!properties.has(field)) {
+                        missing.add(name + "." + field);
+                    }
                 }
             }
         }
@@ -213,7 +226,7 @@ class OpenApiDescriptionIT {
             collect(parameterized.getRawType(), into);
             return;
         }
-        if (!(type instanceof Class<?> type1) || type1 == Response.class || type1 == ResponseEntity.class
+        if (!(type instanceof Class<?> type1) || type1.isEnum() || type1 == Response.class || type1 == ResponseEntity.class
                 || !type1.getName().startsWith("com.groupbuy.market.") || !into.add(type1)) {
             return;
         }
