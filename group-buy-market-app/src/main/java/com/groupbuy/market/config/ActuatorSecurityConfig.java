@@ -9,7 +9,8 @@ import org.springframework.context.annotation.Configuration;
 /**
  * The actuator behind the admin token: health details for token holders everywhere
  * ({@code show-details: when-authorized} in prod), and with {@code gbm.admin.protect-actuator} (on in prod) every
- * actuator path but {@code /actuator/health} refused without it.
+ * actuator path but {@code /actuator/health} refused without it; {@code /actuator/prometheus} needs it on every profile
+ * but the default one ({@code gbm.admin.protect-prometheus}, #18).
  */
 @Configuration
 public class ActuatorSecurityConfig {
@@ -17,9 +18,10 @@ public class ActuatorSecurityConfig {
     @Bean
     public FilterRegistrationBean<ActuatorTokenFilter> actuatorTokenFilter(
             @Value("${gbm.admin.token:}") String token,
-            @Value("${gbm.admin.protect-actuator:false}") boolean protect) {
+            @Value("${gbm.admin.protect-actuator:false}") boolean protect,
+            @Value("${gbm.admin.protect-prometheus:true}") boolean protectPrometheus) {
         FilterRegistrationBean<ActuatorTokenFilter> registration =
-                new FilterRegistrationBean<>(new ActuatorTokenFilter(token, protect));
+                new FilterRegistrationBean<>(new ActuatorTokenFilter(token, protect, protectPrometheus));
         registration.addUrlPatterns("/actuator", "/actuator/*");
         return registration;
     }

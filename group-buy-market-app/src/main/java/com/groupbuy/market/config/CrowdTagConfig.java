@@ -4,6 +4,7 @@ import com.groupbuy.market.domain.tag.adapter.port.ITagBitmap;
 import com.groupbuy.market.domain.tag.adapter.repository.ICrowdTagRepository;
 import com.groupbuy.market.domain.tag.adapter.repository.IUserBitIndexRepository;
 import com.groupbuy.market.domain.tag.service.CrowdTagImportService;
+import com.groupbuy.market.types.progress.ProgressBoard;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -13,7 +14,8 @@ public class CrowdTagConfig {
 
     @Bean
     public CrowdTagImportService crowdTagImportService(ICrowdTagRepository tags, IUserBitIndexRepository bitIndex,
-                                                       ITagBitmap bitmap, CrowdTagProperties properties) {
-        return new CrowdTagImportService(tags, bitIndex, bitmap, properties.getImportBatchSize());
+                                                       ITagBitmap bitmap, CrowdTagProperties properties,
+                                                       ProgressBoard progressBoard) {
+        return new CrowdTagImportService(tags, bitIndex, bitmap, properties.getImportBatchSize(), progressBoard);
     }
 }

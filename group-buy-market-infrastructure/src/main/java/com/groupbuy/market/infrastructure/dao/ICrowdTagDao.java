@@ -17,6 +17,9 @@ public interface ICrowdTagDao {
 
     CrowdTagJobPO queryLatestJobOfTag(@Param("tagId") String tagId);
 
+    /** uq_tag_user: an index range count. */
+    long countMembers(@Param("tagId") String tagId);
+
     List<CrowdTagDetailPO> queryMembers(@Param("tagId") String tagId, @Param("afterId") long afterId,
                                         @Param("limit") int limit);
 

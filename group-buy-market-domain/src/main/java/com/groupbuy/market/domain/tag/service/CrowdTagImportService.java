@@ -6,6 +6,7 @@ import com.groupbuy.market.domain.tag.adapter.repository.IUserBitIndexRepository
 import com.groupbuy.market.domain.tag.model.entity.CrowdTagJobEntity;
 import com.groupbuy.market.domain.tag.model.valobj.TagImportResult;
 import com.groupbuy.market.domain.tag.model.valobj.TagMemberVO;
+import com.groupbuy.market.types.progress.ProgressBoard;
 import lombok.extern.slf4j.Slf4j;
 
 import java.util.List;
@@ -22,14 +23,23 @@ import java.util.UUID;
 public class CrowdTagImportService {
 
     public static final int MAX_BATCH_SIZE = 10_000;
+    /** The progress board's kind for imports; the subject is the batch id. */
+    public static final String PROGRESS_KIND = "tag-import";
 
     private final ICrowdTagRepository tags;
     private final IUserBitIndexRepository bitIndex;
     private final ITagBitmap bitmap;
     private final int batchSize;
+    private final ProgressBoard progressBoard;
 
     public CrowdTagImportService(ICrowdTagRepository tags, IUserBitIndexRepository bitIndex, ITagBitmap bitmap,
                                  int batchSize) {
+        this(tags, bitIndex, bitmap, batchSize, ProgressBoard.NONE);
+    }
+
+    /** As above, reporting each run's member rows done / total on {@code progressBoard} (#18). */
+    public CrowdTagImportService(ICrowdTagRepository tags, IUserBitIndexRepository bitIndex, ITagBitmap bitmap,
+                                 int batchSize, ProgressBoard progressBoard) {
         // A page becomes one IN list and one multi-row insert: past a few thousand rows that stops paying off.
         if (batchSize < 1 || batchSize > MAX_BATCH_SIZE) {
             throw new IllegalArgumentException("batch size must be 1.." + MAX_BATCH_SIZE + ", was " + batchSize);
@@ -38,6 +48,7 @@ public class CrowdTagImportService {
         this.bitIndex = bitIndex;
         this.bitmap = bitmap;
         this.batchSize = batchSize;
+        this.progressBoard = progressBoard;
     }
 
     /**
@@ -49,6 +60,19 @@ public class CrowdTagImportService {
         if (!tags.existsTag(job.getTagId())) {
             throw new IllegalArgumentException("job " + job.getBatchId() + " names unknown tag " + job.getTagId());
         }
+        ProgressBoard.Progress progress = progressBoard.start(PROGRESS_KIND, job.getBatchId(),
+                tags.countMembers(job.getTagId()));
+        try {
+            TagImportResult result = load(job, progress);
+            progress.done();
+            return result;
+        } catch (RuntimeException e) {
+            progress.failed(String.valueOf(e.getMessage()));
+            throw e;
+        }
+    }
+
+    private TagImportResult load(CrowdTagJobEntity job, ProgressBoard.Progress progress) {
         String runId = UUID.randomUUID().toString();
         long members = 0;
         int batches = 0;
@@ -63,6 +87,7 @@ public class CrowdTagImportService {
             bitmap.stage(job.getTagId(), runId, page.stream().mapToLong(m -> positions.get(m.userId())).toArray());
             members += page.size();
             batches++;
+            progress.advance(page.size());
             afterId = page.get(page.size() - 1).id();
         } while (page.size() == batchSize);
 

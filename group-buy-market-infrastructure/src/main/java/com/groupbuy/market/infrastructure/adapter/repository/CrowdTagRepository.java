@@ -44,6 +44,11 @@ public class CrowdTagRepository implements ICrowdTagRepository {
     }
 
     @Override
+    public long countMembers(String tagId) {
+        return dao.countMembers(tagId);
+    }
+
+    @Override
     public void finishJob(String tagId, String batchId, long members) {
         // Count and status change together: a reader never sees a done job with the previous run's count.
         transaction.executeWithoutResult(status -> {

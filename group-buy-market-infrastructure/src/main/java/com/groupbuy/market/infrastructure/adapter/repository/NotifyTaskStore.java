@@ -31,6 +31,7 @@ public class NotifyTaskStore implements INotifyTaskStore {
     private final Counter delivered;
     private final Counter failedAttempts;
     private final Counter failedTasks;
+    private final NotifyAttemptMeter attempts;
 
     public NotifyTaskStore(INotifyTaskDao dao, TransactionTemplate transaction, MeterRegistry meters) {
         this.dao = dao;
@@ -40,6 +41,7 @@ public class NotifyTaskStore implements INotifyTaskStore {
         this.delivered = Counter.builder("gbm.notify.deliveries").description("callbacks acknowledged").register(meters);
         this.failedAttempts = Counter.builder("gbm.notify.failed.attempts").description("callback attempts that failed").register(meters);
         this.failedTasks = Counter.builder("gbm.notify.failed.tasks").description("tasks that reached FAIL").register(meters);
+        this.attempts = new NotifyAttemptMeter(meters);
     }
 
     @Override
@@ -96,6 +98,7 @@ public class NotifyTaskStore implements INotifyTaskStore {
             return true;
         });
         (result.delivered() ? delivered : failedAttempts).increment();
+        attempts.record(task, result);
         if (Boolean.TRUE.equals(ours) && newStatus == NotifyTaskVO.FAIL) {
             failedTasks.increment();
         }

@@ -16,7 +16,8 @@ import java.security.Principal;
  * Guards the actuator with the admin token ({@code X-Admin-Token}). {@code /actuator/health} stays open so a load
  * balancer can read UP/DOWN; a request with the token is marked authorized, which is what
  * {@code management.endpoint.health.show-details: when-authorized} shows details to. When {@code protect} is on
- * (prod), every other actuator path (metrics, info, the index) answers 403 without the token.
+ * (prod), every other actuator path (metrics, info, the index) answers 403 without the token. {@code /actuator/prometheus}
+ * answers 403 without the token whenever {@code protectPrometheus} is on (every profile but the loopback-only default).
  */
 public class ActuatorTokenFilter extends OncePerRequestFilter {
 
@@ -26,10 +27,16 @@ public class ActuatorTokenFilter extends OncePerRequestFilter {
 
     private final AdminToken adminToken;
     private final boolean protect;
+    private final boolean protectPrometheus;
 
     public ActuatorTokenFilter(String token, boolean protect) {
+        this(token, protect, protect);
+    }
+
+    public ActuatorTokenFilter(String token, boolean protect, boolean protectPrometheus) {
         this.adminToken = new AdminToken(token);
         this.protect = protect;
+        this.protectPrometheus = protect || protectPrometheus;
     }
 
     @Override
@@ -48,7 +55,8 @@ public class ActuatorTokenFilter extends OncePerRequestFilter {
             return;
         }
         String path = path(request);
-        if (!protect || path.equals("/actuator/health") || path.startsWith("/actuator/health/")) {
+        boolean guarded = protect || protectPrometheus && isPrometheus(path);
+        if (!guarded || path.equals("/actuator/health") || path.startsWith("/actuator/health/")) {
             chain.doFilter(request, response);
             return;
         }
@@ -56,6 +64,10 @@ public class ActuatorTokenFilter extends OncePerRequestFilter {
         response.setContentType(MediaType.APPLICATION_JSON_VALUE);
         response.setContentLength(REFUSED.length);
         response.getOutputStream().write(REFUSED);
+    }
+
+    private static boolean isPrometheus(String path) {
+        return path.equals("/actuator/prometheus") || path.startsWith("/actuator/prometheus/");
     }
 
     /** The servlet path, decoded and normalized by the container (no {@code ..}, no {@code ;params}). */

@@ -21,4 +21,9 @@ public interface ICrowdTagRepository {
 
     /** In one transaction: the tag's {@code statistics} becomes {@code members} and the job is marked done. */
     void finishJob(String tagId, String batchId, long members);
+
+    /** How many detail rows (members) the tag has now: the total of an import's progress; -1 when not known. */
+    default long countMembers(String tagId) {
+        return -1;
+    }
 }

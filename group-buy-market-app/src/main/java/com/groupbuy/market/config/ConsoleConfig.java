@@ -1,0 +1,68 @@
+package com.groupbuy.market.config;
+
+import com.groupbuy.market.trigger.http.admin.ConsoleSessionFilter;
+import com.groupbuy.market.types.progress.InMemoryProgressBoard;
+import com.groupbuy.market.types.progress.ProgressBoard;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import org.springframework.web.filter.OncePerRequestFilter;
+import org.springframework.web.servlet.config.annotation.ViewControllerRegistry;
+import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
+
+import java.io.IOException;
+import java.time.Clock;
+
+/**
+ * The operators' console (#18): its session cookie admits a browser to the admin API, and long work (imports,
+ * bulk re-drives) reports progress on a board the console reads.
+ */
+@Configuration
+public class ConsoleConfig implements WebMvcConfigurer {
+
+    /** The console's pages are plain files under {@code static/console/} of the trigger module. */
+    @Override
+    public void addViewControllers(ViewControllerRegistry registry) {
+        registry.addRedirectViewController("/console", "/console/index.html");
+        registry.addRedirectViewController("/console/", "/console/index.html");
+    }
+
+    /** The console's pages load only their own scripts and styles, and no other site may frame them. */
+    @Bean
+    public FilterRegistrationBean<OncePerRequestFilter> consolePageHeaders() {
+        FilterRegistrationBean<OncePerRequestFilter> registration = new FilterRegistrationBean<>(new OncePerRequestFilter() {
+            @Override
+            protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+                    throws ServletException, IOException {
+                response.setHeader("Content-Security-Policy", "default-src 'self'; frame-ancestors 'none'; form-action 'self'");
+                response.setHeader("X-Frame-Options", "DENY");
+                response.setHeader("X-Content-Type-Options", "nosniff");
+                response.setHeader("Cache-Control", "no-store");
+                chain.doFilter(request, response);
+            }
+        });
+        registration.addUrlPatterns("/console/*");
+        return registration;
+    }
+
+    /** The last 100 pieces of long work this instance ran. */
+    @Bean
+    public ProgressBoard progressBoard(Clock clock) {
+        return new InMemoryProgressBoard(100, clock);
+    }
+
+    @Bean
+    public FilterRegistrationBean<ConsoleSessionFilter> consoleSessionFilter(@Value("${gbm.admin.token:}") String token,
+                                                                             Clock clock) {
+        FilterRegistrationBean<ConsoleSessionFilter> registration =
+                new FilterRegistrationBean<>(new ConsoleSessionFilter(token, clock));
+        registration.addUrlPatterns("/api/v1/gbm/admin/*");
+        return registration;
+    }
+}

@@ -1,0 +1,260 @@
+package com.groupbuy.market.console;
+
+import com.groupbuy.market.domain.trade.service.notify.SettlementNotifyService;
+import com.groupbuy.market.notify.NotifyTaskFixture;
+import com.groupbuy.market.support.IntegrationTest;
+import com.groupbuy.market.support.TradeClient;
+import com.groupbuy.market.tag.CrowdTagFixture;
+import mockwebserver3.MockResponse;
+import mockwebserver3.MockWebServer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.Cookie;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.Select;
+import org.openqa.selenium.support.ui.WebDriverWait;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.test.context.TestPropertySource;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.stream.IntStream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The operators' console in a real headless Chromium: the login form, every page with no data and with 10,000
+ * tasks, a FAIL task re-driven by clicking, live teams counting down, an import run with its progress. Screenshots go
+ * to {@code target/screenshots/} (CI keeps them; a few are in {@code docs/img/}).
+ */
+@IntegrationTest
+@TestPropertySource(properties = {"gbm.admin.token=it-console-browser-token-01", "gbm.notify.backoff=1h"})
+class ConsoleBrowserIT {
+
+    private static final String TOKEN = "it-console-browser-token-01";
+    private static ChromeDriver browser;
+
+    @LocalServerPort
+    int port;
+    @Autowired
+    JdbcTemplate jdbc;
+    @Autowired
+    SettlementNotifyService notifyService;
+
+    @BeforeAll
+    static void startBrowser() {
+        HeadlessChromium.requireInstalled();
+        browser = HeadlessChromium.start();
+    }
+
+    @AfterAll
+    static void stopBrowser() {
+        if (browser != null) {
+            browser.quit();
+        }
+    }
+
+    @BeforeEach
+    void signedOut() {
+        browser.get(base() + "/console/login.html");
+        browser.manage().deleteAllCookies();
+    }
+
+    @Test
+    void theLoginFormGuardsTheConsole() throws Exception {
+        browser.get(base() + "/console/");
+        waitFor(By.id("login-form"));
+        assertThat(browser.getCurrentUrl()).endsWith("/console/login.html");
+
+        browser.findElement(By.id("token")).sendKeys("not-the-token");
+        browser.findElement(By.id("login-submit")).click();
+        WebElement error = waitFor(By.id("login-error"));
+        wait(ExpectedConditions.visibilityOf(error));
+        assertThat(error.getText()).isEqualTo("Wrong token.");
+        assertThat(browser.manage().getCookieNamed("GBM_CONSOLE")).isNull();
+        HeadlessChromium.screenshot(browser, "console-login-refused");
+
+        signIn();
+        Cookie session = browser.manage().getCookieNamed("GBM_CONSOLE");
+        assertThat(session).isNotNull();
+        assertThat(session.isHttpOnly()).isTrue();
+        assertThat(session.getSameSite()).isEqualTo("Strict");
+        assertThat(session.getValue()).doesNotContain(TOKEN);
+        assertThat((Object) browser.executeScript("return document.cookie")).isEqualTo("");
+
+        browser.findElement(By.id("logout")).click();
+        waitFor(By.id("login-form"));
+        browser.get(base() + "/console/index.html#tasks");
+        waitFor(By.id("login-form"));
+    }
+
+    @Test
+    void everyPageWorksWithNoData() throws Exception {
+        for (String table : new String[]{"notify_attempt", "notify_task", "group_buy_order_list", "group_buy_order",
+                "sc_sku_activity", "group_buy_activity", "crowd_tags_detail", "crowd_tags_job", "crowd_tags"}) {
+            jdbc.update("DELETE FROM " + table);
+        }
+        signIn();
+        open("#activities");
+        assertThat(waitFor(By.id("activities-empty")).getText()).isEqualTo("No activities.");
+        assertThat(browser.findElement(By.id("activities-pager-label")).getText()).isEqualTo("page 1 of 1 (0)");
+        open("#teams/100123");
+        assertThat(waitFor(By.id("teams-empty")).getText()).isEqualTo("No teams with this status.");
+        open("#tasks");
+        assertThat(waitFor(By.id("tasks-empty")).getText()).isEqualTo("No notify tasks.");
+        HeadlessChromium.screenshot(browser, "console-tasks-empty");
+        open("#imports");
+        assertThat(waitFor(By.id("imports-empty")).getText()).isEqualTo("No crowd-tag import jobs.");
+        open("#switches");
+        assertThat(waitFor(By.id("switch-degrade")).getText()).isEqualTo("off");
+        assertThat(browser.findElement(By.id("switch-cut-range")).getText()).isEqualTo("100 %");
+        HeadlessChromium.screenshot(browser, "console-switches");
+        assertThat(browser.findElements(By.id("load-error"))).isEmpty();
+    }
+
+    @Test
+    void aFailTaskIsReDrivenByClicking() throws Exception {
+        // Only this test's task is due: the runs below must not spend their budget on other tests' rows.
+        jdbc.update("UPDATE notify_task SET next_attempt_time = ? WHERE notify_status IN (0, 2)",
+                java.sql.Timestamp.from(java.time.Instant.now().plusSeconds(86_400)));
+        String teamId;
+        try (MockWebServer partner = new MockWebServer()) {
+            partner.enqueue(new MockResponse.Builder().code(500).body("down").build());
+            partner.enqueue(new MockResponse.Builder().code(503).body("still down").build());
+            partner.start();
+            NotifyTaskFixture tasks = new NotifyTaskFixture(jdbc);
+            teamId = tasks.dueTask(partner.url("/cb").toString());
+            notifyService.execSettlementNotifyJob();
+            tasks.makeDue(teamId);
+            notifyService.execSettlementNotifyJob();
+            assertThat(tasks.status(teamId)).isEqualTo(3);
+        }
+        long taskId = jdbc.queryForObject("SELECT id FROM notify_task WHERE team_id = ?", Long.class, teamId);
+
+        signIn();
+        open("#tasks");
+        showTasks("FAIL");
+        WebElement row = waitFor(By.cssSelector("tr.task[data-task='" + taskId + "']"));
+        assertThat(row.findElement(By.cssSelector(".task-status")).getText()).isEqualTo("FAIL");
+        row.findElement(By.cssSelector(".attempts-button")).click();
+        WebElement attempts = waitFor(By.cssSelector("tr.attempts[data-task='" + taskId + "']"));
+        assertThat(attempts.getText()).contains("500", "503", "ms");
+        HeadlessChromium.screenshot(browser, "console-task-attempts");
+
+        row.findElement(By.cssSelector(".redrive-button")).click();
+        wait(d -> jdbc.queryForObject("SELECT notify_status FROM notify_task WHERE id = ?", Integer.class, taskId) == 2);
+        // The page reloads the FAIL listing, where the task no longer is.
+        wait(ExpectedConditions.invisibilityOfElementLocated(By.cssSelector("tr.task[data-task='" + taskId + "']")));
+        showTasks("RETRY");
+        WebElement retrying = waitFor(By.cssSelector("tr.task[data-task='" + taskId + "']"));
+        assertThat(retrying.findElement(By.cssSelector(".task-status")).getText()).isEqualTo("RETRY");
+        assertThat(retrying.findElements(By.cssSelector(".redrive-button"))).isEmpty();
+        HeadlessChromium.screenshot(browser, "console-task-redriven");
+    }
+
+    @Test
+    void tenThousandTasksArePagedAndReDrivenWithProgress() throws Exception {
+        ConsoleData data = new ConsoleData(jdbc);
+        data.failedTasks(10_000, 70_000_000, "bulkui");
+        long failed = jdbc.queryForObject("SELECT COUNT(*) FROM notify_task WHERE notify_status = 3", Long.class);
+        long pages = (failed + 49) / 50;
+
+        signIn();
+        open("#tasks");
+        showTasks("FAIL");
+        wait(ExpectedConditions.textToBe(By.id("tasks-pager-label"), "page 1 of " + pages + " (" + failed + ")"));
+        assertThat(browser.findElements(By.cssSelector("tr.task"))).hasSize(50);
+        browser.findElement(By.id("tasks-pager-next")).click();
+        wait(ExpectedConditions.textToBe(By.id("tasks-pager-label"), "page 2 of " + pages + " (" + failed + ")"));
+        assertThat(browser.findElements(By.cssSelector("tr.task"))).hasSize(50);
+        HeadlessChromium.screenshot(browser, "console-tasks-10000");
+
+        browser.findElement(By.id("redrive-all")).click();
+        wait(Duration.ofSeconds(90), ExpectedConditions.textMatches(By.id("redrive-all-progress"),
+                java.util.regex.Pattern.compile("DONE " + failed + " / " + failed)));
+        HeadlessChromium.screenshot(browser, "console-redrive-all-done");
+        assertThat(data.failed("bulkui")).isZero();
+        assertThat(data.retrying("bulkui")).isEqualTo(10_000);
+        wait(ExpectedConditions.visibilityOfElementLocated(By.id("tasks-empty")));
+        jdbc.update("DELETE FROM notify_task WHERE source = 'bulkui'");
+    }
+
+    @Test
+    void liveTeamsCountDownAndAnImportShowsItsProgress() throws Exception {
+        TradeClient mall = TradeClient.onNewGoods(port, jdbc, 91802, "http://127.0.0.1:" + port + "/cb");
+        String teamId = mall.team("console-u1", "console-u2");
+        List<String> members = IntStream.range(0, 3_000).mapToObj(i -> "console-m" + i).toList();
+        new CrowdTagFixture(jdbc).tag("console-ui", members);
+
+        signIn();
+        open("#activities");
+        waitFor(By.linkText("91802")).click();
+        WebElement team = waitFor(By.xpath("//tr[contains(@class,'team')][td[1][text()='" + teamId + "']]"));
+        assertThat(team.findElement(By.cssSelector(".places")).getText()).isEqualTo("2 / 3 locked, 0 paid");
+        assertThat(team.getText()).contains("console-u1 · out-console-u1 · locked · s01/c01", "console-u2");
+        String first = team.findElement(By.cssSelector(".countdown")).getText();
+        assertThat(first).matches("00:1[0-5]:\\d\\d");
+        wait(d -> !d.findElement(By.cssSelector("tr.team .countdown")).getText().equals(first));
+        HeadlessChromium.screenshot(browser, "console-teams");
+
+        open("#imports");
+        WebElement job = waitFor(By.cssSelector("tr.import[data-batch='b-console-ui']"));
+        job.findElement(By.cssSelector(".import-run")).click();
+        wait(Duration.ofSeconds(60), ExpectedConditions.textMatches(
+                By.cssSelector("tr.import[data-batch='b-console-ui'] .import-progress"),
+                java.util.regex.Pattern.compile("DONE 3000 / 3000")));
+        // The listing is drawn again once the run is over: the job row then says done with 3000 members loaded.
+        wait(d -> {
+            String row = d.findElement(By.cssSelector("tr.import[data-batch='b-console-ui']")).getText();
+            return row.contains(" done ") && row.contains("3000") && row.contains("DONE 3000 / 3000");
+        });
+        HeadlessChromium.screenshot(browser, "console-imports");
+    }
+
+    /** Picks a status in the task filter and waits until the listing was drawn again. */
+    private void showTasks(String status) {
+        WebElement heading = waitFor(By.cssSelector("#view h2"));
+        new Select(waitFor(By.id("task-status"))).selectByVisibleText(status);
+        wait(ExpectedConditions.stalenessOf(heading));
+        waitFor(By.cssSelector("#view h2"));
+    }
+
+    private void signIn() {
+        browser.get(base() + "/console/login.html");
+        waitFor(By.id("token")).sendKeys(TOKEN);
+        browser.findElement(By.id("login-submit")).click();
+        wait(ExpectedConditions.urlContains("/console/index.html"));
+        waitFor(By.cssSelector("#view h2"));
+    }
+
+    /** A fresh page load (a query of its own, so a mere hash change never leaves the old page's elements around). */
+    private void open(String hash) {
+        browser.get(base() + "/console/index.html?load=" + System.nanoTime() + hash);
+        waitFor(By.cssSelector("#view h2, #load-error"));
+    }
+
+    private WebElement waitFor(By locator) {
+        return wait(ExpectedConditions.presenceOfElementLocated(locator));
+    }
+
+    private <T> T wait(java.util.function.Function<? super org.openqa.selenium.WebDriver, T> condition) {
+        return wait(Duration.ofSeconds(15), condition);
+    }
+
+    private <T> T wait(Duration timeout, java.util.function.Function<? super org.openqa.selenium.WebDriver, T> condition) {
+        // A page drawn again while we look leaves stale elements: look again.
+        return new WebDriverWait(browser, timeout).ignoring(org.openqa.selenium.StaleElementReferenceException.class)
+                .until(condition);
+    }
+
+    private String base() {
+        return "http://127.0.0.1:" + port;
+    }
+}

@@ -1,0 +1,33 @@
+package com.groupbuy.market.infrastructure.adapter.repository;
+
+import com.groupbuy.market.domain.trade.adapter.repository.INotifyBacklogRepository;
+import com.groupbuy.market.domain.trade.model.valobj.NotifyBacklogVO;
+import com.groupbuy.market.domain.trade.model.valobj.NotifyTaskVO;
+import com.groupbuy.market.infrastructure.dao.INotifyBacklogDao;
+import org.springframework.stereotype.Repository;
+
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** The outbox backlog over MyBatis. */
+@Repository
+public class NotifyBacklogRepository implements INotifyBacklogRepository {
+
+    private static final int[] OWED = {NotifyTaskVO.INIT, NotifyTaskVO.RETRY, NotifyTaskVO.FAIL};
+
+    private final INotifyBacklogDao dao;
+
+    public NotifyBacklogRepository(INotifyBacklogDao dao) {
+        this.dao = dao;
+    }
+
+    @Override
+    public NotifyBacklogVO backlog(Instant now) {
+        Map<Integer, Long> owed = new LinkedHashMap<>();
+        for (int status : OWED) {
+            owed.put(status, dao.countByStatus(status));
+        }
+        return new NotifyBacklogVO(owed, dao.oldestDue(now));
+    }
+}

@@ -1,0 +1,15 @@
+package com.groupbuy.market.infrastructure.dao;
+
+import org.apache.ibatis.annotations.Mapper;
+import org.apache.ibatis.annotations.Param;
+
+import java.time.Instant;
+
+/** Counts over notify_task's (status, next attempt) index for the backlog metrics. */
+@Mapper
+public interface INotifyBacklogDao {
+
+    long countByStatus(@Param("status") int status);
+
+    Instant oldestDue(@Param("now") Instant now);
+}

@@ -1,0 +1,97 @@
+package com.groupbuy.market.trigger.http.admin;
+
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+
+/**
+ * The console's session cookie: {@code <expiry>.<nonce>.<mac>}, signed with a key derived from the admin token. No
+ * server state, so every instance with the same token accepts it, and rotating the token ends every session. The
+ * MAC is compared in constant time.
+ */
+public final class ConsoleSession {
+
+    public static final String COOKIE = "GBM_CONSOLE";
+    static final Duration LIFETIME = Duration.ofHours(8);
+    private static final SecureRandom RANDOM = new SecureRandom();
+    private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
+
+    private final byte[] key;
+    private final Clock clock;
+
+    public ConsoleSession(String adminToken, Clock clock) {
+        this.key = adminToken == null || adminToken.isEmpty() ? null : derive(adminToken);
+        this.clock = clock;
+    }
+
+    /** A fresh session value, valid for {@link #LIFETIME}. */
+    String issue() {
+        byte[] nonce = new byte[16];
+        RANDOM.nextBytes(nonce);
+        String payload = Instant.now(clock).plus(LIFETIME).getEpochSecond() + "." + B64.encodeToString(nonce);
+        return payload + "." + B64.encodeToString(mac(payload));
+    }
+
+    /** True for a value this token signed that has not expired. */
+    boolean valid(String value) {
+        if (key == null || value == null || value.length() > 200) {
+            return false;
+        }
+        int last = value.lastIndexOf('.');
+        int first = value.indexOf('.');
+        if (first <= 0 || last <= first) {
+            return false;
+        }
+        String payload = value.substring(0, last);
+        byte[] given;
+        try {
+            given = Base64.getUrlDecoder().decode(value.substring(last + 1));
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+        if (!MessageDigest.isEqual(mac(payload), given)) {
+            return false;
+        }
+        try {
+            return Instant.ofEpochSecond(Long.parseLong(value.substring(0, first))).isAfter(Instant.now(clock));
+        } catch (NumberFormatException e) {
+            return false;
+        }
+    }
+
+    /** The {@code Set-Cookie} value: HttpOnly (no script reads it), SameSite=Strict (no other site sends it). */
+    static String setCookie(String value, boolean secure) {
+        return COOKIE + "=" + value + "; Path=/; Max-Age=" + LIFETIME.toSeconds() + "; HttpOnly; SameSite=Strict"
+                + (secure ? "; Secure" : "");
+    }
+
+    static String clearCookie(boolean secure) {
+        return COOKIE + "=; Path=/; Max-Age=0; HttpOnly; SameSite=Strict" + (secure ? "; Secure" : "");
+    }
+
+    private byte[] mac(String payload) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(key, "HmacSHA256"));
+            return mac.doFinal(payload.getBytes(StandardCharsets.US_ASCII));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static byte[] derive(String token) {
+        try {
+            return MessageDigest.getInstance("SHA-256")
+                    .digest(("gbm console session\u0000" + token).getBytes(StandardCharsets.UTF_8));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

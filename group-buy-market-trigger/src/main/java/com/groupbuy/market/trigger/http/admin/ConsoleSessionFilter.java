@@ -1,0 +1,89 @@
+package com.groupbuy.market.trigger.http.admin;
+
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.Cookie;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletRequestWrapper;
+import jakarta.servlet.http.HttpServletResponse;
+import org.springframework.web.filter.OncePerRequestFilter;
+
+import java.io.IOException;
+import java.time.Clock;
+import java.util.Collections;
+import java.util.Enumeration;
+
+/**
+ * Lets the console's browser call the admin API with its session cookie instead of {@code X-Admin-Token}: a valid
+ * cookie stands for the token for that request. A request that changes something must also carry
+ * {@code X-Gbm-Console: 1}, which a form on another site cannot send (on top of SameSite=Strict). A request that
+ * brings its own {@code X-Admin-Token} is left as it is.
+ */
+public class ConsoleSessionFilter extends OncePerRequestFilter {
+
+    static final String CONSOLE_HEADER = "X-Gbm-Console";
+
+    private final String token;
+    private final ConsoleSession sessions;
+
+    public ConsoleSessionFilter(String token, Clock clock) {
+        this.token = token;
+        this.sessions = new ConsoleSession(token, clock);
+    }
+
+    @Override
+    protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+            throws ServletException, IOException {
+        if (request.getHeader("X-Admin-Token") == null && sessions.valid(cookie(request))
+                && (safe(request.getMethod()) || "1".equals(request.getHeader(CONSOLE_HEADER)))) {
+            chain.doFilter(new WithToken(request, token), response);
+            return;
+        }
+        chain.doFilter(request, response);
+    }
+
+    private static boolean safe(String method) {
+        return "GET".equals(method) || "HEAD".equals(method);
+    }
+
+    static String cookie(HttpServletRequest request) {
+        if (request.getCookies() == null) {
+            return null;
+        }
+        for (Cookie cookie : request.getCookies()) {
+            if (ConsoleSession.COOKIE.equals(cookie.getName())) {
+                return cookie.getValue();
+            }
+        }
+        return null;
+    }
+
+    /** The request as if it carried the admin token (in this process only; nothing is sent anywhere). */
+    private static final class WithToken extends HttpServletRequestWrapper {
+
+        private final String token;
+
+        WithToken(HttpServletRequest request, String token) {
+            super(request);
+            this.token = token;
+        }
+
+        @Override
+        public String getHeader(String name) {
+            return "X-Admin-Token".equalsIgnoreCase(name) ? token : super.getHeader(name);
+        }
+
+        @Override
+        public Enumeration<String> getHeaders(String name) {
+            return "X-Admin-Token".equalsIgnoreCase(name) ? Collections.enumeration(java.util.List.of(token))
+                    : super.getHeaders(name);
+        }
+
+        @Override
+        public Enumeration<String> getHeaderNames() {
+            java.util.List<String> names = Collections.list(super.getHeaderNames());
+            names.add("X-Admin-Token");
+            return Collections.enumeration(names);
+        }
+    }
+}

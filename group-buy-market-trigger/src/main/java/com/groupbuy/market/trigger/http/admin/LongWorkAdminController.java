@@ -1,0 +1,139 @@
+package com.groupbuy.market.trigger.http.admin;
+
+import com.groupbuy.market.api.response.Response;
+import com.groupbuy.market.domain.tag.service.CrowdTagImportService;
+import com.groupbuy.market.domain.trade.service.notify.FailedTaskBulkRedrive;
+import com.groupbuy.market.trigger.http.Envelope;
+import com.groupbuy.market.types.enums.ResponseCode;
+import com.groupbuy.market.types.exception.AppException;
+import com.groupbuy.market.types.progress.ProgressBoard;
+import com.groupbuy.market.types.progress.WorkProgress;
+import jakarta.annotation.PreDestroy;
+import lombok.extern.slf4j.Slf4j;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+/**
+ * Long operator work started from the console or the API, run in the background one piece at a time, and its
+ * progress (rows done / total): re-driving every FAIL task (of one partner, or all), running a crowd-tag import.
+ * Starting work that is already queued or running answers its progress instead of starting it twice.
+ */
+@Slf4j
+@RestController
+@RequestMapping("/api/v1/gbm/admin/")
+public class LongWorkAdminController {
+
+    private final FailedTaskBulkRedrive bulkRedrive;
+    private final CrowdTagImportService importService;
+    private final ProgressBoard board;
+    private final AdminToken adminToken;
+    /** One worker, a short queue: long work must not crowd the service's own threads. */
+    private final ThreadPoolExecutor worker = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS,
+            new ArrayBlockingQueue<>(8), r -> {
+                Thread thread = new Thread(r, "gbm-long-work");
+                thread.setDaemon(true);
+                return thread;
+            });
+
+    public LongWorkAdminController(FailedTaskBulkRedrive bulkRedrive, CrowdTagImportService importService,
+                                   ProgressBoard board, @Value("${gbm.admin.token:}") String token) {
+        this.bulkRedrive = bulkRedrive;
+        this.importService = importService;
+        this.board = board;
+        this.adminToken = new AdminToken(token);
+    }
+
+    /** Every FAIL task (of {@code source} + {@code channel} when given) back to RETRY, due now, in the background. */
+    @PostMapping("notify/redrive-failed")
+    public ResponseEntity<Response<WorkProgress>> redriveFailed(
+            @RequestHeader(value = "X-Admin-Token", required = false) String given,
+            @RequestParam(required = false) String source, @RequestParam(required = false) String channel) {
+        return authorized(given, () -> {
+            if ((source == null) != (channel == null)) {
+                throw new AppException(ResponseCode.ILLEGAL_PARAMETER,
+                        "illegal parameter: give source and channel together, or neither");
+            }
+            if (source != null) {
+                ConsoleViewController.requireText("source", source, 16);
+                ConsoleViewController.requireText("channel", channel, 16);
+            }
+            return submit(FailedTaskBulkRedrive.PROGRESS_KIND, FailedTaskBulkRedrive.subject(source, channel),
+                    () -> bulkRedrive.redriveAll(source, channel));
+        });
+    }
+
+    /** Runs the import job with this batch id in the background (as the XXL-Job handler would). */
+    @PostMapping("tag-imports/{batchId}/run")
+    public ResponseEntity<Response<WorkProgress>> runImport(
+            @RequestHeader(value = "X-Admin-Token", required = false) String given, @PathVariable String batchId) {
+        return authorized(given, () -> {
+            ConsoleViewController.requireText("batchId", batchId, 16);
+            return submit(CrowdTagImportService.PROGRESS_KIND, batchId, () -> importService.importMembers(batchId));
+        });
+    }
+
+    /** Long work of this instance: running first, then the most recent; {@code kind} filters. */
+    @GetMapping("progress")
+    public ResponseEntity<Response<List<WorkProgress>>> progress(
+            @RequestHeader(value = "X-Admin-Token", required = false) String given,
+            @RequestParam(required = false) String kind) {
+        return authorized(given, () -> board.recent().stream()
+                .filter(p -> kind == null || kind.equals(p.kind())).toList());
+    }
+
+    private WorkProgress submit(String kind, String subject, Runnable work) {
+        WorkProgress current = board.get(kind, subject).orElse(null);
+        if (current != null && current.active()) {
+            return current;
+        }
+        board.queued(kind, subject);
+        try {
+            worker.execute(() -> {
+                try {
+                    work.run();
+                    // Work that never reported a start (an import named by its tag id reports under its batch id).
+                    if (board.get(kind, subject).map(p -> p.state() == WorkProgress.State.QUEUED).orElse(false)) {
+                        board.start(kind, subject, 0).done();
+                    }
+                } catch (RuntimeException e) {
+                    log.warn("long work {} {} failed: {}", kind, subject, e.getMessage());
+                    // A failure before the work reported its start leaves it QUEUED: mark it failed.
+                    WorkProgress after = board.get(kind, subject).orElse(null);
+                    if (after == null || after.state() == WorkProgress.State.QUEUED) {
+                        board.start(kind, subject, -1).failed(String.valueOf(e.getMessage()));
+                    }
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            board.start(kind, subject, -1).failed("too much long work queued; try again later");
+            throw new AppException(ResponseCode.ILLEGAL_PARAMETER, "illegal parameter: too much long work queued");
+        }
+        return board.get(kind, subject).orElseThrow();
+    }
+
+    private <T> ResponseEntity<Response<T>> authorized(String given, Supplier<T> action) {
+        if (!adminToken.admits(given)) {
+            return AdminToken.refusal();
+        }
+        return ResponseEntity.ok(Envelope.success(action.get()));
+    }
+
+    @PreDestroy
+    void stop() {
+        worker.shutdownNow();
+    }
+}

@@ -1,0 +1,67 @@
+package com.groupbuy.market.trigger.http.metrics;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import org.springframework.web.servlet.HandlerInterceptor;
+
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * Times every partner call of the trial, lock, settlement and refund and tags it with the business code it answered
+ * ({@code gbm.trade.requests{operation, code}}; Prometheus {@code gbm_trade_requests_seconds_*}). The code is the
+ * envelope's, taken by {@link TradeCodeAdvice} as the body is written; an answer written outside Spring MVC's
+ * converters (the outage resolver's 503) has none, and is tagged by its HTTP status instead ({@code http_503}).
+ */
+public class TradeRequestMeter implements HandlerInterceptor {
+
+    static final String METER = "gbm.trade.requests";
+    static final String STARTED = TradeRequestMeter.class.getName() + ".started";
+    static final String CODE = TradeRequestMeter.class.getName() + ".code";
+
+    private static final Map<String, String> OPERATIONS = Map.of(
+            "/api/v1/gbm/index/query_group_buy_market_config", "trial",
+            "/api/v1/gbm/trade/lock_market_pay_order", "lock",
+            "/api/v1/gbm/trade/settlement_market_pay_order", "settle",
+            "/api/v1/gbm/trade/refund_market_pay_order", "refund");
+
+    private final MeterRegistry meters;
+
+    public TradeRequestMeter(MeterRegistry meters) {
+        this.meters = meters;
+    }
+
+    /** The paths this meter watches (for registering it as an interceptor on exactly these). */
+    public static String[] paths() {
+        return OPERATIONS.keySet().toArray(String[]::new);
+    }
+
+    @Override
+    public boolean preHandle(HttpServletRequest request, HttpServletResponse response, Object handler) {
+        request.setAttribute(STARTED, System.nanoTime());
+        return true;
+    }
+
+    @Override
+    public void afterCompletion(HttpServletRequest request, HttpServletResponse response, Object handler,
+                                Exception ex) {
+        String operation = OPERATIONS.get(request.getServletPath());
+        if (operation == null || !(request.getAttribute(STARTED) instanceof Long started)) {
+            return;
+        }
+        Object code = request.getAttribute(CODE);
+        String tag = code instanceof String text && !text.isEmpty() ? text : "http_" + response.getStatus();
+        timer(operation, tag).record(Duration.ofNanos(System.nanoTime() - started));
+    }
+
+    private Timer timer(String operation, String code) {
+        // Codes come from ResponseCode (a closed set), so the tag's cardinality is bounded.
+        return Timer.builder(METER).description("partner calls by operation and the business code answered")
+                .tag("operation", operation).tag("code", code)
+                .publishPercentileHistogram()
+                .minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofSeconds(15))
+                .register(meters);
+    }
+}
