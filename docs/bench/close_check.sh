@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
 # Timeout-close latency benchmark (#15): how long after an unpaid lock's deadline its place is free again.
-#   bash docs/bench/close_check.sh          (CLOSE_LOCKS=1000, CLOSE_TIMEOUT=5s by default)
+#   bash docs/bench/close_check.sh          (CLOSE_LOCKS=1000, CLOSE_TIMEOUT_S=5, CLOSE_MODES="delay polling")
 # Builds the prod jar and runs it twice on the dev profile against the local MariaDB, Redis and RabbitMQ, each time in
 # a database of its own (recreated) and with queues of this run only:
 #  - delay:   the delay path on (close checks through a delay lane, our close-check consumer), the polling job running
 #             beside it as the backstop (local scheduler, default 10 s, margin 30 s);
 #  - polling: the delay path off, the polling job alone (local scheduler every 10 s, the default).
-# Each run locks CLOSE_LOCKS orders over HTTP (8 in parallel, each opening a team), never pays them, and waits until
-# every one is closed. Latency of an order = update_time of its row (the guarded close; the Redis place is given back
+# Each run locks CLOSE_LOCKS orders over HTTP (8 in parallel, in teams of 3: one opens, two join), never pays them,
+# and waits until every one is closed. Latency of an order = update_time of its row (the guarded close; the Redis place is given back
 # right after that commit) - its deadline (create_time + the unpaid timeout, as the polling job reads it). The delay
 # run also reports it against the deadline its close check carried (the lock's own clock, a little before create_time
 # under load). Prints one RESULT line per run (p50/p99/max ms, load average before/after) and appends them to
@@ -57,9 +57,7 @@ INSERT INTO group_buy_activity (activity_id, activity_name, discount_id, group_t
 INSERT INTO sc_sku_activity (source, channel, goods_id, activity_id) VALUES ('s01', 'c01', 'bench01', 900001);
 SQL
   l0=$(load)
-  seq 1 "$LOCKS" | xargs -P 8 -I{} curl -fs -o /dev/null -H 'Content-Type: application/json' \
-    -d '{"userId":"u{}","teamId":"","activityId":900001,"goodsId":"bench01","source":"s01","channel":"c01","outTradeNo":"o{}","notifyUrl":"http://127.0.0.1:'"$port"'/api/v1/test/group_buy_notify"}' \
-    "http://127.0.0.1:$port/api/v1/gbm/trade/lock_market_pay_order"
+  python3 "$BENCH_DIR/close_check_locks.py" "$port" "$LOCKS" >/dev/null
   local locked open waited=0
   locked=$(sql "$db" -e "SELECT COUNT(*) FROM group_buy_order_list")
   while :; do
@@ -78,8 +76,19 @@ SQL
                                     ON t.task_key = CONCAT(l.team_id, ':internal_close_unpaid:', l.order_id)
                                   WHERE l.status = 2" | python3 "$BENCH_DIR/percentiles.py")
     against_check=" vs_check_deadline=[$against_check]"
+    # Where the time goes: lock → check published (confirmed), and deadline → check reaching our consumer.
+    local published arrived
+    published=$(sql "$db" -e "SELECT TIMESTAMPDIFF(MICROSECOND, l.create_time, a.attempt_time) / 1000
+                              FROM group_buy_order_list l JOIN notify_task t
+                                ON t.task_key = CONCAT(l.team_id, ':internal_close_unpaid:', l.order_id)
+                              JOIN notify_attempt a ON a.task_id = t.id AND a.success = 1" | python3 "$BENCH_DIR/percentiles.py")
+    arrived=$(sql "$db" -e "SELECT TIMESTAMPDIFF(MICROSECOND, FROM_UNIXTIME(JSON_VALUE(t.parameter_json, '$.closeAt') / 1000),
+                              r.create_time) / 1000
+                            FROM notify_task t JOIN mq_consumption_record r ON r.message_id = t.webhook_id
+                            WHERE t.notify_category = 'internal_close_unpaid'" | python3 "$BENCH_DIR/percentiles.py")
+    against_check="$against_check lock_to_published=[$published] deadline_to_consumer=[$arrived]"
   fi
-  found_late=$(grep -o 'found late=[0-9]*' "$log" | awk -F= '{s += $2} END {print s + 0}')
+  found_late=$( { grep -o 'found late=[0-9]*' "$log" || true; } | awk -F= '{s += $2} END {print s + 0}')
   say "RESULT close_check mode=$mode locks=$locked closed=$((locked - open)) timeout=${TIMEOUT_S}s deadline_to_close_ms=[$stats]$against_check backstop_found_late=$found_late load_before=\"$l0\" load_after=\"$(load)\""
   kill $app; wait $app 2>/dev/null || true
   sql -e "DROP DATABASE IF EXISTS $db"
@@ -90,6 +99,5 @@ SQL
   fi
 }
 
-run delay
-run polling
+for mode in ${CLOSE_MODES:-delay polling}; do run "$mode"; done
 say "# raw results in $OUT"

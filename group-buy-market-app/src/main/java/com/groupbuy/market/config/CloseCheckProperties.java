@@ -47,5 +47,5 @@ public class CloseCheckProperties {
     /** A check that arrives this much before its time at most waits for it (a broker clock ahead of ours). */
     private Duration earlyWait = Duration.ofSeconds(5);
     private int prefetch = 50;
-    private int concurrency = 2;
+    private int concurrency = 4;
 }
