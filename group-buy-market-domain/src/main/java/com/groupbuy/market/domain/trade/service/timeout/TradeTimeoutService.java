@@ -150,9 +150,12 @@ public class TradeTimeoutService {
     }
 
     private boolean closeUnpaid(MemberOrderView order, Instant overdueAt, Counts counts) {
-        Instant closeAt = policy.unpaidCloseAt(order.getLockTime(), order.getSource(), order.getChannel());
-        if (closeAt != null && closeAt.isAfter(overdueAt)) {
-            // Still within its partner's payment grace (the page was read with the shortest grace of all).
+        // The page was read with the shortest grace of all (in SQL, on the database's lock time): only a partner with a
+        // longer grace needs its own test here.
+        Duration longerGrace = policy.paymentGrace().of(order.getSource(), order.getChannel())
+                .minus(policy.paymentGrace().shortest());
+        if (!longerGrace.isZero() && policy.unpaidCloseAt(order.getLockTime(), order.getSource(), order.getChannel())
+                .isAfter(overdueAt)) {
             return false;
         }
         if (!refundService.closeUnpaid(order)) {
