@@ -4,6 +4,7 @@ import com.groupbuy.market.domain.trade.model.valobj.NotifyRoutes;
 import com.groupbuy.market.infrastructure.gateway.GroupBuyNotifyService;
 import com.groupbuy.market.infrastructure.gateway.NotifyChannelRouter;
 import com.groupbuy.market.infrastructure.gateway.mq.AmqpNotifyGateway;
+import com.groupbuy.market.infrastructure.gateway.mq.CloseCheckPublisher;
 import com.groupbuy.market.infrastructure.gateway.mq.MqExchangeGuard;
 import com.groupbuy.market.types.net.NotifyUrlPolicy;
 import org.springframework.beans.factory.ObjectProvider;
@@ -41,8 +42,9 @@ public class MqConfig {
     }
 
     @Bean
-    public NotifyChannelRouter notifyChannelRouter(GroupBuyNotifyService http, ObjectProvider<AmqpNotifyGateway> mq) {
-        return new NotifyChannelRouter(http, mq.getIfAvailable());
+    public NotifyChannelRouter notifyChannelRouter(GroupBuyNotifyService http, ObjectProvider<AmqpNotifyGateway> mq,
+                                                   ObjectProvider<CloseCheckPublisher> closeChecks) {
+        return new NotifyChannelRouter(http, mq.getIfAvailable(), closeChecks.getIfAvailable());
     }
 
     /** Notify publishes only: mandatory, so an unroutable message comes back instead of vanishing. */

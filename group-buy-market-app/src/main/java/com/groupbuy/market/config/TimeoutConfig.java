@@ -5,13 +5,17 @@ import com.groupbuy.market.domain.trade.adapter.port.ITeamPlaceReservation;
 import com.groupbuy.market.domain.trade.adapter.repository.IRefundRepository;
 import com.groupbuy.market.domain.trade.service.place.TeamPlaceReconciler;
 import com.groupbuy.market.domain.trade.service.refund.TradeRefundService;
+import com.groupbuy.market.domain.trade.service.timeout.CloseCheckPolicy;
 import com.groupbuy.market.domain.trade.service.timeout.TradeTimeoutService;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 import java.time.Clock;
 
-/** The timeout job's service, with its limits from {@link TimeoutProperties}. */
+/**
+ * The timeout job's service, with its limits from {@link TimeoutProperties} and, while the delay path is on, its
+ * backstop margin ({@link CloseCheckProperties}).
+ */
 @Configuration
 public class TimeoutConfig {
 
@@ -19,9 +23,9 @@ public class TimeoutConfig {
     public TradeTimeoutService tradeTimeoutService(IRefundRepository repository, TradeRefundService refundService,
                                                    ITeamPlaceReservation reservation, INotifyDispatcher dispatcher,
                                                    Clock clock, TimeoutProperties properties,
-                                                   TeamPlaceReconciler placeReconciler) {
-        return new TradeTimeoutService(repository, refundService, reservation, dispatcher, clock,
-                properties.getUnpaidTimeout(), properties.getExpiryGrace(), properties.getPageSize(),
-                properties.getRunBudget(), placeReconciler);
+                                                   TeamPlaceReconciler placeReconciler, CloseCheckPolicy policy,
+                                                   CloseCheckProperties closeChecks) {
+        return new TradeTimeoutService(repository, refundService, reservation, dispatcher, clock, policy,
+                closeChecks.getBackstopMargin(), properties.getPageSize(), properties.getRunBudget(), placeReconciler);
     }
 }

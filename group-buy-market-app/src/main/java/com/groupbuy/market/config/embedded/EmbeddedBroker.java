@@ -41,7 +41,8 @@ final class EmbeddedBroker {
             attributes.put("startupLoggedToSystemOut", false);
             attributes.put("context", Map.of("qpid.amqp_port", Integer.toString(port),
                     "qpid.work_dir", workDir.toString(),
-                    "qpid.broker.defaultPreferenceStoreAttributes", "{\"type\": \"Noop\"}"));
+                    "qpid.broker.defaultPreferenceStoreAttributes", "{\"type\": \"Noop\"}",
+                    "virtualhost.housekeepingCheckPeriod", "200"));
             SystemLauncher launcher = new SystemLauncher();
             launcher.startup(attributes);
             Runtime.getRuntime().addShutdownHook(new Thread(launcher::shutdown, "embedded-broker-stop"));

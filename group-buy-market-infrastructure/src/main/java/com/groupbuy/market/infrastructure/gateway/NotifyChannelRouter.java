@@ -8,21 +8,34 @@ import com.groupbuy.market.domain.trade.model.valobj.NotifyTaskVO;
 /**
  * The one delivery port over two adapters, chosen by the task's notify type: MQ tasks are published, the rest posted
  * over HTTP. Lease, attempts, backoff and re-drive stay in the delivery service, the same for both. With MQ switched
- * off an MQ task is a failed attempt that says so, and waits in the outbox on the usual backoff.
+ * off an MQ task is a failed attempt that says so, and waits in the outbox on the usual backoff. Our own delayed close
+ * checks ({@code DELAY}, #15) go to their delay queue and nowhere else.
  */
 public class NotifyChannelRouter implements INotifyGateway {
 
     private final INotifyGateway http;
     private final INotifyGateway mq;
+    private final INotifyGateway closeChecks;
 
     /** {@code mq} null when the MQ channel is switched off. */
     public NotifyChannelRouter(INotifyGateway http, INotifyGateway mq) {
+        this(http, mq, null);
+    }
+
+    /** {@code closeChecks} null when the delay path is off. */
+    public NotifyChannelRouter(INotifyGateway http, INotifyGateway mq, INotifyGateway closeChecks) {
         this.http = http;
         this.mq = mq;
+        this.closeChecks = closeChecks;
     }
 
     @Override
     public DeliveryResult groupBuyNotify(NotifyTaskVO task) {
+        if (NotifyTarget.DELAY.equals(task.getNotifyType())) {
+            return closeChecks == null
+                    ? new DeliveryResult(false, null, 0, "close checks switched off; the polling job closes on time")
+                    : closeChecks.groupBuyNotify(task);
+        }
         if (!NotifyTarget.MQ.equals(task.getNotifyType())) {
             return http.groupBuyNotify(task);
         }

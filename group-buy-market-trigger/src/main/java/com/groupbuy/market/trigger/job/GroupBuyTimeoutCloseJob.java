@@ -10,6 +10,7 @@ import org.springframework.stereotype.Component;
 /**
  * XXL-Job handler {@code groupBuyTimeoutCloseJob}: fails this shard's open teams past their validity end and closes
  * its unpaid locks past their limit (id mod shard total = shard index, for SHARDING_BROADCAST). Safe to run twice.
+ * While the delay path (#15) is on it is the backstop, and {@code foundLate} says how many of those it had to close.
  */
 @Slf4j
 @Component
@@ -27,8 +28,9 @@ public class GroupBuyTimeoutCloseJob {
         int shardIndex = Math.max(0, XxlJobHelper.getShardIndex());
         try {
             TimeoutRunSummary summary = timeoutService.execTimeoutCloseJob(shardIndex, shardTotal);
-            String line = String.format("groupBuyTimeoutCloseJob shard=%d/%d expiredTeams=%d closedUnpaid=%d skipped=%d",
-                    shardIndex, shardTotal, summary.expiredTeams(), summary.closedUnpaid(), summary.skipped());
+            String line = String.format("groupBuyTimeoutCloseJob shard=%d/%d expiredTeams=%d closedUnpaid=%d skipped=%d "
+                            + "foundLate=%d", shardIndex, shardTotal, summary.expiredTeams(), summary.closedUnpaid(),
+                    summary.skipped(), summary.foundLate());
             XxlJobHelper.log(line);
             log.info(line);
             XxlJobHelper.handleSuccess(line);

@@ -15,6 +15,7 @@ final class MemberOrders {
                 .activityId(po.getActivityId()).orderStatus(po.getOrderStatus()).teamId(po.getTeamId())
                 .teamStatus(po.getTeamStatus()).teamValidStartTime(po.getTeamValidStartTime())
                 .teamValidEndTime(po.getTeamValidEndTime()).source(po.getSource()).channel(po.getChannel())
-                .notifyType(po.getNotifyType()).notifyUrl(po.getNotifyUrl()).outTradeTime(po.getOutTradeTime()).build();
+                .notifyType(po.getNotifyType()).notifyUrl(po.getNotifyUrl()).outTradeTime(po.getOutTradeTime())
+                .lockTime(po.getLockTime()).build();
     }
 }

@@ -1,12 +1,18 @@
 package com.groupbuy.market.infrastructure.adapter.repository;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.groupbuy.market.domain.trade.adapter.repository.DuplicateOrderException;
+import com.groupbuy.market.domain.trade.adapter.repository.INotifyTaskRepository;
 import com.groupbuy.market.domain.trade.adapter.repository.ITradeRepository;
 import com.groupbuy.market.domain.trade.model.aggregate.LockOrderAggregate;
 import com.groupbuy.market.domain.trade.model.entity.LockOrderCommand;
+import com.groupbuy.market.domain.trade.model.entity.NotifyTaskEntity;
 import com.groupbuy.market.domain.trade.model.entity.MarketPayOrderEntity;
 import com.groupbuy.market.domain.trade.model.entity.TeamEntity;
 import com.groupbuy.market.domain.trade.model.valobj.LockLookupVO;
+import com.groupbuy.market.domain.trade.model.valobj.CloseCheckVO;
+import com.groupbuy.market.domain.trade.model.valobj.NotifyTarget;
 import com.groupbuy.market.domain.trade.model.valobj.PartnerOrderKey;
 import com.groupbuy.market.infrastructure.dao.IGroupBuyOrderDao;
 import com.groupbuy.market.infrastructure.dao.IGroupBuyOrderListDao;
@@ -19,18 +25,30 @@ import org.springframework.dao.DuplicateKeyException;
 import org.springframework.stereotype.Repository;
 import org.springframework.transaction.support.TransactionTemplate;
 
-/** Teams and member orders over MyBatis; a lock is one short transaction. */
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Teams and member orders over MyBatis; a lock is one short transaction, which also writes the lock's delayed close
+ * checks to the outbox (#15), so a lock never exists without its check.
+ */
 @Repository
 public class TradeRepository implements ITradeRepository {
 
     private final IGroupBuyOrderDao teamDao;
     private final IGroupBuyOrderListDao orderDao;
     private final TransactionTemplate transaction;
+    private final INotifyTaskRepository notifyTasks;
+    private final ObjectMapper json = new ObjectMapper();
 
-    public TradeRepository(IGroupBuyOrderDao teamDao, IGroupBuyOrderListDao orderDao, TransactionTemplate transaction) {
+    public TradeRepository(IGroupBuyOrderDao teamDao, IGroupBuyOrderListDao orderDao, TransactionTemplate transaction,
+                           INotifyTaskRepository notifyTasks) {
         this.teamDao = teamDao;
         this.orderDao = orderDao;
         this.transaction = transaction;
+        this.notifyTasks = notifyTasks;
     }
 
     @Override
@@ -57,19 +75,57 @@ public class TradeRepository implements ITradeRepository {
     @Override
     public MarketPayOrderEntity lockOrder(LockOrderAggregate lock) {
         GroupBuyOrderListPO order = toOrderRow(lock);
+        List<Long> closeCheckTaskIds;
         try {
-            transaction.executeWithoutResult(status -> {
+            closeCheckTaskIds = transaction.execute(status -> {
                 if (lock.isNewTeam()) {
                     teamDao.insert(toTeamRow(lock));
                 } else if (teamDao.takePlace(lock.getTeamId(), lock.getValidStartTime()) == 0) {
                     throw new AppException(ResponseCode.E0005);
                 }
                 orderDao.insert(order);
+                return saveCloseChecks(lock);
             });
         } catch (DuplicateKeyException e) {
             throw new DuplicateOrderException(duplicateKey(e), e);
         }
-        return toOrder(order);
+        return toOrder(order, closeCheckTaskIds);
+    }
+
+    /**
+     * The lock's close checks as outbox rows of an internal category and notify type {@code DELAY}: published to our
+     * own delay queue, never to a partner. The task key names the team (and order), so each is written once.
+     */
+    private List<Long> saveCloseChecks(LockOrderAggregate lock) {
+        if (lock.getCloseChecks().isEmpty()) {
+            return null;
+        }
+        LockOrderCommand command = lock.getCommand();
+        List<Long> ids = new ArrayList<>(lock.getCloseChecks().size());
+        for (CloseCheckVO check : lock.getCloseChecks()) {
+            ids.add(notifyTasks.saveTask(NotifyTaskEntity.builder()
+                    .taskKey(check.taskKey()).activityId(command.getActivityId()).teamId(check.teamId())
+                    .source(command.getSource()).channel(command.getChannel())
+                    .notifyCategory(check.kind().category()).notifyType(NotifyTarget.DELAY)
+                    .parameterJson(closeCheckBody(check)).build()));
+        }
+        return ids;
+    }
+
+    private String closeCheckBody(CloseCheckVO check) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put(CloseCheckVO.FIELD_CHECK, check.kind().check());
+        body.put(CloseCheckVO.FIELD_TEAM_ID, check.teamId());
+        if (check.orderId() != null) {
+            body.put(CloseCheckVO.FIELD_ORDER_ID, check.orderId());
+        }
+        body.put(CloseCheckVO.FIELD_CLOSE_AT, check.closeAt().toEpochMilli());
+        body.put(CloseCheckVO.FIELD_DELAY_MS, check.delay().toMillis());
+        try {
+            return json.writeValueAsString(body);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private static DuplicateOrderException.Key duplicateKey(DuplicateKeyException e) {
@@ -131,7 +187,11 @@ public class TradeRepository implements ITradeRepository {
     }
 
     private static MarketPayOrderEntity toOrder(GroupBuyOrderListPO po) {
-        return MarketPayOrderEntity.builder().orderId(po.getOrderId()).teamId(po.getTeamId())
+        return toOrder(po, null);
+    }
+
+    private static MarketPayOrderEntity toOrder(GroupBuyOrderListPO po, List<Long> closeCheckTaskIds) {
+        return MarketPayOrderEntity.builder().closeCheckTaskIds(closeCheckTaskIds).orderId(po.getOrderId()).teamId(po.getTeamId())
                 .activityId(po.getActivityId()).originalPrice(po.getOriginalPrice())
                 .deductionPrice(po.getDeductionPrice()).payPrice(po.getPayPrice()).status(po.getStatus()).build();
     }

@@ -21,4 +21,5 @@ public class MemberOrderPO {
     private String notifyType;
     private String notifyUrl;
     private Instant outTradeTime;
+    private Instant lockTime;
 }

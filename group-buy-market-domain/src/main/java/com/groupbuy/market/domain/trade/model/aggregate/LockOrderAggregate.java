@@ -5,8 +5,11 @@ import lombok.AllArgsConstructor;
 import lombok.Builder;
 import lombok.Getter;
 
+import com.groupbuy.market.domain.trade.model.valobj.CloseCheckVO;
+
 import java.math.BigDecimal;
 import java.time.Instant;
+import java.util.List;
 
 /**
  * Everything one lock writes in its single transaction: the team (created when {@code newTeam}) and the member order.
@@ -31,6 +34,9 @@ public class LockOrderAggregate {
     private final Instant validStartTime;
     private final Instant validEndTime;
     private final int takeSequence;
+    /** The delayed close checks written with the lock, in its transaction (#15); empty while the delay path is off. */
+    @Builder.Default
+    private final List<CloseCheckVO> closeChecks = List.of();
 
     public String bizId() {
         return command.getActivityId() + "_" + command.getUserId() + "_" + takeSequence;

@@ -5,6 +5,7 @@ import lombok.Builder;
 import lombok.Getter;
 
 import java.math.BigDecimal;
+import java.util.List;
 
 /** A member order: the place a buyer holds in a team and the price the mall charges for it. */
 @Getter
@@ -23,4 +24,9 @@ public class MarketPayOrderEntity {
     private final BigDecimal deductionPrice;
     private final BigDecimal payPrice;
     private final Integer status;
+    /**
+     * Outbox rows of the close checks this lock just wrote, to publish after commit (#15); internal, never on the
+     * wire (the controller maps the answer field by field). Null when none.
+     */
+    private final List<Long> closeCheckTaskIds;
 }

@@ -28,6 +28,8 @@ public class MemberOrderView {
     private final String notifyUrl;
     /** The payment time the settlement recorded; null while the order was never settled (it is never cleared). */
     private final Instant outTradeTime;
+    /** When the order was locked; read only where a timeout is decided (null elsewhere). */
+    private final Instant lockTime;
 
     /** Whether a settlement paid this order, whatever happened to it since (a refund closes it, but it was paid). */
     public boolean wasSettled() {

@@ -9,6 +9,11 @@ public record NotifyTarget(String notifyType, String notifyUrl, String routingKe
 
     public static final String HTTP = "HTTP";
     public static final String MQ = "MQ";
+    /**
+     * Our own delayed close checks (#15): published to a delay queue, never to a partner; the outbox carries them so a
+     * lock and its check commit together.
+     */
+    public static final String DELAY = "DELAY";
 
     public static NotifyTarget http(String url) {
         return new NotifyTarget(HTTP, url, null, "");

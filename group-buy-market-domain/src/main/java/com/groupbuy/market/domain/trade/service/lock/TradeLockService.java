@@ -3,6 +3,7 @@ package com.groupbuy.market.domain.trade.service.lock;
 import com.groupbuy.market.domain.activity.model.entity.MarketProductEntity;
 import com.groupbuy.market.domain.activity.model.entity.TrialBalanceEntity;
 import com.groupbuy.market.domain.activity.service.IIndexGroupBuyMarketService;
+import com.groupbuy.market.domain.trade.adapter.port.INotifyDispatcher;
 import com.groupbuy.market.domain.trade.adapter.port.ITeamPlaceReservation;
 import com.groupbuy.market.domain.trade.adapter.repository.DuplicateOrderException;
 import com.groupbuy.market.domain.trade.adapter.repository.ITradeRepository;
@@ -13,6 +14,7 @@ import com.groupbuy.market.domain.trade.model.valobj.LockLookupVO;
 import com.groupbuy.market.domain.trade.service.lock.filter.AudienceFilter;
 import com.groupbuy.market.domain.trade.service.lock.filter.TakeLimitFilter;
 import com.groupbuy.market.domain.trade.service.lock.filter.TeamUsableFilter;
+import com.groupbuy.market.domain.trade.service.timeout.CloseCheckPolicy;
 import com.groupbuy.market.types.design.chain.RuleChain;
 import com.groupbuy.market.types.enums.ResponseCode;
 import com.groupbuy.market.types.exception.AppException;
@@ -28,7 +30,8 @@ import java.time.Instant;
  * (no second place; another partner's lock under the same user and number is an order of its own); otherwise the
  * trial prices it and checks the activity (through the partner's own goods → activity mapping), the filters check
  * audience, take limit and team, Redis reserves the place atomically, and one transaction writes team and order. A
- * place reserved for a lock that does not commit is given back.
+ * place reserved for a lock that does not commit is given back. The same transaction writes the lock's delayed close
+ * checks (#15) to the outbox; they are handed to delivery after commit, and a broker that is down never fails a lock.
  */
 @Slf4j
 @Service
@@ -40,12 +43,17 @@ public class TradeLockService {
     private final Clock clock;
     private final TradeIds ids;
     private final RuleChain<LockOrderCommand, LockContext> rules;
+    private final CloseCheckPolicy closeChecks;
+    private final INotifyDispatcher dispatcher;
 
     /** Draws of fresh ids before giving up; with 10^8 team ids even a crowded table needs a second draw rarely. */
     private static final int ID_DRAWS = 5;
 
     public TradeLockService(IIndexGroupBuyMarketService trialService, ITradeRepository repository,
-                            ITeamPlaceReservation reservation, Clock clock, TradeIds ids) {
+                            ITeamPlaceReservation reservation, Clock clock, TradeIds ids,
+                            CloseCheckPolicy closeChecks, INotifyDispatcher dispatcher) {
+        this.closeChecks = closeChecks;
+        this.dispatcher = dispatcher;
         this.trialService = trialService;
         this.repository = repository;
         this.reservation = reservation;
@@ -107,6 +115,9 @@ public class TradeLockService {
     private MarketPayOrderEntity write(LockOrderAggregate aggregate, LockOrderCommand command, String holder) {
         try {
             MarketPayOrderEntity order = repository.lockOrder(aggregate);
+            if (order.getCloseCheckTaskIds() != null) {
+                order.getCloseCheckTaskIds().forEach(dispatcher::dispatchAsync);
+            }
             log.info("lock outTradeNo={} user={} team={} order={} newTeam={}", command.getOutTradeNo(),
                     command.getUserId(), order.getTeamId(), order.getOrderId(), aggregate.isNewTeam());
             return order;
@@ -152,11 +163,15 @@ public class TradeLockService {
         TrialBalanceEntity trial = context.getTrial();
         boolean newTeam = context.getTeam() == null;
         Instant now = context.getNow();
+        String teamId = newTeam ? ids.teamId() : context.getTeam().getTeamId();
+        String orderId = ids.orderId();
+        Instant validEnd = newTeam ? now.plus(Duration.ofMinutes(trial.getValidTimeMinutes()))
+                : context.getTeam().getValidEndTime();
         return LockOrderAggregate.builder()
                 .command(command)
                 .newTeam(newTeam)
-                .teamId(newTeam ? ids.teamId() : context.getTeam().getTeamId())
-                .orderId(ids.orderId())
+                .teamId(teamId)
+                .orderId(orderId)
                 .targetCount(newTeam ? trial.getTargetCount() : context.getTeam().getTargetCount())
                 .originalPrice(trial.getOriginalPrice())
                 .deductionPrice(trial.getDeductionPrice())
@@ -164,9 +179,10 @@ public class TradeLockService {
                 .activityStartTime(trial.getActivityStartTime())
                 .activityEndTime(trial.getActivityEndTime())
                 .validStartTime(now)
-                .validEndTime(newTeam ? now.plus(Duration.ofMinutes(trial.getValidTimeMinutes()))
-                        : context.getTeam().getValidEndTime())
+                .validEndTime(validEnd)
                 .takeSequence(context.getLiveTakes() + 1)
+                .closeChecks(closeChecks.checksForLock(teamId, orderId, newTeam, now, validEnd, command.getSource(),
+                        command.getChannel()))
                 .build();
     }
 }

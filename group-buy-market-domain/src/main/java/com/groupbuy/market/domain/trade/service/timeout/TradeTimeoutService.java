@@ -24,6 +24,12 @@ import java.util.function.Supplier;
  * it starts from, so running twice, or on two executors, changes nothing more, and a settlement racing a close leaves
  * exactly one of them done. Last, open teams' Redis place counters are reconciled with the database
  * ({@link TeamPlaceReconciler}).
+ * <p>
+ * While the delay path is on (#15: each lock's close check arrives on time through the broker), this job is its
+ * backstop: it looks only for locks and teams overdue by more than {@code backstopMargin}, and everything it still
+ * finds is counted as "found late" (logged, and a metric): zero unless the broker lost checks or never got them.
+ * With the delay path off it closes on time itself, as before. A partner's payment grace ({@link CloseCheckPolicy})
+ * holds for both.
  */
 @Slf4j
 public class TradeTimeoutService {
@@ -33,24 +39,24 @@ public class TradeTimeoutService {
     private final ITeamPlaceReservation reservation;
     private final INotifyDispatcher dispatcher;
     private final Clock clock;
-    /** Null: an unpaid lock lives as long as its team. */
-    private final Duration unpaidTimeout;
-    private final Duration expiryGrace;
+    private final CloseCheckPolicy policy;
+    /** How overdue a lock or team must be before this job takes it, while the delay path is on (zero when off). */
+    private final Duration backstopMargin;
     private final int pageSize;
     private final Duration runBudget;
     private final TeamPlaceReconciler placeReconciler;
 
     public TradeTimeoutService(IRefundRepository repository, TradeRefundService refundService,
                                ITeamPlaceReservation reservation, INotifyDispatcher dispatcher, Clock clock,
-                               Duration unpaidTimeout, Duration expiryGrace, int pageSize, Duration runBudget,
+                               CloseCheckPolicy policy, Duration backstopMargin, int pageSize, Duration runBudget,
                                TeamPlaceReconciler placeReconciler) {
         this.repository = repository;
         this.refundService = refundService;
         this.reservation = reservation;
         this.dispatcher = dispatcher;
         this.clock = clock;
-        this.unpaidTimeout = unpaidTimeout;
-        this.expiryGrace = expiryGrace;
+        this.policy = policy;
+        this.backstopMargin = policy.delayPathEnabled() ? backstopMargin : Duration.ZERO;
         this.pageSize = pageSize;
         this.runBudget = runBudget;
         this.placeReconciler = placeReconciler;
@@ -65,20 +71,35 @@ public class TradeTimeoutService {
         Instant start = Instant.now(clock);
         Instant deadline = start.plus(runBudget);
         Counts counts = new Counts();
-        Instant endBefore = start.minus(expiryGrace);
+        Instant endBefore = start.minus(policy.expiryGrace()).minus(backstopMargin);
         drain(deadline, () -> repository.queryOpenTeamsEndedBefore(endBefore, shardIndex, shardTotal, pageSize),
                 teamId -> expire(teamId, endBefore, counts), counts);
-        if (unpaidTimeout != null) {
-            Instant lockedBefore = start.minus(unpaidTimeout);
+        if (policy.unpaidTimeout() != null) {
+            Instant overdueAt = start.minus(backstopMargin);
+            Instant lockedBefore = overdueAt.minus(policy.unpaidTimeout()).minus(policy.paymentGrace().shortest());
             drain(deadline, () -> repository.queryUnpaidLockedBefore(lockedBefore, shardIndex, shardTotal, pageSize),
-                    order -> closeUnpaid(order, counts), counts);
+                    order -> closeUnpaid(order, overdueAt, counts), counts);
         }
         reconcilePlaces(shardIndex, shardTotal, deadline);
-        TimeoutRunSummary summary = new TimeoutRunSummary(counts.expiredTeams, counts.closedUnpaid, counts.skipped);
-        if (counts.expiredTeams + counts.closedUnpaid + counts.skipped > 0) {
+        int foundLate = policy.delayPathEnabled() ? counts.expiredTeams + counts.closedUnpaid : 0;
+        TimeoutRunSummary summary = new TimeoutRunSummary(counts.expiredTeams, counts.closedUnpaid, counts.skipped,
+                foundLate);
+        if (foundLate > 0) {
+            log.warn("timeout close shard={}/{} found late={} (closed by the backstop, not by their delayed close "
+                    + "check: the broker lost or never got them) {}", shardIndex, shardTotal, foundLate, summary);
+        } else if (counts.expiredTeams + counts.closedUnpaid + counts.skipped > 0) {
             log.info("timeout close shard={}/{} {}", shardIndex, shardTotal, summary);
         }
         return summary;
+    }
+
+    /**
+     * A team's delayed close check arrived (#15): fails the team if it is still open past its validity end + grace,
+     * exactly as this job would. False when there was nothing to do (completed, already failed, or not due).
+     */
+    public boolean expireTeamNow(String teamId) {
+        Counts counts = new Counts();
+        return expire(teamId, Instant.now(clock).minus(policy.expiryGrace()), counts);
     }
 
     /** Open teams' Redis place counters against the database; a failure here never fails the closing above. */
@@ -128,7 +149,15 @@ public class TradeTimeoutService {
         return true;
     }
 
-    private boolean closeUnpaid(MemberOrderView order, Counts counts) {
+    private boolean closeUnpaid(MemberOrderView order, Instant overdueAt, Counts counts) {
+        // The page was read with the shortest grace of all (in SQL, on the database's lock time): only a partner with a
+        // longer grace needs its own test here.
+        Duration longerGrace = policy.paymentGrace().of(order.getSource(), order.getChannel())
+                .minus(policy.paymentGrace().shortest());
+        if (!longerGrace.isZero() && policy.unpaidCloseAt(order.getLockTime(), order.getSource(), order.getChannel())
+                .isAfter(overdueAt)) {
+            return false;
+        }
         if (!refundService.closeUnpaid(order)) {
             return false;
         }

@@ -1,0 +1,51 @@
+package com.groupbuy.market.config;
+
+import com.groupbuy.market.infrastructure.gateway.mq.CloseCheckTopology;
+import lombok.Getter;
+import lombok.Setter;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The delay path of timeout closing ({@code gbm.close-check.*}, #15): each lock writes a delayed close check that our
+ * own consumer receives at the lock's deadline. Runs only while {@code gbm.mq.enabled} is true too; off, the polling
+ * job closes on time by itself.
+ */
+@Getter
+@Setter
+@ConfigurationProperties(prefix = "gbm.close-check")
+public class CloseCheckProperties {
+
+    private boolean enabled = true;
+    /** Our durable queue of checks whose time has come (the delay lanes' dead-letter target). */
+    private String queue = "group_buy_market_queue_close_check";
+    /** Durable queue where malformed checks or checks out of attempts are copied, with the reason in a header. */
+    private String deadLetterQueue = "group_buy_market_queue_close_check.dead";
+    /** Delay lanes are named this prefix + the nominal delay in whole seconds + "s". */
+    private String lanePrefix = "group_buy_market_close_check.delay.";
+    /** AUTO reads the broker's product from the connection; RABBITMQ or QPID force one (see CloseCheckTopology). */
+    private CloseCheckTopology.Flavour brokerFlavour = CloseCheckTopology.Flavour.AUTO;
+    /**
+     * While the delay path is on, the polling job takes only locks and teams overdue by more than this: it is the
+     * backstop for checks the broker lost or never got, and what it still finds is logged as "found late".
+     */
+    private Duration backstopMargin = Duration.ofSeconds(30);
+    /**
+     * How long after its unpaid timeout a lock of a partner is still left open for the partner's settlement of a
+     * payment made at the last moment: by source, then channel. Unnamed partners get {@link #defaultPaymentGrace}.
+     */
+    private Map<String, Map<String, Duration>> paymentGrace = new LinkedHashMap<>();
+    /** Zero: close at the timeout, as the polling job always did. */
+    private Duration defaultPaymentGrace = Duration.ZERO;
+    /** Attempts per message (counted in its consumption record) before it is dead-lettered. */
+    private int maxAttempts = 3;
+    /** Pause before a failed attempt's message is handed back to the broker. */
+    private Duration retryDelay = Duration.ofSeconds(1);
+    /** A check that arrives this much before its time at most waits for it (a broker clock ahead of ours). */
+    private Duration earlyWait = Duration.ofSeconds(5);
+    private int prefetch = 50;
+    private int concurrency = 4;
+}

@@ -1,0 +1,74 @@
+package com.groupbuy.market.config.embedded;
+
+import com.groupbuy.market.domain.trade.service.timeout.CloseCheckService;
+import com.groupbuy.market.support.IntegrationTest;
+import com.groupbuy.market.support.TestJson;
+import com.groupbuy.market.support.TradeClient;
+import org.apache.commons.logging.LogFactory;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.test.context.TestPropertySource;
+
+import java.nio.file.Path;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+import static com.groupbuy.market.support.TestJson.await;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The default profile's embedded broker (Qpid Broker-J, memory store, started exactly as the default profile starts
+ * it) runs the same delay path as RabbitMQ (#15): a lock's close check expires in its delay lane, reaches the
+ * close-check queue through the lane's alternate binding, and our consumer closes the unpaid lock at its deadline.
+ */
+@IntegrationTest
+@TestPropertySource(properties = {"gbm.timeout.unpaid-timeout=3s", "gbm.close-check.backstop-margin=1h"})
+class CloseCheckEmbeddedBrokerIT {
+
+    private static final EmbeddedBroker BROKER = EmbeddedBroker.start(
+            Path.of("target", "qpid-close-check-" + UUID.randomUUID().toString().substring(0, 8)).toAbsolutePath(),
+            LogFactory.getLog(CloseCheckEmbeddedBrokerIT.class));
+
+    @DynamicPropertySource
+    static void embeddedBroker(DynamicPropertyRegistry registry) {
+        registry.add("spring.rabbitmq.host", () -> "127.0.0.1");
+        registry.add("spring.rabbitmq.port", BROKER::port);
+        registry.add("spring.rabbitmq.virtual-host", () -> "default");
+        registry.add("gbm.mq.enabled", () -> "true");
+        registry.add("gbm.close-check.enabled", () -> "true");
+    }
+
+    @LocalServerPort
+    int port;
+    @Autowired
+    JdbcTemplate jdbc;
+
+    @Test
+    void anUnpaidLockIsClosedAtItsDeadlineThroughTheEmbeddedBrokersDelayLane() throws Exception {
+        TradeClient mall = TradeClient.onNewGoods(port, jdbc, 9401, "http://127.0.0.1:9/callback");
+        mall.team("q1");
+        String body = jdbc.queryForObject("SELECT parameter_json FROM notify_task "
+                + "WHERE notify_category = 'internal_close_unpaid'", String.class);
+        Instant deadline = Instant.ofEpochMilli(TestJson.JSON.readTree(body).path("closeAt").asLong());
+
+        await(() -> status("q1") == 2);
+
+        Instant closedAt = jdbc.queryForObject("SELECT update_time FROM group_buy_order_list WHERE user_id = 'q1'",
+                Timestamp.class).toInstant();
+        assertThat(closedAt).as("never before its deadline").isAfterOrEqualTo(deadline);
+        List<Integer> records = jdbc.queryForList("SELECT status FROM mq_consumption_record WHERE consumer = ?",
+                Integer.class, CloseCheckService.CONSUMER);
+        assertThat(records).as("closed by the close-check consumer (the polling job does not run here)")
+                .containsExactly(1);
+    }
+
+    private int status(String userId) {
+        return jdbc.queryForObject("SELECT status FROM group_buy_order_list WHERE user_id = ?", Integer.class, userId);
+    }
+}

@@ -1,0 +1,69 @@
+package com.groupbuy.market.domain.trade.model.valobj;
+
+import java.time.Duration;
+import java.time.Instant;
+
+/**
+ * A delayed "close check" (#15): at {@code closeAt} an unpaid order, or a team past its validity, is checked and closed
+ * if it is still open. Written at lock time in the lock's own transaction as an outbox row of an internal category
+ * (never a partner callback), published with a delay of {@code delay} (the nominal length, which picks the delay
+ * queue) and consumed by our own close-check consumer. {@code orderId} is null for a team check.
+ */
+public record CloseCheckVO(Kind kind, String teamId, String orderId, Instant closeAt, Duration delay) {
+
+    /** The JSON fields of the message body; the outbox writer, the publisher and the consumer share them. */
+    public static final String FIELD_CHECK = "check";
+    public static final String FIELD_TEAM_ID = "teamId";
+    public static final String FIELD_ORDER_ID = "orderId";
+    public static final String FIELD_CLOSE_AT = "closeAt";
+    public static final String FIELD_DELAY_MS = "delayMs";
+
+    /** Outbox categories of the close checks: the prefix marks them internal (admin listings leave them out). */
+    public static final String INTERNAL_CATEGORY_PREFIX = "internal_";
+
+    public enum Kind {
+        UNPAID_ORDER("unpaid_order", "internal_close_unpaid"),
+        TEAM_EXPIRY("team_expiry", "internal_close_team");
+
+        private final String check;
+        private final String category;
+
+        Kind(String check, String category) {
+            this.check = check;
+            this.category = category;
+        }
+
+        /** The value of {@value #FIELD_CHECK} in the message body. */
+        public String check() {
+            return check;
+        }
+
+        /** The outbox row's notify category. */
+        public String category() {
+            return category;
+        }
+
+        /** The kind named by a message body's {@value #FIELD_CHECK}, or null. */
+        public static Kind ofCheck(String check) {
+            for (Kind kind : values()) {
+                if (kind.check.equals(check)) {
+                    return kind;
+                }
+            }
+            return null;
+        }
+    }
+
+    public static CloseCheckVO unpaidOrder(String teamId, String orderId, Instant closeAt, Duration delay) {
+        return new CloseCheckVO(Kind.UNPAID_ORDER, teamId, orderId, closeAt, delay);
+    }
+
+    public static CloseCheckVO teamExpiry(String teamId, Instant closeAt, Duration delay) {
+        return new CloseCheckVO(Kind.TEAM_EXPIRY, teamId, null, closeAt, delay);
+    }
+
+    /** The outbox task key: one check per order (or per team), so a lock retried in any way writes one. */
+    public String taskKey() {
+        return teamId + ":" + kind.category() + (orderId == null ? "" : ":" + orderId);
+    }
+}

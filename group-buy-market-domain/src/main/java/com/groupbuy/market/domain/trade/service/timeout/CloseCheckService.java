@@ -1,0 +1,162 @@
+package com.groupbuy.market.domain.trade.service.timeout;
+
+import com.groupbuy.market.domain.trade.adapter.repository.IConsumptionRecordRepository;
+import com.groupbuy.market.domain.trade.adapter.repository.IRefundRepository;
+import com.groupbuy.market.domain.trade.model.entity.MarketPayOrderEntity;
+import com.groupbuy.market.domain.trade.model.entity.MemberOrderView;
+import com.groupbuy.market.domain.trade.model.valobj.CloseCheckVO;
+import com.groupbuy.market.domain.trade.model.valobj.ConsumeOutcome;
+import com.groupbuy.market.domain.trade.model.valobj.ConsumptionRecordVO;
+import com.groupbuy.market.domain.trade.service.refund.TradeRefundService;
+import lombok.extern.slf4j.Slf4j;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+
+/**
+ * Our consumer of delayed close checks (#15, seed 004): when a lock's unpaid deadline (or a team's validity end) has
+ * come, re-reads the order and closes it only if it is still unpaid, through the same guarded update as an unpaid
+ * refund ({@link TradeRefundService#closeUnpaid}); a settlement racing the close either wins (the close affects no
+ * row) or loses (the settlement finds the order closed), never both. A team check fails the team as the polling job
+ * would ({@link TradeTimeoutService#expireTeamNow}).
+ * <p>
+ * Once per message however often the broker redelivers it: the consumption record (consumer {@value #CONSUMER}, one
+ * per message id) bounds the attempts and keeps the outcome; and the close itself is guarded and writes its partner
+ * callback under a unique task key, so even two deliveries racing past the record close once and tell the partner
+ * once.
+ */
+@Slf4j
+public class CloseCheckService {
+
+    public static final String CONSUMER = "close_check";
+    private static final int MAX_BODY = 1024;
+    private static final int MAX_REASON = 500;
+
+    private final IConsumptionRecordRepository records;
+    private final IRefundRepository orders;
+    private final TradeRefundService refunds;
+    private final TradeTimeoutService timeouts;
+    private final Clock clock;
+    private final int maxAttempts;
+    /** How long a check that arrives before its time (a broker clock ahead of ours) waits for it, at most. */
+    private final Duration earlyWait;
+
+    public CloseCheckService(IConsumptionRecordRepository records, IRefundRepository orders, TradeRefundService refunds,
+                             TradeTimeoutService timeouts, Clock clock, int maxAttempts, Duration earlyWait) {
+        if (maxAttempts < 1) {
+            throw new IllegalArgumentException("maxAttempts must be at least 1");
+        }
+        this.records = records;
+        this.orders = orders;
+        this.refunds = refunds;
+        this.timeouts = timeouts;
+        this.clock = clock;
+        this.maxAttempts = maxAttempts;
+        this.earlyWait = earlyWait;
+    }
+
+    /**
+     * Handles one delivery. {@code check} is null and {@code malformed} says why when the body could not be read:
+     * such a message goes to the dead letters at once (no attempt could ever succeed).
+     */
+    public ConsumeOutcome consume(String messageId, String routingKey, String body, CloseCheckVO check,
+                                  String malformed) {
+        if (messageId == null || messageId.isBlank()) {
+            return ConsumeOutcome.dead("no message id: no consumption record can be kept for it", 0, -1);
+        }
+        ConsumptionRecordVO record = records.open(CONSUMER, messageId, routingKey, cut(body, MAX_BODY));
+        if (record.status() == ConsumptionRecordVO.SUCCESS) {
+            return ConsumeOutcome.duplicate("done before");
+        }
+        if (record.status() == ConsumptionRecordVO.FAIL) {
+            return ConsumeOutcome.duplicate("dead-lettered before");
+        }
+        if (record.attempts() >= maxAttempts) {
+            return ConsumeOutcome.dead("out of attempts; last error: " + record.lastError(), record.attempts(),
+                    record.version());
+        }
+        if (!records.startAttempt(CONSUMER, messageId, record.version())) {
+            return ConsumeOutcome.duplicate("another delivery of this message started an attempt meanwhile");
+        }
+        int attempt = record.attempts() + 1;
+        int version = record.version() + 1;
+        if (check == null) {
+            return ConsumeOutcome.dead(cut("malformed: " + malformed, MAX_REASON), attempt, version);
+        }
+        try {
+            String effect = apply(check);
+            if (effect == null) {
+                return ConsumeOutcome.dead(cut("no order " + check.orderId() + " in team " + check.teamId(),
+                        MAX_REASON), attempt, version);
+            }
+            if (!records.markSuccess(CONSUMER, messageId, version)) {
+                log.warn("close check message={} team={} order={}: record changed during the attempt (the close is "
+                        + "guarded regardless)", messageId, check.teamId(), check.orderId());
+            }
+            log.info("close check message={} kind={} team={} order={} attempt={} effect={} lateMs={}", messageId,
+                    check.kind().check(), check.teamId(), check.orderId(), attempt, effect,
+                    Duration.between(check.closeAt(), Instant.now(clock)).toMillis());
+            return ConsumeOutcome.done(attempt);
+        } catch (RuntimeException e) {
+            String reason = cut(e.getClass().getSimpleName() + ": " + e.getMessage(), MAX_REASON);
+            if (attempt >= maxAttempts) {
+                return ConsumeOutcome.dead(reason, attempt, version);
+            }
+            records.recordFailure(CONSUMER, messageId, version, reason);
+            log.warn("close check message={} team={} order={} attempt={} of {} failed: {}", messageId, check.teamId(),
+                    check.orderId(), attempt, maxAttempts, reason);
+            return ConsumeOutcome.retry(reason, attempt);
+        }
+    }
+
+    /** The listener moved the message to the dead-letter queue: the record says so, with the reason. */
+    public void deadLettered(String messageId, ConsumeOutcome outcome) {
+        if (outcome.version() >= 0) {
+            records.markFailed(CONSUMER, messageId, outcome.version(), outcome.reason());
+        }
+        log.warn("close check message={} dead-lettered after {} attempt(s): {}", messageId, outcome.attempts(),
+                outcome.reason());
+    }
+
+    /** What the check did; null when its order does not exist (a poison message). */
+    private String apply(CloseCheckVO check) {
+        if (!waitUntilDue(check.closeAt())) {
+            // Never close before the time: the polling job takes it once it is overdue.
+            return "arrived early; left to the polling job";
+        }
+        if (check.kind() == CloseCheckVO.Kind.TEAM_EXPIRY) {
+            return timeouts.expireTeamNow(check.teamId()) ? "team failed" : "team no longer open; nothing to do";
+        }
+        MemberOrderView order = orders.queryOrderById(check.orderId());
+        if (order == null || !order.getTeamId().equals(check.teamId())) {
+            return null;
+        }
+        if (order.getOrderStatus() != MarketPayOrderEntity.LOCKED) {
+            return order.getOrderStatus() == MarketPayOrderEntity.PAID ? "paid; kept" : "already closed; nothing to do";
+        }
+        // Guarded by the state just read: a settlement committing meanwhile makes this affect no row.
+        return refunds.closeUnpaid(order) ? "closed unpaid" : "paid or closed meanwhile; nothing to do";
+    }
+
+    private boolean waitUntilDue(Instant closeAt) {
+        Duration early = Duration.between(Instant.now(clock), closeAt);
+        if (early.isNegative() || early.isZero()) {
+            return true;
+        }
+        if (early.compareTo(earlyWait) > 0) {
+            return false;
+        }
+        try {
+            Thread.sleep(early.toMillis() + 1);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+        return true;
+    }
+
+    private static String cut(String text, int max) {
+        return text == null || text.length() <= max ? text : text.substring(0, max);
+    }
+}
