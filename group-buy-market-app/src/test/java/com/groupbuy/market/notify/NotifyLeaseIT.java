@@ -136,7 +136,7 @@ class NotifyLeaseIT {
                 }
             }
             Instant now = Instant.now();
-            List<NotifyTaskVO> batch = store.claimDue(now, 0, 1, 10, "w", now.plusSeconds(60));
+            List<NotifyTaskVO> batch = store.claimDue(now, 0, 1, 10, 10, "w", now.plusSeconds(60));
             other.rollback();
 
             assertThat(batch).extracting(NotifyTaskVO::getId)
@@ -146,7 +146,7 @@ class NotifyLeaseIT {
                     + "WHERE claim_token IS NOT NULL", Integer.class)).isEqualTo(1);
         }
         Instant now = Instant.now();
-        assertThat(store.claimDue(now, 0, 1, 10, "w", now.plusSeconds(60))).extracting(NotifyTaskVO::getId)
+        assertThat(store.claimDue(now, 0, 1, 10, 10, "w", now.plusSeconds(60))).extracting(NotifyTaskVO::getId)
                 .as("once released, the two are claimable; the leased four are not")
                 .containsExactlyInAnyOrderElementsOf(held);
     }

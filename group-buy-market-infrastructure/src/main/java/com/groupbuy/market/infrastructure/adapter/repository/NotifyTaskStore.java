@@ -2,16 +2,25 @@ package com.groupbuy.market.infrastructure.adapter.repository;
 
 import com.groupbuy.market.domain.trade.adapter.repository.INotifyTaskStore;
 import com.groupbuy.market.domain.trade.model.valobj.DeliveryResult;
+import com.groupbuy.market.domain.trade.model.valobj.NotifyAttemptOutcome;
+import com.groupbuy.market.domain.trade.model.valobj.NotifyTarget;
 import com.groupbuy.market.domain.trade.model.valobj.NotifyTaskVO;
 import com.groupbuy.market.infrastructure.dao.INotifyTaskDao;
 import com.groupbuy.market.infrastructure.dao.po.NotifyTaskPO;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import org.apache.ibatis.executor.BatchResult;
+import org.apache.ibatis.session.ExecutorType;
+import org.apache.ibatis.session.SqlSessionFactory;
+import org.mybatis.spring.SqlSessionTemplate;
 import org.springframework.stereotype.Repository;
 import org.springframework.transaction.TransactionDefinition;
 import org.springframework.transaction.support.TransactionTemplate;
 
+import java.sql.Statement;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.UUID;
 
@@ -25,6 +34,9 @@ public class NotifyTaskStore implements INotifyTaskStore {
     private static final int MAX_CLAIM_ROUNDS = 5;
 
     private final INotifyTaskDao dao;
+    /** The same statements on a batch executor: finishing a page sends its updates, then its inserts, in one go. */
+    private final SqlSessionTemplate batch;
+    private final INotifyTaskDao batchDao;
     private final TransactionTemplate transaction;
     /** Read committed: the batch claim's locking read takes no gap locks, so it never holds up settlements' inserts. */
     private final TransactionTemplate claimTransaction;
@@ -32,8 +44,11 @@ public class NotifyTaskStore implements INotifyTaskStore {
     private final Counter failedAttempts;
     private final Counter failedTasks;
 
-    public NotifyTaskStore(INotifyTaskDao dao, TransactionTemplate transaction, MeterRegistry meters) {
+    public NotifyTaskStore(INotifyTaskDao dao, SqlSessionFactory sessions, TransactionTemplate transaction,
+                           MeterRegistry meters) {
         this.dao = dao;
+        this.batch = new SqlSessionTemplate(sessions, ExecutorType.BATCH);
+        this.batchDao = batch.getMapper(INotifyTaskDao.class);
         this.transaction = transaction;
         this.claimTransaction = new TransactionTemplate(transaction.getTransactionManager());
         this.claimTransaction.setIsolationLevel(TransactionDefinition.ISOLATION_READ_COMMITTED);
@@ -43,29 +58,47 @@ public class NotifyTaskStore implements INotifyTaskStore {
     }
 
     @Override
-    public List<NotifyTaskVO> claimDue(Instant now, int shardIndex, int shardTotal, int limit, String worker,
-                                       Instant leaseUntil) {
+    public List<NotifyTaskVO> claimDue(Instant now, int shardIndex, int shardTotal, int limit, int oneByOneLimit,
+                                       String worker, Instant leaseUntil) {
         String token = UUID.randomUUID().toString();
         List<Long> ids = List.of();
         // Candidates are read without locks, then locked by primary key skipping what others hold. When others took
         // every candidate meanwhile, read again: each such round means another claimant made progress.
         for (int round = 0; round < MAX_CLAIM_ROUNDS && ids.isEmpty(); round++) {
-            List<Long> candidates = dao.queryDueIds(now, shardIndex, shardTotal, limit * CANDIDATES_PER_TASK);
+            List<NotifyTaskPO> candidates = dao.queryDueCandidates(now, shardIndex, shardTotal,
+                    limit * CANDIDATES_PER_TASK);
             if (candidates.isEmpty()) {
                 return List.of();
             }
+            List<Long> wanted = within(candidates, oneByOneLimit * CANDIDATES_PER_TASK);
+            if (wanted.isEmpty()) {
+                return List.of();
+            }
             ids = claimTransaction.execute(status -> {
-                List<Long> locked = dao.lockStillDue(candidates, now, limit);
-                if (!locked.isEmpty()) {
-                    dao.leaseAll(locked, worker, token, leaseUntil);
+                List<NotifyTaskPO> locked = dao.lockStillDue(wanted, now, limit);
+                List<Long> taken = within(locked, oneByOneLimit);
+                if (!taken.isEmpty()) {
+                    dao.leaseAll(taken, worker, token, leaseUntil);
                 }
-                return locked;
+                return taken;
             });
         }
         if (ids == null || ids.isEmpty()) {
             return List.of();
         }
         return dao.queryByIds(ids).stream().map(NotifyTaskStore::toTask).toList();
+    }
+
+    /** The tasks in order, passing over those sent one by one (not MQ) beyond the first {@code oneByOneLimit}. */
+    private static List<Long> within(List<NotifyTaskPO> tasks, int oneByOneLimit) {
+        List<Long> ids = new ArrayList<>(tasks.size());
+        int oneByOne = 0;
+        for (NotifyTaskPO task : tasks) {
+            if (NotifyTarget.MQ.equals(task.getNotifyType()) || oneByOne++ < oneByOneLimit) {
+                ids.add(task.getId());
+            }
+        }
+        return ids;
     }
 
     @Override
@@ -81,25 +114,64 @@ public class NotifyTaskStore implements INotifyTaskStore {
         return toTask(dao.queryById(taskId));
     }
 
+    /**
+     * One transaction for the whole page, and in it two JDBC batches (with {@code rewriteBatchedStatements} one round
+     * trip each): the token-guarded state updates, then the attempt rows of exactly those whose update matched. A
+     * task whose token no longer matches (its lease was taken over) gets neither its state nor its attempt row.
+     */
     @Override
-    public boolean finishAttempt(NotifyTaskVO task, Instant attemptTime, DeliveryResult result, int newStatus,
-                                 Instant nextAttemptTime) {
-        String error = result.error() == null ? null
-                : result.error().substring(0, Math.min(MAX_ERROR, result.error().length()));
-        Boolean ours = transaction.execute(status -> {
-            // The lease may have run out and another claimant taken the task: then this outcome is not ours to write.
-            if (dao.finishAttempt(task.getId(), task.getClaimToken(), newStatus, nextAttemptTime, error) != 1) {
-                return false;
-            }
-            dao.insertAttempt(task.getId(), task.getNotifyCount() + 1, attemptTime, result.httpStatus(),
-                    result.latencyMs(), result.delivered(), error);
-            return true;
-        });
-        (result.delivered() ? delivered : failedAttempts).increment();
-        if (Boolean.TRUE.equals(ours) && newStatus == NotifyTaskVO.FAIL) {
-            failedTasks.increment();
+    public List<Boolean> finishAttempts(List<NotifyAttemptOutcome> outcomes) {
+        if (outcomes.isEmpty()) {
+            return List.of();
         }
-        return Boolean.TRUE.equals(ours);
+        List<Boolean> ours = transaction.execute(status -> {
+            for (NotifyAttemptOutcome outcome : outcomes) {
+                batchDao.finishAttempt(outcome.task().getId(), outcome.task().getClaimToken(), outcome.newStatus(),
+                        outcome.nextAttemptTime(), error(outcome.result()));
+            }
+            int[] matched = updateCounts(batch.flushStatements(), outcomes.size());
+            List<Boolean> recorded = new ArrayList<>(outcomes.size());
+            for (int i = 0; i < outcomes.size(); i++) {
+                recorded.add(matched[i] == 1);
+                if (matched[i] == 1) {
+                    NotifyAttemptOutcome outcome = outcomes.get(i);
+                    DeliveryResult result = outcome.result();
+                    batchDao.insertAttempt(outcome.task().getId(), outcome.task().getNotifyCount() + 1,
+                            outcome.attemptTime(), result.httpStatus(), result.latencyMs(), result.delivered(),
+                            error(result));
+                }
+            }
+            batch.flushStatements();
+            return recorded;
+        });
+        for (int i = 0; i < outcomes.size(); i++) {
+            NotifyAttemptOutcome outcome = outcomes.get(i);
+            (outcome.result().delivered() ? delivered : failedAttempts).increment();
+            if (ours.get(i) && outcome.newStatus() == NotifyTaskVO.FAIL) {
+                failedTasks.increment();
+            }
+        }
+        return ours;
+    }
+
+    /** The row count of each statement of one flushed batch of {@code expected} updates. */
+    private static int[] updateCounts(List<BatchResult> flushed, int expected) {
+        int[] counts = flushed.stream().flatMapToInt(r -> Arrays.stream(r.getUpdateCounts())).toArray();
+        if (counts.length != expected) {
+            throw new IllegalStateException("a batch of " + expected + " finishing updates reported "
+                    + counts.length + " row counts");
+        }
+        for (int count : counts) {
+            // Without per-statement counts the fencing guard could not tell which tasks are ours: refuse to guess.
+            if (count == Statement.SUCCESS_NO_INFO || count == Statement.EXECUTE_FAILED) {
+                throw new IllegalStateException("the driver gave no row count for a finishing update");
+            }
+        }
+        return counts;
+    }
+
+    private static String error(DeliveryResult result) {
+        return result.error() == null ? null : result.error().substring(0, Math.min(MAX_ERROR, result.error().length()));
     }
 
     private static NotifyTaskVO toTask(NotifyTaskPO po) {
