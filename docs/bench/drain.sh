@@ -13,7 +13,8 @@
 # Time is the database's: from just before the tasks become due to the last task's update. Prints one RESULT line per
 # channel (tasks/s, CPU seconds per 1,000 messages of the app / MariaDB / RabbitMQ, live heap before and after a full
 # GC, heap peak, load average before and after) and appends them to docs/bench/results/.
-# Knobs: DRAIN_CHANNELS="HTTP MQ", DRAIN_TIMEOUT=240 (s per channel), DRAIN_APP_ARGS (extra --gbm.notify.* etc.).
+# Knobs: DRAIN_CHANNELS="HTTP MQ", DRAIN_TIMEOUT=240 (s per channel), DRAIN_APP_ARGS (extra --gbm.notify.* etc.),
+# DRAIN_JAVA_OPTS (e.g. -XX:StartFlightRecording=filename=/tmp/drain.jfr to profile).
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
@@ -22,6 +23,7 @@ DRAIN_TASKS=${DRAIN_TASKS:-100000}
 DRAIN_CHANNELS=${DRAIN_CHANNELS:-HTTP MQ}
 DRAIN_TIMEOUT=${DRAIN_TIMEOUT:-240}
 DRAIN_APP_ARGS=${DRAIN_APP_ARGS:-}
+DRAIN_JAVA_OPTS=${DRAIN_JAVA_OPTS:-}
 PORT=${PORT:-$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')}
 RUN_ID=$(head -c4 /dev/urandom | od -An -tx1 | tr -d ' \n')
 # A database of this run's own: two runs at once (or a run and a test) never drop each other's tables.
@@ -41,7 +43,7 @@ load() { awk '{print $1, $2, $3}' /proc/loadavg; }
 heap_used() { jcmd $APP GC.heap_info 2>/dev/null | awk '/garbage-first heap/{gsub("K","",$6); print int($6/1024)}'; }
 live_heap() { jcmd $APP GC.run >/dev/null 2>&1; sleep 1; heap_used; }
 
-say "# drain benchmark $(date -u +%FT%TZ) commit $(git -C "$ROOT" rev-parse --short HEAD), $(nproc) cores; rabbitmq $(rabbitmqctl version 2>/dev/null || echo '?'); tasks=$DRAIN_TASKS app_args='$DRAIN_APP_ARGS'"
+say "# drain benchmark $(date -u +%FT%TZ) commit $(git -C "$ROOT" rev-parse --short HEAD), $(nproc) cores; rabbitmq $(rabbitmqctl version 2>/dev/null || echo '?'); tasks=$DRAIN_TASKS app_args='$DRAIN_APP_ARGS' java_opts='$DRAIN_JAVA_OPTS'"
 [ -z "$(git -C "$ROOT" status --porcelain --untracked-files=no)" ] || say "# working tree differs from the commit"
 (cd "$ROOT" && mvn -q -B -o package -DskipTests -Pprod 2>/dev/null || mvn -q -B package -DskipTests -Pprod)
 JAR="$ROOT/group-buy-market-app/target/group-buy-market-app.jar"
@@ -57,7 +59,7 @@ cleanup() {
 trap cleanup EXIT
 
 # shellcheck disable=SC2086
-java -Xms1g -Xmx1g -XX:+UseG1GC -jar "$JAR" --spring.profiles.active=dev --server.port=$PORT \
+java -Xms1g -Xmx1g -XX:+UseG1GC $DRAIN_JAVA_OPTS -jar "$JAR" --spring.profiles.active=dev --server.port=$PORT \
   --spring.datasource.url="jdbc:mysql://127.0.0.1:3306/$DB?connectionTimeZone=UTC&forceConnectionTimeZoneToSession=true&useSSL=false&allowPublicKeyRetrieval=true&rewriteBatchedStatements=true" \
   --gbm.redis.key-prefix="$PREFIX" --logging.level.com.groupbuy.market=WARN --gbm.mq.demo-listener=false \
   --xxl.job.executor.enabled=false --gbm.notify.local-scheduler-delay=1s $DRAIN_APP_ARGS >"$LOG" 2>&1 &
