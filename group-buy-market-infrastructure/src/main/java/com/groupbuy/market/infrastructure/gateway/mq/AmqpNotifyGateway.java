@@ -10,6 +10,7 @@ import org.springframework.amqp.core.MessageDeliveryMode;
 import org.springframework.amqp.core.MessageProperties;
 import org.springframework.amqp.core.ReturnedMessage;
 import org.springframework.amqp.rabbit.connection.CorrelationData;
+import org.springframework.amqp.rabbit.core.RabbitOperations;
 import org.springframework.amqp.rabbit.core.RabbitTemplate;
 
 import java.nio.charset.StandardCharsets;
@@ -70,23 +71,18 @@ public class AmqpNotifyGateway implements INotifyGateway {
             return Arrays.asList(results);
         }
         CorrelationData[] published = new CorrelationData[tasks.size()];
-        String publishFailure = null;
-        for (int i = 0; i < tasks.size(); i++) {
-            NotifyTaskVO task = tasks.get(i);
-            if (task.getNotifyMq() == null || task.getNotifyMq().isBlank()) {
-                results[i] = failed(start, "MQ task without a routing key");
-            } else if (publishFailure != null) {
-                results[i] = failed(start, "not published: an earlier publish of its batch failed: " + publishFailure);
-            } else if (System.nanoTime() - deadline > 0) {
-                results[i] = failed(start, "not published: the batch's " + confirmTimeout.toMillis()
-                        + " ms ran out while publishing");
-            } else {
-                try {
-                    published[i] = publish(task);
-                } catch (AmqpException e) {
-                    exchange.forget();
-                    publishFailure = MqExchangeGuard.rootMessage(e);
-                    results[i] = failed(start, "AMQP publish failed: " + publishFailure);
+        // One channel for the whole batch: sent one by one, each publish would take a channel of the cache, and a
+        // channel with confirms outstanding goes back to the cache only once they arrived, so a batch would open
+        // new channels (a broker round trip each) for most of its messages.
+        try {
+            template.invoke(operations -> publishAll(operations, tasks, published, results, start, deadline));
+        } catch (AmqpException e) {
+            // No channel to publish on (the connection is gone): whatever was not published fails with the reason.
+            exchange.forget();
+            String reason = "AMQP publish failed: " + MqExchangeGuard.rootMessage(e);
+            for (int i = 0; i < tasks.size(); i++) {
+                if (results[i] == null && published[i] == null) {
+                    results[i] = failed(start, reason);
                 }
             }
         }
@@ -98,10 +94,37 @@ public class AmqpNotifyGateway implements INotifyGateway {
         return Arrays.asList(results);
     }
 
-    private CorrelationData publish(NotifyTaskVO task) {
+    /** Publishes the batch in order on one channel; stops publishing at the first failure or when time runs out. */
+    private Void publishAll(RabbitOperations operations, List<NotifyTaskVO> tasks, CorrelationData[] published,
+                            DeliveryResult[] results, long start, long deadline) {
+        String publishFailure = null;
+        for (int i = 0; i < tasks.size(); i++) {
+            NotifyTaskVO task = tasks.get(i);
+            if (task.getNotifyMq() == null || task.getNotifyMq().isBlank()) {
+                results[i] = failed(start, "MQ task without a routing key");
+            } else if (publishFailure != null) {
+                results[i] = failed(start, "not published: an earlier publish of its batch failed: "
+                        + publishFailure);
+            } else if (System.nanoTime() - deadline > 0) {
+                results[i] = failed(start, "not published: the batch's " + confirmTimeout.toMillis()
+                        + " ms ran out while publishing");
+            } else {
+                try {
+                    published[i] = publish(operations, task);
+                } catch (AmqpException e) {
+                    exchange.forget();
+                    publishFailure = MqExchangeGuard.rootMessage(e);
+                    results[i] = failed(start, "AMQP publish failed: " + publishFailure);
+                }
+            }
+        }
+        return null;
+    }
+
+    private CorrelationData publish(RabbitOperations operations, NotifyTaskVO task) {
         // One correlation per attempt: a late confirm of an earlier attempt can never be taken for this one.
         CorrelationData correlation = new CorrelationData(task.getWebhookId() + "/" + UUID.randomUUID());
-        template.send(exchange.exchange(), task.getNotifyMq(), message(task), correlation);
+        operations.send(exchange.exchange(), task.getNotifyMq(), message(task), correlation);
         return correlation;
     }
 
