@@ -31,8 +31,8 @@ public interface INotifyTaskDao {
                                           @Param("shardTotal") int shardTotal, @Param("limit") int limit);
 
     /**
-     * Of these candidates, those still due and unleased (id and notify type), oldest first, locked for this
-     * transaction; rows another claimant is locking are skipped rather than waited for.
+     * Of these candidates, those still due and unleased (whole rows), oldest first, locked for this transaction; rows
+     * another claimant is locking are skipped rather than waited for.
      */
     List<NotifyTaskPO> lockStillDue(@Param("ids") List<Long> ids, @Param("now") Instant now,
                                     @Param("limit") int limit);
@@ -40,8 +40,6 @@ public interface INotifyTaskDao {
     /** One lease for every id of a batch (locked by {@link #lockStillDue} in the same transaction). */
     int leaseAll(@Param("ids") List<Long> ids, @Param("worker") String worker, @Param("token") String token,
                  @Param("leaseUntil") Instant leaseUntil);
-
-    List<NotifyTaskPO> queryByIds(@Param("ids") List<Long> ids);
 
     /**
      * Records the outcome of an attempt made under this lease token and releases the lease; 1 row when the task still

@@ -61,44 +61,52 @@ public class NotifyTaskStore implements INotifyTaskStore {
     public List<NotifyTaskVO> claimDue(Instant now, int shardIndex, int shardTotal, int limit, int oneByOneLimit,
                                        String worker, Instant leaseUntil) {
         String token = UUID.randomUUID().toString();
-        List<Long> ids = List.of();
+        List<NotifyTaskPO> taken = List.of();
         // Candidates are read without locks, then locked by primary key skipping what others hold. When others took
         // every candidate meanwhile, read again: each such round means another claimant made progress.
-        for (int round = 0; round < MAX_CLAIM_ROUNDS && ids.isEmpty(); round++) {
+        for (int round = 0; round < MAX_CLAIM_ROUNDS && taken.isEmpty(); round++) {
             List<NotifyTaskPO> candidates = dao.queryDueCandidates(now, shardIndex, shardTotal,
                     limit * CANDIDATES_PER_TASK);
             if (candidates.isEmpty()) {
                 return List.of();
             }
-            List<Long> wanted = within(candidates, oneByOneLimit * CANDIDATES_PER_TASK);
+            List<Long> wanted = ids(within(candidates, oneByOneLimit * CANDIDATES_PER_TASK));
             if (wanted.isEmpty()) {
                 return List.of();
             }
-            ids = claimTransaction.execute(status -> {
-                List<NotifyTaskPO> locked = dao.lockStillDue(wanted, now, limit);
-                List<Long> taken = within(locked, oneByOneLimit);
-                if (!taken.isEmpty()) {
-                    dao.leaseAll(taken, worker, token, leaseUntil);
+            taken = claimTransaction.execute(status -> {
+                // The locked rows are read whole: they are what the claim returns, with the lease set below.
+                List<NotifyTaskPO> mine = within(dao.lockStillDue(wanted, now, limit), oneByOneLimit);
+                if (!mine.isEmpty()) {
+                    dao.leaseAll(ids(mine), worker, token, leaseUntil);
                 }
-                return taken;
+                return mine;
             });
         }
-        if (ids == null || ids.isEmpty()) {
+        if (taken == null) {
             return List.of();
         }
-        return dao.queryByIds(ids).stream().map(NotifyTaskStore::toTask).toList();
+        return taken.stream().map(po -> {
+            po.setClaimedBy(worker);
+            po.setClaimToken(token);
+            return toTask(po);
+        }).toList();
+    }
+
+    private static List<Long> ids(List<NotifyTaskPO> tasks) {
+        return tasks.stream().map(NotifyTaskPO::getId).toList();
     }
 
     /** The tasks in order, passing over those sent one by one (not MQ) beyond the first {@code oneByOneLimit}. */
-    private static List<Long> within(List<NotifyTaskPO> tasks, int oneByOneLimit) {
-        List<Long> ids = new ArrayList<>(tasks.size());
+    private static List<NotifyTaskPO> within(List<NotifyTaskPO> tasks, int oneByOneLimit) {
+        List<NotifyTaskPO> kept = new ArrayList<>(tasks.size());
         int oneByOne = 0;
         for (NotifyTaskPO task : tasks) {
             if (NotifyTarget.MQ.equals(task.getNotifyType()) || oneByOne++ < oneByOneLimit) {
-                ids.add(task.getId());
+                kept.add(task);
             }
         }
-        return ids;
+        return kept;
     }
 
     @Override
