@@ -62,7 +62,8 @@ class NotifyLeaseIT {
     void setUp() throws Exception {
         partner = new PartnerReceiver();
         tasks = new NotifyTaskFixture(jdbc);
-        jdbc.update("UPDATE notify_task SET notify_status = 1");
+        // Earlier tests' tasks are done and hold no lease, whatever order the tests ran in.
+        jdbc.update("UPDATE notify_task SET notify_status = 1, claimed_by = NULL, claim_token = NULL, claim_until = NULL");
     }
 
     @AfterEach
@@ -209,6 +210,37 @@ class NotifyLeaseIT {
         }
         assertThat(jdbc.queryForObject("SELECT claim_token FROM notify_task WHERE id = ?", String.class,
                 page.get(2).getId())).isEqualTo("newer");
+    }
+
+    @Test
+    void aPageOfOneOutcomeIsFinishedInOneStatementUnlessATaskWasTakenOver() {
+        for (boolean takeOneOver : new boolean[]{false, true}) {
+            List<String> teams = new ArrayList<>();
+            for (int i = 0; i < 6; i++) {
+                teams.add(tasks.dueTask(partner.url()));
+            }
+            Instant now = Instant.now();
+            List<NotifyTaskVO> page = store.claimDue(now, 0, 1, 100, 100, "w", now.plusSeconds(60));
+            assertThat(page).hasSize(6);
+            if (takeOneOver) {
+                jdbc.update("UPDATE notify_task SET claim_token = 'newer' WHERE id = ?", page.get(5).getId());
+            }
+            // A confirmed batch: one claim, one attempt time, every task delivered.
+            List<NotifyAttemptOutcome> outcomes = page.stream().map(t -> new NotifyAttemptOutcome(t, now,
+                    new DeliveryResult(true, null, 2, null), NotifyTaskVO.SUCCESS, now)).toList();
+
+            List<Boolean> recorded = store.finishAttempts(outcomes);
+
+            assertThat(recorded).containsExactly(true, true, true, true, true, !takeOneOver);
+            for (int i = 0; i < 6; i++) {
+                String team = page.get(i).getTeamId();
+                boolean ours = i < 5 || !takeOneOver;
+                assertThat(tasks.status(team)).isEqualTo(ours ? NotifyTaskVO.SUCCESS : NotifyTaskVO.INIT);
+                assertThat(tasks.count(team)).isEqualTo(ours ? 1 : 0);
+                assertThat(tasks.attemptRows(team)).isEqualTo(ours ? 1 : 0);
+            }
+            jdbc.update("UPDATE notify_task SET notify_status = 1");
+        }
     }
 
     @Test

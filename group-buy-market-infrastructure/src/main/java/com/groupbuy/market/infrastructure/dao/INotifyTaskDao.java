@@ -31,7 +31,7 @@ public interface INotifyTaskDao {
                                           @Param("shardTotal") int shardTotal, @Param("limit") int limit);
 
     /**
-     * Of these candidates, those still due and unleased (whole rows), oldest first, locked for this transaction; rows
+     * Of these candidates, those still due and unleased (what a delivery needs of each row), oldest first, locked for this transaction; rows
      * another claimant is locking are skipped rather than waited for.
      */
     List<NotifyTaskPO> lockStillDue(@Param("ids") List<Long> ids, @Param("now") Instant now,
@@ -47,6 +47,13 @@ public interface INotifyTaskDao {
      */
     int finishAttempt(@Param("id") long id, @Param("token") String token, @Param("status") int status,
                       @Param("nextAttemptTime") Instant nextAttemptTime, @Param("lastError") String lastError);
+
+    /**
+     * {@link #finishAttempt} of several tasks of one claim with one outcome; the row count is how many of them still
+     * held the token.
+     */
+    int finishAll(@Param("ids") List<Long> ids, @Param("token") String token, @Param("status") int status,
+                  @Param("nextAttemptTime") Instant nextAttemptTime, @Param("lastError") String lastError);
 
     List<Long> queryPendingIdsByTeam(@Param("teamId") String teamId);
 

@@ -15,6 +15,7 @@ import org.apache.ibatis.session.SqlSessionFactory;
 import org.mybatis.spring.SqlSessionTemplate;
 import org.springframework.stereotype.Repository;
 import org.springframework.transaction.TransactionDefinition;
+import org.springframework.transaction.TransactionStatus;
 import org.springframework.transaction.support.TransactionTemplate;
 
 import java.sql.Statement;
@@ -22,6 +23,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Objects;
 import java.util.UUID;
 
 /** Leases (each under a fresh fencing token) and attempt records on notify_task / notify_attempt. */
@@ -123,35 +125,23 @@ public class NotifyTaskStore implements INotifyTaskStore {
     }
 
     /**
-     * One transaction for the whole page, and in it two JDBC batches (with {@code rewriteBatchedStatements} one round
-     * trip each): the token-guarded state updates, then the attempt rows of exactly those whose update matched. A
-     * task whose token no longer matches (its lease was taken over) gets neither its state nor its attempt row.
+     * One transaction for the whole page. A page whose outcomes are alike (one claim, one new state: a batch of MQ
+     * tasks the broker confirmed) is finished by one UPDATE for all its tasks, guarded by the claim's token; its row
+     * count must be the page's size, else the transaction is rolled back and the page finished task by task. Task by
+     * task is one JDBC batch of token-guarded UPDATEs (with {@code rewriteBatchedStatements} one round trip), whose
+     * per-statement row counts say which tasks were still held. Either way the attempt rows of exactly those tasks go
+     * in as a second batch (one multi-row INSERT), and a task whose token no longer matches (its lease was taken over)
+     * gets neither its state nor its attempt row.
      */
     @Override
     public List<Boolean> finishAttempts(List<NotifyAttemptOutcome> outcomes) {
         if (outcomes.isEmpty()) {
             return List.of();
         }
-        List<Boolean> ours = transaction.execute(status -> {
-            for (NotifyAttemptOutcome outcome : outcomes) {
-                batchDao.finishAttempt(outcome.task().getId(), outcome.task().getClaimToken(), outcome.newStatus(),
-                        outcome.nextAttemptTime(), error(outcome.result()));
-            }
-            int[] matched = updateCounts(batch.flushStatements(), outcomes.size());
-            List<Boolean> recorded = new ArrayList<>(outcomes.size());
-            for (int i = 0; i < outcomes.size(); i++) {
-                recorded.add(matched[i] == 1);
-                if (matched[i] == 1) {
-                    NotifyAttemptOutcome outcome = outcomes.get(i);
-                    DeliveryResult result = outcome.result();
-                    batchDao.insertAttempt(outcome.task().getId(), outcome.task().getNotifyCount() + 1,
-                            outcome.attemptTime(), result.httpStatus(), result.latencyMs(), result.delivered(),
-                            error(result));
-                }
-            }
-            batch.flushStatements();
-            return recorded;
-        });
+        List<Boolean> ours = alike(outcomes) ? transaction.execute(status -> finishTogether(outcomes, status)) : null;
+        if (ours == null) {
+            ours = transaction.execute(status -> finishEach(outcomes));
+        }
         for (int i = 0; i < outcomes.size(); i++) {
             NotifyAttemptOutcome outcome = outcomes.get(i);
             (outcome.result().delivered() ? delivered : failedAttempts).increment();
@@ -160,6 +150,57 @@ public class NotifyTaskStore implements INotifyTaskStore {
             }
         }
         return ours;
+    }
+
+    /** Several outcomes under one claim token that move their tasks to the same state. */
+    private static boolean alike(List<NotifyAttemptOutcome> outcomes) {
+        NotifyAttemptOutcome first = outcomes.get(0);
+        return outcomes.size() > 1 && outcomes.stream().allMatch(o -> first.task().getClaimToken() != null
+                && first.task().getClaimToken().equals(o.task().getClaimToken())
+                && o.newStatus() == first.newStatus() && o.nextAttemptTime().equals(first.nextAttemptTime())
+                && Objects.equals(error(o.result()), error(first.result())));
+    }
+
+    /** All of the page or nothing: null, and the transaction rolled back, unless every task still held the token. */
+    private List<Boolean> finishTogether(List<NotifyAttemptOutcome> outcomes, TransactionStatus status) {
+        NotifyAttemptOutcome first = outcomes.get(0);
+        batchDao.finishAll(outcomes.stream().map(o -> o.task().getId()).toList(), first.task().getClaimToken(),
+                first.newStatus(), first.nextAttemptTime(), error(first.result()));
+        int[] matched = updateCounts(batch.flushStatements(), 1);
+        if (matched[0] != outcomes.size()) {
+            status.setRollbackOnly();
+            return null;
+        }
+        List<Boolean> all = outcomes.stream().map(o -> true).toList();
+        insertAttempts(outcomes, all);
+        return all;
+    }
+
+    private List<Boolean> finishEach(List<NotifyAttemptOutcome> outcomes) {
+        for (NotifyAttemptOutcome outcome : outcomes) {
+            batchDao.finishAttempt(outcome.task().getId(), outcome.task().getClaimToken(), outcome.newStatus(),
+                    outcome.nextAttemptTime(), error(outcome.result()));
+        }
+        int[] matched = updateCounts(batch.flushStatements(), outcomes.size());
+        List<Boolean> recorded = new ArrayList<>(outcomes.size());
+        for (int count : matched) {
+            recorded.add(count == 1);
+        }
+        insertAttempts(outcomes, recorded);
+        return recorded;
+    }
+
+    private void insertAttempts(List<NotifyAttemptOutcome> outcomes, List<Boolean> recorded) {
+        for (int i = 0; i < outcomes.size(); i++) {
+            if (recorded.get(i)) {
+                NotifyAttemptOutcome outcome = outcomes.get(i);
+                DeliveryResult result = outcome.result();
+                batchDao.insertAttempt(outcome.task().getId(), outcome.task().getNotifyCount() + 1,
+                        outcome.attemptTime(), result.httpStatus(), result.latencyMs(), result.delivered(),
+                        error(result));
+            }
+        }
+        batch.flushStatements();
     }
 
     /** The row count of each statement of one flushed batch of {@code expected} updates. */
