@@ -77,7 +77,7 @@ public class NotifyTaskStore implements INotifyTaskStore {
                 return List.of();
             }
             taken = claimTransaction.execute(status -> {
-                // The locked rows are read whole: they are what the claim returns, with the lease set below.
+                // The locked rows carry what delivery needs: they are what the claim returns, with the lease below.
                 List<NotifyTaskPO> mine = within(dao.lockStillDue(wanted, now, limit), oneByOneLimit);
                 if (!mine.isEmpty()) {
                     dao.leaseAll(ids(mine), worker, token, leaseUntil);

@@ -29,7 +29,7 @@ import java.util.concurrent.Executor;
  * ({@code lease / sendWindow - 1}, at least one, at most the page size), so every task is still leased for the whole
  * of its send, and a task whose lease would run out before its send could end is left for the next run. MQ tasks
  * of the page are published together and their confirms awaited together, all within one {@code batchWindow} (the
- * confirm timeout), so they fill the rest of the page; the batch is sent only if that window still fits in the
+ * confirm timeout, plus a connect), so they fill the rest of the page; the batch is sent only if that window still fits in the
  * lease. The page's outcomes are then recorded in one transaction, each under its own task's fencing token.
  */
 @Slf4j
@@ -76,7 +76,7 @@ public class SettlementNotifyService {
      * partner's round trip, not by CPU. The executor must not reject (a run waits for the lanes it started).
      * {@code sendWindow} is the longest one delivery sent on its own may take (the gateway's own bound); it sizes the
      * share of a page sent one by one. {@code batchWindow} is the longest one MQ batch may take (the gateway's
-     * confirm timeout, counted from the batch's first publish).
+     * confirm timeout, counted from the batch's first publish, plus the connect a first publish may need).
      */
     public SettlementNotifyService(INotifyTaskStore store, INotifyGateway gateway, NotifyBackoff backoff, Clock clock,
                                    String worker, Duration lease, Duration sendWindow, Duration batchWindow,
