@@ -22,8 +22,10 @@ import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 import java.util.UUID;
 
 /** Leases (each under a fresh fencing token) and attempt records on notify_task / notify_attempt. */
@@ -72,13 +74,23 @@ public class NotifyTaskStore implements INotifyTaskStore {
             if (candidates.isEmpty()) {
                 return List.of();
             }
-            List<Long> wanted = ids(within(candidates, oneByOneLimit * CANDIDATES_PER_TASK));
-            if (wanted.isEmpty()) {
-                return List.of();
-            }
+            // The rows the page would take first (at most 4 of a backlog of HTTP tasks), then spares for rows another
+            // lane holds. Locked in that order and no more than the page takes: every row the locking read passes
+            // stays locked to the end of the claim, and the other lanes read the same head of the queue meanwhile.
+            List<Long> first = ids(within(candidates, oneByOneLimit));
+            int take = Math.min(limit, first.size());
+            Set<Long> wanted = new LinkedHashSet<>(first.subList(0, take));
+            wanted.addAll(ids(within(candidates, oneByOneLimit * CANDIDATES_PER_TASK)));
+            List<Long> order = List.copyOf(wanted);
             taken = claimTransaction.execute(status -> {
+                List<NotifyTaskPO> locked = new ArrayList<>();
+                for (int from = 0; locked.size() < take && from < order.size(); ) {
+                    int to = Math.min(order.size(), from + take - locked.size());
+                    locked.addAll(dao.lockStillDue(order.subList(from, to), now, to - from));
+                    from = to;
+                }
                 // The locked rows carry what delivery needs: they are what the claim returns, with the lease below.
-                List<NotifyTaskPO> mine = within(dao.lockStillDue(wanted, now, limit), oneByOneLimit);
+                List<NotifyTaskPO> mine = within(locked, oneByOneLimit);
                 if (!mine.isEmpty()) {
                     dao.leaseAll(ids(mine), worker, token, leaseUntil);
                 }
