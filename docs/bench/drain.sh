@@ -62,6 +62,7 @@ trap cleanup EXIT
 java -Xms1g -Xmx1g -XX:+UseG1GC $DRAIN_JAVA_OPTS -jar "$JAR" --spring.profiles.active=dev --server.port=$PORT \
   --spring.datasource.url="jdbc:mysql://127.0.0.1:3306/$DB?connectionTimeZone=UTC&forceConnectionTimeZoneToSession=true&useSSL=false&allowPublicKeyRetrieval=true&rewriteBatchedStatements=true" \
   --gbm.redis.key-prefix="$PREFIX" --logging.level.com.groupbuy.market=WARN --gbm.mq.demo-listener=false \
+  --gbm.mq.refund-consumer.enabled=false \
   --xxl.job.executor.enabled=false --gbm.notify.local-scheduler-delay=1s $DRAIN_APP_ARGS >"$LOG" 2>&1 &
 APP=$!
 for _ in $(seq 1 120); do curl -fs "$URL/actuator/health" >/dev/null 2>&1 && break; sleep 1; done

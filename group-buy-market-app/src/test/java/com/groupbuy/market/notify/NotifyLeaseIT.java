@@ -163,6 +163,16 @@ class NotifyLeaseIT {
         }
         jdbc.update("UPDATE notify_task SET notify_type = 'MQ', notify_mq = 'k', notify_url = NULL WHERE team_id IN (?, ?, ?, ?)",
                 mq.toArray());
+        // Due a second apart in the order written (tasks due at the same millisecond have no order of their own).
+        List<String> all = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            all.add(http.get(i));
+            all.add(mq.get(i));
+        }
+        for (int i = 0; i < all.size(); i++) {
+            jdbc.update("UPDATE notify_task SET next_attempt_time = ? WHERE team_id = ?",
+                    java.sql.Timestamp.from(Instant.now().minusSeconds(20 - i)), all.get(i));
+        }
         Instant now = Instant.now();
 
         List<NotifyTaskVO> page = store.claimDue(now, 0, 1, 100, 2, "w", now.plusSeconds(60));
