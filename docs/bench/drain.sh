@@ -1,78 +1,134 @@
 #!/usr/bin/env bash
 # Callback drain benchmark, HTTP and MQ in the same run:
-#   bash docs/bench/drain.sh            (DRAIN_TASKS=100000 by default)
+#   bash docs/bench/drain.sh            (DRAIN_TASKS=100000 per channel by default)
 # Builds the prod jar, starts it on the dev profile against the local MariaDB, Redis and RabbitMQ (127.0.0.1:5672)
-# in a database of its own (gbm_bench_drain, recreated), then for each channel writes DRAIN_TASKS due tasks and lets
-# the compensation path (local scheduler every 1 s, gbm.notify.run-lanes lanes) deliver them:
+# in a database of this run's own (created, dropped at the end), then for each channel writes DRAIN_TASKS tasks, makes
+# them all due at once and lets the compensation path (local scheduler every 1 s, gbm.notify.run-lanes lanes) deliver
+# them:
 #  - HTTP: POSTs to the app's own test receiver (as docs/bench/run.sh does);
 #  - MQ: publishes with publisher confirms + mandatory on group_buy_market_exchange under a routing key of this run
-#    only (bench.drain.<random>), received by the app's demo listener (a '#' binding), so no one else's queue gets
-#    the flood. A task counts only once the broker confirmed it.
-# Prints one RESULT line per channel (tasks/s, heap, CPU, load) and appends them to docs/bench/results/.
+#    only (bench.drain.<random>), received by a mall in a process of its own (docs/bench/DrainMall.java: a durable
+#    queue bound to that key, manual acks), so the broker writes every persistent message before it confirms, and no
+#    one else's queue gets the flood. A task counts only once the broker confirmed it.
+# Time is the database's: from just before the tasks become due to the last task's update. Prints one RESULT line per
+# channel (tasks/s, CPU seconds per 1,000 messages of the app / MariaDB / RabbitMQ, live heap before and after a full
+# GC, heap peak, load average before and after) and appends them to docs/bench/results/.
+# Knobs: DRAIN_CHANNELS="HTTP MQ", DRAIN_TIMEOUT=240 (s per channel), DRAIN_APP_ARGS (extra --gbm.notify.* etc.),
+# DRAIN_JAVA_OPTS (e.g. -XX:StartFlightRecording=filename=/tmp/drain.jfr to profile).
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 BENCH_DIR="$ROOT/docs/bench"
 DRAIN_TASKS=${DRAIN_TASKS:-100000}
+DRAIN_CHANNELS=${DRAIN_CHANNELS:-HTTP MQ}
+DRAIN_TIMEOUT=${DRAIN_TIMEOUT:-240}
+DRAIN_APP_ARGS=${DRAIN_APP_ARGS:-}
+DRAIN_JAVA_OPTS=${DRAIN_JAVA_OPTS:-}
 PORT=${PORT:-$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')}
-DB=gbm_bench_drain
-PREFIX="bench_drain:"
+RUN_ID=$(head -c4 /dev/urandom | od -An -tx1 | tr -d ' \n')
+# A database of this run's own: two runs at once (or a run and a test) never drop each other's tables.
+DB=gbm_bench_drain_$RUN_ID
+PREFIX="bench_drain_$RUN_ID:"
 URL="http://127.0.0.1:$PORT"
-KEY="bench.drain.$(head -c4 /dev/urandom | od -An -tx1 | tr -d ' \n')"
+KEY="bench.drain.$RUN_ID"
 mkdir -p "$BENCH_DIR/results"
 OUT="$BENCH_DIR/results/$(date -u +%Y%m%d-%H%M)-$(git -C "$ROOT" rev-parse --short HEAD)-drain.txt"
-LOG=$(mktemp -d)/app.log
+WORK=$(mktemp -d)
+LOG=$WORK/app.log
 
 say() { echo "$*" | tee -a "$OUT"; }
 sql() { mariadb -uroot -h127.0.0.1 -N -B "$@"; }
-cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+cpu_ticks() { [ -n "$1" ] && awk '{print $14 + $15}' "/proc/$1/stat" 2>/dev/null || echo 0; }
 load() { awk '{print $1, $2, $3}' /proc/loadavg; }
+heap_used() { jcmd $APP GC.heap_info 2>/dev/null | awk '/garbage-first heap/{gsub("K","",$6); print int($6/1024)}'; }
+live_heap() { jcmd $APP GC.run >/dev/null 2>&1; sleep 1; heap_used; }
 
-say "# drain benchmark $(date -u +%FT%TZ) commit $(git -C "$ROOT" rev-parse --short HEAD), $(nproc) cores; rabbitmq $(rabbitmqctl version 2>/dev/null || echo '?')"
+say "# drain benchmark $(date -u +%FT%TZ) commit $(git -C "$ROOT" rev-parse --short HEAD), $(nproc) cores; rabbitmq $(rabbitmqctl version 2>/dev/null || echo '?'); tasks=$DRAIN_TASKS app_args='$DRAIN_APP_ARGS' java_opts='$DRAIN_JAVA_OPTS'"
 [ -z "$(git -C "$ROOT" status --porcelain --untracked-files=no)" ] || say "# working tree differs from the commit"
 (cd "$ROOT" && mvn -q -B -o package -DskipTests -Pprod 2>/dev/null || mvn -q -B package -DskipTests -Pprod)
 JAR="$ROOT/group-buy-market-app/target/group-buy-market-app.jar"
-sql -e "DROP DATABASE IF EXISTS $DB; CREATE DATABASE $DB CHARACTER SET utf8mb4"
+sql -e "CREATE DATABASE $DB CHARACTER SET utf8mb4"
 
-java -Xms1g -Xmx1g -XX:+UseG1GC -jar "$JAR" --spring.profiles.active=dev --server.port=$PORT \
+APP= MALL=
+cleanup() {
+  [ -n "$MALL" ] && kill "$MALL" 2>/dev/null || true
+  [ -n "$APP" ] && kill "$APP" 2>/dev/null || true
+  sql -e "DROP DATABASE IF EXISTS $DB" || true
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+# shellcheck disable=SC2086
+java -Xms1g -Xmx1g -XX:+UseG1GC $DRAIN_JAVA_OPTS -jar "$JAR" --spring.profiles.active=dev --server.port=$PORT \
   --spring.datasource.url="jdbc:mysql://127.0.0.1:3306/$DB?connectionTimeZone=UTC&forceConnectionTimeZoneToSession=true&useSSL=false&allowPublicKeyRetrieval=true&rewriteBatchedStatements=true" \
-  --gbm.redis.key-prefix="$PREFIX" --logging.level.com.groupbuy.market=WARN --gbm.mq.demo-listener=true \
-  --xxl.job.executor.enabled=false --gbm.notify.local-scheduler-delay=1s >"$LOG" 2>&1 &
+  --gbm.redis.key-prefix="$PREFIX" --logging.level.com.groupbuy.market=WARN --gbm.mq.demo-listener=false \
+  --gbm.mq.refund-consumer.enabled=false \
+  --xxl.job.executor.enabled=false --gbm.notify.local-scheduler-delay=1s $DRAIN_APP_ARGS >"$LOG" 2>&1 &
 APP=$!
-trap 'kill $APP 2>/dev/null || true; sql -e "DROP DATABASE IF EXISTS $DB" || true' EXIT
 for _ in $(seq 1 120); do curl -fs "$URL/actuator/health" >/dev/null 2>&1 && break; sleep 1; done
 curl -fs "$URL/actuator/health" | grep -q '"mqChannel":{"status":"UP"' || { tail -50 "$LOG"; exit 1; }
 
-live_heap() { jcmd $APP GC.run >/dev/null 2>&1; sleep 1; jcmd $APP GC.heap_info 2>/dev/null | awk '/garbage-first heap/{gsub("K","",$6); print int($6/1024)}'; }
+# The mall runs on the very AMQP client the app ships.
+(cd "$WORK" && unzip -q -j "$JAR" 'BOOT-INF/lib/amqp-client-*.jar' 'BOOT-INF/lib/slf4j-api-*.jar')
+java -Xmx128m -cp "$(ls "$WORK"/amqp-client-*.jar):$(ls "$WORK"/slf4j-api-*.jar)" "$BENCH_DIR/DrainMall.java" \
+  "$KEY" "$WORK/mall.count" >"$WORK/mall.log" 2>&1 &
+MALL=$!
+for _ in $(seq 1 60); do grep -q '^ready' "$WORK/mall.log" 2>/dev/null && break; sleep 1; done
+grep -q '^ready' "$WORK/mall.log" || { cat "$WORK/mall.log"; exit 1; }
+
+DB_PID=$(pgrep -x mariadbd | head -1 || true)
+MQ_PID=$(pgrep -x beam.smp | head -1 || true)
 
 drain() { # $1 channel, $2 notify_url or NULL, $3 notify_mq or NULL
-  sql $DB -e "UPDATE notify_task SET notify_status = 1"
+  # Written not due, so the app cannot start on them before the clock starts; then all made due in one statement.
   sql $DB <<SQL
 INSERT INTO notify_task (task_key, webhook_id, activity_id, team_id, source, channel, notify_category, notify_type,
   notify_mq, notify_url, notify_count, notify_status, parameter_json, next_attempt_time)
 SELECT CONCAT('$1_', seq), CONCAT('$1-', seq), 900001, LPAD(seq MOD 100000000, 8, '0'), 's01', 'c01',
   'trade_settlement', '$1', $3, $2, 0, 0, CONCAT('{"teamId":"', LPAD(seq MOD 100000000, 8, '0'), '","outTradeNoList":["x"]}'),
-  UTC_TIMESTAMP(3)
+  UTC_TIMESTAMP(3) + INTERVAL 1 DAY
 FROM seq_1_to_$DRAIN_TASKS;
 SQL
-  local heap_start heap_max=0 heap a0 a1 t0 t1 l0 left
+  local heap_start heap_max=0 heap a0 a1 d0 d1 m0 m1 w0 w1 t0 t1 seconds l0 left failed received=-
+  local mall0
+  mall0=$(cat "$WORK/mall.count" 2>/dev/null || echo 0)
   heap_start=$(live_heap)
-  a0=$(cpu_ticks $APP); t0=$(date +%s.%N); l0=$(load)
+  a0=$(cpu_ticks $APP); d0=$(cpu_ticks "$DB_PID"); m0=$(cpu_ticks "$MQ_PID"); w0=$(date +%s.%N); l0=$(load)
+  t0=$(sql $DB -e "SELECT UTC_TIMESTAMP(3); UPDATE notify_task SET next_attempt_time = UTC_TIMESTAMP(3)")
   while :; do
-    left=$(sql $DB -e "SELECT COUNT(*) FROM notify_task WHERE notify_status <> 1")
-    heap=$(jcmd $APP GC.heap_info 2>/dev/null | awk '/garbage-first heap/{gsub("K","",$6); print int($6/1024)}')
+    left=$(sql $DB -e "SELECT COUNT(*) FROM notify_task WHERE notify_status IN (0, 2)")
+    heap=$(heap_used)
     [ -n "$heap" ] && [ "$heap" -gt "$heap_max" ] && heap_max=$heap
     [ "$left" -eq 0 ] && break
-    [ "$(echo "$(date +%s.%N) - $t0 > 900" | bc)" -eq 1 ] && { say "drain $1 timed out with $left left"; break; }
-    sleep 1
+    [ "$(echo "$(date +%s.%N) - $w0 > $DRAIN_TIMEOUT" | bc)" -eq 1 ] && { say "# drain $1 timed out with $left left"; break; }
+    sleep 0.5
   done
-  t1=$(date +%s.%N); a1=$(cpu_ticks $APP)
-  local failed
+  w1=$(date +%s.%N); a1=$(cpu_ticks $APP); d1=$(cpu_ticks "$DB_PID"); m1=$(cpu_ticks "$MQ_PID")
+  t1=$(sql $DB -e "SELECT MAX(update_time) FROM notify_task WHERE notify_status <> 0")
+  seconds=$(sql -e "SELECT TIMESTAMPDIFF(MICROSECOND, '$t0', '$t1') / 1e6")
   failed=$(sql $DB -e "SELECT COUNT(*) FROM notify_attempt WHERE success = 0")
-  say "notify_drain channel=$1 tasks=$DRAIN_TASKS seconds=$(echo "$t1-$t0" | bc -l | xargs printf '%.1f') per_s=$(echo "$DRAIN_TASKS/($t1-$t0)" | bc -l | xargs printf '%.0f') failed_attempts=$failed heap_used_max_mb=$heap_max live_heap_mb_before=$heap_start live_heap_mb_after=$(live_heap) app_cpu=$(echo "($a1-$a0)/$(getconf CLK_TCK)/($t1-$t0)*100" | bc -l | xargs printf '%.0f')% load_before=\"$l0\" load_after=\"$(load)\""
+  local done_tasks
+  done_tasks=$(sql $DB -e "SELECT COUNT(*) FROM notify_task WHERE notify_status = 1")
+  if [ "$1" = MQ ]; then
+    for _ in $(seq 1 20); do
+      received=$(( $(cat "$WORK/mall.count") - mall0 ))
+      [ "$received" -ge "$done_tasks" ] && break
+      sleep 0.5
+    done
+  fi
+  local tck wall
+  tck=$(getconf CLK_TCK); wall=$(echo "$w1 - $w0" | bc -l)
+  per_k() { echo "($2 - $1) / $tck * 1000 / $done_tasks" | bc -l | xargs printf '%.2f'; }
+  pct() { echo "($2 - $1) / $tck / $wall * 100" | bc -l | xargs printf '%.0f'; }
+  say "notify_drain channel=$1 tasks=$DRAIN_TASKS delivered=$done_tasks mall_received=$received seconds=$(printf '%.1f' "$seconds") per_s=$(echo "$done_tasks / $seconds" | bc -l | xargs printf '%.0f') failed_attempts=$failed app_cpu=$(pct "$a0" "$a1")% app_cpu_s_per_1k=$(per_k "$a0" "$a1") db_cpu_s_per_1k=$(per_k "$d0" "$d1") mq_cpu_s_per_1k=$(per_k "$m0" "$m1") live_heap_mb_before=$heap_start live_heap_mb_after=$(live_heap) heap_used_max_mb=$heap_max load_before=\"$l0\" load_after=\"$(load)\""
   sql $DB -e "DELETE FROM notify_attempt; DELETE FROM notify_task"
 }
 
-drain HTTP "'$URL/api/v1/test/group_buy_notify'" NULL
-drain MQ NULL "'$KEY'"
-say "# raw results in $OUT"
+for channel in $DRAIN_CHANNELS; do
+  case $channel in
+    HTTP) drain HTTP "'$URL/api/v1/test/group_buy_notify'" NULL ;;
+    MQ) drain MQ NULL "'$KEY'" ;;
+    *) echo "unknown channel $channel" >&2; exit 2 ;;
+  esac
+done
+say "# raw results in ${OUT#"$ROOT"/}"

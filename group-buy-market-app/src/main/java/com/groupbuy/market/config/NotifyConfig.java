@@ -13,11 +13,14 @@ import com.groupbuy.market.infrastructure.gateway.PublicOnlySocketFactory;
 import com.groupbuy.market.types.net.NotifyUrlPolicy;
 import okhttp3.ConnectionPool;
 import okhttp3.OkHttpClient;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.amqp.RabbitProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 import java.lang.management.ManagementFactory;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -56,14 +59,20 @@ public class NotifyConfig {
 
     @Bean
     public SettlementNotifyService settlementNotifyService(INotifyTaskStore store, NotifyChannelRouter gateway,
-                                                           NotifyProperties properties, Clock clock,
+                                                           NotifyProperties properties, MqProperties mq,
+                                                           ObjectProvider<RabbitProperties> rabbit, Clock clock,
                                                            ExecutorService notifyRunExecutor) {
         NotifyBackoff backoff = new NotifyBackoff(properties.getBackoff(), properties.getJitter(),
                 () -> ThreadLocalRandom.current().nextDouble());
         String worker = ManagementFactory.getRuntimeMXBean().getName() + "/" + UUID.randomUUID().toString().substring(0, 8);
+        // An MQ batch ends within the confirm timeout counted from its start, but a publish begun just before that may
+        // first have to open a connection: the batch is leased for both.
+        RabbitProperties broker = rabbit.getIfAvailable();
+        Duration connect = broker == null || broker.getConnectionTimeout() == null ? Duration.ZERO
+                : broker.getConnectionTimeout();
         return new SettlementNotifyService(store, gateway, backoff, clock, worker, properties.getLease(),
-                properties.sendWindow(), properties.getPageSize(), properties.getRunBudget(), notifyRunExecutor,
-                properties.getRunLanes());
+                properties.sendWindow(), mq.getConfirmTimeout().plus(connect), properties.getPageSize(),
+                properties.getRunBudget(), notifyRunExecutor, properties.getRunLanes());
     }
 
     @Bean

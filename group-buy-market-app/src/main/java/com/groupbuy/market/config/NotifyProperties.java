@@ -27,10 +27,12 @@ public class NotifyProperties {
     /** How long a worker holds a task it is delivering before another worker may take it. */
     private Duration lease = Duration.ofSeconds(60);
     /**
-     * Most tasks one lease statement of the compensation job takes; fewer when the lease fits fewer sends (a batch
-     * is at most {@code lease / sendWindow - 1}, so every task is still leased for the whole of its send).
+     * Most tasks one lease statement of the compensation job takes. MQ tasks of a page are published together and
+     * fill it; tasks sent one by one (HTTP) are at most {@code lease / sendWindow - 1} of it, so every task is still
+     * leased for the whole of its send. 250: at 100 the per-page statements and commits cost MariaDB almost twice
+     * the CPU per MQ message (docs/benchmarks.md).
      */
-    private int pageSize = 100;
+    private int pageSize = 250;
     /** Time budget of one compensation run. */
     private Duration runBudget = Duration.ofSeconds(50);
     /** Callbacks one compensation run has in flight at once (each still leased first). */

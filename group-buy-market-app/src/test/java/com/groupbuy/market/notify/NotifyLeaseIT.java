@@ -1,6 +1,7 @@
 package com.groupbuy.market.notify;
 
 import com.groupbuy.market.domain.trade.model.valobj.DeliveryResult;
+import com.groupbuy.market.domain.trade.model.valobj.NotifyAttemptOutcome;
 import com.groupbuy.market.domain.trade.model.valobj.NotifyRunSummary;
 import com.groupbuy.market.domain.trade.model.valobj.NotifyTaskVO;
 import com.groupbuy.market.domain.trade.service.notify.NotifyBackoff;
@@ -61,7 +62,8 @@ class NotifyLeaseIT {
     void setUp() throws Exception {
         partner = new PartnerReceiver();
         tasks = new NotifyTaskFixture(jdbc);
-        jdbc.update("UPDATE notify_task SET notify_status = 1");
+        // Earlier tests' tasks are done and hold no lease, whatever order the tests ran in.
+        jdbc.update("UPDATE notify_task SET notify_status = 1, claimed_by = NULL, claim_token = NULL, claim_until = NULL");
     }
 
     @AfterEach
@@ -136,7 +138,7 @@ class NotifyLeaseIT {
                 }
             }
             Instant now = Instant.now();
-            List<NotifyTaskVO> batch = store.claimDue(now, 0, 1, 10, "w", now.plusSeconds(60));
+            List<NotifyTaskVO> batch = store.claimDue(now, 0, 1, 10, 10, "w", now.plusSeconds(60));
             other.rollback();
 
             assertThat(batch).extracting(NotifyTaskVO::getId)
@@ -146,9 +148,109 @@ class NotifyLeaseIT {
                     + "WHERE claim_token IS NOT NULL", Integer.class)).isEqualTo(1);
         }
         Instant now = Instant.now();
-        assertThat(store.claimDue(now, 0, 1, 10, "w", now.plusSeconds(60))).extracting(NotifyTaskVO::getId)
+        assertThat(store.claimDue(now, 0, 1, 10, 10, "w", now.plusSeconds(60))).extracting(NotifyTaskVO::getId)
                 .as("once released, the two are claimable; the leased four are not")
                 .containsExactlyInAnyOrderElementsOf(held);
+    }
+
+    @Test
+    void aPageTakesAllItsMqTasksButOnlyAsManyHttpTasksAsFitInTheLease() {
+        List<String> http = new ArrayList<>();
+        List<String> mq = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            http.add(tasks.dueTask(partner.url()));
+            mq.add(tasks.dueTask(partner.url()));
+        }
+        jdbc.update("UPDATE notify_task SET notify_type = 'MQ', notify_mq = 'k', notify_url = NULL WHERE team_id IN (?, ?, ?, ?)",
+                mq.toArray());
+        // Due a second apart in the order written (tasks due at the same millisecond have no order of their own).
+        List<String> all = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            all.add(http.get(i));
+            all.add(mq.get(i));
+        }
+        for (int i = 0; i < all.size(); i++) {
+            jdbc.update("UPDATE notify_task SET next_attempt_time = ? WHERE team_id = ?",
+                    java.sql.Timestamp.from(Instant.now().minusSeconds(20 - i)), all.get(i));
+        }
+        Instant now = Instant.now();
+
+        List<NotifyTaskVO> page = store.claimDue(now, 0, 1, 100, 2, "w", now.plusSeconds(60));
+
+        // Oldest first: the two oldest HTTP tasks and every MQ task; the two younger HTTP tasks stay unleased.
+        assertThat(page).extracting(NotifyTaskVO::getTeamId)
+                .containsExactly(http.get(0), mq.get(0), http.get(1), mq.get(1), mq.get(2), mq.get(3));
+        assertThat(page).allMatch(t -> t.getClaimToken() != null && t.getClaimToken().equals(page.get(0).getClaimToken()));
+        assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM notify_task WHERE claim_token IS NULL AND team_id IN (?, ?)",
+                Integer.class, http.get(2), http.get(3))).isEqualTo(2);
+    }
+
+    @Test
+    void finishingAPageRecordsEveryTaskStillHeldAndNothingForOneTakenOver() {
+        List<String> teams = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            teams.add(tasks.dueTask(partner.url()));
+        }
+        Instant now = Instant.now();
+        List<NotifyTaskVO> page = store.claimDue(now, 0, 1, 100, 100, "w", now.plusSeconds(60));
+        assertThat(page).hasSize(5);
+        // Another claimant took the third task over meanwhile.
+        jdbc.update("UPDATE notify_task SET claim_token = 'newer' WHERE id = ?", page.get(2).getId());
+        List<NotifyAttemptOutcome> outcomes = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            boolean ok = i % 2 == 0;
+            outcomes.add(new NotifyAttemptOutcome(page.get(i), now, new DeliveryResult(ok, ok ? 200 : 503, 3,
+                    ok ? null : "HTTP 503"), ok ? NotifyTaskVO.SUCCESS : NotifyTaskVO.RETRY, now.plusSeconds(30)));
+        }
+
+        List<Boolean> recorded = store.finishAttempts(outcomes);
+
+        assertThat(recorded).containsExactly(true, true, false, true, true);
+        for (int i = 0; i < 5; i++) {
+            String team = page.get(i).getTeamId();
+            if (i == 2) {
+                assertThat(tasks.status(team)).isEqualTo(NotifyTaskVO.INIT);
+                assertThat(tasks.count(team)).isZero();
+                assertThat(tasks.attemptRows(team)).isZero();
+            } else {
+                assertThat(tasks.status(team)).isEqualTo(i % 2 == 0 ? NotifyTaskVO.SUCCESS : NotifyTaskVO.RETRY);
+                assertThat(tasks.count(team)).isEqualTo(1);
+                assertThat(tasks.attemptRows(team)).isEqualTo(1);
+            }
+        }
+        assertThat(jdbc.queryForObject("SELECT claim_token FROM notify_task WHERE id = ?", String.class,
+                page.get(2).getId())).isEqualTo("newer");
+    }
+
+    @Test
+    void aPageOfOneOutcomeIsFinishedInOneStatementUnlessATaskWasTakenOver() {
+        for (boolean takeOneOver : new boolean[]{false, true}) {
+            List<String> teams = new ArrayList<>();
+            for (int i = 0; i < 6; i++) {
+                teams.add(tasks.dueTask(partner.url()));
+            }
+            Instant now = Instant.now();
+            List<NotifyTaskVO> page = store.claimDue(now, 0, 1, 100, 100, "w", now.plusSeconds(60));
+            assertThat(page).hasSize(6);
+            if (takeOneOver) {
+                jdbc.update("UPDATE notify_task SET claim_token = 'newer' WHERE id = ?", page.get(5).getId());
+            }
+            // A confirmed batch: one claim, one attempt time, every task delivered.
+            List<NotifyAttemptOutcome> outcomes = page.stream().map(t -> new NotifyAttemptOutcome(t, now,
+                    new DeliveryResult(true, null, 2, null), NotifyTaskVO.SUCCESS, now)).toList();
+
+            List<Boolean> recorded = store.finishAttempts(outcomes);
+
+            assertThat(recorded).containsExactly(true, true, true, true, true, !takeOneOver);
+            for (int i = 0; i < 6; i++) {
+                String team = page.get(i).getTeamId();
+                boolean ours = i < 5 || !takeOneOver;
+                assertThat(tasks.status(team)).isEqualTo(ours ? NotifyTaskVO.SUCCESS : NotifyTaskVO.INIT);
+                assertThat(tasks.count(team)).isEqualTo(ours ? 1 : 0);
+                assertThat(tasks.attemptRows(team)).isEqualTo(ours ? 1 : 0);
+            }
+            jdbc.update("UPDATE notify_task SET notify_status = 1");
+        }
     }
 
     @Test

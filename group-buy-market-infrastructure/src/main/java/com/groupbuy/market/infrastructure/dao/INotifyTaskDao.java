@@ -23,25 +23,37 @@ public interface INotifyTaskDao {
               @Param("now") Instant now, @Param("leaseUntil") Instant leaseUntil,
               @Param("ignoreSchedule") boolean ignoreSchedule);
 
-    /** Ids of due, unleased tasks of this shard (id mod total = index), oldest first; a plain read, no locks. */
-    List<Long> queryDueIds(@Param("now") Instant now, @Param("shardIndex") int shardIndex,
-                           @Param("shardTotal") int shardTotal, @Param("limit") int limit);
+    /**
+     * Due, unleased tasks of this shard (id mod total = index), oldest first, with only their id and notify type
+     * filled; a plain read, no locks.
+     */
+    List<NotifyTaskPO> queryDueCandidates(@Param("now") Instant now, @Param("shardIndex") int shardIndex,
+                                          @Param("shardTotal") int shardTotal, @Param("limit") int limit);
 
     /**
-     * Of these candidates, those still due and unleased, locked for this transaction; rows another claimant is
-     * locking are skipped rather than waited for.
+     * Of these candidates, those still due and unleased (what a delivery needs of each row), oldest first, locked for this transaction; rows
+     * another claimant is locking are skipped rather than waited for.
      */
-    List<Long> lockStillDue(@Param("ids") List<Long> ids, @Param("now") Instant now, @Param("limit") int limit);
+    List<NotifyTaskPO> lockStillDue(@Param("ids") List<Long> ids, @Param("now") Instant now,
+                                    @Param("limit") int limit);
 
     /** One lease for every id of a batch (locked by {@link #lockStillDue} in the same transaction). */
     int leaseAll(@Param("ids") List<Long> ids, @Param("worker") String worker, @Param("token") String token,
                  @Param("leaseUntil") Instant leaseUntil);
 
-    List<NotifyTaskPO> queryByIds(@Param("ids") List<Long> ids);
-
-    /** Records the outcome of an attempt made under this lease token and releases the lease. */
+    /**
+     * Records the outcome of an attempt made under this lease token and releases the lease; 1 row when the task still
+     * holds the token, else 0 (also run as a JDBC batch, one statement per task, whose counts say which matched).
+     */
     int finishAttempt(@Param("id") long id, @Param("token") String token, @Param("status") int status,
                       @Param("nextAttemptTime") Instant nextAttemptTime, @Param("lastError") String lastError);
+
+    /**
+     * {@link #finishAttempt} of several tasks of one claim with one outcome; the row count is how many of them still
+     * held the token.
+     */
+    int finishAll(@Param("ids") List<Long> ids, @Param("token") String token, @Param("status") int status,
+                  @Param("nextAttemptTime") Instant nextAttemptTime, @Param("lastError") String lastError);
 
     List<Long> queryPendingIdsByTeam(@Param("teamId") String teamId);
 

@@ -5,6 +5,10 @@ import com.groupbuy.market.domain.trade.model.valobj.DeliveryResult;
 import com.groupbuy.market.domain.trade.model.valobj.NotifyTarget;
 import com.groupbuy.market.domain.trade.model.valobj.NotifyTaskVO;
 
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
 /**
  * The one delivery port over two adapters, chosen by the task's notify type: MQ tasks are published, the rest posted
  * over HTTP. Lease, attempts, backoff and re-drive stay in the delivery service, the same for both. With MQ switched
@@ -12,6 +16,8 @@ import com.groupbuy.market.domain.trade.model.valobj.NotifyTaskVO;
  * checks ({@code DELAY}, #15) go to their delay queue and nowhere else.
  */
 public class NotifyChannelRouter implements INotifyGateway {
+
+    private static final String MQ_OFF = "MQ channel switched off (gbm.mq.enabled=false)";
 
     private final INotifyGateway http;
     private final INotifyGateway mq;
@@ -36,12 +42,38 @@ public class NotifyChannelRouter implements INotifyGateway {
                     ? new DeliveryResult(false, null, 0, "close checks switched off; the polling job closes on time")
                     : closeChecks.groupBuyNotify(task);
         }
-        if (!NotifyTarget.MQ.equals(task.getNotifyType())) {
+        if (!task.isMq()) {
             return http.groupBuyNotify(task);
         }
         if (mq == null) {
-            return new DeliveryResult(false, null, 0, "MQ channel switched off (gbm.mq.enabled=false)");
+            return new DeliveryResult(false, null, 0, MQ_OFF);
         }
         return mq.groupBuyNotify(task);
+    }
+
+    /**
+     * The MQ tasks go to the broker as one batch; every other task (HTTP callbacks, close checks) is routed one by one
+     * as {@link #groupBuyNotify} would. The results go back in the order the tasks came.
+     */
+    @Override
+    public List<DeliveryResult> deliverAll(List<NotifyTaskVO> tasks) {
+        List<Integer> mqAt = new ArrayList<>();
+        DeliveryResult[] results = new DeliveryResult[tasks.size()];
+        for (int i = 0; i < tasks.size(); i++) {
+            if (tasks.get(i).isMq()) {
+                mqAt.add(i);
+            } else {
+                results[i] = groupBuyNotify(tasks.get(i));
+            }
+        }
+        if (mq == null) {
+            mqAt.forEach(i -> results[i] = new DeliveryResult(false, null, 0, MQ_OFF));
+        } else if (!mqAt.isEmpty()) {
+            List<DeliveryResult> answers = mq.deliverAll(mqAt.stream().map(tasks::get).toList());
+            for (int i = 0; i < mqAt.size(); i++) {
+                results[mqAt.get(i)] = answers.get(i);
+            }
+        }
+        return Arrays.asList(results);
     }
 }

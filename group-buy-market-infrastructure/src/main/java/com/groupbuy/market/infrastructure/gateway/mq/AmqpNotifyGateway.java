@@ -10,11 +10,14 @@ import org.springframework.amqp.core.MessageDeliveryMode;
 import org.springframework.amqp.core.MessageProperties;
 import org.springframework.amqp.core.ReturnedMessage;
 import org.springframework.amqp.rabbit.connection.CorrelationData;
+import org.springframework.amqp.rabbit.core.RabbitOperations;
 import org.springframework.amqp.rabbit.core.RabbitTemplate;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -47,24 +50,89 @@ public class AmqpNotifyGateway implements INotifyGateway {
 
     @Override
     public DeliveryResult groupBuyNotify(NotifyTaskVO task) {
+        return deliverAll(List.of(task)).get(0);
+    }
+
+    /**
+     * Publishes every task, then awaits their confirms together: one broker round trip for the batch instead of one
+     * per task. The whole batch, publishes included, is bounded by the confirm timeout counted from its start, which
+     * is the window the delivery service leases the batch for. Each confirm is correlated to its own publish, so a
+     * return, a nack or a missing confirm fails only that task; after a failed publish (the connection is likely
+     * gone) the rest of the batch is not published and fails with the same reason.
+     */
+    @Override
+    public List<DeliveryResult> deliverAll(List<NotifyTaskVO> tasks) {
         long start = System.nanoTime();
-        if (task.getNotifyMq() == null || task.getNotifyMq().isBlank()) {
-            return failed(start, "MQ task without a routing key");
-        }
+        long deadline = start + confirmTimeout.toNanos();
+        DeliveryResult[] results = new DeliveryResult[tasks.size()];
         String refusal = exchange.ensureDeclared();
         if (refusal != null) {
-            return failed(start, "not published: " + refusal);
+            Arrays.fill(results, failed(start, "not published: " + refusal));
+            return Arrays.asList(results);
         }
+        CorrelationData[] published = new CorrelationData[tasks.size()];
+        // One channel for the whole batch: sent one by one, each publish would take a channel of the cache, and a
+        // channel with confirms outstanding goes back to the cache only once they arrived, so a batch would open
+        // new channels (a broker round trip each) for most of its messages.
+        try {
+            template.invoke(operations -> publishAll(operations, tasks, published, results, start, deadline));
+        } catch (AmqpException e) {
+            // No channel to publish on (the connection is gone): whatever was not published fails with the reason.
+            exchange.forget();
+            String reason = "AMQP publish failed: " + MqExchangeGuard.rootMessage(e);
+            for (int i = 0; i < tasks.size(); i++) {
+                if (results[i] == null && published[i] == null) {
+                    results[i] = failed(start, reason);
+                }
+            }
+        }
+        for (int i = 0; i < tasks.size(); i++) {
+            if (published[i] != null) {
+                results[i] = awaitConfirm(published[i], start, deadline);
+            }
+        }
+        return Arrays.asList(results);
+    }
+
+    /** Publishes the batch in order on one channel; stops publishing at the first failure or when time runs out. */
+    private Void publishAll(RabbitOperations operations, List<NotifyTaskVO> tasks, CorrelationData[] published,
+                            DeliveryResult[] results, long start, long deadline) {
+        String publishFailure = null;
+        for (int i = 0; i < tasks.size(); i++) {
+            NotifyTaskVO task = tasks.get(i);
+            if (task.getNotifyMq() == null || task.getNotifyMq().isBlank()) {
+                results[i] = failed(start, "MQ task without a routing key");
+            } else if (publishFailure != null) {
+                results[i] = failed(start, "not published: an earlier publish of its batch failed: "
+                        + publishFailure);
+            } else if (System.nanoTime() - deadline > 0) {
+                results[i] = failed(start, "not published: the batch's " + confirmTimeout.toMillis()
+                        + " ms ran out while publishing");
+            } else {
+                try {
+                    published[i] = publish(operations, task);
+                } catch (AmqpException e) {
+                    exchange.forget();
+                    publishFailure = MqExchangeGuard.rootMessage(e);
+                    results[i] = failed(start, "AMQP publish failed: " + publishFailure);
+                }
+            }
+        }
+        return null;
+    }
+
+    private CorrelationData publish(RabbitOperations operations, NotifyTaskVO task) {
         // One correlation per attempt: a late confirm of an earlier attempt can never be taken for this one.
         CorrelationData correlation = new CorrelationData(task.getWebhookId() + "/" + UUID.randomUUID());
+        operations.send(exchange.exchange(), task.getNotifyMq(), message(task), correlation);
+        return correlation;
+    }
+
+    /** Delivered only on a positive confirm of this very publish that came with no return. */
+    private DeliveryResult awaitConfirm(CorrelationData correlation, long start, long deadline) {
         try {
-            template.send(exchange.exchange(), task.getNotifyMq(), message(task), correlation);
-        } catch (AmqpException e) {
-            exchange.forget();
-            return failed(start, "AMQP publish failed: " + MqExchangeGuard.rootMessage(e));
-        }
-        try {
-            CorrelationData.Confirm confirm = correlation.getFuture().get(confirmTimeout.toMillis(), TimeUnit.MILLISECONDS);
+            CorrelationData.Confirm confirm = correlation.getFuture()
+                    .get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
             ReturnedMessage returned = correlation.getReturned();
             if (returned != null) {
                 return failed(start, "AMQP returned " + returned.getReplyCode() + " " + returned.getReplyText()

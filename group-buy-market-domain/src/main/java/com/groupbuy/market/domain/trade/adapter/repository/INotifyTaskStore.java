@@ -1,6 +1,7 @@
 package com.groupbuy.market.domain.trade.adapter.repository;
 
 import com.groupbuy.market.domain.trade.model.valobj.DeliveryResult;
+import com.groupbuy.market.domain.trade.model.valobj.NotifyAttemptOutcome;
 import com.groupbuy.market.domain.trade.model.valobj.NotifyTaskVO;
 
 import java.time.Instant;
@@ -16,10 +17,12 @@ public interface INotifyTaskStore {
     /**
      * Leases up to {@code limit} due, unleased tasks of this shard (id mod total = index), oldest first, to this
      * worker until {@code leaseUntil}, in one short transaction that skips rows another claimant is locking; all of
-     * them share one fresh token. Empty when none is left.
+     * them share one fresh token. At most {@code oneByOneLimit} of them are tasks sent one after the other (every
+     * type but MQ, whose tasks of a batch are sent together): older such tasks beyond it are passed over, not leased.
+     * Empty when none is left.
      */
-    List<NotifyTaskVO> claimDue(Instant now, int shardIndex, int shardTotal, int limit, String worker,
-                                Instant leaseUntil);
+    List<NotifyTaskVO> claimDue(Instant now, int shardIndex, int shardTotal, int limit, int oneByOneLimit,
+                                String worker, Instant leaseUntil);
 
     /** The team's tasks still owed (init or retry). */
     List<Long> pendingTaskIdsOfTeam(String teamId);
@@ -31,9 +34,16 @@ public interface INotifyTaskStore {
     NotifyTaskVO claim(long taskId, String worker, Instant now, Instant leaseUntil, boolean ignoreSchedule);
 
     /**
-     * Records the attempt and the task's new state together, and releases the lease; only while the task still holds
-     * this claim's token. False (nothing written) when the lease was lost to another claimant meanwhile.
+     * Records each attempt and its task's new state, and releases the task's lease, all in one transaction; each task
+     * only while it still holds the token it was claimed under. The answer says, in order, which were recorded: false
+     * (nothing written for that task, neither state nor attempt row) when its lease was lost to another claimant.
      */
-    boolean finishAttempt(NotifyTaskVO task, Instant attemptTime, DeliveryResult result, int newStatus,
-                          Instant nextAttemptTime);
+    List<Boolean> finishAttempts(List<NotifyAttemptOutcome> outcomes);
+
+    /** {@link #finishAttempts} of one attempt. */
+    default boolean finishAttempt(NotifyTaskVO task, Instant attemptTime, DeliveryResult result, int newStatus,
+                                  Instant nextAttemptTime) {
+        return finishAttempts(List.of(new NotifyAttemptOutcome(task, attemptTime, result, newStatus, nextAttemptTime)))
+                .get(0);
+    }
 }

@@ -30,4 +30,9 @@ public class NotifyTaskVO {
     private final int notifyCount;
     /** The fencing token of the lease this task was claimed under; finishing writes must present it. */
     private final String claimToken;
+
+    /** Published on the notify exchange (delivered in batches) rather than posted over HTTP. */
+    public boolean isMq() {
+        return NotifyTarget.MQ.equals(notifyType);
+    }
 }

@@ -3,6 +3,7 @@ package com.groupbuy.market.domain.trade.service.notify;
 import com.groupbuy.market.domain.trade.adapter.port.INotifyGateway;
 import com.groupbuy.market.domain.trade.adapter.repository.INotifyTaskStore;
 import com.groupbuy.market.domain.trade.model.valobj.DeliveryResult;
+import com.groupbuy.market.domain.trade.model.valobj.NotifyAttemptOutcome;
 import com.groupbuy.market.domain.trade.model.valobj.NotifyRunSummary;
 import com.groupbuy.market.domain.trade.model.valobj.NotifyTaskVO;
 import lombok.extern.slf4j.Slf4j;
@@ -23,16 +24,16 @@ import java.util.concurrent.Executor;
  * Every lease carries its own fencing token: an outcome is written only under the token the task still holds, so
  * a claimant that lost its lease (even in this JVM, under the same worker name) cannot overwrite the newer one's.
  * <p>
- * A compensation run drains due tasks over several lanes at once. Each lane leases a small batch in one statement
- * and sends it one task after the other; the batch is only as large as fits in the lease with one send window to
- * spare ({@code lease / sendWindow - 1}, at least one, at most the page size), so every task is still leased for
- * the whole of its send, and a task whose lease would run out before its send could end is left for the next run.
+ * A compensation run drains due tasks over several lanes at once. Each lane leases a page in one statement. Tasks
+ * sent one after the other (HTTP) are at most as many as fit in the lease with one send window to spare
+ * ({@code lease / sendWindow - 1}, at least one, at most the page size), so every task is still leased for the whole
+ * of its send, and a task whose lease would run out before its send could end is left for the next run. MQ tasks
+ * of the page are published together and their confirms awaited together, all within one {@code batchWindow} (the
+ * confirm timeout, plus a connect), so they fill the rest of the page; the batch is sent only if that window still fits in the
+ * lease. The page's outcomes are then recorded in one transaction, each under its own task's fencing token.
  */
 @Slf4j
 public class SettlementNotifyService {
-
-    /** The outcome of an attempt whose result another claimant's lease now owns (nothing was recorded). */
-    private static final int LEASE_LOST = -1;
 
     private final INotifyTaskStore store;
     private final INotifyGateway gateway;
@@ -41,6 +42,8 @@ public class SettlementNotifyService {
     private final String worker;
     private final Duration lease;
     private final Duration sendWindow;
+    private final Duration batchWindow;
+    private final int pageSize;
     private final int claimBatch;
     private final Duration runBudget;
     private final Executor runExecutor;
@@ -60,19 +63,32 @@ public class SettlementNotifyService {
                 runLanes);
     }
 
-    /**
-     * A run drains due tasks over up to {@code runLanes} lanes on {@code runExecutor}: one lane is bound by the
-     * partner's round trip, not by CPU. The executor must not reject (a run waits for the lanes it started).
-     * {@code sendWindow} is the longest one delivery may take (the gateway's own bound); it sizes the batches.
-     */
+    /** Lanes on {@code runExecutor}; an MQ batch may take as long as one send ({@code batchWindow = sendWindow}). */
     public SettlementNotifyService(INotifyTaskStore store, INotifyGateway gateway, NotifyBackoff backoff, Clock clock,
                                    String worker, Duration lease, Duration sendWindow, int pageSize,
                                    Duration runBudget, Executor runExecutor, int runLanes) {
+        this(store, gateway, backoff, clock, worker, lease, sendWindow, sendWindow, pageSize, runBudget, runExecutor,
+                runLanes);
+    }
+
+    /**
+     * A run drains due tasks over up to {@code runLanes} lanes on {@code runExecutor}: one lane is bound by the
+     * partner's round trip, not by CPU. The executor must not reject (a run waits for the lanes it started).
+     * {@code sendWindow} is the longest one delivery sent on its own may take (the gateway's own bound); it sizes the
+     * share of a page sent one by one. {@code batchWindow} is the longest one MQ batch may take (the gateway's
+     * confirm timeout, counted from the batch's first publish, plus the connect a first publish may need).
+     */
+    public SettlementNotifyService(INotifyTaskStore store, INotifyGateway gateway, NotifyBackoff backoff, Clock clock,
+                                   String worker, Duration lease, Duration sendWindow, Duration batchWindow,
+                                   int pageSize, Duration runBudget, Executor runExecutor, int runLanes) {
         if (runLanes < 1) {
             throw new IllegalArgumentException("runLanes must be at least 1");
         }
         if (sendWindow.isZero() || sendWindow.isNegative() || sendWindow.compareTo(lease) > 0) {
             throw new IllegalArgumentException("the send window must be positive and no longer than the lease");
+        }
+        if (batchWindow.isZero() || batchWindow.isNegative() || batchWindow.compareTo(lease) > 0) {
+            throw new IllegalArgumentException("the batch window must be positive and no longer than the lease");
         }
         this.runExecutor = runExecutor;
         this.runLanes = runLanes;
@@ -83,11 +99,16 @@ public class SettlementNotifyService {
         this.worker = worker;
         this.lease = lease;
         this.sendWindow = sendWindow;
+        this.batchWindow = batchWindow;
+        this.pageSize = Math.max(1, pageSize);
         this.claimBatch = claimBatch(lease, sendWindow, pageSize);
         this.runBudget = runBudget;
     }
 
-    /** Tasks one lease statement may take: as many sends as fit in the lease, keeping one send window to spare. */
+    /**
+     * Tasks sent one by one that one lease statement may take: as many sends as fit in the lease, keeping one send
+     * window to spare.
+     */
     static int claimBatch(Duration lease, Duration sendWindow, int pageSize) {
         long fit = lease.toMillis() / sendWindow.toMillis() - 1;
         return (int) Math.max(1, Math.min(Math.max(1, pageSize), fit));
@@ -138,13 +159,14 @@ public class SettlementNotifyService {
         return deliverEach(List.of(taskId), false);
     }
 
-    /** One lane: lease a batch, send it, and again, until nothing due is left or the budget is spent. */
+    /** One lane: lease a page, send it, and again, until nothing due is left or the budget is spent. */
     private NotifyRunSummary drainLane(int shardIndex, int shardTotal, Instant deadline) {
         NotifyRunSummary summary = NotifyRunSummary.empty();
         while (Instant.now(clock).isBefore(deadline)) {
             Instant now = Instant.now(clock);
             Instant leaseUntil = now.plus(lease);
-            List<NotifyTaskVO> batch = store.claimDue(now, shardIndex, shardTotal, claimBatch, worker, leaseUntil);
+            List<NotifyTaskVO> batch = store.claimDue(now, shardIndex, shardTotal, pageSize, claimBatch, worker,
+                    leaseUntil);
             if (batch.isEmpty()) {
                 break;
             }
@@ -166,49 +188,82 @@ public class SettlementNotifyService {
         return summary;
     }
 
+    /**
+     * Sends a claimed page and records it: the tasks sent one by one first (each only if its send window still fits
+     * in the lease), then the MQ tasks together (only if the batch window fits in what is left of the lease), then
+     * every outcome in one write, each under the task's own fencing token.
+     */
     private NotifyRunSummary deliverClaimed(List<NotifyTaskVO> tasks, Instant leaseUntil) {
-        int claimed = 0, delivered = 0, retried = 0, failed = 0;
+        List<NotifyTaskVO> batch = new ArrayList<>();
+        List<NotifyAttemptOutcome> outcomes = new ArrayList<>(tasks.size());
         for (NotifyTaskVO task : tasks) {
+            if (task.isMq()) {
+                batch.add(task);
+                continue;
+            }
             // A send that could outlast the lease might overlap another claimant's: leave it to the next lease.
             if (Instant.now(clock).plus(sendWindow).isAfter(leaseUntil)) {
                 log.warn("notify task={} team={} not sent: its lease ends before a send could (left to the next run)",
                         task.getId(), task.getTeamId());
                 continue;
             }
-            claimed++;
-            switch (attempt(task)) {
-                case NotifyTaskVO.SUCCESS -> delivered++;
-                case NotifyTaskVO.RETRY -> retried++;
-                case NotifyTaskVO.FAIL -> failed++;
-                default -> { }
+            Instant attemptTime = Instant.now(clock);
+            outcomes.add(outcome(task, attemptTime, gateway.groupBuyNotify(task)));
+        }
+        if (!batch.isEmpty()) {
+            Instant attemptTime = Instant.now(clock);
+            if (attemptTime.plus(batchWindow).isAfter(leaseUntil)) {
+                log.warn("notify batch of {} MQ tasks (first task={}) not sent: the lease ends before the batch's "
+                        + "confirms could (left to the next run)", batch.size(), batch.get(0).getId());
+            } else {
+                List<DeliveryResult> results = gateway.deliverAll(batch);
+                for (int i = 0; i < batch.size(); i++) {
+                    outcomes.add(outcome(batch.get(i), attemptTime, results.get(i)));
+                }
             }
         }
-        return new NotifyRunSummary(claimed, delivered, retried, failed);
+        return record(outcomes);
     }
 
-    private int attempt(NotifyTaskVO task) {
-        Instant attemptTime = Instant.now(clock);
-        DeliveryResult result = gateway.groupBuyNotify(task);
+    /** The state an attempt moves its task to: SUCCESS, RETRY at the backoff's next time, or FAIL past the schedule. */
+    private NotifyAttemptOutcome outcome(NotifyTaskVO task, Instant attemptTime, DeliveryResult result) {
         int attemptNo = task.getNotifyCount() + 1;
-        int status;
-        // A delivered task keeps the time of the attempt that delivered it here; retention ages it from this time.
-        Instant next = attemptTime;
         if (result.delivered()) {
-            status = NotifyTaskVO.SUCCESS;
-        } else if (backoff.retriesAfter(attemptNo)) {
-            status = NotifyTaskVO.RETRY;
-            next = attemptTime.plus(backoff.delayAfter(attemptNo));
-        } else {
-            status = NotifyTaskVO.FAIL;
+            // A delivered task keeps the time of the attempt that delivered it; retention ages it from this time.
+            return new NotifyAttemptOutcome(task, attemptTime, result, NotifyTaskVO.SUCCESS, attemptTime);
         }
-        if (!store.finishAttempt(task, attemptTime, result, status, next)) {
-            log.warn("notify task={} team={} attempt={} delivered={} not recorded: the lease was taken over",
-                    task.getId(), task.getTeamId(), attemptNo, result.delivered());
-            return LEASE_LOST;
+        if (backoff.retriesAfter(attemptNo)) {
+            return new NotifyAttemptOutcome(task, attemptTime, result, NotifyTaskVO.RETRY,
+                    attemptTime.plus(backoff.delayAfter(attemptNo)));
         }
-        log.info("notify task={} team={} attempt={} delivered={} http={} error={} next={}", task.getId(),
-                task.getTeamId(), attemptNo, result.delivered(), result.httpStatus(), result.error(),
-                status == NotifyTaskVO.RETRY ? next : null);
-        return status;
+        return new NotifyAttemptOutcome(task, attemptTime, result, NotifyTaskVO.FAIL, attemptTime);
+    }
+
+    private NotifyRunSummary record(List<NotifyAttemptOutcome> outcomes) {
+        if (outcomes.isEmpty()) {
+            return NotifyRunSummary.empty();
+        }
+        List<Boolean> recorded = store.finishAttempts(outcomes);
+        int delivered = 0, retried = 0, failed = 0;
+        for (int i = 0; i < outcomes.size(); i++) {
+            NotifyAttemptOutcome outcome = outcomes.get(i);
+            NotifyTaskVO task = outcome.task();
+            DeliveryResult result = outcome.result();
+            int attemptNo = task.getNotifyCount() + 1;
+            if (!recorded.get(i)) {
+                log.warn("notify task={} team={} attempt={} delivered={} not recorded: the lease was taken over",
+                        task.getId(), task.getTeamId(), attemptNo, result.delivered());
+                continue;
+            }
+            switch (outcome.newStatus()) {
+                case NotifyTaskVO.SUCCESS -> delivered++;
+                case NotifyTaskVO.RETRY -> retried++;
+                default -> failed++;
+            }
+            log.info("notify task={} team={} attempt={} delivered={} http={} error={} next={}", task.getId(),
+                    task.getTeamId(), attemptNo, result.delivered(), result.httpStatus(), result.error(),
+                    outcome.newStatus() == NotifyTaskVO.RETRY ? outcome.nextAttemptTime() : null);
+        }
+        return new NotifyRunSummary(outcomes.size(), delivered, retried, failed);
     }
 }

@@ -3,6 +3,7 @@ package com.groupbuy.market.domain.trade.service.notify;
 import com.groupbuy.market.domain.trade.adapter.port.INotifyGateway;
 import com.groupbuy.market.domain.trade.adapter.repository.INotifyTaskStore;
 import com.groupbuy.market.domain.trade.model.valobj.DeliveryResult;
+import com.groupbuy.market.domain.trade.model.valobj.NotifyAttemptOutcome;
 import com.groupbuy.market.domain.trade.model.valobj.NotifyRunSummary;
 import com.groupbuy.market.domain.trade.model.valobj.NotifyTaskVO;
 import org.junit.jupiter.api.AfterEach;
@@ -117,8 +118,10 @@ class SettlementNotifyLanesTest {
 
         @Override
         public synchronized List<NotifyTaskVO> claimDue(Instant now, int shardIndex, int shardTotal, int limit,
-                                                        String worker, Instant leaseUntil) {
-            List<Long> batch = due.stream().filter(id -> !claimed.contains(id)).sorted().limit(limit).toList();
+                                                        int oneByOneLimit, String worker, Instant leaseUntil) {
+            // None of these tasks is MQ: all are sent one by one.
+            List<Long> batch = due.stream().filter(id -> !claimed.contains(id)).sorted()
+                    .limit(Math.min(limit, oneByOneLimit)).toList();
             if (batch.contains(failOn) && !failed) {
                 failed = true;
                 throw new IllegalStateException("claim of " + failOn + " failed");
@@ -155,11 +158,12 @@ class SettlementNotifyLanesTest {
         }
 
         @Override
-        public boolean finishAttempt(NotifyTaskVO task, Instant attemptTime, DeliveryResult result, int newStatus,
-                                     Instant nextAttemptTime) {
-            due.remove(task.getId());
-            finished.add(task.getId());
-            return true;
+        public List<Boolean> finishAttempts(List<NotifyAttemptOutcome> outcomes) {
+            for (NotifyAttemptOutcome outcome : outcomes) {
+                due.remove(outcome.task().getId());
+                finished.add(outcome.task().getId());
+            }
+            return outcomes.stream().map(o -> true).toList();
         }
     }
 
