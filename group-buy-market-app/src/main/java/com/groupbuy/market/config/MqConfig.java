@@ -41,8 +41,11 @@ public class MqConfig {
     }
 
     @Bean
-    public NotifyChannelRouter notifyChannelRouter(GroupBuyNotifyService http, ObjectProvider<AmqpNotifyGateway> mq) {
-        return new NotifyChannelRouter(http, mq.getIfAvailable());
+    public NotifyChannelRouter notifyChannelRouter(GroupBuyNotifyService http, ObjectProvider<AmqpNotifyGateway> mq,
+                                                   NotifyGuardConfig.NotifyChannelGuards guards) {
+        AmqpNotifyGateway amqp = mq.getIfAvailable();
+        // #17: each channel behind its endpoint's circuit breaker (HTTP also behind a per-endpoint bulkhead).
+        return new NotifyChannelRouter(guards.http().apply(http), amqp == null ? null : guards.mq().apply(amqp));
     }
 
     /** Notify publishes only: mandatory, so an unroutable message comes back instead of vanishing. */

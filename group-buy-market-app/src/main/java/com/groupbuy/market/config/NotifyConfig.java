@@ -1,6 +1,7 @@
 package com.groupbuy.market.config;
 
 import com.groupbuy.market.domain.trade.adapter.repository.INotifyTaskRetention;
+import com.groupbuy.market.domain.trade.adapter.repository.INotifyTaskDeferral;
 import com.groupbuy.market.domain.trade.adapter.repository.INotifyTaskStore;
 import com.groupbuy.market.domain.trade.service.notify.NotifyBackoff;
 import com.groupbuy.market.domain.trade.service.notify.NotifyRetentionService;
@@ -57,13 +58,16 @@ public class NotifyConfig {
     @Bean
     public SettlementNotifyService settlementNotifyService(INotifyTaskStore store, NotifyChannelRouter gateway,
                                                            NotifyProperties properties, Clock clock,
-                                                           ExecutorService notifyRunExecutor) {
+                                                           ExecutorService notifyRunExecutor,
+                                                           INotifyTaskDeferral deferral) {
         NotifyBackoff backoff = new NotifyBackoff(properties.getBackoff(), properties.getJitter(),
                 () -> ThreadLocalRandom.current().nextDouble());
         String worker = ManagementFactory.getRuntimeMXBean().getName() + "/" + UUID.randomUUID().toString().substring(0, 8);
         return new SettlementNotifyService(store, gateway, backoff, clock, worker, properties.getLease(),
                 properties.sendWindow(), properties.getPageSize(), properties.getRunBudget(), notifyRunExecutor,
-                properties.getRunLanes());
+                properties.getRunLanes())
+                // #17: a callback the endpoint's breaker or bulkhead did not send waits without using a try.
+                .deferringUnsentTo(deferral);
     }
 
     @Bean

@@ -1,6 +1,7 @@
 package com.groupbuy.market.domain.trade.service.notify;
 
 import com.groupbuy.market.domain.trade.adapter.port.INotifyGateway;
+import com.groupbuy.market.domain.trade.adapter.repository.INotifyTaskDeferral;
 import com.groupbuy.market.domain.trade.adapter.repository.INotifyTaskStore;
 import com.groupbuy.market.domain.trade.model.valobj.DeliveryResult;
 import com.groupbuy.market.domain.trade.model.valobj.NotifyRunSummary;
@@ -45,6 +46,8 @@ public class SettlementNotifyService {
     private final Duration runBudget;
     private final Executor runExecutor;
     private final int runLanes;
+    /** #17: where a task the gateway did not send goes back unsent; null = such a result counts as an attempt. */
+    private INotifyTaskDeferral deferral;
 
     /** One lane, one task per lease: a run delivers its tasks one after the other on the calling thread. */
     public SettlementNotifyService(INotifyTaskStore store, INotifyGateway gateway, NotifyBackoff backoff, Clock clock,
@@ -95,6 +98,15 @@ public class SettlementNotifyService {
 
     int claimBatch() {
         return claimBatch;
+    }
+
+    /**
+     * #17: the gateway may decline to send (the endpoint's breaker open, its bulkhead full); such a task is put back
+     * through {@code deferral} at the time the gateway names, with no attempt recorded and no try used.
+     */
+    public SettlementNotifyService deferringUnsentTo(INotifyTaskDeferral deferral) {
+        this.deferral = deferral;
+        return this;
     }
 
     /** All due tasks (one shard of one). */
@@ -189,6 +201,9 @@ public class SettlementNotifyService {
     private int attempt(NotifyTaskVO task) {
         Instant attemptTime = Instant.now(clock);
         DeliveryResult result = gateway.groupBuyNotify(task);
+        if (result.notAttempted() && deferral != null) {
+            return defer(task, result);
+        }
         int attemptNo = task.getNotifyCount() + 1;
         int status;
         // A delivered task keeps the time of the attempt that delivered it here; retention ages it from this time.
@@ -210,5 +225,17 @@ public class SettlementNotifyService {
                 task.getTeamId(), attemptNo, result.delivered(), result.httpStatus(), result.error(),
                 status == NotifyTaskVO.RETRY ? next : null);
         return status;
+    }
+
+    /** #17: not sent, so not an attempt: the task waits as RETRY until the gateway's time, its try count unchanged. */
+    private int defer(NotifyTaskVO task, DeliveryResult result) {
+        if (!deferral.defer(task, result.notSentUntil(), result.error())) {
+            log.warn("notify task={} team={} not sent and not put back: the lease was taken over", task.getId(),
+                    task.getTeamId());
+            return LEASE_LOST;
+        }
+        log.info("notify task={} team={} {} (no attempt used) next={}", task.getId(), task.getTeamId(), result.error(),
+                result.notSentUntil());
+        return NotifyTaskVO.RETRY;
     }
 }
