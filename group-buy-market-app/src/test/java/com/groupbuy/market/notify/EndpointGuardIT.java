@@ -122,6 +122,8 @@ class EndpointGuardIT {
 
         long normalP99 = p99(normal);
         long hangP99 = p99(underHang);
+        System.out.printf("EndpointGuardIT: healthy p99 alone %d ms, with the other hanging %d ms%n",
+                TimeUnit.NANOSECONDS.toMillis(normalP99), TimeUnit.NANOSECONDS.toMillis(hangP99));
         assertThat(hangP99).as("healthy partner's p99 (ms) with the other hanging vs alone: %d vs %d",
                         TimeUnit.NANOSECONDS.toMillis(hangP99), TimeUnit.NANOSECONDS.toMillis(normalP99))
                 .isLessThanOrEqualTo(Math.max(2 * normalP99, normalP99 + TimeUnit.MILLISECONDS.toNanos(250)));
