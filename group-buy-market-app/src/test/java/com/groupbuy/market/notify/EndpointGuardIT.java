@@ -152,7 +152,8 @@ class EndpointGuardIT {
         hangs = false;
         release.countDown();
         jdbc.update("UPDATE notify_task SET next_attempt_time = NOW(3) WHERE notify_url = ?", hangingUrl);
-        long deadline = System.currentTimeMillis() + 40_000;
+        // Generous: on a loaded shared machine a run can stall for seconds; the assertion is about nothing lost.
+        long deadline = System.currentTimeMillis() + 90_000;
         while (countWhere("notify_status = 1", hangingTeams) < ROUNDS && System.currentTimeMillis() < deadline) {
             notifyService.execSettlementNotifyJob();
             Thread.sleep(300);
