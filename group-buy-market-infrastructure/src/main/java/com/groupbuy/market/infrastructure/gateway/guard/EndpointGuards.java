@@ -16,6 +16,8 @@ import lombok.extern.slf4j.Slf4j;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collections;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -105,6 +107,42 @@ public class EndpointGuards {
                 bulkhead.onComplete();
             }
         }
+    }
+
+    /**
+     * A batch to one endpoint (MQ publishing a page before waiting for confirms): one permission for the whole batch,
+     * every result recorded on the breaker, and {@code size} "not sent" results when the breaker refuses. No bulkhead:
+     * a batch is one sender.
+     */
+    public List<DeliveryResult> callBatch(String endpoint, int size, Supplier<List<DeliveryResult>> send) {
+        CircuitBreaker breaker = breakers.circuitBreaker(endpoint);
+        if (!breaker.tryAcquirePermission()) {
+            DeliveryResult refused = notSent(endpoint, OPEN, probeTime(endpoint), "circuit open for " + endpoint);
+            return Collections.nCopies(size, refused);
+        }
+        long start = System.nanoTime();
+        List<DeliveryResult> results;
+        try {
+            results = send.get();
+        } catch (RuntimeException e) {
+            breaker.onError(System.nanoTime() - start, TimeUnit.NANOSECONDS, e);
+            throw e;
+        }
+        long took = System.nanoTime() - start;
+        boolean first = true;
+        for (DeliveryResult result : results) {
+            if (!first && !breaker.tryAcquirePermission()) {
+                // The breaker opened on this batch's own failures: the rest are outcomes it no longer counts.
+                break;
+            }
+            first = false;
+            if (result.delivered()) {
+                breaker.onSuccess(took, TimeUnit.NANOSECONDS);
+            } else {
+                breaker.onError(took, TimeUnit.NANOSECONDS, new UndeliveredCallback(result.error()));
+            }
+        }
+        return results;
     }
 
     /** The breaker's state for an endpoint ({@code CLOSED} for one never called). */

@@ -8,6 +8,7 @@ import org.junit.jupiter.api.Test;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -97,6 +98,24 @@ class EndpointGuardsTest {
         assertThat(other.delivered()).isTrue();
         assertThat(unlimited.delivered()).as("the MQ form has no bulkhead").isTrue();
         assertThat(guards.call("http:a:80", true, () -> DELIVERED).delivered()).as("permit given back").isTrue();
+    }
+
+    @Test
+    void aBatchIsOneCallWhileClosedAndAllUnsentWhileOpen() {
+        EndpointGuards guards = guards(Duration.ofSeconds(30), 1);
+        List<DeliveryResult> first = guards.callBatch("mq:broker:5672", 4, () -> {
+            sends.incrementAndGet();
+            return List.of(FAILED, FAILED, FAILED, FAILED);
+        });
+        assertThat(first).hasSize(4).noneMatch(DeliveryResult::notAttempted);
+        assertThat(guards.state("mq:broker:5672")).isEqualTo(CircuitBreaker.State.OPEN);
+
+        List<DeliveryResult> second = guards.callBatch("mq:broker:5672", 3, () -> {
+            sends.incrementAndGet();
+            return List.of(DELIVERED, DELIVERED, DELIVERED);
+        });
+        assertThat(second).hasSize(3).allMatch(DeliveryResult::notAttempted);
+        assertThat(sends).hasValue(1);
     }
 
     private DeliveryResult fail() {
