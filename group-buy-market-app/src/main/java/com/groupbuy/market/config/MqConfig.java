@@ -43,8 +43,13 @@ public class MqConfig {
 
     @Bean
     public NotifyChannelRouter notifyChannelRouter(GroupBuyNotifyService http, ObjectProvider<AmqpNotifyGateway> mq,
-                                                   ObjectProvider<CloseCheckPublisher> closeChecks) {
-        return new NotifyChannelRouter(http, mq.getIfAvailable(), closeChecks.getIfAvailable());
+                                                   ObjectProvider<CloseCheckPublisher> closeChecks,
+                                                   NotifyGuardConfig.NotifyChannelGuards guards) {
+        AmqpNotifyGateway amqp = mq.getIfAvailable();
+        // #17: each partner channel behind its endpoint's circuit breaker (HTTP also behind a per-endpoint bulkhead);
+        // our own close checks (#15) go to our own broker and are not a partner's endpoint.
+        return new NotifyChannelRouter(guards.http().apply(http), amqp == null ? null : guards.mq().apply(amqp),
+                closeChecks.getIfAvailable());
     }
 
     /** Notify publishes only: mandatory, so an unroutable message comes back instead of vanishing. */

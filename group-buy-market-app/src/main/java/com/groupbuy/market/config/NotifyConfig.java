@@ -1,6 +1,7 @@
 package com.groupbuy.market.config;
 
 import com.groupbuy.market.domain.trade.adapter.repository.INotifyTaskRetention;
+import com.groupbuy.market.domain.trade.adapter.repository.INotifyTaskDeferral;
 import com.groupbuy.market.domain.trade.adapter.repository.INotifyTaskStore;
 import com.groupbuy.market.domain.trade.service.notify.NotifyBackoff;
 import com.groupbuy.market.domain.trade.service.notify.NotifyRetentionService;
@@ -61,7 +62,8 @@ public class NotifyConfig {
     public SettlementNotifyService settlementNotifyService(INotifyTaskStore store, NotifyChannelRouter gateway,
                                                            NotifyProperties properties, MqProperties mq,
                                                            ObjectProvider<RabbitProperties> rabbit, Clock clock,
-                                                           ExecutorService notifyRunExecutor) {
+                                                           ExecutorService notifyRunExecutor,
+                                                           INotifyTaskDeferral deferral) {
         NotifyBackoff backoff = new NotifyBackoff(properties.getBackoff(), properties.getJitter(),
                 () -> ThreadLocalRandom.current().nextDouble());
         String worker = ManagementFactory.getRuntimeMXBean().getName() + "/" + UUID.randomUUID().toString().substring(0, 8);
@@ -72,7 +74,9 @@ public class NotifyConfig {
                 : broker.getConnectionTimeout();
         return new SettlementNotifyService(store, gateway, backoff, clock, worker, properties.getLease(),
                 properties.sendWindow(), mq.getConfirmTimeout().plus(connect), properties.getPageSize(),
-                properties.getRunBudget(), notifyRunExecutor, properties.getRunLanes());
+                properties.getRunBudget(), notifyRunExecutor, properties.getRunLanes())
+                // #17: a callback the endpoint's breaker or bulkhead did not send waits without using a try.
+                .deferringUnsentTo(deferral);
     }
 
     @Bean

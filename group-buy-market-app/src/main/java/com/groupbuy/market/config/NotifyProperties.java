@@ -37,8 +37,11 @@ public class NotifyProperties {
     private Duration runBudget = Duration.ofSeconds(50);
     /** Callbacks one compensation run has in flight at once (each still leased first). */
     private int runLanes = 8;
-    /** Threads and queue of the after-commit hand-off. */
-    private int dispatchThreads = 4;
+    /**
+     * Threads and queue of the after-commit hand-off. Eight, twice the per-endpoint bulkhead
+     * ({@code gbm.notify.guard.max-concurrent-per-endpoint}), so one hanging partner can hold at most half (#17).
+     */
+    private int dispatchThreads = 8;
     private int dispatchQueue = 1000;
     /** Signing secrets by source, then channel: {@code secrets.s01.c01=...}. */
     private Map<String, Map<String, String>> secrets = new LinkedHashMap<>();

@@ -1,23 +1,15 @@
 package com.groupbuy.market.config;
 
-import com.groupbuy.market.domain.trade.model.valobj.SourceChannelPolicy;
-import org.springframework.beans.factory.annotation.Value;
-import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Configuration;
-
 import java.util.Set;
 
 /**
  * Which source + channel pairs may settle ({@code gbm.settlement.blacklist} / {@code .allowlist}, entries
- * "source:channel"; an empty allowlist admits every pair not blacklisted).
+ * "source:channel"; an empty allowlist admits every pair not blacklisted): since #17 the configured defaults of the
+ * live switches {@code settlementBlacklist} / {@code settlementAllowlist}, see {@link LiveSwitchConfig}.
  */
-@Configuration
-public class SettlementConfig {
+public final class SettlementConfig {
 
-    @Bean
-    public SourceChannelPolicy sourceChannelPolicy(@Value("${gbm.settlement.blacklist:}") Set<String> blacklist,
-                                                   @Value("${gbm.settlement.allowlist:}") Set<String> allowlist) {
-        return new SourceChannelPolicy(clean(blacklist), clean(allowlist));
+    private SettlementConfig() {
     }
 
     /** "source:channel" entries as configured, blanks and surrounding spaces dropped. */

@@ -16,6 +16,7 @@ import com.groupbuy.market.domain.trade.model.entity.LockOrderCommand;
 import com.groupbuy.market.domain.trade.model.entity.MarketPayOrderEntity;
 import com.groupbuy.market.domain.trade.model.entity.RefundCommand;
 import com.groupbuy.market.domain.trade.model.entity.RefundResultEntity;
+import com.groupbuy.market.domain.trade.service.guard.TradeRateGuard;
 import com.groupbuy.market.domain.trade.service.lock.TradeLockService;
 import com.groupbuy.market.domain.trade.service.refund.TradeRefundService;
 import com.groupbuy.market.domain.trade.model.valobj.NotifyRoutes;
@@ -38,15 +39,17 @@ public class MarketTradeController implements IMarketTradeService {
     private final TradeRefundService refundService;
     private final NotifyUrlPolicy notifyUrlPolicy;
     private final NotifyRoutes notifyRoutes;
+    private final TradeRateGuard rateGuard;
 
     public MarketTradeController(TradeLockService lockService, TradeSettlementService settlementService,
                                  TradeRefundService refundService, NotifyUrlPolicy notifyUrlPolicy,
-                                 NotifyRoutes notifyRoutes) {
+                                 NotifyRoutes notifyRoutes, TradeRateGuard rateGuard) {
         this.lockService = lockService;
         this.settlementService = settlementService;
         this.refundService = refundService;
         this.notifyUrlPolicy = notifyUrlPolicy;
         this.notifyRoutes = notifyRoutes;
+        this.rateGuard = rateGuard;
     }
 
     @Override
@@ -80,6 +83,8 @@ public class MarketTradeController implements IMarketTradeService {
                 .outTradeTime(WireTime.parseTradeTime("outTradeTime", request.getOutTradeTime()))
                 .build();
 
+        // #17: within the partner's and the user's rate, else 0006 with nothing written.
+        rateGuard.admit("settle", command.getSource(), command.getChannel(), command.getUserId());
         SettledOrderEntity settled = settlementService.settle(command);
 
         return Envelope.success(SettlementMarketPayOrderResponseDTO.builder()
@@ -108,6 +113,8 @@ public class MarketTradeController implements IMarketTradeService {
                 .notifyMq(notify.mq())
                 .build();
 
+        // #17: within the partner's and the user's rate, else 0006 with nothing written.
+        rateGuard.admit("lock", command.getSource(), command.getChannel(), command.getUserId());
         MarketPayOrderEntity order = lockService.lock(command);
 
         return Envelope.success(LockMarketPayOrderResponseDTO.builder()

@@ -4,11 +4,19 @@ import java.util.Set;
 
 /**
  * Which source + channel pairs may settle: never one on the blacklist; when the allowlist is not empty, only its
- * entries. Entries are written "source:channel".
+ * entries. Entries are written "source:channel". The lists are live switches (#17), read on every call.
  */
-public record SourceChannelPolicy(Set<String> blacklist, Set<String> allowlist) {
+@FunctionalInterface
+public interface SourceChannelPolicy {
 
-    public boolean admits(String source, String channel) {
+    boolean admits(String source, String channel);
+
+    /** Fixed lists. */
+    static SourceChannelPolicy of(Set<String> blacklist, Set<String> allowlist) {
+        return (source, channel) -> admits(blacklist, allowlist, source, channel);
+    }
+
+    static boolean admits(Set<String> blacklist, Set<String> allowlist, String source, String channel) {
         String pair = source + ":" + channel;
         return !blacklist.contains(pair) && (allowlist.isEmpty() || allowlist.contains(pair));
     }

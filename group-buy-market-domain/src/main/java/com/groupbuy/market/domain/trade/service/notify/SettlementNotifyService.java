@@ -1,6 +1,7 @@
 package com.groupbuy.market.domain.trade.service.notify;
 
 import com.groupbuy.market.domain.trade.adapter.port.INotifyGateway;
+import com.groupbuy.market.domain.trade.adapter.repository.INotifyTaskDeferral;
 import com.groupbuy.market.domain.trade.adapter.repository.INotifyTaskStore;
 import com.groupbuy.market.domain.trade.model.valobj.DeliveryResult;
 import com.groupbuy.market.domain.trade.model.valobj.NotifyAttemptOutcome;
@@ -48,6 +49,8 @@ public class SettlementNotifyService {
     private final Duration runBudget;
     private final Executor runExecutor;
     private final int runLanes;
+    /** #17: where a task the gateway did not send goes back unsent; null = such a result counts as an attempt. */
+    private INotifyTaskDeferral deferral;
 
     /** One lane, one task per lease: a run delivers its tasks one after the other on the calling thread. */
     public SettlementNotifyService(INotifyTaskStore store, INotifyGateway gateway, NotifyBackoff backoff, Clock clock,
@@ -116,6 +119,15 @@ public class SettlementNotifyService {
 
     int claimBatch() {
         return claimBatch;
+    }
+
+    /**
+     * #17: the gateway may decline to send (the endpoint's breaker open, its bulkhead full); such a task is put back
+     * through {@code deferral} at the time the gateway names, with no attempt recorded and no try used.
+     */
+    public SettlementNotifyService deferringUnsentTo(INotifyTaskDeferral deferral) {
+        this.deferral = deferral;
+        return this;
     }
 
     /** All due tasks (one shard of one). */
@@ -196,6 +208,7 @@ public class SettlementNotifyService {
     private NotifyRunSummary deliverClaimed(List<NotifyTaskVO> tasks, Instant leaseUntil) {
         List<NotifyTaskVO> batch = new ArrayList<>();
         List<NotifyAttemptOutcome> outcomes = new ArrayList<>(tasks.size());
+        NotifyRunSummary unsent = NotifyRunSummary.empty();
         for (NotifyTaskVO task : tasks) {
             if (task.isMq()) {
                 batch.add(task);
@@ -208,7 +221,7 @@ public class SettlementNotifyService {
                 continue;
             }
             Instant attemptTime = Instant.now(clock);
-            outcomes.add(outcome(task, attemptTime, gateway.groupBuyNotify(task)));
+            unsent = unsent.plus(take(task, attemptTime, gateway.groupBuyNotify(task), outcomes));
         }
         if (!batch.isEmpty()) {
             Instant attemptTime = Instant.now(clock);
@@ -218,11 +231,24 @@ public class SettlementNotifyService {
             } else {
                 List<DeliveryResult> results = gateway.deliverAll(batch);
                 for (int i = 0; i < batch.size(); i++) {
-                    outcomes.add(outcome(batch.get(i), attemptTime, results.get(i)));
+                    unsent = unsent.plus(take(batch.get(i), attemptTime, results.get(i), outcomes));
                 }
             }
         }
-        return record(outcomes);
+        return record(outcomes).plus(unsent);
+    }
+
+    /**
+     * An attempt joins the page's outcomes; a call the gateway declined to make (#17: the endpoint's breaker open, its
+     * bulkhead full) is put back at once instead, counted as a retry, no try used.
+     */
+    private NotifyRunSummary take(NotifyTaskVO task, Instant attemptTime, DeliveryResult result,
+                                  List<NotifyAttemptOutcome> outcomes) {
+        if (result.notAttempted() && deferral != null) {
+            return defer(task, result);
+        }
+        outcomes.add(outcome(task, attemptTime, result));
+        return NotifyRunSummary.empty();
     }
 
     /** The state an attempt moves its task to: SUCCESS, RETRY at the backoff's next time, or FAIL past the schedule. */
@@ -265,5 +291,17 @@ public class SettlementNotifyService {
                     outcome.newStatus() == NotifyTaskVO.RETRY ? outcome.nextAttemptTime() : null);
         }
         return new NotifyRunSummary(outcomes.size(), delivered, retried, failed);
+    }
+
+    /** #17: not sent, so not an attempt: the task waits as RETRY until the gateway's time, its try count unchanged. */
+    private NotifyRunSummary defer(NotifyTaskVO task, DeliveryResult result) {
+        if (!deferral.defer(task, result.notSentUntil(), result.error())) {
+            log.warn("notify task={} team={} not sent and not put back: the lease was taken over", task.getId(),
+                    task.getTeamId());
+            return new NotifyRunSummary(1, 0, 0, 0);
+        }
+        log.info("notify task={} team={} {} (no attempt used) next={}", task.getId(), task.getTeamId(), result.error(),
+                result.notSentUntil());
+        return new NotifyRunSummary(1, 0, 1, 0);
     }
 }

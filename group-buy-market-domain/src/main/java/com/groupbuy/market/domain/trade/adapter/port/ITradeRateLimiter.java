@@ -1,0 +1,12 @@
+package com.groupbuy.market.domain.trade.adapter.port;
+
+/**
+ * #17: token buckets shared by every instance, refilled at {@code perSecond} (always above 0 here). True when a
+ * token was taken. An unreachable store is an outage (E0401), never a silent "admit".
+ */
+public interface ITradeRateLimiter {
+
+    boolean tryAcquirePair(String source, String channel, int perSecond);
+
+    boolean tryAcquireUser(String source, String channel, String userId, int perSecond);
+}

@@ -1,0 +1,27 @@
+package com.groupbuy.market.infrastructure.adapter.repository;
+
+import com.groupbuy.market.domain.trade.adapter.repository.INotifyTaskDeferral;
+import com.groupbuy.market.domain.trade.model.valobj.NotifyTaskVO;
+import com.groupbuy.market.infrastructure.dao.INotifyDeferralDao;
+import org.springframework.stereotype.Repository;
+
+import java.time.Instant;
+
+/** #17: one guarded update; no notify_attempt row, since no call was made. */
+@Repository
+public class NotifyTaskDeferral implements INotifyTaskDeferral {
+
+    private static final int MAX_ERROR = 500;
+
+    private final INotifyDeferralDao dao;
+
+    public NotifyTaskDeferral(INotifyDeferralDao dao) {
+        this.dao = dao;
+    }
+
+    @Override
+    public boolean defer(NotifyTaskVO task, Instant until, String reason) {
+        String error = reason == null ? null : reason.substring(0, Math.min(MAX_ERROR, reason.length()));
+        return dao.defer(task.getId(), task.getClaimToken(), until, error) == 1;
+    }
+}

@@ -1,0 +1,189 @@
+package com.groupbuy.market.infrastructure.gateway.guard;
+
+import com.groupbuy.market.domain.trade.model.valobj.DeliveryResult;
+import io.github.resilience4j.bulkhead.Bulkhead;
+import io.github.resilience4j.bulkhead.BulkheadConfig;
+import io.github.resilience4j.bulkhead.BulkheadRegistry;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
+import io.github.resilience4j.micrometer.tagged.TaggedBulkheadMetrics;
+import io.github.resilience4j.micrometer.tagged.TaggedCircuitBreakerMetrics;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import lombok.extern.slf4j.Slf4j;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+/**
+ * One Resilience4j circuit breaker (and, for partner endpoints, one semaphore bulkhead) per endpoint, created on its
+ * first call. A call the breaker or the bulkhead refuses is not made: the caller gets
+ * {@link DeliveryResult#notSent}, with the time the breaker will let a probe through (or, for a full bulkhead, a
+ * short wait), so the task waits without using a try. An answer that is not the acknowledgement counts as a failure,
+ * a call slower than the slow-call duration as slow; either rate over the window opens the breaker.
+ * <p>
+ * State per instance: every instance judges an endpoint from its own calls. Meters: Resilience4j's
+ * {@code resilience4j.circuitbreaker.*} and {@code resilience4j.bulkhead.*} (tag {@code name} = endpoint), plus
+ * {@code gbm.notify.breaker.transitions} (endpoint, from, to) and {@code gbm.notify.not.sent} (endpoint, reason).
+ */
+@Slf4j
+public class EndpointGuards {
+
+    static final String OPEN = "breaker_open";
+    static final String FULL = "bulkhead_full";
+
+    private final GuardSettings settings;
+    private final CircuitBreakerRegistry breakers;
+    private final BulkheadRegistry bulkheads;
+    private final MeterRegistry meters;
+    private final Clock clock;
+    /** When each endpoint's breaker last opened: a refused task waits until that plus the open duration. */
+    private final Map<String, Instant> openedAt = new ConcurrentHashMap<>();
+
+    public EndpointGuards(GuardSettings settings, MeterRegistry meters, Clock clock) {
+        this.settings = settings;
+        this.meters = meters;
+        this.clock = clock;
+        this.breakers = CircuitBreakerRegistry.of(CircuitBreakerConfig.custom()
+                .slidingWindowType(CircuitBreakerConfig.SlidingWindowType.TIME_BASED)
+                .slidingWindowSize((int) Math.max(1, settings.window().toSeconds()))
+                .minimumNumberOfCalls(settings.minimumCalls())
+                .failureRateThreshold(settings.failureRateThreshold())
+                .slowCallRateThreshold(settings.slowCallRateThreshold())
+                .slowCallDurationThreshold(settings.slowCallDuration())
+                .waitDurationInOpenState(settings.openFor())
+                .permittedNumberOfCallsInHalfOpenState(settings.halfOpenCalls())
+                // Half-open on the first call after the wait: a probe is a real task that was due anyway.
+                .automaticTransitionFromOpenToHalfOpenEnabled(false)
+                .build());
+        this.bulkheads = BulkheadRegistry.of(BulkheadConfig.custom()
+                .maxConcurrentCalls(settings.maxConcurrentPerEndpoint())
+                // Never wait for a permit: a thread parked behind a hanging partner is the very thing prevented.
+                .maxWaitDuration(Duration.ZERO)
+                .build());
+        breakers.getEventPublisher().onEntryAdded(added -> watch(added.getAddedEntry()));
+        TaggedCircuitBreakerMetrics.ofCircuitBreakerRegistry(breakers).bindTo(meters);
+        TaggedBulkheadMetrics.ofBulkheadRegistry(bulkheads).bindTo(meters);
+    }
+
+    /**
+     * Runs {@code send} under the endpoint's breaker (and bulkhead when {@code limitConcurrency}), or answers "not
+     * sent" without running it.
+     */
+    public DeliveryResult call(String endpoint, boolean limitConcurrency, Supplier<DeliveryResult> send) {
+        CircuitBreaker breaker = breakers.circuitBreaker(endpoint);
+        if (!breaker.tryAcquirePermission()) {
+            return notSent(endpoint, OPEN, probeTime(endpoint), "circuit open for " + endpoint);
+        }
+        Bulkhead bulkhead = limitConcurrency ? bulkheads.bulkhead(endpoint) : null;
+        if (bulkhead != null && !bulkhead.tryAcquirePermission()) {
+            breaker.releasePermission();
+            return notSent(endpoint, FULL, clock.instant().plus(settings.bulkheadRetryAfter()),
+                    settings.maxConcurrentPerEndpoint() + " deliveries to " + endpoint + " already in flight");
+        }
+        long start = System.nanoTime();
+        try {
+            DeliveryResult result = send.get();
+            long took = System.nanoTime() - start;
+            if (result.delivered()) {
+                breaker.onSuccess(took, TimeUnit.NANOSECONDS);
+            } else {
+                breaker.onError(took, TimeUnit.NANOSECONDS, new UndeliveredCallback(result.error()));
+            }
+            return result;
+        } catch (RuntimeException e) {
+            breaker.onError(System.nanoTime() - start, TimeUnit.NANOSECONDS, e);
+            throw e;
+        } finally {
+            if (bulkhead != null) {
+                bulkhead.onComplete();
+            }
+        }
+    }
+
+    /**
+     * A batch to one endpoint (MQ publishing a page before waiting for confirms): one permission for the whole batch,
+     * every result recorded on the breaker, and {@code size} "not sent" results when the breaker refuses. No bulkhead:
+     * a batch is one sender.
+     */
+    public List<DeliveryResult> callBatch(String endpoint, int size, Supplier<List<DeliveryResult>> send) {
+        CircuitBreaker breaker = breakers.circuitBreaker(endpoint);
+        if (!breaker.tryAcquirePermission()) {
+            DeliveryResult refused = notSent(endpoint, OPEN, probeTime(endpoint), "circuit open for " + endpoint);
+            return Collections.nCopies(size, refused);
+        }
+        long start = System.nanoTime();
+        List<DeliveryResult> results;
+        try {
+            results = send.get();
+        } catch (RuntimeException e) {
+            breaker.onError(System.nanoTime() - start, TimeUnit.NANOSECONDS, e);
+            throw e;
+        }
+        long took = System.nanoTime() - start;
+        boolean first = true;
+        for (DeliveryResult result : results) {
+            if (!first && !breaker.tryAcquirePermission()) {
+                // The breaker opened on this batch's own failures: the rest are outcomes it no longer counts.
+                break;
+            }
+            first = false;
+            if (result.delivered()) {
+                breaker.onSuccess(took, TimeUnit.NANOSECONDS);
+            } else {
+                breaker.onError(took, TimeUnit.NANOSECONDS, new UndeliveredCallback(result.error()));
+            }
+        }
+        return results;
+    }
+
+    /** The breaker's state for an endpoint ({@code CLOSED} for one never called). */
+    public CircuitBreaker.State state(String endpoint) {
+        return breakers.find(endpoint).map(CircuitBreaker::getState).orElse(CircuitBreaker.State.CLOSED);
+    }
+
+    /** Open: when the wait ends. Half-open with every probe taken: the probes' outcome is due within a slow call. */
+    private Instant probeTime(String endpoint) {
+        Instant now = clock.instant();
+        Instant opened = openedAt.get(endpoint);
+        Instant until = opened == null ? now : opened.plus(settings.openFor());
+        Instant soonest = now.plus(settings.slowCallDuration());
+        return until.isAfter(soonest) ? until : soonest;
+    }
+
+    private DeliveryResult notSent(String endpoint, String reason, Instant until, String why) {
+        Counter.builder("gbm.notify.not.sent").description("callbacks not sent: breaker open or bulkhead full")
+                .tag("endpoint", endpoint).tag("reason", reason).register(meters).increment();
+        return DeliveryResult.notSent(until, why);
+    }
+
+    private void watch(CircuitBreaker breaker) {
+        breaker.getEventPublisher().onStateTransition(event -> {
+            CircuitBreaker.StateTransition transition = event.getStateTransition();
+            if (transition.getToState() == CircuitBreaker.State.OPEN
+                    || transition.getToState() == CircuitBreaker.State.FORCED_OPEN) {
+                openedAt.put(breaker.getName(), clock.instant());
+            }
+            Counter.builder("gbm.notify.breaker.transitions").description("circuit breaker state changes")
+                    .tag("endpoint", breaker.getName()).tag("from", transition.getFromState().name())
+                    .tag("to", transition.getToState().name()).register(meters).increment();
+            log.warn("callback endpoint {} circuit {} -> {}", breaker.getName(), transition.getFromState(),
+                    transition.getToState());
+        });
+    }
+
+    /** What the breaker records for an answer that was not the acknowledgement (no exception was thrown). */
+    static final class UndeliveredCallback extends RuntimeException {
+        UndeliveredCallback(String message) {
+            super(message, null, false, false);
+        }
+    }
+}

@@ -1,0 +1,71 @@
+package com.groupbuy.market.infrastructure.gateway.guard;
+
+import com.groupbuy.market.domain.trade.adapter.port.INotifyGateway;
+import com.groupbuy.market.domain.trade.model.valobj.DeliveryResult;
+import com.groupbuy.market.domain.trade.model.valobj.NotifyTaskVO;
+import okhttp3.HttpUrl;
+
+import java.util.List;
+import java.util.function.Function;
+
+/**
+ * A delivery channel behind the endpoint guards: HTTP callbacks by partner endpoint (host:port, with a bulkhead), MQ
+ * callbacks by broker (breaker only: the broker is ours and shared by every partner, its concurrency is the
+ * publisher's). A task whose endpoint cannot be named (a URL that does not parse) goes straight to the channel,
+ * which reports it as the failed attempt it is.
+ */
+public class GuardedNotifyGateway implements INotifyGateway {
+
+    private final INotifyGateway channel;
+    private final EndpointGuards guards;
+    private final Function<NotifyTaskVO, String> endpointOf;
+    private final boolean limitConcurrency;
+
+    private GuardedNotifyGateway(INotifyGateway channel, EndpointGuards guards, Function<NotifyTaskVO, String> endpointOf,
+                                 boolean limitConcurrency) {
+        this.channel = channel;
+        this.guards = guards;
+        this.endpointOf = endpointOf;
+        this.limitConcurrency = limitConcurrency;
+    }
+
+    /** Partner HTTP endpoints, one breaker and bulkhead per {@code http:host:port}. */
+    public static GuardedNotifyGateway http(INotifyGateway http, EndpointGuards guards) {
+        return new GuardedNotifyGateway(http, guards, GuardedNotifyGateway::httpEndpoint, true);
+    }
+
+    /** The broker, one breaker named {@code mq:<broker>}. */
+    public static GuardedNotifyGateway mq(INotifyGateway mq, EndpointGuards guards, String broker) {
+        String endpoint = "mq:" + broker;
+        return new GuardedNotifyGateway(mq, guards, task -> endpoint, false);
+    }
+
+    static String httpEndpoint(NotifyTaskVO task) {
+        HttpUrl url = task.getNotifyUrl() == null ? null : HttpUrl.parse(task.getNotifyUrl().trim());
+        return url == null ? null : "http:" + url.host() + ":" + url.port();
+    }
+
+    @Override
+    public DeliveryResult groupBuyNotify(NotifyTaskVO task) {
+        String endpoint = endpointOf.apply(task);
+        if (endpoint == null) {
+            return channel.groupBuyNotify(task);
+        }
+        return guards.call(endpoint, limitConcurrency, () -> channel.groupBuyNotify(task));
+    }
+
+    /**
+     * A batch to one endpoint without a bulkhead (the broker: MQ pages published before their confirms, #14) asks the
+     * breaker once and goes to the channel as the one batch it is, so the guard does not undo the batching; its
+     * outcomes are counted one by one. Anything else is guarded task by task.
+     */
+    @Override
+    public List<DeliveryResult> deliverAll(List<NotifyTaskVO> tasks) {
+        String endpoint = tasks.isEmpty() ? null : endpointOf.apply(tasks.get(0));
+        boolean oneEndpoint = endpoint != null && tasks.stream().allMatch(t -> endpoint.equals(endpointOf.apply(t)));
+        if (limitConcurrency || !oneEndpoint) {
+            return INotifyGateway.super.deliverAll(tasks);
+        }
+        return guards.callBatch(endpoint, tasks.size(), () -> channel.deliverAll(tasks));
+    }
+}

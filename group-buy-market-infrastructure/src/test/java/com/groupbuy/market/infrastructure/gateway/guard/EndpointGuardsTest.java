@@ -1,0 +1,125 @@
+package com.groupbuy.market.infrastructure.gateway.guard;
+
+import com.groupbuy.market.domain.trade.model.valobj.DeliveryResult;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.junit.jupiter.api.Test;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** #17: the breaker and bulkhead decide whether a callback is sent at all, and when an unsent one is due again. */
+class EndpointGuardsTest {
+
+    private static final DeliveryResult FAILED = new DeliveryResult(false, 500, 3, "answered HTTP 500");
+    private static final DeliveryResult DELIVERED = new DeliveryResult(true, 200, 3, null);
+
+    private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
+    private final AtomicInteger sends = new AtomicInteger();
+
+    private EndpointGuards guards(Duration openFor, int maxConcurrent) {
+        return new EndpointGuards(new GuardSettings(50, 50, Duration.ofSeconds(2), Duration.ofSeconds(30), 4, openFor,
+                1, maxConcurrent, Duration.ofSeconds(1)), meters, Clock.systemUTC());
+    }
+
+    @Test
+    void failuresOpenTheBreakerAndThenNothingIsSentUntilTheWaitEnds() {
+        EndpointGuards guards = guards(Duration.ofSeconds(30), 10);
+        for (int i = 0; i < 4; i++) {
+            assertThat(guards.call("http:a:80", true, this::fail).notAttempted()).isFalse();
+        }
+        assertThat(guards.state("http:a:80")).isEqualTo(CircuitBreaker.State.OPEN);
+
+        Instant before = Instant.now();
+        DeliveryResult refused = guards.call("http:a:80", true, this::fail);
+
+        assertThat(sends).hasValue(4);
+        assertThat(refused.notAttempted()).isTrue();
+        assertThat(refused.error()).startsWith("not sent: circuit open for http:a:80");
+        assertThat(refused.notSentUntil()).isAfter(before.plusSeconds(29)).isBefore(before.plusSeconds(31));
+        assertThat(guards.state("http:b:80")).as("another endpoint is not touched").isEqualTo(CircuitBreaker.State.CLOSED);
+        assertThat(meters.get("gbm.notify.not.sent").tag("endpoint", "http:a:80").tag("reason", "breaker_open")
+                .counter().count()).isEqualTo(1);
+        assertThat(meters.get("gbm.notify.breaker.transitions").tag("from", "CLOSED").tag("to", "OPEN").counter().count())
+                .isEqualTo(1);
+    }
+
+    @Test
+    void aSuccessfulHalfOpenProbeClosesTheBreaker() throws Exception {
+        EndpointGuards guards = guards(Duration.ofMillis(200), 10);
+        for (int i = 0; i < 4; i++) {
+            guards.call("http:a:80", true, this::fail);
+        }
+        Thread.sleep(300);
+
+        DeliveryResult probe = guards.call("http:a:80", true, () -> {
+            sends.incrementAndGet();
+            return DELIVERED;
+        });
+
+        assertThat(probe.delivered()).isTrue();
+        assertThat(sends).hasValue(5);
+        assertThat(guards.state("http:a:80")).isEqualTo(CircuitBreaker.State.CLOSED);
+    }
+
+    @Test
+    void aFullBulkheadRefusesWithoutCallingAndOnlyForThatEndpoint() throws Exception {
+        EndpointGuards guards = guards(Duration.ofSeconds(30), 1);
+        CountDownLatch inside = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        Thread holder = new Thread(() -> guards.call("http:a:80", true, () -> {
+            inside.countDown();
+            try {
+                release.await(5, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return DELIVERED;
+        }));
+        holder.start();
+        assertThat(inside.await(5, TimeUnit.SECONDS)).isTrue();
+
+        DeliveryResult refused = guards.call("http:a:80", true, this::fail);
+        DeliveryResult other = guards.call("http:b:80", true, () -> DELIVERED);
+        DeliveryResult unlimited = guards.call("http:a:80", false, () -> DELIVERED);
+        release.countDown();
+        holder.join();
+
+        assertThat(refused.notAttempted()).isTrue();
+        assertThat(refused.error()).contains("1 deliveries to http:a:80 already in flight");
+        assertThat(sends).as("the refused call was not made").hasValue(0);
+        assertThat(other.delivered()).isTrue();
+        assertThat(unlimited.delivered()).as("the MQ form has no bulkhead").isTrue();
+        assertThat(guards.call("http:a:80", true, () -> DELIVERED).delivered()).as("permit given back").isTrue();
+    }
+
+    @Test
+    void aBatchIsOneCallWhileClosedAndAllUnsentWhileOpen() {
+        EndpointGuards guards = guards(Duration.ofSeconds(30), 1);
+        List<DeliveryResult> first = guards.callBatch("mq:broker:5672", 4, () -> {
+            sends.incrementAndGet();
+            return List.of(FAILED, FAILED, FAILED, FAILED);
+        });
+        assertThat(first).hasSize(4).noneMatch(DeliveryResult::notAttempted);
+        assertThat(guards.state("mq:broker:5672")).isEqualTo(CircuitBreaker.State.OPEN);
+
+        List<DeliveryResult> second = guards.callBatch("mq:broker:5672", 3, () -> {
+            sends.incrementAndGet();
+            return List.of(DELIVERED, DELIVERED, DELIVERED);
+        });
+        assertThat(second).hasSize(3).allMatch(DeliveryResult::notAttempted);
+        assertThat(sends).hasValue(1);
+    }
+
+    private DeliveryResult fail() {
+        sends.incrementAndGet();
+        return FAILED;
+    }
+}

@@ -1,0 +1,83 @@
+package com.groupbuy.market.trigger.http.admin;
+
+import com.groupbuy.market.api.response.Response;
+import com.groupbuy.market.domain.switches.model.valobj.SwitchChangeVO;
+import com.groupbuy.market.domain.switches.service.LiveSwitchService;
+import com.groupbuy.market.trigger.http.Envelope;
+import com.groupbuy.market.types.enums.ResponseCode;
+import com.groupbuy.market.types.exception.AppException;
+import jakarta.servlet.http.HttpServletRequest;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/**
+ * Live switches (#17): read the values in force on this instance, change one (stored, audited, pushed to every
+ * instance), list the audit. Every call needs header {@code X-Admin-Token}; no token configured refuses everyone.
+ */
+@RestController
+@RequestMapping("/api/v1/gbm/admin/switches")
+public class SwitchAdminController {
+
+    private static final int MAX_OPERATOR = 64;
+
+    private final LiveSwitchService switches;
+    private final AdminToken adminToken;
+
+    public SwitchAdminController(LiveSwitchService switches, @Value("${gbm.admin.token:}") String token) {
+        this.switches = switches;
+        this.adminToken = new AdminToken(token);
+    }
+
+    @GetMapping
+    public ResponseEntity<Response<Map<String, String>>> current(
+            @RequestHeader(value = "X-Admin-Token", required = false) String given) {
+        return authorized(given, () -> switches.current().asMap());
+    }
+
+    @PostMapping("/{name}")
+    public ResponseEntity<Response<SwitchChangeVO>> change(
+            @RequestHeader(value = "X-Admin-Token", required = false) String given, @PathVariable String name,
+            @RequestBody SwitchChangeRequest request, HttpServletRequest http) {
+        return authorized(given, () -> switches.change(name, request.getValue(), operator(request.getOperator()),
+                http.getRemoteAddr()));
+    }
+
+    @GetMapping("/changes")
+    public ResponseEntity<Response<List<SwitchChangeVO>>> changes(
+            @RequestHeader(value = "X-Admin-Token", required = false) String given,
+            @RequestParam(defaultValue = "0") int page, @RequestParam(defaultValue = "50") int size) {
+        return authorized(given, () -> {
+            int checkedSize = AdminPaging.size(size);
+            return switches.changes(AdminPaging.page(page) * checkedSize, checkedSize);
+        });
+    }
+
+    /** Who asks: printable, 1 to 64 characters; the audit names them. */
+    private static String operator(String operator) {
+        if (operator == null || operator.isBlank() || operator.length() > MAX_OPERATOR
+                || !operator.chars().allMatch(c -> c >= ' ' && c != 127)) {
+            throw new AppException(ResponseCode.ILLEGAL_PARAMETER,
+                    "illegal parameter: operator must name who asks (1 to " + MAX_OPERATOR + " printable characters)");
+        }
+        return operator.trim();
+    }
+
+    private <T> ResponseEntity<Response<T>> authorized(String given, Supplier<T> action) {
+        if (!adminToken.admits(given)) {
+            return AdminToken.refusal();
+        }
+        return ResponseEntity.ok(Envelope.success(action.get()));
+    }
+}
