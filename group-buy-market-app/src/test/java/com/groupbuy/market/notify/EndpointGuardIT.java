@@ -151,13 +151,17 @@ class EndpointGuardIT {
         // The partner answers again: after the open wait a probe closes the breaker and the job delivers everything.
         hangs = false;
         release.countDown();
-        jdbc.update("UPDATE notify_task SET next_attempt_time = NOW(3) WHERE notify_url = ?", hangingUrl);
+        // A second back: the claim's "now" reaches the database without its milliseconds (whole seconds, see the closing
+        // note of 2026-12-01), so a task made due at NOW(3) is not due to it until the next second.
+        jdbc.update("UPDATE notify_task SET next_attempt_time = NOW(3) - INTERVAL 1 SECOND WHERE notify_url = ?",
+                hangingUrl);
         // Generous: on a loaded shared machine a run can stall for seconds; the assertion is about nothing lost.
         long deadline = System.currentTimeMillis() + 90_000;
         while (countWhere("notify_status = 1", hangingTeams) < ROUNDS && System.currentTimeMillis() < deadline) {
             notifyService.execSettlementNotifyJob();
             Thread.sleep(300);
-            jdbc.update("UPDATE notify_task SET next_attempt_time = NOW(3) WHERE notify_url = ? AND notify_status = 2"
+            jdbc.update("UPDATE notify_task SET next_attempt_time = NOW(3) - INTERVAL 1 SECOND WHERE notify_url = ?"
+                    + " AND notify_status = 2"
                     + " AND last_error LIKE 'not sent:%'", hangingUrl);
         }
         assertThat(countWhere("notify_status = 1", hangingTeams)).as("nothing lost").isEqualTo(ROUNDS);
