@@ -1,0 +1,161 @@
+package com.groupbuy.market.trigger.listener;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.groupbuy.market.domain.trade.model.valobj.ConsumeOutcome;
+import com.rabbitmq.client.AMQP;
+import com.rabbitmq.client.Channel;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import lombok.extern.slf4j.Slf4j;
+import org.springframework.amqp.core.Message;
+import org.springframework.amqp.core.MessageProperties;
+import org.springframework.amqp.rabbit.listener.api.ChannelAwareMessageListener;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * The manual-acknowledgement discipline our own consumers share (seed 003): a delivery is acknowledged only after its
+ * outcome is recorded in the consumption record; a failed attempt is handed back to the broker (after a short pause)
+ * for the next; a message that is malformed or out of attempts is copied to the dead-letter queue with the reason in
+ * header {@value #DEAD_REASON_HEADER}, then acknowledged. Subclasses read the body and hand it to their use case.
+ */
+@Slf4j
+public abstract class RecordedMessageListener<T> implements ChannelAwareMessageListener {
+
+    public static final String DEAD_REASON_HEADER = "x-gbm-dead-reason";
+    public static final String ATTEMPTS_HEADER = "x-gbm-attempts";
+    public static final String ORIGINAL_ROUTING_KEY_HEADER = "x-gbm-original-routing-key";
+
+    protected final ObjectMapper json;
+    private final String what;
+    private final String deadLetterQueue;
+    private final Duration retryDelay;
+    private final Map<ConsumeOutcome.Action, Counter> outcomes = new EnumMap<>(ConsumeOutcome.Action.class);
+    private final Counter errors;
+
+    /** {@code meter} counts deliveries by outcome; {@code what} names the message in logs. */
+    protected RecordedMessageListener(String meter, String meterDescription, String what, ObjectMapper json,
+                                      String deadLetterQueue, Duration retryDelay, MeterRegistry meters) {
+        this.json = json;
+        this.what = what;
+        this.deadLetterQueue = deadLetterQueue;
+        this.retryDelay = retryDelay;
+        for (ConsumeOutcome.Action action : ConsumeOutcome.Action.values()) {
+            outcomes.put(action, Counter.builder(meter).tag("outcome", action.name().toLowerCase())
+                    .description(meterDescription).register(meters));
+        }
+        this.errors = Counter.builder(meter).tag("outcome", "error").description(meterDescription).register(meters);
+    }
+
+    /** The body as this consumer's message; IllegalArgumentException naming what is wrong. */
+    protected abstract T parse(String body);
+
+    /** Records and runs one attempt; {@code parsed} null and {@code malformed} set when the body did not parse. */
+    protected abstract ConsumeOutcome consume(String messageId, MessageProperties properties, String body, T parsed,
+                                              String malformed);
+
+    /** Records that the message went to the dead-letter queue. */
+    protected abstract void deadLettered(String messageId, ConsumeOutcome outcome);
+
+    /** Whether the dead-letter copy keeps the routing key the message arrived with. */
+    protected boolean keepsRoutingKey() {
+        return false;
+    }
+
+    @Override
+    public void onMessage(Message message, Channel channel) throws IOException {
+        MessageProperties properties = message.getMessageProperties();
+        long tag = properties.getDeliveryTag();
+        String messageId = properties.getMessageId();
+        String body = new String(message.getBody(), StandardCharsets.UTF_8);
+        ConsumeOutcome outcome;
+        try {
+            T parsed = null;
+            String malformed = null;
+            try {
+                parsed = parse(body);
+            } catch (IllegalArgumentException e) {
+                malformed = e.getMessage();
+            }
+            outcome = consume(messageId, properties, body, parsed, malformed);
+        } catch (RuntimeException e) {
+            // Our side failed before an attempt could be counted (database down): not the message's fault, so it
+            // goes back to the broker without using an attempt.
+            errors.increment();
+            log.warn("{} message={} not handled ({}); handed back to the broker", what, messageId, e.toString());
+            pause();
+            channel.basicNack(tag, false, true);
+            return;
+        }
+        outcomes.get(outcome.action()).increment();
+        switch (outcome.action()) {
+            case DONE, DUPLICATE -> channel.basicAck(tag, false);
+            case RETRY -> {
+                pause();
+                channel.basicNack(tag, false, true);
+            }
+            case DEAD -> {
+                deadLetter(channel, message, outcome);
+                deadLettered(messageId, outcome);
+                channel.basicAck(tag, false);
+            }
+        }
+    }
+
+    /** A copy on the dead-letter queue (persistent, same id and body) with why and after how many attempts. */
+    private void deadLetter(Channel channel, Message message, ConsumeOutcome outcome) throws IOException {
+        MessageProperties properties = message.getMessageProperties();
+        Map<String, Object> headers = new HashMap<>(properties.getHeaders());
+        headers.put(DEAD_REASON_HEADER, outcome.reason());
+        headers.put(ATTEMPTS_HEADER, outcome.attempts());
+        if (keepsRoutingKey() && properties.getReceivedRoutingKey() != null) {
+            headers.put(ORIGINAL_ROUTING_KEY_HEADER, properties.getReceivedRoutingKey());
+        }
+        AMQP.BasicProperties copy = new AMQP.BasicProperties.Builder()
+                .messageId(properties.getMessageId())
+                .contentType(properties.getContentType())
+                .deliveryMode(2)
+                .headers(headers)
+                .build();
+        channel.basicPublish("", deadLetterQueue, copy, message.getBody());
+    }
+
+    /** The body as a JSON object; IllegalArgumentException when it is not one. */
+    protected JsonNode object(String body) {
+        JsonNode node;
+        try {
+            node = json.readTree(body);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("body is not JSON");
+        }
+        if (node == null || !node.isObject()) {
+            throw new IllegalArgumentException("body is not a JSON object");
+        }
+        return node;
+    }
+
+    protected static String text(JsonNode node, String field) {
+        JsonNode value = node.get(field);
+        if (value == null || !value.isTextual() || value.asText().isBlank()) {
+            throw new IllegalArgumentException(field + " is missing or not a string");
+        }
+        return value.asText();
+    }
+
+    private void pause() {
+        if (retryDelay.isZero()) {
+            return;
+        }
+        try {
+            Thread.sleep(retryDelay.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
