@@ -1,0 +1,85 @@
+package com.groupbuy.market.architecture;
+
+import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.junit.AnalyzeClasses;
+import com.tngtech.archunit.junit.ArchTest;
+import com.tngtech.archunit.lang.ArchRule;
+
+import java.util.List;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+
+/**
+ * The layering the README's module table promises, checked on every module's main classes (this module is the only
+ * one that has them all on its classpath). Every rule refuses to pass on an empty selection
+ * ({@code allowEmptyShould(false)}), so a misspelt package name fails instead of checking nothing;
+ * {@link ArchitectureRulesTest} proves each rule can fail.
+ */
+@AnalyzeClasses(packages = "com.groupbuy.market", importOptions = ImportOption.DoNotIncludeTests.class)
+public class ArchitectureTest {
+
+    static final String DOMAIN = "com.groupbuy.market.domain..";
+    static final String INFRASTRUCTURE = "com.groupbuy.market.infrastructure..";
+    static final String TRIGGER = "com.groupbuy.market.trigger..";
+    static final String API = "com.groupbuy.market.api..";
+    /** The app module: {@code Application} in the root package, and its configuration. */
+    static final String APP_ROOT = "com.groupbuy.market";
+    static final String APP_CONFIG = "com.groupbuy.market.config..";
+
+    /**
+     * Technology the domain must not see: web and servlet, MyBatis and JDBC/transactions (adapters own them),
+     * Redisson, OkHttp, RabbitMQ/Spring AMQP, and the Jackson annotations that shape wire JSON (Jackson's
+     * ObjectMapper itself stays allowed: the domain may build the partner callback bodies).
+     */
+    static final List<String> TECHNOLOGY_OUTSIDE_THE_DOMAIN = List.of(
+            "org.springframework.web..",
+            "org.springframework.http..",
+            "org.springframework.boot.web..",
+            "jakarta.servlet..",
+            "org.apache.ibatis..",
+            "org.mybatis..",
+            "org.springframework.jdbc..",
+            "org.springframework.transaction..",
+            "org.redisson..",
+            "okhttp3..",
+            "okio..",
+            "com.rabbitmq..",
+            "org.springframework.amqp..",
+            "com.fasterxml.jackson.annotation..",
+            "com.fasterxml.jackson.databind.annotation..");
+
+    @ArchTest
+    public static final ArchRule DOMAIN_USES_NO_INFRASTRUCTURE_TECHNOLOGY = noClasses()
+            .that().resideInAPackage(DOMAIN)
+            .should().dependOnClassesThat().resideInAnyPackage(TECHNOLOGY_OUTSIDE_THE_DOMAIN.toArray(String[]::new))
+            .because("the domain decides; adapters in infrastructure and trigger speak to databases, brokers and HTTP")
+            .allowEmptyShould(false);
+
+    @ArchTest
+    public static final ArchRule DOMAIN_DEPENDS_ON_NO_OUTER_MODULE = noClasses()
+            .that().resideInAPackage(DOMAIN)
+            .should().dependOnClassesThat().resideInAnyPackage(INFRASTRUCTURE, TRIGGER, API, APP_ROOT, APP_CONFIG)
+            .because("the domain depends on types only (README, Modules); the outer modules implement its ports")
+            .allowEmptyShould(false);
+
+    @ArchTest
+    public static final ArchRule TRIGGER_DOES_NOT_USE_INFRASTRUCTURE = noClasses()
+            .that().resideInAPackage(TRIGGER)
+            .should().dependOnClassesThat().resideInAPackage(INFRASTRUCTURE)
+            .because("controllers, jobs and listeners call the domain's services, never an adapter directly")
+            .allowEmptyShould(false);
+
+    /** activity, switches, tag, trade, ...: one slice per context, whatever contexts are added later. */
+    @ArchTest
+    public static final ArchRule DOMAIN_CONTEXTS_ARE_FREE_OF_CYCLES = slices()
+            .matching("com.groupbuy.market.domain.(*)..")
+            .should().beFreeOfCycles()
+            .allowEmptyShould(false);
+
+    static final List<ArchRule> ALL_RULES = List.of(
+            DOMAIN_USES_NO_INFRASTRUCTURE_TECHNOLOGY,
+            DOMAIN_DEPENDS_ON_NO_OUTER_MODULE,
+            TRIGGER_DOES_NOT_USE_INFRASTRUCTURE,
+            DOMAIN_CONTEXTS_ARE_FREE_OF_CYCLES);
+}
