@@ -3,11 +3,11 @@ package com.groupbuy.market.domain.trade.service.refund;
 import com.groupbuy.market.domain.trade.adapter.port.ITeamPlaceReservation;
 import com.groupbuy.market.domain.trade.adapter.repository.IConsumptionRecordRepository;
 import com.groupbuy.market.domain.trade.adapter.repository.IRefundRepository;
-import com.groupbuy.market.domain.trade.model.valobj.OrderStatus;
 import com.groupbuy.market.domain.trade.model.entity.MemberOrderView;
 import com.groupbuy.market.domain.trade.model.valobj.ConsumeOutcome;
 import com.groupbuy.market.domain.trade.model.valobj.ConsumptionRecordVO;
 import com.groupbuy.market.domain.trade.model.valobj.ConsumptionStatus;
+import com.groupbuy.market.domain.trade.model.valobj.OrderStatus;
 import com.groupbuy.market.domain.trade.model.valobj.RefundMessageVO;
 import lombok.extern.slf4j.Slf4j;
 
