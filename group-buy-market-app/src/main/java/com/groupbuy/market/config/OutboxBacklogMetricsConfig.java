@@ -2,7 +2,7 @@ package com.groupbuy.market.config;
 
 import com.groupbuy.market.domain.trade.adapter.repository.INotifyBacklogRepository;
 import com.groupbuy.market.domain.trade.model.valobj.NotifyBacklogVO;
-import com.groupbuy.market.domain.trade.model.valobj.NotifyTaskVO;
+import com.groupbuy.market.domain.trade.model.valobj.NotifyTaskStatus;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.springframework.context.annotation.Configuration;
@@ -21,8 +21,8 @@ import java.util.Map;
 public class OutboxBacklogMetricsConfig {
 
     static final Duration FRESH_FOR = Duration.ofSeconds(5);
-    private static final Map<Integer, String> STATUS_NAMES = Map.of(NotifyTaskVO.INIT, "init",
-            NotifyTaskVO.RETRY, "retry", NotifyTaskVO.FAIL, "fail");
+    private static final Map<Integer, String> STATUS_NAMES = Map.of(NotifyTaskStatus.INIT.code(), "init",
+            NotifyTaskStatus.RETRY.code(), "retry", NotifyTaskStatus.FAIL.code(), "fail");
 
     private final INotifyBacklogRepository backlog;
     private final Clock clock;

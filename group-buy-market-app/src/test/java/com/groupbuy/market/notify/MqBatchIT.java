@@ -3,6 +3,7 @@ package com.groupbuy.market.notify;
 import com.groupbuy.market.domain.trade.adapter.port.INotifyGateway;
 import com.groupbuy.market.domain.trade.model.valobj.DeliveryResult;
 import com.groupbuy.market.domain.trade.model.valobj.NotifyRunSummary;
+import com.groupbuy.market.domain.trade.model.valobj.NotifyTaskStatus;
 import com.groupbuy.market.domain.trade.model.valobj.NotifyTaskVO;
 import com.groupbuy.market.domain.trade.service.notify.NotifyBackoff;
 import com.groupbuy.market.domain.trade.service.notify.SettlementNotifyService;
@@ -100,7 +101,7 @@ class MqBatchIT {
         assertThat(run.delivered()).isEqualTo(9);
         assertThat(run.retried()).isEqualTo(1);
         for (String team : teams) {
-            assertThat(status(team)).as(team).isEqualTo(team.equals(returned) ? NotifyTaskVO.RETRY : NotifyTaskVO.SUCCESS);
+            assertThat(status(team)).as(team).isEqualTo(team.equals(returned) ? NotifyTaskStatus.RETRY.code() : NotifyTaskStatus.SUCCESS.code());
         }
         assertThat(jdbc.queryForObject("SELECT a.error FROM notify_attempt a JOIN notify_task t ON t.id = a.task_id "
                 + "WHERE t.team_id = ?", String.class, returned)).contains("returned 312 NO_ROUTE");
@@ -144,12 +145,12 @@ class MqBatchIT {
         assertThat(run.delivered()).as("recorded deliveries: the taken-over task is not ours to record").isEqualTo(9);
         Map<String, Object> stolen = jdbc.queryForMap("SELECT notify_status, notify_count, claim_token FROM notify_task "
                 + "WHERE team_id = ?", takenOver);
-        assertThat(stolen).containsEntry("notify_status", NotifyTaskVO.INIT).containsEntry("notify_count", 0)
+        assertThat(stolen).containsEntry("notify_status", NotifyTaskStatus.INIT.code()).containsEntry("notify_count", 0)
                 .containsEntry("claim_token", "another-claimant");
         assertThat(new NotifyTaskFixture(jdbc).attemptRows(takenOver)).isZero();
         for (String team : teams) {
             if (!team.equals(takenOver)) {
-                assertThat(status(team)).as(team).isEqualTo(NotifyTaskVO.SUCCESS);
+                assertThat(status(team)).as(team).isEqualTo(NotifyTaskStatus.SUCCESS.code());
                 assertThat(new NotifyTaskFixture(jdbc).attemptRows(team)).isEqualTo(1);
                 assertThat(jdbc.queryForObject("SELECT claim_token IS NULL FROM notify_task WHERE team_id = ?",
                         Integer.class, team)).as("lease released").isEqualTo(1);
@@ -190,14 +191,14 @@ class MqBatchIT {
         for (int i = 0; i < teams.size(); i++) {
             int status = status(teams.get(i));
             if (i >= 10) {
-                assertThat(status).as("never published, task " + i).isEqualTo(NotifyTaskVO.RETRY);
+                assertThat(status).as("never published, task " + i).isEqualTo(NotifyTaskStatus.RETRY.code());
             } else {
-                assertThat(status).isIn(NotifyTaskVO.SUCCESS, NotifyTaskVO.RETRY);
+                assertThat(status).isIn(NotifyTaskStatus.SUCCESS.code(), NotifyTaskStatus.RETRY.code());
             }
             assertThat(new NotifyTaskFixture(jdbc).attemptRows(teams.get(i))).isEqualTo(1);
         }
         // SUCCESS only on a confirm: every task recorded as delivered reached the mall's queue.
-        List<String> confirmed = teams.stream().filter(t -> status(t) == NotifyTaskVO.SUCCESS).toList();
+        List<String> confirmed = teams.stream().filter(t -> status(t) == NotifyTaskStatus.SUCCESS.code()).toList();
         await(() -> confirmed.stream().allMatch(t -> !mall.forTeam(t).isEmpty()));
 
         PROXY.open();
@@ -206,7 +207,7 @@ class MqBatchIT {
         NotifyRunSummary after = notifyService.execSettlementNotifyJob();
 
         assertThat(after.delivered()).isEqualTo(30 - during.delivered());
-        assertThat(teams).allMatch(t -> status(t) == NotifyTaskVO.SUCCESS);
+        assertThat(teams).allMatch(t -> status(t) == NotifyTaskStatus.SUCCESS.code());
         await(() -> teams.stream().allMatch(t -> !mall.forTeam(t).isEmpty()));
     }
 

@@ -3,6 +3,7 @@ package com.groupbuy.market.notify;
 import com.groupbuy.market.domain.trade.model.valobj.DeliveryResult;
 import com.groupbuy.market.domain.trade.model.valobj.NotifyAttemptOutcome;
 import com.groupbuy.market.domain.trade.model.valobj.NotifyRunSummary;
+import com.groupbuy.market.domain.trade.model.valobj.NotifyTaskStatus;
 import com.groupbuy.market.domain.trade.model.valobj.NotifyTaskVO;
 import com.groupbuy.market.domain.trade.service.notify.NotifyBackoff;
 import com.groupbuy.market.domain.trade.service.notify.SettlementNotifyService;
@@ -85,13 +86,13 @@ class NotifyLeaseIT {
         assertThat(current.getClaimToken()).isNotEqualTo(stale.getClaimToken());
 
         boolean currentWrote = store.finishAttempt(current, later, new DeliveryResult(false, 503, 5, "HTTP 503"),
-                NotifyTaskVO.RETRY, later.plusSeconds(30));
+                NotifyTaskStatus.RETRY, later.plusSeconds(30));
         boolean staleWrote = store.finishAttempt(stale, now, new DeliveryResult(true, 200, 5, null),
-                NotifyTaskVO.SUCCESS, now);
+                NotifyTaskStatus.SUCCESS, now);
 
         assertThat(currentWrote).isTrue();
         assertThat(staleWrote).as("the stale claimant's write affects no row").isFalse();
-        assertThat(tasks.status(teamId)).as("the current claimant's result stands").isEqualTo(NotifyTaskVO.RETRY);
+        assertThat(tasks.status(teamId)).as("the current claimant's result stands").isEqualTo(NotifyTaskStatus.RETRY.code());
         assertThat(tasks.count(teamId)).isEqualTo(1);
         assertThat(tasks.attemptRows(teamId)).isEqualTo(1);
         assertThat(jdbc.queryForObject("SELECT http_status FROM notify_attempt WHERE task_id = ?", Integer.class, id))
@@ -107,13 +108,13 @@ class NotifyLeaseIT {
         Instant later = now.plusSeconds(2);
         NotifyTaskVO current = store.claim(id, "jvm-1", later, later.plusSeconds(60), false);
 
-        assertThat(store.finishAttempt(stale, now, new DeliveryResult(true, 200, 5, null), NotifyTaskVO.SUCCESS, now))
+        assertThat(store.finishAttempt(stale, now, new DeliveryResult(true, 200, 5, null), NotifyTaskStatus.SUCCESS, now))
                 .isFalse();
-        assertThat(tasks.status(teamId)).isEqualTo(NotifyTaskVO.INIT);
+        assertThat(tasks.status(teamId)).isEqualTo(NotifyTaskStatus.INIT.code());
         assertThat(tasks.attemptRows(teamId)).isZero();
-        assertThat(store.finishAttempt(current, later, new DeliveryResult(true, 200, 5, null), NotifyTaskVO.SUCCESS,
+        assertThat(store.finishAttempt(current, later, new DeliveryResult(true, 200, 5, null), NotifyTaskStatus.SUCCESS,
                 later)).isTrue();
-        assertThat(tasks.status(teamId)).isEqualTo(NotifyTaskVO.SUCCESS);
+        assertThat(tasks.status(teamId)).isEqualTo(NotifyTaskStatus.SUCCESS.code());
     }
 
     @Test
@@ -200,7 +201,7 @@ class NotifyLeaseIT {
         for (int i = 0; i < 5; i++) {
             boolean ok = i % 2 == 0;
             outcomes.add(new NotifyAttemptOutcome(page.get(i), now, new DeliveryResult(ok, ok ? 200 : 503, 3,
-                    ok ? null : "HTTP 503"), ok ? NotifyTaskVO.SUCCESS : NotifyTaskVO.RETRY, now.plusSeconds(30)));
+                    ok ? null : "HTTP 503"), ok ? NotifyTaskStatus.SUCCESS : NotifyTaskStatus.RETRY, now.plusSeconds(30)));
         }
 
         List<Boolean> recorded = store.finishAttempts(outcomes);
@@ -209,11 +210,11 @@ class NotifyLeaseIT {
         for (int i = 0; i < 5; i++) {
             String team = page.get(i).getTeamId();
             if (i == 2) {
-                assertThat(tasks.status(team)).isEqualTo(NotifyTaskVO.INIT);
+                assertThat(tasks.status(team)).isEqualTo(NotifyTaskStatus.INIT.code());
                 assertThat(tasks.count(team)).isZero();
                 assertThat(tasks.attemptRows(team)).isZero();
             } else {
-                assertThat(tasks.status(team)).isEqualTo(i % 2 == 0 ? NotifyTaskVO.SUCCESS : NotifyTaskVO.RETRY);
+                assertThat(tasks.status(team)).isEqualTo(i % 2 == 0 ? NotifyTaskStatus.SUCCESS.code() : NotifyTaskStatus.RETRY.code());
                 assertThat(tasks.count(team)).isEqualTo(1);
                 assertThat(tasks.attemptRows(team)).isEqualTo(1);
             }
@@ -237,7 +238,7 @@ class NotifyLeaseIT {
             }
             // A confirmed batch: one claim, one attempt time, every task delivered.
             List<NotifyAttemptOutcome> outcomes = page.stream().map(t -> new NotifyAttemptOutcome(t, now,
-                    new DeliveryResult(true, null, 2, null), NotifyTaskVO.SUCCESS, now)).toList();
+                    new DeliveryResult(true, null, 2, null), NotifyTaskStatus.SUCCESS, now)).toList();
 
             List<Boolean> recorded = store.finishAttempts(outcomes);
 
@@ -245,7 +246,7 @@ class NotifyLeaseIT {
             for (int i = 0; i < 6; i++) {
                 String team = page.get(i).getTeamId();
                 boolean ours = i < 5 || !takeOneOver;
-                assertThat(tasks.status(team)).isEqualTo(ours ? NotifyTaskVO.SUCCESS : NotifyTaskVO.INIT);
+                assertThat(tasks.status(team)).isEqualTo(ours ? NotifyTaskStatus.SUCCESS.code() : NotifyTaskStatus.INIT.code());
                 assertThat(tasks.count(team)).isEqualTo(ours ? 1 : 0);
                 assertThat(tasks.attemptRows(team)).isEqualTo(ours ? 1 : 0);
             }

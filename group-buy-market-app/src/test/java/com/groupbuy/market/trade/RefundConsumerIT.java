@@ -2,7 +2,9 @@ package com.groupbuy.market.trade;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.groupbuy.market.domain.trade.adapter.repository.IRefundRepository;
+import com.groupbuy.market.domain.trade.model.aggregate.MemberRefund;
 import com.groupbuy.market.domain.trade.model.entity.MemberOrderView;
+import com.groupbuy.market.domain.trade.model.valobj.NotifyRoutes;
 import com.groupbuy.market.domain.trade.model.valobj.PartnerOrderKey;
 import com.groupbuy.market.domain.trade.model.valobj.RefundType;
 import com.groupbuy.market.domain.trade.service.timeout.TradeTimeoutService;
@@ -99,6 +101,8 @@ class RefundConsumerIT {
     RabbitTemplate rabbit;
     @Autowired
     IRefundRepository refunds;
+    @Autowired
+    NotifyRoutes routes;
     @Autowired
     TeamPlaceReservation reservation;
     @Autowired
@@ -304,7 +308,8 @@ class RefundConsumerIT {
     /** The refund's transaction only, as when the process dies right after its commit: no Redis release. */
     private Task refundWithoutRelease(String userId) throws Exception {
         MemberOrderView order = refunds.queryOrder(new PartnerOrderKey("s01", "c01", userId, "out-" + userId));
-        List<Long> taskIds = refunds.refund(order, RefundType.of(order.getOrderStatus(), order.getTeamStatus()));
+        List<Long> taskIds = refunds.refund(MemberRefund.of(order,
+                RefundType.of(order.getOrderStatus(), order.getTeamStatus()), routes));
         // The refund event on topic.team_refund is the MQ task among what the refund owes.
         Map<String, Object> row = jdbc.queryForMap("SELECT webhook_id, parameter_json FROM notify_task WHERE id IN ("
                 + taskIds.stream().map(String::valueOf).collect(java.util.stream.Collectors.joining(","))

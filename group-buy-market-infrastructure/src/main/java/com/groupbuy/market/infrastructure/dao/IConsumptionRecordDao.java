@@ -16,11 +16,12 @@ public interface IConsumptionRecordDao {
     ConsumptionRecordPO query(@Param("consumer") String consumer, @Param("messageId") String messageId);
 
     int startAttempt(@Param("consumer") String consumer, @Param("messageId") String messageId,
-                     @Param("version") int version);
+                     @Param("version") int version, @Param("from") int from);
 
-    /** Sets the status (and error) of a processing record at this version. */
+    /** {@code from} → {@code to} (and the error) of a record at this version. */
     int finish(@Param("consumer") String consumer, @Param("messageId") String messageId,
-               @Param("version") int version, @Param("status") int status, @Param("error") String error);
+               @Param("version") int version, @Param("from") int from, @Param("to") int to,
+               @Param("error") String error);
 
     List<ConsumptionRecordPO> list(@Param("status") Integer status, @Param("offset") int offset,
                                    @Param("limit") int limit);

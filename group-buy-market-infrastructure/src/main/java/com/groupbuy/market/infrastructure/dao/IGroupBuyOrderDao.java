@@ -15,5 +15,8 @@ public interface IGroupBuyOrderDao {
     GroupBuyOrderPO queryByTeamId(@Param("teamId") String teamId);
 
     /** One more locked place, only on an open, unexpired team below its target; returns rows changed (0 or 1). */
-    int takePlace(@Param("teamId") String teamId, @Param("now") Instant now);
+    int takePlace(@Param("teamId") String teamId, @Param("now") Instant now, @Param("open") int openStatus);
+
+    /** The team row, locked until the transaction ends (null when there is none). */
+    GroupBuyOrderPO lockByTeamId(@Param("teamId") String teamId);
 }

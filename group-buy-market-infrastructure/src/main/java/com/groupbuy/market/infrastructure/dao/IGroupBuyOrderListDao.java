@@ -5,6 +5,8 @@ import com.groupbuy.market.infrastructure.dao.po.OrderLookupPO;
 import org.apache.ibatis.annotations.Mapper;
 import org.apache.ibatis.annotations.Param;
 
+import java.util.List;
+
 /** Statements on group_buy_order_list (member orders). */
 @Mapper
 public interface IGroupBuyOrderListDao {
@@ -18,5 +20,6 @@ public interface IGroupBuyOrderListDao {
     OrderLookupPO queryByOutTradeNoWithLiveTakes(@Param("source") String source, @Param("channel") String channel,
                                                  @Param("userId") String userId,
                                                  @Param("outTradeNo") String outTradeNo,
-                                                 @Param("activityId") Long activityId);
+                                                 @Param("activityId") Long activityId,
+                                                 @Param("live") List<Integer> liveStatuses);
 }

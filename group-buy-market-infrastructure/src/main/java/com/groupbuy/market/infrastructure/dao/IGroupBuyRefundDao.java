@@ -12,28 +12,33 @@ import java.util.List;
 @Mapper
 public interface IGroupBuyRefundDao {
 
-    /** The order → closed from {@code fromStatus}, its take freed for a later lock. */
-    int closeOrder(@Param("orderId") String orderId, @Param("fromStatus") int fromStatus);
+    /** The order {@code from} → {@code to} (closed), its take freed for a later lock. */
+    int closeOrder(@Param("orderId") String orderId, @Param("from") int from, @Param("to") int to);
 
     /** {@code count} locked places given back (unpaid locks closed). */
     int releaseUnpaidPlaces(@Param("teamId") String teamId, @Param("count") int count);
 
-    /** A paid place given back in a team that has not formed, only while the team is still in {@code teamStatus}. */
-    int releasePaidPlace(@Param("teamId") String teamId, @Param("teamStatus") int teamStatus);
-
-    /** A paid place given back in a formed team: complete with a refund, or failed when no payer is left. */
-    int releaseFormedPlace(@Param("teamId") String teamId);
+    /**
+     * A paid place given back, only while the team is in one of {@code from}: its status becomes {@code whenNoPaidLeft}
+     * when no paid member is left, else {@code otherwise}.
+     */
+    int releasePaidPlace(@Param("teamId") String teamId, @Param("from") List<Integer> from,
+                         @Param("whenNoPaidLeft") int whenNoPaidLeft, @Param("otherwise") int otherwise);
 
     List<MemberOrderPO> queryUnpaidLockedBefore(@Param("lockedBefore") Instant lockedBefore,
                                                 @Param("shardIndex") int shardIndex,
-                                                @Param("shardTotal") int shardTotal, @Param("limit") int limit);
+                                                @Param("shardTotal") int shardTotal, @Param("limit") int limit,
+                                                @Param("locked") int lockedStatus, @Param("open") int openStatus);
 
     List<String> queryOpenTeamsEndedBefore(@Param("endBefore") Instant endBefore, @Param("shardIndex") int shardIndex,
-                                           @Param("shardTotal") int shardTotal, @Param("limit") int limit);
+                                           @Param("shardTotal") int shardTotal, @Param("limit") int limit,
+                                           @Param("open") int openStatus);
 
     /** The team's locked and paid members, row-locked until commit (member rows before the team row, as settlement). */
-    List<GroupBuyOrderListPO> lockLiveMembers(@Param("teamId") String teamId);
+    List<GroupBuyOrderListPO> lockLiveMembers(@Param("teamId") String teamId,
+                                              @Param("live") List<Integer> liveStatuses);
 
-    /** Open → failed, only once its validity ended before {@code endBefore}. */
-    int failTeam(@Param("teamId") String teamId, @Param("endBefore") Instant endBefore);
+    /** {@code from} → {@code to} (open → failed), only once its validity ended before {@code endBefore}. */
+    int failTeam(@Param("teamId") String teamId, @Param("endBefore") Instant endBefore, @Param("from") int from,
+                 @Param("to") int to);
 }

@@ -17,16 +17,19 @@ public interface IGroupBuySettlementDao {
     MemberOrderPO queryOrder(@Param("source") String source, @Param("channel") String channel,
                              @Param("userId") String userId, @Param("outTradeNo") String outTradeNo);
 
-    /** Locked → paid; 0 rows when the order is no longer locked. */
-    int markPaid(@Param("orderId") String orderId, @Param("outTradeTime") Instant outTradeTime);
+    /** {@code from} → {@code to} (locked → paid); 0 rows when the order is no longer in {@code from}. */
+    int markPaid(@Param("orderId") String orderId, @Param("outTradeTime") Instant outTradeTime,
+                 @Param("from") int from, @Param("to") int to);
 
-    /** complete_count + 1 and complete at the target, only on an open team below its target; 0 rows otherwise. */
-    int countPayment(@Param("teamId") String teamId);
+    /**
+     * complete_count + 1, the status {@code whenFilled} when that reached the target, else {@code otherwise}; only on a
+     * team in {@code from} below its target; 0 rows otherwise.
+     */
+    int countPayment(@Param("teamId") String teamId, @Param("from") int from, @Param("whenFilled") int whenFilled,
+                     @Param("otherwise") int otherwise);
 
-    /** The team's status as this transaction left it (the row is locked by countPayment until commit). */
-    Integer queryTeamStatus(@Param("teamId") String teamId);
-
-    List<String> queryPaidOutTradeNos(@Param("teamId") String teamId);
+    /** The trade numbers of the team's orders in {@code paid}, in the order they were locked. */
+    List<String> queryPaidOutTradeNos(@Param("teamId") String teamId, @Param("paid") int paidStatus);
 
     /** A payment notice for an order closed before it was paid: a row for the order, or one more notice on it. */
     void recordLatePayment(@Param("orderId") String orderId, @Param("userId") String userId,

@@ -19,15 +19,16 @@ public interface INotifyTaskAdminDao {
 
     List<NotifyAttemptPO> listAttempts(@Param("taskId") long taskId);
 
-    int redriveFailed(@Param("id") long id, @Param("now") Instant now);
+    int redriveFailed(@Param("id") long id, @Param("now") Instant now, @Param("from") int from, @Param("to") int to);
 
-    long countDue(@Param("now") Instant now);
+    long countDue(@Param("now") Instant now, @Param("pending") List<Integer> pendingStatuses);
 
     int retryDueNow(@Param("source") String source, @Param("channel") String channel, @Param("now") Instant now,
-                    @Param("limit") int limit);
+                    @Param("limit") int limit, @Param("retry") int retryStatus);
 
     List<NotifyTaskPO> waitingRetries(@Param("now") Instant now, @Param("afterTime") Instant afterTime,
-                                      @Param("afterId") long afterId, @Param("limit") int limit);
+                                      @Param("afterId") long afterId, @Param("limit") int limit,
+                                      @Param("retry") int retryStatus);
 
-    int makeDueNow(@Param("ids") List<Long> ids, @Param("now") Instant now);
+    int makeDueNow(@Param("ids") List<Long> ids, @Param("now") Instant now, @Param("retry") int retryStatus);
 }

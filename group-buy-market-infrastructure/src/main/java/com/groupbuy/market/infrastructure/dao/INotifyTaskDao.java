@@ -21,21 +21,22 @@ public interface INotifyTaskDao {
     /** Takes the lease on a due task under a new token; 0 rows when it is done, not due, or leased by a live claimant. */
     int claim(@Param("id") long id, @Param("worker") String worker, @Param("token") String token,
               @Param("now") Instant now, @Param("leaseUntil") Instant leaseUntil,
-              @Param("ignoreSchedule") boolean ignoreSchedule);
+              @Param("ignoreSchedule") boolean ignoreSchedule, @Param("pending") List<Integer> pendingStatuses);
 
     /**
      * Due, unleased tasks of this shard (id mod total = index), oldest first, with only their id and notify type
      * filled; a plain read, no locks.
      */
     List<NotifyTaskPO> queryDueCandidates(@Param("now") Instant now, @Param("shardIndex") int shardIndex,
-                                          @Param("shardTotal") int shardTotal, @Param("limit") int limit);
+                                          @Param("shardTotal") int shardTotal, @Param("limit") int limit,
+                                          @Param("pending") List<Integer> pendingStatuses);
 
     /**
      * Of these candidates, those still due and unleased (what a delivery needs of each row), oldest first, locked for this transaction; rows
      * another claimant is locking are skipped rather than waited for.
      */
     List<NotifyTaskPO> lockStillDue(@Param("ids") List<Long> ids, @Param("now") Instant now,
-                                    @Param("limit") int limit);
+                                    @Param("limit") int limit, @Param("pending") List<Integer> pendingStatuses);
 
     /** One lease for every id of a batch (locked by {@link #lockStillDue} in the same transaction). */
     int leaseAll(@Param("ids") List<Long> ids, @Param("worker") String worker, @Param("token") String token,
@@ -55,7 +56,7 @@ public interface INotifyTaskDao {
     int finishAll(@Param("ids") List<Long> ids, @Param("token") String token, @Param("status") int status,
                   @Param("nextAttemptTime") Instant nextAttemptTime, @Param("lastError") String lastError);
 
-    List<Long> queryPendingIdsByTeam(@Param("teamId") String teamId);
+    List<Long> queryPendingIdsByTeam(@Param("teamId") String teamId, @Param("pending") List<Integer> pendingStatuses);
 
     void insertAttempt(@Param("taskId") long taskId, @Param("attemptNo") int attemptNo,
                        @Param("attemptTime") Instant attemptTime, @Param("httpStatus") Integer httpStatus,

@@ -14,7 +14,7 @@ public interface ITeamPlaceDao {
 
     List<TeamPlacesPO> queryOpenTeams(@Param("now") Instant now, @Param("afterId") long afterId,
                                       @Param("shardIndex") int shardIndex, @Param("shardTotal") int shardTotal,
-                                      @Param("limit") int limit);
+                                      @Param("limit") int limit, @Param("open") int openStatus);
 
     /** The team row, locked until the transaction ends. */
     TeamPlacesPO lockTeam(@Param("teamId") String teamId);

@@ -13,11 +13,14 @@ import java.util.List;
 public interface ITeamQueryDao {
 
     TeamViewPO queryOwnOpenTeam(@Param("activityId") Long activityId, @Param("userId") String userId,
-                                @Param("now") Instant now);
+                                @Param("now") Instant now, @Param("live") List<Integer> liveStatuses,
+                                @Param("open") int openStatus);
 
     List<TeamViewPO> queryJoinableTeams(@Param("activityId") Long activityId,
                                         @Param("excludeTeamId") String excludeTeamId,
-                                        @Param("now") Instant now, @Param("limit") int limit);
+                                        @Param("now") Instant now, @Param("limit") int limit,
+                                        @Param("live") List<Integer> liveStatuses, @Param("open") int openStatus);
 
-    TeamStatisticPO queryStatistic(@Param("activityId") Long activityId);
+    TeamStatisticPO queryStatistic(@Param("activityId") Long activityId,
+                                   @Param("formed") List<Integer> formedStatuses);
 }

@@ -2,6 +2,7 @@ package com.groupbuy.market.infrastructure.adapter.repository;
 
 import com.groupbuy.market.domain.trade.adapter.repository.IConsumptionRecordRepository;
 import com.groupbuy.market.domain.trade.model.valobj.ConsumptionRecordVO;
+import com.groupbuy.market.domain.trade.model.valobj.ConsumptionStatus;
 import com.groupbuy.market.infrastructure.dao.IConsumptionRecordDao;
 import com.groupbuy.market.infrastructure.dao.po.ConsumptionRecordPO;
 import org.springframework.stereotype.Repository;
@@ -25,33 +26,39 @@ public class ConsumptionRecordRepository implements IConsumptionRecordRepository
         po.setMessageId(messageId);
         po.setRoutingKey(routingKey);
         po.setBody(body);
+        po.setStatus(ConsumptionStatus.PROCESSING.code());
         dao.insertIgnore(po);
         return toVO(dao.query(consumer, messageId));
     }
 
     @Override
     public boolean startAttempt(String consumer, String messageId, int version) {
-        return dao.startAttempt(consumer, messageId, version) == 1;
+        return dao.startAttempt(consumer, messageId, version, ConsumptionStatus.PROCESSING.code()) == 1;
     }
 
     @Override
     public boolean markSuccess(String consumer, String messageId, int version) {
-        return dao.finish(consumer, messageId, version, ConsumptionRecordVO.SUCCESS, null) == 1;
+        return finish(consumer, messageId, version, ConsumptionStatus.PROCESSING.succeed(), null);
     }
 
     @Override
     public boolean recordFailure(String consumer, String messageId, int version, String error) {
-        return dao.finish(consumer, messageId, version, ConsumptionRecordVO.PROCESSING, error) == 1;
+        return finish(consumer, messageId, version, ConsumptionStatus.PROCESSING.attemptFailed(), error);
     }
 
     @Override
     public boolean markFailed(String consumer, String messageId, int version, String reason) {
-        return dao.finish(consumer, messageId, version, ConsumptionRecordVO.FAIL, reason) == 1;
+        return finish(consumer, messageId, version, ConsumptionStatus.PROCESSING.giveUp(), reason);
     }
 
     @Override
     public List<ConsumptionRecordVO> list(Integer status, int offset, int limit) {
         return dao.list(status, offset, limit).stream().map(ConsumptionRecordRepository::toVO).toList();
+    }
+
+    /** Only a processing record changes (guarded by its version too). */
+    private boolean finish(String consumer, String messageId, int version, ConsumptionStatus to, String error) {
+        return dao.finish(consumer, messageId, version, ConsumptionStatus.PROCESSING.code(), to.code(), error) == 1;
     }
 
     private static ConsumptionRecordVO toVO(ConsumptionRecordPO po) {

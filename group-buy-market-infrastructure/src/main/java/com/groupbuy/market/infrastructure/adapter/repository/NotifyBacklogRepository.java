@@ -2,7 +2,7 @@ package com.groupbuy.market.infrastructure.adapter.repository;
 
 import com.groupbuy.market.domain.trade.adapter.repository.INotifyBacklogRepository;
 import com.groupbuy.market.domain.trade.model.valobj.NotifyBacklogVO;
-import com.groupbuy.market.domain.trade.model.valobj.NotifyTaskVO;
+import com.groupbuy.market.domain.trade.model.valobj.NotifyTaskStatus;
 import com.groupbuy.market.infrastructure.dao.INotifyBacklogDao;
 import org.springframework.stereotype.Repository;
 
@@ -14,8 +14,6 @@ import java.util.Map;
 @Repository
 public class NotifyBacklogRepository implements INotifyBacklogRepository {
 
-    private static final int[] OWED = {NotifyTaskVO.INIT, NotifyTaskVO.RETRY, NotifyTaskVO.FAIL};
-
     private final INotifyBacklogDao dao;
 
     public NotifyBacklogRepository(INotifyBacklogDao dao) {
@@ -25,9 +23,9 @@ public class NotifyBacklogRepository implements INotifyBacklogRepository {
     @Override
     public NotifyBacklogVO backlog(Instant now) {
         Map<Integer, Long> owed = new LinkedHashMap<>();
-        for (int status : OWED) {
-            owed.put(status, dao.countByStatus(status));
+        for (NotifyTaskStatus status : NotifyTaskStatus.owed()) {
+            owed.put(status.code(), dao.countByStatus(status.code()));
         }
-        return new NotifyBacklogVO(owed, dao.oldestDue(now));
+        return new NotifyBacklogVO(owed, dao.oldestDue(now, States.PENDING_TASKS));
     }
 }

@@ -2,6 +2,7 @@ package com.groupbuy.market.infrastructure.adapter.repository;
 
 import com.groupbuy.market.domain.trade.adapter.repository.INotifyTaskAdminRepository;
 import com.groupbuy.market.domain.trade.model.valobj.NotifyAttemptVO;
+import com.groupbuy.market.domain.trade.model.valobj.NotifyTaskStatus;
 import com.groupbuy.market.domain.trade.model.valobj.NotifyTaskSummaryVO;
 import com.groupbuy.market.infrastructure.dao.INotifyTaskAdminDao;
 import com.groupbuy.market.infrastructure.dao.po.NotifyTaskPO;
@@ -41,27 +42,27 @@ public class NotifyTaskAdminRepository implements INotifyTaskAdminRepository {
 
     @Override
     public boolean redriveFailed(long taskId, Instant now) {
-        return dao.redriveFailed(taskId, now) == 1;
+        return dao.redriveFailed(taskId, now, NotifyTaskStatus.FAIL.code(), NotifyTaskStatus.FAIL.redrive().code()) == 1;
     }
 
     @Override
     public long countDue(Instant now) {
-        return dao.countDue(now);
+        return dao.countDue(now, States.PENDING_TASKS);
     }
 
     @Override
     public int retryDueNow(String source, String channel, Instant now, int limit) {
-        return dao.retryDueNow(source, channel, now, limit);
+        return dao.retryDueNow(source, channel, now, limit, NotifyTaskStatus.RETRY.code());
     }
 
     @Override
     public List<NotifyTaskSummaryVO> waitingRetries(Instant now, Instant afterTime, long afterId, int limit) {
-        return dao.waitingRetries(now, afterTime, afterId, limit).stream().map(NotifyTaskAdminRepository::toSummary).toList();
+        return dao.waitingRetries(now, afterTime, afterId, limit, NotifyTaskStatus.RETRY.code()).stream().map(NotifyTaskAdminRepository::toSummary).toList();
     }
 
     @Override
     public int makeDueNow(List<Long> taskIds, Instant now) {
-        return taskIds.isEmpty() ? 0 : dao.makeDueNow(taskIds, now);
+        return taskIds.isEmpty() ? 0 : dao.makeDueNow(taskIds, now, NotifyTaskStatus.RETRY.code());
     }
 
     private static NotifyTaskSummaryVO toSummary(NotifyTaskPO po) {

@@ -1,6 +1,7 @@
 package com.groupbuy.market.infrastructure.adapter.repository;
 
 import com.groupbuy.market.domain.trade.adapter.repository.INotifyTaskDeferral;
+import com.groupbuy.market.domain.trade.model.valobj.NotifyTaskStatus;
 import com.groupbuy.market.domain.trade.model.valobj.NotifyTaskVO;
 import com.groupbuy.market.infrastructure.dao.INotifyDeferralDao;
 import org.springframework.stereotype.Repository;
@@ -22,6 +23,8 @@ public class NotifyTaskDeferral implements INotifyTaskDeferral {
     @Override
     public boolean defer(NotifyTaskVO task, Instant until, String reason) {
         String error = reason == null ? null : reason.substring(0, Math.min(MAX_ERROR, reason.length()));
-        return dao.defer(task.getId(), task.getClaimToken(), until, error) == 1;
+        // Whichever pending state the task is in (INIT or RETRY), a deferral moves it to the same one.
+        return dao.defer(task.getId(), task.getClaimToken(), until, error, States.PENDING_TASKS,
+                NotifyTaskStatus.RETRY.defer().code()) == 1;
     }
 }

@@ -2,6 +2,7 @@ package com.groupbuy.market.infrastructure.adapter.repository;
 
 import com.groupbuy.market.domain.trade.adapter.repository.INotifyTaskRepository;
 import com.groupbuy.market.domain.trade.model.entity.NotifyTaskEntity;
+import com.groupbuy.market.domain.trade.model.valobj.NotifyTaskStatus;
 import com.groupbuy.market.infrastructure.dao.INotifyTaskDao;
 import com.groupbuy.market.infrastructure.dao.po.NotifyTaskPO;
 import org.springframework.stereotype.Repository;
@@ -36,6 +37,7 @@ public class NotifyTaskRepository implements INotifyTaskRepository {
         po.setNotifyMq(task.getNotifyMq());
         po.setNotifyUrl(task.getNotifyUrl());
         po.setParameterJson(task.getParameterJson());
+        po.setNotifyStatus(NotifyTaskStatus.INIT.code());
         po.setNextAttemptTime(Instant.now(clock));
         dao.insertIgnore(po);
         return dao.queryIdByTaskKey(task.getTaskKey());

@@ -4,6 +4,7 @@ import com.groupbuy.market.domain.trade.adapter.repository.INotifyTaskStore;
 import com.groupbuy.market.domain.trade.model.valobj.DeliveryResult;
 import com.groupbuy.market.domain.trade.model.valobj.NotifyAttemptOutcome;
 import com.groupbuy.market.domain.trade.model.valobj.NotifyTarget;
+import com.groupbuy.market.domain.trade.model.valobj.NotifyTaskStatus;
 import com.groupbuy.market.domain.trade.model.valobj.NotifyTaskVO;
 import com.groupbuy.market.infrastructure.dao.INotifyTaskDao;
 import com.groupbuy.market.infrastructure.dao.po.NotifyTaskPO;
@@ -87,7 +88,7 @@ public class NotifyTaskStore implements INotifyTaskStore {
                 List<NotifyTaskPO> locked = new ArrayList<>();
                 for (int from = 0; locked.size() < take && from < order.size(); ) {
                     int to = Math.min(order.size(), from + take - locked.size());
-                    locked.addAll(dao.lockStillDue(order.subList(from, to), now, to - from));
+                    locked.addAll(dao.lockStillDue(order.subList(from, to), now, to - from, States.PENDING_TASKS));
                     from = to;
                 }
                 // The locked rows carry what delivery needs: they are what the claim returns, with the lease below.
@@ -116,10 +117,11 @@ public class NotifyTaskStore implements INotifyTaskStore {
      */
     private List<NotifyTaskPO> candidates(Instant now, int shardIndex, int shardTotal, int limit, int oneByOneLimit) {
         int few = Math.min(limit, oneByOneLimit) * CANDIDATES_PER_TASK;
-        List<NotifyTaskPO> candidates = dao.queryDueCandidates(now, shardIndex, shardTotal, few);
+        List<NotifyTaskPO> candidates = dao.queryDueCandidates(now, shardIndex, shardTotal, few, States.PENDING_TASKS);
         boolean pageMayFill = few < limit * CANDIDATES_PER_TASK && candidates.size() == few
                 && candidates.stream().anyMatch(c -> NotifyTarget.MQ.equals(c.getNotifyType()));
-        return pageMayFill ? dao.queryDueCandidates(now, shardIndex, shardTotal, limit * CANDIDATES_PER_TASK)
+        return pageMayFill
+                ? dao.queryDueCandidates(now, shardIndex, shardTotal, limit * CANDIDATES_PER_TASK, States.PENDING_TASKS)
                 : candidates;
     }
 
@@ -141,12 +143,13 @@ public class NotifyTaskStore implements INotifyTaskStore {
 
     @Override
     public List<Long> pendingTaskIdsOfTeam(String teamId) {
-        return dao.queryPendingIdsByTeam(teamId);
+        return dao.queryPendingIdsByTeam(teamId, States.PENDING_TASKS);
     }
 
     @Override
     public NotifyTaskVO claim(long taskId, String worker, Instant now, Instant leaseUntil, boolean ignoreSchedule) {
-        if (dao.claim(taskId, worker, UUID.randomUUID().toString(), now, leaseUntil, ignoreSchedule) == 0) {
+        if (dao.claim(taskId, worker, UUID.randomUUID().toString(), now, leaseUntil, ignoreSchedule,
+                States.PENDING_TASKS) == 0) {
             return null;
         }
         return toTask(dao.queryById(taskId));
@@ -174,7 +177,7 @@ public class NotifyTaskStore implements INotifyTaskStore {
             NotifyAttemptOutcome outcome = outcomes.get(i);
             (outcome.result().delivered() ? delivered : failedAttempts).increment();
             attempts.record(outcome.task(), outcome.result());
-            if (ours.get(i) && outcome.newStatus() == NotifyTaskVO.FAIL) {
+            if (ours.get(i) && outcome.newStatus() == NotifyTaskStatus.FAIL) {
                 failedTasks.increment();
             }
         }
@@ -194,7 +197,7 @@ public class NotifyTaskStore implements INotifyTaskStore {
     private List<Boolean> finishTogether(List<NotifyAttemptOutcome> outcomes, TransactionStatus status) {
         NotifyAttemptOutcome first = outcomes.get(0);
         batchDao.finishAll(outcomes.stream().map(o -> o.task().getId()).toList(), first.task().getClaimToken(),
-                first.newStatus(), first.nextAttemptTime(), error(first.result()));
+                first.newStatus().code(), first.nextAttemptTime(), error(first.result()));
         int[] matched = updateCounts(batch.flushStatements(), 1);
         if (matched[0] != outcomes.size()) {
             status.setRollbackOnly();
@@ -207,7 +210,7 @@ public class NotifyTaskStore implements INotifyTaskStore {
 
     private List<Boolean> finishEach(List<NotifyAttemptOutcome> outcomes) {
         for (NotifyAttemptOutcome outcome : outcomes) {
-            batchDao.finishAttempt(outcome.task().getId(), outcome.task().getClaimToken(), outcome.newStatus(),
+            batchDao.finishAttempt(outcome.task().getId(), outcome.task().getClaimToken(), outcome.newStatus().code(),
                     outcome.nextAttemptTime(), error(outcome.result()));
         }
         int[] matched = updateCounts(batch.flushStatements(), outcomes.size());

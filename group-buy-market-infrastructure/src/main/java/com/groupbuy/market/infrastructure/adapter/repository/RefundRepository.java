@@ -1,23 +1,22 @@
 package com.groupbuy.market.infrastructure.adapter.repository;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.groupbuy.market.domain.trade.adapter.repository.INotifyTaskRepository;
 import com.groupbuy.market.domain.trade.adapter.repository.IRefundRepository;
-import com.groupbuy.market.domain.trade.model.entity.MarketPayOrderEntity;
+import com.groupbuy.market.domain.trade.model.aggregate.MemberRefund;
+import com.groupbuy.market.domain.trade.model.aggregate.Team;
+import com.groupbuy.market.domain.trade.model.aggregate.TeamExpiry;
 import com.groupbuy.market.domain.trade.model.entity.MemberOrderView;
 import com.groupbuy.market.domain.trade.model.entity.NotifyTaskEntity;
-import com.groupbuy.market.domain.trade.model.entity.TeamEntity;
+import com.groupbuy.market.domain.trade.model.valobj.OrderStatus;
 import com.groupbuy.market.domain.trade.model.valobj.PartnerOrderKey;
-import com.groupbuy.market.domain.trade.model.valobj.NotifyRoutes;
-import com.groupbuy.market.domain.trade.model.valobj.NotifyTarget;
 import com.groupbuy.market.domain.trade.model.valobj.RefundType;
 import com.groupbuy.market.domain.trade.model.valobj.TeamExpiryVO;
+import com.groupbuy.market.domain.trade.model.valobj.TeamMember;
+import com.groupbuy.market.domain.trade.model.valobj.TeamStatus;
 import com.groupbuy.market.infrastructure.dao.IGroupBuyOrderDao;
 import com.groupbuy.market.infrastructure.dao.IGroupBuyRefundDao;
 import com.groupbuy.market.infrastructure.dao.IGroupBuySettlementDao;
 import com.groupbuy.market.infrastructure.dao.po.GroupBuyOrderListPO;
-import com.groupbuy.market.infrastructure.dao.po.GroupBuyOrderPO;
 import com.groupbuy.market.types.enums.ResponseCode;
 import com.groupbuy.market.types.exception.AppException;
 import org.springframework.stereotype.Repository;
@@ -25,13 +24,14 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
+import java.util.Optional;
+import java.util.function.BiFunction;
 
 /**
- * The reverse-flow transactions. Rows are locked in the order settlement locks them (member order, then team), so a
- * refund or an expiry racing a settlement waits instead of deadlocking; the loser's guarded update affects no row.
+ * The reverse-flow transactions; what they store is decided by the domain ({@link MemberRefund}, {@link Team#expire}).
+ * Rows are locked in the order settlement locks them (member order, then team), so a refund or an expiry racing a
+ * settlement waits instead of deadlocking; the loser's guarded update affects no row.
  */
 @Repository
 public class RefundRepository implements IRefundRepository {
@@ -41,17 +41,14 @@ public class RefundRepository implements IRefundRepository {
     private final IGroupBuyOrderDao teamDao;
     private final INotifyTaskRepository notifyTasks;
     private final TransactionTemplate transaction;
-    private final NotifyRoutes routes;
-    private final ObjectMapper json = new ObjectMapper();
 
     public RefundRepository(IGroupBuyRefundDao dao, IGroupBuySettlementDao orderQuery, IGroupBuyOrderDao teamDao,
-                            INotifyTaskRepository notifyTasks, TransactionTemplate transaction, NotifyRoutes routes) {
+                            INotifyTaskRepository notifyTasks, TransactionTemplate transaction) {
         this.dao = dao;
         this.orderQuery = orderQuery;
         this.teamDao = teamDao;
         this.notifyTasks = notifyTasks;
         this.transaction = transaction;
-        this.routes = routes;
     }
 
     @Override
@@ -65,104 +62,76 @@ public class RefundRepository implements IRefundRepository {
     }
 
     @Override
-    public List<Long> refund(MemberOrderView order, RefundType type) {
+    public List<Long> refund(MemberRefund refund) {
         return transaction.execute(status -> {
-            if (dao.closeOrder(order.getOrderId(), order.getOrderStatus()) == 0 || releasePlace(order, type) == 0) {
+            if (dao.closeOrder(refund.orderId(), refund.orderFrom().code(), refund.orderTo().code()) == 0
+                    || releasePlace(refund) == 0) {
                 throw new AppException(ResponseCode.UPDATE_ZERO, "order or team changed meanwhile");
             }
-            return saveTasks(order, type);
+            return saveTasks(refund.callbacks());
         });
     }
 
-    private int releasePlace(MemberOrderView order, RefundType type) {
-        return switch (type) {
-            case UNPAID_UNLOCK -> dao.releaseUnpaidPlaces(order.getTeamId(), 1);
-            case PAID_UNFORMED -> dao.releasePaidPlace(order.getTeamId(), order.getTeamStatus());
-            case PAID_FORMED -> dao.releaseFormedPlace(order.getTeamId());
-        };
+    private int releasePlace(MemberRefund refund) {
+        if (refund.type() == RefundType.UNPAID_UNLOCK) {
+            return dao.releaseUnpaidPlaces(refund.teamId(), 1);
+        }
+        return dao.releasePaidPlace(refund.teamId(), States.teams(refund.teamFrom()),
+                refund.teamWhenNoPaidLeft().code(), refund.teamOtherwise().code());
     }
 
     @Override
     public List<MemberOrderView> queryUnpaidLockedBefore(Instant lockedBefore, int shardIndex, int shardTotal,
                                                          int limit) {
-        return dao.queryUnpaidLockedBefore(lockedBefore, shardIndex, shardTotal, limit).stream()
+        return dao.queryUnpaidLockedBefore(lockedBefore, shardIndex, shardTotal, limit, OrderStatus.LOCKED.code(),
+                        TeamStatus.OPEN.code()).stream()
                 .map(MemberOrders::toView).toList();
     }
 
     @Override
     public List<String> queryOpenTeamsEndedBefore(Instant endBefore, int shardIndex, int shardTotal, int limit) {
-        return dao.queryOpenTeamsEndedBefore(endBefore, shardIndex, shardTotal, limit);
+        return dao.queryOpenTeamsEndedBefore(endBefore, shardIndex, shardTotal, limit, TeamStatus.OPEN.code());
     }
 
     @Override
-    public TeamExpiryVO expireTeam(String teamId, Instant endBefore) {
+    public TeamExpiryVO expireTeam(String teamId, Instant endBefore,
+                                   BiFunction<Team, List<TeamMember>, Optional<TeamExpiry>> decide) {
         return transaction.execute(status -> {
-            List<GroupBuyOrderListPO> members = dao.lockLiveMembers(teamId);
-            if (dao.failTeam(teamId, endBefore) == 0) {
+            List<TeamMember> members = dao.lockLiveMembers(teamId, States.LIVE_ORDERS).stream()
+                    .map(RefundRepository::toMember).toList();
+            Team team = Teams.toTeam(teamDao.lockByTeamId(teamId));
+            if (team == null) {
                 return null;
             }
-            GroupBuyOrderPO team = teamDao.queryByTeamId(teamId);
-            List<String> closed = new ArrayList<>();
-            List<Long> taskIds = new ArrayList<>();
-            for (GroupBuyOrderListPO member : members) {
-                RefundType type = RefundType.of(member.getStatus(), TeamEntity.FAILED);
-                if (type == RefundType.UNPAID_UNLOCK) {
-                    dao.closeOrder(member.getOrderId(), MarketPayOrderEntity.LOCKED);
-                    closed.add(member.getOrderId());
-                }
-                taskIds.addAll(saveTasks(view(team, member), type));
+            TeamExpiry expiry = decide.apply(team, members).orElse(null);
+            if (expiry == null
+                    || dao.failTeam(teamId, endBefore, expiry.teamFrom().code(), expiry.teamTo().code()) == 0) {
+                return null;
             }
-            if (!closed.isEmpty() && dao.releaseUnpaidPlaces(teamId, closed.size()) == 0) {
+            for (String orderId : expiry.closeOrderIds()) {
+                if (dao.closeOrder(orderId, expiry.orderFrom().code(), expiry.orderTo().code()) == 0) {
+                    throw new IllegalStateException("order " + orderId + " of team " + teamId + " changed under lock");
+                }
+            }
+            List<Long> taskIds = saveTasks(expiry.callbacks());
+            int closed = expiry.closeOrderIds().size();
+            if (closed > 0 && dao.releaseUnpaidPlaces(teamId, closed) == 0) {
                 throw new IllegalStateException("team " + teamId + " counts disagree with its members");
             }
-            return new TeamExpiryVO(closed, taskIds);
+            return new TeamExpiryVO(expiry.closeOrderIds(), taskIds);
         });
     }
 
-    /**
-     * The refund's tasks on the channels {@link NotifyRoutes} names. The task key names the order (and the channel),
-     * so a refund after an expiry that already told the mall is not told twice.
-     */
-    private List<Long> saveTasks(MemberOrderView order, RefundType type) {
-        List<NotifyTarget> targets = routes.refund(type, order.getNotifyType(), order.getSource(), order.getChannel());
-        List<Long> ids = new ArrayList<>(targets.size());
-        if (targets.isEmpty()) {
-            return ids;
-        }
-        String body = body(order, type);
-        for (NotifyTarget target : targets) {
-            ids.add(notifyTasks.saveTask(NotifyTaskEntity.builder()
-                    .taskKey(order.getTeamId() + ":" + type.getNotifyCategory() + ":" + order.getOrderId()
-                            + target.taskKeySuffix())
-                    .activityId(order.getActivityId()).teamId(order.getTeamId())
-                    .source(order.getSource()).channel(order.getChannel())
-                    .notifyCategory(type.getNotifyCategory())
-                    .notifyType(target.notifyType()).notifyMq(target.routingKey()).notifyUrl(target.notifyUrl())
-                    .parameterJson(body).build()));
+    private List<Long> saveTasks(List<NotifyTaskEntity> tasks) {
+        List<Long> ids = new ArrayList<>(tasks.size());
+        for (NotifyTaskEntity task : tasks) {
+            ids.add(notifyTasks.saveTask(task));
         }
         return ids;
     }
 
-    private String body(MemberOrderView order, RefundType type) {
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("type", type.getType());
-        body.put("userId", order.getUserId());
-        body.put("teamId", order.getTeamId());
-        body.put("activityId", order.getActivityId());
-        body.put("orderId", order.getOrderId());
-        body.put("outTradeNo", order.getOutTradeNo());
-        try {
-            return json.writeValueAsString(body);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static MemberOrderView view(GroupBuyOrderPO team, GroupBuyOrderListPO member) {
-        return MemberOrderView.builder().orderId(member.getOrderId()).userId(member.getUserId())
-                .outTradeNo(member.getOutTradeNo()).activityId(member.getActivityId())
-                .orderStatus(member.getStatus()).teamId(team.getTeamId()).teamStatus(team.getStatus())
-                .source(team.getSource()).channel(team.getChannel())
-                .notifyType(team.getNotifyType()).notifyUrl(team.getNotifyUrl()).build();
+    private static TeamMember toMember(GroupBuyOrderListPO po) {
+        return new TeamMember(po.getOrderId(), po.getUserId(), po.getOutTradeNo(), po.getActivityId(),
+                OrderStatus.of(po.getStatus()));
     }
 }

@@ -1,47 +1,38 @@
 package com.groupbuy.market.infrastructure.adapter.repository;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.groupbuy.market.domain.trade.adapter.repository.INotifyTaskRepository;
 import com.groupbuy.market.domain.trade.adapter.repository.ISettlementRepository;
-import com.groupbuy.market.domain.trade.model.entity.NotifyTaskEntity;
-import com.groupbuy.market.domain.trade.model.entity.SettleCommand;
+import com.groupbuy.market.domain.trade.model.aggregate.TeamPayment;
 import com.groupbuy.market.domain.trade.model.entity.MemberOrderView;
+import com.groupbuy.market.domain.trade.model.entity.SettleCommand;
+import com.groupbuy.market.domain.trade.model.valobj.OrderStatus;
 import com.groupbuy.market.domain.trade.model.valobj.PartnerOrderKey;
-import com.groupbuy.market.domain.trade.model.valobj.NotifyRoutes;
-import com.groupbuy.market.domain.trade.model.valobj.NotifyTarget;
+import com.groupbuy.market.infrastructure.dao.IGroupBuyOrderDao;
 import com.groupbuy.market.infrastructure.dao.IGroupBuySettlementDao;
 import com.groupbuy.market.types.enums.ResponseCode;
 import com.groupbuy.market.types.exception.AppException;
 import org.springframework.stereotype.Repository;
 import org.springframework.transaction.support.TransactionTemplate;
 
-import java.util.LinkedHashMap;
-import java.util.Map;
-
 /**
- * The settlement transaction. Completion is read back from the team row after this transaction's own guarded
- * increment (the row stays locked until commit), never from a count read before: two last payers can't both
- * miss, or both see, completion.
+ * The settlement transaction. The team is read back after this transaction's own guarded increment (the row stays
+ * locked until commit), never from a count read before, and the domain ({@link TeamPayment}) decides on that read
+ * whether the payment owes a callback: two last payers can't both miss, or both see, completion.
  */
 @Repository
 public class SettlementRepository implements ISettlementRepository {
 
-    static final String CATEGORY = "trade_settlement";
-    private static final int TEAM_COMPLETE = 1;
-
     private final IGroupBuySettlementDao dao;
+    private final IGroupBuyOrderDao teamDao;
     private final INotifyTaskRepository notifyTasks;
     private final TransactionTemplate transaction;
-    private final NotifyRoutes routes;
-    private final ObjectMapper json = new ObjectMapper();
 
-    public SettlementRepository(IGroupBuySettlementDao dao, INotifyTaskRepository notifyTasks,
-                                TransactionTemplate transaction, NotifyRoutes routes) {
+    public SettlementRepository(IGroupBuySettlementDao dao, IGroupBuyOrderDao teamDao,
+                                INotifyTaskRepository notifyTasks, TransactionTemplate transaction) {
         this.dao = dao;
+        this.teamDao = teamDao;
         this.notifyTasks = notifyTasks;
         this.transaction = transaction;
-        this.routes = routes;
     }
 
     @Override
@@ -64,39 +55,19 @@ public class SettlementRepository implements ISettlementRepository {
     }
 
     @Override
-    public Long settle(MemberOrderView order, SettleCommand command) {
+    public Long settle(MemberOrderView order, SettleCommand command, TeamPayment payment) {
+        String teamId = order.getTeamId();
         return transaction.execute(status -> {
-            if (dao.markPaid(order.getOrderId(), command.getOutTradeTime()) == 0
-                    || dao.countPayment(order.getTeamId()) == 0) {
+            if (dao.markPaid(order.getOrderId(), command.getOutTradeTime(), payment.orderFrom().code(),
+                    payment.orderTo().code()) == 0
+                    || dao.countPayment(teamId, payment.teamFrom().code(), payment.teamWhenFilled().code(),
+                    payment.teamOtherwise().code()) == 0) {
                 throw new AppException(ResponseCode.UPDATE_ZERO, "order or team changed meanwhile");
             }
-            if (!Integer.valueOf(TEAM_COMPLETE).equals(dao.queryTeamStatus(order.getTeamId()))) {
-                return null;
-            }
-            NotifyTarget target = routes.teamComplete(order.getNotifyType(), order.getNotifyUrl());
-            return notifyTasks.saveTask(NotifyTaskEntity.builder()
-                    .taskKey(order.getTeamId() + ":" + CATEGORY)
-                    .activityId(order.getActivityId())
-                    .teamId(order.getTeamId())
-                    .source(order.getSource())
-                    .channel(order.getChannel())
-                    .notifyCategory(CATEGORY)
-                    .notifyType(target.notifyType())
-                    .notifyMq(target.routingKey())
-                    .notifyUrl(target.notifyUrl())
-                    .parameterJson(body(order.getTeamId()))
-                    .build());
+            return payment.callbackOwed(Teams.toTeam(teamDao.queryByTeamId(teamId)),
+                            () -> dao.queryPaidOutTradeNos(teamId, OrderStatus.PAID.code()))
+                    .map(notifyTasks::saveTask)
+                    .orElse(null);
         });
-    }
-
-    private String body(String teamId) {
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("teamId", teamId);
-        body.put("outTradeNoList", dao.queryPaidOutTradeNos(teamId));
-        try {
-            return json.writeValueAsString(body);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

@@ -3,7 +3,7 @@ package com.groupbuy.market.infrastructure.adapter.repository;
 import com.groupbuy.market.domain.trade.adapter.port.ITeamPlaceReservation;
 import com.groupbuy.market.domain.trade.model.valobj.PartnerOrderKey;
 import com.groupbuy.market.domain.trade.adapter.repository.ITeamPlaceRepository;
-import com.groupbuy.market.domain.trade.model.entity.TeamEntity;
+import com.groupbuy.market.domain.trade.model.valobj.TeamStatus;
 import com.groupbuy.market.domain.trade.model.valobj.LockedTeamPlacesVO;
 import com.groupbuy.market.domain.trade.model.valobj.OpenTeamPlacesVO;
 import com.groupbuy.market.infrastructure.dao.ITeamPlaceDao;
@@ -30,7 +30,7 @@ public class TeamPlaceRepository implements ITeamPlaceRepository {
     @Override
     public List<OpenTeamPlacesVO> queryOpenTeams(Instant now, long afterRowId, int shardIndex, int shardTotal,
                                                  int limit) {
-        return dao.queryOpenTeams(now, afterRowId, shardIndex, shardTotal, limit).stream()
+        return dao.queryOpenTeams(now, afterRowId, shardIndex, shardTotal, limit, TeamStatus.OPEN.code()).stream()
                 .map(po -> new OpenTeamPlacesVO(po.getId(), po.getTeamId(), po.getLockCount(), po.getUpdateTime()))
                 .toList();
     }
@@ -39,7 +39,7 @@ public class TeamPlaceRepository implements ITeamPlaceRepository {
     public <T> T underTeamLock(String teamId, Function<LockedTeamPlacesVO, T> work) {
         return transaction.execute(status -> {
             TeamPlacesPO team = dao.lockTeam(teamId);
-            if (team == null || team.getStatus() != TeamEntity.OPEN) {
+            if (team == null || TeamStatus.of(team.getStatus()) != TeamStatus.OPEN) {
                 return null;
             }
             // Read after the row lock is held: no order of this team can commit until we are done.

@@ -2,6 +2,7 @@ package com.groupbuy.market.infrastructure.adapter.repository;
 
 import com.groupbuy.market.domain.trade.adapter.repository.ITeamQueryRepository;
 import com.groupbuy.market.domain.trade.model.valobj.TeamStatisticVO;
+import com.groupbuy.market.domain.trade.model.valobj.TeamStatus;
 import com.groupbuy.market.domain.trade.model.valobj.TeamVO;
 import com.groupbuy.market.infrastructure.dao.ITeamQueryDao;
 import com.groupbuy.market.infrastructure.dao.po.TeamStatisticPO;
@@ -23,19 +24,20 @@ public class TeamQueryRepository implements ITeamQueryRepository {
 
     @Override
     public TeamVO queryOwnOpenTeam(Long activityId, String userId, Instant now) {
-        TeamViewPO po = dao.queryOwnOpenTeam(activityId, userId, now);
+        TeamViewPO po = dao.queryOwnOpenTeam(activityId, userId, now, States.LIVE_ORDERS, TeamStatus.OPEN.code());
         return po == null ? null : toTeam(po);
     }
 
     @Override
     public List<TeamVO> queryJoinableTeams(Long activityId, String excludeTeamId, Instant now, int limit) {
-        return dao.queryJoinableTeams(activityId, excludeTeamId, now, limit).stream()
+        return dao.queryJoinableTeams(activityId, excludeTeamId, now, limit, States.LIVE_ORDERS,
+                        TeamStatus.OPEN.code()).stream()
                 .map(TeamQueryRepository::toTeam).toList();
     }
 
     @Override
     public TeamStatisticVO queryStatistic(Long activityId) {
-        TeamStatisticPO po = dao.queryStatistic(activityId);
+        TeamStatisticPO po = dao.queryStatistic(activityId, States.FORMED_TEAMS);
         return new TeamStatisticVO(po.getAllTeamCount(), po.getAllTeamCompleteCount(), po.getAllTeamUserCount());
     }
 

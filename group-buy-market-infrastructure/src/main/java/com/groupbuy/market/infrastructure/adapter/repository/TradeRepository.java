@@ -1,19 +1,19 @@
 package com.groupbuy.market.infrastructure.adapter.repository;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.groupbuy.market.domain.trade.adapter.repository.DuplicateOrderException;
 import com.groupbuy.market.domain.trade.adapter.repository.INotifyTaskRepository;
 import com.groupbuy.market.domain.trade.adapter.repository.ITradeRepository;
 import com.groupbuy.market.domain.trade.model.aggregate.LockOrderAggregate;
+import com.groupbuy.market.domain.trade.model.aggregate.Team;
 import com.groupbuy.market.domain.trade.model.entity.LockOrderCommand;
 import com.groupbuy.market.domain.trade.model.entity.NotifyTaskEntity;
 import com.groupbuy.market.domain.trade.model.entity.MarketPayOrderEntity;
-import com.groupbuy.market.domain.trade.model.entity.TeamEntity;
 import com.groupbuy.market.domain.trade.model.valobj.LockLookupVO;
 import com.groupbuy.market.domain.trade.model.valobj.CloseCheckVO;
 import com.groupbuy.market.domain.trade.model.valobj.NotifyTarget;
+import com.groupbuy.market.domain.trade.model.valobj.OrderStatus;
 import com.groupbuy.market.domain.trade.model.valobj.PartnerOrderKey;
+import com.groupbuy.market.domain.trade.model.valobj.TeamStatus;
 import com.groupbuy.market.infrastructure.dao.IGroupBuyOrderDao;
 import com.groupbuy.market.infrastructure.dao.IGroupBuyOrderListDao;
 import com.groupbuy.market.infrastructure.dao.po.GroupBuyOrderListPO;
@@ -26,9 +26,7 @@ import org.springframework.stereotype.Repository;
 import org.springframework.transaction.support.TransactionTemplate;
 
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Teams and member orders over MyBatis; a lock is one short transaction, which also writes the lock's delayed close
@@ -41,7 +39,6 @@ public class TradeRepository implements ITradeRepository {
     private final IGroupBuyOrderListDao orderDao;
     private final TransactionTemplate transaction;
     private final INotifyTaskRepository notifyTasks;
-    private final ObjectMapper json = new ObjectMapper();
 
     public TradeRepository(IGroupBuyOrderDao teamDao, IGroupBuyOrderListDao orderDao, TransactionTemplate transaction,
                            INotifyTaskRepository notifyTasks) {
@@ -60,16 +57,13 @@ public class TradeRepository implements ITradeRepository {
     @Override
     public LockLookupVO queryOrderAndLiveTakes(PartnerOrderKey key, Long activityId) {
         OrderLookupPO row = orderDao.queryByOutTradeNoWithLiveTakes(key.source(), key.channel(), key.userId(),
-                key.outTradeNo(), activityId);
+                key.outTradeNo(), activityId, States.LIVE_ORDERS);
         return new LockLookupVO(row.getOrderId() == null ? null : toOrder(row), row.getLiveTakes());
     }
 
     @Override
-    public TeamEntity queryTeam(String teamId) {
-        GroupBuyOrderPO po = teamDao.queryByTeamId(teamId);
-        return po == null ? null : TeamEntity.builder().teamId(po.getTeamId()).activityId(po.getActivityId())
-                .targetCount(po.getTargetCount()).lockCount(po.getLockCount()).completeCount(po.getCompleteCount())
-                .status(po.getStatus()).validEndTime(po.getValidEndTime()).build();
+    public Team queryTeam(String teamId) {
+        return Teams.toTeam(teamDao.queryByTeamId(teamId));
     }
 
     @Override
@@ -80,7 +74,7 @@ public class TradeRepository implements ITradeRepository {
             closeCheckTaskIds = transaction.execute(status -> {
                 if (lock.isNewTeam()) {
                     teamDao.insert(toTeamRow(lock));
-                } else if (teamDao.takePlace(lock.getTeamId(), lock.getValidStartTime()) == 0) {
+                } else if (teamDao.takePlace(lock.getTeamId(), lock.getValidStartTime(), TeamStatus.OPEN.code()) == 0) {
                     throw new AppException(ResponseCode.E0005);
                 }
                 orderDao.insert(order);
@@ -107,25 +101,9 @@ public class TradeRepository implements ITradeRepository {
                     .taskKey(check.taskKey()).activityId(command.getActivityId()).teamId(check.teamId())
                     .source(command.getSource()).channel(command.getChannel())
                     .notifyCategory(check.kind().category()).notifyType(NotifyTarget.DELAY)
-                    .parameterJson(closeCheckBody(check)).build()));
+                    .parameterJson(check.toJson()).build()));
         }
         return ids;
-    }
-
-    private String closeCheckBody(CloseCheckVO check) {
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put(CloseCheckVO.FIELD_CHECK, check.kind().check());
-        body.put(CloseCheckVO.FIELD_TEAM_ID, check.teamId());
-        if (check.orderId() != null) {
-            body.put(CloseCheckVO.FIELD_ORDER_ID, check.orderId());
-        }
-        body.put(CloseCheckVO.FIELD_CLOSE_AT, check.closeAt().toEpochMilli());
-        body.put(CloseCheckVO.FIELD_DELAY_MS, check.delay().toMillis());
-        try {
-            return json.writeValueAsString(body);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     private static DuplicateOrderException.Key duplicateKey(DuplicateKeyException e) {
@@ -156,7 +134,7 @@ public class TradeRepository implements ITradeRepository {
         team.setTargetCount(lock.getTargetCount());
         team.setCompleteCount(0);
         team.setLockCount(1);
-        team.setStatus(TeamEntity.OPEN);
+        team.setStatus(TeamStatus.OPEN.code());
         team.setValidStartTime(lock.getValidStartTime());
         team.setValidEndTime(lock.getValidEndTime());
         team.setNotifyType(command.getNotifyType());
@@ -180,7 +158,7 @@ public class TradeRepository implements ITradeRepository {
         order.setOriginalPrice(lock.getOriginalPrice());
         order.setDeductionPrice(lock.getDeductionPrice());
         order.setPayPrice(lock.getPayPrice());
-        order.setStatus(MarketPayOrderEntity.LOCKED);
+        order.setStatus(OrderStatus.LOCKED.code());
         order.setOutTradeNo(command.getOutTradeNo());
         order.setBizId(lock.bizId());
         return order;

@@ -2,6 +2,7 @@ package com.groupbuy.market.domain.trade.adapter.repository;
 
 import com.groupbuy.market.domain.trade.model.valobj.DeliveryResult;
 import com.groupbuy.market.domain.trade.model.valobj.NotifyAttemptOutcome;
+import com.groupbuy.market.domain.trade.model.valobj.NotifyTaskStatus;
 import com.groupbuy.market.domain.trade.model.valobj.NotifyTaskVO;
 
 import java.time.Instant;
@@ -41,7 +42,7 @@ public interface INotifyTaskStore {
     List<Boolean> finishAttempts(List<NotifyAttemptOutcome> outcomes);
 
     /** {@link #finishAttempts} of one attempt. */
-    default boolean finishAttempt(NotifyTaskVO task, Instant attemptTime, DeliveryResult result, int newStatus,
+    default boolean finishAttempt(NotifyTaskVO task, Instant attemptTime, DeliveryResult result, NotifyTaskStatus newStatus,
                                   Instant nextAttemptTime) {
         return finishAttempts(List.of(new NotifyAttemptOutcome(task, attemptTime, result, newStatus, nextAttemptTime)))
                 .get(0);

@@ -1,12 +1,17 @@
 package com.groupbuy.market.domain.trade.adapter.repository;
 
+import com.groupbuy.market.domain.trade.model.aggregate.MemberRefund;
+import com.groupbuy.market.domain.trade.model.aggregate.Team;
+import com.groupbuy.market.domain.trade.model.aggregate.TeamExpiry;
 import com.groupbuy.market.domain.trade.model.entity.MemberOrderView;
 import com.groupbuy.market.domain.trade.model.valobj.PartnerOrderKey;
-import com.groupbuy.market.domain.trade.model.valobj.RefundType;
+import com.groupbuy.market.domain.trade.model.valobj.TeamMember;
 import com.groupbuy.market.domain.trade.model.valobj.TeamExpiryVO;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
+import java.util.function.BiFunction;
 
 /**
  * Persistence of the reverse flows: refunds, closing unpaid locks, failing expired teams. Every change is guarded by
@@ -21,14 +26,14 @@ public interface IRefundRepository {
     MemberOrderView queryOrderById(String orderId);
 
     /**
-     * In one transaction: the order → closed (only from the state it was read in, its take freed); the team's counts
-     * given back as {@code type} says (a formed team → complete with a refund, or failed when its last payer left);
-     * the refund's callback tasks ({@link com.groupbuy.market.domain.trade.model.valobj.NotifyRoutes}). Returns their
-     * ids (none when the partner subscribed to no refund channel).
+     * In one transaction, as the domain decided it ({@link MemberRefund}): the order → closed (only from the state it
+     * was read in, its take freed); the team's counts given back as its type says (guarded by the team states it
+     * admits; a formed team → its decided status); the refund's callback tasks. Returns their ids (none when the
+     * partner subscribed to no refund channel).
      *
      * @throws com.groupbuy.market.types.exception.AppException {@code 0004} when the order or team changed meanwhile
      */
-    List<Long> refund(MemberOrderView order, RefundType type);
+    List<Long> refund(MemberRefund refund);
 
     /** Locked orders taken before {@code lockedBefore}, in open teams, of this shard, oldest first. */
     List<MemberOrderView> queryUnpaidLockedBefore(Instant lockedBefore, int shardIndex, int shardTotal, int limit);
@@ -37,9 +42,12 @@ public interface IRefundRepository {
     List<String> queryOpenTeamsEndedBefore(Instant endBefore, int shardIndex, int shardTotal, int limit);
 
     /**
-     * In one transaction: the team → failed (only if still open and ended before {@code endBefore}); its unpaid
-     * members closed and their places given back; the callback tasks of every member (unpaid ones {@code
-     * unpaid_unlock}, paid ones {@code paid_unformed}). Null when the team was no longer open.
+     * In one transaction: the team's live members and the team row are locked (members first, as settlement locks
+     * them), {@code decide} is given that snapshot ({@link Team#expire}) and what it decided is stored with guarded
+     * updates: the team → failed (only if still open and ended before {@code endBefore}), the orders it names closed
+     * and their places given back, its callback tasks. Null when it decided nothing (the team was no longer open or
+     * not due) or the guard refused.
      */
-    TeamExpiryVO expireTeam(String teamId, Instant endBefore);
+    TeamExpiryVO expireTeam(String teamId, Instant endBefore,
+                            BiFunction<Team, List<TeamMember>, Optional<TeamExpiry>> decide);
 }

@@ -1,5 +1,6 @@
 package com.groupbuy.market.domain.trade.adapter.repository;
 
+import com.groupbuy.market.domain.trade.model.aggregate.TeamPayment;
 import com.groupbuy.market.domain.trade.model.entity.SettleCommand;
 import com.groupbuy.market.domain.trade.model.entity.MemberOrderView;
 import com.groupbuy.market.domain.trade.model.valobj.PartnerOrderKey;
@@ -11,13 +12,14 @@ public interface ISettlementRepository {
     MemberOrderView queryOrder(PartnerOrderKey key);
 
     /**
-     * In one transaction: the order → paid (only from locked), the team's complete count + 1 (only below its target,
-     * only while open), and, when that made the team complete, its {@code trade_settlement} notify task. Returns the
-     * task id when one was written, else null.
+     * In one transaction: the order and the team moved as {@code payment} says (guarded: the order only from its
+     * {@code orderFrom}, the team's complete count + 1 only below its target and only from {@code teamFrom}); then the
+     * team is read back and {@link TeamPayment#callbackOwed} decides, in the same transaction, whether the payment owes
+     * a callback, which is stored there too. Returns the task id when one was written, else null.
      *
      * @throws com.groupbuy.market.types.exception.AppException {@code 0004} when the order or team changed meanwhile
      */
-    Long settle(MemberOrderView order, SettleCommand command);
+    Long settle(MemberOrderView order, SettleCommand command, TeamPayment payment);
 
     /**
      * Records a payment notice for an order closed before it was paid (one row per order; a repeated notice counts

@@ -2,7 +2,7 @@ package com.groupbuy.market.domain.trade.adapter.repository;
 
 import com.groupbuy.market.domain.trade.model.aggregate.LockOrderAggregate;
 import com.groupbuy.market.domain.trade.model.entity.MarketPayOrderEntity;
-import com.groupbuy.market.domain.trade.model.entity.TeamEntity;
+import com.groupbuy.market.domain.trade.model.aggregate.Team;
 import com.groupbuy.market.domain.trade.model.valobj.LockLookupVO;
 import com.groupbuy.market.domain.trade.model.valobj.PartnerOrderKey;
 
@@ -19,7 +19,7 @@ public interface ITradeRepository {
      */
     LockLookupVO queryOrderAndLiveTakes(PartnerOrderKey key, Long activityId);
 
-    TeamEntity queryTeam(String teamId);
+    Team queryTeam(String teamId);
 
     /**
      * Writes the lock in one transaction: the team row when new, else one more locked place guarded by

@@ -1,5 +1,6 @@
 package com.groupbuy.market.domain.trade.model.entity;
 
+import com.groupbuy.market.domain.trade.model.valobj.OrderStatus;
 import lombok.AllArgsConstructor;
 import lombok.Builder;
 import lombok.Getter;
@@ -13,20 +14,21 @@ import java.util.List;
 @AllArgsConstructor
 public class MarketPayOrderEntity {
 
-    public static final int LOCKED = 0;
-    public static final int PAID = 1;
-    public static final int CLOSED = 2;
-
     private final String orderId;
     private final String teamId;
     private final Long activityId;
     private final BigDecimal originalPrice;
     private final BigDecimal deductionPrice;
     private final BigDecimal payPrice;
+    /** The stored {@link OrderStatus} code, as the lock answer carries it ({@code tradeOrderStatus}). */
     private final Integer status;
     /**
      * Outbox rows of the close checks this lock just wrote, to publish after commit (#15); internal, never on the
      * wire (the controller maps the answer field by field). Null when none.
      */
     private final List<Long> closeCheckTaskIds;
+
+    public OrderStatus orderStatus() {
+        return OrderStatus.of(status);
+    }
 }

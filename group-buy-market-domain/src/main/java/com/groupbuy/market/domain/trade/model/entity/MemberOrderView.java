@@ -1,5 +1,7 @@
 package com.groupbuy.market.domain.trade.model.entity;
 
+import com.groupbuy.market.domain.trade.model.valobj.OrderStatus;
+import com.groupbuy.market.domain.trade.model.valobj.TeamStatus;
 import lombok.AllArgsConstructor;
 import lombok.Builder;
 import lombok.Getter;
@@ -16,9 +18,9 @@ public class MemberOrderView {
     private final String userId;
     private final String outTradeNo;
     private final Long activityId;
-    private final Integer orderStatus;
+    private final OrderStatus orderStatus;
     private final String teamId;
-    private final Integer teamStatus;
+    private final TeamStatus teamStatus;
     private final Instant teamValidStartTime;
     private final Instant teamValidEndTime;
     /** The team's partner (the leader's lock), whose secret signs the team's callbacks and whose URL receives them. */
@@ -33,6 +35,6 @@ public class MemberOrderView {
 
     /** Whether a settlement paid this order, whatever happened to it since (a refund closes it, but it was paid). */
     public boolean wasSettled() {
-        return orderStatus == MarketPayOrderEntity.PAID || outTradeTime != null;
+        return orderStatus == OrderStatus.PAID || outTradeTime != null;
     }
 }

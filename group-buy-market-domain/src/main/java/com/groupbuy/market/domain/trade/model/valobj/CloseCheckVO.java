@@ -2,6 +2,8 @@ package com.groupbuy.market.domain.trade.model.valobj;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
  * A delayed "close check" (#15): at {@code closeAt} an unpaid order, or a team past its validity, is checked and closed
@@ -60,6 +62,19 @@ public record CloseCheckVO(Kind kind, String teamId, String orderId, Instant clo
 
     public static CloseCheckVO teamExpiry(String teamId, Instant closeAt, Duration delay) {
         return new CloseCheckVO(Kind.TEAM_EXPIRY, teamId, null, closeAt, delay);
+    }
+
+    /** The message body (the outbox row's bytes): check, teamId, orderId (order checks only), closeAt, delayMs. */
+    public String toJson() {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put(FIELD_CHECK, kind.check());
+        body.put(FIELD_TEAM_ID, teamId);
+        if (orderId != null) {
+            body.put(FIELD_ORDER_ID, orderId);
+        }
+        body.put(FIELD_CLOSE_AT, closeAt.toEpochMilli());
+        body.put(FIELD_DELAY_MS, delay.toMillis());
+        return CallbackJson.write(body);
     }
 
     /** The outbox task key: one check per order (or per team), so a lock retried in any way writes one. */

@@ -1,5 +1,7 @@
 package com.groupbuy.market.domain.trade.model.valobj;
 
+import com.groupbuy.market.domain.trade.model.entity.NotifyTaskEntity;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -59,6 +61,46 @@ public final class NotifyRoutes {
             targets.add(NotifyTarget.mq(routingKey(type.getNotifyCategory()), mqPartner ? "" : ":mq"));
         }
         return targets;
+    }
+
+    /**
+     * The outbox row a completed team owes: one per team (the task key names the team and the category), on the
+     * channel its lock chose, carrying the {@link SettlementCallback} body.
+     */
+    public NotifyTaskEntity teamCompleteTask(String teamId, Long activityId, String source, String channel,
+                                             String notifyType, String notifyUrl, SettlementCallback body) {
+        NotifyTarget target = teamComplete(notifyType, notifyUrl);
+        return NotifyTaskEntity.builder()
+                .taskKey(teamId + ":" + SETTLEMENT_CATEGORY)
+                .activityId(activityId).teamId(teamId).source(source).channel(channel)
+                .notifyCategory(SETTLEMENT_CATEGORY)
+                .notifyType(target.notifyType()).notifyMq(target.routingKey()).notifyUrl(target.notifyUrl())
+                .parameterJson(body.toJson())
+                .build();
+    }
+
+    /**
+     * The outbox rows a refund owes ({@link #refund}), each carrying the {@link RefundCallback} body. The task key names
+     * the order (and the channel), so a refund after an expiry that already told the mall is not told twice.
+     */
+    public List<NotifyTaskEntity> refundTasks(RefundCallback body, String source, String channel, String notifyType) {
+        RefundType type = body.type();
+        List<NotifyTarget> targets = refund(type, notifyType, source, channel);
+        if (targets.isEmpty()) {
+            return List.of();
+        }
+        String json = body.toJson();
+        List<NotifyTaskEntity> tasks = new ArrayList<>(targets.size());
+        for (NotifyTarget target : targets) {
+            tasks.add(NotifyTaskEntity.builder()
+                    .taskKey(body.teamId() + ":" + type.getNotifyCategory() + ":" + body.orderId()
+                            + target.taskKeySuffix())
+                    .activityId(body.activityId()).teamId(body.teamId()).source(source).channel(channel)
+                    .notifyCategory(type.getNotifyCategory())
+                    .notifyType(target.notifyType()).notifyMq(target.routingKey()).notifyUrl(target.notifyUrl())
+                    .parameterJson(json).build());
+        }
+        return tasks;
     }
 
     public String routingKey(String category) {

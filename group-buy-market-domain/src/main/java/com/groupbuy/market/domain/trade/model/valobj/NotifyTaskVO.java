@@ -10,11 +10,6 @@ import lombok.Getter;
 @AllArgsConstructor
 public class NotifyTaskVO {
 
-    public static final int INIT = 0;
-    public static final int SUCCESS = 1;
-    public static final int RETRY = 2;
-    public static final int FAIL = 3;
-
     private final long id;
     private final String webhookId;
     private final String teamId;

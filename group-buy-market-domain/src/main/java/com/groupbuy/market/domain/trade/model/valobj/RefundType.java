@@ -1,7 +1,5 @@
 package com.groupbuy.market.domain.trade.model.valobj;
 
-import com.groupbuy.market.domain.trade.model.entity.MarketPayOrderEntity;
-import com.groupbuy.market.domain.trade.model.entity.TeamEntity;
 import lombok.AllArgsConstructor;
 import lombok.Getter;
 
@@ -26,14 +24,11 @@ public enum RefundType {
     private final String effect;
 
     /** The kind for a live order (locked or paid); a closed order has nothing left to refund. */
-    public static RefundType of(int orderStatus, int teamStatus) {
-        if (orderStatus == MarketPayOrderEntity.LOCKED) {
-            return UNPAID_UNLOCK;
-        }
-        if (orderStatus != MarketPayOrderEntity.PAID) {
-            throw new IllegalArgumentException("order status " + orderStatus + " has nothing to refund");
-        }
-        return teamStatus == TeamEntity.COMPLETE || teamStatus == TeamEntity.COMPLETE_WITH_REFUND
-                ? PAID_FORMED : PAID_UNFORMED;
+    public static RefundType of(OrderStatus orderStatus, TeamStatus teamStatus) {
+        return switch (orderStatus) {
+            case LOCKED -> UNPAID_UNLOCK;
+            case PAID -> teamStatus.isFormed() ? PAID_FORMED : PAID_UNFORMED;
+            case CLOSED -> throw new IllegalArgumentException("order status " + orderStatus + " has nothing to refund");
+        };
     }
 }

@@ -1,7 +1,7 @@
 package com.groupbuy.market.domain.trade.service.lock;
 
 import com.groupbuy.market.domain.activity.model.entity.TrialBalanceEntity;
-import com.groupbuy.market.domain.trade.model.entity.TeamEntity;
+import com.groupbuy.market.domain.trade.model.aggregate.Team;
 import lombok.Getter;
 import lombok.Setter;
 
@@ -16,7 +16,7 @@ public class LockContext {
     private TrialBalanceEntity trial;
     private int liveTakes;
     /** The team being joined; null when the lock opens a new team. */
-    private TeamEntity team;
+    private Team team;
 
     public LockContext(Instant now) {
         this.now = now;

@@ -11,6 +11,7 @@ import com.groupbuy.market.domain.trade.model.aggregate.LockOrderAggregate;
 import com.groupbuy.market.domain.trade.model.entity.LockOrderCommand;
 import com.groupbuy.market.domain.trade.model.entity.MarketPayOrderEntity;
 import com.groupbuy.market.domain.trade.model.valobj.LockLookupVO;
+import com.groupbuy.market.domain.trade.model.valobj.OrderStatus;
 import com.groupbuy.market.domain.trade.service.lock.filter.AudienceFilter;
 import com.groupbuy.market.domain.trade.service.lock.filter.TakeLimitFilter;
 import com.groupbuy.market.domain.trade.service.lock.filter.TeamUsableFilter;
@@ -148,10 +149,10 @@ public class TradeLockService {
     }
 
     private MarketPayOrderEntity sameOrderAgain(MarketPayOrderEntity existing, LockOrderCommand command) {
-        if (existing.getStatus() == MarketPayOrderEntity.PAID) {
+        if (existing.orderStatus() == OrderStatus.PAID) {
             throw new AppException(ResponseCode.E0201);
         }
-        if (existing.getStatus() == MarketPayOrderEntity.CLOSED) {
+        if (existing.orderStatus() == OrderStatus.CLOSED) {
             throw new AppException(ResponseCode.E0202);
         }
         log.info("lock repeated outTradeNo={} user={} order={}", command.getOutTradeNo(), command.getUserId(),

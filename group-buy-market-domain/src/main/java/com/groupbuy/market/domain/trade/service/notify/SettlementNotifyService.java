@@ -6,6 +6,7 @@ import com.groupbuy.market.domain.trade.adapter.repository.INotifyTaskStore;
 import com.groupbuy.market.domain.trade.model.valobj.DeliveryResult;
 import com.groupbuy.market.domain.trade.model.valobj.NotifyAttemptOutcome;
 import com.groupbuy.market.domain.trade.model.valobj.NotifyRunSummary;
+import com.groupbuy.market.domain.trade.model.valobj.NotifyTaskStatus;
 import com.groupbuy.market.domain.trade.model.valobj.NotifyTaskVO;
 import lombok.extern.slf4j.Slf4j;
 
@@ -256,13 +257,13 @@ public class SettlementNotifyService {
         int attemptNo = task.getNotifyCount() + 1;
         if (result.delivered()) {
             // A delivered task keeps the time of the attempt that delivered it; retention ages it from this time.
-            return new NotifyAttemptOutcome(task, attemptTime, result, NotifyTaskVO.SUCCESS, attemptTime);
+            return new NotifyAttemptOutcome(task, attemptTime, result, NotifyTaskStatus.SUCCESS, attemptTime);
         }
         if (backoff.retriesAfter(attemptNo)) {
-            return new NotifyAttemptOutcome(task, attemptTime, result, NotifyTaskVO.RETRY,
+            return new NotifyAttemptOutcome(task, attemptTime, result, NotifyTaskStatus.RETRY,
                     attemptTime.plus(backoff.delayAfter(attemptNo)));
         }
-        return new NotifyAttemptOutcome(task, attemptTime, result, NotifyTaskVO.FAIL, attemptTime);
+        return new NotifyAttemptOutcome(task, attemptTime, result, NotifyTaskStatus.FAIL, attemptTime);
     }
 
     private NotifyRunSummary record(List<NotifyAttemptOutcome> outcomes) {
@@ -282,13 +283,13 @@ public class SettlementNotifyService {
                 continue;
             }
             switch (outcome.newStatus()) {
-                case NotifyTaskVO.SUCCESS -> delivered++;
-                case NotifyTaskVO.RETRY -> retried++;
+                case SUCCESS -> delivered++;
+                case RETRY -> retried++;
                 default -> failed++;
             }
             log.info("notify task={} team={} attempt={} delivered={} http={} error={} next={}", task.getId(),
                     task.getTeamId(), attemptNo, result.delivered(), result.httpStatus(), result.error(),
-                    outcome.newStatus() == NotifyTaskVO.RETRY ? outcome.nextAttemptTime() : null);
+                    outcome.newStatus() == NotifyTaskStatus.RETRY ? outcome.nextAttemptTime() : null);
         }
         return new NotifyRunSummary(outcomes.size(), delivered, retried, failed);
     }

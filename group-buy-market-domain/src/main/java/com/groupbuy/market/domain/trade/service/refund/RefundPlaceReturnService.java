@@ -3,10 +3,11 @@ package com.groupbuy.market.domain.trade.service.refund;
 import com.groupbuy.market.domain.trade.adapter.port.ITeamPlaceReservation;
 import com.groupbuy.market.domain.trade.adapter.repository.IConsumptionRecordRepository;
 import com.groupbuy.market.domain.trade.adapter.repository.IRefundRepository;
-import com.groupbuy.market.domain.trade.model.entity.MarketPayOrderEntity;
 import com.groupbuy.market.domain.trade.model.entity.MemberOrderView;
 import com.groupbuy.market.domain.trade.model.valobj.ConsumeOutcome;
 import com.groupbuy.market.domain.trade.model.valobj.ConsumptionRecordVO;
+import com.groupbuy.market.domain.trade.model.valobj.ConsumptionStatus;
+import com.groupbuy.market.domain.trade.model.valobj.OrderStatus;
 import com.groupbuy.market.domain.trade.model.valobj.RefundMessageVO;
 import lombok.extern.slf4j.Slf4j;
 
@@ -59,10 +60,10 @@ public class RefundPlaceReturnService {
             return ConsumeOutcome.dead("no message id: no consumption record can be kept for it", 0, -1);
         }
         ConsumptionRecordVO record = records.open(CONSUMER, messageId, routingKey, cut(body, MAX_BODY));
-        if (record.status() == ConsumptionRecordVO.SUCCESS) {
+        if (record.state() == ConsumptionStatus.SUCCESS) {
             return ConsumeOutcome.duplicate("done before");
         }
-        if (record.status() == ConsumptionRecordVO.FAIL) {
+        if (record.state() == ConsumptionStatus.FAIL) {
             return ConsumeOutcome.duplicate("dead-lettered before");
         }
         if (record.attempts() >= maxAttempts) {
@@ -115,7 +116,7 @@ public class RefundPlaceReturnService {
             throw new IllegalStateException("no order " + refund.orderId() + " of team " + refund.teamId()
                     + " with that user and outTradeNo");
         }
-        if (order.getOrderStatus() != MarketPayOrderEntity.CLOSED) {
+        if (order.getOrderStatus() != OrderStatus.CLOSED) {
             // Not closed: it still holds its place in the database (a paid member of an expired team).
             return false;
         }

@@ -3,17 +3,21 @@ package com.groupbuy.market.domain.trade.service.refund;
 import com.groupbuy.market.domain.trade.adapter.port.INotifyDispatcher;
 import com.groupbuy.market.domain.trade.adapter.port.ITeamPlaceReservation;
 import com.groupbuy.market.domain.trade.adapter.repository.IRefundRepository;
-import com.groupbuy.market.domain.trade.model.entity.MarketPayOrderEntity;
+import com.groupbuy.market.domain.trade.model.aggregate.MemberRefund;
 import com.groupbuy.market.domain.trade.model.entity.MemberOrderView;
 import com.groupbuy.market.domain.trade.model.entity.RefundCommand;
 import com.groupbuy.market.domain.trade.model.entity.RefundResultEntity;
+import com.groupbuy.market.domain.trade.model.valobj.NotifyRoutes;
+import com.groupbuy.market.domain.trade.model.valobj.OrderStatus;
 import com.groupbuy.market.domain.trade.model.valobj.RefundType;
 import com.groupbuy.market.domain.trade.model.valobj.SourceChannelPolicy;
+import com.groupbuy.market.domain.trade.model.valobj.TeamExpiryVO;
 import com.groupbuy.market.types.enums.ResponseCode;
 import com.groupbuy.market.types.exception.AppException;
 import lombok.extern.slf4j.Slf4j;
 import org.springframework.stereotype.Service;
 
+import java.time.Instant;
 import java.util.List;
 
 /**
@@ -33,13 +37,16 @@ public class TradeRefundService {
     private final ITeamPlaceReservation reservation;
     private final INotifyDispatcher dispatcher;
     private final SourceChannelPolicy sourceChannelPolicy;
+    private final NotifyRoutes routes;
 
     public TradeRefundService(IRefundRepository repository, ITeamPlaceReservation reservation,
-                              INotifyDispatcher dispatcher, SourceChannelPolicy sourceChannelPolicy) {
+                              INotifyDispatcher dispatcher, SourceChannelPolicy sourceChannelPolicy,
+                              NotifyRoutes routes) {
         this.repository = repository;
         this.reservation = reservation;
         this.dispatcher = dispatcher;
         this.sourceChannelPolicy = sourceChannelPolicy;
+        this.routes = routes;
     }
 
     public RefundResultEntity refund(RefundCommand command) {
@@ -54,7 +61,7 @@ public class TradeRefundService {
             if (order == null) {
                 throw new AppException(ResponseCode.E0104);
             }
-            if (order.getOrderStatus() == MarketPayOrderEntity.CLOSED) {
+            if (order.getOrderStatus() == OrderStatus.CLOSED) {
                 log.info("refund repeated outTradeNo={} order={} team={}", order.getOutTradeNo(), order.getOrderId(),
                         order.getTeamId());
                 return answer(order, RefundResultEntity.REPEAT, "already closed or refunded; nothing changed");
@@ -74,13 +81,22 @@ public class TradeRefundService {
      * never closed as unpaid.
      */
     public boolean closeUnpaid(MemberOrderView order) {
-        return order.getOrderStatus() == MarketPayOrderEntity.LOCKED && refundOnce(order, RefundType.UNPAID_UNLOCK);
+        return order.getOrderStatus() == OrderStatus.LOCKED && refundOnce(order, RefundType.UNPAID_UNLOCK);
+    }
+
+    /**
+     * Fails a team still open past {@code endBefore} (the timeout job, a team's close check): the decision is the
+     * team's own ({@link com.groupbuy.market.domain.trade.model.aggregate.Team#expire}), taken inside the expiry's
+     * transaction on the rows it locked. Null when there was nothing to do. Places and callbacks are the caller's.
+     */
+    public TeamExpiryVO expireTeam(String teamId, Instant endBefore) {
+        return repository.expireTeam(teamId, endBefore, (team, members) -> team.expire(endBefore, members, routes));
     }
 
     private boolean refundOnce(MemberOrderView order, RefundType type) {
         List<Long> taskIds;
         try {
-            taskIds = repository.refund(order, type);
+            taskIds = repository.refund(MemberRefund.of(order, type, routes));
         } catch (AppException e) {
             if (ResponseCode.UPDATE_ZERO.getCode().equals(e.getCode())) {
                 return false;

@@ -2,10 +2,12 @@ package com.groupbuy.market.domain.trade.service.settlement;
 
 import com.groupbuy.market.domain.trade.adapter.port.INotifyDispatcher;
 import com.groupbuy.market.domain.trade.adapter.repository.ISettlementRepository;
-import com.groupbuy.market.domain.trade.model.entity.MarketPayOrderEntity;
+import com.groupbuy.market.domain.trade.model.aggregate.TeamPayment;
 import com.groupbuy.market.domain.trade.model.entity.SettleCommand;
 import com.groupbuy.market.domain.trade.model.entity.SettledOrderEntity;
 import com.groupbuy.market.domain.trade.model.entity.MemberOrderView;
+import com.groupbuy.market.domain.trade.model.valobj.NotifyRoutes;
+import com.groupbuy.market.domain.trade.model.valobj.OrderStatus;
 import com.groupbuy.market.domain.trade.model.valobj.SourceChannelPolicy;
 import com.groupbuy.market.domain.trade.service.settlement.filter.OrderExistsFilter;
 import com.groupbuy.market.domain.trade.service.settlement.filter.SourceChannelFilter;
@@ -34,11 +36,14 @@ public class TradeSettlementService {
     private final INotifyDispatcher dispatcher;
     private final RuleChain<SettleCommand, SettleContext> admission;
     private final RuleChain<SettleCommand, SettleContext> payment;
+    /** The payment's transitions and the callback it owes, decided inside the settlement's transaction. */
+    private final TeamPayment teamPayment;
 
     public TradeSettlementService(ISettlementRepository repository, INotifyDispatcher dispatcher,
-                                  SourceChannelPolicy sourceChannelPolicy) {
+                                  SourceChannelPolicy sourceChannelPolicy, NotifyRoutes routes) {
         this.repository = repository;
         this.dispatcher = dispatcher;
+        this.teamPayment = new TeamPayment(routes);
         this.admission = RuleChain.of(new SourceChannelFilter(sourceChannelPolicy), new OrderExistsFilter(repository));
         this.payment = RuleChain.of(new TradeTimeFilter(), new TeamOpenFilter());
     }
@@ -50,14 +55,14 @@ public class TradeSettlementService {
             log.info("settle repeated outTradeNo={} team={}", command.getOutTradeNo(), order.getTeamId());
             return answer(order, null);
         }
-        if (order.getOrderStatus() == MarketPayOrderEntity.CLOSED) {
+        if (order.getOrderStatus() == OrderStatus.CLOSED) {
             throw latePayment(order, command);
         }
         payment.apply(command, context);
 
         Long taskId;
         try {
-            taskId = repository.settle(order, command);
+            taskId = repository.settle(order, command, teamPayment);
         } catch (AppException e) {
             if (!ResponseCode.UPDATE_ZERO.getCode().equals(e.getCode())) {
                 throw e;
@@ -68,7 +73,7 @@ public class TradeSettlementService {
             if (now != null && now.wasSettled()) {
                 return answer(now, null);
             }
-            if (now != null && now.getOrderStatus() == MarketPayOrderEntity.CLOSED) {
+            if (now != null && now.getOrderStatus() == OrderStatus.CLOSED) {
                 throw latePayment(now, command);
             }
             throw new AppException(ResponseCode.E0206);

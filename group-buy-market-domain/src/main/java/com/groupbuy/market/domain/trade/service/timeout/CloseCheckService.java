@@ -2,7 +2,7 @@ package com.groupbuy.market.domain.trade.service.timeout;
 
 import com.groupbuy.market.domain.trade.adapter.repository.IConsumptionRecordRepository;
 import com.groupbuy.market.domain.trade.adapter.repository.IRefundRepository;
-import com.groupbuy.market.domain.trade.model.entity.MarketPayOrderEntity;
+import com.groupbuy.market.domain.trade.model.valobj.OrderStatus;
 import com.groupbuy.market.domain.trade.model.entity.MemberOrderView;
 import com.groupbuy.market.domain.trade.model.valobj.CloseCheckVO;
 import com.groupbuy.market.domain.trade.model.valobj.ConsumeOutcome;
@@ -132,8 +132,8 @@ public class CloseCheckService {
         if (order == null || !order.getTeamId().equals(check.teamId())) {
             return null;
         }
-        if (order.getOrderStatus() != MarketPayOrderEntity.LOCKED) {
-            return order.getOrderStatus() == MarketPayOrderEntity.PAID ? "paid; kept" : "already closed; nothing to do";
+        if (order.getOrderStatus() != OrderStatus.LOCKED) {
+            return order.getOrderStatus() == OrderStatus.PAID ? "paid; kept" : "already closed; nothing to do";
         }
         // Guarded by the state just read: a settlement committing meanwhile makes this affect no row.
         return refunds.closeUnpaid(order) ? "closed unpaid" : "paid or closed meanwhile; nothing to do";

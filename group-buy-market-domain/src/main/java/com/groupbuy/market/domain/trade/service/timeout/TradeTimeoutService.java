@@ -131,7 +131,7 @@ public class TradeTimeoutService {
     }
 
     private boolean expire(String teamId, Instant endBefore, Counts counts) {
-        TeamExpiryVO expiry = repository.expireTeam(teamId, endBefore);
+        TeamExpiryVO expiry = refundService.expireTeam(teamId, endBefore);
         if (expiry == null) {
             return false;
         }

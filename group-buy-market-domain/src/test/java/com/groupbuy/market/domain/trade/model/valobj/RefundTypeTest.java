@@ -2,6 +2,7 @@ package com.groupbuy.market.domain.trade.model.valobj;
 
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -10,14 +11,16 @@ class RefundTypeTest {
 
     @ParameterizedTest(name = "order {0}, team {1} -> {2}")
     @CsvSource({
-            "0, 0, UNPAID_UNLOCK",
-            "0, 2, UNPAID_UNLOCK",
-            "1, 0, PAID_UNFORMED",
-            "1, 2, PAID_UNFORMED",
-            "1, 1, PAID_FORMED",
-            "1, 3, PAID_FORMED",
+            "LOCKED, OPEN, UNPAID_UNLOCK",
+            "LOCKED, COMPLETE, UNPAID_UNLOCK",
+            "LOCKED, FAILED, UNPAID_UNLOCK",
+            "LOCKED, COMPLETE_WITH_REFUND, UNPAID_UNLOCK",
+            "PAID, OPEN, PAID_UNFORMED",
+            "PAID, FAILED, PAID_UNFORMED",
+            "PAID, COMPLETE, PAID_FORMED",
+            "PAID, COMPLETE_WITH_REFUND, PAID_FORMED",
     })
-    void theOrdersAndTheTeamsStateDecideTheKind(int orderStatus, int teamStatus, RefundType expected) {
+    void theOrdersAndTheTeamsStateDecideTheKind(OrderStatus orderStatus, TeamStatus teamStatus, RefundType expected) {
         assertThat(RefundType.of(orderStatus, teamStatus)).isEqualTo(expected);
     }
 
@@ -30,8 +33,9 @@ class RefundTypeTest {
     }
 
     @ParameterizedTest
-    @CsvSource({"2, 0", "2, 3"})
-    void aClosedOrderHasNothingToRefund(int orderStatus, int teamStatus) {
+    @EnumSource(TeamStatus.class)
+    void aClosedOrderHasNothingToRefund(TeamStatus teamStatus) {
+        OrderStatus orderStatus = OrderStatus.CLOSED;
         assertThatThrownBy(() -> RefundType.of(orderStatus, teamStatus)).isInstanceOf(IllegalArgumentException.class);
     }
 }

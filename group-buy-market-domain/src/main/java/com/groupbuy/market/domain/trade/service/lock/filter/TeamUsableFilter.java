@@ -2,7 +2,7 @@ package com.groupbuy.market.domain.trade.service.lock.filter;
 
 import com.groupbuy.market.domain.trade.adapter.repository.ITradeRepository;
 import com.groupbuy.market.domain.trade.model.entity.LockOrderCommand;
-import com.groupbuy.market.domain.trade.model.entity.TeamEntity;
+import com.groupbuy.market.domain.trade.model.aggregate.Team;
 import com.groupbuy.market.domain.trade.service.lock.LockContext;
 import com.groupbuy.market.types.design.chain.RuleFilter;
 import com.groupbuy.market.types.enums.ResponseCode;
@@ -22,14 +22,14 @@ public class TeamUsableFilter implements RuleFilter<LockOrderCommand, LockContex
         if (command.getTeamId() == null) {
             return;
         }
-        TeamEntity team = repository.queryTeam(command.getTeamId());
+        Team team = repository.queryTeam(command.getTeamId());
         if (team == null || !team.getActivityId().equals(command.getActivityId())) {
             throw new AppException(ResponseCode.E0205);
         }
         if (!team.isOpenAt(context.getNow())) {
             throw new AppException(ResponseCode.E0206);
         }
-        if (team.getLockCount() >= team.getTargetCount()) {
+        if (!team.hasPlaceLeft()) {
             throw new AppException(ResponseCode.E0006);
         }
         context.setTeam(team);

@@ -1,7 +1,7 @@
 package com.groupbuy.market.domain.trade.service.settlement.filter;
 
 import com.groupbuy.market.domain.trade.model.entity.SettleCommand;
-import com.groupbuy.market.domain.trade.model.entity.TeamEntity;
+import com.groupbuy.market.domain.trade.model.valobj.TeamStatus;
 import com.groupbuy.market.domain.trade.service.settlement.SettleContext;
 import com.groupbuy.market.types.design.chain.RuleFilter;
 import com.groupbuy.market.types.enums.ResponseCode;
@@ -12,7 +12,7 @@ public class TeamOpenFilter implements RuleFilter<SettleCommand, SettleContext> 
 
     @Override
     public void apply(SettleCommand command, SettleContext context) {
-        if (context.getOrder().getTeamStatus() != TeamEntity.OPEN) {
+        if (context.getOrder().getTeamStatus() != TeamStatus.OPEN) {
             throw new AppException(ResponseCode.E0206);
         }
     }

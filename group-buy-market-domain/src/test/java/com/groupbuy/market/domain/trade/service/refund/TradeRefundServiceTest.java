@@ -1,0 +1,150 @@
+package com.groupbuy.market.domain.trade.service.refund;
+
+import com.groupbuy.market.domain.trade.adapter.port.ITeamPlaceReservation;
+import com.groupbuy.market.domain.trade.model.entity.RefundCommand;
+import com.groupbuy.market.domain.trade.model.entity.RefundResultEntity;
+import com.groupbuy.market.domain.trade.model.valobj.NotifyRoutes;
+import com.groupbuy.market.domain.trade.model.valobj.OrderStatus;
+import com.groupbuy.market.domain.trade.model.valobj.TeamExpiryVO;
+import com.groupbuy.market.domain.trade.model.valobj.TeamStatus;
+import com.groupbuy.market.domain.trade.service.InMemoryTradeStore;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.lang.reflect.Proxy;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The refund's and the expiry's decisions over an in-memory store (no Spring, no database, no Redis). */
+class TradeRefundServiceTest {
+
+    private static final Instant END = Instant.parse("2026-12-01T10:00:00Z");
+
+    private final InMemoryTradeStore store = new InMemoryTradeStore();
+    private final List<Long> dispatched = new ArrayList<>();
+    private final List<String> placesGivenBack = new ArrayList<>();
+    private TradeRefundService service;
+
+    @BeforeEach
+    void setUp() {
+        ITeamPlaceReservation reservation = (ITeamPlaceReservation) Proxy.newProxyInstance(
+                getClass().getClassLoader(), new Class<?>[]{ITeamPlaceReservation.class}, (proxy, method, args) -> {
+                    if (method.getName().equals("releaseOrder")) {
+                        placesGivenBack.add(args[0] + "/" + args[1]);
+                        return null;
+                    }
+                    throw new UnsupportedOperationException(method.getName());
+                });
+        // An MQ-on deployment, HTTP partner with no refund URL: every refund owes exactly its refund event.
+        service = new TradeRefundService(store, reservation, dispatched::add, (source, channel) -> true,
+                new NotifyRoutes(true, Map.of(), (s, c) -> null));
+    }
+
+    private RefundResultEntity refund(String user) {
+        return service.refund(RefundCommand.builder().source("s01").channel("c01").userId(user)
+                .outTradeNo("out-" + user).build());
+    }
+
+    private void pay(String... users) {
+        for (String user : users) {
+            store.order(user).status = OrderStatus.PAID.code();
+            store.teams.get(store.order(user).teamId).completeCount++;
+        }
+    }
+
+    @Test
+    void anUnpaidLockLeavesItsPlaceAndTheTeamAsItIs() {
+        store.openTeam("t-1", 3, END, "u1", "u2");
+
+        assertThat(refund("u1").getCode()).isEqualTo(RefundResultEntity.SUCCESS);
+
+        assertThat(store.order("u1").status).isEqualTo(OrderStatus.CLOSED.code());
+        assertThat(store.teams.get("t-1").lockCount).isEqualTo(1);
+        assertThat(store.teams.get("t-1").status).isEqualTo(TeamStatus.OPEN.code());
+        assertThat(store.taskKeys()).containsExactly("t-1:trade_unpaid2refund:o-u1:mq");
+        assertThat(store.tasks.get("t-1:trade_unpaid2refund:o-u1:mq").getParameterJson()).isEqualTo(
+                "{\"type\":\"unpaid_unlock\",\"userId\":\"u1\",\"teamId\":\"t-1\",\"activityId\":7,"
+                        + "\"orderId\":\"o-u1\",\"outTradeNo\":\"out-u1\"}");
+        assertThat(placesGivenBack).containsExactly("t-1/o-u1");
+        assertThat(dispatched).hasSize(1);
+
+        assertThat(refund("u1").getCode()).isEqualTo(RefundResultEntity.REPEAT);
+        assertThat(store.tasks).hasSize(1);
+    }
+
+    @Test
+    void aPaidMemberLeavingAnOpenTeamGivesBackBothCountsAndTheTeamStaysOpen() {
+        store.openTeam("t-1", 3, END, "u1", "u2");
+        pay("u1");
+
+        refund("u1");
+
+        assertThat(store.teams.get("t-1").lockCount).isEqualTo(1);
+        assertThat(store.teams.get("t-1").completeCount).isZero();
+        assertThat(store.teams.get("t-1").status).isEqualTo(TeamStatus.OPEN.code());
+        assertThat(store.taskKeys()).containsExactly("t-1:trade_paid2refund:o-u1:mq");
+    }
+
+    @Test
+    void aFormedTeamStaysFormedWithARefundUntilItsLastPayerLeavesThenFails() {
+        store.openTeam("t-1", 2, END, "u1", "u2");
+        pay("u1", "u2");
+        store.teams.get("t-1").status = TeamStatus.COMPLETE.code();
+
+        refund("u1");
+        assertThat(store.teams.get("t-1").status).isEqualTo(TeamStatus.COMPLETE_WITH_REFUND.code());
+        refund("u2");
+        assertThat(store.teams.get("t-1").status).isEqualTo(TeamStatus.FAILED.code());
+        assertThat(store.teams.get("t-1").completeCount).isZero();
+        assertThat(store.teams.get("t-1").lockCount).isZero();
+        assertThat(store.taskKeys()).containsExactly("t-1:trade_paid_team2refund:o-u1:mq",
+                "t-1:trade_paid_team2refund:o-u2:mq");
+    }
+
+    @Test
+    void expiryFailsTheTeamClosesItsUnpaidMembersAndTellsEveryOne() {
+        store.openTeam("t-1", 3, END, "u1", "u2");
+        pay("u1");
+
+        TeamExpiryVO expiry = service.expireTeam("t-1", END.plusMillis(1));
+
+        assertThat(expiry.closedOrderIds()).containsExactly("o-u2");
+        assertThat(store.teams.get("t-1").status).isEqualTo(TeamStatus.FAILED.code());
+        assertThat(store.teams.get("t-1").lockCount).isEqualTo(1);
+        assertThat(store.order("u1").status).isEqualTo(OrderStatus.PAID.code());
+        assertThat(store.order("u2").status).isEqualTo(OrderStatus.CLOSED.code());
+        assertThat(store.taskKeys()).containsExactly("t-1:trade_paid2refund:o-u1:mq",
+                "t-1:trade_unpaid2refund:o-u2:mq");
+        assertThat(expiry.taskIds()).hasSize(2);
+
+        // The paid member's later refund is a paid_unformed one of a failed team; its callback was already owed.
+        refund("u1");
+        assertThat(store.teams.get("t-1").status).isEqualTo(TeamStatus.FAILED.code());
+        assertThat(store.tasks).hasSize(2);
+    }
+
+    @Test
+    void expiryDoesNothingBeforeTheEndOrToATeamThatFilled() {
+        store.openTeam("t-1", 3, END, "u1");
+        assertThat(service.expireTeam("t-1", END)).isNull();
+        assertThat(store.teams.get("t-1").status).isEqualTo(TeamStatus.OPEN.code());
+
+        store.openTeam("t-2", 1, END, "u9");
+        pay("u9");
+        store.teams.get("t-2").status = TeamStatus.COMPLETE.code();
+        assertThat(service.expireTeam("t-2", END.plusSeconds(60))).isNull();
+        assertThat(store.tasks).isEmpty();
+    }
+
+    @Test
+    void closingAnUnpaidLockRefusesAPaidOrder() {
+        store.openTeam("t-1", 3, END, "u1");
+        pay("u1");
+        assertThat(service.closeUnpaid(store.queryOrderById("o-u1"))).isFalse();
+        assertThat(store.order("u1").status).isEqualTo(OrderStatus.PAID.code());
+    }
+}

@@ -1,0 +1,84 @@
+package com.groupbuy.market.domain.trade.service.settlement;
+
+import com.groupbuy.market.domain.trade.model.entity.SettleCommand;
+import com.groupbuy.market.domain.trade.model.entity.SettledOrderEntity;
+import com.groupbuy.market.domain.trade.model.valobj.NotifyRoutes;
+import com.groupbuy.market.domain.trade.model.valobj.OrderStatus;
+import com.groupbuy.market.domain.trade.model.valobj.TeamStatus;
+import com.groupbuy.market.domain.trade.service.InMemoryTradeStore;
+import com.groupbuy.market.types.exception.AppException;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** The settlement's decisions over an in-memory store (no Spring, no database). */
+class TradeSettlementServiceTest {
+
+    private static final Instant PAID_AT = Instant.now().minusSeconds(60);
+
+    private final InMemoryTradeStore store = new InMemoryTradeStore();
+    private final List<Long> dispatched = new ArrayList<>();
+    private TradeSettlementService service;
+
+    @BeforeEach
+    void setUp() {
+        store.openTeam("t-1", 3, Instant.now().plusSeconds(3600), "u1", "u2", "u3");
+        service = new TradeSettlementService(store, dispatched::add, (source, channel) -> true,
+                new NotifyRoutes(false, Map.of(), (s, c) -> null));
+    }
+
+    private SettledOrderEntity settle(String user) {
+        return service.settle(SettleCommand.builder().source("s01").channel("c01").userId(user)
+                .outTradeNo("out-" + user).outTradeTime(PAID_AT).build());
+    }
+
+    @Test
+    void onlyThePaymentThatCompletesTheTeamOwesTheCallbackAndItIsOwedOnce() {
+        assertThat(settle("u2").getNotifyTaskId()).isNull();
+        assertThat(settle("u1").getNotifyTaskId()).isNull();
+        assertThat(store.teams.get("t-1").status).isEqualTo(TeamStatus.OPEN.code());
+        assertThat(store.tasks).isEmpty();
+
+        SettledOrderEntity last = settle("u3");
+
+        assertThat(last.getNotifyTaskId()).isNotNull();
+        assertThat(dispatched).containsExactly(last.getNotifyTaskId());
+        assertThat(store.teams.get("t-1").status).isEqualTo(TeamStatus.COMPLETE.code());
+        assertThat(store.teams.get("t-1").completeCount).isEqualTo(3);
+        assertThat(store.tasks).containsOnlyKeys("t-1:trade_settlement");
+        // Paid members in the order they locked, not the order they paid.
+        assertThat(store.tasks.get("t-1:trade_settlement").getParameterJson())
+                .isEqualTo("{\"teamId\":\"t-1\",\"outTradeNoList\":[\"out-u1\",\"out-u2\",\"out-u3\"]}");
+
+        // A repeated notice answers as the first and owes nothing more.
+        assertThat(settle("u3").getNotifyTaskId()).isNull();
+        assertThat(store.tasks).hasSize(1);
+        assertThat(dispatched).hasSize(1);
+    }
+
+    @Test
+    void aPaymentForAnOrderClosedUnpaidIsRecordedLateAndChangesNothing() {
+        store.order("u1").status = OrderStatus.CLOSED.code();
+
+        assertThatThrownBy(() -> settle("u1")).isInstanceOf(AppException.class)
+                .extracting(e -> ((AppException) e).getCode()).isEqualTo("E0208");
+        assertThat(store.latePayments).containsEntry("o-u1", 1);
+        assertThat(store.teams.get("t-1").completeCount).isZero();
+    }
+
+    @Test
+    void aTeamNoLongerOpenTakesNoPayment() {
+        store.teams.get("t-1").status = TeamStatus.FAILED.code();
+
+        assertThatThrownBy(() -> settle("u1")).isInstanceOf(AppException.class)
+                .extracting(e -> ((AppException) e).getCode()).isEqualTo("E0206");
+        assertThat(store.order("u1").status).isEqualTo(OrderStatus.LOCKED.code());
+    }
+}
