@@ -38,7 +38,7 @@ class CloseCheckMqOffIT {
 
         assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM notify_task WHERE notify_type = 'DELAY'", Integer.class))
                 .isZero();
-        Thread.sleep(3_000);
+        Thread.sleep(1_200);
         TimeoutRunSummary run = timeoutService.execTimeoutCloseJob();
 
         assertThat(run.closedUnpaid()).as("closed at its timeout: the 1 h backstop margin is for the delay path only")
@@ -53,7 +53,7 @@ class CloseCheckMqOffIT {
         TradeClient mall = TradeClient.onNewGoods(port, jdbc, 9302, "http://127.0.0.1:9/callback");
         mall.team("g1");
         jdbc.update("UPDATE group_buy_order SET source = 's02', channel = 'c02' WHERE activity_id = 9302");
-        Thread.sleep(3_000);
+        Thread.sleep(1_200);
 
         timeoutService.execTimeoutCloseJob();
         assertThat(counts.orderStatus("g1")).as("s02/c02 has an hour's grace").isEqualTo(0);
