@@ -4,6 +4,8 @@ import com.groupbuy.market.domain.trade.model.valobj.TimeoutRunSummary;
 import com.groupbuy.market.domain.trade.service.timeout.TradeTimeoutService;
 import com.groupbuy.market.support.IntegrationTest;
 import com.groupbuy.market.support.TradeClient;
+import com.groupbuy.market.trigger.job.TimeoutRunMeter;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -30,6 +32,8 @@ class CloseCheckMqOffIT {
     TeamCounts counts;
     @Autowired
     TradeTimeoutService timeoutService;
+    @Autowired
+    MeterRegistry meters;
 
     @Test
     void withMqOffLocksWriteNoCheckAndThePollingJobClosesOnTime() throws Exception {
@@ -44,6 +48,8 @@ class CloseCheckMqOffIT {
         assertThat(run.closedUnpaid()).as("closed at its timeout: the 1 h backstop margin is for the delay path only")
                 .isEqualTo(1);
         assertThat(run.foundLate()).isZero();
+        assertThat(meters.get(TimeoutRunMeter.METER).tag("kind", "order").counter().count())
+                .as("closing on time without a delay path is not late").isZero();
         assertThat(counts.orderStatus("m1")).isEqualTo(2);
         assertThat(counts.redisPlaces(teamId)).isZero();
     }
