@@ -53,7 +53,8 @@ public class CloseCheckProperties {
     private int prefetch = 10;
     /**
      * Consumers of the close-check queue. A close is a short refund transaction plus its record, mostly waiting for
-     * the database's commits: more consumers close a burst faster (commits grouped) until the pool is the limit.
+     * the database's commits: more consumers close a burst faster (commits grouped) until the connection pool (20
+     * by default, shared with requests and the callback pool) is the limit.
      */
-    private int concurrency = 12;
+    private int concurrency = 8;
 }

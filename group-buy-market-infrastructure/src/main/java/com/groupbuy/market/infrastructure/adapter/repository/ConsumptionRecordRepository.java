@@ -25,7 +25,11 @@ public class ConsumptionRecordRepository implements IConsumptionRecordRepository
         po.setMessageId(messageId);
         po.setRoutingKey(routingKey);
         po.setBody(body);
-        dao.insertIgnore(po);
+        if (dao.insertIgnore(po) == 1) {
+            // Just written with the table's starting values: no need to read it back (a redelivery reads it).
+            return new ConsumptionRecordVO(consumer, messageId, routingKey, body, ConsumptionRecordVO.PROCESSING, 0, 0,
+                    null, null, null);
+        }
         return toVO(dao.query(consumer, messageId));
     }
 
