@@ -93,6 +93,7 @@ SQL
   say "RESULT close_check mode=$mode locks=$locked closed=$((locked - open)) timeout=${TIMEOUT_S}s deadline_to_close_ms=[$stats]$against_check backstop_found_late=$found_late load_before=\"$l0\" load_after=\"$(load)\""
   kill $app; wait $app 2>/dev/null || true
   sql -e "DROP DATABASE IF EXISTS $db"
+  redis-cli --scan --pattern "bench_close_${RUN_ID}_$mode:*" | xargs -r -n 500 redis-cli del >/dev/null || true
   if [ "$mode" = delay ]; then
     for q in "$queue" "$queue.dead" $(rabbitmqctl list_queues -q name 2>/dev/null | grep "^$lanes" || true); do
       rabbitmqctl delete_queue "$q" >/dev/null 2>&1 || true
