@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Timeout-close latency benchmark (#15): how long after an unpaid lock's deadline its place is free again.
-#   bash docs/bench/close_check.sh          (CLOSE_LOCKS=1000, CLOSE_TIMEOUT_S=5, CLOSE_MODES="delay polling")
+#   bash docs/bench/close_check.sh          (CLOSE_LOCKS=1000, CLOSE_TIMEOUT_S=5, CLOSE_MODES="delay polling";
+#   CLOSE_APP_ARGS="--gbm.close-check.concurrency=4" passes settings to the app of both runs)
 # Builds the prod jar and runs it twice on the dev profile against the local MariaDB, Redis and RabbitMQ, each time in
 # a database of its own (recreated) and with queues of this run only:
 #  - delay:   the delay path on (close checks through a delay lane, our close-check consumer), the polling job running
@@ -26,7 +27,7 @@ say() { echo "$*" | tee -a "$OUT"; }
 sql() { mariadb -uroot -h127.0.0.1 -N -B "$@"; }
 load() { awk '{print $1, $2, $3}' /proc/loadavg; }
 
-say "# close-check benchmark $(date -u +%FT%TZ) commit $(git -C "$ROOT" rev-parse --short HEAD), $(nproc) cores, locks=$LOCKS timeout=${TIMEOUT_S}s"
+say "# close-check benchmark $(date -u +%FT%TZ) commit $(git -C "$ROOT" rev-parse --short HEAD), $(nproc) cores, locks=$LOCKS timeout=${TIMEOUT_S}s${CLOSE_APP_ARGS:+ app args: $CLOSE_APP_ARGS}"
 [ -z "$(git -C "$ROOT" status --porcelain --untracked-files=no)" ] || say "# working tree differs from the commit"
 (cd "$ROOT" && mvn -q -B -o package -DskipTests -Pprod 2>/dev/null || mvn -q -B package -DskipTests -Pprod)
 JAR="$ROOT/group-buy-market-app/target/group-buy-market-app.jar"
@@ -43,7 +44,7 @@ run() { # $1 mode (delay|polling)
   java -Xms512m -Xmx512m -XX:+UseG1GC -jar "$JAR" --spring.profiles.active=dev --server.port="$port" \
     --spring.datasource.url="jdbc:mysql://127.0.0.1:3306/$db?connectionTimeZone=UTC&forceConnectionTimeZoneToSession=true&useSSL=false&allowPublicKeyRetrieval=true" \
     --gbm.redis.key-prefix="bench_close_${RUN_ID}_$mode:" --gbm.mq.refund-consumer.enabled=false \
-    --xxl.job.executor.enabled=false --gbm.timeout.unpaid-timeout="${TIMEOUT_S}s" $delay_flags >"$log" 2>&1 &
+    --xxl.job.executor.enabled=false --gbm.timeout.unpaid-timeout="${TIMEOUT_S}s" $delay_flags ${CLOSE_APP_ARGS:-} >"$log" 2>&1 &
   app=$!
   for _ in $(seq 1 120); do curl -fs "http://127.0.0.1:$port/actuator/health" >/dev/null 2>&1 && break; sleep 1; done
   curl -fs "http://127.0.0.1:$port/actuator/health" >/dev/null || { tail -50 "$log"; kill $app; exit 1; }
@@ -92,6 +93,7 @@ SQL
   say "RESULT close_check mode=$mode locks=$locked closed=$((locked - open)) timeout=${TIMEOUT_S}s deadline_to_close_ms=[$stats]$against_check backstop_found_late=$found_late load_before=\"$l0\" load_after=\"$(load)\""
   kill $app; wait $app 2>/dev/null || true
   sql -e "DROP DATABASE IF EXISTS $db"
+  redis-cli --scan --pattern "bench_close_${RUN_ID}_$mode:*" | xargs -r -n 500 redis-cli del >/dev/null || true
   if [ "$mode" = delay ]; then
     for q in "$queue" "$queue.dead" $(rabbitmqctl list_queues -q name 2>/dev/null | grep "^$lanes" || true); do
       rabbitmqctl delete_queue "$q" >/dev/null 2>&1 || true

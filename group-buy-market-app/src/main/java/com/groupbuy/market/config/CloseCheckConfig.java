@@ -10,6 +10,7 @@ import com.groupbuy.market.domain.trade.service.timeout.CloseCheckService;
 import com.groupbuy.market.domain.trade.service.timeout.TradeTimeoutService;
 import com.groupbuy.market.infrastructure.gateway.mq.CloseCheckPublisher;
 import com.groupbuy.market.infrastructure.gateway.mq.CloseCheckTopology;
+import com.groupbuy.market.trigger.job.TimeoutRunMeter;
 import com.groupbuy.market.trigger.listener.CloseCheckListener;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.springframework.amqp.core.AcknowledgeMode;
@@ -39,6 +40,14 @@ public class CloseCheckConfig {
         boolean on = environment.getProperty("gbm.mq.enabled", Boolean.class, true) && closeChecks.isEnabled();
         return new CloseCheckPolicy(on, timeouts.getUnpaidTimeout(), timeouts.getExpiryGrace(),
                 new PaymentGrace(closeChecks.getDefaultPaymentGrace(), closeChecks.getPaymentGrace()));
+    }
+
+    /** The backstop's "found late" count as a metric, whichever way the timeout job runs (MQ on or off: 0 when off). */
+    @Bean
+    public TimeoutRunMeter timeoutRunMeter(TradeTimeoutService timeouts, MeterRegistry meters) {
+        TimeoutRunMeter meter = new TimeoutRunMeter(meters);
+        timeouts.onRun(meter);
+        return meter;
     }
 
     @Bean

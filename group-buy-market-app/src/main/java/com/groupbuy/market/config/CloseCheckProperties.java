@@ -46,6 +46,15 @@ public class CloseCheckProperties {
     private Duration retryDelay = Duration.ofSeconds(1);
     /** A check that arrives this much before its time at most waits for it (a broker clock ahead of ours). */
     private Duration earlyWait = Duration.ofSeconds(5);
-    private int prefetch = 50;
-    private int concurrency = 4;
+    /**
+     * Checks each consumer holds unacknowledged; small, so that a burst of checks coming due together is spread over
+     * all the consumers instead of queueing behind the first ones.
+     */
+    private int prefetch = 10;
+    /**
+     * Consumers of the close-check queue. A close is a short refund transaction plus its record, mostly waiting for
+     * the database's commits: more consumers close a burst faster (commits grouped) until the connection pool (20
+     * by default, shared with requests and the callback pool) is the limit.
+     */
+    private int concurrency = 8;
 }

@@ -35,6 +35,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 @Configuration
 public class NotifyConfig {
 
+    /** Close checks queued for the relay beyond this are left to the compensation job (about 10 s of locks). */
+    static final int CLOSE_CHECK_RELAY_BOUND = 20_000;
+
     @Bean(destroyMethod = "")
     public OkHttpClient notifyHttpClient(NotifyProperties properties, NotifyUrlPolicy policy) {
         return new OkHttpClient.Builder()
@@ -106,9 +109,19 @@ public class NotifyConfig {
                 r -> new Thread(r, "notify-dispatch-" + n.incrementAndGet()), new ThreadPoolExecutor.AbortPolicy());
     }
 
+    /** One thread that publishes the close checks locks queued, a page at a time (#15, NotifyDispatcher). */
+    @Bean(destroyMethod = "shutdown")
+    public ExecutorService closeCheckRelayExecutor() {
+        return new ThreadPoolExecutor(1, 1, 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
+                r -> new Thread(r, "close-check-relay"));
+    }
+
     @Bean
     public NotifyDispatcher notifyDispatcher(ExecutorService notifyDispatchExecutor,
-                                             SettlementNotifyService settlementNotifyService) {
-        return new NotifyDispatcher(notifyDispatchExecutor, settlementNotifyService);
+                                             ExecutorService closeCheckRelayExecutor,
+                                             SettlementNotifyService settlementNotifyService,
+                                             NotifyProperties properties) {
+        return new NotifyDispatcher(notifyDispatchExecutor, settlementNotifyService, closeCheckRelayExecutor,
+                properties.getPageSize(), CLOSE_CHECK_RELAY_BOUND);
     }
 }

@@ -151,8 +151,8 @@ class EndpointGuardIT {
         // The partner answers again: after the open wait a probe closes the breaker and the job delivers everything.
         hangs = false;
         release.countDown();
-        // A second back: the claim's "now" reaches the database without its milliseconds (whole seconds, see the closing
-        // note of 2026-12-01), so a task made due at NOW(3) is not due to it until the next second.
+        // A second back (harmless since times keep their milliseconds, UtcInstantTypeHandler; it was needed while the
+        // claim's "now" reached the database in whole seconds and a task due at NOW(3) was not due to it in time).
         jdbc.update("UPDATE notify_task SET next_attempt_time = NOW(3) - INTERVAL 1 SECOND WHERE notify_url = ?",
                 hangingUrl);
         // Generous: on a loaded shared machine a run can stall for seconds; the assertion is about nothing lost.

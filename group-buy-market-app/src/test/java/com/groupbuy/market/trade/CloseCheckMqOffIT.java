@@ -4,6 +4,8 @@ import com.groupbuy.market.domain.trade.model.valobj.TimeoutRunSummary;
 import com.groupbuy.market.domain.trade.service.timeout.TradeTimeoutService;
 import com.groupbuy.market.support.IntegrationTest;
 import com.groupbuy.market.support.TradeClient;
+import com.groupbuy.market.trigger.job.TimeoutRunMeter;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -30,6 +32,8 @@ class CloseCheckMqOffIT {
     TeamCounts counts;
     @Autowired
     TradeTimeoutService timeoutService;
+    @Autowired
+    MeterRegistry meters;
 
     @Test
     void withMqOffLocksWriteNoCheckAndThePollingJobClosesOnTime() throws Exception {
@@ -38,12 +42,14 @@ class CloseCheckMqOffIT {
 
         assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM notify_task WHERE notify_type = 'DELAY'", Integer.class))
                 .isZero();
-        Thread.sleep(3_000);
+        Thread.sleep(1_200);
         TimeoutRunSummary run = timeoutService.execTimeoutCloseJob();
 
         assertThat(run.closedUnpaid()).as("closed at its timeout: the 1 h backstop margin is for the delay path only")
                 .isEqualTo(1);
         assertThat(run.foundLate()).isZero();
+        assertThat(meters.get(TimeoutRunMeter.METER).tag("kind", "order").counter().count())
+                .as("closing on time without a delay path is not late").isZero();
         assertThat(counts.orderStatus("m1")).isEqualTo(2);
         assertThat(counts.redisPlaces(teamId)).isZero();
     }
@@ -53,7 +59,7 @@ class CloseCheckMqOffIT {
         TradeClient mall = TradeClient.onNewGoods(port, jdbc, 9302, "http://127.0.0.1:9/callback");
         mall.team("g1");
         jdbc.update("UPDATE group_buy_order SET source = 's02', channel = 'c02' WHERE activity_id = 9302");
-        Thread.sleep(3_000);
+        Thread.sleep(1_200);
 
         timeoutService.execTimeoutCloseJob();
         assertThat(counts.orderStatus("g1")).as("s02/c02 has an hour's grace").isEqualTo(0);

@@ -57,7 +57,10 @@ class CloseCheckEmbeddedBrokerIT {
                 + "WHERE notify_category = 'internal_close_unpaid'", String.class);
         Instant deadline = Instant.ofEpochMilli(TestJson.JSON.readTree(body).path("closeAt").asLong());
 
-        await(() -> status("q1") == 2);
+        // The record is marked done right after the close commits: both are awaited (reading the record the moment
+        // the order showed closed raced that write once on a loaded machine).
+        await(() -> status("q1") == 2 && jdbc.queryForObject("SELECT COUNT(*) FROM mq_consumption_record WHERE "
+                + "consumer = ? AND status <> 0", Integer.class, CloseCheckService.CONSUMER) > 0);
 
         Instant closedAt = jdbc.queryForObject("SELECT update_time FROM group_buy_order_list WHERE user_id = 'q1'",
                 Timestamp.class).toInstant();

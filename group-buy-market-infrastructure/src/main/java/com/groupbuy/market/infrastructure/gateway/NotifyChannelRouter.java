@@ -52,18 +52,28 @@ public class NotifyChannelRouter implements INotifyGateway {
     }
 
     /**
-     * The MQ tasks go to the broker as one batch; every other task (HTTP callbacks, close checks) is routed one by one
-     * as {@link #groupBuyNotify} would. The results go back in the order the tasks came.
+     * The MQ tasks go to the broker as one batch, the close checks as another (#15: one confirm wait for all); HTTP
+     * callbacks are routed one by one as {@link #groupBuyNotify} would. The results go back in the order the tasks
+     * came.
      */
     @Override
     public List<DeliveryResult> deliverAll(List<NotifyTaskVO> tasks) {
         List<Integer> mqAt = new ArrayList<>();
+        List<Integer> checksAt = new ArrayList<>();
         DeliveryResult[] results = new DeliveryResult[tasks.size()];
         for (int i = 0; i < tasks.size(); i++) {
             if (tasks.get(i).isMq()) {
                 mqAt.add(i);
+            } else if (closeChecks != null && NotifyTarget.DELAY.equals(tasks.get(i).getNotifyType())) {
+                checksAt.add(i);
             } else {
                 results[i] = groupBuyNotify(tasks.get(i));
+            }
+        }
+        if (!checksAt.isEmpty()) {
+            List<DeliveryResult> answers = closeChecks.deliverAll(checksAt.stream().map(tasks::get).toList());
+            for (int i = 0; i < checksAt.size(); i++) {
+                results[checksAt.get(i)] = answers.get(i);
             }
         }
         if (mq == null) {

@@ -27,7 +27,11 @@ public class ConsumptionRecordRepository implements IConsumptionRecordRepository
         po.setRoutingKey(routingKey);
         po.setBody(body);
         po.setStatus(ConsumptionStatus.PROCESSING.code());
-        dao.insertIgnore(po);
+        if (dao.insertIgnore(po) == 1) {
+            // Just written with its starting values: no need to read it back (a redelivery reads it).
+            return new ConsumptionRecordVO(consumer, messageId, routingKey, body, ConsumptionStatus.PROCESSING.code(), 0, 0,
+                    null, null, null);
+        }
         return toVO(dao.query(consumer, messageId));
     }
 

@@ -119,26 +119,54 @@ public class NotifyTaskStore implements INotifyTaskStore {
         int few = Math.min(limit, oneByOneLimit) * CANDIDATES_PER_TASK;
         List<NotifyTaskPO> candidates = dao.queryDueCandidates(now, shardIndex, shardTotal, few, States.PENDING_TASKS);
         boolean pageMayFill = few < limit * CANDIDATES_PER_TASK && candidates.size() == few
-                && candidates.stream().anyMatch(c -> NotifyTarget.MQ.equals(c.getNotifyType()));
+                && candidates.stream().anyMatch(c -> sentTogether(c.getNotifyType()));
         return pageMayFill
                 ? dao.queryDueCandidates(now, shardIndex, shardTotal, limit * CANDIDATES_PER_TASK, States.PENDING_TASKS)
                 : candidates;
+    }
+
+    /** MQ callbacks and our close checks (#15) of a page are published together and their confirms awaited together. */
+    private static boolean sentTogether(String notifyType) {
+        return NotifyTarget.MQ.equals(notifyType) || NotifyTarget.DELAY.equals(notifyType);
     }
 
     private static List<Long> ids(List<NotifyTaskPO> tasks) {
         return tasks.stream().map(NotifyTaskPO::getId).toList();
     }
 
-    /** The tasks in order, passing over those sent one by one (not MQ) beyond the first {@code oneByOneLimit}. */
+    /** The tasks in order, passing over those sent one by one (HTTP) beyond the first {@code oneByOneLimit}. */
     private static List<NotifyTaskPO> within(List<NotifyTaskPO> tasks, int oneByOneLimit) {
         List<NotifyTaskPO> kept = new ArrayList<>(tasks.size());
         int oneByOne = 0;
         for (NotifyTaskPO task : tasks) {
-            if (NotifyTarget.MQ.equals(task.getNotifyType()) || oneByOne++ < oneByOneLimit) {
+            if (sentTogether(task.getNotifyType()) || oneByOne++ < oneByOneLimit) {
                 kept.add(task);
             }
         }
         return kept;
+    }
+
+    @Override
+    public List<NotifyTaskVO> claimAll(List<Long> taskIds, String worker, Instant now, Instant leaseUntil) {
+        if (taskIds.isEmpty()) {
+            return List.of();
+        }
+        String token = UUID.randomUUID().toString();
+        List<NotifyTaskPO> taken = claimTransaction.execute(status -> {
+            List<NotifyTaskPO> locked = dao.lockStillDue(taskIds, now, taskIds.size(), States.PENDING_TASKS);
+            if (!locked.isEmpty()) {
+                dao.leaseAll(ids(locked), worker, token, leaseUntil);
+            }
+            return locked;
+        });
+        if (taken == null) {
+            return List.of();
+        }
+        return taken.stream().map(po -> {
+            po.setClaimedBy(worker);
+            po.setClaimToken(token);
+            return toTask(po);
+        }).toList();
     }
 
     @Override

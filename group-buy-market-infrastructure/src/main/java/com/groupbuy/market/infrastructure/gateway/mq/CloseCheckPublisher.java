@@ -19,10 +19,12 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.UUID;
+import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Publishes a delayed close check (an outbox row of notify type {@code DELAY}, #15) into its delay lane with the time
@@ -36,6 +38,8 @@ public class CloseCheckPublisher implements INotifyGateway {
     private final CloseCheckTopology topology;
     private final Clock clock;
     private final Duration confirmTimeout;
+    private static final AtomicLong SEQUENCE = new AtomicLong();
+
     private final ObjectMapper json = new ObjectMapper();
 
     /** {@code template} must be mandatory, on a connection factory with correlated confirms and returns. */
@@ -49,38 +53,66 @@ public class CloseCheckPublisher implements INotifyGateway {
 
     @Override
     public DeliveryResult groupBuyNotify(NotifyTaskVO task) {
+        return deliverAll(List.of(task)).get(0);
+    }
+
+    /**
+     * Publishes every check of the batch on one channel, then waits for their confirms together (a batch of checks
+     * costs about one confirm round trip, not one per check). Each check's result is its own confirm or return.
+     */
+    @Override
+    public List<DeliveryResult> deliverAll(List<NotifyTaskVO> tasks) {
         long start = System.nanoTime();
-        Instant closeAt;
-        Duration nominal;
-        try {
-            JsonNode body = json.readTree(task.getBody());
-            closeAt = Instant.ofEpochMilli(body.path(CloseCheckVO.FIELD_CLOSE_AT).asLong());
-            nominal = Duration.ofMillis(body.path(CloseCheckVO.FIELD_DELAY_MS).asLong());
-        } catch (IOException | RuntimeException e) {
-            return failed(start, "close check body unreadable: " + e.getMessage());
-        }
         Instant now = clock.instant();
-        MessageProperties properties = new MessageProperties();
-        properties.setContentType(MessageProperties.CONTENT_TYPE_JSON);
-        properties.setContentEncoding(StandardCharsets.UTF_8.name());
-        properties.setDeliveryMode(MessageDeliveryMode.PERSISTENT);
-        properties.setMessageId(task.getWebhookId());
-        String queue;
-        CorrelationData correlation = new CorrelationData(task.getWebhookId() + "/" + UUID.randomUUID());
-        try {
-            if (closeAt.isAfter(now)) {
-                queue = topology.lane(nominal);
-                properties.setExpiration(topology.expiration(closeAt, now));
-            } else {
-                queue = topology.closeQueue();
+        DeliveryResult[] results = new DeliveryResult[tasks.size()];
+        CorrelationData[] correlations = new CorrelationData[tasks.size()];
+        String[] queues = new String[tasks.size()];
+        for (int i = 0; i < tasks.size(); i++) {
+            NotifyTaskVO task = tasks.get(i);
+            Instant closeAt;
+            Duration nominal;
+            try {
+                JsonNode body = json.readTree(task.getBody());
+                closeAt = Instant.ofEpochMilli(body.path(CloseCheckVO.FIELD_CLOSE_AT).asLong());
+                nominal = Duration.ofMillis(body.path(CloseCheckVO.FIELD_DELAY_MS).asLong());
+            } catch (IOException | RuntimeException e) {
+                results[i] = failed(start, "close check body unreadable: " + e.getMessage());
+                continue;
             }
-            template.send("", queue, new Message(task.getBody().getBytes(StandardCharsets.UTF_8), properties),
-                    correlation);
-        } catch (AmqpException e) {
-            return failed(start, "AMQP publish failed: " + MqExchangeGuard.rootMessage(e));
+            MessageProperties properties = new MessageProperties();
+            properties.setContentType(MessageProperties.CONTENT_TYPE_JSON);
+            properties.setContentEncoding(StandardCharsets.UTF_8.name());
+            properties.setDeliveryMode(MessageDeliveryMode.PERSISTENT);
+            properties.setMessageId(task.getWebhookId());
+            // Unique per publish (a re-publish of the same check is another confirm); no UUID: SecureRandom is one
+            // shared lock, and it was contended under the lock benchmark.
+            correlations[i] = new CorrelationData(task.getWebhookId() + "/" + SEQUENCE.incrementAndGet());
+            try {
+                if (closeAt.isAfter(now)) {
+                    queues[i] = topology.lane(nominal);
+                    properties.setExpiration(topology.expiration(closeAt, now));
+                } else {
+                    queues[i] = topology.closeQueue();
+                }
+                template.send("", queues[i], new Message(task.getBody().getBytes(StandardCharsets.UTF_8), properties),
+                        correlations[i]);
+            } catch (AmqpException e) {
+                results[i] = failed(start, "AMQP publish failed: " + MqExchangeGuard.rootMessage(e));
+            }
         }
+        long deadline = System.nanoTime() + confirmTimeout.toNanos();
+        for (int i = 0; i < tasks.size(); i++) {
+            if (results[i] == null) {
+                results[i] = awaitConfirm(correlations[i], queues[i], start, deadline);
+            }
+        }
+        return Arrays.asList(results);
+    }
+
+    private DeliveryResult awaitConfirm(CorrelationData correlation, String queue, long start, long deadline) {
         try {
-            CorrelationData.Confirm confirm = correlation.getFuture().get(confirmTimeout.toMillis(), TimeUnit.MILLISECONDS);
+            long left = Math.max(0, deadline - System.nanoTime());
+            CorrelationData.Confirm confirm = correlation.getFuture().get(left, TimeUnit.NANOSECONDS);
             ReturnedMessage returned = correlation.getReturned();
             if (returned != null) {
                 return failed(start, "AMQP returned " + returned.getReplyCode() + " " + returned.getReplyText()

@@ -7,6 +7,7 @@ import com.groupbuy.market.domain.trade.model.valobj.NotifyTaskVO;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * The delivery side of the outbox: lease due tasks, record an attempt's outcome. Every lease carries a fresh
@@ -24,6 +25,16 @@ public interface INotifyTaskStore {
      */
     List<NotifyTaskVO> claimDue(Instant now, int shardIndex, int shardTotal, int limit, int oneByOneLimit,
                                 String worker, Instant leaseUntil);
+
+    /**
+     * Leases those of these tasks that are due and unleased to this worker until {@code leaseUntil}, under one fresh
+     * token, in one short transaction that skips rows another claimant is locking (a batch handed over right after
+     * the transactions that wrote them committed). Empty when none of them can be taken. (This default leases them
+     * one by one, each under its own token.)
+     */
+    default List<NotifyTaskVO> claimAll(List<Long> taskIds, String worker, Instant now, Instant leaseUntil) {
+        return taskIds.stream().map(id -> claim(id, worker, now, leaseUntil, false)).filter(Objects::nonNull).toList();
+    }
 
     /** The team's tasks still owed (init or retry). */
     List<Long> pendingTaskIdsOfTeam(String teamId);

@@ -117,7 +117,7 @@ public class TradeLockService {
         try {
             MarketPayOrderEntity order = repository.lockOrder(aggregate);
             if (order.getCloseCheckTaskIds() != null) {
-                order.getCloseCheckTaskIds().forEach(dispatcher::dispatchAsync);
+                dispatcher.dispatchCloseChecks(order.getCloseCheckTaskIds());
             }
             log.info("lock outTradeNo={} user={} team={} order={} newTeam={}", command.getOutTradeNo(),
                     command.getUserId(), order.getTeamId(), order.getOrderId(), aggregate.isNewTeam());

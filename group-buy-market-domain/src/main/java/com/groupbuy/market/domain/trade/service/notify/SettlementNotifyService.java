@@ -6,6 +6,7 @@ import com.groupbuy.market.domain.trade.adapter.repository.INotifyTaskStore;
 import com.groupbuy.market.domain.trade.model.valobj.DeliveryResult;
 import com.groupbuy.market.domain.trade.model.valobj.NotifyAttemptOutcome;
 import com.groupbuy.market.domain.trade.model.valobj.NotifyRunSummary;
+import com.groupbuy.market.domain.trade.model.valobj.NotifyTarget;
 import com.groupbuy.market.domain.trade.model.valobj.NotifyTaskStatus;
 import com.groupbuy.market.domain.trade.model.valobj.NotifyTaskVO;
 import lombok.extern.slf4j.Slf4j;
@@ -167,6 +168,18 @@ public class SettlementNotifyService {
         return deliverEach(store.pendingTaskIdsOfTeam(teamId), true);
     }
 
+    /**
+     * Delivers those of these tasks that are due and that this worker can lease, as one page: one claim, the MQ tasks
+     * and close checks published together, one write of the outcomes. Used for close checks handed over in batches
+     * right after their locks committed (#15).
+     */
+    public NotifyRunSummary deliverNow(List<Long> taskIds) {
+        Instant now = Instant.now(clock);
+        Instant leaseUntil = now.plus(lease);
+        List<NotifyTaskVO> claimed = store.claimAll(taskIds, worker, now, leaseUntil);
+        return claimed.isEmpty() ? NotifyRunSummary.empty() : deliverClaimed(claimed, leaseUntil);
+    }
+
     /** Delivers one task if it is due and this worker can lease it; used right after settlement commits. */
     public NotifyRunSummary deliver(long taskId) {
         return deliverEach(List.of(taskId), false);
@@ -211,7 +224,7 @@ public class SettlementNotifyService {
         List<NotifyAttemptOutcome> outcomes = new ArrayList<>(tasks.size());
         NotifyRunSummary unsent = NotifyRunSummary.empty();
         for (NotifyTaskVO task : tasks) {
-            if (task.isMq()) {
+            if (task.isMq() || NotifyTarget.DELAY.equals(task.getNotifyType())) {
                 batch.add(task);
                 continue;
             }
@@ -227,7 +240,7 @@ public class SettlementNotifyService {
         if (!batch.isEmpty()) {
             Instant attemptTime = Instant.now(clock);
             if (attemptTime.plus(batchWindow).isAfter(leaseUntil)) {
-                log.warn("notify batch of {} MQ tasks (first task={}) not sent: the lease ends before the batch's "
+                log.warn("notify batch of {} MQ tasks / close checks (first task={}) not sent: the lease ends before the batch's "
                         + "confirms could (left to the next run)", batch.size(), batch.get(0).getId());
             } else {
                 List<DeliveryResult> results = gateway.deliverAll(batch);

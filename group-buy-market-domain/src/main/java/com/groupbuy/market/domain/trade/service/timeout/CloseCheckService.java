@@ -65,6 +65,18 @@ public class CloseCheckService {
         if (messageId == null || messageId.isBlank()) {
             return ConsumeOutcome.dead("no message id: no consumption record can be kept for it", 0, -1);
         }
+        // An order already paid or closed (a settlement came first, a redelivery, the backstop) needs nothing: no
+        // record is written for it (a record costs four statements), the message is simply acknowledged.
+        MemberOrderView order = null;
+        if (check != null && check.kind() == CloseCheckVO.Kind.UNPAID_ORDER) {
+            order = orders.queryOrderById(check.orderId());
+            if (order != null && order.getTeamId().equals(check.teamId())
+                    && order.getOrderStatus() != OrderStatus.LOCKED) {
+                log.info("close check message={} kind={} team={} order={} effect={} (no record)", messageId,
+                        check.kind().check(), check.teamId(), check.orderId(), settled(order));
+                return ConsumeOutcome.duplicate(settled(order));
+            }
+        }
         ConsumptionRecordVO record = records.open(CONSUMER, messageId, routingKey, cut(body, MAX_BODY));
         if (record.status() == ConsumptionRecordVO.SUCCESS) {
             return ConsumeOutcome.duplicate("done before");
@@ -85,7 +97,7 @@ public class CloseCheckService {
             return ConsumeOutcome.dead(cut("malformed: " + malformed, MAX_REASON), attempt, version);
         }
         try {
-            String effect = apply(check);
+            String effect = apply(check, order);
             if (effect == null) {
                 return ConsumeOutcome.dead(cut("no order " + check.orderId() + " in team " + check.teamId(),
                         MAX_REASON), attempt, version);
@@ -119,8 +131,13 @@ public class CloseCheckService {
                 outcome.reason());
     }
 
-    /** What the check did; null when its order does not exist (a poison message). */
-    private String apply(CloseCheckVO check) {
+    /**
+     * What the check did; null when its order does not exist (a poison message). {@code read} is the order as read
+     * before the record was opened (the close is guarded by that state, so a change since only makes it a no-op); it
+     * is read again after an early check's wait.
+     */
+    private String apply(CloseCheckVO check, MemberOrderView read) {
+        boolean waited = !Duration.between(Instant.now(clock), check.closeAt()).isNegative();
         if (!waitUntilDue(check.closeAt())) {
             // Never close before the time: the polling job takes it once it is overdue.
             return "arrived early; left to the polling job";
@@ -128,15 +145,19 @@ public class CloseCheckService {
         if (check.kind() == CloseCheckVO.Kind.TEAM_EXPIRY) {
             return timeouts.expireTeamNow(check.teamId()) ? "team failed" : "team no longer open; nothing to do";
         }
-        MemberOrderView order = orders.queryOrderById(check.orderId());
+        MemberOrderView order = read == null || waited ? orders.queryOrderById(check.orderId()) : read;
         if (order == null || !order.getTeamId().equals(check.teamId())) {
             return null;
         }
         if (order.getOrderStatus() != OrderStatus.LOCKED) {
-            return order.getOrderStatus() == OrderStatus.PAID ? "paid; kept" : "already closed; nothing to do";
+            return settled(order);
         }
         // Guarded by the state just read: a settlement committing meanwhile makes this affect no row.
         return refunds.closeUnpaid(order) ? "closed unpaid" : "paid or closed meanwhile; nothing to do";
+    }
+
+    private static String settled(MemberOrderView order) {
+        return order.getOrderStatus() == OrderStatus.PAID ? "paid; kept" : "already closed; nothing to do";
     }
 
     private boolean waitUntilDue(Instant closeAt) {

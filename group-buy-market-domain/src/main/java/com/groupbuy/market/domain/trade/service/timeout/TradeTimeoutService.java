@@ -14,6 +14,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.function.Consumer;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 
@@ -34,6 +35,7 @@ import java.util.function.Supplier;
 @Slf4j
 public class TradeTimeoutService {
 
+    private volatile Consumer<TimeoutRunSummary> runListener = summary -> { };
     private final IRefundRepository repository;
     private final TradeRefundService refundService;
     private final ITeamPlaceReservation reservation;
@@ -60,6 +62,11 @@ public class TradeTimeoutService {
         this.pageSize = pageSize;
         this.runBudget = runBudget;
         this.placeReconciler = placeReconciler;
+    }
+
+    /** Told every run's summary, however the run was started (metrics: what the backstop found late). */
+    public void onRun(Consumer<TimeoutRunSummary> listener) {
+        this.runListener = listener;
     }
 
     public TimeoutRunSummary execTimeoutCloseJob() {
@@ -90,6 +97,7 @@ public class TradeTimeoutService {
         } else if (counts.expiredTeams + counts.closedUnpaid + counts.skipped > 0) {
             log.info("timeout close shard={}/{} {}", shardIndex, shardTotal, summary);
         }
+        runListener.accept(summary);
         return summary;
     }
 
