@@ -1,11 +1,11 @@
 package com.groupbuy.market.config;
 
-import com.groupbuy.market.domain.trade.adapter.repository.INotifyTaskRetention;
-import com.groupbuy.market.domain.trade.adapter.repository.INotifyTaskDeferral;
-import com.groupbuy.market.domain.trade.adapter.repository.INotifyTaskStore;
-import com.groupbuy.market.domain.trade.service.notify.NotifyBackoff;
-import com.groupbuy.market.domain.trade.service.notify.NotifyRetentionService;
-import com.groupbuy.market.domain.trade.service.notify.SettlementNotifyService;
+import com.groupbuy.market.domain.outbox.adapter.repository.INotifyTaskRetention;
+import com.groupbuy.market.domain.outbox.adapter.repository.INotifyTaskDeferral;
+import com.groupbuy.market.domain.outbox.adapter.repository.INotifyTaskStore;
+import com.groupbuy.market.domain.outbox.service.NotifyBackoff;
+import com.groupbuy.market.domain.outbox.service.NotifyRetentionService;
+import com.groupbuy.market.domain.outbox.service.SettlementNotifyService;
 import com.groupbuy.market.infrastructure.gateway.GroupBuyNotifyService;
 import com.groupbuy.market.infrastructure.gateway.NotifyChannelRouter;
 import com.groupbuy.market.infrastructure.gateway.NotifyDispatcher;

@@ -1,6 +1,6 @@
 package com.groupbuy.market.config;
 
-import com.groupbuy.market.domain.trade.adapter.port.INotifyGateway;
+import com.groupbuy.market.domain.outbox.adapter.port.INotifyGateway;
 import com.groupbuy.market.infrastructure.gateway.guard.EndpointGuards;
 import com.groupbuy.market.infrastructure.gateway.guard.GuardedNotifyGateway;
 import io.micrometer.core.instrument.MeterRegistry;

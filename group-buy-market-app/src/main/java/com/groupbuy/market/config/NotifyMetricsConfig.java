@@ -1,6 +1,6 @@
 package com.groupbuy.market.config;
 
-import com.groupbuy.market.domain.trade.adapter.repository.INotifyTaskAdminRepository;
+import com.groupbuy.market.domain.outbox.adapter.repository.INotifyTaskAdminRepository;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.springframework.context.annotation.Configuration;

@@ -1,6 +1,6 @@
 package com.groupbuy.market.config;
 
-import com.groupbuy.market.domain.trade.service.notify.NotifyBackoff;
+import com.groupbuy.market.domain.outbox.service.NotifyBackoff;
 import lombok.Getter;
 import lombok.Setter;
 import org.springframework.boot.context.properties.ConfigurationProperties;

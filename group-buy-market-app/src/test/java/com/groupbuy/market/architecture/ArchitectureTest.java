@@ -26,6 +26,13 @@ public class ArchitectureTest {
     /** The app module: {@code Application} in the root package, and its configuration. */
     static final String APP_ROOT = "com.groupbuy.market";
     static final String APP_CONFIG = "com.groupbuy.market.config..";
+    /** The outbox context: every other context may write to it, it knows none of them. */
+    static final String OUTBOX = "com.groupbuy.market.domain.outbox..";
+    static final List<String> CONTEXTS_BESIDE_THE_OUTBOX = List.of(
+            "com.groupbuy.market.domain.activity..",
+            "com.groupbuy.market.domain.switches..",
+            "com.groupbuy.market.domain.tag..",
+            "com.groupbuy.market.domain.trade..");
 
     /**
      * Technology the domain must not see: web and servlet, MyBatis and JDBC/transactions (adapters own them),
@@ -77,7 +84,16 @@ public class ArchitectureTest {
             .should().beFreeOfCycles()
             .allowEmptyShould(false);
 
+    @ArchTest
+    public static final ArchRule OUTBOX_KNOWS_NO_OTHER_CONTEXT = noClasses()
+            .that().resideInAPackage(OUTBOX)
+            .should().dependOnClassesThat().resideInAnyPackage(CONTEXTS_BESIDE_THE_OUTBOX.toArray(String[]::new))
+            .because("trade (and any context) writes tasks through the outbox's ports; the outbox delivers bytes and "
+                    + "must not learn what a team or an order is")
+            .allowEmptyShould(false);
+
     static final List<ArchRule> ALL_RULES = List.of(
+            OUTBOX_KNOWS_NO_OTHER_CONTEXT,
             DOMAIN_USES_NO_INFRASTRUCTURE_TECHNOLOGY,
             DOMAIN_DEPENDS_ON_NO_OUTER_MODULE,
             TRIGGER_DOES_NOT_USE_INFRASTRUCTURE,

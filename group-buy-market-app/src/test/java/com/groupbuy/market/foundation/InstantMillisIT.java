@@ -3,7 +3,7 @@ package com.groupbuy.market.foundation;
 import com.groupbuy.market.infrastructure.dao.INotifyTaskDao;
 import com.groupbuy.market.infrastructure.dao.po.NotifyTaskPO;
 import com.groupbuy.market.support.IntegrationTest;
-import com.groupbuy.market.domain.trade.model.valobj.NotifyTaskStatus;
+import com.groupbuy.market.domain.outbox.model.valobj.NotifyTaskStatus;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.JdbcTemplate;

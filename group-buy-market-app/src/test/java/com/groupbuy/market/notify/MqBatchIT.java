@@ -1,12 +1,12 @@
 package com.groupbuy.market.notify;
 
-import com.groupbuy.market.domain.trade.adapter.port.INotifyGateway;
-import com.groupbuy.market.domain.trade.model.valobj.DeliveryResult;
-import com.groupbuy.market.domain.trade.model.valobj.NotifyRunSummary;
-import com.groupbuy.market.domain.trade.model.valobj.NotifyTaskStatus;
-import com.groupbuy.market.domain.trade.model.valobj.NotifyTaskVO;
-import com.groupbuy.market.domain.trade.service.notify.NotifyBackoff;
-import com.groupbuy.market.domain.trade.service.notify.SettlementNotifyService;
+import com.groupbuy.market.domain.outbox.adapter.port.INotifyGateway;
+import com.groupbuy.market.domain.outbox.model.valobj.DeliveryResult;
+import com.groupbuy.market.domain.outbox.model.valobj.NotifyRunSummary;
+import com.groupbuy.market.domain.outbox.model.valobj.NotifyTaskStatus;
+import com.groupbuy.market.domain.outbox.model.valobj.NotifyTaskVO;
+import com.groupbuy.market.domain.outbox.service.NotifyBackoff;
+import com.groupbuy.market.domain.outbox.service.SettlementNotifyService;
 import com.groupbuy.market.infrastructure.adapter.repository.NotifyTaskStore;
 import com.groupbuy.market.infrastructure.gateway.mq.AmqpNotifyGateway;
 import com.groupbuy.market.support.IntegrationTest;

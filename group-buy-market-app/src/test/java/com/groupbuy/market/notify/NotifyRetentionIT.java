@@ -1,7 +1,7 @@
 package com.groupbuy.market.notify;
 
-import com.groupbuy.market.domain.trade.model.valobj.NotifyRetentionSummary;
-import com.groupbuy.market.domain.trade.service.notify.NotifyRetentionService;
+import com.groupbuy.market.domain.outbox.model.valobj.NotifyRetentionSummary;
+import com.groupbuy.market.domain.outbox.service.NotifyRetentionService;
 import com.groupbuy.market.support.IntegrationTest;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;

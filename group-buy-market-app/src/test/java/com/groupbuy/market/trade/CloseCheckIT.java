@@ -2,7 +2,7 @@ package com.groupbuy.market.trade;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.groupbuy.market.domain.trade.model.valobj.TimeoutRunSummary;
-import com.groupbuy.market.domain.trade.service.notify.SettlementNotifyService;
+import com.groupbuy.market.domain.outbox.service.SettlementNotifyService;
 import com.groupbuy.market.domain.trade.service.timeout.CloseCheckService;
 import com.groupbuy.market.domain.trade.service.timeout.TradeTimeoutService;
 import com.groupbuy.market.support.IntegrationTest;

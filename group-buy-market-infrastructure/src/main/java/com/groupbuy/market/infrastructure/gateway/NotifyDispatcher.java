@@ -1,7 +1,7 @@
 package com.groupbuy.market.infrastructure.gateway;
 
-import com.groupbuy.market.domain.trade.adapter.port.INotifyDispatcher;
-import com.groupbuy.market.domain.trade.service.notify.SettlementNotifyService;
+import com.groupbuy.market.domain.outbox.adapter.port.INotifyDispatcher;
+import com.groupbuy.market.domain.outbox.service.SettlementNotifyService;
 import lombok.extern.slf4j.Slf4j;
 
 import java.util.ArrayList;

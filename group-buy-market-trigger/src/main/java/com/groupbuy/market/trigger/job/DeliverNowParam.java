@@ -1,6 +1,6 @@
 package com.groupbuy.market.trigger.job;
 
-import com.groupbuy.market.domain.trade.model.valobj.RetryFilter;
+import com.groupbuy.market.domain.outbox.model.valobj.RetryFilter;
 import com.groupbuy.market.types.enums.ResponseCode;
 import com.groupbuy.market.types.exception.AppException;
 

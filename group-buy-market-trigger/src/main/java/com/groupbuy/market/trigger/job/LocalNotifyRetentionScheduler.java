@@ -1,6 +1,6 @@
 package com.groupbuy.market.trigger.job;
 
-import com.groupbuy.market.domain.trade.service.notify.NotifyRetentionService;
+import com.groupbuy.market.domain.outbox.service.NotifyRetentionService;
 import lombok.extern.slf4j.Slf4j;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;
 import org.springframework.scheduling.annotation.Scheduled;

@@ -1,7 +1,7 @@
 package com.groupbuy.market.trigger.job;
 
-import com.groupbuy.market.domain.trade.model.valobj.NotifyRetentionSummary;
-import com.groupbuy.market.domain.trade.service.notify.NotifyRetentionService;
+import com.groupbuy.market.domain.outbox.model.valobj.NotifyRetentionSummary;
+import com.groupbuy.market.domain.outbox.service.NotifyRetentionService;
 import com.xxl.job.core.context.XxlJobHelper;
 import com.xxl.job.core.handler.annotation.XxlJob;
 import lombok.extern.slf4j.Slf4j;

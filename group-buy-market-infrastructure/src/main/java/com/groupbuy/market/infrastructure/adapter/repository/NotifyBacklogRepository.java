@@ -1,8 +1,8 @@
 package com.groupbuy.market.infrastructure.adapter.repository;
 
-import com.groupbuy.market.domain.trade.adapter.repository.INotifyBacklogRepository;
-import com.groupbuy.market.domain.trade.model.valobj.NotifyBacklogVO;
-import com.groupbuy.market.domain.trade.model.valobj.NotifyTaskStatus;
+import com.groupbuy.market.domain.outbox.adapter.repository.INotifyBacklogRepository;
+import com.groupbuy.market.domain.outbox.model.valobj.NotifyBacklogVO;
+import com.groupbuy.market.domain.outbox.model.valobj.NotifyTaskStatus;
 import com.groupbuy.market.infrastructure.dao.INotifyBacklogDao;
 import org.springframework.stereotype.Repository;
 

@@ -1,9 +1,9 @@
 package com.groupbuy.market.infrastructure.adapter.repository;
 
-import com.groupbuy.market.domain.trade.adapter.repository.INotifyTaskAdminRepository;
-import com.groupbuy.market.domain.trade.model.valobj.NotifyAttemptVO;
-import com.groupbuy.market.domain.trade.model.valobj.NotifyTaskStatus;
-import com.groupbuy.market.domain.trade.model.valobj.NotifyTaskSummaryVO;
+import com.groupbuy.market.domain.outbox.adapter.repository.INotifyTaskAdminRepository;
+import com.groupbuy.market.domain.outbox.model.valobj.NotifyAttemptVO;
+import com.groupbuy.market.domain.outbox.model.valobj.NotifyTaskStatus;
+import com.groupbuy.market.domain.outbox.model.valobj.NotifyTaskSummaryVO;
 import com.groupbuy.market.infrastructure.dao.INotifyTaskAdminDao;
 import com.groupbuy.market.infrastructure.dao.po.NotifyTaskPO;
 import org.springframework.stereotype.Repository;

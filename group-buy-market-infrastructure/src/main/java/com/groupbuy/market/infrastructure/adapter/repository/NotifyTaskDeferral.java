@@ -1,8 +1,8 @@
 package com.groupbuy.market.infrastructure.adapter.repository;
 
-import com.groupbuy.market.domain.trade.adapter.repository.INotifyTaskDeferral;
-import com.groupbuy.market.domain.trade.model.valobj.NotifyTaskStatus;
-import com.groupbuy.market.domain.trade.model.valobj.NotifyTaskVO;
+import com.groupbuy.market.domain.outbox.adapter.repository.INotifyTaskDeferral;
+import com.groupbuy.market.domain.outbox.model.valobj.NotifyTaskStatus;
+import com.groupbuy.market.domain.outbox.model.valobj.NotifyTaskVO;
 import com.groupbuy.market.infrastructure.dao.INotifyDeferralDao;
 import org.springframework.stereotype.Repository;
 

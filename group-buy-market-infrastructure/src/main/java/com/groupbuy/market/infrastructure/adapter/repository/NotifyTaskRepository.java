@@ -1,8 +1,8 @@
 package com.groupbuy.market.infrastructure.adapter.repository;
 
-import com.groupbuy.market.domain.trade.adapter.repository.INotifyTaskRepository;
-import com.groupbuy.market.domain.trade.model.entity.NotifyTaskEntity;
-import com.groupbuy.market.domain.trade.model.valobj.NotifyTaskStatus;
+import com.groupbuy.market.domain.outbox.adapter.repository.INotifyTaskRepository;
+import com.groupbuy.market.domain.outbox.model.entity.NotifyTaskEntity;
+import com.groupbuy.market.domain.outbox.model.valobj.NotifyTaskStatus;
 import com.groupbuy.market.infrastructure.dao.INotifyTaskDao;
 import com.groupbuy.market.infrastructure.dao.po.NotifyTaskPO;
 import org.springframework.stereotype.Repository;

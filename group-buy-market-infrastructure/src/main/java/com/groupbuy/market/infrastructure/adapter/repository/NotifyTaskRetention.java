@@ -1,6 +1,6 @@
 package com.groupbuy.market.infrastructure.adapter.repository;
 
-import com.groupbuy.market.domain.trade.adapter.repository.INotifyTaskRetention;
+import com.groupbuy.market.domain.outbox.adapter.repository.INotifyTaskRetention;
 import com.groupbuy.market.infrastructure.dao.INotifyRetentionDao;
 import org.springframework.stereotype.Repository;
 import org.springframework.transaction.TransactionDefinition;

@@ -1,11 +1,11 @@
 package com.groupbuy.market.infrastructure.adapter.repository;
 
-import com.groupbuy.market.domain.trade.adapter.repository.INotifyTaskStore;
-import com.groupbuy.market.domain.trade.model.valobj.DeliveryResult;
-import com.groupbuy.market.domain.trade.model.valobj.NotifyAttemptOutcome;
-import com.groupbuy.market.domain.trade.model.valobj.NotifyTarget;
-import com.groupbuy.market.domain.trade.model.valobj.NotifyTaskStatus;
-import com.groupbuy.market.domain.trade.model.valobj.NotifyTaskVO;
+import com.groupbuy.market.domain.outbox.adapter.repository.INotifyTaskStore;
+import com.groupbuy.market.domain.outbox.model.valobj.DeliveryResult;
+import com.groupbuy.market.domain.outbox.model.valobj.NotifyAttemptOutcome;
+import com.groupbuy.market.domain.outbox.model.valobj.NotifyTarget;
+import com.groupbuy.market.domain.outbox.model.valobj.NotifyTaskStatus;
+import com.groupbuy.market.domain.outbox.model.valobj.NotifyTaskVO;
 import com.groupbuy.market.infrastructure.dao.INotifyTaskDao;
 import com.groupbuy.market.infrastructure.dao.po.NotifyTaskPO;
 import io.micrometer.core.instrument.Counter;

@@ -4,7 +4,7 @@ import com.groupbuy.market.domain.activity.adapter.repository.IActivityAdminRepo
 import com.groupbuy.market.domain.activity.model.valobj.ActivityAdminVO;
 import com.groupbuy.market.domain.tag.adapter.repository.ITagImportAdminRepository;
 import com.groupbuy.market.domain.tag.model.valobj.TagImportJobVO;
-import com.groupbuy.market.domain.trade.adapter.repository.INotifyBulkRepository;
+import com.groupbuy.market.domain.outbox.adapter.repository.INotifyBulkRepository;
 import com.groupbuy.market.domain.trade.adapter.repository.ITeamAdminRepository;
 import com.groupbuy.market.domain.trade.model.valobj.TeamAdminVO;
 import com.groupbuy.market.infrastructure.dao.IOperatorViewDao;

@@ -1,6 +1,6 @@
 package com.groupbuy.market.infrastructure.adapter.repository;
 
-import com.groupbuy.market.domain.trade.model.valobj.NotifyTaskStatus;
+import com.groupbuy.market.domain.outbox.model.valobj.NotifyTaskStatus;
 import com.groupbuy.market.domain.trade.model.valobj.OrderStatus;
 import com.groupbuy.market.domain.trade.model.valobj.TeamStatus;
 

@@ -1,16 +1,16 @@
 package com.groupbuy.market.infrastructure.adapter.repository;
 
 import com.groupbuy.market.domain.trade.adapter.repository.DuplicateOrderException;
-import com.groupbuy.market.domain.trade.adapter.repository.INotifyTaskRepository;
+import com.groupbuy.market.domain.outbox.adapter.repository.INotifyTaskRepository;
 import com.groupbuy.market.domain.trade.adapter.repository.ITradeRepository;
 import com.groupbuy.market.domain.trade.model.aggregate.LockOrderAggregate;
 import com.groupbuy.market.domain.trade.model.aggregate.Team;
 import com.groupbuy.market.domain.trade.model.entity.LockOrderCommand;
-import com.groupbuy.market.domain.trade.model.entity.NotifyTaskEntity;
+import com.groupbuy.market.domain.outbox.model.entity.NotifyTaskEntity;
 import com.groupbuy.market.domain.trade.model.entity.MarketPayOrderEntity;
 import com.groupbuy.market.domain.trade.model.valobj.LockLookupVO;
 import com.groupbuy.market.domain.trade.model.valobj.CloseCheckVO;
-import com.groupbuy.market.domain.trade.model.valobj.NotifyTarget;
+import com.groupbuy.market.domain.outbox.model.valobj.NotifyTarget;
 import com.groupbuy.market.domain.trade.model.valobj.OrderStatus;
 import com.groupbuy.market.domain.trade.model.valobj.PartnerOrderKey;
 import com.groupbuy.market.domain.trade.model.valobj.TeamStatus;

@@ -1,6 +1,6 @@
 package com.groupbuy.market.infrastructure.gateway.guard;
 
-import com.groupbuy.market.domain.trade.model.valobj.DeliveryResult;
+import com.groupbuy.market.domain.outbox.model.valobj.DeliveryResult;
 import io.github.resilience4j.bulkhead.Bulkhead;
 import io.github.resilience4j.bulkhead.BulkheadConfig;
 import io.github.resilience4j.bulkhead.BulkheadRegistry;

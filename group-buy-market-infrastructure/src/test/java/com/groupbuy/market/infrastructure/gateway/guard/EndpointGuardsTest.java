@@ -1,6 +1,6 @@
 package com.groupbuy.market.infrastructure.gateway.guard;
 
-import com.groupbuy.market.domain.trade.model.valobj.DeliveryResult;
+import com.groupbuy.market.domain.outbox.model.valobj.DeliveryResult;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;

@@ -2,7 +2,7 @@ package com.groupbuy.market.trigger.http.admin;
 
 import com.groupbuy.market.api.response.Response;
 import com.groupbuy.market.domain.tag.service.CrowdTagImportService;
-import com.groupbuy.market.domain.trade.service.notify.FailedTaskBulkRedrive;
+import com.groupbuy.market.domain.outbox.service.FailedTaskBulkRedrive;
 import com.groupbuy.market.trigger.http.Envelope;
 import com.groupbuy.market.types.enums.ResponseCode;
 import com.groupbuy.market.types.exception.AppException;

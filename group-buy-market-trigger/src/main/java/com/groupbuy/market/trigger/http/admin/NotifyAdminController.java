@@ -2,10 +2,10 @@ package com.groupbuy.market.trigger.http.admin;
 
 import com.groupbuy.market.api.response.Response;
 import com.groupbuy.market.trigger.http.Envelope;
-import com.groupbuy.market.domain.trade.model.valobj.DeliverNowResult;
-import com.groupbuy.market.domain.trade.model.valobj.NotifyAttemptVO;
-import com.groupbuy.market.domain.trade.model.valobj.NotifyTaskSummaryVO;
-import com.groupbuy.market.domain.trade.service.notify.NotifyTaskOperations;
+import com.groupbuy.market.domain.outbox.model.valobj.DeliverNowResult;
+import com.groupbuy.market.domain.outbox.model.valobj.NotifyAttemptVO;
+import com.groupbuy.market.domain.outbox.model.valobj.NotifyTaskSummaryVO;
+import com.groupbuy.market.domain.outbox.service.NotifyTaskOperations;
 import com.groupbuy.market.trigger.job.DeliverNowParam;
 import com.groupbuy.market.types.enums.ResponseCode;
 import com.groupbuy.market.types.exception.AppException;

@@ -1,6 +1,6 @@
 package com.groupbuy.market.domain.trade.model.aggregate;
 
-import com.groupbuy.market.domain.trade.model.entity.NotifyTaskEntity;
+import com.groupbuy.market.domain.outbox.model.entity.NotifyTaskEntity;
 import com.groupbuy.market.domain.trade.model.valobj.NotifyRoutes;
 import com.groupbuy.market.domain.trade.model.valobj.OrderStatus;
 import com.groupbuy.market.domain.trade.model.valobj.TeamStatus;

@@ -1,4 +1,6 @@
 package com.groupbuy.market.domain.trade.model.valobj;
+import com.groupbuy.market.types.exception.IllegalStateTransitionException;
+
 
 /**
  * The state of one of our consumers' records of one message (the stored {@code mq_consumption_record.status}):

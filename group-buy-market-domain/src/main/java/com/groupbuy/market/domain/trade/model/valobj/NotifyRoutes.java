@@ -1,6 +1,8 @@
 package com.groupbuy.market.domain.trade.model.valobj;
+import com.groupbuy.market.domain.outbox.model.valobj.NotifyTarget;
 
-import com.groupbuy.market.domain.trade.model.entity.NotifyTaskEntity;
+
+import com.groupbuy.market.domain.outbox.model.entity.NotifyTaskEntity;
 
 import java.util.ArrayList;
 import java.util.List;

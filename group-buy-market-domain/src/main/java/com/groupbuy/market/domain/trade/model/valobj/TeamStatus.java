@@ -1,4 +1,6 @@
 package com.groupbuy.market.domain.trade.model.valobj;
+import com.groupbuy.market.types.exception.IllegalStateTransitionException;
+
 
 import java.util.List;
 

@@ -1,4 +1,6 @@
 package com.groupbuy.market.domain.trade.model.valobj;
+import com.groupbuy.market.domain.outbox.model.valobj.NotifyTarget;
+
 
 import org.junit.jupiter.api.Test;
 
