@@ -8,7 +8,7 @@ import com.groupbuy.market.domain.switches.model.valobj.SwitchName;
 import com.groupbuy.market.domain.switches.service.LiveSwitchService;
 import com.groupbuy.market.domain.trade.model.valobj.SourceChannelPolicy;
 import com.groupbuy.market.domain.trade.service.guard.TradeRateGuard;
-import com.groupbuy.market.infrastructure.adapter.port.RedisTradeRateLimiter;
+import com.groupbuy.market.infrastructure.trade.port.RedisTradeRateLimiter;
 import com.groupbuy.market.infrastructure.dcc.MarketSwitchesProperties;
 import com.groupbuy.market.infrastructure.dcc.RedisSwitchBroadcast;
 import com.groupbuy.market.infrastructure.outage.RedisOutages;

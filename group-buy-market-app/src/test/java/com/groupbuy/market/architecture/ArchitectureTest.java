@@ -92,7 +92,15 @@ public class ArchitectureTest {
                     + "must not learn what a team or an order is")
             .allowEmptyShould(false);
 
+    /** infrastructure split as the domain is (activity, outbox, trade, ...) plus its technical packages. */
+    @ArchTest
+    public static final ArchRule INFRASTRUCTURE_PACKAGES_ARE_FREE_OF_CYCLES = slices()
+            .matching("com.groupbuy.market.infrastructure.(*)..")
+            .should().beFreeOfCycles()
+            .allowEmptyShould(false);
+
     static final List<ArchRule> ALL_RULES = List.of(
+            INFRASTRUCTURE_PACKAGES_ARE_FREE_OF_CYCLES,
             OUTBOX_KNOWS_NO_OTHER_CONTEXT,
             DOMAIN_USES_NO_INFRASTRUCTURE_TECHNOLOGY,
             DOMAIN_DEPENDS_ON_NO_OUTER_MODULE,

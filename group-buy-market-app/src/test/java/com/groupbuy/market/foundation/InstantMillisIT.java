@@ -1,7 +1,7 @@
 package com.groupbuy.market.foundation;
 
-import com.groupbuy.market.infrastructure.dao.INotifyTaskDao;
-import com.groupbuy.market.infrastructure.dao.po.NotifyTaskPO;
+import com.groupbuy.market.infrastructure.outbox.dao.INotifyTaskDao;
+import com.groupbuy.market.infrastructure.outbox.po.NotifyTaskPO;
 import com.groupbuy.market.support.IntegrationTest;
 import com.groupbuy.market.domain.outbox.model.valobj.NotifyTaskStatus;
 import org.junit.jupiter.api.Test;

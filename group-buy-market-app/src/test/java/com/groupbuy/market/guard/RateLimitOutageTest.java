@@ -1,6 +1,6 @@
 package com.groupbuy.market.guard;
 
-import com.groupbuy.market.infrastructure.adapter.port.RedisTradeRateLimiter;
+import com.groupbuy.market.infrastructure.trade.port.RedisTradeRateLimiter;
 import com.groupbuy.market.infrastructure.outage.DependencyBreaker;
 import com.groupbuy.market.infrastructure.outage.RedisOutages;
 import com.groupbuy.market.infrastructure.redis.RedisKeys;

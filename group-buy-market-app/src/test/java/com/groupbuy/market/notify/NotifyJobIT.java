@@ -3,7 +3,7 @@ package com.groupbuy.market.notify;
 import com.groupbuy.market.domain.outbox.model.valobj.NotifyRunSummary;
 import com.groupbuy.market.domain.outbox.service.NotifyBackoff;
 import com.groupbuy.market.domain.outbox.service.SettlementNotifyService;
-import com.groupbuy.market.infrastructure.adapter.repository.NotifyTaskStore;
+import com.groupbuy.market.infrastructure.outbox.repository.NotifyTaskStore;
 import com.groupbuy.market.infrastructure.gateway.GroupBuyNotifyService;
 import com.groupbuy.market.support.IntegrationTest;
 import mockwebserver3.MockResponse;

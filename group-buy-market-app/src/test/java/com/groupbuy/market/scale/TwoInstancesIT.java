@@ -1,7 +1,7 @@
 package com.groupbuy.market.scale;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.groupbuy.market.infrastructure.adapter.port.TeamPlaceReservation;
+import com.groupbuy.market.infrastructure.trade.port.TeamPlaceReservation;
 import com.groupbuy.market.notify.NotifyTaskFixture;
 import com.groupbuy.market.support.AppProcess;
 import com.groupbuy.market.support.IntegrationTest;

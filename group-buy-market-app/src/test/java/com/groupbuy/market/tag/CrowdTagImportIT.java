@@ -3,7 +3,7 @@ package com.groupbuy.market.tag;
 import com.groupbuy.market.domain.tag.model.valobj.TagImportResult;
 import com.groupbuy.market.domain.tag.service.CrowdTagImportService;
 import com.groupbuy.market.domain.tag.service.ITagMembershipService;
-import com.groupbuy.market.infrastructure.adapter.port.TagBitmap;
+import com.groupbuy.market.infrastructure.tag.port.TagBitmap;
 import com.groupbuy.market.support.IntegrationTest;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

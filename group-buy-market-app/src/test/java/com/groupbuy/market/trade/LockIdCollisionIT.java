@@ -2,7 +2,7 @@ package com.groupbuy.market.trade;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.groupbuy.market.domain.trade.service.lock.TradeIds;
-import com.groupbuy.market.infrastructure.adapter.port.TeamPlaceReservation;
+import com.groupbuy.market.infrastructure.trade.port.TeamPlaceReservation;
 import com.groupbuy.market.support.IntegrationTest;
 import com.groupbuy.market.support.TradeClient;
 import org.junit.jupiter.api.BeforeEach;

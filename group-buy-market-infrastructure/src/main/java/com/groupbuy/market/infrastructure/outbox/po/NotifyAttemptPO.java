@@ -1,0 +1,16 @@
+package com.groupbuy.market.infrastructure.outbox.po;
+
+import lombok.Data;
+
+import java.time.Instant;
+
+/** A row of notify_attempt. */
+@Data
+public class NotifyAttemptPO {
+    private Integer attemptNo;
+    private Instant attemptTime;
+    private Integer httpStatus;
+    private Long latencyMs;
+    private Boolean success;
+    private String error;
+}

@@ -1,0 +1,32 @@
+package com.groupbuy.market.infrastructure.outbox.repository;
+
+
+import com.groupbuy.market.domain.outbox.adapter.repository.INotifyBacklogRepository;
+import com.groupbuy.market.domain.outbox.model.valobj.NotifyBacklogVO;
+import com.groupbuy.market.domain.outbox.model.valobj.NotifyTaskStatus;
+import com.groupbuy.market.infrastructure.outbox.dao.INotifyBacklogDao;
+import org.springframework.stereotype.Repository;
+
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** The outbox backlog over MyBatis. */
+@Repository
+public class NotifyBacklogRepository implements INotifyBacklogRepository {
+
+    private final INotifyBacklogDao dao;
+
+    public NotifyBacklogRepository(INotifyBacklogDao dao) {
+        this.dao = dao;
+    }
+
+    @Override
+    public NotifyBacklogVO backlog(Instant now) {
+        Map<Integer, Long> owed = new LinkedHashMap<>();
+        for (NotifyTaskStatus status : NotifyTaskStatus.owed()) {
+            owed.put(status.code(), dao.countByStatus(status.code()));
+        }
+        return new NotifyBacklogVO(owed, dao.oldestDue(now, TaskStates.PENDING));
+    }
+}

@@ -1,0 +1,22 @@
+package com.groupbuy.market.infrastructure.trade.dao;
+
+import com.groupbuy.market.infrastructure.trade.po.GroupBuyOrderPO;
+import org.apache.ibatis.annotations.Mapper;
+import org.apache.ibatis.annotations.Param;
+
+import java.time.Instant;
+
+/** Statements on group_buy_order (teams). */
+@Mapper
+public interface IGroupBuyOrderDao {
+
+    void insert(GroupBuyOrderPO team);
+
+    GroupBuyOrderPO queryByTeamId(@Param("teamId") String teamId);
+
+    /** One more locked place, only on an open, unexpired team below its target; returns rows changed (0 or 1). */
+    int takePlace(@Param("teamId") String teamId, @Param("now") Instant now, @Param("open") int openStatus);
+
+    /** The team row, locked until the transaction ends (null when there is none). */
+    GroupBuyOrderPO lockByTeamId(@Param("teamId") String teamId);
+}
