@@ -1,7 +1,6 @@
 package com.groupbuy.market.config;
 
 import com.groupbuy.market.domain.outbox.adapter.repository.INotifyTaskRetention;
-import com.groupbuy.market.domain.outbox.adapter.repository.INotifyTaskDeferral;
 import com.groupbuy.market.domain.outbox.adapter.repository.INotifyTaskStore;
 import com.groupbuy.market.domain.outbox.service.NotifyBackoff;
 import com.groupbuy.market.domain.outbox.service.NotifyRetentionService;
@@ -65,8 +64,7 @@ public class NotifyConfig {
     public SettlementNotifyService settlementNotifyService(INotifyTaskStore store, NotifyChannelRouter gateway,
                                                            NotifyProperties properties, MqProperties mq,
                                                            ObjectProvider<RabbitProperties> rabbit, Clock clock,
-                                                           ExecutorService notifyRunExecutor,
-                                                           INotifyTaskDeferral deferral) {
+                                                           ExecutorService notifyRunExecutor) {
         NotifyBackoff backoff = new NotifyBackoff(properties.getBackoff(), properties.getJitter(),
                 () -> ThreadLocalRandom.current().nextDouble());
         String worker = ManagementFactory.getRuntimeMXBean().getName() + "/" + UUID.randomUUID().toString().substring(0, 8);
@@ -79,7 +77,7 @@ public class NotifyConfig {
                 properties.sendWindow(), mq.getConfirmTimeout().plus(connect), properties.getPageSize(),
                 properties.getRunBudget(), notifyRunExecutor, properties.getRunLanes())
                 // #17: a callback the endpoint's breaker or bulkhead did not send waits without using a try.
-                .deferringUnsentTo(deferral);
+                .deferringUnsent();
     }
 
     @Bean

@@ -1,6 +1,6 @@
 package com.groupbuy.market.config;
 
-import com.groupbuy.market.domain.outbox.adapter.repository.INotifyTaskAdminRepository;
+import com.groupbuy.market.domain.outbox.adapter.repository.INotifyBacklogRepository;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.springframework.context.annotation.Configuration;
@@ -12,7 +12,7 @@ import java.time.Instant;
 @Configuration
 public class NotifyMetricsConfig {
 
-    public NotifyMetricsConfig(MeterRegistry meters, INotifyTaskAdminRepository tasks, Clock clock) {
+    public NotifyMetricsConfig(MeterRegistry meters, INotifyBacklogRepository tasks, Clock clock) {
         Gauge.builder("gbm.notify.due.backlog", () -> tasks.countDue(Instant.now(clock)))
                 .description("callback tasks owed and due now").register(meters);
     }

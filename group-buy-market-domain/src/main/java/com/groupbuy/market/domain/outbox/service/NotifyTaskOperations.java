@@ -40,6 +40,11 @@ public class NotifyTaskOperations {
         return repository.listTasks(status, teamId, Math.max(0, page) * limit, limit);
     }
 
+    /** How many tasks {@link #list} pages through. */
+    public long count(Integer status, String teamId) {
+        return repository.countTasks(status, teamId);
+    }
+
     public List<NotifyAttemptVO> attempts(long taskId) {
         requireTask(taskId);
         return repository.listAttempts(taskId);

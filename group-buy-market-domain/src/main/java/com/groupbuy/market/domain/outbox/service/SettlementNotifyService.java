@@ -1,7 +1,6 @@
 package com.groupbuy.market.domain.outbox.service;
 
 import com.groupbuy.market.domain.outbox.adapter.port.INotifyGateway;
-import com.groupbuy.market.domain.outbox.adapter.repository.INotifyTaskDeferral;
 import com.groupbuy.market.domain.outbox.adapter.repository.INotifyTaskStore;
 import com.groupbuy.market.domain.outbox.model.valobj.DeliveryResult;
 import com.groupbuy.market.domain.outbox.model.valobj.NotifyAttemptOutcome;
@@ -51,8 +50,9 @@ public class SettlementNotifyService {
     private final Duration runBudget;
     private final Executor runExecutor;
     private final int runLanes;
-    /** #17: where a task the gateway did not send goes back unsent; null = such a result counts as an attempt. */
-    private INotifyTaskDeferral deferral;
+    /** #17: a task the gateway did not send goes back unsent ({@link INotifyTaskStore#defer}); false = such a result
+     * counts as an attempt. */
+    private boolean deferUnsent;
 
     /** One lane, one task per lease: a run delivers its tasks one after the other on the calling thread. */
     public SettlementNotifyService(INotifyTaskStore store, INotifyGateway gateway, NotifyBackoff backoff, Clock clock,
@@ -125,10 +125,10 @@ public class SettlementNotifyService {
 
     /**
      * #17: the gateway may decline to send (the endpoint's breaker open, its bulkhead full); such a task is put back
-     * through {@code deferral} at the time the gateway names, with no attempt recorded and no try used.
+     * through {@link INotifyTaskStore#defer} at the time the gateway names, with no attempt recorded and no try used.
      */
-    public SettlementNotifyService deferringUnsentTo(INotifyTaskDeferral deferral) {
-        this.deferral = deferral;
+    public SettlementNotifyService deferringUnsent() {
+        this.deferUnsent = true;
         return this;
     }
 
@@ -258,7 +258,7 @@ public class SettlementNotifyService {
      */
     private NotifyRunSummary take(NotifyTaskVO task, Instant attemptTime, DeliveryResult result,
                                   List<NotifyAttemptOutcome> outcomes) {
-        if (result.notAttempted() && deferral != null) {
+        if (result.notAttempted() && deferUnsent) {
             return defer(task, result);
         }
         outcomes.add(outcome(task, attemptTime, result));
@@ -309,7 +309,7 @@ public class SettlementNotifyService {
 
     /** #17: not sent, so not an attempt: the task waits as RETRY until the gateway's time, its try count unchanged. */
     private NotifyRunSummary defer(NotifyTaskVO task, DeliveryResult result) {
-        if (!deferral.defer(task, result.notSentUntil(), result.error())) {
+        if (!store.defer(task, result.notSentUntil(), result.error())) {
             log.warn("notify task={} team={} not sent and not put back: the lease was taken over", task.getId(),
                     task.getTeamId());
             return new NotifyRunSummary(1, 0, 0, 0);

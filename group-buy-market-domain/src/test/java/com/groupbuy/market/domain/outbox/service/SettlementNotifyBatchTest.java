@@ -117,6 +117,11 @@ class SettlementNotifyBatchTest {
             finishCalls.add(outcomes.size());
             return outcomes.stream().map(o -> true).toList();
         }
+
+        @Override
+        public boolean defer(NotifyTaskVO task, Instant until, String reason) {
+            throw new AssertionError("this service does not defer unsent tasks");
+        }
     }
 
     /** Delivers everything; each one-by-one send moves the clock by {@code sendTakes}. */

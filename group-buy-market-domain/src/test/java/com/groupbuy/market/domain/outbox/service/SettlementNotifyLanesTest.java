@@ -165,6 +165,11 @@ class SettlementNotifyLanesTest {
             }
             return outcomes.stream().map(o -> true).toList();
         }
+
+        @Override
+        public boolean defer(NotifyTaskVO task, Instant until, String reason) {
+            throw new AssertionError("this service does not defer unsent tasks");
+        }
     }
 
     /** A clock the test moves forward. */

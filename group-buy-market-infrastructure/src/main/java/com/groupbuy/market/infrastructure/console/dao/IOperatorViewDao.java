@@ -29,7 +29,6 @@ public interface IOperatorViewDao {
 
     long countImportJobs();
 
-    long countTasks(@Param("status") Integer status, @Param("teamId") String teamId);
 
     long countFailed(@Param("source") String source, @Param("channel") String channel);
 

@@ -21,7 +21,7 @@ import static com.groupbuy.market.infrastructure.console.repository.OperatorRows
 import static com.groupbuy.market.infrastructure.console.repository.OperatorRows.text;
 import static com.groupbuy.market.infrastructure.console.repository.OperatorRows.time;
 
-/** The operators' reads of every context, and the bulk re-drive, over one MyBatis mapper. */
+/** The operators' reads of every context, and the outbox's bulk re-drive, over one MyBatis mapper. */
 @Repository
 public class OperatorViewRepository implements IActivityAdminRepository, ITeamAdminRepository,
         ITagImportAdminRepository, INotifyBulkRepository {
@@ -81,11 +81,6 @@ public class OperatorViewRepository implements IActivityAdminRepository, ITeamAd
     @Override
     public long countImportJobs() {
         return dao.countImportJobs();
-    }
-
-    @Override
-    public long countTasks(Integer status, String teamId) {
-        return dao.countTasks(status, teamId);
     }
 
     @Override

@@ -13,4 +13,6 @@ public interface INotifyBacklogDao {
     long countByStatus(@Param("status") int status);
 
     Instant oldestDue(@Param("now") Instant now, @Param("pending") List<Integer> pendingStatuses);
+
+    long countDue(@Param("now") Instant now, @Param("pending") List<Integer> pendingStatuses);
 }

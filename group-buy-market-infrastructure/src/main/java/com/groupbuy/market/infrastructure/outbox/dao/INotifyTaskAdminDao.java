@@ -15,13 +15,13 @@ public interface INotifyTaskAdminDao {
     List<NotifyTaskPO> listTasks(@Param("status") Integer status, @Param("teamId") String teamId,
                                  @Param("offset") int offset, @Param("limit") int limit);
 
+    long countTasks(@Param("status") Integer status, @Param("teamId") String teamId);
+
     NotifyTaskPO queryTask(@Param("id") long id);
 
     List<NotifyAttemptPO> listAttempts(@Param("taskId") long taskId);
 
     int redriveFailed(@Param("id") long id, @Param("now") Instant now, @Param("from") int from, @Param("to") int to);
-
-    long countDue(@Param("now") Instant now, @Param("pending") List<Integer> pendingStatuses);
 
     int retryDueNow(@Param("source") String source, @Param("channel") String channel, @Param("now") Instant now,
                     @Param("limit") int limit, @Param("retry") int retryStatus);

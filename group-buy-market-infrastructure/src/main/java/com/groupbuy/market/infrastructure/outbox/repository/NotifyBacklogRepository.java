@@ -11,7 +11,7 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** The outbox backlog over MyBatis. */
+/** The outbox backlog over MyBatis: owed tasks by status, the oldest due, the count due now. */
 @Repository
 public class NotifyBacklogRepository implements INotifyBacklogRepository {
 
@@ -28,5 +28,10 @@ public class NotifyBacklogRepository implements INotifyBacklogRepository {
             owed.put(status.code(), dao.countByStatus(status.code()));
         }
         return new NotifyBacklogVO(owed, dao.oldestDue(now, TaskStates.PENDING));
+    }
+
+    @Override
+    public long countDue(Instant now) {
+        return dao.countDue(now, TaskStates.PENDING);
     }
 }

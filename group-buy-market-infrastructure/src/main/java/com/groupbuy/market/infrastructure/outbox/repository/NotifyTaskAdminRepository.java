@@ -28,6 +28,11 @@ public class NotifyTaskAdminRepository implements INotifyTaskAdminRepository {
     }
 
     @Override
+    public long countTasks(Integer status, String teamId) {
+        return dao.countTasks(status, teamId);
+    }
+
+    @Override
     public NotifyTaskSummaryVO queryTask(long taskId) {
         NotifyTaskPO po = dao.queryTask(taskId);
         return po == null ? null : toSummary(po);
@@ -44,11 +49,6 @@ public class NotifyTaskAdminRepository implements INotifyTaskAdminRepository {
     @Override
     public boolean redriveFailed(long taskId, Instant now) {
         return dao.redriveFailed(taskId, now, NotifyTaskStatus.FAIL.code(), NotifyTaskStatus.FAIL.redrive().code()) == 1;
-    }
-
-    @Override
-    public long countDue(Instant now) {
-        return dao.countDue(now, TaskStates.PENDING);
     }
 
     @Override

@@ -7,6 +7,7 @@ import com.groupbuy.market.domain.outbox.model.valobj.NotifyAttemptOutcome;
 import com.groupbuy.market.domain.outbox.model.valobj.NotifyTarget;
 import com.groupbuy.market.domain.outbox.model.valobj.NotifyTaskStatus;
 import com.groupbuy.market.domain.outbox.model.valobj.NotifyTaskVO;
+import com.groupbuy.market.infrastructure.outbox.dao.INotifyDeferralDao;
 import com.groupbuy.market.infrastructure.outbox.dao.INotifyTaskDao;
 import com.groupbuy.market.infrastructure.outbox.po.NotifyTaskPO;
 import io.micrometer.core.instrument.Counter;
@@ -30,7 +31,10 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
 
-/** Leases (each under a fresh fencing token) and attempt records on notify_task / notify_attempt. */
+/**
+ * Leases (each under a fresh fencing token) and attempt records on notify_task / notify_attempt; a task put back
+ * unsent (#17) is one guarded update and no notify_attempt row, since no call was made.
+ */
 @Repository
 public class NotifyTaskStore implements INotifyTaskStore {
 
@@ -40,6 +44,7 @@ public class NotifyTaskStore implements INotifyTaskStore {
     private static final int MAX_CLAIM_ROUNDS = 5;
 
     private final INotifyTaskDao dao;
+    private final INotifyDeferralDao deferrals;
     /** The same statements on a batch executor: finishing a page sends its updates, then its inserts, in one go. */
     private final SqlSessionTemplate batch;
     private final INotifyTaskDao batchDao;
@@ -51,9 +56,10 @@ public class NotifyTaskStore implements INotifyTaskStore {
     private final Counter failedTasks;
     private final NotifyAttemptMeter attempts;
 
-    public NotifyTaskStore(INotifyTaskDao dao, SqlSessionFactory sessions, TransactionTemplate transaction,
-                           MeterRegistry meters) {
+    public NotifyTaskStore(INotifyTaskDao dao, INotifyDeferralDao deferrals, SqlSessionFactory sessions,
+                           TransactionTemplate transaction, MeterRegistry meters) {
         this.dao = dao;
+        this.deferrals = deferrals;
         this.batch = new SqlSessionTemplate(sessions, ExecutorType.BATCH);
         this.batchDao = batch.getMapper(INotifyTaskDao.class);
         this.transaction = transaction;
@@ -290,5 +296,13 @@ public class NotifyTaskStore implements INotifyTaskStore {
                 .notifyType(po.getNotifyType()).notifyMq(po.getNotifyMq())
                 .notifyUrl(po.getNotifyUrl()).body(po.getParameterJson()).notifyCount(po.getNotifyCount())
                 .claimToken(po.getClaimToken()).build();
+    }
+
+    @Override
+    public boolean defer(NotifyTaskVO task, Instant until, String reason) {
+        String error = reason == null ? null : reason.substring(0, Math.min(MAX_ERROR, reason.length()));
+        // Whichever pending state the task is in (INIT or RETRY), a deferral moves it to the same one.
+        return deferrals.defer(task.getId(), task.getClaimToken(), until, error, TaskStates.PENDING,
+                NotifyTaskStatus.RETRY.defer().code()) == 1;
     }
 }

@@ -8,7 +8,6 @@ import com.groupbuy.market.domain.activity.model.valobj.MarketSwitchesVO;
 import com.groupbuy.market.domain.tag.adapter.repository.ITagImportAdminRepository;
 import com.groupbuy.market.domain.tag.model.valobj.TagImportJobVO;
 import com.groupbuy.market.domain.tag.service.CrowdTagImportService;
-import com.groupbuy.market.domain.outbox.adapter.repository.INotifyBulkRepository;
 import com.groupbuy.market.domain.trade.adapter.repository.ITeamAdminRepository;
 import com.groupbuy.market.domain.outbox.model.valobj.NotifyTaskSummaryVO;
 import com.groupbuy.market.domain.trade.model.valobj.TeamAdminVO;
@@ -55,7 +54,6 @@ public class ConsoleViewController {
     private final IActivityAdminRepository activities;
     private final ITeamAdminRepository teams;
     private final ITagImportAdminRepository imports;
-    private final INotifyBulkRepository taskCounts;
     private final NotifyTaskOperations tasks;
     private final IMarketSwitches switches;
     private final ProgressBoard board;
@@ -63,13 +61,12 @@ public class ConsoleViewController {
     private final AdminToken adminToken;
 
     public ConsoleViewController(IActivityAdminRepository activities, ITeamAdminRepository teams,
-                                 ITagImportAdminRepository imports, INotifyBulkRepository taskCounts,
-                                 NotifyTaskOperations tasks, IMarketSwitches switches, ProgressBoard board,
+                                 ITagImportAdminRepository imports, NotifyTaskOperations tasks,
+                                 IMarketSwitches switches, ProgressBoard board,
                                  Clock clock, @Value("${gbm.admin.token:}") String token) {
         this.activities = activities;
         this.teams = teams;
         this.imports = imports;
-        this.taskCounts = taskCounts;
         this.tasks = tasks;
         this.switches = switches;
         this.board = board;
@@ -108,7 +105,7 @@ public class ConsoleViewController {
             @RequestParam(defaultValue = "0") int page, @RequestParam(defaultValue = "50") int size) {
         return authorized(given, () -> new AdminPage<>(
                 tasks.list(status, null, AdminPaging.page(page), AdminPaging.size(size)),
-                taskCounts.countTasks(status, null), page, size));
+                tasks.count(status, null), page, size));
     }
 
     @GetMapping("tag-imports")

@@ -9,4 +9,7 @@ public interface INotifyBacklogRepository {
 
     /** Owed tasks by status and the oldest one due at {@code now}; index range reads only (never the done rows). */
     NotifyBacklogVO backlog(Instant now);
+
+    /** Tasks owed and due now, close checks aside: the due backlog operators watch. */
+    long countDue(Instant now);
 }

@@ -3,10 +3,8 @@ package com.groupbuy.market.domain.outbox.adapter.repository;
 import java.time.Instant;
 import java.util.List;
 
-/** Counting tasks for paged listings, and re-driving many FAIL tasks page by page. */
+/** Re-driving many FAIL tasks page by page. */
 public interface INotifyBulkRepository {
-
-    long countTasks(Integer status, String teamId);
 
     /** FAIL tasks of {@code source}/{@code channel} (any when null). */
     long countFailed(String source, String channel);

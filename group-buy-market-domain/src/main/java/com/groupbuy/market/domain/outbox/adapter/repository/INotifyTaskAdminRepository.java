@@ -12,6 +12,9 @@ public interface INotifyTaskAdminRepository {
     /** A page of tasks, newest first, filtered by status and/or team when given. */
     List<NotifyTaskSummaryVO> listTasks(Integer status, String teamId, int offset, int limit);
 
+    /** How many tasks {@link #listTasks} pages through. */
+    long countTasks(Integer status, String teamId);
+
     NotifyTaskSummaryVO queryTask(long taskId);
 
     List<NotifyAttemptVO> listAttempts(long taskId);
@@ -30,7 +33,4 @@ public interface INotifyTaskAdminRepository {
 
     /** These RETRY tasks become due at {@code now}, unless done, due already or leased since; returns how many. */
     int makeDueNow(List<Long> taskIds, Instant now);
-
-    /** Tasks owed and due now: the backlog operators watch. */
-    long countDue(Instant now);
 }

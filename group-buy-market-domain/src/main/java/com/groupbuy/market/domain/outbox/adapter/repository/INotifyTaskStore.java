@@ -10,7 +10,8 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * The delivery side of the outbox: lease due tasks, record an attempt's outcome. Every lease carries a fresh
+ * The delivery side of the outbox: lease due tasks, record what became of each lease (an attempt's outcome, or the
+ * task put back unsent). Every lease carries a fresh
  * fencing token ({@link NotifyTaskVO#getClaimToken()}); only the holder of the task's current token may finish it,
  * so a claimant whose lease ran out and was taken over cannot overwrite the newer claimant's result.
  */
@@ -51,6 +52,13 @@ public interface INotifyTaskStore {
      * (nothing written for that task, neither state nor attempt row) when its lease was lost to another claimant.
      */
     List<Boolean> finishAttempts(List<NotifyAttemptOutcome> outcomes);
+
+    /**
+     * Puts a leased task back unsent (#17): the endpoint's breaker or bulkhead refused the call, so no attempt is
+     * recorded and the try count is unchanged: RETRY at {@code until} with {@code reason} as last error, lease
+     * released. Like finishing an attempt, only under the task's current claim token; false when the lease was lost.
+     */
+    boolean defer(NotifyTaskVO task, Instant until, String reason);
 
     /** {@link #finishAttempts} of one attempt. */
     default boolean finishAttempt(NotifyTaskVO task, Instant attemptTime, DeliveryResult result, NotifyTaskStatus newStatus,
