@@ -4,7 +4,7 @@ import com.groupbuy.market.domain.outbox.adapter.repository.INotifyTaskRetention
 import com.groupbuy.market.domain.outbox.adapter.repository.INotifyTaskStore;
 import com.groupbuy.market.domain.outbox.service.NotifyBackoff;
 import com.groupbuy.market.domain.outbox.service.NotifyRetentionService;
-import com.groupbuy.market.domain.outbox.service.SettlementNotifyService;
+import com.groupbuy.market.domain.outbox.service.DueCallbackDeliveryService;
 import com.groupbuy.market.infrastructure.gateway.GroupBuyNotifyService;
 import com.groupbuy.market.infrastructure.gateway.NotifyChannelRouter;
 import com.groupbuy.market.infrastructure.gateway.NotifyDispatcher;
@@ -61,7 +61,7 @@ public class NotifyConfig {
     }
 
     @Bean
-    public SettlementNotifyService settlementNotifyService(INotifyTaskStore store, NotifyChannelRouter gateway,
+    public DueCallbackDeliveryService dueCallbackDeliveryService(INotifyTaskStore store, NotifyChannelRouter gateway,
                                                            NotifyProperties properties, MqProperties mq,
                                                            ObjectProvider<RabbitProperties> rabbit, Clock clock,
                                                            ExecutorService notifyRunExecutor) {
@@ -73,7 +73,7 @@ public class NotifyConfig {
         RabbitProperties broker = rabbit.getIfAvailable();
         Duration connect = broker == null || broker.getConnectionTimeout() == null ? Duration.ZERO
                 : broker.getConnectionTimeout();
-        return new SettlementNotifyService(store, gateway, backoff, clock, worker, properties.getLease(),
+        return new DueCallbackDeliveryService(store, gateway, backoff, clock, worker, properties.getLease(),
                 properties.sendWindow(), mq.getConfirmTimeout().plus(connect), properties.getPageSize(),
                 properties.getRunBudget(), notifyRunExecutor, properties.getRunLanes())
                 // #17: a callback the endpoint's breaker or bulkhead did not send waits without using a try.
@@ -117,9 +117,9 @@ public class NotifyConfig {
     @Bean
     public NotifyDispatcher notifyDispatcher(ExecutorService notifyDispatchExecutor,
                                              ExecutorService closeCheckRelayExecutor,
-                                             SettlementNotifyService settlementNotifyService,
+                                             DueCallbackDeliveryService dueCallbackDeliveryService,
                                              NotifyProperties properties) {
-        return new NotifyDispatcher(notifyDispatchExecutor, settlementNotifyService, closeCheckRelayExecutor,
+        return new NotifyDispatcher(notifyDispatchExecutor, dueCallbackDeliveryService, closeCheckRelayExecutor,
                 properties.getPageSize(), CLOSE_CHECK_RELAY_BOUND);
     }
 }

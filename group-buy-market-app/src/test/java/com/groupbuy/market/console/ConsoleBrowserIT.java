@@ -1,6 +1,6 @@
 package com.groupbuy.market.console;
 
-import com.groupbuy.market.domain.outbox.service.SettlementNotifyService;
+import com.groupbuy.market.domain.outbox.service.DueCallbackDeliveryService;
 import com.groupbuy.market.notify.NotifyTaskFixture;
 import com.groupbuy.market.support.IntegrationTest;
 import com.groupbuy.market.support.TradeClient;
@@ -46,7 +46,7 @@ class ConsoleBrowserIT {
     @Autowired
     JdbcTemplate jdbc;
     @Autowired
-    SettlementNotifyService notifyService;
+    DueCallbackDeliveryService notifyService;
 
     @BeforeAll
     static void startBrowser() {
@@ -131,9 +131,9 @@ class ConsoleBrowserIT {
             partner.start();
             NotifyTaskFixture tasks = new NotifyTaskFixture(jdbc);
             teamId = tasks.dueTask(partner.url("/cb").toString());
-            notifyService.execSettlementNotifyJob();
+            notifyService.deliverAllDue();
             tasks.makeDue(teamId);
-            notifyService.execSettlementNotifyJob();
+            notifyService.deliverAllDue();
             assertThat(tasks.status(teamId)).isEqualTo(3);
         }
         long taskId = jdbc.queryForObject("SELECT id FROM notify_task WHERE team_id = ?", Long.class, teamId);

@@ -77,7 +77,7 @@ class InstantMillisIT {
         task.setNotifyCategory("trade_settlement");
         task.setNotifyType("HTTP");
         task.setNotifyUrl("http://partner.example/callback");
-        task.setParameterJson("{}");
+        task.setBody("{}");
         task.setNextAttemptTime(due);
         assertThat(dao.insertIgnore(task)).isEqualTo(1);
         return dao.queryIdByTaskKey(task.getTaskKey());

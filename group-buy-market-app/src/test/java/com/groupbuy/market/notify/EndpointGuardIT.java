@@ -1,6 +1,6 @@
 package com.groupbuy.market.notify;
 
-import com.groupbuy.market.domain.outbox.service.SettlementNotifyService;
+import com.groupbuy.market.domain.outbox.service.DueCallbackDeliveryService;
 import com.groupbuy.market.infrastructure.gateway.NotifyDispatcher;
 import com.groupbuy.market.infrastructure.gateway.guard.EndpointGuards;
 import com.groupbuy.market.support.IntegrationTest;
@@ -57,7 +57,7 @@ class EndpointGuardIT {
     @Autowired
     NotifyDispatcher dispatcher;
     @Autowired
-    SettlementNotifyService notifyService;
+    DueCallbackDeliveryService notifyService;
     @Autowired
     EndpointGuards guards;
     @Autowired
@@ -158,7 +158,7 @@ class EndpointGuardIT {
         // Generous: on a loaded shared machine a run can stall for seconds; the assertion is about nothing lost.
         long deadline = System.currentTimeMillis() + 90_000;
         while (countWhere("notify_status = 1", hangingTeams) < ROUNDS && System.currentTimeMillis() < deadline) {
-            notifyService.execSettlementNotifyJob();
+            notifyService.deliverAllDue();
             Thread.sleep(300);
             jdbc.update("UPDATE notify_task SET next_attempt_time = NOW(3) - INTERVAL 1 SECOND WHERE notify_url = ?"
                     + " AND notify_status = 2"

@@ -6,7 +6,7 @@ import com.groupbuy.market.domain.outbox.model.valobj.NotifyRunSummary;
 import com.groupbuy.market.domain.outbox.model.valobj.NotifyTaskStatus;
 import com.groupbuy.market.domain.outbox.model.valobj.NotifyTaskVO;
 import com.groupbuy.market.domain.outbox.service.NotifyBackoff;
-import com.groupbuy.market.domain.outbox.service.SettlementNotifyService;
+import com.groupbuy.market.domain.outbox.service.DueCallbackDeliveryService;
 import com.groupbuy.market.infrastructure.outbox.repository.NotifyTaskStore;
 import com.groupbuy.market.infrastructure.gateway.mq.AmqpNotifyGateway;
 import com.groupbuy.market.support.IntegrationTest;
@@ -65,7 +65,7 @@ class MqBatchIT {
     @Autowired
     JdbcTemplate jdbc;
     @Autowired
-    SettlementNotifyService notifyService;
+    DueCallbackDeliveryService notifyService;
     @Autowired
     NotifyTaskStore store;
     @Autowired
@@ -95,7 +95,7 @@ class MqBatchIT {
         }
         String returned = teams.get(4);
 
-        NotifyRunSummary run = notifyService.execSettlementNotifyJob();
+        NotifyRunSummary run = notifyService.deliverAllDue();
 
         assertThat(run.claimed()).isEqualTo(10);
         assertThat(run.delivered()).isEqualTo(9);
@@ -134,12 +134,12 @@ class MqBatchIT {
                 return amqp.deliverAll(tasks);
             }
         };
-        SettlementNotifyService service = new SettlementNotifyService(store, stealing,
+        DueCallbackDeliveryService service = new DueCallbackDeliveryService(store, stealing,
                 new NotifyBackoff(List.of(Duration.ofHours(1)), 0, () -> 0.5), Clock.systemUTC(), "w",
                 Duration.ofSeconds(60), Duration.ofSeconds(12), Duration.ofSeconds(5), 100, Duration.ofSeconds(30),
                 Runnable::run, 1);
 
-        NotifyRunSummary run = service.execSettlementNotifyJob();
+        NotifyRunSummary run = service.deliverAllDue();
 
         assertThat(run.claimed()).isEqualTo(10);
         assertThat(run.delivered()).as("recorded deliveries: the taken-over task is not ours to record").isEqualTo(9);
@@ -162,7 +162,7 @@ class MqBatchIT {
     void aConnectionLostInTheMiddleOfABatchLeavesEveryUnconfirmedTaskToRetryAndNoneIsLost() throws Exception {
         // The connection is up and used once before, as in production.
         String warmUp = insert(BOUND);
-        assertThat(notifyService.execSettlementNotifyJob().delivered()).isEqualTo(1);
+        assertThat(notifyService.deliverAllDue().delivered()).isEqualTo(1);
         await(() -> mall.forTeam(warmUp).size() == 1);
 
         List<String> teams = new ArrayList<>();
@@ -181,7 +181,7 @@ class MqBatchIT {
             }
             return message;
         });
-        NotifyRunSummary during = notifyService.execSettlementNotifyJob();
+        NotifyRunSummary during = notifyService.deliverAllDue();
         notifyRabbitTemplate.setBeforePublishPostProcessors();
 
         assertThat(during.claimed()).isEqualTo(30);
@@ -204,7 +204,7 @@ class MqBatchIT {
         PROXY.open();
         jdbc.update("UPDATE notify_task SET next_attempt_time = ? WHERE notify_status = 2",
                 Timestamp.from(Instant.now().minusSeconds(1)));
-        NotifyRunSummary after = notifyService.execSettlementNotifyJob();
+        NotifyRunSummary after = notifyService.deliverAllDue();
 
         assertThat(after.delivered()).isEqualTo(30 - during.delivered());
         assertThat(teams).allMatch(t -> status(t) == NotifyTaskStatus.SUCCESS.code());

@@ -2,7 +2,7 @@ package com.groupbuy.market.notify;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.groupbuy.market.domain.outbox.model.valobj.NotifyRunSummary;
-import com.groupbuy.market.domain.outbox.service.SettlementNotifyService;
+import com.groupbuy.market.domain.outbox.service.DueCallbackDeliveryService;
 import com.groupbuy.market.support.IntegrationTest;
 import com.groupbuy.market.support.MallQueue;
 import com.groupbuy.market.support.TestJson;
@@ -44,7 +44,7 @@ class MqChannelIT {
     @Autowired
     JdbcTemplate jdbc;
     @Autowired
-    SettlementNotifyService notifyService;
+    DueCallbackDeliveryService notifyService;
 
     private final List<MallQueue> queues = new ArrayList<>();
 
@@ -139,7 +139,7 @@ class MqChannelIT {
         String unboundKey = "topic.team_success.unbound." + UUID.randomUUID();
         String teamId = insertMqTask(unboundKey);
 
-        NotifyRunSummary run = notifyService.execSettlementNotifyJob();
+        NotifyRunSummary run = notifyService.deliverAllDue();
 
         assertThat(run.claimed()).isEqualTo(1);
         assertThat(run.delivered()).isZero();
@@ -156,13 +156,13 @@ class MqChannelIT {
         // As the outbox holds it when the process died between the settlement's commit and the publish.
         String teamId = insertMqTask("topic.team_success");
 
-        NotifyRunSummary run = notifyService.execSettlementNotifyJob();
+        NotifyRunSummary run = notifyService.deliverAllDue();
 
         assertThat(run.delivered()).isEqualTo(1);
         assertThat(taskStatus(teamId, "trade_settlement")).isEqualTo(1);
         await(() -> mall.forTeam(teamId).size() == 1);
         assertSigned(mall.forTeam(teamId).get(0), "msg_mq" + teamId);
-        assertThat(notifyService.execSettlementNotifyJob().claimed()).as("nothing left to send").isZero();
+        assertThat(notifyService.deliverAllDue().claimed()).as("nothing left to send").isZero();
         Thread.sleep(300);
         assertThat(mall.forTeam(teamId)).hasSize(1);
     }

@@ -2,7 +2,7 @@ package com.groupbuy.market.notify;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.groupbuy.market.domain.outbox.model.valobj.NotifyRunSummary;
-import com.groupbuy.market.domain.outbox.service.SettlementNotifyService;
+import com.groupbuy.market.domain.outbox.service.DueCallbackDeliveryService;
 import com.groupbuy.market.support.IntegrationTest;
 import com.groupbuy.market.support.PartnerReceiver;
 import com.groupbuy.market.support.TestJson;
@@ -31,7 +31,7 @@ class MqDisabledIT {
     @Autowired
     JdbcTemplate jdbc;
     @Autowired
-    SettlementNotifyService notifyService;
+    DueCallbackDeliveryService notifyService;
 
     @Test
     void anMqLockAnswersE0203AndWritesNothing() throws Exception {
@@ -71,7 +71,7 @@ class MqDisabledIT {
                 + "'topic.team_success', 0, 0, '{\"teamId\":\"66660001\",\"outTradeNoList\":[\"o1\"]}', ?)",
                 Timestamp.from(Instant.now().minusSeconds(1)));
 
-        NotifyRunSummary run = notifyService.execSettlementNotifyJob();
+        NotifyRunSummary run = notifyService.deliverAllDue();
 
         assertThat(run.retried()).isEqualTo(1);
         assertThat(jdbc.queryForObject("SELECT last_error FROM notify_task WHERE team_id = '66660001'", String.class))

@@ -2,7 +2,7 @@ package com.groupbuy.market.notify;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.groupbuy.market.domain.outbox.model.valobj.NotifyRunSummary;
-import com.groupbuy.market.domain.outbox.service.SettlementNotifyService;
+import com.groupbuy.market.domain.outbox.service.DueCallbackDeliveryService;
 import com.groupbuy.market.support.IntegrationTest;
 import com.groupbuy.market.support.TestJson;
 import com.rabbitmq.client.Channel;
@@ -64,7 +64,7 @@ class MqExchangeRefusedIT {
     @Autowired
     JdbcTemplate jdbc;
     @Autowired
-    SettlementNotifyService notifyService;
+    DueCallbackDeliveryService notifyService;
 
     @Test
     void aRefusedDeclareShowsTheChannelDownAndNothingIsPublishedIntoTheWrongExchange() throws Exception {
@@ -80,7 +80,7 @@ class MqExchangeRefusedIT {
                 + "('77770001:trade_settlement', 'msg_refused1', 1, '77770001', 's01', 'c01', 'trade_settlement', 'MQ', "
                 + "'topic.team_success', 0, 0, '{\"teamId\":\"77770001\",\"outTradeNoList\":[\"o1\"]}', ?)",
                 Timestamp.from(Instant.now().minusSeconds(1)));
-        NotifyRunSummary run = notifyService.execSettlementNotifyJob();
+        NotifyRunSummary run = notifyService.deliverAllDue();
 
         assertThat(run.retried()).isEqualTo(1);
         assertThat(jdbc.queryForObject("SELECT last_error FROM notify_task WHERE team_id = '77770001'", String.class))

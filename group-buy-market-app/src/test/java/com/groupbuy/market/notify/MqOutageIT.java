@@ -1,7 +1,7 @@
 package com.groupbuy.market.notify;
 
 import com.groupbuy.market.domain.outbox.model.valobj.NotifyRunSummary;
-import com.groupbuy.market.domain.outbox.service.SettlementNotifyService;
+import com.groupbuy.market.domain.outbox.service.DueCallbackDeliveryService;
 import com.groupbuy.market.support.IntegrationTest;
 import com.groupbuy.market.support.MallQueue;
 import com.groupbuy.market.support.TcpProxy;
@@ -57,7 +57,7 @@ class MqOutageIT {
     @Autowired
     JdbcTemplate jdbc;
     @Autowired
-    SettlementNotifyService notifyService;
+    DueCallbackDeliveryService notifyService;
 
     @Test
     void tasksDueWhileTheBrokerConnectionIsDownRetryAndAreAllDeliveredOnceItIsBack() throws Exception {
@@ -65,12 +65,12 @@ class MqOutageIT {
         try (MallQueue mall = new MallQueue("topic.team_success")) {
             // The connection is up and used once before the outage, as in production.
             List<String> warmUp = insert(batch + "w", 1);
-            assertThat(notifyService.execSettlementNotifyJob().delivered()).isEqualTo(1);
+            assertThat(notifyService.deliverAllDue().delivered()).isEqualTo(1);
             await(() -> mall.forTeam(warmUp.get(0)).size() == 1);
 
             PROXY.cut();
             List<String> teams = insert(batch, TASKS);
-            NotifyRunSummary during = notifyService.execSettlementNotifyJob();
+            NotifyRunSummary during = notifyService.deliverAllDue();
 
             assertThat(during.claimed()).isEqualTo(TASKS);
             assertThat(during.delivered()).isZero();
@@ -89,7 +89,7 @@ class MqOutageIT {
             PROXY.open();
             jdbc.update("UPDATE notify_task SET next_attempt_time = ? WHERE notify_status = 2",
                     Timestamp.from(Instant.now().minusSeconds(1)));
-            NotifyRunSummary after = notifyService.execSettlementNotifyJob();
+            NotifyRunSummary after = notifyService.deliverAllDue();
 
             assertThat(after.delivered()).isEqualTo(TASKS + 1);
             assertThat(statuses(teams)).containsOnly(1);

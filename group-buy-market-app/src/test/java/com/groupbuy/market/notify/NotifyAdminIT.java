@@ -2,7 +2,7 @@ package com.groupbuy.market.notify;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.groupbuy.market.domain.outbox.service.SettlementNotifyService;
+import com.groupbuy.market.domain.outbox.service.DueCallbackDeliveryService;
 import com.groupbuy.market.support.IntegrationTest;
 import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
@@ -33,7 +33,7 @@ class NotifyAdminIT {
     @Autowired
     JdbcTemplate jdbc;
     @Autowired
-    SettlementNotifyService notifyService;
+    DueCallbackDeliveryService notifyService;
 
     private MockWebServer partner;
     private NotifyTaskFixture tasks;
@@ -57,16 +57,16 @@ class NotifyAdminIT {
         partner.enqueue(new MockResponse.Builder().code(500).build());
         partner.enqueue(new MockResponse.Builder().code(200).body("success").build());
         String teamId = tasks.dueTask(partner.url("/cb").toString());
-        notifyService.execSettlementNotifyJob();
+        notifyService.deliverAllDue();
         tasks.makeDue(teamId);
-        notifyService.execSettlementNotifyJob();
+        notifyService.deliverAllDue();
         assertThat(tasks.status(teamId)).isEqualTo(3);
         long taskId = jdbc.queryForObject("SELECT id FROM notify_task WHERE team_id = ?", Long.class, teamId);
 
         JsonNode failed = call("GET", "/api/v1/gbm/admin/notify/tasks?status=3&teamId=" + teamId, "it-admin", 200);
         JsonNode attempts = call("GET", "/api/v1/gbm/admin/notify/tasks/" + taskId + "/attempts", "it-admin", 200);
         JsonNode redriven = call("POST", "/api/v1/gbm/admin/notify/tasks/" + taskId + "/redrive", "it-admin", 200);
-        notifyService.execSettlementNotifyJob();
+        notifyService.deliverAllDue();
 
         assertThat(failed.path("data")).hasSize(1);
         assertThat(failed.path("data").get(0).path("id").asLong()).isEqualTo(taskId);

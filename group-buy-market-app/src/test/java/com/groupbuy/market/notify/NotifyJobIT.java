@@ -2,7 +2,7 @@ package com.groupbuy.market.notify;
 
 import com.groupbuy.market.domain.outbox.model.valobj.NotifyRunSummary;
 import com.groupbuy.market.domain.outbox.service.NotifyBackoff;
-import com.groupbuy.market.domain.outbox.service.SettlementNotifyService;
+import com.groupbuy.market.domain.outbox.service.DueCallbackDeliveryService;
 import com.groupbuy.market.infrastructure.outbox.repository.NotifyTaskStore;
 import com.groupbuy.market.infrastructure.gateway.GroupBuyNotifyService;
 import com.groupbuy.market.support.IntegrationTest;
@@ -39,7 +39,7 @@ class NotifyJobIT {
     @Autowired
     JdbcTemplate jdbc;
     @Autowired
-    SettlementNotifyService notifyService;
+    DueCallbackDeliveryService notifyService;
     @Autowired
     NotifyTaskStore store;
     @Autowired
@@ -68,14 +68,14 @@ class NotifyJobIT {
         partner.enqueue(new MockResponse.Builder().code(200).body(" success \n").build());
         String teamId = tasks.dueTask(partner.url("/cb").toString());
 
-        notifyService.execSettlementNotifyJob();
+        notifyService.deliverAllDue();
         assertThat(tasks.status(teamId)).isEqualTo(2);
-        assertThat(notifyService.execSettlementNotifyJob().claimed()).as("not due again before its backoff").isZero();
+        assertThat(notifyService.deliverAllDue().claimed()).as("not due again before its backoff").isZero();
         tasks.makeDue(teamId);
-        notifyService.execSettlementNotifyJob();
+        notifyService.deliverAllDue();
         assertThat(tasks.status(teamId)).isEqualTo(2);
         tasks.makeDue(teamId);
-        NotifyRunSummary last = notifyService.execSettlementNotifyJob();
+        NotifyRunSummary last = notifyService.deliverAllDue();
 
         assertThat(last.delivered()).isEqualTo(1);
         assertThat(tasks.status(teamId)).isEqualTo(1);
@@ -93,13 +93,13 @@ class NotifyJobIT {
         String teamId = tasks.dueTask(partner.url("/cb").toString());
 
         for (int i = 0; i < 3; i++) {
-            notifyService.execSettlementNotifyJob();
+            notifyService.deliverAllDue();
             tasks.makeDue(teamId);
         }
 
         assertThat(tasks.status(teamId)).isEqualTo(3);
         assertThat(tasks.count(teamId)).isEqualTo(3);
-        assertThat(notifyService.execSettlementNotifyJob().claimed()).isZero();
+        assertThat(notifyService.deliverAllDue().claimed()).isZero();
         assertThat(partner.getRequestCount()).isEqualTo(3);
     }
 
@@ -107,7 +107,7 @@ class NotifyJobIT {
     void transportErrorIsAnAttemptNotAnEndlessRetry() throws Exception {
         String teamId = tasks.dueTask("http://127.0.0.1:1/refused");
 
-        notifyService.execSettlementNotifyJob();
+        notifyService.deliverAllDue();
 
         assertThat(tasks.status(teamId)).isEqualTo(2);
         assertThat(tasks.count(teamId)).isEqualTo(1);
@@ -122,8 +122,8 @@ class NotifyJobIT {
         jdbc.update("UPDATE notify_task SET notify_status = 2, next_attempt_time = ? WHERE team_id = ?",
                 Timestamp.from(Instant.now().plus(Duration.ofHours(3))), teamId);
 
-        assertThat(notifyService.execSettlementNotifyJob().claimed()).isZero();
-        NotifyRunSummary redriven = notifyService.execSettlementNotifyJob(teamId);
+        assertThat(notifyService.deliverAllDue().claimed()).isZero();
+        NotifyRunSummary redriven = notifyService.deliverTeamNow(teamId);
 
         assertThat(redriven.delivered()).isEqualTo(1);
         assertThat(tasks.status(teamId)).isEqualTo(1);
@@ -136,13 +136,13 @@ class NotifyJobIT {
             partner.enqueue(new MockResponse.Builder().code(200).body("success").build());
             teams.add(tasks.dueTask(partner.url("/cb").toString()));
         }
-        SettlementNotifyService shard0 = worker("shard-0");
-        SettlementNotifyService shard1 = worker("shard-1");
+        DueCallbackDeliveryService shard0 = worker("shard-0");
+        DueCallbackDeliveryService shard1 = worker("shard-1");
 
         ExecutorService pool = Executors.newFixedThreadPool(2);
         CountDownLatch start = new CountDownLatch(1);
-        Future<NotifyRunSummary> first = pool.submit(() -> { start.await(); return shard0.execSettlementNotifyJob(0, 2); });
-        Future<NotifyRunSummary> second = pool.submit(() -> { start.await(); return shard1.execSettlementNotifyJob(1, 2); });
+        Future<NotifyRunSummary> first = pool.submit(() -> { start.await(); return shard0.deliverDueOfShard(0, 2); });
+        Future<NotifyRunSummary> second = pool.submit(() -> { start.await(); return shard1.deliverDueOfShard(1, 2); });
         start.countDown();
         NotifyRunSummary a = first.get();
         NotifyRunSummary b = second.get();
@@ -165,13 +165,13 @@ class NotifyJobIT {
             partner.enqueue(new MockResponse.Builder().code(200).body("success").build());
             teams.add(tasks.dueTask(partner.url("/cb").toString()));
         }
-        SettlementNotifyService one = worker("w-1");
-        SettlementNotifyService two = worker("w-2");
+        DueCallbackDeliveryService one = worker("w-1");
+        DueCallbackDeliveryService two = worker("w-2");
 
         ExecutorService pool = Executors.newFixedThreadPool(2);
         CountDownLatch start = new CountDownLatch(1);
-        Future<NotifyRunSummary> x = pool.submit(() -> { start.await(); return one.execSettlementNotifyJob(); });
-        Future<NotifyRunSummary> y = pool.submit(() -> { start.await(); return two.execSettlementNotifyJob(); });
+        Future<NotifyRunSummary> x = pool.submit(() -> { start.await(); return one.deliverAllDue(); });
+        Future<NotifyRunSummary> y = pool.submit(() -> { start.await(); return two.deliverAllDue(); });
         start.countDown();
         int delivered = x.get().delivered() + y.get().delivered();
         pool.shutdown();
@@ -189,13 +189,13 @@ class NotifyJobIT {
             teams.add(tasks.dueTask(partner.url("/cb").toString()));
         }
         ExecutorService lanes = Executors.newFixedThreadPool(16);
-        SettlementNotifyService one = worker("lanes-1", lanes, 8);
-        SettlementNotifyService two = worker("lanes-2", lanes, 8);
+        DueCallbackDeliveryService one = worker("lanes-1", lanes, 8);
+        DueCallbackDeliveryService two = worker("lanes-2", lanes, 8);
 
         ExecutorService pool = Executors.newFixedThreadPool(2);
         CountDownLatch start = new CountDownLatch(1);
-        Future<NotifyRunSummary> x = pool.submit(() -> { start.await(); return one.execSettlementNotifyJob(); });
-        Future<NotifyRunSummary> y = pool.submit(() -> { start.await(); return two.execSettlementNotifyJob(); });
+        Future<NotifyRunSummary> x = pool.submit(() -> { start.await(); return one.deliverAllDue(); });
+        Future<NotifyRunSummary> y = pool.submit(() -> { start.await(); return two.deliverAllDue(); });
         start.countDown();
         NotifyRunSummary a = x.get();
         NotifyRunSummary b = y.get();
@@ -220,7 +220,7 @@ class NotifyJobIT {
             teams.add(tasks.dueTask(partner.url("/cb").toString()));
         }
 
-        NotifyRunSummary run = notifyService.execSettlementNotifyJob();
+        NotifyRunSummary run = notifyService.deliverAllDue();
 
         assertThat(run.claimed()).isEqualTo(150);
         assertThat(run.delivered() + run.retried()).isEqualTo(150);
@@ -242,21 +242,21 @@ class NotifyJobIT {
         jdbc.update("UPDATE notify_task SET claimed_by = 'busy-worker', claim_until = ? WHERE team_id = ?",
                 Timestamp.from(Instant.now().plusSeconds(300)), live);
 
-        NotifyRunSummary summary = notifyService.execSettlementNotifyJob();
+        NotifyRunSummary summary = notifyService.deliverAllDue();
 
         assertThat(summary.delivered()).isEqualTo(1);
         assertThat(tasks.status(expired)).isEqualTo(1);
         assertThat(tasks.status(live)).isZero();
     }
 
-    private SettlementNotifyService worker(String name) {
-        return new SettlementNotifyService(store, gateway,
+    private DueCallbackDeliveryService worker(String name) {
+        return new DueCallbackDeliveryService(store, gateway,
                 new NotifyBackoff(List.of(Duration.ofSeconds(30)), 0, () -> 0.5), Clock.systemUTC(), name,
                 Duration.ofSeconds(60), 20, Duration.ofSeconds(30));
     }
 
-    private SettlementNotifyService worker(String name, ExecutorService lanes, int laneCount) {
-        return new SettlementNotifyService(store, gateway,
+    private DueCallbackDeliveryService worker(String name, ExecutorService lanes, int laneCount) {
+        return new DueCallbackDeliveryService(store, gateway,
                 new NotifyBackoff(List.of(Duration.ofSeconds(30)), 0, () -> 0.5), Clock.systemUTC(), name,
                 Duration.ofSeconds(60), 20, Duration.ofSeconds(30), lanes, laneCount);
     }

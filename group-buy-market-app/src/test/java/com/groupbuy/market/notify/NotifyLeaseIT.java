@@ -6,7 +6,7 @@ import com.groupbuy.market.domain.outbox.model.valobj.NotifyRunSummary;
 import com.groupbuy.market.domain.outbox.model.valobj.NotifyTaskStatus;
 import com.groupbuy.market.domain.outbox.model.valobj.NotifyTaskVO;
 import com.groupbuy.market.domain.outbox.service.NotifyBackoff;
-import com.groupbuy.market.domain.outbox.service.SettlementNotifyService;
+import com.groupbuy.market.domain.outbox.service.DueCallbackDeliveryService;
 import com.groupbuy.market.infrastructure.outbox.repository.NotifyTaskStore;
 import com.groupbuy.market.infrastructure.gateway.GroupBuyNotifyService;
 import com.groupbuy.market.support.IntegrationTest;
@@ -54,7 +54,7 @@ class NotifyLeaseIT {
     @Autowired
     GroupBuyNotifyService gateway;
     @Autowired
-    SettlementNotifyService notifyService;
+    DueCallbackDeliveryService notifyService;
 
     private PartnerReceiver partner;
     private NotifyTaskFixture tasks;
@@ -262,14 +262,14 @@ class NotifyLeaseIT {
         }
         ExecutorService lanes = Executors.newFixedThreadPool(8);
         // lease 60 s and a send window of 12 s: four tasks per claim statement, as the defaults give.
-        SettlementNotifyService other = new SettlementNotifyService(store, gateway,
+        DueCallbackDeliveryService other = new DueCallbackDeliveryService(store, gateway,
                 new NotifyBackoff(List.of(Duration.ofSeconds(30)), 0, () -> 0.5), Clock.systemUTC(), "other-node",
                 Duration.ofSeconds(60), Duration.ofSeconds(12), 100, Duration.ofSeconds(50), lanes, 8);
 
         ExecutorService pool = Executors.newFixedThreadPool(2);
         CountDownLatch start = new CountDownLatch(1);
-        Future<NotifyRunSummary> x = pool.submit(() -> { start.await(); return notifyService.execSettlementNotifyJob(); });
-        Future<NotifyRunSummary> y = pool.submit(() -> { start.await(); return other.execSettlementNotifyJob(); });
+        Future<NotifyRunSummary> x = pool.submit(() -> { start.await(); return notifyService.deliverAllDue(); });
+        Future<NotifyRunSummary> y = pool.submit(() -> { start.await(); return other.deliverAllDue(); });
         start.countDown();
         NotifyRunSummary a = x.get();
         NotifyRunSummary b = y.get();

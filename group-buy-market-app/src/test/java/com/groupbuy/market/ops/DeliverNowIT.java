@@ -2,7 +2,7 @@ package com.groupbuy.market.ops;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.groupbuy.market.domain.outbox.service.SettlementNotifyService;
+import com.groupbuy.market.domain.outbox.service.DueCallbackDeliveryService;
 import com.groupbuy.market.notify.NotifyTaskFixture;
 import com.groupbuy.market.support.IntegrationTest;
 import mockwebserver3.MockResponse;
@@ -37,7 +37,7 @@ class DeliverNowIT {
     @Autowired
     JdbcTemplate jdbc;
     @Autowired
-    SettlementNotifyService notifyService;
+    DueCallbackDeliveryService notifyService;
 
     private final HttpClient http = HttpClient.newHttpClient();
 
@@ -54,7 +54,7 @@ class DeliverNowIT {
             String other = waitingRetry(tasks, "http://" + host + "/cb");
 
             JsonNode answer = post(PATH + "?host=" + partner.url("/").host().toUpperCase(), TOKEN, 200);
-            notifyService.execSettlementNotifyJob();
+            notifyService.deliverAllDue();
 
             assertThat(answer.path("code").asText()).isEqualTo("0000");
             assertThat(answer.path("data").path("moved").asLong()).isEqualTo(2);

@@ -1,7 +1,7 @@
 package com.groupbuy.market.ops;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.groupbuy.market.domain.outbox.service.SettlementNotifyService;
+import com.groupbuy.market.domain.outbox.service.DueCallbackDeliveryService;
 import com.groupbuy.market.notify.NotifyTaskFixture;
 import com.groupbuy.market.support.IntegrationTest;
 import com.groupbuy.market.support.TestJson;
@@ -50,7 +50,7 @@ class PrometheusScrapeIT {
     @Autowired
     JdbcTemplate jdbc;
     @Autowired
-    SettlementNotifyService notifyService;
+    DueCallbackDeliveryService notifyService;
     private final HttpClient http = HttpClient.newHttpClient();
 
     @Test
@@ -86,7 +86,7 @@ class PrometheusScrapeIT {
             partner.enqueue(new MockResponse.Builder().code(500).build());
             partner.start();
             new NotifyTaskFixture(jdbc).dueTask(partner.url("/cb").toString());
-            notifyService.execSettlementNotifyJob();
+            notifyService.deliverAllDue();
         }
         // An old due task, so the oldest-due age is well above zero.
         String teamId = new NotifyTaskFixture(jdbc).dueTask("http://127.0.0.1:1/cb");

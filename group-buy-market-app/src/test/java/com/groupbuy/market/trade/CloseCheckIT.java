@@ -2,7 +2,7 @@ package com.groupbuy.market.trade;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.groupbuy.market.domain.trade.model.valobj.TimeoutRunSummary;
-import com.groupbuy.market.domain.outbox.service.SettlementNotifyService;
+import com.groupbuy.market.domain.outbox.service.DueCallbackDeliveryService;
 import com.groupbuy.market.domain.trade.service.timeout.CloseCheckService;
 import com.groupbuy.market.domain.trade.service.timeout.TradeTimeoutService;
 import com.groupbuy.market.support.IntegrationTest;
@@ -115,7 +115,7 @@ class CloseCheckIT {
     @Autowired
     TradeTimeoutService timeoutService;
     @Autowired
-    SettlementNotifyService notifyService;
+    DueCallbackDeliveryService notifyService;
     @Autowired
     MeterRegistry meters;
 
@@ -239,7 +239,7 @@ class CloseCheckIT {
                 Timestamp.from(Instant.now().minusSeconds(1)), checkId);
         double skippedBefore = skipped();
         await(() -> {
-            notifyService.execSettlementNotifyJob();
+            notifyService.deliverAllDue();
             return taskStatus(checkId) == 1 && skipped() > skippedBefore;
         });
         assertThat(recordStatus(checkId)).as("no record for a check that had nothing to do").isEqualTo(-1);

@@ -17,7 +17,7 @@ final class PartnerCodeAdvice {
         ADVICE.put(ResponseCode.SUCCESS, "Done: act on `data`.");
         ADVICE.put(ResponseCode.UN_ERROR, "Our fault (HTTP 500). Retry the same request later: lock, settlement and refund are idempotent on `outTradeNo`.");
         ADVICE.put(ResponseCode.ILLEGAL_PARAMETER, "A field is missing, blank, too long or of the wrong JSON type (`info` names it); HTTP 400 when the body is not JSON, 403 on an admin call without the token. Nothing was written: fix the request, do not retry it unchanged.");
-        ADVICE.put(ResponseCode.INDEX_EXCEPTION, "A write met a unique key: retry once with the same `outTradeNo`; the retry answers the order that exists.");
+        ADVICE.put(ResponseCode.UNIQUE_KEY_CONFLICT, "A write met a unique key: retry once with the same `outTradeNo`; the retry answers the order that exists.");
         ADVICE.put(ResponseCode.UPDATE_ZERO, "The state changed while we wrote: retry once; the answer then reflects the new state.");
         ADVICE.put(ResponseCode.HTTP_EXCEPTION, "Internal (an outbound call of ours failed); not answered to partners today. Retry later.");
         ADVICE.put(ResponseCode.RATE_LIMITER, "Too many calls: wait and retry with backoff.");

@@ -1,7 +1,7 @@
 package com.groupbuy.market.infrastructure.gateway;
 
 import com.groupbuy.market.domain.outbox.adapter.port.INotifyDispatcher;
-import com.groupbuy.market.domain.outbox.service.SettlementNotifyService;
+import com.groupbuy.market.domain.outbox.service.DueCallbackDeliveryService;
 import lombok.extern.slf4j.Slf4j;
 
 import java.util.ArrayList;
@@ -27,7 +27,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 public class NotifyDispatcher implements INotifyDispatcher {
 
     private final ExecutorService executor;
-    private final SettlementNotifyService notifyService;
+    private final DueCallbackDeliveryService notifyService;
     private final ExecutorService relay;
     private final int relayPage;
     private final int relayBound;
@@ -35,12 +35,12 @@ public class NotifyDispatcher implements INotifyDispatcher {
     private final AtomicInteger queued = new AtomicInteger();
     private final AtomicBoolean relaying = new AtomicBoolean();
 
-    public NotifyDispatcher(ExecutorService executor, SettlementNotifyService notifyService) {
+    public NotifyDispatcher(ExecutorService executor, DueCallbackDeliveryService notifyService) {
         this(executor, notifyService, null, 0, 0);
     }
 
     /** {@code relay} runs the close-check relay (one task at a time); null: close checks go as other tasks do. */
-    public NotifyDispatcher(ExecutorService executor, SettlementNotifyService notifyService, ExecutorService relay,
+    public NotifyDispatcher(ExecutorService executor, DueCallbackDeliveryService notifyService, ExecutorService relay,
                             int relayPage, int relayBound) {
         this.executor = executor;
         this.notifyService = notifyService;

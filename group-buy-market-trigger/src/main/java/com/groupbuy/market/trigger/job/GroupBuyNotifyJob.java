@@ -3,7 +3,7 @@ package com.groupbuy.market.trigger.job;
 import com.groupbuy.market.domain.outbox.model.valobj.DeliverNowResult;
 import com.groupbuy.market.domain.outbox.model.valobj.NotifyRunSummary;
 import com.groupbuy.market.domain.outbox.service.NotifyTaskOperations;
-import com.groupbuy.market.domain.outbox.service.SettlementNotifyService;
+import com.groupbuy.market.domain.outbox.service.DueCallbackDeliveryService;
 import com.groupbuy.market.types.exception.AppException;
 import com.xxl.job.core.context.XxlJobHelper;
 import com.xxl.job.core.handler.annotation.XxlJob;
@@ -20,10 +20,10 @@ import org.springframework.stereotype.Component;
 @Component
 public class GroupBuyNotifyJob {
 
-    private final SettlementNotifyService notifyService;
+    private final DueCallbackDeliveryService notifyService;
     private final NotifyTaskOperations operations;
 
-    public GroupBuyNotifyJob(SettlementNotifyService notifyService, NotifyTaskOperations operations) {
+    public GroupBuyNotifyJob(DueCallbackDeliveryService notifyService, NotifyTaskOperations operations) {
         this.notifyService = notifyService;
         this.operations = operations;
     }
@@ -39,8 +39,8 @@ public class GroupBuyNotifyJob {
         }
         try {
             NotifyRunSummary summary = teamId.isEmpty()
-                    ? notifyService.execSettlementNotifyJob(shardIndex, shardTotal)
-                    : notifyService.execSettlementNotifyJob(teamId);
+                    ? notifyService.deliverDueOfShard(shardIndex, shardTotal)
+                    : notifyService.deliverTeamNow(teamId);
             String line = String.format("groupBuyNotifyJob team=%s shard=%d/%d claimed=%d delivered=%d retried=%d failed=%d",
                     teamId.isEmpty() ? "*" : teamId, shardIndex, shardTotal, summary.claimed(), summary.delivered(),
                     summary.retried(), summary.failed());
@@ -58,7 +58,7 @@ public class GroupBuyNotifyJob {
     private void deliverNow(String param, int shardIndex, int shardTotal) {
         try {
             DeliverNowResult moved = operations.deliverNow(DeliverNowParam.parse(param));
-            NotifyRunSummary summary = notifyService.execSettlementNotifyJob(shardIndex, shardTotal);
+            NotifyRunSummary summary = notifyService.deliverDueOfShard(shardIndex, shardTotal);
             String line = String.format("groupBuyNotifyJob deliverNow=%s moved=%d shard=%d/%d claimed=%d delivered=%d "
                             + "retried=%d failed=%d", moved.filter(), moved.moved(), shardIndex, shardTotal,
                     summary.claimed(), summary.delivered(), summary.retried(), summary.failed());

@@ -20,7 +20,8 @@ public class NotifyTaskPO {
     private String notifyUrl;
     private Integer notifyCount;
     private Integer notifyStatus;
-    private String parameterJson;
+    /** The bytes delivered (column parameter_json). */
+    private String body;
     private Instant nextAttemptTime;
     private String claimedBy;
     private String claimToken;

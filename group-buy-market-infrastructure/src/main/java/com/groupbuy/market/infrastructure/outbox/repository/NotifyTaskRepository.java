@@ -36,7 +36,7 @@ public class NotifyTaskRepository implements INotifyTaskRepository {
         po.setNotifyType(task.getNotifyType());
         po.setNotifyMq(task.getNotifyMq());
         po.setNotifyUrl(task.getNotifyUrl());
-        po.setParameterJson(task.getParameterJson());
+        po.setBody(task.getBody());
         po.setNotifyStatus(NotifyTaskStatus.INIT.code());
         po.setNextAttemptTime(Instant.now(clock));
         dao.insertIgnore(po);

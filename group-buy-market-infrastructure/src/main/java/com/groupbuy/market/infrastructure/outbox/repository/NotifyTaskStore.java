@@ -294,7 +294,7 @@ public class NotifyTaskStore implements INotifyTaskStore {
         return NotifyTaskVO.builder().id(po.getId()).webhookId(po.getWebhookId()).teamId(po.getTeamId())
                 .source(po.getSource()).channel(po.getChannel()).notifyCategory(po.getNotifyCategory())
                 .notifyType(po.getNotifyType()).notifyMq(po.getNotifyMq())
-                .notifyUrl(po.getNotifyUrl()).body(po.getParameterJson()).notifyCount(po.getNotifyCount())
+                .notifyUrl(po.getNotifyUrl()).body(po.getBody()).notifyCount(po.getNotifyCount())
                 .claimToken(po.getClaimToken()).build();
     }
 

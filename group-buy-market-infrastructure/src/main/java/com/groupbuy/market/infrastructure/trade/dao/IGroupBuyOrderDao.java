@@ -1,6 +1,6 @@
 package com.groupbuy.market.infrastructure.trade.dao;
 
-import com.groupbuy.market.infrastructure.trade.po.GroupBuyOrderPO;
+import com.groupbuy.market.infrastructure.trade.po.TeamPO;
 import org.apache.ibatis.annotations.Mapper;
 import org.apache.ibatis.annotations.Param;
 
@@ -10,13 +10,13 @@ import java.time.Instant;
 @Mapper
 public interface IGroupBuyOrderDao {
 
-    void insert(GroupBuyOrderPO team);
+    void insert(TeamPO team);
 
-    GroupBuyOrderPO queryByTeamId(@Param("teamId") String teamId);
+    TeamPO queryByTeamId(@Param("teamId") String teamId);
 
     /** One more locked place, only on an open, unexpired team below its target; returns rows changed (0 or 1). */
     int takePlace(@Param("teamId") String teamId, @Param("now") Instant now, @Param("open") int openStatus);
 
     /** The team row, locked until the transaction ends (null when there is none). */
-    GroupBuyOrderPO lockByTeamId(@Param("teamId") String teamId);
+    TeamPO lockByTeamId(@Param("teamId") String teamId);
 }

@@ -18,7 +18,7 @@ import com.groupbuy.market.infrastructure.trade.dao.IGroupBuyOrderDao;
 import com.groupbuy.market.infrastructure.trade.dao.IGroupBuyOrderListDao;
 import com.groupbuy.market.infrastructure.trade.po.GroupBuyOrderListPO;
 import com.groupbuy.market.infrastructure.trade.po.OrderLookupPO;
-import com.groupbuy.market.infrastructure.trade.po.GroupBuyOrderPO;
+import com.groupbuy.market.infrastructure.trade.po.TeamPO;
 import com.groupbuy.market.types.enums.ResponseCode;
 import com.groupbuy.market.types.exception.AppException;
 import org.springframework.dao.DuplicateKeyException;
@@ -101,7 +101,7 @@ public class TradeRepository implements ITradeRepository {
                     .taskKey(check.taskKey()).activityId(command.getActivityId()).teamId(check.teamId())
                     .source(command.getSource()).channel(command.getChannel())
                     .notifyCategory(check.kind().category()).notifyType(NotifyTarget.DELAY)
-                    .parameterJson(check.toJson()).build()));
+                    .body(check.toJson()).build()));
         }
         return ids;
     }
@@ -120,9 +120,9 @@ public class TradeRepository implements ITradeRepository {
         return DuplicateOrderException.Key.OTHER;
     }
 
-    private static GroupBuyOrderPO toTeamRow(LockOrderAggregate lock) {
+    private static TeamPO toTeamRow(LockOrderAggregate lock) {
         LockOrderCommand command = lock.getCommand();
-        GroupBuyOrderPO team = new GroupBuyOrderPO();
+        TeamPO team = new TeamPO();
         team.setTeamId(lock.getTeamId());
         team.setActivityId(command.getActivityId());
         team.setLeaderUserId(command.getUserId());

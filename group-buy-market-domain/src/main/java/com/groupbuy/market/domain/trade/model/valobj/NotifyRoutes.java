@@ -77,7 +77,7 @@ public final class NotifyRoutes {
                 .activityId(activityId).teamId(teamId).source(source).channel(channel)
                 .notifyCategory(SETTLEMENT_CATEGORY)
                 .notifyType(target.notifyType()).notifyMq(target.routingKey()).notifyUrl(target.notifyUrl())
-                .parameterJson(body.toJson())
+                .body(body.toJson())
                 .build();
     }
 
@@ -100,7 +100,7 @@ public final class NotifyRoutes {
                     .activityId(body.activityId()).teamId(body.teamId()).source(source).channel(channel)
                     .notifyCategory(type.getNotifyCategory())
                     .notifyType(target.notifyType()).notifyMq(target.routingKey()).notifyUrl(target.notifyUrl())
-                    .parameterJson(json).build());
+                    .body(json).build());
         }
         return tasks;
     }

@@ -109,7 +109,7 @@ public class TradeLockService {
                 return order;
             }
         }
-        throw new AppException(ResponseCode.INDEX_EXCEPTION, "no free team or order id after " + ID_DRAWS + " draws, retry");
+        throw new AppException(ResponseCode.UNIQUE_KEY_CONFLICT, "no free team or order id after " + ID_DRAWS + " draws, retry");
     }
 
     /** Null when a drawn id was taken (the place is given back and the caller draws again). */
@@ -128,7 +128,7 @@ public class TradeLockService {
                 case GENERATED_ID -> null;
                 case OUT_TRADE_NO -> sameOrderAgain(repository.queryOrder(command.orderKey()), command);
                 case TAKE -> throw new AppException(ResponseCode.E0103);
-                case OTHER -> throw new AppException(ResponseCode.INDEX_EXCEPTION, "order could not be written, retry", e);
+                case OTHER -> throw new AppException(ResponseCode.UNIQUE_KEY_CONFLICT, "order could not be written, retry", e);
             };
         } catch (RuntimeException e) {
             giveBack(aggregate, holder);

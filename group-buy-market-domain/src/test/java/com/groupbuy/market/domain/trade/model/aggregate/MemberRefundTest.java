@@ -50,7 +50,7 @@ class MemberRefundTest {
         assertThat(refund.callbacks()).singleElement().satisfies(task -> {
             assertThat(task.getTaskKey()).isEqualTo("t-1:" + type.getNotifyCategory() + ":o-1");
             assertThat(task.getNotifyMq()).isEqualTo("topic.team_refund");
-            assertThat(task.getParameterJson()).isEqualTo("{\"type\":\"" + type.getType() + "\",\"userId\":\"u1\","
+            assertThat(task.getBody()).isEqualTo("{\"type\":\"" + type.getType() + "\",\"userId\":\"u1\","
                     + "\"teamId\":\"t-1\",\"activityId\":7,\"orderId\":\"o-1\",\"outTradeNo\":\"out-1\"}");
         });
     }

@@ -28,7 +28,7 @@ class TeamPaymentTest {
     void onlyThePaymentThatCompletedTheTeamOwesTheCallback() {
         assertThat(payment.callbackOwed(TeamTest.team(TeamStatus.OPEN, 3, 3, 2), List::of)).isEmpty();
         assertThat(payment.callbackOwed(TeamTest.team(TeamStatus.COMPLETE, 3, 3, 3), () -> List.of("a", "b", "c")))
-                .get().extracting(t -> t.getParameterJson())
+                .get().extracting(t -> t.getBody())
                 .isEqualTo("{\"teamId\":\"t-1\",\"outTradeNoList\":[\"a\",\"b\",\"c\"]}");
     }
 

@@ -64,7 +64,7 @@ class TeamTest {
             assertThat(t.getNotifyUrl()).isEqualTo("https://mall.example/success");
             assertThat(t.getActivityId()).isEqualTo(7L);
             assertThat(t.getSource()).isEqualTo("s01");
-            assertThat(t.getParameterJson()).isEqualTo("{\"teamId\":\"t-1\",\"outTradeNoList\":[\"out-a\",\"out-b\"]}");
+            assertThat(t.getBody()).isEqualTo("{\"teamId\":\"t-1\",\"outTradeNoList\":[\"out-a\",\"out-b\"]}");
         });
     }
 
@@ -95,9 +95,9 @@ class TeamTest {
         assertThat(expiry.callbacks()).extracting(NotifyTaskEntity::getTaskKey).containsExactly(
                 "t-1:trade_paid2refund:o-1", "t-1:trade_paid2refund:o-1:mq",
                 "t-1:trade_unpaid2refund:o-2", "t-1:trade_unpaid2refund:o-2:mq");
-        assertThat(expiry.callbacks().get(0).getParameterJson()).isEqualTo("{\"type\":\"paid_unformed\",\"userId\":"
+        assertThat(expiry.callbacks().get(0).getBody()).isEqualTo("{\"type\":\"paid_unformed\",\"userId\":"
                 + "\"u1\",\"teamId\":\"t-1\",\"activityId\":7,\"orderId\":\"o-1\",\"outTradeNo\":\"out-1\"}");
-        assertThat(expiry.callbacks().get(2).getParameterJson()).startsWith("{\"type\":\"unpaid_unlock\"");
+        assertThat(expiry.callbacks().get(2).getBody()).startsWith("{\"type\":\"unpaid_unlock\"");
     }
 
     @Test

@@ -66,7 +66,7 @@ class TradeRefundServiceTest {
         assertThat(store.teams.get("t-1").lockCount).isEqualTo(1);
         assertThat(store.teams.get("t-1").status).isEqualTo(TeamStatus.OPEN.code());
         assertThat(store.taskKeys()).containsExactly("t-1:trade_unpaid2refund:o-u1:mq");
-        assertThat(store.tasks.get("t-1:trade_unpaid2refund:o-u1:mq").getParameterJson()).isEqualTo(
+        assertThat(store.tasks.get("t-1:trade_unpaid2refund:o-u1:mq").getBody()).isEqualTo(
                 "{\"type\":\"unpaid_unlock\",\"userId\":\"u1\",\"teamId\":\"t-1\",\"activityId\":7,"
                         + "\"orderId\":\"o-u1\",\"outTradeNo\":\"out-u1\"}");
         assertThat(placesGivenBack).containsExactly("t-1/o-u1");

@@ -54,7 +54,7 @@ class TradeSettlementServiceTest {
         assertThat(store.teams.get("t-1").completeCount).isEqualTo(3);
         assertThat(store.tasks).containsOnlyKeys("t-1:trade_settlement");
         // Paid members in the order they locked, not the order they paid.
-        assertThat(store.tasks.get("t-1:trade_settlement").getParameterJson())
+        assertThat(store.tasks.get("t-1:trade_settlement").getBody())
                 .isEqualTo("{\"teamId\":\"t-1\",\"outTradeNoList\":[\"out-u1\",\"out-u2\",\"out-u3\"]}");
 
         // A repeated notice answers as the first and owes nothing more.

@@ -20,7 +20,8 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 
 /**
- * Delivers callback tasks. A worker first leases a task (so no two workers send it at the same moment, and a task
+ * Delivers the outbox's due tasks, whatever owes them: settlement and refund callbacks (HTTP or MQ) and close checks.
+ * (Named SettlementNotifyService before #16; it always delivered refund callbacks too.) A worker first leases a task (so no two workers send it at the same moment, and a task
  * whose worker died is taken again once the lease runs out), then posts it, then records the attempt: SUCCESS, or
  * RETRY at the backoff's next time, or FAIL past the schedule. Transport errors are attempts like any other.
  * Every lease carries its own fencing token: an outcome is written only under the token the task still holds, so
@@ -35,7 +36,7 @@ import java.util.concurrent.Executor;
  * lease. The page's outcomes are then recorded in one transaction, each under its own task's fencing token.
  */
 @Slf4j
-public class SettlementNotifyService {
+public class DueCallbackDeliveryService {
 
     private final INotifyTaskStore store;
     private final INotifyGateway gateway;
@@ -55,13 +56,13 @@ public class SettlementNotifyService {
     private boolean deferUnsent;
 
     /** One lane, one task per lease: a run delivers its tasks one after the other on the calling thread. */
-    public SettlementNotifyService(INotifyTaskStore store, INotifyGateway gateway, NotifyBackoff backoff, Clock clock,
+    public DueCallbackDeliveryService(INotifyTaskStore store, INotifyGateway gateway, NotifyBackoff backoff, Clock clock,
                                    String worker, Duration lease, int pageSize, Duration runBudget) {
         this(store, gateway, backoff, clock, worker, lease, lease.dividedBy(2), pageSize, runBudget, Runnable::run, 1);
     }
 
     /** Lanes on {@code runExecutor}, one task per lease (a send window of half the lease). */
-    public SettlementNotifyService(INotifyTaskStore store, INotifyGateway gateway, NotifyBackoff backoff, Clock clock,
+    public DueCallbackDeliveryService(INotifyTaskStore store, INotifyGateway gateway, NotifyBackoff backoff, Clock clock,
                                    String worker, Duration lease, int pageSize, Duration runBudget,
                                    Executor runExecutor, int runLanes) {
         this(store, gateway, backoff, clock, worker, lease, lease.dividedBy(2), pageSize, runBudget, runExecutor,
@@ -69,7 +70,7 @@ public class SettlementNotifyService {
     }
 
     /** Lanes on {@code runExecutor}; an MQ batch may take as long as one send ({@code batchWindow = sendWindow}). */
-    public SettlementNotifyService(INotifyTaskStore store, INotifyGateway gateway, NotifyBackoff backoff, Clock clock,
+    public DueCallbackDeliveryService(INotifyTaskStore store, INotifyGateway gateway, NotifyBackoff backoff, Clock clock,
                                    String worker, Duration lease, Duration sendWindow, int pageSize,
                                    Duration runBudget, Executor runExecutor, int runLanes) {
         this(store, gateway, backoff, clock, worker, lease, sendWindow, sendWindow, pageSize, runBudget, runExecutor,
@@ -83,7 +84,7 @@ public class SettlementNotifyService {
      * share of a page sent one by one. {@code batchWindow} is the longest one MQ batch may take (the gateway's
      * confirm timeout, counted from the batch's first publish, plus the connect a first publish may need).
      */
-    public SettlementNotifyService(INotifyTaskStore store, INotifyGateway gateway, NotifyBackoff backoff, Clock clock,
+    public DueCallbackDeliveryService(INotifyTaskStore store, INotifyGateway gateway, NotifyBackoff backoff, Clock clock,
                                    String worker, Duration lease, Duration sendWindow, Duration batchWindow,
                                    int pageSize, Duration runBudget, Executor runExecutor, int runLanes) {
         if (runLanes < 1) {
@@ -127,18 +128,18 @@ public class SettlementNotifyService {
      * #17: the gateway may decline to send (the endpoint's breaker open, its bulkhead full); such a task is put back
      * through {@link INotifyTaskStore#defer} at the time the gateway names, with no attempt recorded and no try used.
      */
-    public SettlementNotifyService deferringUnsent() {
+    public DueCallbackDeliveryService deferringUnsent() {
         this.deferUnsent = true;
         return this;
     }
 
     /** All due tasks (one shard of one). */
-    public NotifyRunSummary execSettlementNotifyJob() {
-        return execSettlementNotifyJob(0, 1);
+    public NotifyRunSummary deliverAllDue() {
+        return deliverDueOfShard(0, 1);
     }
 
     /** Due tasks of this shard, batch by batch on every lane, until none is left or the run's budget is spent. */
-    public NotifyRunSummary execSettlementNotifyJob(int shardIndex, int shardTotal) {
+    public NotifyRunSummary deliverDueOfShard(int shardIndex, int shardTotal) {
         Instant deadline = Instant.now(clock).plus(runBudget);
         if (runLanes == 1) {
             return drainLane(shardIndex, shardTotal, deadline);
@@ -164,7 +165,7 @@ public class SettlementNotifyService {
     }
 
     /** The team's owed tasks now, whatever their next-attempt time: an operator's re-drive. */
-    public NotifyRunSummary execSettlementNotifyJob(String teamId) {
+    public NotifyRunSummary deliverTeamNow(String teamId) {
         return deliverEach(store.pendingTaskIdsOfTeam(teamId), true);
     }
 

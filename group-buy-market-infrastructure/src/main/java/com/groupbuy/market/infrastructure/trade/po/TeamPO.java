@@ -7,7 +7,7 @@ import java.time.Instant;
 
 /** A row of group_buy_order (a team). */
 @Data
-public class GroupBuyOrderPO {
+public class TeamPO {
     private String teamId;
     private Long activityId;
     private String leaderUserId;

@@ -25,7 +25,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** A run's lanes over an in-memory outbox: every due task once, and a failing lane fails the run after the rest end. */
-class SettlementNotifyLanesTest {
+class DueCallbackDeliveryLanesTest {
 
     private final ExecutorService lanes = Executors.newFixedThreadPool(4);
 
@@ -42,7 +42,7 @@ class SettlementNotifyLanesTest {
         NotifyRunSummary run = service(store, task -> {
             sent.computeIfAbsent(task.getId(), id -> new AtomicInteger()).incrementAndGet();
             return new DeliveryResult(true, 200, 1, null);
-        }).execSettlementNotifyJob();
+        }).deliverAllDue();
 
         assertThat(run.claimed()).isEqualTo(250);
         assertThat(run.delivered()).isEqualTo(250);
@@ -56,7 +56,7 @@ class SettlementNotifyLanesTest {
         MemoryStore store = new MemoryStore(40, 17);
 
         assertThatThrownBy(() -> service(store, task -> new DeliveryResult(true, 200, 1, null))
-                .execSettlementNotifyJob())
+                .deliverAllDue())
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("17");
         // One task per lease here: the lane whose claim of task 17 failed ended there; the other lanes drained the
         // rest, 17 included. Nothing claimed is left unfinished: the run returned only after every lane had ended.
@@ -67,10 +67,10 @@ class SettlementNotifyLanesTest {
 
     @Test
     void batchesAreAsLargeAsFitInTheLeaseWithOneSendWindowToSpare() {
-        assertThat(SettlementNotifyService.claimBatch(Duration.ofSeconds(60), Duration.ofSeconds(12), 100)).isEqualTo(4);
-        assertThat(SettlementNotifyService.claimBatch(Duration.ofSeconds(60), Duration.ofSeconds(12), 3)).isEqualTo(3);
-        assertThat(SettlementNotifyService.claimBatch(Duration.ofSeconds(20), Duration.ofSeconds(12), 100)).isEqualTo(1);
-        assertThat(SettlementNotifyService.claimBatch(Duration.ofSeconds(300), Duration.ofSeconds(1), 100)).isEqualTo(100);
+        assertThat(DueCallbackDeliveryService.claimBatch(Duration.ofSeconds(60), Duration.ofSeconds(12), 100)).isEqualTo(4);
+        assertThat(DueCallbackDeliveryService.claimBatch(Duration.ofSeconds(60), Duration.ofSeconds(12), 3)).isEqualTo(3);
+        assertThat(DueCallbackDeliveryService.claimBatch(Duration.ofSeconds(20), Duration.ofSeconds(12), 100)).isEqualTo(1);
+        assertThat(DueCallbackDeliveryService.claimBatch(Duration.ofSeconds(300), Duration.ofSeconds(1), 100)).isEqualTo(100);
     }
 
     @Test
@@ -80,22 +80,22 @@ class SettlementNotifyLanesTest {
         Map<Long, AtomicInteger> sent = new ConcurrentHashMap<>();
         // lease 60 s, send window 12 s: batches of 4. Each send takes 25 s of the clock, so the third of a batch
         // would start 50 s into its lease and could end past it: it and the fourth are left unsent.
-        SettlementNotifyService service = new SettlementNotifyService(store, task -> {
+        DueCallbackDeliveryService service = new DueCallbackDeliveryService(store, task -> {
             sent.computeIfAbsent(task.getId(), id -> new AtomicInteger()).incrementAndGet();
             clock.advance(Duration.ofSeconds(25));
             return new DeliveryResult(true, 200, 1, null);
         }, new NotifyBackoff(List.of(Duration.ofMinutes(1)), 0, () -> 0.5), clock, "w", Duration.ofSeconds(60),
                 Duration.ofSeconds(12), 100, Duration.ofMinutes(10), Runnable::run, 1);
 
-        NotifyRunSummary run = service.execSettlementNotifyJob();
+        NotifyRunSummary run = service.deliverAllDue();
 
         assertThat(run.claimed()).isEqualTo(run.delivered());
         assertThat(run.delivered()).isEqualTo(4);
         assertThat(sent.keySet()).containsExactlyInAnyOrder(1L, 2L, 5L, 6L);
     }
 
-    private SettlementNotifyService service(INotifyTaskStore store, INotifyGateway gateway) {
-        return new SettlementNotifyService(store, gateway, new NotifyBackoff(List.of(Duration.ofMinutes(1)), 0, () -> 0.5),
+    private DueCallbackDeliveryService service(INotifyTaskStore store, INotifyGateway gateway) {
+        return new DueCallbackDeliveryService(store, gateway, new NotifyBackoff(List.of(Duration.ofMinutes(1)), 0, () -> 0.5),
                 Clock.systemUTC(), "w", Duration.ofSeconds(60), 100, Duration.ofSeconds(30), lanes, 4);
     }
 

@@ -23,7 +23,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * A page mixing MQ and HTTP tasks: the HTTP tasks are sent one by one as before, the MQ tasks in one batch call, the
  * batch only if its window still fits in the lease, and the page's outcomes recorded in one call.
  */
-class SettlementNotifyBatchTest {
+class DueCallbackDeliveryBatchTest {
 
     private static final Duration LEASE = Duration.ofSeconds(60);
     private static final Duration SEND_WINDOW = Duration.ofSeconds(12);
@@ -34,7 +34,7 @@ class SettlementNotifyBatchTest {
         Page store = new Page(List.of(task(1, "MQ"), task(2, "HTTP"), task(3, "MQ"), task(4, "MQ"), task(5, "HTTP")));
         Recorder gateway = new Recorder(new TestClock(), Duration.ZERO);
 
-        NotifyRunSummary run = service(store, gateway, gateway.clock).execSettlementNotifyJob();
+        NotifyRunSummary run = service(store, gateway, gateway.clock).deliverAllDue();
 
         assertThat(gateway.oneByOne).containsExactly(2L, 5L);
         assertThat(gateway.batches).containsExactly(List.of(1L, 3L, 4L));
@@ -54,7 +54,7 @@ class SettlementNotifyBatchTest {
             TestClock clock = new TestClock();
             Recorder gateway = new Recorder(clock, Duration.ofSeconds(httpSeconds));
 
-            NotifyRunSummary run = service(store, gateway, clock).execSettlementNotifyJob();
+            NotifyRunSummary run = service(store, gateway, clock).deliverAllDue();
 
             // Every HTTP send started with its 12 s window inside the lease (the last at 39 s or 42 s).
             assertThat(gateway.oneByOne).hasSize(4);
@@ -68,8 +68,8 @@ class SettlementNotifyBatchTest {
         }
     }
 
-    private static SettlementNotifyService service(INotifyTaskStore store, INotifyGateway gateway, Clock clock) {
-        return new SettlementNotifyService(store, gateway, new NotifyBackoff(List.of(Duration.ofMinutes(1)), 0,
+    private static DueCallbackDeliveryService service(INotifyTaskStore store, INotifyGateway gateway, Clock clock) {
+        return new DueCallbackDeliveryService(store, gateway, new NotifyBackoff(List.of(Duration.ofMinutes(1)), 0,
                 () -> 0.5), clock, "w", LEASE, SEND_WINDOW, BATCH_WINDOW, 100, Duration.ofMinutes(10),
                 Runnable::run, 1);
     }
