@@ -51,8 +51,10 @@ public class DueCallbackDeliveryService {
     private final Duration runBudget;
     private final Executor runExecutor;
     private final int runLanes;
-    /** #17: a task the gateway did not send goes back unsent ({@link INotifyTaskStore#defer}); false = such a result
-     * counts as an attempt. */
+    /**
+     * #17: a task the gateway did not send goes back unsent ({@link INotifyTaskStore#defer}); false = such a result
+     * counts as an attempt.
+     */
     private boolean deferUnsent;
 
     /** One lane, one task per lease: a run delivers its tasks one after the other on the calling thread. */
