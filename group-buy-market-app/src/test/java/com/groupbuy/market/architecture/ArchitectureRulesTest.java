@@ -1,5 +1,8 @@
 package com.groupbuy.market.architecture;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import com.groupbuy.market.domain.archfixture.DomainClassCallingAnAdapter;
 import com.groupbuy.market.domain.archfixture.DomainClassHoldingRedisson;
 import com.groupbuy.market.domain.archfixture.DomainClassInACycle;
@@ -9,13 +12,9 @@ import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.Locations;
 import com.tngtech.archunit.lang.ArchRule;
-import org.junit.jupiter.api.Test;
-
 import java.util.ArrayList;
 import java.util.List;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Test;
 
 /**
  * {@link ArchitectureTest}'s rules can fail: each is checked against fixture classes (test sources only, outside
@@ -90,8 +89,14 @@ class ArchitectureRulesTest {
         // allowEmptyShould guards the packages a rule checks; this guards the ones it forbids against a typo.
         List<String> packages = new ArrayList<>(ArchitectureTest.TECHNOLOGY_OUTSIDE_THE_DOMAIN);
         packages.addAll(ArchitectureTest.CONTEXTS_BESIDE_THE_OUTBOX);
-        packages.addAll(List.of(ArchitectureTest.OUTBOX, ArchitectureTest.DOMAIN, ArchitectureTest.INFRASTRUCTURE, ArchitectureTest.TRIGGER,
-                ArchitectureTest.API, ArchitectureTest.APP_ROOT, ArchitectureTest.APP_CONFIG));
+        packages.addAll(List.of(
+                ArchitectureTest.OUTBOX,
+                ArchitectureTest.DOMAIN,
+                ArchitectureTest.INFRASTRUCTURE,
+                ArchitectureTest.TRIGGER,
+                ArchitectureTest.API,
+                ArchitectureTest.APP_ROOT,
+                ArchitectureTest.APP_CONFIG));
 
         for (String pattern : packages) {
             String name = pattern.endsWith("..") ? pattern.substring(0, pattern.length() - 2) : pattern;

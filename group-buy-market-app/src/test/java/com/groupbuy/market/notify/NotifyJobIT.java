@@ -1,20 +1,13 @@
 package com.groupbuy.market.notify;
 
-import com.groupbuy.market.domain.outbox.model.valobj.NotifyRunSummary;
-import com.groupbuy.market.domain.outbox.service.NotifyBackoff;
-import com.groupbuy.market.domain.outbox.service.DueCallbackDeliveryService;
-import com.groupbuy.market.infrastructure.outbox.repository.NotifyTaskStore;
-import com.groupbuy.market.infrastructure.gateway.GroupBuyNotifyService;
-import com.groupbuy.market.support.IntegrationTest;
-import mockwebserver3.MockResponse;
-import mockwebserver3.MockWebServer;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.test.context.TestPropertySource;
+import static org.assertj.core.api.Assertions.assertThat;
 
+import com.groupbuy.market.domain.outbox.model.valobj.NotifyRunSummary;
+import com.groupbuy.market.domain.outbox.service.DueCallbackDeliveryService;
+import com.groupbuy.market.domain.outbox.service.NotifyBackoff;
+import com.groupbuy.market.infrastructure.gateway.GroupBuyNotifyService;
+import com.groupbuy.market.infrastructure.outbox.repository.NotifyTaskStore;
+import com.groupbuy.market.support.IntegrationTest;
 import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Duration;
@@ -25,8 +18,14 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import mockwebserver3.MockResponse;
+import mockwebserver3.MockWebServer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.test.context.TestPropertySource;
 
 /**
  * The compensation path against the real outbox and a real partner server: retries until the partner recovers,
@@ -38,10 +37,13 @@ class NotifyJobIT {
 
     @Autowired
     JdbcTemplate jdbc;
+
     @Autowired
     DueCallbackDeliveryService notifyService;
+
     @Autowired
     NotifyTaskStore store;
+
     @Autowired
     GroupBuyNotifyService gateway;
 
@@ -70,7 +72,9 @@ class NotifyJobIT {
 
         notifyService.deliverAllDue();
         assertThat(tasks.status(teamId)).isEqualTo(2);
-        assertThat(notifyService.deliverAllDue().claimed()).as("not due again before its backoff").isZero();
+        assertThat(notifyService.deliverAllDue().claimed())
+                .as("not due again before its backoff")
+                .isZero();
         tasks.makeDue(teamId);
         notifyService.deliverAllDue();
         assertThat(tasks.status(teamId)).isEqualTo(2);
@@ -81,8 +85,12 @@ class NotifyJobIT {
         assertThat(tasks.status(teamId)).isEqualTo(1);
         assertThat(tasks.count(teamId)).isEqualTo(3);
         assertThat(tasks.attemptRows(teamId)).isEqualTo(3);
-        assertThat(jdbc.queryForList("SELECT a.http_status FROM notify_attempt a JOIN notify_task t ON t.id = a.task_id "
-                + "WHERE t.team_id = ? ORDER BY a.attempt_no", Integer.class, teamId)).containsExactly(503, 200, 200);
+        assertThat(jdbc.queryForList(
+                        "SELECT a.http_status FROM notify_attempt a JOIN notify_task t ON t.id = a.task_id "
+                                + "WHERE t.team_id = ? ORDER BY a.attempt_no",
+                        Integer.class,
+                        teamId))
+                .containsExactly(503, 200, 200);
     }
 
     @Test
@@ -111,16 +119,22 @@ class NotifyJobIT {
 
         assertThat(tasks.status(teamId)).isEqualTo(2);
         assertThat(tasks.count(teamId)).isEqualTo(1);
-        assertThat(jdbc.queryForObject("SELECT a.error FROM notify_attempt a JOIN notify_task t ON t.id = a.task_id "
-                + "WHERE t.team_id = ?", String.class, teamId)).contains("ConnectException");
+        assertThat(jdbc.queryForObject(
+                        "SELECT a.error FROM notify_attempt a JOIN notify_task t ON t.id = a.task_id "
+                                + "WHERE t.team_id = ?",
+                        String.class,
+                        teamId))
+                .contains("ConnectException");
     }
 
     @Test
     void manualReDriveOfATeamSendsItsPendingTaskWhateverItsNextTime() throws Exception {
         partner.enqueue(new MockResponse.Builder().code(200).body("success").build());
         String teamId = tasks.dueTask(partner.url("/cb").toString());
-        jdbc.update("UPDATE notify_task SET notify_status = 2, next_attempt_time = ? WHERE team_id = ?",
-                Timestamp.from(Instant.now().plus(Duration.ofHours(3))), teamId);
+        jdbc.update(
+                "UPDATE notify_task SET notify_status = 2, next_attempt_time = ? WHERE team_id = ?",
+                Timestamp.from(Instant.now().plus(Duration.ofHours(3))),
+                teamId);
 
         assertThat(notifyService.deliverAllDue().claimed()).isZero();
         NotifyRunSummary redriven = notifyService.deliverTeamNow(teamId);
@@ -141,8 +155,14 @@ class NotifyJobIT {
 
         ExecutorService pool = Executors.newFixedThreadPool(2);
         CountDownLatch start = new CountDownLatch(1);
-        Future<NotifyRunSummary> first = pool.submit(() -> { start.await(); return shard0.deliverDueOfShard(0, 2); });
-        Future<NotifyRunSummary> second = pool.submit(() -> { start.await(); return shard1.deliverDueOfShard(1, 2); });
+        Future<NotifyRunSummary> first = pool.submit(() -> {
+            start.await();
+            return shard0.deliverDueOfShard(0, 2);
+        });
+        Future<NotifyRunSummary> second = pool.submit(() -> {
+            start.await();
+            return shard1.deliverDueOfShard(1, 2);
+        });
         start.countDown();
         NotifyRunSummary a = first.get();
         NotifyRunSummary b = second.get();
@@ -170,8 +190,14 @@ class NotifyJobIT {
 
         ExecutorService pool = Executors.newFixedThreadPool(2);
         CountDownLatch start = new CountDownLatch(1);
-        Future<NotifyRunSummary> x = pool.submit(() -> { start.await(); return one.deliverAllDue(); });
-        Future<NotifyRunSummary> y = pool.submit(() -> { start.await(); return two.deliverAllDue(); });
+        Future<NotifyRunSummary> x = pool.submit(() -> {
+            start.await();
+            return one.deliverAllDue();
+        });
+        Future<NotifyRunSummary> y = pool.submit(() -> {
+            start.await();
+            return two.deliverAllDue();
+        });
         start.countDown();
         int delivered = x.get().delivered() + y.get().delivered();
         pool.shutdown();
@@ -194,8 +220,14 @@ class NotifyJobIT {
 
         ExecutorService pool = Executors.newFixedThreadPool(2);
         CountDownLatch start = new CountDownLatch(1);
-        Future<NotifyRunSummary> x = pool.submit(() -> { start.await(); return one.deliverAllDue(); });
-        Future<NotifyRunSummary> y = pool.submit(() -> { start.await(); return two.deliverAllDue(); });
+        Future<NotifyRunSummary> x = pool.submit(() -> {
+            start.await();
+            return one.deliverAllDue();
+        });
+        Future<NotifyRunSummary> y = pool.submit(() -> {
+            start.await();
+            return two.deliverAllDue();
+        });
         start.countDown();
         NotifyRunSummary a = x.get();
         NotifyRunSummary b = y.get();
@@ -216,7 +248,10 @@ class NotifyJobIT {
     void theConfiguredServiceDeliversAPageOverItsLanesAndRecordsEachOnce() throws Exception {
         List<String> teams = new ArrayList<>();
         for (int i = 0; i < 150; i++) {
-            partner.enqueue(new MockResponse.Builder().code(i % 10 == 0 ? 503 : 200).body("success").build());
+            partner.enqueue(new MockResponse.Builder()
+                    .code(i % 10 == 0 ? 503 : 200)
+                    .body("success")
+                    .build());
             teams.add(tasks.dueTask(partner.url("/cb").toString()));
         }
 
@@ -237,10 +272,14 @@ class NotifyJobIT {
         partner.enqueue(new MockResponse.Builder().code(200).body("success").build());
         String expired = tasks.dueTask(partner.url("/cb").toString());
         String live = tasks.dueTask(partner.url("/cb").toString());
-        jdbc.update("UPDATE notify_task SET claimed_by = 'dead-worker', claim_until = ? WHERE team_id = ?",
-                Timestamp.from(Instant.now().minusSeconds(5)), expired);
-        jdbc.update("UPDATE notify_task SET claimed_by = 'busy-worker', claim_until = ? WHERE team_id = ?",
-                Timestamp.from(Instant.now().plusSeconds(300)), live);
+        jdbc.update(
+                "UPDATE notify_task SET claimed_by = 'dead-worker', claim_until = ? WHERE team_id = ?",
+                Timestamp.from(Instant.now().minusSeconds(5)),
+                expired);
+        jdbc.update(
+                "UPDATE notify_task SET claimed_by = 'busy-worker', claim_until = ? WHERE team_id = ?",
+                Timestamp.from(Instant.now().plusSeconds(300)),
+                live);
 
         NotifyRunSummary summary = notifyService.deliverAllDue();
 
@@ -250,14 +289,28 @@ class NotifyJobIT {
     }
 
     private DueCallbackDeliveryService worker(String name) {
-        return new DueCallbackDeliveryService(store, gateway,
-                new NotifyBackoff(List.of(Duration.ofSeconds(30)), 0, () -> 0.5), Clock.systemUTC(), name,
-                Duration.ofSeconds(60), 20, Duration.ofSeconds(30));
+        return new DueCallbackDeliveryService(
+                store,
+                gateway,
+                new NotifyBackoff(List.of(Duration.ofSeconds(30)), 0, () -> 0.5),
+                Clock.systemUTC(),
+                name,
+                Duration.ofSeconds(60),
+                20,
+                Duration.ofSeconds(30));
     }
 
     private DueCallbackDeliveryService worker(String name, ExecutorService lanes, int laneCount) {
-        return new DueCallbackDeliveryService(store, gateway,
-                new NotifyBackoff(List.of(Duration.ofSeconds(30)), 0, () -> 0.5), Clock.systemUTC(), name,
-                Duration.ofSeconds(60), 20, Duration.ofSeconds(30), lanes, laneCount);
+        return new DueCallbackDeliveryService(
+                store,
+                gateway,
+                new NotifyBackoff(List.of(Duration.ofSeconds(30)), 0, () -> 0.5),
+                Clock.systemUTC(),
+                name,
+                Duration.ofSeconds(60),
+                20,
+                Duration.ofSeconds(30),
+                lanes,
+                laneCount);
     }
 }

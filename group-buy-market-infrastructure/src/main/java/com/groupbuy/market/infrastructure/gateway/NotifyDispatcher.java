@@ -2,8 +2,6 @@ package com.groupbuy.market.infrastructure.gateway;
 
 import com.groupbuy.market.domain.outbox.adapter.port.INotifyDispatcher;
 import com.groupbuy.market.domain.outbox.service.DueCallbackDeliveryService;
-import lombok.extern.slf4j.Slf4j;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -11,6 +9,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import lombok.extern.slf4j.Slf4j;
 
 /**
  * Delivers a just-committed task on a bounded pool so the settlement answer never waits for the partner. When the
@@ -40,8 +39,12 @@ public class NotifyDispatcher implements INotifyDispatcher {
     }
 
     /** {@code relay} runs the close-check relay (one task at a time); null: close checks go as other tasks do. */
-    public NotifyDispatcher(ExecutorService executor, DueCallbackDeliveryService notifyService, ExecutorService relay,
-                            int relayPage, int relayBound) {
+    public NotifyDispatcher(
+            ExecutorService executor,
+            DueCallbackDeliveryService notifyService,
+            ExecutorService relay,
+            int relayPage,
+            int relayBound) {
         this.executor = executor;
         this.notifyService = notifyService;
         this.relay = relay;

@@ -2,8 +2,8 @@ package com.groupbuy.market.trigger.job;
 
 import com.groupbuy.market.domain.outbox.model.valobj.DeliverNowResult;
 import com.groupbuy.market.domain.outbox.model.valobj.NotifyRunSummary;
-import com.groupbuy.market.domain.outbox.service.NotifyTaskOperations;
 import com.groupbuy.market.domain.outbox.service.DueCallbackDeliveryService;
+import com.groupbuy.market.domain.outbox.service.NotifyTaskOperations;
 import com.groupbuy.market.types.exception.AppException;
 import com.xxl.job.core.context.XxlJobHelper;
 import com.xxl.job.core.handler.annotation.XxlJob;
@@ -30,7 +30,9 @@ public class GroupBuyNotifyJob {
 
     @XxlJob("groupBuyNotifyJob")
     public void groupBuyNotifyJob() {
-        String teamId = XxlJobHelper.getJobParam() == null ? "" : XxlJobHelper.getJobParam().trim();
+        String teamId = XxlJobHelper.getJobParam() == null
+                ? ""
+                : XxlJobHelper.getJobParam().trim();
         int shardTotal = Math.max(1, XxlJobHelper.getShardTotal());
         int shardIndex = Math.max(0, XxlJobHelper.getShardIndex());
         if (DeliverNowParam.isFilter(teamId)) {
@@ -41,9 +43,15 @@ public class GroupBuyNotifyJob {
             NotifyRunSummary summary = teamId.isEmpty()
                     ? notifyService.deliverDueOfShard(shardIndex, shardTotal)
                     : notifyService.deliverTeamNow(teamId);
-            String line = String.format("groupBuyNotifyJob team=%s shard=%d/%d claimed=%d delivered=%d retried=%d failed=%d",
-                    teamId.isEmpty() ? "*" : teamId, shardIndex, shardTotal, summary.claimed(), summary.delivered(),
-                    summary.retried(), summary.failed());
+            String line = String.format(
+                    "groupBuyNotifyJob team=%s shard=%d/%d claimed=%d delivered=%d retried=%d failed=%d",
+                    teamId.isEmpty() ? "*" : teamId,
+                    shardIndex,
+                    shardTotal,
+                    summary.claimed(),
+                    summary.delivered(),
+                    summary.retried(),
+                    summary.failed());
             XxlJobHelper.log(line);
             log.info(line);
             XxlJobHelper.handleSuccess(line);
@@ -59,9 +67,17 @@ public class GroupBuyNotifyJob {
         try {
             DeliverNowResult moved = operations.deliverNow(DeliverNowParam.parse(param));
             NotifyRunSummary summary = notifyService.deliverDueOfShard(shardIndex, shardTotal);
-            String line = String.format("groupBuyNotifyJob deliverNow=%s moved=%d shard=%d/%d claimed=%d delivered=%d "
-                            + "retried=%d failed=%d", moved.filter(), moved.moved(), shardIndex, shardTotal,
-                    summary.claimed(), summary.delivered(), summary.retried(), summary.failed());
+            String line = String.format(
+                    "groupBuyNotifyJob deliverNow=%s moved=%d shard=%d/%d claimed=%d delivered=%d "
+                            + "retried=%d failed=%d",
+                    moved.filter(),
+                    moved.moved(),
+                    shardIndex,
+                    shardTotal,
+                    summary.claimed(),
+                    summary.delivered(),
+                    summary.retried(),
+                    summary.failed());
             XxlJobHelper.log(line);
             log.info(line);
             XxlJobHelper.handleSuccess(line);

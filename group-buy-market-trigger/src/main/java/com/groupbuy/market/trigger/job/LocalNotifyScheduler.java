@@ -16,7 +16,11 @@ import org.springframework.stereotype.Component;
  */
 @Slf4j
 @Component
-@ConditionalOnProperty(prefix = "gbm.notify", name = "local-scheduler-enabled", havingValue = "true", matchIfMissing = true)
+@ConditionalOnProperty(
+        prefix = "gbm.notify",
+        name = "local-scheduler-enabled",
+        havingValue = "true",
+        matchIfMissing = true)
 public class LocalNotifyScheduler {
 
     private final DueCallbackDeliveryService notifyService;
@@ -27,7 +31,9 @@ public class LocalNotifyScheduler {
         this.takeover = new LocalTakeover("callback retries", console);
     }
 
-    @Scheduled(fixedDelayString = "${gbm.notify.local-scheduler-delay:5s}", initialDelayString = "${gbm.notify.local-scheduler-delay:5s}")
+    @Scheduled(
+            fixedDelayString = "${gbm.notify.local-scheduler-delay:5s}",
+            initialDelayString = "${gbm.notify.local-scheduler-delay:5s}")
     public void deliverDueTasks() {
         if (!takeover.localShouldRun()) {
             return;

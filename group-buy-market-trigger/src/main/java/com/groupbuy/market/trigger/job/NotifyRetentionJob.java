@@ -25,7 +25,8 @@ public class NotifyRetentionJob {
     public void notifyRetentionJob() {
         try {
             NotifyRetentionSummary summary = retentionService.execRetention();
-            String line = String.format("notifyRetentionJob deleted=%d batches=%d budgetSpent=%s",
+            String line = String.format(
+                    "notifyRetentionJob deleted=%d batches=%d budgetSpent=%s",
                     summary.deletedTasks(), summary.batches(), summary.budgetSpent());
             XxlJobHelper.log(line);
             log.info(line);

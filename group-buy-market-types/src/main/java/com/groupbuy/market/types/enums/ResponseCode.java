@@ -10,7 +10,6 @@ import lombok.Getter;
 @Getter
 @AllArgsConstructor
 public enum ResponseCode {
-
     SUCCESS("0000", "success"),
     UN_ERROR("0001", "unknown failure"),
     ILLEGAL_PARAMETER("0002", "illegal parameter"),

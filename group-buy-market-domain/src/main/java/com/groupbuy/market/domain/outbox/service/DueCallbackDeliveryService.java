@@ -8,8 +8,6 @@ import com.groupbuy.market.domain.outbox.model.valobj.NotifyRunSummary;
 import com.groupbuy.market.domain.outbox.model.valobj.NotifyTarget;
 import com.groupbuy.market.domain.outbox.model.valobj.NotifyTaskStatus;
 import com.groupbuy.market.domain.outbox.model.valobj.NotifyTaskVO;
-import lombok.extern.slf4j.Slf4j;
-
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -18,6 +16,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
+import lombok.extern.slf4j.Slf4j;
 
 /**
  * Delivers the outbox's due tasks, whatever owes them: settlement and refund callbacks (HTTP or MQ) and close checks.
@@ -58,24 +57,69 @@ public class DueCallbackDeliveryService {
     private boolean deferUnsent;
 
     /** One lane, one task per lease: a run delivers its tasks one after the other on the calling thread. */
-    public DueCallbackDeliveryService(INotifyTaskStore store, INotifyGateway gateway, NotifyBackoff backoff, Clock clock,
-                                   String worker, Duration lease, int pageSize, Duration runBudget) {
+    public DueCallbackDeliveryService(
+            INotifyTaskStore store,
+            INotifyGateway gateway,
+            NotifyBackoff backoff,
+            Clock clock,
+            String worker,
+            Duration lease,
+            int pageSize,
+            Duration runBudget) {
         this(store, gateway, backoff, clock, worker, lease, lease.dividedBy(2), pageSize, runBudget, Runnable::run, 1);
     }
 
     /** Lanes on {@code runExecutor}, one task per lease (a send window of half the lease). */
-    public DueCallbackDeliveryService(INotifyTaskStore store, INotifyGateway gateway, NotifyBackoff backoff, Clock clock,
-                                   String worker, Duration lease, int pageSize, Duration runBudget,
-                                   Executor runExecutor, int runLanes) {
-        this(store, gateway, backoff, clock, worker, lease, lease.dividedBy(2), pageSize, runBudget, runExecutor,
+    public DueCallbackDeliveryService(
+            INotifyTaskStore store,
+            INotifyGateway gateway,
+            NotifyBackoff backoff,
+            Clock clock,
+            String worker,
+            Duration lease,
+            int pageSize,
+            Duration runBudget,
+            Executor runExecutor,
+            int runLanes) {
+        this(
+                store,
+                gateway,
+                backoff,
+                clock,
+                worker,
+                lease,
+                lease.dividedBy(2),
+                pageSize,
+                runBudget,
+                runExecutor,
                 runLanes);
     }
 
     /** Lanes on {@code runExecutor}; an MQ batch may take as long as one send ({@code batchWindow = sendWindow}). */
-    public DueCallbackDeliveryService(INotifyTaskStore store, INotifyGateway gateway, NotifyBackoff backoff, Clock clock,
-                                   String worker, Duration lease, Duration sendWindow, int pageSize,
-                                   Duration runBudget, Executor runExecutor, int runLanes) {
-        this(store, gateway, backoff, clock, worker, lease, sendWindow, sendWindow, pageSize, runBudget, runExecutor,
+    public DueCallbackDeliveryService(
+            INotifyTaskStore store,
+            INotifyGateway gateway,
+            NotifyBackoff backoff,
+            Clock clock,
+            String worker,
+            Duration lease,
+            Duration sendWindow,
+            int pageSize,
+            Duration runBudget,
+            Executor runExecutor,
+            int runLanes) {
+        this(
+                store,
+                gateway,
+                backoff,
+                clock,
+                worker,
+                lease,
+                sendWindow,
+                sendWindow,
+                pageSize,
+                runBudget,
+                runExecutor,
                 runLanes);
     }
 
@@ -86,9 +130,19 @@ public class DueCallbackDeliveryService {
      * share of a page sent one by one. {@code batchWindow} is the longest one MQ batch may take (the gateway's
      * confirm timeout, counted from the batch's first publish, plus the connect a first publish may need).
      */
-    public DueCallbackDeliveryService(INotifyTaskStore store, INotifyGateway gateway, NotifyBackoff backoff, Clock clock,
-                                   String worker, Duration lease, Duration sendWindow, Duration batchWindow,
-                                   int pageSize, Duration runBudget, Executor runExecutor, int runLanes) {
+    public DueCallbackDeliveryService(
+            INotifyTaskStore store,
+            INotifyGateway gateway,
+            NotifyBackoff backoff,
+            Clock clock,
+            String worker,
+            Duration lease,
+            Duration sendWindow,
+            Duration batchWindow,
+            int pageSize,
+            Duration runBudget,
+            Executor runExecutor,
+            int runLanes) {
         if (runLanes < 1) {
             throw new IllegalArgumentException("runLanes must be at least 1");
         }
@@ -151,7 +205,9 @@ public class DueCallbackDeliveryService {
             running.add(CompletableFuture.supplyAsync(() -> drainLane(shardIndex, shardTotal, deadline), runExecutor));
         }
         // Every lane ends before the run goes on or fails, so no lane outlives the run that started it.
-        CompletableFuture.allOf(running.toArray(CompletableFuture[]::new)).exceptionally(e -> null).join();
+        CompletableFuture.allOf(running.toArray(CompletableFuture[]::new))
+                .exceptionally(e -> null)
+                .join();
         NotifyRunSummary summary = NotifyRunSummary.empty();
         for (CompletableFuture<NotifyRunSummary> lane : running) {
             try {
@@ -194,8 +250,8 @@ public class DueCallbackDeliveryService {
         while (Instant.now(clock).isBefore(deadline)) {
             Instant now = Instant.now(clock);
             Instant leaseUntil = now.plus(lease);
-            List<NotifyTaskVO> batch = store.claimDue(now, shardIndex, shardTotal, pageSize, claimBatch, worker,
-                    leaseUntil);
+            List<NotifyTaskVO> batch =
+                    store.claimDue(now, shardIndex, shardTotal, pageSize, claimBatch, worker, leaseUntil);
             if (batch.isEmpty()) {
                 break;
             }
@@ -233,8 +289,10 @@ public class DueCallbackDeliveryService {
             }
             // A send that could outlast the lease might overlap another claimant's: leave it to the next lease.
             if (Instant.now(clock).plus(sendWindow).isAfter(leaseUntil)) {
-                log.warn("notify task={} team={} not sent: its lease ends before a send could (left to the next run)",
-                        task.getId(), task.getTeamId());
+                log.warn(
+                        "notify task={} team={} not sent: its lease ends before a send could (left to the next run)",
+                        task.getId(),
+                        task.getTeamId());
                 continue;
             }
             Instant attemptTime = Instant.now(clock);
@@ -243,8 +301,11 @@ public class DueCallbackDeliveryService {
         if (!batch.isEmpty()) {
             Instant attemptTime = Instant.now(clock);
             if (attemptTime.plus(batchWindow).isAfter(leaseUntil)) {
-                log.warn("notify batch of {} MQ tasks / close checks (first task={}) not sent: the lease ends before the batch's "
-                        + "confirms could (left to the next run)", batch.size(), batch.get(0).getId());
+                log.warn(
+                        "notify batch of {} MQ tasks / close checks (first task={}) not sent: the lease ends before the batch's "
+                                + "confirms could (left to the next run)",
+                        batch.size(),
+                        batch.get(0).getId());
             } else {
                 List<DeliveryResult> results = gateway.deliverAll(batch);
                 for (int i = 0; i < batch.size(); i++) {
@@ -259,8 +320,8 @@ public class DueCallbackDeliveryService {
      * An attempt joins the page's outcomes; a call the gateway declined to make (#17: the endpoint's breaker open, its
      * bulkhead full) is put back at once instead, counted as a retry, no try used.
      */
-    private NotifyRunSummary take(NotifyTaskVO task, Instant attemptTime, DeliveryResult result,
-                                  List<NotifyAttemptOutcome> outcomes) {
+    private NotifyRunSummary take(
+            NotifyTaskVO task, Instant attemptTime, DeliveryResult result, List<NotifyAttemptOutcome> outcomes) {
         if (result.notAttempted() && deferUnsent) {
             return defer(task, result);
         }
@@ -276,8 +337,8 @@ public class DueCallbackDeliveryService {
             return new NotifyAttemptOutcome(task, attemptTime, result, NotifyTaskStatus.SUCCESS, attemptTime);
         }
         if (backoff.retriesAfter(attemptNo)) {
-            return new NotifyAttemptOutcome(task, attemptTime, result, NotifyTaskStatus.RETRY,
-                    attemptTime.plus(backoff.delayAfter(attemptNo)));
+            return new NotifyAttemptOutcome(
+                    task, attemptTime, result, NotifyTaskStatus.RETRY, attemptTime.plus(backoff.delayAfter(attemptNo)));
         }
         return new NotifyAttemptOutcome(task, attemptTime, result, NotifyTaskStatus.FAIL, attemptTime);
     }
@@ -294,8 +355,12 @@ public class DueCallbackDeliveryService {
             DeliveryResult result = outcome.result();
             int attemptNo = task.getNotifyCount() + 1;
             if (!recorded.get(i)) {
-                log.warn("notify task={} team={} attempt={} delivered={} not recorded: the lease was taken over",
-                        task.getId(), task.getTeamId(), attemptNo, result.delivered());
+                log.warn(
+                        "notify task={} team={} attempt={} delivered={} not recorded: the lease was taken over",
+                        task.getId(),
+                        task.getTeamId(),
+                        attemptNo,
+                        result.delivered());
                 continue;
             }
             switch (outcome.newStatus()) {
@@ -303,8 +368,14 @@ public class DueCallbackDeliveryService {
                 case RETRY -> retried++;
                 default -> failed++;
             }
-            log.info("notify task={} team={} attempt={} delivered={} http={} error={} next={}", task.getId(),
-                    task.getTeamId(), attemptNo, result.delivered(), result.httpStatus(), result.error(),
+            log.info(
+                    "notify task={} team={} attempt={} delivered={} http={} error={} next={}",
+                    task.getId(),
+                    task.getTeamId(),
+                    attemptNo,
+                    result.delivered(),
+                    result.httpStatus(),
+                    result.error(),
                     outcome.newStatus() == NotifyTaskStatus.RETRY ? outcome.nextAttemptTime() : null);
         }
         return new NotifyRunSummary(outcomes.size(), delivered, retried, failed);
@@ -313,11 +384,17 @@ public class DueCallbackDeliveryService {
     /** #17: not sent, so not an attempt: the task waits as RETRY until the gateway's time, its try count unchanged. */
     private NotifyRunSummary defer(NotifyTaskVO task, DeliveryResult result) {
         if (!store.defer(task, result.notSentUntil(), result.error())) {
-            log.warn("notify task={} team={} not sent and not put back: the lease was taken over", task.getId(),
+            log.warn(
+                    "notify task={} team={} not sent and not put back: the lease was taken over",
+                    task.getId(),
                     task.getTeamId());
             return new NotifyRunSummary(1, 0, 0, 0);
         }
-        log.info("notify task={} team={} {} (no attempt used) next={}", task.getId(), task.getTeamId(), result.error(),
+        log.info(
+                "notify task={} team={} {} (no attempt used) next={}",
+                task.getId(),
+                task.getTeamId(),
+                result.error(),
                 result.notSentUntil());
         return new NotifyRunSummary(1, 0, 1, 0);
     }

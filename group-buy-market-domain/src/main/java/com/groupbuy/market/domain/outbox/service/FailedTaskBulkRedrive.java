@@ -2,12 +2,11 @@ package com.groupbuy.market.domain.outbox.service;
 
 import com.groupbuy.market.domain.outbox.adapter.repository.INotifyBulkRepository;
 import com.groupbuy.market.types.progress.ProgressBoard;
-import lombok.extern.slf4j.Slf4j;
-import org.springframework.stereotype.Service;
-
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
+import lombok.extern.slf4j.Slf4j;
+import org.springframework.stereotype.Service;
 
 /**
  * Re-drives every FAIL task (of one source + channel, or all) after a partner outage was fixed: page by page, each
@@ -37,8 +36,8 @@ public class FailedTaskBulkRedrive {
 
     /** Re-drives the filter's FAIL tasks; returns how many went back to RETRY. */
     public long redriveAll(String source, String channel) {
-        ProgressBoard.Progress progress = board.start(PROGRESS_KIND, subject(source, channel),
-                repository.countFailed(source, channel));
+        ProgressBoard.Progress progress =
+                board.start(PROGRESS_KIND, subject(source, channel), repository.countFailed(source, channel));
         long moved = 0;
         try {
             long afterId = 0;

@@ -2,11 +2,10 @@ package com.groupbuy.market.domain.outbox.service;
 
 import com.groupbuy.market.domain.outbox.adapter.repository.INotifyTaskRetention;
 import com.groupbuy.market.domain.outbox.model.valobj.NotifyRetentionSummary;
-import lombok.extern.slf4j.Slf4j;
-
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import lombok.extern.slf4j.Slf4j;
 
 /**
  * Keeps the outbox small: delivered tasks (and their attempts) older than the retention age are deleted, a small
@@ -22,8 +21,8 @@ public class NotifyRetentionService {
     private final int batchSize;
     private final Duration runBudget;
 
-    public NotifyRetentionService(INotifyTaskRetention retention, Clock clock, Duration age, int batchSize,
-                                  Duration runBudget) {
+    public NotifyRetentionService(
+            INotifyTaskRetention retention, Clock clock, Duration age, int batchSize, Duration runBudget) {
         if (age.isNegative() || age.isZero() || batchSize < 1) {
             throw new IllegalArgumentException("retention age must be positive and the batch size at least 1");
         }
@@ -55,8 +54,12 @@ public class NotifyRetentionService {
         }
         NotifyRetentionSummary summary = new NotifyRetentionSummary(deleted, batches, budgetSpent);
         if (deleted > 0 || budgetSpent) {
-            log.info("notify retention deliveredBefore={} deleted={} batches={} budgetSpent={}", deliveredBefore,
-                    deleted, batches, budgetSpent);
+            log.info(
+                    "notify retention deliveredBefore={} deleted={} batches={} budgetSpent={}",
+                    deliveredBefore,
+                    deleted,
+                    batches,
+                    budgetSpent);
         }
         return summary;
     }

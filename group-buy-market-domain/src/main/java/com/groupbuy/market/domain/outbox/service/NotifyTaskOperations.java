@@ -7,13 +7,12 @@ import com.groupbuy.market.domain.outbox.model.valobj.NotifyTaskSummaryVO;
 import com.groupbuy.market.domain.outbox.model.valobj.RetryFilter;
 import com.groupbuy.market.types.enums.ResponseCode;
 import com.groupbuy.market.types.exception.AppException;
-import lombok.extern.slf4j.Slf4j;
-import org.springframework.stereotype.Service;
-
 import java.net.URI;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
+import lombok.extern.slf4j.Slf4j;
+import org.springframework.stereotype.Service;
 
 /**
  * What an operator may do with callback tasks: look, give a failed task another round of attempts, and make waiting
@@ -54,8 +53,9 @@ public class NotifyTaskOperations {
     public NotifyTaskSummaryVO redrive(long taskId) {
         NotifyTaskSummaryVO task = requireTask(taskId);
         if (!repository.redriveFailed(taskId, Instant.now(clock))) {
-            throw new AppException(ResponseCode.E0302, "only a failed task can be re-driven; task " + taskId
-                    + " has status " + task.notifyStatus());
+            throw new AppException(
+                    ResponseCode.E0302,
+                    "only a failed task can be re-driven; task " + taskId + " has status " + task.notifyStatus());
         }
         log.info("notify task={} team={} re-driven by an operator", taskId, task.teamId());
         return repository.queryTask(taskId);
@@ -89,8 +89,10 @@ public class NotifyTaskOperations {
         List<NotifyTaskSummaryVO> page;
         do {
             page = repository.waitingRetries(now, afterTime, afterId, MOVE_PAGE);
-            List<Long> ids = page.stream().filter(t -> filter.matchesHost(hostOf(t.notifyUrl())))
-                    .map(NotifyTaskSummaryVO::id).toList();
+            List<Long> ids = page.stream()
+                    .filter(t -> filter.matchesHost(hostOf(t.notifyUrl())))
+                    .map(NotifyTaskSummaryVO::id)
+                    .toList();
             if (!ids.isEmpty()) {
                 moved += repository.makeDueNow(ids, now);
             }

@@ -1,5 +1,7 @@
 package com.groupbuy.market.domain.outbox.service;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.groupbuy.market.domain.outbox.adapter.port.INotifyGateway;
 import com.groupbuy.market.domain.outbox.adapter.repository.INotifyTaskStore;
 import com.groupbuy.market.domain.outbox.model.valobj.DeliveryResult;
@@ -7,8 +9,6 @@ import com.groupbuy.market.domain.outbox.model.valobj.NotifyAttemptOutcome;
 import com.groupbuy.market.domain.outbox.model.valobj.NotifyRunSummary;
 import com.groupbuy.market.domain.outbox.model.valobj.NotifyTarget;
 import com.groupbuy.market.domain.outbox.model.valobj.NotifyTaskVO;
-import org.junit.jupiter.api.Test;
-
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -16,8 +16,7 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 /**
  * A page mixing MQ and HTTP tasks: the HTTP tasks are sent one by one as before, the MQ tasks in one batch call, the
@@ -48,9 +47,9 @@ class DueCallbackDeliveryBatchTest {
     void aBatchWhoseWindowNoLongerFitsInTheLeaseIsNotSent() {
         // Four HTTP sends of 13 s each use 52 s of the 60 s lease: 8 s are left, a 7 s batch window still fits;
         // at 14 s each, 4 s are left and the MQ tasks wait for the next lease.
-        for (long httpSeconds : new long[]{13, 14}) {
-            Page store = new Page(List.of(task(1, "HTTP"), task(2, "HTTP"), task(3, "HTTP"), task(4, "HTTP"),
-                    task(5, "MQ"), task(6, "MQ")));
+        for (long httpSeconds : new long[] {13, 14}) {
+            Page store = new Page(List.of(
+                    task(1, "HTTP"), task(2, "HTTP"), task(3, "HTTP"), task(4, "HTTP"), task(5, "MQ"), task(6, "MQ")));
             TestClock clock = new TestClock();
             Recorder gateway = new Recorder(clock, Duration.ofSeconds(httpSeconds));
 
@@ -69,14 +68,30 @@ class DueCallbackDeliveryBatchTest {
     }
 
     private static DueCallbackDeliveryService service(INotifyTaskStore store, INotifyGateway gateway, Clock clock) {
-        return new DueCallbackDeliveryService(store, gateway, new NotifyBackoff(List.of(Duration.ofMinutes(1)), 0,
-                () -> 0.5), clock, "w", LEASE, SEND_WINDOW, BATCH_WINDOW, 100, Duration.ofMinutes(10),
-                Runnable::run, 1);
+        return new DueCallbackDeliveryService(
+                store,
+                gateway,
+                new NotifyBackoff(List.of(Duration.ofMinutes(1)), 0, () -> 0.5),
+                clock,
+                "w",
+                LEASE,
+                SEND_WINDOW,
+                BATCH_WINDOW,
+                100,
+                Duration.ofMinutes(10),
+                Runnable::run,
+                1);
     }
 
     private static NotifyTaskVO task(long id, String type) {
-        return NotifyTaskVO.builder().id(id).teamId("t" + id).notifyType(type)
-                .notifyMq(NotifyTarget.MQ.equals(type) ? "k" : null).notifyCount(0).claimToken("token").build();
+        return NotifyTaskVO.builder()
+                .id(id)
+                .teamId("t" + id)
+                .notifyType(type)
+                .notifyMq(NotifyTarget.MQ.equals(type) ? "k" : null)
+                .notifyCount(0)
+                .claimToken("token")
+                .build();
     }
 
     /** One page to claim, then nothing; records what the service asked of it. */
@@ -90,8 +105,14 @@ class DueCallbackDeliveryBatchTest {
         }
 
         @Override
-        public List<NotifyTaskVO> claimDue(Instant now, int shardIndex, int shardTotal, int limit, int oneByOneLimit,
-                                           String worker, Instant leaseUntil) {
+        public List<NotifyTaskVO> claimDue(
+                Instant now,
+                int shardIndex,
+                int shardTotal,
+                int limit,
+                int oneByOneLimit,
+                String worker,
+                Instant leaseUntil) {
             if (page.isEmpty()) {
                 return List.of();
             }
@@ -146,7 +167,9 @@ class DueCallbackDeliveryBatchTest {
         @Override
         public List<DeliveryResult> deliverAll(List<NotifyTaskVO> tasks) {
             batches.add(tasks.stream().map(NotifyTaskVO::getId).toList());
-            return tasks.stream().map(t -> new DeliveryResult(true, null, 1, null)).toList();
+            return tasks.stream()
+                    .map(t -> new DeliveryResult(true, null, 1, null))
+                    .toList();
         }
     }
 

@@ -1,18 +1,17 @@
 package com.groupbuy.market.domain.outbox.service;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import com.groupbuy.market.domain.outbox.adapter.port.INotifyGateway;
 import com.groupbuy.market.domain.outbox.adapter.repository.INotifyTaskStore;
 import com.groupbuy.market.domain.outbox.model.valobj.DeliveryResult;
 import com.groupbuy.market.domain.outbox.model.valobj.NotifyAttemptOutcome;
 import com.groupbuy.market.domain.outbox.model.valobj.NotifyRunSummary;
 import com.groupbuy.market.domain.outbox.model.valobj.NotifyTaskVO;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
-
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -20,9 +19,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
 
 /** A run's lanes over an in-memory outbox: every due task once, and a failing lane fails the run after the rest end. */
 class DueCallbackDeliveryLanesTest {
@@ -40,9 +38,11 @@ class DueCallbackDeliveryLanesTest {
         Map<Long, AtomicInteger> sent = new ConcurrentHashMap<>();
 
         NotifyRunSummary run = service(store, task -> {
-            sent.computeIfAbsent(task.getId(), id -> new AtomicInteger()).incrementAndGet();
-            return new DeliveryResult(true, 200, 1, null);
-        }).deliverAllDue();
+                    sent.computeIfAbsent(task.getId(), id -> new AtomicInteger())
+                            .incrementAndGet();
+                    return new DeliveryResult(true, 200, 1, null);
+                })
+                .deliverAllDue();
 
         assertThat(run.claimed()).isEqualTo(250);
         assertThat(run.delivered()).isEqualTo(250);
@@ -56,8 +56,9 @@ class DueCallbackDeliveryLanesTest {
         MemoryStore store = new MemoryStore(40, 17);
 
         assertThatThrownBy(() -> service(store, task -> new DeliveryResult(true, 200, 1, null))
-                .deliverAllDue())
-                .isInstanceOf(IllegalStateException.class).hasMessageContaining("17");
+                        .deliverAllDue())
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("17");
         // One task per lease here: the lane whose claim of task 17 failed ended there; the other lanes drained the
         // rest, 17 included. Nothing claimed is left unfinished: the run returned only after every lane had ended.
         assertThat(store.finished).hasSize(40);
@@ -67,10 +68,14 @@ class DueCallbackDeliveryLanesTest {
 
     @Test
     void batchesAreAsLargeAsFitInTheLeaseWithOneSendWindowToSpare() {
-        assertThat(DueCallbackDeliveryService.claimBatch(Duration.ofSeconds(60), Duration.ofSeconds(12), 100)).isEqualTo(4);
-        assertThat(DueCallbackDeliveryService.claimBatch(Duration.ofSeconds(60), Duration.ofSeconds(12), 3)).isEqualTo(3);
-        assertThat(DueCallbackDeliveryService.claimBatch(Duration.ofSeconds(20), Duration.ofSeconds(12), 100)).isEqualTo(1);
-        assertThat(DueCallbackDeliveryService.claimBatch(Duration.ofSeconds(300), Duration.ofSeconds(1), 100)).isEqualTo(100);
+        assertThat(DueCallbackDeliveryService.claimBatch(Duration.ofSeconds(60), Duration.ofSeconds(12), 100))
+                .isEqualTo(4);
+        assertThat(DueCallbackDeliveryService.claimBatch(Duration.ofSeconds(60), Duration.ofSeconds(12), 3))
+                .isEqualTo(3);
+        assertThat(DueCallbackDeliveryService.claimBatch(Duration.ofSeconds(20), Duration.ofSeconds(12), 100))
+                .isEqualTo(1);
+        assertThat(DueCallbackDeliveryService.claimBatch(Duration.ofSeconds(300), Duration.ofSeconds(1), 100))
+                .isEqualTo(100);
     }
 
     @Test
@@ -80,12 +85,23 @@ class DueCallbackDeliveryLanesTest {
         Map<Long, AtomicInteger> sent = new ConcurrentHashMap<>();
         // lease 60 s, send window 12 s: batches of 4. Each send takes 25 s of the clock, so the third of a batch
         // would start 50 s into its lease and could end past it: it and the fourth are left unsent.
-        DueCallbackDeliveryService service = new DueCallbackDeliveryService(store, task -> {
-            sent.computeIfAbsent(task.getId(), id -> new AtomicInteger()).incrementAndGet();
-            clock.advance(Duration.ofSeconds(25));
-            return new DeliveryResult(true, 200, 1, null);
-        }, new NotifyBackoff(List.of(Duration.ofMinutes(1)), 0, () -> 0.5), clock, "w", Duration.ofSeconds(60),
-                Duration.ofSeconds(12), 100, Duration.ofMinutes(10), Runnable::run, 1);
+        DueCallbackDeliveryService service = new DueCallbackDeliveryService(
+                store,
+                task -> {
+                    sent.computeIfAbsent(task.getId(), id -> new AtomicInteger())
+                            .incrementAndGet();
+                    clock.advance(Duration.ofSeconds(25));
+                    return new DeliveryResult(true, 200, 1, null);
+                },
+                new NotifyBackoff(List.of(Duration.ofMinutes(1)), 0, () -> 0.5),
+                clock,
+                "w",
+                Duration.ofSeconds(60),
+                Duration.ofSeconds(12),
+                100,
+                Duration.ofMinutes(10),
+                Runnable::run,
+                1);
 
         NotifyRunSummary run = service.deliverAllDue();
 
@@ -95,8 +111,17 @@ class DueCallbackDeliveryLanesTest {
     }
 
     private DueCallbackDeliveryService service(INotifyTaskStore store, INotifyGateway gateway) {
-        return new DueCallbackDeliveryService(store, gateway, new NotifyBackoff(List.of(Duration.ofMinutes(1)), 0, () -> 0.5),
-                Clock.systemUTC(), "w", Duration.ofSeconds(60), 100, Duration.ofSeconds(30), lanes, 4);
+        return new DueCallbackDeliveryService(
+                store,
+                gateway,
+                new NotifyBackoff(List.of(Duration.ofMinutes(1)), 0, () -> 0.5),
+                Clock.systemUTC(),
+                "w",
+                Duration.ofSeconds(60),
+                100,
+                Duration.ofSeconds(30),
+                lanes,
+                4);
     }
 
     /** Due tasks 1..n; the first claim of {@code failOn} throws, as a lost database connection would. */
@@ -117,11 +142,20 @@ class DueCallbackDeliveryLanesTest {
         private final Set<Long> claimedAfter = ConcurrentHashMap.newKeySet();
 
         @Override
-        public synchronized List<NotifyTaskVO> claimDue(Instant now, int shardIndex, int shardTotal, int limit,
-                                                        int oneByOneLimit, String worker, Instant leaseUntil) {
+        public synchronized List<NotifyTaskVO> claimDue(
+                Instant now,
+                int shardIndex,
+                int shardTotal,
+                int limit,
+                int oneByOneLimit,
+                String worker,
+                Instant leaseUntil) {
             // None of these tasks is MQ: all are sent one by one.
-            List<Long> batch = due.stream().filter(id -> !claimed.contains(id)).sorted()
-                    .limit(Math.min(limit, oneByOneLimit)).toList();
+            List<Long> batch = due.stream()
+                    .filter(id -> !claimed.contains(id))
+                    .sorted()
+                    .limit(Math.min(limit, oneByOneLimit))
+                    .toList();
             if (batch.contains(failOn) && !failed) {
                 failed = true;
                 throw new IllegalStateException("claim of " + failOn + " failed");
@@ -130,7 +164,12 @@ class DueCallbackDeliveryLanesTest {
                 claimedAfter.addAll(batch);
             }
             claimed.addAll(batch);
-            return batch.stream().map(id -> NotifyTaskVO.builder().id(id).teamId("t" + id).notifyCount(0).build())
+            return batch.stream()
+                    .map(id -> NotifyTaskVO.builder()
+                            .id(id)
+                            .teamId("t" + id)
+                            .notifyCount(0)
+                            .build())
                     .toList();
         }
 
@@ -154,7 +193,11 @@ class DueCallbackDeliveryLanesTest {
             if (!due.contains(taskId) || !claimed.add(taskId)) {
                 return null;
             }
-            return NotifyTaskVO.builder().id(taskId).teamId("t" + taskId).notifyCount(0).build();
+            return NotifyTaskVO.builder()
+                    .id(taskId)
+                    .teamId("t" + taskId)
+                    .notifyCount(0)
+                    .build();
         }
 
         @Override

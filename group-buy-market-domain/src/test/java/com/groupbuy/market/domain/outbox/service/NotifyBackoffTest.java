@@ -1,12 +1,11 @@
 package com.groupbuy.market.domain.outbox.service;
 
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
 import java.util.List;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Test;
 
 class NotifyBackoffTest {
 
@@ -32,7 +31,8 @@ class NotifyBackoffTest {
         List<Duration> schedule = List.of(Duration.ofSeconds(100));
 
         assertThat(new NotifyBackoff(schedule, 0.2, () -> 0.0).delayAfter(1)).isEqualTo(Duration.ofSeconds(80));
-        assertThat(new NotifyBackoff(schedule, 0.2, () -> 0.999999).delayAfter(1)).isBetween(Duration.ofSeconds(119), Duration.ofSeconds(120));
+        assertThat(new NotifyBackoff(schedule, 0.2, () -> 0.999999).delayAfter(1))
+                .isBetween(Duration.ofSeconds(119), Duration.ofSeconds(120));
         assertThat(new NotifyBackoff(schedule, 0.2, () -> 0.5).delayAfter(1)).isEqualTo(Duration.ofSeconds(100));
     }
 

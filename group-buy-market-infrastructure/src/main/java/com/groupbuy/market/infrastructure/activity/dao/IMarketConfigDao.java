@@ -16,6 +16,6 @@ public interface IMarketConfigDao {
 
     SkuPO querySku(@Param("goodsId") String goodsId);
 
-    Long queryActivityIdBySourceChannelGoods(@Param("source") String source, @Param("channel") String channel,
-                                             @Param("goodsId") String goodsId);
+    Long queryActivityIdBySourceChannelGoods(
+            @Param("source") String source, @Param("channel") String channel, @Param("goodsId") String goodsId);
 }

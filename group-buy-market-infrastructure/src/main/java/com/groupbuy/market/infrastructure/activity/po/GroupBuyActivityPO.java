@@ -1,8 +1,7 @@
 package com.groupbuy.market.infrastructure.activity.po;
 
-import lombok.Data;
-
 import java.time.Instant;
+import lombok.Data;
 
 /** A row of group_buy_activity. */
 @Data

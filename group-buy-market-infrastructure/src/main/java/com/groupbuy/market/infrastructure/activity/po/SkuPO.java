@@ -1,8 +1,7 @@
 package com.groupbuy.market.infrastructure.activity.po;
 
-import lombok.Data;
-
 import java.math.BigDecimal;
+import lombok.Data;
 
 /** A row of sku. */
 @Data

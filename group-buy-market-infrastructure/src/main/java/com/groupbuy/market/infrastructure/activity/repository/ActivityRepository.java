@@ -11,16 +11,15 @@ import com.groupbuy.market.infrastructure.activity.dao.IMarketConfigDao;
 import com.groupbuy.market.infrastructure.activity.po.GroupBuyActivityPO;
 import com.groupbuy.market.infrastructure.activity.po.GroupBuyDiscountPO;
 import com.groupbuy.market.infrastructure.activity.po.SkuPO;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Repository;
-
-import java.time.Duration;
-import java.util.Optional;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Callable;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executor;
 
 /**
  * Market configuration behind a short-lived in-process cache: the hot paths read memory, and a change in the
@@ -34,17 +33,22 @@ public class ActivityRepository implements IActivityRepository {
     private final Cache<String, Optional<Object>> cache;
     private final Executor loader;
 
-    public ActivityRepository(IMarketConfigDao dao,
-                              @Value("${gbm.market.config-cache-ttl:30s}") Duration ttl,
-                              @Qualifier("marketConfigLoadExecutor") Executor loader) {
+    public ActivityRepository(
+            IMarketConfigDao dao,
+            @Value("${gbm.market.config-cache-ttl:30s}") Duration ttl,
+            @Qualifier("marketConfigLoadExecutor") Executor loader) {
         this.dao = dao;
         this.loader = loader;
-        this.cache = CacheBuilder.newBuilder().expireAfterWrite(ttl).maximumSize(100_000).build();
+        this.cache = CacheBuilder.newBuilder()
+                .expireAfterWrite(ttl)
+                .maximumSize(100_000)
+                .build();
     }
 
     @Override
     public Long queryActivityIdBySourceChannelGoods(String source, String channel, String goodsId) {
-        return cached("sc:" + source + ":" + channel + ":" + goodsId,
+        return cached(
+                "sc:" + source + ":" + channel + ":" + goodsId,
                 () -> dao.queryActivityIdBySourceChannelGoods(source, channel, goodsId));
     }
 
@@ -96,11 +100,18 @@ public class ActivityRepository implements IActivityRepository {
             return null;
         }
         return ActivityVO.builder()
-                .activityId(po.getActivityId()).activityName(po.getActivityName()).discountId(po.getDiscountId())
-                .groupType(po.getGroupType()).takeLimitCount(po.getTakeLimitCount()).target(po.getTarget())
-                .validTimeMinutes(po.getValidTime()).status(po.getStatus())
-                .startTime(po.getStartTime()).endTime(po.getEndTime())
-                .tagId(po.getTagId()).tagScopes(TagScope.parse(po.getTagScope()))
+                .activityId(po.getActivityId())
+                .activityName(po.getActivityName())
+                .discountId(po.getDiscountId())
+                .groupType(po.getGroupType())
+                .takeLimitCount(po.getTakeLimitCount())
+                .target(po.getTarget())
+                .validTimeMinutes(po.getValidTime())
+                .status(po.getStatus())
+                .startTime(po.getStartTime())
+                .endTime(po.getEndTime())
+                .tagId(po.getTagId())
+                .tagScopes(TagScope.parse(po.getTagScope()))
                 .build();
     }
 
@@ -108,14 +119,23 @@ public class ActivityRepository implements IActivityRepository {
         if (po == null) {
             return null;
         }
-        return DiscountVO.builder().discountId(po.getDiscountId()).discountName(po.getDiscountName())
-                .discountType(po.getDiscountType()).marketPlan(po.getMarketPlan()).marketExpr(po.getMarketExpr())
-                .tagId(po.getTagId()).build();
+        return DiscountVO.builder()
+                .discountId(po.getDiscountId())
+                .discountName(po.getDiscountName())
+                .discountType(po.getDiscountType())
+                .marketPlan(po.getMarketPlan())
+                .marketExpr(po.getMarketExpr())
+                .tagId(po.getTagId())
+                .build();
     }
 
     private static SkuVO toSku(SkuPO po) {
-        return po == null ? null
-                : SkuVO.builder().goodsId(po.getGoodsId()).goodsName(po.getGoodsName())
-                .originalPrice(po.getOriginalPrice()).build();
+        return po == null
+                ? null
+                : SkuVO.builder()
+                        .goodsId(po.getGoodsId())
+                        .goodsName(po.getGoodsName())
+                        .originalPrice(po.getOriginalPrice())
+                        .build();
     }
 }

@@ -1,11 +1,10 @@
 package com.groupbuy.market.infrastructure.console.dao;
 
-import org.apache.ibatis.annotations.Mapper;
-import org.apache.ibatis.annotations.Param;
-
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import org.apache.ibatis.annotations.Mapper;
+import org.apache.ibatis.annotations.Param;
 
 /**
  * The operators' console reads (activities, teams and members, import jobs, task counts) and the bulk re-drive.
@@ -18,8 +17,11 @@ public interface IOperatorViewDao {
 
     long countActivities();
 
-    List<Map<String, Object>> teams(@Param("activityId") long activityId, @Param("status") Integer status,
-                                    @Param("offset") int offset, @Param("limit") int limit);
+    List<Map<String, Object>> teams(
+            @Param("activityId") long activityId,
+            @Param("status") Integer status,
+            @Param("offset") int offset,
+            @Param("limit") int limit);
 
     long countTeams(@Param("activityId") long activityId, @Param("status") Integer status);
 
@@ -29,11 +31,13 @@ public interface IOperatorViewDao {
 
     long countImportJobs();
 
-
     long countFailed(@Param("source") String source, @Param("channel") String channel);
 
-    List<Long> failedIdsAfter(@Param("source") String source, @Param("channel") String channel,
-                              @Param("afterId") long afterId, @Param("limit") int limit);
+    List<Long> failedIdsAfter(
+            @Param("source") String source,
+            @Param("channel") String channel,
+            @Param("afterId") long afterId,
+            @Param("limit") int limit);
 
     int redriveFailed(@Param("ids") List<Long> ids, @Param("now") Instant now);
 }

@@ -10,8 +10,7 @@ import java.util.Map;
 /** Reads typed values out of the console's alias maps (the database holds UTC). */
 final class OperatorRows {
 
-    private OperatorRows() {
-    }
+    private OperatorRows() {}
 
     static String text(Map<String, Object> row, String key) {
         Object value = row.get(key);

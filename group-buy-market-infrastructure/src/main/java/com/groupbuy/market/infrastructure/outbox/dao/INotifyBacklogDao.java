@@ -1,10 +1,9 @@
 package com.groupbuy.market.infrastructure.outbox.dao;
 
-import org.apache.ibatis.annotations.Mapper;
-import org.apache.ibatis.annotations.Param;
-
 import java.time.Instant;
 import java.util.List;
+import org.apache.ibatis.annotations.Mapper;
+import org.apache.ibatis.annotations.Param;
 
 /** Counts over notify_task's (status, next attempt) index for the backlog metrics. */
 @Mapper

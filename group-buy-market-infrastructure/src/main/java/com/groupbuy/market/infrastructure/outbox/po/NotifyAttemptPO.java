@@ -1,8 +1,7 @@
 package com.groupbuy.market.infrastructure.outbox.po;
 
-import lombok.Data;
-
 import java.time.Instant;
+import lombok.Data;
 
 /** A row of notify_attempt. */
 @Data

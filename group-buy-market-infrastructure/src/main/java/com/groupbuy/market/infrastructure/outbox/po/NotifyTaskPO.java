@@ -1,8 +1,7 @@
 package com.groupbuy.market.infrastructure.outbox.po;
 
-import lombok.Data;
-
 import java.time.Instant;
+import lombok.Data;
 
 /** A row of notify_task. */
 @Data
@@ -22,6 +21,7 @@ public class NotifyTaskPO {
     private Integer notifyStatus;
     /** The bytes delivered (column parameter_json). */
     private String body;
+
     private Instant nextAttemptTime;
     private String claimedBy;
     private String claimToken;

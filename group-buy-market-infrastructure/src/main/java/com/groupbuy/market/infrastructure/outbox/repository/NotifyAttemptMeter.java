@@ -4,7 +4,6 @@ import com.groupbuy.market.domain.outbox.model.valobj.DeliveryResult;
 import com.groupbuy.market.domain.outbox.model.valobj.NotifyTaskVO;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-
 import java.time.Duration;
 
 /**
@@ -21,10 +20,13 @@ final class NotifyAttemptMeter {
     }
 
     void record(NotifyTaskVO task, DeliveryResult result) {
-        Timer.builder("gbm.notify.attempts").description("callback delivery attempts by outcome and partner")
+        Timer.builder("gbm.notify.attempts")
+                .description("callback delivery attempts by outcome and partner")
                 .tag("outcome", result.delivered() ? "delivered" : "failed")
                 .tag("type", String.valueOf(task.getNotifyType()))
-                .tag("source", String.valueOf(task.getSource())).tag("channel", String.valueOf(task.getChannel()))
-                .register(meters).record(Duration.ofMillis(Math.max(0, result.latencyMs())));
+                .tag("source", String.valueOf(task.getSource()))
+                .tag("channel", String.valueOf(task.getChannel()))
+                .register(meters)
+                .record(Duration.ofMillis(Math.max(0, result.latencyMs())));
     }
 }

@@ -1,15 +1,13 @@
 package com.groupbuy.market.infrastructure.outbox.repository;
 
-
 import com.groupbuy.market.domain.outbox.adapter.repository.INotifyBacklogRepository;
 import com.groupbuy.market.domain.outbox.model.valobj.NotifyBacklogVO;
 import com.groupbuy.market.domain.outbox.model.valobj.NotifyTaskStatus;
 import com.groupbuy.market.infrastructure.outbox.dao.INotifyBacklogDao;
-import org.springframework.stereotype.Repository;
-
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.springframework.stereotype.Repository;
 
 /** The outbox backlog over MyBatis: owed tasks by status, the oldest due, the count due now. */
 @Repository

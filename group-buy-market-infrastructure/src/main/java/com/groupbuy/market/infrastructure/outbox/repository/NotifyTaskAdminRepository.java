@@ -1,16 +1,14 @@
 package com.groupbuy.market.infrastructure.outbox.repository;
 
-
 import com.groupbuy.market.domain.outbox.adapter.repository.INotifyTaskAdminRepository;
 import com.groupbuy.market.domain.outbox.model.valobj.NotifyAttemptVO;
 import com.groupbuy.market.domain.outbox.model.valobj.NotifyTaskStatus;
 import com.groupbuy.market.domain.outbox.model.valobj.NotifyTaskSummaryVO;
 import com.groupbuy.market.infrastructure.outbox.dao.INotifyTaskAdminDao;
 import com.groupbuy.market.infrastructure.outbox.po.NotifyTaskPO;
-import org.springframework.stereotype.Repository;
-
 import java.time.Instant;
 import java.util.List;
+import org.springframework.stereotype.Repository;
 
 /** Operator views of the outbox over MyBatis. */
 @Repository
@@ -24,7 +22,9 @@ public class NotifyTaskAdminRepository implements INotifyTaskAdminRepository {
 
     @Override
     public List<NotifyTaskSummaryVO> listTasks(Integer status, String teamId, int offset, int limit) {
-        return dao.listTasks(status, teamId, offset, limit).stream().map(NotifyTaskAdminRepository::toSummary).toList();
+        return dao.listTasks(status, teamId, offset, limit).stream()
+                .map(NotifyTaskAdminRepository::toSummary)
+                .toList();
     }
 
     @Override
@@ -41,14 +41,24 @@ public class NotifyTaskAdminRepository implements INotifyTaskAdminRepository {
     @Override
     public List<NotifyAttemptVO> listAttempts(long taskId) {
         return dao.listAttempts(taskId).stream()
-                .map(a -> new NotifyAttemptVO(a.getAttemptNo(), a.getAttemptTime(), a.getHttpStatus(),
-                        a.getLatencyMs(), Boolean.TRUE.equals(a.getSuccess()), a.getError()))
+                .map(a -> new NotifyAttemptVO(
+                        a.getAttemptNo(),
+                        a.getAttemptTime(),
+                        a.getHttpStatus(),
+                        a.getLatencyMs(),
+                        Boolean.TRUE.equals(a.getSuccess()),
+                        a.getError()))
                 .toList();
     }
 
     @Override
     public boolean redriveFailed(long taskId, Instant now) {
-        return dao.redriveFailed(taskId, now, NotifyTaskStatus.FAIL.code(), NotifyTaskStatus.FAIL.redrive().code()) == 1;
+        return dao.redriveFailed(
+                        taskId,
+                        now,
+                        NotifyTaskStatus.FAIL.code(),
+                        NotifyTaskStatus.FAIL.redrive().code())
+                == 1;
     }
 
     @Override
@@ -58,7 +68,9 @@ public class NotifyTaskAdminRepository implements INotifyTaskAdminRepository {
 
     @Override
     public List<NotifyTaskSummaryVO> waitingRetries(Instant now, Instant afterTime, long afterId, int limit) {
-        return dao.waitingRetries(now, afterTime, afterId, limit, NotifyTaskStatus.RETRY.code()).stream().map(NotifyTaskAdminRepository::toSummary).toList();
+        return dao.waitingRetries(now, afterTime, afterId, limit, NotifyTaskStatus.RETRY.code()).stream()
+                .map(NotifyTaskAdminRepository::toSummary)
+                .toList();
     }
 
     @Override
@@ -67,7 +79,14 @@ public class NotifyTaskAdminRepository implements INotifyTaskAdminRepository {
     }
 
     private static NotifyTaskSummaryVO toSummary(NotifyTaskPO po) {
-        return new NotifyTaskSummaryVO(po.getId(), po.getTeamId(), po.getNotifyCategory(), po.getNotifyUrl(),
-                po.getNotifyStatus(), po.getNotifyCount(), po.getNextAttemptTime(), po.getLastError());
+        return new NotifyTaskSummaryVO(
+                po.getId(),
+                po.getTeamId(),
+                po.getNotifyCategory(),
+                po.getNotifyUrl(),
+                po.getNotifyStatus(),
+                po.getNotifyCount(),
+                po.getNextAttemptTime(),
+                po.getLastError());
     }
 }

@@ -5,11 +5,10 @@ import com.groupbuy.market.domain.outbox.model.entity.NotifyTaskEntity;
 import com.groupbuy.market.domain.outbox.model.valobj.NotifyTaskStatus;
 import com.groupbuy.market.infrastructure.outbox.dao.INotifyTaskDao;
 import com.groupbuy.market.infrastructure.outbox.po.NotifyTaskPO;
-import org.springframework.stereotype.Repository;
-
 import java.time.Clock;
 import java.time.Instant;
 import java.util.UUID;
+import org.springframework.stereotype.Repository;
 
 /** The outbox write: a plain insert on the Spring-managed connection, so it joins the caller's transaction. */
 @Repository

@@ -2,12 +2,11 @@ package com.groupbuy.market.infrastructure.outbox.repository;
 
 import com.groupbuy.market.domain.outbox.adapter.repository.INotifyTaskRetention;
 import com.groupbuy.market.infrastructure.outbox.dao.INotifyRetentionDao;
+import java.time.Instant;
+import java.util.List;
 import org.springframework.stereotype.Repository;
 import org.springframework.transaction.TransactionDefinition;
 import org.springframework.transaction.support.TransactionTemplate;
-
-import java.time.Instant;
-import java.util.List;
 
 /** Retention deletes over MyBatis: one short read-committed transaction per batch. */
 @Repository

@@ -1,6 +1,5 @@
 package com.groupbuy.market.infrastructure.outbox.repository;
 
-
 import com.groupbuy.market.domain.outbox.adapter.repository.INotifyTaskStore;
 import com.groupbuy.market.domain.outbox.model.valobj.DeliveryResult;
 import com.groupbuy.market.domain.outbox.model.valobj.NotifyAttemptOutcome;
@@ -12,15 +11,6 @@ import com.groupbuy.market.infrastructure.outbox.dao.INotifyTaskDao;
 import com.groupbuy.market.infrastructure.outbox.po.NotifyTaskPO;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
-import org.apache.ibatis.executor.BatchResult;
-import org.apache.ibatis.session.ExecutorType;
-import org.apache.ibatis.session.SqlSessionFactory;
-import org.mybatis.spring.SqlSessionTemplate;
-import org.springframework.stereotype.Repository;
-import org.springframework.transaction.TransactionDefinition;
-import org.springframework.transaction.TransactionStatus;
-import org.springframework.transaction.support.TransactionTemplate;
-
 import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -30,6 +20,14 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
+import org.apache.ibatis.executor.BatchResult;
+import org.apache.ibatis.session.ExecutorType;
+import org.apache.ibatis.session.SqlSessionFactory;
+import org.mybatis.spring.SqlSessionTemplate;
+import org.springframework.stereotype.Repository;
+import org.springframework.transaction.TransactionDefinition;
+import org.springframework.transaction.TransactionStatus;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Leases (each under a fresh fencing token) and attempt records on notify_task / notify_attempt; a task put back
@@ -41,23 +39,30 @@ public class NotifyTaskStore implements INotifyTaskStore {
     private static final int MAX_ERROR = 500;
     /** Candidates read per task wanted, so a batch fills even when other claimants took some meanwhile. */
     private static final int CANDIDATES_PER_TASK = 2;
+
     private static final int MAX_CLAIM_ROUNDS = 5;
 
     private final INotifyTaskDao dao;
     private final INotifyDeferralDao deferrals;
     /** The same statements on a batch executor: finishing a page sends its updates, then its inserts, in one go. */
     private final SqlSessionTemplate batch;
+
     private final INotifyTaskDao batchDao;
     private final TransactionTemplate transaction;
     /** Read committed: the batch claim's locking read takes no gap locks, so it never holds up settlements' inserts. */
     private final TransactionTemplate claimTransaction;
+
     private final Counter delivered;
     private final Counter failedAttempts;
     private final Counter failedTasks;
     private final NotifyAttemptMeter attempts;
 
-    public NotifyTaskStore(INotifyTaskDao dao, INotifyDeferralDao deferrals, SqlSessionFactory sessions,
-                           TransactionTemplate transaction, MeterRegistry meters) {
+    public NotifyTaskStore(
+            INotifyTaskDao dao,
+            INotifyDeferralDao deferrals,
+            SqlSessionFactory sessions,
+            TransactionTemplate transaction,
+            MeterRegistry meters) {
         this.dao = dao;
         this.deferrals = deferrals;
         this.batch = new SqlSessionTemplate(sessions, ExecutorType.BATCH);
@@ -65,15 +70,27 @@ public class NotifyTaskStore implements INotifyTaskStore {
         this.transaction = transaction;
         this.claimTransaction = new TransactionTemplate(transaction.getTransactionManager());
         this.claimTransaction.setIsolationLevel(TransactionDefinition.ISOLATION_READ_COMMITTED);
-        this.delivered = Counter.builder("gbm.notify.deliveries").description("callbacks acknowledged").register(meters);
-        this.failedAttempts = Counter.builder("gbm.notify.failed.attempts").description("callback attempts that failed").register(meters);
-        this.failedTasks = Counter.builder("gbm.notify.failed.tasks").description("tasks that reached FAIL").register(meters);
+        this.delivered = Counter.builder("gbm.notify.deliveries")
+                .description("callbacks acknowledged")
+                .register(meters);
+        this.failedAttempts = Counter.builder("gbm.notify.failed.attempts")
+                .description("callback attempts that failed")
+                .register(meters);
+        this.failedTasks = Counter.builder("gbm.notify.failed.tasks")
+                .description("tasks that reached FAIL")
+                .register(meters);
         this.attempts = new NotifyAttemptMeter(meters);
     }
 
     @Override
-    public List<NotifyTaskVO> claimDue(Instant now, int shardIndex, int shardTotal, int limit, int oneByOneLimit,
-                                       String worker, Instant leaseUntil) {
+    public List<NotifyTaskVO> claimDue(
+            Instant now,
+            int shardIndex,
+            int shardTotal,
+            int limit,
+            int oneByOneLimit,
+            String worker,
+            Instant leaseUntil) {
         String token = UUID.randomUUID().toString();
         List<NotifyTaskPO> taken = List.of();
         // Candidates are read without locks, then locked by primary key skipping what others hold. When others took
@@ -109,11 +126,13 @@ public class NotifyTaskStore implements INotifyTaskStore {
         if (taken == null) {
             return List.of();
         }
-        return taken.stream().map(po -> {
-            po.setClaimedBy(worker);
-            po.setClaimToken(token);
-            return toTask(po);
-        }).toList();
+        return taken.stream()
+                .map(po -> {
+                    po.setClaimedBy(worker);
+                    po.setClaimToken(token);
+                    return toTask(po);
+                })
+                .toList();
     }
 
     /**
@@ -125,7 +144,8 @@ public class NotifyTaskStore implements INotifyTaskStore {
     private List<NotifyTaskPO> candidates(Instant now, int shardIndex, int shardTotal, int limit, int oneByOneLimit) {
         int few = Math.min(limit, oneByOneLimit) * CANDIDATES_PER_TASK;
         List<NotifyTaskPO> candidates = dao.queryDueCandidates(now, shardIndex, shardTotal, few, TaskStates.PENDING);
-        boolean pageMayFill = few < limit * CANDIDATES_PER_TASK && candidates.size() == few
+        boolean pageMayFill = few < limit * CANDIDATES_PER_TASK
+                && candidates.size() == few
                 && candidates.stream().anyMatch(c -> sentTogether(c.getNotifyType()));
         return pageMayFill
                 ? dao.queryDueCandidates(now, shardIndex, shardTotal, limit * CANDIDATES_PER_TASK, TaskStates.PENDING)
@@ -169,11 +189,13 @@ public class NotifyTaskStore implements INotifyTaskStore {
         if (taken == null) {
             return List.of();
         }
-        return taken.stream().map(po -> {
-            po.setClaimedBy(worker);
-            po.setClaimToken(token);
-            return toTask(po);
-        }).toList();
+        return taken.stream()
+                .map(po -> {
+                    po.setClaimedBy(worker);
+                    po.setClaimToken(token);
+                    return toTask(po);
+                })
+                .toList();
     }
 
     @Override
@@ -183,8 +205,8 @@ public class NotifyTaskStore implements INotifyTaskStore {
 
     @Override
     public NotifyTaskVO claim(long taskId, String worker, Instant now, Instant leaseUntil, boolean ignoreSchedule) {
-        if (dao.claim(taskId, worker, UUID.randomUUID().toString(), now, leaseUntil, ignoreSchedule,
-                TaskStates.PENDING) == 0) {
+        if (dao.claim(taskId, worker, UUID.randomUUID().toString(), now, leaseUntil, ignoreSchedule, TaskStates.PENDING)
+                == 0) {
             return null;
         }
         return toTask(dao.queryById(taskId));
@@ -222,17 +244,24 @@ public class NotifyTaskStore implements INotifyTaskStore {
     /** Several outcomes under one claim token that move their tasks to the same state. */
     private static boolean alike(List<NotifyAttemptOutcome> outcomes) {
         NotifyAttemptOutcome first = outcomes.get(0);
-        return outcomes.size() > 1 && outcomes.stream().allMatch(o -> first.task().getClaimToken() != null
-                && first.task().getClaimToken().equals(o.task().getClaimToken())
-                && o.newStatus() == first.newStatus() && o.nextAttemptTime().equals(first.nextAttemptTime())
-                && Objects.equals(error(o.result()), error(first.result())));
+        return outcomes.size() > 1
+                && outcomes.stream()
+                        .allMatch(o -> first.task().getClaimToken() != null
+                                && first.task().getClaimToken().equals(o.task().getClaimToken())
+                                && o.newStatus() == first.newStatus()
+                                && o.nextAttemptTime().equals(first.nextAttemptTime())
+                                && Objects.equals(error(o.result()), error(first.result())));
     }
 
     /** All of the page or nothing: null, and the transaction rolled back, unless every task still held the token. */
     private List<Boolean> finishTogether(List<NotifyAttemptOutcome> outcomes, TransactionStatus status) {
         NotifyAttemptOutcome first = outcomes.get(0);
-        batchDao.finishAll(outcomes.stream().map(o -> o.task().getId()).toList(), first.task().getClaimToken(),
-                first.newStatus().code(), first.nextAttemptTime(), error(first.result()));
+        batchDao.finishAll(
+                outcomes.stream().map(o -> o.task().getId()).toList(),
+                first.task().getClaimToken(),
+                first.newStatus().code(),
+                first.nextAttemptTime(),
+                error(first.result()));
         int[] matched = updateCounts(batch.flushStatements(), 1);
         if (matched[0] != outcomes.size()) {
             status.setRollbackOnly();
@@ -245,8 +274,12 @@ public class NotifyTaskStore implements INotifyTaskStore {
 
     private List<Boolean> finishEach(List<NotifyAttemptOutcome> outcomes) {
         for (NotifyAttemptOutcome outcome : outcomes) {
-            batchDao.finishAttempt(outcome.task().getId(), outcome.task().getClaimToken(), outcome.newStatus().code(),
-                    outcome.nextAttemptTime(), error(outcome.result()));
+            batchDao.finishAttempt(
+                    outcome.task().getId(),
+                    outcome.task().getClaimToken(),
+                    outcome.newStatus().code(),
+                    outcome.nextAttemptTime(),
+                    error(outcome.result()));
         }
         int[] matched = updateCounts(batch.flushStatements(), outcomes.size());
         List<Boolean> recorded = new ArrayList<>(outcomes.size());
@@ -262,8 +295,13 @@ public class NotifyTaskStore implements INotifyTaskStore {
             if (recorded.get(i)) {
                 NotifyAttemptOutcome outcome = outcomes.get(i);
                 DeliveryResult result = outcome.result();
-                batchDao.insertAttempt(outcome.task().getId(), outcome.task().getNotifyCount() + 1,
-                        outcome.attemptTime(), result.httpStatus(), result.latencyMs(), result.delivered(),
+                batchDao.insertAttempt(
+                        outcome.task().getId(),
+                        outcome.task().getNotifyCount() + 1,
+                        outcome.attemptTime(),
+                        result.httpStatus(),
+                        result.latencyMs(),
+                        result.delivered(),
                         error(result));
             }
         }
@@ -272,10 +310,12 @@ public class NotifyTaskStore implements INotifyTaskStore {
 
     /** The row count of each statement of one flushed batch of {@code expected} updates. */
     private static int[] updateCounts(List<BatchResult> flushed, int expected) {
-        int[] counts = flushed.stream().flatMapToInt(r -> Arrays.stream(r.getUpdateCounts())).toArray();
+        int[] counts = flushed.stream()
+                .flatMapToInt(r -> Arrays.stream(r.getUpdateCounts()))
+                .toArray();
         if (counts.length != expected) {
-            throw new IllegalStateException("a batch of " + expected + " finishing updates reported "
-                    + counts.length + " row counts");
+            throw new IllegalStateException(
+                    "a batch of " + expected + " finishing updates reported " + counts.length + " row counts");
         }
         for (int count : counts) {
             // Without per-statement counts the fencing guard could not tell which tasks are ours: refuse to guess.
@@ -287,22 +327,39 @@ public class NotifyTaskStore implements INotifyTaskStore {
     }
 
     private static String error(DeliveryResult result) {
-        return result.error() == null ? null : result.error().substring(0, Math.min(MAX_ERROR, result.error().length()));
+        return result.error() == null
+                ? null
+                : result.error().substring(0, Math.min(MAX_ERROR, result.error().length()));
     }
 
     private static NotifyTaskVO toTask(NotifyTaskPO po) {
-        return NotifyTaskVO.builder().id(po.getId()).webhookId(po.getWebhookId()).teamId(po.getTeamId())
-                .source(po.getSource()).channel(po.getChannel()).notifyCategory(po.getNotifyCategory())
-                .notifyType(po.getNotifyType()).notifyMq(po.getNotifyMq())
-                .notifyUrl(po.getNotifyUrl()).body(po.getBody()).notifyCount(po.getNotifyCount())
-                .claimToken(po.getClaimToken()).build();
+        return NotifyTaskVO.builder()
+                .id(po.getId())
+                .webhookId(po.getWebhookId())
+                .teamId(po.getTeamId())
+                .source(po.getSource())
+                .channel(po.getChannel())
+                .notifyCategory(po.getNotifyCategory())
+                .notifyType(po.getNotifyType())
+                .notifyMq(po.getNotifyMq())
+                .notifyUrl(po.getNotifyUrl())
+                .body(po.getBody())
+                .notifyCount(po.getNotifyCount())
+                .claimToken(po.getClaimToken())
+                .build();
     }
 
     @Override
     public boolean defer(NotifyTaskVO task, Instant until, String reason) {
         String error = reason == null ? null : reason.substring(0, Math.min(MAX_ERROR, reason.length()));
         // Whichever pending state the task is in (INIT or RETRY), a deferral moves it to the same one.
-        return deferrals.defer(task.getId(), task.getClaimToken(), until, error, TaskStates.PENDING,
-                NotifyTaskStatus.RETRY.defer().code()) == 1;
+        return deferrals.defer(
+                        task.getId(),
+                        task.getClaimToken(),
+                        until,
+                        error,
+                        TaskStates.PENDING,
+                        NotifyTaskStatus.RETRY.defer().code())
+                == 1;
     }
 }

@@ -1,7 +1,6 @@
 package com.groupbuy.market.infrastructure.outbox.repository;
 
 import com.groupbuy.market.domain.outbox.model.valobj.NotifyTaskStatus;
-
 import java.util.List;
 
 /** The stored codes of the outbox's task states, as the mappers bind them (no state number is written in SQL). */
@@ -11,6 +10,5 @@ final class TaskStates {
     static final List<Integer> PENDING =
             NotifyTaskStatus.pending().stream().map(NotifyTaskStatus::code).toList();
 
-    private TaskStates() {
-    }
+    private TaskStates() {}
 }

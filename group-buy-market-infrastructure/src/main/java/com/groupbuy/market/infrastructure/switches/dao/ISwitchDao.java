@@ -2,11 +2,10 @@ package com.groupbuy.market.infrastructure.switches.dao;
 
 import com.groupbuy.market.infrastructure.switches.po.SwitchChangePO;
 import com.groupbuy.market.infrastructure.switches.po.SwitchValuePO;
-import org.apache.ibatis.annotations.Mapper;
-import org.apache.ibatis.annotations.Param;
-
 import java.time.Instant;
 import java.util.List;
+import org.apache.ibatis.annotations.Mapper;
+import org.apache.ibatis.annotations.Param;
 
 /** #17: dcc_switch (stored switch values) and dcc_switch_change (their audit). */
 @Mapper

@@ -1,8 +1,7 @@
 package com.groupbuy.market.infrastructure.switches.po;
 
-import lombok.Data;
-
 import java.time.Instant;
+import lombok.Data;
 
 /** A row of dcc_switch_change. */
 @Data

@@ -6,13 +6,12 @@ import com.groupbuy.market.domain.switches.model.valobj.SwitchName;
 import com.groupbuy.market.infrastructure.switches.dao.ISwitchDao;
 import com.groupbuy.market.infrastructure.switches.po.SwitchChangePO;
 import com.groupbuy.market.infrastructure.switches.po.SwitchValuePO;
-import org.springframework.stereotype.Repository;
-import org.springframework.transaction.support.TransactionTemplate;
-
 import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import org.springframework.stereotype.Repository;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /** #17: switch values and their audit rows, written together. */
 @Repository
@@ -31,7 +30,9 @@ public class SwitchRepository implements ISwitchRepository {
         Map<SwitchName, String> values = new EnumMap<>(SwitchName.class);
         for (SwitchValuePO row : dao.queryAll()) {
             // A name an older or newer version wrote and this one does not know is left alone.
-            Arrays.stream(SwitchName.values()).filter(n -> n.key().equals(row.getName())).findFirst()
+            Arrays.stream(SwitchName.values())
+                    .filter(n -> n.key().equals(row.getName()))
+                    .findFirst()
                     .ifPresent(n -> values.put(n, row.getValue()));
         }
         return values;
@@ -54,7 +55,15 @@ public class SwitchRepository implements ISwitchRepository {
 
     @Override
     public List<SwitchChangeVO> changes(int offset, int limit) {
-        return dao.queryChanges(offset, limit).stream().map(r -> new SwitchChangeVO(r.getId(), r.getName(),
-                r.getOldValue(), r.getNewValue(), r.getChangedBy(), r.getRemoteAddress(), r.getChangedAt())).toList();
+        return dao.queryChanges(offset, limit).stream()
+                .map(r -> new SwitchChangeVO(
+                        r.getId(),
+                        r.getName(),
+                        r.getOldValue(),
+                        r.getNewValue(),
+                        r.getChangedBy(),
+                        r.getRemoteAddress(),
+                        r.getChangedAt()))
+                .toList();
     }
 }

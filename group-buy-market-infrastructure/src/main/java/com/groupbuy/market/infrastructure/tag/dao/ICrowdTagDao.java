@@ -2,10 +2,9 @@ package com.groupbuy.market.infrastructure.tag.dao;
 
 import com.groupbuy.market.infrastructure.tag.po.CrowdTagDetailPO;
 import com.groupbuy.market.infrastructure.tag.po.CrowdTagJobPO;
+import java.util.List;
 import org.apache.ibatis.annotations.Mapper;
 import org.apache.ibatis.annotations.Param;
-
-import java.util.List;
 
 /** crowd_tags, crowd_tags_job and crowd_tags_detail, each read by a unique key or an index. */
 @Mapper
@@ -20,8 +19,8 @@ public interface ICrowdTagDao {
     /** uq_tag_user: an index range count. */
     long countMembers(@Param("tagId") String tagId);
 
-    List<CrowdTagDetailPO> queryMembers(@Param("tagId") String tagId, @Param("afterId") long afterId,
-                                        @Param("limit") int limit);
+    List<CrowdTagDetailPO> queryMembers(
+            @Param("tagId") String tagId, @Param("afterId") long afterId, @Param("limit") int limit);
 
     int updateStatistics(@Param("tagId") String tagId, @Param("statistics") long statistics);
 

@@ -1,11 +1,10 @@
 package com.groupbuy.market.infrastructure.tag.dao;
 
 import com.groupbuy.market.infrastructure.tag.po.CrowdUserIndexPO;
-import org.apache.ibatis.annotations.Mapper;
-import org.apache.ibatis.annotations.Param;
-
 import java.util.Collection;
 import java.util.List;
+import org.apache.ibatis.annotations.Mapper;
+import org.apache.ibatis.annotations.Param;
 
 /** crowd_user_index: the bit position of each tagged user. */
 @Mapper

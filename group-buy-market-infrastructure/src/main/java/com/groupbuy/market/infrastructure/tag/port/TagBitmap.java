@@ -2,14 +2,13 @@ package com.groupbuy.market.infrastructure.tag.port;
 
 import com.groupbuy.market.domain.tag.adapter.port.ITagBitmap;
 import com.groupbuy.market.infrastructure.redis.RedisKeys;
+import java.time.Duration;
+import java.util.List;
 import org.redisson.api.RBitSet;
 import org.redisson.api.RScript;
 import org.redisson.api.RedissonClient;
 import org.redisson.client.codec.StringCodec;
 import org.springframework.stereotype.Component;
-
-import java.time.Duration;
-import java.util.List;
 
 /**
  * Tag members as Redis bitmaps ({@link RBitSet}), one bit per user position. The tag id sits in a hash tag
@@ -56,8 +55,12 @@ public class TagBitmap implements ITagBitmap {
 
     @Override
     public void publish(String tagId, String runId, String batchId) {
-        script.eval(RScript.Mode.READ_WRITE, PUBLISH, RScript.ReturnType.INTEGER,
-                List.of(stagingKey(tagId, runId), membersKey(tagId), loadedKey(tagId)), batchId);
+        script.eval(
+                RScript.Mode.READ_WRITE,
+                PUBLISH,
+                RScript.ReturnType.INTEGER,
+                List.of(stagingKey(tagId, runId), membersKey(tagId), loadedKey(tagId)),
+                batchId);
     }
 
     @Override

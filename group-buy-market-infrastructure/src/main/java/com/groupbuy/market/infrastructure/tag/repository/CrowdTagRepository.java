@@ -5,10 +5,9 @@ import com.groupbuy.market.domain.tag.model.entity.CrowdTagJobEntity;
 import com.groupbuy.market.domain.tag.model.valobj.TagMemberVO;
 import com.groupbuy.market.infrastructure.tag.dao.ICrowdTagDao;
 import com.groupbuy.market.infrastructure.tag.po.CrowdTagJobPO;
+import java.util.List;
 import org.springframework.stereotype.Repository;
 import org.springframework.transaction.support.TransactionTemplate;
-
-import java.util.List;
 
 /** Crowd tags, jobs and member rows over MyBatis. */
 @Repository
@@ -40,7 +39,8 @@ public class CrowdTagRepository implements ICrowdTagRepository {
     @Override
     public List<TagMemberVO> queryMembers(String tagId, long afterId, int limit) {
         return dao.queryMembers(tagId, afterId, limit).stream()
-                .map(po -> new TagMemberVO(po.getId(), po.getUserId())).toList();
+                .map(po -> new TagMemberVO(po.getId(), po.getUserId()))
+                .toList();
     }
 
     @Override
@@ -58,7 +58,12 @@ public class CrowdTagRepository implements ICrowdTagRepository {
     }
 
     private static CrowdTagJobEntity toJob(CrowdTagJobPO po) {
-        return po == null ? null
-                : CrowdTagJobEntity.builder().batchId(po.getBatchId()).tagId(po.getTagId()).status(po.getStatus()).build();
+        return po == null
+                ? null
+                : CrowdTagJobEntity.builder()
+                        .batchId(po.getBatchId())
+                        .tagId(po.getTagId())
+                        .status(po.getStatus())
+                        .build();
     }
 }

@@ -5,9 +5,6 @@ import com.google.common.cache.CacheBuilder;
 import com.groupbuy.market.domain.tag.adapter.repository.IUserBitIndexRepository;
 import com.groupbuy.market.infrastructure.tag.dao.ICrowdUserIndexDao;
 import com.groupbuy.market.infrastructure.tag.po.CrowdUserIndexPO;
-import org.springframework.beans.factory.annotation.Value;
-import org.springframework.stereotype.Repository;
-
 import java.time.Duration;
 import java.util.Collection;
 import java.util.HashMap;
@@ -16,6 +13,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.stereotype.Repository;
 
 /**
  * Bit positions from {@code crowd_user_index}, behind an in-process cache. A position never changes once given,
@@ -29,10 +28,12 @@ public class UserBitIndexRepository implements IUserBitIndexRepository {
     private final ICrowdUserIndexDao dao;
     private final Cache<String, Optional<Long>> cache;
 
-    public UserBitIndexRepository(ICrowdUserIndexDao dao,
-                                  @Value("${gbm.tag.user-index-cache-ttl:30s}") Duration ttl) {
+    public UserBitIndexRepository(ICrowdUserIndexDao dao, @Value("${gbm.tag.user-index-cache-ttl:30s}") Duration ttl) {
         this.dao = dao;
-        this.cache = CacheBuilder.newBuilder().expireAfterWrite(ttl).maximumSize(200_000).build();
+        this.cache = CacheBuilder.newBuilder()
+                .expireAfterWrite(ttl)
+                .maximumSize(200_000)
+                .build();
     }
 
     @Override
@@ -42,7 +43,8 @@ public class UserBitIndexRepository implements IUserBitIndexRepository {
             return Map.of();
         }
         Map<String, Long> positions = query(distinct);
-        List<String> missing = distinct.stream().filter(id -> !positions.containsKey(id)).toList();
+        List<String> missing =
+                distinct.stream().filter(id -> !positions.containsKey(id)).toList();
         // Insert only the users without a position: INSERT IGNORE burns an auto-increment value for every row it
         // skips, and a re-run of a big tag would otherwise leave gaps as large as the tag in every bitmap.
         if (!missing.isEmpty()) {
@@ -56,7 +58,8 @@ public class UserBitIndexRepository implements IUserBitIndexRepository {
     @Override
     public Long find(String userId) {
         try {
-            return cache.get(userId, () -> Optional.ofNullable(dao.queryByUserId(userId))).orElse(null);
+            return cache.get(userId, () -> Optional.ofNullable(dao.queryByUserId(userId)))
+                    .orElse(null);
         } catch (ExecutionException e) {
             throw new IllegalStateException("cannot read the bit position of user " + userId, e.getCause());
         }

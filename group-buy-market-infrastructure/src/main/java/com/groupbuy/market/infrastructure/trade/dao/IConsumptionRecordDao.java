@@ -1,10 +1,9 @@
 package com.groupbuy.market.infrastructure.trade.dao;
 
 import com.groupbuy.market.infrastructure.trade.po.ConsumptionRecordPO;
+import java.util.List;
 import org.apache.ibatis.annotations.Mapper;
 import org.apache.ibatis.annotations.Param;
-
-import java.util.List;
 
 /** Statements on mq_consumption_record; every change is guarded by the version it was read at. */
 @Mapper
@@ -15,14 +14,21 @@ public interface IConsumptionRecordDao {
 
     ConsumptionRecordPO query(@Param("consumer") String consumer, @Param("messageId") String messageId);
 
-    int startAttempt(@Param("consumer") String consumer, @Param("messageId") String messageId,
-                     @Param("version") int version, @Param("from") int from);
+    int startAttempt(
+            @Param("consumer") String consumer,
+            @Param("messageId") String messageId,
+            @Param("version") int version,
+            @Param("from") int from);
 
     /** {@code from} → {@code to} (and the error) of a record at this version. */
-    int finish(@Param("consumer") String consumer, @Param("messageId") String messageId,
-               @Param("version") int version, @Param("from") int from, @Param("to") int to,
-               @Param("error") String error);
+    int finish(
+            @Param("consumer") String consumer,
+            @Param("messageId") String messageId,
+            @Param("version") int version,
+            @Param("from") int from,
+            @Param("to") int to,
+            @Param("error") String error);
 
-    List<ConsumptionRecordPO> list(@Param("status") Integer status, @Param("offset") int offset,
-                                   @Param("limit") int limit);
+    List<ConsumptionRecordPO> list(
+            @Param("status") Integer status, @Param("offset") int offset, @Param("limit") int limit);
 }

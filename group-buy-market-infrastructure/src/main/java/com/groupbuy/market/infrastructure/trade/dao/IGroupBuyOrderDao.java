@@ -1,10 +1,9 @@
 package com.groupbuy.market.infrastructure.trade.dao;
 
 import com.groupbuy.market.infrastructure.trade.po.TeamPO;
+import java.time.Instant;
 import org.apache.ibatis.annotations.Mapper;
 import org.apache.ibatis.annotations.Param;
-
-import java.time.Instant;
 
 /** Statements on group_buy_order (teams). */
 @Mapper

@@ -1,8 +1,7 @@
 package com.groupbuy.market.infrastructure.trade.po;
 
-import lombok.Data;
-
 import java.time.Instant;
+import lombok.Data;
 
 /** A row of mq_consumption_record. */
 @Data

@@ -1,8 +1,7 @@
 package com.groupbuy.market.infrastructure.trade.po;
 
-import lombok.Data;
-
 import java.time.Instant;
+import lombok.Data;
 
 /** A member order joined with its team, as settlement and refund read it. */
 @Data

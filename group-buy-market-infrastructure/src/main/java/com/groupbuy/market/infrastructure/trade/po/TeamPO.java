@@ -1,9 +1,8 @@
 package com.groupbuy.market.infrastructure.trade.po;
 
-import lombok.Data;
-
 import java.math.BigDecimal;
 import java.time.Instant;
+import lombok.Data;
 
 /** A row of group_buy_order (a team). */
 @Data

@@ -1,8 +1,7 @@
 package com.groupbuy.market.infrastructure.trade.po;
 
-import lombok.Data;
-
 import java.time.Instant;
+import lombok.Data;
 
 /** A team row as the place reconciliation reads it (group_buy_order). */
 @Data

@@ -1,8 +1,7 @@
 package com.groupbuy.market.infrastructure.trade.po;
 
-import lombok.Data;
-
 import java.time.Instant;
+import lombok.Data;
 
 /** A team row as the trial page reads it (group_buy_order, with the caller's out trade number when joined). */
 @Data

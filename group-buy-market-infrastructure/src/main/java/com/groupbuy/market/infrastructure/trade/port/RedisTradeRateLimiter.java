@@ -7,13 +7,12 @@ import com.groupbuy.market.infrastructure.outage.RedisOutages;
 import com.groupbuy.market.infrastructure.redis.RedisKeys;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import org.redisson.api.RRateLimiter;
 import org.redisson.api.RateType;
 import org.redisson.api.RedissonClient;
 import org.redisson.client.RedisException;
-
-import java.time.Duration;
-import java.util.concurrent.TimeUnit;
 
 /**
  * #17: Redisson's {@link RRateLimiter} (a Lua script over a Redis key per bucket: at most {@code rate} permits in
@@ -37,21 +36,31 @@ public class RedisTradeRateLimiter implements ITradeRateLimiter {
     private final Counter userRefused;
     private final Counter unavailable;
 
-    public RedisTradeRateLimiter(RedissonClient redisson, RedisKeys keys, RedisOutages outages, MeterRegistry meters,
-                                 Duration pairKeepAlive, Duration userKeepAlive) {
+    public RedisTradeRateLimiter(
+            RedissonClient redisson,
+            RedisKeys keys,
+            RedisOutages outages,
+            MeterRegistry meters,
+            Duration pairKeepAlive,
+            Duration userKeepAlive) {
         this.redisson = redisson;
         this.keys = keys;
         this.outages = outages;
         this.pairKeepAlive = pairKeepAlive;
         this.userKeepAlive = userKeepAlive;
         // Forgotten well before a bucket's keep-alive, and bounded: per-user buckets are many.
-        this.setUp = CacheBuilder.newBuilder().maximumSize(100_000)
+        this.setUp = CacheBuilder.newBuilder()
+                .maximumSize(100_000)
                 .expireAfterWrite(Math.min(userKeepAlive.toSeconds(), pairKeepAlive.toSeconds()) / 2, TimeUnit.SECONDS)
                 .build();
-        this.pairRefused = Counter.builder("gbm.ratelimit.refused").tag("scope", "pair")
-                .description("lock/settlement requests refused with 0006").register(meters);
-        this.userRefused = Counter.builder("gbm.ratelimit.refused").tag("scope", "user")
-                .description("lock/settlement requests refused with 0006").register(meters);
+        this.pairRefused = Counter.builder("gbm.ratelimit.refused")
+                .tag("scope", "pair")
+                .description("lock/settlement requests refused with 0006")
+                .register(meters);
+        this.userRefused = Counter.builder("gbm.ratelimit.refused")
+                .tag("scope", "user")
+                .description("lock/settlement requests refused with 0006")
+                .register(meters);
         this.unavailable = Counter.builder("gbm.ratelimit.unavailable")
                 .description("rate limit checks that found Redis unavailable (answered E0401, not admitted)")
                 .register(meters);
@@ -59,8 +68,8 @@ public class RedisTradeRateLimiter implements ITradeRateLimiter {
 
     @Override
     public boolean tryAcquirePair(String source, String channel, int perSecond) {
-        boolean admitted = acquire(keys.key("ratelimit", "pair", source, channel, Integer.toString(perSecond)),
-                perSecond, pairKeepAlive);
+        boolean admitted = acquire(
+                keys.key("ratelimit", "pair", source, channel, Integer.toString(perSecond)), perSecond, pairKeepAlive);
         if (!admitted) {
             pairRefused.increment();
         }
@@ -69,8 +78,10 @@ public class RedisTradeRateLimiter implements ITradeRateLimiter {
 
     @Override
     public boolean tryAcquireUser(String source, String channel, String userId, int perSecond) {
-        boolean admitted = acquire(keys.key("ratelimit", "user", source, channel, userId, Integer.toString(perSecond)),
-                perSecond, userKeepAlive);
+        boolean admitted = acquire(
+                keys.key("ratelimit", "user", source, channel, userId, Integer.toString(perSecond)),
+                perSecond,
+                userKeepAlive);
         if (!admitted) {
             userRefused.increment();
         }
@@ -97,7 +108,8 @@ public class RedisTradeRateLimiter implements ITradeRateLimiter {
                 }
             });
         } catch (RuntimeException e) {
-            if (RedisOutages.isOutage(e) || e instanceof com.groupbuy.market.types.exception.DependencyUnavailableException) {
+            if (RedisOutages.isOutage(e)
+                    || e instanceof com.groupbuy.market.types.exception.DependencyUnavailableException) {
                 unavailable.increment();
             }
             throw e;

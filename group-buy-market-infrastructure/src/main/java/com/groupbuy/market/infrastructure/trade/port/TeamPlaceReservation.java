@@ -3,13 +3,6 @@ package com.groupbuy.market.infrastructure.trade.port;
 import com.groupbuy.market.domain.trade.adapter.port.ITeamPlaceReservation;
 import com.groupbuy.market.infrastructure.outage.RedisOutages;
 import com.groupbuy.market.infrastructure.redis.RedisKeys;
-import org.redisson.api.RBatch;
-import org.redisson.api.RFuture;
-import org.redisson.api.RScript;
-import org.redisson.api.RedissonClient;
-import org.redisson.client.codec.StringCodec;
-import org.springframework.stereotype.Component;
-
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -18,6 +11,12 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.redisson.api.RBatch;
+import org.redisson.api.RFuture;
+import org.redisson.api.RScript;
+import org.redisson.api.RedissonClient;
+import org.redisson.client.codec.StringCodec;
+import org.springframework.stereotype.Component;
 
 /**
  * Team places in one Redis hash per team, changed only by Lua scripts so check-and-take is one atomic round trip.
@@ -159,8 +158,14 @@ public class TeamPlaceReservation implements ITeamPlaceReservation {
 
     @Override
     public boolean reserve(String teamId, String holder, int target, int lockedInDb, Instant validEnd) {
-        Long taken = eval(RESERVE, teamId, Integer.toString(target), Integer.toString(lockedInDb),
-                Long.toString(ttl(validEnd)), holder, Long.toString(clock.millis()));
+        Long taken = eval(
+                RESERVE,
+                teamId,
+                Integer.toString(target),
+                Integer.toString(lockedInDb),
+                Long.toString(ttl(validEnd)),
+                holder,
+                Long.toString(clock.millis()));
         return taken != null && taken > 0;
     }
 
@@ -190,7 +195,10 @@ public class TeamPlaceReservation implements ITeamPlaceReservation {
         RBatch batch = redisson.createBatch();
         Map<String, RFuture<String>> pending = new LinkedHashMap<>();
         for (String teamId : teamIds) {
-            pending.put(teamId, batch.<String, String>getMap(key(teamId), StringCodec.INSTANCE).getAsync("n"));
+            pending.put(
+                    teamId,
+                    batch.<String, String>getMap(key(teamId), StringCodec.INSTANCE)
+                            .getAsync("n"));
         }
         if (pending.isEmpty()) {
             return Map.of();
@@ -224,20 +232,27 @@ public class TeamPlaceReservation implements ITeamPlaceReservation {
 
     /** One script on the team's hash, through the Redis breaker (E0401 when Redis is down). */
     private Long eval(String lua, String teamId, Object... args) {
-        return outages.call(() -> script.<Long>eval(RScript.Mode.READ_WRITE, lua, RScript.ReturnType.INTEGER,
-                List.of(key(teamId)), args));
+        return outages.call(() -> script.<Long>eval(
+                RScript.Mode.READ_WRITE, lua, RScript.ReturnType.INTEGER, List.of(key(teamId)), args));
     }
 
     @Override
     public boolean releaseOrder(String teamId, String orderId) {
-        Long released = outages.call(() -> script.<Long>eval(RScript.Mode.READ_WRITE, RELEASE_ORDER,
-                RScript.ReturnType.INTEGER, List.of(key(teamId), releasedKey(teamId, orderId)),
+        Long released = outages.call(() -> script.<Long>eval(
+                RScript.Mode.READ_WRITE,
+                RELEASE_ORDER,
+                RScript.ReturnType.INTEGER,
+                List.of(key(teamId), releasedKey(teamId, orderId)),
                 Long.toString(RELEASE_MARK_TTL.getSeconds())));
         return released != null && released == 1L;
     }
 
     private long ttl(Instant validEnd) {
-        return Math.max(60, Duration.between(Instant.now(clock), validEnd).plus(KEEP_AFTER_TEAM_END).getSeconds());
+        return Math.max(
+                60,
+                Duration.between(Instant.now(clock), validEnd)
+                        .plus(KEEP_AFTER_TEAM_END)
+                        .getSeconds());
     }
 
     /**

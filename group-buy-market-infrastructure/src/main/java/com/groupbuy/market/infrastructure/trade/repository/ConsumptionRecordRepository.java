@@ -5,9 +5,8 @@ import com.groupbuy.market.domain.trade.model.valobj.ConsumptionRecordVO;
 import com.groupbuy.market.domain.trade.model.valobj.ConsumptionStatus;
 import com.groupbuy.market.infrastructure.trade.dao.IConsumptionRecordDao;
 import com.groupbuy.market.infrastructure.trade.po.ConsumptionRecordPO;
-import org.springframework.stereotype.Repository;
-
 import java.util.List;
+import org.springframework.stereotype.Repository;
 
 /** Consumption records over MyBatis; each statement commits on its own. */
 @Repository
@@ -29,8 +28,8 @@ public class ConsumptionRecordRepository implements IConsumptionRecordRepository
         po.setStatus(ConsumptionStatus.PROCESSING.code());
         if (dao.insertIgnore(po) == 1) {
             // Just written with its starting values: no need to read it back (a redelivery reads it).
-            return new ConsumptionRecordVO(consumer, messageId, routingKey, body, ConsumptionStatus.PROCESSING.code(), 0, 0,
-                    null, null, null);
+            return new ConsumptionRecordVO(
+                    consumer, messageId, routingKey, body, ConsumptionStatus.PROCESSING.code(), 0, 0, null, null, null);
         }
         return toVO(dao.query(consumer, messageId));
     }
@@ -57,7 +56,9 @@ public class ConsumptionRecordRepository implements IConsumptionRecordRepository
 
     @Override
     public List<ConsumptionRecordVO> list(Integer status, int offset, int limit) {
-        return dao.list(status, offset, limit).stream().map(ConsumptionRecordRepository::toVO).toList();
+        return dao.list(status, offset, limit).stream()
+                .map(ConsumptionRecordRepository::toVO)
+                .toList();
     }
 
     /** Only a processing record changes (guarded by its version too). */
@@ -66,8 +67,16 @@ public class ConsumptionRecordRepository implements IConsumptionRecordRepository
     }
 
     private static ConsumptionRecordVO toVO(ConsumptionRecordPO po) {
-        return new ConsumptionRecordVO(po.getConsumer(), po.getMessageId(), po.getRoutingKey(), po.getBody(),
-                po.getStatus(), po.getAttempts(), po.getVersion(), po.getLastError(), po.getCreateTime(),
+        return new ConsumptionRecordVO(
+                po.getConsumer(),
+                po.getMessageId(),
+                po.getRoutingKey(),
+                po.getBody(),
+                po.getStatus(),
+                po.getAttempts(),
+                po.getVersion(),
+                po.getLastError(),
+                po.getCreateTime(),
                 po.getUpdateTime());
     }
 }

@@ -1,12 +1,12 @@
 package com.groupbuy.market.infrastructure.trade.repository;
 
 import com.groupbuy.market.domain.outbox.adapter.repository.INotifyTaskRepository;
+import com.groupbuy.market.domain.outbox.model.entity.NotifyTaskEntity;
 import com.groupbuy.market.domain.trade.adapter.repository.IRefundRepository;
 import com.groupbuy.market.domain.trade.model.aggregate.MemberRefund;
 import com.groupbuy.market.domain.trade.model.aggregate.Team;
 import com.groupbuy.market.domain.trade.model.aggregate.TeamExpiry;
 import com.groupbuy.market.domain.trade.model.entity.MemberOrderView;
-import com.groupbuy.market.domain.outbox.model.entity.NotifyTaskEntity;
 import com.groupbuy.market.domain.trade.model.valobj.OrderStatus;
 import com.groupbuy.market.domain.trade.model.valobj.PartnerOrderKey;
 import com.groupbuy.market.domain.trade.model.valobj.RefundType;
@@ -19,14 +19,13 @@ import com.groupbuy.market.infrastructure.trade.dao.IGroupBuySettlementDao;
 import com.groupbuy.market.infrastructure.trade.po.GroupBuyOrderListPO;
 import com.groupbuy.market.types.enums.ResponseCode;
 import com.groupbuy.market.types.exception.AppException;
-import org.springframework.stereotype.Repository;
-import org.springframework.transaction.support.TransactionTemplate;
-
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.BiFunction;
+import org.springframework.stereotype.Repository;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * The reverse-flow transactions; what they store is decided by the domain ({@link MemberRefund}, {@link Team#expire}).
@@ -42,8 +41,12 @@ public class RefundRepository implements IRefundRepository {
     private final INotifyTaskRepository notifyTasks;
     private final TransactionTemplate transaction;
 
-    public RefundRepository(IGroupBuyRefundDao dao, IGroupBuySettlementDao orderQuery, IGroupBuyOrderDao teamDao,
-                            INotifyTaskRepository notifyTasks, TransactionTemplate transaction) {
+    public RefundRepository(
+            IGroupBuyRefundDao dao,
+            IGroupBuySettlementDao orderQuery,
+            IGroupBuyOrderDao teamDao,
+            INotifyTaskRepository notifyTasks,
+            TransactionTemplate transaction) {
         this.dao = dao;
         this.orderQuery = orderQuery;
         this.teamDao = teamDao;
@@ -64,7 +67,11 @@ public class RefundRepository implements IRefundRepository {
     @Override
     public List<Long> refund(MemberRefund refund) {
         return transaction.execute(status -> {
-            if (dao.closeOrder(refund.orderId(), refund.orderFrom().code(), refund.orderTo().code()) == 0
+            if (dao.closeOrder(
+                                    refund.orderId(),
+                                    refund.orderFrom().code(),
+                                    refund.orderTo().code())
+                            == 0
                     || releasePlace(refund) == 0) {
                 throw new AppException(ResponseCode.UPDATE_ZERO, "order or team changed meanwhile");
             }
@@ -76,16 +83,22 @@ public class RefundRepository implements IRefundRepository {
         if (refund.type() == RefundType.UNPAID_UNLOCK) {
             return dao.releaseUnpaidPlaces(refund.teamId(), 1);
         }
-        return dao.releasePaidPlace(refund.teamId(), States.teams(refund.teamFrom()),
-                refund.teamWhenNoPaidLeft().code(), refund.teamOtherwise().code());
+        return dao.releasePaidPlace(
+                refund.teamId(),
+                States.teams(refund.teamFrom()),
+                refund.teamWhenNoPaidLeft().code(),
+                refund.teamOtherwise().code());
     }
 
     @Override
-    public List<MemberOrderView> queryUnpaidLockedBefore(Instant lockedBefore, int shardIndex, int shardTotal,
-                                                         int limit) {
-        return dao.queryUnpaidLockedBefore(lockedBefore, shardIndex, shardTotal, limit, OrderStatus.LOCKED.code(),
-                        TeamStatus.OPEN.code()).stream()
-                .map(MemberOrders::toView).toList();
+    public List<MemberOrderView> queryUnpaidLockedBefore(
+            Instant lockedBefore, int shardIndex, int shardTotal, int limit) {
+        return dao
+                .queryUnpaidLockedBefore(
+                        lockedBefore, shardIndex, shardTotal, limit, OrderStatus.LOCKED.code(), TeamStatus.OPEN.code())
+                .stream()
+                .map(MemberOrders::toView)
+                .toList();
     }
 
     @Override
@@ -94,22 +107,32 @@ public class RefundRepository implements IRefundRepository {
     }
 
     @Override
-    public TeamExpiryVO expireTeam(String teamId, Instant endBefore,
-                                   BiFunction<Team, List<TeamMember>, Optional<TeamExpiry>> decide) {
+    public TeamExpiryVO expireTeam(
+            String teamId, Instant endBefore, BiFunction<Team, List<TeamMember>, Optional<TeamExpiry>> decide) {
         return transaction.execute(status -> {
             List<TeamMember> members = dao.lockLiveMembers(teamId, States.LIVE_ORDERS).stream()
-                    .map(RefundRepository::toMember).toList();
+                    .map(RefundRepository::toMember)
+                    .toList();
             Team team = Teams.toTeam(teamDao.lockByTeamId(teamId));
             if (team == null) {
                 return null;
             }
             TeamExpiry expiry = decide.apply(team, members).orElse(null);
             if (expiry == null
-                    || dao.failTeam(teamId, endBefore, expiry.teamFrom().code(), expiry.teamTo().code()) == 0) {
+                    || dao.failTeam(
+                                    teamId,
+                                    endBefore,
+                                    expiry.teamFrom().code(),
+                                    expiry.teamTo().code())
+                            == 0) {
                 return null;
             }
             for (String orderId : expiry.closeOrderIds()) {
-                if (dao.closeOrder(orderId, expiry.orderFrom().code(), expiry.orderTo().code()) == 0) {
+                if (dao.closeOrder(
+                                orderId,
+                                expiry.orderFrom().code(),
+                                expiry.orderTo().code())
+                        == 0) {
                     throw new IllegalStateException("order " + orderId + " of team " + teamId + " changed under lock");
                 }
             }
@@ -131,7 +154,11 @@ public class RefundRepository implements IRefundRepository {
     }
 
     private static TeamMember toMember(GroupBuyOrderListPO po) {
-        return new TeamMember(po.getOrderId(), po.getUserId(), po.getOutTradeNo(), po.getActivityId(),
+        return new TeamMember(
+                po.getOrderId(),
+                po.getUserId(),
+                po.getOutTradeNo(),
+                po.getActivityId(),
                 OrderStatus.of(po.getStatus()));
     }
 }

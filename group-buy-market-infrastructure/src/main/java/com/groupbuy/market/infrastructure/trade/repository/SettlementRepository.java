@@ -27,8 +27,11 @@ public class SettlementRepository implements ISettlementRepository {
     private final INotifyTaskRepository notifyTasks;
     private final TransactionTemplate transaction;
 
-    public SettlementRepository(IGroupBuySettlementDao dao, IGroupBuyOrderDao teamDao,
-                                INotifyTaskRepository notifyTasks, TransactionTemplate transaction) {
+    public SettlementRepository(
+            IGroupBuySettlementDao dao,
+            IGroupBuyOrderDao teamDao,
+            INotifyTaskRepository notifyTasks,
+            TransactionTemplate transaction) {
         this.dao = dao;
         this.teamDao = teamDao;
         this.notifyTasks = notifyTasks;
@@ -43,8 +46,15 @@ public class SettlementRepository implements ISettlementRepository {
     @Override
     public int recordLatePayment(MemberOrderView order, SettleCommand command) {
         // The order's own partner is the caller (it was found by the caller's key), so the command's source/channel.
-        dao.recordLatePayment(order.getOrderId(), order.getUserId(), order.getOutTradeNo(), command.getSource(),
-                command.getChannel(), order.getTeamId(), order.getActivityId(), command.getOutTradeTime());
+        dao.recordLatePayment(
+                order.getOrderId(),
+                order.getUserId(),
+                order.getOutTradeNo(),
+                command.getSource(),
+                command.getChannel(),
+                order.getTeamId(),
+                order.getActivityId(),
+                command.getOutTradeTime());
         Integer notices = dao.queryLatePaymentNotices(order.getOrderId());
         return notices == null ? 0 : notices;
     }
@@ -58,13 +68,22 @@ public class SettlementRepository implements ISettlementRepository {
     public Long settle(MemberOrderView order, SettleCommand command, TeamPayment payment) {
         String teamId = order.getTeamId();
         return transaction.execute(status -> {
-            if (dao.markPaid(order.getOrderId(), command.getOutTradeTime(), payment.orderFrom().code(),
-                    payment.orderTo().code()) == 0
-                    || dao.countPayment(teamId, payment.teamFrom().code(), payment.teamWhenFilled().code(),
-                    payment.teamOtherwise().code()) == 0) {
+            if (dao.markPaid(
+                                    order.getOrderId(),
+                                    command.getOutTradeTime(),
+                                    payment.orderFrom().code(),
+                                    payment.orderTo().code())
+                            == 0
+                    || dao.countPayment(
+                                    teamId,
+                                    payment.teamFrom().code(),
+                                    payment.teamWhenFilled().code(),
+                                    payment.teamOtherwise().code())
+                            == 0) {
                 throw new AppException(ResponseCode.UPDATE_ZERO, "order or team changed meanwhile");
             }
-            return payment.callbackOwed(Teams.toTeam(teamDao.queryByTeamId(teamId)),
+            return payment.callbackOwed(
+                            Teams.toTeam(teamDao.queryByTeamId(teamId)),
                             () -> dao.queryPaidOutTradeNos(teamId, OrderStatus.PAID.code()))
                     .map(notifyTasks::saveTask)
                     .orElse(null);

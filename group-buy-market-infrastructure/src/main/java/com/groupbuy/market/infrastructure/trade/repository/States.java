@@ -2,7 +2,6 @@ package com.groupbuy.market.infrastructure.trade.repository;
 
 import com.groupbuy.market.domain.trade.model.valobj.OrderStatus;
 import com.groupbuy.market.domain.trade.model.valobj.TeamStatus;
-
 import java.util.List;
 
 /** The stored codes of the trade context's states, as the mappers bind them (no state number is written in SQL). */
@@ -11,8 +10,7 @@ final class States {
     static final List<Integer> LIVE_ORDERS = orders(OrderStatus.live());
     static final List<Integer> FORMED_TEAMS = teams(TeamStatus.formed());
 
-    private States() {
-    }
+    private States() {}
 
     static List<Integer> orders(List<OrderStatus> states) {
         return states.stream().map(OrderStatus::code).toList();

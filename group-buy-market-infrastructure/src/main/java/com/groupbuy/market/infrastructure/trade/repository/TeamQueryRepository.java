@@ -7,10 +7,9 @@ import com.groupbuy.market.domain.trade.model.valobj.TeamVO;
 import com.groupbuy.market.infrastructure.trade.dao.ITeamQueryDao;
 import com.groupbuy.market.infrastructure.trade.po.TeamStatisticPO;
 import com.groupbuy.market.infrastructure.trade.po.TeamViewPO;
-import org.springframework.stereotype.Repository;
-
 import java.time.Instant;
 import java.util.List;
+import org.springframework.stereotype.Repository;
 
 /** Team views over MyBatis. */
 @Repository
@@ -30,9 +29,11 @@ public class TeamQueryRepository implements ITeamQueryRepository {
 
     @Override
     public List<TeamVO> queryJoinableTeams(Long activityId, String excludeTeamId, Instant now, int limit) {
-        return dao.queryJoinableTeams(activityId, excludeTeamId, now, limit, States.LIVE_ORDERS,
-                        TeamStatus.OPEN.code()).stream()
-                .map(TeamQueryRepository::toTeam).toList();
+        return dao
+                .queryJoinableTeams(activityId, excludeTeamId, now, limit, States.LIVE_ORDERS, TeamStatus.OPEN.code())
+                .stream()
+                .map(TeamQueryRepository::toTeam)
+                .toList();
     }
 
     @Override
@@ -42,10 +43,16 @@ public class TeamQueryRepository implements ITeamQueryRepository {
     }
 
     private static TeamVO toTeam(TeamViewPO po) {
-        return TeamVO.builder().teamId(po.getTeamId()).leaderUserId(po.getLeaderUserId())
-                .activityId(po.getActivityId()).targetCount(po.getTargetCount())
-                .completeCount(po.getCompleteCount()).lockCount(po.getLockCount())
-                .validStartTime(po.getValidStartTime()).validEndTime(po.getValidEndTime())
-                .outTradeNo(po.getOutTradeNo()).build();
+        return TeamVO.builder()
+                .teamId(po.getTeamId())
+                .leaderUserId(po.getLeaderUserId())
+                .activityId(po.getActivityId())
+                .targetCount(po.getTargetCount())
+                .completeCount(po.getCompleteCount())
+                .lockCount(po.getLockCount())
+                .validStartTime(po.getValidStartTime())
+                .validEndTime(po.getValidEndTime())
+                .outTradeNo(po.getOutTradeNo())
+                .build();
     }
 }

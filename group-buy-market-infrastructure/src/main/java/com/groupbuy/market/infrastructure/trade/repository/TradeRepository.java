@@ -1,16 +1,16 @@
 package com.groupbuy.market.infrastructure.trade.repository;
 
-import com.groupbuy.market.domain.trade.adapter.repository.DuplicateOrderException;
 import com.groupbuy.market.domain.outbox.adapter.repository.INotifyTaskRepository;
+import com.groupbuy.market.domain.outbox.model.entity.NotifyTaskEntity;
+import com.groupbuy.market.domain.outbox.model.valobj.NotifyTarget;
+import com.groupbuy.market.domain.trade.adapter.repository.DuplicateOrderException;
 import com.groupbuy.market.domain.trade.adapter.repository.ITradeRepository;
 import com.groupbuy.market.domain.trade.model.aggregate.LockOrderAggregate;
 import com.groupbuy.market.domain.trade.model.aggregate.Team;
 import com.groupbuy.market.domain.trade.model.entity.LockOrderCommand;
-import com.groupbuy.market.domain.outbox.model.entity.NotifyTaskEntity;
 import com.groupbuy.market.domain.trade.model.entity.MarketPayOrderEntity;
-import com.groupbuy.market.domain.trade.model.valobj.LockLookupVO;
 import com.groupbuy.market.domain.trade.model.valobj.CloseCheckVO;
-import com.groupbuy.market.domain.outbox.model.valobj.NotifyTarget;
+import com.groupbuy.market.domain.trade.model.valobj.LockLookupVO;
 import com.groupbuy.market.domain.trade.model.valobj.OrderStatus;
 import com.groupbuy.market.domain.trade.model.valobj.PartnerOrderKey;
 import com.groupbuy.market.domain.trade.model.valobj.TeamStatus;
@@ -21,12 +21,11 @@ import com.groupbuy.market.infrastructure.trade.po.OrderLookupPO;
 import com.groupbuy.market.infrastructure.trade.po.TeamPO;
 import com.groupbuy.market.types.enums.ResponseCode;
 import com.groupbuy.market.types.exception.AppException;
+import java.util.ArrayList;
+import java.util.List;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.stereotype.Repository;
 import org.springframework.transaction.support.TransactionTemplate;
-
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * Teams and member orders over MyBatis; a lock is one short transaction, which also writes the lock's delayed close
@@ -40,8 +39,11 @@ public class TradeRepository implements ITradeRepository {
     private final TransactionTemplate transaction;
     private final INotifyTaskRepository notifyTasks;
 
-    public TradeRepository(IGroupBuyOrderDao teamDao, IGroupBuyOrderListDao orderDao, TransactionTemplate transaction,
-                           INotifyTaskRepository notifyTasks) {
+    public TradeRepository(
+            IGroupBuyOrderDao teamDao,
+            IGroupBuyOrderListDao orderDao,
+            TransactionTemplate transaction,
+            INotifyTaskRepository notifyTasks) {
         this.teamDao = teamDao;
         this.orderDao = orderDao;
         this.transaction = transaction;
@@ -50,14 +52,15 @@ public class TradeRepository implements ITradeRepository {
 
     @Override
     public MarketPayOrderEntity queryOrder(PartnerOrderKey key) {
-        GroupBuyOrderListPO po = orderDao.queryByOutTradeNo(key.source(), key.channel(), key.userId(), key.outTradeNo());
+        GroupBuyOrderListPO po =
+                orderDao.queryByOutTradeNo(key.source(), key.channel(), key.userId(), key.outTradeNo());
         return po == null ? null : toOrder(po);
     }
 
     @Override
     public LockLookupVO queryOrderAndLiveTakes(PartnerOrderKey key, Long activityId) {
-        OrderLookupPO row = orderDao.queryByOutTradeNoWithLiveTakes(key.source(), key.channel(), key.userId(),
-                key.outTradeNo(), activityId, States.LIVE_ORDERS);
+        OrderLookupPO row = orderDao.queryByOutTradeNoWithLiveTakes(
+                key.source(), key.channel(), key.userId(), key.outTradeNo(), activityId, States.LIVE_ORDERS);
         return new LockLookupVO(row.getOrderId() == null ? null : toOrder(row), row.getLiveTakes());
     }
 
@@ -98,10 +101,15 @@ public class TradeRepository implements ITradeRepository {
         List<Long> ids = new ArrayList<>(lock.getCloseChecks().size());
         for (CloseCheckVO check : lock.getCloseChecks()) {
             ids.add(notifyTasks.saveTask(NotifyTaskEntity.builder()
-                    .taskKey(check.taskKey()).activityId(command.getActivityId()).teamId(check.teamId())
-                    .source(command.getSource()).channel(command.getChannel())
-                    .notifyCategory(check.kind().category()).notifyType(NotifyTarget.DELAY)
-                    .body(check.toJson()).build()));
+                    .taskKey(check.taskKey())
+                    .activityId(command.getActivityId())
+                    .teamId(check.teamId())
+                    .source(command.getSource())
+                    .channel(command.getChannel())
+                    .notifyCategory(check.kind().category())
+                    .notifyType(NotifyTarget.DELAY)
+                    .body(check.toJson())
+                    .build()));
         }
         return ids;
     }
@@ -169,8 +177,15 @@ public class TradeRepository implements ITradeRepository {
     }
 
     private static MarketPayOrderEntity toOrder(GroupBuyOrderListPO po, List<Long> closeCheckTaskIds) {
-        return MarketPayOrderEntity.builder().closeCheckTaskIds(closeCheckTaskIds).orderId(po.getOrderId()).teamId(po.getTeamId())
-                .activityId(po.getActivityId()).originalPrice(po.getOriginalPrice())
-                .deductionPrice(po.getDeductionPrice()).payPrice(po.getPayPrice()).status(po.getStatus()).build();
+        return MarketPayOrderEntity.builder()
+                .closeCheckTaskIds(closeCheckTaskIds)
+                .orderId(po.getOrderId())
+                .teamId(po.getTeamId())
+                .activityId(po.getActivityId())
+                .originalPrice(po.getOriginalPrice())
+                .deductionPrice(po.getDeductionPrice())
+                .payPrice(po.getPayPrice())
+                .status(po.getStatus())
+                .build();
     }
 }

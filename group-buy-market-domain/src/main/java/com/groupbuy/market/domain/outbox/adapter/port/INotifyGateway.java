@@ -2,7 +2,6 @@ package com.groupbuy.market.domain.outbox.adapter.port;
 
 import com.groupbuy.market.domain.outbox.model.valobj.DeliveryResult;
 import com.groupbuy.market.domain.outbox.model.valobj.NotifyTaskVO;
-
 import java.util.ArrayList;
 import java.util.List;
 

@@ -1,7 +1,6 @@
 package com.groupbuy.market.domain.outbox.adapter.repository;
 
 import com.groupbuy.market.domain.outbox.model.valobj.NotifyBacklogVO;
-
 import java.time.Instant;
 
 /** How much the outbox still owes partners: what metrics and the operators' console read. */

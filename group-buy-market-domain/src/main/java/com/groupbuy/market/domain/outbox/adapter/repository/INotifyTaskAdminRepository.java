@@ -2,7 +2,6 @@ package com.groupbuy.market.domain.outbox.adapter.repository;
 
 import com.groupbuy.market.domain.outbox.model.valobj.NotifyAttemptVO;
 import com.groupbuy.market.domain.outbox.model.valobj.NotifyTaskSummaryVO;
-
 import java.time.Instant;
 import java.util.List;
 

@@ -4,7 +4,6 @@ import com.groupbuy.market.domain.outbox.model.valobj.DeliveryResult;
 import com.groupbuy.market.domain.outbox.model.valobj.NotifyAttemptOutcome;
 import com.groupbuy.market.domain.outbox.model.valobj.NotifyTaskStatus;
 import com.groupbuy.market.domain.outbox.model.valobj.NotifyTaskVO;
-
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
@@ -24,8 +23,14 @@ public interface INotifyTaskStore {
      * type but MQ, whose tasks of a batch are sent together): older such tasks beyond it are passed over, not leased.
      * Empty when none is left.
      */
-    List<NotifyTaskVO> claimDue(Instant now, int shardIndex, int shardTotal, int limit, int oneByOneLimit,
-                                String worker, Instant leaseUntil);
+    List<NotifyTaskVO> claimDue(
+            Instant now,
+            int shardIndex,
+            int shardTotal,
+            int limit,
+            int oneByOneLimit,
+            String worker,
+            Instant leaseUntil);
 
     /**
      * Leases those of these tasks that are due and unleased to this worker until {@code leaseUntil}, under one fresh
@@ -34,7 +39,10 @@ public interface INotifyTaskStore {
      * one by one, each under its own token.)
      */
     default List<NotifyTaskVO> claimAll(List<Long> taskIds, String worker, Instant now, Instant leaseUntil) {
-        return taskIds.stream().map(id -> claim(id, worker, now, leaseUntil, false)).filter(Objects::nonNull).toList();
+        return taskIds.stream()
+                .map(id -> claim(id, worker, now, leaseUntil, false))
+                .filter(Objects::nonNull)
+                .toList();
     }
 
     /** The team's tasks still owed (init or retry). */
@@ -61,8 +69,12 @@ public interface INotifyTaskStore {
     boolean defer(NotifyTaskVO task, Instant until, String reason);
 
     /** {@link #finishAttempts} of one attempt. */
-    default boolean finishAttempt(NotifyTaskVO task, Instant attemptTime, DeliveryResult result, NotifyTaskStatus newStatus,
-                                  Instant nextAttemptTime) {
+    default boolean finishAttempt(
+            NotifyTaskVO task,
+            Instant attemptTime,
+            DeliveryResult result,
+            NotifyTaskStatus newStatus,
+            Instant nextAttemptTime) {
         return finishAttempts(List.of(new NotifyAttemptOutcome(task, attemptTime, result, newStatus, nextAttemptTime)))
                 .get(0);
     }

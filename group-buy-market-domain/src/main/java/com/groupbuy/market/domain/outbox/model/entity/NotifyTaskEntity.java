@@ -28,6 +28,7 @@ public class NotifyTaskEntity {
     private String notifyCategory;
     /** {@link com.groupbuy.market.domain.outbox.model.valobj.NotifyTarget}'s HTTP, MQ or DELAY (a close check). */
     private String notifyType;
+
     private String notifyMq;
     private String notifyUrl;
     /** The bytes delivered: the callback's JSON body, or the close check's (stored in column parameter_json). */

@@ -6,5 +6,4 @@ package com.groupbuy.market.domain.outbox.model.valobj;
  * @param filter the filter, as the operator gave it
  * @param moved  RETRY tasks moved to due now (already due or in flight ones are not counted)
  */
-public record DeliverNowResult(String filter, long moved) {
-}
+public record DeliverNowResult(String filter, long moved) {}

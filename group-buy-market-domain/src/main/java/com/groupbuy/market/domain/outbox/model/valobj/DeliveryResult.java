@@ -9,7 +9,8 @@ import java.time.Instant;
  * {@code notSentUntil} (#17) is set only when nothing was sent at all: the endpoint's circuit breaker is open or its
  * bulkhead is full. Such a result is not an attempt: the task waits until then without using one of its tries.
  */
-public record DeliveryResult(boolean delivered, Integer httpStatus, long latencyMs, String error, Instant notSentUntil) {
+public record DeliveryResult(
+        boolean delivered, Integer httpStatus, long latencyMs, String error, Instant notSentUntil) {
 
     public DeliveryResult(boolean delivered, Integer httpStatus, long latencyMs, String error) {
         this(delivered, httpStatus, latencyMs, error, null);

@@ -4,8 +4,8 @@ package com.groupbuy.market.domain.outbox.model.valobj;
 public record NotifyRunSummary(int claimed, int delivered, int retried, int failed) {
 
     public NotifyRunSummary plus(NotifyRunSummary other) {
-        return new NotifyRunSummary(claimed + other.claimed, delivered + other.delivered, retried + other.retried,
-                failed + other.failed);
+        return new NotifyRunSummary(
+                claimed + other.claimed, delivered + other.delivered, retried + other.retried, failed + other.failed);
     }
 
     public static NotifyRunSummary empty() {

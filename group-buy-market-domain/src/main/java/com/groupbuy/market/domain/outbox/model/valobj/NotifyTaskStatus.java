@@ -1,7 +1,6 @@
 package com.groupbuy.market.domain.outbox.model.valobj;
+
 import com.groupbuy.market.types.exception.IllegalStateTransitionException;
-
-
 import java.util.List;
 
 /**
@@ -14,7 +13,6 @@ import java.util.List;
  * </pre>
  */
 public enum NotifyTaskStatus {
-
     INIT(0),
     SUCCESS(1),
     RETRY(2),

@@ -18,9 +18,11 @@ public class NotifyTaskVO {
     private final String notifyCategory;
     /** HTTP or MQ: which adapter delivers the task. */
     private final String notifyType;
+
     private final String notifyUrl;
     /** The routing key of an MQ task. */
     private final String notifyMq;
+
     private final String body;
     private final int notifyCount;
     /** The fencing token of the lease this task was claimed under; finishing writes must present it. */

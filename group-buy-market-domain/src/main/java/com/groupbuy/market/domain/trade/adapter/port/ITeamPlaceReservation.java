@@ -1,7 +1,6 @@
 package com.groupbuy.market.domain.trade.adapter.port;
 
 import com.groupbuy.market.domain.trade.model.valobj.PartnerOrderKey;
-
 import java.time.Instant;
 import java.util.Collection;
 import java.util.List;

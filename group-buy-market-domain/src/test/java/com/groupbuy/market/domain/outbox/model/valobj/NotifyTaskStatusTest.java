@@ -1,17 +1,4 @@
 package com.groupbuy.market.domain.outbox.model.valobj;
-import com.groupbuy.market.types.exception.IllegalStateTransitionException;
-
-
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.Arguments;
-import org.junit.jupiter.params.provider.MethodSource;
-
-import java.util.Arrays;
-import java.util.EnumMap;
-import java.util.Map;
-import java.util.function.UnaryOperator;
-import java.util.stream.Stream;
 
 import static com.groupbuy.market.domain.outbox.model.valobj.NotifyTaskStatus.FAIL;
 import static com.groupbuy.market.domain.outbox.model.valobj.NotifyTaskStatus.INIT;
@@ -19,6 +6,17 @@ import static com.groupbuy.market.domain.outbox.model.valobj.NotifyTaskStatus.RE
 import static com.groupbuy.market.domain.outbox.model.valobj.NotifyTaskStatus.SUCCESS;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.groupbuy.market.types.exception.IllegalStateTransitionException;
+import java.util.Arrays;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.function.UnaryOperator;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /** The full transition table: every state x every event, allowed -> its target, anything else refused. */
 class NotifyTaskStatusTest {
@@ -39,10 +37,30 @@ class NotifyTaskStatusTest {
     }
 
     private static final Map<NotifyTaskStatus, Map<Event, NotifyTaskStatus>> ALLOWED = new EnumMap<>(Map.of(
-            INIT, Map.of(Event.DELIVERED, SUCCESS, Event.DELIVERED_ON_LAST_TRY, SUCCESS, Event.FAILED_TRIES_LEFT, RETRY,
-                    Event.FAILED_NO_TRIES_LEFT, FAIL, Event.DEFER, RETRY),
-            RETRY, Map.of(Event.DELIVERED, SUCCESS, Event.DELIVERED_ON_LAST_TRY, SUCCESS, Event.FAILED_TRIES_LEFT, RETRY,
-                    Event.FAILED_NO_TRIES_LEFT, FAIL, Event.DEFER, RETRY),
+            INIT,
+                    Map.of(
+                            Event.DELIVERED,
+                            SUCCESS,
+                            Event.DELIVERED_ON_LAST_TRY,
+                            SUCCESS,
+                            Event.FAILED_TRIES_LEFT,
+                            RETRY,
+                            Event.FAILED_NO_TRIES_LEFT,
+                            FAIL,
+                            Event.DEFER,
+                            RETRY),
+            RETRY,
+                    Map.of(
+                            Event.DELIVERED,
+                            SUCCESS,
+                            Event.DELIVERED_ON_LAST_TRY,
+                            SUCCESS,
+                            Event.FAILED_TRIES_LEFT,
+                            RETRY,
+                            Event.FAILED_NO_TRIES_LEFT,
+                            FAIL,
+                            Event.DEFER,
+                            RETRY),
             SUCCESS, Map.of(),
             FAIL, Map.of(Event.REDRIVE, RETRY)));
 
@@ -58,14 +76,16 @@ class NotifyTaskStatusTest {
         if (to != null) {
             assertThat(event.apply.apply(from)).isEqualTo(to);
         } else {
-            assertThatThrownBy(() -> event.apply.apply(from)).isInstanceOf(IllegalStateTransitionException.class)
+            assertThatThrownBy(() -> event.apply.apply(from))
+                    .isInstanceOf(IllegalStateTransitionException.class)
                     .hasMessageContaining(from.name());
         }
     }
 
     @Test
     void codesAreTheStoredValues() {
-        assertThat(Arrays.stream(NotifyTaskStatus.values()).map(NotifyTaskStatus::code)).containsExactly(0, 1, 2, 3);
+        assertThat(Arrays.stream(NotifyTaskStatus.values()).map(NotifyTaskStatus::code))
+                .containsExactly(0, 1, 2, 3);
         for (NotifyTaskStatus status : NotifyTaskStatus.values()) {
             assertThat(NotifyTaskStatus.of(status.code())).isSameAs(status);
         }
