@@ -1,9 +1,8 @@
 package com.groupbuy.market.config;
 
+import java.time.Clock;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-
-import java.time.Clock;
 
 /** One clock for the whole service, in UTC like the database, so time rules can be tested at fixed instants. */
 @Configuration

@@ -13,6 +13,7 @@ import com.groupbuy.market.infrastructure.gateway.mq.CloseCheckTopology;
 import com.groupbuy.market.trigger.job.TimeoutRunMeter;
 import com.groupbuy.market.trigger.listener.CloseCheckListener;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Clock;
 import org.springframework.amqp.core.AcknowledgeMode;
 import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
 import org.springframework.amqp.rabbit.core.RabbitTemplate;
@@ -21,8 +22,6 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
-
-import java.time.Clock;
 
 /**
  * The delay path of timeout closing (#15): the policy every lock and the polling job share, and, while
@@ -35,10 +34,13 @@ public class CloseCheckConfig {
     private static final String DELAY_PATH = "${gbm.mq.enabled:true} and ${gbm.close-check.enabled:true}";
 
     @Bean
-    public CloseCheckPolicy closeCheckPolicy(CloseCheckProperties closeChecks, TimeoutProperties timeouts,
-                                             Environment environment) {
+    public CloseCheckPolicy closeCheckPolicy(
+            CloseCheckProperties closeChecks, TimeoutProperties timeouts, Environment environment) {
         boolean on = environment.getProperty("gbm.mq.enabled", Boolean.class, true) && closeChecks.isEnabled();
-        return new CloseCheckPolicy(on, timeouts.getUnpaidTimeout(), timeouts.getExpiryGrace(),
+        return new CloseCheckPolicy(
+                on,
+                timeouts.getUnpaidTimeout(),
+                timeouts.getExpiryGrace(),
                 new PaymentGrace(closeChecks.getDefaultPaymentGrace(), closeChecks.getPaymentGrace()));
     }
 
@@ -52,38 +54,49 @@ public class CloseCheckConfig {
 
     @Bean
     @ConditionalOnExpression(DELAY_PATH)
-    public CloseCheckTopology closeCheckTopology(RabbitTemplate notifyRabbitTemplate,
-                                                 CachingConnectionFactory connectionFactory,
-                                                 CloseCheckProperties properties) {
-        CloseCheckTopology topology = new CloseCheckTopology(notifyRabbitTemplate, properties.getQueue(),
-                properties.getDeadLetterQueue(), properties.getLanePrefix(), properties.getBrokerFlavour());
+    public CloseCheckTopology closeCheckTopology(
+            RabbitTemplate notifyRabbitTemplate,
+            CachingConnectionFactory connectionFactory,
+            CloseCheckProperties properties) {
+        CloseCheckTopology topology = new CloseCheckTopology(
+                notifyRabbitTemplate,
+                properties.getQueue(),
+                properties.getDeadLetterQueue(),
+                properties.getLanePrefix(),
+                properties.getBrokerFlavour());
         connectionFactory.addConnectionListener(topology);
         return topology;
     }
 
     @Bean
     @ConditionalOnExpression(DELAY_PATH)
-    public CloseCheckPublisher closeCheckPublisher(RabbitTemplate notifyRabbitTemplate, CloseCheckTopology topology,
-                                                   MqProperties mq, Clock clock) {
+    public CloseCheckPublisher closeCheckPublisher(
+            RabbitTemplate notifyRabbitTemplate, CloseCheckTopology topology, MqProperties mq, Clock clock) {
         return new CloseCheckPublisher(notifyRabbitTemplate, topology, clock, mq.getConfirmTimeout());
     }
 
     @Bean
     @ConditionalOnExpression(DELAY_PATH)
-    public CloseCheckService closeCheckService(IConsumptionRecordRepository records, IRefundRepository orders,
-                                               TradeRefundService refunds, TradeTimeoutService timeouts, Clock clock,
-                                               CloseCheckProperties properties) {
-        return new CloseCheckService(records, orders, refunds, timeouts, clock, properties.getMaxAttempts(),
-                properties.getEarlyWait());
+    public CloseCheckService closeCheckService(
+            IConsumptionRecordRepository records,
+            IRefundRepository orders,
+            TradeRefundService refunds,
+            TradeTimeoutService timeouts,
+            Clock clock,
+            CloseCheckProperties properties) {
+        return new CloseCheckService(
+                records, orders, refunds, timeouts, clock, properties.getMaxAttempts(), properties.getEarlyWait());
     }
 
     @Bean
     @ConditionalOnExpression(DELAY_PATH)
-    public SimpleMessageListenerContainer closeCheckListenerContainer(CachingConnectionFactory connectionFactory,
-                                                                      CloseCheckTopology topology,
-                                                                      CloseCheckService service,
-                                                                      ObjectMapper objectMapper, MeterRegistry meters,
-                                                                      CloseCheckProperties properties) {
+    public SimpleMessageListenerContainer closeCheckListenerContainer(
+            CachingConnectionFactory connectionFactory,
+            CloseCheckTopology topology,
+            CloseCheckService service,
+            ObjectMapper objectMapper,
+            MeterRegistry meters,
+            CloseCheckProperties properties) {
         SimpleMessageListenerContainer container = new SimpleMessageListenerContainer(connectionFactory);
         container.setQueueNames(topology.closeQueue());
         container.setAcknowledgeMode(AcknowledgeMode.MANUAL);
@@ -92,8 +105,8 @@ public class CloseCheckConfig {
         // The topology declares the queue when the connection opens; a broker that refused it is retried, not fatal.
         container.setMissingQueuesFatal(false);
         container.setDefaultRequeueRejected(true);
-        container.setMessageListener(new CloseCheckListener(service, objectMapper, topology.deadLetterQueue(),
-                properties.getRetryDelay(), meters));
+        container.setMessageListener(new CloseCheckListener(
+                service, objectMapper, topology.deadLetterQueue(), properties.getRetryDelay(), meters));
         return container;
     }
 }

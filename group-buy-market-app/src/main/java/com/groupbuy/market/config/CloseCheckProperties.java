@@ -1,13 +1,12 @@
 package com.groupbuy.market.config;
 
 import com.groupbuy.market.infrastructure.gateway.mq.CloseCheckTopology;
-import lombok.Getter;
-import lombok.Setter;
-import org.springframework.boot.context.properties.ConfigurationProperties;
-
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import lombok.Getter;
+import lombok.Setter;
+import org.springframework.boot.context.properties.ConfigurationProperties;
 
 /**
  * The delay path of timeout closing ({@code gbm.close-check.*}, #15): each lock writes a delayed close check that our

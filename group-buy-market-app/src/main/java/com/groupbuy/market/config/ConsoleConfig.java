@@ -3,21 +3,19 @@ package com.groupbuy.market.config;
 import com.groupbuy.market.trigger.http.admin.ConsoleSessionFilter;
 import com.groupbuy.market.types.progress.InMemoryProgressBoard;
 import com.groupbuy.market.types.progress.ProgressBoard;
-import org.springframework.beans.factory.annotation.Value;
-import org.springframework.boot.web.servlet.FilterRegistrationBean;
-import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Configuration;
-
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.time.Clock;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
 import org.springframework.web.filter.OncePerRequestFilter;
 import org.springframework.web.servlet.config.annotation.ViewControllerRegistry;
 import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
-
-import java.io.IOException;
-import java.time.Clock;
 
 /**
  * The operators' console (#18): its session cookie admits a browser to the admin API, and long work (imports,
@@ -36,17 +34,21 @@ public class ConsoleConfig implements WebMvcConfigurer {
     /** The console's pages load only their own scripts and styles, and no other site may frame them. */
     @Bean
     public FilterRegistrationBean<OncePerRequestFilter> consolePageHeaders() {
-        FilterRegistrationBean<OncePerRequestFilter> registration = new FilterRegistrationBean<>(new OncePerRequestFilter() {
-            @Override
-            protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
-                    throws ServletException, IOException {
-                response.setHeader("Content-Security-Policy", "default-src 'self'; frame-ancestors 'none'; form-action 'self'");
-                response.setHeader("X-Frame-Options", "DENY");
-                response.setHeader("X-Content-Type-Options", "nosniff");
-                response.setHeader("Cache-Control", "no-store");
-                chain.doFilter(request, response);
-            }
-        });
+        FilterRegistrationBean<OncePerRequestFilter> registration =
+                new FilterRegistrationBean<>(new OncePerRequestFilter() {
+                    @Override
+                    protected void doFilterInternal(
+                            HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+                            throws ServletException, IOException {
+                        response.setHeader(
+                                "Content-Security-Policy",
+                                "default-src 'self'; frame-ancestors 'none'; form-action 'self'");
+                        response.setHeader("X-Frame-Options", "DENY");
+                        response.setHeader("X-Content-Type-Options", "nosniff");
+                        response.setHeader("Cache-Control", "no-store");
+                        chain.doFilter(request, response);
+                    }
+                });
         registration.addUrlPatterns("/console/*");
         return registration;
     }
@@ -58,8 +60,8 @@ public class ConsoleConfig implements WebMvcConfigurer {
     }
 
     @Bean
-    public FilterRegistrationBean<ConsoleSessionFilter> consoleSessionFilter(@Value("${gbm.admin.token:}") String token,
-                                                                             Clock clock) {
+    public FilterRegistrationBean<ConsoleSessionFilter> consoleSessionFilter(
+            @Value("${gbm.admin.token:}") String token, Clock clock) {
         FilterRegistrationBean<ConsoleSessionFilter> registration =
                 new FilterRegistrationBean<>(new ConsoleSessionFilter(token, clock));
         registration.addUrlPatterns("/api/v1/gbm/admin/*");

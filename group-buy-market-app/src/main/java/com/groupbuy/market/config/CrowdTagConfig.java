@@ -13,9 +13,12 @@ import org.springframework.context.annotation.Configuration;
 public class CrowdTagConfig {
 
     @Bean
-    public CrowdTagImportService crowdTagImportService(ICrowdTagRepository tags, IUserBitIndexRepository bitIndex,
-                                                       ITagBitmap bitmap, CrowdTagProperties properties,
-                                                       ProgressBoard progressBoard) {
+    public CrowdTagImportService crowdTagImportService(
+            ICrowdTagRepository tags,
+            IUserBitIndexRepository bitIndex,
+            ITagBitmap bitmap,
+            CrowdTagProperties properties,
+            ProgressBoard progressBoard) {
         return new CrowdTagImportService(tags, bitIndex, bitmap, properties.getImportBatchSize(), progressBoard);
     }
 }

@@ -1,20 +1,20 @@
 package com.groupbuy.market.config;
 
+import java.time.Duration;
 import lombok.extern.slf4j.Slf4j;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Configuration;
-
-import java.time.Duration;
 
 /** One start-up line saying who drives callback retries, true to the settings (an operator reads it first). */
 @Slf4j
 @Configuration
 public class JobSchedulingReport {
 
-    public JobSchedulingReport(@Value("${xxl.job.admin.addresses:}") String adminAddresses,
-                               @Value("${xxl.job.executor.enabled:true}") boolean executorEnabled,
-                               @Value("${gbm.notify.local-scheduler-enabled:true}") boolean localEnabled,
-                               @Value("${gbm.notify.local-scheduler-delay:5s}") Duration localDelay) {
+    public JobSchedulingReport(
+            @Value("${xxl.job.admin.addresses:}") String adminAddresses,
+            @Value("${xxl.job.executor.enabled:true}") boolean executorEnabled,
+            @Value("${gbm.notify.local-scheduler-enabled:true}") boolean localEnabled,
+            @Value("${gbm.notify.local-scheduler-delay:5s}") Duration localDelay) {
         String line = describe(executorEnabled && !adminAddresses.isBlank(), localEnabled, localDelay);
         if (localEnabled || executorEnabled && !adminAddresses.isBlank()) {
             log.info(line);

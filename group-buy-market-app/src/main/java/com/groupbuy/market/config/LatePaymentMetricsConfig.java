@@ -14,6 +14,7 @@ public class LatePaymentMetricsConfig {
 
     public LatePaymentMetricsConfig(MeterRegistry meters, ISettlementRepository settlements) {
         Gauge.builder("gbm.settlement.late.payments", settlements::countLatePayments)
-                .description("orders paid after they were closed (the mall was told to refund)").register(meters);
+                .description("orders paid after they were closed (the mall was told to refund)")
+                .register(meters);
     }
 }

@@ -8,18 +8,12 @@ import com.groupbuy.market.domain.switches.model.valobj.SwitchName;
 import com.groupbuy.market.domain.switches.service.LiveSwitchService;
 import com.groupbuy.market.domain.trade.model.valobj.SourceChannelPolicy;
 import com.groupbuy.market.domain.trade.service.guard.TradeRateGuard;
-import com.groupbuy.market.infrastructure.adapter.port.RedisTradeRateLimiter;
 import com.groupbuy.market.infrastructure.dcc.MarketSwitchesProperties;
 import com.groupbuy.market.infrastructure.dcc.RedisSwitchBroadcast;
 import com.groupbuy.market.infrastructure.outage.RedisOutages;
 import com.groupbuy.market.infrastructure.redis.RedisKeys;
+import com.groupbuy.market.infrastructure.trade.port.RedisTradeRateLimiter;
 import io.micrometer.core.instrument.MeterRegistry;
-import lombok.extern.slf4j.Slf4j;
-import org.redisson.api.RedissonClient;
-import org.springframework.beans.factory.annotation.Value;
-import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Configuration;
-
 import java.time.Clock;
 import java.util.EnumMap;
 import java.util.Map;
@@ -27,6 +21,11 @@ import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import lombok.extern.slf4j.Slf4j;
+import org.redisson.api.RedissonClient;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
 
 /**
  * #17 live switches: the configured values (gbm.switch.*, gbm.settlement.blacklist/allowlist,
@@ -39,10 +38,12 @@ import java.util.concurrent.TimeUnit;
 public class LiveSwitchConfig {
 
     @Bean
-    public LiveSwitchesVO configuredSwitches(MarketSwitchesProperties market, RateLimitProperties rates,
-                                             @Value("${gbm.settlement.blacklist:}") Set<String> blacklist,
-                                             @Value("${gbm.settlement.allowlist:}") Set<String> allowlist,
-                                             @Value("${gbm.trade.signature.required-for:}") Set<String> signatureRequiredFor) {
+    public LiveSwitchesVO configuredSwitches(
+            MarketSwitchesProperties market,
+            RateLimitProperties rates,
+            @Value("${gbm.settlement.blacklist:}") Set<String> blacklist,
+            @Value("${gbm.settlement.allowlist:}") Set<String> allowlist,
+            @Value("${gbm.trade.signature.required-for:}") Set<String> signatureRequiredFor) {
         Map<SwitchName, String> values = new EnumMap<>(SwitchName.class);
         values.put(SwitchName.DEGRADE, Boolean.toString(market.isDegrade()));
         values.put(SwitchName.CUT_RANGE, Integer.toString(market.getCutRange()));
@@ -62,8 +63,11 @@ public class LiveSwitchConfig {
     }
 
     @Bean
-    public LiveSwitchService liveSwitchService(LiveSwitchesVO configuredSwitches, ISwitchRepository repository,
-                                               RedisSwitchBroadcast broadcast, Clock clock) {
+    public LiveSwitchService liveSwitchService(
+            LiveSwitchesVO configuredSwitches,
+            ISwitchRepository repository,
+            RedisSwitchBroadcast broadcast,
+            Clock clock) {
         LiveSwitchService service = new LiveSwitchService(configuredSwitches, repository, broadcast, clock);
         service.reload();
         return service;
@@ -71,8 +75,8 @@ public class LiveSwitchConfig {
 
     /** One thread: reloads on each change message and on the timer (a reload is one small SELECT). */
     @Bean(destroyMethod = "shutdownNow")
-    public ScheduledExecutorService switchReloader(LiveSwitchService service, RedisSwitchBroadcast broadcast,
-                                                   MarketSwitchesProperties market) {
+    public ScheduledExecutorService switchReloader(
+            LiveSwitchService service, RedisSwitchBroadcast broadcast, MarketSwitchesProperties market) {
         ScheduledExecutorService reloader = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread thread = new Thread(r, "switch-reload");
             thread.setDaemon(true);
@@ -103,16 +107,20 @@ public class LiveSwitchConfig {
     public SourceChannelPolicy sourceChannelPolicy(LiveSwitchService service) {
         return (source, channel) -> {
             LiveSwitchesVO current = service.current();
-            return SourceChannelPolicy.admits(current.settlementBlacklist(), current.settlementAllowlist(), source,
-                    channel);
+            return SourceChannelPolicy.admits(
+                    current.settlementBlacklist(), current.settlementAllowlist(), source, channel);
         };
     }
 
     @Bean
-    public RedisTradeRateLimiter tradeRateLimiter(RedissonClient redisson, RedisKeys keys, RedisOutages outages,
-                                                  MeterRegistry meters, RateLimitProperties properties) {
-        return new RedisTradeRateLimiter(redisson, keys, outages, meters, properties.getPairKeepAlive(),
-                properties.getUserKeepAlive());
+    public RedisTradeRateLimiter tradeRateLimiter(
+            RedissonClient redisson,
+            RedisKeys keys,
+            RedisOutages outages,
+            MeterRegistry meters,
+            RateLimitProperties properties) {
+        return new RedisTradeRateLimiter(
+                redisson, keys, outages, meters, properties.getPairKeepAlive(), properties.getUserKeepAlive());
     }
 
     @Bean

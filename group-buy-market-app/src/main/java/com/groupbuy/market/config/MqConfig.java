@@ -7,6 +7,10 @@ import com.groupbuy.market.infrastructure.gateway.mq.AmqpNotifyGateway;
 import com.groupbuy.market.infrastructure.gateway.mq.CloseCheckPublisher;
 import com.groupbuy.market.infrastructure.gateway.mq.MqExchangeGuard;
 import com.groupbuy.market.types.net.NotifyUrlPolicy;
+import java.time.Clock;
+import java.util.Map;
+import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
+import org.springframework.amqp.rabbit.core.RabbitTemplate;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.actuate.health.Health;
 import org.springframework.boot.actuate.health.HealthIndicator;
@@ -16,11 +20,6 @@ import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.context.ApplicationListener;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
-import org.springframework.amqp.rabbit.core.RabbitTemplate;
-
-import java.time.Clock;
-import java.util.Map;
 
 /**
  * The notify channels: which callbacks an event owes ({@link NotifyRoutes}), the HTTP/AMQP router behind the one
@@ -32,24 +31,28 @@ public class MqConfig {
     @Bean
     public NotifyRoutes notifyRoutes(MqProperties mq, NotifyRefundProperties refunds, NotifyUrlPolicy urlPolicy) {
         // A refund URL is checked like a lock's notifyUrl, once, at start-up: a refused one is a configuration error.
-        refunds.getRefundUrls().forEach((source, byChannel) -> byChannel.forEach((channel, url) -> {
-            String refusal = urlPolicy.refusal(url);
-            if (refusal != null) {
-                throw new IllegalStateException("gbm.notify.refund-urls." + source + "." + channel + ": " + refusal);
-            }
-        }));
+        refunds.getRefundUrls()
+                .forEach((source, byChannel) -> byChannel.forEach((channel, url) -> {
+                    String refusal = urlPolicy.refusal(url);
+                    if (refusal != null) {
+                        throw new IllegalStateException(
+                                "gbm.notify.refund-urls." + source + "." + channel + ": " + refusal);
+                    }
+                }));
         return new NotifyRoutes(mq.isEnabled(), Map.copyOf(mq.getRoutingKeys()), refunds::refundUrlOf);
     }
 
     @Bean
-    public NotifyChannelRouter notifyChannelRouter(GroupBuyNotifyService http, ObjectProvider<AmqpNotifyGateway> mq,
-                                                   ObjectProvider<CloseCheckPublisher> closeChecks,
-                                                   NotifyGuardConfig.NotifyChannelGuards guards) {
+    public NotifyChannelRouter notifyChannelRouter(
+            GroupBuyNotifyService http,
+            ObjectProvider<AmqpNotifyGateway> mq,
+            ObjectProvider<CloseCheckPublisher> closeChecks,
+            NotifyGuardConfig.NotifyChannelGuards guards) {
         AmqpNotifyGateway amqp = mq.getIfAvailable();
         // #17: each partner channel behind its endpoint's circuit breaker (HTTP also behind a per-endpoint bulkhead);
         // our own close checks (#15) go to our own broker and are not a partner's endpoint.
-        return new NotifyChannelRouter(guards.http().apply(http), amqp == null ? null : guards.mq().apply(amqp),
-                closeChecks.getIfAvailable());
+        return new NotifyChannelRouter(
+                guards.http().apply(http), amqp == null ? null : guards.mq().apply(amqp), closeChecks.getIfAvailable());
     }
 
     /** Notify publishes only: mandatory, so an unroutable message comes back instead of vanishing. */
@@ -75,8 +78,8 @@ public class MqConfig {
 
     @Bean
     @ConditionalOnProperty(name = "gbm.mq.enabled", havingValue = "true", matchIfMissing = true)
-    public MqExchangeGuard mqExchangeGuard(RabbitTemplate notifyRabbitTemplate, CachingConnectionFactory connectionFactory,
-                                           MqProperties mq) {
+    public MqExchangeGuard mqExchangeGuard(
+            RabbitTemplate notifyRabbitTemplate, CachingConnectionFactory connectionFactory, MqProperties mq) {
         MqExchangeGuard guard = new MqExchangeGuard(notifyRabbitTemplate, mq.getExchange(), mq.getDeclareRetry());
         connectionFactory.addConnectionListener(guard);
         return guard;
@@ -84,8 +87,12 @@ public class MqConfig {
 
     @Bean
     @ConditionalOnProperty(name = "gbm.mq.enabled", havingValue = "true", matchIfMissing = true)
-    public AmqpNotifyGateway amqpNotifyGateway(RabbitTemplate notifyRabbitTemplate, MqExchangeGuard guard,
-                                               NotifyProperties notify, MqProperties mq, Clock clock) {
+    public AmqpNotifyGateway amqpNotifyGateway(
+            RabbitTemplate notifyRabbitTemplate,
+            MqExchangeGuard guard,
+            NotifyProperties notify,
+            MqProperties mq,
+            Clock clock) {
         return new AmqpNotifyGateway(notifyRabbitTemplate, guard, notify::secretOf, clock, mq.getConfirmTimeout());
     }
 
@@ -104,8 +111,11 @@ public class MqConfig {
             String refusal = guard.ensureDeclared();
             return refusal == null
                     ? Health.up().withDetail("exchange", guard.exchange()).build()
-                    : Health.down().withDetail("exchange", guard.exchange()).withDetail("state", guard.state())
-                    .withDetail("reason", refusal).build();
+                    : Health.down()
+                            .withDetail("exchange", guard.exchange())
+                            .withDetail("state", guard.state())
+                            .withDetail("reason", refusal)
+                            .build();
         };
     }
 }

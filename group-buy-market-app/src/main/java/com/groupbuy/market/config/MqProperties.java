@@ -1,12 +1,11 @@
 package com.groupbuy.market.config;
 
-import lombok.Getter;
-import lombok.Setter;
-import org.springframework.boot.context.properties.ConfigurationProperties;
-
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import lombok.Getter;
+import lombok.Setter;
+import org.springframework.boot.context.properties.ConfigurationProperties;
 
 /** The MQ notify channel ({@code gbm.mq.*}); the broker connection itself is {@code spring.rabbitmq.*}. */
 @Getter

@@ -1,35 +1,33 @@
 package com.groupbuy.market.config;
 
-import com.groupbuy.market.domain.trade.adapter.repository.INotifyTaskRetention;
-import com.groupbuy.market.domain.trade.adapter.repository.INotifyTaskDeferral;
-import com.groupbuy.market.domain.trade.adapter.repository.INotifyTaskStore;
-import com.groupbuy.market.domain.trade.service.notify.NotifyBackoff;
-import com.groupbuy.market.domain.trade.service.notify.NotifyRetentionService;
-import com.groupbuy.market.domain.trade.service.notify.SettlementNotifyService;
+import com.groupbuy.market.domain.outbox.adapter.repository.INotifyTaskRetention;
+import com.groupbuy.market.domain.outbox.adapter.repository.INotifyTaskStore;
+import com.groupbuy.market.domain.outbox.service.DueCallbackDeliveryService;
+import com.groupbuy.market.domain.outbox.service.NotifyBackoff;
+import com.groupbuy.market.domain.outbox.service.NotifyRetentionService;
 import com.groupbuy.market.infrastructure.gateway.GroupBuyNotifyService;
 import com.groupbuy.market.infrastructure.gateway.NotifyChannelRouter;
 import com.groupbuy.market.infrastructure.gateway.NotifyDispatcher;
 import com.groupbuy.market.infrastructure.gateway.PublicOnlyDns;
 import com.groupbuy.market.infrastructure.gateway.PublicOnlySocketFactory;
 import com.groupbuy.market.types.net.NotifyUrlPolicy;
+import java.lang.management.ManagementFactory;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.UUID;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import okhttp3.ConnectionPool;
 import okhttp3.OkHttpClient;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.amqp.RabbitProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-
-import java.lang.management.ManagementFactory;
-import java.time.Clock;
-import java.time.Duration;
-import java.util.UUID;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /** The callback pipeline: one OkHttp client, the gateway, the delivery service and its after-commit pool. */
 @Configuration
@@ -56,38 +54,54 @@ public class NotifyConfig {
     }
 
     @Bean
-    public GroupBuyNotifyService groupBuyNotifyService(OkHttpClient notifyHttpClient, NotifyProperties properties,
-                                                       Clock clock) {
+    public GroupBuyNotifyService groupBuyNotifyService(
+            OkHttpClient notifyHttpClient, NotifyProperties properties, Clock clock) {
         return new GroupBuyNotifyService(notifyHttpClient, properties::secretOf, clock);
     }
 
     @Bean
-    public SettlementNotifyService settlementNotifyService(INotifyTaskStore store, NotifyChannelRouter gateway,
-                                                           NotifyProperties properties, MqProperties mq,
-                                                           ObjectProvider<RabbitProperties> rabbit, Clock clock,
-                                                           ExecutorService notifyRunExecutor,
-                                                           INotifyTaskDeferral deferral) {
-        NotifyBackoff backoff = new NotifyBackoff(properties.getBackoff(), properties.getJitter(),
+    public DueCallbackDeliveryService dueCallbackDeliveryService(
+            INotifyTaskStore store,
+            NotifyChannelRouter gateway,
+            NotifyProperties properties,
+            MqProperties mq,
+            ObjectProvider<RabbitProperties> rabbit,
+            Clock clock,
+            ExecutorService notifyRunExecutor) {
+        NotifyBackoff backoff = new NotifyBackoff(
+                properties.getBackoff(),
+                properties.getJitter(),
                 () -> ThreadLocalRandom.current().nextDouble());
-        String worker = ManagementFactory.getRuntimeMXBean().getName() + "/" + UUID.randomUUID().toString().substring(0, 8);
+        String worker = ManagementFactory.getRuntimeMXBean().getName() + "/"
+                + UUID.randomUUID().toString().substring(0, 8);
         // An MQ batch ends within the confirm timeout counted from its start, but a publish begun just before that may
         // first have to open a connection: the batch is leased for both.
         RabbitProperties broker = rabbit.getIfAvailable();
-        Duration connect = broker == null || broker.getConnectionTimeout() == null ? Duration.ZERO
-                : broker.getConnectionTimeout();
-        return new SettlementNotifyService(store, gateway, backoff, clock, worker, properties.getLease(),
-                properties.sendWindow(), mq.getConfirmTimeout().plus(connect), properties.getPageSize(),
-                properties.getRunBudget(), notifyRunExecutor, properties.getRunLanes())
+        Duration connect =
+                broker == null || broker.getConnectionTimeout() == null ? Duration.ZERO : broker.getConnectionTimeout();
+        return new DueCallbackDeliveryService(
+                        store,
+                        gateway,
+                        backoff,
+                        clock,
+                        worker,
+                        properties.getLease(),
+                        properties.sendWindow(),
+                        mq.getConfirmTimeout().plus(connect),
+                        properties.getPageSize(),
+                        properties.getRunBudget(),
+                        notifyRunExecutor,
+                        properties.getRunLanes())
                 // #17: a callback the endpoint's breaker or bulkhead did not send waits without using a try.
-                .deferringUnsentTo(deferral);
+                .deferringUnsent();
     }
 
     @Bean
-    public NotifyRetentionService notifyRetentionService(INotifyTaskRetention retention, NotifyProperties properties,
-                                                         Clock clock) {
+    public NotifyRetentionService notifyRetentionService(
+            INotifyTaskRetention retention, NotifyProperties properties, Clock clock) {
         NotifyProperties.Retention settings = properties.getRetention();
-        return new NotifyRetentionService(retention, clock, settings.getAge(), settings.getBatchSize(),
-                settings.getRunBudget());
+        return new NotifyRetentionService(
+                retention, clock, settings.getAge(), settings.getBatchSize(), settings.getRunBudget());
     }
 
     /**
@@ -97,31 +111,46 @@ public class NotifyConfig {
     @Bean(destroyMethod = "shutdown")
     public ExecutorService notifyRunExecutor(NotifyProperties properties) {
         AtomicInteger n = new AtomicInteger();
-        return new ThreadPoolExecutor(properties.getRunLanes(), properties.getRunLanes(), 60, TimeUnit.SECONDS,
-                new LinkedBlockingQueue<>(), r -> new Thread(r, "notify-run-" + n.incrementAndGet()));
+        return new ThreadPoolExecutor(
+                properties.getRunLanes(),
+                properties.getRunLanes(),
+                60,
+                TimeUnit.SECONDS,
+                new LinkedBlockingQueue<>(),
+                r -> new Thread(r, "notify-run-" + n.incrementAndGet()));
     }
 
     @Bean(destroyMethod = "shutdown")
     public ExecutorService notifyDispatchExecutor(NotifyProperties properties) {
         AtomicInteger n = new AtomicInteger();
-        return new ThreadPoolExecutor(properties.getDispatchThreads(), properties.getDispatchThreads(), 60,
-                TimeUnit.SECONDS, new ArrayBlockingQueue<>(properties.getDispatchQueue()),
-                r -> new Thread(r, "notify-dispatch-" + n.incrementAndGet()), new ThreadPoolExecutor.AbortPolicy());
+        return new ThreadPoolExecutor(
+                properties.getDispatchThreads(),
+                properties.getDispatchThreads(),
+                60,
+                TimeUnit.SECONDS,
+                new ArrayBlockingQueue<>(properties.getDispatchQueue()),
+                r -> new Thread(r, "notify-dispatch-" + n.incrementAndGet()),
+                new ThreadPoolExecutor.AbortPolicy());
     }
 
     /** One thread that publishes the close checks locks queued, a page at a time (#15, NotifyDispatcher). */
     @Bean(destroyMethod = "shutdown")
     public ExecutorService closeCheckRelayExecutor() {
-        return new ThreadPoolExecutor(1, 1, 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
-                r -> new Thread(r, "close-check-relay"));
+        return new ThreadPoolExecutor(
+                1, 1, 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> new Thread(r, "close-check-relay"));
     }
 
     @Bean
-    public NotifyDispatcher notifyDispatcher(ExecutorService notifyDispatchExecutor,
-                                             ExecutorService closeCheckRelayExecutor,
-                                             SettlementNotifyService settlementNotifyService,
-                                             NotifyProperties properties) {
-        return new NotifyDispatcher(notifyDispatchExecutor, settlementNotifyService, closeCheckRelayExecutor,
-                properties.getPageSize(), CLOSE_CHECK_RELAY_BOUND);
+    public NotifyDispatcher notifyDispatcher(
+            ExecutorService notifyDispatchExecutor,
+            ExecutorService closeCheckRelayExecutor,
+            DueCallbackDeliveryService dueCallbackDeliveryService,
+            NotifyProperties properties) {
+        return new NotifyDispatcher(
+                notifyDispatchExecutor,
+                dueCallbackDeliveryService,
+                closeCheckRelayExecutor,
+                properties.getPageSize(),
+                CLOSE_CHECK_RELAY_BOUND);
     }
 }

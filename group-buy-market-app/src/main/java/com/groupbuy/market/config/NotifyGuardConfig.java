@@ -1,15 +1,14 @@
 package com.groupbuy.market.config;
 
-import com.groupbuy.market.domain.trade.adapter.port.INotifyGateway;
+import com.groupbuy.market.domain.outbox.adapter.port.INotifyGateway;
 import com.groupbuy.market.infrastructure.gateway.guard.EndpointGuards;
 import com.groupbuy.market.infrastructure.gateway.guard.GuardedNotifyGateway;
 import io.micrometer.core.instrument.MeterRegistry;
-import org.springframework.boot.autoconfigure.amqp.RabbitProperties;
+import java.time.Clock;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.amqp.RabbitProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-
-import java.time.Clock;
 
 /**
  * #17: the delivery channels behind a circuit breaker per endpoint (and a bulkhead per partner endpoint). Kept apart
@@ -25,19 +24,19 @@ public class NotifyGuardConfig {
 
     /** The channel wrappers NotifyChannelRouter is built from; the identity when guards are switched off. */
     @Bean
-    public NotifyChannelGuards notifyChannelGuards(NotifyGuardProperties properties, EndpointGuards guards,
-                                                   ObjectProvider<RabbitProperties> rabbit) {
+    public NotifyChannelGuards notifyChannelGuards(
+            NotifyGuardProperties properties, EndpointGuards guards, ObjectProvider<RabbitProperties> rabbit) {
         if (!properties.isEnabled()) {
             return new NotifyChannelGuards(http -> http, mq -> mq);
         }
         RabbitProperties broker = rabbit.getIfAvailable();
         String brokerName = broker == null ? "broker" : broker.determineHost() + ":" + broker.determinePort();
-        return new NotifyChannelGuards(http -> GuardedNotifyGateway.http(http, guards),
-                mq -> GuardedNotifyGateway.mq(mq, guards, brokerName));
+        return new NotifyChannelGuards(
+                http -> GuardedNotifyGateway.http(http, guards), mq -> GuardedNotifyGateway.mq(mq, guards, brokerName));
     }
 
     /** Wraps each channel's gateway. */
-    public record NotifyChannelGuards(java.util.function.UnaryOperator<INotifyGateway> http,
-                                      java.util.function.UnaryOperator<INotifyGateway> mq) {
-    }
+    public record NotifyChannelGuards(
+            java.util.function.UnaryOperator<INotifyGateway> http,
+            java.util.function.UnaryOperator<INotifyGateway> mq) {}
 }

@@ -1,11 +1,10 @@
 package com.groupbuy.market.config;
 
 import com.groupbuy.market.infrastructure.gateway.guard.GuardSettings;
+import java.time.Duration;
 import lombok.Getter;
 import lombok.Setter;
 import org.springframework.boot.context.properties.ConfigurationProperties;
-
-import java.time.Duration;
 
 /** Circuit breaker and bulkhead per callback endpoint ({@code gbm.notify.guard.*}, #17; docs/operations.md). */
 @Getter
@@ -35,7 +34,15 @@ public class NotifyGuardProperties {
     private Duration bulkheadRetryAfter = Duration.ofSeconds(1);
 
     public GuardSettings settings() {
-        return new GuardSettings(failureRateThreshold, slowCallRateThreshold, slowCallDuration, window, minimumCalls,
-                openFor, halfOpenCalls, maxConcurrentPerEndpoint, bulkheadRetryAfter);
+        return new GuardSettings(
+                failureRateThreshold,
+                slowCallRateThreshold,
+                slowCallDuration,
+                window,
+                minimumCalls,
+                openFor,
+                halfOpenCalls,
+                maxConcurrentPerEndpoint,
+                bulkheadRetryAfter);
     }
 }

@@ -1,15 +1,14 @@
 package com.groupbuy.market.config;
 
-import com.groupbuy.market.domain.trade.service.notify.NotifyBackoff;
-import lombok.Getter;
-import lombok.Setter;
-import org.springframework.boot.context.properties.ConfigurationProperties;
-
+import com.groupbuy.market.domain.outbox.service.NotifyBackoff;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import lombok.Getter;
+import lombok.Setter;
+import org.springframework.boot.context.properties.ConfigurationProperties;
 
 /** Callback delivery settings ({@code gbm.notify.*}). */
 @Getter
@@ -42,11 +41,13 @@ public class NotifyProperties {
      * ({@code gbm.notify.guard.max-concurrent-per-endpoint}), so one hanging partner can hold at most half (#17).
      */
     private int dispatchThreads = 8;
+
     private int dispatchQueue = 1000;
     /** Signing secrets by source, then channel: {@code secrets.s01.c01=...}. */
     private Map<String, Map<String, String>> secrets = new LinkedHashMap<>();
     /** Delay between runs of the local scheduler (used when no XXL-Job admin is configured). */
     private Duration localSchedulerDelay = Duration.ofSeconds(5);
+
     private boolean localSchedulerEnabled = true;
 
     /** Old delivered tasks and their attempts are deleted ({@code gbm.notify.retention.*}). */
@@ -66,6 +67,7 @@ public class NotifyProperties {
         private int batchSize = 500;
         /** Time budget of one retention run. */
         private Duration runBudget = Duration.ofSeconds(50);
+
         private boolean localSchedulerEnabled = true;
         /** Delay between local retention runs (used when no XXL-Job admin is configured). */
         private Duration localSchedulerDelay = Duration.ofHours(1);

@@ -1,11 +1,10 @@
 package com.groupbuy.market.config;
 
+import java.util.LinkedHashMap;
+import java.util.Map;
 import lombok.Getter;
 import lombok.Setter;
 import org.springframework.boot.context.properties.ConfigurationProperties;
-
-import java.util.LinkedHashMap;
-import java.util.Map;
 
 /**
  * Refund URLs HTTP partners subscribed ({@code gbm.notify.refund-urls.<source>.<channel>}). A partner without one gets

@@ -13,8 +13,9 @@ import org.springframework.context.annotation.Configuration;
 public class NotifyUrlPolicyConfig {
 
     @Bean
-    public NotifyUrlPolicy notifyUrlPolicy(@Value("${gbm.notify.allow-loopback:true}") boolean allowLoopback,
-                                           @Value("${gbm.notify.allow-private:false}") boolean allowPrivate) {
+    public NotifyUrlPolicy notifyUrlPolicy(
+            @Value("${gbm.notify.allow-loopback:true}") boolean allowLoopback,
+            @Value("${gbm.notify.allow-private:false}") boolean allowPrivate) {
         return new NotifyUrlPolicy(allowLoopback, allowPrivate);
     }
 }

@@ -16,10 +16,12 @@ import org.springframework.context.annotation.Configuration;
 public class PartnerSignatureConfig {
 
     @Bean
-    public PartnerSignaturePolicy partnerSignaturePolicy(NotifyProperties notifyProperties, FirstUseMarks marks,
-                                                         LiveSwitchService switches) {
-        return new PartnerSignaturePolicy(() -> switches.current().signatureRequiredFor(), notifyProperties::secretOf,
-                (source, channel, webhookId, window) -> marks.markFirstUse(window, "webhook-id", source, channel,
-                        webhookId));
+    public PartnerSignaturePolicy partnerSignaturePolicy(
+            NotifyProperties notifyProperties, FirstUseMarks marks, LiveSwitchService switches) {
+        return new PartnerSignaturePolicy(
+                () -> switches.current().signatureRequiredFor(),
+                notifyProperties::secretOf,
+                (source, channel, webhookId, window) ->
+                        marks.markFirstUse(window, "webhook-id", source, channel, webhookId));
     }
 }

@@ -5,14 +5,13 @@ import com.groupbuy.market.domain.trade.adapter.repository.ITeamPlaceRepository;
 import com.groupbuy.market.domain.trade.service.place.TeamPlaceReconciler;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Clock;
+import java.time.Instant;
 import lombok.extern.slf4j.Slf4j;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.event.EventListener;
-
-import java.time.Clock;
-import java.time.Instant;
 
 /**
  * The place reconciliation: run once when the service is ready (a crash may have left counters high) and from the
@@ -23,20 +22,30 @@ import java.time.Instant;
 public class PlaceReconcileConfig {
 
     @Bean
-    public TeamPlaceReconciler teamPlaceReconciler(ITeamPlaceRepository repository, ITeamPlaceReservation reservation,
-                                                   Clock clock, PlaceReconcileProperties properties,
-                                                   MeterRegistry meters) {
+    public TeamPlaceReconciler teamPlaceReconciler(
+            ITeamPlaceRepository repository,
+            ITeamPlaceReservation reservation,
+            Clock clock,
+            PlaceReconcileProperties properties,
+            MeterRegistry meters) {
         Counter high = correctionCounter(meters, "high");
         Counter low = correctionCounter(meters, "low");
-        return new TeamPlaceReconciler(repository, reservation, clock, properties.getStaleAfter(),
-                properties.getQuietPeriod(), properties.getPageSize(), properties.getInterval(),
+        return new TeamPlaceReconciler(
+                repository,
+                reservation,
+                clock,
+                properties.getStaleAfter(),
+                properties.getQuietPeriod(),
+                properties.getPageSize(),
+                properties.getInterval(),
                 off -> (off > 0 ? high : low).increment());
     }
 
     private static Counter correctionCounter(MeterRegistry meters, String direction) {
         return Counter.builder("gbm.team.places.corrections")
                 .description("open teams whose Redis place counter disagreed with the database and was corrected")
-                .tag("direction", direction).register(meters);
+                .tag("direction", direction)
+                .register(meters);
     }
 
     @EventListener(ApplicationReadyEvent.class)

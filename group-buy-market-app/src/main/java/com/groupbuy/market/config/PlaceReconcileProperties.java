@@ -1,10 +1,9 @@
 package com.groupbuy.market.config;
 
+import java.time.Duration;
 import lombok.Getter;
 import lombok.Setter;
 import org.springframework.boot.context.properties.ConfigurationProperties;
-
-import java.time.Duration;
 
 /** The Redis place counter reconciliation ({@code gbm.places.*}). */
 @Getter

@@ -1,14 +1,13 @@
 package com.groupbuy.market.config;
 
 import com.groupbuy.market.config.xxljob.ExecutorAccessToken;
+import java.util.ArrayList;
+import java.util.List;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.env.EnvironmentPostProcessor;
 import org.springframework.core.env.ConfigurableEnvironment;
 import org.springframework.core.env.Environment;
 import org.springframework.core.env.Profiles;
-
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * Prod refuses to start with a secret everybody knows: the demo admin token (it opens the operator endpoints,

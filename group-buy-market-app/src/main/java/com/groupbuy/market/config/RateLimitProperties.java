@@ -1,10 +1,9 @@
 package com.groupbuy.market.config;
 
+import java.time.Duration;
 import lombok.Getter;
 import lombok.Setter;
 import org.springframework.boot.context.properties.ConfigurationProperties;
-
-import java.time.Duration;
 
 /**
  * Rate limits on lock and settlement ({@code gbm.rate-limit.*}, #17): the configured defaults of the live switches

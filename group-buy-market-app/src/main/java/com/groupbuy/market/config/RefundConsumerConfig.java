@@ -33,30 +33,35 @@ public class RefundConsumerConfig {
 
     @Bean
     public Declarables refundConsumerDeclarables(RefundConsumerProperties properties) {
-        TopicExchange exchange = ExchangeBuilder.topicExchange(properties.getExchange()).durable(true).build();
+        TopicExchange exchange = ExchangeBuilder.topicExchange(properties.getExchange())
+                .durable(true)
+                .build();
         // The MQ channel owns the exchange's declare and reports a refusal (health mqChannel DOWN); a refusal here
         // must not also fail the connection before that check can say why.
         exchange.setIgnoreDeclarationExceptions(true);
         Queue queue = QueueBuilder.durable(properties.getQueue()).build();
-        Queue deadLetters = QueueBuilder.durable(properties.getDeadLetterQueue()).build();
+        Queue deadLetters =
+                QueueBuilder.durable(properties.getDeadLetterQueue()).build();
         Binding binding = BindingBuilder.bind(queue).to(exchange).with(properties.getRoutingKey());
         return new Declarables(exchange, queue, deadLetters, binding);
     }
 
     @Bean
-    public RefundPlaceReturnService refundPlaceReturnService(IConsumptionRecordRepository records,
-                                                             IRefundRepository orders,
-                                                             ITeamPlaceReservation reservation,
-                                                             RefundConsumerProperties properties) {
+    public RefundPlaceReturnService refundPlaceReturnService(
+            IConsumptionRecordRepository records,
+            IRefundRepository orders,
+            ITeamPlaceReservation reservation,
+            RefundConsumerProperties properties) {
         return new RefundPlaceReturnService(records, orders, reservation, properties.getMaxAttempts());
     }
 
     @Bean
-    public SimpleMessageListenerContainer refundPlaceListenerContainer(ConnectionFactory connectionFactory,
-                                                                       RefundPlaceReturnService service,
-                                                                       ObjectMapper objectMapper,
-                                                                       MeterRegistry meters,
-                                                                       RefundConsumerProperties properties) {
+    public SimpleMessageListenerContainer refundPlaceListenerContainer(
+            ConnectionFactory connectionFactory,
+            RefundPlaceReturnService service,
+            ObjectMapper objectMapper,
+            MeterRegistry meters,
+            RefundConsumerProperties properties) {
         SimpleMessageListenerContainer container = new SimpleMessageListenerContainer(connectionFactory);
         container.setQueueNames(properties.getQueue());
         container.setAcknowledgeMode(AcknowledgeMode.MANUAL);
@@ -64,8 +69,8 @@ public class RefundConsumerConfig {
         container.setConcurrentConsumers(properties.getConcurrency());
         // A delivery the listener could not settle goes back to the queue rather than being dropped.
         container.setDefaultRequeueRejected(true);
-        container.setMessageListener(new RefundPlaceListener(service, objectMapper, properties.getDeadLetterQueue(),
-                properties.getRetryDelay(), meters));
+        container.setMessageListener(new RefundPlaceListener(
+                service, objectMapper, properties.getDeadLetterQueue(), properties.getRetryDelay(), meters));
         return container;
     }
 }

@@ -1,10 +1,9 @@
 package com.groupbuy.market.config;
 
+import java.time.Duration;
 import lombok.Getter;
 import lombok.Setter;
 import org.springframework.boot.context.properties.ConfigurationProperties;
-
-import java.time.Duration;
 
 /**
  * Our own refund consumer ({@code gbm.mq.refund-consumer.*}); it runs only when {@code gbm.mq.enabled} is true too.
@@ -18,6 +17,7 @@ public class RefundConsumerProperties {
     private boolean enabled = true;
     /** Durable topic exchange the refund events are published on. */
     private String exchange = "group_buy_market_exchange";
+
     private String routingKey = "topic.team_refund";
     /** Our durable queue, bound to the exchange with the routing key. */
     private String queue = "group_buy_market_queue_2_topic_team_refund";
@@ -27,6 +27,7 @@ public class RefundConsumerProperties {
     private int maxAttempts = 3;
     /** Pause before a failed attempt's message is handed back to the broker (so a brief outage is not 3 quick fails). */
     private Duration retryDelay = Duration.ofSeconds(1);
+
     private int prefetch = 10;
     private int concurrency = 1;
 }

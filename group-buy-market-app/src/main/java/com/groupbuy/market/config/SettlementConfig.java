@@ -9,11 +9,11 @@ import java.util.Set;
  */
 public final class SettlementConfig {
 
-    private SettlementConfig() {
-    }
+    private SettlementConfig() {}
 
     /** "source:channel" entries as configured, blanks and surrounding spaces dropped. */
     static Set<String> clean(Set<String> entries) {
-        return Set.copyOf(entries.stream().map(String::trim).filter(e -> !e.isEmpty()).toList());
+        return Set.copyOf(
+                entries.stream().map(String::trim).filter(e -> !e.isEmpty()).toList());
     }
 }

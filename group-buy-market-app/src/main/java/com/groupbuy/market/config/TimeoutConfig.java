@@ -1,16 +1,15 @@
 package com.groupbuy.market.config;
 
-import com.groupbuy.market.domain.trade.adapter.port.INotifyDispatcher;
+import com.groupbuy.market.domain.outbox.adapter.port.INotifyDispatcher;
 import com.groupbuy.market.domain.trade.adapter.port.ITeamPlaceReservation;
 import com.groupbuy.market.domain.trade.adapter.repository.IRefundRepository;
 import com.groupbuy.market.domain.trade.service.place.TeamPlaceReconciler;
 import com.groupbuy.market.domain.trade.service.refund.TradeRefundService;
 import com.groupbuy.market.domain.trade.service.timeout.CloseCheckPolicy;
 import com.groupbuy.market.domain.trade.service.timeout.TradeTimeoutService;
+import java.time.Clock;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-
-import java.time.Clock;
 
 /**
  * The timeout job's service, with its limits from {@link TimeoutProperties} and, while the delay path is on, its
@@ -20,12 +19,26 @@ import java.time.Clock;
 public class TimeoutConfig {
 
     @Bean
-    public TradeTimeoutService tradeTimeoutService(IRefundRepository repository, TradeRefundService refundService,
-                                                   ITeamPlaceReservation reservation, INotifyDispatcher dispatcher,
-                                                   Clock clock, TimeoutProperties properties,
-                                                   TeamPlaceReconciler placeReconciler, CloseCheckPolicy policy,
-                                                   CloseCheckProperties closeChecks) {
-        return new TradeTimeoutService(repository, refundService, reservation, dispatcher, clock, policy,
-                closeChecks.getBackstopMargin(), properties.getPageSize(), properties.getRunBudget(), placeReconciler);
+    public TradeTimeoutService tradeTimeoutService(
+            IRefundRepository repository,
+            TradeRefundService refundService,
+            ITeamPlaceReservation reservation,
+            INotifyDispatcher dispatcher,
+            Clock clock,
+            TimeoutProperties properties,
+            TeamPlaceReconciler placeReconciler,
+            CloseCheckPolicy policy,
+            CloseCheckProperties closeChecks) {
+        return new TradeTimeoutService(
+                repository,
+                refundService,
+                reservation,
+                dispatcher,
+                clock,
+                policy,
+                closeChecks.getBackstopMargin(),
+                properties.getPageSize(),
+                properties.getRunBudget(),
+                placeReconciler);
     }
 }

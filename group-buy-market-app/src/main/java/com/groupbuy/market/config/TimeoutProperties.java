@@ -1,10 +1,9 @@
 package com.groupbuy.market.config;
 
+import java.time.Duration;
 import lombok.Getter;
 import lombok.Setter;
 import org.springframework.boot.context.properties.ConfigurationProperties;
-
-import java.time.Duration;
 
 /** The timeout job's settings ({@code gbm.timeout.*}). */
 @Getter
@@ -25,5 +24,6 @@ public class TimeoutProperties {
     private Duration runBudget = Duration.ofSeconds(50);
     /** Delay between runs of the local scheduler (used when no XXL-Job admin is configured). */
     private Duration localSchedulerDelay = Duration.ofSeconds(10);
+
     private boolean localSchedulerEnabled = true;
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.groupbuy.market.trigger.http.ContentTypeCheckFilter;
 import com.groupbuy.market.trigger.http.JsonErrorReportValve;
 import com.groupbuy.market.trigger.http.StrictJsonReader;
+import java.util.List;
 import org.apache.catalina.Valve;
 import org.apache.catalina.core.StandardHost;
 import org.apache.catalina.valves.ErrorReportValve;
@@ -18,8 +19,6 @@ import org.springframework.http.converter.json.MappingJackson2HttpMessageConvert
 import org.springframework.web.accept.ContentNegotiationStrategy;
 import org.springframework.web.servlet.config.annotation.ContentNegotiationConfigurer;
 import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
-
-import java.util.List;
 
 /**
  * The HTTP edge: what we accept and how every answer leaves. Request bodies are read strictly

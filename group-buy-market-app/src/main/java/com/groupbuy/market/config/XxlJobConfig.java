@@ -3,6 +3,8 @@ package com.groupbuy.market.config;
 import com.groupbuy.market.config.xxljob.BeanOnlyXxlJobExecutor;
 import com.groupbuy.market.config.xxljob.ExecutorAccessToken;
 import com.groupbuy.market.config.xxljob.ExecutorSettings;
+import java.nio.file.Path;
+import java.time.Duration;
 import lombok.extern.slf4j.Slf4j;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.actuate.health.Health;
@@ -11,9 +13,6 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
-
-import java.nio.file.Path;
-import java.time.Duration;
 
 /**
  * The XXL-Job executor operators drive our jobs through (xxl-job-core 3.2.0 has no auto-configuration). Whoever
@@ -26,26 +25,36 @@ import java.time.Duration;
 public class XxlJobConfig {
 
     @Bean
-    public BeanOnlyXxlJobExecutor xxlJobExecutor(Environment environment,
-                                                 @Value("${xxl.job.admin.addresses:}") String adminAddresses,
-                                                 @Value("${xxl.job.admin.accessToken:}") String accessToken,
-                                                 @Value("${xxl.job.admin.timeout:3}") int timeout,
-                                                 @Value("${xxl.job.executor.appname:group-buy-market-executor}") String appname,
-                                                 @Value("${xxl.job.executor.address:}") String address,
-                                                 @Value("${xxl.job.executor.ip:127.0.0.1}") String ip,
-                                                 @Value("${xxl.job.executor.port:9999}") int port,
-                                                 @Value("${xxl.job.executor.logpath:./logs/xxl-job}") String logPath,
-                                                 @Value("${xxl.job.executor.logretentiondays:30}") int logRetentionDays,
-                                                 @Value("${gbm.xxl-job.registry-interval:30s}") Duration registryInterval,
-                                                 @Value("${gbm.embedded.data-dir:./data}") String dataDir) {
+    public BeanOnlyXxlJobExecutor xxlJobExecutor(
+            Environment environment,
+            @Value("${xxl.job.admin.addresses:}") String adminAddresses,
+            @Value("${xxl.job.admin.accessToken:}") String accessToken,
+            @Value("${xxl.job.admin.timeout:3}") int timeout,
+            @Value("${xxl.job.executor.appname:group-buy-market-executor}") String appname,
+            @Value("${xxl.job.executor.address:}") String address,
+            @Value("${xxl.job.executor.ip:127.0.0.1}") String ip,
+            @Value("${xxl.job.executor.port:9999}") int port,
+            @Value("${xxl.job.executor.logpath:./logs/xxl-job}") String logPath,
+            @Value("${xxl.job.executor.logretentiondays:30}") int logRetentionDays,
+            @Value("${gbm.xxl-job.registry-interval:30s}") Duration registryInterval,
+            @Value("${gbm.embedded.data-dir:./data}") String dataDir) {
         ProductionSecretsGuard.refuseWeakExecutorToken(environment, accessToken);
         if (ip == null || ip.isBlank()) {
             throw new IllegalStateException("xxl.job.executor.ip (XXL_JOB_EXECUTOR_IP) must name the address the "
                     + "executor listens on, e.g. 127.0.0.1 or this host's private address");
         }
         String token = ExecutorAccessToken.resolve(accessToken, Path.of(dataDir));
-        return new BeanOnlyXxlJobExecutor(new ExecutorSettings(adminAddresses.trim(), token, timeout, appname,
-                address, ip.trim(), port, logPath, logRetentionDays, registryInterval));
+        return new BeanOnlyXxlJobExecutor(new ExecutorSettings(
+                adminAddresses.trim(),
+                token,
+                timeout,
+                appname,
+                address,
+                ip.trim(),
+                port,
+                logPath,
+                logRetentionDays,
+                registryInterval));
     }
 
     /**
@@ -59,10 +68,11 @@ public class XxlJobConfig {
                 return Health.unknown().withDetail("executor", "not started").build();
             }
             var status = executor.registration().status();
-            Health.Builder health = !status.consoleConfigured() || status.registered()
-                    ? Health.up() : Health.outOfService();
+            Health.Builder health =
+                    !status.consoleConfigured() || status.registered() ? Health.up() : Health.outOfService();
             return health.withDetail("console", status.consoleConfigured() ? "configured" : "none")
-                    .withDetail("registration", status.detail()).build();
+                    .withDetail("registration", status.detail())
+                    .build();
         };
     }
 }

@@ -1,18 +1,14 @@
 package com.groupbuy.market.activity;
 
+import static com.groupbuy.market.support.TestJson.fields;
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.groupbuy.market.domain.activity.adapter.repository.IActivityRepository;
 import com.groupbuy.market.domain.activity.model.valobj.SkuVO;
 import com.groupbuy.market.support.IntegrationTest;
 import com.groupbuy.market.support.TradeClient;
-import static com.groupbuy.market.support.TestJson.fields;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.jdbc.core.JdbcTemplate;
-
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -24,8 +20,11 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.JdbcTemplate;
 
 /** The trial endpoint over HTTP against the real database: prices, refusals with their codes, teams, audience. */
 @IntegrationTest
@@ -36,10 +35,13 @@ class MarketIndexIT {
 
     @LocalServerPort
     int port;
+
     @Autowired
     JdbcTemplate jdbc;
+
     @Autowired
     IActivityRepository activityRepository;
+
     MarketConfigFixture fixture;
 
     @BeforeEach
@@ -56,11 +58,11 @@ class MarketIndexIT {
         assertThat(fields(body)).containsExactly("code", "info", "data");
         assertThat(body.path("code").asText()).isEqualTo("0000");
         JsonNode data = body.path("data");
-        assertThat(fields(data)).containsExactlyInAnyOrder("activityId", "goods", "teamList", "teamStatistic",
-                "isVisible", "isEnable");
+        assertThat(fields(data))
+                .containsExactlyInAnyOrder("activityId", "goods", "teamList", "teamStatistic", "isVisible", "isEnable");
         assertThat(data.path("activityId").asLong()).isEqualTo(1001);
-        assertThat(fields(data.path("goods"))).containsExactlyInAnyOrder("goodsId", "originalPrice", "deductionPrice",
-                "payPrice");
+        assertThat(fields(data.path("goods")))
+                .containsExactlyInAnyOrder("goodsId", "originalPrice", "deductionPrice", "payPrice");
         assertThat(data.path("goods").path("payPrice").decimalValue()).isEqualByComparingTo("80.00");
         assertThat(data.path("goods").path("deductionPrice").decimalValue()).isEqualByComparingTo("20.00");
         assertThat(data.path("isVisible").asBoolean()).isTrue();
@@ -94,12 +96,45 @@ class MarketIndexIT {
     @Test
     void activityNotEffectiveIsE0101AndOutsideItsWindowIsE0102() throws Exception {
         Instant now = Instant.now();
-        fixture.goods("g-created", 1004, "ZJ", "20", "100.00", 0, now.minus(1, ChronoUnit.DAYS),
-                now.plus(1, ChronoUnit.DAYS), null, null, 0, null);
-        fixture.goods("g-ended", 1005, "ZJ", "20", "100.00", 1, now.minus(2, ChronoUnit.DAYS),
-                now.minus(1, ChronoUnit.DAYS), null, null, 0, null);
-        fixture.goods("g-future", 1006, "ZJ", "20", "100.00", 1, now.plus(1, ChronoUnit.DAYS),
-                now.plus(2, ChronoUnit.DAYS), null, null, 0, null);
+        fixture.goods(
+                "g-created",
+                1004,
+                "ZJ",
+                "20",
+                "100.00",
+                0,
+                now.minus(1, ChronoUnit.DAYS),
+                now.plus(1, ChronoUnit.DAYS),
+                null,
+                null,
+                0,
+                null);
+        fixture.goods(
+                "g-ended",
+                1005,
+                "ZJ",
+                "20",
+                "100.00",
+                1,
+                now.minus(2, ChronoUnit.DAYS),
+                now.minus(1, ChronoUnit.DAYS),
+                null,
+                null,
+                0,
+                null);
+        fixture.goods(
+                "g-future",
+                1006,
+                "ZJ",
+                "20",
+                "100.00",
+                1,
+                now.plus(1, ChronoUnit.DAYS),
+                now.plus(2, ChronoUnit.DAYS),
+                null,
+                null,
+                0,
+                null);
 
         assertThat(trial("u1", "g-created").path("code").asText()).isEqualTo("E0101");
         assertThat(trial("u1", "g-ended").path("code").asText()).isEqualTo("E0102");
@@ -109,7 +144,8 @@ class MarketIndexIT {
     @Test
     void missingOrOverlongFieldIs0002NamingTheField() throws Exception {
         JsonNode missing = post("{\"userId\":\"u1\",\"source\":\"s01\",\"channel\":\"c01\"}");
-        JsonNode tooLong = post("{\"userId\":\"" + "u".repeat(33) + "\",\"source\":\"s01\",\"channel\":\"c01\",\"goodsId\":\"g\"}");
+        JsonNode tooLong = post(
+                "{\"userId\":\"" + "u".repeat(33) + "\",\"source\":\"s01\",\"channel\":\"c01\",\"goodsId\":\"g\"}");
 
         assertThat(missing.path("code").asText()).isEqualTo("0002");
         assertThat(missing.path("info").asText()).contains("goodsId");
@@ -120,10 +156,32 @@ class MarketIndexIT {
     @Test
     void tagRestrictedActivityWithUnloadedTagAdmitsNobody() throws Exception {
         Instant now = Instant.now();
-        fixture.goods("g-tag", 1007, "ZJ", "20", "100.00", 1, now.minus(1, ChronoUnit.DAYS),
-                now.plus(1, ChronoUnit.DAYS), "TAG1", "1,2", 0, null);
-        fixture.goods("g-tag-join", 1008, "ZJ", "20", "100.00", 1, now.minus(1, ChronoUnit.DAYS),
-                now.plus(1, ChronoUnit.DAYS), "TAG1", "2", 0, null);
+        fixture.goods(
+                "g-tag",
+                1007,
+                "ZJ",
+                "20",
+                "100.00",
+                1,
+                now.minus(1, ChronoUnit.DAYS),
+                now.plus(1, ChronoUnit.DAYS),
+                "TAG1",
+                "1,2",
+                0,
+                null);
+        fixture.goods(
+                "g-tag-join",
+                1008,
+                "ZJ",
+                "20",
+                "100.00",
+                1,
+                now.minus(1, ChronoUnit.DAYS),
+                now.plus(1, ChronoUnit.DAYS),
+                "TAG1",
+                "2",
+                0,
+                null);
 
         JsonNode hidden = trial("u1", "g-tag").path("data");
         JsonNode seeOnly = trial("u1", "g-tag-join").path("data");
@@ -140,8 +198,19 @@ class MarketIndexIT {
     @Test
     void tagOnlyDiscountChargesNonMembersTheOriginalPrice() throws Exception {
         Instant now = Instant.now();
-        fixture.goods("g-tagdisc", 1009, "ZJ", "20", "100.00", 1, now.minus(1, ChronoUnit.DAYS),
-                now.plus(1, ChronoUnit.DAYS), null, null, 1, "TAG2");
+        fixture.goods(
+                "g-tagdisc",
+                1009,
+                "ZJ",
+                "20",
+                "100.00",
+                1,
+                now.minus(1, ChronoUnit.DAYS),
+                now.plus(1, ChronoUnit.DAYS),
+                null,
+                null,
+                1,
+                "TAG2");
 
         JsonNode goods = trial("u1", "g-tagdisc").path("data").path("goods");
 
@@ -156,9 +225,9 @@ class MarketIndexIT {
         fixture.team("T0000001", 1010, "leader1", 1, 0, 0, now.plus(10, ChronoUnit.MINUTES));
         fixture.team("T0000002", 1010, "leader2", 2, 1, 0, now.plus(5, ChronoUnit.MINUTES));
         fixture.team("T0000003", 1010, "leader3", 1, 1, 0, now.plus(7, ChronoUnit.MINUTES));
-        fixture.team("T0000004", 1010, "leader4", 3, 3, 1, now.plus(3, ChronoUnit.MINUTES));   // complete
-        fixture.team("T0000005", 1010, "leader5", 3, 2, 0, now.plus(4, ChronoUnit.MINUTES));   // no place left
-        fixture.team("T0000006", 1010, "leader6", 1, 0, 0, now.minus(1, ChronoUnit.MINUTES));  // expired
+        fixture.team("T0000004", 1010, "leader4", 3, 3, 1, now.plus(3, ChronoUnit.MINUTES)); // complete
+        fixture.team("T0000005", 1010, "leader5", 3, 2, 0, now.plus(4, ChronoUnit.MINUTES)); // no place left
+        fixture.team("T0000006", 1010, "leader6", 1, 0, 0, now.minus(1, ChronoUnit.MINUTES)); // expired
         fixture.team("T0000007", 1010, "me", 1, 0, 0, now.plus(12, ChronoUnit.MINUTES));
         fixture.member("T0000007", 1010, "me", "100000000007", "out-me-1", 0);
 
@@ -174,7 +243,8 @@ class MarketIndexIT {
         assertThat(own.path("validEndTime").asText()).matches("\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d");
         assertThat(data.path("teamList").get(1).path("outTradeNo").isNull()).isTrue();
         assertThat(data.path("teamStatistic").path("allTeamCount").asInt()).isEqualTo(7);
-        assertThat(data.path("teamStatistic").path("allTeamCompleteCount").asInt()).isEqualTo(1);
+        assertThat(data.path("teamStatistic").path("allTeamCompleteCount").asInt())
+                .isEqualTo(1);
         assertThat(data.path("teamStatistic").path("allTeamUserCount").asInt()).isEqualTo(12);
     }
 
@@ -187,17 +257,20 @@ class MarketIndexIT {
         for (String user : List.of("lead-a", "lead-b", "gone-b")) {
             assertThat(mall.refund(user).path("data").path("code").asText()).isEqualTo("success");
         }
-        jdbc.update("UPDATE group_buy_order SET valid_end_time = valid_end_time - INTERVAL 1 MINUTE WHERE team_id = ?",
-                leaderLeft);   // soonest to close first, so the order of the list is known
+        jdbc.update(
+                "UPDATE group_buy_order SET valid_end_time = valid_end_time - INTERVAL 1 MINUTE WHERE team_id = ?",
+                leaderLeft); // soonest to close first, so the order of the list is known
 
         JsonNode teamList = trial("viewer", "g1013").path("data").path("teamList");
         List<String> teamIds = new ArrayList<>();
         teamList.forEach(team -> teamIds.add(team.path("teamId").asText()));
 
-        assertThat(jdbc.queryForObject("SELECT lock_count FROM group_buy_order WHERE team_id = ?", Integer.class, emptied))
+        assertThat(jdbc.queryForObject(
+                        "SELECT lock_count FROM group_buy_order WHERE team_id = ?", Integer.class, emptied))
                 .isZero();
         assertThat(teamIds).containsExactly(leaderLeft, intact).doesNotContain(emptied);
-        assertThat(teamList.get(0).path("userId").asText()).as("the leader left; a member still in it is shown")
+        assertThat(teamList.get(0).path("userId").asText())
+                .as("the leader left; a member still in it is shown")
                 .isEqualTo("stay-a");
         assertThat(teamList.get(0).path("lockCount").asInt()).isEqualTo(1);
         assertThat(teamList.get(1).path("userId").asText()).isEqualTo("lead-c");
@@ -216,9 +289,10 @@ class MarketIndexIT {
         trial("u1", "g-async");
         CompletableFuture<SkuVO> warm = activityRepository.querySkuAsync("g-async");
 
-        assertThat(warm.isDone()).isTrue();   // no hop to the pool on the hot path
+        assertThat(warm.isDone()).isTrue(); // no hop to the pool on the hot path
         assertThat(warm.join().getGoodsId()).isEqualTo("g-async");
-        assertThat(activityRepository.querySkuAsync("no-such-goods").get(5, TimeUnit.SECONDS)).isNull();
+        assertThat(activityRepository.querySkuAsync("no-such-goods").get(5, TimeUnit.SECONDS))
+                .isNull();
     }
 
     @Test
@@ -236,17 +310,19 @@ class MarketIndexIT {
     }
 
     private JsonNode trial(String userId, String goodsId) throws Exception {
-        return post("{\"userId\":\"" + userId + "\",\"source\":\"s01\",\"channel\":\"c01\",\"goodsId\":\"" + goodsId + "\"}");
+        return post("{\"userId\":\"" + userId + "\",\"source\":\"s01\",\"channel\":\"c01\",\"goodsId\":\"" + goodsId
+                + "\"}");
     }
 
     private JsonNode post(String json) throws Exception {
-        HttpResponse<String> response = HttpClient.newHttpClient().send(
-                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + PATH))
-                        .header("Content-Type", "application/json")
-                        .POST(HttpRequest.BodyPublishers.ofString(json)).build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response = HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + PATH))
+                                .header("Content-Type", "application/json")
+                                .POST(HttpRequest.BodyPublishers.ofString(json))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).isEqualTo(200);
         return JSON.readTree(response.body());
     }
-
 }

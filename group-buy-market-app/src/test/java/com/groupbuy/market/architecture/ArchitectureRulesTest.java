@@ -1,20 +1,20 @@
 package com.groupbuy.market.architecture;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import com.groupbuy.market.domain.archfixture.DomainClassCallingAnAdapter;
 import com.groupbuy.market.domain.archfixture.DomainClassHoldingRedisson;
 import com.groupbuy.market.domain.archfixture.DomainClassInACycle;
 import com.groupbuy.market.domain.archfixturecycle.OtherContextClassInACycle;
+import com.groupbuy.market.domain.outbox.archfixture.OutboxClassReadingATeam;
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.Locations;
 import com.tngtech.archunit.lang.ArchRule;
-import org.junit.jupiter.api.Test;
-
 import java.util.ArrayList;
 import java.util.List;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Test;
 
 /**
  * {@link ArchitectureTest}'s rules can fail: each is checked against fixture classes (test sources only, outside
@@ -53,6 +53,16 @@ class ArchitectureRulesTest {
     }
 
     @Test
+    void anOutboxClassUsingATradeTypeBreaksTheOutboxRule() {
+        JavaClasses fixture = IMPORTER.importClasses(OutboxClassReadingATeam.class);
+
+        assertThatThrownBy(() -> ArchitectureTest.OUTBOX_KNOWS_NO_OTHER_CONTEXT.check(fixture))
+                .isInstanceOf(AssertionError.class)
+                .hasMessageContaining(OutboxClassReadingATeam.class.getName())
+                .hasMessageContaining("com.groupbuy.market.domain.trade.model.valobj.TeamStatus");
+    }
+
+    @Test
     void theFixturesPassTheRulesTheyDoNotTarget() {
         // The rules above fail for the fixture's reason, not because any fixture breaks every rule.
         JavaClasses cycle = IMPORTER.importClasses(DomainClassInACycle.class, OtherContextClassInACycle.class);
@@ -78,8 +88,15 @@ class ArchitectureRulesTest {
     void everyPackageARuleForbidsExists() {
         // allowEmptyShould guards the packages a rule checks; this guards the ones it forbids against a typo.
         List<String> packages = new ArrayList<>(ArchitectureTest.TECHNOLOGY_OUTSIDE_THE_DOMAIN);
-        packages.addAll(List.of(ArchitectureTest.DOMAIN, ArchitectureTest.INFRASTRUCTURE, ArchitectureTest.TRIGGER,
-                ArchitectureTest.API, ArchitectureTest.APP_ROOT, ArchitectureTest.APP_CONFIG));
+        packages.addAll(ArchitectureTest.CONTEXTS_BESIDE_THE_OUTBOX);
+        packages.addAll(List.of(
+                ArchitectureTest.OUTBOX,
+                ArchitectureTest.DOMAIN,
+                ArchitectureTest.INFRASTRUCTURE,
+                ArchitectureTest.TRIGGER,
+                ArchitectureTest.API,
+                ArchitectureTest.APP_ROOT,
+                ArchitectureTest.APP_CONFIG));
 
         for (String pattern : packages) {
             String name = pattern.endsWith("..") ? pattern.substring(0, pattern.length() - 2) : pattern;

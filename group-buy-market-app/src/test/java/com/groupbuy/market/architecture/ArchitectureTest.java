@@ -1,14 +1,13 @@
 package com.groupbuy.market.architecture;
 
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+
 import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.junit.AnalyzeClasses;
 import com.tngtech.archunit.junit.ArchTest;
 import com.tngtech.archunit.lang.ArchRule;
-
 import java.util.List;
-
-import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
-import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
 /**
  * The layering the README's module table promises, checked on every module's main classes (this module is the only
@@ -25,7 +24,16 @@ public class ArchitectureTest {
     static final String API = "com.groupbuy.market.api..";
     /** The app module: {@code Application} in the root package, and its configuration. */
     static final String APP_ROOT = "com.groupbuy.market";
+
     static final String APP_CONFIG = "com.groupbuy.market.config..";
+    /** The outbox context: every other context may write to it, it knows none of them. */
+    static final String OUTBOX = "com.groupbuy.market.domain.outbox..";
+
+    static final List<String> CONTEXTS_BESIDE_THE_OUTBOX = List.of(
+            "com.groupbuy.market.domain.activity..",
+            "com.groupbuy.market.domain.switches..",
+            "com.groupbuy.market.domain.tag..",
+            "com.groupbuy.market.domain.trade..");
 
     /**
      * Technology the domain must not see: web and servlet, MyBatis and JDBC/transactions (adapters own them),
@@ -51,33 +59,64 @@ public class ArchitectureTest {
 
     @ArchTest
     public static final ArchRule DOMAIN_USES_NO_INFRASTRUCTURE_TECHNOLOGY = noClasses()
-            .that().resideInAPackage(DOMAIN)
-            .should().dependOnClassesThat().resideInAnyPackage(TECHNOLOGY_OUTSIDE_THE_DOMAIN.toArray(String[]::new))
+            .that()
+            .resideInAPackage(DOMAIN)
+            .should()
+            .dependOnClassesThat()
+            .resideInAnyPackage(TECHNOLOGY_OUTSIDE_THE_DOMAIN.toArray(String[]::new))
             .because("the domain decides; adapters in infrastructure and trigger speak to databases, brokers and HTTP")
             .allowEmptyShould(false);
 
     @ArchTest
     public static final ArchRule DOMAIN_DEPENDS_ON_NO_OUTER_MODULE = noClasses()
-            .that().resideInAPackage(DOMAIN)
-            .should().dependOnClassesThat().resideInAnyPackage(INFRASTRUCTURE, TRIGGER, API, APP_ROOT, APP_CONFIG)
+            .that()
+            .resideInAPackage(DOMAIN)
+            .should()
+            .dependOnClassesThat()
+            .resideInAnyPackage(INFRASTRUCTURE, TRIGGER, API, APP_ROOT, APP_CONFIG)
             .because("the domain depends on types only (README, Modules); the outer modules implement its ports")
             .allowEmptyShould(false);
 
     @ArchTest
     public static final ArchRule TRIGGER_DOES_NOT_USE_INFRASTRUCTURE = noClasses()
-            .that().resideInAPackage(TRIGGER)
-            .should().dependOnClassesThat().resideInAPackage(INFRASTRUCTURE)
+            .that()
+            .resideInAPackage(TRIGGER)
+            .should()
+            .dependOnClassesThat()
+            .resideInAPackage(INFRASTRUCTURE)
             .because("controllers, jobs and listeners call the domain's services, never an adapter directly")
             .allowEmptyShould(false);
 
     /** activity, switches, tag, trade, ...: one slice per context, whatever contexts are added later. */
     @ArchTest
-    public static final ArchRule DOMAIN_CONTEXTS_ARE_FREE_OF_CYCLES = slices()
-            .matching("com.groupbuy.market.domain.(*)..")
-            .should().beFreeOfCycles()
+    public static final ArchRule DOMAIN_CONTEXTS_ARE_FREE_OF_CYCLES = slices().matching(
+                    "com.groupbuy.market.domain.(*)..")
+            .should()
+            .beFreeOfCycles()
+            .allowEmptyShould(false);
+
+    @ArchTest
+    public static final ArchRule OUTBOX_KNOWS_NO_OTHER_CONTEXT = noClasses()
+            .that()
+            .resideInAPackage(OUTBOX)
+            .should()
+            .dependOnClassesThat()
+            .resideInAnyPackage(CONTEXTS_BESIDE_THE_OUTBOX.toArray(String[]::new))
+            .because("trade (and any context) writes tasks through the outbox's ports; the outbox delivers bytes and "
+                    + "must not learn what a team or an order is")
+            .allowEmptyShould(false);
+
+    /** infrastructure split as the domain is (activity, outbox, trade, ...) plus its technical packages. */
+    @ArchTest
+    public static final ArchRule INFRASTRUCTURE_PACKAGES_ARE_FREE_OF_CYCLES = slices().matching(
+                    "com.groupbuy.market.infrastructure.(*)..")
+            .should()
+            .beFreeOfCycles()
             .allowEmptyShould(false);
 
     static final List<ArchRule> ALL_RULES = List.of(
+            INFRASTRUCTURE_PACKAGES_ARE_FREE_OF_CYCLES,
+            OUTBOX_KNOWS_NO_OTHER_CONTEXT,
             DOMAIN_USES_NO_INFRASTRUCTURE_TECHNOLOGY,
             DOMAIN_DEPENDS_ON_NO_OUTER_MODULE,
             TRIGGER_DOES_NOT_USE_INFRASTRUCTURE,

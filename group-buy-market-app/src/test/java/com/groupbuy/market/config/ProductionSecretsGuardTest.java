@@ -1,11 +1,11 @@
 package com.groupbuy.market.config;
 
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import com.groupbuy.market.Application;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.builder.SpringApplicationBuilder;
-
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * A real start on the prod profile stops at once, with the reason, when a secret is one everybody knows (the
@@ -15,11 +15,12 @@ class ProductionSecretsGuardTest {
 
     @Test
     void prodWithTheDemoAdminTokenStopsBeforeAnythingStarts() {
-        assertThatThrownBy(() -> prodStart("gbm.admin.token=admin_token_change_me",
-                "XXL_JOB_ACCESS_TOKEN=a-long-random-secret-0123"))
+        assertThatThrownBy(() -> prodStart(
+                        "gbm.admin.token=admin_token_change_me", "XXL_JOB_ACCESS_TOKEN=a-long-random-secret-0123"))
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("refusing to start in prod")
-                .hasMessageContaining("gbm.admin.token (GBM_ADMIN_TOKEN) is weak: 'admin_token_change_me' is publicly known")
+                .hasMessageContaining(
+                        "gbm.admin.token (GBM_ADMIN_TOKEN) is weak: 'admin_token_change_me' is publicly known")
                 .hasMessageNotContaining("XXL_JOB_ACCESS_TOKEN");
     }
 
@@ -27,7 +28,8 @@ class ProductionSecretsGuardTest {
     void prodWithTheDefaultExecutorTokenStopsBeforeAnythingStarts() {
         assertThatThrownBy(() -> prodStart("XXL_JOB_ACCESS_TOKEN=default_token"))
                 .isInstanceOf(IllegalStateException.class)
-                .hasMessageContaining("xxl.job.admin.accessToken (XXL_JOB_ACCESS_TOKEN) is weak: 'default_token' is publicly known");
+                .hasMessageContaining(
+                        "xxl.job.admin.accessToken (XXL_JOB_ACCESS_TOKEN) is weak: 'default_token' is publicly known");
     }
 
     @Test
@@ -40,9 +42,24 @@ class ProductionSecretsGuardTest {
     private static void prodStart(String... properties) {
         String[] all = new String[properties.length + 6];
         System.arraycopy(properties, 0, all, 0, properties.length);
-        System.arraycopy(new String[]{"DB_URL=jdbc:mysql://127.0.0.1:1/none", "DB_USERNAME=none", "DB_PASSWORD=none",
-                "REDIS_HOST=127.0.0.1", "REDIS_PORT=1", "xxl.job.executor.port=0"}, 0, all, properties.length, 6);
-        new SpringApplicationBuilder(Application.class).profiles("prod").web(WebApplicationType.NONE)
-                .properties(all).run().close();
+        System.arraycopy(
+                new String[] {
+                    "DB_URL=jdbc:mysql://127.0.0.1:1/none",
+                    "DB_USERNAME=none",
+                    "DB_PASSWORD=none",
+                    "REDIS_HOST=127.0.0.1",
+                    "REDIS_PORT=1",
+                    "xxl.job.executor.port=0"
+                },
+                0,
+                all,
+                properties.length,
+                6);
+        new SpringApplicationBuilder(Application.class)
+                .profiles("prod")
+                .web(WebApplicationType.NONE)
+                .properties(all)
+                .run()
+                .close();
     }
 }

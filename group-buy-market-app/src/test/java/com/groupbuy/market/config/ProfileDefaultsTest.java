@@ -1,15 +1,14 @@
 package com.groupbuy.market.config;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.env.YamlPropertySourceLoader;
 import org.springframework.core.env.MutablePropertySources;
 import org.springframework.core.env.PropertySource;
 import org.springframework.core.env.PropertySourcesPropertyResolver;
 import org.springframework.core.io.ClassPathResource;
-
-import java.util.List;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /** Settings a profile must ship with, read from the real YAML files (a full default-profile start is slow). */
 class ProfileDefaultsTest {
@@ -26,8 +25,10 @@ class ProfileDefaultsTest {
 
     @Test
     void prodHidesHealthDetailsAndMetricsWithoutTheAdminToken() throws Exception {
-        assertThat(resolve("application-prod.yml", "management.endpoint.health.show-details")).isEqualTo("when-authorized");
-        assertThat(resolve("application-prod.yml", "gbm.admin.protect-actuator")).isEqualTo("true");
+        assertThat(resolve("application-prod.yml", "management.endpoint.health.show-details"))
+                .isEqualTo("when-authorized");
+        assertThat(resolve("application-prod.yml", "gbm.admin.protect-actuator"))
+                .isEqualTo("true");
     }
 
     private static String resolve(String file, String key) throws Exception {

@@ -1,7 +1,14 @@
 package com.groupbuy.market.config;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import com.groupbuy.market.config.xxljob.BeanOnlyXxlJobExecutor;
 import com.groupbuy.market.config.xxljob.ExecutorAccessToken;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -10,14 +17,6 @@ import org.junit.jupiter.params.provider.ValueSource;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.mock.env.MockEnvironment;
-
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermission;
-import java.time.Duration;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** Whoever holds the executor token can trigger our jobs: never a known one, and prod refuses weak ones. */
 @ExtendWith(OutputCaptureExtension.class)
@@ -41,20 +40,24 @@ class XxlJobConfigTest {
     }
 
     @Test
-    void outsideProdAnEmptyTokenBecomesARandomOneKeptInTheDataDirAndPrintedOnce(CapturedOutput output) throws Exception {
+    void outsideProdAnEmptyTokenBecomesARandomOneKeptInTheDataDirAndPrintedOnce(CapturedOutput output)
+            throws Exception {
         String first = ExecutorAccessToken.resolve("", dataDir);
         int printedAfterFirst = count(output.getOut(), first);
         String second = ExecutorAccessToken.resolve("", dataDir);
 
         assertThat(first).hasSizeGreaterThanOrEqualTo(32).isNotEqualTo("default_token");
         assertThat(second).isEqualTo(first);
-        assertThat(Files.readString(dataDir.resolve(ExecutorAccessToken.FILE_NAME)).trim()).isEqualTo(first);
+        assertThat(Files.readString(dataDir.resolve(ExecutorAccessToken.FILE_NAME))
+                        .trim())
+                .isEqualTo(first);
         assertThat(Files.getPosixFilePermissions(dataDir.resolve(ExecutorAccessToken.FILE_NAME)))
                 .containsExactlyInAnyOrder(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE);
         assertThat(printedAfterFirst).isEqualTo(1);
         assertThat(count(output.getOut(), first)).isEqualTo(1);
         assertThat(output.getOut()).contains("xxl.job.accessToken=<this token>");
-        assertThat(ExecutorAccessToken.resolve("", Files.createDirectory(dataDir.resolve("other")))).isNotEqualTo(first);
+        assertThat(ExecutorAccessToken.resolve("", Files.createDirectory(dataDir.resolve("other"))))
+                .isNotEqualTo(first);
     }
 
     @Test
@@ -75,7 +78,8 @@ class XxlJobConfigTest {
     void prodRefusesTheDemoAdminTokenAndAShortOne() {
         MockEnvironment prod = prod().withProperty("xxl.job.admin.accessToken", "a-long-random-secret-0123");
 
-        assertThatThrownBy(() -> ProductionSecretsGuard.check(prod.withProperty("gbm.admin.token", "admin_token_change_me")))
+        assertThatThrownBy(() ->
+                        ProductionSecretsGuard.check(prod.withProperty("gbm.admin.token", "admin_token_change_me")))
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("gbm.admin.token")
                 .hasMessageContaining("admin_token_change_me");
@@ -94,7 +98,8 @@ class XxlJobConfigTest {
     @Test
     void prodRefusesAnEmptyExecutorTokenWhenTheExecutorRuns() {
         assertThatThrownBy(() -> ProductionSecretsGuard.check(prod()))
-                .hasMessageContaining("xxl.job.admin.accessToken").hasMessageContaining("empty");
+                .hasMessageContaining("xxl.job.admin.accessToken")
+                .hasMessageContaining("empty");
     }
 
     @Test
@@ -102,7 +107,8 @@ class XxlJobConfigTest {
         new JobSchedulingReport("", false, false, Duration.ofSeconds(5));
         new JobSchedulingReport("http://console:8080/xxl-job-admin", true, false, Duration.ofSeconds(5));
 
-        assertThat(output.getOut()).doesNotContain("local scheduler drives retries")
+        assertThat(output.getOut())
+                .doesNotContain("local scheduler drives retries")
                 .doesNotContain("takes over")
                 .contains("the local scheduler is off")
                 .contains("local scheduler off");
@@ -113,13 +119,26 @@ class XxlJobConfigTest {
         new JobSchedulingReport("", true, true, Duration.ofSeconds(5));
         new JobSchedulingReport("http://console:8080/xxl-job-admin", true, true, Duration.ofSeconds(5));
 
-        assertThat(output.getOut()).contains("local scheduler drives retries every 5s")
+        assertThat(output.getOut())
+                .contains("local scheduler drives retries every 5s")
                 .contains("the local scheduler takes over (every 5s) while the executor is not registered");
     }
 
     private BeanOnlyXxlJobExecutor executor(MockEnvironment environment, String token) {
-        return new XxlJobConfig().xxlJobExecutor(environment, "", token, 3, "group-buy-market-executor", "",
-                "127.0.0.1", 0, dataDir.resolve("logs").toString(), 30, Duration.ofSeconds(30), dataDir.toString());
+        return new XxlJobConfig()
+                .xxlJobExecutor(
+                        environment,
+                        "",
+                        token,
+                        3,
+                        "group-buy-market-executor",
+                        "",
+                        "127.0.0.1",
+                        0,
+                        dataDir.resolve("logs").toString(),
+                        30,
+                        Duration.ofSeconds(30),
+                        dataDir.toString());
     }
 
     private static MockEnvironment prod() {

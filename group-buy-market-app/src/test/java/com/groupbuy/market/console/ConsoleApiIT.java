@@ -1,23 +1,22 @@
 package com.groupbuy.market.console;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.groupbuy.market.support.IntegrationTest;
 import com.groupbuy.market.support.TestJson;
 import com.groupbuy.market.tag.CrowdTagFixture;
-import org.junit.jupiter.api.Test;
-import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.test.context.TestPropertySource;
-
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.List;
 import java.util.stream.IntStream;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.test.context.TestPropertySource;
 
 /**
  * The console's admin API without a browser: the login sets an HttpOnly, SameSite=Strict cookie that stands for the
@@ -32,51 +31,83 @@ class ConsoleApiIT {
 
     @LocalServerPort
     int port;
+
     @Autowired
     JdbcTemplate jdbc;
+
     private final HttpClient http = HttpClient.newHttpClient();
 
     @Test
     void theLoginCookieStandsForTheTokenAndNothingElseDoes() throws Exception {
-        HttpResponse<String> wrong = send("POST", "/api/v1/gbm/admin/console/session", "{\"token\":\"nope\"}", null, false);
+        HttpResponse<String> wrong =
+                send("POST", "/api/v1/gbm/admin/console/session", "{\"token\":\"nope\"}", null, false);
         assertThat(wrong.statusCode()).isEqualTo(403);
         assertThat(wrong.headers().firstValue("Set-Cookie")).isEmpty();
-        assertThat(send("POST", "/api/v1/gbm/admin/console/session", "{\"token\":1}", null, false).body())
+        assertThat(send("POST", "/api/v1/gbm/admin/console/session", "{\"token\":1}", null, false)
+                        .body())
                 .contains("\"0002\"");
 
-        HttpResponse<String> login = send("POST", "/api/v1/gbm/admin/console/session",
-                "{\"token\":\"" + TOKEN + "\"}", null, false);
+        HttpResponse<String> login =
+                send("POST", "/api/v1/gbm/admin/console/session", "{\"token\":\"" + TOKEN + "\"}", null, false);
         assertThat(login.statusCode()).isEqualTo(200);
         String setCookie = login.headers().firstValue("Set-Cookie").orElseThrow();
-        assertThat(setCookie).startsWith("GBM_CONSOLE=").contains("HttpOnly", "SameSite=Strict", "Path=/")
+        assertThat(setCookie)
+                .startsWith("GBM_CONSOLE=")
+                .contains("HttpOnly", "SameSite=Strict", "Path=/")
                 .doesNotContain(TOKEN);
         String cookie = setCookie.substring(0, setCookie.indexOf(';'));
 
-        assertThat(send("GET", "/api/v1/gbm/admin/console/switches", null, cookie, false).statusCode()).isEqualTo(200);
-        assertThat(send("GET", "/api/v1/gbm/admin/notify/tasks", null, cookie, false).statusCode()).isEqualTo(200);
-        assertThat(send("GET", "/api/v1/gbm/admin/console/switches", null, null, false).statusCode()).isEqualTo(403);
+        assertThat(send("GET", "/api/v1/gbm/admin/console/switches", null, cookie, false)
+                        .statusCode())
+                .isEqualTo(200);
+        assertThat(send("GET", "/api/v1/gbm/admin/notify/tasks", null, cookie, false)
+                        .statusCode())
+                .isEqualTo(200);
+        assertThat(send("GET", "/api/v1/gbm/admin/console/switches", null, null, false)
+                        .statusCode())
+                .isEqualTo(403);
         String forged = cookie.substring(0, cookie.length() - 2) + (cookie.endsWith("AA") ? "BB" : "AA");
-        assertThat(send("GET", "/api/v1/gbm/admin/console/switches", null, forged, false).statusCode()).isEqualTo(403);
+        assertThat(send("GET", "/api/v1/gbm/admin/console/switches", null, forged, false)
+                        .statusCode())
+                .isEqualTo(403);
         String later = "GBM_CONSOLE=9999999999" + cookie.substring(cookie.indexOf('.'));
-        assertThat(send("GET", "/api/v1/gbm/admin/console/switches", null, later, false).statusCode()).isEqualTo(403);
+        assertThat(send("GET", "/api/v1/gbm/admin/console/switches", null, later, false)
+                        .statusCode())
+                .isEqualTo(403);
         // A change with the cookie alone (what a form on another site could send) is refused; with the header it runs.
-        assertThat(send("POST", "/api/v1/gbm/admin/notify/redrive-failed", null, cookie, false).statusCode()).isEqualTo(403);
-        assertThat(send("POST", "/api/v1/gbm/admin/notify/redrive-failed", null, cookie, true).statusCode()).isEqualTo(200);
+        assertThat(send("POST", "/api/v1/gbm/admin/notify/redrive-failed", null, cookie, false)
+                        .statusCode())
+                .isEqualTo(403);
+        assertThat(send("POST", "/api/v1/gbm/admin/notify/redrive-failed", null, cookie, true)
+                        .statusCode())
+                .isEqualTo(200);
     }
 
     @Test
     void readEndpointsPageAndAnswerEmptyListsOnNoData() throws Exception {
-        JsonNode activities = TestJson.JSON.readTree(get("/api/v1/gbm/admin/console/activities?page=0&size=10").body());
+        JsonNode activities = TestJson.JSON.readTree(
+                get("/api/v1/gbm/admin/console/activities?page=0&size=10").body());
         assertThat(activities.path("code").asText()).isEqualTo("0000");
         assertThat(activities.path("data").path("items").isArray()).isTrue();
-        JsonNode teams = TestJson.JSON.readTree(get("/api/v1/gbm/admin/console/activities/424242/teams").body());
+        JsonNode teams = TestJson.JSON.readTree(
+                get("/api/v1/gbm/admin/console/activities/424242/teams").body());
         assertThat(teams.path("data").path("items")).isEmpty();
         assertThat(teams.path("data").path("total").asLong()).isZero();
-        assertThat(TestJson.JSON.readTree(get("/api/v1/gbm/admin/console/notify/tasks?size=201").body())
-                .path("code").asText()).isEqualTo("0002");
-        assertThat(TestJson.JSON.readTree(get("/api/v1/gbm/admin/console/tag-imports?page=100001").body())
-                .path("code").asText()).isEqualTo("0002");
-        JsonNode switches = TestJson.JSON.readTree(get("/api/v1/gbm/admin/console/switches").body()).path("data");
+        assertThat(TestJson.JSON
+                        .readTree(get("/api/v1/gbm/admin/console/notify/tasks?size=201")
+                                .body())
+                        .path("code")
+                        .asText())
+                .isEqualTo("0002");
+        assertThat(TestJson.JSON
+                        .readTree(get("/api/v1/gbm/admin/console/tag-imports?page=100001")
+                                .body())
+                        .path("code")
+                        .asText())
+                .isEqualTo("0002");
+        JsonNode switches = TestJson.JSON
+                .readTree(get("/api/v1/gbm/admin/console/switches").body())
+                .path("data");
         assertThat(switches.path("degrade").asBoolean()).isFalse();
         assertThat(switches.path("cutRangePercent").asInt()).isEqualTo(100);
     }
@@ -86,8 +117,14 @@ class ConsoleApiIT {
         ConsoleData data = new ConsoleData(jdbc);
         data.failedTasks(1_234, 60_000_000, "bulkapi");
 
-        JsonNode started = TestJson.JSON.readTree(send("POST",
-                "/api/v1/gbm/admin/notify/redrive-failed?source=bulkapi&channel=c01", null, null, false, TOKEN).body());
+        JsonNode started = TestJson.JSON.readTree(send(
+                        "POST",
+                        "/api/v1/gbm/admin/notify/redrive-failed?source=bulkapi&channel=c01",
+                        null,
+                        null,
+                        false,
+                        TOKEN)
+                .body());
         assertThat(started.path("data").path("kind").asText()).isEqualTo("notify-redrive");
         JsonNode finished = awaitDone("notify-redrive", "bulkapi:c01");
 
@@ -96,13 +133,24 @@ class ConsoleApiIT {
         assertThat(data.failed("bulkapi")).isZero();
         assertThat(data.retrying("bulkapi")).isEqualTo(1_234);
         jdbc.update("DELETE FROM notify_task WHERE source = 'bulkapi'");
-        assertThat(TestJson.JSON.readTree(send("POST", "/api/v1/gbm/admin/notify/redrive-failed?source=bulkapi", null,
-                null, false, TOKEN).body()).path("code").asText()).isEqualTo("0002");
+        assertThat(TestJson.JSON
+                        .readTree(send(
+                                        "POST",
+                                        "/api/v1/gbm/admin/notify/redrive-failed?source=bulkapi",
+                                        null,
+                                        null,
+                                        false,
+                                        TOKEN)
+                                .body())
+                        .path("code")
+                        .asText())
+                .isEqualTo("0002");
     }
 
     @Test
     void aCrowdTagImportReportsRowsDoneOfTotal() throws Exception {
-        List<String> members = IntStream.range(0, 2_345).mapToObj(i -> "imp-u" + i).toList();
+        List<String> members =
+                IntStream.range(0, 2_345).mapToObj(i -> "imp-u" + i).toList();
         new CrowdTagFixture(jdbc).tag("console-api", members);
 
         send("POST", "/api/v1/gbm/admin/tag-imports/b-console-api/run", null, null, false, TOKEN);
@@ -110,7 +158,9 @@ class ConsoleApiIT {
 
         assertThat(finished.path("done").asLong()).isEqualTo(2_345);
         assertThat(finished.path("total").asLong()).isEqualTo(2_345);
-        JsonNode listed = TestJson.JSON.readTree(get("/api/v1/gbm/admin/console/tag-imports").body()).path("data");
+        JsonNode listed = TestJson.JSON
+                .readTree(get("/api/v1/gbm/admin/console/tag-imports").body())
+                .path("data");
         JsonNode row = null;
         for (JsonNode item : listed.path("items")) {
             if ("b-console-api".equals(item.path("job").path("batchId").asText())) {
@@ -131,9 +181,12 @@ class ConsoleApiIT {
     private JsonNode awaitDone(String kind, String subject) throws Exception {
         long until = System.currentTimeMillis() + 60_000;
         while (System.currentTimeMillis() < until) {
-            for (JsonNode p : TestJson.JSON.readTree(get("/api/v1/gbm/admin/progress?kind=" + kind).body()).path("data")) {
+            for (JsonNode p : TestJson.JSON
+                    .readTree(get("/api/v1/gbm/admin/progress?kind=" + kind).body())
+                    .path("data")) {
                 if (subject.equals(p.path("subject").asText())
-                        && ("DONE".equals(p.path("state").asText()) || "FAILED".equals(p.path("state").asText()))) {
+                        && ("DONE".equals(p.path("state").asText())
+                                || "FAILED".equals(p.path("state").asText()))) {
                     return p;
                 }
             }
@@ -151,10 +204,13 @@ class ConsoleApiIT {
         return send(method, path, json, cookie, consoleHeader, null);
     }
 
-    private HttpResponse<String> send(String method, String path, String json, String cookie, boolean consoleHeader,
-                                      String token) throws Exception {
+    private HttpResponse<String> send(
+            String method, String path, String json, String cookie, boolean consoleHeader, String token)
+            throws Exception {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                .method(method, json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json));
+                .method(
+                        method,
+                        json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json));
         if (json != null) {
             request.header("Content-Type", "application/json");
         }

@@ -1,10 +1,15 @@
 package com.groupbuy.market.console;
 
-import com.groupbuy.market.domain.trade.service.notify.SettlementNotifyService;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.groupbuy.market.domain.outbox.service.DueCallbackDeliveryService;
 import com.groupbuy.market.notify.NotifyTaskFixture;
 import com.groupbuy.market.support.IntegrationTest;
 import com.groupbuy.market.support.TradeClient;
 import com.groupbuy.market.tag.CrowdTagFixture;
+import java.time.Duration;
+import java.util.List;
+import java.util.stream.IntStream;
 import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
 import org.junit.jupiter.api.AfterAll;
@@ -23,12 +28,6 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.context.TestPropertySource;
 
-import java.time.Duration;
-import java.util.List;
-import java.util.stream.IntStream;
-
-import static org.assertj.core.api.Assertions.assertThat;
-
 /**
  * The operators' console in a real headless Chromium: the login form, every page with no data and with 10,000
  * tasks, a FAIL task re-driven by clicking, live teams counting down, an import run with its progress. Screenshots go
@@ -43,10 +42,12 @@ class ConsoleBrowserIT {
 
     @LocalServerPort
     int port;
+
     @Autowired
     JdbcTemplate jdbc;
+
     @Autowired
-    SettlementNotifyService notifyService;
+    DueCallbackDeliveryService notifyService;
 
     @BeforeAll
     static void startBrowser() {
@@ -97,14 +98,24 @@ class ConsoleBrowserIT {
 
     @Test
     void everyPageWorksWithNoData() throws Exception {
-        for (String table : new String[]{"notify_attempt", "notify_task", "group_buy_order_list", "group_buy_order",
-                "sc_sku_activity", "group_buy_activity", "crowd_tags_detail", "crowd_tags_job", "crowd_tags"}) {
+        for (String table : new String[] {
+            "notify_attempt",
+            "notify_task",
+            "group_buy_order_list",
+            "group_buy_order",
+            "sc_sku_activity",
+            "group_buy_activity",
+            "crowd_tags_detail",
+            "crowd_tags_job",
+            "crowd_tags"
+        }) {
             jdbc.update("DELETE FROM " + table);
         }
         signIn();
         open("#activities");
         assertThat(waitFor(By.id("activities-empty")).getText()).isEqualTo("No activities.");
-        assertThat(browser.findElement(By.id("activities-pager-label")).getText()).isEqualTo("page 1 of 1 (0)");
+        assertThat(browser.findElement(By.id("activities-pager-label")).getText())
+                .isEqualTo("page 1 of 1 (0)");
         open("#teams/100123");
         assertThat(waitFor(By.id("teams-empty")).getText()).isEqualTo("No teams with this status.");
         open("#tasks");
@@ -122,18 +133,20 @@ class ConsoleBrowserIT {
     @Test
     void aFailTaskIsReDrivenByClicking() throws Exception {
         // Only this test's task is due: the runs below must not spend their budget on other tests' rows.
-        jdbc.update("UPDATE notify_task SET next_attempt_time = ? WHERE notify_status IN (0, 2)",
+        jdbc.update(
+                "UPDATE notify_task SET next_attempt_time = ? WHERE notify_status IN (0, 2)",
                 java.sql.Timestamp.from(java.time.Instant.now().plusSeconds(86_400)));
         String teamId;
         try (MockWebServer partner = new MockWebServer()) {
             partner.enqueue(new MockResponse.Builder().code(500).body("down").build());
-            partner.enqueue(new MockResponse.Builder().code(503).body("still down").build());
+            partner.enqueue(
+                    new MockResponse.Builder().code(503).body("still down").build());
             partner.start();
             NotifyTaskFixture tasks = new NotifyTaskFixture(jdbc);
             teamId = tasks.dueTask(partner.url("/cb").toString());
-            notifyService.execSettlementNotifyJob();
+            notifyService.deliverAllDue();
             tasks.makeDue(teamId);
-            notifyService.execSettlementNotifyJob();
+            notifyService.deliverAllDue();
             assertThat(tasks.status(teamId)).isEqualTo(3);
         }
         long taskId = jdbc.queryForObject("SELECT id FROM notify_task WHERE team_id = ?", Long.class, teamId);
@@ -149,12 +162,14 @@ class ConsoleBrowserIT {
         HeadlessChromium.screenshot(browser, "console-task-attempts");
 
         row.findElement(By.cssSelector(".redrive-button")).click();
-        wait(d -> jdbc.queryForObject("SELECT notify_status FROM notify_task WHERE id = ?", Integer.class, taskId) == 2);
+        wait(d ->
+                jdbc.queryForObject("SELECT notify_status FROM notify_task WHERE id = ?", Integer.class, taskId) == 2);
         // The page reloads the FAIL listing, where the task no longer is.
         wait(ExpectedConditions.invisibilityOfElementLocated(By.cssSelector("tr.task[data-task='" + taskId + "']")));
         showTasks("RETRY");
         WebElement retrying = waitFor(By.cssSelector("tr.task[data-task='" + taskId + "']"));
-        assertThat(retrying.findElement(By.cssSelector(".task-status")).getText()).isEqualTo("RETRY");
+        assertThat(retrying.findElement(By.cssSelector(".task-status")).getText())
+                .isEqualTo("RETRY");
         assertThat(retrying.findElements(By.cssSelector(".redrive-button"))).isEmpty();
         HeadlessChromium.screenshot(browser, "console-task-redriven");
     }
@@ -177,8 +192,11 @@ class ConsoleBrowserIT {
         HeadlessChromium.screenshot(browser, "console-tasks-10000");
 
         browser.findElement(By.id("redrive-all")).click();
-        wait(Duration.ofSeconds(90), ExpectedConditions.textMatches(By.id("redrive-all-progress"),
-                java.util.regex.Pattern.compile("DONE " + failed + " / " + failed)));
+        wait(
+                Duration.ofSeconds(90),
+                ExpectedConditions.textMatches(
+                        By.id("redrive-all-progress"),
+                        java.util.regex.Pattern.compile("DONE " + failed + " / " + failed)));
         HeadlessChromium.screenshot(browser, "console-redrive-all-done");
         assertThat(data.failed("bulkui")).isZero();
         assertThat(data.retrying("bulkui")).isEqualTo(10_000);
@@ -190,7 +208,8 @@ class ConsoleBrowserIT {
     void liveTeamsCountDownAndAnImportShowsItsProgress() throws Exception {
         TradeClient mall = TradeClient.onNewGoods(port, jdbc, 91802, "http://127.0.0.1:" + port + "/cb");
         String teamId = mall.team("console-u1", "console-u2");
-        List<String> members = IntStream.range(0, 3_000).mapToObj(i -> "console-m" + i).toList();
+        List<String> members =
+                IntStream.range(0, 3_000).mapToObj(i -> "console-m" + i).toList();
         new CrowdTagFixture(jdbc).tag("console-ui", members);
 
         signIn();
@@ -207,12 +226,15 @@ class ConsoleBrowserIT {
         open("#imports");
         WebElement job = waitFor(By.cssSelector("tr.import[data-batch='b-console-ui']"));
         job.findElement(By.cssSelector(".import-run")).click();
-        wait(Duration.ofSeconds(60), ExpectedConditions.textMatches(
-                By.cssSelector("tr.import[data-batch='b-console-ui'] .import-progress"),
-                java.util.regex.Pattern.compile("DONE 3000 / 3000")));
+        wait(
+                Duration.ofSeconds(60),
+                ExpectedConditions.textMatches(
+                        By.cssSelector("tr.import[data-batch='b-console-ui'] .import-progress"),
+                        java.util.regex.Pattern.compile("DONE 3000 / 3000")));
         // The listing is drawn again once the run is over: the job row then says done with 3000 members loaded.
         wait(d -> {
-            String row = d.findElement(By.cssSelector("tr.import[data-batch='b-console-ui']")).getText();
+            String row = d.findElement(By.cssSelector("tr.import[data-batch='b-console-ui']"))
+                    .getText();
             return row.contains(" done ") && row.contains("3000") && row.contains("DONE 3000 / 3000");
         });
         HeadlessChromium.screenshot(browser, "console-imports");
@@ -248,9 +270,11 @@ class ConsoleBrowserIT {
         return wait(Duration.ofSeconds(15), condition);
     }
 
-    private <T> T wait(Duration timeout, java.util.function.Function<? super org.openqa.selenium.WebDriver, T> condition) {
+    private <T> T wait(
+            Duration timeout, java.util.function.Function<? super org.openqa.selenium.WebDriver, T> condition) {
         // A page drawn again while we look leaves stale elements: look again.
-        return new WebDriverWait(browser, timeout).ignoring(org.openqa.selenium.StaleElementReferenceException.class)
+        return new WebDriverWait(browser, timeout)
+                .ignoring(org.openqa.selenium.StaleElementReferenceException.class)
                 .until(condition);
     }
 

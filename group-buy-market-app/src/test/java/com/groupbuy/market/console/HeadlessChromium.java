@@ -1,5 +1,11 @@
 package com.groupbuy.market.console;
 
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
 import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Assumptions;
 import org.openqa.selenium.OutputType;
@@ -7,13 +13,6 @@ import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
-
-import java.io.File;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.time.Duration;
 
 /**
  * Debian's Chromium and its chromedriver, named explicitly so Selenium Manager never runs (it would try to download a
@@ -26,12 +25,12 @@ final class HeadlessChromium {
     static final Path DRIVER = Path.of(System.getenv().getOrDefault("GBM_CHROMEDRIVER", "/usr/bin/chromedriver"));
     static final Path SCREENSHOTS = Path.of("target", "screenshots");
 
-    private HeadlessChromium() {
-    }
+    private HeadlessChromium() {}
 
     /** Fails (CI) or skips (elsewhere) with the reason when the browser or its driver is not installed. */
     static void requireInstalled() {
-        String missing = !Files.isExecutable(BROWSER) ? BROWSER.toString()
+        String missing = !Files.isExecutable(BROWSER)
+                ? BROWSER.toString()
                 : !Files.isExecutable(DRIVER) ? DRIVER.toString() : null;
         if (missing == null) {
             return;
@@ -48,10 +47,20 @@ final class HeadlessChromium {
         System.setProperty("webdriver.chrome.driver", DRIVER.toString());
         ChromeOptions options = new ChromeOptions();
         options.setBinary(BROWSER.toFile());
-        options.addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
-                "--window-size=1400,1000", "--no-first-run", "--disable-extensions", "--lang=en-US");
-        ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(DRIVER.toFile())
-                .usingAnyFreePort().withTimeout(Duration.ofSeconds(60)).build();
+        options.addArguments(
+                "--headless=new",
+                "--no-sandbox",
+                "--disable-dev-shm-usage",
+                "--disable-gpu",
+                "--window-size=1400,1000",
+                "--no-first-run",
+                "--disable-extensions",
+                "--lang=en-US");
+        ChromeDriverService service = new ChromeDriverService.Builder()
+                .usingDriverExecutable(DRIVER.toFile())
+                .usingAnyFreePort()
+                .withTimeout(Duration.ofSeconds(60))
+                .build();
         ChromeDriver driver = new ChromeDriver(service, options);
         driver.manage().timeouts().pageLoadTimeout(Duration.ofSeconds(30));
         return driver;

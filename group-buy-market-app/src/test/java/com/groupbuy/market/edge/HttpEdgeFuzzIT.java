@@ -1,5 +1,7 @@
 package com.groupbuy.market.edge;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.groupbuy.market.notify.NotifyTaskFixture;
 import com.groupbuy.market.support.IntegrationTest;
@@ -7,13 +9,6 @@ import com.groupbuy.market.support.RawHttp;
 import com.groupbuy.market.support.RawHttp.Answer;
 import com.groupbuy.market.support.TestJson;
 import com.groupbuy.market.support.TradeClient;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.test.context.TestPropertySource;
-
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -23,8 +18,12 @@ import java.util.Random;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.test.context.TestPropertySource;
 
 /**
  * Every answer of every endpoint is our envelope, whatever arrives: exactly {@code {code, info, data}} as JSON,
@@ -51,6 +50,7 @@ class HttpEdgeFuzzIT {
 
     @LocalServerPort
     int port;
+
     @Autowired
     JdbcTemplate jdbc;
 
@@ -65,15 +65,16 @@ class HttpEdgeFuzzIT {
 
     @Test
     void aValidLockAnswersItsEnvelopeAsJsonWhateverAcceptSays() throws Exception {
-        for (String accept : new String[]{"application/xml", "text/html", "*/*", null, "image/png;q=1, text/csv",
-                "garbage;;q=x"}) {
+        for (String accept :
+                new String[] {"application/xml", "text/html", "*/*", null, "image/png;q=1, text/csv", "garbage;;q=x"}) {
             String user = "acc" + USER.incrementAndGet();
             String before = fingerprint();
             Map<String, String> headers = new LinkedHashMap<>(Map.of("Content-Type", "application/json"));
             if (accept != null) {
                 headers.put("Accept", accept);
             }
-            Answer answer = RawHttp.send(port, "POST", LOCK, headers, lockBody(user, "").getBytes(StandardCharsets.UTF_8));
+            Answer answer =
+                    RawHttp.send(port, "POST", LOCK, headers, lockBody(user, "").getBytes(StandardCharsets.UTF_8));
 
             JsonNode body = envelope(answer, "lock with Accept " + accept);
             assertThat(answer.status()).as(accept + " -> " + answer).isEqualTo(200);
@@ -86,9 +87,14 @@ class HttpEdgeFuzzIT {
     @Test
     void aRefusedLockAnswersOurEnvelopeToABrowserNeverAnHtmlPage() throws Exception {
         String before = fingerprint();
-        Answer answer = RawHttp.send(port, "POST", LOCK, Map.of("Content-Type", "application/json", "Accept",
-                "text/html,application/xhtml+xml"), lockBody("html1", "").replace("\"activityId\":" + activityId,
-                "\"activityId\":1").getBytes(StandardCharsets.UTF_8));
+        Answer answer = RawHttp.send(
+                port,
+                "POST",
+                LOCK,
+                Map.of("Content-Type", "application/json", "Accept", "text/html,application/xhtml+xml"),
+                lockBody("html1", "")
+                        .replace("\"activityId\":" + activityId, "\"activityId\":1")
+                        .getBytes(StandardCharsets.UTF_8));
 
         JsonNode body = envelope(answer, "refused lock for a browser");
         assertThat(answer.status()).isEqualTo(200);
@@ -109,9 +115,23 @@ class HttpEdgeFuzzIT {
     @Test
     void wildcardAndBrokenContentTypesAre415EnvelopesAndWriteNothing() throws Exception {
         String before = fingerprint();
-        for (String type : new String[]{"*/*", "application/*", "*/json", "application/*+json", "application/json; charset=nope",
-                "application/json, text/plain", ";", "text/plain", "application/xml", "multipart/form-data; boundary=x"}) {
-            Answer answer = RawHttp.send(port, "POST", LOCK, Map.of("Content-Type", type),
+        for (String type : new String[] {
+            "*/*",
+            "application/*",
+            "*/json",
+            "application/*+json",
+            "application/json; charset=nope",
+            "application/json, text/plain",
+            ";",
+            "text/plain",
+            "application/xml",
+            "multipart/form-data; boundary=x"
+        }) {
+            Answer answer = RawHttp.send(
+                    port,
+                    "POST",
+                    LOCK,
+                    Map.of("Content-Type", type),
                     lockBody("ct" + USER.incrementAndGet(), "").getBytes(StandardCharsets.UTF_8));
             JsonNode body = envelope(answer, "Content-Type " + type);
             assertThat(answer.status()).as(type + " -> " + answer).isEqualTo(415);
@@ -122,16 +142,27 @@ class HttpEdgeFuzzIT {
 
     @Test
     void adminPagesBeyondTheBoundsAreFieldErrorsNotFaults() throws Exception {
-        for (String query : new String[]{"page=2147483647", "page=-1", "page=100001", "size=0", "size=201",
-                "size=-2147483648", "page=99999999999", "page=abc", "teamId=%00", "teamId=1'--", "status=x"}) {
-            Answer answer = RawHttp.send(port, "GET", TASKS + "?" + query, Map.of("X-Admin-Token", "fuzz-admin"),
-                    new byte[0]);
+        for (String query : new String[] {
+            "page=2147483647",
+            "page=-1",
+            "page=100001",
+            "size=0",
+            "size=201",
+            "size=-2147483648",
+            "page=99999999999",
+            "page=abc",
+            "teamId=%00",
+            "teamId=1'--",
+            "status=x"
+        }) {
+            Answer answer =
+                    RawHttp.send(port, "GET", TASKS + "?" + query, Map.of("X-Admin-Token", "fuzz-admin"), new byte[0]);
             JsonNode body = envelope(answer, query);
             assertThat(answer.status()).as(query + " -> " + answer).isEqualTo(200);
             assertThat(body.path("code").asText()).as(query + " -> " + answer).isEqualTo("0002");
         }
-        Answer lastPage = RawHttp.send(port, "GET", TASKS + "?page=100000&size=200", Map.of("X-Admin-Token", "fuzz-admin"),
-                new byte[0]);
+        Answer lastPage = RawHttp.send(
+                port, "GET", TASKS + "?page=100000&size=200", Map.of("X-Admin-Token", "fuzz-admin"), new byte[0]);
         assertThat(envelope(lastPage, "the last page").path("code").asText()).isEqualTo("0000");
     }
 
@@ -179,7 +210,9 @@ class HttpEdgeFuzzIT {
             Answer answer = RawHttp.send(port, request.method, request.target, request.headers, request.body);
             String shown = "#" + i + " " + request;
             assertThat(answer.status()).as(shown + " -> " + answer).isLessThan(500);
-            if (request.target.startsWith(RECEIVER) && request.method.equals("POST") && answer.status() == 200
+            if (request.target.startsWith(RECEIVER)
+                    && request.method.equals("POST")
+                    && answer.status() == 200
                     && answer.body().equals("success")) {
                 accepted++;
                 continue;
@@ -189,31 +222,43 @@ class HttpEdgeFuzzIT {
                 accepted++;
             } else {
                 refused++;
-                assertThat(fingerprint()).as("refused but wrote: " + shown + " -> " + answer).isEqualTo(before);
+                assertThat(fingerprint())
+                        .as("refused but wrote: " + shown + " -> " + answer)
+                        .isEqualTo(before);
             }
         }
         assertThat(refused).as("the stream is mostly hostile").isGreaterThan(REQUESTS / 2);
-        assertThat(accepted).as("some requests stay valid, so the checks behind parsing run too").isPositive();
+        assertThat(accepted)
+                .as("some requests stay valid, so the checks behind parsing run too")
+                .isPositive();
     }
 
     private Hostile hostile(Random random, long taskId) {
         String user = "fz" + USER.incrementAndGet();
         String[][] endpoints = {
-                {"POST", LOCK, lockBody(user, "")},
-                {"POST", SETTLE, "{\"source\":\"s01\",\"channel\":\"c01\",\"userId\":\"fz1\",\"outTradeNo\":\"out-fz1\","
-                        + "\"outTradeTime\":\"" + TradeClient.now() + "\"}"},
-                {"POST", REFUND, "{\"userId\":\"fz2\",\"outTradeNo\":\"out-fz2\",\"source\":\"s01\",\"channel\":\"c01\"}"},
-                {"POST", TRIAL, "{\"userId\":\"" + user + "\",\"source\":\"s01\",\"channel\":\"c01\",\"goodsId\":\"g"
-                        + activityId + "\"}"},
-                {"POST", RECEIVER, "{\"teamId\":\"12345678\",\"outTradeNoList\":[\"o1\"]}"},
-                {"GET", RECEIVER, ""},
-                {"GET", TASKS + "?page=0&size=5", ""},
-                {"GET", TASKS + "/" + taskId + "/attempts", ""},
-                {"POST", TASKS + "/" + taskId + "/redrive", ""},
+            {"POST", LOCK, lockBody(user, "")},
+            {
+                "POST",
+                SETTLE,
+                "{\"source\":\"s01\",\"channel\":\"c01\",\"userId\":\"fz1\",\"outTradeNo\":\"out-fz1\","
+                        + "\"outTradeTime\":\"" + TradeClient.now() + "\"}"
+            },
+            {"POST", REFUND, "{\"userId\":\"fz2\",\"outTradeNo\":\"out-fz2\",\"source\":\"s01\",\"channel\":\"c01\"}"},
+            {
+                "POST",
+                TRIAL,
+                "{\"userId\":\"" + user + "\",\"source\":\"s01\",\"channel\":\"c01\",\"goodsId\":\"g" + activityId
+                        + "\"}"
+            },
+            {"POST", RECEIVER, "{\"teamId\":\"12345678\",\"outTradeNoList\":[\"o1\"]}"},
+            {"GET", RECEIVER, ""},
+            {"GET", TASKS + "?page=0&size=5", ""},
+            {"GET", TASKS + "/" + taskId + "/attempts", ""},
+            {"POST", TASKS + "/" + taskId + "/redrive", ""},
         };
         String[] endpoint = endpoints[random.nextInt(endpoints.length)];
-        Hostile request = new Hostile(endpoint[0], endpoint[1], new LinkedHashMap<>(),
-                endpoint[2].getBytes(StandardCharsets.UTF_8));
+        Hostile request = new Hostile(
+                endpoint[0], endpoint[1], new LinkedHashMap<>(), endpoint[2].getBytes(StandardCharsets.UTF_8));
         request.headers.put("Content-Type", "application/json");
         if (endpoint[1].startsWith(TASKS)) {
             request.headers.put("X-Admin-Token", "fuzz-admin");
@@ -225,8 +270,19 @@ class HttpEdgeFuzzIT {
                 case 2 -> mutateHeaders(random, request);
                 case 3 -> mutatePath(random, request);
                 case 4 -> request.method = pick(random, "GET", "POST", "PUT", "DELETE", "PATCH", "FOO", "post");
-                default -> request.headers.put("Accept", pick(random, "application/xml", "text/html", "*/*",
-                        "text/plain", "application/json;q=0", "image/*", "x/y;;;", ""));
+                default ->
+                    request.headers.put(
+                            "Accept",
+                            pick(
+                                    random,
+                                    "application/xml",
+                                    "text/html",
+                                    "*/*",
+                                    "text/plain",
+                                    "application/json;q=0",
+                                    "image/*",
+                                    "x/y;;;",
+                                    ""));
             }
         }
         return request;
@@ -243,55 +299,134 @@ class HttpEdgeFuzzIT {
         if (kind <= 3 && !fields.isEmpty()) {
             // One field's value replaced with a hostile JSON value.
             String field = fields.get(random.nextInt(fields.size()));
-            String replaced = body.replaceFirst("\"" + field + "\":(\"[^\"]*\"|-?\\d+|\\[[^\\]]*\\])",
+            String replaced = body.replaceFirst(
+                    "\"" + field + "\":(\"[^\"]*\"|-?\\d+|\\[[^\\]]*\\])",
                     Matcher.quoteReplacement("\"" + field + "\":" + hostileValue(random)));
             request.body = replaced.getBytes(StandardCharsets.UTF_8);
             return;
         }
         request.body = switch (kind) {
-            case 4 -> pick(random, "", "null", "[]", "\"x\"", "42", "{", "{\"a\":", "}", "{}", "[{}]", "true",
-                    "{\"source\":\"s01\",\"source\":\"s02\"}", "\ufeff" + body, body + body, body.replace("\"", "'"))
-                    .getBytes(StandardCharsets.UTF_8);
+            case 4 ->
+                pick(
+                                random,
+                                "",
+                                "null",
+                                "[]",
+                                "\"x\"",
+                                "42",
+                                "{",
+                                "{\"a\":",
+                                "}",
+                                "{}",
+                                "[{}]",
+                                "true",
+                                "{\"source\":\"s01\",\"source\":\"s02\"}",
+                                "\ufeff" + body,
+                                body + body,
+                                body.replace("\"", "'"))
+                        .getBytes(StandardCharsets.UTF_8);
             case 5 -> {
                 byte[] bytes = new byte[1 + random.nextInt(64)];
                 random.nextBytes(bytes);
                 yield bytes;
             }
             case 6 -> ("[".repeat(3000) + "]".repeat(3000)).getBytes(StandardCharsets.UTF_8);
-            default -> body.replaceFirst("\\{", "{\"zz\":\"" + "x".repeat(100_000) + "\",")
-                    .getBytes(random.nextBoolean() ? StandardCharsets.UTF_8 : StandardCharsets.UTF_16);
+            default ->
+                body.replaceFirst("\\{", "{\"zz\":\"" + "x".repeat(100_000) + "\",")
+                        .getBytes(random.nextBoolean() ? StandardCharsets.UTF_8 : StandardCharsets.UTF_16);
         };
     }
 
     private static String hostileValue(Random random) {
-        return pick(random, "1", "-1", "0", "1.5", "1e400", "99999999999999999999999", "true", "false", "null", "[]",
-                "[\"s01\"]", "{}", "{\"a\":1}", "\"\"", "\" \"", "\"" + "a".repeat(5000) + "\"", "\"\\ud800\"",
-                "\"\\u0000\"", "\"a\\u0007b\"", "\"\\u202e\"", "\"\\ud83d\\ude00\"", "\"' OR 1=1 --\"", "\"%00\"",
-                "\"<script>alert(1)</script>\"", "\"２０２６-０１-０１ １０:００:００\"", "\"2026-02-30 10:00:00\"",
-                "\"24:00:00\"", "\"-1\"", "\"１２３\"", "\"http://169.254.169.254/\"", "\"file:///etc/passwd\"",
+        return pick(
+                random,
+                "1",
+                "-1",
+                "0",
+                "1.5",
+                "1e400",
+                "99999999999999999999999",
+                "true",
+                "false",
+                "null",
+                "[]",
+                "[\"s01\"]",
+                "{}",
+                "{\"a\":1}",
+                "\"\"",
+                "\" \"",
+                "\"" + "a".repeat(5000) + "\"",
+                "\"\\ud800\"",
+                "\"\\u0000\"",
+                "\"a\\u0007b\"",
+                "\"\\u202e\"",
+                "\"\\ud83d\\ude00\"",
+                "\"' OR 1=1 --\"",
+                "\"%00\"",
+                "\"<script>alert(1)</script>\"",
+                "\"２０２６-０１-０１ １０:００:００\"",
+                "\"2026-02-30 10:00:00\"",
+                "\"24:00:00\"",
+                "\"-1\"",
+                "\"１２３\"",
+                "\"http://169.254.169.254/\"",
+                "\"file:///etc/passwd\"",
                 "\"\\r\\nX-Injected: 1\"");
     }
 
     private static void mutateHeaders(Random random, Hostile request) {
         switch (random.nextInt(5)) {
-            case 0 -> request.headers.put("Content-Type", pick(random, "*/*", "application/*", "text/plain",
-                    "application/json; charset=UTF-16", "application/json; charset=ISO-8859-1", "application/json; charset=x",
-                    "application/x-www-form-urlencoded", "multipart/form-data", "multipart/form-data; boundary=zz",
-                    "application/xml", "text/html", "", ";", "application/json, text/plain", "application/problem+json",
-                    "\u00e9/\u00e9"));
+            case 0 ->
+                request.headers.put(
+                        "Content-Type",
+                        pick(
+                                random,
+                                "*/*",
+                                "application/*",
+                                "text/plain",
+                                "application/json; charset=UTF-16",
+                                "application/json; charset=ISO-8859-1",
+                                "application/json; charset=x",
+                                "application/x-www-form-urlencoded",
+                                "multipart/form-data",
+                                "multipart/form-data; boundary=zz",
+                                "application/xml",
+                                "text/html",
+                                "",
+                                ";",
+                                "application/json, text/plain",
+                                "application/problem+json",
+                                "\u00e9/\u00e9"));
             case 1 -> request.headers.remove("Content-Type");
             case 2 -> {
                 request.headers.put("webhook-id", pick(random, "x", "", "a".repeat(300), "msg_\u0001"));
-                request.headers.put("webhook-timestamp", pick(random, "0", "-1", "abc", "99999999999999999999",
-                        String.valueOf(System.currentTimeMillis() / 1000)));
-                request.headers.put("webhook-signature", pick(random, "v1,", "v1,AAAA", "", "v1," + "A".repeat(5000),
-                        "v2,x v1,y"));
+                request.headers.put(
+                        "webhook-timestamp",
+                        pick(
+                                random,
+                                "0",
+                                "-1",
+                                "abc",
+                                "99999999999999999999",
+                                String.valueOf(System.currentTimeMillis() / 1000)));
+                request.headers.put(
+                        "webhook-signature", pick(random, "v1,", "v1,AAAA", "", "v1," + "A".repeat(5000), "v2,x v1,y"));
             }
-            case 3 -> request.headers.put("X-Admin-Token", pick(random, "", "wrong", "fuzz-admin ", "FUZZ-ADMIN",
-                    "x".repeat(4000)));
-            default -> request.headers.put(pick(random, "X-Junk", "Accept-Charset", "Accept-Encoding",
-                    "Accept-Language", "Transfer-Encoding-X", "Origin", "Cookie"), pick(random, "\u00ff\u00fe", "*",
-                    "x".repeat(9000), "gzip;q=abc", "a=b; c", "null"));
+            case 3 ->
+                request.headers.put(
+                        "X-Admin-Token", pick(random, "", "wrong", "fuzz-admin ", "FUZZ-ADMIN", "x".repeat(4000)));
+            default ->
+                request.headers.put(
+                        pick(
+                                random,
+                                "X-Junk",
+                                "Accept-Charset",
+                                "Accept-Encoding",
+                                "Accept-Language",
+                                "Transfer-Encoding-X",
+                                "Origin",
+                                "Cookie"),
+                        pick(random, "\u00ff\u00fe", "*", "x".repeat(9000), "gzip;q=abc", "a=b; c", "null"));
         }
     }
 
@@ -299,9 +434,28 @@ class HttpEdgeFuzzIT {
         int query = request.target.indexOf('?');
         String path = query < 0 ? request.target : request.target.substring(0, query);
         String rest = query < 0 ? "" : request.target.substring(query);
-        String suffix = pick(random, "/", "x", "%00", "%2F", "%5C", "%zz", "..;/", ";a=b", "//", "%E2%80%AE",
-                "/..", "/%2e%2e/", "%", "\u00e9", "?page=2147483647&size=-1", "?teamId=%00", "?status=99999999999",
-                "?page=1&page=2", "#frag", "%C0%AE");
+        String suffix = pick(
+                random,
+                "/",
+                "x",
+                "%00",
+                "%2F",
+                "%5C",
+                "%zz",
+                "..;/",
+                ";a=b",
+                "//",
+                "%E2%80%AE",
+                "/..",
+                "/%2e%2e/",
+                "%",
+                "\u00e9",
+                "?page=2147483647&size=-1",
+                "?teamId=%00",
+                "?status=99999999999",
+                "?page=1&page=2",
+                "#frag",
+                "%C0%AE");
         request.target = random.nextBoolean() ? path + suffix + rest : path.replace("/gbm/", "/gbm/" + suffix) + rest;
     }
 
@@ -312,7 +466,8 @@ class HttpEdgeFuzzIT {
 
     /** Asserts the answer is exactly our JSON envelope and returns it. */
     private static JsonNode envelope(Answer answer, String what) throws Exception {
-        assertThat(answer.headers().getOrDefault("content-type", "")).as(what + " -> " + answer)
+        assertThat(answer.headers().getOrDefault("content-type", ""))
+                .as(what + " -> " + answer)
                 .startsWith("application/json");
         JsonNode body = TestJson.JSON.readTree(answer.body());
         assertThat(body).as(what + " -> " + answer).isNotNull();
@@ -323,10 +478,11 @@ class HttpEdgeFuzzIT {
 
     /** Every row and state a trade request can write synchronously (callback delivery runs later and is left out). */
     private String fingerprint() {
-        return jdbc.queryForObject("SELECT CONCAT_WS('/', (SELECT COUNT(*) FROM group_buy_order), "
-                + "(SELECT COALESCE(SUM(status * 1000000 + lock_count * 1000 + complete_count), 0) FROM group_buy_order), "
-                + "(SELECT COUNT(*) FROM group_buy_order_list), "
-                + "(SELECT COALESCE(SUM(status), 0) FROM group_buy_order_list), (SELECT COUNT(*) FROM notify_task))",
+        return jdbc.queryForObject(
+                "SELECT CONCAT_WS('/', (SELECT COUNT(*) FROM group_buy_order), "
+                        + "(SELECT COALESCE(SUM(status * 1000000 + lock_count * 1000 + complete_count), 0) FROM group_buy_order), "
+                        + "(SELECT COUNT(*) FROM group_buy_order_list), "
+                        + "(SELECT COALESCE(SUM(status), 0) FROM group_buy_order_list), (SELECT COUNT(*) FROM notify_task))",
                 String.class);
     }
 

@@ -1,22 +1,18 @@
 package com.groupbuy.market.edge;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.groupbuy.market.support.IntegrationTest;
 import com.groupbuy.market.support.TestJson;
 import com.groupbuy.market.support.TradeClient;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.JdbcTemplate;
-
-import java.time.LocalDateTime;
-import java.time.ZoneId;
-import java.time.format.DateTimeFormatter;
-import java.util.List;
-import java.util.concurrent.atomic.AtomicInteger;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Input is taken exactly as written or refused with 0002 naming the field, and a refusal writes nothing: JSON values
@@ -35,6 +31,7 @@ class StrictInputIT {
 
     @LocalServerPort
     int port;
+
     @Autowired
     JdbcTemplate jdbc;
 
@@ -55,29 +52,53 @@ class StrictInputIT {
 
         for (String value : hostile) {
             for (String field : List.of("source", "channel", "userId", "outTradeNo")) {
-                assertRefused(SETTLE, settleBody("w1", TradeClient.now()).replace("\"" + field + "\":\"" + valueOf(field, "w1") + "\"",
-                        "\"" + field + "\":" + value), field);
-                assertRefused(REFUND, refundBody("w1").replace("\"" + field + "\":\"" + valueOf(field, "w1") + "\"",
-                        "\"" + field + "\":" + value), field);
+                assertRefused(
+                        SETTLE,
+                        settleBody("w1", TradeClient.now())
+                                .replace(
+                                        "\"" + field + "\":\"" + valueOf(field, "w1") + "\"",
+                                        "\"" + field + "\":" + value),
+                        field);
+                assertRefused(
+                        REFUND,
+                        refundBody("w1")
+                                .replace(
+                                        "\"" + field + "\":\"" + valueOf(field, "w1") + "\"",
+                                        "\"" + field + "\":" + value),
+                        field);
             }
-            assertRefused(LOCK, lockBody("w2", teamId).replace("\"goodsId\":\"g" + activityId + "\"", "\"goodsId\":" + value),
+            assertRefused(
+                    LOCK,
+                    lockBody("w2", teamId).replace("\"goodsId\":\"g" + activityId + "\"", "\"goodsId\":" + value),
                     "goodsId");
-            assertRefused(LOCK, lockBody("w2", teamId).replace("\"teamId\":\"" + teamId + "\"", "\"teamId\":" + value),
+            assertRefused(
+                    LOCK,
+                    lockBody("w2", teamId).replace("\"teamId\":\"" + teamId + "\"", "\"teamId\":" + value),
                     "teamId");
-            assertRefused(TRIAL, "{\"userId\":" + value + ",\"source\":\"s01\",\"channel\":\"c01\",\"goodsId\":\"g"
-                    + activityId + "\"}", "userId");
+            assertRefused(
+                    TRIAL,
+                    "{\"userId\":" + value + ",\"source\":\"s01\",\"channel\":\"c01\",\"goodsId\":\"g" + activityId
+                            + "\"}",
+                    "userId");
         }
-        for (String number : List.of("\"" + activityId + "\"", "true", String.valueOf(activityId) + ".0", "\"\"",
-                "[" + activityId + "]")) {
-            assertRefused(LOCK, lockBody("w2", teamId).replace("\"activityId\":" + activityId, "\"activityId\":" + number),
+        for (String number : List.of(
+                "\"" + activityId + "\"", "true", String.valueOf(activityId) + ".0", "\"\"", "[" + activityId + "]")) {
+            assertRefused(
+                    LOCK,
+                    lockBody("w2", teamId).replace("\"activityId\":" + activityId, "\"activityId\":" + number),
                     "activityId");
         }
         for (String value : List.of("true", "[\"" + TradeClient.now() + "\"]", "{}", "1.7e12")) {
-            assertRefused(SETTLE, settleBody("w1", "").replace("\"outTradeTime\":\"\"", "\"outTradeTime\":" + value),
+            assertRefused(
+                    SETTLE,
+                    settleBody("w1", "").replace("\"outTradeTime\":\"\"", "\"outTradeTime\":" + value),
                     "outTradeTime");
         }
-        assertRefused(SETTLE, "{\"source\":\"s01\",\"source\":\"s02\",\"channel\":\"c01\",\"userId\":\"w1\","
-                + "\"outTradeNo\":\"out-w1\",\"outTradeTime\":\"" + TradeClient.now() + "\"}", "source");
+        assertRefused(
+                SETTLE,
+                "{\"source\":\"s01\",\"source\":\"s02\",\"channel\":\"c01\",\"userId\":\"w1\","
+                        + "\"outTradeNo\":\"out-w1\",\"outTradeTime\":\"" + TradeClient.now() + "\"}",
+                "source");
 
         assertThat(rows()).as("nothing written by a refused request").isEqualTo(written);
         assertThat(status("out-w1")).as("the order is still only locked").isZero();
@@ -87,51 +108,80 @@ class StrictInputIT {
     void aTradeTimeIsARealCalendarTimeInAsciiDigitsOrEpochMillisecondsGivenAsANumber() throws Exception {
         mall.team("t1");
         String now = TradeClient.now();
-        String fullWidth = now.chars().mapToObj(c -> c >= '0' && c <= '9' ? String.valueOf((char) (c - '0' + '０'))
-                : String.valueOf((char) c)).reduce("", String::concat);
-        String fullWidthEpoch = String.valueOf(System.currentTimeMillis()).chars()
-                .mapToObj(c -> String.valueOf((char) (c - '0' + '０'))).reduce("", String::concat);
-        String arabicIndicEpoch = String.valueOf(System.currentTimeMillis()).chars()
-                .mapToObj(c -> String.valueOf((char) (c - '0' + '\u0660'))).reduce("", String::concat);
+        String fullWidth = now.chars()
+                .mapToObj(c -> c >= '0' && c <= '9' ? String.valueOf((char) (c - '0' + '０')) : String.valueOf((char) c))
+                .reduce("", String::concat);
+        String fullWidthEpoch = String.valueOf(System.currentTimeMillis())
+                .chars()
+                .mapToObj(c -> String.valueOf((char) (c - '0' + '０')))
+                .reduce("", String::concat);
+        String arabicIndicEpoch = String.valueOf(System.currentTimeMillis())
+                .chars()
+                .mapToObj(c -> String.valueOf((char) (c - '0' + '\u0660')))
+                .reduce("", String::concat);
 
-        for (String refused : List.of("2026-02-30 10:00:00", now.substring(0, 10) + " 24:00:00",
-                now.substring(0, 10) + " 23:60:00", fullWidth, fullWidthEpoch, arabicIndicEpoch,
-                "2026-2-3 10:00:00", "99999999999999999999")) {
+        for (String refused : List.of(
+                "2026-02-30 10:00:00",
+                now.substring(0, 10) + " 24:00:00",
+                now.substring(0, 10) + " 23:60:00",
+                fullWidth,
+                fullWidthEpoch,
+                arabicIndicEpoch,
+                "2026-2-3 10:00:00",
+                "99999999999999999999")) {
             assertRefused(SETTLE, settleBody("t1", refused), "outTradeTime");
         }
         assertThat(status("out-t1")).as("refused times paid nothing").isZero();
 
-        JsonNode paid = TestJson.postEnvelope(port, SETTLE, settleBody("t1", "").replace("\"outTradeTime\":\"\"",
-                "\"outTradeTime\":" + System.currentTimeMillis()));
-        assertThat(paid.path("code").asText()).as("epoch milliseconds as a JSON number: " + paid).isEqualTo("0000");
+        JsonNode paid = TestJson.postEnvelope(
+                port,
+                SETTLE,
+                settleBody("t1", "")
+                        .replace("\"outTradeTime\":\"\"", "\"outTradeTime\":" + System.currentTimeMillis()));
+        assertThat(paid.path("code").asText())
+                .as("epoch milliseconds as a JSON number: " + paid)
+                .isEqualTo("0000");
         assertThat(status("out-t1")).isEqualTo(1);
     }
 
     @Test
     void anIdWithALoneSurrogateOrAControlCharacterIsRefusedAndNeverStored() throws Exception {
         long written = rows();
-        for (String bad : List.of("\\ud800", "\\udc00x", "a\\ud83d", "\\u0000", "u\\u0007", "x\\u007f", "\\u0085y",
-                "u\\ufffe")) {
+        for (String bad :
+                List.of("\\ud800", "\\udc00x", "a\\ud83d", "\\u0000", "u\\u0007", "x\\u007f", "\\u0085y", "u\\ufffe")) {
             assertRefused(LOCK, lockBody("s" + bad, ""), "userId");
-            assertRefused(LOCK, lockBody("s1", "").replace("\"outTradeNo\":\"out-s1\"", "\"outTradeNo\":\"o" + bad + "\""),
+            assertRefused(
+                    LOCK,
+                    lockBody("s1", "").replace("\"outTradeNo\":\"out-s1\"", "\"outTradeNo\":\"o" + bad + "\""),
                     "outTradeNo");
-            assertRefused(LOCK, lockBody("s1", "").replace("\"goodsId\":\"g" + activityId + "\"",
-                    "\"goodsId\":\"g" + bad + "\""), "goodsId");
+            assertRefused(
+                    LOCK,
+                    lockBody("s1", "").replace("\"goodsId\":\"g" + activityId + "\"", "\"goodsId\":\"g" + bad + "\""),
+                    "goodsId");
             assertRefused(LOCK, lockBody("s1", "1" + bad), "teamId");
             assertRefused(LOCK, lockBody("s1", "").replace("/cb\"", "/c" + bad + "\""), "notifyUrl");
             assertRefused(REFUND, refundBody("s1").replace("\"out-s1\"", "\"out" + bad + "\""), "outTradeNo");
             assertRefused(SETTLE, settleBody("s" + bad, TradeClient.now()), "userId");
-            assertRefused(TRIAL, "{\"userId\":\"u" + bad + "\",\"source\":\"s01\",\"channel\":\"c01\",\"goodsId\":\"g"
-                    + activityId + "\"}", "userId");
+            assertRefused(
+                    TRIAL,
+                    "{\"userId\":\"u" + bad + "\",\"source\":\"s01\",\"channel\":\"c01\",\"goodsId\":\"g" + activityId
+                            + "\"}",
+                    "userId");
         }
         assertThat(rows()).isEqualTo(written);
-        assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM group_buy_order_list WHERE user_id LIKE '%?%' "
-                + "OR out_trade_no LIKE '%?%'", Long.class)).isZero();
+        assertThat(jdbc.queryForObject(
+                        "SELECT COUNT(*) FROM group_buy_order_list WHERE user_id LIKE '%?%' "
+                                + "OR out_trade_no LIKE '%?%'",
+                        Long.class))
+                .isZero();
 
         JsonNode paired = TestJson.postEnvelope(port, LOCK, lockBody("s\\ud83d\\ude00", ""));
-        assertThat(paired.path("code").asText()).as("a surrogate pair is a real character: " + paired).isEqualTo("0000");
-        assertThat(jdbc.queryForObject("SELECT user_id FROM group_buy_order_list WHERE activity_id = ?", String.class,
-                activityId)).isEqualTo("s\uD83D\uDE00");
+        assertThat(paired.path("code").asText())
+                .as("a surrogate pair is a real character: " + paired)
+                .isEqualTo("0000");
+        assertThat(jdbc.queryForObject(
+                        "SELECT user_id FROM group_buy_order_list WHERE activity_id = ?", String.class, activityId))
+                .isEqualTo("s\uD83D\uDE00");
     }
 
     private void assertRefused(String path, String body, String field) throws Exception {
@@ -141,13 +191,15 @@ class StrictInputIT {
     }
 
     private long rows() {
-        return jdbc.queryForObject("SELECT (SELECT COUNT(*) FROM group_buy_order) + (SELECT COUNT(*) FROM "
-                + "group_buy_order_list) + (SELECT COUNT(*) FROM notify_task)", Long.class);
+        return jdbc.queryForObject(
+                "SELECT (SELECT COUNT(*) FROM group_buy_order) + (SELECT COUNT(*) FROM "
+                        + "group_buy_order_list) + (SELECT COUNT(*) FROM notify_task)",
+                Long.class);
     }
 
     private Integer status(String outTradeNo) {
-        return jdbc.queryForObject("SELECT status FROM group_buy_order_list WHERE out_trade_no = ?", Integer.class,
-                outTradeNo);
+        return jdbc.queryForObject(
+                "SELECT status FROM group_buy_order_list WHERE out_trade_no = ?", Integer.class, outTradeNo);
     }
 
     private static String valueOf(String field, String userId) {

@@ -1,25 +1,24 @@
 package com.groupbuy.market.foundation;
 
+import static com.groupbuy.market.support.TestJson.JSON;
+import static com.groupbuy.market.support.TestJson.fields;
+import static com.groupbuy.market.support.TestJson.post;
+import static com.groupbuy.market.support.TestJson.postEnvelope;
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.groupbuy.market.support.EchoTestController;
 import com.groupbuy.market.support.IntegrationTest;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.JdbcTemplate;
-
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-
-import static com.groupbuy.market.support.TestJson.JSON;
-import static com.groupbuy.market.support.TestJson.fields;
-import static com.groupbuy.market.support.TestJson.post;
-import static com.groupbuy.market.support.TestJson.postEnvelope;
-import static org.assertj.core.api.Assertions.assertThat;
 
 /** The running service: health over the real database and Redis, and the error envelope partners rely on. */
 @IntegrationTest
@@ -41,7 +40,8 @@ class FoundationIT {
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(health.path("status").asText()).isEqualTo("UP");
         assertThat(health.path("components").path("db").path("status").asText()).isEqualTo("UP");
-        assertThat(health.path("components").path("redis").path("status").asText()).isEqualTo("UP");
+        assertThat(health.path("components").path("redis").path("status").asText())
+                .isEqualTo("UP");
     }
 
     @ParameterizedTest
@@ -96,7 +96,7 @@ class FoundationIT {
 
     @Test
     void mistypedOrMissingQueryParameterGets200With0002NamingIt() throws Exception {
-        for (String query : new String[]{"?amount=ten", ""}) {
+        for (String query : new String[] {"?amount=ten", ""}) {
             HttpResponse<String> response = get(ECHO + query);
 
             assertThat(response.statusCode()).isEqualTo(200);
@@ -115,8 +115,10 @@ class FoundationIT {
         JsonNode body = JSON.readTree(response.body());
         assertThat(fields(body)).containsExactly("code", "info", "data");
         assertThat(body.path("code").asText()).isEqualTo("0001");
-        assertThat(response.body()).doesNotContain(EchoTestController.INTERNAL_DETAIL)
-                .doesNotContain("IllegalStateException").doesNotContain("at com.");
+        assertThat(response.body())
+                .doesNotContain(EchoTestController.INTERNAL_DETAIL)
+                .doesNotContain("IllegalStateException")
+                .doesNotContain("at com.");
     }
 
     @Test
@@ -129,12 +131,16 @@ class FoundationIT {
     }
 
     private int rowsWritten() {
-        return jdbc.queryForObject("SELECT COUNT(*) FROM crowd_tags WHERE tag_name LIKE 'echo%' AND tag_id <> 'accepted'",
-                Integer.class);
+        return jdbc.queryForObject(
+                "SELECT COUNT(*) FROM crowd_tags WHERE tag_name LIKE 'echo%' AND tag_id <> 'accepted'", Integer.class);
     }
 
     private HttpResponse<String> get(String path) throws Exception {
-        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                .GET().build(), HttpResponse.BodyHandlers.ofString());
+        return HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                                .GET()
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
     }
 }

@@ -1,20 +1,19 @@
 package com.groupbuy.market.foundation;
 
-import com.groupbuy.market.infrastructure.dao.INotifyTaskDao;
-import com.groupbuy.market.infrastructure.dao.po.NotifyTaskPO;
-import com.groupbuy.market.support.IntegrationTest;
-import com.groupbuy.market.domain.trade.model.valobj.NotifyTaskStatus;
-import org.junit.jupiter.api.Test;
-import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.jdbc.core.JdbcTemplate;
+import static org.assertj.core.api.Assertions.assertThat;
 
+import com.groupbuy.market.domain.outbox.model.valobj.NotifyTaskStatus;
+import com.groupbuy.market.infrastructure.outbox.dao.INotifyTaskDao;
+import com.groupbuy.market.infrastructure.outbox.po.NotifyTaskPO;
+import com.groupbuy.market.support.IntegrationTest;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
  * Times the app writes through its own mappers keep their milliseconds on the real MariaDB (Connector/J alone cuts
@@ -31,6 +30,7 @@ class InstantMillisIT {
 
     @Autowired
     INotifyTaskDao dao;
+
     @Autowired
     JdbcTemplate jdbc;
 
@@ -39,13 +39,17 @@ class InstantMillisIT {
         Instant due = Instant.parse("2026-12-01T04:52:41.196Z");
         long id = insertTask(due);
 
-        assertThat(jdbc.queryForObject("SELECT DATE_FORMAT(next_attempt_time, '%Y-%m-%d %H:%i:%s.%f') FROM notify_task "
-                + "WHERE id = ?", String.class, id)).isEqualTo("2026-12-01 04:52:41.196000");
+        assertThat(jdbc.queryForObject(
+                        "SELECT DATE_FORMAT(next_attempt_time, '%Y-%m-%d %H:%i:%s.%f') FROM notify_task "
+                                + "WHERE id = ?",
+                        String.class, id))
+                .isEqualTo("2026-12-01 04:52:41.196000");
         assertThat(dao.queryById(id).getNextAttemptTime()).isEqualTo(due);
 
         // A lease end (written by an UPDATE's parameter) too, and sub-millisecond digits are cut, not rounded.
         Instant leaseUntil = Instant.parse("2026-12-01T04:52:42.987654Z");
-        assertThat(dao.claim(id, "w", UUID.randomUUID().toString(), due, leaseUntil, false, PENDING)).isEqualTo(1);
+        assertThat(dao.claim(id, "w", UUID.randomUUID().toString(), due, leaseUntil, false, PENDING))
+                .isEqualTo(1);
         assertThat(dao.queryById(id).getClaimUntil()).isEqualTo(Instant.parse("2026-12-01T04:52:42.987Z"));
     }
 
@@ -58,11 +62,15 @@ class InstantMillisIT {
         long id = insertTask(due);
 
         assertThat(dao.claim(id, "w", UUID.randomUUID().toString(), now, now.plusSeconds(30), false, PENDING))
-                .as("claimed 300 ms before it is due").isZero();
-        assertThat(dao.claim(id, "w", UUID.randomUUID().toString(), due.minusMillis(1), due.plusSeconds(30), false, PENDING))
-                .as("claimed 1 ms before it is due").isZero();
+                .as("claimed 300 ms before it is due")
+                .isZero();
+        assertThat(dao.claim(
+                        id, "w", UUID.randomUUID().toString(), due.minusMillis(1), due.plusSeconds(30), false, PENDING))
+                .as("claimed 1 ms before it is due")
+                .isZero();
         assertThat(dao.claim(id, "w", UUID.randomUUID().toString(), due, due.plusSeconds(30), false, PENDING))
-                .as("claimed when due").isEqualTo(1);
+                .as("claimed when due")
+                .isEqualTo(1);
     }
 
     private long insertTask(Instant due) {
@@ -77,7 +85,7 @@ class InstantMillisIT {
         task.setNotifyCategory("trade_settlement");
         task.setNotifyType("HTTP");
         task.setNotifyUrl("http://partner.example/callback");
-        task.setParameterJson("{}");
+        task.setBody("{}");
         task.setNextAttemptTime(due);
         assertThat(dao.insertIgnore(task)).isEqualTo(1);
         return dao.queryIdByTaskKey(task.getTaskKey());

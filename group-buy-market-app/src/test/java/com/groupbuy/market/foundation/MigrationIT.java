@@ -1,10 +1,6 @@
 package com.groupbuy.market.foundation;
 
-import org.flywaydb.core.Flyway;
-import org.flywaydb.core.api.output.MigrateResult;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -13,15 +9,20 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.output.MigrateResult;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 
 /** The versioned migrations build the whole schema on an empty database and are a no-op on a migrated one. */
 class MigrationIT {
 
     private static final String SERVER = "jdbc:mysql://127.0.0.1:3306/";
-    private static final String PARAMS = "?connectionTimeZone=UTC&forceConnectionTimeZoneToSession=true&useSSL=false&allowPublicKeyRetrieval=true";
-    private final String database = "gbm_mig_" + UUID.randomUUID().toString().replace("-", "").substring(0, 10);
+    private static final String PARAMS =
+            "?connectionTimeZone=UTC&forceConnectionTimeZoneToSession=true&useSSL=false&allowPublicKeyRetrieval=true";
+    private final String database =
+            "gbm_mig_" + UUID.randomUUID().toString().replace("-", "").substring(0, 10);
 
     @BeforeEach
     void createEmptyDatabase() throws Exception {
@@ -42,16 +43,29 @@ class MigrationIT {
         assertThat(first.migrationsExecuted).isPositive();
         assertThat(second.success).isTrue();
         assertThat(second.migrationsExecuted).isZero();
-        assertThat(tables()).contains("group_buy_activity", "group_buy_discount", "sku", "sc_sku_activity",
-                "crowd_tags", "crowd_tags_detail", "crowd_tags_job", "group_buy_order", "group_buy_order_list",
-                "notify_task", "notify_attempt", "crowd_user_index", "late_payment");
+        assertThat(tables())
+                .contains(
+                        "group_buy_activity",
+                        "group_buy_discount",
+                        "sku",
+                        "sc_sku_activity",
+                        "crowd_tags",
+                        "crowd_tags_detail",
+                        "crowd_tags_job",
+                        "group_buy_order",
+                        "group_buy_order_list",
+                        "notify_task",
+                        "notify_attempt",
+                        "crowd_user_index",
+                        "late_payment");
     }
 
     @Test
     void everyBusinessKeyIsUnique() throws Exception {
         flyway().migrate();
 
-        assertThat(uniqueKeys("group_buy_order_list")).contains("uq_order_id", "uq_partner_user_out_trade_no", "uq_biz_id");
+        assertThat(uniqueKeys("group_buy_order_list"))
+                .contains("uq_order_id", "uq_partner_user_out_trade_no", "uq_biz_id");
         assertThat(uniqueKeys("group_buy_order")).contains("uq_team_id");
         assertThat(uniqueKeys("notify_task")).contains("uq_task_key");
         assertThat(uniqueKeys("group_buy_activity")).contains("uq_activity_id");
@@ -68,7 +82,8 @@ class MigrationIT {
         flyway().migrate();
 
         List<String> inexactColumns = column("SELECT CONCAT(table_name, '.', column_name, ' ', collation_name) "
-                + "FROM information_schema.columns WHERE table_schema = '" + database + "' AND collation_name IS NOT NULL "
+                + "FROM information_schema.columns WHERE table_schema = '" + database
+                + "' AND collation_name IS NOT NULL "
                 + "AND collation_name <> 'utf8mb4_nopad_bin' AND table_name <> 'flyway_schema_history'");
         List<String> inexactTables = column("SELECT table_name FROM information_schema.tables WHERE table_schema = '"
                 + database + "' AND table_collation <> 'utf8mb4_nopad_bin' AND table_name <> 'flyway_schema_history'");
@@ -77,18 +92,36 @@ class MigrationIT {
 
         assertThat(inexactColumns).isEmpty();
         assertThat(inexactTables).isEmpty();
-        assertThat(identifiers).contains("group_buy_order_list.user_id", "group_buy_order_list.out_trade_no",
-                "group_buy_order_list.team_id", "group_buy_order_list.order_id", "group_buy_order_list.source",
-                "group_buy_order_list.channel", "group_buy_order_list.goods_id", "group_buy_order_list.biz_id",
-                "group_buy_order.team_id", "group_buy_order.source", "group_buy_order.channel",
-                "sc_sku_activity.source", "sc_sku_activity.channel", "sc_sku_activity.goods_id", "sku.goods_id",
-                "notify_task.webhook_id", "notify_task.task_key", "notify_task.team_id", "crowd_tags_detail.user_id",
-                "crowd_user_index.user_id", "late_payment.order_id");
+        assertThat(identifiers)
+                .contains(
+                        "group_buy_order_list.user_id",
+                        "group_buy_order_list.out_trade_no",
+                        "group_buy_order_list.team_id",
+                        "group_buy_order_list.order_id",
+                        "group_buy_order_list.source",
+                        "group_buy_order_list.channel",
+                        "group_buy_order_list.goods_id",
+                        "group_buy_order_list.biz_id",
+                        "group_buy_order.team_id",
+                        "group_buy_order.source",
+                        "group_buy_order.channel",
+                        "sc_sku_activity.source",
+                        "sc_sku_activity.channel",
+                        "sc_sku_activity.goods_id",
+                        "sku.goods_id",
+                        "notify_task.webhook_id",
+                        "notify_task.task_key",
+                        "notify_task.team_id",
+                        "crowd_tags_detail.user_id",
+                        "crowd_user_index.user_id",
+                        "late_payment.order_id");
     }
 
     private Flyway flyway() {
-        return Flyway.configure().dataSource(SERVER + database + PARAMS, "root", "")
-                .locations("classpath:db/migration").load();
+        return Flyway.configure()
+                .dataSource(SERVER + database + PARAMS, "root", "")
+                .locations("classpath:db/migration")
+                .load();
     }
 
     private List<String> tables() throws Exception {
@@ -96,14 +129,15 @@ class MigrationIT {
     }
 
     private List<String> uniqueKeys(String table) throws Exception {
-        return column("SELECT DISTINCT index_name FROM information_schema.statistics WHERE table_schema = '"
-                + database + "' AND table_name = '" + table + "' AND non_unique = 0");
+        return column("SELECT DISTINCT index_name FROM information_schema.statistics WHERE table_schema = '" + database
+                + "' AND table_name = '" + table + "' AND non_unique = 0");
     }
 
     private List<String> column(String sql) throws Exception {
         List<String> values = new ArrayList<>();
         try (Connection c = DriverManager.getConnection(SERVER + database + PARAMS, "root", "");
-             Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery(sql)) {
             while (rs.next()) {
                 values.add(rs.getString(1));
             }
@@ -112,7 +146,8 @@ class MigrationIT {
     }
 
     private static void execute(String url, String sql) throws Exception {
-        try (Connection c = DriverManager.getConnection(url, "root", ""); Statement s = c.createStatement()) {
+        try (Connection c = DriverManager.getConnection(url, "root", "");
+                Statement s = c.createStatement()) {
             s.execute(sql);
         }
     }

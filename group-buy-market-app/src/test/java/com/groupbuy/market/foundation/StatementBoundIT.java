@@ -1,19 +1,18 @@
 package com.groupbuy.market.foundation;
 
-import com.groupbuy.market.support.IntegrationTest;
-import org.flywaydb.core.Flyway;
-import org.junit.jupiter.api.Test;
-import org.springframework.beans.factory.annotation.Autowired;
+import static org.assertj.core.api.Assertions.assertThat;
 
-import javax.sql.DataSource;
+import com.groupbuy.market.support.IntegrationTest;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import javax.sql.DataSource;
+import org.flywaydb.core.Flyway;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 
 /**
  * Statements are bounded by MariaDB (max_statement_time on every pooled connection) rather than by the driver's
@@ -24,6 +23,7 @@ class StatementBoundIT {
 
     @Autowired
     DataSource dataSource;
+
     @Autowired
     Flyway flyway;
 
@@ -56,7 +56,7 @@ class StatementBoundIT {
 
     private static double maxStatementTime(Connection connection) throws SQLException {
         try (Statement statement = connection.createStatement();
-             ResultSet rs = statement.executeQuery("SELECT @@SESSION.max_statement_time")) {
+                ResultSet rs = statement.executeQuery("SELECT @@SESSION.max_statement_time")) {
             rs.next();
             return rs.getDouble(1);
         }

@@ -1,10 +1,15 @@
 package com.groupbuy.market.guard;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.groupbuy.market.activity.MarketConfigFixture;
 import com.groupbuy.market.support.IntegrationTest;
 import com.groupbuy.market.support.SecondInstance;
 import com.groupbuy.market.support.TestJson;
+import java.net.http.HttpResponse;
+import java.util.Map;
+import java.util.function.IntPredicate;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -13,12 +18,6 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.core.env.Environment;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.context.TestPropertySource;
-
-import java.net.http.HttpResponse;
-import java.util.Map;
-import java.util.function.IntPredicate;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * #17: two instances of one deployment (two Spring contexts, one database, one Redis prefix). One switch change
@@ -34,8 +33,10 @@ class LiveSwitchIT {
 
     @LocalServerPort
     int port;
+
     @Autowired
     Environment environment;
+
     @Autowired
     JdbcTemplate jdbc;
 
@@ -66,7 +67,9 @@ class LiveSwitchIT {
         assertThat(TestJson.fields(change)).containsExactlyInAnyOrder("code", "info", "data");
         long bothObeyMs = awaitBoth(p -> "E0003".equals(trialCode(p)));
         System.out.println("LiveSwitchIT: degrade obeyed by both instances after " + bothObeyMs + " ms");
-        assertThat(bothObeyMs).as("both instances answer E0003 (ms after the change was sent)").isLessThanOrEqualTo(1000);
+        assertThat(bothObeyMs)
+                .as("both instances answer E0003 (ms after the change was sent)")
+                .isLessThanOrEqualTo(1000);
         assertThat((System.nanoTime() - changedAt) / 1_000_000).isGreaterThanOrEqualTo(bothObeyMs);
 
         JsonNode changes = get(second.port(), ADMIN + "/changes", "it-admin");
@@ -75,8 +78,14 @@ class LiveSwitchIT {
         assertThat(newest.path("oldValue").asText()).isEqualTo("false");
         assertThat(newest.path("newValue").asText()).isEqualTo("true");
         assertThat(newest.path("changedBy").asText()).isEqualTo("alice");
-        assertThat(newest.path("changedAt").isMissingNode() || newest.path("changedAt").isNull()).isFalse();
-        assertThat(get(second.port(), ADMIN, "it-admin").path("data").path("degrade").asText()).isEqualTo("true");
+        assertThat(newest.path("changedAt").isMissingNode()
+                        || newest.path("changedAt").isNull())
+                .isFalse();
+        assertThat(get(second.port(), ADMIN, "it-admin")
+                        .path("data")
+                        .path("degrade")
+                        .asText())
+                .isEqualTo("true");
 
         // A restarted instance reads the stored value at start.
         second.close();
@@ -93,23 +102,31 @@ class LiveSwitchIT {
     void signatureRequirementSwitchedOnOneInstanceIsEnforcedByTheOther() throws Exception {
         String unsignedLock = "{\"userId\":\"u-sig\",\"teamId\":\"\",\"activityId\":1,\"goodsId\":\"g-none\","
                 + "\"source\":\"s01\",\"channel\":\"c01\",\"outTradeNo\":\"o-sig\",\"notifyUrl\":\"http://127.0.0.1:1/cb\"}";
-        assertThat(TestJson.post(second.port(), "/api/v1/gbm/trade/lock_market_pay_order", unsignedLock).statusCode())
+        assertThat(TestJson.post(second.port(), "/api/v1/gbm/trade/lock_market_pay_order", unsignedLock)
+                        .statusCode())
                 .isEqualTo(200);
 
         changeSwitch(port, "signatureRequiredFor", "s01:c01", "carol");
         long ms = awaitBoth(p -> postStatus(p, unsignedLock) == 401);
         assertThat(ms).isLessThanOrEqualTo(1000);
-        HttpResponse<String> refused = TestJson.post(second.port(), "/api/v1/gbm/trade/lock_market_pay_order", unsignedLock);
+        HttpResponse<String> refused =
+                TestJson.post(second.port(), "/api/v1/gbm/trade/lock_market_pay_order", unsignedLock);
         assertThat(TestJson.JSON.readTree(refused.body()).path("code").asText()).isEqualTo("E0207");
     }
 
     @Test
     void withoutTheAdminTokenNothingIsReadOrChangedAndABadValueIsRefused() throws Exception {
         int auditBefore = jdbc.queryForObject("SELECT COUNT(*) FROM dcc_switch_change", Integer.class);
-        HttpResponse<String> read = TestJson.post(port, ADMIN + "/degrade", "{\"value\":\"true\",\"operator\":\"eve\"}");
+        HttpResponse<String> read =
+                TestJson.post(port, ADMIN + "/degrade", "{\"value\":\"true\",\"operator\":\"eve\"}");
         assertThat(read.statusCode()).isEqualTo(403);
-        assertThat(TestJson.post(port, ADMIN + "/degrade", "{\"value\":\"true\",\"operator\":\"eve\"}",
-                Map.of("X-Admin-Token", "wrong")).statusCode()).isEqualTo(403);
+        assertThat(TestJson.post(
+                                port,
+                                ADMIN + "/degrade",
+                                "{\"value\":\"true\",\"operator\":\"eve\"}",
+                                Map.of("X-Admin-Token", "wrong"))
+                        .statusCode())
+                .isEqualTo(403);
         assertThat(getStatus(port, ADMIN, null)).isEqualTo(403);
         assertThat(getStatus(port, ADMIN + "/changes", "wrong")).isEqualTo(403);
 
@@ -117,15 +134,22 @@ class LiveSwitchIT {
         assertThat(bad.path("code").asText()).isEqualTo("0002");
         JsonNode unknown = changeSwitch(port, "noSuchSwitch", "1", "eve");
         assertThat(unknown.path("code").asText()).isEqualTo("0002");
-        JsonNode anonymous = TestJson.JSON.readTree(TestJson.post(port, ADMIN + "/degrade", "{\"value\":\"true\"}",
-                Map.of("X-Admin-Token", "it-admin")).body());
+        JsonNode anonymous = TestJson.JSON.readTree(
+                TestJson.post(port, ADMIN + "/degrade", "{\"value\":\"true\"}", Map.of("X-Admin-Token", "it-admin"))
+                        .body());
         assertThat(anonymous.path("code").asText()).isEqualTo("0002");
-        JsonNode wrongType = TestJson.JSON.readTree(TestJson.post(port, ADMIN + "/degrade",
-                "{\"value\":true,\"operator\":\"eve\"}", Map.of("X-Admin-Token", "it-admin")).body());
+        JsonNode wrongType = TestJson.JSON.readTree(TestJson.post(
+                        port,
+                        ADMIN + "/degrade",
+                        "{\"value\":true,\"operator\":\"eve\"}",
+                        Map.of("X-Admin-Token", "it-admin"))
+                .body());
         assertThat(wrongType.path("code").asText()).isEqualTo("0002");
 
-        assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM dcc_switch", Integer.class)).isZero();
-        assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM dcc_switch_change", Integer.class)).isEqualTo(auditBefore);
+        assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM dcc_switch", Integer.class))
+                .isZero();
+        assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM dcc_switch_change", Integer.class))
+                .isEqualTo(auditBefore);
     }
 
     /** Polls both instances every 20 ms until both satisfy {@code obeys}; answers the milliseconds it took. */
@@ -136,7 +160,8 @@ class LiveSwitchIT {
             first = first || obeys.test(port);
             other = other || obeys.test(second.port());
             if (System.nanoTime() - start > 5_000_000_000L) {
-                throw new AssertionError("not obeyed by both instances within 5 s (first " + first + ", second " + other + ")");
+                throw new AssertionError(
+                        "not obeyed by both instances within 5 s (first " + first + ", second " + other + ")");
             }
             Thread.sleep(20);
         }
@@ -144,15 +169,22 @@ class LiveSwitchIT {
     }
 
     private static JsonNode changeSwitch(int port, String name, String value, String operator) throws Exception {
-        return TestJson.JSON.readTree(TestJson.post(port, ADMIN + "/" + name,
-                "{\"value\":\"" + value + "\",\"operator\":\"" + operator + "\"}",
-                Map.of("X-Admin-Token", "it-admin")).body());
+        return TestJson.JSON.readTree(TestJson.post(
+                        port,
+                        ADMIN + "/" + name,
+                        "{\"value\":\"" + value + "\",\"operator\":\"" + operator + "\"}",
+                        Map.of("X-Admin-Token", "it-admin"))
+                .body());
     }
 
     private static String trialCode(int port) {
         try {
-            return TestJson.postEnvelope(port, TRIAL,
-                    "{\"userId\":\"u1\",\"source\":\"s01\",\"channel\":\"c01\",\"goodsId\":\"g-live\"}").path("code").asText();
+            return TestJson.postEnvelope(
+                            port,
+                            TRIAL,
+                            "{\"userId\":\"u1\",\"source\":\"s01\",\"channel\":\"c01\",\"goodsId\":\"g-live\"}")
+                    .path("code")
+                    .asText();
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
@@ -160,7 +192,8 @@ class LiveSwitchIT {
 
     private static int postStatus(int port, String body) {
         try {
-            return TestJson.post(port, "/api/v1/gbm/trade/lock_market_pay_order", body).statusCode();
+            return TestJson.post(port, "/api/v1/gbm/trade/lock_market_pay_order", body)
+                    .statusCode();
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
@@ -172,7 +205,8 @@ class LiveSwitchIT {
             request.header("X-Admin-Token", token);
         }
         return TestJson.JSON.readTree(java.net.http.HttpClient.newHttpClient()
-                .send(request.build(), HttpResponse.BodyHandlers.ofString()).body());
+                .send(request.build(), HttpResponse.BodyHandlers.ofString())
+                .body());
     }
 
     private static int getStatus(int port, String path, String token) throws Exception {
@@ -180,7 +214,8 @@ class LiveSwitchIT {
         if (token != null) {
             request.header("X-Admin-Token", token);
         }
-        return java.net.http.HttpClient.newHttpClient().send(request.build(), HttpResponse.BodyHandlers.ofString())
+        return java.net.http.HttpClient.newHttpClient()
+                .send(request.build(), HttpResponse.BodyHandlers.ofString())
                 .statusCode();
     }
 }

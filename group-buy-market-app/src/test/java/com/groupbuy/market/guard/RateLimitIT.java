@@ -1,11 +1,20 @@
 package com.groupbuy.market.guard;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.groupbuy.market.support.IntegrationTest;
 import com.groupbuy.market.support.SecondInstance;
 import com.groupbuy.market.support.TestJson;
 import com.groupbuy.market.support.TradeClient;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -14,16 +23,6 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.core.env.Environment;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.context.TestPropertySource;
-
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicInteger;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * #17: rate limits hold across instances. Two instances (two Spring contexts, one database, one Redis) take lock
@@ -42,10 +41,13 @@ class RateLimitIT {
 
     @LocalServerPort
     int port;
+
     @Autowired
     Environment environment;
+
     @Autowired
     JdbcTemplate jdbc;
+
     @Autowired
     MeterRegistry meters;
 
@@ -106,12 +108,16 @@ class RateLimitIT {
         double seconds = WINDOW_MS / 1000.0;
         double rate = admitted.get() / seconds;
 
-        System.out.printf("RateLimitIT: %d admitted, %d limited, %d E0401 in %.2f s = %.2f/s (limit %d/s)%n",
+        System.out.printf(
+                "RateLimitIT: %d admitted, %d limited, %d E0401 in %.2f s = %.2f/s (limit %d/s)%n",
                 admitted.get(), limited.get(), unavailable.get(), seconds, rate, RATE);
         // Saturated: had the clients asked for less than the limit, the admitted rate would fall below the band.
-        assertThat(limited.get()).as("the clients asked for more than the limit").isPositive();
-        assertThat(rate).as("admitted per second over %.2f s (%d admitted, %d limited)", seconds, admitted.get(),
-                limited.get()).isBetween(RATE * 0.9, RATE * 1.1);
+        assertThat(limited.get())
+                .as("the clients asked for more than the limit")
+                .isPositive();
+        assertThat(rate)
+                .as("admitted per second over %.2f s (%d admitted, %d limited)", seconds, admitted.get(), limited.get())
+                .isBetween(RATE * 0.9, RATE * 1.1);
 
         // Lifted at run time: every request is admitted again.
         change(second.port(), "rateLimitPairs", "");
@@ -149,25 +155,44 @@ class RateLimitIT {
             }
         }
         senders.shutdown();
-        assertThat(codes.stream().filter("0006"::equals).count()).as(codes.toString()).isEqualTo(3);
-        assertThat(codes).as("one lock admitted and taken, the other admitted and over the take limit")
+        assertThat(codes.stream().filter("0006"::equals).count())
+                .as(codes.toString())
+                .isEqualTo(3);
+        assertThat(codes)
+                .as("one lock admitted and taken, the other admitted and over the take limit")
                 .contains("0000", "E0103");
-        assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM group_buy_order_list WHERE user_id = 'u-busy'", Integer.class))
-                .as("only the admitted lock wrote its order").isEqualTo(1);
-        assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM group_buy_order_list WHERE out_trade_no IN (?, ?, ?)",
-                Integer.class, refusedTradeNos.toArray())).isZero();
+        assertThat(jdbc.queryForObject(
+                        "SELECT COUNT(*) FROM group_buy_order_list WHERE user_id = 'u-busy'", Integer.class))
+                .as("only the admitted lock wrote its order")
+                .isEqualTo(1);
+        assertThat(jdbc.queryForObject(
+                        "SELECT COUNT(*) FROM group_buy_order_list WHERE out_trade_no IN (?, ?, ?)",
+                        Integer.class,
+                        refusedTradeNos.toArray()))
+                .isZero();
         // Another user of the same pair is not held back by this one.
         assertThat(lockCode(second.port(), "u-calm", "g4001", "o-calm")).isEqualTo("0000");
-        assertThat(meters.get("gbm.ratelimit.refused").tag("scope", "user").counter().count()
-                + second.bean(MeterRegistry.class).get("gbm.ratelimit.refused").tag("scope", "user").counter().count())
+        assertThat(meters.get("gbm.ratelimit.refused")
+                                .tag("scope", "user")
+                                .counter()
+                                .count()
+                        + second.bean(MeterRegistry.class)
+                                .get("gbm.ratelimit.refused")
+                                .tag("scope", "user")
+                                .counter()
+                                .count())
                 .isEqualTo(3);
     }
 
     private static String lockCode(int port, String userId, String goodsId, String outTradeNo) {
         try {
-            JsonNode answer = TestJson.postEnvelope(port, LOCK, "{\"userId\":\"" + userId + "\",\"teamId\":\"\","
-                    + "\"activityId\":4001,\"goodsId\":\"" + goodsId + "\",\"source\":\"s01\",\"channel\":\"c01\","
-                    + "\"outTradeNo\":\"" + outTradeNo + "\",\"notifyUrl\":\"http://127.0.0.1:1/cb\"}");
+            JsonNode answer = TestJson.postEnvelope(
+                    port,
+                    LOCK,
+                    "{\"userId\":\"" + userId + "\",\"teamId\":\"\","
+                            + "\"activityId\":4001,\"goodsId\":\"" + goodsId
+                            + "\",\"source\":\"s01\",\"channel\":\"c01\","
+                            + "\"outTradeNo\":\"" + outTradeNo + "\",\"notifyUrl\":\"http://127.0.0.1:1/cb\"}");
             if ("0006".equals(answer.path("code").asText())) {
                 assertThat(answer.path("data").isNull()).isTrue();
             }
@@ -180,12 +205,17 @@ class RateLimitIT {
     /** The answer's code, also for a 503 E0401 (the envelope is the same). */
     private static String lockCodeOrOutage(int port, String userId, String goodsId, String outTradeNo) {
         try {
-            var answer = TestJson.post(port, LOCK, "{\"userId\":\"" + userId + "\",\"teamId\":\"\","
-                    + "\"activityId\":4001,\"goodsId\":\"" + goodsId + "\",\"source\":\"s01\",\"channel\":\"c01\","
-                    + "\"outTradeNo\":\"" + outTradeNo + "\",\"notifyUrl\":\"http://127.0.0.1:1/cb\"}");
+            var answer = TestJson.post(
+                    port,
+                    LOCK,
+                    "{\"userId\":\"" + userId + "\",\"teamId\":\"\","
+                            + "\"activityId\":4001,\"goodsId\":\"" + goodsId
+                            + "\",\"source\":\"s01\",\"channel\":\"c01\","
+                            + "\"outTradeNo\":\"" + outTradeNo + "\",\"notifyUrl\":\"http://127.0.0.1:1/cb\"}");
             JsonNode body = TestJson.JSON.readTree(answer.body());
             assertThat(TestJson.fields(body)).containsExactly("code", "info", "data");
-            assertThat(answer.statusCode()).isEqualTo("E0401".equals(body.path("code").asText()) ? 503 : 200);
+            assertThat(answer.statusCode())
+                    .isEqualTo("E0401".equals(body.path("code").asText()) ? 503 : 200);
             return body.path("code").asText();
         } catch (Exception e) {
             throw new IllegalStateException(e);
@@ -193,8 +223,12 @@ class RateLimitIT {
     }
 
     private static void change(int port, String name, String value) throws Exception {
-        JsonNode answer = TestJson.JSON.readTree(TestJson.post(port, "/api/v1/gbm/admin/switches/" + name,
-                "{\"value\":\"" + value + "\",\"operator\":\"rate-it\"}", Map.of("X-Admin-Token", "it-admin")).body());
+        JsonNode answer = TestJson.JSON.readTree(TestJson.post(
+                        port,
+                        "/api/v1/gbm/admin/switches/" + name,
+                        "{\"value\":\"" + value + "\",\"operator\":\"rate-it\"}",
+                        Map.of("X-Admin-Token", "it-admin"))
+                .body());
         assertThat(answer.path("code").asText()).as(answer.toString()).isEqualTo("0000");
     }
 
@@ -202,11 +236,14 @@ class RateLimitIT {
         TestJson.await(() -> {
             try {
                 var request = java.net.http.HttpRequest.newBuilder(
-                        java.net.URI.create("http://127.0.0.1:" + port + "/api/v1/gbm/admin/switches"))
-                        .header("X-Admin-Token", "it-admin").build();
+                                java.net.URI.create("http://127.0.0.1:" + port + "/api/v1/gbm/admin/switches"))
+                        .header("X-Admin-Token", "it-admin")
+                        .build();
                 String body = java.net.http.HttpClient.newHttpClient()
-                        .send(request, java.net.http.HttpResponse.BodyHandlers.ofString()).body();
-                return value.equals(TestJson.JSON.readTree(body).path("data").path(name).asText());
+                        .send(request, java.net.http.HttpResponse.BodyHandlers.ofString())
+                        .body();
+                return value.equals(
+                        TestJson.JSON.readTree(body).path("data").path(name).asText());
             } catch (Exception e) {
                 throw new IllegalStateException(e);
             }

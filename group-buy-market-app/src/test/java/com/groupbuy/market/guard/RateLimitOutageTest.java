@@ -1,22 +1,21 @@
 package com.groupbuy.market.guard;
 
-import com.groupbuy.market.infrastructure.adapter.port.RedisTradeRateLimiter;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import com.groupbuy.market.infrastructure.outage.DependencyBreaker;
 import com.groupbuy.market.infrastructure.outage.RedisOutages;
 import com.groupbuy.market.infrastructure.redis.RedisKeys;
+import com.groupbuy.market.infrastructure.trade.port.RedisTradeRateLimiter;
 import com.groupbuy.market.support.PrivateRedis;
 import com.groupbuy.market.types.exception.DependencyUnavailableException;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Clock;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.redisson.Redisson;
 import org.redisson.api.RedissonClient;
 import org.redisson.config.Config;
-
-import java.time.Clock;
-import java.time.Duration;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * #17: the rate limiter fails closed. Against a real redis-server of the test's own, a pair limited to 2/s admits two
@@ -29,25 +28,39 @@ class RateLimitOutageTest {
     void limitsHoldAndAnUnreachableRedisIsAnOutageNotAnAdmit() throws Exception {
         PrivateRedis redis = PrivateRedis.start();
         Config config = new Config();
-        config.useSingleServer().setAddress("redis://127.0.0.1:" + redis.port()).setTimeout(500)
-                .setConnectTimeout(500).setRetryAttempts(0);
+        config.useSingleServer()
+                .setAddress("redis://127.0.0.1:" + redis.port())
+                .setTimeout(500)
+                .setConnectTimeout(500)
+                .setRetryAttempts(0);
         RedissonClient client = Redisson.create(config);
         SimpleMeterRegistry meters = new SimpleMeterRegistry();
         try {
-            RedisTradeRateLimiter limiter = new RedisTradeRateLimiter(client, new RedisKeys("rl-outage:", false),
+            RedisTradeRateLimiter limiter = new RedisTradeRateLimiter(
+                    client,
+                    new RedisKeys("rl-outage:", false),
                     new RedisOutages(new DependencyBreaker("redis", 3, Duration.ofSeconds(2), Clock.systemUTC())),
-                    meters, Duration.ofHours(1), Duration.ofMinutes(10));
+                    meters,
+                    Duration.ofHours(1),
+                    Duration.ofMinutes(10));
 
             assertThat(limiter.tryAcquirePair("s01", "c01", 2)).isTrue();
             assertThat(limiter.tryAcquirePair("s01", "c01", 2)).isTrue();
             assertThat(limiter.tryAcquirePair("s01", "c01", 2)).isFalse();
-            assertThat(limiter.tryAcquirePair("s01", "c01", 3)).as("a changed rate is a fresh bucket").isTrue();
+            assertThat(limiter.tryAcquirePair("s01", "c01", 3))
+                    .as("a changed rate is a fresh bucket")
+                    .isTrue();
 
             redis.kill();
             assertThatThrownBy(() -> limiter.tryAcquireUser("s01", "c01", "u1", 5))
                     .isInstanceOf(DependencyUnavailableException.class);
-            assertThat(meters.get("gbm.ratelimit.unavailable").counter().count()).isEqualTo(1);
-            assertThat(meters.get("gbm.ratelimit.refused").tag("scope", "pair").counter().count()).isEqualTo(1);
+            assertThat(meters.get("gbm.ratelimit.unavailable").counter().count())
+                    .isEqualTo(1);
+            assertThat(meters.get("gbm.ratelimit.refused")
+                            .tag("scope", "pair")
+                            .counter()
+                            .count())
+                    .isEqualTo(1);
         } finally {
             client.shutdown();
             redis.kill();

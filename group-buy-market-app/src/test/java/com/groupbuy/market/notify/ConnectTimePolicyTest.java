@@ -1,8 +1,13 @@
 package com.groupbuy.market.notify;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import com.groupbuy.market.config.NotifyConfig;
 import com.groupbuy.market.config.NotifyProperties;
 import com.groupbuy.market.types.net.NotifyUrlPolicy;
+import java.io.IOException;
+import java.net.InetAddress;
 import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
 import okhttp3.OkHttpClient;
@@ -13,12 +18,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-
-import java.io.IOException;
-import java.net.InetAddress;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * Issue 13 item 8 at connect time: the callback client itself refuses a target the policy forbids, also when the URL
@@ -43,23 +42,27 @@ class ConnectTimePolicyTest {
     @ValueSource(strings = {"127.0.0.1", "[::ffff:127.0.0.1]", "localhost"})
     void prodClientNeverConnectsToLoopbackWhateverTheUrlSays(String host) {
         server.enqueue(new MockResponse.Builder().body("success").build());
-        OkHttpClient prod = new NotifyConfig().notifyHttpClient(new NotifyProperties(), new NotifyUrlPolicy(false, false));
+        OkHttpClient prod =
+                new NotifyConfig().notifyHttpClient(new NotifyProperties(), new NotifyUrlPolicy(false, false));
 
-        assertThatThrownBy(() -> call(prod, "http://" + host + ":" + server.getPort() + "/cb")).isInstanceOf(IOException.class);
+        assertThatThrownBy(() -> call(prod, "http://" + host + ":" + server.getPort() + "/cb"))
+                .isInstanceOf(IOException.class);
         assertThat(server.getRequestCount()).isZero();
     }
 
     @Test
     void loopbackIsReachedWhenAllowed() throws IOException {
         server.enqueue(new MockResponse.Builder().body("success").build());
-        OkHttpClient local = new NotifyConfig().notifyHttpClient(new NotifyProperties(), new NotifyUrlPolicy(true, false));
+        OkHttpClient local =
+                new NotifyConfig().notifyHttpClient(new NotifyProperties(), new NotifyUrlPolicy(true, false));
 
         assertThat(call(local, "http://127.0.0.1:" + server.getPort() + "/cb")).isEqualTo("success");
         assertThat(server.getRequestCount()).isEqualTo(1);
     }
 
     private static String call(OkHttpClient client, String url) throws IOException {
-        try (Response response = client.newCall(new Request.Builder().url(url).build()).execute()) {
+        try (Response response =
+                client.newCall(new Request.Builder().url(url).build()).execute()) {
             return response.body().string();
         }
     }

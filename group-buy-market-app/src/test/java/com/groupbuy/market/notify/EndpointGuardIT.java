@@ -1,12 +1,23 @@
 package com.groupbuy.market.notify;
 
-import com.groupbuy.market.domain.trade.service.notify.SettlementNotifyService;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.groupbuy.market.domain.outbox.service.DueCallbackDeliveryService;
 import com.groupbuy.market.infrastructure.gateway.NotifyDispatcher;
 import com.groupbuy.market.infrastructure.gateway.guard.EndpointGuards;
 import com.groupbuy.market.support.IntegrationTest;
 import com.groupbuy.market.support.TestJson;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import mockwebserver3.Dispatcher;
 import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
@@ -19,18 +30,6 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.context.TestPropertySource;
 
-import java.io.IOException;
-import java.util.ArrayList;
-import java.util.Collections;
-import java.util.List;
-import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
-
-import static org.assertj.core.api.Assertions.assertThat;
-
 /**
  * #17: one partner's endpoint hangs (a real HTTP server that takes the request and never answers), another's answers
  * at once. Callbacks of both are handed to the after-commit pool as settlements would. The healthy partner's callback
@@ -39,27 +38,37 @@ import static org.assertj.core.api.Assertions.assertThat;
  * every task is delivered: nothing lost.
  */
 @IntegrationTest
-@TestPropertySource(properties = {
-        "gbm.notify.backoff=1h,1h", "gbm.notify.jitter=0",
-        "gbm.notify.connect-timeout=1s", "gbm.notify.read-timeout=2s",
-        "gbm.notify.guard.minimum-calls=2", "gbm.notify.guard.window=30s",
-        "gbm.notify.guard.slow-call-duration=1s", "gbm.notify.guard.open-for=4s",
-        "gbm.notify.guard.half-open-calls=1",
-        // The production default (the test profile lifts it for other classes).
-        "gbm.notify.guard.max-concurrent-per-endpoint=4",
-        "gbm.notify.guard.bulkhead-retry-after=1s"})
+@TestPropertySource(
+        properties = {
+            "gbm.notify.backoff=1h,1h",
+            "gbm.notify.jitter=0",
+            "gbm.notify.connect-timeout=1s",
+            "gbm.notify.read-timeout=2s",
+            "gbm.notify.guard.minimum-calls=2",
+            "gbm.notify.guard.window=30s",
+            "gbm.notify.guard.slow-call-duration=1s",
+            "gbm.notify.guard.open-for=4s",
+            "gbm.notify.guard.half-open-calls=1",
+            // The production default (the test profile lifts it for other classes).
+            "gbm.notify.guard.max-concurrent-per-endpoint=4",
+            "gbm.notify.guard.bulkhead-retry-after=1s"
+        })
 class EndpointGuardIT {
 
     private static final int ROUNDS = 50;
 
     @Autowired
     JdbcTemplate jdbc;
+
     @Autowired
     NotifyDispatcher dispatcher;
+
     @Autowired
-    SettlementNotifyService notifyService;
+    DueCallbackDeliveryService notifyService;
+
     @Autowired
     EndpointGuards guards;
+
     @Autowired
     MeterRegistry meters;
 
@@ -69,6 +78,7 @@ class EndpointGuardIT {
     private volatile boolean hangs = true;
     /** Team id → nanoTime the healthy partner received its callback. */
     private final Map<String, Long> healthyArrivals = new ConcurrentHashMap<>();
+
     private final Set<String> hangingAcknowledged = ConcurrentHashMap.newKeySet();
     private NotifyTaskFixture tasks;
 
@@ -122,9 +132,12 @@ class EndpointGuardIT {
 
         long normalP99 = p99(normal);
         long hangP99 = p99(underHang);
-        System.out.printf("EndpointGuardIT: healthy p99 alone %d ms, with the other hanging %d ms%n",
+        System.out.printf(
+                "EndpointGuardIT: healthy p99 alone %d ms, with the other hanging %d ms%n",
                 TimeUnit.NANOSECONDS.toMillis(normalP99), TimeUnit.NANOSECONDS.toMillis(hangP99));
-        assertThat(hangP99).as("healthy partner's p99 (ms) with the other hanging vs alone: %d vs %d",
+        assertThat(hangP99)
+                .as(
+                        "healthy partner's p99 (ms) with the other hanging vs alone: %d vs %d",
                         TimeUnit.NANOSECONDS.toMillis(hangP99), TimeUnit.NANOSECONDS.toMillis(normalP99))
                 .isLessThanOrEqualTo(Math.max(2 * normalP99, normalP99 + TimeUnit.MILLISECONDS.toNanos(250)));
 
@@ -133,43 +146,59 @@ class EndpointGuardIT {
                 && guards.state(hangingEndpoint) == CircuitBreaker.State.OPEN);
         Thread.sleep(2_500);
         int attempted = countWhere("notify_count > 0", hangingTeams);
-        int attemptRows = jdbc.queryForObject("SELECT COUNT(*) FROM notify_attempt a JOIN notify_task t ON t.id = a.task_id"
-                + " WHERE t.notify_url = ?", Integer.class, hangingUrl);
+        int attemptRows = jdbc.queryForObject(
+                "SELECT COUNT(*) FROM notify_attempt a JOIN notify_task t ON t.id = a.task_id"
+                        + " WHERE t.notify_url = ?",
+                Integer.class,
+                hangingUrl);
         assertThat(attemptRows).as("one attempt row per try used").isEqualTo(attempted);
-        assertThat(attempted).as("calls made to the hanging partner: a few before its breaker opened")
+        assertThat(attempted)
+                .as("calls made to the hanging partner: a few before its breaker opened")
                 .isBetween(2, 12);
         assertThat(countWhere("notify_count = 0 AND notify_status = 2 AND last_error LIKE 'not sent:%'", hangingTeams))
                 .as("every other task waits unsent, marked so, without a try used")
                 .isEqualTo(ROUNDS - attempted);
         assertThat(countWhere("notify_status IN (1, 3)", hangingTeams)).isZero();
         assertThat(meters.get("gbm.notify.not.sent").tag("endpoint", hangingEndpoint).counters().stream()
-                .mapToDouble(c -> c.count()).sum()).isGreaterThanOrEqualTo(ROUNDS - attempted);
+                        .mapToDouble(c -> c.count())
+                        .sum())
+                .isGreaterThanOrEqualTo(ROUNDS - attempted);
         assertThat(transitions(hangingEndpoint, "CLOSED", "OPEN")).isGreaterThanOrEqualTo(1);
-        assertThat(meters.get("resilience4j.circuitbreaker.state").tag("name", hangingEndpoint).tag("state", "open")
-                .gauge().value()).isEqualTo(1.0);
+        assertThat(meters.get("resilience4j.circuitbreaker.state")
+                        .tag("name", hangingEndpoint)
+                        .tag("state", "open")
+                        .gauge()
+                        .value())
+                .isEqualTo(1.0);
 
         // The partner answers again: after the open wait a probe closes the breaker and the job delivers everything.
         hangs = false;
         release.countDown();
         // A second back (harmless since times keep their milliseconds, UtcInstantTypeHandler; it was needed while the
         // claim's "now" reached the database in whole seconds and a task due at NOW(3) was not due to it in time).
-        jdbc.update("UPDATE notify_task SET next_attempt_time = NOW(3) - INTERVAL 1 SECOND WHERE notify_url = ?",
+        jdbc.update(
+                "UPDATE notify_task SET next_attempt_time = NOW(3) - INTERVAL 1 SECOND WHERE notify_url = ?",
                 hangingUrl);
         // Generous: on a loaded shared machine a run can stall for seconds; the assertion is about nothing lost.
         long deadline = System.currentTimeMillis() + 90_000;
         while (countWhere("notify_status = 1", hangingTeams) < ROUNDS && System.currentTimeMillis() < deadline) {
-            notifyService.execSettlementNotifyJob();
+            notifyService.deliverAllDue();
             Thread.sleep(300);
-            jdbc.update("UPDATE notify_task SET next_attempt_time = NOW(3) - INTERVAL 1 SECOND WHERE notify_url = ?"
-                    + " AND notify_status = 2"
-                    + " AND last_error LIKE 'not sent:%'", hangingUrl);
+            jdbc.update(
+                    "UPDATE notify_task SET next_attempt_time = NOW(3) - INTERVAL 1 SECOND WHERE notify_url = ?"
+                            + " AND notify_status = 2"
+                            + " AND last_error LIKE 'not sent:%'",
+                    hangingUrl);
         }
-        assertThat(countWhere("notify_status = 1", hangingTeams)).as("nothing lost").isEqualTo(ROUNDS);
+        assertThat(countWhere("notify_status = 1", hangingTeams))
+                .as("nothing lost")
+                .isEqualTo(ROUNDS);
         assertThat(hangingAcknowledged).containsAll(hangingTeams);
         assertThat(guards.state(hangingEndpoint)).isEqualTo(CircuitBreaker.State.CLOSED);
         assertThat(transitions(hangingEndpoint, "OPEN", "HALF_OPEN")).isGreaterThanOrEqualTo(1);
         assertThat(transitions(hangingEndpoint, "HALF_OPEN", "CLOSED")).isEqualTo(1);
-        assertThat(tries(hangingTeams)).as("one try for each delivery plus the tries lost while it hung")
+        assertThat(tries(hangingTeams))
+                .as("one try for each delivery plus the tries lost while it hung")
                 .isEqualTo(ROUNDS + attempted);
     }
 
@@ -177,8 +206,8 @@ class EndpointGuardIT {
      * Hands off {@link #ROUNDS} healthy callbacks 40 ms apart (each after a hanging one when {@code hangingUrl} is
      * given) and answers each one's hand-off-to-arrival time.
      */
-    private List<Long> healthyLatencies(String hangingUrl, String healthyUrl, List<String> hangingTeams,
-                                        boolean warmUp) throws InterruptedException {
+    private List<Long> healthyLatencies(String hangingUrl, String healthyUrl, List<String> hangingTeams, boolean warmUp)
+            throws InterruptedException {
         Map<String, Long> sent = new ConcurrentHashMap<>();
         for (int i = 0; i < ROUNDS; i++) {
             if (hangingUrl != null) {
@@ -199,7 +228,8 @@ class EndpointGuardIT {
         if (warmUp) {
             return List.of();
         }
-        assertThat(countWhere("last_error LIKE 'not sent:%'", List.copyOf(sent.keySet()))).isZero();
+        assertThat(countWhere("last_error LIKE 'not sent:%'", List.copyOf(sent.keySet())))
+                .isZero();
         List<Long> latencies = new ArrayList<>();
         sent.forEach((team, at) -> latencies.add(healthyArrivals.get(team) - at));
         return latencies;
@@ -221,19 +251,26 @@ class EndpointGuardIT {
             return 0;
         }
         String in = String.join(",", Collections.nCopies(copy.size(), "?"));
-        return jdbc.queryForObject("SELECT COUNT(*) FROM notify_task WHERE " + condition + " AND team_id IN (" + in + ")",
-                Integer.class, copy.toArray());
+        return jdbc.queryForObject(
+                "SELECT COUNT(*) FROM notify_task WHERE " + condition + " AND team_id IN (" + in + ")",
+                Integer.class,
+                copy.toArray());
     }
 
     private int tries(List<String> teams) {
         String in = String.join(",", Collections.nCopies(teams.size(), "?"));
-        return jdbc.queryForObject("SELECT SUM(notify_count) FROM notify_task WHERE team_id IN (" + in + ")",
-                Integer.class, List.copyOf(teams).toArray());
+        return jdbc.queryForObject(
+                "SELECT SUM(notify_count) FROM notify_task WHERE team_id IN (" + in + ")",
+                Integer.class,
+                List.copyOf(teams).toArray());
     }
 
     private double transitions(String endpoint, String from, String to) {
-        var counter = meters.find("gbm.notify.breaker.transitions").tag("endpoint", endpoint).tag("from", from)
-                .tag("to", to).counter();
+        var counter = meters.find("gbm.notify.breaker.transitions")
+                .tag("endpoint", endpoint)
+                .tag("from", from)
+                .tag("to", to)
+                .counter();
         return counter == null ? 0 : counter.count();
     }
 
@@ -244,7 +281,10 @@ class EndpointGuardIT {
 
     private static String teamOf(RecordedRequest request) {
         try {
-            return TestJson.JSON.readTree(request.getBody().utf8()).path("teamId").asText();
+            return TestJson.JSON
+                    .readTree(request.getBody().utf8())
+                    .path("teamId")
+                    .asText();
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }

@@ -1,28 +1,20 @@
 package com.groupbuy.market.notify;
 
-import com.groupbuy.market.domain.trade.adapter.port.INotifyGateway;
-import com.groupbuy.market.domain.trade.model.valobj.DeliveryResult;
-import com.groupbuy.market.domain.trade.model.valobj.NotifyRunSummary;
-import com.groupbuy.market.domain.trade.model.valobj.NotifyTaskStatus;
-import com.groupbuy.market.domain.trade.model.valobj.NotifyTaskVO;
-import com.groupbuy.market.domain.trade.service.notify.NotifyBackoff;
-import com.groupbuy.market.domain.trade.service.notify.SettlementNotifyService;
-import com.groupbuy.market.infrastructure.adapter.repository.NotifyTaskStore;
+import static com.groupbuy.market.support.TestJson.await;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.groupbuy.market.domain.outbox.adapter.port.INotifyGateway;
+import com.groupbuy.market.domain.outbox.model.valobj.DeliveryResult;
+import com.groupbuy.market.domain.outbox.model.valobj.NotifyRunSummary;
+import com.groupbuy.market.domain.outbox.model.valobj.NotifyTaskStatus;
+import com.groupbuy.market.domain.outbox.model.valobj.NotifyTaskVO;
+import com.groupbuy.market.domain.outbox.service.DueCallbackDeliveryService;
+import com.groupbuy.market.domain.outbox.service.NotifyBackoff;
 import com.groupbuy.market.infrastructure.gateway.mq.AmqpNotifyGateway;
+import com.groupbuy.market.infrastructure.outbox.repository.NotifyTaskStore;
 import com.groupbuy.market.support.IntegrationTest;
 import com.groupbuy.market.support.MallQueue;
 import com.groupbuy.market.support.TcpProxy;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-import org.springframework.amqp.rabbit.core.RabbitTemplate;
-import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
-import org.springframework.test.context.TestPropertySource;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.sql.Timestamp;
@@ -34,9 +26,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
-
-import static com.groupbuy.market.support.TestJson.await;
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.amqp.rabbit.core.RabbitTemplate;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.test.context.TestPropertySource;
 
 /**
  * The MQ batch path against the real RabbitMQ (through a TCP proxy the test can cut) and the real outbox: a page of
@@ -64,12 +63,16 @@ class MqBatchIT {
 
     @Autowired
     JdbcTemplate jdbc;
+
     @Autowired
-    SettlementNotifyService notifyService;
+    DueCallbackDeliveryService notifyService;
+
     @Autowired
     NotifyTaskStore store;
+
     @Autowired
     AmqpNotifyGateway amqp;
+
     @Autowired
     RabbitTemplate notifyRabbitTemplate;
 
@@ -95,21 +98,33 @@ class MqBatchIT {
         }
         String returned = teams.get(4);
 
-        NotifyRunSummary run = notifyService.execSettlementNotifyJob();
+        NotifyRunSummary run = notifyService.deliverAllDue();
 
         assertThat(run.claimed()).isEqualTo(10);
         assertThat(run.delivered()).isEqualTo(9);
         assertThat(run.retried()).isEqualTo(1);
         for (String team : teams) {
-            assertThat(status(team)).as(team).isEqualTo(team.equals(returned) ? NotifyTaskStatus.RETRY.code() : NotifyTaskStatus.SUCCESS.code());
+            assertThat(status(team))
+                    .as(team)
+                    .isEqualTo(team.equals(returned) ? NotifyTaskStatus.RETRY.code() : NotifyTaskStatus.SUCCESS.code());
         }
-        assertThat(jdbc.queryForObject("SELECT a.error FROM notify_attempt a JOIN notify_task t ON t.id = a.task_id "
-                + "WHERE t.team_id = ?", String.class, returned)).contains("returned 312 NO_ROUTE");
+        assertThat(jdbc.queryForObject(
+                        "SELECT a.error FROM notify_attempt a JOIN notify_task t ON t.id = a.task_id "
+                                + "WHERE t.team_id = ?",
+                        String.class,
+                        returned))
+                .contains("returned 312 NO_ROUTE");
         // One page, one batch: every attempt of it carries the batch's start.
-        assertThat(jdbc.queryForObject("SELECT COUNT(DISTINCT a.attempt_time) FROM notify_attempt a "
-                + "JOIN notify_task t ON t.id = a.task_id WHERE t.team_id IN (" + placeholders(teams) + ")",
-                Integer.class, teams.toArray())).isEqualTo(1);
-        await(() -> teams.stream().filter(t -> !t.equals(returned)).allMatch(t -> mall.forTeam(t).size() == 1));
+        assertThat(jdbc.queryForObject(
+                        "SELECT COUNT(DISTINCT a.attempt_time) FROM notify_attempt a "
+                                + "JOIN notify_task t ON t.id = a.task_id WHERE t.team_id IN (" + placeholders(teams)
+                                + ")",
+                        Integer.class,
+                        teams.toArray()))
+                .isEqualTo(1);
+        await(() -> teams.stream()
+                .filter(t -> !t.equals(returned))
+                .allMatch(t -> mall.forTeam(t).size() == 1));
         assertThat(mall.forTeam(returned)).isEmpty();
     }
 
@@ -129,31 +144,48 @@ class MqBatchIT {
 
             @Override
             public List<DeliveryResult> deliverAll(List<NotifyTaskVO> tasks) {
-                jdbc.update("UPDATE notify_task SET claim_token = 'another-claimant', claimed_by = 'other' "
-                        + "WHERE team_id = ?", takenOver);
+                jdbc.update(
+                        "UPDATE notify_task SET claim_token = 'another-claimant', claimed_by = 'other' "
+                                + "WHERE team_id = ?",
+                        takenOver);
                 return amqp.deliverAll(tasks);
             }
         };
-        SettlementNotifyService service = new SettlementNotifyService(store, stealing,
-                new NotifyBackoff(List.of(Duration.ofHours(1)), 0, () -> 0.5), Clock.systemUTC(), "w",
-                Duration.ofSeconds(60), Duration.ofSeconds(12), Duration.ofSeconds(5), 100, Duration.ofSeconds(30),
-                Runnable::run, 1);
+        DueCallbackDeliveryService service = new DueCallbackDeliveryService(
+                store,
+                stealing,
+                new NotifyBackoff(List.of(Duration.ofHours(1)), 0, () -> 0.5),
+                Clock.systemUTC(),
+                "w",
+                Duration.ofSeconds(60),
+                Duration.ofSeconds(12),
+                Duration.ofSeconds(5),
+                100,
+                Duration.ofSeconds(30),
+                Runnable::run,
+                1);
 
-        NotifyRunSummary run = service.execSettlementNotifyJob();
+        NotifyRunSummary run = service.deliverAllDue();
 
         assertThat(run.claimed()).isEqualTo(10);
-        assertThat(run.delivered()).as("recorded deliveries: the taken-over task is not ours to record").isEqualTo(9);
-        Map<String, Object> stolen = jdbc.queryForMap("SELECT notify_status, notify_count, claim_token FROM notify_task "
-                + "WHERE team_id = ?", takenOver);
-        assertThat(stolen).containsEntry("notify_status", NotifyTaskStatus.INIT.code()).containsEntry("notify_count", 0)
+        assertThat(run.delivered())
+                .as("recorded deliveries: the taken-over task is not ours to record")
+                .isEqualTo(9);
+        Map<String, Object> stolen = jdbc.queryForMap(
+                "SELECT notify_status, notify_count, claim_token FROM notify_task " + "WHERE team_id = ?", takenOver);
+        assertThat(stolen)
+                .containsEntry("notify_status", NotifyTaskStatus.INIT.code())
+                .containsEntry("notify_count", 0)
                 .containsEntry("claim_token", "another-claimant");
         assertThat(new NotifyTaskFixture(jdbc).attemptRows(takenOver)).isZero();
         for (String team : teams) {
             if (!team.equals(takenOver)) {
                 assertThat(status(team)).as(team).isEqualTo(NotifyTaskStatus.SUCCESS.code());
                 assertThat(new NotifyTaskFixture(jdbc).attemptRows(team)).isEqualTo(1);
-                assertThat(jdbc.queryForObject("SELECT claim_token IS NULL FROM notify_task WHERE team_id = ?",
-                        Integer.class, team)).as("lease released").isEqualTo(1);
+                assertThat(jdbc.queryForObject(
+                                "SELECT claim_token IS NULL FROM notify_task WHERE team_id = ?", Integer.class, team))
+                        .as("lease released")
+                        .isEqualTo(1);
             }
         }
     }
@@ -162,7 +194,7 @@ class MqBatchIT {
     void aConnectionLostInTheMiddleOfABatchLeavesEveryUnconfirmedTaskToRetryAndNoneIsLost() throws Exception {
         // The connection is up and used once before, as in production.
         String warmUp = insert(BOUND);
-        assertThat(notifyService.execSettlementNotifyJob().delivered()).isEqualTo(1);
+        assertThat(notifyService.deliverAllDue().delivered()).isEqualTo(1);
         await(() -> mall.forTeam(warmUp).size() == 1);
 
         List<String> teams = new ArrayList<>();
@@ -181,12 +213,13 @@ class MqBatchIT {
             }
             return message;
         });
-        NotifyRunSummary during = notifyService.execSettlementNotifyJob();
+        NotifyRunSummary during = notifyService.deliverAllDue();
         notifyRabbitTemplate.setBeforePublishPostProcessors();
 
         assertThat(during.claimed()).isEqualTo(30);
         assertThat(during.delivered() + during.retried()).isEqualTo(30);
-        assertThat(during.delivered()).as("at most the ten published before the cut, if confirmed in time")
+        assertThat(during.delivered())
+                .as("at most the ten published before the cut, if confirmed in time")
                 .isLessThanOrEqualTo(10);
         for (int i = 0; i < teams.size(); i++) {
             int status = status(teams.get(i));
@@ -198,13 +231,16 @@ class MqBatchIT {
             assertThat(new NotifyTaskFixture(jdbc).attemptRows(teams.get(i))).isEqualTo(1);
         }
         // SUCCESS only on a confirm: every task recorded as delivered reached the mall's queue.
-        List<String> confirmed = teams.stream().filter(t -> status(t) == NotifyTaskStatus.SUCCESS.code()).toList();
+        List<String> confirmed = teams.stream()
+                .filter(t -> status(t) == NotifyTaskStatus.SUCCESS.code())
+                .toList();
         await(() -> confirmed.stream().allMatch(t -> !mall.forTeam(t).isEmpty()));
 
         PROXY.open();
-        jdbc.update("UPDATE notify_task SET next_attempt_time = ? WHERE notify_status = 2",
+        jdbc.update(
+                "UPDATE notify_task SET next_attempt_time = ? WHERE notify_status = 2",
                 Timestamp.from(Instant.now().minusSeconds(1)));
-        NotifyRunSummary after = notifyService.execSettlementNotifyJob();
+        NotifyRunSummary after = notifyService.deliverAllDue();
 
         assertThat(after.delivered()).isEqualTo(30 - during.delivered());
         assertThat(teams).allMatch(t -> status(t) == NotifyTaskStatus.SUCCESS.code());
@@ -213,11 +249,15 @@ class MqBatchIT {
 
     private String insert(String routingKey) {
         String teamId = String.format("b%07d", SEQ.incrementAndGet());
-        jdbc.update("INSERT INTO notify_task (task_key, webhook_id, activity_id, team_id, source, channel, "
+        jdbc.update(
+                "INSERT INTO notify_task (task_key, webhook_id, activity_id, team_id, source, channel, "
                         + "notify_category, notify_type, notify_mq, notify_count, notify_status, parameter_json, "
                         + "next_attempt_time) VALUES (?, ?, 1, ?, 's01', 'c01', 'trade_settlement', 'MQ', ?, 0, 0, ?, ?)",
-                teamId + ":trade_settlement", "msg_batch" + teamId + UUID.randomUUID().toString().substring(0, 6),
-                teamId, routingKey, "{\"teamId\":\"" + teamId + "\",\"outTradeNoList\":[\"o" + teamId + "\"]}",
+                teamId + ":trade_settlement",
+                "msg_batch" + teamId + UUID.randomUUID().toString().substring(0, 6),
+                teamId,
+                routingKey,
+                "{\"teamId\":\"" + teamId + "\",\"outTradeNoList\":[\"o" + teamId + "\"]}",
                 Timestamp.from(Instant.now().minusSeconds(1)));
         return teamId;
     }

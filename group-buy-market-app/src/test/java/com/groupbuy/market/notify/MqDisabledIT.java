@@ -1,22 +1,21 @@
 package com.groupbuy.market.notify;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
-import com.groupbuy.market.domain.trade.model.valobj.NotifyRunSummary;
-import com.groupbuy.market.domain.trade.service.notify.SettlementNotifyService;
+import com.groupbuy.market.domain.outbox.model.valobj.NotifyRunSummary;
+import com.groupbuy.market.domain.outbox.service.DueCallbackDeliveryService;
 import com.groupbuy.market.support.IntegrationTest;
 import com.groupbuy.market.support.PartnerReceiver;
 import com.groupbuy.market.support.TestJson;
 import com.groupbuy.market.support.TradeClient;
+import java.sql.Timestamp;
+import java.time.Instant;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.context.TestPropertySource;
-
-import java.sql.Timestamp;
-import java.time.Instant;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * MQ switched off (gbm.mq.enabled=false) and no refund URL subscribed: MQ locks answer E0203 as before the channel
@@ -28,17 +27,22 @@ class MqDisabledIT {
 
     @LocalServerPort
     int port;
+
     @Autowired
     JdbcTemplate jdbc;
+
     @Autowired
-    SettlementNotifyService notifyService;
+    DueCallbackDeliveryService notifyService;
 
     @Test
     void anMqLockAnswersE0203AndWritesNothing() throws Exception {
         TradeClient.onNewGoods(port, jdbc, 16001, "http://127.0.0.1:9/unused");
-        JsonNode answer = TestJson.postEnvelope(port, "/api/v1/gbm/trade/lock_market_pay_order", "{\"userId\":\"q1\","
-                + "\"teamId\":\"\",\"activityId\":16001,\"goodsId\":\"g16001\",\"source\":\"s01\",\"channel\":\"c01\","
-                + "\"outTradeNo\":\"out-q1\",\"notifyConfigVO\":{\"notifyType\":\"MQ\",\"notifyUrl\":null,\"notifyMQ\":null}}");
+        JsonNode answer = TestJson.postEnvelope(
+                port,
+                "/api/v1/gbm/trade/lock_market_pay_order",
+                "{\"userId\":\"q1\","
+                        + "\"teamId\":\"\",\"activityId\":16001,\"goodsId\":\"g16001\",\"source\":\"s01\",\"channel\":\"c01\","
+                        + "\"outTradeNo\":\"out-q1\",\"notifyConfigVO\":{\"notifyType\":\"MQ\",\"notifyUrl\":null,\"notifyMQ\":null}}");
 
         assertThat(answer.path("code").asText()).isEqualTo("E0203");
         assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM group_buy_order_list WHERE user_id = 'q1'", Integer.class))
@@ -56,7 +60,8 @@ class MqDisabledIT {
             assertThat(mall.refund("h2").path("data").path("code").asText()).isEqualTo("success");
 
             assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM notify_task WHERE team_id = ?", Integer.class, teamId))
-                    .as("no channel subscribed for refunds: no task").isZero();
+                    .as("no channel subscribed for refunds: no task")
+                    .isZero();
             Thread.sleep(300);
             assertThat(partner.callbacksFor("out-h1")).isEmpty();
             assertThat(partner.callbacksFor("out-h2")).isEmpty();
@@ -65,13 +70,14 @@ class MqDisabledIT {
 
     @Test
     void anMqTaskOwedFromBeforeWaitsAsAFailedAttempt() {
-        jdbc.update("INSERT INTO notify_task (task_key, webhook_id, activity_id, team_id, source, channel, notify_category, "
-                + "notify_type, notify_mq, notify_count, notify_status, parameter_json, next_attempt_time) VALUES "
-                + "('66660001:trade_settlement', 'msg_off1', 1, '66660001', 's01', 'c01', 'trade_settlement', 'MQ', "
-                + "'topic.team_success', 0, 0, '{\"teamId\":\"66660001\",\"outTradeNoList\":[\"o1\"]}', ?)",
+        jdbc.update(
+                "INSERT INTO notify_task (task_key, webhook_id, activity_id, team_id, source, channel, notify_category, "
+                        + "notify_type, notify_mq, notify_count, notify_status, parameter_json, next_attempt_time) VALUES "
+                        + "('66660001:trade_settlement', 'msg_off1', 1, '66660001', 's01', 'c01', 'trade_settlement', 'MQ', "
+                        + "'topic.team_success', 0, 0, '{\"teamId\":\"66660001\",\"outTradeNoList\":[\"o1\"]}', ?)",
                 Timestamp.from(Instant.now().minusSeconds(1)));
 
-        NotifyRunSummary run = notifyService.execSettlementNotifyJob();
+        NotifyRunSummary run = notifyService.deliverAllDue();
 
         assertThat(run.retried()).isEqualTo(1);
         assertThat(jdbc.queryForObject("SELECT last_error FROM notify_task WHERE team_id = '66660001'", String.class))

@@ -1,22 +1,16 @@
 package com.groupbuy.market.notify;
 
-import com.groupbuy.market.domain.trade.model.valobj.NotifyRunSummary;
-import com.groupbuy.market.domain.trade.service.notify.SettlementNotifyService;
+import static com.groupbuy.market.support.TestJson.await;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.groupbuy.market.domain.outbox.model.valobj.NotifyRunSummary;
+import com.groupbuy.market.domain.outbox.service.DueCallbackDeliveryService;
 import com.groupbuy.market.support.IntegrationTest;
 import com.groupbuy.market.support.MallQueue;
 import com.groupbuy.market.support.TcpProxy;
 import com.groupbuy.market.support.TestJson;
 import com.groupbuy.market.support.TradeClient;
-import com.fasterxml.jackson.databind.JsonNode;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Test;
-import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
-import org.springframework.test.context.TestPropertySource;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.sql.Timestamp;
@@ -26,9 +20,14 @@ import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Collectors;
-
-import static com.groupbuy.market.support.TestJson.await;
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.test.context.TestPropertySource;
 
 /**
  * A broker outage while MQ tasks are due: our connection goes through a TCP proxy to the real RabbitMQ, and the test
@@ -54,10 +53,12 @@ class MqOutageIT {
 
     @LocalServerPort
     int port;
+
     @Autowired
     JdbcTemplate jdbc;
+
     @Autowired
-    SettlementNotifyService notifyService;
+    DueCallbackDeliveryService notifyService;
 
     @Test
     void tasksDueWhileTheBrokerConnectionIsDownRetryAndAreAllDeliveredOnceItIsBack() throws Exception {
@@ -65,12 +66,12 @@ class MqOutageIT {
         try (MallQueue mall = new MallQueue("topic.team_success")) {
             // The connection is up and used once before the outage, as in production.
             List<String> warmUp = insert(batch + "w", 1);
-            assertThat(notifyService.execSettlementNotifyJob().delivered()).isEqualTo(1);
+            assertThat(notifyService.deliverAllDue().delivered()).isEqualTo(1);
             await(() -> mall.forTeam(warmUp.get(0)).size() == 1);
 
             PROXY.cut();
             List<String> teams = insert(batch, TASKS);
-            NotifyRunSummary during = notifyService.execSettlementNotifyJob();
+            NotifyRunSummary during = notifyService.deliverAllDue();
 
             assertThat(during.claimed()).isEqualTo(TASKS);
             assertThat(during.delivered()).isZero();
@@ -78,8 +79,12 @@ class MqOutageIT {
             assertThat(statuses(teams)).containsOnly(2);
             assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM notify_attempt WHERE success = 0", Integer.class))
                     .isEqualTo(TASKS);
-            assertThat(jdbc.queryForObject("SELECT MIN(next_attempt_time) > UTC_TIMESTAMP(3) + INTERVAL 50 MINUTE "
-                    + "FROM notify_task WHERE notify_status = 2", Integer.class)).as("the usual 1 h backoff").isEqualTo(1);
+            assertThat(jdbc.queryForObject(
+                            "SELECT MIN(next_attempt_time) > UTC_TIMESTAMP(3) + INTERVAL 50 MINUTE "
+                                    + "FROM notify_task WHERE notify_status = 2",
+                            Integer.class))
+                    .as("the usual 1 h backoff")
+                    .isEqualTo(1);
 
             // Locks and settlements of an MQ mall still succeed; the team's task waits in the outbox.
             String teamId = mqTeamSettled();
@@ -87,16 +92,19 @@ class MqOutageIT {
             teams.add(teamId);
 
             PROXY.open();
-            jdbc.update("UPDATE notify_task SET next_attempt_time = ? WHERE notify_status = 2",
+            jdbc.update(
+                    "UPDATE notify_task SET next_attempt_time = ? WHERE notify_status = 2",
                     Timestamp.from(Instant.now().minusSeconds(1)));
-            NotifyRunSummary after = notifyService.execSettlementNotifyJob();
+            NotifyRunSummary after = notifyService.deliverAllDue();
 
             assertThat(after.delivered()).isEqualTo(TASKS + 1);
             assertThat(statuses(teams)).containsOnly(1);
             await(() -> teams.stream().allMatch(t -> mall.forTeam(t).size() == 1));
             Thread.sleep(500);
-            Set<String> ids = teams.stream().flatMap(t -> mall.forTeam(t).stream())
-                    .map(r -> r.properties().getMessageId()).collect(Collectors.toSet());
+            Set<String> ids = teams.stream()
+                    .flatMap(t -> mall.forTeam(t).stream())
+                    .map(r -> r.properties().getMessageId())
+                    .collect(Collectors.toSet());
             assertThat(ids).hasSize(TASKS + 1);
             assertThat(teams).allMatch(t -> mall.forTeam(t).size() == 1);
         }
@@ -106,11 +114,14 @@ class MqOutageIT {
         List<String> teams = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             String teamId = String.format("%08x", (batch + i).hashCode());
-            jdbc.update("INSERT INTO notify_task (task_key, webhook_id, activity_id, team_id, source, channel, "
+            jdbc.update(
+                    "INSERT INTO notify_task (task_key, webhook_id, activity_id, team_id, source, channel, "
                             + "notify_category, notify_type, notify_mq, notify_count, notify_status, parameter_json, "
                             + "next_attempt_time) VALUES (?, ?, 1, ?, 's01', 'c01', 'trade_settlement', 'MQ', "
                             + "'topic.team_success', 0, 0, ?, ?)",
-                    teamId + ":trade_settlement", "msg_out" + batch + i, teamId,
+                    teamId + ":trade_settlement",
+                    "msg_out" + batch + i,
+                    teamId,
                     "{\"teamId\":\"" + teamId + "\",\"outTradeNoList\":[\"o" + i + "\"]}",
                     Timestamp.from(Instant.now().minusSeconds(1)));
             teams.add(teamId);
@@ -131,10 +142,14 @@ class MqOutageIT {
         TradeClient client = TradeClient.onNewGoods(port, jdbc, activityId, "http://127.0.0.1:9/unused");
         String teamId = "";
         for (String user : List.of("o1", "o2", "o3")) {
-            JsonNode answer = TestJson.postEnvelope(port, "/api/v1/gbm/trade/lock_market_pay_order", "{\"userId\":\""
-                    + user + "\",\"teamId\":\"" + teamId + "\",\"activityId\":" + activityId + ",\"goodsId\":\"g"
-                    + activityId + "\",\"source\":\"s01\",\"channel\":\"c01\",\"outTradeNo\":\"out-" + user
-                    + "\",\"notifyConfigVO\":{\"notifyType\":\"MQ\",\"notifyUrl\":null,\"notifyMQ\":null}}");
+            JsonNode answer = TestJson.postEnvelope(
+                    port,
+                    "/api/v1/gbm/trade/lock_market_pay_order",
+                    "{\"userId\":\""
+                            + user + "\",\"teamId\":\"" + teamId + "\",\"activityId\":" + activityId
+                            + ",\"goodsId\":\"g"
+                            + activityId + "\",\"source\":\"s01\",\"channel\":\"c01\",\"outTradeNo\":\"out-" + user
+                            + "\",\"notifyConfigVO\":{\"notifyType\":\"MQ\",\"notifyUrl\":null,\"notifyMQ\":null}}");
             assertThat(answer.path("code").asText()).as(answer.toString()).isEqualTo("0000");
             teamId = answer.path("data").path("teamId").asText();
         }

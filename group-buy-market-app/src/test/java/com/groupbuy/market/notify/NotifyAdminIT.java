@@ -1,9 +1,15 @@
 package com.groupbuy.market.notify;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.groupbuy.market.domain.trade.service.notify.SettlementNotifyService;
+import com.groupbuy.market.domain.outbox.service.DueCallbackDeliveryService;
 import com.groupbuy.market.support.IntegrationTest;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
 import org.junit.jupiter.api.AfterEach;
@@ -14,13 +20,6 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.context.TestPropertySource;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-
-import static org.assertj.core.api.Assertions.assertThat;
-
 /** Operators list tasks, read attempts and re-drive a failed task to success; metrics show deliveries and backlog. */
 @IntegrationTest
 @TestPropertySource(properties = {"gbm.admin.token=it-admin", "gbm.notify.backoff=1h"})
@@ -30,10 +29,12 @@ class NotifyAdminIT {
 
     @LocalServerPort
     int port;
+
     @Autowired
     JdbcTemplate jdbc;
+
     @Autowired
-    SettlementNotifyService notifyService;
+    DueCallbackDeliveryService notifyService;
 
     private MockWebServer partner;
     private NotifyTaskFixture tasks;
@@ -57,16 +58,16 @@ class NotifyAdminIT {
         partner.enqueue(new MockResponse.Builder().code(500).build());
         partner.enqueue(new MockResponse.Builder().code(200).body("success").build());
         String teamId = tasks.dueTask(partner.url("/cb").toString());
-        notifyService.execSettlementNotifyJob();
+        notifyService.deliverAllDue();
         tasks.makeDue(teamId);
-        notifyService.execSettlementNotifyJob();
+        notifyService.deliverAllDue();
         assertThat(tasks.status(teamId)).isEqualTo(3);
         long taskId = jdbc.queryForObject("SELECT id FROM notify_task WHERE team_id = ?", Long.class, teamId);
 
         JsonNode failed = call("GET", "/api/v1/gbm/admin/notify/tasks?status=3&teamId=" + teamId, "it-admin", 200);
         JsonNode attempts = call("GET", "/api/v1/gbm/admin/notify/tasks/" + taskId + "/attempts", "it-admin", 200);
         JsonNode redriven = call("POST", "/api/v1/gbm/admin/notify/tasks/" + taskId + "/redrive", "it-admin", 200);
-        notifyService.execSettlementNotifyJob();
+        notifyService.deliverAllDue();
 
         assertThat(failed.path("data")).hasSize(1);
         assertThat(failed.path("data").get(0).path("id").asLong()).isEqualTo(taskId);
@@ -85,16 +86,26 @@ class NotifyAdminIT {
         long taskId = jdbc.queryForObject("SELECT id FROM notify_task WHERE team_id = ?", Long.class, teamId);
 
         assertThat(call("POST", "/api/v1/gbm/admin/notify/tasks/" + taskId + "/redrive", "it-admin", 200)
-                .path("code").asText()).isEqualTo("E0302");
+                        .path("code")
+                        .asText())
+                .isEqualTo("E0302");
         assertThat(call("POST", "/api/v1/gbm/admin/notify/tasks/999999999/redrive", "it-admin", 200)
-                .path("code").asText()).isEqualTo("E0301");
+                        .path("code")
+                        .asText())
+                .isEqualTo("E0301");
         assertThat(tasks.status(teamId)).isZero();
     }
 
     @Test
     void missingOrWrongTokenIsRefused() throws Exception {
-        assertThat(call("GET", "/api/v1/gbm/admin/notify/tasks", null, 403).path("data").isNull()).isTrue();
-        assertThat(call("GET", "/api/v1/gbm/admin/notify/tasks", "wrong", 403).path("code").asText()).isEqualTo("0002");
+        assertThat(call("GET", "/api/v1/gbm/admin/notify/tasks", null, 403)
+                        .path("data")
+                        .isNull())
+                .isTrue();
+        assertThat(call("GET", "/api/v1/gbm/admin/notify/tasks", "wrong", 403)
+                        .path("code")
+                        .asText())
+                .isEqualTo("0002");
     }
 
     @Test
@@ -105,8 +116,12 @@ class NotifyAdminIT {
     }
 
     private double metric(String name) throws Exception {
-        JsonNode body = JSON.readTree(http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
-                + "/actuator/metrics/" + name)).GET().build(), HttpResponse.BodyHandlers.ofString()).body());
+        JsonNode body = JSON.readTree(http.send(
+                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/actuator/metrics/" + name))
+                                .GET()
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString())
+                .body());
         return body.path("measurements").get(0).path("value").asDouble();
     }
 

@@ -1,23 +1,18 @@
 package com.groupbuy.market.notify;
 
-import com.groupbuy.market.domain.trade.model.valobj.DeliveryResult;
-import com.groupbuy.market.domain.trade.model.valobj.NotifyAttemptOutcome;
-import com.groupbuy.market.domain.trade.model.valobj.NotifyRunSummary;
-import com.groupbuy.market.domain.trade.model.valobj.NotifyTaskStatus;
-import com.groupbuy.market.domain.trade.model.valobj.NotifyTaskVO;
-import com.groupbuy.market.domain.trade.service.notify.NotifyBackoff;
-import com.groupbuy.market.domain.trade.service.notify.SettlementNotifyService;
-import com.groupbuy.market.infrastructure.adapter.repository.NotifyTaskStore;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.groupbuy.market.domain.outbox.model.valobj.DeliveryResult;
+import com.groupbuy.market.domain.outbox.model.valobj.NotifyAttemptOutcome;
+import com.groupbuy.market.domain.outbox.model.valobj.NotifyRunSummary;
+import com.groupbuy.market.domain.outbox.model.valobj.NotifyTaskStatus;
+import com.groupbuy.market.domain.outbox.model.valobj.NotifyTaskVO;
+import com.groupbuy.market.domain.outbox.service.DueCallbackDeliveryService;
+import com.groupbuy.market.domain.outbox.service.NotifyBackoff;
 import com.groupbuy.market.infrastructure.gateway.GroupBuyNotifyService;
+import com.groupbuy.market.infrastructure.outbox.repository.NotifyTaskStore;
 import com.groupbuy.market.support.IntegrationTest;
 import com.groupbuy.market.support.PartnerReceiver;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.jdbc.core.JdbcTemplate;
-
-import javax.sql.DataSource;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -34,8 +29,12 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.stream.Collectors;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import javax.sql.DataSource;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
  * Leases of the outbox against the real MariaDB: fencing tokens (a claimant whose lease was taken over cannot
@@ -47,14 +46,18 @@ class NotifyLeaseIT {
 
     @Autowired
     JdbcTemplate jdbc;
+
     @Autowired
     DataSource dataSource;
+
     @Autowired
     NotifyTaskStore store;
+
     @Autowired
     GroupBuyNotifyService gateway;
+
     @Autowired
-    SettlementNotifyService notifyService;
+    DueCallbackDeliveryService notifyService;
 
     private PartnerReceiver partner;
     private NotifyTaskFixture tasks;
@@ -64,7 +67,8 @@ class NotifyLeaseIT {
         partner = new PartnerReceiver();
         tasks = new NotifyTaskFixture(jdbc);
         // Earlier tests' tasks are done and hold no lease, whatever order the tests ran in.
-        jdbc.update("UPDATE notify_task SET notify_status = 1, claimed_by = NULL, claim_token = NULL, claim_until = NULL");
+        jdbc.update(
+                "UPDATE notify_task SET notify_status = 1, claimed_by = NULL, claim_token = NULL, claim_until = NULL");
     }
 
     @AfterEach
@@ -85,14 +89,20 @@ class NotifyLeaseIT {
         assertThat(current).isNotNull();
         assertThat(current.getClaimToken()).isNotEqualTo(stale.getClaimToken());
 
-        boolean currentWrote = store.finishAttempt(current, later, new DeliveryResult(false, 503, 5, "HTTP 503"),
-                NotifyTaskStatus.RETRY, later.plusSeconds(30));
-        boolean staleWrote = store.finishAttempt(stale, now, new DeliveryResult(true, 200, 5, null),
-                NotifyTaskStatus.SUCCESS, now);
+        boolean currentWrote = store.finishAttempt(
+                current,
+                later,
+                new DeliveryResult(false, 503, 5, "HTTP 503"),
+                NotifyTaskStatus.RETRY,
+                later.plusSeconds(30));
+        boolean staleWrote =
+                store.finishAttempt(stale, now, new DeliveryResult(true, 200, 5, null), NotifyTaskStatus.SUCCESS, now);
 
         assertThat(currentWrote).isTrue();
         assertThat(staleWrote).as("the stale claimant's write affects no row").isFalse();
-        assertThat(tasks.status(teamId)).as("the current claimant's result stands").isEqualTo(NotifyTaskStatus.RETRY.code());
+        assertThat(tasks.status(teamId))
+                .as("the current claimant's result stands")
+                .isEqualTo(NotifyTaskStatus.RETRY.code());
         assertThat(tasks.count(teamId)).isEqualTo(1);
         assertThat(tasks.attemptRows(teamId)).isEqualTo(1);
         assertThat(jdbc.queryForObject("SELECT http_status FROM notify_attempt WHERE task_id = ?", Integer.class, id))
@@ -108,12 +118,14 @@ class NotifyLeaseIT {
         Instant later = now.plusSeconds(2);
         NotifyTaskVO current = store.claim(id, "jvm-1", later, later.plusSeconds(60), false);
 
-        assertThat(store.finishAttempt(stale, now, new DeliveryResult(true, 200, 5, null), NotifyTaskStatus.SUCCESS, now))
+        assertThat(store.finishAttempt(
+                        stale, now, new DeliveryResult(true, 200, 5, null), NotifyTaskStatus.SUCCESS, now))
                 .isFalse();
         assertThat(tasks.status(teamId)).isEqualTo(NotifyTaskStatus.INIT.code());
         assertThat(tasks.attemptRows(teamId)).isZero();
-        assertThat(store.finishAttempt(current, later, new DeliveryResult(true, 200, 5, null), NotifyTaskStatus.SUCCESS,
-                later)).isTrue();
+        assertThat(store.finishAttempt(
+                        current, later, new DeliveryResult(true, 200, 5, null), NotifyTaskStatus.SUCCESS, later))
+                .isTrue();
         assertThat(tasks.status(teamId)).isEqualTo(NotifyTaskStatus.SUCCESS.code());
     }
 
@@ -128,8 +140,8 @@ class NotifyLeaseIT {
         try (Connection other = dataSource.getConnection()) {
             other.setAutoCommit(false);
             // Another claimant is in the middle of its claim transaction on the two oldest tasks.
-            try (PreparedStatement lock = other.prepareStatement(
-                    "SELECT id FROM notify_task WHERE id IN (?, ?) FOR UPDATE")) {
+            try (PreparedStatement lock =
+                    other.prepareStatement("SELECT id FROM notify_task WHERE id IN (?, ?) FOR UPDATE")) {
                 lock.setLong(1, ids.get(0));
                 lock.setLong(2, ids.get(1));
                 try (ResultSet rs = lock.executeQuery()) {
@@ -142,14 +154,21 @@ class NotifyLeaseIT {
             List<NotifyTaskVO> batch = store.claimDue(now, 0, 1, 10, 10, "w", now.plusSeconds(60));
             other.rollback();
 
-            assertThat(batch).extracting(NotifyTaskVO::getId)
-                    .containsExactlyInAnyOrderElementsOf(ids.stream().filter(id -> !held.contains(id)).toList());
-            assertThat(batch).extracting(NotifyTaskVO::getClaimToken).containsOnly(batch.get(0).getClaimToken());
-            assertThat(jdbc.queryForObject("SELECT COUNT(DISTINCT claim_token) FROM notify_task "
-                    + "WHERE claim_token IS NOT NULL", Integer.class)).isEqualTo(1);
+            assertThat(batch)
+                    .extracting(NotifyTaskVO::getId)
+                    .containsExactlyInAnyOrderElementsOf(
+                            ids.stream().filter(id -> !held.contains(id)).toList());
+            assertThat(batch)
+                    .extracting(NotifyTaskVO::getClaimToken)
+                    .containsOnly(batch.get(0).getClaimToken());
+            assertThat(jdbc.queryForObject(
+                            "SELECT COUNT(DISTINCT claim_token) FROM notify_task " + "WHERE claim_token IS NOT NULL",
+                            Integer.class))
+                    .isEqualTo(1);
         }
         Instant now = Instant.now();
-        assertThat(store.claimDue(now, 0, 1, 10, 10, "w", now.plusSeconds(60))).extracting(NotifyTaskVO::getId)
+        assertThat(store.claimDue(now, 0, 1, 10, 10, "w", now.plusSeconds(60)))
+                .extracting(NotifyTaskVO::getId)
                 .as("once released, the two are claimable; the leased four are not")
                 .containsExactlyInAnyOrderElementsOf(held);
     }
@@ -162,7 +181,8 @@ class NotifyLeaseIT {
             http.add(tasks.dueTask(partner.url()));
             mq.add(tasks.dueTask(partner.url()));
         }
-        jdbc.update("UPDATE notify_task SET notify_type = 'MQ', notify_mq = 'k', notify_url = NULL WHERE team_id IN (?, ?, ?, ?)",
+        jdbc.update(
+                "UPDATE notify_task SET notify_type = 'MQ', notify_mq = 'k', notify_url = NULL WHERE team_id IN (?, ?, ?, ?)",
                 mq.toArray());
         // Due a second apart in the order written (tasks due at the same millisecond have no order of their own).
         List<String> all = new ArrayList<>();
@@ -171,19 +191,28 @@ class NotifyLeaseIT {
             all.add(mq.get(i));
         }
         for (int i = 0; i < all.size(); i++) {
-            jdbc.update("UPDATE notify_task SET next_attempt_time = ? WHERE team_id = ?",
-                    java.sql.Timestamp.from(Instant.now().minusSeconds(20 - i)), all.get(i));
+            jdbc.update(
+                    "UPDATE notify_task SET next_attempt_time = ? WHERE team_id = ?",
+                    java.sql.Timestamp.from(Instant.now().minusSeconds(20 - i)),
+                    all.get(i));
         }
         Instant now = Instant.now();
 
         List<NotifyTaskVO> page = store.claimDue(now, 0, 1, 100, 2, "w", now.plusSeconds(60));
 
         // Oldest first: the two oldest HTTP tasks and every MQ task; the two younger HTTP tasks stay unleased.
-        assertThat(page).extracting(NotifyTaskVO::getTeamId)
+        assertThat(page)
+                .extracting(NotifyTaskVO::getTeamId)
                 .containsExactly(http.get(0), mq.get(0), http.get(1), mq.get(1), mq.get(2), mq.get(3));
-        assertThat(page).allMatch(t -> t.getClaimToken() != null && t.getClaimToken().equals(page.get(0).getClaimToken()));
-        assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM notify_task WHERE claim_token IS NULL AND team_id IN (?, ?)",
-                Integer.class, http.get(2), http.get(3))).isEqualTo(2);
+        assertThat(page)
+                .allMatch(t -> t.getClaimToken() != null
+                        && t.getClaimToken().equals(page.get(0).getClaimToken()));
+        assertThat(jdbc.queryForObject(
+                        "SELECT COUNT(*) FROM notify_task WHERE claim_token IS NULL AND team_id IN (?, ?)",
+                        Integer.class,
+                        http.get(2),
+                        http.get(3)))
+                .isEqualTo(2);
     }
 
     @Test
@@ -196,12 +225,18 @@ class NotifyLeaseIT {
         List<NotifyTaskVO> page = store.claimDue(now, 0, 1, 100, 100, "w", now.plusSeconds(60));
         assertThat(page).hasSize(5);
         // Another claimant took the third task over meanwhile.
-        jdbc.update("UPDATE notify_task SET claim_token = 'newer' WHERE id = ?", page.get(2).getId());
+        jdbc.update(
+                "UPDATE notify_task SET claim_token = 'newer' WHERE id = ?",
+                page.get(2).getId());
         List<NotifyAttemptOutcome> outcomes = new ArrayList<>();
         for (int i = 0; i < 5; i++) {
             boolean ok = i % 2 == 0;
-            outcomes.add(new NotifyAttemptOutcome(page.get(i), now, new DeliveryResult(ok, ok ? 200 : 503, 3,
-                    ok ? null : "HTTP 503"), ok ? NotifyTaskStatus.SUCCESS : NotifyTaskStatus.RETRY, now.plusSeconds(30)));
+            outcomes.add(new NotifyAttemptOutcome(
+                    page.get(i),
+                    now,
+                    new DeliveryResult(ok, ok ? 200 : 503, 3, ok ? null : "HTTP 503"),
+                    ok ? NotifyTaskStatus.SUCCESS : NotifyTaskStatus.RETRY,
+                    now.plusSeconds(30)));
         }
 
         List<Boolean> recorded = store.finishAttempts(outcomes);
@@ -214,18 +249,22 @@ class NotifyLeaseIT {
                 assertThat(tasks.count(team)).isZero();
                 assertThat(tasks.attemptRows(team)).isZero();
             } else {
-                assertThat(tasks.status(team)).isEqualTo(i % 2 == 0 ? NotifyTaskStatus.SUCCESS.code() : NotifyTaskStatus.RETRY.code());
+                assertThat(tasks.status(team))
+                        .isEqualTo(i % 2 == 0 ? NotifyTaskStatus.SUCCESS.code() : NotifyTaskStatus.RETRY.code());
                 assertThat(tasks.count(team)).isEqualTo(1);
                 assertThat(tasks.attemptRows(team)).isEqualTo(1);
             }
         }
-        assertThat(jdbc.queryForObject("SELECT claim_token FROM notify_task WHERE id = ?", String.class,
-                page.get(2).getId())).isEqualTo("newer");
+        assertThat(jdbc.queryForObject(
+                        "SELECT claim_token FROM notify_task WHERE id = ?",
+                        String.class,
+                        page.get(2).getId()))
+                .isEqualTo("newer");
     }
 
     @Test
     void aPageOfOneOutcomeIsFinishedInOneStatementUnlessATaskWasTakenOver() {
-        for (boolean takeOneOver : new boolean[]{false, true}) {
+        for (boolean takeOneOver : new boolean[] {false, true}) {
             List<String> teams = new ArrayList<>();
             for (int i = 0; i < 6; i++) {
                 teams.add(tasks.dueTask(partner.url()));
@@ -234,11 +273,15 @@ class NotifyLeaseIT {
             List<NotifyTaskVO> page = store.claimDue(now, 0, 1, 100, 100, "w", now.plusSeconds(60));
             assertThat(page).hasSize(6);
             if (takeOneOver) {
-                jdbc.update("UPDATE notify_task SET claim_token = 'newer' WHERE id = ?", page.get(5).getId());
+                jdbc.update(
+                        "UPDATE notify_task SET claim_token = 'newer' WHERE id = ?",
+                        page.get(5).getId());
             }
             // A confirmed batch: one claim, one attempt time, every task delivered.
-            List<NotifyAttemptOutcome> outcomes = page.stream().map(t -> new NotifyAttemptOutcome(t, now,
-                    new DeliveryResult(true, null, 2, null), NotifyTaskStatus.SUCCESS, now)).toList();
+            List<NotifyAttemptOutcome> outcomes = page.stream()
+                    .map(t -> new NotifyAttemptOutcome(
+                            t, now, new DeliveryResult(true, null, 2, null), NotifyTaskStatus.SUCCESS, now))
+                    .toList();
 
             List<Boolean> recorded = store.finishAttempts(outcomes);
 
@@ -246,7 +289,8 @@ class NotifyLeaseIT {
             for (int i = 0; i < 6; i++) {
                 String team = page.get(i).getTeamId();
                 boolean ours = i < 5 || !takeOneOver;
-                assertThat(tasks.status(team)).isEqualTo(ours ? NotifyTaskStatus.SUCCESS.code() : NotifyTaskStatus.INIT.code());
+                assertThat(tasks.status(team))
+                        .isEqualTo(ours ? NotifyTaskStatus.SUCCESS.code() : NotifyTaskStatus.INIT.code());
                 assertThat(tasks.count(team)).isEqualTo(ours ? 1 : 0);
                 assertThat(tasks.attemptRows(team)).isEqualTo(ours ? 1 : 0);
             }
@@ -262,14 +306,29 @@ class NotifyLeaseIT {
         }
         ExecutorService lanes = Executors.newFixedThreadPool(8);
         // lease 60 s and a send window of 12 s: four tasks per claim statement, as the defaults give.
-        SettlementNotifyService other = new SettlementNotifyService(store, gateway,
-                new NotifyBackoff(List.of(Duration.ofSeconds(30)), 0, () -> 0.5), Clock.systemUTC(), "other-node",
-                Duration.ofSeconds(60), Duration.ofSeconds(12), 100, Duration.ofSeconds(50), lanes, 8);
+        DueCallbackDeliveryService other = new DueCallbackDeliveryService(
+                store,
+                gateway,
+                new NotifyBackoff(List.of(Duration.ofSeconds(30)), 0, () -> 0.5),
+                Clock.systemUTC(),
+                "other-node",
+                Duration.ofSeconds(60),
+                Duration.ofSeconds(12),
+                100,
+                Duration.ofSeconds(50),
+                lanes,
+                8);
 
         ExecutorService pool = Executors.newFixedThreadPool(2);
         CountDownLatch start = new CountDownLatch(1);
-        Future<NotifyRunSummary> x = pool.submit(() -> { start.await(); return notifyService.execSettlementNotifyJob(); });
-        Future<NotifyRunSummary> y = pool.submit(() -> { start.await(); return other.execSettlementNotifyJob(); });
+        Future<NotifyRunSummary> x = pool.submit(() -> {
+            start.await();
+            return notifyService.deliverAllDue();
+        });
+        Future<NotifyRunSummary> y = pool.submit(() -> {
+            start.await();
+            return other.deliverAllDue();
+        });
         start.countDown();
         NotifyRunSummary a = x.get();
         NotifyRunSummary b = y.get();
@@ -285,10 +344,15 @@ class NotifyLeaseIT {
         assertThat(a.delivered()).isPositive();
         assertThat(b.delivered()).isPositive();
         long firstId = taskId(teams.get(0));
-        assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM notify_task WHERE id >= ? AND notify_status = 1 "
-                + "AND notify_count = 1 AND claim_token IS NULL", Integer.class, firstId)).isEqualTo(400);
-        assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM notify_attempt WHERE task_id >= ?", Integer.class,
-                firstId)).isEqualTo(400);
+        assertThat(jdbc.queryForObject(
+                        "SELECT COUNT(*) FROM notify_task WHERE id >= ? AND notify_status = 1 "
+                                + "AND notify_count = 1 AND claim_token IS NULL",
+                        Integer.class,
+                        firstId))
+                .isEqualTo(400);
+        assertThat(jdbc.queryForObject(
+                        "SELECT COUNT(*) FROM notify_attempt WHERE task_id >= ?", Integer.class, firstId))
+                .isEqualTo(400);
     }
 
     private long taskId(String teamId) {

@@ -1,21 +1,20 @@
 package com.groupbuy.market.notify;
 
-import com.groupbuy.market.domain.trade.model.valobj.NotifyRetentionSummary;
-import com.groupbuy.market.domain.trade.service.notify.NotifyRetentionService;
-import com.groupbuy.market.support.IntegrationTest;
-import org.junit.jupiter.api.Test;
-import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.test.context.TestPropertySource;
+import static org.assertj.core.api.Assertions.assertThat;
 
+import com.groupbuy.market.domain.outbox.model.valobj.NotifyRetentionSummary;
+import com.groupbuy.market.domain.outbox.service.NotifyRetentionService;
+import com.groupbuy.market.support.IntegrationTest;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.test.context.TestPropertySource;
 
 /**
  * Retention against the real outbox: delivered tasks past the age go with their attempts, in small batches; young
@@ -29,6 +28,7 @@ class NotifyRetentionIT {
 
     @Autowired
     JdbcTemplate jdbc;
+
     @Autowired
     NotifyRetentionService retention;
 
@@ -56,14 +56,19 @@ class NotifyRetentionIT {
         assertThat(run.batches()).as("batches of 2: 2 + 2 + 1").isEqualTo(3);
         assertThat(run.budgetSpent()).isFalse();
         for (long id : oldDelivered) {
-            assertThat(count("SELECT COUNT(*) FROM notify_task WHERE id = ?", id)).isZero();
-            assertThat(count("SELECT COUNT(*) FROM notify_attempt WHERE task_id = ?", id)).isZero();
+            assertThat(count("SELECT COUNT(*) FROM notify_task WHERE id = ?", id))
+                    .isZero();
+            assertThat(count("SELECT COUNT(*) FROM notify_attempt WHERE task_id = ?", id))
+                    .isZero();
         }
         for (long id : kept) {
-            assertThat(count("SELECT COUNT(*) FROM notify_task WHERE id = ?", id)).as("task %d stays", id).isOne();
+            assertThat(count("SELECT COUNT(*) FROM notify_task WHERE id = ?", id))
+                    .as("task %d stays", id)
+                    .isOne();
         }
         assertThat(count("SELECT COUNT(*) FROM notify_attempt WHERE task_id IN (" + ids(kept) + ")"))
-                .as("attempts of kept tasks stay").isEqualTo(1 + 3 + 16 + 1 + 16);
+                .as("attempts of kept tasks stay")
+                .isEqualTo(1 + 3 + 16 + 1 + 16);
 
         NotifyRetentionSummary again = retention.execRetention();
         assertThat(again.deletedTasks()).isZero();
@@ -73,16 +78,26 @@ class NotifyRetentionIT {
     /** A task in this state whose last attempt (the delivering one, for SUCCESS) was at {@code lastAttempt}. */
     private long task(int status, Instant lastAttempt, int attempts) {
         String key = UUID.randomUUID().toString().replace("-", "").substring(0, 20);
-        jdbc.update("INSERT INTO notify_task (task_key, webhook_id, activity_id, team_id, source, channel, "
+        jdbc.update(
+                "INSERT INTO notify_task (task_key, webhook_id, activity_id, team_id, source, channel, "
                         + "notify_category, notify_type, notify_url, notify_count, notify_status, parameter_json, "
                         + "next_attempt_time) VALUES (?, ?, 1, ?, 's01', 'c01', 'trade_settlement', 'HTTP', "
                         + "'http://127.0.0.1:1/cb', ?, ?, '{}', ?)",
-                key, "msg_" + key, key.substring(0, 8), attempts, status, Timestamp.from(lastAttempt));
+                key,
+                "msg_" + key,
+                key.substring(0, 8),
+                attempts,
+                status,
+                Timestamp.from(lastAttempt));
         long id = jdbc.queryForObject("SELECT id FROM notify_task WHERE task_key = ?", Long.class, key);
         for (int n = 1; n <= attempts; n++) {
-            jdbc.update("INSERT INTO notify_attempt (task_id, attempt_no, attempt_time, http_status, latency_ms, "
-                    + "success, error) VALUES (?, ?, ?, 200, 1, ?, NULL)", id, n,
-                    Timestamp.from(lastAttempt.minusSeconds(attempts - n)), n == attempts && status == SUCCESS);
+            jdbc.update(
+                    "INSERT INTO notify_attempt (task_id, attempt_no, attempt_time, http_status, latency_ms, "
+                            + "success, error) VALUES (?, ?, ?, 200, 1, ?, NULL)",
+                    id,
+                    n,
+                    Timestamp.from(lastAttempt.minusSeconds(attempts - n)),
+                    n == attempts && status == SUCCESS);
         }
         return id;
     }

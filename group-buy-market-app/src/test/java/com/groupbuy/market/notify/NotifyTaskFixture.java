@@ -1,10 +1,9 @@
 package com.groupbuy.market.notify;
 
-import org.springframework.jdbc.core.JdbcTemplate;
-
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.springframework.jdbc.core.JdbcTemplate;
 
 /** Writes due callback tasks straight into the outbox, as settlement would. */
 public final class NotifyTaskFixture {
@@ -19,18 +18,24 @@ public final class NotifyTaskFixture {
     /** A due INIT task for a new team; returns the team id. */
     public String dueTask(String url) {
         String teamId = String.format("%08d", SEQ.incrementAndGet());
-        jdbc.update("INSERT INTO notify_task (task_key, webhook_id, activity_id, team_id, source, channel, notify_category, "
+        jdbc.update(
+                "INSERT INTO notify_task (task_key, webhook_id, activity_id, team_id, source, channel, notify_category, "
                         + "notify_type, notify_url, notify_count, notify_status, parameter_json, next_attempt_time) "
                         + "VALUES (?, ?, 1, ?, 's01', 'c01', 'trade_settlement', 'HTTP', ?, 0, 0, ?, ?)",
-                teamId + ":trade_settlement", "msg_" + teamId, teamId, url,
+                teamId + ":trade_settlement",
+                "msg_" + teamId,
+                teamId,
+                url,
                 "{\"teamId\":\"" + teamId + "\",\"outTradeNoList\":[\"o" + teamId + "\"]}",
                 Timestamp.from(Instant.now().minusSeconds(1)));
         return teamId;
     }
 
     public void makeDue(String teamId) {
-        jdbc.update("UPDATE notify_task SET next_attempt_time = ? WHERE team_id = ?",
-                Timestamp.from(Instant.now().minusSeconds(1)), teamId);
+        jdbc.update(
+                "UPDATE notify_task SET next_attempt_time = ? WHERE team_id = ?",
+                Timestamp.from(Instant.now().minusSeconds(1)),
+                teamId);
     }
 
     public int status(String teamId) {
@@ -42,7 +47,9 @@ public final class NotifyTaskFixture {
     }
 
     public int attemptRows(String teamId) {
-        return jdbc.queryForObject("SELECT COUNT(*) FROM notify_attempt a JOIN notify_task t ON t.id = a.task_id "
-                + "WHERE t.team_id = ?", Integer.class, teamId);
+        return jdbc.queryForObject(
+                "SELECT COUNT(*) FROM notify_attempt a JOIN notify_task t ON t.id = a.task_id " + "WHERE t.team_id = ?",
+                Integer.class,
+                teamId);
     }
 }

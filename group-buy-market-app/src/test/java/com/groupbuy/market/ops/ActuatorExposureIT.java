@@ -1,26 +1,29 @@
 package com.groupbuy.market.ops;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.groupbuy.market.support.IntegrationTest;
-import org.junit.jupiter.api.Test;
-import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.test.context.TestPropertySource;
-
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.TestPropertySource;
 
 /**
  * The actuator as prod configures it (application-prod.yml, checked by ProfileDefaultsTest): a load balancer gets
  * UP/DOWN from /actuator/health; details and every metric need the admin token.
  */
 @IntegrationTest
-@TestPropertySource(properties = {"gbm.admin.token=it-admin-token-0123456789", "gbm.admin.protect-actuator=true",
-        "management.endpoint.health.show-details=when-authorized"})
+@TestPropertySource(
+        properties = {
+            "gbm.admin.token=it-admin-token-0123456789",
+            "gbm.admin.protect-actuator=true",
+            "management.endpoint.health.show-details=when-authorized"
+        })
 class ActuatorExposureIT {
 
     private static final String TOKEN = "it-admin-token-0123456789";
@@ -28,6 +31,7 @@ class ActuatorExposureIT {
 
     @LocalServerPort
     int port;
+
     private final HttpClient http = HttpClient.newHttpClient();
 
     @Test
@@ -47,22 +51,37 @@ class ActuatorExposureIT {
         JsonNode health = JSON.readTree(get("/actuator/health", TOKEN).body());
 
         assertThat(health.path("components").path("db").path("status").asText()).isEqualTo("UP");
-        assertThat(health.path("components").path("redis").path("status").asText()).isEqualTo("UP");
-        assertThat(JSON.readTree(get("/actuator/health", "wrong").body()).has("components")).isFalse();
+        assertThat(health.path("components").path("redis").path("status").asText())
+                .isEqualTo("UP");
+        assertThat(JSON.readTree(get("/actuator/health", "wrong").body()).has("components"))
+                .isFalse();
     }
 
     @Test
     void everyMetricNeedsTheToken() throws Exception {
-        for (String path : new String[]{"/actuator/metrics", "/actuator/metrics/jvm.memory.used",
-                "/actuator/metrics/gbm.notify.due.backlog", "/actuator", "/actuator/info",
-                "/actuator/health/../metrics", "/actuator//metrics", "/actuator/metrics;x=y"}) {
+        for (String path : new String[] {
+            "/actuator/metrics",
+            "/actuator/metrics/jvm.memory.used",
+            "/actuator/metrics/gbm.notify.due.backlog",
+            "/actuator",
+            "/actuator/info",
+            "/actuator/health/../metrics",
+            "/actuator//metrics",
+            "/actuator/metrics;x=y"
+        }) {
             HttpResponse<String> refused = get(path, null);
             assertThat(refused.statusCode()).as(path).isIn(400, 403, 404);
             assertThat(refused.body()).as(path).doesNotContain("measurements").doesNotContain("jvm.");
-            assertThat(get(path, "wrong").body()).as(path).doesNotContain("measurements").doesNotContain("jvm.");
+            assertThat(get(path, "wrong").body())
+                    .as(path)
+                    .doesNotContain("measurements")
+                    .doesNotContain("jvm.");
         }
         assertThat(get("/actuator/metrics", null).statusCode()).isEqualTo(403);
-        assertThat(JSON.readTree(get("/actuator/metrics", null).body()).path("code").asText()).isEqualTo("0002");
+        assertThat(JSON.readTree(get("/actuator/metrics", null).body())
+                        .path("code")
+                        .asText())
+                .isEqualTo("0002");
 
         HttpResponse<String> allowed = get("/actuator/metrics/jvm.memory.used", TOKEN);
         assertThat(allowed.statusCode()).isEqualTo(200);
@@ -71,7 +90,8 @@ class ActuatorExposureIT {
     }
 
     private HttpResponse<String> get(String path, String token) throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).GET();
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .GET();
         if (token != null) {
             request.header("X-Admin-Token", token);
         }

@@ -1,10 +1,16 @@
 package com.groupbuy.market.ops;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.groupbuy.market.domain.trade.service.notify.SettlementNotifyService;
+import com.groupbuy.market.domain.outbox.service.DueCallbackDeliveryService;
 import com.groupbuy.market.notify.NotifyTaskFixture;
 import com.groupbuy.market.support.IntegrationTest;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
 import org.junit.jupiter.api.Test;
@@ -12,13 +18,6 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.context.TestPropertySource;
-
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * "Deliver now" after a partner outage: the operator moves waiting retries (one host, one source + channel, or all)
@@ -34,10 +33,12 @@ class DeliverNowIT {
 
     @LocalServerPort
     int port;
+
     @Autowired
     JdbcTemplate jdbc;
+
     @Autowired
-    SettlementNotifyService notifyService;
+    DueCallbackDeliveryService notifyService;
 
     private final HttpClient http = HttpClient.newHttpClient();
 
@@ -54,7 +55,7 @@ class DeliverNowIT {
             String other = waitingRetry(tasks, "http://" + host + "/cb");
 
             JsonNode answer = post(PATH + "?host=" + partner.url("/").host().toUpperCase(), TOKEN, 200);
-            notifyService.execSettlementNotifyJob();
+            notifyService.deliverAllDue();
 
             assertThat(answer.path("code").asText()).isEqualTo("0000");
             assertThat(answer.path("data").path("moved").asLong()).isEqualTo(2);
@@ -63,7 +64,11 @@ class DeliverNowIT {
             assertThat(tasks.status(other)).isEqualTo(2);
             assertThat(dueInHours(other)).isTrue();
             assertThat(partner.getRequestCount()).isEqualTo(2);
-            assertThat(post(PATH + "?host=" + partner.url("/").host(), TOKEN, 200).path("data").path("moved").asLong()).isZero();
+            assertThat(post(PATH + "?host=" + partner.url("/").host(), TOKEN, 200)
+                            .path("data")
+                            .path("moved")
+                            .asLong())
+                    .isZero();
         }
     }
 
@@ -75,7 +80,12 @@ class DeliverNowIT {
         String mine2 = waitingRetry(tasks, "http://mall-b.example/cb");
         String notMine = waitingRetry(tasks, "http://mall-a.example/cb");
         String failed = waitingRetry(tasks, "http://mall-a.example/cb");
-        jdbc.update("UPDATE notify_task SET source = ?, channel = 'cx' WHERE team_id IN (?, ?, ?)", source, mine1, mine2, failed);
+        jdbc.update(
+                "UPDATE notify_task SET source = ?, channel = 'cx' WHERE team_id IN (?, ?, ?)",
+                source,
+                mine1,
+                mine2,
+                failed);
         jdbc.update("UPDATE notify_task SET notify_status = 3 WHERE team_id = ?", failed);
 
         JsonNode bySource = post(PATH + "?source=" + source + "&channel=cx", TOKEN, 200);
@@ -99,10 +109,16 @@ class DeliverNowIT {
     void aLeasedTaskStaysWithTheRunThatHoldsIt() throws Exception {
         NotifyTaskFixture tasks = new NotifyTaskFixture(jdbc);
         String leased = waitingRetry(tasks, "http://mall-leased.example/cb");
-        jdbc.update("UPDATE notify_task SET claimed_by = 'other-worker', claim_until = UTC_TIMESTAMP(3) + INTERVAL 1 MINUTE "
-                + "WHERE team_id = ?", leased);
+        jdbc.update(
+                "UPDATE notify_task SET claimed_by = 'other-worker', claim_until = UTC_TIMESTAMP(3) + INTERVAL 1 MINUTE "
+                        + "WHERE team_id = ?",
+                leased);
 
-        assertThat(post(PATH + "?host=mall-leased.example", TOKEN, 200).path("data").path("moved").asLong()).isZero();
+        assertThat(post(PATH + "?host=mall-leased.example", TOKEN, 200)
+                        .path("data")
+                        .path("moved")
+                        .asLong())
+                .isZero();
         assertThat(dueInHours(leased)).isTrue();
     }
 
@@ -112,10 +128,19 @@ class DeliverNowIT {
         String waiting = waitingRetry(tasks, "http://mall-c.example/cb");
 
         assertThat(post(PATH, TOKEN, 200).path("code").asText()).isEqualTo("0002");
-        assertThat(post(PATH + "?host=mall-c.example&all=true", TOKEN, 200).path("info").asText()).contains("filter");
+        assertThat(post(PATH + "?host=mall-c.example&all=true", TOKEN, 200)
+                        .path("info")
+                        .asText())
+                .contains("filter");
         assertThat(post(PATH + "?source=s01", TOKEN, 200).path("info").asText()).contains("channel");
-        assertThat(post(PATH + "?host=http://mall-c.example/", TOKEN, 200).path("info").asText()).contains("host");
-        assertThat(post(PATH + "?host=mall-c.example:8080", TOKEN, 200).path("info").asText()).contains("host");
+        assertThat(post(PATH + "?host=http://mall-c.example/", TOKEN, 200)
+                        .path("info")
+                        .asText())
+                .contains("host");
+        assertThat(post(PATH + "?host=mall-c.example:8080", TOKEN, 200)
+                        .path("info")
+                        .asText())
+                .contains("host");
         assertThat(post(PATH + "?all=false", TOKEN, 200).path("code").asText()).isEqualTo("0002");
         assertThat(post(PATH + "?all=true", null, 403).path("data").isNull()).isTrue();
         assertThat(post(PATH + "?all=true", "wrong", 403).path("code").asText()).isEqualTo("0002");
@@ -125,14 +150,18 @@ class DeliverNowIT {
     /** A RETRY task after three attempts, next attempt hours away (a partner outage). */
     private String waitingRetry(NotifyTaskFixture tasks, String url) {
         String teamId = tasks.dueTask(url);
-        jdbc.update("UPDATE notify_task SET notify_status = 2, notify_count = 3, "
-                + "next_attempt_time = UTC_TIMESTAMP(3) + INTERVAL 3 HOUR WHERE team_id = ?", teamId);
+        jdbc.update(
+                "UPDATE notify_task SET notify_status = 2, notify_count = 3, "
+                        + "next_attempt_time = UTC_TIMESTAMP(3) + INTERVAL 3 HOUR WHERE team_id = ?",
+                teamId);
         return teamId;
     }
 
     private boolean dueInHours(String teamId) {
-        return jdbc.queryForObject("SELECT next_attempt_time > UTC_TIMESTAMP(3) + INTERVAL 1 HOUR FROM notify_task "
-                + "WHERE team_id = ?", Boolean.class, teamId);
+        return jdbc.queryForObject(
+                "SELECT next_attempt_time > UTC_TIMESTAMP(3) + INTERVAL 1 HOUR FROM notify_task " + "WHERE team_id = ?",
+                Boolean.class,
+                teamId);
     }
 
     private JsonNode post(String path, String token, int expectedStatus) throws Exception {

@@ -1,15 +1,14 @@
 package com.groupbuy.market.ops;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.groupbuy.market.support.IntegrationTest;
+import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.redisson.api.RedissonClient;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.autoconfigure.data.redis.RedisProperties;
 import org.springframework.test.context.TestPropertySource;
-
-import java.util.UUID;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Prod's Redis settings with {@code REDIS_PASSWORD} unset ({@code password: ${REDIS_PASSWORD:}} resolves to an empty
@@ -21,6 +20,7 @@ class RedisWithoutPasswordIT {
 
     @Autowired
     RedissonClient redisson;
+
     @Autowired
     RedisProperties redisProperties;
 

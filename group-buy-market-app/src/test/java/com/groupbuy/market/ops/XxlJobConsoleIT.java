@@ -1,28 +1,12 @@
 package com.groupbuy.market.ops;
 
+import static com.groupbuy.market.support.TestJson.await;
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.groupbuy.market.notify.NotifyTaskFixture;
 import com.groupbuy.market.support.IntegrationTest;
-import mockwebserver3.Dispatcher;
-import mockwebserver3.MockResponse;
-import mockwebserver3.MockWebServer;
-import mockwebserver3.RecordedRequest;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.MethodOrderer;
-import org.junit.jupiter.api.Order;
-import org.junit.jupiter.api.TestMethodOrder;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
-import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.system.CapturedOutput;
-import org.springframework.boot.test.system.OutputCaptureExtension;
-import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
-
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -31,9 +15,24 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-
-import static com.groupbuy.market.support.TestJson.await;
-import static org.assertj.core.api.Assertions.assertThat;
+import mockwebserver3.Dispatcher;
+import mockwebserver3.MockResponse;
+import mockwebserver3.MockWebServer;
+import mockwebserver3.RecordedRequest;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
 
 /**
  * A console that refuses our token (a real HTTP server answering {@code POST <admin>/api/registry} the way the
@@ -56,7 +55,8 @@ class XxlJobConsoleIT {
         registry.add("xxl.job.executor.enabled", () -> "true");
         registry.add("xxl.job.executor.port", () -> EXECUTOR_PORT);
         registry.add("xxl.job.admin.accessToken", () -> TOKEN);
-        registry.add("xxl.job.admin.addresses", () -> CONSOLE.url("/xxl-job-admin").toString());
+        registry.add(
+                "xxl.job.admin.addresses", () -> CONSOLE.url("/xxl-job-admin").toString());
         registry.add("xxl.job.executor.logpath", () -> System.getProperty("java.io.tmpdir") + "/gbm-xxl-console-it");
         registry.add("gbm.xxl-job.registry-interval", () -> "1s");
         registry.add("gbm.notify.local-scheduler-enabled", () -> "true");
@@ -65,6 +65,7 @@ class XxlJobConsoleIT {
 
     @LocalServerPort
     int port;
+
     @Autowired
     JdbcTemplate jdbc;
 
@@ -88,25 +89,35 @@ class XxlJobConsoleIT {
     void aConsoleRefusingOurTokenTakesTheExecutorOutOfServiceAndAnErrorSaysWhy(CapturedOutput output) throws Exception {
         await(() -> registryCalls() > 0);
 
-        RecordedRequest registry = CONSOLE_CALLS.stream().filter(r -> r.getTarget().endsWith("/api/registry")).findFirst().orElseThrow();
+        RecordedRequest registry = CONSOLE_CALLS.stream()
+                .filter(r -> r.getTarget().endsWith("/api/registry"))
+                .findFirst()
+                .orElseThrow();
         assertThat(registry.getHeaders().get("XXL-JOB-ACCESS-TOKEN")).isEqualTo(TOKEN);
         JsonNode param = JSON.readTree(registry.getBody().utf8());
         assertThat(param.path("registryKey").asText()).isEqualTo("group-buy-market-executor");
         assertThat(param.path("registryValue").asText()).isEqualTo("http://127.0.0.1:" + EXECUTOR_PORT + "/");
 
-        HttpResponse<String> health = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
-                + "/actuator/health")).GET().build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> health = http.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/actuator/health"))
+                        .GET()
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
         JsonNode body = JSON.readTree(health.body());
         assertThat(body.path("status").asText()).isEqualTo("OUT_OF_SERVICE");
         assertThat(health.statusCode()).isEqualTo(503);
         JsonNode executor = body.path("components").path("xxlJob");
         assertThat(executor.path("status").asText()).isEqualTo("OUT_OF_SERVICE");
         assertThat(executor.path("details").path("registration").asText()).contains("The access token is wrong.");
-        assertThat(output.getAll()).containsPattern("ERROR.*cannot register as http://127.0.0.1:" + EXECUTOR_PORT
-                + "/ with its console \\(The access token is wrong\\.\\)");
+        assertThat(output.getAll())
+                .containsPattern("ERROR.*cannot register as http://127.0.0.1:" + EXECUTOR_PORT
+                        + "/ with its console \\(The access token is wrong\\.\\)");
         assertThat(output.getAll()).doesNotContain(TOKEN);
-        HttpResponse<String> traffic = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
-                + "/actuator/health/traffic")).GET().build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> traffic = http.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/actuator/health/traffic"))
+                        .GET()
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
         assertThat(traffic.statusCode()).isEqualTo(200);
         assertThat(JSON.readTree(traffic.body()).path("status").asText()).isEqualTo("UP");
     }
@@ -130,8 +141,11 @@ class XxlJobConsoleIT {
                 + "\"executorBlockStrategy\":\"SERIAL_EXECUTION\",\"executorTimeout\":0,\"logId\":" + System.nanoTime()
                 + ",\"logDateTime\":" + System.currentTimeMillis() + ",\"glueType\":\"BEAN\",\"glueSource\":\"\","
                 + "\"glueUpdatetime\":0,\"broadcastIndex\":0,\"broadcastTotal\":1}";
-        HttpResponse<String> accepted = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + EXECUTOR_PORT + "/run"))
-                .header("XXL-JOB-ACCESS-TOKEN", TOKEN).POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+        HttpResponse<String> accepted = http.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + EXECUTOR_PORT + "/run"))
+                        .header("XXL-JOB-ACCESS-TOKEN", TOKEN)
+                        .POST(HttpRequest.BodyPublishers.ofString(body))
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
 
         assertThat(JSON.readTree(accepted.body()).path("code").asInt()).isEqualTo(200);
@@ -139,7 +153,9 @@ class XxlJobConsoleIT {
     }
 
     private static long registryCalls() {
-        return CONSOLE_CALLS.stream().filter(r -> r.getTarget().endsWith("/api/registry")).count();
+        return CONSOLE_CALLS.stream()
+                .filter(r -> r.getTarget().endsWith("/api/registry"))
+                .count();
     }
 
     /** Answers as the XXL-Job admin does when the executor's token is not its own. */
@@ -149,8 +165,11 @@ class XxlJobConsoleIT {
             @Override
             public MockResponse dispatch(RecordedRequest request) {
                 CONSOLE_CALLS.add(request);
-                return new MockResponse.Builder().code(200).addHeader("Content-Type", "application/json")
-                        .body("{\"code\":500,\"msg\":\"The access token is wrong.\"}").build();
+                return new MockResponse.Builder()
+                        .code(200)
+                        .addHeader("Content-Type", "application/json")
+                        .body("{\"code\":500,\"msg\":\"The access token is wrong.\"}")
+                        .build();
             }
         });
         try {

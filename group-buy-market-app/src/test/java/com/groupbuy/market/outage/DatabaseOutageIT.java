@@ -1,11 +1,18 @@
 package com.groupbuy.market.outage;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.groupbuy.market.support.IntegrationTest;
 import com.groupbuy.market.support.IsolatedDatabaseInitializer;
 import com.groupbuy.market.support.TcpProxy;
 import com.groupbuy.market.support.TestJson;
 import com.groupbuy.market.support.TradeClient;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.http.HttpResponse;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.util.TestPropertyValues;
@@ -13,14 +20,6 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.context.ContextConfiguration;
-
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.http.HttpResponse;
-import java.util.ArrayList;
-import java.util.List;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Issue 13 item 5, database: the service reaches the shared MariaDB through a TCP proxy of this test; with the proxy
@@ -48,13 +47,15 @@ class DatabaseOutageIT {
         public void initialize(ConfigurableApplicationContext context) {
             super.initialize(context);
             String database = context.getEnvironment().getProperty("gbm.test.database");
-            TestPropertyValues.of("spring.datasource.url=jdbc:mysql://127.0.0.1:" + PROXY.port() + "/" + database
-                    + PARAMS).applyTo(context);
+            TestPropertyValues.of(
+                            "spring.datasource.url=jdbc:mysql://127.0.0.1:" + PROXY.port() + "/" + database + PARAMS)
+                    .applyTo(context);
         }
     }
 
     @LocalServerPort
     int port;
+
     @Autowired
     JdbcTemplate jdbc;
 
@@ -77,22 +78,30 @@ class DatabaseOutageIT {
         }
         System.out.println("E0401 answers while the database was cut took (ms): " + millis);
         assertThat(millis).allSatisfy(ms -> assertThat(ms).isLessThan(5_000));
-        assertThat(millis.subList(5, 7)).as("the breaker answers without waiting").allSatisfy(ms -> assertThat(ms).isLessThan(500));
+        assertThat(millis.subList(5, 7))
+                .as("the breaker answers without waiting")
+                .allSatisfy(ms -> assertThat(ms).isLessThan(500));
 
         PROXY.open();
         long deadline = System.currentTimeMillis() + 30_000;
         JsonNode joined;
         do {
             Thread.sleep(250);
-            joined = TestJson.JSON.readTree(TestJson.post(port, LOCK, lockBody("d9", teamId)).body());
+            joined = TestJson.JSON.readTree(
+                    TestJson.post(port, LOCK, lockBody("d9", teamId)).body());
         } while (!"0000".equals(joined.path("code").asText()) && System.currentTimeMillis() < deadline);
-        assertThat(joined.path("code").asText()).as("locks succeed once the database is back").isEqualTo("0000");
-        assertThat(jdbc.queryForObject("SELECT lock_count FROM group_buy_order WHERE team_id = ?", Integer.class, teamId))
-                .as("only the locks that were answered 0000 hold places").isEqualTo(2);
+        assertThat(joined.path("code").asText())
+                .as("locks succeed once the database is back")
+                .isEqualTo("0000");
+        assertThat(jdbc.queryForObject(
+                        "SELECT lock_count FROM group_buy_order WHERE team_id = ?", Integer.class, teamId))
+                .as("only the locks that were answered 0000 hold places")
+                .isEqualTo(2);
     }
 
     private static String lockBody(String userId, String teamId) {
-        return "{\"userId\":\"" + userId + "\",\"teamId\":\"" + teamId + "\",\"activityId\":13400,\"goodsId\":\"g13400\","
+        return "{\"userId\":\"" + userId + "\",\"teamId\":\"" + teamId
+                + "\",\"activityId\":13400,\"goodsId\":\"g13400\","
                 + "\"source\":\"s01\",\"channel\":\"c01\",\"outTradeNo\":\"out-" + userId + "\","
                 + "\"notifyUrl\":\"http://127.0.0.1:1/cb\"}";
     }

@@ -1,10 +1,15 @@
 package com.groupbuy.market.outage;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.groupbuy.market.support.IntegrationTest;
 import com.groupbuy.market.support.PrivateRedis;
 import com.groupbuy.market.support.TestJson;
 import com.groupbuy.market.support.TradeClient;
+import java.net.http.HttpResponse;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -12,12 +17,6 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
-
-import java.net.http.HttpResponse;
-import java.util.ArrayList;
-import java.util.List;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Issue 13 item 5, Redis: with the service's Redis (a private redis-server of this test) killed, a lock answers HTTP
@@ -43,6 +42,7 @@ class RedisOutageIT {
 
     @LocalServerPort
     int port;
+
     @Autowired
     JdbcTemplate jdbc;
 
@@ -58,7 +58,8 @@ class RedisOutageIT {
             HttpResponse<String> answer = TestJson.post(port, LOCK, lockBody("r" + i, teamId));
             millis.add((System.nanoTime() - start) / 1_000_000);
             assertThat(answer.statusCode()).as(answer.body()).isEqualTo(503);
-            assertThat(answer.headers().firstValue("Retry-After")).hasValueSatisfying(v -> assertThat(Integer.parseInt(v)).isPositive());
+            assertThat(answer.headers().firstValue("Retry-After"))
+                    .hasValueSatisfying(v -> assertThat(Integer.parseInt(v)).isPositive());
             JsonNode body = TestJson.JSON.readTree(answer.body());
             assertThat(TestJson.fields(body)).containsExactly("code", "info", "data");
             assertThat(body.path("code").asText()).isEqualTo("E0401");
@@ -66,12 +67,18 @@ class RedisOutageIT {
         System.out.println("E0401 answers while Redis was down took (ms): " + millis);
         // Bounded: Redisson's defaults took 3-9 s; our bound is a 1 s command timeout with one retry, then the breaker.
         assertThat(millis).allSatisfy(ms -> assertThat(ms).isLessThan(5_000));
-        assertThat(millis.subList(3, 5)).as("the breaker answers without waiting").allSatisfy(ms -> assertThat(ms).isLessThan(1_000));
-        assertThat(jdbc.queryForObject("SELECT lock_count FROM group_buy_order WHERE team_id = ?", Integer.class, teamId))
-                .as("nothing written for refused locks").isEqualTo(1);
+        assertThat(millis.subList(3, 5))
+                .as("the breaker answers without waiting")
+                .allSatisfy(ms -> assertThat(ms).isLessThan(1_000));
+        assertThat(jdbc.queryForObject(
+                        "SELECT lock_count FROM group_buy_order WHERE team_id = ?", Integer.class, teamId))
+                .as("nothing written for refused locks")
+                .isEqualTo(1);
 
         JsonNode refund = mall.refund("r1");
-        assertThat(refund.path("code").asText()).as("a committed refund is never an error").isEqualTo("0000");
+        assertThat(refund.path("code").asText())
+                .as("a committed refund is never an error")
+                .isEqualTo("0000");
         assertThat(refund.path("data").path("code").asText()).isEqualTo("success");
 
         redis.startAgain();
@@ -79,14 +86,21 @@ class RedisOutageIT {
         JsonNode opened;
         do {
             Thread.sleep(250);
-            opened = TestJson.JSON.readTree(TestJson.post(port, LOCK, lockBody("r7", "")).body());
+            opened = TestJson.JSON.readTree(
+                    TestJson.post(port, LOCK, lockBody("r7", "")).body());
         } while (!"0000".equals(opened.path("code").asText()) && System.currentTimeMillis() < deadline);
-        assertThat(opened.path("code").asText()).as("locks succeed once Redis is back").isEqualTo("0000");
-        assertThat(mall.lock("r8", opened.path("data").path("teamId").asText()).path("code").asText()).isEqualTo("0000");
+        assertThat(opened.path("code").asText())
+                .as("locks succeed once Redis is back")
+                .isEqualTo("0000");
+        assertThat(mall.lock("r8", opened.path("data").path("teamId").asText())
+                        .path("code")
+                        .asText())
+                .isEqualTo("0000");
     }
 
     private static String lockBody(String userId, String teamId) {
-        return "{\"userId\":\"" + userId + "\",\"teamId\":\"" + teamId + "\",\"activityId\":13500,\"goodsId\":\"g13500\","
+        return "{\"userId\":\"" + userId + "\",\"teamId\":\"" + teamId
+                + "\",\"activityId\":13500,\"goodsId\":\"g13500\","
                 + "\"source\":\"s01\",\"channel\":\"c01\",\"outTradeNo\":\"out-" + userId + "\","
                 + "\"notifyUrl\":\"http://127.0.0.1:1/cb\"}";
     }

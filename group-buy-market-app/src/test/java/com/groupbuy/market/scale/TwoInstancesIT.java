@@ -1,27 +1,17 @@
 package com.groupbuy.market.scale;
 
+import static com.groupbuy.market.support.TestJson.JSON;
+import static com.groupbuy.market.support.TestJson.await;
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
-import com.groupbuy.market.infrastructure.adapter.port.TeamPlaceReservation;
+import com.groupbuy.market.infrastructure.trade.port.TeamPlaceReservation;
 import com.groupbuy.market.notify.NotifyTaskFixture;
 import com.groupbuy.market.support.AppProcess;
 import com.groupbuy.market.support.IntegrationTest;
 import com.groupbuy.market.support.IsolatedDatabaseInitializer;
 import com.groupbuy.market.support.PartnerReceiver;
 import com.groupbuy.market.support.TradeClient;
-import mockwebserver3.Dispatcher;
-import mockwebserver3.MockResponse;
-import mockwebserver3.MockWebServer;
-import mockwebserver3.RecordedRequest;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.beans.factory.annotation.Value;
-import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
-
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -44,10 +34,19 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
-
-import static com.groupbuy.market.support.TestJson.JSON;
-import static com.groupbuy.market.support.TestJson.await;
-import static org.assertj.core.api.Assertions.assertThat;
+import mockwebserver3.Dispatcher;
+import mockwebserver3.MockResponse;
+import mockwebserver3.MockWebServer;
+import mockwebserver3.RecordedRequest;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
 
 /**
  * Issue 19: two instances of the service on one MariaDB and one Redis, as a scaled-out deployment runs. Instance A is
@@ -62,8 +61,9 @@ class TwoInstancesIT {
     private static final String TOKEN = "it-two-instances-token";
     private static final int EXECUTOR_A = AppProcess.freePort();
     /** Short leases so the kill test waits seconds, not a minute; a send window (1 s + 2 × 2 s) fits in it once. */
-    private static final List<String> NOTIFY_TIMING = List.of("gbm.notify.lease=12s", "gbm.notify.connect-timeout=1s",
-            "gbm.notify.read-timeout=2s");
+    private static final List<String> NOTIFY_TIMING =
+            List.of("gbm.notify.lease=12s", "gbm.notify.connect-timeout=1s", "gbm.notify.read-timeout=2s");
+
     private static final AtomicInteger ACTIVITY = new AtomicInteger(19000);
     private static final AtomicLong LOG_ID = new AtomicLong(System.currentTimeMillis());
     private static final HttpClient HTTP = HttpClient.newHttpClient();
@@ -93,12 +93,16 @@ class TwoInstancesIT {
 
     @LocalServerPort
     int port;
+
     @Autowired
     JdbcTemplate jdbc;
+
     @Autowired
     TeamPlaceReservation reservation;
+
     @Value("${gbm.test.database}")
     String database;
+
     @Value("${gbm.redis.key-prefix}")
     String keyPrefix;
 
@@ -114,7 +118,8 @@ class TwoInstancesIT {
                             + IsolatedDatabaseInitializer.PARAMS,
                     "--spring.datasource.hikari.maximum-pool-size=10",
                     "--gbm.redis.key-prefix=" + keyPrefix,
-                    "--xxl.job.executor.enabled=true", "--xxl.job.admin.accessToken=" + TOKEN,
+                    "--xxl.job.executor.enabled=true",
+                    "--xxl.job.admin.accessToken=" + TOKEN,
                     "--xxl.job.executor.logpath=" + System.getProperty("java.io.tmpdir") + "/gbm-xxl-two-b"));
             NOTIFY_TIMING.forEach(setting -> arguments.add("--" + setting));
             second = AppProcess.start("instance-b", arguments);
@@ -156,17 +161,21 @@ class TwoInstancesIT {
         }
         pool.shutdown();
 
-        assertThat(codes.get("0000")).as("two free places in each of 50 teams: " + codes).isEqualTo(100L);
+        assertThat(codes.get("0000"))
+                .as("two free places in each of 50 teams: " + codes)
+                .isEqualTo(100L);
         assertThat(wonOn.get("A").get()).isPositive();
         assertThat(wonOn.get("B").get()).isPositive();
         for (String teamId : teams) {
-            Map<String, Object> team = jdbc.queryForMap("SELECT lock_count, target_count FROM group_buy_order "
-                    + "WHERE team_id = ?", teamId);
-            int orders = jdbc.queryForObject("SELECT COUNT(*) FROM group_buy_order_list WHERE team_id = ?",
-                    Integer.class, teamId);
+            Map<String, Object> team = jdbc.queryForMap(
+                    "SELECT lock_count, target_count FROM group_buy_order " + "WHERE team_id = ?", teamId);
+            int orders = jdbc.queryForObject(
+                    "SELECT COUNT(*) FROM group_buy_order_list WHERE team_id = ?", Integer.class, teamId);
             assertThat(team.get("lock_count")).as("team " + teamId).isEqualTo(3);
             assertThat(orders).as("orders of team " + teamId).isEqualTo(3);
-            assertThat(reservation.placesOf(teamId)).as("Redis places of team " + teamId).isEqualTo(3);
+            assertThat(reservation.placesOf(teamId))
+                    .as("Redis places of team " + teamId)
+                    .isEqualTo(3);
         }
     }
 
@@ -203,16 +212,25 @@ class TwoInstancesIT {
             pool.shutdown();
 
             await(() -> partner.received().size() >= teams.size());
-            Thread.sleep(1000);   // a second callback of a team would arrive within milliseconds of the first
+            Thread.sleep(1000); // a second callback of a team would arrive within milliseconds of the first
             Map<String, Long> callbacks = partner.received().stream()
                     .collect(Collectors.groupingBy(b -> b.path("teamId").asText(), Collectors.counting()));
             for (String teamId : teams) {
-                assertThat(jdbc.queryForMap("SELECT status, complete_count, lock_count FROM group_buy_order "
-                        + "WHERE team_id = ?", teamId)).containsEntry("status", 1).containsEntry("complete_count", 3)
+                assertThat(jdbc.queryForMap(
+                                "SELECT status, complete_count, lock_count FROM group_buy_order " + "WHERE team_id = ?",
+                                teamId))
+                        .containsEntry("status", 1)
+                        .containsEntry("complete_count", 3)
                         .containsEntry("lock_count", 3);
-                assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM notify_task WHERE team_id = ? "
-                        + "AND notify_category = 'trade_settlement'", Integer.class, teamId)).isEqualTo(1);
-                assertThat(callbacks.get(teamId)).as("callbacks of team " + teamId).isEqualTo(1L);
+                assertThat(jdbc.queryForObject(
+                                "SELECT COUNT(*) FROM notify_task WHERE team_id = ? "
+                                        + "AND notify_category = 'trade_settlement'",
+                                Integer.class,
+                                teamId))
+                        .isEqualTo(1);
+                assertThat(callbacks.get(teamId))
+                        .as("callbacks of team " + teamId)
+                        .isEqualTo(1L);
             }
         }
     }
@@ -225,8 +243,10 @@ class TwoInstancesIT {
             for (int i = 0; i < 120; i++) {
                 teams.add(tasks.dueTask(partner.url()));
             }
-            Map<Integer, Long> perShard = jdbc.queryForList("SELECT MOD(id, 2) AS shard FROM notify_task "
-                    + "WHERE notify_status = 0", Integer.class).stream()
+            Map<Integer, Long> perShard = jdbc
+                    .queryForList(
+                            "SELECT MOD(id, 2) AS shard FROM notify_task " + "WHERE notify_status = 0", Integer.class)
+                    .stream()
                     .collect(Collectors.groupingBy(s -> s, Collectors.counting()));
 
             Trigger onA = trigger(EXECUTOR_A, 0, 2);
@@ -236,14 +256,21 @@ class TwoInstancesIT {
 
             assertThat(a.shard()).isZero();
             assertThat(b.shard()).isEqualTo(1);
-            assertThat(a.delivered()).as("shard 0 delivers the tasks with an even id").isEqualTo(perShard.get(0));
-            assertThat(b.delivered()).as("shard 1 delivers the tasks with an odd id").isEqualTo(perShard.get(1));
+            assertThat(a.delivered())
+                    .as("shard 0 delivers the tasks with an even id")
+                    .isEqualTo(perShard.get(0));
+            assertThat(b.delivered())
+                    .as("shard 1 delivers the tasks with an odd id")
+                    .isEqualTo(perShard.get(1));
             Map<String, Long> perTeam = partner.received().stream()
                     .collect(Collectors.groupingBy(body -> body.path("teamId").asText(), Collectors.counting()));
             assertThat(perTeam.keySet()).containsExactlyInAnyOrderElementsOf(teams);
             assertThat(new HashSet<>(perTeam.values())).containsExactly(1L);
-            assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM notify_task WHERE notify_status = 1 "
-                    + "AND notify_count = 1 AND team_id IN (" + in(teams) + ")", Integer.class)).isEqualTo(120);
+            assertThat(jdbc.queryForObject(
+                            "SELECT COUNT(*) FROM notify_task WHERE notify_status = 1 "
+                                    + "AND notify_count = 1 AND team_id IN (" + in(teams) + ")",
+                            Integer.class))
+                    .isEqualTo(120);
         }
     }
 
@@ -260,34 +287,51 @@ class TwoInstancesIT {
             await(() -> partner.received() >= 2);
             long pid = second.pid();
             second.kill();
-            List<Map<String, Object>> leasedByDead = jdbc.queryForList("SELECT id, team_id, claim_until "
-                    + "FROM notify_task WHERE notify_status <> 1 AND claimed_by LIKE ? AND claim_until > "
-                    + "UTC_TIMESTAMP(3)", pid + "@%");
+            List<Map<String, Object>> leasedByDead = jdbc.queryForList(
+                    "SELECT id, team_id, claim_until "
+                            + "FROM notify_task WHERE notify_status <> 1 AND claimed_by LIKE ? AND claim_until > "
+                            + "UTC_TIMESTAMP(3)",
+                    pid + "@%");
             assertThat(leasedByDead).as("the killed instance held leases").isNotEmpty();
-            int recordedByDead = jdbc.queryForObject("SELECT COUNT(*) FROM notify_task WHERE notify_status = 1 "
-                    + "AND team_id IN (" + in(teams) + ")", Integer.class);
-            List<String> deadTeams = leasedByDead.stream().map(row -> (String) row.get("team_id")).toList();
+            int recordedByDead = jdbc.queryForObject(
+                    "SELECT COUNT(*) FROM notify_task WHERE notify_status = 1 " + "AND team_id IN (" + in(teams) + ")",
+                    Integer.class);
+            List<String> deadTeams = leasedByDead.stream()
+                    .map(row -> (String) row.get("team_id"))
+                    .toList();
 
             // The console now shards over the live executor alone: A runs 0/1, then again once the leases ended.
             RunLine early = trigger(EXECUTOR_A, 0, 1).awaitLine();
             // Lease ends are stored to the whole second: wait a second past them.
-            await(() -> jdbc.queryForObject("SELECT COUNT(*) FROM notify_task WHERE claim_until > UTC_TIMESTAMP(3) "
-                    + "- INTERVAL 1 SECOND AND team_id IN (" + in(deadTeams) + ")", Integer.class) == 0);
+            await(() -> jdbc.queryForObject(
+                            "SELECT COUNT(*) FROM notify_task WHERE claim_until > UTC_TIMESTAMP(3) "
+                                    + "- INTERVAL 1 SECOND AND team_id IN (" + in(deadTeams) + ")",
+                            Integer.class)
+                    == 0);
             RunLine after = trigger(EXECUTOR_A, 0, 1).awaitLine();
 
-            assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM notify_task WHERE notify_status = 1 AND team_id IN ("
-                    + in(teams) + ")", Integer.class)).as("every task delivered in the end: %s at %s",
-                    jdbc.queryForList("SELECT id, notify_status, notify_count, next_attempt_time, claim_until, "
-                            + "claimed_by FROM notify_task WHERE team_id IN (" + in(teams) + ")"),
-                    jdbc.queryForObject("SELECT UTC_TIMESTAMP(3)", String.class)).isEqualTo(16);
-            assertThat(early.delivered() + after.delivered()).as("A delivered everything B had not recorded")
+            assertThat(jdbc.queryForObject(
+                            "SELECT COUNT(*) FROM notify_task WHERE notify_status = 1 AND team_id IN (" + in(teams)
+                                    + ")",
+                            Integer.class))
+                    .as(
+                            "every task delivered in the end: %s at %s",
+                            jdbc.queryForList("SELECT id, notify_status, notify_count, next_attempt_time, claim_until, "
+                                    + "claimed_by FROM notify_task WHERE team_id IN (" + in(teams) + ")"),
+                            jdbc.queryForObject("SELECT UTC_TIMESTAMP(3)", String.class))
+                    .isEqualTo(16);
+            assertThat(early.delivered() + after.delivered())
+                    .as("A delivered everything B had not recorded")
                     .isEqualTo(16 - recordedByDead);
             for (Map<String, Object> leased : leasedByDead) {
                 LocalDateTime leaseEnd = (LocalDateTime) leased.get("claim_until");
-                assertThat(jdbc.queryForList("SELECT attempt_time FROM notify_attempt WHERE task_id = ?",
-                        LocalDateTime.class, leased.get("id")))
+                assertThat(jdbc.queryForList(
+                                "SELECT attempt_time FROM notify_attempt WHERE task_id = ?",
+                                LocalDateTime.class,
+                                leased.get("id")))
                         .as("task of team " + leased.get("team_id") + " sent again only after the dead lease ended")
-                        .hasSize(1).allMatch(at -> !at.isBefore(leaseEnd));
+                        .hasSize(1)
+                        .allMatch(at -> !at.isBefore(leaseEnd));
             }
             Set<String> untouchedByDead = new HashSet<>(teams);
             deadTeams.forEach(untouchedByDead::remove);
@@ -334,15 +378,20 @@ class TwoInstancesIT {
                 + ",\"logDateTime\":" + logDateTime + ",\"glueType\":\"BEAN\",\"glueSource\":\"\","
                 + "\"glueUpdatetime\":0,\"broadcastIndex\":" + shardIndex + ",\"broadcastTotal\":" + shardTotal + "}";
         JsonNode accepted = executor(executorPort, "/run", body);
-        assertThat(accepted.path("code").asInt()).as("run accepted: " + accepted).isEqualTo(200);
+        assertThat(accepted.path("code").asInt())
+                .as("run accepted: " + accepted)
+                .isEqualTo(200);
         return new Trigger(executorPort, logId, logDateTime);
     }
 
     private static JsonNode executor(int executorPort, String path, String body) throws Exception {
-        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(
-                        URI.create("http://127.0.0.1:" + executorPort + path))
-                .header("Content-Type", "application/json").header("XXL-JOB-ACCESS-TOKEN", TOKEN)
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response = HTTP.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + executorPort + path))
+                        .header("Content-Type", "application/json")
+                        .header("XXL-JOB-ACCESS-TOKEN", TOKEN)
+                        .POST(HttpRequest.BodyPublishers.ofString(body))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
         return JSON.readTree(response.body());
     }
 
@@ -352,12 +401,18 @@ class TwoInstancesIT {
         RunLine awaitLine() throws Exception {
             long deadline = System.currentTimeMillis() + 60_000;
             while (System.currentTimeMillis() < deadline) {
-                JsonNode log = executor(executorPort, "/log", "{\"logDateTim\":" + logDateTime + ",\"logId\":" + logId
-                        + ",\"fromLineNum\":1}");
-                Matcher line = RUN_LINE.matcher(log.path("content").path("logContent").asText(""));
+                JsonNode log = executor(
+                        executorPort,
+                        "/log",
+                        "{\"logDateTim\":" + logDateTime + ",\"logId\":" + logId + ",\"fromLineNum\":1}");
+                Matcher line =
+                        RUN_LINE.matcher(log.path("content").path("logContent").asText(""));
                 if (line.find()) {
-                    return new RunLine(Integer.parseInt(line.group(1)), Integer.parseInt(line.group(2)),
-                            Integer.parseInt(line.group(3)), Integer.parseInt(line.group(4)));
+                    return new RunLine(
+                            Integer.parseInt(line.group(1)),
+                            Integer.parseInt(line.group(2)),
+                            Integer.parseInt(line.group(3)),
+                            Integer.parseInt(line.group(4)));
                 }
                 Thread.sleep(200);
             }
@@ -365,8 +420,7 @@ class TwoInstancesIT {
         }
     }
 
-    private record RunLine(int shard, int total, int claimed, long delivered) {
-    }
+    private record RunLine(int shard, int total, int claimed, long delivered) {}
 
     /** A partner that answers each callback "success" only after a delay, counting callbacks per team. */
     private static final class SlowPartner implements AutoCloseable {
@@ -379,12 +433,17 @@ class TwoInstancesIT {
                 @Override
                 public MockResponse dispatch(RecordedRequest request) {
                     try {
-                        teams.add(JSON.readTree(request.getBody().utf8()).path("teamId").asText());
+                        teams.add(JSON.readTree(request.getBody().utf8())
+                                .path("teamId")
+                                .asText());
                     } catch (java.io.IOException e) {
                         throw new IllegalStateException(e);
                     }
-                    return new MockResponse.Builder().code(200).body("success")
-                            .headersDelay(delayMillis, TimeUnit.MILLISECONDS).build();
+                    return new MockResponse.Builder()
+                            .code(200)
+                            .body("success")
+                            .headersDelay(delayMillis, TimeUnit.MILLISECONDS)
+                            .build();
                 }
             });
             server.start();

@@ -1,11 +1,20 @@
 package com.groupbuy.market.security;
 
+import static com.groupbuy.market.support.TestJson.fields;
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.groupbuy.market.activity.MarketConfigFixture;
 import com.groupbuy.market.support.IntegrationTest;
 import com.groupbuy.market.support.TestJson;
 import com.groupbuy.market.support.TradeClient;
 import com.groupbuy.market.types.security.WebhookSignature;
+import java.net.http.HttpResponse;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.redisson.api.RedissonClient;
@@ -15,16 +24,6 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.context.TestPropertySource;
 
-import java.net.http.HttpResponse;
-import java.time.Instant;
-import java.util.List;
-import java.util.Map;
-import java.util.UUID;
-import java.util.concurrent.atomic.AtomicInteger;
-
-import static com.groupbuy.market.support.TestJson.fields;
-import static org.assertj.core.api.Assertions.assertThat;
-
 /**
  * Trade requests of a source/channel that must sign: unsigned, wrongly signed or stale settlement and refund are
  * refused with 401 E0207 and change nothing; signed ones work. A pair not required to sign keeps working unsigned
@@ -32,8 +31,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * once: sent again with the same {@code webhook-id} it is refused (E0210) and changes nothing.
  */
 @IntegrationTest
-@TestPropertySource(properties = {"gbm.trade.signature.required-for=s01:c01",
-        "gbm.notify.secrets.s02.c02=other_secret"})
+@TestPropertySource(
+        properties = {"gbm.trade.signature.required-for=s01:c01", "gbm.notify.secrets.s02.c02=other_secret"})
 class PartnerSignatureIT {
 
     private static final String LOCK = "/api/v1/gbm/trade/lock_market_pay_order";
@@ -43,10 +42,13 @@ class PartnerSignatureIT {
 
     @LocalServerPort
     int port;
+
     @Autowired
     JdbcTemplate jdbc;
+
     @Autowired
     RedissonClient redisson;
+
     @Value("${gbm.redis.key-prefix}")
     String keyPrefix;
 
@@ -62,7 +64,10 @@ class PartnerSignatureIT {
 
     @Test
     void unsignedWronglySignedOrStaleSettlementAndRefundAreRefusedAndChangeNothing() throws Exception {
-        assertThat(signed(LOCK, lockBody("a1"), "test_secret", now()).path("code").asText()).isEqualTo("0000");
+        assertThat(signed(LOCK, lockBody("a1"), "test_secret", now())
+                        .path("code")
+                        .asText())
+                .isEqualTo("0000");
         String settle = settleBody("a1");
         String refund = "{\"userId\":\"a1\",\"outTradeNo\":\"out-a1\",\"source\":\"s01\",\"channel\":\"c01\"}";
 
@@ -70,34 +75,46 @@ class PartnerSignatureIT {
         HttpResponse<String> unsignedRefund = TestJson.post(port, REFUND, refund);
         HttpResponse<String> wrongSecret = post(SETTLE, settle, "other_secret", now());
         HttpResponse<String> stale = post(REFUND, refund, "test_secret", now() - 600);
-        HttpResponse<String> bodyChanged = TestJson.post(port, SETTLE, settle.replace("a1", "a2"),
-                headers(settle, "test_secret", now()));
+        HttpResponse<String> bodyChanged =
+                TestJson.post(port, SETTLE, settle.replace("a1", "a2"), headers(settle, "test_secret", now()));
 
-        for (HttpResponse<String> refused : new HttpResponse[]{unsignedSettle, unsignedRefund, wrongSecret, stale,
-                bodyChanged}) {
+        for (HttpResponse<String> refused :
+                new HttpResponse[] {unsignedSettle, unsignedRefund, wrongSecret, stale, bodyChanged}) {
             assertThat(refused.statusCode()).isEqualTo(401);
             JsonNode body = TestJson.JSON.readTree(refused.body());
             assertThat(fields(body)).containsExactly("code", "info", "data");
             assertThat(body.path("code").asText()).isEqualTo("E0207");
         }
-        assertThat(jdbc.queryForObject("SELECT status FROM group_buy_order_list WHERE out_trade_no = 'out-a1'",
-                Integer.class)).isZero();
-        assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM notify_task WHERE activity_id = ?", Integer.class,
-                activityId)).isZero();
+        assertThat(jdbc.queryForObject(
+                        "SELECT status FROM group_buy_order_list WHERE out_trade_no = 'out-a1'", Integer.class))
+                .isZero();
+        assertThat(jdbc.queryForObject(
+                        "SELECT COUNT(*) FROM notify_task WHERE activity_id = ?", Integer.class, activityId))
+                .isZero();
     }
 
     @Test
     void signedLockSettlementAndRefundGoThrough() throws Exception {
-        assertThat(signed(LOCK, lockBody("b1"), "test_secret", now()).path("code").asText()).isEqualTo("0000");
-        assertThat(signed(SETTLE, settleBody("b1"), "test_secret", now()).path("code").asText()).isEqualTo("0000");
+        assertThat(signed(LOCK, lockBody("b1"), "test_secret", now())
+                        .path("code")
+                        .asText())
+                .isEqualTo("0000");
+        assertThat(signed(SETTLE, settleBody("b1"), "test_secret", now())
+                        .path("code")
+                        .asText())
+                .isEqualTo("0000");
 
-        JsonNode refund = signed(REFUND, "{\"userId\":\"b1\",\"outTradeNo\":\"out-b1\",\"source\":\"s01\","
-                + "\"channel\":\"c01\"}", "test_secret", now());
+        JsonNode refund = signed(
+                REFUND,
+                "{\"userId\":\"b1\",\"outTradeNo\":\"out-b1\",\"source\":\"s01\"," + "\"channel\":\"c01\"}",
+                "test_secret",
+                now());
 
         assertThat(refund.path("code").asText()).isEqualTo("0000");
         assertThat(refund.path("data").path("code").asText()).isEqualTo("success");
-        assertThat(jdbc.queryForObject("SELECT status FROM group_buy_order_list WHERE out_trade_no = 'out-b1'",
-                Integer.class)).isEqualTo(2);
+        assertThat(jdbc.queryForObject(
+                        "SELECT status FROM group_buy_order_list WHERE out_trade_no = 'out-b1'", Integer.class))
+                .isEqualTo(2);
     }
 
     @Test
@@ -107,56 +124,81 @@ class PartnerSignatureIT {
         JsonNode unsigned = TestJson.postEnvelope(port, REFUND, unknownGoods);
         HttpResponse<String> wronglySigned = post(REFUND, unknownGoods, "not_its_secret", now());
 
-        assertThat(unsigned.path("code").asText()).as("reached the refund rules").isEqualTo("E0104");
+        assertThat(unsigned.path("code").asText())
+                .as("reached the refund rules")
+                .isEqualTo("E0104");
         assertThat(wronglySigned.statusCode()).isEqualTo(401);
-        assertThat(signed(REFUND, unknownGoods, "other_secret", now()).path("code").asText()).isEqualTo("E0104");
+        assertThat(signed(REFUND, unknownGoods, "other_secret", now())
+                        .path("code")
+                        .asText())
+                .isEqualTo("E0104");
     }
 
     @Test
     void aSignedRequestIsAcceptedOnceItsWebhookIdIsSeenAgainItIsRefusedAndChangesNothing() throws Exception {
         Map<String, String> lockHeaders = headers(lockBody("d1"), "test_secret", now());
-        assertThat(ok(TestJson.post(port, LOCK, lockBody("d1"), lockHeaders)).path("code").asText()).isEqualTo("0000");
+        assertThat(ok(TestJson.post(port, LOCK, lockBody("d1"), lockHeaders))
+                        .path("code")
+                        .asText())
+                .isEqualTo("0000");
         // The payment's trade time is read after the lock (a time read before it can fall a second before the team's
         // start), and the body is built once, so the signed bytes are the posted bytes.
         String settle = settleBody("d1");
         Map<String, String> settleHeaders = headers(settle, "test_secret", now());
         String refund = "{\"userId\":\"d1\",\"outTradeNo\":\"out-d1\",\"source\":\"s01\",\"channel\":\"c01\"}";
         Map<String, String> refundHeaders = headers(refund, "test_secret", now());
-        assertThat(ok(TestJson.post(port, SETTLE, settle, settleHeaders)).path("code").asText()).isEqualTo("0000");
-        assertThat(ok(TestJson.post(port, REFUND, refund, refundHeaders)).path("data").path("code").asText())
+        assertThat(ok(TestJson.post(port, SETTLE, settle, settleHeaders))
+                        .path("code")
+                        .asText())
+                .isEqualTo("0000");
+        assertThat(ok(TestJson.post(port, REFUND, refund, refundHeaders))
+                        .path("data")
+                        .path("code")
+                        .asText())
                 .isEqualTo("success");
         int tasks = jdbc.queryForObject("SELECT COUNT(*) FROM notify_task", Integer.class);
         int members = jdbc.queryForObject("SELECT COUNT(*) FROM group_buy_order_list", Integer.class);
 
         // The payment notice replayed after the refund, and the lock replayed: the same bytes, the same headers.
-        for (HttpResponse<String> replay : List.of(TestJson.post(port, SETTLE, settle, settleHeaders),
-                TestJson.post(port, LOCK, lockBody("d1"), lockHeaders), TestJson.post(port, REFUND, refund, refundHeaders))) {
+        for (HttpResponse<String> replay : List.of(
+                TestJson.post(port, SETTLE, settle, settleHeaders),
+                TestJson.post(port, LOCK, lockBody("d1"), lockHeaders),
+                TestJson.post(port, REFUND, refund, refundHeaders))) {
             assertThat(replay.statusCode()).as(replay.body()).isEqualTo(401);
             JsonNode body = TestJson.JSON.readTree(replay.body());
             assertThat(fields(body)).containsExactly("code", "info", "data");
             assertThat(body.path("code").asText()).isEqualTo("E0210");
         }
 
-        assertThat(jdbc.queryForObject("SELECT status FROM group_buy_order_list WHERE out_trade_no = 'out-d1'",
-                Integer.class)).as("still refunded").isEqualTo(2);
-        assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM notify_task", Integer.class)).isEqualTo(tasks);
-        assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM group_buy_order_list", Integer.class)).isEqualTo(members);
+        assertThat(jdbc.queryForObject(
+                        "SELECT status FROM group_buy_order_list WHERE out_trade_no = 'out-d1'", Integer.class))
+                .as("still refunded")
+                .isEqualTo(2);
+        assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM notify_task", Integer.class))
+                .isEqualTo(tasks);
+        assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM group_buy_order_list", Integer.class))
+                .isEqualTo(members);
         long ttl = redisson.getBucket(keyPrefix + "webhook-id:s01:c01:" + settleHeaders.get("webhook-id"))
                 .remainTimeToLive();
-        assertThat(ttl).as("remembered in Redis for the tolerance window, shared by instances")
+        assertThat(ttl)
+                .as("remembered in Redis for the tolerance window, shared by instances")
                 .isBetween(1L, 600_000L);
     }
 
     @Test
     void aRefusedSignatureDoesNotUseUpItsWebhookId() throws Exception {
-        assertThat(signed(LOCK, lockBody("e1"), "test_secret", now()).path("code").asText()).isEqualTo("0000");
+        assertThat(signed(LOCK, lockBody("e1"), "test_secret", now())
+                        .path("code")
+                        .asText())
+                .isEqualTo("0000");
         String settle = settleBody("e1");
         Map<String, String> good = headers(settle, "test_secret", now());
         Map<String, String> forged = new java.util.HashMap<>(good);
         forged.put("webhook-signature", WebhookSignature.sign("not_its_secret", good.get("webhook-id"), now(), settle));
 
         assertThat(TestJson.post(port, SETTLE, settle, forged).statusCode()).isEqualTo(401);
-        assertThat(ok(TestJson.post(port, SETTLE, settle, good)).path("code").asText()).isEqualTo("0000");
+        assertThat(ok(TestJson.post(port, SETTLE, settle, good)).path("code").asText())
+                .isEqualTo("0000");
     }
 
     @Test
@@ -197,8 +239,13 @@ class PartnerSignatureIT {
 
     private static Map<String, String> headers(String body, String secret, long timestamp) {
         String id = "req_" + UUID.randomUUID();
-        return Map.of("webhook-id", id, "webhook-timestamp", Long.toString(timestamp),
-                "webhook-signature", WebhookSignature.sign(secret, id, timestamp, body));
+        return Map.of(
+                "webhook-id",
+                id,
+                "webhook-timestamp",
+                Long.toString(timestamp),
+                "webhook-signature",
+                WebhookSignature.sign(secret, id, timestamp, body));
     }
 
     private static long now() {

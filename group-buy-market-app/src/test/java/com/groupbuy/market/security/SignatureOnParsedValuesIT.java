@@ -1,23 +1,22 @@
 package com.groupbuy.market.security;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.groupbuy.market.support.IntegrationTest;
 import com.groupbuy.market.support.TestJson;
 import com.groupbuy.market.support.TradeClient;
 import com.groupbuy.market.types.security.WebhookSignature;
-import org.junit.jupiter.api.Test;
-import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.test.context.TestPropertySource;
-
 import java.net.http.HttpResponse;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.test.context.TestPropertySource;
 
 /**
  * With every pair required to sign ({@code *}), no shape of an unsigned body reaches a use case: source/channel of
@@ -33,6 +32,7 @@ class SignatureOnParsedValuesIT {
 
     @LocalServerPort
     int port;
+
     @Autowired
     JdbcTemplate jdbc;
 
@@ -40,18 +40,26 @@ class SignatureOnParsedValuesIT {
     void anUnsignedSettlementPaysNothingWhateverTheTypesOfItsSourceAndChannel() throws Exception {
         long activityId = 62001;
         TradeClient.onNewGoods(port, jdbc, activityId, "http://127.0.0.1:9/cb");
-        String lock = "{\"userId\":\"n1\",\"teamId\":\"\",\"activityId\":" + activityId + ",\"goodsId\":\"g" + activityId
-                + "\",\"source\":\"s01\",\"channel\":\"c01\",\"outTradeNo\":\"out-n1\",\"notifyUrl\":\"http://127.0.0.1:9/cb\"}";
+        String lock =
+                "{\"userId\":\"n1\",\"teamId\":\"\",\"activityId\":" + activityId + ",\"goodsId\":\"g" + activityId
+                        + "\",\"source\":\"s01\",\"channel\":\"c01\",\"outTradeNo\":\"out-n1\",\"notifyUrl\":\"http://127.0.0.1:9/cb\"}";
         assertThat(send(LOCK, lock, true).statusCode()).isEqualTo(200);
         String tail = ",\"userId\":\"n1\",\"outTradeNo\":\"out-n1\",\"outTradeTime\":\"" + TradeClient.now() + "\"}";
 
-        for (String sourceChannel : List.of("\"source\":1,\"channel\":1", "\"source\":true,\"channel\":\"c01\"",
-                "\"source\":[\"s01\"],\"channel\":[\"c01\"]", "\"source\":{\"x\":\"s01\"},\"channel\":\"c01\"",
+        for (String sourceChannel : List.of(
+                "\"source\":1,\"channel\":1",
+                "\"source\":true,\"channel\":\"c01\"",
+                "\"source\":[\"s01\"],\"channel\":[\"c01\"]",
+                "\"source\":{\"x\":\"s01\"},\"channel\":\"c01\"",
                 "\"source\":\"s01\",\"source\":\"s01\",\"channel\":\"c01\"")) {
             HttpResponse<String> answer = send(SETTLE, "{" + sourceChannel + tail, false);
             JsonNode body = TestJson.JSON.readTree(answer.body());
-            assertThat(answer.statusCode()).as(sourceChannel + " -> " + answer.body()).isEqualTo(200);
-            assertThat(body.path("code").asText()).as(sourceChannel + " -> " + answer.body()).isEqualTo("0002");
+            assertThat(answer.statusCode())
+                    .as(sourceChannel + " -> " + answer.body())
+                    .isEqualTo(200);
+            assertThat(body.path("code").asText())
+                    .as(sourceChannel + " -> " + answer.body())
+                    .isEqualTo("0002");
             assertThat(body.path("info").asText()).contains("source");
         }
         HttpResponse<String> unsigned = send(SETTLE, "{\"source\":\"s01\",\"channel\":\"c01\"" + tail, false);
@@ -59,12 +67,15 @@ class SignatureOnParsedValuesIT {
         assertThat(paidStatus()).as("nothing paid unsigned").isZero();
 
         HttpResponse<String> signed = send(SETTLE, "{\"source\":\"s01\",\"channel\":\"c01\"" + tail, true);
-        assertThat(TestJson.JSON.readTree(signed.body()).path("code").asText()).as(signed.body()).isEqualTo("0000");
+        assertThat(TestJson.JSON.readTree(signed.body()).path("code").asText())
+                .as(signed.body())
+                .isEqualTo("0000");
         assertThat(paidStatus()).isEqualTo(1);
     }
 
     private Integer paidStatus() {
-        return jdbc.queryForObject("SELECT status FROM group_buy_order_list WHERE out_trade_no = 'out-n1'", Integer.class);
+        return jdbc.queryForObject(
+                "SELECT status FROM group_buy_order_list WHERE out_trade_no = 'out-n1'", Integer.class);
     }
 
     private HttpResponse<String> send(String path, String body, boolean sign) throws Exception {
@@ -73,7 +84,16 @@ class SignatureOnParsedValuesIT {
         }
         String id = "req_" + UUID.randomUUID();
         long now = Instant.now().getEpochSecond();
-        return TestJson.post(port, path, body, Map.of("webhook-id", id, "webhook-timestamp", Long.toString(now),
-                "webhook-signature", WebhookSignature.sign("test_secret", id, now, body)));
+        return TestJson.post(
+                port,
+                path,
+                body,
+                Map.of(
+                        "webhook-id",
+                        id,
+                        "webhook-timestamp",
+                        Long.toString(now),
+                        "webhook-signature",
+                        WebhookSignature.sign("test_secret", id, now, body)));
     }
 }

@@ -38,24 +38,32 @@ public final class AppProcess implements AutoCloseable {
         int port = freePort();
         int executorPort = freePort();
         // Kept after the run (target/ of the module): the second instance's own log is where its failures show.
-        Path output = Path.of("target", "gbm-" + name + "-" + System.currentTimeMillis() + ".log").toAbsolutePath();
+        Path output = Path.of("target", "gbm-" + name + "-" + System.currentTimeMillis() + ".log")
+                .toAbsolutePath();
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx384m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-                "-cp", System.getProperty("java.class.path"),
+                "-Xmx384m",
+                "-XX:+UseSerialGC",
+                "-XX:TieredStopAtLevel=1",
+                "-cp",
+                System.getProperty("java.class.path"),
                 "com.groupbuy.market.Application",
-                "--spring.profiles.active=test", "--server.port=" + port,
+                "--spring.profiles.active=test",
+                "--server.port=" + port,
                 "--xxl.job.executor.port=" + executorPort));
         command.addAll(arguments);
-        Process process = new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(output.toFile()).directory(new File(".")).start();
+        Process process = new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(output.toFile())
+                .directory(new File("."))
+                .start();
         AppProcess app = new AppProcess(process, port, executorPort, output);
         long deadline = System.currentTimeMillis() + 120_000;
         while (!answers(port)) {
             if (!process.isAlive() || System.currentTimeMillis() > deadline) {
                 app.kill();
-                throw new IllegalStateException("instance " + name + " did not start; its output: " + output + "\n"
-                        + tail(output));
+                throw new IllegalStateException(
+                        "instance " + name + " did not start; its output: " + output + "\n" + tail(output));
             }
             Thread.sleep(200);
         }

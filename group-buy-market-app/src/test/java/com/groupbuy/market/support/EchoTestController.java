@@ -29,13 +29,22 @@ public class EchoTestController {
 
     @PostMapping("/test-only/echo")
     public Response<EchoBody> echo(@Valid @RequestBody EchoBody body) {
-        jdbc.update("INSERT INTO crowd_tags (tag_id, tag_name) VALUES (?, ?)", body.getName(), "echo " + body.getAmount());
-        return Response.<EchoBody>builder().code("0000").info("success").data(body).build();
+        jdbc.update(
+                "INSERT INTO crowd_tags (tag_id, tag_name) VALUES (?, ?)", body.getName(), "echo " + body.getAmount());
+        return Response.<EchoBody>builder()
+                .code("0000")
+                .info("success")
+                .data(body)
+                .build();
     }
 
     @GetMapping("/test-only/echo")
     public Response<Long> echoParam(@RequestParam Long amount) {
-        return Response.<Long>builder().code("0000").info("success").data(amount).build();
+        return Response.<Long>builder()
+                .code("0000")
+                .info("success")
+                .data(amount)
+                .build();
     }
 
     @PostMapping("/test-only/fail")
@@ -47,6 +56,7 @@ public class EchoTestController {
     public static class EchoBody {
         @NotBlank
         private String name;
+
         private Long amount;
     }
 }

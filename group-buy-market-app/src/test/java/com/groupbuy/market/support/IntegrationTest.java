@@ -1,14 +1,13 @@
 package com.groupbuy.market.support;
 
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.test.annotation.DirtiesContext;
-import org.springframework.test.context.ActiveProfiles;
-import org.springframework.test.context.ContextConfiguration;
-
 import java.lang.annotation.ElementType;
 import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.test.annotation.DirtiesContext;
+import org.springframework.test.context.ActiveProfiles;
+import org.springframework.test.context.ContextConfiguration;
 
 /**
  * The whole service on a random port against the real local MariaDB and Redis, in a database and Redis key
@@ -20,5 +19,4 @@ import java.lang.annotation.Target;
 @ActiveProfiles("test")
 @ContextConfiguration(initializers = IsolatedDatabaseInitializer.class)
 @DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_CLASS)
-public @interface IntegrationTest {
-}
+public @interface IntegrationTest {}

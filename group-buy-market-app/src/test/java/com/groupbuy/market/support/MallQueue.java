@@ -6,7 +6,6 @@ import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
 import com.rabbitmq.client.DefaultConsumer;
 import com.rabbitmq.client.Envelope;
-
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.UUID;
@@ -24,7 +23,9 @@ public final class MallQueue implements AutoCloseable {
     /** One message as the mall received it. */
     public record Received(String routingKey, String body, AMQP.BasicProperties properties) {
         public String header(String name) {
-            Object value = properties.getHeaders() == null ? null : properties.getHeaders().get(name);
+            Object value = properties.getHeaders() == null
+                    ? null
+                    : properties.getHeaders().get(name);
             return value == null ? null : value.toString();
         }
     }
@@ -54,7 +55,8 @@ public final class MallQueue implements AutoCloseable {
             @Override
             public void handleDelivery(String tag, Envelope envelope, AMQP.BasicProperties properties, byte[] body)
                     throws java.io.IOException {
-                received.add(new Received(envelope.getRoutingKey(), new String(body, StandardCharsets.UTF_8), properties));
+                received.add(
+                        new Received(envelope.getRoutingKey(), new String(body, StandardCharsets.UTF_8), properties));
                 getChannel().basicAck(envelope.getDeliveryTag(), false);
             }
         });
@@ -66,7 +68,9 @@ public final class MallQueue implements AutoCloseable {
 
     /** Messages whose body names this team. */
     public List<Received> forTeam(String teamId) {
-        return received.stream().filter(r -> r.body().contains("\"teamId\":\"" + teamId + "\"")).toList();
+        return received.stream()
+                .filter(r -> r.body().contains("\"teamId\":\"" + teamId + "\""))
+                .toList();
     }
 
     @Override

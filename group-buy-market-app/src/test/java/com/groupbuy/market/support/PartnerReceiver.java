@@ -1,14 +1,13 @@
 package com.groupbuy.market.support;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import mockwebserver3.Dispatcher;
 import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
 import mockwebserver3.RecordedRequest;
-
-import java.io.IOException;
-import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 
 /** A partner's callback endpoint on a real HTTP server: acknowledges every callback and keeps its JSON body. */
 public final class PartnerReceiver implements AutoCloseable {
@@ -51,7 +50,9 @@ public final class PartnerReceiver implements AutoCloseable {
 
     /** The callbacks received so far whose body names this out trade number. */
     public List<JsonNode> callbacksFor(String outTradeNo) {
-        return bodies.stream().filter(b -> outTradeNo.equals(b.path("outTradeNo").asText())).toList();
+        return bodies.stream()
+                .filter(b -> outTradeNo.equals(b.path("outTradeNo").asText()))
+                .toList();
     }
 
     @Override

@@ -34,9 +34,18 @@ public final class PrivateRedis {
     }
 
     public synchronized void startAgain() throws IOException, InterruptedException {
-        process = new ProcessBuilder("redis-server", "--port", Integer.toString(port), "--bind", "127.0.0.1",
-                "--save", "", "--appendonly", "no")
-                .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(new File("target/private-redis-" + port + ".err"))
+        process = new ProcessBuilder(
+                        "redis-server",
+                        "--port",
+                        Integer.toString(port),
+                        "--bind",
+                        "127.0.0.1",
+                        "--save",
+                        "",
+                        "--appendonly",
+                        "no")
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .redirectError(new File("target/private-redis-" + port + ".err"))
                 .start();
         long deadline = System.currentTimeMillis() + 10_000;
         while (!listening()) {

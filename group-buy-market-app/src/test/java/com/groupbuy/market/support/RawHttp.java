@@ -17,11 +17,9 @@ import java.util.Map;
  */
 public final class RawHttp {
 
-    private RawHttp() {
-    }
+    private RawHttp() {}
 
-    public record Answer(int status, Map<String, String> headers, String body) {
-    }
+    public record Answer(int status, Map<String, String> headers, String body) {}
 
     /** Sends a request built from its parts; {@code Content-Length} is set from the body. */
     public static Answer send(int port, String method, String target, Map<String, String> headers, byte[] body)
@@ -62,7 +60,9 @@ public final class RawHttp {
         Map<String, String> headers = new LinkedHashMap<>();
         for (int i = 1; i < lines.length; i++) {
             int colon = lines[i].indexOf(':');
-            headers.put(lines[i].substring(0, colon).trim().toLowerCase(Locale.ROOT), lines[i].substring(colon + 1).trim());
+            headers.put(
+                    lines[i].substring(0, colon).trim().toLowerCase(Locale.ROOT),
+                    lines[i].substring(colon + 1).trim());
         }
         byte[] raw = java.util.Arrays.copyOfRange(answer, end + 4, answer.length);
         byte[] body = "chunked".equalsIgnoreCase(headers.get("transfer-encoding")) ? dechunk(raw) : raw;
@@ -74,7 +74,8 @@ public final class RawHttp {
         int at = 0;
         while (at < raw.length) {
             int lineEnd = indexOf(raw, at);
-            int size = Integer.parseInt(new String(raw, at, lineEnd - at, StandardCharsets.ISO_8859_1).split(";")[0].trim(), 16);
+            int size = Integer.parseInt(
+                    new String(raw, at, lineEnd - at, StandardCharsets.ISO_8859_1).split(";")[0].trim(), 16);
             if (size == 0) {
                 break;
             }

@@ -1,5 +1,7 @@
 package com.groupbuy.market.support;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.groupbuy.market.infrastructure.redis.RedisKeys;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
@@ -7,8 +9,6 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 import org.redisson.api.RedissonClient;
 import org.springframework.context.ApplicationContext;
 import org.springframework.test.context.junit.jupiter.SpringExtension;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * A cluster-mode test that silently ran on the single node would prove nothing: this makes it fail instead. After
@@ -27,7 +27,10 @@ public class RedisClusterModeCheck implements BeforeEachCallback, AfterEachCallb
     public void beforeEach(ExtensionContext context) {
         ApplicationContext spring = SpringExtension.getApplicationContext(context);
         assertThat(spring.getBean(RedissonClient.class).getConfig().isClusterConfig())
-                .as("Redisson in cluster mode (is the cluster up? bash .ci/redis-cluster)").isTrue();
-        assertThat(spring.getBean(RedisKeys.class).slotTagged()).as("keys carry hash tags").isTrue();
+                .as("Redisson in cluster mode (is the cluster up? bash .ci/redis-cluster)")
+                .isTrue();
+        assertThat(spring.getBean(RedisKeys.class).slotTagged())
+                .as("keys carry hash tags")
+                .isTrue();
     }
 }

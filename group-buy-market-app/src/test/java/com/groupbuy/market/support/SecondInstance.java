@@ -1,13 +1,12 @@
 package com.groupbuy.market.support;
 
 import com.groupbuy.market.Application;
+import java.util.ArrayList;
+import java.util.List;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.web.servlet.context.ServletWebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.core.env.Environment;
-
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * Another instance of the service in the same JVM, on its own port, sharing the test class's database and Redis key
@@ -30,8 +29,8 @@ public final class SecondInstance implements AutoCloseable {
         for (String setting : settings) {
             args.add("--" + setting);
         }
-        return new SecondInstance(new SpringApplicationBuilder(Application.class).profiles("test")
-                .run(args.toArray(String[]::new)));
+        return new SecondInstance(
+                new SpringApplicationBuilder(Application.class).profiles("test").run(args.toArray(String[]::new)));
     }
 
     public int port() {

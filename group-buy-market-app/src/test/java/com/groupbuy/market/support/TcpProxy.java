@@ -55,40 +55,45 @@ public final class TcpProxy {
 
     private void accept(ServerSocket server) {
         listener = server;
-        Thread acceptor = new Thread(() -> {
-            while (!server.isClosed()) {
-                try {
-                    Socket client = server.accept();
-                    Socket upstream = new Socket("127.0.0.1", targetPort);
-                    sockets.add(client);
-                    sockets.add(upstream);
-                    pump(client, upstream);
-                    pump(upstream, client);
-                } catch (IOException e) {
-                    // closed by cut(), or the target refused: the client sees its connection end
-                }
-            }
-        }, "tcp-proxy-" + port);
+        Thread acceptor = new Thread(
+                () -> {
+                    while (!server.isClosed()) {
+                        try {
+                            Socket client = server.accept();
+                            Socket upstream = new Socket("127.0.0.1", targetPort);
+                            sockets.add(client);
+                            sockets.add(upstream);
+                            pump(client, upstream);
+                            pump(upstream, client);
+                        } catch (IOException e) {
+                            // closed by cut(), or the target refused: the client sees its connection end
+                        }
+                    }
+                },
+                "tcp-proxy-" + port);
         acceptor.setDaemon(true);
         acceptor.start();
     }
 
     private void pump(Socket from, Socket to) {
-        Thread thread = new Thread(() -> {
-            byte[] buffer = new byte[16384];
-            try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
-                int n;
-                while ((n = in.read(buffer)) >= 0) {
-                    out.write(buffer, 0, n);
-                    out.flush();
-                }
-            } catch (IOException e) {
-                // one side closed
-            } finally {
-                close(from);
-                close(to);
-            }
-        }, "tcp-proxy-pump");
+        Thread thread = new Thread(
+                () -> {
+                    byte[] buffer = new byte[16384];
+                    try (InputStream in = from.getInputStream();
+                            OutputStream out = to.getOutputStream()) {
+                        int n;
+                        while ((n = in.read(buffer)) >= 0) {
+                            out.write(buffer, 0, n);
+                            out.flush();
+                        }
+                    } catch (IOException e) {
+                        // one side closed
+                    } finally {
+                        close(from);
+                        close(to);
+                    }
+                },
+                "tcp-proxy-pump");
         thread.setDaemon(true);
         thread.start();
     }

@@ -2,7 +2,6 @@ package com.groupbuy.market.support;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -18,8 +17,7 @@ public final class TestJson {
     public static final ObjectMapper JSON = new ObjectMapper();
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
-    private TestJson() {
-    }
+    private TestJson() {}
 
     /** POSTs JSON to the service and returns the HTTP answer. */
     public static HttpResponse<String> post(int port, String path, String json) throws Exception {
@@ -30,7 +28,8 @@ public final class TestJson {
     public static HttpResponse<String> post(int port, String path, String json, Map<String, String> headers)
             throws Exception {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json));
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json));
         headers.forEach(request::header);
         return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }

@@ -2,11 +2,10 @@ package com.groupbuy.market.support;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.groupbuy.market.activity.MarketConfigFixture;
-import org.springframework.jdbc.core.JdbcTemplate;
-
 import java.time.LocalDateTime;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
+import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
  * Plays a partner mall against the running service over real HTTP: one goods of one activity, source s01/c01, the
@@ -39,10 +38,13 @@ public final class TradeClient {
     }
 
     public JsonNode lock(String userId, String teamId, String outTradeNo) throws Exception {
-        return TestJson.postEnvelope(port, "/api/v1/gbm/trade/lock_market_pay_order", "{\"userId\":\"" + userId
-                + "\",\"teamId\":\"" + teamId + "\",\"activityId\":" + activityId + ",\"goodsId\":\"" + goodsId
-                + "\",\"source\":\"s01\",\"channel\":\"c01\",\"outTradeNo\":\"" + outTradeNo
-                + "\",\"notifyUrl\":\"" + notifyUrl + "\"}");
+        return TestJson.postEnvelope(
+                port,
+                "/api/v1/gbm/trade/lock_market_pay_order",
+                "{\"userId\":\"" + userId
+                        + "\",\"teamId\":\"" + teamId + "\",\"activityId\":" + activityId + ",\"goodsId\":\"" + goodsId
+                        + "\",\"source\":\"s01\",\"channel\":\"c01\",\"outTradeNo\":\"" + outTradeNo
+                        + "\",\"notifyUrl\":\"" + notifyUrl + "\"}");
     }
 
     /** Locks the users into one new team, the first opening it, each expected to succeed; returns the team id. */
@@ -65,9 +67,12 @@ public final class TradeClient {
 
     /** Settles the user's order as paid at {@code outTradeTime} (a repeated notice repeats the same time). */
     public JsonNode settle(String userId, String outTradeTime) throws Exception {
-        return TestJson.postEnvelope(port, "/api/v1/gbm/trade/settlement_market_pay_order", "{\"source\":\"s01\","
-                + "\"channel\":\"c01\",\"userId\":\"" + userId + "\",\"outTradeNo\":\"out-" + userId
-                + "\",\"outTradeTime\":\"" + outTradeTime + "\"}");
+        return TestJson.postEnvelope(
+                port,
+                "/api/v1/gbm/trade/settlement_market_pay_order",
+                "{\"source\":\"s01\","
+                        + "\"channel\":\"c01\",\"userId\":\"" + userId + "\",\"outTradeNo\":\"out-" + userId
+                        + "\",\"outTradeTime\":\"" + outTradeTime + "\"}");
     }
 
     public JsonNode refund(String userId) throws Exception {
@@ -75,9 +80,13 @@ public final class TradeClient {
     }
 
     public JsonNode refund(String userId, String source, String channel) throws Exception {
-        return TestJson.postEnvelope(port, "/api/v1/gbm/trade/refund_market_pay_order", "{\"userId\":\"" + userId
-                + "\",\"outTradeNo\":\"out-" + userId + "\",\"source\":\"" + source + "\",\"channel\":\"" + channel
-                + "\"}");
+        return TestJson.postEnvelope(
+                port,
+                "/api/v1/gbm/trade/refund_market_pay_order",
+                "{\"userId\":\"" + userId
+                        + "\",\"outTradeNo\":\"out-" + userId + "\",\"source\":\"" + source + "\",\"channel\":\""
+                        + channel
+                        + "\"}");
     }
 
     /** The wire's trade time: "yyyy-MM-dd HH:mm:ss" in UTC+8. */

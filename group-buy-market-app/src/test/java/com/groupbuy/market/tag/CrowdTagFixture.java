@@ -1,8 +1,7 @@
 package com.groupbuy.market.tag;
 
-import org.springframework.jdbc.core.JdbcTemplate;
-
 import java.util.List;
+import org.springframework.jdbc.core.JdbcTemplate;
 
 /** Writes crowd-tag rows for a test: a tag, an import job for it, and its member rows. */
 public final class CrowdTagFixture {
@@ -25,8 +24,9 @@ public final class CrowdTagFixture {
     }
 
     public void members(String tagId, List<String> members) {
-        jdbc.batchUpdate("INSERT INTO crowd_tags_detail (tag_id, user_id) VALUES (?, ?)",
-                members.stream().map(user -> new Object[]{tagId, user}).toList());
+        jdbc.batchUpdate(
+                "INSERT INTO crowd_tags_detail (tag_id, user_id) VALUES (?, ?)",
+                members.stream().map(user -> new Object[] {tagId, user}).toList());
     }
 
     public int statistics(String tagId) {

@@ -1,10 +1,17 @@
 package com.groupbuy.market.tag;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import com.groupbuy.market.domain.tag.model.valobj.TagImportResult;
 import com.groupbuy.market.domain.tag.service.CrowdTagImportService;
 import com.groupbuy.market.domain.tag.service.ITagMembershipService;
-import com.groupbuy.market.infrastructure.adapter.port.TagBitmap;
+import com.groupbuy.market.infrastructure.tag.port.TagBitmap;
 import com.groupbuy.market.support.IntegrationTest;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -15,15 +22,6 @@ import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.context.TestPropertySource;
 
-import java.util.ArrayList;
-import java.util.HashSet;
-import java.util.List;
-import java.util.Set;
-import java.util.stream.IntStream;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
 /** The crowd-tag import against the real MariaDB and Redis: pages, idempotence, bit positions, unloaded tags. */
 @IntegrationTest
 @TestPropertySource(properties = "gbm.tag.import-batch-size=7")
@@ -32,14 +30,19 @@ class CrowdTagImportIT {
 
     @Autowired
     JdbcTemplate jdbc;
+
     @Autowired
     CrowdTagImportService importService;
+
     @Autowired
     ITagMembershipService membership;
+
     @Autowired
     TagBitmap bitmap;
+
     @Autowired
     RedissonClient redisson;
+
     CrowdTagFixture fixture;
 
     @BeforeEach
@@ -55,8 +58,9 @@ class CrowdTagImportIT {
         TagImportResult result = importService.importMembers("b-T-PAGES");
 
         assertThat(result.members()).isEqualTo(25);
-        assertThat(result.batches()).isEqualTo(4);   // 7 + 7 + 7 + 4 with a page size of 7
-        assertThat(redisson.getBitSet(bitmap.membersKey("T-PAGES")).cardinality()).isEqualTo(25);
+        assertThat(result.batches()).isEqualTo(4); // 7 + 7 + 7 + 4 with a page size of 7
+        assertThat(redisson.getBitSet(bitmap.membersKey("T-PAGES")).cardinality())
+                .isEqualTo(25);
         assertThat(fixture.statistics("T-PAGES")).isEqualTo(25);
         assertThat(fixture.jobStatus("b-T-PAGES")).isEqualTo(1);
         assertThat(members).allMatch(user -> membership.isMember("T-PAGES", user));
@@ -75,7 +79,8 @@ class CrowdTagImportIT {
         assertThat(again.members()).isEqualTo(15);
         assertThat(fixture.statistics("T-TWICE")).isEqualTo(15);
         assertThat(fixture.jobStatus("b-T-TWICE")).isEqualTo(1);
-        assertThat(redisson.getBitSet(bitmap.membersKey("T-TWICE")).cardinality()).isEqualTo(15);
+        assertThat(redisson.getBitSet(bitmap.membersKey("T-TWICE")).cardinality())
+                .isEqualTo(15);
         // No position is given twice and none is burnt by the re-run (the bitmaps stay dense).
         assertThat(positions()).isEqualTo(positionsBefore);
         assertThat(members).allMatch(user -> membership.isMember("T-TWICE", user));
@@ -99,7 +104,7 @@ class CrowdTagImportIT {
     void aTagWhoseMembersWereNeverLoadedAdmitsNobodyAndSaysWhy(CapturedOutput output) {
         fixture.tag("T-NEVER", List.of("listed-user"));
         fixture.tag("T-OTHER", List.of("listed-user"));
-        importService.importMembers("T-OTHER");   // the user has a position, only T-NEVER is unloaded
+        importService.importMembers("T-OTHER"); // the user has a position, only T-NEVER is unloaded
 
         assertThat(membership.isMember("T-NEVER", "listed-user")).isFalse();
         assertThat(membership.isMember("T-OTHER", "listed-user")).isTrue();
@@ -146,7 +151,7 @@ class CrowdTagImportIT {
 
         TagImportResult byTag = importService.importMembers("T-PARAM");
 
-        assertThat(byTag.batchId()).isEqualTo("b-newer");   // the newest job that is not abandoned
+        assertThat(byTag.batchId()).isEqualTo("b-newer"); // the newest job that is not abandoned
         assertThat(fixture.jobStatus("b-newer")).isEqualTo(1);
         assertThat(fixture.jobStatus("b-T-PARAM")).isZero();
         assertThatThrownBy(() -> importService.importMembers("b-dead")).hasMessageContaining("abandoned");

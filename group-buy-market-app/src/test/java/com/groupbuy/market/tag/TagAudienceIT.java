@@ -1,22 +1,21 @@
 package com.groupbuy.market.tag;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.groupbuy.market.activity.MarketConfigFixture;
 import com.groupbuy.market.domain.tag.service.CrowdTagImportService;
 import com.groupbuy.market.support.IntegrationTest;
 import com.groupbuy.market.support.TestJson;
 import com.groupbuy.market.support.TradeClient;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.JdbcTemplate;
-
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
-import java.util.List;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Crowd-tag audience end to end over HTTP, MariaDB and Redis: members loaded by the import job against each tag
@@ -30,10 +29,13 @@ class TagAudienceIT {
 
     @LocalServerPort
     int port;
+
     @Autowired
     JdbcTemplate jdbc;
+
     @Autowired
     CrowdTagImportService importService;
+
     MarketConfigFixture market;
     CrowdTagFixture tags;
 
@@ -103,7 +105,7 @@ class TagAudienceIT {
 
     @Test
     void aTagNeverLoadedAdmitsNobodyEvenItsListedMembers() throws Exception {
-        tags.tag("VIP5", List.of("listed5"));   // detail rows exist, the job never ran
+        tags.tag("VIP5", List.of("listed5")); // detail rows exist, the job never ran
         tagActivity("g-never", 5005, "VIP5", "1,2");
 
         JsonNode trial = trial("listed5", "g-never").path("data");
@@ -119,20 +121,33 @@ class TagAudienceIT {
     void aUserAddedToTheTagIsAdmittedAfterTheJobRunsAgain() throws Exception {
         loadedTag("VIP6", "early");
         tagActivity("g-late", 5006, "VIP6", "2");
-        assertThat(lock("late", 5006, "g-late", "out-late-1").path("code").asText()).isEqualTo("E0007");
+        assertThat(lock("late", 5006, "g-late", "out-late-1").path("code").asText())
+                .isEqualTo("E0007");
 
         tags.members("VIP6", List.of("late"));
         importService.importMembers("VIP6");
 
-        assertThat(lock("late", 5006, "g-late", "out-late-2").path("code").asText()).isEqualTo("0000");
+        assertThat(lock("late", 5006, "g-late", "out-late-2").path("code").asText())
+                .isEqualTo("0000");
     }
 
     @Test
     void aTagDiscountChargesMembersTheDiscountedPriceAndOthersTheOriginal() throws Exception {
         loadedTag("NEW7", "member7");
         Instant now = Instant.now();
-        market.goods("g-tagdisc", 5007, "ZJ", "20", "100.00", 1, now.minus(1, ChronoUnit.DAYS),
-                now.plus(1, ChronoUnit.DAYS), null, null, 1, "NEW7");
+        market.goods(
+                "g-tagdisc",
+                5007,
+                "ZJ",
+                "20",
+                "100.00",
+                1,
+                now.minus(1, ChronoUnit.DAYS),
+                now.plus(1, ChronoUnit.DAYS),
+                null,
+                null,
+                1,
+                "NEW7");
 
         JsonNode memberTrial = trial("member7", "g-tagdisc").path("data").path("goods");
         JsonNode outsiderTrial = trial("outsider", "g-tagdisc").path("data").path("goods");
@@ -155,13 +170,27 @@ class TagAudienceIT {
 
     private void tagActivity(String goodsId, long activityId, String tagId, String scope) {
         Instant now = Instant.now();
-        market.goods(goodsId, activityId, "ZJ", "20", "100.00", 1, now.minus(1, ChronoUnit.DAYS),
-                now.plus(1, ChronoUnit.DAYS), tagId, scope, 0, null);
+        market.goods(
+                goodsId,
+                activityId,
+                "ZJ",
+                "20",
+                "100.00",
+                1,
+                now.minus(1, ChronoUnit.DAYS),
+                now.plus(1, ChronoUnit.DAYS),
+                tagId,
+                scope,
+                0,
+                null);
     }
 
     private JsonNode trial(String userId, String goodsId) throws Exception {
-        return TestJson.postEnvelope(port, TRIAL, "{\"userId\":\"" + userId + "\",\"source\":\"s01\",\"channel\":\"c01\","
-                + "\"goodsId\":\"" + goodsId + "\"}");
+        return TestJson.postEnvelope(
+                port,
+                TRIAL,
+                "{\"userId\":\"" + userId + "\",\"source\":\"s01\",\"channel\":\"c01\"," + "\"goodsId\":\"" + goodsId
+                        + "\"}");
     }
 
     private JsonNode lock(String userId, long activityId, String goodsId, String outTradeNo) throws Exception {
@@ -169,7 +198,10 @@ class TagAudienceIT {
     }
 
     private int orderRows(String userId, long activityId) {
-        return jdbc.queryForObject("SELECT COUNT(*) FROM group_buy_order_list WHERE user_id = ? AND activity_id = ?",
-                Integer.class, userId, activityId);
+        return jdbc.queryForObject(
+                "SELECT COUNT(*) FROM group_buy_order_list WHERE user_id = ? AND activity_id = ?",
+                Integer.class,
+                userId,
+                activityId);
     }
 }

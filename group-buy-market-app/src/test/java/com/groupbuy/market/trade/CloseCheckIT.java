@@ -1,8 +1,12 @@
 package com.groupbuy.market.trade;
 
+import static com.groupbuy.market.support.TestJson.JSON;
+import static com.groupbuy.market.support.TestJson.await;
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
+import com.groupbuy.market.domain.outbox.service.DueCallbackDeliveryService;
 import com.groupbuy.market.domain.trade.model.valobj.TimeoutRunSummary;
-import com.groupbuy.market.domain.trade.service.notify.SettlementNotifyService;
 import com.groupbuy.market.domain.trade.service.timeout.CloseCheckService;
 import com.groupbuy.market.domain.trade.service.timeout.TradeTimeoutService;
 import com.groupbuy.market.support.IntegrationTest;
@@ -11,6 +15,20 @@ import com.groupbuy.market.support.TcpProxy;
 import com.groupbuy.market.support.TradeClient;
 import com.groupbuy.market.trigger.job.TimeoutRunMeter;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -28,25 +46,6 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.context.TestPropertySource;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.sql.Timestamp;
-import java.time.Duration;
-import java.time.Instant;
-import java.util.List;
-import java.util.Map;
-import java.util.UUID;
-import java.util.concurrent.atomic.AtomicInteger;
-
-import static com.groupbuy.market.support.TestJson.JSON;
-import static com.groupbuy.market.support.TestJson.await;
-import static org.assertj.core.api.Assertions.assertThat;
-
 /**
  * The delay path of timeout closing (#15) on the real RabbitMQ, MariaDB and Redis: a lock's close check, written in
  * the lock's transaction, comes back through a delay lane at the lock's deadline and closes it if (and only if) it is
@@ -56,12 +55,20 @@ import static org.assertj.core.api.Assertions.assertThat;
  * class's own; the app's connection goes through a TCP proxy the outage test cuts.
  */
 @IntegrationTest
-@TestPropertySource(properties = {"gbm.timeout.unpaid-timeout=3s", "gbm.timeout.expiry-grace=60s",
-        "gbm.close-check.backstop-margin=2s", "gbm.close-check.retry-delay=50ms", "gbm.mq.confirm-timeout=3s",
-        "gbm.notify.backoff=1h,1h", "gbm.notify.jitter=0"})
+@TestPropertySource(
+        properties = {
+            "gbm.timeout.unpaid-timeout=3s",
+            "gbm.timeout.expiry-grace=60s",
+            "gbm.close-check.backstop-margin=2s",
+            "gbm.close-check.retry-delay=50ms",
+            "gbm.mq.confirm-timeout=3s",
+            "gbm.notify.backoff=1h,1h",
+            "gbm.notify.jitter=0"
+        })
 class CloseCheckIT {
 
-    private static final String SUFFIX = UUID.randomUUID().toString().replace("-", "").substring(0, 10);
+    private static final String SUFFIX =
+            UUID.randomUUID().toString().replace("-", "").substring(0, 10);
     private static final String QUEUE = "gbm_t_close_" + SUFFIX;
     private static final String DEAD = QUEUE + ".dead";
     private static final String LANES = "gbm_t_close_" + SUFFIX + ".delay.";
@@ -106,16 +113,22 @@ class CloseCheckIT {
 
     @LocalServerPort
     int port;
+
     @Autowired
     JdbcTemplate jdbc;
+
     @Autowired
     TeamCounts counts;
+
     @Autowired
     RabbitTemplate rabbit;
+
     @Autowired
     TradeTimeoutService timeoutService;
+
     @Autowired
-    SettlementNotifyService notifyService;
+    DueCallbackDeliveryService notifyService;
+
     @Autowired
     MeterRegistry meters;
 
@@ -142,15 +155,18 @@ class CloseCheckIT {
     void anUnpaidLockWithA3sTimeoutIsClosedByItsDelayedCheckAndItsPlaceIsTakenAgain() throws Exception {
         String teamId = mall.team("u1", "u2");
         assertThat(counts.redisPlaces(teamId)).isEqualTo(2);
-        assertThat(checkTasks(teamId)).as("one team check, one unpaid check per lock").containsExactlyInAnyOrder(
-                "internal_close_team", "internal_close_unpaid", "internal_close_unpaid");
+        assertThat(checkTasks(teamId))
+                .as("one team check, one unpaid check per lock")
+                .containsExactlyInAnyOrder("internal_close_team", "internal_close_unpaid", "internal_close_unpaid");
 
         // The Redis place is given back right after the close commits, so it is awaited too (reading it at the moment
         // the second order showed closed raced that release: 1 place seen once on a loaded machine).
         await(() -> counts.orderStatus("u1") == 2 && counts.orderStatus("u2") == 2 && counts.redisPlaces(teamId) == 0);
 
         assertThat(counts.team(teamId)).containsEntry("lock_count", 0).containsEntry("status", 0);
-        assertThat(record(unpaidCheckId("u1")).get("status")).as("consumed by the close-check consumer").isEqualTo(1);
+        assertThat(record(unpaidCheckId("u1")).get("status"))
+                .as("consumed by the close-check consumer")
+                .isEqualTo(1);
         assertThat(closedAt("u1")).as("never closed before its deadline").isAfterOrEqualTo(deadline("u1"));
         assertThat(closedAt("u2")).as("never closed before its deadline").isAfterOrEqualTo(deadline("u2"));
         // The place is free again: a new buyer joins the same team.
@@ -172,7 +188,9 @@ class CloseCheckIT {
         String checkId = unpaidCheckId("p1");
         // The check finds the order paid: acknowledged without a consumption record (nothing to do, nothing to keep).
         await(() -> skipped() > skippedBefore && taskStatus(checkId) == 1);
-        assertThat(recordStatus(checkId)).as("no record for a check that had nothing to do").isEqualTo(-1);
+        assertThat(recordStatus(checkId))
+                .as("no record for a check that had nothing to do")
+                .isEqualTo(-1);
 
         assertThat(counts.orderStatus("p1")).isEqualTo(1);
         assertThat(counts.team(teamId)).containsEntry("lock_count", 1).containsEntry("complete_count", 1);
@@ -184,8 +202,10 @@ class CloseCheckIT {
     @Test
     void theSameCheckDeliveredThreeTimesClosesOnceAndTellsThePartnerOnce() throws Exception {
         String teamId = mall.team("d1");
-        Map<String, Object> check = jdbc.queryForMap("SELECT webhook_id, parameter_json FROM notify_task "
-                + "WHERE team_id = ? AND notify_category = 'internal_close_unpaid'", teamId);
+        Map<String, Object> check = jdbc.queryForMap(
+                "SELECT webhook_id, parameter_json FROM notify_task "
+                        + "WHERE team_id = ? AND notify_category = 'internal_close_unpaid'",
+                teamId);
         String checkId = (String) check.get("webhook_id");
         double handledBefore = handled();
         // Two copies straight into the close-check queue, ahead of the one coming through the delay lane: they race
@@ -204,7 +224,9 @@ class CloseCheckIT {
         assertThat(counts.tasks(teamId, "trade_unpaid2refund", "HTTP")).isEqualTo(1);
         assertThat(record(checkId)).containsEntry("status", 1);
         assertThat(counts.redisPlaces(teamId)).isZero().isEqualTo(counts.lockCount(teamId));
-        assertThat(closedAt("d1")).as("the early copies waited for the deadline").isAfterOrEqualTo(deadline("d1"));
+        assertThat(closedAt("d1"))
+                .as("the early copies waited for the deadline")
+                .isAfterOrEqualTo(deadline("d1"));
     }
 
     @Test
@@ -212,7 +234,9 @@ class CloseCheckIT {
         PROXY.cut();
         proxyCut = true;
         JsonNode lock = mall.lock("b1", "");
-        assertThat(lock.path("code").asText()).as("a broker outage never fails a lock").isEqualTo("0000");
+        assertThat(lock.path("code").asText())
+                .as("a broker outage never fails a lock")
+                .isEqualTo("0000");
         String teamId = lock.path("data").path("teamId").asText();
         String checkId = unpaidCheckId("b1");
         await(() -> taskStatus(checkId) == 2);
@@ -235,14 +259,18 @@ class CloseCheckIT {
         // The broker is back and the outbox publishes the check after all: it finds the order closed, changes nothing.
         PROXY.open();
         proxyCut = false;
-        jdbc.update("UPDATE notify_task SET next_attempt_time = ? WHERE webhook_id = ?",
-                Timestamp.from(Instant.now().minusSeconds(1)), checkId);
+        jdbc.update(
+                "UPDATE notify_task SET next_attempt_time = ? WHERE webhook_id = ?",
+                Timestamp.from(Instant.now().minusSeconds(1)),
+                checkId);
         double skippedBefore = skipped();
         await(() -> {
-            notifyService.execSettlementNotifyJob();
+            notifyService.deliverAllDue();
             return taskStatus(checkId) == 1 && skipped() > skippedBefore;
         });
-        assertThat(recordStatus(checkId)).as("no record for a check that had nothing to do").isEqualTo(-1);
+        assertThat(recordStatus(checkId))
+                .as("no record for a check that had nothing to do")
+                .isEqualTo(-1);
         await(() -> REFUNDS.callbacksFor("out-b1").size() == 1);
         Thread.sleep(500);
         assertThat(REFUNDS.callbacksFor("out-b1")).hasSize(1);
@@ -253,17 +281,23 @@ class CloseCheckIT {
     void theTeamCheckFailsAnExpiredTeamAndTellsItsPaidMember() throws Exception {
         String teamId = mall.team("t1");
         assertThat(mall.settle("t1").path("code").asText()).isEqualTo("0000");
-        Map<String, Object> check = jdbc.queryForMap("SELECT webhook_id, parameter_json FROM notify_task "
-                + "WHERE team_id = ? AND notify_category = 'internal_close_team'", teamId);
+        Map<String, Object> check = jdbc.queryForMap(
+                "SELECT webhook_id, parameter_json FROM notify_task "
+                        + "WHERE team_id = ? AND notify_category = 'internal_close_team'",
+                teamId);
         JsonNode body = JSON.readTree((String) check.get("parameter_json"));
         assertThat(body.path("closeAt").asLong() - body.path("delayMs").asLong())
-                .as("due at the team's validity end + the expiry grace").isLessThanOrEqualTo(Instant.now().toEpochMilli());
+                .as("due at the team's validity end + the expiry grace")
+                .isLessThanOrEqualTo(Instant.now().toEpochMilli());
         assertThat(body.path("delayMs").asLong()).isEqualTo((15 * 60 + 60) * 1000L);
         // Its time has come: the team ended two minutes ago (rows' times written back, not waited for).
-        jdbc.update("UPDATE group_buy_order SET valid_end_time = UTC_TIMESTAMP(3) - INTERVAL 2 MINUTE WHERE team_id = ?",
+        jdbc.update(
+                "UPDATE group_buy_order SET valid_end_time = UTC_TIMESTAMP(3) - INTERVAL 2 MINUTE WHERE team_id = ?",
                 teamId);
-        String due = ((String) check.get("parameter_json")).replaceAll("\"closeAt\":\\d+",
-                "\"closeAt\":" + Instant.now().minusSeconds(60).toEpochMilli());
+        String due = ((String) check.get("parameter_json"))
+                .replaceAll(
+                        "\"closeAt\":\\d+",
+                        "\"closeAt\":" + Instant.now().minusSeconds(60).toEpochMilli());
         publish(QUEUE, (String) check.get("webhook_id"), due);
 
         await(() -> ((Number) counts.team(teamId).get("status")).intValue() == 2);
@@ -277,14 +311,19 @@ class CloseCheckIT {
         String malformed = "msg_bad_" + SUFFIX;
         String noOrder = "msg_none_" + SUFFIX;
         publish(QUEUE, malformed, "{\"check\":\"nope\"}");
-        publish(QUEUE, noOrder, "{\"check\":\"unpaid_order\",\"teamId\":\"00000000\",\"orderId\":\"000000000000\","
-                + "\"closeAt\":1,\"delayMs\":3000}");
+        publish(
+                QUEUE,
+                noOrder,
+                "{\"check\":\"unpaid_order\",\"teamId\":\"00000000\",\"orderId\":\"000000000000\","
+                        + "\"closeAt\":1,\"delayMs\":3000}");
 
         Message first = awaitDead();
         Message second = awaitDead();
         Map<String, String> reasons = Map.of(
-                first.getMessageProperties().getMessageId(), first.getMessageProperties().getHeader("x-gbm-dead-reason"),
-                second.getMessageProperties().getMessageId(), second.getMessageProperties().getHeader("x-gbm-dead-reason"));
+                first.getMessageProperties().getMessageId(),
+                        first.getMessageProperties().getHeader("x-gbm-dead-reason"),
+                second.getMessageProperties().getMessageId(),
+                        second.getMessageProperties().getHeader("x-gbm-dead-reason"));
         assertThat(reasons.get(malformed)).startsWith("malformed: check must be");
         assertThat(reasons.get(noOrder)).startsWith("no order 000000000000");
         assertThat(recordStatus(malformed)).isEqualTo(2);
@@ -295,62 +334,91 @@ class CloseCheckIT {
     void closeChecksAreNoPartnerCallbacks_theAdminListingLeavesThemOut() throws Exception {
         String teamId = mall.team("a1");
         assertThat(checkTasks(teamId)).hasSize(2);
-        HttpResponse<String> answer = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                        URI.create("http://127.0.0.1:" + port + "/api/v1/gbm/admin/notify/tasks?teamId=" + teamId))
-                .header("X-Admin-Token", TOKEN).GET().build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> answer = HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create(
+                                        "http://127.0.0.1:" + port + "/api/v1/gbm/admin/notify/tasks?teamId=" + teamId))
+                                .header("X-Admin-Token", TOKEN)
+                                .GET()
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
         JsonNode listing = JSON.readTree(answer.body());
         assertThat(listing.path("code").asText()).isEqualTo("0000");
-        assertThat(listing.path("data").size()).as("no partner callback owed yet, and the checks are none").isZero();
+        assertThat(listing.path("data").size())
+                .as("no partner callback owed yet, and the checks are none")
+                .isZero();
         long checkTaskId = jdbc.queryForObject("SELECT MIN(id) FROM notify_task WHERE team_id = ?", Long.class, teamId);
-        HttpResponse<String> attempts = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(
-                        "http://127.0.0.1:" + port + "/api/v1/gbm/admin/notify/tasks/" + checkTaskId + "/attempts"))
-                .header("X-Admin-Token", TOKEN).GET().build(), HttpResponse.BodyHandlers.ofString());
-        assertThat(JSON.readTree(attempts.body()).path("code").asText()).as("unknown to the admin API").isEqualTo("E0301");
+        HttpResponse<String> attempts = HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/v1/gbm/admin/notify/tasks/"
+                                        + checkTaskId + "/attempts"))
+                                .header("X-Admin-Token", TOKEN)
+                                .GET()
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
+        assertThat(JSON.readTree(attempts.body()).path("code").asText())
+                .as("unknown to the admin API")
+                .isEqualTo("E0301");
     }
 
     private List<String> checkTasks(String teamId) {
-        return jdbc.queryForList("SELECT notify_category FROM notify_task WHERE team_id = ? AND notify_type = 'DELAY'",
-                String.class, teamId);
+        return jdbc.queryForList(
+                "SELECT notify_category FROM notify_task WHERE team_id = ? AND notify_type = 'DELAY'",
+                String.class,
+                teamId);
     }
 
     private String unpaidCheckId(String userId) {
-        return jdbc.queryForObject("SELECT t.webhook_id FROM notify_task t JOIN group_buy_order_list l "
-                + "ON t.task_key = CONCAT(l.team_id, ':internal_close_unpaid:', l.order_id) WHERE l.user_id = ?",
-                String.class, userId);
+        return jdbc.queryForObject(
+                "SELECT t.webhook_id FROM notify_task t JOIN group_buy_order_list l "
+                        + "ON t.task_key = CONCAT(l.team_id, ':internal_close_unpaid:', l.order_id) WHERE l.user_id = ?",
+                String.class,
+                userId);
     }
 
     /** The unpaid deadline the lock wrote into its check (lock time + 3 s), to the millisecond. */
     private Instant deadline(String userId) throws IOException {
-        String body = jdbc.queryForObject("SELECT t.parameter_json FROM notify_task t JOIN group_buy_order_list l "
-                + "ON t.task_key = CONCAT(l.team_id, ':internal_close_unpaid:', l.order_id) WHERE l.user_id = ?",
-                String.class, userId);
+        String body = jdbc.queryForObject(
+                "SELECT t.parameter_json FROM notify_task t JOIN group_buy_order_list l "
+                        + "ON t.task_key = CONCAT(l.team_id, ':internal_close_unpaid:', l.order_id) WHERE l.user_id = ?",
+                String.class,
+                userId);
         return Instant.ofEpochMilli(JSON.readTree(body).path("closeAt").asLong());
     }
 
     /** When the order row last changed (its close), to the millisecond. */
     private Instant closedAt(String userId) {
-        return jdbc.queryForObject("SELECT update_time FROM group_buy_order_list WHERE user_id = ?", Timestamp.class,
-                userId).toInstant();
+        return jdbc.queryForObject(
+                        "SELECT update_time FROM group_buy_order_list WHERE user_id = ?", Timestamp.class, userId)
+                .toInstant();
     }
 
     private int taskStatus(String webhookId) {
-        return jdbc.queryForObject("SELECT notify_status FROM notify_task WHERE webhook_id = ?", Integer.class,
-                webhookId);
+        return jdbc.queryForObject(
+                "SELECT notify_status FROM notify_task WHERE webhook_id = ?", Integer.class, webhookId);
     }
 
     private Map<String, Object> record(String messageId) {
-        return jdbc.queryForMap("SELECT status, attempts, last_error FROM mq_consumption_record WHERE consumer = ? "
-                + "AND message_id = ?", CloseCheckService.CONSUMER, messageId);
+        return jdbc.queryForMap(
+                "SELECT status, attempts, last_error FROM mq_consumption_record WHERE consumer = ? "
+                        + "AND message_id = ?",
+                CloseCheckService.CONSUMER,
+                messageId);
     }
 
     private int recordStatus(String messageId) {
-        List<Integer> status = jdbc.queryForList("SELECT status FROM mq_consumption_record WHERE consumer = ? "
-                + "AND message_id = ?", Integer.class, CloseCheckService.CONSUMER, messageId);
+        List<Integer> status = jdbc.queryForList(
+                "SELECT status FROM mq_consumption_record WHERE consumer = ? " + "AND message_id = ?",
+                Integer.class,
+                CloseCheckService.CONSUMER,
+                messageId);
         return status.isEmpty() ? -1 : status.get(0);
     }
 
     private double handled() {
-        return meters.find("gbm.close.check.consumed").counters().stream().mapToDouble(c -> c.count()).sum();
+        return meters.find("gbm.close.check.consumed").counters().stream()
+                .mapToDouble(c -> c.count())
+                .sum();
     }
 
     private double foundLate(String kind) {
@@ -360,13 +428,19 @@ class CloseCheckIT {
     /** Checks acknowledged without an attempt (the order was paid or closed already, or another copy ran it). */
     private double skipped() {
         return meters.find("gbm.close.check.consumed").tag("outcome", "duplicate").counters().stream()
-                .mapToDouble(c -> c.count()).sum();
+                .mapToDouble(c -> c.count())
+                .sum();
     }
 
     private void publish(String queue, String messageId, String body) {
-        rabbit.send("", queue, MessageBuilder.withBody(body.getBytes(StandardCharsets.UTF_8))
-                .setContentType("application/json").setMessageId(messageId)
-                .setDeliveryMode(MessageDeliveryMode.PERSISTENT).build());
+        rabbit.send(
+                "",
+                queue,
+                MessageBuilder.withBody(body.getBytes(StandardCharsets.UTF_8))
+                        .setContentType("application/json")
+                        .setMessageId(messageId)
+                        .setDeliveryMode(MessageDeliveryMode.PERSISTENT)
+                        .build());
     }
 
     private Message awaitDead() throws InterruptedException {

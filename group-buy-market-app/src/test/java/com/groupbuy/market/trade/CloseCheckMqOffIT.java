@@ -1,5 +1,7 @@
 package com.groupbuy.market.trade;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.groupbuy.market.domain.trade.model.valobj.TimeoutRunSummary;
 import com.groupbuy.market.domain.trade.service.timeout.TradeTimeoutService;
 import com.groupbuy.market.support.IntegrationTest;
@@ -12,26 +14,33 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.context.TestPropertySource;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 /**
  * An MQ-off deployment (#15): locks write no close checks and never fail for want of a broker; the polling job closes
  * on time by itself (no backstop margin, nothing counted as found late), and a partner's payment grace holds for it.
  */
 @IntegrationTest
-@TestPropertySource(properties = {"gbm.mq.enabled=false", "gbm.close-check.enabled=true",
-        "gbm.timeout.unpaid-timeout=1s", "gbm.close-check.backstop-margin=1h",
-        "gbm.close-check.payment-grace.s02.c02=1h"})
+@TestPropertySource(
+        properties = {
+            "gbm.mq.enabled=false",
+            "gbm.close-check.enabled=true",
+            "gbm.timeout.unpaid-timeout=1s",
+            "gbm.close-check.backstop-margin=1h",
+            "gbm.close-check.payment-grace.s02.c02=1h"
+        })
 class CloseCheckMqOffIT {
 
     @LocalServerPort
     int port;
+
     @Autowired
     JdbcTemplate jdbc;
+
     @Autowired
     TeamCounts counts;
+
     @Autowired
     TradeTimeoutService timeoutService;
+
     @Autowired
     MeterRegistry meters;
 
@@ -45,11 +54,16 @@ class CloseCheckMqOffIT {
         Thread.sleep(1_200);
         TimeoutRunSummary run = timeoutService.execTimeoutCloseJob();
 
-        assertThat(run.closedUnpaid()).as("closed at its timeout: the 1 h backstop margin is for the delay path only")
+        assertThat(run.closedUnpaid())
+                .as("closed at its timeout: the 1 h backstop margin is for the delay path only")
                 .isEqualTo(1);
         assertThat(run.foundLate()).isZero();
-        assertThat(meters.get(TimeoutRunMeter.METER).tag("kind", "order").counter().count())
-                .as("closing on time without a delay path is not late").isZero();
+        assertThat(meters.get(TimeoutRunMeter.METER)
+                        .tag("kind", "order")
+                        .counter()
+                        .count())
+                .as("closing on time without a delay path is not late")
+                .isZero();
         assertThat(counts.orderStatus("m1")).isEqualTo(2);
         assertThat(counts.redisPlaces(teamId)).isZero();
     }

@@ -4,5 +4,4 @@ import com.groupbuy.market.support.RedisClusterMode;
 
 /** {@link LockRetryPlacesIT} again with Redisson in cluster mode on a 3-master Redis Cluster (issue 19). */
 @RedisClusterMode
-class ClusterLockRetryPlacesIT extends LockRetryPlacesIT {
-}
+class ClusterLockRetryPlacesIT extends LockRetryPlacesIT {}

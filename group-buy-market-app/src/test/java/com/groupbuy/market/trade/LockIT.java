@@ -1,17 +1,13 @@
 package com.groupbuy.market.trade;
 
+import static com.groupbuy.market.support.TestJson.fields;
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.groupbuy.market.activity.MarketConfigFixture;
 import com.groupbuy.market.support.IntegrationTest;
 import com.groupbuy.market.support.TestJson;
-import static com.groupbuy.market.support.TestJson.fields;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.jdbc.core.JdbcTemplate;
-
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -24,8 +20,11 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.JdbcTemplate;
 
 /** Lock over real HTTP, MariaDB and Redis: a team never exceeds its target, retries are idempotent. */
 @IntegrationTest
@@ -37,8 +36,10 @@ class LockIT {
 
     @LocalServerPort
     int port;
+
     @Autowired
     JdbcTemplate jdbc;
+
     @Autowired
     TeamCounts counts;
 
@@ -60,8 +61,9 @@ class LockIT {
         JsonNode joined = lock("bob", teamId, "out-b-1");
 
         assertThat(opened.path("code").asText()).isEqualTo("0000");
-        assertThat(fields(opened.path("data"))).containsExactlyInAnyOrder("orderId", "teamId", "originalPrice",
-                "deductionPrice", "payPrice", "tradeOrderStatus");
+        assertThat(fields(opened.path("data")))
+                .containsExactlyInAnyOrder(
+                        "orderId", "teamId", "originalPrice", "deductionPrice", "payPrice", "tradeOrderStatus");
         assertThat(opened.path("data").path("orderId").asText()).matches("\\d{12}");
         assertThat(teamId).matches("\\d{8}");
         assertThat(opened.path("data").path("payPrice").decimalValue()).isEqualByComparingTo("80.00");
@@ -89,16 +91,20 @@ class LockIT {
 
     @Test
     void hundredThreadsRacingForTheLastPlacesGetExactlyTheTarget() throws Exception {
-        String teamId = lock("leader", "", "o-leader").path("data").path("teamId").asText();
+        String teamId =
+                lock("leader", "", "o-leader").path("data").path("teamId").asText();
 
         List<JsonNode> answers = race(100, i -> lock("racer" + i, teamId, "o-racer" + i));
 
-        long won = answers.stream().filter(a -> a.path("code").asText().equals("0000")).count();
+        long won = answers.stream()
+                .filter(a -> a.path("code").asText().equals("0000"))
+                .count();
         assertThat(won).isEqualTo(2);
         assertThat(answers.stream().map(a -> a.path("code").asText()).filter(c -> !c.equals("0000")))
                 .allMatch(c -> Set.of("E0005", "E0006", "E0008").contains(c));
         assertThat(counts.lockCount(teamId)).isEqualTo(3);
-        assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM group_buy_order_list WHERE team_id = ?", Integer.class, teamId))
+        assertThat(jdbc.queryForObject(
+                        "SELECT COUNT(*) FROM group_buy_order_list WHERE team_id = ?", Integer.class, teamId))
                 .isEqualTo(3);
         assertThat(counts.redisPlaces(teamId)).isEqualTo(3);
     }
@@ -115,7 +121,8 @@ class LockIT {
         assertThat(orderIds).hasSize(1);
         assertThat(orderRows("dup-user")).isEqualTo(1);
         String teamId = answers.get(0).path("data").path("teamId").asText();
-        assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM group_buy_order WHERE activity_id = ?", Integer.class, activityId))
+        assertThat(jdbc.queryForObject(
+                        "SELECT COUNT(*) FROM group_buy_order WHERE activity_id = ?", Integer.class, activityId))
                 .isEqualTo(1);
         assertThat(counts.redisPlaces(teamId)).isEqualTo(1);
     }
@@ -124,7 +131,10 @@ class LockIT {
     void takeLimitHoldsUnderConcurrency() throws Exception {
         List<JsonNode> answers = race(20, i -> lock("greedy", "", "greedy-out-" + i));
 
-        assertThat(answers.stream().filter(a -> a.path("code").asText().equals("0000")).count()).isEqualTo(1);
+        assertThat(answers.stream()
+                        .filter(a -> a.path("code").asText().equals("0000"))
+                        .count())
+                .isEqualTo(1);
         assertThat(answers.stream().map(a -> a.path("code").asText()).filter(c -> !c.equals("0000")))
                 .allMatch(c -> c.equals("E0103"));
         assertThat(orderRows("greedy")).isEqualTo(1);
@@ -132,7 +142,8 @@ class LockIT {
 
     @Test
     void expiredTeamIsRefused() throws Exception {
-        new MarketConfigFixture(jdbc).team("99000001", activityId, "old", 1, 0, 0, Instant.now().minus(1, ChronoUnit.MINUTES));
+        new MarketConfigFixture(jdbc)
+                .team("99000001", activityId, "old", 1, 0, 0, Instant.now().minus(1, ChronoUnit.MINUTES));
 
         JsonNode refused = lock("late", "99000001", "late-1");
 
@@ -142,7 +153,8 @@ class LockIT {
 
     @Test
     void teamOfAnotherActivityIsRefused() throws Exception {
-        new MarketConfigFixture(jdbc).team("99000002", 1, "other", 1, 0, 0, Instant.now().plus(5, ChronoUnit.MINUTES));
+        new MarketConfigFixture(jdbc)
+                .team("99000002", 1, "other", 1, 0, 0, Instant.now().plus(5, ChronoUnit.MINUTES));
 
         assertThat(lock("x", "99000002", "x-1").path("code").asText()).isEqualTo("E0205");
     }
@@ -150,11 +162,15 @@ class LockIT {
     @Test
     void legacyFlatNotifyUrlAndNullTeamIdAreAccepted() throws Exception {
         JsonNode answer = post("{\"userId\":\"legacy\",\"teamId\":null,\"activityId\":" + activityId + ",\"goodsId\":\""
-                + goodsId + "\",\"source\":\"s01\",\"channel\":\"c01\",\"outTradeNo\":\"legacy-1\",\"notifyUrl\":\"" + RECEIVER + "\"}");
+                + goodsId + "\",\"source\":\"s01\",\"channel\":\"c01\",\"outTradeNo\":\"legacy-1\",\"notifyUrl\":\""
+                + RECEIVER + "\"}");
 
         assertThat(answer.path("code").asText()).isEqualTo("0000");
-        assertThat(jdbc.queryForObject("SELECT notify_url FROM group_buy_order WHERE team_id = ?", String.class,
-                answer.path("data").path("teamId").asText())).isEqualTo(RECEIVER);
+        assertThat(jdbc.queryForObject(
+                        "SELECT notify_url FROM group_buy_order WHERE team_id = ?",
+                        String.class,
+                        answer.path("data").path("teamId").asText()))
+                .isEqualTo(RECEIVER);
     }
 
     @Test
@@ -172,11 +188,17 @@ class LockIT {
                 + ",\"goodsId\":\"" + goodsId + "\",\"source\":\"s01\",\"channel\":\"c01\"";
 
         JsonNode noOutTradeNo = post("{" + base + ",\"notifyUrl\":\"" + RECEIVER + "\"}");
-        JsonNode tooLong = post("{" + base + ",\"outTradeNo\":\"" + "9".repeat(33) + "\",\"notifyUrl\":\"" + RECEIVER + "\"}");
-        JsonNode unknownType = post("{" + base + ",\"outTradeNo\":\"b1\",\"notifyConfigVO\":{\"notifyType\":\"KAFKA\",\"notifyMQ\":\"topic\"}}");
+        JsonNode tooLong =
+                post("{" + base + ",\"outTradeNo\":\"" + "9".repeat(33) + "\",\"notifyUrl\":\"" + RECEIVER + "\"}");
+        JsonNode unknownType = post("{" + base
+                + ",\"outTradeNo\":\"b1\",\"notifyConfigVO\":{\"notifyType\":\"KAFKA\",\"notifyMQ\":\"topic\"}}");
         JsonNode privateUrl = post("{" + base + ",\"outTradeNo\":\"b2\",\"notifyUrl\":\"http://10.0.0.8/cb\"}");
-        JsonNode metadata = post("{" + base + ",\"outTradeNo\":\"b3\",\"notifyConfigVO\":{\"notifyType\":\"HTTP\",\"notifyUrl\":\"http://169.254.169.254/\"}}");
-        JsonNode noActivity = post("{\"userId\":\"bad\",\"goodsId\":\"" + goodsId + "\",\"source\":\"s01\",\"channel\":\"c01\",\"outTradeNo\":\"b4\",\"notifyUrl\":\"" + RECEIVER + "\"}");
+        JsonNode metadata = post(
+                "{" + base
+                        + ",\"outTradeNo\":\"b3\",\"notifyConfigVO\":{\"notifyType\":\"HTTP\",\"notifyUrl\":\"http://169.254.169.254/\"}}");
+        JsonNode noActivity = post("{\"userId\":\"bad\",\"goodsId\":\"" + goodsId
+                + "\",\"source\":\"s01\",\"channel\":\"c01\",\"outTradeNo\":\"b4\",\"notifyUrl\":\"" + RECEIVER
+                + "\"}");
 
         assertThat(noOutTradeNo.path("code").asText()).isEqualTo("0002");
         assertThat(noOutTradeNo.path("info").asText()).contains("outTradeNo");
@@ -197,7 +219,8 @@ class LockIT {
         String teamId = lock("first", "", "first-1").path("data").path("teamId").asText();
         // A closed order that still carries the biz id of take 1 makes the next write of this user collide.
         new MarketConfigFixture(jdbc).member(teamId, activityId, "second", "900000000001", "old-out", 2);
-        jdbc.update("UPDATE group_buy_order_list SET biz_id = ? WHERE order_id = '900000000001'", activityId + "_second_1");
+        jdbc.update(
+                "UPDATE group_buy_order_list SET biz_id = ? WHERE order_id = '900000000001'", activityId + "_second_1");
 
         JsonNode refused = lock("second", teamId, "second-1");
 
@@ -209,11 +232,24 @@ class LockIT {
     @Test
     void audienceRestrictionRefusesNonMembers() throws Exception {
         Instant now = Instant.now();
-        new MarketConfigFixture(jdbc).goods("gtag" + activityId, activityId + 500, "ZJ", "20", "100.00", 1,
-                now.minus(1, ChronoUnit.DAYS), now.plus(1, ChronoUnit.DAYS), "VIP", "2", 0, null);
+        new MarketConfigFixture(jdbc)
+                .goods(
+                        "gtag" + activityId,
+                        activityId + 500,
+                        "ZJ",
+                        "20",
+                        "100.00",
+                        1,
+                        now.minus(1, ChronoUnit.DAYS),
+                        now.plus(1, ChronoUnit.DAYS),
+                        "VIP",
+                        "2",
+                        0,
+                        null);
 
         JsonNode refused = post("{\"userId\":\"outsider\",\"teamId\":\"\",\"activityId\":" + (activityId + 500)
-                + ",\"goodsId\":\"gtag" + activityId + "\",\"source\":\"s01\",\"channel\":\"c01\",\"outTradeNo\":\"t-1\","
+                + ",\"goodsId\":\"gtag" + activityId
+                + "\",\"source\":\"s01\",\"channel\":\"c01\",\"outTradeNo\":\"t-1\","
                 + "\"notifyUrl\":\"" + RECEIVER + "\"}");
 
         assertThat(refused.path("code").asText()).isEqualTo("E0007");
@@ -249,7 +285,8 @@ class LockIT {
 
     private JsonNode lock(String userId, String teamId, String outTradeNo) throws Exception {
         return post("{\"userId\":\"" + userId + "\",\"teamId\":\"" + teamId + "\",\"activityId\":" + activityId
-                + ",\"goodsId\":\"" + goodsId + "\",\"source\":\"s01\",\"channel\":\"c01\",\"outTradeNo\":\"" + outTradeNo
+                + ",\"goodsId\":\"" + goodsId + "\",\"source\":\"s01\",\"channel\":\"c01\",\"outTradeNo\":\""
+                + outTradeNo
                 + "\",\"notifyConfigVO\":{\"notifyType\":\"HTTP\",\"notifyUrl\":\"" + RECEIVER + "\"}}");
     }
 
@@ -258,8 +295,10 @@ class LockIT {
     }
 
     private int orderRows(String userId) {
-        return jdbc.queryForObject("SELECT COUNT(*) FROM group_buy_order_list WHERE user_id = ? AND activity_id = ?",
-                Integer.class, userId, activityId);
+        return jdbc.queryForObject(
+                "SELECT COUNT(*) FROM group_buy_order_list WHERE user_id = ? AND activity_id = ?",
+                Integer.class,
+                userId,
+                activityId);
     }
-
 }

@@ -1,10 +1,15 @@
 package com.groupbuy.market.trade;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.groupbuy.market.domain.trade.service.lock.TradeIds;
-import com.groupbuy.market.infrastructure.adapter.port.TeamPlaceReservation;
+import com.groupbuy.market.infrastructure.trade.port.TeamPlaceReservation;
 import com.groupbuy.market.support.IntegrationTest;
 import com.groupbuy.market.support.TradeClient;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.redisson.api.RedissonClient;
@@ -16,12 +21,6 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
 import org.springframework.context.annotation.Primary;
 import org.springframework.jdbc.core.JdbcTemplate;
-
-import java.util.Queue;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.atomic.AtomicInteger;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Team and order ids are drawn at random, so a draw can hit an id a row already has (about 1 % of new teams at a
@@ -63,14 +62,19 @@ class LockIdCollisionIT {
 
     @LocalServerPort
     int port;
+
     @Autowired
     JdbcTemplate jdbc;
+
     @Autowired
     QueuedTradeIds ids;
+
     @Autowired
     TeamCounts counts;
+
     @Autowired
     RedissonClient redisson;
+
     @Autowired
     TeamPlaceReservation reservation;
 
@@ -106,23 +110,29 @@ class LockIdCollisionIT {
 
         assertThat(answer.path("code").asText()).isEqualTo("0000");
         assertThat(answer.path("data").path("teamId").asText()).isNotEqualTo(first);
-        assertThat(counts.redisPlaces(first)).as("no counter invented for the other team").isEqualTo(-1);
+        assertThat(counts.redisPlaces(first))
+                .as("no counter invented for the other team")
+                .isEqualTo(-1);
         assertThat(counts.lockCount(first)).isEqualTo(2);
-        assertThat(mall.lock("c3", first).path("code").asText()).as("reseeded from the database").isEqualTo("0000");
+        assertThat(mall.lock("c3", first).path("code").asText())
+                .as("reseeded from the database")
+                .isEqualTo("0000");
         assertThat(counts.redisPlaces(first)).isEqualTo(3);
     }
 
     @Test
     void anOrderIdAlreadyTakenIsDrawnAgainAndTheJoinedTeamCountsOnce() throws Exception {
         String teamId = mall.team("e1");
-        String takenOrderId = jdbc.queryForObject("SELECT order_id FROM group_buy_order_list WHERE user_id = 'e1'",
-                String.class);
+        String takenOrderId =
+                jdbc.queryForObject("SELECT order_id FROM group_buy_order_list WHERE user_id = 'e1'", String.class);
         ids.orders.add(takenOrderId);
 
         JsonNode answer = mall.lock("e2", teamId);
 
         assertThat(answer.path("code").asText()).isEqualTo("0000");
-        assertThat(answer.path("data").path("orderId").asText()).isNotEqualTo(takenOrderId).hasSize(12);
+        assertThat(answer.path("data").path("orderId").asText())
+                .isNotEqualTo(takenOrderId)
+                .hasSize(12);
         assertThat(counts.lockCount(teamId)).isEqualTo(2);
         assertThat(counts.redisPlaces(teamId)).isEqualTo(2);
     }

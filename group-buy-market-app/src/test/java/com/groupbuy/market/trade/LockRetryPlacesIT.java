@@ -1,13 +1,10 @@
 package com.groupbuy.market.trade;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.groupbuy.market.support.IntegrationTest;
 import com.groupbuy.market.support.TradeClient;
-import org.junit.jupiter.api.Test;
-import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.jdbc.core.JdbcTemplate;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -17,8 +14,10 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
  * Issue 13 item 7: racing retries of one lock (same user and out trade number) share one place, so the other buyers
@@ -33,8 +32,10 @@ class LockRetryPlacesIT {
 
     @LocalServerPort
     int port;
+
     @Autowired
     JdbcTemplate jdbc;
+
     @Autowired
     TeamCounts counts;
 
@@ -63,13 +64,19 @@ class LockRetryPlacesIT {
                 String orderId = null;
                 for (Future<JsonNode> retry : retries) {
                     JsonNode answer = retry.get(60, TimeUnit.SECONDS);
-                    assertThat(answer.path("code").asText()).as("round %d retry %s", round, answer).isEqualTo("0000");
-                    orderId = orderId == null ? answer.path("data").path("orderId").asText() : orderId;
+                    assertThat(answer.path("code").asText())
+                            .as("round %d retry %s", round, answer)
+                            .isEqualTo("0000");
+                    orderId = orderId == null
+                            ? answer.path("data").path("orderId").asText()
+                            : orderId;
                     assertThat(answer.path("data").path("orderId").asText()).isEqualTo(orderId);
                 }
                 for (Future<JsonNode> other : others) {
                     JsonNode answer = other.get(60, TimeUnit.SECONDS);
-                    assertThat(answer.path("code").asText()).as("round %d buyer %s", round, answer).isEqualTo("0000");
+                    assertThat(answer.path("code").asText())
+                            .as("round %d buyer %s", round, answer)
+                            .isEqualTo("0000");
                 }
                 assertThat(counts.lockCount(teamId)).isEqualTo(TARGET);
                 assertThat(counts.redisPlaces(teamId)).isEqualTo(TARGET);

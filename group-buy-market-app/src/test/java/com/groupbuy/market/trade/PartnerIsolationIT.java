@@ -1,5 +1,8 @@
 package com.groupbuy.market.trade;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.groupbuy.market.activity.MarketConfigFixture;
 import com.groupbuy.market.domain.trade.model.entity.LockOrderCommand;
@@ -13,6 +16,11 @@ import com.groupbuy.market.support.IntegrationTest;
 import com.groupbuy.market.support.TestJson;
 import com.groupbuy.market.support.TradeClient;
 import com.groupbuy.market.types.exception.AppException;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.StreamSupport;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.redisson.api.RedissonClient;
@@ -20,15 +28,6 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.JdbcTemplate;
-
-import java.time.Instant;
-import java.util.List;
-import java.util.Map;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.stream.StreamSupport;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * One partner can never reach another's orders (issue 12), over real HTTP, MariaDB and Redis: lock goes only through
@@ -47,23 +46,31 @@ class PartnerIsolationIT {
 
     @LocalServerPort
     int port;
+
     @Autowired
     JdbcTemplate jdbc;
+
     @Autowired
     RedissonClient redisson;
+
     @Autowired
     TeamCounts counts;
+
     @Autowired
     TradeLockService lockService;
+
     @Autowired
     TradeSettlementService settlementService;
+
     @Autowired
     TradeRefundService refundService;
+
     @Value("${gbm.redis.key-prefix}")
     String redisPrefix;
 
     /** Partner s01/c01 sells goods {@code goodsA} through activity {@code activityA}; s02/c02 sells goodsB via B. */
     private long activityA;
+
     private String goodsA;
     private long activityB;
     private String goodsB;
@@ -90,8 +97,9 @@ class PartnerIsolationIT {
         JsonNode otherChannel = lock("s01", "c99", "h1", "", activityA, goodsA, "out-h1");
 
         assertThat(foreign.path("code").asText()).isEqualTo("E0002");
-        assertThat(foreign.path("info").asText()).isEqualTo("no group-buy configuration: goods " + goodsA
-                + " has no group-buy activity through source s99 channel c99");
+        assertThat(foreign.path("info").asText())
+                .isEqualTo("no group-buy configuration: goods " + goodsA
+                        + " has no group-buy activity through source s99 channel c99");
         assertThat(otherChannel.path("code").asText()).isEqualTo("E0002");
         assertThat(otherChannel.path("info").asText()).contains("source s01 channel c99");
         assertNothingWritten();
@@ -107,23 +115,31 @@ class PartnerIsolationIT {
         JsonNode unknownGoods = lock("s01", "c01", "h2", "", activityA, "no-such-goods", "out-h2");
 
         assertThat(notMapped.path("code").asText()).isEqualTo("E0002");
-        assertThat(notMapped.path("info").asText()).isEqualTo("no group-buy configuration: activity " + activityB
-                + " is not the group-buy activity of goods " + goodsA + " through source s01 channel c01");
+        assertThat(notMapped.path("info").asText())
+                .isEqualTo("no group-buy configuration: activity " + activityB
+                        + " is not the group-buy activity of goods " + goodsA + " through source s01 channel c01");
         assertThat(unknownActivity.path("code").asText()).isEqualTo("E0002");
-        assertThat(unknownActivity.path("info").asText()).isEqualTo("no group-buy configuration: unknown activity 99999999");
+        assertThat(unknownActivity.path("info").asText())
+                .isEqualTo("no group-buy configuration: unknown activity 99999999");
         assertThat(unknownGoods.path("code").asText()).isEqualTo("E0002");
-        assertThat(unknownGoods.path("info").asText()).isEqualTo("no group-buy configuration: unknown goods no-such-goods");
+        assertThat(unknownGoods.path("info").asText())
+                .isEqualTo("no group-buy configuration: unknown goods no-such-goods");
         assertNothingWritten();
         assertThat(redisKeys()).isEqualTo(keysBefore);
-        assertThat(lock("s01", "c01", "h2", "", activityA, goodsA, "out-h2").path("code").asText())
-                .as("the mapped activity still locks").isEqualTo("0000");
+        assertThat(lock("s01", "c01", "h2", "", activityA, goodsA, "out-h2")
+                        .path("code")
+                        .asText())
+                .as("the mapped activity still locks")
+                .isEqualTo("0000");
     }
 
     // --- item 2: settlement and refund act only on the caller's own orders
 
     @Test
     void anotherPartnersSettlementAndRefundAnswerAsForAnUnknownOrderAndChangeNothing() throws Exception {
-        String teamId = lockOk("s01", "c01", "v1", activityA, goodsA, "out-v1").path("teamId").asText();
+        String teamId = lockOk("s01", "c01", "v1", activityA, goodsA, "out-v1")
+                .path("teamId")
+                .asText();
 
         JsonNode settledByOther = settle("s02", "c02", "v1", "out-v1");
         JsonNode settledByUnknownSource = settle("zzz", "c01", "v1", "out-v1");
@@ -132,15 +148,20 @@ class PartnerIsolationIT {
 
         for (JsonNode answer : List.of(settledByOther, settledByUnknownSource, refundedByOther)) {
             assertThat(answer.path("code").asText()).isEqualTo("E0104");
-            assertThat(answer.path("info").asText()).isEqualTo(unknown.path("info").asText());
+            assertThat(answer.path("info").asText())
+                    .isEqualTo(unknown.path("info").asText());
             assertThat(answer.path("data").isNull()).isTrue();
         }
         assertThat(order("s01", "v1", "out-v1")).containsEntry("status", 0).containsEntry("out_trade_time", null);
-        assertThat(counts.team(teamId)).containsEntry("status", 0).containsEntry("lock_count", 1)
+        assertThat(counts.team(teamId))
+                .containsEntry("status", 0)
+                .containsEntry("lock_count", 1)
                 .containsEntry("complete_count", 0);
         assertThat(counts.redisPlaces(teamId)).isEqualTo(1);
-        assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM notify_task WHERE team_id = ?", Integer.class, teamId)).isZero();
-        assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM late_payment", Integer.class)).isZero();
+        assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM notify_task WHERE team_id = ?", Integer.class, teamId))
+                .isZero();
+        assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM late_payment", Integer.class))
+                .isZero();
     }
 
     @Test
@@ -149,32 +170,48 @@ class PartnerIsolationIT {
 
         JsonNode second = lockOk("s02", "c02", "w1", activityB, goodsB, "same-out");
 
-        assertThat(second.path("orderId").asText()).isNotEqualTo(first.path("orderId").asText());
-        assertThat(second.path("teamId").asText()).isNotEqualTo(first.path("teamId").asText());
+        assertThat(second.path("orderId").asText())
+                .isNotEqualTo(first.path("orderId").asText());
+        assertThat(second.path("teamId").asText())
+                .isNotEqualTo(first.path("teamId").asText());
         assertThat(second.path("payPrice").decimalValue()).isEqualByComparingTo("90.00");
 
         JsonNode paidBySecond = settle("s02", "c02", "w1", "same-out");
         assertThat(paidBySecond.path("code").asText()).isEqualTo("0000");
-        assertThat(paidBySecond.path("data").path("teamId").asText()).isEqualTo(second.path("teamId").asText());
+        assertThat(paidBySecond.path("data").path("teamId").asText())
+                .isEqualTo(second.path("teamId").asText());
         assertThat(order("s02", "w1", "same-out")).containsEntry("status", 1);
-        assertThat(order("s01", "w1", "same-out")).as("the first partner's order is untouched").containsEntry("status", 0);
+        assertThat(order("s01", "w1", "same-out"))
+                .as("the first partner's order is untouched")
+                .containsEntry("status", 0);
 
         JsonNode refundedByFirst = refund("s01", "c01", "w1", "same-out");
-        assertThat(refundedByFirst.path("data").path("orderId").asText()).isEqualTo(first.path("orderId").asText());
+        assertThat(refundedByFirst.path("data").path("orderId").asText())
+                .isEqualTo(first.path("orderId").asText());
         assertThat(refundedByFirst.path("data").path("code").asText()).isEqualTo("success");
         assertThat(order("s01", "w1", "same-out")).containsEntry("status", 2);
-        assertThat(order("s02", "w1", "same-out")).as("the second partner's order is untouched").containsEntry("status", 1);
+        assertThat(order("s02", "w1", "same-out"))
+                .as("the second partner's order is untouched")
+                .containsEntry("status", 1);
 
-        assertThat(lock("s02", "c02", "w1", "", activityB, goodsB, "same-out").path("code").asText())
-                .as("each partner's repeated lock answers from its own order").isEqualTo("E0201");
-        assertThat(lock("s01", "c01", "w1", "", activityA, goodsA, "same-out").path("code").asText()).isEqualTo("E0202");
+        assertThat(lock("s02", "c02", "w1", "", activityB, goodsB, "same-out")
+                        .path("code")
+                        .asText())
+                .as("each partner's repeated lock answers from its own order")
+                .isEqualTo("E0201");
+        assertThat(lock("s01", "c01", "w1", "", activityA, goodsA, "same-out")
+                        .path("code")
+                        .asText())
+                .isEqualTo("E0202");
     }
 
     @Test
     void twoPartnersSameUserAndOutTradeNumberInOneTeamEachHoldAPlace() throws Exception {
         // Both partners sell goods A through activity A: their buyers may meet in one team.
-        jdbc.update("INSERT INTO sc_sku_activity (source, channel, goods_id, activity_id) VALUES ('s02', 'c02', ?, ?)",
-                goodsA, activityA);
+        jdbc.update(
+                "INSERT INTO sc_sku_activity (source, channel, goods_id, activity_id) VALUES ('s02', 'c02', ?, ?)",
+                goodsA,
+                activityA);
         // The take limit counts a user id per activity across partners (one person); let this one take twice.
         jdbc.update("UPDATE group_buy_activity SET take_limit_count = 2 WHERE activity_id = ?", activityA);
         JsonNode first = lockOk("s01", "c01", "v1", activityA, goodsA, "shared-out");
@@ -183,9 +220,11 @@ class PartnerIsolationIT {
         JsonNode second = lock("s02", "c02", "v1", teamId, activityA, goodsA, "shared-out");
 
         assertThat(second.path("code").asText()).as(second.toString()).isEqualTo("0000");
-        assertThat(second.path("data").path("orderId").asText()).isNotEqualTo(first.path("orderId").asText());
+        assertThat(second.path("data").path("orderId").asText())
+                .isNotEqualTo(first.path("orderId").asText());
         assertThat(counts.lockCount(teamId)).isEqualTo(2);
-        assertThat(counts.redisPlaces(teamId)).as("another partner's order is another holder of a place")
+        assertThat(counts.redisPlaces(teamId))
+                .as("another partner's order is another holder of a place")
                 .isEqualTo(2);
     }
 
@@ -205,8 +244,9 @@ class PartnerIsolationIT {
             assertThat(answer.path("code").asText()).isEqualTo("E0104");
         }
         assertThat(order("s01", "xs1", "xs1")).containsEntry("status", 1);
-        assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM notify_task WHERE activity_id = ?", Integer.class,
-                activityA)).isZero();
+        assertThat(jdbc.queryForObject(
+                        "SELECT COUNT(*) FROM notify_task WHERE activity_id = ?", Integer.class, activityA))
+                .isZero();
     }
 
     @Test
@@ -215,15 +255,22 @@ class PartnerIsolationIT {
 
         JsonNode upper = lock("s01", "c01", "AB", "", activityA, goodsA, "out-ab");
 
-        assertThat(upper.path("code").asText()).as("take limit 1 is per user, and AB is not Ab").isEqualTo("0000");
-        assertThat(upper.path("data").path("orderId").asText()).isNotEqualTo(ab.path("orderId").asText());
-        assertThat(jdbc.queryForList("SELECT biz_id FROM group_buy_order_list WHERE activity_id = ? ORDER BY id",
-                String.class, activityA)).containsExactly(activityA + "_Ab_1", activityA + "_AB_1");
+        assertThat(upper.path("code").asText())
+                .as("take limit 1 is per user, and AB is not Ab")
+                .isEqualTo("0000");
+        assertThat(upper.path("data").path("orderId").asText())
+                .isNotEqualTo(ab.path("orderId").asText());
+        assertThat(jdbc.queryForList(
+                        "SELECT biz_id FROM group_buy_order_list WHERE activity_id = ? ORDER BY id",
+                        String.class,
+                        activityA))
+                .containsExactly(activityA + "_Ab_1", activityA + "_AB_1");
     }
 
     @Test
     void aTeamIdDifferingOnlyInCaseIsAnotherTeam() throws Exception {
-        new MarketConfigFixture(jdbc).team("abcdefgh", activityA, "leader", 1, 0, 0, Instant.now().plusSeconds(600));
+        new MarketConfigFixture(jdbc)
+                .team("abcdefgh", activityA, "leader", 1, 0, 0, Instant.now().plusSeconds(600));
 
         JsonNode upper = lock("s01", "c01", "j1", "ABCDEFGH", activityA, goodsA, "out-j1");
 
@@ -237,7 +284,9 @@ class PartnerIsolationIT {
      */
     @Test
     void trailingSpacesAreSignificantInEveryKey() throws Exception {
-        String teamId = lockOk("s01", "c01", "ts1", activityA, goodsA, "out-ts1").path("teamId").asText();
+        String teamId = lockOk("s01", "c01", "ts1", activityA, goodsA, "out-ts1")
+                .path("teamId")
+                .asText();
         String orderId = order("s01", "ts1", "out-ts1").get("order_id").toString();
 
         MarketPayOrderEntity spaced = lockService.lock(lockCommand("s01", "c01", "ts1 ", null, "out-ts1"));
@@ -247,71 +296,117 @@ class PartnerIsolationIT {
         assertE0104(() -> settlementService.settle(settleCommand("s01 ", "c01", "ts1", "out-ts1")));
         assertE0104(() -> refundService.refund(new RefundCommand("ts1", "out-ts1", "s01", "c01 ")));
         assertThatThrownBy(() -> lockService.lock(lockCommand("s01", "c01", "ts2", teamId + " ", "out-ts2")))
-                .isInstanceOfSatisfying(AppException.class, e -> assertThat(e.getCode()).isEqualTo("E0205"));
+                .isInstanceOfSatisfying(
+                        AppException.class, e -> assertThat(e.getCode()).isEqualTo("E0205"));
         assertThatThrownBy(() -> lockService.lock(lockCommand("s01 ", "c01", "ts3", null, "out-ts3")))
                 .as("the mapping of 's01' is not the mapping of 's01 '")
-                .isInstanceOfSatisfying(AppException.class, e -> assertThat(e.getCode()).isEqualTo("E0002"));
+                .isInstanceOfSatisfying(
+                        AppException.class, e -> assertThat(e.getCode()).isEqualTo("E0002"));
         assertThat(order("s01", "ts1", "out-ts1")).containsEntry("status", 0);
         assertThat(counts.lockCount(teamId)).isEqualTo(1);
     }
 
     private void assertE0104(org.assertj.core.api.ThrowableAssert.ThrowingCallable call) {
-        assertThatThrownBy(call).isInstanceOfSatisfying(AppException.class,
-                e -> assertThat(e.getCode()).isEqualTo("E0104"));
+        assertThatThrownBy(call)
+                .isInstanceOfSatisfying(
+                        AppException.class, e -> assertThat(e.getCode()).isEqualTo("E0104"));
     }
 
-    private LockOrderCommand lockCommand(String source, String channel, String userId, String teamId, String outTradeNo) {
-        return LockOrderCommand.builder().source(source).channel(channel).userId(userId).teamId(teamId)
-                .activityId(activityA).goodsId(goodsA).outTradeNo(outTradeNo).notifyType("HTTP").notifyUrl(NOTIFY_URL)
+    private LockOrderCommand lockCommand(
+            String source, String channel, String userId, String teamId, String outTradeNo) {
+        return LockOrderCommand.builder()
+                .source(source)
+                .channel(channel)
+                .userId(userId)
+                .teamId(teamId)
+                .activityId(activityA)
+                .goodsId(goodsA)
+                .outTradeNo(outTradeNo)
+                .notifyType("HTTP")
+                .notifyUrl(NOTIFY_URL)
                 .build();
     }
 
     private static SettleCommand settleCommand(String source, String channel, String userId, String outTradeNo) {
-        return SettleCommand.builder().source(source).channel(channel).userId(userId).outTradeNo(outTradeNo)
-                .outTradeTime(Instant.now()).build();
+        return SettleCommand.builder()
+                .source(source)
+                .channel(channel)
+                .userId(userId)
+                .outTradeNo(outTradeNo)
+                .outTradeTime(Instant.now())
+                .build();
     }
 
     /** No team and no order of this test's activities (or of the unknown one tried) exists. */
     private void assertNothingWritten() {
         Object[] activities = {activityA, activityB, 99_999_999L};
-        assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM group_buy_order WHERE activity_id IN (?, ?, ?)",
-                Integer.class, activities)).isZero();
-        assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM group_buy_order_list WHERE activity_id IN (?, ?, ?)",
-                Integer.class, activities)).isZero();
+        assertThat(jdbc.queryForObject(
+                        "SELECT COUNT(*) FROM group_buy_order WHERE activity_id IN (?, ?, ?)",
+                        Integer.class,
+                        activities))
+                .isZero();
+        assertThat(jdbc.queryForObject(
+                        "SELECT COUNT(*) FROM group_buy_order_list WHERE activity_id IN (?, ?, ?)",
+                        Integer.class,
+                        activities))
+                .isZero();
     }
 
     private long redisKeys() {
-        return StreamSupport.stream(redisson.getKeys().getKeysByPattern(redisPrefix + "*").spliterator(), false).count();
+        return StreamSupport.stream(
+                        redisson.getKeys().getKeysByPattern(redisPrefix + "*").spliterator(), false)
+                .count();
     }
 
     private Map<String, Object> order(String source, String userId, String outTradeNo) {
-        return jdbc.queryForMap("SELECT order_id, status, out_trade_time FROM group_buy_order_list "
-                + "WHERE source = ? AND user_id = ? AND out_trade_no = ?", source, userId, outTradeNo);
+        return jdbc.queryForMap(
+                "SELECT order_id, status, out_trade_time FROM group_buy_order_list "
+                        + "WHERE source = ? AND user_id = ? AND out_trade_no = ?",
+                source,
+                userId,
+                outTradeNo);
     }
 
-    private JsonNode lockOk(String source, String channel, String userId, long activityId, String goodsId,
-                            String outTradeNo) throws Exception {
+    private JsonNode lockOk(
+            String source, String channel, String userId, long activityId, String goodsId, String outTradeNo)
+            throws Exception {
         JsonNode answer = lock(source, channel, userId, "", activityId, goodsId, outTradeNo);
         assertThat(answer.path("code").asText()).as(answer.toString()).isEqualTo("0000");
         return answer.path("data");
     }
 
-    private JsonNode lock(String source, String channel, String userId, String teamId, long activityId, String goodsId,
-                          String outTradeNo) throws Exception {
-        return TestJson.postEnvelope(port, LOCK, "{\"userId\":\"" + userId + "\",\"teamId\":\"" + teamId
-                + "\",\"activityId\":" + activityId + ",\"goodsId\":\"" + goodsId + "\",\"source\":\"" + source
-                + "\",\"channel\":\"" + channel + "\",\"outTradeNo\":\"" + outTradeNo + "\",\"notifyUrl\":\""
-                + NOTIFY_URL + "\"}");
+    private JsonNode lock(
+            String source,
+            String channel,
+            String userId,
+            String teamId,
+            long activityId,
+            String goodsId,
+            String outTradeNo)
+            throws Exception {
+        return TestJson.postEnvelope(
+                port,
+                LOCK,
+                "{\"userId\":\"" + userId + "\",\"teamId\":\"" + teamId
+                        + "\",\"activityId\":" + activityId + ",\"goodsId\":\"" + goodsId + "\",\"source\":\"" + source
+                        + "\",\"channel\":\"" + channel + "\",\"outTradeNo\":\"" + outTradeNo + "\",\"notifyUrl\":\""
+                        + NOTIFY_URL + "\"}");
     }
 
     private JsonNode settle(String source, String channel, String userId, String outTradeNo) throws Exception {
-        return TestJson.postEnvelope(port, SETTLE, "{\"source\":\"" + source + "\",\"channel\":\"" + channel
-                + "\",\"userId\":\"" + userId + "\",\"outTradeNo\":\"" + outTradeNo + "\",\"outTradeTime\":\""
-                + TradeClient.now() + "\"}");
+        return TestJson.postEnvelope(
+                port,
+                SETTLE,
+                "{\"source\":\"" + source + "\",\"channel\":\"" + channel
+                        + "\",\"userId\":\"" + userId + "\",\"outTradeNo\":\"" + outTradeNo + "\",\"outTradeTime\":\""
+                        + TradeClient.now() + "\"}");
     }
 
     private JsonNode refund(String source, String channel, String userId, String outTradeNo) throws Exception {
-        return TestJson.postEnvelope(port, REFUND, "{\"userId\":\"" + userId + "\",\"outTradeNo\":\"" + outTradeNo
-                + "\",\"source\":\"" + source + "\",\"channel\":\"" + channel + "\"}");
+        return TestJson.postEnvelope(
+                port,
+                REFUND,
+                "{\"userId\":\"" + userId + "\",\"outTradeNo\":\"" + outTradeNo + "\",\"source\":\"" + source
+                        + "\",\"channel\":\"" + channel + "\"}");
     }
 }

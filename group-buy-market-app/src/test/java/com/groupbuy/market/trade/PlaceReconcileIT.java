@@ -1,22 +1,15 @@
 package com.groupbuy.market.trade;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.groupbuy.market.domain.trade.adapter.port.ITeamPlaceReservation;
 import com.groupbuy.market.domain.trade.model.valobj.PartnerOrderKey;
 import com.groupbuy.market.domain.trade.service.place.TeamPlaceReconciler;
-import com.groupbuy.market.infrastructure.adapter.port.TeamPlaceReservation;
+import com.groupbuy.market.infrastructure.trade.port.TeamPlaceReservation;
 import com.groupbuy.market.support.IntegrationTest;
 import com.groupbuy.market.support.TradeClient;
 import io.micrometer.core.instrument.MeterRegistry;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-import org.redisson.api.RedissonClient;
-import org.redisson.client.codec.StringCodec;
-import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.test.context.TestPropertySource;
-
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -30,8 +23,14 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.redisson.api.RedissonClient;
+import org.redisson.client.codec.StringCodec;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.test.context.TestPropertySource;
 
 /**
  * Issue 13 item 6: a Redis place counter left above the database by a crash is brought back, a joiner then gets in,
@@ -46,16 +45,22 @@ class PlaceReconcileIT {
 
     @LocalServerPort
     int port;
+
     @Autowired
     JdbcTemplate jdbc;
+
     @Autowired
     TeamCounts counts;
+
     @Autowired
     TeamPlaceReconciler reconciler;
+
     @Autowired
     TeamPlaceReservation reservation;
+
     @Autowired
     RedissonClient redisson;
+
     @Autowired
     MeterRegistry meters;
 
@@ -96,12 +101,17 @@ class PlaceReconcileIT {
         assertThat(reservation.reserve(teamId, live, 3, 1, end)).isTrue();
         // The dead one reserved ten minutes ago and never wrote its row; the live one is a lock still on its way.
         redisson.getMap(reservation.key(teamId), StringCodec.INSTANCE)
-                .put("t:" + dead, Long.toString(Instant.now().minus(10, ChronoUnit.MINUTES).toEpochMilli()));
+                .put(
+                        "t:" + dead,
+                        Long.toString(
+                                Instant.now().minus(10, ChronoUnit.MINUTES).toEpochMilli()));
         assertThat(mall.lock("b2", teamId).path("code").asText()).isEqualTo("E0008");
 
         assertThat(reconciler.reconcileTeam(teamId)).isEqualTo(1);
         assertThat(counts.redisPlaces(teamId)).isEqualTo(2);
-        assertThat(reconciler.reconcileTeam(teamId)).as("the live reservation is not an error").isZero();
+        assertThat(reconciler.reconcileTeam(teamId))
+                .as("the live reservation is not an error")
+                .isZero();
         assertThat(counts.redisPlaces(teamId)).isEqualTo(2);
 
         assertThat(mall.lock("b2", teamId).path("code").asText()).isEqualTo("0000");
@@ -156,15 +166,20 @@ class PlaceReconcileIT {
 
         assertThat(runs).isPositive();
         assertThat(answers.get("0000").get()).as("answers %s", answers).isEqualTo(target - 1);
-        assertThat(answers).as("the gate never let more through than the team row takes").doesNotContainKey("E0005");
+        assertThat(answers)
+                .as("the gate never let more through than the team row takes")
+                .doesNotContainKey("E0005");
         assertThat(counts.lockCount(teamId)).isEqualTo(target);
         assertThat(counts.redisPlaces(teamId)).isEqualTo(target);
-        assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM group_buy_order_list WHERE team_id = ?", Integer.class,
-                teamId)).isEqualTo(target);
+        assertThat(jdbc.queryForObject(
+                        "SELECT COUNT(*) FROM group_buy_order_list WHERE team_id = ?", Integer.class, teamId))
+                .isEqualTo(target);
     }
 
     private double corrections(String direction) {
-        var counter = meters.find("gbm.team.places.corrections").tag("direction", direction).counter();
+        var counter = meters.find("gbm.team.places.corrections")
+                .tag("direction", direction)
+                .counter();
         return counter == null ? 0 : counter.count();
     }
 }

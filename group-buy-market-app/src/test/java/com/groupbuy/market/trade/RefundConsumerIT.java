@@ -1,5 +1,9 @@
 package com.groupbuy.market.trade;
 
+import static com.groupbuy.market.support.TestJson.JSON;
+import static com.groupbuy.market.support.TestJson.await;
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.groupbuy.market.domain.trade.adapter.repository.IRefundRepository;
 import com.groupbuy.market.domain.trade.model.aggregate.MemberRefund;
@@ -8,12 +12,26 @@ import com.groupbuy.market.domain.trade.model.valobj.NotifyRoutes;
 import com.groupbuy.market.domain.trade.model.valobj.PartnerOrderKey;
 import com.groupbuy.market.domain.trade.model.valobj.RefundType;
 import com.groupbuy.market.domain.trade.service.timeout.TradeTimeoutService;
-import com.groupbuy.market.infrastructure.adapter.port.TeamPlaceReservation;
+import com.groupbuy.market.infrastructure.trade.port.TeamPlaceReservation;
 import com.groupbuy.market.support.IntegrationTest;
 import com.groupbuy.market.support.PartnerReceiver;
 import com.groupbuy.market.support.TradeClient;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -30,25 +48,6 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
-import java.util.UUID;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicInteger;
-
-import static com.groupbuy.market.support.TestJson.JSON;
-import static com.groupbuy.market.support.TestJson.await;
-import static org.assertj.core.api.Assertions.assertThat;
-
 /**
  * Our refund consumer against the real RabbitMQ, MariaDB and Redis: however often a refund event is delivered, and
  * whether the after-commit release ran before it, after it or never (the process died after the refund's commit),
@@ -59,7 +58,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 @IntegrationTest
 class RefundConsumerIT {
 
-    private static final String SUFFIX = UUID.randomUUID().toString().replace("-", "").substring(0, 10);
+    private static final String SUFFIX =
+            UUID.randomUUID().toString().replace("-", "").substring(0, 10);
     private static final String EXCHANGE = "gbm_t_exchange_" + SUFFIX;
     private static final String QUEUE = "gbm_t_refund_" + SUFFIX;
     private static final String DEAD = QUEUE + ".dead";
@@ -93,20 +93,28 @@ class RefundConsumerIT {
 
     @LocalServerPort
     int port;
+
     @Autowired
     JdbcTemplate jdbc;
+
     @Autowired
     TeamCounts counts;
+
     @Autowired
     RabbitTemplate rabbit;
+
     @Autowired
     IRefundRepository refunds;
+
     @Autowired
     NotifyRoutes routes;
+
     @Autowired
     TeamPlaceReservation reservation;
+
     @Autowired
     MeterRegistry meters;
+
     @Autowired
     TradeTimeoutService timeout;
 
@@ -180,7 +188,8 @@ class RefundConsumerIT {
         awaitHandled(before + 5);
         assertThat(counts.redisPlaces(teamId)).isEqualTo(2);
         // The fast path of the refund that committed arrives late (its thread was slow): nothing more is given.
-        assertThat(reservation.releaseOrder(teamId, task.body.path("orderId").asText())).isFalse();
+        assertThat(reservation.releaseOrder(teamId, task.body.path("orderId").asText()))
+                .isFalse();
 
         assertThat(counts.redisPlaces(teamId)).isEqualTo(2).isEqualTo(counts.lockCount(teamId));
     }
@@ -220,8 +229,12 @@ class RefundConsumerIT {
         Message dead = awaitDeadLetter(messageId);
         String reason = dead.getMessageProperties().getHeader("x-gbm-dead-reason");
         assertThat(reason).contains("no order 999999999999");
-        assertThat((Integer) dead.getMessageProperties().getHeader("x-gbm-attempts")).isEqualTo(3);
-        assertThat(dead.getMessageProperties().getHeader("x-gbm-original-routing-key").toString()).isEqualTo(ROUTING_KEY);
+        assertThat((Integer) dead.getMessageProperties().getHeader("x-gbm-attempts"))
+                .isEqualTo(3);
+        assertThat(dead.getMessageProperties()
+                        .getHeader("x-gbm-original-routing-key")
+                        .toString())
+                .isEqualTo(ROUTING_KEY);
         assertThat(JSON.readTree(dead.getBody())).isEqualTo(body);
         await(() -> Integer.valueOf(2).equals(record(messageId).get("status")));
         Map<String, Object> record = record(messageId);
@@ -249,9 +262,11 @@ class RefundConsumerIT {
         String teamId = mall.team("e1", "e2");
         Task task = refundWithoutRelease("e2");
         // Three attempts were started and the last one's process died before writing its outcome.
-        jdbc.update("INSERT INTO mq_consumption_record (consumer, message_id, routing_key, status, attempts, version, "
-                + "last_error) VALUES ('refund_place_return', ?, ?, 0, 3, 5, 'RedisTimeoutException: timed out')",
-                task.webhookId, ROUTING_KEY);
+        jdbc.update(
+                "INSERT INTO mq_consumption_record (consumer, message_id, routing_key, status, attempts, version, "
+                        + "last_error) VALUES ('refund_place_return', ?, ?, 0, 3, 5, 'RedisTimeoutException: timed out')",
+                task.webhookId,
+                ROUTING_KEY);
 
         publish(task.webhookId, task.body);
 
@@ -266,7 +281,8 @@ class RefundConsumerIT {
     @Test
     void twentyConcurrentReleasesOfOneOrderGiveOnePlaceBack() throws Exception {
         String teamId = mall.team("f1", "f2", "f3");
-        String orderId = refunds.queryOrder(new PartnerOrderKey("s01", "c01", "f3", "out-f3")).getOrderId();
+        String orderId = refunds.queryOrder(new PartnerOrderKey("s01", "c01", "f3", "out-f3"))
+                .getOrderId();
         ExecutorService pool = Executors.newFixedThreadPool(20);
         CountDownLatch start = new CountDownLatch(1);
         List<Future<Boolean>> calls = new ArrayList<>();
@@ -290,51 +306,70 @@ class RefundConsumerIT {
     @Test
     void aMalformedMessageIsDeadLetteredAtOnce() throws Exception {
         String messageId = "msg_malformed_" + UUID.randomUUID().toString().replace("-", "");
-        rabbit.send(EXCHANGE, ROUTING_KEY, MessageBuilder.withBody("not json".getBytes(StandardCharsets.UTF_8))
-                .setMessageId(messageId).setContentType("application/json")
-                .setDeliveryMode(MessageDeliveryMode.PERSISTENT).build());
+        rabbit.send(
+                EXCHANGE,
+                ROUTING_KEY,
+                MessageBuilder.withBody("not json".getBytes(StandardCharsets.UTF_8))
+                        .setMessageId(messageId)
+                        .setContentType("application/json")
+                        .setDeliveryMode(MessageDeliveryMode.PERSISTENT)
+                        .build());
 
         Message dead = awaitDeadLetter(messageId);
 
-        assertThat(dead.getMessageProperties().<String>getHeader("x-gbm-dead-reason")).isEqualTo("malformed: body is not JSON");
-        assertThat((Integer) dead.getMessageProperties().getHeader("x-gbm-attempts")).isEqualTo(1);
+        assertThat(dead.getMessageProperties().<String>getHeader("x-gbm-dead-reason"))
+                .isEqualTo("malformed: body is not JSON");
+        assertThat((Integer) dead.getMessageProperties().getHeader("x-gbm-attempts"))
+                .isEqualTo(1);
         await(() -> Integer.valueOf(2).equals(record(messageId).get("status")));
         assertThat(record(messageId).get("attempts")).isEqualTo(1);
     }
 
-    private record Task(String webhookId, JsonNode body) {
-    }
+    private record Task(String webhookId, JsonNode body) {}
 
     /** The refund's transaction only, as when the process dies right after its commit: no Redis release. */
     private Task refundWithoutRelease(String userId) throws Exception {
         MemberOrderView order = refunds.queryOrder(new PartnerOrderKey("s01", "c01", userId, "out-" + userId));
-        List<Long> taskIds = refunds.refund(MemberRefund.of(order,
-                RefundType.of(order.getOrderStatus(), order.getTeamStatus()), routes));
+        List<Long> taskIds = refunds.refund(
+                MemberRefund.of(order, RefundType.of(order.getOrderStatus(), order.getTeamStatus()), routes));
         // The refund event on topic.team_refund is the MQ task among what the refund owes.
         Map<String, Object> row = jdbc.queryForMap("SELECT webhook_id, parameter_json FROM notify_task WHERE id IN ("
                 + taskIds.stream().map(String::valueOf).collect(java.util.stream.Collectors.joining(","))
                 + ") AND notify_type = 'MQ'");
-        return new Task(row.get("webhook_id").toString(), JSON.readTree(row.get("parameter_json").toString()));
+        return new Task(
+                row.get("webhook_id").toString(),
+                JSON.readTree(row.get("parameter_json").toString()));
     }
 
     private Task taskOf(String teamId, String category) throws Exception {
-        Map<String, Object> row = jdbc.queryForMap("SELECT webhook_id, parameter_json FROM notify_task "
-                + "WHERE team_id = ? AND notify_category = ? AND notify_type = 'MQ'", teamId, category);
-        return new Task(row.get("webhook_id").toString(), JSON.readTree(row.get("parameter_json").toString()));
+        Map<String, Object> row = jdbc.queryForMap(
+                "SELECT webhook_id, parameter_json FROM notify_task "
+                        + "WHERE team_id = ? AND notify_category = ? AND notify_type = 'MQ'",
+                teamId,
+                category);
+        return new Task(
+                row.get("webhook_id").toString(),
+                JSON.readTree(row.get("parameter_json").toString()));
     }
 
     /** As the MQ channel publishes a refund task: persistent JSON, message id = the task's webhook-id. */
     private void publish(String messageId, JsonNode body) throws Exception {
-        rabbit.send(EXCHANGE, ROUTING_KEY, MessageBuilder.withBody(JSON.writeValueAsBytes(body))
-                .setMessageId(messageId).setContentType("application/json")
-                .setDeliveryMode(MessageDeliveryMode.PERSISTENT).build());
+        rabbit.send(
+                EXCHANGE,
+                ROUTING_KEY,
+                MessageBuilder.withBody(JSON.writeValueAsBytes(body))
+                        .setMessageId(messageId)
+                        .setContentType("application/json")
+                        .setDeliveryMode(MessageDeliveryMode.PERSISTENT)
+                        .build());
     }
 
     private Message awaitDeadLetter(String messageId) {
         long deadline = System.currentTimeMillis() + 15_000;
         while (System.currentTimeMillis() < deadline) {
             Message message = rabbit.receive(DEAD, 500);
-            if (message != null && messageId.equals(message.getMessageProperties().getMessageId())) {
+            if (message != null
+                    && messageId.equals(message.getMessageProperties().getMessageId())) {
                 return message;
             }
         }
@@ -342,17 +377,27 @@ class RefundConsumerIT {
     }
 
     private Map<String, Object> record(String messageId) {
-        return jdbc.queryForList("SELECT status, attempts, last_error FROM mq_consumption_record WHERE message_id = ?",
-                messageId).stream().findFirst().orElse(Map.of());
+        return jdbc
+                .queryForList(
+                        "SELECT status, attempts, last_error FROM mq_consumption_record WHERE message_id = ?",
+                        messageId)
+                .stream()
+                .findFirst()
+                .orElse(Map.of());
     }
 
     /** Deliveries the consumer has settled so far, whatever the outcome. */
     private double handled() {
-        return meters.find("gbm.mq.refund.consumed").counters().stream().mapToDouble(Counter::count).sum();
+        return meters.find("gbm.mq.refund.consumed").counters().stream()
+                .mapToDouble(Counter::count)
+                .sum();
     }
 
     private double counter(String outcome) {
-        return meters.get("gbm.mq.refund.consumed").tag("outcome", outcome).counter().count();
+        return meters.get("gbm.mq.refund.consumed")
+                .tag("outcome", outcome)
+                .counter()
+                .count();
     }
 
     private void awaitHandled(double total) throws InterruptedException {
@@ -370,13 +415,14 @@ class RefundConsumerIT {
     }
 
     private JsonNode admin(String token, int expectedStatus, String query) throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
-                + "/api/v1/gbm/admin/mq/consumption-records?" + query)).GET();
+        HttpRequest.Builder request = HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + port + "/api/v1/gbm/admin/mq/consumption-records?" + query))
+                .GET();
         if (token != null) {
             request.header("X-Admin-Token", token);
         }
-        HttpResponse<String> response = HttpClient.newHttpClient().send(request.build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response =
+                HttpClient.newHttpClient().send(request.build(), HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).isEqualTo(expectedStatus);
         return JSON.readTree(response.body());
     }

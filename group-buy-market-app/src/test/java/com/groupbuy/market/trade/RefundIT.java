@@ -1,10 +1,23 @@
 package com.groupbuy.market.trade;
 
+import static com.groupbuy.market.support.TestJson.await;
+import static com.groupbuy.market.support.TestJson.fields;
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.groupbuy.market.support.IntegrationTest;
 import com.groupbuy.market.support.PartnerReceiver;
 import com.groupbuy.market.support.TestJson;
 import com.groupbuy.market.support.TradeClient;
+import java.net.http.HttpResponse;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -15,20 +28,6 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.context.TestPropertySource;
-
-import java.net.http.HttpResponse;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicInteger;
-
-import static com.groupbuy.market.support.TestJson.await;
-import static com.groupbuy.market.support.TestJson.fields;
-import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Refunds over real HTTP, MariaDB and Redis, with the mall's callback endpoints real HTTP servers: each state has its
@@ -59,8 +58,10 @@ class RefundIT {
 
     @LocalServerPort
     int port;
+
     @Autowired
     JdbcTemplate jdbc;
+
     @Autowired
     TeamCounts counts;
 
@@ -103,17 +104,24 @@ class RefundIT {
         JsonNode callback = REFUNDS.callbacksFor("out-u3").get(0);
         assertThat(fields(callback)).containsExactly("type", "userId", "teamId", "activityId", "orderId", "outTradeNo");
         assertThat(callback.path("type").asText()).isEqualTo("unpaid_unlock");
-        assertThat(callback.path("orderId").asText()).isEqualTo(data.path("orderId").asText());
+        assertThat(callback.path("orderId").asText())
+                .isEqualTo(data.path("orderId").asText());
         assertThat(counts.tasks(teamId, "trade_unpaid2refund", "HTTP")).isEqualTo(1);
-        assertThat(counts.tasks(teamId, "trade_unpaid2refund", "MQ")).as("the refund event").isEqualTo(1);
-        assertThat(partner.callbacksFor("out-u3")).as("nothing at the team-success URL").isEmpty();
+        assertThat(counts.tasks(teamId, "trade_unpaid2refund", "MQ"))
+                .as("the refund event")
+                .isEqualTo(1);
+        assertThat(partner.callbacksFor("out-u3"))
+                .as("nothing at the team-success URL")
+                .isEmpty();
 
         assertThat(mall.lock("u4", teamId).path("code").asText()).isEqualTo("0000");
         assertThat(counts.lockCount(teamId)).isEqualTo(3);
         assertThat(counts.redisPlaces(teamId)).isEqualTo(3);
-        assertThat(mall.lock("u3", "").path("code").asText()).as("a closed order is not locked again")
+        assertThat(mall.lock("u3", "").path("code").asText())
+                .as("a closed order is not locked again")
                 .isEqualTo("E0202");
-        assertThat(mall.lock("u3", "", "out-u3-again").path("code").asText()).as("its take is free for a new order")
+        assertThat(mall.lock("u3", "", "out-u3-again").path("code").asText())
+                .as("its take is free for a new order")
                 .isEqualTo("0000");
     }
 
@@ -126,7 +134,9 @@ class RefundIT {
 
         assertThat(data.path("code").asText()).isEqualTo("success");
         assertThat(data.path("info").asText()).startsWith("paid_unformed");
-        assertThat(counts.team(teamId)).containsEntry("status", 0).containsEntry("lock_count", 1)
+        assertThat(counts.team(teamId))
+                .containsEntry("status", 0)
+                .containsEntry("lock_count", 1)
                 .containsEntry("complete_count", 0);
         assertThat(counts.redisPlaces(teamId)).isEqualTo(1);
         assertThat(counts.orderStatus("p1")).isEqualTo(2);
@@ -145,16 +155,21 @@ class RefundIT {
         assertThat(counts.team(teamId)).containsEntry("status", 1);
 
         assertThat(mall.refund("f1").path("data").path("code").asText()).isEqualTo("success");
-        assertThat(counts.team(teamId)).containsEntry("status", 3).containsEntry("complete_count", 2)
+        assertThat(counts.team(teamId))
+                .containsEntry("status", 3)
+                .containsEntry("complete_count", 2)
                 .containsEntry("lock_count", 2);
         assertThat(mall.refund("f2").path("data").path("code").asText()).isEqualTo("success");
         assertThat(counts.team(teamId)).containsEntry("status", 3).containsEntry("complete_count", 1);
         assertThat(mall.refund("f3").path("data").path("code").asText()).isEqualTo("success");
-        assertThat(counts.team(teamId)).containsEntry("status", 2).containsEntry("complete_count", 0)
+        assertThat(counts.team(teamId))
+                .containsEntry("status", 2)
+                .containsEntry("complete_count", 0)
                 .containsEntry("lock_count", 0);
         assertThat(counts.redisPlaces(teamId)).isEqualTo(0);
 
-        await(() -> List.of("out-f1", "out-f2", "out-f3").stream().allMatch(o -> REFUNDS.callbacksFor(o).size() == 1));
+        await(() -> List.of("out-f1", "out-f2", "out-f3").stream()
+                .allMatch(o -> REFUNDS.callbacksFor(o).size() == 1));
         for (String out : List.of("out-f1", "out-f2", "out-f3")) {
             assertThat(REFUNDS.callbacksFor(out).get(0).path("type").asText()).isEqualTo("paid_formed");
             assertThat(partner.callbacksFor(out)).isEmpty();
@@ -183,7 +198,9 @@ class RefundIT {
         assertThat(counts.team(teamId)).isEqualTo(teamAfterRefund);
         assertThat(counts.redisPlaces(teamId)).isEqualTo(1);
         assertThat(tasks(teamId)).isEqualTo(tasksAfterRefund);
-        assertThat(counts.lateNotices("n1")).as("it was paid in time: not a late payment").isZero();
+        assertThat(counts.lateNotices("n1"))
+                .as("it was paid in time: not a late payment")
+                .isZero();
     }
 
     @Test
@@ -206,7 +223,9 @@ class RefundIT {
         assertThat(counts.team(teamId)).isEqualTo(teamBefore);
         assertThat(counts.redisPlaces(teamId)).isEqualTo(1);
         assertThat(tasks(teamId)).isEqualTo(tasksBefore);
-        assertThat(mall.settle("q2").path("code").asText()).as("the other member still pays").isEqualTo("0000");
+        assertThat(mall.settle("q2").path("code").asText())
+                .as("the other member still pays")
+                .isEqualTo("0000");
     }
 
     private int tasks(String teamId) {
@@ -228,7 +247,9 @@ class RefundIT {
         assertThat(counts.lockCount(teamId)).isEqualTo(1);
         assertThat(counts.redisPlaces(teamId)).isEqualTo(1);
         assertThat(counts.tasks(teamId, "trade_unpaid2refund", "HTTP")).isEqualTo(1);
-        assertThat(counts.tasks(teamId, "trade_unpaid2refund", "MQ")).as("the refund event").isEqualTo(1);
+        assertThat(counts.tasks(teamId, "trade_unpaid2refund", "MQ"))
+                .as("the refund event")
+                .isEqualTo(1);
     }
 
     @Test
@@ -238,7 +259,9 @@ class RefundIT {
         JsonNode unknown = mall.refund("nobody");
         JsonNode otherMall = mall.refund("x1", "s02", "c02");
         JsonNode refused = mall.refund("x1", "s03", "c03");
-        JsonNode noUser = TestJson.postEnvelope(port, "/api/v1/gbm/trade/refund_market_pay_order",
+        JsonNode noUser = TestJson.postEnvelope(
+                port,
+                "/api/v1/gbm/trade/refund_market_pay_order",
                 "{\"outTradeNo\":\"out-x1\",\"source\":\"s01\",\"channel\":\"c01\"}");
         HttpResponse<String> notJson = TestJson.post(port, "/api/v1/gbm/trade/refund_market_pay_order", "refund x1");
 
@@ -251,8 +274,9 @@ class RefundIT {
         assertThat(fields(TestJson.JSON.readTree(notJson.body()))).containsExactly("code", "info", "data");
         assertThat(counts.orderStatus("x1")).isZero();
         assertThat(counts.lockCount(teamId)).isEqualTo(1);
-        assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM notify_task WHERE activity_id = ?", Integer.class,
-                activityId)).isZero();
+        assertThat(jdbc.queryForObject(
+                        "SELECT COUNT(*) FROM notify_task WHERE activity_id = ?", Integer.class, activityId))
+                .isZero();
     }
 
     @Test
@@ -290,7 +314,8 @@ class RefundIT {
             } else {
                 assertThat(status).isEqualTo(3);
                 assertThat(counts.tasks(teamId, "trade_settlement")).isEqualTo(1);
-                assertThat(counts.tasks(teamId, "trade_paid_team2refund", "HTTP")).isEqualTo(1);
+                assertThat(counts.tasks(teamId, "trade_paid_team2refund", "HTTP"))
+                        .isEqualTo(1);
             }
         }
     }

@@ -1,25 +1,14 @@
 package com.groupbuy.market.trade;
 
+import static com.groupbuy.market.support.TestJson.await;
+import static com.groupbuy.market.support.TestJson.fields;
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.groupbuy.market.activity.MarketConfigFixture;
 import com.groupbuy.market.support.IntegrationTest;
 import com.groupbuy.market.support.TestJson;
-import static com.groupbuy.market.support.TestJson.await;
-import static com.groupbuy.market.support.TestJson.fields;
-import mockwebserver3.MockResponse;
-import mockwebserver3.MockWebServer;
-import mockwebserver3.RecordedRequest;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.test.context.TestPropertySource;
-
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.LocalDateTime;
@@ -36,8 +25,18 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import mockwebserver3.MockResponse;
+import mockwebserver3.MockWebServer;
+import mockwebserver3.RecordedRequest;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.test.context.TestPropertySource;
 
 /**
  * Settlement over real HTTP, MariaDB and Redis, with the partner played by a real HTTP server (MockWebServer):
@@ -52,6 +51,7 @@ class SettlementIT {
 
     @LocalServerPort
     int port;
+
     @Autowired
     JdbcTemplate jdbc;
 
@@ -83,7 +83,8 @@ class SettlementIT {
         JsonNode last = settle("c", "out-c", Long.toString(System.currentTimeMillis()));
 
         assertThat(first.path("code").asText()).isEqualTo("0000");
-        assertThat(fields(first.path("data"))).containsExactlyInAnyOrder("userId", "teamId", "activityId", "outTradeNo");
+        assertThat(fields(first.path("data")))
+                .containsExactlyInAnyOrder("userId", "teamId", "activityId", "outTradeNo");
         assertThat(first.path("data").path("teamId").asText()).isEqualTo(teamId);
         assertThat(first.path("data").path("activityId").asLong()).isEqualTo(activityId);
         assertThat(last.path("code").asText()).isEqualTo("0000");
@@ -99,11 +100,17 @@ class SettlementIT {
         assertSignedWithTestSecret(callback);
 
         await(() -> taskStatus(teamId) == 1);
-        assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM notify_task WHERE team_id = ?", Integer.class, teamId)).isEqualTo(1);
+        assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM notify_task WHERE team_id = ?", Integer.class, teamId))
+                .isEqualTo(1);
         assertThat(jdbc.queryForMap("SELECT status, complete_count FROM group_buy_order WHERE team_id = ?", teamId))
-                .containsEntry("status", 1).containsEntry("complete_count", 3);
-        assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM notify_attempt a JOIN notify_task t ON t.id = a.task_id "
-                + "WHERE t.team_id = ? AND a.success = 1 AND a.http_status = 200", Integer.class, teamId)).isEqualTo(1);
+                .containsEntry("status", 1)
+                .containsEntry("complete_count", 3);
+        assertThat(jdbc.queryForObject(
+                        "SELECT COUNT(*) FROM notify_attempt a JOIN notify_task t ON t.id = a.task_id "
+                                + "WHERE t.team_id = ? AND a.success = 1 AND a.http_status = 200",
+                        Integer.class,
+                        teamId))
+                .isEqualTo(1);
         assertThat(partner.getRequestCount()).isEqualTo(1);
     }
 
@@ -120,20 +127,27 @@ class SettlementIT {
 
         assertThat(again).isEqualTo(first);
         assertThat(againEarlier.path("code").asText()).isEqualTo("0000");
-        assertThat(jdbc.queryForObject("SELECT complete_count FROM group_buy_order WHERE team_id = ?", Integer.class, teamId)).isEqualTo(3);
-        assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM notify_task WHERE team_id = ?", Integer.class, teamId)).isEqualTo(1);
+        assertThat(jdbc.queryForObject(
+                        "SELECT complete_count FROM group_buy_order WHERE team_id = ?", Integer.class, teamId))
+                .isEqualTo(3);
+        assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM notify_task WHERE team_id = ?", Integer.class, teamId))
+                .isEqualTo(1);
     }
 
     @Test
     void bothTimeShapesAreAcceptedAndOutsideTheWindowIsRefusedLeavingTheOrderLocked() throws Exception {
         fullTeam("t1", "t2", "t3");
-        String lateString = LocalDateTime.now(ZoneId.of("Asia/Shanghai")).plusHours(2)
+        String lateString = LocalDateTime.now(ZoneId.of("Asia/Shanghai"))
+                .plusHours(2)
                 .format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss"));
         long earlyMillis = Instant.now().minus(1, ChronoUnit.HOURS).toEpochMilli();
 
         JsonNode byString = settle("t1", "out-t1", now());
-        JsonNode byMillis = post("/api/v1/gbm/trade/settlement_market_pay_order", "{\"source\":\"s01\",\"channel\":\"c01\","
-                + "\"userId\":\"t2\",\"outTradeNo\":\"out-t2\",\"outTradeTime\":" + System.currentTimeMillis() + "}");
+        JsonNode byMillis = post(
+                "/api/v1/gbm/trade/settlement_market_pay_order",
+                "{\"source\":\"s01\",\"channel\":\"c01\","
+                        + "\"userId\":\"t2\",\"outTradeNo\":\"out-t2\",\"outTradeTime\":" + System.currentTimeMillis()
+                        + "}");
         JsonNode late = settle("t3", "out-t3", lateString);
         JsonNode early = settle("t3", "out-t3", Long.toString(earlyMillis));
         JsonNode garbage = settle("t3", "out-t3", "yesterday");
@@ -151,11 +165,15 @@ class SettlementIT {
     void refusedSourceChannelAndUnknownOrderHaveTheirCodes() throws Exception {
         fullTeam("s1", "s2", "s3");
 
-        JsonNode blacklisted = post("/api/v1/gbm/trade/settlement_market_pay_order", "{\"source\":\"s02\",\"channel\":\"c02\","
-                + "\"userId\":\"s1\",\"outTradeNo\":\"out-s1\",\"outTradeTime\":\"" + now() + "\"}");
+        JsonNode blacklisted = post(
+                "/api/v1/gbm/trade/settlement_market_pay_order",
+                "{\"source\":\"s02\",\"channel\":\"c02\","
+                        + "\"userId\":\"s1\",\"outTradeNo\":\"out-s1\",\"outTradeTime\":\"" + now() + "\"}");
         JsonNode unknown = settle("s1", "no-such-out", now());
-        JsonNode missingUser = post("/api/v1/gbm/trade/settlement_market_pay_order", "{\"source\":\"s01\",\"channel\":\"c01\","
-                + "\"outTradeNo\":\"out-s1\",\"outTradeTime\":\"" + now() + "\"}");
+        JsonNode missingUser = post(
+                "/api/v1/gbm/trade/settlement_market_pay_order",
+                "{\"source\":\"s01\",\"channel\":\"c01\"," + "\"outTradeNo\":\"out-s1\",\"outTradeTime\":\"" + now()
+                        + "\"}");
 
         assertThat(blacklisted.path("code").asText()).isEqualTo("E0105");
         assertThat(unknown.path("code").asText()).isEqualTo("E0104");
@@ -173,22 +191,40 @@ class SettlementIT {
         String answeringError = completedTeam("e1");
         await(() -> attempts(answeringError) == 1);
 
-        partner.enqueue(new MockResponse.Builder().code(200).body("success").headersDelay(3, TimeUnit.SECONDS).build());
+        partner.enqueue(new MockResponse.Builder()
+                .code(200)
+                .body("success")
+                .headersDelay(3, TimeUnit.SECONDS)
+                .build());
         String timingOut = completedTeam("o1");
         await(() -> attempts(timingOut) == 1);
 
         for (String teamId : List.of(failing500, answeringError, timingOut)) {
-            Map<String, Object> task = jdbc.queryForMap("SELECT notify_status, notify_count, next_attempt_time, "
-                    + "UTC_TIMESTAMP(3) AS db_now FROM notify_task WHERE team_id = ?", teamId);
+            Map<String, Object> task = jdbc.queryForMap(
+                    "SELECT notify_status, notify_count, next_attempt_time, "
+                            + "UTC_TIMESTAMP(3) AS db_now FROM notify_task WHERE team_id = ?",
+                    teamId);
             assertThat(task.get("notify_status")).isEqualTo(2);
             assertThat((LocalDateTime) task.get("next_attempt_time")).isAfter((LocalDateTime) task.get("db_now"));
-            assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM notify_attempt a JOIN notify_task t ON t.id = a.task_id "
-                    + "WHERE t.team_id = ? AND a.success = 0 AND a.error IS NOT NULL", Integer.class, teamId)).isEqualTo(1);
+            assertThat(jdbc.queryForObject(
+                            "SELECT COUNT(*) FROM notify_attempt a JOIN notify_task t ON t.id = a.task_id "
+                                    + "WHERE t.team_id = ? AND a.success = 0 AND a.error IS NOT NULL",
+                            Integer.class,
+                            teamId))
+                    .isEqualTo(1);
         }
-        assertThat(jdbc.queryForObject("SELECT a.http_status FROM notify_attempt a JOIN notify_task t ON t.id = a.task_id "
-                + "WHERE t.team_id = ?", Integer.class, failing500)).isEqualTo(500);
-        assertThat(jdbc.queryForObject("SELECT a.http_status FROM notify_attempt a JOIN notify_task t ON t.id = a.task_id "
-                + "WHERE t.team_id = ?", Integer.class, timingOut)).isNull();
+        assertThat(jdbc.queryForObject(
+                        "SELECT a.http_status FROM notify_attempt a JOIN notify_task t ON t.id = a.task_id "
+                                + "WHERE t.team_id = ?",
+                        Integer.class,
+                        failing500))
+                .isEqualTo(500);
+        assertThat(jdbc.queryForObject(
+                        "SELECT a.http_status FROM notify_attempt a JOIN notify_task t ON t.id = a.task_id "
+                                + "WHERE t.team_id = ?",
+                        Integer.class,
+                        timingOut))
+                .isNull();
     }
 
     @Test
@@ -215,7 +251,8 @@ class SettlementIT {
             pool.shutdown();
 
             assertThat(jdbc.queryForMap("SELECT status, complete_count FROM group_buy_order WHERE team_id = ?", teamId))
-                    .containsEntry("status", 1).containsEntry("complete_count", 3);
+                    .containsEntry("status", 1)
+                    .containsEntry("complete_count", 3);
             assertThat(taskRows(teamId)).isEqualTo(1);
         }
     }
@@ -236,17 +273,23 @@ class SettlementIT {
     }
 
     private JsonNode lock(String userId, String teamId) throws Exception {
-        JsonNode answer = post("/api/v1/gbm/trade/lock_market_pay_order", "{\"userId\":\"" + userId + "\",\"teamId\":\""
-                + teamId + "\",\"activityId\":" + activityId + ",\"goodsId\":\"" + goodsId + "\",\"source\":\"s01\","
-                + "\"channel\":\"c01\",\"outTradeNo\":\"out-" + userId + "\",\"notifyConfigVO\":{\"notifyType\":\"HTTP\","
-                + "\"notifyUrl\":\"" + partner.url("/callback") + "\"}}");
+        JsonNode answer = post(
+                "/api/v1/gbm/trade/lock_market_pay_order",
+                "{\"userId\":\"" + userId + "\",\"teamId\":\""
+                        + teamId + "\",\"activityId\":" + activityId + ",\"goodsId\":\"" + goodsId
+                        + "\",\"source\":\"s01\","
+                        + "\"channel\":\"c01\",\"outTradeNo\":\"out-" + userId
+                        + "\",\"notifyConfigVO\":{\"notifyType\":\"HTTP\","
+                        + "\"notifyUrl\":\"" + partner.url("/callback") + "\"}}");
         assertThat(answer.path("code").asText()).isEqualTo("0000");
         return answer;
     }
 
     private JsonNode settle(String userId, String outTradeNo, String outTradeTime) throws Exception {
-        return post("/api/v1/gbm/trade/settlement_market_pay_order", "{\"source\":\"s01\",\"channel\":\"c01\",\"userId\":\""
-                + userId + "\",\"outTradeNo\":\"" + outTradeNo + "\",\"outTradeTime\":\"" + outTradeTime + "\"}");
+        return post(
+                "/api/v1/gbm/trade/settlement_market_pay_order",
+                "{\"source\":\"s01\",\"channel\":\"c01\",\"userId\":\"" + userId + "\",\"outTradeNo\":\"" + outTradeNo
+                        + "\",\"outTradeTime\":\"" + outTradeTime + "\"}");
     }
 
     private static String now() {
@@ -263,17 +306,24 @@ class SettlementIT {
         String timestamp = request.getHeaders().get("webhook-timestamp");
         String signature = request.getHeaders().get("webhook-signature");
         assertThat(id).isNotBlank();
-        assertThat(Long.parseLong(timestamp)).isCloseTo(Instant.now().getEpochSecond(), org.assertj.core.data.Offset.offset(60L));
+        assertThat(Long.parseLong(timestamp))
+                .isCloseTo(Instant.now().getEpochSecond(), org.assertj.core.data.Offset.offset(60L));
         Mac mac = Mac.getInstance("HmacSHA256");
         mac.init(new SecretKeySpec("test_secret".getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-        String expected = "v1," + Base64.getEncoder().encodeToString(
-                mac.doFinal((id + "." + timestamp + "." + request.getBody().utf8()).getBytes(StandardCharsets.UTF_8)));
+        String expected = "v1,"
+                + Base64.getEncoder()
+                        .encodeToString(mac.doFinal(
+                                (id + "." + timestamp + "." + request.getBody().utf8())
+                                        .getBytes(StandardCharsets.UTF_8)));
         assertThat(signature).isEqualTo(expected);
     }
 
     private int orderStatus(String userId, String outTradeNo) {
-        return jdbc.queryForObject("SELECT status FROM group_buy_order_list WHERE user_id = ? AND out_trade_no = ?",
-                Integer.class, userId, outTradeNo);
+        return jdbc.queryForObject(
+                "SELECT status FROM group_buy_order_list WHERE user_id = ? AND out_trade_no = ?",
+                Integer.class,
+                userId,
+                outTradeNo);
     }
 
     private int taskStatus(String teamId) {
@@ -285,8 +335,7 @@ class SettlementIT {
     }
 
     private int attempts(String teamId) {
-        return jdbc.queryForObject("SELECT COALESCE(SUM(notify_count), 0) FROM notify_task WHERE team_id = ?", Integer.class, teamId);
+        return jdbc.queryForObject(
+                "SELECT COALESCE(SUM(notify_count), 0) FROM notify_task WHERE team_id = ?", Integer.class, teamId);
     }
-
-
 }

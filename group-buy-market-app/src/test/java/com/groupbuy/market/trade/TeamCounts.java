@@ -1,11 +1,10 @@
 package com.groupbuy.market.trade;
 
-import com.groupbuy.market.infrastructure.adapter.port.TeamPlaceReservation;
+import com.groupbuy.market.infrastructure.trade.port.TeamPlaceReservation;
+import java.util.Map;
 import org.redisson.api.RedissonClient;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
-
-import java.util.Map;
 
 /** Reads a team's counts from the database and its place counter from Redis, for tests that compare them. */
 @Component
@@ -23,7 +22,8 @@ class TeamCounts {
 
     /** status, lock_count, complete_count of the team row. */
     Map<String, Object> team(String teamId) {
-        return jdbc.queryForMap("SELECT status, lock_count, complete_count FROM group_buy_order WHERE team_id = ?", teamId);
+        return jdbc.queryForMap(
+                "SELECT status, lock_count, complete_count FROM group_buy_order WHERE team_id = ?", teamId);
     }
 
     int lockCount(String teamId) {
@@ -36,35 +36,51 @@ class TeamCounts {
     }
 
     int orderStatus(String userId) {
-        return jdbc.queryForObject("SELECT status FROM group_buy_order_list WHERE user_id = ? AND out_trade_no = ?",
-                Integer.class, userId, "out-" + userId);
+        return jdbc.queryForObject(
+                "SELECT status FROM group_buy_order_list WHERE user_id = ? AND out_trade_no = ?",
+                Integer.class,
+                userId,
+                "out-" + userId);
     }
 
     String bizId(String userId) {
-        return jdbc.queryForObject("SELECT biz_id FROM group_buy_order_list WHERE user_id = ? AND out_trade_no = ?",
-                String.class, userId, "out-" + userId);
+        return jdbc.queryForObject(
+                "SELECT biz_id FROM group_buy_order_list WHERE user_id = ? AND out_trade_no = ?",
+                String.class,
+                userId,
+                "out-" + userId);
     }
 
     /** Payment notices recorded as late for the user's order ("out-" + user id); 0 when none. */
     int lateNotices(String userId) {
-        return jdbc.queryForObject("SELECT COALESCE(SUM(notice_count), 0) FROM late_payment WHERE user_id = ? "
-                + "AND out_trade_no = ?", Integer.class, userId, "out-" + userId);
+        return jdbc.queryForObject(
+                "SELECT COALESCE(SUM(notice_count), 0) FROM late_payment WHERE user_id = ? " + "AND out_trade_no = ?",
+                Integer.class,
+                userId,
+                "out-" + userId);
     }
 
     /** The order row as a whole (status, out_trade_time, biz_id, prices), to show that nothing in it changed. */
     Map<String, Object> order(String userId) {
-        return jdbc.queryForMap("SELECT * FROM group_buy_order_list WHERE user_id = ? AND out_trade_no = ?", userId,
-                "out-" + userId);
+        return jdbc.queryForMap(
+                "SELECT * FROM group_buy_order_list WHERE user_id = ? AND out_trade_no = ?", userId, "out-" + userId);
     }
 
     int tasks(String teamId, String category) {
-        return jdbc.queryForObject("SELECT COUNT(*) FROM notify_task WHERE team_id = ? AND notify_category = ?",
-                Integer.class, teamId, category);
+        return jdbc.queryForObject(
+                "SELECT COUNT(*) FROM notify_task WHERE team_id = ? AND notify_category = ?",
+                Integer.class,
+                teamId,
+                category);
     }
 
     /** Tasks of one channel (HTTP or MQ). */
     int tasks(String teamId, String category, String notifyType) {
-        return jdbc.queryForObject("SELECT COUNT(*) FROM notify_task WHERE team_id = ? AND notify_category = ? "
-                + "AND notify_type = ?", Integer.class, teamId, category, notifyType);
+        return jdbc.queryForObject(
+                "SELECT COUNT(*) FROM notify_task WHERE team_id = ? AND notify_category = ? " + "AND notify_type = ?",
+                Integer.class,
+                teamId,
+                category,
+                notifyType);
     }
 }

@@ -1,11 +1,20 @@
 package com.groupbuy.market.trade;
 
+import static com.groupbuy.market.support.TestJson.await;
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.groupbuy.market.domain.trade.model.valobj.TimeoutRunSummary;
 import com.groupbuy.market.domain.trade.service.timeout.TradeTimeoutService;
 import com.groupbuy.market.support.IntegrationTest;
 import com.groupbuy.market.support.PartnerReceiver;
 import com.groupbuy.market.support.TradeClient;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -16,16 +25,6 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.context.TestPropertySource;
-
-import java.util.Map;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicInteger;
-
-import static com.groupbuy.market.support.TestJson.await;
-import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The timeout job over real MariaDB, Redis and HTTP: unpaid locks past their limit close, teams past their validity
@@ -52,10 +51,13 @@ class TimeoutCloseIT {
 
     @LocalServerPort
     int port;
+
     @Autowired
     JdbcTemplate jdbc;
+
     @Autowired
     TeamCounts counts;
+
     @Autowired
     TradeTimeoutService timeoutService;
 
@@ -102,14 +104,21 @@ class TimeoutCloseIT {
                     assertThat(counts.lateNotices(user)).isZero();
                     assertThat(counts.orderStatus(user)).isEqualTo(1);
                     assertThat(counts.tasks(teamId, "trade_unpaid2refund")).isZero();
-                    assertThat(counts.team(teamId)).containsEntry("lock_count", 1).containsEntry("complete_count", 1);
+                    assertThat(counts.team(teamId))
+                            .containsEntry("lock_count", 1)
+                            .containsEntry("complete_count", 1);
                 } else {
                     closed++;
-                    assertThat(code).as("paid after the close: the mall refunds its buyer").isEqualTo("E0208");
+                    assertThat(code)
+                            .as("paid after the close: the mall refunds its buyer")
+                            .isEqualTo("E0208");
                     assertThat(counts.lateNotices(user)).isEqualTo(1);
                     assertThat(counts.orderStatus(user)).isEqualTo(2);
-                    assertThat(counts.tasks(teamId, "trade_unpaid2refund", "HTTP")).isEqualTo(1);
-                    assertThat(counts.team(teamId)).containsEntry("lock_count", 0).containsEntry("complete_count", 0);
+                    assertThat(counts.tasks(teamId, "trade_unpaid2refund", "HTTP"))
+                            .isEqualTo(1);
+                    assertThat(counts.team(teamId))
+                            .containsEntry("lock_count", 0)
+                            .containsEntry("complete_count", 0);
                 }
                 assertThat(counts.redisPlaces(teamId)).isEqualTo(counts.lockCount(teamId));
             }
@@ -129,28 +138,40 @@ class TimeoutCloseIT {
 
         assertThat(first.expiredTeams()).isEqualTo(1);
         assertThat(first.closedUnpaid()).isEqualTo(1);
-        assertThat(counts.team(teamId)).containsEntry("status", 2).containsEntry("lock_count", 1)
+        assertThat(counts.team(teamId))
+                .containsEntry("status", 2)
+                .containsEntry("lock_count", 1)
                 .containsEntry("complete_count", 1);
         assertThat(counts.redisPlaces(teamId)).isEqualTo(1);
-        assertThat(counts.orderStatus("e1")).as("a paid order stays paid; its mall refunds it").isEqualTo(1);
+        assertThat(counts.orderStatus("e1"))
+                .as("a paid order stays paid; its mall refunds it")
+                .isEqualTo(1);
         assertThat(counts.orderStatus("e2")).isEqualTo(2);
         assertThat(counts.bizId("e2")).isNull();
-        await(() -> REFUNDS.callbacksFor("out-e1").size() == 1 && REFUNDS.callbacksFor("out-e2").size() == 1);
+        await(() -> REFUNDS.callbacksFor("out-e1").size() == 1
+                && REFUNDS.callbacksFor("out-e2").size() == 1);
         assertThat(REFUNDS.callbacksFor("out-e1").get(0).path("type").asText()).isEqualTo("paid_unformed");
         assertThat(REFUNDS.callbacksFor("out-e2").get(0).path("type").asText()).isEqualTo("unpaid_unlock");
-        assertThat(partner.callbacksFor("out-e1")).as("nothing at the team-success URL").isEmpty();
+        assertThat(partner.callbacksFor("out-e1"))
+                .as("nothing at the team-success URL")
+                .isEmpty();
 
         TimeoutRunSummary second = timeoutService.execTimeoutCloseJob();
         JsonNode refund = mall.refund("e1").path("data");
 
         assertThat(second).isEqualTo(new TimeoutRunSummary(0, 0, 0));
         assertThat(refund.path("code").asText()).isEqualTo("success");
-        assertThat(counts.team(teamId)).containsEntry("status", 2).containsEntry("lock_count", 0)
+        assertThat(counts.team(teamId))
+                .containsEntry("status", 2)
+                .containsEntry("lock_count", 0)
                 .containsEntry("complete_count", 0);
         assertThat(counts.redisPlaces(teamId)).isEqualTo(0);
-        assertThat(counts.tasks(teamId, "trade_paid2refund", "HTTP")).as("the mall was told once").isEqualTo(1);
+        assertThat(counts.tasks(teamId, "trade_paid2refund", "HTTP"))
+                .as("the mall was told once")
+                .isEqualTo(1);
         assertThat(counts.tasks(teamId, "trade_unpaid2refund", "HTTP")).isEqualTo(1);
-        assertThat(mall.settle("e2").path("code").asText()).as("closed by the expiry before it was paid")
+        assertThat(mall.settle("e2").path("code").asText())
+                .as("closed by the expiry before it was paid")
                 .isEqualTo("E0208");
         assertThat(counts.lateNotices("e2")).isEqualTo(1);
     }
@@ -197,7 +218,8 @@ class TimeoutCloseIT {
         assertThat(timeoutService.execTimeoutCloseJob().closedUnpaid()).isEqualTo(1);
         Map<String, Object> orderBefore = counts.order("late1");
         Map<String, Object> teamBefore = counts.team(teamId);
-        int tasksBefore = jdbc.queryForObject("SELECT COUNT(*) FROM notify_task WHERE team_id = ?", Integer.class, teamId);
+        int tasksBefore =
+                jdbc.queryForObject("SELECT COUNT(*) FROM notify_task WHERE team_id = ?", Integer.class, teamId);
 
         JsonNode first = mall.settle("late1");
         JsonNode again = mall.settle("late1");
@@ -208,8 +230,12 @@ class TimeoutCloseIT {
         assertThat(again).as("a repeated notice is answered the same").isEqualTo(first);
         Map<String, Object> recorded = jdbc.queryForMap("SELECT order_id, source, channel, team_id, notice_count "
                 + "FROM late_payment WHERE user_id = 'late1'");
-        assertThat(recorded).containsEntry("order_id", orderBefore.get("order_id")).containsEntry("source", "s01")
-                .containsEntry("channel", "c01").containsEntry("team_id", teamId).containsEntry("notice_count", 2);
+        assertThat(recorded)
+                .containsEntry("order_id", orderBefore.get("order_id"))
+                .containsEntry("source", "s01")
+                .containsEntry("channel", "c01")
+                .containsEntry("team_id", teamId)
+                .containsEntry("notice_count", 2);
         assertThat(counts.order("late1")).isEqualTo(orderBefore);
         assertThat(counts.team(teamId)).isEqualTo(teamBefore);
         assertThat(counts.redisPlaces(teamId)).isEqualTo(1);
@@ -218,12 +244,19 @@ class TimeoutCloseIT {
     }
 
     private void lockedMinutesAgo(String userId, int minutes) {
-        jdbc.update("UPDATE group_buy_order_list SET create_time = UTC_TIMESTAMP(3) - INTERVAL ? MINUTE "
-                + "WHERE user_id = ? AND out_trade_no = ?", minutes, userId, "out-" + userId);
+        jdbc.update(
+                "UPDATE group_buy_order_list SET create_time = UTC_TIMESTAMP(3) - INTERVAL ? MINUTE "
+                        + "WHERE user_id = ? AND out_trade_no = ?",
+                minutes,
+                userId,
+                "out-" + userId);
     }
 
     private void teamEndedSecondsAgo(String teamId, int seconds) {
-        jdbc.update("UPDATE group_buy_order SET valid_start_time = UTC_TIMESTAMP(3) - INTERVAL 15 MINUTE, "
-                + "valid_end_time = UTC_TIMESTAMP(3) - INTERVAL ? SECOND WHERE team_id = ?", seconds, teamId);
+        jdbc.update(
+                "UPDATE group_buy_order SET valid_start_time = UTC_TIMESTAMP(3) - INTERVAL 15 MINUTE, "
+                        + "valid_end_time = UTC_TIMESTAMP(3) - INTERVAL ? SECOND WHERE team_id = ?",
+                seconds,
+                teamId);
     }
 }

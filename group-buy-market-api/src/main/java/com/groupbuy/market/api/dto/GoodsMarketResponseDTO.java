@@ -1,12 +1,11 @@
 package com.groupbuy.market.api.dto;
 
+import java.math.BigDecimal;
+import java.util.List;
 import lombok.AllArgsConstructor;
 import lombok.Builder;
 import lombok.Data;
 import lombok.NoArgsConstructor;
-
-import java.math.BigDecimal;
-import java.util.List;
 
 /**
  * The trial answer a partner's page renders. Times are "yyyy-MM-dd HH:mm:ss" in UTC+8. {@code isVisible}: the user

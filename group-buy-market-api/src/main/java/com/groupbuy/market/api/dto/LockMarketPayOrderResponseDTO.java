@@ -1,11 +1,10 @@
 package com.groupbuy.market.api.dto;
 
+import java.math.BigDecimal;
 import lombok.AllArgsConstructor;
 import lombok.Builder;
 import lombok.Data;
 import lombok.NoArgsConstructor;
-
-import java.math.BigDecimal;
 
 /** The reserved place: malls charge {@code payPrice}, so it is always present on success. */
 @Data

@@ -1,8 +1,5 @@
 package com.groupbuy.market.config.embedded;
 
-import org.apache.commons.logging.Log;
-import org.apache.qpid.server.SystemLauncher;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
@@ -11,6 +8,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
+import org.apache.commons.logging.Log;
+import org.apache.qpid.server.SystemLauncher;
 
 /**
  * The embedded AMQP 0-9-1 broker of the default profile (Apache Qpid Broker-J, in this JVM, messages in memory only),
@@ -37,12 +36,21 @@ final class EmbeddedBroker {
             Map<String, Object> attributes = new HashMap<>();
             attributes.put("type", "Memory");
             attributes.put("initialConfigurationLocation", resource(CONFIG).toExternalForm());
-            attributes.put("initialSystemPropertiesLocation", resource(SYSTEM_PROPERTIES).toExternalForm());
+            attributes.put(
+                    "initialSystemPropertiesLocation",
+                    resource(SYSTEM_PROPERTIES).toExternalForm());
             attributes.put("startupLoggedToSystemOut", false);
-            attributes.put("context", Map.of("qpid.amqp_port", Integer.toString(port),
-                    "qpid.work_dir", workDir.toString(),
-                    "qpid.broker.defaultPreferenceStoreAttributes", "{\"type\": \"Noop\"}",
-                    "virtualhost.housekeepingCheckPeriod", "200"));
+            attributes.put(
+                    "context",
+                    Map.of(
+                            "qpid.amqp_port",
+                            Integer.toString(port),
+                            "qpid.work_dir",
+                            workDir.toString(),
+                            "qpid.broker.defaultPreferenceStoreAttributes",
+                            "{\"type\": \"Noop\"}",
+                            "virtualhost.housekeepingCheckPeriod",
+                            "200"));
             SystemLauncher launcher = new SystemLauncher();
             launcher.startup(attributes);
             Runtime.getRuntime().addShutdownHook(new Thread(launcher::shutdown, "embedded-broker-stop"));

@@ -1,5 +1,8 @@
 package com.groupbuy.market.config.embedded;
 
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import org.apache.commons.logging.Log;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.env.EnvironmentPostProcessor;
@@ -8,10 +11,6 @@ import org.springframework.core.Ordered;
 import org.springframework.core.env.ConfigurableEnvironment;
 import org.springframework.core.env.MapPropertySource;
 import org.springframework.util.ClassUtils;
-
-import java.nio.file.Path;
-import java.util.LinkedHashMap;
-import java.util.Map;
 
 /**
  * On the default profile (no profile named, embedded servers on, MQ on) starts the embedded AMQP broker and points
@@ -36,7 +35,9 @@ public class EmbeddedBrokerPostProcessor implements EnvironmentPostProcessor, Or
                 || !ClassUtils.isPresent(QPID, getClass().getClassLoader())) {
             return;
         }
-        Path dataDir = Path.of(environment.getProperty("gbm.embedded.data-dir", "./data")).toAbsolutePath().normalize();
+        Path dataDir = Path.of(environment.getProperty("gbm.embedded.data-dir", "./data"))
+                .toAbsolutePath()
+                .normalize();
         EmbeddedBroker broker = EmbeddedBroker.start(dataDir, log);
 
         Map<String, Object> properties = new LinkedHashMap<>();

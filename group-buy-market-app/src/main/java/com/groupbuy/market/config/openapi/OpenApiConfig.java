@@ -13,14 +13,13 @@ import io.swagger.v3.oas.models.media.Schema;
 import io.swagger.v3.oas.models.responses.ApiResponse;
 import io.swagger.v3.oas.models.security.SecurityRequirement;
 import io.swagger.v3.oas.models.security.SecurityScheme;
-import org.springdoc.core.customizers.OpenApiCustomizer;
-import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Configuration;
-
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.springdoc.core.customizers.OpenApiCustomizer;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
 
 /**
  * The OpenAPI 3 description partners read ({@code /v3/api-docs}, Swagger UI at {@code /swagger-ui.html}; prod: JSON
@@ -38,9 +37,14 @@ public class OpenApiConfig {
     public OpenAPI groupBuyMarketOpenApi() {
         return new OpenAPI()
                 .info(new Info().title("group-buy-market").version("v1").description(description()))
-                .components(new Components().addSecuritySchemes(ADMIN_TOKEN, new SecurityScheme()
-                        .type(SecurityScheme.Type.APIKEY).in(SecurityScheme.In.HEADER).name("X-Admin-Token")
-                        .description("operators only: gbm.admin.token")));
+                .components(new Components()
+                        .addSecuritySchemes(
+                                ADMIN_TOKEN,
+                                new SecurityScheme()
+                                        .type(SecurityScheme.Type.APIKEY)
+                                        .in(SecurityScheme.In.HEADER)
+                                        .name("X-Admin-Token")
+                                        .description("operators only: gbm.admin.token")));
     }
 
     @Bean
@@ -53,7 +57,8 @@ public class OpenApiConfig {
                     addExamples(item.getPost(), examples);
                 }
                 if (path.startsWith("/api/v1/gbm/admin/")) {
-                    item.readOperations().forEach(op -> op.addSecurityItem(new SecurityRequirement().addList(ADMIN_TOKEN)));
+                    item.readOperations()
+                            .forEach(op -> op.addSecurityItem(new SecurityRequirement().addList(ADMIN_TOKEN)));
                 }
             });
         };
@@ -78,7 +83,8 @@ public class OpenApiConfig {
     }
 
     private static void describeFields(OpenAPI openApi) {
-        Map<String, Schema> schemas = openApi.getComponents() == null ? null : openApi.getComponents().getSchemas();
+        Map<String, Schema> schemas =
+                openApi.getComponents() == null ? null : openApi.getComponents().getSchemas();
         if (schemas == null) {
             return;
         }
@@ -112,7 +118,8 @@ public class OpenApiConfig {
         Schema<?> settlement = schemas.get("SettlementMarketPayOrderRequestDTO");
         if (settlement != null && settlement.getProperties() != null) {
             settlement.getProperties().put("outTradeTime", PartnerFieldDocs.outTradeTime());
-            List<String> required = new ArrayList<>(settlement.getRequired() == null ? List.of() : settlement.getRequired());
+            List<String> required =
+                    new ArrayList<>(settlement.getRequired() == null ? List.of() : settlement.getRequired());
             required.add("outTradeTime");
             settlement.setRequired(required);
         }
@@ -124,12 +131,15 @@ public class OpenApiConfig {
                 examples.requests().forEach((name, json) -> media.addExamples(name, new Example().value(parse(json))));
             }
         }
-        ApiResponse ok = operation.getResponses() == null ? null : operation.getResponses().get("200");
+        ApiResponse ok = operation.getResponses() == null
+                ? null
+                : operation.getResponses().get("200");
         if (ok != null) {
             Content content = ok.getContent();
             if (content != null) {
                 for (MediaType media : content.values()) {
-                    examples.answers().forEach((name, json) -> media.addExamples(name, new Example().value(parse(json))));
+                    examples.answers()
+                            .forEach((name, json) -> media.addExamples(name, new Example().value(parse(json))));
                 }
             }
         }

@@ -3,7 +3,6 @@ package com.groupbuy.market.config.openapi;
 import io.swagger.v3.oas.models.media.IntegerSchema;
 import io.swagger.v3.oas.models.media.Schema;
 import io.swagger.v3.oas.models.media.StringSchema;
-
 import java.util.List;
 import java.util.Map;
 
@@ -15,50 +14,84 @@ import java.util.Map;
 final class PartnerFieldDocs {
 
     /** A field: required or not, a maximum length (0 = none), a description, an example. */
-    record Field(boolean required, int maxLength, String description, Object example) {
-    }
+    record Field(boolean required, int maxLength, String description, Object example) {}
 
     static final String TIME_PATTERN = "^\\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2}:\\d{2}$";
 
     static final Map<String, Map<String, Field>> FIELDS = Map.of(
-            "GoodsMarketRequestDTO", Map.of(
-                    "userId", new Field(true, 32, "the buyer, as the mall names them; compared exactly", "u1"),
-                    "source", new Field(true, 16, "the partner's source (with channel: who the partner is)", "s01"),
-                    "channel", new Field(true, 16, "the partner's channel", "c01"),
-                    "goodsId", new Field(true, 16, "the goods on the product page", "9890001")),
-            "LockMarketPayOrderRequestDTO", Map.of(
-                    "userId", new Field(true, 32, "the buyer", "u1"),
-                    "teamId", new Field(false, 8, "the team to join; **null or \"\" opens a new team** "
-                            + "(both accepted, same meaning)", ""),
-                    "activityId", new Field(true, 0, "the activity (JSON integer; a string is 0002)", 100123),
-                    "goodsId", new Field(true, 16, "the goods", "9890001"),
-                    "source", new Field(true, 16, "the partner's source", "s01"),
-                    "channel", new Field(true, 16, "the partner's channel", "c01"),
-                    "outTradeNo", new Field(true, 32, "the mall's own trade number: the idempotency key (with user, "
-                            + "source and channel)", "100000000001"),
-                    "notifyConfigVO", new Field(false, 0, "how the team's outcome is told (current malls); "
-                            + "when absent, `notifyUrl` is required (HTTP)", null),
-                    "notifyUrl", new Field(false, 512, "flat callback URL of older malls (HTTP); ignored when "
-                            + "`notifyConfigVO` is given", "https://mall.example/api/group_buy_notify")),
-            "NotifyConfigVO", Map.of(
-                    "notifyType", new Field(false, 0, "`HTTP` (default when null) or `MQ`", "HTTP"),
-                    "notifyUrl", new Field(false, 512, "required for HTTP: a public http(s) URL (E0204 otherwise)",
-                            "https://mall.example/api/group_buy_notify"),
-                    "notifyMQ", new Field(false, 64, "MQ only: recorded as given; the routing keys stay ours "
-                            + "(`topic.team_success`, `topic.team_refund`)", null)),
-            "SettlementMarketPayOrderRequestDTO", Map.of(
-                    "source", new Field(true, 16, "the partner's source", "s01"),
-                    "channel", new Field(true, 16, "the partner's channel", "c01"),
-                    "userId", new Field(true, 32, "the buyer", "u1"),
-                    "outTradeNo", new Field(true, 32, "the trade number the lock used", "100000000001")),
-            "RefundMarketPayOrderRequestDTO", Map.of(
-                    "userId", new Field(true, 32, "the buyer", "u1"),
-                    "outTradeNo", new Field(true, 32, "the trade number the lock used", "100000000001"),
-                    "source", new Field(true, 16, "the partner's source", "s01"),
-                    "channel", new Field(true, 16, "the partner's channel", "c01")));
+            "GoodsMarketRequestDTO",
+                    Map.of(
+                            "userId", new Field(true, 32, "the buyer, as the mall names them; compared exactly", "u1"),
+                            "source",
+                                    new Field(
+                                            true, 16, "the partner's source (with channel: who the partner is)", "s01"),
+                            "channel", new Field(true, 16, "the partner's channel", "c01"),
+                            "goodsId", new Field(true, 16, "the goods on the product page", "9890001")),
+            "LockMarketPayOrderRequestDTO",
+                    Map.of(
+                            "userId", new Field(true, 32, "the buyer", "u1"),
+                            "teamId",
+                                    new Field(
+                                            false,
+                                            8,
+                                            "the team to join; **null or \"\" opens a new team** "
+                                                    + "(both accepted, same meaning)",
+                                            ""),
+                            "activityId", new Field(true, 0, "the activity (JSON integer; a string is 0002)", 100123),
+                            "goodsId", new Field(true, 16, "the goods", "9890001"),
+                            "source", new Field(true, 16, "the partner's source", "s01"),
+                            "channel", new Field(true, 16, "the partner's channel", "c01"),
+                            "outTradeNo",
+                                    new Field(
+                                            true,
+                                            32,
+                                            "the mall's own trade number: the idempotency key (with user, "
+                                                    + "source and channel)",
+                                            "100000000001"),
+                            "notifyConfigVO",
+                                    new Field(
+                                            false,
+                                            0,
+                                            "how the team's outcome is told (current malls); "
+                                                    + "when absent, `notifyUrl` is required (HTTP)",
+                                            null),
+                            "notifyUrl",
+                                    new Field(
+                                            false,
+                                            512,
+                                            "flat callback URL of older malls (HTTP); ignored when "
+                                                    + "`notifyConfigVO` is given",
+                                            "https://mall.example/api/group_buy_notify")),
+            "NotifyConfigVO",
+                    Map.of(
+                            "notifyType", new Field(false, 0, "`HTTP` (default when null) or `MQ`", "HTTP"),
+                            "notifyUrl",
+                                    new Field(
+                                            false,
+                                            512,
+                                            "required for HTTP: a public http(s) URL (E0204 otherwise)",
+                                            "https://mall.example/api/group_buy_notify"),
+                            "notifyMQ",
+                                    new Field(
+                                            false,
+                                            64,
+                                            "MQ only: recorded as given; the routing keys stay ours "
+                                                    + "(`topic.team_success`, `topic.team_refund`)",
+                                            null)),
+            "SettlementMarketPayOrderRequestDTO",
+                    Map.of(
+                            "source", new Field(true, 16, "the partner's source", "s01"),
+                            "channel", new Field(true, 16, "the partner's channel", "c01"),
+                            "userId", new Field(true, 32, "the buyer", "u1"),
+                            "outTradeNo", new Field(true, 32, "the trade number the lock used", "100000000001")),
+            "RefundMarketPayOrderRequestDTO",
+                    Map.of(
+                            "userId", new Field(true, 32, "the buyer", "u1"),
+                            "outTradeNo", new Field(true, 32, "the trade number the lock used", "100000000001"),
+                            "source", new Field(true, 16, "the partner's source", "s01"),
+                            "channel", new Field(true, 16, "the partner's channel", "c01")));
 
-    private PartnerFieldDocs() {
-    }
+    private PartnerFieldDocs() {}
 
     /**
      * {@code outTradeTime}: a JSON string "yyyy-MM-dd HH:mm:ss" in UTC+8 (a real date and time; ASCII digits) or a
@@ -66,10 +99,15 @@ final class PartnerFieldDocs {
      */
     @SuppressWarnings("rawtypes")
     static Schema<?> outTradeTime() {
-        Schema<?> text = new StringSchema().pattern(TIME_PATTERN).example("2026-11-22 21:00:00")
+        Schema<?> text = new StringSchema()
+                .pattern(TIME_PATTERN)
+                .example("2026-11-22 21:00:00")
                 .description("local time in UTC+8 (Asia/Shanghai), a real date and time, ASCII digits");
-        Schema<?> epoch = new IntegerSchema().format("int64").minimum(java.math.BigDecimal.ZERO)
-                .maximum(new java.math.BigDecimal("9999999999999")).example(1795870800000L)
+        Schema<?> epoch = new IntegerSchema()
+                .format("int64")
+                .minimum(java.math.BigDecimal.ZERO)
+                .maximum(new java.math.BigDecimal("9999999999999"))
+                .example(1795870800000L)
                 .description("epoch milliseconds (JSON integer, up to 13 digits)");
         Schema<?> either = new Schema<>();
         either.setOneOf(List.<Schema>of(text, epoch));

@@ -1,12 +1,11 @@
 package com.groupbuy.market.config.outage;
 
 import com.groupbuy.market.infrastructure.outage.DependencyBreaker;
-import org.springframework.jdbc.datasource.DelegatingDataSource;
-
-import javax.sql.DataSource;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.SQLTransientConnectionException;
+import javax.sql.DataSource;
+import org.springframework.jdbc.datasource.DelegatingDataSource;
 
 /**
  * The pool behind the database breaker: while the database is known down, asking for a connection fails at once

@@ -7,6 +7,10 @@ import com.groupbuy.market.types.enums.ResponseCode;
 import com.groupbuy.market.types.exception.DependencyUnavailableException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.sql.SQLNonTransientConnectionException;
+import java.sql.SQLTransientConnectionException;
 import lombok.extern.slf4j.Slf4j;
 import org.springframework.core.Ordered;
 import org.springframework.dao.DataAccessResourceFailureException;
@@ -18,13 +22,6 @@ import org.springframework.http.MediaType;
 import org.springframework.transaction.CannotCreateTransactionException;
 import org.springframework.web.servlet.HandlerExceptionResolver;
 import org.springframework.web.servlet.ModelAndView;
-
-import java.io.IOException;
-import java.net.ConnectException;
-import java.net.SocketTimeoutException;
-import java.nio.charset.StandardCharsets;
-import java.sql.SQLNonTransientConnectionException;
-import java.sql.SQLTransientConnectionException;
 
 /**
  * Answers a request that failed because Redis or the database is unavailable with HTTP 503, {@code Retry-After} and
@@ -44,21 +41,30 @@ public class DependencyOutageResolver implements HandlerExceptionResolver, Order
     }
 
     @Override
-    public ModelAndView resolveException(HttpServletRequest request, HttpServletResponse response, Object handler,
-                                         Exception ex) {
+    public ModelAndView resolveException(
+            HttpServletRequest request, HttpServletResponse response, Object handler, Exception ex) {
         String dependency = outage(ex);
         if (dependency == null || response.isCommitted()) {
             return null;
         }
-        log.warn("{} {} answered E0401: {} unavailable ({})", request.getMethod(), request.getRequestURI(), dependency,
+        log.warn(
+                "{} {} answered E0401: {} unavailable ({})",
+                request.getMethod(),
+                request.getRequestURI(),
+                dependency,
                 rootMessage(ex));
         try {
             response.setStatus(HttpStatus.SERVICE_UNAVAILABLE.value());
             response.setHeader(HttpHeaders.RETRY_AFTER, Long.toString(retryAfterSeconds));
             response.setContentType(MediaType.APPLICATION_JSON_VALUE);
             response.setCharacterEncoding(StandardCharsets.UTF_8.name());
-            json.writeValue(response.getOutputStream(), Response.builder().code(ResponseCode.E0401.getCode())
-                    .info(ResponseCode.E0401.getInfo()).data(null).build());
+            json.writeValue(
+                    response.getOutputStream(),
+                    Response.builder()
+                            .code(ResponseCode.E0401.getCode())
+                            .info(ResponseCode.E0401.getInfo())
+                            .data(null)
+                            .build());
         } catch (IOException e) {
             log.debug("E0401 answer not written: the caller went away", e);
         }
@@ -74,11 +80,15 @@ public class DependencyOutageResolver implements HandlerExceptionResolver, Order
             if (RedisOutages.isOutage(t)) {
                 return "redis";
             }
-            if (t instanceof CannotCreateTransactionException || t instanceof DataAccessResourceFailureException
-                    || t instanceof TransientDataAccessResourceException || t instanceof QueryTimeoutException
-                    || t instanceof SQLTransientConnectionException || t instanceof SQLNonTransientConnectionException
-                    || (t instanceof java.sql.SQLException sql && sql.getSQLState() != null
-                    && sql.getSQLState().startsWith("08"))) {
+            if (t instanceof CannotCreateTransactionException
+                    || t instanceof DataAccessResourceFailureException
+                    || t instanceof TransientDataAccessResourceException
+                    || t instanceof QueryTimeoutException
+                    || t instanceof SQLTransientConnectionException
+                    || t instanceof SQLNonTransientConnectionException
+                    || (t instanceof java.sql.SQLException sql
+                            && sql.getSQLState() != null
+                            && sql.getSQLState().startsWith("08"))) {
                 return "database";
             }
         }

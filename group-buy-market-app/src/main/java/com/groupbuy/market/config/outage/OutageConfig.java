@@ -2,6 +2,10 @@ package com.groupbuy.market.config.outage;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.groupbuy.market.infrastructure.outage.DependencyBreaker;
+import java.lang.reflect.Method;
+import java.time.Clock;
+import java.time.Duration;
+import javax.sql.DataSource;
 import lombok.extern.slf4j.Slf4j;
 import org.redisson.config.BaseConfig;
 import org.redisson.config.Config;
@@ -10,11 +14,6 @@ import org.redisson.spring.starter.RedissonAutoConfigurationCustomizer;
 import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-
-import javax.sql.DataSource;
-import java.lang.reflect.Method;
-import java.time.Clock;
-import java.time.Duration;
 
 /**
  * Outages answered fast: one breaker per dependency (Redis around the place scripts, the database around the pool),
@@ -27,14 +26,14 @@ public class OutageConfig {
 
     @Bean
     public DependencyBreaker redisBreaker(OutageProperties properties) {
-        return new DependencyBreaker("redis", properties.getBreakerThreshold(), properties.getBreakerOpenFor(),
-                Clock.systemUTC());
+        return new DependencyBreaker(
+                "redis", properties.getBreakerThreshold(), properties.getBreakerOpenFor(), Clock.systemUTC());
     }
 
     @Bean
     public DependencyBreaker databaseBreaker(OutageProperties properties) {
-        return new DependencyBreaker("database", properties.getBreakerThreshold(), properties.getBreakerOpenFor(),
-                Clock.systemUTC());
+        return new DependencyBreaker(
+                "database", properties.getBreakerThreshold(), properties.getBreakerOpenFor(), Clock.systemUTC());
     }
 
     @Bean
@@ -49,10 +48,13 @@ public class OutageConfig {
         return new BeanPostProcessor() {
             @Override
             public Object postProcessAfterInitialization(Object bean, String beanName) {
-                if (bean instanceof DataSource pool && !(bean instanceof BreakingDataSource)
+                if (bean instanceof DataSource pool
+                        && !(bean instanceof BreakingDataSource)
                         && "dataSource".equals(beanName)) {
                     DependencyBreaker database = breakers.stream()
-                            .filter(b -> "database".equals(b.dependency())).findFirst().orElseThrow();
+                            .filter(b -> "database".equals(b.dependency()))
+                            .findFirst()
+                            .orElseThrow();
                     return new BreakingDataSource(pool, database);
                 }
                 return bean;

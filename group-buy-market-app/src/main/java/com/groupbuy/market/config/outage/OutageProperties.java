@@ -1,10 +1,9 @@
 package com.groupbuy.market.config.outage;
 
+import java.time.Duration;
 import lombok.Getter;
 import lombok.Setter;
 import org.springframework.boot.context.properties.ConfigurationProperties;
-
-import java.time.Duration;
 
 /** How we behave while Redis or the database is down ({@code gbm.outage.*}). */
 @Getter
@@ -20,5 +19,6 @@ public class OutageProperties {
     private Duration retryAfter = Duration.ofSeconds(5);
     /** Redisson: extra attempts of a command that found no connection, and the wait between them. */
     private int redisRetryAttempts = 1;
+
     private Duration redisRetryInterval = Duration.ofMillis(200);
 }

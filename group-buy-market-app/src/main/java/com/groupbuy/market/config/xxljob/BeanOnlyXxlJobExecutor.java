@@ -8,6 +8,12 @@ import com.xxl.job.core.handler.annotation.XxlJob;
 import com.xxl.job.core.log.XxlJobFileAppender;
 import com.xxl.job.core.thread.JobLogFileCleanThread;
 import com.xxl.job.core.thread.TriggerCallbackThread;
+import java.lang.reflect.Field;
+import java.lang.reflect.Method;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.List;
+import java.util.Map;
 import lombok.extern.slf4j.Slf4j;
 import org.springframework.aop.support.AopUtils;
 import org.springframework.beans.factory.DisposableBean;
@@ -16,13 +22,6 @@ import org.springframework.context.ApplicationContext;
 import org.springframework.context.ApplicationContextAware;
 import org.springframework.core.MethodIntrospector;
 import org.springframework.core.annotation.AnnotatedElementUtils;
-
-import java.lang.reflect.Field;
-import java.lang.reflect.Method;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.util.List;
-import java.util.Map;
 
 /**
  * The XXL-Job executor with our own endpoint ({@link ExecutorHttpServer}) and registration
@@ -61,17 +60,24 @@ public class BeanOnlyXxlJobExecutor extends XxlJobExecutor
     public void start() {
         XxlJobFileAppender.initLogPath(settings.logPath());
         // Bound first: an address in use stops the start before any of the library's threads run.
-        server = ExecutorHttpServer.start(settings.ip(), settings.port(), settings.accessToken(), new ExecutorBizImpl());
+        server =
+                ExecutorHttpServer.start(settings.ip(), settings.port(), settings.accessToken(), new ExecutorBizImpl());
         String address = registeredAddress(server.boundAddress());
         registerHandlers();
         initConsoles();
         clearStopFlag(JobLogFileCleanThread.getInstance()).start(settings.logRetentionDays());
         clearStopFlag(TriggerCallbackThread.getInstance()).start();
-        registration = new ExecutorRegistration(settings.hasConsole() ? getAdminBizList() : null, settings.appname(),
-                address, settings.registryInterval());
+        registration = new ExecutorRegistration(
+                settings.hasConsole() ? getAdminBizList() : null,
+                settings.appname(),
+                address,
+                settings.registryInterval());
         registration.start();
-        log.info("xxl-job executor {} listening on {} (registers as {}; BEAN handlers only)", settings.appname(),
-                server.boundAddress(), address);
+        log.info(
+                "xxl-job executor {} listening on {} (registers as {}; BEAN handlers only)",
+                settings.appname(),
+                server.boundAddress(),
+                address);
     }
 
     /** A console drives our jobs while it accepts our registration; the local schedulers run them otherwise. */
@@ -111,7 +117,9 @@ public class BeanOnlyXxlJobExecutor extends XxlJobExecutor
             throw new IllegalStateException("the XXL-Job executor listens on every interface (" + settings.ip()
                     + "): set xxl.job.executor.address to the URL the console should call");
         }
-        String ip = settings.ip().contains(":") && !settings.ip().startsWith("[") ? "[" + settings.ip() + "]" : settings.ip();
+        String ip = settings.ip().contains(":") && !settings.ip().startsWith("[")
+                ? "[" + settings.ip() + "]"
+                : settings.ip();
         return "http://" + ip + ":" + bound.getPort() + "/";
     }
 
@@ -128,7 +136,8 @@ public class BeanOnlyXxlJobExecutor extends XxlJobExecutor
             return;
         }
         try {
-            Method init = XxlJobExecutor.class.getDeclaredMethod("initAdminBizList", String.class, String.class, int.class);
+            Method init =
+                    XxlJobExecutor.class.getDeclaredMethod("initAdminBizList", String.class, String.class, int.class);
             init.setAccessible(true);
             init.invoke(this, settings.adminAddresses(), settings.accessToken(), settings.timeoutSeconds());
         } catch (ReflectiveOperationException e) {
@@ -158,7 +167,10 @@ public class BeanOnlyXxlJobExecutor extends XxlJobExecutor
             toStop.setBoolean(singleton, false);
             return singleton;
         } catch (ReflectiveOperationException e) {
-            throw new IllegalStateException("xxl-job-core changed: cannot restart " + singleton.getClass().getSimpleName(), e);
+            throw new IllegalStateException(
+                    "xxl-job-core changed: cannot restart "
+                            + singleton.getClass().getSimpleName(),
+                    e);
         }
     }
 
@@ -172,14 +184,15 @@ public class BeanOnlyXxlJobExecutor extends XxlJobExecutor
             if (type == null) {
                 continue;
             }
-            Map<Method, XxlJob> jobs = MethodIntrospector.selectMethods(type,
-                    (MethodIntrospector.MetadataLookup<XxlJob>) m -> AnnotatedElementUtils.findMergedAnnotation(m, XxlJob.class));
+            Map<Method, XxlJob> jobs =
+                    MethodIntrospector.selectMethods(type, (MethodIntrospector.MetadataLookup<XxlJob>)
+                            m -> AnnotatedElementUtils.findMergedAnnotation(m, XxlJob.class));
             if (jobs.isEmpty()) {
                 continue;
             }
             Object bean = context.getBean(name);
-            jobs.forEach((method, job) -> registJobHandler(job, bean,
-                    AopUtils.selectInvocableMethod(method, bean.getClass())));
+            jobs.forEach((method, job) ->
+                    registJobHandler(job, bean, AopUtils.selectInvocableMethod(method, bean.getClass())));
         }
     }
 }

@@ -1,7 +1,5 @@
 package com.groupbuy.market.config.xxljob;
 
-import lombok.extern.slf4j.Slf4j;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -13,6 +11,7 @@ import java.security.SecureRandom;
 import java.util.HexFormat;
 import java.util.Locale;
 import java.util.Set;
+import lombok.extern.slf4j.Slf4j;
 
 /**
  * The executor's access token: whoever holds it can trigger our jobs. Configured explicitly it is used as is (prod
@@ -27,11 +26,10 @@ public final class ExecutorAccessToken {
     /** Shortest token prod accepts. */
     public static final int MIN_LENGTH = 16;
     /** Tokens that are public knowledge: the library's default and its documentation's examples. */
-    private static final Set<String> KNOWN = Set.of("default_token", "xxl_job_token", "token", "changeme",
-            "change_me", "admin_token_change_me");
+    private static final Set<String> KNOWN =
+            Set.of("default_token", "xxl_job_token", "token", "changeme", "change_me", "admin_token_change_me");
 
-    private ExecutorAccessToken() {
-    }
+    private ExecutorAccessToken() {}
 
     /** Why prod must not use {@code token}, or null when it is acceptable. */
     public static String weakness(String token) {
@@ -51,7 +49,8 @@ public final class ExecutorAccessToken {
     public static String resolve(String configured, Path dataDir) {
         if (configured != null && !configured.isBlank()) {
             if (weakness(configured) != null) {
-                log.warn("xxl-job executor access token is weak ({}): fine on a laptop, refused in prod",
+                log.warn(
+                        "xxl-job executor access token is weak ({}): fine on a laptop, refused in prod",
                         weakness(configured));
             }
             return configured.trim();
@@ -61,8 +60,10 @@ public final class ExecutorAccessToken {
             if (Files.exists(file)) {
                 String kept = Files.readString(file, StandardCharsets.UTF_8).trim();
                 if (!kept.isEmpty()) {
-                    log.info("xxl-job executor access token read from {} (give the console the same value as its "
-                            + "xxl.job.accessToken)", file.toAbsolutePath());
+                    log.info(
+                            "xxl-job executor access token read from {} (give the console the same value as its "
+                                    + "xxl.job.accessToken)",
+                            file.toAbsolutePath());
                     return kept;
                 }
             }
@@ -81,8 +82,10 @@ public final class ExecutorAccessToken {
             log.info("xxl-job executor access token generated and kept in {}", file.toAbsolutePath());
             return token;
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot keep the XXL-Job executor access token in " + file.toAbsolutePath()
-                    + "; set XXL_JOB_ACCESS_TOKEN or make the data dir (gbm.embedded.data-dir) writable", e);
+            throw new UncheckedIOException(
+                    "cannot keep the XXL-Job executor access token in " + file.toAbsolutePath()
+                            + "; set XXL_JOB_ACCESS_TOKEN or make the data dir (gbm.embedded.data-dir) writable",
+                    e);
         }
     }
 

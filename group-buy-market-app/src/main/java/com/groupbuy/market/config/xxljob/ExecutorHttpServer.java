@@ -11,8 +11,6 @@ import com.xxl.job.core.biz.model.TriggerParam;
 import com.xxl.job.core.glue.GlueTypeEnum;
 import com.xxl.job.core.util.GsonTool;
 import com.xxl.job.core.util.XxlJobRemotingUtil;
-import lombok.extern.slf4j.Slf4j;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -26,6 +24,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import lombok.extern.slf4j.Slf4j;
 
 /**
  * The executor's HTTP endpoint the console calls ({@code /beat}, {@code /idleBeat}, {@code /run}, {@code /kill},
@@ -56,20 +55,29 @@ public final class ExecutorHttpServer implements AutoCloseable {
         try {
             server = HttpServer.create(new InetSocketAddress(InetAddress.getByName(host), port), 50);
         } catch (BindException e) {
-            throw new IllegalStateException("XXL-Job executor cannot listen on " + host + ":" + port + " (" + e.getMessage()
-                    + "): another process - a second instance? - holds it. Each instance needs its own executor "
-                    + "address: set xxl.job.executor.port (XXL_JOB_EXECUTOR_PORT), or 0 for a free port", e);
+            throw new IllegalStateException(
+                    "XXL-Job executor cannot listen on " + host + ":" + port + " (" + e.getMessage()
+                            + "): another process - a second instance? - holds it. Each instance needs its own executor "
+                            + "address: set xxl.job.executor.port (XXL_JOB_EXECUTOR_PORT), or 0 for a free port",
+                    e);
         } catch (IOException e) {
-            throw new IllegalStateException("XXL-Job executor cannot listen on " + host + ":" + port + ": " + e.getMessage(), e);
+            throw new IllegalStateException(
+                    "XXL-Job executor cannot listen on " + host + ":" + port + ": " + e.getMessage(), e);
         }
         AtomicInteger n = new AtomicInteger();
         // Full: the accepting thread answers itself (slows the caller down) rather than dropping a console's call.
-        ExecutorService threads = new ThreadPoolExecutor(2, 2, 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(200),
+        ExecutorService threads = new ThreadPoolExecutor(
+                2,
+                2,
+                60,
+                TimeUnit.SECONDS,
+                new LinkedBlockingQueue<>(200),
                 r -> {
                     Thread thread = new Thread(r, "xxl-job-http-" + n.incrementAndGet());
                     thread.setDaemon(true);
                     return thread;
-                }, new ThreadPoolExecutor.CallerRunsPolicy());
+                },
+                new ThreadPoolExecutor.CallerRunsPolicy());
         server.setExecutor(threads);
         byte[] token = accessToken.getBytes(StandardCharsets.UTF_8);
         server.createContext("/", exchange -> handle(exchange, token, executorBiz));
@@ -94,7 +102,10 @@ public final class ExecutorHttpServer implements AutoCloseable {
             try {
                 answer = answer(exchange, token, executorBiz);
             } catch (RuntimeException e) {
-                log.warn("xxl-job executor request {} failed: {}", exchange.getRequestURI().getPath(), e.toString());
+                log.warn(
+                        "xxl-job executor request {} failed: {}",
+                        exchange.getRequestURI().getPath(),
+                        e.toString());
                 answer = ReturnT.ofFail("request failed: " + e.getMessage());
             }
             byte[] body = GsonTool.toJson(answer).getBytes(StandardCharsets.UTF_8);
@@ -114,8 +125,10 @@ public final class ExecutorHttpServer implements AutoCloseable {
         }
         String given = exchange.getRequestHeaders().getFirst(XxlJobRemotingUtil.XXL_JOB_ACCESS_TOKEN);
         if (given == null || !MessageDigest.isEqual(token, given.getBytes(StandardCharsets.UTF_8))) {
-            log.warn("xxl-job executor refused {} from {}: access token missing or wrong",
-                    exchange.getRequestURI().getPath(), exchange.getRemoteAddress());
+            log.warn(
+                    "xxl-job executor refused {} from {}: access token missing or wrong",
+                    exchange.getRequestURI().getPath(),
+                    exchange.getRemoteAddress());
             return ReturnT.ofFail("The access token is wrong.");
         }
         String body = readBody(exchange.getRequestBody());
@@ -125,7 +138,9 @@ public final class ExecutorHttpServer implements AutoCloseable {
             case "/run" -> run(GsonTool.fromJson(body, TriggerParam.class), executorBiz);
             case "/kill" -> executorBiz.kill(GsonTool.fromJson(body, KillParam.class));
             case "/log" -> executorBiz.log(GsonTool.fromJson(body, LogParam.class));
-            default -> ReturnT.ofFail("invalid request, uri-mapping(" + exchange.getRequestURI().getPath() + ") not found.");
+            default ->
+                ReturnT.ofFail("invalid request, uri-mapping("
+                        + exchange.getRequestURI().getPath() + ") not found.");
         };
     }
 
@@ -134,9 +149,12 @@ public final class ExecutorHttpServer implements AutoCloseable {
             return ReturnT.ofFail("invalid request, no trigger parameter.");
         }
         if (!GlueTypeEnum.BEAN.name().equals(trigger.getGlueType())) {
-            log.warn("xxl-job executor refused job {} of glue type {}: this executor runs BEAN handlers only",
-                    trigger.getJobId(), trigger.getGlueType());
-            return ReturnT.ofFail("glue type " + trigger.getGlueType() + " refused: this executor runs BEAN handlers only");
+            log.warn(
+                    "xxl-job executor refused job {} of glue type {}: this executor runs BEAN handlers only",
+                    trigger.getJobId(),
+                    trigger.getGlueType());
+            return ReturnT.ofFail(
+                    "glue type " + trigger.getGlueType() + " refused: this executor runs BEAN handlers only");
         }
         return executorBiz.run(trigger);
     }

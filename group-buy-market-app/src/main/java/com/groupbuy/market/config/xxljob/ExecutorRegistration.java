@@ -4,13 +4,12 @@ import com.xxl.job.core.biz.AdminBiz;
 import com.xxl.job.core.biz.model.RegistryParam;
 import com.xxl.job.core.biz.model.ReturnT;
 import com.xxl.job.core.enums.RegistryConfig;
-import lombok.extern.slf4j.Slf4j;
-
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import lombok.extern.slf4j.Slf4j;
 
 /**
  * Registers the executor with its console(s) every interval, like the library's registry thread, but keeps the
@@ -33,8 +32,7 @@ public class ExecutorRegistration {
     private int failuresInARow;
 
     /** Where registration stands: {@code registered} and, when not, why. */
-    public record Status(boolean consoleConfigured, boolean registered, String detail) {
-    }
+    public record Status(boolean consoleConfigured, boolean registered, String detail) {}
 
     public ExecutorRegistration(List<AdminBiz> consoles, String appname, String address, Duration interval) {
         this.consoles = consoles == null ? List.of() : List.copyOf(consoles);
@@ -97,8 +95,11 @@ public class ExecutorRegistration {
 
     private void registered() {
         if (!status.registered()) {
-            log.info("xxl-job executor {} registered as {} with its console: the console drives the jobs, the local "
-                    + "schedulers stand by", appname, address);
+            log.info(
+                    "xxl-job executor {} registered as {} with its console: the console drives the jobs, the local "
+                            + "schedulers stand by",
+                    appname,
+                    address);
         }
         failuresInARow = 0;
         status = new Status(true, true, "registered as " + address);
@@ -108,10 +109,13 @@ public class ExecutorRegistration {
         boolean sameReason = !status.registered() && status.detail().equals(why);
         failuresInARow = sameReason ? failuresInARow + 1 : 1;
         if (failuresInARow % ERROR_REMINDER_EVERY == 1) {
-            log.error("xxl-job executor {} cannot register as {} with its console ({}): the console cannot trigger "
-                    + "our jobs; the local schedulers drive them until it registers. Check that xxl.job.admin.addresses "
-                    + "is reachable and xxl.job.admin.accessToken equals the console's xxl.job.accessToken",
-                    appname, address, why);
+            log.error(
+                    "xxl-job executor {} cannot register as {} with its console ({}): the console cannot trigger "
+                            + "our jobs; the local schedulers drive them until it registers. Check that xxl.job.admin.addresses "
+                            + "is reachable and xxl.job.admin.accessToken equals the console's xxl.job.accessToken",
+                    appname,
+                    address,
+                    why);
         }
         status = new Status(true, false, why);
     }

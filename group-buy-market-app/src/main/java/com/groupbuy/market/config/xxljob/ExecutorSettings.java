@@ -16,9 +16,17 @@ import java.time.Duration;
  * @param logRetentionDays  days job logs are kept (below 3 = kept forever)
  * @param registryInterval  how often we register (the console drops an executor silent for 90 s)
  */
-public record ExecutorSettings(String adminAddresses, String accessToken, int timeoutSeconds, String appname,
-                               String address, String ip, int port, String logPath, int logRetentionDays,
-                               Duration registryInterval) {
+public record ExecutorSettings(
+        String adminAddresses,
+        String accessToken,
+        int timeoutSeconds,
+        String appname,
+        String address,
+        String ip,
+        int port,
+        String logPath,
+        int logRetentionDays,
+        Duration registryInterval) {
 
     public boolean hasConsole() {
         return adminAddresses != null && !adminAddresses.isBlank();

@@ -1,9 +1,17 @@
 package com.groupbuy.market.config.embedded;
 
+import static com.groupbuy.market.support.TestJson.await;
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.groupbuy.market.domain.trade.service.timeout.CloseCheckService;
 import com.groupbuy.market.support.IntegrationTest;
 import com.groupbuy.market.support.TestJson;
 import com.groupbuy.market.support.TradeClient;
+import java.nio.file.Path;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
 import org.apache.commons.logging.LogFactory;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -12,15 +20,6 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.context.TestPropertySource;
-
-import java.nio.file.Path;
-import java.sql.Timestamp;
-import java.time.Instant;
-import java.util.List;
-import java.util.UUID;
-
-import static com.groupbuy.market.support.TestJson.await;
-import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The default profile's embedded broker (Qpid Broker-J, memory store, started exactly as the default profile starts
@@ -32,7 +31,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 class CloseCheckEmbeddedBrokerIT {
 
     private static final EmbeddedBroker BROKER = EmbeddedBroker.start(
-            Path.of("target", "qpid-close-check-" + UUID.randomUUID().toString().substring(0, 8)).toAbsolutePath(),
+            Path.of("target", "qpid-close-check-" + UUID.randomUUID().toString().substring(0, 8))
+                    .toAbsolutePath(),
             LogFactory.getLog(CloseCheckEmbeddedBrokerIT.class));
 
     @DynamicPropertySource
@@ -46,6 +46,7 @@ class CloseCheckEmbeddedBrokerIT {
 
     @LocalServerPort
     int port;
+
     @Autowired
     JdbcTemplate jdbc;
 
@@ -53,21 +54,31 @@ class CloseCheckEmbeddedBrokerIT {
     void anUnpaidLockIsClosedAtItsDeadlineThroughTheEmbeddedBrokersDelayLane() throws Exception {
         TradeClient mall = TradeClient.onNewGoods(port, jdbc, 9401, "http://127.0.0.1:9/callback");
         mall.team("q1");
-        String body = jdbc.queryForObject("SELECT parameter_json FROM notify_task "
-                + "WHERE notify_category = 'internal_close_unpaid'", String.class);
-        Instant deadline = Instant.ofEpochMilli(TestJson.JSON.readTree(body).path("closeAt").asLong());
+        String body = jdbc.queryForObject(
+                "SELECT parameter_json FROM notify_task " + "WHERE notify_category = 'internal_close_unpaid'",
+                String.class);
+        Instant deadline = Instant.ofEpochMilli(
+                TestJson.JSON.readTree(body).path("closeAt").asLong());
 
         // The record is marked done right after the close commits: both are awaited (reading the record the moment
         // the order showed closed raced that write once on a loaded machine).
-        await(() -> status("q1") == 2 && jdbc.queryForObject("SELECT COUNT(*) FROM mq_consumption_record WHERE "
-                + "consumer = ? AND status <> 0", Integer.class, CloseCheckService.CONSUMER) > 0);
+        await(() -> status("q1") == 2
+                && jdbc.queryForObject(
+                                "SELECT COUNT(*) FROM mq_consumption_record WHERE " + "consumer = ? AND status <> 0",
+                                Integer.class,
+                                CloseCheckService.CONSUMER)
+                        > 0);
 
-        Instant closedAt = jdbc.queryForObject("SELECT update_time FROM group_buy_order_list WHERE user_id = 'q1'",
-                Timestamp.class).toInstant();
+        Instant closedAt = jdbc.queryForObject(
+                        "SELECT update_time FROM group_buy_order_list WHERE user_id = 'q1'", Timestamp.class)
+                .toInstant();
         assertThat(closedAt).as("never before its deadline").isAfterOrEqualTo(deadline);
-        List<Integer> records = jdbc.queryForList("SELECT status FROM mq_consumption_record WHERE consumer = ?",
-                Integer.class, CloseCheckService.CONSUMER);
-        assertThat(records).as("closed by the close-check consumer (the polling job does not run here)")
+        List<Integer> records = jdbc.queryForList(
+                "SELECT status FROM mq_consumption_record WHERE consumer = ?",
+                Integer.class,
+                CloseCheckService.CONSUMER);
+        assertThat(records)
+                .as("closed by the close-check consumer (the polling job does not run here)")
                 .containsExactly(1);
     }
 

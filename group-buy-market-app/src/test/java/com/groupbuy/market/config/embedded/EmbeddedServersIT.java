@@ -1,9 +1,7 @@
 package com.groupbuy.market.config.embedded;
 
-import org.apache.commons.logging.Log;
-import org.apache.commons.logging.LogFactory;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -21,9 +19,10 @@ import java.util.Comparator;
 import java.util.Properties;
 import java.util.UUID;
 import java.util.stream.Stream;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
 
 /**
  * The default profile's embedded servers, started directly (slow: MariaDB unpacks and installs once): data survives
@@ -45,7 +44,8 @@ class EmbeddedServersIT {
      */
     private static Path outsideTheTempFolder() {
         Path target = Path.of("target").toAbsolutePath().normalize();
-        Path temp = Path.of(System.getProperty("java.io.tmpdir")).toAbsolutePath().normalize();
+        Path temp =
+                Path.of(System.getProperty("java.io.tmpdir")).toAbsolutePath().normalize();
         try {
             temp = temp.toRealPath();
             target = Files.createDirectories(target).toRealPath();
@@ -62,7 +62,8 @@ class EmbeddedServersIT {
         }
         if (Files.exists(dataDir)) {
             try (Stream<Path> files = Files.walk(dataDir)) {
-                files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+                files.sorted(Comparator.reverseOrder())
+                        .forEach(path -> path.toFile().delete());
             }
         }
     }
@@ -70,30 +71,39 @@ class EmbeddedServersIT {
     @Test
     void rowsSurviveARestartGrantsAreEnforcedAndKilledChildrenComeBack() throws Exception {
         servers = EmbeddedServers.start(dataDir, Duration.ofMillis(500), LOG);
-        try (Connection db = connect(servers); Statement sql = db.createStatement()) {
+        try (Connection db = connect(servers);
+                Statement sql = db.createStatement()) {
             sql.execute("CREATE TABLE kept (id INT PRIMARY KEY)");
             sql.execute("INSERT INTO kept VALUES (1), (2), (3)");
         }
-        assertThatThrownBy(() -> DriverManager.getConnection(url(servers.mariaDbPort()), "root", "").close())
-                .as("no password-less root over TCP: grants are enforced").isInstanceOf(SQLException.class);
+        assertThatThrownBy(() -> DriverManager.getConnection(url(servers.mariaDbPort()), "root", "")
+                        .close())
+                .as("no password-less root over TCP: grants are enforced")
+                .isInstanceOf(SQLException.class);
         Properties credentials = new Properties();
         try (var in = Files.newInputStream(dataDir.resolve("embedded-db.credentials"))) {
             credentials.load(in);
         }
-        assertThat(credentials.getProperty("password")).isEqualTo(servers.password()).hasSizeGreaterThanOrEqualTo(16);
+        assertThat(credentials.getProperty("password"))
+                .isEqualTo(servers.password())
+                .hasSizeGreaterThanOrEqualTo(16);
 
         kill("redis-server");
         awaitListening(servers.redisPort());
         kill("mariadbd");
         awaitListening(servers.mariaDbPort());
-        assertThat(count(servers)).as("rows after the watchdog restarted a killed MariaDB").isEqualTo(3);
+        assertThat(count(servers))
+                .as("rows after the watchdog restarted a killed MariaDB")
+                .isEqualTo(3);
 
         String password = servers.password();
         servers.stop();
         servers = EmbeddedServers.start(dataDir, Duration.ZERO, LOG);
 
         assertThat(servers.password()).as("the kept password is reused").isEqualTo(password);
-        assertThat(count(servers)).as("rows after a restart on the same data folder").isEqualTo(3);
+        assertThat(count(servers))
+                .as("rows after a restart on the same data folder")
+                .isEqualTo(3);
     }
 
     @Test
@@ -117,9 +127,11 @@ class EmbeddedServersIT {
 
     /** Kills this JVM's own child (started by this test), never a server of anyone else. */
     private static void kill(String command) throws Exception {
-        ProcessHandle child = ProcessHandle.current().descendants()
+        ProcessHandle child = ProcessHandle.current()
+                .descendants()
                 .filter(p -> p.info().command().map(c -> c.contains(command)).orElse(false))
-                .findFirst().orElseThrow(() -> new AssertionError("no child " + command));
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("no child " + command));
         child.destroyForcibly();
         child.onExit().get();
     }
@@ -138,16 +150,17 @@ class EmbeddedServersIT {
     }
 
     private static int count(EmbeddedServers servers) throws SQLException {
-        try (Connection db = connect(servers); Statement sql = db.createStatement();
-             ResultSet rows = sql.executeQuery("SELECT COUNT(*) FROM kept")) {
+        try (Connection db = connect(servers);
+                Statement sql = db.createStatement();
+                ResultSet rows = sql.executeQuery("SELECT COUNT(*) FROM kept")) {
             rows.next();
             return rows.getInt(1);
         }
     }
 
     private static Connection connect(EmbeddedServers servers) throws SQLException {
-        return DriverManager.getConnection(url(servers.mariaDbPort()) + "/" + EmbeddedServers.DATABASE,
-                EmbeddedServers.USER, servers.password());
+        return DriverManager.getConnection(
+                url(servers.mariaDbPort()) + "/" + EmbeddedServers.DATABASE, EmbeddedServers.USER, servers.password());
     }
 
     private static String url(int port) {

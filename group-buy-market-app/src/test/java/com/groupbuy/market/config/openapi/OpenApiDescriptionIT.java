@@ -1,22 +1,12 @@
 package com.groupbuy.market.config.openapi;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.groupbuy.market.api.response.Response;
 import com.groupbuy.market.support.IntegrationTest;
 import com.groupbuy.market.support.TestJson;
 import com.groupbuy.market.types.enums.ResponseCode;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.beans.factory.annotation.Qualifier;
-import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.core.MethodParameter;
-import org.springframework.http.ResponseEntity;
-import org.springframework.web.bind.annotation.RequestBody;
-import org.springframework.web.method.HandlerMethod;
-import org.springframework.web.servlet.mvc.method.RequestMappingInfo;
-import org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandlerMapping;
-
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
 import java.lang.reflect.ParameterizedType;
@@ -32,8 +22,17 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.core.MethodParameter;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.method.HandlerMethod;
+import org.springframework.web.servlet.mvc.method.RequestMappingInfo;
+import org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandlerMapping;
 
 /**
  * The OpenAPI description is generated from the running controllers and says everything a partner needs: every
@@ -46,6 +45,7 @@ class OpenApiDescriptionIT {
 
     @LocalServerPort
     int port;
+
     @Autowired
     @Qualifier("requestMappingHandlerMapping")
     RequestMappingHandlerMapping mappings;
@@ -68,7 +68,10 @@ class OpenApiDescriptionIT {
             for (String path : entry.getKey().getPatternValues()) {
                 for (var method : entry.getKey().getMethodsCondition().getMethods()) {
                     seen++;
-                    if (doc.path("paths").path(path).path(method.name().toLowerCase()).isMissingNode()) {
+                    if (doc.path("paths")
+                            .path(path)
+                            .path(method.name().toLowerCase())
+                            .isMissingNode()) {
                         missing.add(method + " " + path);
                     }
                 }
@@ -91,8 +94,14 @@ class OpenApiDescriptionIT {
             }
             collect(handler.getReturnType().getGenericParameterType(), bodies);
         }
-        assertThat(bodies).extracting(Class::getSimpleName).contains("LockMarketPayOrderRequestDTO",
-                "SettlementMarketPayOrderResponseDTO", "Goods", "NotifyConfigVO", "NotifyTaskSummaryVO");
+        assertThat(bodies)
+                .extracting(Class::getSimpleName)
+                .contains(
+                        "LockMarketPayOrderRequestDTO",
+                        "SettlementMarketPayOrderResponseDTO",
+                        "Goods",
+                        "NotifyConfigVO",
+                        "NotifyTaskSummaryVO");
 
         JsonNode schemas = doc.path("components").path("schemas");
         List<String> missing = new ArrayList<>();
@@ -100,8 +109,10 @@ class OpenApiDescriptionIT {
             // A generic class (AdminPage<T>) is one schema per use: AdminPageActivityAdminVO, AdminPageTeamView, ...
             List<String> names = new ArrayList<>();
             schemas.fieldNames().forEachRemaining(name -> {
-                if (body.getTypeParameters().length == 0 ? name.equals(body.getSimpleName())
-                        : name.startsWith(body.getSimpleName()) && name.length() > body.getSimpleName().length()) {
+                if (body.getTypeParameters().length == 0
+                        ? name.equals(body.getSimpleName())
+                        : name.startsWith(body.getSimpleName())
+                                && name.length() > body.getSimpleName().length()) {
                     names.add(name);
                 }
             });
@@ -123,7 +134,8 @@ class OpenApiDescriptionIT {
         for (Iterator<String> names = schemas.fieldNames(); names.hasNext(); ) {
             String name = names.next();
             if (name.startsWith("Response")) {
-                assertThat(fieldNames(schemas.path(name).path("properties"))).as(name)
+                assertThat(fieldNames(schemas.path(name).path("properties")))
+                        .as(name)
                         .containsExactlyInAnyOrder("code", "info", "data");
             }
         }
@@ -132,23 +144,39 @@ class OpenApiDescriptionIT {
     @Test
     void outTradeTimeHasItsTwoShapesAndTeamIdMayBeNullOrEmpty() {
         JsonNode schemas = doc.path("components").path("schemas");
-        JsonNode time = schemas.path("SettlementMarketPayOrderRequestDTO").path("properties").path("outTradeTime");
+        JsonNode time = schemas.path("SettlementMarketPayOrderRequestDTO")
+                .path("properties")
+                .path("outTradeTime");
         assertThat(time.path("oneOf")).hasSize(2);
         assertThat(time.path("oneOf").get(0).path("type").asText()).isEqualTo("string");
         assertThat(time.path("oneOf").get(0).path("pattern").asText()).isEqualTo(PartnerFieldDocs.TIME_PATTERN);
         assertThat(time.path("oneOf").get(1).path("type").asText()).isEqualTo("integer");
         assertThat(time.path("oneOf").get(1).path("format").asText()).isEqualTo("int64");
-        assertThat(schemas.path("SettlementMarketPayOrderRequestDTO").path("required").toString()).contains("outTradeTime");
+        assertThat(schemas.path("SettlementMarketPayOrderRequestDTO")
+                        .path("required")
+                        .toString())
+                .contains("outTradeTime");
 
-        JsonNode teamId = schemas.path("LockMarketPayOrderRequestDTO").path("properties").path("teamId");
+        JsonNode teamId =
+                schemas.path("LockMarketPayOrderRequestDTO").path("properties").path("teamId");
         assertThat(teamId.path("nullable").asBoolean()).isTrue();
         assertThat(teamId.path("maxLength").asInt()).isEqualTo(8);
         assertThat(teamId.path("description").asText()).contains("null or \"\"");
-        assertThat(schemas.path("LockMarketPayOrderRequestDTO").path("required").toString()).doesNotContain("teamId")
+        assertThat(schemas.path("LockMarketPayOrderRequestDTO").path("required").toString())
+                .doesNotContain("teamId")
                 .contains("activityId", "outTradeNo");
-        assertThat(schemas.path("LockMarketPayOrderRequestDTO").path("properties").path("activityId").path("format")
-                .asText()).isEqualTo("int64");
-        assertThat(schemas.path("Goods").path("properties").path("payPrice").path("type").asText()).isEqualTo("number");
+        assertThat(schemas.path("LockMarketPayOrderRequestDTO")
+                        .path("properties")
+                        .path("activityId")
+                        .path("format")
+                        .asText())
+                .isEqualTo("int64");
+        assertThat(schemas.path("Goods")
+                        .path("properties")
+                        .path("payPrice")
+                        .path("type")
+                        .asText())
+                .isEqualTo("number");
     }
 
     @Test
@@ -156,15 +184,25 @@ class OpenApiDescriptionIT {
         int requests = 0;
         for (String path : PartnerExamples.BY_PATH.keySet()) {
             JsonNode post = doc.path("paths").path(path).path("post");
-            JsonNode examples = post.path("requestBody").path("content").path("application/json").path("examples");
+            JsonNode examples = post.path("requestBody")
+                    .path("content")
+                    .path("application/json")
+                    .path("examples");
             assertThat(examples.size()).as(path).isGreaterThanOrEqualTo(1);
             for (JsonNode example : examples) {
-                JsonNode answer = TestJson.postEnvelope(port, path, example.path("value").toString());
+                JsonNode answer =
+                        TestJson.postEnvelope(port, path, example.path("value").toString());
                 requests++;
                 // Read strictly and past validation: the example's shape is one the service takes.
-                assertThat(answer.path("code").asText()).as(path + " " + example).isNotEqualTo("0002");
+                assertThat(answer.path("code").asText())
+                        .as(path + " " + example)
+                        .isNotEqualTo("0002");
             }
-            JsonNode answers = post.path("responses").path("200").path("content").path("application/json").path("examples");
+            JsonNode answers = post.path("responses")
+                    .path("200")
+                    .path("content")
+                    .path("application/json")
+                    .path("examples");
             assertThat(answers.size()).as(path).isGreaterThanOrEqualTo(2);
             for (JsonNode example : answers) {
                 assertThat(fieldNames(example.path("value"))).containsExactly("code", "info", "data");
@@ -177,18 +215,27 @@ class OpenApiDescriptionIT {
     void theDescriptionCarriesTheCodeTableWithAdviceForEveryCode() {
         String description = doc.path("info").path("description").asText();
         for (ResponseCode code : ResponseCode.values()) {
-            assertThat(PartnerCodeAdvice.of(code)).as("advice for " + code.getCode() + " in PartnerCodeAdvice").isNotBlank();
-            assertThat(description).contains("| `" + code.getCode() + "` | " + code.getInfo() + " | " + PartnerCodeAdvice.of(code));
+            assertThat(PartnerCodeAdvice.of(code))
+                    .as("advice for " + code.getCode() + " in PartnerCodeAdvice")
+                    .isNotBlank();
+            assertThat(description)
+                    .contains("| `" + code.getCode() + "` | " + code.getInfo() + " | " + PartnerCodeAdvice.of(code));
         }
     }
 
     @Test
     void adminEndpointsNameTheAdminToken() {
-        JsonNode tasks = doc.path("paths").path("/api/v1/gbm/admin/notify/tasks").path("get");
+        JsonNode tasks =
+                doc.path("paths").path("/api/v1/gbm/admin/notify/tasks").path("get");
         assertThat(tasks.path("security").toString()).contains(OpenApiConfig.ADMIN_TOKEN);
-        assertThat(doc.path("components").path("securitySchemes").path(OpenApiConfig.ADMIN_TOKEN).path("name").asText())
+        assertThat(doc.path("components")
+                        .path("securitySchemes")
+                        .path(OpenApiConfig.ADMIN_TOKEN)
+                        .path("name")
+                        .asText())
                 .isEqualTo("X-Admin-Token");
-        assertThat(doc.path("paths").path(PartnerExamples.LOCK).path("post").has("security")).isFalse();
+        assertThat(doc.path("paths").path(PartnerExamples.LOCK).path("post").has("security"))
+                .isFalse();
     }
 
     @Test
@@ -226,8 +273,12 @@ class OpenApiDescriptionIT {
             collect(parameterized.getRawType(), into);
             return;
         }
-        if (!(type instanceof Class<?> type1) || type1.isEnum() || type1 == Response.class || type1 == ResponseEntity.class
-                || !type1.getName().startsWith("com.groupbuy.market.") || !into.add(type1)) {
+        if (!(type instanceof Class<?> type1)
+                || type1.isEnum()
+                || type1 == Response.class
+                || type1 == ResponseEntity.class
+                || !type1.getName().startsWith("com.groupbuy.market.")
+                || !into.add(type1)) {
             return;
         }
         if (type1.isRecord()) {
@@ -266,7 +317,10 @@ class OpenApiDescriptionIT {
     }
 
     private HttpResponse<String> get(String path) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).GET().build(),
+        return http.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                        .GET()
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 }

@@ -1,7 +1,13 @@
 package com.groupbuy.market.config.openapi;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.groupbuy.market.support.IntegrationTest;
 import com.groupbuy.market.support.TestJson;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.env.YamlPropertySourceLoader;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -9,13 +15,6 @@ import org.springframework.core.env.MutablePropertySources;
 import org.springframework.core.env.PropertySourcesPropertyResolver;
 import org.springframework.core.io.ClassPathResource;
 import org.springframework.test.context.TestPropertySource;
-
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Prod as application-prod.yml sets it, with the JSON switched on (GBM_OPENAPI_ENABLED=true): the description is
@@ -34,23 +33,33 @@ class OpenApiProdSwitchIT {
         assertThat(prod("springdoc.api-docs.enabled")).isEqualTo("${GBM_OPENAPI_ENABLED:false}");
 
         assertThat(get("/v3/api-docs").statusCode()).isEqualTo(200);
-        for (String path : new String[]{"/swagger-ui.html", "/swagger-ui/index.html"}) {
+        for (String path : new String[] {"/swagger-ui.html", "/swagger-ui/index.html"}) {
             HttpResponse<String> refused = get(path);
             assertThat(refused.statusCode()).as(path).isEqualTo(404);
-            assertThat(TestJson.JSON.readTree(refused.body()).path("code").asText()).as(path).isEqualTo("0002");
+            assertThat(TestJson.JSON.readTree(refused.body()).path("code").asText())
+                    .as(path)
+                    .isEqualTo("0002");
         }
     }
 
     private static String prod(String key) throws Exception {
         MutablePropertySources sources = new MutablePropertySources();
-        new YamlPropertySourceLoader().load("prod", new ClassPathResource("application-prod.yml")).forEach(sources::addLast);
+        new YamlPropertySourceLoader()
+                .load("prod", new ClassPathResource("application-prod.yml"))
+                .forEach(sources::addLast);
         PropertySourcesPropertyResolver resolver = new PropertySourcesPropertyResolver(sources);
-        return resolver.getProperty(key, String.class) == null ? null
-                : String.valueOf(sources.get(sources.iterator().next().getName()).getProperty(key));
+        return resolver.getProperty(key, String.class) == null
+                ? null
+                : String.valueOf(
+                        sources.get(sources.iterator().next().getName()).getProperty(key));
     }
 
     private HttpResponse<String> get(String path) throws Exception {
-        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                .GET().build(), HttpResponse.BodyHandlers.ofString());
+        return HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                                .GET()
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
     }
 }

@@ -1,11 +1,7 @@
 package com.groupbuy.market.config.xxljob;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
 import java.net.ConnectException;
@@ -19,16 +15,18 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The executor endpoint as an attacker on the network or a second instance meets it: scripts refused, only the
@@ -50,18 +48,25 @@ public class BeanOnlyXxlJobExecutorTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"GLUE_SHELL", "GLUE_PYTHON", "GLUE_GROOVY", "GLUE_NODEJS", "GLUE_PHP", "GLUE_POWERSHELL", "GLUE_PYTHON2"})
+    @ValueSource(
+            strings = {
+                "GLUE_SHELL",
+                "GLUE_PYTHON",
+                "GLUE_GROOVY",
+                "GLUE_NODEJS",
+                "GLUE_PHP",
+                "GLUE_POWERSHELL",
+                "GLUE_PYTHON2"
+            })
     void everyGlueTypeButBeanIsRefusedAndNothingRuns(String glueType) throws Exception {
         BeanOnlyXxlJobExecutor executor = start("127.0.0.1", 0);
         Path proof = dir.resolve("ran-" + glueType);
-        String source = glueType.equals("GLUE_GROOVY")
-                ? "new File('" + proof + "').createNewFile()"
-                : "touch " + proof;
+        String source = glueType.equals("GLUE_GROOVY") ? "new File('" + proof + "').createNewFile()" : "touch " + proof;
 
         String answer = run(executor, TOKEN, glueType, source);
 
         assertThat(answer).contains("\"code\":500").contains("refused");
-        Thread.sleep(1500);   // a script accepted would have run by now (the library runs it on a job thread)
+        Thread.sleep(1500); // a script accepted would have run by now (the library runs it on a job thread)
         assertThat(proof).doesNotExist();
     }
 
@@ -70,7 +75,9 @@ public class BeanOnlyXxlJobExecutorTest {
         BeanOnlyXxlJobExecutor executor = start("127.0.0.1", 0);
 
         assertThat(post(executor, "/beat", TOKEN, "")).contains("\"code\":200");
-        assertThat(post(executor, "/beat", "wrong", "")).contains("\"code\":500").contains("token");
+        assertThat(post(executor, "/beat", "wrong", ""))
+                .contains("\"code\":500")
+                .contains("token");
         assertThat(post(executor, "/beat", null, "")).contains("\"code\":500").contains("token");
         // No such handler here, but the request got past the token and glue checks to the library's lookup.
         assertThat(run(executor, TOKEN, "BEAN", "")).contains("job handler [nope] not found");
@@ -88,10 +95,11 @@ public class BeanOnlyXxlJobExecutorTest {
         Optional<InetAddress> external = nonLoopbackAddress();
         Assumptions.assumeTrue(external.isPresent(), "this machine has no non-loopback address to try");
         assertThatThrownBy(() -> {
-            try (Socket socket = new Socket()) {
-                socket.connect(new InetSocketAddress(external.get(), port), 2000);
-            }
-        }).isInstanceOf(ConnectException.class);
+                    try (Socket socket = new Socket()) {
+                        socket.connect(new InetSocketAddress(external.get(), port), 2000);
+                    }
+                })
+                .isInstanceOf(ConnectException.class);
     }
 
     @Test
@@ -124,8 +132,17 @@ public class BeanOnlyXxlJobExecutorTest {
     }
 
     private BeanOnlyXxlJobExecutor start(String ip, int port) {
-        BeanOnlyXxlJobExecutor executor = new BeanOnlyXxlJobExecutor(new ExecutorSettings("", TOKEN, 3,
-                "unit-executor", "", ip, port, dir.resolve("logs").toString(), 30, Duration.ofSeconds(30)));
+        BeanOnlyXxlJobExecutor executor = new BeanOnlyXxlJobExecutor(new ExecutorSettings(
+                "",
+                TOKEN,
+                3,
+                "unit-executor",
+                "",
+                ip,
+                port,
+                dir.resolve("logs").toString(),
+                30,
+                Duration.ofSeconds(30)));
         try {
             executor.start();
         } catch (RuntimeException e) {
@@ -137,18 +154,22 @@ public class BeanOnlyXxlJobExecutorTest {
     }
 
     private String run(BeanOnlyXxlJobExecutor executor, String token, String glueType, String source) throws Exception {
-        String body = "{\"jobId\":" + (int) (Math.random() * 1_000_000) + ",\"executorHandler\":\"nope\",\"executorParams\":\"\","
+        String body = "{\"jobId\":" + (int) (Math.random() * 1_000_000)
+                + ",\"executorHandler\":\"nope\",\"executorParams\":\"\","
                 + "\"executorBlockStrategy\":\"SERIAL_EXECUTION\",\"executorTimeout\":0,\"logId\":" + System.nanoTime()
-                + ",\"logDateTime\":" + System.currentTimeMillis() + ",\"glueType\":\"" + glueType + "\",\"glueSource\":\""
-                + source.replace("\\", "\\\\").replace("\"", "\\\"") + "\",\"glueUpdatetime\":" + System.currentTimeMillis()
+                + ",\"logDateTime\":" + System.currentTimeMillis() + ",\"glueType\":\"" + glueType
+                + "\",\"glueSource\":\""
+                + source.replace("\\", "\\\\").replace("\"", "\\\"") + "\",\"glueUpdatetime\":"
+                + System.currentTimeMillis()
                 + ",\"broadcastIndex\":0,\"broadcastTotal\":1}";
         return post(executor, "/run", token, body);
     }
 
     private String post(BeanOnlyXxlJobExecutor executor, String path, String token, String body) throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
-                        + executor.boundAddress().getPort() + path))
-                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body));
+        HttpRequest.Builder request = HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + executor.boundAddress().getPort() + path))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body));
         if (token != null) {
             request.header("XXL-JOB-ACCESS-TOKEN", token);
         }

@@ -1,14 +1,10 @@
 package com.groupbuy.market.config.xxljob;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.sun.net.httpserver.HttpServer;
 import com.xxl.job.core.biz.AdminBiz;
 import com.xxl.job.core.biz.client.AdminBizClient;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
-import org.springframework.boot.test.system.CapturedOutput;
-import org.springframework.boot.test.system.OutputCaptureExtension;
-
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
@@ -17,8 +13,11 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 
 /**
  * Registration against a real HTTP server playing the console's {@code /api/registry}: a refused token or a
@@ -49,7 +48,9 @@ class ExecutorRegistrationTest {
         assertThat(registration.drivesJobs()).isFalse();
         assertThat(registration.status().consoleConfigured()).isTrue();
         assertThat(registration.status().detail()).isEqualTo("The access token is wrong.");
-        assertThat(output.getOut()).contains("ERROR").contains("cannot register as http://127.0.0.1:9/")
+        assertThat(output.getOut())
+                .contains("ERROR")
+                .contains("cannot register as http://127.0.0.1:9/")
                 .contains("The access token is wrong.");
 
         answer.set(ACCEPTED);
@@ -79,15 +80,16 @@ class ExecutorRegistrationTest {
 
     @Test
     void withoutAConsoleNobodyDrivesUsAndNothingIsCalled() {
-        ExecutorRegistration registration = new ExecutorRegistration(null, "app", "http://127.0.0.1:9/", Duration.ofSeconds(30));
+        ExecutorRegistration registration =
+                new ExecutorRegistration(null, "app", "http://127.0.0.1:9/", Duration.ofSeconds(30));
 
         assertThat(registration.drivesJobs()).isFalse();
         assertThat(registration.status().consoleConfigured()).isFalse();
     }
 
     private ExecutorRegistration registration(int consolePort) {
-        List<AdminBiz> consoles = List.of(new AdminBizClient("http://127.0.0.1:" + consolePort + "/xxl-job-admin",
-                "unit-token-0123456789", 2));
+        List<AdminBiz> consoles = List.of(
+                new AdminBizClient("http://127.0.0.1:" + consolePort + "/xxl-job-admin", "unit-token-0123456789", 2));
         return new ExecutorRegistration(consoles, "unit-app", "http://127.0.0.1:9/", Duration.ofSeconds(30));
     }
 

@@ -2,13 +2,12 @@ package com.groupbuy.market.infrastructure.dcc;
 
 import com.groupbuy.market.domain.switches.adapter.port.ISwitchBroadcast;
 import com.groupbuy.market.infrastructure.redis.RedisKeys;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
 import lombok.extern.slf4j.Slf4j;
 import org.redisson.api.RTopic;
 import org.redisson.api.RedissonClient;
 import org.redisson.client.codec.StringCodec;
-
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.RejectedExecutionException;
 
 /**
  * #17: switch changes pushed to every instance over Redis pub/sub (a Redisson topic under our key prefix). The
@@ -31,8 +30,11 @@ public class RedisSwitchBroadcast implements ISwitchBroadcast {
             long receivers = topic.publish(switchName);
             log.info("switch {} change announced to {} instance(s)", switchName, receivers);
         } catch (RuntimeException e) {
-            log.warn("switch {} change stored but not announced ({}); other instances take it on their next "
-                    + "periodic reload", switchName, e.toString());
+            log.warn(
+                    "switch {} change stored but not announced ({}); other instances take it on their next "
+                            + "periodic reload",
+                    switchName,
+                    e.toString());
         }
     }
 

@@ -1,20 +1,19 @@
 package com.groupbuy.market.infrastructure.gateway;
 
-import com.groupbuy.market.domain.trade.adapter.port.INotifyGateway;
-import com.groupbuy.market.domain.trade.model.valobj.DeliveryResult;
-import com.groupbuy.market.domain.trade.model.valobj.NotifyTaskVO;
+import com.groupbuy.market.domain.outbox.adapter.port.INotifyGateway;
+import com.groupbuy.market.domain.outbox.model.valobj.DeliveryResult;
+import com.groupbuy.market.domain.outbox.model.valobj.NotifyTaskVO;
 import com.groupbuy.market.types.common.Constants;
 import com.groupbuy.market.types.security.WebhookSignature;
+import java.io.IOException;
+import java.time.Clock;
+import java.util.function.BiFunction;
 import okhttp3.MediaType;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
 import okhttp3.RequestBody;
 import okhttp3.Response;
 import okhttp3.ResponseBody;
-
-import java.io.IOException;
-import java.time.Clock;
-import java.util.function.BiFunction;
 
 /**
  * Posts a callback on the one shared OkHttp client (its Dns refuses non-public addresses; redirects are not
@@ -47,14 +46,18 @@ public class GroupBuyNotifyService implements INotifyGateway {
                 .post(RequestBody.create(task.getBody(), JSON));
         String secret = secretOf.apply(task.getSource(), task.getChannel());
         if (secret != null) {
-            request.header("webhook-signature", WebhookSignature.sign(secret, task.getWebhookId(), timestamp, task.getBody()));
+            request.header(
+                    "webhook-signature", WebhookSignature.sign(secret, task.getWebhookId(), timestamp, task.getBody()));
         }
         long start = System.nanoTime();
         try (Response response = client.newCall(request.build()).execute()) {
             long latency = (System.nanoTime() - start) / 1_000_000;
             String body = read(response.body());
             boolean delivered = response.isSuccessful() && Constants.NOTIFY_ACK.equals(body.trim());
-            return new DeliveryResult(delivered, response.code(), latency,
+            return new DeliveryResult(
+                    delivered,
+                    response.code(),
+                    latency,
                     delivered ? null : "answered HTTP " + response.code() + " body '" + abbreviate(body) + "'");
         } catch (IOException | IllegalArgumentException e) {
             long latency = (System.nanoTime() - start) / 1_000_000;

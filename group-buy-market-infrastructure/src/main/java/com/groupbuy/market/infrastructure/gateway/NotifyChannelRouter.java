@@ -1,10 +1,9 @@
 package com.groupbuy.market.infrastructure.gateway;
 
-import com.groupbuy.market.domain.trade.adapter.port.INotifyGateway;
-import com.groupbuy.market.domain.trade.model.valobj.DeliveryResult;
-import com.groupbuy.market.domain.trade.model.valobj.NotifyTarget;
-import com.groupbuy.market.domain.trade.model.valobj.NotifyTaskVO;
-
+import com.groupbuy.market.domain.outbox.adapter.port.INotifyGateway;
+import com.groupbuy.market.domain.outbox.model.valobj.DeliveryResult;
+import com.groupbuy.market.domain.outbox.model.valobj.NotifyTarget;
+import com.groupbuy.market.domain.outbox.model.valobj.NotifyTaskVO;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -64,14 +63,16 @@ public class NotifyChannelRouter implements INotifyGateway {
         for (int i = 0; i < tasks.size(); i++) {
             if (tasks.get(i).isMq()) {
                 mqAt.add(i);
-            } else if (closeChecks != null && NotifyTarget.DELAY.equals(tasks.get(i).getNotifyType())) {
+            } else if (closeChecks != null
+                    && NotifyTarget.DELAY.equals(tasks.get(i).getNotifyType())) {
                 checksAt.add(i);
             } else {
                 results[i] = groupBuyNotify(tasks.get(i));
             }
         }
         if (!checksAt.isEmpty()) {
-            List<DeliveryResult> answers = closeChecks.deliverAll(checksAt.stream().map(tasks::get).toList());
+            List<DeliveryResult> answers =
+                    closeChecks.deliverAll(checksAt.stream().map(tasks::get).toList());
             for (int i = 0; i < checksAt.size(); i++) {
                 results[checksAt.get(i)] = answers.get(i);
             }
@@ -79,7 +80,8 @@ public class NotifyChannelRouter implements INotifyGateway {
         if (mq == null) {
             mqAt.forEach(i -> results[i] = new DeliveryResult(false, null, 0, MQ_OFF));
         } else if (!mqAt.isEmpty()) {
-            List<DeliveryResult> answers = mq.deliverAll(mqAt.stream().map(tasks::get).toList());
+            List<DeliveryResult> answers =
+                    mq.deliverAll(mqAt.stream().map(tasks::get).toList());
             for (int i = 0; i < mqAt.size(); i++) {
                 results[mqAt.get(i)] = answers.get(i);
             }

@@ -1,9 +1,7 @@
 package com.groupbuy.market.infrastructure.gateway;
 
-import com.groupbuy.market.domain.trade.adapter.port.INotifyDispatcher;
-import com.groupbuy.market.domain.trade.service.notify.SettlementNotifyService;
-import lombok.extern.slf4j.Slf4j;
-
+import com.groupbuy.market.domain.outbox.adapter.port.INotifyDispatcher;
+import com.groupbuy.market.domain.outbox.service.DueCallbackDeliveryService;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -11,6 +9,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import lombok.extern.slf4j.Slf4j;
 
 /**
  * Delivers a just-committed task on a bounded pool so the settlement answer never waits for the partner. When the
@@ -27,7 +26,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 public class NotifyDispatcher implements INotifyDispatcher {
 
     private final ExecutorService executor;
-    private final SettlementNotifyService notifyService;
+    private final DueCallbackDeliveryService notifyService;
     private final ExecutorService relay;
     private final int relayPage;
     private final int relayBound;
@@ -35,13 +34,17 @@ public class NotifyDispatcher implements INotifyDispatcher {
     private final AtomicInteger queued = new AtomicInteger();
     private final AtomicBoolean relaying = new AtomicBoolean();
 
-    public NotifyDispatcher(ExecutorService executor, SettlementNotifyService notifyService) {
+    public NotifyDispatcher(ExecutorService executor, DueCallbackDeliveryService notifyService) {
         this(executor, notifyService, null, 0, 0);
     }
 
     /** {@code relay} runs the close-check relay (one task at a time); null: close checks go as other tasks do. */
-    public NotifyDispatcher(ExecutorService executor, SettlementNotifyService notifyService, ExecutorService relay,
-                            int relayPage, int relayBound) {
+    public NotifyDispatcher(
+            ExecutorService executor,
+            DueCallbackDeliveryService notifyService,
+            ExecutorService relay,
+            int relayPage,
+            int relayBound) {
         this.executor = executor;
         this.notifyService = notifyService;
         this.relay = relay;

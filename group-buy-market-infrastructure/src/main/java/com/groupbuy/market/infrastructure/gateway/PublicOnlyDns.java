@@ -1,12 +1,11 @@
 package com.groupbuy.market.infrastructure.gateway;
 
 import com.groupbuy.market.types.net.NotifyUrlPolicy;
-import okhttp3.Dns;
-import org.jetbrains.annotations.NotNull;
-
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.List;
+import okhttp3.Dns;
+import org.jetbrains.annotations.NotNull;
 
 /**
  * Resolves callback hosts and refuses any name that resolves to an address the policy forbids, at delivery time:

@@ -1,14 +1,13 @@
 package com.groupbuy.market.infrastructure.gateway;
 
 import com.groupbuy.market.types.net.NotifyUrlPolicy;
-
-import javax.net.SocketFactory;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketAddress;
+import javax.net.SocketFactory;
 
 /**
  * Checks the address a callback socket is about to connect to against the policy. {@link PublicOnlyDns} sees host

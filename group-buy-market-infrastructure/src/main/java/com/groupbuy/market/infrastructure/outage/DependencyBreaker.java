@@ -1,14 +1,13 @@
 package com.groupbuy.market.infrastructure.outage;
 
 import com.groupbuy.market.types.exception.DependencyUnavailableException;
-import lombok.extern.slf4j.Slf4j;
-
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import lombok.extern.slf4j.Slf4j;
 
 /**
  * A circuit breaker for one dependency. After {@code threshold} failures in a row it opens: calls fail at once with
@@ -29,6 +28,7 @@ public class DependencyBreaker {
     private final AtomicInteger failures = new AtomicInteger();
     /** Null while closed; when it opened otherwise. */
     private final AtomicReference<Instant> openedAt = new AtomicReference<>();
+
     private final AtomicBoolean probing = new AtomicBoolean();
 
     public DependencyBreaker(String dependency, int threshold, Duration openFor, Clock clock) {
@@ -45,8 +45,8 @@ public class DependencyBreaker {
             return;
         }
         if (Instant.now(clock).isBefore(opened.plus(openFor)) || !probing.compareAndSet(false, true)) {
-            throw new DependencyUnavailableException(dependency, "circuit open after " + threshold
-                    + " failures in a row", null);
+            throw new DependencyUnavailableException(
+                    dependency, "circuit open after " + threshold + " failures in a row", null);
         }
     }
 
@@ -66,7 +66,10 @@ public class DependencyBreaker {
         if (failures.incrementAndGet() >= threshold) {
             Instant now = Instant.now(clock);
             if (openedAt.getAndSet(now) == null) {
-                log.warn("{} unavailable: circuit open, calls fail fast for {} ({})", dependency, openFor,
+                log.warn(
+                        "{} unavailable: circuit open, calls fail fast for {} ({})",
+                        dependency,
+                        openFor,
                         cause.toString());
             }
         }

@@ -1,6 +1,7 @@
 package com.groupbuy.market.infrastructure.outage;
 
 import com.groupbuy.market.types.exception.DependencyUnavailableException;
+import java.util.function.Supplier;
 import org.redisson.client.RedisBusyException;
 import org.redisson.client.RedisConnectionException;
 import org.redisson.client.RedisException;
@@ -10,8 +11,6 @@ import org.redisson.client.RedisReconnectedException;
 import org.redisson.client.RedisTimeoutException;
 import org.redisson.client.RedisTryAgainException;
 import org.springframework.stereotype.Component;
-
-import java.util.function.Supplier;
 
 /**
  * Runs Redis calls through the Redis breaker: a connection failure or timeout counts against it and surfaces as
@@ -45,12 +44,16 @@ public class RedisOutages {
     /** Connection refused or lost, or no answer in time; Redisson reports them under these types. */
     public static boolean isOutage(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t instanceof RedisConnectionException || t instanceof RedisTimeoutException
-                    || t instanceof RedisLoadingException || t instanceof RedisBusyException
-                    || t instanceof RedisNodeNotFoundException || t instanceof RedisReconnectedException
+            if (t instanceof RedisConnectionException
+                    || t instanceof RedisTimeoutException
+                    || t instanceof RedisLoadingException
+                    || t instanceof RedisBusyException
+                    || t instanceof RedisNodeNotFoundException
+                    || t instanceof RedisReconnectedException
                     || t instanceof RedisTryAgainException
-                    || (t instanceof RedisException && t.getMessage() != null
-                    && t.getMessage().contains("Unable to send command"))) {
+                    || (t instanceof RedisException
+                            && t.getMessage() != null
+                            && t.getMessage().contains("Unable to send command"))) {
                 return true;
             }
         }

@@ -1,10 +1,9 @@
 package com.groupbuy.market.infrastructure.redis;
 
+import java.time.Duration;
 import org.redisson.api.RedissonClient;
 import org.redisson.client.codec.StringCodec;
 import org.springframework.stereotype.Component;
-
-import java.time.Duration;
 
 /**
  * "Have we seen this before?" shared by every instance: one {@code SET NX} with an expiry per name, so the first

@@ -28,8 +28,8 @@ public class RedisKeys {
     public RedisKeys(String prefix, boolean slotTags) {
         if (slotTags && (prefix.contains("{") || prefix.contains("}"))) {
             // A brace in the prefix would become every key's hash tag: all keys in one slot, or a tag cut in half.
-            throw new IllegalArgumentException("gbm.redis.key-prefix must not contain braces with Redis Cluster: "
-                    + prefix);
+            throw new IllegalArgumentException(
+                    "gbm.redis.key-prefix must not contain braces with Redis Cluster: " + prefix);
         }
         this.prefix = prefix;
         this.slotTags = slotTags;

@@ -1,17 +1,16 @@
 package com.groupbuy.market.infrastructure.outage;
 
-import com.groupbuy.market.types.exception.DependencyUnavailableException;
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.groupbuy.market.types.exception.DependencyUnavailableException;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatCode;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Test;
 
 /** The breaker's three states on a clock the test moves. */
 class DependencyBreakerTest {
@@ -44,8 +43,10 @@ class DependencyBreakerTest {
         breaker.failure(down);
 
         assertThat(breaker.isOpen()).isTrue();
-        assertThatThrownBy(breaker::check).isInstanceOf(DependencyUnavailableException.class)
-                .satisfies(e -> assertThat(((DependencyUnavailableException) e).getDependency()).isEqualTo("redis"));
+        assertThatThrownBy(breaker::check)
+                .isInstanceOf(DependencyUnavailableException.class)
+                .satisfies(e -> assertThat(((DependencyUnavailableException) e).getDependency())
+                        .isEqualTo("redis"));
     }
 
     @Test
@@ -67,7 +68,8 @@ class DependencyBreakerTest {
         now = now.plusSeconds(2);
 
         assertThatCode(breaker::check).as("the probe").doesNotThrowAnyException();
-        assertThatThrownBy(breaker::check).as("a second caller while the probe runs")
+        assertThatThrownBy(breaker::check)
+                .as("a second caller while the probe runs")
                 .isInstanceOf(DependencyUnavailableException.class);
         breaker.success();
 

@@ -1,16 +1,15 @@
 package com.groupbuy.market.infrastructure.redis;
 
-import com.groupbuy.market.infrastructure.adapter.port.TeamPlaceReservation;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.groupbuy.market.infrastructure.trade.port.TeamPlaceReservation;
+import java.time.Clock;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.redisson.Redisson;
 import org.redisson.api.RedissonClient;
 import org.redisson.config.Config;
-
-import java.time.Clock;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * Key names of the team place scripts: unchanged on a single node (an upgrade in place finds its live teams'

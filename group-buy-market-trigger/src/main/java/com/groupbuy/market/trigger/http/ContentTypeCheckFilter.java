@@ -5,11 +5,10 @@ import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
-import org.springframework.http.MediaType;
-import org.springframework.web.filter.OncePerRequestFilter;
-
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import org.springframework.http.MediaType;
+import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
  * Refuses a request whose {@code Content-Type} no reader could honour — a wildcard ({@code *}{@code /*},
@@ -25,8 +24,11 @@ public class ContentTypeCheckFilter extends OncePerRequestFilter {
         if (contentType != null && !usable(contentType)) {
             response.setStatus(HttpServletResponse.SC_UNSUPPORTED_MEDIA_TYPE);
             response.setContentType(MediaType.APPLICATION_JSON_VALUE);
-            response.getOutputStream().write(Envelope.json(ResponseCode.ILLEGAL_PARAMETER.getCode(),
-                    "illegal parameter: send application/json").getBytes(StandardCharsets.UTF_8));
+            response.getOutputStream()
+                    .write(Envelope.json(
+                                    ResponseCode.ILLEGAL_PARAMETER.getCode(),
+                                    "illegal parameter: send application/json")
+                            .getBytes(StandardCharsets.UTF_8));
             return;
         }
         chain.doFilter(request, response);

@@ -10,12 +10,14 @@ import com.groupbuy.market.types.enums.ResponseCode;
  */
 public final class Envelope {
 
-    private Envelope() {
-    }
+    private Envelope() {}
 
     public static <T> Response<T> success(T data) {
-        return Response.<T>builder().code(ResponseCode.SUCCESS.getCode()).info(ResponseCode.SUCCESS.getInfo())
-                .data(data).build();
+        return Response.<T>builder()
+                .code(ResponseCode.SUCCESS.getCode())
+                .info(ResponseCode.SUCCESS.getInfo())
+                .data(data)
+                .build();
     }
 
     public static <T> Response<T> failure(String code, String info) {

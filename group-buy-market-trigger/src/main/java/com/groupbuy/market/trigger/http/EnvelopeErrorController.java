@@ -26,7 +26,9 @@ public class EnvelopeErrorController implements ErrorController {
             return ResponseEntity.status(status)
                     .body(Envelope.failure(ResponseCode.UN_ERROR.getCode(), ResponseCode.UN_ERROR.getInfo()));
         }
-        return ResponseEntity.status(status).body(Envelope.failure(ResponseCode.ILLEGAL_PARAMETER.getCode(),
-                "illegal parameter: " + JsonErrorReportValve.clientFault(status)));
+        return ResponseEntity.status(status)
+                .body(Envelope.failure(
+                        ResponseCode.ILLEGAL_PARAMETER.getCode(),
+                        "illegal parameter: " + JsonErrorReportValve.clientFault(status)));
     }
 }

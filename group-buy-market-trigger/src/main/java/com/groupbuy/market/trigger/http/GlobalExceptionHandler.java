@@ -6,6 +6,9 @@ import com.fasterxml.jackson.databind.JsonMappingException;
 import com.groupbuy.market.api.response.Response;
 import com.groupbuy.market.types.enums.ResponseCode;
 import com.groupbuy.market.types.exception.AppException;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import lombok.extern.slf4j.Slf4j;
 import org.springframework.context.MessageSourceResolvable;
 import org.springframework.http.HttpStatus;
@@ -25,10 +28,6 @@ import org.springframework.web.method.annotation.HandlerMethodValidationExceptio
 import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
 import org.springframework.web.servlet.resource.NoResourceFoundException;
 
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-import java.util.stream.Collectors;
-
 /**
  * Turns every failure into our envelope. Partner malls show our code and info to their buyer only on HTTP 200, so
  * business outcomes and field errors of well-formed JSON answer 200; a body that is not JSON answers 400; our own
@@ -46,7 +45,8 @@ public class GlobalExceptionHandler {
     /** A trade request whose signature is missing or wrong (E0207), or a replay of a signed one (E0210). */
     @ExceptionHandler(SignatureRefusedException.class)
     public ResponseEntity<Response<Void>> signatureRefused(SignatureRefusedException e) {
-        return ResponseEntity.status(HttpStatus.UNAUTHORIZED).body(failure(e.getCode().getCode(), e.getInfo()));
+        return ResponseEntity.status(HttpStatus.UNAUTHORIZED)
+                .body(failure(e.getCode().getCode(), e.getInfo()));
     }
 
     /**
@@ -56,7 +56,8 @@ public class GlobalExceptionHandler {
     @ExceptionHandler(HttpMessageNotReadableException.class)
     public ResponseEntity<Response<Void>> unreadable(HttpMessageNotReadableException e) {
         Throwable root = e.getMostSpecificCause();
-        boolean notJson = root == e || (root instanceof StreamReadException && !(root instanceof InputCoercionException));
+        boolean notJson =
+                root == e || (root instanceof StreamReadException && !(root instanceof InputCoercionException));
         if (root instanceof StreamReadException && DuplicateField.of(root) != null) {
             return illegal(DuplicateField.of(root) + " appears more than once");
         }
@@ -69,7 +70,8 @@ public class GlobalExceptionHandler {
         if (field.isEmpty()) {
             return illegal("the body must be a JSON object of the documented fields");
         }
-        return illegal(field + (root instanceof InputCoercionException ? " is out of range" : " has the wrong type or shape"));
+        return illegal(
+                field + (root instanceof InputCoercionException ? " is out of range" : " has the wrong type or shape"));
     }
 
     /** Bean Validation on a request body ({@code @Valid}): a missing or out-of-range field, named. */
@@ -86,8 +88,9 @@ public class GlobalExceptionHandler {
     public ResponseEntity<Response<Void>> invalidParameter(HandlerMethodValidationException e) {
         return illegal(e.getParameterValidationResults().stream()
                 .map(result -> result.getMethodParameter().getParameterName() + " "
-                        + result.getResolvableErrors().stream().map(MessageSourceResolvable::getDefaultMessage)
-                        .collect(Collectors.joining(", ")))
+                        + result.getResolvableErrors().stream()
+                                .map(MessageSourceResolvable::getDefaultMessage)
+                                .collect(Collectors.joining(", ")))
                 .collect(Collectors.joining(", ")));
     }
 
@@ -123,7 +126,9 @@ public class GlobalExceptionHandler {
     @ExceptionHandler(HttpMediaTypeNotAcceptableException.class)
     public ResponseEntity<Response<Void>> notAcceptable(HttpMediaTypeNotAcceptableException e) {
         return ResponseEntity.status(HttpStatus.NOT_ACCEPTABLE)
-                .body(failure(ResponseCode.ILLEGAL_PARAMETER.getCode(), "illegal parameter: this endpoint answers JSON only"));
+                .body(failure(
+                        ResponseCode.ILLEGAL_PARAMETER.getCode(),
+                        "illegal parameter: this endpoint answers JSON only"));
     }
 
     @ExceptionHandler(HttpRequestMethodNotSupportedException.class)

@@ -1,14 +1,13 @@
 package com.groupbuy.market.trigger.http;
 
 import com.groupbuy.market.types.enums.ResponseCode;
+import java.io.IOException;
+import java.io.Writer;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.catalina.connector.Request;
 import org.apache.catalina.connector.Response;
 import org.apache.catalina.valves.ErrorReportValve;
 import org.apache.coyote.ActionCode;
-
-import java.io.IOException;
-import java.io.Writer;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Tomcat's last word on a failed request, in our envelope instead of its HTML page. Tomcat answers some requests

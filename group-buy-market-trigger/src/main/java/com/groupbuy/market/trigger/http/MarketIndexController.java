@@ -10,15 +10,14 @@ import com.groupbuy.market.domain.activity.service.IIndexGroupBuyMarketService;
 import com.groupbuy.market.domain.trade.model.valobj.TeamStatisticVO;
 import com.groupbuy.market.domain.trade.model.valobj.TeamVO;
 import com.groupbuy.market.domain.trade.service.team.TeamQueryService;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
 import lombok.extern.slf4j.Slf4j;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
-
-import java.time.Clock;
-import java.time.Instant;
-import java.util.List;
 
 /** The product page's trial: validates, asks the activity context for the price and the trade context for teams. */
 @Slf4j
@@ -30,8 +29,8 @@ public class MarketIndexController implements IMarketIndexService {
     private final TeamQueryService teamQueryService;
     private final Clock clock;
 
-    public MarketIndexController(IIndexGroupBuyMarketService trialService, TeamQueryService teamQueryService,
-                                 Clock clock) {
+    public MarketIndexController(
+            IIndexGroupBuyMarketService trialService, TeamQueryService teamQueryService, Clock clock) {
         this.trialService = trialService;
         this.teamQueryService = teamQueryService;
         this.clock = clock;
@@ -51,8 +50,14 @@ public class MarketIndexController implements IMarketIndexService {
         Instant now = Instant.now(clock);
         List<TeamVO> teams = teamQueryService.teamsFor(trial.getActivityId(), product.getUserId(), now);
         TeamStatisticVO statistic = teamQueryService.statistic(trial.getActivityId());
-        log.info("trial user={} goods={} activity={} pay={} visible={} enable={}", product.getUserId(),
-                product.getGoodsId(), trial.getActivityId(), trial.getPayPrice(), trial.isVisible(), trial.isEnable());
+        log.info(
+                "trial user={} goods={} activity={} pay={} visible={} enable={}",
+                product.getUserId(),
+                product.getGoodsId(),
+                trial.getActivityId(),
+                trial.getPayPrice(),
+                trial.isVisible(),
+                trial.isEnable());
 
         return Envelope.success(GoodsMarketResponseDTO.builder()
                 .activityId(trial.getActivityId())
@@ -61,7 +66,8 @@ public class MarketIndexController implements IMarketIndexService {
                 .teamStatistic(GoodsMarketResponseDTO.TeamStatistic.builder()
                         .allTeamCount(statistic.getAllTeamCount())
                         .allTeamCompleteCount(statistic.getAllTeamCompleteCount())
-                        .allTeamUserCount(statistic.getAllTeamUserCount()).build())
+                        .allTeamUserCount(statistic.getAllTeamUserCount())
+                        .build())
                 .isVisible(trial.isVisible())
                 .isEnable(trial.isEnable())
                 .build());
@@ -78,8 +84,11 @@ public class MarketIndexController implements IMarketIndexService {
 
     private static GoodsMarketResponseDTO.Team team(TeamVO team, Instant now) {
         return GoodsMarketResponseDTO.Team.builder()
-                .teamId(team.getTeamId()).userId(team.getLeaderUserId()).activityId(team.getActivityId())
-                .targetCount(team.getTargetCount()).completeCount(team.getCompleteCount())
+                .teamId(team.getTeamId())
+                .userId(team.getLeaderUserId())
+                .activityId(team.getActivityId())
+                .targetCount(team.getTargetCount())
+                .completeCount(team.getCompleteCount())
                 .lockCount(team.getLockCount())
                 .validStartTime(WireTime.format(team.getValidStartTime()))
                 .validEndTime(WireTime.format(team.getValidEndTime()))

@@ -8,19 +8,19 @@ import com.groupbuy.market.api.dto.RefundMarketPayOrderRequestDTO;
 import com.groupbuy.market.api.dto.RefundMarketPayOrderResponseDTO;
 import com.groupbuy.market.api.dto.SettlementMarketPayOrderRequestDTO;
 import com.groupbuy.market.api.dto.SettlementMarketPayOrderResponseDTO;
-import com.groupbuy.market.domain.trade.model.entity.SettleCommand;
-import com.groupbuy.market.domain.trade.model.entity.SettledOrderEntity;
-import com.groupbuy.market.domain.trade.service.settlement.TradeSettlementService;
 import com.groupbuy.market.api.response.Response;
+import com.groupbuy.market.domain.outbox.model.valobj.NotifyTarget;
 import com.groupbuy.market.domain.trade.model.entity.LockOrderCommand;
 import com.groupbuy.market.domain.trade.model.entity.MarketPayOrderEntity;
 import com.groupbuy.market.domain.trade.model.entity.RefundCommand;
 import com.groupbuy.market.domain.trade.model.entity.RefundResultEntity;
+import com.groupbuy.market.domain.trade.model.entity.SettleCommand;
+import com.groupbuy.market.domain.trade.model.entity.SettledOrderEntity;
+import com.groupbuy.market.domain.trade.model.valobj.NotifyRoutes;
 import com.groupbuy.market.domain.trade.service.guard.TradeRateGuard;
 import com.groupbuy.market.domain.trade.service.lock.TradeLockService;
 import com.groupbuy.market.domain.trade.service.refund.TradeRefundService;
-import com.groupbuy.market.domain.trade.model.valobj.NotifyRoutes;
-import com.groupbuy.market.domain.trade.model.valobj.NotifyTarget;
+import com.groupbuy.market.domain.trade.service.settlement.TradeSettlementService;
 import com.groupbuy.market.types.enums.ResponseCode;
 import com.groupbuy.market.types.exception.AppException;
 import com.groupbuy.market.types.net.NotifyUrlPolicy;
@@ -41,9 +41,13 @@ public class MarketTradeController implements IMarketTradeService {
     private final NotifyRoutes notifyRoutes;
     private final TradeRateGuard rateGuard;
 
-    public MarketTradeController(TradeLockService lockService, TradeSettlementService settlementService,
-                                 TradeRefundService refundService, NotifyUrlPolicy notifyUrlPolicy,
-                                 NotifyRoutes notifyRoutes, TradeRateGuard rateGuard) {
+    public MarketTradeController(
+            TradeLockService lockService,
+            TradeSettlementService settlementService,
+            TradeRefundService refundService,
+            NotifyUrlPolicy notifyUrlPolicy,
+            NotifyRoutes notifyRoutes,
+            TradeRateGuard rateGuard) {
         this.lockService = lockService;
         this.settlementService = settlementService;
         this.refundService = refundService;
@@ -66,8 +70,11 @@ public class MarketTradeController implements IMarketTradeService {
         RefundResultEntity result = refundService.refund(command);
 
         return Envelope.success(RefundMarketPayOrderResponseDTO.builder()
-                .userId(result.getUserId()).orderId(result.getOrderId()).teamId(result.getTeamId())
-                .code(result.getCode()).info(result.getInfo())
+                .userId(result.getUserId())
+                .orderId(result.getOrderId())
+                .teamId(result.getTeamId())
+                .code(result.getCode())
+                .info(result.getInfo())
                 .build());
     }
 
@@ -88,14 +95,17 @@ public class MarketTradeController implements IMarketTradeService {
         SettledOrderEntity settled = settlementService.settle(command);
 
         return Envelope.success(SettlementMarketPayOrderResponseDTO.builder()
-                .userId(settled.getUserId()).teamId(settled.getTeamId())
-                .activityId(settled.getActivityId()).outTradeNo(settled.getOutTradeNo())
+                .userId(settled.getUserId())
+                .teamId(settled.getTeamId())
+                .activityId(settled.getActivityId())
+                .outTradeNo(settled.getOutTradeNo())
                 .build());
     }
 
     @Override
     @PostMapping("lock_market_pay_order")
-    public Response<LockMarketPayOrderResponseDTO> lockMarketPayOrder(@RequestBody LockMarketPayOrderRequestDTO request) {
+    public Response<LockMarketPayOrderResponseDTO> lockMarketPayOrder(
+            @RequestBody LockMarketPayOrderRequestDTO request) {
         String teamId = RequestCheck.optionalText("teamId", request.getTeamId(), 8);
         RequestCheck.present("activityId", request.getActivityId());
         LockOrderCommand.LockOrderCommandBuilder builder = LockOrderCommand.builder()
@@ -107,8 +117,7 @@ public class MarketTradeController implements IMarketTradeService {
                 .channel(RequestCheck.text("channel", request.getChannel(), 16))
                 .outTradeNo(RequestCheck.text("outTradeNo", request.getOutTradeNo(), 32));
         NotifyChoice notify = notifyChoice(request);
-        LockOrderCommand command = builder
-                .notifyType(notify.type())
+        LockOrderCommand command = builder.notifyType(notify.type())
                 .notifyUrl(notify.url())
                 .notifyMq(notify.mq())
                 .build();
@@ -118,15 +127,17 @@ public class MarketTradeController implements IMarketTradeService {
         MarketPayOrderEntity order = lockService.lock(command);
 
         return Envelope.success(LockMarketPayOrderResponseDTO.builder()
-                .orderId(order.getOrderId()).teamId(order.getTeamId())
-                .originalPrice(order.getOriginalPrice()).deductionPrice(order.getDeductionPrice())
-                .payPrice(order.getPayPrice()).tradeOrderStatus(order.getStatus())
+                .orderId(order.getOrderId())
+                .teamId(order.getTeamId())
+                .originalPrice(order.getOriginalPrice())
+                .deductionPrice(order.getDeductionPrice())
+                .payPrice(order.getPayPrice())
+                .tradeOrderStatus(order.getStatus())
                 .build());
     }
 
     /** How the team's partner is told: HTTP to a URL, or MQ on the notify exchange. */
-    private record NotifyChoice(String type, String url, String mq) {
-    }
+    private record NotifyChoice(String type, String url, String mq) {}
 
     /**
      * Current malls send notifyConfigVO; older ones a flat notifyUrl, which means HTTP. MQ (the original platform's
@@ -137,17 +148,22 @@ public class MarketTradeController implements IMarketTradeService {
         NotifyConfigVO config = request.getNotifyConfigVO();
         String url = request.getNotifyUrl();
         if (config != null) {
-            String type = config.getNotifyType() == null ? "HTTP" : config.getNotifyType().trim();
+            String type = config.getNotifyType() == null
+                    ? "HTTP"
+                    : config.getNotifyType().trim();
             if ("MQ".equalsIgnoreCase(type)) {
                 if (!notifyRoutes.mqEnabled()) {
                     throw new AppException(ResponseCode.E0203, "notify type MQ is switched off here; use HTTP");
                 }
-                String mq = config.getNotifyMQ() == null || config.getNotifyMQ().isBlank() ? null
+                String mq = config.getNotifyMQ() == null || config.getNotifyMQ().isBlank()
+                        ? null
                         : RequestCheck.text("notifyConfigVO.notifyMQ", config.getNotifyMQ(), 64);
                 return new NotifyChoice(NotifyTarget.MQ, null, mq);
             }
             if (!"HTTP".equalsIgnoreCase(type)) {
-                throw new AppException(ResponseCode.ILLEGAL_PARAMETER, "illegal parameter: notifyConfigVO.notifyType must be HTTP or MQ");
+                throw new AppException(
+                        ResponseCode.ILLEGAL_PARAMETER,
+                        "illegal parameter: notifyConfigVO.notifyType must be HTTP or MQ");
             }
             url = config.getNotifyUrl();
         }

@@ -5,14 +5,6 @@ import com.groupbuy.market.api.dto.RefundMarketPayOrderRequestDTO;
 import com.groupbuy.market.api.dto.SettlementMarketPayOrderRequestDTO;
 import com.groupbuy.market.types.enums.ResponseCode;
 import com.groupbuy.market.types.security.WebhookSignature;
-import lombok.extern.slf4j.Slf4j;
-import org.springframework.core.MethodParameter;
-import org.springframework.http.HttpHeaders;
-import org.springframework.http.HttpInputMessage;
-import org.springframework.http.converter.HttpMessageConverter;
-import org.springframework.web.bind.annotation.ControllerAdvice;
-import org.springframework.web.servlet.mvc.method.annotation.RequestBodyAdviceAdapter;
-
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -21,6 +13,13 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Set;
+import lombok.extern.slf4j.Slf4j;
+import org.springframework.core.MethodParameter;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpInputMessage;
+import org.springframework.http.converter.HttpMessageConverter;
+import org.springframework.web.bind.annotation.ControllerAdvice;
+import org.springframework.web.servlet.mvc.method.annotation.RequestBodyAdviceAdapter;
 
 /**
  * Authenticates trade requests (lock, settlement, refund) by the partner's signature: headers {@code webhook-id},
@@ -39,10 +38,13 @@ import java.util.Set;
 @ControllerAdvice(assignableTypes = MarketTradeController.class)
 public class PartnerSignatureCheck extends RequestBodyAdviceAdapter {
 
-    private static final Set<Class<?>> SIGNED_BODIES = Set.of(LockMarketPayOrderRequestDTO.class,
-            SettlementMarketPayOrderRequestDTO.class, RefundMarketPayOrderRequestDTO.class);
+    private static final Set<Class<?>> SIGNED_BODIES = Set.of(
+            LockMarketPayOrderRequestDTO.class,
+            SettlementMarketPayOrderRequestDTO.class,
+            RefundMarketPayOrderRequestDTO.class);
     /** A timestamp is accepted from TOLERANCE before to TOLERANCE after it, so its id must be kept that long. */
     static final Duration REPLAY_WINDOW = WebhookSignature.TOLERANCE.multipliedBy(2);
+
     private static final int MAX_WEBHOOK_ID_LENGTH = 128;
     private static final int MAX_SIGNED_BODY_BYTES = 64 * 1024;
 
@@ -55,15 +57,19 @@ public class PartnerSignatureCheck extends RequestBodyAdviceAdapter {
     }
 
     @Override
-    public boolean supports(MethodParameter parameter, Type targetType,
-                            Class<? extends HttpMessageConverter<?>> converterType) {
+    public boolean supports(
+            MethodParameter parameter, Type targetType, Class<? extends HttpMessageConverter<?>> converterType) {
         return targetType instanceof Class<?> type && SIGNED_BODIES.contains(type);
     }
 
     /** Keeps the raw bytes the signature covers, when a signature may have to be checked. */
     @Override
-    public HttpInputMessage beforeBodyRead(HttpInputMessage message, MethodParameter parameter, Type targetType,
-                                           Class<? extends HttpMessageConverter<?>> converterType) throws IOException {
+    public HttpInputMessage beforeBodyRead(
+            HttpInputMessage message,
+            MethodParameter parameter,
+            Type targetType,
+            Class<? extends HttpMessageConverter<?>> converterType)
+            throws IOException {
         if (!policy.anyRequired() && message.getHeaders().getFirst("webhook-signature") == null) {
             // Nothing can require a check: spare the lock/settle hot path a copy of the body.
             return message;
@@ -77,8 +83,12 @@ public class PartnerSignatureCheck extends RequestBodyAdviceAdapter {
     }
 
     @Override
-    public Object afterBodyRead(Object body, HttpInputMessage message, MethodParameter parameter, Type targetType,
-                                Class<? extends HttpMessageConverter<?>> converterType) {
+    public Object afterBodyRead(
+            Object body,
+            HttpInputMessage message,
+            MethodParameter parameter,
+            Type targetType,
+            Class<? extends HttpMessageConverter<?>> converterType) {
         if (!(message instanceof RawBody raw) || body == null) {
             // No body object: Spring refuses the request as missing its body before the controller runs.
             return body;
@@ -92,34 +102,46 @@ public class PartnerSignatureCheck extends RequestBodyAdviceAdapter {
             return body;
         }
         String id = headers.getFirst("webhook-id");
-        boolean valid = id != null && id.length() <= MAX_WEBHOOK_ID_LENGTH
-                && WebhookSignature.verify(policy.secretOf().apply(source, channel), id,
-                headers.getFirst("webhook-timestamp"), new String(raw.bytes, StandardCharsets.UTF_8), signature,
-                clock.instant().getEpochSecond());
+        boolean valid = id != null
+                && id.length() <= MAX_WEBHOOK_ID_LENGTH
+                && WebhookSignature.verify(
+                        policy.secretOf().apply(source, channel),
+                        id,
+                        headers.getFirst("webhook-timestamp"),
+                        new String(raw.bytes, StandardCharsets.UTF_8),
+                        signature,
+                        clock.instant().getEpochSecond());
         if (!valid) {
-            log.warn("trade request refused: signature missing or wrong type={} source={} channel={}",
-                    body.getClass().getSimpleName(), source, channel);
-            throw new SignatureRefusedException(ResponseCode.E0207, ResponseCode.E0207.getInfo()
-                    + ": sign the raw body with your source/channel secret (headers webhook-id, webhook-timestamp, "
-                    + "webhook-signature)");
+            log.warn(
+                    "trade request refused: signature missing or wrong type={} source={} channel={}",
+                    body.getClass().getSimpleName(),
+                    source,
+                    channel);
+            throw new SignatureRefusedException(
+                    ResponseCode.E0207,
+                    ResponseCode.E0207.getInfo()
+                            + ": sign the raw body with your source/channel secret (headers webhook-id, webhook-timestamp, "
+                            + "webhook-signature)");
         }
         if (!policy.seen().firstUse(source, channel, id, REPLAY_WINDOW)) {
             log.warn("trade request refused: replay of webhook-id={} source={} channel={}", id, source, channel);
-            throw new SignatureRefusedException(ResponseCode.E0210, ResponseCode.E0210.getInfo()
-                    + ": every request needs a new webhook-id; a retry is signed again with a fresh one");
+            throw new SignatureRefusedException(
+                    ResponseCode.E0210,
+                    ResponseCode.E0210.getInfo()
+                            + ": every request needs a new webhook-id; a retry is signed again with a fresh one");
         }
         return body;
     }
 
     private static String[] sourceChannel(Object body) {
         if (body instanceof LockMarketPayOrderRequestDTO lock) {
-            return new String[]{lock.getSource(), lock.getChannel()};
+            return new String[] {lock.getSource(), lock.getChannel()};
         }
         if (body instanceof SettlementMarketPayOrderRequestDTO settlement) {
-            return new String[]{settlement.getSource(), settlement.getChannel()};
+            return new String[] {settlement.getSource(), settlement.getChannel()};
         }
         RefundMarketPayOrderRequestDTO refund = (RefundMarketPayOrderRequestDTO) body;
-        return new String[]{refund.getSource(), refund.getChannel()};
+        return new String[] {refund.getSource(), refund.getChannel()};
     }
 
     /** The request body as bytes: read once for the signature, then handed to the JSON reader. */

@@ -10,8 +10,8 @@ import java.util.function.Supplier;
  * or {@code *} in force (a live switch, #17, read on every request); {@code secretOf} gives a pair's secret (null when it has none); {@code seen} remembers signed
  * requests' ids across instances.
  */
-public record PartnerSignaturePolicy(Supplier<Set<String>> requiredFor, BiFunction<String, String, String> secretOf,
-                                     SeenWebhookIds seen) {
+public record PartnerSignaturePolicy(
+        Supplier<Set<String>> requiredFor, BiFunction<String, String, String> secretOf, SeenWebhookIds seen) {
 
     public static final String ALL = "*";
 

@@ -11,8 +11,7 @@ import com.groupbuy.market.types.exception.AppException;
  */
 final class RequestCheck {
 
-    private RequestCheck() {
-    }
+    private RequestCheck() {}
 
     /** A required text field: refused when missing, blank, too long or holding a character we cannot store as sent. */
     static String text(String field, String value, int maxLength) {
@@ -56,7 +55,9 @@ final class RequestCheck {
     static String refusedCharacter(String value) {
         for (int i = 0; i < value.length(); i++) {
             char c = value.charAt(i);
-            if (Character.isHighSurrogate(c) && i + 1 < value.length() && Character.isLowSurrogate(value.charAt(i + 1))) {
+            if (Character.isHighSurrogate(c)
+                    && i + 1 < value.length()
+                    && Character.isLowSurrogate(value.charAt(i + 1))) {
                 int codePoint = Character.toCodePoint(c, value.charAt(++i));
                 if (isNonCharacter(codePoint)) {
                     return "a Unicode non-character at position " + (i - 1);

@@ -11,13 +11,12 @@ import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.type.LogicalType;
 import com.groupbuy.market.api.dto.SettlementMarketPayOrderRequestDTO;
+import java.io.IOException;
+import java.lang.reflect.Type;
 import org.springframework.http.HttpInputMessage;
 import org.springframework.http.MediaType;
 import org.springframework.http.converter.HttpMessageNotReadableException;
 import org.springframework.http.converter.json.MappingJackson2HttpMessageConverter;
-
-import java.io.IOException;
-import java.lang.reflect.Type;
 
 /**
  * Reads request bodies with a strict copy of the application's ObjectMapper and never writes (answers keep the
@@ -37,13 +36,15 @@ public class StrictJsonReader extends MappingJackson2HttpMessageConverter {
     static ObjectMapper strict(ObjectMapper applicationMapper) {
         ObjectMapper strict = applicationMapper.copy();
         strict.enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
-        for (CoercionInputShape shape : new CoercionInputShape[]{CoercionInputShape.Integer, CoercionInputShape.Float,
-                CoercionInputShape.Boolean}) {
+        for (CoercionInputShape shape : new CoercionInputShape[] {
+            CoercionInputShape.Integer, CoercionInputShape.Float, CoercionInputShape.Boolean
+        }) {
             strict.coercionConfigFor(LogicalType.Textual).setCoercion(shape, CoercionAction.Fail);
         }
-        for (LogicalType number : new LogicalType[]{LogicalType.Integer, LogicalType.Float}) {
-            for (CoercionInputShape shape : new CoercionInputShape[]{CoercionInputShape.String,
-                    CoercionInputShape.EmptyString, CoercionInputShape.Boolean}) {
+        for (LogicalType number : new LogicalType[] {LogicalType.Integer, LogicalType.Float}) {
+            for (CoercionInputShape shape : new CoercionInputShape[] {
+                CoercionInputShape.String, CoercionInputShape.EmptyString, CoercionInputShape.Boolean
+            }) {
                 strict.coercionConfigFor(number).setCoercion(shape, CoercionAction.Fail);
             }
         }
@@ -70,9 +71,11 @@ public class StrictJsonReader extends MappingJackson2HttpMessageConverter {
             throws IOException, HttpMessageNotReadableException {
         Object value = super.read(type, contextClass, inputMessage);
         if (value == null) {
-            throw new HttpMessageNotReadableException("JSON body is null",
-                    MismatchedInputException.from(null, type instanceof Class<?> c ? c : Object.class,
-                            "the body must be a JSON object"), inputMessage);
+            throw new HttpMessageNotReadableException(
+                    "JSON body is null",
+                    MismatchedInputException.from(
+                            null, type instanceof Class<?> c ? c : Object.class, "the body must be a JSON object"),
+                    inputMessage);
         }
         return value;
     }

@@ -1,6 +1,11 @@
 package com.groupbuy.market.trigger.http;
 
 import com.groupbuy.market.api.response.Response;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
+import java.util.Map;
 import lombok.extern.slf4j.Slf4j;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Profile;
@@ -11,12 +16,6 @@ import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
-
-import java.time.Instant;
-import java.util.ArrayDeque;
-import java.util.Deque;
-import java.util.List;
-import java.util.Map;
 
 /**
  * Plays a partner mall on one machine: receives our callbacks, keeps the last 100, answers {@code success} (or
@@ -39,13 +38,21 @@ public class TestApiClientController {
     }
 
     @PostMapping(value = "group_buy_notify", produces = MediaType.TEXT_PLAIN_VALUE)
-    public String groupBuyNotify(@RequestBody String body,
-                                 @RequestHeader(value = "webhook-id", required = false) String webhookId,
-                                 @RequestHeader(value = "webhook-signature", required = false) String signature) {
+    public String groupBuyNotify(
+            @RequestBody String body,
+            @RequestHeader(value = "webhook-id", required = false) String webhookId,
+            @RequestHeader(value = "webhook-signature", required = false) String signature) {
         log.info("test receiver got callback id={} body={}", webhookId, body);
         synchronized (received) {
-            received.addFirst(Map.of("receivedAt", Instant.now().toString(), "webhookId", String.valueOf(webhookId),
-                    "signature", String.valueOf(signature), "body", body));
+            received.addFirst(Map.of(
+                    "receivedAt",
+                    Instant.now().toString(),
+                    "webhookId",
+                    String.valueOf(webhookId),
+                    "signature",
+                    String.valueOf(signature),
+                    "body",
+                    body));
             while (received.size() > KEEP) {
                 received.removeLast();
             }

@@ -1,13 +1,12 @@
 package com.groupbuy.market.trigger.http;
 
 import com.groupbuy.market.trigger.listener.MqDemoListener;
+import java.util.List;
+import java.util.Map;
 import org.springframework.context.annotation.Profile;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
-
-import java.util.List;
-import java.util.Map;
 
 /** What the demo MQ listener received, newest first (the MQ twin of GET /api/v1/test/group_buy_notify). Never in prod. */
 @Profile("!prod")

@@ -13,12 +13,12 @@ final class WireTime {
     static final ZoneId PARTNER_ZONE = ZoneId.of("Asia/Shanghai");
     /** STRICT: February 30th or 24:00:00 is refused, never rolled over into another (valid-looking) instant. */
     private static final DateTimeFormatter FORMAT = DateTimeFormatter.ofPattern("uuuu-MM-dd HH:mm:ss")
-            .withResolverStyle(ResolverStyle.STRICT).withZone(PARTNER_ZONE);
+            .withResolverStyle(ResolverStyle.STRICT)
+            .withZone(PARTNER_ZONE);
     /** Epoch milliseconds up to the year 2286 (13 digits); more digits is not a time a mall can mean. */
     private static final int MAX_EPOCH_DIGITS = 13;
 
-    private WireTime() {
-    }
+    private WireTime() {}
 
     /**
      * A partner's trade time: epoch milliseconds (ASCII digits only) or "yyyy-MM-dd HH:mm:ss" in UTC+8. Other

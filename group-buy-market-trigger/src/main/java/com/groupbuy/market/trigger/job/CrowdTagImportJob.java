@@ -23,11 +23,14 @@ public class CrowdTagImportJob {
 
     @XxlJob("crowdTagImportJob")
     public void crowdTagImportJob() {
-        String param = XxlJobHelper.getJobParam() == null ? "" : XxlJobHelper.getJobParam().trim();
+        String param = XxlJobHelper.getJobParam() == null
+                ? ""
+                : XxlJobHelper.getJobParam().trim();
         try {
             TagImportResult result = importService.importMembers(param);
-            String line = String.format("crowdTagImportJob tag=%s batch=%s members=%d batches=%d", result.tagId(),
-                    result.batchId(), result.members(), result.batches());
+            String line = String.format(
+                    "crowdTagImportJob tag=%s batch=%s members=%d batches=%d",
+                    result.tagId(), result.batchId(), result.members(), result.batches());
             XxlJobHelper.log(line);
             log.info(line);
             XxlJobHelper.handleSuccess(line);

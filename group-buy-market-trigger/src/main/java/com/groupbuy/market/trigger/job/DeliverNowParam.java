@@ -1,9 +1,8 @@
 package com.groupbuy.market.trigger.job;
 
-import com.groupbuy.market.domain.trade.model.valobj.RetryFilter;
+import com.groupbuy.market.domain.outbox.model.valobj.RetryFilter;
 import com.groupbuy.market.types.enums.ResponseCode;
 import com.groupbuy.market.types.exception.AppException;
-
 import java.util.HashMap;
 import java.util.Map;
 
@@ -14,8 +13,7 @@ import java.util.Map;
  */
 public final class DeliverNowParam {
 
-    private DeliverNowParam() {
-    }
+    private DeliverNowParam() {}
 
     /** Whether a job parameter asks for "deliver now" (a team id never has '=' and is never "all"). */
     public static boolean isFilter(String jobParam) {
@@ -32,11 +30,17 @@ public final class DeliverNowParam {
             if (eq <= 0) {
                 throw refused("parameter", "expected all, host=<host> or source=<source>,channel=<channel>");
             }
-            fields.put(pair.substring(0, eq).trim().toLowerCase(), pair.substring(eq + 1).trim());
+            fields.put(
+                    pair.substring(0, eq).trim().toLowerCase(),
+                    pair.substring(eq + 1).trim());
         }
         String all = fields.remove("all");
-        return of(fields.remove("host"), fields.remove("source"), fields.remove("channel"),
-                all == null ? null : Boolean.valueOf(all), fields.keySet().stream().findFirst().orElse(null));
+        return of(
+                fields.remove("host"),
+                fields.remove("source"),
+                fields.remove("channel"),
+                all == null ? null : Boolean.valueOf(all),
+                fields.keySet().stream().findFirst().orElse(null));
     }
 
     public static RetryFilter of(String host, String source, String channel, Boolean all) {

@@ -1,9 +1,9 @@
 package com.groupbuy.market.trigger.job;
 
-import com.groupbuy.market.domain.trade.model.valobj.DeliverNowResult;
-import com.groupbuy.market.domain.trade.model.valobj.NotifyRunSummary;
-import com.groupbuy.market.domain.trade.service.notify.NotifyTaskOperations;
-import com.groupbuy.market.domain.trade.service.notify.SettlementNotifyService;
+import com.groupbuy.market.domain.outbox.model.valobj.DeliverNowResult;
+import com.groupbuy.market.domain.outbox.model.valobj.NotifyRunSummary;
+import com.groupbuy.market.domain.outbox.service.DueCallbackDeliveryService;
+import com.groupbuy.market.domain.outbox.service.NotifyTaskOperations;
 import com.groupbuy.market.types.exception.AppException;
 import com.xxl.job.core.context.XxlJobHelper;
 import com.xxl.job.core.handler.annotation.XxlJob;
@@ -20,17 +20,19 @@ import org.springframework.stereotype.Component;
 @Component
 public class GroupBuyNotifyJob {
 
-    private final SettlementNotifyService notifyService;
+    private final DueCallbackDeliveryService notifyService;
     private final NotifyTaskOperations operations;
 
-    public GroupBuyNotifyJob(SettlementNotifyService notifyService, NotifyTaskOperations operations) {
+    public GroupBuyNotifyJob(DueCallbackDeliveryService notifyService, NotifyTaskOperations operations) {
         this.notifyService = notifyService;
         this.operations = operations;
     }
 
     @XxlJob("groupBuyNotifyJob")
     public void groupBuyNotifyJob() {
-        String teamId = XxlJobHelper.getJobParam() == null ? "" : XxlJobHelper.getJobParam().trim();
+        String teamId = XxlJobHelper.getJobParam() == null
+                ? ""
+                : XxlJobHelper.getJobParam().trim();
         int shardTotal = Math.max(1, XxlJobHelper.getShardTotal());
         int shardIndex = Math.max(0, XxlJobHelper.getShardIndex());
         if (DeliverNowParam.isFilter(teamId)) {
@@ -39,11 +41,17 @@ public class GroupBuyNotifyJob {
         }
         try {
             NotifyRunSummary summary = teamId.isEmpty()
-                    ? notifyService.execSettlementNotifyJob(shardIndex, shardTotal)
-                    : notifyService.execSettlementNotifyJob(teamId);
-            String line = String.format("groupBuyNotifyJob team=%s shard=%d/%d claimed=%d delivered=%d retried=%d failed=%d",
-                    teamId.isEmpty() ? "*" : teamId, shardIndex, shardTotal, summary.claimed(), summary.delivered(),
-                    summary.retried(), summary.failed());
+                    ? notifyService.deliverDueOfShard(shardIndex, shardTotal)
+                    : notifyService.deliverTeamNow(teamId);
+            String line = String.format(
+                    "groupBuyNotifyJob team=%s shard=%d/%d claimed=%d delivered=%d retried=%d failed=%d",
+                    teamId.isEmpty() ? "*" : teamId,
+                    shardIndex,
+                    shardTotal,
+                    summary.claimed(),
+                    summary.delivered(),
+                    summary.retried(),
+                    summary.failed());
             XxlJobHelper.log(line);
             log.info(line);
             XxlJobHelper.handleSuccess(line);
@@ -58,10 +66,18 @@ public class GroupBuyNotifyJob {
     private void deliverNow(String param, int shardIndex, int shardTotal) {
         try {
             DeliverNowResult moved = operations.deliverNow(DeliverNowParam.parse(param));
-            NotifyRunSummary summary = notifyService.execSettlementNotifyJob(shardIndex, shardTotal);
-            String line = String.format("groupBuyNotifyJob deliverNow=%s moved=%d shard=%d/%d claimed=%d delivered=%d "
-                            + "retried=%d failed=%d", moved.filter(), moved.moved(), shardIndex, shardTotal,
-                    summary.claimed(), summary.delivered(), summary.retried(), summary.failed());
+            NotifyRunSummary summary = notifyService.deliverDueOfShard(shardIndex, shardTotal);
+            String line = String.format(
+                    "groupBuyNotifyJob deliverNow=%s moved=%d shard=%d/%d claimed=%d delivered=%d "
+                            + "retried=%d failed=%d",
+                    moved.filter(),
+                    moved.moved(),
+                    shardIndex,
+                    shardTotal,
+                    summary.claimed(),
+                    summary.delivered(),
+                    summary.retried(),
+                    summary.failed());
             XxlJobHelper.log(line);
             log.info(line);
             XxlJobHelper.handleSuccess(line);

@@ -28,9 +28,14 @@ public class GroupBuyTimeoutCloseJob {
         int shardIndex = Math.max(0, XxlJobHelper.getShardIndex());
         try {
             TimeoutRunSummary summary = timeoutService.execTimeoutCloseJob(shardIndex, shardTotal);
-            String line = String.format("groupBuyTimeoutCloseJob shard=%d/%d expiredTeams=%d closedUnpaid=%d skipped=%d "
-                            + "foundLate=%d", shardIndex, shardTotal, summary.expiredTeams(), summary.closedUnpaid(),
-                    summary.skipped(), summary.foundLate());
+            String line = String.format(
+                    "groupBuyTimeoutCloseJob shard=%d/%d expiredTeams=%d closedUnpaid=%d skipped=%d " + "foundLate=%d",
+                    shardIndex,
+                    shardTotal,
+                    summary.expiredTeams(),
+                    summary.closedUnpaid(),
+                    summary.skipped(),
+                    summary.foundLate());
             XxlJobHelper.log(line);
             log.info(line);
             XxlJobHelper.handleSuccess(line);

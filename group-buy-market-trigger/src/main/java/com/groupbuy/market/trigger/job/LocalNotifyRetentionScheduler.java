@@ -1,6 +1,6 @@
 package com.groupbuy.market.trigger.job;
 
-import com.groupbuy.market.domain.trade.service.notify.NotifyRetentionService;
+import com.groupbuy.market.domain.outbox.service.NotifyRetentionService;
 import lombok.extern.slf4j.Slf4j;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;
 import org.springframework.scheduling.annotation.Scheduled;
@@ -12,7 +12,8 @@ import org.springframework.stereotype.Component;
  */
 @Slf4j
 @Component
-@ConditionalOnExpression("'${xxl.job.admin.addresses:}'.isEmpty() and ${gbm.notify.retention.local-scheduler-enabled:true}")
+@ConditionalOnExpression(
+        "'${xxl.job.admin.addresses:}'.isEmpty() and ${gbm.notify.retention.local-scheduler-enabled:true}")
 public class LocalNotifyRetentionScheduler {
 
     private final NotifyRetentionService retentionService;
@@ -21,7 +22,8 @@ public class LocalNotifyRetentionScheduler {
         this.retentionService = retentionService;
     }
 
-    @Scheduled(fixedDelayString = "${gbm.notify.retention.local-scheduler-delay:1h}",
+    @Scheduled(
+            fixedDelayString = "${gbm.notify.retention.local-scheduler-delay:1h}",
             initialDelayString = "${gbm.notify.retention.local-scheduler-delay:1h}")
     public void deleteOldDeliveredTasks() {
         try {

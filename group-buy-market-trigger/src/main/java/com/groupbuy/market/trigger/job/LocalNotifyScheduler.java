@@ -1,7 +1,7 @@
 package com.groupbuy.market.trigger.job;
 
-import com.groupbuy.market.domain.trade.model.valobj.NotifyRunSummary;
-import com.groupbuy.market.domain.trade.service.notify.SettlementNotifyService;
+import com.groupbuy.market.domain.outbox.model.valobj.NotifyRunSummary;
+import com.groupbuy.market.domain.outbox.service.DueCallbackDeliveryService;
 import lombok.extern.slf4j.Slf4j;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
@@ -16,24 +16,30 @@ import org.springframework.stereotype.Component;
  */
 @Slf4j
 @Component
-@ConditionalOnProperty(prefix = "gbm.notify", name = "local-scheduler-enabled", havingValue = "true", matchIfMissing = true)
+@ConditionalOnProperty(
+        prefix = "gbm.notify",
+        name = "local-scheduler-enabled",
+        havingValue = "true",
+        matchIfMissing = true)
 public class LocalNotifyScheduler {
 
-    private final SettlementNotifyService notifyService;
+    private final DueCallbackDeliveryService notifyService;
     private final LocalTakeover takeover;
 
-    public LocalNotifyScheduler(SettlementNotifyService notifyService, ObjectProvider<JobConsole> console) {
+    public LocalNotifyScheduler(DueCallbackDeliveryService notifyService, ObjectProvider<JobConsole> console) {
         this.notifyService = notifyService;
         this.takeover = new LocalTakeover("callback retries", console);
     }
 
-    @Scheduled(fixedDelayString = "${gbm.notify.local-scheduler-delay:5s}", initialDelayString = "${gbm.notify.local-scheduler-delay:5s}")
+    @Scheduled(
+            fixedDelayString = "${gbm.notify.local-scheduler-delay:5s}",
+            initialDelayString = "${gbm.notify.local-scheduler-delay:5s}")
     public void deliverDueTasks() {
         if (!takeover.localShouldRun()) {
             return;
         }
         try {
-            NotifyRunSummary summary = notifyService.execSettlementNotifyJob();
+            NotifyRunSummary summary = notifyService.deliverAllDue();
             if (summary.claimed() > 0) {
                 log.info("local notify run: {}", summary);
             }

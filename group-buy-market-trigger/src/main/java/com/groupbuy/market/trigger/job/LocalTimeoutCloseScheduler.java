@@ -14,7 +14,11 @@ import org.springframework.stereotype.Component;
  */
 @Slf4j
 @Component
-@ConditionalOnProperty(prefix = "gbm.timeout", name = "local-scheduler-enabled", havingValue = "true", matchIfMissing = true)
+@ConditionalOnProperty(
+        prefix = "gbm.timeout",
+        name = "local-scheduler-enabled",
+        havingValue = "true",
+        matchIfMissing = true)
 public class LocalTimeoutCloseScheduler {
 
     private final TradeTimeoutService timeoutService;
@@ -25,7 +29,8 @@ public class LocalTimeoutCloseScheduler {
         this.takeover = new LocalTakeover("timeout close", console);
     }
 
-    @Scheduled(fixedDelayString = "${gbm.timeout.local-scheduler-delay:10s}",
+    @Scheduled(
+            fixedDelayString = "${gbm.timeout.local-scheduler-delay:10s}",
             initialDelayString = "${gbm.timeout.local-scheduler-delay:10s}")
     public void closeTimedOut() {
         if (!takeover.localShouldRun()) {

@@ -1,7 +1,7 @@
 package com.groupbuy.market.trigger.job;
 
-import com.groupbuy.market.domain.trade.model.valobj.NotifyRetentionSummary;
-import com.groupbuy.market.domain.trade.service.notify.NotifyRetentionService;
+import com.groupbuy.market.domain.outbox.model.valobj.NotifyRetentionSummary;
+import com.groupbuy.market.domain.outbox.service.NotifyRetentionService;
 import com.xxl.job.core.context.XxlJobHelper;
 import com.xxl.job.core.handler.annotation.XxlJob;
 import lombok.extern.slf4j.Slf4j;
@@ -25,7 +25,8 @@ public class NotifyRetentionJob {
     public void notifyRetentionJob() {
         try {
             NotifyRetentionSummary summary = retentionService.execRetention();
-            String line = String.format("notifyRetentionJob deleted=%d batches=%d budgetSpent=%s",
+            String line = String.format(
+                    "notifyRetentionJob deleted=%d batches=%d budgetSpent=%s",
                     summary.deletedTasks(), summary.batches(), summary.budgetSpent());
             XxlJobHelper.log(line);
             log.info(line);

@@ -3,7 +3,6 @@ package com.groupbuy.market.trigger.job;
 import com.groupbuy.market.domain.trade.model.valobj.TimeoutRunSummary;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
-
 import java.util.function.Consumer;
 
 /**
@@ -24,7 +23,8 @@ public class TimeoutRunMeter implements Consumer<TimeoutRunSummary> {
     }
 
     private static Counter counter(MeterRegistry meters, String kind) {
-        return Counter.builder(METER).tag("kind", kind)
+        return Counter.builder(METER)
+                .tag("kind", kind)
                 .description("locks and teams the timeout job closed late: their delayed close check never closed them")
                 .register(meters);
     }

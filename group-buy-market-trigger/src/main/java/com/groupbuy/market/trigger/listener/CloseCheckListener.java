@@ -6,10 +6,9 @@ import com.groupbuy.market.domain.trade.model.valobj.CloseCheckVO;
 import com.groupbuy.market.domain.trade.model.valobj.ConsumeOutcome;
 import com.groupbuy.market.domain.trade.service.timeout.CloseCheckService;
 import io.micrometer.core.instrument.MeterRegistry;
-import org.springframework.amqp.core.MessageProperties;
-
 import java.time.Duration;
 import java.time.Instant;
+import org.springframework.amqp.core.MessageProperties;
 
 /**
  * Delivers expired close checks (#15) from the close-check queue to {@link CloseCheckService}, with the manual
@@ -19,16 +18,26 @@ public class CloseCheckListener extends RecordedMessageListener<CloseCheckVO> {
 
     private final CloseCheckService service;
 
-    public CloseCheckListener(CloseCheckService service, ObjectMapper json, String deadLetterQueue,
-                              Duration retryDelay, MeterRegistry meters) {
-        super("gbm.close.check.consumed", "close-check deliveries by outcome", "close check", json, deadLetterQueue,
-                retryDelay, meters);
+    public CloseCheckListener(
+            CloseCheckService service,
+            ObjectMapper json,
+            String deadLetterQueue,
+            Duration retryDelay,
+            MeterRegistry meters) {
+        super(
+                "gbm.close.check.consumed",
+                "close-check deliveries by outcome",
+                "close check",
+                json,
+                deadLetterQueue,
+                retryDelay,
+                meters);
         this.service = service;
     }
 
     @Override
-    protected ConsumeOutcome consume(String messageId, MessageProperties properties, String body, CloseCheckVO check,
-                                     String malformed) {
+    protected ConsumeOutcome consume(
+            String messageId, MessageProperties properties, String body, CloseCheckVO check, String malformed) {
         return service.consume(messageId, properties.getConsumerQueue(), body, check, malformed);
     }
 
@@ -40,7 +49,8 @@ public class CloseCheckListener extends RecordedMessageListener<CloseCheckVO> {
     @Override
     protected CloseCheckVO parse(String body) {
         JsonNode node = object(body);
-        CloseCheckVO.Kind kind = CloseCheckVO.Kind.ofCheck(node.path(CloseCheckVO.FIELD_CHECK).asText());
+        CloseCheckVO.Kind kind =
+                CloseCheckVO.Kind.ofCheck(node.path(CloseCheckVO.FIELD_CHECK).asText());
         if (kind == null) {
             throw new IllegalArgumentException(CloseCheckVO.FIELD_CHECK + " must be unpaid_order or team_expiry");
         }
@@ -51,7 +61,11 @@ public class CloseCheckListener extends RecordedMessageListener<CloseCheckVO> {
             throw new IllegalArgumentException(CloseCheckVO.FIELD_CLOSE_AT + " is missing or not a number");
         }
         JsonNode delay = node.path(CloseCheckVO.FIELD_DELAY_MS);
-        return new CloseCheckVO(kind, teamId, orderId, Instant.ofEpochMilli(closeAt.asLong()),
+        return new CloseCheckVO(
+                kind,
+                teamId,
+                orderId,
+                Instant.ofEpochMilli(closeAt.asLong()),
                 Duration.ofMillis(delay.canConvertToLong() ? delay.asLong() : 0));
     }
 }

@@ -1,5 +1,12 @@
 package com.groupbuy.market.trigger.listener;
 
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import lombok.extern.slf4j.Slf4j;
 import org.springframework.amqp.core.ExchangeTypes;
 import org.springframework.amqp.core.Message;
@@ -10,14 +17,6 @@ import org.springframework.amqp.rabbit.annotation.RabbitListener;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;
 import org.springframework.context.annotation.Profile;
 import org.springframework.stereotype.Component;
-
-import java.nio.charset.StandardCharsets;
-import java.time.Instant;
-import java.util.ArrayDeque;
-import java.util.Deque;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
 
 /**
  * Plays an MQ mall on one machine: a throw-away queue bound to every key of the notify exchange, logging and keeping
@@ -34,20 +33,30 @@ public class MqDemoListener {
 
     private final Deque<Map<String, Object>> received = new ArrayDeque<>();
 
-    @RabbitListener(bindings = @QueueBinding(
-            value = @Queue(durable = "false", exclusive = "true", autoDelete = "true"),
-            exchange = @Exchange(value = "${gbm.mq.exchange:group_buy_market_exchange}", type = ExchangeTypes.TOPIC),
-            key = "#"))
+    @RabbitListener(
+            bindings =
+                    @QueueBinding(
+                            value = @Queue(durable = "false", exclusive = "true", autoDelete = "true"),
+                            exchange =
+                                    @Exchange(
+                                            value = "${gbm.mq.exchange:group_buy_market_exchange}",
+                                            type = ExchangeTypes.TOPIC),
+                            key = "#"))
     public void onMessage(Message message) {
         String body = new String(message.getBody(), StandardCharsets.UTF_8);
         String routingKey = message.getMessageProperties().getReceivedRoutingKey();
-        log.info("demo MQ listener got key={} id={} body={}", routingKey, message.getMessageProperties().getMessageId(),
+        log.info(
+                "demo MQ listener got key={} id={} body={}",
+                routingKey,
+                message.getMessageProperties().getMessageId(),
                 body);
         Map<String, Object> entry = new LinkedHashMap<>();
         entry.put("receivedAt", Instant.now().toString());
         entry.put("routingKey", routingKey);
         entry.put("messageId", String.valueOf(message.getMessageProperties().getMessageId()));
-        entry.put("webhookSignature", String.valueOf(message.getMessageProperties().getHeaders().get("webhook-signature")));
+        entry.put(
+                "webhookSignature",
+                String.valueOf(message.getMessageProperties().getHeaders().get("webhook-signature")));
         entry.put("body", body);
         synchronized (received) {
             received.addFirst(entry);

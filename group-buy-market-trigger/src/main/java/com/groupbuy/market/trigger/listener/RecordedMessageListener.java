@@ -7,17 +7,16 @@ import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
-import lombok.extern.slf4j.Slf4j;
-import org.springframework.amqp.core.Message;
-import org.springframework.amqp.core.MessageProperties;
-import org.springframework.amqp.rabbit.listener.api.ChannelAwareMessageListener;
-
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.Map;
+import lombok.extern.slf4j.Slf4j;
+import org.springframework.amqp.core.Message;
+import org.springframework.amqp.core.MessageProperties;
+import org.springframework.amqp.rabbit.listener.api.ChannelAwareMessageListener;
 
 /**
  * The manual-acknowledgement discipline our own consumers share (seed 003): a delivery is acknowledged only after its
@@ -40,25 +39,38 @@ public abstract class RecordedMessageListener<T> implements ChannelAwareMessageL
     private final Counter errors;
 
     /** {@code meter} counts deliveries by outcome; {@code what} names the message in logs. */
-    protected RecordedMessageListener(String meter, String meterDescription, String what, ObjectMapper json,
-                                      String deadLetterQueue, Duration retryDelay, MeterRegistry meters) {
+    protected RecordedMessageListener(
+            String meter,
+            String meterDescription,
+            String what,
+            ObjectMapper json,
+            String deadLetterQueue,
+            Duration retryDelay,
+            MeterRegistry meters) {
         this.json = json;
         this.what = what;
         this.deadLetterQueue = deadLetterQueue;
         this.retryDelay = retryDelay;
         for (ConsumeOutcome.Action action : ConsumeOutcome.Action.values()) {
-            outcomes.put(action, Counter.builder(meter).tag("outcome", action.name().toLowerCase())
-                    .description(meterDescription).register(meters));
+            outcomes.put(
+                    action,
+                    Counter.builder(meter)
+                            .tag("outcome", action.name().toLowerCase())
+                            .description(meterDescription)
+                            .register(meters));
         }
-        this.errors = Counter.builder(meter).tag("outcome", "error").description(meterDescription).register(meters);
+        this.errors = Counter.builder(meter)
+                .tag("outcome", "error")
+                .description(meterDescription)
+                .register(meters);
     }
 
     /** The body as this consumer's message; IllegalArgumentException naming what is wrong. */
     protected abstract T parse(String body);
 
     /** Records and runs one attempt; {@code parsed} null and {@code malformed} set when the body did not parse. */
-    protected abstract ConsumeOutcome consume(String messageId, MessageProperties properties, String body, T parsed,
-                                              String malformed);
+    protected abstract ConsumeOutcome consume(
+            String messageId, MessageProperties properties, String body, T parsed, String malformed);
 
     /** Records that the message went to the dead-letter queue. */
     protected abstract void deadLettered(String messageId, ConsumeOutcome outcome);

@@ -7,12 +7,11 @@ import com.groupbuy.market.domain.trade.model.valobj.RefundMessageVO;
 import com.groupbuy.market.domain.trade.model.valobj.RefundType;
 import com.groupbuy.market.domain.trade.service.refund.RefundPlaceReturnService;
 import io.micrometer.core.instrument.MeterRegistry;
-import org.springframework.amqp.core.MessageProperties;
-
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Set;
 import java.util.stream.Collectors;
+import org.springframework.amqp.core.MessageProperties;
 
 /**
  * Delivers {@code topic.team_refund} messages to {@link RefundPlaceReturnService}, with the manual acknowledgement,
@@ -21,21 +20,31 @@ import java.util.stream.Collectors;
  */
 public class RefundPlaceListener extends RecordedMessageListener<RefundMessageVO> {
 
-    private static final Set<String> TYPES = Arrays.stream(RefundType.values()).map(RefundType::getType)
-            .collect(Collectors.toUnmodifiableSet());
+    private static final Set<String> TYPES =
+            Arrays.stream(RefundType.values()).map(RefundType::getType).collect(Collectors.toUnmodifiableSet());
 
     private final RefundPlaceReturnService service;
 
-    public RefundPlaceListener(RefundPlaceReturnService service, ObjectMapper json, String deadLetterQueue,
-                               Duration retryDelay, MeterRegistry meters) {
-        super("gbm.mq.refund.consumed", "refund message deliveries by outcome", "refund", json, deadLetterQueue,
-                retryDelay, meters);
+    public RefundPlaceListener(
+            RefundPlaceReturnService service,
+            ObjectMapper json,
+            String deadLetterQueue,
+            Duration retryDelay,
+            MeterRegistry meters) {
+        super(
+                "gbm.mq.refund.consumed",
+                "refund message deliveries by outcome",
+                "refund",
+                json,
+                deadLetterQueue,
+                retryDelay,
+                meters);
         this.service = service;
     }
 
     @Override
-    protected ConsumeOutcome consume(String messageId, MessageProperties properties, String body,
-                                     RefundMessageVO refund, String malformed) {
+    protected ConsumeOutcome consume(
+            String messageId, MessageProperties properties, String body, RefundMessageVO refund, String malformed) {
         return service.consume(messageId, properties.getReceivedRoutingKey(), body, refund, malformed);
     }
 
@@ -57,7 +66,12 @@ public class RefundPlaceListener extends RecordedMessageListener<RefundMessageVO
             throw new IllegalArgumentException("type must be one of " + TYPES);
         }
         JsonNode activityId = node.path("activityId");
-        return new RefundMessageVO(type, text(node, "userId"), text(node, "teamId"),
-                activityId.isNumber() ? activityId.asLong() : null, text(node, "orderId"), text(node, "outTradeNo"));
+        return new RefundMessageVO(
+                type,
+                text(node, "userId"),
+                text(node, "teamId"),
+                activityId.isNumber() ? activityId.asLong() : null,
+                text(node, "orderId"),
+                text(node, "outTradeNo"));
     }
 }

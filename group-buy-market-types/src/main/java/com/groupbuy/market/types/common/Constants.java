@@ -6,6 +6,5 @@ public final class Constants {
     /** The plain-text acknowledgement a partner answers to a callback. */
     public static final String NOTIFY_ACK = "success";
 
-    private Constants() {
-    }
+    private Constants() {}
 }

@@ -10,11 +10,14 @@ import lombok.Getter;
 @Getter
 @AllArgsConstructor
 public enum ResponseCode {
-
     SUCCESS("0000", "success"),
     UN_ERROR("0001", "unknown failure"),
     ILLEGAL_PARAMETER("0002", "illegal parameter"),
-    INDEX_EXCEPTION("0003", "unique-key conflict"),
+    /**
+     * No free team or order id after the lock's draws, or a write met another unique key: the partner retries. (Named
+     * INDEX_EXCEPTION before #16; the code is unchanged.)
+     */
+    UNIQUE_KEY_CONFLICT("0003", "unique-key conflict"),
     UPDATE_ZERO("0004", "update affected no row"),
     HTTP_EXCEPTION("0005", "outbound HTTP call failed"),
     RATE_LIMITER("0006", "rate limited"),

@@ -38,20 +38,43 @@ public class InMemoryProgressBoard implements ProgressBoard {
         return new Progress() {
             @Override
             public void advance(long rows) {
-                update(kind, subject, p -> new WorkProgress(kind, subject, p.state(), p.done() + rows, p.total(), null,
-                        p.startedAt(), null));
+                update(
+                        kind,
+                        subject,
+                        p -> new WorkProgress(
+                                kind, subject, p.state(), p.done() + rows, p.total(), null, p.startedAt(), null));
             }
 
             @Override
             public void done() {
-                update(kind, subject, p -> new WorkProgress(kind, subject, WorkProgress.State.DONE, p.done(),
-                        p.total() < 0 ? p.done() : p.total(), null, p.startedAt(), Instant.now(clock)));
+                update(
+                        kind,
+                        subject,
+                        p -> new WorkProgress(
+                                kind,
+                                subject,
+                                WorkProgress.State.DONE,
+                                p.done(),
+                                p.total() < 0 ? p.done() : p.total(),
+                                null,
+                                p.startedAt(),
+                                Instant.now(clock)));
             }
 
             @Override
             public void failed(String reason) {
-                update(kind, subject, p -> new WorkProgress(kind, subject, WorkProgress.State.FAILED, p.done(),
-                        p.total(), reason, p.startedAt(), Instant.now(clock)));
+                update(
+                        kind,
+                        subject,
+                        p -> new WorkProgress(
+                                kind,
+                                subject,
+                                WorkProgress.State.FAILED,
+                                p.done(),
+                                p.total(),
+                                reason,
+                                p.startedAt(),
+                                Instant.now(clock)));
             }
         };
     }
@@ -65,7 +88,8 @@ public class InMemoryProgressBoard implements ProgressBoard {
     public synchronized List<WorkProgress> recent() {
         return entries.values().stream()
                 .sorted(Comparator.comparing((WorkProgress p) -> !p.active())
-                        .thenComparing(p -> p.startedAt() == null ? Instant.MAX : p.startedAt(), Comparator.reverseOrder()))
+                        .thenComparing(
+                                p -> p.startedAt() == null ? Instant.MAX : p.startedAt(), Comparator.reverseOrder()))
                 .toList();
     }
 
@@ -82,7 +106,8 @@ public class InMemoryProgressBoard implements ProgressBoard {
         }
     }
 
-    private synchronized void update(String kind, String subject, java.util.function.UnaryOperator<WorkProgress> change) {
+    private synchronized void update(
+            String kind, String subject, java.util.function.UnaryOperator<WorkProgress> change) {
         WorkProgress current = entries.get(key(kind, subject));
         if (current != null) {
             entries.put(key(kind, subject), change.apply(current));

@@ -1,12 +1,12 @@
 package com.groupbuy.market.types.security;
 
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.Base64;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 
 /**
  * Standard Webhooks signature, both ways: we sign the callbacks we send, and a partner signs the trade requests it
@@ -18,8 +18,7 @@ public final class WebhookSignature {
     /** How far a signed timestamp may be from our clock before the request counts as a replay. */
     public static final Duration TOLERANCE = Duration.ofMinutes(5);
 
-    private WebhookSignature() {
-    }
+    private WebhookSignature() {}
 
     /**
      * One Mac per thread: {@code Mac.getInstance} plus the provider choice of a first {@code init} cost more than the
@@ -48,8 +47,8 @@ public final class WebhookSignature {
      * True when one of the space-separated signatures in {@code header} is ours for this id, timestamp and body, and
      * the timestamp is within {@link #TOLERANCE} of {@code nowSeconds}. Compared in constant time.
      */
-    public static boolean verify(String secret, String id, String timestamp, String body, String header,
-                                 long nowSeconds) {
+    public static boolean verify(
+            String secret, String id, String timestamp, String body, String header, long nowSeconds) {
         if (secret == null || id == null || id.isBlank() || timestamp == null || header == null) {
             return false;
         }

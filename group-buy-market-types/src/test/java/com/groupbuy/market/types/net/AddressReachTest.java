@@ -1,12 +1,11 @@
 package com.groupbuy.market.types.net;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.InetAddress;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
-
-import java.net.InetAddress;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /** Issue 13 item 8: every non-globally-routable range, v4 embedded in v6 included, is refused on prod settings. */
 class AddressReachTest {
@@ -14,39 +13,110 @@ class AddressReachTest {
     private final NotifyUrlPolicy prod = new NotifyUrlPolicy(false, false);
 
     @ParameterizedTest
-    @ValueSource(strings = {
-            // the issue's cases
-            "64:ff9b::a9fe:a9fe", "2002:a9fe:a9fe::", "::127.0.0.1", "0.0.0.1", "192.0.0.1", "198.18.0.1",
-            "240.0.0.1", "255.255.255.255",
-            // IPv4 special-purpose registry
-            "0.0.0.0", "10.1.2.3", "100.64.0.1", "100.127.255.254", "127.0.0.1", "127.255.0.1", "169.254.169.254",
-            "172.16.0.1", "172.31.255.255", "192.0.0.9", "192.0.2.1", "192.88.99.1", "192.168.0.1", "198.19.255.255",
-            "198.51.100.7", "203.0.113.9", "224.0.0.1", "239.255.255.250", "255.0.0.1",
-            // IPv6 special-purpose registry
-            "::", "::1", "100::1", "2001::1", "2001:0:4136:e378:8000:63bf:3fff:fdd2", "2001:2::1", "2001:10::1",
-            "2001:db8::1", "3fff::1", "fc00::1", "fd12:3456::1", "fe80::1", "fec0::1", "ff02::1", "64:ff9b:1::1",
-            "5f00::1", "4000::1",
-            // IPv4 carried in IPv6: mapped, compatible, 6to4, NAT64 leading to loopback, private, metadata
-            "::ffff:127.0.0.1", "::ffff:10.0.0.1", "::ffff:169.254.169.254", "::10.0.0.1", "::8.8.8.8",
-            "2002:7f00:1::", "2002:c0a8:101::1", "64:ff9b::7f00:1", "64:ff9b::10.0.0.1", "64:ff9b::c000:201"})
+    @ValueSource(
+            strings = {
+                // the issue's cases
+                "64:ff9b::a9fe:a9fe",
+                "2002:a9fe:a9fe::",
+                "::127.0.0.1",
+                "0.0.0.1",
+                "192.0.0.1",
+                "198.18.0.1",
+                "240.0.0.1",
+                "255.255.255.255",
+                // IPv4 special-purpose registry
+                "0.0.0.0",
+                "10.1.2.3",
+                "100.64.0.1",
+                "100.127.255.254",
+                "127.0.0.1",
+                "127.255.0.1",
+                "169.254.169.254",
+                "172.16.0.1",
+                "172.31.255.255",
+                "192.0.0.9",
+                "192.0.2.1",
+                "192.88.99.1",
+                "192.168.0.1",
+                "198.19.255.255",
+                "198.51.100.7",
+                "203.0.113.9",
+                "224.0.0.1",
+                "239.255.255.250",
+                "255.0.0.1",
+                // IPv6 special-purpose registry
+                "::",
+                "::1",
+                "100::1",
+                "2001::1",
+                "2001:0:4136:e378:8000:63bf:3fff:fdd2",
+                "2001:2::1",
+                "2001:10::1",
+                "2001:db8::1",
+                "3fff::1",
+                "fc00::1",
+                "fd12:3456::1",
+                "fe80::1",
+                "fec0::1",
+                "ff02::1",
+                "64:ff9b:1::1",
+                "5f00::1",
+                "4000::1",
+                // IPv4 carried in IPv6: mapped, compatible, 6to4, NAT64 leading to loopback, private, metadata
+                "::ffff:127.0.0.1",
+                "::ffff:10.0.0.1",
+                "::ffff:169.254.169.254",
+                "::10.0.0.1",
+                "::8.8.8.8",
+                "2002:7f00:1::",
+                "2002:c0a8:101::1",
+                "64:ff9b::7f00:1",
+                "64:ff9b::10.0.0.1",
+                "64:ff9b::c000:201"
+            })
     void prodRefuses(String address) throws Exception {
         assertThat(prod.isAllowed(InetAddress.getByName(address))).as(address).isFalse();
         assertThat(prod.refusal("http://" + (address.contains(":") ? "[" + address + "]" : address) + "/cb"))
-                .as(address).isNotNull();
+                .as(address)
+                .isNotNull();
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"8.8.8.8", "1.1.1.1", "100.63.255.255", "100.128.0.1", "172.32.0.1", "192.0.1.1",
-            "198.17.255.255", "198.20.0.1", "223.255.255.254", "2606:4700:4700::1111", "2a00:1450:4001::200e",
-            "::ffff:8.8.8.8", "2002:808:808::1", "64:ff9b::808:808", "2001:200::1"})
+    @ValueSource(
+            strings = {
+                "8.8.8.8",
+                "1.1.1.1",
+                "100.63.255.255",
+                "100.128.0.1",
+                "172.32.0.1",
+                "192.0.1.1",
+                "198.17.255.255",
+                "198.20.0.1",
+                "223.255.255.254",
+                "2606:4700:4700::1111",
+                "2a00:1450:4001::200e",
+                "::ffff:8.8.8.8",
+                "2002:808:808::1",
+                "64:ff9b::808:808",
+                "2001:200::1"
+            })
     void prodAcceptsGloballyRoutable(String address) throws Exception {
         assertThat(prod.isAllowed(InetAddress.getByName(address))).as(address).isTrue();
     }
 
     @ParameterizedTest
-    @CsvSource({"127.0.0.1,LOOPBACK", "::1,LOOPBACK", "::ffff:127.0.0.1,LOOPBACK", "64:ff9b::7f00:1,LOOPBACK",
-            "10.0.0.1,PRIVATE", "fd00::1,PRIVATE", "2002:a00:1::,PRIVATE", "169.254.1.1,NEVER", "::127.0.0.1,NEVER",
-            "8.8.8.8,PUBLIC"})
+    @CsvSource({
+        "127.0.0.1,LOOPBACK",
+        "::1,LOOPBACK",
+        "::ffff:127.0.0.1,LOOPBACK",
+        "64:ff9b::7f00:1,LOOPBACK",
+        "10.0.0.1,PRIVATE",
+        "fd00::1,PRIVATE",
+        "2002:a00:1::,PRIVATE",
+        "169.254.1.1,NEVER",
+        "::127.0.0.1,NEVER",
+        "8.8.8.8,PUBLIC"
+    })
     void classifiesEmbeddedAddressesByTheIpv4TheyCarry(String address, AddressReach reach) throws Exception {
         assertThat(AddressReach.of(InetAddress.getByName(address))).isEqualTo(reach);
     }
@@ -54,7 +124,9 @@ class AddressReachTest {
     @ParameterizedTest
     @ValueSource(strings = {"127.0.0.1", "::1", "64:ff9b::7f00:1"})
     void loopbackOnlyWhenAllowed(String address) throws Exception {
-        assertThat(new NotifyUrlPolicy(true, false).isAllowed(InetAddress.getByName(address))).isTrue();
-        assertThat(new NotifyUrlPolicy(false, true).isAllowed(InetAddress.getByName(address))).isFalse();
+        assertThat(new NotifyUrlPolicy(true, false).isAllowed(InetAddress.getByName(address)))
+                .isTrue();
+        assertThat(new NotifyUrlPolicy(false, true).isAllowed(InetAddress.getByName(address)))
+                .isFalse();
     }
 }

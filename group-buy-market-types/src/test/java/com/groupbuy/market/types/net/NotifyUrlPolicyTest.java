@@ -1,10 +1,10 @@
 package com.groupbuy.market.types.net;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.Test;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 class NotifyUrlPolicyTest {
 
@@ -12,12 +12,27 @@ class NotifyUrlPolicyTest {
     private final NotifyUrlPolicy local = new NotifyUrlPolicy(true, false);
 
     @ParameterizedTest
-    @ValueSource(strings = {
-            "http://127.0.0.1:8091/cb", "http://localhost/cb", "http://[::1]/cb", "http://10.0.0.5/cb",
-            "http://192.168.1.1/cb", "http://172.16.0.1/cb", "http://169.254.169.254/latest/meta-data",
-            "http://0.0.0.0/cb", "http://100.64.0.1/cb", "http://[fd00::1]/cb", "http://[fe80::1]/cb",
-            "ftp://8.8.8.8/cb", "file:///etc/passwd", "gopher://8.8.8.8/", "http://user:pw@8.8.8.8/cb", "not a url",
-            "", "http:///nohost"})
+    @ValueSource(
+            strings = {
+                "http://127.0.0.1:8091/cb",
+                "http://localhost/cb",
+                "http://[::1]/cb",
+                "http://10.0.0.5/cb",
+                "http://192.168.1.1/cb",
+                "http://172.16.0.1/cb",
+                "http://169.254.169.254/latest/meta-data",
+                "http://0.0.0.0/cb",
+                "http://100.64.0.1/cb",
+                "http://[fd00::1]/cb",
+                "http://[fe80::1]/cb",
+                "ftp://8.8.8.8/cb",
+                "file:///etc/passwd",
+                "gopher://8.8.8.8/",
+                "http://user:pw@8.8.8.8/cb",
+                "not a url",
+                "",
+                "http:///nohost"
+            })
     void strictPolicyRefusesNonPublicOrNonHttpTargets(String url) {
         assertThat(strict.refusal(url)).isNotNull();
     }
@@ -30,13 +45,15 @@ class NotifyUrlPolicyTest {
 
     @Test
     void loopbackOnlyWhenAllowedAndPrivateStillRefused() {
-        assertThat(local.refusal("http://127.0.0.1:8091/api/v1/test/group_buy_notify")).isNull();
+        assertThat(local.refusal("http://127.0.0.1:8091/api/v1/test/group_buy_notify"))
+                .isNull();
         assertThat(local.refusal("http://10.1.2.3/cb")).isNotNull();
         assertThat(local.refusal("http://169.254.169.254/")).isNotNull();
     }
 
     @Test
     void overlongUrlIsRefused() {
-        assertThat(strict.refusal("https://8.8.8.8/" + "a".repeat(NotifyUrlPolicy.MAX_LENGTH))).contains("longer");
+        assertThat(strict.refusal("https://8.8.8.8/" + "a".repeat(NotifyUrlPolicy.MAX_LENGTH)))
+                .contains("longer");
     }
 }

@@ -1,8 +1,8 @@
 package com.groupbuy.market.types.security;
 
-import org.junit.jupiter.api.Test;
-
 import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
 
 class WebhookSignatureTest {
 
@@ -11,7 +11,8 @@ class WebhookSignatureTest {
 
     @Test
     void theDocumentedExampleSignsToItsPublishedValue() {
-        String body = "{\"teamId\":\"83532975\",\"outTradeNoList\":[\"100000000001\",\"100000000002\",\"100000000003\"]}";
+        String body =
+                "{\"teamId\":\"83532975\",\"outTradeNoList\":[\"100000000001\",\"100000000002\",\"100000000003\"]}";
         assertThat(WebhookSignature.sign("demo_secret_change_me", "msg_119c3f2e3f88437cb9fb48a70f60f228", NOW, body))
                 .isEqualTo("v1,TGwTtJNzTQkvg5Mw7zRFFggAQobvGblMmgVjfi5sZsQ=");
     }
@@ -20,21 +21,31 @@ class WebhookSignatureTest {
     void aSignatureVerifiesAloneOrAmongOthersWithinTheTolerance() {
         String signature = WebhookSignature.sign("s", "id1", NOW, BODY);
 
-        assertThat(WebhookSignature.verify("s", "id1", Long.toString(NOW), BODY, signature, NOW)).isTrue();
-        assertThat(WebhookSignature.verify("s", "id1", Long.toString(NOW), BODY, "v1,old " + signature, NOW + 300)).isTrue();
-        assertThat(WebhookSignature.verify("s", "id1", Long.toString(NOW), BODY, signature, NOW - 300)).isTrue();
+        assertThat(WebhookSignature.verify("s", "id1", Long.toString(NOW), BODY, signature, NOW))
+                .isTrue();
+        assertThat(WebhookSignature.verify("s", "id1", Long.toString(NOW), BODY, "v1,old " + signature, NOW + 300))
+                .isTrue();
+        assertThat(WebhookSignature.verify("s", "id1", Long.toString(NOW), BODY, signature, NOW - 300))
+                .isTrue();
     }
 
     @Test
     void anythingChangedOrTooOldFails() {
         String signature = WebhookSignature.sign("s", "id1", NOW, BODY);
 
-        assertThat(WebhookSignature.verify("s", "id1", Long.toString(NOW), BODY, signature, NOW + 301)).isFalse();
-        assertThat(WebhookSignature.verify("other", "id1", Long.toString(NOW), BODY, signature, NOW)).isFalse();
-        assertThat(WebhookSignature.verify("s", "id2", Long.toString(NOW), BODY, signature, NOW)).isFalse();
-        assertThat(WebhookSignature.verify("s", "id1", Long.toString(NOW), BODY + " ", signature, NOW)).isFalse();
-        assertThat(WebhookSignature.verify("s", "id1", "soon", BODY, signature, NOW)).isFalse();
-        assertThat(WebhookSignature.verify(null, "id1", Long.toString(NOW), BODY, signature, NOW)).isFalse();
-        assertThat(WebhookSignature.verify("s", "id1", Long.toString(NOW), BODY, null, NOW)).isFalse();
+        assertThat(WebhookSignature.verify("s", "id1", Long.toString(NOW), BODY, signature, NOW + 301))
+                .isFalse();
+        assertThat(WebhookSignature.verify("other", "id1", Long.toString(NOW), BODY, signature, NOW))
+                .isFalse();
+        assertThat(WebhookSignature.verify("s", "id2", Long.toString(NOW), BODY, signature, NOW))
+                .isFalse();
+        assertThat(WebhookSignature.verify("s", "id1", Long.toString(NOW), BODY + " ", signature, NOW))
+                .isFalse();
+        assertThat(WebhookSignature.verify("s", "id1", "soon", BODY, signature, NOW))
+                .isFalse();
+        assertThat(WebhookSignature.verify(null, "id1", Long.toString(NOW), BODY, signature, NOW))
+                .isFalse();
+        assertThat(WebhookSignature.verify("s", "id1", Long.toString(NOW), BODY, null, NOW))
+                .isFalse();
     }
 }

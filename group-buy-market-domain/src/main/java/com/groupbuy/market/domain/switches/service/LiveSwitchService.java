@@ -5,10 +5,9 @@ import com.groupbuy.market.domain.switches.adapter.repository.ISwitchRepository;
 import com.groupbuy.market.domain.switches.model.valobj.LiveSwitchesVO;
 import com.groupbuy.market.domain.switches.model.valobj.SwitchChangeVO;
 import com.groupbuy.market.domain.switches.model.valobj.SwitchName;
-import lombok.extern.slf4j.Slf4j;
-
 import java.time.Clock;
 import java.util.List;
+import lombok.extern.slf4j.Slf4j;
 
 /**
  * The switches every request reads: the configured defaults with the stored values laid over them. A change is
@@ -25,8 +24,8 @@ public class LiveSwitchService {
     private final Clock clock;
     private volatile LiveSwitchesVO current;
 
-    public LiveSwitchService(LiveSwitchesVO defaults, ISwitchRepository repository, ISwitchBroadcast broadcast,
-                             Clock clock) {
+    public LiveSwitchService(
+            LiveSwitchesVO defaults, ISwitchRepository repository, ISwitchBroadcast broadcast, Clock clock) {
         this.defaults = defaults;
         this.repository = repository;
         this.broadcast = broadcast;
@@ -40,8 +39,10 @@ public class LiveSwitchService {
 
     /** Reads the stored values again; a stored value this version refuses keeps its default and is logged. */
     public LiveSwitchesVO reload() {
-        LiveSwitchesVO loaded = defaults.overlay(repository.loadAll(), (name, e) ->
-                log.error("stored switch {} ignored, its default stays in force: {}", name.key(), e.getMessage()));
+        LiveSwitchesVO loaded = defaults.overlay(
+                repository.loadAll(),
+                (name, e) -> log.error(
+                        "stored switch {} ignored, its default stays in force: {}", name.key(), e.getMessage()));
         if (!loaded.asMap().equals(current.asMap())) {
             log.info("switches now {}", loaded.asMap());
         }
@@ -53,11 +54,16 @@ public class LiveSwitchService {
     public SwitchChangeVO change(String name, String value, String changedBy, String remoteAddress) {
         SwitchName switchName = SwitchName.of(name);
         String canonical = switchName.check(value);
-        SwitchChangeVO change = new SwitchChangeVO(0, switchName.key(), current.value(switchName), canonical,
-                changedBy, remoteAddress, clock.instant());
+        SwitchChangeVO change = new SwitchChangeVO(
+                0, switchName.key(), current.value(switchName), canonical, changedBy, remoteAddress, clock.instant());
         repository.save(change);
-        log.warn("switch {} changed from '{}' to '{}' by {} from {}", change.name(), change.oldValue(),
-                change.newValue(), changedBy, remoteAddress);
+        log.warn(
+                "switch {} changed from '{}' to '{}' by {} from {}",
+                change.name(),
+                change.oldValue(),
+                change.newValue(),
+                changedBy,
+                remoteAddress);
         reload();
         broadcast.changed(switchName.key());
         return change;

@@ -7,11 +7,10 @@ import com.groupbuy.market.domain.tag.model.entity.CrowdTagJobEntity;
 import com.groupbuy.market.domain.tag.model.valobj.TagImportResult;
 import com.groupbuy.market.domain.tag.model.valobj.TagMemberVO;
 import com.groupbuy.market.types.progress.ProgressBoard;
-import lombok.extern.slf4j.Slf4j;
-
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import lombok.extern.slf4j.Slf4j;
 
 /**
  * Loads a tag's members from its detail rows into the tag's bitmap, page by page (keyset on the row id, so a page
@@ -32,14 +31,18 @@ public class CrowdTagImportService {
     private final int batchSize;
     private final ProgressBoard progressBoard;
 
-    public CrowdTagImportService(ICrowdTagRepository tags, IUserBitIndexRepository bitIndex, ITagBitmap bitmap,
-                                 int batchSize) {
+    public CrowdTagImportService(
+            ICrowdTagRepository tags, IUserBitIndexRepository bitIndex, ITagBitmap bitmap, int batchSize) {
         this(tags, bitIndex, bitmap, batchSize, ProgressBoard.NONE);
     }
 
     /** As above, reporting each run's member rows done / total on {@code progressBoard} (#18). */
-    public CrowdTagImportService(ICrowdTagRepository tags, IUserBitIndexRepository bitIndex, ITagBitmap bitmap,
-                                 int batchSize, ProgressBoard progressBoard) {
+    public CrowdTagImportService(
+            ICrowdTagRepository tags,
+            IUserBitIndexRepository bitIndex,
+            ITagBitmap bitmap,
+            int batchSize,
+            ProgressBoard progressBoard) {
         // A page becomes one IN list and one multi-row insert: past a few thousand rows that stops paying off.
         if (batchSize < 1 || batchSize > MAX_BATCH_SIZE) {
             throw new IllegalArgumentException("batch size must be 1.." + MAX_BATCH_SIZE + ", was " + batchSize);
@@ -60,8 +63,8 @@ public class CrowdTagImportService {
         if (!tags.existsTag(job.getTagId())) {
             throw new IllegalArgumentException("job " + job.getBatchId() + " names unknown tag " + job.getTagId());
         }
-        ProgressBoard.Progress progress = progressBoard.start(PROGRESS_KIND, job.getBatchId(),
-                tags.countMembers(job.getTagId()));
+        ProgressBoard.Progress progress =
+                progressBoard.start(PROGRESS_KIND, job.getBatchId(), tags.countMembers(job.getTagId()));
         try {
             TagImportResult result = load(job, progress);
             progress.done();
@@ -83,8 +86,12 @@ public class CrowdTagImportService {
             if (page.isEmpty()) {
                 break;
             }
-            Map<String, Long> positions = bitIndex.assign(page.stream().map(TagMemberVO::userId).toList());
-            bitmap.stage(job.getTagId(), runId, page.stream().mapToLong(m -> positions.get(m.userId())).toArray());
+            Map<String, Long> positions =
+                    bitIndex.assign(page.stream().map(TagMemberVO::userId).toList());
+            bitmap.stage(
+                    job.getTagId(),
+                    runId,
+                    page.stream().mapToLong(m -> positions.get(m.userId())).toArray());
             members += page.size();
             batches++;
             progress.advance(page.size());
@@ -93,7 +100,11 @@ public class CrowdTagImportService {
 
         bitmap.publish(job.getTagId(), runId, job.getBatchId());
         tags.finishJob(job.getTagId(), job.getBatchId(), members);
-        log.info("crowd tag import tag={} batch={} members={} batches={}", job.getTagId(), job.getBatchId(), members,
+        log.info(
+                "crowd tag import tag={} batch={} members={} batches={}",
+                job.getTagId(),
+                job.getBatchId(),
+                members,
                 batches);
         return new TagImportResult(job.getTagId(), job.getBatchId(), members, batches);
     }

@@ -4,10 +4,9 @@ import com.google.common.cache.Cache;
 import com.google.common.cache.CacheBuilder;
 import com.groupbuy.market.domain.tag.adapter.port.ITagBitmap;
 import com.groupbuy.market.domain.tag.adapter.repository.IUserBitIndexRepository;
+import java.time.Duration;
 import lombok.extern.slf4j.Slf4j;
 import org.springframework.stereotype.Service;
-
-import java.time.Duration;
 
 /**
  * Membership from the tag's bitmap. A tag whose members were never loaded admits nobody: the original let
@@ -21,7 +20,9 @@ public class TagMembershipService implements ITagMembershipService {
     private final IUserBitIndexRepository bitIndex;
     private final ITagBitmap bitmap;
     private final Cache<String, Boolean> warned = CacheBuilder.newBuilder()
-            .expireAfterWrite(Duration.ofMinutes(1)).maximumSize(10_000).build();
+            .expireAfterWrite(Duration.ofMinutes(1))
+            .maximumSize(10_000)
+            .build();
 
     public TagMembershipService(IUserBitIndexRepository bitIndex, ITagBitmap bitmap) {
         this.bitIndex = bitIndex;
@@ -36,8 +37,11 @@ public class TagMembershipService implements ITagMembershipService {
         }
         // Only a miss needs to know why: a member answers in the two lookups above.
         if (!bitmap.isLoaded(tagId) && warned.asMap().putIfAbsent(tagId, Boolean.TRUE) == null) {
-            log.warn("crowd tag {} has no loaded members (run the crowdTagImportJob for it): user {} and everyone "
-                    + "else are treated as non-members", tagId, userId);
+            log.warn(
+                    "crowd tag {} has no loaded members (run the crowdTagImportJob for it): user {} and everyone "
+                            + "else are treated as non-members",
+                    tagId,
+                    userId);
         }
         return false;
     }

@@ -1,22 +1,21 @@
 package com.groupbuy.market.domain.tag.service;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import com.groupbuy.market.domain.tag.adapter.port.ITagBitmap;
 import com.groupbuy.market.domain.tag.adapter.repository.ICrowdTagRepository;
 import com.groupbuy.market.domain.tag.adapter.repository.IUserBitIndexRepository;
 import com.groupbuy.market.domain.tag.model.entity.CrowdTagJobEntity;
 import com.groupbuy.market.domain.tag.model.valobj.TagImportResult;
 import com.groupbuy.market.domain.tag.model.valobj.TagMemberVO;
-import org.junit.jupiter.api.Test;
-
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.IntStream;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Test;
 
 /** The import loop over in-memory ports: page boundaries, publish after the last page, nothing written on refusal. */
 class CrowdTagImportServiceTest {
@@ -103,7 +102,8 @@ class CrowdTagImportServiceTest {
         assertThat(result.members()).isEqualTo(14);
         assertThat(result.batches()).isEqualTo(2);
         // Keyset: each page starts after the last row id of the previous one.
-        assertThat(events).containsExactly("page>0", "stage 7", "page>70", "stage 7", "page>140", "publish", "finish 14");
+        assertThat(events)
+                .containsExactly("page>0", "stage 7", "page>70", "stage 7", "page>140", "publish", "finish 14");
         assertThat(staged).hasSize(14).doesNotHaveDuplicates();
     }
 
@@ -121,7 +121,13 @@ class CrowdTagImportServiceTest {
     @Test
     void anAbandonedJobOrAJobOfAnUnknownTagWritesNothing() {
         job("dead", CrowdTagJobEntity.STATUS_ABANDONED);
-        jobs.put("orphan", CrowdTagJobEntity.builder().batchId("orphan").tagId("GONE").status(0).build());
+        jobs.put(
+                "orphan",
+                CrowdTagJobEntity.builder()
+                        .batchId("orphan")
+                        .tagId("GONE")
+                        .status(0)
+                        .build());
         CrowdTagImportService service = new CrowdTagImportService(tags, bitIndex, bitmap, 7);
 
         assertThatThrownBy(() -> service.importMembers("dead")).hasMessageContaining("abandoned");
@@ -133,11 +139,18 @@ class CrowdTagImportServiceTest {
     void theBatchSizeMustBeSensible() {
         assertThatThrownBy(() -> new CrowdTagImportService(tags, bitIndex, bitmap, 0))
                 .isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> new CrowdTagImportService(tags, bitIndex, bitmap, CrowdTagImportService.MAX_BATCH_SIZE + 1))
+        assertThatThrownBy(() ->
+                        new CrowdTagImportService(tags, bitIndex, bitmap, CrowdTagImportService.MAX_BATCH_SIZE + 1))
                 .isInstanceOf(IllegalArgumentException.class);
     }
 
     private void job(String batchId, int status) {
-        jobs.put(batchId, CrowdTagJobEntity.builder().batchId(batchId).tagId("T").status(status).build());
+        jobs.put(
+                batchId,
+                CrowdTagJobEntity.builder()
+                        .batchId(batchId)
+                        .tagId("T")
+                        .status(status)
+                        .build());
     }
 }

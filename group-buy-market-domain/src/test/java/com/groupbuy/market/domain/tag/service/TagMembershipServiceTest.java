@@ -1,16 +1,15 @@
 package com.groupbuy.market.domain.tag.service;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.groupbuy.market.domain.tag.adapter.port.ITagBitmap;
 import com.groupbuy.market.domain.tag.adapter.repository.IUserBitIndexRepository;
-import org.junit.jupiter.api.Test;
-
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 /** The membership rule over in-memory ports: loaded member in, everyone else out, unloaded tag admits nobody. */
 class TagMembershipServiceTest {

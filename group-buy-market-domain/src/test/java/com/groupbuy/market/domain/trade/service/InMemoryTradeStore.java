@@ -1,5 +1,6 @@
 package com.groupbuy.market.domain.trade.service;
 
+import com.groupbuy.market.domain.outbox.model.entity.NotifyTaskEntity;
 import com.groupbuy.market.domain.trade.adapter.repository.IRefundRepository;
 import com.groupbuy.market.domain.trade.adapter.repository.ISettlementRepository;
 import com.groupbuy.market.domain.trade.model.aggregate.MemberRefund;
@@ -7,7 +8,6 @@ import com.groupbuy.market.domain.trade.model.aggregate.Team;
 import com.groupbuy.market.domain.trade.model.aggregate.TeamExpiry;
 import com.groupbuy.market.domain.trade.model.aggregate.TeamPayment;
 import com.groupbuy.market.domain.trade.model.entity.MemberOrderView;
-import com.groupbuy.market.domain.trade.model.entity.NotifyTaskEntity;
 import com.groupbuy.market.domain.trade.model.entity.SettleCommand;
 import com.groupbuy.market.domain.trade.model.valobj.OrderStatus;
 import com.groupbuy.market.domain.trade.model.valobj.PartnerOrderKey;
@@ -17,7 +17,6 @@ import com.groupbuy.market.domain.trade.model.valobj.TeamMember;
 import com.groupbuy.market.domain.trade.model.valobj.TeamStatus;
 import com.groupbuy.market.types.enums.ResponseCode;
 import com.groupbuy.market.types.exception.AppException;
-
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -47,9 +46,19 @@ public class InMemoryTradeStore implements ISettlementRepository, IRefundReposit
         public String notifyUrl = "https://mall.example/success";
 
         Team toTeam() {
-            return Team.builder().teamId(teamId).activityId(activityId).targetCount(target).lockCount(lockCount)
-                    .completeCount(completeCount).status(TeamStatus.of(status)).validEndTime(validEnd)
-                    .source(source).channel(channel).notifyType(notifyType).notifyUrl(notifyUrl).build();
+            return Team.builder()
+                    .teamId(teamId)
+                    .activityId(activityId)
+                    .targetCount(target)
+                    .lockCount(lockCount)
+                    .completeCount(completeCount)
+                    .status(TeamStatus.of(status))
+                    .validEndTime(validEnd)
+                    .source(source)
+                    .channel(channel)
+                    .notifyType(notifyType)
+                    .notifyUrl(notifyUrl)
+                    .build();
         }
     }
 
@@ -102,7 +111,9 @@ public class InMemoryTradeStore implements ISettlementRepository, IRefundReposit
                 .filter(o -> o.userId.equals(key.userId()) && o.outTradeNo.equals(key.outTradeNo()))
                 .filter(o -> teams.get(o.teamId).source.equals(key.source())
                         && teams.get(o.teamId).channel.equals(key.channel()))
-                .findFirst().map(this::view).orElse(null);
+                .findFirst()
+                .map(this::view)
+                .orElse(null);
     }
 
     @Override
@@ -113,30 +124,47 @@ public class InMemoryTradeStore implements ISettlementRepository, IRefundReposit
 
     private MemberOrderView view(OrderRow o) {
         TeamRow t = teams.get(o.teamId);
-        return MemberOrderView.builder().orderId(o.orderId).userId(o.userId).outTradeNo(o.outTradeNo)
-                .activityId(t.activityId).orderStatus(OrderStatus.of(o.status)).teamId(t.teamId)
-                .teamStatus(TeamStatus.of(t.status)).teamValidStartTime(t.validEnd.minusSeconds(86_400))
-                .teamValidEndTime(t.validEnd).source(t.source).channel(t.channel).notifyType(t.notifyType)
-                .notifyUrl(t.notifyUrl).outTradeTime(o.outTradeTime).build();
+        return MemberOrderView.builder()
+                .orderId(o.orderId)
+                .userId(o.userId)
+                .outTradeNo(o.outTradeNo)
+                .activityId(t.activityId)
+                .orderStatus(OrderStatus.of(o.status))
+                .teamId(t.teamId)
+                .teamStatus(TeamStatus.of(t.status))
+                .teamValidStartTime(t.validEnd.minusSeconds(86_400))
+                .teamValidEndTime(t.validEnd)
+                .source(t.source)
+                .channel(t.channel)
+                .notifyType(t.notifyType)
+                .notifyUrl(t.notifyUrl)
+                .outTradeTime(o.outTradeTime)
+                .build();
     }
 
     @Override
     public Long settle(MemberOrderView view, SettleCommand command, TeamPayment payment) {
         OrderRow order = orders.get(view.getOrderId());
         TeamRow team = teams.get(view.getTeamId());
-        if (order.status != payment.orderFrom().code() || team.status != payment.teamFrom().code()
+        if (order.status != payment.orderFrom().code()
+                || team.status != payment.teamFrom().code()
                 || team.completeCount >= team.target) {
             throw new AppException(ResponseCode.UPDATE_ZERO, "order or team changed meanwhile");
         }
         order.status = payment.orderTo().code();
         order.outTradeTime = command.getOutTradeTime();
         team.completeCount++;
-        team.status = team.completeCount >= team.target ? payment.teamWhenFilled().code()
+        team.status = team.completeCount >= team.target
+                ? payment.teamWhenFilled().code()
                 : payment.teamOtherwise().code();
-        return payment.callbackOwed(team.toTeam(), () -> orders.values().stream()
-                        .filter(o -> o.teamId.equals(team.teamId) && o.status == OrderStatus.PAID.code())
-                        .map(o -> o.outTradeNo).toList())
-                .map(this::saveTask).orElse(null);
+        return payment.callbackOwed(
+                        team.toTeam(),
+                        () -> orders.values().stream()
+                                .filter(o -> o.teamId.equals(team.teamId) && o.status == OrderStatus.PAID.code())
+                                .map(o -> o.outTradeNo)
+                                .toList())
+                .map(this::saveTask)
+                .orElse(null);
     }
 
     @Override
@@ -163,14 +191,16 @@ public class InMemoryTradeStore implements ISettlementRepository, IRefundReposit
         team.lockCount--;
         if (refund.type() != RefundType.UNPAID_UNLOCK) {
             team.completeCount--;
-            team.status = team.completeCount == 0 ? refund.teamWhenNoPaidLeft().code() : refund.teamOtherwise().code();
+            team.status = team.completeCount == 0
+                    ? refund.teamWhenNoPaidLeft().code()
+                    : refund.teamOtherwise().code();
         }
         return refund.callbacks().stream().map(this::saveTask).toList();
     }
 
     @Override
-    public List<MemberOrderView> queryUnpaidLockedBefore(Instant lockedBefore, int shardIndex, int shardTotal,
-                                                         int limit) {
+    public List<MemberOrderView> queryUnpaidLockedBefore(
+            Instant lockedBefore, int shardIndex, int shardTotal, int limit) {
         throw new UnsupportedOperationException();
     }
 
@@ -180,8 +210,8 @@ public class InMemoryTradeStore implements ISettlementRepository, IRefundReposit
     }
 
     @Override
-    public TeamExpiryVO expireTeam(String teamId, Instant endBefore,
-                                   BiFunction<Team, List<TeamMember>, Optional<TeamExpiry>> decide) {
+    public TeamExpiryVO expireTeam(
+            String teamId, Instant endBefore, BiFunction<Team, List<TeamMember>, Optional<TeamExpiry>> decide) {
         TeamRow team = teams.get(teamId);
         List<TeamMember> members = orders.values().stream()
                 .filter(o -> o.teamId.equals(teamId) && OrderStatus.of(o.status).isLive())

@@ -1,6 +1,6 @@
 package com.groupbuy.market.infrastructure.gateway.guard;
 
-import com.groupbuy.market.domain.trade.model.valobj.DeliveryResult;
+import com.groupbuy.market.domain.outbox.model.valobj.DeliveryResult;
 import io.github.resilience4j.bulkhead.Bulkhead;
 import io.github.resilience4j.bulkhead.BulkheadConfig;
 import io.github.resilience4j.bulkhead.BulkheadRegistry;
@@ -11,8 +11,6 @@ import io.github.resilience4j.micrometer.tagged.TaggedBulkheadMetrics;
 import io.github.resilience4j.micrometer.tagged.TaggedCircuitBreakerMetrics;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
-import lombok.extern.slf4j.Slf4j;
-
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -22,6 +20,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
+import lombok.extern.slf4j.Slf4j;
 
 /**
  * One Resilience4j circuit breaker (and, for partner endpoints, one semaphore bulkhead) per endpoint, created on its
@@ -86,7 +85,10 @@ public class EndpointGuards {
         Bulkhead bulkhead = limitConcurrency ? bulkheads.bulkhead(endpoint) : null;
         if (bulkhead != null && !bulkhead.tryAcquirePermission()) {
             breaker.releasePermission();
-            return notSent(endpoint, FULL, clock.instant().plus(settings.bulkheadRetryAfter()),
+            return notSent(
+                    endpoint,
+                    FULL,
+                    clock.instant().plus(settings.bulkheadRetryAfter()),
                     settings.maxConcurrentPerEndpoint() + " deliveries to " + endpoint + " already in flight");
         }
         long start = System.nanoTime();
@@ -160,8 +162,12 @@ public class EndpointGuards {
     }
 
     private DeliveryResult notSent(String endpoint, String reason, Instant until, String why) {
-        Counter.builder("gbm.notify.not.sent").description("callbacks not sent: breaker open or bulkhead full")
-                .tag("endpoint", endpoint).tag("reason", reason).register(meters).increment();
+        Counter.builder("gbm.notify.not.sent")
+                .description("callbacks not sent: breaker open or bulkhead full")
+                .tag("endpoint", endpoint)
+                .tag("reason", reason)
+                .register(meters)
+                .increment();
         return DeliveryResult.notSent(until, why);
     }
 
@@ -172,10 +178,17 @@ public class EndpointGuards {
                     || transition.getToState() == CircuitBreaker.State.FORCED_OPEN) {
                 openedAt.put(breaker.getName(), clock.instant());
             }
-            Counter.builder("gbm.notify.breaker.transitions").description("circuit breaker state changes")
-                    .tag("endpoint", breaker.getName()).tag("from", transition.getFromState().name())
-                    .tag("to", transition.getToState().name()).register(meters).increment();
-            log.warn("callback endpoint {} circuit {} -> {}", breaker.getName(), transition.getFromState(),
+            Counter.builder("gbm.notify.breaker.transitions")
+                    .description("circuit breaker state changes")
+                    .tag("endpoint", breaker.getName())
+                    .tag("from", transition.getFromState().name())
+                    .tag("to", transition.getToState().name())
+                    .register(meters)
+                    .increment();
+            log.warn(
+                    "callback endpoint {} circuit {} -> {}",
+                    breaker.getName(),
+                    transition.getFromState(),
                     transition.getToState());
         });
     }

@@ -9,7 +9,13 @@ import java.time.Duration;
  * {@code maxConcurrentPerEndpoint} calls at most run at once per endpoint (HTTP host:port); one more is not made and
  * its task waits {@code bulkheadRetryAfter}.
  */
-public record GuardSettings(float failureRateThreshold, float slowCallRateThreshold, Duration slowCallDuration,
-                            Duration window, int minimumCalls, Duration openFor, int halfOpenCalls,
-                            int maxConcurrentPerEndpoint, Duration bulkheadRetryAfter) {
-}
+public record GuardSettings(
+        float failureRateThreshold,
+        float slowCallRateThreshold,
+        Duration slowCallDuration,
+        Duration window,
+        int minimumCalls,
+        Duration openFor,
+        int halfOpenCalls,
+        int maxConcurrentPerEndpoint,
+        Duration bulkheadRetryAfter) {}

@@ -1,12 +1,11 @@
 package com.groupbuy.market.infrastructure.gateway.guard;
 
-import com.groupbuy.market.domain.trade.adapter.port.INotifyGateway;
-import com.groupbuy.market.domain.trade.model.valobj.DeliveryResult;
-import com.groupbuy.market.domain.trade.model.valobj.NotifyTaskVO;
-import okhttp3.HttpUrl;
-
+import com.groupbuy.market.domain.outbox.adapter.port.INotifyGateway;
+import com.groupbuy.market.domain.outbox.model.valobj.DeliveryResult;
+import com.groupbuy.market.domain.outbox.model.valobj.NotifyTaskVO;
 import java.util.List;
 import java.util.function.Function;
+import okhttp3.HttpUrl;
 
 /**
  * A delivery channel behind the endpoint guards: HTTP callbacks by partner endpoint (host:port, with a bulkhead), MQ
@@ -21,8 +20,11 @@ public class GuardedNotifyGateway implements INotifyGateway {
     private final Function<NotifyTaskVO, String> endpointOf;
     private final boolean limitConcurrency;
 
-    private GuardedNotifyGateway(INotifyGateway channel, EndpointGuards guards, Function<NotifyTaskVO, String> endpointOf,
-                                 boolean limitConcurrency) {
+    private GuardedNotifyGateway(
+            INotifyGateway channel,
+            EndpointGuards guards,
+            Function<NotifyTaskVO, String> endpointOf,
+            boolean limitConcurrency) {
         this.channel = channel;
         this.guards = guards;
         this.endpointOf = endpointOf;
@@ -41,7 +43,9 @@ public class GuardedNotifyGateway implements INotifyGateway {
     }
 
     static String httpEndpoint(NotifyTaskVO task) {
-        HttpUrl url = task.getNotifyUrl() == null ? null : HttpUrl.parse(task.getNotifyUrl().trim());
+        HttpUrl url = task.getNotifyUrl() == null
+                ? null
+                : HttpUrl.parse(task.getNotifyUrl().trim());
         return url == null ? null : "http:" + url.host() + ":" + url.port();
     }
 

@@ -1,18 +1,9 @@
 package com.groupbuy.market.infrastructure.gateway.mq;
 
-import com.groupbuy.market.domain.trade.adapter.port.INotifyGateway;
-import com.groupbuy.market.domain.trade.model.valobj.DeliveryResult;
-import com.groupbuy.market.domain.trade.model.valobj.NotifyTaskVO;
+import com.groupbuy.market.domain.outbox.adapter.port.INotifyGateway;
+import com.groupbuy.market.domain.outbox.model.valobj.DeliveryResult;
+import com.groupbuy.market.domain.outbox.model.valobj.NotifyTaskVO;
 import com.groupbuy.market.types.security.WebhookSignature;
-import org.springframework.amqp.AmqpException;
-import org.springframework.amqp.core.Message;
-import org.springframework.amqp.core.MessageDeliveryMode;
-import org.springframework.amqp.core.MessageProperties;
-import org.springframework.amqp.core.ReturnedMessage;
-import org.springframework.amqp.rabbit.connection.CorrelationData;
-import org.springframework.amqp.rabbit.core.RabbitOperations;
-import org.springframework.amqp.rabbit.core.RabbitTemplate;
-
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -23,6 +14,14 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.BiFunction;
+import org.springframework.amqp.AmqpException;
+import org.springframework.amqp.core.Message;
+import org.springframework.amqp.core.MessageDeliveryMode;
+import org.springframework.amqp.core.MessageProperties;
+import org.springframework.amqp.core.ReturnedMessage;
+import org.springframework.amqp.rabbit.connection.CorrelationData;
+import org.springframework.amqp.rabbit.core.RabbitOperations;
+import org.springframework.amqp.rabbit.core.RabbitTemplate;
 
 /**
  * Publishes a callback task on the notify exchange: persistent, {@code application/json}, mandatory, message id and
@@ -39,8 +38,12 @@ public class AmqpNotifyGateway implements INotifyGateway {
     private final Duration confirmTimeout;
 
     /** {@code template} must be mandatory, on a connection factory with correlated confirms and returns. */
-    public AmqpNotifyGateway(RabbitTemplate template, MqExchangeGuard exchange,
-                             BiFunction<String, String, String> secretOf, Clock clock, Duration confirmTimeout) {
+    public AmqpNotifyGateway(
+            RabbitTemplate template,
+            MqExchangeGuard exchange,
+            BiFunction<String, String, String> secretOf,
+            Clock clock,
+            Duration confirmTimeout) {
         this.template = template;
         this.exchange = exchange;
         this.secretOf = secretOf;
@@ -95,19 +98,24 @@ public class AmqpNotifyGateway implements INotifyGateway {
     }
 
     /** Publishes the batch in order on one channel; stops publishing at the first failure or when time runs out. */
-    private Void publishAll(RabbitOperations operations, List<NotifyTaskVO> tasks, CorrelationData[] published,
-                            DeliveryResult[] results, long start, long deadline) {
+    private Void publishAll(
+            RabbitOperations operations,
+            List<NotifyTaskVO> tasks,
+            CorrelationData[] published,
+            DeliveryResult[] results,
+            long start,
+            long deadline) {
         String publishFailure = null;
         for (int i = 0; i < tasks.size(); i++) {
             NotifyTaskVO task = tasks.get(i);
             if (task.getNotifyMq() == null || task.getNotifyMq().isBlank()) {
                 results[i] = failed(start, "MQ task without a routing key");
             } else if (publishFailure != null) {
-                results[i] = failed(start, "not published: an earlier publish of its batch failed: "
-                        + publishFailure);
+                results[i] = failed(start, "not published: an earlier publish of its batch failed: " + publishFailure);
             } else if (System.nanoTime() - deadline > 0) {
-                results[i] = failed(start, "not published: the batch's " + confirmTimeout.toMillis()
-                        + " ms ran out while publishing");
+                results[i] = failed(
+                        start,
+                        "not published: the batch's " + confirmTimeout.toMillis() + " ms ran out while publishing");
             } else {
                 try {
                     published[i] = publish(operations, task);
@@ -131,12 +139,15 @@ public class AmqpNotifyGateway implements INotifyGateway {
     /** Delivered only on a positive confirm of this very publish that came with no return. */
     private DeliveryResult awaitConfirm(CorrelationData correlation, long start, long deadline) {
         try {
-            CorrelationData.Confirm confirm = correlation.getFuture()
-                    .get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            CorrelationData.Confirm confirm =
+                    correlation.getFuture().get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
             ReturnedMessage returned = correlation.getReturned();
             if (returned != null) {
-                return failed(start, "AMQP returned " + returned.getReplyCode() + " " + returned.getReplyText()
-                        + ": no queue bound to " + returned.getExchange() + " with key " + returned.getRoutingKey());
+                return failed(
+                        start,
+                        "AMQP returned " + returned.getReplyCode() + " " + returned.getReplyText()
+                                + ": no queue bound to " + returned.getExchange() + " with key "
+                                + returned.getRoutingKey());
             }
             if (!confirm.isAck()) {
                 exchange.forget();
@@ -166,8 +177,8 @@ public class AmqpNotifyGateway implements INotifyGateway {
         properties.setHeader("webhook-timestamp", Long.toString(timestamp));
         String secret = secretOf.apply(task.getSource(), task.getChannel());
         if (secret != null) {
-            properties.setHeader("webhook-signature",
-                    WebhookSignature.sign(secret, task.getWebhookId(), timestamp, task.getBody()));
+            properties.setHeader(
+                    "webhook-signature", WebhookSignature.sign(secret, task.getWebhookId(), timestamp, task.getBody()));
         }
         return new Message(task.getBody().getBytes(StandardCharsets.UTF_8), properties);
     }

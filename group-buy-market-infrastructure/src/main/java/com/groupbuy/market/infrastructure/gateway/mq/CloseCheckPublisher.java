@@ -2,18 +2,10 @@ package com.groupbuy.market.infrastructure.gateway.mq;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.groupbuy.market.domain.trade.adapter.port.INotifyGateway;
+import com.groupbuy.market.domain.outbox.adapter.port.INotifyGateway;
+import com.groupbuy.market.domain.outbox.model.valobj.DeliveryResult;
+import com.groupbuy.market.domain.outbox.model.valobj.NotifyTaskVO;
 import com.groupbuy.market.domain.trade.model.valobj.CloseCheckVO;
-import com.groupbuy.market.domain.trade.model.valobj.DeliveryResult;
-import com.groupbuy.market.domain.trade.model.valobj.NotifyTaskVO;
-import org.springframework.amqp.AmqpException;
-import org.springframework.amqp.core.Message;
-import org.springframework.amqp.core.MessageDeliveryMode;
-import org.springframework.amqp.core.MessageProperties;
-import org.springframework.amqp.core.ReturnedMessage;
-import org.springframework.amqp.rabbit.connection.CorrelationData;
-import org.springframework.amqp.rabbit.core.RabbitTemplate;
-
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -25,6 +17,13 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
+import org.springframework.amqp.AmqpException;
+import org.springframework.amqp.core.Message;
+import org.springframework.amqp.core.MessageDeliveryMode;
+import org.springframework.amqp.core.MessageProperties;
+import org.springframework.amqp.core.ReturnedMessage;
+import org.springframework.amqp.rabbit.connection.CorrelationData;
+import org.springframework.amqp.rabbit.core.RabbitTemplate;
 
 /**
  * Publishes a delayed close check (an outbox row of notify type {@code DELAY}, #15) into its delay lane with the time
@@ -43,8 +42,8 @@ public class CloseCheckPublisher implements INotifyGateway {
     private final ObjectMapper json = new ObjectMapper();
 
     /** {@code template} must be mandatory, on a connection factory with correlated confirms and returns. */
-    public CloseCheckPublisher(RabbitTemplate template, CloseCheckTopology topology, Clock clock,
-                               Duration confirmTimeout) {
+    public CloseCheckPublisher(
+            RabbitTemplate template, CloseCheckTopology topology, Clock clock, Duration confirmTimeout) {
         this.template = template;
         this.topology = topology;
         this.clock = clock;
@@ -73,8 +72,10 @@ public class CloseCheckPublisher implements INotifyGateway {
             Duration nominal;
             try {
                 JsonNode body = json.readTree(task.getBody());
-                closeAt = Instant.ofEpochMilli(body.path(CloseCheckVO.FIELD_CLOSE_AT).asLong());
-                nominal = Duration.ofMillis(body.path(CloseCheckVO.FIELD_DELAY_MS).asLong());
+                closeAt = Instant.ofEpochMilli(
+                        body.path(CloseCheckVO.FIELD_CLOSE_AT).asLong());
+                nominal =
+                        Duration.ofMillis(body.path(CloseCheckVO.FIELD_DELAY_MS).asLong());
             } catch (IOException | RuntimeException e) {
                 results[i] = failed(start, "close check body unreadable: " + e.getMessage());
                 continue;
@@ -94,7 +95,10 @@ public class CloseCheckPublisher implements INotifyGateway {
                 } else {
                     queues[i] = topology.closeQueue();
                 }
-                template.send("", queues[i], new Message(task.getBody().getBytes(StandardCharsets.UTF_8), properties),
+                template.send(
+                        "",
+                        queues[i],
+                        new Message(task.getBody().getBytes(StandardCharsets.UTF_8), properties),
                         correlations[i]);
             } catch (AmqpException e) {
                 results[i] = failed(start, "AMQP publish failed: " + MqExchangeGuard.rootMessage(e));
@@ -115,8 +119,10 @@ public class CloseCheckPublisher implements INotifyGateway {
             CorrelationData.Confirm confirm = correlation.getFuture().get(left, TimeUnit.NANOSECONDS);
             ReturnedMessage returned = correlation.getReturned();
             if (returned != null) {
-                return failed(start, "AMQP returned " + returned.getReplyCode() + " " + returned.getReplyText()
-                        + ": no queue " + queue);
+                return failed(
+                        start,
+                        "AMQP returned " + returned.getReplyCode() + " " + returned.getReplyText() + ": no queue "
+                                + queue);
             }
             if (!confirm.isAck()) {
                 return failed(start, "AMQP nack: " + confirm.getReason());

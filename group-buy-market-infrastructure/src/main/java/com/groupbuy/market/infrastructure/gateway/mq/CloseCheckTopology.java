@@ -1,11 +1,6 @@
 package com.groupbuy.market.infrastructure.gateway.mq;
 
 import com.rabbitmq.client.Channel;
-import lombok.extern.slf4j.Slf4j;
-import org.springframework.amqp.rabbit.connection.Connection;
-import org.springframework.amqp.rabbit.connection.ConnectionListener;
-import org.springframework.amqp.rabbit.core.RabbitTemplate;
-
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
@@ -14,6 +9,10 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeoutException;
+import lombok.extern.slf4j.Slf4j;
+import org.springframework.amqp.rabbit.connection.Connection;
+import org.springframework.amqp.rabbit.connection.ConnectionListener;
+import org.springframework.amqp.rabbit.core.RabbitTemplate;
 
 /**
  * The broker objects of the delay path (#15): the close-check queue our consumer reads, its dead-letter queue, and one
@@ -43,7 +42,11 @@ import java.util.concurrent.TimeoutException;
 @Slf4j
 public class CloseCheckTopology implements ConnectionListener {
 
-    public enum Flavour { AUTO, RABBITMQ, QPID }
+    public enum Flavour {
+        AUTO,
+        RABBITMQ,
+        QPID
+    }
 
     private final RabbitTemplate template;
     private final String closeQueue;
@@ -53,8 +56,8 @@ public class CloseCheckTopology implements ConnectionListener {
     private final Set<String> declaredLanes = ConcurrentHashMap.newKeySet();
     private volatile Flavour flavour;
 
-    public CloseCheckTopology(RabbitTemplate template, String closeQueue, String deadLetterQueue, String lanePrefix,
-                              Flavour configured) {
+    public CloseCheckTopology(
+            RabbitTemplate template, String closeQueue, String deadLetterQueue, String lanePrefix, Flavour configured) {
         this.template = template;
         this.closeQueue = closeQueue;
         this.deadLetterQueue = deadLetterQueue;
@@ -94,7 +97,8 @@ public class CloseCheckTopology implements ConnectionListener {
 
     /** The 0-9-1 {@code expiration} of a check due at {@code closeAt}, as this broker reads it. */
     public String expiration(Instant closeAt, Instant now) {
-        return flavour() == Flavour.QPID ? Long.toString(closeAt.toEpochMilli())
+        return flavour() == Flavour.QPID
+                ? Long.toString(closeAt.toEpochMilli())
                 : Long.toString(Math.max(0, Duration.between(now, closeAt).toMillis()));
     }
 
@@ -104,15 +108,21 @@ public class CloseCheckTopology implements ConnectionListener {
         declaredLanes.clear();
         if (configured == Flavour.AUTO) {
             Object product = connection.getDelegate().getServerProperties().get("product");
-            flavour = product != null && product.toString().toLowerCase(Locale.ROOT).contains("qpid")
-                    ? Flavour.QPID : Flavour.RABBITMQ;
+            flavour = product != null
+                            && product.toString().toLowerCase(Locale.ROOT).contains("qpid")
+                    ? Flavour.QPID
+                    : Flavour.RABBITMQ;
         }
         try (Channel channel = connection.createChannel(false)) {
             channel.queueDeclare(closeQueue, true, false, false, closeQueueArguments(flavour));
             channel.queueDeclare(deadLetterQueue, true, false, false, null);
         } catch (IOException | TimeoutException | RuntimeException e) {
-            log.error("close-check queues {} / {} not declared on the {} broker ({}); delayed close checks wait in the "
-                    + "outbox and the polling job closes on time meanwhile", closeQueue, deadLetterQueue, flavour,
+            log.error(
+                    "close-check queues {} / {} not declared on the {} broker ({}); delayed close checks wait in the "
+                            + "outbox and the polling job closes on time meanwhile",
+                    closeQueue,
+                    deadLetterQueue,
+                    flavour,
                     MqExchangeGuard.rootMessage(e));
         }
     }

@@ -1,14 +1,13 @@
 package com.groupbuy.market.infrastructure.gateway.mq;
 
 import com.rabbitmq.client.ShutdownSignalException;
+import java.time.Duration;
 import lombok.extern.slf4j.Slf4j;
 import org.springframework.amqp.AmqpConnectException;
 import org.springframework.amqp.AmqpException;
 import org.springframework.amqp.rabbit.connection.Connection;
 import org.springframework.amqp.rabbit.connection.ConnectionListener;
 import org.springframework.amqp.rabbit.core.RabbitTemplate;
-
-import java.time.Duration;
 
 /**
  * Keeps the notify exchange declared as the contract names it: durable, topic. Malls bind to it by name, so a broker
@@ -20,7 +19,12 @@ import java.time.Duration;
 @Slf4j
 public class MqExchangeGuard implements ConnectionListener {
 
-    public enum State { UNKNOWN, DECLARED, REFUSED, UNREACHABLE }
+    public enum State {
+        UNKNOWN,
+        DECLARED,
+        REFUSED,
+        UNREACHABLE
+    }
 
     private final RabbitTemplate template;
     private final String exchange;
@@ -76,8 +80,10 @@ public class MqExchangeGuard implements ConnectionListener {
                 state = State.REFUSED;
                 reason = "the broker refused to declare exchange " + exchange + " as a durable topic exchange ("
                         + refused.getReason().protocolMethodName() + ": " + refusedText(refused) + ")";
-                log.error("MQ channel DOWN: {}. Malls bind this exchange by name: fix or delete it on the broker; "
-                        + "MQ callbacks wait in the outbox until then", reason);
+                log.error(
+                        "MQ channel DOWN: {}. Malls bind this exchange by name: fix or delete it on the broker; "
+                                + "MQ callbacks wait in the outbox until then",
+                        reason);
             } else {
                 state = State.UNREACHABLE;
                 reason = "declare failed: " + rootMessage(e);
@@ -118,7 +124,8 @@ public class MqExchangeGuard implements ConnectionListener {
 
     private static String refusedText(ShutdownSignalException signal) {
         return signal.getReason() instanceof com.rabbitmq.client.AMQP.Channel.Close close
-                ? close.getReplyCode() + " " + close.getReplyText() : signal.getMessage();
+                ? close.getReplyCode() + " " + close.getReplyText()
+                : signal.getMessage();
     }
 
     static String rootMessage(Throwable e) {

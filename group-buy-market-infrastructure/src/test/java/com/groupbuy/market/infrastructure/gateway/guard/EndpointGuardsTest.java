@@ -1,10 +1,10 @@
 package com.groupbuy.market.infrastructure.gateway.guard;
 
-import com.groupbuy.market.domain.trade.model.valobj.DeliveryResult;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.groupbuy.market.domain.outbox.model.valobj.DeliveryResult;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import org.junit.jupiter.api.Test;
-
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -12,8 +12,7 @@ import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 /** #17: the breaker and bulkhead decide whether a callback is sent at all, and when an unsent one is due again. */
 class EndpointGuardsTest {
@@ -25,15 +24,27 @@ class EndpointGuardsTest {
     private final AtomicInteger sends = new AtomicInteger();
 
     private EndpointGuards guards(Duration openFor, int maxConcurrent) {
-        return new EndpointGuards(new GuardSettings(50, 50, Duration.ofSeconds(2), Duration.ofSeconds(30), 4, openFor,
-                1, maxConcurrent, Duration.ofSeconds(1)), meters, Clock.systemUTC());
+        return new EndpointGuards(
+                new GuardSettings(
+                        50,
+                        50,
+                        Duration.ofSeconds(2),
+                        Duration.ofSeconds(30),
+                        4,
+                        openFor,
+                        1,
+                        maxConcurrent,
+                        Duration.ofSeconds(1)),
+                meters,
+                Clock.systemUTC());
     }
 
     @Test
     void failuresOpenTheBreakerAndThenNothingIsSentUntilTheWaitEnds() {
         EndpointGuards guards = guards(Duration.ofSeconds(30), 10);
         for (int i = 0; i < 4; i++) {
-            assertThat(guards.call("http:a:80", true, this::fail).notAttempted()).isFalse();
+            assertThat(guards.call("http:a:80", true, this::fail).notAttempted())
+                    .isFalse();
         }
         assertThat(guards.state("http:a:80")).isEqualTo(CircuitBreaker.State.OPEN);
 
@@ -44,10 +55,20 @@ class EndpointGuardsTest {
         assertThat(refused.notAttempted()).isTrue();
         assertThat(refused.error()).startsWith("not sent: circuit open for http:a:80");
         assertThat(refused.notSentUntil()).isAfter(before.plusSeconds(29)).isBefore(before.plusSeconds(31));
-        assertThat(guards.state("http:b:80")).as("another endpoint is not touched").isEqualTo(CircuitBreaker.State.CLOSED);
-        assertThat(meters.get("gbm.notify.not.sent").tag("endpoint", "http:a:80").tag("reason", "breaker_open")
-                .counter().count()).isEqualTo(1);
-        assertThat(meters.get("gbm.notify.breaker.transitions").tag("from", "CLOSED").tag("to", "OPEN").counter().count())
+        assertThat(guards.state("http:b:80"))
+                .as("another endpoint is not touched")
+                .isEqualTo(CircuitBreaker.State.CLOSED);
+        assertThat(meters.get("gbm.notify.not.sent")
+                        .tag("endpoint", "http:a:80")
+                        .tag("reason", "breaker_open")
+                        .counter()
+                        .count())
+                .isEqualTo(1);
+        assertThat(meters.get("gbm.notify.breaker.transitions")
+                        .tag("from", "CLOSED")
+                        .tag("to", "OPEN")
+                        .counter()
+                        .count())
                 .isEqualTo(1);
     }
 
@@ -97,7 +118,9 @@ class EndpointGuardsTest {
         assertThat(sends).as("the refused call was not made").hasValue(0);
         assertThat(other.delivered()).isTrue();
         assertThat(unlimited.delivered()).as("the MQ form has no bulkhead").isTrue();
-        assertThat(guards.call("http:a:80", true, () -> DELIVERED).delivered()).as("permit given back").isTrue();
+        assertThat(guards.call("http:a:80", true, () -> DELIVERED).delivered())
+                .as("permit given back")
+                .isTrue();
     }
 
     @Test

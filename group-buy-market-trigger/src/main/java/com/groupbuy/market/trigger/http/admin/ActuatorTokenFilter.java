@@ -5,12 +5,11 @@ import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
-import org.springframework.http.MediaType;
-import org.springframework.web.filter.OncePerRequestFilter;
-
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.Principal;
+import org.springframework.http.MediaType;
+import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
  * Guards the actuator with the admin token ({@code X-Admin-Token}). {@code /actuator/health} stays open so a load
@@ -22,7 +21,8 @@ import java.security.Principal;
 public class ActuatorTokenFilter extends OncePerRequestFilter {
 
     static final String OPERATOR = "operator";
-    private static final byte[] REFUSED = ("{\"code\":\"0002\",\"info\":\"" + AdminToken.REFUSED_INFO + "\",\"data\":null}")
+    private static final byte[] REFUSED = ("{\"code\":\"0002\",\"info\":\"" + AdminToken.REFUSED_INFO
+                    + "\",\"data\":null}")
             .getBytes(StandardCharsets.UTF_8);
 
     private final AdminToken adminToken;

@@ -12,8 +12,7 @@ final class AdminPaging {
     static final int MAX_PAGE = 100_000;
     static final int MAX_SIZE = 200;
 
-    private AdminPaging() {
-    }
+    private AdminPaging() {}
 
     static int page(int page) {
         return bounded("page", page, 0, MAX_PAGE);
@@ -25,7 +24,8 @@ final class AdminPaging {
 
     private static int bounded(String name, int value, int min, int max) {
         if (value < min || value > max) {
-            throw new AppException(ResponseCode.ILLEGAL_PARAMETER,
+            throw new AppException(
+                    ResponseCode.ILLEGAL_PARAMETER,
                     "illegal parameter: " + name + " must be between " + min + " and " + max);
         }
         return value;

@@ -2,11 +2,10 @@ package com.groupbuy.market.trigger.http.admin;
 
 import com.groupbuy.market.api.response.Response;
 import com.groupbuy.market.types.enums.ResponseCode;
-import org.springframework.http.HttpStatus;
-import org.springframework.http.ResponseEntity;
-
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
 
 /**
  * The operators' admin token ({@code gbm.admin.token}, sent as header {@code X-Admin-Token}): one comparison for every
@@ -24,13 +23,17 @@ public final class AdminToken {
     }
 
     public boolean admits(String given) {
-        return expected.length > 0 && given != null
+        return expected.length > 0
+                && given != null
                 && MessageDigest.isEqual(expected, given.getBytes(StandardCharsets.UTF_8));
     }
 
     /** What every admin endpoint answers a caller without the token: 403 with {@code 0002}. */
     static <T> ResponseEntity<Response<T>> refusal() {
-        return ResponseEntity.status(HttpStatus.FORBIDDEN).body(Response.<T>builder()
-                .code(ResponseCode.ILLEGAL_PARAMETER.getCode()).info(REFUSED_INFO).build());
+        return ResponseEntity.status(HttpStatus.FORBIDDEN)
+                .body(Response.<T>builder()
+                        .code(ResponseCode.ILLEGAL_PARAMETER.getCode())
+                        .info(REFUSED_INFO)
+                        .build());
     }
 }

@@ -1,7 +1,5 @@
 package com.groupbuy.market.trigger.http.admin;
 
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
@@ -10,6 +8,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 
 /**
  * The console's session cookie: {@code <expiry>.<nonce>.<mac>}, signed with a key derived from the admin token. No
@@ -60,7 +60,8 @@ public final class ConsoleSession {
             return false;
         }
         try {
-            return Instant.ofEpochSecond(Long.parseLong(value.substring(0, first))).isAfter(Instant.now(clock));
+            return Instant.ofEpochSecond(Long.parseLong(value.substring(0, first)))
+                    .isAfter(Instant.now(clock));
         } catch (NumberFormatException e) {
             return false;
         }

@@ -3,6 +3,8 @@ package com.groupbuy.market.trigger.http.admin;
 import com.groupbuy.market.api.response.Response;
 import com.groupbuy.market.trigger.http.Envelope;
 import jakarta.servlet.http.HttpServletRequest;
+import java.time.Clock;
+import java.time.Instant;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.ResponseEntity;
@@ -14,9 +16,6 @@ import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 
-import java.time.Clock;
-import java.time.Instant;
-
 /**
  * The console's login: the form posts the admin token once, and gets an HttpOnly, SameSite=Strict session cookie
  * (8 h) that the admin API accepts in place of the header ({@link ConsoleSessionFilter}). Wrong token: 403 {@code 0002}.
@@ -26,12 +25,10 @@ import java.time.Instant;
 public class ConsoleSessionController {
 
     /** The login form's body. */
-    public record Login(String token) {
-    }
+    public record Login(String token) {}
 
     /** Until when the session holds. */
-    public record Session(Instant expiresAt) {
-    }
+    public record Session(Instant expiresAt) {}
 
     private final AdminToken adminToken;
     private final ConsoleSession sessions;
@@ -66,7 +63,8 @@ public class ConsoleSessionController {
 
     @DeleteMapping
     public ResponseEntity<Response<Boolean>> logout(HttpServletRequest request) {
-        return ResponseEntity.ok().header(HttpHeaders.SET_COOKIE, ConsoleSession.clearCookie(request.isSecure()))
+        return ResponseEntity.ok()
+                .header(HttpHeaders.SET_COOKIE, ConsoleSession.clearCookie(request.isSecure()))
                 .body(Envelope.success(Boolean.TRUE));
     }
 }

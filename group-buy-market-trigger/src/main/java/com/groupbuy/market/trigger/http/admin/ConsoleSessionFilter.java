@@ -6,12 +6,11 @@ import jakarta.servlet.http.Cookie;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
-import org.springframework.web.filter.OncePerRequestFilter;
-
 import java.io.IOException;
 import java.time.Clock;
 import java.util.Collections;
 import java.util.Enumeration;
+import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
  * Lets the console's browser call the admin API with its session cookie instead of {@code X-Admin-Token}: a valid
@@ -34,7 +33,8 @@ public class ConsoleSessionFilter extends OncePerRequestFilter {
     @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
-        if (request.getHeader("X-Admin-Token") == null && sessions.valid(cookie(request))
+        if (request.getHeader("X-Admin-Token") == null
+                && sessions.valid(cookie(request))
                 && (safe(request.getMethod()) || "1".equals(request.getHeader(CONSOLE_HEADER)))) {
             chain.doFilter(new WithToken(request, token), response);
             return;
@@ -75,7 +75,8 @@ public class ConsoleSessionFilter extends OncePerRequestFilter {
 
         @Override
         public Enumeration<String> getHeaders(String name) {
-            return "X-Admin-Token".equalsIgnoreCase(name) ? Collections.enumeration(java.util.List.of(token))
+            return "X-Admin-Token".equalsIgnoreCase(name)
+                    ? Collections.enumeration(java.util.List.of(token))
                     : super.getHeaders(name);
         }
 

@@ -5,19 +5,21 @@ import com.groupbuy.market.domain.activity.adapter.port.IMarketSwitches;
 import com.groupbuy.market.domain.activity.adapter.repository.IActivityAdminRepository;
 import com.groupbuy.market.domain.activity.model.valobj.ActivityAdminVO;
 import com.groupbuy.market.domain.activity.model.valobj.MarketSwitchesVO;
+import com.groupbuy.market.domain.outbox.model.valobj.NotifyTaskSummaryVO;
+import com.groupbuy.market.domain.outbox.service.NotifyTaskOperations;
 import com.groupbuy.market.domain.tag.adapter.repository.ITagImportAdminRepository;
 import com.groupbuy.market.domain.tag.model.valobj.TagImportJobVO;
 import com.groupbuy.market.domain.tag.service.CrowdTagImportService;
-import com.groupbuy.market.domain.trade.adapter.repository.INotifyBulkRepository;
 import com.groupbuy.market.domain.trade.adapter.repository.ITeamAdminRepository;
-import com.groupbuy.market.domain.trade.model.valobj.NotifyTaskSummaryVO;
 import com.groupbuy.market.domain.trade.model.valobj.TeamAdminVO;
-import com.groupbuy.market.domain.trade.service.notify.NotifyTaskOperations;
 import com.groupbuy.market.trigger.http.Envelope;
 import com.groupbuy.market.types.enums.ResponseCode;
 import com.groupbuy.market.types.exception.AppException;
 import com.groupbuy.market.types.progress.ProgressBoard;
 import com.groupbuy.market.types.progress.WorkProgress;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.function.Supplier;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -26,10 +28,6 @@ import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
-
-import java.time.Clock;
-import java.time.Instant;
-import java.util.function.Supplier;
 
 /**
  * What the operators' console reads: activities, an activity's teams with their members, notify tasks with a total,
@@ -41,35 +39,35 @@ import java.util.function.Supplier;
 public class ConsoleViewController {
 
     /** A team with the seconds left until its window closes (the console counts down from it). */
-    public record TeamView(TeamAdminVO team, long secondsLeft) {
-    }
+    public record TeamView(TeamAdminVO team, long secondsLeft) {}
 
     /** An import job and, when this instance ran it, its progress. */
-    public record ImportView(TagImportJobVO job, WorkProgress progress) {
-    }
+    public record ImportView(TagImportJobVO job, WorkProgress progress) {}
 
     /** The switches in force, and where they come from. */
-    public record SwitchesView(boolean degrade, int cutRangePercent, String source, Instant readAt) {
-    }
+    public record SwitchesView(boolean degrade, int cutRangePercent, String source, Instant readAt) {}
 
     private final IActivityAdminRepository activities;
     private final ITeamAdminRepository teams;
     private final ITagImportAdminRepository imports;
-    private final INotifyBulkRepository taskCounts;
     private final NotifyTaskOperations tasks;
     private final IMarketSwitches switches;
     private final ProgressBoard board;
     private final Clock clock;
     private final AdminToken adminToken;
 
-    public ConsoleViewController(IActivityAdminRepository activities, ITeamAdminRepository teams,
-                                 ITagImportAdminRepository imports, INotifyBulkRepository taskCounts,
-                                 NotifyTaskOperations tasks, IMarketSwitches switches, ProgressBoard board,
-                                 Clock clock, @Value("${gbm.admin.token:}") String token) {
+    public ConsoleViewController(
+            IActivityAdminRepository activities,
+            ITeamAdminRepository teams,
+            ITagImportAdminRepository imports,
+            NotifyTaskOperations tasks,
+            IMarketSwitches switches,
+            ProgressBoard board,
+            Clock clock,
+            @Value("${gbm.admin.token:}") String token) {
         this.activities = activities;
         this.teams = teams;
         this.imports = imports;
-        this.taskCounts = taskCounts;
         this.tasks = tasks;
         this.switches = switches;
         this.board = board;
@@ -80,24 +78,37 @@ public class ConsoleViewController {
     @GetMapping("activities")
     public ResponseEntity<Response<AdminPage<ActivityAdminVO>>> activities(
             @RequestHeader(value = "X-Admin-Token", required = false) String given,
-            @RequestParam(defaultValue = "0") int page, @RequestParam(defaultValue = "50") int size) {
-        return authorized(given, () -> new AdminPage<>(activities.page(offset(page, size), AdminPaging.size(size)),
-                activities.count(), page, size));
+            @RequestParam(defaultValue = "0") int page,
+            @RequestParam(defaultValue = "50") int size) {
+        return authorized(
+                given,
+                () -> new AdminPage<>(
+                        activities.page(offset(page, size), AdminPaging.size(size)), activities.count(), page, size));
     }
 
     /** {@code status}: 0 in progress (the default), 1 complete, 2 failed, 3 complete with a refund; {@code all=true}. */
     @GetMapping("activities/{activityId}/teams")
     public ResponseEntity<Response<AdminPage<TeamView>>> teams(
-            @RequestHeader(value = "X-Admin-Token", required = false) String given, @PathVariable long activityId,
-            @RequestParam(required = false) Integer status, @RequestParam(defaultValue = "false") boolean all,
-            @RequestParam(defaultValue = "0") int page, @RequestParam(defaultValue = "50") int size) {
+            @RequestHeader(value = "X-Admin-Token", required = false) String given,
+            @PathVariable long activityId,
+            @RequestParam(required = false) Integer status,
+            @RequestParam(defaultValue = "false") boolean all,
+            @RequestParam(defaultValue = "0") int page,
+            @RequestParam(defaultValue = "50") int size) {
         Integer filter = all ? null : status == null ? 0 : status;
         return authorized(given, () -> {
             Instant now = Instant.now(clock);
-            return new AdminPage<>(teams.page(activityId, filter, offset(page, size), AdminPaging.size(size)).stream()
-                    .map(team -> new TeamView(team, team.validEndTime() == null ? 0
-                            : Math.max(0, team.validEndTime().getEpochSecond() - now.getEpochSecond())))
-                    .toList(), teams.count(activityId, filter), page, size);
+            return new AdminPage<>(
+                    teams.page(activityId, filter, offset(page, size), AdminPaging.size(size)).stream()
+                            .map(team -> new TeamView(
+                                    team,
+                                    team.validEndTime() == null
+                                            ? 0
+                                            : Math.max(0, team.validEndTime().getEpochSecond() - now.getEpochSecond())))
+                            .toList(),
+                    teams.count(activityId, filter),
+                    page,
+                    size);
         });
     }
 
@@ -105,20 +116,34 @@ public class ConsoleViewController {
     public ResponseEntity<Response<AdminPage<NotifyTaskSummaryVO>>> tasks(
             @RequestHeader(value = "X-Admin-Token", required = false) String given,
             @RequestParam(required = false) Integer status,
-            @RequestParam(defaultValue = "0") int page, @RequestParam(defaultValue = "50") int size) {
-        return authorized(given, () -> new AdminPage<>(
-                tasks.list(status, null, AdminPaging.page(page), AdminPaging.size(size)),
-                taskCounts.countTasks(status, null), page, size));
+            @RequestParam(defaultValue = "0") int page,
+            @RequestParam(defaultValue = "50") int size) {
+        return authorized(
+                given,
+                () -> new AdminPage<>(
+                        tasks.list(status, null, AdminPaging.page(page), AdminPaging.size(size)),
+                        tasks.count(status, null),
+                        page,
+                        size));
     }
 
     @GetMapping("tag-imports")
     public ResponseEntity<Response<AdminPage<ImportView>>> imports(
             @RequestHeader(value = "X-Admin-Token", required = false) String given,
-            @RequestParam(defaultValue = "0") int page, @RequestParam(defaultValue = "50") int size) {
-        return authorized(given, () -> new AdminPage<>(imports.importJobs(offset(page, size), AdminPaging.size(size))
-                .stream().map(job -> new ImportView(job,
-                        board.get(CrowdTagImportService.PROGRESS_KIND, job.batchId()).orElse(null)))
-                .toList(), imports.countImportJobs(), page, size));
+            @RequestParam(defaultValue = "0") int page,
+            @RequestParam(defaultValue = "50") int size) {
+        return authorized(
+                given,
+                () -> new AdminPage<>(
+                        imports.importJobs(offset(page, size), AdminPaging.size(size)).stream()
+                                .map(job -> new ImportView(
+                                        job,
+                                        board.get(CrowdTagImportService.PROGRESS_KIND, job.batchId())
+                                                .orElse(null)))
+                                .toList(),
+                        imports.countImportJobs(),
+                        page,
+                        size));
     }
 
     /** Read-only: the switches as configured ({@code gbm.switch.*}) or as the live switch store has them. */
@@ -127,8 +152,11 @@ public class ConsoleViewController {
             @RequestHeader(value = "X-Admin-Token", required = false) String given) {
         return authorized(given, () -> {
             MarketSwitchesVO current = switches.current();
-            return new SwitchesView(current.isDegrade(), current.getCutRangePercent(),
-                    switches.getClass().getSimpleName(), Instant.now(clock));
+            return new SwitchesView(
+                    current.isDegrade(),
+                    current.getCutRangePercent(),
+                    switches.getClass().getSimpleName(),
+                    Instant.now(clock));
         });
     }
 
@@ -144,9 +172,12 @@ public class ConsoleViewController {
     }
 
     static void requireText(String name, String value, int max) {
-        if (value == null || value.isBlank() || value.length() > max
+        if (value == null
+                || value.isBlank()
+                || value.length() > max
                 || !value.chars().allMatch(c -> c > 0x20 && c < 0x7f)) {
-            throw new AppException(ResponseCode.ILLEGAL_PARAMETER,
+            throw new AppException(
+                    ResponseCode.ILLEGAL_PARAMETER,
                     "illegal parameter: " + name + " must be 1 to " + max + " printable ASCII characters");
         }
     }

@@ -4,6 +4,7 @@ import com.groupbuy.market.api.response.Response;
 import com.groupbuy.market.domain.trade.model.valobj.ConsumptionRecordVO;
 import com.groupbuy.market.domain.trade.service.refund.ConsumptionRecordOperations;
 import com.groupbuy.market.trigger.http.Envelope;
+import java.util.List;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -11,8 +12,6 @@ import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
-
-import java.util.List;
 
 /**
  * Operators' view of our consumers' records: by default the failed ones (dead-lettered, with the reason). Needs
@@ -25,8 +24,8 @@ public class ConsumptionAdminController {
     private final ConsumptionRecordOperations operations;
     private final AdminToken adminToken;
 
-    public ConsumptionAdminController(ConsumptionRecordOperations operations,
-                                      @Value("${gbm.admin.token:}") String token) {
+    public ConsumptionAdminController(
+            ConsumptionRecordOperations operations, @Value("${gbm.admin.token:}") String token) {
         this.operations = operations;
         this.adminToken = new AdminToken(token);
     }
@@ -35,12 +34,15 @@ public class ConsumptionAdminController {
     @GetMapping("consumption-records")
     public ResponseEntity<Response<List<ConsumptionRecordVO>>> records(
             @RequestHeader(value = "X-Admin-Token", required = false) String given,
-            @RequestParam(required = false) Integer status, @RequestParam(defaultValue = "false") boolean all,
-            @RequestParam(defaultValue = "0") int page, @RequestParam(defaultValue = "50") int size) {
+            @RequestParam(required = false) Integer status,
+            @RequestParam(defaultValue = "false") boolean all,
+            @RequestParam(defaultValue = "0") int page,
+            @RequestParam(defaultValue = "50") int size) {
         if (!adminToken.admits(given)) {
             return AdminToken.refusal();
         }
         Integer filter = all ? null : status == null ? ConsumptionRecordVO.FAIL : status;
-        return ResponseEntity.ok(Envelope.success(operations.list(filter, AdminPaging.page(page), AdminPaging.size(size))));
+        return ResponseEntity.ok(
+                Envelope.success(operations.list(filter, AdminPaging.page(page), AdminPaging.size(size))));
     }
 }

@@ -1,14 +1,20 @@
 package com.groupbuy.market.trigger.http.admin;
 
 import com.groupbuy.market.api.response.Response;
+import com.groupbuy.market.domain.outbox.service.FailedTaskBulkRedrive;
 import com.groupbuy.market.domain.tag.service.CrowdTagImportService;
-import com.groupbuy.market.domain.trade.service.notify.FailedTaskBulkRedrive;
 import com.groupbuy.market.trigger.http.Envelope;
 import com.groupbuy.market.types.enums.ResponseCode;
 import com.groupbuy.market.types.exception.AppException;
 import com.groupbuy.market.types.progress.ProgressBoard;
 import com.groupbuy.market.types.progress.WorkProgress;
 import jakarta.annotation.PreDestroy;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import lombok.extern.slf4j.Slf4j;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.http.ResponseEntity;
@@ -19,13 +25,6 @@ import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
-
-import java.util.List;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
-import java.util.function.Supplier;
 
 /**
  * Long operator work started from the console or the API, run in the background one piece at a time, and its
@@ -42,15 +41,18 @@ public class LongWorkAdminController {
     private final ProgressBoard board;
     private final AdminToken adminToken;
     /** One worker, a short queue: long work must not crowd the service's own threads. */
-    private final ThreadPoolExecutor worker = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS,
-            new ArrayBlockingQueue<>(8), r -> {
+    private final ThreadPoolExecutor worker =
+            new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS, new ArrayBlockingQueue<>(8), r -> {
                 Thread thread = new Thread(r, "gbm-long-work");
                 thread.setDaemon(true);
                 return thread;
             });
 
-    public LongWorkAdminController(FailedTaskBulkRedrive bulkRedrive, CrowdTagImportService importService,
-                                   ProgressBoard board, @Value("${gbm.admin.token:}") String token) {
+    public LongWorkAdminController(
+            FailedTaskBulkRedrive bulkRedrive,
+            CrowdTagImportService importService,
+            ProgressBoard board,
+            @Value("${gbm.admin.token:}") String token) {
         this.bulkRedrive = bulkRedrive;
         this.importService = importService;
         this.board = board;
@@ -61,17 +63,21 @@ public class LongWorkAdminController {
     @PostMapping("notify/redrive-failed")
     public ResponseEntity<Response<WorkProgress>> redriveFailed(
             @RequestHeader(value = "X-Admin-Token", required = false) String given,
-            @RequestParam(required = false) String source, @RequestParam(required = false) String channel) {
+            @RequestParam(required = false) String source,
+            @RequestParam(required = false) String channel) {
         return authorized(given, () -> {
             if ((source == null) != (channel == null)) {
-                throw new AppException(ResponseCode.ILLEGAL_PARAMETER,
+                throw new AppException(
+                        ResponseCode.ILLEGAL_PARAMETER,
                         "illegal parameter: give source and channel together, or neither");
             }
             if (source != null) {
                 ConsoleViewController.requireText("source", source, 16);
                 ConsoleViewController.requireText("channel", channel, 16);
             }
-            return submit(FailedTaskBulkRedrive.PROGRESS_KIND, FailedTaskBulkRedrive.subject(source, channel),
+            return submit(
+                    FailedTaskBulkRedrive.PROGRESS_KIND,
+                    FailedTaskBulkRedrive.subject(source, channel),
                     () -> bulkRedrive.redriveAll(source, channel));
         });
     }
@@ -91,8 +97,11 @@ public class LongWorkAdminController {
     public ResponseEntity<Response<List<WorkProgress>>> progress(
             @RequestHeader(value = "X-Admin-Token", required = false) String given,
             @RequestParam(required = false) String kind) {
-        return authorized(given, () -> board.recent().stream()
-                .filter(p -> kind == null || kind.equals(p.kind())).toList());
+        return authorized(
+                given,
+                () -> board.recent().stream()
+                        .filter(p -> kind == null || kind.equals(p.kind()))
+                        .toList());
     }
 
     private WorkProgress submit(String kind, String subject, Runnable work) {
@@ -106,7 +115,9 @@ public class LongWorkAdminController {
                 try {
                     work.run();
                     // Work that never reported a start (an import named by its tag id reports under its batch id).
-                    if (board.get(kind, subject).map(p -> p.state() == WorkProgress.State.QUEUED).orElse(false)) {
+                    if (board.get(kind, subject)
+                            .map(p -> p.state() == WorkProgress.State.QUEUED)
+                            .orElse(false)) {
                         board.start(kind, subject, 0).done();
                     }
                 } catch (RuntimeException e) {

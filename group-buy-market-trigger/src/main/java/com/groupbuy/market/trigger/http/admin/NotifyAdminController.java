@@ -1,14 +1,16 @@
 package com.groupbuy.market.trigger.http.admin;
 
 import com.groupbuy.market.api.response.Response;
+import com.groupbuy.market.domain.outbox.model.valobj.DeliverNowResult;
+import com.groupbuy.market.domain.outbox.model.valobj.NotifyAttemptVO;
+import com.groupbuy.market.domain.outbox.model.valobj.NotifyTaskSummaryVO;
+import com.groupbuy.market.domain.outbox.service.NotifyTaskOperations;
 import com.groupbuy.market.trigger.http.Envelope;
-import com.groupbuy.market.domain.trade.model.valobj.DeliverNowResult;
-import com.groupbuy.market.domain.trade.model.valobj.NotifyAttemptVO;
-import com.groupbuy.market.domain.trade.model.valobj.NotifyTaskSummaryVO;
-import com.groupbuy.market.domain.trade.service.notify.NotifyTaskOperations;
 import com.groupbuy.market.trigger.job.DeliverNowParam;
 import com.groupbuy.market.types.enums.ResponseCode;
 import com.groupbuy.market.types.exception.AppException;
+import java.util.List;
+import java.util.function.Supplier;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -18,9 +20,6 @@ import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
-
-import java.util.List;
-import java.util.function.Supplier;
 
 /**
  * Operators' view of the callback outbox: list tasks, read a task's attempts, re-drive a failed task, deliver waiting
@@ -43,10 +42,13 @@ public class NotifyAdminController {
     @GetMapping("tasks")
     public ResponseEntity<Response<List<NotifyTaskSummaryVO>>> tasks(
             @RequestHeader(value = "X-Admin-Token", required = false) String given,
-            @RequestParam(required = false) Integer status, @RequestParam(required = false) String teamId,
-            @RequestParam(defaultValue = "0") int page, @RequestParam(defaultValue = "50") int size) {
-        return authorized(given, () -> operations.list(status, checkedTeamId(teamId), AdminPaging.page(page),
-                AdminPaging.size(size)));
+            @RequestParam(required = false) Integer status,
+            @RequestParam(required = false) String teamId,
+            @RequestParam(defaultValue = "0") int page,
+            @RequestParam(defaultValue = "50") int size) {
+        return authorized(
+                given,
+                () -> operations.list(status, checkedTeamId(teamId), AdminPaging.page(page), AdminPaging.size(size)));
     }
 
     @GetMapping("tasks/{taskId}/attempts")
@@ -75,8 +77,10 @@ public class NotifyAdminController {
     @PostMapping("tasks/deliver-now")
     public ResponseEntity<Response<DeliverNowResult>> deliverNow(
             @RequestHeader(value = "X-Admin-Token", required = false) String given,
-            @RequestParam(required = false) String host, @RequestParam(required = false) String source,
-            @RequestParam(required = false) String channel, @RequestParam(required = false) Boolean all) {
+            @RequestParam(required = false) String host,
+            @RequestParam(required = false) String source,
+            @RequestParam(required = false) String channel,
+            @RequestParam(required = false) Boolean all) {
         return authorized(given, () -> operations.deliverNow(DeliverNowParam.of(host, source, channel, all)));
     }
 

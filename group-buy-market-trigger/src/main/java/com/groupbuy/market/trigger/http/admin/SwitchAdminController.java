@@ -7,6 +7,9 @@ import com.groupbuy.market.trigger.http.Envelope;
 import com.groupbuy.market.types.enums.ResponseCode;
 import com.groupbuy.market.types.exception.AppException;
 import jakarta.servlet.http.HttpServletRequest;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -17,10 +20,6 @@ import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
-
-import java.util.List;
-import java.util.Map;
-import java.util.function.Supplier;
 
 /**
  * Live switches (#17): read the values in force on this instance, change one (stored, audited, pushed to every
@@ -48,16 +47,20 @@ public class SwitchAdminController {
 
     @PostMapping("/{name}")
     public ResponseEntity<Response<SwitchChangeVO>> change(
-            @RequestHeader(value = "X-Admin-Token", required = false) String given, @PathVariable String name,
-            @RequestBody SwitchChangeRequest request, HttpServletRequest http) {
-        return authorized(given, () -> switches.change(name, request.getValue(), operator(request.getOperator()),
-                http.getRemoteAddr()));
+            @RequestHeader(value = "X-Admin-Token", required = false) String given,
+            @PathVariable String name,
+            @RequestBody SwitchChangeRequest request,
+            HttpServletRequest http) {
+        return authorized(
+                given,
+                () -> switches.change(name, request.getValue(), operator(request.getOperator()), http.getRemoteAddr()));
     }
 
     @GetMapping("/changes")
     public ResponseEntity<Response<List<SwitchChangeVO>>> changes(
             @RequestHeader(value = "X-Admin-Token", required = false) String given,
-            @RequestParam(defaultValue = "0") int page, @RequestParam(defaultValue = "50") int size) {
+            @RequestParam(defaultValue = "0") int page,
+            @RequestParam(defaultValue = "50") int size) {
         return authorized(given, () -> {
             int checkedSize = AdminPaging.size(size);
             return switches.changes(AdminPaging.page(page) * checkedSize, checkedSize);
@@ -66,9 +69,12 @@ public class SwitchAdminController {
 
     /** Who asks: printable, 1 to 64 characters; the audit names them. */
     private static String operator(String operator) {
-        if (operator == null || operator.isBlank() || operator.length() > MAX_OPERATOR
+        if (operator == null
+                || operator.isBlank()
+                || operator.length() > MAX_OPERATOR
                 || !operator.chars().allMatch(c -> c >= ' ' && c != 127)) {
-            throw new AppException(ResponseCode.ILLEGAL_PARAMETER,
+            throw new AppException(
+                    ResponseCode.ILLEGAL_PARAMETER,
                     "illegal parameter: operator must name who asks (1 to " + MAX_OPERATOR + " printable characters)");
         }
         return operator.trim();

@@ -23,9 +23,13 @@ public class TradeCodeAdvice implements ResponseBodyAdvice<Object> {
     }
 
     @Override
-    public Object beforeBodyWrite(Object body, MethodParameter returnType, MediaType selectedContentType,
-                                  Class<? extends HttpMessageConverter<?>> selectedConverterType,
-                                  ServerHttpRequest request, ServerHttpResponse response) {
+    public Object beforeBodyWrite(
+            Object body,
+            MethodParameter returnType,
+            MediaType selectedContentType,
+            Class<? extends HttpMessageConverter<?>> selectedConverterType,
+            ServerHttpRequest request,
+            ServerHttpResponse response) {
         if (body instanceof Response<?> envelope && request instanceof ServletServerHttpRequest servlet) {
             servlet.getServletRequest().setAttribute(TradeRequestMeter.CODE, envelope.getCode());
         }

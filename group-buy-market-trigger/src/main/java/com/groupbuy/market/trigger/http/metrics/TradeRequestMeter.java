@@ -4,10 +4,9 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
-import org.springframework.web.servlet.HandlerInterceptor;
-
 import java.time.Duration;
 import java.util.Map;
+import org.springframework.web.servlet.HandlerInterceptor;
 
 /**
  * Times every partner call of the trial, lock, settlement and refund and tags it with the business code it answered
@@ -45,8 +44,8 @@ public class TradeRequestMeter implements HandlerInterceptor {
     }
 
     @Override
-    public void afterCompletion(HttpServletRequest request, HttpServletResponse response, Object handler,
-                                Exception ex) {
+    public void afterCompletion(
+            HttpServletRequest request, HttpServletResponse response, Object handler, Exception ex) {
         String operation = OPERATIONS.get(request.getServletPath());
         if (operation == null || !(request.getAttribute(STARTED) instanceof Long started)) {
             return;
@@ -58,10 +57,13 @@ public class TradeRequestMeter implements HandlerInterceptor {
 
     private Timer timer(String operation, String code) {
         // Codes come from ResponseCode (a closed set), so the tag's cardinality is bounded.
-        return Timer.builder(METER).description("partner calls by operation and the business code answered")
-                .tag("operation", operation).tag("code", code)
+        return Timer.builder(METER)
+                .description("partner calls by operation and the business code answered")
+                .tag("operation", operation)
+                .tag("code", code)
                 .publishPercentileHistogram()
-                .minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofSeconds(15))
+                .minimumExpectedValue(Duration.ofMillis(1))
+                .maximumExpectedValue(Duration.ofSeconds(15))
                 .register(meters);
     }
 }

@@ -1,18 +1,20 @@
 package com.groupbuy.market.types.design.tree;
 
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BiFunction;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Test;
 
 class RuleTreeTest {
 
     /** A node that records its visit, answers with {@code answer} (null = no answer) and routes with {@code route}. */
-    private record Node(String name, String answer, BiFunction<Integer, List<String>, RuleNode<Integer, List<String>, String>> route)
+    private record Node(
+            String name,
+            String answer,
+            BiFunction<Integer, List<String>, RuleNode<Integer, List<String>, String>> route)
             implements RuleNode<Integer, List<String>, String> {
 
         @Override

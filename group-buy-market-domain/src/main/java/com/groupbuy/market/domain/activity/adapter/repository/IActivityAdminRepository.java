@@ -1,7 +1,6 @@
 package com.groupbuy.market.domain.activity.adapter.repository;
 
 import com.groupbuy.market.domain.activity.model.valobj.ActivityAdminVO;
-
 import java.util.List;
 
 /** Activities for the operators' console, newest first. */

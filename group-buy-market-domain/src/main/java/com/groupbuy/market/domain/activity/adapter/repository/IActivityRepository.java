@@ -3,7 +3,6 @@ package com.groupbuy.market.domain.activity.adapter.repository;
 import com.groupbuy.market.domain.activity.model.valobj.ActivityVO;
 import com.groupbuy.market.domain.activity.model.valobj.DiscountVO;
 import com.groupbuy.market.domain.activity.model.valobj.SkuVO;
-
 import java.util.concurrent.CompletableFuture;
 
 /** Market configuration, read through an in-process cache: the trial and lock paths never hit these tables per call. */

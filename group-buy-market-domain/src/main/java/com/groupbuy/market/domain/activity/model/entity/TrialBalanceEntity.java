@@ -1,12 +1,11 @@
 package com.groupbuy.market.domain.activity.model.entity;
 
+import java.math.BigDecimal;
+import java.time.Instant;
 import lombok.AllArgsConstructor;
 import lombok.Builder;
 import lombok.Data;
 import lombok.NoArgsConstructor;
-
-import java.math.BigDecimal;
-import java.time.Instant;
 
 /**
  * The trial outcome: the price this user would pay and the activity rules a lock must honour. Lock uses it as
@@ -27,15 +26,18 @@ public class TrialBalanceEntity {
 
     /** Activity status (0 created, 1 effective, 2 expired, 3 abandoned) and window, as configured. */
     private Integer activityStatus;
+
     private Instant activityStartTime;
     private Instant activityEndTime;
     /** Team size and team validity in minutes. */
     private Integer targetCount;
+
     private Integer validTimeMinutes;
     private Integer takeLimitCount;
 
     /** Whether this user may see the group price, and whether they may join (audience scope). */
     private boolean visible;
+
     private boolean enable;
 
     /** The deduction a user may be shown: none when the audience scope hides the group price from them. */

@@ -1,11 +1,10 @@
 package com.groupbuy.market.domain.activity.model.valobj;
 
+import java.time.Instant;
+import java.util.Set;
 import lombok.AllArgsConstructor;
 import lombok.Builder;
 import lombok.Getter;
-
-import java.time.Instant;
-import java.util.Set;
 
 /** A group-buy activity as configured; immutable, so it can be cached and shared across requests. */
 @Getter

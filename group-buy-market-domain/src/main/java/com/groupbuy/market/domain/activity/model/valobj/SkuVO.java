@@ -1,10 +1,9 @@
 package com.groupbuy.market.domain.activity.model.valobj;
 
+import java.math.BigDecimal;
 import lombok.AllArgsConstructor;
 import lombok.Builder;
 import lombok.Getter;
-
-import java.math.BigDecimal;
 
 /** A goods and its original price. */
 @Getter

@@ -6,7 +6,6 @@ import java.util.Set;
 
 /** What an activity's audience tag withholds from non-members: the group price itself, or joining a team. */
 public enum TagScope {
-
     VISIBLE("1"),
     ENABLE("2");
 

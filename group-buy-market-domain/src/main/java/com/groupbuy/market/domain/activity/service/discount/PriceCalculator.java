@@ -2,7 +2,6 @@ package com.groupbuy.market.domain.activity.service.discount;
 
 import com.groupbuy.market.types.enums.ResponseCode;
 import com.groupbuy.market.types.exception.AppException;
-
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 
@@ -21,8 +20,7 @@ public final class PriceCalculator {
 
     static final BigDecimal MIN_PAY = new BigDecimal("0.01");
 
-    private PriceCalculator() {
-    }
+    private PriceCalculator() {}
 
     public static BigDecimal payPrice(String plan, String expression, BigDecimal originalPrice) {
         BigDecimal original = originalPrice.setScale(2, RoundingMode.HALF_UP);
@@ -74,6 +72,7 @@ public final class PriceCalculator {
     }
 
     private static AppException malformed(String plan, String expression) {
-        return new AppException(ResponseCode.E0001, "discount expression '" + expression + "' is malformed for plan " + plan);
+        return new AppException(
+                ResponseCode.E0001, "discount expression '" + expression + "' is malformed for plan " + plan);
     }
 }

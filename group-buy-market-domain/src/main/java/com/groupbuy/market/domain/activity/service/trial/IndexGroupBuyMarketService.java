@@ -11,9 +11,8 @@ import com.groupbuy.market.domain.activity.service.trial.node.SwitchNode;
 import com.groupbuy.market.domain.activity.service.trial.node.TagNode;
 import com.groupbuy.market.domain.tag.service.ITagMembershipService;
 import com.groupbuy.market.types.design.tree.RuleTree;
-import org.springframework.stereotype.Service;
-
 import java.time.Clock;
+import org.springframework.stereotype.Service;
 
 /**
  * The trial as a rule tree: switches → market configuration → crowd-tag audience (only when the activity or its
@@ -24,8 +23,8 @@ public class IndexGroupBuyMarketService implements IIndexGroupBuyMarketService {
 
     private final RuleTree<MarketProductEntity, TrialContext, TrialBalanceEntity> tree;
 
-    public IndexGroupBuyMarketService(IActivityRepository repository, IMarketSwitches switches,
-                                      ITagMembershipService membership, Clock clock) {
+    public IndexGroupBuyMarketService(
+            IActivityRepository repository, IMarketSwitches switches, ITagMembershipService membership, Clock clock) {
         EndNode end = new EndNode();
         TagNode tag = new TagNode(membership, end);
         MarketNode market = new MarketNode(repository, clock, tag, end);

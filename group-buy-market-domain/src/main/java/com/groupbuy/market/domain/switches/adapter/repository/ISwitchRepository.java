@@ -2,7 +2,6 @@ package com.groupbuy.market.domain.switches.adapter.repository;
 
 import com.groupbuy.market.domain.switches.model.valobj.SwitchChangeVO;
 import com.groupbuy.market.domain.switches.model.valobj.SwitchName;
-
 import java.util.List;
 import java.util.Map;
 

@@ -33,7 +33,8 @@ public final class LiveSwitchesVO {
     }
 
     /** These switches with {@code stored} values laid over them; a stored value that no longer checks is skipped. */
-    public LiveSwitchesVO overlay(Map<SwitchName, String> stored, java.util.function.BiConsumer<SwitchName, RuntimeException> refused) {
+    public LiveSwitchesVO overlay(
+            Map<SwitchName, String> stored, java.util.function.BiConsumer<SwitchName, RuntimeException> refused) {
         EnumMap<SwitchName, String> merged = new EnumMap<>(values);
         stored.forEach((name, value) -> {
             try {

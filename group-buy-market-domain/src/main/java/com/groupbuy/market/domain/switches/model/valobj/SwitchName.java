@@ -2,7 +2,6 @@ package com.groupbuy.market.domain.switches.model.valobj;
 
 import com.groupbuy.market.types.enums.ResponseCode;
 import com.groupbuy.market.types.exception.AppException;
-
 import java.util.Arrays;
 import java.util.Map;
 import java.util.TreeMap;
@@ -84,7 +83,8 @@ public enum SwitchName {
                 }
                 limits.put(pair, rate(entry.substring(eq + 1)));
             }
-            return limits.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue())
+            return limits.entrySet().stream()
+                    .map(e -> e.getKey() + "=" + e.getValue())
                     .collect(Collectors.joining(","));
         }
     },
@@ -111,9 +111,13 @@ public enum SwitchName {
 
     /** The switch operators call {@code key}, or 0002 listing the names there are. */
     public static SwitchName of(String key) {
-        return Arrays.stream(values()).filter(s -> s.key.equals(key)).findFirst()
-                .orElseThrow(() -> new AppException(ResponseCode.ILLEGAL_PARAMETER, "illegal parameter: name must be one of "
-                        + Arrays.stream(values()).map(SwitchName::key).collect(Collectors.joining(", "))));
+        return Arrays.stream(values())
+                .filter(s -> s.key.equals(key))
+                .findFirst()
+                .orElseThrow(() -> new AppException(
+                        ResponseCode.ILLEGAL_PARAMETER,
+                        "illegal parameter: name must be one of "
+                                + Arrays.stream(values()).map(SwitchName::key).collect(Collectors.joining(", "))));
     }
 
     /** The value in its canonical form, or 0002 naming the rule. */
@@ -127,7 +131,8 @@ public enum SwitchName {
     abstract String canonical(String value);
 
     AppException refused(String rule) {
-        return new AppException(ResponseCode.ILLEGAL_PARAMETER, "illegal parameter: value of " + key + " must be " + rule);
+        return new AppException(
+                ResponseCode.ILLEGAL_PARAMETER, "illegal parameter: value of " + key + " must be " + rule);
     }
 
     int integer(String value, String rule) {
@@ -155,9 +160,13 @@ public enum SwitchName {
             }
             boolean star = starAllowed && "*".equals(pair);
             int colon = pair.indexOf(':');
-            if (!star && (colon <= 0 || colon == pair.length() - 1 || pair.indexOf(':', colon + 1) >= 0
-                    || colon > 16 || pair.length() - colon - 1 > 16
-                    || !pair.chars().allMatch(c -> c > ' ' && c < 127 && c != ',' && c != '='))) {
+            if (!star
+                    && (colon <= 0
+                            || colon == pair.length() - 1
+                            || pair.indexOf(':', colon + 1) >= 0
+                            || colon > 16
+                            || pair.length() - colon - 1 > 16
+                            || !pair.chars().allMatch(c -> c > ' ' && c < 127 && c != ',' && c != '='))) {
                 throw refused("source:channel entries, comma separated" + (starAllowed ? ", or *" : ""));
             }
             entries.add(pair);

@@ -2,7 +2,6 @@ package com.groupbuy.market.domain.tag.adapter.repository;
 
 import com.groupbuy.market.domain.tag.model.entity.CrowdTagJobEntity;
 import com.groupbuy.market.domain.tag.model.valobj.TagMemberVO;
-
 import java.util.List;
 
 /** Tags, their import jobs and their member rows. */

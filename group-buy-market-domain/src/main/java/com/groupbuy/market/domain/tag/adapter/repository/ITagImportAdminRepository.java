@@ -1,7 +1,6 @@
 package com.groupbuy.market.domain.tag.adapter.repository;
 
 import com.groupbuy.market.domain.tag.model.valobj.TagImportJobVO;
-
 import java.util.List;
 
 /** Crowd-tag import jobs for the operators' console, newest first. */

@@ -1,7 +1,6 @@
 package com.groupbuy.market.domain.trade.adapter.port;
 
 import com.groupbuy.market.domain.trade.model.valobj.PartnerOrderKey;
-
 import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
@@ -10,8 +9,10 @@ import java.util.Map;
 /**
  * The atomic gate in front of the team row: a place is taken in one round trip and never past the target, however
  * many locks race. Each place is taken for a holder, the order's identity ({@link #holder}): a retry of a lock still
- * in flight shares the place its first attempt took instead of taking a second one. {@code lockedInDb} seeds the
- * counter when it is missing (a new team, or Redis lost its data).
+ * in flight shares the place its first attempt took instead of taking a second one. A new team's counter is made by
+ * {@link #reserveNew}; {@link #reserve}'s {@code lockedInDb} (the committed places the caller read from the team row)
+ * seeds the counter of an existing team only when Redis has none (it lost its data);
+ * {@link #reconcile} corrects what that seed could not know.
  */
 public interface ITeamPlaceReservation {
 

@@ -1,2 +1,5 @@
-/** Ports to the outside world the trade context needs (delivery, clocks); implemented in infrastructure. */
+/**
+ * Ports to the outside world the trade context needs (place reservation in Redis, rate limits); implemented in
+ * infrastructure.
+ */
 package com.groupbuy.market.domain.trade.adapter.port;

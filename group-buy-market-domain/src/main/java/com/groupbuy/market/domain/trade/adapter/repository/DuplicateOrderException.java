@@ -8,7 +8,12 @@ public class DuplicateOrderException extends RuntimeException {
 
     private static final long serialVersionUID = 1L;
 
-    public enum Key { OUT_TRADE_NO, TAKE, GENERATED_ID, OTHER }
+    public enum Key {
+        OUT_TRADE_NO,
+        TAKE,
+        GENERATED_ID,
+        OTHER
+    }
 
     private final Key key;
 

@@ -1,7 +1,6 @@
 package com.groupbuy.market.domain.trade.adapter.repository;
 
 import com.groupbuy.market.domain.trade.model.valobj.ConsumptionRecordVO;
-
 import java.util.List;
 
 /**

@@ -5,9 +5,8 @@ import com.groupbuy.market.domain.trade.model.aggregate.Team;
 import com.groupbuy.market.domain.trade.model.aggregate.TeamExpiry;
 import com.groupbuy.market.domain.trade.model.entity.MemberOrderView;
 import com.groupbuy.market.domain.trade.model.valobj.PartnerOrderKey;
-import com.groupbuy.market.domain.trade.model.valobj.TeamMember;
 import com.groupbuy.market.domain.trade.model.valobj.TeamExpiryVO;
-
+import com.groupbuy.market.domain.trade.model.valobj.TeamMember;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -48,6 +47,6 @@ public interface IRefundRepository {
      * and their places given back, its callback tasks. Null when it decided nothing (the team was no longer open or
      * not due) or the guard refused.
      */
-    TeamExpiryVO expireTeam(String teamId, Instant endBefore,
-                            BiFunction<Team, List<TeamMember>, Optional<TeamExpiry>> decide);
+    TeamExpiryVO expireTeam(
+            String teamId, Instant endBefore, BiFunction<Team, List<TeamMember>, Optional<TeamExpiry>> decide);
 }

@@ -1,8 +1,8 @@
 package com.groupbuy.market.domain.trade.adapter.repository;
 
 import com.groupbuy.market.domain.trade.model.aggregate.TeamPayment;
-import com.groupbuy.market.domain.trade.model.entity.SettleCommand;
 import com.groupbuy.market.domain.trade.model.entity.MemberOrderView;
+import com.groupbuy.market.domain.trade.model.entity.SettleCommand;
 import com.groupbuy.market.domain.trade.model.valobj.PartnerOrderKey;
 
 /** Persistence of the settlement: the paid order, the team's completion and the callback it owes, together. */

@@ -1,7 +1,6 @@
 package com.groupbuy.market.domain.trade.adapter.repository;
 
 import com.groupbuy.market.domain.trade.model.valobj.TeamAdminVO;
-
 import java.util.List;
 
 /** Teams of an activity for the operators' console (soonest to close first), with their members. */

@@ -2,7 +2,6 @@ package com.groupbuy.market.domain.trade.adapter.repository;
 
 import com.groupbuy.market.domain.trade.model.valobj.LockedTeamPlacesVO;
 import com.groupbuy.market.domain.trade.model.valobj.OpenTeamPlacesVO;
-
 import java.time.Instant;
 import java.util.List;
 import java.util.function.Function;

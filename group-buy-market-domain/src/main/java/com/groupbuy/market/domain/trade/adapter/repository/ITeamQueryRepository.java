@@ -2,7 +2,6 @@ package com.groupbuy.market.domain.trade.adapter.repository;
 
 import com.groupbuy.market.domain.trade.model.valobj.TeamStatisticVO;
 import com.groupbuy.market.domain.trade.model.valobj.TeamVO;
-
 import java.time.Instant;
 import java.util.List;
 

@@ -1,8 +1,8 @@
 package com.groupbuy.market.domain.trade.adapter.repository;
 
 import com.groupbuy.market.domain.trade.model.aggregate.LockOrderAggregate;
-import com.groupbuy.market.domain.trade.model.entity.MarketPayOrderEntity;
 import com.groupbuy.market.domain.trade.model.aggregate.Team;
+import com.groupbuy.market.domain.trade.model.entity.MarketPayOrderEntity;
 import com.groupbuy.market.domain.trade.model.valobj.LockLookupVO;
 import com.groupbuy.market.domain.trade.model.valobj.PartnerOrderKey;
 

@@ -1,15 +1,13 @@
 package com.groupbuy.market.domain.trade.model.aggregate;
 
 import com.groupbuy.market.domain.trade.model.entity.LockOrderCommand;
-import lombok.AllArgsConstructor;
-import lombok.Builder;
-import lombok.Getter;
-
 import com.groupbuy.market.domain.trade.model.valobj.CloseCheckVO;
-
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.List;
+import lombok.AllArgsConstructor;
+import lombok.Builder;
+import lombok.Getter;
 
 /**
  * Everything one lock writes in its single transaction: the team (created when {@code newTeam}) and the member order.

@@ -1,13 +1,12 @@
 package com.groupbuy.market.domain.trade.model.aggregate;
 
+import com.groupbuy.market.domain.outbox.model.entity.NotifyTaskEntity;
 import com.groupbuy.market.domain.trade.model.entity.MemberOrderView;
-import com.groupbuy.market.domain.trade.model.entity.NotifyTaskEntity;
 import com.groupbuy.market.domain.trade.model.valobj.NotifyRoutes;
 import com.groupbuy.market.domain.trade.model.valobj.OrderStatus;
 import com.groupbuy.market.domain.trade.model.valobj.RefundCallback;
 import com.groupbuy.market.domain.trade.model.valobj.RefundType;
 import com.groupbuy.market.domain.trade.model.valobj.TeamStatus;
-
 import java.util.List;
 
 /**
@@ -16,9 +15,16 @@ import java.util.List;
  * the team is still in one of {@code teamFrom} (any state for an unpaid place); a formed team's status becomes
  * {@code teamWhenNoPaidLeft} or {@code teamOtherwise} (the update computes which on the locked row); and the callbacks.
  */
-public record MemberRefund(String orderId, String teamId, RefundType type, OrderStatus orderFrom, OrderStatus orderTo,
-                           List<TeamStatus> teamFrom, TeamStatus teamWhenNoPaidLeft, TeamStatus teamOtherwise,
-                           List<NotifyTaskEntity> callbacks) {
+public record MemberRefund(
+        String orderId,
+        String teamId,
+        RefundType type,
+        OrderStatus orderFrom,
+        OrderStatus orderTo,
+        List<TeamStatus> teamFrom,
+        TeamStatus teamWhenNoPaidLeft,
+        TeamStatus teamOtherwise,
+        List<NotifyTaskEntity> callbacks) {
 
     public MemberRefund {
         teamFrom = List.copyOf(teamFrom);
@@ -47,10 +53,22 @@ public record MemberRefund(String orderId, String teamId, RefundType type, Order
                 throw new IllegalStateException("team states " + teamFrom + " disagree on a refund's outcome");
             }
         }
-        RefundCallback body = new RefundCallback(type, order.getUserId(), order.getTeamId(), order.getActivityId(),
-                order.getOrderId(), order.getOutTradeNo());
-        return new MemberRefund(order.getOrderId(), order.getTeamId(), type, orderFrom, orderTo, teamFrom,
-                whenNoPaidLeft, otherwise,
+        RefundCallback body = new RefundCallback(
+                type,
+                order.getUserId(),
+                order.getTeamId(),
+                order.getActivityId(),
+                order.getOrderId(),
+                order.getOutTradeNo());
+        return new MemberRefund(
+                order.getOrderId(),
+                order.getTeamId(),
+                type,
+                orderFrom,
+                orderTo,
+                teamFrom,
+                whenNoPaidLeft,
+                otherwise,
                 routes.refundTasks(body, order.getSource(), order.getChannel(), order.getNotifyType()));
     }
 }

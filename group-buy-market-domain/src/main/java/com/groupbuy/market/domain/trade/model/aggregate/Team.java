@@ -1,6 +1,6 @@
 package com.groupbuy.market.domain.trade.model.aggregate;
 
-import com.groupbuy.market.domain.trade.model.entity.NotifyTaskEntity;
+import com.groupbuy.market.domain.outbox.model.entity.NotifyTaskEntity;
 import com.groupbuy.market.domain.trade.model.valobj.NotifyRoutes;
 import com.groupbuy.market.domain.trade.model.valobj.OrderStatus;
 import com.groupbuy.market.domain.trade.model.valobj.RefundCallback;
@@ -8,15 +8,14 @@ import com.groupbuy.market.domain.trade.model.valobj.RefundType;
 import com.groupbuy.market.domain.trade.model.valobj.SettlementCallback;
 import com.groupbuy.market.domain.trade.model.valobj.TeamMember;
 import com.groupbuy.market.domain.trade.model.valobj.TeamStatus;
-import lombok.AllArgsConstructor;
-import lombok.Builder;
-import lombok.Getter;
-
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Supplier;
+import lombok.AllArgsConstructor;
+import lombok.Builder;
+import lombok.Getter;
 
 /**
  * A team (the {@code group_buy_order} row) and its rules: who may take a place, when a payment completes it, what a
@@ -37,6 +36,7 @@ public class Team {
     private final Instant validEndTime;
     /** The team's partner (the leader's lock): whose secret signs its callbacks and whose channel receives them. */
     private final String source;
+
     private final String channel;
     private final String notifyType;
     private final String notifyUrl;
@@ -68,7 +68,13 @@ public class Team {
         if (status != TeamStatus.COMPLETE) {
             return Optional.empty();
         }
-        return Optional.of(routes.teamCompleteTask(teamId, activityId, source, channel, notifyType, notifyUrl,
+        return Optional.of(routes.teamCompleteTask(
+                teamId,
+                activityId,
+                source,
+                channel,
+                notifyType,
+                notifyUrl,
                 new SettlementCallback(teamId, paidOutTradeNos.get())));
     }
 
@@ -96,12 +102,16 @@ public class Team {
             }
             callbacks.addAll(refundCallbacks(member, type, routes));
         }
-        return Optional.of(new TeamExpiry(status, failed, OrderStatus.LOCKED, OrderStatus.LOCKED.close(), closed,
-                callbacks));
+        return Optional.of(
+                new TeamExpiry(status, failed, OrderStatus.LOCKED, OrderStatus.LOCKED.close(), closed, callbacks));
     }
 
     private List<NotifyTaskEntity> refundCallbacks(TeamMember member, RefundType type, NotifyRoutes routes) {
-        return routes.refundTasks(new RefundCallback(type, member.userId(), teamId, member.activityId(),
-                member.orderId(), member.outTradeNo()), source, channel, notifyType);
+        return routes.refundTasks(
+                new RefundCallback(
+                        type, member.userId(), teamId, member.activityId(), member.orderId(), member.outTradeNo()),
+                source,
+                channel,
+                notifyType);
     }
 }

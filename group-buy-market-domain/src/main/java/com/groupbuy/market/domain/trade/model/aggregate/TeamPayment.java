@@ -1,10 +1,9 @@
 package com.groupbuy.market.domain.trade.model.aggregate;
 
-import com.groupbuy.market.domain.trade.model.entity.NotifyTaskEntity;
+import com.groupbuy.market.domain.outbox.model.entity.NotifyTaskEntity;
 import com.groupbuy.market.domain.trade.model.valobj.NotifyRoutes;
 import com.groupbuy.market.domain.trade.model.valobj.OrderStatus;
 import com.groupbuy.market.domain.trade.model.valobj.TeamStatus;
-
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Supplier;

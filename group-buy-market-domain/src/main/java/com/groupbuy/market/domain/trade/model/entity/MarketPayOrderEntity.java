@@ -1,12 +1,11 @@
 package com.groupbuy.market.domain.trade.model.entity;
 
 import com.groupbuy.market.domain.trade.model.valobj.OrderStatus;
+import java.math.BigDecimal;
+import java.util.List;
 import lombok.AllArgsConstructor;
 import lombok.Builder;
 import lombok.Getter;
-
-import java.math.BigDecimal;
-import java.util.List;
 
 /** A member order: the place a buyer holds in a team and the price the mall charges for it. */
 @Getter

@@ -2,11 +2,10 @@ package com.groupbuy.market.domain.trade.model.entity;
 
 import com.groupbuy.market.domain.trade.model.valobj.OrderStatus;
 import com.groupbuy.market.domain.trade.model.valobj.TeamStatus;
+import java.time.Instant;
 import lombok.AllArgsConstructor;
 import lombok.Builder;
 import lombok.Getter;
-
-import java.time.Instant;
 
 /** A member order joined with its team, as settlement and refund read it before deciding. */
 @Getter
@@ -25,6 +24,7 @@ public class MemberOrderView {
     private final Instant teamValidEndTime;
     /** The team's partner (the leader's lock), whose secret signs the team's callbacks and whose URL receives them. */
     private final String source;
+
     private final String channel;
     private final String notifyType;
     private final String notifyUrl;

@@ -1,11 +1,10 @@
 package com.groupbuy.market.domain.trade.model.entity;
 
 import com.groupbuy.market.domain.trade.model.valobj.PartnerOrderKey;
+import java.time.Instant;
 import lombok.AllArgsConstructor;
 import lombok.Builder;
 import lombok.Getter;
-
-import java.time.Instant;
 
 /** A validated payment notice from a mall: its buyer paid for the order locked under {@code outTradeNo}. */
 @Getter

@@ -1,2 +1,2 @@
-/** Entities of the trade context: orders, teams and notify tasks as the use cases see them. */
+/** Entities of the trade context: orders and teams as the use cases see them. */
 package com.groupbuy.market.domain.trade.model.entity;

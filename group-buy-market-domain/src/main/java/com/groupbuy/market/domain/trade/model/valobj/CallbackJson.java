@@ -2,7 +2,6 @@ package com.groupbuy.market.domain.trade.model.valobj;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-
 import java.util.Map;
 
 /** Serializes a callback body: Jackson's defaults over an ordered map, the bytes partners have always received. */
@@ -10,8 +9,7 @@ final class CallbackJson {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private CallbackJson() {
-    }
+    private CallbackJson() {}
 
     static String write(Map<String, Object> body) {
         try {

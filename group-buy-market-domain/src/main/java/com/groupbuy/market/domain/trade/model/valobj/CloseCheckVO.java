@@ -15,6 +15,7 @@ public record CloseCheckVO(Kind kind, String teamId, String orderId, Instant clo
 
     /** The JSON fields of the message body; the outbox writer, the publisher and the consumer share them. */
     public static final String FIELD_CHECK = "check";
+
     public static final String FIELD_TEAM_ID = "teamId";
     public static final String FIELD_ORDER_ID = "orderId";
     public static final String FIELD_CLOSE_AT = "closeAt";

@@ -6,9 +6,17 @@ import java.time.Instant;
  * What one of our consumers did with one message id: status (processing, success, fail), attempts started, the
  * optimistic version every change must name, and why the last attempt failed.
  */
-public record ConsumptionRecordVO(String consumer, String messageId, String routingKey, String body, int status,
-                                  int attempts, int version, String lastError, Instant createTime,
-                                  Instant updateTime) {
+public record ConsumptionRecordVO(
+        String consumer,
+        String messageId,
+        String routingKey,
+        String body,
+        int status,
+        int attempts,
+        int version,
+        String lastError,
+        Instant createTime,
+        Instant updateTime) {
 
     /*
      * The stored codes of ConsumptionStatus, kept only for CloseCheckService and the consumption admin controller (other

@@ -1,5 +1,7 @@
 package com.groupbuy.market.domain.trade.model.valobj;
 
+import com.groupbuy.market.types.exception.IllegalStateTransitionException;
+
 /**
  * The state of one of our consumers' records of one message (the stored {@code mq_consumption_record.status}):
  * <pre>
@@ -8,7 +10,6 @@ package com.groupbuy.market.domain.trade.model.valobj;
  * </pre>
  */
 public enum ConsumptionStatus {
-
     PROCESSING(0),
     SUCCESS(1),
     FAIL(2);

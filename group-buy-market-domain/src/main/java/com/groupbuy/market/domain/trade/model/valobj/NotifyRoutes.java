@@ -1,7 +1,7 @@
 package com.groupbuy.market.domain.trade.model.valobj;
 
-import com.groupbuy.market.domain.trade.model.entity.NotifyTaskEntity;
-
+import com.groupbuy.market.domain.outbox.model.entity.NotifyTaskEntity;
+import com.groupbuy.market.domain.outbox.model.valobj.NotifyTarget;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -18,6 +18,7 @@ public final class NotifyRoutes {
 
     /** Routing keys the malls of the original platform bind. */
     public static final String TEAM_SUCCESS_KEY = "topic.team_success";
+
     public static final String TEAM_REFUND_KEY = "topic.team_refund";
     public static final String SETTLEMENT_CATEGORY = "trade_settlement";
 
@@ -29,7 +30,8 @@ public final class NotifyRoutes {
      * @param routingKeys routing key by notify category; a category not named uses the default of its kind
      * @param refundUrlOf the refund URL subscribed by a source + channel, or null
      */
-    public NotifyRoutes(boolean mqEnabled, Map<String, String> routingKeys, BiFunction<String, String, String> refundUrlOf) {
+    public NotifyRoutes(
+            boolean mqEnabled, Map<String, String> routingKeys, BiFunction<String, String, String> refundUrlOf) {
         this.mqEnabled = mqEnabled;
         this.routingKeys = Map.copyOf(routingKeys);
         this.refundUrlOf = refundUrlOf;
@@ -67,15 +69,26 @@ public final class NotifyRoutes {
      * The outbox row a completed team owes: one per team (the task key names the team and the category), on the
      * channel its lock chose, carrying the {@link SettlementCallback} body.
      */
-    public NotifyTaskEntity teamCompleteTask(String teamId, Long activityId, String source, String channel,
-                                             String notifyType, String notifyUrl, SettlementCallback body) {
+    public NotifyTaskEntity teamCompleteTask(
+            String teamId,
+            Long activityId,
+            String source,
+            String channel,
+            String notifyType,
+            String notifyUrl,
+            SettlementCallback body) {
         NotifyTarget target = teamComplete(notifyType, notifyUrl);
         return NotifyTaskEntity.builder()
                 .taskKey(teamId + ":" + SETTLEMENT_CATEGORY)
-                .activityId(activityId).teamId(teamId).source(source).channel(channel)
+                .activityId(activityId)
+                .teamId(teamId)
+                .source(source)
+                .channel(channel)
                 .notifyCategory(SETTLEMENT_CATEGORY)
-                .notifyType(target.notifyType()).notifyMq(target.routingKey()).notifyUrl(target.notifyUrl())
-                .parameterJson(body.toJson())
+                .notifyType(target.notifyType())
+                .notifyMq(target.routingKey())
+                .notifyUrl(target.notifyUrl())
+                .body(body.toJson())
                 .build();
     }
 
@@ -95,10 +108,16 @@ public final class NotifyRoutes {
             tasks.add(NotifyTaskEntity.builder()
                     .taskKey(body.teamId() + ":" + type.getNotifyCategory() + ":" + body.orderId()
                             + target.taskKeySuffix())
-                    .activityId(body.activityId()).teamId(body.teamId()).source(source).channel(channel)
+                    .activityId(body.activityId())
+                    .teamId(body.teamId())
+                    .source(source)
+                    .channel(channel)
                     .notifyCategory(type.getNotifyCategory())
-                    .notifyType(target.notifyType()).notifyMq(target.routingKey()).notifyUrl(target.notifyUrl())
-                    .parameterJson(json).build());
+                    .notifyType(target.notifyType())
+                    .notifyMq(target.routingKey())
+                    .notifyUrl(target.notifyUrl())
+                    .body(json)
+                    .build());
         }
         return tasks;
     }

@@ -1,5 +1,6 @@
 package com.groupbuy.market.domain.trade.model.valobj;
 
+import com.groupbuy.market.types.exception.IllegalStateTransitionException;
 import java.util.List;
 
 /**
@@ -10,7 +11,6 @@ import java.util.List;
  * </pre>
  */
 public enum OrderStatus {
-
     LOCKED(0),
     PAID(1),
     CLOSED(2);

@@ -5,5 +5,4 @@ package com.groupbuy.market.domain.trade.model.valobj;
  * Two malls may send the same user id and out trade number; those are two orders, and every trade call finds only
  * the one of its own source + channel (another partner's order is, to it, no order at all).
  */
-public record PartnerOrderKey(String source, String channel, String userId, String outTradeNo) {
-}
+public record PartnerOrderKey(String source, String channel, String userId, String outTradeNo) {}

@@ -7,8 +7,8 @@ import java.util.Map;
  * The body of a refund callback and of the refund event (a partner contract: keys, order and types never change):
  * {@code {"type":"…","userId":"…","teamId":"…","activityId":1,"orderId":"…","outTradeNo":"…"}}.
  */
-public record RefundCallback(RefundType type, String userId, String teamId, Long activityId, String orderId,
-                             String outTradeNo) {
+public record RefundCallback(
+        RefundType type, String userId, String teamId, Long activityId, String orderId, String outTradeNo) {
 
     public String toJson() {
         Map<String, Object> body = new LinkedHashMap<>();

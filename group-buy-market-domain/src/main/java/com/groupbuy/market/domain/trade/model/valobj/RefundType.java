@@ -14,7 +14,8 @@ public enum RefundType {
     /** A lock never paid: only the place is given back; the mall has no money to return. */
     UNPAID_UNLOCK("unpaid_unlock", "trade_unpaid2refund", "the lock is closed and its place released"),
     /** Paid, but the team has not formed (or never will): the mall returns the money. */
-    PAID_UNFORMED("paid_unformed", "trade_paid2refund", "the paid order left a team that has not formed; return the money"),
+    PAID_UNFORMED(
+            "paid_unformed", "trade_paid2refund", "the paid order left a team that has not formed; return the money"),
     /** Paid in a team that formed: the mall returns the money; the team stays formed until its last payer leaves. */
     PAID_FORMED("paid_formed", "trade_paid_team2refund", "the paid order left a formed team; return the money");
 

@@ -1,5 +1,4 @@
 package com.groupbuy.market.domain.trade.model.valobj;
 
 /** A member order of a team as the team's own decisions need it (expiry): who, which order, in which state. */
-public record TeamMember(String orderId, String userId, String outTradeNo, Long activityId, OrderStatus status) {
-}
+public record TeamMember(String orderId, String userId, String outTradeNo, Long activityId, OrderStatus status) {}

@@ -1,5 +1,6 @@
 package com.groupbuy.market.domain.trade.model.valobj;
 
+import com.groupbuy.market.types.exception.IllegalStateTransitionException;
 import java.util.List;
 
 /**
@@ -13,7 +14,6 @@ import java.util.List;
  * update ({@code WHERE status = from}); the database refuses a stale one, this type refuses an illegal one.
  */
 public enum TeamStatus {
-
     OPEN(0),
     COMPLETE(1),
     FAILED(2),

@@ -1,11 +1,10 @@
 package com.groupbuy.market.domain.trade.model.valobj;
 
+import java.time.Duration;
+import java.time.Instant;
 import lombok.AllArgsConstructor;
 import lombok.Builder;
 import lombok.Getter;
-
-import java.time.Duration;
-import java.time.Instant;
 
 /** An open team as a buyer sees it when choosing whom to join; {@code outTradeNo} is set only on the caller's own. */
 @Getter
@@ -16,6 +15,7 @@ public class TeamVO {
     private final String teamId;
     /** The user the team is shown under: its first member still in it (the leader while they stay). */
     private final String leaderUserId;
+
     private final Long activityId;
     private final Integer targetCount;
     private final Integer completeCount;

@@ -4,9 +4,8 @@ import com.groupbuy.market.domain.switches.model.valobj.LiveSwitchesVO;
 import com.groupbuy.market.domain.trade.adapter.port.ITradeRateLimiter;
 import com.groupbuy.market.types.enums.ResponseCode;
 import com.groupbuy.market.types.exception.AppException;
-import lombok.extern.slf4j.Slf4j;
-
 import java.util.function.Supplier;
+import lombok.extern.slf4j.Slf4j;
 
 /**
  * Lock and settlement admit a request only within the rates in force (live switches): per user of a pair, then per
@@ -29,16 +28,23 @@ public class TradeRateGuard {
         LiveSwitchesVO current = switches.get();
         int userRate = current.userRate();
         if (userRate > 0 && !limiter.tryAcquireUser(source, channel, userId, userRate)) {
-            log.info("{} rate limited: user={} source={} channel={} over {}/s", operation, userId, source, channel,
+            log.info(
+                    "{} rate limited: user={} source={} channel={} over {}/s",
+                    operation,
+                    userId,
+                    source,
+                    channel,
                     userRate);
-            throw new AppException(ResponseCode.RATE_LIMITER, "rate limited: more than " + userRate
-                    + " requests per second for this user");
+            throw new AppException(
+                    ResponseCode.RATE_LIMITER,
+                    "rate limited: more than " + userRate + " requests per second for this user");
         }
         int pairRate = current.pairRate(source, channel);
         if (pairRate > 0 && !limiter.tryAcquirePair(source, channel, pairRate)) {
             log.info("{} rate limited: source={} channel={} over {}/s", operation, source, channel, pairRate);
-            throw new AppException(ResponseCode.RATE_LIMITER, "rate limited: more than " + pairRate
-                    + " requests per second for this source and channel");
+            throw new AppException(
+                    ResponseCode.RATE_LIMITER,
+                    "rate limited: more than " + pairRate + " requests per second for this source and channel");
         }
     }
 }

@@ -2,10 +2,9 @@ package com.groupbuy.market.domain.trade.service.lock;
 
 import com.groupbuy.market.domain.activity.model.entity.TrialBalanceEntity;
 import com.groupbuy.market.domain.trade.model.aggregate.Team;
+import java.time.Instant;
 import lombok.Getter;
 import lombok.Setter;
-
-import java.time.Instant;
 
 /** What the lock filters learn on the way, handed from one filter to the next and then to the write. */
 @Getter

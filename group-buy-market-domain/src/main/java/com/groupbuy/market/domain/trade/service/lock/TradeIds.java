@@ -1,8 +1,7 @@
 package com.groupbuy.market.domain.trade.service.lock;
 
-import org.springframework.stereotype.Component;
-
 import java.util.concurrent.ThreadLocalRandom;
+import org.springframework.stereotype.Component;
 
 /**
  * Draws the ids a lock writes: 8 digits for a team, 12 for an order (the shapes partners store), no leading zero.

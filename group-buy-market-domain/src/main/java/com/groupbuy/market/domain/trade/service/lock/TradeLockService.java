@@ -3,7 +3,7 @@ package com.groupbuy.market.domain.trade.service.lock;
 import com.groupbuy.market.domain.activity.model.entity.MarketProductEntity;
 import com.groupbuy.market.domain.activity.model.entity.TrialBalanceEntity;
 import com.groupbuy.market.domain.activity.service.IIndexGroupBuyMarketService;
-import com.groupbuy.market.domain.trade.adapter.port.INotifyDispatcher;
+import com.groupbuy.market.domain.outbox.adapter.port.INotifyDispatcher;
 import com.groupbuy.market.domain.trade.adapter.port.ITeamPlaceReservation;
 import com.groupbuy.market.domain.trade.adapter.repository.DuplicateOrderException;
 import com.groupbuy.market.domain.trade.adapter.repository.ITradeRepository;
@@ -19,12 +19,11 @@ import com.groupbuy.market.domain.trade.service.timeout.CloseCheckPolicy;
 import com.groupbuy.market.types.design.chain.RuleChain;
 import com.groupbuy.market.types.enums.ResponseCode;
 import com.groupbuy.market.types.exception.AppException;
-import lombok.extern.slf4j.Slf4j;
-import org.springframework.stereotype.Service;
-
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import lombok.extern.slf4j.Slf4j;
+import org.springframework.stereotype.Service;
 
 /**
  * Lock: a buyer takes one place in a team. Same partner + same user + same out trade number answers the same order
@@ -50,9 +49,14 @@ public class TradeLockService {
     /** Draws of fresh ids before giving up; with 10^8 team ids even a crowded table needs a second draw rarely. */
     private static final int ID_DRAWS = 5;
 
-    public TradeLockService(IIndexGroupBuyMarketService trialService, ITradeRepository repository,
-                            ITeamPlaceReservation reservation, Clock clock, TradeIds ids,
-                            CloseCheckPolicy closeChecks, INotifyDispatcher dispatcher) {
+    public TradeLockService(
+            IIndexGroupBuyMarketService trialService,
+            ITradeRepository repository,
+            ITeamPlaceReservation reservation,
+            Clock clock,
+            TradeIds ids,
+            CloseCheckPolicy closeChecks,
+            INotifyDispatcher dispatcher) {
         this.closeChecks = closeChecks;
         this.dispatcher = dispatcher;
         this.trialService = trialService;
@@ -86,8 +90,12 @@ public class TradeLockService {
         LockContext context = new LockContext(Instant.now(clock));
         context.setLiveTakes(liveTakes);
         context.setTrial(trialService.indexMarketTrial(MarketProductEntity.builder()
-                .userId(command.getUserId()).source(command.getSource()).channel(command.getChannel())
-                .goodsId(command.getGoodsId()).activityId(command.getActivityId()).build()));
+                .userId(command.getUserId())
+                .source(command.getSource())
+                .channel(command.getChannel())
+                .goodsId(command.getGoodsId())
+                .activityId(command.getActivityId())
+                .build()));
         rules.apply(command, context);
 
         // Team and order ids are drawn at random (8 and 12 digits, the wire's shapes); an id another row already has
@@ -100,8 +108,13 @@ public class TradeLockService {
                     && !reservation.reserveNew(aggregate.getTeamId(), holder, aggregate.getValidEndTime())) {
                 continue;
             }
-            if (!aggregate.isNewTeam() && !reservation.reserve(aggregate.getTeamId(), holder,
-                    aggregate.getTargetCount(), context.getTeam().getLockCount(), aggregate.getValidEndTime())) {
+            if (!aggregate.isNewTeam()
+                    && !reservation.reserve(
+                            aggregate.getTeamId(),
+                            holder,
+                            aggregate.getTargetCount(),
+                            context.getTeam().getLockCount(),
+                            aggregate.getValidEndTime())) {
                 throw new AppException(ResponseCode.E0008);
             }
             MarketPayOrderEntity order = write(aggregate, command, holder);
@@ -109,7 +122,8 @@ public class TradeLockService {
                 return order;
             }
         }
-        throw new AppException(ResponseCode.INDEX_EXCEPTION, "no free team or order id after " + ID_DRAWS + " draws, retry");
+        throw new AppException(
+                ResponseCode.UNIQUE_KEY_CONFLICT, "no free team or order id after " + ID_DRAWS + " draws, retry");
     }
 
     /** Null when a drawn id was taken (the place is given back and the caller draws again). */
@@ -119,8 +133,13 @@ public class TradeLockService {
             if (order.getCloseCheckTaskIds() != null) {
                 dispatcher.dispatchCloseChecks(order.getCloseCheckTaskIds());
             }
-            log.info("lock outTradeNo={} user={} team={} order={} newTeam={}", command.getOutTradeNo(),
-                    command.getUserId(), order.getTeamId(), order.getOrderId(), aggregate.isNewTeam());
+            log.info(
+                    "lock outTradeNo={} user={} team={} order={} newTeam={}",
+                    command.getOutTradeNo(),
+                    command.getUserId(),
+                    order.getTeamId(),
+                    order.getOrderId(),
+                    aggregate.isNewTeam());
             return order;
         } catch (DuplicateOrderException e) {
             giveBack(aggregate, holder);
@@ -128,7 +147,8 @@ public class TradeLockService {
                 case GENERATED_ID -> null;
                 case OUT_TRADE_NO -> sameOrderAgain(repository.queryOrder(command.orderKey()), command);
                 case TAKE -> throw new AppException(ResponseCode.E0103);
-                case OTHER -> throw new AppException(ResponseCode.INDEX_EXCEPTION, "order could not be written, retry", e);
+                case OTHER ->
+                    throw new AppException(ResponseCode.UNIQUE_KEY_CONFLICT, "order could not be written, retry", e);
             };
         } catch (RuntimeException e) {
             giveBack(aggregate, holder);
@@ -155,7 +175,10 @@ public class TradeLockService {
         if (existing.orderStatus() == OrderStatus.CLOSED) {
             throw new AppException(ResponseCode.E0202);
         }
-        log.info("lock repeated outTradeNo={} user={} order={}", command.getOutTradeNo(), command.getUserId(),
+        log.info(
+                "lock repeated outTradeNo={} user={} order={}",
+                command.getOutTradeNo(),
+                command.getUserId(),
                 existing.getOrderId());
         return existing;
     }
@@ -166,14 +189,16 @@ public class TradeLockService {
         Instant now = context.getNow();
         String teamId = newTeam ? ids.teamId() : context.getTeam().getTeamId();
         String orderId = ids.orderId();
-        Instant validEnd = newTeam ? now.plus(Duration.ofMinutes(trial.getValidTimeMinutes()))
+        Instant validEnd = newTeam
+                ? now.plus(Duration.ofMinutes(trial.getValidTimeMinutes()))
                 : context.getTeam().getValidEndTime();
         return LockOrderAggregate.builder()
                 .command(command)
                 .newTeam(newTeam)
                 .teamId(teamId)
                 .orderId(orderId)
-                .targetCount(newTeam ? trial.getTargetCount() : context.getTeam().getTargetCount())
+                .targetCount(
+                        newTeam ? trial.getTargetCount() : context.getTeam().getTargetCount())
                 .originalPrice(trial.getOriginalPrice())
                 .deductionPrice(trial.getDeductionPrice())
                 .payPrice(trial.getPayPrice())
@@ -182,8 +207,8 @@ public class TradeLockService {
                 .validStartTime(now)
                 .validEndTime(validEnd)
                 .takeSequence(context.getLiveTakes() + 1)
-                .closeChecks(closeChecks.checksForLock(teamId, orderId, newTeam, now, validEnd, command.getSource(),
-                        command.getChannel()))
+                .closeChecks(closeChecks.checksForLock(
+                        teamId, orderId, newTeam, now, validEnd, command.getSource(), command.getChannel()))
                 .build();
     }
 }

@@ -3,8 +3,6 @@ package com.groupbuy.market.domain.trade.service.place;
 import com.groupbuy.market.domain.trade.adapter.port.ITeamPlaceReservation;
 import com.groupbuy.market.domain.trade.adapter.repository.ITeamPlaceRepository;
 import com.groupbuy.market.domain.trade.model.valobj.OpenTeamPlacesVO;
-import lombok.extern.slf4j.Slf4j;
-
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -12,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.IntConsumer;
+import lombok.extern.slf4j.Slf4j;
 
 /**
  * Brings open teams' Redis place counters back to the database's truth. A process killed between a refund's commit
@@ -37,11 +36,18 @@ public class TeamPlaceReconciler {
     private final IntConsumer corrected;
     /** Shortest time between two runs from the timeout job, which runs far more often than counters go wrong. */
     private final Duration interval;
+
     private final AtomicReference<Instant> lastRun = new AtomicReference<>(Instant.MIN);
 
-    public TeamPlaceReconciler(ITeamPlaceRepository repository, ITeamPlaceReservation reservation, Clock clock,
-                               Duration staleAfter, Duration quietPeriod, int pageSize, Duration interval,
-                               IntConsumer corrected) {
+    public TeamPlaceReconciler(
+            ITeamPlaceRepository repository,
+            ITeamPlaceReservation reservation,
+            Clock clock,
+            Duration staleAfter,
+            Duration quietPeriod,
+            int pageSize,
+            Duration interval,
+            IntConsumer corrected) {
         this.repository = repository;
         this.reservation = reservation;
         this.clock = clock;
@@ -68,9 +74,10 @@ public class TeamPlaceReconciler {
         int checked = 0;
         int fixed = 0;
         while (Instant.now(clock).isBefore(deadline)) {
-            List<OpenTeamPlacesVO> page = repository.queryOpenTeams(Instant.now(clock), after, shardIndex, shardTotal,
-                    pageSize);
-            Map<String, Integer> places = reservation.places(page.stream().map(OpenTeamPlacesVO::teamId).toList());
+            List<OpenTeamPlacesVO> page =
+                    repository.queryOpenTeams(Instant.now(clock), after, shardIndex, shardTotal, pageSize);
+            Map<String, Integer> places = reservation.places(
+                    page.stream().map(OpenTeamPlacesVO::teamId).toList());
             for (OpenTeamPlacesVO team : page) {
                 Integer counter = places.get(team.teamId());
                 // Equal is the steady state; a counter above the lock count may be a lock in flight, so look closer.
@@ -85,7 +92,12 @@ public class TeamPlaceReconciler {
             }
         }
         if (fixed > 0) {
-            log.warn("team places reconciled shard={}/{} checked={} corrected={}", shardIndex, shardTotal, checked, fixed);
+            log.warn(
+                    "team places reconciled shard={}/{} checked={} corrected={}",
+                    shardIndex,
+                    shardTotal,
+                    checked,
+                    fixed);
         }
         return fixed;
     }

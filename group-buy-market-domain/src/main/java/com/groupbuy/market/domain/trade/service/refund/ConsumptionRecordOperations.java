@@ -2,9 +2,8 @@ package com.groupbuy.market.domain.trade.service.refund;
 
 import com.groupbuy.market.domain.trade.adapter.repository.IConsumptionRecordRepository;
 import com.groupbuy.market.domain.trade.model.valobj.ConsumptionRecordVO;
-import org.springframework.stereotype.Service;
-
 import java.util.List;
+import org.springframework.stereotype.Service;
 
 /** What operators read of our consumers' records: above all the failed (dead-lettered) messages and why. */
 @Service

@@ -31,6 +31,7 @@ public class RefundPlaceReturnService {
 
     /** The consumer's name in consumption records. */
     public static final String CONSUMER = "refund_place_return";
+
     private static final int MAX_BODY = 1024;
     private static final int MAX_REASON = 500;
 
@@ -39,8 +40,11 @@ public class RefundPlaceReturnService {
     private final ITeamPlaceReservation reservation;
     private final int maxAttempts;
 
-    public RefundPlaceReturnService(IConsumptionRecordRepository records, IRefundRepository orders,
-                                    ITeamPlaceReservation reservation, int maxAttempts) {
+    public RefundPlaceReturnService(
+            IConsumptionRecordRepository records,
+            IRefundRepository orders,
+            ITeamPlaceReservation reservation,
+            int maxAttempts) {
         if (maxAttempts < 1) {
             throw new IllegalArgumentException("maxAttempts must be at least 1");
         }
@@ -54,8 +58,8 @@ public class RefundPlaceReturnService {
      * Handles one delivery. {@code refund} is null and {@code malformed} says why when the body could not be read:
      * such a message goes to the dead letters at once (no attempt could ever succeed).
      */
-    public ConsumeOutcome consume(String messageId, String routingKey, String body, RefundMessageVO refund,
-                                  String malformed) {
+    public ConsumeOutcome consume(
+            String messageId, String routingKey, String body, RefundMessageVO refund, String malformed) {
         if (messageId == null || messageId.isBlank()) {
             return ConsumeOutcome.dead("no message id: no consumption record can be kept for it", 0, -1);
         }
@@ -68,8 +72,8 @@ public class RefundPlaceReturnService {
         }
         if (record.attempts() >= maxAttempts) {
             // The last attempt's outcome was never written (its process died): no attempt is left.
-            return ConsumeOutcome.dead("out of attempts; last error: " + record.lastError(), record.attempts(),
-                    record.version());
+            return ConsumeOutcome.dead(
+                    "out of attempts; last error: " + record.lastError(), record.attempts(), record.version());
         }
         if (!records.startAttempt(CONSUMER, messageId, record.version())) {
             return ConsumeOutcome.duplicate("another delivery of this message started an attempt meanwhile");
@@ -82,11 +86,20 @@ public class RefundPlaceReturnService {
         try {
             boolean released = giveBack(refund);
             if (!records.markSuccess(CONSUMER, messageId, version)) {
-                log.warn("refund message={} order={}: record changed during the attempt (the release is once per "
-                        + "order regardless)", messageId, refund.orderId());
+                log.warn(
+                        "refund message={} order={}: record changed during the attempt (the release is once per "
+                                + "order regardless)",
+                        messageId,
+                        refund.orderId());
             }
-            log.info("refund message={} order={} team={} type={} attempt={} placeGivenBack={}", messageId,
-                    refund.orderId(), refund.teamId(), refund.type(), attempt, released);
+            log.info(
+                    "refund message={} order={} team={} type={} attempt={} placeGivenBack={}",
+                    messageId,
+                    refund.orderId(),
+                    refund.teamId(),
+                    refund.type(),
+                    attempt,
+                    released);
             return ConsumeOutcome.done(attempt);
         } catch (RuntimeException e) {
             String reason = cut(e.getClass().getSimpleName() + ": " + e.getMessage(), MAX_REASON);
@@ -94,8 +107,13 @@ public class RefundPlaceReturnService {
                 return ConsumeOutcome.dead(reason, attempt, version);
             }
             records.recordFailure(CONSUMER, messageId, version, reason);
-            log.warn("refund message={} order={} attempt={} of {} failed: {}", messageId, refund.orderId(), attempt,
-                    maxAttempts, reason);
+            log.warn(
+                    "refund message={} order={} attempt={} of {} failed: {}",
+                    messageId,
+                    refund.orderId(),
+                    attempt,
+                    maxAttempts,
+                    reason);
             return ConsumeOutcome.retry(reason, attempt);
         }
     }
@@ -105,16 +123,21 @@ public class RefundPlaceReturnService {
         if (outcome.version() >= 0) {
             records.markFailed(CONSUMER, messageId, outcome.version(), outcome.reason());
         }
-        log.warn("refund message={} dead-lettered after {} attempt(s): {}", messageId, outcome.attempts(),
+        log.warn(
+                "refund message={} dead-lettered after {} attempt(s): {}",
+                messageId,
+                outcome.attempts(),
                 outcome.reason());
     }
 
     private boolean giveBack(RefundMessageVO refund) {
         MemberOrderView order = orders.queryOrderById(refund.orderId());
-        if (order == null || !order.getTeamId().equals(refund.teamId()) || !order.getUserId().equals(refund.userId())
+        if (order == null
+                || !order.getTeamId().equals(refund.teamId())
+                || !order.getUserId().equals(refund.userId())
                 || !order.getOutTradeNo().equals(refund.outTradeNo())) {
-            throw new IllegalStateException("no order " + refund.orderId() + " of team " + refund.teamId()
-                    + " with that user and outTradeNo");
+            throw new IllegalStateException(
+                    "no order " + refund.orderId() + " of team " + refund.teamId() + " with that user and outTradeNo");
         }
         if (order.getOrderStatus() != OrderStatus.CLOSED) {
             // Not closed: it still holds its place in the database (a paid member of an expired team).

@@ -1,6 +1,6 @@
 package com.groupbuy.market.domain.trade.service.refund;
 
-import com.groupbuy.market.domain.trade.adapter.port.INotifyDispatcher;
+import com.groupbuy.market.domain.outbox.adapter.port.INotifyDispatcher;
 import com.groupbuy.market.domain.trade.adapter.port.ITeamPlaceReservation;
 import com.groupbuy.market.domain.trade.adapter.repository.IRefundRepository;
 import com.groupbuy.market.domain.trade.model.aggregate.MemberRefund;
@@ -14,11 +14,10 @@ import com.groupbuy.market.domain.trade.model.valobj.SourceChannelPolicy;
 import com.groupbuy.market.domain.trade.model.valobj.TeamExpiryVO;
 import com.groupbuy.market.types.enums.ResponseCode;
 import com.groupbuy.market.types.exception.AppException;
-import lombok.extern.slf4j.Slf4j;
-import org.springframework.stereotype.Service;
-
 import java.time.Instant;
 import java.util.List;
+import lombok.extern.slf4j.Slf4j;
+import org.springframework.stereotype.Service;
 
 /**
  * Refund: the order leaves its team with the effect its state calls for ({@link RefundType}), in one guarded
@@ -39,9 +38,12 @@ public class TradeRefundService {
     private final SourceChannelPolicy sourceChannelPolicy;
     private final NotifyRoutes routes;
 
-    public TradeRefundService(IRefundRepository repository, ITeamPlaceReservation reservation,
-                              INotifyDispatcher dispatcher, SourceChannelPolicy sourceChannelPolicy,
-                              NotifyRoutes routes) {
+    public TradeRefundService(
+            IRefundRepository repository,
+            ITeamPlaceReservation reservation,
+            INotifyDispatcher dispatcher,
+            SourceChannelPolicy sourceChannelPolicy,
+            NotifyRoutes routes) {
         this.repository = repository;
         this.reservation = reservation;
         this.dispatcher = dispatcher;
@@ -62,7 +64,10 @@ public class TradeRefundService {
                 throw new AppException(ResponseCode.E0104);
             }
             if (order.getOrderStatus() == OrderStatus.CLOSED) {
-                log.info("refund repeated outTradeNo={} order={} team={}", order.getOutTradeNo(), order.getOrderId(),
+                log.info(
+                        "refund repeated outTradeNo={} order={} team={}",
+                        order.getOutTradeNo(),
+                        order.getOrderId(),
                         order.getTeamId());
                 return answer(order, RefundResultEntity.REPEAT, "already closed or refunded; nothing changed");
             }
@@ -71,8 +76,11 @@ public class TradeRefundService {
                 return answer(order, RefundResultEntity.SUCCESS, type.getType() + ": " + type.getEffect());
             }
         }
-        log.warn("refund gave up outTradeNo={} order={} team={}: state kept changing", order.getOutTradeNo(),
-                order.getOrderId(), order.getTeamId());
+        log.warn(
+                "refund gave up outTradeNo={} order={} team={}: state kept changing",
+                order.getOutTradeNo(),
+                order.getOrderId(),
+                order.getTeamId());
         return answer(order, RefundResultEntity.FAIL, "the order changed while refunding; retry");
     }
 
@@ -106,8 +114,13 @@ public class TradeRefundService {
         // The fast path; the refund consumer gives the same place back if we die here, and never both (per order).
         releaseCommittedPlace(order.getTeamId(), order.getOrderId());
         taskIds.forEach(dispatcher::dispatchAsync);
-        log.info("refund outTradeNo={} order={} team={} type={} tasks={}", order.getOutTradeNo(), order.getOrderId(),
-                order.getTeamId(), type.getType(), taskIds);
+        log.info(
+                "refund outTradeNo={} order={} team={} type={} tasks={}",
+                order.getOutTradeNo(),
+                order.getOrderId(),
+                order.getTeamId(),
+                type.getType(),
+                taskIds);
         return true;
     }
 
@@ -119,13 +132,20 @@ public class TradeRefundService {
         try {
             reservation.releaseOrder(teamId, orderId);
         } catch (RuntimeException e) {
-            log.warn("refund committed but team={} place not given back in Redis ({}); reconciliation will", teamId,
+            log.warn(
+                    "refund committed but team={} place not given back in Redis ({}); reconciliation will",
+                    teamId,
                     e.toString());
         }
     }
 
     private static RefundResultEntity answer(MemberOrderView order, String code, String info) {
-        return RefundResultEntity.builder().userId(order.getUserId()).orderId(order.getOrderId())
-                .teamId(order.getTeamId()).code(code).info(info).build();
+        return RefundResultEntity.builder()
+                .userId(order.getUserId())
+                .orderId(order.getOrderId())
+                .teamId(order.getTeamId())
+                .code(code)
+                .info(info)
+                .build();
     }
 }

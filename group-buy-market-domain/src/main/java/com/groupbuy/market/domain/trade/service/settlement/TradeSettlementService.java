@@ -1,11 +1,11 @@
 package com.groupbuy.market.domain.trade.service.settlement;
 
-import com.groupbuy.market.domain.trade.adapter.port.INotifyDispatcher;
+import com.groupbuy.market.domain.outbox.adapter.port.INotifyDispatcher;
 import com.groupbuy.market.domain.trade.adapter.repository.ISettlementRepository;
 import com.groupbuy.market.domain.trade.model.aggregate.TeamPayment;
+import com.groupbuy.market.domain.trade.model.entity.MemberOrderView;
 import com.groupbuy.market.domain.trade.model.entity.SettleCommand;
 import com.groupbuy.market.domain.trade.model.entity.SettledOrderEntity;
-import com.groupbuy.market.domain.trade.model.entity.MemberOrderView;
 import com.groupbuy.market.domain.trade.model.valobj.NotifyRoutes;
 import com.groupbuy.market.domain.trade.model.valobj.OrderStatus;
 import com.groupbuy.market.domain.trade.model.valobj.SourceChannelPolicy;
@@ -39,8 +39,11 @@ public class TradeSettlementService {
     /** The payment's transitions and the callback it owes, decided inside the settlement's transaction. */
     private final TeamPayment teamPayment;
 
-    public TradeSettlementService(ISettlementRepository repository, INotifyDispatcher dispatcher,
-                                  SourceChannelPolicy sourceChannelPolicy, NotifyRoutes routes) {
+    public TradeSettlementService(
+            ISettlementRepository repository,
+            INotifyDispatcher dispatcher,
+            SourceChannelPolicy sourceChannelPolicy,
+            NotifyRoutes routes) {
         this.repository = repository;
         this.dispatcher = dispatcher;
         this.teamPayment = new TeamPayment(routes);
@@ -78,7 +81,10 @@ public class TradeSettlementService {
             }
             throw new AppException(ResponseCode.E0206);
         }
-        log.info("settle outTradeNo={} team={} completedTeam={}", command.getOutTradeNo(), order.getTeamId(),
+        log.info(
+                "settle outTradeNo={} team={} completedTeam={}",
+                command.getOutTradeNo(),
+                order.getTeamId(),
                 taskId != null);
         if (taskId != null) {
             dispatcher.dispatchAsync(taskId);
@@ -89,13 +95,23 @@ public class TradeSettlementService {
     /** The buyer paid for an order we had closed unpaid: recorded (counted per order), and the mall told to refund. */
     private AppException latePayment(MemberOrderView order, SettleCommand command) {
         int notices = repository.recordLatePayment(order, command);
-        log.warn("settle late payment outTradeNo={} order={} team={} notices={}: closed before it was paid, "
-                + "the mall must refund its buyer", command.getOutTradeNo(), order.getOrderId(), order.getTeamId(), notices);
+        log.warn(
+                "settle late payment outTradeNo={} order={} team={} notices={}: closed before it was paid, "
+                        + "the mall must refund its buyer",
+                command.getOutTradeNo(),
+                order.getOrderId(),
+                order.getTeamId(),
+                notices);
         return new AppException(ResponseCode.E0208);
     }
 
     private static SettledOrderEntity answer(MemberOrderView order, Long taskId) {
-        return SettledOrderEntity.builder().userId(order.getUserId()).teamId(order.getTeamId())
-                .activityId(order.getActivityId()).outTradeNo(order.getOutTradeNo()).notifyTaskId(taskId).build();
+        return SettledOrderEntity.builder()
+                .userId(order.getUserId())
+                .teamId(order.getTeamId())
+                .activityId(order.getActivityId())
+                .outTradeNo(order.getOutTradeNo())
+                .notifyTaskId(taskId)
+                .build();
     }
 }

@@ -3,12 +3,11 @@ package com.groupbuy.market.domain.trade.service.team;
 import com.groupbuy.market.domain.trade.adapter.repository.ITeamQueryRepository;
 import com.groupbuy.market.domain.trade.model.valobj.TeamStatisticVO;
 import com.groupbuy.market.domain.trade.model.valobj.TeamVO;
-import org.springframework.beans.factory.annotation.Value;
-import org.springframework.stereotype.Service;
-
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.stereotype.Service;
 
 /** The teams a buyer is shown: their own open team first, then up to N others they could still join. */
 @Service
@@ -29,8 +28,8 @@ public class TeamQueryService {
             teams.add(own);
         }
         if (othersShown > 0) {
-            teams.addAll(repository.queryJoinableTeams(activityId, own == null ? null : own.getTeamId(), now,
-                    othersShown));
+            teams.addAll(
+                    repository.queryJoinableTeams(activityId, own == null ? null : own.getTeamId(), now, othersShown));
         }
         return teams;
     }

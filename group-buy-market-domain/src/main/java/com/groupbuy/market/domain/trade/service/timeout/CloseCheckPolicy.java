@@ -2,7 +2,6 @@ package com.groupbuy.market.domain.trade.service.timeout;
 
 import com.groupbuy.market.domain.trade.model.valobj.CloseCheckVO;
 import com.groupbuy.market.domain.trade.model.valobj.PaymentGrace;
-
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -20,11 +19,12 @@ public final class CloseCheckPolicy {
     private final boolean delayPathEnabled;
     /** Null: an unpaid lock lives as long as its team. */
     private final Duration unpaidTimeout;
+
     private final Duration expiryGrace;
     private final PaymentGrace paymentGrace;
 
-    public CloseCheckPolicy(boolean delayPathEnabled, Duration unpaidTimeout, Duration expiryGrace,
-                            PaymentGrace paymentGrace) {
+    public CloseCheckPolicy(
+            boolean delayPathEnabled, Duration unpaidTimeout, Duration expiryGrace, PaymentGrace paymentGrace) {
         this.delayPathEnabled = delayPathEnabled;
         this.unpaidTimeout = unpaidTimeout;
         this.expiryGrace = expiryGrace;
@@ -61,8 +61,14 @@ public final class CloseCheckPolicy {
      * The checks a lock writes: its team's (when it opens the team) and its own unpaid one (when a timeout is set and
      * it would come before the team's end, which closes every unpaid member anyway). None while the delay path is off.
      */
-    public List<CloseCheckVO> checksForLock(String teamId, String orderId, boolean newTeam, Instant lockTime,
-                                            Instant teamValidEnd, String source, String channel) {
+    public List<CloseCheckVO> checksForLock(
+            String teamId,
+            String orderId,
+            boolean newTeam,
+            Instant lockTime,
+            Instant teamValidEnd,
+            String source,
+            String channel) {
         List<CloseCheckVO> checks = new ArrayList<>(2);
         if (!delayPathEnabled) {
             return checks;
@@ -73,7 +79,8 @@ public final class CloseCheckPolicy {
         }
         Instant unpaidCloseAt = unpaidCloseAt(lockTime, source, channel);
         if (unpaidCloseAt != null && unpaidCloseAt.isBefore(teamCloseAt)) {
-            checks.add(CloseCheckVO.unpaidOrder(teamId, orderId, unpaidCloseAt, Duration.between(lockTime, unpaidCloseAt)));
+            checks.add(CloseCheckVO.unpaidOrder(
+                    teamId, orderId, unpaidCloseAt, Duration.between(lockTime, unpaidCloseAt)));
         }
         return checks;
     }

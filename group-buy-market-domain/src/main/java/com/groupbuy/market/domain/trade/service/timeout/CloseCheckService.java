@@ -2,17 +2,16 @@ package com.groupbuy.market.domain.trade.service.timeout;
 
 import com.groupbuy.market.domain.trade.adapter.repository.IConsumptionRecordRepository;
 import com.groupbuy.market.domain.trade.adapter.repository.IRefundRepository;
-import com.groupbuy.market.domain.trade.model.valobj.OrderStatus;
 import com.groupbuy.market.domain.trade.model.entity.MemberOrderView;
 import com.groupbuy.market.domain.trade.model.valobj.CloseCheckVO;
 import com.groupbuy.market.domain.trade.model.valobj.ConsumeOutcome;
 import com.groupbuy.market.domain.trade.model.valobj.ConsumptionRecordVO;
+import com.groupbuy.market.domain.trade.model.valobj.OrderStatus;
 import com.groupbuy.market.domain.trade.service.refund.TradeRefundService;
-import lombok.extern.slf4j.Slf4j;
-
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import lombok.extern.slf4j.Slf4j;
 
 /**
  * Our consumer of delayed close checks (#15, seed 004): when a lock's unpaid deadline (or a team's validity end) has
@@ -42,8 +41,14 @@ public class CloseCheckService {
     /** How long a check that arrives before its time (a broker clock ahead of ours) waits for it, at most. */
     private final Duration earlyWait;
 
-    public CloseCheckService(IConsumptionRecordRepository records, IRefundRepository orders, TradeRefundService refunds,
-                             TradeTimeoutService timeouts, Clock clock, int maxAttempts, Duration earlyWait) {
+    public CloseCheckService(
+            IConsumptionRecordRepository records,
+            IRefundRepository orders,
+            TradeRefundService refunds,
+            TradeTimeoutService timeouts,
+            Clock clock,
+            int maxAttempts,
+            Duration earlyWait) {
         if (maxAttempts < 1) {
             throw new IllegalArgumentException("maxAttempts must be at least 1");
         }
@@ -60,8 +65,8 @@ public class CloseCheckService {
      * Handles one delivery. {@code check} is null and {@code malformed} says why when the body could not be read:
      * such a message goes to the dead letters at once (no attempt could ever succeed).
      */
-    public ConsumeOutcome consume(String messageId, String routingKey, String body, CloseCheckVO check,
-                                  String malformed) {
+    public ConsumeOutcome consume(
+            String messageId, String routingKey, String body, CloseCheckVO check, String malformed) {
         if (messageId == null || messageId.isBlank()) {
             return ConsumeOutcome.dead("no message id: no consumption record can be kept for it", 0, -1);
         }
@@ -70,10 +75,16 @@ public class CloseCheckService {
         MemberOrderView order = null;
         if (check != null && check.kind() == CloseCheckVO.Kind.UNPAID_ORDER) {
             order = orders.queryOrderById(check.orderId());
-            if (order != null && order.getTeamId().equals(check.teamId())
+            if (order != null
+                    && order.getTeamId().equals(check.teamId())
                     && order.getOrderStatus() != OrderStatus.LOCKED) {
-                log.info("close check message={} kind={} team={} order={} effect={} (no record)", messageId,
-                        check.kind().check(), check.teamId(), check.orderId(), settled(order));
+                log.info(
+                        "close check message={} kind={} team={} order={} effect={} (no record)",
+                        messageId,
+                        check.kind().check(),
+                        check.teamId(),
+                        check.orderId(),
+                        settled(order));
                 return ConsumeOutcome.duplicate(settled(order));
             }
         }
@@ -85,8 +96,8 @@ public class CloseCheckService {
             return ConsumeOutcome.duplicate("dead-lettered before");
         }
         if (record.attempts() >= maxAttempts) {
-            return ConsumeOutcome.dead("out of attempts; last error: " + record.lastError(), record.attempts(),
-                    record.version());
+            return ConsumeOutcome.dead(
+                    "out of attempts; last error: " + record.lastError(), record.attempts(), record.version());
         }
         if (!records.startAttempt(CONSUMER, messageId, record.version())) {
             return ConsumeOutcome.duplicate("another delivery of this message started an attempt meanwhile");
@@ -99,15 +110,27 @@ public class CloseCheckService {
         try {
             String effect = apply(check, order);
             if (effect == null) {
-                return ConsumeOutcome.dead(cut("no order " + check.orderId() + " in team " + check.teamId(),
-                        MAX_REASON), attempt, version);
+                return ConsumeOutcome.dead(
+                        cut("no order " + check.orderId() + " in team " + check.teamId(), MAX_REASON),
+                        attempt,
+                        version);
             }
             if (!records.markSuccess(CONSUMER, messageId, version)) {
-                log.warn("close check message={} team={} order={}: record changed during the attempt (the close is "
-                        + "guarded regardless)", messageId, check.teamId(), check.orderId());
+                log.warn(
+                        "close check message={} team={} order={}: record changed during the attempt (the close is "
+                                + "guarded regardless)",
+                        messageId,
+                        check.teamId(),
+                        check.orderId());
             }
-            log.info("close check message={} kind={} team={} order={} attempt={} effect={} lateMs={}", messageId,
-                    check.kind().check(), check.teamId(), check.orderId(), attempt, effect,
+            log.info(
+                    "close check message={} kind={} team={} order={} attempt={} effect={} lateMs={}",
+                    messageId,
+                    check.kind().check(),
+                    check.teamId(),
+                    check.orderId(),
+                    attempt,
+                    effect,
                     Duration.between(check.closeAt(), Instant.now(clock)).toMillis());
             return ConsumeOutcome.done(attempt);
         } catch (RuntimeException e) {
@@ -116,8 +139,14 @@ public class CloseCheckService {
                 return ConsumeOutcome.dead(reason, attempt, version);
             }
             records.recordFailure(CONSUMER, messageId, version, reason);
-            log.warn("close check message={} team={} order={} attempt={} of {} failed: {}", messageId, check.teamId(),
-                    check.orderId(), attempt, maxAttempts, reason);
+            log.warn(
+                    "close check message={} team={} order={} attempt={} of {} failed: {}",
+                    messageId,
+                    check.teamId(),
+                    check.orderId(),
+                    attempt,
+                    maxAttempts,
+                    reason);
             return ConsumeOutcome.retry(reason, attempt);
         }
     }
@@ -127,7 +156,10 @@ public class CloseCheckService {
         if (outcome.version() >= 0) {
             records.markFailed(CONSUMER, messageId, outcome.version(), outcome.reason());
         }
-        log.warn("close check message={} dead-lettered after {} attempt(s): {}", messageId, outcome.attempts(),
+        log.warn(
+                "close check message={} dead-lettered after {} attempt(s): {}",
+                messageId,
+                outcome.attempts(),
                 outcome.reason());
     }
 

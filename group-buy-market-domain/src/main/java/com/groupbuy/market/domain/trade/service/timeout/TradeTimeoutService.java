@@ -1,6 +1,6 @@
 package com.groupbuy.market.domain.trade.service.timeout;
 
-import com.groupbuy.market.domain.trade.adapter.port.INotifyDispatcher;
+import com.groupbuy.market.domain.outbox.adapter.port.INotifyDispatcher;
 import com.groupbuy.market.domain.trade.adapter.port.ITeamPlaceReservation;
 import com.groupbuy.market.domain.trade.adapter.repository.IRefundRepository;
 import com.groupbuy.market.domain.trade.model.entity.MemberOrderView;
@@ -8,8 +8,6 @@ import com.groupbuy.market.domain.trade.model.valobj.TeamExpiryVO;
 import com.groupbuy.market.domain.trade.model.valobj.TimeoutRunSummary;
 import com.groupbuy.market.domain.trade.service.place.TeamPlaceReconciler;
 import com.groupbuy.market.domain.trade.service.refund.TradeRefundService;
-import lombok.extern.slf4j.Slf4j;
-
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -17,6 +15,7 @@ import java.util.List;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
+import lombok.extern.slf4j.Slf4j;
 
 /**
  * The timeout job. First, open teams past their validity end (plus a grace for settlements of payments made just
@@ -35,7 +34,7 @@ import java.util.function.Supplier;
 @Slf4j
 public class TradeTimeoutService {
 
-    private volatile Consumer<TimeoutRunSummary> runListener = summary -> { };
+    private volatile Consumer<TimeoutRunSummary> runListener = summary -> {};
     private final IRefundRepository repository;
     private final TradeRefundService refundService;
     private final ITeamPlaceReservation reservation;
@@ -44,14 +43,22 @@ public class TradeTimeoutService {
     private final CloseCheckPolicy policy;
     /** How overdue a lock or team must be before this job takes it, while the delay path is on (zero when off). */
     private final Duration backstopMargin;
+
     private final int pageSize;
     private final Duration runBudget;
     private final TeamPlaceReconciler placeReconciler;
 
-    public TradeTimeoutService(IRefundRepository repository, TradeRefundService refundService,
-                               ITeamPlaceReservation reservation, INotifyDispatcher dispatcher, Clock clock,
-                               CloseCheckPolicy policy, Duration backstopMargin, int pageSize, Duration runBudget,
-                               TeamPlaceReconciler placeReconciler) {
+    public TradeTimeoutService(
+            IRefundRepository repository,
+            TradeRefundService refundService,
+            ITeamPlaceReservation reservation,
+            INotifyDispatcher dispatcher,
+            Clock clock,
+            CloseCheckPolicy policy,
+            Duration backstopMargin,
+            int pageSize,
+            Duration runBudget,
+            TeamPlaceReconciler placeReconciler) {
         this.repository = repository;
         this.refundService = refundService;
         this.reservation = reservation;
@@ -79,21 +86,34 @@ public class TradeTimeoutService {
         Instant deadline = start.plus(runBudget);
         Counts counts = new Counts();
         Instant endBefore = start.minus(policy.expiryGrace()).minus(backstopMargin);
-        drain(deadline, () -> repository.queryOpenTeamsEndedBefore(endBefore, shardIndex, shardTotal, pageSize),
-                teamId -> expire(teamId, endBefore, counts), counts);
+        drain(
+                deadline,
+                () -> repository.queryOpenTeamsEndedBefore(endBefore, shardIndex, shardTotal, pageSize),
+                teamId -> expire(teamId, endBefore, counts),
+                counts);
         if (policy.unpaidTimeout() != null) {
             Instant overdueAt = start.minus(backstopMargin);
-            Instant lockedBefore = overdueAt.minus(policy.unpaidTimeout()).minus(policy.paymentGrace().shortest());
-            drain(deadline, () -> repository.queryUnpaidLockedBefore(lockedBefore, shardIndex, shardTotal, pageSize),
-                    order -> closeUnpaid(order, overdueAt, counts), counts);
+            Instant lockedBefore = overdueAt
+                    .minus(policy.unpaidTimeout())
+                    .minus(policy.paymentGrace().shortest());
+            drain(
+                    deadline,
+                    () -> repository.queryUnpaidLockedBefore(lockedBefore, shardIndex, shardTotal, pageSize),
+                    order -> closeUnpaid(order, overdueAt, counts),
+                    counts);
         }
         reconcilePlaces(shardIndex, shardTotal, deadline);
         int foundLate = policy.delayPathEnabled() ? counts.expiredTeams + counts.closedUnpaid : 0;
-        TimeoutRunSummary summary = new TimeoutRunSummary(counts.expiredTeams, counts.closedUnpaid, counts.skipped,
-                foundLate);
+        TimeoutRunSummary summary =
+                new TimeoutRunSummary(counts.expiredTeams, counts.closedUnpaid, counts.skipped, foundLate);
         if (foundLate > 0) {
-            log.warn("timeout close shard={}/{} found late={} (closed by the backstop, not by their delayed close "
-                    + "check: the broker lost or never got them) {}", shardIndex, shardTotal, foundLate, summary);
+            log.warn(
+                    "timeout close shard={}/{} found late={} (closed by the backstop, not by their delayed close "
+                            + "check: the broker lost or never got them) {}",
+                    shardIndex,
+                    shardTotal,
+                    foundLate,
+                    summary);
         } else if (counts.expiredTeams + counts.closedUnpaid + counts.skipped > 0) {
             log.info("timeout close shard={}/{} {}", shardIndex, shardTotal, summary);
         }
@@ -144,7 +164,8 @@ public class TradeTimeoutService {
             return false;
         }
         try {
-            // Per order, so the refund consumer receiving these orders' unpaid_unlock messages gives nothing back twice.
+            // Per order, so the refund consumer receiving these orders' unpaid_unlock messages gives nothing back
+            // twice.
             expiry.closedOrderIds().forEach(orderId -> reservation.releaseOrder(teamId, orderId));
         } catch (RuntimeException e) {
             // Committed: the failed team is no longer open, so its counter matters to nobody and expires.
@@ -153,17 +174,23 @@ public class TradeTimeoutService {
         expiry.taskIds().forEach(dispatcher::dispatchAsync);
         counts.expiredTeams++;
         counts.closedUnpaid += expiry.closedUnpaid();
-        log.info("team expired team={} closedUnpaid={} tasks={}", teamId, expiry.closedUnpaid(), expiry.taskIds().size());
+        log.info(
+                "team expired team={} closedUnpaid={} tasks={}",
+                teamId,
+                expiry.closedUnpaid(),
+                expiry.taskIds().size());
         return true;
     }
 
     private boolean closeUnpaid(MemberOrderView order, Instant overdueAt, Counts counts) {
         // The page was read with the shortest grace of all (in SQL, on the database's lock time): only a partner with a
         // longer grace needs its own test here.
-        Duration longerGrace = policy.paymentGrace().of(order.getSource(), order.getChannel())
+        Duration longerGrace = policy.paymentGrace()
+                .of(order.getSource(), order.getChannel())
                 .minus(policy.paymentGrace().shortest());
-        if (!longerGrace.isZero() && policy.unpaidCloseAt(order.getLockTime(), order.getSource(), order.getChannel())
-                .isAfter(overdueAt)) {
+        if (!longerGrace.isZero()
+                && policy.unpaidCloseAt(order.getLockTime(), order.getSource(), order.getChannel())
+                        .isAfter(overdueAt)) {
             return false;
         }
         if (!refundService.closeUnpaid(order)) {

@@ -1,41 +1,42 @@
 package com.groupbuy.market.domain.activity.service.discount;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import com.groupbuy.market.types.exception.AppException;
+import java.math.BigDecimal;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-import java.math.BigDecimal;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
 class PriceCalculatorTest {
 
     @ParameterizedTest(name = "{0} {1} on {2} -> {3}")
-    @CsvSource(delimiter = ';', value = {
-            // direct reduction
-            "ZJ; 20; 100.00; 80.00",
-            "ZJ; 0.5; 10.00; 9.50",
-            "ZJ; 100; 100.00; 0.01",      // deduction equal to the price: never free
-            "ZJ; 250; 100.00; 0.01",      // deduction above the price
-            // full reduction: the threshold is inclusive
-            "MJ; 100,10; 100.00; 90.00",
-            "MJ; 100,10; 99.99; 99.99",
-            "MJ; 100,10; 100.01; 90.01",
-            "MJ; 10,10; 10.00; 0.01",
-            // percentage: cents are kept and rounded HALF_UP once (the original truncated to whole yuan)
-            "ZK; 0.8; 100.00; 80.00",
-            "ZK; 0.85; 99.99; 84.99",     // 84.9915
-            "ZK; 0.85; 99.97; 84.97",     // 84.9745
-            "ZK; 0.333; 0.05; 0.02",      // 0.01665
-            "ZK; 0.001; 1.00; 0.01",      // would be 0.00
-            "ZK; 1; 12.34; 12.34",
-            // fixed price
-            "N; 1.99; 100.00; 1.99",
-            "N; 150; 100.00; 100.00",     // above the original: no discount, never a negative deduction
-            "N; 0; 100.00; 0.01",
-    })
+    @CsvSource(
+            delimiter = ';',
+            value = {
+                // direct reduction
+                "ZJ; 20; 100.00; 80.00",
+                "ZJ; 0.5; 10.00; 9.50",
+                "ZJ; 100; 100.00; 0.01", // deduction equal to the price: never free
+                "ZJ; 250; 100.00; 0.01", // deduction above the price
+                // full reduction: the threshold is inclusive
+                "MJ; 100,10; 100.00; 90.00",
+                "MJ; 100,10; 99.99; 99.99",
+                "MJ; 100,10; 100.01; 90.01",
+                "MJ; 10,10; 10.00; 0.01",
+                // percentage: cents are kept and rounded HALF_UP once (the original truncated to whole yuan)
+                "ZK; 0.8; 100.00; 80.00",
+                "ZK; 0.85; 99.99; 84.99", // 84.9915
+                "ZK; 0.85; 99.97; 84.97", // 84.9745
+                "ZK; 0.333; 0.05; 0.02", // 0.01665
+                "ZK; 0.001; 1.00; 0.01", // would be 0.00
+                "ZK; 1; 12.34; 12.34",
+                // fixed price
+                "N; 1.99; 100.00; 1.99",
+                "N; 150; 100.00; 100.00", // above the original: no discount, never a negative deduction
+                "N; 0; 100.00; 0.01",
+            })
     void payPriceFollowsThePlan(String plan, String expression, String original, String expected) {
         BigDecimal pay = PriceCalculator.payPrice(plan, expression, new BigDecimal(original));
 
@@ -45,12 +46,23 @@ class PriceCalculatorTest {
     }
 
     @ParameterizedTest(name = "{0} ''{1}'' is malformed")
-    @CsvSource(delimiter = ';', value = {
-            "ZJ; abc", "ZJ; -5", "ZJ; ''",
-            "MJ; 100", "MJ; 100,10,1", "MJ; 100,x", "MJ; -1,10",
-            "ZK; 0", "ZK; 1.2", "ZK; -0.5", "ZK; eighty",
-            "N; -1", "N; ''",
-    })
+    @CsvSource(
+            delimiter = ';',
+            value = {
+                "ZJ; abc",
+                "ZJ; -5",
+                "ZJ; ''",
+                "MJ; 100",
+                "MJ; 100,10,1",
+                "MJ; 100,x",
+                "MJ; -1,10",
+                "ZK; 0",
+                "ZK; 1.2",
+                "ZK; -0.5",
+                "ZK; eighty",
+                "N; -1",
+                "N; ''",
+            })
     void malformedExpressionIsRefusedWithE0001(String plan, String expression) {
         assertThatThrownBy(() -> PriceCalculator.payPrice(plan, expression, new BigDecimal("100.00")))
                 .isInstanceOfSatisfying(AppException.class, e -> {
@@ -62,12 +74,14 @@ class PriceCalculatorTest {
     @Test
     void unknownPlanIsRefusedWithE0001() {
         assertThatThrownBy(() -> PriceCalculator.payPrice("XX", "1", new BigDecimal("100.00")))
-                .isInstanceOfSatisfying(AppException.class, e -> assertThat(e.getCode()).isEqualTo("E0001"));
+                .isInstanceOfSatisfying(
+                        AppException.class, e -> assertThat(e.getCode()).isEqualTo("E0001"));
     }
 
     @Test
     void nullExpressionIsMalformedNotANullPointer() {
         assertThatThrownBy(() -> PriceCalculator.payPrice("ZJ", null, new BigDecimal("100.00")))
-                .isInstanceOfSatisfying(AppException.class, e -> assertThat(e.getCode()).isEqualTo("E0001"));
+                .isInstanceOfSatisfying(
+                        AppException.class, e -> assertThat(e.getCode()).isEqualTo("E0001"));
     }
 }

@@ -1,5 +1,8 @@
 package com.groupbuy.market.domain.activity.service.trial;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import com.groupbuy.market.domain.activity.adapter.repository.IActivityRepository;
 import com.groupbuy.market.domain.activity.model.entity.MarketProductEntity;
 import com.groupbuy.market.domain.activity.model.entity.TrialBalanceEntity;
@@ -9,8 +12,6 @@ import com.groupbuy.market.domain.activity.model.valobj.MarketSwitchesVO;
 import com.groupbuy.market.domain.activity.model.valobj.SkuVO;
 import com.groupbuy.market.domain.activity.model.valobj.TagScope;
 import com.groupbuy.market.types.exception.AppException;
-import org.junit.jupiter.api.Test;
-
 import java.math.BigDecimal;
 import java.time.Clock;
 import java.time.Instant;
@@ -21,9 +22,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Test;
 
 /** The trial's rule tree over in-memory ports: the order of the checks, the routing, and the audience rules. */
 class IndexGroupBuyMarketServiceTest {
@@ -34,11 +33,13 @@ class IndexGroupBuyMarketServiceTest {
     private DiscountVO discount = discount(DiscountVO.TYPE_BASE, null);
     /** What sc_sku_activity maps s01/c01/g1 to (null: no mapping), and whether goods g1 exists. */
     private Long mappedActivityId = 7L;
+
     private boolean goodsExists = true;
     private boolean degrade;
     private int repositoryReads;
     /** (tag, user) pairs that are members; every membership question asked, in order. */
     private final Set<String> members = new HashSet<>();
+
     private final List<String> asked = new ArrayList<>();
 
     private final IActivityRepository repository = new IActivityRepository() {
@@ -63,7 +64,13 @@ class IndexGroupBuyMarketServiceTest {
         @Override
         public SkuVO querySku(String goodsId) {
             repositoryReads++;
-            return !goodsExists ? null : SkuVO.builder().goodsId(goodsId).goodsName("g").originalPrice(new BigDecimal("100.00")).build();
+            return !goodsExists
+                    ? null
+                    : SkuVO.builder()
+                            .goodsId(goodsId)
+                            .goodsName("g")
+                            .originalPrice(new BigDecimal("100.00"))
+                            .build();
         }
 
         @Override
@@ -72,11 +79,11 @@ class IndexGroupBuyMarketServiceTest {
         }
 
         @Override
-        public void evictCache() {
-        }
+        public void evictCache() {}
     };
 
-    private final IndexGroupBuyMarketService service = new IndexGroupBuyMarketService(repository,
+    private final IndexGroupBuyMarketService service = new IndexGroupBuyMarketService(
+            repository,
             () -> new MarketSwitchesVO(degrade, 100),
             (tagId, userId) -> {
                 asked.add(tagId + "/" + userId);
@@ -172,9 +179,18 @@ class IndexGroupBuyMarketServiceTest {
 
     @Test
     void activityStateIsCheckedBeforeMembership() {
-        activity = ActivityVO.builder().activityId(7L).discountId("d").status(0).takeLimitCount(1).target(3)
-                .validTimeMinutes(15).startTime(NOW.minus(1, ChronoUnit.DAYS)).endTime(NOW.plus(1, ChronoUnit.DAYS))
-                .tagId("VIP").tagScopes(Set.of(TagScope.ENABLE)).build();
+        activity = ActivityVO.builder()
+                .activityId(7L)
+                .discountId("d")
+                .status(0)
+                .takeLimitCount(1)
+                .target(3)
+                .validTimeMinutes(15)
+                .startTime(NOW.minus(1, ChronoUnit.DAYS))
+                .endTime(NOW.plus(1, ChronoUnit.DAYS))
+                .tagId("VIP")
+                .tagScopes(Set.of(TagScope.ENABLE))
+                .build();
 
         assertThatThrownBy(() -> trial("u1")).isInstanceOf(AppException.class).hasMessageStartingWith("E0101");
         assertThat(asked).isEmpty();
@@ -189,16 +205,19 @@ class IndexGroupBuyMarketServiceTest {
         assertThat(mapped.getActivityId()).isEqualTo(7L);
         assertThat(mapped.getPayPrice()).isEqualByComparingTo("80.00");
         assertRefused(() -> trial("u1", "s01", "c01", 8L), "unknown activity 8");
-        mappedActivityId = 9L;   // activity 7 exists, but s01/c01 sells g1 through activity 9
-        assertRefused(() -> trial("u1", "s01", "c01", 7L),
+        mappedActivityId = 9L; // activity 7 exists, but s01/c01 sells g1 through activity 9
+        assertRefused(
+                () -> trial("u1", "s01", "c01", 7L),
                 "activity 7 is not the group-buy activity of goods g1 through source s01 channel c01");
     }
 
     @Test
     void anotherSourceOrChannelWithoutTheMappingIsRefusedEvenWhenItNamesTheActivity() {
-        assertRefused(() -> trial("u1", "s99", "c99", 7L),
+        assertRefused(
+                () -> trial("u1", "s99", "c99", 7L),
                 "goods g1 has no group-buy activity through source s99 channel c99");
-        assertRefused(() -> trial("u1", "s01", "c99", null),
+        assertRefused(
+                () -> trial("u1", "s01", "c99", null),
                 "goods g1 has no group-buy activity through source s01 channel c99");
     }
 
@@ -208,7 +227,7 @@ class IndexGroupBuyMarketServiceTest {
         assertRefused(() -> trial("u1"), "unknown goods g1");
 
         goodsExists = true;
-        mappedActivityId = 8L;   // a mapping to an activity row that does not exist
+        mappedActivityId = 8L; // a mapping to an activity row that does not exist
         assertRefused(() -> trial("u1"), "unknown activity 8");
 
         mappedActivityId = 7L;
@@ -224,24 +243,47 @@ class IndexGroupBuyMarketServiceTest {
     }
 
     private TrialBalanceEntity trial(String userId, String source, String channel, Long activityId) {
-        return service.indexMarketTrial(MarketProductEntity.builder().userId(userId).source(source).channel(channel)
-                .goodsId("g1").activityId(activityId).build());
+        return service.indexMarketTrial(MarketProductEntity.builder()
+                .userId(userId)
+                .source(source)
+                .channel(channel)
+                .goodsId("g1")
+                .activityId(activityId)
+                .build());
     }
 
     private TrialBalanceEntity trial(String userId) {
-        return service.indexMarketTrial(MarketProductEntity.builder().userId(userId).source("s01").channel("c01")
-                .goodsId("g1").build());
+        return service.indexMarketTrial(MarketProductEntity.builder()
+                .userId(userId)
+                .source("s01")
+                .channel("c01")
+                .goodsId("g1")
+                .build());
     }
 
     private static ActivityVO activity(String tagId, Set<TagScope> scopes) {
-        return ActivityVO.builder().activityId(7L).discountId("d").status(ActivityVO.STATUS_EFFECTIVE)
-                .takeLimitCount(1).target(3).validTimeMinutes(15)
-                .startTime(NOW.minus(1, ChronoUnit.DAYS)).endTime(NOW.plus(1, ChronoUnit.DAYS))
-                .tagId(tagId).tagScopes(scopes).build();
+        return ActivityVO.builder()
+                .activityId(7L)
+                .discountId("d")
+                .status(ActivityVO.STATUS_EFFECTIVE)
+                .takeLimitCount(1)
+                .target(3)
+                .validTimeMinutes(15)
+                .startTime(NOW.minus(1, ChronoUnit.DAYS))
+                .endTime(NOW.plus(1, ChronoUnit.DAYS))
+                .tagId(tagId)
+                .tagScopes(scopes)
+                .build();
     }
 
     private static DiscountVO discount(int type, String tagId) {
-        return DiscountVO.builder().discountId("d").discountName("d").discountType(type).marketPlan("ZJ")
-                .marketExpr("20").tagId(tagId).build();
+        return DiscountVO.builder()
+                .discountId("d")
+                .discountName("d")
+                .discountType(type)
+                .marketPlan("ZJ")
+                .marketExpr("20")
+                .tagId(tagId)
+                .build();
     }
 }

@@ -1,13 +1,12 @@
 package com.groupbuy.market.domain.switches.model.valobj;
 
-import com.groupbuy.market.types.exception.AppException;
-import org.junit.jupiter.api.Test;
-
-import java.util.EnumMap;
-import java.util.Map;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.groupbuy.market.types.exception.AppException;
+import java.util.EnumMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
 
 /** #17: each switch takes only values of its rule, in one canonical form. */
 class SwitchNameTest {
@@ -16,7 +15,8 @@ class SwitchNameTest {
     void valuesAreCheckedAndCanonical() {
         assertThat(SwitchName.DEGRADE.check(" true ")).isEqualTo("true");
         assertThat(SwitchName.CUT_RANGE.check("007")).isEqualTo("7");
-        assertThat(SwitchName.SETTLEMENT_BLACKLIST.check(" s02:c02 , s01:c01,s01:c01,")).isEqualTo("s01:c01,s02:c02");
+        assertThat(SwitchName.SETTLEMENT_BLACKLIST.check(" s02:c02 , s01:c01,s01:c01,"))
+                .isEqualTo("s01:c01,s02:c02");
         assertThat(SwitchName.SIGNATURE_REQUIRED_FOR.check("*")).isEqualTo("*");
         assertThat(SwitchName.RATE_LIMIT_PAIRS.check("s02:c02=5, s01:c01=20")).isEqualTo("s01:c01=20,s02:c02=5");
         assertThat(SwitchName.RATE_LIMIT_USER.check("0")).isEqualTo("0");
@@ -24,14 +24,26 @@ class SwitchNameTest {
 
     @Test
     void valuesOutsideTheRuleAre0002() {
-        for (String[] bad : new String[][]{{"degrade", "yes"}, {"cutRange", "101"}, {"cutRange", "-1"},
-                {"settlementBlacklist", "s01"}, {"settlementBlacklist", "*"}, {"settlementBlacklist", "a:b:c"},
-                {"rateLimitPairs", "s01:c01"}, {"rateLimitPairs", "s01:c01=x"}, {"rateLimitUser", "1.5"},
-                {"rateLimitPairDefault", "1000001"}}) {
-            assertThatThrownBy(() -> SwitchName.of(bad[0]).check(bad[1])).as(bad[0] + "=" + bad[1])
-                    .isInstanceOf(AppException.class).extracting("code").isEqualTo("0002");
+        for (String[] bad : new String[][] {
+            {"degrade", "yes"},
+            {"cutRange", "101"},
+            {"cutRange", "-1"},
+            {"settlementBlacklist", "s01"},
+            {"settlementBlacklist", "*"},
+            {"settlementBlacklist", "a:b:c"},
+            {"rateLimitPairs", "s01:c01"},
+            {"rateLimitPairs", "s01:c01=x"},
+            {"rateLimitUser", "1.5"},
+            {"rateLimitPairDefault", "1000001"}
+        }) {
+            assertThatThrownBy(() -> SwitchName.of(bad[0]).check(bad[1]))
+                    .as(bad[0] + "=" + bad[1])
+                    .isInstanceOf(AppException.class)
+                    .extracting("code")
+                    .isEqualTo("0002");
         }
-        assertThatThrownBy(() -> SwitchName.of("nope")).isInstanceOf(AppException.class)
+        assertThatThrownBy(() -> SwitchName.of("nope"))
+                .isInstanceOf(AppException.class)
                 .hasMessageContaining("degrade, cutRange");
     }
 
@@ -51,9 +63,11 @@ class SwitchNameTest {
         assertThat(switches.pairRate("s01", "c01")).isEqualTo(20);
         assertThat(switches.pairRate("s01", "c011")).isZero();
         assertThat(switches.pairRate("s02", "c02")).isEqualTo(50);
-        LiveSwitchesVO changed = switches.overlay(Map.of(SwitchName.DEGRADE, "true", SwitchName.CUT_RANGE, "bad"),
-                (name, e) -> { });
+        LiveSwitchesVO changed =
+                switches.overlay(Map.of(SwitchName.DEGRADE, "true", SwitchName.CUT_RANGE, "bad"), (name, e) -> {});
         assertThat(changed.degrade()).isTrue();
-        assertThat(changed.cutRange()).as("a stored value the rule refuses keeps the default").isEqualTo(100);
+        assertThat(changed.cutRange())
+                .as("a stored value the rule refuses keeps the default")
+                .isEqualTo(100);
     }
 }

@@ -1,71 +1,96 @@
 package com.groupbuy.market.domain.trade.model.aggregate;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.groupbuy.market.domain.outbox.model.entity.NotifyTaskEntity;
 import com.groupbuy.market.domain.trade.model.entity.MemberOrderView;
-import com.groupbuy.market.domain.trade.model.entity.NotifyTaskEntity;
-import com.groupbuy.market.domain.trade.model.valobj.IllegalStateTransitionException;
 import com.groupbuy.market.domain.trade.model.valobj.NotifyRoutes;
 import com.groupbuy.market.domain.trade.model.valobj.OrderStatus;
 import com.groupbuy.market.domain.trade.model.valobj.RefundType;
 import com.groupbuy.market.domain.trade.model.valobj.TeamStatus;
+import com.groupbuy.market.types.exception.IllegalStateTransitionException;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-
-import java.util.List;
-import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class MemberRefundTest {
 
     private static final NotifyRoutes MQ_PARTNER_ONLY = new NotifyRoutes(false, Map.of(), (s, c) -> null);
 
     private static MemberOrderView order(OrderStatus order, TeamStatus team, String notifyType) {
-        return MemberOrderView.builder().orderId("o-1").userId("u1").outTradeNo("out-1").activityId(7L)
-                .orderStatus(order).teamId("t-1").teamStatus(team).source("s01").channel("c01")
-                .notifyType(notifyType).build();
+        return MemberOrderView.builder()
+                .orderId("o-1")
+                .userId("u1")
+                .outTradeNo("out-1")
+                .activityId(7L)
+                .orderStatus(order)
+                .teamId("t-1")
+                .teamStatus(team)
+                .source("s01")
+                .channel("c01")
+                .notifyType(notifyType)
+                .build();
     }
 
     @ParameterizedTest(name = "{0} in {1} -> {2}")
     @CsvSource({
-            "LOCKED, OPEN, UNPAID_UNLOCK, '', , ",
-            "PAID, OPEN, PAID_UNFORMED, OPEN, OPEN, OPEN",
-            "PAID, FAILED, PAID_UNFORMED, FAILED, FAILED, FAILED",
-            "PAID, COMPLETE, PAID_FORMED, COMPLETE;COMPLETE_WITH_REFUND, FAILED, COMPLETE_WITH_REFUND",
-            "PAID, COMPLETE_WITH_REFUND, PAID_FORMED, COMPLETE;COMPLETE_WITH_REFUND, FAILED, COMPLETE_WITH_REFUND",
+        "LOCKED, OPEN, UNPAID_UNLOCK, '', , ",
+        "PAID, OPEN, PAID_UNFORMED, OPEN, OPEN, OPEN",
+        "PAID, FAILED, PAID_UNFORMED, FAILED, FAILED, FAILED",
+        "PAID, COMPLETE, PAID_FORMED, COMPLETE;COMPLETE_WITH_REFUND, FAILED, COMPLETE_WITH_REFUND",
+        "PAID, COMPLETE_WITH_REFUND, PAID_FORMED, COMPLETE;COMPLETE_WITH_REFUND, FAILED, COMPLETE_WITH_REFUND",
     })
-    void theRefundsTransitionsAreDecidedByTheStatesRead(OrderStatus orderStatus, TeamStatus teamStatus,
-                                                        RefundType type, String teamFrom, TeamStatus whenNoPaidLeft,
-                                                        TeamStatus otherwise) {
+    void theRefundsTransitionsAreDecidedByTheStatesRead(
+            OrderStatus orderStatus,
+            TeamStatus teamStatus,
+            RefundType type,
+            String teamFrom,
+            TeamStatus whenNoPaidLeft,
+            TeamStatus otherwise) {
         MemberRefund refund = MemberRefund.of(order(orderStatus, teamStatus, "MQ"), type, MQ_PARTNER_ONLY);
 
         assertThat(refund.orderFrom()).isEqualTo(orderStatus);
         assertThat(refund.orderTo()).isEqualTo(OrderStatus.CLOSED);
-        assertThat(refund.teamFrom()).containsExactlyElementsOf(teamFrom.isEmpty() ? List.of()
-                : java.util.Arrays.stream(teamFrom.split(";")).map(TeamStatus::valueOf).toList());
+        assertThat(refund.teamFrom())
+                .containsExactlyElementsOf(
+                        teamFrom.isEmpty()
+                                ? List.of()
+                                : java.util.Arrays.stream(teamFrom.split(";"))
+                                        .map(TeamStatus::valueOf)
+                                        .toList());
         assertThat(refund.teamWhenNoPaidLeft()).isEqualTo(whenNoPaidLeft);
         assertThat(refund.teamOtherwise()).isEqualTo(otherwise);
         // An MQ partner is told on the refund routing key, even while MQ is off.
         assertThat(refund.callbacks()).singleElement().satisfies(task -> {
             assertThat(task.getTaskKey()).isEqualTo("t-1:" + type.getNotifyCategory() + ":o-1");
             assertThat(task.getNotifyMq()).isEqualTo("topic.team_refund");
-            assertThat(task.getParameterJson()).isEqualTo("{\"type\":\"" + type.getType() + "\",\"userId\":\"u1\","
-                    + "\"teamId\":\"t-1\",\"activityId\":7,\"orderId\":\"o-1\",\"outTradeNo\":\"out-1\"}");
+            assertThat(task.getBody())
+                    .isEqualTo("{\"type\":\"" + type.getType() + "\",\"userId\":\"u1\","
+                            + "\"teamId\":\"t-1\",\"activityId\":7,\"orderId\":\"o-1\",\"outTradeNo\":\"out-1\"}");
         });
     }
 
     @Test
     void anHttpPartnerWithoutARefundUrlIsOwedNothing() {
-        assertThat(MemberRefund.of(order(OrderStatus.LOCKED, TeamStatus.OPEN, "HTTP"), RefundType.UNPAID_UNLOCK,
-                MQ_PARTNER_ONLY).callbacks()).extracting(NotifyTaskEntity::getTaskKey).isEmpty();
+        assertThat(MemberRefund.of(
+                                order(OrderStatus.LOCKED, TeamStatus.OPEN, "HTTP"),
+                                RefundType.UNPAID_UNLOCK,
+                                MQ_PARTNER_ONLY)
+                        .callbacks())
+                .extracting(NotifyTaskEntity::getTaskKey)
+                .isEmpty();
     }
 
     @Test
     void aRefundOfAnotherKindThanTheStatesCallForIsRefused() {
-        assertThatThrownBy(() -> MemberRefund.of(order(OrderStatus.PAID, TeamStatus.OPEN, "MQ"),
-                RefundType.UNPAID_UNLOCK, MQ_PARTNER_ONLY)).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> MemberRefund.of(order(OrderStatus.CLOSED, TeamStatus.OPEN, "MQ"),
-                RefundType.UNPAID_UNLOCK, MQ_PARTNER_ONLY)).isInstanceOf(IllegalStateTransitionException.class);
+        assertThatThrownBy(() -> MemberRefund.of(
+                        order(OrderStatus.PAID, TeamStatus.OPEN, "MQ"), RefundType.UNPAID_UNLOCK, MQ_PARTNER_ONLY))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> MemberRefund.of(
+                        order(OrderStatus.CLOSED, TeamStatus.OPEN, "MQ"), RefundType.UNPAID_UNLOCK, MQ_PARTNER_ONLY))
+                .isInstanceOf(IllegalStateTransitionException.class);
     }
 }

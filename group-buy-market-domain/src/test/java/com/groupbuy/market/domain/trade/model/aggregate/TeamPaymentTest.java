@@ -1,15 +1,14 @@
 package com.groupbuy.market.domain.trade.model.aggregate;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import com.groupbuy.market.domain.trade.model.valobj.NotifyRoutes;
 import com.groupbuy.market.domain.trade.model.valobj.OrderStatus;
 import com.groupbuy.market.domain.trade.model.valobj.TeamStatus;
-import org.junit.jupiter.api.Test;
-
 import java.util.List;
 import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Test;
 
 class TeamPaymentTest {
 
@@ -26,9 +25,11 @@ class TeamPaymentTest {
 
     @Test
     void onlyThePaymentThatCompletedTheTeamOwesTheCallback() {
-        assertThat(payment.callbackOwed(TeamTest.team(TeamStatus.OPEN, 3, 3, 2), List::of)).isEmpty();
+        assertThat(payment.callbackOwed(TeamTest.team(TeamStatus.OPEN, 3, 3, 2), List::of))
+                .isEmpty();
         assertThat(payment.callbackOwed(TeamTest.team(TeamStatus.COMPLETE, 3, 3, 3), () -> List.of("a", "b", "c")))
-                .get().extracting(t -> t.getParameterJson())
+                .get()
+                .extracting(t -> t.getBody())
                 .isEqualTo("{\"teamId\":\"t-1\",\"outTradeNoList\":[\"a\",\"b\",\"c\"]}");
     }
 

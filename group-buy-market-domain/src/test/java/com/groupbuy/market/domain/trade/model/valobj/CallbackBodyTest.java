@@ -1,12 +1,11 @@
 package com.groupbuy.market.domain.trade.model.valobj;
 
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 /**
  * The callback bodies are a partner contract: these are the exact bytes partners have always received (keys, key
@@ -39,7 +38,8 @@ class CallbackBodyTest {
     @Test
     void closeCheckBodyNamesTheOrderOnlyForAnOrderCheck() {
         Instant closeAt = Instant.ofEpochMilli(1_700_000_000_123L);
-        assertThat(CloseCheckVO.unpaidOrder("t", "o", closeAt, Duration.ofMinutes(15)).toJson())
+        assertThat(CloseCheckVO.unpaidOrder("t", "o", closeAt, Duration.ofMinutes(15))
+                        .toJson())
                 .isEqualTo("{\"check\":\"unpaid_order\",\"teamId\":\"t\",\"orderId\":\"o\","
                         + "\"closeAt\":1700000000123,\"delayMs\":900000}");
         assertThat(CloseCheckVO.teamExpiry("t", closeAt, Duration.ofSeconds(30)).toJson())

@@ -1,21 +1,21 @@
 package com.groupbuy.market.domain.trade.model.valobj;
 
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.Arguments;
-import org.junit.jupiter.params.provider.MethodSource;
-
-import java.util.Arrays;
-import java.util.EnumMap;
-import java.util.Map;
-import java.util.function.UnaryOperator;
-import java.util.stream.Stream;
-
 import static com.groupbuy.market.domain.trade.model.valobj.ConsumptionStatus.FAIL;
 import static com.groupbuy.market.domain.trade.model.valobj.ConsumptionStatus.PROCESSING;
 import static com.groupbuy.market.domain.trade.model.valobj.ConsumptionStatus.SUCCESS;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.groupbuy.market.types.exception.IllegalStateTransitionException;
+import java.util.Arrays;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.function.UnaryOperator;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /** The full transition table: every state x every event, allowed -> its target, anything else refused. */
 class ConsumptionStatusTest {
@@ -49,14 +49,16 @@ class ConsumptionStatusTest {
         if (to != null) {
             assertThat(event.apply.apply(from)).isEqualTo(to);
         } else {
-            assertThatThrownBy(() -> event.apply.apply(from)).isInstanceOf(IllegalStateTransitionException.class)
+            assertThatThrownBy(() -> event.apply.apply(from))
+                    .isInstanceOf(IllegalStateTransitionException.class)
                     .hasMessageContaining(from.name());
         }
     }
 
     @Test
     void codesAreTheStoredValuesAndTheRecordsConstantsAgree() {
-        assertThat(Arrays.stream(ConsumptionStatus.values()).map(ConsumptionStatus::code)).containsExactly(0, 1, 2);
+        assertThat(Arrays.stream(ConsumptionStatus.values()).map(ConsumptionStatus::code))
+                .containsExactly(0, 1, 2);
         for (ConsumptionStatus status : ConsumptionStatus.values()) {
             assertThat(ConsumptionStatus.of(status.code())).isSameAs(status);
         }

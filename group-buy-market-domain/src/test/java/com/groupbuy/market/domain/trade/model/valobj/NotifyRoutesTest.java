@@ -1,18 +1,18 @@
 package com.groupbuy.market.domain.trade.model.valobj;
 
-import org.junit.jupiter.api.Test;
-
-import java.util.Map;
-
 import static org.assertj.core.api.Assertions.assertThat;
+
+import com.groupbuy.market.domain.outbox.model.valobj.NotifyTarget;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
 
 class NotifyRoutesTest {
 
     private static final String SUCCESS_URL = "https://mall.example/team-success";
     private static final String REFUND_URL = "https://mall.example/refund";
 
-    private final NotifyRoutes mqOn = new NotifyRoutes(true, Map.of(),
-            (source, channel) -> "s01".equals(source) && "c01".equals(channel) ? REFUND_URL : null);
+    private final NotifyRoutes mqOn = new NotifyRoutes(
+            true, Map.of(), (source, channel) -> "s01".equals(source) && "c01".equals(channel) ? REFUND_URL : null);
     private final NotifyRoutes mqOff = new NotifyRoutes(false, Map.of(), (source, channel) -> null);
 
     @Test
@@ -34,14 +34,17 @@ class NotifyRoutesTest {
         assertThat(mqOn.refund(RefundType.PAID_UNFORMED, "HTTP", "s01", "c01"))
                 .containsExactly(NotifyTarget.http(REFUND_URL), NotifyTarget.mq("topic.team_refund", ":mq"));
         assertThat(mqOn.refund(RefundType.PAID_UNFORMED, "HTTP", "s02", "c02"))
-                .as("no refund URL: only the refund event").containsExactly(NotifyTarget.mq("topic.team_refund", ":mq"));
+                .as("no refund URL: only the refund event")
+                .containsExactly(NotifyTarget.mq("topic.team_refund", ":mq"));
         assertThat(mqOff.refund(RefundType.PAID_UNFORMED, "HTTP", "s02", "c02")).isEmpty();
     }
 
     @Test
     void routingKeysAreConfigurablePerCategory() {
-        NotifyRoutes custom = new NotifyRoutes(true, Map.of("trade_settlement", "mall.team.done",
-                "trade_paid_team2refund", "mall.refund.formed"), (source, channel) -> null);
+        NotifyRoutes custom = new NotifyRoutes(
+                true,
+                Map.of("trade_settlement", "mall.team.done", "trade_paid_team2refund", "mall.refund.formed"),
+                (source, channel) -> null);
 
         assertThat(custom.routingKey("trade_settlement")).isEqualTo("mall.team.done");
         assertThat(custom.routingKey("trade_paid_team2refund")).isEqualTo("mall.refund.formed");

@@ -1,22 +1,22 @@
 package com.groupbuy.market.domain.trade.model.valobj;
 
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.Arguments;
-import org.junit.jupiter.params.provider.MethodSource;
-
-import java.util.Arrays;
-import java.util.EnumMap;
-import java.util.Map;
-import java.util.function.UnaryOperator;
-import java.util.stream.Stream;
-
 import static com.groupbuy.market.domain.trade.model.valobj.TeamStatus.COMPLETE;
 import static com.groupbuy.market.domain.trade.model.valobj.TeamStatus.COMPLETE_WITH_REFUND;
 import static com.groupbuy.market.domain.trade.model.valobj.TeamStatus.FAILED;
 import static com.groupbuy.market.domain.trade.model.valobj.TeamStatus.OPEN;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.groupbuy.market.types.exception.IllegalStateTransitionException;
+import java.util.Arrays;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.function.UnaryOperator;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /** The full transition table: every state x every event, allowed -> its target, anything else refused. */
 class TeamStatusTest {
@@ -37,13 +37,30 @@ class TeamStatusTest {
 
     /** Allowed transitions; a (state, event) pair not listed is refused. */
     private static final Map<TeamStatus, Map<Event, TeamStatus>> ALLOWED = new EnumMap<>(Map.of(
-            OPEN, Map.of(Event.PAYMENT_NOT_FILLING, OPEN, Event.PAYMENT_FILLING, COMPLETE,
-                    Event.PAID_MEMBER_LEFT_SOME_LEFT, OPEN, Event.PAID_MEMBER_LEFT_NONE_LEFT, OPEN,
-                    Event.EXPIRE, FAILED),
-            COMPLETE, Map.of(Event.PAID_MEMBER_LEFT_SOME_LEFT, COMPLETE_WITH_REFUND,
-                    Event.PAID_MEMBER_LEFT_NONE_LEFT, FAILED),
-            COMPLETE_WITH_REFUND, Map.of(Event.PAID_MEMBER_LEFT_SOME_LEFT, COMPLETE_WITH_REFUND,
-                    Event.PAID_MEMBER_LEFT_NONE_LEFT, FAILED),
+            OPEN,
+                    Map.of(
+                            Event.PAYMENT_NOT_FILLING,
+                            OPEN,
+                            Event.PAYMENT_FILLING,
+                            COMPLETE,
+                            Event.PAID_MEMBER_LEFT_SOME_LEFT,
+                            OPEN,
+                            Event.PAID_MEMBER_LEFT_NONE_LEFT,
+                            OPEN,
+                            Event.EXPIRE,
+                            FAILED),
+            COMPLETE,
+                    Map.of(
+                            Event.PAID_MEMBER_LEFT_SOME_LEFT,
+                            COMPLETE_WITH_REFUND,
+                            Event.PAID_MEMBER_LEFT_NONE_LEFT,
+                            FAILED),
+            COMPLETE_WITH_REFUND,
+                    Map.of(
+                            Event.PAID_MEMBER_LEFT_SOME_LEFT,
+                            COMPLETE_WITH_REFUND,
+                            Event.PAID_MEMBER_LEFT_NONE_LEFT,
+                            FAILED),
             FAILED, Map.of(Event.PAID_MEMBER_LEFT_SOME_LEFT, FAILED, Event.PAID_MEMBER_LEFT_NONE_LEFT, FAILED)));
 
     static Stream<Arguments> everyStateAndEvent() {
@@ -58,7 +75,8 @@ class TeamStatusTest {
         if (to != null) {
             assertThat(event.apply.apply(from)).isEqualTo(to);
         } else {
-            assertThatThrownBy(() -> event.apply.apply(from)).isInstanceOf(IllegalStateTransitionException.class)
+            assertThatThrownBy(() -> event.apply.apply(from))
+                    .isInstanceOf(IllegalStateTransitionException.class)
                     .hasMessageContaining(from.name());
         }
     }

@@ -1,18 +1,17 @@
 package com.groupbuy.market.domain.trade.service.guard;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import com.groupbuy.market.domain.switches.model.valobj.LiveSwitchesVO;
 import com.groupbuy.market.domain.switches.model.valobj.SwitchName;
 import com.groupbuy.market.domain.trade.adapter.port.ITradeRateLimiter;
 import com.groupbuy.market.types.exception.AppException;
-import org.junit.jupiter.api.Test;
-
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Test;
 
 /** #17: the user's bucket is asked before the pair's, a refusal is 0006, and a rate of 0 asks no bucket at all. */
 class TradeRateGuardTest {
@@ -45,7 +44,10 @@ class TradeRateGuardTest {
     void aRefusingUserBucketSparesThePairBudget() {
         userAdmits = false;
         assertThatThrownBy(() -> new TradeRateGuard(limiter, () -> switches("7", "s01:c01=20"))
-                .admit("lock", "s01", "c01", "u1")).isInstanceOf(AppException.class).extracting("code").isEqualTo("0006");
+                        .admit("lock", "s01", "c01", "u1"))
+                .isInstanceOf(AppException.class)
+                .extracting("code")
+                .isEqualTo("0006");
         assertThat(asked).containsExactly("user u1@7");
     }
 
@@ -53,7 +55,10 @@ class TradeRateGuardTest {
     void aRefusingPairBucketIs0006() {
         pairAdmits = false;
         assertThatThrownBy(() -> new TradeRateGuard(limiter, () -> switches("0", "s01:c01=20"))
-                .admit("settle", "s01", "c01", "u1")).isInstanceOf(AppException.class).extracting("code").isEqualTo("0006");
+                        .admit("settle", "s01", "c01", "u1"))
+                .isInstanceOf(AppException.class)
+                .extracting("code")
+                .isEqualTo("0006");
     }
 
     @Test

@@ -1,5 +1,7 @@
 package com.groupbuy.market.domain.trade.service.refund;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.groupbuy.market.domain.trade.adapter.port.ITeamPlaceReservation;
 import com.groupbuy.market.domain.trade.model.entity.RefundCommand;
 import com.groupbuy.market.domain.trade.model.entity.RefundResultEntity;
@@ -8,16 +10,13 @@ import com.groupbuy.market.domain.trade.model.valobj.OrderStatus;
 import com.groupbuy.market.domain.trade.model.valobj.TeamExpiryVO;
 import com.groupbuy.market.domain.trade.model.valobj.TeamStatus;
 import com.groupbuy.market.domain.trade.service.InMemoryTradeStore;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-
 import java.lang.reflect.Proxy;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 
 /** The refund's and the expiry's decisions over an in-memory store (no Spring, no database, no Redis). */
 class TradeRefundServiceTest {
@@ -32,7 +31,7 @@ class TradeRefundServiceTest {
     @BeforeEach
     void setUp() {
         ITeamPlaceReservation reservation = (ITeamPlaceReservation) Proxy.newProxyInstance(
-                getClass().getClassLoader(), new Class<?>[]{ITeamPlaceReservation.class}, (proxy, method, args) -> {
+                getClass().getClassLoader(), new Class<?>[] {ITeamPlaceReservation.class}, (proxy, method, args) -> {
                     if (method.getName().equals("releaseOrder")) {
                         placesGivenBack.add(args[0] + "/" + args[1]);
                         return null;
@@ -40,13 +39,21 @@ class TradeRefundServiceTest {
                     throw new UnsupportedOperationException(method.getName());
                 });
         // An MQ-on deployment, HTTP partner with no refund URL: every refund owes exactly its refund event.
-        service = new TradeRefundService(store, reservation, dispatched::add, (source, channel) -> true,
+        service = new TradeRefundService(
+                store,
+                reservation,
+                dispatched::add,
+                (source, channel) -> true,
                 new NotifyRoutes(true, Map.of(), (s, c) -> null));
     }
 
     private RefundResultEntity refund(String user) {
-        return service.refund(RefundCommand.builder().source("s01").channel("c01").userId(user)
-                .outTradeNo("out-" + user).build());
+        return service.refund(RefundCommand.builder()
+                .source("s01")
+                .channel("c01")
+                .userId(user)
+                .outTradeNo("out-" + user)
+                .build());
     }
 
     private void pay(String... users) {
@@ -66,8 +73,8 @@ class TradeRefundServiceTest {
         assertThat(store.teams.get("t-1").lockCount).isEqualTo(1);
         assertThat(store.teams.get("t-1").status).isEqualTo(TeamStatus.OPEN.code());
         assertThat(store.taskKeys()).containsExactly("t-1:trade_unpaid2refund:o-u1:mq");
-        assertThat(store.tasks.get("t-1:trade_unpaid2refund:o-u1:mq").getParameterJson()).isEqualTo(
-                "{\"type\":\"unpaid_unlock\",\"userId\":\"u1\",\"teamId\":\"t-1\",\"activityId\":7,"
+        assertThat(store.tasks.get("t-1:trade_unpaid2refund:o-u1:mq").getBody())
+                .isEqualTo("{\"type\":\"unpaid_unlock\",\"userId\":\"u1\",\"teamId\":\"t-1\",\"activityId\":7,"
                         + "\"orderId\":\"o-u1\",\"outTradeNo\":\"out-u1\"}");
         assertThat(placesGivenBack).containsExactly("t-1/o-u1");
         assertThat(dispatched).hasSize(1);
@@ -101,8 +108,8 @@ class TradeRefundServiceTest {
         assertThat(store.teams.get("t-1").status).isEqualTo(TeamStatus.FAILED.code());
         assertThat(store.teams.get("t-1").completeCount).isZero();
         assertThat(store.teams.get("t-1").lockCount).isZero();
-        assertThat(store.taskKeys()).containsExactly("t-1:trade_paid_team2refund:o-u1:mq",
-                "t-1:trade_paid_team2refund:o-u2:mq");
+        assertThat(store.taskKeys())
+                .containsExactly("t-1:trade_paid_team2refund:o-u1:mq", "t-1:trade_paid_team2refund:o-u2:mq");
     }
 
     @Test
@@ -117,8 +124,8 @@ class TradeRefundServiceTest {
         assertThat(store.teams.get("t-1").lockCount).isEqualTo(1);
         assertThat(store.order("u1").status).isEqualTo(OrderStatus.PAID.code());
         assertThat(store.order("u2").status).isEqualTo(OrderStatus.CLOSED.code());
-        assertThat(store.taskKeys()).containsExactly("t-1:trade_paid2refund:o-u1:mq",
-                "t-1:trade_unpaid2refund:o-u2:mq");
+        assertThat(store.taskKeys())
+                .containsExactly("t-1:trade_paid2refund:o-u1:mq", "t-1:trade_unpaid2refund:o-u2:mq");
         assertThat(expiry.taskIds()).hasSize(2);
 
         // The paid member's later refund is a paid_unformed one of a failed team; its callback was already owed.

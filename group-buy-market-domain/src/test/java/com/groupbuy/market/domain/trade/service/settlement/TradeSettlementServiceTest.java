@@ -1,5 +1,8 @@
 package com.groupbuy.market.domain.trade.service.settlement;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import com.groupbuy.market.domain.trade.model.entity.SettleCommand;
 import com.groupbuy.market.domain.trade.model.entity.SettledOrderEntity;
 import com.groupbuy.market.domain.trade.model.valobj.NotifyRoutes;
@@ -7,16 +10,12 @@ import com.groupbuy.market.domain.trade.model.valobj.OrderStatus;
 import com.groupbuy.market.domain.trade.model.valobj.TeamStatus;
 import com.groupbuy.market.domain.trade.service.InMemoryTradeStore;
 import com.groupbuy.market.types.exception.AppException;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 
 /** The settlement's decisions over an in-memory store (no Spring, no database). */
 class TradeSettlementServiceTest {
@@ -30,13 +29,18 @@ class TradeSettlementServiceTest {
     @BeforeEach
     void setUp() {
         store.openTeam("t-1", 3, Instant.now().plusSeconds(3600), "u1", "u2", "u3");
-        service = new TradeSettlementService(store, dispatched::add, (source, channel) -> true,
-                new NotifyRoutes(false, Map.of(), (s, c) -> null));
+        service = new TradeSettlementService(
+                store, dispatched::add, (source, channel) -> true, new NotifyRoutes(false, Map.of(), (s, c) -> null));
     }
 
     private SettledOrderEntity settle(String user) {
-        return service.settle(SettleCommand.builder().source("s01").channel("c01").userId(user)
-                .outTradeNo("out-" + user).outTradeTime(PAID_AT).build());
+        return service.settle(SettleCommand.builder()
+                .source("s01")
+                .channel("c01")
+                .userId(user)
+                .outTradeNo("out-" + user)
+                .outTradeTime(PAID_AT)
+                .build());
     }
 
     @Test
@@ -54,7 +58,7 @@ class TradeSettlementServiceTest {
         assertThat(store.teams.get("t-1").completeCount).isEqualTo(3);
         assertThat(store.tasks).containsOnlyKeys("t-1:trade_settlement");
         // Paid members in the order they locked, not the order they paid.
-        assertThat(store.tasks.get("t-1:trade_settlement").getParameterJson())
+        assertThat(store.tasks.get("t-1:trade_settlement").getBody())
                 .isEqualTo("{\"teamId\":\"t-1\",\"outTradeNoList\":[\"out-u1\",\"out-u2\",\"out-u3\"]}");
 
         // A repeated notice answers as the first and owes nothing more.
@@ -67,8 +71,10 @@ class TradeSettlementServiceTest {
     void aPaymentForAnOrderClosedUnpaidIsRecordedLateAndChangesNothing() {
         store.order("u1").status = OrderStatus.CLOSED.code();
 
-        assertThatThrownBy(() -> settle("u1")).isInstanceOf(AppException.class)
-                .extracting(e -> ((AppException) e).getCode()).isEqualTo("E0208");
+        assertThatThrownBy(() -> settle("u1"))
+                .isInstanceOf(AppException.class)
+                .extracting(e -> ((AppException) e).getCode())
+                .isEqualTo("E0208");
         assertThat(store.latePayments).containsEntry("o-u1", 1);
         assertThat(store.teams.get("t-1").completeCount).isZero();
     }
@@ -77,8 +83,10 @@ class TradeSettlementServiceTest {
     void aTeamNoLongerOpenTakesNoPayment() {
         store.teams.get("t-1").status = TeamStatus.FAILED.code();
 
-        assertThatThrownBy(() -> settle("u1")).isInstanceOf(AppException.class)
-                .extracting(e -> ((AppException) e).getCode()).isEqualTo("E0206");
+        assertThatThrownBy(() -> settle("u1"))
+                .isInstanceOf(AppException.class)
+                .extracting(e -> ((AppException) e).getCode())
+                .isEqualTo("E0206");
         assertThat(store.order("u1").status).isEqualTo(OrderStatus.LOCKED.code());
     }
 }

@@ -8,7 +8,6 @@ import com.groupbuy.market.domain.activity.model.valobj.TagScope;
 import com.groupbuy.market.domain.activity.service.discount.PriceCalculator;
 import com.groupbuy.market.domain.activity.service.trial.TrialContext;
 import com.groupbuy.market.types.design.tree.RuleNode;
-
 import java.math.BigDecimal;
 
 /** The answer: the price this user pays and what the activity's tag scope lets them see and do. */
@@ -43,8 +42,8 @@ public class EndNode implements RuleNode<MarketProductEntity, TrialContext, Tria
     }
 
     @Override
-    public RuleNode<MarketProductEntity, TrialContext, TrialBalanceEntity> next(MarketProductEntity product,
-                                                                                TrialContext context) {
+    public RuleNode<MarketProductEntity, TrialContext, TrialBalanceEntity> next(
+            MarketProductEntity product, TrialContext context) {
         return null;
     }
 }

@@ -10,7 +10,6 @@ import com.groupbuy.market.domain.activity.service.trial.TrialContext;
 import com.groupbuy.market.types.design.tree.RuleNode;
 import com.groupbuy.market.types.enums.ResponseCode;
 import com.groupbuy.market.types.exception.AppException;
-
 import java.time.Clock;
 import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
@@ -31,9 +30,11 @@ public class MarketNode implements RuleNode<MarketProductEntity, TrialContext, T
     private final RuleNode<MarketProductEntity, TrialContext, TrialBalanceEntity> tag;
     private final RuleNode<MarketProductEntity, TrialContext, TrialBalanceEntity> end;
 
-    public MarketNode(IActivityRepository repository, Clock clock,
-                      RuleNode<MarketProductEntity, TrialContext, TrialBalanceEntity> tag,
-                      RuleNode<MarketProductEntity, TrialContext, TrialBalanceEntity> end) {
+    public MarketNode(
+            IActivityRepository repository,
+            Clock clock,
+            RuleNode<MarketProductEntity, TrialContext, TrialBalanceEntity> tag,
+            RuleNode<MarketProductEntity, TrialContext, TrialBalanceEntity> end) {
         this.repository = repository;
         this.clock = clock;
         this.tag = tag;
@@ -43,8 +44,8 @@ public class MarketNode implements RuleNode<MarketProductEntity, TrialContext, T
     @Override
     public TrialBalanceEntity apply(MarketProductEntity product, TrialContext context) {
         CompletableFuture<SkuVO> sku = repository.querySkuAsync(product.getGoodsId());
-        Long mapped = repository.queryActivityIdBySourceChannelGoods(product.getSource(), product.getChannel(),
-                product.getGoodsId());
+        Long mapped = repository.queryActivityIdBySourceChannelGoods(
+                product.getSource(), product.getChannel(), product.getGoodsId());
         ActivityVO activity = mapped == null ? null : repository.queryActivity(mapped);
         DiscountVO discount = activity == null ? null : repository.queryDiscount(activity.getDiscountId());
         SkuVO goods = join(sku);
@@ -56,10 +57,12 @@ public class MarketNode implements RuleNode<MarketProductEntity, TrialContext, T
                     + product.getSource() + " channel " + product.getChannel());
         }
         if (product.getActivityId() != null && !product.getActivityId().equals(mapped)) {
-            throw unknown(repository.queryActivity(product.getActivityId()) == null
-                    ? "unknown activity " + product.getActivityId()
-                    : "activity " + product.getActivityId() + " is not the group-buy activity of goods "
-                    + product.getGoodsId() + " through source " + product.getSource() + " channel " + product.getChannel());
+            throw unknown(
+                    repository.queryActivity(product.getActivityId()) == null
+                            ? "unknown activity " + product.getActivityId()
+                            : "activity " + product.getActivityId() + " is not the group-buy activity of goods "
+                                    + product.getGoodsId() + " through source " + product.getSource() + " channel "
+                                    + product.getChannel());
         }
         if (activity == null) {
             throw unknown("unknown activity " + mapped);
@@ -80,8 +83,8 @@ public class MarketNode implements RuleNode<MarketProductEntity, TrialContext, T
     }
 
     @Override
-    public RuleNode<MarketProductEntity, TrialContext, TrialBalanceEntity> next(MarketProductEntity product,
-                                                                                TrialContext context) {
+    public RuleNode<MarketProductEntity, TrialContext, TrialBalanceEntity> next(
+            MarketProductEntity product, TrialContext context) {
         return context.needsMembership() ? tag : end;
     }
 

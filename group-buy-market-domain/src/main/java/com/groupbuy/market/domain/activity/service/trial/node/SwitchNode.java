@@ -15,7 +15,8 @@ public class SwitchNode implements RuleNode<MarketProductEntity, TrialContext, T
     private final IMarketSwitches switches;
     private final RuleNode<MarketProductEntity, TrialContext, TrialBalanceEntity> market;
 
-    public SwitchNode(IMarketSwitches switches, RuleNode<MarketProductEntity, TrialContext, TrialBalanceEntity> market) {
+    public SwitchNode(
+            IMarketSwitches switches, RuleNode<MarketProductEntity, TrialContext, TrialBalanceEntity> market) {
         this.switches = switches;
         this.market = market;
     }
@@ -33,8 +34,8 @@ public class SwitchNode implements RuleNode<MarketProductEntity, TrialContext, T
     }
 
     @Override
-    public RuleNode<MarketProductEntity, TrialContext, TrialBalanceEntity> next(MarketProductEntity product,
-                                                                                TrialContext context) {
+    public RuleNode<MarketProductEntity, TrialContext, TrialBalanceEntity> next(
+            MarketProductEntity product, TrialContext context) {
         return market;
     }
 }

@@ -5,7 +5,6 @@ import com.groupbuy.market.domain.activity.model.entity.TrialBalanceEntity;
 import com.groupbuy.market.domain.activity.service.trial.TrialContext;
 import com.groupbuy.market.domain.tag.service.ITagMembershipService;
 import com.groupbuy.market.types.design.tree.RuleNode;
-
 import java.util.Objects;
 
 /**
@@ -17,7 +16,8 @@ public class TagNode implements RuleNode<MarketProductEntity, TrialContext, Tria
     private final ITagMembershipService membership;
     private final RuleNode<MarketProductEntity, TrialContext, TrialBalanceEntity> end;
 
-    public TagNode(ITagMembershipService membership, RuleNode<MarketProductEntity, TrialContext, TrialBalanceEntity> end) {
+    public TagNode(
+            ITagMembershipService membership, RuleNode<MarketProductEntity, TrialContext, TrialBalanceEntity> end) {
         this.membership = membership;
         this.end = end;
     }
@@ -29,15 +29,17 @@ public class TagNode implements RuleNode<MarketProductEntity, TrialContext, Tria
         context.setAudienceMember(audienceMember);
         if (context.getDiscount().isTagOnly()) {
             String discountTag = context.getDiscount().getTagId();
-            context.setDiscounted(Objects.equals(discountTag, audienceTag) ? audienceMember
-                    : memberOf(discountTag, product.getUserId()));
+            context.setDiscounted(
+                    Objects.equals(discountTag, audienceTag)
+                            ? audienceMember
+                            : memberOf(discountTag, product.getUserId()));
         }
         return null;
     }
 
     @Override
-    public RuleNode<MarketProductEntity, TrialContext, TrialBalanceEntity> next(MarketProductEntity product,
-                                                                                TrialContext context) {
+    public RuleNode<MarketProductEntity, TrialContext, TrialBalanceEntity> next(
+            MarketProductEntity product, TrialContext context) {
         return end;
     }
 

@@ -1,8 +1,8 @@
 package com.groupbuy.market.domain.trade.service.lock.filter;
 
 import com.groupbuy.market.domain.trade.adapter.repository.ITradeRepository;
-import com.groupbuy.market.domain.trade.model.entity.LockOrderCommand;
 import com.groupbuy.market.domain.trade.model.aggregate.Team;
+import com.groupbuy.market.domain.trade.model.entity.LockOrderCommand;
 import com.groupbuy.market.domain.trade.service.lock.LockContext;
 import com.groupbuy.market.types.design.chain.RuleFilter;
 import com.groupbuy.market.types.enums.ResponseCode;

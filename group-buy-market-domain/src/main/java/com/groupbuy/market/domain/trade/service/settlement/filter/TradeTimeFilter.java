@@ -1,12 +1,11 @@
 package com.groupbuy.market.domain.trade.service.settlement.filter;
 
-import com.groupbuy.market.domain.trade.model.entity.SettleCommand;
 import com.groupbuy.market.domain.trade.model.entity.MemberOrderView;
+import com.groupbuy.market.domain.trade.model.entity.SettleCommand;
 import com.groupbuy.market.domain.trade.service.settlement.SettleContext;
 import com.groupbuy.market.types.design.chain.RuleFilter;
 import com.groupbuy.market.types.enums.ResponseCode;
 import com.groupbuy.market.types.exception.AppException;
-
 import java.time.temporal.ChronoUnit;
 
 /**

@@ -1,16 +1,15 @@
 package com.groupbuy.market.domain.trade.service.settlement.filter;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import com.groupbuy.market.domain.trade.model.entity.MemberOrderView;
 import com.groupbuy.market.domain.trade.model.entity.SettleCommand;
 import com.groupbuy.market.domain.trade.service.settlement.SettleContext;
 import com.groupbuy.market.types.exception.AppException;
-import org.junit.jupiter.api.Test;
-
 import java.time.Instant;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatCode;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Test;
 
 /** The payment's time against the team's window, now that the window's times keep their milliseconds. */
 class TradeTimeFilterTest {
@@ -25,7 +24,8 @@ class TradeTimeFilterTest {
 
     @Test
     void aPaymentBeforeThatSecondIsNot() {
-        assertThatThrownBy(() -> apply("2026-12-01T04:52:40.999Z")).isInstanceOf(AppException.class)
+        assertThatThrownBy(() -> apply("2026-12-01T04:52:40.999Z"))
+                .isInstanceOf(AppException.class)
                 .satisfies(e -> assertThat(((AppException) e).getCode()).isEqualTo("E0106"));
     }
 
@@ -37,7 +37,15 @@ class TradeTimeFilterTest {
 
     private static void apply(String paidAt) {
         SettleContext context = new SettleContext();
-        context.setOrder(MemberOrderView.builder().teamValidStartTime(START).teamValidEndTime(END).build());
-        new TradeTimeFilter().apply(SettleCommand.builder().outTradeTime(Instant.parse(paidAt)).build(), context);
+        context.setOrder(MemberOrderView.builder()
+                .teamValidStartTime(START)
+                .teamValidEndTime(END)
+                .build());
+        new TradeTimeFilter()
+                .apply(
+                        SettleCommand.builder()
+                                .outTradeTime(Instant.parse(paidAt))
+                                .build(),
+                        context);
     }
 }

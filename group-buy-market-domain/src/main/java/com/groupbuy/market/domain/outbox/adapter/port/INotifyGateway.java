@@ -1,0 +1,25 @@
+package com.groupbuy.market.domain.outbox.adapter.port;
+
+import com.groupbuy.market.domain.outbox.model.valobj.DeliveryResult;
+import com.groupbuy.market.domain.outbox.model.valobj.NotifyTaskVO;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Sends callbacks to partners and reports how each answered; never throws for a partner's failure. */
+public interface INotifyGateway {
+
+    DeliveryResult groupBuyNotify(NotifyTaskVO task);
+
+    /**
+     * Sends every task and returns their results in the same order; a failure fails only its own task. By default
+     * one after the other; a channel that can have many sends in flight at once (MQ with publisher confirms) sends
+     * them all before waiting for any answer.
+     */
+    default List<DeliveryResult> deliverAll(List<NotifyTaskVO> tasks) {
+        List<DeliveryResult> results = new ArrayList<>(tasks.size());
+        for (NotifyTaskVO task : tasks) {
+            results.add(groupBuyNotify(task));
+        }
+        return results;
+    }
+}

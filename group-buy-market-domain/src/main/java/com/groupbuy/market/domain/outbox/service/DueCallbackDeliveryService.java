@@ -1,0 +1,401 @@
+package com.groupbuy.market.domain.outbox.service;
+
+import com.groupbuy.market.domain.outbox.adapter.port.INotifyGateway;
+import com.groupbuy.market.domain.outbox.adapter.repository.INotifyTaskStore;
+import com.groupbuy.market.domain.outbox.model.valobj.DeliveryResult;
+import com.groupbuy.market.domain.outbox.model.valobj.NotifyAttemptOutcome;
+import com.groupbuy.market.domain.outbox.model.valobj.NotifyRunSummary;
+import com.groupbuy.market.domain.outbox.model.valobj.NotifyTarget;
+import com.groupbuy.market.domain.outbox.model.valobj.NotifyTaskStatus;
+import com.groupbuy.market.domain.outbox.model.valobj.NotifyTaskVO;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
+import lombok.extern.slf4j.Slf4j;
+
+/**
+ * Delivers the outbox's due tasks, whatever owes them: settlement and refund callbacks (HTTP or MQ) and close checks.
+ * (Named SettlementNotifyService before #16; it always delivered refund callbacks too.) A worker first leases a task (so no two workers send it at the same moment, and a task
+ * whose worker died is taken again once the lease runs out), then posts it, then records the attempt: SUCCESS, or
+ * RETRY at the backoff's next time, or FAIL past the schedule. Transport errors are attempts like any other.
+ * Every lease carries its own fencing token: an outcome is written only under the token the task still holds, so
+ * a claimant that lost its lease (even in this JVM, under the same worker name) cannot overwrite the newer one's.
+ * <p>
+ * A compensation run drains due tasks over several lanes at once. Each lane leases a page in one statement. Tasks
+ * sent one after the other (HTTP) are at most as many as fit in the lease with one send window to spare
+ * ({@code lease / sendWindow - 1}, at least one, at most the page size), so every task is still leased for the whole
+ * of its send, and a task whose lease would run out before its send could end is left for the next run. MQ tasks
+ * of the page are published together and their confirms awaited together, all within one {@code batchWindow} (the
+ * confirm timeout, plus a connect), so they fill the rest of the page; the batch is sent only if that window still fits in the
+ * lease. The page's outcomes are then recorded in one transaction, each under its own task's fencing token.
+ */
+@Slf4j
+public class DueCallbackDeliveryService {
+
+    private final INotifyTaskStore store;
+    private final INotifyGateway gateway;
+    private final NotifyBackoff backoff;
+    private final Clock clock;
+    private final String worker;
+    private final Duration lease;
+    private final Duration sendWindow;
+    private final Duration batchWindow;
+    private final int pageSize;
+    private final int claimBatch;
+    private final Duration runBudget;
+    private final Executor runExecutor;
+    private final int runLanes;
+    /**
+     * #17: a task the gateway did not send goes back unsent ({@link INotifyTaskStore#defer}); false = such a result
+     * counts as an attempt.
+     */
+    private boolean deferUnsent;
+
+    /** One lane, one task per lease: a run delivers its tasks one after the other on the calling thread. */
+    public DueCallbackDeliveryService(
+            INotifyTaskStore store,
+            INotifyGateway gateway,
+            NotifyBackoff backoff,
+            Clock clock,
+            String worker,
+            Duration lease,
+            int pageSize,
+            Duration runBudget) {
+        this(store, gateway, backoff, clock, worker, lease, lease.dividedBy(2), pageSize, runBudget, Runnable::run, 1);
+    }
+
+    /** Lanes on {@code runExecutor}, one task per lease (a send window of half the lease). */
+    public DueCallbackDeliveryService(
+            INotifyTaskStore store,
+            INotifyGateway gateway,
+            NotifyBackoff backoff,
+            Clock clock,
+            String worker,
+            Duration lease,
+            int pageSize,
+            Duration runBudget,
+            Executor runExecutor,
+            int runLanes) {
+        this(
+                store,
+                gateway,
+                backoff,
+                clock,
+                worker,
+                lease,
+                lease.dividedBy(2),
+                pageSize,
+                runBudget,
+                runExecutor,
+                runLanes);
+    }
+
+    /** Lanes on {@code runExecutor}; an MQ batch may take as long as one send ({@code batchWindow = sendWindow}). */
+    public DueCallbackDeliveryService(
+            INotifyTaskStore store,
+            INotifyGateway gateway,
+            NotifyBackoff backoff,
+            Clock clock,
+            String worker,
+            Duration lease,
+            Duration sendWindow,
+            int pageSize,
+            Duration runBudget,
+            Executor runExecutor,
+            int runLanes) {
+        this(
+                store,
+                gateway,
+                backoff,
+                clock,
+                worker,
+                lease,
+                sendWindow,
+                sendWindow,
+                pageSize,
+                runBudget,
+                runExecutor,
+                runLanes);
+    }
+
+    /**
+     * A run drains due tasks over up to {@code runLanes} lanes on {@code runExecutor}: one lane is bound by the
+     * partner's round trip, not by CPU. The executor must not reject (a run waits for the lanes it started).
+     * {@code sendWindow} is the longest one delivery sent on its own may take (the gateway's own bound); it sizes the
+     * share of a page sent one by one. {@code batchWindow} is the longest one MQ batch may take (the gateway's
+     * confirm timeout, counted from the batch's first publish, plus the connect a first publish may need).
+     */
+    public DueCallbackDeliveryService(
+            INotifyTaskStore store,
+            INotifyGateway gateway,
+            NotifyBackoff backoff,
+            Clock clock,
+            String worker,
+            Duration lease,
+            Duration sendWindow,
+            Duration batchWindow,
+            int pageSize,
+            Duration runBudget,
+            Executor runExecutor,
+            int runLanes) {
+        if (runLanes < 1) {
+            throw new IllegalArgumentException("runLanes must be at least 1");
+        }
+        if (sendWindow.isZero() || sendWindow.isNegative() || sendWindow.compareTo(lease) > 0) {
+            throw new IllegalArgumentException("the send window must be positive and no longer than the lease");
+        }
+        if (batchWindow.isZero() || batchWindow.isNegative() || batchWindow.compareTo(lease) > 0) {
+            throw new IllegalArgumentException("the batch window must be positive and no longer than the lease");
+        }
+        this.runExecutor = runExecutor;
+        this.runLanes = runLanes;
+        this.store = store;
+        this.gateway = gateway;
+        this.backoff = backoff;
+        this.clock = clock;
+        this.worker = worker;
+        this.lease = lease;
+        this.sendWindow = sendWindow;
+        this.batchWindow = batchWindow;
+        this.pageSize = Math.max(1, pageSize);
+        this.claimBatch = claimBatch(lease, sendWindow, pageSize);
+        this.runBudget = runBudget;
+    }
+
+    /**
+     * Tasks sent one by one that one lease statement may take: as many sends as fit in the lease, keeping one send
+     * window to spare.
+     */
+    static int claimBatch(Duration lease, Duration sendWindow, int pageSize) {
+        long fit = lease.toMillis() / sendWindow.toMillis() - 1;
+        return (int) Math.max(1, Math.min(Math.max(1, pageSize), fit));
+    }
+
+    int claimBatch() {
+        return claimBatch;
+    }
+
+    /**
+     * #17: the gateway may decline to send (the endpoint's breaker open, its bulkhead full); such a task is put back
+     * through {@link INotifyTaskStore#defer} at the time the gateway names, with no attempt recorded and no try used.
+     */
+    public DueCallbackDeliveryService deferringUnsent() {
+        this.deferUnsent = true;
+        return this;
+    }
+
+    /** All due tasks (one shard of one). */
+    public NotifyRunSummary deliverAllDue() {
+        return deliverDueOfShard(0, 1);
+    }
+
+    /** Due tasks of this shard, batch by batch on every lane, until none is left or the run's budget is spent. */
+    public NotifyRunSummary deliverDueOfShard(int shardIndex, int shardTotal) {
+        Instant deadline = Instant.now(clock).plus(runBudget);
+        if (runLanes == 1) {
+            return drainLane(shardIndex, shardTotal, deadline);
+        }
+        List<CompletableFuture<NotifyRunSummary>> running = new ArrayList<>(runLanes);
+        for (int lane = 0; lane < runLanes; lane++) {
+            running.add(CompletableFuture.supplyAsync(() -> drainLane(shardIndex, shardTotal, deadline), runExecutor));
+        }
+        // Every lane ends before the run goes on or fails, so no lane outlives the run that started it.
+        CompletableFuture.allOf(running.toArray(CompletableFuture[]::new))
+                .exceptionally(e -> null)
+                .join();
+        NotifyRunSummary summary = NotifyRunSummary.empty();
+        for (CompletableFuture<NotifyRunSummary> lane : running) {
+            try {
+                summary = summary.plus(lane.join());
+            } catch (CompletionException e) {
+                if (e.getCause() instanceof RuntimeException cause) {
+                    throw cause;
+                }
+                throw e;
+            }
+        }
+        return summary;
+    }
+
+    /** The team's owed tasks now, whatever their next-attempt time: an operator's re-drive. */
+    public NotifyRunSummary deliverTeamNow(String teamId) {
+        return deliverEach(store.pendingTaskIdsOfTeam(teamId), true);
+    }
+
+    /**
+     * Delivers those of these tasks that are due and that this worker can lease, as one page: one claim, the MQ tasks
+     * and close checks published together, one write of the outcomes. Used for close checks handed over in batches
+     * right after their locks committed (#15).
+     */
+    public NotifyRunSummary deliverNow(List<Long> taskIds) {
+        Instant now = Instant.now(clock);
+        Instant leaseUntil = now.plus(lease);
+        List<NotifyTaskVO> claimed = store.claimAll(taskIds, worker, now, leaseUntil);
+        return claimed.isEmpty() ? NotifyRunSummary.empty() : deliverClaimed(claimed, leaseUntil);
+    }
+
+    /** Delivers one task if it is due and this worker can lease it; used right after settlement commits. */
+    public NotifyRunSummary deliver(long taskId) {
+        return deliverEach(List.of(taskId), false);
+    }
+
+    /** One lane: lease a page, send it, and again, until nothing due is left or the budget is spent. */
+    private NotifyRunSummary drainLane(int shardIndex, int shardTotal, Instant deadline) {
+        NotifyRunSummary summary = NotifyRunSummary.empty();
+        while (Instant.now(clock).isBefore(deadline)) {
+            Instant now = Instant.now(clock);
+            Instant leaseUntil = now.plus(lease);
+            List<NotifyTaskVO> batch =
+                    store.claimDue(now, shardIndex, shardTotal, pageSize, claimBatch, worker, leaseUntil);
+            if (batch.isEmpty()) {
+                break;
+            }
+            summary = summary.plus(deliverClaimed(batch, leaseUntil));
+        }
+        return summary;
+    }
+
+    private NotifyRunSummary deliverEach(List<Long> ids, boolean ignoreSchedule) {
+        NotifyRunSummary summary = NotifyRunSummary.empty();
+        for (long id : ids) {
+            Instant now = Instant.now(clock);
+            Instant leaseUntil = now.plus(lease);
+            NotifyTaskVO task = store.claim(id, worker, now, leaseUntil, ignoreSchedule);
+            if (task != null) {
+                summary = summary.plus(deliverClaimed(List.of(task), leaseUntil));
+            }
+        }
+        return summary;
+    }
+
+    /**
+     * Sends a claimed page and records it: the tasks sent one by one first (each only if its send window still fits
+     * in the lease), then the MQ tasks together (only if the batch window fits in what is left of the lease), then
+     * every outcome in one write, each under the task's own fencing token.
+     */
+    private NotifyRunSummary deliverClaimed(List<NotifyTaskVO> tasks, Instant leaseUntil) {
+        List<NotifyTaskVO> batch = new ArrayList<>();
+        List<NotifyAttemptOutcome> outcomes = new ArrayList<>(tasks.size());
+        NotifyRunSummary unsent = NotifyRunSummary.empty();
+        for (NotifyTaskVO task : tasks) {
+            if (task.isMq() || NotifyTarget.DELAY.equals(task.getNotifyType())) {
+                batch.add(task);
+                continue;
+            }
+            // A send that could outlast the lease might overlap another claimant's: leave it to the next lease.
+            if (Instant.now(clock).plus(sendWindow).isAfter(leaseUntil)) {
+                log.warn(
+                        "notify task={} team={} not sent: its lease ends before a send could (left to the next run)",
+                        task.getId(),
+                        task.getTeamId());
+                continue;
+            }
+            Instant attemptTime = Instant.now(clock);
+            unsent = unsent.plus(take(task, attemptTime, gateway.groupBuyNotify(task), outcomes));
+        }
+        if (!batch.isEmpty()) {
+            Instant attemptTime = Instant.now(clock);
+            if (attemptTime.plus(batchWindow).isAfter(leaseUntil)) {
+                log.warn(
+                        "notify batch of {} MQ tasks / close checks (first task={}) not sent: the lease ends before the batch's "
+                                + "confirms could (left to the next run)",
+                        batch.size(),
+                        batch.get(0).getId());
+            } else {
+                List<DeliveryResult> results = gateway.deliverAll(batch);
+                for (int i = 0; i < batch.size(); i++) {
+                    unsent = unsent.plus(take(batch.get(i), attemptTime, results.get(i), outcomes));
+                }
+            }
+        }
+        return record(outcomes).plus(unsent);
+    }
+
+    /**
+     * An attempt joins the page's outcomes; a call the gateway declined to make (#17: the endpoint's breaker open, its
+     * bulkhead full) is put back at once instead, counted as a retry, no try used.
+     */
+    private NotifyRunSummary take(
+            NotifyTaskVO task, Instant attemptTime, DeliveryResult result, List<NotifyAttemptOutcome> outcomes) {
+        if (result.notAttempted() && deferUnsent) {
+            return defer(task, result);
+        }
+        outcomes.add(outcome(task, attemptTime, result));
+        return NotifyRunSummary.empty();
+    }
+
+    /** The state an attempt moves its task to: SUCCESS, RETRY at the backoff's next time, or FAIL past the schedule. */
+    private NotifyAttemptOutcome outcome(NotifyTaskVO task, Instant attemptTime, DeliveryResult result) {
+        int attemptNo = task.getNotifyCount() + 1;
+        if (result.delivered()) {
+            // A delivered task keeps the time of the attempt that delivered it; retention ages it from this time.
+            return new NotifyAttemptOutcome(task, attemptTime, result, NotifyTaskStatus.SUCCESS, attemptTime);
+        }
+        if (backoff.retriesAfter(attemptNo)) {
+            return new NotifyAttemptOutcome(
+                    task, attemptTime, result, NotifyTaskStatus.RETRY, attemptTime.plus(backoff.delayAfter(attemptNo)));
+        }
+        return new NotifyAttemptOutcome(task, attemptTime, result, NotifyTaskStatus.FAIL, attemptTime);
+    }
+
+    private NotifyRunSummary record(List<NotifyAttemptOutcome> outcomes) {
+        if (outcomes.isEmpty()) {
+            return NotifyRunSummary.empty();
+        }
+        List<Boolean> recorded = store.finishAttempts(outcomes);
+        int delivered = 0, retried = 0, failed = 0;
+        for (int i = 0; i < outcomes.size(); i++) {
+            NotifyAttemptOutcome outcome = outcomes.get(i);
+            NotifyTaskVO task = outcome.task();
+            DeliveryResult result = outcome.result();
+            int attemptNo = task.getNotifyCount() + 1;
+            if (!recorded.get(i)) {
+                log.warn(
+                        "notify task={} team={} attempt={} delivered={} not recorded: the lease was taken over",
+                        task.getId(),
+                        task.getTeamId(),
+                        attemptNo,
+                        result.delivered());
+                continue;
+            }
+            switch (outcome.newStatus()) {
+                case SUCCESS -> delivered++;
+                case RETRY -> retried++;
+                default -> failed++;
+            }
+            log.info(
+                    "notify task={} team={} attempt={} delivered={} http={} error={} next={}",
+                    task.getId(),
+                    task.getTeamId(),
+                    attemptNo,
+                    result.delivered(),
+                    result.httpStatus(),
+                    result.error(),
+                    outcome.newStatus() == NotifyTaskStatus.RETRY ? outcome.nextAttemptTime() : null);
+        }
+        return new NotifyRunSummary(outcomes.size(), delivered, retried, failed);
+    }
+
+    /** #17: not sent, so not an attempt: the task waits as RETRY until the gateway's time, its try count unchanged. */
+    private NotifyRunSummary defer(NotifyTaskVO task, DeliveryResult result) {
+        if (!store.defer(task, result.notSentUntil(), result.error())) {
+            log.warn(
+                    "notify task={} team={} not sent and not put back: the lease was taken over",
+                    task.getId(),
+                    task.getTeamId());
+            return new NotifyRunSummary(1, 0, 0, 0);
+        }
+        log.info(
+                "notify task={} team={} {} (no attempt used) next={}",
+                task.getId(),
+                task.getTeamId(),
+                result.error(),
+                result.notSentUntil());
+        return new NotifyRunSummary(1, 0, 1, 0);
+    }
+}

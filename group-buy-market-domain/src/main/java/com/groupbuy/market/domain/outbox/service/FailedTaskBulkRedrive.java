@@ -1,0 +1,62 @@
+package com.groupbuy.market.domain.outbox.service;
+
+import com.groupbuy.market.domain.outbox.adapter.repository.INotifyBulkRepository;
+import com.groupbuy.market.types.progress.ProgressBoard;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import lombok.extern.slf4j.Slf4j;
+import org.springframework.stereotype.Service;
+
+/**
+ * Re-drives every FAIL task (of one source + channel, or all) after a partner outage was fixed: page by page, each
+ * page one guarded statement (a task that left FAIL meanwhile is not touched), reporting tasks done / total.
+ */
+@Slf4j
+@Service
+public class FailedTaskBulkRedrive {
+
+    public static final String PROGRESS_KIND = "notify-redrive";
+    static final int PAGE = 500;
+
+    private final INotifyBulkRepository repository;
+    private final ProgressBoard board;
+    private final Clock clock;
+
+    public FailedTaskBulkRedrive(INotifyBulkRepository repository, ProgressBoard board, Clock clock) {
+        this.repository = repository;
+        this.board = board;
+        this.clock = clock;
+    }
+
+    /** The progress subject of a filter: "all" or "source:channel". */
+    public static String subject(String source, String channel) {
+        return source == null ? "all" : source + ":" + channel;
+    }
+
+    /** Re-drives the filter's FAIL tasks; returns how many went back to RETRY. */
+    public long redriveAll(String source, String channel) {
+        ProgressBoard.Progress progress =
+                board.start(PROGRESS_KIND, subject(source, channel), repository.countFailed(source, channel));
+        long moved = 0;
+        try {
+            long afterId = 0;
+            List<Long> ids;
+            do {
+                ids = repository.failedIdsAfter(source, channel, afterId, PAGE);
+                if (ids.isEmpty()) {
+                    break;
+                }
+                moved += repository.redriveFailed(ids, Instant.now(clock));
+                progress.advance(ids.size());
+                afterId = ids.get(ids.size() - 1);
+            } while (ids.size() == PAGE);
+            progress.done();
+        } catch (RuntimeException e) {
+            progress.failed(String.valueOf(e.getMessage()));
+            throw e;
+        }
+        log.info("notify bulk re-drive filter={} moved={}", subject(source, channel), moved);
+        return moved;
+    }
+}

@@ -1,0 +1,60 @@
+package com.groupbuy.market.domain.outbox.service;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.function.DoubleSupplier;
+
+/**
+ * When to try a failed callback again. After failed attempt n (1-based) the next comes after the n-th delay of the
+ * schedule, spread by ±jitter so a recovering partner is not hit by every task at once; past the schedule the task
+ * fails for good.
+ */
+public final class NotifyBackoff {
+
+    /** About a day in all: the schedule partners know from WeChat Pay's notifications. */
+    public static final List<Duration> DEFAULT_SCHEDULE = List.of(
+            Duration.ofSeconds(15),
+            Duration.ofSeconds(15),
+            Duration.ofSeconds(30),
+            Duration.ofMinutes(3),
+            Duration.ofMinutes(10),
+            Duration.ofMinutes(20),
+            Duration.ofMinutes(30),
+            Duration.ofMinutes(30),
+            Duration.ofMinutes(30),
+            Duration.ofMinutes(60),
+            Duration.ofHours(3),
+            Duration.ofHours(3),
+            Duration.ofHours(3),
+            Duration.ofHours(6),
+            Duration.ofHours(6));
+
+    private final List<Duration> schedule;
+    private final double jitter;
+    private final DoubleSupplier random;
+
+    public NotifyBackoff(List<Duration> schedule, double jitter, DoubleSupplier random) {
+        if (jitter < 0 || jitter >= 1) {
+            throw new IllegalArgumentException("jitter must be in [0, 1)");
+        }
+        this.schedule = List.copyOf(schedule);
+        this.jitter = jitter;
+        this.random = random;
+    }
+
+    /** Whether a task whose attempt number {@code attempt} just failed gets another attempt. */
+    public boolean retriesAfter(int attempt) {
+        return attempt <= schedule.size();
+    }
+
+    /** The wait before the attempt after failed attempt {@code attempt}; only when {@link #retriesAfter} holds. */
+    public Duration delayAfter(int attempt) {
+        Duration base = schedule.get(attempt - 1);
+        double factor = 1 + jitter * (2 * random.getAsDouble() - 1);
+        return Duration.ofMillis(Math.round(base.toMillis() * factor));
+    }
+
+    public int maxAttempts() {
+        return schedule.size() + 1;
+    }
+}

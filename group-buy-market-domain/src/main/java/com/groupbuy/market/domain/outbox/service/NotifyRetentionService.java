@@ -1,0 +1,66 @@
+package com.groupbuy.market.domain.outbox.service;
+
+import com.groupbuy.market.domain.outbox.adapter.repository.INotifyTaskRetention;
+import com.groupbuy.market.domain.outbox.model.valobj.NotifyRetentionSummary;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import lombok.extern.slf4j.Slf4j;
+
+/**
+ * Keeps the outbox small: delivered tasks (and their attempts) older than the retention age are deleted, a small
+ * batch per statement so a run never holds many row locks or a long transaction beside live settlements. Tasks still
+ * owed (init, retry) and failed tasks an operator may re-drive are never deleted.
+ */
+@Slf4j
+public class NotifyRetentionService {
+
+    private final INotifyTaskRetention retention;
+    private final Clock clock;
+    private final Duration age;
+    private final int batchSize;
+    private final Duration runBudget;
+
+    public NotifyRetentionService(
+            INotifyTaskRetention retention, Clock clock, Duration age, int batchSize, Duration runBudget) {
+        if (age.isNegative() || age.isZero() || batchSize < 1) {
+            throw new IllegalArgumentException("retention age must be positive and the batch size at least 1");
+        }
+        this.retention = retention;
+        this.clock = clock;
+        this.age = age;
+        this.batchSize = batchSize;
+        this.runBudget = runBudget;
+    }
+
+    /** Deletes batch after batch until a batch comes back short or the run's budget is spent. */
+    public NotifyRetentionSummary execRetention() {
+        Instant start = Instant.now(clock);
+        Instant deliveredBefore = start.minus(age);
+        Instant deadline = start.plus(runBudget);
+        int deleted = 0, batches = 0;
+        boolean budgetSpent = false;
+        while (true) {
+            if (!Instant.now(clock).isBefore(deadline)) {
+                budgetSpent = true;
+                break;
+            }
+            int n = retention.deleteDeliveredBefore(deliveredBefore, batchSize);
+            batches++;
+            deleted += n;
+            if (n < batchSize) {
+                break;
+            }
+        }
+        NotifyRetentionSummary summary = new NotifyRetentionSummary(deleted, batches, budgetSpent);
+        if (deleted > 0 || budgetSpent) {
+            log.info(
+                    "notify retention deliveredBefore={} deleted={} batches={} budgetSpent={}",
+                    deliveredBefore,
+                    deleted,
+                    batches,
+                    budgetSpent);
+        }
+        return summary;
+    }
+}

@@ -1,0 +1,194 @@
+package com.groupbuy.market.domain.outbox.service;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.groupbuy.market.domain.outbox.adapter.port.INotifyGateway;
+import com.groupbuy.market.domain.outbox.adapter.repository.INotifyTaskStore;
+import com.groupbuy.market.domain.outbox.model.valobj.DeliveryResult;
+import com.groupbuy.market.domain.outbox.model.valobj.NotifyAttemptOutcome;
+import com.groupbuy.market.domain.outbox.model.valobj.NotifyRunSummary;
+import com.groupbuy.market.domain.outbox.model.valobj.NotifyTarget;
+import com.groupbuy.market.domain.outbox.model.valobj.NotifyTaskVO;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A page mixing MQ and HTTP tasks: the HTTP tasks are sent one by one as before, the MQ tasks in one batch call, the
+ * batch only if its window still fits in the lease, and the page's outcomes recorded in one call.
+ */
+class DueCallbackDeliveryBatchTest {
+
+    private static final Duration LEASE = Duration.ofSeconds(60);
+    private static final Duration SEND_WINDOW = Duration.ofSeconds(12);
+    private static final Duration BATCH_WINDOW = Duration.ofSeconds(7);
+
+    @Test
+    void theMqTasksOfAPageGoOutInOneBatchAndTheHttpTasksOneByOne() {
+        Page store = new Page(List.of(task(1, "MQ"), task(2, "HTTP"), task(3, "MQ"), task(4, "MQ"), task(5, "HTTP")));
+        Recorder gateway = new Recorder(new TestClock(), Duration.ZERO);
+
+        NotifyRunSummary run = service(store, gateway, gateway.clock).deliverAllDue();
+
+        assertThat(gateway.oneByOne).containsExactly(2L, 5L);
+        assertThat(gateway.batches).containsExactly(List.of(1L, 3L, 4L));
+        assertThat(run.claimed()).isEqualTo(5);
+        assertThat(run.delivered()).isEqualTo(5);
+        assertThat(store.finishCalls).as("one write for the page").containsExactly(5);
+        assertThat(store.claimLimits).containsExactly(100, 4);
+    }
+
+    @Test
+    void aBatchWhoseWindowNoLongerFitsInTheLeaseIsNotSent() {
+        // Four HTTP sends of 13 s each use 52 s of the 60 s lease: 8 s are left, a 7 s batch window still fits;
+        // at 14 s each, 4 s are left and the MQ tasks wait for the next lease.
+        for (long httpSeconds : new long[] {13, 14}) {
+            Page store = new Page(List.of(
+                    task(1, "HTTP"), task(2, "HTTP"), task(3, "HTTP"), task(4, "HTTP"), task(5, "MQ"), task(6, "MQ")));
+            TestClock clock = new TestClock();
+            Recorder gateway = new Recorder(clock, Duration.ofSeconds(httpSeconds));
+
+            NotifyRunSummary run = service(store, gateway, clock).deliverAllDue();
+
+            // Every HTTP send started with its 12 s window inside the lease (the last at 39 s or 42 s).
+            assertThat(gateway.oneByOne).hasSize(4);
+            if (httpSeconds == 13) {
+                assertThat(gateway.batches).containsExactly(List.of(5L, 6L));
+                assertThat(run.claimed()).isEqualTo(6);
+            } else {
+                assertThat(gateway.batches).isEmpty();
+                assertThat(run.claimed()).isEqualTo(4);
+            }
+        }
+    }
+
+    private static DueCallbackDeliveryService service(INotifyTaskStore store, INotifyGateway gateway, Clock clock) {
+        return new DueCallbackDeliveryService(
+                store,
+                gateway,
+                new NotifyBackoff(List.of(Duration.ofMinutes(1)), 0, () -> 0.5),
+                clock,
+                "w",
+                LEASE,
+                SEND_WINDOW,
+                BATCH_WINDOW,
+                100,
+                Duration.ofMinutes(10),
+                Runnable::run,
+                1);
+    }
+
+    private static NotifyTaskVO task(long id, String type) {
+        return NotifyTaskVO.builder()
+                .id(id)
+                .teamId("t" + id)
+                .notifyType(type)
+                .notifyMq(NotifyTarget.MQ.equals(type) ? "k" : null)
+                .notifyCount(0)
+                .claimToken("token")
+                .build();
+    }
+
+    /** One page to claim, then nothing; records what the service asked of it. */
+    private static final class Page implements INotifyTaskStore {
+        private List<NotifyTaskVO> page;
+        final List<Integer> claimLimits = new ArrayList<>();
+        final List<Integer> finishCalls = new ArrayList<>();
+
+        Page(List<NotifyTaskVO> page) {
+            this.page = page;
+        }
+
+        @Override
+        public List<NotifyTaskVO> claimDue(
+                Instant now,
+                int shardIndex,
+                int shardTotal,
+                int limit,
+                int oneByOneLimit,
+                String worker,
+                Instant leaseUntil) {
+            if (page.isEmpty()) {
+                return List.of();
+            }
+            claimLimits.add(limit);
+            claimLimits.add(oneByOneLimit);
+            List<NotifyTaskVO> claimed = page;
+            page = List.of();
+            return claimed;
+        }
+
+        @Override
+        public List<Long> pendingTaskIdsOfTeam(String teamId) {
+            return List.of();
+        }
+
+        @Override
+        public NotifyTaskVO claim(long taskId, String worker, Instant now, Instant leaseUntil, boolean ignoreSchedule) {
+            return null;
+        }
+
+        @Override
+        public List<Boolean> finishAttempts(List<NotifyAttemptOutcome> outcomes) {
+            finishCalls.add(outcomes.size());
+            return outcomes.stream().map(o -> true).toList();
+        }
+
+        @Override
+        public boolean defer(NotifyTaskVO task, Instant until, String reason) {
+            throw new AssertionError("this service does not defer unsent tasks");
+        }
+    }
+
+    /** Delivers everything; each one-by-one send moves the clock by {@code sendTakes}. */
+    private static final class Recorder implements INotifyGateway {
+        final TestClock clock;
+        final Duration sendTakes;
+        final List<Long> oneByOne = new ArrayList<>();
+        final List<List<Long>> batches = new ArrayList<>();
+
+        Recorder(TestClock clock, Duration sendTakes) {
+            this.clock = clock;
+            this.sendTakes = sendTakes;
+        }
+
+        @Override
+        public DeliveryResult groupBuyNotify(NotifyTaskVO task) {
+            oneByOne.add(task.getId());
+            clock.now = clock.now.plus(sendTakes);
+            return new DeliveryResult(true, 200, 1, null);
+        }
+
+        @Override
+        public List<DeliveryResult> deliverAll(List<NotifyTaskVO> tasks) {
+            batches.add(tasks.stream().map(NotifyTaskVO::getId).toList());
+            return tasks.stream()
+                    .map(t -> new DeliveryResult(true, null, 1, null))
+                    .toList();
+        }
+    }
+
+    private static final class TestClock extends Clock {
+        Instant now = Instant.parse("2026-12-01T00:00:00Z");
+
+        @Override
+        public ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+    }
+}

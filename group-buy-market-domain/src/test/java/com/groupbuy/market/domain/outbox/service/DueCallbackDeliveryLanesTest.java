@@ -1,0 +1,241 @@
+package com.groupbuy.market.domain.outbox.service;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.groupbuy.market.domain.outbox.adapter.port.INotifyGateway;
+import com.groupbuy.market.domain.outbox.adapter.repository.INotifyTaskStore;
+import com.groupbuy.market.domain.outbox.model.valobj.DeliveryResult;
+import com.groupbuy.market.domain.outbox.model.valobj.NotifyAttemptOutcome;
+import com.groupbuy.market.domain.outbox.model.valobj.NotifyRunSummary;
+import com.groupbuy.market.domain.outbox.model.valobj.NotifyTaskVO;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** A run's lanes over an in-memory outbox: every due task once, and a failing lane fails the run after the rest end. */
+class DueCallbackDeliveryLanesTest {
+
+    private final ExecutorService lanes = Executors.newFixedThreadPool(4);
+
+    @AfterEach
+    void stop() {
+        lanes.shutdownNow();
+    }
+
+    @Test
+    void fourLanesDeliverEachDueTaskOnceAndTheRunEndsWhenNoneIsLeft() {
+        MemoryStore store = new MemoryStore(250, -1);
+        Map<Long, AtomicInteger> sent = new ConcurrentHashMap<>();
+
+        NotifyRunSummary run = service(store, task -> {
+                    sent.computeIfAbsent(task.getId(), id -> new AtomicInteger())
+                            .incrementAndGet();
+                    return new DeliveryResult(true, 200, 1, null);
+                })
+                .deliverAllDue();
+
+        assertThat(run.claimed()).isEqualTo(250);
+        assertThat(run.delivered()).isEqualTo(250);
+        assertThat(sent).hasSize(250);
+        assertThat(sent.values()).allMatch(n -> n.get() == 1);
+        assertThat(store.finished).hasSize(250);
+    }
+
+    @Test
+    void aLaneWhoseStoreFailsFailsTheRunAfterTheOtherLanesFinish() {
+        MemoryStore store = new MemoryStore(40, 17);
+
+        assertThatThrownBy(() -> service(store, task -> new DeliveryResult(true, 200, 1, null))
+                        .deliverAllDue())
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("17");
+        // One task per lease here: the lane whose claim of task 17 failed ended there; the other lanes drained the
+        // rest, 17 included. Nothing claimed is left unfinished: the run returned only after every lane had ended.
+        assertThat(store.finished).hasSize(40);
+        assertThat(store.claimed).containsAll(store.finished);
+        assertThat(store.claimedAfterFailure()).isEmpty();
+    }
+
+    @Test
+    void batchesAreAsLargeAsFitInTheLeaseWithOneSendWindowToSpare() {
+        assertThat(DueCallbackDeliveryService.claimBatch(Duration.ofSeconds(60), Duration.ofSeconds(12), 100))
+                .isEqualTo(4);
+        assertThat(DueCallbackDeliveryService.claimBatch(Duration.ofSeconds(60), Duration.ofSeconds(12), 3))
+                .isEqualTo(3);
+        assertThat(DueCallbackDeliveryService.claimBatch(Duration.ofSeconds(20), Duration.ofSeconds(12), 100))
+                .isEqualTo(1);
+        assertThat(DueCallbackDeliveryService.claimBatch(Duration.ofSeconds(300), Duration.ofSeconds(1), 100))
+                .isEqualTo(100);
+    }
+
+    @Test
+    void aTaskWhoseLeaseWouldEndBeforeItsSendIsNotSent() {
+        MemoryStore store = new MemoryStore(8, -1);
+        MutableClock clock = new MutableClock();
+        Map<Long, AtomicInteger> sent = new ConcurrentHashMap<>();
+        // lease 60 s, send window 12 s: batches of 4. Each send takes 25 s of the clock, so the third of a batch
+        // would start 50 s into its lease and could end past it: it and the fourth are left unsent.
+        DueCallbackDeliveryService service = new DueCallbackDeliveryService(
+                store,
+                task -> {
+                    sent.computeIfAbsent(task.getId(), id -> new AtomicInteger())
+                            .incrementAndGet();
+                    clock.advance(Duration.ofSeconds(25));
+                    return new DeliveryResult(true, 200, 1, null);
+                },
+                new NotifyBackoff(List.of(Duration.ofMinutes(1)), 0, () -> 0.5),
+                clock,
+                "w",
+                Duration.ofSeconds(60),
+                Duration.ofSeconds(12),
+                100,
+                Duration.ofMinutes(10),
+                Runnable::run,
+                1);
+
+        NotifyRunSummary run = service.deliverAllDue();
+
+        assertThat(run.claimed()).isEqualTo(run.delivered());
+        assertThat(run.delivered()).isEqualTo(4);
+        assertThat(sent.keySet()).containsExactlyInAnyOrder(1L, 2L, 5L, 6L);
+    }
+
+    private DueCallbackDeliveryService service(INotifyTaskStore store, INotifyGateway gateway) {
+        return new DueCallbackDeliveryService(
+                store,
+                gateway,
+                new NotifyBackoff(List.of(Duration.ofMinutes(1)), 0, () -> 0.5),
+                Clock.systemUTC(),
+                "w",
+                Duration.ofSeconds(60),
+                100,
+                Duration.ofSeconds(30),
+                lanes,
+                4);
+    }
+
+    /** Due tasks 1..n; the first claim of {@code failOn} throws, as a lost database connection would. */
+    private static final class MemoryStore implements INotifyTaskStore {
+        private final Set<Long> due = ConcurrentHashMap.newKeySet();
+        final Set<Long> claimed = ConcurrentHashMap.newKeySet();
+        final Set<Long> finished = ConcurrentHashMap.newKeySet();
+        private final long failOn;
+
+        MemoryStore(int n, long failOn) {
+            for (long id = 1; id <= n; id++) {
+                due.add(id);
+            }
+            this.failOn = failOn;
+        }
+
+        private volatile boolean failed;
+        private final Set<Long> claimedAfter = ConcurrentHashMap.newKeySet();
+
+        @Override
+        public synchronized List<NotifyTaskVO> claimDue(
+                Instant now,
+                int shardIndex,
+                int shardTotal,
+                int limit,
+                int oneByOneLimit,
+                String worker,
+                Instant leaseUntil) {
+            // None of these tasks is MQ: all are sent one by one.
+            List<Long> batch = due.stream()
+                    .filter(id -> !claimed.contains(id))
+                    .sorted()
+                    .limit(Math.min(limit, oneByOneLimit))
+                    .toList();
+            if (batch.contains(failOn) && !failed) {
+                failed = true;
+                throw new IllegalStateException("claim of " + failOn + " failed");
+            }
+            if (failed) {
+                claimedAfter.addAll(batch);
+            }
+            claimed.addAll(batch);
+            return batch.stream()
+                    .map(id -> NotifyTaskVO.builder()
+                            .id(id)
+                            .teamId("t" + id)
+                            .notifyCount(0)
+                            .build())
+                    .toList();
+        }
+
+        /** Tasks claimed after a lane failed, never finished: would mean a lane outlived the run. */
+        Set<Long> claimedAfterFailure() {
+            Set<Long> open = ConcurrentHashMap.newKeySet();
+            claimedAfter.stream().filter(id -> !finished.contains(id)).forEach(open::add);
+            return open;
+        }
+
+        @Override
+        public List<Long> pendingTaskIdsOfTeam(String teamId) {
+            return List.of();
+        }
+
+        @Override
+        public NotifyTaskVO claim(long taskId, String worker, Instant now, Instant leaseUntil, boolean ignoreSchedule) {
+            if (taskId == failOn) {
+                throw new IllegalStateException("claim of " + taskId + " failed");
+            }
+            if (!due.contains(taskId) || !claimed.add(taskId)) {
+                return null;
+            }
+            return NotifyTaskVO.builder()
+                    .id(taskId)
+                    .teamId("t" + taskId)
+                    .notifyCount(0)
+                    .build();
+        }
+
+        @Override
+        public List<Boolean> finishAttempts(List<NotifyAttemptOutcome> outcomes) {
+            for (NotifyAttemptOutcome outcome : outcomes) {
+                due.remove(outcome.task().getId());
+                finished.add(outcome.task().getId());
+            }
+            return outcomes.stream().map(o -> true).toList();
+        }
+
+        @Override
+        public boolean defer(NotifyTaskVO task, Instant until, String reason) {
+            throw new AssertionError("this service does not defer unsent tasks");
+        }
+    }
+
+    /** A clock the test moves forward. */
+    private static final class MutableClock extends Clock {
+        private Instant now = Instant.parse("2026-11-30T00:00:00Z");
+
+        void advance(Duration by) {
+            now = now.plus(by);
+        }
+
+        @Override
+        public java.time.ZoneId getZone() {
+            return java.time.ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(java.time.ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+    }
+}

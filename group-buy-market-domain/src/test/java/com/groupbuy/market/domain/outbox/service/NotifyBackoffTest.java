@@ -1,0 +1,44 @@
+package com.groupbuy.market.domain.outbox.service;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class NotifyBackoffTest {
+
+    @Test
+    void defaultScheduleSpansAboutADayOverSixteenAttempts() {
+        NotifyBackoff backoff = new NotifyBackoff(NotifyBackoff.DEFAULT_SCHEDULE, 0, () -> 0.5);
+
+        Duration total = Duration.ZERO;
+        for (int attempt = 1; backoff.retriesAfter(attempt); attempt++) {
+            total = total.plus(backoff.delayAfter(attempt));
+        }
+
+        assertThat(backoff.maxAttempts()).isEqualTo(16);
+        assertThat(backoff.retriesAfter(15)).isTrue();
+        assertThat(backoff.retriesAfter(16)).isFalse();
+        assertThat(backoff.delayAfter(1)).isEqualTo(Duration.ofSeconds(15));
+        assertThat(backoff.delayAfter(15)).isEqualTo(Duration.ofHours(6));
+        assertThat(total).isBetween(Duration.ofHours(24), Duration.ofHours(25));
+    }
+
+    @Test
+    void jitterStaysWithinItsBand() {
+        List<Duration> schedule = List.of(Duration.ofSeconds(100));
+
+        assertThat(new NotifyBackoff(schedule, 0.2, () -> 0.0).delayAfter(1)).isEqualTo(Duration.ofSeconds(80));
+        assertThat(new NotifyBackoff(schedule, 0.2, () -> 0.999999).delayAfter(1))
+                .isBetween(Duration.ofSeconds(119), Duration.ofSeconds(120));
+        assertThat(new NotifyBackoff(schedule, 0.2, () -> 0.5).delayAfter(1)).isEqualTo(Duration.ofSeconds(100));
+    }
+
+    @Test
+    void jitterOutsideItsRangeIsRefused() {
+        assertThatThrownBy(() -> new NotifyBackoff(List.of(Duration.ofSeconds(1)), 1.0, () -> 0.5))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+}

@@ -1,0 +1,2 @@
+/** Row objects of the activity tables; never leave the infrastructure module. */
+package com.groupbuy.market.infrastructure.activity.po;

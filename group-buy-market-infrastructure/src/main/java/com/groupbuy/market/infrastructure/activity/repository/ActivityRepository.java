@@ -1,0 +1,141 @@
+package com.groupbuy.market.infrastructure.activity.repository;
+
+import com.google.common.cache.Cache;
+import com.google.common.cache.CacheBuilder;
+import com.groupbuy.market.domain.activity.adapter.repository.IActivityRepository;
+import com.groupbuy.market.domain.activity.model.valobj.ActivityVO;
+import com.groupbuy.market.domain.activity.model.valobj.DiscountVO;
+import com.groupbuy.market.domain.activity.model.valobj.SkuVO;
+import com.groupbuy.market.domain.activity.model.valobj.TagScope;
+import com.groupbuy.market.infrastructure.activity.dao.IMarketConfigDao;
+import com.groupbuy.market.infrastructure.activity.po.GroupBuyActivityPO;
+import com.groupbuy.market.infrastructure.activity.po.GroupBuyDiscountPO;
+import com.groupbuy.market.infrastructure.activity.po.SkuPO;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.stereotype.Repository;
+
+/**
+ * Market configuration behind a short-lived in-process cache: the hot paths read memory, and a change in the
+ * tables is seen within the TTL (or at once after {@link #evictCache()}). Absent rows are cached too, so a flood of
+ * requests for an unknown goods does not reach the database either.
+ */
+@Repository
+public class ActivityRepository implements IActivityRepository {
+
+    private final IMarketConfigDao dao;
+    private final Cache<String, Optional<Object>> cache;
+    private final Executor loader;
+
+    public ActivityRepository(
+            IMarketConfigDao dao,
+            @Value("${gbm.market.config-cache-ttl:30s}") Duration ttl,
+            @Qualifier("marketConfigLoadExecutor") Executor loader) {
+        this.dao = dao;
+        this.loader = loader;
+        this.cache = CacheBuilder.newBuilder()
+                .expireAfterWrite(ttl)
+                .maximumSize(100_000)
+                .build();
+    }
+
+    @Override
+    public Long queryActivityIdBySourceChannelGoods(String source, String channel, String goodsId) {
+        return cached(
+                "sc:" + source + ":" + channel + ":" + goodsId,
+                () -> dao.queryActivityIdBySourceChannelGoods(source, channel, goodsId));
+    }
+
+    @Override
+    public ActivityVO queryActivity(Long activityId) {
+        return cached("activity:" + activityId, () -> toActivity(dao.queryActivity(activityId)));
+    }
+
+    @Override
+    public DiscountVO queryDiscount(String discountId) {
+        return cached("discount:" + discountId, () -> toDiscount(dao.queryDiscount(discountId)));
+    }
+
+    @Override
+    public SkuVO querySku(String goodsId) {
+        return cached(skuKey(goodsId), () -> toSku(dao.querySku(goodsId)));
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public CompletableFuture<SkuVO> querySkuAsync(String goodsId) {
+        Optional<Object> cached = cache.getIfPresent(skuKey(goodsId));
+        if (cached != null) {
+            return CompletableFuture.completedFuture((SkuVO) cached.orElse(null));
+        }
+        return CompletableFuture.supplyAsync(() -> querySku(goodsId), loader);
+    }
+
+    @Override
+    public void evictCache() {
+        cache.invalidateAll();
+    }
+
+    private static String skuKey(String goodsId) {
+        return "sku:" + goodsId;
+    }
+
+    @SuppressWarnings("unchecked")
+    private <T> T cached(String key, Callable<T> loader) {
+        try {
+            return (T) cache.get(key, () -> Optional.ofNullable(loader.call())).orElse(null);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("cannot load market configuration " + key, e.getCause());
+        }
+    }
+
+    private static ActivityVO toActivity(GroupBuyActivityPO po) {
+        if (po == null) {
+            return null;
+        }
+        return ActivityVO.builder()
+                .activityId(po.getActivityId())
+                .activityName(po.getActivityName())
+                .discountId(po.getDiscountId())
+                .groupType(po.getGroupType())
+                .takeLimitCount(po.getTakeLimitCount())
+                .target(po.getTarget())
+                .validTimeMinutes(po.getValidTime())
+                .status(po.getStatus())
+                .startTime(po.getStartTime())
+                .endTime(po.getEndTime())
+                .tagId(po.getTagId())
+                .tagScopes(TagScope.parse(po.getTagScope()))
+                .build();
+    }
+
+    private static DiscountVO toDiscount(GroupBuyDiscountPO po) {
+        if (po == null) {
+            return null;
+        }
+        return DiscountVO.builder()
+                .discountId(po.getDiscountId())
+                .discountName(po.getDiscountName())
+                .discountType(po.getDiscountType())
+                .marketPlan(po.getMarketPlan())
+                .marketExpr(po.getMarketExpr())
+                .tagId(po.getTagId())
+                .build();
+    }
+
+    private static SkuVO toSku(SkuPO po) {
+        return po == null
+                ? null
+                : SkuVO.builder()
+                        .goodsId(po.getGoodsId())
+                        .goodsName(po.getGoodsName())
+                        .originalPrice(po.getOriginalPrice())
+                        .build();
+    }
+}

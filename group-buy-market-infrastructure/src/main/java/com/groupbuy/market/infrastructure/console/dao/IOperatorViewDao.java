@@ -1,0 +1,43 @@
+package com.groupbuy.market.infrastructure.console.dao;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.apache.ibatis.annotations.Mapper;
+import org.apache.ibatis.annotations.Param;
+
+/**
+ * The operators' console reads (activities, teams and members, import jobs, task counts) and the bulk re-drive.
+ * Rows come back as column-alias maps; the adapters turn them into the domain's records.
+ */
+@Mapper
+public interface IOperatorViewDao {
+
+    List<Map<String, Object>> activities(@Param("offset") int offset, @Param("limit") int limit);
+
+    long countActivities();
+
+    List<Map<String, Object>> teams(
+            @Param("activityId") long activityId,
+            @Param("status") Integer status,
+            @Param("offset") int offset,
+            @Param("limit") int limit);
+
+    long countTeams(@Param("activityId") long activityId, @Param("status") Integer status);
+
+    List<Map<String, Object>> members(@Param("teamIds") List<String> teamIds);
+
+    List<Map<String, Object>> importJobs(@Param("offset") int offset, @Param("limit") int limit);
+
+    long countImportJobs();
+
+    long countFailed(@Param("source") String source, @Param("channel") String channel);
+
+    List<Long> failedIdsAfter(
+            @Param("source") String source,
+            @Param("channel") String channel,
+            @Param("afterId") long afterId,
+            @Param("limit") int limit);
+
+    int redriveFailed(@Param("ids") List<Long> ids, @Param("now") Instant now);
+}

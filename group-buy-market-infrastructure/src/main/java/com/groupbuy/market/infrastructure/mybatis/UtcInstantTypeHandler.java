@@ -1,0 +1,67 @@
+package com.groupbuy.market.infrastructure.mybatis;
+
+import java.sql.CallableStatement;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
+import org.apache.ibatis.type.BaseTypeHandler;
+import org.apache.ibatis.type.JdbcType;
+import org.apache.ibatis.type.MappedTypes;
+
+/**
+ * Every {@link Instant} the app hands to or reads from the database, as UTC text with its milliseconds.
+ * <p>
+ * Connector/J (9.7.0) decides whether a server keeps fractional seconds from the version in its handshake, and
+ * MariaDB announces itself as {@code 5.5.5-10.11.x} (older than MySQL 5.6.4): the driver then cuts every
+ * {@code Timestamp}, {@code Instant} or {@code LocalDateTime} parameter to whole seconds before sending it
+ * ({@code NativeCapabilities.serverHasFracSecsSupport}; a string parameter is sent untouched). MyBatis' own
+ * {@code InstantTypeHandler} binds a {@code Timestamp}, so due times, lease ends and the timeout job's bounds all
+ * lost up to a second. This handler binds the value as {@code yyyy-MM-dd HH:mm:ss.SSS} text, which MariaDB and
+ * MySQL convert to {@code DATETIME(3)} / {@code TIMESTAMP(3)} (and compare against such columns) exactly.
+ * <p>
+ * The database holds UTC and every profile's JDBC URL runs the session in UTC
+ * ({@code connectionTimeZone=UTC&forceConnectionTimeZoneToSession=true}, README): the text is UTC, and a value read
+ * back is the column's own date and time taken as UTC, whatever the JVM's zone. Sub-millisecond digits are cut on
+ * the client, so MariaDB (which truncates) and MySQL (which rounds) store the same value.
+ * Registered for every mapper through {@code mybatis.type-handlers-package}.
+ */
+@MappedTypes(Instant.class)
+public class UtcInstantTypeHandler extends BaseTypeHandler<Instant> {
+
+    private static final DateTimeFormatter TEXT = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSS");
+
+    /** The text this handler sends for {@code value}. */
+    public static String toDatabaseText(Instant value) {
+        return TEXT.format(LocalDateTime.ofInstant(value.truncatedTo(ChronoUnit.MILLIS), ZoneOffset.UTC));
+    }
+
+    @Override
+    public void setNonNullParameter(PreparedStatement ps, int i, Instant parameter, JdbcType jdbcType)
+            throws SQLException {
+        ps.setString(i, toDatabaseText(parameter));
+    }
+
+    @Override
+    public Instant getNullableResult(ResultSet rs, String columnName) throws SQLException {
+        return toInstant(rs.getObject(columnName, LocalDateTime.class));
+    }
+
+    @Override
+    public Instant getNullableResult(ResultSet rs, int columnIndex) throws SQLException {
+        return toInstant(rs.getObject(columnIndex, LocalDateTime.class));
+    }
+
+    @Override
+    public Instant getNullableResult(CallableStatement cs, int columnIndex) throws SQLException {
+        return toInstant(cs.getObject(columnIndex, LocalDateTime.class));
+    }
+
+    private static Instant toInstant(LocalDateTime value) {
+        return value == null ? null : value.toInstant(ZoneOffset.UTC);
+    }
+}

@@ -1,0 +1,90 @@
+package com.groupbuy.market.infrastructure.outbox.dao;
+
+import com.groupbuy.market.infrastructure.outbox.po.NotifyTaskPO;
+import java.time.Instant;
+import java.util.List;
+import org.apache.ibatis.annotations.Mapper;
+import org.apache.ibatis.annotations.Param;
+
+/** Statements on notify_task (the callback outbox). */
+@Mapper
+public interface INotifyTaskDao {
+
+    /** Inserts unless the task key exists; returns rows inserted (0 or 1). */
+    int insertIgnore(NotifyTaskPO task);
+
+    Long queryIdByTaskKey(@Param("taskKey") String taskKey);
+
+    NotifyTaskPO queryById(@Param("id") long id);
+
+    /** Takes the lease on a due task under a new token; 0 rows when it is done, not due, or leased by a live claimant. */
+    int claim(
+            @Param("id") long id,
+            @Param("worker") String worker,
+            @Param("token") String token,
+            @Param("now") Instant now,
+            @Param("leaseUntil") Instant leaseUntil,
+            @Param("ignoreSchedule") boolean ignoreSchedule,
+            @Param("pending") List<Integer> pendingStatuses);
+
+    /**
+     * Due, unleased tasks of this shard (id mod total = index), oldest first, with only their id and notify type
+     * filled; a plain read, no locks.
+     */
+    List<NotifyTaskPO> queryDueCandidates(
+            @Param("now") Instant now,
+            @Param("shardIndex") int shardIndex,
+            @Param("shardTotal") int shardTotal,
+            @Param("limit") int limit,
+            @Param("pending") List<Integer> pendingStatuses);
+
+    /**
+     * Of these candidates, those still due and unleased (what a delivery needs of each row), oldest first, locked for this transaction; rows
+     * another claimant is locking are skipped rather than waited for.
+     */
+    List<NotifyTaskPO> lockStillDue(
+            @Param("ids") List<Long> ids,
+            @Param("now") Instant now,
+            @Param("limit") int limit,
+            @Param("pending") List<Integer> pendingStatuses);
+
+    /** One lease for every id of a batch (locked by {@link #lockStillDue} in the same transaction). */
+    int leaseAll(
+            @Param("ids") List<Long> ids,
+            @Param("worker") String worker,
+            @Param("token") String token,
+            @Param("leaseUntil") Instant leaseUntil);
+
+    /**
+     * Records the outcome of an attempt made under this lease token and releases the lease; 1 row when the task still
+     * holds the token, else 0 (also run as a JDBC batch, one statement per task, whose counts say which matched).
+     */
+    int finishAttempt(
+            @Param("id") long id,
+            @Param("token") String token,
+            @Param("status") int status,
+            @Param("nextAttemptTime") Instant nextAttemptTime,
+            @Param("lastError") String lastError);
+
+    /**
+     * {@link #finishAttempt} of several tasks of one claim with one outcome; the row count is how many of them still
+     * held the token.
+     */
+    int finishAll(
+            @Param("ids") List<Long> ids,
+            @Param("token") String token,
+            @Param("status") int status,
+            @Param("nextAttemptTime") Instant nextAttemptTime,
+            @Param("lastError") String lastError);
+
+    List<Long> queryPendingIdsByTeam(@Param("teamId") String teamId, @Param("pending") List<Integer> pendingStatuses);
+
+    void insertAttempt(
+            @Param("taskId") long taskId,
+            @Param("attemptNo") int attemptNo,
+            @Param("attemptTime") Instant attemptTime,
+            @Param("httpStatus") Integer httpStatus,
+            @Param("latencyMs") long latencyMs,
+            @Param("success") boolean success,
+            @Param("error") String error);
+}

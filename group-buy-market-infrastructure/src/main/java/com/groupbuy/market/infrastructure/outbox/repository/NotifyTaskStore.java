@@ -1,0 +1,365 @@
+package com.groupbuy.market.infrastructure.outbox.repository;
+
+import com.groupbuy.market.domain.outbox.adapter.repository.INotifyTaskStore;
+import com.groupbuy.market.domain.outbox.model.valobj.DeliveryResult;
+import com.groupbuy.market.domain.outbox.model.valobj.NotifyAttemptOutcome;
+import com.groupbuy.market.domain.outbox.model.valobj.NotifyTarget;
+import com.groupbuy.market.domain.outbox.model.valobj.NotifyTaskStatus;
+import com.groupbuy.market.domain.outbox.model.valobj.NotifyTaskVO;
+import com.groupbuy.market.infrastructure.outbox.dao.INotifyDeferralDao;
+import com.groupbuy.market.infrastructure.outbox.dao.INotifyTaskDao;
+import com.groupbuy.market.infrastructure.outbox.po.NotifyTaskPO;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.sql.Statement;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.UUID;
+import org.apache.ibatis.executor.BatchResult;
+import org.apache.ibatis.session.ExecutorType;
+import org.apache.ibatis.session.SqlSessionFactory;
+import org.mybatis.spring.SqlSessionTemplate;
+import org.springframework.stereotype.Repository;
+import org.springframework.transaction.TransactionDefinition;
+import org.springframework.transaction.TransactionStatus;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Leases (each under a fresh fencing token) and attempt records on notify_task / notify_attempt; a task put back
+ * unsent (#17) is one guarded update and no notify_attempt row, since no call was made.
+ */
+@Repository
+public class NotifyTaskStore implements INotifyTaskStore {
+
+    private static final int MAX_ERROR = 500;
+    /** Candidates read per task wanted, so a batch fills even when other claimants took some meanwhile. */
+    private static final int CANDIDATES_PER_TASK = 2;
+
+    private static final int MAX_CLAIM_ROUNDS = 5;
+
+    private final INotifyTaskDao dao;
+    private final INotifyDeferralDao deferrals;
+    /** The same statements on a batch executor: finishing a page sends its updates, then its inserts, in one go. */
+    private final SqlSessionTemplate batch;
+
+    private final INotifyTaskDao batchDao;
+    private final TransactionTemplate transaction;
+    /** Read committed: the batch claim's locking read takes no gap locks, so it never holds up settlements' inserts. */
+    private final TransactionTemplate claimTransaction;
+
+    private final Counter delivered;
+    private final Counter failedAttempts;
+    private final Counter failedTasks;
+    private final NotifyAttemptMeter attempts;
+
+    public NotifyTaskStore(
+            INotifyTaskDao dao,
+            INotifyDeferralDao deferrals,
+            SqlSessionFactory sessions,
+            TransactionTemplate transaction,
+            MeterRegistry meters) {
+        this.dao = dao;
+        this.deferrals = deferrals;
+        this.batch = new SqlSessionTemplate(sessions, ExecutorType.BATCH);
+        this.batchDao = batch.getMapper(INotifyTaskDao.class);
+        this.transaction = transaction;
+        this.claimTransaction = new TransactionTemplate(transaction.getTransactionManager());
+        this.claimTransaction.setIsolationLevel(TransactionDefinition.ISOLATION_READ_COMMITTED);
+        this.delivered = Counter.builder("gbm.notify.deliveries")
+                .description("callbacks acknowledged")
+                .register(meters);
+        this.failedAttempts = Counter.builder("gbm.notify.failed.attempts")
+                .description("callback attempts that failed")
+                .register(meters);
+        this.failedTasks = Counter.builder("gbm.notify.failed.tasks")
+                .description("tasks that reached FAIL")
+                .register(meters);
+        this.attempts = new NotifyAttemptMeter(meters);
+    }
+
+    @Override
+    public List<NotifyTaskVO> claimDue(
+            Instant now,
+            int shardIndex,
+            int shardTotal,
+            int limit,
+            int oneByOneLimit,
+            String worker,
+            Instant leaseUntil) {
+        String token = UUID.randomUUID().toString();
+        List<NotifyTaskPO> taken = List.of();
+        // Candidates are read without locks, then locked by primary key skipping what others hold. When others took
+        // every candidate meanwhile, read again: each such round means another claimant made progress.
+        for (int round = 0; round < MAX_CLAIM_ROUNDS && taken.isEmpty(); round++) {
+            List<NotifyTaskPO> candidates = candidates(now, shardIndex, shardTotal, limit, oneByOneLimit);
+            if (candidates.isEmpty()) {
+                return List.of();
+            }
+            // The rows the page would take first (at most 4 of a backlog of HTTP tasks), then spares for rows another
+            // lane holds. Locked in that order and no more than the page takes: every row the locking read passes
+            // stays locked to the end of the claim, and the other lanes read the same head of the queue meanwhile.
+            List<Long> first = ids(within(candidates, oneByOneLimit));
+            int take = Math.min(limit, first.size());
+            Set<Long> wanted = new LinkedHashSet<>(first.subList(0, take));
+            wanted.addAll(ids(within(candidates, oneByOneLimit * CANDIDATES_PER_TASK)));
+            List<Long> order = List.copyOf(wanted);
+            taken = claimTransaction.execute(status -> {
+                List<NotifyTaskPO> locked = new ArrayList<>();
+                for (int from = 0; locked.size() < take && from < order.size(); ) {
+                    int to = Math.min(order.size(), from + take - locked.size());
+                    locked.addAll(dao.lockStillDue(order.subList(from, to), now, to - from, TaskStates.PENDING));
+                    from = to;
+                }
+                // The locked rows carry what delivery needs: they are what the claim returns, with the lease below.
+                List<NotifyTaskPO> mine = within(locked, oneByOneLimit);
+                if (!mine.isEmpty()) {
+                    dao.leaseAll(ids(mine), worker, token, leaseUntil);
+                }
+                return mine;
+            });
+        }
+        if (taken == null) {
+            return List.of();
+        }
+        return taken.stream()
+                .map(po -> {
+                    po.setClaimedBy(worker);
+                    po.setClaimToken(token);
+                    return toTask(po);
+                })
+                .toList();
+    }
+
+    /**
+     * Due candidates for a page: first as many as its one-by-one share needs; a page's worth only when MQ tasks are
+     * among them (they may fill the page). A backlog of HTTP tasks is read a few rows per claim, as before MQ pages:
+     * reading 500 candidates to lease 4 HTTP tasks cut the HTTP drain to a third. Among tasks due at the very same
+     * millisecond the index puts HTTP before MQ, so such MQ tasks go out right after those HTTP tasks.
+     */
+    private List<NotifyTaskPO> candidates(Instant now, int shardIndex, int shardTotal, int limit, int oneByOneLimit) {
+        int few = Math.min(limit, oneByOneLimit) * CANDIDATES_PER_TASK;
+        List<NotifyTaskPO> candidates = dao.queryDueCandidates(now, shardIndex, shardTotal, few, TaskStates.PENDING);
+        boolean pageMayFill = few < limit * CANDIDATES_PER_TASK
+                && candidates.size() == few
+                && candidates.stream().anyMatch(c -> sentTogether(c.getNotifyType()));
+        return pageMayFill
+                ? dao.queryDueCandidates(now, shardIndex, shardTotal, limit * CANDIDATES_PER_TASK, TaskStates.PENDING)
+                : candidates;
+    }
+
+    /** MQ callbacks and our close checks (#15) of a page are published together and their confirms awaited together. */
+    private static boolean sentTogether(String notifyType) {
+        return NotifyTarget.MQ.equals(notifyType) || NotifyTarget.DELAY.equals(notifyType);
+    }
+
+    private static List<Long> ids(List<NotifyTaskPO> tasks) {
+        return tasks.stream().map(NotifyTaskPO::getId).toList();
+    }
+
+    /** The tasks in order, passing over those sent one by one (HTTP) beyond the first {@code oneByOneLimit}. */
+    private static List<NotifyTaskPO> within(List<NotifyTaskPO> tasks, int oneByOneLimit) {
+        List<NotifyTaskPO> kept = new ArrayList<>(tasks.size());
+        int oneByOne = 0;
+        for (NotifyTaskPO task : tasks) {
+            if (sentTogether(task.getNotifyType()) || oneByOne++ < oneByOneLimit) {
+                kept.add(task);
+            }
+        }
+        return kept;
+    }
+
+    @Override
+    public List<NotifyTaskVO> claimAll(List<Long> taskIds, String worker, Instant now, Instant leaseUntil) {
+        if (taskIds.isEmpty()) {
+            return List.of();
+        }
+        String token = UUID.randomUUID().toString();
+        List<NotifyTaskPO> taken = claimTransaction.execute(status -> {
+            List<NotifyTaskPO> locked = dao.lockStillDue(taskIds, now, taskIds.size(), TaskStates.PENDING);
+            if (!locked.isEmpty()) {
+                dao.leaseAll(ids(locked), worker, token, leaseUntil);
+            }
+            return locked;
+        });
+        if (taken == null) {
+            return List.of();
+        }
+        return taken.stream()
+                .map(po -> {
+                    po.setClaimedBy(worker);
+                    po.setClaimToken(token);
+                    return toTask(po);
+                })
+                .toList();
+    }
+
+    @Override
+    public List<Long> pendingTaskIdsOfTeam(String teamId) {
+        return dao.queryPendingIdsByTeam(teamId, TaskStates.PENDING);
+    }
+
+    @Override
+    public NotifyTaskVO claim(long taskId, String worker, Instant now, Instant leaseUntil, boolean ignoreSchedule) {
+        if (dao.claim(taskId, worker, UUID.randomUUID().toString(), now, leaseUntil, ignoreSchedule, TaskStates.PENDING)
+                == 0) {
+            return null;
+        }
+        return toTask(dao.queryById(taskId));
+    }
+
+    /**
+     * One transaction for the whole page. A page whose outcomes are alike (one claim, one new state: a batch of MQ
+     * tasks the broker confirmed) is finished by one UPDATE for all its tasks, guarded by the claim's token; its row
+     * count must be the page's size, else the transaction is rolled back and the page finished task by task. Task by
+     * task is one JDBC batch of token-guarded UPDATEs (with {@code rewriteBatchedStatements} one round trip), whose
+     * per-statement row counts say which tasks were still held. Either way the attempt rows of exactly those tasks go
+     * in as a second batch (one multi-row INSERT), and a task whose token no longer matches (its lease was taken over)
+     * gets neither its state nor its attempt row.
+     */
+    @Override
+    public List<Boolean> finishAttempts(List<NotifyAttemptOutcome> outcomes) {
+        if (outcomes.isEmpty()) {
+            return List.of();
+        }
+        List<Boolean> ours = alike(outcomes) ? transaction.execute(status -> finishTogether(outcomes, status)) : null;
+        if (ours == null) {
+            ours = transaction.execute(status -> finishEach(outcomes));
+        }
+        for (int i = 0; i < outcomes.size(); i++) {
+            NotifyAttemptOutcome outcome = outcomes.get(i);
+            (outcome.result().delivered() ? delivered : failedAttempts).increment();
+            attempts.record(outcome.task(), outcome.result());
+            if (ours.get(i) && outcome.newStatus() == NotifyTaskStatus.FAIL) {
+                failedTasks.increment();
+            }
+        }
+        return ours;
+    }
+
+    /** Several outcomes under one claim token that move their tasks to the same state. */
+    private static boolean alike(List<NotifyAttemptOutcome> outcomes) {
+        NotifyAttemptOutcome first = outcomes.get(0);
+        return outcomes.size() > 1
+                && outcomes.stream()
+                        .allMatch(o -> first.task().getClaimToken() != null
+                                && first.task().getClaimToken().equals(o.task().getClaimToken())
+                                && o.newStatus() == first.newStatus()
+                                && o.nextAttemptTime().equals(first.nextAttemptTime())
+                                && Objects.equals(error(o.result()), error(first.result())));
+    }
+
+    /** All of the page or nothing: null, and the transaction rolled back, unless every task still held the token. */
+    private List<Boolean> finishTogether(List<NotifyAttemptOutcome> outcomes, TransactionStatus status) {
+        NotifyAttemptOutcome first = outcomes.get(0);
+        batchDao.finishAll(
+                outcomes.stream().map(o -> o.task().getId()).toList(),
+                first.task().getClaimToken(),
+                first.newStatus().code(),
+                first.nextAttemptTime(),
+                error(first.result()));
+        int[] matched = updateCounts(batch.flushStatements(), 1);
+        if (matched[0] != outcomes.size()) {
+            status.setRollbackOnly();
+            return null;
+        }
+        List<Boolean> all = outcomes.stream().map(o -> true).toList();
+        insertAttempts(outcomes, all);
+        return all;
+    }
+
+    private List<Boolean> finishEach(List<NotifyAttemptOutcome> outcomes) {
+        for (NotifyAttemptOutcome outcome : outcomes) {
+            batchDao.finishAttempt(
+                    outcome.task().getId(),
+                    outcome.task().getClaimToken(),
+                    outcome.newStatus().code(),
+                    outcome.nextAttemptTime(),
+                    error(outcome.result()));
+        }
+        int[] matched = updateCounts(batch.flushStatements(), outcomes.size());
+        List<Boolean> recorded = new ArrayList<>(outcomes.size());
+        for (int count : matched) {
+            recorded.add(count == 1);
+        }
+        insertAttempts(outcomes, recorded);
+        return recorded;
+    }
+
+    private void insertAttempts(List<NotifyAttemptOutcome> outcomes, List<Boolean> recorded) {
+        for (int i = 0; i < outcomes.size(); i++) {
+            if (recorded.get(i)) {
+                NotifyAttemptOutcome outcome = outcomes.get(i);
+                DeliveryResult result = outcome.result();
+                batchDao.insertAttempt(
+                        outcome.task().getId(),
+                        outcome.task().getNotifyCount() + 1,
+                        outcome.attemptTime(),
+                        result.httpStatus(),
+                        result.latencyMs(),
+                        result.delivered(),
+                        error(result));
+            }
+        }
+        batch.flushStatements();
+    }
+
+    /** The row count of each statement of one flushed batch of {@code expected} updates. */
+    private static int[] updateCounts(List<BatchResult> flushed, int expected) {
+        int[] counts = flushed.stream()
+                .flatMapToInt(r -> Arrays.stream(r.getUpdateCounts()))
+                .toArray();
+        if (counts.length != expected) {
+            throw new IllegalStateException(
+                    "a batch of " + expected + " finishing updates reported " + counts.length + " row counts");
+        }
+        for (int count : counts) {
+            // Without per-statement counts the fencing guard could not tell which tasks are ours: refuse to guess.
+            if (count == Statement.SUCCESS_NO_INFO || count == Statement.EXECUTE_FAILED) {
+                throw new IllegalStateException("the driver gave no row count for a finishing update");
+            }
+        }
+        return counts;
+    }
+
+    private static String error(DeliveryResult result) {
+        return result.error() == null
+                ? null
+                : result.error().substring(0, Math.min(MAX_ERROR, result.error().length()));
+    }
+
+    private static NotifyTaskVO toTask(NotifyTaskPO po) {
+        return NotifyTaskVO.builder()
+                .id(po.getId())
+                .webhookId(po.getWebhookId())
+                .teamId(po.getTeamId())
+                .source(po.getSource())
+                .channel(po.getChannel())
+                .notifyCategory(po.getNotifyCategory())
+                .notifyType(po.getNotifyType())
+                .notifyMq(po.getNotifyMq())
+                .notifyUrl(po.getNotifyUrl())
+                .body(po.getBody())
+                .notifyCount(po.getNotifyCount())
+                .claimToken(po.getClaimToken())
+                .build();
+    }
+
+    @Override
+    public boolean defer(NotifyTaskVO task, Instant until, String reason) {
+        String error = reason == null ? null : reason.substring(0, Math.min(MAX_ERROR, reason.length()));
+        // Whichever pending state the task is in (INIT or RETRY), a deferral moves it to the same one.
+        return deferrals.defer(
+                        task.getId(),
+                        task.getClaimToken(),
+                        until,
+                        error,
+                        TaskStates.PENDING,
+                        NotifyTaskStatus.RETRY.defer().code())
+                == 1;
+    }
+}

@@ -1,0 +1,2 @@
+/** The switches context's adapters: live switch values and their change log in MariaDB. */
+package com.groupbuy.market.infrastructure.switches;

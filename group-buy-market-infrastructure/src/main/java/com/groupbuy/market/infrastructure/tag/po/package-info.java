@@ -1,0 +1,2 @@
+/** Row objects of the crowd tag tables; never leave the infrastructure module. */
+package com.groupbuy.market.infrastructure.tag.po;

@@ -1,0 +1,88 @@
+package com.groupbuy.market.infrastructure.tag.port;
+
+import com.groupbuy.market.domain.tag.adapter.port.ITagBitmap;
+import com.groupbuy.market.infrastructure.redis.RedisKeys;
+import java.time.Duration;
+import java.util.List;
+import org.redisson.api.RBitSet;
+import org.redisson.api.RScript;
+import org.redisson.api.RedissonClient;
+import org.redisson.client.codec.StringCodec;
+import org.springframework.stereotype.Component;
+
+/**
+ * Tag members as Redis bitmaps ({@link RBitSet}), one bit per user position. The tag id sits in a hash tag
+ * ({@code {tagId}}) so the live, staging and loaded keys of a tag share a cluster slot and the publish script may
+ * touch them together.
+ */
+@Component
+public class TagBitmap implements ITagBitmap {
+
+    /** Staging bitmap → live in one step; an empty run publishes an empty tag. Marks the tag loaded with its batch. */
+    private static final String PUBLISH = """
+            if redis.call('EXISTS', KEYS[1]) == 1 then
+              redis.call('RENAME', KEYS[1], KEYS[2])
+              redis.call('PERSIST', KEYS[2])
+            else
+              redis.call('DEL', KEYS[2])
+            end
+            redis.call('SET', KEYS[3], ARGV[1])
+            return 1
+            """;
+
+    /** A run that dies half-way leaves its staging bitmap behind; it expires instead of piling up. */
+    private static final Duration STAGING_TTL = Duration.ofHours(6);
+
+    private final RedissonClient redisson;
+    private final RScript script;
+    private final RedisKeys keys;
+
+    public TagBitmap(RedissonClient redisson, RedisKeys keys) {
+        this.redisson = redisson;
+        this.script = redisson.getScript(StringCodec.INSTANCE);
+        this.keys = keys;
+    }
+
+    @Override
+    public void stage(String tagId, String runId, long[] positions) {
+        if (positions.length == 0) {
+            return;
+        }
+        RBitSet staging = redisson.getBitSet(stagingKey(tagId, runId));
+        staging.set(positions, true);
+        staging.expire(STAGING_TTL);
+    }
+
+    @Override
+    public void publish(String tagId, String runId, String batchId) {
+        script.eval(
+                RScript.Mode.READ_WRITE,
+                PUBLISH,
+                RScript.ReturnType.INTEGER,
+                List.of(stagingKey(tagId, runId), membersKey(tagId), loadedKey(tagId)),
+                batchId);
+    }
+
+    @Override
+    public boolean isLoaded(String tagId) {
+        return redisson.getBucket(loadedKey(tagId), StringCodec.INSTANCE).isExists();
+    }
+
+    @Override
+    public boolean contains(String tagId, long position) {
+        return redisson.getBitSet(membersKey(tagId)).get(position);
+    }
+
+    /** The live bitmap's key; public so tests and operators can inspect it. */
+    public String membersKey(String tagId) {
+        return keys.key("tag", "{" + tagId + "}", "members");
+    }
+
+    private String stagingKey(String tagId, String runId) {
+        return keys.key("tag", "{" + tagId + "}", "staging", runId);
+    }
+
+    private String loadedKey(String tagId) {
+        return keys.key("tag", "{" + tagId + "}", "loaded");
+    }
+}

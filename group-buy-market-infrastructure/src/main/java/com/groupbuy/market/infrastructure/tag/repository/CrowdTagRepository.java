@@ -1,0 +1,69 @@
+package com.groupbuy.market.infrastructure.tag.repository;
+
+import com.groupbuy.market.domain.tag.adapter.repository.ICrowdTagRepository;
+import com.groupbuy.market.domain.tag.model.entity.CrowdTagJobEntity;
+import com.groupbuy.market.domain.tag.model.valobj.TagMemberVO;
+import com.groupbuy.market.infrastructure.tag.dao.ICrowdTagDao;
+import com.groupbuy.market.infrastructure.tag.po.CrowdTagJobPO;
+import java.util.List;
+import org.springframework.stereotype.Repository;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/** Crowd tags, jobs and member rows over MyBatis. */
+@Repository
+public class CrowdTagRepository implements ICrowdTagRepository {
+
+    private final ICrowdTagDao dao;
+    private final TransactionTemplate transaction;
+
+    public CrowdTagRepository(ICrowdTagDao dao, TransactionTemplate transaction) {
+        this.dao = dao;
+        this.transaction = transaction;
+    }
+
+    @Override
+    public boolean existsTag(String tagId) {
+        return dao.countTag(tagId) > 0;
+    }
+
+    @Override
+    public CrowdTagJobEntity queryJobByBatchId(String batchId) {
+        return toJob(dao.queryJobByBatchId(batchId));
+    }
+
+    @Override
+    public CrowdTagJobEntity queryLatestJobOfTag(String tagId) {
+        return toJob(dao.queryLatestJobOfTag(tagId));
+    }
+
+    @Override
+    public List<TagMemberVO> queryMembers(String tagId, long afterId, int limit) {
+        return dao.queryMembers(tagId, afterId, limit).stream()
+                .map(po -> new TagMemberVO(po.getId(), po.getUserId()))
+                .toList();
+    }
+
+    @Override
+    public long countMembers(String tagId) {
+        return dao.countMembers(tagId);
+    }
+
+    @Override
+    public void finishJob(String tagId, String batchId, long members) {
+        // Count and status change together: a reader never sees a done job with the previous run's count.
+        transaction.executeWithoutResult(status -> {
+            dao.updateStatistics(tagId, members);
+            dao.markJobDone(batchId);
+        });
+    }
+
+    private static CrowdTagJobEntity toJob(CrowdTagJobPO po) {
+        return po == null
+                ? null
+                : CrowdTagJobEntity.builder()
+                        .batchId(po.getBatchId())
+                        .tagId(po.getTagId())
+                        .status(po.getStatus())
+                        .build();
+    }
+}

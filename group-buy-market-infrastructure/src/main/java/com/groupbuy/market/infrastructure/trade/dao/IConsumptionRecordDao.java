@@ -1,0 +1,34 @@
+package com.groupbuy.market.infrastructure.trade.dao;
+
+import com.groupbuy.market.infrastructure.trade.po.ConsumptionRecordPO;
+import java.util.List;
+import org.apache.ibatis.annotations.Mapper;
+import org.apache.ibatis.annotations.Param;
+
+/** Statements on mq_consumption_record; every change is guarded by the version it was read at. */
+@Mapper
+public interface IConsumptionRecordDao {
+
+    /** Inserts a processing record with no attempt yet, unless the message has one. */
+    int insertIgnore(ConsumptionRecordPO record);
+
+    ConsumptionRecordPO query(@Param("consumer") String consumer, @Param("messageId") String messageId);
+
+    int startAttempt(
+            @Param("consumer") String consumer,
+            @Param("messageId") String messageId,
+            @Param("version") int version,
+            @Param("from") int from);
+
+    /** {@code from} → {@code to} (and the error) of a record at this version. */
+    int finish(
+            @Param("consumer") String consumer,
+            @Param("messageId") String messageId,
+            @Param("version") int version,
+            @Param("from") int from,
+            @Param("to") int to,
+            @Param("error") String error);
+
+    List<ConsumptionRecordPO> list(
+            @Param("status") Integer status, @Param("offset") int offset, @Param("limit") int limit);
+}

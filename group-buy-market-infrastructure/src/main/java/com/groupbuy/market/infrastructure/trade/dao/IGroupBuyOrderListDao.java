@@ -1,0 +1,29 @@
+package com.groupbuy.market.infrastructure.trade.dao;
+
+import com.groupbuy.market.infrastructure.trade.po.GroupBuyOrderListPO;
+import com.groupbuy.market.infrastructure.trade.po.OrderLookupPO;
+import java.util.List;
+import org.apache.ibatis.annotations.Mapper;
+import org.apache.ibatis.annotations.Param;
+
+/** Statements on group_buy_order_list (member orders). */
+@Mapper
+public interface IGroupBuyOrderListDao {
+
+    void insert(GroupBuyOrderListPO order);
+
+    GroupBuyOrderListPO queryByOutTradeNo(
+            @Param("source") String source,
+            @Param("channel") String channel,
+            @Param("userId") String userId,
+            @Param("outTradeNo") String outTradeNo);
+
+    /** One row always: the order columns null when the partner has no such order. */
+    OrderLookupPO queryByOutTradeNoWithLiveTakes(
+            @Param("source") String source,
+            @Param("channel") String channel,
+            @Param("userId") String userId,
+            @Param("outTradeNo") String outTradeNo,
+            @Param("activityId") Long activityId,
+            @Param("live") List<Integer> liveStatuses);
+}

@@ -1,0 +1,55 @@
+package com.groupbuy.market.infrastructure.trade.dao;
+
+import com.groupbuy.market.infrastructure.trade.po.GroupBuyOrderListPO;
+import com.groupbuy.market.infrastructure.trade.po.MemberOrderPO;
+import java.time.Instant;
+import java.util.List;
+import org.apache.ibatis.annotations.Mapper;
+import org.apache.ibatis.annotations.Param;
+
+/** The reverse-flow statements; every update is guarded by the state it leaves and answers 0 rows otherwise. */
+@Mapper
+public interface IGroupBuyRefundDao {
+
+    /** The order {@code from} → {@code to} (closed), its take freed for a later lock. */
+    int closeOrder(@Param("orderId") String orderId, @Param("from") int from, @Param("to") int to);
+
+    /** {@code count} locked places given back (unpaid locks closed). */
+    int releaseUnpaidPlaces(@Param("teamId") String teamId, @Param("count") int count);
+
+    /**
+     * A paid place given back, only while the team is in one of {@code from}: its status becomes {@code whenNoPaidLeft}
+     * when no paid member is left, else {@code otherwise}.
+     */
+    int releasePaidPlace(
+            @Param("teamId") String teamId,
+            @Param("from") List<Integer> from,
+            @Param("whenNoPaidLeft") int whenNoPaidLeft,
+            @Param("otherwise") int otherwise);
+
+    List<MemberOrderPO> queryUnpaidLockedBefore(
+            @Param("lockedBefore") Instant lockedBefore,
+            @Param("shardIndex") int shardIndex,
+            @Param("shardTotal") int shardTotal,
+            @Param("limit") int limit,
+            @Param("locked") int lockedStatus,
+            @Param("open") int openStatus);
+
+    List<String> queryOpenTeamsEndedBefore(
+            @Param("endBefore") Instant endBefore,
+            @Param("shardIndex") int shardIndex,
+            @Param("shardTotal") int shardTotal,
+            @Param("limit") int limit,
+            @Param("open") int openStatus);
+
+    /** The team's locked and paid members, row-locked until commit (member rows before the team row, as settlement). */
+    List<GroupBuyOrderListPO> lockLiveMembers(
+            @Param("teamId") String teamId, @Param("live") List<Integer> liveStatuses);
+
+    /** {@code from} → {@code to} (open → failed), only once its validity ended before {@code endBefore}. */
+    int failTeam(
+            @Param("teamId") String teamId,
+            @Param("endBefore") Instant endBefore,
+            @Param("from") int from,
+            @Param("to") int to);
+}

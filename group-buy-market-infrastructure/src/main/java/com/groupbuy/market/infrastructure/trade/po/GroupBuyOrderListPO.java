@@ -1,0 +1,25 @@
+package com.groupbuy.market.infrastructure.trade.po;
+
+import java.math.BigDecimal;
+import java.time.Instant;
+import lombok.Data;
+
+/** A row of group_buy_order_list (a member order). */
+@Data
+public class GroupBuyOrderListPO {
+    private String userId;
+    private String teamId;
+    private String orderId;
+    private Long activityId;
+    private Instant startTime;
+    private Instant endTime;
+    private String goodsId;
+    private String source;
+    private String channel;
+    private BigDecimal originalPrice;
+    private BigDecimal deductionPrice;
+    private BigDecimal payPrice;
+    private Integer status;
+    private String outTradeNo;
+    private String bizId;
+}

@@ -1,0 +1,24 @@
+package com.groupbuy.market.infrastructure.trade.po;
+
+import java.time.Instant;
+import lombok.Data;
+
+/** A member order joined with its team, as settlement and refund read it. */
+@Data
+public class MemberOrderPO {
+    private String orderId;
+    private String userId;
+    private String outTradeNo;
+    private Long activityId;
+    private Integer orderStatus;
+    private String teamId;
+    private Integer teamStatus;
+    private Instant teamValidStartTime;
+    private Instant teamValidEndTime;
+    private String source;
+    private String channel;
+    private String notifyType;
+    private String notifyUrl;
+    private Instant outTradeTime;
+    private Instant lockTime;
+}

@@ -1,0 +1,14 @@
+package com.groupbuy.market.infrastructure.trade.po;
+
+import java.time.Instant;
+import lombok.Data;
+
+/** A team row as the place reconciliation reads it (group_buy_order). */
+@Data
+public class TeamPlacesPO {
+    private Long id;
+    private String teamId;
+    private Integer lockCount;
+    private Integer status;
+    private Instant updateTime;
+}

@@ -1,0 +1,118 @@
+package com.groupbuy.market.infrastructure.trade.port;
+
+import com.google.common.cache.Cache;
+import com.google.common.cache.CacheBuilder;
+import com.groupbuy.market.domain.trade.adapter.port.ITradeRateLimiter;
+import com.groupbuy.market.infrastructure.outage.RedisOutages;
+import com.groupbuy.market.infrastructure.redis.RedisKeys;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.redisson.api.RRateLimiter;
+import org.redisson.api.RateType;
+import org.redisson.api.RedissonClient;
+import org.redisson.client.RedisException;
+
+/**
+ * #17: Redisson's {@link RRateLimiter} (a Lua script over a Redis key per bucket: at most {@code rate} permits in
+ * any one-second window, across every instance). The rate is part of the key, so a rate changed at run time is a
+ * new bucket every instance agrees on without a reset race, and the old one expires by itself. Each instance
+ * remembers which buckets it set up; a bucket that expired in Redis meanwhile is set up again. Every call goes
+ * through the Redis breaker: Redis unreachable = {@code E0401} / 503 (fail closed), counted in
+ * {@code gbm.ratelimit.unavailable}, never an unlimited admit.
+ */
+public class RedisTradeRateLimiter implements ITradeRateLimiter {
+
+    private static final Duration WINDOW = Duration.ofSeconds(1);
+
+    private final RedissonClient redisson;
+    private final RedisKeys keys;
+    private final RedisOutages outages;
+    private final Duration pairKeepAlive;
+    private final Duration userKeepAlive;
+    private final Cache<String, Boolean> setUp;
+    private final Counter pairRefused;
+    private final Counter userRefused;
+    private final Counter unavailable;
+
+    public RedisTradeRateLimiter(
+            RedissonClient redisson,
+            RedisKeys keys,
+            RedisOutages outages,
+            MeterRegistry meters,
+            Duration pairKeepAlive,
+            Duration userKeepAlive) {
+        this.redisson = redisson;
+        this.keys = keys;
+        this.outages = outages;
+        this.pairKeepAlive = pairKeepAlive;
+        this.userKeepAlive = userKeepAlive;
+        // Forgotten well before a bucket's keep-alive, and bounded: per-user buckets are many.
+        this.setUp = CacheBuilder.newBuilder()
+                .maximumSize(100_000)
+                .expireAfterWrite(Math.min(userKeepAlive.toSeconds(), pairKeepAlive.toSeconds()) / 2, TimeUnit.SECONDS)
+                .build();
+        this.pairRefused = Counter.builder("gbm.ratelimit.refused")
+                .tag("scope", "pair")
+                .description("lock/settlement requests refused with 0006")
+                .register(meters);
+        this.userRefused = Counter.builder("gbm.ratelimit.refused")
+                .tag("scope", "user")
+                .description("lock/settlement requests refused with 0006")
+                .register(meters);
+        this.unavailable = Counter.builder("gbm.ratelimit.unavailable")
+                .description("rate limit checks that found Redis unavailable (answered E0401, not admitted)")
+                .register(meters);
+    }
+
+    @Override
+    public boolean tryAcquirePair(String source, String channel, int perSecond) {
+        boolean admitted = acquire(
+                keys.key("ratelimit", "pair", source, channel, Integer.toString(perSecond)), perSecond, pairKeepAlive);
+        if (!admitted) {
+            pairRefused.increment();
+        }
+        return admitted;
+    }
+
+    @Override
+    public boolean tryAcquireUser(String source, String channel, String userId, int perSecond) {
+        boolean admitted = acquire(
+                keys.key("ratelimit", "user", source, channel, userId, Integer.toString(perSecond)),
+                perSecond,
+                userKeepAlive);
+        if (!admitted) {
+            userRefused.increment();
+        }
+        return admitted;
+    }
+
+    private boolean acquire(String name, int perSecond, Duration keepAlive) {
+        try {
+            return outages.call(() -> {
+                RRateLimiter limiter = redisson.getRateLimiter(name);
+                if (setUp.getIfPresent(name) == null) {
+                    limiter.trySetRate(RateType.OVERALL, perSecond, WINDOW, keepAlive);
+                    setUp.put(name, Boolean.TRUE);
+                }
+                try {
+                    return limiter.tryAcquire();
+                } catch (RedisException e) {
+                    if (e.getMessage() == null || !e.getMessage().contains("not initialized")) {
+                        throw e;
+                    }
+                    // Expired in Redis while this instance still remembered it: set it up again.
+                    limiter.trySetRate(RateType.OVERALL, perSecond, WINDOW, keepAlive);
+                    return limiter.tryAcquire();
+                }
+            });
+        } catch (RuntimeException e) {
+            if (RedisOutages.isOutage(e)
+                    || e instanceof com.groupbuy.market.types.exception.DependencyUnavailableException) {
+                unavailable.increment();
+            }
+            throw e;
+        }
+    }
+}

@@ -1,0 +1,274 @@
+package com.groupbuy.market.infrastructure.trade.port;
+
+import com.groupbuy.market.domain.trade.adapter.port.ITeamPlaceReservation;
+import com.groupbuy.market.infrastructure.outage.RedisOutages;
+import com.groupbuy.market.infrastructure.redis.RedisKeys;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.redisson.api.RBatch;
+import org.redisson.api.RFuture;
+import org.redisson.api.RScript;
+import org.redisson.api.RedissonClient;
+import org.redisson.client.codec.StringCodec;
+import org.springframework.stereotype.Component;
+
+/**
+ * Team places in one Redis hash per team, changed only by Lua scripts so check-and-take is one atomic round trip.
+ * Field {@code n} counts the places taken (committed in the database plus in flight); {@code h:<holder>} counts the
+ * attempts of one order sharing its place and {@code t:<holder>} says when that order first reserved. A holder field
+ * stays after its lock commits, so a late retry of the same order still shares instead of taking a second place.
+ * The hash outlives the team by a day and is seeded from the database when missing.
+ */
+@Component
+public class TeamPlaceReservation implements ITeamPlaceReservation {
+
+    /**
+     * 1 taken, 2 shared with an earlier attempt of the same order, 0 refused (full). Sharing renews the holder's
+     * time: a retry reusing the place of an attempt that died is itself in flight, not stale.
+     */
+    private static final String RESERVE = """
+            if redis.call('HEXISTS', KEYS[1], 'n') == 0 then
+              redis.call('HSET', KEYS[1], 'n', ARGV[2])
+              redis.call('EXPIRE', KEYS[1], ARGV[3])
+            end
+            local holder = 'h:' .. ARGV[4]
+            if redis.call('HEXISTS', KEYS[1], holder) == 1 then
+              redis.call('HINCRBY', KEYS[1], holder, 1)
+              redis.call('HSET', KEYS[1], 't:' .. ARGV[4], ARGV[5])
+              return 2
+            end
+            if tonumber(redis.call('HGET', KEYS[1], 'n')) >= tonumber(ARGV[1]) then
+              return 0
+            end
+            redis.call('HINCRBY', KEYS[1], 'n', 1)
+            redis.call('HSET', KEYS[1], holder, 1, 't:' .. ARGV[4], ARGV[5])
+            return 1
+            """;
+
+    private static final String RESERVE_NEW = """
+            if redis.call('EXISTS', KEYS[1]) == 1 then
+              return 0
+            end
+            redis.call('HSET', KEYS[1], 'n', 1, 'h:' .. ARGV[2], 1, 't:' .. ARGV[2], ARGV[3])
+            redis.call('EXPIRE', KEYS[1], ARGV[1])
+            return 1
+            """;
+
+    private static final String CANCEL = """
+            local holder = 'h:' .. ARGV[1]
+            if redis.call('HEXISTS', KEYS[1], holder) == 0 then
+              return 0
+            end
+            if redis.call('HINCRBY', KEYS[1], holder, -1) > 0 then
+              return 0
+            end
+            redis.call('HDEL', KEYS[1], holder, 't:' .. ARGV[1])
+            if tonumber(redis.call('HGET', KEYS[1], 'n') or '0') > 0 then
+              redis.call('HINCRBY', KEYS[1], 'n', -1)
+            end
+            return 1
+            """;
+
+    private static final String RELEASE = """
+            if tonumber(redis.call('HGET', KEYS[1], 'n') or '0') > 0 then
+              return redis.call('HINCRBY', KEYS[1], 'n', -1)
+            end
+            return 0
+            """;
+
+    /**
+     * ARGV: lock count, stale-before millis, then the holders with an order row. Counts the holders in flight (no
+     * row), drops the stale ones, and sets n to lock count + in flight. Returns old n minus new n.
+     */
+    private static final String RECONCILE = """
+            local current = redis.call('HGET', KEYS[1], 'n')
+            if not current then
+              return 0
+            end
+            local inDb = {}
+            for i = 3, #ARGV do
+              inDb[ARGV[i]] = true
+            end
+            local staleBefore = tonumber(ARGV[2])
+            local inFlight = 0
+            local fields = redis.call('HGETALL', KEYS[1])
+            for i = 1, #fields, 2 do
+              local name = fields[i]
+              if string.sub(name, 1, 2) == 'h:' then
+                local holder = string.sub(name, 3)
+                if not inDb[holder] then
+                  local since = tonumber(redis.call('HGET', KEYS[1], 't:' .. holder) or '0')
+                  if since < staleBefore then
+                    redis.call('HDEL', KEYS[1], name, 't:' .. holder)
+                  else
+                    inFlight = inFlight + 1
+                  end
+                end
+              end
+            end
+            local truth = tonumber(ARGV[1]) + inFlight
+            local off = tonumber(current) - truth
+            if off ~= 0 then
+              redis.call('HSET', KEYS[1], 'n', truth)
+            end
+            return off
+            """;
+
+    /**
+     * Gives an order's place back once: the marker {@code released:<orderId>} is set first and only the call that
+     * set it decrements. The marker lives at least as long as the counter, and at least {@link #RELEASE_MARK_TTL}.
+     */
+    private static final String RELEASE_ORDER = """
+            local ttl = math.max(tonumber(ARGV[1]), redis.call('TTL', KEYS[1]))
+            if not redis.call('SET', KEYS[2], '1', 'NX', 'EX', ttl) then
+              return 0
+            end
+            if tonumber(redis.call('HGET', KEYS[1], 'n') or '0') > 0 then
+              redis.call('HINCRBY', KEYS[1], 'n', -1)
+            end
+            return 1
+            """;
+
+    private static final Duration KEEP_AFTER_TEAM_END = Duration.ofDays(1);
+    /**
+     * How long an order's release marker is kept at least: longer than a refund message can still arrive (its
+     * task retries for about a day, delivered tasks are kept 7 days), so a late redelivery never gives twice.
+     */
+    private static final Duration RELEASE_MARK_TTL = Duration.ofDays(8);
+
+    private final RedissonClient redisson;
+    private final RScript script;
+    private final RedisKeys keys;
+    private final Clock clock;
+    private final RedisOutages outages;
+
+    public TeamPlaceReservation(RedissonClient redisson, RedisKeys keys, Clock clock, RedisOutages outages) {
+        this.redisson = redisson;
+        this.script = redisson.getScript(StringCodec.INSTANCE);
+        this.keys = keys;
+        this.clock = clock;
+        this.outages = outages;
+    }
+
+    @Override
+    public boolean reserve(String teamId, String holder, int target, int lockedInDb, Instant validEnd) {
+        Long taken = eval(
+                RESERVE,
+                teamId,
+                Integer.toString(target),
+                Integer.toString(lockedInDb),
+                Long.toString(ttl(validEnd)),
+                holder,
+                Long.toString(clock.millis()));
+        return taken != null && taken > 0;
+    }
+
+    @Override
+    public boolean reserveNew(String teamId, String holder, Instant validEnd) {
+        Long taken = eval(RESERVE_NEW, teamId, Long.toString(ttl(validEnd)), holder, Long.toString(clock.millis()));
+        return taken != null && taken == 1L;
+    }
+
+    @Override
+    public void cancel(String teamId, String holder) {
+        eval(CANCEL, teamId, holder);
+    }
+
+    @Override
+    public void release(String teamId) {
+        eval(RELEASE, teamId);
+    }
+
+    @Override
+    public void discard(String teamId) {
+        outages.call(() -> redisson.getBucket(key(teamId), StringCodec.INSTANCE).delete());
+    }
+
+    @Override
+    public Map<String, Integer> places(Collection<String> teamIds) {
+        RBatch batch = redisson.createBatch();
+        Map<String, RFuture<String>> pending = new LinkedHashMap<>();
+        for (String teamId : teamIds) {
+            pending.put(
+                    teamId,
+                    batch.<String, String>getMap(key(teamId), StringCodec.INSTANCE)
+                            .getAsync("n"));
+        }
+        if (pending.isEmpty()) {
+            return Map.of();
+        }
+        outages.call(batch::execute);
+        Map<String, Integer> places = new LinkedHashMap<>();
+        pending.forEach((teamId, future) -> {
+            String n = future.toCompletableFuture().join();
+            if (n != null) {
+                places.put(teamId, Integer.parseInt(n));
+            }
+        });
+        return places;
+    }
+
+    @Override
+    public int reconcile(String teamId, int lockCount, List<String> holdersInDb, Instant staleBefore) {
+        List<Object> args = new ArrayList<>(holdersInDb.size() + 2);
+        args.add(Integer.toString(lockCount));
+        args.add(Long.toString(staleBefore.toEpochMilli()));
+        args.addAll(holdersInDb);
+        Long off = eval(RECONCILE, teamId, args.toArray());
+        return off == null ? 0 : off.intValue();
+    }
+
+    /** The counter of a team, -1 when it does not exist; for tests and operators comparing it with the database. */
+    public int placesOf(String teamId) {
+        Object n = redisson.getMap(key(teamId), StringCodec.INSTANCE).get("n");
+        return n == null ? -1 : Integer.parseInt(n.toString());
+    }
+
+    /** One script on the team's hash, through the Redis breaker (E0401 when Redis is down). */
+    private Long eval(String lua, String teamId, Object... args) {
+        return outages.call(() -> script.<Long>eval(
+                RScript.Mode.READ_WRITE, lua, RScript.ReturnType.INTEGER, List.of(key(teamId)), args));
+    }
+
+    @Override
+    public boolean releaseOrder(String teamId, String orderId) {
+        Long released = outages.call(() -> script.<Long>eval(
+                RScript.Mode.READ_WRITE,
+                RELEASE_ORDER,
+                RScript.ReturnType.INTEGER,
+                List.of(key(teamId), releasedKey(teamId, orderId)),
+                Long.toString(RELEASE_MARK_TTL.getSeconds())));
+        return released != null && released == 1L;
+    }
+
+    private long ttl(Instant validEnd) {
+        return Math.max(
+                60,
+                Duration.between(Instant.now(clock), validEnd)
+                        .plus(KEEP_AFTER_TEAM_END)
+                        .getSeconds());
+    }
+
+    /**
+     * The marker of an order whose place was given back; public so tests and operators can read it. The release
+     * script touches it together with the team's hash, so in cluster mode it carries the team's slot; on a single
+     * node it keeps its earlier name, so markers written before an upgrade still stop a second release.
+     */
+    public String releasedKey(String teamId, String orderId) {
+        return keys.slotTagged() ? keys.key("released", keys.slot(teamId), orderId) : keys.key("released", orderId);
+    }
+
+    /**
+     * The team's hash (a new key name: the plain counters of earlier versions are left to expire). Its name on a
+     * single node is unchanged by cluster support; in cluster mode the team id is its hash tag.
+     */
+    public String key(String teamId) {
+        return keys.key("team", "place-holds", keys.slot(teamId));
+    }
+}

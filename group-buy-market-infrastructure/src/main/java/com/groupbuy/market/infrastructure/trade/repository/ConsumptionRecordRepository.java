@@ -1,0 +1,82 @@
+package com.groupbuy.market.infrastructure.trade.repository;
+
+import com.groupbuy.market.domain.trade.adapter.repository.IConsumptionRecordRepository;
+import com.groupbuy.market.domain.trade.model.valobj.ConsumptionRecordVO;
+import com.groupbuy.market.domain.trade.model.valobj.ConsumptionStatus;
+import com.groupbuy.market.infrastructure.trade.dao.IConsumptionRecordDao;
+import com.groupbuy.market.infrastructure.trade.po.ConsumptionRecordPO;
+import java.util.List;
+import org.springframework.stereotype.Repository;
+
+/** Consumption records over MyBatis; each statement commits on its own. */
+@Repository
+public class ConsumptionRecordRepository implements IConsumptionRecordRepository {
+
+    private final IConsumptionRecordDao dao;
+
+    public ConsumptionRecordRepository(IConsumptionRecordDao dao) {
+        this.dao = dao;
+    }
+
+    @Override
+    public ConsumptionRecordVO open(String consumer, String messageId, String routingKey, String body) {
+        ConsumptionRecordPO po = new ConsumptionRecordPO();
+        po.setConsumer(consumer);
+        po.setMessageId(messageId);
+        po.setRoutingKey(routingKey);
+        po.setBody(body);
+        po.setStatus(ConsumptionStatus.PROCESSING.code());
+        if (dao.insertIgnore(po) == 1) {
+            // Just written with its starting values: no need to read it back (a redelivery reads it).
+            return new ConsumptionRecordVO(
+                    consumer, messageId, routingKey, body, ConsumptionStatus.PROCESSING.code(), 0, 0, null, null, null);
+        }
+        return toVO(dao.query(consumer, messageId));
+    }
+
+    @Override
+    public boolean startAttempt(String consumer, String messageId, int version) {
+        return dao.startAttempt(consumer, messageId, version, ConsumptionStatus.PROCESSING.code()) == 1;
+    }
+
+    @Override
+    public boolean markSuccess(String consumer, String messageId, int version) {
+        return finish(consumer, messageId, version, ConsumptionStatus.PROCESSING.succeed(), null);
+    }
+
+    @Override
+    public boolean recordFailure(String consumer, String messageId, int version, String error) {
+        return finish(consumer, messageId, version, ConsumptionStatus.PROCESSING.attemptFailed(), error);
+    }
+
+    @Override
+    public boolean markFailed(String consumer, String messageId, int version, String reason) {
+        return finish(consumer, messageId, version, ConsumptionStatus.PROCESSING.giveUp(), reason);
+    }
+
+    @Override
+    public List<ConsumptionRecordVO> list(Integer status, int offset, int limit) {
+        return dao.list(status, offset, limit).stream()
+                .map(ConsumptionRecordRepository::toVO)
+                .toList();
+    }
+
+    /** Only a processing record changes (guarded by its version too). */
+    private boolean finish(String consumer, String messageId, int version, ConsumptionStatus to, String error) {
+        return dao.finish(consumer, messageId, version, ConsumptionStatus.PROCESSING.code(), to.code(), error) == 1;
+    }
+
+    private static ConsumptionRecordVO toVO(ConsumptionRecordPO po) {
+        return new ConsumptionRecordVO(
+                po.getConsumer(),
+                po.getMessageId(),
+                po.getRoutingKey(),
+                po.getBody(),
+                po.getStatus(),
+                po.getAttempts(),
+                po.getVersion(),
+                po.getLastError(),
+                po.getCreateTime(),
+                po.getUpdateTime());
+    }
+}

@@ -1,0 +1,164 @@
+package com.groupbuy.market.infrastructure.trade.repository;
+
+import com.groupbuy.market.domain.outbox.adapter.repository.INotifyTaskRepository;
+import com.groupbuy.market.domain.outbox.model.entity.NotifyTaskEntity;
+import com.groupbuy.market.domain.trade.adapter.repository.IRefundRepository;
+import com.groupbuy.market.domain.trade.model.aggregate.MemberRefund;
+import com.groupbuy.market.domain.trade.model.aggregate.Team;
+import com.groupbuy.market.domain.trade.model.aggregate.TeamExpiry;
+import com.groupbuy.market.domain.trade.model.entity.MemberOrderView;
+import com.groupbuy.market.domain.trade.model.valobj.OrderStatus;
+import com.groupbuy.market.domain.trade.model.valobj.PartnerOrderKey;
+import com.groupbuy.market.domain.trade.model.valobj.RefundType;
+import com.groupbuy.market.domain.trade.model.valobj.TeamExpiryVO;
+import com.groupbuy.market.domain.trade.model.valobj.TeamMember;
+import com.groupbuy.market.domain.trade.model.valobj.TeamStatus;
+import com.groupbuy.market.infrastructure.trade.dao.IGroupBuyOrderDao;
+import com.groupbuy.market.infrastructure.trade.dao.IGroupBuyRefundDao;
+import com.groupbuy.market.infrastructure.trade.dao.IGroupBuySettlementDao;
+import com.groupbuy.market.infrastructure.trade.po.GroupBuyOrderListPO;
+import com.groupbuy.market.types.enums.ResponseCode;
+import com.groupbuy.market.types.exception.AppException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.BiFunction;
+import org.springframework.stereotype.Repository;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * The reverse-flow transactions; what they store is decided by the domain ({@link MemberRefund}, {@link Team#expire}).
+ * Rows are locked in the order settlement locks them (member order, then team), so a refund or an expiry racing a
+ * settlement waits instead of deadlocking; the loser's guarded update affects no row.
+ */
+@Repository
+public class RefundRepository implements IRefundRepository {
+
+    private final IGroupBuyRefundDao dao;
+    private final IGroupBuySettlementDao orderQuery;
+    private final IGroupBuyOrderDao teamDao;
+    private final INotifyTaskRepository notifyTasks;
+    private final TransactionTemplate transaction;
+
+    public RefundRepository(
+            IGroupBuyRefundDao dao,
+            IGroupBuySettlementDao orderQuery,
+            IGroupBuyOrderDao teamDao,
+            INotifyTaskRepository notifyTasks,
+            TransactionTemplate transaction) {
+        this.dao = dao;
+        this.orderQuery = orderQuery;
+        this.teamDao = teamDao;
+        this.notifyTasks = notifyTasks;
+        this.transaction = transaction;
+    }
+
+    @Override
+    public MemberOrderView queryOrder(PartnerOrderKey key) {
+        return MemberOrders.toView(orderQuery.queryOrder(key.source(), key.channel(), key.userId(), key.outTradeNo()));
+    }
+
+    @Override
+    public MemberOrderView queryOrderById(String orderId) {
+        return MemberOrders.toView(orderQuery.queryOrderById(orderId));
+    }
+
+    @Override
+    public List<Long> refund(MemberRefund refund) {
+        return transaction.execute(status -> {
+            if (dao.closeOrder(
+                                    refund.orderId(),
+                                    refund.orderFrom().code(),
+                                    refund.orderTo().code())
+                            == 0
+                    || releasePlace(refund) == 0) {
+                throw new AppException(ResponseCode.UPDATE_ZERO, "order or team changed meanwhile");
+            }
+            return saveTasks(refund.callbacks());
+        });
+    }
+
+    private int releasePlace(MemberRefund refund) {
+        if (refund.type() == RefundType.UNPAID_UNLOCK) {
+            return dao.releaseUnpaidPlaces(refund.teamId(), 1);
+        }
+        return dao.releasePaidPlace(
+                refund.teamId(),
+                States.teams(refund.teamFrom()),
+                refund.teamWhenNoPaidLeft().code(),
+                refund.teamOtherwise().code());
+    }
+
+    @Override
+    public List<MemberOrderView> queryUnpaidLockedBefore(
+            Instant lockedBefore, int shardIndex, int shardTotal, int limit) {
+        return dao
+                .queryUnpaidLockedBefore(
+                        lockedBefore, shardIndex, shardTotal, limit, OrderStatus.LOCKED.code(), TeamStatus.OPEN.code())
+                .stream()
+                .map(MemberOrders::toView)
+                .toList();
+    }
+
+    @Override
+    public List<String> queryOpenTeamsEndedBefore(Instant endBefore, int shardIndex, int shardTotal, int limit) {
+        return dao.queryOpenTeamsEndedBefore(endBefore, shardIndex, shardTotal, limit, TeamStatus.OPEN.code());
+    }
+
+    @Override
+    public TeamExpiryVO expireTeam(
+            String teamId, Instant endBefore, BiFunction<Team, List<TeamMember>, Optional<TeamExpiry>> decide) {
+        return transaction.execute(status -> {
+            List<TeamMember> members = dao.lockLiveMembers(teamId, States.LIVE_ORDERS).stream()
+                    .map(RefundRepository::toMember)
+                    .toList();
+            Team team = Teams.toTeam(teamDao.lockByTeamId(teamId));
+            if (team == null) {
+                return null;
+            }
+            TeamExpiry expiry = decide.apply(team, members).orElse(null);
+            if (expiry == null
+                    || dao.failTeam(
+                                    teamId,
+                                    endBefore,
+                                    expiry.teamFrom().code(),
+                                    expiry.teamTo().code())
+                            == 0) {
+                return null;
+            }
+            for (String orderId : expiry.closeOrderIds()) {
+                if (dao.closeOrder(
+                                orderId,
+                                expiry.orderFrom().code(),
+                                expiry.orderTo().code())
+                        == 0) {
+                    throw new IllegalStateException("order " + orderId + " of team " + teamId + " changed under lock");
+                }
+            }
+            List<Long> taskIds = saveTasks(expiry.callbacks());
+            int closed = expiry.closeOrderIds().size();
+            if (closed > 0 && dao.releaseUnpaidPlaces(teamId, closed) == 0) {
+                throw new IllegalStateException("team " + teamId + " counts disagree with its members");
+            }
+            return new TeamExpiryVO(expiry.closeOrderIds(), taskIds);
+        });
+    }
+
+    private List<Long> saveTasks(List<NotifyTaskEntity> tasks) {
+        List<Long> ids = new ArrayList<>(tasks.size());
+        for (NotifyTaskEntity task : tasks) {
+            ids.add(notifyTasks.saveTask(task));
+        }
+        return ids;
+    }
+
+    private static TeamMember toMember(GroupBuyOrderListPO po) {
+        return new TeamMember(
+                po.getOrderId(),
+                po.getUserId(),
+                po.getOutTradeNo(),
+                po.getActivityId(),
+                OrderStatus.of(po.getStatus()));
+    }
+}

@@ -1,0 +1,52 @@
+package com.groupbuy.market.infrastructure.trade.repository;
+
+import com.groupbuy.market.domain.trade.adapter.port.ITeamPlaceReservation;
+import com.groupbuy.market.domain.trade.adapter.repository.ITeamPlaceRepository;
+import com.groupbuy.market.domain.trade.model.valobj.LockedTeamPlacesVO;
+import com.groupbuy.market.domain.trade.model.valobj.OpenTeamPlacesVO;
+import com.groupbuy.market.domain.trade.model.valobj.PartnerOrderKey;
+import com.groupbuy.market.domain.trade.model.valobj.TeamStatus;
+import com.groupbuy.market.infrastructure.trade.dao.ITeamPlaceDao;
+import com.groupbuy.market.infrastructure.trade.po.TeamPlacesPO;
+import java.time.Instant;
+import java.util.List;
+import java.util.function.Function;
+import org.springframework.stereotype.Repository;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/** The reconciliation's reads; the team row lock is held by a short transaction around the caller's work. */
+@Repository
+public class TeamPlaceRepository implements ITeamPlaceRepository {
+
+    private final ITeamPlaceDao dao;
+    private final TransactionTemplate transaction;
+
+    public TeamPlaceRepository(ITeamPlaceDao dao, TransactionTemplate transaction) {
+        this.dao = dao;
+        this.transaction = transaction;
+    }
+
+    @Override
+    public List<OpenTeamPlacesVO> queryOpenTeams(
+            Instant now, long afterRowId, int shardIndex, int shardTotal, int limit) {
+        return dao.queryOpenTeams(now, afterRowId, shardIndex, shardTotal, limit, TeamStatus.OPEN.code()).stream()
+                .map(po -> new OpenTeamPlacesVO(po.getId(), po.getTeamId(), po.getLockCount(), po.getUpdateTime()))
+                .toList();
+    }
+
+    @Override
+    public <T> T underTeamLock(String teamId, Function<LockedTeamPlacesVO, T> work) {
+        return transaction.execute(status -> {
+            TeamPlacesPO team = dao.lockTeam(teamId);
+            if (team == null || TeamStatus.of(team.getStatus()) != TeamStatus.OPEN) {
+                return null;
+            }
+            // Read after the row lock is held: no order of this team can commit until we are done.
+            List<String> holders = dao.queryOrderKeys(teamId).stream()
+                    .map(order -> ITeamPlaceReservation.holder(new PartnerOrderKey(
+                            order.getSource(), order.getChannel(), order.getUserId(), order.getOutTradeNo())))
+                    .toList();
+            return work.apply(new LockedTeamPlacesVO(team.getLockCount(), team.getUpdateTime(), holders));
+        });
+    }
+}
