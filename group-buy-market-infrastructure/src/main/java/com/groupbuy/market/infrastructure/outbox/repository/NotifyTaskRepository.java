@@ -38,7 +38,10 @@ public class NotifyTaskRepository implements INotifyTaskRepository {
         po.setBody(task.getBody());
         po.setNotifyStatus(NotifyTaskStatus.INIT.code());
         po.setNextAttemptTime(Instant.now(clock));
-        dao.insertIgnore(po);
+        if (dao.insertIgnore(po) == 1 && po.getId() != null) {
+            return po.getId();
+        }
+        // The key was taken (a retried event): the task already written is the one to name.
         return dao.queryIdByTaskKey(task.getTaskKey());
     }
 }
