@@ -2,7 +2,6 @@ package com.groupbuy.market.infrastructure.trade.dao;
 
 import com.groupbuy.market.infrastructure.trade.po.GroupBuyOrderListPO;
 import com.groupbuy.market.infrastructure.trade.po.OrderLookupPO;
-import java.util.List;
 import org.apache.ibatis.annotations.Mapper;
 import org.apache.ibatis.annotations.Param;
 
@@ -18,12 +17,12 @@ public interface IGroupBuyOrderListDao {
             @Param("userId") String userId,
             @Param("outTradeNo") String outTradeNo);
 
-    /** One row always: the order columns null when the partner has no such order. */
+    /** One row always: the order columns null when the partner has no such order; live takes = not closed. */
     OrderLookupPO queryByOutTradeNoWithLiveTakes(
             @Param("source") String source,
             @Param("channel") String channel,
             @Param("userId") String userId,
             @Param("outTradeNo") String outTradeNo,
             @Param("activityId") Long activityId,
-            @Param("live") List<Integer> liveStatuses);
+            @Param("closed") int closedStatus);
 }

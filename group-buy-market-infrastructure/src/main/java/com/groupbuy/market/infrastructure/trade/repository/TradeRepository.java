@@ -60,7 +60,7 @@ public class TradeRepository implements ITradeRepository {
     @Override
     public LockLookupVO queryOrderAndLiveTakes(PartnerOrderKey key, Long activityId) {
         OrderLookupPO row = orderDao.queryByOutTradeNoWithLiveTakes(
-                key.source(), key.channel(), key.userId(), key.outTradeNo(), activityId, States.LIVE_ORDERS);
+                key.source(), key.channel(), key.userId(), key.outTradeNo(), activityId, States.CLOSED_ORDER);
         return new LockLookupVO(row.getOrderId() == null ? null : toOrder(row), row.getLiveTakes());
     }
 
