@@ -3,11 +3,11 @@ package com.groupbuy.market.infrastructure.outbox.repository;
 import com.groupbuy.market.domain.outbox.adapter.repository.INotifyTaskRepository;
 import com.groupbuy.market.domain.outbox.model.entity.NotifyTaskEntity;
 import com.groupbuy.market.domain.outbox.model.valobj.NotifyTaskStatus;
+import com.groupbuy.market.infrastructure.ids.UniqueIds;
 import com.groupbuy.market.infrastructure.outbox.dao.INotifyTaskDao;
 import com.groupbuy.market.infrastructure.outbox.po.NotifyTaskPO;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.UUID;
 import org.springframework.stereotype.Repository;
 
 /** The outbox write: a plain insert on the Spring-managed connection, so it joins the caller's transaction. */
@@ -26,7 +26,7 @@ public class NotifyTaskRepository implements INotifyTaskRepository {
     public long saveTask(NotifyTaskEntity task) {
         NotifyTaskPO po = new NotifyTaskPO();
         po.setTaskKey(task.getTaskKey());
-        po.setWebhookId("msg_" + UUID.randomUUID().toString().replace("-", ""));
+        po.setWebhookId("msg_" + UniqueIds.hex32());
         po.setActivityId(task.getActivityId());
         po.setTeamId(task.getTeamId());
         po.setSource(task.getSource());
