@@ -17,7 +17,7 @@ public interface IGroupBuyOrderListDao {
             @Param("userId") String userId,
             @Param("outTradeNo") String outTradeNo);
 
-    /** One row always: the order columns null when the partner has no such order; live takes = not closed. */
+    /** One row always: the order id null when the partner has no such order; live takes = not closed. */
     OrderLookupPO queryByOutTradeNoWithLiveTakes(
             @Param("source") String source,
             @Param("channel") String channel,
