@@ -3,7 +3,7 @@
 #   bash docs/bench/run.sh            (DURATION=30s CONNS="8 32 64" DRAIN_TASKS=100000 by default; warm-up rounds of WARMUP_STEP=20s until the
 #   C2 compiler uses under WARMUP_C2_PCT=5 % of the app's CPU, at most WARMUP_ROUNDS=12;
 #   LOG_LEVEL=INFO measures the shipped logging instead of WARN; APP_ARGS="--x.y=z ..." passes settings to the app (a lever
-#   measured alone); SETTLE=0 / DRAIN_TASKS=0 leave those parts out)
+#   measured alone); LOCK=0 / SETTLE=0 / DRAIN_TASKS=0 leave those parts out)
 # Builds the app, starts it on the dev profile against the local MariaDB + Redis in a database of its own
 # (gbm_bench, recreated), warms it up, runs wrk per scenario and connection count, measures the raw MariaDB
 # ceiling with mariadb-slap at the same concurrency, and drains DRAIN_TASKS due callbacks. Prints one
@@ -114,15 +114,24 @@ for round in $(seq 1 "${WARMUP_ROUNDS:-12}"); do
 done
 
 for c in $CONNS; do ceiling "$c"; done
-for c in $CONNS; do measure lock_open "$c" lock_open.lua; done
-for c in $CONNS; do measure lock_join "$c" lock_join.lua; done
+[ "${LOCK:-1}" = 1 ] && for c in $CONNS; do measure lock_open "$c" lock_open.lua; done
+[ "${LOCK:-1}" = 1 ] && for c in $CONNS; do measure lock_join "$c" lock_join.lua; done
 
 # Settlement: settle every full team locked so far (grouped by team so each completes and owes one callback).
 # A settle run that uses up its orders stops early and reads low, so full teams are topped up first (unmeasured).
 [ "$SETTLE" = 1 ] && wrk -t$THREADS -c64 -d"${SETTLE_FILL:-60s}" -s "$BENCH_DIR/lock_join.lua" "$URL" >/dev/null
-[ "$SETTLE" = 1 ] && for c in $CONNS; do
+# The settle path is not warmed by the lock rounds: without a round of its own its measurement ran while C2 compiled it.
+settle_orders() {
   sql $DB -e "SELECT l.user_id, l.out_trade_no FROM group_buy_order_list l JOIN group_buy_order o ON o.team_id = l.team_id
               WHERE l.status = 0 AND o.lock_count = o.target_count ORDER BY l.team_id LIMIT 200000" > "$BENCH_DIR/results/orders.txt"
+}
+if [ "$SETTLE" = 1 ]; then
+  settle_orders
+  BENCH_ORDERS="$BENCH_DIR/results/orders.txt" wrk -t$THREADS -c64 -d"${SETTLE_WARMUP:-20s}" -s "$BENCH_DIR/settle.lua" "$URL" >/dev/null
+  say "# settle warmed up ${SETTLE_WARMUP:-20s} (64 conns); load $(load)"
+fi
+[ "$SETTLE" = 1 ] && for c in $CONNS; do
+  settle_orders
   say "# settle conns=$c: $(wc -l < "$BENCH_DIR/results/orders.txt") orders of full teams available"
   BENCH_ORDERS="$BENCH_DIR/results/orders.txt" measure settle "$c" settle.lua
 done
