@@ -116,7 +116,12 @@ measure() { # mode scenario script
           k = split(order, names, " "); for (i = 1; i <= k; i++) printf " %s=%.2f", names[i], d[names[i]] / n }')
   local batch
   batch=$(echo "$b0 $b1" | awk '{ c = $3 - $1; t = $4 - $2; printf "batches=%d locks_per_batch=%.1f", c, (c > 0 ? t / c : 0) }')
-  say "$1 $2 conns=$CONNS$line $batch errors:$(echo "$result" | grep -o 'http_errors=[0-9]* business_errors=[0-9]* socket_errors=[0-9]*')"
+  # Every close check written so far published once by id (SUCCESS): a lock handed another lock's ids would leave
+  # checks unpublished (INIT) or publish one twice.
+  local checks
+  checks=$(sql gbm_stmt -e "SELECT CONCAT('close_checks=', COUNT(*), ' published=', SUM(notify_status = 1),
+    ' published_twice=', SUM(notify_count > 1)) FROM notify_task WHERE notify_type = 'DELAY'")
+  say "$1 $2 conns=$CONNS$line $batch $checks errors:$(echo "$result" | grep -o 'http_errors=[0-9]* business_errors=[0-9]* socket_errors=[0-9]*')"
 }
 
 for mode in $MODES; do
