@@ -2,6 +2,7 @@ package com.groupbuy.market.infrastructure.trade.dao;
 
 import com.groupbuy.market.infrastructure.trade.po.GroupBuyOrderListPO;
 import com.groupbuy.market.infrastructure.trade.po.OrderLookupPO;
+import java.util.List;
 import org.apache.ibatis.annotations.Mapper;
 import org.apache.ibatis.annotations.Param;
 
