@@ -115,8 +115,8 @@ public class ArchitectureTest {
             .allowEmptyShould(false);
 
     /**
-     * The pool's connections wait in manual-commit mode (application.yml): outside a transaction MyBatis-Spring commits
-     * after each call, a plain JdbcTemplate does not, and the pool rolls back what it left uncommitted.
+     * With the pool's auto-commit off (DB_AUTO_COMMIT=false, application.yml) outside a transaction MyBatis-Spring
+     * commits after each call, a plain JdbcTemplate does not, and the pool rolls back what it left uncommitted.
      */
     @ArchTest
     public static final ArchRule DATABASE_WORK_GOES_THROUGH_MYBATIS = noClasses()

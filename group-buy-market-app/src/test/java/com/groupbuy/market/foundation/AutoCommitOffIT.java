@@ -23,8 +23,8 @@ import org.springframework.test.context.TestPropertySource;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * The pool's connections wait in manual-commit mode (application.yml), so a transaction costs no {@code SET
- * autocommit} round trips; work outside a transaction must still end committed, and no connection may carry an open
+ * With {@code DB_AUTO_COMMIT=false} the pool's connections wait in manual-commit mode (application.yml), so a
+ * transaction costs no {@code SET autocommit} round trips; work outside a transaction must still end committed, and no connection may carry an open
  * transaction (a stale REPEATABLE READ snapshot, held locks) to its next borrower. One pooled connection, so every
  * step below runs on the same physical connection and anything it left open would show.
  */
@@ -32,6 +32,7 @@ import org.springframework.transaction.support.TransactionTemplate;
 // Nothing else borrows the connection meanwhile: no periodic switch reload, no start-up place reconciliation.
 @TestPropertySource(
         properties = {
+            "spring.datasource.hikari.auto-commit=false",
             "spring.datasource.hikari.maximum-pool-size=1",
             "spring.datasource.hikari.minimum-idle=1",
             "gbm.switch.reload-interval=1h",

@@ -9,8 +9,9 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.DelegatingDataSource;
 
 /**
- * The tests' JdbcTemplate (fixtures and checks) on the app's own pool, committing each statement. The pool hands out
- * connections in manual-commit mode (application.yml, {@code spring.datasource.hikari.auto-commit}), where a plain
+ * The tests' JdbcTemplate (fixtures and checks) on the app's own pool, committing each statement. With
+ * {@code spring.datasource.hikari.auto-commit=false} (application.yml) the pool hands out connections in manual-commit
+ * mode, where a plain
  * JdbcTemplate write outside a Spring transaction would be rolled back when its connection goes back to the pool;
  * Hikari switches the connection back to manual commit on its return. Main code never uses a JdbcTemplate.
  */
