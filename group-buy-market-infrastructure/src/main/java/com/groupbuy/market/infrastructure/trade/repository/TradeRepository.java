@@ -2,7 +2,9 @@ package com.groupbuy.market.infrastructure.trade.repository;
 
 import com.groupbuy.market.domain.outbox.adapter.repository.INotifyTaskRepository;
 import com.groupbuy.market.domain.outbox.model.entity.NotifyTaskEntity;
+import com.groupbuy.market.domain.outbox.model.valobj.NotifyLease;
 import com.groupbuy.market.domain.outbox.model.valobj.NotifyTarget;
+import com.groupbuy.market.domain.outbox.model.valobj.NotifyTaskVO;
 import com.groupbuy.market.domain.trade.adapter.repository.DuplicateOrderException;
 import com.groupbuy.market.domain.trade.adapter.repository.ITradeRepository;
 import com.groupbuy.market.domain.trade.model.aggregate.LockOrderAggregate;
@@ -72,9 +74,9 @@ public class TradeRepository implements ITradeRepository {
     @Override
     public MarketPayOrderEntity lockOrder(LockOrderAggregate lock) {
         GroupBuyOrderListPO order = toOrderRow(lock);
-        List<Long> closeCheckTaskIds;
+        List<NotifyTaskVO> closeChecks;
         try {
-            closeCheckTaskIds = transaction.execute(status -> {
+            closeChecks = transaction.execute(status -> {
                 if (lock.isNewTeam()) {
                     teamDao.insert(toTeamRow(lock));
                 } else if (teamDao.takePlace(lock.getTeamId(), lock.getValidStartTime(), TeamStatus.OPEN.code()) == 0) {
@@ -86,21 +88,28 @@ public class TradeRepository implements ITradeRepository {
         } catch (DuplicateKeyException e) {
             throw new DuplicateOrderException(duplicateKey(e), e);
         }
-        return toOrder(order, closeCheckTaskIds);
+        if (closeChecks == null) {
+            return toOrder(order, null, null);
+        }
+        List<Long> ids = closeChecks.stream().map(NotifyTaskVO::getId).toList();
+        return toOrder(order, ids, lock.getCloseCheckLease() == null ? null : closeChecks);
     }
 
     /**
      * The lock's close checks as outbox rows of an internal category and notify type {@code DELAY}: published to our
-     * own delay queue, never to a partner. The task key names the team (and order), so each is written once.
+     * own delay queue, never to a partner. The task key names the team (and order), so each is written once. Under
+     * the relay's lease when the lock has one (the relay then publishes them without a claim); a check whose key was
+     * taken is not under that lease and is left out (the compensation job delivers the one written before).
      */
-    private List<Long> saveCloseChecks(LockOrderAggregate lock) {
+    private List<NotifyTaskVO> saveCloseChecks(LockOrderAggregate lock) {
         if (lock.getCloseChecks().isEmpty()) {
             return null;
         }
         LockOrderCommand command = lock.getCommand();
-        List<Long> ids = new ArrayList<>(lock.getCloseChecks().size());
+        NotifyLease lease = lock.getCloseCheckLease();
+        List<NotifyTaskVO> saved = new ArrayList<>(lock.getCloseChecks().size());
         for (CloseCheckVO check : lock.getCloseChecks()) {
-            ids.add(notifyTasks.saveTask(NotifyTaskEntity.builder()
+            NotifyTaskEntity task = NotifyTaskEntity.builder()
                     .taskKey(check.taskKey())
                     .activityId(command.getActivityId())
                     .teamId(check.teamId())
@@ -109,9 +118,17 @@ public class TradeRepository implements ITradeRepository {
                     .notifyCategory(check.kind().category())
                     .notifyType(NotifyTarget.DELAY)
                     .body(check.toJson())
-                    .build()));
+                    .build();
+            if (lease == null) {
+                saved.add(NotifyTaskVO.builder().id(notifyTasks.saveTask(task)).build());
+                continue;
+            }
+            NotifyTaskVO leased = notifyTasks.saveLeased(task, lease);
+            if (leased != null) {
+                saved.add(leased);
+            }
         }
-        return ids;
+        return saved;
     }
 
     private static DuplicateOrderException.Key duplicateKey(DuplicateKeyException e) {
@@ -173,12 +190,14 @@ public class TradeRepository implements ITradeRepository {
     }
 
     private static MarketPayOrderEntity toOrder(GroupBuyOrderListPO po) {
-        return toOrder(po, null);
+        return toOrder(po, null, null);
     }
 
-    private static MarketPayOrderEntity toOrder(GroupBuyOrderListPO po, List<Long> closeCheckTaskIds) {
+    private static MarketPayOrderEntity toOrder(
+            GroupBuyOrderListPO po, List<Long> closeCheckTaskIds, List<NotifyTaskVO> leasedCloseChecks) {
         return MarketPayOrderEntity.builder()
                 .closeCheckTaskIds(closeCheckTaskIds)
+                .leasedCloseChecks(leasedCloseChecks)
                 .orderId(po.getOrderId())
                 .teamId(po.getTeamId())
                 .activityId(po.getActivityId())
