@@ -2,7 +2,8 @@
 # One command for the benchmarks of docs/benchmarks.md:
 #   bash docs/bench/run.sh            (DURATION=30s CONNS="8 32 64" DRAIN_TASKS=100000 by default; warm-up rounds of WARMUP_STEP=20s until the
 #   C2 compiler uses under WARMUP_C2_PCT=5 % of the app's CPU, at most WARMUP_ROUNDS=12;
-#   LOG_LEVEL=INFO measures the shipped logging instead of WARN; SETTLE=0 / DRAIN_TASKS=0 leave those parts out)
+#   LOG_LEVEL=INFO measures the shipped logging instead of WARN; APP_ARGS="--x.y=z ..." passes settings to the app (a lever
+#   measured alone); LOCK=0 / SETTLE=0 / DRAIN_TASKS=0 leave those parts out)
 # Builds the app, starts it on the dev profile against the local MariaDB + Redis in a database of its own
 # (gbm_bench, recreated), warms it up, runs wrk per scenario and connection count, measures the raw MariaDB
 # ceiling with mariadb-slap at the same concurrency, and drains DRAIN_TASKS due callbacks. Prints one
@@ -39,7 +40,7 @@ say "# machine: $(nproc) cores, $(free -g | awk '/Mem/{print $2}') GiB, $(uname 
 [ -z "$(git -C "$ROOT" status --porcelain --untracked-files=no)" ] || say "# working tree differs from the commit"
 # The machine may be shared (other builds, other tests): the load before and after each run goes with its numbers.
 load() { awk '{print $1, $2, $3}' /proc/loadavg; }
-say "# load before build: $(load); logging com.groupbuy.market=$LOG_LEVEL"
+say "# load before build: $(load); logging com.groupbuy.market=$LOG_LEVEL${APP_ARGS:+; app args: $APP_ARGS}"
 
 (cd "$ROOT" && mvn -q -B -o package -DskipTests -Pprod 2>/dev/null || mvn -q -B package -DskipTests -Pprod)
 JAR="$ROOT/group-buy-market-app/target/group-buy-market-app.jar"
@@ -50,7 +51,7 @@ redis-cli --scan --pattern "${PREFIX}*" | xargs -r -n 500 redis-cli del >/dev/nu
 java -Xms1g -Xmx1g -XX:+UseG1GC -jar "$JAR" --spring.profiles.active=dev --server.port=$PORT \
   --spring.datasource.url="jdbc:mysql://127.0.0.1:3306/$DB?connectionTimeZone=UTC&forceConnectionTimeZoneToSession=true&useSSL=false&allowPublicKeyRetrieval=true&rewriteBatchedStatements=true" \
   --gbm.redis.key-prefix="$PREFIX" --logging.level.com.groupbuy.market="$LOG_LEVEL" \
-  --xxl.job.executor.enabled=false --gbm.notify.local-scheduler-delay=1s >"$LOG" 2>&1 &
+  --xxl.job.executor.enabled=false --gbm.notify.local-scheduler-delay=1s ${APP_ARGS:-} >"$LOG" 2>&1 &
 APP=$!
 trap 'kill $APP 2>/dev/null || true' EXIT
 for _ in $(seq 1 120); do curl -fs "$URL/actuator/health" >/dev/null 2>&1 && break; sleep 1; done
@@ -113,15 +114,24 @@ for round in $(seq 1 "${WARMUP_ROUNDS:-12}"); do
 done
 
 for c in $CONNS; do ceiling "$c"; done
-for c in $CONNS; do measure lock_open "$c" lock_open.lua; done
-for c in $CONNS; do measure lock_join "$c" lock_join.lua; done
+[ "${LOCK:-1}" = 1 ] && for c in $CONNS; do measure lock_open "$c" lock_open.lua; done
+[ "${LOCK:-1}" = 1 ] && for c in $CONNS; do measure lock_join "$c" lock_join.lua; done
 
 # Settlement: settle every full team locked so far (grouped by team so each completes and owes one callback).
 # A settle run that uses up its orders stops early and reads low, so full teams are topped up first (unmeasured).
 [ "$SETTLE" = 1 ] && wrk -t$THREADS -c64 -d"${SETTLE_FILL:-60s}" -s "$BENCH_DIR/lock_join.lua" "$URL" >/dev/null
-[ "$SETTLE" = 1 ] && for c in $CONNS; do
+# The settle path is not warmed by the lock rounds: without a round of its own its measurement ran while C2 compiled it.
+settle_orders() {
   sql $DB -e "SELECT l.user_id, l.out_trade_no FROM group_buy_order_list l JOIN group_buy_order o ON o.team_id = l.team_id
               WHERE l.status = 0 AND o.lock_count = o.target_count ORDER BY l.team_id LIMIT 200000" > "$BENCH_DIR/results/orders.txt"
+}
+if [ "$SETTLE" = 1 ]; then
+  settle_orders
+  BENCH_ORDERS="$BENCH_DIR/results/orders.txt" wrk -t$THREADS -c64 -d"${SETTLE_WARMUP:-20s}" -s "$BENCH_DIR/settle.lua" "$URL" >/dev/null
+  say "# settle warmed up ${SETTLE_WARMUP:-20s} (64 conns); load $(load)"
+fi
+[ "$SETTLE" = 1 ] && for c in $CONNS; do
+  settle_orders
   say "# settle conns=$c: $(wc -l < "$BENCH_DIR/results/orders.txt") orders of full teams available"
   BENCH_ORDERS="$BENCH_DIR/results/orders.txt" measure settle "$c" settle.lua
 done

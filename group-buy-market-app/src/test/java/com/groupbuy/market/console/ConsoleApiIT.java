@@ -3,6 +3,7 @@ package com.groupbuy.market.console;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.groupbuy.market.domain.outbox.service.NotifyTaskOperations;
 import com.groupbuy.market.support.IntegrationTest;
 import com.groupbuy.market.support.TestJson;
 import com.groupbuy.market.tag.CrowdTagFixture;
@@ -34,6 +35,9 @@ class ConsoleApiIT {
 
     @Autowired
     JdbcTemplate jdbc;
+
+    @Autowired
+    NotifyTaskOperations tasks;
 
     private final HttpClient http = HttpClient.newHttpClient();
 
@@ -81,6 +85,38 @@ class ConsoleApiIT {
         assertThat(send("POST", "/api/v1/gbm/admin/notify/redrive-failed", null, cookie, true)
                         .statusCode())
                 .isEqualTo(200);
+    }
+
+    @Test
+    void theTaskTotalCountsWhatTheListShows_closeChecksLeftOutOfBoth() {
+        String teamId = String.format("9%07d", System.nanoTime() % 10_000_000);
+        jdbc.update("DELETE FROM notify_task WHERE team_id = ?", teamId);
+        jdbc.update(
+                "INSERT INTO notify_task (task_key, webhook_id, activity_id, team_id, source, channel, notify_category,"
+                        + " notify_type, notify_url, notify_count, notify_status, parameter_json, next_attempt_time)"
+                        + " VALUES (?, ?, 1, ?, 'countapi', 'c01', ?, ?, ?, 0, 0, '{}', UTC_TIMESTAMP(3) + INTERVAL 1 HOUR)",
+                teamId + ":trade_settlement",
+                "msg_count_" + teamId,
+                teamId,
+                "trade_settlement",
+                "HTTP",
+                "http://127.0.0.1:1/cb");
+        jdbc.update(
+                "INSERT INTO notify_task (task_key, webhook_id, activity_id, team_id, source, channel, notify_category,"
+                        + " notify_type, notify_url, notify_count, notify_status, parameter_json, next_attempt_time)"
+                        + " VALUES (?, ?, 1, ?, 'countapi', 'c01', ?, ?, NULL, 0, 0, '{}', UTC_TIMESTAMP(3) + INTERVAL 1 HOUR)",
+                teamId + ":internal_close_team",
+                "msg_count_close_" + teamId,
+                teamId,
+                "internal_close_team",
+                "DELAY");
+        try {
+            assertThat(tasks.list(null, teamId, 0, 10)).hasSize(1);
+            assertThat(tasks.count(null, teamId)).isEqualTo(1);
+            assertThat(tasks.count(0, teamId)).isEqualTo(1);
+        } finally {
+            jdbc.update("DELETE FROM notify_task WHERE team_id = ?", teamId);
+        }
     }
 
     @Test

@@ -13,7 +13,19 @@ public interface INotifyTaskDao {
     /** Inserts unless the task key exists; returns rows inserted (0 or 1). */
     int insertIgnore(NotifyTaskPO task);
 
+    /**
+     * New tasks in one multi-row statement (no IGNORE: a taken key fails it whole); each task's id is set from the
+     * generated keys, which are right only while the server hands one statement consecutive ids.
+     */
+    int insertAll(@Param("tasks") List<NotifyTaskPO> tasks);
+
+    /** The server's auto-increment lock mode (InnoDB): up to 1, a multi-row insert gets consecutive ids. */
+    Integer autoIncrementLockMode();
+
     Long queryIdByTaskKey(@Param("taskKey") String taskKey);
+
+    /** Id and key of the tasks under these keys (uq_task_key), in no particular order. */
+    List<NotifyTaskPO> queryIdsByTaskKeys(@Param("keys") List<String> taskKeys);
 
     NotifyTaskPO queryById(@Param("id") long id);
 

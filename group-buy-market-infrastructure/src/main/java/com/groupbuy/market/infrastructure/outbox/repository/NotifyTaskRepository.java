@@ -9,24 +9,41 @@ import com.groupbuy.market.infrastructure.outbox.dao.INotifyTaskDao;
 import com.groupbuy.market.infrastructure.outbox.po.NotifyTaskPO;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.UUID;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.dao.DataAccessException;
 import org.springframework.stereotype.Repository;
 
 /** The outbox write: a plain insert on the Spring-managed connection, so it joins the caller's transaction. */
 @Repository
 public class NotifyTaskRepository implements INotifyTaskRepository {
 
+    /** The highest InnoDB auto-increment lock mode under which one statement's ids are consecutive. */
+    private static final int CONSECUTIVE_LOCK_MODE = 1;
+
     private final INotifyTaskDao dao;
     private final Clock clock;
+    /** Whether a multi-row insert's generated keys can be trusted; read from the server on first use when null. */
+    private volatile Boolean consecutiveIds;
 
+    @Autowired
     public NotifyTaskRepository(INotifyTaskDao dao, Clock clock) {
+        this(dao, clock, null);
+    }
+
+    /** {@code consecutiveIds} decided by the caller (a test of either way of learning the ids); null: ask the server. */
+    public NotifyTaskRepository(INotifyTaskDao dao, Clock clock, Boolean consecutiveIds) {
         this.dao = dao;
         this.clock = clock;
+        this.consecutiveIds = consecutiveIds;
     }
 
     @Override
     public long saveTask(NotifyTaskEntity task) {
-        NotifyTaskPO po = row(task);
+        NotifyTaskPO po = toRow(task);
         if (dao.insertIgnore(po) == 1 && po.getId() != null) {
             return po.getId();
         }
@@ -36,7 +53,7 @@ public class NotifyTaskRepository implements INotifyTaskRepository {
 
     @Override
     public NotifyTaskVO saveLeased(NotifyTaskEntity task, NotifyLease lease) {
-        NotifyTaskPO po = row(task);
+        NotifyTaskPO po = toRow(task);
         po.setClaimedBy(lease.holder());
         po.setClaimToken(lease.token());
         po.setClaimUntil(lease.until());
@@ -59,7 +76,48 @@ public class NotifyTaskRepository implements INotifyTaskRepository {
                 .build();
     }
 
-    private NotifyTaskPO row(NotifyTaskEntity task) {
+    /**
+     * One statement for all the rows. Their ids come from the driver's generated keys where the server gives one
+     * statement consecutive ids (MariaDB's default lock mode 1), else from one read by key in the same transaction
+     * (MySQL 8 defaults to mode 2, where concurrent inserts interleave ids).
+     */
+    @Override
+    public List<Long> saveNewTasks(List<NotifyTaskEntity> tasks) {
+        if (tasks.isEmpty()) {
+            return List.of();
+        }
+        List<NotifyTaskPO> rows = tasks.stream().map(this::toRow).toList();
+        int inserted = dao.insertAll(rows);
+        if (inserted != rows.size()) {
+            throw new IllegalStateException("a multi-row insert of " + rows.size() + " tasks wrote " + inserted);
+        }
+        if (consecutiveIds()) {
+            return rows.stream().map(NotifyTaskPO::getId).toList();
+        }
+        Map<String, Long> ids = new HashMap<>();
+        for (NotifyTaskPO row : dao.queryIdsByTaskKeys(
+                rows.stream().map(NotifyTaskPO::getTaskKey).toList())) {
+            ids.put(row.getTaskKey(), row.getId());
+        }
+        return rows.stream().map(row -> ids.get(row.getTaskKey())).toList();
+    }
+
+    private boolean consecutiveIds() {
+        Boolean known = consecutiveIds;
+        if (known == null) {
+            Integer mode;
+            try {
+                mode = dao.autoIncrementLockMode();
+            } catch (DataAccessException e) {
+                mode = null; // not InnoDB's variable on this server: read the ids back
+            }
+            known = mode != null && mode <= CONSECUTIVE_LOCK_MODE;
+            consecutiveIds = known;
+        }
+        return known;
+    }
+
+    private NotifyTaskPO toRow(NotifyTaskEntity task) {
         NotifyTaskPO po = new NotifyTaskPO();
         po.setTaskKey(task.getTaskKey());
         po.setWebhookId("msg_" + UUID.randomUUID().toString().replace("-", ""));

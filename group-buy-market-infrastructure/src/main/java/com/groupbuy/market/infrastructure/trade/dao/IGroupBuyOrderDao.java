@@ -2,6 +2,7 @@ package com.groupbuy.market.infrastructure.trade.dao;
 
 import com.groupbuy.market.infrastructure.trade.po.TeamPO;
 import java.time.Instant;
+import java.util.List;
 import org.apache.ibatis.annotations.Mapper;
 import org.apache.ibatis.annotations.Param;
 
@@ -10,6 +11,9 @@ import org.apache.ibatis.annotations.Param;
 public interface IGroupBuyOrderDao {
 
     void insert(TeamPO team);
+
+    /** The new teams of locks written together (group commit), in one multi-row statement. */
+    void insertAll(@Param("teams") List<TeamPO> teams);
 
     TeamPO queryByTeamId(@Param("teamId") String teamId);
 

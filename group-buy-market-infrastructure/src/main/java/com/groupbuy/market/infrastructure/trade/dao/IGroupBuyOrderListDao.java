@@ -12,6 +12,9 @@ public interface IGroupBuyOrderListDao {
 
     void insert(GroupBuyOrderListPO order);
 
+    /** The member rows of locks written together (group commit), in one multi-row statement. */
+    void insertAll(@Param("orders") List<GroupBuyOrderListPO> orders);
+
     GroupBuyOrderListPO queryByOutTradeNo(
             @Param("source") String source,
             @Param("channel") String channel,

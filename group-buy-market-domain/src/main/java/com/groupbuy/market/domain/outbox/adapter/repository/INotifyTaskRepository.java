@@ -3,6 +3,7 @@ package com.groupbuy.market.domain.outbox.adapter.repository;
 import com.groupbuy.market.domain.outbox.model.entity.NotifyTaskEntity;
 import com.groupbuy.market.domain.outbox.model.valobj.NotifyLease;
 import com.groupbuy.market.domain.outbox.model.valobj.NotifyTaskVO;
+import java.util.List;
 
 /**
  * The callback outbox. {@link #saveTask} joins the caller's open transaction, so a business change and the task it
@@ -20,4 +21,11 @@ public interface INotifyTaskRepository {
      * compensation job delivers it).
      */
     NotifyTaskVO saveLeased(NotifyTaskEntity task, NotifyLease lease);
+
+    /**
+     * Inserts tasks whose keys are new (status INIT, count 0, due now) in one write and returns their ids in the
+     * order given; joins the caller's open transaction. Not idempotent: a key that exists fails the whole write, for
+     * writers whose keys name rows they are creating in the same transaction (a lock's close checks).
+     */
+    List<Long> saveNewTasks(List<NotifyTaskEntity> tasks);
 }

@@ -23,7 +23,9 @@ public interface ITradeRepository {
 
     /**
      * Writes the lock in one transaction: the team row when new, else one more locked place guarded by
-     * {@code lock_count < target_count} on an open, unexpired team (else {@code E0005}); then the member row.
+     * {@code lock_count < target_count} on an open, unexpired team (else {@code E0005}); then the member row. The
+     * transaction may be shared with concurrent locks (group commit); the answer is this lock's own either way, given
+     * only once its rows committed.
      *
      * @throws DuplicateOrderException when a unique key says another lock won a race
      */

@@ -22,7 +22,7 @@ import org.redisson.config.Config;
  * and refuses the third; with that Redis killed the check is a dependency outage (answered 503 E0401 by the resolver)
  * and counted in {@code gbm.ratelimit.unavailable}, never an admit.
  */
-class RateLimitOutageTest {
+class RateLimitOutageIT {
 
     @Test
     void limitsHoldAndAnUnreachableRedisIsAnOutageNotAnAdmit() throws Exception {

@@ -1,0 +1,139 @@
+#!/usr/bin/env bash
+# Statements per lock under concurrency, group commit of locks off and on (issue 19):
+#   bash docs/bench/statements_concurrent.sh        (CONNS=32 connections, DURATION=10s per scenario by default)
+# statements.sh sends one request at a time, so no two locks ever share a batch; this one keeps CONNS locks in flight
+# with wrk (lock_open.lua, lock_join.lua) and divides the deltas of the database's own counters by the locks written
+# (member rows added), once per mode on a fresh app. Not a timing benchmark: the req/s wrk prints on the way is not
+# recorded, only counts, which do not depend on the machine's speed. Like statements.sh it runs on a private MariaDB
+# (port 3398, fresh data dir) so the counters are the app's alone, and the close checks go to queues of its own on
+# the local RabbitMQ (deleted at the end). Writes docs/bench/results/<date>-<commit>-statements-concurrent.txt.
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+BENCH_DIR="$ROOT/docs/bench"
+export BENCH_DIR
+CONNS=${CONNS:-32}
+DURATION=${DURATION:-10s}
+DBPORT=${DBPORT:-3398}
+PORT=${PORT:-18093}
+MODES=${MODES:-"off on"}
+PREFIX="stmtgc$$:"
+QUEUES="gbm_stmtgc_$$"
+URL="http://127.0.0.1:$PORT"
+export BENCH_NOTIFY_URL="$URL/api/v1/test/group_buy_notify"
+OUT="$BENCH_DIR/results/$(date -u +%Y%m%d-%H%M)-$(git -C "$ROOT" rev-parse --short HEAD)-statements-concurrent.txt"
+WORK=$(mktemp -d /tmp/gbm-statements-concurrent.XXXXXX)
+mkdir -p "$BENCH_DIR/results"
+
+say() { echo "$*" | tee -a "$OUT"; }
+sql() { mariadb -uroot -h127.0.0.1 -P"$DBPORT" --protocol=TCP -N -B "$@"; }
+stop_app() {
+  if [ -n "${APP:-}" ]; then
+    kill "$APP" 2>/dev/null || true
+    wait "$APP" 2>/dev/null || true
+    APP=
+  fi
+}
+cleanup() {
+  stop_app
+  [ -f "$WORK/mariadb.pid" ] && kill "$(cat "$WORK/mariadb.pid")" 2>/dev/null || true
+  sleep 2
+  redis-cli --scan --pattern "${PREFIX}*" | xargs -r -n 500 redis-cli del >/dev/null || true
+  for q in $(rabbitmqctl -q list_queues name 2>/dev/null | grep "^$QUEUES" || true); do
+    rabbitmqctl -q delete_queue "$q" >/dev/null 2>&1 || true
+  done
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+trap 'exit 1' INT TERM
+
+say "# statements per lock under concurrency $(date -u +%FT%TZ) commit $(git -C "$ROOT" rev-parse --short HEAD); conns=$CONNS duration=$DURATION; load $(cut -d' ' -f1-3 /proc/loadavg)"
+[ -z "$(git -C "$ROOT" status --porcelain --untracked-files=no)" ] || say "# working tree differs from the commit"
+
+mariadb-install-db --no-defaults --user="$(id -un)" --datadir="$WORK/data" --auth-root-authentication-method=normal \
+  >/dev/null 2>&1
+/usr/sbin/mariadbd --no-defaults --user="$(id -un)" --datadir="$WORK/data" --port="$DBPORT" --bind-address=127.0.0.1 \
+  --socket="$WORK/mariadb.sock" --pid-file="$WORK/mariadb.pid" --skip-log-bin --max-connections=200 \
+  >"$WORK/mariadb.log" 2>&1 &
+for _ in $(seq 1 60); do sql -e 'SELECT 1' >/dev/null 2>&1 && break; sleep 1; done
+sql -e "CREATE DATABASE gbm_stmt CHARACTER SET utf8mb4"
+say "# innodb_autoinc_lock_mode=$(sql -e 'SELECT @@innodb_autoinc_lock_mode')"
+
+(cd "$ROOT" && mvn -q -B -o package -DskipTests -Pprod 2>/dev/null || mvn -q -B package -DskipTests -Pprod)
+
+start_app() { # group commit on|off
+  java -Xms512m -Xmx512m -jar "$ROOT/group-buy-market-app/target/group-buy-market-app.jar" --spring.profiles.active=dev \
+    --server.port=$PORT \
+    --spring.datasource.url="jdbc:mysql://127.0.0.1:$DBPORT/gbm_stmt?connectionTimeZone=UTC&forceConnectionTimeZoneToSession=true&useSSL=false&allowPublicKeyRetrieval=true&rewriteBatchedStatements=true" \
+    --gbm.redis.key-prefix="$PREFIX" --logging.level.com.groupbuy.market=WARN --xxl.job.executor.enabled=false \
+    --gbm.notify.local-scheduler-enabled=false --gbm.timeout.local-scheduler-enabled=false \
+    --gbm.notify.retention.local-scheduler-enabled=false --gbm.mq.refund-consumer.enabled=false \
+    --gbm.close-check.queue="$QUEUES" --gbm.close-check.dead-letter-queue="$QUEUES.dead" \
+    --gbm.close-check.lane-prefix="$QUEUES.delay." \
+    --gbm.lock.group-commit.enabled=$([ "$1" = on ] && echo true || echo false) >"$WORK/app-$1.log" 2>&1 &
+  APP=$!
+  for _ in $(seq 1 180); do curl -fs "$URL/actuator/health" >/dev/null 2>&1 && break; sleep 1; done
+  curl -fs "$URL/actuator/health" >/dev/null || { tail -50 "$WORK/app-$1.log"; exit 1; }
+}
+
+
+seed() { # the bench goods, once the first app has migrated the schema
+  [ "$(sql gbm_stmt -e "SELECT COUNT(*) FROM group_buy_activity WHERE activity_id = 900001")" = 1 ] && return
+  sql gbm_stmt <<'SQL'
+INSERT INTO group_buy_discount (discount_id, discount_name, discount_type, market_plan, market_expr)
+VALUES ('bench01', 'bench 20 off', 0, 'ZJ', '20');
+INSERT INTO sku (source, channel, goods_id, goods_name, original_price) VALUES ('s01', 'c01', 'bench01', 'bench goods', 100.00);
+INSERT INTO group_buy_activity (activity_id, activity_name, discount_id, group_type, take_limit_count, target, valid_time,
+  status, start_time, end_time) VALUES (900001, 'bench', 'bench01', 0, 1, 3, 600, 1,
+  UTC_TIMESTAMP(3) - INTERVAL 1 HOUR, UTC_TIMESTAMP(3) + INTERVAL 1 YEAR);
+INSERT INTO sc_sku_activity (source, channel, goods_id, activity_id) VALUES ('s01', 'c01', 'bench01', 900001);
+SQL
+}
+
+COUNTERS="Questions Com_select Com_insert Com_update Com_set_option Com_commit Com_rollback Innodb_log_writes Innodb_data_fsyncs"
+snapshot() {
+  { sql -e "SHOW GLOBAL STATUS" | awk -v want=" $COUNTERS " 'index(want, " " $1 " ") {print $1, $2}'
+    echo "Locks $(sql gbm_stmt -e 'SELECT COUNT(*) FROM group_buy_order_list')"
+    echo "Teams $(sql gbm_stmt -e 'SELECT COUNT(*) FROM group_buy_order')"; } | sort
+}
+batches() { # count and total of gbm.lock.group.commit.batch (0 0 while group commit is off)
+  curl -fs "$URL/actuator/metrics/gbm.lock.group.commit.batch" 2>/dev/null \
+    | jq -r '[.measurements[] | select(.statistic == "COUNT" or .statistic == "TOTAL") | .value] | "\(.[0]) \(.[1])"' \
+    || echo "0 0"
+}
+
+measure() { # mode scenario script
+  local before after b0 b1 result
+  before=$(snapshot); b0=$(batches)
+  result=$(wrk -t2 -c"$CONNS" -d"$DURATION" -s "$BENCH_DIR/$3" "$URL" | grep '^RESULT' || echo "RESULT failed")
+  sleep 3 # the close-check relay publishes what the last locks queued: its statements are part of each lock's cost
+  after=$(snapshot); b1=$(batches)
+  local line
+  line=$(join <(echo "$before") <(echo "$after") | awk -v order="$COUNTERS" '
+    { d[$1] = $3 - $2 }
+    END { n = d["Locks"]; if (n == 0) n = 1; d["Questions"] -= 4
+          printf " locks=%d teams=%d", d["Locks"], d["Teams"]
+          k = split(order, names, " "); for (i = 1; i <= k; i++) printf " %s=%.2f", names[i], d[names[i]] / n }')
+  local batch
+  batch=$(echo "$b0 $b1" | awk '{ c = $3 - $1; t = $4 - $2; printf "batches=%d locks_per_batch=%.1f", c, (c > 0 ? t / c : 0) }')
+  # Every close check written so far published once by id (SUCCESS): a lock handed another lock's ids would leave
+  # checks unpublished (INIT) or publish one twice.
+  local checks
+  checks=$(sql gbm_stmt -e "SELECT CONCAT('close_checks=', COUNT(*), ' published=', SUM(notify_status = 1),
+    ' published_twice=', SUM(notify_count > 1)) FROM notify_task WHERE notify_type = 'DELAY'")
+  say "$1 $2 conns=$CONNS$line $batch $checks errors:$(echo "$result" | grep -o 'http_errors=[0-9]* business_errors=[0-9]* socket_errors=[0-9]*')"
+}
+
+for mode in $MODES; do
+  start_app "$mode"
+  seed
+  wrk -t2 -c"$CONNS" -d5s -s "$BENCH_DIR/lock_open.lua" "$URL" >/dev/null # warm-up, not counted
+  wrk -t2 -c"$CONNS" -d5s -s "$BENCH_DIR/lock_join.lua" "$URL" >/dev/null
+  sleep 3
+  measure "group_commit=$mode" lock_open lock_open.lua
+  measure "group_commit=$mode" lock_join lock_join.lua
+  stop_app
+done
+say "# per lock written (member rows added); Questions less the snapshots' own; lock_join: about 2 joins per team opened;"
+say "# Innodb_log_writes / Innodb_data_fsyncs: redo writes and fsyncs, which MariaDB already groups across concurrent commits"
+say "# raw results in ${OUT#$ROOT/}"

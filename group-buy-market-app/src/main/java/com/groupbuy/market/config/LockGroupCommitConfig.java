@@ -1,0 +1,23 @@
+package com.groupbuy.market.config;
+
+import com.groupbuy.market.infrastructure.trade.repository.LockBatchWriter;
+import com.groupbuy.market.infrastructure.trade.repository.LockGroupCommit;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/**
+ * Group commit of locks (#19), only while {@code gbm.lock.group-commit.enabled} is true: without this bean the trade
+ * repository writes each lock in a transaction of its own.
+ */
+@Configuration
+public class LockGroupCommitConfig {
+
+    @Bean(destroyMethod = "close")
+    @ConditionalOnProperty(prefix = "gbm.lock.group-commit", name = "enabled", havingValue = "true")
+    public LockGroupCommit lockGroupCommit(
+            LockBatchWriter writer, LockGroupCommitProperties properties, MeterRegistry meters) {
+        return new LockGroupCommit(writer, properties.getMaxBatch(), properties.getMaxWait(), meters);
+    }
+}

@@ -1,0 +1,7 @@
+package com.groupbuy.market.trade;
+
+import com.groupbuy.market.support.LockGroupCommitOn;
+
+/** {@link LockRetryPlacesIT} again with group commit of locks on (#19): concurrent locks share one transaction. */
+@LockGroupCommitOn
+class GroupCommitLockRetryPlacesIT extends LockRetryPlacesIT {}

@@ -1,0 +1,103 @@
+package com.groupbuy.market.infrastructure.trade.repository;
+
+import com.groupbuy.market.domain.outbox.adapter.repository.INotifyTaskRepository;
+import com.groupbuy.market.domain.outbox.model.entity.NotifyTaskEntity;
+import com.groupbuy.market.domain.trade.model.aggregate.LockOrderAggregate;
+import com.groupbuy.market.domain.trade.model.valobj.TeamStatus;
+import com.groupbuy.market.infrastructure.trade.dao.IGroupBuyOrderDao;
+import com.groupbuy.market.infrastructure.trade.dao.IGroupBuyOrderListDao;
+import com.groupbuy.market.infrastructure.trade.po.GroupBuyOrderListPO;
+import com.groupbuy.market.infrastructure.trade.po.TeamPO;
+import com.groupbuy.market.types.enums.ResponseCode;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.IntStream;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Several locks in one transaction (group commit, #19): each join's guarded {@code takePlace} as a statement of its
+ * own (the same guard as a lock written alone), then one multi-row insert each for the new teams, the member rows and
+ * the close checks, then one commit. A join the guard refuses wrote nothing and is answered {@code E0005} while the
+ * others go on; any other failure (a unique key, a deadlock, the database gone) rolls the whole batch back and
+ * throws, and each lock is then written alone, so every caller gets the answer it gets today.
+ */
+@Component
+public class LockBatchWriter {
+
+    /** Joins take their teams' rows in team id order, so two transactions joining the same teams queue, not deadlock. */
+    private static final Comparator<LockOrderAggregate> BY_TEAM = Comparator.comparing(LockOrderAggregate::getTeamId);
+
+    private final IGroupBuyOrderDao teamDao;
+    private final IGroupBuyOrderListDao orderDao;
+    private final TransactionTemplate transaction;
+    private final INotifyTaskRepository notifyTasks;
+
+    public LockBatchWriter(
+            IGroupBuyOrderDao teamDao,
+            IGroupBuyOrderListDao orderDao,
+            TransactionTemplate transaction,
+            INotifyTaskRepository notifyTasks) {
+        this.teamDao = teamDao;
+        this.orderDao = orderDao;
+        this.transaction = transaction;
+        this.notifyTasks = notifyTasks;
+    }
+
+    /** One outcome per lock, in the order given, once committed; throws (all rolled back) when any write failed. */
+    public List<LockOutcome> write(List<LockOrderAggregate> locks) {
+        return transaction.execute(status -> writeTogether(locks));
+    }
+
+    private List<LockOutcome> writeTogether(List<LockOrderAggregate> locks) {
+        LockOutcome[] outcomes = new LockOutcome[locks.size()];
+        List<Integer> joins = IntStream.range(0, locks.size())
+                .filter(i -> !locks.get(i).isNewTeam())
+                .boxed()
+                .sorted(Comparator.comparing(locks::get, BY_TEAM))
+                .toList();
+        for (int i : joins) {
+            LockOrderAggregate join = locks.get(i);
+            // Two joins of one team in a batch run one after the other: the second sees the first's place taken.
+            if (teamDao.takePlace(join.getTeamId(), join.getValidStartTime(), TeamStatus.OPEN.code()) == 0) {
+                outcomes[i] = LockOutcome.refused(ResponseCode.E0005);
+            }
+        }
+        List<Integer> going = IntStream.range(0, locks.size())
+                .filter(i -> outcomes[i] == null)
+                .boxed()
+                .toList();
+        if (going.isEmpty()) {
+            return List.of(outcomes);
+        }
+
+        List<TeamPO> teams = new ArrayList<>();
+        List<GroupBuyOrderListPO> orders = new ArrayList<>(going.size());
+        List<NotifyTaskEntity> checks = new ArrayList<>();
+        for (int i : going) {
+            LockOrderAggregate lock = locks.get(i);
+            if (lock.isNewTeam()) {
+                teams.add(LockRows.team(lock));
+            }
+            orders.add(LockRows.order(lock));
+            checks.addAll(LockRows.closeChecks(lock));
+        }
+        if (!teams.isEmpty()) {
+            teamDao.insertAll(teams);
+        }
+        orderDao.insertAll(orders);
+        List<Long> checkIds = notifyTasks.saveNewTasks(checks);
+
+        // The checks' ids in the order written: each lock takes as many as it wrote checks.
+        int next = 0;
+        for (int k = 0; k < going.size(); k++) {
+            int i = going.get(k);
+            int count = locks.get(i).getCloseChecks().size();
+            List<Long> ids = count == 0 ? null : List.copyOf(checkIds.subList(next, next + count));
+            next += count;
+            outcomes[i] = LockOutcome.written(LockRows.toOrder(orders.get(k), ids));
+        }
+        return List.of(outcomes);
+    }
+}
