@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Timeout-close latency benchmark (#15): how long after an unpaid lock's deadline its place is free again.
 #   bash docs/bench/close_check.sh          (CLOSE_LOCKS=1000, CLOSE_TIMEOUT_S=5, CLOSE_MODES="delay polling";
-#   CLOSE_APP_ARGS="--gbm.close-check.concurrency=4" passes settings to the app of both runs)
+#   CLOSE_APP_ARGS="--gbm.close-check.concurrency=4" passes settings to the app of both runs;
+#   CLOSE_TIMELINE=/tmp/t.tsv writes the delay run's per-order times there, for docs/bench/close_timeline.py)
 # Builds the prod jar and runs it twice on the dev profile against the local MariaDB, Redis and RabbitMQ, each time in
 # a database of its own (recreated) and with queues of this run only:
 #  - delay:   the delay path on (close checks through a delay lane, our close-check consumer), the polling job running
@@ -88,6 +89,20 @@ SQL
                             FROM notify_task t JOIN mq_consumption_record r ON r.message_id = t.webhook_id
                             WHERE t.notify_category = 'internal_close_unpaid'" | python3 "$BENCH_DIR/percentiles.py")
     against_check="$against_check lock_to_published=[$published] deadline_to_consumer=[$arrived]"
+  fi
+  if [ "$mode" = delay ] && [ -n "${CLOSE_TIMELINE:-}" ]; then
+    # One line per closed order: order id, task id, then epoch ms: lock (row create_time), its check's deadline, published (attempt start),
+    # reached our consumer (record create_time), record finished, order closed; close_timeline.py reads it.
+    sql "$db" -e "SET time_zone = '+00:00';
+                  SELECT l.order_id, t.id, ROUND(UNIX_TIMESTAMP(l.create_time) * 1000), JSON_VALUE(t.parameter_json, '$.closeAt'),
+                         ROUND(UNIX_TIMESTAMP(a.attempt_time) * 1000), ROUND(UNIX_TIMESTAMP(r.create_time) * 1000),
+                         ROUND(UNIX_TIMESTAMP(r.update_time) * 1000), ROUND(UNIX_TIMESTAMP(l.update_time) * 1000)
+                  FROM group_buy_order_list l
+                  JOIN notify_task t ON t.task_key = CONCAT(l.team_id, ':internal_close_unpaid:', l.order_id)
+                  LEFT JOIN notify_attempt a ON a.task_id = t.id AND a.success = 1
+                  LEFT JOIN mq_consumption_record r ON r.message_id = t.webhook_id
+                  WHERE l.status = 2 ORDER BY l.create_time" >"$CLOSE_TIMELINE"
+    say "# timeline of the delay run in $CLOSE_TIMELINE (docs/bench/close_timeline.py reads it)"
   fi
   found_late=$( { grep -o 'found late=[0-9]*' "$log" || true; } | awk -F= '{s += $2} END {print s + 0}')
   say "RESULT close_check mode=$mode locks=$locked closed=$((locked - open)) timeout=${TIMEOUT_S}s deadline_to_close_ms=[$stats]$against_check backstop_found_late=$found_late load_before=\"$l0\" load_after=\"$(load)\""

@@ -5,10 +5,13 @@ import static com.groupbuy.market.support.TestJson.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.groupbuy.market.domain.outbox.model.valobj.DeliveryResult;
+import com.groupbuy.market.domain.outbox.model.valobj.NotifyTaskVO;
 import com.groupbuy.market.domain.outbox.service.DueCallbackDeliveryService;
 import com.groupbuy.market.domain.trade.model.valobj.TimeoutRunSummary;
 import com.groupbuy.market.domain.trade.service.timeout.CloseCheckService;
 import com.groupbuy.market.domain.trade.service.timeout.TradeTimeoutService;
+import com.groupbuy.market.infrastructure.gateway.mq.CloseCheckPublisher;
 import com.groupbuy.market.support.IntegrationTest;
 import com.groupbuy.market.support.PartnerReceiver;
 import com.groupbuy.market.support.TcpProxy;
@@ -131,6 +134,9 @@ class CloseCheckIT {
 
     @Autowired
     MeterRegistry meters;
+
+    @Autowired
+    CloseCheckPublisher publisher;
 
     private PartnerReceiver partner;
     private TradeClient mall;
@@ -328,6 +334,34 @@ class CloseCheckIT {
         assertThat(reasons.get(noOrder)).startsWith("no order 000000000000");
         assertThat(recordStatus(malformed)).isEqualTo(2);
         assertThat(recordStatus(noOrder)).isEqualTo(2);
+    }
+
+    @Test
+    void aPageOutOfDeadlineOrderIsPublishedInDeadlineOrder_theEarlierCheckIsNotHeldBehindTheLater() throws Exception {
+        // Two checks of no order (so the consumer dead-letters each as it arrives), handed to the publisher the later
+        // first: a lane expires only at its head, so published in that order the earlier would wait for the later.
+        long now = System.currentTimeMillis();
+        String later = "msg_later_" + SUFFIX;
+        String earlier = "msg_earlier_" + SUFFIX;
+        List<DeliveryResult> results = publisher.deliverAll(
+                List.of(check(later, "000000000001", now + 5_000), check(earlier, "000000000002", now + 1_500)));
+        assertThat(results).allMatch(DeliveryResult::delivered);
+
+        Message first = awaitDead();
+        long firstDeadAt = System.currentTimeMillis();
+        assertThat(first.getMessageProperties().getMessageId()).isEqualTo(earlier);
+        assertThat(firstDeadAt).as("not held behind the later check").isLessThan(now + 4_500);
+        assertThat(awaitDead().getMessageProperties().getMessageId()).isEqualTo(later);
+    }
+
+    private static NotifyTaskVO check(String messageId, String orderId, long closeAt) {
+        return NotifyTaskVO.builder()
+                .id(0)
+                .webhookId(messageId)
+                .notifyType("DELAY")
+                .body("{\"check\":\"unpaid_order\",\"teamId\":\"00000000\",\"orderId\":\"" + orderId + "\",\"closeAt\":"
+                        + closeAt + ",\"delayMs\":3000}")
+                .build();
     }
 
     @Test

@@ -1,9 +1,13 @@
 package com.groupbuy.market.infrastructure.gateway;
 
 import com.groupbuy.market.domain.outbox.adapter.port.INotifyDispatcher;
+import com.groupbuy.market.domain.outbox.model.valobj.NotifyLease;
+import com.groupbuy.market.domain.outbox.model.valobj.NotifyTaskVO;
 import com.groupbuy.market.domain.outbox.service.DueCallbackDeliveryService;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
@@ -19,18 +23,31 @@ import lombok.extern.slf4j.Slf4j;
  * Close checks (#15) take another way: every lock writes one, and one claim, publish, confirm wait and finish per lock
  * on the shared pool cost the lock benchmark about a fifth of its CPU and filled the pool (the rest waited for the
  * compensation job). A lock only queues its checks here; one relay thread takes whatever has queued meanwhile, up to a
- * page, and delivers it as one page (one claim, one confirm wait, one write of the outcomes). Checks beyond the bound
- * of the queue are left to the compensation job, like a full pool's tasks.
+ * page, and delivers it as one page (one confirm wait, one write of the outcomes). Checks beyond the bound of the
+ * queue are left to the compensation job, like a full pool's tasks.
+ * <p>
+ * The relay gives each lock a lease ({@link #closeCheckLease}, one fencing token for this relay) that the lock writes
+ * its checks under, so its own transaction is their claim: the relay publishes them without a claim transaction, and
+ * the compensation job, which takes due tasks every few seconds, leaves them alone until the lease ends. Before, when
+ * the relay lagged behind a burst of locks, the job published some of the queued checks itself, beside the relay; two
+ * publishers interleaved checks of different deadlines in one delay lane, and a lane expires only at its head, so an
+ * earlier deadline waited behind a later one (up to the relay's lag).
  */
 @Slf4j
 public class NotifyDispatcher implements INotifyDispatcher {
+
+    /** A check handed over: written under the relay's lease ({@code task} set) or only by id (claimed first). */
+    private record Queued(long id, NotifyTaskVO task, Instant leaseUntil) {}
 
     private final ExecutorService executor;
     private final DueCallbackDeliveryService notifyService;
     private final ExecutorService relay;
     private final int relayPage;
     private final int relayBound;
-    private final ConcurrentLinkedQueue<Long> closeChecks = new ConcurrentLinkedQueue<>();
+    /** The fencing token of every lease this relay gives: only this relay finishes tasks under it. */
+    private final String relayToken = UUID.randomUUID().toString();
+
+    private final ConcurrentLinkedQueue<Queued> closeChecks = new ConcurrentLinkedQueue<>();
     private final AtomicInteger queued = new AtomicInteger();
     private final AtomicBoolean relaying = new AtomicBoolean();
 
@@ -67,6 +84,18 @@ public class NotifyDispatcher implements INotifyDispatcher {
         }
     }
 
+    /**
+     * None without a relay, or while its queue is full (such checks are written unleased, so the compensation job can
+     * take them at once).
+     */
+    @Override
+    public NotifyLease closeCheckLease() {
+        if (relay == null || relay.isShutdown() || queued.get() >= relayBound) {
+            return null;
+        }
+        return notifyService.leaseFromNow(relayToken);
+    }
+
     @Override
     public void dispatchCloseChecks(List<Long> taskIds) {
         if (relay == null) {
@@ -74,13 +103,36 @@ public class NotifyDispatcher implements INotifyDispatcher {
             return;
         }
         for (long id : taskIds) {
-            if (queued.incrementAndGet() > relayBound) {
-                queued.decrementAndGet();
-                log.info("close check task={} left to the compensation job (relay queue full)", id);
-                continue;
-            }
-            closeChecks.offer(id);
+            offer(new Queued(id, null, null));
         }
+        startRelay();
+    }
+
+    @Override
+    public void dispatchLeasedCloseChecks(List<NotifyTaskVO> checks, NotifyLease lease) {
+        if (relay == null) {
+            // Not ours (we give no lease without a relay): the compensation job takes them once the lease ends.
+            return;
+        }
+        for (NotifyTaskVO check : checks) {
+            offer(new Queued(check.getId(), check, lease.until()));
+        }
+        startRelay();
+    }
+
+    private void offer(Queued check) {
+        if (queued.incrementAndGet() > relayBound) {
+            queued.decrementAndGet();
+            log.info(
+                    "close check task={} left to the compensation job (relay queue full{})",
+                    check.id(),
+                    check.task() == null ? "" : "; once its lease ends");
+            return;
+        }
+        closeChecks.offer(check);
+    }
+
+    private void startRelay() {
         if (relaying.compareAndSet(false, true)) {
             try {
                 relay.execute(this::relayCloseChecks);
@@ -94,23 +146,42 @@ public class NotifyDispatcher implements INotifyDispatcher {
     /** Pages of queued close checks until none is left; a check queued while the last page went out is not missed. */
     private void relayCloseChecks() {
         while (true) {
-            List<Long> page = new ArrayList<>(Math.min(relayPage, Math.max(1, queued.get())));
-            Long id;
-            while (page.size() < relayPage && (id = closeChecks.poll()) != null) {
-                page.add(id);
+            List<NotifyTaskVO> leased = new ArrayList<>(Math.min(relayPage, Math.max(1, queued.get())));
+            List<Long> byId = new ArrayList<>();
+            Instant leaseUntil = null;
+            Queued check;
+            while (leased.size() + byId.size() < relayPage && (check = closeChecks.poll()) != null) {
+                if (check.task() == null) {
+                    byId.add(check.id());
+                    continue;
+                }
+                leased.add(check.task());
+                if (leaseUntil == null || check.leaseUntil().isBefore(leaseUntil)) {
+                    leaseUntil = check.leaseUntil();
+                }
             }
-            if (page.isEmpty()) {
+            if (leased.isEmpty() && byId.isEmpty()) {
                 relaying.set(false);
                 if (closeChecks.isEmpty() || !relaying.compareAndSet(false, true)) {
                     return;
                 }
                 continue;
             }
-            queued.addAndGet(-page.size());
+            queued.addAndGet(-(leased.size() + byId.size()));
             try {
-                notifyService.deliverNow(page);
+                if (!leased.isEmpty()) {
+                    notifyService.deliverLeased(leased, leaseUntil);
+                }
+                if (!byId.isEmpty()) {
+                    notifyService.deliverNow(byId);
+                }
             } catch (RuntimeException e) {
-                log.warn("close checks {} not published at once; the compensation job will", page, e);
+                log.warn(
+                        "close checks {} not published at once; the compensation job will",
+                        leased.isEmpty()
+                                ? byId
+                                : leased.stream().map(NotifyTaskVO::getId).toList(),
+                        e);
             }
         }
     }

@@ -4,6 +4,7 @@ import com.groupbuy.market.domain.outbox.adapter.port.INotifyGateway;
 import com.groupbuy.market.domain.outbox.adapter.repository.INotifyTaskStore;
 import com.groupbuy.market.domain.outbox.model.valobj.DeliveryResult;
 import com.groupbuy.market.domain.outbox.model.valobj.NotifyAttemptOutcome;
+import com.groupbuy.market.domain.outbox.model.valobj.NotifyLease;
 import com.groupbuy.market.domain.outbox.model.valobj.NotifyRunSummary;
 import com.groupbuy.market.domain.outbox.model.valobj.NotifyTarget;
 import com.groupbuy.market.domain.outbox.model.valobj.NotifyTaskStatus;
@@ -237,6 +238,24 @@ public class DueCallbackDeliveryService {
         Instant leaseUntil = now.plus(lease);
         List<NotifyTaskVO> claimed = store.claimAll(taskIds, worker, now, leaseUntil);
         return claimed.isEmpty() ? NotifyRunSummary.empty() : deliverClaimed(claimed, leaseUntil);
+    }
+
+    /**
+     * A lease of this worker under {@code token} from now, for tasks to be written already leased and delivered by
+     * {@link #deliverLeased} (#15: the relay's close checks): as long as a claim's.
+     */
+    public NotifyLease leaseFromNow(String token) {
+        return new NotifyLease(worker, token, Instant.now(clock).plus(lease));
+    }
+
+    /**
+     * Delivers tasks written already leased ({@link #leaseFromNow}) as one page, without claiming them: their writer's
+     * transaction was the claim. Each outcome is written under the task's own token as after a claim, so a task whose
+     * lease ran out and was taken over meanwhile keeps the newer claimant's outcome. {@code leaseUntil}: the earliest
+     * end of the tasks' leases (the page is sent only if its confirms fit before it).
+     */
+    public NotifyRunSummary deliverLeased(List<NotifyTaskVO> tasks, Instant leaseUntil) {
+        return tasks.isEmpty() ? NotifyRunSummary.empty() : deliverClaimed(tasks, leaseUntil);
     }
 
     /** Delivers one task if it is due and this worker can lease it; used right after settlement commits. */

@@ -6,6 +6,7 @@ import com.groupbuy.market.domain.outbox.adapter.port.INotifyGateway;
 import com.groupbuy.market.domain.outbox.adapter.repository.INotifyTaskStore;
 import com.groupbuy.market.domain.outbox.model.valobj.DeliveryResult;
 import com.groupbuy.market.domain.outbox.model.valobj.NotifyAttemptOutcome;
+import com.groupbuy.market.domain.outbox.model.valobj.NotifyLease;
 import com.groupbuy.market.domain.outbox.model.valobj.NotifyRunSummary;
 import com.groupbuy.market.domain.outbox.model.valobj.NotifyTarget;
 import com.groupbuy.market.domain.outbox.model.valobj.NotifyTaskVO;
@@ -20,7 +21,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A page mixing MQ and HTTP tasks: the HTTP tasks are sent one by one as before, the MQ tasks in one batch call, the
- * batch only if its window still fits in the lease, and the page's outcomes recorded in one call.
+ * batch only if its window still fits in the lease, and the page's outcomes recorded in one call. Tasks written
+ * already leased (#15 close checks) go the same way without a claim.
  */
 class DueCallbackDeliveryBatchTest {
 
@@ -65,6 +67,39 @@ class DueCallbackDeliveryBatchTest {
                 assertThat(run.claimed()).isEqualTo(4);
             }
         }
+    }
+
+    @Test
+    void tasksWrittenUnderALeaseAreSentAsOnePageWithoutAClaim() {
+        Page store = new Page(List.of());
+        TestClock clock = new TestClock();
+        Recorder gateway = new Recorder(clock, Duration.ZERO);
+        DueCallbackDeliveryService service = service(store, gateway, clock);
+
+        NotifyLease lease = service.leaseFromNow("relay-token");
+        assertThat(lease).isEqualTo(new NotifyLease("w", "relay-token", clock.now.plus(LEASE)));
+        NotifyRunSummary run = service.deliverLeased(List.of(task(1, "DELAY"), task(2, "DELAY")), lease.until());
+
+        assertThat(gateway.batches).containsExactly(List.of(1L, 2L));
+        assertThat(store.claimLimits)
+                .as("no claim: the writer's transaction was it")
+                .isEmpty();
+        assertThat(store.finishCalls).as("one write for the page").containsExactly(2);
+        assertThat(run.delivered()).isEqualTo(2);
+    }
+
+    @Test
+    void tasksWhoseLeaseEndsBeforeTheBatchWindowAreLeftToTheJob() {
+        Page store = new Page(List.of());
+        TestClock clock = new TestClock();
+        Recorder gateway = new Recorder(clock, Duration.ZERO);
+
+        NotifyRunSummary run = service(store, gateway, clock)
+                .deliverLeased(List.of(task(1, "DELAY")), clock.now.plus(BATCH_WINDOW.minusSeconds(1)));
+
+        assertThat(gateway.batches).isEmpty();
+        assertThat(store.finishCalls).isEmpty();
+        assertThat(run.claimed()).isZero();
     }
 
     private static DueCallbackDeliveryService service(INotifyTaskStore store, INotifyGateway gateway, Clock clock) {

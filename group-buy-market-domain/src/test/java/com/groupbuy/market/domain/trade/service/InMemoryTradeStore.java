@@ -178,6 +178,13 @@ public class InMemoryTradeStore implements ISettlementRepository, IRefundReposit
     }
 
     @Override
+    public List<Long> refund(MemberRefund refund, Runnable alsoInTransaction) {
+        List<Long> ids = refund(refund);
+        alsoInTransaction.run();
+        return ids;
+    }
+
+    @Override
     public List<Long> refund(MemberRefund refund) {
         OrderRow order = orders.get(refund.orderId());
         TeamRow team = teams.get(refund.teamId());

@@ -12,6 +12,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -57,29 +58,40 @@ public class CloseCheckPublisher implements INotifyGateway {
 
     /**
      * Publishes every check of the batch on one channel, then waits for their confirms together (a batch of checks
-     * costs about one confirm round trip, not one per check). Each check's result is its own confirm or return.
+     * costs about one confirm round trip, not one per check). Each check's result is its own confirm or return. The
+     * batch goes out in deadline order: a lane expires messages only at its head, so a check published behind one
+     * due later would wait for it (locks commit, and so queue their checks, a little out of their lock-time order).
      */
     @Override
     public List<DeliveryResult> deliverAll(List<NotifyTaskVO> tasks) {
         long start = System.nanoTime();
-        Instant now = clock.instant();
         DeliveryResult[] results = new DeliveryResult[tasks.size()];
         CorrelationData[] correlations = new CorrelationData[tasks.size()];
         String[] queues = new String[tasks.size()];
+        Instant[] closeAts = new Instant[tasks.size()];
+        Duration[] nominals = new Duration[tasks.size()];
         for (int i = 0; i < tasks.size(); i++) {
-            NotifyTaskVO task = tasks.get(i);
-            Instant closeAt;
-            Duration nominal;
             try {
-                JsonNode body = json.readTree(task.getBody());
-                closeAt = Instant.ofEpochMilli(
+                JsonNode body = json.readTree(tasks.get(i).getBody());
+                closeAts[i] = Instant.ofEpochMilli(
                         body.path(CloseCheckVO.FIELD_CLOSE_AT).asLong());
-                nominal =
+                nominals[i] =
                         Duration.ofMillis(body.path(CloseCheckVO.FIELD_DELAY_MS).asLong());
             } catch (IOException | RuntimeException e) {
                 results[i] = failed(start, "close check body unreadable: " + e.getMessage());
+            }
+        }
+        Integer[] order = new Integer[tasks.size()];
+        for (int i = 0; i < order.length; i++) {
+            order[i] = i;
+        }
+        Arrays.sort(order, Comparator.comparing(i -> closeAts[i], Comparator.nullsFirst(Comparator.naturalOrder())));
+        for (int i : order) {
+            if (results[i] != null) {
                 continue;
             }
+            NotifyTaskVO task = tasks.get(i);
+            Instant closeAt = closeAts[i];
             MessageProperties properties = new MessageProperties();
             properties.setContentType(MessageProperties.CONTENT_TYPE_JSON);
             properties.setContentEncoding(StandardCharsets.UTF_8.name());
@@ -89,8 +101,10 @@ public class CloseCheckPublisher implements INotifyGateway {
             // shared lock, and it was contended under the lock benchmark.
             correlations[i] = new CorrelationData(task.getWebhookId() + "/" + SEQUENCE.incrementAndGet());
             try {
+                // The time left when this very message goes out, not when the batch began.
+                Instant now = clock.instant();
                 if (closeAt.isAfter(now)) {
-                    queues[i] = topology.lane(nominal);
+                    queues[i] = topology.lane(nominals[i]);
                     properties.setExpiration(topology.expiration(closeAt, now));
                 } else {
                     queues[i] = topology.closeQueue();

@@ -20,8 +20,8 @@ import org.springframework.amqp.rabbit.core.RabbitTemplate;
  * <p>
  * Why a lane per length, each message with its own expiration: RabbitMQ expires a per-message TTL only at the head of
  * its queue, so in one shared queue a 30-minute team check would hold back every 3-second unpaid check behind it. In a
- * lane all messages have the same nominal length and are published in lock order, so the head is always the first to
- * expire; a message published late (by the outbox's compensation after a broker outage) carries only the time it has
+ * lane all messages have the same nominal length and are published by one relay in deadline order page by page (locks
+ * commit nearly in lock order), so the head is (nearly) always the first to expire; a message published late (by the outbox's compensation after a broker outage) carries only the time it has
  * left and waits at most as long as it was late. A message whose time has already come goes to the close-check queue
  * directly.
  * <p>

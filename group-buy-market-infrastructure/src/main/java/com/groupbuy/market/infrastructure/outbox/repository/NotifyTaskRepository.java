@@ -2,7 +2,9 @@ package com.groupbuy.market.infrastructure.outbox.repository;
 
 import com.groupbuy.market.domain.outbox.adapter.repository.INotifyTaskRepository;
 import com.groupbuy.market.domain.outbox.model.entity.NotifyTaskEntity;
+import com.groupbuy.market.domain.outbox.model.valobj.NotifyLease;
 import com.groupbuy.market.domain.outbox.model.valobj.NotifyTaskStatus;
+import com.groupbuy.market.domain.outbox.model.valobj.NotifyTaskVO;
 import com.groupbuy.market.infrastructure.ids.UniqueIds;
 import com.groupbuy.market.infrastructure.outbox.dao.INotifyTaskDao;
 import com.groupbuy.market.infrastructure.outbox.po.NotifyTaskPO;
@@ -47,6 +49,31 @@ public class NotifyTaskRepository implements INotifyTaskRepository {
         }
         // The key was taken (a retried event): the task already written is the one to name.
         return dao.queryIdByTaskKey(task.getTaskKey());
+    }
+
+    @Override
+    public NotifyTaskVO saveLeased(NotifyTaskEntity task, NotifyLease lease) {
+        NotifyTaskPO po = toRow(task);
+        po.setClaimedBy(lease.holder());
+        po.setClaimToken(lease.token());
+        po.setClaimUntil(lease.until());
+        if (dao.insertIgnore(po) != 1 || po.getId() == null) {
+            return null;
+        }
+        return NotifyTaskVO.builder()
+                .id(po.getId())
+                .webhookId(po.getWebhookId())
+                .teamId(po.getTeamId())
+                .source(po.getSource())
+                .channel(po.getChannel())
+                .notifyCategory(po.getNotifyCategory())
+                .notifyType(po.getNotifyType())
+                .notifyMq(po.getNotifyMq())
+                .notifyUrl(po.getNotifyUrl())
+                .body(po.getBody())
+                .notifyCount(0)
+                .claimToken(lease.token())
+                .build();
     }
 
     /**

@@ -12,6 +12,9 @@ public interface IConsumptionRecordDao {
     /** Inserts a processing record with no attempt yet, unless the message has one. */
     int insertIgnore(ConsumptionRecordPO record);
 
+    /** Inserts a processing record with its first attempt started, unless the message has one. */
+    int insertIgnoreStarted(ConsumptionRecordPO record);
+
     ConsumptionRecordPO query(@Param("consumer") String consumer, @Param("messageId") String messageId);
 
     int startAttempt(

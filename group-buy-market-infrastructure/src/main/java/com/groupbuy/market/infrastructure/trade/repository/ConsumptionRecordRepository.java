@@ -35,6 +35,17 @@ public class ConsumptionRecordRepository implements IConsumptionRecordRepository
     }
 
     @Override
+    public boolean openStarted(String consumer, String messageId, String routingKey, String body) {
+        ConsumptionRecordPO po = new ConsumptionRecordPO();
+        po.setConsumer(consumer);
+        po.setMessageId(messageId);
+        po.setRoutingKey(routingKey);
+        po.setBody(body);
+        po.setStatus(ConsumptionStatus.PROCESSING.code());
+        return dao.insertIgnoreStarted(po) == 1;
+    }
+
+    @Override
     public boolean startAttempt(String consumer, String messageId, int version) {
         return dao.startAttempt(consumer, messageId, version, ConsumptionStatus.PROCESSING.code()) == 1;
     }

@@ -2,6 +2,7 @@ package com.groupbuy.market.infrastructure.trade.repository;
 
 import com.groupbuy.market.domain.outbox.model.entity.NotifyTaskEntity;
 import com.groupbuy.market.domain.outbox.model.valobj.NotifyTarget;
+import com.groupbuy.market.domain.outbox.model.valobj.NotifyTaskVO;
 import com.groupbuy.market.domain.trade.model.aggregate.LockOrderAggregate;
 import com.groupbuy.market.domain.trade.model.entity.LockOrderCommand;
 import com.groupbuy.market.domain.trade.model.entity.MarketPayOrderEntity;
@@ -86,8 +87,15 @@ final class LockRows {
 
     /** The written order as the domain sees it; {@code closeCheckTaskIds} null when the lock wrote none. */
     static MarketPayOrderEntity toOrder(GroupBuyOrderListPO po, List<Long> closeCheckTaskIds) {
+        return toOrder(po, closeCheckTaskIds, null);
+    }
+
+    /** {@code leasedCloseChecks}: the same checks when written under the relay's lease (#15), as it publishes them. */
+    static MarketPayOrderEntity toOrder(
+            GroupBuyOrderListPO po, List<Long> closeCheckTaskIds, List<NotifyTaskVO> leasedCloseChecks) {
         return MarketPayOrderEntity.builder()
                 .closeCheckTaskIds(closeCheckTaskIds)
+                .leasedCloseChecks(leasedCloseChecks)
                 .orderId(po.getOrderId())
                 .teamId(po.getTeamId())
                 .activityId(po.getActivityId())

@@ -66,6 +66,11 @@ public class RefundRepository implements IRefundRepository {
 
     @Override
     public List<Long> refund(MemberRefund refund) {
+        return refund(refund, () -> {});
+    }
+
+    @Override
+    public List<Long> refund(MemberRefund refund, Runnable alsoInTransaction) {
         return transaction.execute(status -> {
             if (dao.closeOrder(
                                     refund.orderId(),
@@ -75,7 +80,9 @@ public class RefundRepository implements IRefundRepository {
                     || releasePlace(refund) == 0) {
                 throw new AppException(ResponseCode.UPDATE_ZERO, "order or team changed meanwhile");
             }
-            return saveTasks(refund.callbacks());
+            List<Long> taskIds = saveTasks(refund.callbacks());
+            alsoInTransaction.run();
+            return taskIds;
         });
     }
 

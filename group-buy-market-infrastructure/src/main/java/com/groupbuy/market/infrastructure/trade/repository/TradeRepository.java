@@ -2,6 +2,8 @@ package com.groupbuy.market.infrastructure.trade.repository;
 
 import com.groupbuy.market.domain.outbox.adapter.repository.INotifyTaskRepository;
 import com.groupbuy.market.domain.outbox.model.entity.NotifyTaskEntity;
+import com.groupbuy.market.domain.outbox.model.valobj.NotifyLease;
+import com.groupbuy.market.domain.outbox.model.valobj.NotifyTaskVO;
 import com.groupbuy.market.domain.trade.adapter.repository.DuplicateOrderException;
 import com.groupbuy.market.domain.trade.adapter.repository.ITradeRepository;
 import com.groupbuy.market.domain.trade.model.aggregate.LockOrderAggregate;
@@ -80,9 +82,9 @@ public class TradeRepository implements ITradeRepository {
     /** The lock in a transaction of its own: the only way while group commit is off, and its fallback when on. */
     private MarketPayOrderEntity lockAlone(LockOrderAggregate lock) {
         GroupBuyOrderListPO order = LockRows.order(lock);
-        List<Long> closeCheckTaskIds;
+        List<NotifyTaskVO> closeChecks;
         try {
-            closeCheckTaskIds = transaction.execute(status -> {
+            closeChecks = transaction.execute(status -> {
                 if (lock.isNewTeam()) {
                     teamDao.insert(LockRows.team(lock));
                 } else if (teamDao.takePlace(lock.getTeamId(), lock.getValidStartTime(), TeamStatus.OPEN.code()) == 0) {
@@ -94,19 +96,35 @@ public class TradeRepository implements ITradeRepository {
         } catch (DuplicateKeyException e) {
             throw new DuplicateOrderException(duplicateKey(e), e);
         }
-        return LockRows.toOrder(order, closeCheckTaskIds);
+        if (closeChecks == null) {
+            return LockRows.toOrder(order, null);
+        }
+        List<Long> ids = closeChecks.stream().map(NotifyTaskVO::getId).toList();
+        return LockRows.toOrder(order, ids, lock.getCloseCheckLease() == null ? null : closeChecks);
     }
 
-    /** The lock's close checks (see {@link LockRows#closeChecks}); null when it writes none. */
-    private List<Long> saveCloseChecks(LockOrderAggregate lock) {
+    /**
+     * The lock's close checks (see {@link LockRows#closeChecks}); null when it writes none. Under the relay's lease when
+     * the lock has one (the relay then publishes them without a claim); a check whose key was taken is not under that
+     * lease and is left out (the compensation job delivers the one written before). Without a lease only their ids.
+     */
+    private List<NotifyTaskVO> saveCloseChecks(LockOrderAggregate lock) {
         if (lock.getCloseChecks().isEmpty()) {
             return null;
         }
-        List<Long> ids = new ArrayList<>(lock.getCloseChecks().size());
+        NotifyLease lease = lock.getCloseCheckLease();
+        List<NotifyTaskVO> saved = new ArrayList<>(lock.getCloseChecks().size());
         for (NotifyTaskEntity task : LockRows.closeChecks(lock)) {
-            ids.add(notifyTasks.saveTask(task));
+            if (lease == null) {
+                saved.add(NotifyTaskVO.builder().id(notifyTasks.saveTask(task)).build());
+                continue;
+            }
+            NotifyTaskVO leased = notifyTasks.saveLeased(task, lease);
+            if (leased != null) {
+                saved.add(leased);
+            }
         }
-        return ids;
+        return saved;
     }
 
     private static DuplicateOrderException.Key duplicateKey(DuplicateKeyException e) {

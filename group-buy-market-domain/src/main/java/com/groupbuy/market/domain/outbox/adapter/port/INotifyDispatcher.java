@@ -1,5 +1,7 @@
 package com.groupbuy.market.domain.outbox.adapter.port;
 
+import com.groupbuy.market.domain.outbox.model.valobj.NotifyLease;
+import com.groupbuy.market.domain.outbox.model.valobj.NotifyTaskVO;
 import java.util.List;
 
 /**
@@ -17,4 +19,19 @@ public interface INotifyDispatcher {
     default void dispatchCloseChecks(List<Long> taskIds) {
         taskIds.forEach(this::dispatchAsync);
     }
+
+    /**
+     * The lease a lock writes its close checks under (#15), so they need no claim of their own and the compensation
+     * job leaves them to the relay that holds it; null (the default): they are written unleased and handed over by id
+     * ({@link #dispatchCloseChecks}). Asked before the lock's transaction.
+     */
+    default NotifyLease closeCheckLease() {
+        return null;
+    }
+
+    /**
+     * Hands over close checks written under {@link #closeCheckLease()} (after commit), to be published as they are.
+     * The default never gets any (it gives no lease).
+     */
+    default void dispatchLeasedCloseChecks(List<NotifyTaskVO> checks, NotifyLease lease) {}
 }

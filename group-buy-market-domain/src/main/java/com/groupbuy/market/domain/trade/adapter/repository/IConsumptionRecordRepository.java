@@ -12,6 +12,13 @@ public interface IConsumptionRecordRepository {
     /** The record of this message, created (processing, no attempt yet) if it is the first delivery. */
     ConsumptionRecordVO open(String consumer, String messageId, String routingKey, String body);
 
+    /**
+     * The first delivery's record, written with its first attempt already started (processing, attempts 1, version
+     * 1): one statement where {@link #open} and {@link #startAttempt} are two. False when the message has a record
+     * already (a redelivery; {@link #open} reads it).
+     */
+    boolean openStarted(String consumer, String messageId, String routingKey, String body);
+
     /** Counts one more attempt; false when the record changed since {@code version} was read. */
     boolean startAttempt(String consumer, String messageId, int version);
 

@@ -34,6 +34,12 @@ public interface IRefundRepository {
      */
     List<Long> refund(MemberRefund refund);
 
+    /**
+     * {@link #refund(MemberRefund)}, running {@code alsoInTransaction} last inside its transaction: a write that must
+     * commit with the refund or not at all (a close check's consumption record marked done, one commit instead of two).
+     */
+    List<Long> refund(MemberRefund refund, Runnable alsoInTransaction);
+
     /** Locked orders taken before {@code lockedBefore}, in open teams, of this shard, oldest first. */
     List<MemberOrderView> queryUnpaidLockedBefore(Instant lockedBefore, int shardIndex, int shardTotal, int limit);
 

@@ -1,5 +1,6 @@
 package com.groupbuy.market.domain.trade.model.aggregate;
 
+import com.groupbuy.market.domain.outbox.model.valobj.NotifyLease;
 import com.groupbuy.market.domain.trade.model.entity.LockOrderCommand;
 import com.groupbuy.market.domain.trade.model.valobj.CloseCheckVO;
 import java.math.BigDecimal;
@@ -35,6 +36,11 @@ public class LockOrderAggregate {
     /** The delayed close checks written with the lock, in its transaction (#15); empty while the delay path is off. */
     @Builder.Default
     private final List<CloseCheckVO> closeChecks = List.of();
+    /**
+     * The relay's lease the close checks are written under (they need no claim before their publish); null: written
+     * unleased, claimed by whoever delivers them.
+     */
+    private final NotifyLease closeCheckLease;
 
     public String bizId() {
         return command.getActivityId() + "_" + command.getUserId() + "_" + takeSequence;

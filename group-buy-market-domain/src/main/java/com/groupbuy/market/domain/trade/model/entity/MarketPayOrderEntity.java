@@ -1,5 +1,6 @@
 package com.groupbuy.market.domain.trade.model.entity;
 
+import com.groupbuy.market.domain.outbox.model.valobj.NotifyTaskVO;
 import com.groupbuy.market.domain.trade.model.valobj.OrderStatus;
 import java.math.BigDecimal;
 import java.util.List;
@@ -26,6 +27,8 @@ public class MarketPayOrderEntity {
      * wire (the controller maps the answer field by field). Null when none.
      */
     private final List<Long> closeCheckTaskIds;
+    /** The same checks when they were written under the relay's lease: as the relay publishes them. Null when none. */
+    private final List<NotifyTaskVO> leasedCloseChecks;
 
     public OrderStatus orderStatus() {
         return OrderStatus.of(status);

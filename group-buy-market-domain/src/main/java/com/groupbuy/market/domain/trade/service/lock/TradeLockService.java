@@ -10,6 +10,7 @@ import com.groupbuy.market.domain.trade.adapter.repository.ITradeRepository;
 import com.groupbuy.market.domain.trade.model.aggregate.LockOrderAggregate;
 import com.groupbuy.market.domain.trade.model.entity.LockOrderCommand;
 import com.groupbuy.market.domain.trade.model.entity.MarketPayOrderEntity;
+import com.groupbuy.market.domain.trade.model.valobj.CloseCheckVO;
 import com.groupbuy.market.domain.trade.model.valobj.LockLookupVO;
 import com.groupbuy.market.domain.trade.model.valobj.OrderStatus;
 import com.groupbuy.market.domain.trade.service.lock.filter.AudienceFilter;
@@ -22,6 +23,7 @@ import com.groupbuy.market.types.exception.AppException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import lombok.extern.slf4j.Slf4j;
 import org.springframework.stereotype.Service;
 
@@ -130,7 +132,9 @@ public class TradeLockService {
     private MarketPayOrderEntity write(LockOrderAggregate aggregate, LockOrderCommand command, String holder) {
         try {
             MarketPayOrderEntity order = repository.lockOrder(aggregate);
-            if (order.getCloseCheckTaskIds() != null) {
+            if (order.getLeasedCloseChecks() != null) {
+                dispatcher.dispatchLeasedCloseChecks(order.getLeasedCloseChecks(), aggregate.getCloseCheckLease());
+            } else if (order.getCloseCheckTaskIds() != null) {
                 dispatcher.dispatchCloseChecks(order.getCloseCheckTaskIds());
             }
             log.info(
@@ -192,6 +196,8 @@ public class TradeLockService {
         Instant validEnd = newTeam
                 ? now.plus(Duration.ofMinutes(trial.getValidTimeMinutes()))
                 : context.getTeam().getValidEndTime();
+        List<CloseCheckVO> checks = closeChecks.checksForLock(
+                teamId, orderId, newTeam, now, validEnd, command.getSource(), command.getChannel());
         return LockOrderAggregate.builder()
                 .command(command)
                 .newTeam(newTeam)
@@ -207,8 +213,8 @@ public class TradeLockService {
                 .validStartTime(now)
                 .validEndTime(validEnd)
                 .takeSequence(context.getLiveTakes() + 1)
-                .closeChecks(closeChecks.checksForLock(
-                        teamId, orderId, newTeam, now, validEnd, command.getSource(), command.getChannel()))
+                .closeChecks(checks)
+                .closeCheckLease(checks.isEmpty() ? null : dispatcher.closeCheckLease())
                 .build();
     }
 }

@@ -89,7 +89,16 @@ public class TradeRefundService {
      * never closed as unpaid.
      */
     public boolean closeUnpaid(MemberOrderView order) {
-        return order.getOrderStatus() == OrderStatus.LOCKED && refundOnce(order, RefundType.UNPAID_UNLOCK);
+        return closeUnpaid(order, () -> {});
+    }
+
+    /**
+     * {@link #closeUnpaid(MemberOrderView)}, with {@code alsoInTransaction} committed with the close (run only when it
+     * closes).
+     */
+    public boolean closeUnpaid(MemberOrderView order, Runnable alsoInTransaction) {
+        return order.getOrderStatus() == OrderStatus.LOCKED
+                && refundOnce(order, RefundType.UNPAID_UNLOCK, alsoInTransaction);
     }
 
     /**
@@ -102,9 +111,16 @@ public class TradeRefundService {
     }
 
     private boolean refundOnce(MemberOrderView order, RefundType type) {
+        return refundOnce(order, type, null);
+    }
+
+    private boolean refundOnce(MemberOrderView order, RefundType type, Runnable alsoInTransaction) {
         List<Long> taskIds;
         try {
-            taskIds = repository.refund(MemberRefund.of(order, type, routes));
+            MemberRefund refund = MemberRefund.of(order, type, routes);
+            taskIds = alsoInTransaction == null
+                    ? repository.refund(refund)
+                    : repository.refund(refund, alsoInTransaction);
         } catch (AppException e) {
             if (ResponseCode.UPDATE_ZERO.getCode().equals(e.getCode())) {
                 return false;

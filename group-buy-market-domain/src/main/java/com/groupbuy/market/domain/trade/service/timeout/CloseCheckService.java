@@ -11,6 +11,7 @@ import com.groupbuy.market.domain.trade.service.refund.TradeRefundService;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.concurrent.atomic.AtomicReference;
 import lombok.extern.slf4j.Slf4j;
 
 /**
@@ -71,7 +72,7 @@ public class CloseCheckService {
             return ConsumeOutcome.dead("no message id: no consumption record can be kept for it", 0, -1);
         }
         // An order already paid or closed (a settlement came first, a redelivery, the backstop) needs nothing: no
-        // record is written for it (a record costs four statements), the message is simply acknowledged.
+        // record is written for it, the message is simply acknowledged.
         MemberOrderView order = null;
         if (check != null && check.kind() == CloseCheckVO.Kind.UNPAID_ORDER) {
             order = orders.queryOrderById(check.orderId());
@@ -88,34 +89,47 @@ public class CloseCheckService {
                 return ConsumeOutcome.duplicate(settled(order));
             }
         }
-        ConsumptionRecordVO record = records.open(CONSUMER, messageId, routingKey, cut(body, MAX_BODY));
-        if (record.status() == ConsumptionRecordVO.SUCCESS) {
-            return ConsumeOutcome.duplicate("done before");
+        // The first delivery writes its record with the attempt already counted (one statement, not two); a
+        // redelivery reads the record and counts its attempt under the version it read.
+        int attempt = 1;
+        int version = 1;
+        if (!records.openStarted(CONSUMER, messageId, routingKey, cut(body, MAX_BODY))) {
+            ConsumptionRecordVO record = records.open(CONSUMER, messageId, routingKey, cut(body, MAX_BODY));
+            if (record.status() == ConsumptionRecordVO.SUCCESS) {
+                return ConsumeOutcome.duplicate("done before");
+            }
+            if (record.status() == ConsumptionRecordVO.FAIL) {
+                return ConsumeOutcome.duplicate("dead-lettered before");
+            }
+            if (record.attempts() >= maxAttempts) {
+                return ConsumeOutcome.dead(
+                        "out of attempts; last error: " + record.lastError(), record.attempts(), record.version());
+            }
+            if (!records.startAttempt(CONSUMER, messageId, record.version())) {
+                return ConsumeOutcome.duplicate("another delivery of this message started an attempt meanwhile");
+            }
+            attempt = record.attempts() + 1;
+            version = record.version() + 1;
         }
-        if (record.status() == ConsumptionRecordVO.FAIL) {
-            return ConsumeOutcome.duplicate("dead-lettered before");
-        }
-        if (record.attempts() >= maxAttempts) {
-            return ConsumeOutcome.dead(
-                    "out of attempts; last error: " + record.lastError(), record.attempts(), record.version());
-        }
-        if (!records.startAttempt(CONSUMER, messageId, record.version())) {
-            return ConsumeOutcome.duplicate("another delivery of this message started an attempt meanwhile");
-        }
-        int attempt = record.attempts() + 1;
-        int version = record.version() + 1;
         if (check == null) {
             return ConsumeOutcome.dead(cut("malformed: " + malformed, MAX_REASON), attempt, version);
         }
         try {
-            String effect = apply(check, order);
+            // A close marks the record done in its own transaction (one commit for both); any other effect after it.
+            int recordVersion = version;
+            AtomicReference<Boolean> marked = new AtomicReference<>();
+            String effect =
+                    apply(check, order, () -> marked.set(records.markSuccess(CONSUMER, messageId, recordVersion)));
             if (effect == null) {
                 return ConsumeOutcome.dead(
                         cut("no order " + check.orderId() + " in team " + check.teamId(), MAX_REASON),
                         attempt,
                         version);
             }
-            if (!records.markSuccess(CONSUMER, messageId, version)) {
+            if (marked.get() == null) {
+                marked.set(records.markSuccess(CONSUMER, messageId, version));
+            }
+            if (!marked.get()) {
                 log.warn(
                         "close check message={} team={} order={}: record changed during the attempt (the close is "
                                 + "guarded regardless)",
@@ -166,9 +180,9 @@ public class CloseCheckService {
     /**
      * What the check did; null when its order does not exist (a poison message). {@code read} is the order as read
      * before the record was opened (the close is guarded by that state, so a change since only makes it a no-op); it
-     * is read again after an early check's wait.
+     * is read again after an early check's wait. {@code markDone} runs in the close's transaction when it closes.
      */
-    private String apply(CloseCheckVO check, MemberOrderView read) {
+    private String apply(CloseCheckVO check, MemberOrderView read, Runnable markDone) {
         boolean waited = !Duration.between(Instant.now(clock), check.closeAt()).isNegative();
         if (!waitUntilDue(check.closeAt())) {
             // Never close before the time: the polling job takes it once it is overdue.
@@ -185,7 +199,7 @@ public class CloseCheckService {
             return settled(order);
         }
         // Guarded by the state just read: a settlement committing meanwhile makes this affect no row.
-        return refunds.closeUnpaid(order) ? "closed unpaid" : "paid or closed meanwhile; nothing to do";
+        return refunds.closeUnpaid(order, markDone) ? "closed unpaid" : "paid or closed meanwhile; nothing to do";
     }
 
     private static String settled(MemberOrderView order) {
