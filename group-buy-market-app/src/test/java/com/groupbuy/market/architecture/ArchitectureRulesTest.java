@@ -8,6 +8,7 @@ import com.groupbuy.market.domain.archfixture.DomainClassHoldingRedisson;
 import com.groupbuy.market.domain.archfixture.DomainClassInACycle;
 import com.groupbuy.market.domain.archfixturecycle.OtherContextClassInACycle;
 import com.groupbuy.market.domain.outbox.archfixture.OutboxClassReadingATeam;
+import com.groupbuy.market.infrastructure.archfixture.InfrastructureClassWritingWithJdbcTemplate;
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.Locations;
@@ -60,6 +61,16 @@ class ArchitectureRulesTest {
                 .isInstanceOf(AssertionError.class)
                 .hasMessageContaining(OutboxClassReadingATeam.class.getName())
                 .hasMessageContaining("com.groupbuy.market.domain.trade.model.valobj.TeamStatus");
+    }
+
+    @Test
+    void anInfrastructureClassWritingThroughAJdbcTemplateBreaksTheMyBatisRule() {
+        JavaClasses fixture = IMPORTER.importClasses(InfrastructureClassWritingWithJdbcTemplate.class);
+
+        assertThatThrownBy(() -> ArchitectureTest.DATABASE_WORK_GOES_THROUGH_MYBATIS.check(fixture))
+                .isInstanceOf(AssertionError.class)
+                .hasMessageContaining(InfrastructureClassWritingWithJdbcTemplate.class.getName())
+                .hasMessageContaining("org.springframework.jdbc.core.JdbcTemplate");
     }
 
     @Test

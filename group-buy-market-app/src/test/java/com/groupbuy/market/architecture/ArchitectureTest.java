@@ -114,7 +114,23 @@ public class ArchitectureTest {
             .beFreeOfCycles()
             .allowEmptyShould(false);
 
+    /**
+     * With the pool's auto-commit off (DB_AUTO_COMMIT=false, application.yml) outside a transaction MyBatis-Spring
+     * commits after each call, a plain JdbcTemplate does not, and the pool rolls back what it left uncommitted.
+     */
+    @ArchTest
+    public static final ArchRule DATABASE_WORK_GOES_THROUGH_MYBATIS = noClasses()
+            .that()
+            .resideInAnyPackage(DOMAIN, INFRASTRUCTURE, TRIGGER, APP_CONFIG)
+            .should()
+            .dependOnClassesThat()
+            .resideInAPackage("org.springframework.jdbc.core..")
+            .because("with the pool's auto-commit off, a JdbcTemplate write outside a transaction is rolled back when "
+                    + "its connection returns to the pool; MyBatis-Spring commits it")
+            .allowEmptyShould(false);
+
     static final List<ArchRule> ALL_RULES = List.of(
+            DATABASE_WORK_GOES_THROUGH_MYBATIS,
             INFRASTRUCTURE_PACKAGES_ARE_FREE_OF_CYCLES,
             OUTBOX_KNOWS_NO_OTHER_CONTEXT,
             DOMAIN_USES_NO_INFRASTRUCTURE_TECHNOLOGY,

@@ -3,13 +3,13 @@ package com.groupbuy.market.infrastructure.gateway.mq;
 import com.groupbuy.market.domain.outbox.adapter.port.INotifyGateway;
 import com.groupbuy.market.domain.outbox.model.valobj.DeliveryResult;
 import com.groupbuy.market.domain.outbox.model.valobj.NotifyTaskVO;
+import com.groupbuy.market.infrastructure.ids.UniqueIds;
 import com.groupbuy.market.types.security.WebhookSignature;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
-import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -131,7 +131,7 @@ public class AmqpNotifyGateway implements INotifyGateway {
 
     private CorrelationData publish(RabbitOperations operations, NotifyTaskVO task) {
         // One correlation per attempt: a late confirm of an earlier attempt can never be taken for this one.
-        CorrelationData correlation = new CorrelationData(task.getWebhookId() + "/" + UUID.randomUUID());
+        CorrelationData correlation = new CorrelationData(task.getWebhookId() + "/" + UniqueIds.hex32());
         operations.send(exchange.exchange(), task.getNotifyMq(), message(task), correlation);
         return correlation;
     }

@@ -5,6 +5,7 @@ import com.groupbuy.market.domain.outbox.model.entity.NotifyTaskEntity;
 import com.groupbuy.market.domain.outbox.model.valobj.NotifyLease;
 import com.groupbuy.market.domain.outbox.model.valobj.NotifyTaskStatus;
 import com.groupbuy.market.domain.outbox.model.valobj.NotifyTaskVO;
+import com.groupbuy.market.infrastructure.ids.UniqueIds;
 import com.groupbuy.market.infrastructure.outbox.dao.INotifyTaskDao;
 import com.groupbuy.market.infrastructure.outbox.po.NotifyTaskPO;
 import java.time.Clock;
@@ -12,7 +13,6 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.dao.DataAccessException;
 import org.springframework.stereotype.Repository;
@@ -120,7 +120,7 @@ public class NotifyTaskRepository implements INotifyTaskRepository {
     private NotifyTaskPO toRow(NotifyTaskEntity task) {
         NotifyTaskPO po = new NotifyTaskPO();
         po.setTaskKey(task.getTaskKey());
-        po.setWebhookId("msg_" + UUID.randomUUID().toString().replace("-", ""));
+        po.setWebhookId("msg_" + UniqueIds.hex32());
         po.setActivityId(task.getActivityId());
         po.setTeamId(task.getTeamId());
         po.setSource(task.getSource());

@@ -6,6 +6,7 @@ import com.groupbuy.market.domain.outbox.model.valobj.NotifyAttemptOutcome;
 import com.groupbuy.market.domain.outbox.model.valobj.NotifyTarget;
 import com.groupbuy.market.domain.outbox.model.valobj.NotifyTaskStatus;
 import com.groupbuy.market.domain.outbox.model.valobj.NotifyTaskVO;
+import com.groupbuy.market.infrastructure.ids.UniqueIds;
 import com.groupbuy.market.infrastructure.outbox.dao.INotifyDeferralDao;
 import com.groupbuy.market.infrastructure.outbox.dao.INotifyTaskDao;
 import com.groupbuy.market.infrastructure.outbox.po.NotifyTaskPO;
@@ -19,7 +20,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
-import java.util.UUID;
 import org.apache.ibatis.executor.BatchResult;
 import org.apache.ibatis.session.ExecutorType;
 import org.apache.ibatis.session.SqlSessionFactory;
@@ -91,7 +91,7 @@ public class NotifyTaskStore implements INotifyTaskStore {
             int oneByOneLimit,
             String worker,
             Instant leaseUntil) {
-        String token = UUID.randomUUID().toString();
+        String token = UniqueIds.hex32();
         List<NotifyTaskPO> taken = List.of();
         // Candidates are read without locks, then locked by primary key skipping what others hold. When others took
         // every candidate meanwhile, read again: each such round means another claimant made progress.
@@ -178,7 +178,7 @@ public class NotifyTaskStore implements INotifyTaskStore {
         if (taskIds.isEmpty()) {
             return List.of();
         }
-        String token = UUID.randomUUID().toString();
+        String token = UniqueIds.hex32();
         List<NotifyTaskPO> taken = claimTransaction.execute(status -> {
             List<NotifyTaskPO> locked = dao.lockStillDue(taskIds, now, taskIds.size(), TaskStates.PENDING);
             if (!locked.isEmpty()) {
@@ -205,8 +205,7 @@ public class NotifyTaskStore implements INotifyTaskStore {
 
     @Override
     public NotifyTaskVO claim(long taskId, String worker, Instant now, Instant leaseUntil, boolean ignoreSchedule) {
-        if (dao.claim(taskId, worker, UUID.randomUUID().toString(), now, leaseUntil, ignoreSchedule, TaskStates.PENDING)
-                == 0) {
+        if (dao.claim(taskId, worker, UniqueIds.hex32(), now, leaseUntil, ignoreSchedule, TaskStates.PENDING) == 0) {
             return null;
         }
         return toTask(dao.queryById(taskId));

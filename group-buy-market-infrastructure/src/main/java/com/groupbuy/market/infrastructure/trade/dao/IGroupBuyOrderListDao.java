@@ -21,12 +21,12 @@ public interface IGroupBuyOrderListDao {
             @Param("userId") String userId,
             @Param("outTradeNo") String outTradeNo);
 
-    /** One row always: the order columns null when the partner has no such order. */
+    /** One row always: the order id null when the partner has no such order; live takes = not closed. */
     OrderLookupPO queryByOutTradeNoWithLiveTakes(
             @Param("source") String source,
             @Param("channel") String channel,
             @Param("userId") String userId,
             @Param("outTradeNo") String outTradeNo,
             @Param("activityId") Long activityId,
-            @Param("live") List<Integer> liveStatuses);
+            @Param("closed") int closedStatus);
 }

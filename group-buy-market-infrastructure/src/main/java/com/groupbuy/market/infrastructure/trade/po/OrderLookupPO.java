@@ -1,11 +1,13 @@
 package com.groupbuy.market.infrastructure.trade.po;
 
 import lombok.Data;
-import lombok.EqualsAndHashCode;
 
-/** The lock's first read: a partner order's columns (all null when there is none) and the user's live takes. */
+/**
+ * The lock's first read: the partner order's id (null when there is none) and the user's live takes. Only the id:
+ * MyBatis maps every column of the row on every lock, and the order's other columns matter only to a repeated lock.
+ */
 @Data
-@EqualsAndHashCode(callSuper = true)
-public class OrderLookupPO extends GroupBuyOrderListPO {
+public class OrderLookupPO {
+    private String orderId;
     private int liveTakes;
 }

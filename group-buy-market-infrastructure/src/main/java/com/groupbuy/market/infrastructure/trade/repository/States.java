@@ -9,6 +9,8 @@ final class States {
 
     static final List<Integer> LIVE_ORDERS = orders(OrderStatus.live());
     static final List<Integer> FORMED_TEAMS = teams(TeamStatus.formed());
+    /** Every state but this one is live ({@link OrderStatus#isLive}): one parameter instead of a list keeps SQL static. */
+    static final int CLOSED_ORDER = OrderStatus.CLOSED.code();
 
     private States() {}
 

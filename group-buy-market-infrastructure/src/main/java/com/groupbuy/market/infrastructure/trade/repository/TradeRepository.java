@@ -64,8 +64,9 @@ public class TradeRepository implements ITradeRepository {
     @Override
     public LockLookupVO queryOrderAndLiveTakes(PartnerOrderKey key, Long activityId) {
         OrderLookupPO row = orderDao.queryByOutTradeNoWithLiveTakes(
-                key.source(), key.channel(), key.userId(), key.outTradeNo(), activityId, States.LIVE_ORDERS);
-        return new LockLookupVO(row.getOrderId() == null ? null : toOrder(row), row.getLiveTakes());
+                key.source(), key.channel(), key.userId(), key.outTradeNo(), activityId, States.CLOSED_ORDER);
+        // The order itself only when there is one (a repeated lock): a second read then, none on a new lock.
+        return new LockLookupVO(row.getOrderId() == null ? null : queryOrder(key), row.getLiveTakes());
     }
 
     @Override
