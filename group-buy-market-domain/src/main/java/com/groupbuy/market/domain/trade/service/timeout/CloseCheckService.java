@@ -6,6 +6,7 @@ import com.groupbuy.market.domain.trade.model.entity.MemberOrderView;
 import com.groupbuy.market.domain.trade.model.valobj.CloseCheckVO;
 import com.groupbuy.market.domain.trade.model.valobj.ConsumeOutcome;
 import com.groupbuy.market.domain.trade.model.valobj.ConsumptionRecordVO;
+import com.groupbuy.market.domain.trade.model.valobj.ConsumptionStatus;
 import com.groupbuy.market.domain.trade.model.valobj.OrderStatus;
 import com.groupbuy.market.domain.trade.service.refund.TradeRefundService;
 import java.time.Clock;
@@ -95,10 +96,10 @@ public class CloseCheckService {
         int version = 1;
         if (!records.openStarted(CONSUMER, messageId, routingKey, cut(body, MAX_BODY))) {
             ConsumptionRecordVO record = records.open(CONSUMER, messageId, routingKey, cut(body, MAX_BODY));
-            if (record.status() == ConsumptionRecordVO.SUCCESS) {
+            if (record.state() == ConsumptionStatus.SUCCESS) {
                 return ConsumeOutcome.duplicate("done before");
             }
-            if (record.status() == ConsumptionRecordVO.FAIL) {
+            if (record.state() == ConsumptionStatus.FAIL) {
                 return ConsumeOutcome.duplicate("dead-lettered before");
             }
             if (record.attempts() >= maxAttempts) {
