@@ -8,14 +8,18 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 /**
- * Group commit of locks (#19), only while {@code gbm.lock.group-commit.enabled} is true: without this bean the trade
+ * Group commit of locks (#19), unless {@code gbm.lock.group-commit.enabled} is false: without this bean the trade
  * repository writes each lock in a transaction of its own.
  */
 @Configuration
 public class LockGroupCommitConfig {
 
     @Bean(destroyMethod = "close")
-    @ConditionalOnProperty(prefix = "gbm.lock.group-commit", name = "enabled", havingValue = "true")
+    @ConditionalOnProperty(
+            prefix = "gbm.lock.group-commit",
+            name = "enabled",
+            havingValue = "true",
+            matchIfMissing = true)
     public LockGroupCommit lockGroupCommit(
             LockBatchWriter writer, LockGroupCommitProperties properties, MeterRegistry meters) {
         return new LockGroupCommit(writer, properties.getMaxBatch(), properties.getMaxWait(), meters);
