@@ -60,20 +60,8 @@ public class NotifyTaskRepository implements INotifyTaskRepository {
         if (dao.insertIgnore(po) != 1 || po.getId() == null) {
             return null;
         }
-        return NotifyTaskVO.builder()
-                .id(po.getId())
-                .webhookId(po.getWebhookId())
-                .teamId(po.getTeamId())
-                .source(po.getSource())
-                .channel(po.getChannel())
-                .notifyCategory(po.getNotifyCategory())
-                .notifyType(po.getNotifyType())
-                .notifyMq(po.getNotifyMq())
-                .notifyUrl(po.getNotifyUrl())
-                .body(po.getBody())
-                .notifyCount(0)
-                .claimToken(lease.token())
-                .build();
+        po.setNotifyCount(0); // the column's default: a new task has no attempt yet
+        return NotifyTaskStore.toTask(po);
     }
 
     /**

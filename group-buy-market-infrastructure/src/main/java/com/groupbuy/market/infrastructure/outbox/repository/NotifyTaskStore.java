@@ -331,7 +331,8 @@ public class NotifyTaskStore implements INotifyTaskStore {
                 : result.error().substring(0, Math.min(MAX_ERROR, result.error().length()));
     }
 
-    private static NotifyTaskVO toTask(NotifyTaskPO po) {
+    /** A stored row as the task a delivery works with (also a row just written under a lease). */
+    static NotifyTaskVO toTask(NotifyTaskPO po) {
         return NotifyTaskVO.builder()
                 .id(po.getId())
                 .webhookId(po.getWebhookId())
