@@ -5,8 +5,6 @@ import com.groupbuy.market.domain.trade.adapter.repository.IConsumptionRecordRep
 import com.groupbuy.market.domain.trade.adapter.repository.IRefundRepository;
 import com.groupbuy.market.domain.trade.model.entity.MemberOrderView;
 import com.groupbuy.market.domain.trade.model.valobj.ConsumeOutcome;
-import com.groupbuy.market.domain.trade.model.valobj.ConsumptionRecordVO;
-import com.groupbuy.market.domain.trade.model.valobj.ConsumptionStatus;
 import com.groupbuy.market.domain.trade.model.valobj.OrderStatus;
 import com.groupbuy.market.domain.trade.model.valobj.RefundMessageVO;
 import lombok.extern.slf4j.Slf4j;
@@ -63,23 +61,13 @@ public class RefundPlaceReturnService {
         if (messageId == null || messageId.isBlank()) {
             return ConsumeOutcome.dead("no message id: no consumption record can be kept for it", 0, -1);
         }
-        ConsumptionRecordVO record = records.open(CONSUMER, messageId, routingKey, cut(body, MAX_BODY));
-        if (record.state() == ConsumptionStatus.SUCCESS) {
-            return ConsumeOutcome.duplicate("done before");
+        ConsumptionAttempts.Start start =
+                ConsumptionAttempts.start(records, CONSUMER, messageId, routingKey, cut(body, MAX_BODY), maxAttempts);
+        if (!start.started()) {
+            return start.instead();
         }
-        if (record.state() == ConsumptionStatus.FAIL) {
-            return ConsumeOutcome.duplicate("dead-lettered before");
-        }
-        if (record.attempts() >= maxAttempts) {
-            // The last attempt's outcome was never written (its process died): no attempt is left.
-            return ConsumeOutcome.dead(
-                    "out of attempts; last error: " + record.lastError(), record.attempts(), record.version());
-        }
-        if (!records.startAttempt(CONSUMER, messageId, record.version())) {
-            return ConsumeOutcome.duplicate("another delivery of this message started an attempt meanwhile");
-        }
-        int attempt = record.attempts() + 1;
-        int version = record.version() + 1;
+        int attempt = start.attempt();
+        int version = start.version();
         if (refund == null) {
             return ConsumeOutcome.dead(cut("malformed: " + malformed, MAX_REASON), attempt, version);
         }

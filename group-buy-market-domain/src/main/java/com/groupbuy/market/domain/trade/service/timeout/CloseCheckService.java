@@ -5,9 +5,8 @@ import com.groupbuy.market.domain.trade.adapter.repository.IRefundRepository;
 import com.groupbuy.market.domain.trade.model.entity.MemberOrderView;
 import com.groupbuy.market.domain.trade.model.valobj.CloseCheckVO;
 import com.groupbuy.market.domain.trade.model.valobj.ConsumeOutcome;
-import com.groupbuy.market.domain.trade.model.valobj.ConsumptionRecordVO;
-import com.groupbuy.market.domain.trade.model.valobj.ConsumptionStatus;
 import com.groupbuy.market.domain.trade.model.valobj.OrderStatus;
+import com.groupbuy.market.domain.trade.service.refund.ConsumptionAttempts;
 import com.groupbuy.market.domain.trade.service.refund.TradeRefundService;
 import java.time.Clock;
 import java.time.Duration;
@@ -95,22 +94,13 @@ public class CloseCheckService {
         int attempt = 1;
         int version = 1;
         if (!records.openStarted(CONSUMER, messageId, routingKey, cut(body, MAX_BODY))) {
-            ConsumptionRecordVO record = records.open(CONSUMER, messageId, routingKey, cut(body, MAX_BODY));
-            if (record.state() == ConsumptionStatus.SUCCESS) {
-                return ConsumeOutcome.duplicate("done before");
+            ConsumptionAttempts.Start start = ConsumptionAttempts.start(
+                    records, CONSUMER, messageId, routingKey, cut(body, MAX_BODY), maxAttempts);
+            if (!start.started()) {
+                return start.instead();
             }
-            if (record.state() == ConsumptionStatus.FAIL) {
-                return ConsumeOutcome.duplicate("dead-lettered before");
-            }
-            if (record.attempts() >= maxAttempts) {
-                return ConsumeOutcome.dead(
-                        "out of attempts; last error: " + record.lastError(), record.attempts(), record.version());
-            }
-            if (!records.startAttempt(CONSUMER, messageId, record.version())) {
-                return ConsumeOutcome.duplicate("another delivery of this message started an attempt meanwhile");
-            }
-            attempt = record.attempts() + 1;
-            version = record.version() + 1;
+            attempt = start.attempt();
+            version = start.version();
         }
         if (check == null) {
             return ConsumeOutcome.dead(cut("malformed: " + malformed, MAX_REASON), attempt, version);

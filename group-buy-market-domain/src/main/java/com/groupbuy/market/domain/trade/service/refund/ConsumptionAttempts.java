@@ -1,0 +1,54 @@
+package com.groupbuy.market.domain.trade.service.refund;
+
+import com.groupbuy.market.domain.trade.adapter.repository.IConsumptionRecordRepository;
+import com.groupbuy.market.domain.trade.model.valobj.ConsumeOutcome;
+import com.groupbuy.market.domain.trade.model.valobj.ConsumptionRecordVO;
+import com.groupbuy.market.domain.trade.model.valobj.ConsumptionStatus;
+
+/**
+ * The discipline our consumers share for a delivery whose consumption record may already exist: a message done or
+ * dead-lettered before is a duplicate, one out of attempts goes to the dead letters, and an attempt counts only if
+ * its record did not change since it was read (a racing copy of the message loses).
+ */
+public final class ConsumptionAttempts {
+
+    /** An attempt that may run (its number and the record version it holds), or the outcome to answer instead. */
+    public record Start(int attempt, int version, ConsumeOutcome instead) {
+
+        public boolean started() {
+            return instead == null;
+        }
+    }
+
+    private ConsumptionAttempts() {}
+
+    /** Opens (or reads) the message's record and counts this delivery's attempt under the version it read. */
+    public static Start start(
+            IConsumptionRecordRepository records,
+            String consumer,
+            String messageId,
+            String routingKey,
+            String body,
+            int maxAttempts) {
+        ConsumptionRecordVO record = records.open(consumer, messageId, routingKey, body);
+        if (record.state() == ConsumptionStatus.SUCCESS) {
+            return refused(ConsumeOutcome.duplicate("done before"));
+        }
+        if (record.state() == ConsumptionStatus.FAIL) {
+            return refused(ConsumeOutcome.duplicate("dead-lettered before"));
+        }
+        if (record.attempts() >= maxAttempts) {
+            // The last attempt's outcome was never written (its process died): no attempt is left.
+            return refused(ConsumeOutcome.dead(
+                    "out of attempts; last error: " + record.lastError(), record.attempts(), record.version()));
+        }
+        if (!records.startAttempt(consumer, messageId, record.version())) {
+            return refused(ConsumeOutcome.duplicate("another delivery of this message started an attempt meanwhile"));
+        }
+        return new Start(record.attempts() + 1, record.version() + 1, null);
+    }
+
+    private static Start refused(ConsumeOutcome outcome) {
+        return new Start(0, 0, outcome);
+    }
+}
