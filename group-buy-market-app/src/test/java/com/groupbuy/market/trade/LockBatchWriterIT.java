@@ -1,11 +1,13 @@
 package com.groupbuy.market.trade;
 
+import static com.groupbuy.market.trade.LockAggregates.lock;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.groupbuy.market.domain.outbox.model.entity.NotifyTaskEntity;
+import com.groupbuy.market.domain.outbox.model.valobj.NotifyLease;
+import com.groupbuy.market.domain.outbox.model.valobj.NotifyTaskVO;
 import com.groupbuy.market.domain.trade.model.aggregate.LockOrderAggregate;
-import com.groupbuy.market.domain.trade.model.entity.LockOrderCommand;
-import com.groupbuy.market.domain.trade.model.valobj.CloseCheckVO;
 import com.groupbuy.market.infrastructure.outbox.dao.INotifyTaskDao;
 import com.groupbuy.market.infrastructure.outbox.repository.NotifyTaskRepository;
 import com.groupbuy.market.infrastructure.trade.dao.IGroupBuyOrderDao;
@@ -14,35 +16,36 @@ import com.groupbuy.market.infrastructure.trade.repository.LockBatchWriter;
 import com.groupbuy.market.infrastructure.trade.repository.LockOutcome;
 import com.groupbuy.market.support.IntegrationTest;
 import com.groupbuy.market.types.enums.ResponseCode;
-import java.math.BigDecimal;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.dao.DataAccessException;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * The close checks of locks written together (#19) go to the outbox in one multi-row insert, and each lock must get
- * back the ids of its own rows (the relay publishes by id). Checked with the ids taken from the driver's generated
+ * back the ids of its own rows (the relay publishes by id), each row under its own lock's lease for the relay or none. Checked with the ids taken from the driver's generated
  * keys (the server's lock mode) and with the ids read back by key, while other batches and single outbox writes
  * insert into the same table at the same time.
  */
 @IntegrationTest
 class LockBatchWriterIT {
 
-    private static final AtomicLong IDS = new AtomicLong(10_000_000L);
     private static final int THREADS = 4;
     private static final int BATCHES = 10;
     private static final int LOCKS = 7;
@@ -106,6 +109,51 @@ class LockBatchWriterIT {
         assertIdsNameTheirChecks(full.get(1), 2);
     }
 
+    @Test
+    void eachLocksChecksAreWrittenUnderItsOwnLeaseAndComeBackAsTheRelayPublishesThem() {
+        NotifyLease first = lease();
+        NotifyLease second = lease();
+        List<LockOrderAggregate> locks = List.of(
+                lock(true, null, 2, first),
+                lock(true, null, 1, null),
+                lock(true, null, 0),
+                lock(true, null, 1, second));
+
+        List<LockOutcome> outcomes = writer.write(locks);
+
+        for (int i = 0; i < locks.size(); i++) {
+            assertIdsNameTheirChecks(
+                    outcomes.get(i), locks.get(i).getCloseChecks().size());
+            assertWrittenUnderItsLease(outcomes.get(i), locks.get(i));
+        }
+        assertThat(outcomes.get(0).order().getLeasedCloseChecks()).hasSize(2);
+        assertThat(outcomes.get(1).order().getLeasedCloseChecks()).isNull();
+        assertThat(outcomes.get(2).order().getLeasedCloseChecks()).isNull();
+        assertThat(outcomes.get(3).order().getLeasedCloseChecks()).hasSize(1);
+    }
+
+    @Test
+    void aBatchRolledBackLeavesNoLeasedCheck() {
+        NotifyLease lease = lease();
+        LockOrderAggregate first = lock(true, null, 2, lease);
+        // The same order id twice (uq_order_id): the member rows' insert fails and the batch is rolled back whole.
+        LockOrderAggregate twin = LockAggregates.sameOrderIdAs(first);
+
+        assertThatThrownBy(() -> writer.write(List.of(first, twin))).isInstanceOf(DataAccessException.class);
+
+        assertThat(jdbc.queryForObject(
+                        "SELECT COUNT(*) FROM notify_task WHERE claim_token = ? OR team_id = ?",
+                        Integer.class,
+                        lease.token(),
+                        first.getTeamId()))
+                .isZero();
+        assertThat(jdbc.queryForObject(
+                        "SELECT COUNT(*) FROM group_buy_order_list WHERE order_id = ?",
+                        Integer.class,
+                        first.getOrderId()))
+                .isZero();
+    }
+
     private void writeConcurrentlyAndCheck(LockBatchWriter batchWriter) throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(THREADS + 1);
         CountDownLatch start = new CountDownLatch(1);
@@ -116,7 +164,7 @@ class LockBatchWriterIT {
             Future<?> others = pool.submit(() -> {
                 start.await();
                 for (int i = 0; !done.get(); i++) {
-                    long n = IDS.incrementAndGet();
+                    long n = LockAggregates.next();
                     transaction.executeWithoutResult(status -> single.saveTask(NotifyTaskEntity.builder()
                             .taskKey("other:" + n)
                             .teamId("other")
@@ -130,26 +178,30 @@ class LockBatchWriterIT {
                 }
                 return null;
             });
-            List<Future<List<List<LockOutcome>>>> writers = new ArrayList<>();
+            List<Future<List<Batch>>> writers = new ArrayList<>();
             for (int t = 0; t < THREADS; t++) {
                 writers.add(pool.submit(() -> {
                     start.await();
-                    List<List<LockOutcome>> written = new ArrayList<>();
+                    List<Batch> written = new ArrayList<>();
                     for (int b = 0; b < BATCHES; b++) {
                         List<LockOrderAggregate> locks = new ArrayList<>();
                         for (int i = 0; i < LOCKS; i++) {
-                            locks.add(lock(true, null, i % 3));
+                            // Every other lock's checks under a lease of its own (the relay's), the others unleased
+                            // (the relay's queue was full): both kinds in one multi-row insert.
+                            locks.add(lock(true, null, i % 3, i % 2 == 0 ? lease() : null));
                         }
-                        written.add(batchWriter.write(locks));
+                        written.add(new Batch(locks, batchWriter.write(locks)));
                     }
                     return written;
                 }));
             }
             start.countDown();
-            for (Future<List<List<LockOutcome>>> w : writers) {
-                for (List<LockOutcome> batch : w.get(120, TimeUnit.SECONDS)) {
-                    for (int i = 0; i < batch.size(); i++) {
-                        assertIdsNameTheirChecks(batch.get(i), i % 3);
+            for (Future<List<Batch>> w : writers) {
+                for (Batch batch : w.get(120, TimeUnit.SECONDS)) {
+                    for (int i = 0; i < batch.outcomes().size(); i++) {
+                        assertIdsNameTheirChecks(batch.outcomes().get(i), i % 3);
+                        assertWrittenUnderItsLease(
+                                batch.outcomes().get(i), batch.locks().get(i));
                     }
                 }
             }
@@ -170,7 +222,7 @@ class LockBatchWriterIT {
             assertThat(ids).isNull();
             return;
         }
-        List<String> expected = expectedChecks(teamId, orderId, checks);
+        List<String> expected = LockAggregates.checkKeys(teamId, orderId, checks);
         assertThat(ids).hasSize(checks);
         List<String> keys = new ArrayList<>();
         for (long id : ids) {
@@ -179,57 +231,54 @@ class LockBatchWriterIT {
         assertThat(keys).as("lock %s / %s", teamId, orderId).isEqualTo(expected);
     }
 
-    private static List<String> expectedChecks(String teamId, String orderId, int checks) {
-        List<String> keys = new ArrayList<>();
-        for (CloseCheckVO check : checks(teamId, orderId, checks)) {
-            keys.add(check.taskKey());
+    /**
+     * A lock with a lease gets its checks back as the relay publishes them (same ids, the lease's token, the row's
+     * webhook id) and its rows hold that lease (holder, token, end); a lock without one gets ids only, rows unleased.
+     */
+    private void assertWrittenUnderItsLease(LockOutcome outcome, LockOrderAggregate lock) {
+        List<Long> ids = outcome.order().getCloseCheckTaskIds();
+        NotifyLease lease = lock.getCloseCheckLease();
+        if (ids == null) {
+            assertThat(outcome.order().getLeasedCloseChecks()).isNull();
+            return;
         }
-        return keys;
+        List<NotifyTaskVO> leased = outcome.order().getLeasedCloseChecks();
+        if (lease == null) {
+            assertThat(leased).isNull();
+        } else {
+            assertThat(leased).extracting(NotifyTaskVO::getId).isEqualTo(ids);
+        }
+        for (int k = 0; k < ids.size(); k++) {
+            Map<String, Object> row = jdbc.queryForMap(
+                    "SELECT webhook_id, notify_type, notify_status, claimed_by, claim_token, claim_until "
+                            + "FROM notify_task WHERE id = ?",
+                    ids.get(k));
+            assertThat(row).containsEntry("notify_type", "DELAY").containsEntry("notify_status", 0);
+            if (lease == null) {
+                assertThat(row.get("claimed_by")).isNull();
+                assertThat(row.get("claim_token")).isNull();
+                assertThat(row.get("claim_until")).isNull();
+                continue;
+            }
+            assertThat(row).containsEntry("claimed_by", lease.holder()).containsEntry("claim_token", lease.token());
+            // The column holds UTC (UtcInstantTypeHandler); the driver hands DATETIME back as it is.
+            assertThat(((LocalDateTime) row.get("claim_until")).toInstant(ZoneOffset.UTC))
+                    .isEqualTo(lease.until());
+            NotifyTaskVO task = leased.get(k);
+            assertThat(task.getClaimToken()).isEqualTo(lease.token());
+            assertThat(task.getWebhookId()).isEqualTo(row.get("webhook_id"));
+            assertThat(task.getNotifyType()).isEqualTo("DELAY");
+            assertThat(task.getNotifyCount()).isZero();
+        }
     }
 
-    /** 1: the unpaid order's check; 2: the team's and the order's. */
-    private static List<CloseCheckVO> checks(String teamId, String orderId, int count) {
-        Instant at = Instant.now().plus(10, ChronoUnit.MINUTES);
-        List<CloseCheckVO> checks = new ArrayList<>();
-        if (count >= 2) {
-            checks.add(CloseCheckVO.teamExpiry(teamId, at, Duration.ofMinutes(10)));
-        }
-        if (count >= 1) {
-            checks.add(CloseCheckVO.unpaidOrder(teamId, orderId, at, Duration.ofMinutes(10)));
-        }
-        return checks;
+    /** A lease of its own (as the relay gives each lock), ending on a whole millisecond as the column keeps it. */
+    private static NotifyLease lease() {
+        return new NotifyLease(
+                "relay-of-batch-it",
+                UUID.randomUUID().toString(),
+                Instant.now().plus(1, ChronoUnit.MINUTES).truncatedTo(ChronoUnit.MILLIS));
     }
 
-    private static LockOrderAggregate lock(boolean newTeam, String joinedTeamId, int checkCount) {
-        long n = IDS.incrementAndGet();
-        String teamId = newTeam ? String.valueOf(n % 100_000_000L) : joinedTeamId;
-        String orderId = String.format("%012d", n);
-        String user = "batch-user-" + n;
-        Instant now = Instant.now();
-        return LockOrderAggregate.builder()
-                .command(LockOrderCommand.builder()
-                        .userId(user)
-                        .activityId(19900L)
-                        .goodsId("g19900")
-                        .source("s01")
-                        .channel("c01")
-                        .outTradeNo("out-" + user)
-                        .notifyType("HTTP")
-                        .notifyUrl("http://127.0.0.1:1/cb")
-                        .build())
-                .newTeam(newTeam)
-                .teamId(teamId)
-                .orderId(orderId)
-                .targetCount(3)
-                .originalPrice(new BigDecimal("100.00"))
-                .deductionPrice(new BigDecimal("20.00"))
-                .payPrice(new BigDecimal("80.00"))
-                .activityStartTime(now.minus(1, ChronoUnit.DAYS))
-                .activityEndTime(now.plus(1, ChronoUnit.DAYS))
-                .validStartTime(now)
-                .validEndTime(now.plus(15, ChronoUnit.MINUTES))
-                .takeSequence(1)
-                .closeChecks(checks(teamId, orderId, checkCount))
-                .build();
-    }
+    private record Batch(List<LockOrderAggregate> locks, List<LockOutcome> outcomes) {}
 }

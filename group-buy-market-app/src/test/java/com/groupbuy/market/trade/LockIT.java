@@ -8,6 +8,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.groupbuy.market.activity.MarketConfigFixture;
 import com.groupbuy.market.support.IntegrationTest;
 import com.groupbuy.market.support.TestJson;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -19,7 +21,9 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import javax.sql.DataSource;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -42,6 +46,9 @@ class LockIT {
 
     @Autowired
     TeamCounts counts;
+
+    @Autowired
+    DataSource dataSource;
 
     private static final AtomicInteger ACTIVITY = new AtomicInteger(3000);
     private long activityId;
@@ -87,6 +94,39 @@ class LockIT {
         assertThat(orderRows("u4")).isZero();
         assertThat(counts.lockCount(teamId)).isEqualTo(3);
         assertThat(counts.redisPlaces(teamId)).isEqualTo(3);
+    }
+
+    @Test
+    void aJoinThatFindsTheTeamFullOnlyInItsGuardedWriteIsE0005AndGivesItsPlaceBack() throws Exception {
+        // Users of this test's own: a partner's order is found by user and out trade number in every activity.
+        String teamId =
+                lock("full-host", "", "full-host-1").path("data").path("teamId").asText();
+        ExecutorService pool = Executors.newSingleThreadExecutor();
+        // Another writer fills the team and holds the row uncommitted: the join's checks (the team as committed, the
+        // Redis place) still see a free place, so its guarded takePlace is what waits for that writer, then finds the
+        // team full. Deterministic: the other writer commits only once the join's update is seen waiting.
+        try (Connection other = dataSource.getConnection()) {
+            other.setAutoCommit(false);
+            try (PreparedStatement fill =
+                    other.prepareStatement("UPDATE group_buy_order SET lock_count = target_count WHERE team_id = ?")) {
+                fill.setString(1, teamId);
+                assertThat(fill.executeUpdate()).isEqualTo(1);
+            }
+            Future<JsonNode> join = pool.submit(() -> lock("full-late", teamId, "full-late-1"));
+            TestJson.await(() -> takePlaceWaiting() == 1);
+            other.commit();
+
+            JsonNode refused = join.get(30, TimeUnit.SECONDS);
+
+            assertThat(refused.path("code").asText()).as(refused.toString()).isEqualTo("E0005");
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(orderRows("full-late")).isZero();
+        assertThat(counts.lockCount(teamId)).isEqualTo(3);
+        assertThat(counts.redisPlaces(teamId))
+                .as("the refused join's place given back")
+                .isEqualTo(1);
     }
 
     @Test
@@ -292,6 +332,14 @@ class LockIT {
 
     private JsonNode post(String json) throws Exception {
         return TestJson.postEnvelope(port, PATH, json);
+    }
+
+    /** Statements of this test's database running a team's guarded takePlace (waiting for its row), not this one. */
+    private int takePlaceWaiting() {
+        return jdbc.queryForObject(
+                "SELECT COUNT(*) FROM information_schema.PROCESSLIST WHERE DB = DATABASE() AND ID <> CONNECTION_ID()"
+                        + " AND INFO LIKE '%SET lock_count = lock_count + 1%'",
+                Integer.class);
     }
 
     private int orderRows(String userId) {

@@ -10,6 +10,7 @@ import com.groupbuy.market.infrastructure.outbox.dao.INotifyTaskDao;
 import com.groupbuy.market.infrastructure.outbox.po.NotifyTaskPO;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -65,29 +66,43 @@ public class NotifyTaskRepository implements INotifyTaskRepository {
     }
 
     /**
-     * One statement for all the rows. Their ids come from the driver's generated keys where the server gives one
-     * statement consecutive ids (MariaDB's default lock mode 1), else from one read by key in the same transaction
-     * (MySQL 8 defaults to mode 2, where concurrent inserts interleave ids).
+     * One statement for all the rows, each with its lease or none. Their ids come from the driver's generated keys
+     * where the server gives one statement consecutive ids (MariaDB's default lock mode 1), else from one read by key
+     * in the same transaction (MySQL 8 defaults to mode 2, where concurrent inserts interleave ids).
      */
     @Override
-    public List<Long> saveNewTasks(List<NotifyTaskEntity> tasks) {
+    public List<NotifyTaskVO> saveNewTasks(List<NotifyTaskEntity> tasks, List<NotifyLease> leases) {
+        if (tasks.size() != leases.size()) {
+            throw new IllegalArgumentException(tasks.size() + " tasks but " + leases.size() + " leases");
+        }
         if (tasks.isEmpty()) {
             return List.of();
         }
-        List<NotifyTaskPO> rows = tasks.stream().map(this::toRow).toList();
+        List<NotifyTaskPO> rows = new ArrayList<>(tasks.size());
+        for (int i = 0; i < tasks.size(); i++) {
+            NotifyTaskPO row = toRow(tasks.get(i));
+            NotifyLease lease = leases.get(i);
+            if (lease != null) {
+                row.setClaimedBy(lease.holder());
+                row.setClaimToken(lease.token());
+                row.setClaimUntil(lease.until());
+            }
+            row.setNotifyCount(0); // the insert's value: a new task has no attempt yet
+            rows.add(row);
+        }
         int inserted = dao.insertAll(rows);
         if (inserted != rows.size()) {
             throw new IllegalStateException("a multi-row insert of " + rows.size() + " tasks wrote " + inserted);
         }
-        if (consecutiveIds()) {
-            return rows.stream().map(NotifyTaskPO::getId).toList();
+        if (!consecutiveIds()) {
+            Map<String, Long> ids = new HashMap<>();
+            for (NotifyTaskPO row : dao.queryIdsByTaskKeys(
+                    rows.stream().map(NotifyTaskPO::getTaskKey).toList())) {
+                ids.put(row.getTaskKey(), row.getId());
+            }
+            rows.forEach(row -> row.setId(ids.get(row.getTaskKey())));
         }
-        Map<String, Long> ids = new HashMap<>();
-        for (NotifyTaskPO row : dao.queryIdsByTaskKeys(
-                rows.stream().map(NotifyTaskPO::getTaskKey).toList())) {
-            ids.put(row.getTaskKey(), row.getId());
-        }
-        return rows.stream().map(row -> ids.get(row.getTaskKey())).toList();
+        return rows.stream().map(NotifyTaskStore::toTask).toList();
     }
 
     private boolean consecutiveIds() {

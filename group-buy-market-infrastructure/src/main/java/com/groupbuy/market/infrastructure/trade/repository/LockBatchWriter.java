@@ -2,6 +2,8 @@ package com.groupbuy.market.infrastructure.trade.repository;
 
 import com.groupbuy.market.domain.outbox.adapter.repository.INotifyTaskRepository;
 import com.groupbuy.market.domain.outbox.model.entity.NotifyTaskEntity;
+import com.groupbuy.market.domain.outbox.model.valobj.NotifyLease;
+import com.groupbuy.market.domain.outbox.model.valobj.NotifyTaskVO;
 import com.groupbuy.market.domain.trade.model.aggregate.LockOrderAggregate;
 import com.groupbuy.market.domain.trade.model.valobj.TeamStatus;
 import com.groupbuy.market.infrastructure.trade.dao.IGroupBuyOrderDao;
@@ -19,7 +21,8 @@ import org.springframework.transaction.support.TransactionTemplate;
 /**
  * Several locks in one transaction (group commit, #19): each join's guarded {@code takePlace} as a statement of its
  * own (the same guard as a lock written alone), then one multi-row insert each for the new teams, the member rows and
- * the close checks, then one commit. A join the guard refuses wrote nothing and is answered {@code E0005} while the
+ * the close checks, then one commit. Each lock's close checks carry its lease for the close-check relay, as when it is
+ * written alone, so the relay publishes them without claiming them; a batch rolled back leaves none. A join the guard refuses wrote nothing and is answered {@code E0005} while the
  * others go on; any other failure (a unique key, a deadlock, the database gone) rolls the whole batch back and
  * throws, and each lock is then written alone, so every caller gets the answer it gets today.
  */
@@ -75,28 +78,39 @@ public class LockBatchWriter {
         List<TeamPO> teams = new ArrayList<>();
         List<GroupBuyOrderListPO> orders = new ArrayList<>(going.size());
         List<NotifyTaskEntity> checks = new ArrayList<>();
+        List<NotifyLease> leases = new ArrayList<>();
         for (int i : going) {
             LockOrderAggregate lock = locks.get(i);
             if (lock.isNewTeam()) {
                 teams.add(LockRows.team(lock));
             }
             orders.add(LockRows.order(lock));
-            checks.addAll(LockRows.closeChecks(lock));
+            for (NotifyTaskEntity check : LockRows.closeChecks(lock)) {
+                checks.add(check);
+                leases.add(lock.getCloseCheckLease()); // null: written unleased, handed over by id
+            }
         }
         if (!teams.isEmpty()) {
             teamDao.insertAll(teams);
         }
         orderDao.insertAll(orders);
-        List<Long> checkIds = notifyTasks.saveNewTasks(checks);
+        List<NotifyTaskVO> written = notifyTasks.saveNewTasks(checks, leases);
 
-        // The checks' ids in the order written: each lock takes as many as it wrote checks.
+        // The checks in the order written: each lock takes as many as it wrote checks.
         int next = 0;
         for (int k = 0; k < going.size(); k++) {
             int i = going.get(k);
-            int count = locks.get(i).getCloseChecks().size();
-            List<Long> ids = count == 0 ? null : List.copyOf(checkIds.subList(next, next + count));
+            LockOrderAggregate lock = locks.get(i);
+            int count = lock.getCloseChecks().size();
+            List<NotifyTaskVO> own = List.copyOf(written.subList(next, next + count));
             next += count;
-            outcomes[i] = LockOutcome.written(LockRows.toOrder(orders.get(k), ids));
+            outcomes[i] = LockOutcome.written(
+                    count == 0
+                            ? LockRows.toOrder(orders.get(k), null)
+                            : LockRows.toOrder(
+                                    orders.get(k),
+                                    own.stream().map(NotifyTaskVO::getId).toList(),
+                                    lock.getCloseCheckLease() == null ? null : own));
         }
         return List.of(outcomes);
     }

@@ -23,9 +23,11 @@ public interface INotifyTaskRepository {
     NotifyTaskVO saveLeased(NotifyTaskEntity task, NotifyLease lease);
 
     /**
-     * Inserts tasks whose keys are new (status INIT, count 0, due now) in one write and returns their ids in the
-     * order given; joins the caller's open transaction. Not idempotent: a key that exists fails the whole write, for
-     * writers whose keys name rows they are creating in the same transaction (a lock's close checks).
+     * Inserts tasks whose keys are new (status INIT, count 0, due now) in one write, each under the lease at the same
+     * index of {@code leases} as {@link #saveLeased} does, or unleased where that entry is null, and returns them in
+     * the order given: each with its id, a leased one as its lease holder delivers it. Joins the caller's open
+     * transaction. Not idempotent: a key that exists fails the whole write, for writers whose keys name rows they are
+     * creating in the same transaction (the close checks of locks written together, #19).
      */
-    List<Long> saveNewTasks(List<NotifyTaskEntity> tasks);
+    List<NotifyTaskVO> saveNewTasks(List<NotifyTaskEntity> tasks, List<NotifyLease> leases);
 }
