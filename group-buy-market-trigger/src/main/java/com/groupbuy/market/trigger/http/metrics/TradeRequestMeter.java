@@ -45,6 +45,11 @@ public class TradeRequestMeter implements HandlerInterceptor {
         return OPERATIONS.keySet().toArray(String[]::new);
     }
 
+    /** Whether this servlet path is one of the partner calls timed here. */
+    public static boolean watches(String servletPath) {
+        return servletPath != null && OPERATIONS.containsKey(servletPath);
+    }
+
     @Override
     public boolean preHandle(HttpServletRequest request, HttpServletResponse response, Object handler) {
         request.setAttribute(STARTED, System.nanoTime());
