@@ -19,7 +19,7 @@ export BENCH_DIR
 DURATION=${DURATION:-30s}
 CONNS=${CONNS:-64}
 SCENARIOS=${SCENARIOS:-"lock_open lock_join"}
-PORT=${PORT:-18093}
+PORT=${PORT:-18197}
 DB=gbm_edge
 PREFIX="edge$$:"
 URL="http://127.0.0.1:$PORT"
@@ -48,6 +48,8 @@ if [ "${BUILD:-1}" = 1 ]; then
 fi
 JAR="$ROOT/group-buy-market-app/target/group-buy-market-app.jar"
 
+# Another engineer's app on the port would answer the health check and the load instead of ours.
+if ss -ltn "sport = :$PORT" | grep -q LISTEN; then echo "port $PORT is in use: PORT=..." >&2; exit 1; fi
 sql -e "DROP DATABASE IF EXISTS $DB; CREATE DATABASE $DB CHARACTER SET utf8mb4"
 java -Xms1g -Xmx1g -XX:+UseG1GC -XX:FlightRecorderOptions:stackdepth=256 -jar "$JAR" --spring.profiles.active=dev \
   --server.port=$PORT \
