@@ -134,15 +134,15 @@ tries=$(sql gbm_drain -e "SELECT COALESCE(SUM(notify_count), 0) FROM notify_task
 hz=$(getconf CLK_TCK)
 per() { echo "$1 / $N" | bc -l | xargs printf '%.3f'; }
 
-digests=$(sql -e "SELECT COUNT_STAR, LEFT(REPLACE(DIGEST_TEXT, '\n', ' '), 150) FROM performance_schema.events_statements_summary_by_digest
+digests=$(sql -e "SELECT COUNT_STAR, LEFT(REPLACE(DIGEST_TEXT, '\n', ' '), 400) FROM performance_schema.events_statements_summary_by_digest
                  WHERE SCHEMA_NAME = 'gbm_drain' AND DIGEST_TEXT NOT LIKE '%COUNT ( \\* )%'
                    AND DIGEST_TEXT NOT LIKE 'UPDATE \`notify_task\` SET \`next_attempt_time\` = UTC_TIMESTAMP%'
                  ORDER BY COUNT_STAR DESC")
 count_of() { echo "$digests" | awk -F'\t' -v pat="$1" 'index($2, pat) { s += $1 } END { print s + 0 }'; }
-claims=$(count_of 'SET `claimed_by` = ? , `claim_token` = ? , `claim_until` = ? WHERE `id` IN')
-deferrals=$(count_of 'SET `notify_status` = ? , `next_attempt_time` = ? , `last_error` = ? , `claimed_by` = NULL')
-finish_all=$(count_of 'WHERE `claim_token` = ? AND `id` IN')
-finish_each=$(count_of 'WHERE `id` = ? AND `claim_token` = ?')
+claims=$(count_of 'SET `claimed_by` = ? , `claim_token` = ? , `claim_until` = ? WHERE ID IN')
+deferrals=$(count_of 'UPDATE `notify_task` SET `notify_status` = ? , `next_attempt_time` = ? , `last_error` = ?')
+finish_all=$(count_of 'WHERE `claim_token` = ? AND ID IN')
+finish_each=$(count_of 'WHERE ID = ? AND `claim_token` = ?')
 
 line="http_drain_counts tasks=$N delivered=$delivered attempts=$attempts failed_attempts=$failed tries=$tries"
 line="$line claims=$claims tasks_per_claim=$(echo "$N / ($claims + 0.000001)" | bc -l | xargs printf '%.1f')"
@@ -156,7 +156,7 @@ line="$line app_cpu_ms=$(echo "($a1 - $a0) * 1000 / $hz / $N" | bc -l | xargs pr
 line="$line db_cpu_ms=$(echo "($d1 - $d0) * 1000 / $hz / $N" | bc -l | xargs printf '%.3f') load=\"$(cut -d' ' -f1-3 /proc/loadavg)\""
 say "$line"
 say "# statement shapes of user gbm during the drain (count per task, count, digest):"
-echo "$digests" | awk -F'\t' -v n="$N" '{ printf "#   %.3f %d %s\n", $1 / n, $1, $2 }' | head -25 | tee -a "$OUT"
+echo "$digests" | awk -F'\t' -v n="$N" '{ printf "#   %.3f %d %s\n", $1 / n, $1, $2 }' | cut -c1-260 | head -25 | tee -a "$OUT"
 if [ "$JFR" = 1 ]; then
   jfr print --stack-depth 100 --events jdk.ExecutionSample "$WORK/drain.jfr" >"$WORK/samples.txt"
   say "# JFR profile of the drain (jdk.ExecutionSample, docs/bench/jfr_top.py): shares of samples"
