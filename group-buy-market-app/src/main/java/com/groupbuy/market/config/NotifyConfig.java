@@ -93,7 +93,9 @@ public class NotifyConfig {
                         notifyRunExecutor,
                         properties.getRunLanes())
                 // #17: a callback the endpoint's breaker or bulkhead did not send waits without using a try.
-                .deferringUnsent();
+                .deferringUnsent()
+                // #19: a page's HTTP callbacks several at once (EndpointQueues), so a lease takes more of them.
+                .sendingConcurrently(properties.getHttpConcurrency());
     }
 
     @Bean
@@ -118,6 +120,25 @@ public class NotifyConfig {
                 TimeUnit.SECONDS,
                 new LinkedBlockingQueue<>(),
                 r -> new Thread(r, "notify-run-" + n.incrementAndGet()));
+    }
+
+    /**
+     * #19: the threads EndpointQueues sends a page's HTTP callbacks on. Unbounded queue on purpose: a send queued here is
+     * already one of at most the bulkhead's size per endpoint, and a rejected send would leave its lane waiting.
+     */
+    @Bean(destroyMethod = "shutdown")
+    public ExecutorService notifySendExecutor(NotifyProperties properties) {
+        AtomicInteger n = new AtomicInteger();
+        int threads = Math.max(1, properties.getHttpSenders());
+        ThreadPoolExecutor pool = new ThreadPoolExecutor(
+                threads,
+                threads,
+                60,
+                TimeUnit.SECONDS,
+                new LinkedBlockingQueue<>(),
+                r -> new Thread(r, "notify-send-" + n.incrementAndGet()));
+        pool.allowCoreThreadTimeOut(true);
+        return pool;
     }
 
     @Bean(destroyMethod = "shutdown")

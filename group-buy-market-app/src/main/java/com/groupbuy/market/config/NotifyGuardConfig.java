@@ -1,10 +1,12 @@
 package com.groupbuy.market.config;
 
 import com.groupbuy.market.domain.outbox.adapter.port.INotifyGateway;
+import com.groupbuy.market.infrastructure.gateway.EndpointQueues;
 import com.groupbuy.market.infrastructure.gateway.guard.EndpointGuards;
 import com.groupbuy.market.infrastructure.gateway.guard.GuardedNotifyGateway;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
+import java.util.concurrent.ExecutorService;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.amqp.RabbitProperties;
 import org.springframework.context.annotation.Bean;
@@ -22,17 +24,34 @@ public class NotifyGuardConfig {
         return new EndpointGuards(properties.settings(), meters, clock);
     }
 
-    /** The channel wrappers NotifyChannelRouter is built from; the identity when guards are switched off. */
+    /**
+     * The channel wrappers NotifyChannelRouter is built from; the identity when guards are switched off, but for
+     * EndpointQueues (#19), which sends a compensation page's HTTP callbacks at most the bulkhead's size at once per
+     * endpoint either way.
+     */
     @Bean
     public NotifyChannelGuards notifyChannelGuards(
-            NotifyGuardProperties properties, EndpointGuards guards, ObjectProvider<RabbitProperties> rabbit) {
+            NotifyGuardProperties properties,
+            EndpointGuards guards,
+            ObjectProvider<RabbitProperties> rabbit,
+            ExecutorService notifySendExecutor) {
+        int perEndpoint = properties.getMaxConcurrentPerEndpoint();
         if (!properties.isEnabled()) {
-            return new NotifyChannelGuards(http -> http, mq -> mq);
+            return new NotifyChannelGuards(
+                    http -> new EndpointQueues(
+                            http, GuardedNotifyGateway::httpEndpoint, perEndpoint, notifySendExecutor, r -> false),
+                    mq -> mq);
         }
         RabbitProperties broker = rabbit.getIfAvailable();
         String brokerName = broker == null ? "broker" : broker.determineHost() + ":" + broker.determinePort();
         return new NotifyChannelGuards(
-                http -> GuardedNotifyGateway.http(http, guards), mq -> GuardedNotifyGateway.mq(mq, guards, brokerName));
+                http -> new EndpointQueues(
+                        GuardedNotifyGateway.http(http, guards),
+                        GuardedNotifyGateway::httpEndpoint,
+                        perEndpoint,
+                        notifySendExecutor,
+                        EndpointGuards::bulkheadFull),
+                mq -> GuardedNotifyGateway.mq(mq, guards, brokerName));
     }
 
     /** Wraps each channel's gateway. */

@@ -37,6 +37,15 @@ public class NotifyProperties {
     /** Callbacks one compensation run has in flight at once (each still leased first). */
     private int runLanes = 8;
     /**
+     * #19: HTTP callbacks of one lane's page sent at once; a lane leases this many times {@code lease / sendWindow - 1}
+     * of them (16 by default instead of 4). Whatever the lanes, one partner endpoint never has more than its bulkhead
+     * ({@code gbm.notify.guard.max-concurrent-per-endpoint}) of them in flight per instance: the rest wait in memory for
+     * one to end. 1: one after the other, four per lease, as before.
+     */
+    private int httpConcurrency = 4;
+    /** #19: threads that make those sends (at most the bulkhead's size per endpoint in use). */
+    private int httpSenders = 16;
+    /**
      * Threads and queue of the after-commit hand-off. Eight, twice the per-endpoint bulkhead
      * ({@code gbm.notify.guard.max-concurrent-per-endpoint}), so one hanging partner can hold at most half (#17).
      */

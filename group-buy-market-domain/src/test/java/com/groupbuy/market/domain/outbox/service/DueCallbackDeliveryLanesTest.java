@@ -110,6 +110,63 @@ class DueCallbackDeliveryLanesTest {
         assertThat(sent.keySet()).containsExactlyInAnyOrder(1L, 2L, 5L, 6L);
     }
 
+    @Test
+    void sentConcurrentlyALeaseTakesThatManyRoundsOfSendsAndEachSendStillChecksItsLease() {
+        assertThat(DueCallbackDeliveryService.claimBatch(Duration.ofSeconds(60), Duration.ofSeconds(12), 250, 4))
+                .isEqualTo(16);
+        assertThat(DueCallbackDeliveryService.claimBatch(Duration.ofSeconds(60), Duration.ofSeconds(12), 10, 4))
+                .isEqualTo(10);
+        assertThat(DueCallbackDeliveryService.claimBatch(Duration.ofSeconds(20), Duration.ofSeconds(12), 250, 4))
+                .isEqualTo(1);
+
+        MemoryStore store = new MemoryStore(16, -1);
+        MutableClock clock = new MutableClock();
+        Map<Long, AtomicInteger> sent = new ConcurrentHashMap<>();
+        List<List<Long>> pages = new java.util.concurrent.CopyOnWriteArrayList<>();
+        // A gateway that sends a page one after the other (the port's default), each send taking 25 s of the clock: of
+        // a
+        // page of 8 (lease 60 s, send window 12 s, two at once), the third send would start 50 s into the lease and is
+        // not made, nor any after it. Each task sent has its own outcome.
+        INotifyGateway gateway = new INotifyGateway() {
+            @Override
+            public DeliveryResult groupBuyNotify(NotifyTaskVO task) {
+                sent.computeIfAbsent(task.getId(), id -> new AtomicInteger()).incrementAndGet();
+                clock.advance(Duration.ofSeconds(25));
+                return new DeliveryResult(task.getId() % 2 == 1, 200, 1, task.getId() % 2 == 1 ? null : "answered");
+            }
+
+            @Override
+            public List<DeliveryResult> deliverEach(
+                    List<NotifyTaskVO> tasks, java.util.function.BooleanSupplier mayStart) {
+                pages.add(tasks.stream().map(NotifyTaskVO::getId).toList());
+                return INotifyGateway.super.deliverEach(tasks, mayStart);
+            }
+        };
+        DueCallbackDeliveryService service = new DueCallbackDeliveryService(
+                        store,
+                        gateway,
+                        new NotifyBackoff(List.of(Duration.ofMinutes(1)), 0, () -> 0.5),
+                        clock,
+                        "w",
+                        Duration.ofSeconds(60),
+                        Duration.ofSeconds(12),
+                        100,
+                        Duration.ofMinutes(10),
+                        Runnable::run,
+                        1)
+                .sendingConcurrently(2);
+
+        NotifyRunSummary run = service.deliverAllDue();
+
+        assertThat(pages)
+                .containsExactly(
+                        List.of(1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L), List.of(9L, 10L, 11L, 12L, 13L, 14L, 15L, 16L));
+        assertThat(sent.keySet()).containsExactlyInAnyOrder(1L, 2L, 9L, 10L);
+        assertThat(store.finished).containsExactlyInAnyOrder(1L, 2L, 9L, 10L);
+        assertThat(run.delivered()).isEqualTo(2);
+        assertThat(run.retried()).isEqualTo(2);
+    }
+
     private DueCallbackDeliveryService service(INotifyTaskStore store, INotifyGateway gateway) {
         return new DueCallbackDeliveryService(
                 store,

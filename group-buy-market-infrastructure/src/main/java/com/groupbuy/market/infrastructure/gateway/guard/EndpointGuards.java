@@ -38,6 +38,7 @@ public class EndpointGuards {
 
     static final String OPEN = "breaker_open";
     static final String FULL = "bulkhead_full";
+    private static final String FULL_SUFFIX = " already in flight";
 
     private final GuardSettings settings;
     private final CircuitBreakerRegistry breakers;
@@ -89,7 +90,7 @@ public class EndpointGuards {
                     endpoint,
                     FULL,
                     clock.instant().plus(settings.bulkheadRetryAfter()),
-                    settings.maxConcurrentPerEndpoint() + " deliveries to " + endpoint + " already in flight");
+                    settings.maxConcurrentPerEndpoint() + " deliveries to " + endpoint + FULL_SUFFIX);
         }
         long start = System.nanoTime();
         try {
@@ -145,6 +146,11 @@ public class EndpointGuards {
             }
         }
         return results;
+    }
+
+    /** Whether a result is a full bulkhead's refusal (not the open breaker's): the call was not made. */
+    public static boolean bulkheadFull(DeliveryResult result) {
+        return result.notAttempted() && result.error() != null && result.error().endsWith(FULL_SUFFIX);
     }
 
     /** The breaker's state for an endpoint ({@code CLOSED} for one never called). */

@@ -42,7 +42,8 @@ public class GuardedNotifyGateway implements INotifyGateway {
         return new GuardedNotifyGateway(mq, guards, task -> endpoint, false);
     }
 
-    static String httpEndpoint(NotifyTaskVO task) {
+    /** {@code http:host:port} of an HTTP callback's URL, null when it does not parse. */
+    public static String httpEndpoint(NotifyTaskVO task) {
         HttpUrl url = task.getNotifyUrl() == null
                 ? null
                 : HttpUrl.parse(task.getNotifyUrl().trim());
