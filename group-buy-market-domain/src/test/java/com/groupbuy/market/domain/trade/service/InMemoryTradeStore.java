@@ -139,6 +139,8 @@ public class InMemoryTradeStore implements ISettlementRepository, IRefundReposit
                 .notifyType(t.notifyType)
                 .notifyUrl(t.notifyUrl)
                 .outTradeTime(o.outTradeTime)
+                .teamCompleteCount(t.completeCount)
+                .teamTargetCount(t.target)
                 .build();
     }
 
@@ -154,11 +156,13 @@ public class InMemoryTradeStore implements ISettlementRepository, IRefundReposit
         order.status = payment.orderTo().code();
         order.outTradeTime = command.getOutTradeTime();
         team.completeCount++;
-        team.status = team.completeCount >= team.target
+        boolean paidLastPlace = team.completeCount == team.target;
+        team.status = paidLastPlace
                 ? payment.teamWhenFilled().code()
                 : payment.teamOtherwise().code();
         return payment.callbackOwed(
-                        team.toTeam(),
+                        view,
+                        paidLastPlace,
                         () -> orders.values().stream()
                                 .filter(o -> o.teamId.equals(team.teamId) && o.status == OrderStatus.PAID.code())
                                 .map(o -> o.outTradeNo)

@@ -13,9 +13,10 @@ public interface ISettlementRepository {
 
     /**
      * In one transaction: the order and the team moved as {@code payment} says (guarded: the order only from its
-     * {@code orderFrom}, the team's complete count + 1 only below its target and only from {@code teamFrom}); then the
-     * team is read back and {@link TeamPayment#callbackOwed} decides, in the same transaction, whether the payment owes
-     * a callback, which is stored there too. Returns the task id when one was written, else null.
+     * {@code orderFrom}, the team's complete count + 1 only below its target and only from {@code teamFrom}, in the
+     * shape that leaves places unpaid or the one that pays the last place, whichever matches the locked row); the
+     * shape that matched tells {@link TeamPayment#callbackOwed} whether the payment owes the team's callback, which is
+     * stored in the same transaction. Returns the task id when one was written, else null.
      *
      * @throws com.groupbuy.market.types.exception.AppException {@code 0004} when the order or team changed meanwhile
      */
