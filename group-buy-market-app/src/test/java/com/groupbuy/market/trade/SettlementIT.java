@@ -8,11 +8,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.groupbuy.market.activity.MarketConfigFixture;
+import com.groupbuy.market.domain.outbox.model.valobj.NotifyLease;
+import com.groupbuy.market.domain.outbox.service.DueCallbackDeliveryService;
 import com.groupbuy.market.domain.trade.adapter.repository.ISettlementRepository;
 import com.groupbuy.market.domain.trade.model.aggregate.TeamPayment;
 import com.groupbuy.market.domain.trade.model.entity.MemberOrderView;
 import com.groupbuy.market.domain.trade.model.entity.SettleCommand;
 import com.groupbuy.market.domain.trade.model.valobj.NotifyRoutes;
+import com.groupbuy.market.domain.trade.model.valobj.OwedCallback;
 import com.groupbuy.market.domain.trade.model.valobj.PartnerOrderKey;
 import com.groupbuy.market.support.IntegrationTest;
 import com.groupbuy.market.support.TestJson;
@@ -69,6 +72,9 @@ class SettlementIT {
 
     @Autowired
     NotifyRoutes routes;
+
+    @Autowired
+    DueCallbackDeliveryService deliveries;
 
     private MockWebServer partner;
     private long activityId;
@@ -283,7 +289,7 @@ class SettlementIT {
         String teamId = fullTeam("stale1", "stale2", "stale3");
 
         // Read as "the last place" (2 of 3 paid) while none is paid: the leaving-places update counts it.
-        assertThat(settlements.settle(staleView("stale1", 2), command("stale1"), payment))
+        assertThat(settlements.settle(staleView("stale1", 2), command("stale1"), payment, null))
                 .isNull();
         assertThat(settle("stale2", "out-stale2", now()).path("code").asText()).isEqualTo("0000");
         assertThat(taskRows(teamId)).isZero();
@@ -291,7 +297,9 @@ class SettlementIT {
         // Read as "places left" (0 of 3 paid) while two are paid: the last-place update counts it and owes the
         // callback.
         partner.enqueue(new MockResponse.Builder().code(200).body("success").build());
-        Long task = settlements.settle(staleView("stale3", 0), command("stale3"), payment);
+        Long task = settlements
+                .settle(staleView("stale3", 0), command("stale3"), payment, null)
+                .taskId();
         assertThat(task).isNotNull();
         assertThat(jdbc.queryForMap("SELECT status, complete_count FROM group_buy_order WHERE team_id = ?", teamId))
                 .containsEntry("status", 1)
@@ -301,7 +309,7 @@ class SettlementIT {
 
         // A fourth payment on the full team (its order forced back to locked): neither update matches, nothing changes.
         jdbc.update("UPDATE group_buy_order_list SET status = 0, out_trade_time = NULL WHERE user_id = 'stale3'");
-        assertThatThrownBy(() -> settlements.settle(staleView("stale3", 2), command("stale3"), payment))
+        assertThatThrownBy(() -> settlements.settle(staleView("stale3", 2), command("stale3"), payment, null))
                 .isInstanceOfSatisfying(
                         AppException.class, e -> assertThat(e.getCode()).isEqualTo(ResponseCode.UPDATE_ZERO.getCode()));
         assertThat(jdbc.queryForObject(
@@ -311,6 +319,44 @@ class SettlementIT {
                         "SELECT complete_count FROM group_buy_order WHERE team_id = ?", Integer.class, teamId))
                 .isEqualTo(3);
         assertThat(taskRows(teamId)).isEqualTo(1);
+    }
+
+    /**
+     * The completing settlement writes its callback under the dispatcher's lease (#19), so the delivery right after
+     * commit needs no claim. The lease is no hole in the outbox: while it runs the compensation job leaves the task
+     * to its holder, and a task its holder never delivered (an instance that died after commit) is the job's once the
+     * lease ends; delivered once.
+     */
+    @Test
+    void aCallbackLeasedToADeliveryThatNeverCameIsTheCompensationJobsOnceTheLeaseEnds() throws Exception {
+        TeamPayment payment = new TeamPayment(routes);
+        String teamId = fullTeam("lease1", "lease2", "lease3");
+        assertThat(settle("lease1", "out-lease1", now()).path("code").asText()).isEqualTo("0000");
+        assertThat(settle("lease2", "out-lease2", now()).path("code").asText()).isEqualTo("0000");
+
+        NotifyLease gone =
+                new NotifyLease("gone-instance", "gone-token", Instant.now().plusSeconds(2));
+        OwedCallback owed = settlements.settle(staleView("lease3", 2), command("lease3"), payment, gone);
+        assertThat(owed.leased()).isNotNull();
+        assertThat(owed.leased().getClaimToken()).isEqualTo("gone-token");
+        assertThat(jdbc.queryForMap("SELECT claimed_by, claim_token FROM notify_task WHERE id = ?", owed.taskId()))
+                .containsEntry("claimed_by", "gone-instance")
+                .containsEntry("claim_token", "gone-token");
+
+        partner.enqueue(new MockResponse.Builder().code(200).body("success").build());
+        deliveries.deliverAllDue(); // while the lease runs: not the job's
+        assertThat(taskStatus(teamId)).isZero();
+        assertThat(partner.getRequestCount()).isZero();
+
+        await(() -> {
+            deliveries.deliverAllDue();
+            return taskStatus(teamId) == 1;
+        });
+        RecordedRequest callback = partner.takeRequest(5, TimeUnit.SECONDS);
+        assertThat(callback).isNotNull();
+        assertThat(callback.getBody().utf8()).contains("out-lease1", "out-lease2", "out-lease3");
+        assertThat(partner.getRequestCount()).isEqualTo(1);
+        assertThat(attempts(teamId)).isEqualTo(1);
     }
 
     /** The user's order as settlement reads it, with the team's paid count replaced by {@code paid} (of 3). */

@@ -1,11 +1,15 @@
 package com.groupbuy.market.infrastructure.trade.repository;
 
 import com.groupbuy.market.domain.outbox.adapter.repository.INotifyTaskRepository;
+import com.groupbuy.market.domain.outbox.model.entity.NotifyTaskEntity;
+import com.groupbuy.market.domain.outbox.model.valobj.NotifyLease;
+import com.groupbuy.market.domain.outbox.model.valobj.NotifyTaskVO;
 import com.groupbuy.market.domain.trade.adapter.repository.ISettlementRepository;
 import com.groupbuy.market.domain.trade.model.aggregate.TeamPayment;
 import com.groupbuy.market.domain.trade.model.entity.MemberOrderView;
 import com.groupbuy.market.domain.trade.model.entity.SettleCommand;
 import com.groupbuy.market.domain.trade.model.valobj.OrderStatus;
+import com.groupbuy.market.domain.trade.model.valobj.OwedCallback;
 import com.groupbuy.market.domain.trade.model.valobj.PartnerOrderKey;
 import com.groupbuy.market.infrastructure.trade.dao.IGroupBuySettlementDao;
 import com.groupbuy.market.types.enums.ResponseCode;
@@ -62,7 +66,8 @@ public class SettlementRepository implements ISettlementRepository {
     }
 
     @Override
-    public Long settle(MemberOrderView order, SettleCommand command, TeamPayment payment) {
+    public OwedCallback settle(
+            MemberOrderView order, SettleCommand command, TeamPayment payment, NotifyLease callbackLease) {
         String teamId = order.getTeamId();
         return transaction.execute(status -> {
             if (dao.markPaid(
@@ -82,9 +87,23 @@ public class SettlementRepository implements ISettlementRepository {
             }
             return payment.callbackOwed(
                             order, paidLastPlace, () -> dao.queryPaidOutTradeNos(teamId, OrderStatus.PAID.code()))
-                    .map(notifyTasks::saveTask)
+                    .map(task -> save(task, callbackLease))
                     .orElse(null);
         });
+    }
+
+    /**
+     * Under the lease when there is one (#19: the delivery after commit then needs no claim); a task key already taken
+     * (never by a settlement: a team completes once) names the task written before, unleased.
+     */
+    private OwedCallback save(NotifyTaskEntity task, NotifyLease lease) {
+        if (lease != null) {
+            NotifyTaskVO leased = notifyTasks.saveLeased(task, lease);
+            if (leased != null) {
+                return new OwedCallback(leased.getId(), leased);
+            }
+        }
+        return new OwedCallback(notifyTasks.saveTask(task), null);
     }
 
     /** The team's count + 1 in the shape that pays its last place or in the one that leaves places unpaid. */
