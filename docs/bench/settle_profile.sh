@@ -120,11 +120,13 @@ counters() {
     UNION ALL SELECT CONCAT('tasks_', notify_category, '_status', notify_status), COUNT(*) FROM notify_task GROUP BY notify_category, notify_status
     UNION ALL SELECT 'attempts', COUNT(*) FROM notify_attempt" | tr '\t' ' '
 }
-threads() { # tid ticks name
-  local d
-  for d in /proc/$APP/task/*; do
-    printf '%s\t%s\t%s\n' "${d##*/}" "$(sed 's/^.*) //' "$d/stat" 2>/dev/null | awk '{print $12 + $13}')" "$(cat "$d/comm" 2>/dev/null)"
-  done
+threads() { # tid ticks name, in one awk over every thread's stat (a process per thread took minutes at load 30)
+  awk '{
+    i = index($0, "("); j = 0
+    for (k = length($0); k > i; k--) if (substr($0, k, 1) == ")") { j = k; break }
+    split(substr($0, j + 2), f, " ")
+    printf "%s\t%s\t%s\n", $1, f[12] + f[13], substr($0, i + 1, j - i - 1)
+  }' /proc/"$APP"/task/*/stat 2>/dev/null || true
 }
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 cat >"$WORK/samples.jfc" <<JFC
