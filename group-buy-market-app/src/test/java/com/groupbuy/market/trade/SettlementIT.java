@@ -3,12 +3,24 @@ package com.groupbuy.market.trade;
 import static com.groupbuy.market.support.TestJson.await;
 import static com.groupbuy.market.support.TestJson.fields;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.groupbuy.market.activity.MarketConfigFixture;
+import com.groupbuy.market.domain.outbox.model.valobj.NotifyLease;
+import com.groupbuy.market.domain.outbox.service.DueCallbackDeliveryService;
+import com.groupbuy.market.domain.trade.adapter.repository.ISettlementRepository;
+import com.groupbuy.market.domain.trade.model.aggregate.TeamPayment;
+import com.groupbuy.market.domain.trade.model.entity.MemberOrderView;
+import com.groupbuy.market.domain.trade.model.entity.SettleCommand;
+import com.groupbuy.market.domain.trade.model.valobj.NotifyRoutes;
+import com.groupbuy.market.domain.trade.model.valobj.OwedCallback;
+import com.groupbuy.market.domain.trade.model.valobj.PartnerOrderKey;
 import com.groupbuy.market.support.IntegrationTest;
 import com.groupbuy.market.support.TestJson;
+import com.groupbuy.market.types.enums.ResponseCode;
+import com.groupbuy.market.types.exception.AppException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.LocalDateTime;
@@ -54,6 +66,15 @@ class SettlementIT {
 
     @Autowired
     JdbcTemplate jdbc;
+
+    @Autowired
+    ISettlementRepository settlements;
+
+    @Autowired
+    NotifyRoutes routes;
+
+    @Autowired
+    DueCallbackDeliveryService deliveries;
 
     private MockWebServer partner;
     private long activityId;
@@ -255,6 +276,103 @@ class SettlementIT {
                     .containsEntry("complete_count", 3);
             assertThat(taskRows(teamId)).isEqualTo(1);
         }
+    }
+
+    /**
+     * The counts read with the order only pick which guarded count update is tried first (#19): a stale read either
+     * way still counts the payment once, owes the callback exactly when it paid the last place, and a payment on a team
+     * already full matches neither update and changes nothing.
+     */
+    @Test
+    void aStaleReadOfTheTeamsCountsNeitherLosesNorInventsTheCompletion() throws Exception {
+        TeamPayment payment = new TeamPayment(routes);
+        String teamId = fullTeam("stale1", "stale2", "stale3");
+
+        // Read as "the last place" (2 of 3 paid) while none is paid: the leaving-places update counts it.
+        assertThat(settlements.settle(staleView("stale1", 2), command("stale1"), payment, null))
+                .isNull();
+        assertThat(settle("stale2", "out-stale2", now()).path("code").asText()).isEqualTo("0000");
+        assertThat(taskRows(teamId)).isZero();
+
+        // Read as "places left" (0 of 3 paid) while two are paid: the last-place update counts it and owes the
+        // callback.
+        partner.enqueue(new MockResponse.Builder().code(200).body("success").build());
+        Long task = settlements
+                .settle(staleView("stale3", 0), command("stale3"), payment, null)
+                .taskId();
+        assertThat(task).isNotNull();
+        assertThat(jdbc.queryForMap("SELECT status, complete_count FROM group_buy_order WHERE team_id = ?", teamId))
+                .containsEntry("status", 1)
+                .containsEntry("complete_count", 3);
+        assertThat(jdbc.queryForObject("SELECT parameter_json FROM notify_task WHERE id = ?", String.class, task))
+                .contains("out-stale1", "out-stale2", "out-stale3");
+
+        // A fourth payment on the full team (its order forced back to locked): neither update matches, nothing changes.
+        jdbc.update("UPDATE group_buy_order_list SET status = 0, out_trade_time = NULL WHERE user_id = 'stale3'");
+        assertThatThrownBy(() -> settlements.settle(staleView("stale3", 2), command("stale3"), payment, null))
+                .isInstanceOfSatisfying(
+                        AppException.class, e -> assertThat(e.getCode()).isEqualTo(ResponseCode.UPDATE_ZERO.getCode()));
+        assertThat(jdbc.queryForObject(
+                        "SELECT status FROM group_buy_order_list WHERE user_id = 'stale3'", Integer.class))
+                .isZero();
+        assertThat(jdbc.queryForObject(
+                        "SELECT complete_count FROM group_buy_order WHERE team_id = ?", Integer.class, teamId))
+                .isEqualTo(3);
+        assertThat(taskRows(teamId)).isEqualTo(1);
+    }
+
+    /**
+     * The completing settlement writes its callback under the dispatcher's lease (#19), so the delivery right after
+     * commit needs no claim. The lease is no hole in the outbox: while it runs the compensation job leaves the task
+     * to its holder, and a task its holder never delivered (an instance that died after commit) is the job's once the
+     * lease ends; delivered once.
+     */
+    @Test
+    void aCallbackLeasedToADeliveryThatNeverCameIsTheCompensationJobsOnceTheLeaseEnds() throws Exception {
+        TeamPayment payment = new TeamPayment(routes);
+        String teamId = fullTeam("lease1", "lease2", "lease3");
+        assertThat(settle("lease1", "out-lease1", now()).path("code").asText()).isEqualTo("0000");
+        assertThat(settle("lease2", "out-lease2", now()).path("code").asText()).isEqualTo("0000");
+
+        NotifyLease gone =
+                new NotifyLease("gone-instance", "gone-token", Instant.now().plusSeconds(2));
+        OwedCallback owed = settlements.settle(staleView("lease3", 2), command("lease3"), payment, gone);
+        assertThat(owed.leased()).isNotNull();
+        assertThat(owed.leased().getClaimToken()).isEqualTo("gone-token");
+        assertThat(jdbc.queryForMap("SELECT claimed_by, claim_token FROM notify_task WHERE id = ?", owed.taskId()))
+                .containsEntry("claimed_by", "gone-instance")
+                .containsEntry("claim_token", "gone-token");
+
+        partner.enqueue(new MockResponse.Builder().code(200).body("success").build());
+        deliveries.deliverAllDue(); // while the lease runs: not the job's
+        assertThat(taskStatus(teamId)).isZero();
+        assertThat(partner.getRequestCount()).isZero();
+
+        await(() -> {
+            deliveries.deliverAllDue();
+            return taskStatus(teamId) == 1;
+        });
+        RecordedRequest callback = partner.takeRequest(5, TimeUnit.SECONDS);
+        assertThat(callback).isNotNull();
+        assertThat(callback.getBody().utf8()).contains("out-lease1", "out-lease2", "out-lease3");
+        assertThat(partner.getRequestCount()).isEqualTo(1);
+        assertThat(attempts(teamId)).isEqualTo(1);
+    }
+
+    /** The user's order as settlement reads it, with the team's paid count replaced by {@code paid} (of 3). */
+    private MemberOrderView staleView(String userId, int paid) {
+        MemberOrderView read = settlements.queryOrder(new PartnerOrderKey("s01", "c01", userId, "out-" + userId));
+        return read.toBuilder().teamCompleteCount(paid).teamTargetCount(3).build();
+    }
+
+    private static SettleCommand command(String userId) {
+        return SettleCommand.builder()
+                .source("s01")
+                .channel("c01")
+                .userId(userId)
+                .outTradeNo("out-" + userId)
+                .outTradeTime(Instant.now().minusSeconds(1))
+                .build();
     }
 
     private String completedTeam(String prefix) throws Exception {

@@ -1,6 +1,8 @@
 package com.groupbuy.market.domain.trade.service;
 
 import com.groupbuy.market.domain.outbox.model.entity.NotifyTaskEntity;
+import com.groupbuy.market.domain.outbox.model.valobj.NotifyLease;
+import com.groupbuy.market.domain.outbox.model.valobj.NotifyTaskVO;
 import com.groupbuy.market.domain.trade.adapter.repository.IRefundRepository;
 import com.groupbuy.market.domain.trade.adapter.repository.ISettlementRepository;
 import com.groupbuy.market.domain.trade.model.aggregate.MemberRefund;
@@ -10,6 +12,7 @@ import com.groupbuy.market.domain.trade.model.aggregate.TeamPayment;
 import com.groupbuy.market.domain.trade.model.entity.MemberOrderView;
 import com.groupbuy.market.domain.trade.model.entity.SettleCommand;
 import com.groupbuy.market.domain.trade.model.valobj.OrderStatus;
+import com.groupbuy.market.domain.trade.model.valobj.OwedCallback;
 import com.groupbuy.market.domain.trade.model.valobj.PartnerOrderKey;
 import com.groupbuy.market.domain.trade.model.valobj.RefundType;
 import com.groupbuy.market.domain.trade.model.valobj.TeamExpiryVO;
@@ -139,11 +142,14 @@ public class InMemoryTradeStore implements ISettlementRepository, IRefundReposit
                 .notifyType(t.notifyType)
                 .notifyUrl(t.notifyUrl)
                 .outTradeTime(o.outTradeTime)
+                .teamCompleteCount(t.completeCount)
+                .teamTargetCount(t.target)
                 .build();
     }
 
     @Override
-    public Long settle(MemberOrderView view, SettleCommand command, TeamPayment payment) {
+    public OwedCallback settle(
+            MemberOrderView view, SettleCommand command, TeamPayment payment, NotifyLease callbackLease) {
         OrderRow order = orders.get(view.getOrderId());
         TeamRow team = teams.get(view.getTeamId());
         if (order.status != payment.orderFrom().code()
@@ -154,16 +160,29 @@ public class InMemoryTradeStore implements ISettlementRepository, IRefundReposit
         order.status = payment.orderTo().code();
         order.outTradeTime = command.getOutTradeTime();
         team.completeCount++;
-        team.status = team.completeCount >= team.target
+        boolean paidLastPlace = team.completeCount == team.target;
+        team.status = paidLastPlace
                 ? payment.teamWhenFilled().code()
                 : payment.teamOtherwise().code();
         return payment.callbackOwed(
-                        team.toTeam(),
+                        view,
+                        paidLastPlace,
                         () -> orders.values().stream()
                                 .filter(o -> o.teamId.equals(team.teamId) && o.status == OrderStatus.PAID.code())
                                 .map(o -> o.outTradeNo)
                                 .toList())
-                .map(this::saveTask)
+                .map(task -> {
+                    long id = saveTask(task);
+                    return new OwedCallback(
+                            id,
+                            callbackLease == null
+                                    ? null
+                                    : NotifyTaskVO.builder()
+                                            .id(id)
+                                            .teamId(task.getTeamId())
+                                            .claimToken(callbackLease.token())
+                                            .build());
+                })
                 .orElse(null);
     }
 

@@ -27,14 +27,18 @@ public interface IGroupBuySettlementDao {
             @Param("to") int to);
 
     /**
-     * complete_count + 1, the status {@code whenFilled} when that reached the target, else {@code otherwise}; only on a
-     * team in {@code from} below its target; 0 rows otherwise.
+     * complete_count + 1 and the status {@code otherwise}, only on a team in {@code from} where that leaves at least one
+     * place unpaid; 0 rows otherwise.
      */
-    int countPayment(
-            @Param("teamId") String teamId,
-            @Param("from") int from,
-            @Param("whenFilled") int whenFilled,
-            @Param("otherwise") int otherwise);
+    int countPaymentLeavingPlaces(
+            @Param("teamId") String teamId, @Param("from") int from, @Param("otherwise") int otherwise);
+
+    /**
+     * complete_count + 1 and the status {@code whenFilled}, only on a team in {@code from} where that pays its last
+     * place; 0 rows otherwise.
+     */
+    int countPaymentFillingLastPlace(
+            @Param("teamId") String teamId, @Param("from") int from, @Param("whenFilled") int whenFilled);
 
     /** The trade numbers of the team's orders in {@code paid}, in the order they were locked. */
     List<String> queryPaidOutTradeNos(@Param("teamId") String teamId, @Param("paid") int paidStatus);

@@ -21,4 +21,6 @@ public class MemberOrderPO {
     private String notifyUrl;
     private Instant outTradeTime;
     private Instant lockTime;
+    private Integer teamCompleteCount;
+    private Integer teamTargetCount;
 }

@@ -29,6 +29,8 @@ final class MemberOrders {
                         .notifyUrl(po.getNotifyUrl())
                         .outTradeTime(po.getOutTradeTime())
                         .lockTime(po.getLockTime())
+                        .teamCompleteCount(po.getTeamCompleteCount())
+                        .teamTargetCount(po.getTeamTargetCount())
                         .build();
     }
 }

@@ -34,4 +34,21 @@ public interface INotifyDispatcher {
      * The default never gets any (it gives no lease).
      */
     default void dispatchLeasedCloseChecks(List<NotifyTaskVO> checks, NotifyLease lease) {}
+
+    /**
+     * The lease a completing settlement writes its team's callback under (#19), so the delivery right after commit
+     * needs no claim (an UPDATE and a read of the row back) of its own; null (the default, or while the dispatch pool
+     * is full): the callback is written unleased and handed over by id ({@link #dispatchAsync}). Asked before the
+     * settlement's transaction. Never lost either way: a leased task nobody delivered is the compensation job's once
+     * the lease ends.
+     */
+    default NotifyLease callbackLease() {
+        return null;
+    }
+
+    /**
+     * Hands over a callback written under {@link #callbackLease()} (after commit), to be delivered as it was written.
+     * The default never gets any (it gives no lease).
+     */
+    default void dispatchLeased(NotifyTaskVO task, NotifyLease lease) {}
 }

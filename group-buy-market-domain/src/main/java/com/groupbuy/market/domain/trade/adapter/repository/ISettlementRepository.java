@@ -1,8 +1,10 @@
 package com.groupbuy.market.domain.trade.adapter.repository;
 
+import com.groupbuy.market.domain.outbox.model.valobj.NotifyLease;
 import com.groupbuy.market.domain.trade.model.aggregate.TeamPayment;
 import com.groupbuy.market.domain.trade.model.entity.MemberOrderView;
 import com.groupbuy.market.domain.trade.model.entity.SettleCommand;
+import com.groupbuy.market.domain.trade.model.valobj.OwedCallback;
 import com.groupbuy.market.domain.trade.model.valobj.PartnerOrderKey;
 
 /** Persistence of the settlement: the paid order, the team's completion and the callback it owes, together. */
@@ -13,13 +15,15 @@ public interface ISettlementRepository {
 
     /**
      * In one transaction: the order and the team moved as {@code payment} says (guarded: the order only from its
-     * {@code orderFrom}, the team's complete count + 1 only below its target and only from {@code teamFrom}); then the
-     * team is read back and {@link TeamPayment#callbackOwed} decides, in the same transaction, whether the payment owes
-     * a callback, which is stored there too. Returns the task id when one was written, else null.
+     * {@code orderFrom}, the team's complete count + 1 only below its target and only from {@code teamFrom}, in the
+     * shape that leaves places unpaid or the one that pays the last place, whichever matches the locked row); the
+     * shape that matched tells {@link TeamPayment#callbackOwed} whether the payment owes the team's callback, which is
+     * stored in the same transaction, under {@code callbackLease} when one is given (null: unleased). Returns the
+     * callback written, else null.
      *
      * @throws com.groupbuy.market.types.exception.AppException {@code 0004} when the order or team changed meanwhile
      */
-    Long settle(MemberOrderView order, SettleCommand command, TeamPayment payment);
+    OwedCallback settle(MemberOrderView order, SettleCommand command, TeamPayment payment, NotifyLease callbackLease);
 
     /**
      * Records a payment notice for an order closed before it was paid (one row per order; a repeated notice counts

@@ -1,8 +1,10 @@
 package com.groupbuy.market.domain.trade.model.aggregate;
 
 import com.groupbuy.market.domain.outbox.model.entity.NotifyTaskEntity;
+import com.groupbuy.market.domain.trade.model.entity.MemberOrderView;
 import com.groupbuy.market.domain.trade.model.valobj.NotifyRoutes;
 import com.groupbuy.market.domain.trade.model.valobj.OrderStatus;
+import com.groupbuy.market.domain.trade.model.valobj.SettlementCallback;
 import com.groupbuy.market.domain.trade.model.valobj.TeamStatus;
 import java.util.List;
 import java.util.Optional;
@@ -10,9 +12,9 @@ import java.util.function.Supplier;
 
 /**
  * One payment counted on a team, as the settlement's transaction stores it: the order {@code LOCKED → PAID}; the
- * team's complete count + 1, its status {@code OPEN →} {@link #teamWhenFilled()} when that filled the last place, else
- * {@link #teamOtherwise()} (the guarded update computes which on the locked row); then, on the team read back in the
- * same transaction, {@link #callbackOwed} decides whether "this payment completed the team" and so owes its callback.
+ * team's complete count + 1, its status {@code OPEN →} {@link #teamWhenFilled()} when that pays the last place, else
+ * {@link #teamOtherwise()} — two guarded updates, one per outcome, of which at most one matches the locked row; then
+ * {@link #callbackOwed} turns "the update that paid the last place matched" into the team's callback.
  */
 public final class TeamPayment {
 
@@ -43,16 +45,23 @@ public final class TeamPayment {
     }
 
     /**
-     * The callback this payment owes, decided on the team as this transaction left it (locked until commit, so two
-     * last payers can neither both miss nor both see the completion): the completion callback when the payment
-     * completed the team, else none. The stored status must be the one the domain derives from the stored counts.
+     * The callback this payment owes: the team's completion callback when {@code paidLastPlace} (the guarded update
+     * that pays the last place is the one that matched, on the row locked until commit, so two last payers can neither
+     * both miss nor both see the completion), else none. It names the team as read with the order: its id, activity,
+     * partner and channel never change. The paid members' trade numbers are read only when the callback is owed.
      */
-    public Optional<NotifyTaskEntity> callbackOwed(Team afterPayment, Supplier<List<String>> paidOutTradeNos) {
-        TeamStatus expected = teamFrom().afterPayment(afterPayment.getCompleteCount(), afterPayment.getTargetCount());
-        if (afterPayment.getStatus() != expected) {
-            throw new IllegalStateException("team " + afterPayment.getTeamId() + " is " + afterPayment.getStatus()
-                    + " after a payment, expected " + expected);
+    public Optional<NotifyTaskEntity> callbackOwed(
+            MemberOrderView order, boolean paidLastPlace, Supplier<List<String>> paidOutTradeNos) {
+        if (!paidLastPlace) {
+            return Optional.empty();
         }
-        return afterPayment.completionCallback(routes, paidOutTradeNos);
+        return Optional.of(routes.teamCompleteTask(
+                order.getTeamId(),
+                order.getActivityId(),
+                order.getSource(),
+                order.getChannel(),
+                order.getNotifyType(),
+                order.getNotifyUrl(),
+                new SettlementCallback(order.getTeamId(), paidOutTradeNos.get())));
     }
 }

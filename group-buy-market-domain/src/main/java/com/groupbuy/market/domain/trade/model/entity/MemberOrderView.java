@@ -9,7 +9,7 @@ import lombok.Getter;
 
 /** A member order joined with its team, as settlement and refund read it before deciding. */
 @Getter
-@Builder
+@Builder(toBuilder = true)
 @AllArgsConstructor
 public class MemberOrderView {
 
@@ -32,9 +32,21 @@ public class MemberOrderView {
     private final Instant outTradeTime;
     /** When the order was locked; read only where a timeout is decided (null elsewhere). */
     private final Instant lockTime;
+    /**
+     * The team's paid places and target as read with the order, without a lock (null where not read): only a guess of
+     * what one more payment does, which the settlement's guarded updates then decide on the locked row.
+     */
+    private final Integer teamCompleteCount;
+
+    private final Integer teamTargetCount;
 
     /** Whether a settlement paid this order, whatever happened to it since (a refund closes it, but it was paid). */
     public boolean wasSettled() {
         return orderStatus == OrderStatus.PAID || outTradeTime != null;
+    }
+
+    /** Whether one more payment looked, as read, like the one that pays the team's last place (a guess; see above). */
+    public boolean paymentLooksLikeTheLast() {
+        return teamCompleteCount != null && teamTargetCount != null && teamCompleteCount + 1 >= teamTargetCount;
     }
 }

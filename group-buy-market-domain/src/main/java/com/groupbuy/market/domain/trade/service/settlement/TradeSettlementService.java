@@ -1,6 +1,7 @@
 package com.groupbuy.market.domain.trade.service.settlement;
 
 import com.groupbuy.market.domain.outbox.adapter.port.INotifyDispatcher;
+import com.groupbuy.market.domain.outbox.model.valobj.NotifyLease;
 import com.groupbuy.market.domain.trade.adapter.repository.ISettlementRepository;
 import com.groupbuy.market.domain.trade.model.aggregate.TeamPayment;
 import com.groupbuy.market.domain.trade.model.entity.MemberOrderView;
@@ -8,6 +9,7 @@ import com.groupbuy.market.domain.trade.model.entity.SettleCommand;
 import com.groupbuy.market.domain.trade.model.entity.SettledOrderEntity;
 import com.groupbuy.market.domain.trade.model.valobj.NotifyRoutes;
 import com.groupbuy.market.domain.trade.model.valobj.OrderStatus;
+import com.groupbuy.market.domain.trade.model.valobj.OwedCallback;
 import com.groupbuy.market.domain.trade.model.valobj.SourceChannelPolicy;
 import com.groupbuy.market.domain.trade.service.settlement.filter.OrderExistsFilter;
 import com.groupbuy.market.domain.trade.service.settlement.filter.SourceChannelFilter;
@@ -25,8 +27,9 @@ import org.springframework.stereotype.Service;
  * nothing: malls repeat payment notices. An order closed before it was ever paid (timeout, expiry, unpaid refund)
  * answers E0208, the buyer paid late and the mall must refund them; the notice is recorded for operators and nothing
  * else changes. Otherwise the payment rules (time window, team open) and one transaction that marks the order paid,
- * counts it on the team and, if it completed the team, writes the callback task. The task is handed to delivery
- * after commit; the answer never waits for the partner.
+ * counts it on the team and, if it completed the team, writes the callback task — under the dispatcher's lease when
+ * it gives one, so the delivery after commit needs no claim of its own (#19). The task is handed to delivery after
+ * commit; the answer never waits for the partner.
  */
 @Slf4j
 @Service
@@ -63,9 +66,12 @@ public class TradeSettlementService {
         }
         payment.apply(command, context);
 
-        Long taskId;
+        // Only the payment that completes the team writes a callback, so only one that looks like it asks for a lease
+        // (a wrong guess writes the callback unleased, handed over by id as before).
+        NotifyLease lease = order.paymentLooksLikeTheLast() ? dispatcher.callbackLease() : null;
+        OwedCallback owed;
         try {
-            taskId = repository.settle(order, command, teamPayment);
+            owed = repository.settle(order, command, teamPayment, lease);
         } catch (AppException e) {
             if (!ResponseCode.UPDATE_ZERO.getCode().equals(e.getCode())) {
                 throw e;
@@ -85,11 +91,16 @@ public class TradeSettlementService {
                 "settle outTradeNo={} team={} completedTeam={}",
                 command.getOutTradeNo(),
                 order.getTeamId(),
-                taskId != null);
-        if (taskId != null) {
-            dispatcher.dispatchAsync(taskId);
+                owed != null);
+        if (owed == null) {
+            return answer(order, null);
         }
-        return answer(order, taskId);
+        if (owed.leased() != null) {
+            dispatcher.dispatchLeased(owed.leased(), lease);
+        } else {
+            dispatcher.dispatchAsync(owed.taskId());
+        }
+        return answer(order, owed.taskId());
     }
 
     /** The buyer paid for an order we had closed unpaid: recorded (counted per order), and the mall told to refund. */

@@ -1,8 +1,9 @@
 package com.groupbuy.market.domain.trade.model.aggregate;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.groupbuy.market.domain.outbox.model.entity.NotifyTaskEntity;
+import com.groupbuy.market.domain.trade.model.entity.MemberOrderView;
 import com.groupbuy.market.domain.trade.model.valobj.NotifyRoutes;
 import com.groupbuy.market.domain.trade.model.valobj.OrderStatus;
 import com.groupbuy.market.domain.trade.model.valobj.TeamStatus;
@@ -23,21 +24,45 @@ class TeamPaymentTest {
         assertThat(payment.teamOtherwise()).isEqualTo(TeamStatus.OPEN);
     }
 
+    private static final MemberOrderView ORDER = MemberOrderView.builder()
+            .orderId("o-1")
+            .teamId("t-1")
+            .activityId(7L)
+            .source("s01")
+            .channel("c01")
+            .notifyType("HTTP")
+            .notifyUrl("https://mall.example/success")
+            .build();
+
     @Test
-    void onlyThePaymentThatCompletedTheTeamOwesTheCallback() {
-        assertThat(payment.callbackOwed(TeamTest.team(TeamStatus.OPEN, 3, 3, 2), List::of))
+    void onlyThePaymentThatPaidTheLastPlaceOwesTheCallbackAndTheMembersAreReadOnlyThen() {
+        assertThat(payment.callbackOwed(ORDER, false, () -> {
+                    throw new AssertionError("the paid members are read only when the callback is owed");
+                }))
                 .isEmpty();
-        assertThat(payment.callbackOwed(TeamTest.team(TeamStatus.COMPLETE, 3, 3, 3), () -> List.of("a", "b", "c")))
-                .get()
-                .extracting(t -> t.getBody())
-                .isEqualTo("{\"teamId\":\"t-1\",\"outTradeNoList\":[\"a\",\"b\",\"c\"]}");
+        NotifyTaskEntity task =
+                payment.callbackOwed(ORDER, true, () -> List.of("a", "b", "c")).orElseThrow();
+        assertThat(task.getBody()).isEqualTo("{\"teamId\":\"t-1\",\"outTradeNoList\":[\"a\",\"b\",\"c\"]}");
+        assertThat(task.getTaskKey()).isEqualTo("t-1:trade_settlement");
+        assertThat(task.getActivityId()).isEqualTo(7L);
+        assertThat(task.getSource()).isEqualTo("s01");
+        assertThat(task.getChannel()).isEqualTo("c01");
+        assertThat(task.getNotifyType()).isEqualTo("HTTP");
+        assertThat(task.getNotifyUrl()).isEqualTo("https://mall.example/success");
     }
 
     @Test
-    void aReadBackThatContradictsTheCountsIsRefused() {
-        assertThatThrownBy(() -> payment.callbackOwed(TeamTest.team(TeamStatus.OPEN, 3, 3, 3), List::of))
-                .isInstanceOf(IllegalStateException.class);
-        assertThatThrownBy(() -> payment.callbackOwed(TeamTest.team(TeamStatus.COMPLETE, 3, 3, 2), List::of))
-                .isInstanceOf(IllegalStateException.class);
+    void theCountsReadWithTheOrderOnlyGuessWhichUpdateToTryFirst() {
+        assertThat(view(1, 3).paymentLooksLikeTheLast()).isFalse();
+        assertThat(view(2, 3).paymentLooksLikeTheLast()).isTrue();
+        assertThat(view(3, 3).paymentLooksLikeTheLast()).isTrue();
+        assertThat(view(null, null).paymentLooksLikeTheLast()).isFalse();
+    }
+
+    private static MemberOrderView view(Integer complete, Integer target) {
+        return MemberOrderView.builder()
+                .teamCompleteCount(complete)
+                .teamTargetCount(target)
+                .build();
     }
 }

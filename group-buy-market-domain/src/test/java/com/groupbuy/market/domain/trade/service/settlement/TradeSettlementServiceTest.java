@@ -3,6 +3,9 @@ package com.groupbuy.market.domain.trade.service.settlement;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.groupbuy.market.domain.outbox.adapter.port.INotifyDispatcher;
+import com.groupbuy.market.domain.outbox.model.valobj.NotifyLease;
+import com.groupbuy.market.domain.outbox.model.valobj.NotifyTaskVO;
 import com.groupbuy.market.domain.trade.model.entity.SettleCommand;
 import com.groupbuy.market.domain.trade.model.entity.SettledOrderEntity;
 import com.groupbuy.market.domain.trade.model.valobj.NotifyRoutes;
@@ -65,6 +68,50 @@ class TradeSettlementServiceTest {
         assertThat(settle("u3").getNotifyTaskId()).isNull();
         assertThat(store.tasks).hasSize(1);
         assertThat(dispatched).hasSize(1);
+    }
+
+    /**
+     * #19: a dispatcher that gives a lease gets the completing settlement's callback written under it and handed over
+     * as written (no claim after commit); only the payment that looks like the last one asks for a lease.
+     */
+    @Test
+    void theCompletingCallbackIsWrittenUnderTheDispatchersLeaseAndHandedOverAsWritten() {
+        NotifyLease lease = new NotifyLease("worker-1", "token-1", Instant.now().plusSeconds(60));
+        List<String> calls = new ArrayList<>();
+        List<NotifyTaskVO> handedOver = new ArrayList<>();
+        service = new TradeSettlementService(
+                store,
+                new INotifyDispatcher() {
+                    @Override
+                    public void dispatchAsync(long taskId) {
+                        calls.add("byId " + taskId);
+                    }
+
+                    @Override
+                    public NotifyLease callbackLease() {
+                        calls.add("lease");
+                        return lease;
+                    }
+
+                    @Override
+                    public void dispatchLeased(NotifyTaskVO task, NotifyLease given) {
+                        assertThat(given).isSameAs(lease);
+                        handedOver.add(task);
+                    }
+                },
+                (source, channel) -> true,
+                new NotifyRoutes(false, Map.of(), (s, c) -> null));
+
+        settle("u1");
+        settle("u2");
+        assertThat(calls).isEmpty(); // places were left as read: no lease asked for
+        SettledOrderEntity last = settle("u3");
+
+        assertThat(calls).containsExactly("lease");
+        assertThat(handedOver).singleElement().satisfies(task -> {
+            assertThat(task.getId()).isEqualTo(last.getNotifyTaskId());
+            assertThat(task.getClaimToken()).isEqualTo("token-1");
+        });
     }
 
     @Test

@@ -1,0 +1,176 @@
+#!/usr/bin/env bash
+# Where a settlement's CPU goes, load-independently (issue 19, branch settlecpu):
+#   bash docs/bench/settle_profile.sh        (CONNS=64, DURATION=30s, JFR_PERIOD="2 ms" by default)
+# Prepares full teams the way run.sh does (lock rounds at 64 connections, an unmeasured lock_join fill, a settle
+# warm-up round), then settles them with wrk (settle.lua) while recording:
+#   - a JFR profile (jdk.ExecutionSample only, every JFR_PERIOD), summarised by docs/bench/jfr_top.py (self,
+#     inclusive, nearest own frame, by thread, by library);
+#   - the CPU of every app thread (/proc/<pid>/task/*/stat, utime + stime), grouped by thread name with the digits
+#     taken out, as shares of the app's CPU in the window: what runs outside the HTTP request threads;
+#   - the private MariaDB's statement counters and the private redis-server's commands per settlement, and the
+#     outbox work the settlements caused (callback tasks written and delivered, attempts, claims).
+# The window is wrk's run, as in run.sh (which divides the app's CPU in it by the settlements): background work in it
+# (the completing settlements' deliveries, the compensation job, the close-check relay) is counted, by thread.
+# Not a timing benchmark: the req/s wrk prints is not kept; counts and shares do not depend on the machine's speed
+# (much). Private MariaDB (port DBPORT, fresh data dir), private redis-server, close checks on queues of their own on
+# the local RabbitMQ (deleted at the end); otherwise the app runs as in run.sh (prod jar, dev profile, WARN, XXL
+# executor off, local compensation job every 1 s). Writes docs/bench/results/<date>-<commit>-settle-profile*.txt.
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+BENCH_DIR="$ROOT/docs/bench"
+export BENCH_DIR
+CONNS=${CONNS:-64}
+DURATION=${DURATION:-30s}
+JFR_PERIOD=${JFR_PERIOD:-2 ms}
+DBPORT=${DBPORT:-3397}
+REDISPORT=${REDISPORT:-6397}
+PORT=${PORT:-18094}
+LOCK_ROUNDS=${LOCK_ROUNDS:-4}
+TAG=${TAG:-}
+JFR_TOP=${JFR_TOP:-$BENCH_DIR/jfr_top.py}
+# KEEP=<dir>: the recording and its printed samples are copied there (they are large; not for the repository).
+KEEP=${KEEP:-}
+PREFIX="settleprof$$:"
+QUEUES="gbm_settleprof_$$"
+URL="http://127.0.0.1:$PORT"
+export BENCH_NOTIFY_URL="$URL/api/v1/test/group_buy_notify"
+THREADS=2
+export BENCH_THREADS=$THREADS
+STAMP="$(date -u +%Y%m%d-%H%M)-$(git -C "$ROOT" rev-parse --short HEAD)-settle-profile${TAG:+-$TAG}"
+OUT="$BENCH_DIR/results/$STAMP.txt"
+WORK=$(mktemp -d /tmp/gbm-settle-profile.XXXXXX)
+mkdir -p "$BENCH_DIR/results"
+
+say() { echo "$*" | tee -a "$OUT"; }
+sql() { mariadb -uroot -h127.0.0.1 -P"$DBPORT" --protocol=TCP -N -B "$@"; }
+cleanup() {
+  if [ -n "${APP:-}" ]; then kill "$APP" 2>/dev/null || true; wait "$APP" 2>/dev/null || true; fi
+  [ -f "$WORK/mariadb.pid" ] && kill "$(cat "$WORK/mariadb.pid")" 2>/dev/null || true
+  [ -n "${REDIS:-}" ] && kill "$REDIS" 2>/dev/null || true
+  sleep 2
+  for q in $(rabbitmqctl -q list_queues name 2>/dev/null | grep "^$QUEUES" || true); do
+    rabbitmqctl -q delete_queue "$q" >/dev/null 2>&1 || true
+  done
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+trap 'exit 1' INT TERM
+
+say "# settle profile $(date -u +%FT%TZ) commit $(git -C "$ROOT" rev-parse --short HEAD); conns=$CONNS duration=$DURATION jfr period=$JFR_PERIOD; load $(cut -d' ' -f1-3 /proc/loadavg)${APP_ARGS:+; app args: $APP_ARGS}"
+[ -z "$(git -C "$ROOT" status --porcelain --untracked-files=no)" ] || say "# working tree differs from the commit"
+
+mariadb-install-db --no-defaults --user="$(id -un)" --datadir="$WORK/data" --auth-root-authentication-method=normal \
+  >/dev/null 2>&1
+/usr/sbin/mariadbd --no-defaults --user="$(id -un)" --datadir="$WORK/data" --port="$DBPORT" --bind-address=127.0.0.1 \
+  --socket="$WORK/mariadb.sock" --pid-file="$WORK/mariadb.pid" --skip-log-bin --max-connections=200 \
+  >"$WORK/mariadb.log" 2>&1 &
+for _ in $(seq 1 60); do sql -e 'SELECT 1' >/dev/null 2>&1 && break; sleep 1; done
+sql -e "CREATE DATABASE gbm_prof CHARACTER SET utf8mb4"
+redis-server --port "$REDISPORT" --bind 127.0.0.1 --save '' --appendonly no --dir "$WORK" >"$WORK/redis.log" 2>&1 &
+REDIS=$!
+for _ in $(seq 1 30); do redis-cli -p "$REDISPORT" ping >/dev/null 2>&1 && break; sleep 0.2; done
+
+(cd "$ROOT" && mvn -q -B -o package -DskipTests -Pprod 2>/dev/null || mvn -q -B package -DskipTests -Pprod)
+
+java -Xms1g -Xmx1g -XX:+UseG1GC -jar "$ROOT/group-buy-market-app/target/group-buy-market-app.jar" \
+  --spring.profiles.active=dev --server.port=$PORT --spring.data.redis.port="$REDISPORT" \
+  --spring.datasource.url="jdbc:mysql://127.0.0.1:$DBPORT/gbm_prof?connectionTimeZone=UTC&forceConnectionTimeZoneToSession=true&useSSL=false&allowPublicKeyRetrieval=true&rewriteBatchedStatements=true" \
+  --gbm.redis.key-prefix="$PREFIX" --logging.level.com.groupbuy.market=WARN --xxl.job.executor.enabled=false \
+  --gbm.notify.local-scheduler-delay=1s --gbm.mq.refund-consumer.enabled=false \
+  --gbm.close-check.queue="$QUEUES" --gbm.close-check.dead-letter-queue="$QUEUES.dead" \
+  --gbm.close-check.lane-prefix="$QUEUES.delay." ${APP_ARGS:-} >"$WORK/app.log" 2>&1 &
+APP=$!
+for _ in $(seq 1 180); do curl -fs "$URL/actuator/health" >/dev/null 2>&1 && break; sleep 1; done
+curl -fs "$URL/actuator/health" >/dev/null || { tail -50 "$WORK/app.log"; exit 1; }
+
+sql gbm_prof <<'SQL'
+INSERT INTO group_buy_discount (discount_id, discount_name, discount_type, market_plan, market_expr)
+VALUES ('bench01', 'bench 20 off', 0, 'ZJ', '20');
+INSERT INTO sku (source, channel, goods_id, goods_name, original_price) VALUES ('s01', 'c01', 'bench01', 'bench goods', 100.00);
+INSERT INTO group_buy_activity (activity_id, activity_name, discount_id, group_type, take_limit_count, target, valid_time,
+  status, start_time, end_time) VALUES (900001, 'bench', 'bench01', 0, 1, 3, 600, 1,
+  UTC_TIMESTAMP(3) - INTERVAL 1 HOUR, UTC_TIMESTAMP(3) + INTERVAL 1 YEAR);
+INSERT INTO sc_sku_activity (source, channel, goods_id, activity_id) VALUES ('s01', 'c01', 'bench01', 900001);
+SQL
+
+# Full teams, as run.sh makes them: lock rounds (they also warm the lock path up), then a lock_join fill.
+for round in $(seq 1 "$LOCK_ROUNDS"); do
+  script=lock_join.lua; [ $((round % 2)) -eq 1 ] && script=lock_open.lua
+  wrk -t$THREADS -c64 -d20s -s "$BENCH_DIR/$script" "$URL" >/dev/null
+done
+wrk -t$THREADS -c64 -d"${SETTLE_FILL:-60s}" -s "$BENCH_DIR/lock_join.lua" "$URL" >/dev/null
+settle_orders() {
+  sql gbm_prof -e "SELECT l.user_id, l.out_trade_no FROM group_buy_order_list l JOIN group_buy_order o ON o.team_id = l.team_id
+              WHERE l.status = 0 AND o.lock_count = o.target_count ORDER BY l.team_id LIMIT 200000" > "$WORK/orders.txt"
+}
+settle_orders
+BENCH_ORDERS="$WORK/orders.txt" wrk -t$THREADS -c64 -d"${SETTLE_WARMUP:-20s}" -s "$BENCH_DIR/settle.lua" "$URL" >/dev/null
+# As in run.sh, the window starts right after the warm-up: whatever the lock rounds left undelivered (close checks
+# the relay left to the compensation job, say) is worked off in it, and is counted below.
+settle_orders
+say "# $(wc -l < "$WORK/orders.txt") orders of full teams available; outbox tasks not yet delivered at the window's start: $(sql gbm_prof -e "SELECT CONCAT(notify_category, ':', COUNT(*)) FROM notify_task WHERE notify_status <> 1 GROUP BY notify_category" | tr '\n' ' ')"
+
+COUNTERS="Questions Com_select Com_insert Com_update Com_delete Com_commit Com_rollback Com_set_option Handler_read_key Handler_read_next Innodb_rows_read"
+counters() {
+  sql -e "SHOW GLOBAL STATUS" | awk -v want=" $COUNTERS " 'index(want, " " $1 " ") {print $1, $2}'
+  redis-cli -p "$REDISPORT" INFO commandstats | tr -d '\r' | awk -F'[:=,]' '/^cmdstat_/ {sub("cmdstat_", "redis_", $1); print $1, $3}'
+  sql gbm_prof -e "SELECT 'orders_paid', COUNT(*) FROM group_buy_order_list WHERE status = 1
+    UNION ALL SELECT 'teams_complete', COUNT(*) FROM group_buy_order WHERE status = 1
+    UNION ALL SELECT CONCAT('tasks_', notify_category, '_status', notify_status), COUNT(*) FROM notify_task GROUP BY notify_category, notify_status
+    UNION ALL SELECT 'attempts', COUNT(*) FROM notify_attempt" | tr '\t' ' '
+}
+threads() { # tid ticks name, in one awk over every thread's stat (a process per thread took minutes at load 30)
+  awk '{
+    i = index($0, "("); j = 0
+    for (k = length($0); k > i; k--) if (substr($0, k, 1) == ")") { j = k; break }
+    split(substr($0, j + 2), f, " ")
+    printf "%s\t%s\t%s\n", $1, f[12] + f[13], substr($0, i + 1, j - i - 1)
+  }' /proc/"$APP"/task/*/stat 2>/dev/null || true
+}
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+cat >"$WORK/samples.jfc" <<JFC
+<?xml version="1.0" encoding="UTF-8"?>
+<configuration version="2.0" label="samples">
+  <event name="jdk.ExecutionSample"><setting name="enabled">true</setting><setting name="period">$JFR_PERIOD</setting></event>
+</configuration>
+JFC
+
+DBPID=$(cat "$WORK/mariadb.pid")
+counters >"$WORK/c0"; threads >"$WORK/t0"; a0=$(cpu_ticks "$APP"); d0=$(cpu_ticks "$DBPID")
+jcmd "$APP" JFR.start name=settle settings="$WORK/samples.jfc" filename="$WORK/settle.jfr" >/dev/null
+line=$(BENCH_ORDERS="$WORK/orders.txt" wrk -t$THREADS -c"$CONNS" -d"$DURATION" --latency -s "$BENCH_DIR/settle.lua" "$URL" | grep '^RESULT' || echo "RESULT failed")
+jcmd "$APP" JFR.stop name=settle >/dev/null
+counters >"$WORK/c1"; threads >"$WORK/t1"; a1=$(cpu_ticks "$APP"); d1=$(cpu_ticks "$DBPID")
+say "# outbox tasks not yet delivered at the window's end: $(sql gbm_prof -e "SELECT CONCAT(notify_category, ':', COUNT(*)) FROM notify_task WHERE notify_status <> 1 GROUP BY notify_category" | tr '\n' ' ')"
+say "# wrk: $(echo "${line#RESULT }" | sed 's/rps=[^ ]* p50_ms=[^ ]* p99_ms=[^ ]* //')"
+
+# Per settlement = per order that became paid in the window (the counters include at most ~25 of this script's own
+# queries: under 0.001 per settlement).
+paid=$(( $(awk '$1 == "orders_paid" {print $2}' "$WORK/c1") - $(awk '$1 == "orders_paid" {print $2}' "$WORK/c0") ))
+say "settle_counts settlements=$paid $( { sed 's/^/b /' "$WORK/c0"; sed 's/^/a /' "$WORK/c1"; } | awk -v n="$paid" '
+  $1 == "b" { b[$2] = $3; next }
+  { a[$2] = $3 }
+  END {
+    for (k in a) {
+      if (k == "redis_info" || k == "orders_paid") continue
+      d = a[k] - b[k]
+      if (d == 0) continue
+      printf "%s=%.3f\n", k, d / n
+    }
+  }' | sort | tr '\n' ' ')"
+hz=$(getconf CLK_TCK)
+say "settle_cpu app_cpu_ms_per_settlement=$(echo "($a1 - $a0) * 1000 / $hz / $paid" | bc -l | xargs printf '%.3f') db_cpu_ms_per_settlement=$(echo "($d1 - $d0) * 1000 / $hz / $paid" | bc -l | xargs printf '%.3f') (on a shared machine: for direction only)"
+say "# app threads: share of the app's CPU in the window (threads grouped by name, digits as #), and ms per settlement"
+awk -F'\t' -v total="$((a1 - a0))" -v n="$paid" -v hz="$hz" '
+  FNR == NR { before[$1] = $2; next }
+  { name = $3; gsub(/[0-9]+/, "#", name); d = $2 - ($1 in before ? before[$1] : 0); group[name] += d; seen += d }
+  END {
+    for (g in group) if (group[g] > 0) printf "%6.1f%% %7.4f ms  %s\n", group[g] * 100 / total, group[g] * 1000 / hz / n, g
+    printf "%6.1f%% %7.4f ms  %s\n", (total - seen) * 100 / total, (total - seen) * 1000 / hz / n, "(threads that ended in the window)"
+  }' "$WORK/t0" "$WORK/t1" | sort -rn | tee -a "$OUT"
+
+jfr print --stack-depth 100 --events jdk.ExecutionSample "$WORK/settle.jfr" >"$WORK/samples.txt"
+[ -n "$KEEP" ] && mkdir -p "$KEEP" && cp "$WORK/settle.jfr" "$KEEP/$STAMP.jfr" && cp "$WORK/samples.txt" "$KEEP/$STAMP-samples.txt"
+python3 "$JFR_TOP" "$WORK/samples.txt" >>"$OUT"
+say "# raw results in ${OUT#$ROOT/}"
