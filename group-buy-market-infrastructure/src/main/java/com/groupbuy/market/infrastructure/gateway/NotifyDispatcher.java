@@ -74,16 +74,24 @@ public class NotifyDispatcher implements INotifyDispatcher {
 
     @Override
     public void dispatchAsync(long taskId) {
+        handOver(taskId, () -> notifyService.deliver(taskId), "");
+    }
+
+    /**
+     * Runs a task's delivery on the dispatch pool; a failure or a full pool leaves it to the compensation job ({@code
+     * when}: after what, for a leased task).
+     */
+    private void handOver(long taskId, Runnable delivery, String when) {
         try {
             executor.execute(() -> {
                 try {
-                    notifyService.deliver(taskId);
+                    delivery.run();
                 } catch (RuntimeException e) {
-                    log.warn("notify task={} immediate delivery failed; the job will retry it", taskId, e);
+                    log.warn("notify task={} immediate delivery failed; the job will retry it{}", taskId, when, e);
                 }
             });
         } catch (RejectedExecutionException e) {
-            log.info("notify task={} left to the compensation job (dispatch pool full)", taskId);
+            log.info("notify task={} left to the compensation job{} (dispatch pool full)", taskId, when);
         }
     }
 
@@ -104,22 +112,7 @@ public class NotifyDispatcher implements INotifyDispatcher {
 
     @Override
     public void dispatchLeased(NotifyTaskVO task, NotifyLease lease) {
-        try {
-            executor.execute(() -> {
-                try {
-                    notifyService.deliverLeased(List.of(task), lease.until());
-                } catch (RuntimeException e) {
-                    log.warn(
-                            "notify task={} immediate delivery failed; the job will retry it once its lease ends",
-                            task.getId(),
-                            e);
-                }
-            });
-        } catch (RejectedExecutionException e) {
-            log.info(
-                    "notify task={} left to the compensation job once its lease ends (dispatch pool full)",
-                    task.getId());
-        }
+        handOver(task.getId(), () -> notifyService.deliverLeased(List.of(task), lease.until()), " once its lease ends");
     }
 
     /**
