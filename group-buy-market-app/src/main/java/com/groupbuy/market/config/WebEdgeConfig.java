@@ -4,10 +4,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.groupbuy.market.trigger.http.ContentTypeCheckFilter;
 import com.groupbuy.market.trigger.http.JsonErrorReportValve;
 import com.groupbuy.market.trigger.http.StrictJsonReader;
+import com.groupbuy.market.trigger.http.UnservedMethodFilter;
 import java.util.List;
 import org.apache.catalina.Valve;
 import org.apache.catalina.core.StandardHost;
 import org.apache.catalina.valves.ErrorReportValve;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.web.embedded.tomcat.TomcatServletWebServerFactory;
 import org.springframework.boot.web.server.WebServerFactoryCustomizer;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
@@ -17,6 +19,7 @@ import org.springframework.core.Ordered;
 import org.springframework.http.converter.HttpMessageConverter;
 import org.springframework.http.converter.json.MappingJackson2HttpMessageConverter;
 import org.springframework.web.accept.ContentNegotiationStrategy;
+import org.springframework.web.servlet.HandlerMapping;
 import org.springframework.web.servlet.config.annotation.ContentNegotiationConfigurer;
 import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
 
@@ -25,7 +28,7 @@ import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
  * ({@link StrictJsonReader}); the {@code Accept} header is ignored, so an answer is always our JSON envelope and a
  * committed write can never turn into a 406 while its answer is written; unusable content types are refused before
  * Spring reads anything ({@link ContentTypeCheckFilter}); and the pages Tomcat writes itself are JSON
- * ({@link JsonErrorReportValve}).
+ * ({@link JsonErrorReportValve}), as are OPTIONS and TRACE ({@link UnservedMethodFilter}).
  */
 @Configuration
 public class WebEdgeConfig implements WebMvcConfigurer {
@@ -60,6 +63,25 @@ public class WebEdgeConfig implements WebMvcConfigurer {
                 new FilterRegistrationBean<>(new ContentTypeCheckFilter());
         registration.setOrder(Ordered.HIGHEST_PRECEDENCE);
         return registration;
+    }
+
+    /**
+     * OPTIONS and TRACE answered with the envelope before any servlet runs. It must stay registered while the
+     * connector lets TRACE through ({@link #traceReachesTheFilters}): dispatched to a servlet, a TRACE is echoed back.
+     */
+    @Bean
+    public FilterRegistrationBean<UnservedMethodFilter> unservedMethodFilter(
+            ObjectProvider<HandlerMapping> handlerMappings) {
+        FilterRegistrationBean<UnservedMethodFilter> registration = new FilterRegistrationBean<>(
+                new UnservedMethodFilter(() -> handlerMappings.orderedStream().toList()));
+        registration.setOrder(Ordered.HIGHEST_PRECEDENCE);
+        return registration;
+    }
+
+    /** Tomcat would refuse TRACE itself with a bodiless 405; let it reach {@link UnservedMethodFilter}. */
+    @Bean
+    public WebServerFactoryCustomizer<TomcatServletWebServerFactory> traceReachesTheFilters() {
+        return factory -> factory.addConnectorCustomizers(connector -> connector.setAllowTrace(true));
     }
 
     /**

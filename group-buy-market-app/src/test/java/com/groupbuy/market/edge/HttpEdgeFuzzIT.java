@@ -196,6 +196,55 @@ class HttpEdgeFuzzIT {
         assertThat(fingerprint()).isEqualTo(before);
     }
 
+    @Test
+    void optionsAndTraceAre405EnvelopesNamingWhatThePathServesAndNeverEchoTheRequest() throws Exception {
+        Map<String, String> paths = Map.of(
+                LOCK,
+                "POST",
+                TASKS,
+                "GET",
+                "/api/v1/gbm/admin/switches/some-switch",
+                "POST",
+                "/actuator/health",
+                "GET");
+        String before = fingerprint();
+        for (String method : List.of("OPTIONS", "TRACE")) {
+            for (Map.Entry<String, String> path : paths.entrySet()) {
+                String what = method + " " + path.getKey();
+                Answer answer = RawHttp.send(
+                        port,
+                        method,
+                        path.getKey(),
+                        Map.of("X-Admin-Token", "fuzz-admin", "X-Echo-Me", "secret-cookie-value"),
+                        new byte[0]);
+
+                JsonNode body = envelope(answer, what);
+                assertThat(answer.status()).as(what + " -> " + answer).isEqualTo(405);
+                assertThat(body.path("code").asText()).as(what).isEqualTo("0002");
+                assertThat(body.path("info").asText()).as(what).isEqualTo("method " + method + " not allowed");
+                assertThat(answer.headers().get("allow"))
+                        .as(what + " -> " + answer)
+                        .contains(path.getValue());
+                assertThat(answer.body())
+                        .as(what + " echoes nothing it was sent")
+                        .doesNotContain("secret-cookie-value")
+                        .doesNotContain("fuzz-admin");
+            }
+            Answer unknown = RawHttp.send(port, method, "/api/v1/gbm/trade/no_such_call", Map.of(), new byte[0]);
+            assertThat(unknown.status())
+                    .as(method + " of an unknown path -> " + unknown)
+                    .isEqualTo(404);
+            assertThat(envelope(unknown, method + " unknown").path("info").asText())
+                    .isEqualTo("no such path");
+        }
+        Answer put = RawHttp.send(port, "PUT", LOCK, Map.of("Content-Type", "application/json"), new byte[0]);
+        assertThat(put.status()).isEqualTo(405);
+        assertThat(put.headers().get("allow"))
+                .as("a 405 names what the path serves -> " + put)
+                .isEqualTo("POST");
+        assertThat(fingerprint()).isEqualTo(before);
+    }
+
     /** Fixed seed, fixed count: the same {@value #REQUESTS} hostile requests on every run. */
     @Test
     void hostileRequestsOnEveryEndpointNeverFaultAlwaysAnswerTheEnvelopeAndRefusalsWriteNothing() throws Exception {
@@ -269,7 +318,9 @@ class HttpEdgeFuzzIT {
                 case 0, 1 -> mutateBody(random, request);
                 case 2 -> mutateHeaders(random, request);
                 case 3 -> mutatePath(random, request);
-                case 4 -> request.method = pick(random, "GET", "POST", "PUT", "DELETE", "PATCH", "FOO", "post");
+                case 4 ->
+                    request.method =
+                            pick(random, "GET", "POST", "PUT", "DELETE", "PATCH", "OPTIONS", "TRACE", "FOO", "post");
                 default ->
                     request.headers.put(
                             "Accept",

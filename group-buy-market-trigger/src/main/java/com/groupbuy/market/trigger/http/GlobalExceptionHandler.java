@@ -133,7 +133,9 @@ public class GlobalExceptionHandler {
 
     @ExceptionHandler(HttpRequestMethodNotSupportedException.class)
     public ResponseEntity<Response<Void>> method(HttpRequestMethodNotSupportedException e) {
+        // RFC 9110 asks a 405 to name what the path does serve.
         return ResponseEntity.status(HttpStatus.METHOD_NOT_ALLOWED)
+                .headers(e.getHeaders())
                 .body(failure(ResponseCode.ILLEGAL_PARAMETER.getCode(), "method " + e.getMethod() + " not allowed"));
     }
 
