@@ -7,6 +7,10 @@
 # recorded, only counts, which do not depend on the machine's speed. Like statements.sh it runs on a private MariaDB
 # (port 3398, fresh data dir) so the counters are the app's alone, and the close checks go to queues of its own on
 # the local RabbitMQ (deleted at the end). Writes docs/bench/results/<date>-<commit>-statements-concurrent.txt.
+# JFR=1 also records each counted window with docs/bench/writer.jfc (CPU samples every 2 ms, each thread's allocation
+# counter) and appends docs/bench/jfr_writer.py's summary: the group-commit writer's share of the app's CPU samples,
+# its hot frames, and the bytes it and the whole app allocated per lock (counts, not times). The recordings stay in
+# $JFR_DIR (default /tmp/gbm-statements-jfr.<pid>).
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
@@ -17,6 +21,8 @@ DURATION=${DURATION:-10s}
 DBPORT=${DBPORT:-3398}
 PORT=${PORT:-18093}
 MODES=${MODES:-"off on"}
+JFR=${JFR:-0}
+JFR_DIR=${JFR_DIR:-/tmp/gbm-statements-jfr.$$}
 PREFIX="stmtgc$$:"
 QUEUES="gbm_stmtgc_$$"
 URL="http://127.0.0.1:$PORT"
@@ -62,7 +68,9 @@ say "# innodb_autoinc_lock_mode=$(sql -e 'SELECT @@innodb_autoinc_lock_mode')"
 (cd "$ROOT" && mvn -q -B -o package -DskipTests -Pprod 2>/dev/null || mvn -q -B package -DskipTests -Pprod)
 
 start_app() { # group commit on|off
-  java -Xms512m -Xmx512m -jar "$ROOT/group-buy-market-app/target/group-buy-market-app.jar" --spring.profiles.active=dev \
+  local jfr_options=
+  [ "$JFR" = 1 ] && jfr_options=-XX:FlightRecorderOptions:stackdepth=256
+  java -Xms512m -Xmx512m $jfr_options -jar "$ROOT/group-buy-market-app/target/group-buy-market-app.jar" --spring.profiles.active=dev \
     --server.port=$PORT \
     --spring.datasource.url="jdbc:mysql://127.0.0.1:$DBPORT/gbm_stmt?connectionTimeZone=UTC&forceConnectionTimeZoneToSession=true&useSSL=false&allowPublicKeyRetrieval=true&rewriteBatchedStatements=true" \
     --gbm.redis.key-prefix="$PREFIX" --logging.level.com.groupbuy.market=WARN --xxl.job.executor.enabled=false \
@@ -105,9 +113,13 @@ batches() { # count and total of gbm.lock.group.commit.batch (0 0 while group co
 measure() { # mode scenario script
   local before after b0 b1 result
   before=$(snapshot); b0=$(batches)
+  [ "$JFR" = 1 ] && jcmd "$APP" JFR.start name=counted settings="$BENCH_DIR/writer.jfc" >/dev/null
   result=$(wrk -t2 -c"$CONNS" -d"$DURATION" -s "$BENCH_DIR/$3" "$URL" | grep '^RESULT' || echo "RESULT failed")
   sleep 3 # the close-check relay publishes what the last locks queued: its statements are part of each lock's cost
   after=$(snapshot); b1=$(batches)
+  local recording="$JFR_DIR/$1-$2.jfr"
+  recording=${recording//=/-}
+  [ "$JFR" = 1 ] && jcmd "$APP" JFR.stop name=counted filename="$recording" >/dev/null
   local line
   line=$(join <(echo "$before") <(echo "$after") | awk -v order="$COUNTERS" '
     { d[$1] = $3 - $2 }
@@ -122,8 +134,16 @@ measure() { # mode scenario script
   checks=$(sql gbm_stmt -e "SELECT CONCAT('close_checks=', COUNT(*), ' published=', SUM(notify_status = 1),
     ' published_twice=', SUM(notify_count > 1)) FROM notify_task WHERE notify_type = 'DELAY'")
   say "$1 $2 conns=$CONNS$line $batch $checks errors:$(echo "$result" | grep -o 'http_errors=[0-9]* business_errors=[0-9]* socket_errors=[0-9]*')"
+  if [ "$JFR" = 1 ]; then
+    jfr print --stack-depth 256 --events jdk.ExecutionSample "$recording" >"${recording%.jfr}-cpu.txt"
+    jfr print --json --events jdk.ThreadAllocationStatistics "$recording" >"${recording%.jfr}-alloc.json"
+    say "## JFR $1 $2 ($(basename "$recording"))"
+    python3 "$BENCH_DIR/jfr_writer.py" "${recording%.jfr}-cpu.txt" "${recording%.jfr}-alloc.json" \
+      "$(echo "$line" | grep -o 'locks=[0-9]*' | cut -d= -f2)" | tee -a "$OUT"
+  fi
 }
 
+[ "$JFR" = 1 ] && mkdir -p "$JFR_DIR"
 for mode in $MODES; do
   start_app "$mode"
   seed

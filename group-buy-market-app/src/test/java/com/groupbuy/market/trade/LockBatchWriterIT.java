@@ -8,14 +8,18 @@ import com.groupbuy.market.domain.outbox.model.entity.NotifyTaskEntity;
 import com.groupbuy.market.domain.outbox.model.valobj.NotifyLease;
 import com.groupbuy.market.domain.outbox.model.valobj.NotifyTaskVO;
 import com.groupbuy.market.domain.trade.model.aggregate.LockOrderAggregate;
+import com.groupbuy.market.infrastructure.mybatis.BatchInserts;
 import com.groupbuy.market.infrastructure.outbox.dao.INotifyTaskDao;
 import com.groupbuy.market.infrastructure.outbox.repository.NotifyTaskRepository;
 import com.groupbuy.market.infrastructure.trade.dao.IGroupBuyOrderDao;
-import com.groupbuy.market.infrastructure.trade.dao.IGroupBuyOrderListDao;
 import com.groupbuy.market.infrastructure.trade.repository.LockBatchWriter;
 import com.groupbuy.market.infrastructure.trade.repository.LockOutcome;
 import com.groupbuy.market.support.IntegrationTest;
 import com.groupbuy.market.types.enums.ResponseCode;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDateTime;
@@ -31,10 +35,12 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.dao.DataAccessException;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.datasource.DataSourceUtils;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
@@ -60,7 +66,7 @@ class LockBatchWriterIT {
     IGroupBuyOrderDao teamDao;
 
     @Autowired
-    IGroupBuyOrderListDao orderDao;
+    BatchInserts batchInserts;
 
     @Autowired
     TransactionTemplate transaction;
@@ -70,6 +76,10 @@ class LockBatchWriterIT {
 
     @Autowired
     Clock clock;
+
+    /** The app's pool (the JdbcTemplate wraps it): the transaction's own connection is found under it. */
+    @Autowired
+    DataSource dataSource;
 
     @Test
     void theServerHandsOneStatementConsecutiveIds() {
@@ -84,8 +94,8 @@ class LockBatchWriterIT {
 
     @Test
     void eachLockGetsTheIdsOfItsOwnChecksReadBackByKey() throws Exception {
-        NotifyTaskRepository readBack = new NotifyTaskRepository(taskDao, clock, false);
-        writeConcurrentlyAndCheck(new LockBatchWriter(teamDao, orderDao, transaction, readBack));
+        NotifyTaskRepository readBack = new NotifyTaskRepository(taskDao, batchInserts, clock, false);
+        writeConcurrentlyAndCheck(new LockBatchWriter(teamDao, batchInserts, transaction, readBack));
     }
 
     @Test
@@ -132,6 +142,104 @@ class LockBatchWriterIT {
         assertThat(outcomes.get(3).order().getLeasedCloseChecks()).hasSize(1);
     }
 
+    /**
+     * A batch as large as the writer takes (gbm.lock.group-commit.max-batch, 64) of joins and new teams with 0, 1 or 2
+     * checks, leased or not: each table's rows go in one INSERT (the driver rewrites each JDBC batch as one multi-row
+     * statement, counted on the transaction's own connection), and every lock gets its own rows and the ids of its own
+     * checks in order.
+     */
+    @Test
+    void aFullBatchIsOneInsertPerTableAndEachLockGetsItsOwnChecksIdsInOrder() {
+        List<LockOrderAggregate> openers = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            openers.add(lock(true, null, 0));
+        }
+        writer.write(openers);
+        List<LockOrderAggregate> locks = new ArrayList<>();
+        for (int i = 0; i < 64; i++) {
+            locks.add(
+                    i % 4 == 0
+                            ? lock(false, openers.get(i / 4 % 8).getTeamId(), i % 3, i % 2 == 0 ? lease() : null)
+                            : lock(true, null, i % 3, i % 5 == 0 ? null : lease()));
+        }
+
+        long[] inserts = new long[2];
+        List<LockOutcome> outcomes = transaction.execute(status -> {
+            Connection connection = DataSourceUtils.getConnection(dataSource);
+            inserts[0] = sessionInserts(connection);
+            List<LockOutcome> written = writer.write(locks);
+            inserts[1] = sessionInserts(connection);
+            return written;
+        });
+
+        assertThat(inserts[1] - inserts[0])
+                .as("the teams, the member rows and the checks: one INSERT each")
+                .isEqualTo(3);
+        for (int i = 0; i < locks.size(); i++) {
+            LockOrderAggregate lock = locks.get(i);
+            assertThat(outcomes.get(i).order().getOrderId()).isEqualTo(lock.getOrderId());
+            assertThat(jdbc.queryForObject(
+                            "SELECT team_id FROM group_buy_order_list WHERE order_id = ?",
+                            String.class,
+                            lock.getOrderId()))
+                    .isEqualTo(lock.getTeamId());
+            assertIdsNameTheirChecks(outcomes.get(i), lock.getCloseChecks().size());
+            assertWrittenUnderItsLease(outcomes.get(i), lock);
+        }
+        for (LockOrderAggregate opener : openers) {
+            // Two joins of each opened team in the batch: 1 + 2 places taken of its 3.
+            assertThat(jdbc.queryForObject(
+                            "SELECT lock_count FROM group_buy_order WHERE team_id = ?",
+                            Integer.class,
+                            opener.getTeamId()))
+                    .isEqualTo(3);
+        }
+    }
+
+    @Test
+    void aTakenCheckKeyFailsTheChecksInsertAndRollsTheWholeBatchBack() {
+        LockOrderAggregate first = lock(true, null, 1, lease());
+        LockOrderAggregate taken = lock(true, null, 2, lease());
+        // Another writer wrote a task under the key of the second lock's team check: the checks' multi-row insert,
+        // sent after the teams and member rows, fails on uq_task_key.
+        String takenKey = taken.getCloseChecks().get(0).taskKey();
+        transaction.executeWithoutResult(status -> new NotifyTaskRepository(taskDao, batchInserts, clock)
+                .saveTask(NotifyTaskEntity.builder()
+                        .taskKey(takenKey)
+                        .teamId("other")
+                        .source("s01")
+                        .channel("c01")
+                        .notifyCategory("trade_settlement")
+                        .notifyType("HTTP")
+                        .notifyUrl("http://127.0.0.1:1/cb")
+                        .body("{}")
+                        .build()));
+
+        assertThatThrownBy(() -> writer.write(List.of(first, taken))).isInstanceOf(DataAccessException.class);
+
+        for (LockOrderAggregate lock : List.of(first, taken)) {
+            assertThat(jdbc.queryForObject(
+                            "SELECT COUNT(*) FROM group_buy_order WHERE team_id = ?", Integer.class, lock.getTeamId()))
+                    .isZero();
+            assertThat(jdbc.queryForObject(
+                            "SELECT COUNT(*) FROM group_buy_order_list WHERE order_id = ?",
+                            Integer.class,
+                            lock.getOrderId()))
+                    .isZero();
+            assertThat(jdbc.queryForObject(
+                            "SELECT COUNT(*) FROM notify_task WHERE claim_token = ?",
+                            Integer.class,
+                            lock.getCloseCheckLease().token()))
+                    .isZero();
+        }
+    }
+
+    @Test
+    void batchedInsertsRefuseToRunOutsideATransaction() {
+        // Outside one, each insert would be sent on its own and the flush would find nothing to count.
+        assertThatThrownBy(() -> batchInserts.mapper(INotifyTaskDao.class)).isInstanceOf(IllegalStateException.class);
+    }
+
     @Test
     void aBatchRolledBackLeavesNoLeasedCheck() {
         NotifyLease lease = lease();
@@ -158,7 +266,7 @@ class LockBatchWriterIT {
         ExecutorService pool = Executors.newFixedThreadPool(THREADS + 1);
         CountDownLatch start = new CountDownLatch(1);
         AtomicBoolean done = new AtomicBoolean();
-        NotifyTaskRepository single = new NotifyTaskRepository(taskDao, clock);
+        NotifyTaskRepository single = new NotifyTaskRepository(taskDao, batchInserts, clock);
         try {
             // Single outbox writes beside the batches, as settlements make: their ids fall between the batches'.
             Future<?> others = pool.submit(() -> {
@@ -210,6 +318,17 @@ class LockBatchWriterIT {
         } finally {
             done.set(true);
             pool.shutdownNow();
+        }
+    }
+
+    /** INSERT statements the server has run on this connection so far (its session's own counter). */
+    private static long sessionInserts(Connection connection) {
+        try (Statement statement = connection.createStatement();
+                ResultSet row = statement.executeQuery("SHOW SESSION STATUS LIKE 'Com_insert'")) {
+            row.next();
+            return row.getLong(2);
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
         }
     }
 

@@ -1,2 +1,2 @@
-/** MyBatis plumbing shared by every context's mappers: the UTC Instant type handler. */
+/** MyBatis plumbing shared by every context's mappers: the UTC Instant type handler, batched inserts. */
 package com.groupbuy.market.infrastructure.mybatis;

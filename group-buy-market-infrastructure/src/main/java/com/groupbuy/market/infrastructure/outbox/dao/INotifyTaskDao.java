@@ -14,10 +14,11 @@ public interface INotifyTaskDao {
     int insertIgnore(NotifyTaskPO task);
 
     /**
-     * New tasks in one multi-row statement (no IGNORE: a taken key fails it whole); each task's id is set from the
-     * generated keys, which are right only while the server hands one statement consecutive ids.
+     * A new task (no IGNORE: a taken key fails it), queued on a batch session ({@code BatchInserts}) with the others of
+     * its batch, which the driver sends as one multi-row statement; its id is set at the flush from the generated keys,
+     * which are right only while the server hands one statement consecutive ids.
      */
-    int insertAll(@Param("tasks") List<NotifyTaskPO> tasks);
+    void insertNew(NotifyTaskPO task);
 
     /** The server's auto-increment lock mode (InnoDB): up to 1, a multi-row insert gets consecutive ids. */
     Integer autoIncrementLockMode();

@@ -6,6 +6,7 @@ import com.groupbuy.market.domain.outbox.model.valobj.NotifyLease;
 import com.groupbuy.market.domain.outbox.model.valobj.NotifyTaskStatus;
 import com.groupbuy.market.domain.outbox.model.valobj.NotifyTaskVO;
 import com.groupbuy.market.infrastructure.ids.UniqueIds;
+import com.groupbuy.market.infrastructure.mybatis.BatchInserts;
 import com.groupbuy.market.infrastructure.outbox.dao.INotifyTaskDao;
 import com.groupbuy.market.infrastructure.outbox.po.NotifyTaskPO;
 import java.time.Clock;
@@ -26,18 +27,20 @@ public class NotifyTaskRepository implements INotifyTaskRepository {
     private static final int CONSECUTIVE_LOCK_MODE = 1;
 
     private final INotifyTaskDao dao;
+    private final BatchInserts batch;
     private final Clock clock;
     /** Whether a multi-row insert's generated keys can be trusted; read from the server on first use when null. */
     private volatile Boolean consecutiveIds;
 
     @Autowired
-    public NotifyTaskRepository(INotifyTaskDao dao, Clock clock) {
-        this(dao, clock, null);
+    public NotifyTaskRepository(INotifyTaskDao dao, BatchInserts batch, Clock clock) {
+        this(dao, batch, clock, null);
     }
 
     /** {@code consecutiveIds} decided by the caller (a test of either way of learning the ids); null: ask the server. */
-    public NotifyTaskRepository(INotifyTaskDao dao, Clock clock, Boolean consecutiveIds) {
+    public NotifyTaskRepository(INotifyTaskDao dao, BatchInserts batch, Clock clock, Boolean consecutiveIds) {
         this.dao = dao;
+        this.batch = batch;
         this.clock = clock;
         this.consecutiveIds = consecutiveIds;
     }
@@ -66,7 +69,8 @@ public class NotifyTaskRepository implements INotifyTaskRepository {
     }
 
     /**
-     * One statement for all the rows, each with its lease or none. Their ids come from the driver's generated keys
+     * One statement for all the rows, each with its lease or none: a JDBC batch of the single-row insert, which the
+     * driver sends as one multi-row INSERT ({@link BatchInserts}). Their ids come from the driver's generated keys
      * where the server gives one statement consecutive ids (MariaDB's default lock mode 1), else from one read by key
      * in the same transaction (MySQL 8 defaults to mode 2, where concurrent inserts interleave ids).
      */
@@ -90,9 +94,11 @@ public class NotifyTaskRepository implements INotifyTaskRepository {
             row.setNotifyCount(0); // the insert's value: a new task has no attempt yet
             rows.add(row);
         }
-        int inserted = dao.insertAll(rows);
+        INotifyTaskDao batched = batch.mapper(INotifyTaskDao.class);
+        rows.forEach(batched::insertNew);
+        int inserted = batch.flush();
         if (inserted != rows.size()) {
-            throw new IllegalStateException("a multi-row insert of " + rows.size() + " tasks wrote " + inserted);
+            throw new IllegalStateException("a batch of " + rows.size() + " tasks wrote " + inserted + " rows");
         }
         if (!consecutiveIds()) {
             Map<String, Long> ids = new HashMap<>();

@@ -2,7 +2,6 @@ package com.groupbuy.market.infrastructure.trade.dao;
 
 import com.groupbuy.market.infrastructure.trade.po.TeamPO;
 import java.time.Instant;
-import java.util.List;
 import org.apache.ibatis.annotations.Mapper;
 import org.apache.ibatis.annotations.Param;
 
@@ -10,10 +9,8 @@ import org.apache.ibatis.annotations.Param;
 @Mapper
 public interface IGroupBuyOrderDao {
 
+    /** A new team; the group-commit writer queues a batch's on a batch session, sent as one multi-row statement. */
     void insert(TeamPO team);
-
-    /** The new teams of locks written together (group commit), in one multi-row statement. */
-    void insertAll(@Param("teams") List<TeamPO> teams);
 
     TeamPO queryByTeamId(@Param("teamId") String teamId);
 

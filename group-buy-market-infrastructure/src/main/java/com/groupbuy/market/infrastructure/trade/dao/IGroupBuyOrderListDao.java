@@ -2,7 +2,6 @@ package com.groupbuy.market.infrastructure.trade.dao;
 
 import com.groupbuy.market.infrastructure.trade.po.GroupBuyOrderListPO;
 import com.groupbuy.market.infrastructure.trade.po.OrderLookupPO;
-import java.util.List;
 import org.apache.ibatis.annotations.Mapper;
 import org.apache.ibatis.annotations.Param;
 
@@ -10,10 +9,8 @@ import org.apache.ibatis.annotations.Param;
 @Mapper
 public interface IGroupBuyOrderListDao {
 
+    /** A member row; the group-commit writer queues a batch's on a batch session, sent as one multi-row statement. */
     void insert(GroupBuyOrderListPO order);
-
-    /** The member rows of locks written together (group commit), in one multi-row statement. */
-    void insertAll(@Param("orders") List<GroupBuyOrderListPO> orders);
 
     GroupBuyOrderListPO queryByOutTradeNo(
             @Param("source") String source,

@@ -6,6 +6,7 @@ import com.groupbuy.market.domain.outbox.model.valobj.NotifyLease;
 import com.groupbuy.market.domain.outbox.model.valobj.NotifyTaskVO;
 import com.groupbuy.market.domain.trade.model.aggregate.LockOrderAggregate;
 import com.groupbuy.market.domain.trade.model.valobj.TeamStatus;
+import com.groupbuy.market.infrastructure.mybatis.BatchInserts;
 import com.groupbuy.market.infrastructure.trade.dao.IGroupBuyOrderDao;
 import com.groupbuy.market.infrastructure.trade.dao.IGroupBuyOrderListDao;
 import com.groupbuy.market.infrastructure.trade.po.GroupBuyOrderListPO;
@@ -21,7 +22,8 @@ import org.springframework.transaction.support.TransactionTemplate;
 /**
  * Several locks in one transaction (group commit, #19): each join's guarded {@code takePlace} as a statement of its
  * own (the same guard as a lock written alone), then one multi-row insert each for the new teams, the member rows and
- * the close checks, then one commit. Each lock's close checks carry its lease for the close-check relay, as when it is
+ * the close checks (each a JDBC batch of the single-row insert, {@link BatchInserts}: one SQL text whatever the batch
+ * size), then one commit. Each lock's close checks carry its lease for the close-check relay, as when it is
  * written alone, so the relay publishes them without claiming them; a batch rolled back leaves none. A join the guard refuses wrote nothing and is answered {@code E0005} while the
  * others go on; any other failure (a unique key, a deadlock, the database gone) rolls the whole batch back and
  * throws, and each lock is then written alone, so every caller gets the answer it gets today.
@@ -33,17 +35,17 @@ public class LockBatchWriter {
     private static final Comparator<LockOrderAggregate> BY_TEAM = Comparator.comparing(LockOrderAggregate::getTeamId);
 
     private final IGroupBuyOrderDao teamDao;
-    private final IGroupBuyOrderListDao orderDao;
+    private final BatchInserts batch;
     private final TransactionTemplate transaction;
     private final INotifyTaskRepository notifyTasks;
 
     public LockBatchWriter(
             IGroupBuyOrderDao teamDao,
-            IGroupBuyOrderListDao orderDao,
+            BatchInserts batch,
             TransactionTemplate transaction,
             INotifyTaskRepository notifyTasks) {
         this.teamDao = teamDao;
-        this.orderDao = orderDao;
+        this.batch = batch;
         this.transaction = transaction;
         this.notifyTasks = notifyTasks;
     }
@@ -90,10 +92,17 @@ public class LockBatchWriter {
                 leases.add(lock.getCloseCheckLease()); // null: written unleased, handed over by id
             }
         }
-        if (!teams.isEmpty()) {
-            teamDao.insertAll(teams);
+        // Queued, then sent at the flush: the teams as one multi-row INSERT (none when there is no new team), then the
+        // member rows as another, as before; the checks are the outbox's own batch.
+        IGroupBuyOrderDao batchedTeams = batch.mapper(IGroupBuyOrderDao.class);
+        IGroupBuyOrderListDao batchedOrders = batch.mapper(IGroupBuyOrderListDao.class);
+        teams.forEach(batchedTeams::insert);
+        orders.forEach(batchedOrders::insert);
+        int rows = batch.flush();
+        if (rows != teams.size() + orders.size()) {
+            throw new IllegalStateException(
+                    teams.size() + " teams and " + orders.size() + " orders queued but " + rows + " rows written");
         }
-        orderDao.insertAll(orders);
         List<NotifyTaskVO> written = notifyTasks.saveNewTasks(checks, leases);
 
         // The checks in the order written: each lock takes as many as it wrote checks.
