@@ -4,13 +4,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.groupbuy.market.domain.trade.adapter.port.ITeamPlaceReservation;
+import com.groupbuy.market.domain.trade.adapter.repository.ITeamPlaceRepository;
 import com.groupbuy.market.domain.trade.model.valobj.PartnerOrderKey;
 import com.groupbuy.market.domain.trade.service.place.TeamPlaceReconciler;
 import com.groupbuy.market.infrastructure.trade.port.TeamPlaceReservation;
 import com.groupbuy.market.support.IntegrationTest;
 import com.groupbuy.market.support.TradeClient;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
@@ -35,6 +40,8 @@ import org.springframework.test.context.TestPropertySource;
 /**
  * Issue 13 item 6: a Redis place counter left above the database by a crash is brought back, a joiner then gets in,
  * a lock in flight is not mistaken for an error, and reconciling during a lock burst never lets a team past its target.
+ * Issue 19: the sweep pages by (validity end, row id) on the real database, and one cut by its run's deadline goes on
+ * from there at the next run, so a crash-left counter past what one run reaches is still corrected.
  */
 @IntegrationTest
 @TestPropertySource(properties = {"gbm.places.quiet-period=0s", "gbm.places.on-start=false"})
@@ -60,6 +67,9 @@ class PlaceReconcileIT {
 
     @Autowired
     RedissonClient redisson;
+
+    @Autowired
+    ITeamPlaceRepository placeRepository;
 
     @Autowired
     MeterRegistry meters;
@@ -174,6 +184,90 @@ class PlaceReconcileIT {
         assertThat(jdbc.queryForObject(
                         "SELECT COUNT(*) FROM group_buy_order_list WHERE team_id = ?", Integer.class, teamId))
                 .isEqualTo(target);
+    }
+
+    @Test
+    void counterLeftHighOnTheLastOpenTeamIsCorrectedByTheRunsThatFollowARunCutByItsDeadline() throws Exception {
+        mall.team("d1");
+        mall.team("d2");
+        mall.team("d3");
+        String teamId = mall.team("d4", "d5");
+        // Last in the sweep's order: the latest validity end of every open team.
+        jdbc.update(
+                "UPDATE group_buy_order SET valid_end_time = UTC_TIMESTAMP(3) + INTERVAL 100 DAY WHERE team_id = ?",
+                teamId);
+        redisson.getMap(reservation.key(teamId), StringCodec.INSTANCE).addAndGet("n", 1);
+        int open = jdbc.queryForObject(
+                "SELECT COUNT(*) FROM group_buy_order WHERE status = 0 AND valid_end_time > UTC_TIMESTAMP(3)",
+                Integer.class);
+        // Pages of about a sixth of the open teams, and a run budget of at most two pages: a sweep takes several runs.
+        int pageSize = Math.max(1, open / 6);
+        TickingClock clock = new TickingClock(Instant.now());
+        List<Integer> offs = new ArrayList<>();
+        TeamPlaceReconciler slow = new TeamPlaceReconciler(
+                placeRepository,
+                reservation,
+                clock,
+                Duration.ofMinutes(2),
+                Duration.ZERO,
+                pageSize,
+                Duration.ofSeconds(60),
+                offs::add);
+
+        assertThat(slow.reconcileIfDue(0, 1, clock.peek().plusSeconds(4))).isZero();
+        assertThat(counts.redisPlaces(teamId))
+                .as("the first run was cut before the team")
+                .isEqualTo(3);
+        int runs = 1;
+        int corrected = 0;
+        while (corrected == 0 && runs < open + 2) {
+            clock.advance(Duration.ofSeconds(61));
+            corrected = slow.reconcileIfDue(0, 1, clock.peek().plusSeconds(4));
+            runs++;
+        }
+
+        assertThat(corrected).isEqualTo(1);
+        assertThat(offs).containsExactly(1);
+        // Each run reads at least one page and never starts over: the last team is reached within a run per page.
+        assertThat(runs)
+                .as("runs to reach the last of %d open teams in pages of %d", open, pageSize)
+                .isLessThanOrEqualTo((open + pageSize - 1) / pageSize + 1);
+        assertThat(counts.redisPlaces(teamId)).isEqualTo(2);
+        assertThat(mall.lock("d6", teamId).path("code").asText()).isEqualTo("0000");
+    }
+
+    /** A clock whose reading moves a second each time it is read (a run's deadline then allows two pages). */
+    private static final class TickingClock extends Clock {
+        private Instant now;
+
+        TickingClock(Instant now) {
+            this.now = now;
+        }
+
+        synchronized Instant peek() {
+            return now;
+        }
+
+        synchronized void advance(Duration by) {
+            now = now.plus(by);
+        }
+
+        @Override
+        public synchronized Instant instant() {
+            Instant reading = now;
+            now = now.plusSeconds(1);
+            return reading;
+        }
+
+        @Override
+        public ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(ZoneId zone) {
+            return this;
+        }
     }
 
     private double corrections(String direction) {

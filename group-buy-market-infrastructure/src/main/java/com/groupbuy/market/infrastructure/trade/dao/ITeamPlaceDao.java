@@ -13,6 +13,7 @@ public interface ITeamPlaceDao {
 
     List<TeamPlacesPO> queryOpenTeams(
             @Param("now") Instant now,
+            @Param("afterEnd") Instant afterEnd,
             @Param("afterId") long afterId,
             @Param("shardIndex") int shardIndex,
             @Param("shardTotal") int shardTotal,

@@ -10,5 +10,6 @@ public class TeamPlacesPO {
     private String teamId;
     private Integer lockCount;
     private Integer status;
+    private Instant validEndTime;
     private Instant updateTime;
 }

@@ -4,6 +4,7 @@ import com.groupbuy.market.domain.trade.adapter.port.ITeamPlaceReservation;
 import com.groupbuy.market.domain.trade.adapter.repository.ITeamPlaceRepository;
 import com.groupbuy.market.domain.trade.model.valobj.LockedTeamPlacesVO;
 import com.groupbuy.market.domain.trade.model.valobj.OpenTeamPlacesVO;
+import com.groupbuy.market.domain.trade.model.valobj.OpenTeamsPosition;
 import com.groupbuy.market.domain.trade.model.valobj.PartnerOrderKey;
 import com.groupbuy.market.domain.trade.model.valobj.TeamStatus;
 import com.groupbuy.market.infrastructure.trade.dao.ITeamPlaceDao;
@@ -28,9 +29,13 @@ public class TeamPlaceRepository implements ITeamPlaceRepository {
 
     @Override
     public List<OpenTeamPlacesVO> queryOpenTeams(
-            Instant now, long afterRowId, int shardIndex, int shardTotal, int limit) {
-        return dao.queryOpenTeams(now, afterRowId, shardIndex, shardTotal, limit, TeamStatus.OPEN.code()).stream()
-                .map(po -> new OpenTeamPlacesVO(po.getId(), po.getTeamId(), po.getLockCount(), po.getUpdateTime()))
+            Instant now, OpenTeamsPosition after, int shardIndex, int shardTotal, int limit) {
+        return dao
+                .queryOpenTeams(
+                        now, after.validEnd(), after.rowId(), shardIndex, shardTotal, limit, TeamStatus.OPEN.code())
+                .stream()
+                .map(po -> new OpenTeamPlacesVO(
+                        po.getId(), po.getTeamId(), po.getLockCount(), po.getValidEndTime(), po.getUpdateTime()))
                 .toList();
     }
 

@@ -1,0 +1,308 @@
+package com.groupbuy.market.domain.trade.service.place;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.groupbuy.market.domain.trade.adapter.port.ITeamPlaceReservation;
+import com.groupbuy.market.domain.trade.adapter.repository.ITeamPlaceRepository;
+import com.groupbuy.market.domain.trade.model.valobj.LockedTeamPlacesVO;
+import com.groupbuy.market.domain.trade.model.valobj.OpenTeamPlacesVO;
+import com.groupbuy.market.domain.trade.model.valobj.OpenTeamsPosition;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.Function;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The reconciler's decisions over in-memory teams and counters: which teams it looks at closer (only those whose
+ * counter differs from the lock count), which it leaves (quiet period), that it pages in (validity end, row id) order
+ * past every team, and that a sweep cut by its deadline goes on from there at the next due run instead of starting
+ * over, so a counter a crash left high is corrected within a bounded number of runs.
+ */
+class TeamPlaceReconcilerTest {
+
+    private static final Instant NOW = Instant.parse("2030-01-01T00:00:00Z");
+    private static final Duration INTERVAL = Duration.ofSeconds(60);
+
+    private final Teams teams = new Teams();
+    private final Counters counters = new Counters();
+    private final TickingClock clock = new TickingClock(NOW);
+    private final List<Integer> corrections = new ArrayList<>();
+
+    private TeamPlaceReconciler reconciler(int pageSize) {
+        return new TeamPlaceReconciler(
+                teams,
+                counters,
+                clock,
+                Duration.ofMinutes(2),
+                Duration.ofSeconds(30),
+                pageSize,
+                INTERVAL,
+                corrections::add);
+    }
+
+    @Test
+    void aCounterLeftHighIsCorrectedAndOnlyTeamsThatDifferAreLockedToLookCloser() {
+        for (int i = 1; i <= 25; i++) {
+            teams.open(i, "t" + i, 1, NOW.plusSeconds(600 + i));
+            counters.set("t" + i, 1);
+        }
+        counters.set("t7", 2); // a refund committed and its process died before the release
+        counters.remove("t9"); // Redis lost it: seeded from the database at the next reservation, nothing to fix
+
+        int corrected = reconciler(10).reconcile(0, 1, NOW.plusSeconds(30));
+
+        assertThat(corrected).isEqualTo(1);
+        assertThat(counters.of("t7")).isEqualTo(1);
+        assertThat(corrections).containsExactly(1);
+        assertThat(teams.locked).containsExactly("t7");
+        assertThat(teams.pagesRead).as("25 teams in pages of 10").isEqualTo(3);
+    }
+
+    @Test
+    void aTeamWhoseRowJustChangedIsLeftToTheNextRun() {
+        teams.open(1, "t1", 1, NOW.plusSeconds(600));
+        teams.rows.get("t1").updatedAt = NOW.minusSeconds(5); // a refund just committed: its release is on its way
+        counters.set("t1", 2);
+
+        assertThat(reconciler(10).reconcile(0, 1, NOW.plusSeconds(30))).isZero();
+
+        assertThat(counters.of("t1")).isEqualTo(2);
+        assertThat(teams.locked).containsExactly("t1");
+    }
+
+    @Test
+    void pagesFollowTheValidityEndThenTheRowIdAndReachEveryTeam() {
+        // Row ids do not follow validity ends (activities of different lengths); equal ends are told apart by id.
+        teams.open(1, "late", 1, NOW.plusSeconds(900));
+        teams.open(2, "early", 1, NOW.plusSeconds(100));
+        teams.open(3, "sameA", 1, NOW.plusSeconds(500));
+        teams.open(4, "sameB", 1, NOW.plusSeconds(500));
+        teams.open(5, "ended", 1, NOW.minusSeconds(1));
+        for (String id : List.of("late", "early", "sameA", "sameB", "ended")) {
+            counters.set(id, 2);
+        }
+
+        assertThat(reconciler(1).reconcile(0, 1, NOW.plusSeconds(30))).isEqualTo(4);
+
+        assertThat(teams.locked).containsExactly("early", "sameA", "sameB", "late");
+        assertThat(counters.of("ended"))
+                .as("no longer open: not the reconciler's")
+                .isEqualTo(2);
+    }
+
+    @Test
+    void aSweepCutByItsDeadlineGoesOnFromThereAtTheNextDueRun() {
+        for (int i = 1; i <= 50; i++) {
+            teams.open(i, "t" + i, 1, NOW.plusSeconds(3600 + i));
+            counters.set("t" + i, 1);
+        }
+        counters.set("t48", 2); // far past what one run's budget reaches
+        TeamPlaceReconciler reconciler = reconciler(5);
+        // The clock moves a second at each reading: a budget of 4 s lets a run read two pages of five teams.
+        clock.step = Duration.ofSeconds(1);
+
+        List<Integer> fixedPerRun = new ArrayList<>();
+        List<Integer> pagesPerRun = new ArrayList<>();
+        for (int run = 0; run < 6; run++) {
+            int pagesBefore = teams.pagesRead;
+            fixedPerRun.add(reconciler.reconcileIfDue(0, 1, clock.peek().plusSeconds(4)));
+            pagesPerRun.add(teams.pagesRead - pagesBefore);
+            clock.now = clock.now.plus(INTERVAL);
+        }
+
+        assertThat(pagesPerRun).as("every run read some pages").allMatch(pages -> pages > 0 && pages < 10);
+        assertThat(counters.of("t48")).isEqualTo(1);
+        assertThat(fixedPerRun.stream().mapToInt(Integer::intValue).sum()).isEqualTo(1);
+        assertThat(teams.firstTeamOfEachPage)
+                .as("no run started over at the first team")
+                .containsOnlyOnce("t1");
+    }
+
+    @Test
+    void aRunIsDueOnlyOnceThePreviousIsAnIntervalAgo() {
+        teams.open(1, "t1", 1, NOW.plusSeconds(600));
+        counters.set("t1", 1);
+        TeamPlaceReconciler reconciler = reconciler(10);
+
+        reconciler.reconcileIfDue(0, 1, NOW.plusSeconds(30));
+        counters.set("t1", 2);
+        clock.now = NOW.plusSeconds(59);
+        assertThat(reconciler.reconcileIfDue(0, 1, NOW.plusSeconds(89))).isZero();
+        assertThat(counters.of("t1")).isEqualTo(2);
+
+        clock.now = NOW.plusSeconds(60);
+        assertThat(reconciler.reconcileIfDue(0, 1, NOW.plusSeconds(90))).isEqualTo(1);
+        assertThat(counters.of("t1")).isEqualTo(1);
+    }
+
+    @Test
+    void eachShardSweepsOnlyItsOwnTeams() {
+        for (int i = 1; i <= 6; i++) {
+            teams.open(i, "t" + i, 1, NOW.plusSeconds(600 + i));
+            counters.set("t" + i, 2);
+        }
+
+        assertThat(reconciler(10).reconcile(1, 3, NOW.plusSeconds(30))).isEqualTo(2);
+
+        assertThat(teams.locked).containsExactly("t1", "t4");
+    }
+
+    /** A clock whose reading advances by {@code step} each time it is read. */
+    private static final class TickingClock extends Clock {
+        Instant now;
+        Duration step = Duration.ZERO;
+
+        TickingClock(Instant now) {
+            this.now = now;
+        }
+
+        Instant peek() {
+            return now;
+        }
+
+        @Override
+        public Instant instant() {
+            Instant reading = now;
+            now = now.plus(step);
+            return reading;
+        }
+
+        @Override
+        public ZoneOffset getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(java.time.ZoneId zone) {
+            return this;
+        }
+    }
+
+    private static final class Row {
+        final long rowId;
+        final String teamId;
+        int lockCount;
+        final Instant validEnd;
+        Instant updatedAt = NOW.minusSeconds(600);
+
+        Row(long rowId, String teamId, int lockCount, Instant validEnd) {
+            this.rowId = rowId;
+            this.teamId = teamId;
+            this.lockCount = lockCount;
+            this.validEnd = validEnd;
+        }
+    }
+
+    /** Open teams as the database holds them, read the way queryOpenTeams reads them. */
+    private static final class Teams implements ITeamPlaceRepository {
+        final Map<String, Row> rows = new LinkedHashMap<>();
+        final List<String> locked = new ArrayList<>();
+        final List<String> firstTeamOfEachPage = new ArrayList<>();
+        int pagesRead;
+
+        void open(long rowId, String teamId, int lockCount, Instant validEnd) {
+            rows.put(teamId, new Row(rowId, teamId, lockCount, validEnd));
+        }
+
+        @Override
+        public List<OpenTeamPlacesVO> queryOpenTeams(
+                Instant now, OpenTeamsPosition after, int shardIndex, int shardTotal, int limit) {
+            pagesRead++;
+            Comparator<OpenTeamsPosition> order =
+                    Comparator.comparing(OpenTeamsPosition::validEnd).thenComparingLong(OpenTeamsPosition::rowId);
+            List<OpenTeamPlacesVO> page = rows.values().stream()
+                    .filter(row -> row.validEnd.isAfter(now))
+                    .filter(row -> row.rowId % shardTotal == shardIndex)
+                    .map(row -> new OpenTeamPlacesVO(row.rowId, row.teamId, row.lockCount, row.validEnd, row.updatedAt))
+                    .filter(team -> order.compare(team.position(), after) > 0)
+                    .sorted(Comparator.comparing(OpenTeamPlacesVO::position, order))
+                    .limit(limit)
+                    .toList();
+            if (!page.isEmpty()) {
+                firstTeamOfEachPage.add(page.get(0).teamId());
+            }
+            return page;
+        }
+
+        @Override
+        public <T> T underTeamLock(String teamId, Function<LockedTeamPlacesVO, T> work) {
+            locked.add(teamId);
+            Row row = rows.get(teamId);
+            return work.apply(new LockedTeamPlacesVO(row.lockCount, row.updatedAt, List.of()));
+        }
+    }
+
+    /** The Redis counters; no holder in flight in these tests, so the truth is the lock count. */
+    private static final class Counters implements ITeamPlaceReservation {
+        private final Map<String, Integer> places = new HashMap<>();
+
+        void set(String teamId, int n) {
+            places.put(teamId, n);
+        }
+
+        void remove(String teamId) {
+            places.remove(teamId);
+        }
+
+        Integer of(String teamId) {
+            return places.get(teamId);
+        }
+
+        @Override
+        public Map<String, Integer> places(Collection<String> teamIds) {
+            Map<String, Integer> found = new TreeMap<>();
+            teamIds.stream().filter(places::containsKey).forEach(id -> found.put(id, places.get(id)));
+            return found;
+        }
+
+        @Override
+        public int reconcile(String teamId, int lockCount, List<String> holdersInDb, Instant staleBefore) {
+            Integer current = places.get(teamId);
+            if (current == null) {
+                return 0;
+            }
+            places.put(teamId, lockCount);
+            return current - lockCount;
+        }
+
+        @Override
+        public boolean reserve(String teamId, String holder, int target, int lockedInDb, Instant validEnd) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public boolean reserveNew(String teamId, String holder, Instant validEnd) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public void cancel(String teamId, String holder) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public void release(String teamId) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public boolean releaseOrder(String teamId, String orderId) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public void discard(String teamId) {
+            throw new UnsupportedOperationException();
+        }
+    }
+}
