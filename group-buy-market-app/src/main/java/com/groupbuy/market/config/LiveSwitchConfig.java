@@ -73,12 +73,17 @@ public class LiveSwitchConfig {
         return service;
     }
 
-    /** One thread: reloads on each change message and on the timer (a reload is one small SELECT). */
-    @Bean(destroyMethod = "shutdownNow")
-    public ScheduledExecutorService switchReloader(
+    /**
+     * One thread: reloads on each change message and on the timer (a reload is one small SELECT). Held in a
+     * {@link SwitchReloadThread}, not exposed as a {@link ScheduledExecutorService} bean: Spring would take such a bean
+     * as the scheduler of every {@code @Scheduled} job (and Boot would then not make its own), so the local timeout,
+     * callback and retention jobs would queue behind each other and behind the reloads on this one thread.
+     */
+    @Bean(destroyMethod = "close")
+    public SwitchReloadThread switchReloader(
             LiveSwitchService service, RedisSwitchBroadcast broadcast, MarketSwitchesProperties market) {
         ScheduledExecutorService reloader = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread thread = new Thread(r, "switch-reload");
+            Thread thread = new Thread(r, SwitchReloadThread.NAME);
             thread.setDaemon(true);
             return thread;
         });
@@ -92,7 +97,17 @@ public class LiveSwitchConfig {
         broadcast.subscribe(reload, reloader);
         long every = Math.max(1, market.getReloadInterval().toMillis());
         reloader.scheduleWithFixedDelay(reload, every, every, TimeUnit.MILLISECONDS);
-        return reloader;
+        return new SwitchReloadThread(reloader);
+    }
+
+    /** The switches' reload thread, stopped with the context. */
+    public record SwitchReloadThread(ScheduledExecutorService executor) implements AutoCloseable {
+        public static final String NAME = "switch-reload";
+
+        @Override
+        public void close() {
+            executor.shutdownNow();
+        }
     }
 
     @Bean
