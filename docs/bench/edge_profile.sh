@@ -46,7 +46,8 @@ say "# load before build: $(load)${APP_ARGS:+; app args: $APP_ARGS}"
 if [ "${BUILD:-1}" = 1 ]; then
   (cd "$ROOT" && mvn -q -B -o package -DskipTests -Pprod -Dspotless.check.skip=true)
 fi
-JAR="$ROOT/group-buy-market-app/target/group-buy-market-app.jar"
+# JAR=... runs a jar copied elsewhere (with BUILD=0), so builds and tests in this tree may go on meanwhile.
+JAR=${JAR:-"$ROOT/group-buy-market-app/target/group-buy-market-app.jar"}
 
 # Another engineer's app on the port would answer the health check and the load instead of ours.
 if ss -ltn "sport = :$PORT" | grep -q LISTEN; then echo "port $PORT is in use: PORT=..." >&2; exit 1; fi
