@@ -94,13 +94,18 @@ class PlaceScriptCommandsIT {
         // A restart comes back without scripts and without the team's counter: seeded again from the database.
         redis.kill();
         redis.startAgain();
-        JsonNode third;
+        String third = "not sent";
         long deadline = System.currentTimeMillis() + 30_000;
         do {
             Thread.sleep(250);
-            third = mall.lock("f3", teamId);
-        } while (!"0000".equals(third.path("code").asText()) && System.currentTimeMillis() < deadline);
-        assertThat(third.path("code").asText()).as(third.toString()).isEqualTo("0000");
+            try {
+                third = mall.lock("f3", teamId).path("code").asText();
+            } catch (AssertionError reconnecting) {
+                // 503 E0401 until Redisson has reconnected (RedisOutageIT times that part).
+                third = reconnecting.getMessage();
+            }
+        } while (!"0000".equals(third) && System.currentTimeMillis() < deadline);
+        assertThat(third).isEqualTo("0000");
         assertThat(counts.redisPlaces(teamId)).isEqualTo(3);
         assertThat(counts.lockCount(teamId)).isEqualTo(3);
         assertThat(mall.lock("f4", teamId).path("code").asText()).isEqualTo("E0006");
