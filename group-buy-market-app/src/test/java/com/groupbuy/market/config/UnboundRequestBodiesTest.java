@@ -109,10 +109,7 @@ class UnboundRequestBodiesTest {
                         .getFieldName())
                 .isEqualTo("userId");
         assertThatThrownBy(() -> resolver.resolveArgument(
-                        firstParameter(Endpoints.class, "plain"),
-                        new ModelAndViewContainer(),
-                        jsonRequest(""),
-                        null))
+                        firstParameter(Endpoints.class, "plain"), new ModelAndViewContainer(), jsonRequest(""), null))
                 .as("no body at all: Spring's own refusal")
                 .isInstanceOf(HttpMessageNotReadableException.class)
                 .hasMessageContaining("Required request body is missing");

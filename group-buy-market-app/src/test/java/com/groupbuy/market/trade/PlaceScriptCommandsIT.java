@@ -68,7 +68,9 @@ class PlaceScriptCommandsIT {
         Map<String, Long> after = calls();
 
         // 5 locks: two teams opened (RESERVE_NEW), three joins (RESERVE).
-        assertThat(delta(before, after, "evalsha")).as("one script call per lock").isEqualTo(5);
+        assertThat(delta(before, after, "evalsha"))
+                .as("one script call per lock")
+                .isEqualTo(5);
         assertThat(delta(before, after, "eval")).as("no script text sent").isZero();
         assertThat(delta(before, after, "script|load")).isZero();
         assertThat(counts.redisPlaces(teamId)).isEqualTo(3);
@@ -113,9 +115,8 @@ class PlaceScriptCommandsIT {
 
     /** Calls per command since the server started, e.g. {@code evalsha -> 12}. */
     private Map<String, Long> calls() {
-        Map<String, String> stats = redisson.getRedisNodes(RedisNodes.SINGLE)
-                .getInstance()
-                .info(RedisNode.InfoSection.COMMANDSTATS);
+        Map<String, String> stats =
+                redisson.getRedisNodes(RedisNodes.SINGLE).getInstance().info(RedisNode.InfoSection.COMMANDSTATS);
         Map<String, Long> calls = new HashMap<>();
         stats.forEach((name, value) -> {
             for (String part : value.split(",")) {
