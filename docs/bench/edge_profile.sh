@@ -20,7 +20,8 @@ DURATION=${DURATION:-30s}
 CONNS=${CONNS:-64}
 SCENARIOS=${SCENARIOS:-"lock_open lock_join"}
 PORT=${PORT:-18197}
-DB=gbm_edge
+# DB=...: a second copy run side by side (another jar, another PORT) needs a database of its own.
+DB=${DB:-gbm_edge}
 PREFIX="edge$$:"
 URL="http://127.0.0.1:$PORT"
 export BENCH_NOTIFY_URL="$URL/api/v1/test/group_buy_notify"
@@ -46,7 +47,8 @@ say "# load before build: $(load)${APP_ARGS:+; app args: $APP_ARGS}"
 if [ "${BUILD:-1}" = 1 ]; then
   (cd "$ROOT" && mvn -q -B -o package -DskipTests -Pprod -Dspotless.check.skip=true)
 fi
-JAR="$ROOT/group-buy-market-app/target/group-buy-market-app.jar"
+# JAR=... runs a jar copied elsewhere (with BUILD=0), so builds and tests in this tree may go on meanwhile.
+JAR=${JAR:-"$ROOT/group-buy-market-app/target/group-buy-market-app.jar"}
 
 # Another engineer's app on the port would answer the health check and the load instead of ours.
 if ss -ltn "sport = :$PORT" | grep -q LISTEN; then echo "port $PORT is in use: PORT=..." >&2; exit 1; fi

@@ -8,7 +8,8 @@
 # default queue and write their consumption records), so nothing but the requests talks to the database; an idle
 # window is measured too and must read zero. Redis commands per request likewise (INFO commandstats, redis_<command>=
 # calls per request; the snapshot's own INFO left out) from a private redis-server on REDISPORT: round trips are the
-# EVALSHA/EVAL and plain commands; commandstats also counts the commands a script runs inside (HSET, HEXISTS, ...).
+# EVALSHA/EVAL and plain commands; commandstats also counts the commands a script runs inside (HSET, HEXISTS, ...);
+# redis_bytes_input/output: bytes the private Redis read and wrote per request (INFO stats).
 # app_cpu_ms / db_cpu_ms: CPU of the app's and the private MariaDB's processes per request (utime + stime, 10 ms
 # ticks), sequential requests after WARMUP locks: a cost figure, not a rate, but it includes the JIT compiling.
 # Writes docs/bench/results/<date>-<commit>-statements.txt.
@@ -53,8 +54,12 @@ redis-server --port "$REDISPORT" --bind 127.0.0.1 --save '' --appendonly no --di
 REDIS=$!
 for _ in $(seq 1 30); do redis-cli -p "$REDISPORT" ping >/dev/null 2>&1 && break; sleep 0.2; done
 
-(cd "$ROOT" && mvn -q -B -o package -DskipTests -Pprod 2>/dev/null || mvn -q -B package -DskipTests -Pprod)
-java -Xms512m -Xmx512m -jar "$ROOT/group-buy-market-app/target/group-buy-market-app.jar" --spring.profiles.active=dev \
+# BUILD=0 JAR=...: a jar built (and copied) before, so builds and tests in this tree may go on meanwhile.
+if [ "${BUILD:-1}" = 1 ]; then
+  (cd "$ROOT" && mvn -q -B -o package -DskipTests -Pprod 2>/dev/null || mvn -q -B package -DskipTests -Pprod)
+fi
+JAR=${JAR:-"$ROOT/group-buy-market-app/target/group-buy-market-app.jar"}
+java -Xms512m -Xmx512m -jar "$JAR" --spring.profiles.active=dev \
   --server.port=$PORT --spring.data.redis.port="$REDISPORT" \
   --spring.datasource.url="jdbc:mysql://127.0.0.1:$DBPORT/gbm_stmt?connectionTimeZone=UTC&forceConnectionTimeZoneToSession=true&useSSL=false&allowPublicKeyRetrieval=true&rewriteBatchedStatements=true" \
   --gbm.redis.key-prefix="$PREFIX" --logging.level.com.groupbuy.market=WARN --xxl.job.executor.enabled=false \
@@ -78,6 +83,9 @@ COUNTERS="Questions Com_select Com_insert Com_update Com_delete Com_commit Com_r
 snapshot() {
   sql -e "SHOW GLOBAL STATUS" | awk -v want=" $COUNTERS " 'index(want, " " $1 " ") {print $1, $2}'
   redis-cli -p "$REDISPORT" INFO commandstats | tr -d '\r' | awk -F'[:=,]' '/^cmdstat_/ {sub("cmdstat_", "redis_", $1); print $1, $3}'
+  # Bytes in and out of the private Redis; they include the two snapshots' own INFO replies (a few KB per window,
+  # the idle line shows them), so per request they are an upper bound, close for N in the hundreds.
+  redis-cli -p "$REDISPORT" INFO stats | tr -d '\r' | awk -F: '/^total_net_(input|output)_bytes:/ {sub("total_net_", "redis_bytes_", $1); print $1, $2}'
 }
 post() { curl -s -o "$WORK/answer" -w '%{http_code}' "$URL$1" -H 'Content-Type: application/json' -d "$2"; }
 lock() { post /api/v1/gbm/trade/lock_market_pay_order "{\"userId\":\"$1\",\"teamId\":\"$2\",\"activityId\":900001,\"goodsId\":\"bench01\",\"source\":\"s01\",\"channel\":\"c01\",\"outTradeNo\":\"out-$1\",\"notifyConfigVO\":{\"notifyType\":\"HTTP\",\"notifyUrl\":\"$NOTIFY\"}}"; }

@@ -4,12 +4,15 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.groupbuy.market.trigger.http.ContentTypeCheckFilter;
 import com.groupbuy.market.trigger.http.JsonErrorReportValve;
 import com.groupbuy.market.trigger.http.StrictJsonReader;
+import com.groupbuy.market.trigger.http.UnboundRequestBodyResolver;
 import com.groupbuy.market.trigger.http.UnservedMethodFilter;
+import java.util.ArrayList;
 import java.util.List;
 import org.apache.catalina.Valve;
 import org.apache.catalina.core.StandardHost;
 import org.apache.catalina.valves.ErrorReportValve;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.boot.web.embedded.tomcat.TomcatServletWebServerFactory;
 import org.springframework.boot.web.server.WebServerFactoryCustomizer;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
@@ -19,9 +22,12 @@ import org.springframework.core.Ordered;
 import org.springframework.http.converter.HttpMessageConverter;
 import org.springframework.http.converter.json.MappingJackson2HttpMessageConverter;
 import org.springframework.web.accept.ContentNegotiationStrategy;
+import org.springframework.web.method.support.HandlerMethodArgumentResolver;
 import org.springframework.web.servlet.HandlerMapping;
 import org.springframework.web.servlet.config.annotation.ContentNegotiationConfigurer;
 import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
+import org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandlerAdapter;
+import org.springframework.web.servlet.mvc.method.annotation.RequestResponseBodyMethodProcessor;
 
 /**
  * The HTTP edge: what we accept and how every answer leaves. Request bodies are read strictly
@@ -55,6 +61,32 @@ public class WebEdgeConfig implements WebMvcConfigurer {
     @Override
     public void configureContentNegotiation(ContentNegotiationConfigurer configurer) {
         configurer.strategies(List.of(request -> ContentNegotiationStrategy.MEDIA_TYPE_ALL_LIST));
+    }
+
+    /**
+     * Puts {@link UnboundRequestBodyResolver} right before each of Spring's request-body processors, wrapping that
+     * same processor (its converters and body advice): argument resolvers added through a {@code WebMvcConfigurer}
+     * are asked only after Spring's own, which claim every {@code @RequestBody}. Done on the adapter once it is
+     * initialised, when its resolver list (with the advice found on {@code @ControllerAdvice} beans) is complete.
+     */
+    @Bean
+    public static BeanPostProcessor unboundRequestBodies() {
+        return new BeanPostProcessor() {
+            @Override
+            public Object postProcessAfterInitialization(Object bean, String beanName) {
+                if (bean instanceof RequestMappingHandlerAdapter adapter && adapter.getArgumentResolvers() != null) {
+                    List<HandlerMethodArgumentResolver> resolvers = new ArrayList<>();
+                    for (HandlerMethodArgumentResolver resolver : adapter.getArgumentResolvers()) {
+                        if (resolver instanceof RequestResponseBodyMethodProcessor bodies) {
+                            resolvers.add(new UnboundRequestBodyResolver(bodies));
+                        }
+                        resolvers.add(resolver);
+                    }
+                    adapter.setArgumentResolvers(resolvers);
+                }
+                return bean;
+            }
+        };
     }
 
     @Bean
