@@ -71,7 +71,7 @@ MALL=$!
 for _ in $(seq 1 60); do grep -q '^ready' "$WORK/mall.log" 2>/dev/null && break; sleep 1; done
 grep -q '^ready' "$WORK/mall.log" || { cat "$WORK/mall.log"; exit 1; }
 
-DB_PID=$(pgrep -x mariadbd | head -1 || true)
+DB_PID=$(shared_mariadb_pid || true)
 MQ_PID=$(pgrep -x beam.smp | head -1 || true)
 
 drain() { # $1 channel, $2 notify_url or NULL, $3 notify_mq or NULL

@@ -45,6 +45,9 @@ start_private_mariadb() {
   for _ in $(seq 1 60); do sql -e 'SELECT 1' >/dev/null 2>&1 && break; sleep 1; done
 }
 mariadb_pid() { cat "$WORK/mariadb.pid"; }
+# The shared MariaDB's pid: the mariadbd that listens on 3306. Not the first of `pidof mariadbd`, which lists the
+# newest first: another engineer's private MariaDB, when one runs.
+shared_mariadb_pid() { ss -ltnpH "sport = :3306" | grep -o 'pid=[0-9]*' | head -1 | cut -d= -f2; }
 
 # start_private_redis: a redis-server of the script's own on REDISPORT, no persistence (REDIS: its pid).
 start_private_redis() {

@@ -50,7 +50,7 @@ trap bench_cleanup EXIT
 start_app "$LOG" 120 -Xms1g -Xmx1g -XX:+UseG1GC -- --spring.datasource.url="$(jdbc_url 3306 "$DB")" \
   --gbm.redis.key-prefix="$PREFIX" --logging.level.com.groupbuy.market="$LOG_LEVEL" \
   --xxl.job.executor.enabled=false --gbm.notify.local-scheduler-delay=1s ${APP_ARGS:-}
-DBPID=$(pidof mariadbd | awk '{print $1}')
+DBPID=$(shared_mariadb_pid)
 # The broker's share counts too: every lock publishes its close checks to RabbitMQ's delay lanes (#15).
 MQPID=$(pgrep -f beam.smp | head -1 || true)
 mq_ticks() { if [ -n "$MQPID" ]; then cpu_ticks "$MQPID"; else echo 0; fi; }
