@@ -24,42 +24,31 @@ RUN_ID=$(head -c4 /dev/urandom | od -An -tx1 | tr -d ' \n')
 mkdir -p "$BENCH_DIR/results"
 OUT="$BENCH_DIR/results/$(date -u +%Y%m%d-%H%M)-$(git -C "$ROOT" rev-parse --short HEAD)-close-check.txt"
 
-say() { echo "$*" | tee -a "$OUT"; }
-sql() { mariadb -uroot -h127.0.0.1 -N -B "$@"; }
-load() { awk '{print $1, $2, $3}' /proc/loadavg; }
+. "$BENCH_DIR/lib.sh"
+trap bench_cleanup EXIT
 
 say "# close-check benchmark $(date -u +%FT%TZ) commit $(git -C "$ROOT" rev-parse --short HEAD), $(nproc) cores, locks=$LOCKS timeout=${TIMEOUT_S}s${CLOSE_APP_ARGS:+ app args: $CLOSE_APP_ARGS}"
-[ -z "$(git -C "$ROOT" status --porcelain --untracked-files=no)" ] || say "# working tree differs from the commit"
-(cd "$ROOT" && mvn -q -B -o package -DskipTests -Pprod 2>/dev/null || mvn -q -B package -DskipTests -Pprod)
-JAR="$ROOT/group-buy-market-app/target/group-buy-market-app.jar"
+say_if_tree_differs
+build_jar
 
 run() { # $1 mode (delay|polling)
-  local mode=$1 db="gbm_bench_close_$1" port queue lanes log app l0
-  port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+  local mode=$1 db="gbm_bench_close_$1" queue lanes log l0
+  PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+  URL="http://127.0.0.1:$PORT"
   queue="bench_close_${RUN_ID}_$mode"
   lanes="bench_close_${RUN_ID}_$mode.delay."
   log=$(mktemp -d)/app.log
   sql -e "DROP DATABASE IF EXISTS $db; CREATE DATABASE $db CHARACTER SET utf8mb4"
   local delay_flags="--gbm.close-check.enabled=false"
   [ "$mode" = delay ] && delay_flags="--gbm.close-check.enabled=true --gbm.close-check.queue=$queue --gbm.close-check.dead-letter-queue=$queue.dead --gbm.close-check.lane-prefix=$lanes"
-  java -Xms512m -Xmx512m -XX:+UseG1GC -jar "$JAR" --spring.profiles.active=dev --server.port="$port" \
-    --spring.datasource.url="jdbc:mysql://127.0.0.1:3306/$db?connectionTimeZone=UTC&forceConnectionTimeZoneToSession=true&useSSL=false&allowPublicKeyRetrieval=true" \
+  # shellcheck disable=SC2086
+  start_app "$log" 120 -Xms512m -Xmx512m -XX:+UseG1GC -- \
+    --spring.datasource.url="$(jdbc_url 3306 "$db" unbatched)" \
     --gbm.redis.key-prefix="bench_close_${RUN_ID}_$mode:" --gbm.mq.refund-consumer.enabled=false \
-    --xxl.job.executor.enabled=false --gbm.timeout.unpaid-timeout="${TIMEOUT_S}s" $delay_flags ${CLOSE_APP_ARGS:-} >"$log" 2>&1 &
-  app=$!
-  for _ in $(seq 1 120); do curl -fs "http://127.0.0.1:$port/actuator/health" >/dev/null 2>&1 && break; sleep 1; done
-  curl -fs "http://127.0.0.1:$port/actuator/health" >/dev/null || { tail -50 "$log"; kill $app; exit 1; }
-  sql "$db" <<'SQL'
-INSERT INTO group_buy_discount (discount_id, discount_name, discount_type, market_plan, market_expr)
-VALUES ('bench01', 'bench 20 off', 0, 'ZJ', '20');
-INSERT INTO sku (source, channel, goods_id, goods_name, original_price) VALUES ('s01', 'c01', 'bench01', 'bench goods', 100.00);
-INSERT INTO group_buy_activity (activity_id, activity_name, discount_id, group_type, take_limit_count, target, valid_time,
-  status, start_time, end_time) VALUES (900001, 'bench', 'bench01', 0, 1, 3, 600, 1,
-  UTC_TIMESTAMP(3) - INTERVAL 1 HOUR, UTC_TIMESTAMP(3) + INTERVAL 1 YEAR);
-INSERT INTO sc_sku_activity (source, channel, goods_id, activity_id) VALUES ('s01', 'c01', 'bench01', 900001);
-SQL
+    --xxl.job.executor.enabled=false --gbm.timeout.unpaid-timeout="${TIMEOUT_S}s" $delay_flags ${CLOSE_APP_ARGS:-}
+  seed_bench_goods "$db"
   l0=$(load)
-  python3 "$BENCH_DIR/close_check_locks.py" "$port" "$LOCKS" >/dev/null
+  python3 "$BENCH_DIR/close_check_locks.py" "$PORT" "$LOCKS" >/dev/null
   local locked open waited=0
   locked=$(sql "$db" -e "SELECT COUNT(*) FROM group_buy_order_list")
   while :; do
@@ -106,13 +95,11 @@ SQL
   fi
   found_late=$( { grep -o 'found late=[0-9]*' "$log" || true; } | awk -F= '{s += $2} END {print s + 0}')
   say "RESULT close_check mode=$mode locks=$locked closed=$((locked - open)) timeout=${TIMEOUT_S}s deadline_to_close_ms=[$stats]$against_check backstop_found_late=$found_late load_before=\"$l0\" load_after=\"$(load)\""
-  kill $app; wait $app 2>/dev/null || true
+  stop_app
   sql -e "DROP DATABASE IF EXISTS $db"
   redis-cli --scan --pattern "bench_close_${RUN_ID}_$mode:*" | xargs -r -n 500 redis-cli del >/dev/null || true
   if [ "$mode" = delay ]; then
-    for q in "$queue" "$queue.dead" $(rabbitmqctl list_queues -q name 2>/dev/null | grep "^$lanes" || true); do
-      rabbitmqctl delete_queue "$q" >/dev/null 2>&1 || true
-    done
+    delete_queues "$queue" # the queue, its dead-letter queue and its delay lanes
   fi
 }
 

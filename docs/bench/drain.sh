@@ -36,37 +36,32 @@ OUT="$BENCH_DIR/results/$(date -u +%Y%m%d-%H%M)-$(git -C "$ROOT" rev-parse --sho
 WORK=$(mktemp -d)
 LOG=$WORK/app.log
 
-say() { echo "$*" | tee -a "$OUT"; }
-sql() { mariadb -uroot -h127.0.0.1 -N -B "$@"; }
+. "$BENCH_DIR/lib.sh"
+# The broker's or MariaDB's pid may not be found: their CPU then reads 0.
 cpu_ticks() { [ -n "$1" ] && awk '{print $14 + $15}' "/proc/$1/stat" 2>/dev/null || echo 0; }
-load() { awk '{print $1, $2, $3}' /proc/loadavg; }
 heap_used() { jcmd $APP GC.heap_info 2>/dev/null | awk '/garbage-first heap/{gsub("K","",$6); print int($6/1024)}'; }
 live_heap() { jcmd $APP GC.run >/dev/null 2>&1; sleep 1; heap_used; }
 
 say "# drain benchmark $(date -u +%FT%TZ) commit $(git -C "$ROOT" rev-parse --short HEAD), $(nproc) cores; rabbitmq $(rabbitmqctl version 2>/dev/null || echo '?'); tasks=$DRAIN_TASKS app_args='$DRAIN_APP_ARGS' java_opts='$DRAIN_JAVA_OPTS'"
-[ -z "$(git -C "$ROOT" status --porcelain --untracked-files=no)" ] || say "# working tree differs from the commit"
-(cd "$ROOT" && mvn -q -B -o package -DskipTests -Pprod 2>/dev/null || mvn -q -B package -DskipTests -Pprod)
-JAR="$ROOT/group-buy-market-app/target/group-buy-market-app.jar"
+say_if_tree_differs
+build_jar
 sql -e "CREATE DATABASE $DB CHARACTER SET utf8mb4"
 
-APP= MALL=
+APP= MALL= CLEAN_DB=$DB
 cleanup() {
   [ -n "$MALL" ] && kill "$MALL" 2>/dev/null || true
-  [ -n "$APP" ] && kill "$APP" 2>/dev/null || true
-  sql -e "DROP DATABASE IF EXISTS $DB" || true
-  rm -rf "$WORK"
+  bench_cleanup
 }
 trap cleanup EXIT
 
 # shellcheck disable=SC2086
-java -Xms1g -Xmx1g -XX:+UseG1GC $DRAIN_JAVA_OPTS -jar "$JAR" --spring.profiles.active=dev --server.port=$PORT \
-  --spring.datasource.url="jdbc:mysql://127.0.0.1:3306/$DB?connectionTimeZone=UTC&forceConnectionTimeZoneToSession=true&useSSL=false&allowPublicKeyRetrieval=true&rewriteBatchedStatements=true" \
+start_app "$LOG" 120 -Xms1g -Xmx1g -XX:+UseG1GC $DRAIN_JAVA_OPTS -- \
+  --spring.datasource.url="$(jdbc_url 3306 "$DB")" \
   --gbm.redis.key-prefix="$PREFIX" --logging.level.com.groupbuy.market=WARN --gbm.mq.demo-listener=false \
   --gbm.mq.refund-consumer.enabled=false \
-  --xxl.job.executor.enabled=false --gbm.notify.local-scheduler-delay=1s $DRAIN_APP_ARGS >"$LOG" 2>&1 &
-APP=$!
-for _ in $(seq 1 120); do curl -fs "$URL/actuator/health" >/dev/null 2>&1 && break; sleep 1; done
-curl -fs "$URL/actuator/health" | grep -q '"mqChannel":{"status":"UP"' || { tail -50 "$LOG"; exit 1; }
+  --xxl.job.executor.enabled=false --gbm.notify.local-scheduler-delay=1s $DRAIN_APP_ARGS
+# Healthy is not enough: the MQ channel must be up too.
+wait_healthy "$LOG" 1 '"mqChannel":{"status":"UP"'
 
 # The mall runs on the very AMQP client the app ships.
 (cd "$WORK" && unzip -q -j "$JAR" 'BOOT-INF/lib/amqp-client-*.jar' 'BOOT-INF/lib/slf4j-api-*.jar')
@@ -76,7 +71,7 @@ MALL=$!
 for _ in $(seq 1 60); do grep -q '^ready' "$WORK/mall.log" 2>/dev/null && break; sleep 1; done
 grep -q '^ready' "$WORK/mall.log" || { cat "$WORK/mall.log"; exit 1; }
 
-DB_PID=$(pgrep -x mariadbd | head -1 || true)
+DB_PID=$(shared_mariadb_pid || true)
 MQ_PID=$(pgrep -x beam.smp | head -1 || true)
 
 drain() { # $1 channel, $2 notify_url or NULL, $3 notify_mq or NULL

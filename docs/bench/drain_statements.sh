@@ -29,49 +29,29 @@ OUT="$ROOT/docs/bench/results/$(date -u +%Y%m%d-%H%M)-$(git -C "$ROOT" rev-parse
 WORK=$(mktemp -d /tmp/gbm-drain-statements.XXXXXX)
 mkdir -p "$ROOT/docs/bench/results"
 
-say() { echo "$*" | tee -a "$OUT"; }
-sql() { mariadb -uroot -h127.0.0.1 -P"$DBPORT" --protocol=TCP -N -B "$@"; }
-ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
-cleanup() {
-  [ -n "${APP:-}" ] && kill "$APP" 2>/dev/null || true
-  [ -f "$WORK/mariadb.pid" ] && kill "$(cat "$WORK/mariadb.pid")" 2>/dev/null || true
-  [ -n "${REDIS:-}" ] && kill "$REDIS" 2>/dev/null || true
-  sleep 2
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
+. "$ROOT/docs/bench/lib.sh"
+trap bench_cleanup EXIT
 trap 'exit 1' INT TERM
 
-say "# HTTP drain, counts per callback $(date -u +%FT%TZ) commit $(git -C "$ROOT" rev-parse --short HEAD); N=$N warmup=$WARMUP app_args='$APP_ARGS' jfr=$JFR; load $(cut -d' ' -f1-3 /proc/loadavg)"
-[ -z "$(git -C "$ROOT" status --porcelain --untracked-files=no)" ] || say "# working tree differs from the commit"
+say "# HTTP drain, counts per callback $(date -u +%FT%TZ) commit $(git -C "$ROOT" rev-parse --short HEAD); N=$N warmup=$WARMUP app_args='$APP_ARGS' jfr=$JFR; load $(load)"
+say_if_tree_differs
 
-mariadb-install-db --no-defaults --user="$(id -un)" --datadir="$WORK/data" --auth-root-authentication-method=normal \
-  >/dev/null 2>&1
-/usr/sbin/mariadbd --no-defaults --user="$(id -un)" --datadir="$WORK/data" --port="$DBPORT" --bind-address=127.0.0.1 \
-  --socket="$WORK/mariadb.sock" --pid-file="$WORK/mariadb.pid" --skip-log-bin --performance-schema=ON \
-  --performance-schema-digests-size=2000 >"$WORK/mariadb.log" 2>&1 &
-for _ in $(seq 1 60); do sql -e 'SELECT 1' >/dev/null 2>&1 && break; sleep 1; done
+start_private_mariadb --performance-schema=ON --performance-schema-digests-size=2000
 # The fresh data dir's anonymous ''@localhost would match before gbm@'%': gbm gets a localhost account of its own.
 sql -e "CREATE DATABASE gbm_drain CHARACTER SET utf8mb4; DROP USER IF EXISTS ''@'localhost';
         CREATE USER gbm@'localhost' IDENTIFIED BY 'gbm'; GRANT ALL ON *.* TO gbm@'localhost';
         CREATE USER gbm@'127.0.0.1' IDENTIFIED BY 'gbm'; GRANT ALL ON *.* TO gbm@'127.0.0.1'"
-redis-server --port "$REDISPORT" --bind 127.0.0.1 --save '' --appendonly no --dir "$WORK" >"$WORK/redis.log" 2>&1 &
-REDIS=$!
-for _ in $(seq 1 30); do redis-cli -p "$REDISPORT" ping >/dev/null 2>&1 && break; sleep 0.2; done
+start_private_redis
 
-(cd "$ROOT" && mvn -q -B -o package -DskipTests -Pprod 2>/dev/null || mvn -q -B package -DskipTests -Pprod)
+build_jar
 # shellcheck disable=SC2086
-java -Xms1g -Xmx1g -XX:+UseG1GC -jar "$ROOT/group-buy-market-app/target/group-buy-market-app.jar" \
-  --spring.profiles.active=dev --server.port=$PORT --spring.data.redis.port="$REDISPORT" \
-  --spring.datasource.url="jdbc:mysql://127.0.0.1:$DBPORT/gbm_drain?connectionTimeZone=UTC&forceConnectionTimeZoneToSession=true&useSSL=false&allowPublicKeyRetrieval=true&rewriteBatchedStatements=true" \
+start_app "$WORK/app.log" 180 -Xms1g -Xmx1g -XX:+UseG1GC -- --spring.data.redis.port="$REDISPORT" \
+  --spring.datasource.url="$(jdbc_url "$DBPORT" gbm_drain)" \
   --spring.datasource.username=gbm --spring.datasource.password=gbm \
   --gbm.redis.key-prefix="$PREFIX" --logging.level.com.groupbuy.market=WARN --xxl.job.executor.enabled=false \
   --gbm.notify.local-scheduler-delay=1s --gbm.timeout.local-scheduler-enabled=false \
   --gbm.notify.retention.local-scheduler-enabled=false --gbm.mq.enabled=false --gbm.mq.refund-consumer.enabled=false \
-  $APP_ARGS >"$WORK/app.log" 2>&1 &
-APP=$!
-for _ in $(seq 1 180); do curl -fs "$URL/actuator/health" >/dev/null 2>&1 && break; sleep 1; done
-curl -fs "$URL/actuator/health" >/dev/null || { tail -50 "$WORK/app.log"; exit 1; }
+  $APP_ARGS
 
 POLLS=0
 # write <count> <prefix>: due tomorrow, so the scheduler cannot start before they are all made due in one statement.
@@ -120,9 +100,9 @@ sql -e "TRUNCATE performance_schema.events_statements_summary_by_digest;
 before_kind=$(by_kind)
 ns0=$(not_sent)
 [ "$JFR" = 1 ] && jcmd "$APP" JFR.start name=drain settings=profile filename="$WORK/drain.jfr" >/dev/null
-a0=$(ticks "$APP"); d0=$(ticks "$(cat "$WORK/mariadb.pid")")
+a0=$(cpu_ticks "$APP"); d0=$(cpu_ticks "$(mariadb_pid)")
 drain
-a1=$(ticks "$APP"); d1=$(ticks "$(cat "$WORK/mariadb.pid")")
+a1=$(cpu_ticks "$APP"); d1=$(cpu_ticks "$(mariadb_pid)")
 [ "$JFR" = 1 ] && jcmd "$APP" JFR.stop name=drain >/dev/null
 ns1=$(not_sent)
 after_kind=$(by_kind)
@@ -153,7 +133,7 @@ while IFS=$'\t' read -r name count; do
   line="$line $name=$(per "$(( count - ${b:-0} ))")"
 done <<< "$(echo "$after_kind" | sort)"
 line="$line app_cpu_ms=$(echo "($a1 - $a0) * 1000 / $hz / $N" | bc -l | xargs printf '%.3f')"
-line="$line db_cpu_ms=$(echo "($d1 - $d0) * 1000 / $hz / $N" | bc -l | xargs printf '%.3f') load=\"$(cut -d' ' -f1-3 /proc/loadavg)\""
+line="$line db_cpu_ms=$(echo "($d1 - $d0) * 1000 / $hz / $N" | bc -l | xargs printf '%.3f') load=\"$(load)\""
 say "$line"
 say "# statement shapes of user gbm during the drain (count per task, count, digest):"
 echo "$digests" | awk -F'\t' -v n="$N" '{ printf "#   %.3f %d %s\n", $1 / n, $1, $2 }' | cut -c1-260 | head -25 | tee -a "$OUT"

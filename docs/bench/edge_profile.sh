@@ -31,72 +31,36 @@ OUT="$BENCH_DIR/results/$(date -u +%Y%m%d-%H%M)-$COMMIT-edge${LABEL:+-$LABEL}.tx
 WORK=$(mktemp -d /tmp/gbm-edge.XXXXXX)
 mkdir -p "$BENCH_DIR/results"
 
-say() { echo "$*" | tee -a "$OUT"; }
-sql() { mariadb -uroot -h127.0.0.1 -N -B "$@"; }
-cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
-load() { awk '{print $1, $2, $3}' /proc/loadavg; }
+. "$BENCH_DIR/lib.sh"
 allocated() {
   jcmd "$APP" GC.run >/dev/null
   curl -fs "$URL/actuator/metrics/jvm.gc.memory.allocated" | python3 -c 'import json,sys; print(int(json.load(sys.stdin)["measurements"][0]["value"]))'
 }
 
 say "# HTTP edge profile $(date -u +%FT%TZ) commit $COMMIT${LABEL:+ ($LABEL)}; duration $DURATION per window, $CONNS conns"
-[ -z "$(git -C "$ROOT" status --porcelain --untracked-files=no)" ] || say "# working tree differs from the commit"
+say_if_tree_differs
 say "# load before build: $(load)${APP_ARGS:+; app args: $APP_ARGS}"
 
 if [ "${BUILD:-1}" = 1 ]; then
   (cd "$ROOT" && mvn -q -B -o package -DskipTests -Pprod -Dspotless.check.skip=true)
 fi
-# JAR=... runs a jar copied elsewhere (with BUILD=0), so builds and tests in this tree may go on meanwhile.
-JAR=${JAR:-"$ROOT/group-buy-market-app/target/group-buy-market-app.jar"}
 
 # Another engineer's app on the port would answer the health check and the load instead of ours.
 if ss -ltn "sport = :$PORT" | grep -q LISTEN; then echo "port $PORT is in use: PORT=..." >&2; exit 1; fi
 sql -e "DROP DATABASE IF EXISTS $DB; CREATE DATABASE $DB CHARACTER SET utf8mb4"
-java -Xms1g -Xmx1g -XX:+UseG1GC -XX:FlightRecorderOptions:stackdepth=256 -jar "$JAR" --spring.profiles.active=dev \
-  --server.port=$PORT \
-  --spring.datasource.url="jdbc:mysql://127.0.0.1:3306/$DB?connectionTimeZone=UTC&forceConnectionTimeZoneToSession=true&useSSL=false&allowPublicKeyRetrieval=true&rewriteBatchedStatements=true" \
+# The recordings stay in WORK.
+CLEAN_REDIS_PREFIX=$PREFIX CLEAN_DB=$DB KEEP_WORK=1
+trap bench_cleanup EXIT
+# shellcheck disable=SC2086
+start_app "$WORK/app.log" 180 -Xms1g -Xmx1g -XX:+UseG1GC -XX:FlightRecorderOptions:stackdepth=256 -- \
+  --spring.datasource.url="$(jdbc_url 3306 "$DB")" \
   --gbm.redis.key-prefix="$PREFIX" --logging.level.com.groupbuy.market=WARN \
-  --xxl.job.executor.enabled=false --gbm.notify.local-scheduler-delay=1s ${APP_ARGS:-} >"$WORK/app.log" 2>&1 &
-APP=$!
-cleanup() {
-  kill "$APP" 2>/dev/null || true
-  sleep 2
-  redis-cli --scan --pattern "${PREFIX}*" | xargs -r -n 500 redis-cli del >/dev/null || true
-  sql -e "DROP DATABASE IF EXISTS $DB" || true
-}
-trap cleanup EXIT
-for _ in $(seq 1 180); do curl -fs "$URL/actuator/health" >/dev/null 2>&1 && break; sleep 1; done
-curl -fs "$URL/actuator/health" >/dev/null || { tail -50 "$WORK/app.log"; exit 1; }
+  --xxl.job.executor.enabled=false --gbm.notify.local-scheduler-delay=1s ${APP_ARGS:-}
 
-sql $DB <<'SQL'
-INSERT INTO group_buy_discount (discount_id, discount_name, discount_type, market_plan, market_expr)
-VALUES ('bench01', 'bench 20 off', 0, 'ZJ', '20');
-INSERT INTO sku (source, channel, goods_id, goods_name, original_price) VALUES ('s01', 'c01', 'bench01', 'bench goods', 100.00);
-INSERT INTO group_buy_activity (activity_id, activity_name, discount_id, group_type, take_limit_count, target, valid_time,
-  status, start_time, end_time) VALUES (900001, 'bench', 'bench01', 0, 1, 3, 600, 1,
-  UTC_TIMESTAMP(3) - INTERVAL 1 HOUR, UTC_TIMESTAMP(3) + INTERVAL 1 YEAR);
-INSERT INTO sc_sku_activity (source, channel, goods_id, activity_id) VALUES ('s01', 'c01', 'bench01', 900001);
-SQL
+seed_bench_goods "$DB"
 
 # Warm-up as in run.sh: rounds of both lock scenarios until C2's share of the app's CPU in a round is small.
-c2_ticks() {
-  local t=0 d
-  for d in /proc/$APP/task/*; do
-    grep -q '^C2 Compiler' "$d/comm" 2>/dev/null || continue
-    t=$((t + $(sed 's/^.*) //' "$d/stat" | awk '{print $12 + $13}')))
-  done
-  echo $t
-}
-for round in $(seq 1 "${WARMUP_ROUNDS:-12}"); do
-  a0=$(cpu_ticks $APP); k0=$(c2_ticks)
-  script=lock_join.lua; [ $((round % 2)) -eq 1 ] && script=lock_open.lua
-  wrk -t$THREADS -c"$CONNS" -d"${WARMUP_STEP:-20s}" -s "$BENCH_DIR/$script" "$URL" >/dev/null
-  a1=$(cpu_ticks $APP); k1=$(c2_ticks)
-  share=$(( (k1 - k0) * 100 / (a1 - a0 > 0 ? a1 - a0 : 1) ))
-  say "# warm-up round $round (${script%.lua}): C2 compiler ${share}% of app CPU; load $(load)"
-  [ "$round" -ge 2 ] && [ "$share" -lt "${WARMUP_C2_PCT:-5}" ] && break
-done
+warm_up "$CONNS" "${WARMUP_STEP:-20s}" "%s"
 
 HZ=$(getconf CLK_TCK)
 for scenario in $SCENARIOS; do

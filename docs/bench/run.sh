@@ -29,47 +29,33 @@ mkdir -p "$BENCH_DIR/results"
 OUT="$BENCH_DIR/results/$(date -u +%Y%m%d-%H%M)-$(git -C "$ROOT" rev-parse --short HEAD).txt"
 LOG=$(mktemp -d)/app.log
 
-say() { echo "$*" | tee -a "$OUT"; }
-sql() { mariadb -uroot -h127.0.0.1 -N -B "$@"; }
-cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+. "$BENCH_DIR/lib.sh"
 
 command -v wrk >/dev/null || { echo "wrk missing: apt-get install -y wrk" >&2; exit 1; }
 
 say "# group-buy-market benchmark $(date -u +%FT%TZ) commit $(git -C "$ROOT" rev-parse --short HEAD)"
 say "# machine: $(nproc) cores, $(free -g | awk '/Mem/{print $2}') GiB, $(uname -r); mariadb $(mariadb --version | grep -o 'Distrib [^,]*'); duration $DURATION"
-[ -z "$(git -C "$ROOT" status --porcelain --untracked-files=no)" ] || say "# working tree differs from the commit"
+say_if_tree_differs
 # The machine may be shared (other builds, other tests): the load before and after each run goes with its numbers.
-load() { awk '{print $1, $2, $3}' /proc/loadavg; }
 say "# load before build: $(load); logging com.groupbuy.market=$LOG_LEVEL${APP_ARGS:+; app args: $APP_ARGS}"
 
-(cd "$ROOT" && mvn -q -B -o package -DskipTests -Pprod 2>/dev/null || mvn -q -B package -DskipTests -Pprod)
-JAR="$ROOT/group-buy-market-app/target/group-buy-market-app.jar"
+build_jar
 
 sql -e "DROP DATABASE IF EXISTS $DB; CREATE DATABASE $DB CHARACTER SET utf8mb4"
 redis-cli --scan --pattern "${PREFIX}*" | xargs -r -n 500 redis-cli del >/dev/null
 
-java -Xms1g -Xmx1g -XX:+UseG1GC -jar "$JAR" --spring.profiles.active=dev --server.port=$PORT \
-  --spring.datasource.url="jdbc:mysql://127.0.0.1:3306/$DB?connectionTimeZone=UTC&forceConnectionTimeZoneToSession=true&useSSL=false&allowPublicKeyRetrieval=true&rewriteBatchedStatements=true" \
+# The app is stopped at the end; gbm_bench stays for a look.
+trap bench_cleanup EXIT
+# shellcheck disable=SC2086
+start_app "$LOG" 120 -Xms1g -Xmx1g -XX:+UseG1GC -- --spring.datasource.url="$(jdbc_url 3306 "$DB")" \
   --gbm.redis.key-prefix="$PREFIX" --logging.level.com.groupbuy.market="$LOG_LEVEL" \
-  --xxl.job.executor.enabled=false --gbm.notify.local-scheduler-delay=1s ${APP_ARGS:-} >"$LOG" 2>&1 &
-APP=$!
-trap 'kill $APP 2>/dev/null || true' EXIT
-for _ in $(seq 1 120); do curl -fs "$URL/actuator/health" >/dev/null 2>&1 && break; sleep 1; done
-curl -fs "$URL/actuator/health" >/dev/null || { tail -50 "$LOG"; exit 1; }
-DBPID=$(pidof mariadbd | awk '{print $1}')
+  --xxl.job.executor.enabled=false --gbm.notify.local-scheduler-delay=1s ${APP_ARGS:-}
+DBPID=$(shared_mariadb_pid)
 # The broker's share counts too: every lock publishes its close checks to RabbitMQ's delay lanes (#15).
 MQPID=$(pgrep -f beam.smp | head -1 || true)
 mq_ticks() { if [ -n "$MQPID" ]; then cpu_ticks "$MQPID"; else echo 0; fi; }
 
-sql $DB <<'SQL'
-INSERT INTO group_buy_discount (discount_id, discount_name, discount_type, market_plan, market_expr)
-VALUES ('bench01', 'bench 20 off', 0, 'ZJ', '20');
-INSERT INTO sku (source, channel, goods_id, goods_name, original_price) VALUES ('s01', 'c01', 'bench01', 'bench goods', 100.00);
-INSERT INTO group_buy_activity (activity_id, activity_name, discount_id, group_type, take_limit_count, target, valid_time,
-  status, start_time, end_time) VALUES (900001, 'bench', 'bench01', 0, 1, 3, 600, 1,
-  UTC_TIMESTAMP(3) - INTERVAL 1 HOUR, UTC_TIMESTAMP(3) + INTERVAL 1 YEAR);
-INSERT INTO sc_sku_activity (source, channel, goods_id, activity_id) VALUES ('s01', 'c01', 'bench01', 900001);
-SQL
+seed_bench_goods $DB
 
 measure() { # name conns script
   local name=$1 c=$2 script=$3 a0 d0 a1 d1 t0 t1 line
@@ -96,25 +82,8 @@ ceiling() { # conns
 # share of the app's CPU minutes later and the first scenarios read several times slower than the same build warmed
 # (2026-12-01, profile of the lock). So warm up in rounds, alternating the two lock scenarios at 64 connections,
 # until C2's share of the app's CPU in a round is below WARMUP_C2_PCT (or WARMUP_ROUNDS ran out).
-# C2's thread name has a space, so its /proc stat is read after the "(comm)" field.
-c2_ticks() {
-  local t=0 d
-  for d in /proc/$APP/task/*; do
-    grep -q '^C2 Compiler' "$d/comm" 2>/dev/null || continue
-    t=$((t + $(sed 's/^.*) //' "$d/stat" | awk '{print $12 + $13}')))
-  done
-  echo $t
-}
 WARMUP_STEP=${WARMUP_STEP:-20s}
-for round in $(seq 1 "${WARMUP_ROUNDS:-12}"); do
-  a0=$(cpu_ticks $APP); k0=$(c2_ticks)
-  script=lock_join.lua; [ $((round % 2)) -eq 1 ] && script=lock_open.lua
-  wrk -t$THREADS -c64 -d"$WARMUP_STEP" -s "$BENCH_DIR/$script" "$URL" >/dev/null
-  a1=$(cpu_ticks $APP); k1=$(c2_ticks)
-  share=$(( (k1 - k0) * 100 / (a1 - a0 > 0 ? a1 - a0 : 1) ))
-  say "# warm-up round $round ($WARMUP_STEP, ${script%.lua}, 64 conns): C2 compiler ${share}% of app CPU; load $(load)"
-  [ "$round" -ge 2 ] && [ "$share" -lt "${WARMUP_C2_PCT:-5}" ] && break
-done
+warm_up 64 "$WARMUP_STEP" "$WARMUP_STEP, %s, 64 conns"
 
 for c in $CONNS; do ceiling "$c"; done
 [ "${LOCK:-1}" = 1 ] && for c in $CONNS; do measure lock_open "$c" lock_open.lua; done

@@ -42,57 +42,29 @@ OUT="$BENCH_DIR/results/$STAMP.txt"
 WORK=$(mktemp -d /tmp/gbm-settle-profile.XXXXXX)
 mkdir -p "$BENCH_DIR/results"
 
-say() { echo "$*" | tee -a "$OUT"; }
-sql() { mariadb -uroot -h127.0.0.1 -P"$DBPORT" --protocol=TCP -N -B "$@"; }
-cleanup() {
-  if [ -n "${APP:-}" ]; then kill "$APP" 2>/dev/null || true; wait "$APP" 2>/dev/null || true; fi
-  [ -f "$WORK/mariadb.pid" ] && kill "$(cat "$WORK/mariadb.pid")" 2>/dev/null || true
-  [ -n "${REDIS:-}" ] && kill "$REDIS" 2>/dev/null || true
-  sleep 2
-  for q in $(rabbitmqctl -q list_queues name 2>/dev/null | grep "^$QUEUES" || true); do
-    rabbitmqctl -q delete_queue "$q" >/dev/null 2>&1 || true
-  done
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
+. "$BENCH_DIR/lib.sh"
+CLEAN_QUEUES=$QUEUES
+trap bench_cleanup EXIT
 trap 'exit 1' INT TERM
 
-say "# settle profile $(date -u +%FT%TZ) commit $(git -C "$ROOT" rev-parse --short HEAD); conns=$CONNS duration=$DURATION jfr period=$JFR_PERIOD; load $(cut -d' ' -f1-3 /proc/loadavg)${APP_ARGS:+; app args: $APP_ARGS}"
-[ -z "$(git -C "$ROOT" status --porcelain --untracked-files=no)" ] || say "# working tree differs from the commit"
+say "# settle profile $(date -u +%FT%TZ) commit $(git -C "$ROOT" rev-parse --short HEAD); conns=$CONNS duration=$DURATION jfr period=$JFR_PERIOD; load $(load)${APP_ARGS:+; app args: $APP_ARGS}"
+say_if_tree_differs
 
-mariadb-install-db --no-defaults --user="$(id -un)" --datadir="$WORK/data" --auth-root-authentication-method=normal \
-  >/dev/null 2>&1
-/usr/sbin/mariadbd --no-defaults --user="$(id -un)" --datadir="$WORK/data" --port="$DBPORT" --bind-address=127.0.0.1 \
-  --socket="$WORK/mariadb.sock" --pid-file="$WORK/mariadb.pid" --skip-log-bin --max-connections=200 \
-  >"$WORK/mariadb.log" 2>&1 &
-for _ in $(seq 1 60); do sql -e 'SELECT 1' >/dev/null 2>&1 && break; sleep 1; done
+start_private_mariadb --max-connections=200
 sql -e "CREATE DATABASE gbm_prof CHARACTER SET utf8mb4"
-redis-server --port "$REDISPORT" --bind 127.0.0.1 --save '' --appendonly no --dir "$WORK" >"$WORK/redis.log" 2>&1 &
-REDIS=$!
-for _ in $(seq 1 30); do redis-cli -p "$REDISPORT" ping >/dev/null 2>&1 && break; sleep 0.2; done
+start_private_redis
 
-(cd "$ROOT" && mvn -q -B -o package -DskipTests -Pprod 2>/dev/null || mvn -q -B package -DskipTests -Pprod)
+build_jar
 
-java -Xms1g -Xmx1g -XX:+UseG1GC -jar "$ROOT/group-buy-market-app/target/group-buy-market-app.jar" \
-  --spring.profiles.active=dev --server.port=$PORT --spring.data.redis.port="$REDISPORT" \
-  --spring.datasource.url="jdbc:mysql://127.0.0.1:$DBPORT/gbm_prof?connectionTimeZone=UTC&forceConnectionTimeZoneToSession=true&useSSL=false&allowPublicKeyRetrieval=true&rewriteBatchedStatements=true" \
+# shellcheck disable=SC2086
+start_app "$WORK/app.log" 180 -Xms1g -Xmx1g -XX:+UseG1GC -- --spring.data.redis.port="$REDISPORT" \
+  --spring.datasource.url="$(jdbc_url "$DBPORT" gbm_prof)" \
   --gbm.redis.key-prefix="$PREFIX" --logging.level.com.groupbuy.market=WARN --xxl.job.executor.enabled=false \
   --gbm.notify.local-scheduler-delay=1s --gbm.mq.refund-consumer.enabled=false \
   --gbm.close-check.queue="$QUEUES" --gbm.close-check.dead-letter-queue="$QUEUES.dead" \
-  --gbm.close-check.lane-prefix="$QUEUES.delay." ${APP_ARGS:-} >"$WORK/app.log" 2>&1 &
-APP=$!
-for _ in $(seq 1 180); do curl -fs "$URL/actuator/health" >/dev/null 2>&1 && break; sleep 1; done
-curl -fs "$URL/actuator/health" >/dev/null || { tail -50 "$WORK/app.log"; exit 1; }
+  --gbm.close-check.lane-prefix="$QUEUES.delay." ${APP_ARGS:-}
 
-sql gbm_prof <<'SQL'
-INSERT INTO group_buy_discount (discount_id, discount_name, discount_type, market_plan, market_expr)
-VALUES ('bench01', 'bench 20 off', 0, 'ZJ', '20');
-INSERT INTO sku (source, channel, goods_id, goods_name, original_price) VALUES ('s01', 'c01', 'bench01', 'bench goods', 100.00);
-INSERT INTO group_buy_activity (activity_id, activity_name, discount_id, group_type, take_limit_count, target, valid_time,
-  status, start_time, end_time) VALUES (900001, 'bench', 'bench01', 0, 1, 3, 600, 1,
-  UTC_TIMESTAMP(3) - INTERVAL 1 HOUR, UTC_TIMESTAMP(3) + INTERVAL 1 YEAR);
-INSERT INTO sc_sku_activity (source, channel, goods_id, activity_id) VALUES ('s01', 'c01', 'bench01', 900001);
-SQL
+seed_bench_goods gbm_prof
 
 # Full teams, as run.sh makes them: lock rounds (they also warm the lock path up), then a lock_join fill.
 for round in $(seq 1 "$LOCK_ROUNDS"); do
@@ -128,7 +100,6 @@ threads() { # tid ticks name, in one awk over every thread's stat (a process per
     printf "%s\t%s\t%s\n", $1, f[12] + f[13], substr($0, i + 1, j - i - 1)
   }' /proc/"$APP"/task/*/stat 2>/dev/null || true
 }
-cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 cat >"$WORK/samples.jfc" <<JFC
 <?xml version="1.0" encoding="UTF-8"?>
 <configuration version="2.0" label="samples">
@@ -136,7 +107,7 @@ cat >"$WORK/samples.jfc" <<JFC
 </configuration>
 JFC
 
-DBPID=$(cat "$WORK/mariadb.pid")
+DBPID=$(mariadb_pid)
 counters >"$WORK/c0"; threads >"$WORK/t0"; a0=$(cpu_ticks "$APP"); d0=$(cpu_ticks "$DBPID")
 jcmd "$APP" JFR.start name=settle settings="$WORK/samples.jfc" filename="$WORK/settle.jfr" >/dev/null
 line=$(BENCH_ORDERS="$WORK/orders.txt" wrk -t$THREADS -c"$CONNS" -d"$DURATION" --latency -s "$BENCH_DIR/settle.lua" "$URL" | grep '^RESULT' || echo "RESULT failed")

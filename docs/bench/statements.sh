@@ -22,62 +22,32 @@ REDISPORT=${REDISPORT:-6398}
 WARMUP=${WARMUP:-30}
 PORT=${PORT:-18092}
 PREFIX="stmt$$:"
+CLEAN_REDIS_PREFIX=$PREFIX
 URL="http://127.0.0.1:$PORT"
 NOTIFY="$URL/api/v1/test/group_buy_notify"
 OUT="$ROOT/docs/bench/results/$(date -u +%Y%m%d-%H%M)-$(git -C "$ROOT" rev-parse --short HEAD)-statements.txt"
 WORK=$(mktemp -d /tmp/gbm-statements.XXXXXX)
 mkdir -p "$ROOT/docs/bench/results"
 
-say() { echo "$*" | tee -a "$OUT"; }
-sql() { mariadb -uroot -h127.0.0.1 -P"$DBPORT" --protocol=TCP -N -B "$@"; }
-cleanup() {
-  [ -n "${APP:-}" ] && kill "$APP" 2>/dev/null || true
-  [ -f "$WORK/mariadb.pid" ] && kill "$(cat "$WORK/mariadb.pid")" 2>/dev/null || true
-  [ -n "${REDIS:-}" ] && kill "$REDIS" 2>/dev/null || true
-  sleep 2
-  redis-cli --scan --pattern "${PREFIX}*" | xargs -r -n 500 redis-cli del >/dev/null || true
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
+. "$ROOT/docs/bench/lib.sh"
+trap bench_cleanup EXIT
 trap 'exit 1' INT TERM
 
-say "# statements per request $(date -u +%FT%TZ) commit $(git -C "$ROOT" rev-parse --short HEAD); N=$N; load $(cut -d' ' -f1-3 /proc/loadavg)"
-[ -z "$(git -C "$ROOT" status --porcelain --untracked-files=no)" ] || say "# working tree differs from the commit"
+say "# statements per request $(date -u +%FT%TZ) commit $(git -C "$ROOT" rev-parse --short HEAD); N=$N; load $(load)"
+say_if_tree_differs
 
-mariadb-install-db --no-defaults --user="$(id -un)" --datadir="$WORK/data" --auth-root-authentication-method=normal \
-  >/dev/null 2>&1
-/usr/sbin/mariadbd --no-defaults --user="$(id -un)" --datadir="$WORK/data" --port="$DBPORT" --bind-address=127.0.0.1 \
-  --socket="$WORK/mariadb.sock" --pid-file="$WORK/mariadb.pid" --skip-log-bin >"$WORK/mariadb.log" 2>&1 &
-for _ in $(seq 1 60); do sql -e 'SELECT 1' >/dev/null 2>&1 && break; sleep 1; done
+start_private_mariadb
 sql -e "CREATE DATABASE gbm_stmt CHARACTER SET utf8mb4"
-redis-server --port "$REDISPORT" --bind 127.0.0.1 --save '' --appendonly no --dir "$WORK" >"$WORK/redis.log" 2>&1 &
-REDIS=$!
-for _ in $(seq 1 30); do redis-cli -p "$REDISPORT" ping >/dev/null 2>&1 && break; sleep 0.2; done
+start_private_redis
 
-# BUILD=0 JAR=...: a jar built (and copied) before, so builds and tests in this tree may go on meanwhile.
-if [ "${BUILD:-1}" = 1 ]; then
-  (cd "$ROOT" && mvn -q -B -o package -DskipTests -Pprod 2>/dev/null || mvn -q -B package -DskipTests -Pprod)
-fi
-JAR=${JAR:-"$ROOT/group-buy-market-app/target/group-buy-market-app.jar"}
-java -Xms512m -Xmx512m -jar "$JAR" --spring.profiles.active=dev \
-  --server.port=$PORT --spring.data.redis.port="$REDISPORT" \
-  --spring.datasource.url="jdbc:mysql://127.0.0.1:$DBPORT/gbm_stmt?connectionTimeZone=UTC&forceConnectionTimeZoneToSession=true&useSSL=false&allowPublicKeyRetrieval=true&rewriteBatchedStatements=true" \
+build_jar
+start_app "$WORK/app.log" 180 -Xms512m -Xmx512m -- --spring.data.redis.port="$REDISPORT" \
+  --spring.datasource.url="$(jdbc_url "$DBPORT" gbm_stmt)" \
   --gbm.redis.key-prefix="$PREFIX" --logging.level.com.groupbuy.market=WARN --xxl.job.executor.enabled=false \
   --gbm.notify.local-scheduler-enabled=false --gbm.timeout.local-scheduler-enabled=false \
-  --gbm.notify.retention.local-scheduler-enabled=false --gbm.mq.refund-consumer.enabled=false >"$WORK/app.log" 2>&1 &
-APP=$!
-for _ in $(seq 1 180); do curl -fs "$URL/actuator/health" >/dev/null 2>&1 && break; sleep 1; done
-curl -fs "$URL/actuator/health" >/dev/null || { tail -50 "$WORK/app.log"; exit 1; }
+  --gbm.notify.retention.local-scheduler-enabled=false --gbm.mq.refund-consumer.enabled=false
 
-sql gbm_stmt <<'SQL'
-INSERT INTO group_buy_discount (discount_id, discount_name, discount_type, market_plan, market_expr)
-VALUES ('bench01', 'bench 20 off', 0, 'ZJ', '20');
-INSERT INTO sku (source, channel, goods_id, goods_name, original_price) VALUES ('s01', 'c01', 'bench01', 'bench goods', 100.00);
-INSERT INTO group_buy_activity (activity_id, activity_name, discount_id, group_type, take_limit_count, target, valid_time,
-  status, start_time, end_time) VALUES (900001, 'bench', 'bench01', 0, 1, 3, 600, 1,
-  UTC_TIMESTAMP(3) - INTERVAL 1 HOUR, UTC_TIMESTAMP(3) + INTERVAL 1 YEAR);
-INSERT INTO sc_sku_activity (source, channel, goods_id, activity_id) VALUES ('s01', 'c01', 'bench01', 900001);
-SQL
+seed_bench_goods gbm_stmt
 
 COUNTERS="Questions Com_select Com_insert Com_update Com_delete Com_commit Com_rollback Com_set_option"
 snapshot() {
@@ -92,16 +62,15 @@ lock() { post /api/v1/gbm/trade/lock_market_pay_order "{\"userId\":\"$1\",\"team
 settle() { post /api/v1/gbm/trade/settlement_market_pay_order "{\"source\":\"s01\",\"channel\":\"c01\",\"userId\":\"$1\",\"outTradeNo\":\"out-$1\",\"outTradeTime\":\"$(TZ=Asia/Shanghai date '+%F %T')\"}"; }
 refund() { post /api/v1/gbm/trade/refund_market_pay_order "{\"userId\":\"$1\",\"outTradeNo\":\"out-$1\",\"source\":\"s01\",\"channel\":\"c01\"}"; }
 trial() { post /api/v1/gbm/index/query_group_buy_market_config "{\"userId\":\"$1\",\"source\":\"s01\",\"channel\":\"c01\",\"goodsId\":\"bench01\"}"; }
-ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 ok() { grep -q '"code":"0000"' "$WORK/answer" || { echo "unexpected answer: $(cat "$WORK/answer")" >&2; exit 1; }; }
 
 # measure <name> <requests> <function that sends them>: counter deltas per request, minus the two snapshots' own SHOW (an idle window reads Questions=0).
 measure() {
   local name=$1 requests=$2 before after
   before=$(snapshot); local t0; t0=$(date +%s.%N)
-  local a0 d0; a0=$(ticks "$APP"); d0=$(ticks "$(cat "$WORK/mariadb.pid")")
+  local a0 d0; a0=$(cpu_ticks "$APP"); d0=$(cpu_ticks "$(mariadb_pid)")
   "$3"
-  local a1 d1; a1=$(ticks "$APP"); d1=$(ticks "$(cat "$WORK/mariadb.pid")")
+  local a1 d1; a1=$(cpu_ticks "$APP"); d1=$(cpu_ticks "$(mariadb_pid)")
   local t1; t1=$(date +%s.%N)
   after=$(snapshot)
   local line
@@ -120,7 +89,7 @@ measure() {
   local hz; hz=$(getconf CLK_TCK)
   line="$line app_cpu_ms=$(echo "($a1 - $a0) * 1000 / $hz / $requests" | bc -l | xargs printf '%.3f')"
   line="$line db_cpu_ms=$(echo "($d1 - $d0) * 1000 / $hz / $requests" | bc -l | xargs printf '%.3f')"
-  say "$name requests=$requests seconds=$(echo "$t1 - $t0" | bc | xargs printf '%.1f')$line load=\"$(cut -d' ' -f1-3 /proc/loadavg)\""
+  say "$name requests=$requests seconds=$(echo "$t1 - $t0" | bc | xargs printf '%.1f')$line load=\"$(load)\""
 }
 
 # Warm-up (JIT, pools, caches), not measured: a few teams opened, joined, settled.

@@ -31,71 +31,37 @@ OUT="$BENCH_DIR/results/$(date -u +%Y%m%d-%H%M)-$(git -C "$ROOT" rev-parse --sho
 WORK=$(mktemp -d /tmp/gbm-statements-concurrent.XXXXXX)
 mkdir -p "$BENCH_DIR/results"
 
-say() { echo "$*" | tee -a "$OUT"; }
-sql() { mariadb -uroot -h127.0.0.1 -P"$DBPORT" --protocol=TCP -N -B "$@"; }
-stop_app() {
-  if [ -n "${APP:-}" ]; then
-    kill "$APP" 2>/dev/null || true
-    wait "$APP" 2>/dev/null || true
-    APP=
-  fi
-}
-cleanup() {
-  stop_app
-  [ -f "$WORK/mariadb.pid" ] && kill "$(cat "$WORK/mariadb.pid")" 2>/dev/null || true
-  sleep 2
-  redis-cli --scan --pattern "${PREFIX}*" | xargs -r -n 500 redis-cli del >/dev/null || true
-  for q in $(rabbitmqctl -q list_queues name 2>/dev/null | grep "^$QUEUES" || true); do
-    rabbitmqctl -q delete_queue "$q" >/dev/null 2>&1 || true
-  done
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
+. "$BENCH_DIR/lib.sh"
+CLEAN_REDIS_PREFIX=$PREFIX
+CLEAN_QUEUES=$QUEUES
+trap bench_cleanup EXIT
 trap 'exit 1' INT TERM
 
-say "# statements per lock under concurrency $(date -u +%FT%TZ) commit $(git -C "$ROOT" rev-parse --short HEAD); conns=$CONNS duration=$DURATION; load $(cut -d' ' -f1-3 /proc/loadavg)"
-[ -z "$(git -C "$ROOT" status --porcelain --untracked-files=no)" ] || say "# working tree differs from the commit"
+say "# statements per lock under concurrency $(date -u +%FT%TZ) commit $(git -C "$ROOT" rev-parse --short HEAD); conns=$CONNS duration=$DURATION; load $(load)"
+say_if_tree_differs
 
-mariadb-install-db --no-defaults --user="$(id -un)" --datadir="$WORK/data" --auth-root-authentication-method=normal \
-  >/dev/null 2>&1
-/usr/sbin/mariadbd --no-defaults --user="$(id -un)" --datadir="$WORK/data" --port="$DBPORT" --bind-address=127.0.0.1 \
-  --socket="$WORK/mariadb.sock" --pid-file="$WORK/mariadb.pid" --skip-log-bin --max-connections=200 \
-  >"$WORK/mariadb.log" 2>&1 &
-for _ in $(seq 1 60); do sql -e 'SELECT 1' >/dev/null 2>&1 && break; sleep 1; done
+start_private_mariadb --max-connections=200
 sql -e "CREATE DATABASE gbm_stmt CHARACTER SET utf8mb4"
 say "# innodb_autoinc_lock_mode=$(sql -e 'SELECT @@innodb_autoinc_lock_mode')"
 
-(cd "$ROOT" && mvn -q -B -o package -DskipTests -Pprod 2>/dev/null || mvn -q -B package -DskipTests -Pprod)
+build_jar
 
-start_app() { # group commit on|off
-  local jfr_options=
-  [ "$JFR" = 1 ] && jfr_options=-XX:FlightRecorderOptions:stackdepth=256
-  java -Xms512m -Xmx512m $jfr_options -jar "$ROOT/group-buy-market-app/target/group-buy-market-app.jar" --spring.profiles.active=dev \
-    --server.port=$PORT \
-    --spring.datasource.url="jdbc:mysql://127.0.0.1:$DBPORT/gbm_stmt?connectionTimeZone=UTC&forceConnectionTimeZoneToSession=true&useSSL=false&allowPublicKeyRetrieval=true&rewriteBatchedStatements=true" \
+start_app_with_group_commit() { # on|off
+  local jfr_options=()
+  [ "$JFR" = 1 ] && jfr_options=(-XX:FlightRecorderOptions:stackdepth=256)
+  start_app "$WORK/app-$1.log" 180 -Xms512m -Xmx512m "${jfr_options[@]}" -- \
+    --spring.datasource.url="$(jdbc_url "$DBPORT" gbm_stmt)" \
     --gbm.redis.key-prefix="$PREFIX" --logging.level.com.groupbuy.market=WARN --xxl.job.executor.enabled=false \
     --gbm.notify.local-scheduler-enabled=false --gbm.timeout.local-scheduler-enabled=false \
     --gbm.notify.retention.local-scheduler-enabled=false --gbm.mq.refund-consumer.enabled=false \
     --gbm.close-check.queue="$QUEUES" --gbm.close-check.dead-letter-queue="$QUEUES.dead" \
     --gbm.close-check.lane-prefix="$QUEUES.delay." \
-    --gbm.lock.group-commit.enabled=$([ "$1" = on ] && echo true || echo false) >"$WORK/app-$1.log" 2>&1 &
-  APP=$!
-  for _ in $(seq 1 180); do curl -fs "$URL/actuator/health" >/dev/null 2>&1 && break; sleep 1; done
-  curl -fs "$URL/actuator/health" >/dev/null || { tail -50 "$WORK/app-$1.log"; exit 1; }
+    --gbm.lock.group-commit.enabled=$([ "$1" = on ] && echo true || echo false)
 }
-
 
 seed() { # the bench goods, once the first app has migrated the schema
   [ "$(sql gbm_stmt -e "SELECT COUNT(*) FROM group_buy_activity WHERE activity_id = 900001")" = 1 ] && return
-  sql gbm_stmt <<'SQL'
-INSERT INTO group_buy_discount (discount_id, discount_name, discount_type, market_plan, market_expr)
-VALUES ('bench01', 'bench 20 off', 0, 'ZJ', '20');
-INSERT INTO sku (source, channel, goods_id, goods_name, original_price) VALUES ('s01', 'c01', 'bench01', 'bench goods', 100.00);
-INSERT INTO group_buy_activity (activity_id, activity_name, discount_id, group_type, take_limit_count, target, valid_time,
-  status, start_time, end_time) VALUES (900001, 'bench', 'bench01', 0, 1, 3, 600, 1,
-  UTC_TIMESTAMP(3) - INTERVAL 1 HOUR, UTC_TIMESTAMP(3) + INTERVAL 1 YEAR);
-INSERT INTO sc_sku_activity (source, channel, goods_id, activity_id) VALUES ('s01', 'c01', 'bench01', 900001);
-SQL
+  seed_bench_goods gbm_stmt
 }
 
 COUNTERS="Questions Com_select Com_insert Com_update Com_set_option Com_commit Com_rollback Innodb_log_writes Innodb_data_fsyncs"
@@ -145,7 +111,7 @@ measure() { # mode scenario script
 
 [ "$JFR" = 1 ] && mkdir -p "$JFR_DIR"
 for mode in $MODES; do
-  start_app "$mode"
+  start_app_with_group_commit "$mode"
   seed
   wrk -t2 -c"$CONNS" -d5s -s "$BENCH_DIR/lock_open.lua" "$URL" >/dev/null # warm-up, not counted
   wrk -t2 -c"$CONNS" -d5s -s "$BENCH_DIR/lock_join.lua" "$URL" >/dev/null

@@ -18,11 +18,6 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import mockwebserver3.Dispatcher;
-import mockwebserver3.MockResponse;
-import mockwebserver3.MockWebServer;
-import mockwebserver3.RecordedRequest;
-import okhttp3.HttpUrl;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -72,8 +67,8 @@ class EndpointGuardIT {
     @Autowired
     MeterRegistry meters;
 
-    private final MockWebServer hanging = new MockWebServer();
-    private final MockWebServer healthy = new MockWebServer();
+    private PartnerServer hanging;
+    private PartnerServer healthy;
     private final CountDownLatch release = new CountDownLatch(1);
     private volatile boolean hangs = true;
     /** Team id → nanoTime the healthy partner received its callback. */
@@ -84,28 +79,21 @@ class EndpointGuardIT {
 
     @BeforeEach
     void setUp() throws IOException {
-        hanging.setDispatcher(new Dispatcher() {
-            @Override
-            public MockResponse dispatch(RecordedRequest request) throws InterruptedException {
-                String teamId = teamOf(request);
-                if (hangs) {
-                    // Holds the connection without a byte of answer: the caller's read timeout ends it.
-                    release.await(30, TimeUnit.SECONDS);
-                    return new MockResponse.Builder().code(504).body("too late").build();
-                }
-                hangingAcknowledged.add(teamId);
-                return new MockResponse.Builder().code(200).body("success").build();
-            }
-        });
-        healthy.setDispatcher(new Dispatcher() {
-            @Override
-            public MockResponse dispatch(RecordedRequest request) {
-                healthyArrivals.putIfAbsent(teamOf(request), System.nanoTime());
-                return new MockResponse.Builder().code(200).body("success").build();
-            }
-        });
-        hanging.start();
-        healthy.start();
+        hanging = new PartnerServer((path, teamId) -> {
+                    if (hangs) {
+                        // Holds the connection without a byte of answer: the caller's read timeout ends it.
+                        release.await(30, TimeUnit.SECONDS);
+                        return PartnerServer.answer(504, "too late");
+                    }
+                    hangingAcknowledged.add(teamId);
+                    return PartnerServer.answer(200, "success");
+                })
+                .start();
+        healthy = new PartnerServer((path, teamId) -> {
+                    healthyArrivals.putIfAbsent(teamId, System.nanoTime());
+                    return PartnerServer.answer(200, "success");
+                })
+                .start();
         tasks = new NotifyTaskFixture(jdbc);
     }
 
@@ -118,9 +106,9 @@ class EndpointGuardIT {
 
     @Test
     void hangingPartnerCostsTheOthersNothingAndLosesNothing() throws Exception {
-        String hangingUrl = hanging.url("/callback").toString();
-        String healthyUrl = healthy.url("/callback").toString();
-        String hangingEndpoint = endpoint(hangingUrl);
+        String hangingUrl = hanging.url("/callback");
+        String healthyUrl = healthy.url("/callback");
+        String hangingEndpoint = hanging.endpoint();
 
         // Warm-up (connections, JIT), then the baseline: the healthy partner alone.
         healthyLatencies(null, healthyUrl, null, true);
@@ -272,21 +260,5 @@ class EndpointGuardIT {
                 .tag("to", to)
                 .counter();
         return counter == null ? 0 : counter.count();
-    }
-
-    private static String endpoint(String url) {
-        HttpUrl parsed = HttpUrl.parse(url);
-        return "http:" + parsed.host() + ":" + parsed.port();
-    }
-
-    private static String teamOf(RecordedRequest request) {
-        try {
-            return TestJson.JSON
-                    .readTree(request.getBody().utf8())
-                    .path("teamId")
-                    .asText();
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

@@ -17,11 +17,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import mockwebserver3.Dispatcher;
-import mockwebserver3.MockResponse;
-import mockwebserver3.MockWebServer;
-import mockwebserver3.RecordedRequest;
-import okhttp3.HttpUrl;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -61,7 +56,7 @@ class HttpDrainIT {
     @Autowired
     MeterRegistry meters;
 
-    private final MockWebServer partner = new MockWebServer();
+    private PartnerServer partner;
     private final AtomicInteger inFlight = new AtomicInteger();
     private final AtomicInteger maxInFlight = new AtomicInteger();
     private final Map<String, AtomicInteger> received = new ConcurrentHashMap<>();
@@ -71,33 +66,26 @@ class HttpDrainIT {
 
     @BeforeEach
     void setUp() throws IOException {
-        partner.setDispatcher(new Dispatcher() {
-            @Override
-            public MockResponse dispatch(RecordedRequest request) throws InterruptedException {
-                if (request.getUrl().encodedPath().equals("/hold")) {
-                    // Another caller's callbacks to the same endpoint (same host:port), held until released.
-                    holding.incrementAndGet();
-                    release.await(30, TimeUnit.SECONDS);
-                    return new MockResponse.Builder().code(200).body("success").build();
-                }
-                int now = inFlight.incrementAndGet();
-                maxInFlight.accumulateAndGet(now, Math::max);
-                try {
-                    String team = teamOf(request);
-                    received.computeIfAbsent(team, t -> new AtomicInteger()).incrementAndGet();
-                    Thread.sleep(10);
-                    // Every tenth partner order is not acknowledged: HTTP 200, but not the body `success`.
-                    boolean ack = Integer.parseInt(team) % 10 != 0;
-                    return new MockResponse.Builder()
-                            .code(200)
-                            .body(ack ? "success" : "busy, later")
-                            .build();
-                } finally {
-                    inFlight.decrementAndGet();
-                }
-            }
-        });
-        partner.start();
+        partner = new PartnerServer((path, team) -> {
+                    if (path.equals("/hold")) {
+                        // Another caller's callbacks to the same endpoint (same host:port), held until released.
+                        holding.incrementAndGet();
+                        release.await(30, TimeUnit.SECONDS);
+                        return PartnerServer.answer(200, "success");
+                    }
+                    int now = inFlight.incrementAndGet();
+                    maxInFlight.accumulateAndGet(now, Math::max);
+                    try {
+                        received.computeIfAbsent(team, t -> new AtomicInteger()).incrementAndGet();
+                        Thread.sleep(10);
+                        // Every tenth partner order is not acknowledged: HTTP 200, but not the body `success`.
+                        boolean ack = Integer.parseInt(team) % 10 != 0;
+                        return PartnerServer.answer(200, ack ? "success" : "busy, later");
+                    } finally {
+                        inFlight.decrementAndGet();
+                    }
+                })
+                .start();
         tasks = new NotifyTaskFixture(jdbc);
         // Earlier tests' tasks are done and hold no lease.
         jdbc.update(
@@ -112,12 +100,12 @@ class HttpDrainIT {
 
     @Test
     void aBacklogToOnePartnerGoesOutAtMostItsBulkheadAtOnceEachWithItsOwnOutcome() {
-        String url = partner.url("/callback").toString();
+        String url = partner.url("/callback");
         List<String> teams = new ArrayList<>();
         for (int i = 0; i < 200; i++) {
             teams.add(tasks.dueTask(url));
         }
-        double refusedBefore = notSent(url);
+        double refusedBefore = notSent();
 
         NotifyRunSummary run = notifyService.deliverAllDue();
 
@@ -139,7 +127,7 @@ class HttpDrainIT {
         assertThat(countWhere("last_error LIKE 'not sent:%'", teams))
                 .as("nothing refused and put back")
                 .isZero();
-        assertThat(notSent(url) - refusedBefore).isZero();
+        assertThat(notSent() - refusedBefore).isZero();
         assertThat(jdbc.queryForObject(
                         "SELECT COUNT(*) FROM notify_attempt a JOIN notify_task t ON t.id = a.task_id"
                                 + " WHERE t.notify_url = ?",
@@ -157,8 +145,8 @@ class HttpDrainIT {
     @Test
     void aSendTheBulkheadRefusesWaitsBehindTheDrainsOwnAndWithEveryPermitHeldElsewhereThePageIsPutBack()
             throws Exception {
-        String url = partner.url("/callback").toString();
-        String hold = partner.url("/hold").toString();
+        String url = partner.url("/callback");
+        String hold = partner.url("/hold");
         // Two callbacks handed off after commit hold two of the endpoint's four permits.
         List<String> held = new ArrayList<>();
         for (int i = 0; i < 2; i++) {
@@ -170,14 +158,14 @@ class HttpDrainIT {
         for (int i = 0; i < 40; i++) {
             teams.add(tasks.dueTask(url));
         }
-        double refusedBefore = notSent(url);
+        double refusedBefore = notSent();
 
         notifyService.deliverAllDue();
 
         assertThat(received.keySet()).containsExactlyInAnyOrderElementsOf(teams);
         assertThat(received.values()).allMatch(n -> n.get() == 1);
         assertThat(maxInFlight.get()).as("the two permits left").isBetween(1, 2);
-        assertThat(notSent(url) - refusedBefore)
+        assertThat(notSent() - refusedBefore)
                 .as("the bulkhead refused sends beyond the two permits left")
                 .isPositive();
         assertThat(countWhere("last_error LIKE 'not sent:%'", teams))
@@ -212,8 +200,8 @@ class HttpDrainIT {
         TestJson.await(() -> countWhere("notify_status = 1", held) == 4);
     }
 
-    private double notSent(String url) {
-        return meters.find("gbm.notify.not.sent").tag("endpoint", endpoint(url)).counters().stream()
+    private double notSent() {
+        return meters.find("gbm.notify.not.sent").tag("endpoint", partner.endpoint()).counters().stream()
                 .mapToDouble(c -> c.count())
                 .sum();
     }
@@ -228,21 +216,5 @@ class HttpDrainIT {
                 "SELECT COUNT(*) FROM notify_task WHERE " + condition + " AND team_id IN (" + in + ")",
                 Integer.class,
                 teams.toArray());
-    }
-
-    private static String endpoint(String url) {
-        HttpUrl parsed = HttpUrl.parse(url);
-        return "http:" + parsed.host() + ":" + parsed.port();
-    }
-
-    private static String teamOf(RecordedRequest request) {
-        try {
-            return TestJson.JSON
-                    .readTree(request.getBody().utf8())
-                    .path("teamId")
-                    .asText();
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.groupbuy.market.domain.outbox.adapter.port.INotifyGateway;
 import com.groupbuy.market.domain.outbox.adapter.repository.INotifyTaskStore;
 import com.groupbuy.market.domain.outbox.model.valobj.DeliveryResult;
+import com.groupbuy.market.domain.outbox.model.valobj.NotSentReason;
 import com.groupbuy.market.domain.outbox.model.valobj.NotifyAttemptOutcome;
 import com.groupbuy.market.domain.outbox.model.valobj.NotifyRunSummary;
 import com.groupbuy.market.domain.outbox.model.valobj.NotifyTaskVO;
@@ -64,6 +65,31 @@ class DueCallbackDeliveryLanesTest {
         assertThat(store.finished).hasSize(40);
         assertThat(store.claimed).containsAll(store.finished);
         assertThat(store.claimedAfterFailure()).isEmpty();
+    }
+
+    @Test
+    void aCallTheGatewayDidNotMakeIsPutBackForEitherReasonWithItsWordsAndAFailedCallIsAnAttempt() {
+        MemoryStore store = new MemoryStore(3, -1);
+        Instant probe = Instant.parse("2026-12-01T12:00:30Z");
+        Instant soon = Instant.parse("2026-12-01T12:00:01Z");
+        String busyWords = "4 deliveries to http:a:80 already in flight";
+
+        NotifyRunSummary run = service(store, task -> switch ((int) task.getId()) {
+                    case 1 -> DeliveryResult.notSent(NotSentReason.BREAKER_OPEN, probe, "circuit open for http:a:80");
+                    case 2 -> DeliveryResult.notSent(NotSentReason.BULKHEAD_FULL, soon, busyWords);
+                    default -> new DeliveryResult(false, null, 3, "not sent: " + busyWords);
+                })
+                .deferringUnsent()
+                .deliverAllDue();
+
+        assertThat(store.deferred)
+                .containsOnly(
+                        Map.entry(1L, probe + " not sent: circuit open for http:a:80"),
+                        Map.entry(2L, soon + " not sent: " + busyWords));
+        assertThat(store.finished).as("the call made and failed used a try").containsExactly(3L);
+        assertThat(run.claimed()).isEqualTo(3);
+        assertThat(run.retried()).isEqualTo(3);
+        assertThat(run.delivered()).isZero();
     }
 
     @Test
@@ -186,6 +212,9 @@ class DueCallbackDeliveryLanesTest {
         private final Set<Long> due = ConcurrentHashMap.newKeySet();
         final Set<Long> claimed = ConcurrentHashMap.newKeySet();
         final Set<Long> finished = ConcurrentHashMap.newKeySet();
+        /** Tasks put back unsent: the time to try again and the last error, as "until error". */
+        final Map<Long, String> deferred = new ConcurrentHashMap<>();
+
         private final long failOn;
 
         MemoryStore(int n, long failOn) {
@@ -268,7 +297,8 @@ class DueCallbackDeliveryLanesTest {
 
         @Override
         public boolean defer(NotifyTaskVO task, Instant until, String reason) {
-            throw new AssertionError("this service does not defer unsent tasks");
+            deferred.put(task.getId(), until + " " + reason);
+            return true;
         }
     }
 

@@ -1,6 +1,7 @@
 package com.groupbuy.market.infrastructure.gateway.guard;
 
 import com.groupbuy.market.domain.outbox.model.valobj.DeliveryResult;
+import com.groupbuy.market.domain.outbox.model.valobj.NotSentReason;
 import io.github.resilience4j.bulkhead.Bulkhead;
 import io.github.resilience4j.bulkhead.BulkheadConfig;
 import io.github.resilience4j.bulkhead.BulkheadRegistry;
@@ -25,8 +26,8 @@ import lombok.extern.slf4j.Slf4j;
 /**
  * One Resilience4j circuit breaker (and, for partner endpoints, one semaphore bulkhead) per endpoint, created on its
  * first call. A call the breaker or the bulkhead refuses is not made: the caller gets
- * {@link DeliveryResult#notSent}, with the time the breaker will let a probe through (or, for a full bulkhead, a
- * short wait), so the task waits without using a try. An answer that is not the acknowledgement counts as a failure,
+ * {@link DeliveryResult#notSent}, with its {@link NotSentReason} and the time the breaker will let a probe through
+ * (or, for a full bulkhead, a short wait), so the task waits without using a try. An answer that is not the acknowledgement counts as a failure,
  * a call slower than the slow-call duration as slow; either rate over the window opens the breaker.
  * <p>
  * State per instance: every instance judges an endpoint from its own calls. Meters: Resilience4j's
@@ -35,10 +36,6 @@ import lombok.extern.slf4j.Slf4j;
  */
 @Slf4j
 public class EndpointGuards {
-
-    static final String OPEN = "breaker_open";
-    static final String FULL = "bulkhead_full";
-    private static final String FULL_SUFFIX = " already in flight";
 
     private final GuardSettings settings;
     private final CircuitBreakerRegistry breakers;
@@ -81,16 +78,16 @@ public class EndpointGuards {
     public DeliveryResult call(String endpoint, boolean limitConcurrency, Supplier<DeliveryResult> send) {
         CircuitBreaker breaker = breakers.circuitBreaker(endpoint);
         if (!breaker.tryAcquirePermission()) {
-            return notSent(endpoint, OPEN, probeTime(endpoint), "circuit open for " + endpoint);
+            return notSent(endpoint, NotSentReason.BREAKER_OPEN, probeTime(endpoint), "circuit open for " + endpoint);
         }
         Bulkhead bulkhead = limitConcurrency ? bulkheads.bulkhead(endpoint) : null;
         if (bulkhead != null && !bulkhead.tryAcquirePermission()) {
             breaker.releasePermission();
             return notSent(
                     endpoint,
-                    FULL,
+                    NotSentReason.BULKHEAD_FULL,
                     clock.instant().plus(settings.bulkheadRetryAfter()),
-                    settings.maxConcurrentPerEndpoint() + " deliveries to " + endpoint + FULL_SUFFIX);
+                    settings.maxConcurrentPerEndpoint() + " deliveries to " + endpoint + " already in flight");
         }
         long start = System.nanoTime();
         try {
@@ -120,7 +117,8 @@ public class EndpointGuards {
     public List<DeliveryResult> callBatch(String endpoint, int size, Supplier<List<DeliveryResult>> send) {
         CircuitBreaker breaker = breakers.circuitBreaker(endpoint);
         if (!breaker.tryAcquirePermission()) {
-            DeliveryResult refused = notSent(endpoint, OPEN, probeTime(endpoint), "circuit open for " + endpoint);
+            DeliveryResult refused =
+                    notSent(endpoint, NotSentReason.BREAKER_OPEN, probeTime(endpoint), "circuit open for " + endpoint);
             return Collections.nCopies(size, refused);
         }
         long start = System.nanoTime();
@@ -148,9 +146,12 @@ public class EndpointGuards {
         return results;
     }
 
-    /** Whether a result is a full bulkhead's refusal (not the open breaker's): the call was not made. */
+    /**
+     * Whether a result is a full bulkhead's refusal (not the open breaker's, not a failed call): the call was not made.
+     * Read from the result's reason; its error text is for operators and may say anything.
+     */
     public static boolean bulkheadFull(DeliveryResult result) {
-        return result.notAttempted() && result.error() != null && result.error().endsWith(FULL_SUFFIX);
+        return result.notSentBecause(NotSentReason.BULKHEAD_FULL);
     }
 
     /** The breaker's state for an endpoint ({@code CLOSED} for one never called). */
@@ -167,14 +168,22 @@ public class EndpointGuards {
         return until.isAfter(soonest) ? until : soonest;
     }
 
-    private DeliveryResult notSent(String endpoint, String reason, Instant until, String why) {
+    private DeliveryResult notSent(String endpoint, NotSentReason reason, Instant until, String why) {
         Counter.builder("gbm.notify.not.sent")
                 .description("callbacks not sent: breaker open or bulkhead full")
                 .tag("endpoint", endpoint)
-                .tag("reason", reason)
+                .tag("reason", meterTag(reason))
                 .register(meters)
                 .increment();
-        return DeliveryResult.notSent(until, why);
+        return DeliveryResult.notSent(reason, until, why);
+    }
+
+    /** The meter's reason tag: spelled out here so that renaming the enum does not rename a dashboard's series. */
+    private static String meterTag(NotSentReason reason) {
+        return switch (reason) {
+            case BREAKER_OPEN -> "breaker_open";
+            case BULKHEAD_FULL -> "bulkhead_full";
+        };
     }
 
     private void watch(CircuitBreaker breaker) {

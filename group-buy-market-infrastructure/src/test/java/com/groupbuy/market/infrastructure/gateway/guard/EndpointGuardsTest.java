@@ -1,8 +1,10 @@
 package com.groupbuy.market.infrastructure.gateway.guard;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.groupbuy.market.domain.outbox.model.valobj.DeliveryResult;
+import com.groupbuy.market.domain.outbox.model.valobj.NotSentReason;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Clock;
@@ -54,6 +56,10 @@ class EndpointGuardsTest {
         assertThat(sends).hasValue(4);
         assertThat(refused.notAttempted()).isTrue();
         assertThat(refused.error()).startsWith("not sent: circuit open for http:a:80");
+        assertThat(refused.notSentReason()).isEqualTo(NotSentReason.BREAKER_OPEN);
+        assertThat(EndpointGuards.bulkheadFull(refused))
+                .as("an open breaker is not a busy endpoint")
+                .isFalse();
         assertThat(refused.notSentUntil()).isAfter(before.plusSeconds(29)).isBefore(before.plusSeconds(31));
         assertThat(guards.state("http:b:80"))
                 .as("another endpoint is not touched")
@@ -114,7 +120,15 @@ class EndpointGuardsTest {
         holder.join();
 
         assertThat(refused.notAttempted()).isTrue();
-        assertThat(refused.error()).contains("1 deliveries to http:a:80 already in flight");
+        assertThat(refused.error()).isEqualTo("not sent: 1 deliveries to http:a:80 already in flight");
+        assertThat(refused.notSentReason()).isEqualTo(NotSentReason.BULKHEAD_FULL);
+        assertThat(EndpointGuards.bulkheadFull(refused)).isTrue();
+        assertThat(meters.get("gbm.notify.not.sent")
+                        .tag("endpoint", "http:a:80")
+                        .tag("reason", "bulkhead_full")
+                        .counter()
+                        .count())
+                .isEqualTo(1);
         assertThat(sends).as("the refused call was not made").hasValue(0);
         assertThat(other.delivered()).isTrue();
         assertThat(unlimited.delivered()).as("the MQ form has no bulkhead").isTrue();
@@ -139,6 +153,28 @@ class EndpointGuardsTest {
         });
         assertThat(second).hasSize(3).allMatch(DeliveryResult::notAttempted);
         assertThat(sends).hasValue(1);
+    }
+
+    @Test
+    void aFullBulkheadIsToldByTheResultsReasonNotByItsText() {
+        Instant soon = Instant.now().plusSeconds(1);
+        String busyWords = "4 deliveries to http:a:80 already in flight";
+
+        assertThat(EndpointGuards.bulkheadFull(DeliveryResult.notSent(NotSentReason.BULKHEAD_FULL, soon, "busy")))
+                .isTrue();
+        assertThat(EndpointGuards.bulkheadFull(DeliveryResult.notSent(NotSentReason.BREAKER_OPEN, soon, busyWords)))
+                .as("a breaker's refusal, whatever it says")
+                .isFalse();
+        assertThat(EndpointGuards.bulkheadFull(new DeliveryResult(false, null, 5, "not sent: " + busyWords)))
+                .as("a call that was made and failed, whatever it says")
+                .isFalse();
+        assertThat(EndpointGuards.bulkheadFull(DELIVERED)).isFalse();
+        assertThatThrownBy(() -> new DeliveryResult(false, null, 0, "x", soon, null))
+                .as("not sent without a reason")
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new DeliveryResult(false, null, 0, "x", null, NotSentReason.BULKHEAD_FULL))
+                .as("a reason without a time to try again")
+                .isInstanceOf(IllegalArgumentException.class);
     }
 
     private DeliveryResult fail() {

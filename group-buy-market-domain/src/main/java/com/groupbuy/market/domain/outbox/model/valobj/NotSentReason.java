@@ -1,0 +1,13 @@
+package com.groupbuy.market.domain.outbox.model.valobj;
+
+/**
+ * #17: why a gateway declined to send a callback at all. Either way the task waits without using a try; a caller that
+ * can do better for one reason (EndpointQueues starts a send the bulkhead refused again when one of its own ends)
+ * reads this, never the result's error text, which is for operators.
+ */
+public enum NotSentReason {
+    /** The endpoint's circuit breaker is open (or half-open with every probe taken): wait for its next probe. */
+    BREAKER_OPEN,
+    /** The endpoint's bulkhead is full: as many calls to it as allowed are in flight; it is free again soon. */
+    BULKHEAD_FULL
+}
