@@ -367,7 +367,14 @@ class SettlementIT {
     @Test
     void theSettlementReadCarriesEveryColumnAsStoredAndOnlyForTheExactKey() throws Exception {
         String teamId = fullTeam("read1", "read2", "read3");
-        assertThat(settle("read1", "out-read1", now()).path("code").asText()).isEqualTo("0000");
+        long paidAt = System.currentTimeMillis() / 1000 * 1000 + 987; // the milliseconds reach the column
+        while (System.currentTimeMillis() < paidAt) {
+            Thread.sleep(10);
+        }
+        assertThat(settle("read1", "out-read1", Long.toString(paidAt))
+                        .path("code")
+                        .asText())
+                .isEqualTo("0000");
         jdbc.update(
                 "UPDATE group_buy_order SET valid_start_time = '2026-01-02 03:04:05.678' WHERE team_id = ?", teamId);
 
@@ -402,7 +409,9 @@ class SettlementIT {
             assertThat(read.getLockTime()).isNull();
             if (user.equals("read1")) {
                 assertThat(read.wasSettled()).isTrue();
-                assertThat(millisText(read.getOutTradeTime())).isEqualTo(row.get("paid_at"));
+                assertThat(millisText(read.getOutTradeTime()))
+                        .isEqualTo(row.get("paid_at"))
+                        .isEqualTo(millisText(Instant.ofEpochMilli(paidAt)));
             } else {
                 assertThat(read.wasSettled()).isFalse();
                 assertThat(read.getOutTradeTime()).isNull();
