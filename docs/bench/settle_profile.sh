@@ -7,6 +7,7 @@
 #     inclusive, nearest own frame, by thread, by library);
 #   - the CPU of every app thread (/proc/<pid>/task/*/stat, utime + stime), grouped by thread name with the digits
 #     taken out, as shares of the app's CPU in the window: what runs outside the HTTP request threads;
+#   - the bytes every thread allocated in the window (jdk.ThreadAllocationStatistics), per settlement;
 #   - the private MariaDB's statement counters and the private redis-server's commands per settlement, and the
 #     outbox work the settlements caused (callback tasks written and delivered, attempts, claims).
 # The window is wrk's run, as in run.sh (which divides the app's CPU in it by the settlements): background work in it
@@ -104,6 +105,7 @@ cat >"$WORK/samples.jfc" <<JFC
 <?xml version="1.0" encoding="UTF-8"?>
 <configuration version="2.0" label="samples">
   <event name="jdk.ExecutionSample"><setting name="enabled">true</setting><setting name="period">$JFR_PERIOD</setting></event>
+  <event name="jdk.ThreadAllocationStatistics"><setting name="enabled">true</setting><setting name="period">everyChunk</setting></event>
 </configuration>
 JFC
 
@@ -144,4 +146,20 @@ awk -F'\t' -v total="$((a1 - a0))" -v n="$paid" -v hz="$hz" '
 jfr print --stack-depth 100 --events jdk.ExecutionSample "$WORK/settle.jfr" >"$WORK/samples.txt"
 [ -n "$KEEP" ] && mkdir -p "$KEEP" && cp "$WORK/settle.jfr" "$KEEP/$STAMP.jfr" && cp "$WORK/samples.txt" "$KEEP/$STAMP-samples.txt"
 python3 "$JFR_TOP" "$WORK/samples.txt" >>"$OUT"
+# Bytes allocated per settlement: each thread's exact allocation counter at both ends of the recording
+# (jdk.ThreadAllocationStatistics, not sampled; docs/bench/jfr_writer.py reads them), by thread name, digits as #.
+jfr print --json --events jdk.ThreadAllocationStatistics "$WORK/settle.jfr" >"$WORK/alloc.json"
+python3 -c '
+import collections, re, sys
+sys.path.insert(0, sys.argv[1])
+from jfr_writer import allocated
+n = int(sys.argv[3])
+groups = collections.Counter()
+for name, b in allocated(sys.argv[2]).items():
+    groups[re.sub(r"[0-9]+", "#", name or "?")] += b
+total = sum(groups.values())
+print(f"settle_alloc bytes_per_settlement={total // n} (every thread; {total} B over {n} settlements)")
+for name, b in groups.most_common(8):
+    print(f"  {b // n:>9} B  {100 * b / total:5.1f}%  {name}")
+' "$BENCH_DIR" "$WORK/alloc.json" "$paid" | tee -a "$OUT"
 say "# raw results in ${OUT#$ROOT/}"

@@ -359,6 +359,87 @@ class SettlementIT {
         assertThat(attempts(teamId)).isEqualTo(1);
     }
 
+    /**
+     * The settlement read (an explicit constructor result map since #19, automapping off) carries every column the
+     * settlement and refund decide on, as stored, for a paid and an unpaid order; another partner's key, or the same
+     * key differing only in case or a trailing space, finds nothing (the comparison is exact).
+     */
+    @Test
+    void theSettlementReadCarriesEveryColumnAsStoredAndOnlyForTheExactKey() throws Exception {
+        String teamId = fullTeam("read1", "read2", "read3");
+        long paidAt = System.currentTimeMillis() / 1000 * 1000 + 987; // the milliseconds reach the column
+        while (System.currentTimeMillis() < paidAt) {
+            Thread.sleep(10);
+        }
+        assertThat(settle("read1", "out-read1", Long.toString(paidAt))
+                        .path("code")
+                        .asText())
+                .isEqualTo("0000");
+        jdbc.update(
+                "UPDATE group_buy_order SET valid_start_time = '2026-01-02 03:04:05.678' WHERE team_id = ?", teamId);
+
+        for (String user : List.of("read1", "read2")) {
+            MemberOrderView read = settlements.queryOrder(new PartnerOrderKey("s01", "c01", user, "out-" + user));
+            Map<String, Object> row = jdbc.queryForMap(
+                    "SELECT l.order_id, l.activity_id, l.status, DATE_FORMAT(l.out_trade_time, '%Y-%m-%d %H:%i:%s.%f') "
+                            + "AS paid_at, o.status AS team_status, DATE_FORMAT(o.valid_start_time, "
+                            + "'%Y-%m-%d %H:%i:%s.%f') AS start_at, DATE_FORMAT(o.valid_end_time, "
+                            + "'%Y-%m-%d %H:%i:%s.%f') AS end_at, o.source, o.channel, o.notify_type, o.notify_url, "
+                            + "o.complete_count, o.target_count FROM group_buy_order_list l "
+                            + "JOIN group_buy_order o ON o.team_id = l.team_id WHERE l.user_id = ?",
+                    user);
+            assertThat(read.getOrderId()).isEqualTo(row.get("order_id"));
+            assertThat(read.getUserId()).isEqualTo(user);
+            assertThat(read.getOutTradeNo()).isEqualTo("out-" + user);
+            assertThat(read.getActivityId()).isEqualTo(activityId);
+            assertThat(read.getOrderStatus().code()).isEqualTo(((Number) row.get("status")).intValue());
+            assertThat(read.getTeamId()).isEqualTo(teamId);
+            assertThat(read.getTeamStatus().code()).isEqualTo(((Number) row.get("team_status")).intValue());
+            assertThat(millisText(read.getTeamValidStartTime())).isEqualTo("2026-01-02 03:04:05.678000");
+            assertThat(millisText(read.getTeamValidStartTime())).isEqualTo(row.get("start_at"));
+            assertThat(millisText(read.getTeamValidEndTime())).isEqualTo(row.get("end_at"));
+            assertThat(read.getSource()).isEqualTo("s01").isEqualTo(row.get("source"));
+            assertThat(read.getChannel()).isEqualTo("c01").isEqualTo(row.get("channel"));
+            assertThat(read.getNotifyType()).isEqualTo("HTTP").isEqualTo(row.get("notify_type"));
+            assertThat(read.getNotifyUrl())
+                    .isEqualTo(partner.url("/callback").toString())
+                    .isEqualTo(row.get("notify_url"));
+            assertThat(read.getTeamCompleteCount()).isEqualTo(1).isEqualTo(row.get("complete_count"));
+            assertThat(read.getTeamTargetCount()).isEqualTo(3).isEqualTo(row.get("target_count"));
+            assertThat(read.getLockTime()).isNull();
+            if (user.equals("read1")) {
+                assertThat(read.wasSettled()).isTrue();
+                assertThat(millisText(read.getOutTradeTime()))
+                        .isEqualTo(row.get("paid_at"))
+                        .isEqualTo(millisText(Instant.ofEpochMilli(paidAt)));
+            } else {
+                assertThat(read.wasSettled()).isFalse();
+                assertThat(read.getOutTradeTime()).isNull();
+                assertThat(row.get("paid_at")).isNull();
+            }
+        }
+
+        assertThat(settlements.queryOrder(new PartnerOrderKey("s01", "c01", "read2", "out-read2")))
+                .isNotNull();
+        assertThat(settlements.queryOrder(new PartnerOrderKey("s02", "c01", "read2", "out-read2")))
+                .isNull();
+        assertThat(settlements.queryOrder(new PartnerOrderKey("s01", "c02", "read2", "out-read2")))
+                .isNull();
+        assertThat(settlements.queryOrder(new PartnerOrderKey("s01", "c01", "READ2", "out-read2")))
+                .isNull();
+        assertThat(settlements.queryOrder(new PartnerOrderKey("s01", "c01", "read2", "OUT-read2")))
+                .isNull();
+        assertThat(settlements.queryOrder(new PartnerOrderKey("s01", "c01", "read2 ", "out-read2")))
+                .isNull();
+        assertThat(settlements.queryOrder(new PartnerOrderKey("s01 ", "c01", "read2", "out-read2")))
+                .isNull();
+    }
+
+    private static String millisText(Instant value) {
+        return DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSS000")
+                .format(LocalDateTime.ofInstant(value, java.time.ZoneOffset.UTC));
+    }
+
     /** The user's order as settlement reads it, with the team's paid count replaced by {@code paid} (of 3). */
     private MemberOrderView staleView(String userId, int paid) {
         MemberOrderView read = settlements.queryOrder(new PartnerOrderKey("s01", "c01", userId, "out-" + userId));

@@ -1,10 +1,12 @@
 package com.groupbuy.market.infrastructure.mybatis;
 
+import java.nio.charset.StandardCharsets;
 import java.sql.CallableStatement;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -34,10 +36,44 @@ import org.apache.ibatis.type.MappedTypes;
 public class UtcInstantTypeHandler extends BaseTypeHandler<Instant> {
 
     private static final DateTimeFormatter TEXT = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSS");
+    private static final long SECONDS_PER_DAY = 86_400;
 
-    /** The text this handler sends for {@code value}. */
+    /**
+     * The text this handler sends for {@code value}: {@link #TEXT}'s, written digit by digit for the years 1–9999
+     * (#19: the formatter, run for every Instant parameter of every statement, was 1.2 % of the app's CPU samples in a
+     * settlement profile; UtcInstantTypeHandlerTest holds the two equal), and by {@link #TEXT} itself outside them.
+     */
     public static String toDatabaseText(Instant value) {
-        return TEXT.format(LocalDateTime.ofInstant(value.truncatedTo(ChronoUnit.MILLIS), ZoneOffset.UTC));
+        long seconds = value.getEpochSecond();
+        LocalDate date = LocalDate.ofEpochDay(Math.floorDiv(seconds, SECONDS_PER_DAY));
+        int year = date.getYear();
+        if (year < 1 || year > 9999) {
+            return TEXT.format(LocalDateTime.ofInstant(value.truncatedTo(ChronoUnit.MILLIS), ZoneOffset.UTC));
+        }
+        int secondOfDay = (int) Math.floorMod(seconds, SECONDS_PER_DAY);
+        byte[] text = new byte[23];
+        digits(text, 0, year, 4);
+        text[4] = '-';
+        digits(text, 5, date.getMonthValue(), 2);
+        text[7] = '-';
+        digits(text, 8, date.getDayOfMonth(), 2);
+        text[10] = ' ';
+        digits(text, 11, secondOfDay / 3600, 2);
+        text[13] = ':';
+        digits(text, 14, secondOfDay / 60 % 60, 2);
+        text[16] = ':';
+        digits(text, 17, secondOfDay % 60, 2);
+        text[19] = '.';
+        digits(text, 20, value.getNano() / 1_000_000, 3);
+        return new String(text, StandardCharsets.US_ASCII);
+    }
+
+    /** {@code value} (non-negative, below 10^width) as {@code width} decimal digits, zero-padded, at {@code at}. */
+    private static void digits(byte[] text, int at, int value, int width) {
+        for (int i = at + width - 1; i >= at; i--) {
+            text[i] = (byte) ('0' + value % 10);
+            value /= 10;
+        }
     }
 
     @Override

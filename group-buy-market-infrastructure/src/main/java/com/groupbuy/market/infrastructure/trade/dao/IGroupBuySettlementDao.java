@@ -1,6 +1,7 @@
 package com.groupbuy.market.infrastructure.trade.dao;
 
 import com.groupbuy.market.infrastructure.trade.po.MemberOrderPO;
+import com.groupbuy.market.infrastructure.trade.po.PartnerOrderRow;
 import java.time.Instant;
 import java.util.List;
 import org.apache.ibatis.annotations.Mapper;
@@ -10,10 +11,14 @@ import org.apache.ibatis.annotations.Param;
 @Mapper
 public interface IGroupBuySettlementDao {
 
-    /** The partner's own order (source + channel + user + out trade number) joined with its team. */
+    /** The order with this id (unique) joined with its team, whichever partner placed it. */
     MemberOrderPO queryOrderById(@Param("orderId") String orderId);
 
-    MemberOrderPO queryOrder(
+    /**
+     * The partner's own order (source + channel + user + out trade number, compared exactly) joined with its team;
+     * null when that partner has no such order.
+     */
+    PartnerOrderRow queryOrder(
             @Param("source") String source,
             @Param("channel") String channel,
             @Param("userId") String userId,

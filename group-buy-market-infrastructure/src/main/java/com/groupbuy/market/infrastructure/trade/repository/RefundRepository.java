@@ -56,7 +56,8 @@ public class RefundRepository implements IRefundRepository {
 
     @Override
     public MemberOrderView queryOrder(PartnerOrderKey key) {
-        return MemberOrders.toView(orderQuery.queryOrder(key.source(), key.channel(), key.userId(), key.outTradeNo()));
+        return MemberOrders.toView(
+                orderQuery.queryOrder(key.source(), key.channel(), key.userId(), key.outTradeNo()), key);
     }
 
     @Override

@@ -41,7 +41,7 @@ public class SettlementRepository implements ISettlementRepository {
 
     @Override
     public MemberOrderView queryOrder(PartnerOrderKey key) {
-        return MemberOrders.toView(dao.queryOrder(key.source(), key.channel(), key.userId(), key.outTradeNo()));
+        return MemberOrders.toView(dao.queryOrder(key.source(), key.channel(), key.userId(), key.outTradeNo()), key);
     }
 
     @Override

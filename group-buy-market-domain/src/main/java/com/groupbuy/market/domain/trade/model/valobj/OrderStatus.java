@@ -26,8 +26,11 @@ public enum OrderStatus {
         return code;
     }
 
+    /** values() copies its array on every call; of() runs for every row read (#19). */
+    private static final OrderStatus[] ALL = values();
+
     public static OrderStatus of(int code) {
-        for (OrderStatus status : values()) {
+        for (OrderStatus status : ALL) {
             if (status.code == code) {
                 return status;
             }

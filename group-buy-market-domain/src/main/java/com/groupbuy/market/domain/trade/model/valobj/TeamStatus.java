@@ -30,8 +30,11 @@ public enum TeamStatus {
         return code;
     }
 
+    /** values() copies its array on every call; of() runs for every row read (#19). */
+    private static final TeamStatus[] ALL = values();
+
     public static TeamStatus of(int code) {
-        for (TeamStatus status : values()) {
+        for (TeamStatus status : ALL) {
             if (status.code == code) {
                 return status;
             }
