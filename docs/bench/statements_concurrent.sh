@@ -10,7 +10,10 @@
 # JFR=1 also records each counted window with docs/bench/writer.jfc (CPU samples every 2 ms, each thread's allocation
 # counter) and appends docs/bench/jfr_writer.py's summary: the group-commit writer's share of the app's CPU samples,
 # its hot frames, and the bytes it and the whole app allocated per lock (counts, not times). The recordings stay in
-# $JFR_DIR (default /tmp/gbm-statements-jfr.<pid>).
+# $JFR_DIR (default /tmp/gbm-statements-jfr.<pid>). JFR_THREADS (comma-separated thread names, default
+# lock-group-commit) picks the threads summarised; JFC=docs/bench/relay.jfc adds allocation samples, split by frame
+# per thread with docs/bench/jfr_alloc.py. AmqpSent / AmqpReceived: bytes the app's sockets to the broker sent and
+# received per lock (the kernel's counters, ss -ti).
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
@@ -23,6 +26,8 @@ PORT=${PORT:-18093}
 MODES=${MODES:-"off on"}
 JFR=${JFR:-0}
 JFR_DIR=${JFR_DIR:-/tmp/gbm-statements-jfr.$$}
+JFC=${JFC:-$BENCH_DIR/writer.jfc}
+JFR_THREADS=${JFR_THREADS:-lock-group-commit}
 PREFIX="stmtgc$$:"
 QUEUES="gbm_stmtgc_$$"
 URL="http://127.0.0.1:$PORT"
@@ -64,9 +69,17 @@ seed() { # the bench goods, once the first app has migrated the schema
   seed_bench_goods gbm_stmt
 }
 
-COUNTERS="Questions Com_select Com_insert Com_update Com_set_option Com_commit Com_rollback Innodb_log_writes Innodb_data_fsyncs"
+COUNTERS="AmqpSent AmqpReceived Questions Com_select Com_insert Com_update Com_set_option Com_commit Com_rollback Innodb_log_writes Innodb_data_fsyncs"
+amqp_bytes() { # bytes the app's sockets to the broker sent and received so far (the kernel's counters, ss -ti)
+  ss -tinpH "( dport = :5672 )" 2>/dev/null | awk -v pid="pid=$APP," '
+    /users:/ { mine = index($0, pid) > 0; next }
+    mine { for (i = 1; i <= NF; i++) { split($i, kv, ":"); if (kv[1] == "bytes_sent") s += kv[2];
+                                        if (kv[1] == "bytes_received") r += kv[2] } }
+    END { printf "AmqpSent %d\nAmqpReceived %d\n", s, r }'
+}
 snapshot() {
-  { sql -e "SHOW GLOBAL STATUS" | awk -v want=" $COUNTERS " 'index(want, " " $1 " ") {print $1, $2}'
+  { amqp_bytes
+    sql -e "SHOW GLOBAL STATUS" | awk -v want=" $COUNTERS " 'index(want, " " $1 " ") {print $1, $2}'
     echo "Locks $(sql gbm_stmt -e 'SELECT COUNT(*) FROM group_buy_order_list')"
     echo "Teams $(sql gbm_stmt -e 'SELECT COUNT(*) FROM group_buy_order')"; } | sort
 }
@@ -79,7 +92,7 @@ batches() { # count and total of gbm.lock.group.commit.batch (0 0 while group co
 measure() { # mode scenario script
   local before after b0 b1 result
   before=$(snapshot); b0=$(batches)
-  [ "$JFR" = 1 ] && jcmd "$APP" JFR.start name=counted settings="$BENCH_DIR/writer.jfc" >/dev/null
+  [ "$JFR" = 1 ] && jcmd "$APP" JFR.start name=counted settings="$JFC" >/dev/null
   result=$(wrk -t2 -c"$CONNS" -d"$DURATION" -s "$BENCH_DIR/$3" "$URL" | grep '^RESULT' || echo "RESULT failed")
   sleep 3 # the close-check relay publishes what the last locks queued: its statements are part of each lock's cost
   after=$(snapshot); b1=$(batches)
@@ -104,8 +117,18 @@ measure() { # mode scenario script
     jfr print --stack-depth 256 --events jdk.ExecutionSample "$recording" >"${recording%.jfr}-cpu.txt"
     jfr print --json --events jdk.ThreadAllocationStatistics "$recording" >"${recording%.jfr}-alloc.json"
     say "## JFR $1 $2 ($(basename "$recording"))"
-    python3 "$BENCH_DIR/jfr_writer.py" "${recording%.jfr}-cpu.txt" "${recording%.jfr}-alloc.json" \
-      "$(echo "$line" | grep -o 'locks=[0-9]*' | cut -d= -f2)" | tee -a "$OUT"
+    local thread threads
+    IFS=, read -ra threads <<<"$JFR_THREADS"
+    for thread in "${threads[@]}"; do
+      python3 "$BENCH_DIR/jfr_writer.py" "${recording%.jfr}-cpu.txt" "${recording%.jfr}-alloc.json" \
+        "$(echo "$line" | grep -o 'locks=[0-9]*' | cut -d= -f2)" "$thread" | tee -a "$OUT"
+    done
+    if grep -q ObjectAllocationSample "$JFC"; then
+      jfr print --stack-depth 64 --events jdk.ObjectAllocationSample "$recording" >"${recording%.jfr}-samples.txt"
+      for thread in "${threads[@]}"; do
+        python3 "$BENCH_DIR/jfr_alloc.py" "${recording%.jfr}-samples.txt" "$thread" | tee -a "$OUT"
+      done
+    fi
   fi
 }
 

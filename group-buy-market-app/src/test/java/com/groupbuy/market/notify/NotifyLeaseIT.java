@@ -59,6 +59,9 @@ class NotifyLeaseIT {
     @Autowired
     DueCallbackDeliveryService notifyService;
 
+    @Autowired
+    org.apache.ibatis.session.SqlSessionFactory sessions;
+
     private PartnerReceiver partner;
     private NotifyTaskFixture tasks;
 
@@ -260,6 +263,81 @@ class NotifyLeaseIT {
                         String.class,
                         page.get(2).getId()))
                 .isEqualTo("newer");
+    }
+
+    /**
+     * #19: a page of one outcome writes its attempt rows as one statement over a JSON array of (task, attempt number,
+     * latency); each row must still carry its own task's attempt number and latency, and the page's time, status and
+     * error. A page whose HTTP statuses differ goes row by row; both give the same rows.
+     */
+    @Test
+    void aPageOfOneOutcomeWritesEachTasksOwnAttemptRow() {
+        for (boolean statusesDiffer : new boolean[] {false, true}) {
+            for (int i = 0; i < 5; i++) {
+                tasks.dueTask(partner.url());
+            }
+            // One task tried twice already: its row is attempt 3, the others' attempt 1.
+            jdbc.update("UPDATE notify_task SET notify_count = 2 WHERE notify_status = 0 ORDER BY id DESC LIMIT 1");
+            Instant now = Instant.parse("2026-12-01T10:15:30.123Z");
+            Instant claimTime = Instant.now();
+            List<NotifyTaskVO> page = store.claimDue(claimTime, 0, 1, 100, 100, "w", claimTime.plusSeconds(60));
+            assertThat(page).hasSize(5);
+            List<NotifyAttemptOutcome> outcomes = new ArrayList<>();
+            for (int i = 0; i < page.size(); i++) {
+                Integer http = statusesDiffer && i == 3 ? 502 : 503;
+                outcomes.add(new NotifyAttemptOutcome(
+                        page.get(i),
+                        now,
+                        new DeliveryResult(false, http, 10L * i + 7, "HTTP 5xx"),
+                        NotifyTaskStatus.RETRY,
+                        now.plusSeconds(30)));
+            }
+
+            assertThat(store.finishAttempts(outcomes)).containsExactly(true, true, true, true, true);
+
+            for (int i = 0; i < page.size(); i++) {
+                NotifyTaskVO task = page.get(i);
+                Map<String, Object> row = jdbc.queryForMap(
+                        "SELECT attempt_no, DATE_FORMAT(attempt_time, '%Y-%m-%dT%H:%i:%s.%f') AS at, http_status,"
+                                + " latency_ms, success, error FROM notify_attempt WHERE task_id = ?",
+                        task.getId());
+                assertThat(((Number) row.get("attempt_no")).intValue()).isEqualTo(task.getNotifyCount() + 1);
+                assertThat((String) row.get("at")).isEqualTo("2026-12-01T10:15:30.123000");
+                assertThat(((Number) row.get("http_status")).intValue())
+                        .isEqualTo(statusesDiffer && i == 3 ? 502 : 503);
+                assertThat(((Number) row.get("latency_ms")).longValue()).isEqualTo(10L * i + 7);
+                assertThat(((Number) row.get("success")).intValue()).isZero();
+                assertThat(row.get("error")).isEqualTo("HTTP 5xx");
+                assertThat(tasks.status(task.getTeamId())).isEqualTo(NotifyTaskStatus.RETRY.code());
+            }
+            assertThat(page.stream().map(NotifyTaskVO::getNotifyCount)).contains(2);
+            jdbc.update("UPDATE notify_task SET notify_status = 1");
+        }
+    }
+
+    /**
+     * #19: a page is finished by one UPDATE joined to a JSON array of its ids; the plan must find each task by primary
+     * key (a subquery of the array in a single-table UPDATE would scan the whole outbox on MariaDB 10.11).
+     */
+    @Test
+    void aPageIsFinishedThroughThePrimaryKey() {
+        String sql = sessions.getConfiguration()
+                .getMappedStatement("com.groupbuy.market.infrastructure.outbox.dao.INotifyTaskDao.finishAll")
+                .getBoundSql(Map.of(
+                        "idArray", "[1,2,3]",
+                        "token", "t",
+                        "status", 1,
+                        "nextAttemptTime", Instant.now(),
+                        "lastError", "e"))
+                .getSql();
+        assertThat(sql).doesNotContain("IN (");
+        List<Map<String, Object>> plan =
+                jdbc.queryForList("EXPLAIN " + sql, "[1,2,3]", 1, java.sql.Timestamp.from(Instant.now()), "e", "t");
+        assertThat(plan).anySatisfy(row -> {
+            assertThat(row.get("table")).isEqualTo("t");
+            assertThat(row.get("type")).isEqualTo("eq_ref");
+            assertThat(row.get("key")).isEqualTo("PRIMARY");
+        });
     }
 
     @Test

@@ -444,6 +444,11 @@ public class DueCallbackDeliveryService {
                 case RETRY -> retried++;
                 default -> failed++;
             }
+            // #19: guarded, so a page's arguments (the array, the boxed numbers) are not built at a level that drops
+            // them (the relay records every close check here, two per lock opening a team).
+            if (!log.isInfoEnabled()) {
+                continue;
+            }
             log.info(
                     "notify task={} team={} attempt={} delivered={} http={} error={} next={}",
                     task.getId(),

@@ -1,7 +1,9 @@
 package com.groupbuy.market.infrastructure.gateway.mq;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.io.NumberInput;
 import com.groupbuy.market.domain.outbox.adapter.port.INotifyGateway;
 import com.groupbuy.market.domain.outbox.model.valobj.DeliveryResult;
 import com.groupbuy.market.domain.outbox.model.valobj.NotifyTaskVO;
@@ -41,7 +43,8 @@ public class CloseCheckPublisher implements INotifyGateway {
     private final Duration confirmTimeout;
     private static final AtomicLong SEQUENCE = new AtomicLong();
 
-    private final ObjectMapper json = new ObjectMapper();
+    /** Stateless and thread-safe: a parser per body, its buffers recycled. */
+    private static final JsonFactory JSON = new JsonFactory();
 
     /** {@code template} must be mandatory, on a connection factory with correlated confirms and returns. */
     public CloseCheckPublisher(
@@ -73,11 +76,7 @@ public class CloseCheckPublisher implements INotifyGateway {
         Duration[] nominals = new Duration[tasks.size()];
         for (int i = 0; i < tasks.size(); i++) {
             try {
-                JsonNode body = json.readTree(tasks.get(i).getBody());
-                closeAts[i] = Instant.ofEpochMilli(
-                        body.path(CloseCheckVO.FIELD_CLOSE_AT).asLong());
-                nominals[i] =
-                        Duration.ofMillis(body.path(CloseCheckVO.FIELD_DELAY_MS).asLong());
+                readDeadline(tasks.get(i).getBody(), closeAts, nominals, i);
             } catch (IOException | RuntimeException e) {
                 results[i] = failed(start, "close check body unreadable: " + e.getMessage());
             }
@@ -112,6 +111,49 @@ public class CloseCheckPublisher implements INotifyGateway {
             }
         }
         return Arrays.asList(results);
+    }
+
+    /**
+     * Reads {@value CloseCheckVO#FIELD_CLOSE_AT} and {@value CloseCheckVO#FIELD_DELAY_MS} of a check's body as a stream
+     * of tokens (#19: a tree of the whole body per check was most of the publisher's own bytes), with the tree's
+     * reading of them: a field missing, or not a number, reads as 0; malformed JSON in the root value fails (what
+     * follows the root value is not read, as by {@code ObjectMapper.readTree}). The body goes out as it was stored,
+     * whatever is read here.
+     */
+    static void readDeadline(String body, Instant[] closeAts, Duration[] nominals, int i) throws IOException {
+        long closeAt = 0;
+        long delayMs = 0;
+        try (JsonParser parser = JSON.createParser(body)) {
+            JsonToken token = parser.nextToken();
+            if (token == JsonToken.START_OBJECT) {
+                while ((token = parser.nextToken()) == JsonToken.FIELD_NAME) {
+                    String field = parser.currentName();
+                    token = parser.nextToken();
+                    if (CloseCheckVO.FIELD_CLOSE_AT.equals(field)) {
+                        closeAt = asLong(parser, token);
+                    } else if (CloseCheckVO.FIELD_DELAY_MS.equals(field)) {
+                        delayMs = asLong(parser, token);
+                    }
+                    parser.skipChildren();
+                }
+            } else {
+                // As the tree: a body that is not an object has neither field; its own value is still read whole.
+                parser.skipChildren();
+            }
+        }
+        closeAts[i] = Instant.ofEpochMilli(closeAt);
+        nominals[i] = Duration.ofMillis(delayMs);
+    }
+
+    /** A field's value as {@code JsonNode.asLong()} reads it (numbers, numeric text, booleans; else 0). */
+    private static long asLong(JsonParser parser, JsonToken token) throws IOException {
+        return switch (token) {
+            case VALUE_NUMBER_INT -> parser.getLongValue();
+            case VALUE_NUMBER_FLOAT -> (long) parser.getDoubleValue();
+            case VALUE_STRING -> NumberInput.parseAsLong(parser.getText(), 0);
+            case VALUE_TRUE -> 1;
+            default -> 0;
+        };
     }
 
     /** Publishes the page's checks in deadline order on one channel; a check whose publish failed has its result. */

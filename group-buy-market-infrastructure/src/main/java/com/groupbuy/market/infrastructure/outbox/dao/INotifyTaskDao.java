@@ -81,16 +81,30 @@ public interface INotifyTaskDao {
 
     /**
      * {@link #finishAttempt} of several tasks of one claim with one outcome; the row count is how many of them still
-     * held the token.
+     * held the token. {@code idArray}: the tasks' ids as a JSON array of numbers ({@code [1,2,3]}, {@link
+     * com.groupbuy.market.infrastructure.outbox.repository.NotifyTaskStore}), one parameter whatever their number, so
+     * the statement's text is the same for every page.
      */
     int finishAll(
-            @Param("ids") List<Long> ids,
+            @Param("idArray") String idArray,
             @Param("token") String token,
             @Param("status") int status,
             @Param("nextAttemptTime") Instant nextAttemptTime,
             @Param("lastError") String lastError);
 
     List<Long> queryPendingIdsByTeam(@Param("teamId") String teamId, @Param("pending") List<Integer> pendingStatuses);
+
+    /**
+     * The attempt rows of a finished page whose attempts share their time, HTTP status, success and error (#19: a
+     * confirmed batch of close checks or MQ tasks), as one statement of static text: {@code attemptArray} is a JSON
+     * array of {@code [task id, attempt number, latency ms]} triples, one per row.
+     */
+    void insertAttemptsAlike(
+            @Param("attemptArray") String attemptArray,
+            @Param("attemptTime") Instant attemptTime,
+            @Param("httpStatus") Integer httpStatus,
+            @Param("success") boolean success,
+            @Param("error") String error);
 
     void insertAttempt(
             @Param("taskId") long taskId,

@@ -16,6 +16,7 @@ import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
@@ -256,7 +257,7 @@ public class NotifyTaskStore implements INotifyTaskStore {
     private List<Boolean> finishTogether(List<NotifyAttemptOutcome> outcomes, TransactionStatus status) {
         NotifyAttemptOutcome first = outcomes.get(0);
         batchDao.finishAll(
-                outcomes.stream().map(o -> o.task().getId()).toList(),
+                idArray(outcomes),
                 first.task().getClaimToken(),
                 first.newStatus().code(),
                 first.nextAttemptTime(),
@@ -266,9 +267,67 @@ public class NotifyTaskStore implements INotifyTaskStore {
             status.setRollbackOnly();
             return null;
         }
-        List<Boolean> all = outcomes.stream().map(o -> true).toList();
-        insertAttempts(outcomes, all);
+        List<Boolean> all = Collections.nCopies(outcomes.size(), true);
+        if (attemptsAlike(outcomes)) {
+            batchDao.insertAttemptsAlike(
+                    attemptArray(outcomes),
+                    first.attemptTime(),
+                    first.result().httpStatus(),
+                    first.result().delivered(),
+                    error(first.result()));
+            batch.flushStatements();
+        } else {
+            insertAttempts(outcomes, all);
+        }
         return all;
+    }
+
+    /**
+     * Attempts whose rows differ only in task, attempt number and latency ({@code alike} pages share the status, so
+     * the success, and the error already).
+     */
+    private static boolean attemptsAlike(List<NotifyAttemptOutcome> outcomes) {
+        NotifyAttemptOutcome first = outcomes.get(0);
+        for (NotifyAttemptOutcome o : outcomes) {
+            if (!o.attemptTime().equals(first.attemptTime())
+                    || !Objects.equals(o.result().httpStatus(), first.result().httpStatus())
+                    || o.result().delivered() != first.result().delivered()
+                    || !Objects.equals(error(o.result()), error(first.result()))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** {@code [task id, attempt number, latency ms]} of each outcome, as a JSON array, for insertAttemptsAlike. */
+    static String attemptArray(List<NotifyAttemptOutcome> outcomes) {
+        StringBuilder array = new StringBuilder(2 + outcomes.size() * 20).append('[');
+        for (int i = 0; i < outcomes.size(); i++) {
+            NotifyAttemptOutcome outcome = outcomes.get(i);
+            if (i > 0) {
+                array.append(',');
+            }
+            array.append('[')
+                    .append(outcome.task().getId())
+                    .append(',')
+                    .append(outcome.task().getNotifyCount() + 1)
+                    .append(',')
+                    .append(outcome.result().latencyMs())
+                    .append(']');
+        }
+        return array.append(']').toString();
+    }
+
+    /** The outcomes' task ids as a JSON array of numbers, for {@code finishAll}'s one parameter. */
+    static String idArray(List<NotifyAttemptOutcome> outcomes) {
+        StringBuilder array = new StringBuilder(2 + outcomes.size() * 12).append('[');
+        for (int i = 0; i < outcomes.size(); i++) {
+            if (i > 0) {
+                array.append(',');
+            }
+            array.append(outcomes.get(i).task().getId());
+        }
+        return array.append(']').toString();
     }
 
     private List<Boolean> finishEach(List<NotifyAttemptOutcome> outcomes) {

@@ -1,0 +1,175 @@
+package com.groupbuy.market.notify;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.groupbuy.market.domain.outbox.model.valobj.NotifyRunSummary;
+import com.groupbuy.market.domain.outbox.model.valobj.NotifyTaskVO;
+import com.groupbuy.market.domain.outbox.service.DueCallbackDeliveryService;
+import com.groupbuy.market.domain.trade.model.valobj.CloseCheckVO;
+import com.groupbuy.market.infrastructure.gateway.mq.CloseCheckTopology;
+import com.groupbuy.market.support.IntegrationTest;
+import java.lang.management.ManagementFactory;
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
+import org.springframework.amqp.rabbit.core.RabbitAdmin;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.test.context.TestPropertySource;
+
+/**
+ * #19: the close-check relay's path for pages of leased checks (publish on one channel, confirms, one finish) against
+ * the real broker and database: every check of every page published once into its lane and finished once, with its
+ * attempt row. It also prints the bytes the calling thread allocated per check for pages of 1, 20 and 200 checks
+ * (the JVM's exact per-thread counter, after warm-up pages; the broker's connection thread's share is not in it), a
+ * count for docs/benchmarks.md that does not depend on the machine's load, as the relay's page sizes under a
+ * benchmark do. Not asserted: allocation depends on the JIT.
+ */
+@IntegrationTest
+@TestPropertySource(
+        properties = "logging.level.com.groupbuy.market=WARN") // as the benchmarks run: no per-task INFO line
+class CloseCheckRelayBytesIT {
+
+    private static final String SUFFIX =
+            UUID.randomUUID().toString().replace("-", "").substring(0, 10);
+    private static final String QUEUE = "gbm_t_relaybytes_" + SUFFIX;
+    private static final String DEAD = QUEUE + ".dead";
+    private static final String LANES = QUEUE + ".delay.";
+    private static final Duration NOMINAL = Duration.ofMinutes(16);
+    private static final AtomicInteger TEAM = new AtomicInteger();
+
+    @DynamicPropertySource
+    static void properties(DynamicPropertyRegistry registry) {
+        registry.add("gbm.mq.enabled", () -> "true");
+        registry.add("gbm.close-check.enabled", () -> "true");
+        registry.add("gbm.close-check.queue", () -> QUEUE);
+        registry.add("gbm.close-check.dead-letter-queue", () -> DEAD);
+        registry.add("gbm.close-check.lane-prefix", () -> LANES);
+    }
+
+    private static final CachingConnectionFactory BROKER = new CachingConnectionFactory("127.0.0.1", 5672);
+    private static final RabbitAdmin ADMIN = new RabbitAdmin(BROKER);
+    private static final List<String> LANES_USED = new ArrayList<>();
+
+    @AfterAll
+    static void dropBrokerObjects() {
+        try {
+            ADMIN.deleteQueue(QUEUE);
+            ADMIN.deleteQueue(DEAD);
+            LANES_USED.forEach(ADMIN::deleteQueue);
+        } finally {
+            BROKER.destroy();
+        }
+    }
+
+    @Autowired
+    JdbcTemplate jdbc;
+
+    @Autowired
+    DueCallbackDeliveryService notifyService;
+
+    @Autowired
+    CloseCheckTopology topology;
+
+    @Test
+    void everyCheckOfEveryPageIsPublishedAndFinishedOnce() {
+        String lane = topology.lane(NOMINAL);
+        LANES_USED.add(lane);
+        int total = 0;
+        List<Long> ids = new ArrayList<>();
+        // -Drelay.pages=1 (say) to count one page size only, e.g. under a JFR recording.
+        int[] sizes = java.util.Arrays.stream(
+                        System.getProperty("relay.pages", "1,20,200").split(","))
+                .mapToInt(Integer::parseInt)
+                .toArray();
+        for (int size : sizes) {
+            long bytes = 0;
+            int measured = 0;
+            for (int round = 0; round < 40; round++) {
+                List<NotifyTaskVO> page = leasedChecks(size);
+                page.forEach(t -> ids.add(t.getId()));
+                long before = allocatedBytes();
+                NotifyRunSummary summary =
+                        notifyService.deliverLeased(page, Instant.now().plusSeconds(60));
+                long after = allocatedBytes();
+                assertThat(summary.delivered()).isEqualTo(size);
+                total += size;
+                if (round >= 25) {
+                    bytes += after - before;
+                    measured += size;
+                }
+            }
+            System.out.printf("RELAY-BYTES page=%d bytes_per_check=%d%n", size, bytes / measured);
+        }
+        int published = total;
+        // Each check finished once under its lease, with one attempt row, and its message in the lane once.
+        assertThat(jdbc.queryForObject(
+                        "SELECT COUNT(*) FROM notify_task WHERE task_key LIKE ? AND notify_status = 1"
+                                + " AND notify_count = 1 AND claim_token IS NULL",
+                        Integer.class,
+                        "rb" + SUFFIX + "%"))
+                .isEqualTo(published);
+        assertThat(jdbc.queryForObject(
+                        "SELECT COUNT(*) FROM notify_attempt a JOIN notify_task t ON t.id = a.task_id"
+                                + " WHERE t.task_key LIKE ? AND a.attempt_no = 1 AND a.success = 1",
+                        Integer.class,
+                        "rb" + SUFFIX + "%"))
+                .isEqualTo(published);
+        assertThat(ADMIN.getQueueInfo(lane).getMessageCount()).isEqualTo(published);
+        assertThat(ids).doesNotHaveDuplicates();
+    }
+
+    /** Checks written under a lease, as a lock writes them for the relay. */
+    private List<NotifyTaskVO> leasedChecks(int size) {
+        List<NotifyTaskVO> page = new ArrayList<>(size);
+        Instant closeAt = Instant.now().plus(NOMINAL);
+        String token = UUID.randomUUID().toString();
+        for (int i = 0; i < size; i++) {
+            int n = TEAM.incrementAndGet();
+            String teamId = String.format("%08d", n % 100_000_000);
+            String key = "rb" + SUFFIX + ":" + n;
+            String webhookId = "rb-" + SUFFIX + "-" + n;
+            String body = CloseCheckVO.teamExpiry(teamId, closeAt, NOMINAL).toJson();
+            jdbc.update(
+                    "INSERT INTO notify_task (task_key, webhook_id, activity_id, team_id, source, channel,"
+                            + " notify_category, notify_type, notify_count, notify_status, parameter_json,"
+                            + " next_attempt_time, claimed_by, claim_token, claim_until)"
+                            + " VALUES (?, ?, 1, ?, 's01', 'c01', ?, 'DELAY', 0, 0, ?, ?, 'relay', ?, ?)",
+                    key,
+                    webhookId,
+                    teamId,
+                    CloseCheckVO.Kind.TEAM_EXPIRY.category(),
+                    body,
+                    Timestamp.from(closeAt),
+                    token,
+                    Timestamp.from(Instant.now().plusSeconds(60)));
+            long id = jdbc.queryForObject("SELECT id FROM notify_task WHERE task_key = ?", Long.class, key);
+            page.add(NotifyTaskVO.builder()
+                    .id(id)
+                    .webhookId(webhookId)
+                    .teamId(teamId)
+                    .source("s01")
+                    .channel("c01")
+                    .notifyCategory(CloseCheckVO.Kind.TEAM_EXPIRY.category())
+                    .notifyType("DELAY")
+                    .body(body)
+                    .notifyCount(0)
+                    .claimToken(token)
+                    .build());
+        }
+        return page;
+    }
+
+    private static long allocatedBytes() {
+        return ((com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean()).getCurrentThreadAllocatedBytes();
+    }
+}
