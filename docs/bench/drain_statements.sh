@@ -121,7 +121,8 @@ digests=$(sql -e "SELECT COUNT_STAR, LEFT(REPLACE(DIGEST_TEXT, '\n', ' '), 400) 
 count_of() { echo "$digests" | awk -F'\t' -v pat="$1" 'index($2, pat) { s += $1 } END { print s + 0 }'; }
 claims=$(count_of 'SET `claimed_by` = ? , `claim_token` = ? , `claim_until` = ? WHERE ID IN')
 deferrals=$(count_of 'UPDATE `notify_task` SET `notify_status` = ? , `next_attempt_time` = ? , `last_error` = ?')
-finish_all=$(count_of 'WHERE `claim_token` = ? AND ID IN')
+# A page's one-statement finish: an IN list until relayalloc, a join to the page's ids as JSON_TABLE since.
+finish_all=$(( $(count_of 'WHERE `claim_token` = ? AND ID IN') + $(count_of 'UPDATE `notify_task` `t` JOIN JSON_TABLE') ))
 finish_each=$(count_of 'WHERE ID = ? AND `claim_token` = ?')
 
 line="http_drain_counts tasks=$N delivered=$delivered attempts=$attempts failed_attempts=$failed tries=$tries"
