@@ -66,22 +66,24 @@ public class UnservedMethodFilter extends OncePerRequestFilter {
             }
         };
         Set<String> allowed = new TreeSet<>();
-        for (HandlerMapping mapping : mappings.get()) {
-            if (!(mapping instanceof RequestMappingInfoHandlerMapping)) {
-                continue; // resource and welcome-page mappings claim every path and serve nothing of ours
-            }
-            Object previous = probe.getAttribute(ServletRequestPathUtils.PATH_ATTRIBUTE);
-            ServletRequestPathUtils.parseAndCache(probe);
-            try {
-                mapping.getHandler(probe);
-            } catch (HttpRequestMethodNotSupportedException e) {
-                e.getSupportedHttpMethods().forEach(method -> allowed.add(method.name()));
-            } catch (Exception e) {
-                // A mapping that cannot tell (a media type mismatch, say) serves nothing we can name here.
-            } finally {
-                if (previous == null) {
-                    ServletRequestPathUtils.clearParsedRequestPath(probe);
+        boolean parsedHere = probe.getAttribute(ServletRequestPathUtils.PATH_ATTRIBUTE) == null;
+        ServletRequestPathUtils.parseAndCache(probe);
+        try {
+            for (HandlerMapping mapping : mappings.get()) {
+                if (!(mapping instanceof RequestMappingInfoHandlerMapping)) {
+                    continue; // resource and welcome-page mappings claim every path and serve nothing of ours
                 }
+                try {
+                    mapping.getHandler(probe);
+                } catch (HttpRequestMethodNotSupportedException e) {
+                    e.getSupportedHttpMethods().forEach(method -> allowed.add(method.name()));
+                } catch (Exception e) {
+                    // A mapping that cannot tell (a media type mismatch, say) serves nothing we can name here.
+                }
+            }
+        } finally {
+            if (parsedHere) {
+                ServletRequestPathUtils.clearParsedRequestPath(probe);
             }
         }
         return allowed;

@@ -31,11 +31,7 @@ final class NotifyAttemptMeter {
 
     void record(NotifyTaskVO task, DeliveryResult result) {
         Key key = new Key(result.delivered(), task.getNotifyType(), task.getSource(), task.getChannel());
-        Timer timer = timers.get(key);
-        if (timer == null) {
-            timer = timers.computeIfAbsent(key, this::register);
-        }
-        timer.record(Duration.ofMillis(Math.max(0, result.latencyMs())));
+        timers.computeIfAbsent(key, this::register).record(Duration.ofMillis(Math.max(0, result.latencyMs())));
     }
 
     private Timer register(Key key) {
