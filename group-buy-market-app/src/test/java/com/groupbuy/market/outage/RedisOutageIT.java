@@ -5,18 +5,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.groupbuy.market.support.IntegrationTest;
 import com.groupbuy.market.support.PrivateRedis;
+import com.groupbuy.market.support.PrivateRedisServer;
 import com.groupbuy.market.support.TestJson;
 import com.groupbuy.market.support.TradeClient;
 import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 
 /**
  * Issue 13 item 5, Redis: with the service's Redis (a private redis-server of this test) killed, a lock answers HTTP
@@ -24,21 +22,13 @@ import org.springframework.test.context.DynamicPropertySource;
  * again once Redis is back.
  */
 @IntegrationTest
+@PrivateRedisServer
 class RedisOutageIT {
 
     private static final String LOCK = "/api/v1/gbm/trade/lock_market_pay_order";
-    private static PrivateRedis redis;
 
-    @DynamicPropertySource
-    static void privateRedis(DynamicPropertyRegistry registry) throws Exception {
-        redis = PrivateRedis.start();
-        registry.add("spring.data.redis.port", redis::port);
-    }
-
-    @AfterAll
-    static void stopRedis() throws InterruptedException {
-        redis.kill();
-    }
+    @Autowired
+    PrivateRedis redis;
 
     @LocalServerPort
     int port;

@@ -5,10 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.groupbuy.market.support.IntegrationTest;
 import com.groupbuy.market.support.PrivateRedis;
+import com.groupbuy.market.support.PrivateRedisServer;
 import com.groupbuy.market.support.TradeClient;
 import java.util.HashMap;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.redisson.api.RedissonClient;
 import org.redisson.api.redisnode.RedisNode;
@@ -17,8 +17,6 @@ import org.redisson.client.codec.StringCodec;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.context.TestPropertySource;
 
 /**
@@ -27,22 +25,13 @@ import org.springframework.test.context.TestPropertySource;
  * restarted empty, one {@code SCRIPT LOAD} and the lock goes through.
  */
 @IntegrationTest
+@PrivateRedisServer
 // The reconciler's scripts would count as well: it runs at start only, before any team exists.
 @TestPropertySource(properties = "gbm.places.interval=1h")
 class PlaceScriptCommandsIT {
 
-    private static PrivateRedis redis;
-
-    @DynamicPropertySource
-    static void privateRedis(DynamicPropertyRegistry registry) throws Exception {
-        redis = PrivateRedis.start();
-        registry.add("spring.data.redis.port", redis::port);
-    }
-
-    @AfterAll
-    static void stopRedis() throws InterruptedException {
-        redis.kill();
-    }
+    @Autowired
+    PrivateRedis redis;
 
     @LocalServerPort
     int port;
