@@ -68,6 +68,7 @@ seed_bench_goods $DB
 mq_ticks() { cpu_ticks "$MQPID"; }
 checks_published() { sql $DB -e "SELECT COUNT(*) FROM notify_task WHERE notify_type = 'DELAY' AND notify_status = 1"; }
 checks_left() { sql $DB -e "SELECT COUNT(*) FROM notify_task WHERE notify_type = 'DELAY' AND notify_status IN (0, 2)"; }
+lane_messages() { mqctl -q list_queues name messages 2>/dev/null | awk '/delay/ {s += $2} END {print s + 0}'; }
 relay_drained() { for _ in $(seq 1 120); do [ "$(checks_left)" -eq 0 ] && return; sleep 1; done; say "# checks left: $(checks_left)"; }
 
 idle() { # seconds label
@@ -77,16 +78,16 @@ idle() { # seconds label
   say "idle_$2 seconds=$(printf '%.1f' "$(echo "$t1-$t0" | bc -l)") beam_ticks=$((m1 - m0)) beam_cpu_pct=$(printf '%.2f' "$(echo "$IDLE_TPS*100/$HZ" | bc -l)")"
 }
 measure() { # name script: wrk for DURATION, then until the relay published every check; broker ticks over all of it
-  local name=$1 script=$2 m0 m1 t0 t1 c0 c1 line n secs net
+  local name=$1 script=$2 m0 m1 t0 t1 c0 c1 line n secs net q0 q1
   relay_drained
-  c0=$(checks_published); m0=$(mq_ticks); t0=$(date +%s.%N)
+  q0=$(lane_messages); c0=$(checks_published); m0=$(mq_ticks); t0=$(date +%s.%N)
   line=$(wrk -t$THREADS -c32 -d"$DURATION" -s "$BENCH_DIR/$script" "$URL" | grep '^RESULT' || echo "RESULT failed")
   relay_drained
-  m1=$(mq_ticks); t1=$(date +%s.%N); c1=$(checks_published)
+  m1=$(mq_ticks); t1=$(date +%s.%N); c1=$(checks_published); q1=$(lane_messages)
   n=$(echo "$line" | grep -o 'requests=[0-9]*' | cut -d= -f2)
   secs=$(echo "$t1-$t0" | bc -l)
   net=$(echo "($m1-$m0) - $IDLE_TPS*$secs" | bc -l)
-  say "$name requests=$n checks_published=$((c1 - c0)) seconds=$(printf '%.1f' "$secs") beam_ticks=$((m1 - m0)) \
+  say "$name requests=$n checks_published=$((c1 - c0)) amqp_messages=$((q1 - q0)) seconds=$(printf '%.1f' "$secs") beam_ticks=$((m1 - m0)) \
 beam_ms_per_req=$(printf '%.4f' "$(echo "($m1-$m0)*1000/$HZ/$n" | bc -l)") \
 beam_ms_per_req_above_idle=$(printf '%.4f' "$(echo "$net*1000/$HZ/$n" | bc -l)") \
 idle_share=$(printf '%.0f' "$(echo "100*$IDLE_TPS*$secs/($m1-$m0)" | bc -l)")% ${line#RESULT } load_after=\"$(load)\""
@@ -108,7 +109,7 @@ idle "$IDLE" app_stopped
 
 # The message, feature by feature, on the same node (app stopped).
 CP="$HOME/.m2/repository/com/rabbitmq/amqp-client/5.25.0/amqp-client-5.25.0.jar:$HOME/.m2/repository/org/slf4j/slf4j-api/2.0.17/slf4j-api-2.0.17.jar"
-java -cp "$CP" "$BENCH_DIR/MqCost.java" "$MQPORT" "$MQPID" "$N" "${PAGE:-32}" ${MODES:-app app transient noconfirm nomandatory nottl expire bundle8 bundle32 expirebundle8} 2>/dev/null | while read -r l; do
+[ "${MODES:-x}" = none ] || java -cp "$CP" "$BENCH_DIR/MqCost.java" "$MQPORT" "$MQPID" "$N" "${PAGE:-32}" ${MODES:-app app transient noconfirm nomandatory nottl expire bundle8 bundle32 expirebundle8} 2>/dev/null | while read -r l; do
   secs=$(echo "$l" | grep -o 'seconds=[0-9.]*' | cut -d= -f2); ticks=$(echo "$l" | grep -o 'beam_ticks=[0-9]*' | cut -d= -f2)
   say "$l us_per_check_above_idle=$(printf '%.1f' "$(echo "($ticks - $IDLE_TPS*$secs)*1000000/$HZ/$N" | bc -l)")"
 done
