@@ -46,8 +46,12 @@ public class CloseCheckProperties {
      * RabbitMQ's CPU is mostly the message's (persisted, confirmed): docs/benchmarks.md, branch mqcost.
      */
     private Duration bundleSpread = Duration.ofMillis(250);
-    /** At most this many checks in one bundle (1: one message per check). */
-    private int bundleMax = 64;
+    /**
+     * At most this many checks in one bundle (1: one message per check). One consumer closes a bundle's checks one
+     * after another, so this bounds how long the last waits behind the others; 16 keeps most of the broker's saving
+     * (docs/benchmarks.md, branch mqcost: bundles of 8 cost RabbitMQ a tenth per check, of 32 a thirtieth).
+     */
+    private int bundleMax = 16;
     /** Attempts per message (counted in its consumption record) before it is dead-lettered. */
     private int maxAttempts = 3;
     /** Pause before a failed attempt's message is handed back to the broker. */
