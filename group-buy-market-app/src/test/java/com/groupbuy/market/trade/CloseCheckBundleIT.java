@@ -278,6 +278,28 @@ class CloseCheckBundleIT {
         assertThat(bodies.get(1).path("orderId").asText()).isEqualTo("p3");
     }
 
+    @Test
+    void zeroSpreadPublishesOneMessagePerCheck_evenForTheSameDeadline() throws Exception {
+        CloseCheckPublisher single = new CloseCheckPublisher(
+                rabbit,
+                new CloseCheckTopology(
+                        rabbit, PROBE, PROBE + ".dead", PROBE_LANES, CloseCheckTopology.Flavour.RABBITMQ),
+                Clock.systemUTC(),
+                Duration.ofSeconds(3),
+                Duration.ZERO,
+                64);
+        long closeAt = System.currentTimeMillis() + 500;
+        assertThat(single.deliverAll(List.of(probeTask("z1", closeAt), probeTask("z2", closeAt))))
+                .allMatch(DeliveryResult::delivered);
+
+        List<String> orders = new ArrayList<>();
+        for (int i = 0; i < 2; i++) {
+            orders.add(
+                    JSON.readTree(awaitMessage(PROBE).getBody()).path("orderId").asText());
+        }
+        assertThat(orders).containsExactlyInAnyOrder("z1", "z2");
+    }
+
     private static NotifyTaskVO probeTask(String orderId, long closeAt) {
         return NotifyTaskVO.builder()
                 .id(0)

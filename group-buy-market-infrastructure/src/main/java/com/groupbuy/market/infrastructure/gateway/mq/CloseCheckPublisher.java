@@ -77,7 +77,9 @@ public class CloseCheckPublisher implements INotifyGateway {
         this.clock = clock;
         this.confirmTimeout = confirmTimeout;
         this.bundleSpread = bundleSpread;
-        this.bundleMax = bundleMax;
+        // Zero spread is no bundling at all (not a bundle of the checks of one same millisecond, which group-committed
+        // locks often share).
+        this.bundleMax = bundleSpread.isZero() ? 1 : bundleMax;
     }
 
     /**
