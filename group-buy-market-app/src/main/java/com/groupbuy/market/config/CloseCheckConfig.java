@@ -71,8 +71,18 @@ public class CloseCheckConfig {
     @Bean
     @ConditionalOnExpression(DELAY_PATH)
     public CloseCheckPublisher closeCheckPublisher(
-            RabbitTemplate notifyRabbitTemplate, CloseCheckTopology topology, MqProperties mq, Clock clock) {
-        return new CloseCheckPublisher(notifyRabbitTemplate, topology, clock, mq.getConfirmTimeout());
+            RabbitTemplate notifyRabbitTemplate,
+            CloseCheckTopology topology,
+            MqProperties mq,
+            Clock clock,
+            CloseCheckProperties properties) {
+        return new CloseCheckPublisher(
+                notifyRabbitTemplate,
+                topology,
+                clock,
+                mq.getConfirmTimeout(),
+                properties.getBundleSpread(),
+                properties.getBundleMax());
     }
 
     @Bean

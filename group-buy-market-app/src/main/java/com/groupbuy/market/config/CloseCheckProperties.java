@@ -39,6 +39,19 @@ public class CloseCheckProperties {
     private Map<String, Map<String, Duration>> paymentGrace = new LinkedHashMap<>();
     /** Zero: close at the timeout, as the polling job always did. */
     private Duration defaultPaymentGrace = Duration.ZERO;
+    /**
+     * Checks of one relay page bound for the same delay lane whose deadlines lie within this of the first go out as one
+     * message (a bundle, #19), expiring at the latest deadline among them: a check is never closed before its
+     * deadline, and at most this much after it on the bundle's account. Zero: one message per check. Per check,
+     * RabbitMQ's CPU is mostly the message's (persisted, confirmed): docs/benchmarks.md, branch mqcost.
+     */
+    private Duration bundleSpread = Duration.ofMillis(250);
+    /**
+     * At most this many checks in one bundle (1: one message per check). One consumer closes a bundle's checks one
+     * after another, so this bounds how long the last waits behind the others; 16 keeps most of the broker's saving
+     * (docs/benchmarks.md, branch mqcost: bundles of 8 cost RabbitMQ a tenth per check, of 32 a thirtieth).
+     */
+    private int bundleMax = 16;
     /** Attempts per message (counted in its consumption record) before it is dead-lettered. */
     private int maxAttempts = 3;
     /** Pause before a failed attempt's message is handed back to the broker. */

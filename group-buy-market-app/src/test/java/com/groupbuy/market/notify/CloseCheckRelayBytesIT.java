@@ -2,6 +2,8 @@ package com.groupbuy.market.notify;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.groupbuy.market.domain.outbox.model.valobj.NotifyRunSummary;
 import com.groupbuy.market.domain.outbox.model.valobj.NotifyTaskVO;
 import com.groupbuy.market.domain.outbox.service.DueCallbackDeliveryService;
@@ -18,8 +20,10 @@ import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import org.springframework.amqp.core.Message;
 import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
 import org.springframework.amqp.rabbit.core.RabbitAdmin;
+import org.springframework.amqp.rabbit.core.RabbitTemplate;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -28,8 +32,8 @@ import org.springframework.test.context.TestPropertySource;
 
 /**
  * #19: the close-check relay's path for pages of leased checks (publish on one channel, confirms, one finish) against
- * the real broker and database: every check of every page published once into its lane and finished once, with its
- * attempt row. It also prints the bytes the calling thread allocated per check for pages of 1, 20 and 200 checks
+ * the real broker and database: every check of every page published once into its lane (alone or in a bundle) and
+ * finished once, with its attempt row. It also prints the bytes the calling thread allocated per check for pages of 1, 20 and 200 checks
  * (the JVM's exact per-thread counter, after warm-up pages; the broker's connection thread's share is not in it), a
  * count for docs/benchmarks.md that does not depend on the machine's load, as the relay's page sizes under a
  * benchmark do. Not asserted: allocation depends on the JIT.
@@ -124,8 +128,36 @@ class CloseCheckRelayBytesIT {
                         Integer.class,
                         "rb" + SUFFIX + "%"))
                 .isEqualTo(published);
-        assertThat(ADMIN.getQueueInfo(lane).getMessageCount()).isEqualTo(published);
         assertThat(ids).doesNotHaveDuplicates();
+        // Every check's message id in the lane once, in a message of its own or in a bundle (#19) of at most the
+        // configured 16; a page of 20 or 200 checks due together goes out in bundles.
+        RabbitTemplate reader = new RabbitTemplate(BROKER);
+        List<String> inLane = new ArrayList<>();
+        int messages = 0;
+        Message message;
+        while ((message = reader.receive(lane)) != null) {
+            messages++;
+            JsonNode body = readJson(message.getBody());
+            JsonNode checks = body.path(CloseCheckVO.BUNDLE_FIELD_CHECKS);
+            if (checks.isArray()) {
+                assertThat(checks.size()).isBetween(2, 16);
+                checks.forEach(
+                        c -> inLane.add(c.path(CloseCheckVO.BUNDLE_FIELD_ID).asText()));
+            } else {
+                inLane.add(message.getMessageProperties().getMessageId());
+            }
+        }
+        assertThat(inLane).hasSize(published).doesNotHaveDuplicates().allMatch(id -> id.startsWith("rb-" + SUFFIX));
+        assertThat(messages).as("bundled").isLessThan(published);
+        System.out.printf("RELAY-MESSAGES checks=%d amqp_messages=%d%n", published, messages);
+    }
+
+    private static JsonNode readJson(byte[] body) {
+        try {
+            return new ObjectMapper().readTree(body);
+        } catch (java.io.IOException e) {
+            throw new AssertionError("lane message is not JSON", e);
+        }
     }
 
     /** Checks written under a lease, as a lock writes them for the relay. */

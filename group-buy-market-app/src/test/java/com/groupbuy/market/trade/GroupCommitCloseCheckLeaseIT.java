@@ -54,7 +54,13 @@ import org.springframework.test.context.TestPropertySource;
  */
 @IntegrationTest
 @LockGroupCommitOn
-@TestPropertySource(properties = {"gbm.timeout.unpaid-timeout=10m", "gbm.timeout.expiry-grace=60s"})
+// One message per check (no bundles, #19): the lanes' message counts below count the checks published.
+@TestPropertySource(
+        properties = {
+            "gbm.timeout.unpaid-timeout=10m",
+            "gbm.timeout.expiry-grace=60s",
+            "gbm.close-check.bundle-spread=0"
+        })
 class GroupCommitCloseCheckLeaseIT {
 
     private static final String SUFFIX =

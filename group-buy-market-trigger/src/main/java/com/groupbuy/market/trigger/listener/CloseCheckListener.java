@@ -5,14 +5,29 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.groupbuy.market.domain.trade.model.valobj.CloseCheckVO;
 import com.groupbuy.market.domain.trade.model.valobj.ConsumeOutcome;
 import com.groupbuy.market.domain.trade.service.timeout.CloseCheckService;
+import com.rabbitmq.client.Channel;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.AbstractMap;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.springframework.amqp.core.Message;
 import org.springframework.amqp.core.MessageProperties;
 
 /**
  * Delivers expired close checks (#15) from the close-check queue to {@link CloseCheckService}, with the manual
  * acknowledgement, bounded redelivery and dead letter of {@link RecordedMessageListener}.
+ * <p>
+ * A delivery is one check (its body the check, its message id the check's) or a bundle of several (#19: body
+ * {@code {"checks":[{"id":..,"body":{..}},..]}}, each check with its own id). Each check of a bundle is its own
+ * attempt under its own consumption record: one that is done is done for good (a redelivery of the bundle finds its
+ * record done and skips it), one that is dead is copied alone to the dead-letter queue, and one that failed an attempt
+ * (or could not be attempted) hands the whole bundle back to the broker once every other check had its attempt — the
+ * others' records make their redelivery a no-op, so no check is lost and none is closed twice.
  */
 public class CloseCheckListener extends RecordedMessageListener<CloseCheckVO> {
 
@@ -33,6 +48,63 @@ public class CloseCheckListener extends RecordedMessageListener<CloseCheckVO> {
                 retryDelay,
                 meters);
         this.service = service;
+    }
+
+    @Override
+    public void onMessage(Message message, Channel channel) throws IOException {
+        List<Map.Entry<String, String>> checks = bundle(message.getBody());
+        if (checks == null) {
+            super.onMessage(message, channel);
+            return;
+        }
+        MessageProperties properties = message.getMessageProperties();
+        boolean again = false;
+        for (Map.Entry<String, String> check : checks) {
+            ConsumeOutcome outcome = attempt(check.getKey(), properties, check.getValue());
+            if (outcome == null || outcome.action() == ConsumeOutcome.Action.RETRY) {
+                again = true;
+            } else if (outcome.action() == ConsumeOutcome.Action.DEAD) {
+                deadLetter(
+                        channel, message, check.getKey(), check.getValue().getBytes(StandardCharsets.UTF_8), outcome);
+                deadLettered(check.getKey(), outcome);
+            }
+        }
+        if (again) {
+            pause();
+            channel.basicNack(properties.getDeliveryTag(), false, true);
+        } else {
+            channel.basicAck(properties.getDeliveryTag(), false);
+        }
+    }
+
+    /**
+     * The checks of a bundle as (message id, body) in order, or null when the body is not a bundle (an object with
+     * an array {@value CloseCheckVO#BUNDLE_FIELD_CHECKS} and no {@value CloseCheckVO#FIELD_CHECK} of its own): then it
+     * is one check, as every message published before bundles. An entry without a textual id has a null id (its
+     * attempt is dead at once: no record can be kept for it).
+     */
+    private List<Map.Entry<String, String>> bundle(byte[] body) {
+        JsonNode node;
+        try {
+            node = json.readTree(body);
+        } catch (IOException e) {
+            return null;
+        }
+        if (node == null
+                || !node.isObject()
+                || node.has(CloseCheckVO.FIELD_CHECK)
+                || !node.path(CloseCheckVO.BUNDLE_FIELD_CHECKS).isArray()) {
+            return null;
+        }
+        List<Map.Entry<String, String>> checks = new ArrayList<>();
+        for (JsonNode entry : node.get(CloseCheckVO.BUNDLE_FIELD_CHECKS)) {
+            JsonNode id = entry.path(CloseCheckVO.BUNDLE_FIELD_ID);
+            JsonNode check = entry.path(CloseCheckVO.BUNDLE_FIELD_BODY);
+            checks.add(new AbstractMap.SimpleImmutableEntry<>(
+                    id.isTextual() && !id.asText().isBlank() ? id.asText() : null,
+                    check.isMissingNode() ? entry.toString() : check.toString()));
+        }
+        return checks;
     }
 
     @Override

@@ -86,6 +86,32 @@ public abstract class RecordedMessageListener<T> implements ChannelAwareMessageL
         long tag = properties.getDeliveryTag();
         String messageId = properties.getMessageId();
         String body = new String(message.getBody(), StandardCharsets.UTF_8);
+        ConsumeOutcome outcome = attempt(messageId, properties, body);
+        if (outcome == null) {
+            pause();
+            channel.basicNack(tag, false, true);
+            return;
+        }
+        switch (outcome.action()) {
+            case DONE, DUPLICATE -> channel.basicAck(tag, false);
+            case RETRY -> {
+                pause();
+                channel.basicNack(tag, false, true);
+            }
+            case DEAD -> {
+                deadLetter(channel, message, messageId, message.getBody(), outcome);
+                deadLettered(messageId, outcome);
+                channel.basicAck(tag, false);
+            }
+        }
+    }
+
+    /**
+     * One message's attempt (or one of several carried by a delivery): read, recorded, run and counted by outcome.
+     * Null when our side failed before an attempt could be counted (database down): not the message's fault, so the
+     * caller hands the delivery back to the broker without using an attempt.
+     */
+    protected final ConsumeOutcome attempt(String messageId, MessageProperties properties, String body) {
         ConsumeOutcome outcome;
         try {
             T parsed = null;
@@ -97,32 +123,22 @@ public abstract class RecordedMessageListener<T> implements ChannelAwareMessageL
             }
             outcome = consume(messageId, properties, body, parsed, malformed);
         } catch (RuntimeException e) {
-            // Our side failed before an attempt could be counted (database down): not the message's fault, so it
-            // goes back to the broker without using an attempt.
             errors.increment();
             log.warn("{} message={} not handled ({}); handed back to the broker", what, messageId, e.toString());
-            pause();
-            channel.basicNack(tag, false, true);
-            return;
+            return null;
         }
         outcomes.get(outcome.action()).increment();
-        switch (outcome.action()) {
-            case DONE, DUPLICATE -> channel.basicAck(tag, false);
-            case RETRY -> {
-                pause();
-                channel.basicNack(tag, false, true);
-            }
-            case DEAD -> {
-                deadLetter(channel, message, outcome);
-                deadLettered(messageId, outcome);
-                channel.basicAck(tag, false);
-            }
-        }
+        return outcome;
     }
 
-    /** A copy on the dead-letter queue (persistent, same id and body) with why and after how many attempts. */
-    private void deadLetter(Channel channel, Message message, ConsumeOutcome outcome) throws IOException {
-        MessageProperties properties = message.getMessageProperties();
+    /**
+     * A copy on the dead-letter queue (persistent, the given id and body) with why and after how many attempts;
+     * {@code delivery} is the delivery it came in (its content type, headers and routing key).
+     */
+    protected final void deadLetter(
+            Channel channel, Message delivery, String messageId, byte[] body, ConsumeOutcome outcome)
+            throws IOException {
+        MessageProperties properties = delivery.getMessageProperties();
         Map<String, Object> headers = new HashMap<>(properties.getHeaders());
         headers.put(DEAD_REASON_HEADER, outcome.reason());
         headers.put(ATTEMPTS_HEADER, outcome.attempts());
@@ -130,12 +146,12 @@ public abstract class RecordedMessageListener<T> implements ChannelAwareMessageL
             headers.put(ORIGINAL_ROUTING_KEY_HEADER, properties.getReceivedRoutingKey());
         }
         AMQP.BasicProperties copy = new AMQP.BasicProperties.Builder()
-                .messageId(properties.getMessageId())
+                .messageId(messageId)
                 .contentType(properties.getContentType())
                 .deliveryMode(2)
                 .headers(headers)
                 .build();
-        channel.basicPublish("", deadLetterQueue, copy, message.getBody());
+        channel.basicPublish("", deadLetterQueue, copy, body);
     }
 
     /** The body as a JSON object; IllegalArgumentException when it is not one. */
@@ -160,7 +176,8 @@ public abstract class RecordedMessageListener<T> implements ChannelAwareMessageL
         return value.asText();
     }
 
-    private void pause() {
+    /** The pause before a failed attempt's delivery is handed back to the broker. */
+    protected void pause() {
         if (retryDelay.isZero()) {
             return;
         }

@@ -3,6 +3,7 @@ package com.groupbuy.market.infrastructure.gateway.mq;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import com.fasterxml.jackson.core.io.NumberInput;
 import com.groupbuy.market.domain.outbox.adapter.port.INotifyGateway;
 import com.groupbuy.market.domain.outbox.model.valobj.DeliveryResult;
@@ -41,19 +42,51 @@ public class CloseCheckPublisher implements INotifyGateway {
     private final CloseCheckTopology topology;
     private final Clock clock;
     private final Duration confirmTimeout;
+    private final Duration bundleSpread;
+    private final int bundleMax;
     private static final AtomicLong SEQUENCE = new AtomicLong();
 
     /** Stateless and thread-safe: a parser per body, its buffers recycled. */
     private static final JsonFactory JSON = new JsonFactory();
 
-    /** {@code template} must be mandatory, on a connection factory with correlated confirms and returns. */
+    /** One check per message (no bundles). */
     public CloseCheckPublisher(
             RabbitTemplate template, CloseCheckTopology topology, Clock clock, Duration confirmTimeout) {
+        this(template, topology, clock, confirmTimeout, Duration.ZERO, 1);
+    }
+
+    /**
+     * {@code template} must be mandatory, on a connection factory with correlated confirms and returns. Checks of a
+     * page bound for the same lane whose deadlines lie within {@code bundleSpread} of the bundle's first go out as one
+     * message of at most {@code bundleMax} checks, expiring at the latest deadline among them: a check is never
+     * consumed before its deadline, and at most {@code bundleSpread} after it (plus what a lone message waits). Zero
+     * spread or a maximum of 1: one message per check.
+     */
+    public CloseCheckPublisher(
+            RabbitTemplate template,
+            CloseCheckTopology topology,
+            Clock clock,
+            Duration confirmTimeout,
+            Duration bundleSpread,
+            int bundleMax) {
+        if (bundleSpread.isNegative() || bundleMax < 1) {
+            throw new IllegalArgumentException("bundle spread must not be negative, bundle max at least 1");
+        }
         this.template = template;
         this.topology = topology;
         this.clock = clock;
         this.confirmTimeout = confirmTimeout;
+        this.bundleSpread = bundleSpread;
+        // Zero spread is no bundling at all (not a bundle of the checks of one same millisecond, which group-committed
+        // locks often share).
+        this.bundleMax = bundleSpread.isZero() ? 1 : bundleMax;
     }
+
+    /**
+     * What the publisher reads of a check's body: its deadline, its nominal delay (which picks the lane), and whether
+     * the body is one JSON object and nothing else (only such a body may be embedded in a bundle).
+     */
+    record Deadline(Instant closeAt, Duration nominal, boolean bundleable) {}
 
     @Override
     public DeliveryResult groupBuyNotify(NotifyTaskVO task) {
@@ -62,9 +95,10 @@ public class CloseCheckPublisher implements INotifyGateway {
 
     /**
      * Publishes every check of the batch on one channel, then waits for their confirms together (a batch of checks
-     * costs about one confirm round trip, not one per check). Each check's result is its own confirm or return. The
-     * batch goes out in deadline order: a lane expires messages only at its head, so a check published behind one
-     * due later would wait for it (locks commit, and so queue their checks, a little out of their lock-time order).
+     * costs about one confirm round trip, not one per check). Each check's result is its own message's confirm or
+     * return (a bundle's, for every check in it). The batch goes out in deadline order: a lane expires messages only
+     * at its head, so a check published behind one due later would wait for it (locks commit, and so queue their
+     * checks, a little out of their lock-time order).
      */
     @Override
     public List<DeliveryResult> deliverAll(List<NotifyTaskVO> tasks) {
@@ -72,11 +106,10 @@ public class CloseCheckPublisher implements INotifyGateway {
         DeliveryResult[] results = new DeliveryResult[tasks.size()];
         CorrelationData[] correlations = new CorrelationData[tasks.size()];
         String[] queues = new String[tasks.size()];
-        Instant[] closeAts = new Instant[tasks.size()];
-        Duration[] nominals = new Duration[tasks.size()];
+        Deadline[] deadlines = new Deadline[tasks.size()];
         for (int i = 0; i < tasks.size(); i++) {
             try {
-                readDeadline(tasks.get(i).getBody(), closeAts, nominals, i);
+                deadlines[i] = readDeadline(tasks.get(i).getBody());
             } catch (IOException | RuntimeException e) {
                 results[i] = failed(start, "close check body unreadable: " + e.getMessage());
             }
@@ -85,14 +118,18 @@ public class CloseCheckPublisher implements INotifyGateway {
         for (int i = 0; i < order.length; i++) {
             order[i] = i;
         }
-        Arrays.sort(order, Comparator.comparing(i -> closeAts[i], Comparator.nullsFirst(Comparator.naturalOrder())));
+        Arrays.sort(
+                order,
+                Comparator.comparing(
+                        i -> deadlines[i] == null ? null : deadlines[i].closeAt(),
+                        Comparator.nullsFirst(Comparator.naturalOrder())));
         // One channel for the whole page, as the partner channel does: sent one by one through the template, each
         // publish took a channel of the cache, and a channel with confirms outstanding goes back only once they
         // arrived, so most checks of a page opened a channel of their own (a broker round trip and the broker's CPU
         // for each: RabbitMQ used 0.56 ms of CPU per lock opening a team, 2026-12-01).
         try {
             template.invoke(operations -> {
-                publishAll(operations, tasks, order, closeAts, nominals, correlations, queues, results, start);
+                publishAll(operations, tasks, order, deadlines, correlations, queues, results, start);
                 return null;
             });
         } catch (AmqpException e) {
@@ -107,6 +144,7 @@ public class CloseCheckPublisher implements INotifyGateway {
         long deadline = System.nanoTime() + confirmTimeout.toNanos();
         for (int i = 0; i < tasks.size(); i++) {
             if (results[i] == null) {
+                // Checks of one bundle share its correlation: the future is already complete for all but the first.
                 results[i] = awaitConfirm(correlations[i], queues[i], start, deadline);
             }
         }
@@ -116,16 +154,19 @@ public class CloseCheckPublisher implements INotifyGateway {
     /**
      * Reads {@value CloseCheckVO#FIELD_CLOSE_AT} and {@value CloseCheckVO#FIELD_DELAY_MS} of a check's body as a stream
      * of tokens (#19: a tree of the whole body per check was most of the publisher's own bytes), with the tree's
-     * reading of them: a field missing, or not a number, reads as 0; malformed JSON in the root value fails (what
-     * follows the root value is not read, as by {@code ObjectMapper.readTree}). The body goes out as it was stored,
+     * reading of them: a field missing, or not a number, reads as 0; malformed JSON in the root value fails. A body
+     * is bundleable only when it is one JSON object with nothing after it. The body goes out as it was stored,
      * whatever is read here.
      */
-    static void readDeadline(String body, Instant[] closeAts, Duration[] nominals, int i) throws IOException {
+    static Deadline readDeadline(String body) throws IOException {
         long closeAt = 0;
         long delayMs = 0;
+        boolean object;
+        boolean alone;
         try (JsonParser parser = JSON.createParser(body)) {
             JsonToken token = parser.nextToken();
-            if (token == JsonToken.START_OBJECT) {
+            object = token == JsonToken.START_OBJECT;
+            if (object) {
                 while ((token = parser.nextToken()) == JsonToken.FIELD_NAME) {
                     String field = parser.currentName();
                     token = parser.nextToken();
@@ -140,9 +181,18 @@ public class CloseCheckPublisher implements INotifyGateway {
                 // As the tree: a body that is not an object has neither field; its own value is still read whole.
                 parser.skipChildren();
             }
+            alone = nothingFollows(parser);
         }
-        closeAts[i] = Instant.ofEpochMilli(closeAt);
-        nominals[i] = Duration.ofMillis(delayMs);
+        return new Deadline(Instant.ofEpochMilli(closeAt), Duration.ofMillis(delayMs), object && alone);
+    }
+
+    /** Whether the root value is all there is (what follows it is otherwise never read; here it only unbundles). */
+    private static boolean nothingFollows(JsonParser parser) {
+        try {
+            return parser.nextToken() == null;
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     /** A field's value as {@code JsonNode.asLong()} reads it (numbers, numeric text, booleans; else 0). */
@@ -156,50 +206,127 @@ public class CloseCheckPublisher implements INotifyGateway {
         };
     }
 
-    /** Publishes the page's checks in deadline order on one channel; a check whose publish failed has its result. */
+    /**
+     * Publishes the page's checks in deadline order on one channel, consecutive checks of one lane within the spread
+     * as one bundle; a check whose publish failed has its result.
+     */
     private void publishAll(
             RabbitOperations operations,
             List<NotifyTaskVO> tasks,
             Integer[] order,
-            Instant[] closeAts,
-            Duration[] nominals,
+            Deadline[] deadlines,
             CorrelationData[] correlations,
             String[] queues,
             DeliveryResult[] results,
             long start) {
+        int[] bundle = new int[bundleMax];
+        int size = 0;
+        String bundleQueue = null;
         for (int i : order) {
             if (results[i] != null) {
                 continue;
             }
-            NotifyTaskVO task = tasks.get(i);
-            Instant closeAt = closeAts[i];
-            MessageProperties properties = new MessageProperties();
-            properties.setContentType(MessageProperties.CONTENT_TYPE_JSON);
-            properties.setContentEncoding(StandardCharsets.UTF_8.name());
-            properties.setDeliveryMode(MessageDeliveryMode.PERSISTENT);
-            properties.setMessageId(task.getWebhookId());
-            // Unique per publish (a re-publish of the same check is another confirm); no UUID: SecureRandom is one
-            // shared lock, and it was contended under the lock benchmark.
-            CorrelationData correlation = new CorrelationData(task.getWebhookId() + "/" + SEQUENCE.incrementAndGet());
+            Deadline deadline = deadlines[i];
+            String queue;
             try {
-                // The time left when this very message goes out, not when the batch began.
                 Instant now = clock.instant();
-                if (closeAt.isAfter(now)) {
-                    queues[i] = topology.lane(nominals[i]);
-                    properties.setExpiration(topology.expiration(closeAt, now));
-                } else {
-                    queues[i] = topology.closeQueue();
-                }
-                operations.send(
-                        "",
-                        queues[i],
-                        new Message(task.getBody().getBytes(StandardCharsets.UTF_8), properties),
-                        correlation);
-                correlations[i] = correlation;
+                queue = deadline.closeAt().isAfter(now) ? topology.lane(deadline.nominal()) : null;
             } catch (AmqpException e) {
                 results[i] = failed(start, "AMQP publish failed: " + MqExchangeGuard.rootMessage(e));
+                continue;
+            }
+            // Only checks bound for a lane are bundled (one already due goes out at once, alone), and only while the
+            // bundle's first check is within the spread of this one's deadline.
+            boolean joins = size > 0
+                    && size < bundleMax
+                    && queue != null
+                    && queue.equals(bundleQueue)
+                    && deadline.bundleable()
+                    && !deadline.closeAt()
+                            .isAfter(deadlines[bundle[0]].closeAt().plus(bundleSpread));
+            if (!joins && size > 0) {
+                send(operations, tasks, bundle, size, deadlines, correlations, queues, results, start);
+                size = 0;
+            }
+            bundle[size++] = i;
+            bundleQueue = queue;
+            if (queue == null || !deadline.bundleable() || bundleMax == 1) {
+                send(operations, tasks, bundle, size, deadlines, correlations, queues, results, start);
+                size = 0;
+                bundleQueue = null;
             }
         }
+        if (size > 0) {
+            send(operations, tasks, bundle, size, deadlines, correlations, queues, results, start);
+        }
+    }
+
+    /** One message: the check's own body when alone, else the bundle's; expiring at the latest deadline in it. */
+    private void send(
+            RabbitOperations operations,
+            List<NotifyTaskVO> tasks,
+            int[] bundle,
+            int size,
+            Deadline[] deadlines,
+            CorrelationData[] correlations,
+            String[] queues,
+            DeliveryResult[] results,
+            long start) {
+        NotifyTaskVO first = tasks.get(bundle[0]);
+        MessageProperties properties = new MessageProperties();
+        properties.setContentType(MessageProperties.CONTENT_TYPE_JSON);
+        properties.setContentEncoding(StandardCharsets.UTF_8.name());
+        properties.setDeliveryMode(MessageDeliveryMode.PERSISTENT);
+        // A bundle's own id is its first check's with the count; each check keeps its id inside the body.
+        properties.setMessageId(size == 1 ? first.getWebhookId() : first.getWebhookId() + "+" + size);
+        // Unique per publish (a re-publish of the same check is another confirm); no UUID: SecureRandom is one
+        // shared lock, and it was contended under the lock benchmark.
+        CorrelationData correlation = new CorrelationData(first.getWebhookId() + "/" + SEQUENCE.incrementAndGet());
+        Instant latest = deadlines[bundle[size - 1]].closeAt();
+        String queue;
+        try {
+            // The time left when this very message goes out, not when the batch began.
+            Instant now = clock.instant();
+            if (latest.isAfter(now)) {
+                queue = topology.lane(deadlines[bundle[0]].nominal());
+                properties.setExpiration(topology.expiration(latest, now));
+            } else {
+                queue = topology.closeQueue();
+            }
+            byte[] body =
+                    size == 1 ? first.getBody().getBytes(StandardCharsets.UTF_8) : bundleBody(tasks, bundle, size);
+            operations.send("", queue, new Message(body, properties), correlation);
+        } catch (AmqpException e) {
+            DeliveryResult failed = failed(start, "AMQP publish failed: " + MqExchangeGuard.rootMessage(e));
+            for (int k = 0; k < size; k++) {
+                results[bundle[k]] = failed;
+            }
+            return;
+        }
+        for (int k = 0; k < size; k++) {
+            correlations[bundle[k]] = correlation;
+            queues[bundle[k]] = queue;
+        }
+    }
+
+    /** {"checks":[{"id":..,"body":<body>},..]}: each body embedded as stored (each is one JSON object). */
+    static byte[] bundleBody(List<NotifyTaskVO> tasks, int[] bundle, int size) {
+        StringBuilder json = new StringBuilder(size * 160);
+        json.append("{\"").append(CloseCheckVO.BUNDLE_FIELD_CHECKS).append("\":[");
+        for (int k = 0; k < size; k++) {
+            NotifyTaskVO task = tasks.get(bundle[k]);
+            if (k > 0) {
+                json.append(',');
+            }
+            json.append("{\"").append(CloseCheckVO.BUNDLE_FIELD_ID).append("\":\"");
+            JsonStringEncoder.getInstance().quoteAsString(task.getWebhookId(), json);
+            json.append("\",\"")
+                    .append(CloseCheckVO.BUNDLE_FIELD_BODY)
+                    .append("\":")
+                    .append(task.getBody())
+                    .append('}');
+        }
+        return json.append("]}").toString().getBytes(StandardCharsets.UTF_8);
     }
 
     private DeliveryResult awaitConfirm(CorrelationData correlation, String queue, long start, long deadline) {

@@ -26,13 +26,11 @@ class CloseCheckDeadlineTest {
         for (CloseCheckVO check : List.of(
                 CloseCheckVO.teamExpiry("T1", closeAt, Duration.ofMinutes(15)),
                 CloseCheckVO.unpaidOrder("T1", "O1", closeAt, Duration.ofSeconds(90)))) {
-            Instant[] closeAts = new Instant[1];
-            Duration[] nominals = new Duration[1];
+            CloseCheckPublisher.Deadline deadline = CloseCheckPublisher.readDeadline(check.toJson());
 
-            CloseCheckPublisher.readDeadline(check.toJson(), closeAts, nominals, 0);
-
-            assertThat(closeAts[0]).isEqualTo(closeAt);
-            assertThat(nominals[0]).isEqualTo(check.delay());
+            assertThat(deadline.closeAt()).isEqualTo(closeAt);
+            assertThat(deadline.nominal()).isEqualTo(check.delay());
+            assertThat(deadline.bundleable()).isTrue();
         }
     }
 
@@ -48,20 +46,30 @@ class CloseCheckDeadlineTest {
                 "[1,2]",
                 "42",
                 "{\"closeAt\":7} trailing")) {
-            Instant[] closeAts = new Instant[1];
-            Duration[] nominals = new Duration[1];
-
-            CloseCheckPublisher.readDeadline(body, closeAts, nominals, 0);
+            CloseCheckPublisher.Deadline deadline = CloseCheckPublisher.readDeadline(body);
 
             JsonNode node = tree.readTree(body);
-            assertThat(closeAts[0])
+            assertThat(deadline.closeAt())
                     .as(body)
                     .isEqualTo(Instant.ofEpochMilli(
                             node.path(CloseCheckVO.FIELD_CLOSE_AT).asLong()));
-            assertThat(nominals[0])
+            assertThat(deadline.nominal())
                     .as(body)
                     .isEqualTo(Duration.ofMillis(
                             node.path(CloseCheckVO.FIELD_DELAY_MS).asLong()));
+        }
+    }
+
+    /** Only a body that is one JSON object and nothing else may be embedded in a bundle's JSON. */
+    @Test
+    void onlyALoneObjectIsBundleable() throws IOException {
+        assertThat(CloseCheckPublisher.readDeadline("{\"closeAt\":7,\"n\":{\"a\":[1]}}")
+                        .bundleable())
+                .isTrue();
+        for (String body : List.of("{\"closeAt\":7} trailing", "{\"closeAt\":7}{}", "[1,2]", "42", "\"x\"")) {
+            assertThat(CloseCheckPublisher.readDeadline(body).bundleable())
+                    .as(body)
+                    .isFalse();
         }
     }
 
@@ -69,7 +77,7 @@ class CloseCheckDeadlineTest {
     void malformedBodiesFailAsTheTreeDid() {
         for (String body : List.of("{\"closeAt\":", "{\"closeAt\":1,", "{\"closeAt\" 1}", "{\"a\":[1,}")) {
             assertThatThrownBy(() -> tree.readTree(body)).as(body).isInstanceOf(IOException.class);
-            assertThatThrownBy(() -> CloseCheckPublisher.readDeadline(body, new Instant[1], new Duration[1], 0))
+            assertThatThrownBy(() -> CloseCheckPublisher.readDeadline(body))
                     .as(body)
                     .isInstanceOf(IOException.class);
         }

@@ -21,6 +21,15 @@ public record CloseCheckVO(Kind kind, String teamId, String orderId, Instant clo
     public static final String FIELD_CLOSE_AT = "closeAt";
     public static final String FIELD_DELAY_MS = "delayMs";
 
+    /**
+     * A bundle (#19): several checks of one delay lane in one message, body
+     * {@code {"checks":[{"id":<the check's message id>,"body":<the check's own body>},..]}}.
+     */
+    public static final String BUNDLE_FIELD_CHECKS = "checks";
+
+    public static final String BUNDLE_FIELD_ID = "id";
+    public static final String BUNDLE_FIELD_BODY = "body";
+
     /** Outbox categories of the close checks: the prefix marks them internal (admin listings leave them out). */
     public static final String INTERNAL_CATEGORY_PREFIX = "internal_";
 
