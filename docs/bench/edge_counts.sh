@@ -20,7 +20,7 @@ BENCH_DIR="$ROOT/docs/bench"
 export BENCH_DIR
 N=${N:-20000}
 WARM=${WARM:-3}
-CONNS=${CONNS:-64}
+CONNS=${CONNS:-16}
 ROUNDS=${ROUNDS:-2}
 PORT=${PORT:-18121}
 DBPORT=${DBPORT:-3421}
@@ -50,17 +50,37 @@ thread_ticks() {
 served() { sql "$DB" -e "$1"; }
 locks() { served "SELECT COUNT(*) FROM group_buy_order_list"; }
 settled() { served "SELECT COUNT(*) FROM group_buy_order_list WHERE status = 1"; }
-fixed() { # fixed <scenario> <requests>: exactly that many answers, THREADS threads at CONNS connections
+# wrk's main thread sleeps out its -d even after every thread stopped itself; so wrk runs in the background until the
+# database has counted the requests (or stops moving for 5 s), then gets the SIGINT that ends it early with its summary.
+run_until() { # run_until <count-function> <target> <wrk argument...>
+  local count=$1 target=$2 w now last=-1 still=0
+  shift 2
+  wrk "$@" > "$WORK/wrk.out" &
+  w=$!
+  while kill -0 "$w" 2>/dev/null; do
+    now=$($count)
+    [ "$now" -ge "$target" ] && break
+    if [ "$now" = "$last" ]; then still=$((still + 1)); [ $still -ge 10 ] && break; else still=0; fi
+    last=$now
+    sleep 0.5
+  done
+  kill -INT "$w" 2>/dev/null || true
+  wait "$w" 2>/dev/null || true
+  grep '^RESULT' "$WORK/wrk.out" | grep -o 'http_errors=[0-9]* business_errors=[0-9]*' || echo "http_errors=? business_errors=?"
+}
+fixed() { # fixed <scenario> <requests>: that many answers, THREADS threads at CONNS connections
+  local target=$(( $(locks) + $2 ))
   BENCH_SCENARIO=$1 BENCH_N_PER_THREAD=$(($2 / THREADS)) \
-    wrk -t$THREADS -c"$CONNS" -d600s -s "$BENCH_DIR/fixed_n.lua" "$URL" | grep '^RESULT' | grep -o 'http_errors=[0-9]* business_errors=[0-9]*'
+    run_until locks "$target" -t$THREADS -c"$CONNS" -d600s -s "$BENCH_DIR/fixed_n.lua" "$URL"
 }
 settle_orders() { # full teams' locked orders, grouped by team, at most $1
   served "SELECT l.user_id, l.out_trade_no FROM group_buy_order_list l JOIN group_buy_order o ON o.team_id = l.team_id
           WHERE l.status = 0 AND o.lock_count = o.target_count ORDER BY l.team_id LIMIT $1" > "$WORK/orders.txt"
 }
 settle_run() { # settles every order in orders.txt (settle.lua stops a thread when its share is used up)
+  local target=$(( $(settled) + $(wc -l < "$WORK/orders.txt") ))
   BENCH_ORDERS="$WORK/orders.txt" BENCH_THREADS=$THREADS \
-    wrk -t$THREADS -c"$CONNS" -d600s -s "$BENCH_DIR/settle.lua" "$URL" | grep '^RESULT' | grep -o 'http_errors=[0-9]* business_errors=[0-9]*'
+    run_until settled "$target" -t$THREADS -c"$CONNS" -d600s -s "$BENCH_DIR/settle.lua" "$URL"
 }
 # window <label> <scenario> <count-function> <run...>: the counts of one window.
 window() {
