@@ -38,14 +38,18 @@ trap bench_cleanup EXIT
 trap 'exit 1' INT TERM
 
 HZ=$(getconf CLK_TCK)
-# CPU ticks (utime + stime) of the app's threads whose name starts with $1 (the kernel keeps 15 characters).
+# Per thread of the app whose name starts with $1 (the kernel keeps 15 characters): "tid ticks" (utime + stime).
+# Tomcat starts and ends pool threads as the load changes, so a window's ticks are summed per thread id (a thread
+# started within the window counts from 0; one that ended within it is lost, which makes the figure a lower bound).
 thread_ticks() {
-  local t=0 d
+  local d
   for d in /proc/$APP/task/*; do
     case "$(cat "$d/comm" 2>/dev/null)" in "$1"*) ;; *) continue ;; esac
-    t=$((t + $(sed 's/^.*) //' "$d/stat" | awk '{print $12 + $13}')))
+    echo "${d##*/} $(sed 's/^.*) //' "$d/stat" 2>/dev/null | awk '{print $12 + $13}')"
   done
-  echo $t
+}
+ticks_delta() { # ticks_delta <before> <after>: the summed per-thread difference
+  awk 'NR == FNR { b[$1] = $2; next } { t += $2 - ($1 in b ? b[$1] : 0) } END { print t + 0 }' <(echo "$1") <(echo "$2")
 }
 served() { sql "$DB" -e "$1"; }
 locks() { served "SELECT COUNT(*) FROM group_buy_order_list"; }
@@ -100,7 +104,7 @@ window() {
   local n=$((c1 - c0)) rb ab
   rb=$(echo "$alloc" | grep -o 'request_threads=[0-9]*' | cut -d= -f2)
   ab=$(echo "$alloc" | grep -o 'all_threads=[0-9]*' | cut -d= -f2)
-  say "$label $scenario requests=$n $errs app_cpu_ms=$(echo "($a1-$a0)*1000/$HZ/$n" | bc -l | xargs printf '%.4f') tomcat_threads_cpu_ms=$(echo "($t1-$t0)*1000/$HZ/$n" | bc -l | xargs printf '%.4f') request_thread_bytes=$((rb / n)) app_bytes=$((ab / n)) load=\"$(load)\""
+  say "$label $scenario requests=$n $errs app_cpu_ms=$(echo "($a1-$a0)*1000/$HZ/$n" | bc -l | xargs printf '%.4f') tomcat_threads_cpu_ms=$(echo "$(ticks_delta "$t0" "$t1")*1000/$HZ/$n" | bc -l | xargs printf '%.4f') request_thread_bytes=$((rb / n)) app_bytes=$((ab / n)) load=\"$(load)\""
 }
 
 say "# edge counts $(date -u +%FT%TZ); N=$N per window, CONNS=$CONNS, ROUNDS=$ROUNDS; jars: $JARS; load $(load)"
