@@ -14,6 +14,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import lombok.extern.slf4j.Slf4j;
+import org.springframework.http.MediaType;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
@@ -22,7 +23,10 @@ import org.springframework.web.bind.annotation.RestController;
 /** The product page's trial: validates, asks the activity context for the price and the trade context for teams. */
 @Slf4j
 @RestController
-@RequestMapping("/api/v1/gbm/index/")
+// produces: the answer's type comes from the mapping, so Spring does not ask every message converter (Jackson's
+// canSerialize makes a serializer provider each time) whether it can write a Response before each answer (#19). The
+// negotiation takes every request as accepting anything (WebEdgeConfig), so this matches under any Accept header.
+@RequestMapping(path = "/api/v1/gbm/index/", produces = MediaType.APPLICATION_JSON_VALUE)
 public class MarketIndexController implements IMarketIndexService {
 
     private final IIndexGroupBuyMarketService trialService;

@@ -24,6 +24,7 @@ import com.groupbuy.market.domain.trade.service.settlement.TradeSettlementServic
 import com.groupbuy.market.types.enums.ResponseCode;
 import com.groupbuy.market.types.exception.AppException;
 import com.groupbuy.market.types.net.NotifyUrlPolicy;
+import org.springframework.http.MediaType;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
@@ -31,7 +32,10 @@ import org.springframework.web.bind.annotation.RestController;
 
 /** The trade endpoints partner malls call: lock, settlement and refund. They translate and validate; rules live in the domain. */
 @RestController
-@RequestMapping("/api/v1/gbm/trade/")
+// produces: the answer's type comes from the mapping, so Spring does not ask every message converter (Jackson's
+// canSerialize makes a serializer provider each time) whether it can write a Response before each answer (#19). The
+// negotiation takes every request as accepting anything (WebEdgeConfig), so this matches under any Accept header.
+@RequestMapping(path = "/api/v1/gbm/trade/", produces = MediaType.APPLICATION_JSON_VALUE)
 public class MarketTradeController implements IMarketTradeService {
 
     private final TradeLockService lockService;
