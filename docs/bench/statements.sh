@@ -49,7 +49,7 @@ start_app "$WORK/app.log" 180 -Xms512m -Xmx512m -- --spring.data.redis.port="$RE
 
 seed_bench_goods gbm_stmt
 
-COUNTERS="Questions Com_select Com_insert Com_update Com_delete Com_commit Com_rollback Com_set_option"
+COUNTERS="Questions Com_select Com_insert Com_update Com_update_multi Com_delete Com_commit Com_rollback Com_set_option Innodb_log_writes Innodb_data_fsyncs"
 snapshot() {
   sql -e "SHOW GLOBAL STATUS" | awk -v want=" $COUNTERS " 'index(want, " " $1 " ") {print $1, $2}'
   redis-cli -p "$REDISPORT" INFO commandstats | tr -d '\r' | awk -F'[:=,]' '/^cmdstat_/ {sub("cmdstat_", "redis_", $1); print $1, $3}'
