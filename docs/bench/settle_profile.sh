@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Where a settlement's CPU goes, load-independently (issue 19, branch settlecpu):
-#   bash docs/bench/settle_profile.sh        (CONNS=64, DURATION=30s, JFR_PERIOD="2 ms" by default)
+#   bash docs/bench/settle_profile.sh        (CONNS=64, DURATION=30s, JFR_PERIOD="2 ms" by default; SETTLE_COUNT below)
 # Prepares full teams the way run.sh does (lock rounds at 64 connections, an unmeasured lock_join fill, a settle
 # warm-up round), then settles them with wrk (settle.lua) while recording:
 #   - a JFR profile (jdk.ExecutionSample only, every JFR_PERIOD), summarised by docs/bench/jfr_top.py (self,
@@ -75,16 +75,18 @@ done
 wrk -t$THREADS -c64 -d"${SETTLE_FILL:-60s}" -s "$BENCH_DIR/lock_join.lua" "$URL" >/dev/null
 settle_orders() {
   sql gbm_prof -e "SELECT l.user_id, l.out_trade_no FROM group_buy_order_list l JOIN group_buy_order o ON o.team_id = l.team_id
-              WHERE l.status = 0 AND o.lock_count = o.target_count ORDER BY l.team_id LIMIT 200000" > "$WORK/orders.txt"
+              WHERE l.status = 0 AND o.lock_count = o.target_count ORDER BY l.team_id LIMIT ${1:-200000}" > "$WORK/orders.txt"
 }
 settle_orders
 BENCH_ORDERS="$WORK/orders.txt" wrk -t$THREADS -c64 -d"${SETTLE_WARMUP:-20s}" -s "$BENCH_DIR/settle.lua" "$URL" >/dev/null
 # As in run.sh, the window starts right after the warm-up: whatever the lock rounds left undelivered (close checks
 # the relay left to the compensation job, say) is worked off in it, and is counted below.
-settle_orders
+# SETTLE_COUNT=<n>: the window settles that many orders (the first n of full teams, by team) and ends when they are
+# done, rather than when DURATION ends (set DURATION long enough): CPU per settlement over a fixed number of them.
+settle_orders "${SETTLE_COUNT:-200000}"
 say "# $(wc -l < "$WORK/orders.txt") orders of full teams available; outbox tasks not yet delivered at the window's start: $(sql gbm_prof -e "SELECT CONCAT(notify_category, ':', COUNT(*)) FROM notify_task WHERE notify_status <> 1 GROUP BY notify_category" | tr '\n' ' ')"
 
-COUNTERS="Questions Com_select Com_insert Com_update Com_delete Com_commit Com_rollback Com_set_option Handler_read_key Handler_read_next Innodb_rows_read"
+COUNTERS="Questions Com_select Com_insert Com_update Com_update_multi Com_delete Com_commit Com_rollback Com_set_option Innodb_log_writes Innodb_data_fsyncs Handler_read_key Handler_read_next Innodb_rows_read"
 counters() {
   sql -e "SHOW GLOBAL STATUS" | awk -v want=" $COUNTERS " 'index(want, " " $1 " ") {print $1, $2}'
   redis-cli -p "$REDISPORT" INFO commandstats | tr -d '\r' | awk -F'[:=,]' '/^cmdstat_/ {sub("cmdstat_", "redis_", $1); print $1, $3}'

@@ -69,7 +69,7 @@ seed() { # the bench goods, once the first app has migrated the schema
   seed_bench_goods gbm_stmt
 }
 
-COUNTERS="AmqpSent AmqpReceived Questions Com_select Com_insert Com_update Com_set_option Com_commit Com_rollback Innodb_log_writes Innodb_data_fsyncs"
+COUNTERS="AmqpSent AmqpReceived Questions Com_select Com_insert Com_update Com_update_multi Com_set_option Com_commit Com_rollback Innodb_log_writes Innodb_data_fsyncs"
 amqp_bytes() { # bytes the app's sockets to the broker sent and received so far (the kernel's counters, ss -ti)
   ss -tinpH "( dport = :5672 )" 2>/dev/null | awk -v pid="pid=$APP," '
     /users:/ { mine = index($0, pid) > 0; next }

@@ -322,6 +322,44 @@ class SettlementIT {
     }
 
     /**
+     * A payment that looks like it leaves places unpaid is one statement and no transaction (#19): the order paid and
+     * the team counted by one multi-table update, both rows or neither. The same payment again from a view read before
+     * it (the order no longer locked) moves neither row; a payment on a team that failed meanwhile leaves its order
+     * locked and the count as it was.
+     */
+    @Test
+    void thePaymentWithoutATransactionMovesTheOrderAndTheTeamTogetherOrNeither() throws Exception {
+        TeamPayment payment = new TeamPayment(routes);
+        String teamId = fullTeam("pair1", "pair2", "pair3");
+
+        MemberOrderView before = staleView("pair1", 0);
+        assertThat(settlements.settle(before, command("pair1"), payment, null)).isNull();
+        assertThat(orderStatus("pair1", "out-pair1")).isEqualTo(1);
+        assertThat(jdbc.queryForMap("SELECT status, complete_count FROM group_buy_order WHERE team_id = ?", teamId))
+                .containsEntry("status", 0)
+                .containsEntry("complete_count", 1);
+
+        assertThatThrownBy(() -> settlements.settle(before, command("pair1"), payment, null))
+                .isInstanceOfSatisfying(
+                        AppException.class, e -> assertThat(e.getCode()).isEqualTo(ResponseCode.UPDATE_ZERO.getCode()));
+        assertThat(jdbc.queryForObject(
+                        "SELECT complete_count FROM group_buy_order WHERE team_id = ?", Integer.class, teamId))
+                .isEqualTo(1);
+
+        jdbc.update("UPDATE group_buy_order SET status = 2 WHERE team_id = ?", teamId);
+        assertThatThrownBy(() -> settlements.settle(staleView("pair2", 1), command("pair2"), payment, null))
+                .isInstanceOfSatisfying(
+                        AppException.class, e -> assertThat(e.getCode()).isEqualTo(ResponseCode.UPDATE_ZERO.getCode()));
+        assertThat(jdbc.queryForMap("SELECT status, out_trade_time FROM group_buy_order_list WHERE user_id = 'pair2'"))
+                .containsEntry("status", 0)
+                .containsEntry("out_trade_time", null);
+        assertThat(jdbc.queryForMap("SELECT status, complete_count FROM group_buy_order WHERE team_id = ?", teamId))
+                .containsEntry("status", 2)
+                .containsEntry("complete_count", 1);
+        assertThat(taskRows(teamId)).isZero();
+    }
+
+    /**
      * The completing settlement writes its callback under the dispatcher's lease (#19), so the delivery right after
      * commit needs no claim. The lease is no hole in the outbox: while it runs the compensation job leaves the task
      * to its holder, and a task its holder never delivered (an instance that died after commit) is the job's once the

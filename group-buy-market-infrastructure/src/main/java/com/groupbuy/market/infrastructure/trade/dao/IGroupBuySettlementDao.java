@@ -24,26 +24,32 @@ public interface IGroupBuySettlementDao {
             @Param("userId") String userId,
             @Param("outTradeNo") String outTradeNo);
 
-    /** {@code from} → {@code to} (locked → paid); 0 rows when the order is no longer in {@code from}. */
-    int markPaid(
+    /**
+     * In one statement (both rows or neither): the order {@code from} → {@code to} (locked → paid) with its trade
+     * time, and its team's complete_count + 1 and status {@code otherwise}, only on a team in {@code teamFrom} where
+     * that leaves at least one place unpaid. Returns the rows matched: 2 when both moved, else 0.
+     */
+    int payLeavingPlaces(
             @Param("orderId") String orderId,
+            @Param("teamId") String teamId,
             @Param("outTradeTime") Instant outTradeTime,
             @Param("from") int from,
-            @Param("to") int to);
+            @Param("to") int to,
+            @Param("teamFrom") int teamFrom,
+            @Param("otherwise") int otherwise);
 
     /**
-     * complete_count + 1 and the status {@code otherwise}, only on a team in {@code from} where that leaves at least one
-     * place unpaid; 0 rows otherwise.
+     * As {@link #payLeavingPlaces}, but only where the payment pays the team's last place, which moves to
+     * {@code whenFilled}. Returns the rows matched: 2 when both moved, else 0.
      */
-    int countPaymentLeavingPlaces(
-            @Param("teamId") String teamId, @Param("from") int from, @Param("otherwise") int otherwise);
-
-    /**
-     * complete_count + 1 and the status {@code whenFilled}, only on a team in {@code from} where that pays its last
-     * place; 0 rows otherwise.
-     */
-    int countPaymentFillingLastPlace(
-            @Param("teamId") String teamId, @Param("from") int from, @Param("whenFilled") int whenFilled);
+    int payFillingLastPlace(
+            @Param("orderId") String orderId,
+            @Param("teamId") String teamId,
+            @Param("outTradeTime") Instant outTradeTime,
+            @Param("from") int from,
+            @Param("to") int to,
+            @Param("teamFrom") int teamFrom,
+            @Param("whenFilled") int whenFilled);
 
     /** The trade numbers of the team's orders in {@code paid}, in the order they were locked. */
     List<String> queryPaidOutTradeNos(@Param("teamId") String teamId, @Param("paid") int paidStatus);

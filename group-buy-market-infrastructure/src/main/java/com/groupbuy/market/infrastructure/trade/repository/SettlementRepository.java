@@ -18,15 +18,21 @@ import org.springframework.stereotype.Repository;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * The settlement transaction. The team's count goes up by one of two guarded updates, the one that leaves places
- * unpaid and the one that pays the last place; at most one matches the row (locked until commit), so which one matched
- * says whether this payment completed the team, never a count read before: two last payers can't both miss, or both
- * see, completion. The counts read with the order only pick which update to try first (the other follows when it
- * matches nothing), so a payment costs one update of the team and no read of it (#19: the read-back of the whole team
- * row was a statement and a 16-column mapping per settlement).
+ * The settlement's writes. The order is paid and the team's count goes up in one statement (a multi-table UPDATE: both
+ * rows or neither), in one of two guarded shapes, the one that leaves places unpaid and the one that pays the last
+ * place; at most one matches the rows (locked until the statement's transaction ends), so which one matched says
+ * whether this payment completed the team, never a count read before: two last payers can't both miss, or both see,
+ * completion. The counts read with the order only pick which shape to try first (the other follows when it matches
+ * nothing), so a payment costs one update and no read of the team (#19: the read-back of the whole team row was a
+ * statement and a 16-column mapping per settlement). A payment that looks like it leaves places unpaid runs its
+ * statement alone, as its own transaction (#19: no SET autocommit / COMMIT round trips for two payments of three); the
+ * one that completes the team runs in a transaction with the callback it owes (the outbox rule).
  */
 @Repository
 public class SettlementRepository implements ISettlementRepository {
+
+    /** The order's row and its team's: what a settlement statement matches when it pays. */
+    private static final int BOTH_ROWS = 2;
 
     private final IGroupBuySettlementDao dao;
     private final INotifyTaskRepository notifyTasks;
@@ -68,28 +74,66 @@ public class SettlementRepository implements ISettlementRepository {
     @Override
     public OwedCallback settle(
             MemberOrderView order, SettleCommand command, TeamPayment payment, NotifyLease callbackLease) {
-        String teamId = order.getTeamId();
-        return transaction.execute(status -> {
-            if (dao.markPaid(
-                            order.getOrderId(),
-                            command.getOutTradeTime(),
-                            payment.orderFrom().code(),
-                            payment.orderTo().code())
-                    == 0) {
-                throw changedMeanwhile();
+        // A payment that leaves places unpaid owes nothing else, so its one statement is the whole settlement: no
+        // transaction, none of its SET autocommit / COMMIT round trips (#19). Tried only when the counts read with the
+        // order say so; when it matches nothing (the team's last place after all, or the order or team changed), the
+        // transaction below decides, as for a payment that looked like the last.
+        if (!order.paymentLooksLikeTheLast()) {
+            if (matched(pay(order, command, payment, false))) {
+                return null;
             }
-            boolean paidLastPlace = order.paymentLooksLikeTheLast();
-            if (countPayment(teamId, payment, paidLastPlace) == 0) {
-                paidLastPlace = !paidLastPlace;
-                if (countPayment(teamId, payment, paidLastPlace) == 0) {
+        }
+        return transaction.execute(status -> {
+            boolean paidLastPlace = true;
+            if (!matched(pay(order, command, payment, true))) {
+                // Not the last place (a refund took a payment back meanwhile, or the order or team moved on).
+                paidLastPlace = false;
+                if (!matched(pay(order, command, payment, false))) {
                     throw changedMeanwhile();
                 }
             }
             return payment.callbackOwed(
-                            order, paidLastPlace, () -> dao.queryPaidOutTradeNos(teamId, OrderStatus.PAID.code()))
+                            order,
+                            paidLastPlace,
+                            () -> dao.queryPaidOutTradeNos(order.getTeamId(), OrderStatus.PAID.code()))
                     .map(task -> save(task, callbackLease))
                     .orElse(null);
         });
+    }
+
+    /**
+     * The order paid and its team's count + 1, in one statement, in the shape that pays the team's last place or in
+     * the one that leaves places unpaid: both rows (2) or neither (0).
+     */
+    private int pay(MemberOrderView order, SettleCommand command, TeamPayment payment, boolean lastPlace) {
+        return lastPlace
+                ? dao.payFillingLastPlace(
+                        order.getOrderId(),
+                        order.getTeamId(),
+                        command.getOutTradeTime(),
+                        payment.orderFrom().code(),
+                        payment.orderTo().code(),
+                        payment.teamFrom().code(),
+                        payment.teamWhenFilled().code())
+                : dao.payLeavingPlaces(
+                        order.getOrderId(),
+                        order.getTeamId(),
+                        command.getOutTradeTime(),
+                        payment.orderFrom().code(),
+                        payment.orderTo().code(),
+                        payment.teamFrom().code(),
+                        payment.teamOtherwise().code());
+    }
+
+    /**
+     * Whether the payment's statement moved both rows. It can match only both or neither; any other count (a driver
+     * reporting changed rather than matched rows, say) is refused rather than read as a payment counted or not.
+     */
+    private static boolean matched(int rows) {
+        if (rows != 0 && rows != BOTH_ROWS) {
+            throw new IllegalStateException("the settlement's update matched " + rows + " rows, expected 0 or 2");
+        }
+        return rows == BOTH_ROWS;
     }
 
     /**
@@ -104,19 +148,6 @@ public class SettlementRepository implements ISettlementRepository {
             }
         }
         return new OwedCallback(notifyTasks.saveTask(task), null);
-    }
-
-    /** The team's count + 1 in the shape that pays its last place or in the one that leaves places unpaid. */
-    private int countPayment(String teamId, TeamPayment payment, boolean lastPlace) {
-        return lastPlace
-                ? dao.countPaymentFillingLastPlace(
-                        teamId,
-                        payment.teamFrom().code(),
-                        payment.teamWhenFilled().code())
-                : dao.countPaymentLeavingPlaces(
-                        teamId,
-                        payment.teamFrom().code(),
-                        payment.teamOtherwise().code());
     }
 
     private static AppException changedMeanwhile() {

@@ -14,7 +14,8 @@ public interface ISettlementRepository {
     MemberOrderView queryOrder(PartnerOrderKey key);
 
     /**
-     * In one transaction: the order and the team moved as {@code payment} says (guarded: the order only from its
+     * Atomically (the callback, when one is owed, in the same transaction as the payment): the order and the team
+     * moved as {@code payment} says (guarded: the order only from its
      * {@code orderFrom}, the team's complete count + 1 only below its target and only from {@code teamFrom}, in the
      * shape that leaves places unpaid or the one that pays the last place, whichever matches the locked row); the
      * shape that matched tells {@link TeamPayment#callbackOwed} whether the payment owes the team's callback, which is

@@ -26,10 +26,11 @@ import org.springframework.stereotype.Service;
  * already settled answers exactly as its first settlement, whatever happened since (a refund included), and changes
  * nothing: malls repeat payment notices. An order closed before it was ever paid (timeout, expiry, unpaid refund)
  * answers E0208, the buyer paid late and the mall must refund them; the notice is recorded for operators and nothing
- * else changes. Otherwise the payment rules (time window, team open) and one transaction that marks the order paid,
- * counts it on the team and, if it completed the team, writes the callback task — under the dispatcher's lease when
- * it gives one, so the delivery after commit needs no claim of its own (#19). The task is handed to delivery after
- * commit; the answer never waits for the partner.
+ * else changes. Otherwise the payment rules (time window, team open) and the repository's atomic write that marks the
+ * order paid, counts it on the team and, if it completed the team, writes the callback task in the same transaction —
+ * under the dispatcher's lease when it gives one, so the delivery after commit needs no claim of its own (#19). A
+ * payment that leaves places unpaid is one statement with no transaction around it (#19). The task is handed to
+ * delivery after commit; the answer never waits for the partner.
  */
 @Slf4j
 @Service
