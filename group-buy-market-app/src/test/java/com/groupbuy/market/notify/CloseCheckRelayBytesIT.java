@@ -9,6 +9,7 @@ import com.groupbuy.market.domain.outbox.model.valobj.NotifyTaskVO;
 import com.groupbuy.market.domain.outbox.service.DueCallbackDeliveryService;
 import com.groupbuy.market.domain.trade.model.valobj.CloseCheckVO;
 import com.groupbuy.market.infrastructure.gateway.mq.CloseCheckTopology;
+import com.groupbuy.market.support.CloseCheckQueues;
 import com.groupbuy.market.support.IntegrationTest;
 import java.lang.management.ManagementFactory;
 import java.sql.Timestamp;
@@ -43,21 +44,17 @@ import org.springframework.test.context.TestPropertySource;
         properties = "logging.level.com.groupbuy.market=WARN") // as the benchmarks run: no per-task INFO line
 class CloseCheckRelayBytesIT {
 
-    private static final String SUFFIX =
-            UUID.randomUUID().toString().replace("-", "").substring(0, 10);
-    private static final String QUEUE = "gbm_t_relaybytes_" + SUFFIX;
-    private static final String DEAD = QUEUE + ".dead";
-    private static final String LANES = QUEUE + ".delay.";
+    private static final CloseCheckQueues QUEUES = CloseCheckQueues.named("gbm_t_relaybytes_");
+    private static final String SUFFIX = QUEUES.suffix();
+    private static final String QUEUE = QUEUES.queue();
+    private static final String DEAD = QUEUES.deadLetter();
+    private static final String LANES = QUEUES.lanePrefix();
     private static final Duration NOMINAL = Duration.ofMinutes(16);
     private static final AtomicInteger TEAM = new AtomicInteger();
 
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) {
-        registry.add("gbm.mq.enabled", () -> "true");
-        registry.add("gbm.close-check.enabled", () -> "true");
-        registry.add("gbm.close-check.queue", () -> QUEUE);
-        registry.add("gbm.close-check.dead-letter-queue", () -> DEAD);
-        registry.add("gbm.close-check.lane-prefix", () -> LANES);
+        QUEUES.register(registry);
     }
 
     private static final CachingConnectionFactory BROKER = new CachingConnectionFactory("127.0.0.1", 5672);
@@ -67,9 +64,7 @@ class CloseCheckRelayBytesIT {
     @AfterAll
     static void dropBrokerObjects() {
         try {
-            ADMIN.deleteQueue(QUEUE);
-            ADMIN.deleteQueue(DEAD);
-            LANES_USED.forEach(ADMIN::deleteQueue);
+            QUEUES.delete(LANES_USED.toArray(String[]::new));
         } finally {
             BROKER.destroy();
         }

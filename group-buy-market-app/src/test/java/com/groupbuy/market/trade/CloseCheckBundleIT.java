@@ -10,6 +10,7 @@ import com.groupbuy.market.domain.outbox.model.valobj.NotifyTaskVO;
 import com.groupbuy.market.domain.trade.service.timeout.CloseCheckService;
 import com.groupbuy.market.infrastructure.gateway.mq.CloseCheckPublisher;
 import com.groupbuy.market.infrastructure.gateway.mq.CloseCheckTopology;
+import com.groupbuy.market.support.CloseCheckQueues;
 import com.groupbuy.market.support.IntegrationTest;
 import com.groupbuy.market.support.PartnerReceiver;
 import com.groupbuy.market.support.TradeClient;
@@ -24,7 +25,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -33,8 +33,6 @@ import org.junit.jupiter.api.Test;
 import org.springframework.amqp.core.Message;
 import org.springframework.amqp.core.MessageBuilder;
 import org.springframework.amqp.core.MessageDeliveryMode;
-import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
-import org.springframework.amqp.rabbit.core.RabbitAdmin;
 import org.springframework.amqp.rabbit.core.RabbitTemplate;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -64,11 +62,11 @@ import org.springframework.test.context.TestPropertySource;
         })
 class CloseCheckBundleIT {
 
-    private static final String SUFFIX =
-            UUID.randomUUID().toString().replace("-", "").substring(0, 10);
-    private static final String QUEUE = "gbm_t_bundle_" + SUFFIX;
-    private static final String DEAD = QUEUE + ".dead";
-    private static final String LANES = QUEUE + ".delay.";
+    private static final CloseCheckQueues QUEUES = CloseCheckQueues.named("gbm_t_bundle_");
+    private static final String SUFFIX = QUEUES.suffix();
+    private static final String QUEUE = QUEUES.queue();
+    private static final String DEAD = QUEUES.deadLetter();
+    private static final String LANES = QUEUES.lanePrefix();
     private static final String PROBE = "gbm_t_bundle_probe_" + SUFFIX;
     private static final String PROBE_LANES = PROBE + ".delay.";
     private static final AtomicInteger ACTIVITY = new AtomicInteger(9300);
@@ -76,26 +74,14 @@ class CloseCheckBundleIT {
 
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) {
-        registry.add("gbm.mq.enabled", () -> "true");
-        registry.add("gbm.close-check.enabled", () -> "true");
-        registry.add("gbm.close-check.queue", () -> QUEUE);
-        registry.add("gbm.close-check.dead-letter-queue", () -> DEAD);
-        registry.add("gbm.close-check.lane-prefix", () -> LANES);
+        QUEUES.register(registry);
         registry.add("gbm.notify.refund-urls.s01.c01", REFUNDS::url);
     }
 
     @AfterAll
     static void dropBrokerObjects() throws IOException {
         REFUNDS.close();
-        CachingConnectionFactory factory = new CachingConnectionFactory("127.0.0.1", 5672);
-        try {
-            RabbitAdmin admin = new RabbitAdmin(factory);
-            for (String queue : List.of(QUEUE, DEAD, LANES + "3s", LANES + "960s", PROBE, PROBE_LANES + "3s")) {
-                admin.deleteQueue(queue);
-            }
-        } finally {
-            factory.destroy();
-        }
+        QUEUES.delete(QUEUES.lane("3s"), QUEUES.lane("960s"), PROBE, PROBE_LANES + "3s");
     }
 
     @LocalServerPort

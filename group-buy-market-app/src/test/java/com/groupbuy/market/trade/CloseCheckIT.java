@@ -12,6 +12,7 @@ import com.groupbuy.market.domain.trade.model.valobj.TimeoutRunSummary;
 import com.groupbuy.market.domain.trade.service.timeout.CloseCheckService;
 import com.groupbuy.market.domain.trade.service.timeout.TradeTimeoutService;
 import com.groupbuy.market.infrastructure.gateway.mq.CloseCheckPublisher;
+import com.groupbuy.market.support.CloseCheckQueues;
 import com.groupbuy.market.support.IntegrationTest;
 import com.groupbuy.market.support.PartnerReceiver;
 import com.groupbuy.market.support.TcpProxy;
@@ -30,7 +31,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -39,8 +39,6 @@ import org.junit.jupiter.api.Test;
 import org.springframework.amqp.core.Message;
 import org.springframework.amqp.core.MessageBuilder;
 import org.springframework.amqp.core.MessageDeliveryMode;
-import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
-import org.springframework.amqp.rabbit.core.RabbitAdmin;
 import org.springframework.amqp.rabbit.core.RabbitTemplate;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -70,11 +68,11 @@ import org.springframework.test.context.TestPropertySource;
         })
 class CloseCheckIT {
 
-    private static final String SUFFIX =
-            UUID.randomUUID().toString().replace("-", "").substring(0, 10);
-    private static final String QUEUE = "gbm_t_close_" + SUFFIX;
-    private static final String DEAD = QUEUE + ".dead";
-    private static final String LANES = "gbm_t_close_" + SUFFIX + ".delay.";
+    private static final CloseCheckQueues QUEUES = CloseCheckQueues.named("gbm_t_close_");
+    private static final String SUFFIX = QUEUES.suffix();
+    private static final String QUEUE = QUEUES.queue();
+    private static final String DEAD = QUEUES.deadLetter();
+    private static final String LANES = QUEUES.lanePrefix();
     private static final String TOKEN = "it-admin-" + SUFFIX;
     private static final AtomicInteger ACTIVITY = new AtomicInteger(9100);
     private static final PartnerReceiver REFUNDS = PartnerReceiver.startOrFail();
@@ -82,11 +80,7 @@ class CloseCheckIT {
 
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) {
-        registry.add("gbm.mq.enabled", () -> "true");
-        registry.add("gbm.close-check.enabled", () -> "true");
-        registry.add("gbm.close-check.queue", () -> QUEUE);
-        registry.add("gbm.close-check.dead-letter-queue", () -> DEAD);
-        registry.add("gbm.close-check.lane-prefix", () -> LANES);
+        QUEUES.register(registry);
         registry.add("gbm.notify.refund-urls.s01.c01", REFUNDS::url);
         registry.add("gbm.admin.token", () -> TOKEN);
         registry.add("spring.rabbitmq.port", PROXY::port);
@@ -103,15 +97,7 @@ class CloseCheckIT {
     @AfterAll
     static void dropBrokerObjects() throws IOException {
         REFUNDS.close();
-        CachingConnectionFactory factory = new CachingConnectionFactory("127.0.0.1", 5672);
-        try {
-            RabbitAdmin admin = new RabbitAdmin(factory);
-            for (String queue : List.of(QUEUE, DEAD, LANES + "3s", LANES + "960s")) {
-                admin.deleteQueue(queue);
-            }
-        } finally {
-            factory.destroy();
-        }
+        QUEUES.delete(QUEUES.lane("3s"), QUEUES.lane("960s"));
     }
 
     @LocalServerPort

@@ -11,6 +11,7 @@ import com.groupbuy.market.domain.outbox.service.DueCallbackDeliveryService;
 import com.groupbuy.market.domain.trade.model.aggregate.LockOrderAggregate;
 import com.groupbuy.market.infrastructure.trade.repository.LockBatchWriter;
 import com.groupbuy.market.infrastructure.trade.repository.LockOutcome;
+import com.groupbuy.market.support.CloseCheckQueues;
 import com.groupbuy.market.support.IntegrationTest;
 import com.groupbuy.market.support.LockGroupCommitOn;
 import com.groupbuy.market.support.TradeClient;
@@ -63,11 +64,11 @@ import org.springframework.test.context.TestPropertySource;
         })
 class GroupCommitCloseCheckLeaseIT {
 
-    private static final String SUFFIX =
-            UUID.randomUUID().toString().replace("-", "").substring(0, 10);
-    private static final String QUEUE = "gbm_t_gclease_" + SUFFIX;
-    private static final String DEAD = QUEUE + ".dead";
-    private static final String LANES = QUEUE + ".delay.";
+    private static final CloseCheckQueues QUEUES = CloseCheckQueues.named("gbm_t_gclease_");
+    private static final String SUFFIX = QUEUES.suffix();
+    private static final String QUEUE = QUEUES.queue();
+    private static final String DEAD = QUEUES.deadLetter();
+    private static final String LANES = QUEUES.lanePrefix();
     /** The unpaid timeout's lane (10 min); the team checks' lane is the team's 15 min + the 60 s grace. */
     private static final String UNPAID_LANE = LANES + "600s";
 
@@ -76,11 +77,7 @@ class GroupCommitCloseCheckLeaseIT {
 
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) {
-        registry.add("gbm.mq.enabled", () -> "true");
-        registry.add("gbm.close-check.enabled", () -> "true");
-        registry.add("gbm.close-check.queue", () -> QUEUE);
-        registry.add("gbm.close-check.dead-letter-queue", () -> DEAD);
-        registry.add("gbm.close-check.lane-prefix", () -> LANES);
+        QUEUES.register(registry);
     }
 
     /** The test's own view of the broker: how many checks wait in a lane. */
@@ -91,9 +88,7 @@ class GroupCommitCloseCheckLeaseIT {
     @AfterAll
     static void dropBrokerObjects() {
         try {
-            for (String queue : List.of(QUEUE, DEAD, UNPAID_LANE, TEAM_LANE)) {
-                ADMIN.deleteQueue(queue);
-            }
+            QUEUES.delete(UNPAID_LANE, TEAM_LANE);
         } finally {
             BROKER.destroy();
         }
