@@ -143,7 +143,7 @@ start_receiver() {
   grep -q '^ready' "$dir/receiver.log" || { cat "$dir/receiver.log"; exit 1; }
   RECEIVER_URL="http://127.0.0.1:$RECEIVERPORT/group_buy_notify"
 }
-receiver_count() { cat "$RECEIVER_COUNT" 2>/dev/null || echo 0; }
+receiver_count() { cat "${RECEIVER_COUNT:-/nonexistent}" 2>/dev/null || echo 0; }
 
 # delete_queues <prefix>: every queue on the local RabbitMQ whose name starts with it.
 delete_queues() {
