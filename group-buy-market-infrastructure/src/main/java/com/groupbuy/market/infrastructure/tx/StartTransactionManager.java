@@ -121,7 +121,9 @@ public class StartTransactionManager extends AbstractPlatformTransactionManager 
             }
         } catch (Throwable ex) {
             if (tx.isNewConnectionHolder()) {
-                if (tx.evict) {
+                // START TRANSACTION failed, or succeeded and something after it did: the connection may hold a
+                // transaction nobody will end, so it is not handed back.
+                if (tx.evict || tx.started) {
                     evict(con);
                 }
                 DataSourceUtils.releaseConnection(con, dataSource);
