@@ -5,7 +5,8 @@
 # in a database of this run's own (created, dropped at the end), then for each channel writes DRAIN_TASKS tasks, makes
 # them all due at once and lets the compensation path (local scheduler every 1 s, gbm.notify.run-lanes lanes) deliver
 # them:
-#  - HTTP: POSTs to the app's own test receiver (as docs/bench/run.sh does);
+#  - HTTP: POSTs to a partner's receiver in a process of its own (docs/bench/NotifyReceiver.java, as run.sh does;
+#    DRAIN_RECEIVER=app: the app's own test receiver, as before #19's settlepath);
 #  - MQ: publishes with publisher confirms + mandatory on group_buy_market_exchange under a routing key of this run
 #    only (bench.drain.<random>), received by a mall in a process of its own (docs/bench/DrainMall.java: a durable
 #    queue bound to that key, manual acks), so the broker writes every persistent message before it confirms, and no
@@ -71,6 +72,15 @@ MALL=$!
 for _ in $(seq 1 60); do grep -q '^ready' "$WORK/mall.log" 2>/dev/null && break; sleep 1; done
 grep -q '^ready' "$WORK/mall.log" || { cat "$WORK/mall.log"; exit 1; }
 
+# The HTTP channel's partner: a receiver in a process of its own (NotifyReceiver.java), as in run.sh (#19, settlepath),
+# so the app's CPU per callback is the delivery's alone; DRAIN_RECEIVER=app: the app's own test receiver, as before.
+if [ "${DRAIN_RECEIVER:-own}" = app ]; then
+  HTTP_RECEIVER="$URL/api/v1/test/group_buy_notify"
+else
+  start_receiver
+  HTTP_RECEIVER=$RECEIVER_URL
+fi
+
 DB_PID=$(shared_mariadb_pid || true)
 MQ_PID=$(pgrep -x beam.smp | head -1 || true)
 
@@ -121,7 +131,7 @@ SQL
 
 for channel in $DRAIN_CHANNELS; do
   case $channel in
-    HTTP) drain HTTP "'$URL/api/v1/test/group_buy_notify'" NULL ;;
+    HTTP) drain HTTP "'$HTTP_RECEIVER'" NULL ;;
     MQ) drain MQ NULL "'$KEY'" ;;
     *) echo "unknown channel $channel" >&2; exit 2 ;;
   esac

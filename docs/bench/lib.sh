@@ -128,6 +128,23 @@ warm_up() {
   return 0
 }
 
+# start_receiver: the partner's callback receiver in a process of its own (docs/bench/NotifyReceiver.java: plain JDK
+# HTTP server answering `success`), on RECEIVERPORT (a free port by default); RECEIVER: its pid, RECEIVER_URL: the
+# notify URL to give the app, RECEIVER_COUNT: the file it writes its count of callbacks to (#19: the app's own test
+# receiver put the partner's work into the app's CPU per settlement). Stopped by bench_cleanup.
+start_receiver() {
+  RECEIVERPORT=${RECEIVERPORT:-$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')}
+  local dir=${WORK:-$(mktemp -d)}
+  RECEIVER_COUNT="$dir/receiver.count"
+  java -Xms64m -Xmx64m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 "$BENCH_DIR/NotifyReceiver.java" "$RECEIVERPORT" \
+    "$RECEIVER_COUNT" >"$dir/receiver.log" 2>&1 &
+  RECEIVER=$!
+  for _ in $(seq 1 60); do grep -q '^ready' "$dir/receiver.log" 2>/dev/null && break; sleep 0.5; done
+  grep -q '^ready' "$dir/receiver.log" || { cat "$dir/receiver.log"; exit 1; }
+  RECEIVER_URL="http://127.0.0.1:$RECEIVERPORT/group_buy_notify"
+}
+receiver_count() { cat "${RECEIVER_COUNT:-/nonexistent}" 2>/dev/null || echo 0; }
+
 # delete_queues <prefix>: every queue on the local RabbitMQ whose name starts with it.
 delete_queues() {
   local q
@@ -141,6 +158,7 @@ delete_queues() {
 # WORK unless KEEP_WORK=1.
 bench_cleanup() {
   stop_app
+  if [ -n "${RECEIVER:-}" ]; then kill "$RECEIVER" 2>/dev/null || true; RECEIVER=; fi
   if [ -n "${WORK:-}" ] && [ -f "$WORK/mariadb.pid" ]; then kill "$(cat "$WORK/mariadb.pid")" 2>/dev/null || true; fi
   if [ -n "${REDIS:-}" ]; then kill "$REDIS" 2>/dev/null || true; fi
   sleep 2

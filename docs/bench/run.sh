@@ -22,7 +22,6 @@ PORT=${PORT:-18091}
 DB=gbm_bench
 PREFIX="bench:"
 URL="http://127.0.0.1:$PORT"
-export BENCH_NOTIFY_URL="$URL/api/v1/test/group_buy_notify"
 THREADS=2
 export BENCH_THREADS=$THREADS
 mkdir -p "$BENCH_DIR/results"
@@ -33,19 +32,30 @@ LOG=$(mktemp -d)/app.log
 
 command -v wrk >/dev/null || { echo "wrk missing: apt-get install -y wrk" >&2; exit 1; }
 
+# The partner's callback receiver runs in a process of its own (docs/bench/NotifyReceiver.java, plain JDK HTTP server
+# answering `success`): the teams' callbacks (settlement) and the drain's go there, so the app's CPU is our service's
+# alone (#19, settlepath: before, the app's own test receiver took every callback through its Spring stack, which the
+# settle and drain figures counted as ours). NOTIFY_RECEIVER=app sends them to the app's test receiver as before.
+trap bench_cleanup EXIT
+if [ "${NOTIFY_RECEIVER:-own}" = app ]; then
+  export BENCH_NOTIFY_URL="$URL/api/v1/test/group_buy_notify"
+else
+  start_receiver
+  export BENCH_NOTIFY_URL="$RECEIVER_URL"
+fi
+
 say "# group-buy-market benchmark $(date -u +%FT%TZ) commit $(git -C "$ROOT" rev-parse --short HEAD)"
 say "# machine: $(nproc) cores, $(free -g | awk '/Mem/{print $2}') GiB, $(uname -r); mariadb $(mariadb --version | grep -o 'Distrib [^,]*'); duration $DURATION"
 say_if_tree_differs
 # The machine may be shared (other builds, other tests): the load before and after each run goes with its numbers.
-say "# load before build: $(load); logging com.groupbuy.market=$LOG_LEVEL${APP_ARGS:+; app args: $APP_ARGS}"
+say "# load before build: $(load); logging com.groupbuy.market=$LOG_LEVEL${APP_ARGS:+; app args: $APP_ARGS}; callbacks to $BENCH_NOTIFY_URL"
 
 build_jar
 
 sql -e "DROP DATABASE IF EXISTS $DB; CREATE DATABASE $DB CHARACTER SET utf8mb4"
 redis-cli --scan --pattern "${PREFIX}*" | xargs -r -n 500 redis-cli del >/dev/null
 
-# The app is stopped at the end; gbm_bench stays for a look.
-trap bench_cleanup EXIT
+# The app (and the receiver) are stopped at the end (the trap above); gbm_bench stays for a look.
 # shellcheck disable=SC2086
 start_app "$LOG" 120 -Xms1g -Xmx1g -XX:+UseG1GC -- --spring.datasource.url="$(jdbc_url 3306 "$DB")" \
   --gbm.redis.key-prefix="$PREFIX" --logging.level.com.groupbuy.market="$LOG_LEVEL" \
@@ -123,7 +133,7 @@ done
 rm -f "$BENCH_DIR/results/orders.txt"
 
 # Notify drain: DRAIN_TASKS due tasks delivered by the compensation path (the local scheduler, every 1 s) to the
-# app's own test receiver.
+# partner's receiver above (its own process; the app's own test receiver with NOTIFY_RECEIVER=app).
 [ "$DRAIN_TASKS" -gt 0 ] || { say "# raw results in $OUT"; exit 0; }
 sleep 5; sql $DB -e "UPDATE notify_task SET notify_status = 1"
 sql $DB <<SQL
@@ -148,5 +158,5 @@ while :; do
 done
 t1=$(date +%s.%N); a1=$(cpu_ticks $APP)
 heap_end=$(live_heap)
-say "notify_drain tasks=$DRAIN_TASKS seconds=$(echo "$t1-$t0" | bc -l | xargs printf '%.1f') callbacks_per_s=$(echo "$DRAIN_TASKS/($t1-$t0)" | bc -l | xargs printf '%.0f') heap_used_max_mb=$heap_max live_heap_mb_before=$heap_start live_heap_mb_after=$heap_end app_cpu=$(echo "($a1-$a0)/$(getconf CLK_TCK)/($t1-$t0)*100" | bc -l | xargs printf '%.0f')% load_before=\"$l0\" load_after=\"$(load)\""
+say "notify_drain receiver=${NOTIFY_RECEIVER:-own} tasks=$DRAIN_TASKS seconds=$(echo "$t1-$t0" | bc -l | xargs printf '%.1f') callbacks_per_s=$(echo "$DRAIN_TASKS/($t1-$t0)" | bc -l | xargs printf '%.0f') heap_used_max_mb=$heap_max live_heap_mb_before=$heap_start live_heap_mb_after=$heap_end app_cpu=$(echo "($a1-$a0)/$(getconf CLK_TCK)/($t1-$t0)*100" | bc -l | xargs printf '%.0f')% load_before=\"$l0\" load_after=\"$(load)\""
 say "# raw results in $OUT"

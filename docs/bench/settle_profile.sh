@@ -35,7 +35,6 @@ KEEP=${KEEP:-}
 PREFIX="settleprof$$:"
 QUEUES="gbm_settleprof_$$"
 URL="http://127.0.0.1:$PORT"
-export BENCH_NOTIFY_URL="$URL/api/v1/test/group_buy_notify"
 THREADS=2
 export BENCH_THREADS=$THREADS
 STAMP="$(date -u +%Y%m%d-%H%M)-$(git -C "$ROOT" rev-parse --short HEAD)-settle-profile${TAG:+-$TAG}"
@@ -47,8 +46,17 @@ mkdir -p "$BENCH_DIR/results"
 CLEAN_QUEUES=$QUEUES
 trap bench_cleanup EXIT
 trap 'exit 1' INT TERM
+# The completing settlements' callbacks go to a partner's receiver in a process of its own (NotifyReceiver.java), not
+# into the app: its CPU is the partner's, not ours (#19, settlepath). NOTIFY_RECEIVER=app sends them to the app's own
+# test receiver as before (to compare).
+if [ "${NOTIFY_RECEIVER:-own}" = app ]; then
+  export BENCH_NOTIFY_URL="$URL/api/v1/test/group_buy_notify"
+else
+  start_receiver
+  export BENCH_NOTIFY_URL="$RECEIVER_URL"
+fi
 
-say "# settle profile $(date -u +%FT%TZ) commit $(git -C "$ROOT" rev-parse --short HEAD); conns=$CONNS duration=$DURATION jfr period=$JFR_PERIOD; load $(load)${APP_ARGS:+; app args: $APP_ARGS}"
+say "# settle profile $(date -u +%FT%TZ) commit $(git -C "$ROOT" rev-parse --short HEAD); conns=$CONNS duration=$DURATION jfr period=$JFR_PERIOD; load $(load)${APP_ARGS:+; app args: $APP_ARGS}; callbacks to $BENCH_NOTIFY_URL"
 say_if_tree_differs
 
 start_private_mariadb --max-connections=200
@@ -112,11 +120,12 @@ cat >"$WORK/samples.jfc" <<JFC
 JFC
 
 DBPID=$(mariadb_pid)
-counters >"$WORK/c0"; threads >"$WORK/t0"; a0=$(cpu_ticks "$APP"); d0=$(cpu_ticks "$DBPID")
+rcv_ticks() { if [ -n "${RECEIVER:-}" ]; then cpu_ticks "$RECEIVER"; else echo 0; fi; }
+counters >"$WORK/c0"; threads >"$WORK/t0"; a0=$(cpu_ticks "$APP"); d0=$(cpu_ticks "$DBPID"); r0=$(rcv_ticks); n0=$(receiver_count)
 jcmd "$APP" JFR.start name=settle settings="$WORK/samples.jfc" filename="$WORK/settle.jfr" >/dev/null
 line=$(BENCH_ORDERS="$WORK/orders.txt" wrk -t$THREADS -c"$CONNS" -d"$DURATION" --latency -s "$BENCH_DIR/settle.lua" "$URL" | grep '^RESULT' || echo "RESULT failed")
 jcmd "$APP" JFR.stop name=settle >/dev/null
-counters >"$WORK/c1"; threads >"$WORK/t1"; a1=$(cpu_ticks "$APP"); d1=$(cpu_ticks "$DBPID")
+counters >"$WORK/c1"; threads >"$WORK/t1"; a1=$(cpu_ticks "$APP"); d1=$(cpu_ticks "$DBPID"); r1=$(rcv_ticks); sleep 1; n1=$(receiver_count)
 say "# outbox tasks not yet delivered at the window's end: $(sql gbm_prof -e "SELECT CONCAT(notify_category, ':', COUNT(*)) FROM notify_task WHERE notify_status <> 1 GROUP BY notify_category" | tr '\n' ' ')"
 say "# wrk: $(echo "${line#RESULT }" | sed 's/rps=[^ ]* p50_ms=[^ ]* p99_ms=[^ ]* //')"
 
@@ -135,7 +144,7 @@ say "settle_counts settlements=$paid $( { sed 's/^/b /' "$WORK/c0"; sed 's/^/a /
     }
   }' | sort | tr '\n' ' ')"
 hz=$(getconf CLK_TCK)
-say "settle_cpu app_cpu_ms_per_settlement=$(echo "($a1 - $a0) * 1000 / $hz / $paid" | bc -l | xargs printf '%.3f') db_cpu_ms_per_settlement=$(echo "($d1 - $d0) * 1000 / $hz / $paid" | bc -l | xargs printf '%.3f') (on a shared machine: for direction only)"
+say "settle_cpu app_cpu_ms_per_settlement=$(echo "($a1 - $a0) * 1000 / $hz / $paid" | bc -l | xargs printf '%.3f') db_cpu_ms_per_settlement=$(echo "($d1 - $d0) * 1000 / $hz / $paid" | bc -l | xargs printf '%.3f') receiver_cpu_ms_per_settlement=$(echo "($r1 - $r0) * 1000 / $hz / $paid" | bc -l | xargs printf '%.3f') receiver_callbacks=$((n1 - n0)) (on a shared machine: for direction only)"
 say "# app threads: share of the app's CPU in the window (threads grouped by name, digits as #), and ms per settlement"
 awk -F'\t' -v total="$((a1 - a0))" -v n="$paid" -v hz="$hz" '
   FNR == NR { before[$1] = $2; next }

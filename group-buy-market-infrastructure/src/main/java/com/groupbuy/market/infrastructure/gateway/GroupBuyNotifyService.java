@@ -8,6 +8,7 @@ import com.groupbuy.market.types.security.WebhookSignature;
 import java.io.IOException;
 import java.time.Clock;
 import java.util.function.BiFunction;
+import okhttp3.HttpUrl;
 import okhttp3.MediaType;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
@@ -39,9 +40,15 @@ public class GroupBuyNotifyService implements INotifyGateway {
     @Override
     public DeliveryResult groupBuyNotify(NotifyTaskVO task) {
         long timestamp = clock.instant().getEpochSecond();
-        Request.Builder request = new Request.Builder()
-                .url(task.getNotifyUrl())
-                .header("webhook-id", task.getWebhookId())
+        HttpUrl url = NotifyUrls.parse(task.getNotifyUrl());
+        Request.Builder request = new Request.Builder();
+        // Parsed once per URL text (#19); a text that is no URL still fails here as an attempt, as before.
+        if (url != null) {
+            request.url(url);
+        } else {
+            request.url(task.getNotifyUrl());
+        }
+        request.header("webhook-id", task.getWebhookId())
                 .header("webhook-timestamp", Long.toString(timestamp))
                 .post(RequestBody.create(task.getBody(), JSON));
         String secret = secretOf.apply(task.getSource(), task.getChannel());

@@ -3,6 +3,7 @@ package com.groupbuy.market.infrastructure.gateway.guard;
 import com.groupbuy.market.domain.outbox.adapter.port.INotifyGateway;
 import com.groupbuy.market.domain.outbox.model.valobj.DeliveryResult;
 import com.groupbuy.market.domain.outbox.model.valobj.NotifyTaskVO;
+import com.groupbuy.market.infrastructure.gateway.NotifyUrls;
 import java.util.List;
 import java.util.function.Function;
 import okhttp3.HttpUrl;
@@ -46,7 +47,7 @@ public class GuardedNotifyGateway implements INotifyGateway {
     public static String httpEndpoint(NotifyTaskVO task) {
         HttpUrl url = task.getNotifyUrl() == null
                 ? null
-                : HttpUrl.parse(task.getNotifyUrl().trim());
+                : NotifyUrls.parse(task.getNotifyUrl().trim());
         return url == null ? null : "http:" + url.host() + ":" + url.port();
     }
 
