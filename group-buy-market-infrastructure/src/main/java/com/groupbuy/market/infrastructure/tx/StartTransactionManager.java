@@ -121,9 +121,7 @@ public class StartTransactionManager extends AbstractPlatformTransactionManager 
             }
         } catch (Throwable ex) {
             if (tx.isNewConnectionHolder()) {
-                // START TRANSACTION failed, or succeeded and something after it did: the connection may hold a
-                // transaction nobody will end, so it is not handed back.
-                if (tx.evict || tx.started) {
+                if (tx.evict) {
                     evict(con);
                 }
                 DataSourceUtils.releaseConnection(con, dataSource);
