@@ -99,18 +99,17 @@ class SettlementStatementsIT {
             await(() -> delivered(teamId));
             Map<String, Long> third = counters();
 
-            // The completing payment: the admission read, then one transaction (START TRANSACTION ... COMMIT on the
-            // auto-commit connection, no SET autocommit: StartTransactions, #19) of the payment's update, the paid
-            // members' trade numbers and the callback task; after commit its delivery, under the lease it was written
-            // with (no claim), records the outcome in a transaction of its own, opened the same way: the task
-            // finished (UPDATE) and the attempt (INSERT).
+            // The completing payment: the admission read, then one transaction (SET autocommit=0 ... COMMIT, SET
+            // autocommit=1) of the payment's update, the paid members' trade numbers and the callback task; after
+            // commit its delivery, under the lease it was written with (no claim), records the outcome in a
+            // transaction of its own: the task finished (UPDATE) and the attempt (INSERT).
             assertThat(delta(second, third))
                     .isEqualTo(Map.of(
                             "Com_select", 2L,
                             "Com_update_multi", 1L,
                             "Com_insert", 2L,
                             "Com_update", 1L,
-                            "Com_begin", 2L,
+                            "Com_set_option", 4L,
                             "Com_commit", 2L));
             assertThat(jdbc.queryForMap("SELECT status, complete_count FROM group_buy_order WHERE team_id = ?", teamId))
                     .containsEntry("status", 1)

@@ -10,7 +10,6 @@ import com.groupbuy.market.infrastructure.ids.UniqueIds;
 import com.groupbuy.market.infrastructure.outbox.dao.INotifyDeferralDao;
 import com.groupbuy.market.infrastructure.outbox.dao.INotifyTaskDao;
 import com.groupbuy.market.infrastructure.outbox.po.NotifyTaskPO;
-import com.groupbuy.market.infrastructure.tx.StartTransactions;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.sql.Statement;
@@ -51,11 +50,6 @@ public class NotifyTaskStore implements INotifyTaskStore {
 
     private final INotifyTaskDao batchDao;
     private final TransactionTemplate transaction;
-    /**
-     * The finish of a page (#19): opened with START TRANSACTION, one round trip less than Spring's SET autocommit
-     * pair; finishTogether / finishEach let every error out, as that manager requires.
-     */
-    private final StartTransactions finishTransaction;
     /** Read committed: the batch claim's locking read takes no gap locks, so it never holds up settlements' inserts. */
     private final TransactionTemplate claimTransaction;
 
@@ -69,14 +63,12 @@ public class NotifyTaskStore implements INotifyTaskStore {
             INotifyDeferralDao deferrals,
             SqlSessionFactory sessions,
             TransactionTemplate transaction,
-            StartTransactions finishTransaction,
             MeterRegistry meters) {
         this.dao = dao;
         this.deferrals = deferrals;
         this.batch = new SqlSessionTemplate(sessions, ExecutorType.BATCH);
         this.batchDao = batch.getMapper(INotifyTaskDao.class);
         this.transaction = transaction;
-        this.finishTransaction = finishTransaction;
         this.claimTransaction = new TransactionTemplate(transaction.getTransactionManager());
         this.claimTransaction.setIsolationLevel(TransactionDefinition.ISOLATION_READ_COMMITTED);
         this.delivered = Counter.builder("gbm.notify.deliveries")
@@ -234,10 +226,9 @@ public class NotifyTaskStore implements INotifyTaskStore {
         if (outcomes.isEmpty()) {
             return List.of();
         }
-        List<Boolean> ours =
-                alike(outcomes) ? finishTransaction.execute(status -> finishTogether(outcomes, status)) : null;
+        List<Boolean> ours = alike(outcomes) ? transaction.execute(status -> finishTogether(outcomes, status)) : null;
         if (ours == null) {
-            ours = finishTransaction.execute(status -> finishEach(outcomes));
+            ours = transaction.execute(status -> finishEach(outcomes));
         }
         for (int i = 0; i < outcomes.size(); i++) {
             NotifyAttemptOutcome outcome = outcomes.get(i);

@@ -12,10 +12,10 @@ import com.groupbuy.market.domain.trade.model.valobj.OrderStatus;
 import com.groupbuy.market.domain.trade.model.valobj.OwedCallback;
 import com.groupbuy.market.domain.trade.model.valobj.PartnerOrderKey;
 import com.groupbuy.market.infrastructure.trade.dao.IGroupBuySettlementDao;
-import com.groupbuy.market.infrastructure.tx.StartTransactions;
 import com.groupbuy.market.types.enums.ResponseCode;
 import com.groupbuy.market.types.exception.AppException;
 import org.springframework.stereotype.Repository;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * The settlement's writes. The order is paid and the team's count goes up in one statement (a multi-table UPDATE: both
@@ -36,14 +36,10 @@ public class SettlementRepository implements ISettlementRepository {
 
     private final IGroupBuySettlementDao dao;
     private final INotifyTaskRepository notifyTasks;
-    /**
-     * The completing payment's transaction: opened with START TRANSACTION (#19, one round trip less than Spring's SET
-     * autocommit pair); its callback lets every error out, as that manager requires.
-     */
-    private final StartTransactions transaction;
+    private final TransactionTemplate transaction;
 
     public SettlementRepository(
-            IGroupBuySettlementDao dao, INotifyTaskRepository notifyTasks, StartTransactions transaction) {
+            IGroupBuySettlementDao dao, INotifyTaskRepository notifyTasks, TransactionTemplate transaction) {
         this.dao = dao;
         this.notifyTasks = notifyTasks;
         this.transaction = transaction;

@@ -1,2 +1,0 @@
-/** Transactions opened with START TRANSACTION on auto-commit connections (#19). */
-package com.groupbuy.market.infrastructure.tx;
