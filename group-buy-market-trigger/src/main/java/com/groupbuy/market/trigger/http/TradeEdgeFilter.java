@@ -19,6 +19,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Enumeration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.BiFunction;
 import java.util.function.Supplier;
 import org.springframework.core.MethodParameter;
@@ -63,6 +64,7 @@ public class TradeEdgeFilter extends HttpFilter {
     public static final String SETTLE = "/api/v1/gbm/trade/settlement_market_pay_order";
     public static final String REFUND = "/api/v1/gbm/trade/refund_market_pay_order";
 
+    private static final Set<String> PATHS = Set.of(LOCK, SETTLE, REFUND);
     /** The only request headers the body read and the signature check look at. */
     private static final List<String> SIGNATURE_HEADERS =
             List.of("webhook-id", "webhook-timestamp", "webhook-signature");
@@ -114,13 +116,15 @@ public class TradeEdgeFilter extends HttpFilter {
     @Override
     protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws IOException, ServletException {
-        Endpoint<?> endpoint =
-                enabled && "POST".equals(request.getMethod()) ? endpoints.get().get(request.getRequestURI()) : null;
-        if (endpoint == null || !plainJson(request.getContentType())) {
+        String path = request.getRequestURI();
+        if (!enabled
+                || !"POST".equals(request.getMethod())
+                || !PATHS.contains(path)
+                || !plainJson(request.getContentType())) {
             chain.doFilter(request, response);
             return;
         }
-        serve(endpoint, request, response);
+        serve(endpoints.get().get(path), request, response);
     }
 
     /** {@code application/json}, bare or with {@code charset=UTF-8} and nothing else: read as Spring reads it. */
