@@ -19,9 +19,15 @@ public class TradeMetricsConfig implements WebMvcConfigurer {
         this.meters = meters;
     }
 
+    /** One meter for Spring's path (an interceptor) and the lean trade path (TradeEdgeFilter). */
+    @Bean
+    public TradeRequestMeter tradeRequestMeter() {
+        return new TradeRequestMeter(meters);
+    }
+
     @Override
     public void addInterceptors(InterceptorRegistry registry) {
-        registry.addInterceptor(new TradeRequestMeter(meters)).addPathPatterns(TradeRequestMeter.paths());
+        registry.addInterceptor(tradeRequestMeter()).addPathPatterns(TradeRequestMeter.paths());
     }
 
     /**

@@ -3,15 +3,20 @@ package com.groupbuy.market.config;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.groupbuy.market.trigger.http.ContentTypeCheckFilter;
 import com.groupbuy.market.trigger.http.JsonErrorReportValve;
+import com.groupbuy.market.trigger.http.MarketTradeController;
+import com.groupbuy.market.trigger.http.PartnerSignatureCheck;
 import com.groupbuy.market.trigger.http.StrictJsonReader;
+import com.groupbuy.market.trigger.http.TradeEdgeFilter;
 import com.groupbuy.market.trigger.http.UnboundRequestBodyResolver;
 import com.groupbuy.market.trigger.http.UnservedMethodFilter;
+import com.groupbuy.market.trigger.http.metrics.TradeRequestMeter;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.catalina.Valve;
 import org.apache.catalina.core.StandardHost;
 import org.apache.catalina.valves.ErrorReportValve;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.boot.web.embedded.tomcat.TomcatServletWebServerFactory;
 import org.springframework.boot.web.server.WebServerFactoryCustomizer;
@@ -23,6 +28,7 @@ import org.springframework.http.converter.HttpMessageConverter;
 import org.springframework.http.converter.json.MappingJackson2HttpMessageConverter;
 import org.springframework.web.accept.ContentNegotiationStrategy;
 import org.springframework.web.method.support.HandlerMethodArgumentResolver;
+import org.springframework.web.servlet.HandlerExceptionResolver;
 import org.springframework.web.servlet.HandlerMapping;
 import org.springframework.web.servlet.config.annotation.ContentNegotiationConfigurer;
 import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
@@ -40,9 +46,12 @@ import org.springframework.web.servlet.mvc.method.annotation.RequestResponseBody
 public class WebEdgeConfig implements WebMvcConfigurer {
 
     private final ObjectMapper objectMapper;
+    /** One strict reader for Spring's converter list and the lean trade path ({@link TradeEdgeFilter}). */
+    private final StrictJsonReader strictReader;
 
     public WebEdgeConfig(ObjectMapper objectMapper) {
         this.objectMapper = objectMapper;
+        this.strictReader = new StrictJsonReader(objectMapper);
     }
 
     /** The strict reader goes right before the shared Jackson converter, which keeps writing every answer. */
@@ -50,7 +59,7 @@ public class WebEdgeConfig implements WebMvcConfigurer {
     public void extendMessageConverters(List<HttpMessageConverter<?>> converters) {
         for (int i = 0; i < converters.size(); i++) {
             if (converters.get(i) instanceof MappingJackson2HttpMessageConverter) {
-                converters.add(i, new StrictJsonReader(objectMapper));
+                converters.add(i, strictReader);
                 return;
             }
         }
@@ -94,6 +103,31 @@ public class WebEdgeConfig implements WebMvcConfigurer {
         FilterRegistrationBean<ContentTypeCheckFilter> registration =
                 new FilterRegistrationBean<>(new ContentTypeCheckFilter());
         registration.setOrder(Ordered.HIGHEST_PRECEDENCE);
+        return registration;
+    }
+
+    /**
+     * Lock, settlement and refund served without Spring MVC's dispatch (#19), right after the two filters above (which
+     * refuse what no reader could honour and answer OPTIONS/TRACE): see {@link TradeEdgeFilter}. Off
+     * ({@code gbm.http.lean-trade-edge=false}), those requests take Spring's path like every other.
+     */
+    @Bean
+    public FilterRegistrationBean<TradeEdgeFilter> tradeEdgeFilter(
+            @Value("${gbm.http.lean-trade-edge:true}") boolean enabled,
+            ObjectProvider<MarketTradeController> controller,
+            ObjectProvider<PartnerSignatureCheck> signatureCheck,
+            ObjectProvider<TradeRequestMeter> meter,
+            ObjectProvider<HandlerExceptionResolver> resolvers) {
+        FilterRegistrationBean<TradeEdgeFilter> registration = new FilterRegistrationBean<>(new TradeEdgeFilter(
+                enabled,
+                strictReader,
+                objectMapper.writer(),
+                controller::getObject,
+                signatureCheck::getObject,
+                meter::getObject,
+                () -> resolvers.orderedStream().toList()));
+        registration.addUrlPatterns(TradeEdgeFilter.paths());
+        registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 1);
         return registration;
     }
 

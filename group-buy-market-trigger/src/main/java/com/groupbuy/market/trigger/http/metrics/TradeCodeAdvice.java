@@ -31,7 +31,7 @@ public class TradeCodeAdvice implements ResponseBodyAdvice<Object> {
             ServerHttpRequest request,
             ServerHttpResponse response) {
         if (body instanceof Response<?> envelope && request instanceof ServletServerHttpRequest servlet) {
-            servlet.getServletRequest().setAttribute(TradeRequestMeter.CODE, envelope.getCode());
+            TradeRequestMeter.noteCode(servlet.getServletRequest(), envelope.getCode());
         }
         return body;
     }

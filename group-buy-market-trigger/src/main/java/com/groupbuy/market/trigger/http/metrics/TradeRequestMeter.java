@@ -2,6 +2,7 @@ package com.groupbuy.market.trigger.http.metrics;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import jakarta.servlet.ServletRequest;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.time.Duration;
@@ -48,6 +49,11 @@ public class TradeRequestMeter implements HandlerInterceptor {
     /** Whether this servlet path is one of the partner calls timed here. */
     public static boolean watches(String servletPath) {
         return servletPath != null && OPERATIONS.containsKey(servletPath);
+    }
+
+    /** Notes the envelope's code of the answer being written (TradeCodeAdvice, and the lean trade path). */
+    public static void noteCode(ServletRequest request, String code) {
+        request.setAttribute(CODE, code);
     }
 
     @Override
