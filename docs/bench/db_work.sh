@@ -34,7 +34,7 @@ URL="http://127.0.0.1:$PORT"
 export BENCH_NOTIFY_URL="$URL/api/v1/test/group_buy_notify"
 THREADS=2
 export BENCH_THREADS=$THREADS
-OUT="$BENCH_DIR/results/$(date -u +%Y%m%d-%H%M)-$(git -C "$ROOT" rev-parse --short HEAD)-db-work${TAG:+-$TAG}.txt"
+OUT="$BENCH_DIR/results/$(date -u +%Y%m%d-%H%M)-$(git -C "$ROOT" rev-parse --short HEAD)-db-work$([ "${SEQ:-0}" -gt 0 ] && echo -seq)${TAG:+-$TAG}.txt"
 WORK=$(mktemp -d /tmp/gbm-db-work.XXXXXX)
 mkdir -p "$BENCH_DIR/results"
 
@@ -43,7 +43,7 @@ CLEAN_QUEUES=$QUEUES
 trap bench_cleanup EXIT
 trap 'exit 1' INT TERM
 
-say "# db work per request $(date -u +%FT%TZ) commit $(git -C "$ROOT" rev-parse --short HEAD); conns=$CONNS lock window=$LOCK_DURATION settle count=$SETTLE_COUNT; load $(load)"
+say "# db work per request $(date -u +%FT%TZ) commit $(git -C "$ROOT" rev-parse --short HEAD); seq=${SEQ:-0} conns=$CONNS lock window=$LOCK_DURATION settle count=$SETTLE_COUNT; load $(load)"
 say_if_tree_differs
 
 start_private_mariadb --max-connections=200 --performance-schema=ON \
@@ -54,12 +54,20 @@ start_private_redis
 build_jar
 
 # shellcheck disable=SC2086
+# SEQ=N: N sequential requests per scenario instead (N team openings, 2N joins, 3N settlements, as statements.sh),
+# with the local schedulers (compensation job, timeout job, place reconciler, retention) off: nothing but the
+# requests and what they set off (the close-check relay, the completing settlement's delivery) talks to the
+# database, so the counts per request are the requests' own and do not move with the machine's speed.
+SEQ=${SEQ:-0}
+SCHEDULERS=()
+[ "$SEQ" -gt 0 ] && SCHEDULERS=(--gbm.notify.local-scheduler-enabled=false --gbm.timeout.local-scheduler-enabled=false
+  --gbm.notify.retention.local-scheduler-enabled=false)
 start_app "$WORK/app.log" 180 -Xms1g -Xmx1g -XX:+UseG1GC -- --spring.data.redis.port="$REDISPORT" \
   --spring.datasource.url="$(jdbc_url "$DBPORT" gbm_dbw)" \
   --gbm.redis.key-prefix="$PREFIX" --logging.level.com.groupbuy.market=WARN --xxl.job.executor.enabled=false \
   --gbm.notify.local-scheduler-delay=1s --gbm.mq.refund-consumer.enabled=false \
   --gbm.close-check.queue="$QUEUES" --gbm.close-check.dead-letter-queue="$QUEUES.dead" \
-  --gbm.close-check.lane-prefix="$QUEUES.delay." ${APP_ARGS:-}
+  --gbm.close-check.lane-prefix="$QUEUES.delay." "${SCHEDULERS[@]}" ${APP_ARGS:-}
 seed_bench_goods gbm_dbw
 
 COUNTERS="Questions Com_select Com_insert Com_update Com_update_multi Com_delete Com_commit Com_rollback Com_set_option
@@ -121,6 +129,20 @@ settle_orders() {
               WHERE l.status = 0 AND o.lock_count = o.target_count ORDER BY l.team_id LIMIT $1" > "$WORK/orders.txt"
 }
 
+if [ "$SEQ" -gt 0 ]; then
+  post() { curl -s -o "$WORK/answer" "$URL$1" -H 'Content-Type: application/json' -d "$2"; }
+  lock() { post /api/v1/gbm/trade/lock_market_pay_order "{\"userId\":\"$1\",\"teamId\":\"$2\",\"activityId\":900001,\"goodsId\":\"bench01\",\"source\":\"s01\",\"channel\":\"c01\",\"outTradeNo\":\"out-$1\",\"notifyConfigVO\":{\"notifyType\":\"HTTP\",\"notifyUrl\":\"$BENCH_NOTIFY_URL\"}}"; }
+  settle() { post /api/v1/gbm/trade/settlement_market_pay_order "{\"source\":\"s01\",\"channel\":\"c01\",\"userId\":\"$1\",\"outTradeNo\":\"out-$1\",\"outTradeTime\":\"$(TZ=Asia/Shanghai date '+%F %T')\"}"; }
+  ok() { grep -q '"code":"0000"' "$WORK/answer" || { echo "unexpected answer: $(cat "$WORK/answer")" >&2; exit 1; }; }
+  opens() { : >"$WORK/teams.$1"; for i in $(seq 1 "$SEQ"); do lock "$1a$i" ""; ok; grep -o '"teamId":"[0-9A-Za-z]*"' "$WORK/answer" | cut -d'"' -f4 >>"$WORK/teams.$1"; done; }
+  joins() { local i=0 team; while read -r team; do i=$((i + 1)); lock "$1b$i" "$team"; ok; lock "$1c$i" "$team"; ok; done <"$WORK/teams.$1"; }
+  settles() { for i in $(seq 1 "$SEQ"); do for who in a b c; do settle "$1$who$i"; ok; done; done; }
+  opens w; joins w; settles w # warm-up, not counted
+  window idle_10s seconds sleep 10
+  window lock_open locks opens m
+  window lock_join locks joins m
+  window settle settlements settles m
+else
 # Warm-up (not counted): locks of both kinds, full teams, a settle round.
 for script in lock_open.lua lock_join.lua lock_open.lua lock_join.lua; do lock_run "$script" >/dev/null; done
 lock_run lock_join.lua >/dev/null
@@ -136,6 +158,7 @@ lock_run lock_join.lua >/dev/null # full teams for the settle window (not counte
 settle_orders "$SETTLE_COUNT"
 say "# settle window: $(wc -l < "$WORK/orders.txt") orders of full teams (a third of them complete a team)"
 window settle settlements settle_run
+fi
 
 say ""
 say "# plans of the hot statements (EXPLAIN with values from the tables)"
