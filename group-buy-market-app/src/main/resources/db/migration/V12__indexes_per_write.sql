@@ -1,4 +1,4 @@
--- #19 (branch dbwork): index entries no query reads, written on every lock. Each lock that opens a team writes a close
+-- #19 (branch dbwork): index entries written on every lock and payment that no query needs. Each lock that opens a team writes a close
 -- check into notify_task and, when the relay has published it, an attempt row into notify_attempt; each completed
 -- team writes a callback task and its attempt. Counted with docs/bench/db_work.sh (performance_schema, redo bytes):
 -- docs/benchmarks.md, "Database work per request (#19, branch dbwork)".
@@ -17,3 +17,13 @@ ALTER TABLE notify_attempt
     DROP COLUMN id,
     DROP INDEX uq_task_attempt,
     ADD PRIMARY KEY (task_id, attempt_no);
+
+-- 3. group_buy_order_list.idx_team_status (team_id, status) becomes idx_team (team_id): every payment and every
+--    close changed status and so moved the row's entry in this index (a delete-mark and an insert, purged later) on
+--    top of idx_status_create's. Its readers all name the team and read at most the team's few member rows, whose
+--    status they filter on the row they read anyway (settlement's paid members, expiry's locked live members, the
+--    place reconciler's order keys, the shown member, the console's members); in idx_team's order (team_id, id),
+--    so their ORDER BY id needs no sort.
+ALTER TABLE group_buy_order_list
+    DROP INDEX idx_team_status,
+    ADD INDEX idx_team (team_id);
