@@ -164,9 +164,9 @@ say ""
 say "# plans of the hot statements (EXPLAIN with values from the tables)"
 read -r U T O TEAM < <(sql gbm_dbw -e "SELECT user_id, out_trade_no, order_id, team_id FROM group_buy_order_list ORDER BY id DESC LIMIT 1")
 explain() { say "## $1"; sql -t gbm_dbw -e "EXPLAIN $2" | tee -a "$OUT"; }
-explain lock_lookup "SELECT o.order_id, t.live_takes FROM (SELECT COUNT(*) AS live_takes FROM group_buy_order_list
-  WHERE activity_id = 900001 AND user_id = '$U' AND status <> 2) t LEFT JOIN group_buy_order_list o ON o.user_id = '$U'
-  AND o.out_trade_no = '$T' AND o.source = 's01' AND o.channel = 'c01'"
+explain lock_lookup "SELECT (SELECT o.order_id FROM group_buy_order_list o WHERE o.user_id = '$U' AND o.out_trade_no = '$T'
+  AND o.source = 's01' AND o.channel = 'c01') AS order_id, (SELECT COUNT(*) FROM group_buy_order_list t
+  WHERE t.activity_id = 900001 AND t.user_id = '$U' AND t.status <> 2) AS live_takes"
 explain take_place "UPDATE group_buy_order SET lock_count = lock_count + 1 WHERE team_id = '$TEAM' AND status = 0
   AND lock_count < target_count AND valid_end_time > UTC_TIMESTAMP(3)"
 explain settle_query_order "SELECT l.order_id, o.team_id FROM group_buy_order_list l JOIN group_buy_order o ON o.team_id = l.team_id
