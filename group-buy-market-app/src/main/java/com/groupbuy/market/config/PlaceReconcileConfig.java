@@ -15,7 +15,9 @@ import org.springframework.context.event.EventListener;
 
 /**
  * The place reconciliation: run once when the service is ready (a crash may have left counters high) and from the
- * timeout job. Corrections are counted in {@code gbm.team.places.corrections}, tagged by which way the counter was off.
+ * timeout job, and at once for a team whose join Redis refused while the database had a place
+ * ({@code gbm.team.places.refusal.looks}). Corrections are counted in {@code gbm.team.places.corrections}, tagged by
+ * which way the counter was off.
  */
 @Slf4j
 @Configuration
@@ -30,7 +32,7 @@ public class PlaceReconcileConfig {
             MeterRegistry meters) {
         Counter high = correctionCounter(meters, "high");
         Counter low = correctionCounter(meters, "low");
-        return new TeamPlaceReconciler(
+        TeamPlaceReconciler reconciler = new TeamPlaceReconciler(
                 repository,
                 reservation,
                 clock,
@@ -39,6 +41,13 @@ public class PlaceReconcileConfig {
                 properties.getPageSize(),
                 properties.getInterval(),
                 off -> (off > 0 ? high : low).increment());
+        Counter looks = Counter.builder("gbm.team.places.refusal.looks")
+                .description("teams looked at under their row lock because Redis refused a join the database had a"
+                        + " place for")
+                .register(meters);
+        reconciler.onRefusalLook(looks::increment);
+        reconciler.setRefusalLooks(properties.isOnRefusal());
+        return reconciler;
     }
 
     private static Counter correctionCounter(MeterRegistry meters, String direction) {

@@ -44,7 +44,9 @@ import org.springframework.test.context.TestPropertySource;
  * from there at the next run, so a crash-left counter past what one run reaches is still corrected.
  */
 @IntegrationTest
-@TestPropertySource(properties = {"gbm.places.quiet-period=0s", "gbm.places.on-start=false"})
+// The sweep and the team look alone: a refused join here waits for them (PlaceRefusalReconcileIT: it does not).
+@TestPropertySource(
+        properties = {"gbm.places.quiet-period=0s", "gbm.places.on-start=false", "gbm.places.on-refusal=false"})
 class PlaceReconcileIT {
 
     private static final AtomicInteger ACTIVITY = new AtomicInteger(13600);

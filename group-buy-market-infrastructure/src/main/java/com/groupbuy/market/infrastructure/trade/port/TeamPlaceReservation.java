@@ -135,6 +135,18 @@ public class TeamPlaceReservation implements ITeamPlaceReservation {
             return 1
             """;
 
+    /**
+     * The place counters of a page of teams in one command (single node only: the keys span slots), each as a
+     * string, false (nil) where a team has none: one reply instead of a batch of one HGET per team.
+     */
+    private static final String PLACES = """
+            local n = {}
+            for i, key in ipairs(KEYS) do
+              n[i] = redis.call('HGET', key, 'n')
+            end
+            return n
+            """;
+
     private static final Duration KEEP_AFTER_TEAM_END = Duration.ofDays(1);
     /**
      * How long an order's release marker is kept at least: longer than a refund message can still arrive (its
@@ -190,8 +202,18 @@ public class TeamPlaceReservation implements ITeamPlaceReservation {
         outages.call(() -> redisson.getBucket(key(teamId), StringCodec.INSTANCE).delete());
     }
 
+    /**
+     * On a single node one script reads the page's counters (one command, one reply of strings); on a Redis Cluster
+     * the keys are in different slots, so a batch of one HGET per team, which Redisson splits by node.
+     */
     @Override
     public Map<String, Integer> places(Collection<String> teamIds) {
+        if (teamIds.isEmpty()) {
+            return Map.of();
+        }
+        if (!keys.slotTagged()) {
+            return placesByScript(List.copyOf(teamIds));
+        }
         RBatch batch = redisson.createBatch();
         Map<String, RFuture<String>> pending = new LinkedHashMap<>();
         for (String teamId : teamIds) {
@@ -199,9 +221,6 @@ public class TeamPlaceReservation implements ITeamPlaceReservation {
                     teamId,
                     batch.<String, String>getMap(key(teamId), StringCodec.INSTANCE)
                             .getAsync("n"));
-        }
-        if (pending.isEmpty()) {
-            return Map.of();
         }
         outages.call(batch::execute);
         Map<String, Integer> places = new LinkedHashMap<>();
@@ -211,6 +230,24 @@ public class TeamPlaceReservation implements ITeamPlaceReservation {
                 places.put(teamId, Integer.parseInt(n));
             }
         });
+        return places;
+    }
+
+    private Map<String, Integer> placesByScript(List<String> teamIds) {
+        List<Object> pageKeys = new ArrayList<>(teamIds.size());
+        for (String teamId : teamIds) {
+            pageKeys.add(key(teamId));
+        }
+        List<Object> counters = outages.call(
+                () -> script.<List<Object>>eval(RScript.Mode.READ_ONLY, PLACES, RScript.ReturnType.MULTI, pageKeys));
+        Map<String, Integer> places = new LinkedHashMap<>();
+        for (int i = 0; i < teamIds.size() && i < counters.size(); i++) {
+            // Lua's false (no counter) comes back as null; a counter as its string.
+            Object n = counters.get(i);
+            if (n != null) {
+                places.put(teamIds.get(i), Integer.parseInt(n.toString()));
+            }
+        }
         return places;
     }
 

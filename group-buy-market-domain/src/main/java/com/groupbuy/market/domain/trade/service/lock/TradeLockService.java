@@ -16,6 +16,7 @@ import com.groupbuy.market.domain.trade.model.valobj.OrderStatus;
 import com.groupbuy.market.domain.trade.service.lock.filter.AudienceFilter;
 import com.groupbuy.market.domain.trade.service.lock.filter.TakeLimitFilter;
 import com.groupbuy.market.domain.trade.service.lock.filter.TeamUsableFilter;
+import com.groupbuy.market.domain.trade.service.place.TeamPlaceReconciler;
 import com.groupbuy.market.domain.trade.service.timeout.CloseCheckPolicy;
 import com.groupbuy.market.types.design.chain.RuleChain;
 import com.groupbuy.market.types.enums.ResponseCode;
@@ -47,6 +48,7 @@ public class TradeLockService {
     private final RuleChain<LockOrderCommand, LockContext> rules;
     private final CloseCheckPolicy closeChecks;
     private final INotifyDispatcher dispatcher;
+    private final TeamPlaceReconciler placeReconciler;
 
     /** Draws of fresh ids before giving up; with 10^8 team ids even a crowded table needs a second draw rarely. */
     private static final int ID_DRAWS = 5;
@@ -58,7 +60,9 @@ public class TradeLockService {
             Clock clock,
             TradeIds ids,
             CloseCheckPolicy closeChecks,
-            INotifyDispatcher dispatcher) {
+            INotifyDispatcher dispatcher,
+            TeamPlaceReconciler placeReconciler) {
+        this.placeReconciler = placeReconciler;
         this.closeChecks = closeChecks;
         this.dispatcher = dispatcher;
         this.trialService = trialService;
@@ -110,13 +114,7 @@ public class TradeLockService {
                     && !reservation.reserveNew(aggregate.getTeamId(), holder, aggregate.getValidEndTime())) {
                 continue;
             }
-            if (!aggregate.isNewTeam()
-                    && !reservation.reserve(
-                            aggregate.getTeamId(),
-                            holder,
-                            aggregate.getTargetCount(),
-                            context.getTeam().getLockCount(),
-                            aggregate.getValidEndTime())) {
+            if (!aggregate.isNewTeam() && !reserveJoin(aggregate, context, holder)) {
                 throw new AppException(ResponseCode.E0008);
             }
             MarketPayOrderEntity order = write(aggregate, command, holder);
@@ -126,6 +124,24 @@ public class TradeLockService {
         }
         throw new AppException(
                 ResponseCode.UNIQUE_KEY_CONFLICT, "no free team or order id after " + ID_DRAWS + " draws, retry");
+    }
+
+    /**
+     * A place in an existing team. Redis refusing while the team row read a moment ago had places left is either
+     * joins in flight or a counter a crash left high; the reconciler looks at the team at once (throttled per team)
+     * and, if the counter was wrong, this joiner tries once more instead of waiting for the next sweep.
+     */
+    private boolean reserveJoin(LockOrderAggregate aggregate, LockContext context, String holder) {
+        int lockedInDb = context.getTeam().getLockCount();
+        if (reservation.reserve(
+                aggregate.getTeamId(), holder, aggregate.getTargetCount(), lockedInDb, aggregate.getValidEndTime())) {
+            return true;
+        }
+        if (lockedInDb >= aggregate.getTargetCount() || !placeReconciler.reconcileRefused(aggregate.getTeamId())) {
+            return false;
+        }
+        return reservation.reserve(
+                aggregate.getTeamId(), holder, aggregate.getTargetCount(), lockedInDb, aggregate.getValidEndTime());
     }
 
     /** Null when a drawn id was taken (the place is given back and the caller draws again). */

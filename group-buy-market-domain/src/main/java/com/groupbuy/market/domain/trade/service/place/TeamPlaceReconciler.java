@@ -25,15 +25,27 @@ import lombok.extern.slf4j.Slf4j;
  * row changed in the last {@code quietPeriod} is left to the next run: a refund that just committed has its release
  * still on the way.
  * <p>
- * <b>Bound.</b> A wrong counter is corrected within about two sweeps. The timeout job starts a run at most every
- * {@code interval}; a run sweeps this shard's open teams page by page until its deadline, and a sweep the deadline
- * cuts (a big backlog of expiries used the run's budget, say) goes on from where it stopped at the next run instead
- * of starting over, so every open team is reached however many there are and however little budget a run has left.
+ * <b>Bound.</b> A counter left high matters when it refuses a joiner the team row has a place for, and that joiner's
+ * refusal corrects it ({@link #reconcileRefused}): the team is looked at under its row lock at once (at most once per
+ * team per {@code quietPeriod}), and the joiner tries once more. So a joiner is refused a place that exists for at
+ * most about {@code quietPeriod} after the team's row last changed (a look within it leaves the team alone), or
+ * {@code staleAfter} after a dead reservation was taken, never until a sweep comes round. The sweep is the backstop
+ * for counters nobody has run into yet (and a too-low counter, which the team row's own guard makes harmless): a
+ * wrong counter is corrected within about two sweeps. The timeout job starts a run at most every {@code interval}; a
+ * run sweeps this shard's open teams page by page until its deadline, and a sweep the deadline cuts (a big backlog of
+ * expiries used the run's budget, say) goes on from where it stopped at the next run instead of starting over, so
+ * every open team is reached however many there are and however little budget a run has left.
+ * <p>
+ * <b>Cost.</b> A sweep reads every open team: one page query and one Redis command a page (a script returning the
+ * page's counters on a single node; a batch of one HGET per team on a cluster, whose keys span slots). Each team is
+ * read (validity / interval) times in its life, so the interval is long (10 min by default, was 60 s): counted in
+ * run.sh's lock windows (docs/benchmarks.md, "sweepcost"), a sweep a minute over the hundreds of thousands of teams a
+ * benchmark leaves open was a visible share of the app's CPU per lock.
  * <p>
  * <b>Why every open team, not only the ones that may be wrong.</b> Two of the faults leave no trace in the database:
  * a process that reserved and died before its write, or whose cancel failed, never touched the team row, so "teams
  * changed since the last run" would miss them; marking touched teams in Redis would add a write to every lock and
- * cannot be one key in a Redis Cluster. And a sweep is cheap: counted on 40,000 open teams among 60,000
+ * cannot be one key in a Redis Cluster. And a sweep is cheap per team: counted on 40,000 open teams among 60,000
  * (docs/benchmarks.md, "The place reconciler"), one costs about 0.2 s of the app's CPU, a Redis batch of one HGET per
  * team, and, since pages are read in the open-teams index's own order, one index entry and one row per open team
  * (keyset by row id read every team row after the oldest open one, completed or not). In a settlement benchmark
@@ -52,6 +64,15 @@ public class TeamPlaceReconciler {
     private final IntConsumer corrected;
     /** Shortest time between two runs from the timeout job, which runs far more often than counters go wrong. */
     private final Duration interval;
+
+    /** Teams looked at after a refusal, and when: the throttle of {@link #reconcileRefused}. */
+    private final Map<String, Instant> refusalChecks = new ConcurrentHashMap<>();
+    /** Past this many remembered looks, the old ones are dropped (all of them, if none is old). */
+    private static final int REFUSAL_CHECKS_KEPT = 10_000;
+    /** Off: a refused join waits for the sweep, as before (gbm.places.on-refusal=false). */
+    private volatile boolean refusalLooksOn = true;
+    /** Told of each look taken after a refusal. */
+    private volatile IntConsumer refusalLooks = n -> {};
 
     private final AtomicReference<Instant> lastRun = new AtomicReference<>(Instant.MIN);
     /** Per shard ("index/total"), where a sweep cut by its run's deadline goes on; absent: from the start. */
@@ -74,6 +95,16 @@ public class TeamPlaceReconciler {
         this.pageSize = pageSize;
         this.corrected = corrected;
         this.interval = interval;
+    }
+
+    /** Whether a join Redis refused while the database had a place makes the team be looked at at once. */
+    public void setRefusalLooks(boolean on) {
+        this.refusalLooksOn = on;
+    }
+
+    /** Metrics: told of each team looked at after a join was refused ({@link #reconcileRefused}). */
+    public void onRefusalLook(IntConsumer listener) {
+        this.refusalLooks = listener;
     }
 
     /**
@@ -138,6 +169,32 @@ public class TeamPlaceReconciler {
                     finished ? "" : " (cut by the run's deadline; the next run goes on from there)");
         }
         return new Sweep(fixed, finished ? null : after);
+    }
+
+    /**
+     * A join Redis refused as full while the team row the lock read had places left: either joins are in flight (the
+     * counter is right) or the counter was left high (a crash), and this joiner is refused a place that exists. The
+     * team is then looked at under its row lock at once, at most once per team per {@code quietPeriod} (a hot team's
+     * refused crowd costs one look, not one each). True when its counter was corrected: the caller may try once more.
+     */
+    public boolean reconcileRefused(String teamId) {
+        if (!refusalLooksOn) {
+            return false;
+        }
+        Instant now = Instant.now(clock);
+        if (refusalChecks.size() >= REFUSAL_CHECKS_KEPT) {
+            refusalChecks.values().removeIf(at -> at.isBefore(now.minus(quietPeriod)));
+            if (refusalChecks.size() >= REFUSAL_CHECKS_KEPT) {
+                refusalChecks.clear();
+            }
+        }
+        Instant last = refusalChecks.get(teamId);
+        if (last != null && last.isAfter(now.minus(quietPeriod))) {
+            return false;
+        }
+        refusalChecks.put(teamId, now);
+        refusalLooks.accept(1);
+        return reconcileTeam(teamId) > 0;
     }
 
     /** One team under its row lock; returns how far its counter was off (0: right, busy, or no longer open). */

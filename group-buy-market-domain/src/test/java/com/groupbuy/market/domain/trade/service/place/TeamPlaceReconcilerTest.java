@@ -157,6 +157,61 @@ class TeamPlaceReconcilerTest {
         assertThat(teams.locked).containsExactly("t1", "t4");
     }
 
+    @Test
+    void aJoinRefusedByACounterLeftHighIsCorrectedAtOnceWithoutWaitingForTheSweep() {
+        teams.open(1, "t1", 1, NOW.plusSeconds(600));
+        counters.set("t1", 3); // a team of 3 with one lock, its counter left full by a crash
+
+        TeamPlaceReconciler reconciler = reconciler(10);
+        List<Integer> looks = new ArrayList<>();
+        reconciler.onRefusalLook(looks::add);
+
+        assertThat(reconciler.reconcileRefused("t1")).isTrue();
+        assertThat(counters.of("t1")).isEqualTo(1);
+        assertThat(corrections).containsExactly(2);
+        assertThat(looks).containsExactly(1);
+        assertThat(teams.pagesRead).as("no sweep").isZero();
+    }
+
+    @Test
+    void aHotTeamsRefusedCrowdCostsOneLookPerQuietPeriod() {
+        teams.open(1, "t1", 2, NOW.plusSeconds(600));
+        counters.set("t1", 2); // a join in flight held the last place and has written its lock since: nothing to fix
+
+        TeamPlaceReconciler reconciler = reconciler(10);
+        for (int i = 0; i < 100; i++) {
+            assertThat(reconciler.reconcileRefused("t1")).isFalse();
+        }
+        assertThat(teams.locked).as("one row lock for 100 refusals").containsExactly("t1");
+
+        clock.now = clock.now.plusSeconds(31);
+        assertThat(reconciler.reconcileRefused("t1")).isFalse();
+        assertThat(teams.locked).containsExactly("t1", "t1");
+    }
+
+    @Test
+    void aRefusalOnATeamWhoseRowJustChangedIsLookedAtAgainOnceTheRowIsQuiet() {
+        teams.open(1, "t1", 1, NOW.plusSeconds(600));
+        teams.rows.get("t1").updatedAt = NOW.minusSeconds(5); // a refund just committed; its process died after
+        counters.set("t1", 3);
+
+        TeamPlaceReconciler reconciler = reconciler(10);
+        assertThat(reconciler.reconcileRefused("t1"))
+                .as("its release may still be on its way")
+                .isFalse();
+        assertThat(counters.of("t1")).isEqualTo(3);
+
+        clock.now = clock.now.plusSeconds(20);
+        assertThat(reconciler.reconcileRefused("t1"))
+                .as("within the quiet period: not looked at")
+                .isFalse();
+        assertThat(teams.locked).containsExactly("t1");
+
+        clock.now = clock.now.plusSeconds(11);
+        assertThat(reconciler.reconcileRefused("t1")).isTrue();
+        assertThat(counters.of("t1")).isEqualTo(1);
+    }
+
     /** A clock whose reading advances by {@code step} each time it is read. */
     private static final class TickingClock extends Clock {
         Instant now;
