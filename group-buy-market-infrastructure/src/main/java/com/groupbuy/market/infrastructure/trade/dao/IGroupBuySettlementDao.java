@@ -26,7 +26,7 @@ public interface IGroupBuySettlementDao {
 
     /**
      * In one statement (both rows or neither): the order {@code from} → {@code to} (locked → paid) with its trade
-     * time, and its team's complete_count + 1 and status {@code otherwise}, only on a team in {@code teamFrom} where
+     * time, and its team's complete_count + 1 and status {@code teamTo}, only on a team in {@code teamFrom} where
      * that leaves at least one place unpaid. Returns the rows matched: 2 when both moved, else 0.
      */
     int payLeavingPlaces(
@@ -36,11 +36,11 @@ public interface IGroupBuySettlementDao {
             @Param("from") int from,
             @Param("to") int to,
             @Param("teamFrom") int teamFrom,
-            @Param("otherwise") int otherwise);
+            @Param("teamTo") int teamTo);
 
     /**
      * As {@link #payLeavingPlaces}, but only where the payment pays the team's last place, which moves to
-     * {@code whenFilled}. Returns the rows matched: 2 when both moved, else 0.
+     * {@code teamTo} (the filled state). Returns the rows matched: 2 when both moved, else 0.
      */
     int payFillingLastPlace(
             @Param("orderId") String orderId,
@@ -49,7 +49,7 @@ public interface IGroupBuySettlementDao {
             @Param("from") int from,
             @Param("to") int to,
             @Param("teamFrom") int teamFrom,
-            @Param("whenFilled") int whenFilled);
+            @Param("teamTo") int teamTo);
 
     /** The trade numbers of the team's orders in {@code paid}, in the order they were locked. */
     List<String> queryPaidOutTradeNos(@Param("teamId") String teamId, @Param("paid") int paidStatus);
