@@ -20,7 +20,7 @@ import java.util.Enumeration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.function.BiFunction;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.springframework.core.MethodParameter;
 import org.springframework.http.HttpHeaders;
@@ -152,7 +152,7 @@ public class TradeEdgeFilter extends HttpFilter {
         timing.preHandle(request, response, endpoint.handler());
         Exception failure = null;
         try {
-            Response<?> answer = endpoint.call().apply(endpoint.controller(), readBody(endpoint, request));
+            Response<?> answer = endpoint.call().apply(readBody(endpoint, request));
             writeAnswer(answer, request, response);
         } catch (Exception e) {
             failure = e;
@@ -246,21 +246,18 @@ public class TradeEdgeFilter extends HttpFilter {
         return Map.of(
                 LOCK,
                 new Endpoint<>(
-                        controller,
                         LockMarketPayOrderRequestDTO.class,
-                        MarketTradeController::lockMarketPayOrder,
+                        controller::lockMarketPayOrder,
                         handler(controller, "lockMarketPayOrder", LockMarketPayOrderRequestDTO.class)),
                 SETTLE,
                 new Endpoint<>(
-                        controller,
                         SettlementMarketPayOrderRequestDTO.class,
-                        MarketTradeController::settlementMarketPayOrder,
+                        controller::settlementMarketPayOrder,
                         handler(controller, "settlementMarketPayOrder", SettlementMarketPayOrderRequestDTO.class)),
                 REFUND,
                 new Endpoint<>(
-                        controller,
                         RefundMarketPayOrderRequestDTO.class,
-                        MarketTradeController::refundMarketPayOrder,
+                        controller::refundMarketPayOrder,
                         handler(controller, "refundMarketPayOrder", RefundMarketPayOrderRequestDTO.class)));
     }
 
@@ -274,11 +271,7 @@ public class TradeEdgeFilter extends HttpFilter {
     }
 
     /** One trade call: its body type, the controller method, and that method as Spring's handler. */
-    private record Endpoint<T>(
-            MarketTradeController controller,
-            Class<T> body,
-            BiFunction<MarketTradeController, T, Response<?>> call,
-            HandlerMethod handler) {}
+    private record Endpoint<T>(Class<T> body, Function<T, Response<?>> call, HandlerMethod handler) {}
 
     /** The request body with Spring's empty-body check (EmptyBodyCheckingHttpInputMessage on a servlet stream). */
     private static final class Body implements HttpInputMessage {
