@@ -59,7 +59,13 @@ fi
 say "# settle profile $(date -u +%FT%TZ) commit $(git -C "$ROOT" rev-parse --short HEAD); conns=$CONNS duration=$DURATION jfr period=$JFR_PERIOD; load $(load)${APP_ARGS:+; app args: $APP_ARGS}; callbacks to $BENCH_NOTIFY_URL"
 say_if_tree_differs
 
-start_private_mariadb --max-connections=200
+# DIGESTS=1: performance_schema on in the private MariaDB, and the window's statements listed per digest (calls,
+# rows examined / affected, temporary tables per settlement): which statement the counters above come from.
+if [ "${DIGESTS:-0}" = 1 ]; then
+  start_private_mariadb --max-connections=200 --performance-schema=ON
+else
+  start_private_mariadb --max-connections=200
+fi
 sql -e "CREATE DATABASE gbm_prof CHARACTER SET utf8mb4"
 start_private_redis
 
@@ -94,10 +100,23 @@ BENCH_ORDERS="$WORK/orders.txt" wrk -t$THREADS -c64 -d"${SETTLE_WARMUP:-20s}" -s
 settle_orders "${SETTLE_COUNT:-200000}"
 say "# $(wc -l < "$WORK/orders.txt") orders of full teams available; outbox tasks not yet delivered at the window's start: $(sql gbm_prof -e "SELECT CONCAT(notify_category, ':', COUNT(*)) FROM notify_task WHERE notify_status <> 1 GROUP BY notify_category" | tr '\n' ' ')"
 
-COUNTERS="Questions Com_select Com_insert Com_update Com_update_multi Com_delete Com_commit Com_rollback Com_set_option Innodb_log_writes Innodb_data_fsyncs Handler_read_key Handler_read_next Innodb_rows_read"
-counters() {
+COUNTERS="Questions Com_select Com_insert Com_update Com_update_multi Com_delete Com_begin Com_commit Com_rollback Com_set_option
+  Innodb_log_writes Innodb_data_fsyncs Innodb_rows_read Created_tmp_tables Created_tmp_disk_tables Handler_read_key
+  Handler_read_next Handler_read_rnd Handler_read_rnd_next Handler_tmp_write Handler_write Handler_update
+  Handler_delete Handler_icp_attempts Innodb_buffer_pool_write_requests"
+COUNTERS=$(echo $COUNTERS)
+# The server's counters and Redis's commands: read right at the window's edges. SHOW GLOBAL STATUS has a cost of its
+# own in the counters it reads (its temporary table: Created_tmp_tables 1, Handler_tmp_write/read_rnd_next ~560), so
+# it is read twice in a row before the window and that one SHOW's difference in those counters is taken off the
+# window's (the window holds exactly one SHOW: its closing one).
+status() {
   sql -e "SHOW GLOBAL STATUS" | awk -v want=" $COUNTERS " 'index(want, " " $1 " ") {print $1, $2}'
   redis-cli -p "$REDISPORT" INFO commandstats | tr -d '\r' | awk -F'[:=,]' '/^cmdstat_/ {sub("cmdstat_", "redis_", $1); print $1, $3}'
+}
+# The tables' counts (orders paid: the divisor; outbox tasks and attempts): read OUTSIDE the counted window, before its
+# opening SHOW and after its closing one. They read the tables' rows (COUNT(*) over group_buy_order_list and the
+# outbox), which counted as 17-25 Handler_read_next per settlement when they ran inside the window (#19, dbwork).
+tallies() {
   sql gbm_prof -e "SELECT 'orders_paid', COUNT(*) FROM group_buy_order_list WHERE status = 1
     UNION ALL SELECT 'teams_complete', COUNT(*) FROM group_buy_order WHERE status = 1
     UNION ALL SELECT CONCAT('tasks_', notify_category, '_status', notify_status), COUNT(*) FROM notify_task GROUP BY notify_category, notify_status
@@ -121,28 +140,48 @@ JFC
 
 DBPID=$(mariadb_pid)
 rcv_ticks() { if [ -n "${RECEIVER:-}" ]; then cpu_ticks "$RECEIVER"; else echo 0; fi; }
-counters >"$WORK/c0"; threads >"$WORK/t0"; a0=$(cpu_ticks "$APP"); d0=$(cpu_ticks "$DBPID"); r0=$(rcv_ticks); n0=$(receiver_count)
+tallies >"$WORK/k0"; [ "${DIGESTS:-0}" = 1 ] && sql -e "TRUNCATE performance_schema.events_statements_summary_by_digest"
+status >"$WORK/s_idle"; status >"$WORK/c0"; threads >"$WORK/t0"; a0=$(cpu_ticks "$APP"); d0=$(cpu_ticks "$DBPID"); r0=$(rcv_ticks); n0=$(receiver_count)
 jcmd "$APP" JFR.start name=settle settings="$WORK/samples.jfc" filename="$WORK/settle.jfr" >/dev/null
 line=$(BENCH_ORDERS="$WORK/orders.txt" wrk -t$THREADS -c"$CONNS" -d"$DURATION" --latency -s "$BENCH_DIR/settle.lua" "$URL" | grep '^RESULT' || echo "RESULT failed")
 jcmd "$APP" JFR.stop name=settle >/dev/null
-counters >"$WORK/c1"; threads >"$WORK/t1"; a1=$(cpu_ticks "$APP"); d1=$(cpu_ticks "$DBPID"); r1=$(rcv_ticks); sleep 1; n1=$(receiver_count)
+status >"$WORK/c1"; threads >"$WORK/t1"; a1=$(cpu_ticks "$APP"); d1=$(cpu_ticks "$DBPID"); r1=$(rcv_ticks)
+[ "${DIGESTS:-0}" = 1 ] && sql -e "SELECT COUNT_STAR, SUM_ROWS_EXAMINED, SUM_ROWS_AFFECTED, SUM_CREATED_TMP_TABLES, SUM_SORT_ROWS, LEFT(REGEXP_REPLACE(DIGEST_TEXT, '[[:space:]]+', ' '), 170)
+  FROM performance_schema.events_statements_summary_by_digest WHERE SCHEMA_NAME = 'gbm_prof' OR DIGEST_TEXT LIKE 'COMMIT%' OR DIGEST_TEXT LIKE 'SET%' ORDER BY COUNT_STAR DESC LIMIT 40" >"$WORK/digests"
+tallies >"$WORK/k1"; sleep 1; n1=$(receiver_count)
 say "# outbox tasks not yet delivered at the window's end: $(sql gbm_prof -e "SELECT CONCAT(notify_category, ':', COUNT(*)) FROM notify_task WHERE notify_status <> 1 GROUP BY notify_category" | tr '\n' ' ')"
 say "# wrk: $(echo "${line#RESULT }" | sed 's/rps=[^ ]* p50_ms=[^ ]* p99_ms=[^ ]* //')"
 
-# Per settlement = per order that became paid in the window (the counters include at most ~25 of this script's own
-# queries: under 0.001 per settlement).
-paid=$(( $(awk '$1 == "orders_paid" {print $2}' "$WORK/c1") - $(awk '$1 == "orders_paid" {print $2}' "$WORK/c0") ))
-say "settle_counts settlements=$paid $( { sed 's/^/b /' "$WORK/c0"; sed 's/^/a /' "$WORK/c1"; } | awk -v n="$paid" '
+# Per settlement = per order that became paid in the window. The server's counters: the window's difference; the three
+# counters a SHOW's temporary table moves less one SHOW's own (s_idle -> c0: ~1, ~562, ~563; the app's background work
+# in those milliseconds also lands there, so they read a little low when the compensation job is busy); the tables'
+# counts are read outside the window (tallies).
+paid=$(( $(awk '$1 == "orders_paid" {print $2}' "$WORK/k1") - $(awk '$1 == "orders_paid" {print $2}' "$WORK/k0") ))
+say "# one SHOW GLOBAL STATUS's own counts (taken off below): $(paste -d' ' "$WORK/s_idle" "$WORK/c0" | awk '$4 != $2 && $1 !~ /^redis_/ {printf "%s=%d ", $1, $4 - $2}')"
+say "settle_counts settlements=$paid $( { sed 's/^/i /' "$WORK/s_idle"; sed 's/^/b /' "$WORK/c0"; sed 's/^/a /' "$WORK/c1"; sed 's/^/kb /' "$WORK/k0"; sed 's/^/ka /' "$WORK/k1"; } | awk -v n="$paid" '
+  $1 == "i" { i[$2] = $3; next }
   $1 == "b" { b[$2] = $3; next }
-  { a[$2] = $3 }
+  $1 == "a" { a[$2] = $3; next }
+  $1 == "kb" { kb[$2] = $3; next }
+  $1 == "ka" { ka[$2] = $3; next }
   END {
     for (k in a) {
-      if (k == "redis_info" || k == "orders_paid") continue
-      d = a[k] - b[k]
+      if (k == "redis_info") continue
+      d = a[k] - b[k] - (k ~ /^(Created_tmp_tables|Handler_tmp_write|Handler_read_rnd_next)$/ ? b[k] - i[k] : 0)
+      if (d == 0) continue
+      printf "%s=%.3f\n", k, d / n
+    }
+    for (k in ka) {
+      if (k == "orders_paid") continue
+      d = ka[k] - kb[k]
       if (d == 0) continue
       printf "%s=%.3f\n", k, d / n
     }
   }' | sort | tr '\n' ' ')"
+if [ "${DIGESTS:-0}" = 1 ]; then
+  say "# statements in the window per settlement (performance_schema digests; the script's own SHOW and COUNTs are outside or taken off): calls rows_examined rows_affected tmp_tables sort_rows digest"
+  awk -F'\t' -v n="$paid" '{printf "  %7.3f %7.3f %7.3f %7.3f %7.3f  %s\n", $1/n, $2/n, $3/n, $4/n, $5/n, $6}' "$WORK/digests" | tee -a "$OUT"
+fi
 hz=$(getconf CLK_TCK)
 say "settle_cpu app_cpu_ms_per_settlement=$(echo "($a1 - $a0) * 1000 / $hz / $paid" | bc -l | xargs printf '%.3f') db_cpu_ms_per_settlement=$(echo "($d1 - $d0) * 1000 / $hz / $paid" | bc -l | xargs printf '%.3f') receiver_cpu_ms_per_settlement=$(echo "($r1 - $r0) * 1000 / $hz / $paid" | bc -l | xargs printf '%.3f') receiver_callbacks=$((n1 - n0)) (on a shared machine: for direction only)"
 say "# app threads: share of the app's CPU in the window (threads grouped by name, digits as #), and ms per settlement"
