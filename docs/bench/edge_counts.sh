@@ -54,24 +54,6 @@ ticks_delta() { # ticks_delta <before> <after>: the summed per-thread difference
 served() { sql "$DB" -e "$1"; }
 locks() { served "SELECT COUNT(*) FROM group_buy_order_list"; }
 settled() { served "SELECT COUNT(*) FROM group_buy_order_list WHERE status = 1"; }
-# wrk's main thread sleeps out its -d even after every thread stopped itself; so wrk runs in the background until the
-# database has counted the requests (or stops moving for 5 s), then gets the SIGINT that ends it early with its summary.
-run_until() { # run_until <count-function> <target> <wrk argument...>
-  local count=$1 target=$2 w now last=-1 still=0
-  shift 2
-  wrk "$@" > "$WORK/wrk.out" &
-  w=$!
-  while kill -0 "$w" 2>/dev/null; do
-    now=$($count)
-    [ "$now" -ge "$target" ] && break
-    if [ "$now" = "$last" ]; then still=$((still + 1)); [ $still -ge 10 ] && break; else still=0; fi
-    last=$now
-    sleep 0.5
-  done
-  kill -INT "$w" 2>/dev/null || true
-  wait "$w" 2>/dev/null || true
-  grep '^RESULT' "$WORK/wrk.out" | grep -o 'http_errors=[0-9]* business_errors=[0-9]*' || echo "http_errors=? business_errors=?"
-}
 fixed() { # fixed <scenario> <requests>: that many answers, THREADS threads at CONNS connections
   local target=$(( $(locks) + $2 ))
   BENCH_SCENARIO=$1 BENCH_N_PER_THREAD=$(($2 / THREADS)) \

@@ -128,6 +128,25 @@ warm_up() {
   return 0
 }
 
+# wrk's main thread sleeps out its -d even after every thread stopped itself; so wrk runs in the background until the
+# database has counted the requests (or stops moving for 5 s), then gets the SIGINT that ends it early with its summary.
+run_until() { # run_until <count-function> <target> <wrk argument...> (wrk's output in $WORK/wrk.out)
+  local count=$1 target=$2 w now last=-1 still=0
+  shift 2
+  wrk "$@" > "$WORK/wrk.out" &
+  w=$!
+  while kill -0 "$w" 2>/dev/null; do
+    now=$($count)
+    [ "$now" -ge "$target" ] && break
+    if [ "$now" = "$last" ]; then still=$((still + 1)); [ $still -ge 10 ] && break; else still=0; fi
+    last=$now
+    sleep 0.5
+  done
+  kill -INT "$w" 2>/dev/null || true
+  wait "$w" 2>/dev/null || true
+  grep '^RESULT' "$WORK/wrk.out" | grep -o 'http_errors=[0-9]* business_errors=[0-9]*' || echo "http_errors=? business_errors=?"
+}
+
 # start_receiver: the partner's callback receiver in a process of its own (docs/bench/NotifyReceiver.java: plain JDK
 # HTTP server answering `success`), on RECEIVERPORT (a free port by default); RECEIVER: its pid, RECEIVER_URL: the
 # notify URL to give the app, RECEIVER_COUNT: the file it writes its count of callbacks to (#19: the app's own test
