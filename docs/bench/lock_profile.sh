@@ -72,7 +72,7 @@ threads() { # tid ticks name
     printf "%s\t%s\t%s\n", $1, f[12] + f[13], substr($0, i + 1, j - i - 1)
   }' /proc/"$APP"/task/*/stat 2>/dev/null || true
 }
-ctx() { awk '/ctxt_switches/ {s += $2} END {print s}' /proc/"$APP"/task/*/status 2>/dev/null; }
+ctx() { awk '/ctxt_switches/ {s += $2} END {print s}' /proc/"$APP"/task/*/status 2>/dev/null || true; } # a thread may end while read
 cat >"$WORK/alloc.jfc" <<JFC
 <?xml version="1.0" encoding="UTF-8"?>
 <configuration version="2.0" label="alloc-counts">
