@@ -1,5 +1,6 @@
 package com.groupbuy.market.infrastructure.trade.dao;
 
+import com.groupbuy.market.infrastructure.trade.po.JoinLookupPO;
 import com.groupbuy.market.infrastructure.trade.po.TeamPO;
 import java.time.Instant;
 import org.apache.ibatis.annotations.Mapper;
@@ -12,7 +13,18 @@ public interface IGroupBuyOrderDao {
     /** A new team; the group-commit writer queues a batch's on a batch session, sent as one multi-row statement. */
     void insert(TeamPO team);
 
-    TeamPO queryByTeamId(@Param("teamId") String teamId);
+    /**
+     * A join's first read: the team under {@code teamId} with the partner's order id under the key and the user's
+     * live takes in the activity (not {@code closed}); null when no team has that id.
+     */
+    JoinLookupPO queryForJoin(
+            @Param("teamId") String teamId,
+            @Param("source") String source,
+            @Param("channel") String channel,
+            @Param("userId") String userId,
+            @Param("outTradeNo") String outTradeNo,
+            @Param("activityId") Long activityId,
+            @Param("closed") int closedStatus);
 
     /** One more locked place, only on an open, unexpired team below its target; returns rows changed (0 or 1). */
     int takePlace(@Param("teamId") String teamId, @Param("now") Instant now, @Param("open") int openStatus);

@@ -15,6 +15,7 @@ import com.groupbuy.market.domain.trade.model.valobj.TeamStatus;
 import com.groupbuy.market.infrastructure.trade.dao.IGroupBuyOrderDao;
 import com.groupbuy.market.infrastructure.trade.dao.IGroupBuyOrderListDao;
 import com.groupbuy.market.infrastructure.trade.po.GroupBuyOrderListPO;
+import com.groupbuy.market.infrastructure.trade.po.JoinLookupPO;
 import com.groupbuy.market.infrastructure.trade.po.OrderLookupPO;
 import com.groupbuy.market.types.enums.ResponseCode;
 import com.groupbuy.market.types.exception.AppException;
@@ -62,16 +63,29 @@ public class TradeRepository implements ITradeRepository {
     }
 
     @Override
-    public LockLookupVO queryOrderAndLiveTakes(PartnerOrderKey key, Long activityId) {
+    public LockLookupVO queryOrderAndLiveTakes(PartnerOrderKey key, Long activityId, String teamId) {
+        // A join reads its team in the same statement (#19); only an id no team has needs the lookup of its own.
+        if (teamId != null) {
+            JoinLookupPO join = teamDao.queryForJoin(
+                    teamId,
+                    key.source(),
+                    key.channel(),
+                    key.userId(),
+                    key.outTradeNo(),
+                    activityId,
+                    States.CLOSED_ORDER);
+            if (join != null) {
+                return lookup(key, join.getOrderId(), join.getLiveTakes(), Teams.toTeam(join));
+            }
+        }
         OrderLookupPO row = orderDao.queryByOutTradeNoWithLiveTakes(
                 key.source(), key.channel(), key.userId(), key.outTradeNo(), activityId, States.CLOSED_ORDER);
-        // The order itself only when there is one (a repeated lock): a second read then, none on a new lock.
-        return new LockLookupVO(row.getOrderId() == null ? null : queryOrder(key), row.getLiveTakes());
+        return lookup(key, row.getOrderId(), row.getLiveTakes(), null);
     }
 
-    @Override
-    public Team queryTeam(String teamId) {
-        return Teams.toTeam(teamDao.queryByTeamId(teamId));
+    /** The order itself only when there is one (a repeated lock): a second read then, none on a new lock. */
+    private LockLookupVO lookup(PartnerOrderKey key, String orderId, int liveTakes, Team namedTeam) {
+        return new LockLookupVO(orderId == null ? null : queryOrder(key), liveTakes, namedTeam);
     }
 
     @Override

@@ -1,7 +1,6 @@
 package com.groupbuy.market.domain.trade.adapter.repository;
 
 import com.groupbuy.market.domain.trade.model.aggregate.LockOrderAggregate;
-import com.groupbuy.market.domain.trade.model.aggregate.Team;
 import com.groupbuy.market.domain.trade.model.entity.MarketPayOrderEntity;
 import com.groupbuy.market.domain.trade.model.valobj.LockLookupVO;
 import com.groupbuy.market.domain.trade.model.valobj.PartnerOrderKey;
@@ -15,11 +14,10 @@ public interface ITradeRepository {
     /**
      * The partner's order under this key (any state, or null) and the user's live takes in the activity (orders
      * still holding a take: locked or paid), read together: both read the user's orders, and a lock pays one round
-     * trip for them instead of two.
+     * trip for them instead of two. A join ({@code teamId} not null) gets the team it names in the same round trip
+     * (#19): the team's row is read then rather than by a statement of its own after the trial.
      */
-    LockLookupVO queryOrderAndLiveTakes(PartnerOrderKey key, Long activityId);
-
-    Team queryTeam(String teamId);
+    LockLookupVO queryOrderAndLiveTakes(PartnerOrderKey key, Long activityId, String teamId);
 
     /**
      * Writes the lock in one transaction: the team row when new, else one more locked place guarded by

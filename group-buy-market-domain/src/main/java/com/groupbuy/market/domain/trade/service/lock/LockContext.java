@@ -14,7 +14,9 @@ public class LockContext {
     private final Instant now;
     private TrialBalanceEntity trial;
     private int liveTakes;
-    /** The team being joined; null when the lock opens a new team. */
+    /** The team the lock names, as the lock's first read found it; null when it opens a team or there is none. */
+    private Team namedTeam;
+    /** The team being joined, once the filters found it usable; null when the lock opens a new team. */
     private Team team;
 
     public LockContext(Instant now) {

@@ -70,16 +70,17 @@ public class TradeLockService {
         this.reservation = reservation;
         this.clock = clock;
         this.ids = ids;
-        this.rules = RuleChain.of(new AudienceFilter(), new TakeLimitFilter(), new TeamUsableFilter(repository));
+        this.rules = RuleChain.of(new AudienceFilter(), new TakeLimitFilter(), new TeamUsableFilter());
     }
 
     public MarketPayOrderEntity lock(LockOrderCommand command) {
-        LockLookupVO lookup = repository.queryOrderAndLiveTakes(command.orderKey(), command.getActivityId());
+        LockLookupVO lookup =
+                repository.queryOrderAndLiveTakes(command.orderKey(), command.getActivityId(), command.getTeamId());
         if (lookup.existing() != null) {
             return sameOrderAgain(lookup.existing(), command);
         }
         try {
-            return lockNew(command, lookup.liveTakes());
+            return lockNew(command, lookup);
         } catch (AppException e) {
             // A retry racing its own first attempt sees that attempt's effects (its take: limit reached or the same
             // biz id; its place: the team row now full, E0005/E0006/E0008): the answer it is owed is the order the
@@ -92,9 +93,10 @@ public class TradeLockService {
         }
     }
 
-    private MarketPayOrderEntity lockNew(LockOrderCommand command, int liveTakes) {
+    private MarketPayOrderEntity lockNew(LockOrderCommand command, LockLookupVO lookup) {
         LockContext context = new LockContext(Instant.now(clock));
-        context.setLiveTakes(liveTakes);
+        context.setLiveTakes(lookup.liveTakes());
+        context.setNamedTeam(lookup.namedTeam());
         context.setTrial(trialService.indexMarketTrial(MarketProductEntity.builder()
                 .userId(command.getUserId())
                 .source(command.getSource())

@@ -3,13 +3,11 @@ package com.groupbuy.market.domain.trade.service.lock.filter;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.groupbuy.market.domain.trade.adapter.repository.ITradeRepository;
 import com.groupbuy.market.domain.trade.model.aggregate.Team;
 import com.groupbuy.market.domain.trade.model.entity.LockOrderCommand;
 import com.groupbuy.market.domain.trade.model.valobj.TeamStatus;
 import com.groupbuy.market.domain.trade.service.lock.LockContext;
 import com.groupbuy.market.types.exception.AppException;
-import java.lang.reflect.Proxy;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
@@ -17,19 +15,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-/** The lock's "can take a place" decision over an in-memory team store. */
+/** The lock's "can take a place" decision on the team its first read found (an in-memory team store here). */
 class TeamUsableFilterTest {
 
     private static final Instant NOW = Instant.parse("2026-12-01T09:00:00Z");
 
     private final Map<String, Team> teams = new HashMap<>();
-    private final TeamUsableFilter filter = new TeamUsableFilter((ITradeRepository) Proxy.newProxyInstance(
-            getClass().getClassLoader(), new Class<?>[] {ITradeRepository.class}, (proxy, method, args) -> {
-                if (method.getName().equals("queryTeam")) {
-                    return teams.get((String) args[0]);
-                }
-                throw new UnsupportedOperationException(method.getName());
-            }));
+    private final TeamUsableFilter filter = new TeamUsableFilter();
 
     private void team(TeamStatus status, int locked, Instant end) {
         teams.put(
@@ -47,6 +39,7 @@ class TeamUsableFilterTest {
 
     private LockContext join(String teamId, long activityId) {
         LockContext context = new LockContext(NOW);
+        context.setNamedTeam(teamId == null ? null : teams.get(teamId));
         filter.apply(
                 LockOrderCommand.builder().teamId(teamId).activityId(activityId).build(), context);
         return context;
