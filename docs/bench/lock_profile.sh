@@ -95,19 +95,7 @@ for scenario in $SCENARIOS; do
     { a[$2] = $3 }
     END { for (k in a) { if (k == "redis_info" || k == "locks") continue; d = a[k] - b[k]; if (d != 0) printf "%s=%.3f\n", k, d / n } }' | sort | tr '\n' ' ')"
   jfr print --json --events jdk.ThreadAllocationStatistics "$WORK/$scenario-counts.jfr" >"$WORK/$scenario-alloc.json"
-  python3 -c '
-import collections, re, sys
-sys.path.insert(0, sys.argv[1])
-from jfr_writer import allocated
-n = int(sys.argv[3])
-groups = collections.Counter()
-for name, b in allocated(sys.argv[2]).items():
-    groups[re.sub(r"[0-9]+", "#", name or "?")] += b
-total = sum(groups.values())
-print(f"{sys.argv[4]}_alloc bytes_per_lock={total // n}")
-for name, b in groups.most_common(8):
-    print(f"  {b // n:>9} B  {100 * b / total:5.1f}%  {name}")
-' "$BENCH_DIR" "$WORK/$scenario-alloc.json" "$locks" "$scenario" | tee -a "$OUT"
+  python3 "$BENCH_DIR/jfr_alloc_groups.py" "$WORK/$scenario-alloc.json" "$locks" "$scenario" lock | tee -a "$OUT"
   say "# app threads: share of the app's CPU in the window (grouped by name, digits as #), and ms per lock"
   awk -F'\t' -v total="$((a1 - a0))" -v n="$locks" -v hz="$hz" '
     FNR == NR { before[$1] = $2; next }

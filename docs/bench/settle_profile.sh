@@ -199,17 +199,5 @@ python3 "$JFR_TOP" "$WORK/samples.txt" >>"$OUT"
 # Bytes allocated per settlement: each thread's exact allocation counter at both ends of the recording
 # (jdk.ThreadAllocationStatistics, not sampled; docs/bench/jfr_writer.py reads them), by thread name, digits as #.
 jfr print --json --events jdk.ThreadAllocationStatistics "$WORK/settle.jfr" >"$WORK/alloc.json"
-python3 -c '
-import collections, re, sys
-sys.path.insert(0, sys.argv[1])
-from jfr_writer import allocated
-n = int(sys.argv[3])
-groups = collections.Counter()
-for name, b in allocated(sys.argv[2]).items():
-    groups[re.sub(r"[0-9]+", "#", name or "?")] += b
-total = sum(groups.values())
-print(f"settle_alloc bytes_per_settlement={total // n} (every thread; {total} B over {n} settlements)")
-for name, b in groups.most_common(8):
-    print(f"  {b // n:>9} B  {100 * b / total:5.1f}%  {name}")
-' "$BENCH_DIR" "$WORK/alloc.json" "$paid" | tee -a "$OUT"
+python3 "$BENCH_DIR/jfr_alloc_groups.py" "$WORK/alloc.json" "$paid" settle settlement | tee -a "$OUT"
 say "# raw results in ${OUT#$ROOT/}"
