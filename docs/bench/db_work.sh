@@ -62,12 +62,8 @@ SEQ=${SEQ:-0}
 SCHEDULERS=()
 [ "$SEQ" -gt 0 ] && SCHEDULERS=(--gbm.notify.local-scheduler-enabled=false --gbm.timeout.local-scheduler-enabled=false
   --gbm.notify.retention.local-scheduler-enabled=false)
-start_app "$WORK/app.log" 180 -Xms1g -Xmx1g -XX:+UseG1GC -- --spring.data.redis.port="$REDISPORT" \
-  --spring.datasource.url="$(jdbc_url "$DBPORT" gbm_dbw)" \
-  --gbm.redis.key-prefix="$PREFIX" --logging.level.com.groupbuy.market=WARN --xxl.job.executor.enabled=false \
-  --gbm.notify.local-scheduler-delay=1s --gbm.mq.refund-consumer.enabled=false \
-  --gbm.close-check.queue="$QUEUES" --gbm.close-check.dead-letter-queue="$QUEUES.dead" \
-  --gbm.close-check.lane-prefix="$QUEUES.delay." "${SCHEDULERS[@]}" ${APP_ARGS:-}
+private_app_args gbm_dbw
+start_app "$WORK/app.log" 180 -Xms1g -Xmx1g -XX:+UseG1GC -- "${PRIVATE_APP_ARGS[@]}" "${SCHEDULERS[@]}" ${APP_ARGS:-}
 seed_bench_goods gbm_dbw
 
 COUNTERS="Questions Com_select Com_insert Com_update Com_update_multi Com_delete Com_commit Com_rollback Com_set_option

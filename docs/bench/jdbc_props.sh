@@ -146,12 +146,9 @@ seeded=0
 run_variant() { # <variant> <round>
   local v=$1 round=$2 props=() p
   for p in $(variant_props "$v"); do props+=(--spring.datasource.hikari.data-source-properties."$p"); done
-  start_app "$WORK/app-$v-$round.log" "${START_TIMEOUT:-400}" -Xms1g -Xmx1g -XX:+UseG1GC -- --spring.data.redis.port="$REDISPORT" \
-    --spring.datasource.url="$(jdbc_url "$DBPORT" "$DB")" \
-    --gbm.redis.key-prefix="$PREFIX" --logging.level.com.groupbuy.market=WARN --xxl.job.executor.enabled=false \
-    --gbm.notify.local-scheduler-delay=1s --gbm.mq.refund-consumer.enabled=false \
-    --gbm.close-check.queue="$QUEUES" --gbm.close-check.dead-letter-queue="$QUEUES.dead" \
-    --gbm.close-check.lane-prefix="$QUEUES.delay." "${props[@]}" ${APP_ARGS:-}
+  private_app_args "$DB"
+  start_app "$WORK/app-$v-$round.log" "${START_TIMEOUT:-400}" -Xms1g -Xmx1g -XX:+UseG1GC -- \
+    "${PRIVATE_APP_ARGS[@]}" "${props[@]}" ${APP_ARGS:-}
   [ "$seeded" = 1 ] || { seed_bench_goods "$DB"; seeded=1; }
   # Warm-up, not counted: WARMUP's lock scenarios (both twice by default), a settle round, a small drain.
   local s

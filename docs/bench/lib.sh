@@ -36,6 +36,17 @@ jdbc_url() {
   echo "$url"
 }
 
+# private_app_args <database>: the app's arguments for a script's own MariaDB database (DBPORT), Redis (REDISPORT), key
+# prefix (PREFIX) and close-check queues (QUEUES), otherwise as run.sh runs it (WARN, XXL executor off, the local
+# compensation job every 1 s, the refund consumer off); sets the array PRIVATE_APP_ARGS for start_app.
+private_app_args() {
+  PRIVATE_APP_ARGS=(--spring.data.redis.port="$REDISPORT" --spring.datasource.url="$(jdbc_url "$DBPORT" "$1")"
+    --gbm.redis.key-prefix="$PREFIX" --logging.level.com.groupbuy.market=WARN --xxl.job.executor.enabled=false
+    --gbm.notify.local-scheduler-delay=1s --gbm.mq.refund-consumer.enabled=false
+    --gbm.close-check.queue="$QUEUES" --gbm.close-check.dead-letter-queue="$QUEUES.dead"
+    --gbm.close-check.lane-prefix="$QUEUES.delay.")
+}
+
 # start_private_mariadb [mariadbd option ...]: a MariaDB of the script's own (the same binary, a fresh data dir in
 # WORK, port DBPORT), so the database's counters are the app's alone; sql talks to it from then on.
 start_private_mariadb() {

@@ -46,13 +46,9 @@ sql -e "CREATE DATABASE gbm_lj CHARACTER SET utf8mb4"
 start_private_redis
 build_jar
 
+private_app_args gbm_lj
 # shellcheck disable=SC2086
-start_app "$WORK/app.log" 180 -Xms1g -Xmx1g -XX:+UseG1GC -- --spring.data.redis.port="$REDISPORT" \
-  --spring.datasource.url="$(jdbc_url "$DBPORT" gbm_lj)" \
-  --gbm.redis.key-prefix="$PREFIX" --logging.level.com.groupbuy.market=WARN --xxl.job.executor.enabled=false \
-  --gbm.notify.local-scheduler-delay=1s --gbm.mq.refund-consumer.enabled=false \
-  --gbm.close-check.queue="$QUEUES" --gbm.close-check.dead-letter-queue="$QUEUES.dead" \
-  --gbm.close-check.lane-prefix="$QUEUES.delay." ${APP_ARGS:-}
+start_app "$WORK/app.log" 180 -Xms1g -Xmx1g -XX:+UseG1GC -- "${PRIVATE_APP_ARGS[@]}" ${APP_ARGS:-}
 seed_bench_goods gbm_lj
 DBPID=$(mariadb_pid)
 

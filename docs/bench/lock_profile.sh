@@ -48,13 +48,10 @@ sql -e "CREATE DATABASE gbm_lockprof CHARACTER SET utf8mb4"
 start_private_redis
 build_jar
 
+private_app_args gbm_lockprof
 # shellcheck disable=SC2086
 start_app "$WORK/app.log" 180 -Xms1g -Xmx1g -XX:+UseG1GC -XX:FlightRecorderOptions:stackdepth=256 -- \
-  --spring.data.redis.port="$REDISPORT" --spring.datasource.url="$(jdbc_url "$DBPORT" gbm_lockprof)" \
-  --gbm.redis.key-prefix="$PREFIX" --logging.level.com.groupbuy.market=WARN --xxl.job.executor.enabled=false \
-  --gbm.notify.local-scheduler-delay=1s --gbm.mq.refund-consumer.enabled=false \
-  --gbm.close-check.queue="$QUEUES" --gbm.close-check.dead-letter-queue="$QUEUES.dead" \
-  --gbm.close-check.lane-prefix="$QUEUES.delay." ${APP_ARGS:-}
+  "${PRIVATE_APP_ARGS[@]}" ${APP_ARGS:-}
 seed_bench_goods gbm_lockprof
 warm_up "$CONNS" "${WARMUP_STEP:-20s}" "%s"
 
