@@ -39,6 +39,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.amqp.core.Message;
 import org.springframework.amqp.core.MessageBuilder;
 import org.springframework.amqp.core.MessageDeliveryMode;
+import org.springframework.amqp.core.Queue;
 import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
 import org.springframework.amqp.rabbit.core.RabbitAdmin;
 import org.springframework.amqp.rabbit.core.RabbitTemplate;
@@ -323,6 +324,44 @@ class RefundConsumerIT {
                 .isEqualTo(1);
         await(() -> Integer.valueOf(2).equals(record(messageId).get("status")));
         assertThat(record(messageId).get("attempts")).isEqualTo(1);
+    }
+
+    /**
+     * The dead-letter copy is published mandatory and confirmed before the original is acknowledged: while the
+     * dead-letter queue is gone the copy cannot be routed, so the message is handed back (again and again) and not
+     * recorded dead; once the queue exists again the copy lands and the record says so. Before, the copy vanished
+     * unrouted and the original was acknowledged: the message was gone from the broker.
+     */
+    @Test
+    void aDeadLetterCopyTheBrokerCannotRouteKeepsTheOriginalUntilItCan() throws Exception {
+        String messageId = "msg_unroutable_" + UUID.randomUUID().toString().replace("-", "");
+        RabbitAdmin admin = new RabbitAdmin(rabbit.getConnectionFactory());
+        admin.deleteQueue(DEAD);
+        double deadBefore = counter("dead");
+        try {
+            rabbit.send(
+                    EXCHANGE,
+                    ROUTING_KEY,
+                    MessageBuilder.withBody("not json".getBytes(StandardCharsets.UTF_8))
+                            .setMessageId(messageId)
+                            .setContentType("application/json")
+                            .setDeliveryMode(MessageDeliveryMode.PERSISTENT)
+                            .build());
+
+            // Three deliveries decided "dead" means the first two were handed back, not acknowledged.
+            await(() -> counter("dead") >= deadBefore + 3);
+            assertThat(record(messageId).get("status")).isEqualTo(0);
+            assertThat(record(messageId).get("last_error")).isEqualTo("malformed: body is not JSON");
+        } finally {
+            admin.declareQueue(new Queue(DEAD, true));
+        }
+
+        // The delivery that copies it is out of attempts by then, and still says why.
+        Message dead = awaitDeadLetter(messageId);
+        assertThat(dead.getMessageProperties().<String>getHeader("x-gbm-dead-reason"))
+                .endsWith("malformed: body is not JSON");
+        await(() -> Integer.valueOf(2).equals(record(messageId).get("status")));
+        assertThat((Integer) record(messageId).get("attempts")).isBetween(1, 3);
     }
 
     private record Task(String webhookId, JsonNode body) {}

@@ -4,9 +4,11 @@ import static com.groupbuy.market.support.TestJson.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.groupbuy.market.domain.trade.service.timeout.CloseCheckService;
+import com.groupbuy.market.infrastructure.gateway.mq.CloseCheckTopology;
 import com.groupbuy.market.support.IntegrationTest;
 import com.groupbuy.market.support.TestJson;
 import com.groupbuy.market.support.TradeClient;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.Timestamp;
 import java.time.Instant;
@@ -14,6 +16,9 @@ import java.util.List;
 import java.util.UUID;
 import org.apache.commons.logging.LogFactory;
 import org.junit.jupiter.api.Test;
+import org.springframework.amqp.core.Message;
+import org.springframework.amqp.core.MessageBuilder;
+import org.springframework.amqp.rabbit.core.RabbitTemplate;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -50,6 +55,12 @@ class CloseCheckEmbeddedBrokerIT {
     @Autowired
     JdbcTemplate jdbc;
 
+    @Autowired
+    RabbitTemplate rabbit;
+
+    @Autowired
+    CloseCheckTopology topology;
+
     @Test
     void anUnpaidLockIsClosedAtItsDeadlineThroughTheEmbeddedBrokersDelayLane() throws Exception {
         TradeClient mall = TradeClient.onNewGoods(port, jdbc, 9401, "http://127.0.0.1:9/callback");
@@ -80,6 +91,44 @@ class CloseCheckEmbeddedBrokerIT {
         assertThat(records)
                 .as("closed by the close-check consumer (the polling job does not run here)")
                 .containsExactly(1);
+    }
+
+    /**
+     * A poison check is copied to the dead-letter queue on this broker too: the copy is published mandatory on the
+     * consumer's channel and acknowledged only after the broker's confirm, which Broker-J gives as RabbitMQ does.
+     */
+    @Test
+    void aMalformedCheckIsCopiedToTheDeadLetterQueueWithItsConfirm() throws Exception {
+        String messageId = "poison-" + UUID.randomUUID().toString().replace("-", "");
+        rabbit.send(
+                "",
+                topology.closeQueue(),
+                MessageBuilder.withBody("not json".getBytes(StandardCharsets.UTF_8))
+                        .setMessageId(messageId)
+                        .setContentType("application/json")
+                        .build());
+
+        try {
+            Message dead = null;
+            long deadline = System.currentTimeMillis() + 15_000;
+            while (dead == null && System.currentTimeMillis() < deadline) {
+                Message message = rabbit.receive(topology.deadLetterQueue(), 500);
+                if (message != null
+                        && messageId.equals(message.getMessageProperties().getMessageId())) {
+                    dead = message;
+                }
+            }
+            assertThat(dead).as("the copy on " + topology.deadLetterQueue()).isNotNull();
+            await(() -> Integer.valueOf(2)
+                    .equals(jdbc.queryForObject(
+                            "SELECT status FROM mq_consumption_record WHERE consumer = ? AND message_id = ?",
+                            Integer.class,
+                            CloseCheckService.CONSUMER,
+                            messageId)));
+        } finally {
+            // The other test counts this consumer's records.
+            jdbc.update("DELETE FROM mq_consumption_record WHERE message_id = ?", messageId);
+        }
     }
 
     private int status(String userId) {

@@ -64,9 +64,14 @@ public class CloseCheckListener extends RecordedMessageListener<CloseCheckVO> {
             if (outcome == null || outcome.action() == ConsumeOutcome.Action.RETRY) {
                 again = true;
             } else if (outcome.action() == ConsumeOutcome.Action.DEAD) {
-                deadLetter(
-                        channel, message, check.getKey(), check.getValue().getBytes(StandardCharsets.UTF_8), outcome);
-                deadLettered(check.getKey(), outcome);
+                if (deadLetter(
+                        channel, message, check.getKey(), check.getValue().getBytes(StandardCharsets.UTF_8), outcome)) {
+                    deadLettered(check.getKey(), outcome);
+                } else {
+                    // Its copy is not confirmed: the bundle comes back, and this check is copied again then.
+                    deadLetterNotCopied(check.getKey(), outcome);
+                    again = true;
+                }
             }
         }
         if (again) {
@@ -116,6 +121,11 @@ public class CloseCheckListener extends RecordedMessageListener<CloseCheckVO> {
     @Override
     protected void deadLettered(String messageId, ConsumeOutcome outcome) {
         service.deadLettered(messageId, outcome);
+    }
+
+    @Override
+    protected void deadLetterNotCopied(String messageId, ConsumeOutcome outcome) {
+        service.deadLetterNotCopied(messageId, outcome);
     }
 
     @Override

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.groupbuy.market.domain.trade.model.valobj.ConsumeOutcome;
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.ReturnListener;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
@@ -13,6 +14,8 @@ import java.time.Duration;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import lombok.extern.slf4j.Slf4j;
 import org.springframework.amqp.core.Message;
 import org.springframework.amqp.core.MessageProperties;
@@ -22,7 +25,8 @@ import org.springframework.amqp.rabbit.listener.api.ChannelAwareMessageListener;
  * The manual-acknowledgement discipline our own consumers share (seed 003): a delivery is acknowledged only after its
  * outcome is recorded in the consumption record; a failed attempt is handed back to the broker (after a short pause)
  * for the next; a message that is malformed or out of attempts is copied to the dead-letter queue with the reason in
- * header {@value #DEAD_REASON_HEADER}, then acknowledged. Subclasses read the body and hand it to their use case.
+ * header {@value #DEAD_REASON_HEADER}, then acknowledged — only once the broker confirmed the copy, so a copy it lost
+ * or could not route never takes the original with it. Subclasses read the body and hand it to their use case.
  */
 @Slf4j
 public abstract class RecordedMessageListener<T> implements ChannelAwareMessageListener {
@@ -30,6 +34,12 @@ public abstract class RecordedMessageListener<T> implements ChannelAwareMessageL
     public static final String DEAD_REASON_HEADER = "x-gbm-dead-reason";
     public static final String ATTEMPTS_HEADER = "x-gbm-attempts";
     public static final String ORIGINAL_ROUTING_KEY_HEADER = "x-gbm-original-routing-key";
+
+    /**
+     * How long a dead-letter copy waits for the broker's confirm (as {@code gbm.mq.confirm-timeout}'s default); past it
+     * the delivery is handed back and copied again on its next delivery: a copy twice rather than none.
+     */
+    static final long COPY_CONFIRM_MILLIS = 5_000;
 
     protected final ObjectMapper json;
     private final String what;
@@ -75,6 +85,12 @@ public abstract class RecordedMessageListener<T> implements ChannelAwareMessageL
     /** Records that the message went to the dead-letter queue. */
     protected abstract void deadLettered(String messageId, ConsumeOutcome outcome);
 
+    /**
+     * Records why the message was due for the dead-letter queue when its copy did not land (it stays processing, so
+     * its next delivery, out of attempts or failing the same way, names this reason when it is copied).
+     */
+    protected abstract void deadLetterNotCopied(String messageId, ConsumeOutcome outcome);
+
     /** Whether the dead-letter copy keeps the routing key the message arrived with. */
     protected boolean keepsRoutingKey() {
         return false;
@@ -99,7 +115,13 @@ public abstract class RecordedMessageListener<T> implements ChannelAwareMessageL
                 channel.basicNack(tag, false, true);
             }
             case DEAD -> {
-                deadLetter(channel, message, messageId, message.getBody(), outcome);
+                if (!deadLetter(channel, message, messageId, message.getBody(), outcome)) {
+                    // Not recorded dead either: the next delivery decides again and copies it then.
+                    deadLetterNotCopied(messageId, outcome);
+                    pause();
+                    channel.basicNack(tag, false, true);
+                    return;
+                }
                 deadLettered(messageId, outcome);
                 channel.basicAck(tag, false);
             }
@@ -133,9 +155,12 @@ public abstract class RecordedMessageListener<T> implements ChannelAwareMessageL
 
     /**
      * A copy on the dead-letter queue (persistent, the given id and body) with why and after how many attempts;
-     * {@code delivery} is the delivery it came in (its content type, headers and routing key).
+     * {@code delivery} is the delivery it came in (its content type, headers and routing key). True once the broker
+     * confirmed the copy and routed it to the queue (published mandatory); false when it refused it, could not route it
+     * (the queue is gone) or did not confirm in time — the caller then keeps the original, so a message is never
+     * acknowledged on the strength of a copy that may not exist.
      */
-    protected final void deadLetter(
+    protected final boolean deadLetter(
             Channel channel, Message delivery, String messageId, byte[] body, ConsumeOutcome outcome)
             throws IOException {
         MessageProperties properties = delivery.getMessageProperties();
@@ -151,7 +176,40 @@ public abstract class RecordedMessageListener<T> implements ChannelAwareMessageL
                 .deliveryMode(2)
                 .headers(headers)
                 .build();
-        channel.basicPublish("", deadLetterQueue, copy, body);
+        if (channel.getNextPublishSeqNo() == 0) {
+            // Not in confirm mode yet (a factory without publisher confirms): this channel only consumes and copies.
+            channel.confirmSelect();
+        }
+        // The broker sends a mandatory copy's return before its confirm, so the flag is set by the time the wait ends;
+        // the channel belongs to this consumer, so a return while it waits is this copy's.
+        AtomicBoolean returned = new AtomicBoolean();
+        ReturnListener onReturn = (replyCode, replyText, exchange, routingKey, props, bytes) -> returned.set(true);
+        channel.addReturnListener(onReturn);
+        try {
+            channel.basicPublish("", deadLetterQueue, true, copy, body);
+            boolean confirmed = channel.waitForConfirms(COPY_CONFIRM_MILLIS);
+            if (confirmed && !returned.get()) {
+                return true;
+            }
+            log.warn(
+                    "{} message={} not dead-lettered: the broker {} its copy to {}; handed back to the broker",
+                    what,
+                    messageId,
+                    confirmed ? "could not route" : "refused",
+                    deadLetterQueue);
+        } catch (TimeoutException e) {
+            log.warn(
+                    "{} message={} not dead-lettered: no confirm of its copy to {} within {} ms; handed back to the broker",
+                    what,
+                    messageId,
+                    deadLetterQueue,
+                    COPY_CONFIRM_MILLIS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            channel.removeReturnListener(onReturn);
+        }
+        return false;
     }
 
     /** The body as a JSON object; IllegalArgumentException when it is not one. */

@@ -54,6 +54,11 @@ public class RefundPlaceListener extends RecordedMessageListener<RefundMessageVO
     }
 
     @Override
+    protected void deadLetterNotCopied(String messageId, ConsumeOutcome outcome) {
+        service.deadLetterNotCopied(messageId, outcome);
+    }
+
+    @Override
     protected boolean keepsRoutingKey() {
         return true;
     }

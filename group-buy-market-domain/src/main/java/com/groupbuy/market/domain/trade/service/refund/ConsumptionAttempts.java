@@ -20,6 +20,9 @@ public final class ConsumptionAttempts {
         }
     }
 
+    /** How the answer for a message out of attempts begins; the rest quotes the last attempt's error. */
+    static final String OUT_OF_ATTEMPTS = "out of attempts; last error: ";
+
     private ConsumptionAttempts() {}
 
     /** Opens (or reads) the message's record and counts this delivery's attempt under the version it read. */
@@ -39,13 +42,25 @@ public final class ConsumptionAttempts {
         }
         if (record.attempts() >= maxAttempts) {
             // The last attempt's outcome was never written (its process died): no attempt is left.
-            return refused(ConsumeOutcome.dead(
-                    "out of attempts; last error: " + record.lastError(), record.attempts(), record.version()));
+            return refused(
+                    ConsumeOutcome.dead(OUT_OF_ATTEMPTS + record.lastError(), record.attempts(), record.version()));
         }
         if (!records.startAttempt(consumer, messageId, record.version())) {
             return refused(ConsumeOutcome.duplicate("another delivery of this message started an attempt meanwhile"));
         }
         return new Start(record.attempts() + 1, record.version() + 1, null);
+    }
+
+    /**
+     * A message due for the dead-letter queue whose copy did not land stays processing, with the reason it was due as
+     * its last error, so the delivery that finally copies it (out of attempts by then) still says why. An
+     * out-of-attempts answer already quotes that error and is not written again.
+     */
+    public static void notCopied(
+            IConsumptionRecordRepository records, String consumer, String messageId, ConsumeOutcome outcome) {
+        if (outcome.version() >= 0 && !outcome.reason().startsWith(OUT_OF_ATTEMPTS)) {
+            records.recordFailure(consumer, messageId, outcome.version(), outcome.reason());
+        }
     }
 
     private static Start refused(ConsumeOutcome outcome) {

@@ -106,6 +106,11 @@ public class RefundPlaceReturnService {
         }
     }
 
+    /** The listener could not copy the message to the dead-letter queue: it comes back, and its record keeps why. */
+    public void deadLetterNotCopied(String messageId, ConsumeOutcome outcome) {
+        ConsumptionAttempts.notCopied(records, CONSUMER, messageId, outcome);
+    }
+
     /** The listener moved the message to the dead-letter queue: the record says so, with the reason. */
     public void deadLettered(String messageId, ConsumeOutcome outcome) {
         if (outcome.version() >= 0) {
