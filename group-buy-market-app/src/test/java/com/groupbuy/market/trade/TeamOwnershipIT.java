@@ -255,6 +255,29 @@ class TeamOwnershipIT {
     }
 
     @Test
+    void aLegacyMemberOfAnotherPartnerRefundingItsOwnOrderIsToldAtItsOwnRefundUrl() throws Exception {
+        String teamId = lockOk("s01", "c01", u("a1"), "").path("teamId").asText();
+        plantMember(teamId, "s02", "c02", u("b1"), 0);
+
+        JsonNode refund = TestJson.postEnvelope(
+                port,
+                "/api/v1/gbm/trade/refund_market_pay_order",
+                "{\"userId\":\"" + u("b1") + "\",\"outTradeNo\":\"out-" + u("b1")
+                        + "\",\"source\":\"s02\",\"channel\":\"c02\"}");
+
+        assertThat(refund.path("data").path("code").asText())
+                .as(refund.toString())
+                .isEqualTo("success");
+        await(() -> refunds(REFUNDS_B, teamId, u("b1")).size() == 1);
+        assertThat(refunds(REFUNDS_B, teamId, u("b1")).get(0).path("type").asText())
+                .isEqualTo("unpaid_unlock");
+        assertThat(refunds(REFUNDS_A, teamId, u("b1")))
+                .as("B's buyer is not A's to see")
+                .isEmpty();
+        assertThat(counts.lockCount(teamId)).isEqualTo(1);
+    }
+
+    @Test
     void aMixedTeamsCompletionCallbackListsOnlyTheTeamPartnersTradeNumbers() throws Exception {
         String teamId = lockOk("s01", "c01", u("a1"), "").path("teamId").asText();
         plantMember(teamId, "s02", "c02", u("b1"), 1);
