@@ -205,9 +205,13 @@ class PartnerIsolationIT {
                 .isEqualTo("E0202");
     }
 
+    /**
+     * Both partners sell goods A through activity A, yet a team belongs to the partner that opened it: the other
+     * partner's buyer cannot join it (answered as a team that does not exist, nothing taken) and opens a team of its
+     * own; the same user + out trade number from the two partners are two orders, each holding a place in its own team.
+     */
     @Test
-    void twoPartnersSameUserAndOutTradeNumberInOneTeamEachHoldAPlace() throws Exception {
-        // Both partners sell goods A through activity A: their buyers may meet in one team.
+    void twoPartnersSameUserAndOutTradeNumberOnOneActivityEachHoldAPlaceInTheirOwnTeam() throws Exception {
         jdbc.update(
                 "INSERT INTO sc_sku_activity (source, channel, goods_id, activity_id) VALUES ('s02', 'c02', ?, ?)",
                 goodsA,
@@ -217,15 +221,21 @@ class PartnerIsolationIT {
         JsonNode first = lockOk("s01", "c01", "v1", activityA, goodsA, "shared-out");
         String teamId = first.path("teamId").asText();
 
-        JsonNode second = lock("s02", "c02", "v1", teamId, activityA, goodsA, "shared-out");
+        JsonNode joinOther = lock("s02", "c02", "v1", teamId, activityA, goodsA, "shared-out");
+        JsonNode second = lock("s02", "c02", "v1", "", activityA, goodsA, "shared-out");
 
+        assertThat(joinOther.path("code").asText())
+                .as("another partner's team is not joinable: " + joinOther)
+                .isEqualTo("E0205");
         assertThat(second.path("code").asText()).as(second.toString()).isEqualTo("0000");
         assertThat(second.path("data").path("orderId").asText())
                 .isNotEqualTo(first.path("orderId").asText());
-        assertThat(counts.lockCount(teamId)).isEqualTo(2);
-        assertThat(counts.redisPlaces(teamId))
-                .as("another partner's order is another holder of a place")
-                .isEqualTo(2);
+        String otherTeam = second.path("data").path("teamId").asText();
+        assertThat(otherTeam).isNotEqualTo(teamId);
+        assertThat(counts.lockCount(teamId)).isEqualTo(1);
+        assertThat(counts.redisPlaces(teamId)).isEqualTo(1);
+        assertThat(counts.lockCount(otherTeam)).isEqualTo(1);
+        assertThat(counts.redisPlaces(otherTeam)).isEqualTo(1);
     }
 
     // --- item 4: identifiers compare exactly

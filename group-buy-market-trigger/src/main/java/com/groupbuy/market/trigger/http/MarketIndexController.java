@@ -52,8 +52,11 @@ public class MarketIndexController implements IMarketIndexService {
 
         TrialBalanceEntity trial = trialService.indexMarketTrial(product);
         Instant now = Instant.now(clock);
-        List<TeamVO> teams = teamQueryService.teamsFor(trial.getActivityId(), product.getUserId(), now);
-        TeamStatisticVO statistic = teamQueryService.statistic(trial.getActivityId());
+        // Only the caller's partner's teams: a team belongs to the partner that opened it (another's is not joinable).
+        List<TeamVO> teams = teamQueryService.teamsFor(
+                trial.getActivityId(), product.getSource(), product.getChannel(), product.getUserId(), now);
+        TeamStatisticVO statistic =
+                teamQueryService.statistic(trial.getActivityId(), product.getSource(), product.getChannel());
         log.info(
                 "trial user={} goods={} activity={} pay={} visible={} enable={}",
                 product.getUserId(),

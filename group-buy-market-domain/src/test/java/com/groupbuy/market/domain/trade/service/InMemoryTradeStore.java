@@ -72,6 +72,10 @@ public class InMemoryTradeStore implements ISettlementRepository, IRefundReposit
         public String teamId;
         public int status = OrderStatus.LOCKED.code();
         public Instant outTradeTime;
+        /** The order's own partner: its team's unless a test plants a member of another partner (legacy data). */
+        public String source = "s01";
+
+        public String channel = "c01";
     }
 
     public final Map<String, TeamRow> teams = new LinkedHashMap<>();
@@ -167,8 +171,9 @@ public class InMemoryTradeStore implements ISettlementRepository, IRefundReposit
         return payment.callbackOwed(
                         view,
                         paidLastPlace,
-                        () -> orders.values().stream()
+                        (source, channel) -> orders.values().stream()
                                 .filter(o -> o.teamId.equals(team.teamId) && o.status == OrderStatus.PAID.code())
+                                .filter(o -> o.source.equals(source) && o.channel.equals(channel))
                                 .map(o -> o.outTradeNo)
                                 .toList())
                 .map(task -> {
@@ -241,7 +246,14 @@ public class InMemoryTradeStore implements ISettlementRepository, IRefundReposit
         TeamRow team = teams.get(teamId);
         List<TeamMember> members = orders.values().stream()
                 .filter(o -> o.teamId.equals(teamId) && OrderStatus.of(o.status).isLive())
-                .map(o -> new TeamMember(o.orderId, o.userId, o.outTradeNo, team.activityId, OrderStatus.of(o.status)))
+                .map(o -> new TeamMember(
+                        o.orderId,
+                        o.userId,
+                        o.outTradeNo,
+                        team.activityId,
+                        OrderStatus.of(o.status),
+                        o.source,
+                        o.channel))
                 .toList();
         TeamExpiry expiry = decide.apply(team.toTeam(), members).orElse(null);
         if (expiry == null || team.status != expiry.teamFrom().code() || !team.validEnd.isBefore(endBefore)) {

@@ -51,8 +51,15 @@ public interface IGroupBuySettlementDao {
             @Param("teamFrom") int teamFrom,
             @Param("teamTo") int teamTo);
 
-    /** The trade numbers of the team's orders in {@code paid}, in the order they were locked. */
-    List<String> queryPaidOutTradeNos(@Param("teamId") String teamId, @Param("paid") int paidStatus);
+    /**
+     * The trade numbers of the team's orders of one partner ({@code source} + {@code channel}) in {@code paid}, in the
+     * order they were locked.
+     */
+    List<String> queryPaidOutTradeNos(
+            @Param("teamId") String teamId,
+            @Param("paid") int paidStatus,
+            @Param("source") String source,
+            @Param("channel") String channel);
 
     /** A payment notice for an order closed before it was paid: a row for the order, or one more notice on it. */
     void recordLatePayment(

@@ -7,12 +7,14 @@ import java.util.List;
 import org.apache.ibatis.annotations.Mapper;
 import org.apache.ibatis.annotations.Param;
 
-/** Read-only team queries for the trial page; each uses an index named in its XML. */
+/** Read-only team queries for the trial page, each of one partner's teams only; each uses an index named in its XML. */
 @Mapper
 public interface ITeamQueryDao {
 
     TeamViewPO queryOwnOpenTeam(
             @Param("activityId") Long activityId,
+            @Param("source") String source,
+            @Param("channel") String channel,
             @Param("userId") String userId,
             @Param("now") Instant now,
             @Param("live") List<Integer> liveStatuses,
@@ -20,11 +22,17 @@ public interface ITeamQueryDao {
 
     List<TeamViewPO> queryJoinableTeams(
             @Param("activityId") Long activityId,
+            @Param("source") String source,
+            @Param("channel") String channel,
             @Param("excludeTeamId") String excludeTeamId,
             @Param("now") Instant now,
             @Param("limit") int limit,
             @Param("live") List<Integer> liveStatuses,
             @Param("open") int openStatus);
 
-    TeamStatisticPO queryStatistic(@Param("activityId") Long activityId, @Param("formed") List<Integer> formedStatuses);
+    TeamStatisticPO queryStatistic(
+            @Param("activityId") Long activityId,
+            @Param("source") String source,
+            @Param("channel") String channel,
+            @Param("formed") List<Integer> formedStatuses);
 }

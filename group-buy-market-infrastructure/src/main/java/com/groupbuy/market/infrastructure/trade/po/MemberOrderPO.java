@@ -17,6 +17,10 @@ public class MemberOrderPO {
     private Instant teamValidEndTime;
     private String source;
     private String channel;
+    /** The member order's own partner (l.source, l.channel); source/channel above are the team's. */
+    private String memberSource;
+
+    private String memberChannel;
     private String notifyType;
     private String notifyUrl;
     private Instant outTradeTime;

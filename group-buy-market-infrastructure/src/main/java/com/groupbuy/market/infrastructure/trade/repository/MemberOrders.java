@@ -24,7 +24,8 @@ final class MemberOrders {
      * purpose).
      */
     static MemberOrderView toView(PartnerOrderRow row, PartnerOrderKey key) {
-        return row == null ? null : toView(row, key.userId(), key.outTradeNo(), null);
+        // The order was found by its partner's key: the key's source and channel are the order's own.
+        return row == null ? null : toView(row, key.userId(), key.outTradeNo(), null, key.source(), key.channel());
     }
 
     /** An order read with its user, number and lock time (by order id, or the timeout job's page). */
@@ -49,11 +50,19 @@ final class MemberOrders {
                                 po.getTeamTargetCount()),
                         po.getUserId(),
                         po.getOutTradeNo(),
-                        po.getLockTime());
+                        po.getLockTime(),
+                        po.getMemberSource(),
+                        po.getMemberChannel());
     }
 
-    /** The stored order with the three values a read may take from elsewhere than the row (null when not read). */
-    private static MemberOrderView toView(PartnerOrderRow row, String userId, String outTradeNo, Instant lockTime) {
+    /** The stored order with the values a read may take from elsewhere than the row (null when not read). */
+    private static MemberOrderView toView(
+            PartnerOrderRow row,
+            String userId,
+            String outTradeNo,
+            Instant lockTime,
+            String orderSource,
+            String orderChannel) {
         return MemberOrderView.builder()
                 .orderId(row.orderId())
                 .userId(userId)
@@ -66,6 +75,8 @@ final class MemberOrders {
                 .teamValidEndTime(row.teamValidEndTime())
                 .source(row.source())
                 .channel(row.channel())
+                .orderSource(orderSource)
+                .orderChannel(orderChannel)
                 .notifyType(row.notifyType())
                 .notifyUrl(row.notifyUrl())
                 .outTradeTime(row.outTradeTime())

@@ -167,6 +167,8 @@ public class RefundRepository implements IRefundRepository {
                 po.getUserId(),
                 po.getOutTradeNo(),
                 po.getActivityId(),
-                OrderStatus.of(po.getStatus()));
+                OrderStatus.of(po.getStatus()),
+                po.getSource(),
+                po.getChannel());
     }
 }

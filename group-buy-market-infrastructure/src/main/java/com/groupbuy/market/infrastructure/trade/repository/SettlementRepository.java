@@ -95,7 +95,8 @@ public class SettlementRepository implements ISettlementRepository {
             return payment.callbackOwed(
                             order,
                             paidLastPlace,
-                            () -> dao.queryPaidOutTradeNos(order.getTeamId(), OrderStatus.PAID.code()))
+                            (source, channel) -> dao.queryPaidOutTradeNos(
+                                    order.getTeamId(), OrderStatus.PAID.code(), source, channel))
                     .map(task -> save(task, callbackLease))
                     .orElse(null);
         });

@@ -22,23 +22,33 @@ public class TeamQueryRepository implements ITeamQueryRepository {
     }
 
     @Override
-    public TeamVO queryOwnOpenTeam(Long activityId, String userId, Instant now) {
-        TeamViewPO po = dao.queryOwnOpenTeam(activityId, userId, now, States.LIVE_ORDERS, TeamStatus.OPEN.code());
+    public TeamVO queryOwnOpenTeam(Long activityId, String source, String channel, String userId, Instant now) {
+        TeamViewPO po = dao.queryOwnOpenTeam(
+                activityId, source, channel, userId, now, States.LIVE_ORDERS, TeamStatus.OPEN.code());
         return po == null ? null : toTeam(po);
     }
 
     @Override
-    public List<TeamVO> queryJoinableTeams(Long activityId, String excludeTeamId, Instant now, int limit) {
+    public List<TeamVO> queryJoinableTeams(
+            Long activityId, String source, String channel, String excludeTeamId, Instant now, int limit) {
         return dao
-                .queryJoinableTeams(activityId, excludeTeamId, now, limit, States.LIVE_ORDERS, TeamStatus.OPEN.code())
+                .queryJoinableTeams(
+                        activityId,
+                        source,
+                        channel,
+                        excludeTeamId,
+                        now,
+                        limit,
+                        States.LIVE_ORDERS,
+                        TeamStatus.OPEN.code())
                 .stream()
                 .map(TeamQueryRepository::toTeam)
                 .toList();
     }
 
     @Override
-    public TeamStatisticVO queryStatistic(Long activityId) {
-        TeamStatisticPO po = dao.queryStatistic(activityId, States.FORMED_TEAMS);
+    public TeamStatisticVO queryStatistic(Long activityId, String source, String channel) {
+        TeamStatisticPO po = dao.queryStatistic(activityId, source, channel, States.FORMED_TEAMS);
         return new TeamStatisticVO(po.getAllTeamCount(), po.getAllTeamCompleteCount(), po.getAllTeamUserCount());
     }
 

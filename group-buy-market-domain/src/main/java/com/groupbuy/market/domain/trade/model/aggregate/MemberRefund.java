@@ -69,6 +69,12 @@ public record MemberRefund(
                 teamFrom,
                 whenNoPaidLeft,
                 otherwise,
-                routes.refundTasks(body, order.getSource(), order.getChannel(), order.getNotifyType()));
+                // To the member order's own partner (its refund URL, its secret), with the team's notify type: a
+                // member order has no notify settings of its own. The team's partner but for a legacy mixed team.
+                routes.refundTasks(
+                        body,
+                        order.getOrderSource() != null ? order.getOrderSource() : order.getSource(),
+                        order.getOrderSource() != null ? order.getOrderChannel() : order.getChannel(),
+                        order.getNotifyType()));
     }
 }

@@ -11,8 +11,9 @@ import com.groupbuy.market.domain.trade.model.valobj.TeamStatus;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
-import java.util.function.Supplier;
+import java.util.function.BiFunction;
 import lombok.AllArgsConstructor;
 import lombok.Builder;
 import lombok.Getter;
@@ -41,6 +42,15 @@ public class Team {
     private final String notifyType;
     private final String notifyUrl;
 
+    /**
+     * "A team belongs to the partner that opened it": only that partner (its source and channel, compared exactly, as
+     * the database compares them: case and trailing spaces count) may join it or see it. The team has one notify
+     * target, its leader's, so a member of another partner could be told neither of its completion nor of its expiry.
+     */
+    public boolean belongsTo(String source, String channel) {
+        return Objects.equals(this.source, source) && Objects.equals(this.channel, channel);
+    }
+
     /** Open and its window not yet over at {@code now}. */
     public boolean isOpenAt(Instant now) {
         return status == TeamStatus.OPEN && now.isBefore(validEndTime);
@@ -61,10 +71,13 @@ public class Team {
     }
 
     /**
-     * "A complete team owes one callback": the completion callback with the paid members' trade numbers (read only
-     * when owed), or empty while the team is not complete.
+     * "A complete team owes one callback": the completion callback with the trade numbers of the paid members of the
+     * team's own partner (read only when owed; {@code paidOutTradeNosOf} answers them for a source and channel), or
+     * empty while the team is not complete. A member another partner slipped in before teams were kept to their partner
+     * is not listed: its number is not this partner's to see.
      */
-    public Optional<NotifyTaskEntity> completionCallback(NotifyRoutes routes, Supplier<List<String>> paidOutTradeNos) {
+    public Optional<NotifyTaskEntity> completionCallback(
+            NotifyRoutes routes, BiFunction<String, String, List<String>> paidOutTradeNosOf) {
         if (status != TeamStatus.COMPLETE) {
             return Optional.empty();
         }
@@ -75,7 +88,7 @@ public class Team {
                 channel,
                 notifyType,
                 notifyUrl,
-                new SettlementCallback(teamId, paidOutTradeNos.get())));
+                new SettlementCallback(teamId, paidOutTradeNosOf.apply(source, channel))));
     }
 
     /** Open past its window: its validity ended before {@code endBefore}. */
@@ -86,7 +99,8 @@ public class Team {
     /**
      * "Expiry fails an incomplete team and tells each member": the team → failed; its unpaid members closed (their
      * places given back) and told {@code unpaid_unlock}; its paid members kept (the mall returns their money) and told
-     * {@code paid_unformed}. Empty when the team is not open past {@code endBefore} (completed, failed, not due).
+     * {@code paid_unformed}. Empty when the team is not open past {@code endBefore} (completed, failed, not due). Each
+     * member is told through its own order's partner (see {@link #refundCallbacks}).
      */
     public Optional<TeamExpiry> expire(Instant endBefore, List<TeamMember> liveMembers, NotifyRoutes routes) {
         if (!isExpiredBefore(endBefore)) {
@@ -106,12 +120,18 @@ public class Team {
                 new TeamExpiry(status, failed, OrderStatus.LOCKED, OrderStatus.LOCKED.close(), closed, callbacks));
     }
 
+    /**
+     * A member's refund goes to the partner of the member's own order (its refund URL, signed with its secret): the
+     * team's partner in every team written since teams are kept to their partner, but a team written before may hold
+     * another partner's member, whose buyer only that partner can refund. The notify type is the team's: a member order
+     * stores no notify settings of its own (the original platform keeps one notify target per team).
+     */
     private List<NotifyTaskEntity> refundCallbacks(TeamMember member, RefundType type, NotifyRoutes routes) {
         return routes.refundTasks(
                 new RefundCallback(
                         type, member.userId(), teamId, member.activityId(), member.orderId(), member.outTradeNo()),
-                source,
-                channel,
+                member.source(),
+                member.channel(),
                 notifyType);
     }
 }

@@ -8,7 +8,7 @@ import com.groupbuy.market.domain.trade.model.valobj.SettlementCallback;
 import com.groupbuy.market.domain.trade.model.valobj.TeamStatus;
 import java.util.List;
 import java.util.Optional;
-import java.util.function.Supplier;
+import java.util.function.BiFunction;
 
 /**
  * One payment counted on a team, as the settlement's transaction stores it: the order {@code LOCKED → PAID}; the
@@ -48,10 +48,13 @@ public final class TeamPayment {
      * The callback this payment owes: the team's completion callback when {@code paidLastPlace} (the guarded update
      * that pays the last place is the one that matched, on the row locked until commit, so two last payers can neither
      * both miss nor both see the completion), else none. It names the team as read with the order: its id, activity,
-     * partner and channel never change. The paid members' trade numbers are read only when the callback is owed.
+     * partner and channel never change. The trade numbers listed are those of the paid members of the team's own
+     * partner ({@code paidOutTradeNosOf} answers them for a source and channel), read only when the callback is owed:
+     * a member another partner slipped in before teams were kept to their partner is not this partner's to see
+     * ({@link Team#belongsTo}).
      */
     public Optional<NotifyTaskEntity> callbackOwed(
-            MemberOrderView order, boolean paidLastPlace, Supplier<List<String>> paidOutTradeNos) {
+            MemberOrderView order, boolean paidLastPlace, BiFunction<String, String, List<String>> paidOutTradeNosOf) {
         if (!paidLastPlace) {
             return Optional.empty();
         }
@@ -62,6 +65,7 @@ public final class TeamPayment {
                 order.getChannel(),
                 order.getNotifyType(),
                 order.getNotifyUrl(),
-                new SettlementCallback(order.getTeamId(), paidOutTradeNos.get())));
+                new SettlementCallback(
+                        order.getTeamId(), paidOutTradeNosOf.apply(order.getSource(), order.getChannel()))));
     }
 }

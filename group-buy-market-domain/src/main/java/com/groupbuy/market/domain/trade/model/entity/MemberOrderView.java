@@ -26,6 +26,14 @@ public class MemberOrderView {
     private final String source;
 
     private final String channel;
+    /**
+     * The member order's own partner (source + channel of the lock that wrote it), whom its refund callbacks are owed
+     * to; null where not read (then the team's). The team's in every team written since a team is kept to its partner,
+     * another for a member another partner's buyer became before (legacy data).
+     */
+    private final String orderSource;
+
+    private final String orderChannel;
     private final String notifyType;
     private final String notifyUrl;
     /** The payment time the settlement recorded; null while the order was never settled (it is never cleared). */

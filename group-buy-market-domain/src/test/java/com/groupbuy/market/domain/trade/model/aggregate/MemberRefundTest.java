@@ -84,6 +84,38 @@ class MemberRefundTest {
                 .isEmpty();
     }
 
+    /**
+     * A member of another partner in a team written before teams were kept to their partner (legacy data): its refund is
+     * owed to its own partner (that partner's refund URL, source and channel), with the team's notify type.
+     */
+    @Test
+    void aLegacyMemberOfAnotherPartnerIsToldThroughItsOwnPartner() {
+        NotifyRoutes routes = new NotifyRoutes(
+                false, Map.of(), (s, c) -> ("s02".equals(s) && "c02".equals(c)) ? "https://b.example/refund" : null);
+        MemberOrderView legacy = order(OrderStatus.PAID, TeamStatus.OPEN, "HTTP").toBuilder()
+                .orderSource("s02")
+                .orderChannel("c02")
+                .build();
+
+        assertThat(MemberRefund.of(legacy, RefundType.PAID_UNFORMED, routes).callbacks())
+                .singleElement()
+                .satisfies(task -> {
+                    assertThat(task.getNotifyUrl()).isEqualTo("https://b.example/refund");
+                    assertThat(task.getSource()).isEqualTo("s02");
+                    assertThat(task.getChannel()).isEqualTo("c02");
+                });
+        assertThat(MemberRefund.of(
+                                order(OrderStatus.PAID, TeamStatus.OPEN, "HTTP").toBuilder()
+                                        .orderSource("s01")
+                                        .orderChannel("c01")
+                                        .build(),
+                                RefundType.PAID_UNFORMED,
+                                routes)
+                        .callbacks())
+                .as("the team's own member: told as before (s01/c01 has no refund URL here)")
+                .isEmpty();
+    }
+
     @Test
     void aRefundOfAnotherKindThanTheStatesCallForIsRefused() {
         assertThatThrownBy(() -> MemberRefund.of(

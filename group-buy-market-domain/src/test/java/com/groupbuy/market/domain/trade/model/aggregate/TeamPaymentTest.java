@@ -36,12 +36,12 @@ class TeamPaymentTest {
 
     @Test
     void onlyThePaymentThatPaidTheLastPlaceOwesTheCallbackAndTheMembersAreReadOnlyThen() {
-        assertThat(payment.callbackOwed(ORDER, false, () -> {
+        assertThat(payment.callbackOwed(ORDER, false, (source, channel) -> {
                     throw new AssertionError("the paid members are read only when the callback is owed");
                 }))
                 .isEmpty();
-        NotifyTaskEntity task =
-                payment.callbackOwed(ORDER, true, () -> List.of("a", "b", "c")).orElseThrow();
+        NotifyTaskEntity task = payment.callbackOwed(ORDER, true, (source, channel) -> List.of("a", "b", "c"))
+                .orElseThrow();
         assertThat(task.getBody()).isEqualTo("{\"teamId\":\"t-1\",\"outTradeNoList\":[\"a\",\"b\",\"c\"]}");
         assertThat(task.getTaskKey()).isEqualTo("t-1:trade_settlement");
         assertThat(task.getActivityId()).isEqualTo(7L);
@@ -49,6 +49,19 @@ class TeamPaymentTest {
         assertThat(task.getChannel()).isEqualTo("c01");
         assertThat(task.getNotifyType()).isEqualTo("HTTP");
         assertThat(task.getNotifyUrl()).isEqualTo("https://mall.example/success");
+    }
+
+    /** A team of s01/c01 lists only s01/c01's paid members, whoever else a legacy team may hold. */
+    @Test
+    void theCallbackListsOnlyThePaidMembersOfTheTeamsOwnPartner() {
+        List<String> asked = new java.util.ArrayList<>();
+        NotifyTaskEntity task = payment.callbackOwed(ORDER, true, (source, channel) -> {
+                    asked.add(source + "/" + channel);
+                    return List.of("a");
+                })
+                .orElseThrow();
+        assertThat(asked).containsExactly("s01/c01");
+        assertThat(task.getBody()).isEqualTo("{\"teamId\":\"t-1\",\"outTradeNoList\":[\"a\"]}");
     }
 
     @Test

@@ -21,8 +21,12 @@ import org.junit.jupiter.params.provider.EnumSource;
 class TeamTest {
 
     private static final Instant END = Instant.parse("2026-12-01T10:00:00Z");
-    private static final NotifyRoutes ROUTES = new NotifyRoutes(
-            true, Map.of(), (source, channel) -> "s01".equals(source) ? "https://mall.example/refund" : null);
+    private static final NotifyRoutes ROUTES =
+            new NotifyRoutes(true, Map.of(), (source, channel) -> switch (source + "/" + channel) {
+                case "s01/c01" -> "https://mall.example/refund";
+                case "s02/c01" -> "https://other.example/refund";
+                default -> null;
+            });
 
     static Team team(TeamStatus status, int target, int locked, int paid) {
         return Team.builder()
@@ -64,8 +68,8 @@ class TeamTest {
 
     @Test
     void aCompleteTeamOwesOneCallbackWithItsPaidTradeNumbers() {
-        Optional<NotifyTaskEntity> task =
-                team(TeamStatus.COMPLETE, 2, 2, 2).completionCallback(ROUTES, () -> List.of("out-a", "out-b"));
+        Optional<NotifyTaskEntity> task = team(TeamStatus.COMPLETE, 2, 2, 2)
+                .completionCallback(ROUTES, (source, channel) -> List.of("out-a", "out-b"));
         assertThat(task).get().satisfies(t -> {
             assertThat(t.getTaskKey()).isEqualTo("t-1:trade_settlement");
             assertThat(t.getNotifyCategory()).isEqualTo("trade_settlement");
@@ -81,7 +85,7 @@ class TeamTest {
     @EnumSource(value = TeamStatus.class, names = "COMPLETE", mode = EnumSource.Mode.EXCLUDE)
     void noOtherTeamOwesACallbackNorReadsItsMembers(TeamStatus status) {
         AtomicInteger reads = new AtomicInteger();
-        assertThat(team(status, 2, 2, 1).completionCallback(ROUTES, () -> {
+        assertThat(team(status, 2, 2, 1).completionCallback(ROUTES, (source, channel) -> {
                     reads.incrementAndGet();
                     return List.of();
                 }))
@@ -92,8 +96,8 @@ class TeamTest {
     @Test
     void expiryFailsAnIncompleteTeamClosesItsUnpaidMembersAndTellsEveryMember() {
         List<TeamMember> members = List.of(
-                new TeamMember("o-1", "u1", "out-1", 7L, OrderStatus.PAID),
-                new TeamMember("o-2", "u2", "out-2", 7L, OrderStatus.LOCKED));
+                new TeamMember("o-1", "u1", "out-1", 7L, OrderStatus.PAID, "s01", "c01"),
+                new TeamMember("o-2", "u2", "out-2", 7L, OrderStatus.LOCKED, "s01", "c01"));
         TeamExpiry expiry = team(TeamStatus.OPEN, 3, 2, 1)
                 .expire(END.plusMillis(1), members, ROUTES)
                 .orElseThrow();
@@ -113,6 +117,62 @@ class TeamTest {
                 .isEqualTo("{\"type\":\"paid_unformed\",\"userId\":"
                         + "\"u1\",\"teamId\":\"t-1\",\"activityId\":7,\"orderId\":\"o-1\",\"outTradeNo\":\"out-1\"}");
         assertThat(expiry.callbacks().get(2).getBody()).startsWith("{\"type\":\"unpaid_unlock\"");
+    }
+
+    @ParameterizedTest(name = "{0}/{1} -> {2}")
+    @CsvSource({
+        "s01, c01, true",
+        "s02, c01, false",
+        "s01, c02, false",
+        "S01, c01, false",
+        "'s01 ', c01, false",
+        "s01, 'c01 ', false",
+    })
+    void aTeamBelongsOnlyToThePartnerThatOpenedItComparedExactly(String source, String channel, boolean expected) {
+        assertThat(team(TeamStatus.OPEN, 3, 1, 0).belongsTo(source, channel)).isEqualTo(expected);
+    }
+
+    /** The completion callback lists the paid members of the team's own partner only (a legacy team may hold others). */
+    @Test
+    void theCompletionCallbackAsksOnlyForTheTeamPartnersPaidMembers() {
+        Map<String, List<String>> paidByPartner = Map.of("s01/c01", List.of("out-a"), "s02/c01", List.of("out-b"));
+        NotifyTaskEntity task = team(TeamStatus.COMPLETE, 2, 2, 2)
+                .completionCallback(ROUTES, (source, channel) -> paidByPartner.get(source + "/" + channel))
+                .orElseThrow();
+        assertThat(task.getSource()).isEqualTo("s01");
+        assertThat(task.getBody()).isEqualTo("{\"teamId\":\"t-1\",\"outTradeNoList\":[\"out-a\"]}");
+    }
+
+    /**
+     * A team written before teams were kept to their partner may hold another partner's member: its refund goes to
+     * that member's own partner (its refund URL, its source and channel), never to the team's; the notify type is the
+     * team's. The team partner's member is told exactly as before.
+     */
+    @Test
+    void expiryTellsEachMemberThroughItsOwnOrdersPartner() {
+        List<TeamMember> members = List.of(
+                new TeamMember("o-1", "u1", "out-1", 7L, OrderStatus.PAID, "s01", "c01"),
+                new TeamMember("o-2", "u2", "out-2", 7L, OrderStatus.PAID, "s02", "c01"));
+        TeamExpiry expiry = team(TeamStatus.OPEN, 3, 2, 2)
+                .expire(END.plusMillis(1), members, ROUTES)
+                .orElseThrow();
+
+        List<NotifyTaskEntity> http = expiry.callbacks().stream()
+                .filter(t -> "HTTP".equals(t.getNotifyType()))
+                .toList();
+        assertThat(http)
+                .extracting(NotifyTaskEntity::getTaskKey, NotifyTaskEntity::getNotifyUrl, NotifyTaskEntity::getSource)
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple(
+                                "t-1:trade_paid2refund:o-1", "https://mall.example/refund", "s01"),
+                        org.assertj.core.groups.Tuple.tuple(
+                                "t-1:trade_paid2refund:o-2", "https://other.example/refund", "s02"));
+        assertThat(expiry.callbacks())
+                .filteredOn(t -> t.getBody().contains("\"orderId\":\"o-2\""))
+                .allSatisfy(t -> {
+                    assertThat(t.getSource()).isEqualTo("s02");
+                    assertThat(t.getChannel()).isEqualTo("c01");
+                });
     }
 
     @Test

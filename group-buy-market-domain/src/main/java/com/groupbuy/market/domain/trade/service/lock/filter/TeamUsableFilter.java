@@ -8,7 +8,11 @@ import com.groupbuy.market.types.enums.ResponseCode;
 import com.groupbuy.market.types.exception.AppException;
 
 /**
- * A join names a team of the same activity that is still open, not past its end and not already full. The team is the
+ * A join names a team of the caller's own partner and the same activity that is still open, not past its end and not
+ * already full. Another partner's team answers exactly as a team that does not exist ({@code E0205}): a team belongs to
+ * the partner that opened it ({@link Team#belongsTo}), and its existence is not another partner's to learn. The chain
+ * runs before the Redis reservation and the write (group commit or alone), so a refusal takes no place and writes
+ * nothing. The team is the
  * one the lock's first read found under that id ({@link LockContext#getNamedTeam()}); the write's guarded place
  * taking and Redis's counter decide the race, as they did when this filter read the row itself a moment later.
  */
@@ -20,7 +24,9 @@ public class TeamUsableFilter implements RuleFilter<LockOrderCommand, LockContex
             return;
         }
         Team team = context.getNamedTeam();
-        if (team == null || !team.getActivityId().equals(command.getActivityId())) {
+        if (team == null
+                || !team.belongsTo(command.getSource(), command.getChannel())
+                || !team.getActivityId().equals(command.getActivityId())) {
             throw new AppException(ResponseCode.E0205);
         }
         if (!team.isOpenAt(context.getNow())) {

@@ -34,15 +34,44 @@ class TeamUsableFilterTest {
                         .completeCount(0)
                         .status(status)
                         .validEndTime(end)
+                        .source("s01")
+                        .channel("c01")
                         .build());
     }
 
     private LockContext join(String teamId, long activityId) {
+        return join(teamId, activityId, "s01", "c01");
+    }
+
+    private LockContext join(String teamId, long activityId, String source, String channel) {
         LockContext context = new LockContext(NOW);
         context.setNamedTeam(teamId == null ? null : teams.get(teamId));
         filter.apply(
-                LockOrderCommand.builder().teamId(teamId).activityId(activityId).build(), context);
+                LockOrderCommand.builder()
+                        .teamId(teamId)
+                        .activityId(activityId)
+                        .source(source)
+                        .channel(channel)
+                        .build(),
+                context);
         return context;
+    }
+
+    /**
+     * Another partner's team answers as a team that does not exist, whatever its state (open with places, or even one
+     * that would be refused for another reason): its existence is not the caller's to learn. Compared exactly.
+     */
+    @ParameterizedTest(name = "{0}/{1}")
+    @CsvSource({"s02, c01", "s01, c02", "S01, c01", "'s01 ', c01", "s01, 'c01 '"})
+    void anotherPartnersTeamIsRefusedAsUnknown(String source, String channel) {
+        team(TeamStatus.OPEN, 1, NOW.plusSeconds(60));
+        assertThatThrownBy(() -> join("t-1", 7L, source, channel))
+                .extracting(e -> ((AppException) e).getCode())
+                .isEqualTo("E0205");
+        team(TeamStatus.FAILED, 3, NOW.minusSeconds(60));
+        assertThatThrownBy(() -> join("t-1", 7L, source, channel))
+                .extracting(e -> ((AppException) e).getCode())
+                .isEqualTo("E0205");
     }
 
     @Test
