@@ -264,7 +264,9 @@ class PartnerIsolationIT {
                         "SELECT biz_id FROM group_buy_order_list WHERE activity_id = ? ORDER BY id",
                         String.class,
                         activityA))
-                .containsExactly(activityA + "_Ab_1", activityA + "_AB_1");
+                .containsExactly(
+                        LockAggregates.bizId(activityA, "s01", "c01", "Ab", 1),
+                        LockAggregates.bizId(activityA, "s01", "c01", "AB", 1));
     }
 
     @Test
