@@ -23,6 +23,20 @@ final class LockAggregates {
 
     private LockAggregates() {}
 
+    /** The biz id the lock writes for a partner's user's n-th take in an activity (the code's own format). */
+    static String bizId(long activityId, String source, String channel, String userId, int takeSequence) {
+        return LockOrderAggregate.builder()
+                .command(LockOrderCommand.builder()
+                        .activityId(activityId)
+                        .source(source)
+                        .channel(channel)
+                        .userId(userId)
+                        .build())
+                .takeSequence(takeSequence)
+                .build()
+                .bizId();
+    }
+
     /** A number no other lock or task of these tests has. */
     static long next() {
         return IDS.incrementAndGet();

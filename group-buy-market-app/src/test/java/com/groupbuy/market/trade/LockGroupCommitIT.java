@@ -111,7 +111,7 @@ class LockGroupCommitIT {
         new MarketConfigFixture(jdbc).member(teamId, activityId, user("second"), "900000000001", "old-out", 2);
         jdbc.update(
                 "UPDATE group_buy_order_list SET biz_id = ? WHERE order_id = '900000000001'",
-                activityId + "_" + user("second") + "_1");
+                LockAggregates.bizId(activityId, "s01", "c01", user("second"), 1));
         double fallbacksBefore = fallbacks();
         Map<String, Callable<JsonNode>> locks = new HashMap<>();
         locks.put("second", () -> lock("second", teamId));

@@ -260,7 +260,8 @@ class LockIT {
         // A closed order that still carries the biz id of take 1 makes the next write of this user collide.
         new MarketConfigFixture(jdbc).member(teamId, activityId, "second", "900000000001", "old-out", 2);
         jdbc.update(
-                "UPDATE group_buy_order_list SET biz_id = ? WHERE order_id = '900000000001'", activityId + "_second_1");
+                "UPDATE group_buy_order_list SET biz_id = ? WHERE order_id = '900000000001'",
+                LockAggregates.bizId(activityId, "s01", "c01", "second", 1));
 
         JsonNode refused = lock("second", teamId, "second-1");
 

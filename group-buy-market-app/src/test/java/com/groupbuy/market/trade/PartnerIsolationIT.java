@@ -216,8 +216,7 @@ class PartnerIsolationIT {
                 "INSERT INTO sc_sku_activity (source, channel, goods_id, activity_id) VALUES ('s02', 'c02', ?, ?)",
                 goodsA,
                 activityA);
-        // The take limit counts a user id per activity across partners (one person); let this one take twice.
-        jdbc.update("UPDATE group_buy_activity SET take_limit_count = 2 WHERE activity_id = ?", activityA);
+        // Take limit 1: the take limit is per partner's user (a user id is its partner's), so each "v1" takes one.
         JsonNode first = lockOk("s01", "c01", "v1", activityA, goodsA, "shared-out");
         String teamId = first.path("teamId").asText();
 
@@ -274,7 +273,9 @@ class PartnerIsolationIT {
                         "SELECT biz_id FROM group_buy_order_list WHERE activity_id = ? ORDER BY id",
                         String.class,
                         activityA))
-                .containsExactly(activityA + "_Ab_1", activityA + "_AB_1");
+                .containsExactly(
+                        LockAggregates.bizId(activityA, "s01", "c01", "Ab", 1),
+                        LockAggregates.bizId(activityA, "s01", "c01", "AB", 1));
     }
 
     @Test
