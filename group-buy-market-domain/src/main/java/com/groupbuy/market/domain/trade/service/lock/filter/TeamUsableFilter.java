@@ -12,9 +12,9 @@ import com.groupbuy.market.types.exception.AppException;
  * already full. Another partner's team answers exactly as a team that does not exist ({@code E0205}): a team belongs to
  * the partner that opened it ({@link Team#belongsTo}), and its existence is not another partner's to learn. The chain
  * runs before the Redis reservation and the write (group commit or alone), so a refusal takes no place and writes
- * nothing. The team is the
- * one the lock's first read found under that id ({@link LockContext#getNamedTeam()}); the write's guarded place
- * taking and Redis's counter decide the race, as they did when this filter read the row itself a moment later.
+ * nothing. The team is the one the lock's first read found under that id ({@link LockContext#getNamedTeam()}); the
+ * write's guarded place taking and Redis's counter decide the race, as they did when this filter read the row itself a
+ * moment later.
  */
 public class TeamUsableFilter implements RuleFilter<LockOrderCommand, LockContext> {
 
