@@ -6,11 +6,13 @@ import com.groupbuy.market.domain.outbox.service.DueCallbackDeliveryService;
 import com.groupbuy.market.domain.outbox.service.NotifyBackoff;
 import com.groupbuy.market.domain.outbox.service.NotifyRetentionService;
 import com.groupbuy.market.infrastructure.gateway.GroupBuyNotifyService;
+import com.groupbuy.market.infrastructure.gateway.NotifyAttemptRecorder;
 import com.groupbuy.market.infrastructure.gateway.NotifyChannelRouter;
 import com.groupbuy.market.infrastructure.gateway.NotifyDispatcher;
 import com.groupbuy.market.infrastructure.gateway.PublicOnlyDns;
 import com.groupbuy.market.infrastructure.gateway.PublicOnlySocketFactory;
 import com.groupbuy.market.types.net.NotifyUrlPolicy;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.lang.management.ManagementFactory;
 import java.time.Clock;
 import java.time.Duration;
@@ -26,6 +28,7 @@ import okhttp3.ConnectionPool;
 import okhttp3.OkHttpClient;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.amqp.RabbitProperties;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -161,17 +164,53 @@ public class NotifyConfig {
                 1, 1, 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> new Thread(r, "close-check-relay"));
     }
 
+    /** The one thread of the after-commit outcomes' recorder (#19); started by the recorder, ended after its stop. */
+    @Bean(destroyMethod = "shutdown")
+    public ExecutorService notifyRecordExecutor() {
+        return new ThreadPoolExecutor(
+                1, 1, 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> new Thread(r, "notify-record"));
+    }
+
+    /**
+     * #19: writes the after-commit deliveries' outcomes a page at a time. Its window must stay far below the lease: a
+     * callback is sent only while its send window fits in the lease, so its outcome may reach the recorder close to the
+     * lease's end, and a record that lands after the lease ended (and another claimant took the task) is refused by the
+     * fencing token and the task sent again. A hundredth of the lease (600 ms of the default 60 s; the default window is
+     * 20 ms) keeps the delay the recorder adds negligible against that margin.
+     */
+    @Bean
+    @ConditionalOnProperty(name = "gbm.notify.record-together", havingValue = "true", matchIfMissing = true)
+    public NotifyAttemptRecorder notifyAttemptRecorder(
+            DueCallbackDeliveryService dueCallbackDeliveryService,
+            ExecutorService notifyRecordExecutor,
+            NotifyProperties properties,
+            MeterRegistry meters) {
+        if (properties.getRecordWindow().compareTo(properties.getLease().dividedBy(100)) > 0) {
+            throw new IllegalStateException("gbm.notify.record-window " + properties.getRecordWindow()
+                    + " must be at most a hundredth of gbm.notify.lease " + properties.getLease());
+        }
+        return new NotifyAttemptRecorder(
+                dueCallbackDeliveryService::recordAttempts,
+                notifyRecordExecutor,
+                properties.getRecordQueue(),
+                properties.getRecordWindow(),
+                properties.getRecordPage(),
+                meters);
+    }
+
     @Bean
     public NotifyDispatcher notifyDispatcher(
             ExecutorService notifyDispatchExecutor,
             ExecutorService closeCheckRelayExecutor,
             DueCallbackDeliveryService dueCallbackDeliveryService,
-            NotifyProperties properties) {
+            NotifyProperties properties,
+            ObjectProvider<NotifyAttemptRecorder> recorder) {
         return new NotifyDispatcher(
                 notifyDispatchExecutor,
                 dueCallbackDeliveryService,
                 closeCheckRelayExecutor,
                 properties.getPageSize(),
-                CLOSE_CHECK_RELAY_BOUND);
+                CLOSE_CHECK_RELAY_BOUND,
+                recorder.getIfAvailable());
     }
 }

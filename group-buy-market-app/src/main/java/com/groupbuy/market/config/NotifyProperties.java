@@ -52,6 +52,21 @@ public class NotifyProperties {
     private int dispatchThreads = 8;
 
     private int dispatchQueue = 1000;
+    /**
+     * #19: the outcomes of the after-commit hand-off's deliveries are written several at a time by one recorder thread
+     * (NotifyAttemptRecorder: one transaction per page, each outcome under its own token) instead of a transaction
+     * each. The sends are not delayed, only the records. false: each delivery records its own outcome, as before.
+     */
+    private boolean recordTogether = true;
+    /**
+     * The longest the recorder waits, from a page's first outcome, for more before writing. At most a hundredth of the
+     * {@code lease} (checked at start-up), so a record lands long before the task's lease ends.
+     */
+    private Duration recordWindow = Duration.ofMillis(20);
+    /** Outcomes the recorder writes in one transaction at most. */
+    private int recordPage = 100;
+    /** Outcomes queued for the recorder at most; beyond it a delivery records its own at once (never dropped). */
+    private int recordQueue = 2000;
     /** Signing secrets by source, then channel: {@code secrets.s01.c01=...}. */
     private Map<String, Map<String, String>> secrets = new LinkedHashMap<>();
     /** Delay between runs of the local scheduler (used when no XXL-Job admin is configured). */

@@ -1,5 +1,6 @@
 package com.groupbuy.market.infrastructure.gateway;
 
+import com.groupbuy.market.domain.outbox.adapter.port.INotifyAttemptRecorder;
 import com.groupbuy.market.domain.outbox.adapter.port.INotifyDispatcher;
 import com.groupbuy.market.domain.outbox.model.valobj.NotifyLease;
 import com.groupbuy.market.domain.outbox.model.valobj.NotifyTaskVO;
@@ -33,6 +34,10 @@ import lombok.extern.slf4j.Slf4j;
  * the relay lagged behind a burst of locks, the job published some of the queued checks itself, beside the relay; two
  * publishers interleaved checks of different deadlines in one delay lane, and a lane expires only at its head, so an
  * earlier deadline waited behind a later one (up to the relay's lag).
+ * <p>
+ * #19: with a {@link NotifyAttemptRecorder}, a callback handed over here is still sent at once on the pool, but its
+ * outcome is queued to the recorder, which writes several deliveries' outcomes in one transaction; without one, each
+ * delivery records its own.
  */
 @Slf4j
 public class NotifyDispatcher implements INotifyDispatcher {
@@ -50,6 +55,9 @@ public class NotifyDispatcher implements INotifyDispatcher {
     /** The fencing token of every lease this dispatcher gives a completing settlement's callback (#19). */
     private final String callbackToken = UUID.randomUUID().toString();
 
+    /** Records the outcomes of the callbacks handed over here (#19); null: each delivery records its own. */
+    private final INotifyAttemptRecorder recorder;
+
     private final ConcurrentLinkedQueue<Queued> closeChecks = new ConcurrentLinkedQueue<>();
     private final AtomicInteger queued = new AtomicInteger();
     private final AtomicBoolean relaying = new AtomicBoolean();
@@ -65,6 +73,18 @@ public class NotifyDispatcher implements INotifyDispatcher {
             ExecutorService relay,
             int relayPage,
             int relayBound) {
+        this(executor, notifyService, relay, relayPage, relayBound, null);
+    }
+
+    /** {@code recorder} records the callbacks' outcomes (#19); null: each delivery records its own. */
+    public NotifyDispatcher(
+            ExecutorService executor,
+            DueCallbackDeliveryService notifyService,
+            ExecutorService relay,
+            int relayPage,
+            int relayBound,
+            INotifyAttemptRecorder recorder) {
+        this.recorder = recorder;
         this.executor = executor;
         this.notifyService = notifyService;
         this.relay = relay;
@@ -74,7 +94,7 @@ public class NotifyDispatcher implements INotifyDispatcher {
 
     @Override
     public void dispatchAsync(long taskId) {
-        handOver(taskId, () -> notifyService.deliver(taskId), "");
+        handOver(taskId, () -> notifyService.deliver(taskId, recorder), "");
     }
 
     /**
@@ -112,7 +132,10 @@ public class NotifyDispatcher implements INotifyDispatcher {
 
     @Override
     public void dispatchLeased(NotifyTaskVO task, NotifyLease lease) {
-        handOver(task.getId(), () -> notifyService.deliverLeased(List.of(task), lease.until()), " once its lease ends");
+        handOver(
+                task.getId(),
+                () -> notifyService.deliverLeased(List.of(task), lease.until(), recorder),
+                " once its lease ends");
     }
 
     /**

@@ -1,5 +1,6 @@
 package com.groupbuy.market.domain.outbox.service;
 
+import com.groupbuy.market.domain.outbox.adapter.port.INotifyAttemptRecorder;
 import com.groupbuy.market.domain.outbox.adapter.port.INotifyGateway;
 import com.groupbuy.market.domain.outbox.adapter.repository.INotifyTaskStore;
 import com.groupbuy.market.domain.outbox.model.valobj.DeliveryResult;
@@ -249,7 +250,7 @@ public class DueCallbackDeliveryService {
 
     /** The team's owed tasks now, whatever their next-attempt time: an operator's re-drive. */
     public NotifyRunSummary deliverTeamNow(String teamId) {
-        return deliverEach(store.pendingTaskIdsOfTeam(teamId), true);
+        return deliverEach(store.pendingTaskIdsOfTeam(teamId), true, null);
     }
 
     /**
@@ -261,7 +262,7 @@ public class DueCallbackDeliveryService {
         Instant now = Instant.now(clock);
         Instant leaseUntil = now.plus(lease);
         List<NotifyTaskVO> claimed = store.claimAll(taskIds, worker, now, leaseUntil);
-        return claimed.isEmpty() ? NotifyRunSummary.empty() : deliverClaimed(claimed, leaseUntil);
+        return claimed.isEmpty() ? NotifyRunSummary.empty() : deliverClaimed(claimed, leaseUntil, null);
     }
 
     /**
@@ -279,12 +280,27 @@ public class DueCallbackDeliveryService {
      * end of the tasks' leases (the page is sent only if its confirms fit before it).
      */
     public NotifyRunSummary deliverLeased(List<NotifyTaskVO> tasks, Instant leaseUntil) {
-        return tasks.isEmpty() ? NotifyRunSummary.empty() : deliverClaimed(tasks, leaseUntil);
+        return deliverLeased(tasks, leaseUntil, null);
+    }
+
+    /**
+     * {@link #deliverLeased(List, Instant)}, the outcomes handed to {@code recorder} instead of written here (#19: the
+     * after-commit deliveries, whose outcomes nobody waits for); null: written here. The summary then counts only the
+     * tasks not sent (the recorder's write logs the others).
+     */
+    public NotifyRunSummary deliverLeased(
+            List<NotifyTaskVO> tasks, Instant leaseUntil, INotifyAttemptRecorder recorder) {
+        return tasks.isEmpty() ? NotifyRunSummary.empty() : deliverClaimed(tasks, leaseUntil, recorder);
     }
 
     /** Delivers one task if it is due and this worker can lease it; used right after settlement commits. */
     public NotifyRunSummary deliver(long taskId) {
-        return deliverEach(List.of(taskId), false);
+        return deliver(taskId, null);
+    }
+
+    /** {@link #deliver(long)}, the outcome handed to {@code recorder} (null: written here), as in deliverLeased. */
+    public NotifyRunSummary deliver(long taskId, INotifyAttemptRecorder recorder) {
+        return deliverEach(List.of(taskId), false, recorder);
     }
 
     /** One lane: lease a page, send it, and again, until nothing due is left or the budget is spent. */
@@ -298,19 +314,19 @@ public class DueCallbackDeliveryService {
             if (batch.isEmpty()) {
                 break;
             }
-            summary = summary.plus(deliverClaimed(batch, leaseUntil));
+            summary = summary.plus(deliverClaimed(batch, leaseUntil, null));
         }
         return summary;
     }
 
-    private NotifyRunSummary deliverEach(List<Long> ids, boolean ignoreSchedule) {
+    private NotifyRunSummary deliverEach(List<Long> ids, boolean ignoreSchedule, INotifyAttemptRecorder recorder) {
         NotifyRunSummary summary = NotifyRunSummary.empty();
         for (long id : ids) {
             Instant now = Instant.now(clock);
             Instant leaseUntil = now.plus(lease);
             NotifyTaskVO task = store.claim(id, worker, now, leaseUntil, ignoreSchedule);
             if (task != null) {
-                summary = summary.plus(deliverClaimed(List.of(task), leaseUntil));
+                summary = summary.plus(deliverClaimed(List.of(task), leaseUntil, recorder));
             }
         }
         return summary;
@@ -319,9 +335,11 @@ public class DueCallbackDeliveryService {
     /**
      * Sends a claimed page and records it: the tasks sent one by one first (each only if its send window still fits
      * in the lease), then the MQ tasks together (only if the batch window fits in what is left of the lease), then
-     * every outcome in one write, each under the task's own fencing token.
+     * every outcome in one write, each under the task's own fencing token (or, with a {@code recorder}, handed to it
+     * to be written later, with other deliveries' outcomes).
      */
-    private NotifyRunSummary deliverClaimed(List<NotifyTaskVO> tasks, Instant leaseUntil) {
+    private NotifyRunSummary deliverClaimed(
+            List<NotifyTaskVO> tasks, Instant leaseUntil, INotifyAttemptRecorder recorder) {
         List<NotifyTaskVO> batch = new ArrayList<>();
         List<NotifyAttemptOutcome> outcomes = new ArrayList<>(tasks.size());
         NotifyRunSummary unsent = NotifyRunSummary.empty();
@@ -364,7 +382,13 @@ public class DueCallbackDeliveryService {
                 }
             }
         }
-        return record(outcomes).plus(unsent);
+        if (recorder != null) {
+            if (!outcomes.isEmpty()) {
+                recorder.record(outcomes);
+            }
+            return unsent;
+        }
+        return recordAttempts(outcomes).plus(unsent);
     }
 
     /**
@@ -419,7 +443,12 @@ public class DueCallbackDeliveryService {
         return new NotifyAttemptOutcome(task, attemptTime, result, NotifyTaskStatus.FAIL, attemptTime);
     }
 
-    private NotifyRunSummary record(List<NotifyAttemptOutcome> outcomes) {
+    /**
+     * Writes attempts' outcomes in one transaction ({@link INotifyTaskStore#finishAttempts}: each under its own task's
+     * token, so outcomes of different claims may share a write) and logs each: what a page's delivery does after its
+     * sends, and what an {@link INotifyAttemptRecorder} calls with the outcomes handed to it.
+     */
+    public NotifyRunSummary recordAttempts(List<NotifyAttemptOutcome> outcomes) {
         if (outcomes.isEmpty()) {
             return NotifyRunSummary.empty();
         }
