@@ -319,20 +319,17 @@ class NotifyLeaseIT {
      * #19: a page is finished by one UPDATE joined to a JSON array of its ids; the plan must find each task by primary
      * key (a subquery of the array in a single-table UPDATE would scan the whole outbox on MariaDB 10.11).
      */
+    private static final String PAGE =
+            "[[1,\"2026-12-02 03:50:00.123\"],[2,\"2026-12-02 03:50:00.456\"],[3,\"2026-12-02 03:50:01.000\"]]";
+
     @Test
     void aPageIsFinishedThroughThePrimaryKey() {
         String sql = sessions.getConfiguration()
                 .getMappedStatement("com.groupbuy.market.infrastructure.outbox.dao.INotifyTaskDao.finishAll")
-                .getBoundSql(Map.of(
-                        "idArray", "[1,2,3]",
-                        "token", "t",
-                        "status", 1,
-                        "nextAttemptTime", Instant.now(),
-                        "lastError", "e"))
+                .getBoundSql(Map.of("pageArray", PAGE, "token", "t", "status", 1, "lastError", "e"))
                 .getSql();
         assertThat(sql).doesNotContain("IN (");
-        List<Map<String, Object>> plan =
-                jdbc.queryForList("EXPLAIN " + sql, "[1,2,3]", 1, java.sql.Timestamp.from(Instant.now()), "e", "t");
+        List<Map<String, Object>> plan = jdbc.queryForList("EXPLAIN " + sql, PAGE, 1, "e", "t");
         assertThat(plan).anySatisfy(row -> {
             assertThat(row.get("table")).isEqualTo("t");
             assertThat(row.get("type")).isEqualTo("eq_ref");
@@ -371,6 +368,54 @@ class NotifyLeaseIT {
                         .isEqualTo(ours ? NotifyTaskStatus.SUCCESS.code() : NotifyTaskStatus.INIT.code());
                 assertThat(tasks.count(team)).isEqualTo(ours ? 1 : 0);
                 assertThat(tasks.attemptRows(team)).isEqualTo(ours ? 1 : 0);
+            }
+            jdbc.update("UPDATE notify_task SET notify_status = 1");
+        }
+    }
+
+    /**
+     * #19: the after-commit callbacks recorded together share one claim and one outcome but were delivered at
+     * different times: one page still, and each task keeps the time of the attempt that delivered it, to the
+     * millisecond; a task taken over meanwhile sends the page task by task, with the same per-task times.
+     */
+    @Test
+    void aPageDeliveredAtDifferentTimesKeepsEachTasksOwnTime() {
+        for (boolean takeOneOver : new boolean[] {false, true}) {
+            for (int i = 0; i < 4; i++) {
+                tasks.dueTask(partner.url());
+            }
+            Instant now = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+            List<NotifyTaskVO> page = store.claimDue(now, 0, 1, 100, 100, "w", now.plusSeconds(60));
+            assertThat(page).hasSize(4);
+            if (takeOneOver) {
+                jdbc.update(
+                        "UPDATE notify_task SET claim_token = 'newer' WHERE id = ?",
+                        page.get(3).getId());
+            }
+            List<NotifyAttemptOutcome> outcomes = new ArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                Instant at = now.plusMillis(111L * i + 7);
+                outcomes.add(new NotifyAttemptOutcome(
+                        page.get(i), at, new DeliveryResult(true, null, 2, null), NotifyTaskStatus.SUCCESS, at));
+            }
+
+            List<Boolean> recorded = store.finishAttempts(outcomes);
+
+            assertThat(recorded).containsExactly(true, true, true, !takeOneOver);
+            for (int i = 0; i < 4; i++) {
+                boolean ours = i < 3 || !takeOneOver;
+                Map<String, Object> row = jdbc.queryForMap(
+                        "SELECT notify_status, DATE_FORMAT(next_attempt_time, '%Y-%m-%d %H:%i:%s.%f') AS next_at"
+                                + " FROM notify_task WHERE id = ?",
+                        page.get(i).getId());
+                assertThat(((Number) row.get("notify_status")).intValue())
+                        .isEqualTo(ours ? NotifyTaskStatus.SUCCESS.code() : NotifyTaskStatus.INIT.code());
+                if (ours) {
+                    assertThat((String) row.get("next_at"))
+                            .isEqualTo(com.groupbuy.market.infrastructure.mybatis.UtcInstantTypeHandler.toDatabaseText(
+                                            outcomes.get(i).attemptTime())
+                                    + "000");
+                }
             }
             jdbc.update("UPDATE notify_task SET notify_status = 1");
         }

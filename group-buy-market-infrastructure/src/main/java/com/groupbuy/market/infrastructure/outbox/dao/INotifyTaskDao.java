@@ -80,16 +80,16 @@ public interface INotifyTaskDao {
             @Param("lastError") String lastError);
 
     /**
-     * {@link #finishAttempt} of several tasks of one claim with one outcome; the row count is how many of them still
-     * held the token. {@code idArray}: the tasks' ids as a JSON array of numbers ({@code [1,2,3]}, {@link
+     * {@link #finishAttempt} of several tasks of one claim whose outcomes share their state and error; the row count is
+     * how many of them still held the token. {@code pageArray}: each task's id and next attempt time as a JSON array of
+     * pairs ({@code [[1,"2026-12-02 03:50:00.123"],..]}, UTC, {@link
      * com.groupbuy.market.infrastructure.outbox.repository.NotifyTaskStore}), one parameter whatever their number, so
      * the statement's text is the same for every page.
      */
     int finishAll(
-            @Param("idArray") String idArray,
+            @Param("pageArray") String pageArray,
             @Param("token") String token,
             @Param("status") int status,
-            @Param("nextAttemptTime") Instant nextAttemptTime,
             @Param("lastError") String lastError);
 
     List<Long> queryPendingIdsByTeam(@Param("teamId") String teamId, @Param("pending") List<Integer> pendingStatuses);

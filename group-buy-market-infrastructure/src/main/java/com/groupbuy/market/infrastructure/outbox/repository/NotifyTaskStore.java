@@ -7,6 +7,7 @@ import com.groupbuy.market.domain.outbox.model.valobj.NotifyTarget;
 import com.groupbuy.market.domain.outbox.model.valobj.NotifyTaskStatus;
 import com.groupbuy.market.domain.outbox.model.valobj.NotifyTaskVO;
 import com.groupbuy.market.infrastructure.ids.UniqueIds;
+import com.groupbuy.market.infrastructure.mybatis.UtcInstantTypeHandler;
 import com.groupbuy.market.infrastructure.outbox.dao.INotifyDeferralDao;
 import com.groupbuy.market.infrastructure.outbox.dao.INotifyTaskDao;
 import com.groupbuy.market.infrastructure.outbox.po.NotifyTaskPO;
@@ -241,7 +242,10 @@ public class NotifyTaskStore implements INotifyTaskStore {
         return ours;
     }
 
-    /** Several outcomes under one claim token that move their tasks to the same state. */
+    /**
+     * Several outcomes under one claim token that move their tasks to the same state with the same error (each keeps
+     * its own next time: the after-commit callbacks recorded together were delivered at different times).
+     */
     private static boolean alike(List<NotifyAttemptOutcome> outcomes) {
         NotifyAttemptOutcome first = outcomes.get(0);
         return outcomes.size() > 1
@@ -249,7 +253,6 @@ public class NotifyTaskStore implements INotifyTaskStore {
                         .allMatch(o -> first.task().getClaimToken() != null
                                 && first.task().getClaimToken().equals(o.task().getClaimToken())
                                 && o.newStatus() == first.newStatus()
-                                && o.nextAttemptTime().equals(first.nextAttemptTime())
                                 && Objects.equals(error(o.result()), error(first.result())));
     }
 
@@ -257,10 +260,9 @@ public class NotifyTaskStore implements INotifyTaskStore {
     private List<Boolean> finishTogether(List<NotifyAttemptOutcome> outcomes, TransactionStatus status) {
         NotifyAttemptOutcome first = outcomes.get(0);
         batchDao.finishAll(
-                idArray(outcomes),
+                pageArray(outcomes),
                 first.task().getClaimToken(),
                 first.newStatus().code(),
-                first.nextAttemptTime(),
                 error(first.result()));
         int[] matched = updateCounts(batch.flushStatements(), 1);
         if (matched[0] != outcomes.size()) {
@@ -318,14 +320,22 @@ public class NotifyTaskStore implements INotifyTaskStore {
         return array.append(']').toString();
     }
 
-    /** The outcomes' task ids as a JSON array of numbers, for {@code finishAll}'s one parameter. */
-    static String idArray(List<NotifyAttemptOutcome> outcomes) {
-        StringBuilder array = new StringBuilder(2 + outcomes.size() * 12).append('[');
+    /**
+     * {@code [task id, "next attempt time"]} of each outcome, as a JSON array, for {@code finishAll}'s one parameter;
+     * the time as the UTC text every Instant parameter is bound as ({@link UtcInstantTypeHandler}).
+     */
+    static String pageArray(List<NotifyAttemptOutcome> outcomes) {
+        StringBuilder array = new StringBuilder(2 + outcomes.size() * 40).append('[');
         for (int i = 0; i < outcomes.size(); i++) {
+            NotifyAttemptOutcome outcome = outcomes.get(i);
             if (i > 0) {
                 array.append(',');
             }
-            array.append(outcomes.get(i).task().getId());
+            array.append('[')
+                    .append(outcome.task().getId())
+                    .append(",\"")
+                    .append(UtcInstantTypeHandler.toDatabaseText(outcome.nextAttemptTime()))
+                    .append("\"]");
         }
         return array.append(']').toString();
     }
