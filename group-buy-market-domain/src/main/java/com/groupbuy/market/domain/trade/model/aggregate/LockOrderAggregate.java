@@ -12,12 +12,13 @@ import lombok.Getter;
 
 /**
  * Everything one lock writes in its single transaction: the team (created when {@code newTeam}) and the member order.
- * {@code takeSequence} is this user's n-th live take in the activity; with the unique biz id it makes the take limit
- * hold in the database even when two locks of one user race. A user is a partner's user: user ids are the namespace
+ * {@code takeSequence} is the take (1..limit) this order holds: first the user's live takes in the activity + 1, and
+ * when a refund freed a take below one still held, another free one ({@link #nextTakeSequence}); with the unique biz id
+ * it makes the take limit hold in the database even when two locks of one user race. A user is a partner's user: user ids are the namespace
  * of a source + channel, so the takes are counted, and the biz id is unique, per activity, partner and user.
  */
 @Getter
-@Builder
+@Builder(toBuilder = true)
 @AllArgsConstructor
 public class LockOrderAggregate {
 
@@ -48,6 +49,22 @@ public class LockOrderAggregate {
      * refuses control characters in user, source and channel), so two different takes never share a biz id.
      */
     public static final char TAKE_SEPARATOR = '\u001F';
+
+    /**
+     * The take to try after {@code tried} was found held (its biz id taken): the next one up to the limit, then from 1
+     * on, until every take 1..{@code takeLimit} was tried once starting at {@code first}; 0 then: the limit is full.
+     * A refund frees a take wherever it is, so the count + 1 a lock starts at can be a take still held while a lower
+     * one is free.
+     */
+    public static int nextTakeSequence(int tried, int first, int takeLimit) {
+        int next = tried >= takeLimit ? 1 : tried + 1;
+        return next == first || first > takeLimit ? 0 : next;
+    }
+
+    /** This lock with another take; everything else (ids, place, close checks) unchanged. */
+    public LockOrderAggregate withTakeSequence(int sequence) {
+        return toBuilder().takeSequence(sequence).build();
+    }
 
     /**
      * The take this order holds: activity, source, channel, user and take sequence joined by {@link #TAKE_SEPARATOR}

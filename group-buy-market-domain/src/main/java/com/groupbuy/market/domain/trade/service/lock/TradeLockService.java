@@ -119,7 +119,8 @@ public class TradeLockService {
             if (!aggregate.isNewTeam() && !reserveJoin(aggregate, context, holder)) {
                 throw new AppException(ResponseCode.E0008);
             }
-            MarketPayOrderEntity order = write(aggregate, command, holder);
+            MarketPayOrderEntity order =
+                    write(aggregate, command, holder, context.getTrial().getTakeLimitCount());
             if (order != null) {
                 return order;
             }
@@ -146,36 +147,61 @@ public class TradeLockService {
                 aggregate.getTeamId(), holder, aggregate.getTargetCount(), lockedInDb, aggregate.getValidEndTime());
     }
 
-    /** Null when a drawn id was taken (the place is given back and the caller draws again). */
-    private MarketPayOrderEntity write(LockOrderAggregate aggregate, LockOrderCommand command, String holder) {
-        try {
-            MarketPayOrderEntity order = repository.lockOrder(aggregate);
-            if (order.getLeasedCloseChecks() != null) {
-                dispatcher.dispatchLeasedCloseChecks(order.getLeasedCloseChecks(), aggregate.getCloseCheckLease());
-            } else if (order.getCloseCheckTaskIds() != null) {
-                dispatcher.dispatchCloseChecks(order.getCloseCheckTaskIds());
+    /**
+     * Null when a drawn id was taken (the place is given back and the caller draws again). A take found held is tried
+     * again with the user's next take (up to the limit, then from 1) before answering {@code E0103}: a refund frees a
+     * take in the middle, so the count + 1 the lock started at can be held while a lower take is free. Retrying on the
+     * unique key's refusal costs nothing on the normal path (the lookup stays one statement, reading no sequences), a
+     * transaction per held take only in this rare case, and the unique biz id still decides every race. The place
+     * stays reserved across these writes (the failed one wrote nothing) and is given back on the final answer.
+     */
+    private MarketPayOrderEntity write(
+            LockOrderAggregate aggregate, LockOrderCommand command, String holder, int takeLimit) {
+        LockOrderAggregate attempt = aggregate;
+        while (true) {
+            try {
+                return written(repository.lockOrder(attempt), attempt, command);
+            } catch (DuplicateOrderException e) {
+                if (e.key() == DuplicateOrderException.Key.TAKE) {
+                    int next = LockOrderAggregate.nextTakeSequence(
+                            attempt.getTakeSequence(), aggregate.getTakeSequence(), takeLimit);
+                    if (next > 0) {
+                        attempt = attempt.withTakeSequence(next);
+                        continue;
+                    }
+                }
+                giveBack(attempt, holder);
+                return switch (e.key()) {
+                    case GENERATED_ID -> null;
+                    case OUT_TRADE_NO -> sameOrderAgain(repository.queryOrder(command.orderKey()), command);
+                    case TAKE -> throw new AppException(ResponseCode.E0103);
+                    case OTHER ->
+                        throw new AppException(
+                                ResponseCode.UNIQUE_KEY_CONFLICT, "order could not be written, retry", e);
+                };
+            } catch (RuntimeException e) {
+                giveBack(attempt, holder);
+                throw e;
             }
-            log.info(
-                    "lock outTradeNo={} user={} team={} order={} newTeam={}",
-                    command.getOutTradeNo(),
-                    command.getUserId(),
-                    order.getTeamId(),
-                    order.getOrderId(),
-                    aggregate.isNewTeam());
-            return order;
-        } catch (DuplicateOrderException e) {
-            giveBack(aggregate, holder);
-            return switch (e.key()) {
-                case GENERATED_ID -> null;
-                case OUT_TRADE_NO -> sameOrderAgain(repository.queryOrder(command.orderKey()), command);
-                case TAKE -> throw new AppException(ResponseCode.E0103);
-                case OTHER ->
-                    throw new AppException(ResponseCode.UNIQUE_KEY_CONFLICT, "order could not be written, retry", e);
-            };
-        } catch (RuntimeException e) {
-            giveBack(aggregate, holder);
-            throw e;
         }
+    }
+
+    private MarketPayOrderEntity written(
+            MarketPayOrderEntity order, LockOrderAggregate aggregate, LockOrderCommand command) {
+        if (order.getLeasedCloseChecks() != null) {
+            dispatcher.dispatchLeasedCloseChecks(order.getLeasedCloseChecks(), aggregate.getCloseCheckLease());
+        } else if (order.getCloseCheckTaskIds() != null) {
+            dispatcher.dispatchCloseChecks(order.getCloseCheckTaskIds());
+        }
+        log.info(
+                "lock outTradeNo={} user={} team={} order={} newTeam={} take={}",
+                command.getOutTradeNo(),
+                command.getUserId(),
+                order.getTeamId(),
+                order.getOrderId(),
+                aggregate.isNewTeam(),
+                aggregate.getTakeSequence());
+        return order;
     }
 
     /**
