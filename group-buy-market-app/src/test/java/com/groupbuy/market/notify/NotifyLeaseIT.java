@@ -421,6 +421,66 @@ class NotifyLeaseIT {
         }
     }
 
+    /**
+     * #19: the recorder's page mixes claims (the dispatcher's one lease, and tasks claimed one by one): each claim's
+     * alike outcomes are finished together and the lone one alone, in one transaction; a task of a group taken over
+     * meanwhile sends the whole page task by task, and only that task is left to its new claimant.
+     */
+    @Test
+    void aPageOfTwoClaimsIsFinishedClaimByClaim() {
+        for (boolean takeOneOver : new boolean[] {false, true}) {
+            for (int i = 0; i < 5; i++) {
+                tasks.dueTask(partner.url());
+            }
+            Instant now = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+            List<NotifyTaskVO> first = store.claimDue(now, 0, 1, 100, 100, "w", now.plusSeconds(60));
+            assertThat(first).hasSize(5);
+            // Tasks 3 and 4 claimed again under other tokens, as a one-by-one claim would hold them.
+            jdbc.update(
+                    "UPDATE notify_task SET claim_token = 'other' WHERE id = ?",
+                    first.get(3).getId());
+            jdbc.update(
+                    "UPDATE notify_task SET claim_token = 'third' WHERE id = ?",
+                    first.get(4).getId());
+            List<NotifyTaskVO> page = new ArrayList<>(first.subList(0, 3));
+            page.add(NotifyTaskVO.builder()
+                    .id(first.get(3).getId())
+                    .teamId(first.get(3).getTeamId())
+                    .notifyCount(first.get(3).getNotifyCount())
+                    .claimToken("other")
+                    .build());
+            page.add(NotifyTaskVO.builder()
+                    .id(first.get(4).getId())
+                    .teamId(first.get(4).getTeamId())
+                    .notifyCount(first.get(4).getNotifyCount())
+                    .claimToken("third")
+                    .build());
+            if (takeOneOver) {
+                jdbc.update(
+                        "UPDATE notify_task SET claim_token = 'newer' WHERE id = ?",
+                        page.get(1).getId());
+            }
+            List<NotifyAttemptOutcome> outcomes = new ArrayList<>();
+            for (int i = 0; i < 5; i++) {
+                Instant at = now.plusMillis(37L * i);
+                outcomes.add(new NotifyAttemptOutcome(
+                        page.get(i), at, new DeliveryResult(true, null, 2, null), NotifyTaskStatus.SUCCESS, at));
+            }
+
+            List<Boolean> recorded = store.finishAttempts(outcomes);
+
+            assertThat(recorded).containsExactly(true, !takeOneOver, true, true, true);
+            for (int i = 0; i < 5; i++) {
+                boolean ours = i != 1 || !takeOneOver;
+                String team = page.get(i).getTeamId();
+                assertThat(tasks.status(team))
+                        .isEqualTo(ours ? NotifyTaskStatus.SUCCESS.code() : NotifyTaskStatus.INIT.code());
+                assertThat(tasks.attemptRows(team)).isEqualTo(ours ? 1 : 0);
+            }
+            jdbc.update("UPDATE notify_task SET notify_status = 1");
+        }
+    }
+
     @Test
     void twoConcurrentRunsOfEightLanesNeverDeliverOneTaskTwice() throws Exception {
         List<String> teams = new ArrayList<>();

@@ -18,8 +18,10 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import org.apache.ibatis.executor.BatchResult;
@@ -214,20 +216,24 @@ public class NotifyTaskStore implements INotifyTaskStore {
     }
 
     /**
-     * One transaction for the whole page. A page whose outcomes are alike (one claim, one new state: a batch of MQ
-     * tasks the broker confirmed) is finished by one UPDATE for all its tasks, guarded by the claim's token; its row
-     * count must be the page's size, else the transaction is rolled back and the page finished task by task. Task by
-     * task is one JDBC batch of token-guarded UPDATEs (with {@code rewriteBatchedStatements} one round trip), whose
-     * per-statement row counts say which tasks were still held. Either way the attempt rows of exactly those tasks go
-     * in as a second batch (one multi-row INSERT), and a task whose token no longer matches (its lease was taken over)
-     * gets neither its state nor its attempt row.
+     * One transaction for the whole page. Outcomes that are alike (one claim token, one new state, one error: a batch
+     * of MQ tasks the broker confirmed; the after-commit callbacks the recorder writes together, each delivered under
+     * the dispatcher's one lease) are finished by one UPDATE per such group, guarded by the claim's token; each group's
+     * row count must be its size, else the transaction is rolled back and the page finished task by task. Outcomes
+     * alike with no other (and, on the fallback, every task) go task by task: one JDBC batch of token-guarded UPDATEs
+     * (with {@code rewriteBatchedStatements} one round trip), whose per-statement row counts say which tasks were
+     * still held. Either way the attempt rows of exactly those tasks go in as a second batch (one multi-row INSERT), and
+     * a task whose token no longer matches (its lease was taken over) gets neither its state nor its attempt row.
      */
     @Override
     public List<Boolean> finishAttempts(List<NotifyAttemptOutcome> outcomes) {
         if (outcomes.isEmpty()) {
             return List.of();
         }
-        List<Boolean> ours = alike(outcomes) ? transaction.execute(status -> finishTogether(outcomes, status)) : null;
+        List<List<Integer>> groups = alikeGroups(outcomes);
+        List<Boolean> ours = groups.size() < outcomes.size()
+                ? transaction.execute(status -> finishTogether(outcomes, groups, status))
+                : null;
         if (ours == null) {
             ours = transaction.execute(status -> finishEach(outcomes));
         }
@@ -243,34 +249,63 @@ public class NotifyTaskStore implements INotifyTaskStore {
     }
 
     /**
-     * Several outcomes under one claim token that move their tasks to the same state with the same error (each keeps
-     * its own next time: the after-commit callbacks recorded together were delivered at different times).
+     * The page's outcomes (their indices, in page order) grouped by what one UPDATE can finish together: the same claim
+     * token, new state and error; each task keeps its own next time (the after-commit callbacks recorded together were
+     * delivered at different times). A page can mix claims: the recorder's holds the dispatcher's leased callbacks and
+     * the few claimed one by one when its pool was full. An outcome without a token is a group of its own.
      */
-    private static boolean alike(List<NotifyAttemptOutcome> outcomes) {
-        NotifyAttemptOutcome first = outcomes.get(0);
-        return outcomes.size() > 1
-                && outcomes.stream()
-                        .allMatch(o -> first.task().getClaimToken() != null
-                                && first.task().getClaimToken().equals(o.task().getClaimToken())
-                                && o.newStatus() == first.newStatus()
-                                && Objects.equals(error(o.result()), error(first.result())));
+    static List<List<Integer>> alikeGroups(List<NotifyAttemptOutcome> outcomes) {
+        Map<List<Object>, List<Integer>> groups = new LinkedHashMap<>();
+        for (int i = 0; i < outcomes.size(); i++) {
+            NotifyAttemptOutcome outcome = outcomes.get(i);
+            String token = outcome.task().getClaimToken();
+            List<Object> key =
+                    token == null ? List.of(i) : Arrays.asList(token, outcome.newStatus(), error(outcome.result()));
+            groups.computeIfAbsent(key, k -> new ArrayList<>()).add(i);
+        }
+        return new ArrayList<>(groups.values());
     }
 
-    /** All of the page or nothing: null, and the transaction rolled back, unless every task still held the token. */
-    private List<Boolean> finishTogether(List<NotifyAttemptOutcome> outcomes, TransactionStatus status) {
-        NotifyAttemptOutcome first = outcomes.get(0);
-        batchDao.finishAll(
-                pageArray(outcomes),
-                first.task().getClaimToken(),
-                first.newStatus().code(),
-                error(first.result()));
-        int[] matched = updateCounts(batch.flushStatements(), 1);
-        if (matched[0] != outcomes.size()) {
-            status.setRollbackOnly();
-            return null;
+    /**
+     * Each group of alike outcomes by one UPDATE, all of it or nothing (null, and the transaction rolled back, unless
+     * every task of the group still held the token); the outcomes alike with no other task by task.
+     */
+    private List<Boolean> finishTogether(
+            List<NotifyAttemptOutcome> outcomes, List<List<Integer>> groups, TransactionStatus status) {
+        List<Integer> alone = new ArrayList<>();
+        for (List<Integer> group : groups) {
+            if (group.size() == 1) {
+                alone.add(group.get(0));
+                continue;
+            }
+            List<NotifyAttemptOutcome> page = new ArrayList<>(group.size());
+            for (int i : group) {
+                page.add(outcomes.get(i));
+            }
+            NotifyAttemptOutcome first = page.get(0);
+            batchDao.finishAll(
+                    pageArray(page),
+                    first.task().getClaimToken(),
+                    first.newStatus().code(),
+                    error(first.result()));
+            int[] matched = updateCounts(batch.flushStatements(), 1);
+            if (matched[0] != page.size()) {
+                status.setRollbackOnly();
+                return null;
+            }
         }
-        List<Boolean> all = Collections.nCopies(outcomes.size(), true);
-        if (attemptsAlike(outcomes)) {
+        List<Boolean> recorded = new ArrayList<>(Collections.nCopies(outcomes.size(), true));
+        if (!alone.isEmpty()) {
+            for (int i : alone) {
+                finishOne(outcomes.get(i));
+            }
+            int[] matched = updateCounts(batch.flushStatements(), alone.size());
+            for (int k = 0; k < alone.size(); k++) {
+                recorded.set(alone.get(k), matched[k] == 1);
+            }
+        }
+        if (groups.size() == 1 && attemptsAlike(outcomes)) {
+            NotifyAttemptOutcome first = outcomes.get(0);
             batchDao.insertAttemptsAlike(
                     attemptArray(outcomes),
                     first.attemptTime(),
@@ -279,9 +314,9 @@ public class NotifyTaskStore implements INotifyTaskStore {
                     error(first.result()));
             batch.flushStatements();
         } else {
-            insertAttempts(outcomes, all);
+            insertAttempts(outcomes, recorded);
         }
-        return all;
+        return recorded;
     }
 
     /**
@@ -342,12 +377,7 @@ public class NotifyTaskStore implements INotifyTaskStore {
 
     private List<Boolean> finishEach(List<NotifyAttemptOutcome> outcomes) {
         for (NotifyAttemptOutcome outcome : outcomes) {
-            batchDao.finishAttempt(
-                    outcome.task().getId(),
-                    outcome.task().getClaimToken(),
-                    outcome.newStatus().code(),
-                    outcome.nextAttemptTime(),
-                    error(outcome.result()));
+            finishOne(outcome);
         }
         int[] matched = updateCounts(batch.flushStatements(), outcomes.size());
         List<Boolean> recorded = new ArrayList<>(outcomes.size());
@@ -356,6 +386,16 @@ public class NotifyTaskStore implements INotifyTaskStore {
         }
         insertAttempts(outcomes, recorded);
         return recorded;
+    }
+
+    /** One task's token-guarded finish, queued on the batch session (its row count comes with the flush). */
+    private void finishOne(NotifyAttemptOutcome outcome) {
+        batchDao.finishAttempt(
+                outcome.task().getId(),
+                outcome.task().getClaimToken(),
+                outcome.newStatus().code(),
+                outcome.nextAttemptTime(),
+                error(outcome.result()));
     }
 
     private void insertAttempts(List<NotifyAttemptOutcome> outcomes, List<Boolean> recorded) {
