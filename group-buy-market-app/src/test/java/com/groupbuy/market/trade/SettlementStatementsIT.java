@@ -6,14 +6,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.groupbuy.market.activity.MarketConfigFixture;
 import com.groupbuy.market.support.IntegrationTest;
-import com.groupbuy.market.support.IsolatedDatabaseInitializer;
+import com.groupbuy.market.support.OneConnectionCounts;
 import com.groupbuy.market.support.TestJson;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.LocalDateTime;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
@@ -131,34 +126,11 @@ class SettlementStatementsIT {
 
     /** The pool's one connection's statement counters, read on it. */
     private Map<String, Long> counters() throws SQLException {
-        Map<String, Long> values = new HashMap<>();
-        try (Connection connection = dataSource.getConnection();
-                Statement statement = connection.createStatement();
-                ResultSet rs = statement.executeQuery(
-                        "SHOW SESSION STATUS WHERE Variable_name IN ('" + String.join("', '", COUNTERS) + "')")) {
-            while (rs.next()) {
-                values.put(rs.getString(1), rs.getLong(2));
-            }
-        }
-        assertThat(values.keySet()).containsExactlyInAnyOrderElementsOf(COUNTERS);
-        return values;
+        return OneConnectionCounts.counters(dataSource, COUNTERS);
     }
 
-    /** Whether the team's callback task is delivered, asked by a client of its own (not the counted connection). */
     private boolean delivered(String teamId) {
-        try (Connection outside = DriverManager.getConnection(
-                        IsolatedDatabaseInitializer.SERVER + database + IsolatedDatabaseInitializer.PARAMS,
-                        "root",
-                        "");
-                PreparedStatement query =
-                        outside.prepareStatement("SELECT notify_status FROM notify_task WHERE team_id = ?")) {
-            query.setString(1, teamId);
-            try (ResultSet rs = query.executeQuery()) {
-                return rs.next() && rs.getInt(1) == 1;
-            }
-        } catch (SQLException e) {
-            throw new IllegalStateException(e);
-        }
+        return OneConnectionCounts.delivered(database, teamId);
     }
 
     private JsonNode lock(String userId, String teamId, MockWebServer partner) throws Exception {

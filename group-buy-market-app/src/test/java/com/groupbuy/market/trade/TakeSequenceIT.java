@@ -5,14 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.groupbuy.market.activity.MarketConfigFixture;
 import com.groupbuy.market.support.IntegrationTest;
+import com.groupbuy.market.support.Race;
 import com.groupbuy.market.support.TestJson;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -113,31 +108,8 @@ class TakeSequenceIT {
         return answer.path("code").asText();
     }
 
-    private interface Call {
-        JsonNode call(int i) throws Exception;
-    }
-
-    private static List<JsonNode> race(int threads, Call call) throws Exception {
-        ExecutorService pool = Executors.newFixedThreadPool(threads);
-        CountDownLatch start = new CountDownLatch(1);
-        try {
-            List<Future<JsonNode>> futures = new ArrayList<>();
-            for (int i = 0; i < threads; i++) {
-                int n = i;
-                futures.add(pool.submit((Callable<JsonNode>) () -> {
-                    start.await();
-                    return call.call(n);
-                }));
-            }
-            start.countDown();
-            List<JsonNode> answers = new ArrayList<>();
-            for (Future<JsonNode> future : futures) {
-                answers.add(future.get());
-            }
-            return answers;
-        } finally {
-            pool.shutdownNow();
-        }
+    private static List<JsonNode> race(int threads, Race.Call call) throws Exception {
+        return Race.run(threads, call);
     }
 
     private JsonNode lock(String userId, String teamId, String outTradeNo) throws Exception {
