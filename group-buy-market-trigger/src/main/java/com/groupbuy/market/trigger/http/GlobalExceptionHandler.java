@@ -3,6 +3,7 @@ package com.groupbuy.market.trigger.http;
 import com.fasterxml.jackson.core.exc.InputCoercionException;
 import com.fasterxml.jackson.core.exc.StreamReadException;
 import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.groupbuy.market.api.response.Response;
 import com.groupbuy.market.types.enums.ResponseCode;
 import com.groupbuy.market.types.exception.AppException;
@@ -56,8 +57,9 @@ public class GlobalExceptionHandler {
     @ExceptionHandler(HttpMessageNotReadableException.class)
     public ResponseEntity<Response<Void>> unreadable(HttpMessageNotReadableException e) {
         Throwable root = e.getMostSpecificCause();
-        boolean notJson =
-                root == e || (root instanceof StreamReadException && !(root instanceof InputCoercionException));
+        boolean notJson = root == e
+                || (root instanceof StreamReadException && !(root instanceof InputCoercionException))
+                || TrailingValue.of(root);
         if (root instanceof StreamReadException && DuplicateField.of(root) != null) {
             return illegal(DuplicateField.of(root) + " appears more than once");
         }
@@ -150,6 +152,18 @@ public class GlobalExceptionHandler {
         log.error("unexpected failure", e);
         return ResponseEntity.status(HttpStatus.INTERNAL_SERVER_ERROR)
                 .body(failure(ResponseCode.UN_ERROR.getCode(), ResponseCode.UN_ERROR.getInfo()));
+    }
+
+    /**
+     * A second JSON value after the body's one (StrictJsonReader's FAIL_ON_TRAILING_TOKENS): Jackson reports it as a
+     * mapping error, though the body is not one JSON text at all. A stray token that is no value ({@code }}, a word)
+     * is a parse error already.
+     */
+    private static final class TrailingValue {
+        static boolean of(Throwable e) {
+            return e instanceof MismatchedInputException
+                    && String.valueOf(e.getMessage()).startsWith("Trailing token");
+        }
     }
 
     /** Jackson's strict duplicate detection names the field only in its message ("Duplicate field 'x'"). */
