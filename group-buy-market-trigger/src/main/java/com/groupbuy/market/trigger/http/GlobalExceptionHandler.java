@@ -11,6 +11,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import lombok.extern.slf4j.Slf4j;
+import org.apache.catalina.connector.ClientAbortException;
 import org.springframework.context.MessageSourceResolvable;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
@@ -25,6 +26,7 @@ import org.springframework.web.bind.MissingRequestValueException;
 import org.springframework.web.bind.MissingServletRequestParameterException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.web.context.request.async.AsyncRequestNotUsableException;
 import org.springframework.web.method.annotation.HandlerMethodValidationException;
 import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
 import org.springframework.web.servlet.resource.NoResourceFoundException;
@@ -145,6 +147,20 @@ public class GlobalExceptionHandler {
     public ResponseEntity<Response<Void>> notFound(NoResourceFoundException e) {
         return ResponseEntity.status(HttpStatus.NOT_FOUND)
                 .body(failure(ResponseCode.ILLEGAL_PARAMETER.getCode(), "no such path"));
+    }
+
+    /**
+     * The client left while its answer was being written (Tomcat's {@link ClientAbortException}; Spring's
+     * {@link AsyncRequestNotUsableException} wraps the same on its path). Reading a body it left in the middle of is
+     * an unreadable body, handled above, so this is the write of an answer whose work is done — a lock or settlement
+     * that committed. Not our fault and nobody to tell: nothing is written, and the request keeps the code of the
+     * answer it was given for the metrics. Matched by type only: a message saying "connection reset" may as well
+     * come from our database or Redis, which are our faults.
+     */
+    @ExceptionHandler({ClientAbortException.class, AsyncRequestNotUsableException.class})
+    public ResponseEntity<Response<Void>> clientGone(Exception e) {
+        log.info("client gone before its answer was written: {}", e.toString());
+        return null;
     }
 
     @ExceptionHandler(Exception.class)
