@@ -6,7 +6,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.groupbuy.market.support.IntegrationTest;
 import com.groupbuy.market.support.TestJson;
 import com.groupbuy.market.support.TradeClient;
+import java.io.OutputStream;
+import java.net.Socket;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.BeforeEach;
@@ -115,6 +118,9 @@ class StrictInputIT {
     void aBodyWithAnythingAfterItsJsonValueIsNotJsonAndNothingIsWritten() throws Exception {
         String teamId = mall.team("j1");
         long written = rows();
+        String cut = cutShort(LOCK, lockBody("j40", ""));
+        assertThat(cut).as("a body cut short after a whole object").startsWith("HTTP/1.1 400 ");
+        assertThat(cut).contains("{\"code\":\"0002\",");
         List<String> tails = List.of("}", "]", " garbage", "{\"userId\":\"j9\"}", " 1", "\"x\"", "null", "[]");
         int n = 0;
         for (String tail : tails) {
@@ -137,6 +143,22 @@ class StrictInputIT {
                         .asText())
                 .as("whitespace after the object is still JSON")
                 .isEqualTo("0000");
+    }
+
+    /** Sends a whole object but promises 10 bytes more, then stops sending: the answer as text. */
+    private String cutShort(String path, String body) throws Exception {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        try (Socket socket = new Socket("127.0.0.1", port)) {
+            socket.setSoTimeout(15_000);
+            OutputStream out = socket.getOutputStream();
+            out.write(("POST " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                            + "Content-Length: " + (bytes.length + 10) + "\r\nConnection: close\r\n\r\n")
+                    .getBytes(StandardCharsets.ISO_8859_1));
+            out.write(bytes);
+            out.flush();
+            socket.shutdownOutput();
+            return new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        }
     }
 
     private void assertNotJson(String path, String body) throws Exception {
