@@ -18,6 +18,15 @@ class ProfileDefaultsTest {
         assertThat(resolve("application-default.yml", "server.address")).isEqualTo("127.0.0.1");
     }
 
+    /**
+     * The dev profile is a developer's machine too (root database, demo secret, open metrics and health details, the
+     * test receiver): it listened on every interface because only the default profile named an address.
+     */
+    @Test
+    void theDevProfileListensOnLoopbackUnlessTold() throws Exception {
+        assertThat(resolve("application-dev.yml", "server.address")).isEqualTo("127.0.0.1");
+    }
+
     @Test
     void nothingShipsTheKnownExecutorToken() throws Exception {
         assertThat(resolve("application.yml", "xxl.job.admin.accessToken")).isEmpty();

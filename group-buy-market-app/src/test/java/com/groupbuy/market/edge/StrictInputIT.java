@@ -6,6 +6,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.groupbuy.market.support.IntegrationTest;
 import com.groupbuy.market.support.TestJson;
 import com.groupbuy.market.support.TradeClient;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.BeforeEach;
@@ -102,6 +106,68 @@ class StrictInputIT {
 
         assertThat(rows()).as("nothing written by a refused request").isEqualTo(written);
         assertThat(status("out-w1")).as("the order is still only locked").isZero();
+    }
+
+    /**
+     * A JSON text is one value: a body with anything but whitespace after its object (a second object, a stray
+     * brace, a word) is not JSON, so it is 400 {@code 0002} and nothing is done with the object in front, on the lean
+     * trade path and on Spring's (the trial) alike. Jackson by default stops reading after the first value and would
+     * act on it, so the mall and we could read different requests out of one body.
+     */
+    @Test
+    void aBodyWithAnythingAfterItsJsonValueIsNotJsonAndNothingIsWritten() throws Exception {
+        String teamId = mall.team("j1");
+        long written = rows();
+        String cut = cutShort(LOCK, lockBody("j40", ""));
+        assertThat(cut).as("a body cut short after a whole object").startsWith("HTTP/1.1 400 ");
+        assertThat(cut).contains("{\"code\":\"0002\",");
+        List<String> tails = List.of("}", "]", " garbage", "{\"userId\":\"j9\"}", " 1", "\"x\"", "null", "[]");
+        int n = 0;
+        for (String tail : tails) {
+            n++;
+            assertNotJson(LOCK, lockBody("j" + (10 + n), teamId) + tail);
+            assertNotJson(LOCK, lockBody("k" + n, "") + "\n" + tail);
+            assertNotJson(SETTLE, settleBody("j1", TradeClient.now()) + tail);
+            assertNotJson(REFUND, refundBody("j1") + tail);
+            assertNotJson(
+                    TRIAL,
+                    "{\"userId\":\"j1\",\"source\":\"s01\",\"channel\":\"c01\",\"goodsId\":\"g" + activityId + "\"}"
+                            + tail);
+        }
+        assertThat(rows()).as("nothing written for a body that is not JSON").isEqualTo(written);
+        assertThat(status("out-j1"))
+                .as("the order is neither paid nor refunded")
+                .isZero();
+        assertThat(TestJson.postEnvelope(port, LOCK, lockBody("j30", teamId) + " \r\n\t ")
+                        .path("code")
+                        .asText())
+                .as("whitespace after the object is still JSON")
+                .isEqualTo("0000");
+    }
+
+    /** Sends a whole object but promises 10 bytes more, then stops sending: the answer as text. */
+    private String cutShort(String path, String body) throws Exception {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        try (Socket socket = new Socket("127.0.0.1", port)) {
+            socket.setSoTimeout(15_000);
+            OutputStream out = socket.getOutputStream();
+            out.write(("POST " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                            + "Content-Length: " + (bytes.length + 10) + "\r\nConnection: close\r\n\r\n")
+                    .getBytes(StandardCharsets.ISO_8859_1));
+            out.write(bytes);
+            out.flush();
+            socket.shutdownOutput();
+            return new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
+    private void assertNotJson(String path, String body) throws Exception {
+        HttpResponse<String> answer = TestJson.post(port, path, body);
+        assertThat(answer.statusCode()).as(body + " -> " + answer.body()).isEqualTo(400);
+        JsonNode envelope = TestJson.JSON.readTree(answer.body());
+        assertThat(TestJson.fields(envelope)).as(answer.body()).containsExactly("code", "info", "data");
+        assertThat(envelope.path("code").asText()).as(answer.body()).isEqualTo("0002");
+        assertThat(envelope.path("info").asText()).as(answer.body()).contains("not valid JSON");
     }
 
     @Test

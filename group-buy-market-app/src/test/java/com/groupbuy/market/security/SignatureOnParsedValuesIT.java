@@ -4,14 +4,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.groupbuy.market.support.IntegrationTest;
+import com.groupbuy.market.support.RawHttp;
 import com.groupbuy.market.support.TestJson;
 import com.groupbuy.market.support.TradeClient;
 import com.groupbuy.market.types.security.WebhookSignature;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.Base64;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -71,6 +77,64 @@ class SignatureOnParsedValuesIT {
                 .as(signed.body())
                 .isEqualTo("0000");
         assertThat(paidStatus()).isEqualTo(1);
+    }
+
+    /**
+     * The signature covers the body's bytes as sent, which the reader decodes with the charset the request names.
+     * It was checked over those bytes decoded as UTF-8 (each byte that is not UTF-8 becoming U+FFFD): a body in
+     * ISO-8859-1 signed over its bytes, as the scheme says, was refused, and a signature over the text {@code f\uFFFDx}
+     * was accepted for the bytes {@code f\u00e9x} (or any other Latin-1 letter there), which the lock then stored as
+     * the user {@code féx}: a value the signature never covered.
+     */
+    @Test
+    void theSignatureCoversTheBytesSentInTheCharsetTheyAreReadWith() throws Exception {
+        long activityId = 62002;
+        TradeClient.onNewGoods(port, jdbc, activityId, "http://127.0.0.1:9/cb");
+        Map<String, String> latin1 = Map.of("Content-Type", "application/json;charset=ISO-8859-1");
+
+        byte[] forged = lockBody(activityId, "f\u00e9x").getBytes(StandardCharsets.ISO_8859_1);
+        byte[] signedText = lockBody(activityId, "f\ufffdx").getBytes(StandardCharsets.UTF_8);
+        RawHttp.Answer refused = RawHttp.send(port, "POST", LOCK, signedOver(latin1, signedText), forged);
+        assertThat(refused.status()).as(refused.body()).isEqualTo(401);
+        assertThat(TestJson.JSON.readTree(refused.body()).path("code").asText()).isEqualTo("E0207");
+        assertThat(orders("out-f%"))
+                .as("no lock for a body the signature did not cover")
+                .isZero();
+
+        byte[] sent = lockBody(activityId, "l\u00e9a").getBytes(StandardCharsets.ISO_8859_1);
+        RawHttp.Answer accepted = RawHttp.send(port, "POST", LOCK, signedOver(latin1, sent), sent);
+        assertThat(accepted.status()).as(accepted.body()).isEqualTo(200);
+        assertThat(TestJson.JSON.readTree(accepted.body()).path("code").asText())
+                .as(accepted.body())
+                .isEqualTo("0000");
+        assertThat(jdbc.queryForObject(
+                        "SELECT user_id FROM group_buy_order_list WHERE out_trade_no = 'out-l\u00e9a'", String.class))
+                .isEqualTo("l\u00e9a");
+    }
+
+    private static String lockBody(long activityId, String user) {
+        return "{\"userId\":\"" + user + "\",\"teamId\":\"\",\"activityId\":" + activityId + ",\"goodsId\":\"g"
+                + activityId + "\",\"source\":\"s01\",\"channel\":\"c01\",\"outTradeNo\":\"out-" + user
+                + "\",\"notifyUrl\":\"http://127.0.0.1:9/cb\"}";
+    }
+
+    /** The scheme computed by hand over raw bytes: HMAC-SHA256(secret, id + "." + timestamp + "." + bytes). */
+    private static Map<String, String> signedOver(Map<String, String> headers, byte[] body) throws Exception {
+        String id = "req_" + UUID.randomUUID();
+        long now = Instant.now().getEpochSecond();
+        Mac mac = Mac.getInstance("HmacSHA256");
+        mac.init(new SecretKeySpec("test_secret".getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+        mac.update((id + "." + now + ".").getBytes(StandardCharsets.UTF_8));
+        Map<String, String> signed = new LinkedHashMap<>(headers);
+        signed.put("webhook-id", id);
+        signed.put("webhook-timestamp", Long.toString(now));
+        signed.put("webhook-signature", "v1," + Base64.getEncoder().encodeToString(mac.doFinal(body)));
+        return signed;
+    }
+
+    private long orders(String outTradeNoLike) {
+        return jdbc.queryForObject(
+                "SELECT COUNT(*) FROM group_buy_order_list WHERE out_trade_no LIKE ?", Long.class, outTradeNoLike);
     }
 
     private Integer paidStatus() {

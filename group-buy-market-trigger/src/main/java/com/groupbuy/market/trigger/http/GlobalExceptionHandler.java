@@ -3,6 +3,7 @@ package com.groupbuy.market.trigger.http;
 import com.fasterxml.jackson.core.exc.InputCoercionException;
 import com.fasterxml.jackson.core.exc.StreamReadException;
 import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.groupbuy.market.api.response.Response;
 import com.groupbuy.market.types.enums.ResponseCode;
 import com.groupbuy.market.types.exception.AppException;
@@ -10,6 +11,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import lombok.extern.slf4j.Slf4j;
+import org.apache.catalina.connector.ClientAbortException;
 import org.springframework.context.MessageSourceResolvable;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
@@ -24,6 +26,7 @@ import org.springframework.web.bind.MissingRequestValueException;
 import org.springframework.web.bind.MissingServletRequestParameterException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.web.context.request.async.AsyncRequestNotUsableException;
 import org.springframework.web.method.annotation.HandlerMethodValidationException;
 import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
 import org.springframework.web.servlet.resource.NoResourceFoundException;
@@ -56,8 +59,9 @@ public class GlobalExceptionHandler {
     @ExceptionHandler(HttpMessageNotReadableException.class)
     public ResponseEntity<Response<Void>> unreadable(HttpMessageNotReadableException e) {
         Throwable root = e.getMostSpecificCause();
-        boolean notJson =
-                root == e || (root instanceof StreamReadException && !(root instanceof InputCoercionException));
+        boolean notJson = root == e
+                || (root instanceof StreamReadException && !(root instanceof InputCoercionException))
+                || TrailingValue.of(root);
         if (root instanceof StreamReadException && DuplicateField.of(root) != null) {
             return illegal(DuplicateField.of(root) + " appears more than once");
         }
@@ -145,11 +149,37 @@ public class GlobalExceptionHandler {
                 .body(failure(ResponseCode.ILLEGAL_PARAMETER.getCode(), "no such path"));
     }
 
+    /**
+     * The client left while its answer was being written (Tomcat's {@link ClientAbortException}; Spring's
+     * {@link AsyncRequestNotUsableException} wraps the same on its path). Reading a body it left in the middle of is
+     * an unreadable body, handled above, so this is the write of an answer whose work is done — a lock or settlement
+     * that committed. Not our fault and nobody to tell: nothing is written, and the request keeps the code of the
+     * answer it was given for the metrics. Matched by type only: a message saying "connection reset" may as well
+     * come from our database or Redis, which are our faults.
+     */
+    @ExceptionHandler({ClientAbortException.class, AsyncRequestNotUsableException.class})
+    public ResponseEntity<Response<Void>> clientGone(Exception e) {
+        log.info("client gone before its answer was written: {}", e.toString());
+        return null;
+    }
+
     @ExceptionHandler(Exception.class)
     public ResponseEntity<Response<Void>> unexpected(Exception e) {
         log.error("unexpected failure", e);
         return ResponseEntity.status(HttpStatus.INTERNAL_SERVER_ERROR)
                 .body(failure(ResponseCode.UN_ERROR.getCode(), ResponseCode.UN_ERROR.getInfo()));
+    }
+
+    /**
+     * A second JSON value after the body's one (StrictJsonReader's FAIL_ON_TRAILING_TOKENS): Jackson reports it as a
+     * mapping error, though the body is not one JSON text at all. A stray token that is no value ({@code }}, a word)
+     * is a parse error already.
+     */
+    private static final class TrailingValue {
+        static boolean of(Throwable e) {
+            return e instanceof MismatchedInputException
+                    && String.valueOf(e.getMessage()).startsWith("Trailing token");
+        }
     }
 
     /** Jackson's strict duplicate detection names the field only in its message ("Duplicate field 'x'"). */

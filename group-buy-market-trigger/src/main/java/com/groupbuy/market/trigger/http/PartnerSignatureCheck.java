@@ -9,7 +9,6 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.reflect.Type;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Set;
@@ -31,7 +30,8 @@ import org.springframework.web.servlet.mvc.method.annotation.RequestBodyAdviceAd
  * <p>It runs after the strict JSON read and on the object that read produced, never on a second parse of the
  * body: a field of the wrong type has already been refused ({@code 0002}), and the source and channel that decide
  * whether a signature is needed are, checked by the same {@link RequestCheck}, the very values the use case acts
- * on. A valid signature's {@code webhook-id} is remembered for the whole window its timestamp is accepted in, so a
+ * on. The signature covers the body's bytes as received (which the reader decodes in the charset the request names),
+ * never a re-decoding of them in which different bytes read as the same text. A valid signature's {@code webhook-id} is remembered for the whole window its timestamp is accepted in, so a
  * captured request cannot be sent again (E0210). Refused → HTTP 401, before the controller runs.
  */
 @Slf4j
@@ -108,7 +108,7 @@ public class PartnerSignatureCheck extends RequestBodyAdviceAdapter {
                         policy.secretOf().apply(source, channel),
                         id,
                         headers.getFirst("webhook-timestamp"),
-                        new String(raw.bytes, StandardCharsets.UTF_8),
+                        raw.bytes,
                         signature,
                         clock.instant().getEpochSecond());
         if (!valid) {

@@ -3,6 +3,7 @@ package com.groupbuy.market.trigger.http;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.DeserializationContext;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
@@ -24,7 +25,9 @@ import org.springframework.http.converter.json.MappingJackson2HttpMessageConvert
  * the text "1"/"true", {@code "activityId":"100123"} into a number and {@code 1.9} into 1: a partner sending the
  * wrong type would then act on a value it never wrote. Here each of those is a mapping error naming the field,
  * answered {@code 0002} before anything else (the signature check included) looks at the request. A field given
- * twice is refused too, so the mall and we cannot read different values out of one body.
+ * twice is refused too, and so is anything but whitespace after the body's one JSON value (Jackson would otherwise
+ * stop at the first value and act on it: {@code {...}}} or {@code {...}{...}} is not JSON, answered 400), so the mall
+ * and we cannot read different values out of one body.
  */
 public class StrictJsonReader extends MappingJackson2HttpMessageConverter {
 
@@ -36,6 +39,7 @@ public class StrictJsonReader extends MappingJackson2HttpMessageConverter {
     static ObjectMapper strict(ObjectMapper applicationMapper) {
         ObjectMapper strict = applicationMapper.copy();
         strict.enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+        strict.enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
         for (CoercionInputShape shape : new CoercionInputShape[] {
             CoercionInputShape.Integer, CoercionInputShape.Float, CoercionInputShape.Boolean
         }) {

@@ -43,12 +43,38 @@ public final class WebhookSignature {
         }
     }
 
+    /** {@link #sign(String, String, long, String)} over the body's bytes as sent, whatever their charset. */
+    public static String sign(String secret, String id, long timestampSeconds, byte[] body) {
+        try {
+            Mac mac = HMAC.get();
+            mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+            mac.update((id + "." + timestampSeconds + ".").getBytes(StandardCharsets.UTF_8));
+            return "v1," + Base64.getEncoder().encodeToString(mac.doFinal(body));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("HmacSHA256 unavailable", e);
+        }
+    }
+
     /**
      * True when one of the space-separated signatures in {@code header} is ours for this id, timestamp and body, and
      * the timestamp is within {@link #TOLERANCE} of {@code nowSeconds}. Compared in constant time.
      */
     public static boolean verify(
             String secret, String id, String timestamp, String body, String header, long nowSeconds) {
+        return verify(
+                secret, id, timestamp, body == null ? null : body.getBytes(StandardCharsets.UTF_8), header, nowSeconds);
+    }
+
+    /**
+     * {@link #verify(String, String, String, String, String, long)} over the body's bytes exactly as received: a
+     * request's signature must cover what its reader decodes (in the charset the request names), never a re-decoding
+     * in which different bytes become the same text.
+     */
+    public static boolean verify(
+            String secret, String id, String timestamp, byte[] body, String header, long nowSeconds) {
+        if (body == null) {
+            return false;
+        }
         if (secret == null || id == null || id.isBlank() || timestamp == null || header == null) {
             return false;
         }
