@@ -73,19 +73,62 @@ measure() { # name conns script
   local l0; l0=$(load)
   line=$(wrk -t$THREADS -c"$c" -d"$DURATION" --latency -s "$BENCH_DIR/$script" "$URL" | grep '^RESULT' || echo "RESULT failed")
   t1=$(date +%s.%N); a1=$(cpu_ticks $APP); d1=$(cpu_ticks "$DBPID"); m1=$(mq_ticks)
-  local hz; hz=$(getconf CLK_TCK)
-  say "$name conns=$c ${line#RESULT } app_cpu=$(echo "($a1-$a0)/$hz/($t1-$t0)*100" | bc -l | xargs printf '%.0f')% db_cpu=$(echo "($d1-$d0)/$hz/($t1-$t0)*100" | bc -l | xargs printf '%.0f')% mq_cpu=$(echo "($m1-$m0)/$hz/($t1-$t0)*100" | bc -l | xargs printf '%.0f')% cpu_ms_per_req_app_db_mq=$(echo "$line" | awk -v a=$((a1-a0)) -v d=$((d1-d0)) -v m=$((m1-m0)) -v hz="$hz" '{for(i=1;i<=NF;i++) if($i ~ /^requests=/){split($i,r,"="); n=r[2]}} END{if(n>0) printf "%.2f/%.2f/%.2f", a*1000/hz/n, d*1000/hz/n, m*1000/hz/n; else printf "-"}') load_before=\"$l0\" load_after=\"$(load)\""
+  local hz l1; hz=$(getconf CLK_TCK); l1=$(load)
+  adjacent_of "$line" "$c"
+  say "$name conns=$c ${line#RESULT } app_cpu=$(echo "($a1-$a0)/$hz/($t1-$t0)*100" | bc -l | xargs printf '%.0f')% db_cpu=$(echo "($d1-$d0)/$hz/($t1-$t0)*100" | bc -l | xargs printf '%.0f')% mq_cpu=$(echo "($m1-$m0)/$hz/($t1-$t0)*100" | bc -l | xargs printf '%.0f')% cpu_ms_per_req_app_db_mq=$(echo "$line" | awk -v a=$((a1-a0)) -v d=$((d1-d0)) -v m=$((m1-m0)) -v hz="$hz" '{for(i=1;i<=NF;i++) if($i ~ /^requests=/){split($i,r,"="); n=r[2]}} END{if(n>0) printf "%.2f/%.2f/%.2f", a*1000/hz/n, d*1000/hz/n, m*1000/hz/n; else printf "-"}') load_before=\"$l0\" load_after=\"$l1\"$ADJ"
+}
+adjacent_of() { # RESULT line, conns -> sets ADJ=" ceiling_before=.. ..." when ADJACENT=1 (no subshell: it keeps LAST_CEILING)
+  ADJ=""
+  [ "${ADJACENT:-1}" = 1 ] || return 0
+  local rate
+  rate=$(echo "$1" | awk '{for(i=1;i<=NF;i++) if($i ~ /^rps=/){split($i,r,"="); print r[2]}}')
+  [ -n "$rate" ] || return 0
+  adjacent_ratio "$rate" "$2"
 }
 
-ceiling() { # conns
+# The ceiling is mariadb-slap inserting at the same concurrency. It is disk-bound and swings (8,854-13,943 inserts/s
+# within 13 minutes on 2026-12-02), so one reading at the start made a later scenario's ratio depend on the disk's
+# mood: each scenario's ratio is taken against the mean of the readings just before and just after it (ADJACENT=1).
+ceiling_value() { # conns -> inserts/s (empty when slap failed)
   local c=$1 n secs
   n=$((c * 500))
   sql -e "DROP DATABASE IF EXISTS gbm_slap"
   secs=$(mariadb-slap -uroot -h127.0.0.1 --create-schema=gbm_slap --concurrency="$c" --iterations=1 \
     --number-of-queries=$n --create="CREATE TABLE t (id BIGINT AUTO_INCREMENT PRIMARY KEY, v VARCHAR(32)) ENGINE=InnoDB" \
     --query="INSERT INTO t (v) VALUES ('x')" 2>/dev/null | awk '/Average number of seconds/{print $(NF-1)}')
-  [ -n "$secs" ] || { say "ceiling conns=$c failed"; return; }
-  say "ceiling conns=$c mariadb_slap_inserts_per_s=$(echo "$n/$secs" | bc -l | xargs printf '%.0f') load_after=\"$(load)\""
+  if [ -n "$secs" ]; then echo "$n/$secs" | bc -l | xargs printf '%.0f'; fi
+}
+declare -A LAST_CEILING
+ceiling() { # conns
+  local c=$1 v
+  v=$(ceiling_value "$c")
+  [ -n "$v" ] || { say "ceiling conns=$c failed"; return; }
+  LAST_CEILING[$c]=$v
+  say "ceiling conns=$c mariadb_slap_inserts_per_s=$v load_after=\"$(load)\""
+}
+# Background work a scenario leaves (close checks to publish, callbacks to send) would lower the next reading and
+# flatter the ratio: wait, at most 60 s, until the app uses under 5 % of a core.
+wait_app_idle() {
+  local hz a0 a1
+  hz=$(getconf CLK_TCK)
+  for _ in $(seq 1 60); do
+    a0=$(cpu_ticks $APP); sleep 1; a1=$(cpu_ticks $APP)
+    [ $((a1 - a0)) -lt $((hz / 20 + 1)) ] && return
+  done
+  say "# app still busy after 60 s before a ceiling reading"
+}
+# rate conns -> sets ADJ=" ceiling_before=.. ceiling_after=.. pct_of_adjacent_ceiling=.." (reads the after-ceiling)
+adjacent_ratio() {
+  local rate=$1 c=$2 before after
+  before=${LAST_CEILING[$c]:-}
+  wait_app_idle
+  after=$(ceiling_value "$c")
+  [ -n "$after" ] && LAST_CEILING[$c]=$after
+  if [ -n "$before" ] && [ -n "$after" ]; then
+    ADJ=" ceiling_before=$before ceiling_after=$after pct_of_adjacent_ceiling=$(echo "$rate*200/($before+$after)" | bc -l | xargs printf '%.1f')"
+  else
+    ADJ=" ceiling_before=${before:--} ceiling_after=${after:--} pct_of_adjacent_ceiling=-"
+  fi
 }
 
 # Warm-up: JIT, pools, caches. A fixed 60 s was not enough at 64 connections: the C2 compiler was still using a large
@@ -158,5 +201,7 @@ while :; do
 done
 t1=$(date +%s.%N); a1=$(cpu_ticks $APP)
 heap_end=$(live_heap)
-say "notify_drain receiver=${NOTIFY_RECEIVER:-own} tasks=$DRAIN_TASKS seconds=$(echo "$t1-$t0" | bc -l | xargs printf '%.1f') callbacks_per_s=$(echo "$DRAIN_TASKS/($t1-$t0)" | bc -l | xargs printf '%.0f') heap_used_max_mb=$heap_max live_heap_mb_before=$heap_start live_heap_mb_after=$heap_end app_cpu=$(echo "($a1-$a0)/$(getconf CLK_TCK)/($t1-$t0)*100" | bc -l | xargs printf '%.0f')% load_before=\"$l0\" load_after=\"$(load)\""
+rate=$(echo "$DRAIN_TASKS/($t1-$t0)" | bc -l | xargs printf '%.0f')
+ADJ=""; [ "${ADJACENT:-1}" = 1 ] && [ -n "${LAST_CEILING[64]:-}" ] && adjacent_ratio "$rate" 64
+say "notify_drain receiver=${NOTIFY_RECEIVER:-own} tasks=$DRAIN_TASKS seconds=$(echo "$t1-$t0" | bc -l | xargs printf '%.1f') callbacks_per_s=$(echo "$DRAIN_TASKS/($t1-$t0)" | bc -l | xargs printf '%.0f') heap_used_max_mb=$heap_max live_heap_mb_before=$heap_start live_heap_mb_after=$heap_end app_cpu=$(echo "($a1-$a0)/$(getconf CLK_TCK)/($t1-$t0)*100" | bc -l | xargs printf '%.0f')% load_before=\"$l0\" load_after=\"$(load)\"$ADJ"
 say "# raw results in $OUT"
