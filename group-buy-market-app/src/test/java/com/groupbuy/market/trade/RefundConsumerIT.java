@@ -279,6 +279,35 @@ class RefundConsumerIT {
         assertThat(counts.redisPlaces(teamId)).as("no fourth attempt ran").isEqualTo(2);
     }
 
+    /**
+     * The same with a last error as long as a failed attempt records (500 characters: a database exception's text is
+     * longer): the dead-letter reason quotes it after "out of attempts; last error: ", 529 characters, more than
+     * {@code last_error} holds (512). The record still turns failed and the delivery is acknowledged. Before, strict
+     * mode refused the record's update after the copy had landed: the listener threw before its acknowledgement, the
+     * delivery stayed unacknowledged on the channel and the record processing, and each later delivery copied it again.
+     */
+    @Test
+    void aMessageOutOfAttemptsWithALongLastErrorIsRecordedDeadAndAcknowledged() throws Exception {
+        String teamId = mall.team("h1", "h2");
+        Task task = refundWithoutRelease("h2");
+        String lastError = "PersistenceException: " + "x".repeat(478);
+        jdbc.update(
+                "INSERT INTO mq_consumption_record (consumer, message_id, routing_key, status, attempts, version, "
+                        + "last_error) VALUES ('refund_place_return', ?, ?, 0, 3, 5, ?)",
+                task.webhookId,
+                ROUTING_KEY,
+                lastError);
+
+        publish(task.webhookId, task.body);
+
+        Message dead = awaitDeadLetter(task.webhookId);
+        assertThat(dead.getMessageProperties().<String>getHeader("x-gbm-dead-reason"))
+                .startsWith("out of attempts; last error: PersistenceException: xxx");
+        await(() -> Integer.valueOf(2).equals(record(task.webhookId).get("status")));
+        assertThat(record(task.webhookId).get("attempts")).isEqualTo(3);
+        assertThat(counts.redisPlaces(teamId)).as("no fourth attempt ran").isEqualTo(2);
+    }
+
     @Test
     void twentyConcurrentReleasesOfOneOrderGiveOnePlaceBack() throws Exception {
         String teamId = mall.team("f1", "f2", "f3");
