@@ -9,6 +9,7 @@ import com.groupbuy.market.support.IntegrationTest;
 import com.groupbuy.market.support.PartnerReceiver;
 import com.groupbuy.market.support.TradeClient;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -42,6 +43,7 @@ class CloseCheckLaneGoneIT {
 
     private static final CloseCheckQueues QUEUES = CloseCheckQueues.named("gbm_t_lanegone_");
     private static final String LANE = QUEUES.lane("12s");
+    private static final AtomicInteger ACTIVITY = new AtomicInteger(9470);
 
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) {
@@ -68,7 +70,7 @@ class CloseCheckLaneGoneIT {
     @BeforeEach
     void setUp() throws Exception {
         partner = new PartnerReceiver();
-        mall = TradeClient.onNewGoods(port, jdbc, 9471, partner.url());
+        mall = TradeClient.onNewGoods(port, jdbc, ACTIVITY.incrementAndGet(), partner.url());
     }
 
     @AfterEach
@@ -98,6 +100,26 @@ class CloseCheckLaneGoneIT {
                 .containsEntry("notify_status", 1)
                 .containsEntry("notify_count", 2);
         await(() -> orderStatus("lg2") == 2);
+    }
+
+    /**
+     * The close-check queue itself deleted while the lanes stay: nothing comes back to the publisher (the lane takes the
+     * check), and RabbitMQ drops a message it dead-letters to a queue that does not exist. Our consumer of that queue
+     * is cancelled by the deletion; its failure now declares the close-check queues again, so a check expiring later
+     * reaches it and closes its order. Before, nothing declared it until the connection was replaced: every check
+     * expiring meanwhile was dropped and left to the polling job.
+     */
+    @Test
+    void theCloseCheckQueueDeletedUnderItsConsumerIsDeclaredAgainAndLaterChecksStillClose() throws Exception {
+        mall.team("cq1");
+        String first = unpaidCheckId("cq1");
+        await(() -> taskStatus(first) == 1);
+        deleteQueue(QUEUES.queue());
+        Thread.sleep(1_000);
+
+        mall.team("cq2");
+
+        await(() -> orderStatus("cq2") == 2);
     }
 
     private static void deleteQueue(String queue) {

@@ -119,6 +119,22 @@ public class CloseCheckTopology implements ConnectionListener {
         log.warn("close-check queue {} is gone from the broker; declared again before the next publish", queue);
     }
 
+    /**
+     * Our consumer of the close-check queue failed (the queue deleted under it cancels it): declare the close-check
+     * queues again now. The lanes still take checks, and RabbitMQ drops a message it dead-letters to a queue that does
+     * not exist, so nothing would come back to the publisher; before, every check expiring until the next connection
+     * was lost to the delay path. A broker that is down simply fails this; the connection's own declare follows.
+     */
+    public void consumerFailed() {
+        queuesForgotten = true;
+        try {
+            declareForgotten();
+            log.info("close-check queues {} / {} declared after their consumer failed", closeQueue, deadLetterQueue);
+        } catch (RuntimeException e) {
+            log.info("close-check queues not declared again yet ({})", MqExchangeGuard.rootMessage(e));
+        }
+    }
+
     private void declareForgotten() {
         if (!queuesForgotten) {
             return;
