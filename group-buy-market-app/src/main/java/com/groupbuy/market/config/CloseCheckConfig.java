@@ -17,8 +17,10 @@ import java.time.Clock;
 import org.springframework.amqp.core.AcknowledgeMode;
 import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
 import org.springframework.amqp.rabbit.core.RabbitTemplate;
+import org.springframework.amqp.rabbit.listener.ListenerContainerConsumerFailedEvent;
 import org.springframework.amqp.rabbit.listener.SimpleMessageListenerContainer;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;
+import org.springframework.context.ApplicationListener;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
@@ -118,5 +120,20 @@ public class CloseCheckConfig {
         container.setMessageListener(new CloseCheckListener(
                 service, objectMapper, topology.deadLetterQueue(), properties.getRetryDelay(), meters));
         return container;
+    }
+
+    /**
+     * The close-check queue deleted under its consumer (the deletion cancels it): declared again at once, so checks
+     * expiring in the lanes meanwhile are not dropped by the broker (CloseCheckLaneGoneIT).
+     */
+    @Bean
+    @ConditionalOnExpression(DELAY_PATH)
+    public ApplicationListener<ListenerContainerConsumerFailedEvent> closeCheckConsumerFailed(
+            SimpleMessageListenerContainer closeCheckListenerContainer, CloseCheckTopology topology) {
+        return event -> {
+            if (event.getSource() == closeCheckListenerContainer) {
+                topology.consumerFailed();
+            }
+        };
     }
 }

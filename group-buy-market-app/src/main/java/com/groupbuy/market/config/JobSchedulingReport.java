@@ -26,7 +26,8 @@ public class JobSchedulingReport {
     static String describe(boolean console, boolean localEnabled, Duration localDelay) {
         if (console && localEnabled) {
             return "callback retries: the XXL-Job console drives them; the local scheduler takes over (every "
-                    + every(localDelay) + ") while the executor is not registered";
+                    + every(localDelay) + ") while the executor is not registered, or while a callback is left due "
+                    + "past gbm.notify.local-takeover-after";
         }
         if (console) {
             return "callback retries: the XXL-Job console drives them; local scheduler off, so nothing retries while "

@@ -75,8 +75,9 @@ public class NotifyConfig {
                 properties.getBackoff(),
                 properties.getJitter(),
                 () -> ThreadLocalRandom.current().nextDouble());
-        String worker = ManagementFactory.getRuntimeMXBean().getName() + "/"
-                + UUID.randomUUID().toString().substring(0, 8);
+        String worker = workerName(
+                ManagementFactory.getRuntimeMXBean().getName(),
+                UUID.randomUUID().toString().substring(0, 8));
         // An MQ batch ends within the confirm timeout counted from its start, but a publish begun just before that may
         // first have to open a connection: the batch is leased for both.
         RabbitProperties broker = rabbit.getIfAvailable();
@@ -99,6 +100,17 @@ public class NotifyConfig {
                 .deferringUnsent()
                 // #19: a page's HTTP callbacks several at once (EndpointQueues), so a lease takes more of them.
                 .sendingConcurrently(properties.getHttpConcurrency());
+    }
+
+    /**
+     * {@code pid@hostname/suffix}, at most 64 characters ({@code notify_task.claimed_by}): a long host name is cut, the
+     * suffix that tells this service's instances apart is kept. Tasks written already leased (a completing settlement's
+     * callback, close checks) carry it too, and group commit's multi-row INSERT of close checks is no INSERT IGNORE:
+     * a longer name failed every batch.
+     */
+    static String workerName(String jvm, String suffix) {
+        int room = 64 - suffix.length() - 1;
+        return (jvm.length() <= room ? jvm : jvm.substring(0, room)) + "/" + suffix;
     }
 
     @Bean

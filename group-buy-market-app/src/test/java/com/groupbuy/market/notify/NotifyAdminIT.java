@@ -80,6 +80,46 @@ class NotifyAdminIT {
         assertThat(metric("gbm.notify.failed.tasks")).isGreaterThanOrEqualTo(1);
     }
 
+    /**
+     * A re-drive gives the task another round of the schedule, not one last try: the partner still failing once
+     * right after the re-drive (a partner just back is often flaky) leaves the task RETRY on the backoff, and it is
+     * delivered on the next attempt. Before, the task's count stayed at the cap, so its first failure after the
+     * re-drive was FAIL again at once, with no backoff.
+     */
+    @Test
+    void aRedrivenTaskThatFailsOnceMoreRetriesOnTheBackoffAndIsDelivered() throws Exception {
+        partner.enqueue(new MockResponse.Builder().code(500).build());
+        partner.enqueue(new MockResponse.Builder().code(500).build());
+        partner.enqueue(new MockResponse.Builder().code(503).build());
+        partner.enqueue(new MockResponse.Builder().code(200).body("success").build());
+        String teamId = tasks.dueTask(partner.url("/cb").toString());
+        notifyService.deliverAllDue();
+        tasks.makeDue(teamId);
+        notifyService.deliverAllDue();
+        assertThat(tasks.status(teamId)).isEqualTo(3);
+        long taskId = jdbc.queryForObject("SELECT id FROM notify_task WHERE team_id = ?", Long.class, teamId);
+
+        call("POST", "/api/v1/gbm/admin/notify/tasks/" + taskId + "/redrive", "it-admin", 200);
+        notifyService.deliverAllDue();
+        int afterFirstRedrivenAttempt = tasks.status(teamId);
+        boolean waitsForTheBackoff = jdbc.queryForObject(
+                "SELECT next_attempt_time > UTC_TIMESTAMP(3) + INTERVAL 30 MINUTE FROM notify_task WHERE id = ?",
+                Boolean.class,
+                taskId);
+        tasks.makeDue(teamId);
+        notifyService.deliverAllDue();
+
+        assertThat(afterFirstRedrivenAttempt)
+                .as("status after the re-drive's first (failed) attempt")
+                .isEqualTo(2);
+        assertThat(waitsForTheBackoff)
+                .as("its next attempt on the backoff (1h)")
+                .isTrue();
+        assertThat(tasks.status(teamId)).isEqualTo(1);
+        assertThat(tasks.attemptRows(teamId)).isEqualTo(4);
+        assertThat(partner.getRequestCount()).isEqualTo(4);
+    }
+
     @Test
     void redriveOfATaskThatDidNotFailOrDoesNotExistHasItsCode() throws Exception {
         String teamId = tasks.dueTask(partner.url("/cb").toString());

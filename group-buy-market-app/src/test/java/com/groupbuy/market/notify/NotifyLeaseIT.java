@@ -112,6 +112,28 @@ class NotifyLeaseIT {
                 .isEqualTo(503);
     }
 
+    /**
+     * The worker name is the JVM's {@code pid@hostname} plus a suffix: on a host with a long name (an EC2 FQDN, a long
+     * pod name) it is longer than {@code claimed_by} (64). The lease still goes through, the name cut (the fencing is
+     * the token). Before, MariaDB's strict mode refused the lease's UPDATE ("Data too long"): no task could be leased,
+     * so the compensation job delivered nothing on such a host.
+     */
+    @Test
+    void aWorkerNameLongerThanItsColumnStillLeasesTasks() {
+        String teamId = tasks.dueTask(partner.url());
+        String other = tasks.dueTask(partner.url());
+        String worker = "1234567@ip-172-31-45-123.ap-northeast-1.compute.internal.example/0a1b2c3d";
+        Instant now = Instant.now();
+
+        NotifyTaskVO one = store.claim(taskId(teamId), worker, now, now.plusSeconds(60), false);
+        List<NotifyTaskVO> page = store.claimDue(now, 0, 1, 10, 10, worker, now.plusSeconds(60));
+
+        assertThat(one).isNotNull();
+        assertThat(page).extracting(NotifyTaskVO::getTeamId).contains(other);
+        assertThat(jdbc.queryForObject("SELECT claimed_by FROM notify_task WHERE team_id = ?", String.class, other))
+                .isEqualTo(worker.substring(0, 64));
+    }
+
     @Test
     void aStaleClaimantCannotFinishEvenBeforeTheNewOneDoes() {
         String teamId = tasks.dueTask(partner.url());

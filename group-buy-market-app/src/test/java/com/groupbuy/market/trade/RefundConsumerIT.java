@@ -279,6 +279,35 @@ class RefundConsumerIT {
         assertThat(counts.redisPlaces(teamId)).as("no fourth attempt ran").isEqualTo(2);
     }
 
+    /**
+     * The same with a last error as long as a failed attempt records (500 characters: a database exception's text is
+     * longer): the dead-letter reason quotes it after "out of attempts; last error: ", 529 characters, more than
+     * {@code last_error} holds (512). The record still turns failed and the delivery is acknowledged. Before, strict
+     * mode refused the record's update after the copy had landed: the listener threw before its acknowledgement, the
+     * delivery stayed unacknowledged on the channel and the record processing, and each later delivery copied it again.
+     */
+    @Test
+    void aMessageOutOfAttemptsWithALongLastErrorIsRecordedDeadAndAcknowledged() throws Exception {
+        String teamId = mall.team("h1", "h2");
+        Task task = refundWithoutRelease("h2");
+        String lastError = "PersistenceException: " + "x".repeat(478);
+        jdbc.update(
+                "INSERT INTO mq_consumption_record (consumer, message_id, routing_key, status, attempts, version, "
+                        + "last_error) VALUES ('refund_place_return', ?, ?, 0, 3, 5, ?)",
+                task.webhookId,
+                ROUTING_KEY,
+                lastError);
+
+        publish(task.webhookId, task.body);
+
+        Message dead = awaitDeadLetter(task.webhookId);
+        assertThat(dead.getMessageProperties().<String>getHeader("x-gbm-dead-reason"))
+                .startsWith("out of attempts; last error: PersistenceException: xxx");
+        await(() -> Integer.valueOf(2).equals(record(task.webhookId).get("status")));
+        assertThat(record(task.webhookId).get("attempts")).isEqualTo(3);
+        assertThat(counts.redisPlaces(teamId)).as("no fourth attempt ran").isEqualTo(2);
+    }
+
     @Test
     void twentyConcurrentReleasesOfOneOrderGiveOnePlaceBack() throws Exception {
         String teamId = mall.team("f1", "f2", "f3");
@@ -324,6 +353,32 @@ class RefundConsumerIT {
                 .isEqualTo(1);
         await(() -> Integer.valueOf(2).equals(record(messageId).get("status")));
         assertThat(record(messageId).get("attempts")).isEqualTo(1);
+    }
+
+    /**
+     * A message id longer than a consumption record holds (64 characters; the exchange is shared with the malls, and an
+     * operator may move messages back from elsewhere) can never be recorded: it is dead-lettered at once, with the
+     * reason, like a message without an id. Before, the record's INSERT IGNORE stored the id cut to 64 characters (a
+     * warning, not an error), the attempt then found no record under the whole id, and the message was acknowledged as
+     * "another delivery started an attempt": gone, neither handled nor dead-lettered.
+     */
+    @Test
+    void aMessageWhoseIdNoRecordCanHoldIsDeadLetteredAtOnce() throws Exception {
+        String messageId =
+                "msg_long_" + "x".repeat(56) + UUID.randomUUID().toString().replace("-", "");
+        rabbit.send(
+                EXCHANGE,
+                ROUTING_KEY,
+                MessageBuilder.withBody("{}".getBytes(StandardCharsets.UTF_8))
+                        .setMessageId(messageId)
+                        .setContentType("application/json")
+                        .setDeliveryMode(MessageDeliveryMode.PERSISTENT)
+                        .build());
+
+        Message dead = awaitDeadLetter(messageId);
+
+        assertThat(dead.getMessageProperties().<String>getHeader("x-gbm-dead-reason"))
+                .contains("longer than 64");
     }
 
     /**

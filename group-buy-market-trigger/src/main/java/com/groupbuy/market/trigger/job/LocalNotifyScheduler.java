@@ -1,9 +1,14 @@
 package com.groupbuy.market.trigger.job;
 
+import com.groupbuy.market.domain.outbox.adapter.repository.INotifyBacklogRepository;
 import com.groupbuy.market.domain.outbox.model.valobj.NotifyRunSummary;
 import com.groupbuy.market.domain.outbox.service.DueCallbackDeliveryService;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import lombok.extern.slf4j.Slf4j;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
@@ -13,6 +18,13 @@ import org.springframework.stereotype.Component;
  * profile, a laptop), or one that does not accept our executor (wrong token, console down). Runs the same delivery
  * of due tasks every few seconds; stands by while a console drives us. Both at once is harmless: every task is
  * leased before it is sent.
+ * <p>
+ * A console that holds our registration is not proof that it runs the job: the job may not exist, be stopped, name
+ * another JobHandler, or the console's scheduler may be down while its registry answers. Before, the local scheduler
+ * stood by all the same, and no instance retried any callback. So while a console drives us it still looks, each
+ * period, for a task owed, not leased, and due for longer than {@code gbm.notify.local-takeover-after} (60 s; a
+ * console running the job every 10 s never leaves one that long), and delivers the due tasks itself while there is
+ * one.
  */
 @Slf4j
 @Component
@@ -25,20 +37,32 @@ public class LocalNotifyScheduler {
 
     private final DueCallbackDeliveryService notifyService;
     private final LocalTakeover takeover;
+    private final INotifyBacklogRepository backlog;
+    private final Clock clock;
+    private final Duration takeoverAfter;
+    private boolean leftDue;
 
-    public LocalNotifyScheduler(DueCallbackDeliveryService notifyService, ObjectProvider<JobConsole> console) {
+    public LocalNotifyScheduler(
+            DueCallbackDeliveryService notifyService,
+            ObjectProvider<JobConsole> console,
+            INotifyBacklogRepository backlog,
+            Clock clock,
+            @Value("${gbm.notify.local-takeover-after:60s}") Duration takeoverAfter) {
         this.notifyService = notifyService;
         this.takeover = new LocalTakeover("callback retries", console);
+        this.backlog = backlog;
+        this.clock = clock;
+        this.takeoverAfter = takeoverAfter;
     }
 
     @Scheduled(
             fixedDelayString = "${gbm.notify.local-scheduler-delay:5s}",
             initialDelayString = "${gbm.notify.local-scheduler-delay:5s}")
     public void deliverDueTasks() {
-        if (!takeover.localShouldRun()) {
-            return;
-        }
         try {
+            if (!takeover.localShouldRun() && !leftDueByTheConsole()) {
+                return;
+            }
             NotifyRunSummary summary = notifyService.deliverAllDue();
             if (summary.claimed() > 0) {
                 log.info("local notify run: {}", summary);
@@ -46,5 +70,26 @@ public class LocalNotifyScheduler {
         } catch (RuntimeException e) {
             log.error("local notify run failed; the next run retries", e);
         }
+    }
+
+    /** A console drives us, yet a task it should have delivered has been due for longer than takeoverAfter. */
+    private boolean leftDueByTheConsole() {
+        Instant now = clock.instant();
+        boolean left = backlog.anyLeftDue(now.minus(takeoverAfter), now);
+        if (left != leftDue) {
+            if (left) {
+                log.warn(
+                        "callback retries: the XXL-Job console holds our registration, but a callback has been due "
+                                + "for more than {} without a run taking it (is groupBuyNotifyJob created, started, "
+                                + "with JobHandler groupBuyNotifyJob?); the local scheduler delivers meanwhile",
+                        takeoverAfter);
+            } else {
+                log.info(
+                        "callback retries: nothing left due past {}; the local scheduler stands by again",
+                        takeoverAfter);
+            }
+            leftDue = left;
+        }
+        return left;
     }
 }

@@ -8,6 +8,11 @@ import java.util.function.DoubleSupplier;
  * When to try a failed callback again. After failed attempt n (1-based) the next comes after the n-th delay of the
  * schedule, spread by ±jitter so a recovering partner is not hit by every task at once; past the schedule the task
  * fails for good.
+ * <p>
+ * Attempts count in rounds of {@link #maxAttempts}: a FAIL task an operator re-drives keeps its attempt count (its
+ * attempt rows are numbered by it), and its next attempt, one past the cap, is the first of a new round, so the re-drive
+ * gives it the whole schedule again. Before, every attempt after a re-drive was past the cap: its first failure was FAIL
+ * again at once.
  */
 public final class NotifyBackoff {
 
@@ -44,17 +49,22 @@ public final class NotifyBackoff {
 
     /** Whether a task whose attempt number {@code attempt} just failed gets another attempt. */
     public boolean retriesAfter(int attempt) {
-        return attempt <= schedule.size();
+        return inRound(attempt) <= schedule.size();
     }
 
     /** The wait before the attempt after failed attempt {@code attempt}; only when {@link #retriesAfter} holds. */
     public Duration delayAfter(int attempt) {
-        Duration base = schedule.get(attempt - 1);
+        Duration base = schedule.get(inRound(attempt) - 1);
         double factor = 1 + jitter * (2 * random.getAsDouble() - 1);
         return Duration.ofMillis(Math.round(base.toMillis() * factor));
     }
 
     public int maxAttempts() {
         return schedule.size() + 1;
+    }
+
+    /** The attempt's place (1-based) in its round: a re-driven task's attempts start a new round past the cap. */
+    private int inRound(int attempt) {
+        return (Math.max(1, attempt) - 1) % maxAttempts() + 1;
     }
 }

@@ -27,6 +27,17 @@ class NotifyBackoffTest {
     }
 
     @Test
+    void aRedrivenTaskPastTheCapGetsTheScheduleAgain() {
+        NotifyBackoff backoff = new NotifyBackoff(NotifyBackoff.DEFAULT_SCHEDULE, 0, () -> 0.5);
+
+        assertThat(backoff.retriesAfter(17)).isTrue();
+        assertThat(backoff.delayAfter(17)).isEqualTo(Duration.ofSeconds(15));
+        assertThat(backoff.retriesAfter(31)).isTrue();
+        assertThat(backoff.delayAfter(31)).isEqualTo(Duration.ofHours(6));
+        assertThat(backoff.retriesAfter(32)).isFalse();
+    }
+
+    @Test
     void jitterStaysWithinItsBand() {
         List<Duration> schedule = List.of(Duration.ofSeconds(100));
 

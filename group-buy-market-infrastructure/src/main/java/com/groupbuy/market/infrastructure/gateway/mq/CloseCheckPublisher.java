@@ -291,7 +291,7 @@ public class CloseCheckPublisher implements INotifyGateway {
                 queue = topology.lane(deadlines[bundle[0]].nominal());
                 properties.setExpiration(topology.expiration(latest, now));
             } else {
-                queue = topology.closeQueue();
+                queue = topology.closeQueueToPublish();
             }
             byte[] body =
                     size == 1 ? first.getBody().getBytes(StandardCharsets.UTF_8) : bundleBody(tasks, bundle, size);
@@ -335,6 +335,7 @@ public class CloseCheckPublisher implements INotifyGateway {
             CorrelationData.Confirm confirm = correlation.getFuture().get(left, TimeUnit.NANOSECONDS);
             ReturnedMessage returned = correlation.getReturned();
             if (returned != null) {
+                topology.forget(queue);
                 return failed(
                         start,
                         "AMQP returned " + returned.getReplyCode() + " " + returned.getReplyText() + ": no queue "

@@ -55,6 +55,8 @@ public class CloseCheckTopology implements ConnectionListener {
     private final Flavour configured;
     private final Set<String> declaredLanes = ConcurrentHashMap.newKeySet();
     private volatile Flavour flavour;
+    /** A check came back unroutable: the close-check queues are declared again before the next publish. */
+    private volatile boolean queuesForgotten;
 
     public CloseCheckTopology(
             RabbitTemplate template, String closeQueue, String deadLetterQueue, String lanePrefix, Flavour configured) {
@@ -86,6 +88,7 @@ public class CloseCheckTopology implements ConnectionListener {
     public String lane(Duration nominal) {
         long seconds = Math.max(1, (nominal.toMillis() + 999) / 1000);
         String lane = lanePrefix + seconds + "s";
+        declareForgotten();
         if (!declaredLanes.contains(lane)) {
             Flavour current = flavour();
             template.execute(channel -> channel.queueDeclare(lane, true, false, false, laneArguments(current)));
@@ -93,6 +96,61 @@ public class CloseCheckTopology implements ConnectionListener {
             log.info("close-check delay lane {} declared ({})", lane, current);
         }
         return lane;
+    }
+
+    /** The close-check queue, for a check already due (declared again first if a check came back unroutable). */
+    public String closeQueueToPublish() {
+        declareForgotten();
+        return closeQueue;
+    }
+
+    /**
+     * A check published to {@code queue} came back unroutable: the queue is gone although this connection is up (an
+     * operator deleted it, a policy expired it). Before, a lane was declared once per connection, so every later check
+     * bound for it came back too, attempt after attempt until FAIL. Now the next publish declares it again, and the
+     * close-check and dead-letter queues with it (a lane's expired checks go there, and they may be gone as well).
+     */
+    public void forget(String queue) {
+        boolean news = declaredLanes.remove(queue) | !queuesForgotten;
+        queuesForgotten = true;
+        if (!news) {
+            return;
+        }
+        log.warn("close-check queue {} is gone from the broker; declared again before the next publish", queue);
+    }
+
+    /**
+     * Our consumer of the close-check queue failed (the queue deleted under it cancels it): declare the close-check
+     * queues again now. The lanes still take checks, and RabbitMQ drops a message it dead-letters to a queue that does
+     * not exist, so nothing would come back to the publisher; before, every check expiring until the next connection
+     * was lost to the delay path. A broker that is down simply fails this; the connection's own declare follows.
+     */
+    public void consumerFailed() {
+        queuesForgotten = true;
+        try {
+            declareForgotten();
+            log.info("close-check queues {} / {} declared after their consumer failed", closeQueue, deadLetterQueue);
+        } catch (RuntimeException e) {
+            log.info("close-check queues not declared again yet ({})", MqExchangeGuard.rootMessage(e));
+        }
+    }
+
+    private void declareForgotten() {
+        if (!queuesForgotten) {
+            return;
+        }
+        queuesForgotten = false;
+        Flavour current = flavour();
+        try {
+            template.execute(channel -> {
+                channel.queueDeclare(closeQueue, true, false, false, closeQueueArguments(current));
+                channel.queueDeclare(deadLetterQueue, true, false, false, null);
+                return null;
+            });
+        } catch (RuntimeException e) {
+            queuesForgotten = true;
+            throw e;
+        }
     }
 
     /** The 0-9-1 {@code expiration} of a check due at {@code closeAt}, as this broker reads it. */

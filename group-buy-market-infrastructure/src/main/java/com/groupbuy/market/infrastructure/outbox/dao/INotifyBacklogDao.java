@@ -14,4 +14,9 @@ public interface INotifyBacklogDao {
     Instant oldestDue(@Param("now") Instant now, @Param("pending") List<Integer> pendingStatuses);
 
     long countDue(@Param("now") Instant now, @Param("pending") List<Integer> pendingStatuses);
+
+    Integer anyLeftDue(
+            @Param("dueBefore") Instant dueBefore,
+            @Param("now") Instant now,
+            @Param("pending") List<Integer> pendingStatuses);
 }

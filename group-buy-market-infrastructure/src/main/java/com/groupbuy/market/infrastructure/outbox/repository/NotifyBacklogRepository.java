@@ -32,4 +32,9 @@ public class NotifyBacklogRepository implements INotifyBacklogRepository {
     public long countDue(Instant now) {
         return dao.countDue(now, TaskStates.PENDING);
     }
+
+    @Override
+    public boolean anyLeftDue(Instant dueBefore, Instant now) {
+        return dao.anyLeftDue(dueBefore, now, TaskStates.PENDING) != null;
+    }
 }

@@ -41,6 +41,8 @@ import org.springframework.transaction.support.TransactionTemplate;
 public class NotifyTaskStore implements INotifyTaskStore {
 
     private static final int MAX_ERROR = 500;
+    /** {@code notify_task.claimed_by}: who holds the lease, for operators (the fencing is the token). */
+    static final int MAX_WORKER = 64;
     /** Candidates read per task wanted, so a batch fills even when other claimants took some meanwhile. */
     private static final int CANDIDATES_PER_TASK = 2;
 
@@ -96,6 +98,7 @@ public class NotifyTaskStore implements INotifyTaskStore {
             String worker,
             Instant leaseUntil) {
         String token = UniqueIds.hex32();
+        String holder = holder(worker);
         List<NotifyTaskPO> taken = List.of();
         // Candidates are read without locks, then locked by primary key skipping what others hold. When others took
         // every candidate meanwhile, read again: each such round means another claimant made progress.
@@ -122,7 +125,7 @@ public class NotifyTaskStore implements INotifyTaskStore {
                 // The locked rows carry what delivery needs: they are what the claim returns, with the lease below.
                 List<NotifyTaskPO> mine = within(locked, oneByOneLimit);
                 if (!mine.isEmpty()) {
-                    dao.leaseAll(ids(mine), worker, token, leaseUntil);
+                    dao.leaseAll(ids(mine), holder, token, leaseUntil);
                 }
                 return mine;
             });
@@ -132,7 +135,7 @@ public class NotifyTaskStore implements INotifyTaskStore {
         }
         return taken.stream()
                 .map(po -> {
-                    po.setClaimedBy(worker);
+                    po.setClaimedBy(holder);
                     po.setClaimToken(token);
                     return toTask(po);
                 })
@@ -183,10 +186,11 @@ public class NotifyTaskStore implements INotifyTaskStore {
             return List.of();
         }
         String token = UniqueIds.hex32();
+        String holder = holder(worker);
         List<NotifyTaskPO> taken = claimTransaction.execute(status -> {
             List<NotifyTaskPO> locked = dao.lockStillDue(taskIds, now, taskIds.size(), TaskStates.PENDING);
             if (!locked.isEmpty()) {
-                dao.leaseAll(ids(locked), worker, token, leaseUntil);
+                dao.leaseAll(ids(locked), holder, token, leaseUntil);
             }
             return locked;
         });
@@ -195,7 +199,7 @@ public class NotifyTaskStore implements INotifyTaskStore {
         }
         return taken.stream()
                 .map(po -> {
-                    po.setClaimedBy(worker);
+                    po.setClaimedBy(holder);
                     po.setClaimToken(token);
                     return toTask(po);
                 })
@@ -209,7 +213,8 @@ public class NotifyTaskStore implements INotifyTaskStore {
 
     @Override
     public NotifyTaskVO claim(long taskId, String worker, Instant now, Instant leaseUntil, boolean ignoreSchedule) {
-        if (dao.claim(taskId, worker, UniqueIds.hex32(), now, leaseUntil, ignoreSchedule, TaskStates.PENDING) == 0) {
+        if (dao.claim(taskId, holder(worker), UniqueIds.hex32(), now, leaseUntil, ignoreSchedule, TaskStates.PENDING)
+                == 0) {
             return null;
         }
         return toTask(dao.queryById(taskId));
@@ -432,6 +437,14 @@ public class NotifyTaskStore implements INotifyTaskStore {
             }
         }
         return counts;
+    }
+
+    /**
+     * The worker as {@code claimed_by} holds it: the JVM's {@code pid@hostname} and a suffix can be longer than the
+     * column on a host with a long name, and strict mode refused the lease's UPDATE, so no task could be leased there.
+     */
+    static String holder(String worker) {
+        return worker == null || worker.length() <= MAX_WORKER ? worker : worker.substring(0, MAX_WORKER);
     }
 
     private static String error(DeliveryResult result) {

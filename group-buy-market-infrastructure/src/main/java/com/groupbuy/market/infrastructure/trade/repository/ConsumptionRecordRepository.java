@@ -18,6 +18,9 @@ public class ConsumptionRecordRepository implements IConsumptionRecordRepository
         this.dao = dao;
     }
 
+    /** {@code mq_consumption_record.last_error} (characters). */
+    static final int MAX_ERROR = 512;
+
     @Override
     public ConsumptionRecordVO open(String consumer, String messageId, String routingKey, String body) {
         ConsumptionRecordPO po = new ConsumptionRecordPO();
@@ -72,9 +75,14 @@ public class ConsumptionRecordRepository implements IConsumptionRecordRepository
                 .toList();
     }
 
-    /** Only a processing record changes (guarded by its version too). */
+    /**
+     * Only a processing record changes (guarded by its version too). The error is cut to what {@code last_error} holds:
+     * a dead-letter reason can quote a whole recorded error after its own words ("out of attempts; last error: …"), and
+     * strict mode refused the longer text after the copy had landed, so the delivery was never acknowledged.
+     */
     private boolean finish(String consumer, String messageId, int version, ConsumptionStatus to, String error) {
-        return dao.finish(consumer, messageId, version, ConsumptionStatus.PROCESSING.code(), to.code(), error) == 1;
+        String kept = error == null || error.length() <= MAX_ERROR ? error : error.substring(0, MAX_ERROR);
+        return dao.finish(consumer, messageId, version, ConsumptionStatus.PROCESSING.code(), to.code(), kept) == 1;
     }
 
     private static ConsumptionRecordVO toVO(ConsumptionRecordPO po) {

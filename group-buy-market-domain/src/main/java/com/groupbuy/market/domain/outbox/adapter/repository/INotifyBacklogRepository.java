@@ -11,4 +11,10 @@ public interface INotifyBacklogRepository {
 
     /** Tasks owed and due now, close checks aside: the due backlog operators watch. */
     long countDue(Instant now);
+
+    /**
+     * Whether a task owed and not leased at {@code now} has been due since before {@code dueBefore}: no compensation
+     * run has taken it for that long (the local scheduler's check on a console that holds our registration).
+     */
+    boolean anyLeftDue(Instant dueBefore, Instant now);
 }

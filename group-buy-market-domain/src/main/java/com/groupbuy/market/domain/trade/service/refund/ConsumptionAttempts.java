@@ -20,10 +20,28 @@ public final class ConsumptionAttempts {
         }
     }
 
+    /** The longest message id a consumption record holds ({@code mq_consumption_record.message_id}, characters). */
+    public static final int MAX_MESSAGE_ID = 64;
+
     /** How the answer for a message out of attempts begins; the rest quotes the last attempt's error. */
     static final String OUT_OF_ATTEMPTS = "out of attempts; last error: ";
 
     private ConsumptionAttempts() {}
+
+    /**
+     * Why no consumption record can be kept for a message with this id (it goes to the dead letters at once), or null.
+     * An id longer than the record holds was stored cut by the record's INSERT IGNORE (a warning, not an error), so the
+     * attempt found no record under the whole id and the delivery was acknowledged as a duplicate: dropped unhandled.
+     */
+    public static String unrecordable(String messageId) {
+        if (messageId == null || messageId.isBlank()) {
+            return "no message id: no consumption record can be kept for it";
+        }
+        if (messageId.codePointCount(0, messageId.length()) > MAX_MESSAGE_ID) {
+            return "message id longer than " + MAX_MESSAGE_ID + " characters: no consumption record can be kept for it";
+        }
+        return null;
+    }
 
     /** Opens (or reads) the message's record and counts this delivery's attempt under the version it read. */
     public static Start start(

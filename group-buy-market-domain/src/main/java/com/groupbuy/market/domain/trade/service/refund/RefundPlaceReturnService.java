@@ -58,8 +58,9 @@ public class RefundPlaceReturnService {
      */
     public ConsumeOutcome consume(
             String messageId, String routingKey, String body, RefundMessageVO refund, String malformed) {
-        if (messageId == null || messageId.isBlank()) {
-            return ConsumeOutcome.dead("no message id: no consumption record can be kept for it", 0, -1);
+        String unrecordable = ConsumptionAttempts.unrecordable(messageId);
+        if (unrecordable != null) {
+            return ConsumeOutcome.dead(unrecordable, 0, -1);
         }
         ConsumptionAttempts.Start start =
                 ConsumptionAttempts.start(records, CONSUMER, messageId, routingKey, cut(body, MAX_BODY), maxAttempts);

@@ -68,8 +68,9 @@ public class CloseCheckService {
      */
     public ConsumeOutcome consume(
             String messageId, String routingKey, String body, CloseCheckVO check, String malformed) {
-        if (messageId == null || messageId.isBlank()) {
-            return ConsumeOutcome.dead("no message id: no consumption record can be kept for it", 0, -1);
+        String unrecordable = ConsumptionAttempts.unrecordable(messageId);
+        if (unrecordable != null) {
+            return ConsumeOutcome.dead(unrecordable, 0, -1);
         }
         // An order already paid or closed (a settlement came first, a redelivery, the backstop) needs nothing: no
         // record is written for it, the message is simply acknowledged.
