@@ -145,6 +145,45 @@ class StrictInputIT {
                 .isEqualTo("0000");
     }
 
+    /**
+     * A trade request is a few hundred bytes; a body past 64 KiB is refused before it is read whole (unsigned bodies
+     * were read to the end, a 25 MB unknown field included, and the lock written), and nothing is written.
+     */
+    @Test
+    void aBodyLargerThan64KibIsRefusedAndNothingIsWritten() throws Exception {
+        String teamId = mall.team("b1");
+        long written = rows();
+        String padding = ",\"note\":\"" + "x".repeat(64 * 1024) + "\"}";
+        for (String body : List.of(
+                lockBody("b2", teamId).replaceFirst("}$", padding),
+                lockBody("b3", "").replaceFirst("}$", padding),
+                settleBody("b1", TradeClient.now()).replaceFirst("}$", padding),
+                refundBody("b1").replaceFirst("}$", padding))) {
+            String path = body.contains("notifyUrl") ? LOCK : body.contains("outTradeTime") ? SETTLE : REFUND;
+            HttpResponse<String> answer = TestJson.post(port, path, body);
+            assertThat(answer.statusCode()).as(path + " -> " + answer.body()).isEqualTo(200);
+            JsonNode envelope = TestJson.JSON.readTree(answer.body());
+            assertThat(TestJson.fields(envelope)).as(answer.body()).containsExactly("code", "info", "data");
+            assertThat(envelope.path("code").asText())
+                    .as(path + " -> " + answer.body())
+                    .isEqualTo("0002");
+            assertThat(envelope.path("info").asText()).as(answer.body()).contains("larger than 64 KiB");
+        }
+        assertThat(rows()).as("nothing written for a body past the limit").isEqualTo(written);
+        assertThat(status("out-b1"))
+                .as("the order is neither paid nor refunded")
+                .isZero();
+        assertThat(TestJson.postEnvelope(
+                                port,
+                                LOCK,
+                                lockBody("b4", teamId)
+                                        .replaceFirst("}$", ",\"note\":\"" + "x".repeat(60 * 1024) + "\"}"))
+                        .path("code")
+                        .asText())
+                .as("a body under the limit with an unknown field is read as before")
+                .isEqualTo("0000");
+    }
+
     /** Sends a whole object but promises 10 bytes more, then stops sending: the answer as text. */
     private String cutShort(String path, String body) throws Exception {
         byte[] bytes = body.getBytes(StandardCharsets.UTF_8);

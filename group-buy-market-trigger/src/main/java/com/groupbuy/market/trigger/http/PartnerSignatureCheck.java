@@ -46,7 +46,6 @@ public class PartnerSignatureCheck extends RequestBodyAdviceAdapter {
     static final Duration REPLAY_WINDOW = WebhookSignature.TOLERANCE.multipliedBy(2);
 
     private static final int MAX_WEBHOOK_ID_LENGTH = 128;
-    private static final int MAX_SIGNED_BODY_BYTES = 64 * 1024;
 
     private final PartnerSignaturePolicy policy;
     private final Clock clock;
@@ -74,10 +73,10 @@ public class PartnerSignatureCheck extends RequestBodyAdviceAdapter {
             // Nothing can require a check: spare the lock/settle hot path a copy of the body.
             return message;
         }
-        byte[] body = message.getBody().readNBytes(MAX_SIGNED_BODY_BYTES + 1);
-        if (body.length > MAX_SIGNED_BODY_BYTES) {
+        byte[] body = message.getBody().readNBytes(StrictJsonReader.MAX_BODY_BYTES + 1);
+        if (body.length > StrictJsonReader.MAX_BODY_BYTES) {
             // Held in memory to be hashed: a trade request is a few hundred bytes, so a huge one is refused unread.
-            throw RequestCheck.illegal("the body is larger than " + MAX_SIGNED_BODY_BYTES / 1024 + " KiB");
+            throw StrictJsonReader.tooLarge();
         }
         return new RawBody(message.getHeaders(), body);
     }

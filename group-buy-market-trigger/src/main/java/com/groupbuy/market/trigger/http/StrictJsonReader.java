@@ -12,8 +12,11 @@ import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.type.LogicalType;
 import com.groupbuy.market.api.dto.SettlementMarketPayOrderRequestDTO;
+import java.io.FilterInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.lang.reflect.Type;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpInputMessage;
 import org.springframework.http.MediaType;
 import org.springframework.http.converter.HttpMessageNotReadableException;
@@ -27,9 +30,14 @@ import org.springframework.http.converter.json.MappingJackson2HttpMessageConvert
  * answered {@code 0002} before anything else (the signature check included) looks at the request. A field given
  * twice is refused too, and so is anything but whitespace after the body's one JSON value (Jackson would otherwise
  * stop at the first value and act on it: {@code {...}}} or {@code {...}{...}} is not JSON, answered 400), so the mall
- * and we cannot read different values out of one body.
+ * and we cannot read different values out of one body. A body past {@link #MAX_BODY_BYTES} is refused ({@code 0002})
+ * as soon as the reader gets there, signed or not: Jackson would otherwise read an unknown field of any size to the
+ * end and act on the rest.
  */
 public class StrictJsonReader extends MappingJackson2HttpMessageConverter {
+
+    /** Every body we read is a few hundred bytes; the signature check holds at most as much in memory. */
+    public static final int MAX_BODY_BYTES = 64 * 1024;
 
     public StrictJsonReader(ObjectMapper applicationMapper) {
         super(strict(applicationMapper));
@@ -73,7 +81,7 @@ public class StrictJsonReader extends MappingJackson2HttpMessageConverter {
     @Override
     public Object read(Type type, Class<?> contextClass, HttpInputMessage inputMessage)
             throws IOException, HttpMessageNotReadableException {
-        Object value = super.read(type, contextClass, inputMessage);
+        Object value = super.read(type, contextClass, new Bounded(inputMessage));
         if (value == null) {
             throw new HttpMessageNotReadableException(
                     "JSON body is null",
@@ -82,6 +90,47 @@ public class StrictJsonReader extends MappingJackson2HttpMessageConverter {
                     inputMessage);
         }
         return value;
+    }
+
+    /** The request's body, refused with {@code 0002} once more than {@link #MAX_BODY_BYTES} have been read of it. */
+    private record Bounded(HttpInputMessage message) implements HttpInputMessage {
+        @Override
+        public InputStream getBody() throws IOException {
+            return new FilterInputStream(message.getBody()) {
+                private long read;
+
+                @Override
+                public int read() throws IOException {
+                    int b = super.read();
+                    count(b < 0 ? 0 : 1);
+                    return b;
+                }
+
+                @Override
+                public int read(byte[] buffer, int offset, int length) throws IOException {
+                    int n = super.read(buffer, offset, length);
+                    count(Math.max(n, 0));
+                    return n;
+                }
+
+                private void count(int n) {
+                    read += n;
+                    if (read > MAX_BODY_BYTES) {
+                        // Not an IOException: Spring would report that as a body that is not JSON (400).
+                        throw tooLarge();
+                    }
+                }
+            };
+        }
+
+        @Override
+        public HttpHeaders getHeaders() {
+            return message.getHeaders();
+        }
+    }
+
+    static RuntimeException tooLarge() {
+        return RequestCheck.illegal("the body is larger than " + MAX_BODY_BYTES / 1024 + " KiB");
     }
 
     /** {@code outTradeTime} is documented as text or epoch milliseconds, the one field where a number is a string. */
