@@ -4,15 +4,24 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.BooleanNode;
+import com.groupbuy.market.domain.trade.adapter.repository.IRefundRepository;
 import com.groupbuy.market.domain.trade.service.timeout.TradeTimeoutService;
 import com.groupbuy.market.support.IntegrationTest;
 import com.groupbuy.market.support.Race;
 import com.groupbuy.market.support.TradeClient;
+import java.time.Duration;
+import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -26,7 +35,9 @@ import org.springframework.test.context.TestPropertySource;
  * team, to be refunded) or it is a late payment (E0208, recorded); the refund succeeds or repeats. Never 500 "unknown
  * failure": the expiry locked its members through the team's index and their rows, then closed the unpaid ones by
  * order id, whose unique index a settlement or refund of the same order had locked first on its way to that row — a
- * deadlock, whose loser (usually the payment, the smaller transaction) was answered 0001.
+ * deadlock, whose loser (usually the payment, the smaller transaction) was answered 0001. And an expiry locks its own
+ * team's members only: the optimizer's choice of index for that locking read (a rowid filter on idx_status_create)
+ * had it lock every live order of every team, so other teams' payments waited for it.
  */
 @IntegrationTest
 @TestPropertySource(
@@ -48,6 +59,9 @@ class TeamExpiryRaceIT {
 
     @Autowired
     TradeTimeoutService timeouts;
+
+    @Autowired
+    IRefundRepository refundRepository;
 
     @Test
     void aPaymentAndARefundArrivingAsTheTeamFailsGetDefiniteAnswersAndTheCountsAgree() throws Exception {
@@ -97,6 +111,53 @@ class TeamExpiryRaceIT {
                     .as("run %d: places held by live orders", run)
                     .isEqualTo(rows(teamId, "status IN (0, 1)"));
             assertThat(team.get("complete_count")).isEqualTo(rows(teamId, "status = 1"));
+        }
+    }
+
+    @Test
+    void anExpiryHoldingItsTeamsMembersLeavesOtherTeamsPaymentsAlone() throws Exception {
+        TradeClient mall = TradeClient.onNewGoods(port, jdbc, ACTIVITY.incrementAndGet(), RECEIVER);
+        String expiring = mall.team("h1", "h2");
+        String other = mall.team("o1", "o2");
+        // A table like a live one: most member orders closed (refunded, timed out, failed teams), statistics fresh.
+        jdbc.update("INSERT INTO group_buy_order_list (user_id, team_id, order_id, activity_id, start_time, end_time, "
+                + "goods_id, source, channel, original_price, deduction_price, pay_price, status, out_trade_no) "
+                + "SELECT CONCAT('closed', seq), CONCAT('9', LPAD(seq MOD 200, 7, '0')), CONCAT('9', LPAD(seq, 11, '0')), 1, UTC_TIMESTAMP(3), "
+                + "UTC_TIMESTAMP(3), 'g', 's01', 'c01', 100, 20, 80, 2, CONCAT('out-closed', seq) FROM seq_1_to_600");
+        jdbc.execute("ANALYZE TABLE group_buy_order_list");
+        CountDownLatch locked = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try {
+            // The expiry's transaction, stopped where it decides: its member rows are locked, as they are while it
+            // writes the team's callbacks.
+            Future<?> expiry = pool.submit(() ->
+                    refundRepository.expireTeam(expiring, Instant.now().plus(Duration.ofHours(1)), (team, members) -> {
+                        locked.countDown();
+                        await(release);
+                        return Optional.empty();
+                    }));
+            assertThat(locked.await(10, TimeUnit.SECONDS)).isTrue();
+
+            Future<JsonNode> payment = pool.submit(() -> mall.settle("o1"));
+
+            assertThat(payment.get(5, TimeUnit.SECONDS).path("code").asText())
+                    .as("another team's payment does not wait for this team's expiry")
+                    .isEqualTo("0000");
+            release.countDown();
+            expiry.get(10, TimeUnit.SECONDS);
+            assertThat(counts.team(other)).containsEntry("complete_count", 1);
+        } finally {
+            release.countDown();
+            pool.shutdownNow();
+        }
+    }
+
+    private static void await(CountDownLatch latch) {
+        try {
+            latch.await(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
