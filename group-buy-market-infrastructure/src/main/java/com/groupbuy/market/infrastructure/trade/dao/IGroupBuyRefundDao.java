@@ -14,6 +14,12 @@ public interface IGroupBuyRefundDao {
     /** The order {@code from} → {@code to} (closed), its take freed for a later lock. */
     int closeOrder(@Param("orderId") String orderId, @Param("from") int from, @Param("to") int to);
 
+    /**
+     * As {@link #closeOrder}, for a member row the caller already holds locked, named by its row id: the team expiry,
+     * which locked its members through the team's index (see the mapper).
+     */
+    int closeLockedMember(@Param("id") long id, @Param("from") int from, @Param("to") int to);
+
     /** {@code count} locked places given back (unpaid locks closed). */
     int releaseUnpaidPlaces(@Param("teamId") String teamId, @Param("count") int count);
 

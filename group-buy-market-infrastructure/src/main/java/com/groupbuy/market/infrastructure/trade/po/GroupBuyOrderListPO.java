@@ -7,6 +7,9 @@ import lombok.Data;
 /** A row of group_buy_order_list (a member order). */
 @Data
 public class GroupBuyOrderListPO {
+    /** The row id; read only where a row is changed by it (the team expiry), never written by the lock. */
+    private Long id;
+
     private String userId;
     private String teamId;
     private String orderId;

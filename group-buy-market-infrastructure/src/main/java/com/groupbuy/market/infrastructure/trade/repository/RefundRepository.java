@@ -21,7 +21,9 @@ import com.groupbuy.market.types.enums.ResponseCode;
 import com.groupbuy.market.types.exception.AppException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.BiFunction;
 import org.springframework.stereotype.Repository;
@@ -118,9 +120,9 @@ public class RefundRepository implements IRefundRepository {
     public TeamExpiryVO expireTeam(
             String teamId, Instant endBefore, BiFunction<Team, List<TeamMember>, Optional<TeamExpiry>> decide) {
         return transaction.execute(status -> {
-            List<TeamMember> members = dao.lockLiveMembers(teamId, States.LIVE_ORDERS).stream()
-                    .map(RefundRepository::toMember)
-                    .toList();
+            List<GroupBuyOrderListPO> rows = dao.lockLiveMembers(teamId, States.LIVE_ORDERS);
+            List<TeamMember> members =
+                    rows.stream().map(RefundRepository::toMember).toList();
             Team team = Teams.toTeam(teamDao.lockByTeamId(teamId));
             if (team == null) {
                 return null;
@@ -135,12 +137,18 @@ public class RefundRepository implements IRefundRepository {
                             == 0) {
                 return null;
             }
+            // By the rows locked above, not by order id: a settlement or refund of the same order holds its
+            // uq_order_id entry while it waits for the row we hold, so going through that entry now deadlocked.
+            Map<String, Long> rowIds = new HashMap<>();
+            rows.forEach(row -> rowIds.put(row.getOrderId(), row.getId()));
             for (String orderId : expiry.closeOrderIds()) {
-                if (dao.closeOrder(
-                                orderId,
-                                expiry.orderFrom().code(),
-                                expiry.orderTo().code())
-                        == 0) {
+                Long rowId = rowIds.get(orderId);
+                if (rowId == null
+                        || dao.closeLockedMember(
+                                        rowId,
+                                        expiry.orderFrom().code(),
+                                        expiry.orderTo().code())
+                                == 0) {
                     throw new IllegalStateException("order " + orderId + " of team " + teamId + " changed under lock");
                 }
             }

@@ -11,6 +11,7 @@ import com.groupbuy.market.domain.trade.service.refund.TradeRefundService;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
@@ -127,7 +128,17 @@ public class TradeTimeoutService {
      */
     public boolean expireTeamNow(String teamId) {
         Counts counts = new Counts();
-        return expire(teamId, Instant.now(clock).minus(policy.expiryGrace()), counts);
+        // Due when its end + grace is at or before now. Stored times are whole milliseconds and the guarded update
+        // compares them with a bound written at whole milliseconds, while the clock reads microseconds: "ended before
+        // now" alone let a check handled in the millisecond it is due (the broker's expiry, or the consumer's wait for
+        // an early check, ends there) see the team as expired and have the update refuse it, so the check was
+        // acknowledged with nothing done and the team left open to the backstop. Every team that ended up to this
+        // millisecond is due, never one that ends later.
+        Instant endBefore = Instant.now(clock)
+                .minus(policy.expiryGrace())
+                .truncatedTo(ChronoUnit.MILLIS)
+                .plusMillis(1);
+        return expire(teamId, endBefore, counts);
     }
 
     /** Open teams' Redis place counters against the database; a failure here never fails the closing above. */
