@@ -80,7 +80,8 @@ public class MqConfig {
     @ConditionalOnProperty(name = "gbm.mq.enabled", havingValue = "true", matchIfMissing = true)
     public MqExchangeGuard mqExchangeGuard(
             RabbitTemplate notifyRabbitTemplate, CachingConnectionFactory connectionFactory, MqProperties mq) {
-        MqExchangeGuard guard = new MqExchangeGuard(notifyRabbitTemplate, mq.getExchange(), mq.getDeclareRetry());
+        MqExchangeGuard guard = new MqExchangeGuard(
+                notifyRabbitTemplate, mq.getExchange(), mq.getInternalExchange(), mq.getDeclareRetry());
         connectionFactory.addConnectionListener(guard);
         return guard;
     }

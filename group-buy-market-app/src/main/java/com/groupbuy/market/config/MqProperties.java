@@ -18,6 +18,11 @@ public class MqProperties {
     /** The durable topic exchange malls bind to; the name is part of the partner contract. */
     private String exchange = "group_buy_market_exchange";
     /**
+     * Our own durable direct exchange for events only we consume (the refund event, key {@code gbm.refund_event});
+     * malls never bind it, so they see no other partner's refunds.
+     */
+    private String internalExchange = "group_buy_market_internal_exchange";
+    /**
      * Routing key by notify category; a category not named uses {@code topic.team_success} (trade_settlement) or
      * {@code topic.team_refund} (the refund categories).
      */

@@ -4,36 +4,43 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.groupbuy.market.domain.trade.adapter.port.ITeamPlaceReservation;
 import com.groupbuy.market.domain.trade.adapter.repository.IConsumptionRecordRepository;
 import com.groupbuy.market.domain.trade.adapter.repository.IRefundRepository;
+import com.groupbuy.market.domain.trade.model.valobj.NotifyRoutes;
 import com.groupbuy.market.domain.trade.service.refund.RefundPlaceReturnService;
 import com.groupbuy.market.trigger.listener.RefundPlaceListener;
 import io.micrometer.core.instrument.MeterRegistry;
+import lombok.extern.slf4j.Slf4j;
+import org.springframework.amqp.AmqpException;
 import org.springframework.amqp.core.AcknowledgeMode;
+import org.springframework.amqp.core.AmqpAdmin;
 import org.springframework.amqp.core.Binding;
 import org.springframework.amqp.core.BindingBuilder;
 import org.springframework.amqp.core.Declarables;
+import org.springframework.amqp.core.DirectExchange;
 import org.springframework.amqp.core.ExchangeBuilder;
 import org.springframework.amqp.core.Queue;
 import org.springframework.amqp.core.QueueBuilder;
-import org.springframework.amqp.core.TopicExchange;
 import org.springframework.amqp.rabbit.connection.ConnectionFactory;
+import org.springframework.amqp.rabbit.connection.ConnectionListener;
 import org.springframework.amqp.rabbit.listener.SimpleMessageListenerContainer;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 /**
- * Our refund consumer on the broker: the durable topic exchange, our durable queue bound to it with
- * {@code topic.team_refund}, the dead-letter queue (declared by Spring's RabbitAdmin when the connection opens), and
- * a listener container with manual acknowledgement. Only when {@code gbm.mq.enabled} is true and
- * {@code gbm.mq.refund-consumer.enabled} is not false.
+ * Our refund consumer on the broker: our internal exchange (durable, direct; malls never bind it), our durable queue
+ * bound to it with {@code gbm.refund_event}, the dead-letter queue (declared by Spring's RabbitAdmin when the
+ * connection opens), and a listener container with manual acknowledgement. Earlier versions bound the queue to the
+ * partners' exchange with {@code topic.team_refund}; that binding is removed whenever a connection opens. Only when
+ * {@code gbm.mq.enabled} is true and {@code gbm.mq.refund-consumer.enabled} is not false.
  */
+@Slf4j
 @Configuration
 @ConditionalOnExpression("${gbm.mq.enabled:true} and ${gbm.mq.refund-consumer.enabled:true}")
 public class RefundConsumerConfig {
 
     @Bean
-    public Declarables refundConsumerDeclarables(RefundConsumerProperties properties) {
-        TopicExchange exchange = ExchangeBuilder.topicExchange(properties.getExchange())
+    public Declarables refundConsumerDeclarables(RefundConsumerProperties properties, MqProperties mq) {
+        DirectExchange exchange = ExchangeBuilder.directExchange(mq.getInternalExchange())
                 .durable(true)
                 .build();
         // The MQ channel owns the exchange's declare and reports a refusal (health mqChannel DOWN); a refusal here
@@ -42,8 +49,38 @@ public class RefundConsumerConfig {
         Queue queue = QueueBuilder.durable(properties.getQueue()).build();
         Queue deadLetters =
                 QueueBuilder.durable(properties.getDeadLetterQueue()).build();
-        Binding binding = BindingBuilder.bind(queue).to(exchange).with(properties.getRoutingKey());
+        Binding binding = BindingBuilder.bind(queue).to(exchange).with(NotifyRoutes.REFUND_EVENT_KEY);
         return new Declarables(exchange, queue, deadLetters, binding);
+    }
+
+    /**
+     * Removes the binding earlier versions gave our queue on the partners' exchange: while it stays, every mall bound
+     * to the refund key sees the refunds our queue is meant for, and a partner's refund with no queue of the partner
+     * bound is routed to ours instead of being returned. Unbinding what is not bound is a no-op on the broker.
+     */
+    @Bean
+    public ConnectionListener refundConsumerOldBindingRemoval(
+            ConnectionFactory connectionFactory, AmqpAdmin admin, RefundConsumerProperties properties) {
+        Binding old = new Binding(
+                properties.getQueue(),
+                Binding.DestinationType.QUEUE,
+                properties.getExchange(),
+                properties.getRoutingKey(),
+                null);
+        ConnectionListener listener = connection -> {
+            try {
+                admin.removeBinding(old);
+            } catch (AmqpException e) {
+                log.warn(
+                        "could not remove the old binding of {} to {} with {}: {}",
+                        old.getDestination(),
+                        old.getExchange(),
+                        old.getRoutingKey(),
+                        e.toString());
+            }
+        };
+        connectionFactory.addConnectionListener(listener);
+        return listener;
     }
 
     @Bean

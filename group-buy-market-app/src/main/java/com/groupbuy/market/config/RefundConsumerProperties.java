@@ -7,7 +7,7 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 
 /**
  * Our own refund consumer ({@code gbm.mq.refund-consumer.*}); it runs only when {@code gbm.mq.enabled} is true too.
- * The exchange, routing key and queue default to the names malls and the original platform use.
+ * The queue is bound to our internal exchange ({@code gbm.mq.internal-exchange}) with {@code gbm.refund_event}.
  */
 @Getter
 @Setter
@@ -15,11 +15,14 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 public class RefundConsumerProperties {
 
     private boolean enabled = true;
-    /** Durable topic exchange the refund events are published on. */
+    /**
+     * Exchange and routing key earlier versions bound our queue with: the partners' exchange and refund key, so every
+     * mall bound to that key saw all partners' refunds. The binding is removed at start-up.
+     */
     private String exchange = "group_buy_market_exchange";
 
     private String routingKey = "topic.team_refund";
-    /** Our durable queue, bound to the exchange with the routing key. */
+    /** Our durable queue, bound to our internal exchange with the refund event's key. */
     private String queue = "group_buy_market_queue_2_topic_team_refund";
     /** Durable queue where messages that are malformed or out of attempts are copied, with the reason in a header. */
     private String deadLetterQueue = "group_buy_market_queue_2_topic_team_refund.dead";

@@ -121,15 +121,37 @@ class MqChannelIT {
         assertRefund(mall.forTeam(unpaidTeam).get(0), "unpaid_unlock", "r1", unpaidTeam, shop.activityId);
         assertRefund(mall.forTeam(openTeam).get(0), "paid_unformed", "r2", openTeam, shop.activityId);
         assertRefund(mall.forTeam(formedTeam).get(0), "paid_formed", "r4", formedTeam, shop.activityId);
-        // The MQ partner's refund message is the refund event itself: one task per refund, not two.
+        // The MQ partner's message is its own task; our refund event (on our internal exchange) is the other one.
         assertThat(jdbc.queryForObject(
                         "SELECT COUNT(*) FROM notify_task WHERE team_id IN (?, ?, ?) "
-                                + "AND notify_category <> 'trade_settlement'",
+                                + "AND notify_category <> 'trade_settlement' AND notify_mq = 'topic.team_refund'",
                         Integer.class,
                         unpaidTeam,
                         openTeam,
                         formedTeam))
                 .isEqualTo(3);
+    }
+
+    @Test
+    void anHttpPartnersRefundReachesNoMallQueueNeitherOnTeamRefundNorOnHash() throws Exception {
+        MallQueue refundKey = queue("topic.team_refund");
+        MallQueue everything = queue("#");
+        long activityId = ACTIVITY.incrementAndGet();
+        TradeClient http = TradeClient.onNewGoods(port, jdbc, activityId, "http://127.0.0.1:9/unused");
+        String teamId = http.team("h1", "h2");
+        assertThat(http.refund("h2").path("data").path("code").asText()).isEqualTo("success");
+        notifyService.deliverAllDue();
+
+        // Our refund event is owed and published (no consumer of ours runs here: it comes back unroutable).
+        await(() -> jdbc.queryForObject(
+                        "SELECT COUNT(*) FROM notify_task WHERE team_id = ? AND notify_type = 'MQ' "
+                                + "AND notify_count > 0",
+                        Integer.class,
+                        teamId)
+                == 1);
+        Thread.sleep(500); // a leaked copy would have arrived by now
+        assertThat(refundKey.forTeam(teamId)).isEmpty();
+        assertThat(everything.forTeam(teamId)).isEmpty();
     }
 
     @Test
@@ -216,7 +238,8 @@ class MqChannelIT {
                         "out-" + user));
         assertThat(message.routingKey()).isEqualTo("topic.team_refund");
         String webhookId = jdbc.queryForObject(
-                "SELECT webhook_id FROM notify_task WHERE team_id = ? " + "AND notify_category <> 'trade_settlement'",
+                "SELECT webhook_id FROM notify_task WHERE team_id = ? AND notify_category <> 'trade_settlement' "
+                        + "AND notify_mq = 'topic.team_refund'",
                 String.class,
                 teamId);
         assertSigned(message, webhookId);

@@ -40,6 +40,11 @@ public final class MallQueue implements AutoCloseable {
     }
 
     public MallQueue(int port, String routingKey) throws Exception {
+        this(port, EXCHANGE, routingKey);
+    }
+
+    /** Bound to {@code exchange} (a durable topic exchange), for a class that stands in its own partner exchange. */
+    public MallQueue(int port, String exchange, String routingKey) throws Exception {
         ConnectionFactory factory = new ConnectionFactory();
         factory.setHost("127.0.0.1");
         factory.setPort(port);
@@ -48,9 +53,9 @@ public final class MallQueue implements AutoCloseable {
         connection = factory.newConnection("mall-queue-test");
         channel = connection.createChannel();
         queue = "test_mall_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
-        channel.exchangeDeclare(EXCHANGE, "topic", true);
+        channel.exchangeDeclare(exchange, "topic", true);
         channel.queueDeclare(queue, true, false, false, null);
-        channel.queueBind(queue, EXCHANGE, routingKey);
+        channel.queueBind(queue, exchange, routingKey);
         channel.basicConsume(queue, false, new DefaultConsumer(channel) {
             @Override
             public void handleDelivery(String tag, Envelope envelope, AMQP.BasicProperties properties, byte[] body)

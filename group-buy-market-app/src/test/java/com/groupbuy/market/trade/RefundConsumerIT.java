@@ -53,8 +53,8 @@ import org.springframework.test.context.DynamicPropertySource;
  * Our refund consumer against the real RabbitMQ, MariaDB and Redis: however often a refund event is delivered, and
  * whether the after-commit release ran before it, after it or never (the process died after the refund's commit),
  * the team gets exactly one place back; a poison message lands on the dead-letter queue with the reason after at
- * most three attempts, and operators see it. The exchange and queues are this class's own (random names), bound
- * as in production; the contract's names are only the defaults.
+ * most three attempts, and operators see it. The internal exchange and queues are this class's own (random names),
+ * bound as in production; the default names are only the defaults.
  */
 @IntegrationTest
 class RefundConsumerIT {
@@ -64,7 +64,7 @@ class RefundConsumerIT {
     private static final String EXCHANGE = "gbm_t_exchange_" + SUFFIX;
     private static final String QUEUE = "gbm_t_refund_" + SUFFIX;
     private static final String DEAD = QUEUE + ".dead";
-    private static final String ROUTING_KEY = "topic.team_refund";
+    private static final String ROUTING_KEY = "gbm.refund_event";
     private static final String TOKEN = "it-admin-" + SUFFIX;
     private static final AtomicInteger ACTIVITY = new AtomicInteger(8000);
 
@@ -72,7 +72,7 @@ class RefundConsumerIT {
     static void broker(DynamicPropertyRegistry registry) {
         registry.add("gbm.mq.enabled", () -> "true");
         registry.add("gbm.mq.refund-consumer.enabled", () -> "true");
-        registry.add("gbm.mq.refund-consumer.exchange", () -> EXCHANGE);
+        registry.add("gbm.mq.internal-exchange", () -> EXCHANGE);
         registry.add("gbm.mq.refund-consumer.queue", () -> QUEUE);
         registry.add("gbm.mq.refund-consumer.dead-letter-queue", () -> DEAD);
         registry.add("gbm.mq.refund-consumer.retry-delay", () -> "50ms");
@@ -426,7 +426,7 @@ class RefundConsumerIT {
         MemberOrderView order = refunds.queryOrder(new PartnerOrderKey("s01", "c01", userId, "out-" + userId));
         List<Long> taskIds = refunds.refund(
                 MemberRefund.of(order, RefundType.of(order.getOrderStatus(), order.getTeamStatus()), routes));
-        // The refund event on topic.team_refund is the MQ task among what the refund owes.
+        // Our refund event (gbm.refund_event on our internal exchange) is the MQ task among what the refund owes.
         Map<String, Object> row = jdbc.queryForMap("SELECT webhook_id, parameter_json FROM notify_task WHERE id IN ("
                 + taskIds.stream().map(String::valueOf).collect(java.util.stream.Collectors.joining(","))
                 + ") AND notify_type = 'MQ'");

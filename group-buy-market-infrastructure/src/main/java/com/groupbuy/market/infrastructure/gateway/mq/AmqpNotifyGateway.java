@@ -3,6 +3,7 @@ package com.groupbuy.market.infrastructure.gateway.mq;
 import com.groupbuy.market.domain.outbox.adapter.port.INotifyGateway;
 import com.groupbuy.market.domain.outbox.model.valobj.DeliveryResult;
 import com.groupbuy.market.domain.outbox.model.valobj.NotifyTaskVO;
+import com.groupbuy.market.domain.trade.model.valobj.NotifyRoutes;
 import com.groupbuy.market.infrastructure.ids.UniqueIds;
 import com.groupbuy.market.types.security.WebhookSignature;
 import java.nio.charset.StandardCharsets;
@@ -27,7 +28,8 @@ import org.springframework.amqp.rabbit.core.RabbitTemplate;
  * Publishes a callback task on the notify exchange: persistent, {@code application/json}, mandatory, message id and
  * {@code webhook-*} headers exactly as the HTTP callback carries them. Delivered only when the broker confirmed this
  * publish (correlated to this attempt) and did not return it as unroutable; a nack, a return, no confirm in time or a
- * lost connection is a failed attempt, reported, never thrown, never guessed to be a success.
+ * lost connection is a failed attempt, reported, never thrown, never guessed to be a success. Our own refund event
+ * ({@link NotifyRoutes#REFUND_EVENT_KEY}) goes to our internal exchange, which malls never bind.
  */
 public class AmqpNotifyGateway implements INotifyGateway {
 
@@ -132,7 +134,10 @@ public class AmqpNotifyGateway implements INotifyGateway {
     private CorrelationData publish(RabbitOperations operations, NotifyTaskVO task) {
         // One correlation per attempt: a late confirm of an earlier attempt can never be taken for this one.
         CorrelationData correlation = new CorrelationData(task.getWebhookId() + "/" + UniqueIds.hex32());
-        operations.send(exchange.exchange(), task.getNotifyMq(), message(task), correlation);
+        String target = NotifyRoutes.REFUND_EVENT_KEY.equals(task.getNotifyMq())
+                ? exchange.internalExchange()
+                : exchange.exchange();
+        operations.send(target, task.getNotifyMq(), message(task), correlation);
         return correlation;
     }
 

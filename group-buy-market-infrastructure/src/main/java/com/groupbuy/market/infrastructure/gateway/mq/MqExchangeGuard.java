@@ -14,7 +14,8 @@ import org.springframework.amqp.rabbit.core.RabbitTemplate;
  * that refuses the declare (the exchange exists with another type or durability) must stop MQ delivery loudly rather
  * than publish into something malls did not bind: publishing is refused, the health shows the channel DOWN, and the
  * declare is tried again now and then so the channel heals once an operator fixes the exchange. Every new connection
- * declares again before its first publish (a broker restarted without its definitions has lost the exchange).
+ * declares again before its first publish (a broker restarted without its definitions has lost the exchange). Our
+ * internal exchange (durable, direct: events only we consume, such as the refund event) is declared with it.
  */
 @Slf4j
 public class MqExchangeGuard implements ConnectionListener {
@@ -28,20 +29,26 @@ public class MqExchangeGuard implements ConnectionListener {
 
     private final RabbitTemplate template;
     private final String exchange;
+    private final String internalExchange;
     private final long retryNanos;
 
     private volatile State state = State.UNKNOWN;
     private volatile String reason = "not declared yet";
     private volatile long lastTry;
 
-    public MqExchangeGuard(RabbitTemplate template, String exchange, Duration refusedRetry) {
+    public MqExchangeGuard(RabbitTemplate template, String exchange, String internalExchange, Duration refusedRetry) {
         this.template = template;
         this.exchange = exchange;
+        this.internalExchange = internalExchange;
         this.retryNanos = refusedRetry.toNanos();
     }
 
     public String exchange() {
         return exchange;
+    }
+
+    public String internalExchange() {
+        return internalExchange;
     }
 
     /** Null when the exchange is declared and publishing may go on; otherwise why it may not. */
@@ -64,9 +71,16 @@ public class MqExchangeGuard implements ConnectionListener {
     public synchronized State declare() {
         lastTry = System.nanoTime();
         try {
-            template.execute(channel -> channel.exchangeDeclare(exchange, "topic", true, false, null));
+            template.execute(channel -> {
+                channel.exchangeDeclare(exchange, "topic", true, false, null);
+                return channel.exchangeDeclare(internalExchange, "direct", true, false, null);
+            });
             if (state != State.DECLARED) {
-                log.info("MQ channel up: exchange {} declared (durable topic)", exchange);
+                log.info(
+                        "MQ channel up: exchange {} (durable topic) and our internal exchange {} (durable direct) "
+                                + "declared",
+                        exchange,
+                        internalExchange);
             }
             state = State.DECLARED;
             reason = null;
@@ -78,7 +92,8 @@ public class MqExchangeGuard implements ConnectionListener {
             ShutdownSignalException refused = refusal(e);
             if (refused != null) {
                 state = State.REFUSED;
-                reason = "the broker refused to declare exchange " + exchange + " as a durable topic exchange ("
+                reason = "the broker refused to declare exchange " + exchange + " as a durable topic exchange or "
+                        + internalExchange + " as a durable direct exchange ("
                         + refused.getReason().protocolMethodName() + ": " + refusedText(refused) + ")";
                 log.error(
                         "MQ channel DOWN: {}. Malls bind this exchange by name: fix or delete it on the broker; "

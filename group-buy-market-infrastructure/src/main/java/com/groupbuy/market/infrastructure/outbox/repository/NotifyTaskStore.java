@@ -6,6 +6,7 @@ import com.groupbuy.market.domain.outbox.model.valobj.NotifyAttemptOutcome;
 import com.groupbuy.market.domain.outbox.model.valobj.NotifyTarget;
 import com.groupbuy.market.domain.outbox.model.valobj.NotifyTaskStatus;
 import com.groupbuy.market.domain.outbox.model.valobj.NotifyTaskVO;
+import com.groupbuy.market.domain.trade.model.valobj.NotifyRoutes;
 import com.groupbuy.market.infrastructure.ids.UniqueIds;
 import com.groupbuy.market.infrastructure.mybatis.UtcInstantTypeHandler;
 import com.groupbuy.market.infrastructure.outbox.dao.INotifyDeferralDao;
@@ -453,7 +454,10 @@ public class NotifyTaskStore implements INotifyTaskStore {
                 : result.error().substring(0, Math.min(MAX_ERROR, result.error().length()));
     }
 
-    /** A stored row as the task a delivery works with (also a row just written under a lease). */
+    /**
+     * A stored row as the task a delivery works with (also a row just written under a lease). Our own refund event goes
+     * to its internal key whatever the row holds: rows written before that key existed hold the partners' refund key.
+     */
     static NotifyTaskVO toTask(NotifyTaskPO po) {
         return NotifyTaskVO.builder()
                 .id(po.getId())
@@ -463,7 +467,10 @@ public class NotifyTaskStore implements INotifyTaskStore {
                 .channel(po.getChannel())
                 .notifyCategory(po.getNotifyCategory())
                 .notifyType(po.getNotifyType())
-                .notifyMq(po.getNotifyMq())
+                .notifyMq(
+                        NotifyRoutes.isRefundEvent(po.getNotifyType(), po.getTaskKey())
+                                ? NotifyRoutes.REFUND_EVENT_KEY
+                                : po.getNotifyMq())
                 .notifyUrl(po.getNotifyUrl())
                 .body(po.getBody())
                 .notifyCount(po.getNotifyCount())

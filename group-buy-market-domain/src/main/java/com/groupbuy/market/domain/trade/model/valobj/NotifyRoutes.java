@@ -12,7 +12,9 @@ import java.util.function.BiFunction;
  * refund reaches an MQ partner on the refund routing key; an HTTP partner only at a refund URL it subscribed for its
  * source + channel, never at its team-success URL (malls of the original platform understand only
  * {@code {teamId, outTradeNoList}} there and would answer every refund with an error). While MQ is on, every refund is
- * also published as a refund event, which our own consumer uses; an MQ partner's refund message is that event.
+ * also published as our own refund event ({@link #REFUND_EVENT_KEY}, task key suffix {@link #REFUND_EVENT_SUFFIX}),
+ * which only our consumer reads: it goes to our internal exchange, never the one malls bind, so no mall sees another
+ * partner's refunds and an MQ partner's own message is returned when the partner bound no queue.
  */
 public final class NotifyRoutes {
 
@@ -21,6 +23,13 @@ public final class NotifyRoutes {
 
     public static final String TEAM_REFUND_KEY = "topic.team_refund";
     public static final String SETTLEMENT_CATEGORY = "trade_settlement";
+    /** Routing key of our own refund event; the MQ channel publishes it on our internal exchange only. */
+    public static final String REFUND_EVENT_KEY = "gbm.refund_event";
+    /**
+     * Task key suffix of the refund event. Earlier versions stored the event with the partner's refund key; a task with
+     * this suffix is the refund event whatever key its row holds, so such rows still go to the internal exchange.
+     */
+    public static final String REFUND_EVENT_SUFFIX = ":mq";
 
     private final boolean mqEnabled;
     private final Map<String, String> routingKeys;
@@ -48,7 +57,10 @@ public final class NotifyRoutes {
                 : NotifyTarget.http(notifyUrl);
     }
 
-    /** The refund's callbacks: none, one, or two (the HTTP partner's refund URL and the refund event). */
+    /**
+     * The refund's callbacks: the partner's (an MQ partner's message on its refund key, or an HTTP partner's refund
+     * URL if it subscribed one) and, while MQ is on, our own refund event.
+     */
     public List<NotifyTarget> refund(RefundType type, String notifyType, String source, String channel) {
         List<NotifyTarget> targets = new ArrayList<>(2);
         boolean mqPartner = NotifyTarget.MQ.equals(notifyType);
@@ -59,8 +71,11 @@ public final class NotifyRoutes {
             }
         }
         // An MQ partner is told even while MQ is switched off: its task waits in the outbox until MQ is back.
-        if (mqPartner || mqEnabled) {
-            targets.add(NotifyTarget.mq(routingKey(type.getNotifyCategory()), mqPartner ? "" : ":mq"));
+        if (mqPartner) {
+            targets.add(NotifyTarget.mq(routingKey(type.getNotifyCategory()), ""));
+        }
+        if (mqEnabled) {
+            targets.add(NotifyTarget.mq(REFUND_EVENT_KEY, REFUND_EVENT_SUFFIX));
         }
         return targets;
     }
@@ -120,6 +135,11 @@ public final class NotifyRoutes {
                     .build());
         }
         return tasks;
+    }
+
+    /** Whether an MQ task is our own refund event, by its task key (rows of earlier versions included). */
+    public static boolean isRefundEvent(String notifyType, String taskKey) {
+        return NotifyTarget.MQ.equals(notifyType) && taskKey != null && taskKey.endsWith(REFUND_EVENT_SUFFIX);
     }
 
     public String routingKey(String category) {

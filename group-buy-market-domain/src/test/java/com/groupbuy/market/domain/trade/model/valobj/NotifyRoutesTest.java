@@ -24,7 +24,8 @@ class NotifyRoutesTest {
     @Test
     void anMqPartnersRefundIsOneMessageOnTeamRefundEvenWhileMqIsOff() {
         assertThat(mqOn.refund(RefundType.PAID_FORMED, "MQ", "s01", "c01"))
-                .containsExactly(NotifyTarget.mq("topic.team_refund", ""));
+                .as("the partner's message, and our own refund event on a key no mall binds")
+                .containsExactly(NotifyTarget.mq("topic.team_refund", ""), NotifyTarget.mq("gbm.refund_event", ":mq"));
         assertThat(mqOff.refund(RefundType.UNPAID_UNLOCK, "MQ", "s01", "c01"))
                 .containsExactly(NotifyTarget.mq("topic.team_refund", ""));
     }
@@ -32,11 +33,21 @@ class NotifyRoutesTest {
     @Test
     void anHttpPartnersRefundGoesOnlyToItsSubscribedRefundUrlNeverItsTeamSuccessUrl() {
         assertThat(mqOn.refund(RefundType.PAID_UNFORMED, "HTTP", "s01", "c01"))
-                .containsExactly(NotifyTarget.http(REFUND_URL), NotifyTarget.mq("topic.team_refund", ":mq"));
+                .containsExactly(NotifyTarget.http(REFUND_URL), NotifyTarget.mq("gbm.refund_event", ":mq"));
         assertThat(mqOn.refund(RefundType.PAID_UNFORMED, "HTTP", "s02", "c02"))
-                .as("no refund URL: only the refund event")
-                .containsExactly(NotifyTarget.mq("topic.team_refund", ":mq"));
+                .as("no refund URL: only our refund event, never on the partners' refund key")
+                .containsExactly(NotifyTarget.mq("gbm.refund_event", ":mq"));
         assertThat(mqOff.refund(RefundType.PAID_UNFORMED, "HTTP", "s02", "c02")).isEmpty();
+    }
+
+    @Test
+    void aRefundEventIsKnownByItsTaskKeyAlsoInRowsOfEarlierVersions() {
+        assertThat(NotifyRoutes.isRefundEvent("MQ", "00000001:trade_unpaid2refund:o1:mq"))
+                .isTrue();
+        assertThat(NotifyRoutes.isRefundEvent("MQ", "00000001:trade_unpaid2refund:o1"))
+                .isFalse();
+        assertThat(NotifyRoutes.isRefundEvent("HTTP", "00000001:trade_unpaid2refund:o1:mq"))
+                .isFalse();
     }
 
     @Test
