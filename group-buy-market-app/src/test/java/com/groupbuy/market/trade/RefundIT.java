@@ -10,6 +10,7 @@ import com.groupbuy.market.support.PartnerReceiver;
 import com.groupbuy.market.support.TestJson;
 import com.groupbuy.market.support.TradeClient;
 import java.net.http.HttpResponse;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -226,6 +227,46 @@ class RefundIT {
         assertThat(mall.settle("q2").path("code").asText())
                 .as("the other member still pays")
                 .isEqualTo("0000");
+    }
+
+    @Test
+    void aPaymentRefusedForItsTradeTimeIsE0106AndRecordedOncePerOrderWhateverTheRepeats() throws Exception {
+        String teamId = mall.team("w1", "w2");
+        Map<String, Object> orderBefore = counts.order("w1");
+        Map<String, Object> teamBefore = counts.team(teamId);
+        String paidBeforeTheTeam =
+                Long.toString(Instant.now().minusSeconds(3600).toEpochMilli());
+
+        JsonNode refused = mall.settle("w1", paidBeforeTheTeam);
+        JsonNode repeated = mall.settle("w1", paidBeforeTheTeam);
+
+        assertThat(refused.path("code").asText()).isEqualTo("E0106");
+        assertThat(repeated).isEqualTo(refused);
+        assertThat(counts.order("w1"))
+                .as("the order stays locked, for a refund")
+                .isEqualTo(orderBefore);
+        assertThat(counts.team(teamId)).isEqualTo(teamBefore);
+        assertThat(counts.lateNotices("w1"))
+                .as("the buyer paid and we refused it")
+                .isEqualTo(2);
+        assertThat(jdbc.queryForList(
+                        "SELECT order_id, team_id, refusal, notice_count FROM late_payment WHERE user_id = 'w1'"))
+                .as("the buyer paid and we refused: one row for operators, the repeat counted on it")
+                .containsExactly(Map.of(
+                        "order_id",
+                        orderBefore.get("order_id"),
+                        "team_id",
+                        teamId,
+                        "refusal",
+                        "E0106",
+                        "notice_count",
+                        2));
+
+        assertThat(mall.refund("w1").path("data").path("code").asText()).isEqualTo("success");
+        assertThat(mall.settle("w1").path("code").asText()).isEqualTo("E0208");
+        assertThat(jdbc.queryForList("SELECT refusal, notice_count FROM late_payment WHERE user_id = 'w1'"))
+                .as("still one row per order, saying the latest refusal")
+                .containsExactly(Map.of("refusal", "E0208", "notice_count", 3));
     }
 
     private int tasks(String teamId) {

@@ -192,7 +192,7 @@ public class InMemoryTradeStore implements ISettlementRepository, IRefundReposit
     }
 
     @Override
-    public int recordLatePayment(MemberOrderView order, SettleCommand command) {
+    public int recordLatePayment(MemberOrderView order, SettleCommand command, String refusal) {
         return latePayments.merge(order.getOrderId(), 1, Integer::sum);
     }
 

@@ -61,7 +61,11 @@ public interface IGroupBuySettlementDao {
             @Param("source") String source,
             @Param("channel") String channel);
 
-    /** A payment notice for an order closed before it was paid: a row for the order, or one more notice on it. */
+    /**
+     * A payment notice we refused for an order the buyer paid (closed before it was paid, trade time outside the
+     * team's window, team no longer in progress): a row for the order, or one more notice on it with the latest
+     * refusal code.
+     */
     void recordLatePayment(
             @Param("orderId") String orderId,
             @Param("userId") String userId,
@@ -70,7 +74,8 @@ public interface IGroupBuySettlementDao {
             @Param("channel") String channel,
             @Param("teamId") String teamId,
             @Param("activityId") Long activityId,
-            @Param("outTradeTime") Instant outTradeTime);
+            @Param("outTradeTime") Instant outTradeTime,
+            @Param("refusal") String refusal);
 
     Integer queryLatePaymentNotices(@Param("orderId") String orderId);
 

@@ -51,7 +51,7 @@ public class SettlementRepository implements ISettlementRepository {
     }
 
     @Override
-    public int recordLatePayment(MemberOrderView order, SettleCommand command) {
+    public int recordLatePayment(MemberOrderView order, SettleCommand command, String refusal) {
         // The order's own partner is the caller (it was found by the caller's key), so the command's source/channel.
         dao.recordLatePayment(
                 order.getOrderId(),
@@ -61,7 +61,8 @@ public class SettlementRepository implements ISettlementRepository {
                 command.getChannel(),
                 order.getTeamId(),
                 order.getActivityId(),
-                command.getOutTradeTime());
+                command.getOutTradeTime(),
+                refusal);
         Integer notices = dao.queryLatePaymentNotices(order.getOrderId());
         return notices == null ? 0 : notices;
     }

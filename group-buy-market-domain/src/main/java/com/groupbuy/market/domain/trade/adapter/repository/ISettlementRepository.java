@@ -27,10 +27,12 @@ public interface ISettlementRepository {
     OwedCallback settle(MemberOrderView order, SettleCommand command, TeamPayment payment, NotifyLease callbackLease);
 
     /**
-     * Records a payment notice for an order closed before it was paid (one row per order; a repeated notice counts
-     * up). Writes nothing else. Returns the notices recorded for this order so far.
+     * Records a payment notice we refused for an order its buyer paid — closed before it was paid ({@code E0208}),
+     * trade time outside the team's window ({@code E0106}), team no longer in progress ({@code E0206}): one row per
+     * order, a repeated notice counts up and keeps the latest {@code refusal} code. Writes nothing else. Returns the
+     * notices recorded for this order so far.
      */
-    int recordLatePayment(MemberOrderView order, SettleCommand command);
+    int recordLatePayment(MemberOrderView order, SettleCommand command, String refusal);
 
     /** Orders recorded as paid late, ever (what operators count). */
     long countLatePayments();

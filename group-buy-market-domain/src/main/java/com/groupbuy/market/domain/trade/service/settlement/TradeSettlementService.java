@@ -26,7 +26,7 @@ import org.springframework.stereotype.Service;
  * already settled answers exactly as its first settlement, whatever happened since (a refund included), and changes
  * nothing: malls repeat payment notices. An order closed before it was ever paid (timeout, expiry, unpaid refund)
  * answers E0208, the buyer paid late and the mall must refund them; the notice is recorded for operators and nothing
- * else changes. Otherwise the payment rules (time window, team open) and the repository's atomic write that marks the
+ * else changes. A paid notice a payment rule refuses (E0106, E0206) is recorded the same way. Otherwise the payment rules (time window, team open) and the repository's atomic write that marks the
  * order paid, counts it on the team and, if it completed the team, writes the callback task in the same transaction —
  * under the dispatcher's lease when it gives one, so the delivery after commit needs no claim of its own (#19). A
  * payment that leaves places unpaid is one statement with no transaction around it (#19). The task is handed to
@@ -65,7 +65,12 @@ public class TradeSettlementService {
         if (order.getOrderStatus() == OrderStatus.CLOSED) {
             throw latePayment(order, command);
         }
-        payment.apply(command, context);
+        try {
+            payment.apply(command, context);
+        } catch (AppException e) {
+            // E0106 / E0206: the buyer paid and we do not take it; the mall must refund them, so it is recorded too.
+            throw refusedPayment(order, command, e);
+        }
 
         // Only the payment that completes the team writes a callback, so only one that looks like it asks for a lease
         // (a wrong guess writes the callback unleased, handed over by id as before).
@@ -86,7 +91,7 @@ public class TradeSettlementService {
             if (now != null && now.getOrderStatus() == OrderStatus.CLOSED) {
                 throw latePayment(now, command);
             }
-            throw new AppException(ResponseCode.E0206);
+            throw refusedPayment(now != null ? now : order, command, new AppException(ResponseCode.E0206));
         }
         log.info(
                 "settle outTradeNo={} team={} completedTeam={}",
@@ -106,7 +111,7 @@ public class TradeSettlementService {
 
     /** The buyer paid for an order we had closed unpaid: recorded (counted per order), and the mall told to refund. */
     private AppException latePayment(MemberOrderView order, SettleCommand command) {
-        int notices = repository.recordLatePayment(order, command);
+        int notices = repository.recordLatePayment(order, command, ResponseCode.E0208.getCode());
         log.warn(
                 "settle late payment outTradeNo={} order={} team={} notices={}: closed before it was paid, "
                         + "the mall must refund its buyer",
@@ -115,6 +120,24 @@ public class TradeSettlementService {
                 order.getTeamId(),
                 notices);
         return new AppException(ResponseCode.E0208);
+    }
+
+    /**
+     * The buyer paid but a payment rule refuses the order (trade time outside the team's window, team no longer in
+     * progress): the order stays as it is, the mall holds the buyer's money, so the notice is recorded beside the late
+     * payments (one row per order, whatever the repeats) and answered with the rule's code.
+     */
+    private AppException refusedPayment(MemberOrderView order, SettleCommand command, AppException refusal) {
+        int notices = repository.recordLatePayment(order, command, refusal.getCode());
+        log.warn(
+                "settle refused payment outTradeNo={} order={} team={} code={} notices={}: the mall must refund its "
+                        + "buyer",
+                command.getOutTradeNo(),
+                order.getOrderId(),
+                order.getTeamId(),
+                refusal.getCode(),
+                notices);
+        return refusal;
     }
 
     private static SettledOrderEntity answer(MemberOrderView order, Long taskId) {
