@@ -48,7 +48,8 @@ public class ActivityRepository implements IActivityRepository {
     @Override
     public Long queryActivityIdBySourceChannelGoods(String source, String channel, String goodsId) {
         return cached(
-                "sc:" + source + ":" + channel + ":" + goodsId,
+                // Length-prefixed: a ':' inside one part must never make two partners' mappings one key.
+                "sc:" + source.length() + ":" + source + ":" + channel.length() + ":" + channel + ":" + goodsId,
                 () -> dao.queryActivityIdBySourceChannelGoods(source, channel, goodsId));
     }
 

@@ -20,6 +20,13 @@ public final class PriceCalculator {
 
     static final BigDecimal MIN_PAY = new BigDecimal("0.01");
 
+    /**
+     * The most decimal places, or powers of ten in exponent notation, a configured number may have. The column holds
+     * 32 characters, so a number written out never needs more; "1E+99999999" does, and aligning it with a price
+     * costs minutes of CPU (BigDecimal writes its hundred million digits), so it is malformed rather than computed.
+     */
+    static final int MAX_SCALE = 32;
+
     private PriceCalculator() {}
 
     public static BigDecimal payPrice(String plan, String expression, BigDecimal originalPrice) {
@@ -55,7 +62,7 @@ public final class PriceCalculator {
     private static BigDecimal nonNegative(String text, String plan) {
         try {
             BigDecimal value = new BigDecimal(text.trim());
-            if (value.signum() < 0) {
+            if (value.signum() < 0 || Math.abs(value.scale()) > MAX_SCALE) {
                 throw malformed(plan, text);
             }
             return value;

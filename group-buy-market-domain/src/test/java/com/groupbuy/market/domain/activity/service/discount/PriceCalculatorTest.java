@@ -2,9 +2,11 @@ package com.groupbuy.market.domain.activity.service.discount;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import com.groupbuy.market.types.exception.AppException;
 import java.math.BigDecimal;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -69,6 +71,32 @@ class PriceCalculatorTest {
                     assertThat(e.getCode()).isEqualTo("E0001");
                     assertThat(e.getInfo()).contains("malformed");
                 });
+    }
+
+    /**
+     * An expression in exponent notation fits the 32-character column yet names a number of a hundred million
+     * digits: on main "1E+99999999" took ~96 s of CPU for one price (BigDecimal aligns the scales digit by digit), on
+     * every trial and lock until the row was fixed. Such a number is malformed, refused at once.
+     */
+    @ParameterizedTest(name = "{0} ''{1}'' is malformed and refused at once")
+    @CsvSource(
+            delimiter = ';',
+            value = {
+                "ZJ; 1E+99999999",
+                "ZJ; 1E-99999999",
+                "MJ; 1E-99999999,1E+99999999",
+                "ZK; 1E-99999999",
+                "N; 1E+99999999",
+                "N; 1E-99999999",
+            })
+    void anExpressionOfAbsurdMagnitudeIsMalformedNotAMinuteOfCpu(String plan, String expression) {
+        assertTimeoutPreemptively(
+                Duration.ofSeconds(2),
+                () -> assertThatThrownBy(() -> PriceCalculator.payPrice(plan, expression, new BigDecimal("100.00")))
+                        .isInstanceOfSatisfying(AppException.class, e -> {
+                            assertThat(e.getCode()).isEqualTo("E0001");
+                            assertThat(e.getInfo()).contains("malformed");
+                        }));
     }
 
     @Test

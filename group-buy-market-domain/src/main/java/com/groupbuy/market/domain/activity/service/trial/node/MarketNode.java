@@ -76,6 +76,19 @@ public class MarketNode implements RuleNode<MarketProductEntity, TrialContext, T
         if (!activity.isWithinWindow(Instant.now(clock))) {
             throw new AppException(ResponseCode.E0102);
         }
+        // Values no team or price can be made of: refused by name rather than opening a team over its target, a
+        // team already past its end, or selling for nothing (or less).
+        if (activity.getTarget() == null || activity.getTarget() < 1) {
+            throw unknown("activity " + mapped + " has target " + activity.getTarget() + " (a team needs at least 1)");
+        }
+        if (activity.getValidTimeMinutes() == null || activity.getValidTimeMinutes() < 1) {
+            throw unknown("activity " + mapped + " has teams valid for " + activity.getValidTimeMinutes()
+                    + " minutes (at least 1)");
+        }
+        if (goods.getOriginalPrice() == null || goods.getOriginalPrice().signum() <= 0) {
+            throw unknown("goods " + product.getGoodsId() + " has original price " + goods.getOriginalPrice()
+                    + " (must be above 0)");
+        }
         context.setActivity(activity);
         context.setDiscount(discount);
         context.setSku(goods);

@@ -1,0 +1,124 @@
+package com.groupbuy.market.activity;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.groupbuy.market.support.IntegrationTest;
+import com.groupbuy.market.support.TestJson;
+import com.groupbuy.market.support.TradeClient;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+/**
+ * Configured values the price and the lock must not trust blindly, over HTTP against the real MariaDB and Redis: an
+ * activity that cannot run a team, a goods priced at or below zero, and the partner mapping's cache compared exactly.
+ */
+@IntegrationTest
+class ActivityConfigIT {
+
+    private static final String TRIAL = "/api/v1/gbm/index/query_group_buy_market_config";
+    private static final String RECEIVER = "http://127.0.0.1:1/api/v1/test/group_buy_notify";
+    private static final AtomicInteger ACTIVITY = new AtomicInteger(57_000);
+
+    @LocalServerPort
+    int port;
+
+    @Autowired
+    JdbcTemplate jdbc;
+
+    /**
+     * A team of target 0 (or fewer) is an operator's typo; on main the lock opened it with one member, a team over
+     * its target whose settlement can never complete it. Refused with E0002 naming the fault, nothing written.
+     */
+    @Test
+    void anActivityWithATargetBelowOneLocksNothing() throws Exception {
+        long activityId = ACTIVITY.incrementAndGet();
+        TradeClient mall = TradeClient.onNewGoods(port, jdbc, activityId, RECEIVER);
+        jdbc.update("UPDATE group_buy_activity SET target = 0 WHERE activity_id = ?", activityId);
+
+        JsonNode answer = mall.lock("alice", "");
+
+        assertThat(answer.path("code").asText()).isEqualTo("E0002");
+        assertThat(answer.path("info").asText()).contains("target");
+        assertThat(teamsOf(activityId)).isZero();
+        assertThat(ordersOf(activityId)).isZero();
+    }
+
+    /** A team valid for 0 minutes is over the moment it opens: the buyer would pay into a team already past its end. */
+    @Test
+    void anActivityWithTeamsValidForNoTimeLocksNothing() throws Exception {
+        long activityId = ACTIVITY.incrementAndGet();
+        TradeClient mall = TradeClient.onNewGoods(port, jdbc, activityId, RECEIVER);
+        jdbc.update("UPDATE group_buy_activity SET valid_time = 0 WHERE activity_id = ?", activityId);
+
+        JsonNode answer = mall.lock("alice", "");
+
+        assertThat(answer.path("code").asText()).isEqualTo("E0002");
+        assertThat(answer.path("info").asText()).contains("valid");
+        assertThat(teamsOf(activityId)).isZero();
+        assertThat(ordersOf(activityId)).isZero();
+    }
+
+    /** A goods priced at or below zero: on main the trial answered a pay price of 0.00 or -5.00 and lock stored it. */
+    @Test
+    void aGoodsPricedAtOrBelowZeroIsNeitherPricedNorLocked() throws Exception {
+        for (String price : new String[] {"0.00", "-5.00"}) {
+            long activityId = ACTIVITY.incrementAndGet();
+            TradeClient mall = TradeClient.onNewGoods(port, jdbc, activityId, RECEIVER);
+            jdbc.update("UPDATE sku SET original_price = ? WHERE goods_id = ?", price, "g" + activityId);
+
+            JsonNode trial = trial("u1", "s01", "c01", "g" + activityId);
+            JsonNode lock = mall.lock("alice", "");
+
+            assertThat(trial.path("code").asText()).as("trial at %s", price).isEqualTo("E0002");
+            assertThat(trial.path("info").asText()).contains("price");
+            assertThat(lock.path("code").asText()).as("lock at %s", price).isEqualTo("E0002");
+            assertThat(ordersOf(activityId)).isZero();
+        }
+    }
+
+    /**
+     * The partner mapping is cached under a key joining source, channel and goods with ':'; on main source s01 +
+     * channel c01 + goods "k:a…" and channel "c01:k" + goods "a…" were the same key, so a partner with no mapping at
+     * all was answered (and could lock through) another's activity once that one had been asked for.
+     */
+    @Test
+    void thePartnerMappingCacheComparesSourceChannelAndGoodsExactly() throws Exception {
+        long activityId = ACTIVITY.incrementAndGet();
+        String plain = "a" + activityId;
+        String joined = "k:" + plain;
+        MarketConfigFixture fixture = new MarketConfigFixture(jdbc);
+        fixture.goods(joined, activityId, "ZJ", "20", "100.00");
+        fixture.goods(plain, ACTIVITY.incrementAndGet(), "ZJ", "30", "100.00");
+
+        JsonNode owner = trial("u1", "s01", "c01", joined);
+        JsonNode stranger = trial("u1", "s01", "c01:k", plain);
+
+        assertThat(owner.path("code").asText()).isEqualTo("0000");
+        assertThat(owner.path("data").path("activityId").asLong()).isEqualTo(activityId);
+        assertThat(stranger.path("code").asText()).isEqualTo("E0002");
+        assertThat(stranger.path("info").asText())
+                .contains("has no group-buy activity through source s01 channel c01:k");
+    }
+
+    private JsonNode trial(String userId, String source, String channel, String goodsId) throws Exception {
+        return TestJson.postEnvelope(
+                port,
+                TRIAL,
+                "{\"userId\":\"" + userId + "\",\"source\":\"" + source + "\",\"channel\":\"" + channel
+                        + "\",\"goodsId\":\"" + goodsId + "\"}");
+    }
+
+    private int teamsOf(long activityId) {
+        return jdbc.queryForObject(
+                "SELECT COUNT(*) FROM group_buy_order WHERE activity_id = ?", Integer.class, activityId);
+    }
+
+    private int ordersOf(long activityId) {
+        return jdbc.queryForObject(
+                "SELECT COUNT(*) FROM group_buy_order_list WHERE activity_id = ?", Integer.class, activityId);
+    }
+}
