@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.groupbuy.market.support.IntegrationTest;
 import com.groupbuy.market.support.TestJson;
+import com.groupbuy.market.tag.CrowdTagFixture;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -18,7 +19,8 @@ import org.springframework.test.context.TestPropertySource;
 
 /**
  * Refusals of the admin API: a caller without the token is refused 403 before anything of its request is read (its
- * parameters, its body).
+ * parameters, its body), and a run of long work that names nothing runnable is a clear error at once, not a
+ * "success" that fails later in the background.
  */
 @IntegrationTest
 @TestPropertySource(properties = "gbm.admin.token=it-admin-refusal-token-0123")
@@ -72,6 +74,40 @@ class AdminRefusalIT {
         assertThat(send("GET", "/api/v1/gbm/admin/notify/tasks?page=abc", null, TOKEN)
                         .body())
                 .contains("page has the wrong type");
+    }
+
+    /**
+     * Before: the run was queued and answered {@code 0000} with state QUEUED whatever it named; only the progress
+     * board said later, in the background, that there was no such job.
+     */
+    @Test
+    void runningAnImportThatNamesNoRunnableJobIsRefusedAndQueuesNothing() throws Exception {
+        CrowdTagFixture tags = new CrowdTagFixture(jdbc);
+        tags.tag("refuse-tag", List.of("u1"));
+        tags.job("refuse-tag", "b-abandoned", 2);
+        tags.job("no-such-tag", "b-tagless", 0);
+
+        assertRefused("no-such-batch", "no crowd tag job");
+        assertRefused("b-abandoned", "abandoned");
+        assertRefused("b-tagless", "unknown tag");
+
+        assertThat(tags.jobStatus("b-abandoned")).isEqualTo(2);
+        assertThat(tags.jobStatus("b-tagless")).isZero();
+        JsonNode board = TestJson.JSON
+                .readTree(send("GET", "/api/v1/gbm/admin/progress?kind=tag-import", null, TOKEN)
+                        .body())
+                .path("data");
+        assertThat(board.isArray()).isTrue();
+        assertThat(board).isEmpty();
+    }
+
+    private void assertRefused(String batchId, String why) throws Exception {
+        HttpResponse<String> answer = send("POST", "/api/v1/gbm/admin/tag-imports/" + batchId + "/run", null, TOKEN);
+        assertThat(answer.statusCode()).isEqualTo(200);
+        JsonNode body = TestJson.JSON.readTree(answer.body());
+        assertThat(body.path("code").asText()).as(batchId).isEqualTo("0002");
+        assertThat(body.path("info").asText()).as(batchId).contains(why);
+        assertThat(body.path("data").isNull()).isTrue();
     }
 
     private HttpResponse<String> send(String method, String path, String json, String token) throws Exception {
