@@ -1,5 +1,6 @@
 package com.groupbuy.market.config;
 
+import com.groupbuy.market.trigger.http.admin.AdminTokenInterceptor;
 import com.groupbuy.market.trigger.http.admin.ConsoleSessionFilter;
 import com.groupbuy.market.types.progress.InMemoryProgressBoard;
 import com.groupbuy.market.types.progress.ProgressBoard;
@@ -14,6 +15,7 @@ import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.web.filter.OncePerRequestFilter;
+import org.springframework.web.servlet.config.annotation.InterceptorRegistry;
 import org.springframework.web.servlet.config.annotation.ViewControllerRegistry;
 import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
 
@@ -23,6 +25,23 @@ import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
  */
 @Configuration
 public class ConsoleConfig implements WebMvcConfigurer {
+
+    private final String adminToken;
+
+    public ConsoleConfig(@Value("${gbm.admin.token:}") String adminToken) {
+        this.adminToken = adminToken;
+    }
+
+    /**
+     * The admin API refuses a caller without the token before a handler binds its parameters or reads its body (403
+     * whatever it sent). The console's login and logout ({@code console/session}) are for callers without it.
+     */
+    @Override
+    public void addInterceptors(InterceptorRegistry registry) {
+        registry.addInterceptor(new AdminTokenInterceptor(adminToken))
+                .addPathPatterns("/api/v1/gbm/admin/**")
+                .excludePathPatterns("/api/v1/gbm/admin/console/session");
+    }
 
     /** The console's pages are plain files under {@code static/console/} of the trigger module. */
     @Override

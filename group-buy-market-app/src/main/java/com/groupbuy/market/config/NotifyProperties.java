@@ -1,7 +1,9 @@
 package com.groupbuy.market.config;
 
 import com.groupbuy.market.domain.outbox.service.NotifyBackoff;
+import com.groupbuy.market.domain.outbox.service.NotifyRetentionService;
 import java.time.Duration;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -9,6 +11,7 @@ import java.util.Map;
 import lombok.Getter;
 import lombok.Setter;
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.convert.DurationUnit;
 
 /** Callback delivery settings ({@code gbm.notify.*}). */
 @Getter
@@ -85,7 +88,12 @@ public class NotifyProperties {
     @Getter
     @Setter
     public static class Retention {
-        /** Delivered (SUCCESS) tasks older than this are deleted with their attempts; other states never are. */
+        /**
+         * Delivered (SUCCESS) tasks older than this are deleted with their attempts; other states never are. A bare
+         * number is days ({@code 7} = seven days; Spring would read it as milliseconds and delete every delivered
+         * task at the next run); at least one day ({@link NotifyRetentionService#MIN_AGE}).
+         */
+        @DurationUnit(ChronoUnit.DAYS)
         private Duration age = Duration.ofDays(7);
         /** Tasks deleted per statement (small, so a run never holds many row locks at once). */
         private int batchSize = 500;

@@ -208,10 +208,12 @@ class ConsoleApiIT {
         assertThat(row.path("job").path("statistics").asLong()).isEqualTo(2_345);
         assertThat(row.path("progress").path("done").asLong()).isEqualTo(2_345);
 
-        send("POST", "/api/v1/gbm/admin/tag-imports/no-such-batch/run", null, null, false, TOKEN);
-        JsonNode refused = awaitDone("tag-import", "no-such-batch");
-        assertThat(refused.path("state").asText()).isEqualTo("FAILED");
-        assertThat(refused.path("error").asText()).contains("no crowd tag job");
+        // A run naming no job is refused at once and queues nothing (AdminRefusalIT has the other cases).
+        JsonNode refused = TestJson.JSON.readTree(
+                send("POST", "/api/v1/gbm/admin/tag-imports/no-such-batch/run", null, null, false, TOKEN)
+                        .body());
+        assertThat(refused.path("code").asText()).isEqualTo("0002");
+        assertThat(refused.path("info").asText()).contains("no crowd tag job");
     }
 
     private JsonNode awaitDone(String kind, String subject) throws Exception {

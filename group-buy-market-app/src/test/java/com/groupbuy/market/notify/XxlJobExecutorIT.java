@@ -263,6 +263,48 @@ class XxlJobExecutorIT {
         assertThat(tasks.count(teamId)).isEqualTo(4);
     }
 
+    /**
+     * A shard index outside the shard total names no task ({@code MOD(id, total) = index} never holds): the run used to
+     * report success with nothing claimed while the shard's callbacks and timeouts waited. Now it is refused, and the
+     * run's log (what the console shows) says so.
+     */
+    @Test
+    void aShardIndexOutsideTheShardTotalFailsTheRunAndRunsNothing() throws Exception {
+        String teamId = tasks.dueTask(partner.url("/cb").toString());
+        int[][] shards = {{1, 1}, {2, 2}, {-1, 2}};
+        for (int[] shard : shards) {
+            for (String handler : List.of("groupBuyNotifyJob", "groupBuyTimeoutCloseJob")) {
+                long logId = System.nanoTime();
+                long logTime = System.currentTimeMillis();
+                int jobId = handler.equals("groupBuyNotifyJob") ? 1 : 2;
+                assertThat(run(jobId, handler, TOKEN, "", shard[0], shard[1], logId, logTime)
+                                .path("code")
+                                .asInt())
+                        .isEqualTo(200);
+                String what = handler + " shard " + shard[0] + "/" + shard[1];
+                await(() -> runLog(logId, logTime).contains("execute end"));
+                assertThat(runLog(logId, logTime))
+                        .as(what)
+                        .contains("refused: shard index " + shard[0])
+                        .contains("handleCode=500");
+            }
+        }
+        assertThat(tasks.status(teamId)).isZero();
+        assertThat(partner.getRequestCount()).isZero();
+    }
+
+    /** The run's job log as the console reads it ({@code /log}); empty while it cannot be read. */
+    private String runLog(long logId, long logTime) {
+        try {
+            return post("/log", TOKEN, "{\"logDateTim\":" + logTime + ",\"logId\":" + logId + ",\"fromLineNum\":1}")
+                    .path("content")
+                    .path("logContent")
+                    .asText();
+        } catch (Exception e) {
+            return "";
+        }
+    }
+
     private JsonNode post(String path, String token, String body) throws Exception {
         HttpResponse<String> response = http.send(
                 HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + EXECUTOR_PORT + path))
@@ -281,10 +323,23 @@ class XxlJobExecutorIT {
     // One job id per handler: the executor replaces a job's thread when its handler changes.
     private JsonNode run(int jobId, String handler, String token, String param, int shardIndex, int shardTotal)
             throws Exception {
+        return run(jobId, handler, token, param, shardIndex, shardTotal, System.nanoTime(), System.currentTimeMillis());
+    }
+
+    private JsonNode run(
+            int jobId,
+            String handler,
+            String token,
+            String param,
+            int shardIndex,
+            int shardTotal,
+            long logId,
+            long logDateTime)
+            throws Exception {
         String body = "{\"jobId\":" + jobId + ",\"executorHandler\":\"" + handler + "\",\"executorParams\":\"" + param
                 + "\","
-                + "\"executorBlockStrategy\":\"SERIAL_EXECUTION\",\"executorTimeout\":0,\"logId\":" + System.nanoTime()
-                + ",\"logDateTime\":" + System.currentTimeMillis() + ",\"glueType\":\"BEAN\",\"glueSource\":\"\","
+                + "\"executorBlockStrategy\":\"SERIAL_EXECUTION\",\"executorTimeout\":0,\"logId\":" + logId
+                + ",\"logDateTime\":" + logDateTime + ",\"glueType\":\"BEAN\",\"glueSource\":\"\","
                 + "\"glueUpdatetime\":0,\"broadcastIndex\":" + shardIndex + ",\"broadcastTotal\":" + shardTotal + "}";
         HttpResponse<String> response = http.send(
                 HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + EXECUTOR_PORT + "/run"))

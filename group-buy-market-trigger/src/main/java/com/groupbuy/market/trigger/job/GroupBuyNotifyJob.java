@@ -33,8 +33,16 @@ public class GroupBuyNotifyJob {
         String teamId = XxlJobHelper.getJobParam() == null
                 ? ""
                 : XxlJobHelper.getJobParam().trim();
-        int shardTotal = Math.max(1, XxlJobHelper.getShardTotal());
-        int shardIndex = Math.max(0, XxlJobHelper.getShardIndex());
+        JobShard shard = JobShard.ofRun("groupBuyNotifyJob");
+        if (shard == null) {
+            log.warn(
+                    "groupBuyNotifyJob refused: shard {}/{} out of range",
+                    XxlJobHelper.getShardIndex(),
+                    XxlJobHelper.getShardTotal());
+            return;
+        }
+        int shardTotal = shard.total();
+        int shardIndex = shard.index();
         if (DeliverNowParam.isFilter(teamId)) {
             deliverNow(teamId, shardIndex, shardTotal);
             return;

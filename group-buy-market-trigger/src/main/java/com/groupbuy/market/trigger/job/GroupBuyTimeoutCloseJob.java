@@ -24,8 +24,16 @@ public class GroupBuyTimeoutCloseJob {
 
     @XxlJob("groupBuyTimeoutCloseJob")
     public void groupBuyTimeoutCloseJob() {
-        int shardTotal = Math.max(1, XxlJobHelper.getShardTotal());
-        int shardIndex = Math.max(0, XxlJobHelper.getShardIndex());
+        JobShard shard = JobShard.ofRun("groupBuyTimeoutCloseJob");
+        if (shard == null) {
+            log.warn(
+                    "groupBuyTimeoutCloseJob refused: shard {}/{} out of range",
+                    XxlJobHelper.getShardIndex(),
+                    XxlJobHelper.getShardTotal());
+            return;
+        }
+        int shardTotal = shard.total();
+        int shardIndex = shard.index();
         try {
             TimeoutRunSummary summary = timeoutService.execTimeoutCloseJob(shardIndex, shardTotal);
             String line = String.format(

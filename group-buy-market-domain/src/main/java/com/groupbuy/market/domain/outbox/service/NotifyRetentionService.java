@@ -15,6 +15,12 @@ import lombok.extern.slf4j.Slf4j;
 @Slf4j
 public class NotifyRetentionService {
 
+    /**
+     * The shortest retention age accepted: no setting deletes a delivered callback's history (its task and attempts)
+     * sooner, so a slip of the unit ({@code 1m}, {@code 10s}) cannot wipe it at the next run.
+     */
+    public static final Duration MIN_AGE = Duration.ofDays(1);
+
     private final INotifyTaskRetention retention;
     private final Clock clock;
     private final Duration age;
@@ -23,8 +29,12 @@ public class NotifyRetentionService {
 
     public NotifyRetentionService(
             INotifyTaskRetention retention, Clock clock, Duration age, int batchSize, Duration runBudget) {
-        if (age.isNegative() || age.isZero() || batchSize < 1) {
-            throw new IllegalArgumentException("retention age must be positive and the batch size at least 1");
+        if (age.compareTo(MIN_AGE) < 0) {
+            throw new IllegalArgumentException("gbm.notify.retention.age must be at least " + MIN_AGE.toDays()
+                    + " day (a delivered callback's history is kept that long at least), was " + age);
+        }
+        if (batchSize < 1) {
+            throw new IllegalArgumentException("gbm.notify.retention.batch-size must be at least 1, was " + batchSize);
         }
         this.retention = retention;
         this.clock = clock;

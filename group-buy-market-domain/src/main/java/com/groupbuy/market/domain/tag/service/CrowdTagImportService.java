@@ -59,10 +59,7 @@ public class CrowdTagImportService {
      * abandoned). Throws {@link IllegalArgumentException} when it names no runnable job.
      */
     public TagImportResult importMembers(String batchIdOrTagId) {
-        CrowdTagJobEntity job = resolveJob(batchIdOrTagId);
-        if (!tags.existsTag(job.getTagId())) {
-            throw new IllegalArgumentException("job " + job.getBatchId() + " names unknown tag " + job.getTagId());
-        }
+        CrowdTagJobEntity job = runnableJob(batchIdOrTagId);
         ProgressBoard.Progress progress =
                 progressBoard.start(PROGRESS_KIND, job.getBatchId(), tags.countMembers(job.getTagId()));
         try {
@@ -107,6 +104,23 @@ public class CrowdTagImportService {
                 members,
                 batches);
         return new TagImportResult(job.getTagId(), job.getBatchId(), members, batches);
+    }
+
+    /**
+     * Checks, without running it, that {@code batchIdOrTagId} names a job {@link #importMembers} would run: the same
+     * {@link IllegalArgumentException} it would throw otherwise (no such job, abandoned, unknown tag). The console asks
+     * before it queues a run, so a typo is answered as an error at once instead of as work started.
+     */
+    public void requireRunnable(String batchIdOrTagId) {
+        runnableJob(batchIdOrTagId);
+    }
+
+    private CrowdTagJobEntity runnableJob(String batchIdOrTagId) {
+        CrowdTagJobEntity job = resolveJob(batchIdOrTagId);
+        if (!tags.existsTag(job.getTagId())) {
+            throw new IllegalArgumentException("job " + job.getBatchId() + " names unknown tag " + job.getTagId());
+        }
+        return job;
     }
 
     private CrowdTagJobEntity resolveJob(String batchIdOrTagId) {

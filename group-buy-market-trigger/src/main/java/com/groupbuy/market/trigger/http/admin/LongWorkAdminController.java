@@ -82,12 +82,21 @@ public class LongWorkAdminController {
         });
     }
 
-    /** Runs the import job with this batch id in the background (as the XXL-Job handler would). */
+    /**
+     * Runs the import job with this batch id (or tag id) in the background (as the XXL-Job handler would); one that
+     * names no runnable job (unknown, abandoned, its tag unknown) is {@code 0002} with the reason, and nothing is queued.
+     */
     @PostMapping("tag-imports/{batchId}/run")
     public ResponseEntity<Response<WorkProgress>> runImport(
             @RequestHeader(value = "X-Admin-Token", required = false) String given, @PathVariable String batchId) {
         return authorized(given, () -> {
             ConsoleViewController.requireText("batchId", batchId, 16);
+            // A run that names nothing runnable is the caller's error now, not work that fails in the background.
+            try {
+                importService.requireRunnable(batchId);
+            } catch (IllegalArgumentException e) {
+                throw new AppException(ResponseCode.ILLEGAL_PARAMETER, "illegal parameter: " + e.getMessage());
+            }
             return submit(CrowdTagImportService.PROGRESS_KIND, batchId, () -> importService.importMembers(batchId));
         });
     }
