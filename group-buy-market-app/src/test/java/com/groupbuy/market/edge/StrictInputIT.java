@@ -146,6 +146,46 @@ class StrictInputIT {
     }
 
     /**
+     * Ids are taken as sent: a leading or trailing space makes another id over HTTP too (the edge used to trim, so
+     * {@code "userId":"e1 "} settled and refunded user {@code e1}'s order and {@code "s01 "} acted as partner s01).
+     */
+    @Test
+    void anIdIsTakenExactlyAsSentSpacesIncluded() throws Exception {
+        String teamId = mall.team("e1");
+        long written = rows();
+        for (String body : List.of(
+                settleBody("e1", TradeClient.now()).replace("\"userId\":\"e1\"", "\"userId\":\"e1 \""),
+                settleBody("e1", TradeClient.now()).replace("\"userId\":\"e1\"", "\"userId\":\" e1\""),
+                settleBody("e1", TradeClient.now()).replace("\"out-e1\"", "\"out-e1 \""),
+                settleBody("e1", TradeClient.now()).replace("\"source\":\"s01\"", "\"source\":\"s01 \""),
+                settleBody("e1", TradeClient.now()).replace("\"channel\":\"c01\"", "\"channel\":\" c01\""))) {
+            assertThat(TestJson.postEnvelope(port, SETTLE, body).path("code").asText())
+                    .as(body)
+                    .isEqualTo("E0104");
+        }
+        for (String body : List.of(
+                refundBody("e1").replace("\"userId\":\"e1\"", "\"userId\":\"e1 \""),
+                refundBody("e1").replace("\"out-e1\"", "\" out-e1\""),
+                refundBody("e1").replace("\"source\":\"s01\"", "\"source\":\"s01 \""))) {
+            assertThat(TestJson.postEnvelope(port, REFUND, body).path("code").asText())
+                    .as(body)
+                    .isEqualTo("E0104");
+        }
+        // A team id is 8 characters: with a space it is too long (0002) rather than another, unknown team.
+        assertRefused(LOCK, lockBody("e2", teamId).replace("\"" + teamId + "\"", "\"" + teamId + " \""), "teamId");
+        assertThat(TestJson.postEnvelope(
+                                port, LOCK, lockBody("e3", "").replace("\"source\":\"s01\"", "\"source\":\"s01 \""))
+                        .path("code")
+                        .asText())
+                .as("the goods mapping of 's01' is not that of 's01 '")
+                .isEqualTo("E0002");
+        assertThat(rows()).as("nothing written").isEqualTo(written);
+        assertThat(status("out-e1"))
+                .as("user e1's order is neither paid nor refunded")
+                .isZero();
+    }
+
+    /**
      * A trade request is a few hundred bytes; a body past 64 KiB is refused before it is read whole (unsigned bodies
      * were read to the end, a 25 MB unknown field included, and the lock written), and nothing is written.
      */

@@ -290,8 +290,8 @@ class PartnerIsolationIT {
     }
 
     /**
-     * The HTTP layer trims what it reads, so trailing spaces are tried on the use cases directly: a key that differs
-     * only by a trailing space is another key in every table (the old collation padded: 'u' = 'u ').
+     * Trailing spaces tried on the use cases directly (over HTTP: StrictInputIT#anIdIsTakenExactlyAsSent…): a key
+     * that differs only by a trailing space is another key in every table (the old collation padded: 'u' = 'u ').
      */
     @Test
     void trailingSpacesAreSignificantInEveryKey() throws Exception {

@@ -151,7 +151,7 @@ class TeamOwnershipIT {
         Snapshot before = snapshot(teamId);
 
         JsonNode upper = lock("S01", "c01", u("x1"), teamId);
-        // The HTTP layer trims what it reads: a trailing space is tried on the use case directly.
+        // A trailing space tried on the use case directly (a spaced team id is too long over HTTP).
         assertThatThrownBy(() -> lockService.lock(LockOrderCommand.builder()
                         .source("s01")
                         .channel("c01 ")

@@ -7,13 +7,16 @@ import com.groupbuy.market.types.exception.AppException;
  * Field checks shared by the controllers; each failure names the field, as partners show it to their buyer.
  * Identifiers are compared byte for byte downstream, so text that would not survive storage unchanged (control
  * characters, a UTF-16 surrogate without its pair, Unicode non-characters) is refused here rather than stored as
- * {@code ?} or silently trimmed into another id.
+ * {@code ?}, and text is never trimmed: {@code "u1 "} is another id than {@code "u1"}, as it is in every table.
  */
 final class RequestCheck {
 
     private RequestCheck() {}
 
-    /** A required text field: refused when missing, blank, too long or holding a character we cannot store as sent. */
+    /**
+     * A required text field, as sent (spaces included): refused when missing, blank, too long or holding a character
+     * we cannot store as sent.
+     */
     static String text(String field, String value, int maxLength) {
         if (value == null || value.isBlank()) {
             throw illegal(field + " is required");
@@ -22,7 +25,7 @@ final class RequestCheck {
             throw illegal(field + " is longer than " + maxLength + " characters");
         }
         storable(field, value);
-        return value.trim();
+        return value;
     }
 
     /** An optional text field: null when absent or only spaces, otherwise checked like {@link #text}. */

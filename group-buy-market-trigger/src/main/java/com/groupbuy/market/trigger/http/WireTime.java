@@ -26,7 +26,8 @@ final class WireTime {
      * are refused: what we store must be what the mall wrote.
      */
     static Instant parseTradeTime(String field, String value) {
-        String text = RequestCheck.text(field, value, 32);
+        // A time is not an id: spaces around it change nothing it means.
+        String text = RequestCheck.text(field, value, 32).trim();
         if (!text.chars().allMatch(c -> c < 0x80)) {
             throw malformed(field);
         }
