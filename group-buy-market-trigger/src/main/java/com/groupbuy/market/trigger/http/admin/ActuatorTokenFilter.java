@@ -6,9 +6,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.security.Principal;
-import org.springframework.http.MediaType;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
@@ -21,9 +19,6 @@ import org.springframework.web.filter.OncePerRequestFilter;
 public class ActuatorTokenFilter extends OncePerRequestFilter {
 
     static final String OPERATOR = "operator";
-    private static final byte[] REFUSED = ("{\"code\":\"0002\",\"info\":\"" + AdminToken.REFUSED_INFO
-                    + "\",\"data\":null}")
-            .getBytes(StandardCharsets.UTF_8);
 
     private final AdminToken adminToken;
     private final boolean protect;
@@ -60,10 +55,7 @@ public class ActuatorTokenFilter extends OncePerRequestFilter {
             chain.doFilter(request, response);
             return;
         }
-        response.setStatus(HttpServletResponse.SC_FORBIDDEN);
-        response.setContentType(MediaType.APPLICATION_JSON_VALUE);
-        response.setContentLength(REFUSED.length);
-        response.getOutputStream().write(REFUSED);
+        AdminToken.writeRefusal(response);
     }
 
     private static boolean isPrometheus(String path) {

@@ -2,9 +2,12 @@ package com.groupbuy.market.trigger.http.admin;
 
 import com.groupbuy.market.api.response.Response;
 import com.groupbuy.market.types.enums.ResponseCode;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 
 /**
@@ -15,6 +18,10 @@ import org.springframework.http.ResponseEntity;
 public final class AdminToken {
 
     static final String REFUSED_INFO = "admin token missing or wrong";
+    /** {@link #refusal()}'s body, for the filter and interceptor that answer before Spring MVC's converters. */
+    private static final byte[] REFUSED_BODY = ("{\"code\":\"" + ResponseCode.ILLEGAL_PARAMETER.getCode()
+                    + "\",\"info\":\"" + REFUSED_INFO + "\",\"data\":null}")
+            .getBytes(StandardCharsets.UTF_8);
 
     private final byte[] expected;
 
@@ -35,5 +42,13 @@ public final class AdminToken {
                         .code(ResponseCode.ILLEGAL_PARAMETER.getCode())
                         .info(REFUSED_INFO)
                         .build());
+    }
+
+    /** The same refusal written straight to the servlet response (403, the envelope). */
+    static void writeRefusal(HttpServletResponse response) throws IOException {
+        response.setStatus(HttpServletResponse.SC_FORBIDDEN);
+        response.setContentType(MediaType.APPLICATION_JSON_VALUE);
+        response.setContentLength(REFUSED_BODY.length);
+        response.getOutputStream().write(REFUSED_BODY);
     }
 }

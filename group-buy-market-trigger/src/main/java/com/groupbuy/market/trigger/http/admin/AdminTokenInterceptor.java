@@ -3,8 +3,6 @@ package com.groupbuy.market.trigger.http.admin;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import org.springframework.http.MediaType;
 import org.springframework.web.servlet.HandlerInterceptor;
 
 /**
@@ -15,10 +13,6 @@ import org.springframework.web.servlet.HandlerInterceptor;
  * brings the token in its body) is not registered here.
  */
 public class AdminTokenInterceptor implements HandlerInterceptor {
-
-    private static final byte[] REFUSED = ("{\"code\":\"0002\",\"info\":\"" + AdminToken.REFUSED_INFO
-                    + "\",\"data\":null}")
-            .getBytes(StandardCharsets.UTF_8);
 
     private final AdminToken adminToken;
 
@@ -32,10 +26,7 @@ public class AdminTokenInterceptor implements HandlerInterceptor {
         if (adminToken.admits(request.getHeader("X-Admin-Token"))) {
             return true;
         }
-        response.setStatus(HttpServletResponse.SC_FORBIDDEN);
-        response.setContentType(MediaType.APPLICATION_JSON_VALUE);
-        response.setContentLength(REFUSED.length);
-        response.getOutputStream().write(REFUSED);
+        AdminToken.writeRefusal(response);
         return false;
     }
 }
