@@ -35,11 +35,7 @@ public class GroupBuyNotifyJob {
                 : XxlJobHelper.getJobParam().trim();
         JobShard shard = JobShard.ofRun("groupBuyNotifyJob");
         if (shard == null) {
-            log.warn(
-                    "groupBuyNotifyJob refused: shard {}/{} out of range",
-                    XxlJobHelper.getShardIndex(),
-                    XxlJobHelper.getShardTotal());
-            return;
+            return; // refused and reported by JobShard
         }
         int shardTotal = shard.total();
         int shardIndex = shard.index();

@@ -26,11 +26,7 @@ public class GroupBuyTimeoutCloseJob {
     public void groupBuyTimeoutCloseJob() {
         JobShard shard = JobShard.ofRun("groupBuyTimeoutCloseJob");
         if (shard == null) {
-            log.warn(
-                    "groupBuyTimeoutCloseJob refused: shard {}/{} out of range",
-                    XxlJobHelper.getShardIndex(),
-                    XxlJobHelper.getShardTotal());
-            return;
+            return; // refused and reported by JobShard
         }
         int shardTotal = shard.total();
         int shardIndex = shard.index();

@@ -1,6 +1,7 @@
 package com.groupbuy.market.trigger.job;
 
 import com.xxl.job.core.context.XxlJobHelper;
+import lombok.extern.slf4j.Slf4j;
 
 /**
  * This executor's shard of a run, as the console sent it ({@code broadcastIndex} / {@code broadcastTotal}). A run
@@ -8,6 +9,7 @@ import com.xxl.job.core.context.XxlJobHelper;
  * row at all ({@code MOD(id, total) = index} never holds), so such a run is refused and reported failed instead of
  * "succeeding" with nothing done while its shard waits.
  */
+@Slf4j
 record JobShard(int index, int total) {
 
     /** The shard of the running job, or null after reporting the run failed (the reason in its log). */
@@ -20,6 +22,7 @@ record JobShard(int index, int total) {
         if (total < 1 || index < 0 || index >= total) {
             String why = job + " refused: shard index " + index + " is outside 0.." + (total - 1) + " (shard total "
                     + total + "); nothing run";
+            log.warn(why);
             XxlJobHelper.log(why);
             XxlJobHelper.handleFail(why);
             return null;
