@@ -33,14 +33,7 @@ public final class WebhookSignature {
     });
 
     public static String sign(String secret, String id, long timestampSeconds, String body) {
-        try {
-            Mac mac = HMAC.get();
-            mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-            byte[] digest = mac.doFinal((id + "." + timestampSeconds + "." + body).getBytes(StandardCharsets.UTF_8));
-            return "v1," + Base64.getEncoder().encodeToString(digest);
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("HmacSHA256 unavailable", e);
-        }
+        return sign(secret, id, timestampSeconds, body.getBytes(StandardCharsets.UTF_8));
     }
 
     /** {@link #sign(String, String, long, String)} over the body's bytes as sent, whatever their charset. */

@@ -113,10 +113,9 @@ public class CloseCheckTopology implements ConnectionListener {
     public void forget(String queue) {
         boolean news = declaredLanes.remove(queue) | !queuesForgotten;
         queuesForgotten = true;
-        if (!news) {
-            return;
+        if (news) {
+            log.warn("close-check queue {} is gone from the broker; declared again before the next publish", queue);
         }
-        log.warn("close-check queue {} is gone from the broker; declared again before the next publish", queue);
     }
 
     /**
