@@ -6,16 +6,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.groupbuy.market.notify.NotifyTaskFixture;
+import com.groupbuy.market.support.AppProcess;
 import com.groupbuy.market.support.IntegrationTest;
-import java.io.IOException;
-import java.net.ServerSocket;
+import com.groupbuy.market.support.XxlConsoleStub;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import mockwebserver3.Dispatcher;
 import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
 import mockwebserver3.RecordedRequest;
@@ -45,7 +44,7 @@ import org.springframework.test.context.DynamicPropertySource;
 class XxlJobConsoleIT {
 
     private static final String TOKEN = "it-console-token-0123456789";
-    private static final int EXECUTOR_PORT = freePort();
+    private static final int EXECUTOR_PORT = AppProcess.freePort();
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final List<RecordedRequest> CONSOLE_CALLS = new CopyOnWriteArrayList<>();
     private static final MockWebServer CONSOLE = console();
@@ -160,31 +159,6 @@ class XxlJobConsoleIT {
 
     /** Answers as the XXL-Job admin does when the executor's token is not its own. */
     private static MockWebServer console() {
-        MockWebServer server = new MockWebServer();
-        server.setDispatcher(new Dispatcher() {
-            @Override
-            public MockResponse dispatch(RecordedRequest request) {
-                CONSOLE_CALLS.add(request);
-                return new MockResponse.Builder()
-                        .code(200)
-                        .addHeader("Content-Type", "application/json")
-                        .body("{\"code\":500,\"msg\":\"The access token is wrong.\"}")
-                        .build();
-            }
-        });
-        try {
-            server.start();
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
-        return server;
-    }
-
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
+        return XxlConsoleStub.answering("{\"code\":500,\"msg\":\"The access token is wrong.\"}", CONSOLE_CALLS::add);
     }
 }

@@ -5,15 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.groupbuy.market.config.xxljob.BeanOnlyXxlJobExecutor;
 import com.groupbuy.market.notify.NotifyTaskFixture;
+import com.groupbuy.market.support.AppProcess;
 import com.groupbuy.market.support.IntegrationTest;
-import java.io.IOException;
-import java.net.ServerSocket;
+import com.groupbuy.market.support.XxlConsoleStub;
 import java.sql.Timestamp;
 import java.time.Instant;
-import mockwebserver3.Dispatcher;
 import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
-import mockwebserver3.RecordedRequest;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -32,7 +30,7 @@ import org.springframework.test.context.DynamicPropertySource;
 class XxlJobIdleConsoleIT {
 
     private static final String TOKEN = "it-idle-console-token-0123456789";
-    private static final int EXECUTOR_PORT = freePort();
+    private static final int EXECUTOR_PORT = AppProcess.freePort();
     private static final MockWebServer CONSOLE = console();
 
     @DynamicPropertySource
@@ -85,30 +83,6 @@ class XxlJobIdleConsoleIT {
 
     /** Answers as the XXL-Job admin does when it accepts a registration; it never triggers a job. */
     private static MockWebServer console() {
-        MockWebServer server = new MockWebServer();
-        server.setDispatcher(new Dispatcher() {
-            @Override
-            public MockResponse dispatch(RecordedRequest request) {
-                return new MockResponse.Builder()
-                        .code(200)
-                        .addHeader("Content-Type", "application/json")
-                        .body("{\"code\":200,\"msg\":null}")
-                        .build();
-            }
-        });
-        try {
-            server.start();
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
-        return server;
-    }
-
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
+        return XxlConsoleStub.answering("{\"code\":200,\"msg\":null}", request -> {});
     }
 }
