@@ -4,6 +4,7 @@ import com.groupbuy.market.domain.tag.adapter.port.ITagBitmap;
 import com.groupbuy.market.domain.tag.adapter.repository.ICrowdTagRepository;
 import com.groupbuy.market.domain.tag.adapter.repository.IUserBitIndexRepository;
 import com.groupbuy.market.domain.tag.model.entity.CrowdTagJobEntity;
+import com.groupbuy.market.domain.tag.model.valobj.PartnerUserVO;
 import com.groupbuy.market.domain.tag.model.valobj.TagImportResult;
 import com.groupbuy.market.domain.tag.model.valobj.TagMemberVO;
 import com.groupbuy.market.types.progress.ProgressBoard;
@@ -16,7 +17,8 @@ import lombok.extern.slf4j.Slf4j;
  * Loads a tag's members from its detail rows into the tag's bitmap, page by page (keyset on the row id, so a page
  * costs the same at the end of a big tag as at its start). Each run builds the member set afresh and publishes it
  * at once, so running a job twice gives the same members and the same count, and members removed from the
- * detail table since the last run are removed from the bitmap too.
+ * detail table since the last run are removed from the bitmap too. Each row names the partner (source + channel) whose
+ * user it is, and its bit is that partner user's: another partner's user with the same id is not a member.
  */
 @Slf4j
 public class CrowdTagImportService {
@@ -83,12 +85,19 @@ public class CrowdTagImportService {
             if (page.isEmpty()) {
                 break;
             }
-            Map<String, Long> positions =
-                    bitIndex.assign(page.stream().map(TagMemberVO::userId).toList());
+            // A row that lost its partner after the check in runnableJob (written meanwhile) stops the run before
+            // this page is staged: nothing is published, the live member set and the job row stay as they were.
+            for (TagMemberVO member : page) {
+                if (!member.namesPartner()) {
+                    throw new IllegalArgumentException(withoutPartner(job.getTagId(), 1));
+                }
+            }
+            Map<PartnerUserVO, Long> positions =
+                    bitIndex.assign(page.stream().map(TagMemberVO::user).toList());
             bitmap.stage(
                     job.getTagId(),
                     runId,
-                    page.stream().mapToLong(m -> positions.get(m.userId())).toArray());
+                    page.stream().mapToLong(m -> positions.get(m.user())).toArray());
             members += page.size();
             batches++;
             progress.advance(page.size());
@@ -120,7 +129,19 @@ public class CrowdTagImportService {
         if (!tags.existsTag(job.getTagId())) {
             throw new IllegalArgumentException("job " + job.getBatchId() + " names unknown tag " + job.getTagId());
         }
+        // User ids are each partner's own: a member row that does not say whose user it is cannot be loaded (as
+        // any partner's user it could admit a stranger), and loading the rest would silently drop members. The whole
+        // tag is refused before anything is written.
+        long withoutPartner = tags.countMembersWithoutPartner(job.getTagId());
+        if (withoutPartner > 0) {
+            throw new IllegalArgumentException(withoutPartner(job.getTagId(), withoutPartner));
+        }
         return job;
+    }
+
+    private static String withoutPartner(String tagId, long rows) {
+        return "tag " + tagId + " has " + rows + " member row(s) without a partner: set crowd_tags_detail.source and "
+                + "channel (the partner whose user ids they are) on them, then run the import again";
     }
 
     private CrowdTagJobEntity resolveJob(String batchIdOrTagId) {
