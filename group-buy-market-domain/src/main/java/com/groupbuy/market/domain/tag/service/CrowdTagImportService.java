@@ -10,6 +10,7 @@ import com.groupbuy.market.domain.tag.model.valobj.TagMemberVO;
 import com.groupbuy.market.types.progress.ProgressBoard;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.UUID;
 import lombok.extern.slf4j.Slf4j;
 
@@ -79,6 +80,9 @@ public class CrowdTagImportService {
         long members = 0;
         int batches = 0;
         long afterId = 0;
+        // Members per partner, for the log: ids compare exactly, so a partner spelled otherwise than it calls us
+        // (S01 for s01) loads members nobody can be; the operator sees it here.
+        Map<String, Long> perPartner = new TreeMap<>();
         List<TagMemberVO> page;
         do {
             page = tags.queryMembers(job.getTagId(), afterId, batchSize);
@@ -98,6 +102,7 @@ public class CrowdTagImportService {
                     job.getTagId(),
                     runId,
                     page.stream().mapToLong(m -> positions.get(m.user())).toArray());
+            page.forEach(m -> perPartner.merge(m.source() + "/" + m.channel(), 1L, Long::sum));
             members += page.size();
             batches++;
             progress.advance(page.size());
@@ -107,17 +112,19 @@ public class CrowdTagImportService {
         bitmap.publish(job.getTagId(), runId, job.getBatchId());
         tags.finishJob(job.getTagId(), job.getBatchId(), members);
         log.info(
-                "crowd tag import tag={} batch={} members={} batches={}",
+                "crowd tag import tag={} batch={} members={} batches={} partners={}",
                 job.getTagId(),
                 job.getBatchId(),
                 members,
-                batches);
+                batches,
+                perPartner);
         return new TagImportResult(job.getTagId(), job.getBatchId(), members, batches);
     }
 
     /**
      * Checks, without running it, that {@code batchIdOrTagId} names a job {@link #importMembers} would run: the same
-     * {@link IllegalArgumentException} it would throw otherwise (no such job, abandoned, unknown tag). The console asks
+     * {@link IllegalArgumentException} it would throw otherwise (no such job, abandoned, unknown tag, member rows naming
+     * no partner). The console asks
      * before it queues a run, so a typo is answered as an error at once instead of as work started.
      */
     public void requireRunnable(String batchIdOrTagId) {
