@@ -89,8 +89,8 @@ public class CrowdTagImportService {
             if (page.isEmpty()) {
                 break;
             }
-            // A row that lost its partner after the check in runnableJob (written meanwhile) stops the run before
-            // this page is staged: nothing is published, the live member set and the job row stay as they were.
+            // A row naming no partner written after the check in runnableJob stops the run before this page is
+            // staged: nothing is published, the live member set and the job row stay as they were.
             for (TagMemberVO member : page) {
                 if (!member.namesPartner()) {
                     throw new IllegalArgumentException(withoutPartner(job.getTagId(), 1));
@@ -124,8 +124,8 @@ public class CrowdTagImportService {
     /**
      * Checks, without running it, that {@code batchIdOrTagId} names a job {@link #importMembers} would run: the same
      * {@link IllegalArgumentException} it would throw otherwise (no such job, abandoned, unknown tag, member rows naming
-     * no partner). The console asks
-     * before it queues a run, so a typo is answered as an error at once instead of as work started.
+     * no partner). The console asks before it queues a run, so a typo is answered as an error at once instead of as
+     * work started.
      */
     public void requireRunnable(String batchIdOrTagId) {
         runnableJob(batchIdOrTagId);
