@@ -69,7 +69,8 @@ class MigrationIT {
         assertThat(uniqueKeys("group_buy_order")).contains("uq_team_id");
         assertThat(uniqueKeys("notify_task")).contains("uq_task_key");
         assertThat(uniqueKeys("group_buy_activity")).contains("uq_activity_id");
-        assertThat(uniqueKeys("crowd_user_index")).contains("uq_user_id");
+        assertThat(uniqueKeys("crowd_user_index")).contains("uq_partner_user");
+        assertThat(uniqueKeys("crowd_tags_detail")).contains("uq_tag_partner_user");
         assertThat(uniqueKeys("late_payment")).contains("uq_order_id");
     }
 
@@ -113,7 +114,11 @@ class MigrationIT {
                         "notify_task.task_key",
                         "notify_task.team_id",
                         "crowd_tags_detail.user_id",
+                        "crowd_tags_detail.source",
+                        "crowd_tags_detail.channel",
                         "crowd_user_index.user_id",
+                        "crowd_user_index.source",
+                        "crowd_user_index.channel",
                         "late_payment.order_id");
     }
 

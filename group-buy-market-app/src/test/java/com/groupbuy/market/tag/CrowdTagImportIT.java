@@ -63,8 +63,8 @@ class CrowdTagImportIT {
                 .isEqualTo(25);
         assertThat(fixture.statistics("T-PAGES")).isEqualTo(25);
         assertThat(fixture.jobStatus("b-T-PAGES")).isEqualTo(1);
-        assertThat(members).allMatch(user -> membership.isMember("T-PAGES", user));
-        assertThat(membership.isMember("T-PAGES", "not-a-member")).isFalse();
+        assertThat(members).allMatch(user -> membership.isMember("T-PAGES", "s01", "c01", user));
+        assertThat(membership.isMember("T-PAGES", "s01", "c01", "not-a-member")).isFalse();
     }
 
     @Test
@@ -83,20 +83,20 @@ class CrowdTagImportIT {
                 .isEqualTo(15);
         // No position is given twice and none is burnt by the re-run (the bitmaps stay dense).
         assertThat(positions()).isEqualTo(positionsBefore);
-        assertThat(members).allMatch(user -> membership.isMember("T-TWICE", user));
+        assertThat(members).allMatch(user -> membership.isMember("T-TWICE", "s01", "c01", user));
     }
 
     @Test
     void aMemberRemovedFromTheDetailTableIsOutAfterTheNextRun() {
         fixture.tag("T-SHRINK", List.of("keep", "drop"));
         importService.importMembers("T-SHRINK");
-        assertThat(membership.isMember("T-SHRINK", "drop")).isTrue();
+        assertThat(membership.isMember("T-SHRINK", "s01", "c01", "drop")).isTrue();
 
         jdbc.update("DELETE FROM crowd_tags_detail WHERE tag_id = 'T-SHRINK' AND user_id = 'drop'");
         importService.importMembers("T-SHRINK");
 
-        assertThat(membership.isMember("T-SHRINK", "keep")).isTrue();
-        assertThat(membership.isMember("T-SHRINK", "drop")).isFalse();
+        assertThat(membership.isMember("T-SHRINK", "s01", "c01", "keep")).isTrue();
+        assertThat(membership.isMember("T-SHRINK", "s01", "c01", "drop")).isFalse();
         assertThat(fixture.statistics("T-SHRINK")).isEqualTo(1);
     }
 
@@ -106,8 +106,8 @@ class CrowdTagImportIT {
         fixture.tag("T-OTHER", List.of("listed-user"));
         importService.importMembers("T-OTHER"); // the user has a position, only T-NEVER is unloaded
 
-        assertThat(membership.isMember("T-NEVER", "listed-user")).isFalse();
-        assertThat(membership.isMember("T-OTHER", "listed-user")).isTrue();
+        assertThat(membership.isMember("T-NEVER", "s01", "c01", "listed-user")).isFalse();
+        assertThat(membership.isMember("T-OTHER", "s01", "c01", "listed-user")).isTrue();
         assertThat(output.getAll()).contains("WARN").contains("crowd tag T-NEVER has no loaded members");
     }
 
@@ -120,7 +120,7 @@ class CrowdTagImportIT {
         assertThat(result.members()).isZero();
         assertThat(bitmap.isLoaded("T-EMPTY")).isTrue();
         assertThat(fixture.jobStatus("b-T-EMPTY")).isEqualTo(1);
-        assertThat(membership.isMember("T-EMPTY", "anyone")).isFalse();
+        assertThat(membership.isMember("T-EMPTY", "s01", "c01", "anyone")).isFalse();
     }
 
     @Test
@@ -137,9 +137,9 @@ class CrowdTagImportIT {
         importService.importMembers("T-ONE");
 
         assertThat(new HashSet<>(positions())).hasSize(positions().size()).hasSizeGreaterThanOrEqualTo(users.size());
-        assertThat(membership.isMember("T-ONE", "Aa")).isTrue();
-        assertThat(membership.isMember("T-ONE", "BB")).isFalse();
-        assertThat(membership.isMember("T-ONE", "BBBB")).isFalse();
+        assertThat(membership.isMember("T-ONE", "s01", "c01", "Aa")).isTrue();
+        assertThat(membership.isMember("T-ONE", "s01", "c01", "BB")).isFalse();
+        assertThat(membership.isMember("T-ONE", "s01", "c01", "BBBB")).isFalse();
         assertThat(redisson.getBitSet(bitmap.membersKey("T-ONE")).cardinality()).isEqualTo(2);
     }
 

@@ -4,11 +4,13 @@ import com.groupbuy.market.domain.tag.adapter.port.ITagBitmap;
 import com.groupbuy.market.domain.tag.adapter.repository.ICrowdTagRepository;
 import com.groupbuy.market.domain.tag.adapter.repository.IUserBitIndexRepository;
 import com.groupbuy.market.domain.tag.model.entity.CrowdTagJobEntity;
+import com.groupbuy.market.domain.tag.model.valobj.PartnerUserVO;
 import com.groupbuy.market.domain.tag.model.valobj.TagImportResult;
 import com.groupbuy.market.domain.tag.model.valobj.TagMemberVO;
 import com.groupbuy.market.types.progress.ProgressBoard;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.UUID;
 import lombok.extern.slf4j.Slf4j;
 
@@ -16,7 +18,8 @@ import lombok.extern.slf4j.Slf4j;
  * Loads a tag's members from its detail rows into the tag's bitmap, page by page (keyset on the row id, so a page
  * costs the same at the end of a big tag as at its start). Each run builds the member set afresh and publishes it
  * at once, so running a job twice gives the same members and the same count, and members removed from the
- * detail table since the last run are removed from the bitmap too.
+ * detail table since the last run are removed from the bitmap too. Each row names the partner (source + channel) whose
+ * user it is, and its bit is that partner user's: another partner's user with the same id is not a member.
  */
 @Slf4j
 public class CrowdTagImportService {
@@ -77,18 +80,29 @@ public class CrowdTagImportService {
         long members = 0;
         int batches = 0;
         long afterId = 0;
+        // Members per partner, for the log: ids compare exactly, so a partner spelled otherwise than it calls us
+        // (S01 for s01) loads members nobody can be; the operator sees it here.
+        Map<String, Long> perPartner = new TreeMap<>();
         List<TagMemberVO> page;
         do {
             page = tags.queryMembers(job.getTagId(), afterId, batchSize);
             if (page.isEmpty()) {
                 break;
             }
-            Map<String, Long> positions =
-                    bitIndex.assign(page.stream().map(TagMemberVO::userId).toList());
+            // A row naming no partner written after the check in runnableJob stops the run before this page is
+            // staged: nothing is published, the live member set and the job row stay as they were.
+            for (TagMemberVO member : page) {
+                if (!member.namesPartner()) {
+                    throw new IllegalArgumentException(withoutPartner(job.getTagId(), 1));
+                }
+            }
+            Map<PartnerUserVO, Long> positions =
+                    bitIndex.assign(page.stream().map(TagMemberVO::user).toList());
             bitmap.stage(
                     job.getTagId(),
                     runId,
-                    page.stream().mapToLong(m -> positions.get(m.userId())).toArray());
+                    page.stream().mapToLong(m -> positions.get(m.user())).toArray());
+            page.forEach(m -> perPartner.merge(m.source() + "/" + m.channel(), 1L, Long::sum));
             members += page.size();
             batches++;
             progress.advance(page.size());
@@ -98,18 +112,20 @@ public class CrowdTagImportService {
         bitmap.publish(job.getTagId(), runId, job.getBatchId());
         tags.finishJob(job.getTagId(), job.getBatchId(), members);
         log.info(
-                "crowd tag import tag={} batch={} members={} batches={}",
+                "crowd tag import tag={} batch={} members={} batches={} partners={}",
                 job.getTagId(),
                 job.getBatchId(),
                 members,
-                batches);
+                batches,
+                perPartner);
         return new TagImportResult(job.getTagId(), job.getBatchId(), members, batches);
     }
 
     /**
      * Checks, without running it, that {@code batchIdOrTagId} names a job {@link #importMembers} would run: the same
-     * {@link IllegalArgumentException} it would throw otherwise (no such job, abandoned, unknown tag). The console asks
-     * before it queues a run, so a typo is answered as an error at once instead of as work started.
+     * {@link IllegalArgumentException} it would throw otherwise (no such job, abandoned, unknown tag, member rows naming
+     * no partner). The console asks before it queues a run, so a typo is answered as an error at once instead of as
+     * work started.
      */
     public void requireRunnable(String batchIdOrTagId) {
         runnableJob(batchIdOrTagId);
@@ -120,7 +136,19 @@ public class CrowdTagImportService {
         if (!tags.existsTag(job.getTagId())) {
             throw new IllegalArgumentException("job " + job.getBatchId() + " names unknown tag " + job.getTagId());
         }
+        // User ids are each partner's own: a member row that does not say whose user it is cannot be loaded (as
+        // any partner's user it could admit a stranger), and loading the rest would silently drop members. The whole
+        // tag is refused before anything is written.
+        long withoutPartner = tags.countMembersWithoutPartner(job.getTagId());
+        if (withoutPartner > 0) {
+            throw new IllegalArgumentException(withoutPartner(job.getTagId(), withoutPartner));
+        }
         return job;
+    }
+
+    private static String withoutPartner(String tagId, long rows) {
+        return "tag " + tagId + " has " + rows + " member row(s) without a partner: set crowd_tags_detail.source and "
+                + "channel (the partner whose user ids they are) on them, then run the import again";
     }
 
     private CrowdTagJobEntity resolveJob(String batchIdOrTagId) {

@@ -7,6 +7,7 @@ import com.groupbuy.market.domain.tag.adapter.port.ITagBitmap;
 import com.groupbuy.market.domain.tag.adapter.repository.ICrowdTagRepository;
 import com.groupbuy.market.domain.tag.adapter.repository.IUserBitIndexRepository;
 import com.groupbuy.market.domain.tag.model.entity.CrowdTagJobEntity;
+import com.groupbuy.market.domain.tag.model.valobj.PartnerUserVO;
 import com.groupbuy.market.domain.tag.model.valobj.TagImportResult;
 import com.groupbuy.market.domain.tag.model.valobj.TagMemberVO;
 import java.util.ArrayList;
@@ -48,6 +49,11 @@ class CrowdTagImportServiceTest {
         }
 
         @Override
+        public long countMembersWithoutPartner(String tagId) {
+            return rows.stream().filter(r -> !r.namesPartner()).count();
+        }
+
+        @Override
         public void finishJob(String tagId, String batchId, long members) {
             events.add("finish " + members);
         }
@@ -55,14 +61,14 @@ class CrowdTagImportServiceTest {
 
     private final IUserBitIndexRepository bitIndex = new IUserBitIndexRepository() {
         @Override
-        public Map<String, Long> assign(Collection<String> userIds) {
-            Map<String, Long> positions = new HashMap<>();
-            userIds.forEach(u -> positions.put(u, Long.parseLong(u.substring(1))));
+        public Map<PartnerUserVO, Long> assign(Collection<PartnerUserVO> users) {
+            Map<PartnerUserVO, Long> positions = new HashMap<>();
+            users.forEach(u -> positions.put(u, Long.parseLong(u.userId().substring(1))));
             return positions;
         }
 
         @Override
-        public Long find(String userId) {
+        public Long find(PartnerUserVO user) {
             return null;
         }
     };
@@ -95,7 +101,7 @@ class CrowdTagImportServiceTest {
     @Test
     void aTagOfExactlyTwoPagesReadsAThirdEmptyPageThenPublishesOnce() {
         job("b1", CrowdTagJobEntity.STATUS_CREATED);
-        IntStream.rangeClosed(1, 14).forEach(i -> rows.add(new TagMemberVO(i * 10L, "u" + i)));
+        IntStream.rangeClosed(1, 14).forEach(i -> rows.add(new TagMemberVO(i * 10L, "s01", "c01", "u" + i)));
 
         TagImportResult result = new CrowdTagImportService(tags, bitIndex, bitmap, 7).importMembers("b1");
 
@@ -110,7 +116,7 @@ class CrowdTagImportServiceTest {
     @Test
     void aShortLastPageEndsTheLoopWithoutAnotherRead() {
         job("b1", CrowdTagJobEntity.STATUS_DONE);
-        IntStream.rangeClosed(1, 9).forEach(i -> rows.add(new TagMemberVO(i, "u" + i)));
+        IntStream.rangeClosed(1, 9).forEach(i -> rows.add(new TagMemberVO(i, "s01", "c01", "u" + i)));
 
         TagImportResult result = new CrowdTagImportService(tags, bitIndex, bitmap, 7).importMembers("b1");
 
@@ -132,6 +138,21 @@ class CrowdTagImportServiceTest {
 
         assertThatThrownBy(() -> service.importMembers("dead")).hasMessageContaining("abandoned");
         assertThatThrownBy(() -> service.importMembers("orphan")).hasMessageContaining("unknown tag");
+        assertThat(events).isEmpty();
+    }
+
+    @Test
+    void aTagWithAMemberRowNamingNoPartnerIsRefusedBeforeAnythingIsWritten() {
+        job("b1", CrowdTagJobEntity.STATUS_CREATED);
+        rows.add(new TagMemberVO(1, "s01", "c01", "u1"));
+        rows.add(new TagMemberVO(2, null, null, "u2")); // written before V16: whose u2?
+        rows.add(new TagMemberVO(3, "s01", " ", "u3"));
+        CrowdTagImportService service = new CrowdTagImportService(tags, bitIndex, bitmap, 7);
+
+        assertThatThrownBy(() -> service.importMembers("b1"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("tag T has 2 member row(s) without a partner");
+        assertThatThrownBy(() -> service.requireRunnable("b1")).hasMessageContaining("without a partner");
         assertThat(events).isEmpty();
     }
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.groupbuy.market.domain.tag.adapter.port.ITagBitmap;
 import com.groupbuy.market.domain.tag.adapter.repository.IUserBitIndexRepository;
+import com.groupbuy.market.domain.tag.model.valobj.PartnerUserVO;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -14,18 +15,24 @@ import org.junit.jupiter.api.Test;
 /** The membership rule over in-memory ports: loaded member in, everyone else out, unloaded tag admits nobody. */
 class TagMembershipServiceTest {
 
-    private final Map<String, Long> positions = new HashMap<>(Map.of("alice", 1L, "bob", 2L));
+    private static final String S = "s01";
+    private static final String C = "c01";
+
+    private final Map<PartnerUserVO, Long> positions = new HashMap<>(Map.of(
+            new PartnerUserVO(S, C, "alice"), 1L,
+            new PartnerUserVO(S, C, "bob"), 2L,
+            new PartnerUserVO("s02", "c02", "alice"), 3L));
     private final Map<String, Set<Long>> published = new HashMap<>();
 
     private final IUserBitIndexRepository bitIndex = new IUserBitIndexRepository() {
         @Override
-        public Map<String, Long> assign(Collection<String> userIds) {
+        public Map<PartnerUserVO, Long> assign(Collection<PartnerUserVO> users) {
             throw new UnsupportedOperationException("a membership check never assigns positions");
         }
 
         @Override
-        public Long find(String userId) {
-            return positions.get(userId);
+        public Long find(PartnerUserVO user) {
+            return positions.get(user);
         }
     };
 
@@ -57,21 +64,21 @@ class TagMembershipServiceTest {
     void aLoadedMemberIsInAndAnotherUserIsOut() {
         published.put("VIP", new HashSet<>(Set.of(1L)));
 
-        assertThat(service.isMember("VIP", "alice")).isTrue();
-        assertThat(service.isMember("VIP", "bob")).isFalse();
+        assertThat(service.isMember("VIP", S, C, "alice")).isTrue();
+        assertThat(service.isMember("VIP", S, C, "bob")).isFalse();
     }
 
     @Test
     void aUserWithoutAPositionWasNeverTaggedAndIsOut() {
         published.put("VIP", new HashSet<>(Set.of(1L)));
 
-        assertThat(service.isMember("VIP", "carol")).isFalse();
+        assertThat(service.isMember("VIP", S, C, "carol")).isFalse();
     }
 
     @Test
     void aTagNeverLoadedAdmitsNobody() {
-        assertThat(service.isMember("NEVER", "alice")).isFalse();
-        assertThat(service.isMember("NEVER", "carol")).isFalse();
+        assertThat(service.isMember("NEVER", S, C, "alice")).isFalse();
+        assertThat(service.isMember("NEVER", S, C, "carol")).isFalse();
     }
 
     @Test
@@ -79,7 +86,18 @@ class TagMembershipServiceTest {
         published.put("VIP", new HashSet<>(Set.of(1L)));
         published.put("NEW", new HashSet<>(Set.of(2L)));
 
-        assertThat(service.isMember("NEW", "alice")).isFalse();
-        assertThat(service.isMember("NEW", "bob")).isTrue();
+        assertThat(service.isMember("NEW", S, C, "alice")).isFalse();
+        assertThat(service.isMember("NEW", S, C, "bob")).isTrue();
+    }
+
+    @Test
+    void anotherPartnersUserWithTheSameIdIsNotAMember() {
+        published.put("VIP", new HashSet<>(Set.of(1L))); // s01/c01's alice
+
+        assertThat(service.isMember("VIP", S, C, "alice")).isTrue();
+        assertThat(service.isMember("VIP", "s02", "c02", "alice")).isFalse();
+        assertThat(service.isMember("VIP", "s01", "c02", "alice")).isFalse();
+        assertThat(service.isMember("VIP", S, C, "alice ")).isFalse();
+        assertThat(service.isMember("VIP", S, C, "Alice")).isFalse();
     }
 }

@@ -16,8 +16,11 @@ public interface ICrowdTagDao {
 
     CrowdTagJobPO queryLatestJobOfTag(@Param("tagId") String tagId);
 
-    /** uq_tag_user: an index range count. */
+    /** uq_tag_partner_user: an index range count. */
     long countMembers(@Param("tagId") String tagId);
+
+    /** Member rows of the tag whose source or channel is missing or blank (uq_tag_partner_user's range of the tag). */
+    long countMembersWithoutPartner(@Param("tagId") String tagId);
 
     List<CrowdTagDetailPO> queryMembers(
             @Param("tagId") String tagId, @Param("afterId") long afterId, @Param("limit") int limit);

@@ -6,14 +6,21 @@ import java.util.List;
 import org.apache.ibatis.annotations.Mapper;
 import org.apache.ibatis.annotations.Param;
 
-/** crowd_user_index: the bit position of each tagged user. */
+/** crowd_user_index: the bit position of each tagged partner user (uq_partner_user: source, channel, user id). */
 @Mapper
 public interface ICrowdUserIndexDao {
 
-    List<CrowdUserIndexPO> queryByUserIds(@Param("userIds") Collection<String> userIds);
+    /** The positions of these users of one partner. */
+    List<CrowdUserIndexPO> queryByUserIds(
+            @Param("source") String source,
+            @Param("channel") String channel,
+            @Param("userIds") Collection<String> userIds);
 
-    Long queryByUserId(@Param("userId") String userId);
+    Long queryByUser(@Param("source") String source, @Param("channel") String channel, @Param("userId") String userId);
 
-    /** Gives a position to each user that has none; a user another run inserted meanwhile is skipped. */
-    int insertIgnore(@Param("userIds") Collection<String> userIds);
+    /** Gives a position to each of these users of one partner that has none; one another run inserted meanwhile is skipped. */
+    int insertIgnore(
+            @Param("source") String source,
+            @Param("channel") String channel,
+            @Param("userIds") Collection<String> userIds);
 }

@@ -11,9 +11,11 @@ import org.redisson.client.codec.StringCodec;
 import org.springframework.stereotype.Component;
 
 /**
- * Tag members as Redis bitmaps ({@link RBitSet}), one bit per user position. The tag id sits in a hash tag
+ * Tag members as Redis bitmaps ({@link RBitSet}), one bit per partner user's position. The tag id sits in a hash tag
  * ({@code {tagId}}) so the live, staging and loaded keys of a tag share a cluster slot and the publish script may
- * touch them together.
+ * touch them together. The keys carry {@code by-partner} (V16): the bitmaps written before, over positions of bare
+ * user ids, stay under their old names and are never read, so a tag is "not loaded" until its first import under
+ * V16 (it admits nobody and says so) instead of answering from bits that no longer mean anyone.
  */
 @Component
 public class TagBitmap implements ITagBitmap {
@@ -75,14 +77,14 @@ public class TagBitmap implements ITagBitmap {
 
     /** The live bitmap's key; public so tests and operators can inspect it. */
     public String membersKey(String tagId) {
-        return keys.key("tag", "{" + tagId + "}", "members");
+        return keys.key("tag", "{" + tagId + "}", "by-partner", "members");
     }
 
     private String stagingKey(String tagId, String runId) {
-        return keys.key("tag", "{" + tagId + "}", "staging", runId);
+        return keys.key("tag", "{" + tagId + "}", "by-partner", "staging", runId);
     }
 
     private String loadedKey(String tagId) {
-        return keys.key("tag", "{" + tagId + "}", "loaded");
+        return keys.key("tag", "{" + tagId + "}", "by-partner", "loaded");
     }
 }

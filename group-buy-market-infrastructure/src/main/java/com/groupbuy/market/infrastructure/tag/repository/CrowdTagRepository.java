@@ -39,13 +39,18 @@ public class CrowdTagRepository implements ICrowdTagRepository {
     @Override
     public List<TagMemberVO> queryMembers(String tagId, long afterId, int limit) {
         return dao.queryMembers(tagId, afterId, limit).stream()
-                .map(po -> new TagMemberVO(po.getId(), po.getUserId()))
+                .map(po -> new TagMemberVO(po.getId(), po.getSource(), po.getChannel(), po.getUserId()))
                 .toList();
     }
 
     @Override
     public long countMembers(String tagId) {
         return dao.countMembers(tagId);
+    }
+
+    @Override
+    public long countMembersWithoutPartner(String tagId) {
+        return dao.countMembersWithoutPartner(tagId);
     }
 
     @Override

@@ -3,11 +3,14 @@ package com.groupbuy.market.infrastructure.tag.repository;
 import com.google.common.cache.Cache;
 import com.google.common.cache.CacheBuilder;
 import com.groupbuy.market.domain.tag.adapter.repository.IUserBitIndexRepository;
+import com.groupbuy.market.domain.tag.model.valobj.PartnerUserVO;
 import com.groupbuy.market.infrastructure.tag.dao.ICrowdUserIndexDao;
 import com.groupbuy.market.infrastructure.tag.po.CrowdUserIndexPO;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -17,7 +20,8 @@ import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Repository;
 
 /**
- * Bit positions from {@code crowd_user_index}, behind an in-process cache. A position never changes once given,
+ * Bit positions of partner users (source + channel + exact user id) from {@code crowd_user_index}, behind an
+ * in-process cache. A position never changes once given,
  * so a cached position is never stale; only "no position yet" can be, and it is kept for the TTL at most (a
  * user first tagged by an import on another node is seen as a member within it). An in-process cache rather
  * than a Redis hash: it costs no round trip on the trial path and no Redis memory per user ever tagged.
@@ -26,7 +30,7 @@ import org.springframework.stereotype.Repository;
 public class UserBitIndexRepository implements IUserBitIndexRepository {
 
     private final ICrowdUserIndexDao dao;
-    private final Cache<String, Optional<Long>> cache;
+    private final Cache<PartnerUserVO, Optional<Long>> cache;
 
     public UserBitIndexRepository(ICrowdUserIndexDao dao, @Value("${gbm.tag.user-index-cache-ttl:30s}") Duration ttl) {
         this.dao = dao;
@@ -37,39 +41,54 @@ public class UserBitIndexRepository implements IUserBitIndexRepository {
     }
 
     @Override
-    public Map<String, Long> assign(Collection<String> userIds) {
-        List<String> distinct = List.copyOf(new LinkedHashSet<>(userIds));
-        if (distinct.isEmpty()) {
-            return Map.of();
+    public Map<PartnerUserVO, Long> assign(Collection<PartnerUserVO> users) {
+        // One partner's users per statement: each lookup and insert is a range of uq_partner_user. An import page is
+        // usually one partner's; a page mixing partners costs a statement pair per partner in it.
+        Map<Partner, List<String>> byPartner = new LinkedHashMap<>();
+        for (PartnerUserVO user : new LinkedHashSet<>(users)) {
+            byPartner
+                    .computeIfAbsent(new Partner(user.source(), user.channel()), p -> new ArrayList<>())
+                    .add(user.userId());
         }
-        Map<String, Long> positions = query(distinct);
-        List<String> missing =
-                distinct.stream().filter(id -> !positions.containsKey(id)).toList();
+        Map<PartnerUserVO, Long> positions = new HashMap<>();
+        byPartner.forEach((partner, userIds) -> positions.putAll(assign(partner, userIds)));
+        positions.forEach((user, position) -> cache.put(user, Optional.of(position)));
+        return positions;
+    }
+
+    private Map<PartnerUserVO, Long> assign(Partner partner, List<String> userIds) {
+        Map<PartnerUserVO, Long> positions = query(partner, userIds);
+        List<String> missing = userIds.stream()
+                .filter(id -> !positions.containsKey(new PartnerUserVO(partner.source(), partner.channel(), id)))
+                .toList();
         // Insert only the users without a position: INSERT IGNORE burns an auto-increment value for every row it
         // skips, and a re-run of a big tag would otherwise leave gaps as large as the tag in every bitmap.
         if (!missing.isEmpty()) {
-            dao.insertIgnore(missing);
-            positions.putAll(query(missing));
+            dao.insertIgnore(partner.source(), partner.channel(), missing);
+            positions.putAll(query(partner, missing));
         }
-        positions.forEach((userId, position) -> cache.put(userId, Optional.of(position)));
         return positions;
     }
 
     @Override
-    public Long find(String userId) {
+    public Long find(PartnerUserVO user) {
         try {
-            return cache.get(userId, () -> Optional.ofNullable(dao.queryByUserId(userId)))
+            return cache.get(
+                            user,
+                            () -> Optional.ofNullable(dao.queryByUser(user.source(), user.channel(), user.userId())))
                     .orElse(null);
         } catch (ExecutionException e) {
-            throw new IllegalStateException("cannot read the bit position of user " + userId, e.getCause());
+            throw new IllegalStateException("cannot read the bit position of user " + user, e.getCause());
         }
     }
 
-    private Map<String, Long> query(List<String> userIds) {
-        Map<String, Long> positions = new HashMap<>();
-        for (CrowdUserIndexPO po : dao.queryByUserIds(userIds)) {
-            positions.put(po.getUserId(), po.getBitIndex());
+    private Map<PartnerUserVO, Long> query(Partner partner, List<String> userIds) {
+        Map<PartnerUserVO, Long> positions = new HashMap<>();
+        for (CrowdUserIndexPO po : dao.queryByUserIds(partner.source(), partner.channel(), userIds)) {
+            positions.put(new PartnerUserVO(po.getSource(), po.getChannel(), po.getUserId()), po.getBitIndex());
         }
         return positions;
     }
+
+    private record Partner(String source, String channel) {}
 }

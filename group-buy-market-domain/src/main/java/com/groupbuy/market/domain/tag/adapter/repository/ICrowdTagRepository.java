@@ -15,6 +15,12 @@ public interface ICrowdTagRepository {
     /** The newest job of a tag that was not abandoned, or null. */
     CrowdTagJobEntity queryLatestJobOfTag(String tagId);
 
+    /**
+     * How many of the tag's member rows name no partner a caller could be (source or channel missing or blank: rows
+     * written before V16 among them). An import refuses such a tag: whose user such a row means is unknown.
+     */
+    long countMembersWithoutPartner(String tagId);
+
     /** Up to {@code limit} members of a tag with a row id above {@code afterId}, in row id order (keyset paging). */
     List<TagMemberVO> queryMembers(String tagId, long afterId, int limit);
 

@@ -37,7 +37,7 @@ class IndexGroupBuyMarketServiceTest {
     private boolean goodsExists = true;
     private boolean degrade;
     private int repositoryReads;
-    /** (tag, user) pairs that are members; every membership question asked, in order. */
+    /** (tag, source, channel, user) that are members; every membership question asked, in order. */
     private final Set<String> members = new HashSet<>();
 
     private final List<String> asked = new ArrayList<>();
@@ -85,9 +85,9 @@ class IndexGroupBuyMarketServiceTest {
     private final IndexGroupBuyMarketService service = new IndexGroupBuyMarketService(
             repository,
             () -> new MarketSwitchesVO(degrade, 100),
-            (tagId, userId) -> {
-                asked.add(tagId + "/" + userId);
-                return members.contains(tagId + "/" + userId);
+            (tagId, source, channel, userId) -> {
+                asked.add(tagId + "/" + source + "/" + channel + "/" + userId);
+                return members.contains(tagId + "/" + source + "/" + channel + "/" + userId);
             },
             Clock.fixed(NOW, ZoneOffset.UTC));
 
@@ -112,7 +112,7 @@ class IndexGroupBuyMarketServiceTest {
     @Test
     void scopeVisibleHidesTheGroupPriceFromNonMembersOnly() {
         activity = activity("VIP", Set.of(TagScope.VISIBLE));
-        members.add("VIP/member");
+        members.add("VIP/s01/c01/member");
 
         TrialBalanceEntity member = trial("member");
         TrialBalanceEntity outsider = trial("outsider");
@@ -128,7 +128,7 @@ class IndexGroupBuyMarketServiceTest {
     @Test
     void scopeEnableStopsNonMembersJoiningButLetsThemSeeThePrice() {
         activity = activity("VIP", Set.of(TagScope.ENABLE));
-        members.add("VIP/member");
+        members.add("VIP/s01/c01/member");
 
         TrialBalanceEntity member = trial("member");
         TrialBalanceEntity outsider = trial("outsider");
@@ -152,7 +152,7 @@ class IndexGroupBuyMarketServiceTest {
     @Test
     void aTagDiscountAppliesToItsMembersOnly() {
         discount = discount(DiscountVO.TYPE_TAG, "NEW");
-        members.add("NEW/member");
+        members.add("NEW/s01/c01/member");
 
         assertThat(trial("member").getPayPrice()).isEqualByComparingTo("80.00");
         TrialBalanceEntity outsider = trial("outsider");
@@ -167,11 +167,11 @@ class IndexGroupBuyMarketServiceTest {
     void theSameTagForAudienceAndDiscountIsAskedOnce() {
         activity = activity("VIP", Set.of(TagScope.VISIBLE, TagScope.ENABLE));
         discount = discount(DiscountVO.TYPE_TAG, "VIP");
-        members.add("VIP/member");
+        members.add("VIP/s01/c01/member");
 
         TrialBalanceEntity member = trial("member");
 
-        assertThat(asked).containsExactly("VIP/member");
+        assertThat(asked).containsExactly("VIP/s01/c01/member");
         assertThat(member.getPayPrice()).isEqualByComparingTo("80.00");
         assertThat(member.isVisible()).isTrue();
         assertThat(member.isEnable()).isTrue();

@@ -9,7 +9,7 @@ import java.util.Objects;
 
 /**
  * Crowd-tag audience: is the user in the activity's tag (what they may see and join), and in the discount's tag
- * (whether a tag-only discount applies). The same tag is asked once.
+ * (whether a tag-only discount applies). The same tag is asked once. Membership is the calling partner's user's.
  */
 public class TagNode implements RuleNode<MarketProductEntity, TrialContext, TrialBalanceEntity> {
 
@@ -25,14 +25,12 @@ public class TagNode implements RuleNode<MarketProductEntity, TrialContext, Tria
     @Override
     public TrialBalanceEntity apply(MarketProductEntity product, TrialContext context) {
         String audienceTag = context.getActivity().getTagId();
-        boolean audienceMember = memberOf(audienceTag, product.getUserId());
+        boolean audienceMember = memberOf(audienceTag, product);
         context.setAudienceMember(audienceMember);
         if (context.getDiscount().isTagOnly()) {
             String discountTag = context.getDiscount().getTagId();
             context.setDiscounted(
-                    Objects.equals(discountTag, audienceTag)
-                            ? audienceMember
-                            : memberOf(discountTag, product.getUserId()));
+                    Objects.equals(discountTag, audienceTag) ? audienceMember : memberOf(discountTag, product));
         }
         return null;
     }
@@ -43,8 +41,12 @@ public class TagNode implements RuleNode<MarketProductEntity, TrialContext, Tria
         return end;
     }
 
-    /** No tag means no restriction (a tag-only discount configured without a tag applies to everyone, as before). */
-    private boolean memberOf(String tagId, String userId) {
-        return tagId == null || membership.isMember(tagId, userId);
+    /**
+     * No tag means no restriction (a tag-only discount configured without a tag applies to everyone, as before). The
+     * caller's partner is asked with its user: a user id means a person only within its partner (trial and lock alike).
+     */
+    private boolean memberOf(String tagId, MarketProductEntity product) {
+        return tagId == null
+                || membership.isMember(tagId, product.getSource(), product.getChannel(), product.getUserId());
     }
 }
