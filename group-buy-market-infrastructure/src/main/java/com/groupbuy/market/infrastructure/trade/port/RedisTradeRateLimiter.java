@@ -69,7 +69,9 @@ public class RedisTradeRateLimiter implements ITradeRateLimiter {
     @Override
     public boolean tryAcquirePair(String source, String channel, int perSecond) {
         boolean admitted = acquire(
-                keys.key("ratelimit", "pair", source, channel, Integer.toString(perSecond)), perSecond, pairKeepAlive);
+                keys.key("ratelimit", "pair", literal(source), literal(channel), Integer.toString(perSecond)),
+                perSecond,
+                pairKeepAlive);
         if (!admitted) {
             pairRefused.increment();
         }
@@ -79,13 +81,33 @@ public class RedisTradeRateLimiter implements ITradeRateLimiter {
     @Override
     public boolean tryAcquireUser(String source, String channel, String userId, int perSecond) {
         boolean admitted = acquire(
-                keys.key("ratelimit", "user", source, channel, userId, Integer.toString(perSecond)),
+                keys.key(
+                        "ratelimit",
+                        "user",
+                        literal(source),
+                        literal(channel),
+                        literal(userId),
+                        Integer.toString(perSecond)),
                 perSecond,
                 userKeepAlive);
         if (!admitted) {
             userRefused.increment();
         }
         return admitted;
+    }
+
+    /**
+     * A part of a bucket's name as sent by a partner, with braces escaped (and {@code %}, so no two parts meet). The
+     * rate limiter keeps a bucket in several keys, naming the others {@code {name}:value} and so on, and Redis
+     * Cluster hashes a key by its first pair of braces: a brace in a user id gave the bucket's keys different slots,
+     * and every lock and settlement of that buyer failed with CROSSSLOT (HTTP 500) while a user limit was on. Names
+     * without these characters are unchanged.
+     */
+    static String literal(String part) {
+        if (part.indexOf('{') < 0 && part.indexOf('}') < 0 && part.indexOf('%') < 0) {
+            return part;
+        }
+        return part.replace("%", "%25").replace("{", "%7B").replace("}", "%7D");
     }
 
     private boolean acquire(String name, int perSecond, Duration keepAlive) {
