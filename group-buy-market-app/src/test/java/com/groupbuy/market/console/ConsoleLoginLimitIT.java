@@ -65,7 +65,7 @@ class ConsoleLoginLimitIT {
         assertThat(TestJson.fields(body)).containsExactly("code", "info", "data");
         assertThat(body.path("code").asText()).isEqualTo("0006");
         assertThat(body.path("info").asText())
-                .startsWith("rate limited: more than 3 failed sign-ins from this address");
+                .startsWith("rate limited: 3 failed sign-ins from this address, try again in ");
         assertThat(body.path("data").isNull()).isTrue();
         assertThat(Long.parseLong(right.headers().firstValue("Retry-After").orElseThrow()))
                 .isBetween(1L, 600L);

@@ -75,7 +75,7 @@ public class ConsoleSessionController {
                 .header(HttpHeaders.CACHE_CONTROL, "no-store")
                 .body(Response.<Session>builder()
                         .code(ResponseCode.RATE_LIMITER.getCode())
-                        .info("rate limited: more than " + limit.maxFailures()
+                        .info("rate limited: " + limit.maxFailures()
                                 + " failed sign-ins from this address, try again in " + seconds + " s")
                         .build());
     }
