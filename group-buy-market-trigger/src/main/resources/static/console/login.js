@@ -13,6 +13,12 @@ document.getElementById('login-form').addEventListener('submit', async (event) =
     location.replace('index.html');
     return;
   }
-  error.textContent = answer.status === 403 ? 'Wrong token.' : 'Sign-in failed (HTTP ' + answer.status + ').';
+  if (answer.status === 429) {
+    // Too many failed sign-ins from this address: the envelope's info says how long to wait.
+    const body = await answer.json().catch(() => ({}));
+    error.textContent = body.info || 'Too many failed sign-ins: try again later.';
+  } else {
+    error.textContent = answer.status === 403 ? 'Wrong token.' : 'Sign-in failed (HTTP ' + answer.status + ').';
+  }
   error.hidden = false;
 });

@@ -183,6 +183,52 @@ class ConsoleApiIT {
                 .isEqualTo("0002");
     }
 
+    /**
+     * Close checks (notify type DELAY) are our own, not partner callbacks: the single re-drive does not find them
+     * (E0301) and the listing leaves them out (docs/operations.md), so the bulk re-drive leaves them as they are too,
+     * and its total counts only what it re-drives. Before, it moved every FAIL row, close checks included.
+     */
+    @Test
+    void aBulkReDriveLeavesFailedCloseChecksAsTheSingleReDriveDoes() throws Exception {
+        new ConsoleData(jdbc).failedTasks(1, 61_000_000, "bulkdelay");
+        jdbc.update("INSERT INTO notify_task (task_key, webhook_id, activity_id, team_id, source, channel, "
+                + "notify_category, notify_type, notify_url, notify_count, notify_status, parameter_json, "
+                + "next_attempt_time, last_error) VALUES ('61000001:internal_close_team', 'msg_bulk_close_61000001', "
+                + "1, '61000001', 'bulkdelay', 'c01', 'internal_close_team', 'DELAY', NULL, 15, 3, '{}', "
+                + "UTC_TIMESTAMP(3) + INTERVAL 1 HOUR, 'close checks switched off')");
+        long closeCheck = jdbc.queryForObject(
+                "SELECT id FROM notify_task WHERE task_key = '61000001:internal_close_team'", Long.class);
+        try {
+            JsonNode single = TestJson.JSON.readTree(
+                    send("POST", "/api/v1/gbm/admin/notify/tasks/" + closeCheck + "/redrive", null, null, false, TOKEN)
+                            .body());
+            assertThat(single.path("code").asText())
+                    .as("the single re-drive does not know close checks: " + single)
+                    .isEqualTo("E0301");
+
+            send(
+                    "POST",
+                    "/api/v1/gbm/admin/notify/redrive-failed?source=bulkdelay&channel=c01",
+                    null,
+                    null,
+                    false,
+                    TOKEN);
+            JsonNode finished = awaitDone("notify-redrive", "bulkdelay:c01");
+
+            assertThat(finished.path("total").asLong()).isEqualTo(1);
+            assertThat(finished.path("done").asLong()).isEqualTo(1);
+            assertThat(
+                            jdbc.queryForList(
+                                    "SELECT notify_type, notify_status FROM notify_task WHERE source = 'bulkdelay' ORDER BY id"))
+                    .as("the callback re-driven, the close check left FAIL")
+                    .containsExactly(
+                            java.util.Map.of("notify_type", "HTTP", "notify_status", 2),
+                            java.util.Map.of("notify_type", "DELAY", "notify_status", 3));
+        } finally {
+            jdbc.update("DELETE FROM notify_task WHERE source = 'bulkdelay'");
+        }
+    }
+
     @Test
     void aCrowdTagImportReportsRowsDoneOfTotal() throws Exception {
         List<String> members =

@@ -107,7 +107,7 @@ class PartnerIsolationIT {
     }
 
     @Test
-    void lockNamingAnActivityOtherThanTheMappedOneOrAnUnknownOneIsE0002SayingWhichAndTakesNothing() throws Exception {
+    void lockNamingAnActivityOtherThanTheMappedOneIsE0002AlikeWhetherOrNotItExistsAndTakesNothing() throws Exception {
         long keysBefore = redisKeys();
 
         JsonNode notMapped = lock("s01", "c01", "h2", "", activityB, goodsA, "out-h2");
@@ -119,8 +119,10 @@ class PartnerIsolationIT {
                 .isEqualTo("no group-buy configuration: activity " + activityB
                         + " is not the group-buy activity of goods " + goodsA + " through source s01 channel c01");
         assertThat(unknownActivity.path("code").asText()).isEqualTo("E0002");
+        // activityB is s02's: the answer must not tell s01 that it exists while 99999999 does not (a probe).
         assertThat(unknownActivity.path("info").asText())
-                .isEqualTo("no group-buy configuration: unknown activity 99999999");
+                .isEqualTo("no group-buy configuration: activity 99999999" + " is not the group-buy activity of goods "
+                        + goodsA + " through source s01 channel c01");
         assertThat(unknownGoods.path("code").asText()).isEqualTo("E0002");
         assertThat(unknownGoods.path("info").asText())
                 .isEqualTo("no group-buy configuration: unknown goods no-such-goods");

@@ -9,8 +9,9 @@ import lombok.extern.slf4j.Slf4j;
 import org.springframework.stereotype.Service;
 
 /**
- * Re-drives every FAIL task (of one source + channel, or all) after a partner outage was fixed: page by page, each
- * page one guarded statement (a task that left FAIL meanwhile is not touched), reporting tasks done / total.
+ * Re-drives every FAIL partner callback (of one source + channel, or all) after a partner outage was fixed: page by
+ * page, each page one guarded statement (a task that left FAIL meanwhile is not touched), reporting tasks done /
+ * total. Our own close checks are left as the single re-drive leaves them (the repository does not see them).
  */
 @Slf4j
 @Service

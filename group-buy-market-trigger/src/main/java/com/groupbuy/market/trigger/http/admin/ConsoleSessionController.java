@@ -2,11 +2,13 @@ package com.groupbuy.market.trigger.http.admin;
 
 import com.groupbuy.market.api.response.Response;
 import com.groupbuy.market.trigger.http.Envelope;
+import com.groupbuy.market.types.enums.ResponseCode;
 import jakarta.servlet.http.HttpServletRequest;
 import java.time.Clock;
 import java.time.Instant;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -19,6 +21,9 @@ import org.springframework.web.bind.annotation.RestController;
 /**
  * The console's login: the form posts the admin token once, and gets an HttpOnly, SameSite=Strict session cookie
  * (8 h) that the admin API accepts in place of the header ({@link ConsoleSessionFilter}). Wrong token: 403 {@code 0002}.
+ * Failed sign-ins are limited per client address ({@link ConsoleLoginLimit}): past the limit every sign-in from that
+ * address, with the right token or a wrong one, answers 429 {@code 0006} until the window ends, before the token is
+ * compared, so the answer never tells whether a guess was right.
  */
 @RestController
 @RequestMapping("/api/v1/gbm/admin/console/session")
@@ -32,23 +37,47 @@ public class ConsoleSessionController {
 
     private final AdminToken adminToken;
     private final ConsoleSession sessions;
+    private final ConsoleLoginLimit limit;
     private final Clock clock;
 
-    public ConsoleSessionController(@Value("${gbm.admin.token:}") String token, Clock clock) {
+    public ConsoleSessionController(@Value("${gbm.admin.token:}") String token, ConsoleLoginLimit limit, Clock clock) {
         this.adminToken = new AdminToken(token);
         this.sessions = new ConsoleSession(token, clock);
+        this.limit = limit;
         this.clock = clock;
     }
 
     @PostMapping
     public ResponseEntity<Response<Session>> login(@RequestBody Login login, HttpServletRequest request) {
+        String client = request.getRemoteAddr();
+        long blockedFor = limit.blockedForMillis(client);
+        if (blockedFor > 0) {
+            return tooManyFailures(blockedFor);
+        }
         if (login == null || !adminToken.admits(login.token())) {
+            limit.failed(client);
             return AdminToken.refusal();
         }
         return ResponseEntity.ok()
                 .header(HttpHeaders.SET_COOKIE, ConsoleSession.setCookie(sessions.issue(), request.isSecure()))
                 .header(HttpHeaders.CACHE_CONTROL, "no-store")
                 .body(Envelope.success(new Session(Instant.now(clock).plus(ConsoleSession.LIFETIME))));
+    }
+
+    /**
+     * 429 with the rate-limit code: the same answer whatever the token, so it tells nothing about it. Not 200 as a
+     * partner's rate limit: the console (and any client) takes a 2xx sign-in for a session.
+     */
+    private ResponseEntity<Response<Session>> tooManyFailures(long blockedForMillis) {
+        long seconds = Math.max(1, (blockedForMillis + 999) / 1000);
+        return ResponseEntity.status(HttpStatus.TOO_MANY_REQUESTS)
+                .header(HttpHeaders.RETRY_AFTER, Long.toString(seconds))
+                .header(HttpHeaders.CACHE_CONTROL, "no-store")
+                .body(Response.<Session>builder()
+                        .code(ResponseCode.RATE_LIMITER.getCode())
+                        .info("rate limited: " + limit.maxFailures()
+                                + " failed sign-ins from this address, try again in " + seconds + " s")
+                        .build());
     }
 
     /** Whether the browser's session (or a token header) admits it: the console's pages ask before they load. */

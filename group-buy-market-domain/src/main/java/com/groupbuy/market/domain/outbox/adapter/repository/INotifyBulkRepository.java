@@ -3,7 +3,10 @@ package com.groupbuy.market.domain.outbox.adapter.repository;
 import java.time.Instant;
 import java.util.List;
 
-/** Re-driving many FAIL tasks page by page. */
+/**
+ * Re-driving many FAIL tasks page by page: partner callbacks only, as the single re-drive ({@link
+ * INotifyTaskAdminRepository}); close checks (notify type DELAY) are neither counted, listed nor moved.
+ */
 public interface INotifyBulkRepository {
 
     /** FAIL tasks of {@code source}/{@code channel} (any when null). */

@@ -26,7 +26,8 @@ import org.springframework.stereotype.Service;
  * already settled answers exactly as its first settlement, whatever happened since (a refund included), and changes
  * nothing: malls repeat payment notices. An order closed before it was ever paid (timeout, expiry, unpaid refund)
  * answers E0208, the buyer paid late and the mall must refund them; the notice is recorded for operators and nothing
- * else changes. A paid notice a payment rule refuses (E0106, E0206) is recorded the same way. Otherwise the payment rules (time window, team open) and the repository's atomic write that marks the
+ * else changes. A paid notice a payment rule refuses (E0106, E0206), or of a partner refused on settlement (E0105) for
+ * its own unsettled order, is recorded the same way. Otherwise the payment rules (time window, team open) and the repository's atomic write that marks the
  * order paid, counts it on the team and, if it completed the team, writes the callback task in the same transaction —
  * under the dispatcher's lease when it gives one, so the delivery after commit needs no claim of its own (#19). A
  * payment that leaves places unpaid is one statement with no transaction around it (#19). The task is handed to
@@ -56,7 +57,15 @@ public class TradeSettlementService {
     }
 
     public SettledOrderEntity settle(SettleCommand command) {
-        SettleContext context = admission.apply(command, new SettleContext());
+        SettleContext context;
+        try {
+            context = admission.apply(command, new SettleContext());
+        } catch (AppException e) {
+            if (ResponseCode.E0105.getCode().equals(e.getCode())) {
+                refusedPartner(command, e);
+            }
+            throw e;
+        }
         MemberOrderView order = context.getOrder();
         if (order.wasSettled()) {
             log.info("settle repeated outTradeNo={} team={}", command.getOutTradeNo(), order.getTeamId());
@@ -138,6 +147,19 @@ public class TradeSettlementService {
                 refusal.getCode(),
                 notices);
         return refusal;
+    }
+
+    /**
+     * The partner is refused (black/allowlist, E0105) but its buyer paid: the mall holds money for an order we will not
+     * take, so its own order (found by the caller's source + channel key, never another partner's; nothing for a number
+     * it never locked) is recorded like the other refused payments. An order already settled is not: we took that
+     * payment, the notice is only a repeat. The answer stays E0105.
+     */
+    private void refusedPartner(SettleCommand command, AppException refusal) {
+        MemberOrderView order = repository.queryOrder(command.orderKey());
+        if (order != null && !order.wasSettled()) {
+            refusedPayment(order, command, refusal);
+        }
     }
 
     private static SettledOrderEntity answer(MemberOrderView order, Long taskId) {
