@@ -1,0 +1,16 @@
+package com.groupbuy.market.config;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+
+/**
+ * Group commit of settlements ({@code gbm.settlement.group-commit.*}, #19): concurrent settlements' guarded payments
+ * and callbacks written in one transaction; off: each settlement writes alone (one statement, or a transaction for
+ * the one that completes its team).
+ */
+@ConfigurationProperties(prefix = "gbm.settlement.group-commit")
+public class SettlementGroupCommitProperties extends GroupCommitProperties {
+
+    public SettlementGroupCommitProperties() {
+        super(false);
+    }
+}
