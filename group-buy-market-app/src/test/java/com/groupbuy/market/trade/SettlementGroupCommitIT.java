@@ -205,7 +205,8 @@ class SettlementGroupCommitIT {
     /**
      * A settlement the guards refuse (its order closed after it was read) is answered "changed meanwhile" on its own,
      * in the same batch as neighbours that are paid — two and three payments of one team among them, the last of which
-     * owes the callback (listing every paid member, this batch's included) and writes it under its own lease.
+     * owes the callback (listing every paid member, this batch's included) and writes it under its own lease. Reads
+     * that say "last place" for payments that are not are paid by the other statement in the batch, as alone.
      */
     @Test
     void aRefusedSettlementIsItsOwnOutcomeWhileItsBatchNeighboursArePaid() throws Exception {
@@ -222,14 +223,16 @@ class SettlementGroupCommitIT {
 
         Map<String, Callable<Object>> writes = new HashMap<>();
         writes.put("r1", () -> settleDirect(stale, payment, null));
+        // Every y and z1 read as "2 of 3 paid": each first tries the last-place statement, which matches only for the
+        // last of its team in the batch; the others must then be paid by the other shape, not refused.
         for (String user : List.of("y1", "y2", "y3")) {
-            MemberOrderView read = view(user);
+            MemberOrderView read = staleView(user);
             writes.put(user, () -> settleDirect(read, payment, user.equals("y3") ? lease : null));
         }
-        for (String user : List.of("z1", "z2")) {
-            MemberOrderView read = view(user);
-            writes.put(user, () -> settleDirect(read, payment, null));
-        }
+        MemberOrderView z1 = staleView("z1");
+        writes.put("z1", () -> settleDirect(z1, payment, null));
+        MemberOrderView z2 = view("z2");
+        writes.put("z2", () -> settleDirect(z2, payment, null));
         Map<String, Object> outcomes = Race.together(writes);
 
         assertThat(outcomes.get("r1")).isEqualTo(ResponseCode.UPDATE_ZERO.getCode());
@@ -342,6 +345,11 @@ class SettlementGroupCommitIT {
 
     private MemberOrderView view(String name) {
         return settlements.queryOrder(new PartnerOrderKey("s01", "c01", user(name), outTradeNo(name)));
+    }
+
+    /** The order as read, with its team's paid count read as 2 of 3: its payment looks like the last. */
+    private MemberOrderView staleView(String name) {
+        return view(name).toBuilder().teamCompleteCount(2).teamTargetCount(3).build();
     }
 
     /** A user of this test alone (orders are looked up by user and out trade number across activities). */

@@ -37,6 +37,9 @@ public class GroupCommit<I, O> implements AutoCloseable {
 
     private final String what;
     private final Function<List<I>, List<O>> writer;
+    /** Whether a batch of one is handed back to be written alone (no fallback: the write alone is the cheaper one). */
+    private final boolean loneWritesAlone;
+
     private final int maxBatch;
     private final long maxWaitNanos;
     private final LinkedBlockingQueue<Pending<I, O>> queue = new LinkedBlockingQueue<>();
@@ -52,11 +55,14 @@ public class GroupCommit<I, O> implements AutoCloseable {
      * @param what what one write is, plural, for the meters' descriptions and the log ("locks", "settlements")
      * @param writer writes a batch in one transaction: one outcome per write in the order given, once committed; throws
      *     (everything rolled back) when the batch cannot be written as a whole
+     * @param loneWritesAlone a batch of one write is not given to {@code writer}: its caller writes it alone (a
+     *     settlement alone may need no transaction at all, which a batch always opens)
      */
     public GroupCommit(
             String name,
             String what,
             Function<List<I>, List<O>> writer,
+            boolean loneWritesAlone,
             int maxBatch,
             Duration maxWait,
             MeterRegistry meters) {
@@ -65,6 +71,7 @@ public class GroupCommit<I, O> implements AutoCloseable {
         }
         this.what = what;
         this.writer = writer;
+        this.loneWritesAlone = loneWritesAlone;
         this.maxBatch = maxBatch;
         this.maxWaitNanos = maxWait.toNanos();
         this.batchSizes = DistributionSummary.builder("gbm." + name + ".group.commit.batch")
@@ -80,8 +87,9 @@ public class GroupCommit<I, O> implements AutoCloseable {
     }
 
     /**
-     * The write's outcome once its batch committed; empty when the batch could not be written (rolled back) or the
-     * writer has stopped: the caller then writes alone, as with group commit off.
+     * The write's outcome once its batch committed; empty when the batch could not be written (rolled back), the
+     * writer has stopped, or (with {@code loneWritesAlone}) nothing else was written with it: the caller then writes
+     * alone, as with group commit off.
      */
     public Optional<O> submit(I write) {
         Pending<I, O> pending = new Pending<>(write);
@@ -157,6 +165,10 @@ public class GroupCommit<I, O> implements AutoCloseable {
 
     private void write(List<Pending<I, O>> batch) {
         batchSizes.record(batch.size());
+        if (loneWritesAlone && batch.size() == 1) {
+            batch.get(0).answer.complete(null);
+            return;
+        }
         List<O> outcomes;
         try {
             outcomes = writer.apply(batch.stream().map(Pending::write).toList());

@@ -21,7 +21,7 @@ public class LockGroupCommit implements AutoCloseable {
     private final GroupCommit<LockOrderAggregate, LockOutcome> group;
 
     public LockGroupCommit(LockBatchWriter writer, int maxBatch, Duration maxWait, MeterRegistry meters) {
-        this.group = new GroupCommit<>("lock", "locks", writer::write, maxBatch, maxWait, meters);
+        this.group = new GroupCommit<>("lock", "locks", writer::write, false, maxBatch, maxWait, meters);
     }
 
     /**
