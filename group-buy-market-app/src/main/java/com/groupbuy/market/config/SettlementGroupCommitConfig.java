@@ -8,14 +8,18 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 /**
- * Group commit of settlements (#19) when {@code gbm.settlement.group-commit.enabled} is true: without this bean the
- * settlement repository writes each settlement alone.
+ * Group commit of settlements (#19), unless {@code gbm.settlement.group-commit.enabled} is false: without this bean
+ * the settlement repository writes each settlement alone.
  */
 @Configuration
 public class SettlementGroupCommitConfig {
 
     @Bean(destroyMethod = "close")
-    @ConditionalOnProperty(prefix = "gbm.settlement.group-commit", name = "enabled", havingValue = "true")
+    @ConditionalOnProperty(
+            prefix = "gbm.settlement.group-commit",
+            name = "enabled",
+            havingValue = "true",
+            matchIfMissing = true)
     public SettlementGroupCommit settlementGroupCommit(
             SettlementBatchWriter writer, SettlementGroupCommitProperties properties, MeterRegistry meters) {
         return new SettlementGroupCommit(writer, properties.getMaxBatch(), properties.getMaxWait(), meters);
