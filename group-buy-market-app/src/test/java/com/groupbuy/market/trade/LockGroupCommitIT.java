@@ -7,6 +7,7 @@ import com.groupbuy.market.activity.MarketConfigFixture;
 import com.groupbuy.market.infrastructure.trade.port.TeamPlaceReservation;
 import com.groupbuy.market.support.IntegrationTest;
 import com.groupbuy.market.support.LockGroupCommitCheck;
+import com.groupbuy.market.support.Race;
 import com.groupbuy.market.support.TestJson;
 import com.groupbuy.market.support.TradeClient;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -16,11 +17,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -86,7 +82,7 @@ class LockGroupCommitIT {
             locks.put(user, () -> lock(user, ""));
         }
 
-        Map<String, JsonNode> answers = together(locks);
+        Map<String, JsonNode> answers = Race.together(locks);
 
         answers.forEach((who, answer) ->
                 assertThat(answer.path("code").asText()).as(who + " " + answer).isEqualTo("0000"));
@@ -121,7 +117,7 @@ class LockGroupCommitIT {
             locks.put(user, () -> lock(user, ""));
         }
 
-        Map<String, JsonNode> answers = together(locks);
+        Map<String, JsonNode> answers = Race.together(locks);
 
         assertThat(answers.get("second").path("code").asText()).isEqualTo("E0103");
         answers.entrySet().stream()
@@ -148,7 +144,7 @@ class LockGroupCommitIT {
             locks.put(user, () -> lock(user, ""));
         }
 
-        Map<String, JsonNode> answers = together(locks);
+        Map<String, JsonNode> answers = Race.together(locks);
 
         long joined = answers.entrySet().stream()
                 .filter(e -> e.getKey().startsWith("joiner"))
@@ -186,7 +182,7 @@ class LockGroupCommitIT {
             locks.put(user, () -> lock(user, ""));
         }
 
-        Map<String, JsonNode> answers = together(locks);
+        Map<String, JsonNode> answers = Race.together(locks);
 
         assertThat(List.of(
                         answers.get("joiner0").path("code").asText(),
@@ -214,7 +210,7 @@ class LockGroupCommitIT {
             locks.put(opener, () -> lockAnyStatus(opener, ""));
         }
 
-        Map<String, JsonNode> answers = together(locks);
+        Map<String, JsonNode> answers = Race.together(locks);
 
         answers.forEach((who, answer) ->
                 assertThat(answer.path("code").asText()).as(who + " " + answer).isEqualTo("0001"));
@@ -237,7 +233,7 @@ class LockGroupCommitIT {
         locks.put("opener0", () -> lock("opener0", ""));
         locks.put("opener1", () -> lock("opener1", ""));
 
-        Map<String, JsonNode> answers = together(locks);
+        Map<String, JsonNode> answers = Race.together(locks);
 
         assertThat(answers.get("doomed-joiner").path("code").asText()).isEqualTo("0001");
         assertThat(answers.get("doomed-opener").path("code").asText()).isEqualTo("0001");
@@ -275,27 +271,6 @@ class LockGroupCommitIT {
                                 + ",\"goodsId\":\"g" + activityId + "\",\"source\":\"s01\",\"channel\":\"c01\","
                                 + "\"outTradeNo\":\"out-" + userId + "\",\"notifyUrl\":\"http://127.0.0.1:1/cb\"}")
                 .body());
-    }
-
-    /** The locks sent at once (a latch), each answer by its name. */
-    private static Map<String, JsonNode> together(Map<String, Callable<JsonNode>> locks) throws Exception {
-        ExecutorService pool = Executors.newFixedThreadPool(locks.size());
-        CountDownLatch start = new CountDownLatch(1);
-        try {
-            Map<String, Future<JsonNode>> futures = new HashMap<>();
-            locks.forEach((who, lock) -> futures.put(who, pool.submit(() -> {
-                start.await();
-                return lock.call();
-            })));
-            start.countDown();
-            Map<String, JsonNode> answers = new HashMap<>();
-            for (Map.Entry<String, Future<JsonNode>> e : futures.entrySet()) {
-                answers.put(e.getKey(), e.getValue().get(60, TimeUnit.SECONDS));
-            }
-            return answers;
-        } finally {
-            pool.shutdownNow();
-        }
     }
 
     /** MariaDB refuses the member row of these users: a failure of the database itself, not of a key. */

@@ -52,6 +52,13 @@ public interface IGroupBuySettlementDao {
             @Param("teamTo") int teamTo);
 
     /**
+     * Locks the rows of these orders (and their {@code uq_order_id} entries) in order id order, as a settlement batch's
+     * first statement (group commit, #19): every order row of the batch before any team row, as a settlement, refund
+     * or close alone locks its order before its team. Returns the ids found.
+     */
+    List<String> lockOrders(@Param("orderIds") List<String> orderIds);
+
+    /**
      * The trade numbers of the team's orders of one partner ({@code source} + {@code channel}) in {@code paid}, in the
      * order they were locked.
      */

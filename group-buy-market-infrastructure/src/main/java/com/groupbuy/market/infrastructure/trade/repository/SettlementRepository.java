@@ -14,6 +14,8 @@ import com.groupbuy.market.domain.trade.model.valobj.PartnerOrderKey;
 import com.groupbuy.market.infrastructure.trade.dao.IGroupBuySettlementDao;
 import com.groupbuy.market.types.enums.ResponseCode;
 import com.groupbuy.market.types.exception.AppException;
+import java.util.Optional;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.stereotype.Repository;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -26,23 +28,29 @@ import org.springframework.transaction.support.TransactionTemplate;
  * nothing), so a payment costs one update and no read of the team (#19: the read-back of the whole team row was a
  * statement and a 16-column mapping per settlement). A payment that looks like it leaves places unpaid runs its
  * statement alone, as its own transaction (#19: no SET autocommit / COMMIT round trips for two payments of three); the
- * one that completes the team runs in a transaction with the callback it owes (the outbox rule).
+ * one that completes the team runs in a transaction with the callback it owes (the outbox rule). With group commit on
+ * ({@link SettlementGroupCommit}), concurrent settlements share one transaction ({@link SettlementBatchWriter}); a
+ * settlement that cannot be written with the others is written alone.
  */
 @Repository
 public class SettlementRepository implements ISettlementRepository {
-
-    /** The order's row and its team's: what a settlement statement matches when it pays. */
-    private static final int BOTH_ROWS = 2;
 
     private final IGroupBuySettlementDao dao;
     private final INotifyTaskRepository notifyTasks;
     private final TransactionTemplate transaction;
 
+    /** Null while group commit of settlements is off ({@code gbm.settlement.group-commit.enabled}). */
+    private final SettlementGroupCommit groupCommit;
+
     public SettlementRepository(
-            IGroupBuySettlementDao dao, INotifyTaskRepository notifyTasks, TransactionTemplate transaction) {
+            IGroupBuySettlementDao dao,
+            INotifyTaskRepository notifyTasks,
+            TransactionTemplate transaction,
+            ObjectProvider<SettlementGroupCommit> groupCommit) {
         this.dao = dao;
         this.notifyTasks = notifyTasks;
         this.transaction = transaction;
+        this.groupCommit = groupCommit.getIfAvailable();
     }
 
     @Override
@@ -75,21 +83,38 @@ public class SettlementRepository implements ISettlementRepository {
     @Override
     public OwedCallback settle(
             MemberOrderView order, SettleCommand command, TeamPayment payment, NotifyLease callbackLease) {
+        if (groupCommit != null) {
+            Optional<SettlementOutcome> outcome =
+                    groupCommit.submit(new SettlementWrite(order, command, payment, callbackLease));
+            if (outcome.isPresent()) {
+                if (outcome.get().refused()) {
+                    throw changedMeanwhile();
+                }
+                return outcome.get().owed();
+            }
+            // The batch was rolled back (or the writer has stopped): written alone, as with group commit off.
+        }
+        return settleAlone(order, command, payment, callbackLease);
+    }
+
+    /** The settlement on its own: the only way while group commit is off, and its fallback when on. */
+    private OwedCallback settleAlone(
+            MemberOrderView order, SettleCommand command, TeamPayment payment, NotifyLease callbackLease) {
         // A payment that leaves places unpaid owes nothing else, so its one statement is the whole settlement: no
         // transaction, none of its SET autocommit / COMMIT round trips (#19). Tried only when the counts read with the
         // order say so; when it matches nothing (the team's last place after all, or the order or team changed), the
         // transaction below decides, as for a payment that looked like the last.
         if (!order.paymentLooksLikeTheLast()) {
-            if (matched(pay(order, command, payment, false))) {
+            if (Payments.pay(dao, order, command, payment, false)) {
                 return null;
             }
         }
         return transaction.execute(status -> {
             boolean paidLastPlace = true;
-            if (!matched(pay(order, command, payment, true))) {
+            if (!Payments.pay(dao, order, command, payment, true)) {
                 // Not the last place (a refund took a payment back meanwhile, or the order or team moved on).
                 paidLastPlace = false;
-                if (!matched(pay(order, command, payment, false))) {
+                if (!Payments.pay(dao, order, command, payment, false)) {
                     throw changedMeanwhile();
                 }
             }
@@ -101,41 +126,6 @@ public class SettlementRepository implements ISettlementRepository {
                     .map(task -> save(task, callbackLease))
                     .orElse(null);
         });
-    }
-
-    /**
-     * The order paid and its team's count + 1, in one statement, in the shape that pays the team's last place or in
-     * the one that leaves places unpaid: both rows (2) or neither (0).
-     */
-    private int pay(MemberOrderView order, SettleCommand command, TeamPayment payment, boolean lastPlace) {
-        return lastPlace
-                ? dao.payFillingLastPlace(
-                        order.getOrderId(),
-                        order.getTeamId(),
-                        command.getOutTradeTime(),
-                        payment.orderFrom().code(),
-                        payment.orderTo().code(),
-                        payment.teamFrom().code(),
-                        payment.teamWhenFilled().code())
-                : dao.payLeavingPlaces(
-                        order.getOrderId(),
-                        order.getTeamId(),
-                        command.getOutTradeTime(),
-                        payment.orderFrom().code(),
-                        payment.orderTo().code(),
-                        payment.teamFrom().code(),
-                        payment.teamOtherwise().code());
-    }
-
-    /**
-     * Whether the payment's statement moved both rows. It can match only both or neither; any other count (a driver
-     * reporting changed rather than matched rows, say) is refused rather than read as a payment counted or not.
-     */
-    private static boolean matched(int rows) {
-        if (rows != 0 && rows != BOTH_ROWS) {
-            throw new IllegalStateException("the settlement's update matched " + rows + " rows, expected 0 or 2");
-        }
-        return rows == BOTH_ROWS;
     }
 
     /**

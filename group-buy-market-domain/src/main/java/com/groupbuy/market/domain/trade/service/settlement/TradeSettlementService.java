@@ -81,9 +81,12 @@ public class TradeSettlementService {
             throw refusedPayment(order, command, e);
         }
 
-        // Only the payment that completes the team writes a callback, so only one that looks like it asks for a lease
-        // (a wrong guess writes the callback unleased, handed over by id as before).
-        NotifyLease lease = order.paymentLooksLikeTheLast() ? dispatcher.callbackLease() : null;
+        // Only the payment that completes the team writes its callback under this lease; every payment asks for one
+        // (a value, nothing reserved), since which payment completes the team is known only when it is written: the
+        // counts read are a guess, and with group commit the payments of a team read before any of them is written
+        // (#19: asked only on a guess of "last", most completing callbacks of a batch were written unleased and
+        // claimed one by one after commit). None while the dispatch pool is full: written unleased, handed over by id.
+        NotifyLease lease = dispatcher.callbackLease();
         OwedCallback owed;
         try {
             owed = repository.settle(order, command, teamPayment, lease);

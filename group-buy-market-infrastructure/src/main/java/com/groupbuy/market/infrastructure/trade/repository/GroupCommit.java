@@ -1,0 +1,214 @@
+package com.groupbuy.market.infrastructure.trade.repository;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import lombok.extern.slf4j.Slf4j;
+
+/**
+ * Group commit (#19): writes submitted concurrently, by any callers, are written by one writer thread in one
+ * transaction per batch, so a commit (the database's log flush) and the transaction's control statements are paid once
+ * per batch, not once per write. The writer takes whatever queued while it wrote the previous batch (up to {@code
+ * maxBatch}), so an idle service writes a lone write at once; {@code maxWait} above zero also waits that long for more.
+ * Each caller is answered only after its batch committed, with its own outcome (which may be a guard's refusal: the
+ * batch writer answers that one caller and goes on); a batch that cannot be written as a whole is rolled back by its
+ * writer and every caller of it is answered "write alone" (empty), so one failing row never fails its neighbours.
+ * A caller never gives up waiting: what it does next (give a place back, answer the partner) depends on the outcome.
+ * Used by locks ({@link LockGroupCommit}) and settlements ({@link SettlementRepository}).
+ *
+ * @param <I> what one caller writes
+ * @param <O> its outcome, one per write, in the order given to the batch writer
+ */
+@Slf4j
+public class GroupCommit<I, O> implements AutoCloseable {
+
+    private static final Duration CLOSE_WAIT = Duration.ofSeconds(30);
+
+    /** Queued by {@link #close()}: the writer writes what queued before it, then ends. */
+    private final Pending<I, O> stop = new Pending<>(null);
+
+    private final String what;
+    private final Function<List<I>, List<O>> writer;
+    /** Whether a batch of one is handed back to be written alone (no fallback: the write alone is the cheaper one). */
+    private final boolean loneWritesAlone;
+
+    private final int maxBatch;
+    private final long maxWaitNanos;
+    private final LinkedBlockingQueue<Pending<I, O>> queue = new LinkedBlockingQueue<>();
+    private final Thread thread;
+    private final DistributionSummary batchSizes;
+    private final Counter fallbacks;
+    /** Guarded by this: nothing is queued after {@link #stop}, so no caller waits for a writer that has ended. */
+    private boolean closed;
+
+    /**
+     * @param name names the thread ({@code <name>-group-commit}) and the meters ({@code gbm.<name>.group.commit.batch},
+     *     {@code ….fallbacks})
+     * @param what what one write is, plural, for the meters' descriptions and the log ("locks", "settlements")
+     * @param writer writes a batch in one transaction: one outcome per write in the order given, once committed; throws
+     *     (everything rolled back) when the batch cannot be written as a whole
+     * @param loneWritesAlone a batch of one write is not given to {@code writer}: its caller writes it alone (a
+     *     settlement alone may need no transaction at all, which a batch always opens)
+     */
+    public GroupCommit(
+            String name,
+            String what,
+            Function<List<I>, List<O>> writer,
+            boolean loneWritesAlone,
+            int maxBatch,
+            Duration maxWait,
+            MeterRegistry meters) {
+        if (maxBatch < 1) {
+            throw new IllegalArgumentException("a batch holds at least one write, not " + maxBatch);
+        }
+        this.what = what;
+        this.writer = writer;
+        this.loneWritesAlone = loneWritesAlone;
+        this.maxBatch = maxBatch;
+        this.maxWaitNanos = maxWait.toNanos();
+        this.batchSizes = DistributionSummary.builder("gbm." + name + ".group.commit.batch")
+                .description(what + " written in one transaction by group commit")
+                .register(meters);
+        this.fallbacks = Counter.builder("gbm." + name + ".group.commit.fallbacks")
+                .description("batches rolled back whose " + what + " were then written one by one")
+                .register(meters);
+        this.thread = new Thread(this::run, name + "-group-commit");
+        this.thread.setDaemon(true);
+        this.thread.start();
+        log.info("group commit of {} on: at most {} a transaction, window {}", what, maxBatch, maxWait);
+    }
+
+    /**
+     * The write's outcome once its batch committed; empty when the batch could not be written (rolled back), the
+     * writer has stopped, or (with {@code loneWritesAlone}) nothing else was written with it: the caller then writes
+     * alone, as with group commit off.
+     */
+    public Optional<O> submit(I write) {
+        Pending<I, O> pending = new Pending<>(write);
+        if (!enqueue(pending)) {
+            return Optional.empty();
+        }
+        return Optional.ofNullable(pending.answer.join());
+    }
+
+    /** Writes waiting for the writer (not those of the batch being written). */
+    int queued() {
+        return queue.size();
+    }
+
+    private synchronized boolean enqueue(Pending<I, O> pending) {
+        if (closed) {
+            return false;
+        }
+        queue.add(pending);
+        return true;
+    }
+
+    /** Writes what has queued, then stops; later writes are written alone. */
+    @Override
+    public void close() throws InterruptedException {
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            queue.add(stop);
+        }
+        thread.join(CLOSE_WAIT.toMillis());
+    }
+
+    private void run() {
+        List<Pending<I, O>> batch = new ArrayList<>(maxBatch);
+        boolean stopping = false;
+        while (!stopping) {
+            Pending<I, O> first = take();
+            if (first == stop) {
+                return;
+            }
+            batch.add(first);
+            stopping = gather(batch);
+            write(batch);
+            batch.clear();
+        }
+    }
+
+    /** Adds what queued meanwhile (and within the window, if any) up to the batch size; true when it met the stop. */
+    private boolean gather(List<Pending<I, O>> batch) {
+        long deadline = System.nanoTime() + maxWaitNanos;
+        while (batch.size() < maxBatch) {
+            Pending<I, O> next = queue.poll();
+            if (next == null && maxWaitNanos > 0) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                next = poll(left);
+            }
+            if (next == null) {
+                return false;
+            }
+            if (next == stop) {
+                return true;
+            }
+            batch.add(next);
+        }
+        return false;
+    }
+
+    private void write(List<Pending<I, O>> batch) {
+        batchSizes.record(batch.size());
+        if (loneWritesAlone && batch.size() == 1) {
+            batch.get(0).answer.complete(null);
+            return;
+        }
+        List<O> outcomes;
+        try {
+            outcomes = writer.apply(batch.stream().map(Pending::write).toList());
+            if (outcomes.size() != batch.size()) {
+                throw new IllegalStateException(batch.size() + " written but " + outcomes.size() + " outcomes");
+            }
+        } catch (Throwable e) { // whatever it was, every caller must be answered or it waits forever
+            fallbacks.increment();
+            log.info("{} batch of {} rolled back, each written alone: {}", what, batch.size(), e.toString());
+            batch.forEach(p -> p.answer.complete(null));
+            return;
+        }
+        for (int i = 0; i < batch.size(); i++) {
+            batch.get(i).answer.complete(outcomes.get(i));
+        }
+    }
+
+    /** The writer thread is never interrupted on purpose (it would cut its JDBC connection); an interrupt is ignored. */
+    private Pending<I, O> take() {
+        while (true) {
+            try {
+                return queue.take();
+            } catch (InterruptedException e) {
+                // keep serving: callers are waiting
+            }
+        }
+    }
+
+    private Pending<I, O> poll(long nanos) {
+        try {
+            return queue.poll(nanos, TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            return null;
+        }
+    }
+
+    /** A write and its answer: its outcome, or null for "write it alone". */
+    private record Pending<I, O>(I write, CompletableFuture<O> answer) {
+        Pending(I write) {
+            this(write, new CompletableFuture<>());
+        }
+    }
+}

@@ -1,0 +1,57 @@
+package com.groupbuy.market.infrastructure.trade.repository;
+
+import com.groupbuy.market.domain.trade.model.aggregate.TeamPayment;
+import com.groupbuy.market.domain.trade.model.entity.MemberOrderView;
+import com.groupbuy.market.domain.trade.model.entity.SettleCommand;
+import com.groupbuy.market.infrastructure.trade.dao.IGroupBuySettlementDao;
+
+/**
+ * The payment statement, shared by a settlement written alone ({@link SettlementRepository}) and one written in a
+ * batch ({@link SettlementBatchWriter}): the order paid and its team's count + 1 in one guarded statement, in the shape
+ * that pays the team's last place or in the one that leaves places unpaid.
+ */
+final class Payments {
+
+    /** The order's row and its team's: what a settlement statement matches when it pays. */
+    private static final int BOTH_ROWS = 2;
+
+    private Payments() {}
+
+    /** Whether the payment, in the shape that pays the last place or the other one, moved both rows (else neither). */
+    static boolean pay(
+            IGroupBuySettlementDao dao,
+            MemberOrderView order,
+            SettleCommand command,
+            TeamPayment payment,
+            boolean lastPlace) {
+        return matched(
+                lastPlace
+                        ? dao.payFillingLastPlace(
+                                order.getOrderId(),
+                                order.getTeamId(),
+                                command.getOutTradeTime(),
+                                payment.orderFrom().code(),
+                                payment.orderTo().code(),
+                                payment.teamFrom().code(),
+                                payment.teamWhenFilled().code())
+                        : dao.payLeavingPlaces(
+                                order.getOrderId(),
+                                order.getTeamId(),
+                                command.getOutTradeTime(),
+                                payment.orderFrom().code(),
+                                payment.orderTo().code(),
+                                payment.teamFrom().code(),
+                                payment.teamOtherwise().code()));
+    }
+
+    /**
+     * Whether the payment's statement moved both rows. It can match only both or neither; any other count (a driver
+     * reporting changed rather than matched rows, say) is refused rather than read as a payment counted or not.
+     */
+    private static boolean matched(int rows) {
+        if (rows != 0 && rows != BOTH_ROWS) {
+            throw new IllegalStateException("the settlement's update matched " + rows + " rows, expected 0 or 2");
+        }
+        return rows == BOTH_ROWS;
+    }
+}

@@ -1,0 +1,126 @@
+package com.groupbuy.market.infrastructure.trade.repository;
+
+import com.groupbuy.market.domain.outbox.adapter.repository.INotifyTaskRepository;
+import com.groupbuy.market.domain.outbox.model.entity.NotifyTaskEntity;
+import com.groupbuy.market.domain.outbox.model.valobj.NotifyLease;
+import com.groupbuy.market.domain.outbox.model.valobj.NotifyTaskVO;
+import com.groupbuy.market.domain.trade.model.entity.MemberOrderView;
+import com.groupbuy.market.domain.trade.model.valobj.OrderStatus;
+import com.groupbuy.market.domain.trade.model.valobj.OwedCallback;
+import com.groupbuy.market.infrastructure.trade.dao.IGroupBuySettlementDao;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.IntStream;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Several settlements in one transaction (group commit, #19). First every order row of the batch is locked, in order
+ * id order ({@code lockOrders}); then, team by team in team id order, each settlement's guarded payment statement —
+ * the same statement as a settlement written alone, in the shape its counts suggest and, when that matches nothing,
+ * the other — so two payments of one team run one after the other and the second sees the first counted; then the
+ * callbacks owed, decided by the domain ({@code TeamPayment.callbackOwed}) on which shape matched and written as one
+ * multi-row insert, each under its own settlement's lease; then one commit. A settlement neither shape matches wrote
+ * nothing and is answered refused (the caller re-reads, as alone) while the others go on; any other failure (a
+ * deadlock, a constraint, the database gone) rolls the whole batch back and throws, and each settlement is then
+ * written alone, so every caller gets the answer it gets today.
+ *
+ * <p>Locking order: a settlement, refund or close written alone locks its order's row, then its team's. The batch
+ * takes all its orders before any team, and its teams in id order, so it never holds a team while waiting for an order
+ * that such a transaction holds while waiting for that team (a payment of another member of the team, or a refund of
+ * one of the batch's orders); two batches (two instances) take orders, then teams, each in one order.
+ */
+@Component
+public class SettlementBatchWriter {
+
+    private static final Comparator<SettlementWrite> BY_TEAM_THEN_ORDER = Comparator.comparing(
+                    (SettlementWrite w) -> w.order().getTeamId())
+            .thenComparing(w -> w.order().getOrderId());
+
+    private final IGroupBuySettlementDao dao;
+    private final INotifyTaskRepository notifyTasks;
+    private final TransactionTemplate transaction;
+
+    public SettlementBatchWriter(
+            IGroupBuySettlementDao dao, INotifyTaskRepository notifyTasks, TransactionTemplate transaction) {
+        this.dao = dao;
+        this.notifyTasks = notifyTasks;
+        this.transaction = transaction;
+    }
+
+    /** One outcome per settlement, in the order given, once committed; throws (all rolled back) when any write failed. */
+    public List<SettlementOutcome> write(List<SettlementWrite> settlements) {
+        return transaction.execute(status -> writeTogether(settlements));
+    }
+
+    private List<SettlementOutcome> writeTogether(List<SettlementWrite> settlements) {
+        dao.lockOrders(settlements.stream()
+                .map(w -> w.order().getOrderId())
+                .distinct()
+                .sorted()
+                .toList());
+        SettlementOutcome[] outcomes = new SettlementOutcome[settlements.size()];
+        List<Integer> owing = new ArrayList<>();
+        List<NotifyTaskEntity> callbacks = new ArrayList<>();
+        List<NotifyLease> leases = new ArrayList<>();
+        // Payments of a team already counted in this batch: the next one of that team is guessed with them.
+        Map<String, Integer> counted = new HashMap<>();
+        List<Integer> byTeam = IntStream.range(0, settlements.size())
+                .boxed()
+                .sorted(Comparator.comparing(settlements::get, BY_TEAM_THEN_ORDER))
+                .toList();
+        for (int i : byTeam) {
+            SettlementWrite w = settlements.get(i);
+            MemberOrderView order = w.order();
+            boolean last = looksLikeTheLast(order, counted.getOrDefault(order.getTeamId(), 0));
+            boolean paidLastPlace;
+            if (Payments.pay(dao, order, w.command(), w.payment(), last)) {
+                paidLastPlace = last;
+            } else if (Payments.pay(dao, order, w.command(), w.payment(), !last)) {
+                paidLastPlace = !last;
+            } else {
+                outcomes[i] = SettlementOutcome.REFUSED; // wrote nothing; its neighbours go on
+                continue;
+            }
+            counted.merge(order.getTeamId(), 1, Integer::sum);
+            // Right after the payment that completed the team: no later payment of it in this batch can match.
+            Optional<NotifyTaskEntity> callback = w.payment()
+                    .callbackOwed(
+                            order,
+                            paidLastPlace,
+                            (source, channel) -> dao.queryPaidOutTradeNos(
+                                    order.getTeamId(), OrderStatus.PAID.code(), source, channel));
+            if (callback.isPresent()) {
+                owing.add(i);
+                callbacks.add(callback.get());
+                leases.add(w.callbackLease());
+            } else {
+                outcomes[i] = SettlementOutcome.paid(null);
+            }
+        }
+        // A task key already taken (never by a settlement: a team completes once) fails the insert, and with it the
+        // batch: each settlement is then written alone, where the task written before is named.
+        List<NotifyTaskVO> written = notifyTasks.saveNewTasks(callbacks, leases);
+        for (int k = 0; k < owing.size(); k++) {
+            NotifyTaskVO task = written.get(k);
+            outcomes[owing.get(k)] =
+                    SettlementOutcome.paid(new OwedCallback(task.getId(), leases.get(k) == null ? null : task));
+        }
+        return List.of(outcomes);
+    }
+
+    /**
+     * The payment's first guess, as alone ({@link MemberOrderView#paymentLooksLikeTheLast}) but counting the payments
+     * of its team this batch already counted, which its read could not see. Only which statement is tried first.
+     */
+    private static boolean looksLikeTheLast(MemberOrderView order, int countedInBatch) {
+        if (countedInBatch == 0 || order.getTeamCompleteCount() == null || order.getTeamTargetCount() == null) {
+            return order.paymentLooksLikeTheLast();
+        }
+        return order.getTeamCompleteCount() + countedInBatch + 1 >= order.getTeamTargetCount();
+    }
+}
