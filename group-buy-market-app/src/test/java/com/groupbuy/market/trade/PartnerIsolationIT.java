@@ -107,7 +107,7 @@ class PartnerIsolationIT {
     }
 
     @Test
-    void lockNamingAnActivityOtherThanTheMappedOneOrAnUnknownOneIsE0002SayingWhichAndTakesNothing() throws Exception {
+    void lockNamingAnotherPartnersActivityIsAnsweredExactlyAsAnUnknownActivityAndTakesNothing() throws Exception {
         long keysBefore = redisKeys();
 
         JsonNode notMapped = lock("s01", "c01", "h2", "", activityB, goodsA, "out-h2");
@@ -118,9 +118,13 @@ class PartnerIsolationIT {
         assertThat(notMapped.path("info").asText())
                 .isEqualTo("no group-buy configuration: activity " + activityB
                         + " is not the group-buy activity of goods " + goodsA + " through source s01 channel c01");
+        // No existence oracle: activityB is s02/c02's; s01/c01 must not learn it exists from a different info.
         assertThat(unknownActivity.path("code").asText()).isEqualTo("E0002");
         assertThat(unknownActivity.path("info").asText())
-                .isEqualTo("no group-buy configuration: unknown activity 99999999");
+                .isEqualTo("no group-buy configuration: activity 99999999 is not the group-buy activity of goods "
+                        + goodsA + " through source s01 channel c01");
+        assertThat(unknownActivity.path("data").isNull()).isTrue();
+        assertThat(notMapped.path("data").isNull()).isTrue();
         assertThat(unknownGoods.path("code").asText()).isEqualTo("E0002");
         assertThat(unknownGoods.path("info").asText())
                 .isEqualTo("no group-buy configuration: unknown goods no-such-goods");

@@ -204,7 +204,9 @@ class IndexGroupBuyMarketServiceTest {
 
         assertThat(mapped.getActivityId()).isEqualTo(7L);
         assertThat(mapped.getPayPrice()).isEqualByComparingTo("80.00");
-        assertRefused(() -> trial("u1", "s01", "c01", 8L), "unknown activity 8");
+        assertRefused(
+                () -> trial("u1", "s01", "c01", 8L),
+                "activity 8 is not the group-buy activity of goods g1 through source s01 channel c01");
         mappedActivityId = 9L; // activity 7 exists, but s01/c01 sells g1 through activity 9
         assertRefused(
                 () -> trial("u1", "s01", "c01", 7L),

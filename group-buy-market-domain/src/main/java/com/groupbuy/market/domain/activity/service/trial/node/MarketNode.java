@@ -19,7 +19,8 @@ import java.util.concurrent.CompletionException;
  * The market configuration for the goods (activity, discount, sku) and whether the activity is on now. The activity
  * is always the one {@code sc_sku_activity} maps the caller's source + channel + goods to; a lock naming an activity
  * must name that one, so no partner locks through an activity it does not sell. Each refusal (E0002) says what is
- * unknown: the goods, the mapping, the activity, or its discount. The sku does not depend on the activity, so it
+ * unknown: the goods, the mapping, the activity, or its discount; a named activity other than the mapped one is refused
+ * alike whether it exists or not. The sku does not depend on the activity, so it
  * loads beside the mapping → activity → discount chain; then routes to the audience check only when something in
  * the activity depends on who the user is.
  */
@@ -57,12 +58,11 @@ public class MarketNode implements RuleNode<MarketProductEntity, TrialContext, T
                     + product.getSource() + " channel " + product.getChannel());
         }
         if (product.getActivityId() != null && !product.getActivityId().equals(mapped)) {
-            throw unknown(
-                    repository.queryActivity(product.getActivityId()) == null
-                            ? "unknown activity " + product.getActivityId()
-                            : "activity " + product.getActivityId() + " is not the group-buy activity of goods "
-                                    + product.getGoodsId() + " through source " + product.getSource() + " channel "
-                                    + product.getChannel());
+            // One answer whether the named activity exists or not: an activity this partner does not sell through
+            // may be another partner's, and whether it exists is not this partner's to learn (no existence oracle).
+            throw unknown("activity " + product.getActivityId() + " is not the group-buy activity of goods "
+                    + product.getGoodsId() + " through source " + product.getSource() + " channel "
+                    + product.getChannel());
         }
         if (activity == null) {
             throw unknown("unknown activity " + mapped);
