@@ -47,6 +47,29 @@ class ActuatorExposureIT {
     }
 
     @Test
+    void theLoadBalancersHealthGroupAnswersStatusOnlyWithoutTheToken() throws Exception {
+        // The traffic group (application.yml) is another way into the same components: without the token it must
+        // not name our database, Redis or broker, their versions or hosts, nor answer one component alone.
+        HttpResponse<String> group = get("/actuator/health/traffic", null);
+
+        JsonNode health = JSON.readTree(group.body());
+        assertThat(group.statusCode()).isEqualTo(200);
+        assertThat(health.path("status").asText()).isEqualTo("UP");
+        assertThat(health.has("components")).as(group.body()).isFalse();
+        assertThat(health.has("details")).as(group.body()).isFalse();
+        for (String component : new String[] {"db", "redis", "diskSpace", "ping"}) {
+            assertThat(get("/actuator/health/traffic/" + component, null).statusCode())
+                    .as(component)
+                    .isEqualTo(404);
+        }
+        assertThat(JSON.readTree(get("/actuator/health/traffic", TOKEN).body())
+                        .path("components")
+                        .has("db"))
+                .as("the token holder still sees them")
+                .isTrue();
+    }
+
+    @Test
     void healthDetailsForTheTokenHolder() throws Exception {
         JsonNode health = JSON.readTree(get("/actuator/health", TOKEN).body());
 

@@ -107,7 +107,7 @@ class PartnerIsolationIT {
     }
 
     @Test
-    void lockNamingAnActivityOtherThanTheMappedOneIsE0002AlikeWhetherOrNotItExistsAndTakesNothing() throws Exception {
+    void lockNamingAnotherPartnersActivityIsAnsweredExactlyAsAnUnknownActivityAndTakesNothing() throws Exception {
         long keysBefore = redisKeys();
 
         JsonNode notMapped = lock("s01", "c01", "h2", "", activityB, goodsA, "out-h2");
@@ -118,14 +118,17 @@ class PartnerIsolationIT {
         assertThat(notMapped.path("info").asText())
                 .isEqualTo("no group-buy configuration: activity " + activityB
                         + " is not the group-buy activity of goods " + goodsA + " through source s01 channel c01");
+        // No existence oracle: activityB is s02/c02's; s01/c01 must not learn it exists from a different info.
         assertThat(unknownActivity.path("code").asText()).isEqualTo("E0002");
-        // activityB is s02's: the answer must not tell s01 that it exists while 99999999 does not (a probe).
         assertThat(unknownActivity.path("info").asText())
-                .isEqualTo("no group-buy configuration: activity 99999999" + " is not the group-buy activity of goods "
+                .isEqualTo("no group-buy configuration: activity 99999999 is not the group-buy activity of goods "
                         + goodsA + " through source s01 channel c01");
+        assertThat(unknownActivity.path("data").isNull()).isTrue();
+        assertThat(notMapped.path("data").isNull()).isTrue();
         assertThat(unknownGoods.path("code").asText()).isEqualTo("E0002");
         assertThat(unknownGoods.path("info").asText())
-                .isEqualTo("no group-buy configuration: unknown goods no-such-goods");
+                .isEqualTo("no group-buy configuration: goods no-such-goods has no group-buy activity through source "
+                        + "s01 channel c01");
         assertNothingWritten();
         assertThat(redisKeys()).isEqualTo(keysBefore);
         assertThat(lock("s01", "c01", "h2", "", activityA, goodsA, "out-h2")
@@ -133,6 +136,27 @@ class PartnerIsolationIT {
                         .asText())
                 .as("the mapped activity still locks")
                 .isEqualTo("0000");
+    }
+
+    @Test
+    void anotherPartnersGoodsIsAnsweredExactlyAsAGoodsNobodySells() throws Exception {
+        // goodsB is s02/c02's: s01/c01's trial and lock must not learn from the info that it exists.
+        String unknown = "g" + ACTIVITY.incrementAndGet();
+        for (String goods : List.of(goodsB, unknown)) {
+            JsonNode trial = TestJson.postEnvelope(
+                    port,
+                    "/api/v1/gbm/index/query_group_buy_market_config",
+                    "{\"userId\":\"h3\",\"source\":\"s01\",\"channel\":\"c01\",\"goodsId\":\"" + goods + "\"}");
+            JsonNode lock = lock("s01", "c01", "h3", "", activityB, goods, "out-h3");
+            String expected = "no group-buy configuration: goods " + goods
+                    + " has no group-buy activity through source s01 channel c01";
+            for (JsonNode answer : List.of(trial, lock)) {
+                assertThat(answer.path("code").asText()).as(answer.toString()).isEqualTo("E0002");
+                assertThat(answer.path("info").asText()).as(answer.toString()).isEqualTo(expected);
+                assertThat(answer.path("data").isNull()).isTrue();
+            }
+        }
+        assertNothingWritten();
     }
 
     // --- item 2: settlement and refund act only on the caller's own orders

@@ -278,6 +278,33 @@ class TeamOwnershipIT {
     }
 
     @Test
+    void aMixedTeamIsShownInTheTrialUnderItsOwnPartnersMemberNeverAnotherPartnersUserId() throws Exception {
+        // A's leader, then B's legacy member (an earlier row than A's second member), then the leader leaves: the
+        // first live member row is B's user. A's trial must not show B's user id (nor B's trade number).
+        String teamId = lockOk("s01", "c01", u("a1"), "").path("teamId").asText();
+        plantMember(teamId, "s02", "c02", u("b1"), 0);
+        lockOk("s01", "c01", u("a2"), teamId);
+        JsonNode refund = TestJson.postEnvelope(
+                port,
+                "/api/v1/gbm/trade/refund_market_pay_order",
+                "{\"userId\":\"" + u("a1") + "\",\"outTradeNo\":\"out-" + u("a1")
+                        + "\",\"source\":\"s01\",\"channel\":\"c01\"}");
+        assertThat(refund.path("data").path("code").asText())
+                .as(refund.toString())
+                .isEqualTo("success");
+
+        JsonNode forA = trial("s01", "c01", u("a9"));
+
+        assertThat(forA.path("teamList")).hasSize(1);
+        JsonNode shown = forA.path("teamList").get(0);
+        assertThat(shown.path("teamId").asText()).isEqualTo(teamId);
+        assertThat(shown.path("userId").asText())
+                .as("shown under A's member still in it, never B's buyer")
+                .isEqualTo(u("a2"));
+        assertThat(forA.toString()).doesNotContain(u("b1"));
+    }
+
+    @Test
     void aMixedTeamsCompletionCallbackListsOnlyTheTeamPartnersTradeNumbers() throws Exception {
         String teamId = lockOk("s01", "c01", u("a1"), "").path("teamId").asText();
         plantMember(teamId, "s02", "c02", u("b1"), 1);

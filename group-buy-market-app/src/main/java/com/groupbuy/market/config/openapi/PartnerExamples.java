@@ -30,7 +30,8 @@ final class PartnerExamples {
                                             + "\"teamStatistic\":{\"allTeamCount\":1,\"allTeamCompleteCount\":0,\"allTeamUserCount\":1},"
                                             + "\"isVisible\":true,\"isEnable\":true}}",
                                     "E0002 no configuration",
-                                    "{\"code\":\"E0002\",\"info\":\"unknown goods 9890009\",\"data\":null}")),
+                                    "{\"code\":\"E0002\",\"info\":\"no group-buy configuration: goods 9890009 has no group-buy "
+                                            + "activity through source s01 channel c01\",\"data\":null}")),
             LOCK,
                     new Examples(
                             ordered(

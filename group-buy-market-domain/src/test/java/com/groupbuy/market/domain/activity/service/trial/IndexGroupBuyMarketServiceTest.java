@@ -204,7 +204,6 @@ class IndexGroupBuyMarketServiceTest {
 
         assertThat(mapped.getActivityId()).isEqualTo(7L);
         assertThat(mapped.getPayPrice()).isEqualByComparingTo("80.00");
-        // The same text whether the named activity exists (7 below) or not (8): no probing other partners' ids.
         assertRefused(
                 () -> trial("u1", "s01", "c01", 8L),
                 "activity 8 is not the group-buy activity of goods g1 through source s01 channel c01");

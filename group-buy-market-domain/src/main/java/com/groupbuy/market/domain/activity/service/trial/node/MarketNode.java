@@ -18,9 +18,9 @@ import java.util.concurrent.CompletionException;
 /**
  * The market configuration for the goods (activity, discount, sku) and whether the activity is on now. The activity
  * is always the one {@code sc_sku_activity} maps the caller's source + channel + goods to; a lock naming an activity
- * must name that one, so no partner locks through an activity it does not sell (the same answer whether or not the
- * activity it named exists, so no partner learns other partners' activity ids). Each refusal (E0002) says what is
- * unknown: the goods, the mapping, the mapped activity, or its discount. The sku does not depend on the activity, so it
+ * must name that one, so no partner locks through an activity it does not sell. Each refusal (E0002) says what is
+ * unknown: the goods, the mapping, the activity, or its discount; a named activity other than the mapped one is refused
+ * alike whether it exists or not, as is a goods the partner has no mapping for. The sku does not depend on the activity, so it
  * loads beside the mapping → activity → discount chain; then routes to the audience check only when something in
  * the activity depends on who the user is.
  */
@@ -50,16 +50,18 @@ public class MarketNode implements RuleNode<MarketProductEntity, TrialContext, T
         ActivityVO activity = mapped == null ? null : repository.queryActivity(mapped);
         DiscountVO discount = activity == null ? null : repository.queryDiscount(activity.getDiscountId());
         SkuVO goods = join(sku);
-        if (goods == null) {
-            throw unknown("unknown goods " + product.getGoodsId());
-        }
+        // The partner's mapping first: a goods this partner does not sell is answered alike whether it exists or not
+        // (goods ids are global; one sold only through another partner is not this partner's to learn of).
         if (mapped == null) {
             throw unknown("goods " + product.getGoodsId() + " has no group-buy activity through source "
                     + product.getSource() + " channel " + product.getChannel());
         }
+        if (goods == null) {
+            throw unknown("unknown goods " + product.getGoodsId());
+        }
         if (product.getActivityId() != null && !product.getActivityId().equals(mapped)) {
-            // One answer whether or not the named activity exists (it is never looked up): "unknown activity" for one
-            // id and "not the activity of …" for another let a partner probe which ids other partners' activities have.
+            // One answer whether the named activity exists or not: an activity this partner does not sell through
+            // may be another partner's, and whether it exists is not this partner's to learn (no existence oracle).
             throw unknown("activity " + product.getActivityId() + " is not the group-buy activity of goods "
                     + product.getGoodsId() + " through source " + product.getSource() + " channel "
                     + product.getChannel());
