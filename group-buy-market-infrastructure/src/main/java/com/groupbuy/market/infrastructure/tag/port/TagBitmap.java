@@ -13,7 +13,8 @@ import org.springframework.stereotype.Component;
 /**
  * Tag members as Redis bitmaps ({@link RBitSet}), one bit per partner user's position. The tag id sits in a hash tag
  * ({@code {tagId}}) so the live, staging and loaded keys of a tag share a cluster slot and the publish script may
- * touch them together. The keys carry {@code by-partner} (V16): the bitmaps written before, over positions of bare
+ * touch them together; its braces and {@code %} are escaped ({@link RedisKeys#literal}: tag ids are the operators',
+ * and a tag id starting with a closing brace put the keys in different slots, so its import failed with CROSSSLOT). The keys carry {@code by-partner} (V16): the bitmaps written before, over positions of bare
  * user ids, stay under their old names and are never read, so a tag is "not loaded" until its first import under
  * V16 (or its rebuild from rows naming their partners, as for a bitmap Redis lost: TagBitmapRepair) instead of
  * answering from bits that no longer mean anyone.
@@ -89,18 +90,18 @@ public class TagBitmap implements ITagBitmap {
 
     /** The live bitmap's key; public so tests and operators can inspect it. */
     public String membersKey(String tagId) {
-        return keys.key("tag", "{" + tagId + "}", "by-partner", "members");
+        return keys.key("tag", "{" + RedisKeys.literal(tagId) + "}", "by-partner", "members");
     }
 
     private String stagingKey(String tagId, String runId) {
-        return keys.key("tag", "{" + tagId + "}", "by-partner", "staging", runId);
+        return keys.key("tag", "{" + RedisKeys.literal(tagId) + "}", "by-partner", "staging", runId);
     }
 
     private String rebuildKey(String tagId) {
-        return keys.key("tag", "{" + tagId + "}", "by-partner", "rebuilding");
+        return keys.key("tag", "{" + RedisKeys.literal(tagId) + "}", "by-partner", "rebuilding");
     }
 
     private String loadedKey(String tagId) {
-        return keys.key("tag", "{" + tagId + "}", "by-partner", "loaded");
+        return keys.key("tag", "{" + RedisKeys.literal(tagId) + "}", "by-partner", "loaded");
     }
 }
