@@ -4,7 +4,13 @@ import com.groupbuy.market.domain.tag.adapter.port.ITagBitmap;
 import com.groupbuy.market.domain.tag.adapter.repository.ICrowdTagRepository;
 import com.groupbuy.market.domain.tag.adapter.repository.IUserBitIndexRepository;
 import com.groupbuy.market.domain.tag.service.CrowdTagImportService;
+import com.groupbuy.market.domain.tag.service.TagBitmapRepair;
 import com.groupbuy.market.types.progress.ProgressBoard;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -20,5 +26,29 @@ public class CrowdTagConfig {
             CrowdTagProperties properties,
             ProgressBoard progressBoard) {
         return new CrowdTagImportService(tags, bitIndex, bitmap, properties.getImportBatchSize(), progressBoard);
+    }
+
+    /**
+     * Rebuilds of bitmaps Redis lost, one at a time on one daemon thread (a rebuild is an import: a page query and a
+     * Redis write per page; after a loss every imported tag needs one, and they are not urgent, the database answers
+     * meanwhile). A full queue drops the ask; a later check asks again.
+     */
+    @Bean(destroyMethod = "shutdownNow")
+    public ExecutorService tagRebuildExecutor() {
+        return new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, new ArrayBlockingQueue<>(1000), runnable -> {
+            Thread thread = new Thread(runnable, "tag-bitmap-rebuild");
+            thread.setDaemon(true);
+            return thread;
+        });
+    }
+
+    @Bean
+    public TagBitmapRepair tagBitmapRepair(
+            ICrowdTagRepository tags,
+            ITagBitmap bitmap,
+            CrowdTagImportService imports,
+            @Qualifier("tagRebuildExecutor") ExecutorService tagRebuildExecutor,
+            CrowdTagProperties properties) {
+        return new TagBitmapRepair(tags, bitmap, imports, tagRebuildExecutor, properties.getRebuildLease());
     }
 }

@@ -35,6 +35,20 @@ public class RedisKeys {
         this.slotTags = slotTags;
     }
 
+    /**
+     * An id from outside (a partner's user id, an operator's tag id) as a part of a key, with its braces and percent
+     * signs escaped ({@code %7B}, {@code %7D}, {@code %25}; the percent sign too, so two ids never meet). Redis Cluster
+     * hashes a key by the part between its first opening brace and the next closing one: a brace of the id's own moves
+     * that part (an id starting with a closing brace empties our hash tag, and then each key of a script hashes whole,
+     * in different slots: CROSSSLOT). Ids without these characters are unchanged.
+     */
+    public static String literal(String part) {
+        if (part.indexOf('{') < 0 && part.indexOf('}') < 0 && part.indexOf('%') < 0) {
+            return part;
+        }
+        return part.replace("%", "%25").replace("{", "%7B").replace("}", "%7D");
+    }
+
     public String key(String... parts) {
         return prefix + String.join(":", parts);
     }

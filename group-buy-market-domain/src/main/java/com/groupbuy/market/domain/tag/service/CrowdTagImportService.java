@@ -75,6 +75,34 @@ public class CrowdTagImportService {
         }
     }
 
+    /**
+     * Loads the tag's bitmap again from its member rows, as its last finished job did, without an operator: Redis lost
+     * it (a restart, a failover to an empty replica, a flush). The member rows are read as they are now, exactly as a
+     * rerun of that job would read them. Throws {@link IllegalArgumentException} when no import of the tag ever
+     * finished (then there is nothing to restore: the tag admits nobody until an operator runs one) or when its rows
+     * cannot be loaded (rows naming no partner).
+     */
+    public TagImportResult rebuild(String tagId) {
+        CrowdTagJobEntity job = tags.queryLatestDoneJobOfTag(tagId);
+        if (job == null) {
+            throw new IllegalArgumentException("crowd tag " + tagId + " was never imported: nothing to rebuild");
+        }
+        long withoutPartner = tags.countMembersWithoutPartner(tagId);
+        if (withoutPartner > 0) {
+            throw new IllegalArgumentException(withoutPartner(tagId, withoutPartner));
+        }
+        ProgressBoard.Progress progress =
+                progressBoard.start(PROGRESS_KIND, job.getBatchId(), tags.countMembers(job.getTagId()));
+        try {
+            TagImportResult result = load(job, progress);
+            progress.done();
+            return result;
+        } catch (RuntimeException e) {
+            progress.failed(String.valueOf(e.getMessage()));
+            throw e;
+        }
+    }
+
     private TagImportResult load(CrowdTagJobEntity job, ProgressBoard.Progress progress) {
         String runId = UUID.randomUUID().toString();
         long members = 0;

@@ -16,6 +16,15 @@ public interface ICrowdTagDao {
 
     CrowdTagJobPO queryLatestJobOfTag(@Param("tagId") String tagId);
 
+    CrowdTagJobPO queryLatestDoneJobOfTag(@Param("tagId") String tagId);
+
+    /** uq_tag_partner_user: one key, 0 or 1. */
+    int countMember(
+            @Param("tagId") String tagId,
+            @Param("source") String source,
+            @Param("channel") String channel,
+            @Param("userId") String userId);
+
     /** uq_tag_partner_user: an index range count. */
     long countMembers(@Param("tagId") String tagId);
 

@@ -13,9 +13,11 @@ import org.springframework.stereotype.Component;
 /**
  * Tag members as Redis bitmaps ({@link RBitSet}), one bit per partner user's position. The tag id sits in a hash tag
  * ({@code {tagId}}) so the live, staging and loaded keys of a tag share a cluster slot and the publish script may
- * touch them together. The keys carry {@code by-partner} (V16): the bitmaps written before, over positions of bare
+ * touch them together; its braces and {@code %} are escaped ({@link RedisKeys#literal}: tag ids are the operators',
+ * and a tag id starting with a closing brace put the keys in different slots, so its import failed with CROSSSLOT). The keys carry {@code by-partner} (V16): the bitmaps written before, over positions of bare
  * user ids, stay under their old names and are never read, so a tag is "not loaded" until its first import under
- * V16 (it admits nobody and says so) instead of answering from bits that no longer mean anyone.
+ * V16 (or its rebuild from rows naming their partners, as for a bitmap Redis lost: TagBitmapRepair) instead of
+ * answering from bits that no longer mean anyone.
  */
 @Component
 public class TagBitmap implements ITagBitmap {
@@ -75,16 +77,31 @@ public class TagBitmap implements ITagBitmap {
         return redisson.getBitSet(membersKey(tagId)).get(position);
     }
 
+    @Override
+    public boolean tryClaimRebuild(String tagId, String token, Duration lease) {
+        return redisson.getBucket(rebuildKey(tagId), StringCodec.INSTANCE).setIfAbsent(token, lease);
+    }
+
+    @Override
+    public void releaseRebuild(String tagId, String token) {
+        // Compare-and-delete: a claim whose lease ran out may be another instance's now.
+        redisson.getBucket(rebuildKey(tagId), StringCodec.INSTANCE).compareAndSet(token, null);
+    }
+
     /** The live bitmap's key; public so tests and operators can inspect it. */
     public String membersKey(String tagId) {
-        return keys.key("tag", "{" + tagId + "}", "by-partner", "members");
+        return keys.key("tag", "{" + RedisKeys.literal(tagId) + "}", "by-partner", "members");
     }
 
     private String stagingKey(String tagId, String runId) {
-        return keys.key("tag", "{" + tagId + "}", "by-partner", "staging", runId);
+        return keys.key("tag", "{" + RedisKeys.literal(tagId) + "}", "by-partner", "staging", runId);
+    }
+
+    private String rebuildKey(String tagId) {
+        return keys.key("tag", "{" + RedisKeys.literal(tagId) + "}", "by-partner", "rebuilding");
     }
 
     private String loadedKey(String tagId) {
-        return keys.key("tag", "{" + tagId + "}", "by-partner", "loaded");
+        return keys.key("tag", "{" + RedisKeys.literal(tagId) + "}", "by-partner", "loaded");
     }
 }

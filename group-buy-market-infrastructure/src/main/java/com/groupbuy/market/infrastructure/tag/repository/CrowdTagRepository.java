@@ -2,6 +2,7 @@ package com.groupbuy.market.infrastructure.tag.repository;
 
 import com.groupbuy.market.domain.tag.adapter.repository.ICrowdTagRepository;
 import com.groupbuy.market.domain.tag.model.entity.CrowdTagJobEntity;
+import com.groupbuy.market.domain.tag.model.valobj.PartnerUserVO;
 import com.groupbuy.market.domain.tag.model.valobj.TagMemberVO;
 import com.groupbuy.market.infrastructure.tag.dao.ICrowdTagDao;
 import com.groupbuy.market.infrastructure.tag.po.CrowdTagJobPO;
@@ -34,6 +35,16 @@ public class CrowdTagRepository implements ICrowdTagRepository {
     @Override
     public CrowdTagJobEntity queryLatestJobOfTag(String tagId) {
         return toJob(dao.queryLatestJobOfTag(tagId));
+    }
+
+    @Override
+    public CrowdTagJobEntity queryLatestDoneJobOfTag(String tagId) {
+        return toJob(dao.queryLatestDoneJobOfTag(tagId));
+    }
+
+    @Override
+    public boolean hasMember(String tagId, PartnerUserVO user) {
+        return dao.countMember(tagId, user.source(), user.channel(), user.userId()) > 0;
     }
 
     @Override

@@ -97,17 +97,13 @@ public class RedisTradeRateLimiter implements ITradeRateLimiter {
     }
 
     /**
-     * A part of a bucket's name as sent by a partner, with braces escaped (and {@code %}, so no two parts meet). The
-     * rate limiter keeps a bucket in several keys, naming the others {@code {name}:value} and so on, and Redis
-     * Cluster hashes a key by its first pair of braces: a brace in a user id gave the bucket's keys different slots,
-     * and every lock and settlement of that buyer failed with CROSSSLOT (HTTP 500) while a user limit was on. Names
-     * without these characters are unchanged.
+     * A part of a bucket's name as sent by a partner, made safe for a key ({@link RedisKeys#literal}). The rate limiter
+     * keeps a bucket in several keys, naming the others {@code {name}:value} and so on, and Redis Cluster hashes a key
+     * by its first pair of braces: a brace in a user id gave the bucket's keys different slots, and every lock and
+     * settlement of that buyer failed with CROSSSLOT (HTTP 500) while a user limit was on.
      */
     static String literal(String part) {
-        if (part.indexOf('{') < 0 && part.indexOf('}') < 0 && part.indexOf('%') < 0) {
-            return part;
-        }
-        return part.replace("%", "%25").replace("{", "%7B").replace("}", "%7D");
+        return RedisKeys.literal(part);
     }
 
     private boolean acquire(String name, int perSecond, Duration keepAlive) {

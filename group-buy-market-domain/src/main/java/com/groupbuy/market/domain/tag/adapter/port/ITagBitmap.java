@@ -16,4 +16,15 @@ public interface ITagBitmap {
     boolean isLoaded(String tagId);
 
     boolean contains(String tagId, long position);
+
+    /**
+     * Claims the rebuild of a tag's lost bitmap for {@code lease} across every instance (a marker in Redis set only if
+     * absent); false when another claim holds it. {@code token} names this claim for {@link #releaseRebuild}.
+     */
+    default boolean tryClaimRebuild(String tagId, String token, java.time.Duration lease) {
+        return false;
+    }
+
+    /** Gives a claim back if it is still this {@code token}'s (a claim whose lease ran out may be another's now). */
+    default void releaseRebuild(String tagId, String token) {}
 }

@@ -1,6 +1,7 @@
 package com.groupbuy.market.domain.tag.adapter.repository;
 
 import com.groupbuy.market.domain.tag.model.entity.CrowdTagJobEntity;
+import com.groupbuy.market.domain.tag.model.valobj.PartnerUserVO;
 import com.groupbuy.market.domain.tag.model.valobj.TagMemberVO;
 import java.util.List;
 
@@ -26,6 +27,19 @@ public interface ICrowdTagRepository {
 
     /** In one transaction: the tag's {@code statistics} becomes {@code members} and the job is marked done. */
     void finishJob(String tagId, String batchId, long members);
+
+    /**
+     * The newest job of the tag that an import finished (status done), or null: whether the tag's members were ever
+     * published to Redis, which a Redis that lost its data no longer knows.
+     */
+    default CrowdTagJobEntity queryLatestDoneJobOfTag(String tagId) {
+        return null;
+    }
+
+    /** Whether the tag has a member row for this partner's user (ids compared exactly); one unique-key read. */
+    default boolean hasMember(String tagId, PartnerUserVO user) {
+        return false;
+    }
 
     /** How many detail rows (members) the tag has now: the total of an import's progress; -1 when not known. */
     default long countMembers(String tagId) {

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 import java.util.function.IntConsumer;
 import lombok.extern.slf4j.Slf4j;
 
@@ -118,7 +119,20 @@ public class TeamPlaceReconciler {
             return 0;
         }
         String shard = shardIndex + "/" + shardTotal;
-        Sweep sweep = sweep(unfinished.getOrDefault(shard, OpenTeamsPosition.START), shardIndex, shardTotal, deadline);
+        OpenTeamsPosition from = unfinished.getOrDefault(shard, OpenTeamsPosition.START);
+        AtomicReference<OpenTeamsPosition> reached = new AtomicReference<>(from);
+        Sweep sweep;
+        try {
+            sweep = sweep(from, shardIndex, shardTotal, deadline, reached::set);
+        } catch (RuntimeException e) {
+            // A sweep that failed (Redis or the database down) is not a run: it was recorded as one above (so two
+            // ticks never sweep at once), which would leave the rest of the sweep a whole interval, 10 min, behind
+            // although the caller logs that the next run retries it. Undo that so the next tick retries, and keep the
+            // pages this one finished: the retry goes on after them, as a sweep cut by its deadline does.
+            unfinished.put(shard, reached.get());
+            lastRun.compareAndSet(now, last);
+            throw e;
+        }
         if (sweep.cutAt() == null) {
             unfinished.remove(shard);
         } else {
@@ -129,13 +143,20 @@ public class TeamPlaceReconciler {
 
     /** This shard's open teams from the start, page by page until none is left or the deadline passes. */
     public int reconcile(int shardIndex, int shardTotal, Instant deadline) {
-        return sweep(OpenTeamsPosition.START, shardIndex, shardTotal, deadline).fixed();
+        return sweep(OpenTeamsPosition.START, shardIndex, shardTotal, deadline, reached -> {})
+                .fixed();
     }
 
     /** Teams corrected, and where the deadline cut the sweep (null: it reached the last open team). */
     private record Sweep(int fixed, OpenTeamsPosition cutAt) {}
 
-    private Sweep sweep(OpenTeamsPosition from, int shardIndex, int shardTotal, Instant deadline) {
+    /** {@code reached} is told the last team of each page done, so a sweep that throws can go on from there. */
+    private Sweep sweep(
+            OpenTeamsPosition from,
+            int shardIndex,
+            int shardTotal,
+            Instant deadline,
+            Consumer<OpenTeamsPosition> reached) {
         OpenTeamsPosition after = from;
         int checked = 0;
         int fixed = 0;
@@ -154,6 +175,7 @@ public class TeamPlaceReconciler {
                 after = team.position();
             }
             checked += page.size();
+            reached.accept(after);
             if (page.size() < pageSize) {
                 finished = true;
                 break;

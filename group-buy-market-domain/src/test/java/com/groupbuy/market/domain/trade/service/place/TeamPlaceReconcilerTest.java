@@ -1,6 +1,7 @@
 package com.groupbuy.market.domain.trade.service.place;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.groupbuy.market.domain.trade.adapter.port.ITeamPlaceReservation;
 import com.groupbuy.market.domain.trade.adapter.repository.ITeamPlaceRepository;
@@ -126,6 +127,41 @@ class TeamPlaceReconcilerTest {
         assertThat(teams.firstTeamOfEachPage)
                 .as("no run started over at the first team")
                 .containsOnlyOnce("t1");
+    }
+
+    @Test
+    void aSweepThatFailsIsRetriedAtTheNextTickFromThePagesItFinished() {
+        for (int i = 1; i <= 20; i++) {
+            teams.open(i, "t" + i, 1, NOW.plusSeconds(600 + i));
+            counters.set("t" + i, 1);
+        }
+        counters.set("t3", 2); // in the page Redis still answered
+        counters.set("t18", 2); // in the pages after Redis went down
+        TeamPlaceReconciler reconciler = reconciler(5);
+        counters.pagesBeforeOutage = 1; // the first page's counters read, then Redis is down
+
+        assertThatThrownBy(() -> reconciler.reconcileIfDue(0, 1, NOW.plusSeconds(30)))
+                .hasMessageContaining("redis unavailable");
+        assertThat(counters.of("t3")).isEqualTo(1);
+        assertThat(counters.of("t18")).isEqualTo(2);
+
+        // Redis is back a tick (seconds, far less than the interval) later: the failed sweep is retried now, not an
+        // interval later, and goes on after the page it finished instead of starting over.
+        counters.pagesBeforeOutage = -1;
+        clock.now = NOW.plusSeconds(5);
+        int firstPagesBefore = teams.firstTeamOfEachPage.size();
+        assertThat(reconciler.reconcileIfDue(0, 1, NOW.plusSeconds(35))).isEqualTo(1);
+        assertThat(counters.of("t18")).isEqualTo(1);
+        assertThat(teams.firstTeamOfEachPage.subList(firstPagesBefore, teams.firstTeamOfEachPage.size()))
+                .as("the retry starts after the finished page")
+                .doesNotContain("t1")
+                .startsWith("t6");
+
+        // A sweep that succeeded counts as a run again: the next is an interval later.
+        counters.set("t18", 2);
+        clock.now = NOW.plusSeconds(10);
+        assertThat(reconciler.reconcileIfDue(0, 1, NOW.plusSeconds(40))).isZero();
+        assertThat(counters.of("t18")).isEqualTo(2);
     }
 
     @Test
@@ -300,6 +336,8 @@ class TeamPlaceReconcilerTest {
     /** The Redis counters; no holder in flight in these tests, so the truth is the lock count. */
     private static final class Counters implements ITeamPlaceReservation {
         private final Map<String, Integer> places = new HashMap<>();
+        /** Pages of counters read before Redis goes down (negative: never down). */
+        int pagesBeforeOutage = -1;
 
         void set(String teamId, int n) {
             places.put(teamId, n);
@@ -315,6 +353,12 @@ class TeamPlaceReconcilerTest {
 
         @Override
         public Map<String, Integer> places(Collection<String> teamIds) {
+            if (pagesBeforeOutage == 0) {
+                throw new IllegalStateException("redis unavailable");
+            }
+            if (pagesBeforeOutage > 0) {
+                pagesBeforeOutage--;
+            }
             Map<String, Integer> found = new TreeMap<>();
             teamIds.stream().filter(places::containsKey).forEach(id -> found.put(id, places.get(id)));
             return found;

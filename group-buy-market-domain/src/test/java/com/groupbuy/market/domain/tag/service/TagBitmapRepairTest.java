@@ -1,0 +1,168 @@
+package com.groupbuy.market.domain.tag.service;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.groupbuy.market.domain.tag.adapter.port.ITagBitmap;
+import com.groupbuy.market.domain.tag.adapter.repository.ICrowdTagRepository;
+import com.groupbuy.market.domain.tag.adapter.repository.IUserBitIndexRepository;
+import com.groupbuy.market.domain.tag.model.entity.CrowdTagJobEntity;
+import com.groupbuy.market.domain.tag.model.valobj.PartnerUserVO;
+import com.groupbuy.market.domain.tag.model.valobj.TagMemberVO;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The thundering herd after Redis lost a tag's bitmap: every check of the tag on every instance finds it missing at
+ * once. Two instances (two repairs over one shared claim, as two processes over one Redis), 32 checks racing: the tag
+ * is rebuilt once, and a tag never imported is never rebuilt.
+ */
+class TagBitmapRepairTest {
+
+    private final AtomicBoolean loaded = new AtomicBoolean();
+    private final AtomicReference<String> claim = new AtomicReference<>();
+    private final AtomicInteger publishes = new AtomicInteger();
+
+    private final ICrowdTagRepository tags = new ICrowdTagRepository() {
+        @Override
+        public boolean existsTag(String tagId) {
+            return true;
+        }
+
+        @Override
+        public CrowdTagJobEntity queryJobByBatchId(String batchId) {
+            return null;
+        }
+
+        @Override
+        public CrowdTagJobEntity queryLatestJobOfTag(String tagId) {
+            return null;
+        }
+
+        @Override
+        public CrowdTagJobEntity queryLatestDoneJobOfTag(String tagId) {
+            return "T".equals(tagId)
+                    ? CrowdTagJobEntity.builder()
+                            .tagId("T")
+                            .batchId("b1")
+                            .status(1)
+                            .build()
+                    : null;
+        }
+
+        @Override
+        public long countMembersWithoutPartner(String tagId) {
+            return 0;
+        }
+
+        @Override
+        public List<TagMemberVO> queryMembers(String tagId, long afterId, int limit) {
+            return afterId == 0 ? List.of(new TagMemberVO(1, "s01", "c01", "u1")) : List.of();
+        }
+
+        @Override
+        public void finishJob(String tagId, String batchId, long members) {}
+    };
+
+    private final IUserBitIndexRepository bitIndex = new IUserBitIndexRepository() {
+        @Override
+        public Map<PartnerUserVO, Long> assign(Collection<PartnerUserVO> users) {
+            Map<PartnerUserVO, Long> positions = new HashMap<>();
+            users.forEach(u -> positions.put(u, 1L));
+            return positions;
+        }
+
+        @Override
+        public Long find(PartnerUserVO user) {
+            return 1L;
+        }
+    };
+
+    private final ITagBitmap bitmap = new ITagBitmap() {
+        @Override
+        public void stage(String tagId, String runId, long[] positions) {
+            try {
+                Thread.sleep(200); // a big tag: the rebuild is still running while the herd arrives
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+
+        @Override
+        public void publish(String tagId, String runId, String batchId) {
+            publishes.incrementAndGet();
+            loaded.set(true);
+        }
+
+        @Override
+        public boolean isLoaded(String tagId) {
+            return loaded.get();
+        }
+
+        @Override
+        public boolean contains(String tagId, long position) {
+            return false;
+        }
+
+        @Override
+        public boolean tryClaimRebuild(String tagId, String token, Duration lease) {
+            return claim.compareAndSet(null, token);
+        }
+
+        @Override
+        public void releaseRebuild(String tagId, String token) {
+            claim.compareAndSet(token, null);
+        }
+    };
+
+    @Test
+    void aLostTagIsRebuiltOnceWhateverTheNumberOfChecksAndInstances() throws Exception {
+        ExecutorService instanceA = Executors.newSingleThreadExecutor();
+        ExecutorService instanceB = Executors.newSingleThreadExecutor();
+        ExecutorService checks = Executors.newFixedThreadPool(32);
+        CrowdTagImportService imports = new CrowdTagImportService(tags, bitIndex, bitmap, 100);
+        List<TagBitmapRepair> repairs = List.of(
+                new TagBitmapRepair(tags, bitmap, imports, instanceA, Duration.ofMinutes(10)),
+                new TagBitmapRepair(tags, bitmap, imports, instanceB, Duration.ofMinutes(10)));
+        CountDownLatch start = new CountDownLatch(1);
+        for (int i = 0; i < 32; i++) {
+            TagBitmapRepair repair = repairs.get(i % 2);
+            checks.submit(() -> {
+                start.await();
+                if (repair.wasImported("T")) {
+                    repair.requestRebuild("T");
+                }
+                return null;
+            });
+        }
+        start.countDown();
+        checks.shutdown();
+        assertThat(checks.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
+        for (ExecutorService instance : List.of(instanceA, instanceB)) {
+            instance.shutdown();
+            assertThat(instance.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
+        }
+
+        assertThat(publishes).as("rebuilt once").hasValue(1);
+        assertThat(loaded).isTrue();
+        assertThat(claim.get()).as("claim given back").isNull();
+    }
+
+    @Test
+    void aTagNeverImportedIsNotALoss() {
+        TagBitmapRepair repair = new TagBitmapRepair(
+                tags, bitmap, new CrowdTagImportService(tags, bitIndex, bitmap, 100), Runnable::run, Duration.ZERO);
+
+        assertThat(repair.wasImported("NEVER")).isFalse();
+    }
+}
