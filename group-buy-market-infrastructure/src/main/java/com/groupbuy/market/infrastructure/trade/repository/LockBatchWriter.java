@@ -20,9 +20,9 @@ import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * Several locks in one transaction (group commit, #19): each join's guarded {@code takePlace} as a statement of its
- * own (the same guard as a lock written alone), then one multi-row insert each for the new teams, the member rows and
- * the close checks (each a JDBC batch of the single-row insert, {@link BatchInserts}: one SQL text whatever the batch
+ * Several locks in one transaction (group commit, #19): the new teams' multi-row insert, then each join's guarded
+ * {@code takePlace} as a statement of its own (the same guard as a lock written alone), then one multi-row insert each
+ * for the member rows and the close checks (each a JDBC batch of the single-row insert, {@link BatchInserts}: one SQL text whatever the batch
  * size), then one commit. Each lock's close checks carry its lease for the close-check relay, as when it is
  * written alone, so the relay publishes them without claiming them; a batch rolled back leaves none. A join the guard refuses wrote nothing and is answered {@code E0005} while the
  * others go on; any other failure (a unique key, a deadlock, the database gone) rolls the whole batch back and
@@ -57,6 +57,27 @@ public class LockBatchWriter {
 
     private List<LockOutcome> writeTogether(List<LockOrderAggregate> locks) {
         LockOutcome[] outcomes = new LockOutcome[locks.size()];
+        IGroupBuyOrderDao batchedTeams = batch.mapper(IGroupBuyOrderDao.class);
+        IGroupBuyOrderListDao batchedOrders = batch.mapper(IGroupBuyOrderListDao.class);
+
+        // The new teams first, before any team row is locked. Inserted after the joins' takePlace (as until
+        // 2026-12-02), a new team whose id falls in the uq_team_id gap before a team this batch had just locked waited
+        // for any transaction queued for that team's row with a gap-including lock (the place reconciler's
+        // SELECT ... FOR UPDATE, a lock written alone): that one waited for this batch, and InnoDB rolled one of them
+        // back (a refused joiner's look answered 0001). Holding no lock yet, the batch waits for nobody who waits for
+        // it. Same statements and round trips: the teams' multi-row INSERT, then the members' (BatchInserts).
+        List<TeamPO> teams = locks.stream()
+                .filter(LockOrderAggregate::isNewTeam)
+                .map(LockRows::team)
+                .toList();
+        if (!teams.isEmpty()) {
+            teams.forEach(batchedTeams::insert);
+            int rows = batch.flush();
+            if (rows != teams.size()) {
+                throw new IllegalStateException(teams.size() + " teams queued but " + rows + " rows written");
+            }
+        }
+
         List<Integer> joins = IntStream.range(0, locks.size())
                 .filter(i -> !locks.get(i).isNewTeam())
                 .boxed()
@@ -77,31 +98,22 @@ public class LockBatchWriter {
             return List.of(outcomes);
         }
 
-        List<TeamPO> teams = new ArrayList<>();
         List<GroupBuyOrderListPO> orders = new ArrayList<>(going.size());
         List<NotifyTaskEntity> checks = new ArrayList<>();
         List<NotifyLease> leases = new ArrayList<>();
         for (int i : going) {
             LockOrderAggregate lock = locks.get(i);
-            if (lock.isNewTeam()) {
-                teams.add(LockRows.team(lock));
-            }
             orders.add(LockRows.order(lock));
             for (NotifyTaskEntity check : LockRows.closeChecks(lock)) {
                 checks.add(check);
                 leases.add(lock.getCloseCheckLease()); // null: written unleased, handed over by id
             }
         }
-        // Queued, then sent at the flush: the teams as one multi-row INSERT (none when there is no new team), then the
-        // member rows as another, as before; the checks are the outbox's own batch.
-        IGroupBuyOrderDao batchedTeams = batch.mapper(IGroupBuyOrderDao.class);
-        IGroupBuyOrderListDao batchedOrders = batch.mapper(IGroupBuyOrderListDao.class);
-        teams.forEach(batchedTeams::insert);
+        // Queued, then sent at the flush as one multi-row INSERT; the checks are the outbox's own batch.
         orders.forEach(batchedOrders::insert);
         int rows = batch.flush();
-        if (rows != teams.size() + orders.size()) {
-            throw new IllegalStateException(
-                    teams.size() + " teams and " + orders.size() + " orders queued but " + rows + " rows written");
+        if (rows != orders.size()) {
+            throw new IllegalStateException(orders.size() + " orders queued but " + rows + " rows written");
         }
         List<NotifyTaskVO> written = notifyTasks.saveNewTasks(checks, leases);
 

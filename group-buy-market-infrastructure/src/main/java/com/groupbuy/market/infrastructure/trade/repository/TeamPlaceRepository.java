@@ -12,10 +12,13 @@ import com.groupbuy.market.infrastructure.trade.po.TeamPlacesPO;
 import java.time.Instant;
 import java.util.List;
 import java.util.function.Function;
+import lombok.extern.slf4j.Slf4j;
+import org.springframework.dao.PessimisticLockingFailureException;
 import org.springframework.stereotype.Repository;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /** The reconciliation's reads; the team row lock is held by a short transaction around the caller's work. */
+@Slf4j
 @Repository
 public class TeamPlaceRepository implements ITeamPlaceRepository {
 
@@ -39,8 +42,25 @@ public class TeamPlaceRepository implements ITeamPlaceRepository {
                 .toList();
     }
 
+    /**
+     * Null when the team is not open, or when its row lock could not be had: a deadlock or a lock wait timeout
+     * (InnoDB rolled this look back; it wrote nothing) is logged and the team left to the next sweep, so the look, an
+     * auxiliary one, never turns the answer of the lock that asked for it (its refusal) into an error.
+     */
     @Override
     public <T> T underTeamLock(String teamId, Function<LockedTeamPlacesVO, T> work) {
+        try {
+            return lockedLook(teamId, work);
+        } catch (PessimisticLockingFailureException e) {
+            log.warn(
+                    "team places look skipped team={} (row lock not had: {}); the next sweep looks again",
+                    teamId,
+                    String.valueOf(e.getMostSpecificCause().getMessage()));
+            return null;
+        }
+    }
+
+    private <T> T lockedLook(String teamId, Function<LockedTeamPlacesVO, T> work) {
         return transaction.execute(status -> {
             TeamPlacesPO team = dao.lockTeam(teamId);
             if (team == null || TeamStatus.of(team.getStatus()) != TeamStatus.OPEN) {

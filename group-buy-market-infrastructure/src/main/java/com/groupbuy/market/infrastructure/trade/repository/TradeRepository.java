@@ -19,10 +19,13 @@ import com.groupbuy.market.infrastructure.trade.po.JoinLookupPO;
 import com.groupbuy.market.infrastructure.trade.po.OrderLookupPO;
 import com.groupbuy.market.types.enums.ResponseCode;
 import com.groupbuy.market.types.exception.AppException;
+import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
+import lombok.extern.slf4j.Slf4j;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.dao.DuplicateKeyException;
+import org.springframework.dao.PessimisticLockingFailureException;
 import org.springframework.stereotype.Repository;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -31,6 +34,7 @@ import org.springframework.transaction.support.TransactionTemplate;
  * checks to the outbox (#15), so a lock never exists without its check. With group commit on, concurrent locks share
  * one such transaction ({@link LockGroupCommit}); a lock that cannot be written with the others is written alone.
  */
+@Slf4j
 @Repository
 public class TradeRepository implements ITradeRepository {
 
@@ -93,8 +97,43 @@ public class TradeRepository implements ITradeRepository {
         return groupCommit == null ? lockAlone(lock) : groupCommit.lock(lock, this::lockAlone);
     }
 
-    /** The lock in a transaction of its own: the only way while group commit is off, and its fallback when on. */
+    /** Tries of a lock written alone that InnoDB chose as a deadlock's victim before its error is answered. */
+    private static final int DEADLOCK_TRIES = 3;
+
+    /**
+     * The lock in a transaction of its own: the only way while group commit is off, and its fallback when on. A
+     * deadlock's victim is written again: InnoDB rolled its whole transaction back (nothing of it is written, its Redis
+     * place is still held under the order), so the retry is the same lock against the rows as they are now and its
+     * answer (written, or the guard's {@code E0005}) is the true one, not a 0001 for a transient conflict.
+     */
     private MarketPayOrderEntity lockAlone(LockOrderAggregate lock) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return lockAloneOnce(lock);
+            } catch (PessimisticLockingFailureException e) {
+                if (attempt >= DEADLOCK_TRIES || !isDeadlock(e)) {
+                    throw e;
+                }
+                log.warn(
+                        "lock order={} team={} deadlock victim, written again (try {})",
+                        lock.getOrderId(),
+                        lock.getTeamId(),
+                        attempt + 1);
+            }
+        }
+    }
+
+    /** MariaDB/MySQL 1213 (SQLSTATE 40001): the whole transaction was rolled back; a lock wait timeout is not. */
+    private static boolean isDeadlock(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SQLException sql && (sql.getErrorCode() == 1213 || "40001".equals(sql.getSQLState()))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private MarketPayOrderEntity lockAloneOnce(LockOrderAggregate lock) {
         GroupBuyOrderListPO order = LockRows.order(lock);
         List<NotifyTaskVO> closeChecks;
         try {

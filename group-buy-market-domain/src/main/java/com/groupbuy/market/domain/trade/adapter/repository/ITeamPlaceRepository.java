@@ -20,7 +20,9 @@ public interface ITeamPlaceRepository {
 
     /**
      * Runs {@code work} while the team row is locked, the lock every change of its lock count takes: no lock, refund
-     * or close of this team commits meanwhile. Null, without calling {@code work}, when the team is not open.
+     * or close of this team commits meanwhile. Null, without calling {@code work}, when the team is not open, or
+     * when its row lock could not be had (a deadlock, a lock wait timeout): a look is best effort, the next sweep
+     * looks again.
      */
     <T> T underTeamLock(String teamId, Function<LockedTeamPlacesVO, T> work);
 }
