@@ -9,10 +9,12 @@ import com.groupbuy.market.domain.trade.model.valobj.PartnerOrderKey;
 import com.groupbuy.market.domain.trade.model.valobj.TeamStatus;
 import com.groupbuy.market.infrastructure.trade.dao.ITeamPlaceDao;
 import com.groupbuy.market.infrastructure.trade.po.TeamPlacesPO;
+import java.sql.SQLException;
 import java.time.Instant;
 import java.util.List;
 import java.util.function.Function;
 import lombok.extern.slf4j.Slf4j;
+import org.springframework.dao.DataAccessException;
 import org.springframework.dao.PessimisticLockingFailureException;
 import org.springframework.stereotype.Repository;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -43,21 +45,35 @@ public class TeamPlaceRepository implements ITeamPlaceRepository {
     }
 
     /**
-     * Null when the team is not open, or when its row lock could not be had: a deadlock or a lock wait timeout
-     * (InnoDB rolled this look back; it wrote nothing) is logged and the team left to the next sweep, so the look, an
-     * auxiliary one, never turns the answer of the lock that asked for it (its refusal) into an error.
+     * Null when the team is not open, or when its row lock could not be had: a deadlock, a lock wait timeout or the
+     * statement time bound ({@code max_statement_time}) reached while waiting (this look wrote nothing) is logged and
+     * the team left to the next sweep, so the look, an auxiliary one, never turns the answer of the lock that asked for
+     * it (its refusal) into an error.
      */
     @Override
     public <T> T underTeamLock(String teamId, Function<LockedTeamPlacesVO, T> work) {
         try {
             return lockedLook(teamId, work);
-        } catch (PessimisticLockingFailureException e) {
+        } catch (DataAccessException e) {
+            if (!(e instanceof PessimisticLockingFailureException) && !waitedPastTheStatementBound(e)) {
+                throw e;
+            }
             log.warn(
                     "team places look skipped team={} (row lock not had: {}); the next sweep looks again",
                     teamId,
                     String.valueOf(e.getMostSpecificCause().getMessage()));
             return null;
         }
+    }
+
+    /** MariaDB 1969: the statement was interrupted at {@code max_statement_time}, here while it waited for the row. */
+    private static boolean waitedPastTheStatementBound(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SQLException sql && sql.getErrorCode() == 1969) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private <T> T lockedLook(String teamId, Function<LockedTeamPlacesVO, T> work) {
