@@ -318,6 +318,11 @@ class CloseCheckIT {
                         second.getMessageProperties().getHeader("x-gbm-dead-reason"));
         assertThat(reasons.get(malformed)).startsWith("malformed: check must be");
         assertThat(reasons.get(noOrder)).startsWith("no order 000000000000");
+        // The consumer records the outcome after the broker took the dead letter: wait for that commit, bounded.
+        long deadline = System.currentTimeMillis() + 10_000;
+        while ((recordStatus(malformed) != 2 || recordStatus(noOrder) != 2) && System.currentTimeMillis() < deadline) {
+            Thread.sleep(100);
+        }
         assertThat(recordStatus(malformed)).isEqualTo(2);
         assertThat(recordStatus(noOrder)).isEqualTo(2);
     }
