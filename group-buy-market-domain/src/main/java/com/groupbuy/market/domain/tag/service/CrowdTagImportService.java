@@ -62,17 +62,7 @@ public class CrowdTagImportService {
      * abandoned). Throws {@link IllegalArgumentException} when it names no runnable job.
      */
     public TagImportResult importMembers(String batchIdOrTagId) {
-        CrowdTagJobEntity job = runnableJob(batchIdOrTagId);
-        ProgressBoard.Progress progress =
-                progressBoard.start(PROGRESS_KIND, job.getBatchId(), tags.countMembers(job.getTagId()));
-        try {
-            TagImportResult result = load(job, progress);
-            progress.done();
-            return result;
-        } catch (RuntimeException e) {
-            progress.failed(String.valueOf(e.getMessage()));
-            throw e;
-        }
+        return loadOnTheBoard(runnableJob(batchIdOrTagId));
     }
 
     /**
@@ -91,6 +81,11 @@ public class CrowdTagImportService {
         if (withoutPartner > 0) {
             throw new IllegalArgumentException(withoutPartner(tagId, withoutPartner));
         }
+        return loadOnTheBoard(job);
+    }
+
+    /** The job's load, reported on the progress board as it goes, and as failed when it throws. */
+    private TagImportResult loadOnTheBoard(CrowdTagJobEntity job) {
         ProgressBoard.Progress progress =
                 progressBoard.start(PROGRESS_KIND, job.getBatchId(), tags.countMembers(job.getTagId()));
         try {
