@@ -1,6 +1,7 @@
 package com.groupbuy.market.domain.trade.model.aggregate;
 
 import com.groupbuy.market.domain.outbox.model.entity.NotifyTaskEntity;
+import com.groupbuy.market.domain.outbox.model.valobj.NotifyTarget;
 import com.groupbuy.market.domain.trade.model.entity.MemberOrderView;
 import com.groupbuy.market.domain.trade.model.valobj.NotifyRoutes;
 import com.groupbuy.market.domain.trade.model.valobj.NotifySettings;
@@ -98,10 +99,13 @@ public final class TeamPayment {
                 return;
             }
             NotifySettings settings = settingsOf.apply(partner.get(0), partner.get(1));
-            if (settings == null) {
+            if (settings == null
+                    || (!NotifyTarget.MQ.equals(settings.notifyType())
+                            && (settings.notifyUrl() == null
+                                    || settings.notifyUrl().isBlank()))) {
                 log.warn(
                         "team {} completed with paid members of partner {}/{} (a team mixed before teams were kept to "
-                                + "their partner), which never opened a team in activity {}: no notify target known, "
+                                + "their partner), which never opened a team with a notify target in activity {}: none known, "
                                 + "not told; its trade numbers {}",
                         teamId,
                         partner.get(0),

@@ -66,7 +66,7 @@ class TeamPaymentTest {
     /**
      * A legacy mixed team: the team's partner's callback as ever, listing only its own members; each other partner
      * with paid members gets its own, to the target its own latest team named, listing only its members, under a key
-     * of its own. A partner with no team of its own (no known target) is not told.
+     * of its own. A partner with no team of its own, or an HTTP one with no URL (no known target), is not told.
      */
     @Test
     void aMixedTeamOwesEachPartnerWithPaidMembersItsOwnCallback() {
@@ -79,16 +79,18 @@ class TeamPaymentTest {
                         paid("s01", "c01", "a1"),
                         paid("s03", "c03", "m1"),
                         paid("s02", "c02", "b2"),
-                        paid("s04", "c04", "x1")),
+                        paid("s04", "c04", "x1"),
+                        paid("s05", "c05", "y1")),
                 (source, channel) -> {
                     asked.add(source + "/" + channel);
                     return switch (source) {
                         case "s02" -> new NotifySettings("HTTP", "https://b.example/success");
                         case "s03" -> new NotifySettings("MQ", null);
+                        case "s05" -> new NotifySettings("HTTP", null);
                         default -> null;
                     };
                 });
-        assertThat(asked).containsExactly("s02/c02", "s03/c03", "s04/c04");
+        assertThat(asked).containsExactly("s02/c02", "s03/c03", "s04/c04", "s05/c05");
         assertThat(owed).hasSize(3);
         assertThat(owed.get(0).getTaskKey()).isEqualTo("t-1:trade_settlement");
         assertThat(owed.get(0).getSource()).isEqualTo("s01");
