@@ -15,6 +15,9 @@ public final class PartnerReceiver implements AutoCloseable {
     private final MockWebServer server = new MockWebServer();
     private final List<JsonNode> bodies = new CopyOnWriteArrayList<>();
     private final List<Signed> signed = new CopyOnWriteArrayList<>();
+    /** Callbacks still to answer with HTTP 500 {@code error} (not kept), as a partner that is down answers. */
+    private final java.util.concurrent.atomic.AtomicInteger refuseNext =
+            new java.util.concurrent.atomic.AtomicInteger();
 
     /** A callback as sent: its body's bytes (as text) and its Standard Webhooks headers. */
     public record Signed(String body, String webhookId, String webhookTimestamp, String webhookSignature) {}
@@ -23,6 +26,9 @@ public final class PartnerReceiver implements AutoCloseable {
         server.setDispatcher(new Dispatcher() {
             @Override
             public MockResponse dispatch(RecordedRequest request) {
+                if (refuseNext.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+                    return new MockResponse.Builder().code(500).body("error").build();
+                }
                 try {
                     String body = request.getBody().utf8();
                     signed.add(new Signed(
@@ -56,6 +62,11 @@ public final class PartnerReceiver implements AutoCloseable {
     /** Every callback body received so far, in arrival order. */
     public List<JsonNode> received() {
         return List.copyOf(bodies);
+    }
+
+    /** Answers the next {@code count} callbacks with HTTP 500 {@code error}, keeping none of them. */
+    public void refuseNext(int count) {
+        refuseNext.set(count);
     }
 
     /** Every callback received so far with its signature headers, in arrival order. */

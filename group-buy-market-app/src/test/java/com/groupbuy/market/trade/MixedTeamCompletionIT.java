@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.groupbuy.market.activity.MarketConfigFixture;
+import com.groupbuy.market.domain.outbox.service.DueCallbackDeliveryService;
 import com.groupbuy.market.infrastructure.trade.repository.SettlementGroupCommit;
 import com.groupbuy.market.support.IntegrationTest;
 import com.groupbuy.market.support.MallQueue;
@@ -61,6 +62,9 @@ class MixedTeamCompletionIT {
 
     @Autowired
     ObjectProvider<SettlementGroupCommit> groupCommit;
+
+    @Autowired
+    DueCallbackDeliveryService notifyService;
 
     /** A's and B's team-success endpoints (the notifyUrl of their locks); C is an MQ partner. */
     private PartnerReceiver successA;
@@ -144,6 +148,36 @@ class MixedTeamCompletionIT {
         assertThat(successA.received()).hasSize(1);
         assertThat(successB.received()).hasSize(1);
         assertThat(mallC.forTeam(teamId)).hasSize(1);
+    }
+
+    /**
+     * B is down when the team completes: its callback is a task like any other, retried by the compensation run (the
+     * job's drain) and delivered there, still only B's members, still signed with B's secret.
+     */
+    @Test
+    void anotherPartnersCallbackMissedAtCompletionIsDeliveredByTheCompensationRun() throws Exception {
+        lockOk("s02", "c02", u("b0"), "");
+        String teamId = lockOk("s01", "c01", u("a1"), "").path("teamId").asText();
+        plantMember(teamId, "s02", "c02", u("b1"), 1, 1);
+        plantMember(teamId, "s02", "c02", u("b2"), 1, 2);
+        successB.refuseNext(1);
+
+        assertThat(settle("s01", "c01", u("a1")).path("code").asText()).isEqualTo("0000");
+
+        String keyB = teamId + ":trade_settlement:3:s02:c02";
+        await(() -> successA.received().size() == 1 && taskStatus(keyB) == 2);
+        assertThat(successB.received()).isEmpty();
+        jdbc.update(
+                "UPDATE notify_task SET next_attempt_time = UTC_TIMESTAMP(3) - INTERVAL 1 SECOND WHERE task_key = ?",
+                keyB);
+
+        notifyService.deliverAllDue();
+
+        await(() -> successB.received().size() == 1 && taskStatus(keyB) == 1);
+        assertThat(successB.signedReceived().get(0).body()).isEqualTo(body(teamId, "b1", "b2"));
+        assertSigned(successB.signedReceived().get(0), "s02");
+        assertThat(successA.signedReceived().get(0).body()).isEqualTo(body(teamId, "a1"));
+        assertThat(completionTasks(teamId)).hasSize(2);
     }
 
     /** The payment that completes the team is another partner's buyer's: the same callbacks, A's still under A's key. */
@@ -238,6 +272,12 @@ class MixedTeamCompletionIT {
                         + "WHERE team_id = ? AND notify_category = 'trade_settlement' ORDER BY id",
                 String.class,
                 teamId);
+    }
+
+    private int taskStatus(String taskKey) {
+        List<Integer> status =
+                jdbc.queryForList("SELECT notify_status FROM notify_task WHERE task_key = ?", Integer.class, taskKey);
+        return status.isEmpty() ? -1 : status.get(0);
     }
 
     private int delivered(String teamId) {
