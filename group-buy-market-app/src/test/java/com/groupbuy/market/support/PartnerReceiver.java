@@ -14,13 +14,29 @@ public final class PartnerReceiver implements AutoCloseable {
 
     private final MockWebServer server = new MockWebServer();
     private final List<JsonNode> bodies = new CopyOnWriteArrayList<>();
+    private final List<Signed> signed = new CopyOnWriteArrayList<>();
+    /** Callbacks still to answer with HTTP 500 {@code error} (not kept), as a partner that is down answers. */
+    private final java.util.concurrent.atomic.AtomicInteger refuseNext =
+            new java.util.concurrent.atomic.AtomicInteger();
+
+    /** A callback as sent: its body's bytes (as text) and its Standard Webhooks headers. */
+    public record Signed(String body, String webhookId, String webhookTimestamp, String webhookSignature) {}
 
     public PartnerReceiver() throws IOException {
         server.setDispatcher(new Dispatcher() {
             @Override
             public MockResponse dispatch(RecordedRequest request) {
+                if (refuseNext.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+                    return new MockResponse.Builder().code(500).body("error").build();
+                }
                 try {
-                    bodies.add(TestJson.JSON.readTree(request.getBody().utf8()));
+                    String body = request.getBody().utf8();
+                    signed.add(new Signed(
+                            body,
+                            request.getHeaders().get("webhook-id"),
+                            request.getHeaders().get("webhook-timestamp"),
+                            request.getHeaders().get("webhook-signature")));
+                    bodies.add(TestJson.JSON.readTree(body));
                 } catch (IOException e) {
                     throw new IllegalStateException(e);
                 }
@@ -46,6 +62,16 @@ public final class PartnerReceiver implements AutoCloseable {
     /** Every callback body received so far, in arrival order. */
     public List<JsonNode> received() {
         return List.copyOf(bodies);
+    }
+
+    /** Answers the next {@code count} callbacks with HTTP 500 {@code error}, keeping none of them. */
+    public void refuseNext(int count) {
+        refuseNext.set(count);
+    }
+
+    /** Every callback received so far with its signature headers, in arrival order. */
+    public List<Signed> signedReceived() {
+        return List.copyOf(signed);
     }
 
     /** The callbacks received so far whose body names this out trade number. */

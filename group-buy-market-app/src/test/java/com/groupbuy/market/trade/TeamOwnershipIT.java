@@ -42,7 +42,7 @@ import org.springframework.test.context.TestPropertySource;
  * team answers exactly as a team id no team has ({@code E0205}) and writes nothing, takes no Redis place; A's own
  * buyers still join; B's trial neither lists nor counts A's teams. A team already mixed before this rule (B's member
  * planted with SQL as legacy data) tells B's member's refund to B, never to A, and its completion callback to A lists
- * only A's trade numbers. Group commit of locks is on here (the default); {@link TeamOwnershipWrittenAloneIT} runs the
+ * only A's trade numbers (B's own completion callback: {@link MixedTeamCompletionIT}). Group commit of locks is on here (the default); {@link TeamOwnershipWrittenAloneIT} runs the
  * same with it off.
  */
 @IntegrationTest
@@ -320,7 +320,14 @@ class TeamOwnershipIT {
                 .as("the body keeps its exact shape {teamId, outTradeNoList}, only A's numbers")
                 .isEqualTo("{\"teamId\":\"" + teamId + "\",\"outTradeNoList\":[\"out-" + u("a1") + "\",\"out-" + u("a2")
                         + "\"]}");
+        // B never opened a team of its own in the activity: no target of B's is known, so B is not told (logged);
+        // MixedTeamCompletionIT shows B told at its own target when it did.
         assertThat(successB.received()).isEmpty();
+        assertThat(jdbc.queryForObject(
+                        "SELECT COUNT(*) FROM notify_task WHERE team_id = ? AND notify_category = 'trade_settlement'",
+                        Integer.class,
+                        teamId))
+                .isEqualTo(1);
     }
 
     // --- helpers

@@ -11,8 +11,10 @@ import com.groupbuy.market.domain.trade.model.aggregate.TeamExpiry;
 import com.groupbuy.market.domain.trade.model.aggregate.TeamPayment;
 import com.groupbuy.market.domain.trade.model.entity.MemberOrderView;
 import com.groupbuy.market.domain.trade.model.entity.SettleCommand;
+import com.groupbuy.market.domain.trade.model.valobj.NotifySettings;
 import com.groupbuy.market.domain.trade.model.valobj.OrderStatus;
 import com.groupbuy.market.domain.trade.model.valobj.OwedCallback;
+import com.groupbuy.market.domain.trade.model.valobj.PaidMember;
 import com.groupbuy.market.domain.trade.model.valobj.PartnerOrderKey;
 import com.groupbuy.market.domain.trade.model.valobj.RefundType;
 import com.groupbuy.market.domain.trade.model.valobj.TeamExpiryVO;
@@ -168,27 +170,36 @@ public class InMemoryTradeStore implements ISettlementRepository, IRefundReposit
         team.status = paidLastPlace
                 ? payment.teamWhenFilled().code()
                 : payment.teamOtherwise().code();
-        return payment.callbackOwed(
-                        view,
-                        paidLastPlace,
-                        (source, channel) -> orders.values().stream()
-                                .filter(o -> o.teamId.equals(team.teamId) && o.status == OrderStatus.PAID.code())
-                                .filter(o -> o.source.equals(source) && o.channel.equals(channel))
-                                .map(o -> o.outTradeNo)
-                                .toList())
-                .map(task -> {
-                    long id = saveTask(task);
-                    return new OwedCallback(
-                            id,
-                            callbackLease == null
-                                    ? null
-                                    : NotifyTaskVO.builder()
-                                            .id(id)
-                                            .teamId(task.getTeamId())
-                                            .claimToken(callbackLease.token())
-                                            .build());
-                })
-                .orElse(null);
+        List<NotifyTaskEntity> owed = payment.callbacksOwed(
+                view,
+                paidLastPlace,
+                () -> orders.values().stream()
+                        .filter(o -> o.teamId.equals(team.teamId) && o.status == OrderStatus.PAID.code())
+                        .map(o -> new PaidMember(o.source, o.channel, o.outTradeNo))
+                        .toList(),
+                (source, channel) -> teams.values().stream()
+                        .filter(t -> t.activityId == view.getActivityId()
+                                && t.source.equals(source)
+                                && t.channel.equals(channel))
+                        .reduce((a, b) -> b)
+                        .map(t -> new NotifySettings(t.notifyType, t.notifyUrl))
+                        .orElse(null));
+        if (owed.isEmpty()) {
+            return null;
+        }
+        long id = saveTask(owed.get(0));
+        List<Long> others =
+                owed.subList(1, owed.size()).stream().map(this::saveTask).toList();
+        return new OwedCallback(
+                id,
+                callbackLease == null
+                        ? null
+                        : NotifyTaskVO.builder()
+                                .id(id)
+                                .teamId(owed.get(0).getTeamId())
+                                .claimToken(callbackLease.token())
+                                .build(),
+                others);
     }
 
     @Override

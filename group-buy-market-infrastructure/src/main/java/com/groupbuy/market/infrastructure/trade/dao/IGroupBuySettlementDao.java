@@ -1,6 +1,8 @@
 package com.groupbuy.market.infrastructure.trade.dao;
 
 import com.groupbuy.market.infrastructure.trade.po.MemberOrderPO;
+import com.groupbuy.market.infrastructure.trade.po.NotifySettingsPO;
+import com.groupbuy.market.infrastructure.trade.po.PaidMemberPO;
 import com.groupbuy.market.infrastructure.trade.po.PartnerOrderRow;
 import java.time.Instant;
 import java.util.List;
@@ -58,15 +60,12 @@ public interface IGroupBuySettlementDao {
      */
     List<String> lockOrders(@Param("orderIds") List<String> orderIds);
 
-    /**
-     * The trade numbers of the team's orders of one partner ({@code source} + {@code channel}) in {@code paid}, in the
-     * order they were locked.
-     */
-    List<String> queryPaidOutTradeNos(
-            @Param("teamId") String teamId,
-            @Param("paid") int paidStatus,
-            @Param("source") String source,
-            @Param("channel") String channel);
+    /** The team's orders in {@code paid}, each with its own partner and trade number, in the order they were locked. */
+    List<PaidMemberPO> queryPaidMembers(@Param("teamId") String teamId, @Param("paid") int paidStatus);
+
+    /** The notify settings of the partner's latest team in the activity, or null when it opened none there. */
+    NotifySettingsPO queryPartnerNotifySettings(
+            @Param("activityId") long activityId, @Param("source") String source, @Param("channel") String channel);
 
     /**
      * A payment notice we refused for an order the buyer paid (closed before it was paid, trade time outside the

@@ -1,9 +1,15 @@
 package com.groupbuy.market.infrastructure.trade.repository;
 
+import com.groupbuy.market.domain.outbox.model.entity.NotifyTaskEntity;
 import com.groupbuy.market.domain.trade.model.aggregate.TeamPayment;
 import com.groupbuy.market.domain.trade.model.entity.MemberOrderView;
 import com.groupbuy.market.domain.trade.model.entity.SettleCommand;
+import com.groupbuy.market.domain.trade.model.valobj.NotifySettings;
+import com.groupbuy.market.domain.trade.model.valobj.OrderStatus;
+import com.groupbuy.market.domain.trade.model.valobj.PaidMember;
 import com.groupbuy.market.infrastructure.trade.dao.IGroupBuySettlementDao;
+import com.groupbuy.market.infrastructure.trade.po.NotifySettingsPO;
+import java.util.List;
 
 /**
  * The payment statement, shared by a settlement written alone ({@link SettlementRepository}) and one written in a
@@ -53,5 +59,26 @@ final class Payments {
             throw new IllegalStateException("the settlement's update matched " + rows + " rows, expected 0 or 2");
         }
         return rows == BOTH_ROWS;
+    }
+
+    /**
+     * The completion callbacks the payment owes ({@link TeamPayment#callbacksOwed}), their reads made on this
+     * transaction's connection: the team's paid members (one read, only when owed) and, for a team mixed before teams
+     * were kept to their partner, each other partner's notify settings.
+     */
+    static List<NotifyTaskEntity> callbacksOwed(
+            IGroupBuySettlementDao dao, MemberOrderView order, TeamPayment payment, boolean paidLastPlace) {
+        return payment.callbacksOwed(
+                order,
+                paidLastPlace,
+                () -> dao.queryPaidMembers(order.getTeamId(), OrderStatus.PAID.code()).stream()
+                        .map(m -> new PaidMember(m.getSource(), m.getChannel(), m.getOutTradeNo()))
+                        .toList(),
+                (source, channel) -> {
+                    NotifySettingsPO settings = dao.queryPartnerNotifySettings(order.getActivityId(), source, channel);
+                    return settings == null
+                            ? null
+                            : new NotifySettings(settings.getNotifyType(), settings.getNotifyUrl());
+                });
     }
 }

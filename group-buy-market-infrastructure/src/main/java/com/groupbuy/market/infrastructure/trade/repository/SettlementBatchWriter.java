@@ -5,7 +5,6 @@ import com.groupbuy.market.domain.outbox.model.entity.NotifyTaskEntity;
 import com.groupbuy.market.domain.outbox.model.valobj.NotifyLease;
 import com.groupbuy.market.domain.outbox.model.valobj.NotifyTaskVO;
 import com.groupbuy.market.domain.trade.model.entity.MemberOrderView;
-import com.groupbuy.market.domain.trade.model.valobj.OrderStatus;
 import com.groupbuy.market.domain.trade.model.valobj.OwedCallback;
 import com.groupbuy.market.infrastructure.trade.dao.IGroupBuySettlementDao;
 import java.util.ArrayList;
@@ -13,7 +12,6 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.stream.IntStream;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -23,7 +21,7 @@ import org.springframework.transaction.support.TransactionTemplate;
  * id order ({@code lockOrders}); then, team by team in team id order, each settlement's guarded payment statement —
  * the same statement as a settlement written alone, in the shape its counts suggest and, when that matches nothing,
  * the other — so two payments of one team run one after the other and the second sees the first counted; then the
- * callbacks owed, decided by the domain ({@code TeamPayment.callbackOwed}) on which shape matched and written as one
+ * callbacks owed, decided by the domain ({@code TeamPayment.callbacksOwed}) on which shape matched and written as one
  * multi-row insert, each under its own settlement's lease; then one commit. A settlement neither shape matches wrote
  * nothing and is answered refused (the caller re-reads, as alone) while the others go on; any other failure (a
  * deadlock, a constraint, the database gone) rolls the whole batch back and throws, and each settlement is then
@@ -65,6 +63,8 @@ public class SettlementBatchWriter {
                 .toList());
         SettlementOutcome[] outcomes = new SettlementOutcome[settlements.size()];
         List<Integer> owing = new ArrayList<>();
+        // Where each owing settlement's callbacks start in the insert: its own (leased) first, then other partners'.
+        List<Integer> firsts = new ArrayList<>();
         List<NotifyTaskEntity> callbacks = new ArrayList<>();
         List<NotifyLease> leases = new ArrayList<>();
         // Payments of a team already counted in this batch: the next one of that team is guessed with them.
@@ -88,16 +88,17 @@ public class SettlementBatchWriter {
             }
             counted.merge(order.getTeamId(), 1, Integer::sum);
             // Right after the payment that completed the team: no later payment of it in this batch can match.
-            Optional<NotifyTaskEntity> callback = w.payment()
-                    .callbackOwed(
-                            order,
-                            paidLastPlace,
-                            (source, channel) -> dao.queryPaidOutTradeNos(
-                                    order.getTeamId(), OrderStatus.PAID.code(), source, channel));
-            if (callback.isPresent()) {
+            List<NotifyTaskEntity> owed = Payments.callbacksOwed(dao, order, w.payment(), paidLastPlace);
+            if (!owed.isEmpty()) {
                 owing.add(i);
-                callbacks.add(callback.get());
+                firsts.add(callbacks.size());
+                callbacks.add(owed.get(0));
                 leases.add(w.callbackLease());
+                // Other partners' (a legacy mixed team): in the same insert, unleased, handed over by id after commit.
+                for (NotifyTaskEntity other : owed.subList(1, owed.size())) {
+                    callbacks.add(other);
+                    leases.add(null);
+                }
             } else {
                 outcomes[i] = SettlementOutcome.paid(null);
             }
@@ -106,9 +107,14 @@ public class SettlementBatchWriter {
         // batch: each settlement is then written alone, where the task written before is named.
         List<NotifyTaskVO> written = notifyTasks.saveNewTasks(callbacks, leases);
         for (int k = 0; k < owing.size(); k++) {
-            NotifyTaskVO task = written.get(k);
-            outcomes[owing.get(k)] =
-                    SettlementOutcome.paid(new OwedCallback(task.getId(), leases.get(k) == null ? null : task));
+            int first = firsts.get(k);
+            int end = k + 1 < owing.size() ? firsts.get(k + 1) : callbacks.size();
+            NotifyTaskVO task = written.get(first);
+            List<Long> others = written.subList(first + 1, end).stream()
+                    .map(NotifyTaskVO::getId)
+                    .toList();
+            outcomes[owing.get(k)] = SettlementOutcome.paid(
+                    new OwedCallback(task.getId(), leases.get(first) == null ? null : task, others));
         }
         return List.of(outcomes);
     }

@@ -8,12 +8,13 @@ import com.groupbuy.market.domain.trade.adapter.repository.ISettlementRepository
 import com.groupbuy.market.domain.trade.model.aggregate.TeamPayment;
 import com.groupbuy.market.domain.trade.model.entity.MemberOrderView;
 import com.groupbuy.market.domain.trade.model.entity.SettleCommand;
-import com.groupbuy.market.domain.trade.model.valobj.OrderStatus;
 import com.groupbuy.market.domain.trade.model.valobj.OwedCallback;
 import com.groupbuy.market.domain.trade.model.valobj.PartnerOrderKey;
 import com.groupbuy.market.infrastructure.trade.dao.IGroupBuySettlementDao;
 import com.groupbuy.market.types.enums.ResponseCode;
 import com.groupbuy.market.types.exception.AppException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.stereotype.Repository;
@@ -118,13 +119,17 @@ public class SettlementRepository implements ISettlementRepository {
                     throw changedMeanwhile();
                 }
             }
-            return payment.callbackOwed(
-                            order,
-                            paidLastPlace,
-                            (source, channel) -> dao.queryPaidOutTradeNos(
-                                    order.getTeamId(), OrderStatus.PAID.code(), source, channel))
-                    .map(task -> save(task, callbackLease))
-                    .orElse(null);
+            List<NotifyTaskEntity> owed = Payments.callbacksOwed(dao, order, payment, paidLastPlace);
+            if (owed.isEmpty()) {
+                return null;
+            }
+            OwedCallback first = save(owed.get(0), callbackLease);
+            List<Long> others = new ArrayList<>(owed.size() - 1);
+            for (NotifyTaskEntity other : owed.subList(1, owed.size())) {
+                // Another partner's (a legacy mixed team): unleased, handed over by id after commit.
+                others.add(notifyTasks.saveTask(other));
+            }
+            return new OwedCallback(first.taskId(), first.leased(), others);
         });
     }
 

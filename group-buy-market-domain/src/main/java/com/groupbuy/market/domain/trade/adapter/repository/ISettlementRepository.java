@@ -18,9 +18,10 @@ public interface ISettlementRepository {
      * moved as {@code payment} says (guarded: the order only from its
      * {@code orderFrom}, the team's complete count + 1 only below its target and only from {@code teamFrom}, in the
      * shape that leaves places unpaid or the one that pays the last place, whichever matches the locked row); the
-     * shape that matched tells {@link TeamPayment#callbackOwed} whether the payment owes the team's callback, which is
-     * stored in the same transaction, under {@code callbackLease} when one is given (null: unleased). Returns the
-     * callback written, else null.
+     * shape that matched tells {@link TeamPayment#callbacksOwed} whether the payment owes the team's callback, which is
+     * stored in the same transaction, under {@code callbackLease} when one is given (null: unleased), together with
+     * the callbacks owed to other partners of a team mixed before teams were kept to their partner (unleased). Returns
+     * the callbacks written, else null.
      *
      * @throws com.groupbuy.market.types.exception.AppException {@code 0004} when the order or team changed meanwhile
      */

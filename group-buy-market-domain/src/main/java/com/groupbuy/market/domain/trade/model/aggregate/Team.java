@@ -45,7 +45,9 @@ public class Team {
     /**
      * "A team belongs to the partner that opened it": only that partner (its source and channel, compared exactly, as
      * the database compares them: case and trailing spaces count) may join it or see it. The team has one notify
-     * target, its leader's, so a member of another partner could be told neither of its completion nor of its expiry.
+     * target, its leader's: a member of another partner (in a team mixed before this rule) is told of its expiry through
+     * its own order's partner, and of its completion on the target of that partner's own latest team
+     * ({@link TeamPayment#callbacksOwed}).
      */
     public boolean belongsTo(String source, String channel) {
         return Objects.equals(this.source, source) && Objects.equals(this.channel, channel);

@@ -92,11 +92,48 @@ public final class NotifyRoutes {
             String notifyType,
             String notifyUrl,
             SettlementCallback body) {
+        return completeTask(
+                teamId + ":" + SETTLEMENT_CATEGORY, activityId, source, channel, notifyType, notifyUrl, body);
+    }
+
+    /**
+     * The completion callback owed to another partner whose buyers paid in a team mixed before teams were kept to their
+     * partner: to that partner ({@code source} + {@code channel}: its secret signs it) on the target its own team's lock
+     * gave ({@code notifyType}, {@code notifyUrl}), its body listing only its own members. Its task key adds the
+     * partner, length-prefixed so no two partners' keys meet, to the team's ({@link #teamCompleteTask}, which stays the
+     * team's own partner's): one task per partner and team, never written twice.
+     */
+    public NotifyTaskEntity otherPartnerCompleteTask(
+            String teamId,
+            Long activityId,
+            String source,
+            String channel,
+            String notifyType,
+            String notifyUrl,
+            SettlementCallback body) {
+        return completeTask(
+                teamId + ":" + SETTLEMENT_CATEGORY + ":" + source.length() + ":" + source + ":" + channel,
+                activityId,
+                source,
+                channel,
+                notifyType,
+                notifyUrl,
+                body);
+    }
+
+    private NotifyTaskEntity completeTask(
+            String taskKey,
+            Long activityId,
+            String source,
+            String channel,
+            String notifyType,
+            String notifyUrl,
+            SettlementCallback body) {
         NotifyTarget target = teamComplete(notifyType, notifyUrl);
         return NotifyTaskEntity.builder()
-                .taskKey(teamId + ":" + SETTLEMENT_CATEGORY)
+                .taskKey(taskKey)
                 .activityId(activityId)
-                .teamId(teamId)
+                .teamId(body.teamId())
                 .source(source)
                 .channel(channel)
                 .notifyCategory(SETTLEMENT_CATEGORY)

@@ -118,6 +118,8 @@ public class TradeSettlementService {
         } else {
             dispatcher.dispatchAsync(owed.taskId());
         }
+        // Other partners' completion callbacks of a team mixed before teams were kept to their partner (none else).
+        owed.othersOwed().forEach(dispatcher::dispatchAsync);
         return answer(order, owed.taskId());
     }
 
