@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.List;
 import org.redisson.api.RScript;
 import org.redisson.api.RedissonClient;
+import org.redisson.api.options.OptionalOptions;
 import org.redisson.client.codec.StringCodec;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
@@ -50,7 +51,9 @@ public class ConsoleLoginLimitConfig {
         if (window.compareTo(Duration.ofSeconds(1)) < 0) {
             throw new IllegalStateException("gbm.console.login.window must be at least 1s, was " + window);
         }
-        RScript script = redisson.getScript(StringCodec.INSTANCE);
+        // One attempt: a failure counted twice after a timeout would lock an operator out early.
+        RScript script = redisson.getScript(
+                OptionalOptions.defaults().codec(StringCodec.INSTANCE).retryAttempts(0));
         String windowMillis = Long.toString(window.toMillis());
         return new ConsoleLoginLimit() {
             @Override

@@ -2,7 +2,9 @@ package com.groupbuy.market.config.outage;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.groupbuy.market.infrastructure.outage.DependencyBreaker;
+import com.groupbuy.market.infrastructure.outage.RedisLinks;
 import java.lang.reflect.Method;
+import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;
 import javax.sql.DataSource;
@@ -10,6 +12,8 @@ import lombok.extern.slf4j.Slf4j;
 import org.redisson.config.BaseConfig;
 import org.redisson.config.Config;
 import org.redisson.config.DelayStrategy;
+import org.redisson.config.EqualJitterDelay;
+import org.redisson.connection.ConnectionListener;
 import org.redisson.spring.starter.RedissonAutoConfigurationCustomizer;
 import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.context.annotation.Bean;
@@ -67,8 +71,10 @@ public class OutageConfig {
      * nine seconds for the 500 of a Redis outage. One retry after a short pause rides out a reconnect and no more.
      */
     @Bean
-    public RedissonAutoConfigurationCustomizer boundedRedisRetries(OutageProperties properties) {
+    public RedissonAutoConfigurationCustomizer boundedRedisRetries(OutageProperties properties, RedisLinks links) {
         return config -> {
+            ConnectionListener existing = config.getConnectionListener();
+            config.setConnectionListener(existing == null ? links : new BothListeners(existing, links));
             BaseConfig<?> server = serverConfig(config);
             if (server == null) {
                 return;
@@ -77,7 +83,25 @@ public class OutageConfig {
             DelayStrategy fixed = attempt -> interval;
             server.setRetryAttempts(properties.getRedisRetryAttempts());
             server.setRetryDelay(fixed);
+            server.setReconnectionDelay(
+                    new EqualJitterDelay(properties.getRedisReconnectFirst(), properties.getRedisReconnectMax()));
         };
+    }
+
+    /** Redisson takes one connection listener: ours beside one set elsewhere. */
+    private record BothListeners(ConnectionListener first, ConnectionListener second) implements ConnectionListener {
+
+        @Override
+        public void onConnect(InetSocketAddress node) {
+            first.onConnect(node);
+            second.onConnect(node);
+        }
+
+        @Override
+        public void onDisconnect(InetSocketAddress node) {
+            first.onDisconnect(node);
+            second.onDisconnect(node);
+        }
     }
 
     /**

@@ -21,4 +21,20 @@ public class OutageProperties {
     private int redisRetryAttempts = 1;
 
     private Duration redisRetryInterval = Duration.ofMillis(200);
+
+    /**
+     * Redisson: how soon a pooled connection the server closed tries to connect again, doubling from the first to the
+     * max (with jitter) while it is refused. Redisson's default grows to 10 s and reconnects two connections of a node
+     * at a time, the rest queued behind them: after a longer outage the whole pool stayed dead for up to 10 s while
+     * Redis answered again. Two connect attempts per half second while Redis is down cost nothing.
+     */
+    private Duration redisReconnectFirst = Duration.ofMillis(100);
+
+    private Duration redisReconnectMax = Duration.ofMillis(500);
+
+    /**
+     * How long a command that could not be written into a pooled connection (closed by a Redis that has restarted
+     * since) is sent again, while every Redis node takes connections again; read by {@code RedisOutages}.
+     */
+    private Duration redisResendWithin = Duration.ofSeconds(3);
 }

@@ -1,7 +1,10 @@
 package com.groupbuy.market.infrastructure.outage;
 
 import com.groupbuy.market.types.exception.DependencyUnavailableException;
+import java.time.Duration;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Supplier;
+import lombok.extern.slf4j.Slf4j;
 import org.redisson.client.RedisBusyException;
 import org.redisson.client.RedisConnectionException;
 import org.redisson.client.RedisException;
@@ -10,35 +13,91 @@ import org.redisson.client.RedisNodeNotFoundException;
 import org.redisson.client.RedisReconnectedException;
 import org.redisson.client.RedisTimeoutException;
 import org.redisson.client.RedisTryAgainException;
+import org.redisson.client.WriteRedisConnectionException;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
 /**
  * Runs Redis calls through the Redis breaker: a connection failure or timeout counts against it and surfaces as
  * {@link DependencyUnavailableException}; an answer (even an error reply, which is our bug, not an outage) closes it.
+ * <p>
+ * After Redis restarted, Redisson's pool still hands out connections the old server closed until it has reconnected
+ * each of them (two at a time, on a 100 ms timer: a second or two for a pool of 24). Writing a command into such a
+ * connection fails before a byte reaches Redis ({@link WriteRedisConnectionException}), so while every node is
+ * reachable again ({@link RedisLinks}) the call is sent again, within {@code gbm.outage.redis-resend-within}, instead
+ * of answering the partner E0401 and counting against the breaker. While a node is down nothing is sent again: the
+ * outage is answered at once, as before. A call given here must therefore be safe to repeat when it provably was not
+ * sent: its commands run with Redisson's own retries off (one attempt, so a failed write means it never ran) or are
+ * idempotent.
  */
+@Slf4j
 @Component
 public class RedisOutages {
 
-    private final DependencyBreaker breaker;
+    private static final long RESEND_PAUSE_NANOS = Duration.ofMillis(20).toNanos();
 
+    private final DependencyBreaker breaker;
+    private final RedisLinks links;
+    private final long resendWithinNanos;
+
+    /** Never sends again: every failure counts (tests that wire the breaker by hand). */
     public RedisOutages(DependencyBreaker redisBreaker) {
+        this(redisBreaker, null, Duration.ZERO);
+    }
+
+    @Autowired
+    public RedisOutages(
+            DependencyBreaker redisBreaker,
+            RedisLinks links,
+            @Value("${gbm.outage.redis-resend-within:3s}") Duration resendWithin) {
         this.breaker = redisBreaker;
+        this.links = links;
+        this.resendWithinNanos = resendWithin.toNanos();
     }
 
     public <T> T call(Supplier<T> redisCall) {
         breaker.check();
-        try {
-            T result = redisCall.get();
-            breaker.success();
-            return result;
-        } catch (RuntimeException e) {
-            if (isOutage(e)) {
+        long resendUntil = 0;
+        int resent = 0;
+        while (true) {
+            try {
+                T result = redisCall.get();
+                breaker.success();
+                if (resent > 0) {
+                    log.info("Redis call sent again {} time(s) after stale pooled connections, then answered", resent);
+                }
+                return result;
+            } catch (RuntimeException e) {
+                if (!isOutage(e)) {
+                    breaker.success();
+                    throw e;
+                }
+                if (notSent(e) && links != null && links.allReachable()) {
+                    long now = System.nanoTime();
+                    if (resendUntil == 0) {
+                        resendUntil = now + resendWithinNanos;
+                    }
+                    if (now - resendUntil < 0) {
+                        LockSupport.parkNanos(RESEND_PAUSE_NANOS);
+                        resent++;
+                        continue;
+                    }
+                }
                 breaker.failure(e);
                 throw new DependencyUnavailableException("redis", e.getMessage(), e);
             }
-            breaker.success();
-            throw e;
         }
+    }
+
+    /** Redisson could not write the command into the connection: not a byte of it reached Redis. */
+    static boolean notSent(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof WriteRedisConnectionException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Connection refused or lost, or no answer in time; Redisson reports them under these types. */

@@ -12,6 +12,7 @@ import java.util.concurrent.TimeUnit;
 import org.redisson.api.RRateLimiter;
 import org.redisson.api.RateType;
 import org.redisson.api.RedissonClient;
+import org.redisson.api.options.CommonOptions;
 import org.redisson.client.RedisException;
 
 /**
@@ -109,7 +110,11 @@ public class RedisTradeRateLimiter implements ITradeRateLimiter {
     private boolean acquire(String name, int perSecond, Duration keepAlive) {
         try {
             return outages.call(() -> {
-                RRateLimiter limiter = redisson.getRateLimiter(name);
+                // One attempt (no resend after a timeout, when a permit may have been taken); RedisOutages sends it
+                // again
+                // only when the write provably failed.
+                RRateLimiter limiter =
+                        redisson.getRateLimiter(CommonOptions.name(name).retryAttempts(0));
                 if (setUp.getIfPresent(name) == null) {
                     limiter.trySetRate(RateType.OVERALL, perSecond, WINDOW, keepAlive);
                     setUp.put(name, Boolean.TRUE);

@@ -11,10 +11,12 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.redisson.api.BatchOptions;
 import org.redisson.api.RBatch;
 import org.redisson.api.RFuture;
 import org.redisson.api.RScript;
 import org.redisson.api.RedissonClient;
+import org.redisson.api.options.OptionalOptions;
 import org.redisson.client.codec.StringCodec;
 import org.springframework.stereotype.Component;
 
@@ -162,7 +164,11 @@ public class TeamPlaceReservation implements ITeamPlaceReservation {
 
     public TeamPlaceReservation(RedissonClient redisson, RedisKeys keys, Clock clock, RedisOutages outages) {
         this.redisson = redisson;
-        this.script = redisson.getScript(StringCodec.INSTANCE);
+        // One attempt per call: Redisson's own retry would send a script again after a response timeout, when it may
+        // have run (a join taking two places, a release giving two back). RedisOutages sends it again only when the
+        // write provably failed.
+        this.script = redisson.getScript(
+                OptionalOptions.defaults().codec(StringCodec.INSTANCE).retryAttempts(0));
         this.keys = keys;
         this.clock = clock;
         this.outages = outages;
@@ -214,15 +220,19 @@ public class TeamPlaceReservation implements ITeamPlaceReservation {
         if (!keys.slotTagged()) {
             return placesByScript(List.copyOf(teamIds));
         }
-        RBatch batch = redisson.createBatch();
-        Map<String, RFuture<String>> pending = new LinkedHashMap<>();
-        for (String teamId : teamIds) {
-            pending.put(
-                    teamId,
-                    batch.<String, String>getMap(key(teamId), StringCodec.INSTANCE)
-                            .getAsync("n"));
-        }
-        outages.call(batch::execute);
+        // A batch runs once: a call sent again (a stale connection) builds a new one.
+        Map<String, RFuture<String>> pending = outages.call(() -> {
+            RBatch batch = redisson.createBatch(BatchOptions.defaults().retryAttempts(0));
+            Map<String, RFuture<String>> replies = new LinkedHashMap<>();
+            for (String teamId : teamIds) {
+                replies.put(
+                        teamId,
+                        batch.<String, String>getMap(key(teamId), StringCodec.INSTANCE)
+                                .getAsync("n"));
+            }
+            batch.execute();
+            return replies;
+        });
         Map<String, Integer> places = new LinkedHashMap<>();
         pending.forEach((teamId, future) -> {
             String n = future.toCompletableFuture().join();

@@ -1,0 +1,81 @@
+package com.groupbuy.market.infrastructure.outage;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.groupbuy.market.types.exception.DependencyUnavailableException;
+import java.net.InetSocketAddress;
+import java.nio.channels.ClosedChannelException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.Test;
+import org.redisson.client.RedisResponseTimeoutException;
+import org.redisson.client.WriteRedisConnectionException;
+
+/** What is sent again: only a command never written, and only while every Redis node takes connections again. */
+class RedisOutagesTest {
+
+    private static final InetSocketAddress NODE = new InetSocketAddress("127.0.0.1", 6399);
+
+    private final DependencyBreaker breaker =
+            new DependencyBreaker("redis", 3, Duration.ofSeconds(2), Clock.systemUTC());
+    private final RedisLinks links = new RedisLinks();
+    private final RedisOutages outages = new RedisOutages(breaker, links, Duration.ofSeconds(3));
+    private final AtomicInteger calls = new AtomicInteger();
+
+    @Test
+    void aCommandThatFoundAClosedConnectionIsSentAgainOnceTheNodeTakesConnectionsAgain() {
+        links.onDisconnect(NODE);
+        links.onConnect(NODE);
+
+        assertThat(outages.call(failingFirst(3, this::notWritten))).isEqualTo("answer");
+        assertThat(calls).hasValue(4);
+        // Three stale connections in a row did not open the breaker.
+        assertThat(breaker.isOpen()).isFalse();
+        for (int i = 0; i < 2; i++) {
+            assertThat(outages.call(failingFirst(3, this::notWritten))).isEqualTo("answer");
+        }
+        assertThat(breaker.isOpen()).isFalse();
+    }
+
+    @Test
+    void whileANodeIsDownNothingIsSentAgain() {
+        links.onDisconnect(NODE);
+
+        assertThatThrownBy(() -> outages.call(failingFirst(1, this::notWritten)))
+                .isInstanceOf(DependencyUnavailableException.class);
+        assertThat(calls).hasValue(1);
+    }
+
+    @Test
+    void aCommandThatMayHaveRunIsNeverSentAgain() {
+        assertThatThrownBy(() -> outages.call(
+                        failingFirst(1, () -> new RedisResponseTimeoutException("Redis server response timeout"))))
+                .isInstanceOf(DependencyUnavailableException.class);
+        assertThat(calls).hasValue(1);
+    }
+
+    @Test
+    void sendingAgainStopsAfterItsBound() {
+        RedisOutages briefly = new RedisOutages(breaker, links, Duration.ofMillis(100));
+        assertThatThrownBy(() -> briefly.call(failingFirst(Integer.MAX_VALUE, this::notWritten)))
+                .isInstanceOf(DependencyUnavailableException.class);
+        assertThat(calls.get()).isBetween(2, 10);
+    }
+
+    private RuntimeException notWritten() {
+        return new WriteRedisConnectionException(
+                "Unable to write command into connection!", new ClosedChannelException());
+    }
+
+    private Supplier<String> failingFirst(int failures, Supplier<RuntimeException> failure) {
+        return () -> {
+            if (calls.incrementAndGet() <= failures) {
+                throw failure.get();
+            }
+            return "answer";
+        };
+    }
+}
