@@ -26,8 +26,9 @@ import org.springframework.stereotype.Component;
  * each of them (two at a time, on a 100 ms timer: a second or two for a pool of 24). Writing a command into such a
  * connection fails before a byte reaches Redis ({@link WriteRedisConnectionException}), so while every node is
  * reachable again ({@link RedisLinks}) the call is sent again, within {@code gbm.outage.redis-resend-within}, instead
- * of answering the partner E0401 and counting against the breaker. While a node is down nothing is sent again: the
- * outage is answered at once, as before. A call given here must therefore be safe to repeat when it provably was not
+ * of answering the partner E0401 and counting against the breaker. A node that dropped our connections is waited for
+ * up to {@code gbm.outage.redis-reconnect-wait} (a restart is back within it); still down then, it is an outage: the
+ * call answers E0401 and counts, and once the breaker opens every call is answered at once, as before. A call given here must therefore be safe to repeat when it provably was not
  * sent: its commands run with Redisson's own retries off (one attempt, so a failed write means it never ran) or are
  * idempotent.
  */
@@ -40,25 +41,29 @@ public class RedisOutages {
     private final DependencyBreaker breaker;
     private final RedisLinks links;
     private final long resendWithinNanos;
+    private final long reconnectWaitNanos;
 
     /** Never sends again: every failure counts (tests that wire the breaker by hand). */
     public RedisOutages(DependencyBreaker redisBreaker) {
-        this(redisBreaker, null, Duration.ZERO);
+        this(redisBreaker, null, Duration.ZERO, Duration.ZERO);
     }
 
     @Autowired
     public RedisOutages(
             DependencyBreaker redisBreaker,
             RedisLinks links,
-            @Value("${gbm.outage.redis-resend-within:3s}") Duration resendWithin) {
+            @Value("${gbm.outage.redis-resend-within:3s}") Duration resendWithin,
+            @Value("${gbm.outage.redis-reconnect-wait:1s}") Duration reconnectWait) {
         this.breaker = redisBreaker;
         this.links = links;
         this.resendWithinNanos = resendWithin.toNanos();
+        this.reconnectWaitNanos = Math.min(reconnectWait.toNanos(), resendWithinNanos);
     }
 
     public <T> T call(Supplier<T> redisCall) {
         breaker.check();
         long resendUntil = 0;
+        long firstFailure = 0;
         int resent = 0;
         while (true) {
             try {
@@ -73,12 +78,17 @@ public class RedisOutages {
                     breaker.success();
                     throw e;
                 }
-                if (notSent(e) && links != null && links.allReachable()) {
+                if (notSent(e) && links != null) {
                     long now = System.nanoTime();
                     if (resendUntil == 0) {
+                        firstFailure = now;
                         resendUntil = now + resendWithinNanos;
                     }
-                    if (now - resendUntil < 0) {
+                    // A node that dropped our connections may be restarting: Redisson notices the drop and connects
+                    // again a few hundred ms later (the first try after 100 ms), and the command found a closed
+                    // connection in between. Wait that long for the node; still down after it is an outage.
+                    boolean reachable = awaitReachable(firstFailure + reconnectWaitNanos);
+                    if (reachable && System.nanoTime() - resendUntil < 0) {
                         LockSupport.parkNanos(RESEND_PAUSE_NANOS);
                         resent++;
                         continue;
@@ -88,6 +98,17 @@ public class RedisOutages {
                 throw new DependencyUnavailableException("redis", e.getMessage(), e);
             }
         }
+    }
+
+    /** Whether every node takes connections again, waiting for it until {@code deadline} (nanoTime). */
+    private boolean awaitReachable(long deadline) {
+        while (!links.allReachable()) {
+            if (System.nanoTime() - deadline >= 0) {
+                return false;
+            }
+            LockSupport.parkNanos(RESEND_PAUSE_NANOS);
+        }
+        return true;
     }
 
     /** Redisson could not write the command into the connection: not a byte of it reached Redis. */
