@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.BooleanNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.groupbuy.market.activity.MarketConfigFixture;
 import com.groupbuy.market.domain.trade.service.timeout.TradeTimeoutService;
 import com.groupbuy.market.infrastructure.trade.repository.SettlementGroupCommit;
 import com.groupbuy.market.support.IntegrationTest;
@@ -15,6 +16,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.time.LocalDateTime;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -189,6 +191,78 @@ class SettlementGroupCommitChaosIT {
             }
             checkTeam(run, teamId);
         }
+    }
+
+    /**
+     * Two partners' teams settled at once, each notice twice: the batches mix both partners; each team is completed
+     * once, its one callback is its own partner's (source, channel, its URL) and lists only its own members.
+     */
+    @Test
+    void twoPartnersTeamsSettledAtOnceEachGetTheirOwnOneCallback() throws Exception {
+        long a = ACTIVITY.incrementAndGet();
+        long b = ACTIVITY.incrementAndGet();
+        MarketConfigFixture fixture = new MarketConfigFixture(jdbc);
+        fixture.goods("g" + a, a, "ZJ", "20", "100.00");
+        fixture.goods("g" + b, b, "ZJ", "10", "100.00");
+        jdbc.update("UPDATE sc_sku_activity SET source = 's02', channel = 'c02' WHERE goods_id = ?", "g" + b);
+        for (int run = 0; run < RUNS; run++) {
+            String p = "pp" + run + "-";
+            String teamA = partnerTeam("s01", "c01", a, p + "a");
+            String teamB = partnerTeam("s02", "c02", b, p + "b");
+            String paidAt = TradeClient.now();
+            List<String[]> notices = new ArrayList<>();
+            for (int n = 0; n < 2; n++) {
+                for (int m = 1; m <= 3; m++) {
+                    notices.add(new String[] {"s01", "c01", p + "a" + m});
+                    notices.add(new String[] {"s02", "c02", p + "b" + m});
+                }
+            }
+            List<JsonNode> answers = Race.run(
+                    notices.size(),
+                    i -> call(() -> TestJson.postEnvelope(
+                            port,
+                            "/api/v1/gbm/trade/settlement_market_pay_order",
+                            "{\"source\":\"" + notices.get(i)[0] + "\",\"channel\":\"" + notices.get(i)[1]
+                                    + "\",\"userId\":\"" + notices.get(i)[2] + "\",\"outTradeNo\":\"out-"
+                                    + notices.get(i)[2] + "\",\"outTradeTime\":\"" + paidAt + "\"}")));
+            for (int i = 0; i < notices.size(); i++) {
+                assertThat(code(answers.get(i)))
+                        .as("run %d %s %s", run, notices.get(i)[2], answers.get(i))
+                        .isEqualTo("0000");
+            }
+            for (String[] team :
+                    List.of(new String[] {teamA, "s01", "c01", p + "a"}, new String[] {teamB, "s02", "c02", p + "b"})) {
+                assertThat(counts.team(team[0])).as("run %d", run).containsEntry("status", 1);
+                checkTeam(run, team[0]);
+                Map<String, Object> task = jdbc.queryForMap(
+                        "SELECT source, channel, parameter_json FROM notify_task WHERE team_id = ? "
+                                + "AND notify_category = 'trade_settlement'",
+                        team[0]);
+                assertThat(task).containsEntry("source", team[1]).containsEntry("channel", team[2]);
+                String body = (String) task.get("parameter_json");
+                assertThat(body).contains("out-" + team[3] + "1", "out-" + team[3] + "2", "out-" + team[3] + "3");
+                assertThat(body).doesNotContain(team[3].equals(p + "a") ? "out-" + p + "b" : "out-" + p + "a");
+            }
+        }
+    }
+
+    /** A team of three of the partner's users (prefix + 1..3), locked one by one; its id. */
+    private String partnerTeam(String source, String channel, long activityId, String prefix) throws Exception {
+        String teamId = "";
+        for (int m = 1; m <= 3; m++) {
+            JsonNode answer = TestJson.postEnvelope(
+                    port,
+                    "/api/v1/gbm/trade/lock_market_pay_order",
+                    "{\"userId\":\"" + prefix + m + "\",\"teamId\":\"" + teamId + "\",\"activityId\":" + activityId
+                            + ",\"goodsId\":\"g" + activityId + "\",\"source\":\"" + source + "\",\"channel\":\""
+                            + channel + "\",\"outTradeNo\":\"out-" + prefix + m + "\",\"notifyUrl\":\"" + RECEIVER
+                            + "\"}");
+            assertThat(answer.path("code").asText())
+                    .as(prefix + m + " " + answer)
+                    .isEqualTo("0000");
+            teamId = answer.path("data").path("teamId").asText();
+        }
+        return teamId;
     }
 
     /** Counts = live and paid orders, one callback per completed team, the Redis counter of an open team. */
