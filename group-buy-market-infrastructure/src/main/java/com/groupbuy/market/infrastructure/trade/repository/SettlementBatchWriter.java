@@ -20,8 +20,9 @@ import org.springframework.transaction.support.TransactionTemplate;
  * Several settlements in one transaction (group commit, #19). First every order row of the batch is locked, in order
  * id order ({@code lockOrders}); then, team by team in team id order, each settlement's guarded payment statement —
  * the same statement as a settlement written alone, in the shape its counts suggest and, when that matches nothing,
- * the other — so two payments of one team run one after the other and the second sees the first counted; then the
- * callbacks owed, decided by the domain ({@code TeamPayment.callbacksOwed}) on which shape matched and written as one
+ * the other — so two payments of one team run one after the other and the second sees the first counted; then, after
+ * the last payment (the first plain read fixes the transaction's snapshot), the callbacks owed, decided by the domain
+ * ({@code TeamPayment.callbacksOwed}) on which shape matched and written as one
  * multi-row insert, each under its own settlement's lease; then one commit. A settlement neither shape matches wrote
  * nothing and is answered refused (the caller re-reads, as alone) while the others go on; any other failure (a
  * deadlock, a constraint, the database gone) rolls the whole batch back and throws, and each settlement is then
@@ -73,6 +74,7 @@ public class SettlementBatchWriter {
                 .boxed()
                 .sorted(Comparator.comparing(settlements::get, BY_TEAM_THEN_ORDER))
                 .toList();
+        List<Integer> completed = new ArrayList<>();
         for (int i : byTeam) {
             SettlementWrite w = settlements.get(i);
             MemberOrderView order = w.order();
@@ -87,8 +89,21 @@ public class SettlementBatchWriter {
                 continue;
             }
             counted.merge(order.getTeamId(), 1, Integer::sum);
-            // Right after the payment that completed the team: no later payment of it in this batch can match.
-            List<NotifyTaskEntity> owed = Payments.callbacksOwed(dao, order, w.payment(), paidLastPlace);
+            if (paidLastPlace) {
+                completed.add(i);
+            } else {
+                outcomes[i] = SettlementOutcome.paid(null);
+            }
+        }
+        // The callbacks owed, only once every payment of the batch is written: the first plain read of a transaction
+        // fixes the snapshot all its later reads see (REPEATABLE READ), so a team's paid members read right after its
+        // completion missed, for every team completed later in the batch, a member another transaction paid after
+        // that read and before the batch's payment of that team (it waited for that payment's row lock): the callback
+        // listed one buyer fewer. Read after the last payment, the snapshot has every payment committed before the
+        // batch took each team's row, and each team, complete and held, takes no later one.
+        for (int i : completed) {
+            SettlementWrite w = settlements.get(i);
+            List<NotifyTaskEntity> owed = Payments.callbacksOwed(dao, w.order(), w.payment(), true);
             if (!owed.isEmpty()) {
                 owing.add(i);
                 firsts.add(callbacks.size());
