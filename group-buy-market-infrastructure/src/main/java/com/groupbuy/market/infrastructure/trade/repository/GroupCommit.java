@@ -33,8 +33,9 @@ public class GroupCommit<I, O> implements AutoCloseable {
     private static final Duration CLOSE_WAIT = Duration.ofSeconds(30);
 
     /** Queued by {@link #close()}: the writer writes what queued before it, then ends. */
-    private final Pending<I, O> stop = new Pending<>(null);
+    private final Pending<I, O> stop = new Pending<>(null, 0);
 
+    private final String name;
     private final String what;
     private final Function<List<I>, List<O>> writer;
     /** Whether a batch of one is handed back to be written alone (no fallback: the write alone is the cheaper one). */
@@ -46,6 +47,8 @@ public class GroupCommit<I, O> implements AutoCloseable {
     private final Thread thread;
     private final DistributionSummary batchSizes;
     private final Counter fallbacks;
+    /** Batches the writer has finished (written or rolled back): how many a write waited behind (JFR events). */
+    private volatile long finished;
     /** Guarded by this: nothing is queued after {@link #stop}, so no caller waits for a writer that has ended. */
     private boolean closed;
 
@@ -69,6 +72,7 @@ public class GroupCommit<I, O> implements AutoCloseable {
         if (maxBatch < 1) {
             throw new IllegalArgumentException("a batch holds at least one write, not " + maxBatch);
         }
+        this.name = name;
         this.what = what;
         this.writer = writer;
         this.loneWritesAlone = loneWritesAlone;
@@ -92,11 +96,28 @@ public class GroupCommit<I, O> implements AutoCloseable {
      * alone, as with group commit off.
      */
     public Optional<O> submit(I write) {
-        Pending<I, O> pending = new Pending<>(write);
+        Pending<I, O> pending = new Pending<>(write, finished);
         if (!enqueue(pending)) {
             return Optional.empty();
         }
-        return Optional.ofNullable(pending.answer.join());
+        O outcome = pending.answer.join();
+        record(pending);
+        return Optional.ofNullable(outcome);
+    }
+
+    /** The write's wait as a flight-recorder event, when a recording takes it (free otherwise). */
+    private void record(Pending<I, O> pending) {
+        GroupCommitEvents.Write event = new GroupCommitEvents.Write();
+        if (!event.isEnabled() || pending.started == 0) {
+            return;
+        }
+        event.group = name;
+        event.batchSize = pending.batchSize;
+        event.batchesAhead = (int) (pending.finishedBeforeItsBatch - pending.finishedOnArrival);
+        event.queued = pending.started - pending.arrived;
+        event.writing = pending.committed - pending.started;
+        event.woken = System.nanoTime() - pending.committed;
+        event.commit();
     }
 
     /** Writes waiting for the writer (not those of the batch being written). */
@@ -129,13 +150,14 @@ public class GroupCommit<I, O> implements AutoCloseable {
         List<Pending<I, O>> batch = new ArrayList<>(maxBatch);
         boolean stopping = false;
         while (!stopping) {
+            long idleFrom = System.nanoTime();
             Pending<I, O> first = take();
             if (first == stop) {
                 return;
             }
             batch.add(first);
             stopping = gather(batch);
-            write(batch);
+            write(batch, Math.max(0, first.arrived - idleFrom)); // idle: waited for the first to arrive
             batch.clear();
         }
     }
@@ -163,12 +185,21 @@ public class GroupCommit<I, O> implements AutoCloseable {
         return false;
     }
 
-    private void write(List<Pending<I, O>> batch) {
+    private void write(List<Pending<I, O>> batch, long idleBefore) {
         batchSizes.record(batch.size());
+        long started = System.nanoTime();
+        for (Pending<I, O> pending : batch) {
+            pending.started = started;
+            pending.batchSize = batch.size();
+            pending.finishedBeforeItsBatch = finished;
+        }
         if (loneWritesAlone && batch.size() == 1) {
-            batch.get(0).answer.complete(null);
+            finished++; // only this thread writes it, before any caller of the batch is answered
+            answer(batch.get(0), null);
             return;
         }
+        GroupCommitEvents.Batch event = new GroupCommitEvents.Batch();
+        event.begin();
         List<O> outcomes;
         try {
             outcomes = writer.apply(batch.stream().map(Pending::write).toList());
@@ -178,12 +209,37 @@ public class GroupCommit<I, O> implements AutoCloseable {
         } catch (Throwable e) { // whatever it was, every caller must be answered or it waits forever
             fallbacks.increment();
             log.info("{} batch of {} rolled back, each written alone: {}", what, batch.size(), e.toString());
-            batch.forEach(p -> p.answer.complete(null));
+            event.end();
+            long written = System.nanoTime();
+            finished++;
+            batch.forEach(p -> answer(p, null));
+            recordBatch(event, batch.size(), idleBefore, System.nanoTime() - written, true);
             return;
         }
+        event.end();
+        long written = System.nanoTime();
+        finished++;
         for (int i = 0; i < batch.size(); i++) {
-            batch.get(i).answer.complete(outcomes.get(i));
+            answer(batch.get(i), outcomes.get(i));
         }
+        recordBatch(event, batch.size(), idleBefore, System.nanoTime() - written, false);
+    }
+
+    private void recordBatch(
+            GroupCommitEvents.Batch event, int size, long idleBefore, long answering, boolean rolledBack) {
+        if (event.shouldCommit()) {
+            event.group = name;
+            event.size = size;
+            event.idleBefore = idleBefore;
+            event.rolledBack = rolledBack;
+            event.answering = answering;
+            event.commit();
+        }
+    }
+
+    private static <I, O> void answer(Pending<I, O> pending, O outcome) {
+        pending.committed = System.nanoTime();
+        pending.answer.complete(outcome);
     }
 
     /** The writer thread is never interrupted on purpose (it would cut its JDBC connection); an interrupt is ignored. */
@@ -205,10 +261,27 @@ public class GroupCommit<I, O> implements AutoCloseable {
         }
     }
 
-    /** A write and its answer: its outcome, or null for "write it alone". */
-    private record Pending<I, O>(I write, CompletableFuture<O> answer) {
-        Pending(I write) {
-            this(write, new CompletableFuture<>());
+    /**
+     * A write and its answer: its outcome, or null for "write it alone". The times (System.nanoTime) and counts are for
+     * the flight recorder: set by the writer before it completes the answer, read by the caller after it.
+     */
+    private static final class Pending<I, O> {
+        private final I write;
+        private final CompletableFuture<O> answer = new CompletableFuture<>();
+        private final long arrived = System.nanoTime();
+        private final long finishedOnArrival;
+        private long finishedBeforeItsBatch;
+        private long started;
+        private long committed;
+        private int batchSize;
+
+        Pending(I write, long finishedOnArrival) {
+            this.write = write;
+            this.finishedOnArrival = finishedOnArrival;
+        }
+
+        I write() {
+            return write;
         }
     }
 }

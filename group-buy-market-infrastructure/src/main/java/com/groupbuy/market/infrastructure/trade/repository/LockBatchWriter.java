@@ -52,7 +52,18 @@ public class LockBatchWriter {
 
     /** One outcome per lock, in the order given, once committed; throws (all rolled back) when any write failed. */
     public List<LockOutcome> write(List<LockOrderAggregate> locks) {
-        return transaction.execute(status -> writeTogether(locks));
+        return transaction.execute(status -> {
+            GroupCommitEvents.Statements event = new GroupCommitEvents.Statements();
+            event.begin();
+            List<LockOutcome> outcomes = writeTogether(locks);
+            event.end();
+            if (event.shouldCommit()) {
+                event.group = "lock";
+                event.size = locks.size();
+                event.commit();
+            }
+            return outcomes;
+        });
     }
 
     private List<LockOutcome> writeTogether(List<LockOrderAggregate> locks) {
