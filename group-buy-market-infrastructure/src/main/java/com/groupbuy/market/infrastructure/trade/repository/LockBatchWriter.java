@@ -52,6 +52,14 @@ public class LockBatchWriter {
 
     /** One outcome per lock, in the order given, once committed; throws (all rolled back) when any write failed. */
     public List<LockOutcome> write(List<LockOrderAggregate> locks) {
+        return write(locks, () -> {});
+    }
+
+    /**
+     * As {@link #write(List)}; {@code statementsWritten} is called once every statement of the batch has been sent and
+     * only its commit is left (group commit then lets the next batch's statements start on another connection).
+     */
+    public List<LockOutcome> write(List<LockOrderAggregate> locks, Runnable statementsWritten) {
         return transaction.execute(status -> {
             GroupCommitEvents.Statements event = new GroupCommitEvents.Statements();
             event.begin();
@@ -62,6 +70,7 @@ public class LockBatchWriter {
                 event.size = locks.size();
                 event.commit();
             }
+            statementsWritten.run();
             return outcomes;
         });
     }
