@@ -22,6 +22,7 @@ public class LockGroupCommitConfig {
             matchIfMissing = true)
     public LockGroupCommit lockGroupCommit(
             LockBatchWriter writer, LockGroupCommitProperties properties, MeterRegistry meters) {
-        return new LockGroupCommit(writer, properties.getMaxBatch(), properties.getMaxWait(), meters);
+        return new LockGroupCommit(
+                writer, properties.getMaxBatch(), properties.getMaxWait(), properties.getWriters(), meters);
     }
 }

@@ -1,5 +1,7 @@
 package com.groupbuy.market.config;
 
+import lombok.Getter;
+import lombok.Setter;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
 /**
@@ -8,7 +10,15 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * whole suite passed with it on; off: every lock is a transaction of its own.
  */
 @ConfigurationProperties(prefix = "gbm.lock.group-commit")
+@Getter
+@Setter
 public class LockGroupCommitProperties extends GroupCommitProperties {
+
+    /**
+     * Writer threads: 1, or 2 to pipeline — the next batch's statements written on a second connection while the batch
+     * before it commits (#19, branch locktail: a lock waited for the batch in flight, commit included, then its own).
+     */
+    private int writers = 2;
 
     public LockGroupCommitProperties() {
         super(true);

@@ -124,7 +124,17 @@ public class TradeEdgeFilter extends HttpFilter {
             chain.doFilter(request, response);
             return;
         }
-        serve(endpoints.get().get(path), request, response);
+        TradeRequestEvent event = new TradeRequestEvent();
+        event.begin();
+        try {
+            serve(endpoints.get().get(path), request, response);
+        } finally {
+            event.end();
+            if (event.shouldCommit()) {
+                event.path = path;
+                event.commit();
+            }
+        }
     }
 
     /** {@code application/json}, bare or with {@code charset=UTF-8} and nothing else: read as Spring reads it. */

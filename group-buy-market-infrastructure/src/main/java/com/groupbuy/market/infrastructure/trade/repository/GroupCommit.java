@@ -9,7 +9,10 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import lombok.extern.slf4j.Slf4j;
 
@@ -33,19 +36,29 @@ public class GroupCommit<I, O> implements AutoCloseable {
     private static final Duration CLOSE_WAIT = Duration.ofSeconds(30);
 
     /** Queued by {@link #close()}: the writer writes what queued before it, then ends. */
-    private final Pending<I, O> stop = new Pending<>(null);
+    private final Pending<I, O> stop = new Pending<>(null, 0);
 
+    private final String name;
     private final String what;
-    private final Function<List<I>, List<O>> writer;
+    private final BatchWriter<I, O> writer;
     /** Whether a batch of one is handed back to be written alone (no fallback: the write alone is the cheaper one). */
     private final boolean loneWritesAlone;
 
     private final int maxBatch;
     private final long maxWaitNanos;
     private final LinkedBlockingQueue<Pending<I, O>> queue = new LinkedBlockingQueue<>();
-    private final Thread thread;
+    private final List<Thread> threads;
+    /**
+     * The turn to gather and write a batch's statements: held by one writer thread at a time, and handed over when its
+     * statements are written and only its commit is left, so with two writers the next batch's statements overlap the
+     * previous batch's commit (pipelining); with one writer it is always free when that writer takes it.
+     */
+    private final Semaphore turn = new Semaphore(1);
+
     private final DistributionSummary batchSizes;
     private final Counter fallbacks;
+    /** Batches the writer has finished (written or rolled back): how many a write waited behind (JFR events). */
+    private final AtomicLong finished = new AtomicLong();
     /** Guarded by this: nothing is queued after {@link #stop}, so no caller waits for a writer that has ended. */
     private boolean closed;
 
@@ -66,9 +79,38 @@ public class GroupCommit<I, O> implements AutoCloseable {
             int maxBatch,
             Duration maxWait,
             MeterRegistry meters) {
+        this(
+                name,
+                what,
+                (writes, statementsWritten) -> writer.apply(writes),
+                loneWritesAlone,
+                maxBatch,
+                maxWait,
+                1,
+                meters);
+    }
+
+    /**
+     * @param writer as above, and it calls {@code statementsWritten} once only its commit is left (or never: the turn
+     *     is handed over when it returns)
+     * @param writers writer threads: 1, or 2 to pipeline (a batch's statements while the batch before it commits)
+     */
+    public GroupCommit(
+            String name,
+            String what,
+            BatchWriter<I, O> writer,
+            boolean loneWritesAlone,
+            int maxBatch,
+            Duration maxWait,
+            int writers,
+            MeterRegistry meters) {
         if (maxBatch < 1) {
             throw new IllegalArgumentException("a batch holds at least one write, not " + maxBatch);
         }
+        if (writers < 1 || writers > 2) {
+            throw new IllegalArgumentException("one writer, or two to pipeline, not " + writers);
+        }
+        this.name = name;
         this.what = what;
         this.writer = writer;
         this.loneWritesAlone = loneWritesAlone;
@@ -80,10 +122,20 @@ public class GroupCommit<I, O> implements AutoCloseable {
         this.fallbacks = Counter.builder("gbm." + name + ".group.commit.fallbacks")
                 .description("batches rolled back whose " + what + " were then written one by one")
                 .register(meters);
-        this.thread = new Thread(this::run, name + "-group-commit");
-        this.thread.setDaemon(true);
-        this.thread.start();
-        log.info("group commit of {} on: at most {} a transaction, window {}", what, maxBatch, maxWait);
+        List<Thread> started = new ArrayList<>(writers);
+        for (int i = 0; i < writers; i++) {
+            Thread thread = new Thread(this::run, name + "-group-commit" + (i == 0 ? "" : "-" + (i + 1)));
+            thread.setDaemon(true);
+            thread.start();
+            started.add(thread);
+        }
+        this.threads = List.copyOf(started);
+        log.info(
+                "group commit of {} on: at most {} a transaction, window {}, {} writer(s)",
+                what,
+                maxBatch,
+                maxWait,
+                writers);
     }
 
     /**
@@ -92,11 +144,28 @@ public class GroupCommit<I, O> implements AutoCloseable {
      * alone, as with group commit off.
      */
     public Optional<O> submit(I write) {
-        Pending<I, O> pending = new Pending<>(write);
+        Pending<I, O> pending = new Pending<>(write, finished.get());
         if (!enqueue(pending)) {
             return Optional.empty();
         }
-        return Optional.ofNullable(pending.answer.join());
+        O outcome = pending.answer.join();
+        record(pending);
+        return Optional.ofNullable(outcome);
+    }
+
+    /** The write's wait as a flight-recorder event, when a recording takes it (free otherwise). */
+    private void record(Pending<I, O> pending) {
+        GroupCommitEvents.Write event = new GroupCommitEvents.Write();
+        if (!event.isEnabled() || pending.started == 0) {
+            return;
+        }
+        event.group = name;
+        event.batchSize = pending.batchSize;
+        event.batchesAhead = (int) (pending.finishedBeforeItsBatch - pending.finishedOnArrival);
+        event.queued = pending.started - pending.arrived;
+        event.writing = pending.committed - pending.started;
+        event.woken = System.nanoTime() - pending.committed;
+        event.commit();
     }
 
     /** Writes waiting for the writer (not those of the batch being written). */
@@ -122,21 +191,44 @@ public class GroupCommit<I, O> implements AutoCloseable {
             closed = true;
             queue.add(stop);
         }
-        thread.join(CLOSE_WAIT.toMillis());
+        long deadline = System.nanoTime() + CLOSE_WAIT.toNanos();
+        for (Thread thread : threads) {
+            thread.join(Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
+        }
     }
 
     private void run() {
         List<Pending<I, O>> batch = new ArrayList<>(maxBatch);
         boolean stopping = false;
         while (!stopping) {
-            Pending<I, O> first = take();
-            if (first == stop) {
-                return;
+            turn.acquireUninterruptibly();
+            HandOver handOver = new HandOver();
+            try {
+                long idleFrom = System.nanoTime();
+                Pending<I, O> first = take();
+                if (first == stop) {
+                    queue.add(stop); // for the other writer, if any
+                    return;
+                }
+                batch.add(first);
+                stopping = gather(batch);
+                write(batch, Math.max(0, first.arrived - idleFrom), handOver); // idle: waited for the first
+                batch.clear();
+            } finally {
+                handOver.run();
             }
-            batch.add(first);
-            stopping = gather(batch);
-            write(batch);
-            batch.clear();
+        }
+    }
+
+    /** Hands the turn over once, when the batch's statements are written or its writing ended, whichever first. */
+    private final class HandOver implements Runnable {
+        private final AtomicBoolean done = new AtomicBoolean();
+
+        @Override
+        public void run() {
+            if (done.compareAndSet(false, true)) {
+                turn.release();
+            }
         }
     }
 
@@ -156,6 +248,7 @@ public class GroupCommit<I, O> implements AutoCloseable {
                 return false;
             }
             if (next == stop) {
+                queue.add(stop); // for the other writer, if any
                 return true;
             }
             batch.add(next);
@@ -163,27 +256,61 @@ public class GroupCommit<I, O> implements AutoCloseable {
         return false;
     }
 
-    private void write(List<Pending<I, O>> batch) {
+    private void write(List<Pending<I, O>> batch, long idleBefore, Runnable statementsWritten) {
         batchSizes.record(batch.size());
+        long started = System.nanoTime();
+        for (Pending<I, O> pending : batch) {
+            pending.started = started;
+            pending.batchSize = batch.size();
+            pending.finishedBeforeItsBatch = finished.get();
+        }
         if (loneWritesAlone && batch.size() == 1) {
-            batch.get(0).answer.complete(null);
+            finished.incrementAndGet(); // before any caller of the batch is answered
+            answer(batch.get(0), null);
             return;
         }
+        GroupCommitEvents.Batch event = new GroupCommitEvents.Batch();
+        event.begin();
         List<O> outcomes;
         try {
-            outcomes = writer.apply(batch.stream().map(Pending::write).toList());
+            outcomes = writer.write(batch.stream().map(Pending::write).toList(), statementsWritten);
             if (outcomes.size() != batch.size()) {
                 throw new IllegalStateException(batch.size() + " written but " + outcomes.size() + " outcomes");
             }
         } catch (Throwable e) { // whatever it was, every caller must be answered or it waits forever
             fallbacks.increment();
             log.info("{} batch of {} rolled back, each written alone: {}", what, batch.size(), e.toString());
-            batch.forEach(p -> p.answer.complete(null));
+            event.end();
+            long written = System.nanoTime();
+            finished.incrementAndGet();
+            batch.forEach(p -> answer(p, null));
+            recordBatch(event, batch.size(), idleBefore, System.nanoTime() - written, true);
             return;
         }
+        event.end();
+        long written = System.nanoTime();
+        finished.incrementAndGet();
         for (int i = 0; i < batch.size(); i++) {
-            batch.get(i).answer.complete(outcomes.get(i));
+            answer(batch.get(i), outcomes.get(i));
         }
+        recordBatch(event, batch.size(), idleBefore, System.nanoTime() - written, false);
+    }
+
+    private void recordBatch(
+            GroupCommitEvents.Batch event, int size, long idleBefore, long answering, boolean rolledBack) {
+        if (event.shouldCommit()) {
+            event.group = name;
+            event.size = size;
+            event.idleBefore = idleBefore;
+            event.rolledBack = rolledBack;
+            event.answering = answering;
+            event.commit();
+        }
+    }
+
+    private static <I, O> void answer(Pending<I, O> pending, O outcome) {
+        pending.committed = System.nanoTime();
+        pending.answer.complete(outcome);
     }
 
     /** The writer thread is never interrupted on purpose (it would cut its JDBC connection); an interrupt is ignored. */
@@ -205,10 +332,33 @@ public class GroupCommit<I, O> implements AutoCloseable {
         }
     }
 
-    /** A write and its answer: its outcome, or null for "write it alone". */
-    private record Pending<I, O>(I write, CompletableFuture<O> answer) {
-        Pending(I write) {
-            this(write, new CompletableFuture<>());
+    /** Writes a batch in one transaction (see the constructor). */
+    @FunctionalInterface
+    public interface BatchWriter<I, O> {
+        List<O> write(List<I> writes, Runnable statementsWritten);
+    }
+
+    /**
+     * A write and its answer: its outcome, or null for "write it alone". The times (System.nanoTime) and counts are for
+     * the flight recorder: set by the writer before it completes the answer, read by the caller after it.
+     */
+    private static final class Pending<I, O> {
+        private final I write;
+        private final CompletableFuture<O> answer = new CompletableFuture<>();
+        private final long arrived = System.nanoTime();
+        private final long finishedOnArrival;
+        private long finishedBeforeItsBatch;
+        private long started;
+        private long committed;
+        private int batchSize;
+
+        Pending(I write, long finishedOnArrival) {
+            this.write = write;
+            this.finishedOnArrival = finishedOnArrival;
+        }
+
+        I write() {
+            return write;
         }
     }
 }

@@ -52,7 +52,27 @@ public class LockBatchWriter {
 
     /** One outcome per lock, in the order given, once committed; throws (all rolled back) when any write failed. */
     public List<LockOutcome> write(List<LockOrderAggregate> locks) {
-        return transaction.execute(status -> writeTogether(locks));
+        return write(locks, () -> {});
+    }
+
+    /**
+     * As {@link #write(List)}; {@code statementsWritten} is called once every statement of the batch has been sent and
+     * only its commit is left (group commit then lets the next batch's statements start on another connection).
+     */
+    public List<LockOutcome> write(List<LockOrderAggregate> locks, Runnable statementsWritten) {
+        return transaction.execute(status -> {
+            GroupCommitEvents.Statements event = new GroupCommitEvents.Statements();
+            event.begin();
+            List<LockOutcome> outcomes = writeTogether(locks);
+            event.end();
+            if (event.shouldCommit()) {
+                event.group = "lock";
+                event.size = locks.size();
+                event.commit();
+            }
+            statementsWritten.run();
+            return outcomes;
+        });
     }
 
     private List<LockOutcome> writeTogether(List<LockOrderAggregate> locks) {

@@ -21,7 +21,15 @@ public class LockGroupCommit implements AutoCloseable {
     private final GroupCommit<LockOrderAggregate, LockOutcome> group;
 
     public LockGroupCommit(LockBatchWriter writer, int maxBatch, Duration maxWait, MeterRegistry meters) {
-        this.group = new GroupCommit<>("lock", "locks", writer::write, false, maxBatch, maxWait, meters);
+        this(writer, maxBatch, maxWait, 1, meters);
+    }
+
+    /**
+     * @param writers 1, or 2 to pipeline: the next batch's statements are written on a second connection while the
+     *     batch before it commits (each batch still its own transaction, its callers answered once it committed)
+     */
+    public LockGroupCommit(LockBatchWriter writer, int maxBatch, Duration maxWait, int writers, MeterRegistry meters) {
+        this.group = new GroupCommit<>("lock", "locks", writer::write, false, maxBatch, maxWait, writers, meters);
     }
 
     /**

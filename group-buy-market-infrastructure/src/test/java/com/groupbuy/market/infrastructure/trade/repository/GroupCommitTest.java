@@ -8,10 +8,12 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -57,6 +59,122 @@ class GroupCommitTest {
 
         assertThat(group.submit("lone")).contains("lone written");
         assertThat(batches).containsExactly(List.of("lone"));
+    }
+
+    /**
+     * Pipelining (#19, branch locktail): with two writers, a batch's statements are written while the batch before it
+     * commits, and each batch's callers are answered only once their own batch committed. With the hand-over not
+     * called (the writer then hands the turn over only when its commit returned, as one writer does), the second batch
+     * is not written until the first one's commit ends, and this test fails at {@code secondWritten}.
+     */
+    @Test
+    void withTwoWritersTheNextBatchIsWrittenWhileTheOneBeforeCommitsAndEachIsAnsweredOnlyOnceItsOwnCommitted()
+            throws Exception {
+        CountDownLatch firstCommitting = new CountDownLatch(1);
+        CountDownLatch firstMayCommit = new CountDownLatch(1);
+        CountDownLatch secondWritten = new CountDownLatch(1);
+        List<String> statementsOverlapping = Collections.synchronizedList(new ArrayList<>());
+        AtomicInteger inStatements = new AtomicInteger();
+        group = new GroupCommit<String, String>(
+                "t",
+                "writes",
+                (writes, statementsWritten) -> {
+                    if (inStatements.incrementAndGet() > 1) {
+                        statementsOverlapping.add(writes.get(0));
+                    }
+                    batches.add(List.copyOf(writes));
+                    inStatements.decrementAndGet();
+                    statementsWritten.run(); // only the commit is left
+                    if (writes.contains("a")) {
+                        firstCommitting.countDown();
+                        await(firstMayCommit); // a slow commit (the log flush)
+                    } else {
+                        secondWritten.countDown();
+                    }
+                    return writes.stream().map(w -> w + " written").toList();
+                },
+                false,
+                64,
+                Duration.ZERO,
+                2,
+                meters);
+
+        Future<Optional<String>> a = callers.submit(() -> group.submit("a"));
+        assertThat(firstCommitting.await(5, TimeUnit.SECONDS)).isTrue();
+        Future<Optional<String>> b = callers.submit(() -> group.submit("b"));
+
+        assertThat(secondWritten.await(5, TimeUnit.SECONDS))
+                .as("b's batch written while a's commits")
+                .isTrue();
+        assertThat(b.get(5, TimeUnit.SECONDS)).contains("b written");
+        assertThat(a).as("a answered before its own commit ended").isNotDone();
+        firstMayCommit.countDown();
+        assertThat(a.get(5, TimeUnit.SECONDS)).contains("a written");
+        assertThat(batches).containsExactly(List.of("a"), List.of("b"));
+        assertThat(statementsOverlapping).as("two batches' statements at once").isEmpty();
+    }
+
+    /** One writer (settlements, and locks with {@code writers: 1}): the next batch waits for the commit before it. */
+    @Test
+    void withOneWriterTheNextBatchWaitsForTheCommitBeforeIt() throws Exception {
+        CountDownLatch firstCommitting = new CountDownLatch(1);
+        CountDownLatch firstMayCommit = new CountDownLatch(1);
+        group = new GroupCommit<String, String>(
+                "t",
+                "writes",
+                (writes, statementsWritten) -> {
+                    batches.add(List.copyOf(writes));
+                    statementsWritten.run();
+                    if (writes.contains("a")) {
+                        firstCommitting.countDown();
+                        await(firstMayCommit);
+                    }
+                    return writes.stream().map(w -> w + " written").toList();
+                },
+                false,
+                64,
+                Duration.ZERO,
+                1,
+                meters);
+
+        Future<Optional<String>> a = callers.submit(() -> group.submit("a"));
+        assertThat(firstCommitting.await(5, TimeUnit.SECONDS)).isTrue();
+        Future<Optional<String>> b = callers.submit(() -> group.submit("b"));
+        // b cannot be written before a's commit: bounded poll that it is queued, not written
+        for (int i = 0; i < 500 && group.queued() == 0; i++) {
+            Thread.sleep(2);
+        }
+        assertThat(group.queued()).isEqualTo(1);
+        assertThat(batches).containsExactly(List.of("a"));
+        firstMayCommit.countDown();
+        assertThat(a.get(5, TimeUnit.SECONDS)).contains("a written");
+        assertThat(b.get(5, TimeUnit.SECONDS)).contains("b written");
+        assertThat(batches).containsExactly(List.of("a"), List.of("b"));
+    }
+
+    /** Both writers stop on close: writes after it are handed back to be written alone. */
+    @Test
+    void closeStopsBothWriters() throws Exception {
+        group = new GroupCommit<String, String>(
+                "t", "writes", (writes, statementsWritten) -> write(writes), false, 64, Duration.ZERO, 2, meters);
+        assertThat(group.submit("a")).contains("a written");
+        group.close();
+        assertThat(group.submit("late")).isEmpty();
+        assertThat(Thread.getAllStackTraces().keySet().stream()
+                        .map(Thread::getName)
+                        .filter(n -> n.startsWith("t-group-commit")))
+                .isEmpty();
+    }
+
+    private static void await(CountDownLatch latch) {
+        try {
+            if (!latch.await(10, TimeUnit.SECONDS)) {
+                throw new IllegalStateException("never released");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 
     private List<String> write(List<String> writes) {

@@ -172,6 +172,11 @@ class LockGroupCommitTest {
         }
 
         @Override
+        public List<LockOutcome> write(List<LockOrderAggregate> locks, Runnable statementsWritten) {
+            return write(locks); // the hand-over left to the group commit, once the write returned
+        }
+
+        @Override
         public List<LockOutcome> write(List<LockOrderAggregate> locks) {
             entered.countDown();
             try {
