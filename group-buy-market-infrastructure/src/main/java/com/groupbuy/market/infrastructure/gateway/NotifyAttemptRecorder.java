@@ -45,6 +45,9 @@ public class NotifyAttemptRecorder implements INotifyAttemptRecorder, SmartLifec
     private static final long IDLE_POLL_MS = 200;
 
     /** A queued outcome: its own object, so a caller can take back exactly what it queued. */
+    /** Queued by {@link #stop()} to wake a loop waiting in its window for more; never written. */
+    private static final Pending WAKE = new Pending(null);
+
     private static final class Pending {
         final NotifyAttemptOutcome outcome;
 
@@ -138,6 +141,8 @@ public class NotifyAttemptRecorder implements INotifyAttemptRecorder, SmartLifec
             return;
         }
         running = false;
+        // The loop may be waiting up to its window for more outcomes; woken, it writes what it took at once.
+        queue.offer(WAKE);
         try {
             loop.get(STOP_WAIT.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
@@ -170,13 +175,16 @@ public class NotifyAttemptRecorder implements INotifyAttemptRecorder, SmartLifec
         while (running || !queue.isEmpty()) {
             try {
                 Pending first = queue.poll(IDLE_POLL_MS, TimeUnit.MILLISECONDS);
-                if (first == null) {
+                if (first == null || first == WAKE) {
                     continue;
                 }
                 batch.add(first);
                 long deadline = System.nanoTime() + windowNanos;
                 while (batch.size() < page) {
                     if (queue.drainTo(batch, page - batch.size()) > 0) {
+                        if (batch.remove(WAKE)) {
+                            break;
+                        }
                         continue;
                     }
                     long left = deadline - System.nanoTime();
@@ -184,7 +192,7 @@ public class NotifyAttemptRecorder implements INotifyAttemptRecorder, SmartLifec
                         break;
                     }
                     Pending next = queue.poll(left, TimeUnit.NANOSECONDS);
-                    if (next == null) {
+                    if (next == null || next == WAKE) {
                         break;
                     }
                     batch.add(next);
@@ -203,7 +211,10 @@ public class NotifyAttemptRecorder implements INotifyAttemptRecorder, SmartLifec
     private void writeOut() {
         List<Pending> left = new ArrayList<>();
         while (queue.drainTo(left, page) > 0) {
-            writePage(left);
+            left.remove(WAKE);
+            if (!left.isEmpty()) {
+                writePage(left);
+            }
             left.clear();
         }
     }

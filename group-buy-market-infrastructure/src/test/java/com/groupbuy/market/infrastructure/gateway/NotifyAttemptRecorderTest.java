@@ -143,6 +143,12 @@ class NotifyAttemptRecorderTest {
         recorder.start();
         recorder.record(List.of(outcome(1)));
         recorder.record(List.of(outcome(2)));
+        // The recorder has taken both and waits in its window for more: the stop must wake it, not wait the window out.
+        long taking = System.nanoTime() + Duration.ofMinutes(1).toNanos();
+        while (recorder.queued() > 0 && System.nanoTime() - taking < 0) {
+            Thread.sleep(5);
+        }
+        assertThat(recorder.queued()).isZero();
 
         long started = System.nanoTime();
         recorder.stop();
