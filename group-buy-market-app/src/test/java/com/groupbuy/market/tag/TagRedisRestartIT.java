@@ -9,8 +9,10 @@ import com.groupbuy.market.support.IntegrationTest;
 import com.groupbuy.market.support.PrivateRedis;
 import com.groupbuy.market.support.PrivateRedisServer;
 import com.groupbuy.market.support.TestJson;
+import com.groupbuy.market.types.security.WebhookSignature;
 import java.io.IOException;
 import java.io.InputStream;
+import java.math.BigDecimal;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.http.HttpResponse;
@@ -21,6 +23,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -46,8 +49,9 @@ import org.springframework.jdbc.core.JdbcTemplate;
 class TagRedisRestartIT {
 
     private static final String TRIAL = "/api/v1/gbm/index/query_group_buy_market_config";
+    private static final String LOCK = "/api/v1/gbm/trade/lock_market_pay_order";
     private static final long ACTIVITY = 27_300;
-    private static final int MEMBERS = 8;
+    private static final int MEMBERS = 40;
 
     @LocalServerPort
     int port;
@@ -63,13 +67,7 @@ class TagRedisRestartIT {
 
     @Test
     void aBurstOfTrialsOfATagBoundActivityRightAfterARedisRestartGivesEveryMemberTheAudiencePrice() throws Exception {
-        List<String> members = new ArrayList<>();
-        for (int m = 0; m < MEMBERS; m++) {
-            members.add("rr" + m);
-        }
-        new CrowdTagFixture(jdbc).tag("RR-TAG", "s01", "c01", members);
-        importService.importMembers("RR-TAG");
-        tagBoundActivity("RR-TAG");
+        List<String> members = members();
 
         // The pool is in use before the restart: its connections have carried commands to the old server.
         assertThat(burst(members)).as("answers before the restart").containsOnlyKeys("member price");
@@ -92,6 +90,81 @@ class TagRedisRestartIT {
                 .isFalse();
         assertThat(stranger.path("data").path("goods").path("payPrice").decimalValue())
                 .isEqualByComparingTo("100.00");
+    }
+
+    /**
+     * Signed locks (a signature sent is always checked): the webhook-id is marked first-used in Redis before the
+     * lock runs, and the lock checks the tag. Right after a restart every member's lock is taken at the audience
+     * price: no E0401, and no E0210 (a partner's first request called a replay).
+     */
+    @Test
+    void aBurstOfSignedLocksOfTagMembersRightAfterARedisRestartIsAnsweredNormally() throws Exception {
+        List<String> members = members();
+        assertThat(burst(members)).as("answers before the restart").containsOnlyKeys("member price");
+
+        redis.kill();
+        redis.startAgain();
+        awaitOnePong();
+
+        Map<String, AtomicInteger> kinds = new ConcurrentHashMap<>();
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        CountDownLatch start = new CountDownLatch(1);
+        List<Future<?>> sent = new ArrayList<>();
+        for (String userId : members) {
+            sent.add(pool.submit(() -> {
+                start.await();
+                String body = "{\"userId\":\"" + userId + "\",\"teamId\":\"\",\"activityId\":" + ACTIVITY
+                        + ",\"goodsId\":\"g" + ACTIVITY + "\",\"source\":\"s01\",\"channel\":\"c01\","
+                        + "\"outTradeNo\":\"rrl-" + userId + "\",\"notifyUrl\":\"http://127.0.0.1:1/cb\"}";
+                String id = "req_" + UUID.randomUUID();
+                long now = Instant.now().getEpochSecond();
+                HttpResponse<String> answer = TestJson.post(
+                        port,
+                        LOCK,
+                        body,
+                        Map.of(
+                                "webhook-id",
+                                id,
+                                "webhook-timestamp",
+                                Long.toString(now),
+                                "webhook-signature",
+                                WebhookSignature.sign("test_secret", id, now, body)));
+                JsonNode reply = TestJson.JSON.readTree(answer.body());
+                String code = reply.path("code").asText();
+                String kind = "0000".equals(code)
+                        ? reply.path("data").path("payPrice").decimalValue().compareTo(new BigDecimal("80.00")) == 0
+                                ? "member price"
+                                : "non-member price"
+                        : code;
+                kinds.computeIfAbsent(kind, k -> new AtomicInteger()).incrementAndGet();
+                return null;
+            }));
+        }
+        start.countDown();
+        for (Future<?> request : sent) {
+            request.get(120, TimeUnit.SECONDS);
+        }
+        pool.shutdown();
+        Map<String, Integer> answers = new TreeMap<>();
+        kinds.forEach((kind, count) -> answers.put(kind, count.get()));
+        System.out.println("signed locks of tag members right after Redis answered again: " + answers);
+        assertThat(answers)
+                .as("every member's signed lock taken at the audience price, none E0401 or E0210: %s", answers)
+                .containsOnlyKeys("member price");
+    }
+
+    /** The tag's members, imported, and the activity bound to it (once per class). */
+    private List<String> members() {
+        List<String> members = new ArrayList<>();
+        for (int m = 0; m < MEMBERS; m++) {
+            members.add("rr" + m);
+        }
+        if (jdbc.queryForObject("SELECT COUNT(*) FROM crowd_tags WHERE tag_id = 'RR-TAG'", Integer.class) == 0) {
+            new CrowdTagFixture(jdbc).tag("RR-TAG", "s01", "c01", members);
+            importService.importMembers("RR-TAG");
+            tagBoundActivity("RR-TAG");
+        }
+        return members;
     }
 
     /**
