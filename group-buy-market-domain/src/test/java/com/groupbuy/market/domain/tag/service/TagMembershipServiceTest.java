@@ -23,6 +23,8 @@ class TagMembershipServiceTest {
             new PartnerUserVO(S, C, "bob"), 2L,
             new PartnerUserVO("s02", "c02", "alice"), 3L));
     private final Map<String, Set<Long>> published = new HashMap<>();
+    /** Published by "another thread" right after the next bit read: an import or rebuild finishing between reads. */
+    private final Map<String, Set<Long>> publishAfterNextBitRead = new HashMap<>();
 
     private final IUserBitIndexRepository bitIndex = new IUserBitIndexRepository() {
         @Override
@@ -54,7 +56,10 @@ class TagMembershipServiceTest {
 
         @Override
         public boolean contains(String tagId, long position) {
-            return published.getOrDefault(tagId, Set.of()).contains(position);
+            boolean bit = published.getOrDefault(tagId, Set.of()).contains(position);
+            published.putAll(publishAfterNextBitRead);
+            publishAfterNextBitRead.clear();
+            return bit;
         }
     };
 
@@ -73,6 +78,15 @@ class TagMembershipServiceTest {
         published.put("VIP", new HashSet<>(Set.of(1L)));
 
         assertThat(service.isMember("VIP", S, C, "carol")).isFalse();
+    }
+
+    @Test
+    void aMemberWhoseTagIsPublishedBetweenTheBitReadAndTheLoadedReadIsIn() {
+        // The bit was read before the bitmap existed, the loaded mark after it was published: the bit is asked again.
+        publishAfterNextBitRead.put("VIP", new HashSet<>(Set.of(1L)));
+
+        assertThat(service.isMember("VIP", S, C, "alice")).isTrue();
+        assertThat(service.isMember("VIP", S, C, "bob")).isFalse();
     }
 
     @Test

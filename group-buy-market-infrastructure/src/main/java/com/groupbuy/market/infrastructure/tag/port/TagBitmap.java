@@ -1,12 +1,14 @@
 package com.groupbuy.market.infrastructure.tag.port;
 
 import com.groupbuy.market.domain.tag.adapter.port.ITagBitmap;
+import com.groupbuy.market.infrastructure.outage.RedisOutages;
 import com.groupbuy.market.infrastructure.redis.RedisKeys;
 import java.time.Duration;
 import java.util.List;
 import org.redisson.api.RBitSet;
 import org.redisson.api.RScript;
 import org.redisson.api.RedissonClient;
+import org.redisson.api.options.PlainOptions;
 import org.redisson.client.codec.StringCodec;
 import org.springframework.stereotype.Component;
 
@@ -18,6 +20,13 @@ import org.springframework.stereotype.Component;
  * user ids, stay under their old names and are never read, so a tag is "not loaded" until its first import under
  * V16 (or its rebuild from rows naming their partners, as for a bitmap Redis lost: TagBitmapRepair) instead of
  * answering from bits that no longer mean anyone.
+ * <p>
+ * The membership reads (trial and lock), the staging writes and the rebuild claim go through the Redis breaker
+ * ({@link RedisOutages}): after a Redis restart a read that met a pooled connection the old server closed is sent again
+ * on a live one instead of answering the partner E0401 (TagRedisRestartIT). They are safe to send again: reads,
+ * SETBIT/EXPIRE of the same bits, a compare-and-delete, and a SET NX sent with Redisson's retries off (a retry after a
+ * late answer would find its own claim and report "another instance is at it"). The publish script is not: run twice
+ * it deletes the live bitmap it just published (the staging key is gone by then), so it stays a single send.
  */
 @Component
 public class TagBitmap implements ITagBitmap {
@@ -40,11 +49,13 @@ public class TagBitmap implements ITagBitmap {
     private final RedissonClient redisson;
     private final RScript script;
     private final RedisKeys keys;
+    private final RedisOutages outages;
 
-    public TagBitmap(RedissonClient redisson, RedisKeys keys) {
+    public TagBitmap(RedissonClient redisson, RedisKeys keys, RedisOutages outages) {
         this.redisson = redisson;
         this.script = redisson.getScript(StringCodec.INSTANCE);
         this.keys = keys;
+        this.outages = outages;
     }
 
     @Override
@@ -53,8 +64,10 @@ public class TagBitmap implements ITagBitmap {
             return;
         }
         RBitSet staging = redisson.getBitSet(stagingKey(tagId, runId));
-        staging.set(positions, true);
-        staging.expire(STAGING_TTL);
+        outages.call(() -> {
+            staging.set(positions, true);
+            return staging.expire(STAGING_TTL);
+        });
     }
 
     @Override
@@ -69,23 +82,28 @@ public class TagBitmap implements ITagBitmap {
 
     @Override
     public boolean isLoaded(String tagId) {
-        return redisson.getBucket(loadedKey(tagId), StringCodec.INSTANCE).isExists();
+        return outages.call(
+                () -> redisson.getBucket(loadedKey(tagId), StringCodec.INSTANCE).isExists());
     }
 
     @Override
     public boolean contains(String tagId, long position) {
-        return redisson.getBitSet(membersKey(tagId)).get(position);
+        return outages.call(() -> redisson.getBitSet(membersKey(tagId)).get(position));
     }
 
     @Override
     public boolean tryClaimRebuild(String tagId, String token, Duration lease) {
-        return redisson.getBucket(rebuildKey(tagId), StringCodec.INSTANCE).setIfAbsent(token, lease);
+        return outages.call(() -> redisson.<String>getBucket(PlainOptions.name(rebuildKey(tagId))
+                        .codec(StringCodec.INSTANCE)
+                        .retryAttempts(0))
+                .setIfAbsent(token, lease));
     }
 
     @Override
     public void releaseRebuild(String tagId, String token) {
         // Compare-and-delete: a claim whose lease ran out may be another instance's now.
-        redisson.getBucket(rebuildKey(tagId), StringCodec.INSTANCE).compareAndSet(token, null);
+        outages.call(() ->
+                redisson.getBucket(rebuildKey(tagId), StringCodec.INSTANCE).compareAndSet(token, null));
     }
 
     /** The live bitmap's key; public so tests and operators can inspect it. */
