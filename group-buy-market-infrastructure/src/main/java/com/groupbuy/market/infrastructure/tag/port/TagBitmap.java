@@ -8,6 +8,7 @@ import java.util.List;
 import org.redisson.api.RBitSet;
 import org.redisson.api.RScript;
 import org.redisson.api.RedissonClient;
+import org.redisson.api.options.OptionalOptions;
 import org.redisson.api.options.PlainOptions;
 import org.redisson.client.codec.StringCodec;
 import org.springframework.stereotype.Component;
@@ -25,8 +26,10 @@ import org.springframework.stereotype.Component;
  * ({@link RedisOutages}): after a Redis restart a read that met a pooled connection the old server closed is sent again
  * on a live one instead of answering the partner E0401 (TagRedisRestartIT). They are safe to send again: reads,
  * SETBIT/EXPIRE of the same bits, a compare-and-delete, and a SET NX sent with Redisson's retries off (a retry after a
- * late answer would find its own claim and report "another instance is at it"). The publish script is not: run twice
- * it deletes the live bitmap it just published (the staging key is gone by then), so it stays a single send.
+ * late answer would find its own claim and report "another instance is at it"). The publish script is not safe to run
+ * twice (the second run, its staging key gone, deletes the live bitmap the first just published), so it runs with
+ * Redisson's retries off: Redisson sent it again after a late answer, when it had run (TagPublishNoResendIT); only a
+ * send that provably was never written is sent again.
  */
 @Component
 public class TagBitmap implements ITagBitmap {
@@ -53,7 +56,8 @@ public class TagBitmap implements ITagBitmap {
 
     public TagBitmap(RedissonClient redisson, RedisKeys keys, RedisOutages outages) {
         this.redisson = redisson;
-        this.script = redisson.getScript(StringCodec.INSTANCE);
+        this.script = redisson.getScript(
+                OptionalOptions.defaults().codec(StringCodec.INSTANCE).retryAttempts(0));
         this.keys = keys;
         this.outages = outages;
     }
@@ -72,12 +76,12 @@ public class TagBitmap implements ITagBitmap {
 
     @Override
     public void publish(String tagId, String runId, String batchId) {
-        script.eval(
+        outages.call(() -> script.<Long>eval(
                 RScript.Mode.READ_WRITE,
                 PUBLISH,
                 RScript.ReturnType.INTEGER,
                 List.of(stagingKey(tagId, runId), membersKey(tagId), loadedKey(tagId)),
-                batchId);
+                batchId));
     }
 
     @Override
