@@ -17,8 +17,10 @@ public class LockGroupCommitProperties extends GroupCommitProperties {
     /**
      * Writer threads: 1, or 2 to pipeline — the next batch's statements written on a second connection while the batch
      * before it commits (#19, branch locktail: a lock waited for the batch in flight, commit included, then its own).
+     * 1 by default: on the quiet pair of 2026-12-02 16:00 two writers read no faster for lock opening and slower for
+     * joining (docs/benchmarks.md), so the lever stays available, off.
      */
-    private int writers = 2;
+    private int writers = 1;
 
     public LockGroupCommitProperties() {
         super(true);
