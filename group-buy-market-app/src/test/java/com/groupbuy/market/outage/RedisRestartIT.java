@@ -8,12 +8,7 @@ import com.groupbuy.market.support.PrivateRedis;
 import com.groupbuy.market.support.PrivateRedisServer;
 import com.groupbuy.market.support.TestJson;
 import com.groupbuy.market.support.TradeClient;
-import java.io.IOException;
-import java.io.InputStream;
-import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -70,7 +65,7 @@ class RedisRestartIT {
 
         redis.kill();
         redis.startAgain();
-        awaitOnePong();
+        redis.awaitOnePong();
 
         Map<String, Integer> answers = burst(mall, teams, "after", true);
         System.out.println("answers of the burst right after Redis answered again: " + answers);
@@ -137,29 +132,6 @@ class RedisRestartIT {
         Map<String, Integer> answers = new TreeMap<>();
         codes.forEach((code, count) -> answers.put(code, count.get()));
         return answers;
-    }
-
-    /** Until Redis answers one PING on a connection of the test's own (bounded: 30 s). */
-    private void awaitOnePong() throws InterruptedException {
-        long deadline = System.currentTimeMillis() + 30_000;
-        while (true) {
-            try (Socket socket = new Socket()) {
-                socket.connect(new InetSocketAddress("127.0.0.1", redis.port()), 1_000);
-                socket.setSoTimeout(1_000);
-                socket.getOutputStream().write("PING\r\n".getBytes(StandardCharsets.US_ASCII));
-                InputStream in = socket.getInputStream();
-                byte[] reply = in.readNBytes(7);
-                if ("+PONG\r\n".equals(new String(reply, StandardCharsets.US_ASCII))) {
-                    return;
-                }
-            } catch (IOException notYet) {
-                // not listening or not answering yet
-            }
-            assertThat(System.currentTimeMillis())
-                    .as("Redis answers PING again")
-                    .isLessThan(deadline);
-            Thread.sleep(50);
-        }
     }
 
     private static String lockBody(String userId, String teamId) {

@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 
 /**
  * A redis-server of the test's own on a free port, which the test may kill and start again (the shared Redis on
@@ -51,6 +52,31 @@ public final class PrivateRedis {
         while (!listening()) {
             if (System.currentTimeMillis() > deadline || !process.isAlive()) {
                 throw new IllegalStateException("private redis-server on " + port + " did not start");
+            }
+            Thread.sleep(50);
+        }
+    }
+
+    /**
+     * Until this Redis answers one PING on a plain connection of the caller's own, not the app's (bounded: 30 s): the
+     * moment a partner could see it back, whatever the app's client has noticed yet.
+     */
+    public void awaitOnePong() throws InterruptedException {
+        long deadline = System.currentTimeMillis() + 30_000;
+        while (true) {
+            try (Socket socket = new Socket()) {
+                socket.connect(new InetSocketAddress("127.0.0.1", port), 1_000);
+                socket.setSoTimeout(1_000);
+                socket.getOutputStream().write("PING\r\n".getBytes(StandardCharsets.US_ASCII));
+                byte[] reply = socket.getInputStream().readNBytes(7);
+                if ("+PONG\r\n".equals(new String(reply, StandardCharsets.US_ASCII))) {
+                    return;
+                }
+            } catch (IOException notYet) {
+                // not listening or not answering yet
+            }
+            if (System.currentTimeMillis() > deadline) {
+                throw new AssertionError("private redis-server on " + port + " never answered PING again");
             }
             Thread.sleep(50);
         }

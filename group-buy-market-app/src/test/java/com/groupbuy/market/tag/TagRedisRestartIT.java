@@ -10,13 +10,8 @@ import com.groupbuy.market.support.PrivateRedis;
 import com.groupbuy.market.support.PrivateRedisServer;
 import com.groupbuy.market.support.TestJson;
 import com.groupbuy.market.types.security.WebhookSignature;
-import java.io.IOException;
-import java.io.InputStream;
 import java.math.BigDecimal;
-import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -74,7 +69,7 @@ class TagRedisRestartIT {
 
         redis.kill();
         redis.startAgain();
-        awaitOnePong();
+        redis.awaitOnePong();
 
         Map<String, Integer> answers = burst(members);
         System.out.println("trials of tag members right after Redis answered again: " + answers);
@@ -104,7 +99,7 @@ class TagRedisRestartIT {
 
         redis.kill();
         redis.startAgain();
-        awaitOnePong();
+        redis.awaitOnePong();
 
         Map<String, AtomicInteger> kinds = new ConcurrentHashMap<>();
         ExecutorService pool = Executors.newFixedThreadPool(8);
@@ -211,29 +206,6 @@ class TagRedisRestartIT {
         Map<String, Integer> answers = new TreeMap<>();
         kinds.forEach((kind, count) -> answers.put(kind, count.get()));
         return answers;
-    }
-
-    /** Until Redis answers one PING on a connection of the test's own (bounded: 30 s). */
-    private void awaitOnePong() throws InterruptedException {
-        long deadline = System.currentTimeMillis() + 30_000;
-        while (true) {
-            try (Socket socket = new Socket()) {
-                socket.connect(new InetSocketAddress("127.0.0.1", redis.port()), 1_000);
-                socket.setSoTimeout(1_000);
-                socket.getOutputStream().write("PING\r\n".getBytes(StandardCharsets.US_ASCII));
-                InputStream in = socket.getInputStream();
-                byte[] reply = in.readNBytes(7);
-                if ("+PONG\r\n".equals(new String(reply, StandardCharsets.US_ASCII))) {
-                    return;
-                }
-            } catch (IOException notYet) {
-                // not listening or not answering yet
-            }
-            assertThat(System.currentTimeMillis())
-                    .as("Redis answers PING again")
-                    .isLessThan(deadline);
-            Thread.sleep(50);
-        }
     }
 
     /** Visible and enabled only to the tag's members, who pay 80.00 of 100.00 (s01/c01 sells it). */
