@@ -62,7 +62,6 @@ public class RedisOutages {
 
     public <T> T call(Supplier<T> redisCall) {
         breaker.check();
-        long resendUntil = 0;
         long firstFailure = 0;
         int resent = 0;
         while (true) {
@@ -79,16 +78,14 @@ public class RedisOutages {
                     throw e;
                 }
                 if (notSent(e) && links != null) {
-                    long now = System.nanoTime();
-                    if (resendUntil == 0) {
-                        firstFailure = now;
-                        resendUntil = now + resendWithinNanos;
+                    if (resent == 0) {
+                        firstFailure = System.nanoTime();
                     }
                     // A node that dropped our connections may be restarting: Redisson notices the drop and connects
                     // again a few hundred ms later (the first try after 100 ms), and the command found a closed
                     // connection in between. Wait that long for the node; still down after it is an outage.
                     boolean reachable = awaitReachable(firstFailure + reconnectWaitNanos);
-                    if (reachable && System.nanoTime() - resendUntil < 0) {
+                    if (reachable && System.nanoTime() - (firstFailure + resendWithinNanos) < 0) {
                         LockSupport.parkNanos(RESEND_PAUSE_NANOS);
                         resent++;
                         continue;

@@ -110,9 +110,8 @@ public class RedisTradeRateLimiter implements ITradeRateLimiter {
     private boolean acquire(String name, int perSecond, Duration keepAlive) {
         try {
             return outages.call(() -> {
-                // One attempt (no resend after a timeout, when a permit may have been taken); RedisOutages sends it
-                // again
-                // only when the write provably failed.
+                // One attempt (no resend after a timeout, when a permit may have been taken); RedisOutages sends
+                // it again only when the write provably failed.
                 RRateLimiter limiter =
                         redisson.getRateLimiter(CommonOptions.name(name).retryAttempts(0));
                 if (setUp.getIfPresent(name) == null) {
