@@ -3,6 +3,7 @@ package com.groupbuy.market.outage;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.groupbuy.market.support.ConcurrentBurst;
 import com.groupbuy.market.support.IntegrationTest;
 import com.groupbuy.market.support.PrivateRedis;
 import com.groupbuy.market.support.PrivateRedisServer;
@@ -12,14 +13,7 @@ import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.Callable;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -106,13 +100,9 @@ class RedisRestartIT {
                                         : new String[] {TRIAL, trialBody(round + "u" + t + "x" + j)});
             }
         }
-        Map<String, AtomicInteger> codes = new ConcurrentHashMap<>();
-        ExecutorService pool = Executors.newFixedThreadPool(8);
-        CountDownLatch start = new CountDownLatch(1);
-        List<Future<?>> sent = new ArrayList<>();
+        List<Callable<String>> sends = new ArrayList<>();
         for (String[] request : requests) {
-            sent.add(pool.submit(() -> {
-                start.await();
+            sends.add(() -> {
                 HttpResponse<String> answer = TestJson.post(port, request[0], request[1]);
                 JsonNode body = TestJson.JSON.readTree(answer.body());
                 assertThat(TestJson.fields(body)).as(answer.body()).containsExactly("code", "info", "data");
@@ -120,18 +110,10 @@ class RedisRestartIT {
                 if (answer.statusCode() != 200) {
                     assertThat(code).as(answer.body()).isEqualTo("E0401");
                 }
-                codes.computeIfAbsent(code, c -> new AtomicInteger()).incrementAndGet();
-                return null;
-            }));
+                return code;
+            });
         }
-        start.countDown();
-        for (Future<?> request : sent) {
-            request.get(120, TimeUnit.SECONDS);
-        }
-        pool.shutdown();
-        Map<String, Integer> answers = new TreeMap<>();
-        codes.forEach((code, count) -> answers.put(code, count.get()));
-        return answers;
+        return ConcurrentBurst.answers(8, sends);
     }
 
     private static String lockBody(String userId, String teamId) {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.groupbuy.market.activity.MarketConfigFixture;
 import com.groupbuy.market.domain.tag.service.CrowdTagImportService;
+import com.groupbuy.market.support.ConcurrentBurst;
 import com.groupbuy.market.support.IntegrationTest;
 import com.groupbuy.market.support.PrivateRedis;
 import com.groupbuy.market.support.PrivateRedisServer;
@@ -17,15 +18,8 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.Callable;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -101,13 +95,9 @@ class TagRedisRestartIT {
         redis.startAgain();
         redis.awaitOnePong();
 
-        Map<String, AtomicInteger> kinds = new ConcurrentHashMap<>();
-        ExecutorService pool = Executors.newFixedThreadPool(8);
-        CountDownLatch start = new CountDownLatch(1);
-        List<Future<?>> sent = new ArrayList<>();
+        List<Callable<String>> locks = new ArrayList<>();
         for (String userId : members) {
-            sent.add(pool.submit(() -> {
-                start.await();
+            locks.add(() -> {
                 String body = "{\"userId\":\"" + userId + "\",\"teamId\":\"\",\"activityId\":" + ACTIVITY
                         + ",\"goodsId\":\"g" + ACTIVITY + "\",\"source\":\"s01\",\"channel\":\"c01\","
                         + "\"outTradeNo\":\"rrl-" + userId + "\",\"notifyUrl\":\"http://127.0.0.1:1/cb\"}";
@@ -131,17 +121,10 @@ class TagRedisRestartIT {
                                 ? "member price"
                                 : "non-member price"
                         : code;
-                kinds.computeIfAbsent(kind, k -> new AtomicInteger()).incrementAndGet();
-                return null;
-            }));
+                return kind;
+            });
         }
-        start.countDown();
-        for (Future<?> request : sent) {
-            request.get(120, TimeUnit.SECONDS);
-        }
-        pool.shutdown();
-        Map<String, Integer> answers = new TreeMap<>();
-        kinds.forEach((kind, count) -> answers.put(kind, count.get()));
+        Map<String, Integer> answers = ConcurrentBurst.answers(8, locks);
         System.out.println("signed locks of tag members right after Redis answered again: " + answers);
         assertThat(answers)
                 .as("every member's signed lock taken at the audience price, none E0401 or E0210: %s", answers)
@@ -167,14 +150,10 @@ class TagRedisRestartIT {
      * "non-member price" (0000 without the audience's price or enablement) or its code (an HTTP 503 is E0401).
      */
     private Map<String, Integer> burst(List<String> members) throws Exception {
-        Map<String, AtomicInteger> kinds = new ConcurrentHashMap<>();
-        ExecutorService pool = Executors.newFixedThreadPool(8);
-        CountDownLatch start = new CountDownLatch(1);
-        List<Future<?>> sent = new ArrayList<>();
+        List<Callable<String>> trials = new ArrayList<>();
         for (int i = 0; i < 40; i++) {
             String userId = members.get(i % members.size());
-            sent.add(pool.submit(() -> {
-                start.await();
+            trials.add(() -> {
                 HttpResponse<String> answer = TestJson.post(port, TRIAL, trialBody(userId));
                 JsonNode body = TestJson.JSON.readTree(answer.body());
                 assertThat(TestJson.fields(body)).as(answer.body()).containsExactly("code", "info", "data");
@@ -194,18 +173,10 @@ class TagRedisRestartIT {
                                     == 0;
                     kind = memberPrice ? "member price" : "non-member price";
                 }
-                kinds.computeIfAbsent(kind, k -> new AtomicInteger()).incrementAndGet();
-                return null;
-            }));
+                return kind;
+            });
         }
-        start.countDown();
-        for (Future<?> request : sent) {
-            request.get(120, TimeUnit.SECONDS);
-        }
-        pool.shutdown();
-        Map<String, Integer> answers = new TreeMap<>();
-        kinds.forEach((kind, count) -> answers.put(kind, count.get()));
-        return answers;
+        return ConcurrentBurst.answers(8, trials);
     }
 
     /** Visible and enabled only to the tag's members, who pay 80.00 of 100.00 (s01/c01 sells it). */
