@@ -107,6 +107,7 @@ public class CloseCheckConfig {
             CloseCheckTopology topology,
             CloseCheckService service,
             ObjectMapper objectMapper,
+            RabbitTemplate notifyRabbitTemplate,
             MeterRegistry meters,
             CloseCheckProperties properties) {
         SimpleMessageListenerContainer container = new SimpleMessageListenerContainer(connectionFactory);
@@ -118,7 +119,13 @@ public class CloseCheckConfig {
         container.setMissingQueuesFatal(false);
         container.setDefaultRequeueRejected(true);
         container.setMessageListener(new CloseCheckListener(
-                service, objectMapper, topology.deadLetterQueue(), properties.getRetryDelay(), meters));
+                service,
+                objectMapper,
+                // Dead-letter copies go out on the publisher connection: an alarm blocking it leaves consuming alone.
+                notifyRabbitTemplate,
+                topology.deadLetterQueue(),
+                properties.getRetryDelay(),
+                meters));
         return container;
     }
 

@@ -21,6 +21,7 @@ import org.springframework.amqp.core.Queue;
 import org.springframework.amqp.core.QueueBuilder;
 import org.springframework.amqp.rabbit.connection.ConnectionFactory;
 import org.springframework.amqp.rabbit.connection.ConnectionListener;
+import org.springframework.amqp.rabbit.core.RabbitTemplate;
 import org.springframework.amqp.rabbit.listener.SimpleMessageListenerContainer;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;
 import org.springframework.context.annotation.Bean;
@@ -97,6 +98,7 @@ public class RefundConsumerConfig {
             ConnectionFactory connectionFactory,
             RefundPlaceReturnService service,
             ObjectMapper objectMapper,
+            RabbitTemplate notifyRabbitTemplate,
             MeterRegistry meters,
             RefundConsumerProperties properties) {
         SimpleMessageListenerContainer container = new SimpleMessageListenerContainer(connectionFactory);
@@ -107,7 +109,13 @@ public class RefundConsumerConfig {
         // A delivery the listener could not settle goes back to the queue rather than being dropped.
         container.setDefaultRequeueRejected(true);
         container.setMessageListener(new RefundPlaceListener(
-                service, objectMapper, properties.getDeadLetterQueue(), properties.getRetryDelay(), meters));
+                service,
+                objectMapper,
+                // Dead-letter copies go out on the publisher connection: an alarm blocking it leaves consuming alone.
+                notifyRabbitTemplate,
+                properties.getDeadLetterQueue(),
+                properties.getRetryDelay(),
+                meters));
         return container;
     }
 }

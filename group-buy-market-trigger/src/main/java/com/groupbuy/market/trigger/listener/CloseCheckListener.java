@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import org.springframework.amqp.core.Message;
 import org.springframework.amqp.core.MessageProperties;
+import org.springframework.amqp.rabbit.core.RabbitTemplate;
 
 /**
  * Delivers expired close checks (#15) from the close-check queue to {@link CloseCheckService}, with the manual
@@ -36,6 +37,7 @@ public class CloseCheckListener extends RecordedMessageListener<CloseCheckVO> {
     public CloseCheckListener(
             CloseCheckService service,
             ObjectMapper json,
+            RabbitTemplate copies,
             String deadLetterQueue,
             Duration retryDelay,
             MeterRegistry meters) {
@@ -44,6 +46,7 @@ public class CloseCheckListener extends RecordedMessageListener<CloseCheckVO> {
                 "close-check deliveries by outcome",
                 "close check",
                 json,
+                copies,
                 deadLetterQueue,
                 retryDelay,
                 meters);
@@ -64,8 +67,7 @@ public class CloseCheckListener extends RecordedMessageListener<CloseCheckVO> {
             if (outcome == null || outcome.action() == ConsumeOutcome.Action.RETRY) {
                 again = true;
             } else if (outcome.action() == ConsumeOutcome.Action.DEAD) {
-                if (deadLetter(
-                        channel, message, check.getKey(), check.getValue().getBytes(StandardCharsets.UTF_8), outcome)) {
+                if (deadLetter(message, check.getKey(), check.getValue().getBytes(StandardCharsets.UTF_8), outcome)) {
                     deadLettered(check.getKey(), outcome);
                 } else {
                     // Its copy is not confirmed: the bundle comes back, and this check is copied again then.

@@ -10,11 +10,15 @@ import java.util.Map;
 import lombok.extern.slf4j.Slf4j;
 import org.springframework.amqp.core.ExchangeTypes;
 import org.springframework.amqp.core.Message;
+import org.springframework.amqp.core.MessageProperties;
 import org.springframework.amqp.rabbit.annotation.Exchange;
 import org.springframework.amqp.rabbit.annotation.Queue;
 import org.springframework.amqp.rabbit.annotation.QueueBinding;
 import org.springframework.amqp.rabbit.annotation.RabbitListener;
+import org.springframework.amqp.support.converter.MessageConversionException;
+import org.springframework.amqp.support.converter.MessageConverter;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;
+import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Profile;
 import org.springframework.stereotype.Component;
 
@@ -31,6 +35,9 @@ public class MqDemoListener {
 
     private static final int KEEP = 100;
 
+    /** The converter bean of {@link #onMessage}: none, the body stays bytes. */
+    static final String RAW_BODY = "mqDemoRawBody";
+
     private final Deque<Map<String, Object>> received = new ArrayDeque<>();
 
     @RabbitListener(
@@ -41,7 +48,8 @@ public class MqDemoListener {
                                     @Exchange(
                                             value = "${gbm.mq.exchange:group_buy_market_exchange}",
                                             type = ExchangeTypes.TOPIC),
-                            key = "#"))
+                            key = "#"),
+            messageConverter = RAW_BODY)
     public void onMessage(Message message) {
         String body = new String(message.getBody(), StandardCharsets.UTF_8);
         String routingKey = message.getMessageProperties().getReceivedRoutingKey();
@@ -64,6 +72,27 @@ public class MqDemoListener {
                 received.removeLast();
             }
         }
+    }
+
+    /**
+     * Takes the body as it came. Anyone publishing on the exchange reaches this listener, and Spring's default
+     * converter deserialized a {@code application/x-java-serialized-object} body (nothing reachable from the network
+     * runs code it was sent), and threw for a class off its allow list an exception the container did not count as
+     * fatal: the message came back at once, forever (MqDemoListenerHostileIT).
+     */
+    @Bean(RAW_BODY)
+    static MessageConverter mqDemoRawBody() {
+        return new MessageConverter() {
+            @Override
+            public Message toMessage(Object object, MessageProperties properties) {
+                throw new MessageConversionException("the demo listener only receives");
+            }
+
+            @Override
+            public Object fromMessage(Message message) {
+                return message.getBody();
+            }
+        };
     }
 
     public List<Map<String, Object>> received() {

@@ -3,22 +3,25 @@ package com.groupbuy.market.trigger.listener;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.groupbuy.market.domain.trade.model.valobj.ConsumeOutcome;
-import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
-import com.rabbitmq.client.ReturnListener;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.EnumMap;
-import java.util.HashMap;
 import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicBoolean;
 import lombok.extern.slf4j.Slf4j;
+import org.springframework.amqp.AmqpException;
 import org.springframework.amqp.core.Message;
+import org.springframework.amqp.core.MessageDeliveryMode;
 import org.springframework.amqp.core.MessageProperties;
+import org.springframework.amqp.rabbit.connection.CorrelationData;
+import org.springframework.amqp.rabbit.core.RabbitTemplate;
 import org.springframework.amqp.rabbit.listener.api.ChannelAwareMessageListener;
 
 /**
@@ -42,22 +45,28 @@ public abstract class RecordedMessageListener<T> implements ChannelAwareMessageL
     static final long COPY_CONFIRM_MILLIS = 5_000;
 
     protected final ObjectMapper json;
+    private final RabbitTemplate copies;
     private final String what;
     private final String deadLetterQueue;
     private final Duration retryDelay;
     private final Map<ConsumeOutcome.Action, Counter> outcomes = new EnumMap<>(ConsumeOutcome.Action.class);
     private final Counter errors;
 
-    /** {@code meter} counts deliveries by outcome; {@code what} names the message in logs. */
+    /**
+     * {@code meter} counts deliveries by outcome; {@code what} names the message in logs; {@code copies} publishes the
+     * dead-letter copies: mandatory, with correlated publisher confirms and returns, on a connection of its own.
+     */
     protected RecordedMessageListener(
             String meter,
             String meterDescription,
             String what,
             ObjectMapper json,
+            RabbitTemplate copies,
             String deadLetterQueue,
             Duration retryDelay,
             MeterRegistry meters) {
         this.json = json;
+        this.copies = copies;
         this.what = what;
         this.deadLetterQueue = deadLetterQueue;
         this.retryDelay = retryDelay;
@@ -115,7 +124,7 @@ public abstract class RecordedMessageListener<T> implements ChannelAwareMessageL
                 channel.basicNack(tag, false, true);
             }
             case DEAD -> {
-                if (!deadLetter(channel, message, messageId, message.getBody(), outcome)) {
+                if (!deadLetter(message, messageId, message.getBody(), outcome)) {
                     // Not recorded dead either: the next delivery decides again and copies it then.
                     deadLetterNotCopied(messageId, outcome);
                     pause();
@@ -159,56 +168,48 @@ public abstract class RecordedMessageListener<T> implements ChannelAwareMessageL
      * confirmed the copy and routed it to the queue (published mandatory); false when it refused it, could not route it
      * (the queue is gone) or did not confirm in time — the caller then keeps the original, so a message is never
      * acknowledged on the strength of a copy that may not exist.
+     * <p>
+     * The copy goes out through {@code copies}, on the publisher connection, never on the channel the delivery came
+     * on: a broker short of memory or disk blocks every connection that publishes (it stops reading from it), and a
+     * copy published on our consumers' connection stopped their acknowledgements with it — one poison message during
+     * an alarm stalled every consumer of the connection until the alarm cleared (MqAlarmDeadLetterIT).
      */
-    protected final boolean deadLetter(
-            Channel channel, Message delivery, String messageId, byte[] body, ConsumeOutcome outcome)
-            throws IOException {
+    protected final boolean deadLetter(Message delivery, String messageId, byte[] body, ConsumeOutcome outcome) {
         MessageProperties properties = delivery.getMessageProperties();
-        Map<String, Object> headers = new HashMap<>(properties.getHeaders());
-        headers.put(DEAD_REASON_HEADER, outcome.reason());
-        headers.put(ATTEMPTS_HEADER, outcome.attempts());
+        MessageProperties copy = new MessageProperties();
+        copy.getHeaders().putAll(properties.getHeaders());
+        copy.setHeader(DEAD_REASON_HEADER, outcome.reason());
+        copy.setHeader(ATTEMPTS_HEADER, outcome.attempts());
         if (keepsRoutingKey() && properties.getReceivedRoutingKey() != null) {
-            headers.put(ORIGINAL_ROUTING_KEY_HEADER, properties.getReceivedRoutingKey());
+            copy.setHeader(ORIGINAL_ROUTING_KEY_HEADER, properties.getReceivedRoutingKey());
         }
-        AMQP.BasicProperties copy = new AMQP.BasicProperties.Builder()
-                .messageId(messageId)
-                .contentType(properties.getContentType())
-                .deliveryMode(2)
-                .headers(headers)
-                .build();
-        if (channel.getNextPublishSeqNo() == 0) {
-            // Not in confirm mode yet (a factory without publisher confirms): this channel only consumes and copies.
-            channel.confirmSelect();
-        }
-        // The broker sends a mandatory copy's return before its confirm, so the flag is set by the time the wait ends;
-        // the channel belongs to this consumer, so a return while it waits is this copy's.
-        AtomicBoolean returned = new AtomicBoolean();
-        ReturnListener onReturn = (replyCode, replyText, exchange, routingKey, props, bytes) -> returned.set(true);
-        channel.addReturnListener(onReturn);
+        copy.setMessageId(messageId);
+        copy.setContentType(properties.getContentType());
+        copy.setDeliveryMode(MessageDeliveryMode.PERSISTENT);
+        // One correlation per copy: its confirm and, the copy being mandatory, its return (which comes first).
+        CorrelationData correlation = new CorrelationData(UUID.randomUUID().toString());
+        String refusal;
         try {
-            channel.basicPublish("", deadLetterQueue, true, copy, body);
-            boolean confirmed = channel.waitForConfirms(COPY_CONFIRM_MILLIS);
-            if (confirmed && !returned.get()) {
+            copies.send("", deadLetterQueue, new Message(body, copy), correlation);
+            CorrelationData.Confirm confirm = correlation.getFuture().get(COPY_CONFIRM_MILLIS, TimeUnit.MILLISECONDS);
+            if (confirm.isAck() && correlation.getReturned() == null) {
                 return true;
             }
-            log.warn(
-                    "{} message={} not dead-lettered: the broker {} its copy to {}; handed back to the broker",
-                    what,
-                    messageId,
-                    confirmed ? "could not route" : "refused",
-                    deadLetterQueue);
+            refusal = confirm.isAck() ? "could not route its copy" : "refused its copy (" + confirm.getReason() + ")";
+        } catch (AmqpException | ExecutionException e) {
+            refusal = "failed its copy (" + e + ")";
         } catch (TimeoutException e) {
-            log.warn(
-                    "{} message={} not dead-lettered: no confirm of its copy to {} within {} ms; handed back to the broker",
-                    what,
-                    messageId,
-                    deadLetterQueue,
-                    COPY_CONFIRM_MILLIS);
+            refusal = "did not confirm its copy within " + COPY_CONFIRM_MILLIS + " ms";
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        } finally {
-            channel.removeReturnListener(onReturn);
+            refusal = "was interrupted waiting for its copy";
         }
+        log.warn(
+                "{} message={} not dead-lettered: the broker {} to {}; handed back to the broker",
+                what,
+                messageId,
+                refusal,
+                deadLetterQueue);
         return false;
     }
 

@@ -12,6 +12,7 @@ import java.util.Arrays;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.springframework.amqp.core.MessageProperties;
+import org.springframework.amqp.rabbit.core.RabbitTemplate;
 
 /**
  * Delivers {@code topic.team_refund} messages to {@link RefundPlaceReturnService}, with the manual acknowledgement,
@@ -28,6 +29,7 @@ public class RefundPlaceListener extends RecordedMessageListener<RefundMessageVO
     public RefundPlaceListener(
             RefundPlaceReturnService service,
             ObjectMapper json,
+            RabbitTemplate copies,
             String deadLetterQueue,
             Duration retryDelay,
             MeterRegistry meters) {
@@ -36,6 +38,7 @@ public class RefundPlaceListener extends RecordedMessageListener<RefundMessageVO
                 "refund message deliveries by outcome",
                 "refund",
                 json,
+                copies,
                 deadLetterQueue,
                 retryDelay,
                 meters);

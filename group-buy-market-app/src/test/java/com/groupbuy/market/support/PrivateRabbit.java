@@ -1,0 +1,122 @@
+package com.groupbuy.market.support;
+
+import java.io.File;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * A RabbitMQ node of the test's own on free ports (its own node name, data and log directories), so a test may raise
+ * a resource alarm on it: the shared broker on 5672 and its settings are never touched. Started with
+ * {@code rabbitmq-server}, driven and stopped with {@code rabbitmqctl}.
+ */
+public final class PrivateRabbit {
+
+    private final int port;
+    private final String node;
+    private final Path base;
+    private final Process process;
+
+    private PrivateRabbit(int port, String node, Path base, Process process) {
+        this.port = port;
+        this.node = node;
+        this.base = base;
+        this.process = process;
+    }
+
+    public static PrivateRabbit start() throws IOException, InterruptedException {
+        int port = freePort();
+        int distPort = freePort();
+        String node = "gbm_it_" + port + "@localhost";
+        Path base = Files.createTempDirectory("gbm-rabbit-" + port);
+        Files.createDirectories(base.resolve("mnesia"));
+        Files.createDirectories(base.resolve("log"));
+        Files.writeString(base.resolve("enabled_plugins"), "[].");
+        // Run as root, rabbitmq-server drops to the rabbitmq user, which must own its directories.
+        run("chown", "-R", "rabbitmq:rabbitmq", base.toString());
+        ProcessBuilder builder = new ProcessBuilder("rabbitmq-server")
+                .redirectOutput(base.resolve("server.out").toFile())
+                .redirectErrorStream(true);
+        builder.environment()
+                .putAll(Map.of(
+                        "RABBITMQ_NODE_PORT", Integer.toString(port),
+                        "RABBITMQ_NODE_IP_ADDRESS", "127.0.0.1",
+                        "RABBITMQ_NODENAME", node,
+                        "RABBITMQ_DIST_PORT", Integer.toString(distPort),
+                        "RABBITMQ_MNESIA_BASE", base.resolve("mnesia").toString(),
+                        "RABBITMQ_LOG_BASE", base.resolve("log").toString(),
+                        "RABBITMQ_ENABLED_PLUGINS_FILE",
+                                base.resolve("enabled_plugins").toString(),
+                        "RABBITMQ_CONFIG_FILE", base.resolve("rabbitmq").toString()));
+        PrivateRabbit rabbit = new PrivateRabbit(port, node, base, builder.start());
+        // Bounded generously: the node boots in seconds on a quiet machine, much slower on a busy one.
+        long deadline = System.currentTimeMillis() + 90_000;
+        while (!rabbit.listening()) {
+            if (System.currentTimeMillis() > deadline || !rabbit.process.isAlive()) {
+                String output = Files.readString(base.resolve("server.out"));
+                rabbit.stop();
+                throw new IllegalStateException("private rabbitmq-server " + node + " did not start: " + output);
+            }
+            Thread.sleep(100);
+        }
+        return rabbit;
+    }
+
+    public int port() {
+        return port;
+    }
+
+    /**
+     * Raises (or clears) the node's memory alarm: while it is raised the broker blocks every connection that publishes
+     * (it stops reading from it), as it does when its memory or disk runs low.
+     */
+    public void memoryAlarm(boolean raised) throws IOException, InterruptedException {
+        if (run("rabbitmqctl", "-n", node, "set_vm_memory_high_watermark", raised ? "0.0000001" : "0.4") != 0) {
+            throw new IllegalStateException("rabbitmqctl could not set the memory watermark of " + node);
+        }
+    }
+
+    public void stop() throws InterruptedException {
+        try {
+            run("rabbitmqctl", "-n", node, "stop");
+        } catch (IOException e) {
+            // the node is gone or unreachable: the process below is ended regardless
+        }
+        process.destroy();
+        process.waitFor();
+        try (Stream<Path> files = Files.walk(base)) {
+            files.sorted(Comparator.reverseOrder()).map(Path::toFile).forEach(File::delete);
+        } catch (IOException e) {
+            // a temporary directory left behind
+        }
+    }
+
+    private boolean listening() {
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress("127.0.0.1", port), 200);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
+    private static int run(String... command) throws IOException, InterruptedException {
+        return new ProcessBuilder(command)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .redirectError(ProcessBuilder.Redirect.DISCARD)
+                .start()
+                .waitFor();
+    }
+}
