@@ -237,6 +237,30 @@ class IndexGroupBuyMarketServiceTest {
         assertRefused(() -> trial("u1"), "activity 7 names discount d, which is unknown");
     }
 
+    /**
+     * A take limit below 1 lets no buyer lock at all: on main the trial priced the goods and listed its teams as for any
+     * activity, and every lock answered E0103 "participation limit reached" to buyers who had taken nothing. Refused
+     * by name, as a target or a team validity below 1 is.
+     */
+    @Test
+    void anActivityWithATakeLimitBelowOneIsRefusedByName() {
+        for (int limit : new int[] {0, -1}) {
+            activity = ActivityVO.builder()
+                    .activityId(7L)
+                    .discountId("d")
+                    .status(ActivityVO.STATUS_EFFECTIVE)
+                    .takeLimitCount(limit)
+                    .target(3)
+                    .validTimeMinutes(15)
+                    .startTime(NOW.minus(1, ChronoUnit.DAYS))
+                    .endTime(NOW.plus(1, ChronoUnit.DAYS))
+                    .tagScopes(Set.of())
+                    .build();
+
+            assertRefused(() -> trial("u1"), "activity 7 has take limit " + limit + " (a buyer needs at least 1 take)");
+        }
+    }
+
     private static void assertRefused(org.assertj.core.api.ThrowableAssert.ThrowingCallable call, String what) {
         assertThatThrownBy(call).isInstanceOfSatisfying(AppException.class, e -> {
             assertThat(e.getCode()).isEqualTo("E0002");

@@ -79,13 +79,18 @@ public class MarketNode implements RuleNode<MarketProductEntity, TrialContext, T
             throw new AppException(ResponseCode.E0102);
         }
         // Values no team or price can be made of: refused by name rather than opening a team over its target, a
-        // team already past its end, or selling for nothing (or less).
+        // team already past its end, refusing every buyer's lock, or selling for nothing (or less).
         if (activity.getTarget() == null || activity.getTarget() < 1) {
             throw unknown("activity " + mapped + " has target " + activity.getTarget() + " (a team needs at least 1)");
         }
         if (activity.getValidTimeMinutes() == null || activity.getValidTimeMinutes() < 1) {
             throw unknown("activity " + mapped + " has teams valid for " + activity.getValidTimeMinutes()
                     + " minutes (at least 1)");
+        }
+        // A take limit below 1 admits no buyer: every lock would answer "limit reached" to buyers who took nothing.
+        if (activity.getTakeLimitCount() == null || activity.getTakeLimitCount() < 1) {
+            throw unknown("activity " + mapped + " has take limit " + activity.getTakeLimitCount()
+                    + " (a buyer needs at least 1 take)");
         }
         if (goods.getOriginalPrice() == null || goods.getOriginalPrice().signum() <= 0) {
             throw unknown("goods " + product.getGoodsId() + " has original price " + goods.getOriginalPrice()
