@@ -261,6 +261,37 @@ class IndexGroupBuyMarketServiceTest {
         }
     }
 
+    /**
+     * An audience tag's scope with an entry that is neither 1 nor 2 (a full-width comma between them, a "3") is refused
+     * by name before any membership is asked; on main such entries were dropped and the activity restricted no one.
+     */
+    @Test
+    void anAudienceTagWithAnUnknownScopeEntryIsRefusedBeforeMembership() {
+        for (String stored : new String[] {"1\uFF0C2", "3", "1,x"}) {
+            activity = ActivityVO.builder()
+                    .activityId(7L)
+                    .discountId("d")
+                    .status(ActivityVO.STATUS_EFFECTIVE)
+                    .takeLimitCount(1)
+                    .target(3)
+                    .validTimeMinutes(15)
+                    .startTime(NOW.minus(1, ChronoUnit.DAYS))
+                    .endTime(NOW.plus(1, ChronoUnit.DAYS))
+                    .tagId("VIP")
+                    .tagScopes(TagScope.parse(stored))
+                    .unknownTagScope(TagScope.isKnownList(stored) ? null : stored)
+                    .build();
+
+            assertRefused(
+                    () -> trial("u1"),
+                    "activity 7 has tag scope '" + stored + "' (a comma list of 1, non-members do not see the group "
+                            + "price, and 2, non-members may not join)");
+        }
+        assertThat(asked).isEmpty();
+        assertThat(TagScope.isKnownList(null)).isTrue();
+        assertThat(TagScope.isKnownList(" 1 , 2,")).isTrue();
+    }
+
     private static void assertRefused(org.assertj.core.api.ThrowableAssert.ThrowingCallable call, String what) {
         assertThatThrownBy(call).isInstanceOfSatisfying(AppException.class, e -> {
             assertThat(e.getCode()).isEqualTo("E0002");

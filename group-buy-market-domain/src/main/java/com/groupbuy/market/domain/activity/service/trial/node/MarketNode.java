@@ -87,6 +87,12 @@ public class MarketNode implements RuleNode<MarketProductEntity, TrialContext, T
             throw unknown("activity " + mapped + " has teams valid for " + activity.getValidTimeMinutes()
                     + " minutes (at least 1)");
         }
+        // An audience tag's scope with an entry we do not know would restrict no one (parse drops it): the price the
+        // operator meant to hide would be shown and the team they meant to close joined. Refused rather than open.
+        if (activity.getTagId() != null && activity.getUnknownTagScope() != null) {
+            throw unknown("activity " + mapped + " has tag scope '" + activity.getUnknownTagScope()
+                    + "' (a comma list of 1, non-members do not see the group price, and 2, non-members may not join)");
+        }
         // A take limit below 1 admits no buyer: every lock would answer "limit reached" to buyers who took nothing.
         if (activity.getTakeLimitCount() == null || activity.getTakeLimitCount() < 1) {
             throw unknown("activity " + mapped + " has take limit " + activity.getTakeLimitCount()
