@@ -292,6 +292,21 @@ class IndexGroupBuyMarketServiceTest {
         assertThat(TagScope.isKnownList(" 1 , 2,")).isTrue();
     }
 
+    /**
+     * A discount type other than 0 (everyone) or 1 (members of its tag): on main any other value was taken as a base
+     * discount, so a type the operator mistyped for "members only" gave every buyer the group price. Refused by name.
+     */
+    @Test
+    void aDiscountOfAnUnknownTypeIsRefusedByName() {
+        for (Integer type : new Integer[] {2, -1, null}) {
+            discount = discount(type, "VIP");
+
+            assertRefused(
+                    () -> trial("u1"), "discount d has type " + type + " (0 for everyone, 1 for members of its tag)");
+        }
+        assertThat(asked).isEmpty();
+    }
+
     private static void assertRefused(org.assertj.core.api.ThrowableAssert.ThrowingCallable call, String what) {
         assertThatThrownBy(call).isInstanceOfSatisfying(AppException.class, e -> {
             assertThat(e.getCode()).isEqualTo("E0002");
@@ -333,7 +348,7 @@ class IndexGroupBuyMarketServiceTest {
                 .build();
     }
 
-    private static DiscountVO discount(int type, String tagId) {
+    private static DiscountVO discount(Integer type, String tagId) {
         return DiscountVO.builder()
                 .discountId("d")
                 .discountName("d")

@@ -72,6 +72,11 @@ public class MarketNode implements RuleNode<MarketProductEntity, TrialContext, T
         if (discount == null) {
             throw unknown("activity " + mapped + " names discount " + activity.getDiscountId() + ", which is unknown");
         }
+        // Any other type used to count as a base discount: a mistyped "members only" gave everyone the group price.
+        if (!discount.isKnownType()) {
+            throw unknown("discount " + discount.getDiscountId() + " has type " + discount.getDiscountType()
+                    + " (0 for everyone, 1 for members of its tag)");
+        }
         if (!activity.isEffective()) {
             throw new AppException(ResponseCode.E0101);
         }
