@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.groupbuy.market.support.IntegrationTest;
 import com.groupbuy.market.support.TestJson;
 import com.groupbuy.market.support.TradeClient;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -102,6 +104,48 @@ class ActivityConfigIT {
         assertThat(stranger.path("code").asText()).isEqualTo("E0002");
         assertThat(stranger.path("info").asText())
                 .contains("has no group-buy activity through source s01 channel c01:k");
+    }
+
+    /**
+     * An audience tag whose scope names nothing we know: 1 and 2 joined by a full-width comma (U+FF0C), or "3". On main
+     * the unknown entries were ignored, so the activity restricted nobody: a non-member saw the group price and
+     * locked at it where the operator meant to hide the price and keep non-members out. Refused by name (E0002)
+     * in the trial and the lock, nothing written.
+     */
+    @Test
+    void anAudienceTagWhoseScopeNamesNothingKnownIsRefusedNotOpenToEveryone() throws Exception {
+        for (String scope : new String[] {"1\uFF0C2", "3"}) {
+            long activityId = ACTIVITY.incrementAndGet();
+            String goodsId = "g" + activityId;
+            Instant now = Instant.now();
+            new MarketConfigFixture(jdbc)
+                    .goods(
+                            goodsId,
+                            activityId,
+                            "ZJ",
+                            "20",
+                            "100.00",
+                            1,
+                            now.minus(1, ChronoUnit.DAYS),
+                            now.plus(1, ChronoUnit.DAYS),
+                            "VIP" + activityId,
+                            scope,
+                            0,
+                            null);
+            TradeClient mall = new TradeClient(port, activityId, goodsId, RECEIVER);
+
+            JsonNode trial = trial("outsider", "s01", "c01", goodsId);
+            JsonNode lock = mall.lock("outsider", "");
+
+            assertThat(trial.path("code").asText())
+                    .as("trial, scope %s: %s", scope, trial)
+                    .isEqualTo("E0002");
+            assertThat(trial.path("info").asText()).contains("tag scope");
+            assertThat(lock.path("code").asText())
+                    .as("lock, scope %s: %s", scope, lock)
+                    .isEqualTo("E0002");
+            assertThat(ordersOf(activityId)).isZero();
+        }
     }
 
     private JsonNode trial(String userId, String source, String channel, String goodsId) throws Exception {

@@ -113,6 +113,7 @@ public class ActivityRepository implements IActivityRepository {
                 .endTime(po.getEndTime())
                 .tagId(po.getTagId())
                 .tagScopes(TagScope.parse(po.getTagScope()))
+                .unknownTagScope(TagScope.isKnownList(po.getTagScope()) ? null : po.getTagScope())
                 .build();
     }
 

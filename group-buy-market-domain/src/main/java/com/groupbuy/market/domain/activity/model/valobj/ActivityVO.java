@@ -28,6 +28,8 @@ public class ActivityVO {
     private final String tagId;
     /** Restrictions that apply to non-members of the tag. */
     private final Set<TagScope> tagScopes;
+    /** The stored scope list when it has an entry that is neither 1 nor 2 ({@link TagScope#isKnownList}), else null. */
+    private final String unknownTagScope;
 
     public boolean isEffective() {
         return status != null && status == STATUS_EFFECTIVE;

@@ -20,6 +20,11 @@ public class DiscountVO {
     private final String marketExpr;
     private final String tagId;
 
+    /** 0 (base) or 1 (tag); anything else is a configuration the trial refuses rather than reading as base. */
+    public boolean isKnownType() {
+        return discountType != null && (discountType == TYPE_BASE || discountType == TYPE_TAG);
+    }
+
     public boolean isTagOnly() {
         return discountType != null && discountType == TYPE_TAG;
     }

@@ -8,7 +8,8 @@ import java.math.RoundingMode;
 /**
  * The pay price of a goods under a discount plan. One rounding rule for all plans: amounts are computed exactly and
  * rounded once, HALF_UP to cents. The pay price is clamped to [0.01, original], so the deduction is never negative
- * and nothing is ever sold for free.
+ * and nothing is ever sold for free. A number is ASCII (spaces around it ignored); any other script's digits, an empty
+ * MJ part or more than two are malformed ({@code E0001}).
  * <ul>
  *   <li>ZJ "20": 20.00 off.</li>
  *   <li>MJ "100,10": 10.00 off when the original price is at least 100.00.</li>
@@ -42,7 +43,8 @@ public final class PriceCalculator {
     }
 
     private static BigDecimal fullReduction(String expression, BigDecimal original) {
-        String[] parts = expression == null ? new String[0] : expression.split(",");
+        // -1 keeps trailing empty parts: "100,10," is three parts, malformed, not "100,10" with a comma ignored.
+        String[] parts = expression == null ? new String[0] : expression.split(",", -1);
         if (parts.length != 2) {
             throw malformed("MJ", expression);
         }
@@ -61,7 +63,13 @@ public final class PriceCalculator {
 
     private static BigDecimal nonNegative(String text, String plan) {
         try {
-            BigDecimal value = new BigDecimal(text.trim());
+            String number = text.trim();
+            if (!number.chars().allMatch(c -> c < 0x80)) {
+                // BigDecimal reads any script's digits (full-width, Arabic-Indic) as 0-9: an expression must mean to
+                // the system what it shows the operator, so only ASCII is a number (as the edge reads trade times).
+                throw malformed(plan, text);
+            }
+            BigDecimal value = new BigDecimal(number);
             if (value.signum() < 0 || Math.abs(value.scale()) > MAX_SCALE) {
                 throw malformed(plan, text);
             }

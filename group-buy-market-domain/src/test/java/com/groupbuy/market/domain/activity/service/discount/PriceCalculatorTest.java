@@ -99,6 +99,43 @@ class PriceCalculatorTest {
                         }));
     }
 
+    /**
+     * An expression is read as the operator's screen shows it, or refused. On main {@code BigDecimal} took any
+     * script's digits: full-width 20 (U+FF12 U+FF10) and Arabic-Indic 20 (U+0662 U+0660) priced as 20 off, and "2"
+     * followed by a full-width 0 too, while a full-width point was malformed; and MJ "100,10," with a trailing comma
+     * (or more) was read as "100,10", its empty third part dropped by {@code split}. Each is E0001.
+     */
+    @ParameterizedTest(name = "{0} ''{1}'' is malformed")
+    @CsvSource(
+            delimiter = ';',
+            value = {
+                "ZJ; \uFF12\uFF10",
+                "ZJ; \u0662\u0660",
+                "ZJ; 2\uFF10",
+                "N; \uFF11.99",
+                "ZK; 0.\uFF18",
+                "MJ; 100,\uFF11\uFF10",
+                "MJ; '100,10,'",
+                "MJ; '100,10,,'",
+            })
+    void anExpressionOfOtherDigitsOrAnEmptyPartIsMalformed(String plan, String expression) {
+        assertThatThrownBy(() -> PriceCalculator.payPrice(plan, expression, new BigDecimal("100.00")))
+                .isInstanceOfSatisfying(AppException.class, e -> {
+                    assertThat(e.getCode()).isEqualTo("E0001");
+                    assertThat(e.getInfo()).contains("malformed");
+                });
+    }
+
+    /** Spaces an operator typed around a number or a part change nothing: " 20 " and "100, 10" still price. */
+    @ParameterizedTest(name = "{0} ''{1}'' on 100.00 -> {2}")
+    @CsvSource(
+            delimiter = ';',
+            value = {"ZJ; ' 20 '; 80.00", "MJ; '100, 10'; 90.00", "ZK; ' 0.8'; 80.00", "N; '1.99 '; 1.99"})
+    void spacesAroundANumberAreNotPartOfIt(String plan, String expression, String expected) {
+        assertThat(PriceCalculator.payPrice(plan, expression, new BigDecimal("100.00")))
+                .isEqualByComparingTo(expected);
+    }
+
     @Test
     void unknownPlanIsRefusedWithE0001() {
         assertThatThrownBy(() -> PriceCalculator.payPrice("XX", "1", new BigDecimal("100.00")))

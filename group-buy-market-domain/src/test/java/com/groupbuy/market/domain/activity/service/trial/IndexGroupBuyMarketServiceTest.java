@@ -237,6 +237,76 @@ class IndexGroupBuyMarketServiceTest {
         assertRefused(() -> trial("u1"), "activity 7 names discount d, which is unknown");
     }
 
+    /**
+     * A take limit below 1 lets no buyer lock at all: on main the trial priced the goods and listed its teams as for any
+     * activity, and every lock answered E0103 "participation limit reached" to buyers who had taken nothing. Refused
+     * by name, as a target or a team validity below 1 is.
+     */
+    @Test
+    void anActivityWithATakeLimitBelowOneIsRefusedByName() {
+        for (int limit : new int[] {0, -1}) {
+            activity = ActivityVO.builder()
+                    .activityId(7L)
+                    .discountId("d")
+                    .status(ActivityVO.STATUS_EFFECTIVE)
+                    .takeLimitCount(limit)
+                    .target(3)
+                    .validTimeMinutes(15)
+                    .startTime(NOW.minus(1, ChronoUnit.DAYS))
+                    .endTime(NOW.plus(1, ChronoUnit.DAYS))
+                    .tagScopes(Set.of())
+                    .build();
+
+            assertRefused(() -> trial("u1"), "activity 7 has take limit " + limit + " (a buyer needs at least 1 take)");
+        }
+    }
+
+    /**
+     * An audience tag's scope with an entry that is neither 1 nor 2 (a full-width comma between them, a "3") is refused
+     * by name before any membership is asked; on main such entries were dropped and the activity restricted no one.
+     */
+    @Test
+    void anAudienceTagWithAnUnknownScopeEntryIsRefusedBeforeMembership() {
+        for (String stored : new String[] {"1\uFF0C2", "3", "1,x"}) {
+            activity = ActivityVO.builder()
+                    .activityId(7L)
+                    .discountId("d")
+                    .status(ActivityVO.STATUS_EFFECTIVE)
+                    .takeLimitCount(1)
+                    .target(3)
+                    .validTimeMinutes(15)
+                    .startTime(NOW.minus(1, ChronoUnit.DAYS))
+                    .endTime(NOW.plus(1, ChronoUnit.DAYS))
+                    .tagId("VIP")
+                    .tagScopes(TagScope.parse(stored))
+                    .unknownTagScope(TagScope.isKnownList(stored) ? null : stored)
+                    .build();
+
+            assertRefused(
+                    () -> trial("u1"),
+                    "activity 7 has tag scope '" + stored + "' (a comma list of 1, non-members do not see the group "
+                            + "price, and 2, non-members may not join)");
+        }
+        assertThat(asked).isEmpty();
+        assertThat(TagScope.isKnownList(null)).isTrue();
+        assertThat(TagScope.isKnownList(" 1 , 2,")).isTrue();
+    }
+
+    /**
+     * A discount type other than 0 (everyone) or 1 (members of its tag): on main any other value was taken as a base
+     * discount, so a type the operator mistyped for "members only" gave every buyer the group price. Refused by name.
+     */
+    @Test
+    void aDiscountOfAnUnknownTypeIsRefusedByName() {
+        for (Integer type : new Integer[] {2, -1, null}) {
+            discount = discount(type, "VIP");
+
+            assertRefused(
+                    () -> trial("u1"), "discount d has type " + type + " (0 for everyone, 1 for members of its tag)");
+        }
+        assertThat(asked).isEmpty();
+    }
+
     private static void assertRefused(org.assertj.core.api.ThrowableAssert.ThrowingCallable call, String what) {
         assertThatThrownBy(call).isInstanceOfSatisfying(AppException.class, e -> {
             assertThat(e.getCode()).isEqualTo("E0002");
@@ -278,7 +348,7 @@ class IndexGroupBuyMarketServiceTest {
                 .build();
     }
 
-    private static DiscountVO discount(int type, String tagId) {
+    private static DiscountVO discount(Integer type, String tagId) {
         return DiscountVO.builder()
                 .discountId("d")
                 .discountName("d")

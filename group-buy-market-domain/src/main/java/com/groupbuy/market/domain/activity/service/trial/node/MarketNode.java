@@ -72,6 +72,11 @@ public class MarketNode implements RuleNode<MarketProductEntity, TrialContext, T
         if (discount == null) {
             throw unknown("activity " + mapped + " names discount " + activity.getDiscountId() + ", which is unknown");
         }
+        // Any other type used to count as a base discount: a mistyped "members only" gave everyone the group price.
+        if (!discount.isKnownType()) {
+            throw unknown("discount " + discount.getDiscountId() + " has type " + discount.getDiscountType()
+                    + " (0 for everyone, 1 for members of its tag)");
+        }
         if (!activity.isEffective()) {
             throw new AppException(ResponseCode.E0101);
         }
@@ -79,13 +84,24 @@ public class MarketNode implements RuleNode<MarketProductEntity, TrialContext, T
             throw new AppException(ResponseCode.E0102);
         }
         // Values no team or price can be made of: refused by name rather than opening a team over its target, a
-        // team already past its end, or selling for nothing (or less).
+        // team already past its end, refusing every buyer's lock, or selling for nothing (or less).
         if (activity.getTarget() == null || activity.getTarget() < 1) {
             throw unknown("activity " + mapped + " has target " + activity.getTarget() + " (a team needs at least 1)");
         }
         if (activity.getValidTimeMinutes() == null || activity.getValidTimeMinutes() < 1) {
             throw unknown("activity " + mapped + " has teams valid for " + activity.getValidTimeMinutes()
                     + " minutes (at least 1)");
+        }
+        // An audience tag's scope with an entry we do not know would restrict no one (parse drops it): the price the
+        // operator meant to hide would be shown and the team they meant to close joined. Refused rather than open.
+        if (activity.getTagId() != null && activity.getUnknownTagScope() != null) {
+            throw unknown("activity " + mapped + " has tag scope '" + activity.getUnknownTagScope()
+                    + "' (a comma list of 1, non-members do not see the group price, and 2, non-members may not join)");
+        }
+        // A take limit below 1 admits no buyer: every lock would answer "limit reached" to buyers who took nothing.
+        if (activity.getTakeLimitCount() == null || activity.getTakeLimitCount() < 1) {
+            throw unknown("activity " + mapped + " has take limit " + activity.getTakeLimitCount()
+                    + " (a buyer needs at least 1 take)");
         }
         if (goods.getOriginalPrice() == null || goods.getOriginalPrice().signum() <= 0) {
             throw unknown("goods " + product.getGoodsId() + " has original price " + goods.getOriginalPrice()
