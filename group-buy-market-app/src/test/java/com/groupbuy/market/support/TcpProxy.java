@@ -35,6 +35,11 @@ public final class TcpProxy {
     private final AtomicInteger commitAnswersLost = new AtomicInteger();
     private volatile String lostFragment = "";
 
+    /** Statements still to lose the answer of, when they contain {@link #lostStatement} (one auto-committed alone). */
+    private final AtomicInteger statementsToLose = new AtomicInteger();
+
+    private volatile String lostStatement = "";
+
     private TcpProxy(int targetPort, int port) {
         this.targetPort = targetPort;
         this.port = port;
@@ -63,7 +68,16 @@ public final class TcpProxy {
         commitsToLose.set(count);
     }
 
-    /** Commits that reached the server and whose answer this proxy dropped. */
+    /**
+     * The next {@code count} statements containing {@code fragment} (case insensitive) are run by the server but their
+     * answer never reaches the client: for a statement auto-committed alone, its commit's answer.
+     */
+    public void loseStatementAnswers(String fragment, int count) {
+        lostStatement = fragment.toLowerCase(Locale.ROOT);
+        statementsToLose.set(count);
+    }
+
+    /** Commits (and statements) that reached the server and whose answer this proxy dropped. */
     public int commitAnswersLost() {
         return commitAnswersLost.get();
     }
@@ -156,8 +170,15 @@ public final class TcpProxy {
             session.wroteFragment = false;
         } else if (sql.equals("rollback") || sql.startsWith("set autocommit")) {
             session.wroteFragment = false;
-        } else if (!lostFragment.isEmpty() && sql.contains(lostFragment)) {
-            session.wroteFragment = true;
+        } else {
+            if (!lostFragment.isEmpty() && sql.contains(lostFragment)) {
+                session.wroteFragment = true;
+            }
+            if (!lostStatement.isEmpty()
+                    && sql.contains(lostStatement)
+                    && statementsToLose.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+                session.loseNextAnswer = true;
+            }
         }
     }
 

@@ -4,16 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.groupbuy.market.support.IntegrationTest;
-import com.groupbuy.market.support.IsolatedDatabaseInitializer;
+import com.groupbuy.market.support.ProxiedDatabase;
 import com.groupbuy.market.support.TcpProxy;
 import com.groupbuy.market.support.TradeClient;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.util.TestPropertyValues;
 import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.context.ContextConfiguration;
 
@@ -24,30 +20,10 @@ import org.springframework.test.context.ContextConfiguration;
  * retry with the same out trade number answers the same order.
  */
 @IntegrationTest
-@ContextConfiguration(initializers = LockCommitLost.ThroughProxy.class)
+@ContextConfiguration(initializers = ProxiedDatabase.class)
 abstract class LockCommitLost {
 
-    static final TcpProxy PROXY;
-
-    static {
-        try {
-            PROXY = TcpProxy.to(3306);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    /** The class's own database, reached through the proxy. */
-    static class ThroughProxy extends IsolatedDatabaseInitializer {
-        @Override
-        public void initialize(ConfigurableApplicationContext context) {
-            super.initialize(context);
-            String database = context.getEnvironment().getProperty("gbm.test.database");
-            TestPropertyValues.of(
-                            "spring.datasource.url=jdbc:mysql://127.0.0.1:" + PROXY.port() + "/" + database + PARAMS)
-                    .applyTo(context);
-        }
-    }
+    private static final TcpProxy PROXY = ProxiedDatabase.PROXY;
 
     @LocalServerPort
     int port;
