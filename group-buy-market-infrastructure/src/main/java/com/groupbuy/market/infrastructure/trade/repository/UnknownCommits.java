@@ -1,5 +1,6 @@
 package com.groupbuy.market.infrastructure.trade.repository;
 
+import com.groupbuy.market.types.exception.DependencyUnavailableException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Predicate;
@@ -13,10 +14,11 @@ import org.springframework.transaction.support.TransactionTemplate;
  * what was written, and writing again, or answering an error, would treat committed rows as never written (a lock
  * rewritten lock by lock gave its Redis place back; a lone lock was answered an error). So after such a failure the
  * writer reads back, on a fresh connection, the rows only this transaction could have written: present, it committed
- * and its result is the answer; absent, it did not and the error stands (the caller writes again or answers it, as
- * for any rolled-back write). When the read back fails too the outcome cannot be known and the error stands: the
- * caller answers it as an outage (E0401, retryable), and the partner's retry with the same key finds the rows if they
- * are there (its unique key decides).
+ * and its result is the answer; absent, it did not. Absent, or when the read back fails too (the outcome cannot be
+ * known), the commit's failure is the database's: it is thrown as {@link DependencyUnavailableException} (the caller
+ * writes again, as for any rolled-back write, or answers E0401 with Retry-After), not as the rollback's "connection is
+ * closed" that Spring throws in its place (answered 0001, HTTP 500). The partner's retry with the same key converges:
+ * it finds the rows if they are there (a repeated lock, settlement or refund answers as the first).
  */
 @Slf4j
 final class UnknownCommits {
@@ -46,10 +48,10 @@ final class UnknownCommits {
             } catch (RuntimeException readBack) {
                 e.addSuppressed(readBack);
                 log.warn("commit outcome unknown and its read back failed: {}", readBack.toString());
-                throw e;
+                throw new DependencyUnavailableException("database", "commit outcome unknown", e);
             }
             if (!found) {
-                throw e;
+                throw new DependencyUnavailableException("database", "commit failed, nothing written", e);
             }
             log.warn("commit answered {} but its rows are in the database: committed", e.toString());
             return result.get();
