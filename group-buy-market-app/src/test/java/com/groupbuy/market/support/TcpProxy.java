@@ -40,6 +40,9 @@ public final class TcpProxy {
 
     private volatile String lostStatement = "";
 
+    /** The next lost answer also cuts the proxy, so the client cannot read back what committed (see {@link #cut}). */
+    private volatile boolean cutAtNextLoss;
+
     private TcpProxy(int targetPort, int port) {
         this.targetPort = targetPort;
         this.port = port;
@@ -75,6 +78,12 @@ public final class TcpProxy {
     public void loseStatementAnswers(String fragment, int count) {
         lostStatement = fragment.toLowerCase(Locale.ROOT);
         statementsToLose.set(count);
+    }
+
+    /** As {@link #loseCommitAnswers}, and the proxy is cut at that moment: the outcome cannot be read back. */
+    public void loseCommitAnswerAndCut(String fragment) {
+        cutAtNextLoss = true;
+        loseCommitAnswers(fragment, 1);
     }
 
     /** Commits (and statements) that reached the server and whose answer this proxy dropped. */
@@ -193,6 +202,10 @@ public final class TcpProxy {
                         while ((n = in.read(buffer)) >= 0) {
                             if (session.loseNextAnswer) {
                                 commitAnswersLost.incrementAndGet();
+                                if (cutAtNextLoss) {
+                                    cutAtNextLoss = false;
+                                    cut();
+                                }
                                 return; // committed on the server; the client never hears it
                             }
                             out.write(buffer, 0, n);

@@ -6,7 +6,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.groupbuy.market.support.IntegrationTest;
 import com.groupbuy.market.support.ProxiedDatabase;
 import com.groupbuy.market.support.TcpProxy;
+import com.groupbuy.market.support.TestJson;
 import com.groupbuy.market.support.TradeClient;
+import java.net.http.HttpResponse;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -24,6 +26,7 @@ import org.springframework.test.context.ContextConfiguration;
 abstract class LockCommitLost {
 
     private static final TcpProxy PROXY = ProxiedDatabase.PROXY;
+    private static final String LOCK = "/api/v1/gbm/trade/lock_market_pay_order";
 
     @LocalServerPort
     int port;
@@ -92,6 +95,52 @@ abstract class LockCommitLost {
                 .as("the team's last place")
                 .isEqualTo("0000");
         assertThat(counts.lockCount(teamId)).isEqualTo(3);
+    }
+
+    @Test
+    void aJoinWhoseCommitOutcomeCannotBeKnownAnswersE0401AndTheRetryConverges() throws Exception {
+        TradeClient mall = TradeClient.onNewGoods(port, jdbc, 19103, "http://127.0.0.1:1/cb");
+        String teamId = mall.team("lead3");
+        int lostBefore = PROXY.commitAnswersLost();
+        PROXY.loseCommitAnswerAndCut("INSERT INTO group_buy_order_list");
+
+        HttpResponse<String> first;
+        try {
+            first = TestJson.post(port, LOCK, lockBody(19103, "u3", teamId));
+        } finally {
+            PROXY.open();
+        }
+        assertThat(PROXY.commitAnswersLost()).as("the commit answer was lost").isEqualTo(lostBefore + 1);
+        assertThat(first.statusCode()).as(first.body()).isEqualTo(503);
+        assertThat(TestJson.JSON.readTree(first.body()).path("code").asText()).isEqualTo("E0401");
+        assertThat(orders("u3")).as("the lock committed").isEqualTo(1);
+
+        // The mall retries (the database breaker may answer E0401 until its probe gets through).
+        JsonNode retry = null;
+        for (int i = 0; i < 60; i++) {
+            HttpResponse<String> answer = TestJson.post(port, LOCK, lockBody(19103, "u3", teamId));
+            retry = TestJson.JSON.readTree(answer.body());
+            if (answer.statusCode() != 503) {
+                break;
+            }
+            Thread.sleep(500);
+        }
+        assertThat(retry.path("code").asText())
+                .as("the retry answered %s", retry)
+                .isEqualTo("0000");
+        assertThat(retry.path("data").path("orderId").asText())
+                .isEqualTo(jdbc.queryForObject(
+                        "SELECT order_id FROM group_buy_order_list WHERE user_id = 'u3'", String.class));
+        assertThat(orders("u3")).isEqualTo(1);
+        assertThat(counts.lockCount(teamId)).isEqualTo(2);
+        System.out.println("Redis places after an unknown commit and its retry: " + counts.redisPlaces(teamId)
+                + " (lock_count 2)");
+    }
+
+    private static String lockBody(long activityId, String userId, String teamId) {
+        return "{\"userId\":\"" + userId + "\",\"teamId\":\"" + teamId + "\",\"activityId\":" + activityId
+                + ",\"goodsId\":\"g" + activityId + "\",\"source\":\"s01\",\"channel\":\"c01\","
+                + "\"outTradeNo\":\"out-" + userId + "\",\"notifyUrl\":\"http://127.0.0.1:1/cb\"}";
     }
 
     private int orders(String userId) {
