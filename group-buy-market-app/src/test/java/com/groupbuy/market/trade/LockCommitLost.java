@@ -19,7 +19,9 @@ import org.springframework.test.context.ContextConfiguration;
  * A lock's COMMIT reaches MariaDB and commits, but its answer is lost (the proxy closes the connection instead
  * of passing the OK on): the writer cannot know from the error that the locks are written. A lock whose row committed
  * is answered {@code 0000} with that order, holds one row and one place (in the database and in Redis), and the mall's
- * retry with the same out trade number answers the same order.
+ * retry with the same out trade number answers the same order. When what committed cannot be read back either (the
+ * proxy cut at that moment), the lock answers 503 E0401 and the retry converges on the committed order. Run with group
+ * commit on ({@link GroupCommitLockCommitLostIT}: the batch's commit) and off ({@link LoneLockCommitLostIT}).
  */
 @IntegrationTest
 @ContextConfiguration(initializers = ProxiedDatabase.class)
