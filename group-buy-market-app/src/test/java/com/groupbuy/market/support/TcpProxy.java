@@ -1,17 +1,26 @@
 package com.groupbuy.market.support;
 
+import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A TCP proxy on a free port in front of a shared server (the local MariaDB), which a test can cut (every
  * connection closed, nothing listening) and open again on the same port: an outage without touching the server.
+ *
+ * <p>It can also lose a commit's answer ({@link #loseCommitAnswers}): the client's COMMIT (MySQL protocol: a
+ * COM_QUERY, 0x03, whose text is {@code commit}, as Connector/J's {@code Connection.commit()} sends it too) goes to the
+ * server, which commits and answers; the proxy then closes the connection instead of passing the answer on, so the
+ * client sees its connection fail with its transaction in fact committed.
  */
 public final class TcpProxy {
 
@@ -19,6 +28,20 @@ public final class TcpProxy {
     private final int port;
     private final List<Socket> sockets = new CopyOnWriteArrayList<>();
     private volatile ServerSocket listener;
+
+    /** Commits still to lose, of transactions that sent a statement containing {@link #lostFragment}. */
+    private final AtomicInteger commitsToLose = new AtomicInteger();
+
+    private final AtomicInteger commitAnswersLost = new AtomicInteger();
+    private volatile String lostFragment = "";
+
+    /** Statements still to lose the answer of, when they contain {@link #lostStatement} (one auto-committed alone). */
+    private final AtomicInteger statementsToLose = new AtomicInteger();
+
+    private volatile String lostStatement = "";
+
+    /** The next lost answer also cuts the proxy, so the client cannot read back what committed (see {@link #cut}). */
+    private volatile boolean cutAtNextLoss;
 
     private TcpProxy(int targetPort, int port) {
         this.targetPort = targetPort;
@@ -36,6 +59,36 @@ public final class TcpProxy {
 
     public int port() {
         return port;
+    }
+
+    /**
+     * The next {@code count} COMMITs of transactions that sent a statement containing {@code fragment} (case
+     * insensitive; e.g. {@code "INSERT INTO group_buy_order_list"}) are committed by the server but their answer never
+     * reaches the client: its connection is closed instead.
+     */
+    public void loseCommitAnswers(String fragment, int count) {
+        lostFragment = fragment.toLowerCase(Locale.ROOT);
+        commitsToLose.set(count);
+    }
+
+    /**
+     * The next {@code count} statements containing {@code fragment} (case insensitive) are run by the server but their
+     * answer never reaches the client: for a statement auto-committed alone, its commit's answer.
+     */
+    public void loseStatementAnswers(String fragment, int count) {
+        lostStatement = fragment.toLowerCase(Locale.ROOT);
+        statementsToLose.set(count);
+    }
+
+    /** As {@link #loseCommitAnswers}, and the proxy is cut at that moment: the outcome cannot be read back. */
+    public void loseCommitAnswerAndCut(String fragment) {
+        cutAtNextLoss = true;
+        loseCommitAnswers(fragment, 1);
+    }
+
+    /** Commits (and statements) that reached the server and whose answer this proxy dropped. */
+    public int commitAnswersLost() {
+        return commitAnswersLost.get();
     }
 
     public synchronized void cut() throws IOException {
@@ -63,8 +116,9 @@ public final class TcpProxy {
                             Socket upstream = new Socket("127.0.0.1", targetPort);
                             sockets.add(client);
                             sockets.add(upstream);
-                            pump(client, upstream);
-                            pump(upstream, client);
+                            Session session = new Session();
+                            commands(client, upstream, session);
+                            answers(upstream, client, session);
                         } catch (IOException e) {
                             // closed by cut(), or the target refused: the client sees its connection end
                         }
@@ -75,25 +129,96 @@ public final class TcpProxy {
         acceptor.start();
     }
 
-    private void pump(Socket from, Socket to) {
+    /** What one client connection's current transaction did, as seen in its commands. */
+    private static final class Session {
+        /** Since the last COMMIT, ROLLBACK or SET autocommit: a statement containing the fragment was sent. */
+        boolean wroteFragment;
+        /** The server's next answer is to a COMMIT whose answer is to be lost. */
+        volatile boolean loseNextAnswer;
+    }
+
+    /** Client to server, packet by packet (3-byte length, sequence id, payload), watching for COMMIT. */
+    private void commands(Socket client, Socket upstream, Session session) {
+        Thread thread = new Thread(
+                () -> {
+                    try (DataInputStream in = new DataInputStream(client.getInputStream());
+                            OutputStream out = upstream.getOutputStream()) {
+                        byte[] header = new byte[4];
+                        while (true) {
+                            in.readFully(header);
+                            int length = (header[0] & 0xff) | (header[1] & 0xff) << 8 | (header[2] & 0xff) << 16;
+                            byte[] payload = new byte[length];
+                            in.readFully(payload);
+                            if (header[3] == 0 && length > 0 && payload[0] == 0x03) {
+                                watch(session, payload);
+                            }
+                            out.write(header);
+                            out.write(payload);
+                            out.flush();
+                        }
+                    } catch (IOException e) {
+                        // one side closed
+                    } finally {
+                        close(client);
+                        close(upstream);
+                    }
+                },
+                "tcp-proxy-commands");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    private void watch(Session session, byte[] query) {
+        String sql = new String(query, 1, query.length - 1, StandardCharsets.UTF_8)
+                .trim()
+                .toLowerCase(Locale.ROOT);
+        if (sql.equals("commit")) {
+            if (session.wroteFragment && commitsToLose.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+                session.loseNextAnswer = true; // before the server can answer
+            }
+            session.wroteFragment = false;
+        } else if (sql.equals("rollback") || sql.startsWith("set autocommit")) {
+            session.wroteFragment = false;
+        } else {
+            if (!lostFragment.isEmpty() && sql.contains(lostFragment)) {
+                session.wroteFragment = true;
+            }
+            if (!lostStatement.isEmpty()
+                    && sql.contains(lostStatement)
+                    && statementsToLose.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+                session.loseNextAnswer = true;
+            }
+        }
+    }
+
+    /** Server to client; a COMMIT's answer to be lost closes both sides instead. */
+    private void answers(Socket upstream, Socket client, Session session) {
         Thread thread = new Thread(
                 () -> {
                     byte[] buffer = new byte[16384];
-                    try (InputStream in = from.getInputStream();
-                            OutputStream out = to.getOutputStream()) {
+                    try (InputStream in = upstream.getInputStream();
+                            OutputStream out = client.getOutputStream()) {
                         int n;
                         while ((n = in.read(buffer)) >= 0) {
+                            if (session.loseNextAnswer) {
+                                commitAnswersLost.incrementAndGet();
+                                if (cutAtNextLoss) {
+                                    cutAtNextLoss = false;
+                                    cut();
+                                }
+                                return; // committed on the server; the client never hears it
+                            }
                             out.write(buffer, 0, n);
                             out.flush();
                         }
                     } catch (IOException e) {
                         // one side closed
                     } finally {
-                        close(from);
-                        close(to);
+                        close(upstream);
+                        close(client);
                     }
                 },
-                "tcp-proxy-pump");
+                "tcp-proxy-answers");
         thread.setDaemon(true);
         thread.start();
     }

@@ -12,6 +12,7 @@ import com.groupbuy.market.infrastructure.mybatis.BatchInserts;
 import com.groupbuy.market.infrastructure.outbox.dao.INotifyTaskDao;
 import com.groupbuy.market.infrastructure.outbox.repository.NotifyTaskRepository;
 import com.groupbuy.market.infrastructure.trade.dao.IGroupBuyOrderDao;
+import com.groupbuy.market.infrastructure.trade.dao.IGroupBuyOrderListDao;
 import com.groupbuy.market.infrastructure.trade.repository.LockBatchWriter;
 import com.groupbuy.market.infrastructure.trade.repository.LockOutcome;
 import com.groupbuy.market.support.IntegrationTest;
@@ -66,6 +67,9 @@ class LockBatchWriterIT {
     IGroupBuyOrderDao teamDao;
 
     @Autowired
+    IGroupBuyOrderListDao orderDao;
+
+    @Autowired
     BatchInserts batchInserts;
 
     @Autowired
@@ -95,7 +99,7 @@ class LockBatchWriterIT {
     @Test
     void eachLockGetsTheIdsOfItsOwnChecksReadBackByKey() throws Exception {
         NotifyTaskRepository readBack = new NotifyTaskRepository(taskDao, batchInserts, clock, false);
-        writeConcurrentlyAndCheck(new LockBatchWriter(teamDao, batchInserts, transaction, readBack));
+        writeConcurrentlyAndCheck(new LockBatchWriter(teamDao, orderDao, batchInserts, transaction, readBack));
     }
 
     @Test

@@ -2,6 +2,7 @@ package com.groupbuy.market.infrastructure.trade.dao;
 
 import com.groupbuy.market.infrastructure.trade.po.GroupBuyOrderListPO;
 import com.groupbuy.market.infrastructure.trade.po.OrderLookupPO;
+import java.util.List;
 import org.apache.ibatis.annotations.Mapper;
 import org.apache.ibatis.annotations.Param;
 
@@ -26,4 +27,10 @@ public interface IGroupBuyOrderListDao {
             @Param("outTradeNo") String outTradeNo,
             @Param("activityId") Long activityId,
             @Param("closed") int closedStatus);
+
+    /**
+     * Which of these order ids have a row (uq_order_id): read on a fresh connection after a commit whose answer was
+     * lost, to learn whether the locks that drew them committed.
+     */
+    List<String> queryExistingOrderIds(@Param("orderIds") List<String> orderIds);
 }

@@ -35,16 +35,19 @@ public class LockBatchWriter {
     private static final Comparator<LockOrderAggregate> BY_TEAM = Comparator.comparing(LockOrderAggregate::getTeamId);
 
     private final IGroupBuyOrderDao teamDao;
+    private final IGroupBuyOrderListDao orderDao;
     private final BatchInserts batch;
     private final TransactionTemplate transaction;
     private final INotifyTaskRepository notifyTasks;
 
     public LockBatchWriter(
             IGroupBuyOrderDao teamDao,
+            IGroupBuyOrderListDao orderDao,
             BatchInserts batch,
             TransactionTemplate transaction,
             INotifyTaskRepository notifyTasks) {
         this.teamDao = teamDao;
+        this.orderDao = orderDao;
         this.batch = batch;
         this.transaction = transaction;
         this.notifyTasks = notifyTasks;
@@ -57,22 +60,38 @@ public class LockBatchWriter {
 
     /**
      * As {@link #write(List)}; {@code statementsWritten} is called once every statement of the batch has been sent and
-     * only its commit is left (group commit then lets the next batch's statements start on another connection).
+     * only its commit is left (group commit then lets the next batch's statements start on another connection). A
+     * commit that fails after every statement succeeded may have committed (its answer lost): the batch's order ids
+     * are read back first ({@link UnknownCommits}), and a batch found written is answered as written, never rewritten
+     * lock by lock (which found its own rows' unique keys taken and gave the committed locks' Redis places back).
      */
     public List<LockOutcome> write(List<LockOrderAggregate> locks, Runnable statementsWritten) {
-        return transaction.execute(status -> {
-            GroupCommitEvents.Statements event = new GroupCommitEvents.Statements();
-            event.begin();
-            List<LockOutcome> outcomes = writeTogether(locks);
-            event.end();
-            if (event.shouldCommit()) {
-                event.group = "lock";
-                event.size = locks.size();
-                event.commit();
-            }
-            statementsWritten.run();
-            return outcomes;
-        });
+        return UnknownCommits.execute(
+                transaction,
+                status -> {
+                    GroupCommitEvents.Statements event = new GroupCommitEvents.Statements();
+                    event.begin();
+                    List<LockOutcome> outcomes = writeTogether(locks);
+                    event.end();
+                    if (event.shouldCommit()) {
+                        event.group = "lock";
+                        event.size = locks.size();
+                        event.commit();
+                    }
+                    statementsWritten.run();
+                    return outcomes;
+                },
+                this::committed);
+    }
+
+    /** Whether every lock the batch wrote has its row: one transaction, so all of them or none. */
+    private boolean committed(List<LockOutcome> outcomes) {
+        List<String> written = outcomes.stream()
+                .filter(o -> o.order() != null)
+                .map(o -> o.order().getOrderId())
+                .toList();
+        // A batch of refusals wrote nothing: its answers hold whether or not its commit went through.
+        return written.isEmpty() || orderDao.queryExistingOrderIds(written).containsAll(written);
     }
 
     private List<LockOutcome> writeTogether(List<LockOrderAggregate> locks) {

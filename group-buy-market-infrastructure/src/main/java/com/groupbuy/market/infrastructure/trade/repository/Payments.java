@@ -6,8 +6,11 @@ import com.groupbuy.market.domain.trade.model.entity.MemberOrderView;
 import com.groupbuy.market.domain.trade.model.entity.SettleCommand;
 import com.groupbuy.market.domain.trade.model.valobj.NotifySettings;
 import com.groupbuy.market.domain.trade.model.valobj.OrderStatus;
+import com.groupbuy.market.domain.trade.model.valobj.OwedCallback;
 import com.groupbuy.market.domain.trade.model.valobj.PaidMember;
+import com.groupbuy.market.infrastructure.outbox.dao.INotifyTaskDao;
 import com.groupbuy.market.infrastructure.trade.dao.IGroupBuySettlementDao;
+import com.groupbuy.market.infrastructure.trade.po.MemberOrderPO;
 import com.groupbuy.market.infrastructure.trade.po.NotifySettingsPO;
 import java.util.List;
 
@@ -54,6 +57,26 @@ final class Payments {
      * Whether the payment's statement moved both rows. It can match only both or neither; any other count (a driver
      * reporting changed rather than matched rows, say) is refused rather than read as a payment counted or not.
      */
+    /**
+     * After a commit whose answer was lost ({@link UnknownCommits}): whether the payment is in the database, read on a
+     * fresh connection. The order paid (its trade time set) and, when the payment completed the team, every callback
+     * it wrote there by id: a callback's id is its own transaction's (auto-increment ids are never handed out twice),
+     * so a team completed by another notice of the same payment meanwhile is not mistaken for this one's.
+     */
+    static boolean written(IGroupBuySettlementDao dao, INotifyTaskDao tasks, String orderId, OwedCallback owed) {
+        MemberOrderPO order = dao.queryOrderById(orderId);
+        if (order == null || order.getOutTradeTime() == null) {
+            return false;
+        }
+        if (owed == null) {
+            return true;
+        }
+        if (tasks.queryById(owed.taskId()) == null) {
+            return false;
+        }
+        return owed.othersOwed().stream().allMatch(id -> tasks.queryById(id) != null);
+    }
+
     private static boolean matched(int rows) {
         if (rows != 0 && rows != BOTH_ROWS) {
             throw new IllegalStateException("the settlement's update matched " + rows + " rows, expected 0 or 2");

@@ -13,10 +13,12 @@ import com.groupbuy.market.domain.trade.model.valobj.RefundType;
 import com.groupbuy.market.domain.trade.model.valobj.TeamExpiryVO;
 import com.groupbuy.market.domain.trade.model.valobj.TeamMember;
 import com.groupbuy.market.domain.trade.model.valobj.TeamStatus;
+import com.groupbuy.market.infrastructure.outbox.dao.INotifyTaskDao;
 import com.groupbuy.market.infrastructure.trade.dao.IGroupBuyOrderDao;
 import com.groupbuy.market.infrastructure.trade.dao.IGroupBuyRefundDao;
 import com.groupbuy.market.infrastructure.trade.dao.IGroupBuySettlementDao;
 import com.groupbuy.market.infrastructure.trade.po.GroupBuyOrderListPO;
+import com.groupbuy.market.infrastructure.trade.po.MemberOrderPO;
 import com.groupbuy.market.types.enums.ResponseCode;
 import com.groupbuy.market.types.exception.AppException;
 import java.time.Instant;
@@ -42,14 +44,17 @@ public class RefundRepository implements IRefundRepository {
     private final IGroupBuyOrderDao teamDao;
     private final INotifyTaskRepository notifyTasks;
     private final TransactionTemplate transaction;
+    private final INotifyTaskDao taskDao;
 
     public RefundRepository(
             IGroupBuyRefundDao dao,
             IGroupBuySettlementDao orderQuery,
             IGroupBuyOrderDao teamDao,
             INotifyTaskRepository notifyTasks,
-            TransactionTemplate transaction) {
+            TransactionTemplate transaction,
+            INotifyTaskDao taskDao) {
         this.dao = dao;
+        this.taskDao = taskDao;
         this.orderQuery = orderQuery;
         this.teamDao = teamDao;
         this.notifyTasks = notifyTasks;
@@ -74,19 +79,33 @@ public class RefundRepository implements IRefundRepository {
 
     @Override
     public List<Long> refund(MemberRefund refund, Runnable alsoInTransaction) {
-        return transaction.execute(status -> {
-            if (dao.closeOrder(
-                                    refund.orderId(),
-                                    refund.orderFrom().code(),
-                                    refund.orderTo().code())
-                            == 0
-                    || releasePlace(refund) == 0) {
-                throw new AppException(ResponseCode.UPDATE_ZERO, "order or team changed meanwhile");
-            }
-            List<Long> taskIds = saveTasks(refund.callbacks());
-            alsoInTransaction.run();
-            return taskIds;
-        });
+        // A commit whose answer was lost is read back (the order closed, its callbacks by id) before it is answered an
+        // error: a committed refund is answered done, its place given back and its callbacks handed to delivery.
+        return UnknownCommits.execute(
+                transaction,
+                status -> {
+                    if (dao.closeOrder(
+                                            refund.orderId(),
+                                            refund.orderFrom().code(),
+                                            refund.orderTo().code())
+                                    == 0
+                            || releasePlace(refund) == 0) {
+                        throw new AppException(ResponseCode.UPDATE_ZERO, "order or team changed meanwhile");
+                    }
+                    List<Long> taskIds = saveTasks(refund.callbacks());
+                    alsoInTransaction.run();
+                    return taskIds;
+                },
+                taskIds -> refunded(refund, taskIds));
+    }
+
+    /** Whether the refund is in the database: its order moved to where it took it, and every callback it wrote. */
+    private boolean refunded(MemberRefund refund, List<Long> taskIds) {
+        MemberOrderPO order = orderQuery.queryOrderById(refund.orderId());
+        return order != null
+                && order.getOrderStatus() != null
+                && order.getOrderStatus() == refund.orderTo().code()
+                && taskIds.stream().allMatch(id -> taskDao.queryById(id) != null);
     }
 
     private int releasePlace(MemberRefund refund) {

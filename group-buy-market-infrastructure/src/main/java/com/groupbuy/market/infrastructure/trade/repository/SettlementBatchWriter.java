@@ -6,6 +6,7 @@ import com.groupbuy.market.domain.outbox.model.valobj.NotifyLease;
 import com.groupbuy.market.domain.outbox.model.valobj.NotifyTaskVO;
 import com.groupbuy.market.domain.trade.model.entity.MemberOrderView;
 import com.groupbuy.market.domain.trade.model.valobj.OwedCallback;
+import com.groupbuy.market.infrastructure.outbox.dao.INotifyTaskDao;
 import com.groupbuy.market.infrastructure.trade.dao.IGroupBuySettlementDao;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -43,17 +44,42 @@ public class SettlementBatchWriter {
     private final IGroupBuySettlementDao dao;
     private final INotifyTaskRepository notifyTasks;
     private final TransactionTemplate transaction;
+    private final INotifyTaskDao taskDao;
 
     public SettlementBatchWriter(
-            IGroupBuySettlementDao dao, INotifyTaskRepository notifyTasks, TransactionTemplate transaction) {
+            IGroupBuySettlementDao dao,
+            INotifyTaskRepository notifyTasks,
+            TransactionTemplate transaction,
+            INotifyTaskDao taskDao) {
         this.dao = dao;
         this.notifyTasks = notifyTasks;
         this.transaction = transaction;
+        this.taskDao = taskDao;
     }
 
-    /** One outcome per settlement, in the order given, once committed; throws (all rolled back) when any write failed. */
+    /**
+     * One outcome per settlement, in the order given, once committed; throws (all rolled back) when any write failed.
+     * A commit that fails after every statement succeeded may have committed (its answer lost): the batch is read back
+     * first ({@link UnknownCommits}) and, found written, answered as written, so its payments are not sent to be
+     * written alone, where each found its order paid and its callback, committed under this instance's lease, was
+     * not handed to delivery.
+     */
     public List<SettlementOutcome> write(List<SettlementWrite> settlements) {
-        return transaction.execute(status -> writeTogether(settlements));
+        return UnknownCommits.execute(
+                transaction, status -> writeTogether(settlements), outcomes -> committed(settlements, outcomes));
+    }
+
+    /** Whether every payment the batch made is in the database: one transaction, so all of them or none. */
+    private boolean committed(List<SettlementWrite> settlements, List<SettlementOutcome> outcomes) {
+        for (int i = 0; i < settlements.size(); i++) {
+            SettlementOutcome outcome = outcomes.get(i);
+            if (!outcome.refused()
+                    && !Payments.written(
+                            dao, taskDao, settlements.get(i).order().getOrderId(), outcome.owed())) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private List<SettlementOutcome> writeTogether(List<SettlementWrite> settlements) {

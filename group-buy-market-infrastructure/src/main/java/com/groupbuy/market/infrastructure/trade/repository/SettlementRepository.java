@@ -10,12 +10,14 @@ import com.groupbuy.market.domain.trade.model.entity.MemberOrderView;
 import com.groupbuy.market.domain.trade.model.entity.SettleCommand;
 import com.groupbuy.market.domain.trade.model.valobj.OwedCallback;
 import com.groupbuy.market.domain.trade.model.valobj.PartnerOrderKey;
+import com.groupbuy.market.infrastructure.outbox.dao.INotifyTaskDao;
 import com.groupbuy.market.infrastructure.trade.dao.IGroupBuySettlementDao;
 import com.groupbuy.market.types.enums.ResponseCode;
 import com.groupbuy.market.types.exception.AppException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import lombok.extern.slf4j.Slf4j;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.stereotype.Repository;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -33,12 +35,14 @@ import org.springframework.transaction.support.TransactionTemplate;
  * ({@link SettlementGroupCommit}), concurrent settlements share one transaction ({@link SettlementBatchWriter}); a
  * settlement that cannot be written with the others is written alone.
  */
+@Slf4j
 @Repository
 public class SettlementRepository implements ISettlementRepository {
 
     private final IGroupBuySettlementDao dao;
     private final INotifyTaskRepository notifyTasks;
     private final TransactionTemplate transaction;
+    private final INotifyTaskDao taskDao;
 
     /** Null while group commit of settlements is off ({@code gbm.settlement.group-commit.enabled}). */
     private final SettlementGroupCommit groupCommit;
@@ -47,8 +51,10 @@ public class SettlementRepository implements ISettlementRepository {
             IGroupBuySettlementDao dao,
             INotifyTaskRepository notifyTasks,
             TransactionTemplate transaction,
+            INotifyTaskDao taskDao,
             ObjectProvider<SettlementGroupCommit> groupCommit) {
         this.dao = dao;
+        this.taskDao = taskDao;
         this.notifyTasks = notifyTasks;
         this.transaction = transaction;
         this.groupCommit = groupCommit.getIfAvailable();
@@ -106,31 +112,66 @@ public class SettlementRepository implements ISettlementRepository {
         // order say so; when it matches nothing (the team's last place after all, or the order or team changed), the
         // transaction below decides, as for a payment that looked like the last.
         if (!order.paymentLooksLikeTheLast()) {
-            if (Payments.pay(dao, order, command, payment, false)) {
+            boolean paid;
+            try {
+                paid = Payments.pay(dao, order, command, payment, false);
+            } catch (RuntimeException e) {
+                // Alone, the statement is its own commit: failed without an answer (the connection dropped), it may
+                // have committed. Read back on a fresh connection; paid, it is answered paid (it owes no callback).
+                if (!paidAfterAll(order, e)) {
+                    throw e;
+                }
+                paid = true;
+            }
+            if (paid) {
                 return null;
             }
         }
-        return transaction.execute(status -> {
-            boolean paidLastPlace = true;
-            if (!Payments.pay(dao, order, command, payment, true)) {
-                // Not the last place (a refund took a payment back meanwhile, or the order or team moved on).
-                paidLastPlace = false;
-                if (!Payments.pay(dao, order, command, payment, false)) {
-                    throw changedMeanwhile();
-                }
+        // A commit whose answer was lost is read back (the order paid, its callback by id) before it is answered an
+        // error: the payment that completed the team is paid and its callback is delivered once, from here.
+        return UnknownCommits.execute(
+                transaction,
+                status -> payInTransaction(order, command, payment, callbackLease),
+                owed -> Payments.written(dao, taskDao, order.getOrderId(), owed));
+    }
+
+    private boolean paidAfterAll(MemberOrderView order, RuntimeException failure) {
+        try {
+            if (Payments.written(dao, taskDao, order.getOrderId(), null)) {
+                log.warn(
+                        "payment order={} answered {} but it is paid: committed",
+                        order.getOrderId(),
+                        failure.toString());
+                return true;
             }
-            List<NotifyTaskEntity> owed = Payments.callbacksOwed(dao, order, payment, paidLastPlace);
-            if (owed.isEmpty()) {
-                return null;
+            return false;
+        } catch (RuntimeException readBack) {
+            failure.addSuppressed(readBack);
+            return false;
+        }
+    }
+
+    private OwedCallback payInTransaction(
+            MemberOrderView order, SettleCommand command, TeamPayment payment, NotifyLease callbackLease) {
+        boolean paidLastPlace = true;
+        if (!Payments.pay(dao, order, command, payment, true)) {
+            // Not the last place (a refund took a payment back meanwhile, or the order or team moved on).
+            paidLastPlace = false;
+            if (!Payments.pay(dao, order, command, payment, false)) {
+                throw changedMeanwhile();
             }
-            OwedCallback first = save(owed.get(0), callbackLease);
-            List<Long> others = new ArrayList<>(owed.size() - 1);
-            for (NotifyTaskEntity other : owed.subList(1, owed.size())) {
-                // Another partner's (a legacy mixed team): unleased, handed over by id after commit.
-                others.add(notifyTasks.saveTask(other));
-            }
-            return new OwedCallback(first.taskId(), first.leased(), others);
-        });
+        }
+        List<NotifyTaskEntity> owed = Payments.callbacksOwed(dao, order, payment, paidLastPlace);
+        if (owed.isEmpty()) {
+            return null;
+        }
+        OwedCallback first = save(owed.get(0), callbackLease);
+        List<Long> others = new ArrayList<>(owed.size() - 1);
+        for (NotifyTaskEntity other : owed.subList(1, owed.size())) {
+            // Another partner's (a legacy mixed team): unleased, handed over by id after commit.
+            others.add(notifyTasks.saveTask(other));
+        }
+        return new OwedCallback(first.taskId(), first.leased(), others);
     }
 
     /**

@@ -137,15 +137,21 @@ public class TradeRepository implements ITradeRepository {
         GroupBuyOrderListPO order = LockRows.order(lock);
         List<NotifyTaskVO> closeChecks;
         try {
-            closeChecks = transaction.execute(status -> {
-                if (lock.isNewTeam()) {
-                    teamDao.insert(LockRows.team(lock));
-                } else if (teamDao.takePlace(lock.getTeamId(), lock.getValidStartTime(), TeamStatus.OPEN.code()) == 0) {
-                    throw new AppException(ResponseCode.E0005);
-                }
-                orderDao.insert(order);
-                return saveCloseChecks(lock);
-            });
+            // A commit whose answer was lost is read back by the order id before it is answered an error.
+            closeChecks = UnknownCommits.execute(
+                    transaction,
+                    status -> {
+                        if (lock.isNewTeam()) {
+                            teamDao.insert(LockRows.team(lock));
+                        } else if (teamDao.takePlace(lock.getTeamId(), lock.getValidStartTime(), TeamStatus.OPEN.code())
+                                == 0) {
+                            throw new AppException(ResponseCode.E0005);
+                        }
+                        orderDao.insert(order);
+                        return saveCloseChecks(lock);
+                    },
+                    written -> !orderDao.queryExistingOrderIds(List.of(order.getOrderId()))
+                            .isEmpty());
         } catch (DuplicateKeyException e) {
             throw new DuplicateOrderException(duplicateKey(e), e);
         }

@@ -168,7 +168,7 @@ class LockGroupCommitTest {
         volatile RuntimeException failure;
 
         ScriptedWriter() {
-            super(null, null, null, null);
+            super(null, null, null, null, null);
         }
 
         @Override

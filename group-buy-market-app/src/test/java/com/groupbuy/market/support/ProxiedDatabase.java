@@ -1,0 +1,32 @@
+package com.groupbuy.market.support;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import org.springframework.boot.test.util.TestPropertyValues;
+import org.springframework.context.ConfigurableApplicationContext;
+
+/**
+ * The class's own database, as every test gets ({@link IsolatedDatabaseInitializer}), but reached through {@link
+ * #PROXY}, which a test can tell to lose the answers of chosen commits ({@link TcpProxy#loseCommitAnswers}). One proxy
+ * for the classes that use it (test classes run one after another); each arms it only for its own statements.
+ */
+public class ProxiedDatabase extends IsolatedDatabaseInitializer {
+
+    public static final TcpProxy PROXY;
+
+    static {
+        try {
+            PROXY = TcpProxy.to(3306);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public void initialize(ConfigurableApplicationContext context) {
+        super.initialize(context);
+        String database = context.getEnvironment().getProperty("gbm.test.database");
+        TestPropertyValues.of("spring.datasource.url=jdbc:mysql://127.0.0.1:" + PROXY.port() + "/" + database + PARAMS)
+                .applyTo(context);
+    }
+}

@@ -1,0 +1,60 @@
+package com.groupbuy.market.infrastructure.trade.repository;
+
+import com.groupbuy.market.types.exception.DependencyUnavailableException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Predicate;
+import lombok.extern.slf4j.Slf4j;
+import org.springframework.transaction.support.TransactionCallback;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * A transaction whose every statement succeeded can still fail at its COMMIT without having failed: the COMMIT reached
+ * the database and committed, and only its answer was lost (the connection dropped). The error then says nothing about
+ * what was written, and writing again, or answering an error, would treat committed rows as never written (a lock
+ * rewritten lock by lock gave its Redis place back; a lone lock was answered an error). So after such a failure the
+ * writer reads back, on a fresh connection, the rows only this transaction could have written: present, it committed
+ * and its result is the answer; absent, it did not. Absent, or when the read back fails too (the outcome cannot be
+ * known), the commit's failure is the database's: it is thrown as {@link DependencyUnavailableException} (the caller
+ * writes again, as for any rolled-back write, or answers E0401 with Retry-After), not as the rollback's "connection is
+ * closed" that Spring throws in its place (answered 0001, HTTP 500). The partner's retry with the same key converges:
+ * it finds the rows if they are there (a repeated lock, settlement or refund answers as the first).
+ */
+@Slf4j
+final class UnknownCommits {
+
+    private UnknownCommits() {}
+
+    /**
+     * @param committed reads back, outside any transaction, whether the rows of {@code result} are in the database
+     */
+    static <T> T execute(TransactionTemplate transaction, TransactionCallback<T> body, Predicate<T> committed) {
+        AtomicBoolean written = new AtomicBoolean();
+        AtomicReference<T> result = new AtomicReference<>();
+        try {
+            return transaction.execute(status -> {
+                T done = body.doInTransaction(status);
+                result.set(done);
+                written.set(true);
+                return done;
+            });
+        } catch (RuntimeException e) {
+            if (!written.get()) {
+                throw e; // a statement failed: rolled back, nothing of it written
+            }
+            boolean found;
+            try {
+                found = committed.test(result.get());
+            } catch (RuntimeException readBack) {
+                e.addSuppressed(readBack);
+                log.warn("commit outcome unknown and its read back failed: {}", readBack.toString());
+                throw new DependencyUnavailableException("database", "commit outcome unknown", e);
+            }
+            if (!found) {
+                throw new DependencyUnavailableException("database", "commit failed, nothing written", e);
+            }
+            log.warn("commit answered {} but its rows are in the database: committed", e.toString());
+            return result.get();
+        }
+    }
+}
