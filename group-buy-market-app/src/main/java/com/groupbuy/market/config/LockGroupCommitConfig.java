@@ -1,7 +1,9 @@
 package com.groupbuy.market.config;
 
+import com.groupbuy.market.infrastructure.trade.dao.IGroupBuyOrderListDao;
 import com.groupbuy.market.infrastructure.trade.repository.LockBatchWriter;
 import com.groupbuy.market.infrastructure.trade.repository.LockGroupCommit;
+import com.groupbuy.market.infrastructure.trade.repository.LockLookupGroup;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.annotation.Bean;
@@ -24,5 +26,16 @@ public class LockGroupCommitConfig {
             LockBatchWriter writer, LockGroupCommitProperties properties, MeterRegistry meters) {
         return new LockGroupCommit(
                 writer, properties.getMaxBatch(), properties.getMaxWait(), properties.getWriters(), meters);
+    }
+
+    /**
+     * Concurrent lock openings' first reads in one statement (#19, branch lockcpu): off unless {@code
+     * gbm.lock.group-lookup.enabled} is true; batches of at most the lock writer's {@code max-batch}.
+     */
+    @Bean(destroyMethod = "close")
+    @ConditionalOnProperty(prefix = "gbm.lock.group-lookup", name = "enabled", havingValue = "true")
+    public LockLookupGroup lockLookupGroup(
+            IGroupBuyOrderListDao orders, LockGroupCommitProperties properties, MeterRegistry meters) {
+        return new LockLookupGroup(orders, properties.getMaxBatch(), meters);
     }
 }

@@ -1,10 +1,13 @@
 package com.groupbuy.market.infrastructure.trade.dao;
 
 import com.groupbuy.market.infrastructure.trade.po.GroupBuyOrderListPO;
+import com.groupbuy.market.infrastructure.trade.po.LookupKeyPO;
 import com.groupbuy.market.infrastructure.trade.po.OrderLookupPO;
 import java.util.List;
 import org.apache.ibatis.annotations.Mapper;
 import org.apache.ibatis.annotations.Param;
+import org.apache.ibatis.annotations.ResultMap;
+import org.apache.ibatis.annotations.SelectProvider;
 
 /** Statements on group_buy_order_list (member orders). */
 @Mapper
@@ -33,4 +36,9 @@ public interface IGroupBuyOrderListDao {
      * lost, to learn whether the locks that drew them committed.
      */
     List<String> queryExistingOrderIds(@Param("orderIds") List<String> orderIds);
+
+    /** The first read of several locks in one statement: one row per key, its index the key's place in the list. */
+    @SelectProvider(type = LookupSql.class, method = "lookups")
+    @ResultMap("orderLookupBatch")
+    List<OrderLookupPO> queryLookups(@Param("keys") List<LookupKeyPO> keys, @Param("closed") int closedStatus);
 }

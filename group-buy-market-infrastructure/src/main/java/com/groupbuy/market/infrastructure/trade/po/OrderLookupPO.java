@@ -8,6 +8,9 @@ import lombok.Data;
  */
 @Data
 public class OrderLookupPO {
+    /** Its key's place in a batch of lookups ({@code queryLookups}); 0 for a lookup alone. */
+    private int index;
+
     private String orderId;
     private int liveTakes;
 }

@@ -16,6 +16,7 @@ import com.groupbuy.market.infrastructure.trade.dao.IGroupBuyOrderDao;
 import com.groupbuy.market.infrastructure.trade.dao.IGroupBuyOrderListDao;
 import com.groupbuy.market.infrastructure.trade.po.GroupBuyOrderListPO;
 import com.groupbuy.market.infrastructure.trade.po.JoinLookupPO;
+import com.groupbuy.market.infrastructure.trade.po.LookupKeyPO;
 import com.groupbuy.market.infrastructure.trade.po.OrderLookupPO;
 import com.groupbuy.market.types.enums.ResponseCode;
 import com.groupbuy.market.types.exception.AppException;
@@ -46,17 +47,22 @@ public class TradeRepository implements ITradeRepository {
     /** Null while group commit is off ({@code gbm.lock.group-commit.enabled}). */
     private final LockGroupCommit groupCommit;
 
+    /** Null while the openings' first reads are read one by one ({@code gbm.lock.group-lookup.enabled}). */
+    private final LockLookupGroup lookupGroup;
+
     public TradeRepository(
             IGroupBuyOrderDao teamDao,
             IGroupBuyOrderListDao orderDao,
             TransactionTemplate transaction,
             INotifyTaskRepository notifyTasks,
-            ObjectProvider<LockGroupCommit> groupCommit) {
+            ObjectProvider<LockGroupCommit> groupCommit,
+            ObjectProvider<LockLookupGroup> lookupGroup) {
         this.teamDao = teamDao;
         this.orderDao = orderDao;
         this.transaction = transaction;
         this.notifyTasks = notifyTasks;
         this.groupCommit = groupCommit.getIfAvailable();
+        this.lookupGroup = lookupGroup.getIfAvailable();
     }
 
     @Override
@@ -82,8 +88,16 @@ public class TradeRepository implements ITradeRepository {
                 return lookup(key, join.getOrderId(), join.getLiveTakes(), Teams.toTeam(join));
             }
         }
-        OrderLookupPO row = orderDao.queryByOutTradeNoWithLiveTakes(
-                key.source(), key.channel(), key.userId(), key.outTradeNo(), activityId, States.CLOSED_ORDER);
+        OrderLookupPO row = lookupGroup == null
+                ? null
+                : lookupGroup
+                        .lookup(new LookupKeyPO(
+                                key.source(), key.channel(), key.userId(), key.outTradeNo(), activityId))
+                        .orElse(null);
+        if (row == null) {
+            row = orderDao.queryByOutTradeNoWithLiveTakes(
+                    key.source(), key.channel(), key.userId(), key.outTradeNo(), activityId, States.CLOSED_ORDER);
+        }
         return lookup(key, row.getOrderId(), row.getLiveTakes(), null);
     }
 
