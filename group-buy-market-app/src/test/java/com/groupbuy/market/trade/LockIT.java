@@ -295,11 +295,11 @@ class LockIT {
         assertThat(orderRows("outsider")).isZero();
     }
 
-    private static List<JsonNode> race(int threads, Race.Call call) throws Exception {
+    static List<JsonNode> race(int threads, Race.Call call) throws Exception {
         return Race.run(threads, call);
     }
 
-    private JsonNode lock(String userId, String teamId, String outTradeNo) throws Exception {
+    JsonNode lock(String userId, String teamId, String outTradeNo) throws Exception {
         return post("{\"userId\":\"" + userId + "\",\"teamId\":\"" + teamId + "\",\"activityId\":" + activityId
                 + ",\"goodsId\":\"" + goodsId + "\",\"source\":\"s01\",\"channel\":\"c01\",\"outTradeNo\":\""
                 + outTradeNo
@@ -318,7 +318,7 @@ class LockIT {
                 Integer.class);
     }
 
-    private int orderRows(String userId) {
+    int orderRows(String userId) {
         return jdbc.queryForObject(
                 "SELECT COUNT(*) FROM group_buy_order_list WHERE user_id = ? AND activity_id = ?",
                 Integer.class,

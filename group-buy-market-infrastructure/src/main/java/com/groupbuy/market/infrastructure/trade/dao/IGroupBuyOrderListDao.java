@@ -4,6 +4,7 @@ import com.groupbuy.market.infrastructure.trade.po.GroupBuyOrderListPO;
 import com.groupbuy.market.infrastructure.trade.po.LookupKeyPO;
 import com.groupbuy.market.infrastructure.trade.po.OrderLookupPO;
 import java.util.List;
+import org.apache.ibatis.annotations.Lang;
 import org.apache.ibatis.annotations.Mapper;
 import org.apache.ibatis.annotations.Param;
 import org.apache.ibatis.annotations.ResultMap;
@@ -39,6 +40,7 @@ public interface IGroupBuyOrderListDao {
 
     /** The first read of several locks in one statement: one row per key, its index the key's place in the list. */
     @SelectProvider(type = LookupSql.class, method = "lookups")
+    @Lang(ParsedOnceLanguageDriver.class)
     @ResultMap("orderLookupBatch")
     List<OrderLookupPO> queryLookups(@Param("keys") List<LookupKeyPO> keys, @Param("closed") int closedStatus);
 }
