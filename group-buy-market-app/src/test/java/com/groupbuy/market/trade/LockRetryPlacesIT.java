@@ -47,16 +47,18 @@ class LockRetryPlacesIT {
                 long activityId = ACTIVITY.incrementAndGet();
                 TradeClient mall = TradeClient.onNewGoods(port, jdbc, activityId, "http://127.0.0.1:1/cb");
                 jdbc.update("UPDATE group_buy_activity SET target = ? WHERE activity_id = ?", TARGET, activityId);
-                String teamId = mall.team("lead");
+                String teamId = mall.team("lead" + round);
 
                 CountDownLatch start = new CountDownLatch(1);
                 List<Future<JsonNode>> retries = new ArrayList<>();
                 List<Future<JsonNode>> others = new ArrayList<>();
+                // Users of the round's own: an out trade number ("out-" + user) names one order in every activity.
+                String retrier = "retrier" + round;
                 for (int i = 0; i < RETRIES; i++) {
-                    retries.add(pool.submit(atStart(start, () -> mall.lock("retrier", teamId))));
+                    retries.add(pool.submit(atStart(start, () -> mall.lock(retrier, teamId))));
                 }
                 for (int i = 1; i < TARGET - 1; i++) {
-                    String user = "buyer" + i;
+                    String user = "buyer" + round + "-" + i;
                     others.add(pool.submit(atStart(start, () -> mall.lock(user, teamId))));
                 }
                 start.countDown();

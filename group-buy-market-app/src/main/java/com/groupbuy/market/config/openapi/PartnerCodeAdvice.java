@@ -22,7 +22,7 @@ final class PartnerCodeAdvice {
                 "A field is missing, blank, too long or of the wrong JSON type (`info` names it); HTTP 400 when the body is not JSON, 403 on an admin call without the token. Nothing was written: fix the request, do not retry it unchanged.");
         ADVICE.put(
                 ResponseCode.UNIQUE_KEY_CONFLICT,
-                "A write met a unique key: retry once with the same `outTradeNo`; the retry answers the order that exists.");
+                "A write met a unique key: retry once with the same `outTradeNo`; the retry answers the order that exists. A lock whose `outTradeNo` is already an order for another `goodsId`, `activityId` or `teamId` (`info` says which) is refused this way every time: use a new `outTradeNo` for a new order.");
         ADVICE.put(
                 ResponseCode.UPDATE_ZERO,
                 "The state changed while we wrote: retry once; the answer then reflects the new state.");

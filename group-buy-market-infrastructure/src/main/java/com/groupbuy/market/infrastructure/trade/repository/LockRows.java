@@ -99,6 +99,7 @@ final class LockRows {
                 .orderId(po.getOrderId())
                 .teamId(po.getTeamId())
                 .activityId(po.getActivityId())
+                .goodsId(po.getGoodsId())
                 .originalPrice(po.getOriginalPrice())
                 .deductionPrice(po.getDeductionPrice())
                 .payPrice(po.getPayPrice())

@@ -3,7 +3,9 @@ package com.groupbuy.market.domain.trade.model.entity;
 import com.groupbuy.market.domain.outbox.model.valobj.NotifyTaskVO;
 import com.groupbuy.market.domain.trade.model.valobj.OrderStatus;
 import java.math.BigDecimal;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import lombok.AllArgsConstructor;
 import lombok.Builder;
 import lombok.Getter;
@@ -17,6 +19,9 @@ public class MarketPayOrderEntity {
     private final String orderId;
     private final String teamId;
     private final Long activityId;
+    /** The goods the order was locked for; internal, never on the wire (the lock's answer has no goods). */
+    private final String goodsId;
+
     private final BigDecimal originalPrice;
     private final BigDecimal deductionPrice;
     private final BigDecimal payPrice;
@@ -32,5 +37,26 @@ public class MarketPayOrderEntity {
 
     public OrderStatus orderStatus() {
         return OrderStatus.of(status);
+    }
+
+    /**
+     * What a lock repeating this order's out trade number asks for otherwise, one entry per parameter ("goodsId
+     * g1, asked g2"); empty when it asks for this order. The out trade number is an idempotency key: a repeat is
+     * answered this order only when it is the same request, else the mall would be told this order's goods, price
+     * and team as if its new request had been served. A repeat that names no team asks for no particular team (the
+     * retry of a lock that opened one); naming this order's own team is the same request too.
+     */
+    public List<String> askedOtherwiseBy(LockOrderCommand repeat) {
+        List<String> differences = new ArrayList<>();
+        if (!Objects.equals(goodsId, repeat.getGoodsId())) {
+            differences.add("goodsId " + goodsId + ", asked " + repeat.getGoodsId());
+        }
+        if (!Objects.equals(activityId, repeat.getActivityId())) {
+            differences.add("activityId " + activityId + ", asked " + repeat.getActivityId());
+        }
+        if (repeat.getTeamId() != null && !repeat.getTeamId().equals(teamId)) {
+            differences.add("teamId " + teamId + ", asked " + repeat.getTeamId());
+        }
+        return differences;
     }
 }

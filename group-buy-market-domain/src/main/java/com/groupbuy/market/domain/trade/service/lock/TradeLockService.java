@@ -216,7 +216,27 @@ public class TradeLockService {
         }
     }
 
+    /**
+     * The order already under this out trade number, answered to a repeat: every path that finds one ends here (the
+     * lookup, the re-read after a refusal, the out trade number's unique key), after giving back any place it took. A
+     * repeat asking for other goods, activity or team is another request reusing the key: refused {@code 0003} before
+     * the order's state is told, as a payment-grade idempotency key refuses a reuse with other parameters, whatever
+     * became of the first request.
+     */
     private MarketPayOrderEntity sameOrderAgain(MarketPayOrderEntity existing, LockOrderCommand command) {
+        List<String> differences = existing.askedOtherwiseBy(command);
+        if (!differences.isEmpty()) {
+            log.info(
+                    "lock repeated outTradeNo={} user={} order={} with other parameters: {}",
+                    command.getOutTradeNo(),
+                    command.getUserId(),
+                    existing.getOrderId(),
+                    differences);
+            throw new AppException(
+                    ResponseCode.UNIQUE_KEY_CONFLICT,
+                    "outTradeNo " + command.getOutTradeNo() + " is already an order for other parameters: "
+                            + String.join("; ", differences));
+        }
         if (existing.orderStatus() == OrderStatus.PAID) {
             throw new AppException(ResponseCode.E0201);
         }

@@ -1,0 +1,24 @@
+package com.groupbuy.market.trade;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.groupbuy.market.infrastructure.trade.repository.LockGroupCommit;
+import org.junit.jupiter.api.BeforeEach;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.test.context.TestPropertySource;
+
+/** {@link RepeatedOutTradeNoIT} with group commit of locks off: every lock in a transaction of its own. */
+@TestPropertySource(properties = "gbm.lock.group-commit.enabled=false")
+class RepeatedOutTradeNoWrittenAloneIT extends RepeatedOutTradeNoIT {
+
+    @Autowired
+    ObjectProvider<LockGroupCommit> groupCommit;
+
+    @BeforeEach
+    void noGroupCommit() {
+        assertThat(groupCommit.getIfAvailable())
+                .as("the group commit writer (gbm.lock.group-commit.enabled=false)")
+                .isNull();
+    }
+}

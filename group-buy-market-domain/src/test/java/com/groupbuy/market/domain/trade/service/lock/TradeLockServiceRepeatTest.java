@@ -1,0 +1,209 @@
+package com.groupbuy.market.domain.trade.service.lock;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.groupbuy.market.domain.activity.model.entity.TrialBalanceEntity;
+import com.groupbuy.market.domain.trade.adapter.port.ITeamPlaceReservation;
+import com.groupbuy.market.domain.trade.adapter.repository.DuplicateOrderException;
+import com.groupbuy.market.domain.trade.adapter.repository.ITradeRepository;
+import com.groupbuy.market.domain.trade.model.aggregate.LockOrderAggregate;
+import com.groupbuy.market.domain.trade.model.entity.LockOrderCommand;
+import com.groupbuy.market.domain.trade.model.entity.MarketPayOrderEntity;
+import com.groupbuy.market.domain.trade.model.valobj.LockLookupVO;
+import com.groupbuy.market.domain.trade.model.valobj.OrderStatus;
+import com.groupbuy.market.domain.trade.model.valobj.PartnerOrderKey;
+import com.groupbuy.market.domain.trade.model.valobj.PaymentGrace;
+import com.groupbuy.market.domain.trade.service.timeout.CloseCheckPolicy;
+import com.groupbuy.market.types.enums.ResponseCode;
+import com.groupbuy.market.types.exception.AppException;
+import java.math.BigDecimal;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The paths of a lock that meet an order another attempt under the same out trade number committed after this one's
+ * lookup found none: the out trade number's unique key, and the re-read after a refusal. Over in-memory ports: the
+ * racer's order is what the database holds, the reservation counts places per team as the Redis scripts do.
+ */
+class TradeLockServiceRepeatTest {
+
+    private static final Instant NOW = Instant.parse("2026-12-02T10:00:00Z");
+
+    /** The order the racing first attempt committed: goods g1 in activity 7, team 10000001. */
+    private final MarketPayOrderEntity racer = MarketPayOrderEntity.builder()
+            .orderId("100000000001")
+            .teamId("10000001")
+            .activityId(7L)
+            .goodsId("g1")
+            .originalPrice(new BigDecimal("100.00"))
+            .deductionPrice(new BigDecimal("20.00"))
+            .payPrice(new BigDecimal("80.00"))
+            .status(OrderStatus.LOCKED.code())
+            .build();
+
+    private final Repository repository = new Repository();
+    private final Places places = new Places();
+    private AppException trialRefusal;
+
+    private final TradeLockService service = new TradeLockService(
+            product -> {
+                if (trialRefusal != null) {
+                    throw trialRefusal;
+                }
+                return TrialBalanceEntity.builder()
+                        .activityId(product.getActivityId())
+                        .goodsId(product.getGoodsId())
+                        .originalPrice(new BigDecimal("300.00"))
+                        .deductionPrice(new BigDecimal("20.00"))
+                        .payPrice(new BigDecimal("280.00"))
+                        .activityStartTime(NOW.minus(Duration.ofDays(1)))
+                        .activityEndTime(NOW.plus(Duration.ofDays(1)))
+                        .targetCount(3)
+                        .validTimeMinutes(15)
+                        .takeLimitCount(1)
+                        .visible(true)
+                        .enable(true)
+                        .build();
+            },
+            repository,
+            places,
+            Clock.fixed(NOW, ZoneOffset.UTC),
+            new TradeIds(),
+            new CloseCheckPolicy(false, null, Duration.ZERO, PaymentGrace.none()),
+            taskId -> {},
+            null);
+
+    @Test
+    void aRepeatForOtherGoodsMeetingTheOutTradeNoKeyIsRefusedAndGivesItsNewTeamBack() {
+        assertThatThrownBy(() -> service.lock(lock("g2"))).isInstanceOfSatisfying(AppException.class, e -> {
+            assertThat(e.getCode()).isEqualTo(ResponseCode.UNIQUE_KEY_CONFLICT.getCode());
+            assertThat(e.getInfo()).contains("out-1").contains("goodsId g1, asked g2");
+        });
+        assertThat(repository.writes).isEqualTo(1);
+        assertThat(places.opened).hasSize(1);
+        assertThat(places.counters).as("the team it opened is given back").isEmpty();
+    }
+
+    @Test
+    void theSameRequestMeetingTheOutTradeNoKeyIsAnsweredTheRacersOrder() {
+        assertThat(service.lock(lock("g1"))).isSameAs(racer);
+        assertThat(places.counters).isEmpty();
+    }
+
+    @Test
+    void aRepeatForOtherGoodsRefusedByTheTrialIsRefusedAsAConflictNotAnsweredTheOrder() {
+        trialRefusal = new AppException(ResponseCode.E0002);
+
+        assertThatThrownBy(() -> service.lock(lock("g2")))
+                .isInstanceOfSatisfying(
+                        AppException.class,
+                        e -> assertThat(e.getCode()).isEqualTo(ResponseCode.UNIQUE_KEY_CONFLICT.getCode()));
+        assertThat(repository.writes).isZero();
+        assertThat(places.opened).isEmpty();
+    }
+
+    private static LockOrderCommand lock(String goodsId) {
+        return LockOrderCommand.builder()
+                .userId("u1")
+                .activityId(7L)
+                .goodsId(goodsId)
+                .source("s01")
+                .channel("c01")
+                .outTradeNo("out-1")
+                .notifyType("HTTP")
+                .notifyUrl("https://mall.example/cb")
+                .build();
+    }
+
+    /** The lookup ran before the racer committed (no order); every write then meets the racer's out trade number. */
+    private final class Repository implements ITradeRepository {
+        int writes;
+
+        @Override
+        public MarketPayOrderEntity queryOrder(PartnerOrderKey key) {
+            return racer;
+        }
+
+        @Override
+        public LockLookupVO queryOrderAndLiveTakes(PartnerOrderKey key, Long activityId, String teamId) {
+            return new LockLookupVO(null, 0, null);
+        }
+
+        @Override
+        public MarketPayOrderEntity lockOrder(LockOrderAggregate aggregate) {
+            writes++;
+            throw new DuplicateOrderException(DuplicateOrderException.Key.OUT_TRADE_NO, null);
+        }
+    }
+
+    /** Place counters per team, each with its holders, as the reservation scripts keep them. */
+    private static final class Places implements ITeamPlaceReservation {
+        final Map<String, List<String>> counters = new HashMap<>();
+        final List<String> opened = new ArrayList<>();
+
+        @Override
+        public boolean reserve(String teamId, String holder, int target, int lockedInDb, Instant validEnd) {
+            List<String> holders = counters.computeIfAbsent(teamId, t -> new ArrayList<>());
+            if (!holders.contains(holder)) {
+                holders.add(holder);
+            }
+            return true;
+        }
+
+        @Override
+        public boolean reserveNew(String teamId, String holder, Instant validEnd) {
+            if (counters.containsKey(teamId)) {
+                return false;
+            }
+            opened.add(teamId);
+            counters.put(teamId, new ArrayList<>(List.of(holder)));
+            return true;
+        }
+
+        @Override
+        public void cancel(String teamId, String holder) {
+            List<String> holders = counters.get(teamId);
+            if (holders != null) {
+                holders.remove(holder);
+            }
+        }
+
+        @Override
+        public void release(String teamId) {}
+
+        @Override
+        public boolean releaseOrder(String teamId, String orderId) {
+            return false;
+        }
+
+        @Override
+        public void discard(String teamId) {
+            counters.remove(teamId);
+        }
+
+        @Override
+        public Map<String, Integer> places(Collection<String> teamIds) {
+            Map<String, Integer> out = new HashMap<>();
+            teamIds.forEach(t -> {
+                if (counters.containsKey(t)) {
+                    out.put(t, counters.get(t).size());
+                }
+            });
+            return out;
+        }
+
+        @Override
+        public int reconcile(String teamId, int lockCount, List<String> holdersInDb, Instant staleBefore) {
+            return 0;
+        }
+    }
+}
