@@ -16,7 +16,7 @@ public class ProxiedDatabase extends IsolatedDatabaseInitializer {
 
     static {
         try {
-            PROXY = TcpProxy.to(3306);
+            PROXY = TcpProxy.toMysql(3306);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

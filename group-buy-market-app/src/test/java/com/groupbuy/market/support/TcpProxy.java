@@ -43,16 +43,30 @@ public final class TcpProxy {
     /** The next lost answer also cuts the proxy, so the client cannot read back what committed (see {@link #cut}). */
     private volatile boolean cutAtNextLoss;
 
-    private TcpProxy(int targetPort, int port) {
+    /** Reads the client's MySQL packets (to lose chosen answers); any other protocol is passed on byte for byte. */
+    private final boolean mysql;
+
+    private TcpProxy(int targetPort, int port, boolean mysql) {
         this.targetPort = targetPort;
         this.port = port;
+        this.mysql = mysql;
     }
 
+    /** A proxy that passes bytes on unread, for any protocol (AMQP, MySQL): it can only be cut and opened. */
     public static TcpProxy to(int targetPort) throws IOException {
+        return start(targetPort, false);
+    }
+
+    /** A proxy in front of MariaDB that can also lose chosen answers ({@link #loseCommitAnswers}). */
+    public static TcpProxy toMysql(int targetPort) throws IOException {
+        return start(targetPort, true);
+    }
+
+    private static TcpProxy start(int targetPort, boolean mysql) throws IOException {
         ServerSocket first = new ServerSocket();
         first.setReuseAddress(true);
         first.bind(new InetSocketAddress("127.0.0.1", 0));
-        TcpProxy proxy = new TcpProxy(targetPort, first.getLocalPort());
+        TcpProxy proxy = new TcpProxy(targetPort, first.getLocalPort(), mysql);
         proxy.accept(first);
         return proxy;
     }
@@ -67,6 +81,7 @@ public final class TcpProxy {
      * reaches the client: its connection is closed instead.
      */
     public void loseCommitAnswers(String fragment, int count) {
+        requireMysql();
         lostFragment = fragment.toLowerCase(Locale.ROOT);
         commitsToLose.set(count);
     }
@@ -76,6 +91,7 @@ public final class TcpProxy {
      * answer never reaches the client: for a statement auto-committed alone, its commit's answer.
      */
     public void loseStatementAnswers(String fragment, int count) {
+        requireMysql();
         lostStatement = fragment.toLowerCase(Locale.ROOT);
         statementsToLose.set(count);
     }
@@ -84,6 +100,12 @@ public final class TcpProxy {
     public void loseCommitAnswerAndCut(String fragment) {
         cutAtNextLoss = true;
         loseCommitAnswers(fragment, 1);
+    }
+
+    private void requireMysql() {
+        if (!mysql) {
+            throw new IllegalStateException("a proxy made by to() does not read MySQL packets: use toMysql()");
+        }
     }
 
     /** Commits (and statements) that reached the server and whose answer this proxy dropped. */
@@ -116,9 +138,14 @@ public final class TcpProxy {
                             Socket upstream = new Socket("127.0.0.1", targetPort);
                             sockets.add(client);
                             sockets.add(upstream);
-                            Session session = new Session();
-                            commands(client, upstream, session);
-                            answers(upstream, client, session);
+                            if (mysql) {
+                                Session session = new Session();
+                                commands(client, upstream, session);
+                                answers(upstream, client, session);
+                            } else {
+                                pump(client, upstream);
+                                pump(upstream, client);
+                            }
                         } catch (IOException e) {
                             // closed by cut(), or the target refused: the client sees its connection end
                         }
@@ -127,6 +154,30 @@ public final class TcpProxy {
                 "tcp-proxy-" + port);
         acceptor.setDaemon(true);
         acceptor.start();
+    }
+
+    /** Bytes from one side to the other, unread, until either side closes. */
+    private void pump(Socket from, Socket to) {
+        Thread thread = new Thread(
+                () -> {
+                    byte[] buffer = new byte[16384];
+                    try (InputStream in = from.getInputStream();
+                            OutputStream out = to.getOutputStream()) {
+                        int n;
+                        while ((n = in.read(buffer)) >= 0) {
+                            out.write(buffer, 0, n);
+                            out.flush();
+                        }
+                    } catch (IOException e) {
+                        // one side closed
+                    } finally {
+                        close(from);
+                        close(to);
+                    }
+                },
+                "tcp-proxy-pump");
+        thread.setDaemon(true);
+        thread.start();
     }
 
     /** What one client connection's current transaction did, as seen in its commands. */
