@@ -13,6 +13,7 @@ import com.groupbuy.market.infrastructure.trade.dao.IGroupBuySettlementDao;
 import com.groupbuy.market.infrastructure.trade.po.MemberOrderPO;
 import com.groupbuy.market.infrastructure.trade.po.NotifySettingsPO;
 import java.util.List;
+import java.util.stream.Stream;
 
 /**
  * The payment statement, shared by a settlement written alone ({@link SettlementRepository}) and one written in a
@@ -71,10 +72,10 @@ final class Payments {
         if (owed == null) {
             return true;
         }
-        if (tasks.queryById(owed.taskId()) == null) {
-            return false;
-        }
-        return owed.othersOwed().stream().allMatch(id -> tasks.queryById(id) != null);
+        return UnknownCommits.tasksWritten(
+                tasks,
+                Stream.concat(Stream.of(owed.taskId()), owed.othersOwed().stream())
+                        .toList());
     }
 
     private static boolean matched(int rows) {

@@ -105,7 +105,7 @@ public class RefundRepository implements IRefundRepository {
         return order != null
                 && order.getOrderStatus() != null
                 && order.getOrderStatus() == refund.orderTo().code()
-                && taskIds.stream().allMatch(id -> taskDao.queryById(id) != null);
+                && UnknownCommits.tasksWritten(taskDao, taskIds);
     }
 
     private int releasePlace(MemberRefund refund) {

@@ -1,6 +1,8 @@
 package com.groupbuy.market.infrastructure.trade.repository;
 
+import com.groupbuy.market.infrastructure.outbox.dao.INotifyTaskDao;
 import com.groupbuy.market.types.exception.DependencyUnavailableException;
+import java.util.Collection;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Predicate;
@@ -24,6 +26,14 @@ import org.springframework.transaction.support.TransactionTemplate;
 final class UnknownCommits {
 
     private UnknownCommits() {}
+
+    /**
+     * Whether every callback task of these ids is in the database, as the read back of a transaction that wrote them:
+     * a task id is handed out once (auto-increment), so a task found is this transaction's, not another's like it.
+     */
+    static boolean tasksWritten(INotifyTaskDao tasks, Collection<Long> ids) {
+        return ids.stream().allMatch(id -> tasks.queryById(id) != null);
+    }
 
     /**
      * @param committed reads back, outside any transaction, whether the rows of {@code result} are in the database
