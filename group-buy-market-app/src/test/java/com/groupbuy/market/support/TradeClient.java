@@ -13,6 +13,8 @@ import org.springframework.jdbc.core.JdbcTemplate;
  */
 public final class TradeClient {
 
+    public static final String SETTLEMENT = "/api/v1/gbm/trade/settlement_market_pay_order";
+
     private final int port;
     private final long activityId;
     private final String goodsId;
@@ -67,12 +69,13 @@ public final class TradeClient {
 
     /** Settles the user's order as paid at {@code outTradeTime} (a repeated notice repeats the same time). */
     public JsonNode settle(String userId, String outTradeTime) throws Exception {
-        return TestJson.postEnvelope(
-                port,
-                "/api/v1/gbm/trade/settlement_market_pay_order",
-                "{\"source\":\"s01\","
-                        + "\"channel\":\"c01\",\"userId\":\"" + userId + "\",\"outTradeNo\":\"out-" + userId
-                        + "\",\"outTradeTime\":\"" + outTradeTime + "\"}");
+        return TestJson.postEnvelope(port, SETTLEMENT, settlementBody(userId, outTradeTime));
+    }
+
+    /** The settlement notice of the user's order (partner s01/c01, out trade number {@code out-<user>}). */
+    public static String settlementBody(String userId, String outTradeTime) {
+        return "{\"source\":\"s01\",\"channel\":\"c01\",\"userId\":\"" + userId + "\",\"outTradeNo\":\"out-" + userId
+                + "\",\"outTradeTime\":\"" + outTradeTime + "\"}";
     }
 
     public JsonNode refund(String userId) throws Exception {

@@ -29,7 +29,6 @@ import org.springframework.test.context.TestPropertySource;
 class SettlementCommitLostIT {
 
     private static final TcpProxy PROXY = ProxiedDatabase.PROXY;
-    private static final String SETTLE = "/api/v1/gbm/trade/settlement_market_pay_order";
 
     @LocalServerPort
     int port;
@@ -54,9 +53,7 @@ class SettlementCommitLostIT {
                 .as("the payment's commit answer was lost")
                 .isEqualTo(lostBefore + 1);
 
-        assertThat(((Number) counts.team(teamId).get("complete_count")).intValue())
-                .as("paid places")
-                .isEqualTo(3);
+        assertThat(counts.completeCount(teamId)).as("paid places").isEqualTo(3);
         assertThat(counts.tasks(teamId, "trade_settlement"))
                 .as("callbacks of the team")
                 .isEqualTo(1);
@@ -82,9 +79,7 @@ class SettlementCommitLostIT {
                 .as("the payment's answer was lost")
                 .isEqualTo(lostBefore + 1);
 
-        assertThat(((Number) counts.team(teamId).get("complete_count")).intValue())
-                .as("paid places")
-                .isEqualTo(1);
+        assertThat(counts.completeCount(teamId)).as("paid places").isEqualTo(1);
         assertThat(first.statusCode()).as(first.body()).isEqualTo(200);
         assertThat(code(first)).as(first.body()).isEqualTo("0000");
         assertThat(counts.lateNotices("a4"))
@@ -93,8 +88,7 @@ class SettlementCommitLostIT {
 
         assertThat(mall.settle("b4").path("code").asText()).isEqualTo("0000");
         assertThat(mall.settle("c4").path("code").asText()).isEqualTo("0000");
-        assertThat(((Number) counts.team(teamId).get("complete_count")).intValue())
-                .isEqualTo(3);
+        assertThat(counts.completeCount(teamId)).isEqualTo(3);
         assertThat(counts.tasks(teamId, "trade_settlement"))
                 .as("callbacks of the team")
                 .isEqualTo(1);
@@ -117,9 +111,7 @@ class SettlementCommitLostIT {
                 .as("the batch's commit answer was lost")
                 .isEqualTo(lostBefore + 1);
 
-        assertThat(((Number) counts.team(teamId).get("complete_count")).intValue())
-                .as("paid places")
-                .isEqualTo(3);
+        assertThat(counts.completeCount(teamId)).as("paid places").isEqualTo(3);
         assertThat(counts.tasks(teamId, "trade_settlement"))
                 .as("callbacks of the team")
                 .isEqualTo(1);
@@ -131,11 +123,7 @@ class SettlementCommitLostIT {
     }
 
     private HttpResponse<String> settle(String userId) throws Exception {
-        return TestJson.post(
-                port,
-                SETTLE,
-                "{\"source\":\"s01\",\"channel\":\"c01\",\"userId\":\"" + userId + "\",\"outTradeNo\":\"out-" + userId
-                        + "\",\"outTradeTime\":\"" + TradeClient.now() + "\"}");
+        return TestJson.post(port, TradeClient.SETTLEMENT, TradeClient.settlementBody(userId, TradeClient.now()));
     }
 
     private HttpResponse<String> settleUnchecked(String userId) {

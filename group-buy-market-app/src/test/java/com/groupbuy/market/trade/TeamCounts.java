@@ -26,6 +26,11 @@ class TeamCounts {
                 "SELECT status, lock_count, complete_count FROM group_buy_order WHERE team_id = ?", teamId);
     }
 
+    /** The team's paid places. */
+    int completeCount(String teamId) {
+        return ((Number) team(teamId).get("complete_count")).intValue();
+    }
+
     int lockCount(String teamId) {
         return ((Number) team(teamId).get("lock_count")).intValue();
     }

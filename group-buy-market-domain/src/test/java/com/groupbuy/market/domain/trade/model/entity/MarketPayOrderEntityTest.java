@@ -2,23 +2,12 @@ package com.groupbuy.market.domain.trade.model.entity;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.groupbuy.market.domain.trade.model.valobj.OrderStatus;
-import java.math.BigDecimal;
 import org.junit.jupiter.api.Test;
 
 /** A lock repeating an order's out trade number is that order only when it asks for the same goods, activity, team. */
 class MarketPayOrderEntityTest {
 
-    private final MarketPayOrderEntity order = MarketPayOrderEntity.builder()
-            .orderId("100000000001")
-            .teamId("10000001")
-            .activityId(7L)
-            .goodsId("g1")
-            .originalPrice(new BigDecimal("100.00"))
-            .deductionPrice(new BigDecimal("20.00"))
-            .payPrice(new BigDecimal("80.00"))
-            .status(OrderStatus.LOCKED.code())
-            .build();
+    private final MarketPayOrderEntity order = LockedOrders.g1InActivity7();
 
     @Test
     void theSameRequestOpenedOrNamingItsOwnTeamAsksNothingElse() {

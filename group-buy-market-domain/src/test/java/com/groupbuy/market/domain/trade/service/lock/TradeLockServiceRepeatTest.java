@@ -9,9 +9,9 @@ import com.groupbuy.market.domain.trade.adapter.repository.DuplicateOrderExcepti
 import com.groupbuy.market.domain.trade.adapter.repository.ITradeRepository;
 import com.groupbuy.market.domain.trade.model.aggregate.LockOrderAggregate;
 import com.groupbuy.market.domain.trade.model.entity.LockOrderCommand;
+import com.groupbuy.market.domain.trade.model.entity.LockedOrders;
 import com.groupbuy.market.domain.trade.model.entity.MarketPayOrderEntity;
 import com.groupbuy.market.domain.trade.model.valobj.LockLookupVO;
-import com.groupbuy.market.domain.trade.model.valobj.OrderStatus;
 import com.groupbuy.market.domain.trade.model.valobj.PartnerOrderKey;
 import com.groupbuy.market.domain.trade.model.valobj.PaymentGrace;
 import com.groupbuy.market.domain.trade.service.timeout.CloseCheckPolicy;
@@ -39,16 +39,7 @@ class TradeLockServiceRepeatTest {
     private static final Instant NOW = Instant.parse("2026-12-02T10:00:00Z");
 
     /** The order the racing first attempt committed: goods g1 in activity 7, team 10000001. */
-    private final MarketPayOrderEntity racer = MarketPayOrderEntity.builder()
-            .orderId("100000000001")
-            .teamId("10000001")
-            .activityId(7L)
-            .goodsId("g1")
-            .originalPrice(new BigDecimal("100.00"))
-            .deductionPrice(new BigDecimal("20.00"))
-            .payPrice(new BigDecimal("80.00"))
-            .status(OrderStatus.LOCKED.code())
-            .build();
+    private final MarketPayOrderEntity racer = LockedOrders.g1InActivity7();
 
     private final Repository repository = new Repository();
     private final Places places = new Places();
