@@ -29,16 +29,13 @@ public class LockGroupCommitConfig {
     }
 
     /**
-     * Concurrent lock openings' first reads in one statement (#19, branch lockcpu): on unless {@code
-     * gbm.lock.group-lookup.enabled} is false (the quiet pair of 2026-12-02 18:51, docs/benchmarks.md); batches of at
-     * most the lock writer's {@code max-batch}.
+     * Concurrent lock openings' first reads in one statement (#19, branch lockcpu): off unless {@code
+     * gbm.lock.group-lookup.enabled} is true: faster on the quiet pair of 2026-12-02 18:51 (docs/benchmarks.md), but a
+     * race of ids differing only in case or a trailing space once answered E0103 unexplained (docs/status.md, #19);
+     * batches of at most the lock writer's {@code max-batch}.
      */
     @Bean(destroyMethod = "close")
-    @ConditionalOnProperty(
-            prefix = "gbm.lock.group-lookup",
-            name = "enabled",
-            havingValue = "true",
-            matchIfMissing = true)
+    @ConditionalOnProperty(prefix = "gbm.lock.group-lookup", name = "enabled", havingValue = "true")
     public LockLookupGroup lockLookupGroup(
             IGroupBuyOrderListDao orders, LockGroupCommitProperties properties, MeterRegistry meters) {
         return new LockLookupGroup(orders, properties.getMaxBatch(), meters);
