@@ -31,8 +31,9 @@ public class LockGroupCommitConfig {
     /**
      * Concurrent lock openings' first reads in one statement (#19, branch lockcpu): off unless {@code
      * gbm.lock.group-lookup.enabled} is true: faster on the quiet pair of 2026-12-02 18:51 (docs/benchmarks.md), but a
-     * race of ids differing only in case or a trailing space once answered E0103 unexplained (docs/status.md, #19);
-     * batches of at most the lock writer's {@code max-batch}.
+     * race of ids differing only in case or a trailing space once answered E0103 (MariaDB's subquery cache answered
+     * one key with another's; fixed in {@code LookupSql}, branch lookuprace; docs/design.md); batches of at most the
+     * lock writer's {@code max-batch}.
      */
     @Bean(destroyMethod = "close")
     @ConditionalOnProperty(prefix = "gbm.lock.group-lookup", name = "enabled", havingValue = "true")

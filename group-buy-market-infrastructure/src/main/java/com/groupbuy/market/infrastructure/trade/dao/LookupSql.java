@@ -24,10 +24,16 @@ public final class LookupSql {
 
     private static String build(int size) {
         StringBuilder sql = new StringBuilder(300 + size * 320);
+        // "k.i >= 0" (always true) makes each subquery depend on its key's index too: MariaDB's subquery cache keys
+        // a correlated subquery's results by the outer values it uses, compared in THEIR collation - here the
+        // connection's (utf8mb4_general_ci: case-insensitive, trailing spaces ignored), not the columns' exact one -
+        // so without it a key got the answer of an earlier key of the batch equal to it there ("exact-1" the order
+        // and live take of "Exact-1": E0103). With the index, no two keys of a batch share a cached answer.
         sql.append("SELECT k.i, (SELECT o.order_id FROM group_buy_order_list o WHERE o.user_id = k.u")
-                .append(" AND o.out_trade_no = k.o AND o.source = k.s AND o.channel = k.c) AS order_id,")
+                .append(" AND o.out_trade_no = k.o AND o.source = k.s AND o.channel = k.c AND k.i >= 0) AS order_id,")
                 .append(" (SELECT COUNT(*) FROM group_buy_order_list t WHERE t.activity_id = k.a AND t.user_id = k.u")
-                .append(" AND t.source = k.s AND t.channel = k.c AND t.status <> #{closed,javaType=int}) AS live_takes")
+                .append(" AND t.source = k.s AND t.channel = k.c AND t.status <> #{closed,javaType=int}")
+                .append(" AND k.i >= 0) AS live_takes")
                 .append(" FROM (");
         for (int i = 0; i < size; i++) {
             String key = "keys[" + i + "].";
