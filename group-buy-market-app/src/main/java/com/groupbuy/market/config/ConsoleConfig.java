@@ -10,6 +10,7 @@ import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.Ordered;
 import org.springframework.web.servlet.config.annotation.InterceptorRegistry;
 import org.springframework.web.servlet.config.annotation.ViewControllerRegistry;
 import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
@@ -64,6 +65,8 @@ public class ConsoleConfig implements WebMvcConfigurer {
         FilterRegistrationBean<ResponseHeadersFilter> registration =
                 new FilterRegistrationBean<>(new ResponseHeadersFilter(ResponseHeadersFilter.ADMIN_ANSWERS));
         registration.addUrlPatterns("/api/v1/gbm/admin/*", "/actuator", "/actuator/*");
+        // First, so the answers of filters that refuse on their own (the actuator's token check) carry them too.
+        registration.setOrder(Ordered.HIGHEST_PRECEDENCE);
         return registration;
     }
 

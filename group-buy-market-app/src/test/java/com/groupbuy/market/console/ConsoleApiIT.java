@@ -325,10 +325,18 @@ class ConsoleApiIT {
             TestJson.JSON.readTree(answer.body()).fieldNames().forEachRemaining(fields::add);
             assertThat(fields).as(which).containsExactly("code", "info", "data");
         }
-        HttpResponse<String> health = send("GET", "/actuator/health", null, null, false, TOKEN);
-        assertThat(health.statusCode()).isEqualTo(200);
-        assertThat(health.headers().allValues("Cache-Control")).containsExactly("no-store");
-        assertThat(health.headers().firstValue("X-Content-Type-Options")).hasValue("nosniff");
+        // Health details with the token, and the actuator's own refusal of a scrape without it.
+        List<HttpResponse<String>> actuators = List.of(
+                send("GET", "/actuator/health", null, null, false, TOKEN),
+                send("GET", "/actuator/prometheus", null, null, false));
+        assertThat(actuators).extracting(HttpResponse::statusCode).containsExactly(200, 403);
+        for (HttpResponse<String> actuator : actuators) {
+            String which = actuator.uri().getPath() + " " + actuator.statusCode();
+            assertThat(actuator.headers().allValues("Cache-Control")).as(which).containsExactly("no-store");
+            assertThat(actuator.headers().firstValue("X-Content-Type-Options"))
+                    .as(which)
+                    .hasValue("nosniff");
+        }
 
         for (String page : List.of("/console", "/console/login.html", "/console/index.html", "/console/console.js")) {
             HttpResponse<String> answer = send("GET", page, null, null, false);
