@@ -2,19 +2,15 @@ package com.groupbuy.market.config;
 
 import com.groupbuy.market.trigger.http.admin.AdminTokenInterceptor;
 import com.groupbuy.market.trigger.http.admin.ConsoleSessionFilter;
+import com.groupbuy.market.trigger.http.admin.ResponseHeadersFilter;
 import com.groupbuy.market.types.progress.InMemoryProgressBoard;
 import com.groupbuy.market.types.progress.ProgressBoard;
-import jakarta.servlet.FilterChain;
-import jakarta.servlet.ServletException;
-import jakarta.servlet.http.HttpServletRequest;
-import jakarta.servlet.http.HttpServletResponse;
-import java.io.IOException;
 import java.time.Clock;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.web.filter.OncePerRequestFilter;
+import org.springframework.core.Ordered;
 import org.springframework.web.servlet.config.annotation.InterceptorRegistry;
 import org.springframework.web.servlet.config.annotation.ViewControllerRegistry;
 import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
@@ -50,25 +46,27 @@ public class ConsoleConfig implements WebMvcConfigurer {
         registry.addRedirectViewController("/console/", "/console/index.html");
     }
 
-    /** The console's pages load only their own scripts and styles, and no other site may frame them. */
+    /** The console's pages: their own scripts only, never framed, cached or named in a referrer. */
     @Bean
-    public FilterRegistrationBean<OncePerRequestFilter> consolePageHeaders() {
-        FilterRegistrationBean<OncePerRequestFilter> registration =
-                new FilterRegistrationBean<>(new OncePerRequestFilter() {
-                    @Override
-                    protected void doFilterInternal(
-                            HttpServletRequest request, HttpServletResponse response, FilterChain chain)
-                            throws ServletException, IOException {
-                        response.setHeader(
-                                "Content-Security-Policy",
-                                "default-src 'self'; frame-ancestors 'none'; form-action 'self'");
-                        response.setHeader("X-Frame-Options", "DENY");
-                        response.setHeader("X-Content-Type-Options", "nosniff");
-                        response.setHeader("Cache-Control", "no-store");
-                        chain.doFilter(request, response);
-                    }
-                });
+    public FilterRegistrationBean<ResponseHeadersFilter> consolePageHeaders() {
+        FilterRegistrationBean<ResponseHeadersFilter> registration =
+                new FilterRegistrationBean<>(new ResponseHeadersFilter(ResponseHeadersFilter.CONSOLE_PAGES));
         registration.addUrlPatterns("/console/*");
+        return registration;
+    }
+
+    /**
+     * The admin API's and the actuator's answers (partners' data, callback errors, health details): not cached, not
+     * sniffed, not framed. They had none of these headers, so a browser could keep the console's listings on disk
+     * after its operator signed out.
+     */
+    @Bean
+    public FilterRegistrationBean<ResponseHeadersFilter> adminAnswerHeaders() {
+        FilterRegistrationBean<ResponseHeadersFilter> registration =
+                new FilterRegistrationBean<>(new ResponseHeadersFilter(ResponseHeadersFilter.ADMIN_ANSWERS));
+        registration.addUrlPatterns("/api/v1/gbm/admin/*", "/actuator", "/actuator/*");
+        // First, so the answers of filters that refuse on their own (the actuator's token check) carry them too.
+        registration.setOrder(Ordered.HIGHEST_PRECEDENCE);
         return registration;
     }
 

@@ -283,6 +283,76 @@ class ConsoleApiIT {
         return send("GET", path, null, null, false, TOKEN);
     }
 
+    /**
+     * The admin API's answers (partners' user ids, order numbers, callback addresses and error bodies) are neither
+     * cached, sniffed nor framed, whoever answers them (a handler, the token check, Spring's error handling, the
+     * actuator), and keep the envelope; the console's pages send no referrer. On main the admin answers had none of
+     * these headers and the pages no Referrer-Policy.
+     */
+    @Test
+    void adminAnswersAreNeitherCachedSniffedNorFramedAndKeepTheEnvelope() throws Exception {
+        HttpResponse<String> login =
+                send("POST", "/api/v1/gbm/admin/console/session", "{\"token\":\"" + TOKEN + "\"}", null, false);
+        String setCookie = login.headers().firstValue("Set-Cookie").orElseThrow();
+        String cookie = setCookie.substring(0, setCookie.indexOf(';'));
+        List<HttpResponse<String>> answers = List.of(
+                login,
+                send("POST", "/api/v1/gbm/admin/console/session", "{\"token\":\"nope\"}", null, false),
+                send("GET", "/api/v1/gbm/admin/console/notify/tasks", null, null, false, TOKEN),
+                send("GET", "/api/v1/gbm/admin/console/switches", null, cookie, false),
+                send("GET", "/api/v1/gbm/admin/notify/tasks", null, null, false),
+                send("GET", "/api/v1/gbm/admin/console/activities/x/teams", null, null, false, TOKEN),
+                send("GET", "/api/v1/gbm/admin/no-such-thing", null, null, false, TOKEN),
+                send("POST", "/api/v1/gbm/admin/notify/redrive-failed", null, cookie, false));
+        assertThat(answers)
+                .extracting(HttpResponse::statusCode)
+                .containsExactly(200, 403, 200, 200, 403, 200, 404, 403);
+        for (HttpResponse<String> answer : answers) {
+            String which = answer.request().method() + " " + answer.uri().getPath() + " " + answer.statusCode();
+            assertThat(answer.headers().allValues("Cache-Control")).as(which).containsExactly("no-store");
+            assertThat(answer.headers().firstValue("X-Content-Type-Options"))
+                    .as(which)
+                    .hasValue("nosniff");
+            assertThat(answer.headers().firstValue("X-Frame-Options")).as(which).hasValue("DENY");
+            assertThat(answer.headers().firstValue("Content-Security-Policy"))
+                    .as(which)
+                    .hasValue("default-src 'none'; frame-ancestors 'none'");
+            assertThat(answer.headers().firstValue("Referrer-Policy")).as(which).hasValue("no-referrer");
+            assertThat(answer.headers().firstValue("Access-Control-Allow-Origin"))
+                    .as(which)
+                    .isEmpty();
+            List<String> fields = new java.util.ArrayList<>();
+            TestJson.JSON.readTree(answer.body()).fieldNames().forEachRemaining(fields::add);
+            assertThat(fields).as(which).containsExactly("code", "info", "data");
+        }
+        // Health details with the token, and the actuator's own refusal of a scrape without it.
+        List<HttpResponse<String>> actuators = List.of(
+                send("GET", "/actuator/health", null, null, false, TOKEN),
+                send("GET", "/actuator/prometheus", null, null, false));
+        assertThat(actuators).extracting(HttpResponse::statusCode).containsExactly(200, 403);
+        for (HttpResponse<String> actuator : actuators) {
+            String which = actuator.uri().getPath() + " " + actuator.statusCode();
+            assertThat(actuator.headers().allValues("Cache-Control")).as(which).containsExactly("no-store");
+            assertThat(actuator.headers().firstValue("X-Content-Type-Options"))
+                    .as(which)
+                    .hasValue("nosniff");
+        }
+
+        for (String page : List.of("/console", "/console/login.html", "/console/index.html", "/console/console.js")) {
+            HttpResponse<String> answer = send("GET", page, null, null, false);
+            assertThat(answer.statusCode()).as(page).isIn(200, 302);
+            assertThat(answer.headers().firstValue("Referrer-Policy")).as(page).hasValue("no-referrer");
+            assertThat(answer.headers().firstValue("Content-Security-Policy"))
+                    .as(page)
+                    .hasValue("default-src 'self'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'");
+            assertThat(answer.headers().firstValue("X-Frame-Options")).as(page).hasValue("DENY");
+            assertThat(answer.headers().firstValue("X-Content-Type-Options"))
+                    .as(page)
+                    .hasValue("nosniff");
+            assertThat(answer.headers().allValues("Cache-Control")).as(page).containsExactly("no-store");
+        }
+    }
+
     private HttpResponse<String> send(String method, String path, String json, String cookie, boolean consoleHeader)
             throws Exception {
         return send(method, path, json, cookie, consoleHeader, null);

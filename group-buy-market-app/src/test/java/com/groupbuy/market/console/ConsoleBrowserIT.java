@@ -96,6 +96,27 @@ class ConsoleBrowserIT {
         waitFor(By.id("login-form"));
     }
 
+    /**
+     * An operator who presses Enter before login.js has run (a slow or blocked script) has the form sent by the browser
+     * itself: a GET to the login page. On main the token field had a name, so the admin token went into the address
+     * (and the history, and every access log on the way).
+     */
+    @Test
+    void aTokenSentBeforeTheScriptRunsNeverGoesIntoTheAddress() {
+        browser.executeCdpCommand("Network.enable", java.util.Map.of());
+        browser.executeCdpCommand("Network.setBlockedURLs", java.util.Map.of("urls", List.of("*login.js")));
+        try {
+            browser.get(base() + "/console/login.html");
+            WebElement token = waitFor(By.id("token"));
+            token.sendKeys(TOKEN + org.openqa.selenium.Keys.ENTER);
+            wait(ExpectedConditions.stalenessOf(token));
+            waitFor(By.id("token"));
+            assertThat(browser.getCurrentUrl()).contains("/console/login.html").doesNotContain(TOKEN);
+        } finally {
+            browser.executeCdpCommand("Network.setBlockedURLs", java.util.Map.of("urls", List.of()));
+        }
+    }
+
     @Test
     void everyPageWorksWithNoData() throws Exception {
         for (String table : new String[] {

@@ -23,7 +23,8 @@ import org.springframework.web.bind.annotation.RestController;
  * (8 h) that the admin API accepts in place of the header ({@link ConsoleSessionFilter}). Wrong token: 403 {@code 0002}.
  * Failed sign-ins are limited per client address ({@link ConsoleLoginLimit}): past the limit every sign-in from that
  * address, with the right token or a wrong one, answers 429 {@code 0006} until the window ends, before the token is
- * compared, so the answer never tells whether a guess was right.
+ * compared, so the answer never tells whether a guess was right. {@code Cache-Control: no-store} comes with every admin
+ * answer ({@link ResponseHeadersFilter}); set here as well, it was sent twice.
  */
 @RestController
 @RequestMapping("/api/v1/gbm/admin/console/session")
@@ -60,7 +61,6 @@ public class ConsoleSessionController {
         }
         return ResponseEntity.ok()
                 .header(HttpHeaders.SET_COOKIE, ConsoleSession.setCookie(sessions.issue(), request.isSecure()))
-                .header(HttpHeaders.CACHE_CONTROL, "no-store")
                 .body(Envelope.success(new Session(Instant.now(clock).plus(ConsoleSession.LIFETIME))));
     }
 
@@ -72,7 +72,6 @@ public class ConsoleSessionController {
         long seconds = Math.max(1, (blockedForMillis + 999) / 1000);
         return ResponseEntity.status(HttpStatus.TOO_MANY_REQUESTS)
                 .header(HttpHeaders.RETRY_AFTER, Long.toString(seconds))
-                .header(HttpHeaders.CACHE_CONTROL, "no-store")
                 .body(Response.<Session>builder()
                         .code(ResponseCode.RATE_LIMITER.getCode())
                         .info("rate limited: " + limit.maxFailures()
