@@ -104,7 +104,7 @@ public final class ExecutorHttpServer implements AutoCloseable {
             } catch (RuntimeException e) {
                 log.warn(
                         "xxl-job executor request {} failed: {}",
-                        exchange.getRequestURI().getPath(),
+                        exchange.getRequestURI().getRawPath(),
                         e.toString());
                 answer = ReturnT.ofFail("request failed: " + e.getMessage());
             }
@@ -125,9 +125,11 @@ public final class ExecutorHttpServer implements AutoCloseable {
         }
         String given = exchange.getRequestHeaders().getFirst(XxlJobRemotingUtil.XXL_JOB_ACCESS_TOKEN);
         if (given == null || !MessageDigest.isEqual(token, given.getBytes(StandardCharsets.UTF_8))) {
+            // The raw path, as sent: getPath() decodes %0D%0A into a line break, and anyone reaching this port
+            // could then write lines of their own into our log before showing a token.
             log.warn(
                     "xxl-job executor refused {} from {}: access token missing or wrong",
-                    exchange.getRequestURI().getPath(),
+                    exchange.getRequestURI().getRawPath(),
                     exchange.getRemoteAddress());
             return ReturnT.ofFail("The access token is wrong.");
         }

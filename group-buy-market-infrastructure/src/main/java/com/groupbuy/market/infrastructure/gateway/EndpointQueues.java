@@ -39,7 +39,11 @@ public class EndpointQueues implements INotifyGateway {
     private final int perEndpoint;
     private final Executor executor;
     private final Predicate<DeliveryResult> busy;
-    /** One per endpoint ever sent to by a page (partner endpoints: a bounded set). */
+    /**
+     * One per endpoint with sends queued or in flight. An endpoint is the host:port of a lock's {@code notifyUrl}, which
+     * the caller chooses, so a queue is dropped once it is empty: kept for every endpoint ever sent to, the map grew
+     * with each new host or port.
+     */
     private final Map<String, Queue> queues = new ConcurrentHashMap<>();
 
     /**
@@ -83,7 +87,10 @@ public class EndpointQueues implements INotifyGateway {
                 // No endpoint to name (a URL that does not parse): the channel reports the failed attempt at once.
                 result.complete(mayStart.getAsBoolean() ? channel.groupBuyNotify(task) : null);
             } else {
-                queues.computeIfAbsent(endpoint, e -> new Queue()).submit(new Send(task, mayStart, result));
+                Send send = new Send(task, mayStart, result);
+                while (!queues.computeIfAbsent(endpoint, Queue::new).submit(send)) {
+                    // That queue emptied and left the map meanwhile: the endpoint's next queue takes it.
+                }
             }
         }
         List<DeliveryResult> results = new ArrayList<>(tasks.size());
@@ -97,14 +104,26 @@ public class EndpointQueues implements INotifyGateway {
 
     /** One endpoint's sends: how many are in flight, and those waiting for one of them to end. */
     private final class Queue {
+        private final String endpoint;
         private final Deque<Send> waiting = new ArrayDeque<>();
         private int inFlight;
+        /** Emptied and removed from the map: takes no more sends. */
+        private boolean retired;
 
-        void submit(Send send) {
+        Queue(String endpoint) {
+            this.endpoint = endpoint;
+        }
+
+        /** False when this queue has been retired: the caller submits to the endpoint's current queue. */
+        boolean submit(Send send) {
             synchronized (this) {
+                if (retired) {
+                    return false;
+                }
                 waiting.addLast(send);
             }
             pump();
+            return true;
         }
 
         /** Starts waiting sends while fewer than {@code perEndpoint} are in flight. */
@@ -153,6 +172,17 @@ public class EndpointQueues implements INotifyGateway {
                         inFlight--;
                     }
                     pump();
+                    retireIfEmpty();
+                }
+            }
+        }
+
+        /** Leaves the map once nothing waits and nothing is in flight (under the lock, so no send is stranded). */
+        private void retireIfEmpty() {
+            synchronized (this) {
+                if (inFlight == 0 && waiting.isEmpty() && !retired) {
+                    retired = true;
+                    queues.remove(endpoint, this);
                 }
             }
         }

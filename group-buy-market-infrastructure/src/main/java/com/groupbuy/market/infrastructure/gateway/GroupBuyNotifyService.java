@@ -65,10 +65,13 @@ public class GroupBuyNotifyService implements INotifyGateway {
                     delivered,
                     response.code(),
                     latency,
-                    delivered ? null : "answered HTTP " + response.code() + " body '" + abbreviate(body) + "'");
+                    delivered
+                            ? null
+                            : "answered HTTP " + response.code() + " body '" + partnerText(abbreviate(body)) + "'");
         } catch (IOException | IllegalArgumentException e) {
             long latency = (System.nanoTime() - start) / 1_000_000;
-            return new DeliveryResult(false, null, latency, e.getClass().getSimpleName() + ": " + e.getMessage());
+            return new DeliveryResult(
+                    false, null, latency, e.getClass().getSimpleName() + ": " + partnerText(e.getMessage()));
         }
     }
 
@@ -83,6 +86,33 @@ public class GroupBuyNotifyService implements INotifyGateway {
         }
         body.source().request(MAX_BODY_READ);
         return body.source().getBuffer().size();
+    }
+
+    /**
+     * Text the partner's server chose (its answer's body, or a status line or header quoted by OkHttp's error) as it
+     * goes into the attempt's error: the INFO log line of every attempt, {@code last_error} and the admin API. The
+     * endpoint is the caller's {@code notifyUrl}, so the text is anyone's: a CR/LF in it forged a log line of ours,
+     * an ESC drove the operator's terminal. Control characters, line/paragraph separators and the backslash itself are
+     * written as a backslash, {@code u} and four hex digits, so the operator still sees what was sent.
+     */
+    static String partnerText(String text) {
+        if (text == null) {
+            return null;
+        }
+        StringBuilder safe = new StringBuilder(text.length());
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            int type = Character.getType(c);
+            if (Character.isISOControl(c)
+                    || type == Character.LINE_SEPARATOR
+                    || type == Character.PARAGRAPH_SEPARATOR
+                    || c == '\\') {
+                safe.append(String.format("\\u%04x", (int) c));
+            } else {
+                safe.append(c);
+            }
+        }
+        return safe.toString();
     }
 
     private static String abbreviate(String body) {

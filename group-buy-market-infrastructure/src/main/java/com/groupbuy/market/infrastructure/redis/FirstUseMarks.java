@@ -29,11 +29,16 @@ public class FirstUseMarks {
         this.outages = outages;
     }
 
-    /** True for the first call with these parts within {@code ttl}; false while the mark lives. */
+    /**
+     * True for the first call with these parts within {@code ttl}; false while the mark lives. Each part is escaped
+     * ({@link RedisKeys#part}): joined as sent, a webhook-id {@code k:1} of (s01, c01) was the mark of id {@code 1} of
+     * (s01, {@code c01:k}).
+     */
     public boolean markFirstUse(Duration ttl, String... parts) {
-        return outages.call(() -> redisson.<String>getBucket(PlainOptions.name(keys.key(parts))
-                        .codec(StringCodec.INSTANCE)
-                        .retryAttempts(0))
+        String name =
+                keys.key(java.util.Arrays.stream(parts).map(RedisKeys::part).toArray(String[]::new));
+        return outages.call(() -> redisson.<String>getBucket(
+                        PlainOptions.name(name).codec(StringCodec.INSTANCE).retryAttempts(0))
                 .setIfAbsent("1", ttl));
     }
 }

@@ -49,6 +49,16 @@ public class RedisKeys {
         return part.replace("%", "%25").replace("{", "%7B").replace("}", "%7D");
     }
 
+    /**
+     * {@link #literal} that also escapes the colon ({@code %3A}), for a key joining several ids from outside: {@link
+     * #key} joins parts with colons, so (s01, {@code c01:wx}, {@code 1}) and (s01, c01, {@code wx:1}) named one key
+     * and two partners' users shared a rate-limit bucket. Escaped, every tuple of parts has a key of its own.
+     */
+    public static String part(String part) {
+        String literal = literal(part);
+        return literal.indexOf(':') < 0 ? literal : literal.replace(":", "%3A");
+    }
+
     public String key(String... parts) {
         return prefix + String.join(":", parts);
     }

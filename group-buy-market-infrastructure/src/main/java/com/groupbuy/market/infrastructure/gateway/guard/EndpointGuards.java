@@ -11,13 +11,16 @@ import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.github.resilience4j.micrometer.tagged.TaggedBulkheadMetrics;
 import io.github.resilience4j.micrometer.tagged.TaggedCircuitBreakerMetrics;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
@@ -44,6 +47,24 @@ public class EndpointGuards {
     private final Clock clock;
     /** When each endpoint's breaker last opened: a refused task waits until that plus the open duration. */
     private final Map<String, Instant> openedAt = new ConcurrentHashMap<>();
+
+    /**
+     * Most endpoints guarded (and metered) apart. An HTTP endpoint is the host:port of the {@code notifyUrl} a lock
+     * names, which the caller chooses: one breaker, one bulkhead and some twenty meters (Prometheus series) per
+     * endpoint ever called grew without bound for a caller settling teams with a new host or port each. Partners have a
+     * few endpoints each; past this many, a new one shares the {@link #OTHER} breaker and bulkhead until idle ones are
+     * forgotten.
+     */
+    static final int MAX_ENDPOINTS = 1000;
+    /** The breaker and bulkhead of the endpoints past {@link #MAX_ENDPOINTS}. */
+    static final String OTHER = "other";
+    /** Evictions looked for at most this often while the set is full (a scan of the set each). */
+    private static final Duration EVICTION_SCAN_EVERY = Duration.ofSeconds(1);
+
+    /** The endpoints guarded apart, with the epoch millisecond of their last call. */
+    private final Map<String, Long> lastCall = new ConcurrentHashMap<>();
+
+    private volatile long lastEvictionScan;
 
     public EndpointGuards(GuardSettings settings, MeterRegistry meters, Clock clock) {
         this.settings = settings;
@@ -75,7 +96,8 @@ public class EndpointGuards {
      * Runs {@code send} under the endpoint's breaker (and bulkhead when {@code limitConcurrency}), or answers "not
      * sent" without running it.
      */
-    public DeliveryResult call(String endpoint, boolean limitConcurrency, Supplier<DeliveryResult> send) {
+    public DeliveryResult call(String guarded, boolean limitConcurrency, Supplier<DeliveryResult> send) {
+        String endpoint = admit(guarded);
         CircuitBreaker breaker = breakers.circuitBreaker(endpoint);
         if (!breaker.tryAcquirePermission()) {
             return notSent(endpoint, NotSentReason.BREAKER_OPEN, probeTime(endpoint), "circuit open for " + endpoint);
@@ -114,7 +136,8 @@ public class EndpointGuards {
      * every result recorded on the breaker, and {@code size} "not sent" results when the breaker refuses. No bulkhead:
      * a batch is one sender.
      */
-    public List<DeliveryResult> callBatch(String endpoint, int size, Supplier<List<DeliveryResult>> send) {
+    public List<DeliveryResult> callBatch(String guarded, int size, Supplier<List<DeliveryResult>> send) {
+        String endpoint = admit(guarded);
         CircuitBreaker breaker = breakers.circuitBreaker(endpoint);
         if (!breaker.tryAcquirePermission()) {
             DeliveryResult refused =
@@ -152,6 +175,59 @@ public class EndpointGuards {
      */
     public static boolean bulkheadFull(DeliveryResult result) {
         return result.notSentBecause(NotSentReason.BULKHEAD_FULL);
+    }
+
+    /**
+     * The name the endpoint is guarded under: its own while fewer than {@link #MAX_ENDPOINTS} are, or after idle ones
+     * are forgotten; otherwise {@link #OTHER}.
+     */
+    private String admit(String endpoint) {
+        long now = clock.millis();
+        if (lastCall.computeIfPresent(endpoint, (e, t) -> now) != null) {
+            return endpoint;
+        }
+        if (lastCall.size() >= MAX_ENDPOINTS) {
+            evictIdle(now);
+        }
+        if (lastCall.size() < MAX_ENDPOINTS) {
+            lastCall.putIfAbsent(endpoint, now);
+            return endpoint;
+        }
+        return OTHER;
+    }
+
+    /**
+     * Forgets endpoints without a call for longer than the window plus the open duration (their breaker holds no
+     * outcome any more, and any wait it imposed has ended) and no call in flight: their breaker, bulkhead and meters.
+     */
+    private synchronized void evictIdle(long now) {
+        if (now - lastEvictionScan < EVICTION_SCAN_EVERY.toMillis()) {
+            return;
+        }
+        lastEvictionScan = now;
+        long idleBefore = now - settings.window().plus(settings.openFor()).toMillis();
+        Set<String> forgotten = new HashSet<>();
+        lastCall.forEach((endpoint, last) -> {
+            boolean inFlight = bulkheads
+                    .find(endpoint)
+                    .map(b -> b.getMetrics().getAvailableConcurrentCalls()
+                            < b.getMetrics().getMaxAllowedConcurrentCalls())
+                    .orElse(false);
+            if (last < idleBefore && !inFlight && lastCall.remove(endpoint, last)) {
+                breakers.remove(endpoint);
+                bulkheads.remove(endpoint);
+                openedAt.remove(endpoint);
+                forgotten.add(endpoint);
+            }
+        });
+        // Resilience4j removed its own meters with the entries; ours go in one pass over the registry.
+        for (Meter meter : meters.getMeters()) {
+            String name = meter.getId().getName();
+            if ((name.equals("gbm.notify.not.sent") || name.equals("gbm.notify.breaker.transitions"))
+                    && forgotten.contains(meter.getId().getTag("endpoint"))) {
+                meters.remove(meter);
+            }
+        }
     }
 
     /** The breaker's state for an endpoint ({@code CLOSED} for one never called). */

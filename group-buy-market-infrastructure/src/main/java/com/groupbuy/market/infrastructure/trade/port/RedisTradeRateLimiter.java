@@ -101,10 +101,11 @@ public class RedisTradeRateLimiter implements ITradeRateLimiter {
      * A part of a bucket's name as sent by a partner, made safe for a key ({@link RedisKeys#literal}). The rate limiter
      * keeps a bucket in several keys, naming the others {@code {name}:value} and so on, and Redis Cluster hashes a key
      * by its first pair of braces: a brace in a user id gave the bucket's keys different slots, and every lock and
-     * settlement of that buyer failed with CROSSSLOT (HTTP 500) while a user limit was on.
+     * settlement of that buyer failed with CROSSSLOT (HTTP 500) while a user limit was on. Colons are escaped too
+     * ({@link RedisKeys#part}): another pair's user whose parts joined to the same text shared the buyer's bucket.
      */
     static String literal(String part) {
-        return RedisKeys.literal(part);
+        return RedisKeys.part(part);
     }
 
     private boolean acquire(String name, int perSecond, Duration keepAlive) {

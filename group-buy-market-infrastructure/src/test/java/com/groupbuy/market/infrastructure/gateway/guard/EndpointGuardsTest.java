@@ -177,6 +177,96 @@ class EndpointGuardsTest {
                 .isInstanceOf(IllegalArgumentException.class);
     }
 
+    /**
+     * An HTTP endpoint is the host:port of the notifyUrl a lock names, chosen by the caller. On main every distinct one
+     * kept a breaker, a bulkhead and their meters for good: 10,000 endpoints were 10,000 values of the {@code name} tag
+     * (Prometheus series without bound). Past {@link EndpointGuards#MAX_ENDPOINTS} a new endpoint shares one guard
+     * ({@code other}) — still called, still guarded — and endpoints idle past the window plus the open time are
+     * forgotten, meters included, so new ones get their own guard again.
+     */
+    @Test
+    void distinctEndpointsFoldIntoABoundedSetOfGuardsAndSeries() {
+        MovableClock clock = new MovableClock();
+        EndpointGuards guards = new EndpointGuards(
+                new GuardSettings(
+                        50,
+                        50,
+                        Duration.ofSeconds(2),
+                        Duration.ofSeconds(30),
+                        4,
+                        Duration.ofSeconds(30),
+                        1,
+                        4,
+                        Duration.ofSeconds(1)),
+                meters,
+                clock);
+        int distinct = 10_000;
+        for (int i = 0; i < distinct; i++) {
+            String endpoint = "http:127." + (i / 250) + "." + (i % 250) + ".1:" + (1024 + i);
+            assertThat(guards.call(endpoint, true, this::deliver).delivered()).isTrue();
+        }
+
+        assertThat(sends).as("every callback was still sent").hasValue(distinct);
+        assertThat(endpointTagValues())
+                .as("endpoints metered apart")
+                .hasSizeLessThanOrEqualTo(EndpointGuards.MAX_ENDPOINTS + 1)
+                .contains(EndpointGuards.OTHER);
+
+        clock.advance(Duration.ofSeconds(61));
+        guards.call("http:partner.example:443", true, this::deliver);
+        clock.advance(Duration.ofSeconds(2));
+        guards.call("http:partner.example:444", true, this::deliver);
+
+        assertThat(endpointTagValues())
+                .as("idle endpoints forgotten, the new one guarded apart")
+                .contains("http:partner.example:443", "http:partner.example:444")
+                .doesNotContain("http:127.0.0.1:1024")
+                .hasSizeLessThanOrEqualTo(EndpointGuards.MAX_ENDPOINTS + 1);
+    }
+
+    /** Every value of the endpoint tags ({@code name} on Resilience4j's meters, {@code endpoint} on ours). */
+    private java.util.Set<String> endpointTagValues() {
+        java.util.Set<String> values = new java.util.HashSet<>();
+        meters.getMeters().forEach(meter -> {
+            String name = meter.getId().getName();
+            if (name.startsWith("resilience4j.")) {
+                values.add(meter.getId().getTag("name"));
+            } else if (name.startsWith("gbm.notify.")) {
+                values.add(meter.getId().getTag("endpoint"));
+            }
+        });
+        values.remove(null);
+        return values;
+    }
+
+    private static final class MovableClock extends Clock {
+        private volatile Instant now = Instant.parse("2026-12-02T12:00:00Z");
+
+        void advance(Duration by) {
+            now = now.plus(by);
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+
+        @Override
+        public java.time.ZoneId getZone() {
+            return java.time.ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(java.time.ZoneId zone) {
+            return this;
+        }
+    }
+
+    private DeliveryResult deliver() {
+        sends.incrementAndGet();
+        return DELIVERED;
+    }
+
     private DeliveryResult fail() {
         sends.incrementAndGet();
         return FAILED;

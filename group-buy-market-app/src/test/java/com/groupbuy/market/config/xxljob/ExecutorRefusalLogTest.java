@@ -1,0 +1,38 @@
+package com.groupbuy.market.config.xxljob;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.groupbuy.market.support.RawHttp;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+
+/**
+ * The executor logs every call refused for its token with the path asked for. Anyone who reaches the port can send
+ * one; the path was logged decoded, so {@code %0D%0A} in it started a line of its own in our log (a forged entry) and
+ * {@code %1B} reached the operator's terminal. It is logged as sent now, still percent-encoded.
+ */
+@ExtendWith(OutputCaptureExtension.class)
+class ExecutorRefusalLogTest {
+
+    private static final String FORGED = "2026-12-02T20:00:00.000Z ERROR forged";
+
+    @Test
+    void aRefusedCallsPathCannotStartALineOfOurLog(CapturedOutput output) throws Exception {
+        try (ExecutorHttpServer server = ExecutorHttpServer.start("127.0.0.1", 0, "unit-test-token-0123456789", null)) {
+            String path = "/beat%0D%0A" + FORGED.replace(" ", "%20") + "%1B%5B2J";
+            RawHttp.Answer answer = RawHttp.sendRaw(
+                    server.boundAddress().getPort(),
+                    ("POST " + path + " HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
+                            .getBytes(StandardCharsets.US_ASCII));
+
+            assertThat(answer.body()).contains("The access token is wrong.");
+            assertThat(output.getOut().lines())
+                    .as("no line of the log begins with the caller's text")
+                    .noneMatch(line -> line.startsWith(FORGED));
+            assertThat(output.getOut()).doesNotContain("\u001b[2J").contains("refused " + path);
+        }
+    }
+}
