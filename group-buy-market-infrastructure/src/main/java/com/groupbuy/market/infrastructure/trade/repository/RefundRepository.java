@@ -79,8 +79,19 @@ public class RefundRepository implements IRefundRepository {
         return refund(refund, () -> {});
     }
 
+    /**
+     * Written again when InnoDB chose it as a deadlock's victim ({@link DeadlockVictims}): its whole transaction, and
+     * {@code alsoInTransaction} with it, was rolled back, so the retry's answer (done, or the guard's "changed
+     * meanwhile" for the caller to decide again) is the true one, not a 0001 to the mall or a failed close check.
+     */
     @Override
     public List<Long> refund(MemberRefund refund, Runnable alsoInTransaction) {
+        return DeadlockVictims.writeAgain(
+                () -> refundOnce(refund, alsoInTransaction),
+                () -> "refund order=" + refund.orderId() + " team=" + refund.teamId());
+    }
+
+    private List<Long> refundOnce(MemberRefund refund, Runnable alsoInTransaction) {
         // A commit whose answer was lost is read back (the order closed, its callbacks by id) before it is answered an
         // error: a committed refund is answered done, its place given back and its callbacks handed to delivery.
         return UnknownCommits.execute(
