@@ -37,10 +37,16 @@ final class DeadlockVictims {
         }
     }
 
-    /** MariaDB/MySQL 1213 (SQLSTATE 40001): the whole transaction was rolled back; a lock wait timeout is not. */
+    /**
+     * MariaDB/MySQL 1213 (SQLSTATE 40001): the whole transaction was rolled back. Not a lock wait timeout (1205), which
+     * Connector/J reports under the same SQLSTATE 40001 (its own table, in place of the server's HY000): it waited its
+     * whole timeout already, and writing it again would wait up to that long again, per try.
+     */
     static boolean isDeadlock(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof SQLException sql && (sql.getErrorCode() == 1213 || "40001".equals(sql.getSQLState()))) {
+            if (t instanceof SQLException sql
+                    && (sql.getErrorCode() == 1213
+                            || (sql.getErrorCode() != 1205 && "40001".equals(sql.getSQLState())))) {
                 return true;
             }
         }
