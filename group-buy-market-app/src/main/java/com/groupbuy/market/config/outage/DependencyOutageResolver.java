@@ -87,12 +87,25 @@ public class DependencyOutageResolver implements HandlerExceptionResolver, Order
                     || t instanceof SQLTransientConnectionException
                     || t instanceof SQLNonTransientConnectionException
                     || (t instanceof java.sql.SQLException sql
-                            && sql.getSQLState() != null
-                            && sql.getSQLState().startsWith("08"))) {
+                            && ((sql.getSQLState() != null && sql.getSQLState().startsWith("08"))
+                                    || waitedPastItsBound(sql)))) {
                 return "database";
             }
         }
         return null;
+    }
+
+    /**
+     * A statement the database gave up on while it waited (for a row lock, mostly): MariaDB's {@code
+     * max_statement_time} (1969, the 10 s bound every pooled connection carries), MySQL's {@code max_execution_time}
+     * (3024) or InnoDB's {@code innodb_lock_wait_timeout} (1205). Nothing of the write is kept (the statement is
+     * interrupted and the write's transaction rolled back), and the same request sent again later is answered what it
+     * then is, so the answer is E0401 with Retry-After, as it was while the bound was Connector/J's timer (a
+     * QueryTimeoutException), not 0001: Spring leaves 1969 uncategorized and maps 1205 to a lock failure.
+     */
+    private static boolean waitedPastItsBound(java.sql.SQLException sql) {
+        int code = sql.getErrorCode();
+        return code == 1969 || code == 3024 || code == 1205;
     }
 
     private static String rootMessage(Throwable ex) {

@@ -34,7 +34,9 @@ import org.springframework.transaction.support.TransactionTemplate;
 /**
  * The reverse-flow transactions; what they store is decided by the domain ({@link MemberRefund}, {@link Team#expire}).
  * Rows are locked in the order settlement locks them (member order, then team), so a refund or an expiry racing a
- * settlement waits instead of deadlocking; the loser's guarded update affects no row.
+ * settlement written alone waits instead of deadlocking; the loser's guarded update affects no row. A settlement batch
+ * takes its orders in order id order and the expiry its team's members in row id order, so those two can deadlock:
+ * the batch, rolled back, is written settlement by settlement; the expiry is written again ({@link #expireTeam}).
  */
 @Repository
 public class RefundRepository implements IRefundRepository {
@@ -77,8 +79,19 @@ public class RefundRepository implements IRefundRepository {
         return refund(refund, () -> {});
     }
 
+    /**
+     * Written again when InnoDB chose it as a deadlock's victim ({@link DeadlockVictims}): its whole transaction, and
+     * {@code alsoInTransaction} with it, was rolled back, so the retry's answer (done, or the guard's "changed
+     * meanwhile" for the caller to decide again) is the true one, not a 0001 to the mall or a failed close check.
+     */
     @Override
     public List<Long> refund(MemberRefund refund, Runnable alsoInTransaction) {
+        return DeadlockVictims.writeAgain(
+                () -> refundOnce(refund, alsoInTransaction),
+                () -> "refund order=" + refund.orderId() + " team=" + refund.teamId());
+    }
+
+    private List<Long> refundOnce(MemberRefund refund, Runnable alsoInTransaction) {
         // A commit whose answer was lost is read back (the order closed, its callbacks by id) before it is answered an
         // error: a committed refund is answered done, its place given back and its callbacks handed to delivery.
         return UnknownCommits.execute(
@@ -135,8 +148,23 @@ public class RefundRepository implements IRefundRepository {
         return dao.queryOpenTeamsEndedBefore(endBefore, shardIndex, shardTotal, limit, TeamStatus.OPEN.code());
     }
 
+    /**
+     * The expiry in one transaction: the team's live member rows locked (in id order), then its row, the domain's
+     * decision on them, the guarded writes. Written again when InnoDB chose it as a deadlock's victim
+     * ({@link DeadlockVictims}): its member rows are taken in id order while a settlement batch takes its orders in
+     * order id order, so a batch paying members of this team can hold one member the expiry waits for while waiting for
+     * one the expiry holds. The victim's transaction was rolled back whole, and the retry decides again on the rows as
+     * they are then (the batch's payments counted), instead of the close-check consumer counting a failed attempt and
+     * the job logging a skip.
+     */
     @Override
     public TeamExpiryVO expireTeam(
+            String teamId, Instant endBefore, BiFunction<Team, List<TeamMember>, Optional<TeamExpiry>> decide) {
+        return DeadlockVictims.writeAgain(
+                () -> expireTeamOnce(teamId, endBefore, decide), () -> "expiry team=" + teamId);
+    }
+
+    private TeamExpiryVO expireTeamOnce(
             String teamId, Instant endBefore, BiFunction<Team, List<TeamMember>, Optional<TeamExpiry>> decide) {
         return transaction.execute(status -> {
             List<GroupBuyOrderListPO> rows = dao.lockLiveMembers(teamId, States.LIVE_ORDERS);

@@ -32,7 +32,9 @@ import org.springframework.transaction.support.TransactionTemplate;
  * <p>Locking order: a settlement, refund or close written alone locks its order's row, then its team's. The batch
  * takes all its orders before any team, and its teams in id order, so it never holds a team while waiting for an order
  * that such a transaction holds while waiting for that team (a payment of another member of the team, or a refund of
- * one of the batch's orders); two batches (two instances) take orders, then teams, each in one order.
+ * one of the batch's orders); two batches (two instances) take orders, then teams, each in one order. A team's expiry
+ * takes its members by row id, not order id, so the batch and an expiry of one of its teams can deadlock: InnoDB rolls
+ * one back, the batch (each of its settlements then written alone) or the expiry (written again at once).
  */
 @Component
 public class SettlementBatchWriter {

@@ -104,8 +104,19 @@ public class SettlementRepository implements ISettlementRepository {
         return settleAlone(order, command, payment, callbackLease);
     }
 
-    /** The settlement on its own: the only way while group commit is off, and its fallback when on. */
+    /**
+     * The settlement on its own: the only way while group commit is off, and its fallback when on. A deadlock's victim
+     * is written again ({@link DeadlockVictims}): it locks its order's row and then its team's, and InnoDB rolled back
+     * its whole transaction (or its one statement), so the retry's answer is the true one, not a 0001.
+     */
     private OwedCallback settleAlone(
+            MemberOrderView order, SettleCommand command, TeamPayment payment, NotifyLease callbackLease) {
+        return DeadlockVictims.writeAgain(
+                () -> settleAloneOnce(order, command, payment, callbackLease),
+                () -> "settlement order=" + order.getOrderId() + " team=" + order.getTeamId());
+    }
+
+    private OwedCallback settleAloneOnce(
             MemberOrderView order, SettleCommand command, TeamPayment payment, NotifyLease callbackLease) {
         // A payment that leaves places unpaid owes nothing else, so its one statement is the whole settlement: no
         // transaction, none of its SET autocommit / COMMIT round trips (#19). Tried only when the counts read with the

@@ -20,13 +20,11 @@ import com.groupbuy.market.infrastructure.trade.po.LookupKeyPO;
 import com.groupbuy.market.infrastructure.trade.po.OrderLookupPO;
 import com.groupbuy.market.types.enums.ResponseCode;
 import com.groupbuy.market.types.exception.AppException;
-import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import lombok.extern.slf4j.Slf4j;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.dao.DuplicateKeyException;
-import org.springframework.dao.PessimisticLockingFailureException;
 import org.springframework.stereotype.Repository;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -111,40 +109,16 @@ public class TradeRepository implements ITradeRepository {
         return groupCommit == null ? lockAlone(lock) : groupCommit.lock(lock, this::lockAlone);
     }
 
-    /** Tries of a lock written alone that InnoDB chose as a deadlock's victim before its error is answered. */
-    private static final int DEADLOCK_TRIES = 3;
-
     /**
      * The lock in a transaction of its own: the only way while group commit is off, and its fallback when on. A
-     * deadlock's victim is written again: InnoDB rolled its whole transaction back (nothing of it is written, its Redis
-     * place is still held under the order), so the retry is the same lock against the rows as they are now and its
-     * answer (written, or the guard's {@code E0005}) is the true one, not a 0001 for a transient conflict.
+     * deadlock's victim is written again ({@link DeadlockVictims}): InnoDB rolled its whole transaction back (nothing
+     * of it is written, its Redis place is still held under the order), so the retry is the same lock against the rows
+     * as they are now and its answer (written, or the guard's {@code E0005}) is the true one, not a 0001 for a
+     * transient conflict.
      */
     private MarketPayOrderEntity lockAlone(LockOrderAggregate lock) {
-        for (int attempt = 1; ; attempt++) {
-            try {
-                return lockAloneOnce(lock);
-            } catch (PessimisticLockingFailureException e) {
-                if (attempt >= DEADLOCK_TRIES || !isDeadlock(e)) {
-                    throw e;
-                }
-                log.warn(
-                        "lock order={} team={} deadlock victim, written again (try {})",
-                        lock.getOrderId(),
-                        lock.getTeamId(),
-                        attempt + 1);
-            }
-        }
-    }
-
-    /** MariaDB/MySQL 1213 (SQLSTATE 40001): the whole transaction was rolled back; a lock wait timeout is not. */
-    private static boolean isDeadlock(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof SQLException sql && (sql.getErrorCode() == 1213 || "40001".equals(sql.getSQLState()))) {
-                return true;
-            }
-        }
-        return false;
+        return DeadlockVictims.writeAgain(
+                () -> lockAloneOnce(lock), () -> "lock order=" + lock.getOrderId() + " team=" + lock.getTeamId());
     }
 
     private MarketPayOrderEntity lockAloneOnce(LockOrderAggregate lock) {

@@ -1,0 +1,44 @@
+package com.groupbuy.market.config.outage;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.sql.SQLException;
+import org.junit.jupiter.api.Test;
+import org.springframework.dao.CannotAcquireLockException;
+import org.springframework.jdbc.UncategorizedSQLException;
+
+/**
+ * A statement the database stopped while it waited wrote nothing and is worth sending again: E0401 ("database"), not
+ * 0001. A deadlock's victim that still failed after its retries, or a plain SQL error, stays 0001. Proved to fail on
+ * main: each of the three bounds was null (0001).
+ */
+class DependencyOutageResolverTest {
+
+    @Test
+    void aStatementStoppedAtItsBoundIsTheDatabases() {
+        assertThat(DependencyOutageResolver.outage(new UncategorizedSQLException(
+                        "lock",
+                        "UPDATE",
+                        new SQLException(
+                                "Query execution was interrupted (max_statement_time exceeded)", "70100", 1969))))
+                .isEqualTo("database");
+        assertThat(DependencyOutageResolver.outage(new CannotAcquireLockException(
+                        "lock", new SQLException("Lock wait timeout exceeded", "40001", 1205))))
+                .isEqualTo("database");
+        assertThat(DependencyOutageResolver.outage(new UncategorizedSQLException(
+                        "lock",
+                        "SELECT",
+                        new SQLException("maximum statement execution time exceeded", "HY000", 3024))))
+                .isEqualTo("database");
+    }
+
+    @Test
+    void otherSqlFailuresAreNot() {
+        assertThat(DependencyOutageResolver.outage(new UncategorizedSQLException(
+                        "lock", "UPDATE", new SQLException("Deadlock found", "40001", 1213))))
+                .isNull();
+        assertThat(DependencyOutageResolver.outage(new UncategorizedSQLException(
+                        "lock", "UPDATE", new SQLException("Unknown column", "42S22", 1054))))
+                .isNull();
+    }
+}

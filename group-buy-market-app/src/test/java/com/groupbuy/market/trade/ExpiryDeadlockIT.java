@@ -1,0 +1,231 @@
+package com.groupbuy.market.trade;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.groupbuy.market.domain.trade.service.timeout.TradeTimeoutService;
+import com.groupbuy.market.support.IntegrationTest;
+import com.groupbuy.market.support.TradeClient;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import javax.sql.DataSource;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.test.context.TestPropertySource;
+
+/**
+ * A team's expiry that InnoDB picks as a deadlock's victim is written again, not thrown to its close check (counted as
+ * a failed attempt) or the timeout job (logged as a skip): InnoDB rolled its whole transaction back, so the retry
+ * decides again on the rows as they are then. The deadlock is the one a settlement batch made (CI,
+ * SettlementGroupCommitChaosIT): the expiry takes its team's members in id order, the batch its orders in order id
+ * order. Made step by step here: another transaction (heavier, so InnoDB rolls the expiry back) holds the team's last
+ * member row, the expiry takes the first ones and waits for it (seen in information_schema), then the other asks for
+ * the first member's row. And the one a buyer joining the team as it expires makes, from the application's own
+ * statements. Proved to fail on main (both): expireTeamNow threw DeadlockLoserDataAccessException.
+ */
+@IntegrationTest
+@TestPropertySource(
+        properties = {"gbm.timeout.expiry-grace=0s", "gbm.notify.refund-urls.s01.c01=http://127.0.0.1:1/refund"})
+class ExpiryDeadlockIT {
+
+    @LocalServerPort
+    int port;
+
+    @Autowired
+    JdbcTemplate jdbc;
+
+    @Autowired
+    DataSource dataSource;
+
+    @Autowired
+    TeamCounts counts;
+
+    @Autowired
+    TradeTimeoutService timeouts;
+
+    private final ExecutorService pool = Executors.newSingleThreadExecutor();
+
+    @AfterEach
+    void stop() {
+        pool.shutdownNow();
+        jdbc.execute("DROP TABLE IF EXISTS expiry_deadlock_weight");
+    }
+
+    @Test
+    void anExpiryThatIsADeadlocksVictimIsWrittenAgain() throws Exception {
+        TradeClient mall = TradeClient.onNewGoods(port, jdbc, 16901, "http://127.0.0.1:1/cb");
+        String teamId = mall.team("e1", "e2", "e3");
+        jdbc.update(
+                "UPDATE group_buy_order SET valid_start_time = UTC_TIMESTAMP(3) - INTERVAL 15 MINUTE, "
+                        + "valid_end_time = UTC_TIMESTAMP(3) - INTERVAL 2 MINUTE WHERE team_id = ?",
+                teamId);
+        List<Long> members = jdbc.queryForList(
+                "SELECT id FROM group_buy_order_list WHERE team_id = ? ORDER BY id", Long.class, teamId);
+        assertThat(members).hasSize(3);
+        jdbc.execute("CREATE TABLE IF NOT EXISTS expiry_deadlock_weight (id INT PRIMARY KEY) ENGINE=InnoDB");
+
+        try (Connection other = dataSource.getConnection()) {
+            other.setAutoCommit(false);
+            try (Statement weight = other.createStatement()) {
+                // Undo entries: InnoDB rolls back the lighter transaction, and this one must not be it.
+                weight.executeUpdate("INSERT INTO expiry_deadlock_weight SELECT seq FROM seq_1_to_200");
+            }
+            lockMember(other, members.get(2));
+            String otherTrx;
+            try (PreparedStatement q = other.prepareStatement(
+                            "SELECT trx_id FROM information_schema.INNODB_TRX WHERE trx_mysql_thread_id = CONNECTION_ID()");
+                    ResultSet row = q.executeQuery()) {
+                row.next();
+                otherTrx = row.getString(1);
+            }
+            Future<Boolean> expiry = pool.submit(() -> timeouts.expireTeamNow(teamId));
+            awaitBlockedBy(otherTrx); // the expiry holds the first members and waits for the last
+            lockMember(other, members.get(0)); // the deadlock: the expiry, lighter, is rolled back and this goes on
+            other.rollback();
+
+            assertThat(expiry.get(30, TimeUnit.SECONDS))
+                    .as("the expiry, written again")
+                    .isTrue();
+        }
+        assertThat(counts.team(teamId))
+                .containsEntry("status", 2)
+                .containsEntry("lock_count", 0)
+                .containsEntry("complete_count", 0);
+        assertThat(jdbc.queryForObject(
+                        "SELECT COUNT(*) FROM group_buy_order_list WHERE team_id = ? AND status = 2",
+                        Integer.class,
+                        teamId))
+                .isEqualTo(3);
+        assertThat(counts.tasks(teamId, "trade_unpaid2refund", "HTTP"))
+                .as("one refund callback per member, written once")
+                .isEqualTo(3);
+        assertThat(timeouts.expireTeamNow(teamId)).as("failed once").isFalse();
+    }
+
+    /**
+     * The pair from the application alone: a buyer joining the team as it expires. The join holds the team row (its
+     * place taken) and inserts its member row; the expiry, having locked the team's members and the index gap after
+     * them, waits for the team row, and the join's insert waits for that gap. A test transaction only holds the join
+     * back between the two (the gap of the join's own partner key, an index the insert passes before the team's), so
+     * the expiry can take its members meanwhile. InnoDB rolls back the lighter, the expiry (nothing modified yet).
+     * Proved to fail on main: expireTeamNow threw DeadlockLoserDataAccessException.
+     */
+    @Test
+    void anExpiryThatDeadlocksWithAJoinIsWrittenAgain() throws Exception {
+        TradeClient mall = TradeClient.onNewGoods(port, jdbc, 16902, "http://127.0.0.1:1/cb");
+        String teamId = mall.team("j1");
+        // Open for the join, ended (no grace here) by the time the expiry comes.
+        jdbc.update(
+                "UPDATE group_buy_order SET valid_start_time = UTC_TIMESTAMP(3) - INTERVAL 15 MINUTE, "
+                        + "valid_end_time = UTC_TIMESTAMP(3) + INTERVAL 3 SECOND WHERE team_id = ?",
+                teamId);
+        ExecutorService expiries = Executors.newSingleThreadExecutor();
+        try (Connection holder = dataSource.getConnection()) {
+            holder.setAutoCommit(false);
+            try (PreparedStatement key =
+                    holder.prepareStatement("SELECT id FROM group_buy_order_list WHERE user_id = ? "
+                            + "AND out_trade_no = ? AND source = 's01' AND channel = 'c01' FOR UPDATE")) {
+                key.setString(1, "j2");
+                key.setString(2, "out-j2");
+                key.executeQuery().close(); // no row: the gap where the join's key goes
+            }
+            String holderTrx = trxOf(holder);
+            Future<JsonNode> join = pool.submit(() -> mall.lock("j2", teamId));
+            awaitBlockedBy(holderTrx); // the join holds the team row and waits to insert its key
+            awaitEnded(teamId);
+            Future<Boolean> expiry = expiries.submit(() -> timeouts.expireTeamNow(teamId));
+            awaitTeamRowWaiter(teamId); // the expiry holds the members and waits for the team row
+            holder.rollback(); // the join inserts on: into the gap the expiry holds, a deadlock
+
+            assertThat(expiry.get(30, TimeUnit.SECONDS))
+                    .as("the expiry, written again")
+                    .isTrue();
+            assertThat(join.get(30, TimeUnit.SECONDS).path("code").asText()).isEqualTo("0000");
+        } finally {
+            expiries.shutdownNow();
+        }
+        assertThat(counts.team(teamId))
+                .containsEntry("status", 2)
+                .containsEntry("lock_count", 0)
+                .containsEntry("complete_count", 0);
+        assertThat(jdbc.queryForObject(
+                        "SELECT COUNT(*) FROM group_buy_order_list WHERE team_id = ? AND status = 2",
+                        Integer.class,
+                        teamId))
+                .as("both members closed, the joiner too")
+                .isEqualTo(2);
+        assertThat(counts.tasks(teamId, "trade_unpaid2refund", "HTTP")).isEqualTo(2);
+    }
+
+    private void awaitEnded(String teamId) throws InterruptedException {
+        for (int i = 0; i < 100; i++) {
+            Integer ended = jdbc.queryForObject(
+                    "SELECT COUNT(*) FROM group_buy_order WHERE team_id = ? "
+                            + "AND valid_end_time < UTC_TIMESTAMP(3) - INTERVAL 0.2 SECOND",
+                    Integer.class,
+                    teamId);
+            if (ended != null && ended == 1) {
+                return;
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("team " + teamId + " did not end");
+    }
+
+    private static String trxOf(Connection connection) throws Exception {
+        try (PreparedStatement q = connection.prepareStatement(
+                        "SELECT trx_id FROM information_schema.INNODB_TRX WHERE trx_mysql_thread_id = CONNECTION_ID()");
+                ResultSet row = q.executeQuery()) {
+            row.next();
+            return row.getString(1);
+        }
+    }
+
+    /** Until a transaction waits for a lock on the team's row (the expiry, behind the join that holds it). */
+    private void awaitTeamRowWaiter(String teamId) throws InterruptedException {
+        for (int i = 0; i < 300; i++) {
+            Integer waiting = jdbc.queryForObject(
+                    "SELECT COUNT(*) FROM information_schema.INNODB_LOCK_WAITS w "
+                            + "JOIN information_schema.INNODB_LOCKS l ON l.lock_id = w.requested_lock_id "
+                            + "WHERE l.lock_table = CONCAT('`', DATABASE(), '`.`group_buy_order`')",
+                    Integer.class);
+            if (waiting != null && waiting > 0) {
+                return;
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("nobody waited for the row of team " + teamId);
+    }
+
+    private static void lockMember(Connection connection, long id) throws Exception {
+        try (PreparedStatement member =
+                connection.prepareStatement("SELECT id FROM group_buy_order_list WHERE id = ? FOR UPDATE")) {
+            member.setLong(1, id);
+            member.executeQuery().close();
+        }
+    }
+
+    private void awaitBlockedBy(String trxId) throws InterruptedException {
+        for (int i = 0; i < 300; i++) {
+            List<String> waiting = jdbc.queryForList(
+                    "SELECT requesting_trx_id FROM information_schema.INNODB_LOCK_WAITS WHERE blocking_trx_id = ?",
+                    String.class,
+                    trxId);
+            if (!waiting.isEmpty()) {
+                return;
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("nobody waited for transaction " + trxId);
+    }
+}

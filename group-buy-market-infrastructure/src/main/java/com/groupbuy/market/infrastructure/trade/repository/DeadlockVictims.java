@@ -1,0 +1,55 @@
+package com.groupbuy.market.infrastructure.trade.repository;
+
+import java.sql.SQLException;
+import java.util.function.Supplier;
+import lombok.extern.slf4j.Slf4j;
+import org.springframework.dao.PessimisticLockingFailureException;
+
+/**
+ * A transaction that InnoDB chose as a deadlock's victim was rolled back whole: nothing of it is written, so writing it
+ * again — its domain decision re-made on the rows as they are now — gives the true answer instead of an error for a
+ * transient conflict. Only a deadlock: a lock wait timeout (1205) rolls back only its statement, and a statement
+ * interrupted at {@code max_statement_time} (1969) waited its bound already; both are thrown as they came.
+ */
+@Slf4j
+final class DeadlockVictims {
+
+    /** Tries of a transaction that InnoDB chose as a deadlock's victim before its error is thrown. */
+    static final int TRIES = 3;
+
+    private DeadlockVictims() {}
+
+    /**
+     * {@code transaction} (which must begin and end its own database transaction: never one joined to a caller's,
+     * whose earlier statements the deadlock rolled back too) run again while it is a deadlock's victim, up to
+     * {@link #TRIES} times in all; {@code what} names it in the log.
+     */
+    static <T> T writeAgain(Supplier<T> transaction, Supplier<String> what) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return transaction.get();
+            } catch (PessimisticLockingFailureException e) {
+                if (attempt >= TRIES || !isDeadlock(e)) {
+                    throw e;
+                }
+                log.warn("{} deadlock victim, written again (try {})", what.get(), attempt + 1);
+            }
+        }
+    }
+
+    /**
+     * MariaDB/MySQL 1213 (SQLSTATE 40001): the whole transaction was rolled back. Not a lock wait timeout (1205), which
+     * Connector/J reports under the same SQLSTATE 40001 (its own table, in place of the server's HY000): it waited its
+     * whole timeout already, and writing it again would wait up to that long again, per try.
+     */
+    static boolean isDeadlock(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SQLException sql
+                    && (sql.getErrorCode() == 1213
+                            || (sql.getErrorCode() != 1205 && "40001".equals(sql.getSQLState())))) {
+                return true;
+            }
+        }
+        return false;
+    }
+}

@@ -1,0 +1,63 @@
+package com.groupbuy.market.infrastructure.trade.repository;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.sql.SQLException;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import org.springframework.dao.CannotAcquireLockException;
+import org.springframework.dao.DeadlockLoserDataAccessException;
+
+/**
+ * A deadlock's victim is written again, up to 3 tries; a lock wait timeout is thrown at once, although Connector/J
+ * reports it (1205) under a deadlock's SQLSTATE 40001. Proved to fail on main's test (1213 or SQLSTATE 40001): the
+ * lock wait timeout was written again 3 times.
+ */
+class DeadlockVictimsTest {
+
+    @Test
+    void aDeadlocksVictimIsWrittenAgainUntilItIsWritten() {
+        AtomicInteger tries = new AtomicInteger();
+        String written = DeadlockVictims.writeAgain(
+                () -> {
+                    if (tries.incrementAndGet() < 3) {
+                        throw new DeadlockLoserDataAccessException(
+                                "deadlock", new SQLException("Deadlock found", "40001", 1213));
+                    }
+                    return "written";
+                },
+                () -> "test");
+        assertThat(written).isEqualTo("written");
+        assertThat(tries).hasValue(3);
+    }
+
+    @Test
+    void aDeadlocksVictimThreeTimesOverIsThrown() {
+        AtomicInteger tries = new AtomicInteger();
+        assertThatThrownBy(() -> DeadlockVictims.writeAgain(
+                        () -> {
+                            tries.incrementAndGet();
+                            throw new DeadlockLoserDataAccessException(
+                                    "deadlock", new SQLException("Deadlock found", "40001", 1213));
+                        },
+                        () -> "test"))
+                .isInstanceOf(DeadlockLoserDataAccessException.class);
+        assertThat(tries).hasValue(DeadlockVictims.TRIES);
+    }
+
+    @Test
+    void aLockWaitTimeoutIsThrownAtOnce() {
+        AtomicInteger tries = new AtomicInteger();
+        assertThatThrownBy(() -> DeadlockVictims.writeAgain(
+                        () -> {
+                            tries.incrementAndGet();
+                            // Connector/J's SQLSTATE for 1205.
+                            throw new CannotAcquireLockException(
+                                    "wait", new SQLException("Lock wait timeout exceeded", "40001", 1205));
+                        },
+                        () -> "test"))
+                .isInstanceOf(CannotAcquireLockException.class);
+        assertThat(tries).hasValue(1);
+    }
+}
