@@ -101,11 +101,13 @@ public class DependencyOutageResolver implements HandlerExceptionResolver, Order
      * (3024) or InnoDB's {@code innodb_lock_wait_timeout} (1205). Nothing of the write is kept (the statement is
      * interrupted and the write's transaction rolled back), and the same request sent again later is answered what it
      * then is, so the answer is E0401 with Retry-After, as it was while the bound was Connector/J's timer (a
-     * QueryTimeoutException), not 0001: Spring leaves 1969 uncategorized and maps 1205 to a lock failure.
+     * QueryTimeoutException), not 0001: Spring leaves 1969 uncategorized and maps 1205 to a lock failure. A deadlock's
+     * victim (1213) that reaches here lost its retries too (InnoDB rolled its whole transaction back, nothing written):
+     * the same request later gets the true answer, so it is E0401 as well, never 0001.
      */
     private static boolean waitedPastItsBound(java.sql.SQLException sql) {
         int code = sql.getErrorCode();
-        return code == 1969 || code == 3024 || code == 1205;
+        return code == 1969 || code == 3024 || code == 1205 || code == 1213;
     }
 
     private static String rootMessage(Throwable ex) {

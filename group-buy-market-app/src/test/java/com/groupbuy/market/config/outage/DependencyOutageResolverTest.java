@@ -9,8 +9,8 @@ import org.springframework.jdbc.UncategorizedSQLException;
 
 /**
  * A statement the database stopped while it waited wrote nothing and is worth sending again: E0401 ("database"), not
- * 0001. A deadlock's victim that still failed after its retries, or a plain SQL error, stays 0001. Proved to fail on
- * main: each of the three bounds was null (0001).
+ * 0001; so is a deadlock's victim that still failed after its retries (its transaction was rolled back whole). A
+ * plain SQL error stays 0001. Proved to fail on main: each of the three bounds and the deadlock was null (0001).
  */
 class DependencyOutageResolverTest {
 
@@ -30,13 +30,13 @@ class DependencyOutageResolverTest {
                         "SELECT",
                         new SQLException("maximum statement execution time exceeded", "HY000", 3024))))
                 .isEqualTo("database");
+        assertThat(DependencyOutageResolver.outage(new UncategorizedSQLException(
+                        "lock", "UPDATE", new SQLException("Deadlock found", "40001", 1213))))
+                .isEqualTo("database");
     }
 
     @Test
     void otherSqlFailuresAreNot() {
-        assertThat(DependencyOutageResolver.outage(new UncategorizedSQLException(
-                        "lock", "UPDATE", new SQLException("Deadlock found", "40001", 1213))))
-                .isNull();
         assertThat(DependencyOutageResolver.outage(new UncategorizedSQLException(
                         "lock", "UPDATE", new SQLException("Unknown column", "42S22", 1054))))
                 .isNull();
