@@ -5,11 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.groupbuy.market.domain.trade.service.timeout.TradeTimeoutService;
 import com.groupbuy.market.support.IntegrationTest;
+import com.groupbuy.market.support.RowLockHolder;
 import com.groupbuy.market.support.TradeClient;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -53,12 +50,13 @@ class ExpiryDeadlockIT {
     @Autowired
     TradeTimeoutService timeouts;
 
+    private static final String MEMBER = "SELECT id FROM group_buy_order_list WHERE id = ? FOR UPDATE";
+
     private final ExecutorService pool = Executors.newSingleThreadExecutor();
 
     @AfterEach
     void stop() {
         pool.shutdownNow();
-        jdbc.execute("DROP TABLE IF EXISTS expiry_deadlock_weight");
     }
 
     @Test
@@ -72,25 +70,11 @@ class ExpiryDeadlockIT {
         List<Long> members = jdbc.queryForList(
                 "SELECT id FROM group_buy_order_list WHERE team_id = ? ORDER BY id", Long.class, teamId);
         assertThat(members).hasSize(3);
-        jdbc.execute("CREATE TABLE IF NOT EXISTS expiry_deadlock_weight (id INT PRIMARY KEY) ENGINE=InnoDB");
-
-        try (Connection other = dataSource.getConnection()) {
-            other.setAutoCommit(false);
-            try (Statement weight = other.createStatement()) {
-                // Undo entries: InnoDB rolls back the lighter transaction, and this one must not be it.
-                weight.executeUpdate("INSERT INTO expiry_deadlock_weight SELECT seq FROM seq_1_to_200");
-            }
-            lockMember(other, members.get(2));
-            String otherTrx;
-            try (PreparedStatement q = other.prepareStatement(
-                            "SELECT trx_id FROM information_schema.INNODB_TRX WHERE trx_mysql_thread_id = CONNECTION_ID()");
-                    ResultSet row = q.executeQuery()) {
-                row.next();
-                otherTrx = row.getString(1);
-            }
+        try (RowLockHolder other = RowLockHolder.open(dataSource, jdbc).heavy()) {
+            other.lock(MEMBER, members.get(2));
             Future<Boolean> expiry = pool.submit(() -> timeouts.expireTeamNow(teamId));
-            awaitBlockedBy(otherTrx); // the expiry holds the first members and waits for the last
-            lockMember(other, members.get(0)); // the deadlock: the expiry, lighter, is rolled back and this goes on
+            other.awaitWaiter(); // the expiry holds the first members and waits for the last
+            other.lock(MEMBER, members.get(0)); // the deadlock: the expiry, lighter, is rolled back and this goes on
             other.rollback();
 
             assertThat(expiry.get(30, TimeUnit.SECONDS))
@@ -130,18 +114,15 @@ class ExpiryDeadlockIT {
                         + "valid_end_time = UTC_TIMESTAMP(3) + INTERVAL 3 SECOND WHERE team_id = ?",
                 teamId);
         ExecutorService expiries = Executors.newSingleThreadExecutor();
-        try (Connection holder = dataSource.getConnection()) {
-            holder.setAutoCommit(false);
-            try (PreparedStatement key =
-                    holder.prepareStatement("SELECT id FROM group_buy_order_list WHERE user_id = ? "
-                            + "AND out_trade_no = ? AND source = 's01' AND channel = 'c01' FOR UPDATE")) {
-                key.setString(1, "j2");
-                key.setString(2, "out-j2");
-                key.executeQuery().close(); // no row: the gap where the join's key goes
-            }
-            String holderTrx = trxOf(holder);
+        try (RowLockHolder holder = RowLockHolder.open(dataSource, jdbc)) {
+            // No row: the gap where the join's key goes.
+            holder.lock(
+                    "SELECT id FROM group_buy_order_list WHERE user_id = ? AND out_trade_no = ? AND source = 's01' "
+                            + "AND channel = 'c01' FOR UPDATE",
+                    "j2",
+                    "out-j2");
             Future<JsonNode> join = pool.submit(() -> mall.lock("j2", teamId));
-            awaitBlockedBy(holderTrx); // the join holds the team row and waits to insert its key
+            holder.awaitWaiter(); // the join holds the team row and waits to insert its key
             awaitEnded(teamId);
             Future<Boolean> expiry = expiries.submit(() -> timeouts.expireTeamNow(teamId));
             awaitTeamRowWaiter(teamId); // the expiry holds the members and waits for the team row
@@ -182,15 +163,6 @@ class ExpiryDeadlockIT {
         throw new AssertionError("team " + teamId + " did not end");
     }
 
-    private static String trxOf(Connection connection) throws Exception {
-        try (PreparedStatement q = connection.prepareStatement(
-                        "SELECT trx_id FROM information_schema.INNODB_TRX WHERE trx_mysql_thread_id = CONNECTION_ID()");
-                ResultSet row = q.executeQuery()) {
-            row.next();
-            return row.getString(1);
-        }
-    }
-
     /** Until a transaction waits for a lock on the team's row (the expiry, behind the join that holds it). */
     private void awaitTeamRowWaiter(String teamId) throws InterruptedException {
         for (int i = 0; i < 300; i++) {
@@ -205,27 +177,5 @@ class ExpiryDeadlockIT {
             Thread.sleep(100);
         }
         throw new AssertionError("nobody waited for the row of team " + teamId);
-    }
-
-    private static void lockMember(Connection connection, long id) throws Exception {
-        try (PreparedStatement member =
-                connection.prepareStatement("SELECT id FROM group_buy_order_list WHERE id = ? FOR UPDATE")) {
-            member.setLong(1, id);
-            member.executeQuery().close();
-        }
-    }
-
-    private void awaitBlockedBy(String trxId) throws InterruptedException {
-        for (int i = 0; i < 300; i++) {
-            List<String> waiting = jdbc.queryForList(
-                    "SELECT requesting_trx_id FROM information_schema.INNODB_LOCK_WAITS WHERE blocking_trx_id = ?",
-                    String.class,
-                    trxId);
-            if (!waiting.isEmpty()) {
-                return;
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError("nobody waited for transaction " + trxId);
     }
 }

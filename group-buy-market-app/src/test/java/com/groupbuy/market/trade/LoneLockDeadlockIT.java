@@ -4,12 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.groupbuy.market.support.IntegrationTest;
+import com.groupbuy.market.support.RowLockHolder;
 import com.groupbuy.market.support.TradeClient;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.Statement;
-import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -47,40 +43,19 @@ class LoneLockDeadlockIT {
     @AfterEach
     void stop() {
         pool.shutdownNow();
-        jdbc.execute("DROP TABLE IF EXISTS lone_lock_deadlock_weight");
     }
 
     @Test
     void aLoneLockThatIsADeadlocksVictimIsWrittenAgain() throws Exception {
         TradeClient mall = TradeClient.onNewGoods(port, jdbc, 15901, "http://127.0.0.1:1/cb");
         String teamId = mall.team("f1");
-        jdbc.execute("CREATE TABLE IF NOT EXISTS lone_lock_deadlock_weight (id INT PRIMARY KEY) ENGINE=InnoDB");
 
-        try (Connection other = dataSource.getConnection()) {
-            other.setAutoCommit(false);
-            try (Statement weight = other.createStatement()) {
-                // Undo entries: InnoDB rolls back the lighter transaction, and this one must not be it.
-                weight.executeUpdate("INSERT INTO lone_lock_deadlock_weight SELECT seq FROM seq_1_to_200");
-            }
-            try (PreparedStatement members =
-                    other.prepareStatement("SELECT id FROM group_buy_order_list WHERE team_id = ? FOR UPDATE")) {
-                members.setString(1, teamId);
-                members.executeQuery().close();
-            }
-            String otherTrx;
-            try (PreparedStatement q = other.prepareStatement(
-                            "SELECT trx_id FROM information_schema.INNODB_TRX WHERE trx_mysql_thread_id = CONNECTION_ID()");
-                    ResultSet row = q.executeQuery()) {
-                row.next();
-                otherTrx = row.getString(1);
-            }
+        try (RowLockHolder other = RowLockHolder.open(dataSource, jdbc).heavy()) {
+            other.lock("SELECT id FROM group_buy_order_list WHERE team_id = ? FOR UPDATE", teamId);
             Future<JsonNode> joiner = pool.submit(() -> mall.lock("f2", teamId));
-            awaitBlockedBy(otherTrx);
-            try (PreparedStatement team =
-                    other.prepareStatement("SELECT id FROM group_buy_order WHERE team_id = ? FOR UPDATE")) {
-                team.setString(1, teamId);
-                team.executeQuery().close(); // the deadlock: the lock, lighter, is rolled back and this goes on
-            }
+            other.awaitWaiter();
+            // The deadlock: the lock, lighter, is rolled back and this goes on.
+            other.lock("SELECT id FROM group_buy_order WHERE team_id = ? FOR UPDATE", teamId);
             other.rollback();
 
             JsonNode answer = joiner.get(30, TimeUnit.SECONDS);
@@ -92,19 +67,5 @@ class LoneLockDeadlockIT {
         assertThat(jdbc.queryForObject(
                         "SELECT COUNT(*) FROM group_buy_order_list WHERE team_id = ?", Integer.class, teamId))
                 .isEqualTo(2);
-    }
-
-    private void awaitBlockedBy(String trxId) throws InterruptedException {
-        for (int i = 0; i < 300; i++) {
-            List<String> waiting = jdbc.queryForList(
-                    "SELECT requesting_trx_id FROM information_schema.INNODB_LOCK_WAITS WHERE blocking_trx_id = ?",
-                    String.class,
-                    trxId);
-            if (!waiting.isEmpty()) {
-                return;
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError("nobody waited for transaction " + trxId);
     }
 }

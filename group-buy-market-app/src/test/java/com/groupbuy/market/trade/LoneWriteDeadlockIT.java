@@ -4,12 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.groupbuy.market.support.IntegrationTest;
+import com.groupbuy.market.support.RowLockHolder;
 import com.groupbuy.market.support.TradeClient;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.Statement;
-import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -57,7 +53,6 @@ class LoneWriteDeadlockIT {
     @AfterEach
     void stop() {
         pool.shutdownNow();
-        jdbc.execute("DROP TABLE IF EXISTS lone_write_deadlock_weight");
     }
 
     @Test
@@ -90,48 +85,14 @@ class LoneWriteDeadlockIT {
     private JsonNode deadlocked(String teamId, String userId, Callable<JsonNode> write) throws Exception {
         long orderRow = jdbc.queryForObject(
                 "SELECT id FROM group_buy_order_list WHERE team_id = ? AND user_id = ?", Long.class, teamId, userId);
-        jdbc.execute("CREATE TABLE IF NOT EXISTS lone_write_deadlock_weight (id INT PRIMARY KEY) ENGINE=InnoDB");
-        try (Connection other = dataSource.getConnection()) {
-            other.setAutoCommit(false);
-            try (Statement weight = other.createStatement()) {
-                // Undo entries: InnoDB rolls back the lighter transaction, and this one must not be it.
-                weight.executeUpdate("INSERT INTO lone_write_deadlock_weight SELECT seq FROM seq_1_to_200");
-            }
-            try (PreparedStatement team =
-                    other.prepareStatement("SELECT id FROM group_buy_order WHERE team_id = ? FOR UPDATE")) {
-                team.setString(1, teamId);
-                team.executeQuery().close();
-            }
-            String otherTrx;
-            try (PreparedStatement q = other.prepareStatement(
-                            "SELECT trx_id FROM information_schema.INNODB_TRX WHERE trx_mysql_thread_id = CONNECTION_ID()");
-                    ResultSet row = q.executeQuery()) {
-                row.next();
-                otherTrx = row.getString(1);
-            }
+        try (RowLockHolder other = RowLockHolder.open(dataSource, jdbc).heavy()) {
+            other.lock("SELECT id FROM group_buy_order WHERE team_id = ? FOR UPDATE", teamId);
             Future<JsonNode> answer = pool.submit(write);
-            awaitBlockedBy(otherTrx); // the write holds its order and waits for the team
-            try (PreparedStatement order =
-                    other.prepareStatement("SELECT id FROM group_buy_order_list WHERE id = ? FOR UPDATE")) {
-                order.setLong(1, orderRow);
-                order.executeQuery().close(); // the deadlock: the write, lighter, is rolled back and this goes on
-            }
+            other.awaitWaiter(); // the write holds its order and waits for the team
+            // The deadlock: the write, lighter, is rolled back and this goes on.
+            other.lock("SELECT id FROM group_buy_order_list WHERE id = ? FOR UPDATE", orderRow);
             other.rollback();
             return answer.get(30, TimeUnit.SECONDS);
         }
-    }
-
-    private void awaitBlockedBy(String trxId) throws InterruptedException {
-        for (int i = 0; i < 300; i++) {
-            List<String> waiting = jdbc.queryForList(
-                    "SELECT requesting_trx_id FROM information_schema.INNODB_LOCK_WAITS WHERE blocking_trx_id = ?",
-                    String.class,
-                    trxId);
-            if (!waiting.isEmpty()) {
-                return;
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError("nobody waited for transaction " + trxId);
     }
 }
