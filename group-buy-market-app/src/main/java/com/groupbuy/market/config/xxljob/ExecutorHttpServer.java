@@ -6,9 +6,11 @@ import com.xxl.job.core.biz.ExecutorBiz;
 import com.xxl.job.core.biz.model.IdleBeatParam;
 import com.xxl.job.core.biz.model.KillParam;
 import com.xxl.job.core.biz.model.LogParam;
+import com.xxl.job.core.biz.model.LogResult;
 import com.xxl.job.core.biz.model.ReturnT;
 import com.xxl.job.core.biz.model.TriggerParam;
 import com.xxl.job.core.glue.GlueTypeEnum;
+import com.xxl.job.core.log.XxlJobFileAppender;
 import com.xxl.job.core.util.GsonTool;
 import com.xxl.job.core.util.XxlJobRemotingUtil;
 import java.io.IOException;
@@ -18,7 +20,11 @@ import java.net.BindException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.MessageDigest;
+import java.text.SimpleDateFormat;
+import java.util.Date;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -137,7 +143,7 @@ public final class ExecutorHttpServer implements AutoCloseable {
             case "/idleBeat" -> executorBiz.idleBeat(GsonTool.fromJson(body, IdleBeatParam.class));
             case "/run" -> run(GsonTool.fromJson(body, TriggerParam.class), executorBiz);
             case "/kill" -> executorBiz.kill(GsonTool.fromJson(body, KillParam.class));
-            case "/log" -> executorBiz.log(GsonTool.fromJson(body, LogParam.class));
+            case "/log" -> readLog(GsonTool.fromJson(body, LogParam.class), executorBiz);
             default ->
                 ReturnT.ofFail("invalid request, uri-mapping("
                         + exchange.getRequestURI().getPath() + ") not found.");
@@ -157,6 +163,24 @@ public final class ExecutorHttpServer implements AutoCloseable {
                     "glue type " + trigger.getGlueType() + " refused: this executor runs BEAN handlers only");
         }
         return executorBiz.run(trigger);
+    }
+
+    /**
+     * The library makes the day folder of whatever date {@code /log} names before looking for the file, so each
+     * request with another date (year 292278994, 1970, ...) left one more folder in the log directory, far-future ones
+     * never cleaned: a read must not write. A day with no folder has no log; answered as the library answers a
+     * missing file (the console stops asking). Name and folder as {@code XxlJobFileAppender.makeLogFileName}.
+     */
+    private static ReturnT<LogResult> readLog(LogParam param, ExecutorBiz executorBiz) {
+        if (param == null) {
+            return ReturnT.ofFail("invalid request, no log parameter.");
+        }
+        String day = new SimpleDateFormat("yyyy-MM-dd").format(new Date(param.getLogDateTim()));
+        if (!Files.isDirectory(Path.of(XxlJobFileAppender.getLogPath(), day))) {
+            return ReturnT.ofSuccess(
+                    new LogResult(param.getFromLineNum(), 0, "readLog fail, logFile not exists", true));
+        }
+        return executorBiz.log(param);
     }
 
     private static String readBody(InputStream in) throws IOException {

@@ -15,12 +15,16 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.text.SimpleDateFormat;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Date;
 import java.util.List;
 import java.util.Optional;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
@@ -81,6 +85,41 @@ public class BeanOnlyXxlJobExecutorTest {
         assertThat(post(executor, "/beat", null, "")).contains("\"code\":500").contains("token");
         // No such handler here, but the request got past the token and glue checks to the library's lookup.
         assertThat(run(executor, TOKEN, "BEAN", "")).contains("job handler [nope] not found");
+    }
+
+    /**
+     * {@code /log} names a day folder and a log id; the library makes the day folder of whatever date it is sent
+     * before looking for the file, so every request with another date left one more folder behind (far-future ones
+     * never cleaned). A read must not write: unknown days answer "not exists" and the log folder is unchanged.
+     */
+    @ParameterizedTest
+    @ValueSource(longs = {32503680000000L, -1L, Long.MIN_VALUE, Long.MAX_VALUE, 0L})
+    void aLogReadOfAnyDayCreatesNothing(long logDateTim) throws Exception {
+        BeanOnlyXxlJobExecutor executor = start("127.0.0.1", 0);
+        Path logs = dir.resolve("logs");
+        List<Path> before = listing(logs);
+
+        String answer =
+                post(executor, "/log", TOKEN, "{\"logDateTim\":" + logDateTim + ",\"logId\":-7,\"fromLineNum\":1}");
+
+        assertThat(answer).contains("\"code\":200").contains("not exists").doesNotContain("Exception");
+        assertThat(listing(logs)).isEqualTo(before);
+    }
+
+    @Test
+    void aLogReadFindsTheLogOfARunAndNothingOutsideTheLogFolder() throws Exception {
+        BeanOnlyXxlJobExecutor executor = start("127.0.0.1", 0);
+        long now = System.currentTimeMillis();
+        String day = new SimpleDateFormat("yyyy-MM-dd").format(new Date(now));
+        Path dayDir = Files.createDirectories(dir.resolve("logs").resolve(day));
+        Files.writeString(dayDir.resolve("42.log"), "line one\n");
+
+        assertThat(post(executor, "/log", TOKEN, "{\"logDateTim\":" + now + ",\"logId\":42,\"fromLineNum\":1}"))
+                .contains("\"code\":200")
+                .contains("line one");
+        assertThat(post(executor, "/log", TOKEN, "{\"logDateTim\":\"../../etc\",\"logId\":\"passwd\"}"))
+                .contains("\"code\":500")
+                .doesNotContain("root:");
     }
 
     @Test
@@ -174,6 +213,12 @@ public class BeanOnlyXxlJobExecutorTest {
             request.header("XXL-JOB-ACCESS-TOKEN", token);
         }
         return http.send(request.build(), HttpResponse.BodyHandlers.ofString()).body();
+    }
+
+    private static List<Path> listing(Path root) throws IOException {
+        try (Stream<Path> paths = Files.walk(root)) {
+            return paths.sorted().toList();
+        }
     }
 
     public static Optional<InetAddress> nonLoopbackAddress() throws IOException {
