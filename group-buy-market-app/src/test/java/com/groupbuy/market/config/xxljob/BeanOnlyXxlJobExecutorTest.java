@@ -122,6 +122,39 @@ public class BeanOnlyXxlJobExecutorTest {
                 .doesNotContain("root:");
     }
 
+    /**
+     * Anyone who reaches the port, token or not, may open connections and never finish a request. The endpoint's
+     * two threads each waited on one such connection for ever, and every later call (the console's) queued behind
+     * them: the executor was gone for as long as the peer kept the sockets open.
+     */
+    @Test
+    void connectionsThatNeverFinishARequestDoNotLockTheConsoleOut() throws Exception {
+        BeanOnlyXxlJobExecutor executor = start("127.0.0.1", 0);
+        int port = executor.boundAddress().getPort();
+        List<Socket> stalled = new ArrayList<>();
+        try {
+            for (int i = 0; i < 4; i++) {
+                Socket socket = new Socket("127.0.0.1", port);
+                socket.getOutputStream().write("POST /beat HTTP/1.1\r\nHost: x\r\n".getBytes());
+                socket.getOutputStream().flush();
+                stalled.add(socket);
+            }
+            Thread.sleep(300);
+            HttpRequest beat = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/beat"))
+                    .header("XXL-JOB-ACCESS-TOKEN", TOKEN)
+                    .timeout(Duration.ofSeconds(20))
+                    .POST(HttpRequest.BodyPublishers.ofString(""))
+                    .build();
+
+            assertThat(http.send(beat, HttpResponse.BodyHandlers.ofString()).body())
+                    .contains("\"code\":200");
+        } finally {
+            for (Socket socket : stalled) {
+                socket.close();
+            }
+        }
+    }
+
     @Test
     void listensOnTheConfiguredLoopbackAddressOnly() throws Exception {
         BeanOnlyXxlJobExecutor executor = start("127.0.0.1", 0);
