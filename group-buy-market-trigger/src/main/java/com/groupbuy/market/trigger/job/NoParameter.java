@@ -18,15 +18,20 @@ final class NoParameter {
         if (param == null || param.isBlank()) {
             return false;
         }
-        // Shown shortened and on one line: the parameter is the operator's text, not ours to log whole.
-        String shown = param.strip().replaceAll("\\p{Cntrl}", "?");
-        if (shown.length() > 80) {
-            shown = shown.substring(0, 80) + "...";
-        }
-        String why = job + " takes no parameter, got '" + shown + "'; nothing run (clear the job's parameter)";
+        refuse(job + " takes no parameter, got '" + shown(param) + "'; nothing run (clear the job's parameter)");
+        return true;
+    }
+
+    /** The reason in the app log, the job log and the run's result, which the console shows. */
+    static void refuse(String why) {
         log.warn(why);
         XxlJobHelper.log(why);
         XxlJobHelper.handleFail(why);
-        return true;
+    }
+
+    /** A parameter as shown back: shortened and on one line, it is the operator's text, not ours to log whole. */
+    static String shown(String param) {
+        String shown = param.strip().replaceAll("\\p{Cntrl}", "?");
+        return shown.length() > 80 ? shown.substring(0, 80) + "..." : shown;
     }
 }
