@@ -190,9 +190,12 @@ public final class ExecutorHttpServer implements AutoCloseable {
                 ReturnT<?> answer;
                 try {
                     answer = answer(method, path, given, body, remote, token, executorBiz);
+                } catch (InvalidBody e) {
+                    answer = ReturnT.ofFail(e.getMessage());
                 } catch (RuntimeException e) {
+                    // The reason stays in our log: exception messages name classes and echo input.
                     log.warn("xxl-job executor request {} failed: {}", path, e.toString());
-                    answer = ReturnT.ofFail("request failed: " + e.getMessage());
+                    answer = ReturnT.ofFail("request failed (the executor's log says why)");
                 }
                 reply(ctx, answer);
             });
@@ -238,12 +241,36 @@ public final class ExecutorHttpServer implements AutoCloseable {
         }
         return switch (path) {
             case "/beat" -> executorBiz.beat();
-            case "/idleBeat" -> executorBiz.idleBeat(GsonTool.fromJson(body, IdleBeatParam.class));
-            case "/run" -> run(GsonTool.fromJson(body, TriggerParam.class), executorBiz);
-            case "/kill" -> executorBiz.kill(GsonTool.fromJson(body, KillParam.class));
-            case "/log" -> readLog(GsonTool.fromJson(body, LogParam.class), executorBiz);
+            case "/idleBeat" -> executorBiz.idleBeat(parse(path, body, IdleBeatParam.class));
+            case "/run" -> run(parse(path, body, TriggerParam.class), executorBiz);
+            case "/kill" -> executorBiz.kill(parse(path, body, KillParam.class));
+            case "/log" -> readLog(parse(path, body, LogParam.class), executorBiz);
             default -> ReturnT.ofFail("invalid request, uri-mapping(" + path + ") not found.");
         };
+    }
+
+    /**
+     * The body as the path's parameter, or refused by what it is: the parser's own messages named its classes and
+     * echoed the input ({@code java.io.EOFException: End of input at line 1 column 2 path $.}).
+     */
+    private static <T> T parse(String path, String body, Class<T> type) {
+        T param;
+        try {
+            param = GsonTool.fromJson(body, type);
+        } catch (RuntimeException e) {
+            log.warn("xxl-job executor refused {}: malformed body ({})", path, e.toString());
+            param = null;
+        }
+        if (param == null) {
+            throw new InvalidBody("invalid request body: not the JSON " + path + " expects");
+        }
+        return param;
+    }
+
+    private static final class InvalidBody extends RuntimeException {
+        InvalidBody(String message) {
+            super(message, null, false, false);
+        }
     }
 
     private static ReturnT<String> run(TriggerParam trigger, ExecutorBiz executorBiz) {

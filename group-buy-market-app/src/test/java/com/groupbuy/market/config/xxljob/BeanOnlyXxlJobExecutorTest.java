@@ -155,6 +155,24 @@ public class BeanOnlyXxlJobExecutorTest {
         }
     }
 
+    /** A malformed body is refused by what it is, without the parser's exception classes and messages. */
+    @ParameterizedTest
+    @ValueSource(strings = {"/run", "/kill", "/log", "/idleBeat"})
+    void aMalformedBodyIsRefusedWithoutTheParsersInsides(String path) throws Exception {
+        BeanOnlyXxlJobExecutor executor = start("127.0.0.1", 0);
+
+        for (String body : List.of(
+                "{", "\"x\"", "{\"jobId\":\"../../x\",\"logId\":[1]}", "{\"jobId\":1e999,\"logDateTim\":1e999}")) {
+            assertThat(post(executor, path, TOKEN, body))
+                    .as(path + " " + body)
+                    .contains("\"code\":500")
+                    .contains("invalid request body")
+                    .doesNotContain("Exception")
+                    .doesNotContain("gson")
+                    .doesNotContain("line 1");
+        }
+    }
+
     @Test
     void listensOnTheConfiguredLoopbackAddressOnly() throws Exception {
         BeanOnlyXxlJobExecutor executor = start("127.0.0.1", 0);
