@@ -173,6 +173,18 @@ public class BeanOnlyXxlJobExecutorTest {
         }
     }
 
+    /** Guards the Netty endpoint's body limit: over 1 MiB is refused in our JSON and nothing runs. */
+    @Test
+    void aBodyOverOneMebibyteIsRefusedInOurAnswer() throws Exception {
+        BeanOnlyXxlJobExecutor executor = start("127.0.0.1", 0);
+        String params = "x".repeat((1 << 20) + 10);
+
+        assertThat(post(executor, "/run", TOKEN, "{\"jobId\":1,\"executorParams\":\"" + params + "\"}"))
+                .contains("\"code\":500")
+                .contains("over 1048576 bytes");
+        assertThat(post(executor, "/beat", TOKEN, "")).contains("\"code\":200");
+    }
+
     @Test
     void listensOnTheConfiguredLoopbackAddressOnly() throws Exception {
         BeanOnlyXxlJobExecutor executor = start("127.0.0.1", 0);
