@@ -15,12 +15,16 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.text.SimpleDateFormat;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Date;
 import java.util.List;
 import java.util.Optional;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
@@ -81,6 +85,104 @@ public class BeanOnlyXxlJobExecutorTest {
         assertThat(post(executor, "/beat", null, "")).contains("\"code\":500").contains("token");
         // No such handler here, but the request got past the token and glue checks to the library's lookup.
         assertThat(run(executor, TOKEN, "BEAN", "")).contains("job handler [nope] not found");
+    }
+
+    /**
+     * {@code /log} names a day folder and a log id; the library makes the day folder of whatever date it is sent
+     * before looking for the file, so every request with another date left one more folder behind (far-future ones
+     * never cleaned). A read must not write: unknown days answer "not exists" and the log folder is unchanged.
+     */
+    @ParameterizedTest
+    @ValueSource(longs = {32503680000000L, -1L, Long.MIN_VALUE, Long.MAX_VALUE, 0L})
+    void aLogReadOfAnyDayCreatesNothing(long logDateTim) throws Exception {
+        BeanOnlyXxlJobExecutor executor = start("127.0.0.1", 0);
+        Path logs = dir.resolve("logs");
+        List<Path> before = listing(logs);
+
+        String answer =
+                post(executor, "/log", TOKEN, "{\"logDateTim\":" + logDateTim + ",\"logId\":-7,\"fromLineNum\":1}");
+
+        assertThat(answer).contains("\"code\":200").contains("not exists").doesNotContain("Exception");
+        assertThat(listing(logs)).isEqualTo(before);
+    }
+
+    @Test
+    void aLogReadFindsTheLogOfARunAndNothingOutsideTheLogFolder() throws Exception {
+        BeanOnlyXxlJobExecutor executor = start("127.0.0.1", 0);
+        long now = System.currentTimeMillis();
+        String day = new SimpleDateFormat("yyyy-MM-dd").format(new Date(now));
+        Path dayDir = Files.createDirectories(dir.resolve("logs").resolve(day));
+        Files.writeString(dayDir.resolve("42.log"), "line one\n");
+
+        assertThat(post(executor, "/log", TOKEN, "{\"logDateTim\":" + now + ",\"logId\":42,\"fromLineNum\":1}"))
+                .contains("\"code\":200")
+                .contains("line one");
+        assertThat(post(executor, "/log", TOKEN, "{\"logDateTim\":\"../../etc\",\"logId\":\"passwd\"}"))
+                .contains("\"code\":500")
+                .doesNotContain("root:");
+    }
+
+    /**
+     * Anyone who reaches the port, token or not, may open connections and never finish a request. The endpoint's
+     * two threads each waited on one such connection for ever, and every later call (the console's) queued behind
+     * them: the executor was gone for as long as the peer kept the sockets open.
+     */
+    @Test
+    void connectionsThatNeverFinishARequestDoNotLockTheConsoleOut() throws Exception {
+        BeanOnlyXxlJobExecutor executor = start("127.0.0.1", 0);
+        int port = executor.boundAddress().getPort();
+        List<Socket> stalled = new ArrayList<>();
+        try {
+            for (int i = 0; i < 4; i++) {
+                Socket socket = new Socket("127.0.0.1", port);
+                socket.getOutputStream().write("POST /beat HTTP/1.1\r\nHost: x\r\n".getBytes());
+                socket.getOutputStream().flush();
+                stalled.add(socket);
+            }
+            Thread.sleep(300);
+            HttpRequest beat = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/beat"))
+                    .header("XXL-JOB-ACCESS-TOKEN", TOKEN)
+                    .timeout(Duration.ofSeconds(20))
+                    .POST(HttpRequest.BodyPublishers.ofString(""))
+                    .build();
+
+            assertThat(http.send(beat, HttpResponse.BodyHandlers.ofString()).body())
+                    .contains("\"code\":200");
+        } finally {
+            for (Socket socket : stalled) {
+                socket.close();
+            }
+        }
+    }
+
+    /** A malformed body is refused by what it is, without the parser's exception classes and messages. */
+    @ParameterizedTest
+    @ValueSource(strings = {"/run", "/kill", "/log", "/idleBeat"})
+    void aMalformedBodyIsRefusedWithoutTheParsersInsides(String path) throws Exception {
+        BeanOnlyXxlJobExecutor executor = start("127.0.0.1", 0);
+
+        for (String body : List.of(
+                "{", "\"x\"", "{\"jobId\":\"../../x\",\"logId\":[1]}", "{\"jobId\":1e999,\"logDateTim\":1e999}")) {
+            assertThat(post(executor, path, TOKEN, body))
+                    .as(path + " " + body)
+                    .contains("\"code\":500")
+                    .contains("invalid request body")
+                    .doesNotContain("Exception")
+                    .doesNotContain("gson")
+                    .doesNotContain("line 1");
+        }
+    }
+
+    /** Guards the Netty endpoint's body limit: over 1 MiB is refused in our JSON and nothing runs. */
+    @Test
+    void aBodyOverOneMebibyteIsRefusedInOurAnswer() throws Exception {
+        BeanOnlyXxlJobExecutor executor = start("127.0.0.1", 0);
+        String params = "x".repeat((1 << 20) + 10);
+
+        assertThat(post(executor, "/run", TOKEN, "{\"jobId\":1,\"executorParams\":\"" + params + "\"}"))
+                .contains("\"code\":500")
+                .contains("over 1048576 bytes");
+        assertThat(post(executor, "/beat", TOKEN, "")).contains("\"code\":200");
     }
 
     @Test
@@ -174,6 +276,12 @@ public class BeanOnlyXxlJobExecutorTest {
             request.header("XXL-JOB-ACCESS-TOKEN", token);
         }
         return http.send(request.build(), HttpResponse.BodyHandlers.ofString()).body();
+    }
+
+    private static List<Path> listing(Path root) throws IOException {
+        try (Stream<Path> paths = Files.walk(root)) {
+            return paths.sorted().toList();
+        }
     }
 
     public static Optional<InetAddress> nonLoopbackAddress() throws IOException {

@@ -26,6 +26,13 @@ public class CrowdTagImportJob {
         String param = XxlJobHelper.getJobParam() == null
                 ? ""
                 : XxlJobHelper.getJobParam().trim();
+        // A batch id is at most 16 characters, a tag id 32 (their columns): a longer parameter names nothing, and
+        // went whole into the queries, the refusal and the logs.
+        if (param.length() > 32) {
+            NoParameter.refuse("crowdTagImportJob refused: parameter '" + NoParameter.shown(param)
+                    + "' is longer than a batch id or tag id (at most 32 characters); nothing run");
+            return;
+        }
         try {
             TagImportResult result = importService.importMembers(param);
             String line = String.format(
@@ -36,11 +43,11 @@ public class CrowdTagImportJob {
             XxlJobHelper.handleSuccess(line);
         } catch (IllegalArgumentException e) {
             // A wrong parameter is the operator's to fix, not a fault: no stack trace.
-            log.warn("crowdTagImportJob param='{}' refused: {}", param, e.getMessage());
+            log.warn("crowdTagImportJob param='{}' refused: {}", NoParameter.shown(param), e.getMessage());
             XxlJobHelper.log("refused: " + e.getMessage());
             XxlJobHelper.handleFail("crowdTagImportJob refused: " + e.getMessage());
         } catch (RuntimeException e) {
-            log.error("crowdTagImportJob param='{}' failed", param, e);
+            log.error("crowdTagImportJob param='{}' failed", NoParameter.shown(param), e);
             XxlJobHelper.log(e);
             XxlJobHelper.handleFail("crowdTagImportJob failed: " + e.getMessage());
         }

@@ -20,6 +20,9 @@ import org.springframework.stereotype.Component;
 @Component
 public class GroupBuyNotifyJob {
 
+    /** Longer than any filter an operator types; a longer parameter is refused before it is read. */
+    private static final int MAX_PARAM = 512;
+
     private final DueCallbackDeliveryService notifyService;
     private final NotifyTaskOperations operations;
 
@@ -33,6 +36,15 @@ public class GroupBuyNotifyJob {
         String teamId = XxlJobHelper.getJobParam() == null
                 ? ""
                 : XxlJobHelper.getJobParam().trim();
+        // Anything else was taken for a team id: a typo "succeeded" with nothing claimed (team ids are up to 8
+        // digits, as the admin endpoint checks), and a huge parameter went whole into a query and the logs.
+        if (teamId.length() > MAX_PARAM
+                || !(teamId.isEmpty() || DeliverNowParam.isFilter(teamId) || teamId.matches("[0-9]{1,8}"))) {
+            NoParameter.refuse("groupBuyNotifyJob refused: parameter '" + NoParameter.shown(teamId)
+                    + "' is none of: empty, a team id (up to 8 digits), all, host=<host>, "
+                    + "source=<source>,channel=<channel>; nothing run");
+            return;
+        }
         JobShard shard = JobShard.ofRun("groupBuyNotifyJob");
         if (shard == null) {
             return; // refused and reported by JobShard
@@ -86,7 +98,7 @@ public class GroupBuyNotifyJob {
             log.info(line);
             XxlJobHelper.handleSuccess(line);
         } catch (AppException e) {
-            log.warn("groupBuyNotifyJob param='{}' refused: {}", param, e.getInfo());
+            log.warn("groupBuyNotifyJob param='{}' refused: {}", NoParameter.shown(param), e.getInfo());
             XxlJobHelper.log("refused: " + e.getInfo());
             XxlJobHelper.handleFail("groupBuyNotifyJob refused: " + e.getInfo());
         } catch (RuntimeException e) {

@@ -24,6 +24,9 @@ public class GroupBuyTimeoutCloseJob {
 
     @XxlJob("groupBuyTimeoutCloseJob")
     public void groupBuyTimeoutCloseJob() {
+        if (NoParameter.refused("groupBuyTimeoutCloseJob")) {
+            return; // refused and reported by NoParameter
+        }
         JobShard shard = JobShard.ofRun("groupBuyTimeoutCloseJob");
         if (shard == null) {
             return; // refused and reported by JobShard

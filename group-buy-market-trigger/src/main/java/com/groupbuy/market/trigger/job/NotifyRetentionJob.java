@@ -23,6 +23,9 @@ public class NotifyRetentionJob {
 
     @XxlJob("notifyRetentionJob")
     public void notifyRetentionJob() {
+        if (NoParameter.refused("notifyRetentionJob")) {
+            return; // refused and reported by NoParameter
+        }
         try {
             NotifyRetentionSummary summary = retentionService.execRetention();
             String line = String.format(

@@ -10,6 +10,7 @@ import com.groupbuy.market.domain.outbox.model.valobj.NotifyRunSummary;
 import com.groupbuy.market.domain.outbox.model.valobj.NotifyTarget;
 import com.groupbuy.market.domain.outbox.model.valobj.NotifyTaskStatus;
 import com.groupbuy.market.domain.outbox.model.valobj.NotifyTaskVO;
+import com.groupbuy.market.domain.support.JobLimits;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -171,7 +172,7 @@ public class DueCallbackDeliveryService {
         this.batchWindow = batchWindow;
         this.pageSize = Math.max(1, pageSize);
         this.claimBatch = claimBatch(lease, sendWindow, pageSize);
-        this.runBudget = runBudget;
+        this.runBudget = JobLimits.budget("gbm.notify.run-budget", runBudget);
     }
 
     /**

@@ -2,6 +2,7 @@ package com.groupbuy.market.domain.outbox.service;
 
 import com.groupbuy.market.domain.outbox.adapter.repository.INotifyTaskRetention;
 import com.groupbuy.market.domain.outbox.model.valobj.NotifyRetentionSummary;
+import com.groupbuy.market.domain.support.JobLimits;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -33,14 +34,11 @@ public class NotifyRetentionService {
             throw new IllegalArgumentException("gbm.notify.retention.age must be at least " + MIN_AGE.toDays()
                     + " day (a delivered callback's history is kept that long at least), was " + age);
         }
-        if (batchSize < 1) {
-            throw new IllegalArgumentException("gbm.notify.retention.batch-size must be at least 1, was " + batchSize);
-        }
         this.retention = retention;
         this.clock = clock;
         this.age = age;
-        this.batchSize = batchSize;
-        this.runBudget = runBudget;
+        this.batchSize = JobLimits.page("gbm.notify.retention.batch-size", batchSize);
+        this.runBudget = JobLimits.budget("gbm.notify.retention.run-budget", runBudget);
     }
 
     /** Deletes batch after batch until a batch comes back short or the run's budget is spent. */

@@ -33,6 +33,31 @@ class NotifyRetentionServiceTest {
         assertThat(asked).isEmpty();
     }
 
+    /**
+     * A batch is one delete transaction beside live settlements and the budget how long a run holds its job thread:
+     * {@code batch-size=1000000} deleted a million tasks (and their attempts) in one transaction, {@code run-budget=0}
+     * or {@code -1s} made every run delete nothing and report success, {@code 50m} (meant 50 s) held the thread an hour.
+     */
+    @Test
+    void aBatchSizeOrRunBudgetOutOfBoundsIsRefusedAtStart() {
+        for (int batch : List.of(0, -1, 10_001, 1_000_000)) {
+            assertThatThrownBy(() ->
+                            new NotifyRetentionService(store, clock, Duration.ofDays(7), batch, Duration.ofSeconds(50)))
+                    .as("batch " + batch)
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("gbm.notify.retention.batch-size");
+        }
+        for (Duration budget :
+                List.of(Duration.ZERO, Duration.ofSeconds(-1), Duration.ofMinutes(11), Duration.ofDays(1))) {
+            assertThatThrownBy(() -> new NotifyRetentionService(store, clock, Duration.ofDays(7), 500, budget))
+                    .as("budget " + budget)
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("gbm.notify.retention.run-budget");
+        }
+        new NotifyRetentionService(store, clock, Duration.ofDays(7), 10_000, Duration.ofMinutes(10));
+        assertThat(asked).isEmpty();
+    }
+
     @Test
     void aDayOrMoreDeletesOnlyWhatWasDeliveredBeforeThen() {
         new NotifyRetentionService(store, clock, Duration.ofDays(1), 500, Duration.ofSeconds(50)).execRetention();

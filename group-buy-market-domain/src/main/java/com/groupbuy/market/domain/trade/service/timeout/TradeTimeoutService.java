@@ -1,6 +1,7 @@
 package com.groupbuy.market.domain.trade.service.timeout;
 
 import com.groupbuy.market.domain.outbox.adapter.port.INotifyDispatcher;
+import com.groupbuy.market.domain.support.JobLimits;
 import com.groupbuy.market.domain.trade.adapter.port.ITeamPlaceReservation;
 import com.groupbuy.market.domain.trade.adapter.repository.IRefundRepository;
 import com.groupbuy.market.domain.trade.model.entity.MemberOrderView;
@@ -60,6 +61,8 @@ public class TradeTimeoutService {
             int pageSize,
             Duration runBudget,
             TeamPlaceReconciler placeReconciler) {
+        this.pageSize = JobLimits.page("gbm.timeout.page-size", pageSize);
+        this.runBudget = JobLimits.budget("gbm.timeout.run-budget", runBudget);
         this.repository = repository;
         this.refundService = refundService;
         this.reservation = reservation;
@@ -67,8 +70,6 @@ public class TradeTimeoutService {
         this.clock = clock;
         this.policy = policy;
         this.backstopMargin = policy.delayPathEnabled() ? backstopMargin : Duration.ZERO;
-        this.pageSize = pageSize;
-        this.runBudget = runBudget;
         this.placeReconciler = placeReconciler;
     }
 

@@ -1,0 +1,52 @@
+package com.groupbuy.market.domain.trade.service.timeout;
+
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.groupbuy.market.domain.trade.model.valobj.PaymentGrace;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What the timeout job's settings may ask for. {@code gbm.timeout.run-budget=0} (or negative) made every run close
+ * nothing and report success, so expired teams and unpaid locks were never closed; a page of a million rows was read
+ * in one query; {@code 50m} (meant 50 s) held the job thread for most of an hour. Refused at start, naming the setting.
+ */
+class TradeTimeoutSettingsTest {
+
+    @Test
+    void aPageSizeOrRunBudgetOutOfBoundsIsRefusedAtStart() {
+        for (int page : List.of(0, -1, 10_001, 1_000_000)) {
+            assertThatThrownBy(() -> service(page, Duration.ofSeconds(50)))
+                    .as("page " + page)
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("gbm.timeout.page-size");
+        }
+        for (Duration budget : List.of(Duration.ZERO, Duration.ofSeconds(-1), Duration.ofMinutes(11))) {
+            assertThatThrownBy(() -> service(100, budget))
+                    .as("budget " + budget)
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("gbm.timeout.run-budget");
+        }
+    }
+
+    private static TradeTimeoutService service(int pageSize, Duration runBudget) {
+        // Collaborators are never reached: the settings are checked first.
+        return new TradeTimeoutService(
+                null,
+                null,
+                null,
+                null,
+                null,
+                new CloseCheckPolicy(
+                        false,
+                        Duration.ofMinutes(15),
+                        Duration.ofSeconds(60),
+                        new PaymentGrace(Duration.ZERO, Map.of())),
+                Duration.ZERO,
+                pageSize,
+                runBudget,
+                null);
+    }
+}

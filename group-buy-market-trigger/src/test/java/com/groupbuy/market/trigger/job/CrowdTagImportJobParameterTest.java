@@ -1,0 +1,45 @@
+package com.groupbuy.market.trigger.job;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.xxl.job.core.context.XxlJobContext;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * {@code crowdTagImportJob}'s parameter is a batch id (up to 16 characters) or a tag id (up to 32). A longer one names
+ * nothing; it went whole into two queries, the refusal and the logs (a megabyte pasted by mistake came back a
+ * megabyte). It is refused before anything is read, shown shortened.
+ */
+class CrowdTagImportJobParameterTest {
+
+    @TempDir
+    Path dir;
+
+    @AfterEach
+    void clear() {
+        XxlJobContext.setXxlJobContext(null);
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {33, 10_000, 1_000_000})
+    void aParameterLongerThanAnyIdIsRefusedShortened(int length) throws Exception {
+        XxlJobContext context =
+                new XxlJobContext(1, "t".repeat(length), dir.resolve("1.log").toString(), 0, 1);
+        XxlJobContext.setXxlJobContext(context);
+
+        // No service at all: a run that went past the parameter would fail on it, not be refused.
+        new CrowdTagImportJob(null).crowdTagImportJob();
+
+        assertThat(context.getHandleCode()).isEqualTo(XxlJobContext.HANDLE_CODE_FAIL);
+        assertThat(context.getHandleMsg())
+                .contains("refused")
+                .contains("at most 32")
+                .hasSizeLessThan(400);
+        assertThat(Files.size(dir.resolve("1.log"))).isLessThan(1000);
+    }
+}

@@ -1,0 +1,98 @@
+package com.groupbuy.market.trigger.job;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.groupbuy.market.domain.outbox.service.NotifyRetentionService;
+import com.xxl.job.core.context.XxlJobContext;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * A careless operator types a parameter into a job that takes none ({@code dry-run}, {@code age=30d}, a team id):
+ * the run must be refused and say so in the job log, not run the whole job as if nothing had been asked - for
+ * {@code notifyRetentionJob} that is deleting delivered callbacks' history when a preview was meant.
+ */
+class NoParameterJobsTest {
+
+    @TempDir
+    Path dir;
+
+    @AfterEach
+    void clear() {
+        XxlJobContext.setXxlJobContext(null);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"dry-run", "age=3650d", "0", "team-1;DROP TABLE notify_task"})
+    void theRetentionJobRefusesAParameterAndDeletesNothing(String param) throws Exception {
+        AtomicInteger deletes = new AtomicInteger();
+        NotifyRetentionService service = new NotifyRetentionService(
+                (before, limit) -> {
+                    deletes.incrementAndGet();
+                    return 0;
+                },
+                Clock.systemUTC(),
+                Duration.ofDays(30),
+                100,
+                Duration.ofSeconds(5));
+        XxlJobContext context = runWith(param);
+
+        new NotifyRetentionJob(service).notifyRetentionJob();
+
+        assertThat(deletes).hasValue(0);
+        assertRefused(context, "notifyRetentionJob", param);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"dry-run", "team-1"})
+    void theTimeoutJobRefusesAParameter(String param) throws Exception {
+        XxlJobContext context = runWith(param);
+
+        // No service at all: a run that went past the parameter would fail on it, not be refused.
+        new GroupBuyTimeoutCloseJob(null).groupBuyTimeoutCloseJob();
+
+        assertRefused(context, "groupBuyTimeoutCloseJob", param);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"", "   "})
+    void noParameterOrBlanksRunTheJob(String param) {
+        AtomicInteger deletes = new AtomicInteger();
+        NotifyRetentionService service = new NotifyRetentionService(
+                (before, limit) -> {
+                    deletes.incrementAndGet();
+                    return 0;
+                },
+                Clock.systemUTC(),
+                Duration.ofDays(30),
+                100,
+                Duration.ofSeconds(5));
+        XxlJobContext context = runWith(param);
+
+        new NotifyRetentionJob(service).notifyRetentionJob();
+
+        assertThat(deletes).hasValue(1);
+        assertThat(context.getHandleCode()).isEqualTo(XxlJobContext.HANDLE_CODE_SUCCESS);
+    }
+
+    private XxlJobContext runWith(String param) {
+        XxlJobContext context = new XxlJobContext(1, param, dir.resolve("1.log").toString(), 0, 1);
+        XxlJobContext.setXxlJobContext(context);
+        return context;
+    }
+
+    private void assertRefused(XxlJobContext context, String job, String param) throws Exception {
+        assertThat(context.getHandleCode()).isEqualTo(XxlJobContext.HANDLE_CODE_FAIL);
+        assertThat(context.getHandleMsg()).contains(job).contains("takes no parameter");
+        assertThat(Files.readString(dir.resolve("1.log")))
+                .contains("takes no parameter")
+                .contains("nothing run");
+    }
+}

@@ -1,0 +1,55 @@
+package com.groupbuy.market.trigger.job;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.xxl.job.core.context.XxlJobContext;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * {@code groupBuyNotifyJob}'s parameter is empty, a team id or a deliver-now filter. Anything else was taken for a
+ * team id: a typo ({@code dry-run}, {@code deliver all}, {@code 123456789}) "succeeded" with nothing claimed, and a
+ * megabyte of text went whole into a query and the logs. It must be refused, saying what is accepted.
+ */
+class NotifyJobParameterTest {
+
+    @TempDir
+    Path dir;
+
+    @AfterEach
+    void clear() {
+        XxlJobContext.setXxlJobContext(null);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"dry-run", "deliver all", "123456789", "12a", "-1", "1\n2"})
+    void aParameterThatIsNeitherATeamIdNorAFilterIsRefused(String param) throws Exception {
+        XxlJobContext context = new XxlJobContext(1, param, dir.resolve("1.log").toString(), 0, 1);
+        XxlJobContext.setXxlJobContext(context);
+
+        // No services at all: a run that went past the parameter would fail on them, not be refused.
+        new GroupBuyNotifyJob(null, null).groupBuyNotifyJob();
+
+        assertThat(context.getHandleCode()).isEqualTo(XxlJobContext.HANDLE_CODE_FAIL);
+        assertThat(context.getHandleMsg()).contains("refused").contains("team id (up to 8 digits)");
+        assertThat(Files.readString(dir.resolve("1.log"))).contains("refused").contains("nothing run");
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {10_000, 1_000_000})
+    void aHugeParameterIsRefusedAndNotEchoedWhole(int length) throws Exception {
+        XxlJobContext context =
+                new XxlJobContext(1, "7".repeat(length), dir.resolve("1.log").toString(), 0, 1);
+        XxlJobContext.setXxlJobContext(context);
+
+        new GroupBuyNotifyJob(null, null).groupBuyNotifyJob();
+
+        assertThat(context.getHandleCode()).isEqualTo(XxlJobContext.HANDLE_CODE_FAIL);
+        assertThat(context.getHandleMsg()).hasSizeLessThan(400);
+        assertThat(Files.size(dir.resolve("1.log"))).isLessThan(1000);
+    }
+}
