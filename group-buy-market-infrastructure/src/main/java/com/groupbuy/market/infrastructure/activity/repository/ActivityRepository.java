@@ -12,7 +12,6 @@ import com.groupbuy.market.infrastructure.activity.po.GroupBuyActivityPO;
 import com.groupbuy.market.infrastructure.activity.po.GroupBuyDiscountPO;
 import com.groupbuy.market.infrastructure.activity.po.SkuPO;
 import java.time.Duration;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -24,13 +23,19 @@ import org.springframework.stereotype.Repository;
 /**
  * Market configuration behind a short-lived in-process cache: the hot paths read memory, and a change in the
  * tables is seen within the TTL (or at once after {@link #evictCache()}). Absent rows are cached too, so a flood of
- * requests for an unknown goods does not reach the database either.
+ * requests for an unknown goods does not reach the database either — but in a cache of their own: the trial is
+ * unauthenticated, and unknown ids sharing one bounded cache with the rows found pushed the real configuration out
+ * (a flood of unknown goods ids made every partner's warm trial read the tables again).
  */
 @Repository
 public class ActivityRepository implements IActivityRepository {
 
     private final IMarketConfigDao dao;
-    private final Cache<String, Optional<Object>> cache;
+    /** Rows found: bounded by what operators configure, never by what callers ask for. */
+    private final Cache<String, Object> found;
+    /** Keys found absent: as many as callers invent, so bounded, and evicting only one another. */
+    private final Cache<String, Boolean> absent;
+
     private final Executor loader;
 
     public ActivityRepository(
@@ -39,7 +44,11 @@ public class ActivityRepository implements IActivityRepository {
             @Qualifier("marketConfigLoadExecutor") Executor loader) {
         this.dao = dao;
         this.loader = loader;
-        this.cache = CacheBuilder.newBuilder()
+        this.found = CacheBuilder.newBuilder()
+                .expireAfterWrite(ttl)
+                .maximumSize(100_000)
+                .build();
+        this.absent = CacheBuilder.newBuilder()
                 .expireAfterWrite(ttl)
                 .maximumSize(100_000)
                 .build();
@@ -71,16 +80,18 @@ public class ActivityRepository implements IActivityRepository {
     @Override
     @SuppressWarnings("unchecked")
     public CompletableFuture<SkuVO> querySkuAsync(String goodsId) {
-        Optional<Object> cached = cache.getIfPresent(skuKey(goodsId));
-        if (cached != null) {
-            return CompletableFuture.completedFuture((SkuVO) cached.orElse(null));
+        String key = skuKey(goodsId);
+        Object cached = found.getIfPresent(key);
+        if (cached != null || absent.getIfPresent(key) != null) {
+            return CompletableFuture.completedFuture((SkuVO) cached);
         }
         return CompletableFuture.supplyAsync(() -> querySku(goodsId), loader);
     }
 
     @Override
     public void evictCache() {
-        cache.invalidateAll();
+        found.invalidateAll();
+        absent.invalidateAll();
     }
 
     private static String skuKey(String goodsId) {
@@ -89,10 +100,34 @@ public class ActivityRepository implements IActivityRepository {
 
     @SuppressWarnings("unchecked")
     private <T> T cached(String key, Callable<T> loader) {
+        if (absent.getIfPresent(key) != null) {
+            return null;
+        }
         try {
-            return (T) cache.get(key, () -> Optional.ofNullable(loader.call())).orElse(null);
+            // A row not found fails the load (Guava caches no failure, and concurrent callers of the key share it),
+            // so nothing absent ever takes a place among the rows found.
+            return (T) found.get(key, () -> {
+                T row = loader.call();
+                if (row == null) {
+                    throw NotFound.INSTANCE;
+                }
+                return row;
+            });
         } catch (ExecutionException e) {
+            if (e.getCause() == NotFound.INSTANCE) {
+                absent.put(key, Boolean.TRUE);
+                return null;
+            }
             throw new IllegalStateException("cannot load market configuration " + key, e.getCause());
+        }
+    }
+
+    /** The load's "no such row": checked, so Guava hands it back as the cause of an {@link ExecutionException}. */
+    private static final class NotFound extends Exception {
+        private static final NotFound INSTANCE = new NotFound();
+
+        private NotFound() {
+            super("no such row", null, false, false);
         }
     }
 

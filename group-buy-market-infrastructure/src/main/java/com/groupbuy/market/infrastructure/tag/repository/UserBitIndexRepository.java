@@ -14,7 +14,6 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Repository;
@@ -24,17 +23,27 @@ import org.springframework.stereotype.Repository;
  * in-process cache. A position never changes once given,
  * so a cached position is never stale; only "no position yet" can be, and it is kept for the TTL at most (a
  * user first tagged by an import on another node is seen as a member within it). An in-process cache rather
- * than a Redis hash: it costs no round trip on the trial path and no Redis memory per user ever tagged.
+ * than a Redis hash: it costs no round trip on the trial path and no Redis memory per user ever tagged. Users
+ * without a position are kept apart from those with one: the trial is unauthenticated, and invented user ids
+ * sharing one bounded cache with the real positions pushed the tagged members' positions out (each of their trials
+ * then read the table again).
  */
 @Repository
 public class UserBitIndexRepository implements IUserBitIndexRepository {
 
     private final ICrowdUserIndexDao dao;
-    private final Cache<PartnerUserVO, Optional<Long>> cache;
+    /** Positions given: bounded by the users imports tagged, never by what callers invent. */
+    private final Cache<PartnerUserVO, Long> found;
+    /** Users without a position yet: as many as callers invent, so bounded, and evicting only one another. */
+    private final Cache<PartnerUserVO, Boolean> absent;
 
     public UserBitIndexRepository(ICrowdUserIndexDao dao, @Value("${gbm.tag.user-index-cache-ttl:30s}") Duration ttl) {
         this.dao = dao;
-        this.cache = CacheBuilder.newBuilder()
+        this.found = CacheBuilder.newBuilder()
+                .expireAfterWrite(ttl)
+                .maximumSize(200_000)
+                .build();
+        this.absent = CacheBuilder.newBuilder()
                 .expireAfterWrite(ttl)
                 .maximumSize(200_000)
                 .build();
@@ -52,7 +61,10 @@ public class UserBitIndexRepository implements IUserBitIndexRepository {
         }
         Map<PartnerUserVO, Long> positions = new HashMap<>();
         byPartner.forEach((partner, userIds) -> positions.putAll(assign(partner, userIds)));
-        positions.forEach((user, position) -> cache.put(user, Optional.of(position)));
+        positions.forEach((user, position) -> {
+            found.put(user, position);
+            absent.invalidate(user);
+        });
         return positions;
     }
 
@@ -72,13 +84,34 @@ public class UserBitIndexRepository implements IUserBitIndexRepository {
 
     @Override
     public Long find(PartnerUserVO user) {
+        if (absent.getIfPresent(user) != null) {
+            return null;
+        }
         try {
-            return cache.get(
-                            user,
-                            () -> Optional.ofNullable(dao.queryByUser(user.source(), user.channel(), user.userId())))
-                    .orElse(null);
+            // No position fails the load (Guava caches no failure; concurrent callers of the user share it), so a
+            // user without one never takes a place among the positions given.
+            return found.get(user, () -> {
+                Long position = dao.queryByUser(user.source(), user.channel(), user.userId());
+                if (position == null) {
+                    throw NoPosition.INSTANCE;
+                }
+                return position;
+            });
         } catch (ExecutionException e) {
+            if (e.getCause() == NoPosition.INSTANCE) {
+                absent.put(user, Boolean.TRUE);
+                return null;
+            }
             throw new IllegalStateException("cannot read the bit position of user " + user, e.getCause());
+        }
+    }
+
+    /** The load's "no position yet": checked, so Guava hands it back as the cause of an {@link ExecutionException}. */
+    private static final class NoPosition extends Exception {
+        private static final NoPosition INSTANCE = new NoPosition();
+
+        private NoPosition() {
+            super("no position", null, false, false);
         }
     }
 
