@@ -60,7 +60,7 @@ public class GroupBuyNotifyService implements INotifyGateway {
         try (Response response = client.newCall(request.build()).execute()) {
             long latency = (System.nanoTime() - start) / 1_000_000;
             String body = read(response.body());
-            boolean delivered = response.isSuccessful() && Constants.NOTIFY_ACK.equals(body.trim());
+            boolean delivered = response.isSuccessful() && isAck(body);
             return new DeliveryResult(
                     delivered,
                     response.code(),
@@ -75,8 +75,31 @@ public class GroupBuyNotifyService implements INotifyGateway {
         }
     }
 
+    /**
+     * The acknowledgement is the whole body {@code success} with only whitespace (space, tab, CR, LF) around it, and
+     * within {@link #MAX_BODY_READ} bytes. The body is read one byte past that bound so a longer one is seen as
+     * longer: only its first KiB used to be judged (so {@code success}, a KiB of spaces and then an error page counted
+     * as delivered), and {@code String.trim()} also dropped control characters (NUL, BEL, ESC) around it.
+     */
+    static boolean isAck(String body) {
+        int start = 0;
+        int end = body.length();
+        while (start < end && isWhitespace(body.charAt(start))) {
+            start++;
+        }
+        while (end > start && isWhitespace(body.charAt(end - 1))) {
+            end--;
+        }
+        // An ack-shaped body is ASCII, so its length in chars is its length in bytes.
+        return body.length() <= MAX_BODY_READ && Constants.NOTIFY_ACK.equals(body.substring(start, end));
+    }
+
+    private static boolean isWhitespace(char c) {
+        return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+    }
+
     private static String read(ResponseBody body) throws IOException {
-        return body == null ? "" : body.source().readUtf8(Math.min(MAX_BODY_READ, Math.max(0, bodyLength(body))));
+        return body == null ? "" : body.source().readUtf8(Math.min(MAX_BODY_READ + 1, Math.max(0, bodyLength(body))));
     }
 
     private static long bodyLength(ResponseBody body) throws IOException {
@@ -84,7 +107,7 @@ public class GroupBuyNotifyService implements INotifyGateway {
         if (length >= 0) {
             return length;
         }
-        body.source().request(MAX_BODY_READ);
+        body.source().request(MAX_BODY_READ + 1);
         return body.source().getBuffer().size();
     }
 
