@@ -3,7 +3,6 @@ package com.groupbuy.market.trigger.job;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.xxl.job.core.context.XxlJobContext;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.io.TempDir;
@@ -22,15 +21,13 @@ class CrowdTagImportJobParameterTest {
 
     @AfterEach
     void clear() {
-        XxlJobContext.setXxlJobContext(null);
+        JobRun.clear();
     }
 
     @ParameterizedTest
     @ValueSource(ints = {33, 10_000, 1_000_000})
     void aParameterLongerThanAnyIdIsRefusedShortened(int length) throws Exception {
-        XxlJobContext context =
-                new XxlJobContext(1, "t".repeat(length), dir.resolve("1.log").toString(), 0, 1);
-        XxlJobContext.setXxlJobContext(context);
+        XxlJobContext context = JobRun.start(dir, "t".repeat(length));
 
         // No service at all: a run that went past the parameter would fail on it, not be refused.
         new CrowdTagImportJob(null).crowdTagImportJob();
@@ -40,6 +37,6 @@ class CrowdTagImportJobParameterTest {
                 .contains("refused")
                 .contains("at most 32")
                 .hasSizeLessThan(400);
-        assertThat(Files.size(dir.resolve("1.log"))).isLessThan(1000);
+        assertThat(JobRun.logSize(dir)).isLessThan(1000);
     }
 }

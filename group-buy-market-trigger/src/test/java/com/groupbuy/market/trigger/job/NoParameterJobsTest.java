@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.groupbuy.market.domain.outbox.service.NotifyRetentionService;
 import com.xxl.job.core.context.XxlJobContext;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -26,23 +25,15 @@ class NoParameterJobsTest {
 
     @AfterEach
     void clear() {
-        XxlJobContext.setXxlJobContext(null);
+        JobRun.clear();
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"dry-run", "age=3650d", "0", "team-1;DROP TABLE notify_task"})
     void theRetentionJobRefusesAParameterAndDeletesNothing(String param) throws Exception {
         AtomicInteger deletes = new AtomicInteger();
-        NotifyRetentionService service = new NotifyRetentionService(
-                (before, limit) -> {
-                    deletes.incrementAndGet();
-                    return 0;
-                },
-                Clock.systemUTC(),
-                Duration.ofDays(30),
-                100,
-                Duration.ofSeconds(5));
-        XxlJobContext context = runWith(param);
+        NotifyRetentionService service = retentionCounting(deletes);
+        XxlJobContext context = JobRun.start(dir, param);
 
         new NotifyRetentionJob(service).notifyRetentionJob();
 
@@ -53,7 +44,7 @@ class NoParameterJobsTest {
     @ParameterizedTest
     @ValueSource(strings = {"dry-run", "team-1"})
     void theTimeoutJobRefusesAParameter(String param) throws Exception {
-        XxlJobContext context = runWith(param);
+        XxlJobContext context = JobRun.start(dir, param);
 
         // No service at all: a run that went past the parameter would fail on it, not be refused.
         new GroupBuyTimeoutCloseJob(null).groupBuyTimeoutCloseJob();
@@ -65,7 +56,18 @@ class NoParameterJobsTest {
     @ValueSource(strings = {"", "   "})
     void noParameterOrBlanksRunTheJob(String param) {
         AtomicInteger deletes = new AtomicInteger();
-        NotifyRetentionService service = new NotifyRetentionService(
+        NotifyRetentionService service = retentionCounting(deletes);
+        XxlJobContext context = JobRun.start(dir, param);
+
+        new NotifyRetentionJob(service).notifyRetentionJob();
+
+        assertThat(deletes).hasValue(1);
+        assertThat(context.getHandleCode()).isEqualTo(XxlJobContext.HANDLE_CODE_SUCCESS);
+    }
+
+    /** The retention service over a store that only counts its deletes. */
+    private static NotifyRetentionService retentionCounting(AtomicInteger deletes) {
+        return new NotifyRetentionService(
                 (before, limit) -> {
                     deletes.incrementAndGet();
                     return 0;
@@ -74,25 +76,11 @@ class NoParameterJobsTest {
                 Duration.ofDays(30),
                 100,
                 Duration.ofSeconds(5));
-        XxlJobContext context = runWith(param);
-
-        new NotifyRetentionJob(service).notifyRetentionJob();
-
-        assertThat(deletes).hasValue(1);
-        assertThat(context.getHandleCode()).isEqualTo(XxlJobContext.HANDLE_CODE_SUCCESS);
-    }
-
-    private XxlJobContext runWith(String param) {
-        XxlJobContext context = new XxlJobContext(1, param, dir.resolve("1.log").toString(), 0, 1);
-        XxlJobContext.setXxlJobContext(context);
-        return context;
     }
 
     private void assertRefused(XxlJobContext context, String job, String param) throws Exception {
         assertThat(context.getHandleCode()).isEqualTo(XxlJobContext.HANDLE_CODE_FAIL);
         assertThat(context.getHandleMsg()).contains(job).contains("takes no parameter");
-        assertThat(Files.readString(dir.resolve("1.log")))
-                .contains("takes no parameter")
-                .contains("nothing run");
+        assertThat(JobRun.log(dir)).contains("takes no parameter").contains("nothing run");
     }
 }

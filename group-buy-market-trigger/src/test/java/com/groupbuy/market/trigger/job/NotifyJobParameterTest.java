@@ -3,7 +3,6 @@ package com.groupbuy.market.trigger.job;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.xxl.job.core.context.XxlJobContext;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.io.TempDir;
@@ -22,34 +21,31 @@ class NotifyJobParameterTest {
 
     @AfterEach
     void clear() {
-        XxlJobContext.setXxlJobContext(null);
+        JobRun.clear();
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"dry-run", "deliver all", "123456789", "12a", "-1", "1\n2"})
     void aParameterThatIsNeitherATeamIdNorAFilterIsRefused(String param) throws Exception {
-        XxlJobContext context = new XxlJobContext(1, param, dir.resolve("1.log").toString(), 0, 1);
-        XxlJobContext.setXxlJobContext(context);
+        XxlJobContext context = JobRun.start(dir, param);
 
         // No services at all: a run that went past the parameter would fail on them, not be refused.
         new GroupBuyNotifyJob(null, null).groupBuyNotifyJob();
 
         assertThat(context.getHandleCode()).isEqualTo(XxlJobContext.HANDLE_CODE_FAIL);
         assertThat(context.getHandleMsg()).contains("refused").contains("team id (up to 8 digits)");
-        assertThat(Files.readString(dir.resolve("1.log"))).contains("refused").contains("nothing run");
+        assertThat(JobRun.log(dir)).contains("refused").contains("nothing run");
     }
 
     @ParameterizedTest
     @ValueSource(ints = {10_000, 1_000_000})
     void aHugeParameterIsRefusedAndNotEchoedWhole(int length) throws Exception {
-        XxlJobContext context =
-                new XxlJobContext(1, "7".repeat(length), dir.resolve("1.log").toString(), 0, 1);
-        XxlJobContext.setXxlJobContext(context);
+        XxlJobContext context = JobRun.start(dir, "7".repeat(length));
 
         new GroupBuyNotifyJob(null, null).groupBuyNotifyJob();
 
         assertThat(context.getHandleCode()).isEqualTo(XxlJobContext.HANDLE_CODE_FAIL);
         assertThat(context.getHandleMsg()).hasSizeLessThan(400);
-        assertThat(Files.size(dir.resolve("1.log"))).isLessThan(1000);
+        assertThat(JobRun.logSize(dir)).isLessThan(1000);
     }
 }
