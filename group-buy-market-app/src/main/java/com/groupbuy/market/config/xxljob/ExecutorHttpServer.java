@@ -16,6 +16,7 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
@@ -33,9 +34,12 @@ import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.handler.timeout.ReadTimeoutException;
 import io.netty.handler.timeout.ReadTimeoutHandler;
+import io.netty.util.AttributeKey;
+import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.io.IOException;
 import java.net.BindException;
@@ -70,6 +74,8 @@ import lombok.extern.slf4j.Slf4j;
 public final class ExecutorHttpServer implements AutoCloseable {
 
     private static final int MAX_BODY = 1 << 20;
+    private static final int REFUSED_CLOSE_SECONDS = 5;
+    private static final AttributeKey<Boolean> REFUSED = AttributeKey.valueOf("gbm.executor.refusedBody");
     static final int READ_TIMEOUT_SECONDS = 30;
 
     private final Channel channel;
@@ -121,6 +127,7 @@ public final class ExecutorHttpServer implements AutoCloseable {
                         ch.pipeline()
                                 .addLast(new ReadTimeoutHandler(READ_TIMEOUT_SECONDS))
                                 .addLast(new HttpServerCodec())
+                                .addLast(new RefusedBodyEnd())
                                 .addLast(new BoundedAggregator())
                                 .addLast(new Handler(token, executorBiz, threads));
                     }
@@ -156,7 +163,12 @@ public final class ExecutorHttpServer implements AutoCloseable {
         threads.shutdownNow();
     }
 
-    /** A body over {@link #MAX_BODY} is answered in our JSON, not Netty's bare 413. */
+    /**
+     * A body over {@link #MAX_BODY} is answered in our JSON, not Netty's bare 413. The connection is closed when the
+     * rest of that body has arrived ({@link RefusedBodyEnd}) or {@link #REFUSED_CLOSE_SECONDS} later, not at once:
+     * closing while the caller is still sending makes the system reset the connection, and the caller loses the
+     * answer (seen in CI: "header parser received no bytes").
+     */
     private static final class BoundedAggregator extends HttpObjectAggregator {
         BoundedAggregator() {
             super(MAX_BODY);
@@ -164,7 +176,23 @@ public final class ExecutorHttpServer implements AutoCloseable {
 
         @Override
         protected void handleOversizedMessage(ChannelHandlerContext ctx, HttpMessage oversized) {
-            reply(ctx, ReturnT.ofFail("request failed: request body over " + MAX_BODY + " bytes"));
+            ctx.channel().attr(REFUSED).set(Boolean.TRUE);
+            ctx.writeAndFlush(response(ReturnT.ofFail("request failed: request body over " + MAX_BODY + " bytes")));
+            ctx.executor().schedule(() -> ctx.channel().close(), REFUSED_CLOSE_SECONDS, TimeUnit.SECONDS);
+        }
+    }
+
+    /** Ahead of the aggregator, which drops a refused body's content unseen: closes once that body has ended. */
+    private static final class RefusedBodyEnd extends ChannelInboundHandlerAdapter {
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            if (msg instanceof LastHttpContent
+                    && Boolean.TRUE.equals(ctx.channel().attr(REFUSED).get())) {
+                ReferenceCountUtil.release(msg);
+                ctx.close();
+                return;
+            }
+            ctx.fireChannelRead(msg);
         }
     }
 
@@ -216,6 +244,10 @@ public final class ExecutorHttpServer implements AutoCloseable {
     }
 
     private static void reply(ChannelHandlerContext ctx, ReturnT<?> answer) {
+        ctx.writeAndFlush(response(answer)).addListener(ChannelFutureListener.CLOSE);
+    }
+
+    private static FullHttpResponse response(ReturnT<?> answer) {
         byte[] body = GsonTool.toJson(answer).getBytes(StandardCharsets.UTF_8);
         FullHttpResponse response =
                 new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK, Unpooled.wrappedBuffer(body));
@@ -223,7 +255,7 @@ public final class ExecutorHttpServer implements AutoCloseable {
                 .set(HttpHeaderNames.CONTENT_TYPE, "application/json;charset=UTF-8")
                 .setInt(HttpHeaderNames.CONTENT_LENGTH, body.length)
                 .set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
-        ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+        return response;
     }
 
     private static ReturnT<?> answer(

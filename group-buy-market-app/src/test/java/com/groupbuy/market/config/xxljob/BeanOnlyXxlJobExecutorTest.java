@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
+import java.io.OutputStream;
 import java.net.ConnectException;
 import java.net.Inet4Address;
 import java.net.InetAddress;
@@ -15,11 +16,13 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.text.SimpleDateFormat;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.Date;
 import java.util.List;
@@ -182,6 +185,39 @@ public class BeanOnlyXxlJobExecutorTest {
         assertThat(post(executor, "/run", TOKEN, "{\"jobId\":1,\"executorParams\":\"" + params + "\"}"))
                 .contains("\"code\":500")
                 .contains("over 1048576 bytes");
+        assertThat(post(executor, "/beat", TOKEN, "")).contains("\"code\":200");
+    }
+
+    /**
+     * The refusal of a body over 1 MiB reaches a caller still sending that body: the server closed the connection as
+     * soon as it answered, and the caller's further writes then reset it, losing the answer (CI, 2026-12-02: "HTTP/1.1
+     * header parser received no bytes"). A caller sending in pieces makes it certain. Proved to fail on the code
+     * before: the write of a later piece failed (broken pipe / connection reset).
+     */
+    @Test
+    void theRefusalOfABodyOverOneMebibyteReachesACallerStillSendingIt() throws Exception {
+        BeanOnlyXxlJobExecutor executor = start("127.0.0.1", 0);
+        int length = (1 << 20) + (1 << 19);
+        try (Socket socket = new Socket("127.0.0.1", executor.boundAddress().getPort())) {
+            socket.setSoTimeout(10_000);
+            OutputStream out = socket.getOutputStream();
+            out.write(("POST /run HTTP/1.1\r\nHost: x\r\nXXL-JOB-ACCESS-TOKEN: " + TOKEN
+                            + "\r\nContent-Type: application/json\r\nContent-Length: " + length + "\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            byte[] piece = new byte[1 << 16];
+            Arrays.fill(piece, (byte) 'x');
+            for (int sent = 0; sent < length; sent += piece.length) {
+                Thread.sleep(20); // the answer is written meanwhile
+                out.write(piece, 0, Math.min(piece.length, length - sent));
+                out.flush();
+            }
+            String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(answer)
+                    .startsWith("HTTP/1.1 200")
+                    .contains("\"code\":500")
+                    .contains("over 1048576 bytes");
+        }
         assertThat(post(executor, "/beat", TOKEN, "")).contains("\"code\":200");
     }
 
