@@ -51,7 +51,7 @@ public class NotifyConfig {
                 .followRedirects(false)
                 .followSslRedirects(false)
                 .retryOnConnectionFailure(false)
-                .dns(new PublicOnlyDns(policy))
+                .dns(new PublicOnlyDns(policy, properties.getConnectTimeout()))
                 .socketFactory(new PublicOnlySocketFactory(policy))
                 .build();
     }

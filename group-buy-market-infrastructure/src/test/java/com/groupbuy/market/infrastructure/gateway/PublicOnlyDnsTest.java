@@ -1,0 +1,100 @@
+package com.groupbuy.market.infrastructure.gateway;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.groupbuy.market.domain.outbox.model.valobj.DeliveryResult;
+import com.groupbuy.market.domain.outbox.model.valobj.NotifyTaskVO;
+import com.groupbuy.market.types.net.NotifyUrlPolicy;
+import com.sun.net.httpserver.HttpServer;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import okhttp3.Dns;
+import okhttp3.OkHttpClient;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The partner names the callback host, so it runs the name server answering for it. A name server that never answers
+ * must not hold a delivery thread: on main the lookup ran on the sender's thread, which OkHttp's call timeout cannot
+ * interrupt, so the send waited as long as the name server did. Real HTTP server on loopback; the hostile name server
+ * is OkHttp's Dns hook, answering (loopback) only when the test lets it.
+ */
+class PublicOnlyDnsTest {
+
+    private final AtomicInteger requests = new AtomicInteger();
+    private final CountDownLatch nameServerAnswers = new CountDownLatch(1);
+    private HttpServer server;
+
+    @BeforeEach
+    void start() throws Exception {
+        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        server.createContext("/", exchange -> {
+            requests.incrementAndGet();
+            exchange.getRequestBody().readAllBytes();
+            byte[] bytes = "success".getBytes(StandardCharsets.UTF_8);
+            exchange.sendResponseHeaders(200, bytes.length);
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(bytes);
+            }
+        });
+        server.start();
+    }
+
+    @AfterEach
+    void stop() {
+        nameServerAnswers.countDown();
+        server.stop(0);
+    }
+
+    @Test
+    void aNameServerThatNeverAnswersEndsTheSendAtTheConnectTimeoutNotWhenItAnswers() throws Exception {
+        Dns hostile = hostname -> {
+            try {
+                nameServerAnswers.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return List.of(InetAddress.getLoopbackAddress());
+        };
+        OkHttpClient client = new OkHttpClient.Builder()
+                .dns(new PublicOnlyDns(new NotifyUrlPolicy(true, false), hostile, Duration.ofMillis(200)))
+                .callTimeout(Duration.ofMillis(500))
+                .build();
+        GroupBuyNotifyService service = new GroupBuyNotifyService(client, (s, c) -> null, Clock.systemUTC());
+        NotifyTaskVO task = NotifyTaskVO.builder()
+                .id(1)
+                .webhookId("msg_1")
+                .teamId("t1")
+                .source("s01")
+                .channel("c01")
+                .notifyCategory("trade_settlement")
+                .notifyType("HTTP")
+                .notifyUrl("http://partner.example:" + server.getAddress().getPort() + "/cb")
+                .body("{}")
+                .claimToken("x")
+                .build();
+
+        CompletableFuture<DeliveryResult> send = CompletableFuture.supplyAsync(() -> service.groupBuyNotify(task));
+        // Far beyond the 200 ms bound; on main the send is still waiting for the name server here.
+        DeliveryResult result =
+                send.completeOnTimeout(null, 10, TimeUnit.SECONDS).get();
+
+        assertThat(result)
+                .as("the send ended while the name server was still silent")
+                .isNotNull();
+        assertThat(nameServerAnswers.getCount()).isEqualTo(1);
+        assertThat(result.delivered()).isFalse();
+        assertThat(result.error()).contains("partner.example did not resolve within 200 ms");
+        assertThat(requests).hasValue(0);
+    }
+}
