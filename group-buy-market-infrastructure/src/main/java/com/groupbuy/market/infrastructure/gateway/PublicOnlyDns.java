@@ -24,7 +24,9 @@ import org.jetbrains.annotations.NotNull;
  * system resolver cannot be interrupted and OkHttp's call timeout does not end it: a send to such a name held its
  * delivery thread for the resolver's own timeouts (seconds per name server and attempt), past the send window the
  * compensation run sizes its leases by. The lookup itself finishes on a resolver thread, whoever stopped waiting;
- * the JDK resolves one name once at a time, so those threads are at most the distinct names still resolving.
+ * a lookup the JDK is already running for the same name is waited for on its own resolver thread, so these threads
+ * number at most the sends started during one system lookup's lifetime (the senders and after-commit threads, each
+ * stopping after {@code timeout}), not one per partner request.
  */
 public class PublicOnlyDns implements Dns {
 
