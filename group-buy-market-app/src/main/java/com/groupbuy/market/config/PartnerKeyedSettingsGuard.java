@@ -1,6 +1,7 @@
 package com.groupbuy.market.config;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -10,7 +11,11 @@ import org.apache.commons.logging.Log;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.context.properties.bind.Bindable;
 import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.context.properties.source.ConfigurationPropertyName;
+import org.springframework.boot.context.properties.source.ConfigurationPropertyName.Form;
 import org.springframework.boot.context.properties.source.ConfigurationPropertySource;
+import org.springframework.boot.context.properties.source.ConfigurationPropertySources;
+import org.springframework.boot.context.properties.source.IterableConfigurationPropertySource;
 import org.springframework.boot.env.EnvironmentPostProcessor;
 import org.springframework.boot.logging.DeferredLogFactory;
 import org.springframework.core.Ordered;
@@ -112,6 +117,7 @@ public class PartnerKeyedSettingsGuard implements EnvironmentPostProcessor, Orde
                 }));
             }
         }
+        problems.addAll(crossedKeys(environment));
         if (!problems.isEmpty()) {
             throw new IllegalStateException("refusing to start: " + String.join("; ", problems));
         }
@@ -151,6 +157,60 @@ public class PartnerKeyedSettingsGuard implements EnvironmentPostProcessor, Orde
             }
         }
         return named;
+    }
+
+    /**
+     * Spring compares map keys written without brackets ignoring case and '-': {@code refund-urls.Mall.App} and
+     * {@code refund-urls.mall.app} became one key, and both partners got one partner's value (the other partner's
+     * refund callbacks, its secret: one partner could sign as the other). Each configured key must bind to its own
+     * value, and no pair may appear that nobody configured; else the start is refused, naming the key.
+     */
+    private static List<String> crossedKeys(ConfigurableEnvironment environment) {
+        List<String> problems = new ArrayList<>();
+        Binder all = Binder.get(environment);
+        for (String setting : PARTNER_KEYED) {
+            ConfigurationPropertyName prefix = ConfigurationPropertyName.of(setting);
+            int at = prefix.getNumberOfElements();
+            Map<String, Object> configured = new LinkedHashMap<>();
+            for (ConfigurationPropertySource source : ConfigurationPropertySources.get(environment)) {
+                if (!(source instanceof IterableConfigurationPropertySource names)) {
+                    continue;
+                }
+                names.stream()
+                        .filter(n -> prefix.isAncestorOf(n) && n.getNumberOfElements() == at + 2)
+                        .forEach(n -> configured.putIfAbsent(
+                                n.getElement(at, Form.ORIGINAL) + ":" + n.getElement(at + 1, Form.ORIGINAL),
+                                source.getConfigurationProperty(n).getValue()));
+            }
+            Map<String, String> bound = new LinkedHashMap<>();
+            all.bind(setting, BY_SOURCE_THEN_CHANNEL)
+                    .orElse(Map.of())
+                    .forEach((src, byChannel) -> byChannel.forEach((ch, value) -> bound.put(src + ":" + ch, value)));
+            Set<String> wrong = new LinkedHashSet<>();
+            configured.forEach((pair, value) -> {
+                boolean placeholder = String.valueOf(value).contains("${");
+                if (!bound.containsKey(pair)
+                        || (!placeholder && !String.valueOf(value).equals(bound.get(pair)))) {
+                    wrong.add(loose(pair));
+                }
+            });
+            // A pair nobody configured (Mall:app beside Mall:App and mall:app) shows keys taken for one another.
+            bound.keySet().stream()
+                    .filter(pair -> !configured.containsKey(pair))
+                    .forEach(pair -> wrong.add(loose(pair)));
+            configured.keySet().stream()
+                    .filter(pair -> wrong.contains(loose(pair)))
+                    .forEach(pair -> problems.add(crossed(setting, pair)));
+        }
+        return problems;
+    }
+
+    private static String crossed(String setting, String pair) {
+        String[] ids = pair.split(":", 2);
+        return setting + "." + ids[0] + "." + ids[1]
+                + " is read as another partner's (Spring takes keys differing only "
+                + "in case or '-' for one key): write each such key in brackets, " + setting + ".[" + ids[0] + "].["
+                + ids[1] + "]=…";
     }
 
     private static Binder binder(PropertySource<?> source) {

@@ -85,6 +85,30 @@ class PartnerKeyedSettingsGuardTest {
     }
 
     @Test
+    void twoPartnersDifferingOnlyByCaseInYamlStopTheStartUnlessBracketed() {
+        Map<String, Object> yaml = new java.util.LinkedHashMap<>();
+        yaml.put("gbm.notify.refund-urls.Mall.App", "https://mall.example/refund");
+        yaml.put("gbm.notify.refund-urls.mall.app", "https://other.example/refund");
+        StandardEnvironment crossed = environment(Map.of(), yaml);
+        // What main did: partner Mall:App's refund callbacks went to the other partner's URL.
+        assertThat(Binder.get(crossed)
+                        .bindOrCreate("gbm.notify", NotifyRefundProperties.class)
+                        .refundUrlOf("Mall", "App"))
+                .isEqualTo("https://other.example/refund");
+        assertThatThrownBy(() -> PartnerKeyedSettingsGuard.check(crossed))
+                .hasMessageContaining("gbm.notify.refund-urls.Mall.App is read as another partner's")
+                .hasMessageContaining("gbm.notify.refund-urls.[Mall].[App]=");
+
+        StandardEnvironment bracketed = environment(
+                Map.of(),
+                Map.of(
+                        "gbm.notify.secrets.[Mall].[App]", "one",
+                        "gbm.notify.secrets.[mall].[app]", "two",
+                        "gbm.notify.secrets.s01.c01", "demo"));
+        assertThat(PartnerKeyedSettingsGuard.check(bracketed)).isEmpty();
+    }
+
+    @Test
     void aLowerCasePartnerFromTheEnvironmentStillWorksAndIsNamedAtStartUp() {
         StandardEnvironment environment = environment(
                 Map.of("GBM_NOTIFY_SECRETS_S01_C01", "s3cret", "GBM_NOTIFY_REFUNDURLS_S01_C01", "https://p.example/r"),
