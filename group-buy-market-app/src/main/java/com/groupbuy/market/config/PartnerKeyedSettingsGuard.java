@@ -1,0 +1,225 @@
+package com.groupbuy.market.config;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import org.apache.commons.logging.Log;
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.context.properties.bind.Bindable;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.context.properties.source.ConfigurationPropertyName;
+import org.springframework.boot.context.properties.source.ConfigurationPropertyName.Form;
+import org.springframework.boot.context.properties.source.ConfigurationPropertySource;
+import org.springframework.boot.context.properties.source.ConfigurationPropertySources;
+import org.springframework.boot.context.properties.source.IterableConfigurationPropertySource;
+import org.springframework.boot.env.EnvironmentPostProcessor;
+import org.springframework.boot.logging.DeferredLogFactory;
+import org.springframework.core.Ordered;
+import org.springframework.core.ResolvableType;
+import org.springframework.core.env.ConfigurableEnvironment;
+import org.springframework.core.env.PropertySource;
+import org.springframework.core.env.SystemEnvironmentPropertySource;
+
+/**
+ * Settings keyed by partner ({@code gbm.notify.secrets.<source>.<channel>}, {@code gbm.notify.refund-urls.…},
+ * {@code gbm.close-check.payment-grace.…}) given as environment variables ({@code GBM_NOTIFY_SECRETS_S01_C01}):
+ * Spring's relaxed binding lower-cases such keys (and an environment variable cannot carry '-', '.' or ':'), while
+ * partner ids compare exactly. So {@code GBM_NOTIFY_SECRETS_S01_C01} is the secret of partner {@code s01:c01} only;
+ * for partner {@code S01:C01} it was silently not applied: its callbacks went out unsigned, its signed requests were
+ * all refused, its refund callbacks were never sent, its payment grace was 0. Checked once the configuration is read:
+ * a key from the environment that matches a pair named elsewhere in the configuration (signature, black/allowlist,
+ * rate limits, or the same setting in YAML/properties) only when case and punctuation are ignored stops the start,
+ * with the way to write it that keeps case; every other key from the environment is logged with the exact pair it
+ * applies to. Environment variables of the names the docs used to give for refund URLs and payment graces, which
+ * Spring never read, stop the start too, with the name it reads.
+ */
+public class PartnerKeyedSettingsGuard implements EnvironmentPostProcessor, Ordered {
+
+    static final List<String> PARTNER_KEYED =
+            List.of("gbm.notify.secrets", "gbm.notify.refund-urls", "gbm.close-check.payment-grace");
+    private static final List<String> PAIR_LISTS = List.of(
+            "gbm.trade.signature.required-for",
+            "gbm.settlement.blacklist",
+            "gbm.settlement.allowlist",
+            "gbm.rate-limit.pairs");
+    private static final Bindable<Map<String, Map<String, String>>> BY_SOURCE_THEN_CHANNEL =
+            Bindable.of(ResolvableType.forClassWithGenerics(
+                    Map.class,
+                    ResolvableType.forClass(String.class),
+                    ResolvableType.forClassWithGenerics(Map.class, String.class, String.class)));
+
+    /**
+     * Environment variable names README and docs/operations.md used to give, which Spring never reads: a '-' in a
+     * property name is dropped, not turned into '_', so {@code gbm.notify.refund-urls} is {@code GBM_NOTIFY_REFUNDURLS_…}
+     * and {@code GBM_NOTIFY_REFUND_URLS_S01_C01} set no refund URL at all (for lower-case ids too). Keys are
+     * upper-cased here: the name as written, and the name Spring reads.
+     */
+    private static final Map<String, String> UNREAD_PREFIXES = Map.of(
+            "GBM_NOTIFY_REFUND_URLS_", "GBM_NOTIFY_REFUNDURLS_",
+            "GBM_CLOSE_CHECK_PAYMENT_GRACE_", "GBM_CLOSECHECK_PAYMENTGRACE_");
+
+    private final Log log;
+
+    public PartnerKeyedSettingsGuard(DeferredLogFactory logs) {
+        this.log = logs.getLog(PartnerKeyedSettingsGuard.class);
+    }
+
+    /** Before the embedded servers start (default profile): a refusal is the first and only error. */
+    @Override
+    public int getOrder() {
+        return Ordered.LOWEST_PRECEDENCE - 1;
+    }
+
+    @Override
+    public void postProcessEnvironment(ConfigurableEnvironment environment, SpringApplication application) {
+        check(environment).forEach(log::warn);
+    }
+
+    /** Throws when a key from the environment can only be a mistake; else the warnings to log. */
+    static List<String> check(ConfigurableEnvironment environment) {
+        Set<String> named = namedPairs(environment);
+        List<String> problems = new ArrayList<>();
+        List<String> warnings = new ArrayList<>();
+        for (PropertySource<?> source : environment.getPropertySources()) {
+            if (!(source instanceof SystemEnvironmentPropertySource)) {
+                continue;
+            }
+            for (String variable : ((SystemEnvironmentPropertySource) source).getPropertyNames()) {
+                UNREAD_PREFIXES.forEach((unread, read) -> {
+                    if (variable.toUpperCase(Locale.ROOT).startsWith(unread)) {
+                        String rest = variable.substring(unread.length());
+                        problems.add("environment variable " + variable + " is never read: write it " + read + rest
+                                + " (lower-case partner ids only) or, keeping case, in YAML/properties");
+                    }
+                });
+            }
+            Binder fromEnv = binder(source);
+            for (String setting : PARTNER_KEYED) {
+                Map<String, Map<String, String>> keys =
+                        fromEnv.bind(setting, BY_SOURCE_THEN_CHANNEL).orElse(Map.of());
+                keys.forEach((src, byChannel) -> byChannel.keySet().forEach(channel -> {
+                    String pair = src + ":" + channel;
+                    String meant = named.stream()
+                            .filter(n -> !n.equals(pair) && loose(n).equals(loose(pair)))
+                            .findFirst()
+                            .orElse(null);
+                    if (meant != null) {
+                        problems.add(problem(setting, pair, meant));
+                    } else {
+                        warnings.add(setting + "." + src + "." + channel + " comes from an environment variable: it "
+                                + "applies to partner '" + pair
+                                + "' exactly (environment variable keys are lower-cased)");
+                    }
+                }));
+            }
+        }
+        problems.addAll(crossedKeys(environment));
+        if (!problems.isEmpty()) {
+            throw new IllegalStateException("refusing to start: " + String.join("; ", problems));
+        }
+        return warnings;
+    }
+
+    private static String problem(String setting, String pair, String meant) {
+        String[] ids = meant.split(":", 2);
+        return setting + "." + pair.replace(':', '.') + " (from an environment variable) applies to partner '" + pair
+                + "' only, but the configuration names partner '" + meant + "': environment variable keys are "
+                + "lower-cased and cannot carry '-', '.' or ':', and partner ids compare exactly. Write it where case is "
+                + "kept: YAML/properties " + setting + ".[" + ids[0] + "].[" + ids[1]
+                + "]=…, or SPRING_APPLICATION_JSON";
+    }
+
+    /** Every source:channel named by a setting whose values keep case (lists, and the keyed settings' own keys). */
+    private static Set<String> namedPairs(ConfigurableEnvironment environment) {
+        Set<String> named = new LinkedHashSet<>();
+        for (String list : PAIR_LISTS) {
+            for (String entry : environment.getProperty(list, "").split(",")) {
+                int eq = entry.indexOf('=');
+                String pair = (eq < 0 ? entry : entry.substring(0, eq)).trim();
+                if (pair.indexOf(':') > 0) {
+                    named.add(pair);
+                }
+            }
+        }
+        for (PropertySource<?> source : environment.getPropertySources()) {
+            if (source instanceof SystemEnvironmentPropertySource) {
+                continue;
+            }
+            Binder binder = binder(source);
+            for (String setting : PARTNER_KEYED) {
+                binder.bind(setting, BY_SOURCE_THEN_CHANNEL)
+                        .orElse(Map.of())
+                        .forEach((src, byChannel) -> byChannel.keySet().forEach(ch -> named.add(src + ":" + ch)));
+            }
+        }
+        return named;
+    }
+
+    /**
+     * Spring compares map keys written without brackets ignoring case and '-': {@code refund-urls.Mall.App} and
+     * {@code refund-urls.mall.app} became one key, and both partners got one partner's value (the other partner's
+     * refund callbacks, its secret: one partner could sign as the other). Each configured key must bind to its own
+     * value, and no pair may appear that nobody configured; else the start is refused, naming the key.
+     */
+    private static List<String> crossedKeys(ConfigurableEnvironment environment) {
+        List<String> problems = new ArrayList<>();
+        Binder all = Binder.get(environment);
+        for (String setting : PARTNER_KEYED) {
+            ConfigurationPropertyName prefix = ConfigurationPropertyName.of(setting);
+            int at = prefix.getNumberOfElements();
+            Map<String, Object> configured = new LinkedHashMap<>();
+            for (ConfigurationPropertySource source : ConfigurationPropertySources.get(environment)) {
+                if (!(source instanceof IterableConfigurationPropertySource names)) {
+                    continue;
+                }
+                names.stream()
+                        .filter(n -> prefix.isAncestorOf(n) && n.getNumberOfElements() == at + 2)
+                        .forEach(n -> configured.putIfAbsent(
+                                n.getElement(at, Form.ORIGINAL) + ":" + n.getElement(at + 1, Form.ORIGINAL),
+                                source.getConfigurationProperty(n).getValue()));
+            }
+            Map<String, String> bound = new LinkedHashMap<>();
+            all.bind(setting, BY_SOURCE_THEN_CHANNEL)
+                    .orElse(Map.of())
+                    .forEach((src, byChannel) -> byChannel.forEach((ch, value) -> bound.put(src + ":" + ch, value)));
+            Set<String> wrong = new LinkedHashSet<>();
+            configured.forEach((pair, value) -> {
+                boolean placeholder = String.valueOf(value).contains("${");
+                if (!bound.containsKey(pair)
+                        || (!placeholder && !String.valueOf(value).equals(bound.get(pair)))) {
+                    wrong.add(loose(pair));
+                }
+            });
+            // A pair nobody configured (Mall:app beside Mall:App and mall:app) shows keys taken for one another.
+            bound.keySet().stream()
+                    .filter(pair -> !configured.containsKey(pair))
+                    .forEach(pair -> wrong.add(loose(pair)));
+            configured.keySet().stream()
+                    .filter(pair -> wrong.contains(loose(pair)))
+                    .forEach(pair -> problems.add(crossed(setting, pair)));
+        }
+        return problems;
+    }
+
+    private static String crossed(String setting, String pair) {
+        String[] ids = pair.split(":", 2);
+        return setting + "." + ids[0] + "." + ids[1]
+                + " is read as another partner's (Spring takes keys differing only "
+                + "in case or '-' for one key): write each such key in brackets, " + setting + ".[" + ids[0] + "].["
+                + ids[1] + "]=…";
+    }
+
+    private static Binder binder(PropertySource<?> source) {
+        ConfigurationPropertySource adapted = ConfigurationPropertySource.from(source);
+        return adapted == null ? new Binder() : new Binder(adapted);
+    }
+
+    /** What is left of an id once an environment variable has carried it: no case, letters and digits only. */
+    private static String loose(String pair) {
+        return pair.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9:]", "");
+    }
+}
