@@ -4,11 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.groupbuy.market.support.IntegrationTest;
+import com.groupbuy.market.support.RowLockHolder;
 import com.groupbuy.market.support.TestJson;
 import com.groupbuy.market.support.TradeClient;
 import java.net.http.HttpResponse;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -62,13 +61,8 @@ class LockWaitBoundIT {
         String teamId = mall.team("w1");
 
         HttpResponse<String> answer;
-        try (Connection other = dataSource.getConnection()) {
-            other.setAutoCommit(false);
-            try (PreparedStatement team =
-                    other.prepareStatement("SELECT id FROM group_buy_order WHERE team_id = ? FOR UPDATE")) {
-                team.setString(1, teamId);
-                team.executeQuery().close();
-            }
+        try (RowLockHolder other = RowLockHolder.open(dataSource, jdbc)) {
+            other.lock("SELECT id FROM group_buy_order WHERE team_id = ? FOR UPDATE", teamId);
             Future<HttpResponse<String>> joiner = pool.submit(() -> TestJson.post(
                     port,
                     "/api/v1/gbm/trade/lock_market_pay_order",
