@@ -1,5 +1,6 @@
 package com.groupbuy.market.config;
 
+import com.groupbuy.market.infrastructure.trade.dao.IGroupBuyOrderDao;
 import com.groupbuy.market.infrastructure.trade.dao.IGroupBuyOrderListDao;
 import com.groupbuy.market.infrastructure.trade.repository.LockBatchWriter;
 import com.groupbuy.market.infrastructure.trade.repository.LockGroupCommit;
@@ -29,7 +30,7 @@ public class LockGroupCommitConfig {
     }
 
     /**
-     * Concurrent lock openings' first reads in one statement (#19, branch lockcpu), unless {@code
+     * Concurrent locks' first reads in one statement (#19, branch lockcpu; joins too since branch joinlookup), unless {@code
      * gbm.lock.group-lookup.enabled} is false: CPU per opening app 0.42 / MariaDB 0.27 ms against 0.53 / 0.40 with each
      * read alone on the quiet pair of 2026-12-02 21:35 (docs/benchmarks.md). On by default since the race that once
      * answered E0103 was explained and fixed (MariaDB's subquery cache answered one key with another's; {@code
@@ -42,7 +43,10 @@ public class LockGroupCommitConfig {
             havingValue = "true",
             matchIfMissing = true)
     public LockLookupGroup lockLookupGroup(
-            IGroupBuyOrderListDao orders, LockGroupCommitProperties properties, MeterRegistry meters) {
-        return new LockLookupGroup(orders, properties.getMaxBatch(), meters);
+            IGroupBuyOrderListDao orders,
+            IGroupBuyOrderDao teams,
+            LockGroupCommitProperties properties,
+            MeterRegistry meters) {
+        return new LockLookupGroup(orders, teams, properties.getMaxBatch(), meters);
     }
 }

@@ -5,36 +5,49 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The statement of {@link IGroupBuyOrderListDao#queryLookups}: the keys as a UNION ALL derived table and, per key, the
- * single read's two correlated subqueries (EXPLAIN: eq_ref on uq_partner_user_out_trade_no, ref on idx_activity_user).
- * One text per batch size, built once: a {@code <foreach>} rewrote every parameter of every key with a regular
- * expression compiled on each call (MyBatis's item renaming), and that alone allocated more per lock than the reads it
- * saved (#19, branch lockcpu). MariaDB's CPU per lookup: ~100-130 us as a statement of its own, ~30 us as one of 20
- * (docs/bench/lookup_batch_cost.sh).
+ * The statements of {@link IGroupBuyOrderListDao#queryLookups} and {@link IGroupBuyOrderDao#queryJoinLookups}: the keys
+ * as a UNION ALL derived table and, per key, the single read's two correlated subqueries (EXPLAIN: eq_ref on
+ * uq_partner_user_out_trade_no, ref on idx_activity_user); for joins also the team the key names, left-joined by
+ * uq_team_id (eq_ref; no team for an opening's null id or an id no team has). One text per batch size, built once: a
+ * {@code <foreach>} rewrote every parameter of every key with a regular expression compiled on each call (MyBatis's
+ * item renaming), and that alone allocated more per lock than the reads it saved (#19, branch lockcpu). MariaDB's CPU
+ * per lookup: ~100-130 us as a statement of its own, ~30 us as one of 20 (docs/bench/lookup_batch_cost.sh).
  */
 public final class LookupSql {
 
     private static final Map<Integer, String> BY_SIZE = new ConcurrentHashMap<>();
+    private static final Map<Integer, String> JOINS_BY_SIZE = new ConcurrentHashMap<>();
 
     private LookupSql() {}
 
     public static String lookups(Map<String, Object> params) {
-        return BY_SIZE.computeIfAbsent(((List<?>) params.get("keys")).size(), LookupSql::build);
+        return BY_SIZE.computeIfAbsent(((List<?>) params.get("keys")).size(), size -> build(size, false));
     }
 
-    private static String build(int size) {
-        StringBuilder sql = new StringBuilder(300 + size * 320);
+    /** As {@link #lookups}, with each key's team (by its team id, null for an opening) beside its two values. */
+    public static String joins(Map<String, Object> params) {
+        return JOINS_BY_SIZE.computeIfAbsent(((List<?>) params.get("keys")).size(), size -> build(size, true));
+    }
+
+    private static String build(int size, boolean teams) {
+        StringBuilder sql = new StringBuilder(600 + size * 380);
         // "k.i >= 0" (always true) makes each subquery depend on its key's index too: MariaDB's subquery cache keys
         // a correlated subquery's results by the outer values it uses, compared in THEIR collation - here the
         // connection's (utf8mb4_general_ci: case-insensitive, trailing spaces ignored), not the columns' exact one -
         // so without it a key got the answer of an earlier key of the batch equal to it there ("exact-1" the order
         // and live take of "Exact-1": E0103). With the index, no two keys of a batch share a cached answer.
+        // The team is a join, not a subquery (no cache): its eq_ref lookup compares in the column's exact collation.
         sql.append("SELECT k.i, (SELECT o.order_id FROM group_buy_order_list o WHERE o.user_id = k.u")
                 .append(" AND o.out_trade_no = k.o AND o.source = k.s AND o.channel = k.c AND k.i >= 0) AS order_id,")
                 .append(" (SELECT COUNT(*) FROM group_buy_order_list t WHERE t.activity_id = k.a AND t.user_id = k.u")
                 .append(" AND t.source = k.s AND t.channel = k.c AND t.status <> #{closed,javaType=int}")
-                .append(" AND k.i >= 0) AS live_takes")
-                .append(" FROM (");
+                .append(" AND k.i >= 0) AS live_takes");
+        if (teams) {
+            sql.append(", g.team_id, g.activity_id, g.leader_user_id, g.source, g.channel, g.original_price,")
+                    .append(" g.deduction_price, g.pay_price, g.target_count, g.complete_count, g.lock_count,")
+                    .append(" g.status, g.valid_start_time, g.valid_end_time, g.notify_type, g.notify_url");
+        }
+        sql.append(" FROM (");
         for (int i = 0; i < size; i++) {
             String key = "keys[" + i + "].";
             sql.append(i == 0 ? "" : " UNION ALL ")
@@ -51,7 +64,14 @@ public final class LookupSql {
                     .append("outTradeNo,javaType=java.lang.String} AS o, #{")
                     .append(key)
                     .append("activityId,javaType=java.lang.Long} AS a");
+            if (teams) {
+                sql.append(", #{").append(key).append("teamId,javaType=java.lang.String,jdbcType=VARCHAR} AS t");
+            }
         }
-        return sql.append(") k").toString();
+        sql.append(") k");
+        if (teams) {
+            sql.append(" LEFT JOIN group_buy_order g ON g.team_id = k.t");
+        }
+        return sql.toString();
     }
 }

@@ -22,6 +22,7 @@ import com.groupbuy.market.types.enums.ResponseCode;
 import com.groupbuy.market.types.exception.AppException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import lombok.extern.slf4j.Slf4j;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.dao.DuplicateKeyException;
@@ -45,7 +46,7 @@ public class TradeRepository implements ITradeRepository {
     /** Null while group commit is off ({@code gbm.lock.group-commit.enabled}). */
     private final LockGroupCommit groupCommit;
 
-    /** Null while the openings' first reads are read one by one ({@code gbm.lock.group-lookup.enabled}). */
+    /** Null while locks' first reads (openings' and joins') are read one by one ({@code gbm.lock.group-lookup.enabled}). */
     private final LockLookupGroup lookupGroup;
 
     public TradeRepository(
@@ -74,29 +75,39 @@ public class TradeRepository implements ITradeRepository {
     public LockLookupVO queryOrderAndLiveTakes(PartnerOrderKey key, Long activityId, String teamId) {
         // A join reads its team in the same statement (#19); only an id no team has needs the lookup of its own.
         if (teamId != null) {
-            JoinLookupPO join = teamDao.queryForJoin(
-                    teamId,
-                    key.source(),
-                    key.channel(),
-                    key.userId(),
-                    key.outTradeNo(),
-                    activityId,
-                    States.CLOSED_ORDER);
+            JoinLookupPO join = queryForJoin(key, activityId, teamId);
             if (join != null) {
                 return lookup(key, join.getOrderId(), join.getLiveTakes(), Teams.toTeam(join));
             }
         }
-        OrderLookupPO row = lookupGroup == null
+        JoinLookupPO read = lookupGroup == null
                 ? null
                 : lookupGroup
                         .lookup(new LookupKeyPO(
                                 key.source(), key.channel(), key.userId(), key.outTradeNo(), activityId))
                         .orElse(null);
-        if (row == null) {
-            row = orderDao.queryByOutTradeNoWithLiveTakes(
-                    key.source(), key.channel(), key.userId(), key.outTradeNo(), activityId, States.CLOSED_ORDER);
+        if (read != null) {
+            return lookup(key, read.getOrderId(), read.getLiveTakes(), null);
         }
+        OrderLookupPO row = orderDao.queryByOutTradeNoWithLiveTakes(
+                key.source(), key.channel(), key.userId(), key.outTradeNo(), activityId, States.CLOSED_ORDER);
         return lookup(key, row.getOrderId(), row.getLiveTakes(), null);
+    }
+
+    /**
+     * A join's first read: with other locks' when the lookups are read together and it found some to share with (#19,
+     * branch joinlookup), else alone; null when no team has the id.
+     */
+    private JoinLookupPO queryForJoin(PartnerOrderKey key, Long activityId, String teamId) {
+        if (lookupGroup != null) {
+            Optional<JoinLookupPO> read = lookupGroup.lookup(
+                    new LookupKeyPO(key.source(), key.channel(), key.userId(), key.outTradeNo(), activityId, teamId));
+            if (read.isPresent()) {
+                return read.get().getTeamId() == null ? null : read.get();
+            }
+        }
+        return teamDao.queryForJoin(
+                teamId, key.source(), key.channel(), key.userId(), key.outTradeNo(), activityId, States.CLOSED_ORDER);
     }
 
     /** The order itself only when there is one (a repeated lock): a second read then, none on a new lock. */
