@@ -1,13 +1,16 @@
 package com.groupbuy.market.config;
 
+import com.groupbuy.market.types.net.NotifyHostLookup;
 import com.groupbuy.market.types.net.NotifyUrlPolicy;
+import java.time.Duration;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 /**
  * Which callback targets partners may give us. Loopback is allowed outside prod so the built-in test receiver works
- * on one machine; the prod profile turns it off.
+ * on one machine; the prod profile turns it off. A lock's notifyUrl host is looked up through a bounded
+ * {@link NotifyHostLookup} ({@code gbm.notify.lock-lookup.*}).
  */
 @Configuration
 public class NotifyUrlPolicyConfig {
@@ -17,5 +20,39 @@ public class NotifyUrlPolicyConfig {
             @Value("${gbm.notify.allow-loopback:true}") boolean allowLoopback,
             @Value("${gbm.notify.allow-private:false}") boolean allowPrivate) {
         return new NotifyUrlPolicy(allowLoopback, allowPrivate);
+    }
+
+    @Bean
+    public NotifyHostLookup notifyHostLookup(NotifyUrlPolicy policy, NotifyLockLookupProperties properties) {
+        checkBounds(properties);
+        return new NotifyHostLookup(
+                policy,
+                properties.getTimeout(),
+                properties.getThreads(),
+                properties.getMaxHosts(),
+                properties.getTtl(),
+                properties.getFailureTtl());
+    }
+
+    /** The start is refused for a setting outside its bounds (docs/operations.md). */
+    static void checkBounds(NotifyLockLookupProperties properties) {
+        within("timeout", properties.getTimeout(), Duration.ofMillis(10), Duration.ofSeconds(10));
+        within("ttl", properties.getTtl(), Duration.ofSeconds(1), Duration.ofHours(1));
+        within("failure-ttl", properties.getFailureTtl(), Duration.ofSeconds(1), Duration.ofHours(1));
+        if (properties.getThreads() < 1 || properties.getThreads() > 256) {
+            throw new IllegalStateException(
+                    "gbm.notify.lock-lookup.threads must be 1..256, was " + properties.getThreads());
+        }
+        if (properties.getMaxHosts() < 100 || properties.getMaxHosts() > 1_000_000) {
+            throw new IllegalStateException(
+                    "gbm.notify.lock-lookup.max-hosts must be 100..1000000, was " + properties.getMaxHosts());
+        }
+    }
+
+    private static void within(String name, Duration value, Duration min, Duration max) {
+        if (value == null || value.compareTo(min) < 0 || value.compareTo(max) > 0) {
+            throw new IllegalStateException(
+                    "gbm.notify.lock-lookup." + name + " must be between " + min + " and " + max + ", was " + value);
+        }
     }
 }

@@ -23,6 +23,7 @@ import com.groupbuy.market.domain.trade.service.refund.TradeRefundService;
 import com.groupbuy.market.domain.trade.service.settlement.TradeSettlementService;
 import com.groupbuy.market.types.enums.ResponseCode;
 import com.groupbuy.market.types.exception.AppException;
+import com.groupbuy.market.types.net.NotifyHostLookup;
 import com.groupbuy.market.types.net.NotifyUrlPolicy;
 import org.springframework.http.MediaType;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -42,6 +43,7 @@ public class MarketTradeController implements IMarketTradeService {
     private final TradeSettlementService settlementService;
     private final TradeRefundService refundService;
     private final NotifyUrlPolicy notifyUrlPolicy;
+    private final NotifyHostLookup notifyHosts;
     private final NotifyRoutes notifyRoutes;
     private final TradeRateGuard rateGuard;
 
@@ -50,12 +52,14 @@ public class MarketTradeController implements IMarketTradeService {
             TradeSettlementService settlementService,
             TradeRefundService refundService,
             NotifyUrlPolicy notifyUrlPolicy,
+            NotifyHostLookup notifyHosts,
             NotifyRoutes notifyRoutes,
             TradeRateGuard rateGuard) {
         this.lockService = lockService;
         this.settlementService = settlementService;
         this.refundService = refundService;
         this.notifyUrlPolicy = notifyUrlPolicy;
+        this.notifyHosts = notifyHosts;
         this.notifyRoutes = notifyRoutes;
         this.rateGuard = rateGuard;
     }
@@ -128,6 +132,14 @@ public class MarketTradeController implements IMarketTradeService {
 
         // #17: within the partner's and the user's rate, else 0006 with nothing written.
         rateGuard.admit("lock", command.getSource(), command.getChannel(), command.getUserId());
+        // The notifyUrl host's addresses last: a lookup is network work (on a bounded resolver pool, waited for a
+        // bounded time) done only for a caller that passed the signature check and the rate guard.
+        if (notify.url() != null) {
+            String refusal = notifyHosts.refusal(NotifyUrlPolicy.hostOf(notify.url()));
+            if (refusal != null) {
+                throw new AppException(ResponseCode.E0204, refusal);
+            }
+        }
         MarketPayOrderEntity order = lockService.lock(command);
 
         return Envelope.success(LockMarketPayOrderResponseDTO.builder()
@@ -175,7 +187,8 @@ public class MarketTradeController implements IMarketTradeService {
             throw new AppException(ResponseCode.ILLEGAL_PARAMETER, "illegal parameter: notifyUrl is required");
         }
         RequestCheck.storable("notifyUrl", url);
-        String refusal = notifyUrlPolicy.refusal(url);
+        // The URL's form only; its host is resolved after the rate guard (lockMarketPayOrder).
+        String refusal = notifyUrlPolicy.formRefusal(url);
         if (refusal != null) {
             throw new AppException(ResponseCode.E0204, refusal);
         }

@@ -25,8 +25,25 @@ public final class NotifyUrlPolicy {
         this.allowPrivate = allowPrivate;
     }
 
-    /** Returns null when the URL is acceptable, else the reason it is refused. */
+    /**
+     * Returns null when the URL is acceptable, else the reason it is refused. Resolves the host on the caller's thread
+     * without a bound: for settings read at start-up. A partner's lock checks {@link #formRefusal} first and the host
+     * through a {@link NotifyHostLookup}.
+     */
     public String refusal(String url) {
+        String form = formRefusal(url);
+        if (form != null) {
+            return form;
+        }
+        try {
+            return addressRefusal(InetAddress.getAllByName(hostOf(url)));
+        } catch (UnknownHostException e) {
+            return "notifyUrl host does not resolve";
+        }
+    }
+
+    /** Everything but the host's addresses: null when the URL's form is acceptable, else the reason it is refused. */
+    public String formRefusal(String url) {
         if (url == null || url.isBlank()) {
             return "notifyUrl is required";
         }
@@ -46,14 +63,20 @@ public final class NotifyUrlPolicy {
         if (uri.getHost() == null || uri.getRawUserInfo() != null) {
             return "notifyUrl must name a host and carry no credentials";
         }
-        try {
-            for (InetAddress address : InetAddress.getAllByName(uri.getHost())) {
-                if (!isAllowed(address)) {
-                    return "notifyUrl host resolves to a non-public address";
-                }
+        return null;
+    }
+
+    /** The host of a URL {@link #formRefusal} accepted (an IPv6 address in its brackets, as the URL writes it). */
+    public static String hostOf(String url) {
+        return URI.create(url.trim()).getHost();
+    }
+
+    /** Null when every address the host resolved to is allowed, else the reason the URL is refused. */
+    public String addressRefusal(InetAddress[] addresses) {
+        for (InetAddress address : addresses) {
+            if (!isAllowed(address)) {
+                return "notifyUrl host resolves to a non-public address";
             }
-        } catch (UnknownHostException e) {
-            return "notifyUrl host does not resolve";
         }
         return null;
     }
