@@ -1,7 +1,11 @@
 package com.groupbuy.market.config;
 
+import com.groupbuy.market.config.outage.OutageProperties;
+import com.groupbuy.market.trigger.http.admin.AdminAuthGuardFilter;
+import com.groupbuy.market.trigger.http.admin.AdminAuthLimit;
 import com.groupbuy.market.trigger.http.admin.AdminTokenInterceptor;
 import com.groupbuy.market.trigger.http.admin.ConsoleSessionFilter;
+import com.groupbuy.market.trigger.http.admin.ConsoleSignOuts;
 import com.groupbuy.market.trigger.http.admin.ResponseHeadersFilter;
 import com.groupbuy.market.types.progress.InMemoryProgressBoard;
 import com.groupbuy.market.types.progress.ProgressBoard;
@@ -76,12 +80,35 @@ public class ConsoleConfig implements WebMvcConfigurer {
         return new InMemoryProgressBoard(100, clock);
     }
 
+    /**
+     * A signed-out console cookie stands for nothing ({@link ConsoleSignOuts}). After {@link #adminAuthGuard}: the
+     * token it stands for is not taken for a guess.
+     */
     @Bean
     public FilterRegistrationBean<ConsoleSessionFilter> consoleSessionFilter(
-            @Value("${gbm.admin.token:}") String token, Clock clock) {
+            @Value("${gbm.admin.token:}") String token,
+            Clock clock,
+            ConsoleSignOuts signOuts,
+            OutageProperties outage) {
         FilterRegistrationBean<ConsoleSessionFilter> registration =
-                new FilterRegistrationBean<>(new ConsoleSessionFilter(token, clock));
+                new FilterRegistrationBean<>(new ConsoleSessionFilter(
+                        token, clock, signOuts, outage.getRetryAfter().toSeconds()));
         registration.addUrlPatterns("/api/v1/gbm/admin/*");
+        return registration;
+    }
+
+    /**
+     * Guesses of {@code X-Admin-Token} at the admin API and the actuator are limited ({@link AdminAuthLimit}): right
+     * after the headers filter, so its refusals carry them, and before every filter that reads the token (the
+     * actuator's, the console session's). Not on the partners' paths.
+     */
+    @Bean
+    public FilterRegistrationBean<AdminAuthGuardFilter> adminAuthGuard(
+            @Value("${gbm.admin.token:}") String token, AdminAuthLimit limit, OutageProperties outage) {
+        FilterRegistrationBean<AdminAuthGuardFilter> registration = new FilterRegistrationBean<>(
+                new AdminAuthGuardFilter(token, limit, outage.getRetryAfter().toSeconds()));
+        registration.addUrlPatterns("/api/v1/gbm/admin/*", "/actuator", "/actuator/*");
+        registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 1);
         return registration;
     }
 }

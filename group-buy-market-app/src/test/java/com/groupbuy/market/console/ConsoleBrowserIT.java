@@ -94,6 +94,18 @@ class ConsoleBrowserIT {
         waitFor(By.id("login-form"));
         browser.get(base() + "/console/index.html#tasks");
         waitFor(By.id("login-form"));
+
+        // The signed-out cookie put back (a browser that kept it, or a copy taken before): the server ended the
+        // session, so the console still asks for the token. On main the cookie was stateless and the console opened.
+        browser.manage()
+                .addCookie(new Cookie.Builder("GBM_CONSOLE", session.getValue())
+                        .path("/")
+                        .isHttpOnly(true)
+                        .sameSite("Strict")
+                        .build());
+        browser.get(base() + "/console/index.html#tasks");
+        waitFor(By.id("login-form"));
+        assertThat(browser.getCurrentUrl()).endsWith("/console/login.html");
     }
 
     /**

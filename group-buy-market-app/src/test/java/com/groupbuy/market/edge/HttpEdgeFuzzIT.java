@@ -33,7 +33,14 @@ import org.springframework.test.context.TestPropertySource;
  * methods and content types to the trade, trial, admin and test-receiver endpoints over a raw socket.
  */
 @IntegrationTest
-@TestPropertySource(properties = "gbm.admin.token=fuzz-admin")
+// The fuzz sends wrong admin tokens among its hostile headers: far more than the failed authentications allowed,
+// whose lock-out (429 0006, AdminTokenGuessIT) would then answer the checks that send the right one.
+@TestPropertySource(
+        properties = {
+            "gbm.admin.token=fuzz-admin",
+            "gbm.console.login.max-failures=10000",
+            "gbm.console.login.max-failures-all-addresses=1000000"
+        })
 class HttpEdgeFuzzIT {
 
     private static final String LOCK = "/api/v1/gbm/trade/lock_market_pay_order";

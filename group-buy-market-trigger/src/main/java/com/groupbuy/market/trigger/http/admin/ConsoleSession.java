@@ -12,9 +12,11 @@ import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * The console's session cookie: {@code <expiry>.<nonce>.<mac>}, signed with a key derived from the admin token. No
- * server state, so every instance with the same token accepts it, and rotating the token ends every session. The
- * MAC is compared in constant time.
+ * The console's session cookie: {@code <expiry>.<nonce>.<mac>}, signed with a key derived from the admin token, so
+ * every instance with the same token accepts it, and rotating the token ends every session. The MAC is compared in
+ * constant time. The nonce (16 random bytes) is the session's id: signing out records it in {@link ConsoleSignOuts}
+ * until the expiry, and a signed-out cookie is refused ({@link ConsoleSessionFilter}). Cookies issued before ids were
+ * checked have the same form, so they too can be signed out.
  */
 public final class ConsoleSession {
 
@@ -39,32 +41,41 @@ public final class ConsoleSession {
         return payload + "." + B64.encodeToString(mac(payload));
     }
 
+    /** A session this token signed that has not expired: its id and expiry. */
+    record Signed(String id, Instant expiry) {}
+
     /** True for a value this token signed that has not expired. */
     boolean valid(String value) {
+        return signed(value) != null;
+    }
+
+    /** The session of a value this token signed that has not expired; null for anything else. */
+    Signed signed(String value) {
         if (key == null || value == null || value.length() > 200) {
-            return false;
+            return null;
         }
         int last = value.lastIndexOf('.');
         int first = value.indexOf('.');
         if (first <= 0 || last <= first) {
-            return false;
+            return null;
         }
         String payload = value.substring(0, last);
         byte[] given;
         try {
             given = Base64.getUrlDecoder().decode(value.substring(last + 1));
         } catch (IllegalArgumentException e) {
-            return false;
+            return null;
         }
         if (!MessageDigest.isEqual(mac(payload), given)) {
-            return false;
+            return null;
         }
+        Instant expiry;
         try {
-            return Instant.ofEpochSecond(Long.parseLong(value.substring(0, first)))
-                    .isAfter(Instant.now(clock));
-        } catch (NumberFormatException e) {
-            return false;
+            expiry = Instant.ofEpochSecond(Long.parseLong(value.substring(0, first)));
+        } catch (NumberFormatException | java.time.DateTimeException e) {
+            return null;
         }
+        return expiry.isAfter(Instant.now(clock)) ? new Signed(value.substring(first + 1, last), expiry) : null;
     }
 
     /** The {@code Set-Cookie} value: HttpOnly (no script reads it), SameSite=Strict (no other site sends it). */

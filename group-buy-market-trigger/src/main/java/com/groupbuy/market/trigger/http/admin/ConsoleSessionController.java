@@ -4,6 +4,7 @@ import com.groupbuy.market.api.response.Response;
 import com.groupbuy.market.trigger.http.Envelope;
 import com.groupbuy.market.types.enums.ResponseCode;
 import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
 import java.time.Clock;
 import java.time.Instant;
 import org.springframework.beans.factory.annotation.Value;
@@ -21,10 +22,12 @@ import org.springframework.web.bind.annotation.RestController;
 /**
  * The console's login: the form posts the admin token once, and gets an HttpOnly, SameSite=Strict session cookie
  * (8 h) that the admin API accepts in place of the header ({@link ConsoleSessionFilter}). Wrong token: 403 {@code 0002}.
- * Failed sign-ins are limited per client address ({@link ConsoleLoginLimit}): past the limit every sign-in from that
- * address, with the right token or a wrong one, answers 429 {@code 0006} until the window ends, before the token is
- * compared, so the answer never tells whether a guess was right. {@code Cache-Control: no-store} comes with every admin
- * answer ({@link ResponseHeadersFilter}); set here as well, it was sent twice.
+ * Failed sign-ins count with wrong {@code X-Admin-Token} headers per client address and over all addresses
+ * ({@link AdminAuthLimit}): past a limit every sign-in from that address (or from any), with the right token or a
+ * wrong one, answers 429 {@code 0006} until the window ends, before the token is compared, so the answer never tells
+ * whether a guess was right. Signing out ends the session on the server ({@link ConsoleSignOuts}): its cookie is refused
+ * afterwards even if the browser kept it. {@code Cache-Control: no-store} comes with every admin answer ({@link
+ * ResponseHeadersFilter}); set here as well, it was sent twice.
  */
 @RestController
 @RequestMapping("/api/v1/gbm/admin/console/session")
@@ -38,22 +41,25 @@ public class ConsoleSessionController {
 
     private final AdminToken adminToken;
     private final ConsoleSession sessions;
-    private final ConsoleLoginLimit limit;
+    private final AdminAuthLimit limit;
+    private final ConsoleSignOuts signOuts;
     private final Clock clock;
 
-    public ConsoleSessionController(@Value("${gbm.admin.token:}") String token, ConsoleLoginLimit limit, Clock clock) {
+    public ConsoleSessionController(
+            @Value("${gbm.admin.token:}") String token, AdminAuthLimit limit, ConsoleSignOuts signOuts, Clock clock) {
         this.adminToken = new AdminToken(token);
         this.sessions = new ConsoleSession(token, clock);
         this.limit = limit;
+        this.signOuts = signOuts;
         this.clock = clock;
     }
 
     @PostMapping
     public ResponseEntity<Response<Session>> login(@RequestBody Login login, HttpServletRequest request) {
         String client = request.getRemoteAddr();
-        long blockedFor = limit.blockedForMillis(client);
-        if (blockedFor > 0) {
-            return tooManyFailures(blockedFor);
+        AdminAuthLimit.Refusal refusal = limit.refusal(client);
+        if (refusal != null) {
+            return tooManyFailures(refusal);
         }
         if (login == null || !adminToken.admits(login.token())) {
             limit.failed(client);
@@ -68,14 +74,12 @@ public class ConsoleSessionController {
      * 429 with the rate-limit code: the same answer whatever the token, so it tells nothing about it. Not 200 as a
      * partner's rate limit: the console (and any client) takes a 2xx sign-in for a session.
      */
-    private ResponseEntity<Response<Session>> tooManyFailures(long blockedForMillis) {
-        long seconds = Math.max(1, (blockedForMillis + 999) / 1000);
+    private static ResponseEntity<Response<Session>> tooManyFailures(AdminAuthLimit.Refusal refusal) {
         return ResponseEntity.status(HttpStatus.TOO_MANY_REQUESTS)
-                .header(HttpHeaders.RETRY_AFTER, Long.toString(seconds))
+                .header(HttpHeaders.RETRY_AFTER, Long.toString(refusal.seconds()))
                 .body(Response.<Session>builder()
                         .code(ResponseCode.RATE_LIMITER.getCode())
-                        .info("rate limited: " + limit.maxFailures()
-                                + " failed sign-ins from this address, try again in " + seconds + " s")
+                        .info(refusal.info())
                         .build());
     }
 
@@ -89,10 +93,18 @@ public class ConsoleSessionController {
         return ResponseEntity.ok(Envelope.success(Boolean.TRUE));
     }
 
+    /**
+     * Signs the session out on the server (when the cookie is one of ours and still valid) and clears the cookie. The
+     * clearing header is set first, so a browser drops the cookie even when the sign-out cannot be recorded (Redis
+     * unreachable: 503 {@code E0401}, and the operator knows the cookie was not ended on the server).
+     */
     @DeleteMapping
-    public ResponseEntity<Response<Boolean>> logout(HttpServletRequest request) {
-        return ResponseEntity.ok()
-                .header(HttpHeaders.SET_COOKIE, ConsoleSession.clearCookie(request.isSecure()))
-                .body(Envelope.success(Boolean.TRUE));
+    public ResponseEntity<Response<Boolean>> logout(HttpServletRequest request, HttpServletResponse response) {
+        response.setHeader(HttpHeaders.SET_COOKIE, ConsoleSession.clearCookie(request.isSecure()));
+        ConsoleSession.Signed session = sessions.signed(ConsoleSessionFilter.cookie(request));
+        if (session != null) {
+            signOuts.signOut(session.id(), session.expiry());
+        }
+        return ResponseEntity.ok(Envelope.success(Boolean.TRUE));
     }
 }

@@ -1,5 +1,6 @@
 package com.groupbuy.market.trigger.http.admin;
 
+import com.groupbuy.market.types.exception.DependencyUnavailableException;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.Cookie;
@@ -14,9 +15,10 @@ import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
  * Lets the console's browser call the admin API with its session cookie instead of {@code X-Admin-Token}: a valid
- * cookie stands for the token for that request. A request that changes something must also carry
- * {@code X-Gbm-Console: 1}, which a form on another site cannot send (on top of SameSite=Strict). A request that
- * brings its own {@code X-Admin-Token} is left as it is.
+ * cookie that was not signed out ({@link ConsoleSignOuts}, one Redis read) stands for the token for that request. A
+ * request that changes something must also carry {@code X-Gbm-Console: 1}, which a form on another site cannot send
+ * (on top of SameSite=Strict). A request that brings its own {@code X-Admin-Token} is left as it is. Redis
+ * unreachable: 503 {@code E0401} for a request that would have used its cookie (never a signed-out cookie admitted).
  */
 public class ConsoleSessionFilter extends OncePerRequestFilter {
 
@@ -24,20 +26,34 @@ public class ConsoleSessionFilter extends OncePerRequestFilter {
 
     private final String token;
     private final ConsoleSession sessions;
+    private final ConsoleSignOuts signOuts;
+    private final long retryAfterSeconds;
 
-    public ConsoleSessionFilter(String token, Clock clock) {
+    public ConsoleSessionFilter(String token, Clock clock, ConsoleSignOuts signOuts, long retryAfterSeconds) {
         this.token = token;
         this.sessions = new ConsoleSession(token, clock);
+        this.signOuts = signOuts;
+        this.retryAfterSeconds = retryAfterSeconds;
     }
 
     @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
+        ConsoleSession.Signed session;
         if (request.getHeader("X-Admin-Token") == null
-                && sessions.valid(cookie(request))
+                && (session = sessions.signed(cookie(request))) != null
                 && (safe(request.getMethod()) || "1".equals(request.getHeader(CONSOLE_HEADER)))) {
-            chain.doFilter(new WithToken(request, token), response);
-            return;
+            boolean signedOut;
+            try {
+                signedOut = signOuts.signedOut(session.id());
+            } catch (DependencyUnavailableException e) {
+                AdminAnswers.unavailable(response, retryAfterSeconds);
+                return;
+            }
+            if (!signedOut) {
+                chain.doFilter(new WithToken(request, token), response);
+                return;
+            }
         }
         chain.doFilter(request, response);
     }

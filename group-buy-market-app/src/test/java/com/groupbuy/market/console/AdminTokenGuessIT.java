@@ -1,0 +1,186 @@
+package com.groupbuy.market.console;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.groupbuy.market.infrastructure.redis.RedisKeys;
+import com.groupbuy.market.support.IntegrationTest;
+import com.groupbuy.market.support.TestJson;
+import com.groupbuy.market.support.TradeClient;
+import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.redisson.api.RedissonClient;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.test.context.TestPropertySource;
+
+/**
+ * Guesses of the admin token sent as {@code X-Admin-Token} (to the admin API or the actuator) are limited like the
+ * console's sign-in: failed authentications are counted in Redis per client address and over all addresses; past
+ * either limit every request presenting a token — the right one too, so the answer never tells a guess was right —
+ * answers 429 {@code 0006} until the window ends. On main every guess was answered 403 at full speed, and the right
+ * token right after 200 guesses still worked.
+ */
+@IntegrationTest
+@TestPropertySource(
+        properties = {
+            "gbm.admin.token=it-admin-guess-token-0123",
+            "gbm.console.login.max-failures=10",
+            "gbm.console.login.max-failures-all-addresses=40",
+            "gbm.console.login.window=10m"
+        })
+class AdminTokenGuessIT {
+
+    private static final String TOKEN = "it-admin-guess-token-0123";
+    private static final String SWITCHES = "/api/v1/gbm/admin/switches";
+
+    @LocalServerPort
+    int port;
+
+    @Autowired
+    RedissonClient redisson;
+
+    @Autowired
+    RedisKeys keys;
+
+    @Autowired
+    JdbcTemplate jdbc;
+
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    @AfterEach
+    void forgetFailures() {
+        redisson.getKeys().deleteByPattern(keys.key("console", "*"));
+    }
+
+    @Test
+    void twoHundredWrongTokensFromOneAddressAreCutOffAndTheRightTokenIsRefusedUntilTheWindowEnds() throws Exception {
+        Map<String, Integer> answers = new TreeMap<>();
+        List<Integer> statuses = new ArrayList<>();
+        for (int i = 0; i < 200; i++) {
+            HttpResponse<String> guess = get(SWITCHES, "guess-" + i, Map.of());
+            statuses.add(guess.statusCode());
+            JsonNode body = TestJson.JSON.readTree(guess.body());
+            assertThat(TestJson.fields(body)).containsExactly("code", "info", "data");
+            answers.merge(guess.statusCode() + " " + body.path("code").asText(), 1, Integer::sum);
+        }
+        HttpResponse<String> right = get(SWITCHES, TOKEN, Map.of());
+        System.out.println("200 wrong X-Admin-Token guesses answered " + answers + "; the right token then "
+                + right.statusCode() + " " + right.body());
+
+        assertThat(statuses.subList(0, 10))
+                .as("the failures allowed: the plain refusal")
+                .containsOnly(403);
+        assertThat(answers)
+                .as("past the limit no guess is compared any more")
+                .containsEntry("403 0002", 10)
+                .containsEntry("429 0006", 190);
+        assertThat(right.statusCode())
+                .as("the right token right after 200 guesses is refused like a wrong one")
+                .isEqualTo(429);
+        JsonNode body = TestJson.JSON.readTree(right.body());
+        assertThat(TestJson.fields(body)).containsExactly("code", "info", "data");
+        assertThat(body.path("code").asText()).isEqualTo("0006");
+        assertThat(body.path("info").asText())
+                .startsWith("rate limited: 10 failed sign-ins from this address, try again in ");
+        assertThat(Long.parseLong(right.headers().firstValue("Retry-After").orElseThrow()))
+                .isBetween(1L, 600L);
+        assertThat(right.headers().firstValue("Cache-Control"))
+                .as("ResponseHeadersFilter's headers on the refusal")
+                .hasValue("no-store");
+        assertThat(right.headers().firstValue("X-Content-Type-Options")).hasValue("nosniff");
+
+        assertThat(get(SWITCHES, TOKEN, Map.of("X-Forwarded-For", "203.0.113.9"))
+                        .statusCode())
+                .as("X-Forwarded-For is not trusted without server.forward-headers-strategy: still this address")
+                .isEqualTo(429);
+        assertThat(get("/actuator/prometheus", TOKEN, Map.of()).statusCode())
+                .as("the actuator takes the same token: refused too")
+                .isEqualTo(429);
+
+        redisson.getKeys()
+                .delete(keys.key("console", keys.slot("login-failures"), "127.0.0.1")); // the operator's way back
+        assertThat(get(SWITCHES, TOKEN, Map.of()).statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void wrongTokensAtTheActuatorCountAndRightOnesNever() throws Exception {
+        for (int i = 0; i < 30; i++) {
+            assertThat(get(SWITCHES, TOKEN, Map.of()).statusCode()).isEqualTo(200);
+        }
+        for (int i = 0; i < 10; i++) {
+            get("/actuator/health", "guess-" + i, Map.of());
+        }
+        HttpResponse<String> right = get(SWITCHES, TOKEN, Map.of());
+        assertThat(right.statusCode())
+                .as("ten wrong tokens at /actuator/health (details or none: an oracle) locked the address")
+                .isEqualTo(429);
+        assertThat(TestJson.JSON.readTree(right.body()).path("code").asText()).isEqualTo("0006");
+    }
+
+    @Test
+    void guessesSpreadOverAddressesReachTheLimitOfAllAddressesButNotThePartnersApi() throws Exception {
+        TradeClient mall = TradeClient.onNewGoods(port, jdbc, 13950, "http://127.0.0.1:1/cb");
+        Map<Integer, Integer> answers = new TreeMap<>();
+        for (int host = 2; host <= 6; host++) {
+            for (int i = 0; i < 8; i++) {
+                answers.merge(from("127.0.0." + host, "guess-" + host + "-" + i), 1, Integer::sum);
+            }
+        }
+        int fresh = from("127.0.0.7", TOKEN);
+        int usual = get(SWITCHES, TOKEN, Map.of()).statusCode();
+        System.out.println("40 guesses from 5 addresses answered " + answers + "; the right token from a sixth " + fresh
+                + ", from 127.0.0.1 " + usual);
+        assertThat(answers).as("under each address's own limit").containsExactly(Map.entry(403, 40));
+        assertThat(fresh)
+                .as("past the limit of all addresses a new address with the right token is refused")
+                .isEqualTo(429);
+        assertThat(usual).isEqualTo(429);
+
+        assertThat(mall.lock("u-spread", "").path("code").asText())
+                .as("the partners' trade API is not guarded by it")
+                .isEqualTo("0000");
+    }
+
+    private HttpResponse<String> get(String path, String token, Map<String, String> headers) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .header("X-Admin-Token", token)
+                .GET();
+        headers.forEach(request::header);
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** The status of a GET of the switches with the token, sent from a local address of the test's choosing. */
+    private int from(String localAddress, String token) throws Exception {
+        try (Socket socket = new Socket()) {
+            socket.bind(new InetSocketAddress(localAddress, 0));
+            socket.connect(new InetSocketAddress("127.0.0.1", port), 5_000);
+            socket.setSoTimeout(10_000);
+            OutputStream out = socket.getOutputStream();
+            out.write(("GET " + SWITCHES + " HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\nX-Admin-Token: " + token
+                            + "\r\nConnection: close\r\n\r\n")
+                    .getBytes(StandardCharsets.ISO_8859_1));
+            out.flush();
+            InputStream in = socket.getInputStream();
+            ByteArrayOutputStream answer = new ByteArrayOutputStream();
+            in.transferTo(answer);
+            String text = answer.toString(StandardCharsets.ISO_8859_1);
+            return Integer.parseInt(text.substring(9, 12));
+        }
+    }
+}
