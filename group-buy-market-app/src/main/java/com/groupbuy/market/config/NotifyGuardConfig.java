@@ -13,7 +13,8 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 /**
- * #17: the delivery channels behind a circuit breaker per endpoint (and a bulkhead per partner endpoint). Kept apart
+ * #17: the delivery channels behind a circuit breaker per endpoint (and a bulkhead per partner endpoint and a cap per
+ * partner). Kept apart
  * from NotifyConfig/MqConfig, which only ask it to wrap their channel.
  */
 @Configuration
@@ -50,6 +51,10 @@ public class NotifyGuardConfig {
                         GuardedNotifyGateway::httpEndpoint,
                         perEndpoint,
                         notifySendExecutor,
+                        // Only the endpoint's bulkhead: a send over its partner's cap is put back unsent at once rather
+                        // than waiting in memory behind that endpoint's sends, so a partner's hanging calls hold at
+                        // most
+                        // its cap of lanes and threads.
                         EndpointGuards::bulkheadFull),
                 mq -> GuardedNotifyGateway.mq(mq, guards, brokerName));
     }

@@ -6,7 +6,10 @@ import lombok.Getter;
 import lombok.Setter;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
-/** Circuit breaker and bulkhead per callback endpoint ({@code gbm.notify.guard.*}, #17; docs/operations.md). */
+/**
+ * Circuit breaker and bulkhead per callback endpoint, cap per partner ({@code gbm.notify.guard.*}, #17;
+ * docs/operations.md).
+ */
 @Getter
 @Setter
 @ConfigurationProperties(prefix = "gbm.notify.guard")
@@ -30,10 +33,24 @@ public class NotifyGuardProperties {
     private int halfOpenCalls = 3;
     /** Deliveries in flight at once to one partner endpoint (host:port), per instance. */
     private int maxConcurrentPerEndpoint = 4;
-    /** How long a task refused by a full bulkhead waits before it is due again. */
+    /** How long a task refused by a full bulkhead (or its partner's cap) waits before it is due again. */
     private Duration bulkheadRetryAfter = Duration.ofSeconds(1);
+    /**
+     * HTTP deliveries in flight at once of one partner (source + channel), whatever endpoints its callbacks name, per
+     * instance: one partner giving each lock another port or DNS name of a slow server holds at most this many of the
+     * delivery threads (half of the 8 after-commit threads by default, as one endpoint's bulkhead). One more is put back
+     * unsent for {@link #bulkheadRetryAfter}, no try used. From 1 to {@link #MAX_CONCURRENT_PER_PARTNER}.
+     */
+    private int maxConcurrentPerPartner = 4;
+
+    /** The largest {@code max-concurrent-per-partner} taken (a larger one is no cap at all). */
+    static final int MAX_CONCURRENT_PER_PARTNER = 10_000;
 
     public GuardSettings settings() {
+        if (maxConcurrentPerPartner < 1 || maxConcurrentPerPartner > MAX_CONCURRENT_PER_PARTNER) {
+            throw new IllegalStateException("gbm.notify.guard.max-concurrent-per-partner must be from 1 to "
+                    + MAX_CONCURRENT_PER_PARTNER + ", was " + maxConcurrentPerPartner);
+        }
         return new GuardSettings(
                 failureRateThreshold,
                 slowCallRateThreshold,
@@ -43,6 +60,7 @@ public class NotifyGuardProperties {
                 openFor,
                 halfOpenCalls,
                 maxConcurrentPerEndpoint,
-                bulkheadRetryAfter);
+                bulkheadRetryAfter,
+                maxConcurrentPerPartner);
     }
 }

@@ -50,7 +50,9 @@ public class NotifyProperties {
     private int httpSenders = 16;
     /**
      * Threads and queue of the after-commit hand-off. Eight, twice the per-endpoint bulkhead
-     * ({@code gbm.notify.guard.max-concurrent-per-endpoint}), so one hanging partner can hold at most half (#17).
+     * ({@code gbm.notify.guard.max-concurrent-per-endpoint}) and the per-partner cap
+     * ({@code gbm.notify.guard.max-concurrent-per-partner}), so one hanging partner can hold at most half (#17), however
+     * many endpoints its locks name.
      */
     private int dispatchThreads = 8;
 

@@ -46,7 +46,9 @@ import org.springframework.test.context.TestPropertySource;
             "gbm.notify.guard.half-open-calls=1",
             // The production default (the test profile lifts it for other classes).
             "gbm.notify.guard.max-concurrent-per-endpoint=4",
-            "gbm.notify.guard.bulkhead-retry-after=1s"
+            "gbm.notify.guard.max-concurrent-per-partner=4",
+            "gbm.notify.guard.bulkhead-retry-after=1s",
+            "gbm.notify.secrets.s02.c02=healthy_secret"
         })
 class EndpointGuardIT {
 
@@ -203,7 +205,9 @@ class EndpointGuardIT {
                 hangingTeams.add(team);
                 dispatcher.dispatchAsync(taskId(team));
             }
-            String team = tasks.dueTask(healthyUrl);
+            // Another partner: with the production cap per partner (4) the hanging endpoint's four calls would hold
+            // the whole cap of a partner of its own, and its other endpoints' callbacks would wait too (PartnerCapIT).
+            String team = tasks.dueTask(healthyUrl, "s02", "c02");
             long id = taskId(team);
             sent.put(team, System.nanoTime());
             dispatcher.dispatchAsync(id);

@@ -40,6 +40,8 @@ import org.springframework.test.context.TestPropertySource;
             "gbm.notify.run-lanes=8",
             "gbm.notify.http-concurrency=4",
             "gbm.notify.guard.max-concurrent-per-endpoint=4",
+            // The production default too: one partner's one endpoint, so the bulkhead decides, as before the cap.
+            "gbm.notify.guard.max-concurrent-per-partner=4",
             "gbm.notify.guard.bulkhead-retry-after=1s"
         })
 class HttpDrainIT {

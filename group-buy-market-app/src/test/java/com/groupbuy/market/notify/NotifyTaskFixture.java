@@ -15,16 +15,23 @@ public final class NotifyTaskFixture {
         this.jdbc = jdbc;
     }
 
-    /** A due INIT task for a new team; returns the team id. */
+    /** A due INIT task for a new team of partner s01/c01; returns the team id. */
     public String dueTask(String url) {
+        return dueTask(url, "s01", "c01");
+    }
+
+    /** A due INIT task for a new team of the partner {@code source}/{@code channel}; returns the team id. */
+    public String dueTask(String url, String source, String channel) {
         String teamId = String.format("%08d", SEQ.incrementAndGet());
         jdbc.update(
                 "INSERT INTO notify_task (task_key, webhook_id, activity_id, team_id, source, channel, notify_category, "
                         + "notify_type, notify_url, notify_count, notify_status, parameter_json, next_attempt_time) "
-                        + "VALUES (?, ?, 1, ?, 's01', 'c01', 'trade_settlement', 'HTTP', ?, 0, 0, ?, ?)",
+                        + "VALUES (?, ?, 1, ?, ?, ?, 'trade_settlement', 'HTTP', ?, 0, 0, ?, ?)",
                 teamId + ":trade_settlement",
                 "msg_" + teamId,
                 teamId,
+                source,
+                channel,
                 url,
                 "{\"teamId\":\"" + teamId + "\",\"outTradeNoList\":[\"o" + teamId + "\"]}",
                 Timestamp.from(Instant.now().minusSeconds(1)));

@@ -33,9 +33,19 @@ import lombok.extern.slf4j.Slf4j;
  * (or, for a full bulkhead, a short wait), so the task waits without using a try. An answer that is not the acknowledgement counts as a failure,
  * a call slower than the slow-call duration as slow; either rate over the window opens the breaker.
  * <p>
+ * Over the endpoints, a cap per partner (source + channel, given by the caller with each HTTP call): at most
+ * {@link GuardSettings#maxConcurrentPerPartner()} of one partner's calls in flight at once, whatever endpoints they go
+ * to. The endpoint is the host:port of a URL the partner chooses per lock: with many ports, or many DNS names of one
+ * slow server, each endpoint had a bulkhead of its own and one partner's hanging calls held every delivery thread while
+ * the other partners' callbacks waited. A call over the cap is refused like one over the bulkhead
+ * ({@link NotSentReason#PARTNER_FULL}, the same short wait, no try used). A partner is counted only while it has calls
+ * in flight, so the partners kept are at most the calls in flight, whatever names the locks give.
+ * <p>
  * State per instance: every instance judges an endpoint from its own calls. Meters: Resilience4j's
  * {@code resilience4j.circuitbreaker.*} and {@code resilience4j.bulkhead.*} (tag {@code name} = endpoint), plus
- * {@code gbm.notify.breaker.transitions} (endpoint, from, to) and {@code gbm.notify.not.sent} (endpoint, reason).
+ * {@code gbm.notify.breaker.transitions} (endpoint, from, to), {@code gbm.notify.not.sent} (endpoint, reason:
+ * {@code breaker_open}, {@code bulkhead_full}, {@code partner_full}) and {@code gbm.notify.partners.in.flight} (partners
+ * with a call in flight).
  */
 @Slf4j
 public class EndpointGuards {
@@ -66,6 +76,12 @@ public class EndpointGuards {
 
     private volatile long lastEvictionScan;
 
+    /**
+     * Calls in flight per partner; a partner leaves the map with its last call, so it holds at most as many entries as
+     * there are calls in flight (a made-up source or channel cannot grow it).
+     */
+    private final Map<Partner, Integer> partnersInFlight = new ConcurrentHashMap<>();
+
     public EndpointGuards(GuardSettings settings, MeterRegistry meters, Clock clock) {
         this.settings = settings;
         this.meters = meters;
@@ -90,13 +106,24 @@ public class EndpointGuards {
         breakers.getEventPublisher().onEntryAdded(added -> watch(added.getAddedEntry()));
         TaggedCircuitBreakerMetrics.ofCircuitBreakerRegistry(breakers).bindTo(meters);
         TaggedBulkheadMetrics.ofBulkheadRegistry(bulkheads).bindTo(meters);
+        meters.gauge("gbm.notify.partners.in.flight", partnersInFlight, Map::size);
     }
 
     /**
      * Runs {@code send} under the endpoint's breaker (and bulkhead when {@code limitConcurrency}), or answers "not
-     * sent" without running it.
+     * sent" without running it. No partner cap.
      */
     public DeliveryResult call(String guarded, boolean limitConcurrency, Supplier<DeliveryResult> send) {
+        return call(guarded, null, null, limitConcurrency, send);
+    }
+
+    /**
+     * The same, and when {@code limitConcurrency} and {@code source} is given, under the cap of the partner
+     * {@code source}/{@code channel} too (checked after the endpoint's bulkhead, so a call refused by both is counted as
+     * the bulkhead's, as before the cap).
+     */
+    public DeliveryResult call(
+            String guarded, String source, String channel, boolean limitConcurrency, Supplier<DeliveryResult> send) {
         String endpoint = admit(guarded);
         CircuitBreaker breaker = breakers.circuitBreaker(endpoint);
         if (!breaker.tryAcquirePermission()) {
@@ -110,6 +137,16 @@ public class EndpointGuards {
                     NotSentReason.BULKHEAD_FULL,
                     clock.instant().plus(settings.bulkheadRetryAfter()),
                     settings.maxConcurrentPerEndpoint() + " deliveries to " + endpoint + " already in flight");
+        }
+        Partner partner = limitConcurrency && source != null ? new Partner(source, channel) : null;
+        if (partner != null && !enter(partner)) {
+            bulkhead.onComplete();
+            breaker.releasePermission();
+            return notSent(
+                    endpoint,
+                    NotSentReason.PARTNER_FULL,
+                    clock.instant().plus(settings.bulkheadRetryAfter()),
+                    settings.maxConcurrentPerPartner() + " deliveries of partner " + partner + " already in flight");
         }
         long start = System.nanoTime();
         try {
@@ -125,10 +162,37 @@ public class EndpointGuards {
             breaker.onError(System.nanoTime() - start, TimeUnit.NANOSECONDS, e);
             throw e;
         } finally {
+            if (partner != null) {
+                leave(partner);
+            }
             if (bulkhead != null) {
                 bulkhead.onComplete();
             }
         }
+    }
+
+    /** Takes one of the partner's places if it has one left. */
+    private boolean enter(Partner partner) {
+        boolean[] entered = {false};
+        partnersInFlight.compute(partner, (p, n) -> {
+            int now = n == null ? 0 : n;
+            if (now >= settings.maxConcurrentPerPartner()) {
+                return n;
+            }
+            entered[0] = true;
+            return now + 1;
+        });
+        return entered[0];
+    }
+
+    /** Gives the place back; the partner is forgotten with its last call. */
+    private void leave(Partner partner) {
+        partnersInFlight.computeIfPresent(partner, (p, n) -> n <= 1 ? null : n - 1);
+    }
+
+    /** The partner's calls in flight now (0 for one without any). */
+    public int inFlightOf(String source, String channel) {
+        return partnersInFlight.getOrDefault(new Partner(source, channel), 0);
     }
 
     /**
@@ -259,6 +323,7 @@ public class EndpointGuards {
         return switch (reason) {
             case BREAKER_OPEN -> "breaker_open";
             case BULKHEAD_FULL -> "bulkhead_full";
+            case PARTNER_FULL -> "partner_full";
         };
     }
 
@@ -282,6 +347,14 @@ public class EndpointGuards {
                     transition.getFromState(),
                     transition.getToState());
         });
+    }
+
+    /** A partner as the cap counts it: the task's source and channel, apart (no joined text two pairs could share). */
+    private record Partner(String source, String channel) {
+        @Override
+        public String toString() {
+            return source + "/" + channel;
+        }
     }
 
     /** What the breaker records for an answer that was not the acknowledgement (no exception was thrown). */

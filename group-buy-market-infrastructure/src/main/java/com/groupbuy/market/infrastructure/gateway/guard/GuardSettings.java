@@ -7,7 +7,8 @@ import java.time.Duration;
  * breaker opens once at least {@code minimumCalls} calls fell in the window and either rate reached its threshold;
  * it stays open {@code openFor}, then lets {@code halfOpenCalls} probes through, which close it again or reopen it.
  * {@code maxConcurrentPerEndpoint} calls at most run at once per endpoint (HTTP host:port); one more is not made and
- * its task waits {@code bulkheadRetryAfter}.
+ * its task waits {@code bulkheadRetryAfter}. {@code maxConcurrentPerPartner} calls at most run at once per partner
+ * (source + channel), whatever endpoints its callbacks name; one more is not made either and waits as long.
  */
 public record GuardSettings(
         float failureRateThreshold,
@@ -18,4 +19,5 @@ public record GuardSettings(
         Duration openFor,
         int halfOpenCalls,
         int maxConcurrentPerEndpoint,
-        Duration bulkheadRetryAfter) {}
+        Duration bulkheadRetryAfter,
+        int maxConcurrentPerPartner) {}

@@ -9,7 +9,8 @@ import java.util.function.Function;
 import okhttp3.HttpUrl;
 
 /**
- * A delivery channel behind the endpoint guards: HTTP callbacks by partner endpoint (host:port, with a bulkhead), MQ
+ * A delivery channel behind the endpoint guards: HTTP callbacks by partner endpoint (host:port, with a bulkhead) and
+ * under their partner's cap (source + channel, whatever endpoints it names), MQ
  * callbacks by broker (breaker only: the broker is ours and shared by every partner, its concurrency is the
  * publisher's). A task whose endpoint cannot be named (a URL that does not parse) goes straight to the channel,
  * which reports it as the failed attempt it is.
@@ -32,7 +33,7 @@ public class GuardedNotifyGateway implements INotifyGateway {
         this.limitConcurrency = limitConcurrency;
     }
 
-    /** Partner HTTP endpoints, one breaker and bulkhead per {@code http:host:port}. */
+    /** Partner HTTP endpoints, one breaker and bulkhead per {@code http:host:port}, one cap per partner. */
     public static GuardedNotifyGateway http(INotifyGateway http, EndpointGuards guards) {
         return new GuardedNotifyGateway(http, guards, GuardedNotifyGateway::httpEndpoint, true);
     }
@@ -57,7 +58,9 @@ public class GuardedNotifyGateway implements INotifyGateway {
         if (endpoint == null) {
             return channel.groupBuyNotify(task);
         }
-        return guards.call(endpoint, limitConcurrency, () -> channel.groupBuyNotify(task));
+        // HTTP: the partner's cap too (its source and channel, whatever endpoint this lock names).
+        return guards.call(
+                endpoint, task.getSource(), task.getChannel(), limitConcurrency, () -> channel.groupBuyNotify(task));
     }
 
     /**

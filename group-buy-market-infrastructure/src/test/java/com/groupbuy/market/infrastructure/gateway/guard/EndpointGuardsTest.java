@@ -26,6 +26,10 @@ class EndpointGuardsTest {
     private final AtomicInteger sends = new AtomicInteger();
 
     private EndpointGuards guards(Duration openFor, int maxConcurrent) {
+        return guards(openFor, maxConcurrent, 1000);
+    }
+
+    private EndpointGuards guards(Duration openFor, int maxConcurrent, int perPartner) {
         return new EndpointGuards(
                 new GuardSettings(
                         50,
@@ -36,7 +40,8 @@ class EndpointGuardsTest {
                         openFor,
                         1,
                         maxConcurrent,
-                        Duration.ofSeconds(1)),
+                        Duration.ofSeconds(1),
+                        perPartner),
                 meters,
                 Clock.systemUTC());
     }
@@ -137,6 +142,94 @@ class EndpointGuardsTest {
                 .isTrue();
     }
 
+    /**
+     * One partner naming another endpoint (port, DNS name) per lock: each endpoint's bulkhead has room, but the partner's
+     * cap refuses its calls past the cap whatever their endpoints, without calling and without touching the breaker;
+     * another partner, and the MQ form, are not limited by it; a place is given back with its call, and a partner
+     * without a call in flight is not kept.
+     */
+    @Test
+    void aPartnersCapRefusesItsCallsPastTheCapWhateverTheirEndpoints() throws Exception {
+        EndpointGuards guards = guards(Duration.ofSeconds(30), 4, 2);
+        CountDownLatch inside = new CountDownLatch(2);
+        CountDownLatch release = new CountDownLatch(1);
+        List<Thread> holders = new java.util.ArrayList<>();
+        for (String endpoint : List.of("http:a.evil:80", "http:b.evil:80")) {
+            Thread holder = new Thread(() -> guards.call(endpoint, "s01", "c01", true, () -> {
+                inside.countDown();
+                try {
+                    release.await(5, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                return DELIVERED;
+            }));
+            holder.start();
+            holders.add(holder);
+        }
+        assertThat(inside.await(5, TimeUnit.SECONDS)).isTrue();
+        assertThat(guards.inFlightOf("s01", "c01")).isEqualTo(2);
+
+        DeliveryResult refused = guards.call("http:c.evil:80", "s01", "c01", true, this::fail);
+        DeliveryResult sameEndpoint = guards.call("http:a.evil:80", "s01", "c01", true, this::fail);
+        DeliveryResult otherPartner = guards.call("http:c.evil:80", "s02", "c01", true, () -> DELIVERED);
+        DeliveryResult otherChannel = guards.call("http:a.evil:80", "s01", "c02", true, () -> DELIVERED);
+        DeliveryResult mq = guards.call("mq:broker:5672", "s01", "c01", false, () -> DELIVERED);
+        release.countDown();
+        for (Thread holder : holders) {
+            holder.join();
+        }
+
+        for (DeliveryResult r : List.of(refused, sameEndpoint)) {
+            assertThat(r.notAttempted()).isTrue();
+            assertThat(r.notSentReason()).isEqualTo(NotSentReason.PARTNER_FULL);
+            assertThat(r.error()).isEqualTo("not sent: 2 deliveries of partner s01/c01 already in flight");
+            assertThat(EndpointGuards.bulkheadFull(r))
+                    .as("not the endpoint's bulkhead: EndpointQueues puts it back instead of waiting")
+                    .isFalse();
+        }
+        assertThat(refused.notSentUntil()).isAfter(Instant.now());
+        assertThat(sends).as("the refused calls were not made").hasValue(0);
+        assertThat(meters.get("gbm.notify.not.sent")
+                        .tag("endpoint", "http:c.evil:80")
+                        .tag("reason", "partner_full")
+                        .counter()
+                        .count())
+                .isEqualTo(1);
+        assertThat(otherPartner.delivered()).isTrue();
+        assertThat(otherChannel.delivered())
+                .as("a partner is its source and its channel")
+                .isTrue();
+        assertThat(mq.delivered()).as("the MQ form has no partner cap").isTrue();
+        assertThat(guards.state("http:c.evil:80"))
+                .as("a refusal is no outcome for the breaker")
+                .isEqualTo(CircuitBreaker.State.CLOSED);
+        assertThat(guards.inFlightOf("s01", "c01")).isZero();
+        assertThat(meters.get("gbm.notify.partners.in.flight").gauge().value())
+                .as("no partner kept without a call in flight")
+                .isZero();
+        assertThat(guards.call("http:c.evil:80", "s01", "c01", true, () -> DELIVERED)
+                        .delivered())
+                .as("places given back")
+                .isTrue();
+        // The bulkhead's permits of the refused calls were given back too: four more to one endpoint at once fit.
+        assertThat(guards.call("http:a.evil:80", true, () -> DELIVERED).delivered())
+                .isTrue();
+    }
+
+    /** A call that throws gives its partner's place back, as one that returns does. */
+    @Test
+    void aCallThatThrowsGivesItsPartnersPlaceBack() {
+        EndpointGuards guards = guards(Duration.ofSeconds(30), 4, 1);
+        assertThatThrownBy(() -> guards.call("http:a:80", "s01", "c01", true, () -> {
+                    throw new IllegalStateException("boom");
+                }))
+                .isInstanceOf(IllegalStateException.class);
+        assertThat(guards.inFlightOf("s01", "c01")).isZero();
+        assertThat(guards.call("http:b:80", "s01", "c01", true, () -> DELIVERED).delivered())
+                .isTrue();
+    }
+
     @Test
     void aBatchIsOneCallWhileClosedAndAllUnsentWhileOpen() {
         EndpointGuards guards = guards(Duration.ofSeconds(30), 1);
@@ -197,7 +290,8 @@ class EndpointGuardsTest {
                         Duration.ofSeconds(30),
                         1,
                         4,
-                        Duration.ofSeconds(1)),
+                        Duration.ofSeconds(1),
+                        1000),
                 meters,
                 clock);
         int distinct = 10_000;

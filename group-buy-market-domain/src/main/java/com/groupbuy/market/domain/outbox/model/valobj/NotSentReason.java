@@ -9,5 +9,10 @@ public enum NotSentReason {
     /** The endpoint's circuit breaker is open (or half-open with every probe taken): wait for its next probe. */
     BREAKER_OPEN,
     /** The endpoint's bulkhead is full: as many calls to it as allowed are in flight; it is free again soon. */
-    BULKHEAD_FULL
+    BULKHEAD_FULL,
+    /**
+     * As many deliveries of the task's partner (source + channel) as allowed are in flight, whatever their endpoints:
+     * one partner naming many endpoints does not hold every delivery thread. Free again soon.
+     */
+    PARTNER_FULL
 }
