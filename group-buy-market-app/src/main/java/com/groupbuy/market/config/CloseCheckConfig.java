@@ -10,6 +10,7 @@ import com.groupbuy.market.domain.trade.service.timeout.CloseCheckService;
 import com.groupbuy.market.domain.trade.service.timeout.TradeTimeoutService;
 import com.groupbuy.market.infrastructure.gateway.mq.CloseCheckPublisher;
 import com.groupbuy.market.infrastructure.gateway.mq.CloseCheckTopology;
+import com.groupbuy.market.infrastructure.gateway.mq.MqExchangeGuard;
 import com.groupbuy.market.trigger.job.TimeoutRunMeter;
 import com.groupbuy.market.trigger.listener.CloseCheckListener;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -108,6 +109,7 @@ public class CloseCheckConfig {
             CloseCheckService service,
             ObjectMapper objectMapper,
             RabbitTemplate notifyRabbitTemplate,
+            MqExchangeGuard mqExchangeGuard,
             MeterRegistry meters,
             CloseCheckProperties properties) {
         SimpleMessageListenerContainer container = new SimpleMessageListenerContainer(connectionFactory);
@@ -118,14 +120,17 @@ public class CloseCheckConfig {
         // The topology declares the queue when the connection opens; a broker that refused it is retried, not fatal.
         container.setMissingQueuesFatal(false);
         container.setDefaultRequeueRejected(true);
-        container.setMessageListener(new CloseCheckListener(
+        CloseCheckListener listener = new CloseCheckListener(
                 service,
                 objectMapper,
                 // Dead-letter copies go out on the publisher connection: an alarm blocking it leaves consuming alone.
                 notifyRabbitTemplate,
                 topology.deadLetterQueue(),
                 properties.getRetryDelay(),
-                meters));
+                meters);
+        // While the broker blocks that connection a copy is not attempted: it would hold this consumer there.
+        listener.setPublisherBlocked(mqExchangeGuard::blocked);
+        container.setMessageListener(listener);
         return container;
     }
 
