@@ -78,14 +78,18 @@ public class CloseCheckConfig {
             CloseCheckTopology topology,
             MqProperties mq,
             Clock clock,
-            CloseCheckProperties properties) {
-        return new CloseCheckPublisher(
+            CloseCheckProperties properties,
+            MqExchangeGuard mqExchangeGuard) {
+        CloseCheckPublisher publisher = new CloseCheckPublisher(
                 notifyRabbitTemplate,
                 topology,
                 clock,
                 mq.getConfirmTimeout(),
                 properties.getBundleSpread(),
                 properties.getBundleMax());
+        // The notify template's publisher connection: while the broker blocks it, a page fails at once.
+        publisher.setPublisherBlocked(mqExchangeGuard::blocked);
+        return publisher;
     }
 
     @Bean
