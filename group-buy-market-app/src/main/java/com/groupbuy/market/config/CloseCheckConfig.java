@@ -10,6 +10,7 @@ import com.groupbuy.market.domain.trade.service.timeout.CloseCheckService;
 import com.groupbuy.market.domain.trade.service.timeout.TradeTimeoutService;
 import com.groupbuy.market.infrastructure.gateway.mq.CloseCheckPublisher;
 import com.groupbuy.market.infrastructure.gateway.mq.CloseCheckTopology;
+import com.groupbuy.market.infrastructure.gateway.mq.MqExchangeGuard;
 import com.groupbuy.market.trigger.job.TimeoutRunMeter;
 import com.groupbuy.market.trigger.listener.CloseCheckListener;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -77,14 +78,18 @@ public class CloseCheckConfig {
             CloseCheckTopology topology,
             MqProperties mq,
             Clock clock,
-            CloseCheckProperties properties) {
-        return new CloseCheckPublisher(
+            CloseCheckProperties properties,
+            MqExchangeGuard mqExchangeGuard) {
+        CloseCheckPublisher publisher = new CloseCheckPublisher(
                 notifyRabbitTemplate,
                 topology,
                 clock,
                 mq.getConfirmTimeout(),
                 properties.getBundleSpread(),
                 properties.getBundleMax());
+        // The notify template's publisher connection: while the broker blocks it, a page fails at once.
+        publisher.setPublisherBlocked(mqExchangeGuard::blocked);
+        return publisher;
     }
 
     @Bean
@@ -108,6 +113,7 @@ public class CloseCheckConfig {
             CloseCheckService service,
             ObjectMapper objectMapper,
             RabbitTemplate notifyRabbitTemplate,
+            MqExchangeGuard mqExchangeGuard,
             MeterRegistry meters,
             CloseCheckProperties properties) {
         SimpleMessageListenerContainer container = new SimpleMessageListenerContainer(connectionFactory);
@@ -118,14 +124,17 @@ public class CloseCheckConfig {
         // The topology declares the queue when the connection opens; a broker that refused it is retried, not fatal.
         container.setMissingQueuesFatal(false);
         container.setDefaultRequeueRejected(true);
-        container.setMessageListener(new CloseCheckListener(
+        CloseCheckListener listener = new CloseCheckListener(
                 service,
                 objectMapper,
                 // Dead-letter copies go out on the publisher connection: an alarm blocking it leaves consuming alone.
                 notifyRabbitTemplate,
                 topology.deadLetterQueue(),
                 properties.getRetryDelay(),
-                meters));
+                meters);
+        // While the broker blocks that connection a copy is not attempted: it would hold this consumer there.
+        listener.setPublisherBlocked(mqExchangeGuard::blocked);
+        container.setMessageListener(listener);
         return container;
     }
 

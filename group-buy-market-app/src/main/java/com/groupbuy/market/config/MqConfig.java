@@ -83,6 +83,9 @@ public class MqConfig {
         MqExchangeGuard guard = new MqExchangeGuard(
                 notifyRabbitTemplate, mq.getExchange(), mq.getInternalExchange(), mq.getDeclareRetry());
         connectionFactory.addConnectionListener(guard);
+        // The notify template publishes and declares on the publisher connection: while the broker blocks it (an
+        // alarm), the guard refuses at once instead of letting a thread wait there for the channel RPC timeout.
+        connectionFactory.getPublisherConnectionFactory().addConnectionListener(guard.publisherConnectionWatch());
         return guard;
     }
 

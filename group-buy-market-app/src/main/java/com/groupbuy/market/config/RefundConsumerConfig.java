@@ -6,6 +6,7 @@ import com.groupbuy.market.domain.trade.adapter.repository.IConsumptionRecordRep
 import com.groupbuy.market.domain.trade.adapter.repository.IRefundRepository;
 import com.groupbuy.market.domain.trade.model.valobj.NotifyRoutes;
 import com.groupbuy.market.domain.trade.service.refund.RefundPlaceReturnService;
+import com.groupbuy.market.infrastructure.gateway.mq.MqExchangeGuard;
 import com.groupbuy.market.trigger.listener.RefundPlaceListener;
 import io.micrometer.core.instrument.MeterRegistry;
 import lombok.extern.slf4j.Slf4j;
@@ -99,6 +100,7 @@ public class RefundConsumerConfig {
             RefundPlaceReturnService service,
             ObjectMapper objectMapper,
             RabbitTemplate notifyRabbitTemplate,
+            MqExchangeGuard mqExchangeGuard,
             MeterRegistry meters,
             RefundConsumerProperties properties) {
         SimpleMessageListenerContainer container = new SimpleMessageListenerContainer(connectionFactory);
@@ -108,14 +110,17 @@ public class RefundConsumerConfig {
         container.setConcurrentConsumers(properties.getConcurrency());
         // A delivery the listener could not settle goes back to the queue rather than being dropped.
         container.setDefaultRequeueRejected(true);
-        container.setMessageListener(new RefundPlaceListener(
+        RefundPlaceListener listener = new RefundPlaceListener(
                 service,
                 objectMapper,
                 // Dead-letter copies go out on the publisher connection: an alarm blocking it leaves consuming alone.
                 notifyRabbitTemplate,
                 properties.getDeadLetterQueue(),
                 properties.getRetryDelay(),
-                meters));
+                meters);
+        // While the broker blocks that connection a copy is not attempted: it would hold this consumer there.
+        listener.setPublisherBlocked(mqExchangeGuard::blocked);
+        container.setMessageListener(listener);
         return container;
     }
 }

@@ -15,6 +15,7 @@ import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
 import lombok.extern.slf4j.Slf4j;
 import org.springframework.amqp.AmqpException;
 import org.springframework.amqp.core.Message;
@@ -51,6 +52,8 @@ public abstract class RecordedMessageListener<T> implements ChannelAwareMessageL
     private final Duration retryDelay;
     private final Map<ConsumeOutcome.Action, Counter> outcomes = new EnumMap<>(ConsumeOutcome.Action.class);
     private final Counter errors;
+    /** Why the connection copies go out on is blocked by the broker (an alarm), or null. */
+    private volatile Supplier<String> publisherBlocked = () -> null;
 
     /**
      * {@code meter} counts deliveries by outcome; {@code what} names the message in logs; {@code copies} publishes the
@@ -82,6 +85,16 @@ public abstract class RecordedMessageListener<T> implements ChannelAwareMessageL
                 .tag("outcome", "error")
                 .description(meterDescription)
                 .register(meters);
+    }
+
+    /**
+     * Tells the listener why the broker blocks the connection its copies go out on (null while it does not): while
+     * it does, a copy is not attempted — a channel's open or a publish there waits for the broker, up to the channel
+     * RPC timeout (10 minutes), with this consumer thread and every message behind it — and the delivery is handed
+     * back as for a copy the broker refused.
+     */
+    public void setPublisherBlocked(Supplier<String> publisherBlocked) {
+        this.publisherBlocked = publisherBlocked;
     }
 
     /** The body as this consumer's message; IllegalArgumentException naming what is wrong. */
@@ -189,6 +202,11 @@ public abstract class RecordedMessageListener<T> implements ChannelAwareMessageL
         // One correlation per copy: its confirm and, the copy being mandatory, its return (which comes first).
         CorrelationData correlation = new CorrelationData(UUID.randomUUID().toString());
         String refusal;
+        String blocked = publisherBlocked.get();
+        if (blocked != null) {
+            log.warn("{} message={} not dead-lettered: {}; handed back to the broker", what, messageId, blocked);
+            return false;
+        }
         try {
             copies.send("", deadLetterQueue, new Message(body, copy), correlation);
             CorrelationData.Confirm confirm = correlation.getFuture().get(COPY_CONFIRM_MILLIS, TimeUnit.MILLISECONDS);

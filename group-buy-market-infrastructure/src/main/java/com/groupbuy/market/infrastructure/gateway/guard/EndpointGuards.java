@@ -152,7 +152,7 @@ public class EndpointGuards {
         try {
             DeliveryResult result = send.get();
             long took = System.nanoTime() - start;
-            if (result.delivered()) {
+            if (result.endpointWell()) {
                 breaker.onSuccess(took, TimeUnit.NANOSECONDS);
             } else {
                 breaker.onError(took, TimeUnit.NANOSECONDS, new UndeliveredCallback(result.error()));
@@ -224,7 +224,7 @@ public class EndpointGuards {
                 break;
             }
             first = false;
-            if (result.delivered()) {
+            if (result.endpointWell()) {
                 breaker.onSuccess(took, TimeUnit.NANOSECONDS);
             } else {
                 breaker.onError(took, TimeUnit.NANOSECONDS, new UndeliveredCallback(result.error()));

@@ -148,8 +148,10 @@ public class AmqpNotifyGateway implements INotifyGateway {
                     correlation.getFuture().get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
             ReturnedMessage returned = correlation.getReturned();
             if (returned != null) {
-                return failed(
-                        start,
+                // The broker is well: it routed the message nowhere because no queue is bound to the key. A failed
+                // attempt of this task, but not one of the broker's, whose breaker guards every MQ partner.
+                return DeliveryResult.failedAtRecipient(
+                        elapsedMs(start),
                         "AMQP returned " + returned.getReplyCode() + " " + returned.getReplyText()
                                 + ": no queue bound to " + returned.getExchange() + " with key "
                                 + returned.getRoutingKey());

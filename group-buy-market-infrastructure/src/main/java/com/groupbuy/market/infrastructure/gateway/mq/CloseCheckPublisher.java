@@ -21,6 +21,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 import org.springframework.amqp.AmqpException;
 import org.springframework.amqp.core.Message;
 import org.springframework.amqp.core.MessageDeliveryMode;
@@ -44,6 +45,9 @@ public class CloseCheckPublisher implements INotifyGateway {
     private final Duration confirmTimeout;
     private final Duration bundleSpread;
     private final int bundleMax;
+    /** Why the broker blocks the connection we publish on (an alarm), or null; see {@link #setPublisherBlocked}. */
+    private volatile Supplier<String> publisherBlocked = () -> null;
+
     private static final AtomicLong SEQUENCE = new AtomicLong();
 
     /** Stateless and thread-safe: a parser per body, its buffers recycled. */
@@ -94,6 +98,16 @@ public class CloseCheckPublisher implements INotifyGateway {
     }
 
     /**
+     * Tells the publisher why the broker blocks the connection it publishes on (null while it does not,
+     * {@link MqExchangeGuard#blocked}): while it does, nothing is published and every check of a page is a failed
+     * attempt at once — a channel's open or a declare there waits for the broker, up to the channel RPC timeout (10
+     * minutes), with the relay or the compensation lane that sends the page.
+     */
+    public void setPublisherBlocked(Supplier<String> publisherBlocked) {
+        this.publisherBlocked = publisherBlocked;
+    }
+
+    /**
      * Publishes every check of the batch on one channel, then waits for their confirms together (a batch of checks
      * costs about one confirm round trip, not one per check). Each check's result is its own message's confirm or
      * return (a bundle's, for every check in it). The batch goes out in deadline order: a lane expires messages only
@@ -104,6 +118,11 @@ public class CloseCheckPublisher implements INotifyGateway {
     public List<DeliveryResult> deliverAll(List<NotifyTaskVO> tasks) {
         long start = System.nanoTime();
         DeliveryResult[] results = new DeliveryResult[tasks.size()];
+        String blocked = publisherBlocked.get();
+        if (blocked != null) {
+            Arrays.fill(results, failed(start, "not published: " + blocked));
+            return Arrays.asList(results);
+        }
         CorrelationData[] correlations = new CorrelationData[tasks.size()];
         String[] queues = new String[tasks.size()];
         Deadline[] deadlines = new Deadline[tasks.size()];

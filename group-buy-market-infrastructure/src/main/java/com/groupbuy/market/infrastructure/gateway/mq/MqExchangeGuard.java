@@ -1,5 +1,6 @@
 package com.groupbuy.market.infrastructure.gateway.mq;
 
+import com.rabbitmq.client.BlockedListener;
 import com.rabbitmq.client.ShutdownSignalException;
 import java.time.Duration;
 import lombok.extern.slf4j.Slf4j;
@@ -16,6 +17,13 @@ import org.springframework.amqp.rabbit.core.RabbitTemplate;
  * declare is tried again now and then so the channel heals once an operator fixes the exchange. Every new connection
  * declares again before its first publish (a broker restarted without its definitions has lost the exchange). Our
  * internal exchange (durable, direct: events only we consume, such as the refund event) is declared with it.
+ * <p>
+ * While the broker blocks our publisher connection (a memory or disk alarm: it stops reading from every connection
+ * that publishes), nothing is declared or published: every RPC on that connection — a channel's open, a declare —
+ * would wait for the channel RPC timeout (10 minutes) and hold the delivery thread, and with it this guard, which
+ * every other MQ delivery and the health check wait on. Publishing is refused at once instead (a failed attempt, the
+ * task waits in the outbox) until the broker unblocks the connection or it is replaced
+ * ({@link #publisherConnectionWatch}).
  */
 @Slf4j
 public class MqExchangeGuard implements ConnectionListener {
@@ -24,7 +32,8 @@ public class MqExchangeGuard implements ConnectionListener {
         UNKNOWN,
         DECLARED,
         REFUSED,
-        UNREACHABLE
+        UNREACHABLE,
+        BLOCKED
     }
 
     private final RabbitTemplate template;
@@ -35,6 +44,10 @@ public class MqExchangeGuard implements ConnectionListener {
     private volatile State state = State.UNKNOWN;
     private volatile String reason = "not declared yet";
     private volatile long lastTry;
+    /** The publisher connection the broker blocks, and why; null while it does not. */
+    private volatile Connection blockedConnection;
+
+    private volatile String blockedReason;
 
     public MqExchangeGuard(RabbitTemplate template, String exchange, String internalExchange, Duration refusedRetry) {
         this.template = template;
@@ -53,10 +66,18 @@ public class MqExchangeGuard implements ConnectionListener {
 
     /** Null when the exchange is declared and publishing may go on; otherwise why it may not. */
     public String ensureDeclared() {
+        String blocked = blocked();
+        if (blocked != null) {
+            return blocked;
+        }
         if (state == State.DECLARED) {
             return null;
         }
         synchronized (this) {
+            blocked = blocked();
+            if (blocked != null) {
+                return blocked;
+            }
             if (state == State.REFUSED && System.nanoTime() - lastTry < retryNanos) {
                 return reason;
             }
@@ -116,11 +137,61 @@ public class MqExchangeGuard implements ConnectionListener {
     }
 
     public State state() {
-        return state;
+        return blocked() != null ? State.BLOCKED : state;
     }
 
     public String reason() {
-        return reason;
+        String blocked = blocked();
+        return blocked != null ? blocked : reason;
+    }
+
+    /** Why publishing waits while the broker blocks our publisher connection; null while it does not. */
+    public String blocked() {
+        String why = blockedReason;
+        return blockedConnection == null || why == null
+                ? null
+                : "the broker blocks our publisher connection (" + why
+                        + "): a memory or disk alarm; MQ callbacks wait in the outbox until it lifts";
+    }
+
+    /**
+     * The listener to add to the publisher connection factory (the connection the notify template publishes and
+     * declares on): it follows the broker's {@code connection.blocked} / {@code connection.unblocked} notifications of
+     * each new connection; a connection closed or replaced is no longer blocked.
+     */
+    public ConnectionListener publisherConnectionWatch() {
+        return new ConnectionListener() {
+            @Override
+            public void onCreate(Connection connection) {
+                blockedConnection = null;
+                connection.addBlockedListener(new BlockedListener() {
+                    @Override
+                    public void handleBlocked(String why) {
+                        blockedReason = why;
+                        blockedConnection = connection;
+                        log.warn(
+                                "MQ channel: the broker blocks our publisher connection ({}); MQ callbacks wait in "
+                                        + "the outbox until it lifts",
+                                why);
+                    }
+
+                    @Override
+                    public void handleUnblocked() {
+                        if (blockedConnection == connection) {
+                            blockedConnection = null;
+                            log.info("MQ channel: the broker unblocked our publisher connection");
+                        }
+                    }
+                });
+            }
+
+            @Override
+            public void onClose(Connection connection) {
+                if (blockedConnection == connection) {
+                    blockedConnection = null;
+                }
+            }
+        };
     }
 
     @Override

@@ -10,6 +10,11 @@ import java.time.Instant;
  * endpoint's circuit breaker is open or its bulkhead is full. Such a result is not an attempt: the task waits until
  * then without using one of its tries. {@code error} says it in words for the task's last error; code that must tell
  * the reasons apart reads {@code notSentReason}.
+ * <p>
+ * {@code endpointHealthy}: not delivered, but the endpoint itself answered as a healthy one — the broker took an MQ
+ * publish and returned it because no queue is bound to its key (a mall that has not bound it). A failed attempt of
+ * its task all the same, but no failure of the endpoint: the broker is every MQ partner's one endpoint, and one
+ * partner's missing binding must not open its circuit breaker for all of them.
  */
 public record DeliveryResult(
         boolean delivered,
@@ -17,7 +22,8 @@ public record DeliveryResult(
         long latencyMs,
         String error,
         Instant notSentUntil,
-        NotSentReason notSentReason) {
+        NotSentReason notSentReason,
+        boolean endpointHealthy) {
 
     public DeliveryResult {
         if ((notSentUntil == null) != (notSentReason == null)) {
@@ -25,8 +31,31 @@ public record DeliveryResult(
         }
     }
 
+    public DeliveryResult(
+            boolean delivered,
+            Integer httpStatus,
+            long latencyMs,
+            String error,
+            Instant notSentUntil,
+            NotSentReason notSentReason) {
+        this(delivered, httpStatus, latencyMs, error, notSentUntil, notSentReason, false);
+    }
+
     public DeliveryResult(boolean delivered, Integer httpStatus, long latencyMs, String error) {
-        this(delivered, httpStatus, latencyMs, error, null, null);
+        this(delivered, httpStatus, latencyMs, error, null, null, false);
+    }
+
+    /**
+     * A failed attempt the endpoint answered as a healthy one would (an MQ publish the broker returned unroutable):
+     * it does not count against the endpoint's circuit breaker.
+     */
+    public static DeliveryResult failedAtRecipient(long latencyMs, String error) {
+        return new DeliveryResult(false, null, latencyMs, error, null, null, true);
+    }
+
+    /** Whether the endpoint's circuit breaker counts this result as a success of the endpoint. */
+    public boolean endpointWell() {
+        return delivered || endpointHealthy;
     }
 
     /**
