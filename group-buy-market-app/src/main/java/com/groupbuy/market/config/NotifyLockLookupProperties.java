@@ -18,6 +18,12 @@ public class NotifyLockLookupProperties {
     private Duration timeout = Duration.ofSeconds(1);
     /** Lookups running at once (resolver threads); with none free a host not seen recently is refused (busy). */
     private int threads = 8;
+    /**
+     * Lookups one partner (source + channel) may have running at once (at least {@code threads}: no share, the whole
+     * pool): its silent names
+     * leave the other threads to other partners' hosts; over it its lock naming a new host is refused (busy).
+     */
+    private int maxPerPartner = 4;
     /** Hosts whose answer is kept. */
     private int maxHosts = 10_000;
     /** How long a host's allowed or refused addresses are used without a new lookup. */

@@ -29,6 +29,7 @@ public class NotifyUrlPolicyConfig {
                 policy,
                 properties.getTimeout(),
                 properties.getThreads(),
+                properties.getMaxPerPartner(),
                 properties.getMaxHosts(),
                 properties.getTtl(),
                 properties.getFailureTtl());
@@ -42,6 +43,11 @@ public class NotifyUrlPolicyConfig {
         if (properties.getThreads() < 1 || properties.getThreads() > 256) {
             throw new IllegalStateException(
                     "gbm.notify.lock-lookup.threads must be 1..256, was " + properties.getThreads());
+        }
+        // At least `threads`: no share per partner, the whole pool.
+        if (properties.getMaxPerPartner() < 1 || properties.getMaxPerPartner() > 256) {
+            throw new IllegalStateException(
+                    "gbm.notify.lock-lookup.max-per-partner must be 1..256, was " + properties.getMaxPerPartner());
         }
         if (properties.getMaxHosts() < 100 || properties.getMaxHosts() > 1_000_000) {
             throw new IllegalStateException(

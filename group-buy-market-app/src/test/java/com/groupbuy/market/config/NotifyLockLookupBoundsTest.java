@@ -17,7 +17,7 @@ class NotifyLockLookupBoundsTest {
                         .notifyHostLookup(
                                 new NotifyUrlPolicyConfig().notifyUrlPolicy(true, false),
                                 new NotifyLockLookupProperties())
-                        .refusal("127.0.0.1"))
+                        .refusal("127.0.0.1", "s01", "c01"))
                 .isNull();
     }
 
@@ -28,6 +28,8 @@ class NotifyLockLookupBoundsTest {
         refused(p -> p.setTimeout(null), "timeout");
         refused(p -> p.setThreads(0), "threads");
         refused(p -> p.setThreads(257), "threads");
+        refused(p -> p.setMaxPerPartner(0), "max-per-partner");
+        refused(p -> p.setMaxPerPartner(257), "max-per-partner");
         refused(p -> p.setMaxHosts(99), "max-hosts");
         refused(p -> p.setMaxHosts(1_000_001), "max-hosts");
         refused(p -> p.setTtl(Duration.ofMillis(500)), "ttl");

@@ -1,6 +1,7 @@
 package com.groupbuy.market.infrastructure.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.groupbuy.market.domain.outbox.model.valobj.DeliveryResult;
 import com.groupbuy.market.domain.outbox.model.valobj.NotifyTaskVO;
@@ -9,6 +10,7 @@ import com.sun.net.httpserver.HttpServer;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -96,5 +98,41 @@ class PublicOnlyDnsTest {
         assertThat(result.delivered()).isFalse();
         assertThat(result.error()).contains("partner.example did not resolve within 200 ms");
         assertThat(requests).hasValue(0);
+    }
+
+    @Test
+    void aSilentNameCostsOneLookupAndAFullPoolRefusesAtOnce() {
+        AtomicInteger lookups = new AtomicInteger();
+        Dns hostile = hostname -> {
+            lookups.incrementAndGet();
+            if (hostname.startsWith("silent")) {
+                try {
+                    nameServerAnswers.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            return List.of(InetAddress.getLoopbackAddress());
+        };
+        PublicOnlyDns dns = new PublicOnlyDns(new NotifyUrlPolicy(true, false), hostile, Duration.ofMillis(200), 2);
+
+        assertThatThrownBy(() -> dns.lookup("silent-1.example"))
+                .isInstanceOf(UnknownHostException.class)
+                .hasMessageContaining("did not resolve within 200 ms");
+        long again = System.nanoTime();
+        assertThatThrownBy(() -> dns.lookup("silent-1.example"))
+                .isInstanceOf(UnknownHostException.class)
+                .hasMessageContaining("did not resolve within 200 ms");
+        assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - again))
+                .as("a lookup past its deadline is not waited for again")
+                .isLessThan(100);
+        assertThat(lookups).hasValue(1);
+
+        assertThatThrownBy(() -> dns.lookup("silent-2.example")).hasMessageContaining("did not resolve");
+        assertThatThrownBy(() -> dns.lookup("partner.example"))
+                .isInstanceOf(UnknownHostException.class)
+                .hasMessageContaining("lookups are busy");
+        assertThat(dns.pool().refusedBusy()).isEqualTo(1);
+        assertThat(dns.pool().timedOut()).isEqualTo(3);
     }
 }

@@ -133,9 +133,11 @@ public class MarketTradeController implements IMarketTradeService {
         // #17: within the partner's and the user's rate, else 0006 with nothing written.
         rateGuard.admit("lock", command.getSource(), command.getChannel(), command.getUserId());
         // The notifyUrl host's addresses last: a lookup is network work (on a bounded resolver pool, waited for a
-        // bounded time) done only for a caller that passed the signature check and the rate guard.
+        // bounded time, the partner's share of it bounded) done only for a caller that passed the signature check and
+        // the rate guard.
         if (notify.url() != null) {
-            String refusal = notifyHosts.refusal(NotifyUrlPolicy.hostOf(notify.url()));
+            String refusal = notifyHosts.refusal(
+                    NotifyUrlPolicy.hostOf(notify.url()), command.getSource(), command.getChannel());
             if (refusal != null) {
                 throw new AppException(ResponseCode.E0204, refusal);
             }

@@ -53,11 +53,16 @@ class NotifyHostLookupTest {
     }
 
     private NotifyHostLookup lookup(int threads, int maxHosts) {
+        return lookup(threads, threads, maxHosts);
+    }
+
+    private NotifyHostLookup lookup(int threads, int maxPerPartner, int maxHosts) {
         return new NotifyHostLookup(
                 new NotifyUrlPolicy(true, false),
                 resolver,
                 Duration.ofMillis(200),
                 threads,
+                maxPerPartner,
                 maxHosts,
                 Duration.ofSeconds(30),
                 Duration.ofSeconds(10),
@@ -77,7 +82,7 @@ class NotifyHostLookupTest {
         long started = System.nanoTime();
         try {
             for (int i = 0; i < 8; i++) {
-                sent.add(CompletableFuture.supplyAsync(() -> hosts.refusal("silent.example"), requests));
+                sent.add(CompletableFuture.supplyAsync(() -> hosts.refusal("silent.example", "s01", "c01"), requests));
             }
             for (CompletableFuture<String> answer : sent) {
                 assertThat(answer.get(5, TimeUnit.SECONDS)).isEqualTo(NotifyHostLookup.TIMED_OUT);
@@ -89,7 +94,7 @@ class NotifyHostLookupTest {
         clock.addAndGet(Duration.ofMillis(300).toNanos());
 
         long again = System.nanoTime();
-        assertThat(hosts.refusal("SILENT.example")).isEqualTo(NotifyHostLookup.TIMED_OUT);
+        assertThat(hosts.refusal("SILENT.example", "s01", "c01")).isEqualTo(NotifyHostLookup.TIMED_OUT);
 
         assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - again))
                 .as("past its deadline a pending lookup is not waited for again")
@@ -101,33 +106,53 @@ class NotifyHostLookupTest {
     @Test
     void aFullPoolRefusesHostsNotSeenButHostsWithAnAnswerStillPass() {
         NotifyHostLookup hosts = lookup(2, 100);
-        assertThat(hosts.refusal("mall.example")).isNull();
-        assertThat(hosts.refusal("private.example")).contains("non-public");
-        assertThat(hosts.refusal("silent-1.example")).isEqualTo(NotifyHostLookup.TIMED_OUT);
-        assertThat(hosts.refusal("silent-2.example")).isEqualTo(NotifyHostLookup.TIMED_OUT);
+        assertThat(hosts.refusal("mall.example", "s01", "c01")).isNull();
+        assertThat(hosts.refusal("private.example", "s01", "c01")).contains("non-public");
+        assertThat(hosts.refusal("silent-1.example", "s01", "c01")).isEqualTo(NotifyHostLookup.TIMED_OUT);
+        assertThat(hosts.refusal("silent-2.example", "s01", "c01")).isEqualTo(NotifyHostLookup.TIMED_OUT);
 
-        assertThat(hosts.refusal("silent-3.example")).isEqualTo(NotifyHostLookup.BUSY);
-        assertThat(hosts.refusal("new-mall.example")).isEqualTo(NotifyHostLookup.BUSY);
-        assertThat(hosts.refusal("mall.example")).isNull();
-        assertThat(hosts.refusal("private.example")).contains("non-public");
+        assertThat(hosts.refusal("silent-3.example", "s01", "c01")).isEqualTo(NotifyHostLookup.BUSY);
+        assertThat(hosts.refusal("new-mall.example", "s01", "c01")).isEqualTo(NotifyHostLookup.BUSY);
+        assertThat(hosts.refusal("mall.example", "s01", "c01")).isNull();
+        assertThat(hosts.refusal("private.example", "s01", "c01")).contains("non-public");
         assertThat(lookupsOf("silent-3.example")).isZero();
         assertThat(lookupsOf("mall.example")).isEqualTo(1);
         assertThat(lookupsOf("private.example")).isEqualTo(1);
     }
 
     @Test
+    void onePartnersSilentNamesHoldOnlyItsShareAndAnotherPartnersNewHostIsStillLookedUp() {
+        NotifyHostLookup hosts = lookup(4, 2, 100);
+        assertThat(hosts.refusal("silent-1.example", "s08", "c08")).isEqualTo(NotifyHostLookup.TIMED_OUT);
+        assertThat(hosts.refusal("silent-2.example", "s08", "c08")).isEqualTo(NotifyHostLookup.TIMED_OUT);
+        assertThat(hosts.refusal("silent-3.example", "s08", "c08")).isEqualTo(NotifyHostLookup.BUSY);
+        assertThat(hosts.refusal("silent-4.example", "s08", "c09"))
+                .as("another channel is another partner")
+                .isEqualTo(NotifyHostLookup.TIMED_OUT);
+
+        assertThat(hosts.refusal("new-mall.example", "s01", "c01")).isNull();
+        assertThat(hosts.refusal("silent-1.example", "s01", "c01"))
+                .as("a name being looked up is joined whoever started it")
+                .isEqualTo(NotifyHostLookup.TIMED_OUT);
+        assertThat(lookupsOf("silent-3.example")).isZero();
+        assertThat(lookupsOf("silent-1.example")).isEqualTo(1);
+        assertThat(hosts.lookupsRunning()).isEqualTo(3);
+        assertThat(hosts.pool().refusedOwnerBusy()).isEqualTo(1);
+    }
+
+    @Test
     void anAllowedHostPastItsTtlIsServedWhileThePoolIsFullAndLookedUpAgainOnceAThreadIsFree() throws Exception {
         NotifyHostLookup hosts = lookup(1, 100);
-        assertThat(hosts.refusal("mall.example")).isNull();
-        assertThat(hosts.refusal("silent.example")).isEqualTo(NotifyHostLookup.TIMED_OUT);
+        assertThat(hosts.refusal("mall.example", "s01", "c01")).isNull();
+        assertThat(hosts.refusal("silent.example", "s01", "c01")).isEqualTo(NotifyHostLookup.TIMED_OUT);
         clock.addAndGet(Duration.ofSeconds(31).toNanos());
 
-        assertThat(hosts.refusal("mall.example")).isNull();
+        assertThat(hosts.refusal("mall.example", "s01", "c01")).isNull();
         assertThat(lookupsOf("mall.example")).isEqualTo(1);
 
         silentAnswers.countDown();
         awaitNoLookupRunning(hosts);
-        assertThat(hosts.refusal("mall.example")).isNull();
+        assertThat(hosts.refusal("mall.example", "s01", "c01")).isNull();
         awaitNoLookupRunning(hosts);
         assertThat(lookupsOf("mall.example")).isEqualTo(2);
     }
@@ -135,26 +160,26 @@ class NotifyHostLookupTest {
     @Test
     void aHostThatDoesNotResolveIsRefusedForTheFailureTtlThenLookedUpAgain() {
         NotifyHostLookup hosts = lookup(2, 100);
-        assertThat(hosts.refusal("unknown.example")).isEqualTo(NotifyHostLookup.UNKNOWN);
+        assertThat(hosts.refusal("unknown.example", "s01", "c01")).isEqualTo(NotifyHostLookup.UNKNOWN);
         clock.addAndGet(Duration.ofSeconds(9).toNanos());
-        assertThat(hosts.refusal("unknown.example")).isEqualTo(NotifyHostLookup.UNKNOWN);
+        assertThat(hosts.refusal("unknown.example", "s01", "c01")).isEqualTo(NotifyHostLookup.UNKNOWN);
         assertThat(lookupsOf("unknown.example")).isEqualTo(1);
 
         clock.addAndGet(Duration.ofSeconds(2).toNanos());
-        assertThat(hosts.refusal("unknown.example")).isEqualTo(NotifyHostLookup.UNKNOWN);
+        assertThat(hosts.refusal("unknown.example", "s01", "c01")).isEqualTo(NotifyHostLookup.UNKNOWN);
         assertThat(lookupsOf("unknown.example")).isEqualTo(2);
     }
 
     @Test
     void addressesAreCheckedWithoutALookup() {
         NotifyHostLookup hosts = lookup(1, 100);
-        assertThat(hosts.refusal("silent.example")).isEqualTo(NotifyHostLookup.TIMED_OUT);
+        assertThat(hosts.refusal("silent.example", "s01", "c01")).isEqualTo(NotifyHostLookup.TIMED_OUT);
 
-        assertThat(hosts.refusal("127.0.0.1")).isNull();
-        assertThat(hosts.refusal("[::1]")).isNull();
-        assertThat(hosts.refusal("8.8.8.8")).isNull();
-        assertThat(hosts.refusal("10.1.2.3")).contains("non-public");
-        assertThat(hosts.refusal("[fd00::1]")).contains("non-public");
+        assertThat(hosts.refusal("127.0.0.1", "s01", "c01")).isNull();
+        assertThat(hosts.refusal("[::1]", "s01", "c01")).isNull();
+        assertThat(hosts.refusal("8.8.8.8", "s01", "c01")).isNull();
+        assertThat(hosts.refusal("10.1.2.3", "s01", "c01")).contains("non-public");
+        assertThat(hosts.refusal("[fd00::1]", "s01", "c01")).contains("non-public");
         assertThat(NotifyHostLookup.isAddress("256.1.1.1")).isFalse();
         assertThat(NotifyHostLookup.isAddress("1.2.3")).isFalse();
         assertThat(lookups.keySet()).containsExactly("silent.example");
@@ -163,15 +188,15 @@ class NotifyHostLookupTest {
     @Test
     void overMaxHostsHostsAskedForAgainOutliveHostsSeenOnce() {
         NotifyHostLookup hosts = lookup(4, 100);
-        assertThat(hosts.refusal("mall.example")).isNull();
-        assertThat(hosts.refusal("mall.example")).isNull();
+        assertThat(hosts.refusal("mall.example", "s01", "c01")).isNull();
+        assertThat(hosts.refusal("mall.example", "s01", "c01")).isNull();
         for (int i = 0; i < 300; i++) {
-            hosts.refusal("once-" + i + ".example");
-            hosts.refusal("unknown-" + i + ".example");
+            hosts.refusal("once-" + i + ".example", "s01", "c01");
+            hosts.refusal("unknown-" + i + ".example", "s01", "c01");
         }
 
         assertThat(hosts.size()).isLessThanOrEqualTo(100);
-        assertThat(hosts.refusal("mall.example")).isNull();
+        assertThat(hosts.refusal("mall.example", "s01", "c01")).isNull();
         assertThat(lookupsOf("mall.example")).isEqualTo(1);
     }
 
