@@ -2,14 +2,10 @@ package com.groupbuy.market.outage;
 
 import com.groupbuy.market.support.AlarmedBroker;
 import com.groupbuy.market.support.IntegrationTest;
-import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.amqp.rabbit.core.RabbitTemplate;
-import org.springframework.amqp.rabbit.listener.SimpleMessageListenerContainer;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.context.annotation.Import;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
@@ -21,6 +17,7 @@ import org.springframework.test.context.DynamicPropertySource;
  * Against a RabbitMQ node of this class's own, whose memory alarm it raises.
  */
 @IntegrationTest
+@Import(PoisonedRefundQueue.class)
 class MqAlarmDeadLetterIT {
 
     private static final String EXCHANGE = "gbm_t_alarm_exchange";
@@ -40,33 +37,16 @@ class MqAlarmDeadLetterIT {
     }
 
     @Autowired
-    RabbitTemplate rabbit;
-
-    @Autowired
-    SimpleMessageListenerContainer refundPlaceListenerContainer;
-
-    @Autowired
-    JdbcTemplate jdbc;
-
-    @Autowired
-    MeterRegistry meters;
-
-    private PoisonedRefundQueue queue;
-
-    @BeforeEach
-    void queue() {
-        queue = new PoisonedRefundQueue(rabbit, jdbc, meters, EXCHANGE, QUEUE);
-    }
+    PoisonedRefundQueue queue;
 
     @Test
     void aPoisonMessageCopiedDuringAMemoryAlarmDoesNotStopTheGoodMessagesBehindIt() throws Exception {
-        refundPlaceListenerContainer.stop();
         String poison = queue.fill();
         double duplicatesBefore = queue.duplicates();
 
         broker.raiseAlarm();
         try {
-            refundPlaceListenerContainer.start();
+            queue.startConsumer();
             // The poison comes first: its copy waits for a confirm the blocked broker never sends (5 s), then it is
             // handed back and comes first again; between its deliveries the consumer acknowledges the rest of its
             // prefetch (9), so every good message behind it is acknowledged while the alarm lasts, in a few rounds.

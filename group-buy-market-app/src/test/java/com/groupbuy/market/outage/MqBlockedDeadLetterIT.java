@@ -7,17 +7,14 @@ import com.groupbuy.market.domain.outbox.service.DueCallbackDeliveryService;
 import com.groupbuy.market.notify.MqTaskFixture;
 import com.groupbuy.market.support.AlarmedBroker;
 import com.groupbuy.market.support.IntegrationTest;
-import io.micrometer.core.instrument.MeterRegistry;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.amqp.rabbit.core.RabbitTemplate;
-import org.springframework.amqp.rabbit.listener.SimpleMessageListenerContainer;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.context.annotation.Import;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -29,6 +26,7 @@ import org.springframework.test.context.DynamicPropertySource;
  * good messages behind it. Against a RabbitMQ node of this class's own, whose memory alarm it raises.
  */
 @IntegrationTest
+@Import(PoisonedRefundQueue.class)
 class MqBlockedDeadLetterIT {
 
     private static final String EXCHANGE = "gbm_t_blocked_exchange";
@@ -49,30 +47,16 @@ class MqBlockedDeadLetterIT {
     }
 
     @Autowired
-    RabbitTemplate rabbit;
-
-    @Autowired
-    SimpleMessageListenerContainer refundPlaceListenerContainer;
-
-    @Autowired
     JdbcTemplate jdbc;
-
-    @Autowired
-    MeterRegistry meters;
 
     @Autowired
     DueCallbackDeliveryService notifyService;
 
-    private PoisonedRefundQueue queue;
-
-    @BeforeEach
-    void queue() {
-        queue = new PoisonedRefundQueue(rabbit, jdbc, meters, EXCHANGE, QUEUE);
-    }
+    @Autowired
+    PoisonedRefundQueue queue;
 
     @Test
     void aPoisonMessageWhileTheBrokerBlocksOurPublisherConnectionDoesNotStopTheGoodMessagesBehindIt() throws Exception {
-        refundPlaceListenerContainer.stop();
         String poison = queue.fill();
         double duplicatesBefore = queue.duplicates();
 
@@ -91,7 +75,7 @@ class MqBlockedDeadLetterIT {
                 runner.shutdownNow();
             }
             Thread.sleep(500);
-            refundPlaceListenerContainer.start();
+            queue.startConsumer();
             // The poison comes first: its copy is refused at once (the broker blocks the connection it would go
             // out on), it is handed back; the good ones behind it are acknowledged while the alarm lasts.
             queue.assertGoodAcknowledgedAndPoisonNotDead(poison, duplicatesBefore);

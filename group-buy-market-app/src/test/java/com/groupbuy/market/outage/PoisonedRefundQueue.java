@@ -12,13 +12,17 @@ import org.springframework.amqp.core.MessageBuilder;
 import org.springframework.amqp.core.MessageDeliveryMode;
 import org.springframework.amqp.rabbit.core.RabbitAdmin;
 import org.springframework.amqp.rabbit.core.RabbitTemplate;
+import org.springframework.amqp.rabbit.listener.SimpleMessageListenerContainer;
+import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.context.DynamicPropertyRegistry;
 
 /**
  * The refund consumer's queue of a dead-letter alarm test: a poison message (not JSON) first, {@link #GOOD} good
  * messages behind it, and what became of them — the good ones acknowledged (as duplicates) while the alarm lasts, the
- * poison's dead-letter copy landing once it clears.
+ * poison's dead-letter copy landing once it clears. A bean of the test's context: the test class registers the consumer
+ * ({@link #register}) and imports this class ({@code @Import(PoisonedRefundQueue.class)}).
  */
 final class PoisonedRefundQueue {
 
@@ -26,13 +30,21 @@ final class PoisonedRefundQueue {
     private static final String ROUTING_KEY = "gbm.refund_event";
 
     private final RabbitTemplate rabbit;
+    private final SimpleMessageListenerContainer consumer;
     private final JdbcTemplate jdbc;
     private final MeterRegistry meters;
     private final String exchange;
     private final String queue;
 
-    PoisonedRefundQueue(RabbitTemplate rabbit, JdbcTemplate jdbc, MeterRegistry meters, String exchange, String queue) {
+    PoisonedRefundQueue(
+            RabbitTemplate rabbit,
+            @Qualifier("refundPlaceListenerContainer") SimpleMessageListenerContainer consumer,
+            JdbcTemplate jdbc,
+            MeterRegistry meters,
+            @Value("${gbm.mq.internal-exchange}") String exchange,
+            @Value("${gbm.mq.refund-consumer.queue}") String queue) {
         this.rabbit = rabbit;
+        this.consumer = consumer;
         this.jdbc = jdbc;
         this.meters = meters;
         this.exchange = exchange;
@@ -54,11 +66,12 @@ final class PoisonedRefundQueue {
     }
 
     /**
-     * Publishes the poison, then {@link #GOOD} redeliveries of refunds handled before (their records say done:
-     * acknowledged as duplicates with no other effect), and waits until all are in the queue; returns the poison's id.
-     * The consumer must be stopped.
+     * Stops the consumer, publishes the poison, then {@link #GOOD} redeliveries of refunds handled before (their records
+     * say done: acknowledged as duplicates with no other effect), and waits until all are in the queue; returns the
+     * poison's id.
      */
     String fill() throws InterruptedException {
+        consumer.stop();
         String poison = "msg_poison_" + UUID.randomUUID().toString().replace("-", "");
         publish(poison, "not json");
         for (int i = 0; i < GOOD; i++) {
@@ -76,6 +89,11 @@ final class PoisonedRefundQueue {
         RabbitAdmin admin = new RabbitAdmin(rabbit.getConnectionFactory());
         await(() -> admin.getQueueInfo(queue).getMessageCount() == GOOD + 1);
         return poison;
+    }
+
+    /** Starts the consumer: the poison comes first. */
+    void startConsumer() {
+        consumer.start();
     }
 
     /** The messages the consumer acknowledged as duplicates so far. */
