@@ -2,8 +2,8 @@ package com.groupbuy.market.outage;
 
 import com.groupbuy.market.support.AlarmedBroker;
 import com.groupbuy.market.support.IntegrationTest;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.context.annotation.Import;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -23,17 +23,13 @@ class MqAlarmDeadLetterIT {
     private static final String EXCHANGE = "gbm_t_alarm_exchange";
     private static final String QUEUE = "gbm_t_alarm_refund";
 
-    private static final AlarmedBroker broker = new AlarmedBroker();
+    @RegisterExtension
+    static final AlarmedBroker broker = new AlarmedBroker();
 
     @DynamicPropertySource
     static void broker(DynamicPropertyRegistry registry) throws Exception {
         broker.start(registry);
         PoisonedRefundQueue.register(registry, EXCHANGE, QUEUE);
-    }
-
-    @AfterAll
-    static void stopBroker() throws Exception {
-        broker.stop();
     }
 
     @Autowired

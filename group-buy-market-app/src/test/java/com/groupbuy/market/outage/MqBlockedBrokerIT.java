@@ -17,8 +17,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.actuate.health.Health;
@@ -41,16 +41,12 @@ import org.springframework.test.context.TestPropertySource;
 @TestPropertySource(properties = {"gbm.notify.backoff=1h,1h", "gbm.notify.jitter=0", "gbm.mq.confirm-timeout=2s"})
 class MqBlockedBrokerIT {
 
-    private static final AlarmedBroker broker = new AlarmedBroker();
+    @RegisterExtension
+    static final AlarmedBroker broker = new AlarmedBroker();
 
     @DynamicPropertySource
     static void broker(DynamicPropertyRegistry registry) throws Exception {
         broker.start(registry);
-    }
-
-    @AfterAll
-    static void stopBroker() throws Exception {
-        broker.stop();
     }
 
     @LocalServerPort

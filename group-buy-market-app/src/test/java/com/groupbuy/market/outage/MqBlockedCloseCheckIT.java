@@ -14,8 +14,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.actuate.health.HealthIndicator;
@@ -37,17 +37,13 @@ class MqBlockedCloseCheckIT {
     /** Far from due: no check expires into the close-check queue while the test runs. */
     private static final Duration NOMINAL = Duration.ofMinutes(16);
 
-    private static final AlarmedBroker broker = new AlarmedBroker();
+    @RegisterExtension
+    static final AlarmedBroker broker = new AlarmedBroker();
 
     @DynamicPropertySource
     static void broker(DynamicPropertyRegistry registry) throws Exception {
         broker.start(registry);
         registry.add("gbm.close-check.enabled", () -> "true");
-    }
-
-    @AfterAll
-    static void stopBroker() throws Exception {
-        broker.stop();
     }
 
     @Autowired

@@ -11,8 +11,8 @@ import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.context.annotation.Import;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -32,18 +32,14 @@ class MqBlockedDeadLetterIT {
     private static final String EXCHANGE = "gbm_t_blocked_exchange";
     private static final String QUEUE = "gbm_t_blocked_refund";
 
-    private static final AlarmedBroker broker = new AlarmedBroker();
+    @RegisterExtension
+    static final AlarmedBroker broker = new AlarmedBroker();
 
     @DynamicPropertySource
     static void broker(DynamicPropertyRegistry registry) throws Exception {
         broker.start(registry);
         PoisonedRefundQueue.register(registry, EXCHANGE, QUEUE);
         registry.add("gbm.mq.confirm-timeout", () -> "2s");
-    }
-
-    @AfterAll
-    static void stopBroker() throws Exception {
-        broker.stop();
     }
 
     @Autowired

@@ -1,6 +1,8 @@
 package com.groupbuy.market.support;
 
 import java.io.IOException;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 
 /**
@@ -8,22 +10,18 @@ import org.springframework.test.context.DynamicPropertyRegistry;
  * (the shared broker on 5672 and its settings are never touched), with MQ switched on and pointed at it. Usage:
  *
  * <pre>{@code
- * private static final AlarmedBroker broker = new AlarmedBroker();
+ * @RegisterExtension
+ * static final AlarmedBroker broker = new AlarmedBroker(); // stopped after the class
  *
  * @DynamicPropertySource
  * static void broker(DynamicPropertyRegistry registry) throws Exception {
  *     broker.start(registry); // then the class's own properties
  * }
- *
- * @AfterAll
- * static void stopBroker() throws Exception {
- *     broker.stop();
- * }
  * }</pre>
  *
  * and in the test {@code broker.raiseAlarm(); try { ... } finally { broker.clearAlarm(); }}.
  */
-public final class AlarmedBroker {
+public final class AlarmedBroker implements AfterAllCallback {
 
     private PrivateRabbit node;
 
@@ -66,6 +64,12 @@ public final class AlarmedBroker {
             node = null;
             stopping.stop();
         }
+    }
+
+    /** Registered as an extension, it stops the node after the class (before its context closes). */
+    @Override
+    public void afterAll(ExtensionContext context) throws InterruptedException {
+        stop();
     }
 
     private PrivateRabbit running() {
