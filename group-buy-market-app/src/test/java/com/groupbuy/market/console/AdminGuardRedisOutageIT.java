@@ -3,14 +3,12 @@ package com.groupbuy.market.console;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.groupbuy.market.support.AdminClient;
 import com.groupbuy.market.support.IntegrationTest;
 import com.groupbuy.market.support.PrivateRedis;
 import com.groupbuy.market.support.PrivateRedisServer;
 import com.groupbuy.market.support.TestJson;
 import com.groupbuy.market.support.TradeClient;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -41,22 +39,22 @@ class AdminGuardRedisOutageIT {
     @Autowired
     JdbcTemplate jdbc;
 
-    private final HttpClient http = HttpClient.newHttpClient();
+    private final AdminClient admin = new AdminClient(() -> port);
 
     @Test
     void withRedisDownTheAdminAuthenticationsAreE0401AndThePartnersRefundStillCommits() throws Exception {
         TradeClient mall = TradeClient.onNewGoods(port, jdbc, 13960, "http://127.0.0.1:1/cb");
         assertThat(mall.lock("o1", "").path("code").asText()).isEqualTo("0000");
-        String cookie = signIn();
-        assertThat(send(SWITCHES, TOKEN, null).statusCode()).isEqualTo(200);
-        assertThat(send(SWITCHES, null, cookie).statusCode()).isEqualTo(200);
+        String cookie = admin.signIn(TOKEN);
+        assertThat(admin.get(SWITCHES).token(TOKEN).send().statusCode()).isEqualTo(200);
+        assertThat(admin.get(SWITCHES).cookie(cookie).send().statusCode()).isEqualTo(200);
 
         redis.kill();
         for (HttpResponse<String> answer : java.util.List.of(
-                send(SWITCHES, TOKEN, null),
-                send(SWITCHES, "a-wrong-guess", null),
-                send("/actuator/prometheus", TOKEN, null),
-                send(SWITCHES, null, cookie))) {
+                admin.get(SWITCHES).token(TOKEN).send(),
+                admin.get(SWITCHES).token("a-wrong-guess").send(),
+                admin.get("/actuator/prometheus").token(TOKEN).send(),
+                admin.get(SWITCHES).cookie(cookie).send())) {
             assertThat(answer.statusCode())
                     .as(answer.uri() + " " + answer.body())
                     .isEqualTo(503);
@@ -66,7 +64,7 @@ class AdminGuardRedisOutageIT {
             assertThat(answer.headers().firstValue("Retry-After")).isPresent();
             assertThat(answer.headers().firstValue("Cache-Control")).hasValue("no-store");
         }
-        assertThat(send(SWITCHES, null, null).statusCode())
+        assertThat(admin.get(SWITCHES).send().statusCode())
                 .as("no token, no cookie: the plain refusal, no Redis needed")
                 .isEqualTo(403);
         assertThat(mall.refund("o1").path("code").asText())
@@ -78,33 +76,9 @@ class AdminGuardRedisOutageIT {
         int status;
         do {
             Thread.sleep(250);
-            status = send(SWITCHES, TOKEN, null).statusCode();
+            status = admin.get(SWITCHES).token(TOKEN).send().statusCode();
         } while (status != 200 && System.currentTimeMillis() < deadline);
         assertThat(status).isEqualTo(200);
-        assertThat(send(SWITCHES, null, cookie).statusCode()).isEqualTo(200);
-    }
-
-    private String signIn() throws Exception {
-        HttpResponse<String> login = http.send(
-                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/v1/gbm/admin/console/session"))
-                        .header("Content-Type", "application/json")
-                        .POST(HttpRequest.BodyPublishers.ofString("{\"token\":\"" + TOKEN + "\"}"))
-                        .build(),
-                HttpResponse.BodyHandlers.ofString());
-        assertThat(login.statusCode()).isEqualTo(200);
-        String setCookie = login.headers().firstValue("Set-Cookie").orElseThrow();
-        return setCookie.substring(0, setCookie.indexOf(';'));
-    }
-
-    private HttpResponse<String> send(String path, String token, String cookie) throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                .GET();
-        if (token != null) {
-            request.header("X-Admin-Token", token);
-        }
-        if (cookie != null) {
-            request.header("Cookie", cookie);
-        }
-        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(admin.get(SWITCHES).cookie(cookie).send().statusCode()).isEqualTo(200);
     }
 }

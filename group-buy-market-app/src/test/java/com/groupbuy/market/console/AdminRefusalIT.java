@@ -3,12 +3,10 @@ package com.groupbuy.market.console;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.groupbuy.market.support.AdminClient;
 import com.groupbuy.market.support.IntegrationTest;
 import com.groupbuy.market.support.TestJson;
 import com.groupbuy.market.tag.CrowdTagFixture;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -34,7 +32,7 @@ class AdminRefusalIT {
     @Autowired
     JdbcTemplate jdbc;
 
-    private final HttpClient http = HttpClient.newHttpClient();
+    private final AdminClient admin = new AdminClient(() -> port);
 
     /**
      * Before: the token was checked inside each handler, after Spring had bound its parameters and read its body, so
@@ -54,7 +52,8 @@ class AdminRefusalIT {
                 new String[] {"POST", "/api/v1/gbm/admin/switches/degrade", "{\"value\":\"true\",\"operator\":\"x\"}"});
         for (String[] call : calls) {
             for (String token : new String[] {null, "wrong-token"}) {
-                HttpResponse<String> answer = send(call[0], call[1], call[2], token);
+                HttpResponse<String> answer =
+                        admin.call(call[0], call[1]).json(call[2]).token(token).send();
                 assertThat(answer.statusCode())
                         .as(call[0] + " " + call[1] + " " + call[2] + " token " + token)
                         .isEqualTo(403);
@@ -68,10 +67,10 @@ class AdminRefusalIT {
         assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM dcc_switch_change", Integer.class))
                 .isZero();
         // The login (which carries the token in its body) and a caller with the token are not refused.
-        assertThat(send("POST", "/api/v1/gbm/admin/console/session", "{\"token\":\"" + TOKEN + "\"}", null)
-                        .statusCode())
-                .isEqualTo(200);
-        assertThat(send("GET", "/api/v1/gbm/admin/notify/tasks?page=abc", null, TOKEN)
+        assertThat(admin.signInRequest(TOKEN).send().statusCode()).isEqualTo(200);
+        assertThat(admin.get("/api/v1/gbm/admin/notify/tasks?page=abc")
+                        .token(TOKEN)
+                        .send()
                         .body())
                 .contains("page has the wrong type");
     }
@@ -94,7 +93,9 @@ class AdminRefusalIT {
         assertThat(tags.jobStatus("b-abandoned")).isEqualTo(2);
         assertThat(tags.jobStatus("b-tagless")).isZero();
         JsonNode board = TestJson.JSON
-                .readTree(send("GET", "/api/v1/gbm/admin/progress?kind=tag-import", null, TOKEN)
+                .readTree(admin.get("/api/v1/gbm/admin/progress?kind=tag-import")
+                        .token(TOKEN)
+                        .send()
                         .body())
                 .path("data");
         assertThat(board.isArray()).isTrue();
@@ -102,25 +103,13 @@ class AdminRefusalIT {
     }
 
     private void assertRefused(String batchId, String why) throws Exception {
-        HttpResponse<String> answer = send("POST", "/api/v1/gbm/admin/tag-imports/" + batchId + "/run", null, TOKEN);
+        HttpResponse<String> answer = admin.call("POST", "/api/v1/gbm/admin/tag-imports/" + batchId + "/run")
+                .token(TOKEN)
+                .send();
         assertThat(answer.statusCode()).isEqualTo(200);
         JsonNode body = TestJson.JSON.readTree(answer.body());
         assertThat(body.path("code").asText()).as(batchId).isEqualTo("0002");
         assertThat(body.path("info").asText()).as(batchId).contains(why);
         assertThat(body.path("data").isNull()).isTrue();
-    }
-
-    private HttpResponse<String> send(String method, String path, String json, String token) throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                .method(
-                        method,
-                        json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json));
-        if (json != null) {
-            request.header("Content-Type", "application/json");
-        }
-        if (token != null) {
-            request.header("X-Admin-Token", token);
-        }
-        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.groupbuy.market.infrastructure.redis.RedisKeys;
+import com.groupbuy.market.support.AdminClient;
 import com.groupbuy.market.support.IntegrationTest;
 import com.groupbuy.market.support.TestJson;
 import com.groupbuy.market.support.TradeClient;
@@ -12,9 +13,6 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -61,7 +59,7 @@ class AdminTokenGuessIT {
     @Autowired
     JdbcTemplate jdbc;
 
-    private final HttpClient http = HttpClient.newHttpClient();
+    private final AdminClient admin = new AdminClient(() -> port);
 
     @AfterEach
     void forgetFailures() {
@@ -73,13 +71,13 @@ class AdminTokenGuessIT {
         Map<String, Integer> answers = new TreeMap<>();
         List<Integer> statuses = new ArrayList<>();
         for (int i = 0; i < 200; i++) {
-            HttpResponse<String> guess = get(SWITCHES, "guess-" + i, Map.of());
+            HttpResponse<String> guess = admin.get(SWITCHES).token("guess-" + i).send();
             statuses.add(guess.statusCode());
             JsonNode body = TestJson.JSON.readTree(guess.body());
             assertThat(TestJson.fields(body)).containsExactly("code", "info", "data");
             answers.merge(guess.statusCode() + " " + body.path("code").asText(), 1, Integer::sum);
         }
-        HttpResponse<String> right = get(SWITCHES, TOKEN, Map.of());
+        HttpResponse<String> right = admin.get(SWITCHES).token(TOKEN).send();
         System.out.println("200 wrong X-Admin-Token guesses answered " + answers + "; the right token then "
                 + right.statusCode() + " " + right.body());
 
@@ -105,28 +103,31 @@ class AdminTokenGuessIT {
                 .hasValue("no-store");
         assertThat(right.headers().firstValue("X-Content-Type-Options")).hasValue("nosniff");
 
-        assertThat(get(SWITCHES, TOKEN, Map.of("X-Forwarded-For", "203.0.113.9"))
+        assertThat(admin.get(SWITCHES)
+                        .token(TOKEN)
+                        .headers(Map.of("X-Forwarded-For", "203.0.113.9"))
+                        .send()
                         .statusCode())
                 .as("X-Forwarded-For is not trusted without server.forward-headers-strategy: still this address")
                 .isEqualTo(429);
-        assertThat(get("/actuator/prometheus", TOKEN, Map.of()).statusCode())
+        assertThat(admin.get("/actuator/prometheus").token(TOKEN).send().statusCode())
                 .as("the actuator takes the same token: refused too")
                 .isEqualTo(429);
 
         redisson.getKeys()
                 .delete(keys.key("console", keys.slot("login-failures"), "127.0.0.1")); // the operator's way back
-        assertThat(get(SWITCHES, TOKEN, Map.of()).statusCode()).isEqualTo(200);
+        assertThat(admin.get(SWITCHES).token(TOKEN).send().statusCode()).isEqualTo(200);
     }
 
     @Test
     void wrongTokensAtTheActuatorCountAndRightOnesNever() throws Exception {
         for (int i = 0; i < 30; i++) {
-            assertThat(get(SWITCHES, TOKEN, Map.of()).statusCode()).isEqualTo(200);
+            assertThat(admin.get(SWITCHES).token(TOKEN).send().statusCode()).isEqualTo(200);
         }
         for (int i = 0; i < 10; i++) {
-            get("/actuator/health", "guess-" + i, Map.of());
+            admin.get("/actuator/health").token("guess-" + i).send();
         }
-        HttpResponse<String> right = get(SWITCHES, TOKEN, Map.of());
+        HttpResponse<String> right = admin.get(SWITCHES).token(TOKEN).send();
         assertThat(right.statusCode())
                 .as("ten wrong tokens at /actuator/health (details or none: an oracle) locked the address")
                 .isEqualTo(429);
@@ -143,7 +144,7 @@ class AdminTokenGuessIT {
             }
         }
         int fresh = from("127.0.0.7", TOKEN);
-        int usual = get(SWITCHES, TOKEN, Map.of()).statusCode();
+        int usual = admin.get(SWITCHES).token(TOKEN).send().statusCode();
         System.out.println("40 guesses from 5 addresses answered " + answers + "; the right token from a sixth " + fresh
                 + ", from 127.0.0.1 " + usual);
         assertThat(answers).as("under each address's own limit").containsExactly(Map.entry(403, 40));
@@ -155,14 +156,6 @@ class AdminTokenGuessIT {
         assertThat(mall.lock("u-spread", "").path("code").asText())
                 .as("the partners' trade API is not guarded by it")
                 .isEqualTo("0000");
-    }
-
-    private HttpResponse<String> get(String path, String token, Map<String, String> headers) throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                .header("X-Admin-Token", token)
-                .GET();
-        headers.forEach(request::header);
-        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
     /** The status of a GET of the switches with the token, sent from a local address of the test's choosing. */

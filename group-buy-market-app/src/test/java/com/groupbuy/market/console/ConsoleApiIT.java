@@ -4,12 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.groupbuy.market.domain.outbox.service.NotifyTaskOperations;
+import com.groupbuy.market.support.AdminClient;
 import com.groupbuy.market.support.IntegrationTest;
 import com.groupbuy.market.support.TestJson;
 import com.groupbuy.market.tag.CrowdTagFixture;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.List;
 import java.util.stream.IntStream;
@@ -39,50 +37,64 @@ class ConsoleApiIT {
     @Autowired
     NotifyTaskOperations tasks;
 
-    private final HttpClient http = HttpClient.newHttpClient();
+    private final AdminClient admin = new AdminClient(() -> port);
 
     @Test
     void theLoginCookieStandsForTheTokenAndNothingElseDoes() throws Exception {
-        HttpResponse<String> wrong =
-                send("POST", "/api/v1/gbm/admin/console/session", "{\"token\":\"nope\"}", null, false);
+        HttpResponse<String> wrong = admin.call("POST", AdminClient.SESSION)
+                .json("{\"token\":\"nope\"}")
+                .send();
         assertThat(wrong.statusCode()).isEqualTo(403);
         assertThat(wrong.headers().firstValue("Set-Cookie")).isEmpty();
-        assertThat(send("POST", "/api/v1/gbm/admin/console/session", "{\"token\":1}", null, false)
+        assertThat(admin.call("POST", AdminClient.SESSION)
+                        .json("{\"token\":1}")
+                        .send()
                         .body())
                 .contains("\"0002\"");
 
-        HttpResponse<String> login =
-                send("POST", "/api/v1/gbm/admin/console/session", "{\"token\":\"" + TOKEN + "\"}", null, false);
+        HttpResponse<String> login = admin.signInRequest(TOKEN).send();
         assertThat(login.statusCode()).isEqualTo(200);
         String setCookie = login.headers().firstValue("Set-Cookie").orElseThrow();
         assertThat(setCookie)
                 .startsWith("GBM_CONSOLE=")
                 .contains("HttpOnly", "SameSite=Strict", "Path=/")
                 .doesNotContain(TOKEN);
-        String cookie = setCookie.substring(0, setCookie.indexOf(';'));
+        String cookie = AdminClient.cookie(login);
 
-        assertThat(send("GET", "/api/v1/gbm/admin/console/switches", null, cookie, false)
+        assertThat(admin.get("/api/v1/gbm/admin/console/switches")
+                        .cookie(cookie)
+                        .send()
                         .statusCode())
                 .isEqualTo(200);
-        assertThat(send("GET", "/api/v1/gbm/admin/notify/tasks", null, cookie, false)
+        assertThat(admin.get("/api/v1/gbm/admin/notify/tasks")
+                        .cookie(cookie)
+                        .send()
                         .statusCode())
                 .isEqualTo(200);
-        assertThat(send("GET", "/api/v1/gbm/admin/console/switches", null, null, false)
-                        .statusCode())
+        assertThat(admin.get("/api/v1/gbm/admin/console/switches").send().statusCode())
                 .isEqualTo(403);
         String forged = cookie.substring(0, cookie.length() - 2) + (cookie.endsWith("AA") ? "BB" : "AA");
-        assertThat(send("GET", "/api/v1/gbm/admin/console/switches", null, forged, false)
+        assertThat(admin.get("/api/v1/gbm/admin/console/switches")
+                        .cookie(forged)
+                        .send()
                         .statusCode())
                 .isEqualTo(403);
         String later = "GBM_CONSOLE=9999999999" + cookie.substring(cookie.indexOf('.'));
-        assertThat(send("GET", "/api/v1/gbm/admin/console/switches", null, later, false)
+        assertThat(admin.get("/api/v1/gbm/admin/console/switches")
+                        .cookie(later)
+                        .send()
                         .statusCode())
                 .isEqualTo(403);
         // A change with the cookie alone (what a form on another site could send) is refused; with the header it runs.
-        assertThat(send("POST", "/api/v1/gbm/admin/notify/redrive-failed", null, cookie, false)
+        assertThat(admin.call("POST", "/api/v1/gbm/admin/notify/redrive-failed")
+                        .cookie(cookie)
+                        .send()
                         .statusCode())
                 .isEqualTo(403);
-        assertThat(send("POST", "/api/v1/gbm/admin/notify/redrive-failed", null, cookie, true)
+        assertThat(admin.call("POST", "/api/v1/gbm/admin/notify/redrive-failed")
+                        .cookie(cookie)
+                        .console()
+                        .send()
                         .statusCode())
                 .isEqualTo(200);
     }
@@ -153,14 +165,11 @@ class ConsoleApiIT {
         ConsoleData data = new ConsoleData(jdbc);
         data.failedTasks(1_234, 60_000_000, "bulkapi");
 
-        JsonNode started = TestJson.JSON.readTree(send(
-                        "POST",
-                        "/api/v1/gbm/admin/notify/redrive-failed?source=bulkapi&channel=c01",
-                        null,
-                        null,
-                        false,
-                        TOKEN)
-                .body());
+        JsonNode started = TestJson.JSON.readTree(
+                admin.call("POST", "/api/v1/gbm/admin/notify/redrive-failed?source=bulkapi&channel=c01")
+                        .token(TOKEN)
+                        .send()
+                        .body());
         assertThat(started.path("data").path("kind").asText()).isEqualTo("notify-redrive");
         JsonNode finished = awaitDone("notify-redrive", "bulkapi:c01");
 
@@ -170,13 +179,9 @@ class ConsoleApiIT {
         assertThat(data.retrying("bulkapi")).isEqualTo(1_234);
         jdbc.update("DELETE FROM notify_task WHERE source = 'bulkapi'");
         assertThat(TestJson.JSON
-                        .readTree(send(
-                                        "POST",
-                                        "/api/v1/gbm/admin/notify/redrive-failed?source=bulkapi",
-                                        null,
-                                        null,
-                                        false,
-                                        TOKEN)
+                        .readTree(admin.call("POST", "/api/v1/gbm/admin/notify/redrive-failed?source=bulkapi")
+                                .token(TOKEN)
+                                .send()
                                 .body())
                         .path("code")
                         .asText())
@@ -200,19 +205,17 @@ class ConsoleApiIT {
                 "SELECT id FROM notify_task WHERE task_key = '61000001:internal_close_team'", Long.class);
         try {
             JsonNode single = TestJson.JSON.readTree(
-                    send("POST", "/api/v1/gbm/admin/notify/tasks/" + closeCheck + "/redrive", null, null, false, TOKEN)
+                    admin.call("POST", "/api/v1/gbm/admin/notify/tasks/" + closeCheck + "/redrive")
+                            .token(TOKEN)
+                            .send()
                             .body());
             assertThat(single.path("code").asText())
                     .as("the single re-drive does not know close checks: " + single)
                     .isEqualTo("E0301");
 
-            send(
-                    "POST",
-                    "/api/v1/gbm/admin/notify/redrive-failed?source=bulkdelay&channel=c01",
-                    null,
-                    null,
-                    false,
-                    TOKEN);
+            admin.call("POST", "/api/v1/gbm/admin/notify/redrive-failed?source=bulkdelay&channel=c01")
+                    .token(TOKEN)
+                    .send();
             JsonNode finished = awaitDone("notify-redrive", "bulkdelay:c01");
 
             assertThat(finished.path("total").asLong()).isEqualTo(1);
@@ -235,7 +238,9 @@ class ConsoleApiIT {
                 IntStream.range(0, 2_345).mapToObj(i -> "imp-u" + i).toList();
         new CrowdTagFixture(jdbc).tag("console-api", members);
 
-        send("POST", "/api/v1/gbm/admin/tag-imports/b-console-api/run", null, null, false, TOKEN);
+        admin.call("POST", "/api/v1/gbm/admin/tag-imports/b-console-api/run")
+                .token(TOKEN)
+                .send();
         JsonNode finished = awaitDone("tag-import", "b-console-api");
 
         assertThat(finished.path("done").asLong()).isEqualTo(2_345);
@@ -255,9 +260,10 @@ class ConsoleApiIT {
         assertThat(row.path("progress").path("done").asLong()).isEqualTo(2_345);
 
         // A run naming no job is refused at once and queues nothing (AdminRefusalIT has the other cases).
-        JsonNode refused = TestJson.JSON.readTree(
-                send("POST", "/api/v1/gbm/admin/tag-imports/no-such-batch/run", null, null, false, TOKEN)
-                        .body());
+        JsonNode refused = TestJson.JSON.readTree(admin.call("POST", "/api/v1/gbm/admin/tag-imports/no-such-batch/run")
+                .token(TOKEN)
+                .send()
+                .body());
         assertThat(refused.path("code").asText()).isEqualTo("0002");
         assertThat(refused.path("info").asText()).contains("no crowd tag job");
     }
@@ -280,7 +286,7 @@ class ConsoleApiIT {
     }
 
     private HttpResponse<String> get(String path) throws Exception {
-        return send("GET", path, null, null, false, TOKEN);
+        return admin.get(path).token(TOKEN).send();
     }
 
     /**
@@ -291,19 +297,23 @@ class ConsoleApiIT {
      */
     @Test
     void adminAnswersAreNeitherCachedSniffedNorFramedAndKeepTheEnvelope() throws Exception {
-        HttpResponse<String> login =
-                send("POST", "/api/v1/gbm/admin/console/session", "{\"token\":\"" + TOKEN + "\"}", null, false);
-        String setCookie = login.headers().firstValue("Set-Cookie").orElseThrow();
-        String cookie = setCookie.substring(0, setCookie.indexOf(';'));
+        HttpResponse<String> login = admin.signInRequest(TOKEN).send();
+        String cookie = AdminClient.cookie(login);
         List<HttpResponse<String>> answers = List.of(
                 login,
-                send("POST", "/api/v1/gbm/admin/console/session", "{\"token\":\"nope\"}", null, false),
-                send("GET", "/api/v1/gbm/admin/console/notify/tasks", null, null, false, TOKEN),
-                send("GET", "/api/v1/gbm/admin/console/switches", null, cookie, false),
-                send("GET", "/api/v1/gbm/admin/notify/tasks", null, null, false),
-                send("GET", "/api/v1/gbm/admin/console/activities/x/teams", null, null, false, TOKEN),
-                send("GET", "/api/v1/gbm/admin/no-such-thing", null, null, false, TOKEN),
-                send("POST", "/api/v1/gbm/admin/notify/redrive-failed", null, cookie, false));
+                admin.call("POST", AdminClient.SESSION)
+                        .json("{\"token\":\"nope\"}")
+                        .send(),
+                admin.get("/api/v1/gbm/admin/console/notify/tasks").token(TOKEN).send(),
+                admin.get("/api/v1/gbm/admin/console/switches").cookie(cookie).send(),
+                admin.get("/api/v1/gbm/admin/notify/tasks").send(),
+                admin.get("/api/v1/gbm/admin/console/activities/x/teams")
+                        .token(TOKEN)
+                        .send(),
+                admin.get("/api/v1/gbm/admin/no-such-thing").token(TOKEN).send(),
+                admin.call("POST", "/api/v1/gbm/admin/notify/redrive-failed")
+                        .cookie(cookie)
+                        .send());
         assertThat(answers)
                 .extracting(HttpResponse::statusCode)
                 .containsExactly(200, 403, 200, 200, 403, 200, 404, 403);
@@ -327,8 +337,8 @@ class ConsoleApiIT {
         }
         // Health details with the token, and the actuator's own refusal of a scrape without it.
         List<HttpResponse<String>> actuators = List.of(
-                send("GET", "/actuator/health", null, null, false, TOKEN),
-                send("GET", "/actuator/prometheus", null, null, false));
+                admin.get("/actuator/health").token(TOKEN).send(),
+                admin.get("/actuator/prometheus").send());
         assertThat(actuators).extracting(HttpResponse::statusCode).containsExactly(200, 403);
         for (HttpResponse<String> actuator : actuators) {
             String which = actuator.uri().getPath() + " " + actuator.statusCode();
@@ -339,7 +349,7 @@ class ConsoleApiIT {
         }
 
         for (String page : List.of("/console", "/console/login.html", "/console/index.html", "/console/console.js")) {
-            HttpResponse<String> answer = send("GET", page, null, null, false);
+            HttpResponse<String> answer = admin.get(page).send();
             assertThat(answer.statusCode()).as(page).isIn(200, 302);
             assertThat(answer.headers().firstValue("Referrer-Policy")).as(page).hasValue("no-referrer");
             assertThat(answer.headers().firstValue("Content-Security-Policy"))
@@ -351,32 +361,5 @@ class ConsoleApiIT {
                     .hasValue("nosniff");
             assertThat(answer.headers().allValues("Cache-Control")).as(page).containsExactly("no-store");
         }
-    }
-
-    private HttpResponse<String> send(String method, String path, String json, String cookie, boolean consoleHeader)
-            throws Exception {
-        return send(method, path, json, cookie, consoleHeader, null);
-    }
-
-    private HttpResponse<String> send(
-            String method, String path, String json, String cookie, boolean consoleHeader, String token)
-            throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                .method(
-                        method,
-                        json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json));
-        if (json != null) {
-            request.header("Content-Type", "application/json");
-        }
-        if (cookie != null) {
-            request.header("Cookie", cookie);
-        }
-        if (consoleHeader) {
-            request.header("X-Gbm-Console", "1");
-        }
-        if (token != null) {
-            request.header("X-Admin-Token", token);
-        }
-        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 }

@@ -4,11 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.groupbuy.market.infrastructure.redis.RedisKeys;
+import com.groupbuy.market.support.AdminClient;
 import com.groupbuy.market.support.IntegrationTest;
 import com.groupbuy.market.support.TestJson;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -32,7 +30,6 @@ import org.springframework.test.context.TestPropertySource;
 class ConsoleLoginLimitIT {
 
     private static final String TOKEN = "it-login-limit-token-0123";
-    private static final String LOGIN = "/api/v1/gbm/admin/console/session";
 
     @LocalServerPort
     int port;
@@ -43,7 +40,7 @@ class ConsoleLoginLimitIT {
     @Autowired
     RedisKeys keys;
 
-    private final HttpClient http = HttpClient.newHttpClient();
+    private final AdminClient admin = new AdminClient(() -> port);
 
     @AfterEach
     void forgetFailures() {
@@ -53,11 +50,12 @@ class ConsoleLoginLimitIT {
     @Test
     void pastTheFailuresAllowedEverySignInFromTheAddressIs0006WhateverTheTokenUntilTheWindowEnds() throws Exception {
         for (int i = 0; i < 3; i++) {
-            assertThat(login("guess-" + i).statusCode()).isEqualTo(403);
+            assertThat(admin.signInRequest("guess-" + i).console().send().statusCode())
+                    .isEqualTo(403);
         }
 
-        HttpResponse<String> right = login(TOKEN);
-        HttpResponse<String> wrong = login("guess-4");
+        HttpResponse<String> right = admin.signInRequest(TOKEN).console().send();
+        HttpResponse<String> wrong = admin.signInRequest("guess-4").console().send();
 
         assertThat(right.statusCode()).isEqualTo(429);
         assertThat(right.headers().firstValue("Set-Cookie")).as("no session").isEmpty();
@@ -78,17 +76,17 @@ class ConsoleLoginLimitIT {
                 .isBetween(1L, 600_000L);
 
         redisson.getKeys().delete(counter()); // the window ended
-        HttpResponse<String> after = login(TOKEN);
+        HttpResponse<String> after = admin.signInRequest(TOKEN).console().send();
         assertThat(after.statusCode()).isEqualTo(200);
         assertThat(after.headers().firstValue("Set-Cookie")).isPresent();
     }
 
     @Test
     void failuresUnderTheLimitLeaveTheRightTokenSigningIn() throws Exception {
-        assertThat(login("guess-a").statusCode()).isEqualTo(403);
-        assertThat(login("guess-b").statusCode()).isEqualTo(403);
+        assertThat(admin.signInRequest("guess-a").console().send().statusCode()).isEqualTo(403);
+        assertThat(admin.signInRequest("guess-b").console().send().statusCode()).isEqualTo(403);
 
-        assertThat(login(TOKEN).statusCode()).isEqualTo(200);
+        assertThat(admin.signInRequest(TOKEN).console().send().statusCode()).isEqualTo(200);
         assertThat(redisson.getKeys().remainTimeToLive(counter()))
                 .as("the counter expires with its window")
                 .isBetween(1L, 600_000L);
@@ -96,15 +94,5 @@ class ConsoleLoginLimitIT {
 
     private String counter() {
         return keys.key("console", "login-failures", "127.0.0.1");
-    }
-
-    private HttpResponse<String> login(String token) throws Exception {
-        return http.send(
-                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + LOGIN))
-                        .header("Content-Type", "application/json")
-                        .header("X-Gbm-Console", "1")
-                        .POST(HttpRequest.BodyPublishers.ofString("{\"token\":\"" + token + "\"}"))
-                        .build(),
-                HttpResponse.BodyHandlers.ofString());
     }
 }

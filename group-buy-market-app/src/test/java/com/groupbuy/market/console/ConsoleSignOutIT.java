@@ -3,11 +3,9 @@ package com.groupbuy.market.console;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.groupbuy.market.support.AdminClient;
 import com.groupbuy.market.support.IntegrationTest;
 import com.groupbuy.market.support.TestJson;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -23,28 +21,40 @@ import org.springframework.test.context.TestPropertySource;
 class ConsoleSignOutIT {
 
     private static final String TOKEN = "it-console-signout-token-0123";
-    private static final String SESSION = "/api/v1/gbm/admin/console/session";
+    private static final String SESSION = AdminClient.SESSION;
 
     @LocalServerPort
     int port;
 
-    private final HttpClient http = HttpClient.newHttpClient();
+    private final AdminClient admin = new AdminClient(() -> port);
 
     @Test
     void aCookieSentAfterSignOutIsRefusedAndOtherSessionsGoOn() throws Exception {
-        String cookie = signIn();
-        String other = signIn();
-        assertThat(send("GET", SESSION, cookie).statusCode()).isEqualTo(200);
-        assertThat(send("GET", "/api/v1/gbm/admin/console/switches", cookie).statusCode())
+        String cookie = admin.signIn(TOKEN);
+        String other = admin.signIn(TOKEN);
+        assertThat(admin.get(SESSION).cookie(cookie).console().send().statusCode())
+                .isEqualTo(200);
+        assertThat(admin.get("/api/v1/gbm/admin/console/switches")
+                        .cookie(cookie)
+                        .console()
+                        .send()
+                        .statusCode())
                 .isEqualTo(200);
 
-        HttpResponse<String> out = send("DELETE", SESSION, cookie);
+        HttpResponse<String> out =
+                admin.call("DELETE", SESSION).cookie(cookie).console().send();
         assertThat(out.statusCode()).isEqualTo(200);
         assertThat(out.headers().firstValue("Set-Cookie").orElseThrow()).contains("Max-Age=0");
 
-        HttpResponse<String> again = send("GET", SESSION, cookie);
-        HttpResponse<String> listing = send("GET", "/api/v1/gbm/admin/console/switches", cookie);
-        HttpResponse<String> change = send("POST", "/api/v1/gbm/admin/notify/redrive-failed", cookie);
+        HttpResponse<String> again = admin.get(SESSION).cookie(cookie).console().send();
+        HttpResponse<String> listing = admin.get("/api/v1/gbm/admin/console/switches")
+                .cookie(cookie)
+                .console()
+                .send();
+        HttpResponse<String> change = admin.call("POST", "/api/v1/gbm/admin/notify/redrive-failed")
+                .cookie(cookie)
+                .console()
+                .send();
         System.out.println("the signed-out cookie sent again: session " + again.statusCode() + " " + again.body()
                 + ", listing " + listing.statusCode() + ", change " + change.statusCode());
         for (HttpResponse<String> answer : java.util.List.of(again, listing, change)) {
@@ -57,33 +67,11 @@ class ConsoleSignOutIT {
             assertThat(answer.headers().firstValue("Cache-Control")).hasValue("no-store");
         }
 
-        assertThat(send("GET", SESSION, other).statusCode())
+        assertThat(admin.get(SESSION).cookie(other).console().send().statusCode())
                 .as("another operator's session is not signed out")
                 .isEqualTo(200);
-        assertThat(send("DELETE", SESSION, cookie).statusCode())
+        assertThat(admin.call("DELETE", SESSION).cookie(cookie).console().send().statusCode())
                 .as("signing out twice is harmless")
                 .isEqualTo(200);
-    }
-
-    private String signIn() throws Exception {
-        HttpResponse<String> login = http.send(
-                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + SESSION))
-                        .header("Content-Type", "application/json")
-                        .POST(HttpRequest.BodyPublishers.ofString("{\"token\":\"" + TOKEN + "\"}"))
-                        .build(),
-                HttpResponse.BodyHandlers.ofString());
-        assertThat(login.statusCode()).isEqualTo(200);
-        String setCookie = login.headers().firstValue("Set-Cookie").orElseThrow();
-        return setCookie.substring(0, setCookie.indexOf(';'));
-    }
-
-    private HttpResponse<String> send(String method, String path, String cookie) throws Exception {
-        return http.send(
-                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                        .header("Cookie", cookie)
-                        .header("X-Gbm-Console", "1")
-                        .method(method, HttpRequest.BodyPublishers.noBody())
-                        .build(),
-                HttpResponse.BodyHandlers.ofString());
     }
 }

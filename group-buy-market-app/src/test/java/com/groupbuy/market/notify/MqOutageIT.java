@@ -15,7 +15,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.sql.Timestamp;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
@@ -63,14 +62,15 @@ class MqOutageIT {
     @Test
     void tasksDueWhileTheBrokerConnectionIsDownRetryAndAreAllDeliveredOnceItIsBack() throws Exception {
         String batch = UUID.randomUUID().toString().substring(0, 6);
+        MqTaskFixture tasks = new MqTaskFixture(jdbc, "msg_out");
         try (MallQueue mall = new MallQueue("topic.team_success")) {
             // The connection is up and used once before the outage, as in production.
-            List<String> warmUp = insert(batch + "w", 1);
+            List<String> warmUp = tasks.due(batch + "w", 1);
             assertThat(notifyService.deliverAllDue().delivered()).isEqualTo(1);
             await(() -> mall.forTeam(warmUp.get(0)).size() == 1);
 
             PROXY.cut();
-            List<String> teams = insert(batch, TASKS);
+            List<String> teams = tasks.due(batch, TASKS);
             NotifyRunSummary during = notifyService.deliverAllDue();
 
             assertThat(during.claimed()).isEqualTo(TASKS);
@@ -108,25 +108,6 @@ class MqOutageIT {
             assertThat(ids).hasSize(TASKS + 1);
             assertThat(teams).allMatch(t -> mall.forTeam(t).size() == 1);
         }
-    }
-
-    private List<String> insert(String batch, int n) {
-        List<String> teams = new ArrayList<>();
-        for (int i = 0; i < n; i++) {
-            String teamId = String.format("%08x", (batch + i).hashCode());
-            jdbc.update(
-                    "INSERT INTO notify_task (task_key, webhook_id, activity_id, team_id, source, channel, "
-                            + "notify_category, notify_type, notify_mq, notify_count, notify_status, parameter_json, "
-                            + "next_attempt_time) VALUES (?, ?, 1, ?, 's01', 'c01', 'trade_settlement', 'MQ', "
-                            + "'topic.team_success', 0, 0, ?, ?)",
-                    teamId + ":trade_settlement",
-                    "msg_out" + batch + i,
-                    teamId,
-                    "{\"teamId\":\"" + teamId + "\",\"outTradeNoList\":[\"o" + i + "\"]}",
-                    Timestamp.from(Instant.now().minusSeconds(1)));
-            teams.add(teamId);
-        }
-        return teams;
     }
 
     private List<Integer> statuses(List<String> teams) {

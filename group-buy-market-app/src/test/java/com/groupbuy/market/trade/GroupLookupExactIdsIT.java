@@ -3,23 +3,16 @@ package com.groupbuy.market.trade;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.groupbuy.market.infrastructure.trade.dao.IGroupBuyOrderListDao;
 import com.groupbuy.market.infrastructure.trade.po.LookupKeyPO;
 import com.groupbuy.market.infrastructure.trade.po.OrderLookupPO;
 import com.groupbuy.market.support.IntegrationTest;
 import com.groupbuy.market.support.LockGroupCommitOn;
 import com.groupbuy.market.support.Race;
-import com.groupbuy.market.support.TradeClient;
 import io.micrometer.core.instrument.DistributionSummary;
-import io.micrometer.core.instrument.MeterRegistry;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.context.TestPropertySource;
 
 /**
@@ -33,31 +26,12 @@ import org.springframework.test.context.TestPropertySource;
 @IntegrationTest
 @LockGroupCommitOn
 @TestPropertySource(properties = "gbm.lock.group-lookup.enabled=true")
-class GroupLookupExactIdsIT {
+class GroupLookupExactIdsIT extends ExactIdsLookup {
 
-    private static final String RECEIVER = "http://127.0.0.1:1/api/v1/test/group_buy_notify";
-    private static final int CLOSED = 2;
     private static final AtomicInteger ACTIVITY = new AtomicInteger(9100);
 
-    @LocalServerPort
-    int port;
-
-    @Autowired
-    JdbcTemplate jdbc;
-
-    @Autowired
-    IGroupBuyOrderListDao orders;
-
-    @Autowired
-    MeterRegistry meters;
-
-    private long activityId;
-    private TradeClient mall;
-
-    @BeforeEach
-    void activity() {
-        activityId = ACTIVITY.incrementAndGet();
-        mall = TradeClient.onNewGoods(port, jdbc, activityId, RECEIVER);
+    GroupLookupExactIdsIT() {
+        super(ACTIVITY);
     }
 
     @Test
@@ -89,8 +63,7 @@ class GroupLookupExactIdsIT {
 
     @Test
     void openingsRacingWithIdsDifferingOnlyInCaseOrTrailingSpacesAreNewOrdersAndTheRepeatItsOrder() throws Exception {
-        DistributionSummary batches =
-                meters.get("gbm.lock-lookup.group.commit.batch").summary();
+        DistributionSummary batches = batches();
         long batchesBefore = batches.count();
         double keysBefore = batches.totalAmount();
         List<String> refused = new ArrayList<>();

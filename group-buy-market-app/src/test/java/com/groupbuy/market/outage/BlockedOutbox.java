@@ -1,0 +1,67 @@
+package com.groupbuy.market.outage;
+
+import static org.assertj.core.api.Assertions.fail;
+
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+/**
+ * The outbox of a test whose broker blocks our publisher connection: work that must end within a bound while it
+ * blocks us (run on a thread of its own, so a hang fails the test instead of holding it), and the tasks' rows.
+ */
+final class BlockedOutbox implements AutoCloseable {
+
+    private final ExecutorService runner = Executors.newCachedThreadPool();
+    private final JdbcTemplate jdbc;
+
+    BlockedOutbox(JdbcTemplate jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    /** The work's result, or a failure naming {@code what} if it is still running after {@code bound}. */
+    <T> T within(Duration bound, Callable<T> work, String what) throws Exception {
+        Future<T> future = runner.submit(work);
+        try {
+            return future.get(bound.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            return fail(what + " still running after " + bound.toSeconds() + " s while the broker blocks us");
+        }
+    }
+
+    /** The notify status of each team's task. */
+    List<Integer> statuses(List<String> teams) {
+        return teams.stream()
+                .map(t -> jdbc.queryForObject(
+                        "SELECT notify_status FROM notify_task WHERE team_id = ?", Integer.class, t))
+                .toList();
+    }
+
+    /** The last error of each team's task. */
+    List<String> lastErrors(List<String> teams) {
+        return teams.stream()
+                .map(t -> String.valueOf(
+                        jdbc.queryForObject("SELECT last_error FROM notify_task WHERE team_id = ?", String.class, t)))
+                .toList();
+    }
+
+    /** Makes every task waiting to be retried (status 2) due now. */
+    void makeRetriesDue() {
+        jdbc.update(
+                "UPDATE notify_task SET next_attempt_time = ? WHERE notify_status = 2",
+                Timestamp.from(Instant.now().minusSeconds(1)));
+    }
+
+    @Override
+    public void close() {
+        runner.shutdownNow();
+    }
+}
