@@ -8,6 +8,7 @@ import com.groupbuy.market.infrastructure.gateway.mq.CloseCheckPublisher;
 import com.groupbuy.market.infrastructure.gateway.mq.MqExchangeGuard;
 import com.groupbuy.market.types.net.NotifyUrlPolicy;
 import java.time.Clock;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
 import org.springframework.amqp.rabbit.core.RabbitTemplate;
@@ -80,13 +81,51 @@ public class MqConfig {
     @ConditionalOnProperty(name = "gbm.mq.enabled", havingValue = "true", matchIfMissing = true)
     public MqExchangeGuard mqExchangeGuard(
             RabbitTemplate notifyRabbitTemplate, CachingConnectionFactory connectionFactory, MqProperties mq) {
+        checkPartnerExchanges(mq);
         MqExchangeGuard guard = new MqExchangeGuard(
-                notifyRabbitTemplate, mq.getExchange(), mq.getInternalExchange(), mq.getDeclareRetry());
+                notifyRabbitTemplate,
+                mq.getExchange(),
+                mq.getInternalExchange(),
+                mq.getPartnerExchanges(),
+                mq.getDeclareRetry());
         connectionFactory.addConnectionListener(guard);
         // The notify template publishes and declares on the publisher connection: while the broker blocks it (an
         // alarm), the guard refuses at once instead of letting a thread wait there for the channel RPC timeout.
         connectionFactory.getPublisherConnectionFactory().addConnectionListener(guard.publisherConnectionWatch());
         return guard;
+    }
+
+    /**
+     * An isolated partner's exchange ({@code gbm.mq.partner-exchanges.[source].[channel]}) must be its own: the shared
+     * exchange would undo the isolation, our internal exchange would put its messages beside our refund events (and a
+     * direct exchange is not what the partner declares), another partner's would hand each the other's orders, and
+     * {@code amq.*} names are the broker's. Any of these refuses the start, naming the key.
+     */
+    static void checkPartnerExchanges(MqProperties mq) {
+        Map<String, String> owner = new LinkedHashMap<>();
+        mq.getPartnerExchanges()
+                .forEach((source, byChannel) -> byChannel.forEach((channel, name) -> {
+                    String key = "gbm.mq.partner-exchanges.[" + source + "].[" + channel + "]";
+                    String problem = null;
+                    if (name == null || name.isBlank()) {
+                        problem = "is empty";
+                    } else if (name.length() > 255) {
+                        problem = "is longer than 255 characters";
+                    } else if (name.equals(mq.getExchange())) {
+                        problem = "is the shared exchange every partner may bind (gbm.mq.exchange)";
+                    } else if (name.equals(mq.getInternalExchange())) {
+                        problem = "is our internal exchange (gbm.mq.internal-exchange)";
+                    } else if (name.startsWith("amq.")) {
+                        problem = "is a name the broker reserves (amq.*)";
+                    } else if (owner.containsKey(name)) {
+                        problem = "is also partner " + owner.get(name)
+                                + "'s: each isolated partner needs an exchange of its own";
+                    }
+                    if (problem != null) {
+                        throw new IllegalStateException("refusing to start: " + key + " = '" + name + "' " + problem);
+                    }
+                    owner.put(name, "'" + source + ":" + channel + "'");
+                }));
     }
 
     @Bean

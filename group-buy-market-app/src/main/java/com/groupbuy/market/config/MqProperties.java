@@ -27,10 +27,25 @@ public class MqProperties {
      * {@code topic.team_refund} (the refund categories).
      */
     private Map<String, String> routingKeys = new LinkedHashMap<>();
+    /**
+     * Opt-in isolation of an MQ partner, by source then channel (write each key in brackets, {@code
+     * gbm.mq.partner-exchanges.[S01].[c01]=gbm_mall_s01}: ids compare exactly): the durable topic exchange of the
+     * partner's own to which its team-complete and refund messages go, with the same routing keys, instead of
+     * {@link #exchange}, which every partner may bind. A partner not named keeps the shared exchange (the original
+     * platform's contract). Each name is the partner's alone: not {@link #exchange}, not {@link #internalExchange},
+     * not another partner's, not {@code amq.*}; else the start is refused.
+     */
+    private Map<String, Map<String, String>> partnerExchanges = new LinkedHashMap<>();
     /** How long an attempt waits for the broker's confirm before it counts as failed. */
     private Duration confirmTimeout = Duration.ofSeconds(5);
     /** After the broker refused the exchange declare, how long before declaring again. */
     private Duration declareRetry = Duration.ofSeconds(10);
     /** A built-in listener that logs and keeps what arrives on the notify keys (default profile: the demo). */
     private boolean demoListener = false;
+
+    /** The partner's own exchange when it is isolated, else null (it uses the shared {@link #exchange}). */
+    public String partnerExchangeOf(String source, String channel) {
+        Map<String, String> bySource = partnerExchanges.get(source);
+        return bySource == null ? null : bySource.get(channel);
+    }
 }

@@ -39,8 +39,11 @@ import org.springframework.core.env.SystemEnvironmentPropertySource;
  */
 public class PartnerKeyedSettingsGuard implements EnvironmentPostProcessor, Ordered {
 
-    static final List<String> PARTNER_KEYED =
-            List.of("gbm.notify.secrets", "gbm.notify.refund-urls", "gbm.close-check.payment-grace");
+    static final List<String> PARTNER_KEYED = List.of(
+            "gbm.notify.secrets",
+            "gbm.notify.refund-urls",
+            "gbm.close-check.payment-grace",
+            "gbm.mq.partner-exchanges");
     private static final List<String> PAIR_LISTS = List.of(
             "gbm.trade.signature.required-for",
             "gbm.settlement.blacklist",

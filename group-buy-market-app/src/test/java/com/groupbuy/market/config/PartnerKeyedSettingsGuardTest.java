@@ -108,6 +108,55 @@ class PartnerKeyedSettingsGuardTest {
         assertThat(PartnerKeyedSettingsGuard.check(bracketed)).isEmpty();
     }
 
+    /**
+     * An isolated MQ partner's own exchange is partner-keyed too: read as another partner's, one partner's messages
+     * would go to the exchange the other binds (its orders to the other), or back to the shared exchange.
+     */
+    @Test
+    void aPartnersOwnExchangeIsCheckedLikeTheOtherPartnerKeyedSettings() {
+        Map<String, Object> yaml = new java.util.LinkedHashMap<>();
+        yaml.put("gbm.mq.partner-exchanges.Mall.App", "gbm_mall_a");
+        yaml.put("gbm.mq.partner-exchanges.mall.app", "gbm_mall_b");
+        StandardEnvironment crossed = environment(Map.of(), yaml);
+        // Unchecked, Spring hands partner Mall:App the other partner's exchange.
+        assertThat(partnerExchanges(crossed).get("Mall").get("App")).isEqualTo("gbm_mall_b");
+        assertThatThrownBy(() -> PartnerKeyedSettingsGuard.check(crossed))
+                .hasMessageContaining("gbm.mq.partner-exchanges.Mall.App is read as another partner's")
+                .hasMessageContaining("gbm.mq.partner-exchanges.[Mall].[App]=");
+
+        StandardEnvironment fromEnvironment = environment(
+                Map.of("GBM_MQ_PARTNEREXCHANGES_S01_C01", "gbm_mall_s01"),
+                Map.of("gbm.notify.secrets.[S01].[C01]", "s3cret"));
+        // Unchecked, the exchange is s01:c01's and partner S01:C01 stays on the shared exchange.
+        assertThat(partnerExchanges(fromEnvironment)).containsOnlyKeys("s01");
+        assertThatThrownBy(() -> PartnerKeyedSettingsGuard.check(fromEnvironment))
+                .hasMessageContaining("gbm.mq.partner-exchanges.s01.c01 (from an environment variable) applies to "
+                        + "partner 's01:c01' only, but the configuration names partner 'S01:C01'");
+
+        StandardEnvironment bracketed = environment(
+                Map.of(),
+                Map.of(
+                        "gbm.mq.partner-exchanges.[Mall].[App]", "gbm_mall_a",
+                        "gbm.mq.partner-exchanges.[mall].[app]", "gbm_mall_b"));
+        assertThat(PartnerKeyedSettingsGuard.check(bracketed)).isEmpty();
+        assertThat(partnerExchanges(bracketed))
+                .isEqualTo(Map.of("Mall", Map.of("App", "gbm_mall_a"), "mall", Map.of("app", "gbm_mall_b")));
+    }
+
+    /** {@code gbm.mq.partner-exchanges} as Spring binds it (source, then channel, then the exchange). */
+    private static Map<String, Map<String, String>> partnerExchanges(StandardEnvironment environment) {
+        return Binder.get(environment)
+                .bind(
+                        "gbm.mq.partner-exchanges",
+                        org.springframework.boot.context.properties.bind.Bindable.<Map<String, Map<String, String>>>of(
+                                org.springframework.core.ResolvableType.forClassWithGenerics(
+                                        Map.class,
+                                        org.springframework.core.ResolvableType.forClass(String.class),
+                                        org.springframework.core.ResolvableType.forClassWithGenerics(
+                                                Map.class, String.class, String.class))))
+                .orElse(Map.of());
+    }
+
     @Test
     void aLowerCasePartnerFromTheEnvironmentStillWorksAndIsNamedAtStartUp() {
         StandardEnvironment environment = environment(

@@ -29,7 +29,8 @@ import org.springframework.amqp.rabbit.core.RabbitTemplate;
  * {@code webhook-*} headers exactly as the HTTP callback carries them. Delivered only when the broker confirmed this
  * publish (correlated to this attempt) and did not return it as unroutable; a nack, a return, no confirm in time or a
  * lost connection is a failed attempt, reported, never thrown, never guessed to be a success. Our own refund event
- * ({@link NotifyRoutes#REFUND_EVENT_KEY}) goes to our internal exchange, which malls never bind.
+ * ({@link NotifyRoutes#REFUND_EVENT_KEY}) goes to our internal exchange, which malls never bind; an isolated partner's
+ * messages go to its own exchange ({@link MqExchangeGuard#exchangeOf}).
  */
 public class AmqpNotifyGateway implements INotifyGateway {
 
@@ -134,9 +135,11 @@ public class AmqpNotifyGateway implements INotifyGateway {
     private CorrelationData publish(RabbitOperations operations, NotifyTaskVO task) {
         // One correlation per attempt: a late confirm of an earlier attempt can never be taken for this one.
         CorrelationData correlation = new CorrelationData(task.getWebhookId() + "/" + UniqueIds.hex32());
+        // A partner's message goes to its own exchange when the operator isolated it (no other partner binds there),
+        // else to the shared one; the routing key is the task's either way, never anything a lock carried.
         String target = NotifyRoutes.REFUND_EVENT_KEY.equals(task.getNotifyMq())
                 ? exchange.internalExchange()
-                : exchange.exchange();
+                : exchange.exchangeOf(task.getSource(), task.getChannel());
         operations.send(target, task.getNotifyMq(), message(task), correlation);
         return correlation;
     }

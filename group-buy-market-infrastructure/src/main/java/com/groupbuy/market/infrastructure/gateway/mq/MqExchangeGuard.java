@@ -3,6 +3,9 @@ package com.groupbuy.market.infrastructure.gateway.mq;
 import com.rabbitmq.client.BlockedListener;
 import com.rabbitmq.client.ShutdownSignalException;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import lombok.extern.slf4j.Slf4j;
 import org.springframework.amqp.AmqpConnectException;
 import org.springframework.amqp.AmqpException;
@@ -16,7 +19,9 @@ import org.springframework.amqp.rabbit.core.RabbitTemplate;
  * than publish into something malls did not bind: publishing is refused, the health shows the channel DOWN, and the
  * declare is tried again now and then so the channel heals once an operator fixes the exchange. Every new connection
  * declares again before its first publish (a broker restarted without its definitions has lost the exchange). Our
- * internal exchange (durable, direct: events only we consume, such as the refund event) is declared with it.
+ * internal exchange (durable, direct: events only we consume, such as the refund event) is declared with it, and so is
+ * each isolated partner's own exchange (durable, topic, like the shared one: the partner binds it as it would bind the
+ * shared one, with the same routing keys), which {@link #exchangeOf} names for that partner's messages.
  * <p>
  * While the broker blocks our publisher connection (a memory or disk alarm: it stops reading from every connection
  * that publishes), nothing is declared or published: every RPC on that connection — a channel's open, a declare —
@@ -39,6 +44,9 @@ public class MqExchangeGuard implements ConnectionListener {
     private final RabbitTemplate template;
     private final String exchange;
     private final String internalExchange;
+    /** Isolated partners' own exchanges by "source" NUL "channel" (ids compared exactly). */
+    private final Map<String, String> partnerExchanges;
+
     private final long retryNanos;
 
     private volatile State state = State.UNKNOWN;
@@ -50,14 +58,44 @@ public class MqExchangeGuard implements ConnectionListener {
     private volatile String blockedReason;
 
     public MqExchangeGuard(RabbitTemplate template, String exchange, String internalExchange, Duration refusedRetry) {
+        this(template, exchange, internalExchange, Map.of(), refusedRetry);
+    }
+
+    /**
+     * @param partnerExchanges isolated partners' own exchanges: source, then channel, then the exchange (checked by the
+     *     caller: each distinct and none the shared or the internal exchange)
+     */
+    public MqExchangeGuard(
+            RabbitTemplate template,
+            String exchange,
+            String internalExchange,
+            Map<String, Map<String, String>> partnerExchanges,
+            Duration refusedRetry) {
         this.template = template;
         this.exchange = exchange;
         this.internalExchange = internalExchange;
+        Map<String, String> byPartner = new LinkedHashMap<>();
+        partnerExchanges.forEach((source, byChannel) ->
+                byChannel.forEach((channel, name) -> byPartner.put(partnerKey(source, channel), name)));
+        this.partnerExchanges = Map.copyOf(byPartner);
         this.retryNanos = refusedRetry.toNanos();
     }
 
     public String exchange() {
         return exchange;
+    }
+
+    /**
+     * The exchange a partner's own messages go to: its own when the operator isolated it, else the shared one. Source
+     * and channel are the task's (the partner owed the message), compared exactly.
+     */
+    public String exchangeOf(String source, String channel) {
+        String own = partnerExchanges.get(partnerKey(source, channel));
+        return own == null ? exchange : own;
+    }
+
+    private static String partnerKey(String source, String channel) {
+        return source + "\0" + channel;
     }
 
     public String internalExchange() {
@@ -94,13 +132,17 @@ public class MqExchangeGuard implements ConnectionListener {
         try {
             template.execute(channel -> {
                 channel.exchangeDeclare(exchange, "topic", true, false, null);
+                for (String own : List.copyOf(partnerExchanges.values())) {
+                    channel.exchangeDeclare(own, "topic", true, false, null);
+                }
                 return channel.exchangeDeclare(internalExchange, "direct", true, false, null);
             });
             if (state != State.DECLARED) {
                 log.info(
-                        "MQ channel up: exchange {} (durable topic) and our internal exchange {} (durable direct) "
-                                + "declared",
+                        "MQ channel up: exchange {} (durable topic), isolated partners' exchanges {} (durable topic) "
+                                + "and our internal exchange {} (durable direct) declared",
                         exchange,
+                        partnerExchanges.values(),
                         internalExchange);
             }
             state = State.DECLARED;
@@ -113,8 +155,9 @@ public class MqExchangeGuard implements ConnectionListener {
             ShutdownSignalException refused = refusal(e);
             if (refused != null) {
                 state = State.REFUSED;
-                reason = "the broker refused to declare exchange " + exchange + " as a durable topic exchange or "
-                        + internalExchange + " as a durable direct exchange ("
+                reason = "the broker refused to declare exchange " + exchange
+                        + (partnerExchanges.isEmpty() ? "" : " or a partner's own " + partnerExchanges.values())
+                        + " as a durable topic exchange or " + internalExchange + " as a durable direct exchange ("
                         + refused.getReason().protocolMethodName() + ": " + refusedText(refused) + ")";
                 log.error(
                         "MQ channel DOWN: {}. Malls bind this exchange by name: fix or delete it on the broker; "
