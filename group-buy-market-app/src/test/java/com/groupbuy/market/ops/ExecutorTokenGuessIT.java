@@ -186,6 +186,52 @@ class ExecutorTokenGuessIT {
     }
 
     /**
+     * A hundred connections from one address that never finish a request (a byte every 29 s would keep each alive):
+     * all were kept, each a file descriptor of the whole service's. Now one address holds at most 64; the console, at
+     * another address, is still served.
+     */
+    @Test
+    void oneAddressCannotHoldMoreThanSixtyFourConnectionsOpen() throws Exception {
+        List<Socket> held = new ArrayList<>();
+        int closedByTheExecutor = 0;
+        try {
+            for (int i = 0; i < 100; i++) {
+                Socket socket = new Socket();
+                held.add(socket);
+                socket.bind(new InetSocketAddress("127.0.0.30", 0));
+                socket.connect(new InetSocketAddress("127.0.0.1", EXECUTOR_PORT), 5_000);
+                socket.getOutputStream()
+                        .write("POST /beat HTTP/1.1\r\nHost: x\r\n".getBytes(StandardCharsets.US_ASCII));
+            }
+            Thread.sleep(1_000);
+            for (Socket socket : held) {
+                socket.setSoTimeout(50);
+                try {
+                    if (socket.getInputStream().read() == -1) {
+                        closedByTheExecutor++;
+                    }
+                } catch (java.net.SocketTimeoutException stillOpen) {
+                    // held open by the executor
+                } catch (IOException reset) {
+                    closedByTheExecutor++;
+                }
+            }
+            System.out.println("100 unfinished connections from one address: " + closedByTheExecutor
+                    + " closed by the executor at once");
+            assertThat(post("127.0.0.1", "/beat", TOKEN, "").path("code").asInt())
+                    .as("the console meanwhile")
+                    .isEqualTo(200);
+        } finally {
+            for (Socket socket : held) {
+                socket.close();
+            }
+        }
+        assertThat(closedByTheExecutor)
+                .as("connections over 64 from one address")
+                .isEqualTo(36);
+    }
+
+    /**
      * A run's log of 8 MiB: the library answered it whole in one answer (and held it three times over to write it);
      * the console pages by {@code fromLineNum}/{@code toLineNum}, so the executor now answers at most 256 KiB of log at
      * a time and the pages add up to the file.

@@ -62,6 +62,7 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.text.SimpleDateFormat;
 import java.util.Date;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -101,6 +102,11 @@ public final class ExecutorHttpServer implements AutoCloseable {
 
     static final String WRONG_TOKEN = "The access token is wrong.";
     private static final long REFUSAL_LOG_EVERY_MILLIS = 60_000;
+    /**
+     * Connections one client address may hold open at once; over it a new one is closed as soon as it is accepted.
+     * The console opens one per call and closes it with the answer.
+     */
+    static final int MAX_CONNECTIONS_PER_ADDRESS = 64;
 
     private final Channel channel;
     private final EventLoopGroup loops;
@@ -149,6 +155,7 @@ public final class ExecutorHttpServer implements AutoCloseable {
         EventLoopGroup loops = new NioEventLoopGroup(1, new DefaultThreadFactory("xxl-job-io", true));
         byte[] token = accessToken.getBytes(StandardCharsets.UTF_8);
         Refusals refusals = new Refusals();
+        OpenConnections connections = new OpenConnections();
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(loops)
                 .channel(NioServerSocketChannel.class)
@@ -156,6 +163,14 @@ public final class ExecutorHttpServer implements AutoCloseable {
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
+                        if (!connections.open(ch)) {
+                            refusals.log(
+                                    "over " + MAX_CONNECTIONS_PER_ADDRESS + " open connections from one address",
+                                    "(connection)",
+                                    ch.remoteAddress());
+                            ch.close();
+                            return;
+                        }
                         ch.pipeline()
                                 .addLast(new ReadTimeoutHandler(READ_TIMEOUT_SECONDS))
                                 .addLast(new HttpServerCodec())
@@ -268,6 +283,40 @@ public final class ExecutorHttpServer implements AutoCloseable {
             return HttpMethod.POST.equals(request.method())
                     && given != null
                     && MessageDigest.isEqual(token, given.getBytes(StandardCharsets.UTF_8));
+        }
+    }
+
+    /**
+     * Open connections per client address. Without a bound anyone reaching the port, no token needed, could hold
+     * connections open without limit (a byte every {@link #READ_TIMEOUT_SECONDS} keeps one alive), each a file
+     * descriptor of the whole service's: enough of them and the database pool, Redis and Tomcat could open none. Per
+     * address, not in total: a total would let one peer's connections lock the console out, which jobattack fixed.
+     */
+    private static final class OpenConnections {
+        private final ConcurrentHashMap<InetAddress, AtomicInteger> open = new ConcurrentHashMap<>();
+
+        /** Counts {@code ch} against its address until it closes; false (not counted) when the address is full. */
+        boolean open(SocketChannel ch) {
+            InetAddress address =
+                    ch.remoteAddress() == null ? null : ch.remoteAddress().getAddress();
+            if (address == null) {
+                return true;
+            }
+            AtomicInteger count = open.compute(address, (a, n) -> {
+                AtomicInteger c = n == null ? new AtomicInteger() : n;
+                c.incrementAndGet();
+                return c;
+            });
+            if (count.get() > MAX_CONNECTIONS_PER_ADDRESS) {
+                close(address);
+                return false;
+            }
+            ch.closeFuture().addListener(f -> close(address));
+            return true;
+        }
+
+        private void close(InetAddress address) {
+            open.computeIfPresent(address, (a, n) -> n.decrementAndGet() <= 0 ? null : n);
         }
     }
 
