@@ -29,7 +29,8 @@ public class ConsoleLoginLimitProperties {
 
     /**
      * Failures all addresses together may make in a window (guesses spread over many addresses); past it every
-     * authentication by token is refused, from every address, until the window ends.
+     * authentication by token is refused, from every address that is not known ({@link #knownFor}), until the window
+     * ends.
      */
     @Min(1)
     @Max(1_000_000)
@@ -39,4 +40,12 @@ public class ConsoleLoginLimitProperties {
     @DurationMin(seconds = 1)
     @DurationMax(hours = 24)
     private Duration window = Duration.ofMinutes(15);
+
+    /**
+     * How long an address that presented the right token stays known: the limit of all addresses does not lock it out
+     * (its own limit still applies), so guesses spread over many addresses cannot keep operators out.
+     */
+    @DurationMin(minutes = 1)
+    @DurationMax(days = 365)
+    private Duration knownFor = Duration.ofDays(30);
 }

@@ -3,9 +3,14 @@ package com.groupbuy.market.config;
 import com.groupbuy.market.config.xxljob.BeanOnlyXxlJobExecutor;
 import com.groupbuy.market.config.xxljob.ExecutorAccessToken;
 import com.groupbuy.market.config.xxljob.ExecutorSettings;
+import com.groupbuy.market.infrastructure.outage.RedisOutages;
+import com.groupbuy.market.infrastructure.redis.RedisKeys;
+import com.groupbuy.market.trigger.http.admin.AdminAuthLimit;
 import java.nio.file.Path;
 import java.time.Duration;
 import lombok.extern.slf4j.Slf4j;
+import org.redisson.api.RedissonClient;
+import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.actuate.health.Health;
 import org.springframework.boot.actuate.health.HealthIndicator;
@@ -24,8 +29,21 @@ import org.springframework.core.env.Environment;
 @ConditionalOnProperty(prefix = "xxl.job.executor", name = "enabled", havingValue = "true", matchIfMissing = true)
 public class XxlJobConfig {
 
+    /**
+     * Wrong access tokens presented to the executor are counted like wrong admin tokens ({@code gbm.console.login.*},
+     * the same code and limits) in counters of their own ({@code executor:token-failures:…}): guessing one secret
+     * never locks out the callers of the other. The console's address presents the right token on every call, so the
+     * limit of all addresses does not lock it out.
+     */
+    @Bean
+    public AdminAuthLimit executorTokenLimit(
+            RedissonClient redisson, RedisKeys keys, RedisOutages outages, ConsoleLoginLimitProperties limits) {
+        return new RedisAuthLimit(redisson, keys, outages, limits, "executor", "token-failures");
+    }
+
     @Bean
     public BeanOnlyXxlJobExecutor xxlJobExecutor(
+            @Qualifier("executorTokenLimit") AdminAuthLimit executorTokenLimit,
             Environment environment,
             @Value("${xxl.job.admin.addresses:}") String adminAddresses,
             @Value("${xxl.job.admin.accessToken:}") String accessToken,
@@ -44,17 +62,19 @@ public class XxlJobConfig {
                     + "executor listens on, e.g. 127.0.0.1 or this host's private address");
         }
         String token = ExecutorAccessToken.resolve(accessToken, Path.of(dataDir));
-        return new BeanOnlyXxlJobExecutor(new ExecutorSettings(
-                adminAddresses.trim(),
-                token,
-                timeout,
-                appname,
-                address,
-                ip.trim(),
-                port,
-                logPath,
-                logRetentionDays,
-                registryInterval));
+        return new BeanOnlyXxlJobExecutor(
+                new ExecutorSettings(
+                        adminAddresses.trim(),
+                        token,
+                        timeout,
+                        appname,
+                        address,
+                        ip.trim(),
+                        port,
+                        logPath,
+                        logRetentionDays,
+                        registryInterval),
+                executorTokenLimit);
     }
 
     /**

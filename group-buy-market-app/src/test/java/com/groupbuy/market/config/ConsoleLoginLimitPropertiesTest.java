@@ -22,11 +22,15 @@ class ConsoleLoginLimitPropertiesTest {
             assertThat(limits.getMaxFailures()).isEqualTo(10);
             assertThat(limits.getMaxFailuresAllAddresses()).isEqualTo(100);
             assertThat(limits.getWindow()).isEqualTo(Duration.ofMinutes(15));
+            assertThat(limits.getKnownFor()).isEqualTo(Duration.ofDays(30));
         });
         context.withPropertyValues(
                         "gbm.console.login.max-failures=1",
                         "gbm.console.login.max-failures-all-addresses=1000000",
-                        "gbm.console.login.window=24h")
+                        "gbm.console.login.window=24h",
+                        "gbm.console.login.known-for=365d")
+                .run(started -> assertThat(started).hasNotFailed());
+        context.withPropertyValues("gbm.console.login.known-for=1m")
                 .run(started -> assertThat(started).hasNotFailed());
     }
 
@@ -37,7 +41,9 @@ class ConsoleLoginLimitPropertiesTest {
             "gbm.console.login.max-failures=10001",
             "gbm.console.login.max-failures-all-addresses=0",
             "gbm.console.login.window=999ms",
-            "gbm.console.login.window=25h"
+            "gbm.console.login.window=25h",
+            "gbm.console.login.known-for=59s",
+            "gbm.console.login.known-for=366d"
         }) {
             context.withPropertyValues(setting)
                     .run(refused -> assertThat(refused).as(setting).hasFailed());

@@ -127,6 +127,7 @@ class XxlJobConfigTest {
     private BeanOnlyXxlJobExecutor executor(MockEnvironment environment, String token) {
         return new XxlJobConfig()
                 .xxlJobExecutor(
+                        null, // not started here
                         environment,
                         "",
                         token,

@@ -158,6 +158,44 @@ class AdminTokenGuessIT {
                 .isEqualTo("0000");
     }
 
+    /**
+     * The limit of all addresses was a lock-out anyone reaching the admin paths could cause: 40 guesses spread over
+     * five addresses and every operator's token call answered 429 for the window (on main the operator below got 429).
+     * Now an address that presented the right token lately is not locked out by it; guessing stays bounded: a new
+     * address is refused whatever it sends, and a known address keeps its own limit.
+     */
+    @Test
+    void guessesSpreadOverAddressesNoLongerLockOutAnOperatorsKnownAddressAndStayCutOff() throws Exception {
+        assertThat(from("127.0.0.9", TOKEN)).as("an operator's usual address").isEqualTo(200);
+        Map<Integer, Integer> answers = new TreeMap<>();
+        for (int host = 2; host <= 6; host++) {
+            for (int i = 0; i < 8; i++) {
+                answers.merge(from("127.0.0." + host, "guess-" + host + "-" + i), 1, Integer::sum);
+            }
+        }
+        int operator = from("127.0.0.9", TOKEN);
+        int fresh = from("127.0.0.7", TOKEN);
+        int moreGuesses = from("127.0.0.8", "guess-8");
+        System.out.println("40 guesses from 5 addresses answered " + answers + "; then the operator's known address "
+                + operator + ", the right token from a new address " + fresh + ", a guess from another " + moreGuesses);
+
+        assertThat(answers).containsExactly(Map.entry(403, 40));
+        assertThat(operator)
+                .as("the operator's known address is not locked out")
+                .isEqualTo(200);
+        assertThat(fresh).as("a new address is refused, the right token too").isEqualTo(429);
+        assertThat(moreGuesses).as("no further guess is compared").isEqualTo(429);
+
+        Map<Integer, Integer> fromKnown = new TreeMap<>();
+        for (int i = 0; i < 12; i++) {
+            fromKnown.merge(from("127.0.0.9", "guess-9-" + i), 1, Integer::sum);
+        }
+        assertThat(fromKnown)
+                .as("guesses from a known address are cut off by its own limit")
+                .containsExactly(Map.entry(403, 10), Map.entry(429, 2));
+        assertThat(from("127.0.0.9", TOKEN)).isEqualTo(429);
+    }
+
     /** The status of a GET of the switches with the token, sent from a local address of the test's choosing. */
     private int from(String localAddress, String token) throws Exception {
         try (Socket socket = new Socket()) {

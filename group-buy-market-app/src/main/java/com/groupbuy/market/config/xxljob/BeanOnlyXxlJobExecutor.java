@@ -1,5 +1,6 @@
 package com.groupbuy.market.config.xxljob;
 
+import com.groupbuy.market.trigger.http.admin.AdminAuthLimit;
 import com.groupbuy.market.trigger.job.JobConsole;
 import com.xxl.job.core.biz.AdminBiz;
 import com.xxl.job.core.biz.impl.ExecutorBizImpl;
@@ -34,12 +35,15 @@ public class BeanOnlyXxlJobExecutor extends XxlJobExecutor
         implements ApplicationContextAware, SmartInitializingSingleton, DisposableBean, JobConsole {
 
     private final ExecutorSettings settings;
+    private final AdminAuthLimit tokenLimit;
     private ApplicationContext context;
     private ExecutorHttpServer server;
     private ExecutorRegistration registration;
 
-    public BeanOnlyXxlJobExecutor(ExecutorSettings settings) {
+    /** {@code tokenLimit} counts wrong access tokens presented to the endpoint (the app's is in Redis). */
+    public BeanOnlyXxlJobExecutor(ExecutorSettings settings, AdminAuthLimit tokenLimit) {
         this.settings = settings;
+        this.tokenLimit = tokenLimit;
     }
 
     @Override
@@ -60,8 +64,8 @@ public class BeanOnlyXxlJobExecutor extends XxlJobExecutor
     public void start() {
         XxlJobFileAppender.initLogPath(settings.logPath());
         // Bound first: an address in use stops the start before any of the library's threads run.
-        server =
-                ExecutorHttpServer.start(settings.ip(), settings.port(), settings.accessToken(), new ExecutorBizImpl());
+        server = ExecutorHttpServer.start(
+                settings.ip(), settings.port(), settings.accessToken(), tokenLimit, new ExecutorBizImpl());
         String address = registeredAddress(server.boundAddress());
         registerHandlers();
         initConsoles();

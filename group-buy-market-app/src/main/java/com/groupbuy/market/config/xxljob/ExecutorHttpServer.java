@@ -1,5 +1,7 @@
 package com.groupbuy.market.config.xxljob;
 
+import com.groupbuy.market.trigger.http.admin.AdminAuthLimit;
+import com.groupbuy.market.types.exception.DependencyUnavailableException;
 import com.xxl.job.core.biz.ExecutorBiz;
 import com.xxl.job.core.biz.model.IdleBeatParam;
 import com.xxl.job.core.biz.model.KillParam;
@@ -24,13 +26,18 @@ import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.EmptyHttpHeaders;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpMessage;
+import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpVersion;
@@ -41,7 +48,11 @@ import io.netty.handler.timeout.ReadTimeoutHandler;
 import io.netty.util.AttributeKey;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import java.io.BufferedInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.net.BindException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -51,11 +62,13 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.text.SimpleDateFormat;
 import java.util.Date;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import lombok.extern.slf4j.Slf4j;
 
 /**
@@ -69,6 +82,13 @@ import lombok.extern.slf4j.Slf4j;
  * so a few connections that never finished a request (anyone reaching the port, no token needed) held every thread
  * and locked the console out for as long as they stayed open. Here a request is read without a thread of its own,
  * a connection silent for {@link #READ_TIMEOUT_SECONDS} is closed, and only a complete request reaches the pool.
+ *
+ * <p>The token is compared as soon as a request's headers have arrived ({@link TokenGate}): a request without the
+ * right one is answered without its body ever being kept (it was buffered up to 1 MiB per connection, no token needed).
+ * Wrong tokens are counted like the admin token's ({@link AdminAuthLimit}, keys of their own): past the limit of an
+ * address every request presenting a token from it, the right one too, is refused until the window ends; past the
+ * limit of all addresses, every one from an address that has not presented the right token lately (the console's
+ * has). {@code /log} answers one page of at most {@link #LOG_PAGE_BYTES} of log text ({@link #readLog}).
  */
 @Slf4j
 public final class ExecutorHttpServer implements AutoCloseable {
@@ -77,6 +97,16 @@ public final class ExecutorHttpServer implements AutoCloseable {
     private static final int REFUSED_CLOSE_SECONDS = 5;
     private static final AttributeKey<Boolean> REFUSED = AttributeKey.valueOf("gbm.executor.refusedBody");
     static final int READ_TIMEOUT_SECONDS = 30;
+    /** Most log text one {@code /log} answer carries (the console asks again from the next line). */
+    static final int LOG_PAGE_BYTES = 256 * 1024;
+
+    static final String WRONG_TOKEN = "The access token is wrong.";
+    private static final long REFUSAL_LOG_EVERY_MILLIS = 60_000;
+    /**
+     * Connections one client address may hold open at once; over it a new one is closed as soon as it is accepted.
+     * The console opens one per call and closes it with the answer.
+     */
+    static final int MAX_CONNECTIONS_PER_ADDRESS = 64;
 
     private final Channel channel;
     private final EventLoopGroup loops;
@@ -88,8 +118,15 @@ public final class ExecutorHttpServer implements AutoCloseable {
         this.threads = threads;
     }
 
-    /** Binds {@code host:port} now; refuses to start when that address is taken or not ours. */
-    public static ExecutorHttpServer start(String host, int port, String accessToken, ExecutorBiz executorBiz) {
+    /**
+     * Binds {@code host:port} now; refuses to start when that address is taken or not ours. {@code limit} counts the
+     * wrong tokens presented (per client address and over all addresses).
+     */
+    public static ExecutorHttpServer start(
+            String host, int port, String accessToken, AdminAuthLimit limit, ExecutorBiz executorBiz) {
+        if (limit == null) {
+            throw new IllegalStateException("the XXL-Job executor needs a limit of wrong access tokens");
+        }
         if (accessToken == null || accessToken.isBlank()) {
             throw new IllegalStateException("the XXL-Job executor needs an access token");
         }
@@ -117,6 +154,8 @@ public final class ExecutorHttpServer implements AutoCloseable {
                 new ThreadPoolExecutor.CallerRunsPolicy());
         EventLoopGroup loops = new NioEventLoopGroup(1, new DefaultThreadFactory("xxl-job-io", true));
         byte[] token = accessToken.getBytes(StandardCharsets.UTF_8);
+        Refusals refusals = new Refusals();
+        OpenConnections connections = new OpenConnections();
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(loops)
                 .channel(NioServerSocketChannel.class)
@@ -124,12 +163,20 @@ public final class ExecutorHttpServer implements AutoCloseable {
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
+                        if (!connections.open(ch)) {
+                            refusals.log(
+                                    "over " + MAX_CONNECTIONS_PER_ADDRESS + " open connections from one address",
+                                    "(connection)",
+                                    ch.remoteAddress());
+                            ch.close();
+                            return;
+                        }
                         ch.pipeline()
                                 .addLast(new ReadTimeoutHandler(READ_TIMEOUT_SECONDS))
                                 .addLast(new HttpServerCodec())
-                                .addLast(new RefusedBodyEnd())
+                                .addLast(new TokenGate(token))
                                 .addLast(new BoundedAggregator())
-                                .addLast(new Handler(token, executorBiz, threads));
+                                .addLast(new Handler(token, limit, refusals, executorBiz, threads));
                     }
                 });
         try {
@@ -182,8 +229,22 @@ public final class ExecutorHttpServer implements AutoCloseable {
         }
     }
 
-    /** Ahead of the aggregator, which drops a refused body's content unseen: closes once that body has ended. */
-    private static final class RefusedBodyEnd extends ChannelInboundHandlerAdapter {
+    /**
+     * Ahead of the aggregator. A request that is not a POST with the right token (compared here, in constant time) is
+     * never aggregated: its body is dropped as it arrives and, once it has ended, the request goes on without it, to be
+     * refused (and its token counted) by {@link Handler} as before. The aggregator kept up to {@link #MAX_BODY} of
+     * every such body until it was complete, so anyone reaching the port could make the service hold 1 MiB per open
+     * connection (Netty's direct memory, which Redis's client shares). Also closes the connection once a body the
+     * aggregator refused for its size has ended (it drops that content unseen).
+     */
+    private static final class TokenGate extends ChannelInboundHandlerAdapter {
+        private final byte[] token;
+        private HttpRequest dropping;
+
+        TokenGate(byte[] token) {
+            this.token = token;
+        }
+
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
             if (msg instanceof LastHttpContent
@@ -192,17 +253,119 @@ public final class ExecutorHttpServer implements AutoCloseable {
                 ctx.close();
                 return;
             }
+            if (msg instanceof HttpRequest request
+                    && !(msg instanceof HttpContent)
+                    && request.decoderResult().isSuccess()
+                    && !admitted(request)) {
+                dropping = request;
+                return;
+            }
+            if (dropping != null && msg instanceof HttpContent content) {
+                content.release();
+                if (content instanceof LastHttpContent) {
+                    HttpRequest head = dropping;
+                    dropping = null;
+                    ctx.fireChannelRead(new DefaultFullHttpRequest(
+                            head.protocolVersion(),
+                            head.method(),
+                            head.uri(),
+                            Unpooled.EMPTY_BUFFER,
+                            head.headers(),
+                            EmptyHttpHeaders.INSTANCE));
+                }
+                return;
+            }
             ctx.fireChannelRead(msg);
+        }
+
+        private boolean admitted(HttpRequest request) {
+            String given = request.headers().get(XxlJobRemotingUtil.XXL_JOB_ACCESS_TOKEN);
+            return HttpMethod.POST.equals(request.method())
+                    && given != null
+                    && MessageDigest.isEqual(token, given.getBytes(StandardCharsets.UTF_8));
+        }
+    }
+
+    /**
+     * Open connections per client address. Without a bound anyone reaching the port, no token needed, could hold
+     * connections open without limit (a byte every {@link #READ_TIMEOUT_SECONDS} keeps one alive), each a file
+     * descriptor of the whole service's: enough of them and the database pool, Redis and Tomcat could open none. Per
+     * address, not in total: a total would let one peer's connections lock the console out, which jobattack fixed.
+     */
+    private static final class OpenConnections {
+        private final ConcurrentHashMap<InetAddress, AtomicInteger> open = new ConcurrentHashMap<>();
+
+        /** Counts {@code ch} against its address until it closes; false (not counted) when the address is full. */
+        boolean open(SocketChannel ch) {
+            InetAddress address =
+                    ch.remoteAddress() == null ? null : ch.remoteAddress().getAddress();
+            if (address == null) {
+                return true;
+            }
+            AtomicInteger count = open.compute(address, (a, n) -> {
+                AtomicInteger c = n == null ? new AtomicInteger() : n;
+                c.incrementAndGet();
+                return c;
+            });
+            if (count.get() > MAX_CONNECTIONS_PER_ADDRESS) {
+                close(address);
+                return false;
+            }
+            ch.closeFuture().addListener(f -> close(address));
+            return true;
+        }
+
+        private void close(InetAddress address) {
+            open.computeIfPresent(address, (a, n) -> n.decrementAndGet() <= 0 ? null : n);
+        }
+    }
+
+    /**
+     * Refusals anyone reaching the port can cause without limit (no token, a lock-out) are logged at most once a
+     * minute with how many there were, so they cannot fill the log; counted wrong tokens are bounded by the limit
+     * and each logged.
+     */
+    private static final class Refusals {
+        private final AtomicLong lastLogged = new AtomicLong(Long.MIN_VALUE);
+        private final AtomicLong unlogged = new AtomicLong();
+
+        void log(String what, String rawPath, Object remote) {
+            long now = System.currentTimeMillis();
+            long last = lastLogged.get();
+            if (last != Long.MIN_VALUE && now - last < REFUSAL_LOG_EVERY_MILLIS) {
+                unlogged.incrementAndGet();
+                return;
+            }
+            if (!lastLogged.compareAndSet(last, now)) {
+                unlogged.incrementAndGet();
+                return;
+            }
+            long more = unlogged.getAndSet(0);
+            log.warn(
+                    "xxl-job executor refused {} from {}: {}{}",
+                    rawPath,
+                    remote,
+                    what,
+                    more == 0 ? "" : " (and " + more + " refusals not logged in the last minute)");
         }
     }
 
     private static final class Handler extends SimpleChannelInboundHandler<FullHttpRequest> {
         private final byte[] token;
+        private final AdminAuthLimit limit;
+        private final Refusals refusals;
         private final ExecutorBiz executorBiz;
         private final ExecutorService threads;
 
-        Handler(byte[] token, ExecutorBiz executorBiz, ExecutorService threads) {
+        Handler(
+                byte[] token,
+                AdminAuthLimit limit,
+                Refusals refusals,
+                ExecutorBiz executorBiz,
+                ExecutorService threads) {
             this.token = token;
+            this.limit = limit;
+            this.refusals = refusals;
             this.executorBiz = executorBiz;
             this.threads = threads;
         }
@@ -219,9 +382,13 @@ public final class ExecutorHttpServer implements AutoCloseable {
             threads.execute(() -> {
                 ReturnT<?> answer;
                 try {
-                    answer = answer(method, path, rawPath, given, body, remote, token, executorBiz);
+                    answer = answer(method, path, rawPath, given, body, remote, token, limit, refusals, executorBiz);
                 } catch (InvalidBody e) {
                     answer = ReturnT.ofFail(e.getMessage());
+                } catch (DependencyUnavailableException e) {
+                    log.warn("xxl-job executor request {} refused: {}", rawPath, e.getMessage());
+                    answer = ReturnT.ofFail(
+                            "the executor cannot check access tokens now (Redis unavailable), try " + "again later");
                 } catch (RuntimeException e) {
                     // The reason stays in our log: exception messages name classes and echo input.
                     log.warn("xxl-job executor request {} failed: {}", rawPath, e.toString());
@@ -266,22 +433,40 @@ public final class ExecutorHttpServer implements AutoCloseable {
             String body,
             Object remote,
             byte[] token,
+            AdminAuthLimit limit,
+            Refusals refusals,
             ExecutorBiz executorBiz) {
         if (!"POST".equals(method)) {
             return ReturnT.ofFail("invalid request, HttpMethod not support.");
         }
-        if (given == null || !MessageDigest.isEqual(token, given.getBytes(StandardCharsets.UTF_8))) {
-            // The raw path, as sent: the decoded one turns %0D%0A into a line break, and anyone reaching this port
-            // could then write lines of their own into our log before showing a token.
-            log.warn("xxl-job executor refused {} from {}: access token missing or wrong", rawPath, remote);
-            return ReturnT.ofFail("The access token is wrong.");
+        // The raw path, as sent: the decoded one turns %0D%0A into a line break, and anyone reaching this port could
+        // then write lines of their own into our log before showing a token.
+        if (given == null) {
+            // Not a guess: nothing to count.
+            refusals.log("access token missing", rawPath, remote);
+            return ReturnT.ofFail(WRONG_TOKEN);
         }
+        String client = client(remote);
+        // Before the comparison, whatever the token: the right one refused like a wrong one tells nothing.
+        AdminAuthLimit.Refusal refusal = limit.refusal(client);
+        if (refusal != null) {
+            refusals.log("too many wrong access tokens", rawPath, remote);
+            return ReturnT.ofFail("rate limited: " + refusal.failures() + " wrong access tokens from "
+                    + (refusal.allAddresses() ? "all addresses" : "this address") + ", try again in "
+                    + refusal.seconds() + " s");
+        }
+        if (!MessageDigest.isEqual(token, given.getBytes(StandardCharsets.UTF_8))) {
+            limit.failed(client);
+            log.warn("xxl-job executor refused {} from {}: access token wrong", rawPath, remote);
+            return ReturnT.ofFail(WRONG_TOKEN);
+        }
+        limit.succeeded(client);
         return switch (path) {
             case "/beat" -> executorBiz.beat();
             case "/idleBeat" -> executorBiz.idleBeat(parse(path, body, IdleBeatParam.class));
             case "/run" -> run(parse(path, body, TriggerParam.class), executorBiz);
             case "/kill" -> executorBiz.kill(parse(path, body, KillParam.class));
-            case "/log" -> readLog(parse(path, body, LogParam.class), executorBiz);
+            case "/log" -> readLog(parse(path, body, LogParam.class));
             default -> ReturnT.ofFail("invalid request, uri-mapping(" + path + ") not found.");
         };
     }
@@ -325,21 +510,145 @@ public final class ExecutorHttpServer implements AutoCloseable {
         return executorBiz.run(trigger);
     }
 
+    /** The connection's address, as the admin guard counts it ({@code getRemoteAddr()}: the address, no port). */
+    private static String client(Object remote) {
+        if (remote instanceof InetSocketAddress inet && inet.getAddress() != null) {
+            return inet.getAddress().getHostAddress();
+        }
+        return String.valueOf(remote);
+    }
+
     /**
-     * The library makes the day folder of whatever date {@code /log} names before looking for the file, so each
-     * request with another date (year 292278994, 1970, ...) left one more folder in the log directory, far-future ones
-     * never cleaned: a read must not write. A day with no folder has no log; answered as the library answers a
-     * missing file (the console stops asking). Name and folder as {@code XxlJobFileAppender.makeLogFileName}.
+     * One page of a run's log, as the console pages it: lines {@code fromLineNum} to {@code toLineNum} (counted from 1,
+     * a line ends at LF, CR or CRLF, as the library counts them), at most {@link #LOG_PAGE_BYTES} of text; the console
+     * asks again from {@code toLineNum + 1} while the run goes on. The library read the whole file from
+     * {@code fromLineNum} into one answer (and two more copies as JSON), so one request for a large log could take the
+     * heap. A single line over the page is cut; a page that stops before the file's end says so in its last line.
+     * {@code isEnd} stays false as the library answers it (the console decides the end from the run's state).
+     *
+     * <p>The file is {@code <log dir>/<yyyy-MM-dd of logDateTim>/<logId>.log}, as {@code
+     * XxlJobFileAppender.makeLogFileName} names it: both are numbers in the request, so no request names a file outside
+     * the log dir (checked again here). The library made the day folder of whatever date was asked before looking, so
+     * each request with another date left a folder behind: a read must not write, and a missing file answers as the
+     * library answers it ("logFile not exists").
      */
-    private static ReturnT<LogResult> readLog(LogParam param, ExecutorBiz executorBiz) {
+    private static ReturnT<LogResult> readLog(LogParam param) {
         if (param == null) {
             return ReturnT.ofFail("invalid request, no log parameter.");
         }
+        Path dir = Path.of(XxlJobFileAppender.getLogPath()).toAbsolutePath().normalize();
         String day = new SimpleDateFormat("yyyy-MM-dd").format(new Date(param.getLogDateTim()));
-        if (!Files.isDirectory(Path.of(XxlJobFileAppender.getLogPath(), day))) {
+        Path file = dir.resolve(day).resolve(param.getLogId() + ".log").normalize();
+        if (!file.startsWith(dir) || !Files.isRegularFile(file)) {
             return ReturnT.ofSuccess(
                     new LogResult(param.getFromLineNum(), 0, "readLog fail, logFile not exists", true));
         }
-        return executorBiz.log(param);
+        try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
+            return ReturnT.ofSuccess(page(in, param.getFromLineNum(), LOG_PAGE_BYTES, day + "/" + file.getFileName()));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
+
+    /** {@link #readLog}'s page of {@code in}; {@code name} for the note on a page that stops early. */
+    static LogResult page(InputStream in, int fromLineNum, int maxBytes, String name) throws IOException {
+        int from = Math.max(1, fromLineNum);
+        ByteArrayOutputStream text = new ByteArrayOutputStream();
+        ByteArrayOutputStream line = new ByteArrayOutputStream();
+        int lineNum = 0; // lines ended so far
+        int toLineNum = 0;
+        boolean lineCut = false;
+        boolean pending = false; // bytes of a line not ended yet
+        boolean full = false;
+        boolean closed = false; // a cut line ends its page
+        int previous = -1;
+        byte[] chunk = new byte[1 << 16];
+        int read;
+        scan:
+        while ((read = in.read(chunk)) != -1) {
+            for (int at = 0; at < read; at++) {
+                int b = chunk[at] & 0xFF;
+                if (b == '\n' && previous == '\r') {
+                    previous = b;
+                    continue; // CRLF: the CR ended the line
+                }
+                previous = b;
+                if (closed) {
+                    full = true;
+                    break scan;
+                }
+                if (b == '\n' || b == '\r') {
+                    lineNum++;
+                    pending = false;
+                    if (lineNum >= from) {
+                        int added = append(text, line, lineCut, maxBytes);
+                        if (added == PAGE_FULL) {
+                            full = true;
+                            break scan;
+                        }
+                        toLineNum = lineNum;
+                        closed = added == LINE_CUT;
+                    }
+                    line.reset();
+                    lineCut = false;
+                    continue;
+                }
+                pending = true;
+                if (lineNum + 1 >= from) {
+                    if (line.size() < maxBytes) {
+                        line.write(b);
+                    } else {
+                        lineCut = true;
+                    }
+                }
+            }
+        }
+        if (!full && pending) {
+            lineNum++;
+            if (lineNum >= from) {
+                if (append(text, line, lineCut, maxBytes) != PAGE_FULL) {
+                    toLineNum = lineNum;
+                } else {
+                    full = true;
+                }
+            }
+        }
+        if (toLineNum == 0 && !full) {
+            toLineNum = lineNum; // nothing from fromLineNum on: the last line there is, as the library answers
+        }
+        String content = text.toString(StandardCharsets.UTF_8);
+        if (full) {
+            content += "[the executor answers at most " + maxBytes + " bytes of log at a time: this page ends at line "
+                    + toLineNum + ", more follows (asked again from line " + (toLineNum + 1) + ", or read " + name
+                    + " in the executor's log dir)]\n";
+        }
+        return new LogResult(fromLineNum, toLineNum, content, false);
+    }
+
+    /**
+     * Adds {@code line} and its LF to the page if it fits, or — the page's first line — its first bytes that fit and a
+     * note that it was cut ({@link #LINE_CUT}, which ends the page); {@link #PAGE_FULL} when it does not fit.
+     */
+    private static int append(ByteArrayOutputStream text, ByteArrayOutputStream line, boolean cut, int maxBytes) {
+        if (text.size() + line.size() + 1 <= maxBytes && !cut) {
+            text.writeBytes(line.toByteArray());
+            text.write('\n');
+            return LINE_ADDED;
+        }
+        if (text.size() > 0) {
+            return PAGE_FULL;
+        }
+        byte[] bytes = line.toByteArray();
+        int keep = Math.max(0, Math.min(bytes.length, maxBytes - 64));
+        while (keep > 0 && keep < bytes.length && (bytes[keep] & 0xC0) == 0x80) {
+            keep--; // not inside a UTF-8 character
+        }
+        text.write(bytes, 0, keep);
+        text.writeBytes(" [line cut: longer than a page]\n".getBytes(StandardCharsets.US_ASCII));
+        return LINE_CUT;
+    }
+
+    private static final int PAGE_FULL = 0;
+    private static final int LINE_ADDED = 1;
+    private static final int LINE_CUT = 2;
 }

@@ -3,6 +3,7 @@ package com.groupbuy.market.config.xxljob;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.groupbuy.market.trigger.http.admin.AdminAuthLimit;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.ConnectException;
@@ -42,6 +43,23 @@ import org.junit.jupiter.params.provider.ValueSource;
 public class BeanOnlyXxlJobExecutorTest {
 
     private static final String TOKEN = "unit-test-token-0123456789";
+
+    /**
+     * For the tests here, which are not about guessing: counts nothing, refuses nothing. The limit itself is tested
+     * against the real Redis with the whole service ({@code ExecutorTokenGuessIT}).
+     */
+    static final AdminAuthLimit COUNTS_NOTHING = new AdminAuthLimit() {
+        @Override
+        public Refusal refusal(String client) {
+            return null;
+        }
+
+        @Override
+        public void failed(String client) {}
+
+        @Override
+        public void succeeded(String client) {}
+    };
 
     @TempDir
     Path dir;
@@ -270,17 +288,19 @@ public class BeanOnlyXxlJobExecutorTest {
     }
 
     private BeanOnlyXxlJobExecutor start(String ip, int port) {
-        BeanOnlyXxlJobExecutor executor = new BeanOnlyXxlJobExecutor(new ExecutorSettings(
-                "",
-                TOKEN,
-                3,
-                "unit-executor",
-                "",
-                ip,
-                port,
-                dir.resolve("logs").toString(),
-                30,
-                Duration.ofSeconds(30)));
+        BeanOnlyXxlJobExecutor executor = new BeanOnlyXxlJobExecutor(
+                new ExecutorSettings(
+                        "",
+                        TOKEN,
+                        3,
+                        "unit-executor",
+                        "",
+                        ip,
+                        port,
+                        dir.resolve("logs").toString(),
+                        30,
+                        Duration.ofSeconds(30)),
+                COUNTS_NOTHING);
         try {
             executor.start();
         } catch (RuntimeException e) {

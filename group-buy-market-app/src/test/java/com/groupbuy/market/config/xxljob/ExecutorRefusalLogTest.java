@@ -21,7 +21,8 @@ class ExecutorRefusalLogTest {
 
     @Test
     void aRefusedCallsPathCannotStartALineOfOurLog(CapturedOutput output) throws Exception {
-        try (ExecutorHttpServer server = ExecutorHttpServer.start("127.0.0.1", 0, "unit-test-token-0123456789", null)) {
+        try (ExecutorHttpServer server = ExecutorHttpServer.start(
+                "127.0.0.1", 0, "unit-test-token-0123456789", BeanOnlyXxlJobExecutorTest.COUNTS_NOTHING, null)) {
             String path = "/beat%0D%0A" + FORGED.replace(" ", "%20") + "%1B%5B2J";
             RawHttp.Answer answer = RawHttp.sendRaw(
                     server.boundAddress().getPort(),

@@ -15,7 +15,7 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * client address, or all addresses together, are past {@link AdminAuthLimit}'s failures, it answers 429 {@code 0006}
  * whatever the token — the right one too, or the lock-out would tell an attacker which guess was right — and a wrong
  * token is counted before the request goes on to be refused (403) where it always was. The right token is never
- * counted. A request without the header (a console session cookie, or nothing) is not a guess and passes untouched:
+ * counted; it makes its address a known one, which the limit of all addresses does not lock out. A request without the header (a console session cookie, or nothing) is not a guess and passes untouched:
  * signed-in consoles keep working through a lock-out. The client address is the connection's
  * ({@code getRemoteAddr()}): {@code X-Forwarded-For} counts only where {@code server.forward-headers-strategy} trusts
  * a proxy. Redis unreachable: 503 {@code E0401} to every request presenting the token (fails closed).
@@ -53,7 +53,9 @@ public class AdminAuthGuardFilter extends OncePerRequestFilter {
                 AdminAnswers.tooManyFailures(response, refusal);
                 return;
             }
-            if (!adminToken.admits(given)) {
+            if (adminToken.admits(given)) {
+                limit.succeeded(client);
+            } else {
                 limit.failed(client);
             }
         } catch (DependencyUnavailableException e) {

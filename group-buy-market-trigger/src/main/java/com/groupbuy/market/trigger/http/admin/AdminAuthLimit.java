@@ -1,11 +1,15 @@
 package com.groupbuy.market.trigger.http.admin;
 
 /**
- * How many failed admin authentications — a wrong token in the console's sign-in form, or in {@code X-Admin-Token} to
- * the admin API or the actuator — a client address, and all addresses together, may make in a window before every
- * authentication (from that address, or from every address) is refused until the window ends. Kept in Redis by the
- * app's wiring, so every instance counts the same attempts (an attacker spreading guesses over instances gets no
- * more). An unreachable store is an outage (E0401), never unlimited guessing.
+ * How many failed authentications by a shared secret — the admin token in the console's sign-in form or in
+ * {@code X-Admin-Token} to the admin API or the actuator; in a separate pair of counters, the XXL-Job executor's
+ * access token — a client address, and all addresses together, may make in a window before authentications are
+ * refused until the window ends: every one from that address; past the limit of all addresses, every one from an
+ * address that is not known. An address is known while it presented the right secret within the last
+ * {@code known-for} (an operator's, the XXL-Job console's): guesses spread over many addresses are still cut off after
+ * the limit of all addresses, and they no longer lock out the callers who hold the secret. Kept in Redis by the app's
+ * wiring, so every instance counts the same attempts (an attacker spreading guesses over instances gets no more). An
+ * unreachable store is an outage (E0401), never unlimited guessing.
  */
 public interface AdminAuthLimit {
 
@@ -14,6 +18,12 @@ public interface AdminAuthLimit {
 
     /** Counts one failed authentication of {@code client} (and of all addresses); the first of a window starts it. */
     void failed(String client);
+
+    /**
+     * {@code client} presented the right secret (and was not refused): it is a known address for the next
+     * {@code known-for}, which the limit of all addresses does not lock out. Its own limit still applies.
+     */
+    void succeeded(String client);
 
     /**
      * A lock-out: {@code millis} left of the window, {@code failures} the limit that was reached, of this address or

@@ -23,9 +23,10 @@ import org.springframework.web.bind.annotation.RestController;
  * The console's login: the form posts the admin token once, and gets an HttpOnly, SameSite=Strict session cookie
  * (8 h) that the admin API accepts in place of the header ({@link ConsoleSessionFilter}). Wrong token: 403 {@code 0002}.
  * Failed sign-ins count with wrong {@code X-Admin-Token} headers per client address and over all addresses
- * ({@link AdminAuthLimit}): past a limit every sign-in from that address (or from any), with the right token or a
- * wrong one, answers 429 {@code 0006} until the window ends, before the token is compared, so the answer never tells
- * whether a guess was right. Signing out ends the session on the server ({@link ConsoleSignOuts}): its cookie is refused
+ * ({@link AdminAuthLimit}): past a limit every sign-in from that address (or, past the limit of all addresses, from
+ * any address that has not signed in with the right token lately), with the right token or a wrong one, answers 429
+ * {@code 0006} until the window ends, before the token is compared, so the answer never tells whether a guess was
+ * right. Signing out ends the session on the server ({@link ConsoleSignOuts}): its cookie is refused
  * afterwards even if the browser kept it. {@code Cache-Control: no-store} comes with every admin answer ({@link
  * ResponseHeadersFilter}); set here as well, it was sent twice.
  */
@@ -65,6 +66,7 @@ public class ConsoleSessionController {
             limit.failed(client);
             return AdminToken.refusal();
         }
+        limit.succeeded(client);
         return ResponseEntity.ok()
                 .header(HttpHeaders.SET_COOKIE, ConsoleSession.setCookie(sessions.issue(), request.isSecure()))
                 .body(Envelope.success(new Session(Instant.now(clock).plus(ConsoleSession.LIFETIME))));

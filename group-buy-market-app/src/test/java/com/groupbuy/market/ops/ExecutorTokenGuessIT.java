@@ -1,0 +1,319 @@
+package com.groupbuy.market.ops;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.groupbuy.market.infrastructure.redis.RedisKeys;
+import com.groupbuy.market.support.IntegrationTest;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.ByteBufAllocatorMetric;
+import io.netty.buffer.ByteBufAllocatorMetricProvider;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.text.SimpleDateFormat;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Date;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.redisson.api.RedissonClient;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.test.context.TestPropertySource;
+
+/**
+ * The XXL-Job executor's endpoint as someone who reaches its port without the token meets it. On main a caller could
+ * guess {@code XXL-JOB-ACCESS-TOKEN} without limit (200 wrong tokens, then the right one answered 200), had up to
+ * 1 MiB of each request's body kept before its token was looked at, and {@code /log} answered a whole log file in
+ * one answer however large. Now wrong tokens are counted like the admin token's (per address and over all addresses,
+ * in Redis, counters of their own), bodies of requests without the right token are dropped as they arrive, and
+ * {@code /log} answers pages. The answers stay the library's {@code ReturnT} the XXL-Job console reads.
+ */
+@IntegrationTest
+@TestPropertySource(
+        properties = {
+            "gbm.console.login.max-failures=10",
+            "gbm.console.login.max-failures-all-addresses=40",
+            "gbm.console.login.window=10m"
+        })
+class ExecutorTokenGuessIT {
+
+    private static final String TOKEN = "it-executor-guess-token-0123";
+    private static final int EXECUTOR_PORT = freePort();
+    private static final Path LOGS = Path.of(System.getProperty("java.io.tmpdir"), "gbm-xxl-job-guess-it");
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @DynamicPropertySource
+    static void executor(DynamicPropertyRegistry registry) {
+        registry.add("xxl.job.executor.enabled", () -> "true");
+        registry.add("xxl.job.executor.port", () -> EXECUTOR_PORT);
+        registry.add("xxl.job.admin.accessToken", () -> TOKEN);
+        registry.add("xxl.job.executor.logpath", LOGS::toString);
+    }
+
+    @Autowired
+    RedissonClient redisson;
+
+    @Autowired
+    RedisKeys keys;
+
+    @AfterEach
+    void forgetFailures() {
+        redisson.getKeys().deleteByPattern(keys.key("executor", "*"));
+        redisson.getKeys().deleteByPattern(keys.key("console", "*"));
+    }
+
+    @Test
+    void twoHundredWrongTokensFromOneAddressAreCutOffAndTheRightTokenIsRefusedUntilTheWindowEnds() throws Exception {
+        Map<String, Integer> answers = new TreeMap<>();
+        for (int i = 0; i < 200; i++) {
+            JsonNode answer = post("127.0.0.2", "/beat", "guess-" + i, "");
+            assertThat(answer.path("code").asInt()).isEqualTo(500);
+            answers.merge(answer.path("msg").asText().replaceAll("in \\d+ s", "in N s"), 1, Integer::sum);
+        }
+        JsonNode right = post("127.0.0.2", "/beat", TOKEN, "");
+        System.out.println(
+                "200 wrong executor tokens from one address answered " + answers + "; the right token then " + right);
+
+        assertThat(answers)
+                .as("ten wrong tokens compared, then no guess is compared any more")
+                .containsEntry("The access token is wrong.", 10)
+                .containsEntry("rate limited: 10 wrong access tokens from this address, try again in N s", 190);
+        assertThat(right.path("code").asInt())
+                .as("the right token right after 200 guesses is refused like a wrong one")
+                .isEqualTo(500);
+        assertThat(right.path("msg").asText()).startsWith("rate limited: 10 wrong access tokens from this address");
+        assertThat(post("127.0.0.1", "/beat", TOKEN, "").path("code").asInt())
+                .as("the console's address is another one")
+                .isEqualTo(200);
+        assertThat(redisson.getKeys().countExists(keys.key("console", keys.slot("login-failures"), "127.0.0.2")))
+                .as("the admin token's counters are not the executor's")
+                .isZero();
+
+        redisson.getKeys().delete(keys.key("executor", keys.slot("token-failures"), "127.0.0.2")); // the way back
+        assertThat(post("127.0.0.2", "/beat", TOKEN, "").path("code").asInt()).isEqualTo(200);
+    }
+
+    @Test
+    void guessesSpreadOverAddressesAreCutOffAndTheConsoleKeepsRunningJobs() throws Exception {
+        assertThat(post("127.0.0.1", "/beat", TOKEN, "").path("code").asInt())
+                .as("the console, at its usual address")
+                .isEqualTo(200);
+        Map<String, Integer> answers = new TreeMap<>();
+        for (int host = 2; host <= 6; host++) {
+            for (int i = 0; i < 8; i++) {
+                answers.merge(
+                        post("127.0.0." + host, "/beat", "guess-" + host + "-" + i, "")
+                                .path("msg")
+                                .asText(),
+                        1,
+                        Integer::sum);
+            }
+        }
+        JsonNode fresh = post("127.0.0.7", "/beat", TOKEN, "");
+        JsonNode moreGuesses = post("127.0.0.8", "/beat", "guess-8", "");
+        JsonNode console = post("127.0.0.1", "/beat", TOKEN, "");
+        System.out.println("40 guesses from 5 addresses answered " + answers + "; the right token from a new address "
+                + fresh + ", a guess from another " + moreGuesses + ", the console " + console);
+
+        assertThat(answers)
+                .as("under each address's own limit")
+                .containsExactly(Map.entry("The access token is wrong.", 40));
+        assertThat(fresh.path("msg").asText())
+                .as("past the limit of all addresses a new address is refused, the right token too")
+                .startsWith("rate limited: 40 wrong access tokens from all addresses");
+        assertThat(moreGuesses.path("msg").asText())
+                .startsWith("rate limited: 40 wrong access tokens from all addresses");
+        assertThat(console.path("code").asInt())
+                .as("the console's address presented the right token before: not locked out by guesses from others")
+                .isEqualTo(200);
+    }
+
+    /**
+     * Forty connections each send 1 MiB less a byte of a request with a wrong token and wait. The aggregator kept
+     * every byte until the request was complete; now nothing of such a body is kept.
+     */
+    @Test
+    void theBodyOfARequestWithoutTheRightTokenIsNotKept() throws Exception {
+        ByteBufAllocatorMetric netty = ((ByteBufAllocatorMetricProvider) ByteBufAllocator.DEFAULT).metric();
+        long before = netty.usedDirectMemory() + netty.usedHeapMemory();
+        List<Socket> held = new ArrayList<>();
+        long grown = 0;
+        try {
+            byte[] piece = new byte[1 << 16];
+            Arrays.fill(piece, (byte) 'x');
+            for (int i = 0; i < 40; i++) {
+                Socket socket = new Socket("127.0.0.1", EXECUTOR_PORT);
+                held.add(socket);
+                OutputStream out = socket.getOutputStream();
+                out.write(("POST /run HTTP/1.1\r\nHost: x\r\nXXL-JOB-ACCESS-TOKEN: guess\r\nContent-Length: "
+                                + (1 << 20) + "\r\n\r\n")
+                        .getBytes(StandardCharsets.US_ASCII));
+                for (int sent = 0; sent < (1 << 20) - 1; sent += piece.length) {
+                    out.write(piece, 0, Math.min(piece.length, (1 << 20) - 1 - sent));
+                }
+                out.flush();
+            }
+            for (int i = 0; i < 50; i++) {
+                Thread.sleep(100);
+                grown = netty.usedDirectMemory() + netty.usedHeapMemory() - before;
+            }
+            System.out.println(
+                    "40 unfinished 1 MiB bodies with a wrong token: Netty's pooled memory grew by " + grown + " bytes");
+            assertThat(post("127.0.0.1", "/beat", TOKEN, "").path("code").asInt())
+                    .as("the console meanwhile")
+                    .isEqualTo(200);
+        } finally {
+            for (Socket socket : held) {
+                socket.close();
+            }
+        }
+        assertThat(grown)
+                .as("bytes kept of bodies sent without the right token")
+                .isLessThan(16L << 20);
+    }
+
+    /**
+     * A hundred connections from one address that never finish a request (a byte every 29 s would keep each alive):
+     * all were kept, each a file descriptor of the whole service's. Now one address holds at most 64; the console, at
+     * another address, is still served.
+     */
+    @Test
+    void oneAddressCannotHoldMoreThanSixtyFourConnectionsOpen() throws Exception {
+        List<Socket> held = new ArrayList<>();
+        int closedByTheExecutor = 0;
+        try {
+            for (int i = 0; i < 100; i++) {
+                Socket socket = new Socket();
+                held.add(socket);
+                socket.bind(new InetSocketAddress("127.0.0.30", 0));
+                socket.connect(new InetSocketAddress("127.0.0.1", EXECUTOR_PORT), 5_000);
+                socket.getOutputStream()
+                        .write("POST /beat HTTP/1.1\r\nHost: x\r\n".getBytes(StandardCharsets.US_ASCII));
+            }
+            Thread.sleep(1_000);
+            for (Socket socket : held) {
+                socket.setSoTimeout(50);
+                try {
+                    if (socket.getInputStream().read() == -1) {
+                        closedByTheExecutor++;
+                    }
+                } catch (java.net.SocketTimeoutException stillOpen) {
+                    // held open by the executor
+                } catch (IOException reset) {
+                    closedByTheExecutor++;
+                }
+            }
+            System.out.println("100 unfinished connections from one address: " + closedByTheExecutor
+                    + " closed by the executor at once");
+            assertThat(post("127.0.0.1", "/beat", TOKEN, "").path("code").asInt())
+                    .as("the console meanwhile")
+                    .isEqualTo(200);
+        } finally {
+            for (Socket socket : held) {
+                socket.close();
+            }
+        }
+        assertThat(closedByTheExecutor)
+                .as("connections over 64 from one address")
+                .isEqualTo(36);
+    }
+
+    /**
+     * A run's log of 8 MiB: the library answered it whole in one answer (and held it three times over to write it);
+     * the console pages by {@code fromLineNum}/{@code toLineNum}, so the executor now answers at most 256 KiB of log at
+     * a time and the pages add up to the file.
+     */
+    @Test
+    void aLargeRunLogIsAnsweredInPagesThatAddUpToTheFile() throws Exception {
+        long logTime = System.currentTimeMillis();
+        long logId = 77_000_000L + (logTime % 1000);
+        Path dayDir =
+                Files.createDirectories(LOGS.resolve(new SimpleDateFormat("yyyy-MM-dd").format(new Date(logTime))));
+        StringBuilder log = new StringBuilder();
+        int lines = 0;
+        while (log.length() < (8 << 20)) {
+            lines++;
+            log.append("2026-12-03 04:00:00 [groupBuyNotifyJob] line ")
+                    .append(lines)
+                    .append(' ')
+                    .append("y".repeat(lines % 211))
+                    .append("\r\n");
+        }
+        Files.writeString(dayDir.resolve(logId + ".log"), log, StandardCharsets.UTF_8);
+
+        StringBuilder paged = new StringBuilder();
+        int from = 1;
+        int pages = 0;
+        int largest = 0;
+        while (pages < 1000) {
+            String raw = postRaw(
+                    "127.0.0.1",
+                    "/log",
+                    TOKEN,
+                    "{\"logDateTim\":" + logTime + ",\"logId\":" + logId + ",\"fromLineNum\":" + from + "}");
+            largest = Math.max(largest, raw.length());
+            JsonNode content = JSON.readTree(raw).path("content");
+            assertThat(content.path("fromLineNum").asInt()).isEqualTo(from);
+            int to = content.path("toLineNum").asInt();
+            if (from > to) {
+                break;
+            }
+            String text = content.path("logContent").asText();
+            int note = text.lastIndexOf("[the executor answers at most");
+            paged.append(note >= 0 ? text.substring(0, note) : text);
+            from = to + 1;
+            pages++;
+        }
+        System.out.println("an 8 MiB run log of " + lines + " lines came back in " + pages + " answers, the largest "
+                + largest + " characters");
+
+        assertThat(largest).as("the largest answer").isLessThan(1 << 20);
+        assertThat(paged.toString()).isEqualTo(log.toString().replace("\r\n", "\n"));
+    }
+
+    private static JsonNode post(String from, String path, String token, String body) throws IOException {
+        return JSON.readTree(postRaw(from, path, token, body));
+    }
+
+    /** The answer's body to a POST sent from a local address of the test's choosing. */
+    private static String postRaw(String from, String path, String token, String body) throws IOException {
+        byte[] content = body.getBytes(StandardCharsets.UTF_8);
+        try (Socket socket = new Socket()) {
+            socket.bind(new InetSocketAddress(from, 0));
+            socket.connect(new InetSocketAddress("127.0.0.1", EXECUTOR_PORT), 5_000);
+            socket.setSoTimeout(20_000);
+            OutputStream out = socket.getOutputStream();
+            out.write(("POST " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                            + "XXL-JOB-ACCESS-TOKEN: " + token + "\r\nContent-Length: " + content.length
+                            + "\r\nConnection: close\r\n\r\n")
+                    .getBytes(StandardCharsets.ISO_8859_1));
+            out.write(content);
+            out.flush();
+            ByteArrayOutputStream answer = new ByteArrayOutputStream();
+            socket.getInputStream().transferTo(answer);
+            String text = answer.toString(StandardCharsets.UTF_8);
+            return text.substring(text.indexOf("\r\n\r\n") + 4);
+        }
+    }
+
+    private static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
