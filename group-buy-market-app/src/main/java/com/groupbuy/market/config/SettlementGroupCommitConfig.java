@@ -1,7 +1,9 @@
 package com.groupbuy.market.config;
 
+import com.groupbuy.market.infrastructure.trade.dao.IGroupBuySettlementDao;
 import com.groupbuy.market.infrastructure.trade.repository.SettlementBatchWriter;
 import com.groupbuy.market.infrastructure.trade.repository.SettlementGroupCommit;
+import com.groupbuy.market.infrastructure.trade.repository.SettlementLookupGroup;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.annotation.Bean;
@@ -23,5 +25,18 @@ public class SettlementGroupCommitConfig {
     public SettlementGroupCommit settlementGroupCommit(
             SettlementBatchWriter writer, SettlementGroupCommitProperties properties, MeterRegistry meters) {
         return new SettlementGroupCommit(writer, properties.getMaxBatch(), properties.getMaxWait(), meters);
+    }
+
+    /**
+     * Concurrent settlements' order reads in one statement (#19, branch settleread), only when {@code
+     * gbm.settlement.group-lookup.enabled} is true (off by default until a quiet pair decides): the lock lookups'
+     * group read for the one statement a settlement still sent alone on its request thread. Batches of at most the
+     * settlement writer's {@code max-batch}.
+     */
+    @Bean(destroyMethod = "close")
+    @ConditionalOnProperty(prefix = "gbm.settlement.group-lookup", name = "enabled", havingValue = "true")
+    public SettlementLookupGroup settlementLookupGroup(
+            IGroupBuySettlementDao dao, SettlementGroupCommitProperties properties, MeterRegistry meters) {
+        return new SettlementLookupGroup(dao, properties.getMaxBatch(), meters);
     }
 }

@@ -1,13 +1,18 @@
 package com.groupbuy.market.infrastructure.trade.dao;
 
+import com.groupbuy.market.domain.trade.model.valobj.PartnerOrderKey;
 import com.groupbuy.market.infrastructure.trade.po.MemberOrderPO;
 import com.groupbuy.market.infrastructure.trade.po.NotifySettingsPO;
 import com.groupbuy.market.infrastructure.trade.po.PaidMemberPO;
+import com.groupbuy.market.infrastructure.trade.po.PartnerOrderLookupRow;
 import com.groupbuy.market.infrastructure.trade.po.PartnerOrderRow;
 import java.time.Instant;
 import java.util.List;
+import org.apache.ibatis.annotations.Lang;
 import org.apache.ibatis.annotations.Mapper;
 import org.apache.ibatis.annotations.Param;
+import org.apache.ibatis.annotations.ResultMap;
+import org.apache.ibatis.annotations.SelectProvider;
 
 /** The settlement statements over group_buy_order_list and group_buy_order. */
 @Mapper
@@ -25,6 +30,16 @@ public interface IGroupBuySettlementDao {
             @Param("channel") String channel,
             @Param("userId") String userId,
             @Param("outTradeNo") String outTradeNo);
+
+    /**
+     * {@link #queryOrder} for several keys in one statement (#19, settlement lookups read together): one row per key,
+     * its index the key's place in the list, with the order's own key columns as stored; every order column null where
+     * the read alone finds nothing.
+     */
+    @SelectProvider(type = LookupSql.class, method = "orders")
+    @Lang(ParsedOnceLanguageDriver.class)
+    @ResultMap("partnerOrderLookupRow")
+    List<PartnerOrderLookupRow> queryOrders(@Param("keys") List<PartnerOrderKey> keys);
 
     /**
      * In one statement (both rows or neither): the order {@code from} → {@code to} (locked → paid) with its trade

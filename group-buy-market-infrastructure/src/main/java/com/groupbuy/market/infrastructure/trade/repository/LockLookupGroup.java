@@ -6,14 +6,14 @@ import com.groupbuy.market.infrastructure.trade.po.JoinLookupPO;
 import com.groupbuy.market.infrastructure.trade.po.LookupKeyPO;
 import com.groupbuy.market.infrastructure.trade.po.OrderLookupPO;
 import io.micrometer.core.instrument.MeterRegistry;
-import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
 /**
  * The first read of concurrent locks in one statement (#19; on unless {@code gbm.lock.group-lookup.enabled} is false):
  * most of that read's cost, in the app and in MariaDB, is per statement (the connection, the statement, the result
- * set; MariaDB's parse and round trip), not per key. One reader thread ({@link GroupCommit}, thread
+ * set; MariaDB's parse and round trip), not per key. One reader thread ({@link GroupRead}, thread
  * {@code lock-lookup-group-commit}) reads whatever queued while it read the previous batch: openings and joins alike.
  * A batch of openings only is read by {@code queryLookups} (the order id and live takes per key); a batch with a join
  * by {@code queryJoinLookups}, which also reads each join's team (an opening's team columns stay null). A lookup that
@@ -22,16 +22,17 @@ import java.util.Optional;
  */
 public class LockLookupGroup implements AutoCloseable {
 
-    private final GroupCommit<LookupKeyPO, JoinLookupPO> group;
+    private final GroupRead<LookupKeyPO, JoinLookupPO> group;
 
     public LockLookupGroup(IGroupBuyOrderListDao orders, IGroupBuyOrderDao teams, int maxBatch, MeterRegistry meters) {
-        this.group = new GroupCommit<>(
+        // No row carries its key (the statement reads the order id and a count, not the key): belongs by its place.
+        this.group = new GroupRead<>(
                 "lock-lookup",
                 "lock lookups",
                 keys -> read(orders, teams, keys),
-                true,
+                JoinLookupPO::getIndex,
+                (key, row) -> true,
                 maxBatch,
-                Duration.ZERO,
                 meters);
     }
 
@@ -40,30 +41,24 @@ public class LockLookupGroup implements AutoCloseable {
      * null when no team has its id (the caller then reads as it would without a team).
      */
     public Optional<JoinLookupPO> lookup(LookupKeyPO key) {
-        return group.submit(key);
+        return group.read(key);
     }
 
     private static List<JoinLookupPO> read(
             IGroupBuyOrderListDao orders, IGroupBuyOrderDao teams, List<LookupKeyPO> keys) {
-        JoinLookupPO[] rows = new JoinLookupPO[keys.size()];
         if (keys.stream().anyMatch(key -> key.teamId() != null)) {
-            for (JoinLookupPO row : teams.queryJoinLookups(keys, States.CLOSED_ORDER)) {
-                rows[row.getIndex()] = row;
-            }
-        } else {
-            for (OrderLookupPO row : orders.queryLookups(keys, States.CLOSED_ORDER)) {
-                JoinLookupPO opening = new JoinLookupPO();
-                opening.setOrderId(row.getOrderId());
-                opening.setLiveTakes(row.getLiveTakes());
-                rows[row.getIndex()] = opening;
-            }
+            return teams.queryJoinLookups(keys, States.CLOSED_ORDER);
         }
-        for (JoinLookupPO row : rows) {
-            if (row == null) { // every key has its row; otherwise each caller reads alone
-                throw new IllegalStateException(keys.size() + " keys but a row missing");
-            }
+        List<OrderLookupPO> rows = orders.queryLookups(keys, States.CLOSED_ORDER);
+        List<JoinLookupPO> openings = new ArrayList<>(rows.size());
+        for (OrderLookupPO row : rows) {
+            JoinLookupPO opening = new JoinLookupPO();
+            opening.setIndex(row.getIndex());
+            opening.setOrderId(row.getOrderId());
+            opening.setLiveTakes(row.getLiveTakes());
+            openings.add(opening);
         }
-        return List.of(rows);
+        return openings;
     }
 
     @Override

@@ -12,6 +12,7 @@ import com.groupbuy.market.domain.trade.model.valobj.OwedCallback;
 import com.groupbuy.market.domain.trade.model.valobj.PartnerOrderKey;
 import com.groupbuy.market.infrastructure.outbox.dao.INotifyTaskDao;
 import com.groupbuy.market.infrastructure.trade.dao.IGroupBuySettlementDao;
+import com.groupbuy.market.infrastructure.trade.po.PartnerOrderLookupRow;
 import com.groupbuy.market.types.enums.ResponseCode;
 import com.groupbuy.market.types.exception.AppException;
 import java.util.ArrayList;
@@ -47,21 +48,33 @@ public class SettlementRepository implements ISettlementRepository {
     /** Null while group commit of settlements is off ({@code gbm.settlement.group-commit.enabled}). */
     private final SettlementGroupCommit groupCommit;
 
+    /** Null while settlements read their order alone ({@code gbm.settlement.group-lookup.enabled}, off by default). */
+    private final SettlementLookupGroup lookupGroup;
+
     public SettlementRepository(
             IGroupBuySettlementDao dao,
             INotifyTaskRepository notifyTasks,
             TransactionTemplate transaction,
             INotifyTaskDao taskDao,
-            ObjectProvider<SettlementGroupCommit> groupCommit) {
+            ObjectProvider<SettlementGroupCommit> groupCommit,
+            ObjectProvider<SettlementLookupGroup> lookupGroup) {
         this.dao = dao;
         this.taskDao = taskDao;
         this.notifyTasks = notifyTasks;
         this.transaction = transaction;
         this.groupCommit = groupCommit.getIfAvailable();
+        this.lookupGroup = lookupGroup.getIfAvailable();
     }
 
     @Override
     public MemberOrderView queryOrder(PartnerOrderKey key) {
+        if (lookupGroup != null) {
+            // With concurrent settlements' reads in one statement (#19); alone when none to share with, or it failed.
+            Optional<PartnerOrderLookupRow> read = lookupGroup.lookup(key);
+            if (read.isPresent()) {
+                return MemberOrders.toView(read.get().order(), key);
+            }
+        }
         return MemberOrders.toView(dao.queryOrder(key.source(), key.channel(), key.userId(), key.outTradeNo()), key);
     }
 
