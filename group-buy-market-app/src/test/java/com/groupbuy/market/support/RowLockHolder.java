@@ -75,15 +75,22 @@ public final class RowLockHolder implements AutoCloseable {
         connection.rollback();
     }
 
-    private String trxId() throws SQLException {
-        try (PreparedStatement q = connection.prepareStatement(
-                        "SELECT trx_id FROM information_schema.INNODB_TRX WHERE trx_mysql_thread_id = CONNECTION_ID()");
-                ResultSet row = q.executeQuery()) {
-            if (!row.next()) {
-                throw new AssertionError("the holder has no transaction yet: take a lock first");
+    /**
+     * InnoDB serves information_schema's transaction tables from a cache it refreshes at most every 100 ms, so a
+     * transaction that began just now can be missing from one read: ask again for up to 5 s before concluding.
+     */
+    private String trxId() throws SQLException, InterruptedException {
+        for (int i = 0; i < 50; i++) {
+            try (PreparedStatement q = connection.prepareStatement(
+                            "SELECT trx_id FROM information_schema.INNODB_TRX WHERE trx_mysql_thread_id = CONNECTION_ID()");
+                    ResultSet row = q.executeQuery()) {
+                if (row.next()) {
+                    return row.getString(1);
+                }
             }
-            return row.getString(1);
+            Thread.sleep(100);
         }
+        throw new AssertionError("the holder has no transaction yet: take a lock first");
     }
 
     @Override
