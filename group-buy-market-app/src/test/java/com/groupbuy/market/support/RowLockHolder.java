@@ -57,7 +57,7 @@ public final class RowLockHolder implements AutoCloseable {
 
     /** Until another transaction waits for a lock this one holds (seen in information_schema, not guessed by time). */
     public void awaitWaiter() throws SQLException, InterruptedException {
-        String trx = trxId();
+        String trx = trxId(connection);
         for (int i = 0; i < 300; i++) {
             List<String> waiting = jdbc.queryForList(
                     "SELECT requesting_trx_id FROM information_schema.INNODB_LOCK_WAITS WHERE blocking_trx_id = ?",
@@ -77,9 +77,10 @@ public final class RowLockHolder implements AutoCloseable {
 
     /**
      * InnoDB serves information_schema's transaction tables from a cache it refreshes at most every 100 ms, so a
-     * transaction that began just now can be missing from one read: ask again for up to 5 s before concluding.
+     * transaction that began just now can be missing from one read: ask again for up to 5 s before concluding. The
+     * connection must already have taken a lock or written a row.
      */
-    private String trxId() throws SQLException, InterruptedException {
+    public static String trxId(Connection connection) throws SQLException, InterruptedException {
         for (int i = 0; i < 50; i++) {
             try (PreparedStatement q = connection.prepareStatement(
                             "SELECT trx_id FROM information_schema.INNODB_TRX WHERE trx_mysql_thread_id = CONNECTION_ID()");

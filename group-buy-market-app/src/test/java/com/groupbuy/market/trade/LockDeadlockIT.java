@@ -9,6 +9,7 @@ import com.groupbuy.market.infrastructure.trade.port.TeamPlaceReservation;
 import com.groupbuy.market.infrastructure.trade.repository.LockBatchWriter;
 import com.groupbuy.market.infrastructure.trade.repository.LockOutcome;
 import com.groupbuy.market.support.IntegrationTest;
+import com.groupbuy.market.support.RowLockHolder;
 import com.groupbuy.market.support.TradeClient;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -90,7 +91,7 @@ class LockDeadlockIT {
                 take.setString(1, teamId);
                 assertThat(take.executeUpdate()).isEqualTo(1);
             }
-            String batchTrx = trxId(batch);
+            String batchTrx = RowLockHolder.trxId(batch);
             Future<JsonNode> joiner = pool.submit(() -> mall.lock("d3", teamId));
             awaitBlockedBy(batchTrx, 1);
             // ... then a new team in the gap before the joined one, while the look waits for the joined row.
@@ -139,7 +140,7 @@ class LockDeadlockIT {
             holder.setAutoCommit(false);
             look.setAutoCommit(false);
             lockTeam(holder, joinedId);
-            String holderTrx = trxId(holder);
+            String holderTrx = RowLockHolder.trxId(holder);
             Future<List<LockOutcome>> batch = pool.submit(() -> writer.write(List.of(join, open)));
             awaitBlockedBy(holderTrx, 1);
             long lookThread = connectionId(look);
@@ -193,15 +194,6 @@ class LockDeadlockIT {
             if (taken == 0) {
                 return String.valueOf(base);
             }
-        }
-    }
-
-    private static String trxId(Connection connection) throws SQLException {
-        try (PreparedStatement query = connection.prepareStatement(
-                        "SELECT trx_id FROM information_schema.INNODB_TRX WHERE trx_mysql_thread_id = CONNECTION_ID()");
-                ResultSet row = query.executeQuery()) {
-            assertThat(row.next()).isTrue();
-            return row.getString(1);
         }
     }
 
