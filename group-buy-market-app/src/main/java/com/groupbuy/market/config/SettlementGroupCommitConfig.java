@@ -28,13 +28,17 @@ public class SettlementGroupCommitConfig {
     }
 
     /**
-     * Concurrent settlements' order reads in one statement (#19, branch settleread), only when {@code
-     * gbm.settlement.group-lookup.enabled} is true (off by default until a quiet pair decides): the lock lookups'
-     * group read for the one statement a settlement still sent alone on its request thread. Batches of at most the
-     * settlement writer's {@code max-batch}.
+     * Concurrent settlements' order reads in one statement (#19, branch settleread), unless {@code
+     * gbm.settlement.group-lookup.enabled} is false (on by default since the quiet pair of 2026-12-03 04:29: CPU per
+     * settlement app 0.57 to 0.39 ms, MariaDB 0.61 to 0.47 ms): the lock lookups' group read for the one statement a
+     * settlement still sent alone on its request thread. Batches of at most the settlement writer's {@code max-batch}.
      */
     @Bean(destroyMethod = "close")
-    @ConditionalOnProperty(prefix = "gbm.settlement.group-lookup", name = "enabled", havingValue = "true")
+    @ConditionalOnProperty(
+            prefix = "gbm.settlement.group-lookup",
+            name = "enabled",
+            havingValue = "true",
+            matchIfMissing = true)
     public SettlementLookupGroup settlementLookupGroup(
             IGroupBuySettlementDao dao, SettlementGroupCommitProperties properties, MeterRegistry meters) {
         return new SettlementLookupGroup(dao, properties.getMaxBatch(), meters);

@@ -9,7 +9,7 @@ import java.util.Optional;
 
 /**
  * Settlements' order read ({@code queryOrder}: the partner's order by its key, with its team) for concurrent
- * settlements in one statement (#19, branch settleread; on only with {@code gbm.settlement.group-lookup.enabled}): the
+ * settlements in one statement (#19, branch settleread; on unless {@code gbm.settlement.group-lookup.enabled} is false): the
  * one statement a settlement still sent alone on its request thread. One reader thread ({@link GroupRead}, thread
  * {@code settlement-lookup-group-commit}, meters {@code gbm.settlement-lookup.group.commit.*}) reads whatever queued
  * while it read the previous batch ({@code IGroupBuySettlementDao.queryOrders}). Each row carries its order's own key

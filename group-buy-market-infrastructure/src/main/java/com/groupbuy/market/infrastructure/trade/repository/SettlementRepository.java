@@ -48,7 +48,7 @@ public class SettlementRepository implements ISettlementRepository {
     /** Null while group commit of settlements is off ({@code gbm.settlement.group-commit.enabled}). */
     private final SettlementGroupCommit groupCommit;
 
-    /** Null while settlements read their order alone ({@code gbm.settlement.group-lookup.enabled}, off by default). */
+    /** Null while settlements read their order alone ({@code gbm.settlement.group-lookup.enabled} false). */
     private final SettlementLookupGroup lookupGroup;
 
     public SettlementRepository(
