@@ -9,6 +9,7 @@ import com.groupbuy.market.domain.outbox.model.valobj.NotifyRunSummary;
 import com.groupbuy.market.domain.outbox.service.DueCallbackDeliveryService;
 import com.groupbuy.market.support.IntegrationTest;
 import com.groupbuy.market.support.MallQueue;
+import com.groupbuy.market.support.MallQueues;
 import com.groupbuy.market.support.TestJson;
 import com.groupbuy.market.support.TradeClient;
 import com.groupbuy.market.types.security.WebhookSignature;
@@ -19,8 +20,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -47,19 +48,13 @@ class MqChannelIT {
     @Autowired
     DueCallbackDeliveryService notifyService;
 
-    private final List<MallQueue> queues = new ArrayList<>();
-
-    @AfterEach
-    void tearDown() throws Exception {
-        for (MallQueue queue : queues) {
-            queue.close();
-        }
-    }
+    @RegisterExtension
+    final MallQueues queues = new MallQueues();
 
     @Test
     void aCompleteTeamReachesAQueueBoundAsAMallBindsItOnceWithExactlyTheContractBodyAndSignedHeaders()
             throws Exception {
-        MallQueue mall = queue("topic.team_success");
+        MallQueue mall = queues.bind("topic.team_success");
         Mall shop = newMall();
         String teamId = shop.mqTeam("s1", "s2", "s3");
         for (String user : List.of("s1", "s2", "s3")) {
@@ -100,7 +95,7 @@ class MqChannelIT {
 
     @Test
     void everyRefundKindIsPublishedOnTeamRefundWithExactlyTheContractBody() throws Exception {
-        MallQueue mall = queue("topic.team_refund");
+        MallQueue mall = queues.bind("topic.team_refund");
         Mall shop = newMall();
         String unpaidTeam = shop.mqTeam("r1");
         String openTeam = shop.mqTeam("r2", "r3");
@@ -134,8 +129,8 @@ class MqChannelIT {
 
     @Test
     void anHttpPartnersRefundReachesNoMallQueueNeitherOnTeamRefundNorOnHash() throws Exception {
-        MallQueue refundKey = queue("topic.team_refund");
-        MallQueue everything = queue("#");
+        MallQueue refundKey = queues.bind("topic.team_refund");
+        MallQueue everything = queues.bind("#");
         long activityId = ACTIVITY.incrementAndGet();
         TradeClient http = TradeClient.onNewGoods(port, jdbc, activityId, "http://127.0.0.1:9/unused");
         String teamId = http.team("h1", "h2");
@@ -204,7 +199,7 @@ class MqChannelIT {
 
     @Test
     void aTaskCommittedButNeverPublishedIsPublishedByTheJobOnce() throws Exception {
-        MallQueue mall = queue("topic.team_success");
+        MallQueue mall = queues.bind("topic.team_success");
         // As the outbox holds it when the process died between the settlement's commit and the publish.
         String teamId = insertMqTask("topic.team_success");
 
@@ -291,12 +286,6 @@ class MqChannelIT {
                 Integer.class,
                 teamId,
                 category);
-    }
-
-    private MallQueue queue(String routingKey) throws Exception {
-        MallQueue queue = new MallQueue(routingKey);
-        queues.add(queue);
-        return queue;
     }
 
     private Mall newMall() {

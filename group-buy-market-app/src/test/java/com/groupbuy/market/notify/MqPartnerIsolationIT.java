@@ -9,6 +9,7 @@ import com.groupbuy.market.activity.MarketConfigFixture;
 import com.groupbuy.market.domain.outbox.service.DueCallbackDeliveryService;
 import com.groupbuy.market.support.IntegrationTest;
 import com.groupbuy.market.support.MallQueue;
+import com.groupbuy.market.support.MallQueues;
 import com.groupbuy.market.support.TestJson;
 import com.groupbuy.market.support.TradeClient;
 import com.groupbuy.market.types.security.WebhookSignature;
@@ -17,10 +18,8 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
-import org.springframework.amqp.rabbit.core.RabbitAdmin;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -64,15 +63,11 @@ class MqPartnerIsolationIT {
 
     @AfterAll
     static void dropBrokerObjects() {
-        CachingConnectionFactory factory = new CachingConnectionFactory("127.0.0.1", 5672);
-        try {
-            RabbitAdmin admin = new RabbitAdmin(factory);
+        MallQueues.onBroker(admin -> {
             admin.deleteExchange(SHARED);
             admin.deleteExchange(INTERNAL);
             admin.deleteExchange(ISOLATED);
-        } finally {
-            factory.destroy();
-        }
+        });
     }
 
     @LocalServerPort
@@ -84,14 +79,8 @@ class MqPartnerIsolationIT {
     @Autowired
     DueCallbackDeliveryService notifyService;
 
-    private final List<MallQueue> malls = new ArrayList<>();
-
-    @AfterEach
-    void tearDown() throws Exception {
-        for (MallQueue mall : malls) {
-            mall.close();
-        }
-    }
+    @RegisterExtension
+    final MallQueues malls = new MallQueues();
 
     /**
      * Partner s02 binds the shared exchange every way a mall can ({@code #} and the two exact keys): it learns nothing
@@ -100,11 +89,11 @@ class MqPartnerIsolationIT {
      */
     @Test
     void anIsolatedPartnersCompletionAndRefundReachOnlyItsOwnExchange() throws Exception {
-        MallQueue otherEverything = mall(SHARED, "#");
-        MallQueue otherSuccess = mall(SHARED, "topic.team_success");
-        MallQueue otherRefund = mall(SHARED, "topic.team_refund");
-        MallQueue ownSuccess = mall(ISOLATED, "topic.team_success");
-        MallQueue ownRefund = mall(ISOLATED, "topic.team_refund");
+        MallQueue otherEverything = malls.bind(SHARED, "#");
+        MallQueue otherSuccess = malls.bind(SHARED, "topic.team_success");
+        MallQueue otherRefund = malls.bind(SHARED, "topic.team_refund");
+        MallQueue ownSuccess = malls.bind(ISOLATED, "topic.team_success");
+        MallQueue ownRefund = malls.bind(ISOLATED, "topic.team_refund");
         String run = run();
         Partner isolated = partner("s03", "c03");
         List<String> outs = List.of("a1-" + run, "a2-" + run, "a3-" + run);
@@ -155,8 +144,8 @@ class MqPartnerIsolationIT {
      */
     @Test
     void anotherPartnerCannotMakeUsPublishTheIsolatedPartnersTradeNumbersWhereItListens() throws Exception {
-        MallQueue ownEverything = mall(ISOLATED, "#");
-        MallQueue otherEverything = mall(SHARED, "#");
+        MallQueue ownEverything = malls.bind(ISOLATED, "#");
+        MallQueue otherEverything = malls.bind(SHARED, "#");
         String run = run();
         List<String> users = List.of("v1", "v2", "v3");
         List<String> outs = List.of("b1-" + run, "b2-" + run, "b3-" + run);
@@ -195,7 +184,7 @@ class MqPartnerIsolationIT {
      */
     @Test
     void onTheSharedExchangeOnlyTheSignatureTellsAPartnersOwnCompletionFromAnothers() throws Exception {
-        MallQueue original = mall(SHARED, "topic.team_success");
+        MallQueue original = malls.bind(SHARED, "topic.team_success");
         String run = run();
         List<String> users = List.of("w1", "w2", "w3");
         List<String> outs = List.of("c1-" + run, "c2-" + run, "c3-" + run);
@@ -222,8 +211,8 @@ class MqPartnerIsolationIT {
      */
     @Test
     void aLocksNotifyMqAndTradeNumbersChooseNoRouteAndInjectNothing() throws Exception {
-        MallQueue ownEverything = mall(ISOLATED, "#");
-        MallQueue shared = mall(SHARED, "#");
+        MallQueue ownEverything = malls.bind(ISOLATED, "#");
+        MallQueue shared = malls.bind(SHARED, "#");
         String run = run();
         List<String> outs = List.of("d1\",\"" + run, "d2\"]}" + run, "d3-" + run);
         List<String> notifyMqs = List.of("gbm.refund_event", "#", ISOLATED, "topic.team_success.s03");
@@ -292,12 +281,6 @@ class MqPartnerIsolationIT {
 
     private static String run() {
         return UUID.randomUUID().toString().replace("-", "").substring(0, 8);
-    }
-
-    private MallQueue mall(String exchange, String routingKey) throws Exception {
-        MallQueue mall = new MallQueue(5672, exchange, routingKey);
-        malls.add(mall);
-        return mall;
     }
 
     /** A partner selling goods of a fresh activity of its own (teams of 3, one order a user). */

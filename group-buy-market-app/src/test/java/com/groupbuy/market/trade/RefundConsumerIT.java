@@ -14,6 +14,7 @@ import com.groupbuy.market.domain.trade.model.valobj.RefundType;
 import com.groupbuy.market.domain.trade.service.timeout.TradeTimeoutService;
 import com.groupbuy.market.infrastructure.trade.port.TeamPlaceReservation;
 import com.groupbuy.market.support.IntegrationTest;
+import com.groupbuy.market.support.MallQueues;
 import com.groupbuy.market.support.PartnerReceiver;
 import com.groupbuy.market.support.TradeClient;
 import io.micrometer.core.instrument.Counter;
@@ -40,7 +41,6 @@ import org.springframework.amqp.core.Message;
 import org.springframework.amqp.core.MessageBuilder;
 import org.springframework.amqp.core.MessageDeliveryMode;
 import org.springframework.amqp.core.Queue;
-import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
 import org.springframework.amqp.rabbit.core.RabbitAdmin;
 import org.springframework.amqp.rabbit.core.RabbitTemplate;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -81,15 +81,11 @@ class RefundConsumerIT {
 
     @AfterAll
     static void dropBrokerObjects() {
-        CachingConnectionFactory factory = new CachingConnectionFactory("127.0.0.1", 5672);
-        try {
-            RabbitAdmin admin = new RabbitAdmin(factory);
+        MallQueues.onBroker(admin -> {
             admin.deleteQueue(QUEUE);
             admin.deleteQueue(DEAD);
             admin.deleteExchange(EXCHANGE);
-        } finally {
-            factory.destroy();
-        }
+        });
     }
 
     @LocalServerPort

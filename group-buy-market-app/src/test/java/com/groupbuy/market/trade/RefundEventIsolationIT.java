@@ -14,21 +14,19 @@ import com.groupbuy.market.domain.trade.model.valobj.PartnerOrderKey;
 import com.groupbuy.market.domain.trade.model.valobj.RefundType;
 import com.groupbuy.market.support.IntegrationTest;
 import com.groupbuy.market.support.MallQueue;
+import com.groupbuy.market.support.MallQueues;
 import com.groupbuy.market.support.TestJson;
 import com.groupbuy.market.support.TradeClient;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.amqp.core.BindingBuilder;
 import org.springframework.amqp.core.Queue;
 import org.springframework.amqp.core.TopicExchange;
-import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
-import org.springframework.amqp.rabbit.core.RabbitAdmin;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -69,31 +67,23 @@ class RefundEventIsolationIT {
 
     /** Our queue bound to the partners' exchange with the partners' refund key, as earlier versions declared it. */
     private static void bindAsAnEarlierVersionDid() {
-        CachingConnectionFactory factory = new CachingConnectionFactory("127.0.0.1", 5672);
-        try {
-            RabbitAdmin admin = new RabbitAdmin(factory);
+        MallQueues.onBroker(admin -> {
             TopicExchange partners = new TopicExchange(PARTNER_EXCHANGE, true, false);
             Queue queue = new Queue(QUEUE, true);
             admin.declareExchange(partners);
             admin.declareQueue(queue);
             admin.declareBinding(BindingBuilder.bind(queue).to(partners).with("topic.team_refund"));
-        } finally {
-            factory.destroy();
-        }
+        });
     }
 
     @AfterAll
     static void dropBrokerObjects() {
-        CachingConnectionFactory factory = new CachingConnectionFactory("127.0.0.1", 5672);
-        try {
-            RabbitAdmin admin = new RabbitAdmin(factory);
+        MallQueues.onBroker(admin -> {
             admin.deleteQueue(QUEUE);
             admin.deleteQueue(DEAD);
             admin.deleteExchange(PARTNER_EXCHANGE);
             admin.deleteExchange(INTERNAL_EXCHANGE);
-        } finally {
-            factory.destroy();
-        }
+        });
     }
 
     @LocalServerPort
@@ -114,14 +104,8 @@ class RefundEventIsolationIT {
     @Autowired
     DueCallbackDeliveryService notifyService;
 
-    private final List<MallQueue> malls = new ArrayList<>();
-
-    @AfterEach
-    void tearDown() throws Exception {
-        for (MallQueue mall : malls) {
-            mall.close();
-        }
-    }
+    @RegisterExtension
+    final MallQueues malls = new MallQueues();
 
     @Test
     void anHttpPartnersRefundGivesThePlaceBackAndNoMallQueueSeesIt() throws Exception {
@@ -217,9 +201,7 @@ class RefundEventIsolationIT {
     }
 
     private MallQueue mall(String routingKey) throws Exception {
-        MallQueue mall = new MallQueue(5672, PARTNER_EXCHANGE, routingKey);
-        malls.add(mall);
-        return mall;
+        return malls.bind(PARTNER_EXCHANGE, routingKey);
     }
 
     private TradeClient httpShop() {
