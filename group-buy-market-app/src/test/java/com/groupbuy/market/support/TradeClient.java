@@ -49,6 +49,20 @@ public final class TradeClient {
                         + "\",\"notifyUrl\":\"" + notifyUrl + "\"}");
     }
 
+    /**
+     * Partner source:channel's lock of goods g1 of activity 1 naming {@code notifyUrl}, its trade number the user id:
+     * for what the lock checks before its goods (the partner's rate, the notifyUrl's host).
+     */
+    public static JsonNode lockNaming(int port, String source, String channel, String userId, String notifyUrl)
+            throws Exception {
+        return TestJson.postEnvelope(
+                port,
+                "/api/v1/gbm/trade/lock_market_pay_order",
+                "{\"userId\":\"" + userId + "\",\"teamId\":\"\",\"activityId\":1,\"goodsId\":\"g1\",\"source\":\""
+                        + source + "\",\"channel\":\"" + channel + "\",\"outTradeNo\":\"" + userId
+                        + "\",\"notifyUrl\":\"" + notifyUrl + "\"}");
+    }
+
     /** Locks the users into one new team, the first opening it, each expected to succeed; returns the team id. */
     public String team(String... userIds) throws Exception {
         String teamId = "";

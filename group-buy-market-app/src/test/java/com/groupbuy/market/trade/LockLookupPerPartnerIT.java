@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.groupbuy.market.support.IntegrationTest;
 import com.groupbuy.market.support.SilentNameServer;
-import com.groupbuy.market.support.TestJson;
+import com.groupbuy.market.support.SilentNames;
 import com.groupbuy.market.support.TradeClient;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.ArrayList;
@@ -14,9 +14,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -40,8 +39,8 @@ import org.springframework.test.context.TestPropertySource;
         })
 class LockLookupPerPartnerIT {
 
-    private static final String LOCK = "/api/v1/gbm/trade/lock_market_pay_order";
-    private static SilentNameServer names;
+    @RegisterExtension
+    static final SilentNames names = new SilentNames();
 
     @LocalServerPort
     int port;
@@ -51,16 +50,6 @@ class LockLookupPerPartnerIT {
 
     @Autowired
     MeterRegistry meters;
-
-    @BeforeAll
-    static void nameServer() throws Exception {
-        names = SilentNameServer.start();
-    }
-
-    @AfterAll
-    static void stopNameServer() throws Exception {
-        names.close();
-    }
 
     @Test
     void onePartnersSilentNamesLeaveTheLookupPoolOpenToAnotherPartnersNewHost() throws Exception {
@@ -80,7 +69,7 @@ class LockLookupPerPartnerIT {
             for (int i = 1; i <= 6; i++) {
                 String user = "flood-" + i;
                 String url = "http://a" + i + ".silent.gbm-test/cb";
-                attack.add(attackers.submit(() -> post("s08", "c08", user, url)));
+                attack.add(attackers.submit(() -> TradeClient.lockNaming(port, "s08", "c08", user, url)));
             }
             for (Future<JsonNode> refused : attack) {
                 JsonNode answer = refused.get(30, TimeUnit.SECONDS);
@@ -118,14 +107,5 @@ class LockLookupPerPartnerIT {
                         "SELECT COUNT(*) FROM group_buy_order_list WHERE user_id = 'b-user-1'", Integer.class))
                 .isEqualTo(1);
         names.awaitUnansweredLookupsOver();
-    }
-
-    private JsonNode post(String source, String channel, String user, String url) throws Exception {
-        return TestJson.postEnvelope(
-                port,
-                LOCK,
-                "{\"userId\":\"" + user + "\",\"teamId\":\"\",\"activityId\":1,\"goodsId\":\"g1\",\"source\":\""
-                        + source + "\",\"channel\":\"" + channel + "\",\"outTradeNo\":\"" + user + "\",\"notifyUrl\":\""
-                        + url + "\"}");
     }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.groupbuy.market.support.IntegrationTest;
 import com.groupbuy.market.support.SilentNameServer;
+import com.groupbuy.market.support.SilentNames;
 import com.groupbuy.market.support.TestJson;
 import com.groupbuy.market.support.TradeClient;
 import java.util.ArrayList;
@@ -14,12 +15,11 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -45,25 +45,16 @@ import org.springframework.test.context.TestPropertySource;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class LockTimeLookupIT {
 
-    private static final String LOCK = "/api/v1/gbm/trade/lock_market_pay_order";
     private static final AtomicInteger ACTIVITY = new AtomicInteger(7700);
-    private static SilentNameServer names;
+
+    @RegisterExtension
+    static final SilentNames names = new SilentNames();
 
     @LocalServerPort
     int port;
 
     @Autowired
     JdbcTemplate jdbc;
-
-    @BeforeAll
-    static void nameServer() throws Exception {
-        names = SilentNameServer.start();
-    }
-
-    @AfterAll
-    static void stopNameServer() throws Exception {
-        names.close();
-    }
 
     @Test
     @Order(1)
@@ -94,10 +85,10 @@ class LockTimeLookupIT {
     @Order(2)
     void aPartnerOverItsRateIsRefusedBeforeAnyLookupOfItsHost() throws Exception {
         // s07:c07 may send one lock a second: the first (an address, nothing to resolve) takes it.
-        post("s07", "c07", "rate-1", "http://127.0.0.1:1/cb");
+        TradeClient.lockNaming(port, "s07", "c07", "rate-1", "http://127.0.0.1:1/cb");
 
         long started = System.nanoTime();
-        JsonNode limited = post("s07", "c07", "rate-2", "http://rate.silent.gbm-test/cb");
+        JsonNode limited = TradeClient.lockNaming(port, "s07", "c07", "rate-2", "http://rate.silent.gbm-test/cb");
         long tookMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
         Thread.sleep(300);
 
@@ -153,14 +144,5 @@ class LockTimeLookupIT {
         assertThat(jdbc.queryForObject(
                         "SELECT COUNT(*) FROM group_buy_order_list WHERE user_id LIKE 'silent-%'", Integer.class))
                 .isZero();
-    }
-
-    private JsonNode post(String source, String channel, String user, String url) throws Exception {
-        return TestJson.postEnvelope(
-                port,
-                LOCK,
-                "{\"userId\":\"" + user + "\",\"teamId\":\"\",\"activityId\":1,\"goodsId\":\"g1\",\"source\":\""
-                        + source + "\",\"channel\":\"" + channel + "\",\"outTradeNo\":\"" + user + "\",\"notifyUrl\":\""
-                        + url + "\"}");
     }
 }
