@@ -7,6 +7,8 @@ import com.groupbuy.market.infrastructure.gateway.mq.AmqpNotifyGateway;
 import com.groupbuy.market.infrastructure.gateway.mq.CloseCheckPublisher;
 import com.groupbuy.market.infrastructure.gateway.mq.MqExchangeGuard;
 import com.groupbuy.market.types.net.NotifyUrlPolicy;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.binder.MeterBinder;
 import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -146,19 +148,40 @@ public class MqConfig {
         return event -> guard.declare();
     }
 
+    /**
+     * {@code gbm.mq.partner.exchanges.refused}: how many isolated partners' exchanges the broker refuses now (their
+     * partners' MQ callbacks wait); alert on anything above zero.
+     */
+    @Bean
+    @ConditionalOnProperty(name = "gbm.mq.enabled", havingValue = "true", matchIfMissing = true)
+    public MeterBinder mqPartnerExchangeMeters(MqExchangeGuard guard) {
+        return registry -> Gauge.builder(
+                        "gbm.mq.partner.exchanges.refused", guard, MqExchangeGuard::refusedPartnerExchangeCount)
+                .description("isolated partners' MQ exchanges the broker refuses to declare: their callbacks wait")
+                .register(registry);
+    }
+
     /** {@code mqChannel} in /actuator/health: DOWN while the broker is unreachable or refuses the exchange. */
     @Bean
     @ConditionalOnProperty(name = "gbm.mq.enabled", havingValue = "true", matchIfMissing = true)
     public HealthIndicator mqChannel(MqExchangeGuard guard) {
         return () -> {
             String refusal = guard.ensureDeclared();
-            return refusal == null
-                    ? Health.up().withDetail("exchange", guard.exchange()).build()
-                    : Health.down()
-                            .withDetail("exchange", guard.exchange())
-                            .withDetail("state", guard.state())
-                            .withDetail("reason", refusal)
-                            .build();
+            if (refusal == null) {
+                // A refused partner exchange is that partner's alone: the channel stays UP for everyone else, and the
+                // detail names the exchange and why (its partner's callbacks wait in the outbox).
+                Map<String, String> refusedPartners = guard.refusedPartnerExchanges();
+                Health.Builder up = Health.up().withDetail("exchange", guard.exchange());
+                return refusedPartners.isEmpty()
+                        ? up.build()
+                        : up.withDetail("refusedPartnerExchanges", refusedPartners)
+                                .build();
+            }
+            return Health.down()
+                    .withDetail("exchange", guard.exchange())
+                    .withDetail("state", guard.state())
+                    .withDetail("reason", refusal)
+                    .build();
         };
     }
 }

@@ -324,6 +324,7 @@ public class EndpointGuards {
             case BREAKER_OPEN -> "breaker_open";
             case BULKHEAD_FULL -> "bulkhead_full";
             case PARTNER_FULL -> "partner_full";
+            case EXCHANGE_REFUSED -> "exchange_refused";
         };
     }
 

@@ -30,7 +30,8 @@ import org.springframework.amqp.rabbit.core.RabbitTemplate;
  * publish (correlated to this attempt) and did not return it as unroutable; a nack, a return, no confirm in time or a
  * lost connection is a failed attempt, reported, never thrown, never guessed to be a success. Our own refund event
  * ({@link NotifyRoutes#REFUND_EVENT_KEY}) goes to our internal exchange, which malls never bind; an isolated partner's
- * messages go to its own exchange ({@link MqExchangeGuard#exchangeOf}).
+ * messages go to its own exchange ({@link MqExchangeGuard#exchangeOf}), and wait, not sent, while the broker refuses
+ * that exchange ({@link DeliveryResult#exchangeRefused}).
  */
 public class AmqpNotifyGateway implements INotifyGateway {
 
@@ -76,6 +77,19 @@ public class AmqpNotifyGateway implements INotifyGateway {
             Arrays.fill(results, failed(start, "not published: " + refusal));
             return Arrays.asList(results);
         }
+        // An isolated partner whose own exchange the broker refuses: only its tasks wait (no try used, and no failure
+        // of the broker, which every MQ partner shares); the rest of the batch is published as usual.
+        for (int i = 0; i < tasks.size(); i++) {
+            NotifyTaskVO task = tasks.get(i);
+            if (NotifyRoutes.REFUND_EVENT_KEY.equals(task.getNotifyMq())) {
+                continue;
+            }
+            String refused = exchange.partnerRefusal(task.getSource(), task.getChannel());
+            if (refused != null) {
+                results[i] = DeliveryResult.exchangeRefused(
+                        clock.instant().plus(exchange.partnerRetryIn(task.getSource(), task.getChannel())), refused);
+            }
+        }
         CorrelationData[] published = new CorrelationData[tasks.size()];
         // One channel for the whole batch: sent one by one, each publish would take a channel of the cache, and a
         // channel with confirms outstanding goes back to the cache only once they arrived, so a batch would open
@@ -111,6 +125,9 @@ public class AmqpNotifyGateway implements INotifyGateway {
         String publishFailure = null;
         for (int i = 0; i < tasks.size(); i++) {
             NotifyTaskVO task = tasks.get(i);
+            if (results[i] != null) {
+                continue; // not to be published (its partner's exchange is refused)
+            }
             if (task.getNotifyMq() == null || task.getNotifyMq().isBlank()) {
                 results[i] = failed(start, "MQ task without a routing key");
             } else if (publishFailure != null) {

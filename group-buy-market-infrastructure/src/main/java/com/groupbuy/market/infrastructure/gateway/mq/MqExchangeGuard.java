@@ -3,8 +3,8 @@ package com.groupbuy.market.infrastructure.gateway.mq;
 import com.rabbitmq.client.BlockedListener;
 import com.rabbitmq.client.ShutdownSignalException;
 import java.time.Duration;
+import java.util.Collections;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import lombok.extern.slf4j.Slf4j;
 import org.springframework.amqp.AmqpConnectException;
@@ -22,6 +22,12 @@ import org.springframework.amqp.rabbit.core.RabbitTemplate;
  * internal exchange (durable, direct: events only we consume, such as the refund event) is declared with it, and so is
  * each isolated partner's own exchange (durable, topic, like the shared one: the partner binds it as it would bind the
  * shared one, with the same routing keys), which {@link #exchangeOf} names for that partner's messages.
+ * <p>
+ * An isolated partner's exchange is declared apart from ours, on a channel of its own, and a refusal of it (the
+ * exchange exists with another type or durability, or our broker user may not configure that name) is that partner's
+ * alone: its messages wait ({@link #partnerRefusal}), tried again after the same interval, while the channel stays up
+ * for every other partner — before, one partner's broken exchange refused the whole declare and took the MQ channel
+ * down for all of them. {@link #refusedPartnerExchanges} names them for the health and the meters.
  * <p>
  * While the broker blocks our publisher connection (a memory or disk alarm: it stops reading from every connection
  * that publishes), nothing is declared or published: every RPC on that connection — a channel's open, a declare —
@@ -45,7 +51,7 @@ public class MqExchangeGuard implements ConnectionListener {
     private final String exchange;
     private final String internalExchange;
     /** Isolated partners' own exchanges by "source" NUL "channel" (ids compared exactly). */
-    private final Map<String, String> partnerExchanges;
+    private final Map<String, PartnerExchange> partnerExchanges;
 
     private final long retryNanos;
 
@@ -74,10 +80,10 @@ public class MqExchangeGuard implements ConnectionListener {
         this.template = template;
         this.exchange = exchange;
         this.internalExchange = internalExchange;
-        Map<String, String> byPartner = new LinkedHashMap<>();
-        partnerExchanges.forEach((source, byChannel) ->
-                byChannel.forEach((channel, name) -> byPartner.put(partnerKey(source, channel), name)));
-        this.partnerExchanges = Map.copyOf(byPartner);
+        Map<String, PartnerExchange> byPartner = new LinkedHashMap<>();
+        partnerExchanges.forEach((source, byChannel) -> byChannel.forEach((channel, name) ->
+                byPartner.put(partnerKey(source, channel), new PartnerExchange(source + ":" + channel, name))));
+        this.partnerExchanges = Collections.unmodifiableMap(byPartner);
         this.retryNanos = refusedRetry.toNanos();
     }
 
@@ -90,8 +96,61 @@ public class MqExchangeGuard implements ConnectionListener {
      * and channel are the task's (the partner owed the message), compared exactly.
      */
     public String exchangeOf(String source, String channel) {
-        String own = partnerExchanges.get(partnerKey(source, channel));
-        return own == null ? exchange : own;
+        PartnerExchange own = partnerExchanges.get(partnerKey(source, channel));
+        return own == null ? exchange : own.name;
+    }
+
+    /**
+     * Null unless the partner is isolated and the broker refuses its own exchange; then why. A refusal older than the
+     * retry interval is tried again first, so the partner's messages go out once an operator fixed the exchange.
+     */
+    public String partnerRefusal(String source, String channel) {
+        PartnerExchange own = partnerExchanges.get(partnerKey(source, channel));
+        return own == null || own.state != State.REFUSED ? null : partnerRefusal(own);
+    }
+
+    /** How long until a refused partner exchange is declared again (zero when due or not refused). */
+    public Duration partnerRetryIn(String source, String channel) {
+        PartnerExchange own = partnerExchanges.get(partnerKey(source, channel));
+        if (own == null || own.state != State.REFUSED) {
+            return Duration.ZERO;
+        }
+        return Duration.ofNanos(Math.max(0, retryNanos - (System.nanoTime() - own.lastTry)));
+    }
+
+    /**
+     * The isolated partners' exchanges the broker refuses now, exchange name to reason (empty when none); refusals
+     * older than the retry interval are tried again first, so the health heals without waiting for a delivery.
+     */
+    public Map<String, String> refusedPartnerExchanges() {
+        Map<String, String> refused = new LinkedHashMap<>();
+        for (PartnerExchange own : partnerExchanges.values()) {
+            if (own.state == State.REFUSED) {
+                String reason = partnerRefusal(own);
+                if (reason != null) {
+                    refused.put(own.name, reason);
+                }
+            }
+        }
+        return refused;
+    }
+
+    /** How many isolated partners' exchanges the broker refuses, as last declared (no declare: for a gauge). */
+    public int refusedPartnerExchangeCount() {
+        int n = 0;
+        for (PartnerExchange own : partnerExchanges.values()) {
+            if (own.state == State.REFUSED) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    private synchronized String partnerRefusal(PartnerExchange own) {
+        if (own.state == State.REFUSED && System.nanoTime() - own.lastTry >= retryNanos) {
+            declarePartner(own);
+        }
+        return own.state == State.REFUSED ? own.reason : null;
     }
 
     private static String partnerKey(String source, String channel) {
@@ -126,23 +185,23 @@ public class MqExchangeGuard implements ConnectionListener {
         }
     }
 
-    /** Declares now; the outcome is kept for {@link #ensureDeclared} and the health indicator. */
+    /**
+     * Declares now: the shared and internal exchanges (their outcome is the channel's, kept for {@link #ensureDeclared}
+     * and the health indicator), then, once they are, each isolated partner's own exchange apart (its outcome is that
+     * partner's, {@link #partnerRefusal}).
+     */
     public synchronized State declare() {
         lastTry = System.nanoTime();
         try {
             template.execute(channel -> {
                 channel.exchangeDeclare(exchange, "topic", true, false, null);
-                for (String own : List.copyOf(partnerExchanges.values())) {
-                    channel.exchangeDeclare(own, "topic", true, false, null);
-                }
                 return channel.exchangeDeclare(internalExchange, "direct", true, false, null);
             });
             if (state != State.DECLARED) {
                 log.info(
-                        "MQ channel up: exchange {} (durable topic), isolated partners' exchanges {} (durable topic) "
-                                + "and our internal exchange {} (durable direct) declared",
+                        "MQ channel up: exchange {} (durable topic) and our internal exchange {} (durable direct) "
+                                + "declared",
                         exchange,
-                        partnerExchanges.values(),
                         internalExchange);
             }
             state = State.DECLARED;
@@ -155,9 +214,8 @@ public class MqExchangeGuard implements ConnectionListener {
             ShutdownSignalException refused = refusal(e);
             if (refused != null) {
                 state = State.REFUSED;
-                reason = "the broker refused to declare exchange " + exchange
-                        + (partnerExchanges.isEmpty() ? "" : " or a partner's own " + partnerExchanges.values())
-                        + " as a durable topic exchange or " + internalExchange + " as a durable direct exchange ("
+                reason = "the broker refused to declare exchange " + exchange + " as a durable topic exchange or "
+                        + internalExchange + " as a durable direct exchange ("
                         + refused.getReason().protocolMethodName() + ": " + refusedText(refused) + ")";
                 log.error(
                         "MQ channel DOWN: {}. Malls bind this exchange by name: fix or delete it on the broker; "
@@ -169,13 +227,65 @@ public class MqExchangeGuard implements ConnectionListener {
                 log.warn("MQ channel: {}", reason);
             }
         }
+        if (state == State.DECLARED) {
+            for (PartnerExchange own : partnerExchanges.values()) {
+                declarePartner(own);
+            }
+        }
         return state;
+    }
+
+    /**
+     * Declares one isolated partner's exchange on a channel of its own (a refused declare closes its channel). Only a
+     * refusal is kept as the partner's: any other failure is the broker's or the connection's, which the next publish
+     * meets as every partner does, so the partner's state stays unknown and is declared again with the channel's.
+     */
+    private void declarePartner(PartnerExchange own) {
+        own.lastTry = System.nanoTime();
+        try {
+            template.execute(channel -> channel.exchangeDeclare(own.name, "topic", true, false, null));
+            if (own.state == State.REFUSED) {
+                log.info(
+                        "MQ partner exchange {} of partner {} declared (durable topic): its MQ callbacks go out again",
+                        own.name,
+                        own.partner);
+            }
+            own.state = State.DECLARED;
+            own.reason = null;
+        } catch (AmqpException e) {
+            ShutdownSignalException refused = refusal(e);
+            if (refused == null) {
+                own.state = State.UNKNOWN;
+                own.reason = null;
+                log.warn("MQ partner exchange {}: declare failed: {}", own.name, rootMessage(e));
+                return;
+            }
+            boolean first = own.state != State.REFUSED;
+            own.state = State.REFUSED;
+            own.reason = "the broker refused to declare partner " + own.partner + "'s own exchange " + own.name
+                    + " as a durable topic exchange (" + refused.getReason().protocolMethodName() + ": "
+                    + refusedText(refused) + ")";
+            if (first) {
+                log.error(
+                        "MQ partner exchange REFUSED: {}. Only this partner's MQ callbacks wait in the outbox (no try "
+                                + "used) until the exchange is fixed or deleted on the broker; every other partner's go "
+                                + "on",
+                        own.reason);
+            } else {
+                log.warn("MQ partner exchange still refused: {}", own.reason);
+            }
+        }
     }
 
     /** Called after a failed publish: the channel may be gone with the exchange, so declare again next time. */
     public void forget() {
         if (state == State.DECLARED) {
             state = State.UNKNOWN;
+        }
+        for (PartnerExchange own : partnerExchanges.values()) {
+            if (own.state == State.DECLARED) {
+                own.state = State.UNKNOWN;
+            }
         }
     }
 
@@ -255,6 +365,20 @@ public class MqExchangeGuard implements ConnectionListener {
         return signal.getReason() instanceof com.rabbitmq.client.AMQP.Channel.Close close
                 ? close.getReplyCode() + " " + close.getReplyText()
                 : signal.getMessage();
+    }
+
+    /** An isolated partner's exchange and the broker's last answer to its declare. */
+    private static final class PartnerExchange {
+        final String partner;
+        final String name;
+        volatile State state = State.UNKNOWN;
+        volatile String reason;
+        volatile long lastTry;
+
+        PartnerExchange(String partner, String name) {
+            this.partner = partner;
+            this.name = name;
+        }
     }
 
     static String rootMessage(Throwable e) {

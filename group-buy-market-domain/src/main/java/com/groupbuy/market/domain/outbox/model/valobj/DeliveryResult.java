@@ -66,6 +66,16 @@ public record DeliveryResult(
         return new DeliveryResult(false, null, 0, "not sent: " + why, until, reason);
     }
 
+    /**
+     * Not sent because the broker refuses the task's partner's own exchange ({@link NotSentReason#EXCHANGE_REFUSED}):
+     * the task waits until {@code until} without using a try. The broker answered as a healthy one — it is that
+     * partner's exchange that is broken — so, like a return, this counts as no failure of the endpoint every MQ
+     * partner shares: one partner's exchange must not open the breaker for all of them.
+     */
+    public static DeliveryResult exchangeRefused(Instant until, String why) {
+        return new DeliveryResult(false, null, 0, "not sent: " + why, until, NotSentReason.EXCHANGE_REFUSED, true);
+    }
+
     public boolean notAttempted() {
         return notSentUntil != null;
     }

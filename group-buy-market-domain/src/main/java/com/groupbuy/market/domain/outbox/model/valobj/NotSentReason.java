@@ -14,5 +14,11 @@ public enum NotSentReason {
      * As many deliveries of the task's partner (source + channel) as allowed are in flight, whatever their endpoints:
      * one partner naming many endpoints does not hold every delivery thread. Free again soon.
      */
-    PARTNER_FULL
+    PARTNER_FULL,
+    /**
+     * The broker refuses the partner's own MQ exchange (it exists with another type or durability, or our broker user
+     * may not configure it): only this partner's messages have nowhere to go. They wait until the exchange is declared
+     * again; every other partner's go on.
+     */
+    EXCHANGE_REFUSED
 }
