@@ -65,6 +65,7 @@ import java.util.Date;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -107,6 +108,12 @@ public final class ExecutorHttpServer implements AutoCloseable {
      * The console opens one per call and closes it with the answer.
      */
     static final int MAX_CONNECTIONS_PER_ADDRESS = 64;
+    /** Threads that answer requests (token limit, then the job call); the event loop only reads and writes. */
+    static final int POOL_THREADS = 2;
+    /** Complete requests waiting for a thread; past it a request is answered {@link #BUSY} at once. */
+    static final int POOL_QUEUE = 200;
+
+    static final String BUSY = "the executor is busy (too many requests waiting), try again later";
 
     private final Channel channel;
     private final EventLoopGroup loops;
@@ -138,20 +145,21 @@ public final class ExecutorHttpServer implements AutoCloseable {
                     "XXL-Job executor cannot listen on " + host + ":" + port + ": " + e.getMessage(), e);
         }
         AtomicInteger n = new AtomicInteger();
-        // Full: the event loop answers itself (slows the caller down) rather than dropping a console's call; it only
-        // ever hands over complete requests, so nothing here waits on a peer.
+        // Full: the request is answered "busy" by the event loop, which calls nothing else ({@link Handler}). It ran
+        // the request itself before, token limit included: a Redis call on the one thread that reads every connection,
+        // so a slow or stopped Redis stalled every connection, the console's too, for as long as each call waited.
         ExecutorService threads = new ThreadPoolExecutor(
-                2,
-                2,
+                POOL_THREADS,
+                POOL_THREADS,
                 60,
                 TimeUnit.SECONDS,
-                new LinkedBlockingQueue<>(200),
+                new LinkedBlockingQueue<>(POOL_QUEUE),
                 r -> {
                     Thread thread = new Thread(r, "xxl-job-http-" + n.incrementAndGet());
                     thread.setDaemon(true);
                     return thread;
                 },
-                new ThreadPoolExecutor.CallerRunsPolicy());
+                new ThreadPoolExecutor.AbortPolicy());
         EventLoopGroup loops = new NioEventLoopGroup(1, new DefaultThreadFactory("xxl-job-io", true));
         byte[] token = accessToken.getBytes(StandardCharsets.UTF_8);
         Refusals refusals = new Refusals();
@@ -379,7 +387,7 @@ public final class ExecutorHttpServer implements AutoCloseable {
             String given = request.headers().get(XxlJobRemotingUtil.XXL_JOB_ACCESS_TOKEN);
             String body = request.content().toString(StandardCharsets.UTF_8);
             Object remote = ctx.channel().remoteAddress();
-            threads.execute(() -> {
+            Runnable work = () -> {
                 ReturnT<?> answer;
                 try {
                     answer = answer(method, path, rawPath, given, body, remote, token, limit, refusals, executorBiz);
@@ -395,7 +403,15 @@ public final class ExecutorHttpServer implements AutoCloseable {
                     answer = ReturnT.ofFail("request failed (the executor's log says why)");
                 }
                 reply(ctx, answer);
-            });
+            };
+            try {
+                threads.execute(work);
+            } catch (RejectedExecutionException full) {
+                // On the event loop: no token check (a Redis call) and no job here, only the answer. Nothing is lost
+                // that the console does not retry: a refused /run is a failed trigger, shown as such.
+                refusals.log("request pool full", rawPath, remote);
+                reply(ctx, ReturnT.ofFail(BUSY));
+            }
         }
 
         @Override
