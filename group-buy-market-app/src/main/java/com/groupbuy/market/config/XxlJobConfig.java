@@ -33,12 +33,15 @@ public class XxlJobConfig {
      * Wrong access tokens presented to the executor are counted like wrong admin tokens ({@code gbm.console.login.*},
      * the same code and limits) in counters of their own ({@code executor:token-failures:…}): guessing one secret
      * never locks out the callers of the other. The console's address presents the right token on every call, so the
-     * limit of all addresses does not lock it out.
+     * limit of all addresses does not lock it out. While Redis cannot answer, this instance counts alone
+     * ({@link FallbackAuthLimit}): the right token still runs jobs, guesses stay bounded.
      */
     @Bean
     public AdminAuthLimit executorTokenLimit(
             RedissonClient redisson, RedisKeys keys, RedisOutages outages, ConsoleLoginLimitProperties limits) {
-        return new RedisAuthLimit(redisson, keys, outages, limits, "executor", "token-failures");
+        return new FallbackAuthLimit(
+                new RedisAuthLimit(redisson, keys, outages, limits, "executor", "token-failures"),
+                new LocalAuthLimit(limits, System::currentTimeMillis));
     }
 
     @Bean

@@ -56,7 +56,8 @@ class ExecutorRedisOutageIT {
     PrivateRedis redis;
 
     /**
-     * 240 requests with a token arrive while Redis answers nothing: the pool's two threads wait on Redis, its queue
+     * 240 requests with the right token (it is checked against the limit first, whatever it is; no failure is counted
+     * for the next test to meet) arrive while Redis answers nothing: the pool's two threads wait on Redis, its queue
      * (200) fills, and the event loop — the one thread that accepts and reads every connection — ran the next request
      * itself, its Redis call included. The thread dumps taken meanwhile count how often the event loop was found inside
      * the token limit's Redis call: never, now; those requests are answered "busy" at once.
@@ -76,7 +77,7 @@ class ExecutorRedisOutageIT {
                 try {
                     socket.bind(new InetSocketAddress("127.0.0." + (50 + i / 60), 0));
                     socket.connect(new InetSocketAddress("127.0.0.1", EXECUTOR_PORT), 1_000);
-                    socket.getOutputStream().write(request("/beat", "guess-" + i, ""));
+                    socket.getOutputStream().write(request("/beat", TOKEN, ""));
                 } catch (IOException stalled) {
                     notAccepted++;
                 }
@@ -122,6 +123,50 @@ class ExecutorRedisOutageIT {
         assertThat(answers)
                 .as("what the pool could not take is answered busy")
                 .containsKey("the executor is busy (too many requests waiting), try again later");
+    }
+
+    /**
+     * Redis gone (killed): the executor refused every request with a token, the right one from the console too, so no
+     * operator could run the compensation jobs during the outage. Now this instance counts alone, with the same limits:
+     * the console's right token runs, fifteen guesses from another address get ten compared and five refused, and that
+     * address's right token is then refused too, as with Redis.
+     */
+    @Test
+    void whileRedisIsDownTheRightTokenRunsAndGuessesStayBounded() throws Exception {
+        redis.kill();
+        JsonNode console;
+        JsonNode lockedOut;
+        Map<String, Integer> guesses = new TreeMap<>();
+        try {
+            console = post("127.0.0.1", "/beat", TOKEN, "");
+            for (int i = 0; i < 15; i++) {
+                guesses.merge(
+                        post("127.0.0.70", "/beat", "guess-" + i, "")
+                                .path("msg")
+                                .asText()
+                                .replaceAll("in \\d+ s", "in N s"),
+                        1,
+                        Integer::sum);
+            }
+            lockedOut = post("127.0.0.70", "/beat", TOKEN, "");
+        } finally {
+            redis.startAgain();
+            redis.awaitOnePong();
+        }
+        System.out.println("Redis down: the console's right token answered " + console + "; 15 guesses from another "
+                + "address " + guesses + "; its right token then " + lockedOut);
+
+        assertThat(console.path("code").asInt())
+                .as("the console's right token while Redis is down")
+                .isEqualTo(200);
+        assertThat(guesses)
+                .as("ten guesses compared, then refused: bounded without Redis too")
+                .containsOnly(
+                        Map.entry("The access token is wrong.", 10),
+                        Map.entry("rate limited: 10 wrong access tokens from this address, try again in N s", 5));
+        assertThat(lockedOut.path("msg").asText())
+                .as("the right token after the limit, from that address")
+                .startsWith("rate limited: 10 wrong access tokens from this address");
     }
 
     /** Thread dumps in which an event-loop thread of the executor is inside the Redis-backed token limit (0 or 1). */
