@@ -2,6 +2,7 @@ package com.groupbuy.market.config;
 
 import com.groupbuy.market.config.xxljob.BeanOnlyXxlJobExecutor;
 import com.groupbuy.market.config.xxljob.ExecutorAccessToken;
+import com.groupbuy.market.config.xxljob.ExecutorHttpServer;
 import com.groupbuy.market.config.xxljob.ExecutorSettings;
 import com.groupbuy.market.infrastructure.outage.RedisOutages;
 import com.groupbuy.market.infrastructure.redis.RedisKeys;
@@ -58,6 +59,8 @@ public class XxlJobConfig {
             @Value("${xxl.job.executor.logpath:./logs/xxl-job}") String logPath,
             @Value("${xxl.job.executor.logretentiondays:30}") int logRetentionDays,
             @Value("${gbm.xxl-job.registry-interval:30s}") Duration registryInterval,
+            @Value("${gbm.xxl-job.max-connections:" + ExecutorHttpServer.DEFAULT_MAX_CONNECTIONS + "}")
+                    int maxConnections,
             @Value("${gbm.embedded.data-dir:./data}") String dataDir) {
         ProductionSecretsGuard.refuseWeakExecutorToken(environment, accessToken);
         if (ip == null || ip.isBlank()) {
@@ -76,7 +79,8 @@ public class XxlJobConfig {
                         port,
                         logPath,
                         logRetentionDays,
-                        registryInterval),
+                        registryInterval,
+                        maxConnections),
                 executorTokenLimit);
     }
 

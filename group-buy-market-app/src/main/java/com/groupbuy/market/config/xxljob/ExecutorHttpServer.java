@@ -108,6 +108,12 @@ public final class ExecutorHttpServer implements AutoCloseable {
      * The console opens one per call and closes it with the answer.
      */
     static final int MAX_CONNECTIONS_PER_ADDRESS = 64;
+    /** {@code gbm.xxl-job.max-connections}'s default: connections of all addresses together, but known ones. */
+    public static final int DEFAULT_MAX_CONNECTIONS = 256;
+    /** Addresses remembered as known (presented the right token), and for how long after their latest. */
+    static final int MAX_KNOWN_ADDRESSES = 64;
+
+    static final long KNOWN_FOR_MILLIS = TimeUnit.DAYS.toMillis(1);
     /** Threads that answer requests (token limit, then the job call); the event loop only reads and writes. */
     static final int POOL_THREADS = 2;
     /** Complete requests waiting for a thread; past it a request is answered {@link #BUSY} at once. */
@@ -131,6 +137,23 @@ public final class ExecutorHttpServer implements AutoCloseable {
      */
     public static ExecutorHttpServer start(
             String host, int port, String accessToken, AdminAuthLimit limit, ExecutorBiz executorBiz) {
+        return start(host, port, accessToken, limit, executorBiz, DEFAULT_MAX_CONNECTIONS);
+    }
+
+    /**
+     * As above; {@code maxConnections} bounds the connections open at once from addresses that have not presented the
+     * right token lately (a known address, the console's, is bounded by its own per-address limit only).
+     */
+    public static ExecutorHttpServer start(
+            String host,
+            int port,
+            String accessToken,
+            AdminAuthLimit limit,
+            ExecutorBiz executorBiz,
+            int maxConnections) {
+        if (maxConnections < 1) {
+            throw new IllegalStateException("gbm.xxl-job.max-connections must be at least 1, not " + maxConnections);
+        }
         if (limit == null) {
             throw new IllegalStateException("the XXL-Job executor needs a limit of wrong access tokens");
         }
@@ -163,7 +186,7 @@ public final class ExecutorHttpServer implements AutoCloseable {
         EventLoopGroup loops = new NioEventLoopGroup(1, new DefaultThreadFactory("xxl-job-io", true));
         byte[] token = accessToken.getBytes(StandardCharsets.UTF_8);
         Refusals refusals = new Refusals();
-        OpenConnections connections = new OpenConnections();
+        OpenConnections connections = new OpenConnections(maxConnections);
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(loops)
                 .channel(NioServerSocketChannel.class)
@@ -171,18 +194,16 @@ public final class ExecutorHttpServer implements AutoCloseable {
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
-                        if (!connections.open(ch)) {
-                            refusals.log(
-                                    "over " + MAX_CONNECTIONS_PER_ADDRESS + " open connections from one address",
-                                    "(connection)",
-                                    ch.remoteAddress());
+                        String over = connections.open(ch);
+                        if (over != null) {
+                            refusals.log(over, "(connection)", ch.remoteAddress());
                             ch.close();
                             return;
                         }
                         ch.pipeline()
                                 .addLast(new ReadTimeoutHandler(READ_TIMEOUT_SECONDS))
                                 .addLast(new HttpServerCodec())
-                                .addLast(new TokenGate(token))
+                                .addLast(new TokenGate(token, connections))
                                 .addLast(new BoundedAggregator())
                                 .addLast(new Handler(token, limit, refusals, executorBiz, threads));
                     }
@@ -247,10 +268,12 @@ public final class ExecutorHttpServer implements AutoCloseable {
      */
     private static final class TokenGate extends ChannelInboundHandlerAdapter {
         private final byte[] token;
+        private final OpenConnections connections;
         private HttpRequest dropping;
 
-        TokenGate(byte[] token) {
+        TokenGate(byte[] token, OpenConnections connections) {
             this.token = token;
+            this.connections = connections;
         }
 
         @Override
@@ -263,10 +286,12 @@ public final class ExecutorHttpServer implements AutoCloseable {
             }
             if (msg instanceof HttpRequest request
                     && !(msg instanceof HttpContent)
-                    && request.decoderResult().isSuccess()
-                    && !admitted(request)) {
-                dropping = request;
-                return;
+                    && request.decoderResult().isSuccess()) {
+                if (!admitted(request)) {
+                    dropping = request;
+                    return;
+                }
+                connections.known(ctx.channel());
             }
             if (dropping != null && msg instanceof HttpContent content) {
                 content.release();
@@ -298,32 +323,70 @@ public final class ExecutorHttpServer implements AutoCloseable {
      * Open connections per client address. Without a bound anyone reaching the port, no token needed, could hold
      * connections open without limit (a byte every {@link #READ_TIMEOUT_SECONDS} keeps one alive), each a file
      * descriptor of the whole service's: enough of them and the database pool, Redis and Tomcat could open none. Per
-     * address, not in total: a total would let one peer's connections lock the console out, which jobattack fixed.
+     * address, and in total ({@code maxConnections}): many addresses (an IPv6 prefix holds billions) each under
+     * their own limit held connections without bound. The total does not apply to a known address, one that presented
+     * the right token on this server within {@link #KNOWN_FOR_MILLIS} (at most {@link #MAX_KNOWN_ADDRESSES}): a total
+     * alone would let anyone's connections lock the console out, which jobattack fixed. Open connections are
+     * therefore at most {@code maxConnections} plus the known addresses' own limits.
      */
     private static final class OpenConnections {
         private final ConcurrentHashMap<InetAddress, AtomicInteger> open = new ConcurrentHashMap<>();
+        private final ConcurrentHashMap<InetAddress, Long> knownUntil = new ConcurrentHashMap<>();
+        private final AtomicInteger total = new AtomicInteger();
+        private final int maxConnections;
 
-        /** Counts {@code ch} against its address until it closes; false (not counted) when the address is full. */
-        boolean open(SocketChannel ch) {
+        OpenConnections(int maxConnections) {
+            this.maxConnections = maxConnections;
+        }
+
+        /** Counts {@code ch} until it closes; or why not (not counted) when its address, or all, are full. */
+        String open(SocketChannel ch) {
             InetAddress address =
                     ch.remoteAddress() == null ? null : ch.remoteAddress().getAddress();
             if (address == null) {
-                return true;
+                return null;
             }
             AtomicInteger count = open.compute(address, (a, n) -> {
                 AtomicInteger c = n == null ? new AtomicInteger() : n;
                 c.incrementAndGet();
                 return c;
             });
+            int all = total.incrementAndGet();
             if (count.get() > MAX_CONNECTIONS_PER_ADDRESS) {
                 close(address);
-                return false;
+                return "over " + MAX_CONNECTIONS_PER_ADDRESS + " open connections from one address";
+            }
+            if (all > maxConnections && !isKnown(address)) {
+                close(address);
+                return "over " + maxConnections + " open connections from all addresses";
             }
             ch.closeFuture().addListener(f -> close(address));
-            return true;
+            return null;
+        }
+
+        /** {@code ch}'s address presented the right token (the console's does on every call). */
+        void known(Channel ch) {
+            if (!(ch.remoteAddress() instanceof InetSocketAddress inet) || inet.getAddress() == null) {
+                return;
+            }
+            long now = System.currentTimeMillis();
+            InetAddress address = inet.getAddress();
+            if (!knownUntil.containsKey(address) && knownUntil.size() >= MAX_KNOWN_ADDRESSES) {
+                knownUntil.values().removeIf(until -> until <= now);
+                if (knownUntil.size() >= MAX_KNOWN_ADDRESSES) {
+                    return;
+                }
+            }
+            knownUntil.put(address, now + KNOWN_FOR_MILLIS);
+        }
+
+        private boolean isKnown(InetAddress address) {
+            Long until = knownUntil.get(address);
+            return until != null && until > System.currentTimeMillis();
         }
 
         private void close(InetAddress address) {
+            total.decrementAndGet();
             open.computeIfPresent(address, (a, n) -> n.decrementAndGet() <= 0 ? null : n);
         }
     }
