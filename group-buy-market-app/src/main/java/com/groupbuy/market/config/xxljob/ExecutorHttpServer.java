@@ -62,6 +62,7 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.text.SimpleDateFormat;
 import java.util.Date;
+import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -622,11 +623,112 @@ public final class ExecutorHttpServer implements AutoCloseable {
             return ReturnT.ofSuccess(
                     new LogResult(param.getFromLineNum(), 0, "readLog fail, logFile not exists", true));
         }
-        try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
-            return ReturnT.ofSuccess(page(in, param.getFromLineNum(), LOG_PAGE_BYTES, day + "/" + file.getFileName()));
+        try {
+            return ReturnT.ofSuccess(
+                    pageOfFile(file, param.getFromLineNum(), LOG_PAGE_BYTES, day + "/" + file.getFileName()));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /**
+     * Lines the library's {@code JobThread} writes when a run has ended (finished, failed, killed or timed out): after
+     * one of them no more lines come.
+     */
+    private static final List<String> RUN_ENDED =
+            List.of("----------- xxl-job job execute end(", "----------- JobThread toStop", "job execute timeout");
+
+    /**
+     * {@link #page} of {@code file}, but the first page of a finished run's log that does not fit one page is its head
+     * and its tail, each at most half a page, with a line saying which lines are left out. The console asks a
+     * finished run's log once, from line 1, and shows that answer alone (joblog.detail.js stops at once when the run
+     * has a handle code): a head-only page hid how the run ended, the result and the error. {@code toLineNum} is then
+     * the last line, so a console that does ask again is told the log has ended.
+     */
+    static LogResult pageOfFile(Path file, int fromLineNum, int maxBytes, String name) throws IOException {
+        LogResult page;
+        try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
+            page = page(in, fromLineNum, maxBytes, name);
+        }
+        if (fromLineNum > 1 || !page.getLogContent().endsWith(MORE_FOLLOWS_END) || !runEnded(file)) {
+            return page;
+        }
+        int half = maxBytes / 2 - 256;
+        long size = Files.size(file);
+        long[] lines = lineCounts(file, size - half); // [all lines, the first line starting at or after the offset]
+        LogResult head;
+        try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
+            head = page(in, 1, half, name);
+        }
+        int tailFrom = (int) lines[1];
+        if (tailFrom <= head.getToLineNum() + 1 || lines[1] > lines[0]) {
+            return page;
+        }
+        LogResult tail;
+        try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
+            tail = page(in, tailFrom, half, name);
+        }
+        String headText = head.getLogContent();
+        int note = headText.lastIndexOf(MORE_FOLLOWS_START);
+        String text = (note >= 0 ? headText.substring(0, note) : headText)
+                + "[the run has ended and its log is longer than one answer (" + maxBytes + " bytes): lines "
+                + (head.getToLineNum() + 1) + " to " + (tailFrom - 1) + " are not shown here; read " + name
+                + " in the executor's log dir]\n" + tail.getLogContent();
+        return new LogResult(fromLineNum, tail.getToLineNum(), text, false);
+    }
+
+    private static boolean runEnded(Path file) throws IOException {
+        long size = Files.size(file);
+        int last = (int) Math.min(size, 16 * 1024);
+        byte[] end = new byte[last];
+        try (var channel = Files.newByteChannel(file)) {
+            channel.position(size - last);
+            java.nio.ByteBuffer buffer = java.nio.ByteBuffer.wrap(end);
+            while (buffer.hasRemaining() && channel.read(buffer) > 0) {
+                // reads the file's last bytes
+            }
+        }
+        String text = new String(end, StandardCharsets.UTF_8);
+        return RUN_ENDED.stream().anyMatch(text::contains);
+    }
+
+    /**
+     * The file's line count as the library counts them, and the number of the first line that starts at or after
+     * byte {@code offset} (past the count when none does).
+     */
+    private static long[] lineCounts(Path file, long offset) throws IOException {
+        long lines = 0;
+        long firstAfter = -1;
+        long at = 0;
+        boolean pending = false;
+        int previous = -1;
+        try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
+            byte[] chunk = new byte[1 << 16];
+            int read;
+            while ((read = in.read(chunk)) != -1) {
+                for (int i = 0; i < read; i++, at++) {
+                    int b = chunk[i] & 0xFF;
+                    if (b == '\n' && previous == '\r') {
+                        previous = b;
+                        continue;
+                    }
+                    previous = b;
+                    if (b == '\n' || b == '\r') {
+                        lines++;
+                        pending = false;
+                        continue;
+                    }
+                    if (!pending && firstAfter < 0 && at >= offset) {
+                        firstAfter = lines + 1;
+                    }
+                    pending = true;
+                }
+            }
+        }
+        if (pending) {
+            lines++;
+        }
+        return new long[] {lines, firstAfter < 0 ? lines + 1 : firstAfter};
     }
 
     /** {@link #readLog}'s page of {@code in}; {@code name} for the note on a page that stops early. */
@@ -697,9 +799,9 @@ public final class ExecutorHttpServer implements AutoCloseable {
         }
         String content = text.toString(StandardCharsets.UTF_8);
         if (full) {
-            content += "[the executor answers at most " + maxBytes + " bytes of log at a time: this page ends at line "
+            content += MORE_FOLLOWS_START + maxBytes + " bytes of log at a time: this page ends at line "
                     + toLineNum + ", more follows (asked again from line " + (toLineNum + 1) + ", or read " + name
-                    + " in the executor's log dir)]\n";
+                    + MORE_FOLLOWS_END;
         }
         return new LogResult(fromLineNum, toLineNum, content, false);
     }
@@ -727,6 +829,8 @@ public final class ExecutorHttpServer implements AutoCloseable {
         return LINE_CUT;
     }
 
+    private static final String MORE_FOLLOWS_START = "[the executor answers at most ";
+    private static final String MORE_FOLLOWS_END = " in the executor's log dir)]\n";
     private static final int PAGE_FULL = 0;
     private static final int LINE_ADDED = 1;
     private static final int LINE_CUT = 2;
