@@ -2,6 +2,7 @@ package com.groupbuy.market.config;
 
 import com.groupbuy.market.config.xxljob.BeanOnlyXxlJobExecutor;
 import com.groupbuy.market.config.xxljob.ExecutorAccessToken;
+import com.groupbuy.market.config.xxljob.ExecutorHttpServer;
 import com.groupbuy.market.config.xxljob.ExecutorSettings;
 import com.groupbuy.market.infrastructure.outage.RedisOutages;
 import com.groupbuy.market.infrastructure.redis.RedisKeys;
@@ -33,12 +34,15 @@ public class XxlJobConfig {
      * Wrong access tokens presented to the executor are counted like wrong admin tokens ({@code gbm.console.login.*},
      * the same code and limits) in counters of their own ({@code executor:token-failures:…}): guessing one secret
      * never locks out the callers of the other. The console's address presents the right token on every call, so the
-     * limit of all addresses does not lock it out.
+     * limit of all addresses does not lock it out. While Redis cannot answer, this instance counts alone
+     * ({@link FallbackAuthLimit}): the right token still runs jobs, guesses stay bounded.
      */
     @Bean
     public AdminAuthLimit executorTokenLimit(
             RedissonClient redisson, RedisKeys keys, RedisOutages outages, ConsoleLoginLimitProperties limits) {
-        return new RedisAuthLimit(redisson, keys, outages, limits, "executor", "token-failures");
+        return new FallbackAuthLimit(
+                new RedisAuthLimit(redisson, keys, outages, limits, "executor", "token-failures"),
+                new LocalAuthLimit(limits, System::currentTimeMillis));
     }
 
     @Bean
@@ -55,6 +59,8 @@ public class XxlJobConfig {
             @Value("${xxl.job.executor.logpath:./logs/xxl-job}") String logPath,
             @Value("${xxl.job.executor.logretentiondays:30}") int logRetentionDays,
             @Value("${gbm.xxl-job.registry-interval:30s}") Duration registryInterval,
+            @Value("${gbm.xxl-job.max-connections:" + ExecutorHttpServer.DEFAULT_MAX_CONNECTIONS + "}")
+                    int maxConnections,
             @Value("${gbm.embedded.data-dir:./data}") String dataDir) {
         ProductionSecretsGuard.refuseWeakExecutorToken(environment, accessToken);
         if (ip == null || ip.isBlank()) {
@@ -73,7 +79,8 @@ public class XxlJobConfig {
                         port,
                         logPath,
                         logRetentionDays,
-                        registryInterval),
+                        registryInterval,
+                        maxConnections),
                 executorTokenLimit);
     }
 

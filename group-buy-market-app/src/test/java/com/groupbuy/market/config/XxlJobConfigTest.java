@@ -139,6 +139,7 @@ class XxlJobConfigTest {
                         dataDir.resolve("logs").toString(),
                         30,
                         Duration.ofSeconds(30),
+                        256,
                         dataDir.toString());
     }
 

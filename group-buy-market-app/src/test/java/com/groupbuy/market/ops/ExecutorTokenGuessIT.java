@@ -46,7 +46,8 @@ import org.springframework.test.context.TestPropertySource;
         properties = {
             "gbm.console.login.max-failures=10",
             "gbm.console.login.max-failures-all-addresses=40",
-            "gbm.console.login.window=10m"
+            "gbm.console.login.window=10m",
+            "gbm.xxl-job.max-connections=150"
         })
 class ExecutorTokenGuessIT {
 
@@ -229,6 +230,54 @@ class ExecutorTokenGuessIT {
         assertThat(closedByTheExecutor)
                 .as("connections over 64 from one address")
                 .isEqualTo(36);
+    }
+
+    /**
+     * Four addresses each hold fifty unfinished connections, under the per-address limit (64): all 200 were kept, as
+     * many as there were addresses allowed. Now the total is bounded ({@code gbm.xxl-job.max-connections}, 150 here):
+     * 50 are closed at once, and the console, an address that presented the right token, is still served over it.
+     */
+    @Test
+    void manyAddressesCannotHoldMoreThanTheTotalOpen() throws Exception {
+        assertThat(post("127.0.0.1", "/beat", TOKEN, "").path("code").asInt())
+                .as("the console, known by its right token")
+                .isEqualTo(200);
+        Thread.sleep(500); // earlier tests' connections, closed by the client, are closed by the executor too
+        List<Socket> held = new ArrayList<>();
+        int closedByTheExecutor = 0;
+        int console;
+        try {
+            for (int i = 0; i < 200; i++) {
+                Socket socket = new Socket();
+                held.add(socket);
+                socket.bind(new InetSocketAddress("127.0.0." + (40 + i / 50), 0));
+                socket.connect(new InetSocketAddress("127.0.0.1", EXECUTOR_PORT), 5_000);
+                socket.getOutputStream()
+                        .write("POST /beat HTTP/1.1\r\nHost: x\r\n".getBytes(StandardCharsets.US_ASCII));
+            }
+            Thread.sleep(1_000);
+            for (Socket socket : held) {
+                socket.setSoTimeout(50);
+                try {
+                    if (socket.getInputStream().read() == -1) {
+                        closedByTheExecutor++;
+                    }
+                } catch (java.net.SocketTimeoutException stillOpen) {
+                    // held open by the executor
+                } catch (IOException reset) {
+                    closedByTheExecutor++;
+                }
+            }
+            console = post("127.0.0.1", "/beat", TOKEN, "").path("code").asInt();
+            System.out.println("200 unfinished connections from 4 addresses: " + closedByTheExecutor
+                    + " closed by the executor at once; the console then answered " + console);
+        } finally {
+            for (Socket socket : held) {
+                socket.close();
+            }
+        }
+        assertThat(closedByTheExecutor).as("connections over the total of 150").isEqualTo(50);
+        assertThat(console).as("the console over the total").isEqualTo(200);
     }
 
     /**

@@ -82,6 +82,30 @@ public final class PrivateRedis {
         }
     }
 
+    /**
+     * SIGSTOP of our own child: it keeps its connections open and answers nothing, as a Redis stuck in a long command
+     * or behind a dead network path would. {@link #resume} undoes it.
+     */
+    public synchronized void pause() throws IOException, InterruptedException {
+        signal("-STOP");
+    }
+
+    /** SIGCONT after {@link #pause}. */
+    public synchronized void resume() throws IOException, InterruptedException {
+        signal("-CONT");
+    }
+
+    private void signal(String signal) throws IOException, InterruptedException {
+        int exit = new ProcessBuilder("kill", signal, Long.toString(process.pid()))
+                .redirectErrorStream(true)
+                .start()
+                .waitFor();
+        if (exit != 0) {
+            throw new IllegalStateException(
+                    "kill " + signal + " of private redis-server " + process.pid() + ": " + exit);
+        }
+    }
+
     /** kill -9 of our own child. */
     public synchronized void kill() throws InterruptedException {
         process.destroyForcibly();

@@ -65,7 +65,12 @@ public class BeanOnlyXxlJobExecutor extends XxlJobExecutor
         XxlJobFileAppender.initLogPath(settings.logPath());
         // Bound first: an address in use stops the start before any of the library's threads run.
         server = ExecutorHttpServer.start(
-                settings.ip(), settings.port(), settings.accessToken(), tokenLimit, new ExecutorBizImpl());
+                settings.ip(),
+                settings.port(),
+                settings.accessToken(),
+                tokenLimit,
+                new ExecutorBizImpl(),
+                settings.maxConnections());
         String address = registeredAddress(server.boundAddress());
         registerHandlers();
         initConsoles();

@@ -62,9 +62,11 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.text.SimpleDateFormat;
 import java.util.Date;
+import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -107,6 +109,18 @@ public final class ExecutorHttpServer implements AutoCloseable {
      * The console opens one per call and closes it with the answer.
      */
     static final int MAX_CONNECTIONS_PER_ADDRESS = 64;
+    /** {@code gbm.xxl-job.max-connections}'s default: connections of all addresses together, but known ones. */
+    public static final int DEFAULT_MAX_CONNECTIONS = 256;
+    /** Addresses remembered as known (presented the right token), and for how long after their latest. */
+    static final int MAX_KNOWN_ADDRESSES = 64;
+
+    static final long KNOWN_FOR_MILLIS = TimeUnit.DAYS.toMillis(1);
+    /** Threads that answer requests (token limit, then the job call); the event loop only reads and writes. */
+    static final int POOL_THREADS = 2;
+    /** Complete requests waiting for a thread; past it a request is answered {@link #BUSY} at once. */
+    static final int POOL_QUEUE = 200;
+
+    static final String BUSY = "the executor is busy (too many requests waiting), try again later";
 
     private final Channel channel;
     private final EventLoopGroup loops;
@@ -124,6 +138,23 @@ public final class ExecutorHttpServer implements AutoCloseable {
      */
     public static ExecutorHttpServer start(
             String host, int port, String accessToken, AdminAuthLimit limit, ExecutorBiz executorBiz) {
+        return start(host, port, accessToken, limit, executorBiz, DEFAULT_MAX_CONNECTIONS);
+    }
+
+    /**
+     * As above; {@code maxConnections} bounds the connections open at once from addresses that have not presented the
+     * right token lately (a known address, the console's, is bounded by its own per-address limit only).
+     */
+    public static ExecutorHttpServer start(
+            String host,
+            int port,
+            String accessToken,
+            AdminAuthLimit limit,
+            ExecutorBiz executorBiz,
+            int maxConnections) {
+        if (maxConnections < 1) {
+            throw new IllegalStateException("gbm.xxl-job.max-connections must be at least 1, not " + maxConnections);
+        }
         if (limit == null) {
             throw new IllegalStateException("the XXL-Job executor needs a limit of wrong access tokens");
         }
@@ -138,24 +169,25 @@ public final class ExecutorHttpServer implements AutoCloseable {
                     "XXL-Job executor cannot listen on " + host + ":" + port + ": " + e.getMessage(), e);
         }
         AtomicInteger n = new AtomicInteger();
-        // Full: the event loop answers itself (slows the caller down) rather than dropping a console's call; it only
-        // ever hands over complete requests, so nothing here waits on a peer.
+        // Full: the request is answered "busy" by the event loop, which calls nothing else ({@link Handler}). It ran
+        // the request itself before, token limit included: a Redis call on the one thread that reads every connection,
+        // so a slow or stopped Redis stalled every connection, the console's too, for as long as each call waited.
         ExecutorService threads = new ThreadPoolExecutor(
-                2,
-                2,
+                POOL_THREADS,
+                POOL_THREADS,
                 60,
                 TimeUnit.SECONDS,
-                new LinkedBlockingQueue<>(200),
+                new LinkedBlockingQueue<>(POOL_QUEUE),
                 r -> {
                     Thread thread = new Thread(r, "xxl-job-http-" + n.incrementAndGet());
                     thread.setDaemon(true);
                     return thread;
                 },
-                new ThreadPoolExecutor.CallerRunsPolicy());
+                new ThreadPoolExecutor.AbortPolicy());
         EventLoopGroup loops = new NioEventLoopGroup(1, new DefaultThreadFactory("xxl-job-io", true));
         byte[] token = accessToken.getBytes(StandardCharsets.UTF_8);
         Refusals refusals = new Refusals();
-        OpenConnections connections = new OpenConnections();
+        OpenConnections connections = new OpenConnections(maxConnections);
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(loops)
                 .channel(NioServerSocketChannel.class)
@@ -163,18 +195,16 @@ public final class ExecutorHttpServer implements AutoCloseable {
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
-                        if (!connections.open(ch)) {
-                            refusals.log(
-                                    "over " + MAX_CONNECTIONS_PER_ADDRESS + " open connections from one address",
-                                    "(connection)",
-                                    ch.remoteAddress());
+                        String over = connections.open(ch);
+                        if (over != null) {
+                            refusals.log(over, "(connection)", ch.remoteAddress());
                             ch.close();
                             return;
                         }
                         ch.pipeline()
                                 .addLast(new ReadTimeoutHandler(READ_TIMEOUT_SECONDS))
                                 .addLast(new HttpServerCodec())
-                                .addLast(new TokenGate(token))
+                                .addLast(new TokenGate(token, connections))
                                 .addLast(new BoundedAggregator())
                                 .addLast(new Handler(token, limit, refusals, executorBiz, threads));
                     }
@@ -239,10 +269,12 @@ public final class ExecutorHttpServer implements AutoCloseable {
      */
     private static final class TokenGate extends ChannelInboundHandlerAdapter {
         private final byte[] token;
+        private final OpenConnections connections;
         private HttpRequest dropping;
 
-        TokenGate(byte[] token) {
+        TokenGate(byte[] token, OpenConnections connections) {
             this.token = token;
+            this.connections = connections;
         }
 
         @Override
@@ -255,10 +287,12 @@ public final class ExecutorHttpServer implements AutoCloseable {
             }
             if (msg instanceof HttpRequest request
                     && !(msg instanceof HttpContent)
-                    && request.decoderResult().isSuccess()
-                    && !admitted(request)) {
-                dropping = request;
-                return;
+                    && request.decoderResult().isSuccess()) {
+                if (!admitted(request)) {
+                    dropping = request;
+                    return;
+                }
+                connections.known(ctx.channel());
             }
             if (dropping != null && msg instanceof HttpContent content) {
                 content.release();
@@ -290,32 +324,70 @@ public final class ExecutorHttpServer implements AutoCloseable {
      * Open connections per client address. Without a bound anyone reaching the port, no token needed, could hold
      * connections open without limit (a byte every {@link #READ_TIMEOUT_SECONDS} keeps one alive), each a file
      * descriptor of the whole service's: enough of them and the database pool, Redis and Tomcat could open none. Per
-     * address, not in total: a total would let one peer's connections lock the console out, which jobattack fixed.
+     * address, and in total ({@code maxConnections}): many addresses (an IPv6 prefix holds billions) each under
+     * their own limit held connections without bound. The total does not apply to a known address, one that presented
+     * the right token on this server within {@link #KNOWN_FOR_MILLIS} (at most {@link #MAX_KNOWN_ADDRESSES}): a total
+     * alone would let anyone's connections lock the console out, which jobattack fixed. Open connections are
+     * therefore at most {@code maxConnections} plus the known addresses' own limits.
      */
     private static final class OpenConnections {
         private final ConcurrentHashMap<InetAddress, AtomicInteger> open = new ConcurrentHashMap<>();
+        private final ConcurrentHashMap<InetAddress, Long> knownUntil = new ConcurrentHashMap<>();
+        private final AtomicInteger total = new AtomicInteger();
+        private final int maxConnections;
 
-        /** Counts {@code ch} against its address until it closes; false (not counted) when the address is full. */
-        boolean open(SocketChannel ch) {
+        OpenConnections(int maxConnections) {
+            this.maxConnections = maxConnections;
+        }
+
+        /** Counts {@code ch} until it closes; or why not (not counted) when its address, or all, are full. */
+        String open(SocketChannel ch) {
             InetAddress address =
                     ch.remoteAddress() == null ? null : ch.remoteAddress().getAddress();
             if (address == null) {
-                return true;
+                return null;
             }
             AtomicInteger count = open.compute(address, (a, n) -> {
                 AtomicInteger c = n == null ? new AtomicInteger() : n;
                 c.incrementAndGet();
                 return c;
             });
+            int all = total.incrementAndGet();
             if (count.get() > MAX_CONNECTIONS_PER_ADDRESS) {
                 close(address);
-                return false;
+                return "over " + MAX_CONNECTIONS_PER_ADDRESS + " open connections from one address";
+            }
+            if (all > maxConnections && !isKnown(address)) {
+                close(address);
+                return "over " + maxConnections + " open connections from all addresses";
             }
             ch.closeFuture().addListener(f -> close(address));
-            return true;
+            return null;
+        }
+
+        /** {@code ch}'s address presented the right token (the console's does on every call). */
+        void known(Channel ch) {
+            if (!(ch.remoteAddress() instanceof InetSocketAddress inet) || inet.getAddress() == null) {
+                return;
+            }
+            long now = System.currentTimeMillis();
+            InetAddress address = inet.getAddress();
+            if (!knownUntil.containsKey(address) && knownUntil.size() >= MAX_KNOWN_ADDRESSES) {
+                knownUntil.values().removeIf(until -> until <= now);
+                if (knownUntil.size() >= MAX_KNOWN_ADDRESSES) {
+                    return;
+                }
+            }
+            knownUntil.put(address, now + KNOWN_FOR_MILLIS);
+        }
+
+        private boolean isKnown(InetAddress address) {
+            Long until = knownUntil.get(address);
+            return until != null && until > System.currentTimeMillis();
         }
 
         private void close(InetAddress address) {
+            total.decrementAndGet();
             open.computeIfPresent(address, (a, n) -> n.decrementAndGet() <= 0 ? null : n);
         }
     }
@@ -379,7 +451,7 @@ public final class ExecutorHttpServer implements AutoCloseable {
             String given = request.headers().get(XxlJobRemotingUtil.XXL_JOB_ACCESS_TOKEN);
             String body = request.content().toString(StandardCharsets.UTF_8);
             Object remote = ctx.channel().remoteAddress();
-            threads.execute(() -> {
+            Runnable work = () -> {
                 ReturnT<?> answer;
                 try {
                     answer = answer(method, path, rawPath, given, body, remote, token, limit, refusals, executorBiz);
@@ -395,7 +467,15 @@ public final class ExecutorHttpServer implements AutoCloseable {
                     answer = ReturnT.ofFail("request failed (the executor's log says why)");
                 }
                 reply(ctx, answer);
-            });
+            };
+            try {
+                threads.execute(work);
+            } catch (RejectedExecutionException full) {
+                // On the event loop: no token check (a Redis call) and no job here, only the answer. Nothing is lost
+                // that the console does not retry: a refused /run is a failed trigger, shown as such.
+                refusals.log("request pool full", rawPath, remote);
+                reply(ctx, ReturnT.ofFail(BUSY));
+            }
         }
 
         @Override
@@ -543,11 +623,112 @@ public final class ExecutorHttpServer implements AutoCloseable {
             return ReturnT.ofSuccess(
                     new LogResult(param.getFromLineNum(), 0, "readLog fail, logFile not exists", true));
         }
-        try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
-            return ReturnT.ofSuccess(page(in, param.getFromLineNum(), LOG_PAGE_BYTES, day + "/" + file.getFileName()));
+        try {
+            return ReturnT.ofSuccess(
+                    pageOfFile(file, param.getFromLineNum(), LOG_PAGE_BYTES, day + "/" + file.getFileName()));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /**
+     * Lines the library's {@code JobThread} writes when a run has ended (finished, failed, killed or timed out): after
+     * one of them no more lines come.
+     */
+    private static final List<String> RUN_ENDED =
+            List.of("----------- xxl-job job execute end(", "----------- JobThread toStop", "job execute timeout");
+
+    /**
+     * {@link #page} of {@code file}, but the first page of a finished run's log that does not fit one page is its head
+     * and its tail, each at most half a page, with a line saying which lines are left out. The console asks a
+     * finished run's log once, from line 1, and shows that answer alone (joblog.detail.js stops at once when the run
+     * has a handle code): a head-only page hid how the run ended, the result and the error. {@code toLineNum} is then
+     * the last line, so a console that does ask again is told the log has ended.
+     */
+    static LogResult pageOfFile(Path file, int fromLineNum, int maxBytes, String name) throws IOException {
+        LogResult page;
+        try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
+            page = page(in, fromLineNum, maxBytes, name);
+        }
+        if (fromLineNum > 1 || !page.getLogContent().endsWith(MORE_FOLLOWS_END) || !runEnded(file)) {
+            return page;
+        }
+        int half = maxBytes / 2 - 256;
+        long size = Files.size(file);
+        long[] lines = lineCounts(file, size - half); // [all lines, the first line starting at or after the offset]
+        LogResult head;
+        try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
+            head = page(in, 1, half, name);
+        }
+        int tailFrom = (int) lines[1];
+        if (tailFrom <= head.getToLineNum() + 1 || lines[1] > lines[0]) {
+            return page;
+        }
+        LogResult tail;
+        try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
+            tail = page(in, tailFrom, half, name);
+        }
+        String headText = head.getLogContent();
+        int note = headText.lastIndexOf(MORE_FOLLOWS_START);
+        String text = (note >= 0 ? headText.substring(0, note) : headText)
+                + "[the run has ended and its log is longer than one answer (" + maxBytes + " bytes): lines "
+                + (head.getToLineNum() + 1) + " to " + (tailFrom - 1) + " are not shown here; read " + name
+                + " in the executor's log dir]\n" + tail.getLogContent();
+        return new LogResult(fromLineNum, tail.getToLineNum(), text, false);
+    }
+
+    private static boolean runEnded(Path file) throws IOException {
+        long size = Files.size(file);
+        int last = (int) Math.min(size, 16 * 1024);
+        byte[] end = new byte[last];
+        try (var channel = Files.newByteChannel(file)) {
+            channel.position(size - last);
+            java.nio.ByteBuffer buffer = java.nio.ByteBuffer.wrap(end);
+            while (buffer.hasRemaining() && channel.read(buffer) > 0) {
+                // reads the file's last bytes
+            }
+        }
+        String text = new String(end, StandardCharsets.UTF_8);
+        return RUN_ENDED.stream().anyMatch(text::contains);
+    }
+
+    /**
+     * The file's line count as the library counts them, and the number of the first line that starts at or after
+     * byte {@code offset} (past the count when none does).
+     */
+    private static long[] lineCounts(Path file, long offset) throws IOException {
+        long lines = 0;
+        long firstAfter = -1;
+        long at = 0;
+        boolean pending = false;
+        int previous = -1;
+        try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
+            byte[] chunk = new byte[1 << 16];
+            int read;
+            while ((read = in.read(chunk)) != -1) {
+                for (int i = 0; i < read; i++, at++) {
+                    int b = chunk[i] & 0xFF;
+                    if (b == '\n' && previous == '\r') {
+                        previous = b;
+                        continue;
+                    }
+                    previous = b;
+                    if (b == '\n' || b == '\r') {
+                        lines++;
+                        pending = false;
+                        continue;
+                    }
+                    if (!pending && firstAfter < 0 && at >= offset) {
+                        firstAfter = lines + 1;
+                    }
+                    pending = true;
+                }
+            }
+        }
+        if (pending) {
+            lines++;
+        }
+        return new long[] {lines, firstAfter < 0 ? lines + 1 : firstAfter};
     }
 
     /** {@link #readLog}'s page of {@code in}; {@code name} for the note on a page that stops early. */
@@ -618,9 +799,9 @@ public final class ExecutorHttpServer implements AutoCloseable {
         }
         String content = text.toString(StandardCharsets.UTF_8);
         if (full) {
-            content += "[the executor answers at most " + maxBytes + " bytes of log at a time: this page ends at line "
+            content += MORE_FOLLOWS_START + maxBytes + " bytes of log at a time: this page ends at line "
                     + toLineNum + ", more follows (asked again from line " + (toLineNum + 1) + ", or read " + name
-                    + " in the executor's log dir)]\n";
+                    + MORE_FOLLOWS_END;
         }
         return new LogResult(fromLineNum, toLineNum, content, false);
     }
@@ -648,6 +829,8 @@ public final class ExecutorHttpServer implements AutoCloseable {
         return LINE_CUT;
     }
 
+    private static final String MORE_FOLLOWS_START = "[the executor answers at most ";
+    private static final String MORE_FOLLOWS_END = " in the executor's log dir)]\n";
     private static final int PAGE_FULL = 0;
     private static final int LINE_ADDED = 1;
     private static final int LINE_CUT = 2;

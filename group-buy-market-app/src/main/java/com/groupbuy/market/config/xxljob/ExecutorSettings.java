@@ -15,6 +15,7 @@ import java.time.Duration;
  * @param logPath           where job logs go
  * @param logRetentionDays  days job logs are kept (below 3 = kept forever)
  * @param registryInterval  how often we register (the console drops an executor silent for 90 s)
+ * @param maxConnections    connections open at once from addresses that have not presented the right token lately
  */
 public record ExecutorSettings(
         String adminAddresses,
@@ -26,7 +27,8 @@ public record ExecutorSettings(
         int port,
         String logPath,
         int logRetentionDays,
-        Duration registryInterval) {
+        Duration registryInterval,
+        int maxConnections) {
 
     public boolean hasConsole() {
         return adminAddresses != null && !adminAddresses.isBlank();

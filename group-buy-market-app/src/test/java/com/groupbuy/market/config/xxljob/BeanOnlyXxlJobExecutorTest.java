@@ -299,7 +299,8 @@ public class BeanOnlyXxlJobExecutorTest {
                         port,
                         dir.resolve("logs").toString(),
                         30,
-                        Duration.ofSeconds(30)),
+                        Duration.ofSeconds(30),
+                        ExecutorHttpServer.DEFAULT_MAX_CONNECTIONS),
                 COUNTS_NOTHING);
         try {
             executor.start();

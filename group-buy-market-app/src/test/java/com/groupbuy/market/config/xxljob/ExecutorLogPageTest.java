@@ -108,6 +108,60 @@ class ExecutorLogPageTest {
         assertThat(third.getLogContent()).isEqualTo("after\n");
     }
 
+    /**
+     * The console asks a finished run's log once, from line 1, and shows that answer alone. A finished run's log of
+     * 20,000 lines, written by the library's own appender with the end lines its JobThread writes: the first page was
+     * the head only, so the result line never showed. Now it is the head and the tail, the head reading as the
+     * library's reader reads the file's start and the tail as it reads the end, and {@code toLineNum} the last line.
+     */
+    @Test
+    void aFinishedRunsFirstPageShowsItsHeadAndItsEnd() throws Exception {
+        XxlJobFileAppender.initLogPath(dir.toString());
+        String file = dir.resolve("finished.log").toString();
+        XxlJobFileAppender.appendLog(
+                file, "<br>----------- xxl-job job execute start -----------<br>----------- Param:");
+        for (int i = 1; i <= 20_000; i++) {
+            XxlJobFileAppender.appendLog(file, "[job] line " + i + " " + "x".repeat(i % 97));
+        }
+        XxlJobFileAppender.appendLog(
+                file,
+                "<br>----------- xxl-job job execute end(finish) -----------<br>----------- Result: handleCode=200,"
+                        + " handleMsg = null");
+        LogResult library = XxlJobFileAppender.readLog(file, 1);
+        String whole = library.getLogContent();
+
+        LogResult first = ExecutorHttpServer.pageOfFile(Path.of(file), 1, 64 * 1024, "finished.log");
+        String text = first.getLogContent();
+        System.out.println("a finished run's log of " + library.getToLineNum() + " lines ("
+                + whole.length() + " characters): the first page has " + text.length() + " characters, ends at line "
+                + first.getToLineNum() + ", result line shown: " + text.contains("execute end(finish)"));
+
+        assertThat(text.getBytes(StandardCharsets.UTF_8).length).isLessThanOrEqualTo(64 * 1024);
+        assertThat(text)
+                .as("the run's result, on the one page the console shows")
+                .contains("Result: handleCode=200");
+        assertThat(first.getToLineNum()).as("the last line").isEqualTo(library.getToLineNum());
+        int gap = text.indexOf("[the run has ended and its log is longer than one answer");
+        assertThat(gap).isPositive();
+        String head = text.substring(0, gap);
+        String tail = text.substring(text.indexOf("]\n", gap) + 2);
+        assertThat(whole).startsWith(head).endsWith(tail);
+        assertThat(head.length() + tail.length()).isGreaterThan(40 * 1024);
+        assertThat(ExecutorHttpServer.pageOfFile(Path.of(file), 2, 64 * 1024, "finished.log")
+                        .getLogContent())
+                .as("a page from a later line is the plain page")
+                .isEqualTo(ExecutorHttpServer.page(
+                                new ByteArrayInputStream(readString(file).getBytes(StandardCharsets.UTF_8)),
+                                2,
+                                64 * 1024,
+                                "finished.log")
+                        .getLogContent());
+    }
+
+    private static String readString(String file) throws IOException {
+        return Files.readString(Path.of(file), StandardCharsets.UTF_8);
+    }
+
     private static LogResult page(String log, int from, int maxBytes) throws IOException {
         return ExecutorHttpServer.page(
                 new ByteArrayInputStream(log.getBytes(StandardCharsets.UTF_8)), from, maxBytes, "x.log");

@@ -1,0 +1,70 @@
+package com.groupbuy.market.config;
+
+import com.groupbuy.market.trigger.http.admin.AdminAuthLimit;
+import com.groupbuy.market.types.exception.DependencyUnavailableException;
+import java.util.concurrent.atomic.AtomicLong;
+import lombok.extern.slf4j.Slf4j;
+
+/**
+ * The XXL-Job executor's token limit: Redis's ({@link RedisAuthLimit}, shared by every instance) while Redis answers,
+ * this instance's own ({@link LocalAuthLimit}, the same limits) while it cannot. Refusing every token while Redis was
+ * down locked operators out of the compensation jobs (notify retries, timeout close) exactly when an outage may have
+ * left work for them; admitting every token would let guessing go unlimited. With the fallback the right token still
+ * runs jobs and a guesser gets at most the same limits per instance and window. Failures and successes are counted
+ * locally always, so an address locked out before the outage stays locked out during it.
+ * <p>
+ * The admin token keeps refusing during an outage (E0401): the console's sign-in can wait, a job may not.
+ */
+@Slf4j
+final class FallbackAuthLimit implements AdminAuthLimit {
+
+    private static final long LOG_EVERY_MILLIS = 60_000;
+
+    private final AdminAuthLimit shared;
+    private final LocalAuthLimit local;
+    private final AtomicLong lastLogged = new AtomicLong(Long.MIN_VALUE);
+
+    FallbackAuthLimit(AdminAuthLimit shared, LocalAuthLimit local) {
+        this.shared = shared;
+        this.local = local;
+    }
+
+    @Override
+    public Refusal refusal(String client) {
+        try {
+            return shared.refusal(client);
+        } catch (DependencyUnavailableException e) {
+            outage(e);
+            return local.refusal(client);
+        }
+    }
+
+    @Override
+    public void failed(String client) {
+        local.failed(client);
+        try {
+            shared.failed(client);
+        } catch (DependencyUnavailableException e) {
+            outage(e);
+        }
+    }
+
+    @Override
+    public void succeeded(String client) {
+        local.succeeded(client);
+        try {
+            shared.succeeded(client);
+        } catch (DependencyUnavailableException e) {
+            outage(e);
+        }
+    }
+
+    /** Once a minute at most: every request during an outage comes here. */
+    private void outage(DependencyUnavailableException e) {
+        long now = System.currentTimeMillis();
+        long last = lastLogged.get();
+        if ((last == Long.MIN_VALUE || now - last >= LOG_EVERY_MILLIS) && lastLogged.compareAndSet(last, now)) {
+            log.warn("executor token limit: Redis unavailable ({}), counting in this instance only", e.getMessage());
+        }
+    }
+}
