@@ -15,6 +15,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.IntStream;
+import lombok.extern.slf4j.Slf4j;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -38,6 +39,7 @@ import org.springframework.transaction.support.TransactionTemplate;
  * takes its members by row id, not order id, so the batch and an expiry of one of its teams can deadlock: InnoDB rolls
  * one back, the batch (each of its settlements then written alone) or the expiry (written again at once).
  */
+@Slf4j
 @Component
 public class SettlementBatchWriter {
 
@@ -64,6 +66,9 @@ public class SettlementBatchWriter {
         this.transaction = transaction;
         this.taskDao = taskDao;
         this.payTogether = payTogether;
+        log.info(
+                "settlement batches pay {}",
+                payTogether ? "together (two guarded statements a batch)" : "one by one (a statement a payment)");
     }
 
     /**
