@@ -22,7 +22,9 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Several settlements in one transaction (group commit, #19). First every order row of the batch is locked, in order
- * id order ({@code lockOrders}); then, team by team in team id order, each settlement's guarded payment statement —
+ * id order ({@code lockOrders}); then the payments: by default ({@code gbm.settlement.group-commit.pay-together}) in
+ * two guarded statements for the whole batch, decided by the domain on the rows as locked ({@link BatchPayments});
+ * otherwise, team by team in team id order, each settlement's guarded payment statement —
  * the same statement as a settlement written alone, in the shape its counts suggest and, when that matches nothing,
  * the other — so two payments of one team run one after the other and the second sees the first counted; then, after
  * the last payment (the first plain read fixes the transaction's snapshot), the callbacks owed, decided by the domain
