@@ -100,8 +100,9 @@ class SettlementCommitLostIT {
         String teamId = mall.team("a2", "b2", "c2");
         assertThat(mall.settle("a2").path("code").asText()).isEqualTo("0000");
         int lostBefore = PROXY.commitAnswersLost();
-        // The batch's first statement locks its orders (SettlementBatchWriter); a lone settlement never sends it.
-        PROXY.loseCommitAnswers("SELECT order_id FROM group_buy_order_list FORCE INDEX (uq_order_id)", 1);
+        // The batch's first statement locks its orders (SettlementBatchWriter; with their states since settlepay); a
+        // lone settlement never sends it.
+        PROXY.loseCommitAnswers("SELECT order_id, status FROM group_buy_order_list FORCE INDEX (uq_order_id)", 1);
 
         CompletableFuture<HttpResponse<String>> b = CompletableFuture.supplyAsync(() -> settleUnchecked("b2"));
         CompletableFuture<HttpResponse<String>> c = CompletableFuture.supplyAsync(() -> settleUnchecked("c2"));

@@ -13,6 +13,9 @@ import com.groupbuy.market.domain.trade.model.entity.SettleCommand;
 import com.groupbuy.market.domain.trade.model.valobj.NotifyRoutes;
 import com.groupbuy.market.domain.trade.model.valobj.OwedCallback;
 import com.groupbuy.market.domain.trade.model.valobj.PartnerOrderKey;
+import com.groupbuy.market.infrastructure.trade.dao.IGroupBuySettlementDao;
+import com.groupbuy.market.infrastructure.trade.po.OrderPaymentRow;
+import com.groupbuy.market.infrastructure.trade.po.TeamCountRow;
 import com.groupbuy.market.infrastructure.trade.repository.SettlementGroupCommit;
 import com.groupbuy.market.support.IntegrationTest;
 import com.groupbuy.market.support.Race;
@@ -42,6 +45,7 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.context.TestPropertySource;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Group commit of settlements (#19) over real HTTP, MariaDB and Redis, with the partner played by a real HTTP server:
@@ -78,6 +82,12 @@ class SettlementGroupCommitIT {
 
     @Autowired(required = false)
     SettlementGroupCommit groupCommit;
+
+    @Autowired
+    IGroupBuySettlementDao settlementDao;
+
+    @Autowired
+    TransactionTemplate transaction;
 
     private MockWebServer partner;
     /** Callbacks the partner received, per team id. */
@@ -324,6 +334,170 @@ class SettlementGroupCommitIT {
         await(() -> taskStatus(paidTeam) == 1);
         Thread.sleep(500);
         assertThat(callbacks.get(paidTeam).get()).isEqualTo(1);
+    }
+
+    /**
+     * One batch mixing stale settlements with good ones (#19, settlepay: the batch's payments decided on its locked rows
+     * and written in two guarded statements): an order settled alone after it was read, an order refunded after it was
+     * read, a team failed after its orders were read, one payment noticed twice in the batch, and a team with fewer
+     * places left than payments (its paid count raised after the reads) — each stale settlement refused on its own, every
+     * good one paid exactly once, each team counted exactly and called once when complete, in one batch, none rolled
+     * back (a refusal the batch's statements had to catch would roll it back and show as a fallback).
+     */
+    @Test
+    void aBatchMixingStaleSettlementsWithGoodOnesPaysTheGoodOnesOnceAndRefusesTheStaleOnes() throws Exception {
+        TeamPayment payment = new TeamPayment(routes);
+        String settledTeam = fullTeam("s1", "s2", "s3");
+        String refundTeam = fullTeam("u1", "u2", "u3");
+        String failedTeam = fullTeam("x1", "x2", "x3");
+        String twiceTeam = fullTeam("w1", "w2", "w3");
+        String crowdedTeam = fullTeam("e1", "e2", "e3");
+        Map<String, MemberOrderView> read = new HashMap<>();
+        for (String user :
+                List.of("s1", "s2", "s3", "u1", "u2", "u3", "x1", "x2", "w1", "w2", "w3", "e1", "e2", "e3")) {
+            read.put(user, view(user));
+        }
+        // Between the reads and the batch: s1 paid by a notice of its own, u2 refunded (closed), the x team failed,
+        // the e team's paid count raised to 2 of 3 (one place left for three payments).
+        assertThat(settle("s1", now()).path("code").asText()).isEqualTo("0000");
+        assertThat(refund("u2").path("code").asText()).isEqualTo("0000");
+        jdbc.update("UPDATE group_buy_order SET status = 2 WHERE team_id = ?", failedTeam);
+        jdbc.update("UPDATE group_buy_order SET complete_count = 2 WHERE team_id = ?", crowdedTeam);
+        String s1PaidAt = jdbc.queryForObject(
+                "SELECT CAST(out_trade_time AS CHAR) FROM group_buy_order_list WHERE user_id = ?",
+                String.class,
+                user("s1"));
+        double fallbacksBefore = fallbacks();
+        double batchesBefore = batches();
+
+        Map<String, Callable<Object>> writes = new HashMap<>();
+        read.forEach((user, view) -> writes.put(user, () -> settleDirect(view, payment, null)));
+        writes.put("w1#2", () -> settleDirect(read.get("w1"), payment, null));
+        Map<String, Object> outcomes = Race.together(writes);
+
+        String refused = ResponseCode.UPDATE_ZERO.getCode();
+        for (String user : List.of("s1", "u2", "x1", "x2")) {
+            assertThat(outcomes.get(user)).as(user).isEqualTo(refused);
+        }
+        for (String user : List.of("u1", "u3")) {
+            assertThat(outcomes.get(user)).as(user).isEqualTo("paid");
+        }
+        // s2, s3: one of them completed the team (owes its callback), the other is paid.
+        assertThat(List.of(outcomes.get("s2"), outcomes.get("s3")))
+                .filteredOn(o -> o instanceof OwedCallback)
+                .hasSize(1);
+        assertThat(List.of(outcomes.get("s2"), outcomes.get("s3"))).contains("paid");
+        // w1 noticed twice in the batch: exactly one of its two notices paid it, the other refused; one of the team's
+        // payments completed it.
+        List<Object> twice = List.of(outcomes.get("w1"), outcomes.get("w1#2"), outcomes.get("w2"), outcomes.get("w3"));
+        assertThat(twice).filteredOn(refused::equals).hasSize(1);
+        assertThat(List.of(outcomes.get("w1"), outcomes.get("w1#2"))).contains(refused);
+        assertThat(twice).filteredOn(o -> o instanceof OwedCallback).hasSize(1);
+        assertThat(twice).filteredOn("paid"::equals).hasSize(2);
+        // The e team had one place left: exactly one of its three paid (and completed it), two refused.
+        List<Object> crowded = List.of(outcomes.get("e1"), outcomes.get("e2"), outcomes.get("e3"));
+        assertThat(crowded).filteredOn(refused::equals).hasSize(2);
+        assertThat(crowded).filteredOn(o -> o instanceof OwedCallback).hasSize(1);
+
+        assertThat(jdbc.queryForObject(
+                        "SELECT CAST(out_trade_time AS CHAR) FROM group_buy_order_list WHERE user_id = ?",
+                        String.class,
+                        user("s1")))
+                .as("s1 paid once, by its own notice")
+                .isEqualTo(s1PaidAt);
+        assertThat(orderStatus("u2")).isEqualTo(2);
+        assertThat(orderStatus("x1")).isZero();
+        assertThat(orderStatus("x2")).isZero();
+        for (String user : List.of("s2", "s3", "u1", "u3", "w1", "w2", "w3")) {
+            assertThat(orderStatus(user)).as(user).isEqualTo(1);
+        }
+        assertThat(jdbc.queryForObject(
+                        "SELECT COUNT(*) FROM group_buy_order_list WHERE team_id = ? AND status = 1",
+                        Integer.class,
+                        crowdedTeam))
+                .isEqualTo(1);
+        assertTeam(settledTeam, 1, 3);
+        assertTeam(refundTeam, 0, 2);
+        assertTeam(failedTeam, 2, 0);
+        assertTeam(twiceTeam, 1, 3);
+        // Its count raised by hand to 2 with no member paid: now 3 (complete) with the one payment of the batch.
+        assertThat(jdbc.queryForMap(
+                        "SELECT status, complete_count FROM group_buy_order WHERE team_id = ?", crowdedTeam))
+                .containsEntry("status", 1)
+                .containsEntry("complete_count", 3);
+        assertThat(taskRows(settledTeam)).isEqualTo(1);
+        assertThat(taskRows(twiceTeam)).isEqualTo(1);
+        assertThat(taskRows(crowdedTeam)).isEqualTo(1);
+        assertThat(taskRows(refundTeam) + taskRows(failedTeam)).isZero();
+        assertThat(jdbc.queryForObject(
+                        "SELECT parameter_json FROM notify_task WHERE team_id = ? AND notify_category = 'trade_settlement'",
+                        String.class,
+                        settledTeam))
+                .contains(outTradeNo("s1"), outTradeNo("s2"), outTradeNo("s3"));
+        assertThat(batches() - batchesBefore).isEqualTo(1.0);
+        assertThat(fallbacks()).as("no batch rolled back").isEqualTo(fallbacksBefore);
+    }
+
+    /**
+     * The batch's two payment statements refuse, row by row, what their guards name even when the caller asks: an
+     * order no longer locked, a team no longer open, a team not at the count it was decided on, a count past the
+     * target. Rolled back (the test's JdbcTemplate reads outside that transaction, so only the rows matched are read).
+     */
+    @Test
+    void theBatchPaymentStatementsRefuseEveryStaleRowThemselves() throws Exception {
+        String team = fullTeam("g1", "g2", "g3");
+        String failed = fullTeam("h1", "h2", "h3");
+        assertThat(settle("g1", now()).path("code").asText()).isEqualTo("0000"); // g1 paid, team at 1 of 3
+        jdbc.update("UPDATE group_buy_order SET status = 2 WHERE team_id = ?", failed);
+        Instant at = Instant.parse("2026-01-02T03:04:05Z");
+        transaction.executeWithoutResult(status -> {
+            status.setRollbackOnly();
+            assertThat(settlementDao.payOrders(
+                            List.of(
+                                    new OrderPaymentRow(orderId("g1"), at),
+                                    new OrderPaymentRow(orderId("g2"), at),
+                                    new OrderPaymentRow(orderId("h1"), at)),
+                            0,
+                            1))
+                    .as("g1 already paid is not matched")
+                    .isEqualTo(2);
+            // The team at 1: decided on 0 (stale), on 1 but past its 3 places, failed: none matched.
+            assertThat(settlementDao.countPayments(List.of(new TeamCountRow(team, 0, 1, 0)), 0))
+                    .isZero();
+            assertThat(settlementDao.countPayments(List.of(new TeamCountRow(team, 1, 4, 1)), 0))
+                    .isZero();
+            assertThat(settlementDao.countPayments(List.of(new TeamCountRow(failed, 0, 1, 0)), 0))
+                    .isZero();
+            assertThat(settlementDao.countPayments(
+                            List.of(new TeamCountRow(failed, 0, 1, 0), new TeamCountRow(team, 1, 3, 1)), 0))
+                    .as("the good row of two")
+                    .isEqualTo(1);
+        });
+        assertThat(jdbc.queryForObject(
+                        "SELECT complete_count FROM group_buy_order WHERE team_id = ?", Integer.class, team))
+                .isEqualTo(1);
+    }
+
+    private void assertTeam(String teamId, int status, int completeCount) {
+        assertThat(jdbc.queryForMap(
+                        "SELECT o.status, o.complete_count, (SELECT COUNT(*) FROM group_buy_order_list l "
+                                + "WHERE l.team_id = o.team_id AND l.status = 1) AS paid "
+                                + "FROM group_buy_order o WHERE o.team_id = ?",
+                        teamId))
+                .as(teamId)
+                .containsEntry("status", status)
+                .containsEntry("complete_count", completeCount)
+                .containsEntry("paid", (long) completeCount);
+    }
+
+    private int orderStatus(String name) {
+        return jdbc.queryForObject(
+                "SELECT status FROM group_buy_order_list WHERE user_id = ?", Integer.class, user(name));
+    }
+
+    private String orderId(String name) {
+        return jdbc.queryForObject(
+                "SELECT order_id FROM group_buy_order_list WHERE user_id = ?", String.class, user(name));
     }
 
     /** The repository's outcome for a settlement: "paid", its callback, or the refusal's code. */

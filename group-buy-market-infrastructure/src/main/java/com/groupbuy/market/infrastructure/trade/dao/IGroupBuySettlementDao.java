@@ -1,11 +1,15 @@
 package com.groupbuy.market.infrastructure.trade.dao;
 
 import com.groupbuy.market.domain.trade.model.valobj.PartnerOrderKey;
+import com.groupbuy.market.infrastructure.trade.po.LockedOrderPO;
+import com.groupbuy.market.infrastructure.trade.po.LockedTeamPO;
 import com.groupbuy.market.infrastructure.trade.po.MemberOrderPO;
 import com.groupbuy.market.infrastructure.trade.po.NotifySettingsPO;
+import com.groupbuy.market.infrastructure.trade.po.OrderPaymentRow;
 import com.groupbuy.market.infrastructure.trade.po.PaidMemberPO;
 import com.groupbuy.market.infrastructure.trade.po.PartnerOrderLookupRow;
 import com.groupbuy.market.infrastructure.trade.po.PartnerOrderRow;
+import com.groupbuy.market.infrastructure.trade.po.TeamCountRow;
 import java.time.Instant;
 import java.util.List;
 import org.apache.ibatis.annotations.Lang;
@@ -13,6 +17,7 @@ import org.apache.ibatis.annotations.Mapper;
 import org.apache.ibatis.annotations.Param;
 import org.apache.ibatis.annotations.ResultMap;
 import org.apache.ibatis.annotations.SelectProvider;
+import org.apache.ibatis.annotations.UpdateProvider;
 
 /** The settlement statements over group_buy_order_list and group_buy_order. */
 @Mapper
@@ -71,9 +76,33 @@ public interface IGroupBuySettlementDao {
     /**
      * Locks the rows of these orders (and their {@code uq_order_id} entries) in order id order, as a settlement batch's
      * first statement (group commit, #19): every order row of the batch before any team row, as a settlement, refund
-     * or close alone locks its order before its team. Returns the ids found.
+     * or close alone locks its order before its team. Returns the orders found, each with its state as locked (what a
+     * batch that pays together counts on).
      */
-    List<String> lockOrders(@Param("orderIds") List<String> orderIds);
+    List<LockedOrderPO> lockOrders(@Param("orderIds") List<String> orderIds);
+
+    /**
+     * Locks these teams' rows (uq_team_id, in team id order) after the batch's orders, and returns their payment state
+     * as locked (#19, a batch that pays together): what the domain counts the batch's payments on.
+     */
+    List<LockedTeamPO> lockTeams(@Param("teamIds") List<String> teamIds);
+
+    /**
+     * The batch's orders {@code from} → {@code to} (locked → paid), each with its own trade time, in one statement, only
+     * those still in {@code from}. Returns the rows matched (Connector/J's found rows).
+     */
+    @UpdateProvider(type = PaymentSql.class, method = "orders")
+    @Lang(ParsedOnceLanguageDriver.class)
+    int payOrders(@Param("orders") List<OrderPaymentRow> orders, @Param("from") int from, @Param("to") int to);
+
+    /**
+     * The batch's payments counted on their teams in one statement: each team to the count and status the domain decided,
+     * only while it is still in {@code teamFrom} at the count it was locked at and the new count is within its places.
+     * Returns the rows matched.
+     */
+    @UpdateProvider(type = PaymentSql.class, method = "teams")
+    @Lang(ParsedOnceLanguageDriver.class)
+    int countPayments(@Param("teams") List<TeamCountRow> teams, @Param("teamFrom") int teamFrom);
 
     /** The team's orders in {@code paid}, each with its own partner and trade number, in the order they were locked. */
     List<PaidMemberPO> queryPaidMembers(@Param("teamId") String teamId, @Param("paid") int paidStatus);

@@ -8,18 +8,23 @@ import com.groupbuy.market.domain.trade.model.entity.MemberOrderView;
 import com.groupbuy.market.domain.trade.model.valobj.OwedCallback;
 import com.groupbuy.market.infrastructure.outbox.dao.INotifyTaskDao;
 import com.groupbuy.market.infrastructure.trade.dao.IGroupBuySettlementDao;
+import com.groupbuy.market.infrastructure.trade.po.LockedOrderPO;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.IntStream;
+import lombok.extern.slf4j.Slf4j;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Several settlements in one transaction (group commit, #19). First every order row of the batch is locked, in order
- * id order ({@code lockOrders}); then, team by team in team id order, each settlement's guarded payment statement —
+ * id order ({@code lockOrders}); then the payments: by default ({@code gbm.settlement.group-commit.pay-together}) in
+ * two guarded statements for the whole batch, decided by the domain on the rows as locked ({@link BatchPayments});
+ * otherwise, team by team in team id order, each settlement's guarded payment statement —
  * the same statement as a settlement written alone, in the shape its counts suggest and, when that matches nothing,
  * the other — so two payments of one team run one after the other and the second sees the first counted; then, after
  * the last payment (the first plain read fixes the transaction's snapshot), the callbacks owed, decided by the domain
@@ -36,6 +41,7 @@ import org.springframework.transaction.support.TransactionTemplate;
  * takes its members by row id, not order id, so the batch and an expiry of one of its teams can deadlock: InnoDB rolls
  * one back, the batch (each of its settlements then written alone) or the expiry (written again at once).
  */
+@Slf4j
 @Component
 public class SettlementBatchWriter {
 
@@ -48,15 +54,23 @@ public class SettlementBatchWriter {
     private final TransactionTemplate transaction;
     private final INotifyTaskDao taskDao;
 
+    /** {@code gbm.settlement.group-commit.pay-together}: the batch's payments in two statements ({@link BatchPayments}). */
+    private final boolean payTogether;
+
     public SettlementBatchWriter(
             IGroupBuySettlementDao dao,
             INotifyTaskRepository notifyTasks,
             TransactionTemplate transaction,
-            INotifyTaskDao taskDao) {
+            INotifyTaskDao taskDao,
+            @Value("${gbm.settlement.group-commit.pay-together:true}") boolean payTogether) {
         this.dao = dao;
         this.notifyTasks = notifyTasks;
         this.transaction = transaction;
         this.taskDao = taskDao;
+        this.payTogether = payTogether;
+        log.info(
+                "settlement batches pay {}",
+                payTogether ? "together (two guarded statements a batch)" : "one by one (a statement a payment)");
     }
 
     /**
@@ -85,23 +99,31 @@ public class SettlementBatchWriter {
     }
 
     private List<SettlementOutcome> writeTogether(List<SettlementWrite> settlements) {
-        dao.lockOrders(settlements.stream()
+        List<LockedOrderPO> locked = dao.lockOrders(settlements.stream()
                 .map(w -> w.order().getOrderId())
                 .distinct()
                 .sorted()
                 .toList());
         SettlementOutcome[] outcomes = new SettlementOutcome[settlements.size()];
-        List<Integer> owing = new ArrayList<>();
-        // Where each owing settlement's callbacks start in the insert: its own (leased) first, then other partners'.
-        List<Integer> firsts = new ArrayList<>();
-        List<NotifyTaskEntity> callbacks = new ArrayList<>();
-        List<NotifyLease> leases = new ArrayList<>();
-        // Payments of a team already counted in this batch: the next one of that team is guessed with them.
-        Map<String, Integer> counted = new HashMap<>();
         List<Integer> byTeam = IntStream.range(0, settlements.size())
                 .boxed()
                 .sorted(Comparator.comparing(settlements::get, BY_TEAM_THEN_ORDER))
                 .toList();
+        List<Integer> completed = payTogether
+                ? payTogether(settlements, byTeam, locked, outcomes)
+                : payOneByOne(settlements, byTeam, outcomes);
+        return owedAfterPayments(settlements, completed, outcomes);
+    }
+
+    /**
+     * Each payment its own guarded statement, team by team (the batch's way until #19's settlepay, kept behind {@code
+     * gbm.settlement.group-commit.pay-together=false}): the shape its counts suggest, else the other. Returns the
+     * settlements that paid their team's last place; the others' outcomes are set.
+     */
+    private List<Integer> payOneByOne(
+            List<SettlementWrite> settlements, List<Integer> byTeam, SettlementOutcome[] outcomes) {
+        // Payments of a team already counted in this batch: the next one of that team is guessed with them.
+        Map<String, Integer> counted = new HashMap<>();
         List<Integer> completed = new ArrayList<>();
         for (int i : byTeam) {
             SettlementWrite w = settlements.get(i);
@@ -123,6 +145,28 @@ public class SettlementBatchWriter {
                 outcomes[i] = SettlementOutcome.paid(null);
             }
         }
+        return completed;
+    }
+
+    /**
+     * The batch's payments in two statements, whatever its size ({@link BatchPayments}): decided by the domain on the
+     * rows as locked, stored by guarded multi-row updates. Returns the settlements that paid their team's last place.
+     */
+    private List<Integer> payTogether(
+            List<SettlementWrite> settlements,
+            List<Integer> byTeam,
+            List<LockedOrderPO> locked,
+            SettlementOutcome[] outcomes) {
+        return BatchPayments.pay(dao, settlements, byTeam, locked, outcomes);
+    }
+
+    private List<SettlementOutcome> owedAfterPayments(
+            List<SettlementWrite> settlements, List<Integer> completed, SettlementOutcome[] outcomes) {
+        List<Integer> owing = new ArrayList<>();
+        // Where each owing settlement's callbacks start in the insert: its own (leased) first, then other partners'.
+        List<Integer> firsts = new ArrayList<>();
+        List<NotifyTaskEntity> callbacks = new ArrayList<>();
+        List<NotifyLease> leases = new ArrayList<>();
         // The callbacks owed, only once every payment of the batch is written: the first plain read of a transaction
         // fixes the snapshot all its later reads see (REPEATABLE READ), so a team's paid members read right after its
         // completion missed, for every team completed later in the batch, a member another transaction paid after

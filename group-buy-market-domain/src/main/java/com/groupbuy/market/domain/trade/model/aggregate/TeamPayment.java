@@ -8,6 +8,8 @@ import com.groupbuy.market.domain.trade.model.valobj.NotifySettings;
 import com.groupbuy.market.domain.trade.model.valobj.OrderStatus;
 import com.groupbuy.market.domain.trade.model.valobj.PaidMember;
 import com.groupbuy.market.domain.trade.model.valobj.SettlementCallback;
+import com.groupbuy.market.domain.trade.model.valobj.TeamCount;
+import com.groupbuy.market.domain.trade.model.valobj.TeamPaymentsCounted;
 import com.groupbuy.market.domain.trade.model.valobj.TeamStatus;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -50,6 +52,30 @@ public final class TeamPayment {
 
     public TeamStatus teamOtherwise() {
         return teamFrom().afterPayment(false);
+    }
+
+    /**
+     * Several payments of one team counted one after the other on its row as locked (#19, a settlement batch), exactly
+     * as the guarded statements alone would count them in that order: none unless the team is in {@link #teamFrom()};
+     * then each while it leaves a place unpaid ({@link #teamOtherwise()}) or pays the last one ({@link
+     * #teamWhenFilled()}, which completes the team); every payment after the last place is refused. The store writes
+     * the result guarded by the very state counted on, so a team that moved meanwhile is not written.
+     */
+    public TeamPaymentsCounted count(TeamCount locked, int payments) {
+        if (payments < 0) {
+            throw new IllegalArgumentException("payments " + payments);
+        }
+        int places = locked.targetCount() - locked.completeCount();
+        if (locked.status() != teamFrom() || places <= 0 || payments == 0) {
+            return new TeamPaymentsCounted(0, locked, false);
+        }
+        int counted = Math.min(payments, places);
+        int after = locked.completeCount() + counted;
+        boolean filled = after == locked.targetCount();
+        return new TeamPaymentsCounted(
+                counted,
+                new TeamCount(filled ? teamWhenFilled() : teamOtherwise(), after, locked.targetCount()),
+                filled);
     }
 
     /**

@@ -8,6 +8,8 @@ import com.groupbuy.market.domain.trade.model.valobj.NotifyRoutes;
 import com.groupbuy.market.domain.trade.model.valobj.NotifySettings;
 import com.groupbuy.market.domain.trade.model.valobj.OrderStatus;
 import com.groupbuy.market.domain.trade.model.valobj.PaidMember;
+import com.groupbuy.market.domain.trade.model.valobj.TeamCount;
+import com.groupbuy.market.domain.trade.model.valobj.TeamPaymentsCounted;
 import com.groupbuy.market.domain.trade.model.valobj.TeamStatus;
 import java.util.List;
 import java.util.Map;
@@ -25,6 +27,31 @@ class TeamPaymentTest {
         assertThat(payment.teamFrom()).isEqualTo(TeamStatus.OPEN);
         assertThat(payment.teamWhenFilled()).isEqualTo(TeamStatus.COMPLETE);
         assertThat(payment.teamOtherwise()).isEqualTo(TeamStatus.OPEN);
+    }
+
+    /** A batch's payments of one team counted on its locked row as the guarded statements alone count them in turn. */
+    @Test
+    void paymentsCountedOnALockedTeamStopAtItsLastPlaceAndOnlyOnAnOpenTeam() {
+        TeamCount open = new TeamCount(TeamStatus.OPEN, 1, 3);
+        assertThat(payment.count(open, 1))
+                .isEqualTo(new TeamPaymentsCounted(1, new TeamCount(TeamStatus.OPEN, 2, 3), false));
+        assertThat(payment.count(open, 2))
+                .isEqualTo(new TeamPaymentsCounted(2, new TeamCount(TeamStatus.COMPLETE, 3, 3), true));
+        // More payments than places (a count that would exceed the target): the ones after the last place refused.
+        assertThat(payment.count(open, 5))
+                .isEqualTo(new TeamPaymentsCounted(2, new TeamCount(TeamStatus.COMPLETE, 3, 3), true));
+        assertThat(payment.count(open, 0)).isEqualTo(new TeamPaymentsCounted(0, open, false));
+        // A team no longer open (completed, failed) or already full counts none.
+        for (TeamCount stale : List.of(
+                new TeamCount(TeamStatus.COMPLETE, 3, 3),
+                new TeamCount(TeamStatus.FAILED, 1, 3),
+                new TeamCount(TeamStatus.COMPLETE_WITH_REFUND, 2, 3),
+                new TeamCount(TeamStatus.OPEN, 3, 3),
+                new TeamCount(TeamStatus.OPEN, 4, 3))) {
+            assertThat(payment.count(stale, 2))
+                    .as(stale.toString())
+                    .isEqualTo(new TeamPaymentsCounted(0, stale, false));
+        }
     }
 
     private static final MemberOrderView ORDER = MemberOrderView.builder()
