@@ -3,15 +3,10 @@ package com.groupbuy.market.notify;
 import static com.groupbuy.market.support.TestJson.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.groupbuy.market.activity.MarketConfigFixture;
 import com.groupbuy.market.domain.outbox.service.DueCallbackDeliveryService;
 import com.groupbuy.market.support.IntegrationTest;
 import com.groupbuy.market.support.MallQueue;
-import com.groupbuy.market.support.TestJson;
-import com.groupbuy.market.support.TradeClient;
 import io.micrometer.core.instrument.MeterRegistry;
-import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -51,7 +46,6 @@ class MqPartnerExchangeRefusedIT {
     private static final String INTERNAL = "gbm_t_internal_" + SUFFIX;
     private static final String BROKEN = "gbm_t_broken_s03_" + SUFFIX;
     private static final AtomicInteger ACTIVITY = new AtomicInteger(17100);
-    private static final String MQ_DEFAULT = "{\"notifyType\":\"MQ\",\"notifyUrl\":null,\"notifyMQ\":null}";
 
     @DynamicPropertySource
     static void broker(DynamicPropertyRegistry registry) {
@@ -170,32 +164,7 @@ class MqPartnerExchangeRefusedIT {
 
     /** A fresh activity of the partner (teams of 3), three users locked into one team and settled; its team id. */
     private String paidTeam(String source, String channel, String prefix, String run) throws Exception {
-        long activityId = ACTIVITY.incrementAndGet();
-        String goodsId = "g" + activityId;
-        new MarketConfigFixture(jdbc).goods(goodsId, activityId, "ZJ", "20", "100.00");
-        jdbc.update("UPDATE sc_sku_activity SET source = ?, channel = ? WHERE goods_id = ?", source, channel, goodsId);
-        List<String> users = List.of(prefix + "1", prefix + "2", prefix + "3");
-        String teamId = "";
-        for (String user : users) {
-            JsonNode answer = TestJson.postEnvelope(
-                    port,
-                    "/api/v1/gbm/trade/lock_market_pay_order",
-                    "{\"userId\":\"" + user + "\",\"teamId\":\"" + teamId + "\",\"activityId\":" + activityId
-                            + ",\"goodsId\":\"" + goodsId + "\",\"source\":\"" + source + "\",\"channel\":\""
-                            + channel + "\",\"outTradeNo\":\"" + user + "-" + run + "\",\"notifyConfigVO\":"
-                            + MQ_DEFAULT + "}");
-            assertThat(answer.path("code").asText()).as(answer.toString()).isEqualTo("0000");
-            teamId = answer.path("data").path("teamId").asText();
-        }
-        for (String user : users) {
-            JsonNode answer = TestJson.postEnvelope(
-                    port,
-                    TradeClient.SETTLEMENT,
-                    "{\"source\":\"" + source + "\",\"channel\":\"" + channel + "\",\"userId\":\"" + user
-                            + "\",\"outTradeNo\":\"" + user + "-" + run + "\",\"outTradeTime\":\"" + TradeClient.now()
-                            + "\"}");
-            assertThat(answer.path("code").asText()).as(answer.toString()).isEqualTo("0000");
-        }
-        return teamId;
+        return MqPartner.onNewGoods(port, jdbc, source, channel, ACTIVITY.incrementAndGet())
+                .paidTeam(prefix, run);
     }
 }

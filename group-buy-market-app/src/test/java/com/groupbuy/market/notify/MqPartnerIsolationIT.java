@@ -5,13 +5,11 @@ import static com.groupbuy.market.support.TestJson.fields;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.groupbuy.market.activity.MarketConfigFixture;
 import com.groupbuy.market.domain.outbox.service.DueCallbackDeliveryService;
 import com.groupbuy.market.support.IntegrationTest;
 import com.groupbuy.market.support.MallQueue;
 import com.groupbuy.market.support.MallQueues;
 import com.groupbuy.market.support.TestJson;
-import com.groupbuy.market.support.TradeClient;
 import com.groupbuy.market.types.security.WebhookSignature;
 import java.util.ArrayList;
 import java.util.List;
@@ -51,7 +49,6 @@ class MqPartnerIsolationIT {
     private static final String INTERNAL = "gbm_t_internal_" + SUFFIX;
     private static final String ISOLATED = "gbm_t_mall_s03_" + SUFFIX;
     private static final AtomicInteger ACTIVITY = new AtomicInteger(17000);
-    private static final String MQ_DEFAULT = "{\"notifyType\":\"MQ\",\"notifyUrl\":null,\"notifyMQ\":null}";
 
     @DynamicPropertySource
     static void broker(DynamicPropertyRegistry registry) {
@@ -95,10 +92,10 @@ class MqPartnerIsolationIT {
         MallQueue ownSuccess = malls.bind(ISOLATED, "topic.team_success");
         MallQueue ownRefund = malls.bind(ISOLATED, "topic.team_refund");
         String run = run();
-        Partner isolated = partner("s03", "c03");
+        MqPartner isolated = partner("s03", "c03");
         List<String> outs = List.of("a1-" + run, "a2-" + run, "a3-" + run);
 
-        String teamId = isolated.paidTeam(List.of("u1", "u2", "u3"), outs, MQ_DEFAULT);
+        String teamId = isolated.paidTeam(List.of("u1", "u2", "u3"), outs, MqPartner.MQ_DEFAULT);
         assertThat(isolated.refund("u2", outs.get(1)).path("code").asText()).isEqualTo("0000");
         notifyService.deliverAllDue();
 
@@ -149,10 +146,10 @@ class MqPartnerIsolationIT {
         String run = run();
         List<String> users = List.of("v1", "v2", "v3");
         List<String> outs = List.of("b1-" + run, "b2-" + run, "b3-" + run);
-        String ownTeam = partner("s03", "c03").paidTeam(users, outs, MQ_DEFAULT);
-        Partner attacker = partner("s02", "c02");
+        String ownTeam = partner("s03", "c03").paidTeam(users, outs, MqPartner.MQ_DEFAULT);
+        MqPartner attacker = partner("s02", "c02");
 
-        String forgedTeam = attacker.paidTeam(users, outs, MQ_DEFAULT);
+        String forgedTeam = attacker.paidTeam(users, outs, MqPartner.MQ_DEFAULT);
         assertThat(attacker.refund("v3", outs.get(2)).path("code").asText()).isEqualTo("0000");
         notifyService.deliverAllDue();
 
@@ -188,8 +185,8 @@ class MqPartnerIsolationIT {
         String run = run();
         List<String> users = List.of("w1", "w2", "w3");
         List<String> outs = List.of("c1-" + run, "c2-" + run, "c3-" + run);
-        String ownTeam = partner("s01", "c01").paidTeam(users, outs, MQ_DEFAULT);
-        String forgedTeam = partner("s02", "c02").paidTeam(users, outs, MQ_DEFAULT);
+        String ownTeam = partner("s01", "c01").paidTeam(users, outs, MqPartner.MQ_DEFAULT);
+        String forgedTeam = partner("s02", "c02").paidTeam(users, outs, MqPartner.MQ_DEFAULT);
         notifyService.deliverAllDue();
 
         await(() -> original.forTeam(ownTeam).size() == 1
@@ -284,63 +281,7 @@ class MqPartnerIsolationIT {
     }
 
     /** A partner selling goods of a fresh activity of its own (teams of 3, one order a user). */
-    private Partner partner(String source, String channel) {
-        long activityId = ACTIVITY.incrementAndGet();
-        String goodsId = "g" + activityId;
-        new MarketConfigFixture(jdbc).goods(goodsId, activityId, "ZJ", "20", "100.00");
-        jdbc.update("UPDATE sc_sku_activity SET source = ?, channel = ? WHERE goods_id = ?", source, channel, goodsId);
-        return new Partner(source, channel, activityId, goodsId);
-    }
-
-    private final class Partner {
-        private final String source;
-        private final String channel;
-        private final long activityId;
-        private final String goodsId;
-
-        Partner(String source, String channel, long activityId, String goodsId) {
-            this.source = source;
-            this.channel = channel;
-            this.activityId = activityId;
-            this.goodsId = goodsId;
-        }
-
-        /** Locks the users into one new team with their trade numbers, then settles each; returns the team id. */
-        String paidTeam(List<String> users, List<String> outTradeNos, String notifyConfig) throws Exception {
-            String teamId = "";
-            for (int i = 0; i < users.size(); i++) {
-                JsonNode answer = TestJson.postEnvelope(
-                        port,
-                        "/api/v1/gbm/trade/lock_market_pay_order",
-                        "{\"userId\":\"" + users.get(i) + "\",\"teamId\":\"" + teamId + "\",\"activityId\":"
-                                + activityId + ",\"goodsId\":\"" + goodsId + "\",\"source\":\"" + source
-                                + "\",\"channel\":\"" + channel + "\",\"outTradeNo\":" + json(outTradeNos.get(i))
-                                + ",\"notifyConfigVO\":" + notifyConfig + "}");
-                assertThat(answer.path("code").asText()).as(answer.toString()).isEqualTo("0000");
-                teamId = answer.path("data").path("teamId").asText();
-            }
-            for (int i = 0; i < users.size(); i++) {
-                JsonNode answer = TestJson.postEnvelope(
-                        port,
-                        TradeClient.SETTLEMENT,
-                        "{\"source\":\"" + source + "\",\"channel\":\"" + channel + "\",\"userId\":\"" + users.get(i)
-                                + "\",\"outTradeNo\":" + json(outTradeNos.get(i)) + ",\"outTradeTime\":\""
-                                + TradeClient.now() + "\"}");
-                assertThat(answer.path("code").asText()).as(answer.toString()).isEqualTo("0000");
-            }
-            return teamId;
-        }
-
-        JsonNode refund(String userId, String outTradeNo) throws Exception {
-            return TestJson.postEnvelope(
-                    port,
-                    "/api/v1/gbm/trade/refund_market_pay_order",
-                    "{\"userId\":\"" + userId + "\",\"outTradeNo\":" + json(outTradeNo) + ",\"source\":\"" + source
-                            + "\",\"channel\":\"" + channel + "\"}");
-        }
-
-        private String json(String text) throws Exception {
-            return TestJson.JSON.writeValueAsString(text);
-        }
+    private MqPartner partner(String source, String channel) {
+        return MqPartner.onNewGoods(port, jdbc, source, channel, ACTIVITY.incrementAndGet());
     }
 }
