@@ -25,6 +25,7 @@ import java.util.Date;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.IntFunction;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.redisson.api.RedissonClient;
@@ -194,29 +195,10 @@ class ExecutorTokenGuessIT {
     @Test
     void oneAddressCannotHoldMoreThanSixtyFourConnectionsOpen() throws Exception {
         List<Socket> held = new ArrayList<>();
-        int closedByTheExecutor = 0;
+        int closedByTheExecutor;
         try {
-            for (int i = 0; i < 100; i++) {
-                Socket socket = new Socket();
-                held.add(socket);
-                socket.bind(new InetSocketAddress("127.0.0.30", 0));
-                socket.connect(new InetSocketAddress("127.0.0.1", EXECUTOR_PORT), 5_000);
-                socket.getOutputStream()
-                        .write("POST /beat HTTP/1.1\r\nHost: x\r\n".getBytes(StandardCharsets.US_ASCII));
-            }
-            Thread.sleep(1_000);
-            for (Socket socket : held) {
-                socket.setSoTimeout(50);
-                try {
-                    if (socket.getInputStream().read() == -1) {
-                        closedByTheExecutor++;
-                    }
-                } catch (java.net.SocketTimeoutException stillOpen) {
-                    // held open by the executor
-                } catch (IOException reset) {
-                    closedByTheExecutor++;
-                }
-            }
+            holdUnfinished(held, 100, i -> "127.0.0.30");
+            closedByTheExecutor = closedByTheExecutor(held);
             System.out.println("100 unfinished connections from one address: " + closedByTheExecutor
                     + " closed by the executor at once");
             assertThat(post("127.0.0.1", "/beat", TOKEN, "").path("code").asInt())
@@ -244,30 +226,11 @@ class ExecutorTokenGuessIT {
                 .isEqualTo(200);
         Thread.sleep(500); // earlier tests' connections, closed by the client, are closed by the executor too
         List<Socket> held = new ArrayList<>();
-        int closedByTheExecutor = 0;
+        int closedByTheExecutor;
         int console;
         try {
-            for (int i = 0; i < 200; i++) {
-                Socket socket = new Socket();
-                held.add(socket);
-                socket.bind(new InetSocketAddress("127.0.0." + (40 + i / 50), 0));
-                socket.connect(new InetSocketAddress("127.0.0.1", EXECUTOR_PORT), 5_000);
-                socket.getOutputStream()
-                        .write("POST /beat HTTP/1.1\r\nHost: x\r\n".getBytes(StandardCharsets.US_ASCII));
-            }
-            Thread.sleep(1_000);
-            for (Socket socket : held) {
-                socket.setSoTimeout(50);
-                try {
-                    if (socket.getInputStream().read() == -1) {
-                        closedByTheExecutor++;
-                    }
-                } catch (java.net.SocketTimeoutException stillOpen) {
-                    // held open by the executor
-                } catch (IOException reset) {
-                    closedByTheExecutor++;
-                }
-            }
+            holdUnfinished(held, 200, i -> "127.0.0." + (40 + i / 50));
+            closedByTheExecutor = closedByTheExecutor(held);
             console = post("127.0.0.1", "/beat", TOKEN, "").path("code").asInt();
             System.out.println("200 unfinished connections from 4 addresses: " + closedByTheExecutor
                     + " closed by the executor at once; the console then answered " + console);
@@ -364,5 +327,35 @@ class ExecutorTokenGuessIT {
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /** Opens {@code count} connections, the i-th from {@code address.apply(i)}, each with a request never finished. */
+    private static void holdUnfinished(List<Socket> held, int count, IntFunction<String> address) throws IOException {
+        for (int i = 0; i < count; i++) {
+            Socket socket = new Socket();
+            held.add(socket);
+            socket.bind(new InetSocketAddress(address.apply(i), 0));
+            socket.connect(new InetSocketAddress("127.0.0.1", EXECUTOR_PORT), 5_000);
+            socket.getOutputStream().write("POST /beat HTTP/1.1\r\nHost: x\r\n".getBytes(StandardCharsets.US_ASCII));
+        }
+    }
+
+    /** After a second, how many of the connections the executor has closed (the rest it holds open). */
+    private static int closedByTheExecutor(List<Socket> held) throws IOException, InterruptedException {
+        Thread.sleep(1_000);
+        int closed = 0;
+        for (Socket socket : held) {
+            socket.setSoTimeout(50);
+            try {
+                if (socket.getInputStream().read() == -1) {
+                    closed++;
+                }
+            } catch (java.net.SocketTimeoutException stillOpen) {
+                // held open by the executor
+            } catch (IOException reset) {
+                closed++;
+            }
+        }
+        return closed;
     }
 }
