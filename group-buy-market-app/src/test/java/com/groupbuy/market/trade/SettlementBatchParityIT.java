@@ -12,6 +12,7 @@ import com.groupbuy.market.domain.trade.model.entity.SettleCommand;
 import com.groupbuy.market.domain.trade.model.valobj.NotifyRoutes;
 import com.groupbuy.market.domain.trade.model.valobj.OwedCallback;
 import com.groupbuy.market.domain.trade.model.valobj.PartnerOrderKey;
+import com.groupbuy.market.domain.trade.service.timeout.TradeTimeoutService;
 import com.groupbuy.market.infrastructure.outbox.dao.INotifyTaskDao;
 import com.groupbuy.market.infrastructure.trade.dao.IGroupBuySettlementDao;
 import com.groupbuy.market.infrastructure.trade.repository.SettlementBatchWriter;
@@ -84,6 +85,9 @@ class SettlementBatchParityIT {
 
     @Autowired
     TransactionTemplate transaction;
+
+    @Autowired
+    TradeTimeoutService timeouts;
 
     private final MockWebServer[] partners = {new MockWebServer(), new MockWebServer()};
     private long activityId;
@@ -230,6 +234,137 @@ class SettlementBatchParityIT {
         }
         // Printed for the report: how many batches a deadlock sent to be written alone.
         System.out.println("parity race: rounds=" + rounds + " batches fallen back=" + fallbacks);
+    }
+
+    /**
+     * Teams past their end expire (the timeout path, {@code expireTeamNow}) while two writers pay their members in
+     * overlapping batches: each team ends either complete (its three paid, counted, called once listing all three, the
+     * completing settlement answered so) or failed (no completion, no callback), never between; every settlement
+     * answered paid has its order paid, each paid order by one notice, and the team's count is its paid members.
+     */
+    @Test
+    void batchesRacingTeamExpiryLeaveEachTeamCompleteOrFailedAndEveryPaidAnswerTrue() throws Exception {
+        SettlementBatchWriter first = writer(true);
+        SettlementBatchWriter second = writer(true);
+        Random random = new Random(23);
+        int rounds = 3;
+        int fallbacks = 0;
+        int failedTeams = 0;
+        int completeTeams = 0;
+        ExecutorService pool = Executors.newFixedThreadPool(3);
+        try {
+            for (int round = 0; round < rounds; round++) {
+                newActivity();
+                List<String> teams = new ArrayList<>();
+                List<String> names = new ArrayList<>();
+                for (int t = 0; t < 5; t++) {
+                    String[] members = {"x" + t + "a", "x" + t + "b", "x" + t + "c"};
+                    teams.add(team(0, members));
+                    names.addAll(List.of(members));
+                }
+                Map<String, MemberOrderView> read = new LinkedHashMap<>();
+                for (String name : names) {
+                    read.put(name, view(0, name));
+                }
+                for (String team : teams) {
+                    jdbc.update(
+                            "UPDATE group_buy_order SET valid_start_time = UTC_TIMESTAMP(3) - INTERVAL 15 MINUTE, "
+                                    + "valid_end_time = UTC_TIMESTAMP(3) - INTERVAL 2 MINUTE WHERE team_id = ?",
+                            team);
+                }
+                List<String> a = new ArrayList<>(names);
+                List<String> b = new ArrayList<>(names);
+                Collections.shuffle(a, random);
+                Collections.shuffle(b, random);
+                List<String> aBatch = a.subList(0, 10);
+                List<String> bBatch = b.subList(0, 10);
+                List<String> expiring = new ArrayList<>(teams);
+                Collections.shuffle(expiring, random);
+                Future<List<Object>> fa = pool.submit(batch(first, aBatch, read));
+                Future<List<Object>> fb = pool.submit(batch(second, bBatch, read));
+                Future<Integer> fe = pool.submit(() -> {
+                    int expired = 0;
+                    for (String team : expiring) {
+                        expired += timeouts.expireTeamNow(team) ? 1 : 0;
+                    }
+                    return expired;
+                });
+                Map<String, Integer> paidNotices = new TreeMap<>();
+                Map<String, Integer> completions = new TreeMap<>();
+                for (Object[] pair : new Object[][] {{aBatch, fa.get()}, {bBatch, fb.get()}}) {
+                    @SuppressWarnings("unchecked")
+                    List<String> who = (List<String>) pair[0];
+                    @SuppressWarnings("unchecked")
+                    List<Object> what = (List<Object>) pair[1];
+                    if (what == null) {
+                        fallbacks++;
+                        what = new ArrayList<>();
+                        for (String name : who) {
+                            what.add(alone(read.get(name)));
+                        }
+                    }
+                    for (int i = 0; i < who.size(); i++) {
+                        String kind = kind(what.get(i));
+                        if (!kind.equals("refused")) {
+                            paidNotices.merge(who.get(i), 1, Integer::sum);
+                        }
+                        if (kind.equals("completed")) {
+                            completions.merge(who.get(i).substring(0, 2), 1, Integer::sum);
+                        }
+                    }
+                }
+                fe.get();
+                for (String name : names) {
+                    int status = jdbc.queryForObject(
+                            "SELECT status FROM group_buy_order_list WHERE user_id = ?", Integer.class, user(name));
+                    assertThat(paidNotices.getOrDefault(name, 0))
+                            .as("round " + round + " " + name + ": paid notices of an order in status " + status)
+                            .isEqualTo(status == 1 ? 1 : 0);
+                }
+                for (int t = 0; t < teams.size(); t++) {
+                    String team = teams.get(t);
+                    Map<String, Object> row = jdbc.queryForMap(
+                            "SELECT o.status, o.complete_count, (SELECT COUNT(*) FROM group_buy_order_list l "
+                                    + "WHERE l.team_id = o.team_id AND l.status = 1) AS paid "
+                                    + "FROM group_buy_order o WHERE o.team_id = ?",
+                            team);
+                    int status = ((Number) row.get("status")).intValue();
+                    assertThat(status)
+                            .as("round " + round + " " + team + " complete or failed")
+                            .isIn(1, 2);
+                    assertThat(((Number) row.get("complete_count")).longValue())
+                            .as(team + " counts its paid members")
+                            .isEqualTo(((Number) row.get("paid")).longValue());
+                    String[] members = {"x" + t + "a", "x" + t + "b", "x" + t + "c"};
+                    if (status == 1) {
+                        completeTeams++;
+                        assertThat(row.get("paid")).as(team).isEqualTo(3L);
+                        assertThat(completions.get("x" + t))
+                                .as(team + " completed once")
+                                .isEqualTo(1);
+                        assertThat(callbacks(team))
+                                .as(team)
+                                .isEqualTo(List.of("s01/c01 -> partner0 " + List.of(members)));
+                    } else {
+                        failedTeams++;
+                        assertThat(completions.get("x" + t))
+                                .as(team + " never completed")
+                                .isNull();
+                        assertThat(callbacks(team)).as(team).isEmpty();
+                        assertThat(jdbc.queryForObject(
+                                        "SELECT COUNT(*) FROM group_buy_order_list WHERE team_id = ? AND status = 0",
+                                        Integer.class,
+                                        team))
+                                .as(team + " no order left locked")
+                                .isZero();
+                    }
+                }
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        System.out.println("expiry race: rounds=" + rounds + " teams complete=" + completeTeams + " failed="
+                + failedTeams + " batches fallen back=" + fallbacks);
     }
 
     /** One scenario on fresh teams, written by {@code writer}, described so two writers' results compare. */
