@@ -367,6 +367,127 @@ class SettlementBatchParityIT {
                 + failedTeams + " batches fallen back=" + fallbacks);
     }
 
+    /**
+     * A paid member's refund (over HTTP) races two writers' overlapping batches paying its team's other two members:
+     * either the refund comes first (the team stays open, its count its paid members, no callback) or the batch does
+     * (the team completes with one callback listing all three, whatever the refund then does); every settlement
+     * answered paid has its order paid, by one notice.
+     */
+    @Test
+    void batchesRacingAPaidMembersRefundCountTheTeamExactly() throws Exception {
+        SettlementBatchWriter first = writer(true);
+        SettlementBatchWriter second = writer(true);
+        Random random = new Random(29);
+        int rounds = 3;
+        int fallbacks = 0;
+        int refundFirst = 0;
+        int completedFirst = 0;
+        ExecutorService pool = Executors.newFixedThreadPool(3);
+        try {
+            for (int round = 0; round < rounds; round++) {
+                newActivity();
+                List<String> teams = new ArrayList<>();
+                List<String> names = new ArrayList<>();
+                for (int t = 0; t < 5; t++) {
+                    String[] members = {"y" + t + "a", "y" + t + "b", "y" + t + "c"};
+                    teams.add(team(0, members));
+                    assertThat(settle(0, members[0]).path("code").asText()).isEqualTo("0000");
+                    names.addAll(List.of(members[1], members[2]));
+                }
+                Map<String, MemberOrderView> read = new LinkedHashMap<>();
+                for (String name : names) {
+                    read.put(name, view(0, name));
+                }
+                List<String> a = new ArrayList<>(names);
+                List<String> b = new ArrayList<>(names);
+                Collections.shuffle(a, random);
+                Collections.shuffle(b, random);
+                List<String> aBatch = a.subList(0, 8);
+                List<String> bBatch = b.subList(0, 8);
+                Future<List<Object>> fa = pool.submit(batch(first, aBatch, read));
+                Future<List<Object>> fb = pool.submit(batch(second, bBatch, read));
+                Future<Integer> fr = pool.submit(() -> {
+                    int refunded = 0;
+                    for (int t = 0; t < 5; t++) {
+                        refunded += "0000"
+                                        .equals(refund(0, "y" + t + "a")
+                                                .path("code")
+                                                .asText())
+                                ? 1
+                                : 0;
+                    }
+                    return refunded;
+                });
+                Map<String, Integer> paidNotices = new TreeMap<>();
+                Map<String, Integer> completions = new TreeMap<>();
+                for (Object[] pair : new Object[][] {{aBatch, fa.get()}, {bBatch, fb.get()}}) {
+                    @SuppressWarnings("unchecked")
+                    List<String> who = (List<String>) pair[0];
+                    @SuppressWarnings("unchecked")
+                    List<Object> what = (List<Object>) pair[1];
+                    if (what == null) {
+                        fallbacks++;
+                        what = new ArrayList<>();
+                        for (String name : who) {
+                            what.add(alone(read.get(name)));
+                        }
+                    }
+                    for (int i = 0; i < who.size(); i++) {
+                        String kind = kind(what.get(i));
+                        if (!kind.equals("refused")) {
+                            paidNotices.merge(who.get(i), 1, Integer::sum);
+                        }
+                        if (kind.equals("completed")) {
+                            completions.merge(who.get(i).substring(0, 2), 1, Integer::sum);
+                        }
+                    }
+                }
+                assertThat(fr.get()).as("every refund answered 0000").isEqualTo(5);
+                for (String name : names) {
+                    int status = jdbc.queryForObject(
+                            "SELECT status FROM group_buy_order_list WHERE user_id = ?", Integer.class, user(name));
+                    if (paidNotices.containsKey(name) || aBatch.contains(name) || bBatch.contains(name)) {
+                        assertThat(paidNotices.getOrDefault(name, 0))
+                                .as("round " + round + " " + name + ": paid notices of an order in status " + status)
+                                .isEqualTo(status == 1 ? 1 : 0);
+                    }
+                }
+                for (int t = 0; t < teams.size(); t++) {
+                    String team = teams.get(t);
+                    Map<String, Object> row = jdbc.queryForMap(
+                            "SELECT o.status, o.complete_count, (SELECT COUNT(*) FROM group_buy_order_list l "
+                                    + "WHERE l.team_id = o.team_id AND l.status = 1) AS paid "
+                                    + "FROM group_buy_order o WHERE o.team_id = ?",
+                            team);
+                    int status = ((Number) row.get("status")).intValue();
+                    List<String> callbacks = callbacks(team);
+                    if (status == 0) {
+                        refundFirst++;
+                        assertThat(((Number) row.get("complete_count")).longValue())
+                                .as("round " + round + " " + team + " open: counts its paid members " + row)
+                                .isEqualTo(((Number) row.get("paid")).longValue());
+                        assertThat(completions.get("y" + t))
+                                .as(team + " never completed")
+                                .isNull();
+                        assertThat(callbacks).as(team).isEmpty();
+                    } else {
+                        completedFirst++;
+                        assertThat(completions.get("y" + t))
+                                .as(team + " completed once " + row)
+                                .isEqualTo(1);
+                        assertThat(callbacks)
+                                .as(team + " " + row)
+                                .isEqualTo(List.of("s01/c01 -> partner0 [y" + t + "a, y" + t + "b, y" + t + "c]"));
+                    }
+                }
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        System.out.println("refund race: rounds=" + rounds + " refund first=" + refundFirst + " completed first="
+                + completedFirst + " batches fallen back=" + fallbacks);
+    }
+
     /** One scenario on fresh teams, written by {@code writer}, described so two writers' results compare. */
     private Map<String, Object> scenario(SettlementBatchWriter writer) throws Exception {
         newActivity();
