@@ -81,13 +81,17 @@ public interface IGroupBuySettlementDao {
      * or close alone locks its order before its team. Returns the orders found, each with its state as locked (what a
      * batch that pays together counts on).
      */
-    List<LockedOrderPO> lockOrders(@Param("orderIds") List<String> orderIds);
+    @SelectProvider(type = LockSql.class, method = "orders")
+    @Lang(ParsedOnceLanguageDriver.class)
+    List<LockedOrderPO> lockOrders(@Param(LockSql.IDS) List<String> orderIds);
 
     /**
      * Locks these teams' rows (uq_team_id, in team id order) after the batch's orders, and returns their payment state
      * as locked (#19, a batch that pays together): what the domain counts the batch's payments on.
      */
-    List<LockedTeamPO> lockTeams(@Param("teamIds") List<String> teamIds);
+    @SelectProvider(type = LockSql.class, method = "teams")
+    @Lang(ParsedOnceLanguageDriver.class)
+    List<LockedTeamPO> lockTeams(@Param(LockSql.IDS) List<String> teamIds);
 
     /**
      * The batch's orders {@code from} → {@code to} (locked → paid), each with its own trade time, in one statement, only

@@ -57,6 +57,18 @@ class PaymentSqlTest {
     }
 
     @Test
+    void lockTextsTakeEveryIdInItsOrder() {
+        java.util.List<String> ids = java.util.List.of("a", "b", "c");
+
+        assertThat(bound(LockSql.orders(Map.of(LockSql.IDS, ids)), ids, LockSql.IDS))
+                .isEqualTo("SELECT order_id, status FROM group_buy_order_list FORCE INDEX (uq_order_id)"
+                        + " WHERE order_id IN ('a', 'b', 'c') FOR UPDATE");
+        assertThat(bound(LockSql.teams(Map.of(LockSql.IDS, ids.subList(0, 1))), ids.subList(0, 1), LockSql.IDS))
+                .isEqualTo("SELECT team_id, status, complete_count, target_count FROM group_buy_order FORCE INDEX"
+                        + " (uq_team_id) WHERE team_id IN ('a') FOR UPDATE");
+    }
+
+    @Test
     void everySizeSetsExactlyItsTextsPlaceholdersEachOnce() throws Exception {
         for (int size = 1; size <= 40; size++) {
             java.util.List<OrderPaymentRow> orders = new java.util.ArrayList<>();
@@ -81,10 +93,15 @@ class PaymentSqlTest {
      */
     @SuppressWarnings("unchecked")
     private String bound(String text, Object batch) {
+        return bound(text, batch, PaymentSql.BATCH);
+    }
+
+    @SuppressWarnings("unchecked")
+    private String bound(String text, Object batch, String parameter) {
         BoundSql bound = driver.createSqlSource(configuration, text, Map.class).getBoundSql(Map.of());
         assertThat(bound.getParameterMappings()).hasSize(1);
         ParameterMapping only = bound.getParameterMappings().get(0);
-        assertThat(only.getProperty()).isEqualTo(PaymentSql.BATCH);
+        assertThat(only.getProperty()).isEqualTo(parameter);
         Map<Integer, String> values = new TreeMap<>();
         PreparedStatement ps = (PreparedStatement) Proxy.newProxyInstance(
                 getClass().getClassLoader(), new Class<?>[] {PreparedStatement.class}, (proxy, method, args) -> {
