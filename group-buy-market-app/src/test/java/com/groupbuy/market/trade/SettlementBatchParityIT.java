@@ -190,30 +190,13 @@ class SettlementBatchParityIT {
                     }
                     return out;
                 });
-                Map<String, Integer> paidNotices = new TreeMap<>();
-                Map<String, Integer> completions = new TreeMap<>();
-                for (Object[] pair : new Object[][] {{aBatch, fa.get()}, {bBatch, fb.get()}, {aloneOnes, fc.get()}}) {
-                    @SuppressWarnings("unchecked")
-                    List<String> who = (List<String>) pair[0];
-                    @SuppressWarnings("unchecked")
-                    List<Object> what = (List<Object>) pair[1];
-                    if (what == null) {
-                        fallbacks++;
-                        what = new ArrayList<>();
-                        for (String name : who) {
-                            what.add(alone(read.get(name)));
-                        }
-                    }
-                    for (int i = 0; i < who.size(); i++) {
-                        String kind = kind(what.get(i));
-                        if (!kind.equals("refused")) {
-                            paidNotices.merge(who.get(i), 1, Integer::sum);
-                        }
-                        if (kind.equals("completed")) {
-                            completions.merge(who.get(i).substring(0, 2), 1, Integer::sum);
-                        }
-                    }
-                }
+                Tally tally = new Tally(read);
+                tally.add(aBatch, fa.get());
+                tally.add(bBatch, fb.get());
+                tally.add(aloneOnes, fc.get());
+                fallbacks += tally.fallbacks;
+                Map<String, Integer> paidNotices = tally.paidNotices;
+                Map<String, Integer> completions = tally.completions;
                 for (String name : names) {
                     assertThat(paidNotices.get(name))
                             .as("round " + round + " " + name + " paid by one notice")
@@ -289,30 +272,12 @@ class SettlementBatchParityIT {
                     }
                     return expired;
                 });
-                Map<String, Integer> paidNotices = new TreeMap<>();
-                Map<String, Integer> completions = new TreeMap<>();
-                for (Object[] pair : new Object[][] {{aBatch, fa.get()}, {bBatch, fb.get()}}) {
-                    @SuppressWarnings("unchecked")
-                    List<String> who = (List<String>) pair[0];
-                    @SuppressWarnings("unchecked")
-                    List<Object> what = (List<Object>) pair[1];
-                    if (what == null) {
-                        fallbacks++;
-                        what = new ArrayList<>();
-                        for (String name : who) {
-                            what.add(alone(read.get(name)));
-                        }
-                    }
-                    for (int i = 0; i < who.size(); i++) {
-                        String kind = kind(what.get(i));
-                        if (!kind.equals("refused")) {
-                            paidNotices.merge(who.get(i), 1, Integer::sum);
-                        }
-                        if (kind.equals("completed")) {
-                            completions.merge(who.get(i).substring(0, 2), 1, Integer::sum);
-                        }
-                    }
-                }
+                Tally tally = new Tally(read);
+                tally.add(aBatch, fa.get());
+                tally.add(bBatch, fb.get());
+                fallbacks += tally.fallbacks;
+                Map<String, Integer> paidNotices = tally.paidNotices;
+                Map<String, Integer> completions = tally.completions;
                 fe.get();
                 for (String name : names) {
                     int status = jdbc.queryForObject(
@@ -418,30 +383,12 @@ class SettlementBatchParityIT {
                     }
                     return refunded;
                 });
-                Map<String, Integer> paidNotices = new TreeMap<>();
-                Map<String, Integer> completions = new TreeMap<>();
-                for (Object[] pair : new Object[][] {{aBatch, fa.get()}, {bBatch, fb.get()}}) {
-                    @SuppressWarnings("unchecked")
-                    List<String> who = (List<String>) pair[0];
-                    @SuppressWarnings("unchecked")
-                    List<Object> what = (List<Object>) pair[1];
-                    if (what == null) {
-                        fallbacks++;
-                        what = new ArrayList<>();
-                        for (String name : who) {
-                            what.add(alone(read.get(name)));
-                        }
-                    }
-                    for (int i = 0; i < who.size(); i++) {
-                        String kind = kind(what.get(i));
-                        if (!kind.equals("refused")) {
-                            paidNotices.merge(who.get(i), 1, Integer::sum);
-                        }
-                        if (kind.equals("completed")) {
-                            completions.merge(who.get(i).substring(0, 2), 1, Integer::sum);
-                        }
-                    }
-                }
+                Tally tally = new Tally(read);
+                tally.add(aBatch, fa.get());
+                tally.add(bBatch, fb.get());
+                fallbacks += tally.fallbacks;
+                Map<String, Integer> paidNotices = tally.paidNotices;
+                Map<String, Integer> completions = tally.completions;
                 assertThat(fr.get()).as("every refund answered 0000").isEqualTo(5);
                 for (String name : names) {
                     int status = jdbc.queryForObject(
@@ -705,5 +652,40 @@ class SettlementBatchParityIT {
                 "/api/v1/gbm/trade/refund_market_pay_order",
                 "{\"userId\":\"" + user(name) + "\",\"outTradeNo\":\"" + outTradeNo(name) + "\",\"source\":\""
                         + source(partner) + "\",\"channel\":\"" + channel(partner) + "\"}");
+    }
+
+    /**
+     * What a round's batches answered: paid notices per member, completions per team (its name's first two letters);
+     * a batch that threw (null) is written alone, member by member, as group commit does, and counted as a fallback.
+     */
+    private final class Tally {
+        final Map<String, Integer> paidNotices = new TreeMap<>();
+        final Map<String, Integer> completions = new TreeMap<>();
+        final Map<String, MemberOrderView> read;
+        int fallbacks;
+
+        Tally(Map<String, MemberOrderView> read) {
+            this.read = read;
+        }
+
+        void add(List<String> who, List<Object> answers) {
+            List<Object> what = answers;
+            if (what == null) {
+                fallbacks++;
+                what = new ArrayList<>();
+                for (String name : who) {
+                    what.add(alone(read.get(name)));
+                }
+            }
+            for (int i = 0; i < who.size(); i++) {
+                String kind = kind(what.get(i));
+                if (!kind.equals("refused")) {
+                    paidNotices.merge(who.get(i), 1, Integer::sum);
+                }
+                if (kind.equals("completed")) {
+                    completions.merge(who.get(i).substring(0, 2), 1, Integer::sum);
+                }
+            }
+        }
     }
 }
