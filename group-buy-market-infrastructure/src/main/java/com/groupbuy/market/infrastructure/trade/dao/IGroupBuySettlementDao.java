@@ -6,12 +6,10 @@ import com.groupbuy.market.infrastructure.trade.po.LockedTeamPO;
 import com.groupbuy.market.infrastructure.trade.po.MemberOrderPO;
 import com.groupbuy.market.infrastructure.trade.po.NotifySettingsPO;
 import com.groupbuy.market.infrastructure.trade.po.OrderPaymentRow;
-import com.groupbuy.market.infrastructure.trade.po.OrderPayments;
 import com.groupbuy.market.infrastructure.trade.po.PaidMemberPO;
 import com.groupbuy.market.infrastructure.trade.po.PartnerOrderLookupRow;
 import com.groupbuy.market.infrastructure.trade.po.PartnerOrderRow;
 import com.groupbuy.market.infrastructure.trade.po.TeamCountRow;
-import com.groupbuy.market.infrastructure.trade.po.TeamCounts;
 import java.time.Instant;
 import java.util.List;
 import org.apache.ibatis.annotations.Lang;
@@ -81,44 +79,30 @@ public interface IGroupBuySettlementDao {
      * or close alone locks its order before its team. Returns the orders found, each with its state as locked (what a
      * batch that pays together counts on).
      */
-    @SelectProvider(type = LockSql.class, method = "orders")
-    @Lang(ParsedOnceLanguageDriver.class)
-    List<LockedOrderPO> lockOrders(@Param(LockSql.IDS) List<String> orderIds);
+    List<LockedOrderPO> lockOrders(@Param("orderIds") List<String> orderIds);
 
     /**
      * Locks these teams' rows (uq_team_id, in team id order) after the batch's orders, and returns their payment state
      * as locked (#19, a batch that pays together): what the domain counts the batch's payments on.
      */
-    @SelectProvider(type = LockSql.class, method = "teams")
-    @Lang(ParsedOnceLanguageDriver.class)
-    List<LockedTeamPO> lockTeams(@Param(LockSql.IDS) List<String> teamIds);
+    List<LockedTeamPO> lockTeams(@Param("teamIds") List<String> teamIds);
 
     /**
      * The batch's orders {@code from} → {@code to} (locked → paid), each with its own trade time, in one statement, only
      * those still in {@code from}. Returns the rows matched (Connector/J's found rows).
      */
-    default int payOrders(List<OrderPaymentRow> orders, int from, int to) {
-        return payOrderRows(new OrderPayments(orders, from, to));
-    }
-
-    /** {@link #payOrders}'s statement: its values bound by position, not by property path ({@link PaymentSql}). */
     @UpdateProvider(type = PaymentSql.class, method = "orders")
     @Lang(ParsedOnceLanguageDriver.class)
-    int payOrderRows(@Param(PaymentSql.BATCH) OrderPayments batch);
+    int payOrders(@Param("orders") List<OrderPaymentRow> orders, @Param("from") int from, @Param("to") int to);
 
     /**
      * The batch's payments counted on their teams in one statement: each team to the count and status the domain decided,
      * only while it is still in {@code teamFrom} at the count it was locked at and the new count is within its places.
      * Returns the rows matched.
      */
-    default int countPayments(List<TeamCountRow> teams, int teamFrom) {
-        return countPaymentRows(new TeamCounts(teams, teamFrom));
-    }
-
-    /** {@link #countPayments}'s statement: its values bound by position, not by property path ({@link PaymentSql}). */
     @UpdateProvider(type = PaymentSql.class, method = "teams")
     @Lang(ParsedOnceLanguageDriver.class)
-    int countPaymentRows(@Param(PaymentSql.BATCH) TeamCounts batch);
+    int countPayments(@Param("teams") List<TeamCountRow> teams, @Param("teamFrom") int teamFrom);
 
     /** The team's orders in {@code paid}, each with its own partner and trade number, in the order they were locked. */
     List<PaidMemberPO> queryPaidMembers(@Param("teamId") String teamId, @Param("paid") int paidStatus);
