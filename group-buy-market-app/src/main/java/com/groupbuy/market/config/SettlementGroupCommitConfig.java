@@ -1,5 +1,7 @@
 package com.groupbuy.market.config;
 
+import com.groupbuy.market.domain.outbox.adapter.repository.INotifyTaskRepository;
+import com.groupbuy.market.infrastructure.outbox.dao.INotifyTaskDao;
 import com.groupbuy.market.infrastructure.trade.dao.IGroupBuySettlementDao;
 import com.groupbuy.market.infrastructure.trade.repository.SettlementBatchWriter;
 import com.groupbuy.market.infrastructure.trade.repository.SettlementGroupCommit;
@@ -8,6 +10,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Group commit of settlements (#19), unless {@code gbm.settlement.group-commit.enabled} is false: without this bean
@@ -15,6 +18,20 @@ import org.springframework.context.annotation.Configuration;
  */
 @Configuration
 public class SettlementGroupCommitConfig {
+
+    /**
+     * The batch writer, paying each batch together or one by one as {@code gbm.settlement.group-commit.pay-together}
+     * says; built whether or not group commit is on, as when it was a component of its own.
+     */
+    @Bean
+    public SettlementBatchWriter settlementBatchWriter(
+            IGroupBuySettlementDao dao,
+            INotifyTaskRepository notifyTasks,
+            TransactionTemplate transaction,
+            INotifyTaskDao taskDao,
+            SettlementGroupCommitProperties properties) {
+        return new SettlementBatchWriter(dao, notifyTasks, transaction, taskDao, properties.isPayTogether());
+    }
 
     @Bean(destroyMethod = "close")
     @ConditionalOnProperty(

@@ -1,5 +1,7 @@
 package com.groupbuy.market.config;
 
+import lombok.Getter;
+import lombok.Setter;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
 /**
@@ -10,7 +12,17 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * that completes its team).
  */
 @ConfigurationProperties(prefix = "gbm.settlement.group-commit")
+@Getter
+@Setter
 public class SettlementGroupCommitProperties extends GroupCommitProperties {
+
+    /**
+     * A batch's payments in two guarded statements for the whole batch, orders then teams, decided by the domain on the
+     * rows as locked ({@code BatchPayments}, #19 settlepay): on by default, statements per settlement 3.19-3.36 to
+     * 2.18-2.21 (docs/benchmarks.md, settlepay); false: each payment its own guarded statement, team by team, as
+     * before. Read once at start-up.
+     */
+    private boolean payTogether = true;
 
     public SettlementGroupCommitProperties() {
         super(true);

@@ -6,15 +6,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.groupbuy.market.domain.outbox.service.DueCallbackDeliveryService;
 import com.groupbuy.market.support.IntegrationTest;
 import com.groupbuy.market.support.MallQueue;
+import com.groupbuy.market.support.MallQueues;
+import com.groupbuy.market.support.PartnerExchanges;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.amqp.core.DirectExchange;
-import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
-import org.springframework.amqp.rabbit.core.RabbitAdmin;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.actuate.health.Health;
@@ -40,39 +40,18 @@ import org.springframework.test.context.TestPropertySource;
 @TestPropertySource(properties = {"gbm.notify.backoff=1h,1h", "gbm.notify.jitter=0", "gbm.mq.declare-retry=1s"})
 class MqPartnerExchangeRefusedIT {
 
-    private static final String SUFFIX =
-            UUID.randomUUID().toString().replace("-", "").substring(0, 10);
-    private static final String SHARED = "gbm_t_shared_" + SUFFIX;
-    private static final String INTERNAL = "gbm_t_internal_" + SUFFIX;
-    private static final String BROKEN = "gbm_t_broken_s03_" + SUFFIX;
+    @RegisterExtension
+    static final PartnerExchanges EXCHANGES = PartnerExchanges.isolating(Map.of("s03:c03", "gbm_t_broken_s03_"));
+
+    private static final String SHARED = EXCHANGES.shared();
+    private static final String BROKEN = EXCHANGES.of("s03:c03");
     private static final AtomicInteger ACTIVITY = new AtomicInteger(17100);
 
     @DynamicPropertySource
     static void broker(DynamicPropertyRegistry registry) {
         // Runs before the context starts: the conflicting exchange is there for the start-up declare.
-        withAdmin(admin -> admin.declareExchange(new DirectExchange(BROKEN, true, false)));
-        registry.add("gbm.mq.enabled", () -> "true");
-        registry.add("gbm.mq.exchange", () -> SHARED);
-        registry.add("gbm.mq.internal-exchange", () -> INTERNAL);
-        registry.add("gbm.mq.partner-exchanges.[s03].[c03]", () -> BROKEN);
-    }
-
-    @AfterAll
-    static void dropBrokerObjects() {
-        withAdmin(admin -> {
-            admin.deleteExchange(SHARED);
-            admin.deleteExchange(INTERNAL);
-            admin.deleteExchange(BROKEN);
-        });
-    }
-
-    private static void withAdmin(java.util.function.Consumer<RabbitAdmin> work) {
-        CachingConnectionFactory factory = new CachingConnectionFactory("127.0.0.1", 5672);
-        try {
-            work.accept(new RabbitAdmin(factory));
-        } finally {
-            factory.destroy();
-        }
+        MallQueues.onBroker(admin -> admin.declareExchange(new DirectExchange(BROKEN, true, false)));
+        EXCHANGES.register(registry);
     }
 
     @LocalServerPort
@@ -128,7 +107,7 @@ class MqPartnerExchangeRefusedIT {
                     .isEmpty();
 
             // The operator deletes the wrong exchange; the service declares it again (after gbm.mq.declare-retry).
-            withAdmin(admin -> admin.deleteExchange(BROKEN));
+            MallQueues.onBroker(admin -> admin.deleteExchange(BROKEN));
             await(() -> !mqChannel.health().getDetails().containsKey("refusedPartnerExchanges"));
             assertThat(refusedGauge()).isZero();
             try (MallQueue own = new MallQueue(5672, BROKEN, "topic.team_success")) {

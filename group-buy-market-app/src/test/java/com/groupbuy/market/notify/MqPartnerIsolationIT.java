@@ -9,13 +9,14 @@ import com.groupbuy.market.domain.outbox.service.DueCallbackDeliveryService;
 import com.groupbuy.market.support.IntegrationTest;
 import com.groupbuy.market.support.MallQueue;
 import com.groupbuy.market.support.MallQueues;
+import com.groupbuy.market.support.PartnerExchanges;
 import com.groupbuy.market.support.TestJson;
 import com.groupbuy.market.types.security.WebhookSignature;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -43,28 +44,16 @@ import org.springframework.test.context.TestPropertySource;
 @TestPropertySource(properties = {"gbm.notify.backoff=1h,1h", "gbm.notify.jitter=0"})
 class MqPartnerIsolationIT {
 
-    private static final String SUFFIX =
-            UUID.randomUUID().toString().replace("-", "").substring(0, 10);
-    private static final String SHARED = "gbm_t_shared_" + SUFFIX;
-    private static final String INTERNAL = "gbm_t_internal_" + SUFFIX;
-    private static final String ISOLATED = "gbm_t_mall_s03_" + SUFFIX;
+    @RegisterExtension
+    static final PartnerExchanges EXCHANGES = PartnerExchanges.isolating(Map.of("s03:c03", "gbm_t_mall_s03_"));
+
+    private static final String SHARED = EXCHANGES.shared();
+    private static final String ISOLATED = EXCHANGES.of("s03:c03");
     private static final AtomicInteger ACTIVITY = new AtomicInteger(17000);
 
     @DynamicPropertySource
     static void broker(DynamicPropertyRegistry registry) {
-        registry.add("gbm.mq.enabled", () -> "true");
-        registry.add("gbm.mq.exchange", () -> SHARED);
-        registry.add("gbm.mq.internal-exchange", () -> INTERNAL);
-        registry.add("gbm.mq.partner-exchanges.[s03].[c03]", () -> ISOLATED);
-    }
-
-    @AfterAll
-    static void dropBrokerObjects() {
-        MallQueues.onBroker(admin -> {
-            admin.deleteExchange(SHARED);
-            admin.deleteExchange(INTERNAL);
-            admin.deleteExchange(ISOLATED);
-        });
+        EXCHANGES.register(registry);
     }
 
     @LocalServerPort

@@ -7,6 +7,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.groupbuy.market.domain.outbox.service.DueCallbackDeliveryService;
 import com.groupbuy.market.support.IntegrationTest;
 import com.groupbuy.market.support.MallQueue;
+import com.groupbuy.market.support.MallQueues;
+import com.groupbuy.market.support.PartnerExchanges;
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
@@ -19,14 +21,14 @@ import java.io.File;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
-import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
-import org.springframework.amqp.rabbit.core.RabbitAdmin;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -51,38 +53,27 @@ import org.springframework.test.context.TestPropertySource;
 @TestPropertySource(properties = {"gbm.notify.backoff=1h,1h", "gbm.notify.jitter=0"})
 class MqPartnerUserIT {
 
-    private static final String SUFFIX =
-            UUID.randomUUID().toString().replace("-", "").substring(0, 10);
-    private static final String SHARED = "gbm_t_shared_" + SUFFIX;
-    private static final String INTERNAL = "gbm_t_internal_" + SUFFIX;
-    private static final String OWN = "gbm_t_mall_s03_" + SUFFIX;
-    private static final String OTHER = "gbm_t_mall_s04_" + SUFFIX;
-    private static final String USER = "gbmtest-" + SUFFIX;
+    @RegisterExtension
+    static final PartnerExchanges EXCHANGES =
+            PartnerExchanges.isolating(Map.of("s03:c03", "gbm_t_mall_s03_", "s04:c04", "gbm_t_mall_s04_"));
+
+    private static final String SHARED = EXCHANGES.shared();
+    private static final String INTERNAL = EXCHANGES.internal();
+    private static final String OWN = EXCHANGES.of("s03:c03");
+    private static final String OTHER = EXCHANGES.of("s04:c04");
+    private static final String USER = "gbmtest-" + EXCHANGES.suffix();
     private static final String PASSWORD = UUID.randomUUID().toString();
     private static final AtomicInteger ACTIVITY = new AtomicInteger(17200);
     private static boolean userMade;
 
     @DynamicPropertySource
     static void broker(DynamicPropertyRegistry registry) {
-        registry.add("gbm.mq.enabled", () -> "true");
-        registry.add("gbm.mq.exchange", () -> SHARED);
-        registry.add("gbm.mq.internal-exchange", () -> INTERNAL);
-        registry.add("gbm.mq.partner-exchanges.[s03].[c03]", () -> OWN);
-        registry.add("gbm.mq.partner-exchanges.[s04].[c04]", () -> OTHER);
+        EXCHANGES.register(registry);
     }
 
     @AfterAll
     static void dropBrokerObjects() throws Exception {
-        CachingConnectionFactory factory = new CachingConnectionFactory("127.0.0.1", 5672);
-        try {
-            RabbitAdmin admin = new RabbitAdmin(factory);
-            for (String exchange : List.of(SHARED, INTERNAL, OWN, OTHER)) {
-                admin.deleteExchange(exchange);
-            }
-            admin.deleteQueue(USER + ".team_success");
-        } finally {
-            factory.destroy();
-        }
+        MallQueues.onBroker(admin -> admin.deleteQueue(USER + ".team_success"));
         if (userMade) {
             rabbitmqctl("delete_user", USER);
         }

@@ -9,13 +9,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.groupbuy.market.Application;
 import com.groupbuy.market.activity.MarketConfigFixture;
 import com.groupbuy.market.config.xxljob.BeanOnlyXxlJobExecutorTest;
+import com.groupbuy.market.support.ExecutorEndpoint;
 import com.groupbuy.market.support.IntegrationTest;
 import com.groupbuy.market.support.IsolatedDatabaseInitializer;
 import com.groupbuy.market.tag.CrowdTagFixture;
 import java.net.ConnectException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -48,15 +48,14 @@ import org.springframework.test.context.DynamicPropertySource;
 @IntegrationTest
 class XxlJobExecutorIT {
 
-    private static final String TOKEN = "it_token";
-    private static final int EXECUTOR_PORT = freePort();
+    private static final ExecutorEndpoint EXECUTOR = ExecutorEndpoint.withToken("it_token");
+    private static final String TOKEN = EXECUTOR.token();
+    private static final int EXECUTOR_PORT = EXECUTOR.port();
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @DynamicPropertySource
     static void executor(DynamicPropertyRegistry registry) {
-        registry.add("xxl.job.executor.enabled", () -> "true");
-        registry.add("xxl.job.executor.port", () -> EXECUTOR_PORT);
-        registry.add("xxl.job.admin.accessToken", () -> TOKEN);
+        EXECUTOR.register(registry);
         registry.add("xxl.job.executor.logpath", () -> System.getProperty("java.io.tmpdir") + "/gbm-xxl-job-it");
     }
 
@@ -349,13 +348,5 @@ class XxlJobExecutorIT {
                         .build(),
                 HttpResponse.BodyHandlers.ofString());
         return JSON.readTree(response.body());
-    }
-
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

@@ -4,18 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.groupbuy.market.support.ExecutorEndpoint;
 import com.groupbuy.market.support.IntegrationTest;
 import com.groupbuy.market.support.PrivateRedis;
 import com.groupbuy.market.support.PrivateRedisServer;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadInfo;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -41,15 +38,13 @@ import org.springframework.test.context.TestPropertySource;
         })
 class ExecutorRedisOutageIT {
 
-    private static final String TOKEN = "it-executor-outage-token-0123";
-    private static final int EXECUTOR_PORT = freePort();
+    private static final ExecutorEndpoint EXECUTOR = ExecutorEndpoint.withToken("it-executor-outage-token-0123");
+    private static final String TOKEN = EXECUTOR.token();
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @DynamicPropertySource
     static void executor(DynamicPropertyRegistry registry) {
-        registry.add("xxl.job.executor.enabled", () -> "true");
-        registry.add("xxl.job.executor.port", () -> EXECUTOR_PORT);
-        registry.add("xxl.job.admin.accessToken", () -> TOKEN);
+        EXECUTOR.register(registry);
     }
 
     @Autowired
@@ -76,8 +71,8 @@ class ExecutorRedisOutageIT {
                 held.add(socket);
                 try {
                     socket.bind(new InetSocketAddress("127.0.0." + (50 + i / 60), 0));
-                    socket.connect(new InetSocketAddress("127.0.0.1", EXECUTOR_PORT), 1_000);
-                    socket.getOutputStream().write(request("/beat", TOKEN, ""));
+                    socket.connect(new InetSocketAddress("127.0.0.1", EXECUTOR.port()), 1_000);
+                    socket.getOutputStream().write(ExecutorEndpoint.request("/beat", TOKEN, ""));
                 } catch (IOException stalled) {
                     notAccepted++;
                 }
@@ -102,7 +97,10 @@ class ExecutorRedisOutageIT {
                 socket.setSoTimeout(30_000);
                 String msg;
                 try {
-                    msg = JSON.readTree(body(socket)).path("msg").asText().replaceAll("\\d+", "N");
+                    msg = JSON.readTree(ExecutorEndpoint.body(socket))
+                            .path("msg")
+                            .asText()
+                            .replaceAll("\\d+", "N");
                 } catch (IOException e) {
                     msg = "(no answer: " + e.getClass().getSimpleName() + ")";
                 }
@@ -138,17 +136,17 @@ class ExecutorRedisOutageIT {
         JsonNode lockedOut;
         Map<String, Integer> guesses = new TreeMap<>();
         try {
-            console = post("127.0.0.1", "/beat", TOKEN, "");
+            console = EXECUTOR.post("127.0.0.1", "/beat", TOKEN, "");
             for (int i = 0; i < 15; i++) {
                 guesses.merge(
-                        post("127.0.0.70", "/beat", "guess-" + i, "")
+                        EXECUTOR.post("127.0.0.70", "/beat", "guess-" + i, "")
                                 .path("msg")
                                 .asText()
                                 .replaceAll("in \\d+ s", "in N s"),
                         1,
                         Integer::sum);
             }
-            lockedOut = post("127.0.0.70", "/beat", TOKEN, "");
+            lockedOut = EXECUTOR.post("127.0.0.70", "/beat", TOKEN, "");
         } finally {
             redis.startAgain();
             redis.awaitOnePong();
@@ -183,44 +181,5 @@ class ExecutorRedisOutageIT {
             }
         }
         return 0;
-    }
-
-    static byte[] request(String path, String token, String body) {
-        byte[] content = body.getBytes(StandardCharsets.UTF_8);
-        byte[] head = ("POST " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
-                        + "XXL-JOB-ACCESS-TOKEN: " + token + "\r\nContent-Length: " + content.length
-                        + "\r\nConnection: close\r\n\r\n")
-                .getBytes(StandardCharsets.ISO_8859_1);
-        byte[] all = new byte[head.length + content.length];
-        System.arraycopy(head, 0, all, 0, head.length);
-        System.arraycopy(content, 0, all, head.length, content.length);
-        return all;
-    }
-
-    private static String body(Socket socket) throws IOException {
-        ByteArrayOutputStream answer = new ByteArrayOutputStream();
-        socket.getInputStream().transferTo(answer);
-        String text = answer.toString(StandardCharsets.UTF_8);
-        return text.substring(text.indexOf("\r\n\r\n") + 4);
-    }
-
-    static JsonNode post(String from, String path, String token, String body) throws IOException {
-        try (Socket socket = new Socket()) {
-            socket.bind(new InetSocketAddress(from, 0));
-            socket.connect(new InetSocketAddress("127.0.0.1", EXECUTOR_PORT), 5_000);
-            socket.setSoTimeout(20_000);
-            OutputStream out = socket.getOutputStream();
-            out.write(request(path, token, body));
-            out.flush();
-            return JSON.readTree(body(socket));
-        }
-    }
-
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

@@ -5,15 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.groupbuy.market.infrastructure.redis.RedisKeys;
+import com.groupbuy.market.support.ExecutorEndpoint;
 import com.groupbuy.market.support.IntegrationTest;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufAllocatorMetric;
 import io.netty.buffer.ByteBufAllocatorMetricProvider;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -52,16 +51,15 @@ import org.springframework.test.context.TestPropertySource;
         })
 class ExecutorTokenGuessIT {
 
-    private static final String TOKEN = "it-executor-guess-token-0123";
-    private static final int EXECUTOR_PORT = freePort();
+    private static final ExecutorEndpoint EXECUTOR = ExecutorEndpoint.withToken("it-executor-guess-token-0123");
+    private static final String TOKEN = EXECUTOR.token();
+    private static final int EXECUTOR_PORT = EXECUTOR.port();
     private static final Path LOGS = Path.of(System.getProperty("java.io.tmpdir"), "gbm-xxl-job-guess-it");
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @DynamicPropertySource
     static void executor(DynamicPropertyRegistry registry) {
-        registry.add("xxl.job.executor.enabled", () -> "true");
-        registry.add("xxl.job.executor.port", () -> EXECUTOR_PORT);
-        registry.add("xxl.job.admin.accessToken", () -> TOKEN);
+        EXECUTOR.register(registry);
         registry.add("xxl.job.executor.logpath", LOGS::toString);
     }
 
@@ -271,7 +269,7 @@ class ExecutorTokenGuessIT {
         int pages = 0;
         int largest = 0;
         while (pages < 1000) {
-            String raw = postRaw(
+            String raw = EXECUTOR.postRaw(
                     "127.0.0.1",
                     "/log",
                     TOKEN,
@@ -297,36 +295,7 @@ class ExecutorTokenGuessIT {
     }
 
     private static JsonNode post(String from, String path, String token, String body) throws IOException {
-        return JSON.readTree(postRaw(from, path, token, body));
-    }
-
-    /** The answer's body to a POST sent from a local address of the test's choosing. */
-    private static String postRaw(String from, String path, String token, String body) throws IOException {
-        byte[] content = body.getBytes(StandardCharsets.UTF_8);
-        try (Socket socket = new Socket()) {
-            socket.bind(new InetSocketAddress(from, 0));
-            socket.connect(new InetSocketAddress("127.0.0.1", EXECUTOR_PORT), 5_000);
-            socket.setSoTimeout(20_000);
-            OutputStream out = socket.getOutputStream();
-            out.write(("POST " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
-                            + "XXL-JOB-ACCESS-TOKEN: " + token + "\r\nContent-Length: " + content.length
-                            + "\r\nConnection: close\r\n\r\n")
-                    .getBytes(StandardCharsets.ISO_8859_1));
-            out.write(content);
-            out.flush();
-            ByteArrayOutputStream answer = new ByteArrayOutputStream();
-            socket.getInputStream().transferTo(answer);
-            String text = answer.toString(StandardCharsets.UTF_8);
-            return text.substring(text.indexOf("\r\n\r\n") + 4);
-        }
-    }
-
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
+        return EXECUTOR.post(from, path, token, body);
     }
 
     /** Opens {@code count} connections, the i-th from {@code address.apply(i)}, each with a request never finished. */

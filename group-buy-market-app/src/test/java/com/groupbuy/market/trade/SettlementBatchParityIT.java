@@ -92,15 +92,26 @@ class SettlementBatchParityIT {
     private final MockWebServer[] partners = {new MockWebServer(), new MockWebServer()};
     private long activityId;
 
+    // The races': two writers (two instances), the pool their batches and what runs alongside them run on, and how
+    // many batches failed (each then written alone).
+    private SettlementBatchWriter first;
+    private SettlementBatchWriter second;
+    private ExecutorService pool;
+    private int fallbacks;
+
     @BeforeEach
     void setUp() throws Exception {
         for (MockWebServer partner : partners) {
             partner.start();
         }
+        first = writer(true);
+        second = writer(true);
+        pool = Executors.newFixedThreadPool(3);
     }
 
     @AfterEach
     void tearDown() {
+        pool.shutdownNow();
         for (MockWebServer partner : partners) {
             partner.close();
         }
@@ -146,74 +157,46 @@ class SettlementBatchParityIT {
      */
     @Test
     void overlappingBatchesOfTwoInstancesAndLoneSettlementsPayEachOrderOnce() throws Exception {
-        SettlementBatchWriter first = writer(true);
-        SettlementBatchWriter second = writer(true);
         Random random = new Random(19);
         int rounds = 4;
-        int fallbacks = 0;
-        ExecutorService pool = Executors.newFixedThreadPool(3);
-        try {
-            for (int round = 0; round < rounds; round++) {
-                newActivity();
-                List<String> teams = new ArrayList<>();
-                List<String> names = new ArrayList<>();
-                for (int t = 0; t < 5; t++) {
-                    String[] members = {"m" + t + "a", "m" + t + "b", "m" + t + "c"};
-                    teams.add(team(0, members));
-                    names.addAll(List.of(members));
-                }
-                Map<String, MemberOrderView> read = new LinkedHashMap<>();
-                for (String name : names) {
-                    read.put(name, view(0, name));
-                }
-                List<String> a = new ArrayList<>(names);
-                List<String> b = new ArrayList<>(names);
-                Collections.shuffle(a, random);
-                Collections.shuffle(b, random);
-                List<String> aBatch = a.subList(0, 11);
-                List<String> bBatch = b.subList(0, 11);
-                List<String> alone = new ArrayList<>(names);
-                Collections.shuffle(alone, random);
-                List<String> aloneOnes = new ArrayList<>(alone.subList(0, 4));
-                // Every order noticed at least once.
-                for (String name : names) {
-                    if (!aBatch.contains(name) && !bBatch.contains(name) && !aloneOnes.contains(name)) {
-                        aloneOnes.add(name);
-                    }
-                }
-                Future<List<Object>> fa = pool.submit(batch(first, aBatch, read));
-                Future<List<Object>> fb = pool.submit(batch(second, bBatch, read));
-                Future<List<Object>> fc = pool.submit(() -> {
-                    List<Object> out = new ArrayList<>();
-                    for (String name : aloneOnes) {
-                        out.add(alone(read.get(name)));
-                    }
-                    return out;
-                });
-                Tally tally = new Tally(read);
-                tally.add(aBatch, fa.get());
-                tally.add(bBatch, fb.get());
-                tally.add(aloneOnes, fc.get());
-                fallbacks += tally.fallbacks;
-                Map<String, Integer> paidNotices = tally.paidNotices;
-                Map<String, Integer> completions = tally.completions;
-                for (String name : names) {
-                    assertThat(paidNotices.get(name))
-                            .as("round " + round + " " + name + " paid by one notice")
-                            .isEqualTo(1);
-                }
-                for (int t = 0; t < teams.size(); t++) {
-                    assertThat(completions.get("m" + t))
-                            .as("round " + round + " team m" + t + " completed once")
-                            .isEqualTo(1);
-                    String team = teams.get(t);
-                    assertThat(teamRow(team)).as(team).isEqualTo("status=1 count=3 paid=3");
-                    String[] members = {"m" + t + "a", "m" + t + "b", "m" + t + "c"};
-                    assertThat(callbacks(team)).as(team).isEqualTo(List.of("s01/c01 -> partner0 " + List.of(members)));
+        for (int round = 0; round < rounds; round++) {
+            Round set = newRound("m", false, 11, random);
+            List<String> names = set.names();
+            List<String> alone = new ArrayList<>(names);
+            Collections.shuffle(alone, random);
+            List<String> aloneOnes = new ArrayList<>(alone.subList(0, 4));
+            // Every order noticed at least once.
+            for (String name : names) {
+                if (!set.aBatch().contains(name) && !set.bBatch().contains(name) && !aloneOnes.contains(name)) {
+                    aloneOnes.add(name);
                 }
             }
-        } finally {
-            pool.shutdownNow();
+            Tally tally = new Tally(set.read());
+            Future<List<Object>> fc = race(set, tally, () -> {
+                List<Object> out = new ArrayList<>();
+                for (String name : aloneOnes) {
+                    out.add(alone(set.read().get(name)));
+                }
+                return out;
+            });
+            tally.add(aloneOnes, fc.get());
+            Map<String, Integer> paidNotices = tally.paidNotices;
+            Map<String, Integer> completions = tally.completions;
+            for (String name : names) {
+                assertThat(paidNotices.get(name))
+                        .as("round " + round + " " + name + " paid by one notice")
+                        .isEqualTo(1);
+            }
+            for (int t = 0; t < set.teams().size(); t++) {
+                assertThat(completions.get("m" + t))
+                        .as("round " + round + " team m" + t + " completed once")
+                        .isEqualTo(1);
+                String team = set.teams().get(t);
+                assertThat(teamRow(team)).as(team).isEqualTo("status=1 count=3 paid=3");
+                assertThat(callbacks(team))
+                        .as(team)
+                        .isEqualTo(List.of("s01/c01 -> partner0 " + List.of(members("m", t))));
+            }
         }
         // Printed for the report: how many batches a deadlock sent to be written alone.
         System.out.println("parity race: rounds=" + rounds + " batches fallen back=" + fallbacks);
@@ -227,106 +210,71 @@ class SettlementBatchParityIT {
      */
     @Test
     void batchesRacingTeamExpiryLeaveEachTeamCompleteOrFailedAndEveryPaidAnswerTrue() throws Exception {
-        SettlementBatchWriter first = writer(true);
-        SettlementBatchWriter second = writer(true);
         Random random = new Random(23);
         int rounds = 3;
-        int fallbacks = 0;
         int failedTeams = 0;
         int completeTeams = 0;
-        ExecutorService pool = Executors.newFixedThreadPool(3);
-        try {
-            for (int round = 0; round < rounds; round++) {
-                newActivity();
-                List<String> teams = new ArrayList<>();
-                List<String> names = new ArrayList<>();
-                for (int t = 0; t < 5; t++) {
-                    String[] members = {"x" + t + "a", "x" + t + "b", "x" + t + "c"};
-                    teams.add(team(0, members));
-                    names.addAll(List.of(members));
+        for (int round = 0; round < rounds; round++) {
+            Round set = newRound("x", false, 10, random);
+            // Every team past its end, its members read before.
+            for (String team : set.teams()) {
+                jdbc.update(
+                        "UPDATE group_buy_order SET valid_start_time = UTC_TIMESTAMP(3) - INTERVAL 15 MINUTE, "
+                                + "valid_end_time = UTC_TIMESTAMP(3) - INTERVAL 2 MINUTE WHERE team_id = ?",
+                        team);
+            }
+            List<String> expiring = new ArrayList<>(set.teams());
+            Collections.shuffle(expiring, random);
+            Tally tally = new Tally(set.read());
+            Future<Integer> fe = race(set, tally, () -> {
+                int expired = 0;
+                for (String team : expiring) {
+                    expired += timeouts.expireTeamNow(team) ? 1 : 0;
                 }
-                Map<String, MemberOrderView> read = new LinkedHashMap<>();
-                for (String name : names) {
-                    read.put(name, view(0, name));
-                }
-                for (String team : teams) {
-                    jdbc.update(
-                            "UPDATE group_buy_order SET valid_start_time = UTC_TIMESTAMP(3) - INTERVAL 15 MINUTE, "
-                                    + "valid_end_time = UTC_TIMESTAMP(3) - INTERVAL 2 MINUTE WHERE team_id = ?",
-                            team);
-                }
-                List<String> a = new ArrayList<>(names);
-                List<String> b = new ArrayList<>(names);
-                Collections.shuffle(a, random);
-                Collections.shuffle(b, random);
-                List<String> aBatch = a.subList(0, 10);
-                List<String> bBatch = b.subList(0, 10);
-                List<String> expiring = new ArrayList<>(teams);
-                Collections.shuffle(expiring, random);
-                Future<List<Object>> fa = pool.submit(batch(first, aBatch, read));
-                Future<List<Object>> fb = pool.submit(batch(second, bBatch, read));
-                Future<Integer> fe = pool.submit(() -> {
-                    int expired = 0;
-                    for (String team : expiring) {
-                        expired += timeouts.expireTeamNow(team) ? 1 : 0;
-                    }
-                    return expired;
-                });
-                Tally tally = new Tally(read);
-                tally.add(aBatch, fa.get());
-                tally.add(bBatch, fb.get());
-                fallbacks += tally.fallbacks;
-                Map<String, Integer> paidNotices = tally.paidNotices;
-                Map<String, Integer> completions = tally.completions;
-                fe.get();
-                for (String name : names) {
-                    int status = jdbc.queryForObject(
-                            "SELECT status FROM group_buy_order_list WHERE user_id = ?", Integer.class, user(name));
-                    assertThat(paidNotices.getOrDefault(name, 0))
-                            .as("round " + round + " " + name + ": paid notices of an order in status " + status)
-                            .isEqualTo(status == 1 ? 1 : 0);
-                }
-                for (int t = 0; t < teams.size(); t++) {
-                    String team = teams.get(t);
-                    Map<String, Object> row = jdbc.queryForMap(
-                            "SELECT o.status, o.complete_count, (SELECT COUNT(*) FROM group_buy_order_list l "
-                                    + "WHERE l.team_id = o.team_id AND l.status = 1) AS paid "
-                                    + "FROM group_buy_order o WHERE o.team_id = ?",
-                            team);
-                    int status = ((Number) row.get("status")).intValue();
-                    assertThat(status)
-                            .as("round " + round + " " + team + " complete or failed")
-                            .isIn(1, 2);
-                    assertThat(((Number) row.get("complete_count")).longValue())
-                            .as(team + " counts its paid members")
-                            .isEqualTo(((Number) row.get("paid")).longValue());
-                    String[] members = {"x" + t + "a", "x" + t + "b", "x" + t + "c"};
-                    if (status == 1) {
-                        completeTeams++;
-                        assertThat(row.get("paid")).as(team).isEqualTo(3L);
-                        assertThat(completions.get("x" + t))
-                                .as(team + " completed once")
-                                .isEqualTo(1);
-                        assertThat(callbacks(team))
-                                .as(team)
-                                .isEqualTo(List.of("s01/c01 -> partner0 " + List.of(members)));
-                    } else {
-                        failedTeams++;
-                        assertThat(completions.get("x" + t))
-                                .as(team + " never completed")
-                                .isNull();
-                        assertThat(callbacks(team)).as(team).isEmpty();
-                        assertThat(jdbc.queryForObject(
-                                        "SELECT COUNT(*) FROM group_buy_order_list WHERE team_id = ? AND status = 0",
-                                        Integer.class,
-                                        team))
-                                .as(team + " no order left locked")
-                                .isZero();
-                    }
+                return expired;
+            });
+            Map<String, Integer> paidNotices = tally.paidNotices;
+            Map<String, Integer> completions = tally.completions;
+            fe.get();
+            for (String name : set.names()) {
+                int status = orderStatus(name);
+                assertThat(paidNotices.getOrDefault(name, 0))
+                        .as("round " + round + " " + name + ": paid notices of an order in status " + status)
+                        .isEqualTo(status == 1 ? 1 : 0);
+            }
+            for (int t = 0; t < set.teams().size(); t++) {
+                String team = set.teams().get(t);
+                Map<String, Object> row = teamCounts(team);
+                int status = ((Number) row.get("status")).intValue();
+                assertThat(status)
+                        .as("round " + round + " " + team + " complete or failed")
+                        .isIn(1, 2);
+                assertThat(((Number) row.get("complete_count")).longValue())
+                        .as(team + " counts its paid members")
+                        .isEqualTo(((Number) row.get("paid")).longValue());
+                if (status == 1) {
+                    completeTeams++;
+                    assertThat(row.get("paid")).as(team).isEqualTo(3L);
+                    assertThat(completions.get("x" + t))
+                            .as(team + " completed once")
+                            .isEqualTo(1);
+                    assertThat(callbacks(team))
+                            .as(team)
+                            .isEqualTo(List.of("s01/c01 -> partner0 " + List.of(members("x", t))));
+                } else {
+                    failedTeams++;
+                    assertThat(completions.get("x" + t))
+                            .as(team + " never completed")
+                            .isNull();
+                    assertThat(callbacks(team)).as(team).isEmpty();
+                    assertThat(jdbc.queryForObject(
+                                    "SELECT COUNT(*) FROM group_buy_order_list WHERE team_id = ? AND status = 0",
+                                    Integer.class,
+                                    team))
+                            .as(team + " no order left locked")
+                            .isZero();
                 }
             }
-        } finally {
-            pool.shutdownNow();
         }
         System.out.println("expiry race: rounds=" + rounds + " teams complete=" + completeTeams + " failed="
                 + failedTeams + " batches fallen back=" + fallbacks);
@@ -340,99 +288,120 @@ class SettlementBatchParityIT {
      */
     @Test
     void batchesRacingAPaidMembersRefundCountTheTeamExactly() throws Exception {
-        SettlementBatchWriter first = writer(true);
-        SettlementBatchWriter second = writer(true);
         Random random = new Random(29);
         int rounds = 3;
-        int fallbacks = 0;
         int refundFirst = 0;
         int completedFirst = 0;
-        ExecutorService pool = Executors.newFixedThreadPool(3);
-        try {
-            for (int round = 0; round < rounds; round++) {
-                newActivity();
-                List<String> teams = new ArrayList<>();
-                List<String> names = new ArrayList<>();
+        for (int round = 0; round < rounds; round++) {
+            Round set = newRound("y", true, 8, random);
+            Tally tally = new Tally(set.read());
+            Future<Integer> fr = race(set, tally, () -> {
+                int refunded = 0;
                 for (int t = 0; t < 5; t++) {
-                    String[] members = {"y" + t + "a", "y" + t + "b", "y" + t + "c"};
-                    teams.add(team(0, members));
-                    assertThat(settle(0, members[0]).path("code").asText()).isEqualTo("0000");
-                    names.addAll(List.of(members[1], members[2]));
+                    refunded +=
+                            "0000".equals(refund(0, "y" + t + "a").path("code").asText()) ? 1 : 0;
                 }
-                Map<String, MemberOrderView> read = new LinkedHashMap<>();
-                for (String name : names) {
-                    read.put(name, view(0, name));
-                }
-                List<String> a = new ArrayList<>(names);
-                List<String> b = new ArrayList<>(names);
-                Collections.shuffle(a, random);
-                Collections.shuffle(b, random);
-                List<String> aBatch = a.subList(0, 8);
-                List<String> bBatch = b.subList(0, 8);
-                Future<List<Object>> fa = pool.submit(batch(first, aBatch, read));
-                Future<List<Object>> fb = pool.submit(batch(second, bBatch, read));
-                Future<Integer> fr = pool.submit(() -> {
-                    int refunded = 0;
-                    for (int t = 0; t < 5; t++) {
-                        refunded += "0000"
-                                        .equals(refund(0, "y" + t + "a")
-                                                .path("code")
-                                                .asText())
-                                ? 1
-                                : 0;
-                    }
-                    return refunded;
-                });
-                Tally tally = new Tally(read);
-                tally.add(aBatch, fa.get());
-                tally.add(bBatch, fb.get());
-                fallbacks += tally.fallbacks;
-                Map<String, Integer> paidNotices = tally.paidNotices;
-                Map<String, Integer> completions = tally.completions;
-                assertThat(fr.get()).as("every refund answered 0000").isEqualTo(5);
-                for (String name : names) {
-                    int status = jdbc.queryForObject(
-                            "SELECT status FROM group_buy_order_list WHERE user_id = ?", Integer.class, user(name));
-                    if (paidNotices.containsKey(name) || aBatch.contains(name) || bBatch.contains(name)) {
-                        assertThat(paidNotices.getOrDefault(name, 0))
-                                .as("round " + round + " " + name + ": paid notices of an order in status " + status)
-                                .isEqualTo(status == 1 ? 1 : 0);
-                    }
-                }
-                for (int t = 0; t < teams.size(); t++) {
-                    String team = teams.get(t);
-                    Map<String, Object> row = jdbc.queryForMap(
-                            "SELECT o.status, o.complete_count, (SELECT COUNT(*) FROM group_buy_order_list l "
-                                    + "WHERE l.team_id = o.team_id AND l.status = 1) AS paid "
-                                    + "FROM group_buy_order o WHERE o.team_id = ?",
-                            team);
-                    int status = ((Number) row.get("status")).intValue();
-                    List<String> callbacks = callbacks(team);
-                    if (status == 0) {
-                        refundFirst++;
-                        assertThat(((Number) row.get("complete_count")).longValue())
-                                .as("round " + round + " " + team + " open: counts its paid members " + row)
-                                .isEqualTo(((Number) row.get("paid")).longValue());
-                        assertThat(completions.get("y" + t))
-                                .as(team + " never completed")
-                                .isNull();
-                        assertThat(callbacks).as(team).isEmpty();
-                    } else {
-                        completedFirst++;
-                        assertThat(completions.get("y" + t))
-                                .as(team + " completed once " + row)
-                                .isEqualTo(1);
-                        assertThat(callbacks)
-                                .as(team + " " + row)
-                                .isEqualTo(List.of("s01/c01 -> partner0 [y" + t + "a, y" + t + "b, y" + t + "c]"));
-                    }
+                return refunded;
+            });
+            Map<String, Integer> paidNotices = tally.paidNotices;
+            Map<String, Integer> completions = tally.completions;
+            assertThat(fr.get()).as("every refund answered 0000").isEqualTo(5);
+            for (String name : set.names()) {
+                int status = orderStatus(name);
+                if (paidNotices.containsKey(name)
+                        || set.aBatch().contains(name)
+                        || set.bBatch().contains(name)) {
+                    assertThat(paidNotices.getOrDefault(name, 0))
+                            .as("round " + round + " " + name + ": paid notices of an order in status " + status)
+                            .isEqualTo(status == 1 ? 1 : 0);
                 }
             }
-        } finally {
-            pool.shutdownNow();
+            for (int t = 0; t < set.teams().size(); t++) {
+                String team = set.teams().get(t);
+                Map<String, Object> row = teamCounts(team);
+                int status = ((Number) row.get("status")).intValue();
+                List<String> callbacks = callbacks(team);
+                if (status == 0) {
+                    refundFirst++;
+                    assertThat(((Number) row.get("complete_count")).longValue())
+                            .as("round " + round + " " + team + " open: counts its paid members " + row)
+                            .isEqualTo(((Number) row.get("paid")).longValue());
+                    assertThat(completions.get("y" + t))
+                            .as(team + " never completed")
+                            .isNull();
+                    assertThat(callbacks).as(team).isEmpty();
+                } else {
+                    completedFirst++;
+                    assertThat(completions.get("y" + t))
+                            .as(team + " completed once " + row)
+                            .isEqualTo(1);
+                    assertThat(callbacks)
+                            .as(team + " " + row)
+                            .isEqualTo(List.of("s01/c01 -> partner0 [y" + t + "a, y" + t + "b, y" + t + "c]"));
+                }
+            }
         }
         System.out.println("refund race: rounds=" + rounds + " refund first=" + refundFirst + " completed first="
                 + completedFirst + " batches fallen back=" + fallbacks);
+    }
+
+    /**
+     * A race round's set-up: a fresh activity with five teams of three ({@link #members}, partner 0), each team's first
+     * member settled alone first when {@code firstPaidAlone}; every member left to pay read, then two overlapping
+     * batches of {@code batchSize} of them drawn by {@code random} (the first batch's shuffle, then the second's).
+     */
+    private Round newRound(String prefix, boolean firstPaidAlone, int batchSize, Random random) throws Exception {
+        newActivity();
+        List<String> teams = new ArrayList<>();
+        List<String> names = new ArrayList<>();
+        for (int t = 0; t < 5; t++) {
+            String[] members = members(prefix, t);
+            teams.add(team(0, members));
+            if (firstPaidAlone) {
+                assertThat(settle(0, members[0]).path("code").asText()).isEqualTo("0000");
+                names.addAll(List.of(members[1], members[2]));
+            } else {
+                names.addAll(List.of(members));
+            }
+        }
+        Map<String, MemberOrderView> read = new LinkedHashMap<>();
+        for (String name : names) {
+            read.put(name, view(0, name));
+        }
+        List<String> a = new ArrayList<>(names);
+        List<String> b = new ArrayList<>(names);
+        Collections.shuffle(a, random);
+        Collections.shuffle(b, random);
+        return new Round(teams, names, read, a.subList(0, batchSize), b.subList(0, batchSize));
+    }
+
+    /** Team {@code t}'s members of a round, by name: {@code <prefix><t>a}, {@code …b}, {@code …c}. */
+    private static String[] members(String prefix, int t) {
+        return new String[] {prefix + t + "a", prefix + t + "b", prefix + t + "c"};
+    }
+
+    /**
+     * A round's teams (the t-th holds {@code members(prefix, t)}), the members left to pay as read before the
+     * batches, and the two batches.
+     */
+    private record Round(
+            List<String> teams,
+            List<String> names,
+            Map<String, MemberOrderView> read,
+            List<String> aBatch,
+            List<String> bBatch) {}
+
+    /**
+     * The round's two batches, by {@link #first} and {@link #second}, and {@code alongside}, all at once; once both
+     * batches are done, what they answered is in {@code tally}. Returns {@code alongside}'s future.
+     */
+    private <T> Future<T> race(Round set, Tally tally, Callable<T> alongside) throws Exception {
+        Future<List<Object>> fa = pool.submit(batch(first, set.aBatch(), set.read()));
+        Future<List<Object>> fb = pool.submit(batch(second, set.bBatch(), set.read()));
+        Future<T> other = pool.submit(alongside);
+        tally.add(set.aBatch(), fa.get());
+        tally.add(set.bBatch(), fb.get());
+        return other;
     }
 
     /** One scenario on fresh teams, written by {@code writer}, described so two writers' results compare. */
@@ -540,12 +509,22 @@ class SettlementBatchParityIT {
     }
 
     private String teamRow(String teamId) {
-        Map<String, Object> row = jdbc.queryForMap(
+        Map<String, Object> row = teamCounts(teamId);
+        return "status=" + row.get("status") + " count=" + row.get("complete_count") + " paid=" + row.get("paid");
+    }
+
+    /** The team's status and complete count, and {@code paid}: how many of its orders are paid. */
+    private Map<String, Object> teamCounts(String teamId) {
+        return jdbc.queryForMap(
                 "SELECT o.status, o.complete_count, (SELECT COUNT(*) FROM group_buy_order_list l "
                         + "WHERE l.team_id = o.team_id AND l.status = 1) AS paid "
                         + "FROM group_buy_order o WHERE o.team_id = ?",
                 teamId);
-        return "status=" + row.get("status") + " count=" + row.get("complete_count") + " paid=" + row.get("paid");
+    }
+
+    private int orderStatus(String name) {
+        return jdbc.queryForObject(
+                "SELECT status FROM group_buy_order_list WHERE user_id = ?", Integer.class, user(name));
     }
 
     /** The team's members' names, each to "#k", its rank in order id order. */
@@ -656,13 +635,13 @@ class SettlementBatchParityIT {
 
     /**
      * What a round's batches answered: paid notices per member, completions per team (its name's first two letters);
-     * a batch that threw (null) is written alone, member by member, as group commit does, and counted as a fallback.
+     * a batch that threw (null) is written alone, member by member, as group commit does, and counted as a fallback
+     * ({@link #fallbacks}, the test's).
      */
     private final class Tally {
         final Map<String, Integer> paidNotices = new TreeMap<>();
         final Map<String, Integer> completions = new TreeMap<>();
         final Map<String, MemberOrderView> read;
-        int fallbacks;
 
         Tally(Map<String, MemberOrderView> read) {
             this.read = read;

@@ -35,6 +35,12 @@ import java.util.Set;
  */
 final class BatchPayments {
 
+    // The states every payment moves between, the same for every settlement of the batch (the domain's, TeamPayment):
+    // the batch's two statements guard on them once for all its payments.
+    private static final int ORDER_FROM = TeamPayment.ORDER_FROM.code();
+    private static final int ORDER_TO = TeamPayment.ORDER_TO.code();
+    private static final int TEAM_FROM = TeamPayment.TEAM_FROM.code();
+
     private BatchPayments() {}
 
     /**
@@ -58,9 +64,7 @@ final class BatchPayments {
         for (int i : byTeam) {
             SettlementWrite w = settlements.get(i);
             Integer state = orderStates.get(w.order().getOrderId());
-            if (state == null
-                    || state != w.payment().orderFrom().code()
-                    || !noticed.add(w.order().getOrderId())) {
+            if (state == null || state != ORDER_FROM || !noticed.add(w.order().getOrderId())) {
                 outcomes[i] = SettlementOutcome.REFUSED;
                 continue;
             }
@@ -78,10 +82,9 @@ final class BatchPayments {
         List<OrderPaymentRow> orders = new ArrayList<>();
         List<TeamCountRow> counts = new ArrayList<>();
         List<Integer> completed = new ArrayList<>();
-        TeamPayment payment = null;
         for (Map.Entry<String, List<Integer>> team : payable.entrySet()) {
             List<Integer> members = team.getValue();
-            payment = settlements.get(members.get(0)).payment();
+            TeamPayment payment = settlements.get(members.get(0)).payment();
             LockedTeamPO row = teams.get(team.getKey());
             TeamPaymentsCounted counted = row == null
                     ? null
@@ -115,12 +118,11 @@ final class BatchPayments {
         if (orders.isEmpty()) {
             return completed;
         }
-        int ordersPaid = dao.payOrders(
-                orders, payment.orderFrom().code(), payment.orderTo().code());
+        int ordersPaid = dao.payOrders(orders, ORDER_FROM, ORDER_TO);
         if (ordersPaid != orders.size()) {
             throw new IllegalStateException(orders.size() + " locked orders to pay but " + ordersPaid + " matched");
         }
-        int teamsCounted = dao.countPayments(counts, payment.teamFrom().code());
+        int teamsCounted = dao.countPayments(counts, TEAM_FROM);
         if (teamsCounted != counts.size()) {
             throw new IllegalStateException(counts.size() + " locked teams to count but " + teamsCounted + " matched");
         }

@@ -16,8 +16,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.IntStream;
 import lombok.extern.slf4j.Slf4j;
-import org.springframework.beans.factory.annotation.Value;
-import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
@@ -42,7 +40,6 @@ import org.springframework.transaction.support.TransactionTemplate;
  * one back, the batch (each of its settlements then written alone) or the expiry (written again at once).
  */
 @Slf4j
-@Component
 public class SettlementBatchWriter {
 
     private static final Comparator<SettlementWrite> BY_TEAM_THEN_ORDER = Comparator.comparing(
@@ -54,7 +51,10 @@ public class SettlementBatchWriter {
     private final TransactionTemplate transaction;
     private final INotifyTaskDao taskDao;
 
-    /** {@code gbm.settlement.group-commit.pay-together}: the batch's payments in two statements ({@link BatchPayments}). */
+    /**
+     * {@code gbm.settlement.group-commit.pay-together} (the app's {@code SettlementGroupCommitProperties}; its {@code
+     * SettlementGroupCommitConfig} builds this writer): the batch's payments in two statements ({@link BatchPayments}).
+     */
     private final boolean payTogether;
 
     public SettlementBatchWriter(
@@ -62,7 +62,7 @@ public class SettlementBatchWriter {
             INotifyTaskRepository notifyTasks,
             TransactionTemplate transaction,
             INotifyTaskDao taskDao,
-            @Value("${gbm.settlement.group-commit.pay-together:true}") boolean payTogether) {
+            boolean payTogether) {
         this.dao = dao;
         this.notifyTasks = notifyTasks;
         this.transaction = transaction;

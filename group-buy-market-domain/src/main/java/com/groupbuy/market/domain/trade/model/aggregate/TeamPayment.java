@@ -28,6 +28,13 @@ import lombok.extern.slf4j.Slf4j;
 @Slf4j
 public final class TeamPayment {
 
+    /** The state every payment takes its order from ({@link #orderFrom()}): the same for every payment. */
+    public static final OrderStatus ORDER_FROM = OrderStatus.LOCKED;
+    /** The state every payment leaves its order in ({@link #orderTo()}). */
+    public static final OrderStatus ORDER_TO = ORDER_FROM.pay();
+    /** The state every payment counts on its team from ({@link #teamFrom()}). */
+    public static final TeamStatus TEAM_FROM = TeamStatus.OPEN;
+
     private final NotifyRoutes routes;
 
     public TeamPayment(NotifyRoutes routes) {
@@ -35,15 +42,15 @@ public final class TeamPayment {
     }
 
     public OrderStatus orderFrom() {
-        return OrderStatus.LOCKED;
+        return ORDER_FROM;
     }
 
     public OrderStatus orderTo() {
-        return orderFrom().pay();
+        return ORDER_TO;
     }
 
     public TeamStatus teamFrom() {
-        return TeamStatus.OPEN;
+        return TEAM_FROM;
     }
 
     public TeamStatus teamWhenFilled() {
