@@ -25,7 +25,11 @@ public interface INotifyTaskAdminDao {
 
     int redriveFailed(@Param("id") long id, @Param("now") Instant now, @Param("from") int from, @Param("to") int to);
 
-    int retryDueNow(
+    /**
+     * Up to {@code limit} RETRY tasks not due yet and not leased (of {@code source}/{@code channel} when given), next
+     * attempt first; a plain read, no lock.
+     */
+    List<Long> waitingRetryIds(
             @Param("source") String source,
             @Param("channel") String channel,
             @Param("now") Instant now,

@@ -61,9 +61,30 @@ public class NotifyTaskAdminRepository implements INotifyTaskAdminRepository {
                 == 1;
     }
 
+    /**
+     * Read without a lock, then moved by primary key ({@code makeDueNow}): no gap of idx_status_next is locked, so a
+     * run finishing failed attempts (which writes its tasks' next times into that range) never waits for this, and
+     * only the rows moved are locked, in id order (NotifyWriteOrderIT). A task read here and leased (or finished)
+     * before the move is left as it is now; read again, as long as each read moves something, until {@code limit} moved
+     * or a read comes back short, so a page moves as many as the single UPDATE did.
+     */
     @Override
     public int retryDueNow(String source, String channel, Instant now, int limit) {
-        return dao.retryDueNow(source, channel, now, limit, NotifyTaskStatus.RETRY.code());
+        int retry = NotifyTaskStatus.RETRY.code();
+        int moved = 0;
+        while (moved < limit) {
+            int wanted = limit - moved;
+            List<Long> ids = dao.waitingRetryIds(source, channel, now, wanted, retry);
+            if (ids.isEmpty()) {
+                break;
+            }
+            int page = dao.makeDueNow(ids, now, retry);
+            moved += page;
+            if (page == 0 || ids.size() < wanted) {
+                break;
+            }
+        }
+        return moved;
     }
 
     @Override

@@ -8,6 +8,7 @@ import com.groupbuy.market.domain.outbox.model.valobj.NotifyTaskStatus;
 import com.groupbuy.market.domain.outbox.model.valobj.NotifyTaskVO;
 import com.groupbuy.market.domain.trade.model.valobj.NotifyRoutes;
 import com.groupbuy.market.infrastructure.ids.UniqueIds;
+import com.groupbuy.market.infrastructure.mybatis.DeadlockVictims;
 import com.groupbuy.market.infrastructure.mybatis.UtcInstantTypeHandler;
 import com.groupbuy.market.infrastructure.outbox.dao.INotifyDeferralDao;
 import com.groupbuy.market.infrastructure.outbox.dao.INotifyTaskDao;
@@ -237,11 +238,17 @@ public class NotifyTaskStore implements INotifyTaskStore {
             return List.of();
         }
         List<List<Integer>> groups = alikeGroups(outcomes);
+        // A deadlock's victim was rolled back whole (its tasks still hold their tokens): written again, as the trade
+        // writers do, rather than thrown — thrown, the page's delivered callbacks were sent again once their leases
+        // ended, and a compensation run ended there. Each transaction is this method's own, never a caller's.
         List<Boolean> ours = groups.size() < outcomes.size()
-                ? transaction.execute(status -> finishTogether(outcomes, groups, status))
+                ? DeadlockVictims.writeAgain(
+                        () -> transaction.execute(status -> finishTogether(outcomes, groups, status)),
+                        () -> finishing(outcomes))
                 : null;
         if (ours == null) {
-            ours = transaction.execute(status -> finishEach(outcomes));
+            ours = DeadlockVictims.writeAgain(
+                    () -> transaction.execute(status -> finishEach(outcomes)), () -> finishing(outcomes));
         }
         for (int i = 0; i < outcomes.size(); i++) {
             NotifyAttemptOutcome outcome = outcomes.get(i);
@@ -252,6 +259,11 @@ public class NotifyTaskStore implements INotifyTaskStore {
             }
         }
         return ours;
+    }
+
+    private static String finishing(List<NotifyAttemptOutcome> outcomes) {
+        return "notify outcomes of " + outcomes.size() + " tasks (first task="
+                + outcomes.get(0).task().getId() + "):";
     }
 
     /**

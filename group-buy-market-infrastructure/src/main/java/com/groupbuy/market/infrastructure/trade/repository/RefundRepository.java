@@ -13,6 +13,7 @@ import com.groupbuy.market.domain.trade.model.valobj.RefundType;
 import com.groupbuy.market.domain.trade.model.valobj.TeamExpiryVO;
 import com.groupbuy.market.domain.trade.model.valobj.TeamMember;
 import com.groupbuy.market.domain.trade.model.valobj.TeamStatus;
+import com.groupbuy.market.infrastructure.mybatis.DeadlockVictims;
 import com.groupbuy.market.infrastructure.outbox.dao.INotifyTaskDao;
 import com.groupbuy.market.infrastructure.trade.dao.IGroupBuyOrderDao;
 import com.groupbuy.market.infrastructure.trade.dao.IGroupBuyRefundDao;

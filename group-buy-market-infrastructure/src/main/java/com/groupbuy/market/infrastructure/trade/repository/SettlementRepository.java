@@ -10,6 +10,7 @@ import com.groupbuy.market.domain.trade.model.entity.MemberOrderView;
 import com.groupbuy.market.domain.trade.model.entity.SettleCommand;
 import com.groupbuy.market.domain.trade.model.valobj.OwedCallback;
 import com.groupbuy.market.domain.trade.model.valobj.PartnerOrderKey;
+import com.groupbuy.market.infrastructure.mybatis.DeadlockVictims;
 import com.groupbuy.market.infrastructure.outbox.dao.INotifyTaskDao;
 import com.groupbuy.market.infrastructure.trade.dao.IGroupBuySettlementDao;
 import com.groupbuy.market.infrastructure.trade.po.PartnerOrderLookupRow;

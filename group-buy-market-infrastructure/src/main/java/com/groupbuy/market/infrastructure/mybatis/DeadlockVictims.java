@@ -1,4 +1,4 @@
-package com.groupbuy.market.infrastructure.trade.repository;
+package com.groupbuy.market.infrastructure.mybatis;
 
 import java.sql.SQLException;
 import java.util.function.Supplier;
@@ -12,10 +12,10 @@ import org.springframework.dao.PessimisticLockingFailureException;
  * interrupted at {@code max_statement_time} (1969) waited its bound already; both are thrown as they came.
  */
 @Slf4j
-final class DeadlockVictims {
+public final class DeadlockVictims {
 
     /** Tries of a transaction that InnoDB chose as a deadlock's victim before its error is thrown. */
-    static final int TRIES = 3;
+    public static final int TRIES = 3;
 
     private DeadlockVictims() {}
 
@@ -24,7 +24,7 @@ final class DeadlockVictims {
      * whose earlier statements the deadlock rolled back too) run again while it is a deadlock's victim, up to
      * {@link #TRIES} times in all; {@code what} names it in the log.
      */
-    static <T> T writeAgain(Supplier<T> transaction, Supplier<String> what) {
+    public static <T> T writeAgain(Supplier<T> transaction, Supplier<String> what) {
         for (int attempt = 1; ; attempt++) {
             try {
                 return transaction.get();
@@ -42,7 +42,7 @@ final class DeadlockVictims {
      * Connector/J reports under the same SQLSTATE 40001 (its own table, in place of the server's HY000): it waited its
      * whole timeout already, and writing it again would wait up to that long again, per try.
      */
-    static boolean isDeadlock(Throwable e) {
+    public static boolean isDeadlock(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof SQLException sql
                     && (sql.getErrorCode() == 1213

@@ -1,4 +1,4 @@
-package com.groupbuy.market.infrastructure.trade.repository;
+package com.groupbuy.market.infrastructure.mybatis;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
