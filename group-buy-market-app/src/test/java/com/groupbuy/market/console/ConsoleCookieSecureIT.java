@@ -15,8 +15,7 @@ import org.springframework.test.context.TestPropertySource;
  * SameSite=Strict. On main it followed {@code request.isSecure()} only and went out without {@code Secure}.
  */
 @IntegrationTest
-@TestPropertySource(
-        properties = {"gbm.admin.token=" + ConsoleCookieSecureIT.TOKEN, "gbm.console.cookie-secure=always"})
+@TestPropertySource(properties = {"gbm.admin.token=" + ConsoleCookieSecureIT.TOKEN, "gbm.console.cookie-secure=always"})
 class ConsoleCookieSecureIT {
 
     static final String TOKEN = "it-console-cookie-secure-0123";

@@ -336,7 +336,8 @@ class ExecutorTokenGuessIT {
             held.add(socket);
             socket.bind(new InetSocketAddress(address.apply(i), 0));
             socket.connect(new InetSocketAddress("127.0.0.1", EXECUTOR_PORT), 5_000);
-            socket.getOutputStream().write("POST /beat HTTP/1.1\r\nHost: 127.0.0.1\r\n".getBytes(StandardCharsets.US_ASCII));
+            socket.getOutputStream()
+                    .write("POST /beat HTTP/1.1\r\nHost: 127.0.0.1\r\n".getBytes(StandardCharsets.US_ASCII));
         }
     }
 

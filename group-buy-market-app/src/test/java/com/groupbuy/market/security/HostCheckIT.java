@@ -101,10 +101,16 @@ class HostCheckIT {
     void loopbackNamesAreServed() throws Exception {
         TradeClient.onNewGoods(port, jdbc, ACTIVITY + 1, "http://127.0.0.1:9/cb");
         for (String host : List.of(
-                "127.0.0.1:" + port, "localhost:" + port, "LOCALHOST:" + port, "localhost", "[::1]:" + port, "127.0.0.1")) {
+                "127.0.0.1:" + port,
+                "localhost:" + port,
+                "LOCALHOST:" + port,
+                "localhost",
+                "[::1]:" + port,
+                "127.0.0.1")) {
             Answer read = send(host, adminRead());
             assertThat(read.status()).as(host + " " + read.body()).isEqualTo(200);
-            assertThat(TestJson.JSON.readTree(read.body()).path("code").asText()).isEqualTo("0000");
+            assertThat(TestJson.JSON.readTree(read.body()).path("code").asText())
+                    .isEqualTo("0000");
 
             Answer lock = send(host, signedLock(ACTIVITY + 1));
             assertThat(lock.status()).as(host + " " + lock.body()).isEqualTo(200);
@@ -112,8 +118,12 @@ class HostCheckIT {
                     .as(host + " " + lock.body())
                     .isEqualTo("0000");
 
-            assertThat(send(host, get("console", "/console/")).status()).as(host).isEqualTo(302);
-            assertThat(send(host, get("health", "/actuator/health")).status()).as(host).isIn(200, 503);
+            assertThat(send(host, get("console", "/console/")).status())
+                    .as(host)
+                    .isEqualTo(302);
+            assertThat(send(host, get("health", "/actuator/health")).status())
+                    .as(host)
+                    .isIn(200, 503);
         }
         assertThat(count("SELECT COUNT(*) FROM group_buy_order_list WHERE activity_id = " + (ACTIVITY + 1)))
                 .isEqualTo(6);
@@ -154,8 +164,8 @@ class HostCheckIT {
         requests.add(new Sent("openapi", "GET", "/v3/api-docs", Map.of("Accept", "*/*"), ""));
         requests.add(new Sent("options", "OPTIONS", "/api/v1/gbm/admin/switches", Map.of(), ""));
         requests.add(new Sent("trace", "TRACE", "/", Map.of(), ""));
-        requests.add(new Sent(
-                "bad content type", "POST", LOCK, Map.of("Content-Type", "*/*", "Accept", "text/html"), "x"));
+        requests.add(
+                new Sent("bad content type", "POST", LOCK, Map.of("Content-Type", "*/*", "Accept", "text/html"), "x"));
         return requests;
     }
 
@@ -186,8 +196,11 @@ class HostCheckIT {
     private Answer send(String host, Sent sent) throws Exception {
         byte[] body = sent.body().getBytes(StandardCharsets.UTF_8);
         ByteArrayOutputStream request = new ByteArrayOutputStream();
-        StringBuilder head = new StringBuilder(sent.method() + " " + sent.path() + " HTTP/1.1\r\nHost: " + host + "\r\n");
-        sent.headers().forEach((name, value) -> head.append(name).append(": ").append(value).append("\r\n"));
+        StringBuilder head =
+                new StringBuilder(sent.method() + " " + sent.path() + " HTTP/1.1\r\nHost: " + host + "\r\n");
+        sent.headers()
+                .forEach((name, value) ->
+                        head.append(name).append(": ").append(value).append("\r\n"));
         head.append("Content-Length: ").append(body.length).append("\r\nConnection: close\r\n\r\n");
         request.writeBytes(head.toString().getBytes(StandardCharsets.ISO_8859_1));
         request.writeBytes(body);

@@ -52,7 +52,10 @@ class ExecutorHostCheckTest {
                     "executor.internal.evil.example")) {
                 for (String token : List.of(TOKEN, "guess")) {
                     String body = beat(port, host, token);
-                    assertThat(body).as(host).contains(ExecutorHttpServer.HOST_REFUSED).contains("\"code\":500");
+                    assertThat(body)
+                            .as(host)
+                            .contains(ExecutorHttpServer.HOST_REFUSED)
+                            .contains("\"code\":500");
                 }
             }
             assertThat(failures).as("no guess counted").hasValue(0);

@@ -34,7 +34,8 @@ public final class AllowedHosts {
     private static final Pattern IPV4 = Pattern.compile("(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})");
     private static final Pattern IPV6_TEXT = Pattern.compile("[0-9a-f:.]+");
     /** A DNS name or IPv4 literal as written in {@code gbm.http.allowed-hosts}: no port, scheme, path or wildcard. */
-    private static final Pattern NAME = Pattern.compile("[a-z0-9_]([a-z0-9_-]*[a-z0-9_])?(\\.[a-z0-9_]([a-z0-9_-]*[a-z0-9_])?)*");
+    private static final Pattern NAME =
+            Pattern.compile("[a-z0-9_]([a-z0-9_-]*[a-z0-9_])?(\\.[a-z0-9_]([a-z0-9_-]*[a-z0-9_])?)*");
 
     private final Set<String> names;
     private final boolean active;

@@ -87,17 +87,22 @@ class AllowedHostsTest {
         AllowedHosts hosts = new AllowedHosts(List.of("gbm.example.com"), false);
         assertThat(hosts.active()).isTrue();
         assertThat(hosts.admits("gbm.example.com:8091", "10.0.0.5")).isTrue();
-        assertThat(hosts.admits("10.0.0.5:8091", "10.0.0.5")).as("a probe calling the pod's address").isTrue();
+        assertThat(hosts.admits("10.0.0.5:8091", "10.0.0.5"))
+                .as("a probe calling the pod's address")
+                .isTrue();
         assertThat(hosts.admits("[fd00::5]:8091", "fd00:0:0:0:0:0:0:5")).isTrue();
         assertThat(hosts.admits("[fe80::5]:8091", "fe80:0:0:0:0:0:0:5%eth0")).isTrue();
-        assertThat(hosts.admits("10.0.0.6:8091", "10.0.0.5")).as("another address").isFalse();
+        assertThat(hosts.admits("10.0.0.6:8091", "10.0.0.5"))
+                .as("another address")
+                .isFalse();
         assertThat(hosts.admits("evil.example:8091", "10.0.0.5")).isFalse();
         assertThat(hosts.admits("10.0.0.5.evil.example", "10.0.0.5")).isFalse();
     }
 
     @Test
     void onlyHostNamesCanBeConfigured() {
-        for (String bad : List.of("gbm.example.com:8091", "*.example.com", "https://gbm.example.com", "a/b", "", "a b")) {
+        for (String bad :
+                List.of("gbm.example.com:8091", "*.example.com", "https://gbm.example.com", "a/b", "", "a b")) {
             assertThatThrownBy(() -> new AllowedHosts(List.of(bad), false))
                     .as(bad)
                     .isInstanceOf(IllegalArgumentException.class)

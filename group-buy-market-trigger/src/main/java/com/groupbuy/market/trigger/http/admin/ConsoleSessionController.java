@@ -75,7 +75,9 @@ public class ConsoleSessionController {
         }
         limit.succeeded(client);
         return ResponseEntity.ok()
-                .header(HttpHeaders.SET_COOKIE, ConsoleSession.setCookie(sessions.issue(), cookieSecure.secure(request)))
+                .header(
+                        HttpHeaders.SET_COOKIE,
+                        ConsoleSession.setCookie(sessions.issue(), cookieSecure.secure(request)))
                 .body(Envelope.success(new Session(Instant.now(clock).plus(ConsoleSession.LIFETIME))));
     }
 
