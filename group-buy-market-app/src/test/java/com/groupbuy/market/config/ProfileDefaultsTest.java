@@ -40,6 +40,12 @@ class ProfileDefaultsTest {
                 .isEqualTo("true");
     }
 
+    /** Behind a proxy that ends TLS the server sees plain HTTP: "auto" sent the console's cookie without Secure. */
+    @Test
+    void prodSendsTheConsoleCookieSecureAlways() throws Exception {
+        assertThat(resolve("application-prod.yml", "gbm.console.cookie-secure")).isEqualTo("always");
+    }
+
     private static String resolve(String file, String key) throws Exception {
         List<PropertySource<?>> loaded = new YamlPropertySourceLoader().load(file, new ClassPathResource(file));
         MutablePropertySources sources = new MutablePropertySources();

@@ -158,7 +158,7 @@ class ExecutorTokenGuessIT {
                 Socket socket = new Socket("127.0.0.1", EXECUTOR_PORT);
                 held.add(socket);
                 OutputStream out = socket.getOutputStream();
-                out.write(("POST /run HTTP/1.1\r\nHost: x\r\nXXL-JOB-ACCESS-TOKEN: guess\r\nContent-Length: "
+                out.write(("POST /run HTTP/1.1\r\nHost: 127.0.0.1\r\nXXL-JOB-ACCESS-TOKEN: guess\r\nContent-Length: "
                                 + (1 << 20) + "\r\n\r\n")
                         .getBytes(StandardCharsets.US_ASCII));
                 for (int sent = 0; sent < (1 << 20) - 1; sent += piece.length) {
@@ -305,7 +305,8 @@ class ExecutorTokenGuessIT {
             held.add(socket);
             socket.bind(new InetSocketAddress(address.apply(i), 0));
             socket.connect(new InetSocketAddress("127.0.0.1", EXECUTOR_PORT), 5_000);
-            socket.getOutputStream().write("POST /beat HTTP/1.1\r\nHost: x\r\n".getBytes(StandardCharsets.US_ASCII));
+            socket.getOutputStream()
+                    .write("POST /beat HTTP/1.1\r\nHost: 127.0.0.1\r\n".getBytes(StandardCharsets.US_ASCII));
         }
     }
 

@@ -1,5 +1,6 @@
 package com.groupbuy.market.config.xxljob;
 
+import com.groupbuy.market.trigger.http.AllowedHosts;
 import com.groupbuy.market.trigger.http.admin.AdminAuthLimit;
 import com.groupbuy.market.trigger.job.JobConsole;
 import com.xxl.job.core.biz.AdminBiz;
@@ -70,7 +71,8 @@ public class BeanOnlyXxlJobExecutor extends XxlJobExecutor
                 settings.accessToken(),
                 tokenLimit,
                 new ExecutorBizImpl(),
-                settings.maxConnections());
+                settings.maxConnections(),
+                addressHost());
         String address = registeredAddress(server.boundAddress());
         registerHandlers();
         initConsoles();
@@ -115,6 +117,24 @@ public class BeanOnlyXxlJobExecutor extends XxlJobExecutor
         server.close();
         super.destroy();
         setConsoleClients(null);
+    }
+
+    /** The host of {@code xxl.job.executor.address}, the name the console calls us by (none when unset). */
+    private List<String> addressHost() {
+        if (settings.address() == null || settings.address().isBlank()) {
+            return List.of();
+        }
+        String authority = settings.address().trim();
+        int scheme = authority.indexOf("://");
+        if (scheme >= 0) {
+            authority = authority.substring(scheme + 3);
+        }
+        int slash = authority.indexOf('/');
+        if (slash >= 0) {
+            authority = authority.substring(0, slash);
+        }
+        String host = AllowedHosts.withoutPort(authority.substring(authority.lastIndexOf('@') + 1));
+        return host.isEmpty() ? List.of() : List.of(host);
     }
 
     private String registeredAddress(InetSocketAddress bound) {

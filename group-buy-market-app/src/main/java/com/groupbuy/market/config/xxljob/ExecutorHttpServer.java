@@ -1,5 +1,6 @@
 package com.groupbuy.market.config.xxljob;
 
+import com.groupbuy.market.trigger.http.AllowedHosts;
 import com.groupbuy.market.trigger.http.admin.AdminAuthLimit;
 import com.groupbuy.market.types.exception.DependencyUnavailableException;
 import com.xxl.job.core.biz.ExecutorBiz;
@@ -90,7 +91,9 @@ import lombok.extern.slf4j.Slf4j;
  * Wrong tokens are counted like the admin token's ({@link AdminAuthLimit}, keys of their own): past the limit of an
  * address every request presenting a token from it, the right one too, is refused until the window ends; past the
  * limit of all addresses, every one from an address that has not presented the right token lately (the console's
- * has). {@code /log} answers one page of at most {@link #LOG_PAGE_BYTES} of log text ({@link #readLog}).
+ * has). {@code /log} answers one page of at most {@link #LOG_PAGE_BYTES} of log text ({@link #readLog}). A request
+ * whose {@code Host} names none of the executor's names ({@link AllowedHosts}: loopback, the address it arrived at, the
+ * configured ip and address) is refused before its token is looked at, against DNS rebinding.
  */
 @Slf4j
 public final class ExecutorHttpServer implements AutoCloseable {
@@ -119,6 +122,9 @@ public final class ExecutorHttpServer implements AutoCloseable {
     static final int POOL_THREADS = 2;
     /** Complete requests waiting for a thread; past it a request is answered {@link #BUSY} at once. */
     static final int POOL_QUEUE = 200;
+
+    static final String HOST_REFUSED =
+            "request refused: this executor does not answer to the name in Host (call the address it registered)";
 
     static final String BUSY = "the executor is busy (too many requests waiting), try again later";
 
@@ -152,6 +158,29 @@ public final class ExecutorHttpServer implements AutoCloseable {
             AdminAuthLimit limit,
             ExecutorBiz executorBiz,
             int maxConnections) {
+        return start(host, port, accessToken, limit, executorBiz, maxConnections, List.of());
+    }
+
+    /**
+     * As above; a request is served only when its {@code Host} names loopback, the address it arrived at, {@code host}
+     * (when a name) or one of {@code names} (the host of {@code xxl.job.executor.address}): the console calls the
+     * address we registered, and a page that rebinds its own name to this address (DNS rebinding) says its own name.
+     * Such a page could otherwise send guesses of the token from the operator's own address until the console on that
+     * address was locked out. Refused before the token is looked at, so nothing is counted.
+     */
+    public static ExecutorHttpServer start(
+            String host,
+            int port,
+            String accessToken,
+            AdminAuthLimit limit,
+            ExecutorBiz executorBiz,
+            int maxConnections,
+            List<String> names) {
+        List<String> served = new java.util.ArrayList<>(names);
+        if (host != null && !host.isBlank() && host.indexOf(':') < 0) {
+            served.add(host.trim());
+        }
+        AllowedHosts hosts = new AllowedHosts(served, true);
         if (maxConnections < 1) {
             throw new IllegalStateException("gbm.xxl-job.max-connections must be at least 1, not " + maxConnections);
         }
@@ -206,7 +235,7 @@ public final class ExecutorHttpServer implements AutoCloseable {
                                 .addLast(new HttpServerCodec())
                                 .addLast(new TokenGate(token, connections))
                                 .addLast(new BoundedAggregator())
-                                .addLast(new Handler(token, limit, refusals, executorBiz, threads));
+                                .addLast(new Handler(token, limit, refusals, executorBiz, threads, hosts));
                     }
                 });
         try {
@@ -428,13 +457,16 @@ public final class ExecutorHttpServer implements AutoCloseable {
         private final Refusals refusals;
         private final ExecutorBiz executorBiz;
         private final ExecutorService threads;
+        private final AllowedHosts hosts;
 
         Handler(
                 byte[] token,
                 AdminAuthLimit limit,
                 Refusals refusals,
                 ExecutorBiz executorBiz,
-                ExecutorService threads) {
+                ExecutorService threads,
+                AllowedHosts hosts) {
+            this.hosts = hosts;
             this.token = token;
             this.limit = limit;
             this.refusals = refusals;
@@ -451,6 +483,12 @@ public final class ExecutorHttpServer implements AutoCloseable {
             String given = request.headers().get(XxlJobRemotingUtil.XXL_JOB_ACCESS_TOKEN);
             String body = request.content().toString(StandardCharsets.UTF_8);
             Object remote = ctx.channel().remoteAddress();
+            if (!hosts.admits(request.headers().get(HttpHeaderNames.HOST), localAddress(ctx))) {
+                // On the event loop: nothing is counted or called for it.
+                refusals.log("Host not served", rawPath, remote);
+                reply(ctx, ReturnT.ofFail(HOST_REFUSED));
+                return;
+            }
             Runnable work = () -> {
                 ReturnT<?> answer;
                 try {
@@ -488,6 +526,12 @@ public final class ExecutorHttpServer implements AutoCloseable {
             }
             ctx.close();
         }
+    }
+
+    private static String localAddress(ChannelHandlerContext ctx) {
+        return ctx.channel().localAddress() instanceof InetSocketAddress local && local.getAddress() != null
+                ? local.getAddress().getHostAddress()
+                : null;
     }
 
     private static void reply(ChannelHandlerContext ctx, ReturnT<?> answer) {

@@ -156,7 +156,7 @@ public class BeanOnlyXxlJobExecutorTest {
         try {
             for (int i = 0; i < 4; i++) {
                 Socket socket = new Socket("127.0.0.1", port);
-                socket.getOutputStream().write("POST /beat HTTP/1.1\r\nHost: x\r\n".getBytes());
+                socket.getOutputStream().write("POST /beat HTTP/1.1\r\nHost: 127.0.0.1\r\n".getBytes());
                 socket.getOutputStream().flush();
                 stalled.add(socket);
             }
@@ -219,7 +219,7 @@ public class BeanOnlyXxlJobExecutorTest {
         try (Socket socket = new Socket("127.0.0.1", executor.boundAddress().getPort())) {
             socket.setSoTimeout(10_000);
             OutputStream out = socket.getOutputStream();
-            out.write(("POST /run HTTP/1.1\r\nHost: x\r\nXXL-JOB-ACCESS-TOKEN: " + TOKEN
+            out.write(("POST /run HTTP/1.1\r\nHost: 127.0.0.1\r\nXXL-JOB-ACCESS-TOKEN: " + TOKEN
                             + "\r\nContent-Type: application/json\r\nContent-Length: " + length + "\r\n\r\n")
                     .getBytes(StandardCharsets.US_ASCII));
             out.flush();

@@ -26,7 +26,7 @@ class ExecutorRefusalLogTest {
             String path = "/beat%0D%0A" + FORGED.replace(" ", "%20") + "%1B%5B2J";
             RawHttp.Answer answer = RawHttp.sendRaw(
                     server.boundAddress().getPort(),
-                    ("POST " + path + " HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
+                    ("POST " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
                             .getBytes(StandardCharsets.US_ASCII));
 
             assertThat(answer.body()).contains("The access token is wrong.");

@@ -26,7 +26,8 @@ import org.springframework.web.bind.annotation.RestController;
  * ({@link AdminAuthLimit}): past a limit every sign-in from that address (or, past the limit of all addresses, from
  * any address that has not signed in with the right token lately), with the right token or a wrong one, answers 429
  * {@code 0006} until the window ends, before the token is compared, so the answer never tells whether a guess was
- * right. Signing out ends the session on the server ({@link ConsoleSignOuts}): its cookie is refused
+ * right. The cookie carries {@code Secure} as {@code gbm.console.cookie-secure} says ({@link ConsoleCookieSecure};
+ * {@code always} in prod). Signing out ends the session on the server ({@link ConsoleSignOuts}): its cookie is refused
  * afterwards even if the browser kept it. {@code Cache-Control: no-store} comes with every admin answer ({@link
  * ResponseHeadersFilter}); set here as well, it was sent twice.
  */
@@ -45,9 +46,15 @@ public class ConsoleSessionController {
     private final AdminAuthLimit limit;
     private final ConsoleSignOuts signOuts;
     private final Clock clock;
+    private final ConsoleCookieSecure cookieSecure;
 
     public ConsoleSessionController(
-            @Value("${gbm.admin.token:}") String token, AdminAuthLimit limit, ConsoleSignOuts signOuts, Clock clock) {
+            @Value("${gbm.admin.token:}") String token,
+            AdminAuthLimit limit,
+            ConsoleSignOuts signOuts,
+            Clock clock,
+            @Value("${gbm.console.cookie-secure:auto}") String cookieSecure) {
+        this.cookieSecure = ConsoleCookieSecure.of(cookieSecure);
         this.adminToken = new AdminToken(token);
         this.sessions = new ConsoleSession(token, clock);
         this.limit = limit;
@@ -68,7 +75,9 @@ public class ConsoleSessionController {
         }
         limit.succeeded(client);
         return ResponseEntity.ok()
-                .header(HttpHeaders.SET_COOKIE, ConsoleSession.setCookie(sessions.issue(), request.isSecure()))
+                .header(
+                        HttpHeaders.SET_COOKIE,
+                        ConsoleSession.setCookie(sessions.issue(), cookieSecure.secure(request)))
                 .body(Envelope.success(new Session(Instant.now(clock).plus(ConsoleSession.LIFETIME))));
     }
 
@@ -102,7 +111,7 @@ public class ConsoleSessionController {
      */
     @DeleteMapping
     public ResponseEntity<Response<Boolean>> logout(HttpServletRequest request, HttpServletResponse response) {
-        response.setHeader(HttpHeaders.SET_COOKIE, ConsoleSession.clearCookie(request.isSecure()));
+        response.setHeader(HttpHeaders.SET_COOKIE, ConsoleSession.clearCookie(cookieSecure.secure(request)));
         ConsoleSession.Signed session = sessions.signed(ConsoleSessionFilter.cookie(request));
         if (session != null) {
             signOuts.signOut(session.id(), session.expiry());
