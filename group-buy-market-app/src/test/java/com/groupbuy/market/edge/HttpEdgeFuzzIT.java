@@ -176,22 +176,22 @@ class HttpEdgeFuzzIT {
     @Test
     void requestsTomcatRefusesItselfGetOurEnvelopeWithA4xx() throws Exception {
         List<byte[]> requests = List.of(
-                request("GET " + TASKS + " HTTP/1.1\r\nHost: x\r\nX-Big: " + "a".repeat(9000) + "\r\n"),
-                request("POST " + LOCK + " HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nX-Big: "
+                request("GET " + TASKS + " HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Big: " + "a".repeat(9000) + "\r\n"),
+                request("POST " + LOCK + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nX-Big: "
                         + "b".repeat(20000) + "\r\nContent-Length: 2\r\n\r\n{}"),
-                request("GET /api/v1/gbm/trade/%00 HTTP/1.1\r\nHost: x\r\n"),
-                request("POST /api/v1/gbm/trade%2Flock_market_pay_order HTTP/1.1\r\nHost: x\r\n"),
-                request("GET /api/v1/gbm/trade/%5C..%5Cadmin HTTP/1.1\r\nHost: x\r\n"),
-                request("GET /api/v1/gbm/trade/%zz HTTP/1.1\r\nHost: x\r\n"),
-                request("GET /api/v1/gbm/trade/\u007f HTTP/1.1\r\nHost: x\r\n"),
-                request("GET /api/v1/gbm/a|b HTTP/1.1\r\nHost: x\r\n"),
-                request("GET /" + "a".repeat(12000) + " HTTP/1.1\r\nHost: x\r\n"),
-                request("GET / HTTP/9.9\r\nHost: x\r\n"),
-                request("G(T / HTTP/1.1\r\nHost: x\r\n"),
+                request("GET /api/v1/gbm/trade/%00 HTTP/1.1\r\nHost: 127.0.0.1\r\n"),
+                request("POST /api/v1/gbm/trade%2Flock_market_pay_order HTTP/1.1\r\nHost: 127.0.0.1\r\n"),
+                request("GET /api/v1/gbm/trade/%5C..%5Cadmin HTTP/1.1\r\nHost: 127.0.0.1\r\n"),
+                request("GET /api/v1/gbm/trade/%zz HTTP/1.1\r\nHost: 127.0.0.1\r\n"),
+                request("GET /api/v1/gbm/trade/\u007f HTTP/1.1\r\nHost: 127.0.0.1\r\n"),
+                request("GET /api/v1/gbm/a|b HTTP/1.1\r\nHost: 127.0.0.1\r\n"),
+                request("GET /" + "a".repeat(12000) + " HTTP/1.1\r\nHost: 127.0.0.1\r\n"),
+                request("GET / HTTP/9.9\r\nHost: 127.0.0.1\r\n"),
+                request("G(T / HTTP/1.1\r\nHost: 127.0.0.1\r\n"),
                 request("GET " + TASKS + " HTTP/1.1\r\n"),
-                request("GET " + TASKS + " HTTP/1.1\r\nHost: x\r\nBad Header: y\r\n"),
-                request("POST " + LOCK + " HTTP/1.1\r\nHost: x\r\nContent-Length: abc\r\n"),
-                request("POST " + LOCK + " HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                request("GET " + TASKS + " HTTP/1.1\r\nHost: 127.0.0.1\r\nBad Header: y\r\n"),
+                request("POST " + LOCK + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: abc\r\n"),
+                request("POST " + LOCK + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
                         + "Transfer-Encoding: chunked\r\n\r\nzz\r\n{}\r\n0\r\n\r\n"));
         String before = fingerprint();
         for (byte[] request : requests) {
