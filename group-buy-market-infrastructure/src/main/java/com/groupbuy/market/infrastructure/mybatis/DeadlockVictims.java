@@ -52,4 +52,20 @@ public final class DeadlockVictims {
         }
         return false;
     }
+
+    /**
+     * A statement the database gave up on after it waited its bound, mostly for a row lock: MariaDB's {@code
+     * max_statement_time} (1969), MySQL's {@code max_execution_time} (3024) or InnoDB's lock wait timeout (1205).
+     */
+    public static boolean waitedItsBound(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SQLException sql) {
+                int code = sql.getErrorCode();
+                if (code == 1969 || code == 3024 || code == 1205) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
 }

@@ -60,4 +60,17 @@ class DeadlockVictimsTest {
                 .isInstanceOf(CannotAcquireLockException.class);
         assertThat(tries).hasValue(1);
     }
+
+    @Test
+    void aStatementStoppedAtItsBoundWaitedItsBoundAndADeadlockDidNot() {
+        assertThat(DeadlockVictims.waitedItsBound(new RuntimeException(new SQLException(
+                        "Query execution was interrupted (max_statement_time exceeded)", "70100", 1969))))
+                .isTrue();
+        assertThat(DeadlockVictims.waitedItsBound(
+                        new CannotAcquireLockException("wait", new SQLException("Lock wait timeout", "40001", 1205))))
+                .isTrue();
+        assertThat(DeadlockVictims.waitedItsBound(new DeadlockLoserDataAccessException(
+                        "deadlock", new SQLException("Deadlock found", "40001", 1213))))
+                .isFalse();
+    }
 }

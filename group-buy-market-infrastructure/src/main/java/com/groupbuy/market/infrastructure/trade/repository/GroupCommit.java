@@ -283,7 +283,11 @@ public class GroupCommit<I, O> implements AutoCloseable {
             event.end();
             long written = System.nanoTime();
             finished.incrementAndGet();
-            batch.forEach(p -> answer(p, null));
+            O instead = failed(e);
+            batch.forEach(p -> answer(p, instead));
+            if (instead != null) {
+                answerQueued(instead);
+            }
             recordBatch(event, batch.size(), idleBefore, System.nanoTime() - written, true);
             return;
         }
@@ -294,6 +298,29 @@ public class GroupCommit<I, O> implements AutoCloseable {
             answer(batch.get(i), outcomes.get(i));
         }
         recordBatch(event, batch.size(), idleBefore, System.nanoTime() - written, false);
+    }
+
+    /**
+     * The writes that queued while the failed batch was written are answered as its callers were: they waited behind
+     * it, and written as a batch they could wait as long again on the row it waited for.
+     */
+    private void answerQueued(O instead) {
+        for (Pending<I, O> next = queue.poll(); next != null; next = queue.poll()) {
+            if (next == stop) {
+                queue.add(stop); // for this writer's loop, and the other writer, if any
+                return;
+            }
+            answer(next, instead);
+        }
+    }
+
+    /**
+     * What every caller of a batch that failed with {@code e} (rolled back) is answered: by default null, each writes
+     * alone; a group may answer otherwise (settlements: a batch that waited its statement bound), and then the writes
+     * queued behind the batch are answered the same at once.
+     */
+    protected O failed(Throwable e) {
+        return null;
     }
 
     private void recordBatch(

@@ -16,12 +16,16 @@ import com.groupbuy.market.infrastructure.trade.dao.IGroupBuySettlementDao;
 import com.groupbuy.market.infrastructure.trade.po.PartnerOrderLookupRow;
 import com.groupbuy.market.types.enums.ResponseCode;
 import com.groupbuy.market.types.exception.AppException;
+import com.groupbuy.market.types.exception.DependencyUnavailableException;
+import java.sql.SQLTimeoutException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import lombok.extern.slf4j.Slf4j;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.dao.QueryTimeoutException;
 import org.springframework.stereotype.Repository;
+import org.springframework.transaction.TransactionTimedOutException;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
@@ -46,6 +50,15 @@ public class SettlementRepository implements ISettlementRepository {
     private final TransactionTemplate transaction;
     private final INotifyTaskDao taskDao;
 
+    /**
+     * The transaction of a settlement written alone after its batch waited its statement bound: {@link #BRIEF_SECONDS}
+     * in all (Spring's transaction timeout, which MyBatis gives each statement as its JDBC query timeout).
+     */
+    private final TransactionTemplate briefTransaction;
+
+    /** Seconds a settlement written alone after a batch that waited its bound may take: the smallest JDBC timeout. */
+    static final int BRIEF_SECONDS = 1;
+
     /** Null while group commit of settlements is off ({@code gbm.settlement.group-commit.enabled}). */
     private final SettlementGroupCommit groupCommit;
 
@@ -63,6 +76,8 @@ public class SettlementRepository implements ISettlementRepository {
         this.taskDao = taskDao;
         this.notifyTasks = notifyTasks;
         this.transaction = transaction;
+        this.briefTransaction = new TransactionTemplate(transaction.getTransactionManager(), transaction);
+        this.briefTransaction.setTimeout(BRIEF_SECONDS);
         this.groupCommit = groupCommit.getIfAvailable();
         this.lookupGroup = lookupGroup.getIfAvailable();
     }
@@ -111,6 +126,9 @@ public class SettlementRepository implements ISettlementRepository {
                 if (outcome.get().refused()) {
                     throw changedMeanwhile();
                 }
+                if (outcome.get().aloneBriefly()) {
+                    return settleAloneBriefly(order, command, payment, callbackLease);
+                }
                 return outcome.get().owed();
             }
             // The batch was rolled back (or the writer has stopped): written alone, as with group commit off.
@@ -128,6 +146,46 @@ public class SettlementRepository implements ISettlementRepository {
         return DeadlockVictims.writeAgain(
                 () -> settleAloneOnce(order, command, payment, callbackLease),
                 () -> "settlement order=" + order.getOrderId() + " team=" + order.getTeamId());
+    }
+
+    /**
+     * The settlement alone after its batch waited for a row lock until the statement bound (rolled back, nothing
+     * written): its caller has waited that bound already, so this write may take {@link #BRIEF_SECONDS} more, not a
+     * second whole bound on what is likely the same held row. Its statements in one transaction (none auto-committed
+     * alone), so a write cut short is rolled back whole and answered as one stopped at the bound: the database busy,
+     * E0401 with Retry-After; the mall's retry with the same notice is then written, or answered as the first.
+     */
+    private OwedCallback settleAloneBriefly(
+            MemberOrderView order, SettleCommand command, TeamPayment payment, NotifyLease callbackLease) {
+        try {
+            return DeadlockVictims.writeAgain(
+                    () -> UnknownCommits.execute(
+                            briefTransaction,
+                            status -> payInTransaction(order, command, payment, callbackLease),
+                            owed -> Payments.written(dao, taskDao, order.getOrderId(), owed)),
+                    () -> "settlement order=" + order.getOrderId() + " team=" + order.getTeamId());
+        } catch (RuntimeException e) {
+            if (!timedOut(e)) {
+                throw e;
+            }
+            throw new DependencyUnavailableException(
+                    "database", "settlement's rows still held after its batch waited the statement bound", e);
+        }
+    }
+
+    /**
+     * Stopped by its transaction's timeout: a statement's JDBC query timeout (Spring's QueryTimeoutException), or the
+     * deadline found passed before a statement (Spring's TransactionTimedOutException, which MyBatis wraps).
+     */
+    private static boolean timedOut(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof QueryTimeoutException
+                    || t instanceof TransactionTimedOutException
+                    || t instanceof SQLTimeoutException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private OwedCallback settleAloneOnce(

@@ -152,6 +152,51 @@ class GroupCommitTest {
         assertThat(batches).containsExactly(List.of("a"), List.of("b"));
     }
 
+    /**
+     * A group that answers a failed batch's callers otherwise than "write alone" (settlements, after a batch that waited
+     * its statement bound) answers the writes queued behind that batch the same at once, unwritten: they waited behind
+     * it, and as the next batch could wait as long again on the same row.
+     */
+    @Test
+    void aFailureAnsweredOtherwiseAnswersTheWritesQueuedBehindItTheSame() throws Exception {
+        CountDownLatch failing = new CountDownLatch(1);
+        CountDownLatch mayFail = new CountDownLatch(1);
+        group =
+                new GroupCommit<String, String>(
+                        "t",
+                        "writes",
+                        writes -> {
+                            batches.add(List.copyOf(writes));
+                            if (writes.contains("a")) {
+                                failing.countDown();
+                                await(mayFail);
+                                throw new IllegalStateException("waited its bound");
+                            }
+                            return writes.stream().map(w -> w + " written").toList();
+                        },
+                        false,
+                        64,
+                        Duration.ZERO,
+                        meters) {
+                    @Override
+                    protected String failed(Throwable e) {
+                        return "busy";
+                    }
+                };
+        Future<Optional<String>> a = callers.submit(() -> group.submit("a"));
+        assertThat(failing.await(5, TimeUnit.SECONDS)).isTrue();
+        Future<Optional<String>> q = callers.submit(() -> group.submit("q"));
+        for (int i = 0; i < 500 && group.queued() == 0; i++) {
+            Thread.sleep(2);
+        }
+        assertThat(group.queued()).isEqualTo(1);
+        mayFail.countDown();
+        assertThat(a.get(5, TimeUnit.SECONDS)).contains("busy");
+        assertThat(q.get(5, TimeUnit.SECONDS)).contains("busy");
+        assertThat(batches).containsExactly(List.of("a"));
+        assertThat(group.submit("later")).contains("later written");
+    }
+
     /** Both writers stop on close: writes after it are handed back to be written alone. */
     @Test
     void closeStopsBothWriters() throws Exception {
