@@ -144,26 +144,14 @@ public final class ExecutorHttpServer implements AutoCloseable {
      */
     public static ExecutorHttpServer start(
             String host, int port, String accessToken, AdminAuthLimit limit, ExecutorBiz executorBiz) {
-        return start(host, port, accessToken, limit, executorBiz, DEFAULT_MAX_CONNECTIONS);
+        return start(host, port, accessToken, limit, executorBiz, DEFAULT_MAX_CONNECTIONS, List.of());
     }
 
     /**
      * As above; {@code maxConnections} bounds the connections open at once from addresses that have not presented the
-     * right token lately (a known address, the console's, is bounded by its own per-address limit only).
-     */
-    public static ExecutorHttpServer start(
-            String host,
-            int port,
-            String accessToken,
-            AdminAuthLimit limit,
-            ExecutorBiz executorBiz,
-            int maxConnections) {
-        return start(host, port, accessToken, limit, executorBiz, maxConnections, List.of());
-    }
-
-    /**
-     * As above; a request is served only when its {@code Host} names loopback, the address it arrived at, {@code host}
-     * (when a name) or one of {@code names} (the host of {@code xxl.job.executor.address}): the console calls the
+     * right token lately (a known address, the console's, is bounded by its own per-address limit only); a request is
+     * served only when its {@code Host} names loopback, the address it arrived at, {@code host} (when a name) or one of
+     * {@code names} (the host of {@code xxl.job.executor.address}): the console calls the
      * address we registered, and a page that rebinds its own name to this address (DNS rebinding) says its own name.
      * Such a page could otherwise send guesses of the token from the operator's own address until the console on that
      * address was locked out. Refused before the token is looked at, so nothing is counted.
