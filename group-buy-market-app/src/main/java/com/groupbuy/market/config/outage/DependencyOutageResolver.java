@@ -2,6 +2,7 @@ package com.groupbuy.market.config.outage;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.groupbuy.market.api.response.Response;
+import com.groupbuy.market.infrastructure.mybatis.DeadlockVictims;
 import com.groupbuy.market.infrastructure.outage.RedisOutages;
 import com.groupbuy.market.types.enums.ResponseCode;
 import com.groupbuy.market.types.exception.DependencyUnavailableException;
@@ -106,8 +107,7 @@ public class DependencyOutageResolver implements HandlerExceptionResolver, Order
      * the same request later gets the true answer, so it is E0401 as well, never 0001.
      */
     private static boolean waitedPastItsBound(java.sql.SQLException sql) {
-        int code = sql.getErrorCode();
-        return code == 1969 || code == 3024 || code == 1205 || code == 1213;
+        return DeadlockVictims.isBoundCode(sql) || sql.getErrorCode() == 1213;
     }
 
     private static String rootMessage(Throwable ex) {

@@ -59,13 +59,16 @@ public final class DeadlockVictims {
      */
     public static boolean waitedItsBound(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof SQLException sql) {
-                int code = sql.getErrorCode();
-                if (code == 1969 || code == 3024 || code == 1205) {
-                    return true;
-                }
+            if (t instanceof SQLException sql && isBoundCode(sql)) {
+                return true;
             }
         }
         return false;
+    }
+
+    /** {@link #waitedItsBound(Throwable)} of one exception, its causes not looked at. */
+    public static boolean isBoundCode(SQLException sql) {
+        int code = sql.getErrorCode();
+        return code == 1969 || code == 3024 || code == 1205;
     }
 }
