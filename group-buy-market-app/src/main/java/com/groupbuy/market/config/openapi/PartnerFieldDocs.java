@@ -95,14 +95,15 @@ final class PartnerFieldDocs {
 
     /**
      * {@code outTradeTime}: a JSON string "yyyy-MM-dd HH:mm:ss" in UTC+8 (a real date and time; ASCII digits) or a
-     * JSON integer of epoch milliseconds (up to 13 digits). Anything else is 0002.
+     * JSON integer of epoch milliseconds (up to 13 digits); either from the epoch on. Anything else is 0002.
      */
     @SuppressWarnings("rawtypes")
     static Schema<?> outTradeTime() {
         Schema<?> text = new StringSchema()
                 .pattern(TIME_PATTERN)
                 .example("2026-11-22 21:00:00")
-                .description("local time in UTC+8 (Asia/Shanghai), a real date and time, ASCII digits");
+                .description("local time in UTC+8 (Asia/Shanghai), a real date and time, ASCII digits, not before "
+                        + "1970-01-01 08:00:00 (epoch 0)");
         Schema<?> epoch = new IntegerSchema()
                 .format("int64")
                 .minimum(java.math.BigDecimal.ZERO)

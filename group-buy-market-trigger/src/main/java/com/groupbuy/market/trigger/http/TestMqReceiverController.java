@@ -1,5 +1,6 @@
 package com.groupbuy.market.trigger.http;
 
+import com.groupbuy.market.api.response.Response;
 import com.groupbuy.market.trigger.listener.MqDemoListener;
 import java.util.List;
 import java.util.Map;
@@ -8,7 +9,10 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 
-/** What the demo MQ listener received, newest first (the MQ twin of GET /api/v1/test/group_buy_notify). Never in prod. */
+/**
+ * What the demo MQ listener received, newest first (the MQ twin of GET /api/v1/test/group_buy_notify), in the envelope
+ * every endpoint answers with: {@code data} is the list (empty when the listener is off). Never in prod.
+ */
 @Profile("!prod")
 @RestController
 @RequestMapping("/api/v1/test/")
@@ -21,7 +25,7 @@ public class TestMqReceiverController {
     }
 
     @GetMapping("group_buy_mq")
-    public List<Map<String, Object>> receivedMessages() {
-        return listener == null ? List.of() : listener.received();
+    public Response<List<Map<String, Object>>> receivedMessages() {
+        return Envelope.success(listener == null ? List.of() : listener.received());
     }
 }

@@ -23,7 +23,8 @@ final class WireTime {
     /**
      * A partner's trade time: epoch milliseconds (ASCII digits only) or "yyyy-MM-dd HH:mm:ss" in UTC+8. Other
      * digits ({@code Character.isDigit} accepts full-width and Arabic-Indic ones, and so does {@code Long.parseLong})
-     * are refused: what we store must be what the mall wrote.
+     * are refused: what we store must be what the mall wrote. Both shapes say times from the epoch on: text before
+     * 1970-01-01 08:00:00 (UTC+8) is refused as epoch milliseconds cannot be negative.
      */
     static Instant parseTradeTime(String field, String value) {
         // A time is not an id: spaces around it change nothing it means.
@@ -38,7 +39,15 @@ final class WireTime {
                 }
                 return Instant.ofEpochMilli(Long.parseLong(text));
             }
-            return LocalDateTime.parse(text, FORMAT).atZone(PARTNER_ZONE).toInstant();
+            Instant time =
+                    LocalDateTime.parse(text, FORMAT).atZone(PARTNER_ZONE).toInstant();
+            if (time.isBefore(Instant.EPOCH)) {
+                // The earliest time epoch milliseconds can say. Earlier text reached a refused payment's record
+                // (late_payment.out_trade_time) as another time than the mall wrote: "0000-06-01 12:00:00" was stored
+                // as the year 0001 (the database text names a year of an era, and year 0 is 1 BC).
+                throw malformed(field);
+            }
+            return time;
         } catch (NumberFormatException | DateTimeParseException e) {
             throw malformed(field);
         }
@@ -49,6 +58,8 @@ final class WireTime {
     }
 
     private static RuntimeException malformed(String field) {
-        return RequestCheck.illegal(field + " must be epoch milliseconds or a real time yyyy-MM-dd HH:mm:ss (UTC+8)");
+        return RequestCheck.illegal(
+                field
+                        + " must be epoch milliseconds or a real time yyyy-MM-dd HH:mm:ss (UTC+8), not before 1970-01-01 08:00:00");
     }
 }
