@@ -1,9 +1,12 @@
 package com.groupbuy.market.infrastructure.mybatis;
 
 import java.sql.SQLException;
+import java.sql.SQLTimeoutException;
 import java.util.function.Supplier;
 import lombok.extern.slf4j.Slf4j;
 import org.springframework.dao.PessimisticLockingFailureException;
+import org.springframework.dao.QueryTimeoutException;
+import org.springframework.transaction.TransactionTimedOutException;
 
 /**
  * A transaction that InnoDB chose as a deadlock's victim was rolled back whole: nothing of it is written, so writing it
@@ -70,5 +73,20 @@ public final class DeadlockVictims {
     public static boolean isBoundCode(SQLException sql) {
         int code = sql.getErrorCode();
         return code == 1969 || code == 3024 || code == 1205;
+    }
+
+    /**
+     * Stopped by its transaction's timeout (a write given a short bound after its batch waited the statement bound): a statement's JDBC query timeout (Spring's QueryTimeoutException), or the
+     * deadline found passed before a statement (Spring's TransactionTimedOutException, which MyBatis wraps).
+     */
+    public static boolean timedOut(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof QueryTimeoutException
+                    || t instanceof TransactionTimedOutException
+                    || t instanceof SQLTimeoutException) {
+                return true;
+            }
+        }
+        return false;
     }
 }

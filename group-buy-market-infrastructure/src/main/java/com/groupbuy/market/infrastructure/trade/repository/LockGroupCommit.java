@@ -2,6 +2,7 @@ package com.groupbuy.market.infrastructure.trade.repository;
 
 import com.groupbuy.market.domain.trade.model.aggregate.LockOrderAggregate;
 import com.groupbuy.market.domain.trade.model.entity.MarketPayOrderEntity;
+import com.groupbuy.market.infrastructure.mybatis.DeadlockVictims;
 import com.groupbuy.market.types.exception.AppException;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
@@ -14,7 +15,10 @@ import java.util.function.Function;
  * after its rows committed, with its own outcome; a batch that cannot be written is rolled back and each of its
  * callers writes its lock alone, exactly as with group commit off, so one failing row never fails its neighbours and
  * every error keeps today's code. A caller never gives up waiting: the domain gives a place back only after the
- * write's outcome is known.
+ * write's outcome is known. A batch whose statement waited for a row lock (a team's row another transaction holds)
+ * until the statement bound ({@code max_statement_time}) has made each of its callers, and the locks queued behind it,
+ * wait up to that bound already: each is written alone with a short bound ({@link LockOutcome#ALONE_BRIEFLY}), not up
+ * to a second whole one on the same row, alone or in the next batch.
  */
 public class LockGroupCommit implements AutoCloseable {
 
@@ -29,15 +33,23 @@ public class LockGroupCommit implements AutoCloseable {
      *     batch before it commits (each batch still its own transaction, its callers answered once it committed)
      */
     public LockGroupCommit(LockBatchWriter writer, int maxBatch, Duration maxWait, int writers, MeterRegistry meters) {
-        this.group = new GroupCommit<>("lock", "locks", writer::write, false, maxBatch, maxWait, writers, meters);
+        this.group = new GroupCommit<>("lock", "locks", writer::write, false, maxBatch, maxWait, writers, meters) {
+            @Override
+            protected LockOutcome failed(Throwable e) {
+                return DeadlockVictims.waitedItsBound(e) ? LockOutcome.ALONE_BRIEFLY : null;
+            }
+        };
     }
 
     /**
      * The lock written with whatever other locks are waiting, once committed; {@code alone} writes it in a transaction
-     * of its own when its batch could not be written (or the writer has stopped), and its answer is the caller's.
+     * of its own when its batch could not be written (or the writer has stopped), and its answer is the caller's;
+     * {@code aloneBriefly} instead when the batch waited its statement bound.
      */
     public MarketPayOrderEntity lock(
-            LockOrderAggregate lock, Function<LockOrderAggregate, MarketPayOrderEntity> alone) {
+            LockOrderAggregate lock,
+            Function<LockOrderAggregate, MarketPayOrderEntity> alone,
+            Function<LockOrderAggregate, MarketPayOrderEntity> aloneBriefly) {
         LockOutcome outcome = group.submit(lock).orElse(LockOutcome.ALONE);
         if (outcome.order() != null) {
             return outcome.order();
@@ -45,7 +57,7 @@ public class LockGroupCommit implements AutoCloseable {
         if (outcome.refusal() != null) {
             throw new AppException(outcome.refusal());
         }
-        return alone.apply(lock);
+        return outcome.aloneBriefly() ? aloneBriefly.apply(lock) : alone.apply(lock);
     }
 
     /** Locks waiting for the writer (not those of the batch being written). */

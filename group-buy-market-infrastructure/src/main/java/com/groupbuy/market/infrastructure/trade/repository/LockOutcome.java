@@ -6,17 +6,21 @@ import com.groupbuy.market.types.enums.ResponseCode;
 /**
  * What became of one lock of a batch: written (its order), refused by a guard that wrote nothing (the team full in
  * the database: {@code E0005}), or neither ({@link #ALONE}) when the batch could not be written: the caller then
- * writes the lock alone.
+ * writes the lock alone — with a short bound ({@link #ALONE_BRIEFLY}) when the batch waited its statement bound, its
+ * caller having waited one bound already.
  */
-public record LockOutcome(MarketPayOrderEntity order, ResponseCode refusal) {
+public record LockOutcome(MarketPayOrderEntity order, ResponseCode refusal, boolean aloneBriefly) {
 
-    public static final LockOutcome ALONE = new LockOutcome(null, null);
+    public static final LockOutcome ALONE = new LockOutcome(null, null, false);
+
+    /** The batch waited for a row lock until its statement bound and was rolled back: nothing of it written. */
+    public static final LockOutcome ALONE_BRIEFLY = new LockOutcome(null, null, true);
 
     public static LockOutcome written(MarketPayOrderEntity order) {
-        return new LockOutcome(order, null);
+        return new LockOutcome(order, null, false);
     }
 
     public static LockOutcome refused(ResponseCode refusal) {
-        return new LockOutcome(null, refusal);
+        return new LockOutcome(null, refusal, false);
     }
 }

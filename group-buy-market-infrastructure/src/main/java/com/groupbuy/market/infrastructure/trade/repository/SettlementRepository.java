@@ -17,15 +17,12 @@ import com.groupbuy.market.infrastructure.trade.po.PartnerOrderLookupRow;
 import com.groupbuy.market.types.enums.ResponseCode;
 import com.groupbuy.market.types.exception.AppException;
 import com.groupbuy.market.types.exception.DependencyUnavailableException;
-import java.sql.SQLTimeoutException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import lombok.extern.slf4j.Slf4j;
 import org.springframework.beans.factory.ObjectProvider;
-import org.springframework.dao.QueryTimeoutException;
 import org.springframework.stereotype.Repository;
-import org.springframework.transaction.TransactionTimedOutException;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
@@ -165,27 +162,12 @@ public class SettlementRepository implements ISettlementRepository {
                             owed -> Payments.written(dao, taskDao, order.getOrderId(), owed)),
                     () -> "settlement order=" + order.getOrderId() + " team=" + order.getTeamId());
         } catch (RuntimeException e) {
-            if (!timedOut(e)) {
+            if (!DeadlockVictims.timedOut(e)) {
                 throw e;
             }
             throw new DependencyUnavailableException(
                     "database", "settlement's rows still held after its batch waited the statement bound", e);
         }
-    }
-
-    /**
-     * Stopped by its transaction's timeout: a statement's JDBC query timeout (Spring's QueryTimeoutException), or the
-     * deadline found passed before a statement (Spring's TransactionTimedOutException, which MyBatis wraps).
-     */
-    private static boolean timedOut(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t instanceof QueryTimeoutException
-                    || t instanceof TransactionTimedOutException
-                    || t instanceof SQLTimeoutException) {
-                return true;
-            }
-        }
-        return false;
     }
 
     private OwedCallback settleAloneOnce(

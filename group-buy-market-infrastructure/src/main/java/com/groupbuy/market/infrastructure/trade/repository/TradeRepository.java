@@ -21,6 +21,7 @@ import com.groupbuy.market.infrastructure.trade.po.LookupKeyPO;
 import com.groupbuy.market.infrastructure.trade.po.OrderLookupPO;
 import com.groupbuy.market.types.enums.ResponseCode;
 import com.groupbuy.market.types.exception.AppException;
+import com.groupbuy.market.types.exception.DependencyUnavailableException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -44,6 +45,15 @@ public class TradeRepository implements ITradeRepository {
     private final TransactionTemplate transaction;
     private final INotifyTaskRepository notifyTasks;
 
+    /**
+     * The transaction of a lock written alone after its batch waited its statement bound: {@link #BRIEF_SECONDS} in all
+     * (Spring's transaction timeout, which MyBatis gives each statement as its JDBC query timeout).
+     */
+    private final TransactionTemplate briefTransaction;
+
+    /** Seconds a lock written alone after a batch that waited its bound may take: the smallest JDBC timeout. */
+    static final int BRIEF_SECONDS = 1;
+
     /** Null while group commit is off ({@code gbm.lock.group-commit.enabled}). */
     private final LockGroupCommit groupCommit;
 
@@ -60,6 +70,8 @@ public class TradeRepository implements ITradeRepository {
         this.teamDao = teamDao;
         this.orderDao = orderDao;
         this.transaction = transaction;
+        this.briefTransaction = new TransactionTemplate(transaction.getTransactionManager(), transaction);
+        this.briefTransaction.setTimeout(BRIEF_SECONDS);
         this.notifyTasks = notifyTasks;
         this.groupCommit = groupCommit.getIfAvailable();
         this.lookupGroup = lookupGroup.getIfAvailable();
@@ -118,7 +130,7 @@ public class TradeRepository implements ITradeRepository {
 
     @Override
     public MarketPayOrderEntity lockOrder(LockOrderAggregate lock) {
-        return groupCommit == null ? lockAlone(lock) : groupCommit.lock(lock, this::lockAlone);
+        return groupCommit == null ? lockAlone(lock) : groupCommit.lock(lock, this::lockAlone, this::lockAloneBriefly);
     }
 
     /**
@@ -130,10 +142,33 @@ public class TradeRepository implements ITradeRepository {
      */
     private MarketPayOrderEntity lockAlone(LockOrderAggregate lock) {
         return DeadlockVictims.writeAgain(
-                () -> lockAloneOnce(lock), () -> "lock order=" + lock.getOrderId() + " team=" + lock.getTeamId());
+                () -> lockAloneOnce(lock, transaction),
+                () -> "lock order=" + lock.getOrderId() + " team=" + lock.getTeamId());
     }
 
-    private MarketPayOrderEntity lockAloneOnce(LockOrderAggregate lock) {
+    /**
+     * The lock alone after its batch waited for a row lock (a team's row another transaction holds) until the statement
+     * bound, rolled back with nothing written, or after it queued behind that batch: its caller has waited up to that
+     * bound already, so this write may take {@link #BRIEF_SECONDS} more, not a second whole bound on what is likely the
+     * same held row. Cut short, it is rolled back whole and answered as a write stopped at the bound: the database
+     * busy, E0401 with Retry-After, and the domain gives its Redis place back (nothing written). A commit whose answer
+     * was lost is still read back first ({@link UnknownCommits}): a committed lock is never answered an error.
+     */
+    private MarketPayOrderEntity lockAloneBriefly(LockOrderAggregate lock) {
+        try {
+            return DeadlockVictims.writeAgain(
+                    () -> lockAloneOnce(lock, briefTransaction),
+                    () -> "lock order=" + lock.getOrderId() + " team=" + lock.getTeamId());
+        } catch (RuntimeException e) {
+            if (!DeadlockVictims.timedOut(e)) {
+                throw e;
+            }
+            throw new DependencyUnavailableException(
+                    "database", "lock's team row still held after its batch waited the statement bound", e);
+        }
+    }
+
+    private MarketPayOrderEntity lockAloneOnce(LockOrderAggregate lock, TransactionTemplate transaction) {
         GroupBuyOrderListPO order = LockRows.order(lock);
         List<NotifyTaskVO> closeChecks;
         try {

@@ -8,6 +8,7 @@ import com.groupbuy.market.domain.trade.model.entity.MarketPayOrderEntity;
 import com.groupbuy.market.types.enums.ResponseCode;
 import com.groupbuy.market.types.exception.AppException;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -27,6 +28,10 @@ import org.junit.jupiter.api.Test;
  * write alone, and nothing waits forever once it is closed.
  */
 class LockGroupCommitTest {
+
+    private static final Function<LockOrderAggregate, MarketPayOrderEntity> NOT_BRIEFLY = l -> {
+        throw new AssertionError("written alone briefly: " + l.getOrderId());
+    };
 
     private final ExecutorService callers = Executors.newCachedThreadPool();
     private final ScriptedWriter writer = new ScriptedWriter();
@@ -106,12 +111,41 @@ class LockGroupCommitTest {
                     .orderId(lock.getOrderId() + "-alone")
                     .build();
         };
-        Future<MarketPayOrderEntity> a = callers.submit(() -> groupCommit.lock(lock("o-a"), writeAlone));
-        Future<MarketPayOrderEntity> b = callers.submit(() -> groupCommit.lock(lock("o-b"), writeAlone));
+        Future<MarketPayOrderEntity> a = callers.submit(() -> groupCommit.lock(lock("o-a"), writeAlone, NOT_BRIEFLY));
+        Future<MarketPayOrderEntity> b = callers.submit(() -> groupCommit.lock(lock("o-b"), writeAlone, NOT_BRIEFLY));
 
         assertThat(a.get(5, TimeUnit.SECONDS).getOrderId()).isEqualTo("o-a-alone");
         assertThat(b.get(5, TimeUnit.SECONDS).getOrderId()).isEqualTo("o-b-alone");
         assertThat(alone).containsExactlyInAnyOrder("o-a", "o-b");
+    }
+
+    /**
+     * A batch whose statement waited its statement bound (MariaDB's 1969) sends its callers to write alone briefly, not
+     * alone with the full bound again: they have waited that bound already.
+     */
+    @Test
+    void aBatchThatWaitedItsBoundSendsEveryCallerToWriteItsLockAloneBriefly() throws Exception {
+        groupCommit = new LockGroupCommit(writer, 64, Duration.ofMillis(200), new SimpleMeterRegistry());
+        writer.failure = new IllegalStateException(
+                new SQLException("Query execution was interrupted (max_statement_time exceeded)", "70100", 1969));
+        List<String> briefly = Collections.synchronizedList(new ArrayList<>());
+        Function<LockOrderAggregate, MarketPayOrderEntity> writeAloneBriefly = lock -> {
+            briefly.add(lock.getOrderId());
+            return MarketPayOrderEntity.builder()
+                    .orderId(lock.getOrderId() + "-briefly")
+                    .build();
+        };
+        Function<LockOrderAggregate, MarketPayOrderEntity> notAlone = lock -> {
+            throw new AssertionError("written alone with the full bound: " + lock.getOrderId());
+        };
+        Future<MarketPayOrderEntity> a =
+                callers.submit(() -> groupCommit.lock(lock("o-a"), notAlone, writeAloneBriefly));
+        Future<MarketPayOrderEntity> b =
+                callers.submit(() -> groupCommit.lock(lock("o-b"), notAlone, writeAloneBriefly));
+
+        assertThat(a.get(5, TimeUnit.SECONDS).getOrderId()).isEqualTo("o-a-briefly");
+        assertThat(b.get(5, TimeUnit.SECONDS).getOrderId()).isEqualTo("o-b-briefly");
+        assertThat(briefly).containsExactlyInAnyOrder("o-a", "o-b");
     }
 
     @Test
@@ -136,15 +170,19 @@ class LockGroupCommitTest {
                                 lock("o-late"),
                                 l -> MarketPayOrderEntity.builder()
                                         .orderId("alone")
-                                        .build())
+                                        .build(),
+                                NOT_BRIEFLY)
                         .getOrderId())
                 .isEqualTo("alone");
     }
 
     private Future<MarketPayOrderEntity> submit(String orderId) {
-        return callers.submit(() -> groupCommit.lock(lock(orderId), l -> {
-            throw new AssertionError("written alone: " + orderId);
-        }));
+        return callers.submit(() -> groupCommit.lock(
+                lock(orderId),
+                l -> {
+                    throw new AssertionError("written alone: " + orderId);
+                },
+                NOT_BRIEFLY));
     }
 
     /** Waits until this many callers wait in the queue (the writer is held at its gate). */
