@@ -59,6 +59,9 @@ class PipelinedLockCommitLostIT {
 
     @Test
     void twoPipelinedBatchesWhoseCommitAnswersAreLostAreAnsweredTheirOrdersOnce() throws Exception {
+        assertThat(Thread.getAllStackTraces().keySet().stream().map(Thread::getName))
+                .as("the second lock writer (writers=2)")
+                .contains("lock-group-commit-2");
         TradeClient mall = TradeClient.onNewGoods(port, jdbc, 19501, "http://127.0.0.1:1/cb");
         String teamId = mall.team("lead");
         ExecutorService pool = Executors.newFixedThreadPool(2);
