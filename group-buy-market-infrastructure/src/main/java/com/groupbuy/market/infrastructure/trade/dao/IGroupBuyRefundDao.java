@@ -58,4 +58,7 @@ public interface IGroupBuyRefundDao {
             @Param("endBefore") Instant endBefore,
             @Param("from") int from,
             @Param("to") int to);
+
+    /** The team's status now; null when there is no such team. */
+    Integer queryTeamStatus(@Param("teamId") String teamId);
 }

@@ -28,6 +28,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BiFunction;
 import org.springframework.stereotype.Repository;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -165,48 +166,88 @@ public class RefundRepository implements IRefundRepository {
                 () -> expireTeamOnce(teamId, endBefore, decide), () -> "expiry team=" + teamId);
     }
 
+    /**
+     * A commit whose answer was lost is read back ({@link UnknownCommits}) before it is thrown: an expiry that committed
+     * is answered as written, so its caller gives the closed orders' Redis places back and hands its callbacks to
+     * delivery at once. Thrown instead, the job counted the team skipped "to retry", yet the team was no longer open, so
+     * no run found it again: its places stayed taken in Redis and its members were told only by the compensation run.
+     */
     private TeamExpiryVO expireTeamOnce(
             String teamId, Instant endBefore, BiFunction<Team, List<TeamMember>, Optional<TeamExpiry>> decide) {
-        return transaction.execute(status -> {
-            List<GroupBuyOrderListPO> rows = dao.lockLiveMembers(teamId, States.LIVE_ORDERS);
-            List<TeamMember> members =
-                    rows.stream().map(RefundRepository::toMember).toList();
-            Team team = Teams.toTeam(teamDao.lockByTeamId(teamId));
-            if (team == null) {
-                return null;
+        AtomicReference<TeamExpiry> decided = new AtomicReference<>();
+        return UnknownCommits.execute(
+                transaction,
+                status -> writeExpiry(teamId, endBefore, decide, decided),
+                written -> written == null || expired(teamId, decided.get(), written));
+    }
+
+    /**
+     * Whether the expiry is in the database: its team moved where it took it, its unpaid orders closed, and every
+     * callback it wrote there (an id is handed out once, so a task found is this transaction's). An expiry that wrote no
+     * callback (no refund target) is told from another expiry of the same team (a second executor) by nothing; that one
+     * wrote the same state, so answering it as this one's only gives back the same closed orders' places, which Redis
+     * gives back once per order.
+     */
+    private boolean expired(String teamId, TeamExpiry expiry, TeamExpiryVO written) {
+        Integer teamStatus = dao.queryTeamStatus(teamId);
+        if (teamStatus == null || teamStatus != expiry.teamTo().code()) {
+            return false;
+        }
+        for (String orderId : written.closedOrderIds()) {
+            MemberOrderPO order = orderQuery.queryOrderById(orderId);
+            if (order == null
+                    || order.getOrderStatus() == null
+                    || order.getOrderStatus() != expiry.orderTo().code()) {
+                return false;
             }
-            TeamExpiry expiry = decide.apply(team, members).orElse(null);
-            if (expiry == null
-                    || dao.failTeam(
-                                    teamId,
-                                    endBefore,
-                                    expiry.teamFrom().code(),
-                                    expiry.teamTo().code())
+        }
+        return UnknownCommits.tasksWritten(taskDao, written.taskIds());
+    }
+
+    /** The expiry's statements, in the transaction; null when there was nothing to write (nothing written). */
+    private TeamExpiryVO writeExpiry(
+            String teamId,
+            Instant endBefore,
+            BiFunction<Team, List<TeamMember>, Optional<TeamExpiry>> decide,
+            AtomicReference<TeamExpiry> decided) {
+        List<GroupBuyOrderListPO> rows = dao.lockLiveMembers(teamId, States.LIVE_ORDERS);
+        List<TeamMember> members = rows.stream().map(RefundRepository::toMember).toList();
+        Team team = Teams.toTeam(teamDao.lockByTeamId(teamId));
+        if (team == null) {
+            return null;
+        }
+        TeamExpiry expiry = decide.apply(team, members).orElse(null);
+        decided.set(expiry);
+        if (expiry == null
+                || dao.failTeam(
+                                teamId,
+                                endBefore,
+                                expiry.teamFrom().code(),
+                                expiry.teamTo().code())
+                        == 0) {
+            return null;
+        }
+        // By the rows locked above, not by order id: a settlement or refund of the same order holds its
+        // uq_order_id entry while it waits for the row we hold, so going through that entry now deadlocked.
+        Map<String, Long> rowIds = new HashMap<>();
+        rows.forEach(row -> rowIds.put(row.getOrderId(), row.getId()));
+        for (String orderId : expiry.closeOrderIds()) {
+            Long rowId = rowIds.get(orderId);
+            if (rowId == null
+                    || dao.closeLockedMember(
+                                    rowId,
+                                    expiry.orderFrom().code(),
+                                    expiry.orderTo().code())
                             == 0) {
-                return null;
+                throw new IllegalStateException("order " + orderId + " of team " + teamId + " changed under lock");
             }
-            // By the rows locked above, not by order id: a settlement or refund of the same order holds its
-            // uq_order_id entry while it waits for the row we hold, so going through that entry now deadlocked.
-            Map<String, Long> rowIds = new HashMap<>();
-            rows.forEach(row -> rowIds.put(row.getOrderId(), row.getId()));
-            for (String orderId : expiry.closeOrderIds()) {
-                Long rowId = rowIds.get(orderId);
-                if (rowId == null
-                        || dao.closeLockedMember(
-                                        rowId,
-                                        expiry.orderFrom().code(),
-                                        expiry.orderTo().code())
-                                == 0) {
-                    throw new IllegalStateException("order " + orderId + " of team " + teamId + " changed under lock");
-                }
-            }
-            List<Long> taskIds = saveTasks(expiry.callbacks());
-            int closed = expiry.closeOrderIds().size();
-            if (closed > 0 && dao.releaseUnpaidPlaces(teamId, closed) == 0) {
-                throw new IllegalStateException("team " + teamId + " counts disagree with its members");
-            }
-            return new TeamExpiryVO(expiry.closeOrderIds(), taskIds);
-        });
+        }
+        List<Long> taskIds = saveTasks(expiry.callbacks());
+        int closed = expiry.closeOrderIds().size();
+        if (closed > 0 && dao.releaseUnpaidPlaces(teamId, closed) == 0) {
+            throw new IllegalStateException("team " + teamId + " counts disagree with its members");
+        }
+        return new TeamExpiryVO(expiry.closeOrderIds(), taskIds);
     }
 
     private List<Long> saveTasks(List<NotifyTaskEntity> tasks) {
