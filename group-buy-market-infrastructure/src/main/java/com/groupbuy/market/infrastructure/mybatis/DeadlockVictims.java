@@ -76,8 +76,9 @@ public final class DeadlockVictims {
     }
 
     /**
-     * Stopped by its transaction's timeout (a write given a short bound after its batch waited the statement bound): a statement's JDBC query timeout (Spring's QueryTimeoutException), or the
-     * deadline found passed before a statement (Spring's TransactionTimedOutException, which MyBatis wraps).
+     * Stopped by its transaction's timeout (a write given a short bound after its batch waited the statement bound): a
+     * statement's JDBC query timeout (Spring's QueryTimeoutException), or the deadline found passed before a statement
+     * (Spring's TransactionTimedOutException, which MyBatis wraps).
      */
     public static boolean timedOut(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {

@@ -58,8 +58,7 @@ final class WireTime {
     }
 
     private static RuntimeException malformed(String field) {
-        return RequestCheck.illegal(
-                field
-                        + " must be epoch milliseconds or a real time yyyy-MM-dd HH:mm:ss (UTC+8), not before 1970-01-01 08:00:00");
+        return RequestCheck.illegal(field + " must be epoch milliseconds or a real time yyyy-MM-dd HH:mm:ss (UTC+8), "
+                + "not before 1970-01-01 08:00:00");
     }
 }
