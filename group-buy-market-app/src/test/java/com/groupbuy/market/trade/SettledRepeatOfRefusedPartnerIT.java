@@ -135,6 +135,7 @@ class SettledRepeatOfRefusedPartnerIT {
         JsonNode first1 = mall.settle("b1", paidAt);
         JsonNode first2 = mall.settle("b2", paidAt);
         assertThat(first1.path("code").asText()).isEqualTo("0000");
+        assertThat(first2.path("code").asText()).isEqualTo("0000");
         assertThat(mall.refund("b2").path("code").asText()).isEqualTo("0000");
         String teamId = first1.path("data").path("teamId").asText();
         Map<String, Object> before = everything(teamId, teamId, false);
