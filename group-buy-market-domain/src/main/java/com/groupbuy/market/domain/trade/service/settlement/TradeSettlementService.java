@@ -22,9 +22,12 @@ import lombok.extern.slf4j.Slf4j;
 import org.springframework.stereotype.Service;
 
 /**
- * Settlement: the mall's buyer paid. Admission (source/channel, the partner's own order exists) first. A payment
- * already settled answers exactly as its first settlement, whatever happened since (a refund included), and changes
- * nothing: malls repeat payment notices. An order closed before it was ever paid (timeout, expiry, unpaid refund)
+ * Settlement: the mall's buyer paid. The partner's own order is read first, by the caller's whole key (source, channel,
+ * user, out trade number, compared exactly): a payment already settled answers exactly as its first settlement,
+ * whatever happened since (a refund, or its partner refused on settlement since, included), and changes nothing: malls
+ * repeat payment notices, and a committed write is never answered as an error (an E0105 there read as "payment not
+ * taken", and the mall refunded a buyer whose payment we took). Then admission (source/channel, the order exists), so a
+ * refused partner learns nothing else (a number it never locked, another partner's order: E0105). An order closed before it was ever paid (timeout, expiry, unpaid refund)
  * answers E0208, the buyer paid late and the mall must refund them; the notice is recorded for operators and nothing
  * else changes. A paid notice a payment rule refuses (E0106, E0206), or of a partner refused on settlement (E0105) for
  * its own unsettled order, is recorded the same way. Otherwise the payment rules (time window, team open) and the repository's atomic write that marks the
@@ -52,24 +55,27 @@ public class TradeSettlementService {
         this.repository = repository;
         this.dispatcher = dispatcher;
         this.teamPayment = new TeamPayment(routes);
-        this.admission = RuleChain.of(new SourceChannelFilter(sourceChannelPolicy), new OrderExistsFilter(repository));
+        this.admission = RuleChain.of(new SourceChannelFilter(sourceChannelPolicy), new OrderExistsFilter());
         this.payment = RuleChain.of(new TradeTimeFilter(), new TeamOpenFilter());
     }
 
     public SettledOrderEntity settle(SettleCommand command) {
-        SettleContext context;
-        try {
-            context = admission.apply(command, new SettleContext());
-        } catch (AppException e) {
-            if (ResponseCode.E0105.getCode().equals(e.getCode())) {
-                refusedPartner(command, e);
-            }
-            throw e;
-        }
-        MemberOrderView order = context.getOrder();
-        if (order.wasSettled()) {
+        // The repeat of a payment we took is answered before any rule, the black/allowlist (a live switch) included.
+        MemberOrderView order = repository.queryOrder(command.orderKey());
+        if (order != null && order.wasSettled()) {
             log.info("settle repeated outTradeNo={} team={}", command.getOutTradeNo(), order.getTeamId());
             return answer(order, null);
+        }
+        SettleContext context = new SettleContext();
+        context.setOrder(order);
+        try {
+            admission.apply(command, context);
+        } catch (AppException e) {
+            if (order != null && ResponseCode.E0105.getCode().equals(e.getCode())) {
+                // The partner is refused but its buyer paid for its own unsettled order: recorded like the others.
+                throw refusedPayment(order, command, e);
+            }
+            throw e;
         }
         if (order.getOrderStatus() == OrderStatus.CLOSED) {
             throw latePayment(order, command);
@@ -152,19 +158,6 @@ public class TradeSettlementService {
                 refusal.getCode(),
                 notices);
         return refusal;
-    }
-
-    /**
-     * The partner is refused (black/allowlist, E0105) but its buyer paid: the mall holds money for an order we will not
-     * take, so its own order (found by the caller's source + channel key, never another partner's; nothing for a number
-     * it never locked) is recorded like the other refused payments. An order already settled is not: we took that
-     * payment, the notice is only a repeat. The answer stays E0105.
-     */
-    private void refusedPartner(SettleCommand command, AppException refusal) {
-        MemberOrderView order = repository.queryOrder(command.orderKey());
-        if (order != null && !order.wasSettled()) {
-            refusedPayment(order, command, refusal);
-        }
     }
 
     private static SettledOrderEntity answer(MemberOrderView order, Long taskId) {

@@ -17,6 +17,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -137,5 +138,30 @@ class TradeSettlementServiceTest {
                 .extracting(e -> ((AppException) e).getCode())
                 .isEqualTo("E0206");
         assertThat(store.order("u1").status).isEqualTo(OrderStatus.LOCKED.code());
+    }
+
+    @Test
+    void aSettledPaymentsRepeatIsAnsweredAsFirstBeforeItsPartnersRefusalWhichHoldsForTheRest() {
+        AtomicBoolean admitted = new AtomicBoolean(true);
+        service = new TradeSettlementService(
+                store,
+                dispatched::add,
+                (source, channel) -> admitted.get(),
+                new NotifyRoutes(false, Map.of(), (s, c) -> null));
+        SettledOrderEntity first = settle("u1");
+        admitted.set(false);
+
+        assertThat(settle("u1")).usingRecursiveComparison().isEqualTo(first);
+        assertThatThrownBy(() -> settle("u2"))
+                .isInstanceOf(AppException.class)
+                .extracting(e -> ((AppException) e).getCode())
+                .isEqualTo("E0105");
+        assertThatThrownBy(() -> settle("nobody"))
+                .isInstanceOf(AppException.class)
+                .extracting(e -> ((AppException) e).getCode())
+                .isEqualTo("E0105");
+        assertThat(store.latePayments).containsOnlyKeys("o-u2");
+        assertThat(store.teams.get("t-1").completeCount).isEqualTo(1);
+        assertThat(store.order("u2").status).isEqualTo(OrderStatus.LOCKED.code());
     }
 }
