@@ -27,10 +27,11 @@ import org.springframework.stereotype.Service;
  * whatever happened since (a refund, or its partner refused on settlement since, included), and changes nothing: malls
  * repeat payment notices, and a committed write is never answered as an error (an E0105 there read as "payment not
  * taken", and the mall refunded a buyer whose payment we took). Then admission (source/channel, the order exists), so a
- * refused partner learns nothing else (a number it never locked, another partner's order: E0105). An order closed before it was ever paid (timeout, expiry, unpaid refund)
- * answers E0208, the buyer paid late and the mall must refund them; the notice is recorded for operators and nothing
- * else changes. A paid notice a payment rule refuses (E0106, E0206), or of a partner refused on settlement (E0105) for
- * its own unsettled order, is recorded the same way. Otherwise the payment rules (time window, team open) and the repository's atomic write that marks the
+ * refused partner learns nothing else (a number it never locked, another partner's order: E0105). An order closed
+ * before it was ever paid (timeout, expiry, unpaid refund) answers E0208, the buyer paid late and the mall must refund
+ * them; the notice is recorded for operators and nothing else changes. A paid notice a payment rule refuses (E0106,
+ * E0206), or of a partner refused on settlement (E0105) for its own unsettled order, is recorded the same way.
+ * Otherwise the payment rules (time window, team open) and the repository's atomic write that marks the
  * order paid, counts it on the team and, if it completed the team, writes the callback task in the same transaction —
  * under the dispatcher's lease when it gives one, so the delivery after commit needs no claim of its own (#19). A
  * payment that leaves places unpaid is one statement with no transaction around it (#19). The task is handed to
