@@ -3,6 +3,7 @@ package com.groupbuy.market.trade;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.groupbuy.market.domain.trade.service.timeout.TradeTimeoutService;
 import com.groupbuy.market.support.IntegrationTest;
 import com.groupbuy.market.support.TestJson;
 import com.groupbuy.market.support.TradeClient;
@@ -28,7 +29,8 @@ import org.springframework.test.context.TestPropertySource;
  * trailing space, a number never locked) learns nothing. Real HTTP, MariaDB and Redis.
  */
 @IntegrationTest
-@TestPropertySource(properties = {"gbm.admin.token=it-admin", "gbm.notify.read-timeout=1s"})
+@TestPropertySource(
+        properties = {"gbm.admin.token=it-admin", "gbm.notify.read-timeout=1s", "gbm.timeout.unpaid-timeout=5m"})
 class RefundedRepeatOfRefusedPartnerIT {
 
     private static final AtomicInteger ACTIVITY = new AtomicInteger(32400);
@@ -42,6 +44,9 @@ class RefundedRepeatOfRefusedPartnerIT {
 
     @Autowired
     TeamCounts counts;
+
+    @Autowired
+    TradeTimeoutService timeoutService;
 
     private MockWebServer partner;
     private TradeClient mall;
@@ -140,6 +145,33 @@ class RefundedRepeatOfRefusedPartnerIT {
         assertThat(paid.path("code").asText()).as(paid.toString()).isEqualTo("E0105");
         assertThat(TestJson.postEnvelope(port, REFUND, refund("s01", "c01", "rrq2", "out-RRQ2")))
                 .isEqualTo(paid);
+        assertThat(everything(teamId)).isEqualTo(before);
+    }
+
+    /**
+     * An order the timeout closed (never paid, never refunded by its mall): docs/api.md answers a refund of any closed
+     * order {@code repeat}, whoever closed it, and so it is after the partner is refused: the buyer is out of the team.
+     */
+    @Test
+    void aTimeoutClosedLocksRefundAfterThePartnerIsRefusedIsTheRepeatItWasBefore() throws Exception {
+        String teamId = mall.team("rrt1", "rrt2");
+        jdbc.update(
+                "UPDATE group_buy_order_list SET create_time = UTC_TIMESTAMP(3) - INTERVAL 10 MINUTE "
+                        + "WHERE user_id = ? AND out_trade_no = ?",
+                "rrt1",
+                "out-rrt1");
+        assertThat(timeoutService.execTimeoutCloseJob().closedUnpaid()).isGreaterThanOrEqualTo(1);
+        assertThat(counts.orderStatus("rrt1")).isEqualTo(2);
+        JsonNode repeat = mall.refund("rrt1");
+        assertThat(repeat.path("data").path("code").asText())
+                .as(repeat.toString())
+                .isEqualTo("repeat");
+        Map<String, Object> before = everything(teamId);
+        switchTo("settlementBlacklist", "s01:c01");
+
+        assertThat(mall.refund("rrt1")).isEqualTo(repeat);
+        JsonNode live = mall.refund("rrt2");
+        assertThat(live.path("code").asText()).as(live.toString()).isEqualTo("E0105");
         assertThat(everything(teamId)).isEqualTo(before);
     }
 
