@@ -21,9 +21,15 @@ import org.springframework.stereotype.Service;
 
 /**
  * Refund: the order leaves its team with the effect its state calls for ({@link RefundType}), in one guarded
- * transaction that also writes the mall's callback. When a settlement or another refund changes the order or team
- * between our read and our write, the write affects nothing and we decide again from what is there now. After
- * commit the Redis place is given back and the callback handed to delivery.
+ * transaction that also writes the mall's callback. The partner's own order is read first, by the caller's whole key
+ * (source, channel, user, out trade number, compared exactly): an order already closed (refunded, or closed unpaid by
+ * a refund, a timeout or its team's expiry) answers {@code repeat} and changes nothing, whatever happened since (its
+ * partner refused on settlement since, included): a committed refund is never answered as an error (an E0105 there
+ * read as "refund refused", and the mall kept the money of a buyer no longer in the team). Then admission
+ * (source/channel, then the order exists), so a refused partner learns nothing else (its live order, a number it never
+ * locked, another partner's order: E0105). When a settlement or another refund changes the order or team between our
+ * read and our write, the write affects nothing and we decide again from what is there now. After commit the Redis
+ * place is given back and the callback handed to delivery.
  */
 @Slf4j
 @Service
@@ -52,24 +58,25 @@ public class TradeRefundService {
     }
 
     public RefundResultEntity refund(RefundCommand command) {
+        // Looked up by the caller's own source + channel: another mall's order is never found, so it can neither
+        // learn of nor cancel it. The repeat of a refund (any closed order) is answered before any rule, the
+        // black/allowlist (a live switch) included.
+        MemberOrderView order = repository.queryOrder(command.orderKey());
+        if (order != null && order.getOrderStatus() == OrderStatus.CLOSED) {
+            return repeated(order);
+        }
         if (!sourceChannelPolicy.admits(command.getSource(), command.getChannel())) {
             throw new AppException(ResponseCode.E0105);
         }
-        MemberOrderView order = null;
         for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
-            // Looked up by the caller's own source + channel: another mall's order is never found, so it can neither
-            // learn of nor cancel it.
-            order = repository.queryOrder(command.orderKey());
+            if (attempt > 1) {
+                order = repository.queryOrder(command.orderKey());
+            }
             if (order == null) {
                 throw new AppException(ResponseCode.E0104);
             }
             if (order.getOrderStatus() == OrderStatus.CLOSED) {
-                log.info(
-                        "refund repeated outTradeNo={} order={} team={}",
-                        order.getOutTradeNo(),
-                        order.getOrderId(),
-                        order.getTeamId());
-                return answer(order, RefundResultEntity.REPEAT, "already closed or refunded; nothing changed");
+                return repeated(order);
             }
             RefundType type = RefundType.of(order.getOrderStatus(), order.getTeamStatus());
             if (refundOnce(order, type)) {
@@ -82,6 +89,15 @@ public class TradeRefundService {
                 order.getOrderId(),
                 order.getTeamId());
         return answer(order, RefundResultEntity.FAIL, "the order changed while refunding; retry");
+    }
+
+    private static RefundResultEntity repeated(MemberOrderView order) {
+        log.info(
+                "refund repeated outTradeNo={} order={} team={}",
+                order.getOutTradeNo(),
+                order.getOrderId(),
+                order.getTeamId());
+        return answer(order, RefundResultEntity.REPEAT, "already closed or refunded; nothing changed");
     }
 
     /**

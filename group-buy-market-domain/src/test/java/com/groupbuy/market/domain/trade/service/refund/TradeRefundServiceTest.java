@@ -1,6 +1,7 @@
 package com.groupbuy.market.domain.trade.service.refund;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.groupbuy.market.domain.trade.adapter.port.ITeamPlaceReservation;
 import com.groupbuy.market.domain.trade.model.entity.RefundCommand;
@@ -10,6 +11,7 @@ import com.groupbuy.market.domain.trade.model.valobj.OrderStatus;
 import com.groupbuy.market.domain.trade.model.valobj.TeamExpiryVO;
 import com.groupbuy.market.domain.trade.model.valobj.TeamStatus;
 import com.groupbuy.market.domain.trade.service.InMemoryTradeStore;
+import com.groupbuy.market.types.exception.AppException;
 import java.lang.reflect.Proxy;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -153,5 +155,34 @@ class TradeRefundServiceTest {
         pay("u1");
         assertThat(service.closeUnpaid(store.queryOrderById("o-u1"))).isFalse();
         assertThat(store.order("u1").status).isEqualTo(OrderStatus.PAID.code());
+    }
+
+    @Test
+    void aClosedOrdersRepeatIsARepeatForARefusedPartnerAndEverythingElseIsRefused() {
+        store.openTeam("t-1", 3, END, "u1", "u2", "u3");
+        pay("u1", "u2");
+        refund("u1");
+        assertThat(service.closeUnpaid(store.queryOrderById("o-u3"))).isTrue();
+        RefundResultEntity paidRepeat = refund("u1");
+        RefundResultEntity closedRepeat = refund("u3");
+        int tasks = store.tasks.size();
+        service = new TradeRefundService(
+                store,
+                (ITeamPlaceReservation) null,
+                dispatched::add,
+                (source, channel) -> false,
+                new NotifyRoutes(true, Map.of(), (s, c) -> null));
+
+        assertThat(refund("u1")).usingRecursiveComparison().isEqualTo(paidRepeat);
+        assertThat(refund("u3")).usingRecursiveComparison().isEqualTo(closedRepeat);
+        assertThat(closedRepeat.getCode()).isEqualTo(RefundResultEntity.REPEAT);
+        assertThatThrownBy(() -> refund("u2"))
+                .isInstanceOf(AppException.class)
+                .hasFieldOrPropertyWithValue("code", "E0105");
+        assertThatThrownBy(() -> refund("nobody"))
+                .isInstanceOf(AppException.class)
+                .hasFieldOrPropertyWithValue("code", "E0105");
+        assertThat(store.order("u2").status).isEqualTo(OrderStatus.PAID.code());
+        assertThat(store.tasks).hasSize(tasks);
     }
 }
