@@ -302,10 +302,15 @@ public class GroupCommit<I, O> implements AutoCloseable {
 
     /**
      * The writes that queued while the failed batch was written are answered as its callers were: they waited behind
-     * it, and written as a batch they could wait as long again on the row it waited for.
+     * it, and written as a batch they could wait as long again on the row it waited for. Only those: a write that
+     * arrives while they are being answered did not wait behind the batch, and is written as usual.
      */
     private void answerQueued(O instead) {
-        for (Pending<I, O> next = queue.poll(); next != null; next = queue.poll()) {
+        for (int behind = queue.size(); behind > 0; behind--) {
+            Pending<I, O> next = queue.poll();
+            if (next == null) {
+                return; // the other writer took them
+            }
             if (next == stop) {
                 queue.add(stop); // for this writer's loop, and the other writer, if any
                 return;
