@@ -38,7 +38,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
  * holding its team's row by primary key (as a settlement or an expiry of that team does; record-only, so the holder
  * itself locks no gap), and the ids are scripted into those gaps (at a million orders about one lock in a million per
  * refund in flight draws one; here, with a handful of rows, they are drawn on purpose). Each unrelated lock must be
- * written at once, not after the refund. Proved to fail on main (see the report of branch gaplock).
+ * written at once, not after the refund. Proved to fail on main (2 of 2): all three were still unanswered after 2.5 s.
  */
 @IntegrationTest
 @Import(RefundGapLockIT.ScriptedIds.class)
