@@ -31,6 +31,7 @@ import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BiFunction;
 import org.springframework.stereotype.Repository;
+import org.springframework.transaction.TransactionDefinition;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
@@ -48,6 +49,20 @@ public class RefundRepository implements IRefundRepository {
     private final IGroupBuyOrderDao teamDao;
     private final INotifyTaskRepository notifyTasks;
     private final TransactionTemplate transaction;
+    /**
+     * A refund's (or an unpaid close's) transaction, READ COMMITTED: under REPEATABLE READ MariaDB 10.11 locks the
+     * entry its closeOrder finds in uq_order_id, and the one its place release finds in uq_team_id, together with the
+     * gap before each (a next-key lock; only PRIMARY is locked record-only), so while the refund waited for its team's
+     * row (held by a settlement, an expiry, a join) every lock of another team whose random order id, or new team id,
+     * fell into one of those gaps waited with it (RefundGapLockIT). Read committed takes no gap lock, and nothing here
+     * needs one: every write is a guarded UPDATE of one row found by its unique key, which locks that row and tests
+     * its latest committed state (a guard whose committed state does not match is skipped without waiting, and the
+     * states it names were read committed and are never returned to: LOCKED → PAID → CLOSED, so a skip is final), the
+     * callbacks' inserts check their unique task keys as under any level, and nothing is read in the transaction.
+     * So no order is closed twice and no place is given back twice or beyond the team's paid members.
+     */
+    private final TransactionTemplate refundTransaction;
+
     private final INotifyTaskDao taskDao;
 
     public RefundRepository(
@@ -63,6 +78,8 @@ public class RefundRepository implements IRefundRepository {
         this.teamDao = teamDao;
         this.notifyTasks = notifyTasks;
         this.transaction = transaction;
+        this.refundTransaction = new TransactionTemplate(transaction.getTransactionManager(), transaction);
+        this.refundTransaction.setIsolationLevel(TransactionDefinition.ISOLATION_READ_COMMITTED);
     }
 
     @Override
@@ -97,7 +114,7 @@ public class RefundRepository implements IRefundRepository {
         // A commit whose answer was lost is read back (the order closed, its callbacks by id) before it is answered an
         // error: a committed refund is answered done, its place given back and its callbacks handed to delivery.
         return UnknownCommits.execute(
-                transaction,
+                refundTransaction,
                 status -> {
                     if (dao.closeOrder(
                                             refund.orderId(),
