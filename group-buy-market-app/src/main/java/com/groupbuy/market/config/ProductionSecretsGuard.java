@@ -3,18 +3,31 @@ package com.groupbuy.market.config;
 import com.groupbuy.market.config.xxljob.ExecutorAccessToken;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import org.springframework.boot.SpringApplication;
+import org.springframework.boot.context.properties.bind.Bindable;
+import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.env.EnvironmentPostProcessor;
+import org.springframework.core.ResolvableType;
 import org.springframework.core.env.ConfigurableEnvironment;
 import org.springframework.core.env.Environment;
 import org.springframework.core.env.Profiles;
 
 /**
  * Prod refuses to start with a secret everybody knows: the demo admin token (it opens the operator endpoints,
- * health details and metrics) and an empty, known or short XXL-Job executor token (it triggers our jobs). Checked
+ * health details and metrics), an empty, known or short XXL-Job executor token (it triggers our jobs) and a
+ * callback secret the dev, default or test profile ships (it signs that partner's callbacks and requests). Checked
  * once the configuration is read and before anything starts, so the reason is the first and only error.
  */
 public class ProductionSecretsGuard implements EnvironmentPostProcessor {
+
+    private static final Set<String> SHIPPED_SECRETS = Set.of("demo_secret_change_me", "test_secret");
+    private static final Bindable<Map<String, Map<String, String>>> SECRETS =
+            Bindable.of(ResolvableType.forClassWithGenerics(
+                    Map.class,
+                    ResolvableType.forClass(String.class),
+                    ResolvableType.forClassWithGenerics(Map.class, String.class, String.class)));
 
     @Override
     public void postProcessEnvironment(ConfigurableEnvironment environment, SpringApplication application) {
@@ -38,9 +51,29 @@ public class ProductionSecretsGuard implements EnvironmentPostProcessor {
                 problems.add(executorTokenProblem(why));
             }
         }
+        problems.addAll(shippedCallbackSecrets(environment));
         if (!problems.isEmpty()) {
             throw new IllegalStateException("refusing to start in prod: " + String.join("; ", problems));
         }
+    }
+
+    /**
+     * Callback secrets we ship in the dev, default and test profiles: published, so whoever reads them can sign that
+     * partner's requests and forge its callbacks. Prod combined with one of those profiles ({@code dev,prod}), or the
+     * value copied into the environment, carried one into production. The value is never named.
+     */
+    private static List<String> shippedCallbackSecrets(Environment environment) {
+        Map<String, Map<String, String>> secrets =
+                Binder.get(environment).bind("gbm.notify.secrets", SECRETS).orElse(Map.of());
+        List<String> problems = new ArrayList<>();
+        secrets.forEach((source, byChannel) -> byChannel.forEach((channel, secret) -> {
+            if (secret != null && SHIPPED_SECRETS.contains(secret.trim())) {
+                problems.add("gbm.notify.secrets." + source + "." + channel + " is publicly known (the demo or test "
+                        + "secret of the dev, default and test profiles; is one of them active beside prod?); set the "
+                        + "secret agreed with that partner");
+            }
+        }));
+        return problems;
     }
 
     static void refuseWeakExecutorToken(Environment environment, String token) {

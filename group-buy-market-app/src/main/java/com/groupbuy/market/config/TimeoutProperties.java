@@ -1,9 +1,11 @@
 package com.groupbuy.market.config;
 
 import java.time.Duration;
+import java.time.temporal.ChronoUnit;
 import lombok.Getter;
 import lombok.Setter;
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.convert.DurationUnit;
 
 /** The timeout job's settings ({@code gbm.timeout.*}). */
 @Getter
@@ -11,12 +13,17 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 @ConfigurationProperties(prefix = "gbm.timeout")
 public class TimeoutProperties {
 
-    /** How long a lock may stay unpaid; unset = as long as its team is valid. */
+    /**
+     * How long a lock may stay unpaid; unset = as long as its team is valid. A bare number is minutes ({@code 15} = 15
+     * minutes; Spring read it as milliseconds, and every lock was closed within a second of being taken).
+     */
+    @DurationUnit(ChronoUnit.MINUTES)
     private Duration unpaidTimeout;
     /**
      * How long after its validity end an open team is failed: a mall may settle a payment made just before the end a
-     * little after it, and that settlement must still find the team open.
+     * little after it, and that settlement must still find the team open. A bare number is seconds.
      */
+    @DurationUnit(ChronoUnit.SECONDS)
     private Duration expiryGrace = Duration.ofSeconds(60);
     /** Teams or orders read per page. */
     private int pageSize = 100;

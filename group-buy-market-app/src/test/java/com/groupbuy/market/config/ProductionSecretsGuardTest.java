@@ -39,7 +39,29 @@ class ProductionSecretsGuardTest {
                 .hasMessageContaining("xxl.job.admin.accessToken (XXL_JOB_ACCESS_TOKEN) is weak: it is empty");
     }
 
+    /**
+     * The dev profile (and the default one) ships the demo callback secret for s01/c01. Combined with prod
+     * ({@code SPRING_PROFILES_ACTIVE=dev,prod}, or the value copied into {@code GBM_NOTIFY_SECRETS_S01_C01}) that
+     * published secret signed partner s01/c01's callbacks and verified its requests in prod; the start went on.
+     */
+    @Test
+    void prodWithTheDemoCallbackSecretStopsBeforeAnythingStarts() {
+        String strong = "XXL_JOB_ACCESS_TOKEN=a-long-random-secret-0123";
+        assertThatThrownBy(() -> start(new String[] {"dev", "prod"}, strong))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("refusing to start in prod")
+                .hasMessageContaining("gbm.notify.secrets.s01.c01 is publicly known");
+        assertThatThrownBy(() -> prodStart(strong, "gbm.notify.secrets.[mall].[app]=test_secret"))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("gbm.notify.secrets.mall.app is publicly known")
+                .hasMessageNotContaining("test_secret");
+    }
+
     private static void prodStart(String... properties) {
+        start(new String[] {"prod"}, properties);
+    }
+
+    private static void start(String[] profiles, String... properties) {
         String[] all = new String[properties.length + 6];
         System.arraycopy(properties, 0, all, 0, properties.length);
         System.arraycopy(
@@ -56,7 +78,7 @@ class ProductionSecretsGuardTest {
                 properties.length,
                 6);
         new SpringApplicationBuilder(Application.class)
-                .profiles("prod")
+                .profiles(profiles)
                 .web(WebApplicationType.NONE)
                 .properties(all)
                 .run()

@@ -25,6 +25,15 @@ public final class CloseCheckPolicy {
 
     public CloseCheckPolicy(
             boolean delayPathEnabled, Duration unpaidTimeout, Duration expiryGrace, PaymentGrace paymentGrace) {
+        // Zero or less closed every buyer's lock as soon as its close check ran; a negative grace failed open teams
+        // before their validity ended. Refused at start rather than closing what buyers are paying for.
+        if (unpaidTimeout != null && (unpaidTimeout.isZero() || unpaidTimeout.isNegative())) {
+            throw new IllegalArgumentException("gbm.timeout.unpaid-timeout must be positive (a bare number is "
+                    + "minutes) or unset, got " + unpaidTimeout);
+        }
+        if (expiryGrace == null || expiryGrace.isNegative()) {
+            throw new IllegalArgumentException("gbm.timeout.expiry-grace must be zero or positive, got " + expiryGrace);
+        }
         this.delayPathEnabled = delayPathEnabled;
         this.unpaidTimeout = unpaidTimeout;
         this.expiryGrace = expiryGrace;

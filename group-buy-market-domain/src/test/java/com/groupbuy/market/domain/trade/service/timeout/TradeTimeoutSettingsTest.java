@@ -1,5 +1,6 @@
 package com.groupbuy.market.domain.trade.service.timeout;
 
+import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.groupbuy.market.domain.trade.model.valobj.PaymentGrace;
@@ -29,6 +30,31 @@ class TradeTimeoutSettingsTest {
                     .isInstanceOf(IllegalArgumentException.class)
                     .hasMessageContaining("gbm.timeout.run-budget");
         }
+    }
+
+    /**
+     * An unpaid timeout of zero or less closed every buyer's lock as soon as its close check ran (and the timeout job
+     * any lock older than its margin); a negative expiry grace failed open teams before their validity ended. Both
+     * are refused at start, naming the setting; unset (no unpaid timeout) and a zero grace stay allowed.
+     */
+    @Test
+    void anUnpaidTimeoutOrExpiryGraceThatClosesTooEarlyIsRefusedAtStart() {
+        for (Duration unpaid : List.of(Duration.ZERO, Duration.ofMillis(-1), Duration.ofMinutes(-15))) {
+            assertThatThrownBy(() -> policy(unpaid, Duration.ofSeconds(60)))
+                    .as("unpaid timeout " + unpaid)
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("gbm.timeout.unpaid-timeout");
+        }
+        assertThatThrownBy(() -> policy(Duration.ofMinutes(15), Duration.ofSeconds(-1)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("gbm.timeout.expiry-grace");
+        assertThatCode(() -> policy(null, Duration.ZERO)).doesNotThrowAnyException();
+        assertThatCode(() -> policy(Duration.ofSeconds(1), Duration.ofSeconds(60)))
+                .doesNotThrowAnyException();
+    }
+
+    private static CloseCheckPolicy policy(Duration unpaidTimeout, Duration expiryGrace) {
+        return new CloseCheckPolicy(false, unpaidTimeout, expiryGrace, new PaymentGrace(Duration.ZERO, Map.of()));
     }
 
     private static TradeTimeoutService service(int pageSize, Duration runBudget) {
