@@ -1,5 +1,6 @@
 package com.groupbuy.market.infrastructure.mybatis;
 
+import com.groupbuy.market.types.exception.DependencyUnavailableException;
 import java.sql.SQLException;
 import java.sql.SQLTimeoutException;
 import java.util.function.Supplier;
@@ -73,6 +74,24 @@ public final class DeadlockVictims {
     public static boolean isBoundCode(SQLException sql) {
         int code = sql.getErrorCode();
         return code == 1969 || code == 3024 || code == 1205;
+    }
+
+    /**
+     * A write given a short transaction timeout because its batch waited the statement bound (its caller has waited that
+     * bound already): written again when a deadlock's victim, like any write; cut short by its timeout, it was rolled
+     * back whole and is answered as the database busy (E0401 with Retry-After: nothing written, the request may be
+     * sent again).
+     */
+    public static <T> T writeBriefly(Supplier<T> transaction, Supplier<String> what) {
+        try {
+            return writeAgain(transaction, what);
+        } catch (RuntimeException e) {
+            if (!timedOut(e)) {
+                throw e;
+            }
+            throw new DependencyUnavailableException(
+                    "database", what.get() + ": its rows still held after its batch waited the statement bound", e);
+        }
     }
 
     /**

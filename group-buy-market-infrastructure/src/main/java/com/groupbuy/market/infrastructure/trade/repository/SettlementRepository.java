@@ -16,7 +16,6 @@ import com.groupbuy.market.infrastructure.trade.dao.IGroupBuySettlementDao;
 import com.groupbuy.market.infrastructure.trade.po.PartnerOrderLookupRow;
 import com.groupbuy.market.types.enums.ResponseCode;
 import com.groupbuy.market.types.exception.AppException;
-import com.groupbuy.market.types.exception.DependencyUnavailableException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -154,20 +153,12 @@ public class SettlementRepository implements ISettlementRepository {
      */
     private OwedCallback settleAloneBriefly(
             MemberOrderView order, SettleCommand command, TeamPayment payment, NotifyLease callbackLease) {
-        try {
-            return DeadlockVictims.writeAgain(
-                    () -> UnknownCommits.execute(
-                            briefTransaction,
-                            status -> payInTransaction(order, command, payment, callbackLease),
-                            owed -> Payments.written(dao, taskDao, order.getOrderId(), owed)),
-                    () -> "settlement order=" + order.getOrderId() + " team=" + order.getTeamId());
-        } catch (RuntimeException e) {
-            if (!DeadlockVictims.timedOut(e)) {
-                throw e;
-            }
-            throw new DependencyUnavailableException(
-                    "database", "settlement's rows still held after its batch waited the statement bound", e);
-        }
+        return DeadlockVictims.writeBriefly(
+                () -> UnknownCommits.execute(
+                        briefTransaction,
+                        status -> payInTransaction(order, command, payment, callbackLease),
+                        owed -> Payments.written(dao, taskDao, order.getOrderId(), owed)),
+                () -> "settlement order=" + order.getOrderId() + " team=" + order.getTeamId());
     }
 
     private OwedCallback settleAloneOnce(

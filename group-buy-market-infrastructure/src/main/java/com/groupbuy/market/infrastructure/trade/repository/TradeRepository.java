@@ -21,7 +21,6 @@ import com.groupbuy.market.infrastructure.trade.po.LookupKeyPO;
 import com.groupbuy.market.infrastructure.trade.po.OrderLookupPO;
 import com.groupbuy.market.types.enums.ResponseCode;
 import com.groupbuy.market.types.exception.AppException;
-import com.groupbuy.market.types.exception.DependencyUnavailableException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -155,17 +154,9 @@ public class TradeRepository implements ITradeRepository {
      * was lost is still read back first ({@link UnknownCommits}): a committed lock is never answered an error.
      */
     private MarketPayOrderEntity lockAloneBriefly(LockOrderAggregate lock) {
-        try {
-            return DeadlockVictims.writeAgain(
-                    () -> lockAloneOnce(lock, briefTransaction),
-                    () -> "lock order=" + lock.getOrderId() + " team=" + lock.getTeamId());
-        } catch (RuntimeException e) {
-            if (!DeadlockVictims.timedOut(e)) {
-                throw e;
-            }
-            throw new DependencyUnavailableException(
-                    "database", "lock's team row still held after its batch waited the statement bound", e);
-        }
+        return DeadlockVictims.writeBriefly(
+                () -> lockAloneOnce(lock, briefTransaction),
+                () -> "lock order=" + lock.getOrderId() + " team=" + lock.getTeamId());
     }
 
     private MarketPayOrderEntity lockAloneOnce(LockOrderAggregate lock, TransactionTemplate transaction) {
