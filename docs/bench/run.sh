@@ -3,7 +3,7 @@
 #   bash docs/bench/run.sh            (DURATION=30s CONNS="8 32 64" DRAIN_TASKS=100000 by default; warm-up rounds of WARMUP_STEP=20s until the
 #   C2 compiler uses under WARMUP_C2_PCT=5 % of the app's CPU, at most WARMUP_ROUNDS=12;
 #   LOG_LEVEL=INFO measures the shipped logging instead of WARN; APP_ARGS="--x.y=z ..." passes settings to the app (a lever
-#   measured alone); LOCK=0 / SETTLE=0 / DRAIN_TASKS=0 leave those parts out)
+#   measured alone), JVM_ARGS="-X..." options to its JVM (after the heap and G1 defaults); LOCK=0 / SETTLE=0 / DRAIN_TASKS=0 leave those parts out)
 # Builds the app, starts it on the dev profile against the local MariaDB + Redis in a database of its own
 # (gbm_bench, recreated), warms it up, runs wrk per scenario and connection count, measures the raw MariaDB
 # ceiling with mariadb-slap at the same concurrency, and drains DRAIN_TASKS due callbacks. Prints one
@@ -57,7 +57,7 @@ redis-cli --scan --pattern "${PREFIX}*" | xargs -r -n 500 redis-cli del >/dev/nu
 
 # The app (and the receiver) are stopped at the end (the trap above); gbm_bench stays for a look.
 # shellcheck disable=SC2086
-start_app "$LOG" 120 -Xms1g -Xmx1g -XX:+UseG1GC -- --spring.datasource.url="$(jdbc_url 3306 "$DB")" \
+start_app "$LOG" 120 -Xms1g -Xmx1g -XX:+UseG1GC ${JVM_ARGS:-} -- --spring.datasource.url="$(jdbc_url 3306 "$DB")" \
   --gbm.redis.key-prefix="$PREFIX" --logging.level.com.groupbuy.market="$LOG_LEVEL" \
   --xxl.job.executor.enabled=false --gbm.notify.local-scheduler-delay=1s ${APP_ARGS:-}
 DBPID=$(shared_mariadb_pid)
