@@ -32,6 +32,9 @@ class ListenAddressTest {
     void theShippedProfilesListenAsDocumented() {
         assertThat(address("dev").isLoopbackAddress()).isTrue();
         assertThat(address("default").isLoopbackAddress()).isTrue();
+        assertThat(address("test").isLoopbackAddress())
+                .as("the suite's own servers: loopback, so its requests pass the Host check as a partner's would")
+                .isTrue();
         assertThat(address("prod")).as("prod: every interface").isNull();
         assertThat(address("prod", "eu"))
                 .as("prod with an operator's own profile")
