@@ -1,14 +1,14 @@
 package com.groupbuy.market.trade;
 
+import static com.groupbuy.market.support.TimedAnswer.timed;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.groupbuy.market.support.IntegrationTest;
 import com.groupbuy.market.support.RowLockHolder;
 import com.groupbuy.market.support.TestJson;
+import com.groupbuy.market.support.TimedAnswer;
 import com.groupbuy.market.support.TradeClient;
 import java.net.http.HttpResponse;
-import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -72,12 +72,12 @@ class LockBatchBoundIT {
         String held = mall.team("lb-a1");
         String free = mall.team("lb-b1");
 
-        Timed stuck;
-        Timed neighbour;
+        TimedAnswer stuck;
+        TimedAnswer neighbour;
         try (RowLockHolder other = RowLockHolder.open(dataSource, jdbc)) {
             other.lock(HOLD_TEAM, held);
-            Future<Timed> a = pool.submit(timed("lb-a2", () -> lock(16981, "lb-a2", held)));
-            Future<Timed> b = pool.submit(timed("lb-b2", () -> lock(16981, "lb-b2", free)));
+            Future<TimedAnswer> a = pool.submit(timed("LockBatchBoundIT lb-a2", () -> lock(16981, "lb-a2", held)));
+            Future<TimedAnswer> b = pool.submit(timed("LockBatchBoundIT lb-b2", () -> lock(16981, "lb-b2", free)));
             other.awaitWaiter(); // the batch waits for the held team's row
             stuck = a.get(60, TimeUnit.SECONDS);
             neighbour = b.get(60, TimeUnit.SECONDS);
@@ -115,17 +115,17 @@ class LockBatchBoundIT {
         String other = mall.team("lq-d1");
         String queued = mall.team("lq-e1");
 
-        Timed c2;
-        Timed d2;
-        Timed c3;
-        Timed e2;
+        TimedAnswer c2;
+        TimedAnswer d2;
+        TimedAnswer c3;
+        TimedAnswer e2;
         try (RowLockHolder holder = RowLockHolder.open(dataSource, jdbc)) {
             holder.lock(HOLD_TEAM, held);
-            Future<Timed> c2f = pool.submit(timed("lq-c2", () -> lock(16982, "lq-c2", held)));
-            Future<Timed> d2f = pool.submit(timed("lq-d2", () -> lock(16982, "lq-d2", other)));
+            Future<TimedAnswer> c2f = pool.submit(timed("LockBatchBoundIT lq-c2", () -> lock(16982, "lq-c2", held)));
+            Future<TimedAnswer> d2f = pool.submit(timed("LockBatchBoundIT lq-d2", () -> lock(16982, "lq-d2", other)));
             holder.awaitWaiter(); // the batch of c2 and d2 waits for the held team's row
-            Future<Timed> c3f = pool.submit(timed("lq-c3", () -> lock(16982, "lq-c3", held)));
-            Future<Timed> e2f = pool.submit(timed("lq-e2", () -> lock(16982, "lq-e2", queued)));
+            Future<TimedAnswer> c3f = pool.submit(timed("LockBatchBoundIT lq-c3", () -> lock(16982, "lq-c3", held)));
+            Future<TimedAnswer> e2f = pool.submit(timed("LockBatchBoundIT lq-e2", () -> lock(16982, "lq-e2", queued)));
             c2 = c2f.get(60, TimeUnit.SECONDS);
             d2 = d2f.get(60, TimeUnit.SECONDS);
             c3 = c3f.get(60, TimeUnit.SECONDS);
@@ -151,25 +151,25 @@ class LockBatchBoundIT {
         assertPlaces(held, 3);
     }
 
-    private static void assertBusy(Timed busy) {
-        assertThat(busy.body.path("code").asText())
-                .as("answer %s after %d ms", busy.body, busy.millis)
+    private static void assertBusy(TimedAnswer busy) {
+        assertThat(busy.body().path("code").asText())
+                .as("answer %s after %d ms", busy.body(), busy.millis())
                 .isEqualTo("E0401");
-        assertThat(busy.status).isEqualTo(503);
-        assertThat(TestJson.fields(busy.body)).containsExactly("code", "info", "data");
+        assertThat(busy.status()).isEqualTo(503);
+        assertThat(TestJson.fields(busy.body())).containsExactly("code", "info", "data");
         assertWaitedAboutOneBound(busy);
     }
 
-    private static void assertWritten(Timed written) {
-        assertThat(written.body.path("code").asText())
-                .as("answer %s after %d ms", written.body, written.millis)
+    private static void assertWritten(TimedAnswer written) {
+        assertThat(written.body().path("code").asText())
+                .as("answer %s after %d ms", written.body(), written.millis())
                 .isEqualTo("0000");
         assertWaitedAboutOneBound(written);
     }
 
-    private static void assertWaitedAboutOneBound(Timed any) {
-        assertThat(any.millis)
-                .as("the caller waits about one statement bound, not a second one: %s", any.body)
+    private static void assertWaitedAboutOneBound(TimedAnswer any) {
+        assertThat(any.millis())
+                .as("the caller waits about one statement bound, not a second one: %s", any.body())
                 .isLessThan(BOUND_MS + 3_500);
     }
 
@@ -191,16 +191,4 @@ class LockBatchBoundIT {
                         + ",\"goodsId\":\"g" + activityId + "\",\"source\":\"s01\",\"channel\":\"c01\","
                         + "\"outTradeNo\":\"out-" + userId + "\",\"notifyUrl\":\"http://127.0.0.1:1/cb\"}");
     }
-
-    private static Callable<Timed> timed(String who, Callable<HttpResponse<String>> call) {
-        return () -> {
-            long start = System.nanoTime();
-            HttpResponse<String> answer = call.call();
-            long millis = (System.nanoTime() - start) / 1_000_000;
-            System.out.printf("LockBatchBoundIT %s answered %s after %d ms%n", who, answer.body(), millis);
-            return new Timed(TestJson.JSON.readTree(answer.body()), answer.statusCode(), millis);
-        };
-    }
-
-    private record Timed(JsonNode body, int status, long millis) {}
 }

@@ -3,23 +3,18 @@ package com.groupbuy.market.trade;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.groupbuy.market.domain.trade.service.lock.TradeIds;
 import com.groupbuy.market.infrastructure.trade.port.TeamPlaceReservation;
 import com.groupbuy.market.support.IntegrationTest;
+import com.groupbuy.market.support.ScriptedTradeIds;
 import com.groupbuy.market.support.TradeClient;
-import java.util.Queue;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.redisson.api.RedissonClient;
 import org.redisson.client.codec.StringCodec;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
-import org.springframework.context.annotation.Primary;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
@@ -28,37 +23,10 @@ import org.springframework.jdbc.core.JdbcTemplate;
  * colliding team's Redis counter is left as it was.
  */
 @IntegrationTest
-@Import(LockIdCollisionIT.ScriptedIds.class)
+@Import(ScriptedTradeIds.Config.class)
 class LockIdCollisionIT {
 
     private static final AtomicInteger ACTIVITY = new AtomicInteger(9500);
-
-    @TestConfiguration
-    static class ScriptedIds {
-        @Bean
-        @Primary
-        QueuedTradeIds queuedTradeIds() {
-            return new QueuedTradeIds();
-        }
-    }
-
-    /** Hands out queued ids first, then random ones. */
-    static class QueuedTradeIds extends TradeIds {
-        final Queue<String> teams = new ConcurrentLinkedQueue<>();
-        final Queue<String> orders = new ConcurrentLinkedQueue<>();
-
-        @Override
-        public String teamId() {
-            String next = teams.poll();
-            return next != null ? next : super.teamId();
-        }
-
-        @Override
-        public String orderId() {
-            String next = orders.poll();
-            return next != null ? next : super.orderId();
-        }
-    }
 
     @LocalServerPort
     int port;
@@ -67,7 +35,7 @@ class LockIdCollisionIT {
     JdbcTemplate jdbc;
 
     @Autowired
-    QueuedTradeIds ids;
+    ScriptedTradeIds ids;
 
     @Autowired
     TeamCounts counts;

@@ -3,15 +3,13 @@ package com.groupbuy.market.trade;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.groupbuy.market.domain.trade.service.lock.TradeIds;
 import com.groupbuy.market.support.IntegrationTest;
 import com.groupbuy.market.support.RowLockHolder;
+import com.groupbuy.market.support.ScriptedTradeIds;
 import com.groupbuy.market.support.TradeClient;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Queue;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -21,11 +19,8 @@ import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
-import org.springframework.context.annotation.Primary;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
@@ -41,38 +36,11 @@ import org.springframework.jdbc.core.JdbcTemplate;
  * written at once, not after the refund. Proved to fail on main (2 of 2): all three were still unanswered after 2.5 s.
  */
 @IntegrationTest
-@Import(RefundGapLockIT.ScriptedIds.class)
+@Import(ScriptedTradeIds.Config.class)
 class RefundGapLockIT {
 
     private static final long ACTIVITY = 16991;
     private static final long PROMPT_MS = 2_500;
-
-    @TestConfiguration
-    static class ScriptedIds {
-        @Bean
-        @Primary
-        QueuedTradeIds gapTradeIds() {
-            return new QueuedTradeIds();
-        }
-    }
-
-    /** Hands out queued ids first, then random ones. */
-    static class QueuedTradeIds extends TradeIds {
-        final Queue<String> teams = new ConcurrentLinkedQueue<>();
-        final Queue<String> orders = new ConcurrentLinkedQueue<>();
-
-        @Override
-        public String teamId() {
-            String next = teams.poll();
-            return next != null ? next : super.teamId();
-        }
-
-        @Override
-        public String orderId() {
-            String next = orders.poll();
-            return next != null ? next : super.orderId();
-        }
-    }
 
     @LocalServerPort
     int port;
@@ -84,7 +52,7 @@ class RefundGapLockIT {
     DataSource dataSource;
 
     @Autowired
-    QueuedTradeIds ids;
+    ScriptedTradeIds ids;
 
     @Autowired
     TeamCounts counts;

@@ -5,12 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.groupbuy.market.domain.trade.service.timeout.TradeTimeoutService;
 import com.groupbuy.market.support.IntegrationTest;
+import com.groupbuy.market.support.RefusedPartnerFixture;
 import com.groupbuy.market.support.TestJson;
 import com.groupbuy.market.support.TradeClient;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
-import mockwebserver3.MockWebServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -48,21 +48,17 @@ class RefundedRepeatOfRefusedPartnerIT {
     @Autowired
     TradeTimeoutService timeoutService;
 
-    private MockWebServer partner;
+    private RefusedPartnerFixture partner;
     private TradeClient mall;
 
     @BeforeEach
     void setUp() throws Exception {
-        partner = new MockWebServer();
-        partner.start();
-        mall = TradeClient.onNewGoods(
-                port, jdbc, ACTIVITY.incrementAndGet(), partner.url("/notify").toString());
+        partner = RefusedPartnerFixture.start(port, jdbc, ACTIVITY.incrementAndGet(), "refunded-repeat-it");
+        mall = partner.mall();
     }
 
     @AfterEach
     void admitEveryone() throws Exception {
-        switchTo("settlementBlacklist", "");
-        switchTo("settlementAllowlist", "");
         partner.close();
     }
 
@@ -90,7 +86,7 @@ class RefundedRepeatOfRefusedPartnerIT {
                 .isEqualTo(paidRefund.path("data").path("orderId").asText());
         JsonNode unknownBefore = TestJson.postEnvelope(port, REFUND, refund("s02", "c02", "rrp1", "out-rrp1"));
         Map<String, Object> before = everything(teamId);
-        switchTo("settlementBlacklist", "s01:c01,s02:c02");
+        partner.switchTo("settlementBlacklist", "s01:c01,s02:c02");
 
         assertThat(mall.refund("rrp1")).as("the paid order's repeat").isEqualTo(paidRepeat);
         assertThat(mall.refund("rru1")).as("the unpaid lock's repeat").isEqualTo(unpaidRepeat);
@@ -118,7 +114,7 @@ class RefundedRepeatOfRefusedPartnerIT {
                 .allSatisfy(a ->
                         assertThat(a.path("code").asText()).as(a.toString()).isEqualTo("E0105"))
                 .allSatisfy(a -> assertThat(a).isEqualTo(notYet));
-        switchTo("settlementBlacklist", "s01:c01");
+        partner.switchTo("settlementBlacklist", "s01:c01");
         assertThat(TestJson.postEnvelope(port, REFUND, refund("s02", "c02", "rrp1", "out-rrp1")))
                 .as("an admitted partner asking for the refused one's order: what it got before")
                 .isEqualTo(unknownBefore);
@@ -137,7 +133,7 @@ class RefundedRepeatOfRefusedPartnerIT {
         JsonNode repeat = mall.refund("rrq2");
         assertThat(repeat.path("data").path("code").asText()).isEqualTo("repeat");
         Map<String, Object> before = everything(teamId);
-        switchTo("settlementAllowlist", "s09:c09");
+        partner.switchTo("settlementAllowlist", "s09:c09");
 
         assertThat(mall.refund("rrq2")).isEqualTo(repeat);
         assertThat(everything(teamId)).isEqualTo(before);
@@ -167,7 +163,7 @@ class RefundedRepeatOfRefusedPartnerIT {
                 .as(repeat.toString())
                 .isEqualTo("repeat");
         Map<String, Object> before = everything(teamId);
-        switchTo("settlementBlacklist", "s01:c01");
+        partner.switchTo("settlementBlacklist", "s01:c01");
 
         assertThat(mall.refund("rrt1")).isEqualTo(repeat);
         JsonNode live = mall.refund("rrt2");
@@ -196,15 +192,5 @@ class RefundedRepeatOfRefusedPartnerIT {
     private static String refund(String source, String channel, String userId, String outTradeNo) {
         return "{\"source\":\"" + source + "\",\"channel\":\"" + channel + "\",\"userId\":\"" + userId
                 + "\",\"outTradeNo\":\"" + outTradeNo + "\"}";
-    }
-
-    private void switchTo(String name, String pairs) throws Exception {
-        JsonNode answer = TestJson.JSON.readTree(TestJson.post(
-                        port,
-                        "/api/v1/gbm/admin/switches/" + name,
-                        "{\"value\":\"" + pairs + "\",\"operator\":\"refunded-repeat-it\"}",
-                        Map.of("X-Admin-Token", "it-admin"))
-                .body());
-        assertThat(answer.path("code").asText()).as(answer.toString()).isEqualTo("0000");
     }
 }

@@ -5,13 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.groupbuy.market.support.IntegrationTest;
+import com.groupbuy.market.support.RefusedPartnerFixture;
 import com.groupbuy.market.support.TestJson;
 import com.groupbuy.market.support.TradeClient;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import mockwebserver3.MockResponse;
-import mockwebserver3.MockWebServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -45,28 +45,25 @@ class SettledRepeatOfRefusedPartnerIT {
     @Autowired
     TeamCounts counts;
 
-    private MockWebServer partner;
+    private RefusedPartnerFixture partner;
     private TradeClient mall;
 
     @BeforeEach
     void setUp() throws Exception {
-        partner = new MockWebServer();
-        partner.start();
-        mall = TradeClient.onNewGoods(
-                port, jdbc, ACTIVITY.incrementAndGet(), partner.url("/notify").toString());
+        partner = RefusedPartnerFixture.start(port, jdbc, ACTIVITY.incrementAndGet(), "settled-repeat-it");
+        mall = partner.mall();
     }
 
     @AfterEach
     void admitEveryone() throws Exception {
-        switchTo("settlementBlacklist", "");
-        switchTo("settlementAllowlist", "");
         partner.close();
     }
 
     @Test
     void aSettledOrdersRepeatAfterThePartnerIsBlacklistedIsItsFirstAnswerAndTheRefusalHoldsForTheRest()
             throws Exception {
-        partner.enqueue(new MockResponse.Builder().code(200).body("success").build());
+        partner.server()
+                .enqueue(new MockResponse.Builder().code(200).body("success").build());
         String teamId = mall.team("a1", "a2", "a3");
         String waitingTeam = mall.team("w1");
         String paidAt = TradeClient.now();
@@ -79,7 +76,7 @@ class SettledRepeatOfRefusedPartnerIT {
         await(() -> taskStatuses(teamId).equals(List.of(1)));
         Map<String, Object> before = everything(teamId, waitingTeam, true);
         JsonNode unknownBefore = TestJson.postEnvelope(port, TradeClient.SETTLEMENT, notice("s02", "c02", "a3", "x"));
-        switchTo("settlementBlacklist", "s01:c01,s02:c02");
+        partner.switchTo("settlementBlacklist", "s01:c01,s02:c02");
 
         JsonNode repeat3 = mall.settle("a3", paidAt);
         JsonNode repeat1 = mall.settle("a1", paidAt);
@@ -91,7 +88,7 @@ class SettledRepeatOfRefusedPartnerIT {
         assertThat(repeat1).isEqualTo(first1);
         assertThat(repeat1Again).isEqualTo(first1);
         assertThat(everything(teamId, waitingTeam, true)).as("nothing changed").isEqualTo(before);
-        assertThat(partner.getRequestCount())
+        assertThat(partner.server().getRequestCount())
                 .as("the team's callback went once")
                 .isEqualTo(1);
 
@@ -121,7 +118,7 @@ class SettledRepeatOfRefusedPartnerIT {
                 .allSatisfy(a ->
                         assertThat(a.path("code").asText()).as(a.toString()).isEqualTo("E0105"))
                 .allSatisfy(a -> assertThat(a).isEqualTo(nearMisses.get(0)));
-        switchTo("settlementBlacklist", "s01:c01");
+        partner.switchTo("settlementBlacklist", "s01:c01");
         assertThat(TestJson.postEnvelope(port, TradeClient.SETTLEMENT, notice("s02", "c02", "a3", "out-a3")))
                 .as("an admitted partner asking for the refused one's order: what it got before")
                 .isEqualTo(unknownBefore);
@@ -139,7 +136,7 @@ class SettledRepeatOfRefusedPartnerIT {
         assertThat(mall.refund("b2").path("code").asText()).isEqualTo("0000");
         String teamId = first1.path("data").path("teamId").asText();
         Map<String, Object> before = everything(teamId, teamId, false);
-        switchTo("settlementAllowlist", "s09:c09");
+        partner.switchTo("settlementAllowlist", "s09:c09");
 
         assertThat(mall.settle("b1", paidAt)).isEqualTo(first1);
         assertThat(mall.settle("b2", paidAt))
@@ -199,15 +196,5 @@ class SettledRepeatOfRefusedPartnerIT {
     private static String notice(String source, String channel, String userId, String outTradeNo) {
         return "{\"source\":\"" + source + "\",\"channel\":\"" + channel + "\",\"userId\":\"" + userId
                 + "\",\"outTradeNo\":\"" + outTradeNo + "\",\"outTradeTime\":\"" + TradeClient.now() + "\"}";
-    }
-
-    private void switchTo(String name, String pairs) throws Exception {
-        JsonNode answer = TestJson.JSON.readTree(TestJson.post(
-                        port,
-                        "/api/v1/gbm/admin/switches/" + name,
-                        "{\"value\":\"" + pairs + "\",\"operator\":\"settled-repeat-it\"}",
-                        Map.of("X-Admin-Token", "it-admin"))
-                .body());
-        assertThat(answer.path("code").asText()).as(answer.toString()).isEqualTo("0000");
     }
 }

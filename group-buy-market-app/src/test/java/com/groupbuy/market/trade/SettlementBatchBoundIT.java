@@ -1,14 +1,15 @@
 package com.groupbuy.market.trade;
 
+import static com.groupbuy.market.support.TimedAnswer.timed;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.groupbuy.market.support.IntegrationTest;
 import com.groupbuy.market.support.RowLockHolder;
 import com.groupbuy.market.support.TestJson;
+import com.groupbuy.market.support.TimedAnswer;
 import com.groupbuy.market.support.TradeClient;
 import java.net.http.HttpResponse;
-import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -67,38 +68,38 @@ class SettlementBatchBoundIT {
         String held = mall.team("bb-a1", "bb-a2");
         String free = mall.team("bb-b1", "bb-b2");
 
-        Timed stuck;
-        Timed neighbour;
+        TimedAnswer stuck;
+        TimedAnswer neighbour;
         try (RowLockHolder other = RowLockHolder.open(dataSource, jdbc)) {
             other.lock(
                     "SELECT id FROM group_buy_order_list WHERE user_id = ? AND out_trade_no = ? FOR UPDATE",
                     "bb-a1",
                     "out-bb-a1");
-            Future<Timed> a = pool.submit(timed(() -> settle("bb-a1")));
-            Future<Timed> b = pool.submit(timed(() -> settle("bb-b1")));
+            Future<TimedAnswer> a = pool.submit(timed("SettlementBatchBoundIT bb-a1", () -> settle("bb-a1")));
+            Future<TimedAnswer> b = pool.submit(timed("SettlementBatchBoundIT bb-b1", () -> settle("bb-b1")));
             other.awaitWaiter(); // the batch waits for the held order's row
             stuck = a.get(60, TimeUnit.SECONDS);
             neighbour = b.get(60, TimeUnit.SECONDS);
             other.rollback();
         }
 
-        JsonNode stuckBody = TestJson.JSON.readTree(stuck.answer.body());
+        JsonNode stuckBody = stuck.body();
         assertThat(stuckBody.path("code").asText())
-                .as("answer %s after %d ms", stuck.answer.body(), stuck.millis)
+                .as("answer %s after %d ms", stuck.body(), stuck.millis())
                 .isEqualTo("E0401");
-        assertThat(stuck.answer.statusCode()).isEqualTo(503);
-        assertThat(stuck.answer.headers().firstValue("Retry-After")).isPresent();
+        assertThat(stuck.status()).isEqualTo(503);
+        assertThat(stuck.answer().headers().firstValue("Retry-After")).isPresent();
         assertThat(TestJson.fields(stuckBody)).containsExactly("code", "info", "data");
-        assertThat(stuck.millis)
+        assertThat(stuck.millis())
                 .as("the held order's caller waits about one statement bound, not one for the batch and one alone")
                 .isLessThan(BOUND_MS + 3_500);
         assertThat(counts.orderStatus("bb-a1")).as("nothing of it written").isZero();
         assertThat(counts.team(held)).containsEntry("complete_count", 0);
 
-        assertThat(TestJson.JSON.readTree(neighbour.answer.body()).path("code").asText())
-                .as("neighbour answer %s after %d ms", neighbour.answer.body(), neighbour.millis)
+        assertThat(neighbour.body().path("code").asText())
+                .as("neighbour answer %s after %d ms", neighbour.body(), neighbour.millis())
                 .isEqualTo("0000");
-        assertThat(neighbour.millis).isLessThan(BOUND_MS + 3_500);
+        assertThat(neighbour.millis()).isLessThan(BOUND_MS + 3_500);
         assertThat(counts.orderStatus("bb-b1")).isEqualTo(1);
         assertThat(counts.team(free)).containsEntry("complete_count", 1);
 
@@ -124,17 +125,17 @@ class SettlementBatchBoundIT {
         String other = mall.team("bq-d1");
         String queuedTeam = mall.team("bq-e1");
 
-        Timed c1;
-        Timed d1;
-        Timed c2;
-        Timed e1;
+        TimedAnswer c1;
+        TimedAnswer d1;
+        TimedAnswer c2;
+        TimedAnswer e1;
         try (RowLockHolder holder = RowLockHolder.open(dataSource, jdbc)) {
             holder.lock("SELECT id FROM group_buy_order WHERE team_id = ? FOR UPDATE", held);
-            Future<Timed> c1f = pool.submit(timed(() -> settle("bq-c1")));
-            Future<Timed> d1f = pool.submit(timed(() -> settle("bq-d1")));
+            Future<TimedAnswer> c1f = pool.submit(timed("SettlementBatchBoundIT bq-c1", () -> settle("bq-c1")));
+            Future<TimedAnswer> d1f = pool.submit(timed("SettlementBatchBoundIT bq-d1", () -> settle("bq-d1")));
             holder.awaitWaiter(); // the batch of c1 and d1 holds their orders and waits for the held team's row
-            Future<Timed> c2f = pool.submit(timed(() -> settle("bq-c2")));
-            Future<Timed> e1f = pool.submit(timed(() -> settle("bq-e1")));
+            Future<TimedAnswer> c2f = pool.submit(timed("SettlementBatchBoundIT bq-c2", () -> settle("bq-c2")));
+            Future<TimedAnswer> e1f = pool.submit(timed("SettlementBatchBoundIT bq-e1", () -> settle("bq-e1")));
             c1 = c1f.get(60, TimeUnit.SECONDS);
             d1 = d1f.get(60, TimeUnit.SECONDS);
             c2 = c2f.get(60, TimeUnit.SECONDS);
@@ -142,21 +143,21 @@ class SettlementBatchBoundIT {
             holder.rollback();
         }
 
-        for (Timed paid : new Timed[] {d1, e1}) {
-            assertThat(TestJson.JSON.readTree(paid.answer.body()).path("code").asText())
-                    .as("answer %s after %d ms", paid.answer.body(), paid.millis)
+        for (TimedAnswer paid : new TimedAnswer[] {d1, e1}) {
+            assertThat(paid.body().path("code").asText())
+                    .as("answer %s after %d ms", paid.body(), paid.millis())
                     .isEqualTo("0000");
         }
-        for (Timed busy : new Timed[] {c1, c2}) {
-            assertThat(TestJson.JSON.readTree(busy.answer.body()).path("code").asText())
-                    .as("answer %s after %d ms", busy.answer.body(), busy.millis)
+        for (TimedAnswer busy : new TimedAnswer[] {c1, c2}) {
+            assertThat(busy.body().path("code").asText())
+                    .as("answer %s after %d ms", busy.body(), busy.millis())
                     .isEqualTo("E0401");
-            assertThat(busy.answer.statusCode()).isEqualTo(503);
-            assertThat(busy.answer.headers().firstValue("Retry-After")).isPresent();
+            assertThat(busy.status()).isEqualTo(503);
+            assertThat(busy.answer().headers().firstValue("Retry-After")).isPresent();
         }
-        for (Timed any : new Timed[] {c1, d1, c2, e1}) {
-            assertThat(any.millis)
-                    .as("every caller waits about one statement bound: %s", any.answer.body())
+        for (TimedAnswer any : new TimedAnswer[] {c1, d1, c2, e1}) {
+            assertThat(any.millis())
+                    .as("every caller waits about one statement bound: %s", any.body())
                     .isLessThan(BOUND_MS + 3_500);
         }
         assertThat(counts.team(held)).containsEntry("complete_count", 0);
@@ -174,14 +175,4 @@ class SettlementBatchBoundIT {
     private HttpResponse<String> settle(String user) throws Exception {
         return TestJson.post(port, TradeClient.SETTLEMENT, TradeClient.settlementBody(user, TradeClient.now()));
     }
-
-    private static Callable<Timed> timed(Callable<HttpResponse<String>> call) {
-        return () -> {
-            long start = System.nanoTime();
-            HttpResponse<String> answer = call.call();
-            return new Timed(answer, (System.nanoTime() - start) / 1_000_000);
-        };
-    }
-
-    private record Timed(HttpResponse<String> answer, long millis) {}
 }

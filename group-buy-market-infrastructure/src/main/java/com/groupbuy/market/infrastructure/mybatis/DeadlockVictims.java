@@ -8,6 +8,7 @@ import lombok.extern.slf4j.Slf4j;
 import org.springframework.dao.PessimisticLockingFailureException;
 import org.springframework.dao.QueryTimeoutException;
 import org.springframework.transaction.TransactionTimedOutException;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * A transaction that InnoDB chose as a deadlock's victim was rolled back whole: nothing of it is written, so writing it
@@ -21,7 +22,23 @@ public final class DeadlockVictims {
     /** Tries of a transaction that InnoDB chose as a deadlock's victim before its error is thrown. */
     public static final int TRIES = 3;
 
+    /**
+     * Seconds a write may take when its batch waited the statement bound already (its caller has waited that bound): the
+     * smallest JDBC query timeout.
+     */
+    public static final int BRIEF_SECONDS = 1;
+
     private DeadlockVictims() {}
+
+    /**
+     * {@code template}'s settings with a {@link #BRIEF_SECONDS} timeout in all (Spring's transaction timeout, which
+     * MyBatis gives each statement as its JDBC query timeout): the transaction of a write {@link #writeBriefly} runs.
+     */
+    public static TransactionTemplate briefTransaction(TransactionTemplate template) {
+        TransactionTemplate brief = new TransactionTemplate(template.getTransactionManager(), template);
+        brief.setTimeout(BRIEF_SECONDS);
+        return brief;
+    }
 
     /**
      * {@code transaction} (which must begin and end its own database transaction: never one joined to a caller's,

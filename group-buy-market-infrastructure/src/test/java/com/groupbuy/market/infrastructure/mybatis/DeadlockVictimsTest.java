@@ -8,6 +8,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.springframework.dao.CannotAcquireLockException;
 import org.springframework.dao.DeadlockLoserDataAccessException;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.TransactionDefinition;
+import org.springframework.transaction.TransactionStatus;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * A deadlock's victim is written again, up to 3 tries; a lock wait timeout is thrown at once, although Connector/J
@@ -72,5 +76,31 @@ class DeadlockVictimsTest {
         assertThat(DeadlockVictims.waitedItsBound(new DeadlockLoserDataAccessException(
                         "deadlock", new SQLException("Deadlock found", "40001", 1213))))
                 .isFalse();
+    }
+
+    @Test
+    void aBriefTransactionIsItsTemplateWithAOneSecondTimeout() {
+        PlatformTransactionManager manager = new PlatformTransactionManager() {
+            @Override
+            public TransactionStatus getTransaction(TransactionDefinition definition) {
+                throw new UnsupportedOperationException();
+            }
+
+            @Override
+            public void commit(TransactionStatus status) {}
+
+            @Override
+            public void rollback(TransactionStatus status) {}
+        };
+        TransactionTemplate template = new TransactionTemplate(manager);
+        template.setIsolationLevel(TransactionDefinition.ISOLATION_READ_COMMITTED);
+
+        TransactionTemplate brief = DeadlockVictims.briefTransaction(template);
+
+        assertThat(brief.getTransactionManager()).isSameAs(manager);
+        assertThat(brief.getIsolationLevel()).isEqualTo(TransactionDefinition.ISOLATION_READ_COMMITTED);
+        assertThat(brief.getPropagationBehavior()).isEqualTo(TransactionDefinition.PROPAGATION_REQUIRED);
+        assertThat(brief.getTimeout()).isEqualTo(1);
+        assertThat(template.getTimeout()).isEqualTo(TransactionDefinition.TIMEOUT_DEFAULT);
     }
 }

@@ -47,13 +47,10 @@ public class SettlementRepository implements ISettlementRepository {
     private final INotifyTaskDao taskDao;
 
     /**
-     * The transaction of a settlement written alone after its batch waited its statement bound: {@link #BRIEF_SECONDS}
-     * in all (Spring's transaction timeout, which MyBatis gives each statement as its JDBC query timeout).
+     * The transaction of a settlement written alone after its batch waited its statement bound: {@link
+     * DeadlockVictims#BRIEF_SECONDS} in all ({@link DeadlockVictims#briefTransaction}).
      */
     private final TransactionTemplate briefTransaction;
-
-    /** Seconds a settlement written alone after a batch that waited its bound may take: the smallest JDBC timeout. */
-    static final int BRIEF_SECONDS = 1;
 
     /** Null while group commit of settlements is off ({@code gbm.settlement.group-commit.enabled}). */
     private final SettlementGroupCommit groupCommit;
@@ -72,8 +69,7 @@ public class SettlementRepository implements ISettlementRepository {
         this.taskDao = taskDao;
         this.notifyTasks = notifyTasks;
         this.transaction = transaction;
-        this.briefTransaction = new TransactionTemplate(transaction.getTransactionManager(), transaction);
-        this.briefTransaction.setTimeout(BRIEF_SECONDS);
+        this.briefTransaction = DeadlockVictims.briefTransaction(transaction);
         this.groupCommit = groupCommit.getIfAvailable();
         this.lookupGroup = lookupGroup.getIfAvailable();
     }
@@ -146,10 +142,11 @@ public class SettlementRepository implements ISettlementRepository {
 
     /**
      * The settlement alone after its batch waited for a row lock until the statement bound (rolled back, nothing
-     * written): its caller has waited that bound already, so this write may take {@link #BRIEF_SECONDS} more, not a
-     * second whole bound on what is likely the same held row. Its statements in one transaction (none auto-committed
-     * alone), so a write cut short is rolled back whole and answered as one stopped at the bound: the database busy,
-     * E0401 with Retry-After; the mall's retry with the same notice is then written, or answered as the first.
+     * written): its caller has waited that bound already, so this write may take {@link
+     * DeadlockVictims#BRIEF_SECONDS} more, not a second whole bound on what is likely the same held row. Its statements
+     * in one transaction (none auto-committed alone), so a write cut short is rolled back whole and answered as one
+     * stopped at the bound: the database busy, E0401 with Retry-After; the mall's retry with the same notice is then
+     * written, or answered as the first.
      */
     private OwedCallback settleAloneBriefly(
             MemberOrderView order, SettleCommand command, TeamPayment payment, NotifyLease callbackLease) {

@@ -45,13 +45,10 @@ public class TradeRepository implements ITradeRepository {
     private final INotifyTaskRepository notifyTasks;
 
     /**
-     * The transaction of a lock written alone after its batch waited its statement bound: {@link #BRIEF_SECONDS} in all
-     * (Spring's transaction timeout, which MyBatis gives each statement as its JDBC query timeout).
+     * The transaction of a lock written alone after its batch waited its statement bound: {@link
+     * DeadlockVictims#BRIEF_SECONDS} in all ({@link DeadlockVictims#briefTransaction}).
      */
     private final TransactionTemplate briefTransaction;
-
-    /** Seconds a lock written alone after a batch that waited its bound may take: the smallest JDBC timeout. */
-    static final int BRIEF_SECONDS = 1;
 
     /** Null while group commit is off ({@code gbm.lock.group-commit.enabled}). */
     private final LockGroupCommit groupCommit;
@@ -69,8 +66,7 @@ public class TradeRepository implements ITradeRepository {
         this.teamDao = teamDao;
         this.orderDao = orderDao;
         this.transaction = transaction;
-        this.briefTransaction = new TransactionTemplate(transaction.getTransactionManager(), transaction);
-        this.briefTransaction.setTimeout(BRIEF_SECONDS);
+        this.briefTransaction = DeadlockVictims.briefTransaction(transaction);
         this.notifyTasks = notifyTasks;
         this.groupCommit = groupCommit.getIfAvailable();
         this.lookupGroup = lookupGroup.getIfAvailable();
@@ -148,10 +144,11 @@ public class TradeRepository implements ITradeRepository {
     /**
      * The lock alone after its batch waited for a row lock (a team's row another transaction holds) until the statement
      * bound, rolled back with nothing written, or after it queued behind that batch: its caller has waited up to that
-     * bound already, so this write may take {@link #BRIEF_SECONDS} more, not a second whole bound on what is likely the
-     * same held row. Cut short, it is rolled back whole and answered as a write stopped at the bound: the database
-     * busy, E0401 with Retry-After, and the domain gives its Redis place back (nothing written). A commit whose answer
-     * was lost is still read back first ({@link UnknownCommits}): a committed lock is never answered an error.
+     * bound already, so this write may take {@link DeadlockVictims#BRIEF_SECONDS} more, not a second whole bound on
+     * what is likely the same held row. Cut short, it is rolled back whole and answered as a write stopped at the
+     * bound: the database busy, E0401 with Retry-After, and the domain gives its Redis place back (nothing written). A
+     * commit whose answer was lost is still read back first ({@link UnknownCommits}): a committed lock is never
+     * answered an error.
      */
     private MarketPayOrderEntity lockAloneBriefly(LockOrderAggregate lock) {
         return DeadlockVictims.writeBriefly(
