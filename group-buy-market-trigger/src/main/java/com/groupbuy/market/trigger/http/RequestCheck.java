@@ -28,10 +28,17 @@ final class RequestCheck {
         return value;
     }
 
-    /** An optional text field: null when absent or only spaces, otherwise checked like {@link #text}. */
+    /**
+     * An optional text field: null when absent, empty or only ASCII spaces (the original platform's malls send spaces
+     * for "none"), otherwise checked like {@link #text}. Other white space alone (a tab, an ideographic space) is
+     * refused as such, not read as "none" and not as a missing required field: it is neither an id nor its absence.
+     */
     static String optionalText(String field, String value, int maxLength) {
         if (value == null || value.chars().allMatch(c -> c == ' ')) {
             return null;
+        }
+        if (value.isBlank()) {
+            throw illegal(field + " holds only white space: leave it out or send it empty");
         }
         return text(field, value, maxLength);
     }
