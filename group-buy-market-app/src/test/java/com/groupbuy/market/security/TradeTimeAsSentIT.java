@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.groupbuy.market.support.IntegrationTest;
+import com.groupbuy.market.support.TestJson;
 import com.groupbuy.market.support.TradeClient;
+import java.net.http.HttpResponse;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.BeforeEach;
@@ -76,6 +78,56 @@ class TradeTimeAsSentIT {
         assertThat(text.path("code").asText()).as("%s", text).isEqualTo("E0106");
         assertThat(again.path("code").asText()).as("%s", again).isEqualTo("E0106");
         assertThat(recorded("win-e0")).containsExactly("1970-01-01 00:00:00.000");
+    }
+
+    /**
+     * Text with a signed year of more than four digits ({@code "+10000-01-02 00:00:00"}: the parser's {@code uuuu}
+     * takes a sign and more digits) parsed, and a year past 9999 in UTC met the database's DATETIME range in the
+     * refused notice's record: MariaDB refused the insert (1292) and the mall was answered HTTP 500 {@code 0001}, our
+     * fault, for its own malformed field (on main: 500 for the first of these, the order locked or closed alike). The
+     * year is now four digits, no sign, as documented ({@code yyyy-MM-dd HH:mm:ss}): {@code 0002}, nothing recorded.
+     */
+    @Test
+    void aNoticeWithASignedYearOfMoreThanFourDigitsIsRefusedAndNothingIsRecorded() throws Exception {
+        mall.team("win-y10k");
+        mall.team("late-y10k");
+        assertThat(mall.refund("late-y10k").path("data").path("code").asText()).isEqualTo("success");
+
+        for (String user : List.of("win-y10k", "late-y10k")) {
+            for (String time : List.of("+10000-01-02 00:00:00", "+999999999-12-31 23:59:59", "+10000-01-01 00:00:00")) {
+                HttpResponse<String> answer =
+                        TestJson.post(port, TradeClient.SETTLEMENT, TradeClient.settlementBody(user, time));
+                JsonNode body = TestJson.JSON.readTree(answer.body());
+
+                assertThat(answer.statusCode())
+                        .as("%s %s: %s", user, time, answer.body())
+                        .isEqualTo(200);
+                assertThat(body.path("code").asText())
+                        .as("%s %s: %s", user, time, body)
+                        .isEqualTo("0002");
+                assertThat(body.path("info").asText()).as(time).contains("outTradeTime");
+            }
+            assertThat(recorded(user)).as("%s: nothing recorded", user).isEmpty();
+        }
+        assertThat(jdbc.queryForObject(
+                        "SELECT status FROM group_buy_order_list WHERE user_id = 'win-y10k'", Integer.class))
+                .as("the order is still only locked")
+                .isZero();
+    }
+
+    /** The latest time each shape can say is a time, recorded as sent: 9999-12-31 23:59:59 and 13 digits. */
+    @Test
+    void theLatestTimesOfBothShapesAreTimesAndAreRecordedAsSent() throws Exception {
+        mall.team("win-max");
+        mall.team("win-maxd");
+
+        JsonNode text = mall.settle("win-max", "9999-12-31 23:59:59");
+        JsonNode digits = mall.settle("win-maxd", "9999999999999");
+
+        assertThat(text.path("code").asText()).as("%s", text).isEqualTo("E0106");
+        assertThat(digits.path("code").asText()).as("%s", digits).isEqualTo("E0106");
+        assertThat(recorded("win-max")).containsExactly("9999-12-31 15:59:59.000");
+        assertThat(recorded("win-maxd")).containsExactly("2286-11-20 17:46:39.999");
     }
 
     /** The trade times recorded for the user's refused notices, as the database holds them (UTC). */

@@ -102,8 +102,8 @@ final class PartnerFieldDocs {
         Schema<?> text = new StringSchema()
                 .pattern(TIME_PATTERN)
                 .example("2026-11-22 21:00:00")
-                .description("local time in UTC+8 (Asia/Shanghai), a real date and time, ASCII digits, not before "
-                        + "1970-01-01 08:00:00 (epoch 0)");
+                .description("local time in UTC+8 (Asia/Shanghai), a real date and time, ASCII digits, a four-digit "
+                        + "year, not before 1970-01-01 08:00:00 (epoch 0)");
         Schema<?> epoch = new IntegerSchema()
                 .format("int64")
                 .minimum(java.math.BigDecimal.ZERO)

@@ -16,6 +16,8 @@ import java.util.Locale;
 public final class NotifyUrlPolicy {
 
     public static final int MAX_LENGTH = 512;
+    /** The highest TCP port: a URL naming another port cannot be called. */
+    static final int MAX_PORT = 65_535;
 
     private final boolean allowLoopback;
     private final boolean allowPrivate;
@@ -62,6 +64,11 @@ public final class NotifyUrlPolicy {
         }
         if (uri.getHost() == null || uri.getRawUserInfo() != null) {
             return "notifyUrl must name a host and carry no credentials";
+        }
+        // java.net.URI takes any digits as a port: ":99999" or ":0" passed, the lock committed, and every callback to
+        // it failed (OkHttp refuses such a URL) until its task was FAIL.
+        if (uri.getPort() != -1 && (uri.getPort() < 1 || uri.getPort() > MAX_PORT)) {
+            return "notifyUrl port must be from 1 to " + MAX_PORT;
         }
         return null;
     }

@@ -56,4 +56,21 @@ class NotifyUrlPolicyTest {
         assertThat(strict.refusal("https://8.8.8.8/" + "a".repeat(NotifyUrlPolicy.MAX_LENGTH)))
                 .contains("longer");
     }
+
+    /**
+     * A port no connection can use: java.net.URI takes any digits, so {@code :99999} passed the form check, the lock
+     * committed, and every callback to it failed (OkHttp refuses the URL) until the task was FAIL.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"http://127.0.0.1:99999/cb", "http://127.0.0.1:0/cb", "https://8.8.8.8:65536/cb"})
+    void aPortOutsideOneTo65535IsRefusedByItsForm(String url) {
+        assertThat(local.formRefusal(url)).contains("port");
+        assertThat(local.refusal(url)).contains("port");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"http://127.0.0.1:65535/cb", "http://127.0.0.1:1/cb", "http://127.0.0.1/cb"})
+    void aPortFromOneTo65535OrNoneIsAForm(String url) {
+        assertThat(local.formRefusal(url)).isNull();
+    }
 }
