@@ -44,6 +44,16 @@ public class NotifyRetentionService {
     /** Deletes batch after batch until a batch comes back short or the run's budget is spent. */
     public NotifyRetentionSummary execRetention() {
         Instant start = Instant.now(clock);
+        // An age reaching back before the epoch keeps everything: this service writes every task's times from its
+        // clock, so no task is that old. And the cutoff must not be bound: the database text of a time before year 1
+        // names a year of an era, so an age of ten thousand years (3650000d, "keep for ever") asked MariaDB for the
+        // tasks delivered before the year 7968 and deleted every delivered callback's history at the next run.
+        if (age.compareTo(Duration.between(Instant.EPOCH, start)) >= 0) {
+            log.info(
+                    "notify retention: an age of {} reaches back before 1970; nothing is that old, nothing deleted",
+                    age);
+            return new NotifyRetentionSummary(0, 0, false);
+        }
         Instant deliveredBefore = start.minus(age);
         Instant deadline = start.plus(runBudget);
         int deleted = 0, batches = 0;

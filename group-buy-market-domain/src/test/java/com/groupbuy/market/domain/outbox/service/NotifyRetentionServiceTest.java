@@ -64,4 +64,31 @@ class NotifyRetentionServiceTest {
 
         assertThat(asked).containsExactly(Instant.parse("2026-12-01T00:00:00Z"));
     }
+
+    /**
+     * An age reaching back before 1970 ("keep for ever": 3650000d) asks the store nothing: no task is that old, and a
+     * cutoff before year 1 was bound as the text of its year of the era (7968 for this one), a cutoff in the future.
+     * A billion days (year -2735881) and exactly back to the epoch likewise; a day less asks for 1970-01-02.
+     */
+    @Test
+    void anAgeReachingBackBeforeTheEpochDeletesNothing() {
+        for (Duration age : List.of(
+                Duration.ofDays(3_650_000),
+                Duration.ofDays(1_000_000_000),
+                Duration.between(Instant.EPOCH, clock.instant()))) {
+            var run = new NotifyRetentionService(store, clock, age, 500, Duration.ofSeconds(50)).execRetention();
+
+            assertThat(run.deletedTasks()).as(age.toString()).isZero();
+        }
+        assertThat(asked).isEmpty();
+
+        new NotifyRetentionService(
+                        store,
+                        clock,
+                        Duration.between(Instant.EPOCH, clock.instant()).minusDays(1),
+                        500,
+                        Duration.ofSeconds(50))
+                .execRetention();
+        assertThat(asked).containsExactly(Instant.parse("1970-01-02T00:00:00Z"));
+    }
 }
