@@ -15,6 +15,9 @@ import java.util.List;
  */
 public final class CloseCheckPolicy {
 
+    /** The longest unpaid timeout or expiry grace: a year, far beyond any team's life. */
+    static final Duration LONGEST = Duration.ofDays(365);
+
     /** Whether locks write close checks: the MQ channel and the close-check consumer are on. */
     private final boolean delayPathEnabled;
     /** Null: an unpaid lock lives as long as its team. */
@@ -33,6 +36,16 @@ public final class CloseCheckPolicy {
         }
         if (expiryGrace == null || expiryGrace.isNegative()) {
             throw new IllegalArgumentException("gbm.timeout.expiry-grace must be zero or positive, got " + expiryGrace);
+        }
+        // A timeout of ten thousand years ("never") put the timeout job's bound before the year 1, whose database
+        // text names a year of an era (7968): every unpaid lock would have been found "older". Unset is "never".
+        if (unpaidTimeout != null && unpaidTimeout.compareTo(LONGEST) > 0) {
+            throw new IllegalArgumentException("gbm.timeout.unpaid-timeout must be at most " + LONGEST.toDays()
+                    + " days (unset: an unpaid lock lives as long as its team), got " + unpaidTimeout);
+        }
+        if (expiryGrace.compareTo(LONGEST) > 0) {
+            throw new IllegalArgumentException(
+                    "gbm.timeout.expiry-grace must be at most " + LONGEST.toDays() + " days, got " + expiryGrace);
         }
         this.delayPathEnabled = delayPathEnabled;
         this.unpaidTimeout = unpaidTimeout;

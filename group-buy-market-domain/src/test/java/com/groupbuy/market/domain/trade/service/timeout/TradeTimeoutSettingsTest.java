@@ -49,6 +49,18 @@ class TradeTimeoutSettingsTest {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("gbm.timeout.expiry-grace");
         assertThatCode(() -> policy(null, Duration.ZERO)).doesNotThrowAnyException();
+        // Ten thousand years ("keep for ever") put the job's bound before the year 1; refused, naming the setting.
+        for (Duration huge : List.of(Duration.ofDays(366), Duration.ofDays(3_650_000))) {
+            assertThatThrownBy(() -> policy(huge, Duration.ofSeconds(60)))
+                    .as("unpaid timeout " + huge)
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("gbm.timeout.unpaid-timeout must be at most 365 days");
+            assertThatThrownBy(() -> policy(Duration.ofMinutes(15), huge))
+                    .as("expiry grace " + huge)
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("gbm.timeout.expiry-grace must be at most 365 days");
+        }
+        assertThatCode(() -> policy(Duration.ofDays(365), Duration.ofDays(365))).doesNotThrowAnyException();
         assertThatCode(() -> policy(Duration.ofSeconds(1), Duration.ofSeconds(60)))
                 .doesNotThrowAnyException();
     }
