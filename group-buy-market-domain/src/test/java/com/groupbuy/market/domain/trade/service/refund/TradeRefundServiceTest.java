@@ -86,6 +86,21 @@ class TradeRefundServiceTest {
     }
 
     @Test
+    void aRepeatOfAClosedOrdersRefundGivesItsPlaceBackOnceMore() {
+        // Redis gives a place back once per order (a marker), so asking again is safe; it is how a refund answered
+        // E0401 after a commit nobody could read back gets its place back when the mall's retry finds it closed.
+        store.openTeam("t-1", 3, END, "u1", "u2");
+        store.order("u1").status = OrderStatus.CLOSED.code();
+        store.teams.get("t-1").lockCount = 1;
+
+        assertThat(refund("u1").getCode()).isEqualTo(RefundResultEntity.REPEAT);
+
+        assertThat(placesGivenBack).containsExactly("t-1/o-u1");
+        assertThat(store.tasks).isEmpty();
+        assertThat(store.teams.get("t-1").lockCount).isEqualTo(1);
+    }
+
+    @Test
     void aPaidMemberLeavingAnOpenTeamGivesBackBothCountsAndTheTeamStaysOpen() {
         store.openTeam("t-1", 3, END, "u1", "u2");
         pay("u1");
