@@ -53,6 +53,8 @@ class ExpiryDeadlockIT {
 
     private static final String MEMBER = "SELECT id FROM group_buy_order_list WHERE id = ? FOR UPDATE";
 
+    private static final String TEAM = "SELECT id FROM group_buy_order WHERE team_id = ? FOR UPDATE";
+
     private final AtomicReference<Thread> worker = new AtomicReference<>();
 
     private final ExecutorService pool = Executors.newSingleThreadExecutor(task -> {
@@ -120,6 +122,8 @@ class ExpiryDeadlockIT {
     void anExpiryThatDeadlocksWithAJoinIsWrittenAgain() throws Exception {
         TradeClient mall = TradeClient.onNewGoods(port, jdbc, 16902, "http://127.0.0.1:1/cb");
         String teamId = mall.team("j1");
+        Long firstMember =
+                jdbc.queryForObject("SELECT id FROM group_buy_order_list WHERE team_id = ?", Long.class, teamId);
         // Open for the join, ended (no grace here) by the time the expiry comes.
         jdbc.update(
                 "UPDATE group_buy_order SET valid_start_time = UTC_TIMESTAMP(3) - INTERVAL 15 MINUTE, "
@@ -134,10 +138,13 @@ class ExpiryDeadlockIT {
                     "j2",
                     "out-j2");
             Future<JsonNode> join = pool.submit(() -> mall.lock("j2", teamId));
-            holder.awaitWaiter(); // the join holds the team row and waits to insert its key
+            // The join holds the team row (its place taken) and waits (or is about to) to insert its key. Seen held by
+            // NOWAIT probes, not in information_schema's lock tables: any other session reading those keeps them stale.
+            holder.awaitHeldElsewhere(TEAM, join, worker.get(), teamId);
             awaitEnded(teamId);
             Future<Boolean> expiry = expiries.submit(() -> timeouts.expireTeamNow(teamId));
-            awaitTeamRowWaiter(teamId); // the expiry holds the members and waits for the team row
+            // The expiry holds the member (and the gap after it) and waits for the team row, which the join holds.
+            holder.awaitHeldElsewhere(MEMBER, expiry, null, firstMember);
             holder.rollback(); // the join inserts on: into the gap the expiry holds, a deadlock
 
             assertThat(expiry.get(30, TimeUnit.SECONDS))
@@ -173,21 +180,5 @@ class ExpiryDeadlockIT {
             Thread.sleep(100);
         }
         throw new AssertionError("team " + teamId + " did not end");
-    }
-
-    /** Until a transaction waits for a lock on the team's row (the expiry, behind the join that holds it). */
-    private void awaitTeamRowWaiter(String teamId) throws InterruptedException {
-        for (int i = 0; i < 300; i++) {
-            Integer waiting = jdbc.queryForObject(
-                    "SELECT COUNT(*) FROM information_schema.INNODB_LOCK_WAITS w "
-                            + "JOIN information_schema.INNODB_LOCKS l ON l.lock_id = w.requested_lock_id "
-                            + "WHERE l.lock_table = CONCAT('`', DATABASE(), '`.`group_buy_order`')",
-                    Integer.class);
-            if (waiting != null && waiting > 0) {
-                return;
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError("nobody waited for the row of team " + teamId);
     }
 }
