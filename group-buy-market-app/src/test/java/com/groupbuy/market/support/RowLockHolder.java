@@ -1,11 +1,15 @@
 package com.groupbuy.market.support;
 
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 import javax.sql.DataSource;
 import org.springframework.jdbc.core.JdbcTemplate;
 
@@ -17,11 +21,13 @@ public final class RowLockHolder implements AutoCloseable {
 
     private static final String WEIGHT = "deadlock_weight";
 
+    private final DataSource dataSource;
     private final Connection connection;
     private final JdbcTemplate jdbc;
     private boolean weighted;
 
-    private RowLockHolder(Connection connection, JdbcTemplate jdbc) {
+    private RowLockHolder(DataSource dataSource, Connection connection, JdbcTemplate jdbc) {
+        this.dataSource = dataSource;
         this.connection = connection;
         this.jdbc = jdbc;
     }
@@ -29,7 +35,7 @@ public final class RowLockHolder implements AutoCloseable {
     public static RowLockHolder open(DataSource dataSource, JdbcTemplate jdbc) throws SQLException {
         Connection connection = dataSource.getConnection();
         connection.setAutoCommit(false);
-        return new RowLockHolder(connection, jdbc);
+        return new RowLockHolder(dataSource, connection, jdbc);
     }
 
     /**
@@ -57,6 +63,15 @@ public final class RowLockHolder implements AutoCloseable {
 
     /** Until another transaction waits for a lock this one holds (seen in information_schema, not guessed by time). */
     public void awaitWaiter() throws SQLException, InterruptedException {
+        awaitWaiter(null, null);
+    }
+
+    /**
+     * Until another transaction waits for a lock this one holds, that of {@code task} (running on {@code thread}, when
+     * known): fails at once when the task ends first (with what it returned or threw), and after 30 s with what each
+     * transaction of this database was doing, what it waited for and who held that, and the task's stack.
+     */
+    public void awaitWaiter(Future<?> task, Thread thread) throws SQLException, InterruptedException {
         String trx = trxId(connection);
         for (int i = 0; i < 300; i++) {
             List<String> waiting = jdbc.queryForList(
@@ -66,9 +81,127 @@ public final class RowLockHolder implements AutoCloseable {
             if (!waiting.isEmpty()) {
                 return;
             }
+            if (task != null && task.isDone()) {
+                throw new AssertionError("the task ended before it waited for transaction " + trx + ": " + outcome(task)
+                        + "\n" + state());
+            }
             Thread.sleep(100);
         }
-        throw new AssertionError("nobody waited for transaction " + trx);
+        throw new AssertionError("nobody waited for transaction " + trx + " (the holder) in 30 s"
+                + (task == null ? "" : "; the task " + outcome(task))
+                + "\n" + state()
+                + (thread == null ? "" : "\nthe task's thread " + stack(thread)));
+    }
+
+    /**
+     * Until a transaction other than this one holds the row that {@code lockingRead} ({@code ... FOR UPDATE}) finds:
+     * the read, with {@code NOWAIT}, on a connection of its own, refused at once while the row is held (a read that gets
+     * the row gives it back at once, and asks again 50 ms later). Told by the database itself, live: unlike
+     * {@link #awaitWaiter}, not through information_schema's lock tables, which InnoDB serves from a cache it refreshes
+     * only when nobody on the whole server has read them for 100 ms, so another session polling them (another test on
+     * the same server) can keep them stale for as long as it polls. Fails at once when {@code task} ends first.
+     */
+    public void awaitHeldElsewhere(String lockingRead, Future<?> task, Thread thread, Object... parameters)
+            throws SQLException, InterruptedException {
+        for (int i = 0; i < 600; i++) {
+            if (heldElsewhere(lockingRead, parameters)) {
+                return;
+            }
+            if (task != null && task.isDone()) {
+                throw new AssertionError("the task ended before it held the row of " + lockingRead + ": "
+                        + outcome(task) + "\n" + state());
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError("nobody held the row of " + lockingRead + " in 30 s"
+                + (task == null ? "" : "; the task " + outcome(task))
+                + "\n" + state()
+                + (thread == null ? "" : "\nthe task's thread " + stack(thread)));
+    }
+
+    private boolean heldElsewhere(String lockingRead, Object... parameters) throws SQLException {
+        try (Connection probe = dataSource.getConnection()) {
+            probe.setAutoCommit(false);
+            try (PreparedStatement read = probe.prepareStatement(lockingRead + " NOWAIT")) {
+                for (int i = 0; i < parameters.length; i++) {
+                    read.setObject(i + 1, parameters[i]);
+                }
+                read.executeQuery().close();
+                return false;
+            } catch (SQLException e) {
+                if (e.getErrorCode() == 1205) { // NOWAIT: the row is locked by another transaction
+                    return true;
+                }
+                throw e;
+            } finally {
+                probe.rollback();
+                probe.setAutoCommit(true);
+            }
+        }
+    }
+
+    /** What the task returned or threw, or that it is still running. */
+    private static String outcome(Future<?> task) {
+        if (!task.isDone()) {
+            return "is still running";
+        }
+        try {
+            return "returned " + task.get();
+        } catch (ExecutionException e) {
+            StringWriter trace = new StringWriter();
+            e.getCause().printStackTrace(new PrintWriter(trace));
+            return "threw " + trace;
+        } catch (InterruptedException | RuntimeException e) {
+            return "cannot be read: " + e;
+        }
+    }
+
+    /**
+     * This database's transactions (their statement, state, locks held and the lock each waits for, with the
+     * transaction holding it) and its sessions not asleep: what a task waited for when it did not wait for the holder.
+     */
+    public String state() {
+        StringBuilder out = new StringBuilder();
+        try {
+            out.append("transactions of this database:");
+            for (var row : jdbc.queryForList("SELECT t.trx_id, t.trx_state, t.trx_mysql_thread_id, t.trx_started, "
+                    + "t.trx_wait_started, t.trx_rows_locked, t.trx_weight, t.trx_operation_state, t.trx_query "
+                    + "FROM information_schema.INNODB_TRX t JOIN information_schema.PROCESSLIST p "
+                    + "ON p.id = t.trx_mysql_thread_id WHERE p.db = DATABASE()")) {
+                out.append("\n  ").append(row);
+            }
+            out.append("\nlock waits (requested lock, blocking lock, blocking transaction's statement):");
+            for (var row : jdbc.queryForList("SELECT w.requesting_trx_id, r.lock_mode AS requested_mode, "
+                    + "r.lock_type AS requested_type, r.lock_table AS requested_table, "
+                    + "r.lock_index AS requested_index, r.lock_data AS requested_data, w.blocking_trx_id, "
+                    + "b.lock_mode AS blocking_mode, b.lock_data AS blocking_data, bt.trx_mysql_thread_id "
+                    + "AS blocking_thread, bt.trx_query AS blocking_query "
+                    + "FROM information_schema.INNODB_LOCK_WAITS w "
+                    + "JOIN information_schema.INNODB_LOCKS r ON r.lock_id = w.requested_lock_id "
+                    + "JOIN information_schema.INNODB_LOCKS b ON b.lock_id = w.blocking_lock_id "
+                    + "LEFT JOIN information_schema.INNODB_TRX bt ON bt.trx_id = w.blocking_trx_id "
+                    + "WHERE r.lock_table LIKE CONCAT('`', DATABASE(), '`.%')")) {
+                out.append("\n  ").append(row);
+            }
+            out.append("\nsessions of this database not asleep:");
+            for (var row : jdbc.queryForList("SELECT id, command, time_ms, state, info "
+                    + "FROM information_schema.PROCESSLIST WHERE db = DATABASE() AND command <> 'Sleep' "
+                    + "AND id <> CONNECTION_ID()")) {
+                out.append("\n  ").append(row);
+            }
+        } catch (RuntimeException e) {
+            out.append("\n(cannot read: ").append(e).append(')');
+        }
+        return out.toString();
+    }
+
+    /** A thread's state and stack, for a failure message. */
+    public static String stack(Thread thread) {
+        StringBuilder out = new StringBuilder(thread.getName()).append(' ').append(thread.getState());
+        for (StackTraceElement frame : thread.getStackTrace()) {
+            out.append("\n    at ").append(frame);
+        }
+        return out.toString();
     }
 
     public void rollback() throws SQLException {

@@ -12,6 +12,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -26,8 +27,8 @@ import org.springframework.test.context.TestPropertySource;
  * decides again on the rows as they are then. The deadlock is the one a settlement batch made (CI,
  * SettlementGroupCommitChaosIT): the expiry takes its team's members in id order, the batch its orders in order id
  * order. Made step by step here: another transaction (heavier, so InnoDB rolls the expiry back) holds the team's last
- * member row, the expiry takes the first ones and waits for it (seen in information_schema), then the other asks for
- * the first member's row. And the one a buyer joining the team as it expires makes, from the application's own
+ * member row, the expiry takes the first ones and waits for it (the first seen held by a NOWAIT probe), then the other
+ * asks for the first member's row. And the one a buyer joining the team as it expires makes, from the application's own
  * statements. Proved to fail on main (both): expireTeamNow threw DeadlockLoserDataAccessException.
  */
 @IntegrationTest
@@ -52,7 +53,15 @@ class ExpiryDeadlockIT {
 
     private static final String MEMBER = "SELECT id FROM group_buy_order_list WHERE id = ? FOR UPDATE";
 
-    private final ExecutorService pool = Executors.newSingleThreadExecutor();
+    private static final String TEAM = "SELECT id FROM group_buy_order WHERE team_id = ? FOR UPDATE";
+
+    private final AtomicReference<Thread> worker = new AtomicReference<>();
+
+    private final ExecutorService pool = Executors.newSingleThreadExecutor(task -> {
+        Thread thread = new Thread(task, "expiry-deadlock-it");
+        worker.set(thread);
+        return thread;
+    });
 
     @AfterEach
     void stop() {
@@ -73,8 +82,13 @@ class ExpiryDeadlockIT {
         try (RowLockHolder other = RowLockHolder.open(dataSource, jdbc).heavy()) {
             other.lock(MEMBER, members.get(2));
             Future<Boolean> expiry = pool.submit(() -> timeouts.expireTeamNow(teamId));
-            other.awaitWaiter(); // the expiry holds the first members and waits for the last
-            other.lock(MEMBER, members.get(0)); // the deadlock: the expiry, lighter, is rolled back and this goes on
+            // The expiry holds the first member: taking them in id order, it waits (or is about to) for the last, held
+            // here. Seen by the database itself: information_schema's lock tables can be kept stale by any other
+            // session reading them (RowLockHolder.awaitHeldElsewhere): with one reading beside it, 3 of 20 runs failed.
+            other.awaitHeldElsewhere(MEMBER, expiry, worker.get(), members.get(0));
+            // The deadlock: this waits for the expiry, which waits for this; the expiry, lighter, is rolled back and
+            // this goes on. Nothing else gives the row back: the expiry cannot commit without the last member.
+            other.lock(MEMBER, members.get(0));
             other.rollback();
 
             assertThat(expiry.get(30, TimeUnit.SECONDS))
@@ -108,6 +122,8 @@ class ExpiryDeadlockIT {
     void anExpiryThatDeadlocksWithAJoinIsWrittenAgain() throws Exception {
         TradeClient mall = TradeClient.onNewGoods(port, jdbc, 16902, "http://127.0.0.1:1/cb");
         String teamId = mall.team("j1");
+        Long firstMember =
+                jdbc.queryForObject("SELECT id FROM group_buy_order_list WHERE team_id = ?", Long.class, teamId);
         // Open for the join, ended (no grace here) by the time the expiry comes.
         jdbc.update(
                 "UPDATE group_buy_order SET valid_start_time = UTC_TIMESTAMP(3) - INTERVAL 15 MINUTE, "
@@ -122,10 +138,13 @@ class ExpiryDeadlockIT {
                     "j2",
                     "out-j2");
             Future<JsonNode> join = pool.submit(() -> mall.lock("j2", teamId));
-            holder.awaitWaiter(); // the join holds the team row and waits to insert its key
+            // The join holds the team row (its place taken) and waits (or is about to) to insert its key. Seen held by
+            // NOWAIT probes, not in information_schema's lock tables: any other session reading those keeps them stale.
+            holder.awaitHeldElsewhere(TEAM, join, worker.get(), teamId);
             awaitEnded(teamId);
             Future<Boolean> expiry = expiries.submit(() -> timeouts.expireTeamNow(teamId));
-            awaitTeamRowWaiter(teamId); // the expiry holds the members and waits for the team row
+            // The expiry holds the member (and the gap after it) and waits for the team row, which the join holds.
+            holder.awaitHeldElsewhere(MEMBER, expiry, null, firstMember);
             holder.rollback(); // the join inserts on: into the gap the expiry holds, a deadlock
 
             assertThat(expiry.get(30, TimeUnit.SECONDS))
@@ -161,21 +180,5 @@ class ExpiryDeadlockIT {
             Thread.sleep(100);
         }
         throw new AssertionError("team " + teamId + " did not end");
-    }
-
-    /** Until a transaction waits for a lock on the team's row (the expiry, behind the join that holds it). */
-    private void awaitTeamRowWaiter(String teamId) throws InterruptedException {
-        for (int i = 0; i < 300; i++) {
-            Integer waiting = jdbc.queryForObject(
-                    "SELECT COUNT(*) FROM information_schema.INNODB_LOCK_WAITS w "
-                            + "JOIN information_schema.INNODB_LOCKS l ON l.lock_id = w.requested_lock_id "
-                            + "WHERE l.lock_table = CONCAT('`', DATABASE(), '`.`group_buy_order`')",
-                    Integer.class);
-            if (waiting != null && waiting > 0) {
-                return;
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError("nobody waited for the row of team " + teamId);
     }
 }
