@@ -165,7 +165,11 @@ public class TradeLockService {
                 if (e.key() == DuplicateOrderException.Key.TAKE) {
                     int next = LockOrderAggregate.nextTakeSequence(
                             attempt.getTakeSequence(), aggregate.getTakeSequence(), takeLimit);
-                    if (next > 0) {
+                    // A held take is a committed one (the unique key waits for its writer), so the count read now
+                    // includes it. Counted before any other take is tried: a take above the limit (held since the
+                    // limit was lowered) fills none of 1..limit, and two racing locks would otherwise both find a
+                    // free one and together exceed the limit.
+                    if (next > 0 && liveTakes(command) < takeLimit) {
                         attempt = attempt.withTakeSequence(next);
                         continue;
                     }
@@ -184,6 +188,13 @@ public class TradeLockService {
                 throw e;
             }
         }
+    }
+
+    /** The user's live takes in the activity as committed now (only after a take was found held). */
+    private int liveTakes(LockOrderCommand command) {
+        return repository
+                .queryOrderAndLiveTakes(command.orderKey(), command.getActivityId(), null)
+                .liveTakes();
     }
 
     private MarketPayOrderEntity written(

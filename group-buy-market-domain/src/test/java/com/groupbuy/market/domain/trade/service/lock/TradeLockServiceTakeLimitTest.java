@@ -1,0 +1,206 @@
+package com.groupbuy.market.domain.trade.service.lock;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.groupbuy.market.domain.activity.model.entity.TrialBalanceEntity;
+import com.groupbuy.market.domain.trade.adapter.port.ITeamPlaceReservation;
+import com.groupbuy.market.domain.trade.adapter.repository.DuplicateOrderException;
+import com.groupbuy.market.domain.trade.adapter.repository.ITradeRepository;
+import com.groupbuy.market.domain.trade.model.aggregate.LockOrderAggregate;
+import com.groupbuy.market.domain.trade.model.entity.LockOrderCommand;
+import com.groupbuy.market.domain.trade.model.entity.MarketPayOrderEntity;
+import com.groupbuy.market.domain.trade.model.valobj.LockLookupVO;
+import com.groupbuy.market.domain.trade.model.valobj.PartnerOrderKey;
+import com.groupbuy.market.domain.trade.model.valobj.PaymentGrace;
+import com.groupbuy.market.domain.trade.service.timeout.CloseCheckPolicy;
+import com.groupbuy.market.types.enums.ResponseCode;
+import com.groupbuy.market.types.exception.AppException;
+import java.math.BigDecimal;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The take limit when a lock races another lock of the same buyer (another out trade number) and meets its take.
+ * Over in-memory ports: {@code held} is the takes whose biz ids the database holds (committed), the lookup that
+ * starts the lock ran before the racer committed.
+ */
+class TradeLockServiceTakeLimitTest {
+
+    private static final Instant NOW = Instant.parse("2026-12-03T10:00:00Z");
+
+    private final Repository repository = new Repository();
+    private final Places places = new Places();
+    private int takeLimit;
+
+    private final TradeLockService service = new TradeLockService(
+            product -> TrialBalanceEntity.builder()
+                    .activityId(product.getActivityId())
+                    .goodsId(product.getGoodsId())
+                    .originalPrice(new BigDecimal("100.00"))
+                    .deductionPrice(new BigDecimal("20.00"))
+                    .payPrice(new BigDecimal("80.00"))
+                    .activityStartTime(NOW.minus(Duration.ofDays(1)))
+                    .activityEndTime(NOW.plus(Duration.ofDays(1)))
+                    .targetCount(3)
+                    .validTimeMinutes(15)
+                    .takeLimitCount(takeLimit)
+                    .visible(true)
+                    .enable(true)
+                    .build(),
+            repository,
+            places,
+            Clock.fixed(NOW, ZoneOffset.UTC),
+            new TradeIds(),
+            new CloseCheckPolicy(false, null, Duration.ZERO, PaymentGrace.none()),
+            taskId -> {},
+            null);
+
+    /**
+     * The limit was 3 and is now 2; the buyer holds take 3 (takes 1 and 2 refunded). Two locks with two out trade
+     * numbers read one live take each; the racer committed take 2. This one met take 2 held: the buyer now holds
+     * two live orders, the limit, so it is refused rather than writing take 1 (three live orders).
+     */
+    @Test
+    void aLockMeetingARacersTakeIsRefusedWhenTheRacerFilledTheLimitWithATakeAboveItHeld() {
+        takeLimit = 2;
+        repository.held.addAll(List.of(3, 2));
+        repository.liveTakesAtLookup = 1;
+
+        assertThatThrownBy(() -> service.lock(lock("out-2")))
+                .isInstanceOfSatisfying(
+                        AppException.class, e -> assertThat(e.getCode()).isEqualTo(ResponseCode.E0103.getCode()));
+        assertThat(repository.held).as("live takes").containsExactly(2, 3);
+        assertThat(places.counters).as("the team it opened is given back").isEmpty();
+    }
+
+    /** Take 2 held while take 1 was refunded: a lock starting at take 2 still takes the free take 1. */
+    @Test
+    void aLockMeetingAHeldTakeTakesAFreeOneBelowTheLimit() {
+        takeLimit = 2;
+        repository.held.add(2);
+        repository.liveTakesAtLookup = 1;
+
+        assertThat(service.lock(lock("out-2")).getOrderId()).isNotNull();
+        assertThat(repository.held).containsExactly(1, 2);
+    }
+
+    private static LockOrderCommand lock(String outTradeNo) {
+        return LockOrderCommand.builder()
+                .userId("u1")
+                .activityId(7L)
+                .goodsId("g1")
+                .source("s01")
+                .channel("c01")
+                .outTradeNo(outTradeNo)
+                .notifyType("HTTP")
+                .notifyUrl("https://mall.example/cb")
+                .build();
+    }
+
+    /** The lookup's count is as it read before the racer committed; later reads count what the database holds. */
+    private static final class Repository implements ITradeRepository {
+        final Set<Integer> held = new TreeSet<>();
+        int liveTakesAtLookup;
+        int lookups;
+
+        @Override
+        public MarketPayOrderEntity queryOrder(PartnerOrderKey key) {
+            return null;
+        }
+
+        @Override
+        public LockLookupVO queryOrderAndLiveTakes(PartnerOrderKey key, Long activityId, String teamId) {
+            return new LockLookupVO(null, lookups++ == 0 ? liveTakesAtLookup : held.size(), null);
+        }
+
+        @Override
+        public MarketPayOrderEntity lockOrder(LockOrderAggregate aggregate) {
+            if (!held.add(aggregate.getTakeSequence())) {
+                throw new DuplicateOrderException(DuplicateOrderException.Key.TAKE, null);
+            }
+            return MarketPayOrderEntity.builder()
+                    .orderId(aggregate.getOrderId())
+                    .teamId(aggregate.getTeamId())
+                    .activityId(7L)
+                    .goodsId("g1")
+                    .originalPrice(aggregate.getOriginalPrice())
+                    .deductionPrice(aggregate.getDeductionPrice())
+                    .payPrice(aggregate.getPayPrice())
+                    .status(0)
+                    .build();
+        }
+    }
+
+    /** Place counters per team, each with its holders, as the reservation scripts keep them. */
+    private static final class Places implements ITeamPlaceReservation {
+        final Map<String, List<String>> counters = new HashMap<>();
+        final List<String> opened = new ArrayList<>();
+
+        @Override
+        public boolean reserve(String teamId, String holder, int target, int lockedInDb, Instant validEnd) {
+            List<String> holders = counters.computeIfAbsent(teamId, t -> new ArrayList<>());
+            if (!holders.contains(holder)) {
+                holders.add(holder);
+            }
+            return true;
+        }
+
+        @Override
+        public boolean reserveNew(String teamId, String holder, Instant validEnd) {
+            if (counters.containsKey(teamId)) {
+                return false;
+            }
+            opened.add(teamId);
+            counters.put(teamId, new ArrayList<>(List.of(holder)));
+            return true;
+        }
+
+        @Override
+        public void cancel(String teamId, String holder) {
+            List<String> holders = counters.get(teamId);
+            if (holders != null) {
+                holders.remove(holder);
+            }
+        }
+
+        @Override
+        public void release(String teamId) {}
+
+        @Override
+        public boolean releaseOrder(String teamId, String orderId) {
+            return false;
+        }
+
+        @Override
+        public void discard(String teamId) {
+            counters.remove(teamId);
+        }
+
+        @Override
+        public Map<String, Integer> places(Collection<String> teamIds) {
+            Map<String, Integer> out = new HashMap<>();
+            teamIds.forEach(t -> {
+                if (counters.containsKey(t)) {
+                    out.put(t, counters.get(t).size());
+                }
+            });
+            return out;
+        }
+
+        @Override
+        public int reconcile(String teamId, int lockCount, List<String> holdersInDb, Instant staleBefore) {
+            return 0;
+        }
+    }
+}
