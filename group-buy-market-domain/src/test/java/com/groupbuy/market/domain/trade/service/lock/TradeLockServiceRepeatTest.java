@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.groupbuy.market.domain.activity.model.entity.TrialBalanceEntity;
-import com.groupbuy.market.domain.trade.adapter.port.ITeamPlaceReservation;
 import com.groupbuy.market.domain.trade.adapter.repository.DuplicateOrderException;
 import com.groupbuy.market.domain.trade.adapter.repository.ITradeRepository;
 import com.groupbuy.market.domain.trade.model.aggregate.LockOrderAggregate;
@@ -22,11 +21,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
-import java.util.ArrayList;
-import java.util.Collection;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -42,7 +36,7 @@ class TradeLockServiceRepeatTest {
     private final MarketPayOrderEntity racer = LockedOrders.g1InActivity7();
 
     private final Repository repository = new Repository();
-    private final Places places = new Places();
+    private final InMemoryPlaces places = new InMemoryPlaces();
     private AppException trialRefusal;
 
     private final TradeLockService service = new TradeLockService(
@@ -133,68 +127,6 @@ class TradeLockServiceRepeatTest {
         public MarketPayOrderEntity lockOrder(LockOrderAggregate aggregate) {
             writes++;
             throw new DuplicateOrderException(DuplicateOrderException.Key.OUT_TRADE_NO, null);
-        }
-    }
-
-    /** Place counters per team, each with its holders, as the reservation scripts keep them. */
-    private static final class Places implements ITeamPlaceReservation {
-        final Map<String, List<String>> counters = new HashMap<>();
-        final List<String> opened = new ArrayList<>();
-
-        @Override
-        public boolean reserve(String teamId, String holder, int target, int lockedInDb, Instant validEnd) {
-            List<String> holders = counters.computeIfAbsent(teamId, t -> new ArrayList<>());
-            if (!holders.contains(holder)) {
-                holders.add(holder);
-            }
-            return true;
-        }
-
-        @Override
-        public boolean reserveNew(String teamId, String holder, Instant validEnd) {
-            if (counters.containsKey(teamId)) {
-                return false;
-            }
-            opened.add(teamId);
-            counters.put(teamId, new ArrayList<>(List.of(holder)));
-            return true;
-        }
-
-        @Override
-        public void cancel(String teamId, String holder) {
-            List<String> holders = counters.get(teamId);
-            if (holders != null) {
-                holders.remove(holder);
-            }
-        }
-
-        @Override
-        public void release(String teamId) {}
-
-        @Override
-        public boolean releaseOrder(String teamId, String orderId) {
-            return false;
-        }
-
-        @Override
-        public void discard(String teamId) {
-            counters.remove(teamId);
-        }
-
-        @Override
-        public Map<String, Integer> places(Collection<String> teamIds) {
-            Map<String, Integer> out = new HashMap<>();
-            teamIds.forEach(t -> {
-                if (counters.containsKey(t)) {
-                    out.put(t, counters.get(t).size());
-                }
-            });
-            return out;
-        }
-
-        @Override
-        public int reconcile(String teamId, int lockCount, List<String> holdersInDb, Instant staleBefore) {
-            return 0;
         }
     }
 }

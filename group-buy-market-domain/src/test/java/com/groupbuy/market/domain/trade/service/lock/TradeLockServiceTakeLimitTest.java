@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.groupbuy.market.domain.activity.model.entity.TrialBalanceEntity;
-import com.groupbuy.market.domain.trade.adapter.port.ITeamPlaceReservation;
 import com.groupbuy.market.domain.trade.adapter.repository.DuplicateOrderException;
 import com.groupbuy.market.domain.trade.adapter.repository.ITradeRepository;
 import com.groupbuy.market.domain.trade.model.aggregate.LockOrderAggregate;
@@ -21,11 +20,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
-import java.util.ArrayList;
-import java.util.Collection;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
@@ -40,7 +35,7 @@ class TradeLockServiceTakeLimitTest {
     private static final Instant NOW = Instant.parse("2026-12-03T10:00:00Z");
 
     private final Repository repository = new Repository();
-    private final Places places = new Places();
+    private final InMemoryPlaces places = new InMemoryPlaces();
     private int takeLimit;
 
     private final TradeLockService service = new TradeLockService(
@@ -139,68 +134,6 @@ class TradeLockServiceTakeLimitTest {
                     .payPrice(aggregate.getPayPrice())
                     .status(0)
                     .build();
-        }
-    }
-
-    /** Place counters per team, each with its holders, as the reservation scripts keep them. */
-    private static final class Places implements ITeamPlaceReservation {
-        final Map<String, List<String>> counters = new HashMap<>();
-        final List<String> opened = new ArrayList<>();
-
-        @Override
-        public boolean reserve(String teamId, String holder, int target, int lockedInDb, Instant validEnd) {
-            List<String> holders = counters.computeIfAbsent(teamId, t -> new ArrayList<>());
-            if (!holders.contains(holder)) {
-                holders.add(holder);
-            }
-            return true;
-        }
-
-        @Override
-        public boolean reserveNew(String teamId, String holder, Instant validEnd) {
-            if (counters.containsKey(teamId)) {
-                return false;
-            }
-            opened.add(teamId);
-            counters.put(teamId, new ArrayList<>(List.of(holder)));
-            return true;
-        }
-
-        @Override
-        public void cancel(String teamId, String holder) {
-            List<String> holders = counters.get(teamId);
-            if (holders != null) {
-                holders.remove(holder);
-            }
-        }
-
-        @Override
-        public void release(String teamId) {}
-
-        @Override
-        public boolean releaseOrder(String teamId, String orderId) {
-            return false;
-        }
-
-        @Override
-        public void discard(String teamId) {
-            counters.remove(teamId);
-        }
-
-        @Override
-        public Map<String, Integer> places(Collection<String> teamIds) {
-            Map<String, Integer> out = new HashMap<>();
-            teamIds.forEach(t -> {
-                if (counters.containsKey(t)) {
-                    out.put(t, counters.get(t).size());
-                }
-            });
-            return out;
-        }
-
-        @Override
-        public int reconcile(String teamId, int lockCount, List<String> holdersInDb, Instant staleBefore) {
-            return 0;
         }
     }
 }

@@ -1,0 +1,71 @@
+package com.groupbuy.market.domain.trade.service.lock;
+
+import com.groupbuy.market.domain.trade.adapter.port.ITeamPlaceReservation;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Place counters per team, each with its holders, as the reservation scripts keep them. */
+final class InMemoryPlaces implements ITeamPlaceReservation {
+    final Map<String, List<String>> counters = new HashMap<>();
+    final List<String> opened = new ArrayList<>();
+
+    @Override
+    public boolean reserve(String teamId, String holder, int target, int lockedInDb, Instant validEnd) {
+        List<String> holders = counters.computeIfAbsent(teamId, t -> new ArrayList<>());
+        if (!holders.contains(holder)) {
+            holders.add(holder);
+        }
+        return true;
+    }
+
+    @Override
+    public boolean reserveNew(String teamId, String holder, Instant validEnd) {
+        if (counters.containsKey(teamId)) {
+            return false;
+        }
+        opened.add(teamId);
+        counters.put(teamId, new ArrayList<>(List.of(holder)));
+        return true;
+    }
+
+    @Override
+    public void cancel(String teamId, String holder) {
+        List<String> holders = counters.get(teamId);
+        if (holders != null) {
+            holders.remove(holder);
+        }
+    }
+
+    @Override
+    public void release(String teamId) {}
+
+    @Override
+    public boolean releaseOrder(String teamId, String orderId) {
+        return false;
+    }
+
+    @Override
+    public void discard(String teamId) {
+        counters.remove(teamId);
+    }
+
+    @Override
+    public Map<String, Integer> places(Collection<String> teamIds) {
+        Map<String, Integer> out = new HashMap<>();
+        teamIds.forEach(t -> {
+            if (counters.containsKey(t)) {
+                out.put(t, counters.get(t).size());
+            }
+        });
+        return out;
+    }
+
+    @Override
+    public int reconcile(String teamId, int lockCount, List<String> holdersInDb, Instant staleBefore) {
+        return 0;
+    }
+}
