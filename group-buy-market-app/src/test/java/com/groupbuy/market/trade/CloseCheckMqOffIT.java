@@ -87,10 +87,10 @@ class CloseCheckMqOffIT {
     }
 
     /**
-     * In a team mixed before teams were kept to their partner, each member waits for its own partner's grace (its lock's
-     * close check was given its own): the job closed an s02/c02 buyer in an s01/c01 team at s01's timeout (its payment
-     * then answered E0208, "refund the buyer", inside the hour s02 was promised), and kept an s01/c01 buyer in an
-     * s02/c02 team open for s02's hour.
+     * In a team mixed before teams were kept to their partner, each member waits for its own partner's grace (its
+     * lock's close check was given its own): the job closed an s02/c02 buyer in an s01/c01 team at s01's timeout (its
+     * payment then answered E0208, "refund the buyer", inside the hour s02 was promised), and kept an s01/c01 buyer in
+     * an s02/c02 team open for s02's hour.
      */
     @Test
     void aMixedTeamsMemberWaitsForItsOwnPartnersGraceNotItsTeams() throws Exception {
