@@ -72,7 +72,10 @@ class CloseCheckMqOffIT {
     void aPartnersPaymentGraceKeepsItsLockOpenPastTheTimeout() throws Exception {
         TradeClient mall = TradeClient.onNewGoods(port, jdbc, 9302, "http://127.0.0.1:9/callback");
         mall.team("g1");
+        // The team and its member both s02/c02's: the grace is the order's own partner's (the mall whose notice we wait
+        // for), as the test below shows with a mixed team.
         jdbc.update("UPDATE group_buy_order SET source = 's02', channel = 'c02' WHERE activity_id = 9302");
+        jdbc.update("UPDATE group_buy_order_list SET source = 's02', channel = 'c02' WHERE activity_id = 9302");
         Thread.sleep(1_200);
 
         timeoutService.execTimeoutCloseJob();
@@ -81,5 +84,31 @@ class CloseCheckMqOffIT {
         jdbc.update("UPDATE group_buy_order_list SET create_time = create_time - INTERVAL 2 HOUR WHERE user_id = 'g1'");
         timeoutService.execTimeoutCloseJob();
         assertThat(counts.orderStatus("g1")).as("past timeout + grace").isEqualTo(2);
+    }
+
+    /**
+     * In a team mixed before teams were kept to their partner, each member waits for its own partner's grace (its
+     * lock's close check was given its own): the job closed an s02/c02 buyer in an s01/c01 team at s01's timeout (its
+     * payment then answered E0208, "refund the buyer", inside the hour s02 was promised), and kept an s01/c01 buyer in
+     * an s02/c02 team open for s02's hour.
+     */
+    @Test
+    void aMixedTeamsMemberWaitsForItsOwnPartnersGraceNotItsTeams() throws Exception {
+        TradeClient mall = TradeClient.onNewGoods(port, jdbc, 9303, "http://127.0.0.1:9/callback");
+        mall.team("x1");
+        // s02/c02's buyer in s01/c01's team.
+        jdbc.update("UPDATE group_buy_order_list SET source = 's02', channel = 'c02' WHERE activity_id = 9303");
+        TradeClient other = TradeClient.onNewGoods(port, jdbc, 9304, "http://127.0.0.1:9/callback");
+        other.team("x2");
+        // s01/c01's buyer in s02/c02's team.
+        jdbc.update("UPDATE group_buy_order SET source = 's02', channel = 'c02' WHERE activity_id = 9304");
+        Thread.sleep(1_200);
+
+        timeoutService.execTimeoutCloseJob();
+
+        assertThat(counts.orderStatus("x1"))
+                .as("an s02/c02 buyer has s02's hour")
+                .isEqualTo(0);
+        assertThat(counts.orderStatus("x2")).as("an s01/c01 buyer has no grace").isEqualTo(2);
     }
 }

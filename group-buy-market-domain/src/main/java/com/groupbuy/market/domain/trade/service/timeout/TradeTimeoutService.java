@@ -196,13 +196,17 @@ public class TradeTimeoutService {
 
     private boolean closeUnpaid(MemberOrderView order, Instant overdueAt, Counts counts) {
         // The page was read with the shortest grace of all (in SQL, on the database's lock time): only a partner with a
-        // longer grace needs its own test here.
+        // longer grace needs its own test here. The grace is the order's own partner's (the mall whose payment notice
+        // we wait for, as the lock's close check was given), not its team's: they differ in a team mixed before teams
+        // were kept to their partner, whose other partner's buyer was closed at the team partner's grace.
+        boolean ownRead = order.getOrderSource() != null;
+        String source = ownRead ? order.getOrderSource() : order.getSource();
+        String channel = ownRead ? order.getOrderChannel() : order.getChannel();
         Duration longerGrace = policy.paymentGrace()
-                .of(order.getSource(), order.getChannel())
+                .of(source, channel)
                 .minus(policy.paymentGrace().shortest());
         if (!longerGrace.isZero()
-                && policy.unpaidCloseAt(order.getLockTime(), order.getSource(), order.getChannel())
-                        .isAfter(overdueAt)) {
+                && policy.unpaidCloseAt(order.getLockTime(), source, channel).isAfter(overdueAt)) {
             return false;
         }
         if (!refundService.closeUnpaid(order)) {

@@ -1,0 +1,112 @@
+package com.groupbuy.market.domain.trade.service.timeout;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.groupbuy.market.domain.trade.model.entity.MemberOrderView;
+import com.groupbuy.market.domain.trade.model.valobj.NotifyRoutes;
+import com.groupbuy.market.domain.trade.model.valobj.OrderStatus;
+import com.groupbuy.market.domain.trade.model.valobj.PaymentGrace;
+import com.groupbuy.market.domain.trade.model.valobj.TeamStatus;
+import com.groupbuy.market.domain.trade.service.InMemoryTradeStore;
+import com.groupbuy.market.domain.trade.service.refund.TradeRefundService;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The polling job's unpaid close honours the payment grace of the order's own partner, the mall whose payment notice
+ * it waits for, as the lock's close check does ({@code checksForLock} is given the lock's source and channel). In a
+ * team mixed before teams were kept to their partner, a member of another partner than the team's was closed at the
+ * team's partner's grace: with no grace for the team's partner and 60 s for the member's, its buyer's payment 30 s
+ * after the timeout was answered E0208 ("refund the buyer") by the job, and not by the close check.
+ */
+class TradeTimeoutPaymentGraceTest {
+
+    private static final Instant NOW = Instant.parse("2030-01-01T00:00:00Z");
+    private static final Duration TIMEOUT = Duration.ofMinutes(15);
+
+    private final List<MemberOrderView> page = new ArrayList<>();
+    private final List<String> closed = new ArrayList<>();
+
+    @Test
+    void aMemberOfAMixedTeamIsClosedAtItsOwnPartnersGraceNotTheTeams() {
+        // Locked 30 s past the timeout: due for a partner without grace, not yet for one with 60 s.
+        Instant lockTime = NOW.minus(TIMEOUT).minusSeconds(30);
+        // Team of s01/c01 (no grace): its own member is due; the s02/c02 member (60 s) is not.
+        page.add(order("own-of-s01", "s01", "c01", "s01", "c01", lockTime));
+        page.add(order("s02-in-s01-team", "s01", "c01", "s02", "c02", lockTime));
+        // Team of s02/c02 (60 s): its s01/c01 member (no grace) is due, its own member is not.
+        page.add(order("s01-in-s02-team", "s02", "c02", "s01", "c01", lockTime));
+        page.add(order("own-of-s02", "s02", "c02", "s02", "c02", lockTime));
+
+        service().execTimeoutCloseJob();
+
+        assertThat(closed).containsExactlyInAnyOrder("own-of-s01", "s01-in-s02-team");
+    }
+
+    private static MemberOrderView order(
+            String orderId, String teamSource, String teamChannel, String source, String channel, Instant lockTime) {
+        return MemberOrderView.builder()
+                .orderId(orderId)
+                .userId("u-" + orderId)
+                .outTradeNo("out-" + orderId)
+                .activityId(7L)
+                .orderStatus(OrderStatus.LOCKED)
+                .teamId("t-" + teamSource)
+                .teamStatus(TeamStatus.OPEN)
+                .teamValidStartTime(NOW.minusSeconds(3_600))
+                .teamValidEndTime(NOW.plusSeconds(3_600))
+                .source(teamSource)
+                .channel(teamChannel)
+                .orderSource(source)
+                .orderChannel(channel)
+                .lockTime(lockTime)
+                .build();
+    }
+
+    private TradeTimeoutService service() {
+        InMemoryTradeStore store = new InMemoryTradeStore() {
+            @Override
+            public List<MemberOrderView> queryUnpaidLockedBefore(
+                    Instant lockedBefore, int shardIndex, int shardTotal, int limit) {
+                List<MemberOrderView> due = page.stream()
+                        .filter(o -> o.getLockTime().isBefore(lockedBefore))
+                        .filter(o -> !closed.contains(o.getOrderId()))
+                        .toList();
+                return due.subList(0, Math.min(limit, due.size()));
+            }
+
+            @Override
+            public List<String> queryOpenTeamsEndedBefore(
+                    Instant endBefore, int shardIndex, int shardTotal, int limit) {
+                return List.of();
+            }
+        };
+        TradeRefundService refunds =
+                new TradeRefundService(
+                        store, null, id -> {}, (s, c) -> true, new NotifyRoutes(true, Map.of(), (s, c) -> null)) {
+                    @Override
+                    public boolean closeUnpaid(MemberOrderView order) {
+                        closed.add(order.getOrderId());
+                        return true;
+                    }
+                };
+        PaymentGrace grace = new PaymentGrace(Duration.ZERO, Map.of("s02", Map.of("c02", Duration.ofSeconds(60))));
+        return new TradeTimeoutService(
+                store,
+                refunds,
+                null,
+                id -> {},
+                Clock.fixed(NOW, ZoneOffset.UTC),
+                new CloseCheckPolicy(false, TIMEOUT, Duration.ofSeconds(60), grace),
+                Duration.ZERO,
+                100,
+                Duration.ofSeconds(5),
+                null);
+    }
+}
