@@ -105,6 +105,36 @@ class DeliverNowIT {
         assertThat(dueInHours(failed)).isTrue();
     }
 
+    /**
+     * A partner is its source + channel as sent, trailing and leading spaces included (trade requests take them as
+     * they are). Before, the filter's source and channel were trimmed: "deliver now" for {@code s… } moved the
+     * waiting retries of {@code s…}, another partner, and none of the partner it named.
+     */
+    @Test
+    void aSourceWithSpacesNamesThatPartnerAlone() throws Exception {
+        NotifyTaskFixture tasks = new NotifyTaskFixture(jdbc);
+        String source = "t" + (System.nanoTime() % 1_000_000);
+        String spaced = waitingRetry(tasks, "http://mall-a.example/cb");
+        String plain = waitingRetry(tasks, "http://mall-a.example/cb");
+        String leading = waitingRetry(tasks, "http://mall-a.example/cb");
+        jdbc.update("UPDATE notify_task SET source = ?, channel = 'cx' WHERE team_id = ?", source + " ", spaced);
+        jdbc.update("UPDATE notify_task SET source = ?, channel = 'cx' WHERE team_id = ?", source, plain);
+        jdbc.update("UPDATE notify_task SET source = ?, channel = ' cx' WHERE team_id = ?", source, leading);
+
+        JsonNode bySpaced = post(PATH + "?source=" + source + "%20&channel=cx", TOKEN, 200);
+
+        assertThat(bySpaced.path("data").path("moved").asLong()).isEqualTo(1);
+        assertThat(dueInHours(spaced)).isFalse();
+        assertThat(dueInHours(plain)).isTrue();
+        assertThat(dueInHours(leading)).isTrue();
+
+        JsonNode byLeading = post(PATH + "?source=" + source + "&channel=%20cx", TOKEN, 200);
+
+        assertThat(byLeading.path("data").path("moved").asLong()).isEqualTo(1);
+        assertThat(dueInHours(leading)).isFalse();
+        assertThat(dueInHours(plain)).isTrue();
+    }
+
     @Test
     void aLeasedTaskStaysWithTheRunThatHoldsIt() throws Exception {
         NotifyTaskFixture tasks = new NotifyTaskFixture(jdbc);

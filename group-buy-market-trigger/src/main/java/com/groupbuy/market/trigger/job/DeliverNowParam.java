@@ -72,7 +72,9 @@ public final class DeliverNowParam {
             if (channel == null || channel.isBlank()) {
                 throw refused("channel", "required with source");
             }
-            return RetryFilter.sourceChannel(source.trim(), channel.trim());
+            // As given: a partner is its source + channel exactly, spaces included (the job parameter's fields are
+            // trimmed where they are split). Trimmed here, " s01" named s01's retries, another partner's.
+            return RetryFilter.sourceChannel(source, channel);
         }
         return RetryFilter.all();
     }

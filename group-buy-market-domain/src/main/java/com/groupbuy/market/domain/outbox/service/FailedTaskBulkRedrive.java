@@ -30,9 +30,19 @@ public class FailedTaskBulkRedrive {
         this.clock = clock;
     }
 
-    /** The progress subject of a filter: "all" or "source:channel". */
+    /**
+     * The progress subject of a filter: "all" or "source:channel", a {@code %} or {@code :} inside the source or the
+     * channel written {@code %25} / {@code %3A}. A partner's source or channel may hold a {@code :}, and two partners
+     * must never share an entry: before, source {@code a:b} + channel {@code c} and source {@code a} + channel
+     * {@code b:c} were both {@code a:b:c}, and while one's re-drive ran the other's was answered its progress and never
+     * ran.
+     */
     public static String subject(String source, String channel) {
-        return source == null ? "all" : source + ":" + channel;
+        return source == null ? "all" : escaped(source) + ":" + escaped(channel);
+    }
+
+    private static String escaped(String name) {
+        return name.replace("%", "%25").replace(":", "%3A");
     }
 
     /** Re-drives the filter's FAIL tasks; returns how many went back to RETRY. */
