@@ -110,6 +110,19 @@ public class TradeRefundService {
     }
 
     /**
+     * Gives back the place of an order found closed (a close check redelivered, the timeout job re-reading an order
+     * whose close it could not confirm), once per order ({@link ITeamPlaceReservation#releaseOrder}: never a second
+     * time after the close's own release, the expiry's, the refund consumer's or a refund repeat's). A close whose
+     * commit answer was lost and could not be read back threw and gave nothing back, yet it had committed; the step
+     * that next reads the order is the first to know. Only a closed order gives its place back (a closed order has left
+     * its team's lock count); a Redis failure is logged, never thrown. True when this call gave the place back.
+     */
+    public boolean givePlaceBackOfClosed(MemberOrderView order) {
+        return order.getOrderStatus() == OrderStatus.CLOSED
+                && releaseCommittedPlace(order.getTeamId(), order.getOrderId());
+    }
+
+    /**
      * Closes a lock that was never paid (the timeout job). False when it was paid or closed meanwhile: a paid order is
      * never closed as unpaid.
      */
@@ -169,14 +182,15 @@ public class TradeRefundService {
      * The refund is committed: Redis being down must not turn it into an error answer. The counter then stays one
      * high until the place reconciliation brings it back to the database's count.
      */
-    private void releaseCommittedPlace(String teamId, String orderId) {
+    private boolean releaseCommittedPlace(String teamId, String orderId) {
         try {
-            reservation.releaseOrder(teamId, orderId);
+            return reservation.releaseOrder(teamId, orderId);
         } catch (RuntimeException e) {
             log.warn(
                     "refund committed but team={} place not given back in Redis ({}); reconciliation will",
                     teamId,
                     e.toString());
+            return false;
         }
     }
 

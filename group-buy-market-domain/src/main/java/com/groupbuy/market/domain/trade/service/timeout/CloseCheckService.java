@@ -73,20 +73,25 @@ public class CloseCheckService {
             return ConsumeOutcome.dead(unrecordable, 0, -1);
         }
         // An order already paid or closed (a settlement came first, a redelivery, the backstop) needs nothing: no
-        // record is written for it, the message is simply acknowledged.
+        // record is written for it, the message is simply acknowledged. A closed one's place is given back here too,
+        // once per order: a close whose commit answer was lost and could not be read back threw and gave nothing
+        // back, and this redelivery is the first step to see it committed (before, Redis stayed a place high until the
+        // refund event or the reconciler, and refused the team's last joiner E0008).
         MemberOrderView order = null;
         if (check != null && check.kind() == CloseCheckVO.Kind.UNPAID_ORDER) {
             order = orders.queryOrderById(check.orderId());
             if (order != null
                     && order.getTeamId().equals(check.teamId())
                     && order.getOrderStatus() != OrderStatus.LOCKED) {
+                boolean givenBack = refunds.givePlaceBackOfClosed(order);
                 log.info(
-                        "close check message={} kind={} team={} order={} effect={} (no record)",
+                        "close check message={} kind={} team={} order={} effect={} placeGivenBack={} (no record)",
                         messageId,
                         check.kind().check(),
                         check.teamId(),
                         check.orderId(),
-                        settled(order));
+                        settled(order),
+                        givenBack);
                 return ConsumeOutcome.duplicate(settled(order));
             }
         }
@@ -193,6 +198,7 @@ public class CloseCheckService {
             return null;
         }
         if (order.getOrderStatus() != OrderStatus.LOCKED) {
+            refunds.givePlaceBackOfClosed(order);
             return settled(order);
         }
         // Guarded by the state just read: a settlement committing meanwhile makes this affect no row.
