@@ -12,8 +12,9 @@ import org.springframework.jdbc.core.JdbcTemplate;
 /**
  * The transactions waiting for a lock now, read live from {@code SHOW ENGINE INNODB STATUS}: a report InnoDB writes
  * when asked, under its lock system's latch. Unlike information_schema's INNODB_TRX, INNODB_LOCKS and
- * INNODB_LOCK_WAITS, which InnoDB serves from a cache it refreshes only when nobody on the whole server has read them for 100 ms (so
- * another session polling them, another test on the same server, keeps them stale for as long as it polls).
+ * INNODB_LOCK_WAITS, which InnoDB serves from a cache it refreshes only when nobody on the whole server has read them
+ * for 100 ms (so another session polling them, another test on the same server, keeps them stale for as long as it
+ * polls).
  *
  * <p>With {@code innodb_status_output_locks} off (the server's default, a global this project never sets) the report
  * names, for each waiting transaction, its thread (CONNECTION_ID()) and the lock it waits for with the record's fields,
