@@ -71,13 +71,19 @@ public final class InnodbLockWaits {
     /**
      * The waits of transactions other than thread {@code holder}'s for a record of {@code table} (of this database)
      * whose primary key is one of {@code ids}: rows the holder locked FOR UPDATE, so whoever asks for them waits for
-     * it.
+     * it. And their waits for a gap of {@code table} (an insert's "insert intention", or a gap lock): the record named
+     * is the gap's upper end (often the next row, or "supremum"), not a row the holder read, so a gap's wait is
+     * matched by its table alone: the holder's locking read took the gaps next to the rows it found.
      */
     public static List<Wait> waitingFor(JdbcTemplate jdbc, long holder, String table, Collection<Long> ids) {
         String name = "`" + jdbc.queryForObject("SELECT DATABASE()", String.class) + "`.`" + table + "`";
         List<Wait> found = new ArrayList<>();
         for (Wait wait : all(jdbc)) {
             if (wait.thread() == holder || !wait.table().equals(name) || wait.index() == null) {
+                continue;
+            }
+            if (wait.mode().contains("insert intention") || wait.mode().contains("locks gap before rec")) {
+                found.add(wait);
                 continue;
             }
             int columns = "PRIMARY".equals(wait.index())
