@@ -7,9 +7,14 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.List;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import javax.sql.DataSource;
 import org.springframework.jdbc.core.JdbcTemplate;
 
@@ -20,10 +25,13 @@ import org.springframework.jdbc.core.JdbcTemplate;
 public final class RowLockHolder implements AutoCloseable {
 
     private static final String WEIGHT = "deadlock_weight";
+    private static final Pattern FROM = Pattern.compile("(?i)\\bFROM\\s+`?(\\w+)`?");
 
     private final DataSource dataSource;
     private final Connection connection;
     private final JdbcTemplate jdbc;
+    private final Map<String, Set<Long>> held = new LinkedHashMap<>();
+    private long threadId = -1;
     private boolean weighted;
 
     private RowLockHolder(DataSource dataSource, Connection connection, JdbcTemplate jdbc) {
@@ -51,53 +59,84 @@ public final class RowLockHolder implements AutoCloseable {
         return this;
     }
 
-    /** Runs a locking read ({@code ... FOR UPDATE}); it waits while another transaction holds what it asks for. */
+    /**
+     * Runs a locking read ({@code SELECT id FROM table ... FOR UPDATE}, the primary key first); it waits while another
+     * transaction holds what it asks for. The rows it returns are those {@link #awaitWaiter} looks for a waiter on.
+     */
     public void lock(String lockingRead, Object... parameters) throws SQLException {
         try (PreparedStatement read = connection.prepareStatement(lockingRead)) {
             for (int i = 0; i < parameters.length; i++) {
                 read.setObject(i + 1, parameters[i]);
             }
-            read.executeQuery().close();
+            try (ResultSet rows = read.executeQuery()) {
+                Matcher table = FROM.matcher(lockingRead);
+                if (!table.find()) {
+                    throw new IllegalArgumentException("no table in " + lockingRead);
+                }
+                while (rows.next()) {
+                    held.computeIfAbsent(table.group(1), t -> new TreeSet<>()).add(rows.getLong(1));
+                }
+            }
         }
     }
 
-    /** Until another transaction waits for a lock this one holds (seen in information_schema, not guessed by time). */
+    /**
+     * Until another transaction waits for a row this one locked (told live by SHOW ENGINE INNODB STATUS, not guessed by
+     * time).
+     */
     public void awaitWaiter() throws SQLException, InterruptedException {
         awaitWaiter(null, null);
     }
 
     /**
-     * Until another transaction waits for a lock this one holds, that of {@code task} (running on {@code thread}, when
-     * known): fails at once when the task ends first (with what it returned or threw), and after 30 s with what each
-     * transaction of this database was doing, what it waited for and who held that, and the task's stack.
+     * Until another transaction waits for a row this one locked, that of {@code task} (running on {@code thread}, when
+     * known): fails at once when the task ends first (with what it returned or threw), and after 30 s with the lock
+     * each transaction of this database waited for, what each was doing, and the task's stack.
+     *
+     * <p>Told live by {@link InnodbLockWaits} (a waiting transaction's lock is on a row whose primary key this one
+     * locked), not by information_schema's INNODB_LOCK_WAITS, which InnoDB serves from a cache it refreshes only when
+     * nobody on the whole server has read it for 100 ms: with one session polling it beside the test, it stayed stale.
      */
     public void awaitWaiter(Future<?> task, Thread thread) throws SQLException, InterruptedException {
-        String trx = trxId(connection);
+        if (held.isEmpty()) {
+            throw new AssertionError("the holder holds no row: take a lock first");
+        }
         for (int i = 0; i < 300; i++) {
-            List<String> waiting = jdbc.queryForList(
-                    "SELECT requesting_trx_id FROM information_schema.INNODB_LOCK_WAITS WHERE blocking_trx_id = ?",
-                    String.class,
-                    trx);
-            if (!waiting.isEmpty()) {
-                return;
+            for (var rows : held.entrySet()) {
+                if (!InnodbLockWaits.waitingFor(jdbc, thread(), rows.getKey(), rows.getValue())
+                        .isEmpty()) {
+                    return;
+                }
             }
             if (task != null && task.isDone()) {
-                throw new AssertionError("the task ended before it waited for transaction " + trx + ": " + outcome(task)
-                        + "\n" + state());
+                throw new AssertionError("the task ended before it waited for the holder (thread " + thread()
+                        + ", rows " + held + "): " + outcome(task) + "\n" + state());
             }
             Thread.sleep(100);
         }
-        throw new AssertionError("nobody waited for transaction " + trx + " (the holder) in 30 s"
+        throw new AssertionError("nobody waited for the holder (thread " + thread() + ", rows " + held + ") in 30 s"
                 + (task == null ? "" : "; the task " + outcome(task))
                 + "\n" + state()
                 + (thread == null ? "" : "\nthe task's thread " + stack(thread)));
     }
 
+    /** The holder's CONNECTION_ID(), the thread id SHOW ENGINE INNODB STATUS names it by. */
+    private long thread() throws SQLException {
+        if (threadId < 0) {
+            try (Statement query = connection.createStatement();
+                    ResultSet row = query.executeQuery("SELECT CONNECTION_ID()")) {
+                row.next();
+                threadId = row.getLong(1);
+            }
+        }
+        return threadId;
+    }
+
     /**
      * Until a transaction other than this one holds the row that {@code lockingRead} ({@code ... FOR UPDATE}) finds:
      * the read, with {@code NOWAIT}, on a connection of its own, refused at once while the row is held (a read that gets
-     * the row gives it back at once, and asks again 50 ms later). Told by the database itself, live: unlike
-     * {@link #awaitWaiter}, not through information_schema's lock tables, which InnoDB serves from a cache it refreshes
+     * the row gives it back at once, and asks again 50 ms later). Told by the database itself, live: not through
+     * information_schema's lock tables, which InnoDB serves from a cache it refreshes
      * only when nobody on the whole server has read them for 100 ms, so another session polling them (another test on
      * the same server) can keep them stale for as long as it polls. Fails at once when {@code task} ends first.
      */
@@ -163,14 +202,19 @@ public final class RowLockHolder implements AutoCloseable {
     public String state() {
         StringBuilder out = new StringBuilder();
         try {
-            out.append("transactions of this database:");
+            out.append("lock waits on this database now (SHOW ENGINE INNODB STATUS):");
+            for (var wait : InnodbLockWaits.ofThisDatabase(jdbc)) {
+                out.append("\n  ").append(wait);
+            }
+            out.append("\ntransactions of this database (information_schema, maybe stale):");
             for (var row : jdbc.queryForList("SELECT t.trx_id, t.trx_state, t.trx_mysql_thread_id, t.trx_started, "
                     + "t.trx_wait_started, t.trx_rows_locked, t.trx_weight, t.trx_operation_state, t.trx_query "
                     + "FROM information_schema.INNODB_TRX t JOIN information_schema.PROCESSLIST p "
                     + "ON p.id = t.trx_mysql_thread_id WHERE p.db = DATABASE()")) {
                 out.append("\n  ").append(row);
             }
-            out.append("\nlock waits (requested lock, blocking lock, blocking transaction's statement):");
+            out.append(
+                    "\nlock waits (information_schema, maybe stale: requested lock, blocking lock, blocking statement):");
             for (var row : jdbc.queryForList("SELECT w.requesting_trx_id, r.lock_mode AS requested_mode, "
                     + "r.lock_type AS requested_type, r.lock_table AS requested_table, "
                     + "r.lock_index AS requested_index, r.lock_data AS requested_data, w.blocking_trx_id, "
@@ -206,25 +250,6 @@ public final class RowLockHolder implements AutoCloseable {
 
     public void rollback() throws SQLException {
         connection.rollback();
-    }
-
-    /**
-     * InnoDB serves information_schema's transaction tables from a cache it refreshes at most every 100 ms, so a
-     * transaction that began just now can be missing from one read: ask again for up to 5 s before concluding. The
-     * connection must already have taken a lock or written a row.
-     */
-    public static String trxId(Connection connection) throws SQLException, InterruptedException {
-        for (int i = 0; i < 50; i++) {
-            try (PreparedStatement q = connection.prepareStatement(
-                            "SELECT trx_id FROM information_schema.INNODB_TRX WHERE trx_mysql_thread_id = CONNECTION_ID()");
-                    ResultSet row = q.executeQuery()) {
-                if (row.next()) {
-                    return row.getString(1);
-                }
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError("the holder has no transaction yet: take a lock first");
     }
 
     @Override

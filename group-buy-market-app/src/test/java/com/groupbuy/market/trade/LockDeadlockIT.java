@@ -8,8 +8,8 @@ import com.groupbuy.market.domain.trade.model.aggregate.LockOrderAggregate;
 import com.groupbuy.market.infrastructure.trade.port.TeamPlaceReservation;
 import com.groupbuy.market.infrastructure.trade.repository.LockBatchWriter;
 import com.groupbuy.market.infrastructure.trade.repository.LockOutcome;
+import com.groupbuy.market.support.InnodbLockWaits;
 import com.groupbuy.market.support.IntegrationTest;
-import com.groupbuy.market.support.RowLockHolder;
 import com.groupbuy.market.support.TradeClient;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -91,9 +91,8 @@ class LockDeadlockIT {
                 take.setString(1, teamId);
                 assertThat(take.executeUpdate()).isEqualTo(1);
             }
-            String batchTrx = RowLockHolder.trxId(batch);
             Future<JsonNode> joiner = pool.submit(() -> mall.lock("d3", teamId));
-            awaitBlockedBy(batchTrx, 1);
+            awaitBlockedBy(connectionId(batch), teamId);
             // ... then a new team in the gap before the joined one, while the look waits for the joined row.
             try (PreparedStatement insert = batch.prepareStatement("INSERT INTO group_buy_order (team_id,"
                     + " activity_id, leader_user_id, source, channel, original_price, deduction_price, pay_price,"
@@ -140,9 +139,8 @@ class LockDeadlockIT {
             holder.setAutoCommit(false);
             look.setAutoCommit(false);
             lockTeam(holder, joinedId);
-            String holderTrx = RowLockHolder.trxId(holder);
             Future<List<LockOutcome>> batch = pool.submit(() -> writer.write(List.of(join, open)));
-            awaitBlockedBy(holderTrx, 1);
+            awaitBlockedBy(connectionId(holder), joinedId);
             long lookThread = connectionId(look);
             Future<Void> looked = pool.submit(() -> {
                 lockTeam(look, joinedId);
@@ -205,32 +203,32 @@ class LockDeadlockIT {
         }
     }
 
-    private void awaitBlockedBy(String trxId, int waiters) throws InterruptedException {
+    /**
+     * Until a transaction other than thread {@code holder}'s waits for the row of team {@code teamId} (which that
+     * thread locked), told live by SHOW ENGINE INNODB STATUS: information_schema's lock tables can be stale.
+     */
+    private void awaitBlockedBy(long holder, String teamId) throws InterruptedException {
+        List<Long> row = jdbc.queryForList("SELECT id FROM group_buy_order WHERE team_id = ?", Long.class, teamId);
         for (int i = 0; i < 300; i++) {
-            Integer blocked = jdbc.queryForObject(
-                    "SELECT COUNT(DISTINCT requesting_trx_id) FROM information_schema.INNODB_LOCK_WAITS"
-                            + " WHERE blocking_trx_id = ?",
-                    Integer.class,
-                    trxId);
-            if (blocked >= waiters) {
+            if (!InnodbLockWaits.waitingFor(jdbc, holder, "group_buy_order", row)
+                    .isEmpty()) {
                 return;
             }
             Thread.sleep(100);
         }
-        throw new AssertionError("nobody waited for transaction " + trxId);
+        throw new AssertionError("nobody waited for thread " + holder + "'s team " + teamId + " (row " + row
+                + "); waits on this database: " + InnodbLockWaits.ofThisDatabase(jdbc));
     }
 
+    /** Until thread {@code thread}'s transaction waits for a lock, told live by SHOW ENGINE INNODB STATUS. */
     private void awaitLockWait(long thread) throws InterruptedException {
         for (int i = 0; i < 300; i++) {
-            List<String> state = jdbc.queryForList(
-                    "SELECT trx_state FROM information_schema.INNODB_TRX WHERE trx_mysql_thread_id = ?",
-                    String.class,
-                    thread);
-            if (state.contains("LOCK WAIT")) {
+            if (InnodbLockWaits.all(jdbc).stream().anyMatch(w -> w.thread() == thread)) {
                 return;
             }
             Thread.sleep(100);
         }
-        throw new AssertionError("connection " + thread + " never waited");
+        throw new AssertionError("connection " + thread + " never waited; waits on this database: "
+                + InnodbLockWaits.ofThisDatabase(jdbc));
     }
 }
