@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import org.springframework.boot.test.util.TestPropertyValues;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.dao.DataAccessException;
+import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
  * The class's own database, as every test gets ({@link IsolatedDatabaseInitializer}), but reached through {@link
@@ -28,5 +30,21 @@ public class ProxiedDatabase extends IsolatedDatabaseInitializer {
         String database = context.getEnvironment().getProperty("gbm.test.database");
         TestPropertyValues.of("spring.datasource.url=jdbc:mysql://127.0.0.1:" + PROXY.port() + "/" + database + PARAMS)
                 .applyTo(context);
+    }
+
+    /** After a cut: waits until {@code jdbc} answers through the proxy again, at most 30 s (then its error). */
+    public static void awaitReachable(JdbcTemplate jdbc) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + 30_000;
+        while (true) {
+            try {
+                jdbc.queryForObject("SELECT 1", Integer.class);
+                return;
+            } catch (DataAccessException stillRefused) {
+                if (System.currentTimeMillis() > deadline) {
+                    throw stillRefused;
+                }
+                Thread.sleep(250);
+            }
+        }
     }
 }

@@ -19,7 +19,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.dao.DataAccessException;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.context.ContextConfiguration;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -156,7 +155,7 @@ class CloseCommitLostIT {
             } catch (java.io.IOException e) {
                 throw new java.io.UncheckedIOException(e);
             }
-            awaitTheDatabase();
+            ProxiedDatabase.awaitReachable(jdbc);
         }
         assertThat(PROXY.commitAnswersLost())
                 .as("the close's commit answer was lost (%s)", answer)
@@ -166,20 +165,5 @@ class CloseCommitLostIT {
 
     private String orderId(String userId) {
         return jdbc.queryForObject("SELECT order_id FROM group_buy_order_list WHERE user_id = ?", String.class, userId);
-    }
-
-    private void awaitTheDatabase() throws InterruptedException {
-        long deadline = System.currentTimeMillis() + 30_000;
-        while (true) {
-            try {
-                jdbc.queryForObject("SELECT 1", Integer.class);
-                return;
-            } catch (DataAccessException stillRefused) {
-                if (System.currentTimeMillis() > deadline) {
-                    throw stillRefused;
-                }
-                Thread.sleep(250);
-            }
-        }
     }
 }

@@ -12,7 +12,6 @@ import java.net.http.HttpResponse;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.dao.DataAccessException;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.context.ContextConfiguration;
 
@@ -114,7 +113,7 @@ abstract class LockCommitLost {
             PROXY.open();
             // The cut failed the lock's commit, its read back and whatever else was reading: the database breaker may
             // be open, and it refuses this test's own reads too until its probe gets through.
-            awaitTheDatabase();
+            ProxiedDatabase.awaitReachable(jdbc);
         }
         assertThat(PROXY.commitAnswersLost()).as("the commit answer was lost").isEqualTo(lostBefore + 1);
         assertThat(first.statusCode()).as(first.body()).isEqualTo(503);
@@ -147,21 +146,6 @@ abstract class LockCommitLost {
         return "{\"userId\":\"" + userId + "\",\"teamId\":\"" + teamId + "\",\"activityId\":" + activityId
                 + ",\"goodsId\":\"g" + activityId + "\",\"source\":\"s01\",\"channel\":\"c01\","
                 + "\"outTradeNo\":\"out-" + userId + "\",\"notifyUrl\":\"http://127.0.0.1:1/cb\"}";
-    }
-
-    private void awaitTheDatabase() throws InterruptedException {
-        long deadline = System.currentTimeMillis() + 30_000;
-        while (true) {
-            try {
-                jdbc.queryForObject("SELECT 1", Integer.class);
-                return;
-            } catch (DataAccessException stillRefused) {
-                if (System.currentTimeMillis() > deadline) {
-                    throw stillRefused;
-                }
-                Thread.sleep(250);
-            }
-        }
     }
 
     private int orders(String userId) {

@@ -12,7 +12,6 @@ import java.net.http.HttpResponse;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.dao.DataAccessException;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.context.ContextConfiguration;
 
@@ -74,7 +73,7 @@ class UnpaidRefundCommitLostIT {
             first = TestJson.post(port, REFUND, refundBody("ub2"));
         } finally {
             PROXY.open();
-            awaitTheDatabase();
+            ProxiedDatabase.awaitReachable(jdbc);
         }
         assertThat(PROXY.commitAnswersLost()).isEqualTo(lostBefore + 1);
         assertThat(counts.lockCount(teamId)).as("the refund committed").isEqualTo(1);
@@ -108,20 +107,5 @@ class UnpaidRefundCommitLostIT {
     private static String refundBody(String userId) {
         return "{\"userId\":\"" + userId + "\",\"outTradeNo\":\"out-" + userId
                 + "\",\"source\":\"s01\",\"channel\":\"c01\"}";
-    }
-
-    private void awaitTheDatabase() throws InterruptedException {
-        long deadline = System.currentTimeMillis() + 30_000;
-        while (true) {
-            try {
-                jdbc.queryForObject("SELECT 1", Integer.class);
-                return;
-            } catch (DataAccessException stillRefused) {
-                if (System.currentTimeMillis() > deadline) {
-                    throw stillRefused;
-                }
-                Thread.sleep(250);
-            }
-        }
     }
 }
