@@ -71,10 +71,6 @@ public record MemberRefund(
                 otherwise,
                 // To the member order's own partner (its refund URL, its secret), with the team's notify type: a
                 // member order has no notify settings of its own. The team's partner but for a legacy mixed team.
-                routes.refundTasks(
-                        body,
-                        order.getOrderSource() != null ? order.getOrderSource() : order.getSource(),
-                        order.getOrderSource() != null ? order.getOrderChannel() : order.getChannel(),
-                        order.getNotifyType()));
+                routes.refundTasks(body, order.memberSource(), order.memberChannel(), order.getNotifyType()));
     }
 }

@@ -48,6 +48,16 @@ public class MemberOrderView {
 
     private final Integer teamTargetCount;
 
+    /** The source of the partner this order belongs to: its own lock's where read, else its team's. */
+    public String memberSource() {
+        return orderSource != null ? orderSource : source;
+    }
+
+    /** The channel of the partner this order belongs to (paired with {@link #memberSource()}). */
+    public String memberChannel() {
+        return orderSource != null ? orderChannel : channel;
+    }
+
     /** Whether a settlement paid this order, whatever happened to it since (a refund closes it, but it was paid). */
     public boolean wasSettled() {
         return orderStatus == OrderStatus.PAID || outTradeTime != null;

@@ -211,9 +211,8 @@ public class TradeTimeoutService {
         // longer grace needs its own test here. The grace is the order's own partner's (the mall whose payment notice
         // we wait for, as the lock's close check was given), not its team's: they differ in a team mixed before teams
         // were kept to their partner, whose other partner's buyer was closed at the team partner's grace.
-        boolean ownRead = order.getOrderSource() != null;
-        String source = ownRead ? order.getOrderSource() : order.getSource();
-        String channel = ownRead ? order.getOrderChannel() : order.getChannel();
+        String source = order.memberSource();
+        String channel = order.memberChannel();
         Duration longerGrace = policy.paymentGrace()
                 .of(source, channel)
                 .minus(policy.paymentGrace().shortest());
