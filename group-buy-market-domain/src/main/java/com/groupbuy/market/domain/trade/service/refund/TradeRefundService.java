@@ -92,12 +92,12 @@ public class TradeRefundService {
     }
 
     /**
-     * A closed order's refund repeated. Its place is given back in Redis here too, once per order
-     * ({@link ITeamPlaceReservation#releaseOrder}, so never a second time after the refund's own release, the
-     * expiry's or the refund consumer's): a refund whose commit answer was lost and could not be read back was
-     * answered E0401 and gave nothing back, yet it had committed, and the mall's retry, answered {@code repeat}, was
-     * the only trade call left to find that out. Before, Redis kept the place until the refund event was consumed or
-     * the reconciler came round, and meanwhile refused a joiner the team row had a place for (E0008).
+     * A closed order's refund repeated. Its place is given back in Redis here too ({@link #givePlaceBackOfClosed}:
+     * once per order, never a second time after the refund's own release, the expiry's or the refund consumer's): a
+     * refund whose commit answer was lost and could not be read back was answered E0401 and gave nothing back, yet it
+     * had committed, and the mall's retry, answered {@code repeat}, was the only trade call left to find that out.
+     * Before, Redis kept the place until the refund event was consumed or the reconciler came round, and meanwhile
+     * refused a joiner the team row had a place for (E0008).
      */
     private RefundResultEntity repeated(MemberOrderView order) {
         log.info(
@@ -105,7 +105,7 @@ public class TradeRefundService {
                 order.getOutTradeNo(),
                 order.getOrderId(),
                 order.getTeamId());
-        releaseCommittedPlace(order.getTeamId(), order.getOrderId());
+        givePlaceBackOfClosed(order);
         return answer(order, RefundResultEntity.REPEAT, "already closed or refunded; nothing changed");
     }
 
