@@ -28,6 +28,7 @@ class RepeatedOutTradeNoIT {
 
     private static final String PATH = "/api/v1/gbm/trade/lock_market_pay_order";
     private static final String RECEIVER = "http://127.0.0.1:1/api/v1/test/group_buy_notify";
+    private static final String OTHER_RECEIVER = "http://127.0.0.1:2/api/v1/test/group_buy_notify";
 
     @LocalServerPort
     int port;
@@ -159,6 +160,115 @@ class RepeatedOutTradeNoIT {
                 "SELECT team_id FROM group_buy_order_list WHERE order_id = ?", String.class, orderId);
         assertThat(counts.lockCount(teamId)).isEqualTo(1);
         assertThat(counts.redisPlaces(teamId)).isEqualTo(1);
+    }
+
+    /**
+     * The lock that opened a team gave the team its notify target (the team's completion goes there, and to no one
+     * else): its repeat asking for another URL or another notify type is another request reusing the number, refused
+     * {@code 0003} naming what differs, and the team keeps its target. On main it answered {@code 0000} with the
+     * order, and the mall, told its lock was served, waited at the new URL (or queue) for a callback that went to the
+     * first. A join's notify settings were never its own (the team's are its opener's), so a join's repeat is not
+     * held to them.
+     */
+    @Test
+    void aRepeatOfATeamsOpeningLockAskingForAnotherNotifyTargetIsRefused() throws Exception {
+        String user = "opener-" + activityId;
+        JsonNode first = lock(user, "", activityId, goodsId, "notify-1", http(RECEIVER));
+        String teamId = first.path("data").path("teamId").asText();
+        String orderId = first.path("data").path("orderId").asText();
+        assertThat(first.path("code").asText()).as(first.toString()).isEqualTo("0000");
+
+        JsonNode otherUrl = lock(user, "", activityId, goodsId, "notify-1", http(OTHER_RECEIVER));
+        JsonNode otherUrlInItsTeam = lock(user, teamId, activityId, goodsId, "notify-1", http(OTHER_RECEIVER));
+        JsonNode flatOtherUrl =
+                lock(user, "", activityId, goodsId, "notify-1", "\"notifyUrl\":\"" + OTHER_RECEIVER + "\"");
+        JsonNode mq = lock(
+                user,
+                "",
+                activityId,
+                goodsId,
+                "notify-1",
+                "\"notifyConfigVO\":{\"notifyType\":\"MQ\",\"notifyUrl\":null,\"notifyMQ\":null}");
+
+        for (JsonNode refused : List.of(otherUrl, otherUrlInItsTeam, flatOtherUrl)) {
+            assertThat(refused.path("code").asText()).as(refused.toString()).isEqualTo("0003");
+            assertThat(refused.path("info").asText()).contains("notify-1").contains("notifyUrl");
+            assertThat(refused.path("data").isNull()).isTrue();
+        }
+        assertThat(mq.path("code").asText()).as(mq.toString()).isEqualTo("0003");
+        assertThat(mq.path("info").asText()).contains("notifyType");
+        // The team's target as its opener gave it; one order, one place.
+        assertThat(jdbc.queryForObject(
+                        "SELECT CONCAT(notify_type, ' ', notify_url) FROM group_buy_order WHERE team_id = ?",
+                        String.class,
+                        teamId))
+                .isEqualTo("HTTP " + RECEIVER);
+        assertThat(orderRows(user)).isEqualTo(1);
+        assertThat(counts.lockCount(teamId)).isEqualTo(1);
+        assertThat(counts.redisPlaces(teamId)).isEqualTo(1);
+
+        // The same request (either shape of the same URL) is still its order.
+        JsonNode again = lock(user, "", activityId, goodsId, "notify-1", http(RECEIVER));
+        JsonNode againFlat = lock(user, teamId, activityId, goodsId, "notify-1", "\"notifyUrl\":\"" + RECEIVER + "\"");
+        assertThat(again.path("code").asText()).as(again.toString()).isEqualTo("0000");
+        assertThat(again.path("data").path("orderId").asText()).isEqualTo(orderId);
+        assertThat(againFlat.path("code").asText()).as(againFlat.toString()).isEqualTo("0000");
+        assertThat(againFlat.path("data").path("orderId").asText()).isEqualTo(orderId);
+
+        // A joiner's notify settings are not its own: its repeat naming another URL is still its order.
+        JsonNode join = lock("joiner-" + activityId, teamId, activityId, goodsId, "join-1", http(OTHER_RECEIVER));
+        JsonNode joinAgain = lock("joiner-" + activityId, teamId, activityId, goodsId, "join-1", http(RECEIVER));
+        assertThat(join.path("code").asText()).as(join.toString()).isEqualTo("0000");
+        assertThat(joinAgain.path("code").asText()).as(joinAgain.toString()).isEqualTo("0000");
+        assertThat(joinAgain.path("data").path("orderId").asText())
+                .isEqualTo(join.path("data").path("orderId").asText());
+        assertThat(counts.lockCount(teamId)).isEqualTo(2);
+        assertThat(counts.redisPlaces(teamId)).isEqualTo(2);
+    }
+
+    /**
+     * Racing first attempts of one opening that disagree on the notify URL: whichever is written, every racer that
+     * asked for its URL gets the order and every other racer {@code 0003}, through whichever path it reached the
+     * order; one order, one team, one place.
+     */
+    @Test
+    void racingOpeningsForDifferentNotifyUrlsGetTheOrderOnlyWhenTheyAskedForItsUrl() throws Exception {
+        String user = "notify-racer-" + activityId;
+        List<JsonNode> answers = Race.run(
+                20,
+                i -> lock(user, "", activityId, goodsId, "notify-race", http(i % 2 == 0 ? RECEIVER : OTHER_RECEIVER)));
+
+        String teamId = jdbc.queryForObject(
+                "SELECT team_id FROM group_buy_order_list WHERE user_id = ? AND out_trade_no = 'notify-race'",
+                String.class,
+                user);
+        String stored =
+                jdbc.queryForObject("SELECT notify_url FROM group_buy_order WHERE team_id = ?", String.class, teamId);
+        for (int i = 0; i < answers.size(); i++) {
+            String asked = i % 2 == 0 ? RECEIVER : OTHER_RECEIVER;
+            JsonNode answer = answers.get(i);
+            assertThat(answer.path("code").asText())
+                    .as("asked %s, stored %s: %s", asked, stored, answer)
+                    .isEqualTo(asked.equals(stored) ? "0000" : "0003");
+        }
+        assertThat(orderRows(user)).isEqualTo(1);
+        assertThat(teams(activityId)).isEqualTo(1);
+        assertThat(counts.lockCount(teamId)).isEqualTo(1);
+        assertThat(counts.redisPlaces(teamId)).isEqualTo(1);
+    }
+
+    private static String http(String url) {
+        return "\"notifyConfigVO\":{\"notifyType\":\"HTTP\",\"notifyUrl\":\"" + url + "\"}";
+    }
+
+    private JsonNode lock(String userId, String teamId, long activity, String goods, String outTradeNo, String notify)
+            throws Exception {
+        return TestJson.postEnvelope(
+                port,
+                PATH,
+                "{\"userId\":\"" + userId + "\",\"teamId\":\"" + teamId + "\",\"activityId\":" + activity
+                        + ",\"goodsId\":\"" + goods + "\",\"source\":\"s01\",\"channel\":\"c01\",\"outTradeNo\":\""
+                        + outTradeNo + "\"," + notify + "}");
     }
 
     private JsonNode lock(String userId, String teamId, long activity, String goods, String outTradeNo)

@@ -3,6 +3,7 @@ package com.groupbuy.market.infrastructure.trade.dao;
 import com.groupbuy.market.infrastructure.trade.po.GroupBuyOrderListPO;
 import com.groupbuy.market.infrastructure.trade.po.LookupKeyPO;
 import com.groupbuy.market.infrastructure.trade.po.OrderLookupPO;
+import com.groupbuy.market.infrastructure.trade.po.RepeatedOrderPO;
 import java.util.List;
 import org.apache.ibatis.annotations.Lang;
 import org.apache.ibatis.annotations.Mapper;
@@ -17,7 +18,8 @@ public interface IGroupBuyOrderListDao {
     /** A member row; the group-commit writer queues a batch's on a batch session, sent as one multi-row statement. */
     void insert(GroupBuyOrderListPO order);
 
-    GroupBuyOrderListPO queryByOutTradeNo(
+    /** The partner's order for a repeated lock, with the notify target it gave the team when it opened it. */
+    RepeatedOrderPO queryByOutTradeNo(
             @Param("source") String source,
             @Param("channel") String channel,
             @Param("userId") String userId,

@@ -7,9 +7,11 @@ import com.groupbuy.market.domain.trade.model.aggregate.LockOrderAggregate;
 import com.groupbuy.market.domain.trade.model.entity.LockOrderCommand;
 import com.groupbuy.market.domain.trade.model.entity.MarketPayOrderEntity;
 import com.groupbuy.market.domain.trade.model.valobj.CloseCheckVO;
+import com.groupbuy.market.domain.trade.model.valobj.NotifySettings;
 import com.groupbuy.market.domain.trade.model.valobj.OrderStatus;
 import com.groupbuy.market.domain.trade.model.valobj.TeamStatus;
 import com.groupbuy.market.infrastructure.trade.po.GroupBuyOrderListPO;
+import com.groupbuy.market.infrastructure.trade.po.RepeatedOrderPO;
 import com.groupbuy.market.infrastructure.trade.po.TeamPO;
 import java.util.ArrayList;
 import java.util.List;
@@ -93,7 +95,24 @@ final class LockRows {
     /** {@code leasedCloseChecks}: the same checks when written under the relay's lease (#15), as it publishes them. */
     static MarketPayOrderEntity toOrder(
             GroupBuyOrderListPO po, List<Long> closeCheckTaskIds, List<NotifyTaskVO> leasedCloseChecks) {
+        return toOrder(po, closeCheckTaskIds, leasedCloseChecks, null);
+    }
+
+    /** A partner's order read again for a repeated lock, with the notify target it gave the team it opened. */
+    static MarketPayOrderEntity toRepeatedOrder(RepeatedOrderPO po) {
+        NotifySettings openedWith = po.getOpenedNotifyType() == null
+                ? null
+                : new NotifySettings(po.getOpenedNotifyType(), po.getOpenedNotifyUrl());
+        return toOrder(po, null, null, openedWith);
+    }
+
+    private static MarketPayOrderEntity toOrder(
+            GroupBuyOrderListPO po,
+            List<Long> closeCheckTaskIds,
+            List<NotifyTaskVO> leasedCloseChecks,
+            NotifySettings openedWith) {
         return MarketPayOrderEntity.builder()
+                .openedWith(openedWith)
                 .closeCheckTaskIds(closeCheckTaskIds)
                 .leasedCloseChecks(leasedCloseChecks)
                 .orderId(po.getOrderId())

@@ -19,6 +19,7 @@ import com.groupbuy.market.infrastructure.trade.po.GroupBuyOrderListPO;
 import com.groupbuy.market.infrastructure.trade.po.JoinLookupPO;
 import com.groupbuy.market.infrastructure.trade.po.LookupKeyPO;
 import com.groupbuy.market.infrastructure.trade.po.OrderLookupPO;
+import com.groupbuy.market.infrastructure.trade.po.RepeatedOrderPO;
 import com.groupbuy.market.types.enums.ResponseCode;
 import com.groupbuy.market.types.exception.AppException;
 import java.util.ArrayList;
@@ -74,9 +75,8 @@ public class TradeRepository implements ITradeRepository {
 
     @Override
     public MarketPayOrderEntity queryOrder(PartnerOrderKey key) {
-        GroupBuyOrderListPO po =
-                orderDao.queryByOutTradeNo(key.source(), key.channel(), key.userId(), key.outTradeNo());
-        return po == null ? null : toOrder(po);
+        RepeatedOrderPO po = orderDao.queryByOutTradeNo(key.source(), key.channel(), key.userId(), key.outTradeNo());
+        return po == null ? null : LockRows.toRepeatedOrder(po);
     }
 
     @Override
@@ -221,9 +221,5 @@ public class TradeRepository implements ITradeRepository {
             return DuplicateOrderException.Key.GENERATED_ID;
         }
         return DuplicateOrderException.Key.OTHER;
-    }
-
-    private static MarketPayOrderEntity toOrder(GroupBuyOrderListPO po) {
-        return LockRows.toOrder(po, null);
     }
 }

@@ -1,6 +1,7 @@
 package com.groupbuy.market.domain.trade.model.entity;
 
 import com.groupbuy.market.domain.outbox.model.valobj.NotifyTaskVO;
+import com.groupbuy.market.domain.trade.model.valobj.NotifySettings;
 import com.groupbuy.market.domain.trade.model.valobj.OrderStatus;
 import java.math.BigDecimal;
 import java.util.ArrayList;
@@ -34,6 +35,12 @@ public class MarketPayOrderEntity {
     private final List<Long> closeCheckTaskIds;
     /** The same checks when they were written under the relay's lease: as the relay publishes them. Null when none. */
     private final List<NotifyTaskVO> leasedCloseChecks;
+    /**
+     * The notify target this order's lock gave the team it opened (where the team's completion is told); null when the
+     * order joined a team (a join's notify settings are never its own: the team keeps its opener's) or was just
+     * written. Internal, read for a repeat only.
+     */
+    private final NotifySettings openedWith;
 
     public OrderStatus orderStatus() {
         return OrderStatus.of(status);
@@ -44,7 +51,10 @@ public class MarketPayOrderEntity {
      * g1, asked g2"); empty when it asks for this order. The out trade number is an idempotency key: a repeat is
      * answered this order only when it is the same request, else the mall would be told this order's goods, price
      * and team as if its new request had been served. A repeat that names no team asks for no particular team (the
-     * retry of a lock that opened one); naming this order's own team is the same request too.
+     * retry of a lock that opened one); naming this order's own team is the same request too. The lock that opened
+     * the team chose where the team's completion is told: its repeat asking for another notify type or URL would be
+     * answered as served while the callback goes to the first target, so it differs too ({@code notifyMQ} chooses
+     * nothing and is not compared).
      */
     public List<String> askedOtherwiseBy(LockOrderCommand repeat) {
         List<String> differences = new ArrayList<>();
@@ -56,6 +66,11 @@ public class MarketPayOrderEntity {
         }
         if (repeat.getTeamId() != null && !repeat.getTeamId().equals(teamId)) {
             differences.add("teamId " + teamId + ", asked " + repeat.getTeamId());
+        }
+        if (openedWith != null && !Objects.equals(openedWith.notifyType(), repeat.getNotifyType())) {
+            differences.add("notifyType " + openedWith.notifyType() + ", asked " + repeat.getNotifyType());
+        } else if (openedWith != null && !Objects.equals(openedWith.notifyUrl(), repeat.getNotifyUrl())) {
+            differences.add("notifyUrl " + openedWith.notifyUrl() + ", asked " + repeat.getNotifyUrl());
         }
         return differences;
     }
