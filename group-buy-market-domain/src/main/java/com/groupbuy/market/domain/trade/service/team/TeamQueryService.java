@@ -18,10 +18,25 @@ import org.springframework.stereotype.Service;
 @Service
 public class TeamQueryService {
 
+    /**
+     * The most joinable teams a trial may list. The trial is unsigned and every call reads and answers that many teams,
+     * and a product page shows a handful (default 2): a larger setting is a typo, or "all", that no page can use.
+     */
+    public static final int MAX_OTHERS_SHOWN = 100;
+
     private final ITeamQueryRepository repository;
     private final int othersShown;
 
+    /**
+     * Refuses to start with a setting no trial can serve: each trial sized its list by it, so {@code 2147483647}
+     * overflowed and {@code -2} was a negative size (every trial 500 {@code 0001}), and {@code 200000000} ran the heap
+     * out on every trial (an {@code OutOfMemoryError}, which also fails whatever else the instance was doing).
+     */
     public TeamQueryService(ITeamQueryRepository repository, @Value("${gbm.trial.teams-shown:2}") int othersShown) {
+        if (othersShown < 0 || othersShown > MAX_OTHERS_SHOWN) {
+            throw new IllegalArgumentException("gbm.trial.teams-shown must be 0.." + MAX_OTHERS_SHOWN
+                    + " (joinable teams a trial lists besides the caller's own), got " + othersShown);
+        }
         this.repository = repository;
         this.othersShown = othersShown;
     }
