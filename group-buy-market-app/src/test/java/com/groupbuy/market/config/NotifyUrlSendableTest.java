@@ -8,8 +8,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The policy the lock uses judges a URL's form with the callback client's own parser (OkHttp's): java.net.URI took
- * an IPv6 zone, invalid punycode and over-long labels that OkHttp refuses, so such a lock committed and every callback
- * of its team failed until FAIL. The forms OkHttp takes stay accepted.
+ * an IPv6 zone, invalid punycode and over-long labels that OkHttp refuses, so such a lock committed and none of its
+ * team's callbacks could ever be sent. The forms OkHttp takes stay accepted.
  */
 class NotifyUrlSendableTest {
 

@@ -17,9 +17,10 @@ import org.springframework.jdbc.core.JdbcTemplate;
  * The lock judged a {@code notifyUrl} with {@code java.net.URI} and the JDK's resolver, the callback client sends it
  * with OkHttp's own URL parser, and they disagree: an IPv6 literal with a zone ({@code [::1%lo]}, which the JDK
  * resolves) or a host label {@code xn--…} that is no valid punycode (which a name server answers like any other
- * label) passed the lock, {@code 0000}, while OkHttp refuses the URL; every callback of that team was then a failed
- * attempt ("IllegalArgumentException") until FAIL a day later, and a re-drive failed the same. Such a URL is now
- * refused {@code E0204}, nothing written; the forms OkHttp takes (a plain IPv6 literal, valid punycode) lock as before.
+ * label) passed the lock, {@code 0000}, while OkHttp refuses the URL: none of that team's callbacks could ever be sent
+ * (on main the gateway even threw, and held other partners' callbacks of the same page unsent: UnsendableUrlTaskIT).
+ * Such a URL is now refused {@code E0204}, nothing written; the forms OkHttp takes (a plain IPv6 literal, valid
+ * punycode) lock as before.
  * Names under {@code honest.gbm-test} are answered 127.0.0.1 by the test's name server ({@link SilentNames}).
  */
 @IntegrationTest

@@ -81,7 +81,7 @@ public final class NotifyUrlPolicy {
         }
         // URI takes what the callback client refuses: an IPv6 literal with a zone ("[::1%lo]", which the JDK also
         // resolves) and a host label "xn--..." that is no valid punycode (a name server answers it like any label).
-        // Such a lock committed, and every callback of its team failed until FAIL.
+        // Such a lock committed, and none of its team's callbacks could ever be sent.
         if (!sendable.test(url.trim())) {
             return "notifyUrl is not a URL the callback client can send to";
         }
