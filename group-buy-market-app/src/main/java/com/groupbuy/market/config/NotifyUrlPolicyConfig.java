@@ -1,5 +1,6 @@
 package com.groupbuy.market.config;
 
+import com.groupbuy.market.infrastructure.gateway.NotifyUrls;
 import com.groupbuy.market.types.net.NotifyHostLookup;
 import com.groupbuy.market.types.net.NotifyUrlPolicy;
 import java.time.Duration;
@@ -9,8 +10,8 @@ import org.springframework.context.annotation.Configuration;
 
 /**
  * Which callback targets partners may give us. Loopback is allowed outside prod so the built-in test receiver works
- * on one machine; the prod profile turns it off. A lock's notifyUrl host is looked up through a bounded
- * {@link NotifyHostLookup} ({@code gbm.notify.lock-lookup.*}).
+ * on one machine; the prod profile turns it off. A URL the callback client cannot parse is refused as well. A lock's
+ * notifyUrl host is looked up through a bounded {@link NotifyHostLookup} ({@code gbm.notify.lock-lookup.*}).
  */
 @Configuration
 public class NotifyUrlPolicyConfig {
@@ -19,7 +20,8 @@ public class NotifyUrlPolicyConfig {
     public NotifyUrlPolicy notifyUrlPolicy(
             @Value("${gbm.notify.allow-loopback:true}") boolean allowLoopback,
             @Value("${gbm.notify.allow-private:false}") boolean allowPrivate) {
-        return new NotifyUrlPolicy(allowLoopback, allowPrivate);
+        // The callback client's own parser: a URL it refuses is refused at the lock, not failed on every callback.
+        return new NotifyUrlPolicy(allowLoopback, allowPrivate, NotifyUrls::sendable);
     }
 
     @Bean

@@ -42,8 +42,8 @@ class ConnectTimePolicyTest {
     @ValueSource(strings = {"127.0.0.1", "[::ffff:127.0.0.1]", "localhost"})
     void prodClientNeverConnectsToLoopbackWhateverTheUrlSays(String host) {
         server.enqueue(new MockResponse.Builder().body("success").build());
-        OkHttpClient prod =
-                new NotifyConfig().notifyHttpClient(new NotifyProperties(), new NotifyUrlPolicy(false, false));
+        OkHttpClient prod = new NotifyConfig()
+                .notifyHttpClient(new NotifyProperties(), new NotifyUrlPolicy(false, false, url -> true));
 
         assertThatThrownBy(() -> call(prod, "http://" + host + ":" + server.getPort() + "/cb"))
                 .isInstanceOf(IOException.class);
@@ -53,8 +53,8 @@ class ConnectTimePolicyTest {
     @Test
     void loopbackIsReachedWhenAllowed() throws IOException {
         server.enqueue(new MockResponse.Builder().body("success").build());
-        OkHttpClient local =
-                new NotifyConfig().notifyHttpClient(new NotifyProperties(), new NotifyUrlPolicy(true, false));
+        OkHttpClient local = new NotifyConfig()
+                .notifyHttpClient(new NotifyProperties(), new NotifyUrlPolicy(true, false, url -> true));
 
         assertThat(call(local, "http://127.0.0.1:" + server.getPort() + "/cb")).isEqualTo("success");
         assertThat(server.getRequestCount()).isEqualTo(1);

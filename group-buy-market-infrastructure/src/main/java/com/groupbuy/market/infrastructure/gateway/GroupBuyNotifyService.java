@@ -39,25 +39,12 @@ public class GroupBuyNotifyService implements INotifyGateway {
 
     @Override
     public DeliveryResult groupBuyNotify(NotifyTaskVO task) {
-        long timestamp = clock.instant().getEpochSecond();
-        HttpUrl url = NotifyUrls.parse(task.getNotifyUrl());
-        Request.Builder request = new Request.Builder();
-        // Parsed once per URL text (#19); a text that is no URL still fails here as an attempt, as before.
-        if (url != null) {
-            request.url(url);
-        } else {
-            request.url(task.getNotifyUrl());
-        }
-        request.header("webhook-id", task.getWebhookId())
-                .header("webhook-timestamp", Long.toString(timestamp))
-                .post(RequestBody.create(task.getBody(), JSON));
-        String secret = secretOf.apply(task.getSource(), task.getChannel());
-        if (secret != null) {
-            request.header(
-                    "webhook-signature", WebhookSignature.sign(secret, task.getWebhookId(), timestamp, task.getBody()));
-        }
         long start = System.nanoTime();
-        try (Response response = client.newCall(request.build()).execute()) {
+        // The request is built inside the try: OkHttp refuses some URLs the lock once took (an IPv6 zone, invalid
+        // punycode) with an IllegalArgumentException, and built outside it that left the gateway. The compensation
+        // lane holding such a task threw before it sent or recorded anything of its page; the task, never recorded,
+        // stayed at the head of the due queue and took the same other tasks down with it at every run.
+        try (Response response = client.newCall(request(task)).execute()) {
             long latency = (System.nanoTime() - start) / 1_000_000;
             String body = read(response.body());
             boolean delivered = response.isSuccessful() && isAck(body);
@@ -73,6 +60,28 @@ public class GroupBuyNotifyService implements INotifyGateway {
             return new DeliveryResult(
                     false, null, latency, e.getClass().getSimpleName() + ": " + partnerText(e.getMessage()));
         }
+    }
+
+    /** The signed POST of the task's body; IllegalArgumentException when OkHttp refuses its URL. */
+    private Request request(NotifyTaskVO task) {
+        long timestamp = clock.instant().getEpochSecond();
+        HttpUrl url = NotifyUrls.parse(task.getNotifyUrl());
+        Request.Builder request = new Request.Builder();
+        // Parsed once per URL text (#19); a text that is no URL still fails here, as the attempt it is.
+        if (url != null) {
+            request.url(url);
+        } else {
+            request.url(String.valueOf(task.getNotifyUrl()));
+        }
+        request.header("webhook-id", task.getWebhookId())
+                .header("webhook-timestamp", Long.toString(timestamp))
+                .post(RequestBody.create(task.getBody(), JSON));
+        String secret = secretOf.apply(task.getSource(), task.getChannel());
+        if (secret != null) {
+            request.header(
+                    "webhook-signature", WebhookSignature.sign(secret, task.getWebhookId(), timestamp, task.getBody()));
+        }
+        return request.build();
     }
 
     /**

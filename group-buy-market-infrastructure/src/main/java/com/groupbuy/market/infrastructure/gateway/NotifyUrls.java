@@ -36,6 +36,20 @@ public final class NotifyUrls {
         return parsed.orElse(null);
     }
 
+    /**
+     * Whether the callback client can send to this URL (it parses as an http(s) URL): the lock's check asks it, so a
+     * lock never commits a URL every callback to which would fail. Parsed apart from the cache: the texts locks send
+     * are anyone's, and the cache is for the few partners' URLs that deliveries use. A parser failure of any kind is
+     * "not sendable" (an E0204 to the caller), never an error of ours.
+     */
+    public static boolean sendable(String url) {
+        try {
+            return url != null && HttpUrl.parse(url) != null;
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
     static int size() {
         return PARSED.size();
     }

@@ -69,7 +69,7 @@ class PublicOnlyDnsTest {
             return List.of(InetAddress.getLoopbackAddress());
         };
         OkHttpClient client = new OkHttpClient.Builder()
-                .dns(new PublicOnlyDns(new NotifyUrlPolicy(true, false), hostile, Duration.ofMillis(200)))
+                .dns(new PublicOnlyDns(new NotifyUrlPolicy(true, false, url -> true), hostile, Duration.ofMillis(200)))
                 .callTimeout(Duration.ofMillis(500))
                 .build();
         GroupBuyNotifyService service = new GroupBuyNotifyService(client, (s, c) -> null, Clock.systemUTC());
@@ -114,7 +114,8 @@ class PublicOnlyDnsTest {
             }
             return List.of(InetAddress.getLoopbackAddress());
         };
-        PublicOnlyDns dns = new PublicOnlyDns(new NotifyUrlPolicy(true, false), hostile, Duration.ofMillis(200), 2);
+        PublicOnlyDns dns =
+                new PublicOnlyDns(new NotifyUrlPolicy(true, false, url -> true), hostile, Duration.ofMillis(200), 2);
 
         assertThatThrownBy(() -> dns.lookup("silent-1.example"))
                 .isInstanceOf(UnknownHostException.class)

@@ -5,13 +5,16 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.UnknownHostException;
 import java.util.Locale;
+import java.util.function.Predicate;
 
 /**
  * Which callback URLs we accept: http or https, bounded length, and a host that resolves only to public addresses
  * unless configuration allows loopback (one-machine setups) or private ranges ({@link AddressReach} classifies
  * every address after the IANA special-purpose registries). Refusing the rest keeps a caller from aiming our
  * callbacks at our own network (SSRF). The delivery client applies the same rule again when it connects, because a
- * name can resolve differently later.
+ * name can resolve differently later. A URL is accepted only if the delivery client's own parser takes it too
+ * ({@code sendable}): {@link URI} and the JDK's resolver take forms that client refuses, and such a lock was answered
+ * {@code 0000} while none of its team's callbacks could ever be sent.
  */
 public final class NotifyUrlPolicy {
 
@@ -21,10 +24,16 @@ public final class NotifyUrlPolicy {
 
     private final boolean allowLoopback;
     private final boolean allowPrivate;
+    private final Predicate<String> sendable;
 
-    public NotifyUrlPolicy(boolean allowLoopback, boolean allowPrivate) {
+    /**
+     * @param sendable whether the callback client can send to a URL (its own parser accepts it), asked of the trimmed
+     *     text once {@link URI} has accepted it
+     */
+    public NotifyUrlPolicy(boolean allowLoopback, boolean allowPrivate, Predicate<String> sendable) {
         this.allowLoopback = allowLoopback;
         this.allowPrivate = allowPrivate;
+        this.sendable = sendable;
     }
 
     /**
@@ -69,6 +78,12 @@ public final class NotifyUrlPolicy {
         // it failed (OkHttp refuses such a URL) until its task was FAIL.
         if (uri.getPort() != -1 && (uri.getPort() < 1 || uri.getPort() > MAX_PORT)) {
             return "notifyUrl port must be from 1 to " + MAX_PORT;
+        }
+        // URI takes what the callback client refuses: an IPv6 literal with a zone ("[::1%lo]", which the JDK also
+        // resolves) and a host label "xn--..." that is no valid punycode (a name server answers it like any label).
+        // Such a lock committed, and none of its team's callbacks could ever be sent.
+        if (!sendable.test(url.trim())) {
+            return "notifyUrl is not a URL the callback client can send to";
         }
         return null;
     }

@@ -10,7 +10,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 /** Issue 13 item 8: every non-globally-routable range, v4 embedded in v6 included, is refused on prod settings. */
 class AddressReachTest {
 
-    private final NotifyUrlPolicy prod = new NotifyUrlPolicy(false, false);
+    private final NotifyUrlPolicy prod = new NotifyUrlPolicy(false, false, url -> true);
 
     @ParameterizedTest
     @ValueSource(
@@ -124,9 +124,9 @@ class AddressReachTest {
     @ParameterizedTest
     @ValueSource(strings = {"127.0.0.1", "::1", "64:ff9b::7f00:1"})
     void loopbackOnlyWhenAllowed(String address) throws Exception {
-        assertThat(new NotifyUrlPolicy(true, false).isAllowed(InetAddress.getByName(address)))
+        assertThat(new NotifyUrlPolicy(true, false, url -> true).isAllowed(InetAddress.getByName(address)))
                 .isTrue();
-        assertThat(new NotifyUrlPolicy(false, true).isAllowed(InetAddress.getByName(address)))
+        assertThat(new NotifyUrlPolicy(false, true, url -> true).isAllowed(InetAddress.getByName(address)))
                 .isFalse();
     }
 }

@@ -58,7 +58,7 @@ class NotifyHostLookupTest {
 
     private NotifyHostLookup lookup(int threads, int maxPerPartner, int maxHosts) {
         return new NotifyHostLookup(
-                new NotifyUrlPolicy(true, false),
+                new NotifyUrlPolicy(true, false, url -> true),
                 resolver,
                 Duration.ofMillis(200),
                 threads,

@@ -8,8 +8,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 class NotifyUrlPolicyTest {
 
-    private final NotifyUrlPolicy strict = new NotifyUrlPolicy(false, false);
-    private final NotifyUrlPolicy local = new NotifyUrlPolicy(true, false);
+    private final NotifyUrlPolicy strict = new NotifyUrlPolicy(false, false, url -> true);
+    private final NotifyUrlPolicy local = new NotifyUrlPolicy(true, false, url -> true);
 
     @ParameterizedTest
     @ValueSource(
@@ -72,5 +72,24 @@ class NotifyUrlPolicyTest {
     @ValueSource(strings = {"http://127.0.0.1:65535/cb", "http://127.0.0.1:1/cb", "http://127.0.0.1/cb"})
     void aPortFromOneTo65535OrNoneIsAForm(String url) {
         assertThat(local.formRefusal(url)).isNull();
+    }
+
+    /**
+     * The callback client's parser has the last word on the form: a URL it refuses is refused here (the lock answered
+     * 0000 for URLs java.net.URI took and OkHttp did not), asked of the trimmed text, after the rules above.
+     */
+    @Test
+    void aUrlTheCallbackClientRefusesIsRefusedByItsForm() {
+        java.util.List<String> asked = new java.util.ArrayList<>();
+        NotifyUrlPolicy picky = new NotifyUrlPolicy(true, false, url -> {
+            asked.add(url);
+            return !url.contains("%");
+        });
+
+        assertThat(picky.formRefusal(" http://[::1%lo]:8080/cb ")).contains("callback client");
+        assertThat(picky.refusal("http://[::1%lo]:8080/cb")).contains("callback client");
+        assertThat(picky.formRefusal("http://[::1]:8080/cb")).isNull();
+        assertThat(asked).contains("http://[::1%lo]:8080/cb", "http://[::1]:8080/cb");
+        assertThat(picky.formRefusal("ftp://8.8.8.8/cb")).contains("http or https");
     }
 }
