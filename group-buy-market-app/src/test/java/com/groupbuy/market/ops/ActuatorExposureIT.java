@@ -112,6 +112,30 @@ class ActuatorExposureIT {
         assertThat(get("/actuator/metrics", TOKEN).body()).contains("gbm.notify.due.backlog");
     }
 
+    /**
+     * An operator's malformed actuator query is the operator's error, answered 400 in the envelope: the metrics
+     * endpoint refuses a tag without {@code key:value} with Spring's {@code ResponseStatusException} (400), which the
+     * envelope's catch-all answered 500 {@code 0001} with an ERROR stack trace, as if the service had failed.
+     */
+    @Test
+    void aMalformedMetricsQueryIsTheCallersErrorNotOurs() throws Exception {
+        for (String tag : new String[] {"bad", "area", "area=heap"}) {
+            HttpResponse<String> refused = get("/actuator/metrics/jvm.memory.used?tag=" + tag, TOKEN);
+
+            assertThat(refused.statusCode()).as(tag).isEqualTo(400);
+            assertThat(refused.headers().firstValue("Content-Type"))
+                    .as(tag)
+                    .hasValueSatisfying(type -> assertThat(type).startsWith("application/json"));
+            JsonNode body = JSON.readTree(refused.body());
+            assertThat(body.path("code").asText()).as(tag).isEqualTo("0002");
+            assertThat(body.path("info").asText()).as(tag).contains("key:value");
+            assertThat(body.has("data")).as(tag).isTrue();
+            assertThat(body.size()).as(tag).isEqualTo(3);
+        }
+        assertThat(get("/actuator/metrics/jvm.memory.used?tag=area:heap", TOKEN).statusCode())
+                .isEqualTo(200);
+    }
+
     private HttpResponse<String> get(String path, String token) throws Exception {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
                 .GET();
