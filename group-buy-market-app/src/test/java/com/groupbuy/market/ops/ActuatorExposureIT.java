@@ -136,6 +136,28 @@ class ActuatorExposureIT {
                 .isEqualTo(200);
     }
 
+    /** "Nothing by that name" from the actuator is our envelope too, not a bare 404 without a body. */
+    @Test
+    void anUnknownMetricOrHealthComponentIsAnsweredInTheEnvelope() throws Exception {
+        for (String path : new String[] {
+            "/actuator/metrics/no.such.metric",
+            "/actuator/metrics/jvm.memory.used?tag=area:nowhere",
+            "/actuator/health/nope"
+        }) {
+            HttpResponse<String> missing = get(path, TOKEN);
+
+            assertThat(missing.statusCode()).as(path).isEqualTo(404);
+            assertThat(missing.headers().firstValue("Content-Type"))
+                    .as(path)
+                    .hasValueSatisfying(type -> assertThat(type).startsWith("application/json"));
+            JsonNode body = JSON.readTree(missing.body());
+            assertThat(body.path("code").asText()).as(path).isEqualTo("0002");
+            assertThat(body.path("info").asText()).as(path).isEqualTo("no such path");
+            assertThat(body.size()).as(path).isEqualTo(3);
+        }
+        assertThat(get("/actuator/metrics/no.such.metric", null).statusCode()).isEqualTo(403);
+    }
+
     private HttpResponse<String> get(String path, String token) throws Exception {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
                 .GET();
