@@ -1,10 +1,12 @@
 package com.groupbuy.market.config;
 
+import com.groupbuy.market.trigger.http.admin.ActuatorEmptyAnswerFilter;
 import com.groupbuy.market.trigger.http.admin.ActuatorTokenFilter;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.Ordered;
 
 /**
  * The actuator behind the admin token: health details for token holders everywhere
@@ -23,6 +25,19 @@ public class ActuatorSecurityConfig {
         FilterRegistrationBean<ActuatorTokenFilter> registration =
                 new FilterRegistrationBean<>(new ActuatorTokenFilter(token, protect, protectPrometheus));
         registration.addUrlPatterns("/actuator", "/actuator/*");
+        return registration;
+    }
+
+    /**
+     * The envelope for the actuator's bare 404s (an unknown metric or health component). Ahead of the token filter,
+     * whose refusals it leaves as they are.
+     */
+    @Bean
+    public FilterRegistrationBean<ActuatorEmptyAnswerFilter> actuatorEmptyAnswerFilter() {
+        FilterRegistrationBean<ActuatorEmptyAnswerFilter> registration =
+                new FilterRegistrationBean<>(new ActuatorEmptyAnswerFilter());
+        registration.addUrlPatterns("/actuator", "/actuator/*");
+        registration.setOrder(Ordered.LOWEST_PRECEDENCE - 1);
         return registration;
     }
 }

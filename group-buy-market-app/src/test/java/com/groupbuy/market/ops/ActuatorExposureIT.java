@@ -112,6 +112,52 @@ class ActuatorExposureIT {
         assertThat(get("/actuator/metrics", TOKEN).body()).contains("gbm.notify.due.backlog");
     }
 
+    /**
+     * An operator's malformed actuator query is the operator's error, answered 400 in the envelope: the metrics
+     * endpoint refuses a tag without {@code key:value} with Spring's {@code ResponseStatusException} (400), which the
+     * envelope's catch-all answered 500 {@code 0001} with an ERROR stack trace, as if the service had failed.
+     */
+    @Test
+    void aMalformedMetricsQueryIsTheCallersErrorNotOurs() throws Exception {
+        for (String tag : new String[] {"bad", "area", "area=heap"}) {
+            HttpResponse<String> refused = get("/actuator/metrics/jvm.memory.used?tag=" + tag, TOKEN);
+
+            assertThat(refused.statusCode()).as(tag).isEqualTo(400);
+            assertThat(refused.headers().firstValue("Content-Type"))
+                    .as(tag)
+                    .hasValueSatisfying(type -> assertThat(type).startsWith("application/json"));
+            JsonNode body = JSON.readTree(refused.body());
+            assertThat(body.path("code").asText()).as(tag).isEqualTo("0002");
+            assertThat(body.path("info").asText()).as(tag).contains("key:value");
+            assertThat(body.has("data")).as(tag).isTrue();
+            assertThat(body.size()).as(tag).isEqualTo(3);
+        }
+        assertThat(get("/actuator/metrics/jvm.memory.used?tag=area:heap", TOKEN).statusCode())
+                .isEqualTo(200);
+    }
+
+    /** "Nothing by that name" from the actuator is our envelope too, not a bare 404 without a body. */
+    @Test
+    void anUnknownMetricOrHealthComponentIsAnsweredInTheEnvelope() throws Exception {
+        for (String path : new String[] {
+            "/actuator/metrics/no.such.metric",
+            "/actuator/metrics/jvm.memory.used?tag=area:nowhere",
+            "/actuator/health/nope"
+        }) {
+            HttpResponse<String> missing = get(path, TOKEN);
+
+            assertThat(missing.statusCode()).as(path).isEqualTo(404);
+            assertThat(missing.headers().firstValue("Content-Type"))
+                    .as(path)
+                    .hasValueSatisfying(type -> assertThat(type).startsWith("application/json"));
+            JsonNode body = JSON.readTree(missing.body());
+            assertThat(body.path("code").asText()).as(path).isEqualTo("0002");
+            assertThat(body.path("info").asText()).as(path).isEqualTo("no such path");
+            assertThat(body.size()).as(path).isEqualTo(3);
+        }
+        assertThat(get("/actuator/metrics/no.such.metric", null).statusCode()).isEqualTo(403);
+    }
+
     private HttpResponse<String> get(String path, String token) throws Exception {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
                 .GET();

@@ -8,12 +8,13 @@ import com.xxl.job.core.biz.impl.ExecutorBizImpl;
 import com.xxl.job.core.executor.XxlJobExecutor;
 import com.xxl.job.core.handler.annotation.XxlJob;
 import com.xxl.job.core.log.XxlJobFileAppender;
-import com.xxl.job.core.thread.JobLogFileCleanThread;
 import com.xxl.job.core.thread.TriggerCallbackThread;
 import java.lang.reflect.Field;
 import java.lang.reflect.Method;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import lombok.extern.slf4j.Slf4j;
@@ -40,6 +41,7 @@ public class BeanOnlyXxlJobExecutor extends XxlJobExecutor
     private ApplicationContext context;
     private ExecutorHttpServer server;
     private ExecutorRegistration registration;
+    private ExecutorLogRetention logRetention;
 
     /** {@code tokenLimit} counts wrong access tokens presented to the endpoint (the app's is in Redis). */
     public BeanOnlyXxlJobExecutor(ExecutorSettings settings, AdminAuthLimit tokenLimit) {
@@ -76,7 +78,11 @@ public class BeanOnlyXxlJobExecutor extends XxlJobExecutor
         String address = registeredAddress(server.boundAddress());
         registerHandlers();
         initConsoles();
-        clearStopFlag(JobLogFileCleanThread.getInstance()).start(settings.logRetentionDays());
+        // Ours, not the library's JobLogFileCleanThread: that one deleted every folder of the log path whose name
+        // began with a date, whatever it held (ExecutorLogRetention).
+        logRetention = new ExecutorLogRetention(
+                Path.of(XxlJobFileAppender.getLogPath()), settings.logRetentionDays(), Clock.systemDefaultZone());
+        logRetention.start();
         clearStopFlag(TriggerCallbackThread.getInstance()).start();
         registration = new ExecutorRegistration(
                 settings.hasConsole() ? getAdminBizList() : null,
@@ -113,6 +119,9 @@ public class BeanOnlyXxlJobExecutor extends XxlJobExecutor
         }
         if (registration != null) {
             registration.stop();
+        }
+        if (logRetention != null) {
+            logRetention.stop();
         }
         server.close();
         super.destroy();
@@ -185,9 +194,9 @@ public class BeanOnlyXxlJobExecutor extends XxlJobExecutor
     }
 
     /**
-     * The library's log-cleaning and callback threads are JVM-wide singletons whose stop flag is never cleared, so
+     * The library's callback thread is a JVM-wide singleton whose stop flag is never cleared, so
      * after one executor stopped (a test, a restarted context) the next one's callbacks to the console would never
-     * be sent; clear it before starting them.
+     * be sent; clear it before starting it.
      */
     private static <T> T clearStopFlag(T singleton) {
         try {

@@ -16,6 +16,7 @@ import org.springframework.context.MessageSourceResolvable;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.converter.HttpMessageNotReadableException;
+import org.springframework.web.ErrorResponseException;
 import org.springframework.web.HttpMediaTypeNotAcceptableException;
 import org.springframework.web.HttpMediaTypeNotSupportedException;
 import org.springframework.web.HttpRequestMethodNotSupportedException;
@@ -29,6 +30,7 @@ import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.context.request.async.AsyncRequestNotUsableException;
 import org.springframework.web.method.annotation.HandlerMethodValidationException;
 import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
+import org.springframework.web.server.ResponseStatusException;
 import org.springframework.web.servlet.resource.NoResourceFoundException;
 
 /**
@@ -161,6 +163,38 @@ public class GlobalExceptionHandler {
     public ResponseEntity<Response<Void>> clientGone(Exception e) {
         log.info("client gone before its answer was written: {}", e.toString());
         return null;
+    }
+
+    /**
+     * A refusal Spring or a framework endpoint threw with its own status ({@code ResponseStatusException} and its
+     * kin: the actuator's 400 for an operator's malformed query, {@code ?tag=bad} on a metric). A 4xx is the caller's
+     * error: that status, {@code 0002} and the refusal's reason; before, the catch-all below answered it 500
+     * {@code 0001} with an ERROR and a stack trace, as if we had failed. Anything else is still our failure.
+     */
+    @ExceptionHandler(ErrorResponseException.class)
+    public ResponseEntity<Response<Void>> refusedWithStatus(ErrorResponseException e) {
+        if (!e.getStatusCode().is4xxClientError()) {
+            return unexpected(e);
+        }
+        String reason = e instanceof ResponseStatusException status
+                ? status.getReason()
+                : e.getBody().getDetail();
+        return ResponseEntity.status(e.getStatusCode())
+                .headers(e.getHeaders())
+                .body(failure(
+                        ResponseCode.ILLEGAL_PARAMETER.getCode(),
+                        "illegal parameter: "
+                                + (shown(reason)
+                                        ? reason
+                                        : "refused (" + e.getStatusCode().value() + ")")));
+    }
+
+    /** A reason fit to answer: short printable ASCII (a framework's fixed text, never a client's bytes copied out). */
+    private static boolean shown(String reason) {
+        return reason != null
+                && !reason.isBlank()
+                && reason.length() <= 200
+                && reason.chars().allMatch(c -> c >= 0x20 && c < 0x7f);
     }
 
     @ExceptionHandler(Exception.class)
