@@ -34,13 +34,34 @@ public final class NotifyBackoff {
             Duration.ofHours(6),
             Duration.ofHours(6));
 
+    /** The shortest wait: below it a partner's restart outlasts the whole schedule. */
+    public static final Duration MIN_WAIT = Duration.ofSeconds(1);
+
+    /** The longest wait: beyond it a retry is no longer the same conversation (and far enough, not a writable time). */
+    public static final Duration MAX_WAIT = Duration.ofDays(30);
+
     private final List<Duration> schedule;
     private final double jitter;
     private final DoubleSupplier random;
 
+    /**
+     * Refuses, at start, a schedule under which a callback could be lost to a blip or never tried again in a useful
+     * time: no wait at all (one attempt, then FAIL), a wait under {@link #MIN_WAIT} (Spring reads
+     * {@code gbm.notify.backoff=15,15,30} as milliseconds: every task failed for good within a tenth of a second) or
+     * over {@link #MAX_WAIT}.
+     */
     public NotifyBackoff(List<Duration> schedule, double jitter, DoubleSupplier random) {
         if (jitter < 0 || jitter >= 1) {
             throw new IllegalArgumentException("jitter must be in [0, 1)");
+        }
+        if (schedule.isEmpty()) {
+            throw new IllegalArgumentException("gbm.notify.backoff needs at least one wait (e.g. 15s,1m,10m)");
+        }
+        for (Duration wait : schedule) {
+            if (wait.compareTo(MIN_WAIT) < 0 || wait.compareTo(MAX_WAIT) > 0) {
+                throw new IllegalArgumentException("gbm.notify.backoff waits must be from 1s to 30 days, got " + wait
+                        + " (a bare number is milliseconds: write 15s, 3m, 1h)");
+            }
         }
         this.schedule = List.copyOf(schedule);
         this.jitter = jitter;

@@ -52,4 +52,40 @@ class NotifyBackoffTest {
         assertThatThrownBy(() -> new NotifyBackoff(List.of(Duration.ofSeconds(1)), 1.0, () -> 0.5))
                 .isInstanceOf(IllegalArgumentException.class);
     }
+
+    @Test
+    void aScheduleNoPartnerCouldRecoverInIsRefusedAtStart() {
+        // gbm.notify.backoff=15,15,30: Spring reads a bare number as milliseconds, and every task failed for good
+        // within a tenth of a second of its first failure.
+        assertThatThrownBy(
+                        () -> new NotifyBackoff(List.of(Duration.ofMillis(15), Duration.ofMillis(30)), 0.2, () -> 0.5))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("gbm.notify.backoff")
+                .hasMessageContaining("15s");
+        assertThatThrownBy(() -> new NotifyBackoff(List.of(Duration.ZERO), 0.2, () -> 0.5))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new NotifyBackoff(List.of(Duration.ofSeconds(-15)), 0.2, () -> 0.5))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new NotifyBackoff(List.of(), 0.2, () -> 0.5))
+                .as("no wait at all: one attempt, then FAIL")
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void aWaitBeyondThirtyDaysIsRefusedAtStart() {
+        // A retry in the year 2,700,000 could not even be written (times outside 1-9999 are refused before SQL).
+        assertThatThrownBy(() -> new NotifyBackoff(List.of(Duration.ofDays(1_000_000_000L)), 0.2, () -> 0.5))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("30 days");
+        assertThatThrownBy(() -> new NotifyBackoff(List.of(Duration.ofDays(30).plusSeconds(1)), 0, () -> 0.5))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void theBoundsThemselvesAreAccepted() {
+        NotifyBackoff backoff = new NotifyBackoff(List.of(Duration.ofSeconds(1), Duration.ofDays(30)), 0, () -> 0.5);
+
+        assertThat(backoff.delayAfter(1)).isEqualTo(Duration.ofSeconds(1));
+        assertThat(backoff.delayAfter(2)).isEqualTo(Duration.ofDays(30));
+    }
 }
