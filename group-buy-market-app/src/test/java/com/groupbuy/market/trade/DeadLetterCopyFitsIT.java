@@ -5,11 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.groupbuy.market.support.CloseCheckQueues;
 import com.groupbuy.market.support.IntegrationTest;
+import com.groupbuy.market.support.MallQueues;
+import com.groupbuy.market.support.RawAmqpPublisher;
 import com.groupbuy.market.trigger.listener.RecordedMessageListener;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.File;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -30,7 +33,8 @@ import org.springframework.test.context.TestPropertySource;
  * for publisher confirms. On main the copy therefore never landed, the bundle was handed back and delivered again,
  * over and over, and every attempt left a channel of the publisher connection waiting for a confirm that never comes
  * — at 2047 the connection can open none, and no partner callback, close check or copy can be published until a
- * restart. Now the copy keeps the id in a header of its own, lands once, and the bundle is acknowledged.
+ * restart. Now the copy keeps the id in a header of its own, lands once, and the bundle is acknowledged. The same holds
+ * for the refund consumer and a message whose id, content type and header name are bytes that are not UTF-8.
  * <p>
  * Needs {@code rabbitmqctl} able to reach the broker (as {@code MqPartnerUserIT}): it counts the publisher
  * connection's channels.
@@ -43,9 +47,18 @@ class DeadLetterCopyFitsIT {
     private static final String QUEUE = QUEUES.queue();
     private static final String DEAD = QUEUES.deadLetter();
 
+    private static final String INTERNAL = "gbm_t_copyfit_internal_" + QUEUES.suffix();
+    private static final String REFUNDS = "gbm_t_copyfit_refund_" + QUEUES.suffix();
+    private static final String REFUNDS_DEAD = REFUNDS + ".dead";
+
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) {
         QUEUES.register(registry);
+        registry.add("gbm.mq.refund-consumer.enabled", () -> "true");
+        registry.add("gbm.mq.internal-exchange", () -> INTERNAL);
+        registry.add("gbm.mq.refund-consumer.queue", () -> REFUNDS);
+        registry.add("gbm.mq.refund-consumer.dead-letter-queue", () -> REFUNDS_DEAD);
+        registry.add("gbm.mq.refund-consumer.retry-delay", () -> "20ms");
     }
 
     /** The test's own connection: the app's template publishes on the app's publisher connection, counted here. */
@@ -56,7 +69,8 @@ class DeadLetterCopyFitsIT {
     @AfterAll
     static void dropBrokerObjects() {
         OWN.destroy();
-        QUEUES.delete();
+        QUEUES.delete(REFUNDS, REFUNDS_DEAD);
+        MallQueues.onBroker(admin -> admin.deleteExchange(INTERNAL));
     }
 
     @Autowired
@@ -91,6 +105,51 @@ class DeadLetterCopyFitsIT {
         assertThat(publisherChannels()).isLessThanOrEqualTo(channelsBefore);
     }
 
+    /**
+     * A message on the refund consumer's queue from a client that sends bytes that are not UTF-8: 100 bytes 0xFF as
+     * its id, 90 bytes 0xFE as its content type, a header named with 90 bytes 0xFF. The client reads each such byte as
+     * U+FFFD, three bytes when written again: none of them fits a short string any more. On main its copy could never
+     * be written and it came back every retry delay, forever. Now it is dead-lettered once, with what did not fit in
+     * headers of ours, and acknowledged.
+     */
+    @Test
+    void aMessageWithNamesInBytesThatAreNotUtf8IsDeadLetteredOnceWithWhatDidNotFitInHeaders() throws Exception {
+        double deadBefore = refundsDead();
+        RawAmqpPublisher.publish(
+                REFUNDS,
+                filled(100, 0xFF),
+                filled(90, 0xFE),
+                filled(90, 0xFF),
+                "not json".getBytes(StandardCharsets.UTF_8));
+
+        Message copy = awaitDeadLetter(REFUNDS_DEAD);
+
+        assertThat(copy.getMessageProperties().<String>getHeader(RecordedMessageListener.MESSAGE_ID_HEADER))
+                .isEqualTo("\uFFFD".repeat(100));
+        assertThat(copy.getMessageProperties().<String>getHeader(RecordedMessageListener.CONTENT_TYPE_HEADER))
+                .isEqualTo("\uFFFD".repeat(90));
+        assertThat(copy.getMessageProperties().<List<Object>>getHeader(RecordedMessageListener.DROPPED_HEADERS_HEADER))
+                .containsExactly("\uFFFD".repeat(90));
+        assertThat(copy.getMessageProperties().<String>getHeader(RecordedMessageListener.DEAD_REASON_HEADER))
+                .contains("message id longer than 64 characters");
+        assertThat(new String(copy.getBody(), StandardCharsets.UTF_8)).isEqualTo("not json");
+        assertThat(refundsDead()).isEqualTo(deadBefore + 1);
+        awaitEmpty(REFUNDS);
+    }
+
+    private static byte[] filled(int length, int value) {
+        byte[] bytes = new byte[length];
+        Arrays.fill(bytes, (byte) value);
+        return bytes;
+    }
+
+    private double refundsDead() {
+        return meters.get("gbm.mq.refund.consumed")
+                .tag("outcome", "dead")
+                .counter()
+                .count();
+    }
+
     private void publishBundle(String checkId) {
         String body = "{\"checks\":[{\"id\":\"" + checkId + "\",\"body\":{\"check\":\"nope\"}}]}";
         RABBIT.send(
@@ -104,15 +163,20 @@ class DeadLetterCopyFitsIT {
 
     /** The next copy on the dead-letter queue; on failure, how many channels the publisher connection holds. */
     private Message awaitDeadLetter() throws Exception {
+        return awaitDeadLetter(DEAD);
+    }
+
+    private Message awaitDeadLetter(String queue) throws Exception {
         long deadline = System.currentTimeMillis() + 15_000;
         while (System.currentTimeMillis() < deadline) {
-            Message message = RABBIT.receive(DEAD);
+            Message message = RABBIT.receive(queue);
             if (message != null) {
                 return message;
             }
             Thread.sleep(50);
         }
-        throw new AssertionError("no dead-letter copy within 15 s; deliveries decided dead: " + dead()
+        throw new AssertionError("no dead-letter copy on " + queue + " within 15 s; close checks decided dead: "
+                + dead() + ", refunds: " + refundsDead()
                 + ", channels of the publisher connection: " + publisherChannels());
     }
 
