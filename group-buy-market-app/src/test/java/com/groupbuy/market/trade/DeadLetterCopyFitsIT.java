@@ -17,10 +17,12 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 import org.springframework.amqp.core.Message;
 import org.springframework.amqp.core.MessageBuilder;
 import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
 import org.springframework.amqp.rabbit.core.RabbitTemplate;
+import org.springframework.amqp.rabbit.listener.SimpleMessageListenerContainer;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -40,6 +42,7 @@ import org.springframework.test.context.TestPropertySource;
  * connection's channels.
  */
 @IntegrationTest
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestPropertySource(properties = {"gbm.close-check.retry-delay=20ms", "gbm.notify.backoff=1h,1h"})
 class DeadLetterCopyFitsIT {
 
@@ -66,8 +69,14 @@ class DeadLetterCopyFitsIT {
 
     private static final RabbitTemplate RABBIT = new RabbitTemplate(OWN);
 
+    /**
+     * Stops the app's consumers first: the close-check queue deleted under its consumer is declared again at once
+     * (CloseCheckConfig), which would leave it on the shared broker.
+     */
     @AfterAll
-    static void dropBrokerObjects() {
+    void dropBrokerObjects() {
+        closeCheckListenerContainer.stop();
+        refundPlaceListenerContainer.stop();
         OWN.destroy();
         QUEUES.delete(REFUNDS, REFUNDS_DEAD);
         MallQueues.onBroker(admin -> admin.deleteExchange(INTERNAL));
@@ -78,6 +87,12 @@ class DeadLetterCopyFitsIT {
 
     @Autowired
     MeterRegistry meters;
+
+    @Autowired
+    SimpleMessageListenerContainer closeCheckListenerContainer;
+
+    @Autowired
+    SimpleMessageListenerContainer refundPlaceListenerContainer;
 
     @Test
     void aCheckIdNoShortStringHoldsIsDeadLetteredOnceWithItsIdInAHeaderAndLeaksNoChannel() throws Exception {
