@@ -6,6 +6,7 @@ import com.groupbuy.market.infrastructure.gateway.NotifyChannelRouter;
 import com.groupbuy.market.infrastructure.gateway.mq.AmqpNotifyGateway;
 import com.groupbuy.market.infrastructure.gateway.mq.CloseCheckPublisher;
 import com.groupbuy.market.infrastructure.gateway.mq.MqExchangeGuard;
+import com.groupbuy.market.types.mq.AmqpShortString;
 import com.groupbuy.market.types.net.NotifyUrlPolicy;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.binder.MeterBinder;
@@ -111,8 +112,10 @@ public class MqConfig {
                     String problem = null;
                     if (name == null || name.isBlank()) {
                         problem = "is empty";
-                    } else if (name.length() > 255) {
-                        problem = "is longer than 255 characters";
+                    } else if (!AmqpShortString.fits(name)) {
+                        // Bytes, not characters: 86 CJK characters passed a count of characters, every declare and
+                        // publish then failed in the client, and each publish held a channel (AmqpShortString).
+                        problem = "is longer than " + AmqpShortString.MAX_BYTES + " bytes of UTF-8";
                     } else if (name.equals(mq.getExchange())) {
                         problem = "is the shared exchange every partner may bind (gbm.mq.exchange)";
                     } else if (name.equals(mq.getInternalExchange())) {

@@ -36,6 +36,16 @@ class PartnerExchangesCheckTest {
                 .hasMessageContaining("[s01].[c01] = ' ' is empty");
     }
 
+    /** AMQP names are 255 bytes of UTF-8: 86 CJK characters are 258 bytes, which the broker can never take. */
+    @Test
+    void aNameLongerThan255BytesRefusesTheStartHoweverFewItsCharacters() {
+        assertThatThrownBy(() -> MqConfig.checkPartnerExchanges(mq(Map.of("s01", Map.of("c01", "\u5546".repeat(86))))))
+                .hasMessageContaining("[s01].[c01]")
+                .hasMessageContaining("longer than 255 bytes");
+        assertThatCode(() -> MqConfig.checkPartnerExchanges(mq(Map.of("s01", Map.of("c01", "\u5546".repeat(85))))))
+                .doesNotThrowAnyException();
+    }
+
     @Test
     void twoPartnersOnOneExchangeRefuseTheStart() {
         Map<String, Map<String, String>> byPartner = new LinkedHashMap<>();

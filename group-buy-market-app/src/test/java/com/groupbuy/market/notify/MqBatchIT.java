@@ -136,6 +136,37 @@ class MqBatchIT {
         assertThat(mall.forTeam(returned)).isEmpty();
     }
 
+    /**
+     * A task whose routing key the outbox holds (64 characters) but AMQP cannot (64 four-byte characters are 256 bytes
+     * of UTF-8; a key written under an earlier setting): the client refused its publish only while writing it, after
+     * counting it for confirms. On main that failure stopped the page, so every task after it failed an attempt it
+     * never had (and the channel waited for that confirm for good, out of the cache). Now it is not handed to the
+     * client: its own attempt fails, naming why, and the rest of the page goes out.
+     */
+    @Test
+    void aRoutingKeyTheWireCannotCarryFailsOnlyItsOwnTask() throws Exception {
+        List<String> teams = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            teams.add(insert(i == 4 ? "\uD83D\uDE00".repeat(64) : BOUND));
+        }
+        String unframeable = teams.get(4);
+
+        NotifyRunSummary run = notifyService.deliverAllDue();
+
+        assertThat(run.claimed()).isEqualTo(10);
+        assertThat(run.delivered()).isEqualTo(9);
+        assertThat(run.retried()).isEqualTo(1);
+        assertThat(jdbc.queryForObject(
+                        "SELECT a.error FROM notify_attempt a JOIN notify_task t ON t.id = a.task_id "
+                                + "WHERE t.team_id = ?",
+                        String.class,
+                        unframeable))
+                .contains("routing key longer than 255 bytes");
+        await(() -> teams.stream()
+                .filter(t -> !t.equals(unframeable))
+                .allMatch(t -> mall.forTeam(t).size() == 1));
+    }
+
     @Test
     void aTaskOfTheBatchWhoseLeaseWasTakenOverIsNotFinishedAndTheOthersAre() throws Exception {
         List<String> teams = new ArrayList<>();

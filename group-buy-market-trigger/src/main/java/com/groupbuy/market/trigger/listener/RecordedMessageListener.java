@@ -3,13 +3,17 @@ package com.groupbuy.market.trigger.listener;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.groupbuy.market.domain.trade.model.valobj.ConsumeOutcome;
+import com.groupbuy.market.types.mq.AmqpShortString;
 import com.rabbitmq.client.Channel;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
@@ -38,6 +42,16 @@ public abstract class RecordedMessageListener<T> implements ChannelAwareMessageL
     public static final String DEAD_REASON_HEADER = "x-gbm-dead-reason";
     public static final String ATTEMPTS_HEADER = "x-gbm-attempts";
     public static final String ORIGINAL_ROUTING_KEY_HEADER = "x-gbm-original-routing-key";
+    /**
+     * The message id, kept whole here when it cannot be the copy's message id: longer than an AMQP short string once
+     * written (a bundle's check id of 256 characters; an id sent in bytes that are not UTF-8, which the client reads
+     * as U+FFFD, three bytes each when written again).
+     */
+    public static final String MESSAGE_ID_HEADER = "x-gbm-message-id";
+    /** The content type, kept here when it cannot be the copy's for the same reason. */
+    public static final String CONTENT_TYPE_HEADER = "x-gbm-content-type";
+    /** Names of the delivery's headers (or of tables nested in them) left off the copy: no short string holds them. */
+    public static final String DROPPED_HEADERS_HEADER = "x-gbm-dropped-headers";
 
     /**
      * How long a dead-letter copy waits for the broker's confirm (as {@code gbm.mq.confirm-timeout}'s default); past it
@@ -190,14 +204,30 @@ public abstract class RecordedMessageListener<T> implements ChannelAwareMessageL
     protected final boolean deadLetter(Message delivery, String messageId, byte[] body, ConsumeOutcome outcome) {
         MessageProperties properties = delivery.getMessageProperties();
         MessageProperties copy = new MessageProperties();
-        copy.getHeaders().putAll(properties.getHeaders());
+        // Only what the wire can carry: a field the client cannot write fails the publish after it was counted for
+        // confirms, which leaked a channel of the publisher connection per delivery and handed the message back
+        // forever (AmqpShortString says why). What does not fit is kept where it does: the id and content type in
+        // headers of ours, the names of headers left off in one.
+        List<String> dropped = new ArrayList<>();
+        copy.getHeaders().putAll(publishableTable(properties.getHeaders(), dropped));
+        if (!dropped.isEmpty()) {
+            copy.setHeader(DROPPED_HEADERS_HEADER, dropped);
+        }
         copy.setHeader(DEAD_REASON_HEADER, outcome.reason());
         copy.setHeader(ATTEMPTS_HEADER, outcome.attempts());
         if (keepsRoutingKey() && properties.getReceivedRoutingKey() != null) {
             copy.setHeader(ORIGINAL_ROUTING_KEY_HEADER, properties.getReceivedRoutingKey());
         }
-        copy.setMessageId(messageId);
-        copy.setContentType(properties.getContentType());
+        if (AmqpShortString.fits(messageId)) {
+            copy.setMessageId(messageId);
+        } else {
+            copy.setHeader(MESSAGE_ID_HEADER, messageId);
+        }
+        if (AmqpShortString.fits(properties.getContentType())) {
+            copy.setContentType(properties.getContentType());
+        } else {
+            copy.setHeader(CONTENT_TYPE_HEADER, properties.getContentType());
+        }
         copy.setDeliveryMode(MessageDeliveryMode.PERSISTENT);
         // One correlation per copy: its confirm and, the copy being mandatory, its return (which comes first).
         CorrelationData correlation = new CorrelationData(UUID.randomUUID().toString());
@@ -229,6 +259,35 @@ public abstract class RecordedMessageListener<T> implements ChannelAwareMessageL
                 refusal,
                 deadLetterQueue);
         return false;
+    }
+
+    /**
+     * The table without the entries whose names no short string holds, at any depth (their names go to
+     * {@code dropped}); values are long strings and other field types, which the client writes whatever their length.
+     */
+    private static Map<String, Object> publishableTable(Map<?, ?> table, List<String> dropped) {
+        Map<String, Object> kept = new LinkedHashMap<>();
+        table.forEach((name, value) -> {
+            String key = String.valueOf(name);
+            if (AmqpShortString.fits(key)) {
+                kept.put(key, publishableValue(value, dropped));
+            } else {
+                dropped.add(key);
+            }
+        });
+        return kept;
+    }
+
+    private static Object publishableValue(Object value, List<String> dropped) {
+        if (value instanceof Map<?, ?> table) {
+            return publishableTable(table, dropped);
+        }
+        if (value instanceof List<?> list) {
+            List<Object> kept = new ArrayList<>(list.size());
+            list.forEach(element -> kept.add(publishableValue(element, dropped)));
+            return kept;
+        }
+        return value;
     }
 
     /** The body as a JSON object; IllegalArgumentException when it is not one. */

@@ -5,6 +5,7 @@ import com.groupbuy.market.domain.outbox.model.valobj.DeliveryResult;
 import com.groupbuy.market.domain.outbox.model.valobj.NotifyTaskVO;
 import com.groupbuy.market.domain.trade.model.valobj.NotifyRoutes;
 import com.groupbuy.market.infrastructure.ids.UniqueIds;
+import com.groupbuy.market.types.mq.AmqpShortString;
 import com.groupbuy.market.types.security.WebhookSignature;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -128,8 +129,11 @@ public class AmqpNotifyGateway implements INotifyGateway {
             if (results[i] != null) {
                 continue; // not to be published (its partner's exchange is refused)
             }
+            String unframeable;
             if (task.getNotifyMq() == null || task.getNotifyMq().isBlank()) {
                 results[i] = failed(start, "MQ task without a routing key");
+            } else if ((unframeable = unframeable(task)) != null) {
+                results[i] = failed(start, "not published: " + unframeable);
             } else if (publishFailure != null) {
                 results[i] = failed(start, "not published: an earlier publish of its batch failed: " + publishFailure);
             } else if (System.nanoTime() - deadline > 0) {
@@ -152,13 +156,34 @@ public class AmqpNotifyGateway implements INotifyGateway {
     private CorrelationData publish(RabbitOperations operations, NotifyTaskVO task) {
         // One correlation per attempt: a late confirm of an earlier attempt can never be taken for this one.
         CorrelationData correlation = new CorrelationData(task.getWebhookId() + "/" + UniqueIds.hex32());
-        // A partner's message goes to its own exchange when the operator isolated it (no other partner binds there),
-        // else to the shared one; the routing key is the task's either way, never anything a lock carried.
-        String target = NotifyRoutes.REFUND_EVENT_KEY.equals(task.getNotifyMq())
+        operations.send(targetOf(task), task.getNotifyMq(), message(task), correlation);
+        return correlation;
+    }
+
+    /**
+     * A partner's message goes to its own exchange when the operator isolated it (no other partner binds there), else
+     * to the shared one; the routing key is the task's either way, never anything a lock carried.
+     */
+    private String targetOf(NotifyTaskVO task) {
+        return NotifyRoutes.REFUND_EVENT_KEY.equals(task.getNotifyMq())
                 ? exchange.internalExchange()
                 : exchange.exchangeOf(task.getSource(), task.getChannel());
-        operations.send(target, task.getNotifyMq(), message(task), correlation);
-        return correlation;
+    }
+
+    /**
+     * Why the client could not write this task's publish (a name longer than an AMQP short string), or null. Such a
+     * publish is never handed to it: the client refuses it only after counting it for confirms, and its channel then
+     * waits for a confirm that never comes ({@link AmqpShortString}). Start-up refuses such names in the settings; a
+     * task keeps the routing key it was written with (64 characters of up to four bytes each).
+     */
+    private String unframeable(NotifyTaskVO task) {
+        if (!AmqpShortString.fits(task.getNotifyMq())) {
+            return "routing key longer than " + AmqpShortString.MAX_BYTES + " bytes of UTF-8";
+        }
+        String target = targetOf(task);
+        return AmqpShortString.fits(target)
+                ? null
+                : "exchange " + target + " longer than " + AmqpShortString.MAX_BYTES + " bytes of UTF-8";
     }
 
     /** Delivered only on a positive confirm of this very publish that came with no return. */

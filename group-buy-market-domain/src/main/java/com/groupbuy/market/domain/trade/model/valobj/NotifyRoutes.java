@@ -2,6 +2,7 @@ package com.groupbuy.market.domain.trade.model.valobj;
 
 import com.groupbuy.market.domain.outbox.model.entity.NotifyTaskEntity;
 import com.groupbuy.market.domain.outbox.model.valobj.NotifyTarget;
+import com.groupbuy.market.types.mq.AmqpShortString;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -30,6 +31,8 @@ public final class NotifyRoutes {
      * this suffix is the refund event whatever key its row holds, so such rows still go to the internal exchange.
      */
     public static final String REFUND_EVENT_SUFFIX = ":mq";
+    /** The longest routing key a task keeps ({@code notify_task.notify_mq}, characters). */
+    public static final int MAX_ROUTING_KEY = 64;
 
     private final boolean mqEnabled;
     private final Map<String, String> routingKeys;
@@ -41,6 +44,13 @@ public final class NotifyRoutes {
      */
     public NotifyRoutes(
             boolean mqEnabled, Map<String, String> routingKeys, BiFunction<String, String, String> refundUrlOf) {
+        routingKeys.forEach((category, key) -> {
+            String problem = partnerKeyProblem(key);
+            if (problem != null) {
+                throw new IllegalArgumentException(
+                        "refusing to start: gbm.mq.routing-keys." + category + " = '" + key + "' " + problem);
+            }
+        });
         this.mqEnabled = mqEnabled;
         this.routingKeys = Map.copyOf(routingKeys);
         this.refundUrlOf = refundUrlOf;
@@ -177,6 +187,29 @@ public final class NotifyRoutes {
     /** Whether an MQ task is our own refund event, by its task key (rows of earlier versions included). */
     public static boolean isRefundEvent(String notifyType, String taskKey) {
         return NotifyTarget.MQ.equals(notifyType) && taskKey != null && taskKey.endsWith(REFUND_EVENT_SUFFIX);
+    }
+
+    /**
+     * Why a configured routing key cannot carry partners' messages, or null (blank: the category's default). Our refund
+     * event's key sends a message to our internal exchange whatever exchange the partner's is ({@code
+     * AmqpNotifyGateway}): our consumer's queue takes it, so it counted as delivered while no mall ever saw it. The
+     * outbox keeps a task's key in {@value #MAX_ROUTING_KEY} characters, and the wire takes at most 255 bytes.
+     */
+    static String partnerKeyProblem(String key) {
+        if (key == null || key.isBlank()) {
+            return null;
+        }
+        if (REFUND_EVENT_KEY.equals(key)) {
+            return "is our own refund event's key: partners' messages would go to our internal exchange, reach no mall"
+                    + " and count as delivered";
+        }
+        if (key.codePointCount(0, key.length()) > MAX_ROUTING_KEY) {
+            return "is longer than the " + MAX_ROUTING_KEY + " characters the outbox keeps (notify_task.notify_mq)";
+        }
+        if (!AmqpShortString.fits(key)) {
+            return "is longer than an AMQP routing key may be (" + AmqpShortString.MAX_BYTES + " bytes of UTF-8)";
+        }
+        return null;
     }
 
     public String routingKey(String category) {

@@ -1,6 +1,8 @@
 package com.groupbuy.market.domain.trade.model.valobj;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.groupbuy.market.domain.outbox.model.valobj.NotifyTarget;
 import java.util.Map;
@@ -60,5 +62,25 @@ class NotifyRoutesTest {
         assertThat(custom.routingKey("trade_settlement")).isEqualTo("mall.team.done");
         assertThat(custom.routingKey("trade_paid_team2refund")).isEqualTo("mall.refund.formed");
         assertThat(custom.routingKey("trade_unpaid2refund")).isEqualTo("topic.team_refund");
+    }
+
+    /**
+     * A partner's routing key set to our refund event's key sent every MQ partner's completion to our internal
+     * exchange: our refund consumer's queue took it (and dead-lettered it as malformed), the task counted as
+     * delivered, and no mall was ever told its team completed. Such a key, or one the outbox or the wire cannot keep,
+     * refuses the start, naming the setting.
+     */
+    @Test
+    void aRoutingKeyThatWouldNeverReachAMallRefusesTheStart() {
+        assertThatThrownBy(() -> new NotifyRoutes(true, Map.of("trade_settlement", "gbm.refund_event"), (s, c) -> null))
+                .hasMessageContaining("gbm.mq.routing-keys.trade_settlement = 'gbm.refund_event' is our own refund");
+        assertThatThrownBy(() -> new NotifyRoutes(true, Map.of("trade_refund", "k".repeat(65)), (s, c) -> null))
+                .hasMessageContaining("longer than the 64 characters");
+        assertThatThrownBy(
+                        () -> new NotifyRoutes(true, Map.of("trade_refund", "\uD83D\uDE00".repeat(64)), (s, c) -> null))
+                .hasMessageContaining("255 bytes");
+        assertThatCode(() ->
+                        new NotifyRoutes(true, Map.of("trade_settlement", "mall.team_done", "x", " "), (s, c) -> null))
+                .doesNotThrowAnyException();
     }
 }
