@@ -23,6 +23,12 @@ public final class ConsumptionAttempts {
     /** The longest message id a consumption record holds ({@code mq_consumption_record.message_id}, characters). */
     public static final int MAX_MESSAGE_ID = 64;
 
+    /** The most of a message's body a consumption record keeps, in characters. */
+    public static final int MAX_BODY = 1024;
+
+    /** The most of a failure's reason a consumption record and a dead-letter copy keep, in characters. */
+    public static final int MAX_REASON = 500;
+
     /** How the answer for a message out of attempts begins; the rest quotes the last attempt's error. */
     static final String OUT_OF_ATTEMPTS = "out of attempts; last error: ";
 
@@ -79,6 +85,39 @@ public final class ConsumptionAttempts {
         if (outcome.version() >= 0 && !outcome.reason().startsWith(OUT_OF_ATTEMPTS)) {
             records.recordFailure(consumer, messageId, outcome.version(), outcome.reason());
         }
+    }
+
+    /**
+     * An attempt that threw: out of attempts it is due for the dead letters (its record written once the copy lands,
+     * {@link #deadLettered}); else its error is recorded under the version it holds, and the message comes back.
+     */
+    public static ConsumeOutcome failed(
+            IConsumptionRecordRepository records,
+            String consumer,
+            String messageId,
+            int attempt,
+            int version,
+            int maxAttempts,
+            RuntimeException error) {
+        String reason = cut(error.getClass().getSimpleName() + ": " + error.getMessage(), MAX_REASON);
+        if (attempt >= maxAttempts) {
+            return ConsumeOutcome.dead(reason, attempt, version);
+        }
+        records.recordFailure(consumer, messageId, version, reason);
+        return ConsumeOutcome.retry(reason, attempt);
+    }
+
+    /** The message's copy is on the dead-letter queue: its record says so, with the reason. */
+    public static void deadLettered(
+            IConsumptionRecordRepository records, String consumer, String messageId, ConsumeOutcome outcome) {
+        if (outcome.version() >= 0) {
+            records.markFailed(consumer, messageId, outcome.version(), outcome.reason());
+        }
+    }
+
+    /** The text cut to {@code max} characters (a record's body and reason columns are bounded). */
+    public static String cut(String text, int max) {
+        return text == null || text.length() <= max ? text : text.substring(0, max);
     }
 
     private static Start refused(ConsumeOutcome outcome) {

@@ -1,5 +1,9 @@
 package com.groupbuy.market.domain.trade.service.refund;
 
+import static com.groupbuy.market.domain.trade.service.refund.ConsumptionAttempts.MAX_BODY;
+import static com.groupbuy.market.domain.trade.service.refund.ConsumptionAttempts.MAX_REASON;
+import static com.groupbuy.market.domain.trade.service.refund.ConsumptionAttempts.cut;
+
 import com.groupbuy.market.domain.trade.adapter.port.ITeamPlaceReservation;
 import com.groupbuy.market.domain.trade.adapter.repository.IConsumptionRecordRepository;
 import com.groupbuy.market.domain.trade.adapter.repository.IRefundRepository;
@@ -29,9 +33,6 @@ public class RefundPlaceReturnService {
 
     /** The consumer's name in consumption records. */
     public static final String CONSUMER = "refund_place_return";
-
-    private static final int MAX_BODY = 1024;
-    private static final int MAX_REASON = 500;
 
     private final IConsumptionRecordRepository records;
     private final IRefundRepository orders;
@@ -91,19 +92,19 @@ public class RefundPlaceReturnService {
                     released);
             return ConsumeOutcome.done(attempt);
         } catch (RuntimeException e) {
-            String reason = cut(e.getClass().getSimpleName() + ": " + e.getMessage(), MAX_REASON);
-            if (attempt >= maxAttempts) {
-                return ConsumeOutcome.dead(reason, attempt, version);
+            ConsumeOutcome outcome =
+                    ConsumptionAttempts.failed(records, CONSUMER, messageId, attempt, version, maxAttempts, e);
+            if (outcome.action() == ConsumeOutcome.Action.DEAD) {
+                return outcome;
             }
-            records.recordFailure(CONSUMER, messageId, version, reason);
             log.warn(
                     "refund message={} order={} attempt={} of {} failed: {}",
                     messageId,
                     refund.orderId(),
                     attempt,
                     maxAttempts,
-                    reason);
-            return ConsumeOutcome.retry(reason, attempt);
+                    outcome.reason());
+            return outcome;
         }
     }
 
@@ -114,9 +115,7 @@ public class RefundPlaceReturnService {
 
     /** The listener moved the message to the dead-letter queue: the record says so, with the reason. */
     public void deadLettered(String messageId, ConsumeOutcome outcome) {
-        if (outcome.version() >= 0) {
-            records.markFailed(CONSUMER, messageId, outcome.version(), outcome.reason());
-        }
+        ConsumptionAttempts.deadLettered(records, CONSUMER, messageId, outcome);
         log.warn(
                 "refund message={} dead-lettered after {} attempt(s): {}",
                 messageId,
@@ -138,9 +137,5 @@ public class RefundPlaceReturnService {
             return false;
         }
         return reservation.releaseOrder(order.getTeamId(), order.getOrderId());
-    }
-
-    private static String cut(String text, int max) {
-        return text == null || text.length() <= max ? text : text.substring(0, max);
     }
 }

@@ -1,5 +1,9 @@
 package com.groupbuy.market.domain.trade.service.timeout;
 
+import static com.groupbuy.market.domain.trade.service.refund.ConsumptionAttempts.MAX_BODY;
+import static com.groupbuy.market.domain.trade.service.refund.ConsumptionAttempts.MAX_REASON;
+import static com.groupbuy.market.domain.trade.service.refund.ConsumptionAttempts.cut;
+
 import com.groupbuy.market.domain.trade.adapter.repository.IConsumptionRecordRepository;
 import com.groupbuy.market.domain.trade.adapter.repository.IRefundRepository;
 import com.groupbuy.market.domain.trade.model.entity.MemberOrderView;
@@ -30,8 +34,6 @@ import lombok.extern.slf4j.Slf4j;
 public class CloseCheckService {
 
     public static final String CONSUMER = "close_check";
-    private static final int MAX_BODY = 1024;
-    private static final int MAX_REASON = 500;
 
     private final IConsumptionRecordRepository records;
     private final IRefundRepository orders;
@@ -145,11 +147,11 @@ public class CloseCheckService {
                     Duration.between(check.closeAt(), Instant.now(clock)).toMillis());
             return ConsumeOutcome.done(attempt);
         } catch (RuntimeException e) {
-            String reason = cut(e.getClass().getSimpleName() + ": " + e.getMessage(), MAX_REASON);
-            if (attempt >= maxAttempts) {
-                return ConsumeOutcome.dead(reason, attempt, version);
+            ConsumeOutcome outcome =
+                    ConsumptionAttempts.failed(records, CONSUMER, messageId, attempt, version, maxAttempts, e);
+            if (outcome.action() == ConsumeOutcome.Action.DEAD) {
+                return outcome;
             }
-            records.recordFailure(CONSUMER, messageId, version, reason);
             log.warn(
                     "close check message={} team={} order={} attempt={} of {} failed: {}",
                     messageId,
@@ -157,8 +159,8 @@ public class CloseCheckService {
                     check.orderId(),
                     attempt,
                     maxAttempts,
-                    reason);
-            return ConsumeOutcome.retry(reason, attempt);
+                    outcome.reason());
+            return outcome;
         }
     }
 
@@ -169,9 +171,7 @@ public class CloseCheckService {
 
     /** The listener moved the message to the dead-letter queue: the record says so, with the reason. */
     public void deadLettered(String messageId, ConsumeOutcome outcome) {
-        if (outcome.version() >= 0) {
-            records.markFailed(CONSUMER, messageId, outcome.version(), outcome.reason());
-        }
+        ConsumptionAttempts.deadLettered(records, CONSUMER, messageId, outcome);
         log.warn(
                 "close check message={} dead-lettered after {} attempt(s): {}",
                 messageId,
@@ -224,9 +224,5 @@ public class CloseCheckService {
             return false;
         }
         return true;
-    }
-
-    private static String cut(String text, int max) {
-        return text == null || text.length() <= max ? text : text.substring(0, max);
     }
 }
