@@ -132,8 +132,25 @@ public class CrowdTagImportService {
             afterId = page.get(page.size() - 1).id();
         } while (page.size() == batchSize);
 
-        bitmap.publish(job.getTagId(), runId, job.getBatchId());
+        // Recorded before it is published. Published first, a record that then failed (a database blip, a deadlock)
+        // left a tag whose members Redis admitted while the database said it was never imported: once Redis lost its
+        // data the repair found nothing to rebuild and the admitted members were refused. Recorded first, a failed
+        // record publishes nothing (as if the run never happened), and a failed publish leaves what was live before
+        // (the previous run's members, or none) while the database says imported: a loss of that bitmap is answered
+        // from the member rows and rebuilt, as for any imported tag. Either way the run is reported failed and a
+        // run again publishes and records both.
         tags.finishJob(job.getTagId(), job.getBatchId(), members);
+        try {
+            bitmap.publish(job.getTagId(), runId, job.getBatchId());
+        } catch (RuntimeException e) {
+            log.error(
+                    "crowd tag import tag={} batch={} recorded done (members={}) but not published: the previous "
+                            + "members stay live until the job is run again",
+                    job.getTagId(),
+                    job.getBatchId(),
+                    members);
+            throw e;
+        }
         log.info(
                 "crowd tag import tag={} batch={} members={} batches={} partners={}",
                 job.getTagId(),

@@ -109,7 +109,7 @@ class CrowdTagImportServiceTest {
         assertThat(result.batches()).isEqualTo(2);
         // Keyset: each page starts after the last row id of the previous one.
         assertThat(events)
-                .containsExactly("page>0", "stage 7", "page>70", "stage 7", "page>140", "publish", "finish 14");
+                .containsExactly("page>0", "stage 7", "page>70", "stage 7", "page>140", "finish 14", "publish");
         assertThat(staged).hasSize(14).doesNotHaveDuplicates();
     }
 
@@ -121,7 +121,7 @@ class CrowdTagImportServiceTest {
         TagImportResult result = new CrowdTagImportService(tags, bitIndex, bitmap, 7).importMembers("b1");
 
         assertThat(result.batches()).isEqualTo(2);
-        assertThat(events).containsExactly("page>0", "stage 7", "page>7", "stage 2", "publish", "finish 9");
+        assertThat(events).containsExactly("page>0", "stage 7", "page>7", "stage 2", "finish 9", "publish");
     }
 
     @Test

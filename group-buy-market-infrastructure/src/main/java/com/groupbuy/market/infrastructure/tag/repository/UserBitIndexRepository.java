@@ -15,6 +15,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.atomic.AtomicLongArray;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Repository;
 
@@ -36,6 +37,16 @@ public class UserBitIndexRepository implements IUserBitIndexRepository {
     private final Cache<PartnerUserVO, Long> found;
     /** Users without a position yet: as many as callers invent, so bounded, and evicting only one another. */
     private final Cache<PartnerUserVO, Boolean> absent;
+    /**
+     * Assignments so far, per stripe of users: a lookup that read "no position" keeps it only if no assignment of a
+     * user of its stripe happened since it began. Without it a lookup that read the table just before an import on this
+     * instance gave the user a position cached its "none" after the import had cleared the user's entry, and the user
+     * it had just imported was a non-member here for the TTL (UserBitIndexStaleAbsenceIT). Striped so that an import
+     * running beside a flood of invented ids still lets most of their "none" be kept.
+     */
+    private final AtomicLongArray assignments = new AtomicLongArray(STRIPES);
+
+    private static final int STRIPES = 1024;
 
     public UserBitIndexRepository(ICrowdUserIndexDao dao, @Value("${gbm.tag.user-index-cache-ttl:30s}") Duration ttl) {
         this.dao = dao;
@@ -63,6 +74,8 @@ public class UserBitIndexRepository implements IUserBitIndexRepository {
         byPartner.forEach((partner, userIds) -> positions.putAll(assign(partner, userIds)));
         positions.forEach((user, position) -> {
             found.put(user, position);
+            // Counted before the entry is cleared: a lookup's "none" put after this clear sees the count moved.
+            assignments.incrementAndGet(stripe(user));
             absent.invalidate(user);
         });
         return positions;
@@ -87,6 +100,8 @@ public class UserBitIndexRepository implements IUserBitIndexRepository {
         if (absent.getIfPresent(user) != null) {
             return null;
         }
+        int stripe = stripe(user);
+        long assignmentsBefore = assignments.get(stripe);
         try {
             // No position fails the load (Guava caches no failure; concurrent callers of the user share it), so a
             // user without one never takes a place among the positions given.
@@ -100,10 +115,20 @@ public class UserBitIndexRepository implements IUserBitIndexRepository {
         } catch (ExecutionException e) {
             if (e.getCause() == NoPosition.INSTANCE) {
                 absent.put(user, Boolean.TRUE);
+                // An assignment since the read (its position may be newer than what the read saw, and it may have
+                // cleared the entry before the put above): the "none" is not kept. Checked after the put, so either
+                // the assignment's clear comes after the put or this check sees the assignment.
+                if (assignments.get(stripe) != assignmentsBefore) {
+                    absent.invalidate(user);
+                }
                 return null;
             }
             throw new IllegalStateException("cannot read the bit position of user " + user, e.getCause());
         }
+    }
+
+    private static int stripe(PartnerUserVO user) {
+        return Math.floorMod(user.hashCode(), STRIPES);
     }
 
     /** The load's "no position yet": checked, so Guava hands it back as the cause of an {@link ExecutionException}. */
