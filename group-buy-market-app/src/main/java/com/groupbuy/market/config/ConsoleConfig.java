@@ -1,6 +1,7 @@
 package com.groupbuy.market.config;
 
 import com.groupbuy.market.config.outage.OutageProperties;
+import com.groupbuy.market.trigger.http.admin.AdminActionParameters;
 import com.groupbuy.market.trigger.http.admin.AdminAuthGuardFilter;
 import com.groupbuy.market.trigger.http.admin.AdminAuthLimit;
 import com.groupbuy.market.trigger.http.admin.AdminTokenInterceptor;
@@ -34,11 +35,17 @@ public class ConsoleConfig implements WebMvcConfigurer {
 
     /**
      * The admin API refuses a caller without the token before a handler binds its parameters or reads its body (403
-     * whatever it sent). The console's login and logout ({@code console/session}) are for callers without it.
+     * whatever it sent). The console's login and logout ({@code console/session}) are for callers without it. Then an
+     * action that changes state refuses a parameter its handler does not declare, or one given twice ({@link
+     * AdminActionParameters}); signing in and out are left out: they act on no order or callback, and refusing a
+     * sign-out over a stray parameter would keep its session alive.
      */
     @Override
     public void addInterceptors(InterceptorRegistry registry) {
         registry.addInterceptor(new AdminTokenInterceptor(adminToken))
+                .addPathPatterns("/api/v1/gbm/admin/**")
+                .excludePathPatterns("/api/v1/gbm/admin/console/session");
+        registry.addInterceptor(new AdminActionParameters())
                 .addPathPatterns("/api/v1/gbm/admin/**")
                 .excludePathPatterns("/api/v1/gbm/admin/console/session");
     }

@@ -9,6 +9,7 @@ import com.groupbuy.market.support.TestJson;
 import com.groupbuy.market.tag.CrowdTagFixture;
 import java.net.http.HttpResponse;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -31,6 +32,8 @@ class AdminRefusalIT {
 
     @Autowired
     JdbcTemplate jdbc;
+
+    private static final AtomicInteger SEQ = new AtomicInteger();
 
     private final AdminClient admin = new AdminClient(() -> port);
 
@@ -100,6 +103,118 @@ class AdminRefusalIT {
                 .path("data");
         assertThat(board.isArray()).isTrue();
         assertThat(board).isEmpty();
+    }
+
+    /**
+     * An action that changes state takes only the parameters it declares, each once: anything else is 400 {@code 0002}
+     * naming the parameter, and nothing is done. Before, Spring ignored an unknown parameter and took the first of a
+     * repeated one: {@code redrive-failed?Source=s01} (a capital S) meant "no filter" and re-drove every partner's FAIL
+     * tasks; {@code deliver-now?all=true&all=false} moved every waiting retry.
+     */
+    @Test
+    void aStateChangingCallWithAnUnknownOrRepeatedParameterIsRefusedNamingItAndDoesNothing() throws Exception {
+        String mine = failedTask("refs01", "c01");
+        String other = failedTask("refs02", "c02");
+        String waiting = failedTask("refs03", "c03");
+        jdbc.update(
+                "UPDATE notify_task SET notify_status = 2, next_attempt_time = UTC_TIMESTAMP(3) + INTERVAL 3 HOUR "
+                        + "WHERE team_id = ?",
+                waiting);
+        String id =
+                String.valueOf(jdbc.queryForObject("SELECT id FROM notify_task WHERE team_id = ?", Long.class, mine));
+        String[][] calls = {
+            {"/api/v1/gbm/admin/notify/redrive-failed?Source=refs01", "'Source' is not a parameter"},
+            {"/api/v1/gbm/admin/notify/redrive-failed?Source=refs01&channel=c01", "'Source' is not a parameter"},
+            {"/api/v1/gbm/admin/notify/redrive-failed?source=refs01&channel=c01&source=refs02", "'source' is given more"
+            },
+            {"/api/v1/gbm/admin/notify/redrive-failed?partner=refs01", "'partner' is not a parameter"},
+            {"/api/v1/gbm/admin/notify/tasks/" + id + "/redrive?dryRun=true", "'dryRun' is not a parameter"},
+            {"/api/v1/gbm/admin/notify/tasks/deliver-now?all=true&all=false", "'all' is given more than once"},
+            {"/api/v1/gbm/admin/notify/tasks/deliver-now?host=mall-x.example&host=mall-y.example", "'host' is given"},
+            {"/api/v1/gbm/admin/notify/tasks/deliver-now?all=true&Host=mall-x.example", "'Host' is not a parameter"},
+            {"/api/v1/gbm/admin/tag-imports/no-such-batch/run?force=true", "'force' is not a parameter"},
+        };
+        for (String[] call : calls) {
+            assertParameterRefused(admin.call("POST", call[0]).token(TOKEN).send(), call[0], call[1]);
+        }
+        // A form body's fields are parameters too; a switch change takes its value in the body, never in the query.
+        assertParameterRefused(
+                admin.call("POST", "/api/v1/gbm/admin/notify/redrive-failed")
+                        .token(TOKEN)
+                        .json("Source=refs01&channel=c01")
+                        .header("Content-Type", "application/x-www-form-urlencoded")
+                        .send(),
+                "form Source=refs01",
+                "'Source' is not a parameter");
+        assertParameterRefused(
+                admin.call("POST", "/api/v1/gbm/admin/switches/degrade?value=true")
+                        .token(TOKEN)
+                        .json("{\"value\":\"maybe\",\"operator\":\"it\"}")
+                        .send(),
+                "switch ?value=true",
+                "'value' is not a parameter");
+
+        assertThat(taskStatus(mine)).isEqualTo(3);
+        assertThat(taskStatus(other)).isEqualTo(3);
+        assertThat(jdbc.queryForObject(
+                        "SELECT next_attempt_time > UTC_TIMESTAMP(3) + INTERVAL 1 HOUR FROM notify_task WHERE team_id = ?",
+                        Boolean.class,
+                        waiting))
+                .isTrue();
+        JsonNode board = TestJson.JSON
+                .readTree(admin.get("/api/v1/gbm/admin/progress")
+                        .token(TOKEN)
+                        .send()
+                        .body())
+                .path("data");
+        assertThat(board.isArray()).isTrue();
+        assertThat(board).isEmpty();
+        // Listings stay lenient, and the actions take the parameters they declare.
+        assertThat(admin.get("/api/v1/gbm/admin/notify/tasks?Status=3&status=3&status=1")
+                        .token(TOKEN)
+                        .send()
+                        .statusCode())
+                .isEqualTo(200);
+        JsonNode deliver = TestJson.JSON.readTree(
+                admin.call("POST", "/api/v1/gbm/admin/notify/tasks/deliver-now?source=refs03&channel=c03")
+                        .token(TOKEN)
+                        .send()
+                        .body());
+        assertThat(deliver.path("data").path("moved").asLong()).isEqualTo(1);
+        jdbc.update("DELETE FROM notify_task WHERE source IN ('refs01', 'refs02', 'refs03')");
+    }
+
+    private static void assertParameterRefused(HttpResponse<String> answer, String call, String why) throws Exception {
+        assertThat(answer.statusCode()).as(call).isEqualTo(400);
+        JsonNode body = TestJson.JSON.readTree(answer.body());
+        assertThat(body.path("code").asText()).as(call).isEqualTo("0002");
+        assertThat(body.path("info").asText())
+                .as(call)
+                .startsWith("illegal parameter: ")
+                .contains(why);
+        assertThat(body.path("data").isNull()).as(call).isTrue();
+        assertThat(body.size()).as(call).isEqualTo(3);
+    }
+
+    /** A FAIL partner callback of a new team of this partner; returns the team id. */
+    private String failedTask(String source, String channel) {
+        String teamId = String.format("8%07d", SEQ.incrementAndGet() + System.nanoTime() % 9_000_000);
+        jdbc.update("DELETE FROM notify_task WHERE team_id = ?", teamId);
+        jdbc.update(
+                "INSERT INTO notify_task (task_key, webhook_id, activity_id, team_id, source, channel, notify_category,"
+                        + " notify_type, notify_url, notify_count, notify_status, parameter_json, next_attempt_time)"
+                        + " VALUES (?, ?, 1, ?, ?, ?, 'trade_settlement', 'HTTP', 'http://127.0.0.1:1/cb', 16, 3, '{}',"
+                        + " UTC_TIMESTAMP(3) + INTERVAL 3 HOUR)",
+                teamId + ":trade_settlement",
+                "msg_ref_" + teamId,
+                teamId,
+                source,
+                channel);
+        return teamId;
+    }
+
+    private int taskStatus(String teamId) {
+        return jdbc.queryForObject("SELECT notify_status FROM notify_task WHERE team_id = ?", Integer.class, teamId);
     }
 
     private void assertRefused(String batchId, String why) throws Exception {

@@ -9,7 +9,8 @@ import java.util.Map;
 /**
  * Reads a "deliver now" filter from an operator: the admin endpoint's query parameters, or the
  * {@code groupBuyNotifyJob} parameter ({@code all}, {@code host=<host>}, {@code source=<s>,channel=<c>}).
- * Exactly one kind of filter; anything else is refused naming the field, so a typo never moves every task.
+ * Exactly one kind of filter, each field once; anything else is refused naming the field, so a typo never moves every
+ * task.
  */
 public final class DeliverNowParam {
 
@@ -30,9 +31,12 @@ public final class DeliverNowParam {
             if (eq <= 0) {
                 throw refused("parameter", "expected all, host=<host> or source=<source>,channel=<channel>");
             }
-            fields.put(
-                    pair.substring(0, eq).trim().toLowerCase(),
-                    pair.substring(eq + 1).trim());
+            String name = pair.substring(0, eq).trim().toLowerCase();
+            // A field named twice is refused, never resolved: the last one won, so source=a,channel=c,source=b moved
+            // partner b's retries (and all=true,all=false moved everyone's).
+            if (fields.putIfAbsent(name, pair.substring(eq + 1).trim()) != null) {
+                throw refused(name, "given more than once");
+            }
         }
         String all = fields.remove("all");
         return of(

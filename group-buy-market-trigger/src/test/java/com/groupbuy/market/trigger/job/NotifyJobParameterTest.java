@@ -48,4 +48,30 @@ class NotifyJobParameterTest {
         assertThat(context.getHandleMsg()).hasSizeLessThan(400);
         assertThat(JobRun.logSize(dir)).isLessThan(1000);
     }
+
+    /**
+     * A filter field given twice is refused naming it, and nothing is moved or delivered. Before, the last one won:
+     * {@code source=a,channel=c,source=b} made partner b's retries due (and delivered the shard), not a's.
+     */
+    @ParameterizedTest
+    @ValueSource(
+            strings = {
+                "source=a,channel=c,source=b",
+                "source=a,channel=c,channel=d",
+                "all=true,all=false",
+                "host=mall-a.example,HOST=mall-b.example",
+                "source=a&channel=c&Source=a"
+            })
+    void aFilterFieldGivenTwiceIsRefusedNamingIt(String param) throws Exception {
+        XxlJobContext context = JobRun.start(dir, param);
+
+        // No services: a run that went past the parameter would fail on them (a NullPointerException), not refuse.
+        new GroupBuyNotifyJob(null, null).groupBuyNotifyJob();
+
+        assertThat(context.getHandleCode()).isEqualTo(XxlJobContext.HANDLE_CODE_FAIL);
+        assertThat(context.getHandleMsg()).contains("refused").contains("given more than once");
+        String field = param.substring(param.lastIndexOf(param.contains("&") ? '&' : ',') + 1, param.lastIndexOf('='));
+        assertThat(context.getHandleMsg()).contains(field.toLowerCase() + ": given more than once");
+        assertThat(JobRun.log(dir)).contains("refused: " + field.toLowerCase() + ": given more than once");
+    }
 }
