@@ -85,7 +85,7 @@ public class EndpointQueues implements INotifyGateway {
             String endpoint = endpointOf.apply(task);
             if (endpoint == null) {
                 // No endpoint to name (a URL that does not parse): the channel reports the failed attempt at once.
-                result.complete(mayStart.getAsBoolean() ? channel.groupBuyNotify(task) : null);
+                result.complete(mayStart.getAsBoolean() ? channel.sendContained(task) : null);
             } else {
                 Send send = new Send(task, mayStart, result);
                 while (!queues.computeIfAbsent(endpoint, Queue::new).submit(send)) {
@@ -147,7 +147,9 @@ public class EndpointQueues implements INotifyGateway {
                     send.result().complete(null);
                     return;
                 }
-                DeliveryResult result = channel.groupBuyNotify(send.task());
+                // Contained: a send completed exceptionally failed the whole page's join, the sends of the other
+                // tasks already made included, and none of their outcomes was recorded.
+                DeliveryResult result = channel.sendContained(send.task());
                 if (busy.test(result)) {
                     synchronized (this) {
                         // Another of ours is in flight: this one starts when that one ends (its end pumps). Put back
@@ -162,6 +164,8 @@ public class EndpointQueues implements INotifyGateway {
                 if (!requeued) {
                     send.result().complete(result);
                 }
+            } catch (RuntimeException e) {
+                send.result().complete(DeliveryResult.sendThrew(e, 0));
             } catch (Throwable e) {
                 send.result().completeExceptionally(e);
             } finally {

@@ -68,7 +68,7 @@ public class NotifyChannelRouter implements INotifyGateway {
                     && NotifyTarget.DELAY.equals(tasks.get(i).getNotifyType())) {
                 checksAt.add(i);
             } else {
-                results[i] = groupBuyNotify(tasks.get(i));
+                results[i] = sendContained(tasks.get(i));
             }
         }
         if (!checksAt.isEmpty()) {

@@ -70,6 +70,29 @@ class EndpointQueuesTest {
     }
 
     /**
+     * A send that throws is its own task's failed attempt: on main it completed the page's join exceptionally, and the
+     * other task's send, already made, lost its result with it (nothing of the page was recorded).
+     */
+    @Test
+    void aSendThatThrowsIsItsOwnTasksFailedResultAndTheOthersKeepTheirs() {
+        INotifyGateway channel = task -> {
+            if (task.getId() == 2) {
+                throw new IllegalArgumentException("Empty key");
+            }
+            return DELIVERED;
+        };
+        EndpointQueues queues = new EndpointQueues(channel, task -> "http:a:80", 2, pool, EndpointGuards::bulkheadFull);
+
+        List<DeliveryResult> results = queues.deliverEach(List.of(task(1), task(2), task(3)), () -> true);
+
+        assertThat(results).hasSize(3);
+        assertThat(results.get(0)).isEqualTo(DELIVERED);
+        assertThat(results.get(2)).isEqualTo(DELIVERED);
+        assertThat(results.get(1).delivered()).isFalse();
+        assertThat(results.get(1).error()).isEqualTo("send failed: IllegalArgumentException: Empty key");
+    }
+
+    /**
      * The endpoint is the host:port of a lock's notifyUrl, chosen by the caller. On main every endpoint a page ever sent
      * to kept its queue: 10,000 endpoints, 10,000 queues. A queue now leaves once nothing waits in it and nothing is in
      * flight. (The map is private; read by reflection so that this test runs unchanged against main.)

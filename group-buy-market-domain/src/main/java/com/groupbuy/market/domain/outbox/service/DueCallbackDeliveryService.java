@@ -19,6 +19,8 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 import lombok.extern.slf4j.Slf4j;
 
 /**
@@ -366,7 +368,7 @@ public class DueCallbackDeliveryService {
                 continue;
             }
             Instant attemptTime = Instant.now(clock);
-            unsent = unsent.plus(take(task, attemptTime, gateway.groupBuyNotify(task), outcomes));
+            unsent = unsent.plus(take(task, attemptTime, gateway.sendContained(task), outcomes));
         }
         if (!batch.isEmpty()) {
             Instant attemptTime = Instant.now(clock);
@@ -377,8 +379,19 @@ public class DueCallbackDeliveryService {
                         batch.size(),
                         batch.get(0).getId());
             } else {
-                List<DeliveryResult> results = gateway.deliverAll(batch);
+                List<DeliveryResult> results = sentOrThrown(
+                        batch,
+                        () -> gateway.deliverAll(batch),
+                        () -> !Instant.now(clock).plus(batchWindow).isAfter(leaseUntil));
                 for (int i = 0; i < batch.size(); i++) {
+                    if (results.get(i) == null) {
+                        log.warn(
+                                "notify task={} team={} not sent: its lease ends before a send could (left to the next "
+                                        + "run)",
+                                batch.get(i).getId(),
+                                batch.get(i).getTeamId());
+                        continue;
+                    }
                     unsent = unsent.plus(take(batch.get(i), attemptTime, results.get(i), outcomes));
                 }
             }
@@ -400,8 +413,8 @@ public class DueCallbackDeliveryService {
     private NotifyRunSummary sendTogether(
             List<NotifyTaskVO> tasks, Instant leaseUntil, List<NotifyAttemptOutcome> outcomes) {
         Instant attemptTime = Instant.now(clock);
-        List<DeliveryResult> results = gateway.deliverEach(
-                tasks, () -> !Instant.now(clock).plus(sendWindow).isAfter(leaseUntil));
+        BooleanSupplier mayStart = () -> !Instant.now(clock).plus(sendWindow).isAfter(leaseUntil);
+        List<DeliveryResult> results = sentOrThrown(tasks, () -> gateway.deliverEach(tasks, mayStart), mayStart);
         NotifyRunSummary unsent = NotifyRunSummary.empty();
         for (int i = 0; i < tasks.size(); i++) {
             NotifyTaskVO task = tasks.get(i);
@@ -415,6 +428,32 @@ public class DueCallbackDeliveryService {
             unsent = unsent.plus(take(task, attemptTime, results.get(i), outcomes));
         }
         return unsent;
+    }
+
+    /**
+     * The results of a send of several tasks at once. If that call threw, its tasks are sent again one by one, each
+     * only while {@code mayStart} holds (null: not sent), so a throw that one task's input caused fails that task alone:
+     * thrown, it failed the whole page — none of its outcomes was recorded, the run threw, and the same tasks were
+     * taken again at every run, their callbacks never delivered. The channels already contain one task's throw to that
+     * task ({@link INotifyGateway#sendContained}); this holds whatever channel or bug throws. Tasks of the call sent
+     * before it threw are sent again (at least once, as any unrecorded send; the partner deduplicates by webhook-id).
+     */
+    private List<DeliveryResult> sentOrThrown(
+            List<NotifyTaskVO> tasks, Supplier<List<DeliveryResult>> send, BooleanSupplier mayStart) {
+        try {
+            return send.get();
+        } catch (RuntimeException e) {
+            log.error(
+                    "notify send of {} tasks (first task={}) threw; they are sent one by one",
+                    tasks.size(),
+                    tasks.get(0).getId(),
+                    e);
+            List<DeliveryResult> results = new ArrayList<>(tasks.size());
+            for (NotifyTaskVO task : tasks) {
+                results.add(mayStart.getAsBoolean() ? gateway.sendContained(task) : null);
+            }
+            return results;
+        }
     }
 
     /**

@@ -1,6 +1,7 @@
 package com.groupbuy.market.domain.outbox.service;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import com.groupbuy.market.domain.outbox.adapter.port.INotifyGateway;
 import com.groupbuy.market.domain.outbox.adapter.repository.INotifyTaskStore;
@@ -9,6 +10,7 @@ import com.groupbuy.market.domain.outbox.model.valobj.NotifyAttemptOutcome;
 import com.groupbuy.market.domain.outbox.model.valobj.NotifyLease;
 import com.groupbuy.market.domain.outbox.model.valobj.NotifyRunSummary;
 import com.groupbuy.market.domain.outbox.model.valobj.NotifyTarget;
+import com.groupbuy.market.domain.outbox.model.valobj.NotifyTaskStatus;
 import com.groupbuy.market.domain.outbox.model.valobj.NotifyTaskVO;
 import java.time.Clock;
 import java.time.Duration;
@@ -102,6 +104,47 @@ class DueCallbackDeliveryBatchTest {
         assertThat(run.claimed()).isZero();
     }
 
+    /**
+     * One task whose send throws (here task 3, in an MQ batch and again on its own; task 6 throws as an HTTP send) is
+     * that task's failed attempt: the batch that threw is sent again one by one, every other task of the page is
+     * delivered and recorded in the page's one write, and the run does not throw. On main the run threw and nothing
+     * of the page was recorded.
+     */
+    @Test
+    void aSendThatThrowsIsItsOwnTasksFailedAttemptAndTheRestOfThePageIsRecorded() {
+        Page store = new Page(List.of(task(1, "MQ"), task(2, "HTTP"), task(3, "MQ"), task(4, "MQ"), task(6, "HTTP")));
+        INotifyGateway gateway = new INotifyGateway() {
+            @Override
+            public DeliveryResult groupBuyNotify(NotifyTaskVO task) {
+                if (task.getId() == 3 || task.getId() == 6) {
+                    throw new IllegalArgumentException("Empty key");
+                }
+                return new DeliveryResult(true, 200, 1, null);
+            }
+
+            @Override
+            public List<DeliveryResult> deliverAll(List<NotifyTaskVO> tasks) {
+                throw new IllegalArgumentException("Empty key");
+            }
+        };
+
+        NotifyRunSummary run = service(store, gateway, new TestClock()).deliverAllDue();
+
+        assertThat(run.claimed()).isEqualTo(5);
+        assertThat(run.delivered()).isEqualTo(3);
+        assertThat(run.retried()).isEqualTo(2);
+        assertThat(store.finishCalls).as("one write for the page").containsExactly(5);
+        assertThat(store.finished)
+                .filteredOn(o -> !o.result().delivered())
+                .extracting(
+                        o -> o.task().getId(),
+                        o -> o.newStatus(),
+                        o -> o.result().error())
+                .containsExactlyInAnyOrder(
+                        tuple(6L, NotifyTaskStatus.RETRY, "send failed: IllegalArgumentException: Empty key"),
+                        tuple(3L, NotifyTaskStatus.RETRY, "send failed: IllegalArgumentException: Empty key"));
+    }
+
     private static DueCallbackDeliveryService service(INotifyTaskStore store, INotifyGateway gateway, Clock clock) {
         return new DueCallbackDeliveryService(
                 store,
@@ -134,6 +177,7 @@ class DueCallbackDeliveryBatchTest {
         private List<NotifyTaskVO> page;
         final List<Integer> claimLimits = new ArrayList<>();
         final List<Integer> finishCalls = new ArrayList<>();
+        final List<NotifyAttemptOutcome> finished = new ArrayList<>();
 
         Page(List<NotifyTaskVO> page) {
             this.page = page;
@@ -171,6 +215,7 @@ class DueCallbackDeliveryBatchTest {
         @Override
         public List<Boolean> finishAttempts(List<NotifyAttemptOutcome> outcomes) {
             finishCalls.add(outcomes.size());
+            finished.addAll(outcomes);
             return outcomes.stream().map(o -> true).toList();
         }
 

@@ -141,8 +141,18 @@ public class AmqpNotifyGateway implements INotifyGateway {
                         start,
                         "not published: the batch's " + confirmTimeout.toMillis() + " ms ran out while publishing");
             } else {
+                Message message;
                 try {
-                    published[i] = publish(operations, task);
+                    message = message(task);
+                } catch (RuntimeException e) {
+                    // This task's own input refused (its partner's signing secret empty: the JDK refuses an empty HMAC
+                    // key): its failed attempt alone. Thrown, it failed the whole page, the other partners' messages
+                    // published before it included, and none of its outcomes was recorded.
+                    results[i] = DeliveryResult.sendThrew(e, elapsedMs(start));
+                    continue;
+                }
+                try {
+                    published[i] = publish(operations, task, message);
                 } catch (AmqpException e) {
                     exchange.forget();
                     publishFailure = MqExchangeGuard.rootMessage(e);
@@ -153,10 +163,10 @@ public class AmqpNotifyGateway implements INotifyGateway {
         return null;
     }
 
-    private CorrelationData publish(RabbitOperations operations, NotifyTaskVO task) {
+    private CorrelationData publish(RabbitOperations operations, NotifyTaskVO task, Message message) {
         // One correlation per attempt: a late confirm of an earlier attempt can never be taken for this one.
         CorrelationData correlation = new CorrelationData(task.getWebhookId() + "/" + UniqueIds.hex32());
-        operations.send(targetOf(task), task.getNotifyMq(), message(task), correlation);
+        operations.send(targetOf(task), task.getNotifyMq(), message, correlation);
         return correlation;
     }
 

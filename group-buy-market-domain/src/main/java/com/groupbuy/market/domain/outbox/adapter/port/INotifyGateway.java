@@ -6,10 +6,24 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BooleanSupplier;
 
-/** Sends callbacks to partners and reports how each answered; never throws for a partner's failure. */
+/**
+ * Sends callbacks to partners and reports how each answered; never throws for a partner's failure. A send that throws
+ * all the same (a component refusing one task's input, or a bug) is that task's failed attempt and no other's: callers
+ * that send several tasks send each through {@link #sendContained}.
+ */
 public interface INotifyGateway {
 
     DeliveryResult groupBuyNotify(NotifyTaskVO task);
+
+    /** {@link #groupBuyNotify}, a RuntimeException it throws being the task's failed attempt ({@link DeliveryResult#sendThrew}). */
+    default DeliveryResult sendContained(NotifyTaskVO task) {
+        long start = System.nanoTime();
+        try {
+            return groupBuyNotify(task);
+        } catch (RuntimeException e) {
+            return DeliveryResult.sendThrew(e, (System.nanoTime() - start) / 1_000_000);
+        }
+    }
 
     /**
      * Sends every task and returns their results in the same order; a failure fails only its own task. By default
@@ -19,7 +33,7 @@ public interface INotifyGateway {
     default List<DeliveryResult> deliverAll(List<NotifyTaskVO> tasks) {
         List<DeliveryResult> results = new ArrayList<>(tasks.size());
         for (NotifyTaskVO task : tasks) {
-            results.add(groupBuyNotify(task));
+            results.add(sendContained(task));
         }
         return results;
     }
@@ -33,7 +47,7 @@ public interface INotifyGateway {
     default List<DeliveryResult> deliverEach(List<NotifyTaskVO> tasks, BooleanSupplier mayStart) {
         List<DeliveryResult> results = new ArrayList<>(tasks.size());
         for (NotifyTaskVO task : tasks) {
-            results.add(mayStart.getAsBoolean() ? groupBuyNotify(task) : null);
+            results.add(mayStart.getAsBoolean() ? sendContained(task) : null);
         }
         return results;
     }

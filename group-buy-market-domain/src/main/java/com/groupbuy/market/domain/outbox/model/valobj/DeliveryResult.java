@@ -76,6 +76,39 @@ public record DeliveryResult(
         return new DeliveryResult(false, null, 0, "not sent: " + why, until, NotSentReason.EXCHANGE_REFUSED, true);
     }
 
+    /**
+     * A send that threw instead of answering (a component refusing one task's input — a signing secret, a body, a routing
+     * key — or a bug): a failed attempt of that task alone, the exception's class and message its error. Thrown, it
+     * failed every other task of its page: none of them was recorded, and the run threw.
+     */
+    public static DeliveryResult sendThrew(RuntimeException e, long latencyMs) {
+        return new DeliveryResult(
+                false,
+                null,
+                latencyMs,
+                "send failed: " + e.getClass().getSimpleName() + ": " + printable(e.getMessage()));
+    }
+
+    /** Control characters written as {@code \\uXXXX}: the text goes into a log line and the task's last error. */
+    private static String printable(String text) {
+        if (text == null) {
+            return null;
+        }
+        StringBuilder safe = new StringBuilder(text.length());
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            int type = Character.getType(c);
+            if (Character.isISOControl(c)
+                    || type == Character.LINE_SEPARATOR
+                    || type == Character.PARAGRAPH_SEPARATOR) {
+                safe.append(String.format("\\u%04x", (int) c));
+            } else {
+                safe.append(c);
+            }
+        }
+        return safe.toString();
+    }
+
     public boolean notAttempted() {
         return notSentUntil != null;
     }
