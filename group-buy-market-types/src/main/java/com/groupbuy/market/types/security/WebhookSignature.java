@@ -68,7 +68,9 @@ public final class WebhookSignature {
         if (body == null) {
             return false;
         }
-        if (secret == null || id == null || id.isBlank() || timestamp == null || header == null) {
+        // An empty secret (a setting given no value) signs nothing we could check: the JDK refuses an empty HMAC key,
+        // and the check threw instead of refusing.
+        if (secret == null || secret.isEmpty() || id == null || id.isBlank() || timestamp == null || header == null) {
             return false;
         }
         long seconds;

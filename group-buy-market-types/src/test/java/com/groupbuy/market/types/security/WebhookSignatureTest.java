@@ -48,4 +48,14 @@ class WebhookSignatureTest {
         assertThat(WebhookSignature.verify("s", "id1", Long.toString(NOW), BODY, null, NOW))
                 .isFalse();
     }
+
+    @Test
+    void aPartnerWhoseSecretIsSetEmptyVerifiesNothingRatherThanFailing() {
+        // gbm.notify.secrets.s.c= (set, but empty): the JDK refuses an empty HMAC key, and the check of that partner's
+        // signed trade request threw (500 0001) instead of refusing it (E0207).
+        String signature = WebhookSignature.sign("s", "id1", NOW, BODY);
+
+        assertThat(WebhookSignature.verify("", "id1", Long.toString(NOW), BODY, signature, NOW))
+                .isFalse();
+    }
 }
