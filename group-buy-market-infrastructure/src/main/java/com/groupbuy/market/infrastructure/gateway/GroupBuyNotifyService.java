@@ -5,6 +5,7 @@ import com.groupbuy.market.domain.outbox.model.valobj.DeliveryResult;
 import com.groupbuy.market.domain.outbox.model.valobj.NotifyTaskVO;
 import com.groupbuy.market.types.common.Constants;
 import com.groupbuy.market.types.security.WebhookSignature;
+import com.groupbuy.market.types.text.LogSafeText;
 import java.io.IOException;
 import java.time.Clock;
 import java.util.function.BiFunction;
@@ -122,29 +123,10 @@ public class GroupBuyNotifyService implements INotifyGateway {
 
     /**
      * Text the partner's server chose (its answer's body, or a status line or header quoted by OkHttp's error) as it
-     * goes into the attempt's error: the INFO log line of every attempt, {@code last_error} and the admin API. The
-     * endpoint is the caller's {@code notifyUrl}, so the text is anyone's: a CR/LF in it forged a log line of ours,
-     * an ESC drove the operator's terminal. Control characters, line/paragraph separators and the backslash itself are
-     * written as a backslash, {@code u} and four hex digits, so the operator still sees what was sent.
+     * goes into the attempt's error: the endpoint is the caller's {@code notifyUrl}, so the text is anyone's.
      */
     static String partnerText(String text) {
-        if (text == null) {
-            return null;
-        }
-        StringBuilder safe = new StringBuilder(text.length());
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            int type = Character.getType(c);
-            if (Character.isISOControl(c)
-                    || type == Character.LINE_SEPARATOR
-                    || type == Character.PARAGRAPH_SEPARATOR
-                    || c == '\\') {
-                safe.append(String.format("\\u%04x", (int) c));
-            } else {
-                safe.append(c);
-            }
-        }
-        return safe.toString();
+        return LogSafeText.of(text);
     }
 
     private static String abbreviate(String body) {

@@ -1,5 +1,6 @@
 package com.groupbuy.market.domain.outbox.model.valobj;
 
+import com.groupbuy.market.types.text.LogSafeText;
 import java.time.Instant;
 
 /**
@@ -86,27 +87,7 @@ public record DeliveryResult(
                 false,
                 null,
                 latencyMs,
-                "send failed: " + e.getClass().getSimpleName() + ": " + printable(e.getMessage()));
-    }
-
-    /** Control characters written as {@code \\uXXXX}: the text goes into a log line and the task's last error. */
-    private static String printable(String text) {
-        if (text == null) {
-            return null;
-        }
-        StringBuilder safe = new StringBuilder(text.length());
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            int type = Character.getType(c);
-            if (Character.isISOControl(c)
-                    || type == Character.LINE_SEPARATOR
-                    || type == Character.PARAGRAPH_SEPARATOR) {
-                safe.append(String.format("\\u%04x", (int) c));
-            } else {
-                safe.append(c);
-            }
-        }
-        return safe.toString();
+                "send failed: " + e.getClass().getSimpleName() + ": " + LogSafeText.of(e.getMessage()));
     }
 
     public boolean notAttempted() {
