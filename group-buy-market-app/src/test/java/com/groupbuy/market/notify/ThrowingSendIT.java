@@ -1,6 +1,7 @@
 package com.groupbuy.market.notify;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchRuntimeException;
 
 import com.groupbuy.market.domain.outbox.service.DueCallbackDeliveryService;
 import com.groupbuy.market.support.IntegrationTest;
@@ -74,12 +75,7 @@ class ThrowingSendIT {
             partner.enqueue(new MockResponse.Builder().code(200).body("success").build());
         }
 
-        RuntimeException runFailure = null;
-        try {
-            notifyService.deliverAllDue();
-        } catch (RuntimeException e) {
-            runFailure = e;
-        }
+        RuntimeException runFailure = catchRuntimeException(() -> notifyService.deliverAllDue());
 
         for (String teamId : honestMq) {
             assertThat(http.status(teamId))
@@ -118,12 +114,7 @@ class ThrowingSendIT {
         String thrower = mqTask("s77", "c77", UUID.randomUUID().toString());
         long taskId = jdbc.queryForObject("SELECT id FROM notify_task WHERE team_id = ?", Long.class, thrower);
 
-        RuntimeException failure = null;
-        try {
-            notifyService.deliver(taskId);
-        } catch (RuntimeException e) {
-            failure = e;
-        }
+        RuntimeException failure = catchRuntimeException(() -> notifyService.deliver(taskId));
 
         assertThat(failure).as("the hand-off's delivery").isNull();
         assertThat(http.status(thrower)).isEqualTo(2);

@@ -1,6 +1,7 @@
 package com.groupbuy.market.notify;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchRuntimeException;
 
 import com.groupbuy.market.domain.outbox.service.DueCallbackDeliveryService;
 import com.groupbuy.market.support.IntegrationTest;
@@ -61,12 +62,7 @@ class UnsendableUrlTaskIT {
             partner.enqueue(new MockResponse.Builder().code(200).body("success").build());
         }
 
-        RuntimeException runFailure = null;
-        try {
-            notifyService.deliverAllDue();
-        } catch (RuntimeException e) {
-            runFailure = e;
-        }
+        RuntimeException runFailure = catchRuntimeException(() -> notifyService.deliverAllDue());
 
         for (String teamId : honest) {
             assertThat(tasks.status(teamId))
@@ -92,12 +88,7 @@ class UnsendableUrlTaskIT {
         String unsendable = tasks.dueTask(UNSENDABLE, "s02", "c02");
         long taskId = jdbc.queryForObject("SELECT id FROM notify_task WHERE team_id = ?", Long.class, unsendable);
 
-        RuntimeException failure = null;
-        try {
-            notifyService.deliver(taskId);
-        } catch (RuntimeException e) {
-            failure = e;
-        }
+        RuntimeException failure = catchRuntimeException(() -> notifyService.deliver(taskId));
 
         assertThat(failure).as("the hand-off's delivery").isNull();
         assertThat(tasks.status(unsendable)).isEqualTo(2);
