@@ -38,6 +38,26 @@ public final class NotifyTaskFixture {
         return teamId;
     }
 
+    /**
+     * A due INIT MQ settlement task (routing key {@code topic.team_success}) for a new team of the partner
+     * {@code source}/{@code channel}; returns the team id.
+     */
+    public String dueMqTask(String source, String channel) {
+        String teamId = String.format("%08d", SEQ.incrementAndGet());
+        jdbc.update(
+                "INSERT INTO notify_task (task_key, webhook_id, activity_id, team_id, source, channel, notify_category, "
+                        + "notify_type, notify_mq, notify_count, notify_status, parameter_json, next_attempt_time) "
+                        + "VALUES (?, ?, 1, ?, ?, ?, 'trade_settlement', 'MQ', 'topic.team_success', 0, 0, ?, ?)",
+                teamId + ":trade_settlement",
+                "msg_t" + teamId,
+                teamId,
+                source,
+                channel,
+                "{\"teamId\":\"" + teamId + "\",\"outTradeNoList\":[\"o" + teamId + "\"]}",
+                Timestamp.from(Instant.now().minusSeconds(2)));
+        return teamId;
+    }
+
     public void makeDue(String teamId) {
         jdbc.update(
                 "UPDATE notify_task SET next_attempt_time = ? WHERE team_id = ?",
