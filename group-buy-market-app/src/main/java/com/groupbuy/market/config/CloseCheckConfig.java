@@ -84,7 +84,7 @@ public class CloseCheckConfig {
                 notifyRabbitTemplate,
                 topology,
                 clock,
-                mq.getConfirmTimeout(),
+                mq.checkedConfirmTimeout(),
                 properties.getBundleSpread(),
                 properties.getBundleMax());
         // The notify template's publisher connection: while the broker blocks it, a page fails at once.

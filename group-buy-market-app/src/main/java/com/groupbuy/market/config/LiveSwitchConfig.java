@@ -15,6 +15,7 @@ import com.groupbuy.market.infrastructure.redis.RedisKeys;
 import com.groupbuy.market.infrastructure.trade.port.RedisTradeRateLimiter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.Set;
@@ -95,9 +96,29 @@ public class LiveSwitchConfig {
             }
         };
         broadcast.subscribe(reload, reloader);
-        long every = Math.max(1, market.getReloadInterval().toMillis());
+        long every = reloadEveryMillis(market.getReloadInterval());
         reloader.scheduleWithFixedDelay(reload, every, every, TimeUnit.MILLISECONDS);
         return new SwitchReloadThread(reloader);
+    }
+
+    /** The shortest rate-limit bucket keep-alive taken: the bucket's window. */
+    static final Duration MIN_KEEP_ALIVE = Duration.ofSeconds(1);
+
+    /** The shortest {@code gbm.switch.reload-interval} taken: a bare number is milliseconds. */
+    static final Duration MIN_RELOAD_INTERVAL = Duration.ofSeconds(1);
+
+    /**
+     * The timer's period. Zero or less was read as 1 ms and {@code 30} (meant as seconds) as 30 ms: each instance then
+     * re-read the stored switches from the database a thousand (or thirty) times a second, for a safety net behind the
+     * change messages. Refused at start, naming the setting.
+     */
+    static long reloadEveryMillis(Duration interval) {
+        if (interval == null || interval.compareTo(MIN_RELOAD_INTERVAL) < 0) {
+            throw new IllegalStateException("gbm.switch.reload-interval must be at least "
+                    + MIN_RELOAD_INTERVAL.toSeconds() + " s (a bare number is milliseconds: write the unit, e.g. 30s), "
+                    + "got " + interval);
+        }
+        return interval.toMillis();
     }
 
     /** The switches' reload thread, stopped with the context. */
@@ -135,7 +156,25 @@ public class LiveSwitchConfig {
             MeterRegistry meters,
             RateLimitProperties properties) {
         return new RedisTradeRateLimiter(
-                redisson, keys, outages, meters, properties.getPairKeepAlive(), properties.getUserKeepAlive());
+                redisson,
+                keys,
+                outages,
+                meters,
+                keepAlive("gbm.rate-limit.pair-keep-alive", properties.getPairKeepAlive()),
+                keepAlive("gbm.rate-limit.user-keep-alive", properties.getUserKeepAlive()));
+    }
+
+    /**
+     * A rate-limit bucket's keep-alive, at least the bucket's one-second window: Redisson refuses a shorter one when it
+     * sets a bucket up, so with {@code 10} (meant as minutes, read as milliseconds) every lock and settlement of a
+     * limited partner failed HTTP 500 once a limit was on; a negative one stopped the start without naming it.
+     */
+    static Duration keepAlive(String setting, Duration value) {
+        if (value == null || value.compareTo(MIN_KEEP_ALIVE) < 0) {
+            throw new IllegalStateException(setting + " must be at least " + MIN_KEEP_ALIVE.toSeconds()
+                    + " s, a rate window (a bare number is milliseconds: write the unit, e.g. 10m), got " + value);
+        }
+        return value;
     }
 
     @Bean

@@ -141,7 +141,7 @@ public class MqConfig {
             NotifyProperties notify,
             MqProperties mq,
             Clock clock) {
-        return new AmqpNotifyGateway(notifyRabbitTemplate, guard, notify::secretOf, clock, mq.getConfirmTimeout());
+        return new AmqpNotifyGateway(notifyRabbitTemplate, guard, notify::secretOf, clock, mq.checkedConfirmTimeout());
     }
 
     /** Declares at start-up, so a refused exchange shows in the log and the health before the first callback. */

@@ -43,6 +43,22 @@ public class MqProperties {
     /** A built-in listener that logs and keeps what arrives on the notify keys (default profile: the demo). */
     private boolean demoListener = false;
 
+    /** The shortest {@link #confirmTimeout} taken: a bare number is milliseconds ({@code 5} = 5 ms, not 5 s). */
+    static final Duration MIN_CONFIRM_TIMEOUT = Duration.ofMillis(100);
+
+    /**
+     * {@link #confirmTimeout} for the MQ channel's publishers, refused at start when it cannot be served: zero or less
+     * let no publish be confirmed (every MQ callback and close check failed "ran out while publishing", and the
+     * callbacks went on to FAIL after their last retry), and a few milliseconds failed most of them.
+     */
+    public Duration checkedConfirmTimeout() {
+        if (confirmTimeout == null || confirmTimeout.compareTo(MIN_CONFIRM_TIMEOUT) < 0) {
+            throw new IllegalStateException("gbm.mq.confirm-timeout must be at least " + MIN_CONFIRM_TIMEOUT.toMillis()
+                    + " ms (a bare number is milliseconds: write the unit, e.g. 5s), got " + confirmTimeout);
+        }
+        return confirmTimeout;
+    }
+
     /** The partner's own exchange when it is isolated, else null (it uses the shared {@link #exchange}). */
     public String partnerExchangeOf(String source, String channel) {
         Map<String, String> bySource = partnerExchanges.get(source);

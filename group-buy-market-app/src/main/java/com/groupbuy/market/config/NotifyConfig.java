@@ -41,6 +41,7 @@ public class NotifyConfig {
 
     @Bean(destroyMethod = "")
     public OkHttpClient notifyHttpClient(NotifyProperties properties, NotifyUrlPolicy policy) {
+        properties.checkHttpTimeouts();
         return new OkHttpClient.Builder()
                 .connectTimeout(properties.getConnectTimeout())
                 .readTimeout(properties.getReadTimeout())

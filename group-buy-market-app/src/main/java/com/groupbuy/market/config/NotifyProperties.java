@@ -82,6 +82,26 @@ public class NotifyProperties {
     /** Old delivered tasks and their attempts are deleted ({@code gbm.notify.retention.*}). */
     private Retention retention = new Retention();
 
+    /** The shortest connect or read timeout taken: a bare number is milliseconds ({@code 5} = 5 ms, not 5 s). */
+    static final Duration MIN_HTTP_TIMEOUT = Duration.ofMillis(100);
+
+    /**
+     * Refuses the start for a callback timeout no partner could answer within: a bare {@code 5} was 5 ms, and every
+     * callback to a partner that took longer to answer (any across a network) failed, retried until FAIL; a negative
+     * one stopped the start inside OkHttp without naming the setting.
+     */
+    public void checkHttpTimeouts() {
+        checkHttpTimeout("connect-timeout", connectTimeout);
+        checkHttpTimeout("read-timeout", readTimeout);
+    }
+
+    private static void checkHttpTimeout(String name, Duration value) {
+        if (value == null || value.compareTo(MIN_HTTP_TIMEOUT) < 0) {
+            throw new IllegalStateException("gbm.notify." + name + " must be at least " + MIN_HTTP_TIMEOUT.toMillis()
+                    + " ms (a bare number is milliseconds: write the unit, e.g. 5s), got " + value);
+        }
+    }
+
     /** The longest one HTTP callback may take: connect, write, read (the client's call timeout). */
     public Duration sendWindow() {
         return connectTimeout.plus(readTimeout).plus(readTimeout);

@@ -16,8 +16,9 @@ import org.springframework.core.env.Profiles;
 
 /**
  * Prod refuses to start with a secret everybody knows: the demo admin token (it opens the operator endpoints,
- * health details and metrics), an empty, known or short XXL-Job executor token (it triggers our jobs) and a
- * callback secret the dev, default or test profile ships (it signs that partner's callbacks and requests). Checked
+ * health details and metrics), an empty, known or short XXL-Job executor token (it triggers our jobs) and an empty,
+ * short or shipped callback secret (the dev, default and test profiles' own; it signs that partner's callbacks and
+ * requests). Checked
  * once the configuration is read and before anything starts, so the reason is the first and only error.
  */
 public class ProductionSecretsGuard implements EnvironmentPostProcessor {
@@ -51,26 +52,37 @@ public class ProductionSecretsGuard implements EnvironmentPostProcessor {
                 problems.add(executorTokenProblem(why));
             }
         }
-        problems.addAll(shippedCallbackSecrets(environment));
+        problems.addAll(weakCallbackSecrets(environment));
         if (!problems.isEmpty()) {
             throw new IllegalStateException("refusing to start in prod: " + String.join("; ", problems));
         }
     }
 
     /**
-     * Callback secrets we ship in the dev, default and test profiles: published, so whoever reads them can sign that
-     * partner's requests and forge its callbacks. Prod combined with one of those profiles ({@code dev,prod}), or the
-     * value copied into the environment, carried one into production. The value is never named.
+     * Callback secrets no partner can be served with: empty, shorter than {@link ExecutorAccessToken#MIN_LENGTH}, or one
+     * we ship in the dev, default and test profiles (published, so whoever reads them can sign that partner's requests
+     * and forge its callbacks; prod combined with one of those profiles, {@code dev,prod}, or the value copied into the
+     * environment, carried one into production). The value is never named.
      */
-    private static List<String> shippedCallbackSecrets(Environment environment) {
+    private static List<String> weakCallbackSecrets(Environment environment) {
         Map<String, Map<String, String>> secrets =
                 Binder.get(environment).bind("gbm.notify.secrets", SECRETS).orElse(Map.of());
         List<String> problems = new ArrayList<>();
         secrets.forEach((source, byChannel) -> byChannel.forEach((channel, secret) -> {
-            if (secret != null && SHIPPED_SECRETS.contains(secret.trim())) {
-                problems.add("gbm.notify.secrets." + source + "." + channel + " is publicly known (the demo or test "
-                        + "secret of the dev, default and test profiles; is one of them active beside prod?); set the "
-                        + "secret agreed with that partner");
+            String key = "gbm.notify.secrets." + source + "." + channel;
+            if (secret == null || secret.isBlank()) {
+                // The JDK refuses an empty HMAC key: every callback of the partner failed to FAIL, and its signed
+                // requests were refused. No entry at all is the way to send a partner unsigned callbacks.
+                problems.add(key + " is empty; set the secret agreed with that partner, or remove the key to send it "
+                        + "unsigned callbacks");
+            } else if (SHIPPED_SECRETS.contains(secret.trim())) {
+                problems.add(key + " is publicly known (the demo or test secret of the dev, default and test "
+                        + "profiles; is one of them active beside prod?); set the secret agreed with that partner");
+            } else if (secret.length() < ExecutorAccessToken.MIN_LENGTH) {
+                // Partners on the shared exchange see one another's signed messages: a short secret is guessed
+                // offline from one of them, and then signs trade requests as its partner.
+                problems.add(key + " is shorter than " + ExecutorAccessToken.MIN_LENGTH + " characters; set a random "
+                        + "secret of " + ExecutorAccessToken.MIN_LENGTH + "+ characters agreed with that partner");
             }
         }));
         return problems;

@@ -57,6 +57,25 @@ class ProductionSecretsGuardTest {
                 .hasMessageNotContaining("test_secret");
     }
 
+    /**
+     * An empty callback secret ({@code GBM_NOTIFY_SECRETS_S01_C01=}) made every callback of that partner fail (the JDK
+     * refuses an empty HMAC key) and refused its signed requests; a short one is guessed offline by any partner that
+     * sees one signed message (the shared exchange carries every partner's), and then signs requests as that partner.
+     * Prod went on starting with either; a partner with no key at all still gets unsigned callbacks.
+     */
+    @Test
+    void prodWithAnEmptyOrShortCallbackSecretStopsBeforeAnythingStarts() {
+        String strong = "XXL_JOB_ACCESS_TOKEN=a-long-random-secret-0123";
+        assertThatThrownBy(() -> prodStart(strong, "gbm.notify.secrets.[mall].[app]="))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("refusing to start in prod")
+                .hasMessageContaining("gbm.notify.secrets.mall.app is empty");
+        assertThatThrownBy(() -> prodStart(strong, "gbm.notify.secrets.[mall].[app]=short-secret-15"))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("gbm.notify.secrets.mall.app is shorter than 16 characters")
+                .hasMessageNotContaining("short-secret-15");
+    }
+
     private static void prodStart(String... properties) {
         start(new String[] {"prod"}, properties);
     }

@@ -22,17 +22,31 @@ public final class NotifyTaskFixture {
 
     /** A due INIT task for a new team of the partner {@code source}/{@code channel}; returns the team id. */
     public String dueTask(String url, String source, String channel) {
+        return due(source, channel, "HTTP", url, null);
+    }
+
+    /**
+     * A due INIT MQ settlement task (routing key {@code topic.team_success}) for a new team of the partner
+     * {@code source}/{@code channel}; returns the team id.
+     */
+    public String dueMqTask(String source, String channel) {
+        return due(source, channel, "MQ", null, "topic.team_success");
+    }
+
+    private String due(String source, String channel, String notifyType, String url, String routingKey) {
         String teamId = String.format("%08d", SEQ.incrementAndGet());
         jdbc.update(
                 "INSERT INTO notify_task (task_key, webhook_id, activity_id, team_id, source, channel, notify_category, "
-                        + "notify_type, notify_url, notify_count, notify_status, parameter_json, next_attempt_time) "
-                        + "VALUES (?, ?, 1, ?, ?, ?, 'trade_settlement', 'HTTP', ?, 0, 0, ?, ?)",
+                        + "notify_type, notify_url, notify_mq, notify_count, notify_status, parameter_json, "
+                        + "next_attempt_time) VALUES (?, ?, 1, ?, ?, ?, 'trade_settlement', ?, ?, ?, 0, 0, ?, ?)",
                 teamId + ":trade_settlement",
                 "msg_" + teamId,
                 teamId,
                 source,
                 channel,
+                notifyType,
                 url,
+                routingKey,
                 "{\"teamId\":\"" + teamId + "\",\"outTradeNoList\":[\"o" + teamId + "\"]}",
                 Timestamp.from(Instant.now().minusSeconds(1)));
         return teamId;

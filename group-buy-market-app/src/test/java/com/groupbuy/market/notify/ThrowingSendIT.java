@@ -7,10 +7,7 @@ import com.groupbuy.market.domain.outbox.service.DueCallbackDeliveryService;
 import com.groupbuy.market.support.IntegrationTest;
 import com.groupbuy.market.support.MallQueue;
 import com.groupbuy.market.support.MallQueues;
-import java.sql.Timestamp;
-import java.time.Instant;
 import java.util.List;
-import java.util.UUID;
 import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
 import org.junit.jupiter.api.AfterEach;
@@ -44,13 +41,13 @@ class ThrowingSendIT {
     final MallQueues queues = new MallQueues();
 
     private MockWebServer partner;
-    private NotifyTaskFixture http;
+    private NotifyTaskFixture tasks;
 
     @BeforeEach
     void setUp() throws Exception {
         partner = new MockWebServer();
         partner.start();
-        http = new NotifyTaskFixture(jdbc);
+        tasks = new NotifyTaskFixture(jdbc);
         jdbc.update("UPDATE notify_task SET notify_status = 1");
     }
 
@@ -62,15 +59,12 @@ class ThrowingSendIT {
     @Test
     void aSendThatThrowsIsItsOwnTasksFailedAttemptAndTheRestOfThePageIsDeliveredAndRecorded() throws Exception {
         MallQueue mall = queues.bind("topic.team_success");
-        String batch = UUID.randomUUID().toString();
-        String thrower = mqTask("s77", "c77", batch + "x");
-        List<String> honestMq = List.of(
-                mqTask("s01", "c01", batch + "a"),
-                mqTask("s01", "c01", batch + "b"),
-                mqTask("s01", "c01", batch + "c"));
+        String thrower = tasks.dueMqTask("s77", "c77");
+        List<String> honestMq =
+                List.of(tasks.dueMqTask("s01", "c01"), tasks.dueMqTask("s01", "c01"), tasks.dueMqTask("s01", "c01"));
         List<String> honestHttp = List.of(
-                http.dueTask(partner.url("/cb").toString()),
-                http.dueTask(partner.url("/cb").toString()));
+                tasks.dueTask(partner.url("/cb").toString()),
+                tasks.dueTask(partner.url("/cb").toString()));
         for (int i = 0; i < honestHttp.size(); i++) {
             partner.enqueue(new MockResponse.Builder().code(200).body("success").build());
         }
@@ -78,25 +72,25 @@ class ThrowingSendIT {
         RuntimeException runFailure = catchRuntimeException(() -> notifyService.deliverAllDue());
 
         for (String teamId : honestMq) {
-            assertThat(http.status(teamId))
+            assertThat(tasks.status(teamId))
                     .as("MQ team %s delivered and recorded in the same run (run failure: %s)", teamId, runFailure)
                     .isEqualTo(1);
-            assertThat(http.attemptRows(teamId)).isEqualTo(1);
+            assertThat(tasks.attemptRows(teamId)).isEqualTo(1);
         }
         for (String teamId : honestHttp) {
-            assertThat(http.status(teamId))
+            assertThat(tasks.status(teamId))
                     .as("HTTP team %s delivered and recorded in the same run (run failure: %s)", teamId, runFailure)
                     .isEqualTo(1);
-            assertThat(http.attemptRows(teamId)).isEqualTo(1);
+            assertThat(tasks.attemptRows(teamId)).isEqualTo(1);
         }
         assertThat(partner.getRequestCount()).as("each HTTP callback sent once").isEqualTo(honestHttp.size());
         assertThat(honestMq)
                 .allSatisfy(teamId -> assertThat(mall.forTeam(teamId)).hasSize(1));
-        assertThat(http.status(thrower))
+        assertThat(tasks.status(thrower))
                 .as("the throwing task waits for its retry")
                 .isEqualTo(2);
-        assertThat(http.count(thrower)).isEqualTo(1);
-        assertThat(http.attemptRows(thrower)).isEqualTo(1);
+        assertThat(tasks.count(thrower)).isEqualTo(1);
+        assertThat(tasks.attemptRows(thrower)).isEqualTo(1);
         assertThat(jdbc.queryForObject("SELECT last_error FROM notify_task WHERE team_id = ?", String.class, thrower))
                 .contains("IllegalArgumentException")
                 .contains("Empty key");
@@ -111,30 +105,13 @@ class ThrowingSendIT {
 
     @Test
     void theAfterCommitHandOffRecordsAThrowingSendAsAFailedAttempt() {
-        String thrower = mqTask("s77", "c77", UUID.randomUUID().toString());
+        String thrower = tasks.dueMqTask("s77", "c77");
         long taskId = jdbc.queryForObject("SELECT id FROM notify_task WHERE team_id = ?", Long.class, thrower);
 
         RuntimeException failure = catchRuntimeException(() -> notifyService.deliver(taskId));
 
         assertThat(failure).as("the hand-off's delivery").isNull();
-        assertThat(http.status(thrower)).isEqualTo(2);
-        assertThat(http.attemptRows(thrower)).isEqualTo(1);
-    }
-
-    /** A due INIT MQ settlement task of partner {@code source}/{@code channel}; returns its team id. */
-    private String mqTask(String source, String channel, String seed) {
-        String teamId = String.format("%08x", seed.hashCode());
-        jdbc.update(
-                "INSERT INTO notify_task (task_key, webhook_id, activity_id, team_id, source, channel, notify_category, "
-                        + "notify_type, notify_mq, notify_count, notify_status, parameter_json, next_attempt_time) "
-                        + "VALUES (?, ?, 1, ?, ?, ?, 'trade_settlement', 'MQ', 'topic.team_success', 0, 0, ?, ?)",
-                teamId + ":trade_settlement",
-                "msg_t" + teamId,
-                teamId,
-                source,
-                channel,
-                "{\"teamId\":\"" + teamId + "\",\"outTradeNoList\":[\"o" + teamId + "\"]}",
-                Timestamp.from(Instant.now().minusSeconds(2)));
-        return teamId;
+        assertThat(tasks.status(thrower)).isEqualTo(2);
+        assertThat(tasks.attemptRows(thrower)).isEqualTo(1);
     }
 }

@@ -1,5 +1,6 @@
 package com.groupbuy.market.domain.trade.service.place;
 
+import com.groupbuy.market.domain.support.JobLimits;
 import com.groupbuy.market.domain.trade.adapter.port.ITeamPlaceReservation;
 import com.groupbuy.market.domain.trade.adapter.repository.ITeamPlaceRepository;
 import com.groupbuy.market.domain.trade.model.valobj.OpenTeamPlacesVO;
@@ -58,6 +59,12 @@ public class TeamPlaceReconciler {
     private final ITeamPlaceRepository repository;
     private final ITeamPlaceReservation reservation;
     private final Clock clock;
+    /**
+     * The shortest {@code staleAfter} taken: longer than a lock's write may take while alive (the database's 10 s
+     * statement bound plus the pool's 1 s wait), so a reservation still being written is never counted dead.
+     */
+    static final Duration MIN_STALE_AFTER = Duration.ofSeconds(15);
+
     private final Duration staleAfter;
     private final Duration quietPeriod;
     private final int pageSize;
@@ -88,12 +95,24 @@ public class TeamPlaceReconciler {
             int pageSize,
             Duration interval,
             IntConsumer corrected) {
+        // A page of 0 read nothing yet never counted as the last page: every sweep re-ran its empty query in a tight
+        // loop until its deadline (60 s at start-up, the run budget from the timeout job) and checked no team.
+        this.pageSize = JobLimits.page("gbm.places.page-size", pageSize);
+        // A stale-after of 0 or a few milliseconds (a bare number) counts every lock still being written as dead and
+        // lowers its team's counter under it; a negative quiet period corrects teams whose refund's release is on its
+        // way. Either lets Redis hand out places the database then has to refuse.
+        if (staleAfter == null || staleAfter.compareTo(MIN_STALE_AFTER) < 0) {
+            throw new IllegalArgumentException("gbm.places.stale-after must be at least " + MIN_STALE_AFTER.toSeconds()
+                    + " s (a bare number is milliseconds: write the unit, e.g. 2m), got " + staleAfter);
+        }
+        if (quietPeriod == null || quietPeriod.isNegative()) {
+            throw new IllegalArgumentException("gbm.places.quiet-period must be zero or positive, got " + quietPeriod);
+        }
         this.repository = repository;
         this.reservation = reservation;
         this.clock = clock;
         this.staleAfter = staleAfter;
         this.quietPeriod = quietPeriod;
-        this.pageSize = pageSize;
         this.corrected = corrected;
         this.interval = interval;
     }

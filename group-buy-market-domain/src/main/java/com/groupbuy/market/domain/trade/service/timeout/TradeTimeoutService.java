@@ -80,8 +80,24 @@ public class TradeTimeoutService {
         this.dispatcher = dispatcher;
         this.clock = clock;
         this.policy = policy;
+        checkMargin(backstopMargin);
         this.backstopMargin = policy.delayPathEnabled() ? backstopMargin : Duration.ZERO;
         this.placeReconciler = placeReconciler;
+    }
+
+    /**
+     * The margin is subtracted from "now" to find what is overdue: a negative one moved that bound into the future, so
+     * every run failed teams still inside their validity (their paid members refunded) and closed unpaid locks before
+     * their timeout; one reaching back before the year 1 made every run's query refused, so the backstop closed
+     * nothing. Refused at start, naming the setting, even while the delay path is off (the margin waits unused until
+     * it is switched on).
+     */
+    private static void checkMargin(Duration margin) {
+        if (margin == null || margin.isNegative() || margin.compareTo(CloseCheckPolicy.LONGEST) > 0) {
+            throw new IllegalArgumentException("gbm.close-check.backstop-margin must be zero or positive and at most "
+                    + CloseCheckPolicy.LONGEST.toDays() + " days (the timeout job closes what is overdue by more "
+                    + "than it), got " + margin);
+        }
     }
 
     /** Told every run's summary, however the run was started (metrics: what the backstop found late). */

@@ -40,15 +40,36 @@ class TeamPlaceReconcilerTest {
     private final List<Integer> corrections = new ArrayList<>();
 
     private TeamPlaceReconciler reconciler(int pageSize) {
+        return reconciler(Duration.ofMinutes(2), Duration.ofSeconds(30), pageSize);
+    }
+
+    private TeamPlaceReconciler reconciler(Duration staleAfter, Duration quietPeriod, int pageSize) {
         return new TeamPlaceReconciler(
-                teams,
-                counters,
-                clock,
-                Duration.ofMinutes(2),
-                Duration.ofSeconds(30),
-                pageSize,
-                INTERVAL,
-                corrections::add);
+                teams, counters, clock, staleAfter, quietPeriod, pageSize, INTERVAL, corrections::add);
+    }
+
+    /**
+     * Settings no sweep can serve stop the start, naming the setting. A page of 0 read nothing yet was never the last
+     * page: the sweep re-ran its empty query until its deadline and checked no team (a negative page was an SQL error
+     * at every run). A stale-after of a few milliseconds (a bare number) counts a lock still being written as dead, and
+     * a negative quiet period corrects a team whose refund's release is on its way.
+     */
+    @Test
+    void settingsNoSweepCanServeAreRefusedAtStart() {
+        for (int page : List.of(0, -1, 10_001)) {
+            assertThatThrownBy(() -> reconciler(page))
+                    .as("page %d", page)
+                    .hasMessageContaining("gbm.places.page-size must be 1..10000, was " + page);
+        }
+        for (Duration stale :
+                List.of(Duration.ZERO, Duration.ofMillis(2), Duration.ofSeconds(-1), Duration.ofSeconds(14))) {
+            assertThatThrownBy(() -> reconciler(stale, Duration.ofSeconds(30), 200))
+                    .as("stale-after %s", stale)
+                    .hasMessageContaining("gbm.places.stale-after must be at least 15 s");
+        }
+        assertThatThrownBy(() -> reconciler(Duration.ofMinutes(2), Duration.ofSeconds(-1), 200))
+                .hasMessageContaining("gbm.places.quiet-period must be zero or positive");
+        assertThat(reconciler(Duration.ofSeconds(15), Duration.ZERO, 1)).isNotNull();
     }
 
     @Test

@@ -65,11 +65,44 @@ class TradeTimeoutSettingsTest {
                 .doesNotThrowAnyException();
     }
 
+    /**
+     * The backstop margin is taken off "now" to find what is overdue: a negative one (an operator's {@code -30s}) made
+     * every run fail teams still inside their validity and close unpaid locks before their timeout; one reaching back
+     * before the year 1 made every run's query refused. Refused at start, naming the setting, delay path on or off.
+     */
+    @Test
+    void aBackstopMarginThatClosesEarlyOrNeverIsRefusedAtStart() {
+        for (boolean delayPath : List.of(true, false)) {
+            for (Duration margin : List.of(
+                    Duration.ofSeconds(-1),
+                    Duration.ofMinutes(-20),
+                    Duration.ofDays(366),
+                    Duration.ofDays(3_650_000))) {
+                assertThatThrownBy(() -> service(delayPath, margin))
+                        .as("margin %s, delay path %s", margin, delayPath)
+                        .isInstanceOf(IllegalArgumentException.class)
+                        .hasMessageContaining(
+                                "gbm.close-check.backstop-margin must be zero or positive and at most 365 days");
+            }
+            assertThatCode(() -> service(delayPath, Duration.ZERO)).doesNotThrowAnyException();
+            assertThatCode(() -> service(delayPath, Duration.ofDays(365))).doesNotThrowAnyException();
+        }
+    }
+
     private static CloseCheckPolicy policy(Duration unpaidTimeout, Duration expiryGrace) {
         return new CloseCheckPolicy(false, unpaidTimeout, expiryGrace, new PaymentGrace(Duration.ZERO, Map.of()));
     }
 
     private static TradeTimeoutService service(int pageSize, Duration runBudget) {
+        return service(false, Duration.ZERO, pageSize, runBudget);
+    }
+
+    private static TradeTimeoutService service(boolean delayPath, Duration backstopMargin) {
+        return service(delayPath, backstopMargin, 100, Duration.ofSeconds(50));
+    }
+
+    private static TradeTimeoutService service(
+            boolean delayPath, Duration backstopMargin, int pageSize, Duration runBudget) {
         // Collaborators are never reached: the settings are checked first.
         return new TradeTimeoutService(
                 null,
@@ -78,11 +111,11 @@ class TradeTimeoutSettingsTest {
                 null,
                 null,
                 new CloseCheckPolicy(
-                        false,
+                        delayPath,
                         Duration.ofMinutes(15),
                         Duration.ofSeconds(60),
                         new PaymentGrace(Duration.ZERO, Map.of())),
-                Duration.ZERO,
+                backstopMargin,
                 pageSize,
                 runBudget,
                 null);
