@@ -126,15 +126,16 @@ public class GlobalExceptionHandler {
     }
 
     /**
-     * Our endpoints never negotiate (see WebEdgeConfig); only a framework endpoint with a fixed {@code produces}
-     * (actuator) can refuse an {@code Accept}, and that is the client's choice, not our fault.
+     * Our endpoints never negotiate (see WebEdgeConfig), and an {@code Accept} the actuator would refuse is dropped
+     * before it looks (ActuatorAcceptFilter); a framework endpoint that still refuses one answers this, in the envelope.
+     * It said "JSON only" before, also where the endpoint answered the Prometheus text format only.
      */
     @ExceptionHandler(HttpMediaTypeNotAcceptableException.class)
     public ResponseEntity<Response<Void>> notAcceptable(HttpMediaTypeNotAcceptableException e) {
         return ResponseEntity.status(HttpStatus.NOT_ACCEPTABLE)
                 .body(failure(
                         ResponseCode.ILLEGAL_PARAMETER.getCode(),
-                        "illegal parameter: this endpoint answers JSON only"));
+                        "illegal parameter: this endpoint has no answer of a type Accept names"));
     }
 
     @ExceptionHandler(HttpRequestMethodNotSupportedException.class)
