@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.exc.InputCoercionException;
 import com.fasterxml.jackson.core.exc.StreamReadException;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.groupbuy.market.api.response.Response;
 import com.groupbuy.market.types.enums.ResponseCode;
 import com.groupbuy.market.types.exception.AppException;
@@ -75,6 +76,11 @@ public class GlobalExceptionHandler {
         String field = fieldPath(e);
         if (field.isEmpty()) {
             return illegal("the body must be a JSON object of the documented fields");
+        }
+        if (root instanceof UnrecognizedPropertyException unknown) {
+            // Only a @KnownFieldsOnly body (an operator's) refuses a field it does not have.
+            return illegal(ShownName.of(unknown.getPropertyName())
+                    + " is not a field of this request (names are case-sensitive); nothing done");
         }
         return illegal(
                 field + (root instanceof InputCoercionException ? " is out of range" : " has the wrong type or shape"));
