@@ -195,15 +195,7 @@ class ActuatorExposureIT {
                 "/actuator/metrics",
                 "/actuator/metrics/jvm.memory.used"
             }) {
-                HttpResponse<String> answer = get(path, TOKEN, accept);
-                assertThat(answer.statusCode())
-                        .as(path + " " + accept + " " + answer.body())
-                        .isEqualTo(200);
-                assertThat(answer.headers().firstValue("Content-Type"))
-                        .as(path + " " + accept)
-                        .hasValueSatisfying(type ->
-                                assertThat(type).startsWith("application/").contains("json"));
-                assertThat(JSON.readTree(answer.body()).isObject())
+                assertThat(jsonAnswer(path, accept).isObject())
                         .as(path + " " + accept)
                         .isTrue();
             }
@@ -256,18 +248,70 @@ class ActuatorExposureIT {
                 "/api/v1/gbm/admin/console/tag-imports",
                 "/api/v1/gbm/admin/console/switches"
             }) {
-                HttpResponse<String> answer = get(path, TOKEN, accept);
-                assertThat(answer.statusCode())
-                        .as(path + " " + accept + " " + answer.body())
-                        .isEqualTo(200);
-                assertThat(answer.headers().firstValue("Content-Type"))
-                        .as(path + " " + accept)
-                        .hasValueSatisfying(type -> assertThat(type).startsWith("application/json"));
-                JsonNode body = JSON.readTree(answer.body());
+                JsonNode body = jsonAnswer(path, accept);
                 assertThat(body.path("code").asText()).as(path + " " + accept).isEqualTo("0000");
                 assertThat(body.size()).as(path + " " + accept).isEqualTo(3);
             }
         }
+    }
+
+    /**
+     * No actuator path changes anything, token or not: the write endpoints (loggers, env, caches, shutdown) and the
+     * dumps are not exposed, and the exposed ones take no write. A logger level that could be turned to DEBUG or TRACE
+     * over HTTP could make libraries log what they hold (request headers, the admin token); the level stays as set.
+     */
+    @Test
+    void noActuatorPathWritesOrDumpsAnything() throws Exception {
+        String level = "{\"configuredLevel\":\"TRACE\"}";
+        for (String token : new String[] {null, TOKEN}) {
+            for (String[] call : new String[][] {
+                {"POST", "/actuator/loggers/ROOT"},
+                {"POST", "/actuator/loggers/com.groupbuy"},
+                {"GET", "/actuator/loggers"},
+                {"POST", "/actuator/env"},
+                {"GET", "/actuator/env"},
+                {"DELETE", "/actuator/caches"},
+                {"POST", "/actuator/shutdown"},
+                {"GET", "/actuator/heapdump"},
+                {"GET", "/actuator/threaddump"},
+                {"GET", "/actuator/configprops"},
+                {"POST", "/actuator/health"},
+                {"POST", "/actuator/metrics/jvm.memory.used"},
+                {"DELETE", "/actuator/prometheus"}
+            }) {
+                HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + call[1]))
+                        .header("Content-Type", "application/json")
+                        .method(call[0], HttpRequest.BodyPublishers.ofString(level));
+                if (token != null) {
+                    request.header("X-Admin-Token", token);
+                }
+                HttpResponse<String> answer = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+                assertThat(answer.statusCode())
+                        .as(call[0] + " " + call[1] + " " + token)
+                        .isIn(403, 404, 405);
+                JsonNode body = JSON.readTree(answer.body());
+                assertThat(body.path("code").asText()).as(call[1]).isEqualTo("0002");
+                assertThat(body.size()).as(call[1]).isEqualTo(3);
+            }
+        }
+        assertThat(org.slf4j.LoggerFactory.getLogger("com.groupbuy").isTraceEnabled())
+                .isFalse();
+        assertThat(org.slf4j.LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)
+                        .isDebugEnabled())
+                .isFalse();
+    }
+
+    /** The token holder's 200 answer to {@code path} asked with {@code accept}: JSON, its body read. */
+    private JsonNode jsonAnswer(String path, String accept) throws Exception {
+        HttpResponse<String> answer = get(path, TOKEN, accept);
+        assertThat(answer.statusCode())
+                .as(path + " " + accept + " " + answer.body())
+                .isEqualTo(200);
+        assertThat(answer.headers().firstValue("Content-Type"))
+                .as(path + " " + accept)
+                .hasValueSatisfying(
+                        type -> assertThat(type).startsWith("application/").contains("json"));
+        return JSON.readTree(answer.body());
     }
 
     private HttpResponse<String> get(String path, String token) throws Exception {
