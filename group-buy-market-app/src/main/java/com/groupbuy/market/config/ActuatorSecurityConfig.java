@@ -1,12 +1,15 @@
 package com.groupbuy.market.config;
 
+import com.groupbuy.market.trigger.http.admin.ActuatorAcceptFilter;
 import com.groupbuy.market.trigger.http.admin.ActuatorEmptyAnswerFilter;
 import com.groupbuy.market.trigger.http.admin.ActuatorTokenFilter;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
+import org.springframework.web.servlet.HandlerMapping;
 
 /**
  * The actuator behind the admin token: health details for token holders everywhere
@@ -38,6 +41,19 @@ public class ActuatorSecurityConfig {
                 new FilterRegistrationBean<>(new ActuatorEmptyAnswerFilter());
         registration.addUrlPatterns("/actuator", "/actuator/*");
         registration.setOrder(Ordered.LOWEST_PRECEDENCE - 1);
+        return registration;
+    }
+
+    /**
+     * An {@code Accept} the actuator would refuse (406) is dropped, so the endpoint answers its default: a load
+     * balancer or scraper never fails over its header.
+     */
+    @Bean
+    public FilterRegistrationBean<ActuatorAcceptFilter> actuatorAcceptFilter(
+            ObjectProvider<HandlerMapping> handlerMappings) {
+        FilterRegistrationBean<ActuatorAcceptFilter> registration = new FilterRegistrationBean<>(
+                new ActuatorAcceptFilter(() -> handlerMappings.orderedStream().toList()));
+        registration.addUrlPatterns("/actuator", "/actuator/*");
         return registration;
     }
 }

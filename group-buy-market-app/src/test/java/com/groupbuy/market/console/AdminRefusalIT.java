@@ -106,8 +106,9 @@ class AdminRefusalIT {
     }
 
     /**
-     * An action that changes state takes only the parameters it declares, each once: anything else is 400 {@code 0002}
-     * naming the parameter, and nothing is done. Before, Spring ignored an unknown parameter and took the first of a
+     * An action that changes state takes only the parameters it declares, each once: anything else is {@code 0002}
+     * naming the parameter (HTTP 200 as every other refusal of a request's content; 400 until 2026-12-04), and nothing
+     * is done. Before, Spring ignored an unknown parameter and took the first of a
      * repeated one: {@code redrive-failed?Source=s01} (a capital S) meant "no filter" and re-drove every partner's FAIL
      * tasks; {@code deliver-now?all=true&all=false} moved every waiting retry.
      */
@@ -184,8 +185,41 @@ class AdminRefusalIT {
         jdbc.update("DELETE FROM notify_task WHERE source IN ('refs01', 'refs02', 'refs03')");
     }
 
+    /**
+     * A switch change's body takes its two fields only. Before, an unknown field was ignored: {@code "dryRun":true}
+     * changed the switch all the same, and a misspelt {@code "Value"} was read as no value.
+     */
+    @Test
+    void aSwitchChangeWithAFieldItDoesNotHaveIsRefusedNamingItAndStoresNothing() throws Exception {
+        String[][] bodies = {
+            {"{\"value\":\"true\",\"operator\":\"it\",\"dryRun\":true}", "'dryRun' is not a field"},
+            {"{\"Value\":\"true\",\"operator\":\"it\"}", "'Value' is not a field"},
+            {"{\"value\":\"true\",\"operator\":\"it\",\"note\":{\"value\":\"false\"}}", "'note' is not a field"},
+            {"{\"value\":\"true\",\"operator\":\"it\",\"" + "x".repeat(300) + "\":1}", "'" + "x".repeat(40) + "...' is"
+            },
+        };
+        for (String[] body : bodies) {
+            assertParameterRefused(
+                    admin.call("POST", "/api/v1/gbm/admin/switches/degrade")
+                            .token(TOKEN)
+                            .json(body[0])
+                            .send(),
+                    body[0],
+                    body[1]);
+        }
+        assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM dcc_switch_change", Integer.class))
+                .isZero();
+        JsonNode switches = TestJson.JSON
+                .readTree(admin.get("/api/v1/gbm/admin/switches")
+                        .token(TOKEN)
+                        .send()
+                        .body())
+                .path("data");
+        assertThat(switches.path("degrade").asText()).isEqualTo("false");
+    }
+
     private static void assertParameterRefused(HttpResponse<String> answer, String call, String why) throws Exception {
-        assertThat(answer.statusCode()).as(call).isEqualTo(400);
+        assertThat(answer.statusCode()).as(call).isEqualTo(200);
         JsonNode body = TestJson.JSON.readTree(answer.body());
         assertThat(body.path("code").asText()).as(call).isEqualTo("0002");
         assertThat(body.path("info").asText())

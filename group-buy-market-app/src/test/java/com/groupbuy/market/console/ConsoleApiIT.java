@@ -268,6 +268,38 @@ class ConsoleApiIT {
         assertThat(refused.path("info").asText()).contains("no crowd tag job");
     }
 
+    /**
+     * A run may name a tag id (its newest runnable job), and tag ids are up to 32 characters ({@code crowd_tags.tag_id},
+     * what the {@code crowdTagImportJob} handler takes). Before, the API refused anything over 16 (a batch id's length):
+     * a tag id such as {@code RQ_KJHKL98UU78H66554GFDV} could be run by the job but not by the API.
+     */
+    @Test
+    void anImportMayBeRunByATagIdUpToItsColumnsLength() throws Exception {
+        String tagId = "RQ_KJHKL98UU78H66554GFDV_LONG_32"; // 32 characters
+        jdbc.update("INSERT INTO crowd_tags (tag_id, tag_name) VALUES (?, 'long tag id')", tagId);
+        CrowdTagFixture tags = new CrowdTagFixture(jdbc);
+        tags.job(tagId, "b-long-tag-id", 0);
+        tags.members(tagId, List.of("long-u1", "long-u2"));
+
+        HttpResponse<String> run = admin.call("POST", "/api/v1/gbm/admin/tag-imports/" + tagId + "/run")
+                .token(TOKEN)
+                .send();
+
+        assertThat(TestJson.JSON.readTree(run.body()).path("code").asText())
+                .as(run.body())
+                .isEqualTo("0000");
+        assertThat(awaitDone("tag-import", "b-long-tag-id").path("done").asLong())
+                .isEqualTo(2);
+        assertThat(tags.jobStatus("b-long-tag-id")).isEqualTo(1);
+        assertThat(tags.statistics(tagId)).isEqualTo(2);
+        JsonNode tooLong = TestJson.JSON.readTree(admin.call("POST", "/api/v1/gbm/admin/tag-imports/" + tagId + "X/run")
+                .token(TOKEN)
+                .send()
+                .body());
+        assertThat(tooLong.path("code").asText()).isEqualTo("0002");
+        assertThat(tooLong.path("info").asText()).contains("1 to 32 printable ASCII characters");
+    }
+
     private JsonNode awaitDone(String kind, String subject) throws Exception {
         long until = System.currentTimeMillis() + 60_000;
         while (System.currentTimeMillis() < until) {

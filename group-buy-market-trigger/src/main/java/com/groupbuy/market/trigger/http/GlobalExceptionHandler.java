@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.exc.InputCoercionException;
 import com.fasterxml.jackson.core.exc.StreamReadException;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.groupbuy.market.api.response.Response;
 import com.groupbuy.market.types.enums.ResponseCode;
 import com.groupbuy.market.types.exception.AppException;
@@ -76,6 +77,11 @@ public class GlobalExceptionHandler {
         if (field.isEmpty()) {
             return illegal("the body must be a JSON object of the documented fields");
         }
+        if (root instanceof UnrecognizedPropertyException unknown) {
+            // Only a @KnownFieldsOnly body (an operator's) refuses a field it does not have.
+            return illegal(ShownName.of(unknown.getPropertyName())
+                    + " is not a field of this request (names are case-sensitive); nothing done");
+        }
         return illegal(
                 field + (root instanceof InputCoercionException ? " is out of range" : " has the wrong type or shape"));
     }
@@ -126,15 +132,16 @@ public class GlobalExceptionHandler {
     }
 
     /**
-     * Our endpoints never negotiate (see WebEdgeConfig); only a framework endpoint with a fixed {@code produces}
-     * (actuator) can refuse an {@code Accept}, and that is the client's choice, not our fault.
+     * Our endpoints never negotiate (see WebEdgeConfig), and an {@code Accept} the actuator would refuse is dropped
+     * before it looks (ActuatorAcceptFilter); a framework endpoint that still refuses one answers this, in the envelope.
+     * It said "JSON only" before, also where the endpoint answered the Prometheus text format only.
      */
     @ExceptionHandler(HttpMediaTypeNotAcceptableException.class)
     public ResponseEntity<Response<Void>> notAcceptable(HttpMediaTypeNotAcceptableException e) {
         return ResponseEntity.status(HttpStatus.NOT_ACCEPTABLE)
                 .body(failure(
                         ResponseCode.ILLEGAL_PARAMETER.getCode(),
-                        "illegal parameter: this endpoint answers JSON only"));
+                        "illegal parameter: this endpoint has no answer of a type Accept names"));
     }
 
     @ExceptionHandler(HttpRequestMethodNotSupportedException.class)

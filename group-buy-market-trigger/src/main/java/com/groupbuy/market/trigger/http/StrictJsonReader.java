@@ -9,7 +9,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import com.fasterxml.jackson.databind.cfg.CoercionAction;
 import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
+import com.fasterxml.jackson.databind.deser.DeserializationProblemHandler;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.type.LogicalType;
 import com.groupbuy.market.api.dto.SettlementMarketPayOrderRequestDTO;
 import java.io.FilterInputStream;
@@ -64,6 +66,7 @@ public class StrictJsonReader extends MappingJackson2HttpMessageConverter {
         strict.coercionConfigFor(LogicalType.Boolean).setCoercion(CoercionInputShape.Integer, CoercionAction.Fail);
         strict.coercionConfigFor(LogicalType.Boolean).setCoercion(CoercionInputShape.String, CoercionAction.Fail);
         strict.addMixIn(SettlementMarketPayOrderRequestDTO.class, SettlementTimeEitherShape.class);
+        strict.addHandler(new UnknownFieldRefusal());
         return strict;
     }
 
@@ -131,6 +134,31 @@ public class StrictJsonReader extends MappingJackson2HttpMessageConverter {
 
     static RuntimeException tooLarge() {
         return RequestCheck.illegal("the body is larger than " + MAX_BODY_BYTES / 1024 + " KiB");
+    }
+
+    /**
+     * A field a {@link KnownFieldsOnly} body does not have is a mapping error naming it. Jackson asks the problem
+     * handlers before it looks at {@code FAIL_ON_UNKNOWN_PROPERTIES} (off: partners' unknown fields are ignored).
+     */
+    static final class UnknownFieldRefusal extends DeserializationProblemHandler {
+        @Override
+        public boolean handleUnknownProperty(
+                DeserializationContext context,
+                JsonParser parser,
+                JsonDeserializer<?> deserializer,
+                Object beanOrClass,
+                String propertyName)
+                throws IOException {
+            Class<?> type = beanOrClass instanceof Class<?> c ? c : beanOrClass.getClass();
+            if (!type.isAnnotationPresent(KnownFieldsOnly.class)) {
+                return false;
+            }
+            throw UnrecognizedPropertyException.from(
+                    parser,
+                    beanOrClass,
+                    propertyName,
+                    deserializer == null ? null : deserializer.getKnownPropertyNames());
+        }
     }
 
     /** {@code outTradeTime} is documented as text or epoch milliseconds, the one field where a number is a string. */

@@ -28,9 +28,10 @@ public class CrowdTagImportJob {
                 : XxlJobHelper.getJobParam().trim();
         // A batch id is at most 16 characters, a tag id 32 (their columns): a longer parameter names nothing, and
         // went whole into the queries, the refusal and the logs.
-        if (param.length() > 32) {
+        if (param.length() > CrowdTagImportService.MAX_BATCH_OR_TAG_ID) {
             NoParameter.refuse("crowdTagImportJob refused: parameter '" + NoParameter.shown(param)
-                    + "' is longer than a batch id or tag id (at most 32 characters); nothing run");
+                    + "' is longer than a batch id or tag id (at most " + CrowdTagImportService.MAX_BATCH_OR_TAG_ID
+                    + " characters); nothing run");
             return;
         }
         try {

@@ -25,6 +25,11 @@ import lombok.extern.slf4j.Slf4j;
 public class CrowdTagImportService {
 
     public static final int MAX_BATCH_SIZE = 10_000;
+    /**
+     * The longest batch id or tag id a run may name: a tag id's column ({@code crowd_tags.tag_id VARCHAR(32)}; a batch
+     * id is at most 16). Anything longer names nothing.
+     */
+    public static final int MAX_BATCH_OR_TAG_ID = 32;
     /** The progress board's kind for imports; the subject is the batch id. */
     public static final String PROGRESS_KIND = "tag-import";
 

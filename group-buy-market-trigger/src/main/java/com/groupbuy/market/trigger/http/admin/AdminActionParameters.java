@@ -1,30 +1,29 @@
 package com.groupbuy.market.trigger.http.admin;
 
+import com.groupbuy.market.trigger.http.ShownName;
+import com.groupbuy.market.types.enums.ResponseCode;
+import com.groupbuy.market.types.exception.AppException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
-import org.springframework.http.HttpStatus;
 import org.springframework.util.StringUtils;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.method.HandlerMethod;
-import org.springframework.web.server.ResponseStatusException;
 import org.springframework.web.servlet.HandlerInterceptor;
 
 /**
  * An admin action that changes state (any method but GET and HEAD) takes only the query or form parameters its
- * handler declares, each once; anything else is 400 {@code 0002} naming the parameter, before the handler runs, so
- * nothing is done. Spring ignores a parameter a handler does not declare and takes the first of a repeated one: a
+ * handler declares, each once; anything else is {@code 0002} naming the parameter, before the handler runs, so
+ * nothing is done: HTTP 200, as every other refusal of a request's content (a field missing or mistyped, docs/api.md;
+ * 400 before 2026-12-04, the one admin refusal of its kind that was not). Spring ignores a parameter a handler does not declare and takes the first of a repeated one: a
  * misspelt filter ({@code redrive-failed?Source=s01}) meant "no filter" and re-drove every partner's FAIL tasks, and
  * {@code deliver-now?all=true&all=false} moved every waiting retry. Listings (GET) stay lenient: what they answer
  * shows what they filtered.
  */
 public class AdminActionParameters implements HandlerInterceptor {
-
-    /** A shown name: its printable ASCII, at most this long (it is the caller's text, echoed in the answer). */
-    private static final int MAX_SHOWN = 40;
 
     @Override
     public boolean preHandle(HttpServletRequest request, HttpServletResponse response, Object handler) {
@@ -35,10 +34,10 @@ public class AdminActionParameters implements HandlerInterceptor {
         for (Map.Entry<String, String[]> parameter : request.getParameterMap().entrySet()) {
             String name = parameter.getKey();
             if (!declared.contains(name)) {
-                throw refused(shown(name) + " is not a parameter of this action (names are case-sensitive)");
+                throw refused(ShownName.of(name) + " is not a parameter of this action (names are case-sensitive)");
             }
             if (parameter.getValue().length > 1) {
-                throw refused(shown(name) + " is given more than once");
+                throw refused(ShownName.of(name) + " is given more than once");
             }
         }
         return true;
@@ -64,16 +63,8 @@ public class AdminActionParameters implements HandlerInterceptor {
                 .collect(Collectors.toUnmodifiableSet());
     }
 
-    private static String shown(String name) {
-        String printable = name.chars()
-                .map(c -> c >= 0x20 && c < 0x7f && c != '"' && c != '\\' ? c : '?')
-                .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append)
-                .toString();
-        return "'" + (printable.length() > MAX_SHOWN ? printable.substring(0, MAX_SHOWN) + "..." : printable) + "'";
-    }
-
-    /** 400, answered by the exception handler as {@code 0002} with this reason; nothing of the action runs. */
-    private static ResponseStatusException refused(String why) {
-        return new ResponseStatusException(HttpStatus.BAD_REQUEST, why + "; nothing done");
+    /** {@code 0002} with this reason, answered by the exception handler; nothing of the action runs. */
+    private static AppException refused(String why) {
+        return new AppException(ResponseCode.ILLEGAL_PARAMETER, "illegal parameter: " + why + "; nothing done");
     }
 }

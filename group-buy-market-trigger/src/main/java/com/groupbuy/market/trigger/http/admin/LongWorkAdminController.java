@@ -90,7 +90,9 @@ public class LongWorkAdminController {
     public ResponseEntity<Response<WorkProgress>> runImport(
             @RequestHeader(value = "X-Admin-Token", required = false) String given, @PathVariable String batchId) {
         return authorized(given, () -> {
-            ConsoleViewController.requireText("batchId", batchId, 16);
+            // A batch id or a tag id: up to a tag id's length (16 refused every tag id longer than a batch id).
+            ConsoleViewController.requireText(
+                    "batchId (a batch id or tag id)", batchId, CrowdTagImportService.MAX_BATCH_OR_TAG_ID);
             // A run that names nothing runnable is the caller's error now, not work that fails in the background.
             try {
                 importService.requireRunnable(batchId);
