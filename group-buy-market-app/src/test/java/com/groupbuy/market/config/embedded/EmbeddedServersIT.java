@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,13 +17,17 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.Properties;
+import java.util.Set;
 import java.util.UUID;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import redis.embedded.RedisServer;
 
 /**
  * The default profile's embedded servers, started directly (slow: MariaDB unpacks and installs once): data survives
@@ -37,12 +42,13 @@ class EmbeddedServersIT {
     private final Path dataDir = outsideTheTempFolder()
             .resolve("embedded-it-" + UUID.randomUUID().toString().substring(0, 8));
     private EmbeddedServers servers;
+    private EmbeddedServers second;
 
     /**
      * The module's target folder, unless the checkout itself lies in the JVM temp folder (a CI clone under /tmp): the
      * service rightly refuses a data dir there, so the test then uses a folder under the home directory instead.
      */
-    private static Path outsideTheTempFolder() {
+    static Path outsideTheTempFolder() {
         Path target = Path.of("target").toAbsolutePath().normalize();
         Path temp =
                 Path.of(System.getProperty("java.io.tmpdir")).toAbsolutePath().normalize();
@@ -57,6 +63,9 @@ class EmbeddedServersIT {
 
     @AfterEach
     void cleanUp() throws IOException {
+        if (second != null) {
+            second.stop();
+        }
         if (servers != null) {
             servers.stop();
         }
@@ -107,6 +116,69 @@ class EmbeddedServersIT {
     }
 
     @Test
+    void aSecondInstanceOnTheFolderIsRefusedAndTheFirstKeepsItsServers() throws Exception {
+        servers = EmbeddedServers.start(dataDir, Duration.ZERO, LOG);
+        try (Connection db = connect(servers);
+                Statement sql = db.createStatement()) {
+            sql.execute("CREATE TABLE kept (id INT PRIMARY KEY)");
+            sql.execute("INSERT INTO kept VALUES (1)");
+        }
+
+        assertThatThrownBy(() -> second = EmbeddedServers.start(dataDir, Duration.ZERO, LOG))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("is in use by another running instance (pid "
+                        + ProcessHandle.current().pid())
+                .hasMessageContaining("Nothing was started or ended");
+
+        assertThat(EmbeddedServers.listening(servers.redisPort()))
+                .as("the first instance's Redis")
+                .isTrue();
+        assertThat(count(servers)).as("the first instance's MariaDB").isEqualTo(1);
+    }
+
+    @Test
+    void serversOfAKilledRunAreEndedButAReusedPidIsLeftRunning() throws Exception {
+        // A run killed with kill -9: its servers live on, the folder's lock is gone with the JVM.
+        EmbeddedServers killed = EmbeddedServers.start(dataDir, Duration.ZERO, LOG);
+        killed.forgetFolder();
+        Set<Long> before = children();
+        int strangerPort = freePort();
+        RedisServer stranger = RedisServer.newRedisServer()
+                .port(strangerPort)
+                .bind("127.0.0.1")
+                .build();
+        stranger.start();
+        try {
+            Set<Long> strangers = children();
+            strangers.removeAll(before);
+            long strangerPid = strangers.iterator().next();
+
+            // Its record, plus the pid of the stranger as an earlier version wrote it (a pid alone) and as another
+            // process started at another instant.
+            Path pids = dataDir.resolve("embedded.pids");
+            Files.write(
+                    pids,
+                    Stream.concat(Files.readAllLines(pids).stream(), Stream.of(strangerPid + "", strangerPid + " 1000"))
+                            .toList());
+
+            servers = EmbeddedServers.start(dataDir, Duration.ZERO, LOG);
+
+            assertThat(EmbeddedServers.listening(killed.redisPort()))
+                    .as("the killed run's Redis")
+                    .isFalse();
+            assertThat(EmbeddedServers.listening(killed.mariaDbPort()))
+                    .as("the killed run's MariaDB")
+                    .isFalse();
+            assertThat(EmbeddedServers.listening(strangerPort))
+                    .as("a server whose pid was recorded by no run of this folder")
+                    .isTrue();
+            assertThat(ProcessHandle.of(strangerPid)).isPresent();
+        } finally {
+            stranger.stop();
+        }
+    }
+
+    @Test
     void aDataFolderInsideTheJvmTempFolderIsRefusedAndNothingInItDeleted() throws Exception {
         Path temp = Path.of(System.getProperty("java.io.tmpdir"), "gbm-embedded-" + UUID.randomUUID());
         Path earlierData = temp.resolve("mariadb").resolve("ibdata1");
@@ -134,6 +206,19 @@ class EmbeddedServersIT {
                 .orElseThrow(() -> new AssertionError("no child " + command));
         child.destroyForcibly();
         child.onExit().get();
+    }
+
+    private static Set<Long> children() {
+        return ProcessHandle.current()
+                .descendants()
+                .map(ProcessHandle::pid)
+                .collect(Collectors.toCollection(HashSet::new));
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
     }
 
     private static void awaitListening(int port) throws InterruptedException {
