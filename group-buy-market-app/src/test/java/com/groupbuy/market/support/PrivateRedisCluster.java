@@ -25,29 +25,42 @@ public final class PrivateRedisCluster {
     }
 
     public static PrivateRedisCluster start(int masterCount) throws IOException, InterruptedException {
+        return start(masterCount, 0);
+    }
+
+    /** With {@code replicasPerMaster} replicas of each master (the node list then holds them too). */
+    public static PrivateRedisCluster start(int masterCount, int replicasPerMaster)
+            throws IOException, InterruptedException {
         List<PrivateRedis> masters = new ArrayList<>();
-        for (int i = 0; i < masterCount; i++) {
+        for (int i = 0; i < masterCount * (1 + replicasPerMaster); i++) {
             masters.add(PrivateRedis.start(PrivateRedisCluster::nodeArgs));
         }
         PrivateRedisCluster cluster = new PrivateRedisCluster(masters);
         List<String> create = new ArrayList<>(List.of("--cluster", "create"));
         masters.forEach(node -> create.add("127.0.0.1:" + node.port()));
-        create.addAll(List.of("--cluster-replicas", "0", "--cluster-yes"));
+        create.addAll(List.of("--cluster-replicas", Integer.toString(replicasPerMaster), "--cluster-yes"));
         cli(masters.get(0).port(), create.toArray(String[]::new));
         cluster.awaitState("ok", null);
         return cluster;
     }
 
-    /** A fresh cluster node: its configuration file from an earlier run on the same port would name another cluster. */
+    /**
+     * A fresh cluster node in a folder of its own under {@code target/} (a replica's full sync writes the master's
+     * snapshot there): its configuration file from an earlier run on the same port would name another cluster.
+     */
     private static List<String> nodeArgs(int port) {
         try {
-            Path config = Path.of("target", "private-redis-cluster-" + port + ".conf");
-            Files.deleteIfExists(config);
+            Path dir = Path.of("target", "private-redis-cluster-" + port).toAbsolutePath();
+            Files.createDirectories(dir);
+            Files.deleteIfExists(dir.resolve("nodes.conf"));
+            Files.deleteIfExists(dir.resolve("dump.rdb"));
             return List.of(
+                    "--dir",
+                    dir.toString(),
                     "--cluster-enabled",
                     "yes",
                     "--cluster-config-file",
-                    config.toAbsolutePath().toString(),
+                    "nodes.conf",
                     "--cluster-node-timeout",
                     "1000",
                     "--cluster-port",
@@ -92,6 +105,37 @@ public final class PrivateRedisCluster {
             }
         }
         return false;
+    }
+
+    /** The node at {@code port}. */
+    public PrivateRedis node(int port) {
+        return masters.stream().filter(node -> node.port() == port).findFirst().orElseThrow();
+    }
+
+    /** The port of the replica of the master holding {@code key}'s slot. */
+    public int replicaOf(String key) throws IOException, InterruptedException {
+        int port = masters.get(0).port();
+        int slot = Integer.parseInt(cli(port, "cluster", "keyslot", key).trim());
+        String nodes = cli(port, "cluster", "nodes");
+        String masterId = null;
+        for (String line : nodes.split("\n")) {
+            String[] fields = line.trim().split(" ");
+            if (fields.length > 8 && serves(fields, slot)) {
+                masterId = fields[0];
+            }
+        }
+        for (String line : nodes.split("\n")) {
+            String[] fields = line.trim().split(" ");
+            if (fields.length > 3 && fields[2].contains("slave") && fields[3].equals(masterId)) {
+                return Integer.parseInt(fields[1].substring(fields[1].indexOf(':') + 1, fields[1].indexOf('@')));
+            }
+        }
+        throw new IllegalStateException("no replica of the master of slot " + slot);
+    }
+
+    /** Runs one command on the node at {@code port} and returns its output. */
+    public static String command(int port, String... args) throws IOException, InterruptedException {
+        return cli(port, args);
     }
 
     /** Until every node but {@code except} reports {@code cluster_state:<state>} (bounded: 30 s). */

@@ -32,6 +32,9 @@ import org.springframework.test.context.MergedContextConfiguration;
 @ExtendWith(RedisClusterModeCheck.class)
 public @interface PrivateRedisClusterServer {
 
+    /** Replicas of each master (none: a failed master is not taken over). */
+    int replicasPerMaster() default 0;
+
     /** Registered by the annotation; gives only the classes that carry it a private cluster. */
     class Factory implements ContextCustomizerFactory {
 
@@ -39,19 +42,22 @@ public @interface PrivateRedisClusterServer {
         public ContextCustomizer createContextCustomizer(
                 Class<?> testClass, List<ContextConfigurationAttributes> configAttributes) {
             return AnnotatedElementUtils.hasAnnotation(testClass, PrivateRedisClusterServer.class)
-                    ? new Customizer(testClass)
+                    ? new Customizer(
+                            testClass,
+                            AnnotatedElementUtils.findMergedAnnotation(testClass, PrivateRedisClusterServer.class)
+                                    .replicasPerMaster())
                     : null;
         }
     }
 
     /** One per test class (equal for the same class only, as the context cache requires of a customizer). */
-    record Customizer(Class<?> testClass) implements ContextCustomizer {
+    record Customizer(Class<?> testClass, int replicasPerMaster) implements ContextCustomizer {
 
         @Override
         public void customizeContext(ConfigurableApplicationContext context, MergedContextConfiguration merged) {
             PrivateRedisCluster cluster;
             try {
-                cluster = PrivateRedisCluster.start(3);
+                cluster = PrivateRedisCluster.start(3, replicasPerMaster);
             } catch (IOException e) {
                 throw new IllegalStateException("cannot start a private Redis Cluster for " + testClass.getName(), e);
             } catch (InterruptedException e) {
