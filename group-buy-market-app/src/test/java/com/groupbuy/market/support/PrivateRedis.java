@@ -6,6 +6,9 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.IntFunction;
 
 /**
  * A redis-server of the test's own on a free port, which the test may kill and start again (the shared Redis on
@@ -14,20 +17,32 @@ import java.nio.charset.StandardCharsets;
 public final class PrivateRedis {
 
     private final int port;
+    /** Server arguments besides port, bind and no persistence (a cluster node's). */
+    private final List<String> extraArgs;
+
     private Process process;
 
-    private PrivateRedis(int port) {
+    private PrivateRedis(int port, List<String> extraArgs) {
         this.port = port;
+        this.extraArgs = extraArgs;
     }
 
     public static PrivateRedis start() throws IOException, InterruptedException {
-        int port;
-        try (ServerSocket socket = new ServerSocket(0)) {
-            port = socket.getLocalPort();
-        }
-        PrivateRedis redis = new PrivateRedis(port);
+        return start(port -> List.of());
+    }
+
+    /** With more server arguments, given the port drawn ({@link PrivateRedisCluster}'s node settings). */
+    public static PrivateRedis start(IntFunction<List<String>> extraArgs) throws IOException, InterruptedException {
+        int port = freePort();
+        PrivateRedis redis = new PrivateRedis(port, extraArgs.apply(port));
         redis.startAgain();
         return redis;
+    }
+
+    static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
     }
 
     public int port() {
@@ -35,16 +50,18 @@ public final class PrivateRedis {
     }
 
     public synchronized void startAgain() throws IOException, InterruptedException {
-        process = new ProcessBuilder(
-                        "redis-server",
-                        "--port",
-                        Integer.toString(port),
-                        "--bind",
-                        "127.0.0.1",
-                        "--save",
-                        "",
-                        "--appendonly",
-                        "no")
+        List<String> command = new ArrayList<>(List.of(
+                "redis-server",
+                "--port",
+                Integer.toString(port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no"));
+        command.addAll(extraArgs);
+        process = new ProcessBuilder(command)
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD)
                 .redirectError(new File("target/private-redis-" + port + ".err"))
                 .start();

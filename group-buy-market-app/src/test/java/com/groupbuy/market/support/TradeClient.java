@@ -2,6 +2,7 @@ package com.groupbuy.market.support;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.groupbuy.market.activity.MarketConfigFixture;
+import java.net.http.HttpResponse;
 import java.time.LocalDateTime;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
@@ -14,6 +15,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
 public final class TradeClient {
 
     public static final String SETTLEMENT = "/api/v1/gbm/trade/settlement_market_pay_order";
+    private static final String LOCK = "/api/v1/gbm/trade/lock_market_pay_order";
 
     private final int port;
     private final long activityId;
@@ -40,13 +42,19 @@ public final class TradeClient {
     }
 
     public JsonNode lock(String userId, String teamId, String outTradeNo) throws Exception {
-        return TestJson.postEnvelope(
-                port,
-                "/api/v1/gbm/trade/lock_market_pay_order",
-                "{\"userId\":\"" + userId
-                        + "\",\"teamId\":\"" + teamId + "\",\"activityId\":" + activityId + ",\"goodsId\":\"" + goodsId
-                        + "\",\"source\":\"s01\",\"channel\":\"c01\",\"outTradeNo\":\"" + outTradeNo
-                        + "\",\"notifyUrl\":\"" + notifyUrl + "\"}");
+        return TestJson.postEnvelope(port, LOCK, lockBody(userId, teamId, outTradeNo));
+    }
+
+    /** {@link #lock(String, String)}'s answer as it came, whatever its HTTP status (an outage's 503, say). */
+    public HttpResponse<String> lockAnswer(String userId, String teamId) throws Exception {
+        return TestJson.post(port, LOCK, lockBody(userId, teamId, "out-" + userId));
+    }
+
+    private String lockBody(String userId, String teamId, String outTradeNo) {
+        return "{\"userId\":\"" + userId
+                + "\",\"teamId\":\"" + teamId + "\",\"activityId\":" + activityId + ",\"goodsId\":\"" + goodsId
+                + "\",\"source\":\"s01\",\"channel\":\"c01\",\"outTradeNo\":\"" + outTradeNo
+                + "\",\"notifyUrl\":\"" + notifyUrl + "\"}";
     }
 
     /**

@@ -10,9 +10,11 @@ import java.time.Duration;
 import javax.sql.DataSource;
 import lombok.extern.slf4j.Slf4j;
 import org.redisson.config.BaseConfig;
+import org.redisson.config.BaseMasterSlaveServersConfig;
 import org.redisson.config.Config;
 import org.redisson.config.DelayStrategy;
 import org.redisson.config.EqualJitterDelay;
+import org.redisson.config.ReadMode;
 import org.redisson.connection.ConnectionListener;
 import org.redisson.spring.starter.RedissonAutoConfigurationCustomizer;
 import org.springframework.beans.factory.config.BeanPostProcessor;
@@ -85,6 +87,22 @@ public class OutageConfig {
             server.setRetryDelay(fixed);
             server.setReconnectionDelay(
                     new EqualJitterDelay(properties.getRedisReconnectFirst(), properties.getRedisReconnectMax()));
+        };
+    }
+
+    /**
+     * On a Redis Cluster every read goes to the master, as every write does. Redisson reads from replicas by default,
+     * and a replica answers from whatever it holds: one that restarted (nothing persisted) serves an empty dataset
+     * until its full sync with the master is done, seconds at least (the master first waits {@code
+     * repl-diskless-sync-delay} for more replicas), so a console session signed out read as signed in again, and a
+     * tag's members as none (ClusterReplicaReadIT). Replicas stay what takes over a failed master.
+     */
+    @Bean
+    public RedissonAutoConfigurationCustomizer readsFromMasters() {
+        return config -> {
+            if (config.isClusterConfig() && serverConfig(config) instanceof BaseMasterSlaveServersConfig<?> cluster) {
+                cluster.setReadMode(ReadMode.MASTER);
+            }
         };
     }
 

@@ -5,14 +5,13 @@ import java.time.Duration;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Supplier;
 import lombok.extern.slf4j.Slf4j;
-import org.redisson.client.RedisBusyException;
 import org.redisson.client.RedisConnectionException;
 import org.redisson.client.RedisException;
-import org.redisson.client.RedisLoadingException;
 import org.redisson.client.RedisNodeNotFoundException;
+import org.redisson.client.RedisReadonlyException;
 import org.redisson.client.RedisReconnectedException;
+import org.redisson.client.RedisRetryException;
 import org.redisson.client.RedisTimeoutException;
-import org.redisson.client.RedisTryAgainException;
 import org.redisson.client.WriteRedisConnectionException;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
@@ -118,16 +117,22 @@ public class RedisOutages {
         return false;
     }
 
-    /** Connection refused or lost, or no answer in time; Redisson reports them under these types. */
+    /**
+     * Connection refused or lost, no answer in time, or a Redis that refuses commands for a while; Redisson reports
+     * them under these types. {@link RedisRetryException} is each refusal Redis itself says will pass ({@code
+     * LOADING}, {@code BUSY}, {@code TRYAGAIN}, and a Redis Cluster's {@code CLUSTERDOWN} — every node's answer, for
+     * every key, from the moment a master is failed until a replica has taken over — {@code MASTERDOWN}, {@code
+     * NOREPLICAS}); {@code READONLY} is a write that reached a node no longer master. They were answered 500 {@code
+     * 0001} and closed the breaker.
+     */
     public static boolean isOutage(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
             if (t instanceof RedisConnectionException
                     || t instanceof RedisTimeoutException
-                    || t instanceof RedisLoadingException
-                    || t instanceof RedisBusyException
+                    || t instanceof RedisRetryException
+                    || t instanceof RedisReadonlyException
                     || t instanceof RedisNodeNotFoundException
                     || t instanceof RedisReconnectedException
-                    || t instanceof RedisTryAgainException
                     || (t instanceof RedisException
                             && t.getMessage() != null
                             && t.getMessage().contains("Unable to send command"))) {

@@ -12,6 +12,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
+import org.redisson.client.RedisClusterDownException;
+import org.redisson.client.RedisException;
+import org.redisson.client.RedisReadonlyException;
 import org.redisson.client.RedisResponseTimeoutException;
 import org.redisson.client.WriteRedisConnectionException;
 
@@ -86,6 +89,24 @@ class RedisOutagesTest {
         assertThatThrownBy(() -> briefly.call(failingFirst(Integer.MAX_VALUE, this::notWritten)))
                 .isInstanceOf(DependencyUnavailableException.class);
         assertThat(calls.get()).isBetween(2, 10);
+    }
+
+    /**
+     * A Redis Cluster failing a master: every node refuses every key with CLUSTERDOWN until a replica took over. That
+     * is an outage (E0401, counted), not an error reply of ours (which stays what it was and closes the breaker).
+     */
+    @Test
+    void aClusterThatIsDownIsAnOutageAndAnErrorReplyIsNot() {
+        for (int i = 0; i < 3; i++) {
+            assertThatThrownBy(() -> outages.call(failingFirst(
+                            Integer.MAX_VALUE, () -> new RedisClusterDownException("The cluster is down"))))
+                    .isInstanceOf(DependencyUnavailableException.class);
+        }
+        assertThat(breaker.isOpen()).isTrue();
+        assertThat(RedisOutages.isOutage(new RedisReadonlyException("You can't write against a read only replica.")))
+                .isTrue();
+        assertThat(RedisOutages.isOutage(new RedisException("ERR Error running script")))
+                .isFalse();
     }
 
     private RuntimeException notWritten() {
