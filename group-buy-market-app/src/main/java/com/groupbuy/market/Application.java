@@ -12,6 +12,14 @@ import org.springframework.scheduling.annotation.EnableScheduling;
 public class Application {
 
     public static void main(String[] args) {
-        SpringApplication.run(Application.class, args);
+        try {
+            SpringApplication.run(Application.class, args);
+        } catch (Throwable failedStart) {
+            // Spring Boot has logged why and closed the context. The default profile's embedded broker keeps
+            // non-daemon threads, so without an exit the JVM would stay up serving nothing, its embedded MariaDB and
+            // Redis running and its data folder locked against the next start. The exit runs the shutdown hooks
+            // that stop them.
+            System.exit(1);
+        }
     }
 }

@@ -40,17 +40,9 @@ public final class AppProcess implements AutoCloseable {
         // Kept after the run (target/ of the module): the second instance's own log is where its failures show.
         Path output = Path.of("target", "gbm-" + name + "-" + System.currentTimeMillis() + ".log")
                 .toAbsolutePath();
-        List<String> command = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx384m",
-                "-XX:+UseSerialGC",
-                "-XX:TieredStopAtLevel=1",
-                "-cp",
-                System.getProperty("java.class.path"),
-                "com.groupbuy.market.Application",
-                "--spring.profiles.active=test",
-                "--server.port=" + port,
-                "--xxl.job.executor.port=" + executorPort));
+        List<String> command = javaCommand();
+        command.addAll(List.of(
+                "--spring.profiles.active=test", "--server.port=" + port, "--xxl.job.executor.port=" + executorPort));
         command.addAll(arguments);
         Process process = new ProcessBuilder(command)
                 .redirectErrorStream(true)
@@ -68,6 +60,18 @@ public final class AppProcess implements AutoCloseable {
             Thread.sleep(200);
         }
         return app;
+    }
+
+    /** The JVM that runs {@code Application} from this test's class path, small and quick to start; no arguments. */
+    public static List<String> javaCommand() {
+        return new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx384m",
+                "-XX:+UseSerialGC",
+                "-XX:TieredStopAtLevel=1",
+                "-cp",
+                System.getProperty("java.class.path"),
+                "com.groupbuy.market.Application"));
     }
 
     public int port() {
