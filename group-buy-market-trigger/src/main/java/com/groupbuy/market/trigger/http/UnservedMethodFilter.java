@@ -17,8 +17,6 @@ import org.springframework.http.MediaType;
 import org.springframework.web.HttpRequestMethodNotSupportedException;
 import org.springframework.web.filter.OncePerRequestFilter;
 import org.springframework.web.servlet.HandlerMapping;
-import org.springframework.web.servlet.mvc.method.RequestMappingInfoHandlerMapping;
-import org.springframework.web.util.ServletRequestPathUtils;
 
 /**
  * Answers {@code OPTIONS} and {@code TRACE} with our envelope: 405 and {@code 0002}, with the path's methods in
@@ -35,10 +33,10 @@ public class UnservedMethodFilter extends OncePerRequestFilter {
 
     private static final Set<String> UNSERVED = Set.of(HttpMethod.OPTIONS.name(), HttpMethod.TRACE.name());
 
-    private final Supplier<? extends Iterable<? extends HandlerMapping>> mappings;
+    private final HandlerMappingProbe probe;
 
     public UnservedMethodFilter(Supplier<? extends Iterable<? extends HandlerMapping>> mappings) {
-        this.mappings = mappings;
+        this.probe = new HandlerMappingProbe(mappings);
     }
 
     @Override
@@ -59,31 +57,16 @@ public class UnservedMethodFilter extends OncePerRequestFilter {
 
     /** What the request's path serves, by the mappings' own matching; empty when no mapping knows the path. */
     private Set<String> servedMethods(HttpServletRequest request) {
-        HttpServletRequest probe = new HttpServletRequestWrapper(request) {
+        HttpServletRequest asTrace = new HttpServletRequestWrapper(request) {
             @Override
             public String getMethod() {
                 return HttpMethod.TRACE.name();
             }
         };
         Set<String> allowed = new TreeSet<>();
-        boolean parsedHere = probe.getAttribute(ServletRequestPathUtils.PATH_ATTRIBUTE) == null;
-        ServletRequestPathUtils.parseAndCache(probe);
-        try {
-            for (HandlerMapping mapping : mappings.get()) {
-                if (!(mapping instanceof RequestMappingInfoHandlerMapping)) {
-                    continue; // resource and welcome-page mappings claim every path and serve nothing of ours
-                }
-                try {
-                    mapping.getHandler(probe);
-                } catch (HttpRequestMethodNotSupportedException e) {
-                    e.getSupportedHttpMethods().forEach(method -> allowed.add(method.name()));
-                } catch (Exception e) {
-                    // A mapping that cannot tell (a media type mismatch, say) serves nothing we can name here.
-                }
-            }
-        } finally {
-            if (parsedHere) {
-                ServletRequestPathUtils.clearParsedRequestPath(probe);
+        for (HandlerMappingProbe.Answer answer : probe.ask(asTrace)) {
+            if (answer.refusal() instanceof HttpRequestMethodNotSupportedException e) {
+                e.getSupportedHttpMethods().forEach(method -> allowed.add(method.name()));
             }
         }
         return allowed;

@@ -1,5 +1,6 @@
 package com.groupbuy.market.trigger.http.admin;
 
+import com.groupbuy.market.trigger.http.HandlerMappingProbe;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
@@ -8,17 +9,12 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.util.Collections;
 import java.util.Enumeration;
-import java.util.HashMap;
-import java.util.HashSet;
-import java.util.Map;
-import java.util.Set;
+import java.util.List;
 import java.util.function.Supplier;
 import org.springframework.http.HttpHeaders;
 import org.springframework.web.HttpMediaTypeNotAcceptableException;
 import org.springframework.web.filter.OncePerRequestFilter;
 import org.springframework.web.servlet.HandlerMapping;
-import org.springframework.web.servlet.mvc.method.RequestMappingInfoHandlerMapping;
-import org.springframework.web.util.ServletRequestPathUtils;
 
 /**
  * An actuator request whose {@code Accept} names nothing the endpoint produces is served as if it had named none: the
@@ -29,16 +25,14 @@ import org.springframework.web.util.ServletRequestPathUtils;
  * odd {@code Accept} must still read UP/DOWN or the metrics. A scraper that names a format the endpoint has
  * (OpenMetrics, say) keeps its choice: only a request the mappings would refuse for its {@code Accept} loses the header.
  * <p>
- * Whether they would is asked of the handler mappings themselves (as {@code UnservedMethodFilter} does), on a copy of
- * the request whose attributes are its own, so the probe leaves nothing (a parsed {@code Accept} cached by the
- * produces condition, a matched pattern) on the request that goes on.
+ * Whether they would is asked of the handler mappings themselves ({@link HandlerMappingProbe}).
  */
 public class ActuatorAcceptFilter extends OncePerRequestFilter {
 
-    private final Supplier<? extends Iterable<? extends HandlerMapping>> mappings;
+    private final HandlerMappingProbe probe;
 
     public ActuatorAcceptFilter(Supplier<? extends Iterable<? extends HandlerMapping>> mappings) {
-        this.mappings = mappings;
+        this.probe = new HandlerMappingProbe(mappings);
     }
 
     @Override
@@ -53,67 +47,9 @@ public class ActuatorAcceptFilter extends OncePerRequestFilter {
 
     /** True when a mapping knows the request but refuses its {@code Accept}, and no mapping would serve it as it is. */
     private boolean refusedForItsAccept(HttpServletRequest request) {
-        HttpServletRequest probe = new OwnAttributes(request);
-        ServletRequestPathUtils.parseAndCache(probe);
-        boolean refused = false;
-        for (HandlerMapping mapping : mappings.get()) {
-            if (!(mapping instanceof RequestMappingInfoHandlerMapping)) {
-                continue; // resource mappings claim every path and negotiate nothing
-            }
-            try {
-                if (mapping.getHandler(probe) != null) {
-                    return false;
-                }
-            } catch (HttpMediaTypeNotAcceptableException e) {
-                refused = true;
-            } catch (Exception e) {
-                // Refused for another reason (method, content type): left to the real dispatch to answer.
-            }
-        }
-        return refused;
-    }
-
-    /** The request with attributes of its own: reads fall through to the request's, writes stay here. */
-    private static final class OwnAttributes extends HttpServletRequestWrapper {
-
-        private final Map<String, Object> written = new HashMap<>();
-        private final Set<String> removed = new HashSet<>();
-
-        OwnAttributes(HttpServletRequest request) {
-            super(request);
-        }
-
-        @Override
-        public Object getAttribute(String name) {
-            if (written.containsKey(name)) {
-                return written.get(name);
-            }
-            return removed.contains(name) ? null : super.getAttribute(name);
-        }
-
-        @Override
-        public void setAttribute(String name, Object value) {
-            if (value == null) {
-                removeAttribute(name);
-                return;
-            }
-            written.put(name, value);
-            removed.remove(name);
-        }
-
-        @Override
-        public void removeAttribute(String name) {
-            written.remove(name);
-            removed.add(name);
-        }
-
-        @Override
-        public Enumeration<String> getAttributeNames() {
-            Set<String> names = new HashSet<>(Collections.list(super.getAttributeNames()));
-            names.removeAll(removed);
-            names.addAll(written.keySet());
-            return Collections.enumeration(names);
-        }
+        List<HandlerMappingProbe.Answer> answers = probe.ask(request);
+        return answers.stream().noneMatch(HandlerMappingProbe.Answer::handled)
+                && answers.stream().anyMatch(answer -> answer.refusal() instanceof HttpMediaTypeNotAcceptableException);
     }
 
     /** The request as if it had sent no {@code Accept} (any type, the endpoint's default). */
