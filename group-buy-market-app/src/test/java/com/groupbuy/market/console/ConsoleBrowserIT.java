@@ -121,7 +121,7 @@ class ConsoleBrowserIT {
             browser.get(base() + "/console/login.html");
             WebElement token = waitFor(By.id("token"));
             token.sendKeys(TOKEN + org.openqa.selenium.Keys.ENTER);
-            wait(ExpectedConditions.stalenessOf(token));
+            wait(gone(token));
             waitFor(By.id("token"));
             assertThat(browser.getCurrentUrl()).contains("/console/login.html").doesNotContain(TOKEN);
         } finally {
@@ -278,7 +278,7 @@ class ConsoleBrowserIT {
     private void showTasks(String status) {
         WebElement heading = waitFor(By.cssSelector("#view h2"));
         new Select(waitFor(By.id("task-status"))).selectByVisibleText(status);
-        wait(ExpectedConditions.stalenessOf(heading));
+        wait(gone(heading));
         waitFor(By.cssSelector("#view h2"));
     }
 
@@ -294,6 +294,27 @@ class ConsoleBrowserIT {
     private void open(String hash) {
         browser.get(base() + "/console/index.html?load=" + System.nanoTime() + hash);
         waitFor(By.cssSelector("#view h2, #load-error"));
+    }
+
+    /**
+     * True once the element has left its page. Chrome answers a question about a node of a document it is just leaving
+     * with an inspector error ("does not belong to the document") instead of a stale reference: that is "not yet", and
+     * the wait asks again.
+     */
+    private static java.util.function.Function<org.openqa.selenium.WebDriver, Boolean> gone(WebElement element) {
+        return driver -> {
+            try {
+                element.isEnabled();
+                return false;
+            } catch (org.openqa.selenium.StaleElementReferenceException e) {
+                return true;
+            } catch (org.openqa.selenium.WebDriverException e) {
+                if (String.valueOf(e.getMessage()).contains("does not belong to the document")) {
+                    return false;
+                }
+                throw e;
+            }
+        };
     }
 
     private WebElement waitFor(By locator) {
