@@ -14,6 +14,7 @@ import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 import org.redisson.client.RedisClusterDownException;
 import org.redisson.client.RedisException;
+import org.redisson.client.RedisOutOfMemoryException;
 import org.redisson.client.RedisReadonlyException;
 import org.redisson.client.RedisResponseTimeoutException;
 import org.redisson.client.WriteRedisConnectionException;
@@ -107,6 +108,24 @@ class RedisOutagesTest {
                 .isTrue();
         assertThat(RedisOutages.isOutage(new RedisException("ERR Error running script")))
                 .isFalse();
+    }
+
+    /**
+     * A Redis over its maxmemory (noeviction) refuses every write, a place script's first one too (so the script
+     * wrote nothing): the dependency is out of service, as with BUSY or LOADING, not an error reply of ours. Redisson
+     * reports the reply, here as a script gave it on Redis 7.0, as its own type.
+     */
+    @Test
+    void aRedisOutOfMemoryIsAnOutage() {
+        for (int i = 0; i < 3; i++) {
+            assertThatThrownBy(() -> outages.call(failingFirst(
+                            Integer.MAX_VALUE,
+                            () -> new RedisOutOfMemoryException(
+                                    " command not allowed when used memory > 'maxmemory'. script: 5c4e, on"
+                                            + " @user_script:2.. channel: [id: 0x1] data: CommandData"))))
+                    .isInstanceOf(DependencyUnavailableException.class);
+        }
+        assertThat(breaker.isOpen()).isTrue();
     }
 
     private RuntimeException notWritten() {
