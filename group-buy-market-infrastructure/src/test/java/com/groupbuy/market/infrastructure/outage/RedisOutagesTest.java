@@ -8,6 +8,8 @@ import java.net.InetSocketAddress;
 import java.nio.channels.ClosedChannelException;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Supplier;
@@ -74,6 +76,32 @@ class RedisOutagesTest {
         reconnect.join();
         assertThat(calls).hasValue(2);
         assertThat(breaker.isOpen()).isFalse();
+    }
+
+    /**
+     * A Redis Cluster master gone for good: a replica took over its slots and the old address never connects again.
+     * It is no longer waited for once Redisson no longer sends to it, so a later command that met a closed connection
+     * (another node restarted) is sent again, not answered E0401 after the reconnect wait for the rest of the
+     * instance's life. On main (a private 3+3 cluster, a master killed) every node read as reachable never again.
+     */
+    @Test
+    void aMasterReplacedForGoodIsNoLongerWaitedFor() {
+        InetSocketAddress promoted = new InetSocketAddress("127.0.0.1", 6398);
+        Set<InetSocketAddress> masters = ConcurrentHashMap.newKeySet();
+        masters.add(NODE);
+        RedisLinks cluster = new RedisLinks(() -> masters);
+        RedisOutages outages = new RedisOutages(breaker, cluster, Duration.ofSeconds(3), Duration.ofMillis(300));
+        cluster.onDisconnect(NODE);
+        assertThat(cluster.allReachable()).as("while it still holds slots").isFalse();
+
+        masters.remove(NODE);
+        masters.add(promoted);
+
+        assertThat(cluster.allReachable()).isTrue();
+        assertThat(outages.call(failingFirst(1, this::notWritten))).isEqualTo("answer");
+        assertThat(calls).hasValue(2);
+        cluster.onDisconnect(promoted);
+        assertThat(cluster.allReachable()).as("a master in use that dropped").isFalse();
     }
 
     @Test
