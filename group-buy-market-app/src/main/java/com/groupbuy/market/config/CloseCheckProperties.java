@@ -1,12 +1,15 @@
 package com.groupbuy.market.config;
 
 import com.groupbuy.market.infrastructure.gateway.mq.CloseCheckTopology;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import lombok.Getter;
 import lombok.Setter;
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.validation.annotation.Validated;
 
 /**
  * The delay path of timeout closing ({@code gbm.close-check.*}, #15): each lock writes a delayed close check that our
@@ -15,6 +18,7 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  */
 @Getter
 @Setter
+@Validated
 @ConfigurationProperties(prefix = "gbm.close-check")
 public class CloseCheckProperties {
 
@@ -60,8 +64,12 @@ public class CloseCheckProperties {
     private Duration earlyWait = Duration.ofSeconds(5);
     /**
      * Checks each consumer holds unacknowledged; small, so that a burst of checks coming due together is spread over
-     * all the consumers instead of queueing behind the first ones.
+     * all the consumers instead of queueing behind the first ones. 1 to 65,535 (else the start is refused): 0 is not
+     * AMQP's "unlimited" here, Spring's container silently took 1 for it (and for less); over AMQP's 65,535 the client
+     * silently set 65,535.
      */
+    @Min(1)
+    @Max(65_535)
     private int prefetch = 10;
     /**
      * Consumers of the close-check queue. A close is a short refund transaction plus its record, mostly waiting for

@@ -5,11 +5,15 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import lombok.Getter;
 import lombok.Setter;
+import org.hibernate.validator.constraints.time.DurationMax;
+import org.hibernate.validator.constraints.time.DurationMin;
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.validation.annotation.Validated;
 
 /** The MQ notify channel ({@code gbm.mq.*}); the broker connection itself is {@code spring.rabbitmq.*}. */
 @Getter
 @Setter
+@Validated
 @ConfigurationProperties(prefix = "gbm.mq")
 public class MqProperties {
 
@@ -38,7 +42,13 @@ public class MqProperties {
     private Map<String, Map<String, String>> partnerExchanges = new LinkedHashMap<>();
     /** How long an attempt waits for the broker's confirm before it counts as failed. */
     private Duration confirmTimeout = Duration.ofSeconds(5);
-    /** After the broker refused the exchange declare, how long before declaring again. */
+    /**
+     * After the broker refused the exchange declare, how long before declaring again: 1 s to 1 h (else the start is
+     * refused). Under a second every MQ delivery and health check declared again against a broker that refuses, and a
+     * bare number is milliseconds; over an hour a partner's fixed exchange waited that long for its messages.
+     */
+    @DurationMin(seconds = 1)
+    @DurationMax(hours = 1)
     private Duration declareRetry = Duration.ofSeconds(10);
     /** A built-in listener that logs and keeps what arrives on the notify keys (default profile: the demo). */
     private boolean demoListener = false;

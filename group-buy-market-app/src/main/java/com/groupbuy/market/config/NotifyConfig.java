@@ -84,6 +84,7 @@ public class NotifyConfig {
         RabbitProperties broker = rabbit.getIfAvailable();
         Duration connect =
                 broker == null || broker.getConnectionTimeout() == null ? Duration.ZERO : broker.getConnectionTimeout();
+        checkLeaseFitsASend(properties, mq.getConfirmTimeout(), connect);
         return new DueCallbackDeliveryService(
                         store,
                         gateway,
@@ -101,6 +102,26 @@ public class NotifyConfig {
                 .deferringUnsent()
                 // #19: a page's HTTP callbacks several at once (EndpointQueues), so a lease takes more of them.
                 .sendingConcurrently(properties.getHttpConcurrency());
+    }
+
+    /**
+     * A task is leased for one send at least, else another instance may take it while it is still being sent (the
+     * delivery service refuses such a lease, without naming the settings that make it): the lease must cover one HTTP
+     * callback's whole call and one MQ batch's confirm plus a first connect.
+     */
+    static void checkLeaseFitsASend(NotifyProperties properties, Duration confirmTimeout, Duration brokerConnect) {
+        Duration lease = properties.getLease();
+        if (lease == null || lease.compareTo(properties.sendWindow()) < 0) {
+            throw new IllegalStateException("gbm.notify.lease must be at least one HTTP callback's whole call,"
+                    + " gbm.notify.connect-timeout + 2 x gbm.notify.read-timeout (" + properties.sendWindow()
+                    + "), got " + lease);
+        }
+        Duration batchWindow = confirmTimeout.plus(brokerConnect);
+        if (lease.compareTo(batchWindow) < 0) {
+            throw new IllegalStateException("gbm.notify.lease must be at least one MQ batch's window,"
+                    + " gbm.mq.confirm-timeout + spring.rabbitmq.connection-timeout (" + batchWindow + "), got "
+                    + lease);
+        }
     }
 
     /**

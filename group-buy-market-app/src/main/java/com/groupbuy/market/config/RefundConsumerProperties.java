@@ -1,9 +1,12 @@
 package com.groupbuy.market.config;
 
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
 import java.time.Duration;
 import lombok.Getter;
 import lombok.Setter;
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.validation.annotation.Validated;
 
 /**
  * Our own refund consumer ({@code gbm.mq.refund-consumer.*}); it runs only when {@code gbm.mq.enabled} is true too.
@@ -11,6 +14,7 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  */
 @Getter
 @Setter
+@Validated
 @ConfigurationProperties(prefix = "gbm.mq.refund-consumer")
 public class RefundConsumerProperties {
 
@@ -31,6 +35,14 @@ public class RefundConsumerProperties {
     /** Pause before a failed attempt's message is handed back to the broker (so a brief outage is not 3 quick fails). */
     private Duration retryDelay = Duration.ofSeconds(1);
 
+    /**
+     * Deliveries each consumer holds unacknowledged, 1 to 65,535 (else the start is refused): 0 is not AMQP's
+     * "unlimited" here, Spring's container silently took 1 for it (and for less); over AMQP's 65,535 the client
+     * silently set 65,535.
+     */
+    @Min(1)
+    @Max(65_535)
     private int prefetch = 10;
+
     private int concurrency = 1;
 }

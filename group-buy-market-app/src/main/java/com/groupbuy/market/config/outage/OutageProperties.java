@@ -3,11 +3,15 @@ package com.groupbuy.market.config.outage;
 import java.time.Duration;
 import lombok.Getter;
 import lombok.Setter;
+import org.hibernate.validator.constraints.time.DurationMax;
+import org.hibernate.validator.constraints.time.DurationMin;
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.validation.annotation.Validated;
 
 /** How we behave while Redis or the database is down ({@code gbm.outage.*}). */
 @Getter
 @Setter
+@Validated
 @ConfigurationProperties(prefix = "gbm.outage")
 public class OutageProperties {
 
@@ -15,7 +19,12 @@ public class OutageProperties {
     private int breakerThreshold = 3;
     /** How long an open breaker fails calls at once before letting one probe through. */
     private Duration breakerOpenFor = Duration.ofSeconds(2);
-    /** The Retry-After of an E0401 answer. */
+    /**
+     * The Retry-After of an E0401 answer, in whole seconds: 1 s to 1 h (else the start is refused). Less was silently
+     * answered as 1 s (a bare number is milliseconds: {@code 5} was 5 ms, not 5 s).
+     */
+    @DurationMin(seconds = 1)
+    @DurationMax(hours = 1)
     private Duration retryAfter = Duration.ofSeconds(5);
     /** Redisson: extra attempts of a command that found no connection, and the wait between them. */
     private int redisRetryAttempts = 1;

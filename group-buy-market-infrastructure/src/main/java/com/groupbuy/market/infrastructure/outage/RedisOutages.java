@@ -8,6 +8,7 @@ import lombok.extern.slf4j.Slf4j;
 import org.redisson.client.RedisConnectionException;
 import org.redisson.client.RedisException;
 import org.redisson.client.RedisNodeNotFoundException;
+import org.redisson.client.RedisOutOfMemoryException;
 import org.redisson.client.RedisReadonlyException;
 import org.redisson.client.RedisReconnectedException;
 import org.redisson.client.RedisRetryException;
@@ -122,8 +123,9 @@ public class RedisOutages {
      * them under these types. {@link RedisRetryException} is each refusal Redis itself says will pass ({@code
      * LOADING}, {@code BUSY}, {@code TRYAGAIN}, and a Redis Cluster's {@code CLUSTERDOWN} — every node's answer, for
      * every key, from the moment a master is failed until a replica has taken over — {@code MASTERDOWN}, {@code
-     * NOREPLICAS}); {@code READONLY} is a write that reached a node no longer master. They were answered 500 {@code
-     * 0001} and closed the breaker.
+     * NOREPLICAS}); {@code READONLY} is a write that reached a node no longer master; {@code OOM} is a Redis over its
+     * {@code maxmemory} refusing every write (a script's first write too, so the script wrote nothing) until memory is
+     * freed. They were answered 500 {@code 0001} and closed the breaker.
      */
     public static boolean isOutage(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
@@ -131,6 +133,7 @@ public class RedisOutages {
                     || t instanceof RedisTimeoutException
                     || t instanceof RedisRetryException
                     || t instanceof RedisReadonlyException
+                    || t instanceof RedisOutOfMemoryException
                     || t instanceof RedisNodeNotFoundException
                     || t instanceof RedisReconnectedException
                     || (t instanceof RedisException

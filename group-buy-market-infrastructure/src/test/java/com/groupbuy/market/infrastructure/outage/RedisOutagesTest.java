@@ -8,12 +8,15 @@ import java.net.InetSocketAddress;
 import java.nio.channels.ClosedChannelException;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 import org.redisson.client.RedisClusterDownException;
 import org.redisson.client.RedisException;
+import org.redisson.client.RedisOutOfMemoryException;
 import org.redisson.client.RedisReadonlyException;
 import org.redisson.client.RedisResponseTimeoutException;
 import org.redisson.client.WriteRedisConnectionException;
@@ -75,6 +78,32 @@ class RedisOutagesTest {
         assertThat(breaker.isOpen()).isFalse();
     }
 
+    /**
+     * A Redis Cluster master gone for good: a replica took over its slots and the old address never connects again.
+     * It is no longer waited for once Redisson no longer sends to it, so a later command that met a closed connection
+     * (another node restarted) is sent again, not answered E0401 after the reconnect wait for the rest of the
+     * instance's life. On main (a private 3+3 cluster, a master killed) every node read as reachable never again.
+     */
+    @Test
+    void aMasterReplacedForGoodIsNoLongerWaitedFor() {
+        InetSocketAddress promoted = new InetSocketAddress("127.0.0.1", 6398);
+        Set<InetSocketAddress> masters = ConcurrentHashMap.newKeySet();
+        masters.add(NODE);
+        RedisLinks cluster = new RedisLinks(() -> masters);
+        RedisOutages outages = new RedisOutages(breaker, cluster, Duration.ofSeconds(3), Duration.ofMillis(300));
+        cluster.onDisconnect(NODE);
+        assertThat(cluster.allReachable()).as("while it still holds slots").isFalse();
+
+        masters.remove(NODE);
+        masters.add(promoted);
+
+        assertThat(cluster.allReachable()).isTrue();
+        assertThat(outages.call(failingFirst(1, this::notWritten))).isEqualTo("answer");
+        assertThat(calls).hasValue(2);
+        cluster.onDisconnect(promoted);
+        assertThat(cluster.allReachable()).as("a master in use that dropped").isFalse();
+    }
+
     @Test
     void aCommandThatMayHaveRunIsNeverSentAgain() {
         assertThatThrownBy(() -> outages.call(
@@ -107,6 +136,24 @@ class RedisOutagesTest {
                 .isTrue();
         assertThat(RedisOutages.isOutage(new RedisException("ERR Error running script")))
                 .isFalse();
+    }
+
+    /**
+     * A Redis over its maxmemory (noeviction) refuses every write, a place script's first one too (so the script
+     * wrote nothing): the dependency is out of service, as with BUSY or LOADING, not an error reply of ours. Redisson
+     * reports the reply, here as a script gave it on Redis 7.0, as its own type.
+     */
+    @Test
+    void aRedisOutOfMemoryIsAnOutage() {
+        for (int i = 0; i < 3; i++) {
+            assertThatThrownBy(() -> outages.call(failingFirst(
+                            Integer.MAX_VALUE,
+                            () -> new RedisOutOfMemoryException(
+                                    " command not allowed when used memory > 'maxmemory'. script: 5c4e, on"
+                                            + " @user_script:2.. channel: [id: 0x1] data: CommandData"))))
+                    .isInstanceOf(DependencyUnavailableException.class);
+        }
+        assertThat(breaker.isOpen()).isTrue();
     }
 
     private RuntimeException notWritten() {

@@ -52,7 +52,26 @@ public class LocalNotifyScheduler {
         this.takeover = new LocalTakeover("callback retries", console);
         this.backlog = backlog;
         this.clock = clock;
-        this.takeoverAfter = takeoverAfter;
+        this.takeoverAfter = checkedTakeoverAfter(takeoverAfter);
+    }
+
+    static final Duration MIN_TAKEOVER_AFTER = Duration.ofSeconds(1);
+    static final Duration MAX_TAKEOVER_AFTER = Duration.ofDays(1);
+
+    /**
+     * Refuses the start for a takeover bound that does not say what it means: under a second (a bare number is
+     * milliseconds; a negative one counted tasks not yet due) the local scheduler ran beside a working console at
+     * every period and warned that callbacks were left due; over a day callbacks waited that long when the console
+     * does not run the job.
+     */
+    private static Duration checkedTakeoverAfter(Duration takeoverAfter) {
+        if (takeoverAfter == null
+                || takeoverAfter.compareTo(MIN_TAKEOVER_AFTER) < 0
+                || takeoverAfter.compareTo(MAX_TAKEOVER_AFTER) > 0) {
+            throw new IllegalStateException("gbm.notify.local-takeover-after must be 1 s to 24 h (a bare number is "
+                    + "milliseconds: write the unit, e.g. 60s), got " + takeoverAfter);
+        }
+        return takeoverAfter;
     }
 
     @Scheduled(
