@@ -17,8 +17,8 @@ public class Application {
         } catch (Throwable failedStart) {
             // Spring Boot has logged why and closed the context. The default profile's embedded broker keeps
             // non-daemon threads, so without an exit the JVM would stay up serving nothing, its embedded MariaDB and
-            // Redis running and its data folder locked against the next start. The exit runs the shutdown hooks
-            // that stop them.
+            // Redis running and its data folder locked against the next start. The exit runs Spring's shutdown hook,
+            // which stops them (the context is already closed).
             System.exit(1);
         }
     }

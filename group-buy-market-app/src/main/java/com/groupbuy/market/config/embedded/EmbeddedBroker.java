@@ -2,19 +2,25 @@ package com.groupbuy.market.config.embedded;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.lang.reflect.Field;
 import java.net.ServerSocket;
 import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.commons.logging.Log;
 import org.apache.qpid.server.SystemLauncher;
+import org.apache.qpid.server.SystemLauncherListener;
+import org.apache.qpid.server.model.BrokerImpl;
+import org.apache.qpid.server.model.SystemConfig;
 
 /**
  * The embedded AMQP 0-9-1 broker of the default profile (Apache Qpid Broker-J, in this JVM, messages in memory only),
- * so a newcomer's MQ lock has a broker to be delivered to. Binds 127.0.0.1 on a free port, user guest/guest; it stops
- * with the JVM, and its messages with it (the outbox row, not the broker, is what survives a restart).
+ * so a newcomer's MQ lock has a broker to be delivered to. Binds 127.0.0.1 on a free port, user guest/guest. Whoever
+ * starts it stops it ({@link #stop()}; the default profile after Spring's context has closed, so the consumers are
+ * stopped first); its messages go with it (the outbox row, not the broker, is what survives a restart).
  */
 final class EmbeddedBroker {
 
@@ -23,9 +29,13 @@ final class EmbeddedBroker {
     private static final String SYSTEM_PROPERTIES = "embedded/qpid-system.properties";
 
     private final int port;
+    private final SystemLauncher launcher;
+    private final Log log;
 
-    private EmbeddedBroker(int port) {
+    private EmbeddedBroker(int port, SystemLauncher launcher, Log log) {
         this.port = port;
+        this.launcher = launcher;
+        this.log = log;
     }
 
     static EmbeddedBroker start(Path dataDir, Log log) {
@@ -51,13 +61,36 @@ final class EmbeddedBroker {
                             "{\"type\": \"Noop\"}",
                             "virtualhost.housekeepingCheckPeriod",
                             "200"));
-            SystemLauncher launcher = new SystemLauncher();
+            AtomicReference<SystemConfig<?>> system = new AtomicReference<>();
+            SystemLauncher launcher = new SystemLauncher(new SystemLauncherListener.DefaultSystemLauncherListener() {
+                @Override
+                public void onContainerResolve(SystemConfig<?> config) {
+                    system.set(config);
+                }
+            });
             launcher.startup(attributes);
-            Runtime.getRuntime().addShutdownHook(new Thread(launcher::shutdown, "embedded-broker-stop"));
+            removeBrokersShutdownHook(system.get(), log);
             log.info("embedded AMQP broker (Qpid Broker-J, memory store) on 127.0.0.1:" + port);
-            return new EmbeddedBroker(port);
+            return new EmbeddedBroker(port, launcher, log);
         } catch (Exception e) {
             throw new IllegalStateException("cannot start the embedded AMQP broker of the default profile", e);
+        }
+    }
+
+    /**
+     * Qpid's broker adds a JVM shutdown hook of its own (no setting turns it off), which closed the broker beside
+     * Spring's graceful stop, while the listeners still had messages in hand. Its thread is a private field of the
+     * broker (Qpid 9.2.0); should a later version keep it elsewhere, the hook stays and the broker stops as before.
+     */
+    private static void removeBrokersShutdownHook(SystemConfig<?> system, Log log) {
+        try {
+            Object broker = system.getContainer();
+            Field hook = BrokerImpl.class.getDeclaredField("_shutdownHook");
+            hook.setAccessible(true);
+            Runtime.getRuntime().removeShutdownHook((Thread) hook.get(broker));
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            log.warn("the embedded AMQP broker keeps its own shutdown hook: it may stop before the service's "
+                    + "listeners on a stop (" + e + ")");
         }
     }
 
@@ -71,6 +104,15 @@ final class EmbeddedBroker {
 
     int port() {
         return port;
+    }
+
+    /** Shuts the broker down (its threads keep the JVM up until then); a failure is logged. */
+    void stop() {
+        try {
+            launcher.shutdown();
+        } catch (RuntimeException e) {
+            log.warn("embedded AMQP broker did not stop cleanly", e);
+        }
     }
 
     private static int freePort() {

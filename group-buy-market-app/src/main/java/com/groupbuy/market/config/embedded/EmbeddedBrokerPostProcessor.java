@@ -39,6 +39,8 @@ public class EmbeddedBrokerPostProcessor implements EnvironmentPostProcessor, Or
                 .toAbsolutePath()
                 .normalize();
         EmbeddedBroker broker = EmbeddedBroker.start(dataDir, log);
+        // Run by Spring's shutdown hook after the context has closed (its listeners stopped), not beside it.
+        SpringApplication.getShutdownHandlers().add(broker::stop);
 
         Map<String, Object> properties = new LinkedHashMap<>();
         properties.put("spring.rabbitmq.host", "127.0.0.1");

