@@ -14,7 +14,7 @@ import org.springframework.test.context.DynamicPropertySource;
  * it, acknowledgements included. Our consumers' dead-letter copies must therefore not go out on the connection our
  * consumers acknowledge on: one poison message copied during an alarm would stop every consumer of that connection
  * (refunds and close checks alike) until the alarm clears, and the queues they drain are what relieves the broker.
- * Against a RabbitMQ node of this class's own, whose memory alarm it raises.
+ * Against a RabbitMQ node of the alarm tests' own, whose memory alarm it raises.
  */
 @IntegrationTest
 @Import(PoisonedRefundQueue.class)

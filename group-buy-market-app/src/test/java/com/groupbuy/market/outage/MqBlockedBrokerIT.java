@@ -35,7 +35,7 @@ import org.springframework.test.context.TestPropertySource;
  * it, so every later RPC on it (a channel's open, an exchange declare) waits for the channel RPC timeout, 10 minutes.
  * MQ callbacks due during the alarm must fail as attempts at once and wait in the outbox, not hold the delivery
  * thread, the exchange guard every other MQ delivery and health check waits on, and the health endpoint. Against a
- * RabbitMQ node of this class's own, whose memory alarm it raises.
+ * RabbitMQ node of the alarm tests' own, whose memory alarm it raises.
  */
 @IntegrationTest
 @TestPropertySource(properties = {"gbm.notify.backoff=1h,1h", "gbm.notify.jitter=0", "gbm.mq.confirm-timeout=2s"})

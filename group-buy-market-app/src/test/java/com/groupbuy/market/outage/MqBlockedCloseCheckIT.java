@@ -28,7 +28,7 @@ import org.springframework.test.context.TestPropertySource;
  * Close checks (the delay path of timeout closing) due while the broker blocks our publisher connection (a memory or
  * disk alarm): each page must fail at once and wait in the outbox, not hold the delivery thread — a compensation
  * lane, whose HTTP callbacks wait with it — on the blocked connection (a channel's open waits there for the channel
- * RPC timeout, 10 minutes). Against a RabbitMQ node of this class's own, whose memory alarm it raises.
+ * RPC timeout, 10 minutes). Against a RabbitMQ node of the alarm tests' own, whose memory alarm it raises.
  */
 @IntegrationTest
 @TestPropertySource(properties = {"gbm.notify.backoff=1h,1h", "gbm.notify.jitter=0", "gbm.mq.confirm-timeout=2s"})

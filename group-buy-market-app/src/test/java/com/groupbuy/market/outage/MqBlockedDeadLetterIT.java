@@ -23,7 +23,7 @@ import org.springframework.test.context.DynamicPropertySource;
  * A poison message's dead-letter copy while the broker already blocks our publisher connection (an earlier publish
  * of the alarm — a callback — blocked it): the copy must be refused at once and handed back, not wait on the blocked
  * connection (a channel's open waits there for the channel RPC timeout, 10 minutes) with the consumer thread and the
- * good messages behind it. Against a RabbitMQ node of this class's own, whose memory alarm it raises.
+ * good messages behind it. Against a RabbitMQ node of the alarm tests' own, whose memory alarm it raises.
  */
 @IntegrationTest
 @Import(PoisonedRefundQueue.class)

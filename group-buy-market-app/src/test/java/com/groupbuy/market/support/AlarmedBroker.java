@@ -6,12 +6,12 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 
 /**
- * The broker of a test class whose resource alarm the test raises: a {@link PrivateRabbit} node of the class's own
- * (the shared broker on 5672 and its settings are never touched), with MQ switched on and pointed at it. Usage:
+ * The broker of a test class whose resource alarm the test raises: a {@link PrivateRabbit} node of the alarm tests'
+ * own (the shared broker on 5672 and its settings are never touched), with MQ switched on and pointed at it. Usage:
  *
  * <pre>{@code
  * @RegisterExtension
- * static final AlarmedBroker broker = new AlarmedBroker(); // stopped after the class
+ * static final AlarmedBroker broker = new AlarmedBroker(); // its alarm cleared after the class
  *
  * @DynamicPropertySource
  * static void broker(DynamicPropertyRegistry registry) throws Exception {
@@ -20,23 +20,46 @@ import org.springframework.test.context.DynamicPropertyRegistry;
  * }</pre>
  *
  * and in the test {@code broker.raiseAlarm(); try { ... } finally { broker.clearAlarm(); }}.
+ *
+ * <p>One node serves every such class of the test JVM, one after another (test classes never run side by side), and
+ * is stopped when the JVM ends: a node boots in 5-15 s on a busy machine and stops in 2-3 s, which each class paid on
+ * its own before. The classes share nothing on it but the node: each declares its own queues (or, as the partner
+ * callbacks, reads only its own teams), and after each class the alarm is clear again.
  */
 public final class AlarmedBroker implements AfterAllCallback {
 
-    private PrivateRabbit node;
+    private static PrivateRabbit node;
+
+    private boolean alarmRaised;
 
     /**
-     * Starts the node and registers {@code spring.rabbitmq.port} (its port) and {@code gbm.mq.enabled=true}. Call it
-     * from the class's {@code @DynamicPropertySource}; called again (a second context of the class) it registers the
-     * running node.
+     * Starts the node if no class of this JVM did yet, and registers {@code spring.rabbitmq.port} (its port) and
+     * {@code gbm.mq.enabled=true}. Call it from the class's {@code @DynamicPropertySource}.
      */
     public void start(DynamicPropertyRegistry registry) throws IOException, InterruptedException {
-        if (node == null) {
-            node = PrivateRabbit.start();
-        }
-        int port = node.port();
+        int port = shared().port();
         registry.add("spring.rabbitmq.port", () -> port);
         registry.add("gbm.mq.enabled", () -> "true");
+    }
+
+    private static synchronized PrivateRabbit shared() throws IOException, InterruptedException {
+        if (node == null) {
+            PrivateRabbit started = PrivateRabbit.start();
+            Runtime.getRuntime().addShutdownHook(new Thread(AlarmedBroker::stopShared, "private-rabbit-stop"));
+            node = started;
+        }
+        return node;
+    }
+
+    private static synchronized void stopShared() {
+        if (node != null) {
+            try {
+                node.stop();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            node = null;
+        }
     }
 
     /** The node's AMQP port. */
@@ -49,30 +72,25 @@ public final class AlarmedBroker implements AfterAllCallback {
      * it does when its memory or disk runs low.
      */
     public void raiseAlarm() throws IOException, InterruptedException {
+        alarmRaised = true;
         running().memoryAlarm(true);
     }
 
     /** Clears the alarm: the broker reads from the blocked connections again. */
     public void clearAlarm() throws IOException, InterruptedException {
         running().memoryAlarm(false);
+        alarmRaised = false;
     }
 
-    /** Stops the node and deletes its files; harmless if it never started (its start failed). */
-    public void stop() throws InterruptedException {
-        if (node != null) {
-            PrivateRabbit stopping = node;
-            node = null;
-            stopping.stop();
+    /** Registered as an extension: a class that ended with the alarm raised (a failure) leaves it clear for the next. */
+    @Override
+    public void afterAll(ExtensionContext context) throws IOException, InterruptedException {
+        if (alarmRaised) {
+            clearAlarm();
         }
     }
 
-    /** Registered as an extension, it stops the node after the class (before its context closes). */
-    @Override
-    public void afterAll(ExtensionContext context) throws InterruptedException {
-        stop();
-    }
-
-    private PrivateRabbit running() {
+    private static synchronized PrivateRabbit running() {
         if (node == null) {
             throw new IllegalStateException("the broker is not started");
         }

@@ -136,6 +136,11 @@ public final class TcpProxy {
                         try {
                             Socket client = server.accept();
                             Socket upstream = new Socket("127.0.0.1", targetPort);
+                            // Each side's bytes go on as they arrive: with Nagle's algorithm a small write waiting
+                            // for the ACK of the one before met the peer's delayed ACK, about 40 ms a round trip
+                            // (Flyway's migrations through this proxy took 20 s instead of 1).
+                            client.setTcpNoDelay(true);
+                            upstream.setTcpNoDelay(true);
                             sockets.add(client);
                             sockets.add(upstream);
                             if (mysql) {
@@ -203,8 +208,10 @@ public final class TcpProxy {
                             if (header[3] == 0 && length > 0 && payload[0] == 0x03) {
                                 watch(session, payload);
                             }
-                            out.write(header);
-                            out.write(payload);
+                            byte[] packet = new byte[4 + length]; // one write a packet, as the client sent it
+                            System.arraycopy(header, 0, packet, 0, 4);
+                            System.arraycopy(payload, 0, packet, 4, length);
+                            out.write(packet);
                             out.flush();
                         }
                     } catch (IOException e) {
