@@ -16,9 +16,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.config.BeanDefinition;
@@ -39,6 +42,8 @@ class ReadmeConfigurationTableTest {
 
     private static final String PACKAGE = "com.groupbuy.market";
     private static final Pattern NAME = Pattern.compile("`([^`]+)`");
+    private static final Pattern READ_BY_NAME =
+            Pattern.compile("(?:\\$\\{|getProperty\\(\\s*\"|name = \")(gbm\\.[a-z0-9.-]+)");
 
     /** A setting the table names, with the default cell's value for it (null when the cell gives none per name). */
     private record Row(String setting, String defaultCell) {}
@@ -64,6 +69,31 @@ class ReadmeConfigurationTableTest {
                 .toList();
         assertThat(missing)
                 .as("gbm.* settings without a row in README's configuration table")
+                .isEmpty();
+    }
+
+    /**
+     * Settings read one by one ({@code @Value("${gbm...}")}, {@code environment.getProperty("gbm...")}, {@code
+     * @ConditionalOnProperty(name = "gbm...")}), found in the main sources: {@code gbm.outage.redis-reconnect-wait} had
+     * no row.
+     */
+    @Test
+    void everySettingReadByNameHasARow() throws Exception {
+        Set<String> read = new TreeSet<>();
+        for (Path sources : mainSources()) {
+            try (Stream<Path> files = Files.walk(sources)) {
+                for (Path file :
+                        files.filter(f -> f.toString().endsWith(".java")).toList()) {
+                    Matcher matcher = READ_BY_NAME.matcher(Files.readString(file));
+                    while (matcher.find()) {
+                        read.add(matcher.group(1));
+                    }
+                }
+            }
+        }
+        assertThat(read).hasSizeGreaterThan(20);
+        assertThat(read.stream().filter(setting -> rowOf(setting) == null).toList())
+                .as("gbm.* settings read by name without a row in README's configuration table")
                 .isEmpty();
     }
 
@@ -256,12 +286,24 @@ class ReadmeConfigurationTableTest {
     }
 
     private static Path readme() {
+        return root().resolve("README.md");
+    }
+
+    private static List<Path> mainSources() throws Exception {
+        try (Stream<Path> modules = Files.list(root())) {
+            return modules.map(module -> module.resolve("src/main/java"))
+                    .filter(Files::isDirectory)
+                    .toList();
+        }
+    }
+
+    private static Path root() {
         for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
             if (Files.exists(dir.resolve("README.md")) && Files.exists(dir.resolve("group-buy-market-app"))) {
-                return dir.resolve("README.md");
+                return dir;
             }
         }
         throw new IllegalStateException(
-                "README.md not found above " + Path.of("").toAbsolutePath());
+                "the project root not found above " + Path.of("").toAbsolutePath());
     }
 }
