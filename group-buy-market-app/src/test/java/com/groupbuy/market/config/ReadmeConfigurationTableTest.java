@@ -44,6 +44,7 @@ class ReadmeConfigurationTableTest {
     private static final Pattern NAME = Pattern.compile("`([^`]+)`");
     private static final Pattern READ_BY_NAME =
             Pattern.compile("(?:\\$\\{|getProperty\\(\\s*\"|name = \")(gbm\\.[a-z0-9.-]+)");
+    private static final Pattern PLACEHOLDER_DEFAULT = Pattern.compile("\\$\\{(gbm\\.[a-z0-9.-]+):([^}\"]*)}");
 
     /** A setting the table names, with the default cell's value for it (null when the cell gives none per name). */
     private record Row(String setting, String defaultCell) {}
@@ -95,6 +96,53 @@ class ReadmeConfigurationTableTest {
         assertThat(read.stream().filter(setting -> rowOf(setting) == null).toList())
                 .as("gbm.* settings read by name without a row in README's configuration table")
                 .isEmpty();
+    }
+
+    /** The default written in a placeholder ({@code ${gbm.x:30s}}) is the row's leading default. */
+    @Test
+    void aPlaceholderDefaultIsTheRowsDefault() throws Exception {
+        Map<String, String> wrong = new TreeMap<>();
+        int compared = 0;
+        for (Path sources : mainSources()) {
+            try (Stream<Path> files = Files.walk(sources)) {
+                for (Path file :
+                        files.filter(f -> f.toString().endsWith(".java")).toList()) {
+                    Matcher matcher = PLACEHOLDER_DEFAULT.matcher(Files.readString(file));
+                    while (matcher.find()) {
+                        Row row = rowOf(matcher.group(1));
+                        if (row == null
+                                || row.defaultCell() == null
+                                || !row.setting().equals(matcher.group(1))) {
+                            continue;
+                        }
+                        compared++;
+                        String documented = leadingValue(row.defaultCell());
+                        String code = matcher.group(2);
+                        if (!sameValue(documented.equals("empty") ? "" : documented, code)) {
+                            wrong.put(matcher.group(1), "README " + row.defaultCell() + ", code " + code);
+                        }
+                    }
+                }
+            }
+        }
+        assertThat(compared).as("placeholder defaults compared").isGreaterThan(20);
+        assertThat(wrong).as("README defaults that are not the placeholders'").isEmpty();
+    }
+
+    private static boolean sameValue(String documented, String code) {
+        if (documented.equals(code)) {
+            return true;
+        }
+        try {
+            return DurationStyle.detectAndParse(documented).equals(DurationStyle.detectAndParse(code));
+        } catch (IllegalArgumentException notDurations) {
+            return false;
+        }
+    }
+
+    /** A default cell's leading value: the code's; profile overrides and notes follow in brackets. */
+    private static String leadingValue(String cell) {
+        return cell.replace("`", "").split(" \\(")[0].trim();
     }
 
     @Test
@@ -242,7 +290,7 @@ class ReadmeConfigurationTableTest {
      * "unset", "see ...") or a type not compared (maps but empty ones, floats).
      */
     private static Object parse(String cell, Field field) {
-        String value = cell.replace("`", "").split(" \\(")[0].trim();
+        String value = leadingValue(cell);
         Class<?> type = field.getType();
         try {
             if (type == Duration.class) {
