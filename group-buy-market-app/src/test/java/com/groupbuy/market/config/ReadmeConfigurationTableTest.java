@@ -19,6 +19,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.regex.MatchResult;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -81,16 +82,8 @@ class ReadmeConfigurationTableTest {
     @Test
     void everySettingReadByNameHasARow() throws Exception {
         Set<String> read = new TreeSet<>();
-        for (Path sources : mainSources()) {
-            try (Stream<Path> files = Files.walk(sources)) {
-                for (Path file :
-                        files.filter(f -> f.toString().endsWith(".java")).toList()) {
-                    Matcher matcher = READ_BY_NAME.matcher(Files.readString(file));
-                    while (matcher.find()) {
-                        read.add(matcher.group(1));
-                    }
-                }
-            }
+        for (MatchResult match : mainSourceMatches(READ_BY_NAME)) {
+            read.add(match.group(1));
         }
         assertThat(read).hasSizeGreaterThan(20);
         assertThat(read.stream().filter(setting -> rowOf(setting) == null).toList())
@@ -103,30 +96,33 @@ class ReadmeConfigurationTableTest {
     void aPlaceholderDefaultIsTheRowsDefault() throws Exception {
         Map<String, String> wrong = new TreeMap<>();
         int compared = 0;
-        for (Path sources : mainSources()) {
-            try (Stream<Path> files = Files.walk(sources)) {
-                for (Path file :
-                        files.filter(f -> f.toString().endsWith(".java")).toList()) {
-                    Matcher matcher = PLACEHOLDER_DEFAULT.matcher(Files.readString(file));
-                    while (matcher.find()) {
-                        Row row = rowOf(matcher.group(1));
-                        if (row == null
-                                || row.defaultCell() == null
-                                || !row.setting().equals(matcher.group(1))) {
-                            continue;
-                        }
-                        compared++;
-                        String documented = leadingValue(row.defaultCell());
-                        String code = matcher.group(2);
-                        if (!sameValue(documented.equals("empty") ? "" : documented, code)) {
-                            wrong.put(matcher.group(1), "README " + row.defaultCell() + ", code " + code);
-                        }
-                    }
-                }
+        for (MatchResult match : mainSourceMatches(PLACEHOLDER_DEFAULT)) {
+            Row row = rowOf(match.group(1));
+            if (row == null || row.defaultCell() == null || !row.setting().equals(match.group(1))) {
+                continue;
+            }
+            compared++;
+            String documented = leadingValue(row.defaultCell());
+            if (!sameValue(documented.equals("empty") ? "" : documented, match.group(2))) {
+                wrong.put(match.group(1), "README " + row.defaultCell() + ", code " + match.group(2));
             }
         }
         assertThat(compared).as("placeholder defaults compared").isGreaterThan(20);
         assertThat(wrong).as("README defaults that are not the placeholders'").isEmpty();
+    }
+
+    /** Every match of the pattern in the modules' main Java sources. */
+    private static List<MatchResult> mainSourceMatches(Pattern pattern) throws Exception {
+        List<MatchResult> found = new ArrayList<>();
+        for (Path sources : mainSources()) {
+            try (Stream<Path> files = Files.walk(sources)) {
+                for (Path file :
+                        files.filter(f -> f.toString().endsWith(".java")).toList()) {
+                    pattern.matcher(Files.readString(file)).results().forEach(found::add);
+                }
+            }
+        }
+        return found;
     }
 
     private static boolean sameValue(String documented, String code) {
