@@ -47,7 +47,7 @@ public class EmbeddedInfrastructurePostProcessor implements EnvironmentPostProce
         EmbeddedServers servers = EmbeddedServers.start(dataDir, watchEvery, log);
         // Run by Spring's shutdown hook (SIGTERM, and the exit of a refused start) after the context has closed: the
         // graceful stop, the jobs and the last writes still find their database and Redis.
-        SpringApplication.getShutdownHandlers().add(servers::stop);
+        EmbeddedStop.afterTheContextCloses(application, servers::stop);
 
         Map<String, Object> properties = new LinkedHashMap<>();
         properties.put(
