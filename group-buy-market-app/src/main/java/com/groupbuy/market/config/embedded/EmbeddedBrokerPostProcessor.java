@@ -35,6 +35,7 @@ public class EmbeddedBrokerPostProcessor implements EnvironmentPostProcessor, Or
                 || !ClassUtils.isPresent(QPID, getClass().getClassLoader())) {
             return;
         }
+        EmbeddedStop.refuseWithoutSpringsShutdownHook(environment);
         Path dataDir = Path.of(environment.getProperty("gbm.embedded.data-dir", "./data"))
                 .toAbsolutePath()
                 .normalize();

@@ -39,6 +39,7 @@ public class EmbeddedInfrastructurePostProcessor implements EnvironmentPostProce
                 || !ClassUtils.isPresent(EMBEDDED_REDIS, getClass().getClassLoader())) {
             return;
         }
+        EmbeddedStop.refuseWithoutSpringsShutdownHook(environment);
         Path dataDir = Path.of(environment.getProperty("gbm.embedded.data-dir", "./data"))
                 .toAbsolutePath()
                 .normalize();

@@ -4,7 +4,9 @@ import org.apache.commons.logging.Log;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.SpringApplicationShutdownHandlers;
 import org.springframework.boot.context.event.ApplicationContextInitializedEvent;
+import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.context.ApplicationListener;
+import org.springframework.core.env.ConfigurableEnvironment;
 
 /**
  * How the default profile's embedded servers are stopped: by Spring's shutdown hook, after the context has closed,
@@ -13,10 +15,28 @@ import org.springframework.context.ApplicationListener;
  */
 final class EmbeddedStop implements ApplicationListener<ApplicationContextInitializedEvent> {
 
+    static final String REGISTER_SHUTDOWN_HOOK = "spring.main.register-shutdown-hook";
+
     private final Runnable stop;
 
     private EmbeddedStop(Runnable stop) {
         this.stop = stop;
+    }
+
+    /**
+     * Without Spring's shutdown hook nothing closes the context before the servers stop: set in the configuration,
+     * the hook still runs the handlers (Spring Boot 3.5 reads the setting too late to leave it out), so the servers
+     * stop under a service that is still working; set in code, nothing runs them and MariaDB and Redis outlive the
+     * JVM. Only the setting can be seen here; the service's own main leaves the hook on. Called before anything is
+     * started.
+     */
+    static void refuseWithoutSpringsShutdownHook(ConfigurableEnvironment environment) {
+        if (!Binder.get(environment).bind(REGISTER_SHUTDOWN_HOOK, Boolean.class).orElse(true)) {
+            throw new IllegalStateException(REGISTER_SHUTDOWN_HOOK + "=false cannot run with the default profile's "
+                    + "embedded MariaDB, Redis and AMQP broker: Spring's shutdown hook stops them once the context has "
+                    + "closed, and without it they would stop under a working service or outlive it. Remove the "
+                    + "setting, or run a named profile (dev, prod) against servers of your own. Nothing was started.");
+        }
     }
 
     /**
