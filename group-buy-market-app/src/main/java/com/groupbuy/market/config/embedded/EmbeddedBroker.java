@@ -106,13 +106,9 @@ final class EmbeddedBroker {
         return port;
     }
 
-    /** Shuts the broker down (its threads keep the JVM up until then); a failure is logged. */
+    /** Shuts the broker down (its threads keep the JVM up until then); logged, a failure as a warning. */
     void stop() {
-        try {
-            launcher.shutdown();
-        } catch (RuntimeException e) {
-            log.warn("embedded AMQP broker did not stop cleanly", e);
-        }
+        EmbeddedStop.logged("embedded AMQP broker", launcher::shutdown, log);
     }
 
     private static int freePort() {

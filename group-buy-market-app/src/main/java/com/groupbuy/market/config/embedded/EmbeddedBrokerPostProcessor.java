@@ -35,12 +35,13 @@ public class EmbeddedBrokerPostProcessor implements EnvironmentPostProcessor, Or
                 || !ClassUtils.isPresent(QPID, getClass().getClassLoader())) {
             return;
         }
+        EmbeddedStop.refuseWithoutSpringsShutdownHook(environment);
         Path dataDir = Path.of(environment.getProperty("gbm.embedded.data-dir", "./data"))
                 .toAbsolutePath()
                 .normalize();
         EmbeddedBroker broker = EmbeddedBroker.start(dataDir, log);
         // Run by Spring's shutdown hook after the context has closed (its listeners stopped), not beside it.
-        SpringApplication.getShutdownHandlers().add(broker::stop);
+        EmbeddedStop.afterTheContextCloses(application, broker::stop);
 
         Map<String, Object> properties = new LinkedHashMap<>();
         properties.put("spring.rabbitmq.host", "127.0.0.1");

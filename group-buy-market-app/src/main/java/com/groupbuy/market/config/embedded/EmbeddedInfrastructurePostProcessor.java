@@ -39,6 +39,7 @@ public class EmbeddedInfrastructurePostProcessor implements EnvironmentPostProce
                 || !ClassUtils.isPresent(EMBEDDED_REDIS, getClass().getClassLoader())) {
             return;
         }
+        EmbeddedStop.refuseWithoutSpringsShutdownHook(environment);
         Path dataDir = Path.of(environment.getProperty("gbm.embedded.data-dir", "./data"))
                 .toAbsolutePath()
                 .normalize();
@@ -47,7 +48,7 @@ public class EmbeddedInfrastructurePostProcessor implements EnvironmentPostProce
         EmbeddedServers servers = EmbeddedServers.start(dataDir, watchEvery, log);
         // Run by Spring's shutdown hook (SIGTERM, and the exit of a refused start) after the context has closed: the
         // graceful stop, the jobs and the last writes still find their database and Redis.
-        SpringApplication.getShutdownHandlers().add(servers::stop);
+        EmbeddedStop.afterTheContextCloses(application, servers::stop);
 
         Map<String, Object> properties = new LinkedHashMap<>();
         properties.put(

@@ -159,21 +159,13 @@ final class EmbeddedServers {
         lock.release();
     }
 
-    /** Either may be null (not started); a failure is logged, and the other is still stopped. */
+    /** Either may be null (not started); each stop is logged (a failure as a warning), and the other still runs. */
     private static void stopQuietly(RedisProcess redis, MariaDbProcess db, Log log) {
-        try {
-            if (redis != null) {
-                redis.stop();
-            }
-        } catch (Exception e) {
-            log.warn("embedded Redis did not stop cleanly", e);
+        if (redis != null) {
+            EmbeddedStop.logged("embedded Redis", redis::stop, log);
         }
-        try {
-            if (db != null) {
-                db.stop();
-            }
-        } catch (Exception e) {
-            log.warn("embedded MariaDB did not stop cleanly", e);
+        if (db != null) {
+            EmbeddedStop.logged("embedded MariaDB", db::stop, log);
         }
     }
 

