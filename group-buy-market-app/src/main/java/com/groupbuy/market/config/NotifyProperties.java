@@ -38,7 +38,8 @@ public class NotifyProperties {
      * fill it; tasks sent one by one (HTTP) are at most {@code lease / sendWindow - 1} of it, so every task is still
      * leased for the whole of its send. 250: at 100 the per-page statements and commits cost MariaDB almost twice
      * the CPU per MQ message (docs/benchmarks.md). 1 to 10,000 like the other jobs' pages (else the start is refused):
-     * 0 was silently 1 for the compensation run, and the after-commit relay of close checks then published none.
+     * 0 was silently 1 for the compensation run, and the after-commit relay of close checks spun on its thread
+     * publishing none.
      */
     @Min(1)
     @Max(JobLimits.MAX_PAGE)
