@@ -57,7 +57,10 @@ public class OutageProperties {
 
     /**
      * How long a command that could not be written into a pooled connection (closed by a Redis that has restarted
-     * since) is sent again, while every Redis node takes connections again; read by {@code RedisOutages}.
+     * since) is sent again, while every Redis node takes connections again. {@code RedisOutages} is built from these
+     * two (OutageConfig): it read them with placeholders of its own, a second reading with defaults of its own.
      */
     private Duration redisResendWithin = Duration.ofSeconds(3);
+    /** How long such a call waits for a node that dropped our connections to take them again (at most the above). */
+    private Duration redisReconnectWait = Duration.ofSeconds(1);
 }
