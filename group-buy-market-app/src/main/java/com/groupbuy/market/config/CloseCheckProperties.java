@@ -76,7 +76,9 @@ public class CloseCheckProperties {
      * the database's commits: more consumers close a burst faster (commits grouped) until the connection pool (20
      * by default, shared with requests and the callback pool) is the limit. 16, not 8: with 8, every consumer was busy
      * while a backlog of due checks stood (docs/benchmarks.md #15, runs 2026-12-01 11:07-11:09): p99 1.95 s against 0.24-0.61 s
-     * with 16 in the same close_check.sh run beside each other.
+     * with 16 in the same close_check.sh run beside each other. 1 to 500 ({@link MqProperties#MAX_CONSUMERS}).
      */
+    @Min(1)
+    @Max(MqProperties.MAX_CONSUMERS)
     private int concurrency = 16;
 }

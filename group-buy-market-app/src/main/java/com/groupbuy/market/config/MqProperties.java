@@ -17,6 +17,15 @@ import org.springframework.validation.annotation.Validated;
 @ConfigurationProperties(prefix = "gbm.mq")
 public class MqProperties {
 
+    /**
+     * Most consumers one of our queues' containers may run ({@code gbm.close-check.concurrency}, {@code
+     * gbm.mq.refund-consumer.concurrency}); fewer than one stopped the start inside Spring AMQP without naming the
+     * setting. Each consumer is a thread and a channel on the one consumer connection (RabbitMQ allows 2,047 channels
+     * on a connection by default, both containers together stay under it), and a busy one holds a database connection
+     * (20 in the pool by default): past a few hundred more consumers close nothing sooner.
+     */
+    static final int MAX_CONSUMERS = 500;
+
     /** Off: locks asking for MQ answer E0203 and MQ tasks already written wait in the outbox. */
     private boolean enabled = true;
     /** The durable topic exchange malls bind to; the name is part of the partner contract. */

@@ -166,7 +166,7 @@ public class NotifyConfig {
     @Bean(destroyMethod = "shutdown")
     public ExecutorService notifySendExecutor(NotifyProperties properties) {
         AtomicInteger n = new AtomicInteger();
-        int threads = Math.max(1, properties.getHttpSenders());
+        int threads = properties.getHttpSenders();
         ThreadPoolExecutor pool = new ThreadPoolExecutor(
                 threads,
                 threads,

@@ -2,6 +2,9 @@ package com.groupbuy.market.config;
 
 import com.groupbuy.market.domain.outbox.service.NotifyBackoff;
 import com.groupbuy.market.domain.outbox.service.NotifyRetentionService;
+import com.groupbuy.market.domain.support.JobLimits;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -12,10 +15,12 @@ import lombok.Getter;
 import lombok.Setter;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.convert.DurationUnit;
+import org.springframework.validation.annotation.Validated;
 
 /** Callback delivery settings ({@code gbm.notify.*}). */
 @Getter
 @Setter
+@Validated
 @ConfigurationProperties(prefix = "gbm.notify")
 public class NotifyProperties {
 
@@ -32,8 +37,12 @@ public class NotifyProperties {
      * Most tasks one lease statement of the compensation job takes. MQ tasks of a page are published together and
      * fill it; tasks sent one by one (HTTP) are at most {@code lease / sendWindow - 1} of it, so every task is still
      * leased for the whole of its send. 250: at 100 the per-page statements and commits cost MariaDB almost twice
-     * the CPU per MQ message (docs/benchmarks.md).
+     * the CPU per MQ message (docs/benchmarks.md). 1 to 10,000 like the other jobs' pages (else the start is refused):
+     * 0 was silently 1 for the compensation run, and the after-commit relay of close checks spun on its thread
+     * publishing none.
      */
+    @Min(1)
+    @Max(JobLimits.MAX_PAGE)
     private int pageSize = 250;
     /** Time budget of one compensation run. */
     private Duration runBudget = Duration.ofSeconds(50);
@@ -46,16 +55,31 @@ public class NotifyProperties {
      * one to end. 1: one after the other, four per lease, as before.
      */
     private int httpConcurrency = 4;
-    /** #19: threads that make those sends (at most the bulkhead's size per endpoint in use). */
+    /**
+     * #19: threads that make those sends (at most the bulkhead's size per endpoint in use). 1 to 1,000 (else the start
+     * is refused): 0 or less was silently one thread. Each is a platform thread with its own stack; past a thousand
+     * the host's threads, not the partners, are the limit.
+     */
+    @Min(1)
+    @Max(1_000)
     private int httpSenders = 16;
     /**
      * Threads and queue of the after-commit hand-off. Eight, twice the per-endpoint bulkhead
      * ({@code gbm.notify.guard.max-concurrent-per-endpoint}) and the per-partner cap
      * ({@code gbm.notify.guard.max-concurrent-per-partner}), so one hanging partner can hold at most half (#17), however
-     * many endpoints its locks name.
+     * many endpoints its locks name. 1 to 1,000 threads (else the start is refused; 0 or less stopped the start inside
+     * the JDK's pool without naming the setting).
      */
+    @Min(1)
+    @Max(1_000)
     private int dispatchThreads = 8;
-
+    /**
+     * Deliveries waiting for a dispatch thread; a full queue leaves them to the compensation job. 1 to 1,000,000
+     * (else the start is refused): 0 or less stopped the start inside the JDK without naming the setting, and the
+     * queue's whole array is taken at start, so a slipped digit would be gigabytes (or an OutOfMemoryError).
+     */
+    @Min(1)
+    @Max(1_000_000)
     private int dispatchQueue = 1000;
     /**
      * #19: the outcomes of the after-commit hand-off's deliveries are written several at a time by one recorder thread

@@ -44,5 +44,8 @@ public class RefundConsumerProperties {
     @Max(65_535)
     private int prefetch = 10;
 
+    /** Consumers of the refund queue: 1 to 500 ({@link MqProperties#MAX_CONSUMERS}). */
+    @Min(1)
+    @Max(MqProperties.MAX_CONSUMERS)
     private int concurrency = 1;
 }

@@ -3,6 +3,7 @@ package com.groupbuy.market.config.outage;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.groupbuy.market.infrastructure.outage.DependencyBreaker;
 import com.groupbuy.market.infrastructure.outage.RedisLinks;
+import com.groupbuy.market.infrastructure.outage.RedisOutages;
 import java.lang.reflect.Method;
 import java.net.InetSocketAddress;
 import java.time.Clock;
@@ -40,6 +41,13 @@ public class OutageConfig {
     public DependencyBreaker databaseBreaker(OutageProperties properties) {
         return new DependencyBreaker(
                 "database", properties.getBreakerThreshold(), properties.getBreakerOpenFor(), Clock.systemUTC());
+    }
+
+    /** Redis calls through the Redis breaker, sent again after a restart within {@code gbm.outage.redis-resend-within}. */
+    @Bean
+    public RedisOutages redisOutages(DependencyBreaker redisBreaker, RedisLinks links, OutageProperties properties) {
+        return new RedisOutages(
+                redisBreaker, links, properties.getRedisResendWithin(), properties.getRedisReconnectWait());
     }
 
     @Bean

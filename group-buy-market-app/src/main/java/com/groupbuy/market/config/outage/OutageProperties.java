@@ -1,5 +1,7 @@
 package com.groupbuy.market.config.outage;
 
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
 import java.time.Duration;
 import lombok.Getter;
 import lombok.Setter;
@@ -15,9 +17,21 @@ import org.springframework.validation.annotation.Validated;
 @ConfigurationProperties(prefix = "gbm.outage")
 public class OutageProperties {
 
-    /** Failures in a row that open a dependency's breaker. */
+    /**
+     * Failures in a row that open a dependency's breaker: 1 to 1,000 (else the start is refused). 0 or less was
+     * silently 1; a thousand failures in a row, each waiting out its timeout, is already a breaker that never opens.
+     */
+    @Min(1)
+    @Max(1_000)
     private int breakerThreshold = 3;
-    /** How long an open breaker fails calls at once before letting one probe through. */
+    /**
+     * How long an open breaker fails calls at once before letting one probe through: 100 ms to 10 min (else the start
+     * is refused). 0 or less let a probe through at once, so only calls made while it ran failed fast and every other
+     * call waited out its timeout as with no breaker; a bare number is milliseconds ({@code 2} = 2 ms). Over 10 min
+     * one blip would refuse every trade that long after the dependency was back.
+     */
+    @DurationMin(millis = 100)
+    @DurationMax(minutes = 10)
     private Duration breakerOpenFor = Duration.ofSeconds(2);
     /**
      * The Retry-After of an E0401 answer, in whole seconds: 1 s to 1 h (else the start is refused). Less was silently
@@ -43,7 +57,10 @@ public class OutageProperties {
 
     /**
      * How long a command that could not be written into a pooled connection (closed by a Redis that has restarted
-     * since) is sent again, while every Redis node takes connections again; read by {@code RedisOutages}.
+     * since) is sent again, while every Redis node takes connections again. {@code RedisOutages} is built from these
+     * two (OutageConfig): it read them with placeholders of its own, a second reading with defaults of its own.
      */
     private Duration redisResendWithin = Duration.ofSeconds(3);
+    /** How long such a call waits for a node that dropped our connections to take them again (at most the above). */
+    private Duration redisReconnectWait = Duration.ofSeconds(1);
 }

@@ -14,9 +14,6 @@ import org.redisson.client.RedisReconnectedException;
 import org.redisson.client.RedisRetryException;
 import org.redisson.client.RedisTimeoutException;
 import org.redisson.client.WriteRedisConnectionException;
-import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.beans.factory.annotation.Value;
-import org.springframework.stereotype.Component;
 
 /**
  * Runs Redis calls through the Redis breaker: a connection failure or timeout counts against it and surfaces as
@@ -30,10 +27,9 @@ import org.springframework.stereotype.Component;
  * up to {@code gbm.outage.redis-reconnect-wait} (a restart is back within it); still down then, it is an outage: the
  * call answers E0401 and counts, and once the breaker opens every call is answered at once, as before. A call given here must therefore be safe to repeat when it provably was not
  * sent: its commands run with Redisson's own retries off (one attempt, so a failed write means it never ran) or are
- * idempotent.
+ * idempotent. Built by {@code OutageConfig} from {@code gbm.outage.*}.
  */
 @Slf4j
-@Component
 public class RedisOutages {
 
     private static final long RESEND_PAUSE_NANOS = Duration.ofMillis(20).toNanos();
@@ -48,12 +44,8 @@ public class RedisOutages {
         this(redisBreaker, null, Duration.ZERO, Duration.ZERO);
     }
 
-    @Autowired
     public RedisOutages(
-            DependencyBreaker redisBreaker,
-            RedisLinks links,
-            @Value("${gbm.outage.redis-resend-within:3s}") Duration resendWithin,
-            @Value("${gbm.outage.redis-reconnect-wait:1s}") Duration reconnectWait) {
+            DependencyBreaker redisBreaker, RedisLinks links, Duration resendWithin, Duration reconnectWait) {
         this.breaker = redisBreaker;
         this.links = links;
         this.resendWithinNanos = resendWithin.toNanos();
