@@ -4,6 +4,7 @@
 #   C2 compiler uses under WARMUP_C2_PCT=5 % of the app's CPU, at most WARMUP_ROUNDS=12;
 #   LOG_LEVEL=INFO measures the shipped logging instead of WARN; APP_ARGS="--x.y=z ..." passes settings to the app (a lever
 #   measured alone), JVM_ARGS="-X..." options to its JVM (after the heap and G1 defaults); LOCK=0 / SETTLE=0 / DRAIN_TASKS=0 leave those parts out)
+#   AFTER_WARMUP="shell code" runs once the warm-up has ended, with $APP the app's pid (e.g. docs/bench/renice_threads.sh)
 # Builds the app, starts it on the dev profile against the local MariaDB + Redis in a database of its own
 # (gbm_bench, recreated), warms it up, runs wrk per scenario and connection count, measures the raw MariaDB
 # ceiling with mariadb-slap at the same concurrency, and drains DRAIN_TASKS due callbacks. Prints one
@@ -137,6 +138,7 @@ adjacent_ratio() {
 # until C2's share of the app's CPU in a round is below WARMUP_C2_PCT (or WARMUP_ROUNDS ran out).
 WARMUP_STEP=${WARMUP_STEP:-20s}
 warm_up 64 "$WARMUP_STEP" "$WARMUP_STEP, %s, 64 conns"
+[ -n "${AFTER_WARMUP:-}" ] && eval "$AFTER_WARMUP"
 
 for c in $CONNS; do ceiling "$c"; done
 [ "${LOCK:-1}" = 1 ] && for c in $CONNS; do measure lock_open "$c" lock_open.lua; done
