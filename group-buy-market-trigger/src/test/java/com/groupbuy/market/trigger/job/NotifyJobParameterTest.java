@@ -65,10 +65,7 @@ class NotifyJobParameterTest {
                 "source=a&channel=c&Source=a"
             })
     void aFilterFieldGivenTwiceIsRefusedNamingIt(String param) throws Exception {
-        XxlJobContext context = JobRun.start(dir, param);
-
-        // No services: a run that went past the parameter would fail on them (a NullPointerException), not refuse.
-        new GroupBuyNotifyJob(null, null).groupBuyNotifyJob();
+        XxlJobContext context = runWithoutServices(param);
 
         assertThat(context.getHandleCode()).isEqualTo(XxlJobContext.HANDLE_CODE_FAIL);
         assertThat(context.getHandleMsg()).contains("refused").contains("given more than once");
@@ -93,20 +90,9 @@ class NotifyJobParameterTest {
                 "source=s01,x\u001b[31mcolour=1"
             })
     void aFilterWithAControlCharacterIsRefusedAndNotEchoedRaw(String param) throws Exception {
-        XxlJobContext context = JobRun.start(dir, param);
+        XxlJobContext context = runWithoutServices(param);
 
-        // No services: a run that went past the parameter would fail on them (a NullPointerException), not refuse.
-        new GroupBuyNotifyJob(null, null).groupBuyNotifyJob();
-
-        assertThat(context.getHandleCode()).isEqualTo(XxlJobContext.HANDLE_CODE_FAIL);
-        assertThat(context.getHandleMsg()).contains("refused");
-        assertThat(context.getHandleMsg().chars().noneMatch(Character::isISOControl))
-                .as("no control character in the run's result: %s", context.getHandleMsg())
-                .isTrue();
-        assertThat(JobRun.log(dir).lines())
-                .as("each line of the job log one of the executor's own, without a control character")
-                .allMatch(line -> line.matches("\\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2}:\\d{2} .*")
-                        && line.chars().noneMatch(Character::isISOControl));
+        JobRun.assertRefusedWithoutRawText(context, dir);
     }
 
     @ParameterizedTest
@@ -118,5 +104,12 @@ class NotifyJobParameterTest {
         assertThatThrownBy(() -> DeliverNowParam.of(source, null, null, null))
                 .isInstanceOf(AppException.class)
                 .hasMessageContaining("host");
+    }
+
+    /** A run of the job with no services: a run that went past the parameter fails on them (a NullPointerException). */
+    private XxlJobContext runWithoutServices(String param) {
+        XxlJobContext context = JobRun.start(dir, param);
+        new GroupBuyNotifyJob(null, null).groupBuyNotifyJob();
+        return context;
     }
 }
