@@ -193,7 +193,12 @@ class HttpEdgeFuzzIT {
                 request("GET " + TASKS + " HTTP/1.1\r\nHost: 127.0.0.1\r\nBad Header: y\r\n"),
                 request("POST " + LOCK + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: abc\r\n"),
                 request("POST " + LOCK + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
-                        + "Transfer-Encoding: chunked\r\n\r\nzz\r\n{}\r\n0\r\n\r\n"));
+                        + "Transfer-Encoding: chunked\r\n\r\nzz\r\n{}\r\n0\r\n\r\n"),
+                // Methods and transfer codings Tomcat does not implement: 501 "0001 unknown failure" before, our fault.
+                request("CONNECT " + LOCK + " HTTP/1.1\r\nHost: 127.0.0.1\r\n"),
+                request("CONNECT 127.0.0.1:443 HTTP/1.1\r\nHost: 127.0.0.1\r\n"),
+                request("POST " + LOCK + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                        + "Transfer-Encoding: gzip\r\n\r\n{}"));
         String before = fingerprint();
         for (byte[] request : requests) {
             String shown = new String(request, 0, Math.min(80, request.length), StandardCharsets.ISO_8859_1);

@@ -3,6 +3,7 @@ package com.groupbuy.market.config.xxljob;
 import com.groupbuy.market.trigger.http.AllowedHosts;
 import com.groupbuy.market.trigger.http.admin.AdminAuthLimit;
 import com.groupbuy.market.types.exception.DependencyUnavailableException;
+import com.groupbuy.market.types.text.LogSafeText;
 import com.xxl.job.core.biz.ExecutorBiz;
 import com.xxl.job.core.biz.model.IdleBeatParam;
 import com.xxl.job.core.biz.model.KillParam;
@@ -489,7 +490,7 @@ public final class ExecutorHttpServer implements AutoCloseable {
                             "the executor cannot check access tokens now (Redis unavailable), try " + "again later");
                 } catch (RuntimeException e) {
                     // The reason stays in our log: exception messages name classes and echo input.
-                    log.warn("xxl-job executor request {} failed: {}", rawPath, e.toString());
+                    log.warn("xxl-job executor request {} failed: {}", rawPath, LogSafeText.of(e.toString()));
                     answer = ReturnT.ofFail("request failed (the executor's log says why)");
                 }
                 reply(ctx, answer);
@@ -592,7 +593,8 @@ public final class ExecutorHttpServer implements AutoCloseable {
         try {
             param = GsonTool.fromJson(body, type);
         } catch (RuntimeException e) {
-            log.warn("xxl-job executor refused {}: malformed body ({})", path, e.toString());
+            // The parser's message quotes the body: a CR/LF in a value started a line of its own in our log.
+            log.warn("xxl-job executor refused {}: malformed body ({})", path, LogSafeText.of(e.toString()));
             param = null;
         }
         if (param == null) {
@@ -615,7 +617,7 @@ public final class ExecutorHttpServer implements AutoCloseable {
             log.warn(
                     "xxl-job executor refused job {} of glue type {}: this executor runs BEAN handlers only",
                     trigger.getJobId(),
-                    trigger.getGlueType());
+                    LogSafeText.of(trigger.getGlueType()));
             return ReturnT.ofFail(
                     "glue type " + trigger.getGlueType() + " refused: this executor runs BEAN handlers only");
         }

@@ -36,4 +36,35 @@ class ExecutorRefusalLogTest {
             assertThat(output.getOut()).doesNotContain("\u001b[2J").contains("refused " + path);
         }
     }
+
+    /**
+     * A call with the right token whose body does not parse, or that asks for a glue type we refuse, is logged with
+     * the reason: the parser's message quoted the body's value, and the glue type went as sent, so a CR/LF in either
+     * started a line of its own in our log. Escaped now, as partner text is elsewhere.
+     */
+    @Test
+    void aRefusedBodysTextCannotStartALineOfOurLog(CapturedOutput output) throws Exception {
+        String token = "unit-test-token-0123456789";
+        try (ExecutorHttpServer server =
+                ExecutorHttpServer.start("127.0.0.1", 0, token, BeanOnlyXxlJobExecutorTest.COUNTS_NOTHING, null)) {
+            for (String[] call : new String[][] {
+                {"/kill", "{\"jobId\":\"7\\r\\n" + FORGED + "\\u001b[2J\"}"},
+                {"/run", "{\"jobId\":7,\"glueType\":\"GLUE\\r\\n" + FORGED + "\\u001b[2J\"}"}
+            }) {
+                byte[] body = call[1].getBytes(StandardCharsets.UTF_8);
+                RawHttp.Answer answer = RawHttp.sendRaw(
+                        server.boundAddress().getPort(),
+                        ("POST " + call[0] + " HTTP/1.1\r\nHost: 127.0.0.1\r\nXXL-JOB-ACCESS-TOKEN: " + token
+                                        + "\r\nContent-Type: application/json\r\nContent-Length: " + body.length
+                                        + "\r\nConnection: close\r\n\r\n" + call[1])
+                                .getBytes(StandardCharsets.UTF_8));
+                assertThat(answer.body()).as(call[0]).contains("\"code\":500");
+            }
+            assertThat(output.getOut()).contains("malformed body").contains("glue type");
+            assertThat(output.getOut().lines())
+                    .as("no line of the log begins with the caller's text")
+                    .noneMatch(line -> line.startsWith(FORGED));
+            assertThat(output.getOut()).doesNotContain("\u001b[2J");
+        }
+    }
 }

@@ -13,7 +13,7 @@ import org.apache.coyote.ActionCode;
  * Tomcat's last word on a failed request, in our envelope instead of its HTML page. Tomcat answers some requests
  * itself, before any servlet runs: a request line or header block over the size limit, a path with {@code %00},
  * an encoded {@code /} or {@code \}, an invalid escape or character, a malformed header, an unknown protocol
- * version. Partners decode every answer as {@code {code, info, data}}, so those get it too: client faults as 4xx
+ * version, {@code CONNECT}, a transfer coding it does not implement. Partners decode every answer as {@code {code, info, data}}, so those get it too: client faults as 4xx
  * with {@code 0002}, our own as 5xx with {@code 0001}, never a stack trace.
  */
 public class JsonErrorReportValve extends ErrorReportValve {
@@ -30,8 +30,9 @@ public class JsonErrorReportValve extends ErrorReportValve {
         if (!ioAllowed.get()) {
             return;
         }
-        if (status == 505) {
-            // An HTTP version we do not speak is the client's fault; 5xx is reserved for ours.
+        if (status == 505 || status == 501) {
+            // An HTTP version we do not speak, a method (CONNECT) or a transfer coding (Transfer-Encoding: gzip) Tomcat
+            // does not implement: the client's fault; 5xx with 0001 is reserved for ours.
             status = 400;
         }
         String body = status >= 500

@@ -34,6 +34,13 @@ public class CrowdTagImportJob {
                     + " characters); nothing run");
             return;
         }
+        // Ids hold no control characters; the service's refusal quoted the parameter as given into the app log, the job
+        // log and the run's result (a CR/LF forged a log line of ours).
+        if (param.chars().anyMatch(Character::isISOControl)) {
+            NoParameter.refuse("crowdTagImportJob refused: parameter '" + NoParameter.shown(param)
+                    + "' holds a control character, which no batch id or tag id has; nothing run");
+            return;
+        }
         try {
             TagImportResult result = importService.importMembers(param);
             String line = String.format(

@@ -53,8 +53,13 @@ public final class DeliverNowParam {
 
     private static RetryFilter of(String host, String source, String channel, Boolean all, String unknown) {
         if (unknown != null) {
-            throw refused(unknown, "unknown filter field");
+            throw refused(NoParameter.shown(unknown), "unknown filter field");
         }
+        // A control character names no host and no partner (partners' ids refuse them), and it went as sent into the
+        // log line of the move: a CR/LF forged a line of ours, an ESC drove the operator's terminal.
+        refuseControlCharacters("host", host);
+        refuseControlCharacters("source", source);
+        refuseControlCharacters("channel", channel);
         boolean byHost = host != null;
         boolean bySource = source != null || channel != null;
         boolean everything = Boolean.TRUE.equals(all);
@@ -81,6 +86,12 @@ public final class DeliverNowParam {
             return RetryFilter.sourceChannel(source, channel);
         }
         return RetryFilter.all();
+    }
+
+    private static void refuseControlCharacters(String field, String value) {
+        if (value != null && value.chars().anyMatch(Character::isISOControl)) {
+            throw refused(field, "holds a control character");
+        }
     }
 
     private static AppException refused(String field, String why) {

@@ -31,7 +31,8 @@ final class NoParameter {
 
     /** A parameter as shown back: shortened and on one line, it is the operator's text, not ours to log whole. */
     static String shown(String param) {
-        String shown = param.strip().replaceAll("\\p{Cntrl}", "?");
+        // Every control character, C1 (U+0080-U+009F) too: \p{Cntrl} alone is ASCII's.
+        String shown = param.strip().replaceAll("[\\p{Cntrl}\\u0080-\\u009f]", "?");
         return shown.length() > 80 ? shown.substring(0, 80) + "..." : shown;
     }
 }

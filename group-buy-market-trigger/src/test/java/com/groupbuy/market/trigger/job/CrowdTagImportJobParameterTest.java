@@ -39,4 +39,21 @@ class CrowdTagImportJobParameterTest {
                 .hasSizeLessThan(400);
         assertThat(JobRun.logSize(dir)).isLessThan(1000);
     }
+
+    /**
+     * Batch and tag ids hold no control characters. A parameter with one went to the import service, whose refusal
+     * ("no crowd tag job for batch or tag ...") quoted it as given into the app log, the job log and the run's result:
+     * a CR/LF forged a log line of ours. Refused before anything is read, shown without it.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"t1\r\n12:00:00 ERROR forged", "t1\u001b[2J", "t1\u009b31m"})
+    void aParameterWithAControlCharacterIsRefusedAndNotEchoedRaw(String param) throws Exception {
+        XxlJobContext context = JobRun.start(dir, param);
+
+        // No service at all: a run that went past the parameter would fail on it, not be refused.
+        new CrowdTagImportJob(null).crowdTagImportJob();
+
+        JobRun.assertRefusedWithoutRawText(context, dir);
+        assertThat(context.getHandleMsg()).contains("control character");
+    }
 }

@@ -1,5 +1,7 @@
 package com.groupbuy.market.trigger.job;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.xxl.job.core.context.XxlJobContext;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -30,5 +32,21 @@ final class JobRun {
 
     static void clear() {
         XxlJobContext.setXxlJobContext(null);
+    }
+
+    /**
+     * The run was refused, and nothing of the operator's text came back raw: no control character in the run's result,
+     * and every line of the job log one the executor wrote (a CR/LF in a parameter started a line of its own).
+     */
+    static void assertRefusedWithoutRawText(XxlJobContext context, Path logDir) throws IOException {
+        assertThat(context.getHandleCode()).isEqualTo(XxlJobContext.HANDLE_CODE_FAIL);
+        assertThat(context.getHandleMsg()).contains("refused");
+        assertThat(context.getHandleMsg().chars().noneMatch(Character::isISOControl))
+                .as("no control character in the run's result: %s", context.getHandleMsg())
+                .isTrue();
+        assertThat(log(logDir).lines())
+                .as("each line of the job log one of the executor's own, without a control character")
+                .allMatch(line -> line.matches("\\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2}:\\d{2} .*")
+                        && line.chars().noneMatch(Character::isISOControl));
     }
 }

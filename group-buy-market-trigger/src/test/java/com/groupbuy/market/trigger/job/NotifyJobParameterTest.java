@@ -1,7 +1,9 @@
 package com.groupbuy.market.trigger.job;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.groupbuy.market.types.exception.AppException;
 import com.xxl.job.core.context.XxlJobContext;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterEach;
@@ -63,15 +65,51 @@ class NotifyJobParameterTest {
                 "source=a&channel=c&Source=a"
             })
     void aFilterFieldGivenTwiceIsRefusedNamingIt(String param) throws Exception {
-        XxlJobContext context = JobRun.start(dir, param);
-
-        // No services: a run that went past the parameter would fail on them (a NullPointerException), not refuse.
-        new GroupBuyNotifyJob(null, null).groupBuyNotifyJob();
+        XxlJobContext context = runWithoutServices(param);
 
         assertThat(context.getHandleCode()).isEqualTo(XxlJobContext.HANDLE_CODE_FAIL);
         assertThat(context.getHandleMsg()).contains("refused").contains("given more than once");
         String field = param.substring(param.lastIndexOf(param.contains("&") ? '&' : ',') + 1, param.lastIndexOf('='));
         assertThat(context.getHandleMsg()).contains(field.toLowerCase() + ": given more than once");
         assertThat(JobRun.log(dir)).contains("refused: " + field.toLowerCase() + ": given more than once");
+    }
+
+    /**
+     * A control character in a filter names no host and no partner (partners' ids refuse them). Before, the filter
+     * was taken as given and written into the log line of the move ({@code notify deliver-now filter=...}) and the
+     * run's result: a CR/LF forged a line of ours, an ESC drove the operator's terminal. Refused naming the field, and
+     * nothing of it comes back raw; the admin endpoint's "deliver now" reads the same filter.
+     */
+    @ParameterizedTest
+    @ValueSource(
+            strings = {
+                "source=s01\u001b[2J,channel=c01",
+                "source=s01,channel=c0\u00001",
+                "host=mall\u001b]0;owned\u0007.example",
+                "host=mall\u0085forged",
+                "source=s01,x\u001b[31mcolour=1"
+            })
+    void aFilterWithAControlCharacterIsRefusedAndNotEchoedRaw(String param) throws Exception {
+        XxlJobContext context = runWithoutServices(param);
+
+        JobRun.assertRefusedWithoutRawText(context, dir);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"s01\u001b[2J", "s01\r\n12:00:00.000 ERROR forged", "s01\u009b31m"})
+    void theAdminEndpointsFilterRefusesAControlCharacterToo(String source) {
+        assertThatThrownBy(() -> DeliverNowParam.of(null, source, "c01", null))
+                .isInstanceOf(AppException.class)
+                .hasMessageContaining("source: holds a control character");
+        assertThatThrownBy(() -> DeliverNowParam.of(source, null, null, null))
+                .isInstanceOf(AppException.class)
+                .hasMessageContaining("host");
+    }
+
+    /** A run of the job with no services: a run that went past the parameter fails on them (a NullPointerException). */
+    private XxlJobContext runWithoutServices(String param) {
+        XxlJobContext context = JobRun.start(dir, param);
+        new GroupBuyNotifyJob(null, null).groupBuyNotifyJob();
+        return context;
     }
 }

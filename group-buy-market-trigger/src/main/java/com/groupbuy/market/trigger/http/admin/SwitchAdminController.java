@@ -67,12 +67,15 @@ public class SwitchAdminController {
         });
     }
 
-    /** Who asks: printable, 1 to 64 characters; the audit names them. */
-    private static String operator(String operator) {
+    /**
+     * Who asks: printable, 1 to 64 characters; the audit and the change's log line name them. No control character,
+     * C1 (U+0080-U+009F) included: a NEL or an 8-bit CSI went into both as sent.
+     */
+    static String operator(String operator) {
         if (operator == null
                 || operator.isBlank()
                 || operator.length() > MAX_OPERATOR
-                || !operator.chars().allMatch(c -> c >= ' ' && c != 127)) {
+                || operator.chars().anyMatch(Character::isISOControl)) {
             throw new AppException(
                     ResponseCode.ILLEGAL_PARAMETER,
                     "illegal parameter: operator must name who asks (1 to " + MAX_OPERATOR + " printable characters)");

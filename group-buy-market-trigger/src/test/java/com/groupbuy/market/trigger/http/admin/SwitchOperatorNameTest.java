@@ -1,0 +1,29 @@
+package com.groupbuy.market.trigger.http.admin;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.groupbuy.market.types.exception.AppException;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * A switch change names who asked: the audit row and the change's WARN line carry it. Only ASCII control characters
+ * were refused, so a NEL (U+0085) or an 8-bit CSI (U+009B) went into both as sent.
+ */
+class SwitchOperatorNameTest {
+
+    @ParameterizedTest
+    @ValueSource(strings = {"bob\u0085forged", "bob\u009b31m", "bob\u0080", "bob\u001b[2J", "bob\u007f", "bob\nx"})
+    void anOperatorNameWithAControlCharacterIsRefused(String name) {
+        assertThatThrownBy(() -> SwitchAdminController.operator(name))
+                .isInstanceOf(AppException.class)
+                .hasMessageContaining("operator must name who asks");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"bob", "ops team", "张三", "o'brien <oncall>"})
+    void aPrintableOperatorNameIsKept(String name) {
+        assertThat(SwitchAdminController.operator(name)).isEqualTo(name);
+    }
+}
