@@ -139,11 +139,21 @@ public class MarketTradeController implements IMarketTradeService {
             String refusal = notifyHosts.refusal(
                     NotifyUrlPolicy.hostOf(notify.url()), command.getSource(), command.getChannel());
             if (refusal != null) {
-                throw new AppException(ResponseCode.E0204, refusal);
+                // A host's answer can change between a lock and the mall's retry of it (a name server slow for a
+                // moment, a record moved, our lookups busy): a retry of a lock we committed is answered its order, as
+                // every repeat is. Answered E0204, the mall would drop an order holding its buyer's place and take
+                // until the unpaid timeout. Only a refusal pays this read.
+                MarketPayOrderEntity repeated = lockService.repeatOf(command);
+                if (repeated == null) {
+                    throw new AppException(ResponseCode.E0204, refusal);
+                }
+                return locked(repeated);
             }
         }
-        MarketPayOrderEntity order = lockService.lock(command);
+        return locked(lockService.lock(command));
+    }
 
+    private static Response<LockMarketPayOrderResponseDTO> locked(MarketPayOrderEntity order) {
         return Envelope.success(LockMarketPayOrderResponseDTO.builder()
                 .orderId(order.getOrderId())
                 .teamId(order.getTeamId())
