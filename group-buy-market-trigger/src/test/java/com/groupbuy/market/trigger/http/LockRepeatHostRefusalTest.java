@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.groupbuy.market.api.dto.LockMarketPayOrderRequestDTO;
 import com.groupbuy.market.api.dto.LockMarketPayOrderResponseDTO;
+import com.groupbuy.market.api.dto.NotifyConfigVO;
 import com.groupbuy.market.api.response.Response;
 import com.groupbuy.market.domain.switches.model.valobj.LiveSwitchesVO;
 import com.groupbuy.market.domain.switches.model.valobj.SwitchName;
@@ -38,7 +39,8 @@ import org.junit.jupiter.api.Test;
  * The notifyUrl host's addresses are looked up at lock time, and a host's answer can change between a lock and its
  * retry (a name server slow or silent for a moment, a record moved, our lookups busy). A retry of a lock an earlier
  * attempt committed (its answer lost, the mall timed out) must get that order, as every repeat does: answered
- * {@code E0204}, the mall drops an order that holds its buyer's place and take until the unpaid timeout.
+ * {@code E0204}, the mall drops an order that holds its buyer's place and take until the unpaid timeout. The same for
+ * an MQ lock retried while this instance runs with MQ switched off ({@code E0203}).
  */
 class LockRepeatHostRefusalTest {
 
@@ -81,6 +83,28 @@ class LockRepeatHostRefusalTest {
         });
 
         assertThat(silent.lockMarketPayOrder(lock("g1")).getData().getOrderId()).isEqualTo("100000000001");
+    }
+
+    @Test
+    void aRetryOfACommittedMqLockIsAnsweredItsOrderWhileMqIsSwitchedOff() {
+        // The order was locked for MQ callbacks; this instance runs with gbm.mq.enabled=false (a restart, another
+        // instance): the retry is answered its order, a new MQ lock is refused E0203.
+        committed = MarketPayOrderEntity.builder()
+                .orderId("100000000002")
+                .teamId("10000002")
+                .activityId(7L)
+                .goodsId("g1")
+                .status(OrderStatus.LOCKED.code())
+                .openedWith(new NotifySettings("MQ", null))
+                .build();
+
+        assertThat(controller.lockMarketPayOrder(mqLock()).getData().getOrderId())
+                .isEqualTo("100000000002");
+        committed = null;
+        assertThatThrownBy(() -> controller.lockMarketPayOrder(mqLock()))
+                .isInstanceOfSatisfying(
+                        AppException.class, e -> assertThat(e.getCode()).isEqualTo(ResponseCode.E0203.getCode()));
+        assertThat(newLocks).isZero();
     }
 
     @Test
@@ -145,6 +169,13 @@ class LockRepeatHostRefusalTest {
                 .outTradeNo("out-1")
                 .notifyUrl(URL)
                 .build();
+    }
+
+    private static LockMarketPayOrderRequestDTO mqLock() {
+        LockMarketPayOrderRequestDTO request = lock("g1");
+        request.setNotifyUrl(null);
+        request.setNotifyConfigVO(new NotifyConfigVO("MQ", null, null));
+        return request;
     }
 
     /** The database as the retry finds it: the first attempt's order, when there is one. */
