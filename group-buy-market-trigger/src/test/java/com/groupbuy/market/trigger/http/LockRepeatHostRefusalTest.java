@@ -2,22 +2,22 @@ package com.groupbuy.market.trigger.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.when;
 
 import com.groupbuy.market.api.dto.LockMarketPayOrderRequestDTO;
 import com.groupbuy.market.api.dto.LockMarketPayOrderResponseDTO;
 import com.groupbuy.market.api.dto.NotifyConfigVO;
 import com.groupbuy.market.api.response.Response;
 import com.groupbuy.market.domain.switches.model.valobj.LiveSwitchesVO;
-import com.groupbuy.market.domain.switches.model.valobj.SwitchName;
 import com.groupbuy.market.domain.trade.adapter.port.ITradeRateLimiter;
 import com.groupbuy.market.domain.trade.adapter.repository.ITradeRepository;
-import com.groupbuy.market.domain.trade.model.aggregate.LockOrderAggregate;
 import com.groupbuy.market.domain.trade.model.entity.MarketPayOrderEntity;
 import com.groupbuy.market.domain.trade.model.valobj.LockLookupVO;
 import com.groupbuy.market.domain.trade.model.valobj.NotifyRoutes;
 import com.groupbuy.market.domain.trade.model.valobj.NotifySettings;
 import com.groupbuy.market.domain.trade.model.valobj.OrderStatus;
-import com.groupbuy.market.domain.trade.model.valobj.PartnerOrderKey;
 import com.groupbuy.market.domain.trade.model.valobj.PaymentGrace;
 import com.groupbuy.market.domain.trade.service.guard.TradeRateGuard;
 import com.groupbuy.market.domain.trade.service.lock.TradeIds;
@@ -31,7 +31,6 @@ import java.math.BigDecimal;
 import java.net.InetAddress;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.EnumMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -52,10 +51,8 @@ class LockRepeatHostRefusalTest {
             .teamId("10000001")
             .activityId(7L)
             .goodsId("g1")
-            .originalPrice(new BigDecimal("100.00"))
-            .deductionPrice(new BigDecimal("20.00"))
-            .payPrice(new BigDecimal("80.00"))
             .status(OrderStatus.LOCKED.code())
+            .payPrice(new BigDecimal("80.00"))
             .openedWith(new NotifySettings("HTTP", URL))
             .build();
 
@@ -135,40 +132,34 @@ class LockRepeatHostRefusalTest {
                 product -> {
                     throw new AssertionError("a new lock was tried");
                 },
-                new Orders(),
+                orders(),
                 null,
                 Clock.systemUTC(),
                 new TradeIds(),
                 new CloseCheckPolicy(false, null, Duration.ZERO, PaymentGrace.none()),
                 taskId -> {},
                 null);
-        TradeRateGuard unlimited = new TradeRateGuard(new NoLimits(), LockRepeatHostRefusalTest::noRateLimits);
+        // Every rate 0 (a mock's answer): no limit, no bucket asked.
+        TradeRateGuard unlimited = new TradeRateGuard(mock(ITradeRateLimiter.class), () -> mock(LiveSwitchesVO.class));
         return new MarketTradeController(
                 locks, null, null, policy, hosts, new NotifyRoutes(false, Map.of(), (s, c) -> null), unlimited);
     }
 
-    private static LiveSwitchesVO noRateLimits() {
-        Map<SwitchName, String> values = new EnumMap<>(SwitchName.class);
-        for (SwitchName name : SwitchName.values()) {
-            values.put(name, "");
-        }
-        values.put(SwitchName.DEGRADE, "false");
-        values.put(SwitchName.CUT_RANGE, "100");
-        values.put(SwitchName.RATE_LIMIT_PAIR_DEFAULT, "0");
-        values.put(SwitchName.RATE_LIMIT_USER, "0");
-        return LiveSwitchesVO.of(values);
+    /** The database as the retry finds it: the first attempt's order, when there is one; a new lock is never written. */
+    private ITradeRepository orders() {
+        ITradeRepository orders = mock(ITradeRepository.class);
+        when(orders.queryOrder(any())).thenAnswer(call -> committed);
+        when(orders.queryOrderAndLiveTakes(any(), any(), any()))
+                .thenAnswer(call -> new LockLookupVO(committed, 1, null));
+        when(orders.lockOrder(any())).thenAnswer(call -> {
+            newLocks++;
+            throw new AssertionError("a new lock was written");
+        });
+        return orders;
     }
 
     private static LockMarketPayOrderRequestDTO lock(String goodsId) {
-        return LockMarketPayOrderRequestDTO.builder()
-                .userId("u1")
-                .activityId(7L)
-                .goodsId(goodsId)
-                .source("s01")
-                .channel("c01")
-                .outTradeNo("out-1")
-                .notifyUrl(URL)
-                .build();
+        return new LockMarketPayOrderRequestDTO("u1", null, 7L, goodsId, "s01", "c01", "out-1", null, URL);
     }
 
     private static LockMarketPayOrderRequestDTO mqLock() {
@@ -176,36 +167,5 @@ class LockRepeatHostRefusalTest {
         request.setNotifyUrl(null);
         request.setNotifyConfigVO(new NotifyConfigVO("MQ", null, null));
         return request;
-    }
-
-    /** The database as the retry finds it: the first attempt's order, when there is one. */
-    private final class Orders implements ITradeRepository {
-        @Override
-        public MarketPayOrderEntity queryOrder(PartnerOrderKey key) {
-            return committed;
-        }
-
-        @Override
-        public LockLookupVO queryOrderAndLiveTakes(PartnerOrderKey key, Long activityId, String teamId) {
-            return new LockLookupVO(committed, 1, null);
-        }
-
-        @Override
-        public MarketPayOrderEntity lockOrder(LockOrderAggregate aggregate) {
-            newLocks++;
-            throw new AssertionError("a new lock was written");
-        }
-    }
-
-    private static final class NoLimits implements ITradeRateLimiter {
-        @Override
-        public boolean tryAcquirePair(String source, String channel, int perSecond) {
-            return true;
-        }
-
-        @Override
-        public boolean tryAcquireUser(String source, String channel, String userId, int perSecond) {
-            return true;
-        }
     }
 }
