@@ -223,13 +223,24 @@ public class GlobalExceptionHandler {
         }
     }
 
-    /** Jackson's strict duplicate detection names the field only in its message ("Duplicate field 'x'"). */
+    /**
+     * Jackson's strict duplicate detection names the field only in its message ("Duplicate field 'x'"), the name as
+     * sent: any length, any character ({@code '} included). Read from the message without its location, whole; a name
+     * that is not a plain identifier is shown as {@link ShownName} shows names. Before, a name over 64 characters or
+     * holding {@code '} was not matched (answered 400 "not valid JSON") or named up to its first {@code '}.
+     */
     private static final class DuplicateField {
-        private static final Pattern MESSAGE = Pattern.compile("^Duplicate field '([^']{1,64})'");
+        private static final Pattern MESSAGE = Pattern.compile("^Duplicate field '(.*)'$", Pattern.DOTALL);
+        private static final Pattern PLAIN = Pattern.compile("[A-Za-z0-9_]{1,40}");
 
         static String of(Throwable e) {
-            Matcher matcher = MESSAGE.matcher(String.valueOf(e.getMessage()));
-            return matcher.find() ? matcher.group(1) : null;
+            String message = e instanceof StreamReadException read ? read.getOriginalMessage() : e.getMessage();
+            Matcher matcher = MESSAGE.matcher(String.valueOf(message));
+            if (!matcher.find()) {
+                return null;
+            }
+            String name = matcher.group(1);
+            return PLAIN.matcher(name).matches() ? name : ShownName.of(name);
         }
     }
 

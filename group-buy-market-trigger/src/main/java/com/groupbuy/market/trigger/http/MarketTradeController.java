@@ -129,6 +129,9 @@ public class MarketTradeController implements IMarketTradeService {
                 .notifyUrl(notify.url())
                 .notifyMq(notify.mq())
                 .build();
+        if (notify.refusal() != null) {
+            return repeatOr(command, ResponseCode.E0203, notify.refusal());
+        }
 
         // #17: within the partner's and the user's rate, else 0006 with nothing written.
         rateGuard.admit("lock", command.getSource(), command.getChannel(), command.getUserId());
@@ -139,11 +142,30 @@ public class MarketTradeController implements IMarketTradeService {
             String refusal = notifyHosts.refusal(
                     NotifyUrlPolicy.hostOf(notify.url()), command.getSource(), command.getChannel());
             if (refusal != null) {
-                throw new AppException(ResponseCode.E0204, refusal);
+                // A host's answer can change between a lock and the mall's retry of it (a name server slow for a
+                // moment, a record moved, our lookups busy).
+                return repeatOr(command, ResponseCode.E0204, refusal);
             }
         }
-        MarketPayOrderEntity order = lockService.lock(command);
+        return locked(lockService.lock(command));
+    }
 
+    /**
+     * A lock refused on a check only a new order must pass, which can answer otherwise than when the order was locked
+     * (its notifyUrl host's addresses looked up now; MQ switched off on this instance): a retry of a lock we committed
+     * is answered its order, as every repeat is. Refused, the mall would drop an order that holds its buyer's place
+     * and take until the unpaid timeout. Only a refusal pays this read.
+     */
+    private Response<LockMarketPayOrderResponseDTO> repeatOr(
+            LockOrderCommand command, ResponseCode refusal, String info) {
+        MarketPayOrderEntity repeated = lockService.repeatOf(command);
+        if (repeated == null) {
+            throw new AppException(refusal, info);
+        }
+        return locked(repeated);
+    }
+
+    private static Response<LockMarketPayOrderResponseDTO> locked(MarketPayOrderEntity order) {
         return Envelope.success(LockMarketPayOrderResponseDTO.builder()
                 .orderId(order.getOrderId())
                 .teamId(order.getTeamId())
@@ -155,7 +177,11 @@ public class MarketTradeController implements IMarketTradeService {
     }
 
     /** How the team's partner is told: HTTP to a URL, or MQ on the notify exchange. */
-    private record NotifyChoice(String type, String url, String mq) {}
+    private record NotifyChoice(String type, String url, String mq, String refusal) {
+        NotifyChoice(String type, String url, String mq) {
+            this(type, url, mq, null);
+        }
+    }
 
     /**
      * Current malls send notifyConfigVO; older ones a flat notifyUrl, which means HTTP. MQ (the original platform's
@@ -170,13 +196,15 @@ public class MarketTradeController implements IMarketTradeService {
                     ? "HTTP"
                     : config.getNotifyType().trim();
             if ("MQ".equalsIgnoreCase(type)) {
-                if (!notifyRoutes.mqEnabled()) {
-                    throw new AppException(ResponseCode.E0203, "notify type MQ is switched off here; use HTTP");
-                }
                 String mq = config.getNotifyMQ() == null || config.getNotifyMQ().isBlank()
                         ? null
                         : RequestCheck.text("notifyConfigVO.notifyMQ", config.getNotifyMQ(), 64);
-                return new NotifyChoice(NotifyTarget.MQ, null, mq);
+                // Refused (E0203) unless it repeats an order locked while MQ was on (see repeatOr).
+                return new NotifyChoice(
+                        NotifyTarget.MQ,
+                        null,
+                        mq,
+                        notifyRoutes.mqEnabled() ? null : "notify type MQ is switched off here; use HTTP");
             }
             if (!"HTTP".equalsIgnoreCase(type)) {
                 throw new AppException(

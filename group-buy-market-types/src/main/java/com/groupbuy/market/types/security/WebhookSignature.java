@@ -79,7 +79,9 @@ public final class WebhookSignature {
         } catch (NumberFormatException e) {
             return false;
         }
-        if (Math.abs(nowSeconds - seconds) > TOLERANCE.getSeconds()) {
+        // Bounds around now, not Math.abs(now - seconds): that difference overflows for a timestamp about 2^63 away,
+        // and Math.abs(Long.MIN_VALUE) is negative, so such a timestamp read as "within the tolerance".
+        if (seconds < nowSeconds - TOLERANCE.getSeconds() || seconds > nowSeconds + TOLERANCE.getSeconds()) {
             return false;
         }
         byte[] expected = sign(secret, id, seconds, body).getBytes(StandardCharsets.UTF_8);

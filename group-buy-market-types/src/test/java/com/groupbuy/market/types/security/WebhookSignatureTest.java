@@ -50,6 +50,18 @@ class WebhookSignatureTest {
     }
 
     @Test
+    void aTimestampWhoseDistanceFromNowOverflowsIsTooOld() {
+        // NOW - stamp is 2^63, which a long reads as Long.MIN_VALUE, whose Math.abs is negative: "within 5 minutes".
+        long stamp = NOW + Long.MIN_VALUE;
+        String signature = WebhookSignature.sign("s", "id1", stamp, BODY);
+
+        assertThat(WebhookSignature.verify("s", "id1", Long.toString(stamp), BODY, signature, NOW))
+                .isFalse();
+        assertThat(WebhookSignature.verify("s", "id1", Long.toString(Long.MIN_VALUE), BODY, signature, NOW))
+                .isFalse();
+    }
+
+    @Test
     void aPartnerWhoseSecretIsSetEmptyVerifiesNothingRatherThanFailing() {
         // gbm.notify.secrets.s.c= (set, but empty): the JDK refuses an empty HMAC key, and the check of that partner's
         // signed trade request threw (500 0001) instead of refusing it (E0207).

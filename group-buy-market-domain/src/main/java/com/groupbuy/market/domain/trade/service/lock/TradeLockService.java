@@ -93,6 +93,17 @@ public class TradeLockService {
         }
     }
 
+    /**
+     * The answer owed to a lock that repeats an order of its partner's (see {@link #sameOrderAgain}), or null when
+     * the partner has no order under this key. For a caller about to refuse the lock on a check only a new order must
+     * pass (the notifyUrl host's addresses, looked up at the moment): an order an earlier attempt committed is answered
+     * as every repeat is, never that refusal.
+     */
+    public MarketPayOrderEntity repeatOf(LockOrderCommand command) {
+        MarketPayOrderEntity existing = repository.queryOrder(command.orderKey());
+        return existing == null ? null : sameOrderAgain(existing, command);
+    }
+
     private MarketPayOrderEntity lockNew(LockOrderCommand command, LockLookupVO lookup) {
         LockContext context = new LockContext(Instant.now(clock));
         context.setLiveTakes(lookup.liveTakes());
