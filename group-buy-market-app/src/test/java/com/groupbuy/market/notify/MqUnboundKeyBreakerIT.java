@@ -68,17 +68,7 @@ class MqUnboundKeyBreakerIT {
         String batch = UUID.randomUUID().toString().substring(0, 6);
         try (MallQueue mall = new MallQueue(5672, EXCHANGE, "topic.team_success")) {
             // Partner s02's refunds: nobody bound topic.team_refund, so the broker returns each one.
-            for (int i = 0; i < RETURNED; i++) {
-                String teamId = String.format("%08x", (batch + "r" + i).hashCode());
-                insert(
-                        teamId,
-                        teamId + ":trade_paid2refund:o" + i,
-                        "s02",
-                        "trade_paid2refund",
-                        "topic.team_refund",
-                        "{\"type\":\"paid_unformed\",\"userId\":\"u" + i + "\",\"teamId\":\"" + teamId
-                                + "\",\"activityId\":1,\"orderId\":\"o" + i + "\",\"outTradeNo\":\"n" + i + "\"}");
-            }
+            insertRefunds(batch + "r", RETURNED);
             NotifyRunSummary refunds = notifyService.deliverAllDue();
             assertThat(refunds.delivered()).isZero();
             assertThat(refunds.retried()).isEqualTo(RETURNED);
@@ -86,22 +76,7 @@ class MqUnboundKeyBreakerIT {
                     .allMatch(e -> e.startsWith("AMQP returned 312 NO_ROUTE"));
 
             // Partner s01's completed team, bound and well, right after.
-            String teamId = String.format("%08x", (batch + "s").hashCode());
-            insert(
-                    teamId,
-                    teamId + ":trade_settlement",
-                    "s01",
-                    "trade_settlement",
-                    "topic.team_success",
-                    "{\"teamId\":\"" + teamId + "\",\"outTradeNoList\":[\"n1\"]}");
-            NotifyRunSummary success = notifyService.deliverAllDue();
-
-            assertThat(jdbc.queryForObject(
-                            "SELECT last_error FROM notify_task WHERE team_id = ?", String.class, teamId))
-                    .as("s01's callback")
-                    .isNull();
-            assertThat(success.delivered()).isEqualTo(1);
-            await(() -> mall.forTeam(teamId).size() == 1);
+            assertATeamSuccessIsDelivered(batch + "s", mall);
         }
     }
 
@@ -123,17 +98,7 @@ class MqUnboundKeyBreakerIT {
                 MallQueue mall = new MallQueue(5672, EXCHANGE, "topic.team_success")) {
             channel.queueDeclare(full, false, false, true, Map.of("x-max-length", 0, "x-overflow", "reject-publish"));
             channel.queueBind(full, EXCHANGE, "topic.team_refund");
-            for (int i = 0; i < REFUSED; i++) {
-                String teamId = String.format("%08x", (batch + "f" + i).hashCode());
-                insert(
-                        teamId,
-                        teamId + ":trade_paid2refund:o" + i,
-                        "s02",
-                        "trade_paid2refund",
-                        "topic.team_refund",
-                        "{\"type\":\"paid_unformed\",\"userId\":\"u" + i + "\",\"teamId\":\"" + teamId
-                                + "\",\"activityId\":1,\"orderId\":\"o" + i + "\",\"outTradeNo\":\"n" + i + "\"}");
-            }
+            insertRefunds(batch + "f", REFUSED);
             NotifyRunSummary refunds = notifyService.deliverAllDue();
             assertThat(refunds.delivered()).isZero();
             assertThat(refunds.retried()).isEqualTo(REFUSED);
@@ -143,23 +108,42 @@ class MqUnboundKeyBreakerIT {
                             String.class))
                     .hasSize(REFUSED);
 
-            String teamId = String.format("%08x", (batch + "g").hashCode());
+            assertATeamSuccessIsDelivered(batch + "g", mall);
+        }
+    }
+
+    /** Partner s02's refunds with {@code topic.team_refund}, due now. */
+    private void insertRefunds(String prefix, int count) {
+        for (int i = 0; i < count; i++) {
+            String teamId = String.format("%08x", (prefix + i).hashCode());
             insert(
                     teamId,
-                    teamId + ":trade_settlement",
-                    "s01",
-                    "trade_settlement",
-                    "topic.team_success",
-                    "{\"teamId\":\"" + teamId + "\",\"outTradeNoList\":[\"n1\"]}");
-            NotifyRunSummary success = notifyService.deliverAllDue();
-
-            assertThat(jdbc.queryForObject(
-                            "SELECT last_error FROM notify_task WHERE team_id = ?", String.class, teamId))
-                    .as("s01's callback")
-                    .isNull();
-            assertThat(success.delivered()).isEqualTo(1);
-            await(() -> mall.forTeam(teamId).size() == 1);
+                    teamId + ":trade_paid2refund:o" + i,
+                    "s02",
+                    "trade_paid2refund",
+                    "topic.team_refund",
+                    "{\"type\":\"paid_unformed\",\"userId\":\"u" + i + "\",\"teamId\":\"" + teamId
+                            + "\",\"activityId\":1,\"orderId\":\"o" + i + "\",\"outTradeNo\":\"n" + i + "\"}");
         }
+    }
+
+    /** Partner s01's completed team is published, confirmed and received by its mall in the next run. */
+    private void assertATeamSuccessIsDelivered(String seed, MallQueue mall) throws Exception {
+        String teamId = String.format("%08x", seed.hashCode());
+        insert(
+                teamId,
+                teamId + ":trade_settlement",
+                "s01",
+                "trade_settlement",
+                "topic.team_success",
+                "{\"teamId\":\"" + teamId + "\",\"outTradeNoList\":[\"n1\"]}");
+        NotifyRunSummary success = notifyService.deliverAllDue();
+
+        assertThat(jdbc.queryForObject("SELECT last_error FROM notify_task WHERE team_id = ?", String.class, teamId))
+                .as("s01's callback")
+                .isNull();
+        assertThat(success.delivered()).isEqualTo(1);
+        await(() -> mall.forTeam(teamId).size() == 1);
     }
 
     private void insert(String teamId, String taskKey, String source, String category, String key, String body) {

@@ -107,18 +107,14 @@ class PartnerAnswerShapesTest {
                 Clock.systemUTC());
     }
 
+    /** What the gateway reads of a task: its URL, webhook id, body and partner. */
     static NotifyTaskVO task(String url) {
         return NotifyTaskVO.builder()
-                .id(1)
-                .webhookId("msg_1")
-                .teamId("t1")
+                .notifyUrl(url)
+                .webhookId("msg_shape")
+                .body("{\"teamId\":\"t1\"}")
                 .source("s01")
                 .channel("c01")
-                .notifyCategory("trade_settlement")
-                .notifyType("HTTP")
-                .notifyUrl(url)
-                .body("{\"teamId\":\"t1\"}")
-                .claimToken("x")
                 .build();
     }
 
