@@ -51,7 +51,14 @@ public class NotifyConfig {
                 .connectionPool(new ConnectionPool(properties.getMaxIdleConnections(), 5, TimeUnit.MINUTES))
                 .followRedirects(false)
                 .followSslRedirects(false)
-                .retryOnConnectionFailure(false)
+                // A keep-alive connection the partner's server closed while it sat in the pool (Node.js and Apache
+                // close one idle for 5 s; the pool keeps it 5 min and reuses one idle under 10 s unchecked) fails the
+                // next callback with "unexpected end of stream" before the partner saw it: without a retry on a fresh
+                // connection that was a try of the schedule used and the callback a backoff step late. A retry may
+                // send a callback the partner did receive a second time (it deduplicates by webhook-id); the call
+                // timeout still bounds the whole send, retries included, and an answer that timed out is not asked
+                // again.
+                .retryOnConnectionFailure(true)
                 .dns(new PublicOnlyDns(policy, properties.getConnectTimeout()))
                 .socketFactory(new PublicOnlySocketFactory(policy))
                 .build();

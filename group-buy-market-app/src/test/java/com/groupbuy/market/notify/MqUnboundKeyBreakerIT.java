@@ -12,6 +12,7 @@ import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
@@ -36,6 +37,8 @@ class MqUnboundKeyBreakerIT {
     private static final String EXCHANGE =
             "gbm_t_unbound_" + UUID.randomUUID().toString().replace("-", "").substring(0, 10);
     private static final int RETURNED = 12;
+    /** Refused publishes: a majority of the breaker's window whatever the other test left in it. */
+    private static final int REFUSED = 40;
 
     @DynamicPropertySource
     static void exchange(DynamicPropertyRegistry registry) {
@@ -65,17 +68,7 @@ class MqUnboundKeyBreakerIT {
         String batch = UUID.randomUUID().toString().substring(0, 6);
         try (MallQueue mall = new MallQueue(5672, EXCHANGE, "topic.team_success")) {
             // Partner s02's refunds: nobody bound topic.team_refund, so the broker returns each one.
-            for (int i = 0; i < RETURNED; i++) {
-                String teamId = String.format("%08x", (batch + "r" + i).hashCode());
-                insert(
-                        teamId,
-                        teamId + ":trade_paid2refund:o" + i,
-                        "s02",
-                        "trade_paid2refund",
-                        "topic.team_refund",
-                        "{\"type\":\"paid_unformed\",\"userId\":\"u" + i + "\",\"teamId\":\"" + teamId
-                                + "\",\"activityId\":1,\"orderId\":\"o" + i + "\",\"outTradeNo\":\"n" + i + "\"}");
-            }
+            insertRefunds(batch + "r", RETURNED);
             NotifyRunSummary refunds = notifyService.deliverAllDue();
             assertThat(refunds.delivered()).isZero();
             assertThat(refunds.retried()).isEqualTo(RETURNED);
@@ -83,23 +76,74 @@ class MqUnboundKeyBreakerIT {
                     .allMatch(e -> e.startsWith("AMQP returned 312 NO_ROUTE"));
 
             // Partner s01's completed team, bound and well, right after.
-            String teamId = String.format("%08x", (batch + "s").hashCode());
+            assertATeamSuccessIsDelivered(batch + "s", mall);
+        }
+    }
+
+    /**
+     * A partner whose queue refuses publishes (its consumer is down and the queue, at its {@code x-max-length} with
+     * {@code x-overflow: reject-publish}, is full; here a length of 0) makes the broker nack each of its messages. The
+     * broker answered at once and is well: on main each nack counted as a failure of the broker, the breaker every MQ
+     * partner shares opened, and another partner's team-success callback waited "not sent: circuit open".
+     */
+    @Test
+    void publishesAPartnersFullQueueRefusesDoNotHoldBackAnotherPartnersTeamSuccess() throws Exception {
+        String batch = UUID.randomUUID().toString().substring(0, 6);
+        String full = "test_full_" + batch;
+        ConnectionFactory factory = new ConnectionFactory();
+        factory.setHost("127.0.0.1");
+        factory.setPort(5672);
+        try (Connection connection = factory.newConnection("full-queue-test");
+                Channel channel = connection.createChannel();
+                MallQueue mall = new MallQueue(5672, EXCHANGE, "topic.team_success")) {
+            channel.queueDeclare(full, false, false, true, Map.of("x-max-length", 0, "x-overflow", "reject-publish"));
+            channel.queueBind(full, EXCHANGE, "topic.team_refund");
+            insertRefunds(batch + "f", REFUSED);
+            NotifyRunSummary refunds = notifyService.deliverAllDue();
+            assertThat(refunds.delivered()).isZero();
+            assertThat(refunds.retried()).isEqualTo(REFUSED);
+            assertThat(jdbc.queryForList(
+                            "SELECT last_error FROM notify_task WHERE source = 's02' "
+                                    + "AND last_error LIKE 'AMQP nack: the broker refused%'",
+                            String.class))
+                    .hasSize(REFUSED);
+
+            assertATeamSuccessIsDelivered(batch + "g", mall);
+        }
+    }
+
+    /** Partner s02's refunds with {@code topic.team_refund}, due now. */
+    private void insertRefunds(String prefix, int count) {
+        for (int i = 0; i < count; i++) {
+            String teamId = String.format("%08x", (prefix + i).hashCode());
             insert(
                     teamId,
-                    teamId + ":trade_settlement",
-                    "s01",
-                    "trade_settlement",
-                    "topic.team_success",
-                    "{\"teamId\":\"" + teamId + "\",\"outTradeNoList\":[\"n1\"]}");
-            NotifyRunSummary success = notifyService.deliverAllDue();
-
-            assertThat(jdbc.queryForObject(
-                            "SELECT last_error FROM notify_task WHERE team_id = ?", String.class, teamId))
-                    .as("s01's callback")
-                    .isNull();
-            assertThat(success.delivered()).isEqualTo(1);
-            await(() -> mall.forTeam(teamId).size() == 1);
+                    teamId + ":trade_paid2refund:o" + i,
+                    "s02",
+                    "trade_paid2refund",
+                    "topic.team_refund",
+                    "{\"type\":\"paid_unformed\",\"userId\":\"u" + i + "\",\"teamId\":\"" + teamId
+                            + "\",\"activityId\":1,\"orderId\":\"o" + i + "\",\"outTradeNo\":\"n" + i + "\"}");
         }
+    }
+
+    /** Partner s01's completed team is published, confirmed and received by its mall in the next run. */
+    private void assertATeamSuccessIsDelivered(String seed, MallQueue mall) throws Exception {
+        String teamId = String.format("%08x", seed.hashCode());
+        insert(
+                teamId,
+                teamId + ":trade_settlement",
+                "s01",
+                "trade_settlement",
+                "topic.team_success",
+                "{\"teamId\":\"" + teamId + "\",\"outTradeNoList\":[\"n1\"]}");
+        NotifyRunSummary success = notifyService.deliverAllDue();
+
+        assertThat(jdbc.queryForObject("SELECT last_error FROM notify_task WHERE team_id = ?", String.class, teamId))
+                .as("s01's callback")
+                .isNull();
+        assertThat(success.delivered()).isEqualTo(1);
+        await(() -> mall.forTeam(teamId).size() == 1);
     }
 
     private void insert(String teamId, String taskKey, String source, String category, String key, String body) {

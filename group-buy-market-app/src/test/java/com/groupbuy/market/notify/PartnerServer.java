@@ -1,5 +1,6 @@
 package com.groupbuy.market.notify;
 
+import com.groupbuy.market.infrastructure.gateway.guard.EndpointGuards;
 import com.groupbuy.market.support.TestJson;
 import java.io.IOException;
 import mockwebserver3.Dispatcher;
@@ -41,10 +42,13 @@ final class PartnerServer implements AutoCloseable {
         return server.url(path).toString();
     }
 
-    /** The endpoint as the guards and their meters name it: one breaker and bulkhead per host and port. */
+    /**
+     * The endpoint as the guards and their meters name it for partner s01/c01 (the fixture's default): one breaker and
+     * bulkhead per partner, host and port.
+     */
     String endpoint() {
         HttpUrl url = server.url("/");
-        return "http:" + url.host() + ":" + url.port();
+        return EndpointGuards.ofPartner("http:" + url.host() + ":" + url.port(), "s01", "c01");
     }
 
     /** An HTTP answer with a body: {@code 200 success} is the acknowledgement. */

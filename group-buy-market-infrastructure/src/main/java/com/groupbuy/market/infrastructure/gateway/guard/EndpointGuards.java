@@ -124,7 +124,7 @@ public class EndpointGuards {
      */
     public DeliveryResult call(
             String guarded, String source, String channel, boolean limitConcurrency, Supplier<DeliveryResult> send) {
-        String endpoint = admit(guarded);
+        String endpoint = admit(limitConcurrency && source != null ? ofPartner(guarded, source, channel) : guarded);
         CircuitBreaker breaker = breakers.circuitBreaker(endpoint);
         if (!breaker.tryAcquirePermission()) {
             return notSent(endpoint, NotSentReason.BREAKER_OPEN, probeTime(endpoint), "circuit open for " + endpoint);
@@ -169,6 +169,21 @@ public class EndpointGuards {
                 bulkhead.onComplete();
             }
         }
+    }
+
+    /**
+     * The name an HTTP endpoint is guarded under for one partner: {@code http:host:port source/channel}, a {@code %} or
+     * {@code /} inside the source or channel written {@code %25} / {@code %2F}. The endpoint is the host and port a
+     * lock's {@code notifyUrl} names, the caller's choice: guarded for every partner at once, another partner could
+     * name this partner's host and port with a path that fails and open the breaker its callbacks wait behind ("not
+     * sent: circuit open" for as long as it kept failing there).
+     */
+    public static String ofPartner(String endpoint, String source, String channel) {
+        return endpoint + " " + escaped(source) + "/" + escaped(channel);
+    }
+
+    private static String escaped(String name) {
+        return String.valueOf(name).replace("%", "%25").replace("/", "%2F");
     }
 
     /** Takes one of the partner's places if it has one left. */

@@ -211,6 +211,14 @@ public class AmqpNotifyGateway implements INotifyGateway {
                                 + ": no queue bound to " + returned.getExchange() + " with key "
                                 + returned.getRoutingKey());
             }
+            if (!confirm.isAck() && confirm.getReason() == null) {
+                // The broker's own basic.nack (the client's nacks of a closed channel carry a reason): it answered at
+                // once, refusing this message where it was routed, such as one partner's queue at its x-max-length
+                // with x-overflow reject-publish while its consumer is down. Like a return, this task's failed
+                // attempt but no failure of the broker: counted against the breaker every MQ partner shares, one
+                // partner's full queue held back every other partner's callbacks ("not sent: circuit open").
+                return DeliveryResult.failedAtRecipient(elapsedMs(start), "AMQP nack: the broker refused the message");
+            }
             if (!confirm.isAck()) {
                 exchange.forget();
                 return failed(start, "AMQP nack: " + confirm.getReason());

@@ -191,7 +191,7 @@ class EndpointGuardsTest {
         assertThat(refused.notSentUntil()).isAfter(Instant.now());
         assertThat(sends).as("the refused calls were not made").hasValue(0);
         assertThat(meters.get("gbm.notify.not.sent")
-                        .tag("endpoint", "http:c.evil:80")
+                        .tag("endpoint", "http:c.evil:80 s01/c01")
                         .tag("reason", "partner_full")
                         .counter()
                         .count())
@@ -201,7 +201,7 @@ class EndpointGuardsTest {
                 .as("a partner is its source and its channel")
                 .isTrue();
         assertThat(mq.delivered()).as("the MQ form has no partner cap").isTrue();
-        assertThat(guards.state("http:c.evil:80"))
+        assertThat(guards.state("http:c.evil:80 s01/c01"))
                 .as("a refusal is no outcome for the breaker")
                 .isEqualTo(CircuitBreaker.State.CLOSED);
         assertThat(guards.inFlightOf("s01", "c01")).isZero();

@@ -13,7 +13,8 @@ import java.time.Instant;
  * the reasons apart reads {@code notSentReason}.
  * <p>
  * {@code endpointHealthy}: not delivered, but the endpoint itself answered as a healthy one — the broker took an MQ
- * publish and returned it because no queue is bound to its key (a mall that has not bound it). A failed attempt of
+ * publish and returned it because no queue is bound to its key (a mall that has not bound it), or nacked it because
+ * the queue it was routed to refuses publishes (full, {@code reject-publish}). A failed attempt of
  * its task all the same, but no failure of the endpoint: the broker is every MQ partner's one endpoint, and one
  * partner's missing binding must not open its circuit breaker for all of them.
  */
