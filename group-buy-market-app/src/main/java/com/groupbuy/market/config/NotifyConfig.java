@@ -14,6 +14,7 @@ import com.groupbuy.market.infrastructure.gateway.PublicOnlySocketFactory;
 import com.groupbuy.market.types.net.NotifyUrlPolicy;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.lang.management.ManagementFactory;
+import java.net.Proxy;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.UUID;
@@ -59,6 +60,9 @@ public class NotifyConfig {
                 // timeout still bounds the whole send, retries included, and an answer that timed out is not asked
                 // again.
                 .retryOnConnectionFailure(true)
+                // Direct, whatever the JVM's proxy settings say: through a proxy the socket would reach the proxy and
+                // the partner's host would be resolved there, past the public-address check on both below.
+                .proxy(Proxy.NO_PROXY)
                 .dns(new PublicOnlyDns(policy, properties.getConnectTimeout()))
                 .socketFactory(new PublicOnlySocketFactory(policy))
                 .build();

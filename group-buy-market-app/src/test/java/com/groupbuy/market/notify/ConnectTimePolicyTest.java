@@ -8,6 +8,8 @@ import com.groupbuy.market.config.NotifyProperties;
 import com.groupbuy.market.types.net.NotifyUrlPolicy;
 import java.io.IOException;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ProxySelector;
 import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
 import okhttp3.OkHttpClient;
@@ -58,6 +60,29 @@ class ConnectTimePolicyTest {
 
         assertThat(call(local, "http://127.0.0.1:" + server.getPort() + "/cb")).isEqualTo("success");
         assertThat(server.getRequestCount()).isEqualTo(1);
+    }
+
+    @Test
+    void aJvmWideProxyIsNotUsedSoTheCheckSeesThePartnersAddress() throws IOException {
+        // With a proxy the socket would go to the proxy and the partner's host would be resolved there, unchecked.
+        try (MockWebServer proxy = new MockWebServer()) {
+            proxy.start(InetAddress.getByName("127.0.0.1"), 0);
+            proxy.enqueue(new MockResponse.Builder().body("success").build());
+            server.enqueue(new MockResponse.Builder().body("success").build());
+            ProxySelector before = ProxySelector.getDefault();
+            ProxySelector.setDefault(ProxySelector.of(new InetSocketAddress("127.0.0.1", proxy.getPort())));
+            try {
+                OkHttpClient local = new NotifyConfig()
+                        .notifyHttpClient(new NotifyProperties(), new NotifyUrlPolicy(true, false, url -> true));
+
+                assertThat(call(local, "http://127.0.0.1:" + server.getPort() + "/cb"))
+                        .isEqualTo("success");
+            } finally {
+                ProxySelector.setDefault(before);
+            }
+            assertThat(server.getRequestCount()).isEqualTo(1);
+            assertThat(proxy.getRequestCount()).isZero();
+        }
     }
 
     private static String call(OkHttpClient client, String url) throws IOException {
