@@ -13,6 +13,8 @@ import java.util.List;
 import java.util.Map;
 import lombok.Getter;
 import lombok.Setter;
+import org.hibernate.validator.constraints.time.DurationMax;
+import org.hibernate.validator.constraints.time.DurationMin;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.convert.DurationUnit;
 import org.springframework.validation.annotation.Validated;
@@ -102,6 +104,16 @@ public class NotifyProperties {
     private Duration localSchedulerDelay = Duration.ofSeconds(5);
 
     private boolean localSchedulerEnabled = true;
+    /**
+     * While a console drives us, the local scheduler delivers too once a callback has been due this long without a run
+     * taking it (LocalNotifyScheduler). 1 s to 24 h (else the start is refused): under a second (a negative one, or a
+     * bare {@code 60} read as 60 ms) it ran beside a working console at every period and warned that callbacks were
+     * left due (a negative one counted tasks not yet due); over a day callbacks waited that long when the console
+     * does not run the job.
+     */
+    @DurationMin(seconds = 1)
+    @DurationMax(days = 1)
+    private Duration localTakeoverAfter = Duration.ofSeconds(60);
 
     /** Old delivered tasks and their attempts are deleted ({@code gbm.notify.retention.*}). */
     private Retention retention = new Retention();

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.groupbuy.market.config.outage.OutageProperties;
+import com.groupbuy.market.trigger.job.JobConsole;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -38,6 +39,9 @@ import org.springframework.validation.beanvalidation.LocalValidatorFactoryBean;
  * notify page of 0, silently 1 (and no close check relayed); a breaker threshold of 0, silently 1, and an open time of
  * 0, a breaker that barely fails fast; a places interval of 0, a sweep of every open team at every timeout tick; a
  * start budget of 0, a start-up reconciliation that checked nothing and reported success.
+ * <p>
+ * {@code gbm.notify.local-takeover-after} is bound and validated with the other notify settings (it was read by
+ * {@code @Value} and checked by hand in the local scheduler; failed on main: no such bound setting, nothing refused).
  */
 class UnservableSettingsTest {
 
@@ -60,7 +64,8 @@ class UnservableSettingsTest {
                         "gbm.places.interval=1s",
                         "gbm.places.start-budget=10m",
                         "gbm.outage.breaker-threshold=1",
-                        "gbm.outage.breaker-open-for=10m")
+                        "gbm.outage.breaker-open-for=10m",
+                        "gbm.notify.local-takeover-after=1s")
                 .run(started -> assertThat(started).hasNotFailed());
         context.withPropertyValues(
                         "gbm.mq.declare-retry=1h",
@@ -76,7 +81,8 @@ class UnservableSettingsTest {
                         "gbm.places.interval=1d",
                         "gbm.places.start-budget=1s",
                         "gbm.outage.breaker-threshold=1000",
-                        "gbm.outage.breaker-open-for=100ms")
+                        "gbm.outage.breaker-open-for=100ms",
+                        "gbm.notify.local-takeover-after=24h")
                 .run(started -> assertThat(started).hasNotFailed());
     }
 
@@ -115,7 +121,12 @@ class UnservableSettingsTest {
             {"gbm.outage.breaker-threshold=1001", "gbm.outage.breaker-threshold", "less than or equal to 1000"},
             {"gbm.outage.breaker-open-for=0s", "gbm.outage.breaker-open-for", "longer than or equal to 100 millis"},
             {"gbm.outage.breaker-open-for=-2s", "gbm.outage.breaker-open-for", "longer than or equal to 100 millis"},
-            {"gbm.outage.breaker-open-for=11m", "gbm.outage.breaker-open-for", "shorter than or equal to 10 minutes"}
+            {"gbm.outage.breaker-open-for=11m", "gbm.outage.breaker-open-for", "shorter than or equal to 10 minutes"},
+            {"gbm.notify.local-takeover-after=-60s", "gbm.notify.local-takeover-after", "longer than or equal to 1 second"
+            },
+            {"gbm.notify.local-takeover-after=0s", "gbm.notify.local-takeover-after", "longer than or equal to 1 second"},
+            {"gbm.notify.local-takeover-after=60", "gbm.notify.local-takeover-after", "longer than or equal to 1 second"},
+            {"gbm.notify.local-takeover-after=25h", "gbm.notify.local-takeover-after", "shorter than or equal to 1 day"}
         };
         // Every case is tried and every one the start does not refuse so is reported, not only the first.
         Map<String, List<String>> expected = new LinkedHashMap<>();
@@ -141,6 +152,26 @@ class UnservableSettingsTest {
         assertThatThrownBy(() -> deliveryService(notify, Duration.ofSeconds(2)))
                 .hasMessageContaining("gbm.notify.lease must be at least one MQ batch's window,"
                         + " gbm.mq.confirm-timeout + spring.rabbitmq.connection-timeout (PT7S), got PT6S");
+    }
+
+    /**
+     * The local scheduler is given the bound {@code gbm.notify.local-takeover-after}: it read its own placeholder and
+     * checked it by hand, beside the other settings bound and checked together.
+     */
+    @Test
+    void theLocalSchedulerTakesOverAfterTheBoundSetting() {
+        NotifyProperties notify = new NotifyProperties();
+        assertThat(notify.getLocalTakeoverAfter()).isEqualTo(Duration.ofSeconds(60));
+        notify.setLocalTakeoverAfter(Duration.ofSeconds(7));
+        assertThat(new NotifyConfig()
+                        .localNotifyScheduler(
+                                null,
+                                new StaticListableBeanFactory().getBeanProvider(JobConsole.class),
+                                null,
+                                Clock.systemUTC(),
+                                notify))
+                .extracting("takeoverAfter")
+                .isEqualTo(Duration.ofSeconds(7));
     }
 
     private static void deliveryService(NotifyProperties notify, Duration brokerConnect) {
