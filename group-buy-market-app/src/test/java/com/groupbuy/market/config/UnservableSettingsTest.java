@@ -98,6 +98,7 @@ class UnservableSettingsTest {
             {"gbm.close-check.prefetch=-1", "gbm.close-check.prefetch", "greater than or equal to 1"},
             {"gbm.outage.retry-after=-5s", "gbm.outage.retry-after", "longer than or equal to 1 second"},
             {"gbm.outage.retry-after=5", "gbm.outage.retry-after", "longer than or equal to 1 second"},
+            {"gbm.outage.retry-after=999ms", "gbm.outage.retry-after", "longer than or equal to 1 second"},
             {"gbm.outage.retry-after=2h", "gbm.outage.retry-after", "shorter than or equal to 1 hour"},
             {"gbm.notify.http-senders=0", "gbm.notify.http-senders", "greater than or equal to 1"},
             {"gbm.notify.http-senders=1001", "gbm.notify.http-senders", "less than or equal to 1000"},
