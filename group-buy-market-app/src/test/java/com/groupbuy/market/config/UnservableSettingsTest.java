@@ -42,6 +42,8 @@ import org.springframework.validation.beanvalidation.LocalValidatorFactoryBean;
  * <p>
  * {@code gbm.notify.local-takeover-after} is bound and validated with the other notify settings (it was read by
  * {@code @Value} and checked by hand in the local scheduler; failed on main: no such bound setting, nothing refused).
+ * {@code gbm.outage.redis-resend-within} / {@code .redis-reconnect-wait} had no bounds: zero or less sent nothing
+ * again after a Redis restart, a day held a partner's request that long (failed on main: every value started).
  */
 class UnservableSettingsTest {
 
@@ -65,7 +67,9 @@ class UnservableSettingsTest {
                         "gbm.places.start-budget=10m",
                         "gbm.outage.breaker-threshold=1",
                         "gbm.outage.breaker-open-for=10m",
-                        "gbm.notify.local-takeover-after=1s")
+                        "gbm.notify.local-takeover-after=1s",
+                        "gbm.outage.redis-resend-within=100ms",
+                        "gbm.outage.redis-reconnect-wait=10s")
                 .run(started -> assertThat(started).hasNotFailed());
         context.withPropertyValues(
                         "gbm.mq.declare-retry=1h",
@@ -82,7 +86,9 @@ class UnservableSettingsTest {
                         "gbm.places.start-budget=1s",
                         "gbm.outage.breaker-threshold=1000",
                         "gbm.outage.breaker-open-for=100ms",
-                        "gbm.notify.local-takeover-after=24h")
+                        "gbm.notify.local-takeover-after=24h",
+                        "gbm.outage.redis-resend-within=10s",
+                        "gbm.outage.redis-reconnect-wait=100ms")
                 .run(started -> assertThat(started).hasNotFailed());
     }
 
@@ -127,7 +133,17 @@ class UnservableSettingsTest {
             },
             {"gbm.notify.local-takeover-after=0s", "gbm.notify.local-takeover-after", "longer than or equal to 1 second"},
             {"gbm.notify.local-takeover-after=60", "gbm.notify.local-takeover-after", "longer than or equal to 1 second"},
-            {"gbm.notify.local-takeover-after=25h", "gbm.notify.local-takeover-after", "shorter than or equal to 1 day"}
+            {"gbm.notify.local-takeover-after=25h", "gbm.notify.local-takeover-after", "shorter than or equal to 1 day"},
+            {"gbm.outage.redis-resend-within=0s", "gbm.outage.redis-resend-within", "longer than or equal to 100 millis"},
+            {"gbm.outage.redis-resend-within=-3s", "gbm.outage.redis-resend-within", "longer than or equal to 100 millis"},
+            {"gbm.outage.redis-resend-within=3", "gbm.outage.redis-resend-within", "longer than or equal to 100 millis"},
+            {"gbm.outage.redis-resend-within=11s", "gbm.outage.redis-resend-within", "shorter than or equal to 10 seconds"},
+            {"gbm.outage.redis-resend-within=2d", "gbm.outage.redis-resend-within", "shorter than or equal to 10 seconds"},
+            {"gbm.outage.redis-reconnect-wait=0s", "gbm.outage.redis-reconnect-wait", "longer than or equal to 100 millis"},
+            {"gbm.outage.redis-reconnect-wait=-1s", "gbm.outage.redis-reconnect-wait", "longer than or equal to 100 millis"},
+            {"gbm.outage.redis-reconnect-wait=99ms", "gbm.outage.redis-reconnect-wait", "longer than or equal to 100 millis"
+            },
+            {"gbm.outage.redis-reconnect-wait=1d", "gbm.outage.redis-reconnect-wait", "shorter than or equal to 10 seconds"}
         };
         // Every case is tried and every one the start does not refuse so is reported, not only the first.
         Map<String, List<String>> expected = new LinkedHashMap<>();

@@ -59,8 +59,22 @@ public class OutageProperties {
      * How long a command that could not be written into a pooled connection (closed by a Redis that has restarted
      * since) is sent again, while every Redis node takes connections again. {@code RedisOutages} is built from these
      * two (OutageConfig): it read them with placeholders of its own, a second reading with defaults of its own.
+     * 100 ms to 10 s (else the start is refused): zero or less sent nothing again, so after a restart every stale
+     * connection was an E0401 counted against the breaker, and under 100 ms (a bare number is milliseconds: {@code 3}
+     * was 3 ms) none is reconnected in time (Redisson's first reconnect is 100 ms after the drop); each call sent again
+     * holds its partner's request and a web thread, so past 10 s (a restart's pool is back within a second or two)
+     * the partner has given up long before.
      */
+    @DurationMin(millis = 100)
+    @DurationMax(seconds = 10)
     private Duration redisResendWithin = Duration.ofSeconds(3);
-    /** How long such a call waits for a node that dropped our connections to take them again (at most the above). */
+    /**
+     * How long such a call waits for a node that dropped our connections to take them again (at most the above; a
+     * restart is back within a few hundred ms). 100 ms to 10 s (else the start is refused): under Redisson's first
+     * reconnect (100 ms) no node is ever back in time, so a restart's calls were E0401 as before; in a real outage
+     * each first caller waits this long before its E0401, a web thread held per call.
+     */
+    @DurationMin(millis = 100)
+    @DurationMax(seconds = 10)
     private Duration redisReconnectWait = Duration.ofSeconds(1);
 }
