@@ -44,6 +44,9 @@ import org.springframework.validation.beanvalidation.LocalValidatorFactoryBean;
  * {@code @Value} and checked by hand in the local scheduler; failed on main: no such bound setting, nothing refused).
  * {@code gbm.outage.redis-resend-within} / {@code .redis-reconnect-wait} had no bounds: zero or less sent nothing
  * again after a Redis restart, a day held a partner's request that long (failed on main: every value started).
+ * Then the callback client's idle connections, jitter, lanes, HTTP concurrency, the recorder's page and queue,
+ * and the local schedulers' delays (0 stopped the start unnamed, a bare number of milliseconds polled the database
+ * back to back): failed on main, each started or was refused without the setting's name.
  */
 class UnservableSettingsTest {
 
@@ -69,7 +72,16 @@ class UnservableSettingsTest {
                         "gbm.outage.breaker-open-for=10m",
                         "gbm.notify.local-takeover-after=1s",
                         "gbm.outage.redis-resend-within=100ms",
-                        "gbm.outage.redis-reconnect-wait=10s")
+                        "gbm.outage.redis-reconnect-wait=10s",
+                        "gbm.notify.max-idle-connections=0",
+                        "gbm.notify.jitter=0",
+                        "gbm.notify.run-lanes=1",
+                        "gbm.notify.http-concurrency=1000",
+                        "gbm.notify.record-page=10000",
+                        "gbm.notify.record-queue=1",
+                        "gbm.notify.local-scheduler-delay=100ms",
+                        "gbm.notify.retention.local-scheduler-delay=1d",
+                        "gbm.timeout.local-scheduler-delay=10m")
                 .run(started -> assertThat(started).hasNotFailed());
         context.withPropertyValues(
                         "gbm.mq.declare-retry=1h",
@@ -88,7 +100,16 @@ class UnservableSettingsTest {
                         "gbm.outage.breaker-open-for=100ms",
                         "gbm.notify.local-takeover-after=24h",
                         "gbm.outage.redis-resend-within=10s",
-                        "gbm.outage.redis-reconnect-wait=100ms")
+                        "gbm.outage.redis-reconnect-wait=100ms",
+                        "gbm.notify.max-idle-connections=10000",
+                        "gbm.notify.jitter=0.99",
+                        "gbm.notify.run-lanes=1000",
+                        "gbm.notify.http-concurrency=1",
+                        "gbm.notify.record-page=1",
+                        "gbm.notify.record-queue=1000000",
+                        "gbm.notify.local-scheduler-delay=10m",
+                        "gbm.notify.retention.local-scheduler-delay=1m",
+                        "gbm.timeout.local-scheduler-delay=100ms")
                 .run(started -> assertThat(started).hasNotFailed());
     }
 
@@ -143,7 +164,40 @@ class UnservableSettingsTest {
             {"gbm.outage.redis-reconnect-wait=-1s", "gbm.outage.redis-reconnect-wait", "longer than or equal to 100 millis"},
             {"gbm.outage.redis-reconnect-wait=99ms", "gbm.outage.redis-reconnect-wait", "longer than or equal to 100 millis"
             },
-            {"gbm.outage.redis-reconnect-wait=1d", "gbm.outage.redis-reconnect-wait", "shorter than or equal to 10 seconds"}
+            {"gbm.outage.redis-reconnect-wait=1d", "gbm.outage.redis-reconnect-wait", "shorter than or equal to 10 seconds"},
+            {"gbm.notify.max-idle-connections=-1", "gbm.notify.max-idle-connections", "greater than or equal to 0"},
+            {"gbm.notify.max-idle-connections=10001", "gbm.notify.max-idle-connections", "less than or equal to 10000"},
+            {"gbm.notify.jitter=-0.1", "gbm.notify.jitter", "greater than or equal to 0"},
+            {"gbm.notify.jitter=1", "gbm.notify.jitter", "less than 1"},
+            {"gbm.notify.run-lanes=0", "gbm.notify.run-lanes", "greater than or equal to 1"},
+            {"gbm.notify.run-lanes=1001", "gbm.notify.run-lanes", "less than or equal to 1000"},
+            {"gbm.notify.http-concurrency=0", "gbm.notify.http-concurrency", "greater than or equal to 1"},
+            {"gbm.notify.http-concurrency=1001", "gbm.notify.http-concurrency", "less than or equal to 1000"},
+            {"gbm.notify.record-page=0", "gbm.notify.record-page", "greater than or equal to 1"},
+            {"gbm.notify.record-page=10001", "gbm.notify.record-page", "less than or equal to 10000"},
+            {"gbm.notify.record-queue=0", "gbm.notify.record-queue", "greater than or equal to 1"},
+            {"gbm.notify.record-queue=1000001", "gbm.notify.record-queue", "less than or equal to 1000000"},
+            {"gbm.notify.local-scheduler-delay=0s", "gbm.notify.local-scheduler-delay", "longer than or equal to 100 millis"
+            },
+            {"gbm.notify.local-scheduler-delay=5", "gbm.notify.local-scheduler-delay", "longer than or equal to 100 millis"
+            },
+            {"gbm.notify.local-scheduler-delay=11m", "gbm.notify.local-scheduler-delay", "shorter than or equal to 10 minutes"
+            },
+            {
+                "gbm.notify.retention.local-scheduler-delay=60",
+                "gbm.notify.retention.local-scheduler-delay",
+                "longer than or equal to 1 minute"
+            },
+            {
+                "gbm.notify.retention.local-scheduler-delay=2d",
+                "gbm.notify.retention.local-scheduler-delay",
+                "shorter than or equal to 1 day"
+            },
+            {"gbm.timeout.local-scheduler-delay=0s", "gbm.timeout.local-scheduler-delay", "longer than or equal to 100 millis"
+            },
+            {"gbm.timeout.local-scheduler-delay=10", "gbm.timeout.local-scheduler-delay", "longer than or equal to 100 millis"
+            },
+            {"gbm.timeout.local-scheduler-delay=1h", "gbm.timeout.local-scheduler-delay", "shorter than or equal to 10 minutes"}
         };
         // Every case is tried and every one the start does not refuse so is reported, not only the first.
         Map<String, List<String>> expected = new LinkedHashMap<>();
@@ -264,7 +318,8 @@ class UnservableSettingsTest {
         CloseCheckProperties.class,
         OutageProperties.class,
         NotifyProperties.class,
-        PlaceReconcileProperties.class
+        PlaceReconcileProperties.class,
+        TimeoutProperties.class
     })
     static class Enable {}
 }
