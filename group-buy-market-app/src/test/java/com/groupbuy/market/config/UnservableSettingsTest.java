@@ -46,7 +46,8 @@ import org.springframework.validation.beanvalidation.LocalValidatorFactoryBean;
  * again after a Redis restart, a day held a partner's request that long (failed on main: every value started).
  * Then the callback client's idle connections, jitter, lanes, HTTP concurrency, the recorder's page and queue,
  * and the local schedulers' delays (0 stopped the start unnamed, a bare number of milliseconds polled the database
- * back to back): failed on main, each started or was refused without the setting's name.
+ * back to back): failed on main, each started or was refused without the setting's name. And Redisson's retries and
+ * reconnect waits (zero reconnected back to back while Redis was down; failed on main: every value started).
  */
 class UnservableSettingsTest {
 
@@ -81,7 +82,11 @@ class UnservableSettingsTest {
                         "gbm.notify.record-queue=1",
                         "gbm.notify.local-scheduler-delay=100ms",
                         "gbm.notify.retention.local-scheduler-delay=1d",
-                        "gbm.timeout.local-scheduler-delay=10m")
+                        "gbm.timeout.local-scheduler-delay=10m",
+                        "gbm.outage.redis-retry-attempts=0",
+                        "gbm.outage.redis-retry-interval=10s",
+                        "gbm.outage.redis-reconnect-first=10ms",
+                        "gbm.outage.redis-reconnect-max=1m")
                 .run(started -> assertThat(started).hasNotFailed());
         context.withPropertyValues(
                         "gbm.mq.declare-retry=1h",
@@ -109,7 +114,11 @@ class UnservableSettingsTest {
                         "gbm.notify.record-queue=1000000",
                         "gbm.notify.local-scheduler-delay=10m",
                         "gbm.notify.retention.local-scheduler-delay=1m",
-                        "gbm.timeout.local-scheduler-delay=100ms")
+                        "gbm.timeout.local-scheduler-delay=100ms",
+                        "gbm.outage.redis-retry-attempts=5",
+                        "gbm.outage.redis-retry-interval=10ms",
+                        "gbm.outage.redis-reconnect-first=10s",
+                        "gbm.outage.redis-reconnect-max=10ms")
                 .run(started -> assertThat(started).hasNotFailed());
     }
 
@@ -197,7 +206,15 @@ class UnservableSettingsTest {
             },
             {"gbm.timeout.local-scheduler-delay=10", "gbm.timeout.local-scheduler-delay", "longer than or equal to 100 millis"
             },
-            {"gbm.timeout.local-scheduler-delay=1h", "gbm.timeout.local-scheduler-delay", "shorter than or equal to 10 minutes"}
+            {"gbm.timeout.local-scheduler-delay=1h", "gbm.timeout.local-scheduler-delay", "shorter than or equal to 10 minutes"},
+            {"gbm.outage.redis-retry-attempts=-1", "gbm.outage.redis-retry-attempts", "greater than or equal to 0"},
+            {"gbm.outage.redis-retry-attempts=6", "gbm.outage.redis-retry-attempts", "less than or equal to 5"},
+            {"gbm.outage.redis-retry-interval=0s", "gbm.outage.redis-retry-interval", "longer than or equal to 10 millis"},
+            {"gbm.outage.redis-retry-interval=11s", "gbm.outage.redis-retry-interval", "shorter than or equal to 10 seconds"},
+            {"gbm.outage.redis-reconnect-first=-1s", "gbm.outage.redis-reconnect-first", "longer than or equal to 10 millis"},
+            {"gbm.outage.redis-reconnect-first=1m", "gbm.outage.redis-reconnect-first", "shorter than or equal to 10 seconds"},
+            {"gbm.outage.redis-reconnect-max=0s", "gbm.outage.redis-reconnect-max", "longer than or equal to 10 millis"},
+            {"gbm.outage.redis-reconnect-max=2m", "gbm.outage.redis-reconnect-max", "shorter than or equal to 1 minute"}
         };
         // Every case is tried and every one the start does not refuse so is reported, not only the first.
         Map<String, List<String>> expected = new LinkedHashMap<>();
