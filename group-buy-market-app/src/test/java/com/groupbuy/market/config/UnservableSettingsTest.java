@@ -47,7 +47,9 @@ import org.springframework.validation.beanvalidation.LocalValidatorFactoryBean;
  * Then the callback client's idle connections, jitter, lanes, HTTP concurrency, the recorder's page and queue,
  * and the local schedulers' delays (0 stopped the start unnamed, a bare number of milliseconds polled the database
  * back to back): failed on main, each started or was refused without the setting's name. And Redisson's retries and
- * reconnect waits (zero reconnected back to back while Redis was down; failed on main: every value started).
+ * reconnect waits (zero reconnected back to back while Redis was down; failed on main: every value started). And the
+ * callback guard's breaker and bulkhead (a bulkhead of 0 put every callback back unsent for ever; failed on main: each
+ * started, or was refused by Resilience4j without the setting's name).
  */
 class UnservableSettingsTest {
 
@@ -86,7 +88,16 @@ class UnservableSettingsTest {
                         "gbm.outage.redis-retry-attempts=0",
                         "gbm.outage.redis-retry-interval=10s",
                         "gbm.outage.redis-reconnect-first=10ms",
-                        "gbm.outage.redis-reconnect-max=1m")
+                        "gbm.outage.redis-reconnect-max=1m",
+                        "gbm.notify.guard.failure-rate-threshold=100",
+                        "gbm.notify.guard.slow-call-rate-threshold=0.5",
+                        "gbm.notify.guard.slow-call-duration=100ms",
+                        "gbm.notify.guard.window=1h",
+                        "gbm.notify.guard.minimum-calls=1",
+                        "gbm.notify.guard.open-for=1h",
+                        "gbm.notify.guard.half-open-calls=1",
+                        "gbm.notify.guard.max-concurrent-per-endpoint=10000",
+                        "gbm.notify.guard.bulkhead-retry-after=100ms")
                 .run(started -> assertThat(started).hasNotFailed());
         context.withPropertyValues(
                         "gbm.mq.declare-retry=1h",
@@ -118,7 +129,16 @@ class UnservableSettingsTest {
                         "gbm.outage.redis-retry-attempts=5",
                         "gbm.outage.redis-retry-interval=10ms",
                         "gbm.outage.redis-reconnect-first=10s",
-                        "gbm.outage.redis-reconnect-max=10ms")
+                        "gbm.outage.redis-reconnect-max=10ms",
+                        "gbm.notify.guard.failure-rate-threshold=0.5",
+                        "gbm.notify.guard.slow-call-rate-threshold=100",
+                        "gbm.notify.guard.slow-call-duration=10m",
+                        "gbm.notify.guard.window=1s",
+                        "gbm.notify.guard.minimum-calls=10000",
+                        "gbm.notify.guard.open-for=1s",
+                        "gbm.notify.guard.half-open-calls=1000",
+                        "gbm.notify.guard.max-concurrent-per-endpoint=1",
+                        "gbm.notify.guard.bulkhead-retry-after=10m")
                 .run(started -> assertThat(started).hasNotFailed());
     }
 
@@ -214,7 +234,22 @@ class UnservableSettingsTest {
             {"gbm.outage.redis-reconnect-first=-1s", "gbm.outage.redis-reconnect-first", "longer than or equal to 10 millis"},
             {"gbm.outage.redis-reconnect-first=1m", "gbm.outage.redis-reconnect-first", "shorter than or equal to 10 seconds"},
             {"gbm.outage.redis-reconnect-max=0s", "gbm.outage.redis-reconnect-max", "longer than or equal to 10 millis"},
-            {"gbm.outage.redis-reconnect-max=2m", "gbm.outage.redis-reconnect-max", "shorter than or equal to 1 minute"}
+            {"gbm.outage.redis-reconnect-max=2m", "gbm.outage.redis-reconnect-max", "shorter than or equal to 1 minute"},
+            {"gbm.notify.guard.failure-rate-threshold=0", "gbm.notify.guard.failure-rate-threshold", "greater than 0"},
+            {"gbm.notify.guard.failure-rate-threshold=101", "gbm.notify.guard.failure-rate-threshold", "less than or equal to 100"
+            },
+            {"gbm.notify.guard.slow-call-rate-threshold=-1", "gbm.notify.guard.slow-call-rate-threshold", "greater than 0"},
+            {"gbm.notify.guard.slow-call-duration=0s", "gbm.notify.guard.slow-call-duration", "longer than or equal to 100 millis"
+            },
+            {"gbm.notify.guard.window=500ms", "gbm.notify.guard.window", "longer than or equal to 1 second"},
+            {"gbm.notify.guard.window=2h", "gbm.notify.guard.window", "shorter than or equal to 1 hour"},
+            {"gbm.notify.guard.minimum-calls=0", "gbm.notify.guard.minimum-calls", "greater than or equal to 1"},
+            {"gbm.notify.guard.open-for=0s", "gbm.notify.guard.open-for", "longer than or equal to 1 second"},
+            {"gbm.notify.guard.half-open-calls=0", "gbm.notify.guard.half-open-calls", "greater than or equal to 1"},
+            {"gbm.notify.guard.max-concurrent-per-endpoint=0", "gbm.notify.guard.max-concurrent-per-endpoint", "greater than or equal to 1"
+            },
+            {"gbm.notify.guard.bulkhead-retry-after=0s", "gbm.notify.guard.bulkhead-retry-after", "longer than or equal to 100 millis"
+            }
         };
         // Every case is tried and every one the start does not refuse so is reported, not only the first.
         Map<String, List<String>> expected = new LinkedHashMap<>();
@@ -336,7 +371,8 @@ class UnservableSettingsTest {
         OutageProperties.class,
         NotifyProperties.class,
         PlaceReconcileProperties.class,
-        TimeoutProperties.class
+        TimeoutProperties.class,
+        NotifyGuardProperties.class
     })
     static class Enable {}
 }
