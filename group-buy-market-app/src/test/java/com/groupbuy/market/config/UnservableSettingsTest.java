@@ -49,7 +49,8 @@ import org.springframework.validation.beanvalidation.LocalValidatorFactoryBean;
  * back to back): failed on main, each started or was refused without the setting's name. And Redisson's retries and
  * reconnect waits (zero reconnected back to back while Redis was down; failed on main: every value started). And the
  * callback guard's breaker and bulkhead (a bulkhead of 0 put every callback back unsent for ever; failed on main: each
- * started, or was refused by Resilience4j without the setting's name).
+ * started, or was refused by Resilience4j without the setting's name). And both consumers' attempts and pauses and the
+ * close checks' bundles (a negative pause failed in the consumer at each failed attempt; failed on main).
  */
 class UnservableSettingsTest {
 
@@ -97,7 +98,14 @@ class UnservableSettingsTest {
                         "gbm.notify.guard.open-for=1h",
                         "gbm.notify.guard.half-open-calls=1",
                         "gbm.notify.guard.max-concurrent-per-endpoint=10000",
-                        "gbm.notify.guard.bulkhead-retry-after=100ms")
+                        "gbm.notify.guard.bulkhead-retry-after=100ms",
+                        "gbm.close-check.bundle-spread=0s",
+                        "gbm.close-check.bundle-max=1000",
+                        "gbm.close-check.max-attempts=1",
+                        "gbm.close-check.retry-delay=1m",
+                        "gbm.close-check.early-wait=0s",
+                        "gbm.mq.refund-consumer.max-attempts=100",
+                        "gbm.mq.refund-consumer.retry-delay=0s")
                 .run(started -> assertThat(started).hasNotFailed());
         context.withPropertyValues(
                         "gbm.mq.declare-retry=1h",
@@ -138,7 +146,14 @@ class UnservableSettingsTest {
                         "gbm.notify.guard.open-for=1s",
                         "gbm.notify.guard.half-open-calls=1000",
                         "gbm.notify.guard.max-concurrent-per-endpoint=1",
-                        "gbm.notify.guard.bulkhead-retry-after=10m")
+                        "gbm.notify.guard.bulkhead-retry-after=10m",
+                        "gbm.close-check.bundle-spread=10s",
+                        "gbm.close-check.bundle-max=1",
+                        "gbm.close-check.max-attempts=100",
+                        "gbm.close-check.retry-delay=0s",
+                        "gbm.close-check.early-wait=1m",
+                        "gbm.mq.refund-consumer.max-attempts=1",
+                        "gbm.mq.refund-consumer.retry-delay=1m")
                 .run(started -> assertThat(started).hasNotFailed());
     }
 
@@ -249,7 +264,20 @@ class UnservableSettingsTest {
             {"gbm.notify.guard.max-concurrent-per-endpoint=0", "gbm.notify.guard.max-concurrent-per-endpoint", "greater than or equal to 1"
             },
             {"gbm.notify.guard.bulkhead-retry-after=0s", "gbm.notify.guard.bulkhead-retry-after", "longer than or equal to 100 millis"
-            }
+            },
+            {"gbm.close-check.bundle-spread=-1s", "gbm.close-check.bundle-spread", "zero or positive"},
+            {"gbm.close-check.bundle-spread=1h", "gbm.close-check.bundle-spread", "shorter than or equal to 10 seconds"},
+            {"gbm.close-check.bundle-max=0", "gbm.close-check.bundle-max", "greater than or equal to 1"},
+            {"gbm.close-check.bundle-max=1001", "gbm.close-check.bundle-max", "less than or equal to 1000"},
+            {"gbm.close-check.max-attempts=0", "gbm.close-check.max-attempts", "greater than or equal to 1"},
+            {"gbm.close-check.max-attempts=101", "gbm.close-check.max-attempts", "less than or equal to 100"},
+            {"gbm.close-check.retry-delay=-1s", "gbm.close-check.retry-delay", "zero or positive"},
+            {"gbm.close-check.retry-delay=2m", "gbm.close-check.retry-delay", "shorter than or equal to 1 minute"},
+            {"gbm.close-check.early-wait=-5s", "gbm.close-check.early-wait", "zero or positive"},
+            {"gbm.close-check.early-wait=1h", "gbm.close-check.early-wait", "shorter than or equal to 1 minute"},
+            {"gbm.mq.refund-consumer.max-attempts=0", "gbm.mq.refund-consumer.max-attempts", "greater than or equal to 1"},
+            {"gbm.mq.refund-consumer.retry-delay=-1s", "gbm.mq.refund-consumer.retry-delay", "zero or positive"},
+            {"gbm.mq.refund-consumer.retry-delay=1h", "gbm.mq.refund-consumer.retry-delay", "shorter than or equal to 1 minute"}
         };
         // Every case is tried and every one the start does not refuse so is reported, not only the first.
         Map<String, List<String>> expected = new LinkedHashMap<>();
