@@ -194,21 +194,56 @@ class UnservableSettingsTest {
             {"gbm.outage.breaker-open-for=0s", "gbm.outage.breaker-open-for", "longer than or equal to 100 millis"},
             {"gbm.outage.breaker-open-for=-2s", "gbm.outage.breaker-open-for", "longer than or equal to 100 millis"},
             {"gbm.outage.breaker-open-for=11m", "gbm.outage.breaker-open-for", "shorter than or equal to 10 minutes"},
-            {"gbm.notify.local-takeover-after=-60s", "gbm.notify.local-takeover-after", "longer than or equal to 1 second"
+            {
+                "gbm.notify.local-takeover-after=-60s",
+                "gbm.notify.local-takeover-after",
+                "longer than or equal to 1 second"
             },
-            {"gbm.notify.local-takeover-after=0s", "gbm.notify.local-takeover-after", "longer than or equal to 1 second"},
-            {"gbm.notify.local-takeover-after=60", "gbm.notify.local-takeover-after", "longer than or equal to 1 second"},
-            {"gbm.notify.local-takeover-after=25h", "gbm.notify.local-takeover-after", "shorter than or equal to 1 day"},
-            {"gbm.outage.redis-resend-within=0s", "gbm.outage.redis-resend-within", "longer than or equal to 100 millis"},
-            {"gbm.outage.redis-resend-within=-3s", "gbm.outage.redis-resend-within", "longer than or equal to 100 millis"},
-            {"gbm.outage.redis-resend-within=3", "gbm.outage.redis-resend-within", "longer than or equal to 100 millis"},
-            {"gbm.outage.redis-resend-within=11s", "gbm.outage.redis-resend-within", "shorter than or equal to 10 seconds"},
-            {"gbm.outage.redis-resend-within=2d", "gbm.outage.redis-resend-within", "shorter than or equal to 10 seconds"},
-            {"gbm.outage.redis-reconnect-wait=0s", "gbm.outage.redis-reconnect-wait", "longer than or equal to 100 millis"},
-            {"gbm.outage.redis-reconnect-wait=-1s", "gbm.outage.redis-reconnect-wait", "longer than or equal to 100 millis"},
-            {"gbm.outage.redis-reconnect-wait=99ms", "gbm.outage.redis-reconnect-wait", "longer than or equal to 100 millis"
+            {"gbm.notify.local-takeover-after=0s", "gbm.notify.local-takeover-after", "longer than or equal to 1 second"
             },
-            {"gbm.outage.redis-reconnect-wait=1d", "gbm.outage.redis-reconnect-wait", "shorter than or equal to 10 seconds"},
+            {"gbm.notify.local-takeover-after=60", "gbm.notify.local-takeover-after", "longer than or equal to 1 second"
+            },
+            {"gbm.notify.local-takeover-after=25h", "gbm.notify.local-takeover-after", "shorter than or equal to 1 day"
+            },
+            {"gbm.outage.redis-resend-within=0s", "gbm.outage.redis-resend-within", "longer than or equal to 100 millis"
+            },
+            {
+                "gbm.outage.redis-resend-within=-3s",
+                "gbm.outage.redis-resend-within",
+                "longer than or equal to 100 millis"
+            },
+            {"gbm.outage.redis-resend-within=3", "gbm.outage.redis-resend-within", "longer than or equal to 100 millis"
+            },
+            {
+                "gbm.outage.redis-resend-within=11s",
+                "gbm.outage.redis-resend-within",
+                "shorter than or equal to 10 seconds"
+            },
+            {
+                "gbm.outage.redis-resend-within=2d",
+                "gbm.outage.redis-resend-within",
+                "shorter than or equal to 10 seconds"
+            },
+            {
+                "gbm.outage.redis-reconnect-wait=0s",
+                "gbm.outage.redis-reconnect-wait",
+                "longer than or equal to 100 millis"
+            },
+            {
+                "gbm.outage.redis-reconnect-wait=-1s",
+                "gbm.outage.redis-reconnect-wait",
+                "longer than or equal to 100 millis"
+            },
+            {
+                "gbm.outage.redis-reconnect-wait=99ms",
+                "gbm.outage.redis-reconnect-wait",
+                "longer than or equal to 100 millis"
+            },
+            {
+                "gbm.outage.redis-reconnect-wait=1d",
+                "gbm.outage.redis-reconnect-wait",
+                "shorter than or equal to 10 seconds"
+            },
             {"gbm.notify.max-idle-connections=-1", "gbm.notify.max-idle-connections", "greater than or equal to 0"},
             {"gbm.notify.max-idle-connections=10001", "gbm.notify.max-idle-connections", "less than or equal to 10000"},
             {"gbm.notify.jitter=-0.1", "gbm.notify.jitter", "greater than or equal to 0"},
@@ -221,11 +256,20 @@ class UnservableSettingsTest {
             {"gbm.notify.record-page=10001", "gbm.notify.record-page", "less than or equal to 10000"},
             {"gbm.notify.record-queue=0", "gbm.notify.record-queue", "greater than or equal to 1"},
             {"gbm.notify.record-queue=1000001", "gbm.notify.record-queue", "less than or equal to 1000000"},
-            {"gbm.notify.local-scheduler-delay=0s", "gbm.notify.local-scheduler-delay", "longer than or equal to 100 millis"
+            {
+                "gbm.notify.local-scheduler-delay=0s",
+                "gbm.notify.local-scheduler-delay",
+                "longer than or equal to 100 millis"
             },
-            {"gbm.notify.local-scheduler-delay=5", "gbm.notify.local-scheduler-delay", "longer than or equal to 100 millis"
+            {
+                "gbm.notify.local-scheduler-delay=5",
+                "gbm.notify.local-scheduler-delay",
+                "longer than or equal to 100 millis"
             },
-            {"gbm.notify.local-scheduler-delay=11m", "gbm.notify.local-scheduler-delay", "shorter than or equal to 10 minutes"
+            {
+                "gbm.notify.local-scheduler-delay=11m",
+                "gbm.notify.local-scheduler-delay",
+                "shorter than or equal to 10 minutes"
             },
             {
                 "gbm.notify.retention.local-scheduler-delay=60",
@@ -237,36 +281,81 @@ class UnservableSettingsTest {
                 "gbm.notify.retention.local-scheduler-delay",
                 "shorter than or equal to 1 day"
             },
-            {"gbm.timeout.local-scheduler-delay=0s", "gbm.timeout.local-scheduler-delay", "longer than or equal to 100 millis"
+            {
+                "gbm.timeout.local-scheduler-delay=0s",
+                "gbm.timeout.local-scheduler-delay",
+                "longer than or equal to 100 millis"
             },
-            {"gbm.timeout.local-scheduler-delay=10", "gbm.timeout.local-scheduler-delay", "longer than or equal to 100 millis"
+            {
+                "gbm.timeout.local-scheduler-delay=10",
+                "gbm.timeout.local-scheduler-delay",
+                "longer than or equal to 100 millis"
             },
-            {"gbm.timeout.local-scheduler-delay=1h", "gbm.timeout.local-scheduler-delay", "shorter than or equal to 10 minutes"},
+            {
+                "gbm.timeout.local-scheduler-delay=1h",
+                "gbm.timeout.local-scheduler-delay",
+                "shorter than or equal to 10 minutes"
+            },
             {"gbm.outage.redis-retry-attempts=-1", "gbm.outage.redis-retry-attempts", "greater than or equal to 0"},
             {"gbm.outage.redis-retry-attempts=6", "gbm.outage.redis-retry-attempts", "less than or equal to 5"},
-            {"gbm.outage.redis-retry-interval=0s", "gbm.outage.redis-retry-interval", "longer than or equal to 10 millis"},
-            {"gbm.outage.redis-retry-interval=11s", "gbm.outage.redis-retry-interval", "shorter than or equal to 10 seconds"},
-            {"gbm.outage.redis-reconnect-first=-1s", "gbm.outage.redis-reconnect-first", "longer than or equal to 10 millis"},
-            {"gbm.outage.redis-reconnect-first=1m", "gbm.outage.redis-reconnect-first", "shorter than or equal to 10 seconds"},
-            {"gbm.outage.redis-reconnect-max=0s", "gbm.outage.redis-reconnect-max", "longer than or equal to 10 millis"},
-            {"gbm.outage.redis-reconnect-max=2m", "gbm.outage.redis-reconnect-max", "shorter than or equal to 1 minute"},
-            {"gbm.notify.guard.failure-rate-threshold=0", "gbm.notify.guard.failure-rate-threshold", "greater than 0"},
-            {"gbm.notify.guard.failure-rate-threshold=101", "gbm.notify.guard.failure-rate-threshold", "less than or equal to 100"
+            {
+                "gbm.outage.redis-retry-interval=0s",
+                "gbm.outage.redis-retry-interval",
+                "longer than or equal to 10 millis"
             },
-            {"gbm.notify.guard.slow-call-rate-threshold=-1", "gbm.notify.guard.slow-call-rate-threshold", "greater than 0"},
-            {"gbm.notify.guard.slow-call-duration=0s", "gbm.notify.guard.slow-call-duration", "longer than or equal to 100 millis"
+            {
+                "gbm.outage.redis-retry-interval=11s",
+                "gbm.outage.redis-retry-interval",
+                "shorter than or equal to 10 seconds"
+            },
+            {
+                "gbm.outage.redis-reconnect-first=-1s",
+                "gbm.outage.redis-reconnect-first",
+                "longer than or equal to 10 millis"
+            },
+            {
+                "gbm.outage.redis-reconnect-first=1m",
+                "gbm.outage.redis-reconnect-first",
+                "shorter than or equal to 10 seconds"
+            },
+            {"gbm.outage.redis-reconnect-max=0s", "gbm.outage.redis-reconnect-max", "longer than or equal to 10 millis"
+            },
+            {"gbm.outage.redis-reconnect-max=2m", "gbm.outage.redis-reconnect-max", "shorter than or equal to 1 minute"
+            },
+            {"gbm.notify.guard.failure-rate-threshold=0", "gbm.notify.guard.failure-rate-threshold", "greater than 0"},
+            {
+                "gbm.notify.guard.failure-rate-threshold=101",
+                "gbm.notify.guard.failure-rate-threshold",
+                "less than or equal to 100"
+            },
+            {
+                "gbm.notify.guard.slow-call-rate-threshold=-1",
+                "gbm.notify.guard.slow-call-rate-threshold",
+                "greater than 0"
+            },
+            {
+                "gbm.notify.guard.slow-call-duration=0s",
+                "gbm.notify.guard.slow-call-duration",
+                "longer than or equal to 100 millis"
             },
             {"gbm.notify.guard.window=500ms", "gbm.notify.guard.window", "longer than or equal to 1 second"},
             {"gbm.notify.guard.window=2h", "gbm.notify.guard.window", "shorter than or equal to 1 hour"},
             {"gbm.notify.guard.minimum-calls=0", "gbm.notify.guard.minimum-calls", "greater than or equal to 1"},
             {"gbm.notify.guard.open-for=0s", "gbm.notify.guard.open-for", "longer than or equal to 1 second"},
             {"gbm.notify.guard.half-open-calls=0", "gbm.notify.guard.half-open-calls", "greater than or equal to 1"},
-            {"gbm.notify.guard.max-concurrent-per-endpoint=0", "gbm.notify.guard.max-concurrent-per-endpoint", "greater than or equal to 1"
+            {
+                "gbm.notify.guard.max-concurrent-per-endpoint=0",
+                "gbm.notify.guard.max-concurrent-per-endpoint",
+                "greater than or equal to 1"
             },
-            {"gbm.notify.guard.bulkhead-retry-after=0s", "gbm.notify.guard.bulkhead-retry-after", "longer than or equal to 100 millis"
+            {
+                "gbm.notify.guard.bulkhead-retry-after=0s",
+                "gbm.notify.guard.bulkhead-retry-after",
+                "longer than or equal to 100 millis"
             },
             {"gbm.close-check.bundle-spread=-1s", "gbm.close-check.bundle-spread", "zero or positive"},
-            {"gbm.close-check.bundle-spread=1h", "gbm.close-check.bundle-spread", "shorter than or equal to 10 seconds"},
+            {"gbm.close-check.bundle-spread=1h", "gbm.close-check.bundle-spread", "shorter than or equal to 10 seconds"
+            },
             {"gbm.close-check.bundle-max=0", "gbm.close-check.bundle-max", "greater than or equal to 1"},
             {"gbm.close-check.bundle-max=1001", "gbm.close-check.bundle-max", "less than or equal to 1000"},
             {"gbm.close-check.max-attempts=0", "gbm.close-check.max-attempts", "greater than or equal to 1"},
@@ -275,9 +364,17 @@ class UnservableSettingsTest {
             {"gbm.close-check.retry-delay=2m", "gbm.close-check.retry-delay", "shorter than or equal to 1 minute"},
             {"gbm.close-check.early-wait=-5s", "gbm.close-check.early-wait", "zero or positive"},
             {"gbm.close-check.early-wait=1h", "gbm.close-check.early-wait", "shorter than or equal to 1 minute"},
-            {"gbm.mq.refund-consumer.max-attempts=0", "gbm.mq.refund-consumer.max-attempts", "greater than or equal to 1"},
+            {
+                "gbm.mq.refund-consumer.max-attempts=0",
+                "gbm.mq.refund-consumer.max-attempts",
+                "greater than or equal to 1"
+            },
             {"gbm.mq.refund-consumer.retry-delay=-1s", "gbm.mq.refund-consumer.retry-delay", "zero or positive"},
-            {"gbm.mq.refund-consumer.retry-delay=1h", "gbm.mq.refund-consumer.retry-delay", "shorter than or equal to 1 minute"}
+            {
+                "gbm.mq.refund-consumer.retry-delay=1h",
+                "gbm.mq.refund-consumer.retry-delay",
+                "shorter than or equal to 1 minute"
+            }
         };
         // Every case is tried and every one the start does not refuse so is reported, not only the first.
         Map<String, List<String>> expected = new LinkedHashMap<>();
