@@ -44,9 +44,12 @@ public class NotifyGuardProperties {
     @DurationMin(seconds = 1)
     @DurationMax(hours = 1)
     private Duration window = Duration.ofSeconds(30);
-    /** Calls the window must hold before the rates count. */
+    /**
+     * Calls the window must hold before the rates count: 1 to 1,000,000 (the test profile's 100,000 is a breaker that
+     * never opens).
+     */
     @Min(1)
-    @Max(10_000)
+    @Max(1_000_000)
     private int minimumCalls = 10;
     /** How long an open breaker makes no call; its endpoint's tasks wait until then. */
     @DurationMin(seconds = 1)

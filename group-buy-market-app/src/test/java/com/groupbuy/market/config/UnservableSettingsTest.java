@@ -20,10 +20,15 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.boot.context.properties.bind.BindException;
 import org.springframework.boot.context.properties.bind.Bindable;
 import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.context.properties.bind.PropertySourcesPlaceholdersResolver;
 import org.springframework.boot.context.properties.bind.validation.BindValidationException;
 import org.springframework.boot.context.properties.bind.validation.ValidationBindHandler;
+import org.springframework.boot.context.properties.source.ConfigurationPropertySources;
 import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
+import org.springframework.boot.env.YamlPropertySourceLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.core.env.MutablePropertySources;
+import org.springframework.core.io.ClassPathResource;
 import org.springframework.validation.FieldError;
 import org.springframework.validation.beanvalidation.LocalValidatorFactoryBean;
 
@@ -142,7 +147,7 @@ class UnservableSettingsTest {
                         "gbm.notify.guard.slow-call-rate-threshold=100",
                         "gbm.notify.guard.slow-call-duration=10m",
                         "gbm.notify.guard.window=1s",
-                        "gbm.notify.guard.minimum-calls=10000",
+                        "gbm.notify.guard.minimum-calls=1000000",
                         "gbm.notify.guard.open-for=1s",
                         "gbm.notify.guard.half-open-calls=1000",
                         "gbm.notify.guard.max-concurrent-per-endpoint=1",
@@ -341,6 +346,8 @@ class UnservableSettingsTest {
             {"gbm.notify.guard.window=500ms", "gbm.notify.guard.window", "longer than or equal to 1 second"},
             {"gbm.notify.guard.window=2h", "gbm.notify.guard.window", "shorter than or equal to 1 hour"},
             {"gbm.notify.guard.minimum-calls=0", "gbm.notify.guard.minimum-calls", "greater than or equal to 1"},
+            {"gbm.notify.guard.minimum-calls=1000001", "gbm.notify.guard.minimum-calls", "less than or equal to 1000000"
+            },
             {"gbm.notify.guard.open-for=0s", "gbm.notify.guard.open-for", "longer than or equal to 1 second"},
             {"gbm.notify.guard.half-open-calls=0", "gbm.notify.guard.half-open-calls", "greater than or equal to 1"},
             {
@@ -403,6 +410,28 @@ class UnservableSettingsTest {
     }
 
     /**
+     * Every profile's own values are inside the bounds: the test profile's {@code gbm.notify.guard.minimum-calls} of
+     * 100,000 was refused by a first, tighter bound, and every IT's context with it.
+     */
+    @Test
+    void everyProfilesSettingsAreInsideTheBounds() throws Exception {
+        Map<String, List<String>> refusals = new LinkedHashMap<>();
+        for (String profile : new String[] {"default", "dev", "prod", "test"}) {
+            MutablePropertySources sources = new MutablePropertySources();
+            for (String file : new String[] {"application-" + profile + ".yml", "application.yml"}) {
+                new YamlPropertySourceLoader()
+                        .load(file, new ClassPathResource(file))
+                        .forEach(sources::addLast);
+            }
+            Binder binder = new Binder(
+                    ConfigurationPropertySources.from(sources), new PropertySourcesPlaceholdersResolver(sources));
+            refusals.put(profile, refusalsOf(binder));
+        }
+        assertThat(refusals)
+                .isEqualTo(Map.of("default", List.of(), "dev", List.of(), "prod", List.of(), "test", List.of()));
+    }
+
+    /**
      * The local scheduler is given the bound {@code gbm.notify.local-takeover-after}: it read its own placeholder and
      * checked it by hand, beside the other settings bound and checked together.
      */
@@ -449,7 +478,10 @@ class UnservableSettingsTest {
      */
     private static List<String> refusalsAtStart(String setting) {
         String[] pair = setting.split("=", 2);
-        Binder binder = new Binder(new MapConfigurationPropertySource(Map.of(pair[0], pair[1])));
+        return refusalsOf(new Binder(new MapConfigurationPropertySource(Map.of(pair[0], pair[1]))));
+    }
+
+    private static List<String> refusalsOf(Binder binder) {
         List<String> refusals = new ArrayList<>();
         for (Class<?> type :
                 Enable.class.getAnnotation(EnableConfigurationProperties.class).value()) {
@@ -457,7 +489,9 @@ class UnservableSettingsTest {
             try {
                 binder.bind(prefix, Bindable.of(type), new ValidationBindHandler(VALIDATOR));
             } catch (BindException e) {
-                refusals.addAll(refusals(e));
+                List<String> invalid = refusals(e);
+                // A value that does not even convert is a refusal too, not a silent pass.
+                refusals.addAll(invalid.isEmpty() ? List.of(String.valueOf(e.getCause())) : invalid);
             }
         }
         return refusals;
