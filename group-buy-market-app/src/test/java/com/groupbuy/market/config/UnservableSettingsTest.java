@@ -55,7 +55,8 @@ import org.springframework.validation.beanvalidation.LocalValidatorFactoryBean;
  * reconnect waits (zero reconnected back to back while Redis was down; failed on main: every value started). And the
  * callback guard's breaker and bulkhead (a bulkhead of 0 put every callback back unsent for ever; failed on main: each
  * started, or was refused by Resilience4j without the setting's name). And both consumers' attempts and pauses and the
- * close checks' bundles (a negative pause failed in the consumer at each failed attempt; failed on main).
+ * close checks' bundles (a negative pause failed in the consumer at each failed attempt; failed on main). And the
+ * group commits' batch, wait and writers and the tag rebuild's lease (zero: no claim Redis takes, no rebuild).
  */
 class UnservableSettingsTest {
 
@@ -110,7 +111,13 @@ class UnservableSettingsTest {
                         "gbm.close-check.retry-delay=1m",
                         "gbm.close-check.early-wait=0s",
                         "gbm.mq.refund-consumer.max-attempts=100",
-                        "gbm.mq.refund-consumer.retry-delay=0s")
+                        "gbm.mq.refund-consumer.retry-delay=0s",
+                        "gbm.lock.group-commit.max-batch=1",
+                        "gbm.lock.group-commit.max-wait=1s",
+                        "gbm.lock.group-commit.writers=2",
+                        "gbm.settlement.group-commit.max-batch=1000",
+                        "gbm.settlement.group-commit.max-wait=0s",
+                        "gbm.tag.rebuild-lease=1m")
                 .run(started -> assertThat(started).hasNotFailed());
         context.withPropertyValues(
                         "gbm.mq.declare-retry=1h",
@@ -158,7 +165,13 @@ class UnservableSettingsTest {
                         "gbm.close-check.retry-delay=0s",
                         "gbm.close-check.early-wait=1m",
                         "gbm.mq.refund-consumer.max-attempts=1",
-                        "gbm.mq.refund-consumer.retry-delay=1m")
+                        "gbm.mq.refund-consumer.retry-delay=1m",
+                        "gbm.lock.group-commit.max-batch=1000",
+                        "gbm.lock.group-commit.max-wait=0s",
+                        "gbm.lock.group-commit.writers=1",
+                        "gbm.settlement.group-commit.max-batch=1",
+                        "gbm.settlement.group-commit.max-wait=1s",
+                        "gbm.tag.rebuild-lease=1d")
                 .run(started -> assertThat(started).hasNotFailed());
     }
 
@@ -381,7 +394,27 @@ class UnservableSettingsTest {
                 "gbm.mq.refund-consumer.retry-delay=1h",
                 "gbm.mq.refund-consumer.retry-delay",
                 "shorter than or equal to 1 minute"
-            }
+            },
+            {"gbm.lock.group-commit.max-batch=0", "gbm.lock.group-commit.max-batch", "greater than or equal to 1"},
+            {"gbm.lock.group-commit.max-batch=5000", "gbm.lock.group-commit.max-batch", "less than or equal to 1000"},
+            {"gbm.lock.group-commit.max-wait=-1ms", "gbm.lock.group-commit.max-wait", "zero or positive"},
+            {"gbm.lock.group-commit.max-wait=1m", "gbm.lock.group-commit.max-wait", "shorter than or equal to 1 second"
+            },
+            {"gbm.lock.group-commit.writers=0", "gbm.lock.group-commit.writers", "greater than or equal to 1"},
+            {"gbm.lock.group-commit.writers=3", "gbm.lock.group-commit.writers", "less than or equal to 2"},
+            {
+                "gbm.settlement.group-commit.max-batch=0",
+                "gbm.settlement.group-commit.max-batch",
+                "greater than or equal to 1"
+            },
+            {
+                "gbm.settlement.group-commit.max-wait=2s",
+                "gbm.settlement.group-commit.max-wait",
+                "shorter than or equal to 1 second"
+            },
+            {"gbm.tag.rebuild-lease=0s", "gbm.tag.rebuild-lease", "longer than or equal to 1 minute"},
+            {"gbm.tag.rebuild-lease=10", "gbm.tag.rebuild-lease", "longer than or equal to 1 minute"},
+            {"gbm.tag.rebuild-lease=2d", "gbm.tag.rebuild-lease", "shorter than or equal to 1 day"}
         };
         // Every case is tried and every one the start does not refuse so is reported, not only the first.
         Map<String, List<String>> expected = new LinkedHashMap<>();
@@ -531,7 +564,10 @@ class UnservableSettingsTest {
         NotifyProperties.class,
         PlaceReconcileProperties.class,
         TimeoutProperties.class,
-        NotifyGuardProperties.class
+        NotifyGuardProperties.class,
+        LockGroupCommitProperties.class,
+        SettlementGroupCommitProperties.class,
+        CrowdTagProperties.class
     })
     static class Enable {}
 }
