@@ -56,7 +56,8 @@ import org.springframework.validation.beanvalidation.LocalValidatorFactoryBean;
  * callback guard's breaker and bulkhead (a bulkhead of 0 put every callback back unsent for ever; failed on main: each
  * started, or was refused by Resilience4j without the setting's name). And both consumers' attempts and pauses and the
  * close checks' bundles (a negative pause failed in the consumer at each failed attempt; failed on main). And the
- * group commits' batch, wait and writers and the tag rebuild's lease (zero: no claim Redis takes, no rebuild).
+ * group commits' batch, wait and writers and the tag rebuild's lease (zero: no claim Redis takes, no rebuild). And the
+ * executor's registry interval (past 90 s the console dropped us between beats), now bound instead of read by name.
  */
 class UnservableSettingsTest {
 
@@ -117,7 +118,9 @@ class UnservableSettingsTest {
                         "gbm.lock.group-commit.writers=2",
                         "gbm.settlement.group-commit.max-batch=1000",
                         "gbm.settlement.group-commit.max-wait=0s",
-                        "gbm.tag.rebuild-lease=1m")
+                        "gbm.tag.rebuild-lease=1m",
+                        "gbm.xxl-job.registry-interval=1s",
+                        "gbm.xxl-job.max-connections=1")
                 .run(started -> assertThat(started).hasNotFailed());
         context.withPropertyValues(
                         "gbm.mq.declare-retry=1h",
@@ -171,7 +174,8 @@ class UnservableSettingsTest {
                         "gbm.lock.group-commit.writers=1",
                         "gbm.settlement.group-commit.max-batch=1",
                         "gbm.settlement.group-commit.max-wait=1s",
-                        "gbm.tag.rebuild-lease=1d")
+                        "gbm.tag.rebuild-lease=1d",
+                        "gbm.xxl-job.registry-interval=60s")
                 .run(started -> assertThat(started).hasNotFailed());
     }
 
@@ -414,7 +418,12 @@ class UnservableSettingsTest {
             },
             {"gbm.tag.rebuild-lease=0s", "gbm.tag.rebuild-lease", "longer than or equal to 1 minute"},
             {"gbm.tag.rebuild-lease=10", "gbm.tag.rebuild-lease", "longer than or equal to 1 minute"},
-            {"gbm.tag.rebuild-lease=2d", "gbm.tag.rebuild-lease", "shorter than or equal to 1 day"}
+            {"gbm.tag.rebuild-lease=2d", "gbm.tag.rebuild-lease", "shorter than or equal to 1 day"},
+            {"gbm.xxl-job.registry-interval=0s", "gbm.xxl-job.registry-interval", "longer than or equal to 1 second"},
+            {"gbm.xxl-job.registry-interval=30", "gbm.xxl-job.registry-interval", "longer than or equal to 1 second"},
+            {"gbm.xxl-job.registry-interval=2m", "gbm.xxl-job.registry-interval", "shorter than or equal to 60 seconds"
+            },
+            {"gbm.xxl-job.max-connections=0", "gbm.xxl-job.max-connections", "greater than or equal to 1"}
         };
         // Every case is tried and every one the start does not refuse so is reported, not only the first.
         Map<String, List<String>> expected = new LinkedHashMap<>();
@@ -567,7 +576,8 @@ class UnservableSettingsTest {
         NotifyGuardProperties.class,
         LockGroupCommitProperties.class,
         SettlementGroupCommitProperties.class,
-        CrowdTagProperties.class
+        CrowdTagProperties.class,
+        XxlJobExecutorProperties.class
     })
     static class Enable {}
 }
