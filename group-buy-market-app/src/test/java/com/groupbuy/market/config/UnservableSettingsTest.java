@@ -120,7 +120,8 @@ class UnservableSettingsTest {
                         "gbm.settlement.group-commit.max-wait=0s",
                         "gbm.tag.rebuild-lease=1m",
                         "gbm.xxl-job.registry-interval=1s",
-                        "gbm.xxl-job.max-connections=1")
+                        "gbm.xxl-job.max-connections=1",
+                        "gbm.market.config-load-threads=64")
                 .run(started -> assertThat(started).hasNotFailed());
         context.withPropertyValues(
                         "gbm.mq.declare-retry=1h",
@@ -175,7 +176,8 @@ class UnservableSettingsTest {
                         "gbm.settlement.group-commit.max-batch=1",
                         "gbm.settlement.group-commit.max-wait=1s",
                         "gbm.tag.rebuild-lease=1d",
-                        "gbm.xxl-job.registry-interval=60s")
+                        "gbm.xxl-job.registry-interval=60s",
+                        "gbm.market.config-load-threads=1")
                 .run(started -> assertThat(started).hasNotFailed());
     }
 
@@ -295,7 +297,9 @@ class UnservableSettingsTest {
             {"gbm.xxl-job.registry-interval=0s", "longer than or equal to 1 second"},
             {"gbm.xxl-job.registry-interval=30", "longer than or equal to 1 second"},
             {"gbm.xxl-job.registry-interval=2m", "shorter than or equal to 60 seconds"},
-            {"gbm.xxl-job.max-connections=0", "greater than or equal to 1"}
+            {"gbm.xxl-job.max-connections=0", "greater than or equal to 1"},
+            {"gbm.market.config-load-threads=0", "greater than or equal to 1"},
+            {"gbm.market.config-load-threads=65", "less than or equal to 64"}
         };
         // Every case is tried and every one the start does not refuse so is reported, not only the first.
         Map<String, List<String>> expected = new LinkedHashMap<>();
@@ -449,7 +453,8 @@ class UnservableSettingsTest {
         LockGroupCommitProperties.class,
         SettlementGroupCommitProperties.class,
         CrowdTagProperties.class,
-        XxlJobExecutorProperties.class
+        XxlJobExecutorProperties.class,
+        MarketConfigLoadProperties.class
     })
     static class Enable {}
 }
