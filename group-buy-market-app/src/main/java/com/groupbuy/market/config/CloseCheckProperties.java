@@ -8,6 +8,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import lombok.Getter;
 import lombok.Setter;
+import org.hibernate.validator.constraints.time.DurationMax;
+import org.hibernate.validator.constraints.time.DurationMin;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.validation.annotation.Validated;
 
@@ -47,20 +49,43 @@ public class CloseCheckProperties {
      * Checks of one relay page bound for the same delay lane whose deadlines lie within this of the first go out as one
      * message (a bundle, #19), expiring at the latest deadline among them: a check is never closed before its
      * deadline, and at most this much after it on the bundle's account. Zero: one message per check. Per check,
-     * RabbitMQ's CPU is mostly the message's (persisted, confirmed): docs/benchmarks.md, branch mqcost.
+     * RabbitMQ's CPU is mostly the message's (persisted, confirmed): docs/benchmarks.md, branch mqcost. 0 to 10 s
+     * (else the start is refused): a negative one was refused without the setting's name, and every check of a bundle
+     * may be this late, an unpaid lock holding its team's place that much longer.
      */
+    @DurationMin(millis = 0, message = "must be zero or positive")
+    @DurationMax(seconds = 10)
     private Duration bundleSpread = Duration.ofMillis(250);
     /**
      * At most this many checks in one bundle (1: one message per check). One consumer closes a bundle's checks one
      * after another, so this bounds how long the last waits behind the others; 16 keeps most of the broker's saving
-     * (docs/benchmarks.md, branch mqcost: bundles of 8 cost RabbitMQ a tenth per check, of 32 a thirtieth).
+     * (docs/benchmarks.md, branch mqcost: bundles of 8 cost RabbitMQ a tenth per check, of 32 a thirtieth). 1 to 1,000
+     * (else the start is refused; under 1 was refused without the setting's name).
      */
+    @Min(1)
+    @Max(1_000)
     private int bundleMax = 16;
-    /** Attempts per message (counted in its consumption record) before it is dead-lettered. */
+    /**
+     * Attempts per message (counted in its consumption record) before it is dead-lettered: 1 to 100 (else the start is
+     * refused; under 1 was refused without the setting's name, and a huge number redelivered a failing check for ever).
+     */
+    @Min(1)
+    @Max(100)
     private int maxAttempts = 3;
-    /** Pause before a failed attempt's message is handed back to the broker. */
+    /**
+     * Pause before a failed attempt's message is handed back to the broker: 0 to 1 min (else the start is refused). A
+     * negative one failed in the consumer at every failed attempt; the consumer's thread sleeps it, so past a minute
+     * one failing check stalled its consumer's others that long.
+     */
+    @DurationMin(millis = 0, message = "must be zero or positive")
+    @DurationMax(minutes = 1)
     private Duration retryDelay = Duration.ofSeconds(1);
-    /** A check that arrives this much before its time at most waits for it (a broker clock ahead of ours). */
+    /**
+     * A check that arrives this much before its time at most waits for it (a broker clock ahead of ours): 0 to 1 min
+     * (else the start is refused); the consumer's thread sleeps it.
+     */
+    @DurationMin(millis = 0, message = "must be zero or positive")
+    @DurationMax(minutes = 1)
     private Duration earlyWait = Duration.ofSeconds(5);
     /**
      * Checks each consumer holds unacknowledged; small, so that a burst of checks coming due together is spread over

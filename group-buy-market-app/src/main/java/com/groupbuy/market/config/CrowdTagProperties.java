@@ -3,11 +3,15 @@ package com.groupbuy.market.config;
 import java.time.Duration;
 import lombok.Getter;
 import lombok.Setter;
+import org.hibernate.validator.constraints.time.DurationMax;
+import org.hibernate.validator.constraints.time.DurationMin;
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.validation.annotation.Validated;
 
 /** Crowd-tag import settings ({@code gbm.tag.*}). */
 @Getter
 @Setter
+@Validated
 @ConfigurationProperties(prefix = "gbm.tag")
 public class CrowdTagProperties {
 
@@ -17,6 +21,11 @@ public class CrowdTagProperties {
     /**
      * How long one instance's claim to rebuild a tag's bitmap Redis lost holds (released when the rebuild ends; a dead
      * instance's claim runs out after this, then another instance rebuilds). Checks answer from the database meanwhile.
+     * 1 min to 1 day (else the start is refused): zero or less is no expiry Redis takes, so no claim, no rebuild, and
+     * every check of the tag answered from the database for good; a bare {@code 10} (10 ms) let every instance rebuild
+     * at once; past a day a dead instance's claim kept the tag on the database that long.
      */
+    @DurationMin(minutes = 1)
+    @DurationMax(days = 1)
     private Duration rebuildLease = Duration.ofMinutes(10);
 }

@@ -5,7 +5,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -18,7 +17,8 @@ import org.springframework.context.annotation.Configuration;
 public class MarketConfigLoadConfig {
 
     @Bean(destroyMethod = "shutdown")
-    public ExecutorService marketConfigLoadExecutor(@Value("${gbm.market.config-load-threads:4}") int threads) {
+    public ExecutorService marketConfigLoadExecutor(MarketConfigLoadProperties properties) {
+        int threads = properties.getConfigLoadThreads();
         AtomicInteger n = new AtomicInteger();
         ThreadPoolExecutor pool = new ThreadPoolExecutor(
                 threads,

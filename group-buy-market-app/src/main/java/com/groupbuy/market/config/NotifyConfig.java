@@ -1,5 +1,6 @@
 package com.groupbuy.market.config;
 
+import com.groupbuy.market.domain.outbox.adapter.repository.INotifyBacklogRepository;
 import com.groupbuy.market.domain.outbox.adapter.repository.INotifyTaskRetention;
 import com.groupbuy.market.domain.outbox.adapter.repository.INotifyTaskStore;
 import com.groupbuy.market.domain.outbox.service.DueCallbackDeliveryService;
@@ -11,6 +12,8 @@ import com.groupbuy.market.infrastructure.gateway.NotifyChannelRouter;
 import com.groupbuy.market.infrastructure.gateway.NotifyDispatcher;
 import com.groupbuy.market.infrastructure.gateway.PublicOnlyDns;
 import com.groupbuy.market.infrastructure.gateway.PublicOnlySocketFactory;
+import com.groupbuy.market.trigger.job.JobConsole;
+import com.groupbuy.market.trigger.job.LocalNotifyScheduler;
 import com.groupbuy.market.types.net.NotifyUrlPolicy;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.lang.management.ManagementFactory;
@@ -113,6 +116,25 @@ public class NotifyConfig {
                 .deferringUnsent()
                 // #19: a page's HTTP callbacks several at once (EndpointQueues), so a lease takes more of them.
                 .sendingConcurrently(properties.getHttpConcurrency());
+    }
+
+    /**
+     * Callback retries every {@code gbm.notify.local-scheduler-delay} while no console drives us, or while one leaves
+     * a callback due past {@code gbm.notify.local-takeover-after} (bound and checked with the other settings).
+     */
+    @Bean
+    @ConditionalOnProperty(
+            prefix = "gbm.notify",
+            name = "local-scheduler-enabled",
+            havingValue = "true",
+            matchIfMissing = true)
+    public LocalNotifyScheduler localNotifyScheduler(
+            DueCallbackDeliveryService notifyService,
+            ObjectProvider<JobConsole> console,
+            INotifyBacklogRepository backlog,
+            Clock clock,
+            NotifyProperties properties) {
+        return new LocalNotifyScheduler(notifyService, console, backlog, clock, properties.getLocalTakeoverAfter());
     }
 
     /**

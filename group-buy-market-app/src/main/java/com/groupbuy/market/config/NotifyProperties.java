@@ -3,6 +3,9 @@ package com.groupbuy.market.config;
 import com.groupbuy.market.domain.outbox.service.NotifyBackoff;
 import com.groupbuy.market.domain.outbox.service.NotifyRetentionService;
 import com.groupbuy.market.domain.support.JobLimits;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.DecimalMax;
+import jakarta.validation.constraints.DecimalMin;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import java.time.Duration;
@@ -13,6 +16,8 @@ import java.util.List;
 import java.util.Map;
 import lombok.Getter;
 import lombok.Setter;
+import org.hibernate.validator.constraints.time.DurationMax;
+import org.hibernate.validator.constraints.time.DurationMin;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.convert.DurationUnit;
 import org.springframework.validation.annotation.Validated;
@@ -26,10 +31,18 @@ public class NotifyProperties {
 
     private Duration connectTimeout = Duration.ofSeconds(2);
     private Duration readTimeout = Duration.ofSeconds(5);
+    /**
+     * Idle callback connections kept for reuse: 0 to 10,000 (else the start is refused). 0 keeps none; a negative
+     * number silently kept none too.
+     */
+    @Min(0)
+    @Max(10_000)
     private int maxIdleConnections = 32;
     /** Waits before each retry; the task fails after the last. */
     private List<Duration> backoff = new ArrayList<>(NotifyBackoff.DEFAULT_SCHEDULE);
-    /** Spread of each wait, as a fraction (0.2 = ±20%). */
+    /** Spread of each wait, as a fraction (0.2 = ±20%): 0 to under 1 (else the start is refused, naming it). */
+    @DecimalMin("0")
+    @DecimalMax(value = "1", inclusive = false)
     private double jitter = 0.2;
     /** How long a worker holds a task it is delivering before another worker may take it. */
     private Duration lease = Duration.ofSeconds(60);
@@ -46,14 +59,22 @@ public class NotifyProperties {
     private int pageSize = 250;
     /** Time budget of one compensation run. */
     private Duration runBudget = Duration.ofSeconds(50);
-    /** Callbacks one compensation run has in flight at once (each still leased first). */
+    /**
+     * Callbacks one compensation run has in flight at once (each still leased first): 1 to 1,000 lanes (else the start
+     * is refused). 0 or less stopped the start inside the JDK's pool without naming the setting; each lane is a thread.
+     */
+    @Min(1)
+    @Max(1_000)
     private int runLanes = 8;
     /**
      * #19: HTTP callbacks of one lane's page sent at once; a lane leases this many times {@code lease / sendWindow - 1}
      * of them (16 by default instead of 4). Whatever the lanes, one partner endpoint never has more than its bulkhead
      * ({@code gbm.notify.guard.max-concurrent-per-endpoint}) of them in flight per instance: the rest wait in memory for
-     * one to end. 1: one after the other, four per lease, as before.
+     * one to end. 1: one after the other, four per lease, as before. 1 to 1,000 (else the start is refused): 0 or less
+     * was silently 1.
      */
+    @Min(1)
+    @Max(1_000)
     private int httpConcurrency = 4;
     /**
      * #19: threads that make those sends (at most the bulkhead's size per endpoint in use). 1 to 1,000 (else the start
@@ -92,18 +113,46 @@ public class NotifyProperties {
      * {@code lease} (checked at start-up), so a record lands long before the task's lease ends.
      */
     private Duration recordWindow = Duration.ofMillis(20);
-    /** Outcomes the recorder writes in one transaction at most. */
+    /**
+     * Outcomes the recorder writes in one transaction at most: 1 to 10,000 like the jobs' pages (else the start is
+     * refused; 0 or less stopped it without naming the setting).
+     */
+    @Min(1)
+    @Max(JobLimits.MAX_PAGE)
     private int recordPage = 100;
-    /** Outcomes queued for the recorder at most; beyond it a delivery records its own at once (never dropped). */
+    /**
+     * Outcomes queued for the recorder at most; beyond it a delivery records its own at once (never dropped). 1 to
+     * 1,000,000 (else the start is refused): the queue's whole array is taken at start, like the dispatch queue's.
+     */
+    @Min(1)
+    @Max(1_000_000)
     private int recordQueue = 2000;
     /** Signing secrets by source, then channel: {@code secrets.s01.c01=...}. */
     private Map<String, Map<String, String>> secrets = new LinkedHashMap<>();
-    /** Delay between runs of the local scheduler (used when no XXL-Job admin is configured). */
+    /**
+     * Delay between runs of the local scheduler (used when no XXL-Job console drives us): 100 ms to 10 min (else the
+     * start is refused). Zero stopped the start inside the scheduler without naming the setting, and a bare {@code 5}
+     * (5 ms) queried the outbox two hundred times a second; the first retry is due 15 s after a failure, so past 10 min
+     * every retry waited that much longer than its backoff.
+     */
+    @DurationMin(millis = 100)
+    @DurationMax(minutes = 10)
     private Duration localSchedulerDelay = Duration.ofSeconds(5);
 
     private boolean localSchedulerEnabled = true;
+    /**
+     * While a console drives us, the local scheduler delivers too once a callback has been due this long without a run
+     * taking it (LocalNotifyScheduler). 1 s to 24 h (else the start is refused): under a second (a negative one, or a
+     * bare {@code 60} read as 60 ms) it ran beside a working console at every period and warned that callbacks were
+     * left due (a negative one counted tasks not yet due); over a day callbacks waited that long when the console
+     * does not run the job.
+     */
+    @DurationMin(seconds = 1)
+    @DurationMax(days = 1)
+    private Duration localTakeoverAfter = Duration.ofSeconds(60);
 
     /** Old delivered tasks and their attempts are deleted ({@code gbm.notify.retention.*}). */
+    @Valid
     private Retention retention = new Retention();
 
     /** The shortest connect or read timeout taken: a bare number is milliseconds ({@code 5} = 5 ms, not 5 s). */
@@ -147,7 +196,13 @@ public class NotifyProperties {
         private Duration runBudget = Duration.ofSeconds(50);
 
         private boolean localSchedulerEnabled = true;
-        /** Delay between local retention runs (used when no XXL-Job admin is configured). */
+        /**
+         * Delay between local retention runs (used when no XXL-Job admin is configured): 1 min to 1 day (else the
+         * start is refused). A bare {@code 60} (60 ms) ran the deleting scans back to back; past a day delivered tasks
+         * pile up past their age.
+         */
+        @DurationMin(minutes = 1)
+        @DurationMax(days = 1)
         private Duration localSchedulerDelay = Duration.ofHours(1);
     }
 

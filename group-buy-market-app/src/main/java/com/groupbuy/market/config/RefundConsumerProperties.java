@@ -5,6 +5,8 @@ import jakarta.validation.constraints.Min;
 import java.time.Duration;
 import lombok.Getter;
 import lombok.Setter;
+import org.hibernate.validator.constraints.time.DurationMax;
+import org.hibernate.validator.constraints.time.DurationMin;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.validation.annotation.Validated;
 
@@ -30,9 +32,20 @@ public class RefundConsumerProperties {
     private String queue = "group_buy_market_queue_2_topic_team_refund";
     /** Durable queue where messages that are malformed or out of attempts are copied, with the reason in a header. */
     private String deadLetterQueue = "group_buy_market_queue_2_topic_team_refund.dead";
-    /** Attempts per message (counted in its consumption record) before it is dead-lettered. */
+    /**
+     * Attempts per message (counted in its consumption record) before it is dead-lettered: 1 to 100 (else the start is
+     * refused; under 1 was refused without the setting's name, and a huge number redelivered a failing refund for ever).
+     */
+    @Min(1)
+    @Max(100)
     private int maxAttempts = 3;
-    /** Pause before a failed attempt's message is handed back to the broker (so a brief outage is not 3 quick fails). */
+    /**
+     * Pause before a failed attempt's message is handed back to the broker (so a brief outage is not 3 quick fails): 0
+     * to 1 min (else the start is refused). A negative one failed in the consumer at every failed attempt; the
+     * consumer's thread sleeps it, so past a minute one failing refund stalled the others that long.
+     */
+    @DurationMin(millis = 0, message = "must be zero or positive")
+    @DurationMax(minutes = 1)
     private Duration retryDelay = Duration.ofSeconds(1);
 
     /**

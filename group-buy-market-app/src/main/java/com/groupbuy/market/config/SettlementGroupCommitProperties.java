@@ -3,6 +3,7 @@ package com.groupbuy.market.config;
 import lombok.Getter;
 import lombok.Setter;
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.validation.annotation.Validated;
 
 /**
  * Group commit of settlements ({@code gbm.settlement.group-commit.*}, #19): concurrent settlements' guarded payments
@@ -12,6 +13,7 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * that completes its team).
  */
 @ConfigurationProperties(prefix = "gbm.settlement.group-commit")
+@Validated
 @Getter
 @Setter
 public class SettlementGroupCommitProperties extends GroupCommitProperties {

@@ -4,12 +4,16 @@ import java.time.Duration;
 import java.time.temporal.ChronoUnit;
 import lombok.Getter;
 import lombok.Setter;
+import org.hibernate.validator.constraints.time.DurationMax;
+import org.hibernate.validator.constraints.time.DurationMin;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.convert.DurationUnit;
+import org.springframework.validation.annotation.Validated;
 
 /** The timeout job's settings ({@code gbm.timeout.*}). */
 @Getter
 @Setter
+@Validated
 @ConfigurationProperties(prefix = "gbm.timeout")
 public class TimeoutProperties {
 
@@ -29,7 +33,14 @@ public class TimeoutProperties {
     private int pageSize = 100;
     /** Time budget of one run. */
     private Duration runBudget = Duration.ofSeconds(50);
-    /** Delay between runs of the local scheduler (used when no XXL-Job admin is configured). */
+    /**
+     * Delay between runs of the local scheduler (used when no XXL-Job console drives us): 100 ms to 10 min (else the
+     * start is refused). Zero stopped the start inside the scheduler without naming the setting, a bare {@code 10}
+     * (10 ms) scanned for overdue locks and teams a hundred times a second, and past 10 min a lock left unpaid held its
+     * team's place that much longer.
+     */
+    @DurationMin(millis = 100)
+    @DurationMax(minutes = 10)
     private Duration localSchedulerDelay = Duration.ofSeconds(10);
 
     private boolean localSchedulerEnabled = true;

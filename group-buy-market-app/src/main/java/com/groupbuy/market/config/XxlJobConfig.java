@@ -2,13 +2,11 @@ package com.groupbuy.market.config;
 
 import com.groupbuy.market.config.xxljob.BeanOnlyXxlJobExecutor;
 import com.groupbuy.market.config.xxljob.ExecutorAccessToken;
-import com.groupbuy.market.config.xxljob.ExecutorHttpServer;
 import com.groupbuy.market.config.xxljob.ExecutorSettings;
 import com.groupbuy.market.infrastructure.outage.RedisOutages;
 import com.groupbuy.market.infrastructure.redis.RedisKeys;
 import com.groupbuy.market.trigger.http.admin.AdminAuthLimit;
 import java.nio.file.Path;
-import java.time.Duration;
 import lombok.extern.slf4j.Slf4j;
 import org.redisson.api.RedissonClient;
 import org.springframework.beans.factory.annotation.Qualifier;
@@ -58,9 +56,7 @@ public class XxlJobConfig {
             @Value("${xxl.job.executor.port:9999}") int port,
             @Value("${xxl.job.executor.logpath:./logs/xxl-job}") String logPath,
             @Value("${xxl.job.executor.logretentiondays:30}") int logRetentionDays,
-            @Value("${gbm.xxl-job.registry-interval:30s}") Duration registryInterval,
-            @Value("${gbm.xxl-job.max-connections:" + ExecutorHttpServer.DEFAULT_MAX_CONNECTIONS + "}")
-                    int maxConnections,
+            XxlJobExecutorProperties executor,
             @Value("${gbm.embedded.data-dir:./data}") String dataDir) {
         ProductionSecretsGuard.refuseWeakExecutorToken(environment, accessToken);
         if (ip == null || ip.isBlank()) {
@@ -79,8 +75,8 @@ public class XxlJobConfig {
                         port,
                         logPath,
                         logRetentionDays,
-                        registryInterval,
-                        maxConnections),
+                        executor.getRegistryInterval(),
+                        executor.getMaxConnections()),
                 executorTokenLimit);
     }
 

@@ -138,8 +138,7 @@ class XxlJobConfigTest {
                         0,
                         dataDir.resolve("logs").toString(),
                         30,
-                        Duration.ofSeconds(30),
-                        256,
+                        new XxlJobExecutorProperties(),
                         dataDir.toString());
     }
 

@@ -36,9 +36,10 @@ public class DependencyOutageResolver implements HandlerExceptionResolver, Order
     private final ObjectMapper json;
     private final long retryAfterSeconds;
 
+    /** {@code retryAfterSeconds}: {@code gbm.outage.retry-after}, whole seconds (at least 1: less is refused at start). */
     public DependencyOutageResolver(ObjectMapper json, long retryAfterSeconds) {
         this.json = json;
-        this.retryAfterSeconds = Math.max(1, retryAfterSeconds);
+        this.retryAfterSeconds = retryAfterSeconds;
     }
 
     @Override

@@ -8,10 +8,7 @@ import java.time.Duration;
 import java.time.Instant;
 import lombok.extern.slf4j.Slf4j;
 import org.springframework.beans.factory.ObjectProvider;
-import org.springframework.beans.factory.annotation.Value;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.scheduling.annotation.Scheduled;
-import org.springframework.stereotype.Component;
 
 /**
  * Keeps retries happening whenever no XXL-Job console drives the compensation job: none configured (the default
@@ -24,15 +21,10 @@ import org.springframework.stereotype.Component;
  * stood by all the same, and no instance retried any callback. So while a console drives us it still looks, each
  * period, for a task owed, not leased, and due for longer than {@code gbm.notify.local-takeover-after} (60 s; a
  * console running the job every 10 s never leaves one that long), and delivers the due tasks itself while there is
- * one.
+ * one. Built by {@code NotifyConfig} unless {@code gbm.notify.local-scheduler-enabled} is false; the takeover bound is
+ * the bound {@code NotifyProperties}' (1 s to 24 h, refused at start otherwise).
  */
 @Slf4j
-@Component
-@ConditionalOnProperty(
-        prefix = "gbm.notify",
-        name = "local-scheduler-enabled",
-        havingValue = "true",
-        matchIfMissing = true)
 public class LocalNotifyScheduler {
 
     private final DueCallbackDeliveryService notifyService;
@@ -47,31 +39,12 @@ public class LocalNotifyScheduler {
             ObjectProvider<JobConsole> console,
             INotifyBacklogRepository backlog,
             Clock clock,
-            @Value("${gbm.notify.local-takeover-after:60s}") Duration takeoverAfter) {
+            Duration takeoverAfter) {
         this.notifyService = notifyService;
         this.takeover = new LocalTakeover("callback retries", console);
         this.backlog = backlog;
         this.clock = clock;
-        this.takeoverAfter = checkedTakeoverAfter(takeoverAfter);
-    }
-
-    static final Duration MIN_TAKEOVER_AFTER = Duration.ofSeconds(1);
-    static final Duration MAX_TAKEOVER_AFTER = Duration.ofDays(1);
-
-    /**
-     * Refuses the start for a takeover bound that does not say what it means: under a second (a bare number is
-     * milliseconds; a negative one counted tasks not yet due) the local scheduler ran beside a working console at
-     * every period and warned that callbacks were left due; over a day callbacks waited that long when the console
-     * does not run the job.
-     */
-    private static Duration checkedTakeoverAfter(Duration takeoverAfter) {
-        if (takeoverAfter == null
-                || takeoverAfter.compareTo(MIN_TAKEOVER_AFTER) < 0
-                || takeoverAfter.compareTo(MAX_TAKEOVER_AFTER) > 0) {
-            throw new IllegalStateException("gbm.notify.local-takeover-after must be 1 s to 24 h (a bare number is "
-                    + "milliseconds: write the unit, e.g. 60s), got " + takeoverAfter);
-        }
-        return takeoverAfter;
+        this.takeoverAfter = takeoverAfter;
     }
 
     @Scheduled(

@@ -22,9 +22,12 @@ final class AdminAnswers {
         write(response, 429, ResponseCode.RATE_LIMITER.getCode(), refusal.info());
     }
 
-    /** 503 {@code E0401} with {@code Retry-After}: the store of failures or sign-outs is unreachable. */
+    /**
+     * 503 {@code E0401} with {@code Retry-After}: the store of failures or sign-outs is unreachable. {@code
+     * retryAfterSeconds} is {@code gbm.outage.retry-after} in whole seconds, at least 1 (less is refused at start).
+     */
     static void unavailable(HttpServletResponse response, long retryAfterSeconds) throws IOException {
-        response.setHeader(HttpHeaders.RETRY_AFTER, Long.toString(Math.max(1, retryAfterSeconds)));
+        response.setHeader(HttpHeaders.RETRY_AFTER, Long.toString(retryAfterSeconds));
         write(response, 503, ResponseCode.E0401.getCode(), ResponseCode.E0401.getInfo());
     }
 
