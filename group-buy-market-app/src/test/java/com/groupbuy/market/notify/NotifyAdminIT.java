@@ -57,15 +57,9 @@ class NotifyAdminIT {
 
     @Test
     void failedTaskIsListedShowsItsAttemptsAndARedriveDeliversIt() throws Exception {
-        partner.enqueue(new MockResponse.Builder().code(500).build());
-        partner.enqueue(new MockResponse.Builder().code(500).build());
+        String teamId = failedTask();
+        long taskId = taskId(teamId);
         partner.enqueue(new MockResponse.Builder().code(200).body("success").build());
-        String teamId = tasks.dueTask(partner.url("/cb").toString());
-        notifyService.deliverAllDue();
-        tasks.makeDue(teamId);
-        notifyService.deliverAllDue();
-        assertThat(tasks.status(teamId)).isEqualTo(3);
-        long taskId = jdbc.queryForObject("SELECT id FROM notify_task WHERE team_id = ?", Long.class, teamId);
 
         JsonNode failed = call("GET", "/api/v1/gbm/admin/notify/tasks?status=3&teamId=" + teamId, "it-admin", 200);
         JsonNode attempts = call("GET", "/api/v1/gbm/admin/notify/tasks/" + taskId + "/attempts", "it-admin", 200);
@@ -91,16 +85,10 @@ class NotifyAdminIT {
      */
     @Test
     void aRedrivenTaskThatFailsOnceMoreRetriesOnTheBackoffAndIsDelivered() throws Exception {
-        partner.enqueue(new MockResponse.Builder().code(500).build());
-        partner.enqueue(new MockResponse.Builder().code(500).build());
+        String teamId = failedTask();
+        long taskId = taskId(teamId);
         partner.enqueue(new MockResponse.Builder().code(503).build());
         partner.enqueue(new MockResponse.Builder().code(200).body("success").build());
-        String teamId = tasks.dueTask(partner.url("/cb").toString());
-        notifyService.deliverAllDue();
-        tasks.makeDue(teamId);
-        notifyService.deliverAllDue();
-        assertThat(tasks.status(teamId)).isEqualTo(3);
-        long taskId = jdbc.queryForObject("SELECT id FROM notify_task WHERE team_id = ?", Long.class, teamId);
 
         call("POST", "/api/v1/gbm/admin/notify/tasks/" + taskId + "/redrive", "it-admin", 200);
         notifyService.deliverAllDue();
@@ -126,7 +114,7 @@ class NotifyAdminIT {
     @Test
     void redriveOfATaskThatDidNotFailOrDoesNotExistHasItsCode() throws Exception {
         String teamId = tasks.dueTask(partner.url("/cb").toString());
-        long taskId = jdbc.queryForObject("SELECT id FROM notify_task WHERE team_id = ?", Long.class, teamId);
+        long taskId = taskId(teamId);
 
         assertThat(call("POST", "/api/v1/gbm/admin/notify/tasks/" + taskId + "/redrive", "it-admin", 200)
                         .path("code")
@@ -146,14 +134,8 @@ class NotifyAdminIT {
      */
     @Test
     void aTaskIdThatIsNotExactlyADecimalNumberRedrivesNothing() throws Exception {
-        partner.enqueue(new MockResponse.Builder().code(500).build());
-        partner.enqueue(new MockResponse.Builder().code(500).build());
-        String teamId = tasks.dueTask(partner.url("/cb").toString());
-        notifyService.deliverAllDue();
-        tasks.makeDue(teamId);
-        notifyService.deliverAllDue();
-        assertThat(tasks.status(teamId)).isEqualTo(3);
-        long taskId = jdbc.queryForObject("SELECT id FROM notify_task WHERE team_id = ?", Long.class, teamId);
+        String teamId = failedTask();
+        long taskId = taskId(teamId);
         String digits = Long.toString(taskId);
         StringBuilder arabicIndic = new StringBuilder();
         digits.chars().forEach(c -> arabicIndic.append((char) ('\u0660' + c - '0')));
@@ -198,6 +180,22 @@ class NotifyAdminIT {
         tasks.dueTask(partner.url("/cb").toString());
 
         assertThat(metric("gbm.notify.due.backlog")).isGreaterThanOrEqualTo(1);
+    }
+
+    /** A task whose two attempts the partner answered 500: FAIL (status 3). */
+    private String failedTask() {
+        partner.enqueue(new MockResponse.Builder().code(500).build());
+        partner.enqueue(new MockResponse.Builder().code(500).build());
+        String teamId = tasks.dueTask(partner.url("/cb").toString());
+        notifyService.deliverAllDue();
+        tasks.makeDue(teamId);
+        notifyService.deliverAllDue();
+        assertThat(tasks.status(teamId)).isEqualTo(3);
+        return teamId;
+    }
+
+    private long taskId(String teamId) {
+        return jdbc.queryForObject("SELECT id FROM notify_task WHERE team_id = ?", Long.class, teamId);
     }
 
     private double metric(String name) throws Exception {
