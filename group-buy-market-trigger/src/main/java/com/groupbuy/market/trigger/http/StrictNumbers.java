@@ -28,10 +28,10 @@ public class StrictNumbers {
 
     /** Puts the strict editors for {@code long}, {@code Long}, {@code int} and {@code Integer} on this registry. */
     public static void register(PropertyEditorRegistry registry) {
-        registry.registerCustomEditor(long.class, new Editor(false, Long.MIN_VALUE, Long.MAX_VALUE));
-        registry.registerCustomEditor(Long.class, new Editor(false, Long.MIN_VALUE, Long.MAX_VALUE));
-        registry.registerCustomEditor(int.class, new Editor(true, Integer.MIN_VALUE, Integer.MAX_VALUE));
-        registry.registerCustomEditor(Integer.class, new Editor(true, Integer.MIN_VALUE, Integer.MAX_VALUE));
+        registry.registerCustomEditor(long.class, new Editor(false));
+        registry.registerCustomEditor(Long.class, new Editor(false));
+        registry.registerCustomEditor(int.class, new Editor(true));
+        registry.registerCustomEditor(Integer.class, new Editor(true));
     }
 
     /**
@@ -65,14 +65,11 @@ public class StrictNumbers {
 
     private static final class Editor extends PropertyEditorSupport {
 
+        /** An {@code int} (else a {@code long}). */
         private final boolean integer;
-        private final long min;
-        private final long max;
 
-        Editor(boolean integer, long min, long max) {
+        Editor(boolean integer) {
             this.integer = integer;
-            this.min = min;
-            this.max = max;
         }
 
         @Override
@@ -81,7 +78,9 @@ public class StrictNumbers {
                 setValue(null);
                 return;
             }
-            long value = parse(text, min, max);
+            long value = integer
+                    ? parse(text, Integer.MIN_VALUE, Integer.MAX_VALUE)
+                    : parse(text, Long.MIN_VALUE, Long.MAX_VALUE);
             setValue(integer ? (Object) (int) value : (Object) value);
         }
 
