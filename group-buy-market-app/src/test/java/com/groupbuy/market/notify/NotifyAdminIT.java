@@ -7,9 +7,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.groupbuy.market.domain.outbox.service.DueCallbackDeliveryService;
 import com.groupbuy.market.support.IntegrationTest;
 import java.net.URI;
+import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
 import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
 import org.junit.jupiter.api.AfterEach;
@@ -54,15 +57,9 @@ class NotifyAdminIT {
 
     @Test
     void failedTaskIsListedShowsItsAttemptsAndARedriveDeliversIt() throws Exception {
-        partner.enqueue(new MockResponse.Builder().code(500).build());
-        partner.enqueue(new MockResponse.Builder().code(500).build());
+        String teamId = failedTask();
+        long taskId = taskId(teamId);
         partner.enqueue(new MockResponse.Builder().code(200).body("success").build());
-        String teamId = tasks.dueTask(partner.url("/cb").toString());
-        notifyService.deliverAllDue();
-        tasks.makeDue(teamId);
-        notifyService.deliverAllDue();
-        assertThat(tasks.status(teamId)).isEqualTo(3);
-        long taskId = jdbc.queryForObject("SELECT id FROM notify_task WHERE team_id = ?", Long.class, teamId);
 
         JsonNode failed = call("GET", "/api/v1/gbm/admin/notify/tasks?status=3&teamId=" + teamId, "it-admin", 200);
         JsonNode attempts = call("GET", "/api/v1/gbm/admin/notify/tasks/" + taskId + "/attempts", "it-admin", 200);
@@ -88,16 +85,10 @@ class NotifyAdminIT {
      */
     @Test
     void aRedrivenTaskThatFailsOnceMoreRetriesOnTheBackoffAndIsDelivered() throws Exception {
-        partner.enqueue(new MockResponse.Builder().code(500).build());
-        partner.enqueue(new MockResponse.Builder().code(500).build());
+        String teamId = failedTask();
+        long taskId = taskId(teamId);
         partner.enqueue(new MockResponse.Builder().code(503).build());
         partner.enqueue(new MockResponse.Builder().code(200).body("success").build());
-        String teamId = tasks.dueTask(partner.url("/cb").toString());
-        notifyService.deliverAllDue();
-        tasks.makeDue(teamId);
-        notifyService.deliverAllDue();
-        assertThat(tasks.status(teamId)).isEqualTo(3);
-        long taskId = jdbc.queryForObject("SELECT id FROM notify_task WHERE team_id = ?", Long.class, teamId);
 
         call("POST", "/api/v1/gbm/admin/notify/tasks/" + taskId + "/redrive", "it-admin", 200);
         notifyService.deliverAllDue();
@@ -123,7 +114,7 @@ class NotifyAdminIT {
     @Test
     void redriveOfATaskThatDidNotFailOrDoesNotExistHasItsCode() throws Exception {
         String teamId = tasks.dueTask(partner.url("/cb").toString());
-        long taskId = jdbc.queryForObject("SELECT id FROM notify_task WHERE team_id = ?", Long.class, teamId);
+        long taskId = taskId(teamId);
 
         assertThat(call("POST", "/api/v1/gbm/admin/notify/tasks/" + taskId + "/redrive", "it-admin", 200)
                         .path("code")
@@ -134,6 +125,42 @@ class NotifyAdminIT {
                         .asText())
                 .isEqualTo("E0301");
         assertThat(tasks.status(teamId)).isZero();
+    }
+
+    /**
+     * A task id (or any numeric parameter) that is not exactly a decimal number is 0002 naming it, and nothing is
+     * re-driven. Before, Spring dropped the whitespace and read hex: {@code 1 2} re-drove task 12, {@code 0x10} and
+     * {@code #10} task 16, and {@code +5}, {@code 05} and Arabic-Indic digits reached the task they spelt.
+     */
+    @Test
+    void aTaskIdThatIsNotExactlyADecimalNumberRedrivesNothing() throws Exception {
+        String teamId = failedTask();
+        long taskId = taskId(teamId);
+        String digits = Long.toString(taskId);
+        StringBuilder arabicIndic = new StringBuilder();
+        digits.chars().forEach(c -> arabicIndic.append((char) ('\u0660' + c - '0')));
+
+        for (String spelt : List.of(
+                digits.charAt(0) + "%20" + digits.substring(1),
+                "0x" + Long.toHexString(taskId),
+                "%23" + Long.toHexString(taskId),
+                "%2B" + digits,
+                "0" + digits,
+                "%20" + digits,
+                URLEncoder.encode(arabicIndic.toString(), StandardCharsets.UTF_8))) {
+            JsonNode answer = call("POST", "/api/v1/gbm/admin/notify/tasks/" + spelt + "/redrive", "it-admin", 200);
+            assertThat(answer.path("code").asText()).as(spelt).isEqualTo("0002");
+            assertThat(answer.path("info").asText())
+                    .as(spelt)
+                    .isEqualTo("illegal parameter: taskId has the wrong type");
+        }
+        assertThat(call("GET", "/api/v1/gbm/admin/notify/tasks?page=0x1", "it-admin", 200)
+                        .path("info")
+                        .asText())
+                .isEqualTo("illegal parameter: page has the wrong type");
+
+        assertThat(tasks.status(teamId)).isEqualTo(3);
+        assertThat(tasks.attemptRows(teamId)).isEqualTo(2);
     }
 
     @Test
@@ -153,6 +180,22 @@ class NotifyAdminIT {
         tasks.dueTask(partner.url("/cb").toString());
 
         assertThat(metric("gbm.notify.due.backlog")).isGreaterThanOrEqualTo(1);
+    }
+
+    /** A task whose two attempts the partner answered 500: FAIL (status 3). */
+    private String failedTask() {
+        partner.enqueue(new MockResponse.Builder().code(500).build());
+        partner.enqueue(new MockResponse.Builder().code(500).build());
+        String teamId = tasks.dueTask(partner.url("/cb").toString());
+        notifyService.deliverAllDue();
+        tasks.makeDue(teamId);
+        notifyService.deliverAllDue();
+        assertThat(tasks.status(teamId)).isEqualTo(3);
+        return teamId;
+    }
+
+    private long taskId(String teamId) {
+        return jdbc.queryForObject("SELECT id FROM notify_task WHERE team_id = ?", Long.class, teamId);
     }
 
     private double metric(String name) throws Exception {
