@@ -26,7 +26,7 @@ import org.springframework.core.env.SystemEnvironmentPropertySource;
 
 /**
  * Settings keyed by partner ({@code gbm.notify.secrets.<source>.<channel>}, {@code gbm.notify.refund-urls.…},
- * {@code gbm.close-check.payment-grace.…}) given as environment variables ({@code GBM_NOTIFY_SECRETS_S01_C01}):
+ * {@code gbm.close-check.payment-grace.…}, {@code gbm.trade.partner-addresses.…}) given as environment variables ({@code GBM_NOTIFY_SECRETS_S01_C01}):
  * Spring's relaxed binding lower-cases such keys (and an environment variable cannot carry '-', '.' or ':'), while
  * partner ids compare exactly. So {@code GBM_NOTIFY_SECRETS_S01_C01} is the secret of partner {@code s01:c01} only;
  * for partner {@code S01:C01} it was silently not applied: its callbacks went out unsigned, its signed requests were
@@ -43,7 +43,8 @@ public class PartnerKeyedSettingsGuard implements EnvironmentPostProcessor, Orde
             "gbm.notify.secrets",
             "gbm.notify.refund-urls",
             "gbm.close-check.payment-grace",
-            "gbm.mq.partner-exchanges");
+            "gbm.mq.partner-exchanges",
+            "gbm.trade.partner-addresses");
     private static final List<String> PAIR_LISTS = List.of(
             "gbm.trade.signature.required-for",
             "gbm.settlement.blacklist",

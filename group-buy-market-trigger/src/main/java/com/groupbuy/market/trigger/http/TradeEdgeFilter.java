@@ -198,7 +198,7 @@ public class TradeEdgeFilter extends HttpFilter {
             } else {
                 HttpInputMessage toRead = signatures.beforeBodyRead(message, parameter, type, StrictJsonReader.class);
                 body = reader.read(type, MarketTradeController.class, toRead);
-                body = signatures.afterBodyRead(body, toRead, parameter, type, StrictJsonReader.class);
+                body = signatures.check(body, toRead, request.getRemoteAddr());
             }
         } catch (IOException e) {
             throw new HttpMessageNotReadableException("I/O error while reading input message", e, message);
