@@ -56,7 +56,7 @@ public class PartnerKeyedSettingsGuard implements EnvironmentPostProcessor, Orde
     /** Keyed settings whose value is a list: a comma-separated value or an indexed one ({@code …[0]}, YAML). */
     private static final Set<String> LIST_VALUED = Set.of("gbm.trade.partner-addresses");
 
-    private static final Bindable<Map<String, Map<String, List<String>>>> LISTS_BY_SOURCE_THEN_CHANNEL =
+    static final Bindable<Map<String, Map<String, List<String>>>> LISTS_BY_SOURCE_THEN_CHANNEL =
             Bindable.of(ResolvableType.forClassWithGenerics(
                     Map.class,
                     ResolvableType.forClass(String.class),

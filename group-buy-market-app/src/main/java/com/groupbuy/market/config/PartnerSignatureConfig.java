@@ -11,11 +11,9 @@ import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 import lombok.extern.slf4j.Slf4j;
-import org.springframework.boot.context.properties.bind.Bindable;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.core.ResolvableType;
 import org.springframework.core.env.Environment;
 import org.springframework.core.env.Profiles;
 
@@ -32,14 +30,6 @@ import org.springframework.core.env.Profiles;
 public class PartnerSignatureConfig {
 
     static final String ADDRESSES = "gbm.trade.partner-addresses";
-    private static final Bindable<Map<String, Map<String, List<String>>>> ADDRESSES_BY_PAIR =
-            Bindable.of(ResolvableType.forClassWithGenerics(
-                    Map.class,
-                    ResolvableType.forClass(String.class),
-                    ResolvableType.forClassWithGenerics(
-                            Map.class,
-                            ResolvableType.forClass(String.class),
-                            ResolvableType.forClassWithGenerics(List.class, String.class))));
 
     @Bean
     public PartnerSignaturePolicy partnerSignaturePolicy(
@@ -60,8 +50,9 @@ public class PartnerSignatureConfig {
     /** {@code gbm.trade.partner-addresses}, parsed; the start is refused for a malformed entry or an empty pair. */
     static PartnerAddresses partnerAddresses(Environment environment) {
         try {
-            return PartnerAddresses.parse(
-                    Binder.get(environment).bind(ADDRESSES, ADDRESSES_BY_PAIR).orElse(Map.of()));
+            return PartnerAddresses.parse(Binder.get(environment)
+                    .bind(ADDRESSES, PartnerKeyedSettingsGuard.LISTS_BY_SOURCE_THEN_CHANNEL)
+                    .orElse(Map.of()));
         } catch (IllegalArgumentException e) {
             throw new IllegalStateException("refusing to start: " + e.getMessage(), e);
         }

@@ -270,12 +270,7 @@ class PartnerSignatureIT {
 
     /** The test's goods sold through another source/channel too (the fixture sells it through s01/c01). */
     private void soldThrough(String source, String channel) {
-        jdbc.update(
-                "INSERT INTO sc_sku_activity (source, channel, goods_id, activity_id) VALUES (?, ?, ?, ?)",
-                source,
-                channel,
-                goodsId,
-                activityId);
+        new MarketConfigFixture(jdbc).soldThrough(source, channel, goodsId, activityId);
     }
 
     private static void assertRefused(HttpResponse<String> refused) throws Exception {
