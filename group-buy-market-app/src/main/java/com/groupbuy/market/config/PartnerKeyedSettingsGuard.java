@@ -1,12 +1,15 @@
 package com.groupbuy.market.config;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
 import org.apache.commons.logging.Log;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.context.properties.bind.Bindable;
@@ -26,7 +29,7 @@ import org.springframework.core.env.SystemEnvironmentPropertySource;
 
 /**
  * Settings keyed by partner ({@code gbm.notify.secrets.<source>.<channel>}, {@code gbm.notify.refund-urls.…},
- * {@code gbm.close-check.payment-grace.…}) given as environment variables ({@code GBM_NOTIFY_SECRETS_S01_C01}):
+ * {@code gbm.close-check.payment-grace.…}, {@code gbm.trade.partner-addresses.…}) given as environment variables ({@code GBM_NOTIFY_SECRETS_S01_C01}):
  * Spring's relaxed binding lower-cases such keys (and an environment variable cannot carry '-', '.' or ':'), while
  * partner ids compare exactly. So {@code GBM_NOTIFY_SECRETS_S01_C01} is the secret of partner {@code s01:c01} only;
  * for partner {@code S01:C01} it was silently not applied: its callbacks went out unsigned, its signed requests were
@@ -43,12 +46,24 @@ public class PartnerKeyedSettingsGuard implements EnvironmentPostProcessor, Orde
             "gbm.notify.secrets",
             "gbm.notify.refund-urls",
             "gbm.close-check.payment-grace",
-            "gbm.mq.partner-exchanges");
+            "gbm.mq.partner-exchanges",
+            "gbm.trade.partner-addresses");
     private static final List<String> PAIR_LISTS = List.of(
             "gbm.trade.signature.required-for",
             "gbm.settlement.blacklist",
             "gbm.settlement.allowlist",
             "gbm.rate-limit.pairs");
+    /** Keyed settings whose value is a list: a comma-separated value or an indexed one ({@code …[0]}, YAML). */
+    private static final Set<String> LIST_VALUED = Set.of("gbm.trade.partner-addresses");
+
+    static final Bindable<Map<String, Map<String, List<String>>>> LISTS_BY_SOURCE_THEN_CHANNEL =
+            Bindable.of(ResolvableType.forClassWithGenerics(
+                    Map.class,
+                    ResolvableType.forClass(String.class),
+                    ResolvableType.forClassWithGenerics(
+                            Map.class,
+                            ResolvableType.forClass(String.class),
+                            ResolvableType.forClassWithGenerics(List.class, String.class))));
     private static final Bindable<Map<String, Map<String, String>>> BY_SOURCE_THEN_CHANNEL =
             Bindable.of(ResolvableType.forClassWithGenerics(
                     Map.class,
@@ -174,21 +189,39 @@ public class PartnerKeyedSettingsGuard implements EnvironmentPostProcessor, Orde
         for (String setting : PARTNER_KEYED) {
             ConfigurationPropertyName prefix = ConfigurationPropertyName.of(setting);
             int at = prefix.getNumberOfElements();
+            boolean lists = LIST_VALUED.contains(setting);
             Map<String, Object> configured = new LinkedHashMap<>();
             for (ConfigurationPropertySource source : ConfigurationPropertySources.get(environment)) {
                 if (!(source instanceof IterableConfigurationPropertySource names)) {
                     continue;
                 }
-                names.stream()
-                        .filter(n -> prefix.isAncestorOf(n) && n.getNumberOfElements() == at + 2)
-                        .forEach(n -> configured.putIfAbsent(
-                                n.getElement(at, Form.ORIGINAL) + ":" + n.getElement(at + 1, Form.ORIGINAL),
-                                source.getConfigurationProperty(n).getValue()));
+                Map<String, Object> here = new LinkedHashMap<>();
+                Map<String, Map<Integer, String>> indexed = new LinkedHashMap<>();
+                names.stream().filter(prefix::isAncestorOf).forEach(n -> {
+                    String pair = n.getElement(at, Form.ORIGINAL) + ":" + n.getElement(at + 1, Form.ORIGINAL);
+                    Object value = source.getConfigurationProperty(n).getValue();
+                    if (n.getNumberOfElements() == at + 2) {
+                        here.put(pair, lists ? listed(String.valueOf(value)) : value);
+                    } else if (lists && n.getNumberOfElements() == at + 3 && n.isNumericIndex(at + 2)) {
+                        indexed.computeIfAbsent(pair, p -> new TreeMap<>())
+                                .put(Integer.valueOf(n.getElement(at + 2, Form.UNIFORM)), String.valueOf(value));
+                    }
+                });
+                indexed.forEach((pair, items) -> here.putIfAbsent(pair, listed(String.join(",", items.values()))));
+                here.forEach(configured::putIfAbsent);
             }
             Map<String, String> bound = new LinkedHashMap<>();
-            all.bind(setting, BY_SOURCE_THEN_CHANNEL)
-                    .orElse(Map.of())
-                    .forEach((src, byChannel) -> byChannel.forEach((ch, value) -> bound.put(src + ":" + ch, value)));
+            if (lists) {
+                all.bind(setting, LISTS_BY_SOURCE_THEN_CHANNEL)
+                        .orElse(Map.of())
+                        .forEach((src, byChannel) -> byChannel.forEach(
+                                (ch, value) -> bound.put(src + ":" + ch, listed(String.join(",", value)))));
+            } else {
+                all.bind(setting, BY_SOURCE_THEN_CHANNEL)
+                        .orElse(Map.of())
+                        .forEach(
+                                (src, byChannel) -> byChannel.forEach((ch, value) -> bound.put(src + ":" + ch, value)));
+            }
             Set<String> wrong = new LinkedHashSet<>();
             configured.forEach((pair, value) -> {
                 boolean placeholder = String.valueOf(value).contains("${");
@@ -206,6 +239,11 @@ public class PartnerKeyedSettingsGuard implements EnvironmentPostProcessor, Orde
                     .forEach(pair -> problems.add(crossed(setting, pair)));
         }
         return problems;
+    }
+
+    /** A list value compared as its trimmed comma-separated items. */
+    private static String listed(String value) {
+        return Arrays.stream(value.split(",")).map(String::trim).collect(Collectors.joining(","));
     }
 
     private static String crossed(String setting, String pair) {

@@ -72,8 +72,15 @@ public final class MarketConfigFixture {
                 Timestamp.from(end),
                 tagId,
                 tagScope);
+        soldThrough("s01", "c01", goodsId, activityId);
+    }
+
+    /** The goods sold through a source/channel too, under the activity: the trial and the lock find it there. */
+    public void soldThrough(String source, String channel, String goodsId, long activityId) {
         jdbc.update(
-                "INSERT INTO sc_sku_activity (source, channel, goods_id, activity_id) VALUES ('s01', 'c01', ?, ?)",
+                "INSERT INTO sc_sku_activity (source, channel, goods_id, activity_id) VALUES (?, ?, ?, ?)",
+                source,
+                channel,
                 goodsId,
                 activityId);
     }

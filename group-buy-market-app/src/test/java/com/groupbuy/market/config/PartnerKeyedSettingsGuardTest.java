@@ -109,6 +109,42 @@ class PartnerKeyedSettingsGuardTest {
     }
 
     /**
+     * A partner's addresses are partner-keyed too: read as another partner's, one partner's unsigned requests would be
+     * admitted from the other's addresses (or refused from its own).
+     */
+    @Test
+    void aPartnersAddressesAreCheckedLikeTheOtherPartnerKeyedSettings() {
+        Map<String, Object> yaml = new java.util.LinkedHashMap<>();
+        yaml.put("gbm.trade.partner-addresses.Mall.App", "192.0.2.1");
+        yaml.put("gbm.trade.partner-addresses.mall.app", "198.51.100.0/24");
+        assertThatThrownBy(() -> PartnerKeyedSettingsGuard.check(environment(Map.of(), yaml)))
+                .hasMessageContaining("gbm.trade.partner-addresses.Mall.App is read as another partner's")
+                .hasMessageContaining("gbm.trade.partner-addresses.[Mall].[App]=");
+
+        Map<String, Object> lists = new java.util.LinkedHashMap<>();
+        lists.put("gbm.trade.partner-addresses.Mall.App[0]", "192.0.2.1");
+        lists.put("gbm.trade.partner-addresses.mall.app[0]", "198.51.100.0/24");
+        assertThatThrownBy(() -> PartnerKeyedSettingsGuard.check(environment(Map.of(), lists)))
+                .hasMessageContaining("gbm.trade.partner-addresses.Mall.App is read as another partner's");
+
+        StandardEnvironment fromEnvironment = environment(
+                Map.of("GBM_TRADE_PARTNERADDRESSES_S01_C01", "192.0.2.1"),
+                Map.of("gbm.trade.signature.required-for", "S01:C01"));
+        assertThatThrownBy(() -> PartnerKeyedSettingsGuard.check(fromEnvironment))
+                .hasMessageContaining("gbm.trade.partner-addresses.s01.c01 (from an environment variable) applies to "
+                        + "partner 's01:c01' only, but the configuration names partner 'S01:C01'");
+
+        Map<String, Object> bracketed = new java.util.LinkedHashMap<>();
+        bracketed.put("gbm.trade.partner-addresses.[Mall].[App][0]", "192.0.2.1");
+        bracketed.put("gbm.trade.partner-addresses.[Mall].[App][1]", "2001:db8::/32");
+        bracketed.put("gbm.trade.partner-addresses.[mall].[app]", "198.51.100.0/24, ::1");
+        StandardEnvironment fine = environment(Map.of(), bracketed);
+        assertThat(PartnerKeyedSettingsGuard.check(fine)).isEmpty();
+        assertThat(PartnerSignatureConfig.partnerAddresses(fine).admits("Mall", "App", "198.51.100.1"))
+                .isFalse();
+    }
+
+    /**
      * An isolated MQ partner's own exchange is partner-keyed too: read as another partner's, one partner's messages
      * would go to the exchange the other binds (its orders to the other), or back to the shared exchange.
      */

@@ -28,16 +28,24 @@ import org.springframework.test.context.TestPropertySource;
  * Trade requests of a source/channel that must sign: unsigned, wrongly signed or stale settlement and refund are
  * refused with 401 E0207 and change nothing; signed ones work. A pair not required to sign keeps working unsigned
  * (malls of the original platform), but a wrong signature it does send is refused. A signed request is accepted
- * once: sent again with the same {@code webhook-id} it is refused (E0210) and changes nothing.
+ * once: sent again with the same {@code webhook-id} it is refused (E0210) and changes nothing. A pair bound to
+ * addresses ({@code gbm.trade.partner-addresses}) is refused unsigned from anywhere else, and accepted signed.
  */
 @IntegrationTest
 @TestPropertySource(
-        properties = {"gbm.trade.signature.required-for=s01:c01", "gbm.notify.secrets.s02.c02=other_secret"})
+        properties = {
+            "gbm.trade.signature.required-for=s01:c01",
+            "gbm.notify.secrets.s02.c02=other_secret",
+            "gbm.notify.secrets.s03.c03=bound_secret",
+            "gbm.trade.partner-addresses.s03.c03=10.0.0.0/8",
+            "gbm.trade.partner-addresses.s04.c04=127.0.0.1/32,::1"
+        })
 class PartnerSignatureIT {
 
     private static final String LOCK = "/api/v1/gbm/trade/lock_market_pay_order";
     private static final String SETTLE = "/api/v1/gbm/trade/settlement_market_pay_order";
     private static final String REFUND = "/api/v1/gbm/trade/refund_market_pay_order";
+    private static final String TRIAL = "/api/v1/gbm/index/query_group_buy_market_config";
     private static final AtomicInteger ACTIVITY = new AtomicInteger(9000);
 
     @LocalServerPort
@@ -211,20 +219,89 @@ class PartnerSignatureIT {
         assertThat(refused.path("info").asText()).contains("64 KiB");
     }
 
+    @Test
+    void aPairBoundElsewhereIsRefusedUnsignedFromHereAndChangesNothingButSignedItIsAccepted() throws Exception {
+        // s03:c03 is bound to 10.0.0.0/8; this test calls from 127.0.0.1 (or ::1).
+        soldThrough("s03", "c03");
+        String lock = lockBody("h1", "s03", "c03");
+        String refund = "{\"userId\":\"h1\",\"outTradeNo\":\"out-h1\",\"source\":\"s03\",\"channel\":\"c03\"}";
+        String trial = "{\"userId\":\"h1\",\"source\":\"s03\",\"channel\":\"c03\",\"goodsId\":\"" + goodsId + "\"}";
+
+        assertRefused(TestJson.post(port, LOCK, lock));
+        assertThat(jdbc.queryForObject(
+                        "SELECT COUNT(*) FROM group_buy_order_list WHERE out_trade_no = 'out-h1'", Integer.class))
+                .isZero();
+        assertThat(signed(LOCK, lock, "bound_secret", now()).path("code").asText())
+                .isEqualTo("0000");
+        // The payment's trade time is read after the lock, and the body is built once: signed bytes = posted bytes.
+        String settle = settleBody("h1", "s03", "c03");
+        assertRefused(TestJson.post(port, SETTLE, settle));
+        assertRefused(TestJson.post(port, REFUND, refund));
+        assertRefused(TestJson.post(port, TRIAL, trial));
+        assertThat(jdbc.queryForObject(
+                        "SELECT status FROM group_buy_order_list WHERE out_trade_no = 'out-h1'", Integer.class))
+                .isZero();
+        assertThat(jdbc.queryForObject(
+                        "SELECT COUNT(*) FROM notify_task WHERE activity_id = ?", Integer.class, activityId))
+                .isZero();
+
+        assertThat(signed(SETTLE, settle, "bound_secret", now()).path("code").asText())
+                .isEqualTo("0000");
+        assertThat(signed(TRIAL, trial, "bound_secret", now()).path("code").asText())
+                .isEqualTo("0000");
+    }
+
+    @Test
+    void aPairBoundToThisAddressWorksUnsigned() throws Exception {
+        // s04:c04 is bound to 127.0.0.1/32 and ::1, where this test calls from.
+        soldThrough("s04", "c04");
+        assertThat(TestJson.postEnvelope(port, LOCK, lockBody("i1", "s04", "c04"))
+                        .path("code")
+                        .asText())
+                .isEqualTo("0000");
+        assertThat(TestJson.postEnvelope(port, SETTLE, settleBody("i1", "s04", "c04"))
+                        .path("code")
+                        .asText())
+                .isEqualTo("0000");
+        assertThat(jdbc.queryForObject(
+                        "SELECT status FROM group_buy_order_list WHERE out_trade_no = 'out-i1'", Integer.class))
+                .isEqualTo(1);
+    }
+
+    /** The test's goods sold through another source/channel too (the fixture sells it through s01/c01). */
+    private void soldThrough(String source, String channel) {
+        new MarketConfigFixture(jdbc).soldThrough(source, channel, goodsId, activityId);
+    }
+
+    private static void assertRefused(HttpResponse<String> refused) throws Exception {
+        assertThat(refused.statusCode()).as(refused.body()).isEqualTo(401);
+        JsonNode body = TestJson.JSON.readTree(refused.body());
+        assertThat(fields(body)).containsExactly("code", "info", "data");
+        assertThat(body.path("code").asText()).isEqualTo("E0207");
+    }
+
     private static JsonNode ok(HttpResponse<String> response) throws Exception {
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
         return TestJson.JSON.readTree(response.body());
     }
 
     private String lockBody(String userId) {
+        return lockBody(userId, "s01", "c01");
+    }
+
+    private String lockBody(String userId, String source, String channel) {
         return "{\"userId\":\"" + userId + "\",\"teamId\":\"\",\"activityId\":" + activityId + ",\"goodsId\":\""
-                + goodsId + "\",\"source\":\"s01\",\"channel\":\"c01\",\"outTradeNo\":\"out-" + userId + "\","
-                + "\"notifyUrl\":\"http://127.0.0.1:9/cb\"}";
+                + goodsId + "\",\"source\":\"" + source + "\",\"channel\":\"" + channel + "\",\"outTradeNo\":\"out-"
+                + userId + "\",\"notifyUrl\":\"http://127.0.0.1:9/cb\"}";
     }
 
     private static String settleBody(String userId) {
-        return "{\"source\":\"s01\",\"channel\":\"c01\",\"userId\":\"" + userId + "\",\"outTradeNo\":\"out-" + userId
-                + "\",\"outTradeTime\":\"" + TradeClient.now() + "\"}";
+        return settleBody(userId, "s01", "c01");
+    }
+
+    private static String settleBody(String userId, String source, String channel) {
+        return "{\"source\":\"" + source + "\",\"channel\":\"" + channel + "\",\"userId\":\"" + userId
+                + "\",\"outTradeNo\":\"out-" + userId + "\",\"outTradeTime\":\"" + TradeClient.now() + "\"}";
     }
 
     private JsonNode signed(String path, String body, String secret, long timestamp) throws Exception {

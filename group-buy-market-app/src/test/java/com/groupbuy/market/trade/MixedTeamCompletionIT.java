@@ -289,12 +289,7 @@ class MixedTeamCompletionIT {
     }
 
     private void mapGoodsFor(String source, String channel) {
-        jdbc.update(
-                "INSERT INTO sc_sku_activity (source, channel, goods_id, activity_id) VALUES (?, ?, ?, ?)",
-                source,
-                channel,
-                goodsId,
-                activityId);
+        new MarketConfigFixture(jdbc).soldThrough(source, channel, goodsId, activityId);
     }
 
     /**

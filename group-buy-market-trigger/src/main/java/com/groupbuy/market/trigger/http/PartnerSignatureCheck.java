@@ -1,5 +1,6 @@
 package com.groupbuy.market.trigger.http;
 
+import com.groupbuy.market.api.dto.GoodsMarketRequestDTO;
 import com.groupbuy.market.api.dto.LockMarketPayOrderRequestDTO;
 import com.groupbuy.market.api.dto.RefundMarketPayOrderRequestDTO;
 import com.groupbuy.market.api.dto.SettlementMarketPayOrderRequestDTO;
@@ -18,6 +19,8 @@ import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpInputMessage;
 import org.springframework.http.converter.HttpMessageConverter;
 import org.springframework.web.bind.annotation.ControllerAdvice;
+import org.springframework.web.context.request.RequestContextHolder;
+import org.springframework.web.context.request.ServletRequestAttributes;
 import org.springframework.web.servlet.mvc.method.annotation.RequestBodyAdviceAdapter;
 
 /**
@@ -33,15 +36,24 @@ import org.springframework.web.servlet.mvc.method.annotation.RequestBodyAdviceAd
  * on. The signature covers the body's bytes as received (which the reader decodes in the charset the request names),
  * never a re-decoding of them in which different bytes read as the same text. A valid signature's {@code webhook-id} is remembered for the whole window its timestamp is accepted in, so a
  * captured request cannot be sent again (E0210). Refused → HTTP 401, before the controller runs.
+ *
+ * <p>A pair bound to addresses ({@code gbm.trade.partner-addresses}, {@link PartnerAddresses}) is how a mall that
+ * cannot sign is authenticated: its unsigned request from a client address ({@code getRemoteAddr()}, which Spring
+ * Boot's forwarded-header handling sets behind a trusted proxy) outside them is refused exactly as an unsigned request
+ * of a pair that must sign; a valid signature is accepted from anywhere. The trial query ({@code
+ * query_group_buy_market_config}, which shows a user's open team and order) is held to the addresses too, but needs no
+ * signature of a pair that must sign trade requests (malls never signed it): its headers are checked only when its
+ * address alone would refuse it.
  */
 @Slf4j
-@ControllerAdvice(assignableTypes = MarketTradeController.class)
+@ControllerAdvice(assignableTypes = {MarketTradeController.class, MarketIndexController.class})
 public class PartnerSignatureCheck extends RequestBodyAdviceAdapter {
 
     private static final Set<Class<?>> SIGNED_BODIES = Set.of(
             LockMarketPayOrderRequestDTO.class,
             SettlementMarketPayOrderRequestDTO.class,
-            RefundMarketPayOrderRequestDTO.class);
+            RefundMarketPayOrderRequestDTO.class,
+            GoodsMarketRequestDTO.class);
     /** A timestamp is accepted from TOLERANCE before to TOLERANCE after it, so its id must be kept that long. */
     static final Duration REPLAY_WINDOW = WebhookSignature.TOLERANCE.multipliedBy(2);
 
@@ -69,7 +81,10 @@ public class PartnerSignatureCheck extends RequestBodyAdviceAdapter {
             Type targetType,
             Class<? extends HttpMessageConverter<?>> converterType)
             throws IOException {
-        if (!policy.anyRequired() && message.getHeaders().getFirst("webhook-signature") == null) {
+        boolean trial = targetType == GoodsMarketRequestDTO.class;
+        if (trial
+                ? !policy.addresses().any()
+                : !policy.anyRequired() && message.getHeaders().getFirst("webhook-signature") == null) {
             // Nothing can require a check: spare the lock/settle hot path a copy of the body.
             return message;
         }
@@ -88,6 +103,14 @@ public class PartnerSignatureCheck extends RequestBodyAdviceAdapter {
             MethodParameter parameter,
             Type targetType,
             Class<? extends HttpMessageConverter<?>> converterType) {
+        return check(body, message, clientAddress());
+    }
+
+    /**
+     * {@link #afterBodyRead} with the client address given: the lean trade edge ({@link TradeEdgeFilter}) runs before
+     * Spring's request context is set and passes its request's {@code getRemoteAddr()}.
+     */
+    public Object check(Object body, HttpInputMessage message, String clientAddress) {
         if (!(message instanceof RawBody raw) || body == null) {
             // No body object: Spring refuses the request as missing its body before the controller runs.
             return body;
@@ -97,8 +120,21 @@ public class PartnerSignatureCheck extends RequestBodyAdviceAdapter {
         String channel = RequestCheck.text("channel", sourceChannel[1], 16);
         HttpHeaders headers = raw.getHeaders();
         String signature = headers.getFirst("webhook-signature");
-        if (signature == null && !policy.required(source, channel)) {
+        boolean outside =
+                policy.addresses().bound(source, channel) && !policy.addresses().admits(source, channel, clientAddress);
+        boolean mustSign = outside || (!(body instanceof GoodsMarketRequestDTO) && policy.required(source, channel));
+        if (!mustSign && (signature == null || body instanceof GoodsMarketRequestDTO)) {
             return body;
+        }
+        if (signature == null && outside) {
+            log.warn(
+                    "trade request refused: unsigned from outside the pair's addresses client={} type={} source={} "
+                            + "channel={}",
+                    clientAddress,
+                    body.getClass().getSimpleName(),
+                    source,
+                    channel);
+            throw refused();
         }
         String id = headers.getFirst("webhook-id");
         boolean valid = id != null
@@ -116,11 +152,7 @@ public class PartnerSignatureCheck extends RequestBodyAdviceAdapter {
                     body.getClass().getSimpleName(),
                     source,
                     channel);
-            throw new SignatureRefusedException(
-                    ResponseCode.E0207,
-                    ResponseCode.E0207.getInfo()
-                            + ": sign the raw body with your source/channel secret (headers webhook-id, webhook-timestamp, "
-                            + "webhook-signature)");
+            throw refused();
         }
         if (!policy.seen().firstUse(source, channel, id, REPLAY_WINDOW)) {
             log.warn("trade request refused: replay of webhook-id={} source={} channel={}", id, source, channel);
@@ -132,12 +164,30 @@ public class PartnerSignatureCheck extends RequestBodyAdviceAdapter {
         return body;
     }
 
+    private static SignatureRefusedException refused() {
+        return new SignatureRefusedException(
+                ResponseCode.E0207,
+                ResponseCode.E0207.getInfo()
+                        + ": sign the raw body with your source/channel secret (headers webhook-id, webhook-timestamp, "
+                        + "webhook-signature)");
+    }
+
+    /** The client address of the request Spring is serving; null outside a request (refused by a bound pair). */
+    private static String clientAddress() {
+        return RequestContextHolder.getRequestAttributes() instanceof ServletRequestAttributes attributes
+                ? attributes.getRequest().getRemoteAddr()
+                : null;
+    }
+
     private static String[] sourceChannel(Object body) {
         if (body instanceof LockMarketPayOrderRequestDTO lock) {
             return new String[] {lock.getSource(), lock.getChannel()};
         }
         if (body instanceof SettlementMarketPayOrderRequestDTO settlement) {
             return new String[] {settlement.getSource(), settlement.getChannel()};
+        }
+        if (body instanceof GoodsMarketRequestDTO trial) {
+            return new String[] {trial.getSource(), trial.getChannel()};
         }
         RefundMarketPayOrderRequestDTO refund = (RefundMarketPayOrderRequestDTO) body;
         return new String[] {refund.getSource(), refund.getChannel()};

@@ -8,10 +8,14 @@ import java.util.function.Supplier;
 /**
  * Who must sign trade requests and with which secret: {@code requiredFor} gives the {@code source:channel} entries
  * or {@code *} in force (a live switch, #17, read on every request); {@code secretOf} gives a pair's secret (null when it has none); {@code seen} remembers signed
- * requests' ids across instances.
+ * requests' ids across instances; {@code addresses} binds pairs that cannot sign to where they call from (an unsigned
+ * request of such a pair from elsewhere is refused as an unsigned one of a pair that must sign).
  */
 public record PartnerSignaturePolicy(
-        Supplier<Set<String>> requiredFor, BiFunction<String, String, String> secretOf, SeenWebhookIds seen) {
+        Supplier<Set<String>> requiredFor,
+        BiFunction<String, String, String> secretOf,
+        SeenWebhookIds seen,
+        PartnerAddresses addresses) {
 
     public static final String ALL = "*";
 
@@ -20,8 +24,9 @@ public record PartnerSignaturePolicy(
         return required.contains(ALL) || required.contains(source + ":" + channel);
     }
 
+    /** True when some request may have to carry a signature: its body is then kept to be hashed. */
     boolean anyRequired() {
-        return !requiredFor.get().isEmpty();
+        return addresses.any() || !requiredFor.get().isEmpty();
     }
 
     /** Remembers the {@code webhook-id}s of accepted signed requests, shared by every instance. */

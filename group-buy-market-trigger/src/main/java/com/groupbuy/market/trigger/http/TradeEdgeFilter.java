@@ -41,7 +41,8 @@ import org.springframework.web.servlet.ModelAndView;
  * the domain's own work. Here each request runs exactly the steps that decide its answer, with the same parts:
  * <ol>
  *   <li>the body read by the same {@link StrictJsonReader}, between the same {@link PartnerSignatureCheck}'s
- *       {@code beforeBodyRead} and {@code afterBodyRead}, a missing body refused as Spring refuses it;</li>
+ *       {@code beforeBodyRead} and {@code check} (its {@code afterBodyRead}, given the request's client address:
+ *       Spring's request context is not set yet here), a missing body refused as Spring refuses it;</li>
  *   <li>the same {@link MarketTradeController} method;</li>
  *   <li>the envelope written with the application's ObjectMapper (the writer Spring's Jackson converter uses), as
  *       {@code application/json}, flushed as that converter flushes;</li>
@@ -198,7 +199,7 @@ public class TradeEdgeFilter extends HttpFilter {
             } else {
                 HttpInputMessage toRead = signatures.beforeBodyRead(message, parameter, type, StrictJsonReader.class);
                 body = reader.read(type, MarketTradeController.class, toRead);
-                body = signatures.afterBodyRead(body, toRead, parameter, type, StrictJsonReader.class);
+                body = signatures.check(body, toRead, request.getRemoteAddr());
             }
         } catch (IOException e) {
             throw new HttpMessageNotReadableException("I/O error while reading input message", e, message);

@@ -1,0 +1,172 @@
+package com.groupbuy.market.trigger.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.groupbuy.market.api.dto.GoodsMarketRequestDTO;
+import com.groupbuy.market.api.dto.LockMarketPayOrderRequestDTO;
+import com.groupbuy.market.api.dto.RefundMarketPayOrderRequestDTO;
+import com.groupbuy.market.api.dto.SettlementMarketPayOrderRequestDTO;
+import com.groupbuy.market.types.enums.ResponseCode;
+import com.groupbuy.market.types.security.WebhookSignature;
+import java.io.ByteArrayInputStream;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpInputMessage;
+
+/**
+ * Who is let through by the check, on the parsed source and channel: pair {@code free:c} neither signs nor is bound,
+ * {@code req:c} must sign, {@code bound:c} is bound to 10.0.0.0/8, {@code both:c} must sign and is bound.
+ */
+class PartnerSignatureCheckTest {
+
+    private static final String SECRET = "pair_secret";
+    private static final String INSIDE = "10.20.30.40";
+    private static final String OUTSIDE = "127.0.0.1";
+
+    private final PartnerSignatureCheck check = new PartnerSignatureCheck(
+            new PartnerSignaturePolicy(
+                    () -> Set.of("req:c", "both:c"),
+                    (source, channel) -> SECRET,
+                    (source, channel, id, window) -> true,
+                    PartnerAddresses.parse(Map.of(
+                            "bound", Map.of("c", List.of("10.0.0.0/8")),
+                            "both", Map.of("c", List.of("10.0.0.0/8"))))),
+            Clock.systemUTC());
+
+    private enum Sig {
+        NONE,
+        VALID,
+        WRONG
+    }
+
+    @Test
+    void tradeRequestsDecisionTable() {
+        Object[][] table = {
+            // pair, client, signature, accepted
+            {"free", OUTSIDE, Sig.NONE, true},
+            {"free", OUTSIDE, Sig.VALID, true},
+            {"free", OUTSIDE, Sig.WRONG, false},
+            {"req", INSIDE, Sig.NONE, false},
+            {"req", OUTSIDE, Sig.VALID, true},
+            {"bound", INSIDE, Sig.NONE, true},
+            {"bound", "::ffff:" + INSIDE, Sig.NONE, true},
+            {"bound", OUTSIDE, Sig.NONE, false},
+            {"bound", "::1", Sig.NONE, false},
+            {"bound", null, Sig.NONE, false},
+            {"bound", "not-an-address", Sig.NONE, false},
+            {"bound", OUTSIDE, Sig.VALID, true},
+            {"bound", OUTSIDE, Sig.WRONG, false},
+            {"bound", INSIDE, Sig.WRONG, false},
+            {"both", INSIDE, Sig.NONE, false},
+            {"both", OUTSIDE, Sig.VALID, true},
+        };
+        for (Object[] row : table) {
+            String pair = (String) row[0];
+            for (Object body : List.of(
+                    LockMarketPayOrderRequestDTO.builder()
+                            .source(pair)
+                            .channel("c")
+                            .build(),
+                    SettlementMarketPayOrderRequestDTO.builder()
+                            .source(pair)
+                            .channel("c")
+                            .build(),
+                    RefundMarketPayOrderRequestDTO.builder()
+                            .source(pair)
+                            .channel("c")
+                            .build())) {
+                assertDecision(body, (String) row[1], (Sig) row[2], (Boolean) row[3]);
+            }
+        }
+    }
+
+    /** The trial query never needed a signature; only a bound pair's address holds it, and then a signature frees it. */
+    @Test
+    void trialQueryDecisionTable() {
+        Object[][] table = {
+            {"free", OUTSIDE, Sig.NONE, true},
+            {"free", OUTSIDE, Sig.WRONG, true},
+            {"req", OUTSIDE, Sig.NONE, true},
+            {"req", OUTSIDE, Sig.WRONG, true},
+            {"bound", INSIDE, Sig.NONE, true},
+            {"bound", INSIDE, Sig.WRONG, true},
+            {"bound", OUTSIDE, Sig.NONE, false},
+            {"bound", OUTSIDE, Sig.WRONG, false},
+            {"bound", OUTSIDE, Sig.VALID, true},
+            {"both", INSIDE, Sig.NONE, true},
+            {"both", OUTSIDE, Sig.NONE, false},
+        };
+        for (Object[] row : table) {
+            Object body = GoodsMarketRequestDTO.builder()
+                    .source((String) row[0])
+                    .channel("c")
+                    .build();
+            assertDecision(body, (String) row[1], (Sig) row[2], (Boolean) row[3]);
+        }
+    }
+
+    @Test
+    void withNoPairBoundTheTrialQueryIsNotEvenCopied() throws Exception {
+        PartnerSignatureCheck unbound = new PartnerSignatureCheck(
+                new PartnerSignaturePolicy(
+                        () -> Set.of(PartnerSignaturePolicy.ALL),
+                        (source, channel) -> SECRET,
+                        (source, channel, id, window) -> true,
+                        PartnerAddresses.NONE),
+                Clock.systemUTC());
+        Message message = new Message(new HttpHeaders(), "{}".getBytes(StandardCharsets.UTF_8));
+
+        assertThat(unbound.beforeBodyRead(message, null, GoodsMarketRequestDTO.class, null))
+                .isSameAs(message);
+    }
+
+    private void assertDecision(Object body, String client, Sig sig, boolean accepted) {
+        byte[] json = ("{\"source\":\"" + body + "\"}").getBytes(StandardCharsets.UTF_8);
+        HttpHeaders headers = new HttpHeaders();
+        if (sig != Sig.NONE) {
+            String id = "req_" + UUID.randomUUID();
+            long now = Clock.systemUTC().instant().getEpochSecond();
+            headers.add("webhook-id", id);
+            headers.add("webhook-timestamp", Long.toString(now));
+            headers.add(
+                    "webhook-signature",
+                    WebhookSignature.sign(sig == Sig.VALID ? SECRET : "another_secret", id, now, json));
+        }
+        String row = body.getClass().getSimpleName() + " " + body + " from " + client + " " + sig;
+        try {
+            HttpInputMessage raw = check.beforeBodyRead(new Message(headers, json), null, body.getClass(), null);
+            if (accepted) {
+                assertThat(check.check(body, raw, client)).as(row).isSameAs(body);
+            } else {
+                assertThatThrownBy(() -> check.check(body, raw, client))
+                        .as(row)
+                        .isInstanceOfSatisfying(
+                                SignatureRefusedException.class,
+                                e -> assertThat(e.getCode()).isEqualTo(ResponseCode.E0207));
+            }
+        } catch (java.io.IOException e) {
+            throw new AssertionError(row, e);
+        }
+    }
+
+    private record Message(HttpHeaders headers, byte[] body) implements HttpInputMessage {
+
+        @Override
+        public InputStream getBody() {
+            return new ByteArrayInputStream(body);
+        }
+
+        @Override
+        public HttpHeaders getHeaders() {
+            return headers;
+        }
+    }
+}
