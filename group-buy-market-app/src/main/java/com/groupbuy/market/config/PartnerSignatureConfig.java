@@ -78,8 +78,7 @@ public class PartnerSignatureConfig {
                 .getSecrets()
                 .forEach((source, byChannel) -> byChannel.keySet().forEach(channel -> {
                     String pair = source + ":" + channel;
-                    if (!required.contains(PartnerSignaturePolicy.ALL)
-                            && !required.contains(pair)
+                    if (!PartnerSignaturePolicy.requires(required, source, channel)
                             && !addresses.bound(source, channel)) {
                         warnings.add("partner " + pair
                                 + " neither must sign (gbm.trade.signature.required-for) nor is bound to "

@@ -20,8 +20,12 @@ public record PartnerSignaturePolicy(
     public static final String ALL = "*";
 
     boolean required(String source, String channel) {
-        Set<String> required = requiredFor.get();
-        return required.contains(ALL) || required.contains(source + ":" + channel);
+        return requires(requiredFor.get(), source, channel);
+    }
+
+    /** True when these {@code source:channel} entries (or {@code *}) make the pair sign. */
+    public static boolean requires(Set<String> entries, String source, String channel) {
+        return entries.contains(ALL) || entries.contains(source + ":" + channel);
     }
 
     /** True when some request may have to carry a signature: its body is then kept to be hashed. */
