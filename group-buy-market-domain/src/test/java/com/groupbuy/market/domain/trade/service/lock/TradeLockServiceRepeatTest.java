@@ -65,7 +65,8 @@ class TradeLockServiceRepeatTest {
             new TradeIds(),
             new CloseCheckPolicy(false, null, Duration.ZERO, PaymentGrace.none()),
             taskId -> {},
-            null);
+            null,
+            NotifyTargets.allowed());
 
     @Test
     void aRepeatForOtherGoodsMeetingTheOutTradeNoKeyIsRefusedAndGivesItsNewTeamBack() {

@@ -59,7 +59,8 @@ class TradeLockServiceTakeLimitTest {
             new TradeIds(),
             new CloseCheckPolicy(false, null, Duration.ZERO, PaymentGrace.none()),
             taskId -> {},
-            null);
+            null,
+            NotifyTargets.allowed());
 
     /**
      * The limit was 3 and is now 2; the buyer holds take 3 (takes 1 and 2 refunded). Two locks with two out trade
