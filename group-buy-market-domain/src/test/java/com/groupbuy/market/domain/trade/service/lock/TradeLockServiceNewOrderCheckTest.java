@@ -3,7 +3,6 @@ package com.groupbuy.market.domain.trade.service.lock;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.groupbuy.market.domain.activity.model.entity.TrialBalanceEntity;
 import com.groupbuy.market.domain.trade.adapter.repository.ITradeRepository;
 import com.groupbuy.market.domain.trade.model.aggregate.LockOrderAggregate;
 import com.groupbuy.market.domain.trade.model.entity.LockOrderCommand;
@@ -12,15 +11,10 @@ import com.groupbuy.market.domain.trade.model.valobj.LockLookupVO;
 import com.groupbuy.market.domain.trade.model.valobj.NotifySettings;
 import com.groupbuy.market.domain.trade.model.valobj.OrderStatus;
 import com.groupbuy.market.domain.trade.model.valobj.PartnerOrderKey;
-import com.groupbuy.market.domain.trade.model.valobj.PaymentGrace;
-import com.groupbuy.market.domain.trade.service.timeout.CloseCheckPolicy;
 import com.groupbuy.market.types.enums.ResponseCode;
 import com.groupbuy.market.types.exception.AppException;
 import java.math.BigDecimal;
-import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -124,32 +118,15 @@ class TradeLockServiceNewOrderCheckTest {
     }
 
     private TradeLockService service(boolean mqEnabled) {
-        return new TradeLockService(
+        return LockServices.over(
                 product -> {
                     trials++;
-                    return TrialBalanceEntity.builder()
-                            .activityId(product.getActivityId())
-                            .goodsId(product.getGoodsId())
-                            .originalPrice(new BigDecimal("100.00"))
-                            .deductionPrice(new BigDecimal("20.00"))
-                            .payPrice(new BigDecimal("80.00"))
-                            .activityStartTime(NOW.minus(Duration.ofDays(1)))
-                            .activityEndTime(NOW.plus(Duration.ofDays(1)))
-                            .targetCount(3)
-                            .validTimeMinutes(15)
-                            .takeLimitCount(5)
-                            .visible(true)
-                            .enable(true)
-                            .build();
+                    return LockServices.trial(product, NOW, 5).build();
                 },
                 repository,
                 places,
-                Clock.fixed(NOW, ZoneOffset.UTC),
-                new TradeIds(),
-                new CloseCheckPolicy(false, null, Duration.ZERO, PaymentGrace.none()),
-                taskId -> {},
-                null,
-                NotifyTargets.check(mqEnabled, (host, source, channel) -> {
+                NOW,
+                LockServices.targets(mqEnabled, (host, source, channel) -> {
                     hostsAsked.add(host + " " + source + " " + channel);
                     return hostRefusal;
                 }));
@@ -176,16 +153,7 @@ class TradeLockServiceNewOrderCheckTest {
     }
 
     private static LockOrderCommand lock(String notifyType, String url) {
-        return LockOrderCommand.builder()
-                .userId("u1")
-                .activityId(7L)
-                .goodsId("g1")
-                .source("s01")
-                .channel("c01")
-                .outTradeNo("out-1")
-                .notifyType(notifyType)
-                .notifyUrl(url)
-                .build();
+        return LockServices.command().notifyType(notifyType).notifyUrl(url).build();
     }
 
     private static final class Repository implements ITradeRepository {
