@@ -1,5 +1,7 @@
 package com.groupbuy.market.config;
 
+import com.groupbuy.market.domain.trade.model.valobj.NotifyRoutes;
+import com.groupbuy.market.domain.trade.service.lock.NotifyTargetCheck;
 import com.groupbuy.market.infrastructure.gateway.NotifyUrls;
 import com.groupbuy.market.types.net.NotifyHostLookup;
 import com.groupbuy.market.types.net.NotifyUrlPolicy;
@@ -11,7 +13,8 @@ import org.springframework.context.annotation.Configuration;
 /**
  * Which callback targets partners may give us. Loopback is allowed outside prod so the built-in test receiver works
  * on one machine; the prod profile turns it off. A URL the callback client cannot parse is refused as well. A lock's
- * notifyUrl host is looked up through a bounded {@link NotifyHostLookup} ({@code gbm.notify.lock-lookup.*}).
+ * notifyUrl host is looked up through a bounded {@link NotifyHostLookup} ({@code gbm.notify.lock-lookup.*}), for a
+ * new order only ({@link NotifyTargetCheck}).
  */
 @Configuration
 public class NotifyUrlPolicyConfig {
@@ -35,6 +38,12 @@ public class NotifyUrlPolicyConfig {
                 properties.getMaxHosts(),
                 properties.getTtl(),
                 properties.getFailureTtl());
+    }
+
+    /** The callback target a new lock asks for: MQ while it is on here, an HTTP host whose addresses are public now. */
+    @Bean
+    public NotifyTargetCheck notifyTargetCheck(NotifyRoutes notifyRoutes, NotifyHostLookup notifyHostLookup) {
+        return new NotifyTargetCheck(notifyRoutes, notifyHostLookup::refusal);
     }
 
     /** The start is refused for a setting outside its bounds (docs/operations.md). */

@@ -16,14 +16,12 @@ import com.groupbuy.market.domain.trade.model.entity.RefundCommand;
 import com.groupbuy.market.domain.trade.model.entity.RefundResultEntity;
 import com.groupbuy.market.domain.trade.model.entity.SettleCommand;
 import com.groupbuy.market.domain.trade.model.entity.SettledOrderEntity;
-import com.groupbuy.market.domain.trade.model.valobj.NotifyRoutes;
 import com.groupbuy.market.domain.trade.service.guard.TradeRateGuard;
 import com.groupbuy.market.domain.trade.service.lock.TradeLockService;
 import com.groupbuy.market.domain.trade.service.refund.TradeRefundService;
 import com.groupbuy.market.domain.trade.service.settlement.TradeSettlementService;
 import com.groupbuy.market.types.enums.ResponseCode;
 import com.groupbuy.market.types.exception.AppException;
-import com.groupbuy.market.types.net.NotifyHostLookup;
 import com.groupbuy.market.types.net.NotifyUrlPolicy;
 import org.springframework.http.MediaType;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -43,8 +41,6 @@ public class MarketTradeController implements IMarketTradeService {
     private final TradeSettlementService settlementService;
     private final TradeRefundService refundService;
     private final NotifyUrlPolicy notifyUrlPolicy;
-    private final NotifyHostLookup notifyHosts;
-    private final NotifyRoutes notifyRoutes;
     private final TradeRateGuard rateGuard;
 
     public MarketTradeController(
@@ -52,15 +48,11 @@ public class MarketTradeController implements IMarketTradeService {
             TradeSettlementService settlementService,
             TradeRefundService refundService,
             NotifyUrlPolicy notifyUrlPolicy,
-            NotifyHostLookup notifyHosts,
-            NotifyRoutes notifyRoutes,
             TradeRateGuard rateGuard) {
         this.lockService = lockService;
         this.settlementService = settlementService;
         this.refundService = refundService;
         this.notifyUrlPolicy = notifyUrlPolicy;
-        this.notifyHosts = notifyHosts;
-        this.notifyRoutes = notifyRoutes;
         this.rateGuard = rateGuard;
     }
 
@@ -129,40 +121,14 @@ public class MarketTradeController implements IMarketTradeService {
                 .notifyUrl(notify.url())
                 .notifyMq(notify.mq())
                 .build();
-        if (notify.refusal() != null) {
-            return repeatOr(command, ResponseCode.E0203, notify.refusal());
-        }
 
-        // #17: within the partner's and the user's rate, else 0006 with nothing written.
+        // #17: within the partner's and the user's rate, else 0006 with nothing read or written. Before the lock: its
+        // new-order checks include the notifyUrl host's addresses, network work (on a bounded resolver pool, waited
+        // for a bounded time, the partner's share of it bounded) done only for a caller that passed the signature
+        // check and the rate guard. MQ switched off here (E0203) and a host refused now (E0204) are the lock's to
+        // decide: a repeat of a committed order is answered that order (TradeLockService#lock).
         rateGuard.admit("lock", command.getSource(), command.getChannel(), command.getUserId());
-        // The notifyUrl host's addresses last: a lookup is network work (on a bounded resolver pool, waited for a
-        // bounded time, the partner's share of it bounded) done only for a caller that passed the signature check and
-        // the rate guard.
-        if (notify.url() != null) {
-            String refusal = notifyHosts.refusal(
-                    NotifyUrlPolicy.hostOf(notify.url()), command.getSource(), command.getChannel());
-            if (refusal != null) {
-                // A host's answer can change between a lock and the mall's retry of it (a name server slow for a
-                // moment, a record moved, our lookups busy).
-                return repeatOr(command, ResponseCode.E0204, refusal);
-            }
-        }
         return locked(lockService.lock(command));
-    }
-
-    /**
-     * A lock refused on a check only a new order must pass, which can answer otherwise than when the order was locked
-     * (its notifyUrl host's addresses looked up now; MQ switched off on this instance): a retry of a lock we committed
-     * is answered its order, as every repeat is. Refused, the mall would drop an order that holds its buyer's place
-     * and take until the unpaid timeout. Only a refusal pays this read.
-     */
-    private Response<LockMarketPayOrderResponseDTO> repeatOr(
-            LockOrderCommand command, ResponseCode refusal, String info) {
-        MarketPayOrderEntity repeated = lockService.repeatOf(command);
-        if (repeated == null) {
-            throw new AppException(refusal, info);
-        }
-        return locked(repeated);
     }
 
     private static Response<LockMarketPayOrderResponseDTO> locked(MarketPayOrderEntity order) {
@@ -177,11 +143,7 @@ public class MarketTradeController implements IMarketTradeService {
     }
 
     /** How the team's partner is told: HTTP to a URL, or MQ on the notify exchange. */
-    private record NotifyChoice(String type, String url, String mq, String refusal) {
-        NotifyChoice(String type, String url, String mq) {
-            this(type, url, mq, null);
-        }
-    }
+    private record NotifyChoice(String type, String url, String mq) {}
 
     /**
      * Current malls send notifyConfigVO; older ones a flat notifyUrl, which means HTTP. MQ (the original platform's
@@ -199,12 +161,8 @@ public class MarketTradeController implements IMarketTradeService {
                 String mq = config.getNotifyMQ() == null || config.getNotifyMQ().isBlank()
                         ? null
                         : RequestCheck.text("notifyConfigVO.notifyMQ", config.getNotifyMQ(), 64);
-                // Refused (E0203) unless it repeats an order locked while MQ was on (see repeatOr).
-                return new NotifyChoice(
-                        NotifyTarget.MQ,
-                        null,
-                        mq,
-                        notifyRoutes.mqEnabled() ? null : "notify type MQ is switched off here; use HTTP");
+                // MQ switched off here: refused (E0203) unless it repeats an order (NotifyTargetCheck).
+                return new NotifyChoice(NotifyTarget.MQ, null, mq);
             }
             if (!"HTTP".equalsIgnoreCase(type)) {
                 throw new AppException(
@@ -217,7 +175,7 @@ public class MarketTradeController implements IMarketTradeService {
             throw new AppException(ResponseCode.ILLEGAL_PARAMETER, "illegal parameter: notifyUrl is required");
         }
         RequestCheck.storable("notifyUrl", url);
-        // The URL's form only; its host is resolved after the rate guard (lockMarketPayOrder).
+        // The URL's form only; its host is resolved for a new order, after the rate guard (NotifyTargetCheck).
         String refusal = notifyUrlPolicy.formRefusal(url);
         if (refusal != null) {
             throw new AppException(ResponseCode.E0204, refusal);

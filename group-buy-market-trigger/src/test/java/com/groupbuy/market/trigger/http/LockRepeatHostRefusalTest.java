@@ -20,6 +20,7 @@ import com.groupbuy.market.domain.trade.model.valobj.NotifySettings;
 import com.groupbuy.market.domain.trade.model.valobj.OrderStatus;
 import com.groupbuy.market.domain.trade.model.valobj.PaymentGrace;
 import com.groupbuy.market.domain.trade.service.guard.TradeRateGuard;
+import com.groupbuy.market.domain.trade.service.lock.NotifyTargetCheck;
 import com.groupbuy.market.domain.trade.service.lock.TradeIds;
 import com.groupbuy.market.domain.trade.service.lock.TradeLockService;
 import com.groupbuy.market.domain.trade.service.timeout.CloseCheckPolicy;
@@ -57,10 +58,14 @@ class LockRepeatHostRefusalTest {
             .build();
 
     private int newLocks;
+    private int reads;
+    private int hostLookups;
 
     /** mall.example now resolves to a private address, which no new lock may name. */
-    private final MarketTradeController controller =
-            controller(host -> new InetAddress[] {InetAddress.getByAddress(host, new byte[] {10, 0, 0, 7})});
+    private final MarketTradeController controller = controller(host -> {
+        hostLookups++;
+        return new InetAddress[] {InetAddress.getByAddress(host, new byte[] {10, 0, 0, 7})};
+    });
 
     @Test
     void aRetryOfACommittedLockIsAnsweredItsOrderWhenItsHostIsRefusedNow() {
@@ -71,6 +76,8 @@ class LockRepeatHostRefusalTest {
         assertThat(answer.getData().getTeamId()).isEqualTo("10000001");
         assertThat(answer.getData().getPayPrice()).isEqualByComparingTo("80.00");
         assertThat(newLocks).as("no new lock was tried").isZero();
+        assertThat(hostLookups).as("a repeat's host is not looked up").isZero();
+        assertThat(reads).as("the lock's own lookup only").isEqualTo(1);
     }
 
     @Test
@@ -124,7 +131,29 @@ class LockRepeatHostRefusalTest {
         assertThat(newLocks).isZero();
     }
 
+    @Test
+    void anMqLockOverItsRateIsRefused0006WithNothingReadWhileMqIsSwitchedOff() {
+        // The rate guard is what keeps a partner's flood from the database: its MQ locks on an instance with MQ off
+        // are refused 0006 like every other lock over the rate, before the lookup that would answer a repeat.
+        LiveSwitchesVO oneAnHour = mock(LiveSwitchesVO.class);
+        when(oneAnHour.userRate()).thenReturn(1);
+        TradeRateGuard limited = new TradeRateGuard(mock(ITradeRateLimiter.class), () -> oneAnHour);
+        committed = null;
+
+        assertThatThrownBy(() -> controller(host -> new InetAddress[0], limited).lockMarketPayOrder(mqLock()))
+                .isInstanceOfSatisfying(
+                        AppException.class,
+                        e -> assertThat(e.getCode()).isEqualTo(ResponseCode.RATE_LIMITER.getCode()));
+        assertThat(reads).as("nothing read").isZero();
+    }
+
     private MarketTradeController controller(NotifyHostLookup.Resolver resolver) {
+        // Every rate 0 (a mock's answer): no limit, no bucket asked.
+        return controller(
+                resolver, new TradeRateGuard(mock(ITradeRateLimiter.class), () -> mock(LiveSwitchesVO.class)));
+    }
+
+    private MarketTradeController controller(NotifyHostLookup.Resolver resolver, TradeRateGuard guard) {
         NotifyUrlPolicy policy = new NotifyUrlPolicy(false, false, url -> true);
         NotifyHostLookup hosts = new NotifyHostLookup(
                 policy, resolver, Duration.ofSeconds(1), 1, 1, 10, Duration.ZERO, Duration.ZERO, System::nanoTime);
@@ -138,19 +167,22 @@ class LockRepeatHostRefusalTest {
                 new TradeIds(),
                 new CloseCheckPolicy(false, null, Duration.ZERO, PaymentGrace.none()),
                 taskId -> {},
-                null);
-        // Every rate 0 (a mock's answer): no limit, no bucket asked.
-        TradeRateGuard unlimited = new TradeRateGuard(mock(ITradeRateLimiter.class), () -> mock(LiveSwitchesVO.class));
-        return new MarketTradeController(
-                locks, null, null, policy, hosts, new NotifyRoutes(false, Map.of(), (s, c) -> null), unlimited);
+                null,
+                new NotifyTargetCheck(new NotifyRoutes(false, Map.of(), (s, c) -> null), hosts::refusal));
+        return new MarketTradeController(locks, null, null, policy, guard);
     }
 
     /** The database as the retry finds it: the first attempt's order, when there is one; a new lock is never written. */
     private ITradeRepository orders() {
         ITradeRepository orders = mock(ITradeRepository.class);
-        when(orders.queryOrder(any())).thenAnswer(call -> committed);
-        when(orders.queryOrderAndLiveTakes(any(), any(), any()))
-                .thenAnswer(call -> new LockLookupVO(committed, 1, null));
+        when(orders.queryOrder(any())).thenAnswer(call -> {
+            reads++;
+            return committed;
+        });
+        when(orders.queryOrderAndLiveTakes(any(), any(), any())).thenAnswer(call -> {
+            reads++;
+            return new LockLookupVO(committed, 1, null);
+        });
         when(orders.lockOrder(any())).thenAnswer(call -> {
             newLocks++;
             throw new AssertionError("a new lock was written");

@@ -30,8 +30,9 @@ import org.springframework.stereotype.Service;
 
 /**
  * Lock: a buyer takes one place in a team. Same partner + same user + same out trade number answers the same order
- * (no second place; another partner's lock under the same user and number is an order of its own); otherwise the
- * trial prices it and checks the activity (through the partner's own goods → activity mapping), the filters check
+ * (no second place; another partner's lock under the same user and number is an order of its own), whatever the
+ * checks only a new order must pass would say now ({@link NotifyTargetCheck}); otherwise those checks run, the trial
+ * prices it and checks the activity (through the partner's own goods → activity mapping), the filters check
  * audience, take limit and team, Redis reserves the place atomically, and one transaction writes team and order. A
  * place reserved for a lock that does not commit is given back. The same transaction writes the lock's delayed close
  * checks (#15) to the outbox; they are handed to delivery after commit, and a broker that is down never fails a lock.
@@ -49,6 +50,7 @@ public class TradeLockService {
     private final CloseCheckPolicy closeChecks;
     private final INotifyDispatcher dispatcher;
     private final TeamPlaceReconciler placeReconciler;
+    private final NotifyTargetCheck notifyTargets;
 
     /** Draws of fresh ids before giving up; with 10^8 team ids even a crowded table needs a second draw rarely. */
     private static final int ID_DRAWS = 5;
@@ -61,8 +63,10 @@ public class TradeLockService {
             TradeIds ids,
             CloseCheckPolicy closeChecks,
             INotifyDispatcher dispatcher,
-            TeamPlaceReconciler placeReconciler) {
+            TeamPlaceReconciler placeReconciler,
+            NotifyTargetCheck notifyTargets) {
         this.placeReconciler = placeReconciler;
+        this.notifyTargets = notifyTargets;
         this.closeChecks = closeChecks;
         this.dispatcher = dispatcher;
         this.trialService = trialService;
@@ -80,28 +84,22 @@ public class TradeLockService {
             return sameOrderAgain(lookup.existing(), command);
         }
         try {
+            // A check only a new order must pass, asked after the lookup: a retry of a lock we committed is answered
+            // its order, as every repeat is, whatever its callback target's check says at this moment (refused, the
+            // mall would drop an order that holds its buyer's place and take until the unpaid timeout).
+            notifyTargets.admit(command);
             return lockNew(command, lookup);
         } catch (AppException e) {
             // A retry racing its own first attempt sees that attempt's effects (its take: limit reached or the same
-            // biz id; its place: the team row now full, E0005/E0006/E0008): the answer it is owed is the order the
-            // first attempt wrote, not a refusal. Only refusals pay this extra read.
+            // biz id; its place: the team row now full, E0005/E0006/E0008), or is refused its target after that
+            // attempt's check let it pass (E0203/E0204): the answer it is owed is the order the first attempt wrote,
+            // not a refusal. Only refusals pay this extra read.
             MarketPayOrderEntity winner = repository.queryOrder(command.orderKey());
             if (winner != null) {
                 return sameOrderAgain(winner, command);
             }
             throw e;
         }
-    }
-
-    /**
-     * The answer owed to a lock that repeats an order of its partner's (see {@link #sameOrderAgain}), or null when
-     * the partner has no order under this key. For a caller about to refuse the lock on a check only a new order must
-     * pass (the notifyUrl host's addresses, looked up at the moment): an order an earlier attempt committed is answered
-     * as every repeat is, never that refusal.
-     */
-    public MarketPayOrderEntity repeatOf(LockOrderCommand command) {
-        MarketPayOrderEntity existing = repository.queryOrder(command.orderKey());
-        return existing == null ? null : sameOrderAgain(existing, command);
     }
 
     private MarketPayOrderEntity lockNew(LockOrderCommand command, LockLookupVO lookup) {

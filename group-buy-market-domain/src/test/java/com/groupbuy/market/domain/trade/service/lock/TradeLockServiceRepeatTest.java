@@ -3,7 +3,6 @@ package com.groupbuy.market.domain.trade.service.lock;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.groupbuy.market.domain.activity.model.entity.TrialBalanceEntity;
 import com.groupbuy.market.domain.trade.adapter.repository.DuplicateOrderException;
 import com.groupbuy.market.domain.trade.adapter.repository.ITradeRepository;
 import com.groupbuy.market.domain.trade.model.aggregate.LockOrderAggregate;
@@ -12,15 +11,10 @@ import com.groupbuy.market.domain.trade.model.entity.LockedOrders;
 import com.groupbuy.market.domain.trade.model.entity.MarketPayOrderEntity;
 import com.groupbuy.market.domain.trade.model.valobj.LockLookupVO;
 import com.groupbuy.market.domain.trade.model.valobj.PartnerOrderKey;
-import com.groupbuy.market.domain.trade.model.valobj.PaymentGrace;
-import com.groupbuy.market.domain.trade.service.timeout.CloseCheckPolicy;
 import com.groupbuy.market.types.enums.ResponseCode;
 import com.groupbuy.market.types.exception.AppException;
 import java.math.BigDecimal;
-import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -39,33 +33,20 @@ class TradeLockServiceRepeatTest {
     private final InMemoryPlaces places = new InMemoryPlaces();
     private AppException trialRefusal;
 
-    private final TradeLockService service = new TradeLockService(
+    private final TradeLockService service = LockServices.over(
             product -> {
                 if (trialRefusal != null) {
                     throw trialRefusal;
                 }
-                return TrialBalanceEntity.builder()
-                        .activityId(product.getActivityId())
-                        .goodsId(product.getGoodsId())
+                return LockServices.trial(product, NOW, 1)
                         .originalPrice(new BigDecimal("300.00"))
-                        .deductionPrice(new BigDecimal("20.00"))
                         .payPrice(new BigDecimal("280.00"))
-                        .activityStartTime(NOW.minus(Duration.ofDays(1)))
-                        .activityEndTime(NOW.plus(Duration.ofDays(1)))
-                        .targetCount(3)
-                        .validTimeMinutes(15)
-                        .takeLimitCount(1)
-                        .visible(true)
-                        .enable(true)
                         .build();
             },
             repository,
             places,
-            Clock.fixed(NOW, ZoneOffset.UTC),
-            new TradeIds(),
-            new CloseCheckPolicy(false, null, Duration.ZERO, PaymentGrace.none()),
-            taskId -> {},
-            null);
+            NOW,
+            LockServices.allowedTargets());
 
     @Test
     void aRepeatForOtherGoodsMeetingTheOutTradeNoKeyIsRefusedAndGivesItsNewTeamBack() {
@@ -97,16 +78,7 @@ class TradeLockServiceRepeatTest {
     }
 
     private static LockOrderCommand lock(String goodsId) {
-        return LockOrderCommand.builder()
-                .userId("u1")
-                .activityId(7L)
-                .goodsId(goodsId)
-                .source("s01")
-                .channel("c01")
-                .outTradeNo("out-1")
-                .notifyType("HTTP")
-                .notifyUrl("https://mall.example/cb")
-                .build();
+        return LockServices.command().goodsId(goodsId).build();
     }
 
     /** The lookup ran before the racer committed (no order); every write then meets the racer's out trade number. */

@@ -3,7 +3,6 @@ package com.groupbuy.market.domain.trade.service.lock;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.groupbuy.market.domain.activity.model.entity.TrialBalanceEntity;
 import com.groupbuy.market.domain.trade.adapter.repository.DuplicateOrderException;
 import com.groupbuy.market.domain.trade.adapter.repository.ITradeRepository;
 import com.groupbuy.market.domain.trade.model.aggregate.LockOrderAggregate;
@@ -11,15 +10,9 @@ import com.groupbuy.market.domain.trade.model.entity.LockOrderCommand;
 import com.groupbuy.market.domain.trade.model.entity.MarketPayOrderEntity;
 import com.groupbuy.market.domain.trade.model.valobj.LockLookupVO;
 import com.groupbuy.market.domain.trade.model.valobj.PartnerOrderKey;
-import com.groupbuy.market.domain.trade.model.valobj.PaymentGrace;
-import com.groupbuy.market.domain.trade.service.timeout.CloseCheckPolicy;
 import com.groupbuy.market.types.enums.ResponseCode;
 import com.groupbuy.market.types.exception.AppException;
-import java.math.BigDecimal;
-import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
@@ -38,28 +31,12 @@ class TradeLockServiceTakeLimitTest {
     private final InMemoryPlaces places = new InMemoryPlaces();
     private int takeLimit;
 
-    private final TradeLockService service = new TradeLockService(
-            product -> TrialBalanceEntity.builder()
-                    .activityId(product.getActivityId())
-                    .goodsId(product.getGoodsId())
-                    .originalPrice(new BigDecimal("100.00"))
-                    .deductionPrice(new BigDecimal("20.00"))
-                    .payPrice(new BigDecimal("80.00"))
-                    .activityStartTime(NOW.minus(Duration.ofDays(1)))
-                    .activityEndTime(NOW.plus(Duration.ofDays(1)))
-                    .targetCount(3)
-                    .validTimeMinutes(15)
-                    .takeLimitCount(takeLimit)
-                    .visible(true)
-                    .enable(true)
-                    .build(),
+    private final TradeLockService service = LockServices.over(
+            product -> LockServices.trial(product, NOW, takeLimit).build(),
             repository,
             places,
-            Clock.fixed(NOW, ZoneOffset.UTC),
-            new TradeIds(),
-            new CloseCheckPolicy(false, null, Duration.ZERO, PaymentGrace.none()),
-            taskId -> {},
-            null);
+            NOW,
+            LockServices.allowedTargets());
 
     /**
      * The limit was 3 and is now 2; the buyer holds take 3 (takes 1 and 2 refunded). Two locks with two out trade
@@ -91,16 +68,7 @@ class TradeLockServiceTakeLimitTest {
     }
 
     private static LockOrderCommand lock(String outTradeNo) {
-        return LockOrderCommand.builder()
-                .userId("u1")
-                .activityId(7L)
-                .goodsId("g1")
-                .source("s01")
-                .channel("c01")
-                .outTradeNo(outTradeNo)
-                .notifyType("HTTP")
-                .notifyUrl("https://mall.example/cb")
-                .build();
+        return LockServices.command().outTradeNo(outTradeNo).build();
     }
 
     /** The lookup's count is as it read before the racer committed; later reads count what the database holds. */

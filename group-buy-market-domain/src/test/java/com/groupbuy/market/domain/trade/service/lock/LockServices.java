@@ -1,0 +1,82 @@
+package com.groupbuy.market.domain.trade.service.lock;
+
+import com.groupbuy.market.domain.activity.model.entity.MarketProductEntity;
+import com.groupbuy.market.domain.activity.model.entity.TrialBalanceEntity;
+import com.groupbuy.market.domain.activity.service.IIndexGroupBuyMarketService;
+import com.groupbuy.market.domain.trade.adapter.port.INotifyHostCheck;
+import com.groupbuy.market.domain.trade.adapter.port.ITeamPlaceReservation;
+import com.groupbuy.market.domain.trade.adapter.repository.ITradeRepository;
+import com.groupbuy.market.domain.trade.model.entity.LockOrderCommand;
+import com.groupbuy.market.domain.trade.model.valobj.NotifyRoutes;
+import com.groupbuy.market.domain.trade.model.valobj.PaymentGrace;
+import com.groupbuy.market.domain.trade.service.timeout.CloseCheckPolicy;
+import java.math.BigDecimal;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.Map;
+
+/** The lock service over a test's ports at a fixed time, the trial it prices with, and its notify target checks. */
+final class LockServices {
+
+    private LockServices() {}
+
+    /** No close checks, no place reconciler. */
+    static TradeLockService over(
+            IIndexGroupBuyMarketService trials,
+            ITradeRepository repository,
+            ITeamPlaceReservation places,
+            Instant now,
+            NotifyTargetCheck notifyTargets) {
+        return new TradeLockService(
+                trials,
+                repository,
+                places,
+                Clock.fixed(now, ZoneOffset.UTC),
+                new TradeIds(),
+                new CloseCheckPolicy(false, null, Duration.ZERO, PaymentGrace.none()),
+                taskId -> {},
+                null,
+                notifyTargets);
+    }
+
+    /** The product priced 100.00 less 20.00, a team of 3 for 15 minutes, the activity open a day either side of now. */
+    static TrialBalanceEntity.TrialBalanceEntityBuilder trial(MarketProductEntity product, Instant now, int takeLimit) {
+        return TrialBalanceEntity.builder()
+                .activityId(product.getActivityId())
+                .goodsId(product.getGoodsId())
+                .originalPrice(new BigDecimal("100.00"))
+                .deductionPrice(new BigDecimal("20.00"))
+                .payPrice(new BigDecimal("80.00"))
+                .activityStartTime(now.minus(Duration.ofDays(1)))
+                .activityEndTime(now.plus(Duration.ofDays(1)))
+                .targetCount(3)
+                .validTimeMinutes(15)
+                .takeLimitCount(takeLimit)
+                .visible(true)
+                .enable(true);
+    }
+
+    /** User u1 of s01/c01 locks goods g1 in activity 7 as out-1, to be called back at https://mall.example/cb. */
+    static LockOrderCommand.LockOrderCommandBuilder command() {
+        return LockOrderCommand.builder()
+                .userId("u1")
+                .activityId(7L)
+                .goodsId("g1")
+                .source("s01")
+                .channel("c01")
+                .outTradeNo("out-1")
+                .notifyType("HTTP")
+                .notifyUrl("https://mall.example/cb");
+    }
+
+    /** MQ on, every host allowed. */
+    static NotifyTargetCheck allowedTargets() {
+        return targets(true, (host, source, channel) -> null);
+    }
+
+    static NotifyTargetCheck targets(boolean mqEnabled, INotifyHostCheck hosts) {
+        return new NotifyTargetCheck(new NotifyRoutes(mqEnabled, Map.of(), (source, channel) -> null), hosts);
+    }
+}
