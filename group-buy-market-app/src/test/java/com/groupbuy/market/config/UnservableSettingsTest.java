@@ -58,6 +58,9 @@ import org.springframework.validation.beanvalidation.LocalValidatorFactoryBean;
  * close checks' bundles (a negative pause failed in the consumer at each failed attempt; failed on main). And the
  * group commits' batch, wait and writers and the tag rebuild's lease (zero: no claim Redis takes, no rebuild). And the
  * executor's registry interval (past 90 s the console dropped us between beats), now bound instead of read by name.
+ * And the in-process caches' TTLs, {@code gbm.market.config-cache-ttl} and {@code gbm.tag.user-index-cache-ttl}, read
+ * by {@code @Value} in the infrastructure module (zero cached nothing, a negative one failed inside Guava, 100 days kept
+ * an old price that long; failed on main: every value started).
  */
 class UnservableSettingsTest {
 
@@ -121,7 +124,9 @@ class UnservableSettingsTest {
                         "gbm.tag.rebuild-lease=1m",
                         "gbm.xxl-job.registry-interval=1s",
                         "gbm.xxl-job.max-connections=1",
-                        "gbm.market.config-load-threads=64")
+                        "gbm.market.config-load-threads=64",
+                        "gbm.market.config-cache-ttl=1s",
+                        "gbm.tag.user-index-cache-ttl=1h")
                 .run(started -> assertThat(started).hasNotFailed());
         context.withPropertyValues(
                         "gbm.mq.declare-retry=1h",
@@ -177,7 +182,9 @@ class UnservableSettingsTest {
                         "gbm.settlement.group-commit.max-wait=1s",
                         "gbm.tag.rebuild-lease=1d",
                         "gbm.xxl-job.registry-interval=60s",
-                        "gbm.market.config-load-threads=1")
+                        "gbm.market.config-load-threads=1",
+                        "gbm.market.config-cache-ttl=1h",
+                        "gbm.tag.user-index-cache-ttl=1s")
                 .run(started -> assertThat(started).hasNotFailed());
     }
 
@@ -299,7 +306,16 @@ class UnservableSettingsTest {
             {"gbm.xxl-job.registry-interval=2m", "shorter than or equal to 60 seconds"},
             {"gbm.xxl-job.max-connections=0", "greater than or equal to 1"},
             {"gbm.market.config-load-threads=0", "greater than or equal to 1"},
-            {"gbm.market.config-load-threads=65", "less than or equal to 64"}
+            {"gbm.market.config-load-threads=65", "less than or equal to 64"},
+            {"gbm.market.config-cache-ttl=0s", "longer than or equal to 1 second"},
+            {"gbm.market.config-cache-ttl=-30s", "longer than or equal to 1 second"},
+            {"gbm.market.config-cache-ttl=30", "longer than or equal to 1 second"},
+            {"gbm.market.config-cache-ttl=2h", "shorter than or equal to 1 hour"},
+            {"gbm.market.config-cache-ttl=100d", "shorter than or equal to 1 hour"},
+            {"gbm.tag.user-index-cache-ttl=0s", "longer than or equal to 1 second"},
+            {"gbm.tag.user-index-cache-ttl=-1s", "longer than or equal to 1 second"},
+            {"gbm.tag.user-index-cache-ttl=30", "longer than or equal to 1 second"},
+            {"gbm.tag.user-index-cache-ttl=100d", "shorter than or equal to 1 hour"}
         };
         // Every case is tried and every one the start does not refuse so is reported, not only the first.
         Map<String, List<String>> expected = new LinkedHashMap<>();
