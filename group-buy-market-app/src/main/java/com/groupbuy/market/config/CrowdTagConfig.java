@@ -6,6 +6,7 @@ import com.groupbuy.market.domain.tag.adapter.repository.IUserBitIndexRepository
 import com.groupbuy.market.domain.tag.service.CrowdTagImportService;
 import com.groupbuy.market.domain.tag.service.TagBitmapRepair;
 import com.groupbuy.market.types.progress.ProgressBoard;
+import java.time.Duration;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -17,6 +18,12 @@ import org.springframework.context.annotation.Configuration;
 /** The crowd-tag import use case with its configured page size. */
 @Configuration
 public class CrowdTagConfig {
+
+    /** {@code gbm.tag.user-index-cache-ttl}, bound and checked, for the user bit index repository. */
+    @Bean
+    public Duration userIndexCacheTtl(CrowdTagProperties properties) {
+        return properties.getUserIndexCacheTtl();
+    }
 
     @Bean
     public CrowdTagImportService crowdTagImportService(

@@ -28,4 +28,15 @@ public class CrowdTagProperties {
     @DurationMin(minutes = 1)
     @DurationMax(days = 1)
     private Duration rebuildLease = Duration.ofMinutes(10);
+
+    /**
+     * How long the user bit index keeps what it read in-process: a position (which never changes) and "no position
+     * yet" (which an import on another instance may end: such a user is a member there within it). 1 s to 1 h (else
+     * the start is refused): it was read by {@code @Value} unbounded, so zero kept nothing (every trial of a tagged
+     * activity read the table), a negative one stopped the start inside Guava without naming the setting, and a
+     * slipped unit ({@code 30d}) left newly tagged users non-members on other instances that long.
+     */
+    @DurationMin(seconds = 1)
+    @DurationMax(hours = 1)
+    private Duration userIndexCacheTtl = Duration.ofSeconds(30);
 }

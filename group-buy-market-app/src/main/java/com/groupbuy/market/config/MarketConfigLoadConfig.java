@@ -1,5 +1,6 @@
 package com.groupbuy.market.config;
 
+import java.time.Duration;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -15,6 +16,12 @@ import org.springframework.context.annotation.Configuration;
  */
 @Configuration
 public class MarketConfigLoadConfig {
+
+    /** {@code gbm.market.config-cache-ttl}, bound and checked, for the market configuration repository. */
+    @Bean
+    public Duration marketConfigCacheTtl(MarketConfigLoadProperties properties) {
+        return properties.getConfigCacheTtl();
+    }
 
     @Bean(destroyMethod = "shutdown")
     public ExecutorService marketConfigLoadExecutor(MarketConfigLoadProperties properties) {

@@ -2,14 +2,18 @@ package com.groupbuy.market.config;
 
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
+import java.time.Duration;
 import lombok.Getter;
 import lombok.Setter;
+import org.hibernate.validator.constraints.time.DurationMax;
+import org.hibernate.validator.constraints.time.DurationMin;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.validation.annotation.Validated;
 
 /**
- * The pool loading uncached market configuration ({@code gbm.market.config-load-threads}). The cache's TTL, {@code
- * gbm.market.config-cache-ttl}, is read by the repository in the infrastructure module.
+ * The in-process cache of market configuration: how long a row is kept ({@code gbm.market.config-cache-ttl}, given to
+ * the infrastructure module's repository as the {@code marketConfigCacheTtl} bean) and the pool loading uncached rows
+ * ({@code gbm.market.config-load-threads}).
  */
 @Getter
 @Setter
@@ -26,4 +30,15 @@ public class MarketConfigLoadProperties {
     @Min(1)
     @Max(64)
     private int configLoadThreads = 4;
+
+    /**
+     * How long activity, discount and goods rows (and rows found absent) are kept in-process: a change in the tables is
+     * seen within it. 1 s to 1 h (else the start is refused): it was read by {@code @Value} unbounded, so zero kept
+     * nothing (every trial and lock read the tables again), a negative one stopped the start inside Guava without
+     * naming the setting, and a slipped unit ({@code 30d}) kept an abandoned activity or an old price that long (no
+     * endpoint empties the cache).
+     */
+    @DurationMin(seconds = 1)
+    @DurationMax(hours = 1)
+    private Duration configCacheTtl = Duration.ofSeconds(30);
 }

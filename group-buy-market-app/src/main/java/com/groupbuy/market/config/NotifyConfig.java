@@ -239,11 +239,8 @@ public class NotifyConfig {
     }
 
     /**
-     * #19: writes the after-commit deliveries' outcomes a page at a time. Its window must stay far below the lease: a
-     * callback is sent only while its send window fits in the lease, so its outcome may reach the recorder close to the
-     * lease's end, and a record that lands after the lease ended (and another claimant took the task) is refused by the
-     * fencing token and the task sent again. A hundredth of the lease (600 ms of the default 60 s; the default window is
-     * 20 ms) keeps the delay the recorder adds negligible against that margin.
+     * #19: writes the after-commit deliveries' outcomes a page at a time. Its window stays far below the lease
+     * (bound with the settings, {@link NotifyProperties.RecordWindowWithinLease}).
      */
     @Bean
     @ConditionalOnProperty(name = "gbm.notify.record-together", havingValue = "true", matchIfMissing = true)
@@ -252,10 +249,6 @@ public class NotifyConfig {
             ExecutorService notifyRecordExecutor,
             NotifyProperties properties,
             MeterRegistry meters) {
-        if (properties.getRecordWindow().compareTo(properties.getLease().dividedBy(100)) > 0) {
-            throw new IllegalStateException("gbm.notify.record-window " + properties.getRecordWindow()
-                    + " must be at most a hundredth of gbm.notify.lease " + properties.getLease());
-        }
         return new NotifyAttemptRecorder(
                 dueCallbackDeliveryService::recordAttempts,
                 notifyRecordExecutor,

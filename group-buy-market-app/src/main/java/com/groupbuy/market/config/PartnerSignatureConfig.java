@@ -5,11 +5,9 @@ import com.groupbuy.market.infrastructure.redis.FirstUseMarks;
 import com.groupbuy.market.trigger.http.PartnerAddresses;
 import com.groupbuy.market.trigger.http.PartnerSignaturePolicy;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.stream.Collectors;
 import lombok.extern.slf4j.Slf4j;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.context.annotation.Bean;
@@ -38,7 +36,14 @@ public class PartnerSignatureConfig {
             LiveSwitchService switches,
             Environment environment) {
         PartnerAddresses addresses = partnerAddresses(environment);
-        unauthenticatedPairs(environment, notifyProperties, addresses).forEach(log::warn);
+        // The switch in force at start: LiveSwitchService read the stored value (an operator's change through the
+        // admin API) over the configured default when it was made, before this bean.
+        unauthenticatedPairs(
+                        environment,
+                        notifyProperties,
+                        addresses,
+                        switches.current().signatureRequiredFor())
+                .forEach(log::warn);
         return new PartnerSignaturePolicy(
                 () -> switches.current().signatureRequiredFor(),
                 notifyProperties::secretOf,
@@ -59,21 +64,22 @@ public class PartnerSignatureConfig {
     }
 
     /**
-     * On prod, one warning per pair with a callback secret that neither must sign (configured
-     * {@code gbm.trade.signature.required-for}) nor is bound to addresses: any caller that reaches the port can act as
-     * it. Not a refusal: deployments running so keep starting.
+     * On prod, one warning per pair with a callback secret that neither must sign ({@code required}: the live switch
+     * {@code signatureRequiredFor} in force at start, the stored value over {@code gbm.trade.signature.required-for})
+     * nor is bound to addresses: any caller that reaches the port can act as it. Not a refusal: deployments running so
+     * keep starting. It judged the configured {@code required-for}, so a pair an operator had stopped requiring
+     * through the admin API was not named, and one the stored switch required was. A change after the start is not
+     * judged again (the switch's own audit row and WARN record it).
      */
     static List<String> unauthenticatedPairs(
-            Environment environment, NotifyProperties notifyProperties, PartnerAddresses addresses) {
+            Environment environment,
+            NotifyProperties notifyProperties,
+            PartnerAddresses addresses,
+            Set<String> required) {
         List<String> warnings = new ArrayList<>();
         if (!environment.acceptsProfiles(Profiles.of("prod"))) {
             return warnings;
         }
-        Set<String> required = Arrays.stream(environment
-                        .getProperty("gbm.trade.signature.required-for", "")
-                        .split(","))
-                .map(String::trim)
-                .collect(Collectors.toSet());
         notifyProperties
                 .getSecrets()
                 .forEach((source, byChannel) -> byChannel.keySet().forEach(channel -> {
@@ -81,10 +87,9 @@ public class PartnerSignatureConfig {
                     if (!PartnerSignaturePolicy.requires(required, source, channel)
                             && !addresses.bound(source, channel)) {
                         warnings.add("partner " + pair
-                                + " neither must sign (gbm.trade.signature.required-for) nor is bound to "
-                                + "addresses (" + ADDRESSES + "." + source + "." + channel
-                                + "): any caller that reaches the "
-                                + "port can act as it");
+                                + " neither must sign (live switch signatureRequiredFor, default "
+                                + "gbm.trade.signature.required-for) nor is bound to addresses (" + ADDRESSES + "."
+                                + source + "." + channel + "): any caller that reaches the port can act as it");
                     }
                 }));
         return warnings;

@@ -58,6 +58,11 @@ import org.springframework.validation.beanvalidation.LocalValidatorFactoryBean;
  * close checks' bundles (a negative pause failed in the consumer at each failed attempt; failed on main). And the
  * group commits' batch, wait and writers and the tag rebuild's lease (zero: no claim Redis takes, no rebuild). And the
  * executor's registry interval (past 90 s the console dropped us between beats), now bound instead of read by name.
+ * And the in-process caches' TTLs, {@code gbm.market.config-cache-ttl} and {@code gbm.tag.user-index-cache-ttl}, read
+ * by {@code @Value} in the infrastructure module (zero cached nothing, a negative one failed inside Guava, 100 days kept
+ * an old price that long; failed on main: every value started). And {@code gbm.notify.lease} past an hour (a dead
+ * instance's callbacks waited that long) and a negative {@code gbm.notify.record-window} (failed inside the recorder
+ * unnamed; failed on main: both started).
  */
 class UnservableSettingsTest {
 
@@ -121,7 +126,11 @@ class UnservableSettingsTest {
                         "gbm.tag.rebuild-lease=1m",
                         "gbm.xxl-job.registry-interval=1s",
                         "gbm.xxl-job.max-connections=1",
-                        "gbm.market.config-load-threads=64")
+                        "gbm.market.config-load-threads=64",
+                        "gbm.market.config-cache-ttl=1s",
+                        "gbm.tag.user-index-cache-ttl=1h",
+                        "gbm.notify.lease=1h",
+                        "gbm.notify.record-window=0s")
                 .run(started -> assertThat(started).hasNotFailed());
         context.withPropertyValues(
                         "gbm.mq.declare-retry=1h",
@@ -177,7 +186,9 @@ class UnservableSettingsTest {
                         "gbm.settlement.group-commit.max-wait=1s",
                         "gbm.tag.rebuild-lease=1d",
                         "gbm.xxl-job.registry-interval=60s",
-                        "gbm.market.config-load-threads=1")
+                        "gbm.market.config-load-threads=1",
+                        "gbm.market.config-cache-ttl=1h",
+                        "gbm.tag.user-index-cache-ttl=1s")
                 .run(started -> assertThat(started).hasNotFailed());
     }
 
@@ -299,7 +310,21 @@ class UnservableSettingsTest {
             {"gbm.xxl-job.registry-interval=2m", "shorter than or equal to 60 seconds"},
             {"gbm.xxl-job.max-connections=0", "greater than or equal to 1"},
             {"gbm.market.config-load-threads=0", "greater than or equal to 1"},
-            {"gbm.market.config-load-threads=65", "less than or equal to 64"}
+            {"gbm.market.config-load-threads=65", "less than or equal to 64"},
+            {"gbm.market.config-cache-ttl=0s", "longer than or equal to 1 second"},
+            {"gbm.market.config-cache-ttl=-30s", "longer than or equal to 1 second"},
+            {"gbm.market.config-cache-ttl=30", "longer than or equal to 1 second"},
+            {"gbm.market.config-cache-ttl=2h", "shorter than or equal to 1 hour"},
+            {"gbm.market.config-cache-ttl=100d", "shorter than or equal to 1 hour"},
+            {"gbm.tag.user-index-cache-ttl=0s", "longer than or equal to 1 second"},
+            {"gbm.tag.user-index-cache-ttl=-1s", "longer than or equal to 1 second"},
+            {"gbm.tag.user-index-cache-ttl=30", "longer than or equal to 1 second"},
+            {"gbm.tag.user-index-cache-ttl=100d", "shorter than or equal to 1 hour"},
+            {"gbm.notify.lease=2h", "shorter than or equal to 1 hour"},
+            {"gbm.notify.lease=100d", "shorter than or equal to 1 hour"},
+            {"gbm.notify.record-window=-1ms", "zero or positive"},
+            {"gbm.notify.record-window=601ms", "at most a hundredth of gbm.notify.lease (PT0.6S)"},
+            {"gbm.notify.record-window=1s", "at most a hundredth of gbm.notify.lease (PT0.6S)"}
         };
         // Every case is tried and every one the start does not refuse so is reported, not only the first.
         Map<String, List<String>> expected = new LinkedHashMap<>();
@@ -325,6 +350,32 @@ class UnservableSettingsTest {
         assertThatThrownBy(() -> deliveryService(notify, Duration.ofSeconds(2)))
                 .hasMessageContaining("gbm.notify.lease must be at least one MQ batch's window,"
                         + " gbm.mq.confirm-timeout + spring.rabbitmq.connection-timeout (PT7S), got PT6S");
+    }
+
+    /**
+     * {@code gbm.notify.record-window} is at most a hundredth of the lease while outcomes are recorded together, refused
+     * as a bound naming the setting (it was a hand check in NotifyConfig, outside the binding: failed on main, every
+     * window below bound), and free when nothing is recorded together, as before.
+     */
+    @Test
+    void theRecordWindowIsAtMostAHundredthOfTheLeaseWhileRecordedTogether() {
+        assertThat(refusalsOf(binder("gbm.notify.lease", "10s", "gbm.notify.record-window", "100ms")))
+                .isEmpty();
+        assertThat(refusalsOf(binder("gbm.notify.lease", "10s", "gbm.notify.record-window", "101ms")))
+                .containsExactly("gbm.notify.record-window: must be at most a hundredth of gbm.notify.lease (PT0.1S)");
+        assertThat(refusalsOf(binder(
+                        "gbm.notify.lease", "10s",
+                        "gbm.notify.record-window", "5s",
+                        "gbm.notify.record-together", "false")))
+                .isEmpty();
+    }
+
+    private static Binder binder(String... settings) {
+        Map<String, String> values = new LinkedHashMap<>();
+        for (int i = 0; i < settings.length; i += 2) {
+            values.put(settings[i], settings[i + 1]);
+        }
+        return new Binder(new MapConfigurationPropertySource(values));
     }
 
     /**

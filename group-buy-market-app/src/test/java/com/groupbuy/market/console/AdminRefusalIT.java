@@ -134,6 +134,12 @@ class AdminRefusalIT {
             {"/api/v1/gbm/admin/notify/tasks/deliver-now?host=mall-x.example&host=mall-y.example", "'host' is given"},
             {"/api/v1/gbm/admin/notify/tasks/deliver-now?all=true&Host=mall-x.example", "'Host' is not a parameter"},
             {"/api/v1/gbm/admin/tag-imports/no-such-batch/run?force=true", "'force' is not a parameter"},
+            // A boolean is true or false exactly: Spring read on/yes/1 (any case) as true and moved every waiting
+            // retry.
+            {"/api/v1/gbm/admin/notify/tasks/deliver-now?all=on", "all has the wrong type"},
+            {"/api/v1/gbm/admin/notify/tasks/deliver-now?all=1", "all has the wrong type"},
+            {"/api/v1/gbm/admin/notify/tasks/deliver-now?all=YES", "all has the wrong type"},
+            {"/api/v1/gbm/admin/notify/tasks/deliver-now?all=TRUE", "all has the wrong type"},
         };
         for (String[] call : calls) {
             assertParameterRefused(admin.call("POST", call[0]).token(TOKEN).send(), call[0], call[1]);
@@ -170,6 +176,12 @@ class AdminRefusalIT {
                 .path("data");
         assertThat(board.isArray()).isTrue();
         assertThat(board).isEmpty();
+        // A listing's boolean is read as strictly (Spring read all=off as false, all=1 as true).
+        for (String listing : new String[] {
+            "/api/v1/gbm/admin/mq/consumption-records?all=1", "/api/v1/gbm/admin/console/activities/1/teams?all=off"
+        }) {
+            assertParameterRefused(admin.get(listing).token(TOKEN).send(), listing, "all has the wrong type");
+        }
         // Listings stay lenient, and the actions take the parameters they declare.
         assertThat(admin.get("/api/v1/gbm/admin/notify/tasks?Status=3&status=3&status=1")
                         .token(TOKEN)

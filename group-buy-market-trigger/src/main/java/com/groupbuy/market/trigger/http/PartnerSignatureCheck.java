@@ -122,19 +122,24 @@ public class PartnerSignatureCheck extends RequestBodyAdviceAdapter {
         String signature = headers.getFirst("webhook-signature");
         boolean outside =
                 policy.addresses().bound(source, channel) && !policy.addresses().admits(source, channel, clientAddress);
-        boolean mustSign = outside || (!(body instanceof GoodsMarketRequestDTO) && policy.required(source, channel));
-        if (!mustSign && (signature == null || body instanceof GoodsMarketRequestDTO)) {
-            return body;
-        }
-        if (signature == null && outside) {
-            log.warn(
-                    "trade request refused: unsigned from outside the pair's addresses client={} type={} source={} "
-                            + "channel={}",
-                    clientAddress,
-                    body.getClass().getSimpleName(),
-                    source,
-                    channel);
-            throw refused();
+        boolean trial = body instanceof GoodsMarketRequestDTO;
+        switch (decide(trial, outside, !trial && policy.required(source, channel), signature != null)) {
+            case ACCEPT -> {
+                return body;
+            }
+            case REFUSE_OUTSIDE -> {
+                log.warn(
+                        "trade request refused: unsigned from outside the pair's addresses client={} type={} source={} "
+                                + "channel={}",
+                        clientAddress,
+                        body.getClass().getSimpleName(),
+                        source,
+                        channel);
+                throw refused();
+            }
+            case VERIFY -> {
+                // Below: a valid signature, then a webhook-id not seen before.
+            }
         }
         String id = headers.getFirst("webhook-id");
         boolean valid = id != null
@@ -162,6 +167,33 @@ public class PartnerSignatureCheck extends RequestBodyAdviceAdapter {
                             + ": every request needs a new webhook-id; a retry is signed again with a fresh one");
         }
         return body;
+    }
+
+    /** What a request must show before it is let through. */
+    enum Decision {
+        /** Nothing: let through as it is. */
+        ACCEPT,
+        /** Unsigned from outside its pair's addresses: refused. */
+        REFUSE_OUTSIDE,
+        /** A valid, fresh signature (missing: refused). */
+        VERIFY
+    }
+
+    /**
+     * The whole rule, on four facts: whether the request is the trial query, whether it comes from outside its pair's
+     * addresses (bound and not admitted), whether its pair must sign trade requests, whether it carries a signature. From
+     * outside a bound pair's addresses only a valid signature lets anything through. Otherwise the trial query needs
+     * nothing (malls never signed it; its headers are not even read), and a trade request needs a valid signature when
+     * its pair must sign or when it carries one (a signature sent is always checked).
+     */
+    static Decision decide(boolean trial, boolean outside, boolean required, boolean signed) {
+        if (outside) {
+            return signed ? Decision.VERIFY : Decision.REFUSE_OUTSIDE;
+        }
+        if (trial) {
+            return Decision.ACCEPT;
+        }
+        return required || signed ? Decision.VERIFY : Decision.ACCEPT;
     }
 
     private static SignatureRefusedException refused() {

@@ -2,9 +2,6 @@ package com.groupbuy.market.trigger.http;
 
 import java.beans.PropertyEditorSupport;
 import org.springframework.beans.PropertyEditorRegistry;
-import org.springframework.web.bind.WebDataBinder;
-import org.springframework.web.bind.annotation.ControllerAdvice;
-import org.springframework.web.bind.annotation.InitBinder;
 
 /**
  * Numeric query parameters, path variables and headers ({@code long}/{@code Long}, {@code int}/{@code Integer}) are
@@ -16,15 +13,12 @@ import org.springframework.web.bind.annotation.InitBinder;
  * given" (a default applies, or null), as before.
  *
  * <p>Custom editors, not converters: when a conversion-service converter refuses, Spring's binder falls back to its
- * default (lenient) number editor; a custom editor is asked alone.
+ * default (lenient) number editor; a custom editor is asked alone. Put on every controller's binder by {@link
+ * StrictRequestValues}.
  */
-@ControllerAdvice
-public class StrictNumbers {
+public final class StrictNumbers {
 
-    @InitBinder
-    public void strictNumbers(WebDataBinder binder) {
-        register(binder);
-    }
+    private StrictNumbers() {}
 
     /** Puts the strict editors for {@code long}, {@code Long}, {@code int} and {@code Integer} on this registry. */
     public static void register(PropertyEditorRegistry registry) {

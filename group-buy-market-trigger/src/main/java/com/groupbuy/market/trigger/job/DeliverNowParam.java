@@ -1,6 +1,7 @@
 package com.groupbuy.market.trigger.job;
 
 import com.groupbuy.market.domain.outbox.model.valobj.RetryFilter;
+import com.groupbuy.market.trigger.http.StrictBooleans;
 import com.groupbuy.market.types.enums.ResponseCode;
 import com.groupbuy.market.types.exception.AppException;
 import java.util.HashMap;
@@ -43,8 +44,21 @@ public final class DeliverNowParam {
                 fields.remove("host"),
                 fields.remove("source"),
                 fields.remove("channel"),
-                all == null ? null : Boolean.valueOf(all),
+                all == null ? null : all(all),
                 fields.keySet().stream().findFirst().orElse(null));
+    }
+
+    /**
+     * {@code true} or {@code false} exactly, as the admin endpoint's {@code all} ({@link StrictBooleans}): read by
+     * {@code Boolean.valueOf}, {@code all=yes} or {@code all=1} beside {@code host=…} was "false", and the host's
+     * retries moved as if the operator had not asked for every partner's.
+     */
+    private static boolean all(String value) {
+        try {
+            return StrictBooleans.parse(value);
+        } catch (IllegalArgumentException e) {
+            throw refused("all", "true or false");
+        }
     }
 
     public static RetryFilter of(String host, String source, String channel, Boolean all) {

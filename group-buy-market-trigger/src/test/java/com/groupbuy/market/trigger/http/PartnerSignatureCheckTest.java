@@ -113,6 +113,45 @@ class PartnerSignatureCheckTest {
         }
     }
 
+    /**
+     * The rule the tables above pin through requests, as one decision on its four facts: from outside a bound pair's
+     * addresses only a signature can pass (and is verified); otherwise the trial query passes, and a trade request is
+     * verified when its pair must sign or it is signed.
+     */
+    @Test
+    void theDecisionOnItsFourFacts() {
+        String[] table = {
+            // kind, outside its pair's addresses, pair must sign, signed -> decision ('*': either)
+            "trade no  no  no  ACCEPT",
+            "trade no  no  yes VERIFY",
+            "trade no  yes no  VERIFY",
+            "trade no  yes yes VERIFY",
+            "trade yes *   no  REFUSE_OUTSIDE",
+            "trade yes *   yes VERIFY",
+            "trial no  *   *   ACCEPT",
+            "trial yes *   no  REFUSE_OUTSIDE",
+            "trial yes *   yes VERIFY",
+        };
+        int rows = 0;
+        for (String line : table) {
+            String[] cells = line.split("\\s+");
+            for (boolean required : facts(cells[2])) {
+                for (boolean signed : facts(cells[3])) {
+                    assertThat(PartnerSignatureCheck.decide(
+                                    cells[0].equals("trial"), cells[1].equals("yes"), required, signed))
+                            .as(line + " (required " + required + ", signed " + signed + ")")
+                            .isEqualTo(PartnerSignatureCheck.Decision.valueOf(cells[4]));
+                    rows++;
+                }
+            }
+        }
+        assertThat(rows).isEqualTo(16);
+    }
+
+    private static boolean[] facts(String cell) {
+        return cell.equals("*") ? new boolean[] {false, true} : new boolean[] {cell.equals("yes")};
+    }
+
     @Test
     void withNoPairBoundTheTrialQueryIsNotEvenCopied() throws Exception {
         PartnerSignatureCheck unbound = new PartnerSignatureCheck(

@@ -106,6 +106,21 @@ class NotifyJobParameterTest {
                 .hasMessageContaining("host");
     }
 
+    /**
+     * {@code all} is {@code true} or {@code false} exactly, as on the admin endpoint. Before, {@code Boolean.valueOf}
+     * read anything but "true" (in any case) as false: {@code all=yes,host=…} moved the host's retries as if every
+     * partner's had not been asked for (failed on main: each ran past the parameter).
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"all=yes,host=mall-a.example", "all=1,host=mall-a.example", "all=TRUE", "all=on", "all= "})
+    void anAllThatIsNotExactlyTrueOrFalseIsRefused(String param) throws Exception {
+        XxlJobContext context = runWithoutServices(param);
+
+        assertThat(context.getHandleCode()).isEqualTo(XxlJobContext.HANDLE_CODE_FAIL);
+        assertThat(context.getHandleMsg()).contains("refused").contains("all: true or false");
+        assertThat(JobRun.log(dir)).contains("refused: all: true or false");
+    }
+
     /** A run of the job with no services: a run that went past the parameter fails on them (a NullPointerException). */
     private XxlJobContext runWithoutServices(String param) {
         XxlJobContext context = JobRun.start(dir, param);

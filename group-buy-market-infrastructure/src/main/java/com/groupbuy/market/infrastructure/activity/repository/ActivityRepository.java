@@ -17,7 +17,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import org.springframework.beans.factory.annotation.Qualifier;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Repository;
 
 /**
@@ -40,7 +39,7 @@ public class ActivityRepository implements IActivityRepository {
 
     public ActivityRepository(
             IMarketConfigDao dao,
-            @Value("${gbm.market.config-cache-ttl:30s}") Duration ttl,
+            @Qualifier("marketConfigCacheTtl") Duration ttl,
             @Qualifier("marketConfigLoadExecutor") Executor loader) {
         this.dao = dao;
         this.loader = loader;

@@ -16,7 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicLongArray;
-import org.springframework.beans.factory.annotation.Value;
+import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.stereotype.Repository;
 
 /**
@@ -48,7 +48,7 @@ public class UserBitIndexRepository implements IUserBitIndexRepository {
 
     private static final int STRIPES = 1024;
 
-    public UserBitIndexRepository(ICrowdUserIndexDao dao, @Value("${gbm.tag.user-index-cache-ttl:30s}") Duration ttl) {
+    public UserBitIndexRepository(ICrowdUserIndexDao dao, @Qualifier("userIndexCacheTtl") Duration ttl) {
         this.dao = dao;
         this.found = CacheBuilder.newBuilder()
                 .expireAfterWrite(ttl)
