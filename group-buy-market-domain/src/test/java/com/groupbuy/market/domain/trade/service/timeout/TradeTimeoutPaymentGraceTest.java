@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -49,6 +50,26 @@ class TradeTimeoutPaymentGraceTest {
         assertThat(closed).containsExactlyInAnyOrder("own-of-s01", "s01-in-s02-team");
     }
 
+    /**
+     * A page of locks that are past the shortest grace but not yet past their own partner's (read first, being older)
+     * does not hide the due locks behind it: the job pages past them. It stopped at a page that closed nothing, so a
+     * partner with a grace and a page size of unpaid locks within it held every other partner's overdue locks (and
+     * their team places) until its own came due: the other partners' timeouts became its grace.
+     */
+    @Test
+    void lockersWithALongerGraceReadFirstDoNotHoldBackTheDueLocksBehindThem() {
+        // Two s02/c02 locks (60 s grace) 30 s past the timeout, older than an s01/c01 lock (no grace) 20 s past it.
+        page.add(order(
+                "s02-first", "s02", "c02", "s02", "c02", NOW.minus(TIMEOUT).minusSeconds(31)));
+        page.add(order(
+                "s02-second", "s02", "c02", "s02", "c02", NOW.minus(TIMEOUT).minusSeconds(30)));
+        page.add(order("s01-due", "s01", "c01", "s01", "c01", NOW.minus(TIMEOUT).minusSeconds(20)));
+
+        service(2).execTimeoutCloseJob();
+
+        assertThat(closed).containsExactly("s01-due");
+    }
+
     private static MemberOrderView order(
             String orderId, String teamSource, String teamChannel, String source, String channel, Instant lockTime) {
         return MemberOrderView.builder()
@@ -70,13 +91,22 @@ class TradeTimeoutPaymentGraceTest {
     }
 
     private TradeTimeoutService service() {
+        return service(100);
+    }
+
+    private TradeTimeoutService service(int pageSize) {
         InMemoryTradeStore store = new InMemoryTradeStore() {
             @Override
             public List<MemberOrderView> queryUnpaidLockedBefore(
-                    Instant lockedBefore, int shardIndex, int shardTotal, int limit) {
+                    Instant lockedBefore, MemberOrderView after, int shardIndex, int shardTotal, int limit) {
+                // In lock order, after the given lock (the order id stands in for the row id here).
+                Comparator<MemberOrderView> lockOrder =
+                        Comparator.comparing(MemberOrderView::getLockTime).thenComparing(MemberOrderView::getOrderId);
                 List<MemberOrderView> due = page.stream()
                         .filter(o -> o.getLockTime().isBefore(lockedBefore))
                         .filter(o -> !closed.contains(o.getOrderId()))
+                        .filter(o -> after == null || lockOrder.compare(o, after) > 0)
+                        .sorted(lockOrder)
                         .toList();
                 return due.subList(0, Math.min(limit, due.size()));
             }
@@ -105,7 +135,7 @@ class TradeTimeoutPaymentGraceTest {
                 Clock.fixed(NOW, ZoneOffset.UTC),
                 new CloseCheckPolicy(false, TIMEOUT, Duration.ofSeconds(60), grace),
                 Duration.ZERO,
-                100,
+                pageSize,
                 Duration.ofSeconds(5),
                 null);
     }
