@@ -188,9 +188,10 @@ public class TradeTimeoutService {
 
     /**
      * Pages until none is left or the budget is spent. {@code pageAfter} is given the last item of the page before
-     * (null first). With {@code keyset} it pages on after that item, past what it left; without, it reads from the
-     * oldest again (what was handled has left the query), and a page that changed nothing ends the run (what is left
-     * keeps failing).
+     * (null first). With {@code keyset} it pages on after that item, past what it left, and a page whose every item
+     * failed ends the run (the database refusing writes, say: the next run tries again, instead of this one logging a
+     * failure for every lock of the backlog); without, it reads from the oldest again (what was handled has left the
+     * query), and a page that changed nothing ends the run (what is left keeps failing).
      */
     private <T> void drain(
             Instant deadline, Function<T, List<T>> pageAfter, Predicate<T> handle, Counts counts, boolean keyset) {
@@ -198,15 +199,17 @@ public class TradeTimeoutService {
         while (Instant.now(clock).isBefore(deadline)) {
             List<T> items = pageAfter.apply(last);
             boolean changed = false;
+            int failed = 0;
             for (T item : items) {
                 try {
                     changed |= handle.test(item);
                 } catch (RuntimeException e) {
+                    failed++;
                     counts.skipped++;
                     log.warn("timeout close skipped {}; the next run retries it", item, e);
                 }
             }
-            if (items.size() < pageSize || (!keyset && !changed)) {
+            if (items.size() < pageSize || (keyset ? failed == items.size() : !changed)) {
                 return;
             }
             last = items.get(items.size() - 1);

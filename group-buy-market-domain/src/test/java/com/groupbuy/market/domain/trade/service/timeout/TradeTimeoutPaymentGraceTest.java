@@ -7,6 +7,7 @@ import com.groupbuy.market.domain.trade.model.valobj.NotifyRoutes;
 import com.groupbuy.market.domain.trade.model.valobj.OrderStatus;
 import com.groupbuy.market.domain.trade.model.valobj.PaymentGrace;
 import com.groupbuy.market.domain.trade.model.valobj.TeamStatus;
+import com.groupbuy.market.domain.trade.model.valobj.TimeoutRunSummary;
 import com.groupbuy.market.domain.trade.service.InMemoryTradeStore;
 import com.groupbuy.market.domain.trade.service.refund.TradeRefundService;
 import java.time.Clock;
@@ -33,6 +34,7 @@ class TradeTimeoutPaymentGraceTest {
 
     private final List<MemberOrderView> page = new ArrayList<>();
     private final List<String> closed = new ArrayList<>();
+    private final List<String> failing = new ArrayList<>();
 
     @Test
     void aMemberOfAMixedTeamIsClosedAtItsOwnPartnersGraceNotTheTeams() {
@@ -68,6 +70,40 @@ class TradeTimeoutPaymentGraceTest {
         service(2).execTimeoutCloseJob();
 
         assertThat(closed).containsExactly("s01-due");
+    }
+
+    /** A close that fails is passed over like a lock in its grace: the locks behind it are still closed. */
+    @Test
+    void aPageWithAFailedCloseGoesOnToTheNextPage() {
+        Instant lockTime = NOW.minus(TIMEOUT).minusSeconds(30);
+        page.add(order("a-fails", "s01", "c01", "s01", "c01", lockTime));
+        page.add(order("b-due", "s01", "c01", "s01", "c01", lockTime.plusMillis(1)));
+        page.add(order("c-due", "s01", "c01", "s01", "c01", lockTime.plusMillis(2)));
+        failing.add("a-fails");
+
+        TimeoutRunSummary run = service(2).execTimeoutCloseJob();
+
+        assertThat(closed).containsExactly("b-due", "c-due");
+        assertThat(run.skipped()).isEqualTo(1);
+    }
+
+    /**
+     * A page whose every close failed (the database refusing writes) ends the run: the next run tries again, rather
+     * than this one paging through the whole backlog failing lock after lock.
+     */
+    @Test
+    void aPageWhoseEveryCloseFailedEndsTheRun() {
+        Instant lockTime = NOW.minus(TIMEOUT).minusSeconds(30);
+        page.add(order("a-fails", "s01", "c01", "s01", "c01", lockTime));
+        page.add(order("b-fails", "s01", "c01", "s01", "c01", lockTime.plusMillis(1)));
+        page.add(order("c-due", "s01", "c01", "s01", "c01", lockTime.plusMillis(2)));
+        failing.add("a-fails");
+        failing.add("b-fails");
+
+        TimeoutRunSummary run = service(2).execTimeoutCloseJob();
+
+        assertThat(closed).isEmpty();
+        assertThat(run.skipped()).isEqualTo(2);
     }
 
     private static MemberOrderView order(
@@ -122,6 +158,9 @@ class TradeTimeoutPaymentGraceTest {
                         store, null, id -> {}, (s, c) -> true, new NotifyRoutes(true, Map.of(), (s, c) -> null)) {
                     @Override
                     public boolean closeUnpaid(MemberOrderView order) {
+                        if (failing.contains(order.getOrderId())) {
+                            throw new IllegalStateException("close of " + order.getOrderId() + " failed");
+                        }
                         closed.add(order.getOrderId());
                         return true;
                     }
