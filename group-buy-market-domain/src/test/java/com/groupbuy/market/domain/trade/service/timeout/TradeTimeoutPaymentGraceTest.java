@@ -75,10 +75,7 @@ class TradeTimeoutPaymentGraceTest {
     /** A close that fails is passed over like a lock in its grace: the locks behind it are still closed. */
     @Test
     void aPageWithAFailedCloseGoesOnToTheNextPage() {
-        Instant lockTime = NOW.minus(TIMEOUT).minusSeconds(30);
-        page.add(order("a-fails", "s01", "c01", "s01", "c01", lockTime));
-        page.add(order("b-due", "s01", "c01", "s01", "c01", lockTime.plusMillis(1)));
-        page.add(order("c-due", "s01", "c01", "s01", "c01", lockTime.plusMillis(2)));
+        dueLocksInOrder("a-fails", "b-due", "c-due");
         failing.add("a-fails");
 
         TimeoutRunSummary run = service(2).execTimeoutCloseJob();
@@ -93,10 +90,7 @@ class TradeTimeoutPaymentGraceTest {
      */
     @Test
     void aPageWhoseEveryCloseFailedEndsTheRun() {
-        Instant lockTime = NOW.minus(TIMEOUT).minusSeconds(30);
-        page.add(order("a-fails", "s01", "c01", "s01", "c01", lockTime));
-        page.add(order("b-fails", "s01", "c01", "s01", "c01", lockTime.plusMillis(1)));
-        page.add(order("c-due", "s01", "c01", "s01", "c01", lockTime.plusMillis(2)));
+        dueLocksInOrder("a-fails", "b-fails", "c-due");
         failing.add("a-fails");
         failing.add("b-fails");
 
@@ -104,6 +98,14 @@ class TradeTimeoutPaymentGraceTest {
 
         assertThat(closed).isEmpty();
         assertThat(run.skipped()).isEqualTo(2);
+    }
+
+    /** s01/c01 locks (no grace) 30 s past the timeout, a millisecond apart, in the order given. */
+    private void dueLocksInOrder(String... orderIds) {
+        Instant lockTime = NOW.minus(TIMEOUT).minusSeconds(30);
+        for (int i = 0; i < orderIds.length; i++) {
+            page.add(order(orderIds[i], "s01", "c01", "s01", "c01", lockTime.plusMillis(i)));
+        }
     }
 
     private static MemberOrderView order(
