@@ -132,7 +132,7 @@ class CloseCheckServiceTest {
     }
 
     /** One message's record: none until written, or {@link #existing}; records every call. */
-    private static final class Records implements IConsumptionRecordRepository {
+    static final class Records implements IConsumptionRecordRepository {
         final List<String> calls = new ArrayList<>();
         ConsumptionRecordVO existing;
 

@@ -3,10 +3,8 @@ package com.groupbuy.market.domain.trade.service.timeout;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.groupbuy.market.domain.trade.adapter.port.ITeamPlaceReservation;
-import com.groupbuy.market.domain.trade.adapter.repository.IConsumptionRecordRepository;
 import com.groupbuy.market.domain.trade.model.valobj.CloseCheckVO;
 import com.groupbuy.market.domain.trade.model.valobj.ConsumeOutcome;
-import com.groupbuy.market.domain.trade.model.valobj.ConsumptionRecordVO;
 import com.groupbuy.market.domain.trade.model.valobj.NotifyRoutes;
 import com.groupbuy.market.domain.trade.model.valobj.OrderStatus;
 import com.groupbuy.market.domain.trade.model.valobj.PaymentGrace;
@@ -16,7 +14,6 @@ import java.lang.reflect.Proxy;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -101,44 +98,13 @@ class CloseCheckSettingsOfNowTest {
                 (source, channel) -> true,
                 new NotifyRoutes(true, Map.of(), (s, c) -> null));
         return new CloseCheckService(
-                new Records(), store, refunds, null, now, Clock.systemUTC(), 3, Duration.ofSeconds(5));
-    }
-
-    /** No record yet for any message; every record call succeeds. */
-    private static final class Records implements IConsumptionRecordRepository {
-        @Override
-        public boolean openStarted(String consumer, String messageId, String routingKey, String body) {
-            return true;
-        }
-
-        @Override
-        public ConsumptionRecordVO open(String consumer, String messageId, String routingKey, String body) {
-            return null;
-        }
-
-        @Override
-        public boolean startAttempt(String consumer, String messageId, int version) {
-            return true;
-        }
-
-        @Override
-        public boolean markSuccess(String consumer, String messageId, int version) {
-            return true;
-        }
-
-        @Override
-        public boolean recordFailure(String consumer, String messageId, int version, String error) {
-            return true;
-        }
-
-        @Override
-        public boolean markFailed(String consumer, String messageId, int version, String reason) {
-            return true;
-        }
-
-        @Override
-        public List<ConsumptionRecordVO> list(Integer status, int offset, int limit) {
-            return List.of();
-        }
+                new CloseCheckServiceTest.Records(),
+                store,
+                refunds,
+                null,
+                now,
+                Clock.systemUTC(),
+                3,
+                Duration.ofSeconds(5));
     }
 }
