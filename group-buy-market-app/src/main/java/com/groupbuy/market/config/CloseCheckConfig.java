@@ -99,10 +99,18 @@ public class CloseCheckConfig {
             IRefundRepository orders,
             TradeRefundService refunds,
             TradeTimeoutService timeouts,
+            CloseCheckPolicy policy,
             Clock clock,
             CloseCheckProperties properties) {
         return new CloseCheckService(
-                records, orders, refunds, timeouts, clock, properties.getMaxAttempts(), properties.getEarlyWait());
+                records,
+                orders,
+                refunds,
+                timeouts,
+                policy,
+                clock,
+                properties.getMaxAttempts(),
+                properties.getEarlyWait());
     }
 
     @Bean

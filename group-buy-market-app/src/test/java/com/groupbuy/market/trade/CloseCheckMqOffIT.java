@@ -111,4 +111,46 @@ class CloseCheckMqOffIT {
                 .isEqualTo(0);
         assertThat(counts.orderStatus("x2")).as("an s01/c01 buyer has no grace").isEqualTo(2);
     }
+
+    /**
+     * The job pages past locks it leaves: a page (100) of s02/c02 locks within their hour's grace, read first as the
+     * oldest, held back every other partner's overdue lock behind them, since a page that closed nothing ended the run
+     * and the next run read the same page again: an s01/c01 buyer's lock (no grace) stayed open, its team place taken,
+     * until s02's hour was over.
+     */
+    @Test
+    void aPageOfLocksStillInTheirPartnersGraceDoesNotHoldBackTheOverdueLocksBehindIt() throws Exception {
+        TradeClient graced = TradeClient.onNewGoods(port, jdbc, 9305, "http://127.0.0.1:9/callback");
+        graced.team("pg1");
+        jdbc.update("UPDATE group_buy_order SET source = 's02', channel = 'c02' WHERE activity_id = 9305");
+        jdbc.update("UPDATE group_buy_order_list SET source = 's02', channel = 'c02', "
+                + "create_time = create_time - INTERVAL 10 MINUTE WHERE activity_id = 9305");
+        // 120 more s02/c02 locks like pg1's (ten minutes past the timeout, inside the hour), in its open team.
+        jdbc.update("INSERT INTO group_buy_order_list (user_id, team_id, order_id, activity_id, start_time, end_time, "
+                + "goods_id, source, channel, original_price, deduction_price, pay_price, status, out_trade_no, "
+                + "create_time) "
+                + "SELECT CONCAT('pg-', seq), team_id, CONCAT('pg', LPAD(seq, 10, '0')), activity_id, start_time, "
+                + "end_time, goods_id, source, channel, original_price, deduction_price, pay_price, status, "
+                + "CONCAT('pg-out-', seq), create_time FROM group_buy_order_list, seq_1_to_120 "
+                + "WHERE user_id = 'pg1' AND activity_id = 9305");
+        TradeClient due = TradeClient.onNewGoods(port, jdbc, 9306, "http://127.0.0.1:9/callback");
+        String teamId = due.team("pd1");
+        Thread.sleep(1_200);
+
+        try {
+            timeoutService.execTimeoutCloseJob();
+
+            assertThat(counts.orderStatus("pd1"))
+                    .as("s01/c01's lock, past its timeout, behind a page of s02/c02's still in their grace")
+                    .isEqualTo(2);
+            assertThat(counts.redisPlaces(teamId)).isZero();
+            assertThat(jdbc.queryForObject(
+                            "SELECT COUNT(*) FROM group_buy_order_list WHERE activity_id = 9305 AND status = 0",
+                            Integer.class))
+                    .as("s02/c02's locks keep their grace")
+                    .isEqualTo(121);
+        } finally {
+            jdbc.update("UPDATE group_buy_order_list SET status = 2, biz_id = NULL WHERE activity_id = 9305");
+        }
+    }
 }

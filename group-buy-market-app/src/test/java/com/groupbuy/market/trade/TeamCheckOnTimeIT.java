@@ -130,6 +130,6 @@ class TeamCheckOnTimeIT {
                 100,
                 Duration.ofSeconds(10),
                 placeReconciler);
-        return new CloseCheckService(records, orders, refunds, timeouts, clock, 3, Duration.ofSeconds(2));
+        return new CloseCheckService(records, orders, refunds, timeouts, policy, clock, 3, Duration.ofSeconds(2));
     }
 }

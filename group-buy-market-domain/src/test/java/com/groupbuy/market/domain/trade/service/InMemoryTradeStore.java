@@ -242,7 +242,7 @@ public class InMemoryTradeStore implements ISettlementRepository, IRefundReposit
 
     @Override
     public List<MemberOrderView> queryUnpaidLockedBefore(
-            Instant lockedBefore, int shardIndex, int shardTotal, int limit) {
+            Instant lockedBefore, MemberOrderView after, int shardIndex, int shardTotal, int limit) {
         throw new UnsupportedOperationException();
     }
 

@@ -33,8 +33,11 @@ public interface IGroupBuyRefundDao {
             @Param("whenNoPaidLeft") int whenNoPaidLeft,
             @Param("otherwise") int otherwise);
 
+    /** A page of unpaid locks in lock order (create_time, id), after the given position when there is one. */
     List<MemberOrderPO> queryUnpaidLockedBefore(
             @Param("lockedBefore") Instant lockedBefore,
+            @Param("afterTime") Instant afterTime,
+            @Param("afterId") Long afterId,
             @Param("shardIndex") int shardIndex,
             @Param("shardTotal") int shardTotal,
             @Param("limit") int limit,

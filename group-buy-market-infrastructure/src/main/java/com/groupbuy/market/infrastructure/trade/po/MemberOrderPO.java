@@ -25,6 +25,9 @@ public class MemberOrderPO {
     private String notifyUrl;
     private Instant outTradeTime;
     private Instant lockTime;
+    /** l.id; read only by the timeout job's pages (null elsewhere). */
+    private Long rowId;
+
     private Integer teamCompleteCount;
     private Integer teamTargetCount;
 }

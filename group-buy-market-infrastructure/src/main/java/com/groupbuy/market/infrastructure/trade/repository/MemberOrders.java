@@ -10,7 +10,7 @@ import java.time.Instant;
 
 /**
  * The one mapping of a member-order row (joined with its team) to the domain's view, for every repository: every
- * read's row goes through {@link #toView(PartnerOrderRow, String, String, Instant)}, the only place that knows which
+ * read's row goes through {@link #toView(PartnerOrderRow, String, String, Instant, Long, String, String)}, the only place that knows which
  * stored value becomes which part of the view.
  */
 final class MemberOrders {
@@ -25,10 +25,15 @@ final class MemberOrders {
      */
     static MemberOrderView toView(PartnerOrderRow row, PartnerOrderKey key) {
         // The order was found by its partner's key: the key's source and channel are the order's own.
-        return row == null ? null : toView(row, key.userId(), key.outTradeNo(), null, key.source(), key.channel());
+        return row == null
+                ? null
+                : toView(row, key.userId(), key.outTradeNo(), null, null, key.source(), key.channel());
     }
 
-    /** An order read with its user, number and lock time (by order id, or the timeout job's page). */
+    /**
+     * An order read with its user, number and lock time (by order id, or the timeout job's page, which reads its row
+     * id too).
+     */
     static MemberOrderView toView(MemberOrderPO po) {
         return po == null
                 ? null
@@ -51,6 +56,7 @@ final class MemberOrders {
                         po.getUserId(),
                         po.getOutTradeNo(),
                         po.getLockTime(),
+                        po.getRowId(),
                         po.getMemberSource(),
                         po.getMemberChannel());
     }
@@ -61,6 +67,7 @@ final class MemberOrders {
             String userId,
             String outTradeNo,
             Instant lockTime,
+            Long rowId,
             String orderSource,
             String orderChannel) {
         return MemberOrderView.builder()
@@ -81,6 +88,7 @@ final class MemberOrders {
                 .notifyUrl(row.notifyUrl())
                 .outTradeTime(row.outTradeTime())
                 .lockTime(lockTime)
+                .rowId(rowId)
                 .teamCompleteCount(row.teamCompleteCount())
                 .teamTargetCount(row.teamTargetCount())
                 .build();

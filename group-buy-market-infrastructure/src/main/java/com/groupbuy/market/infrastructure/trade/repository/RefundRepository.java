@@ -153,10 +153,17 @@ public class RefundRepository implements IRefundRepository {
 
     @Override
     public List<MemberOrderView> queryUnpaidLockedBefore(
-            Instant lockedBefore, int shardIndex, int shardTotal, int limit) {
+            Instant lockedBefore, MemberOrderView after, int shardIndex, int shardTotal, int limit) {
         return dao
                 .queryUnpaidLockedBefore(
-                        lockedBefore, shardIndex, shardTotal, limit, OrderStatus.LOCKED.code(), TeamStatus.OPEN.code())
+                        lockedBefore,
+                        after == null ? null : after.getLockTime(),
+                        after == null ? null : after.getRowId(),
+                        shardIndex,
+                        shardTotal,
+                        limit,
+                        OrderStatus.LOCKED.code(),
+                        TeamStatus.OPEN.code())
                 .stream()
                 .map(MemberOrders::toView)
                 .toList();

@@ -40,8 +40,12 @@ public interface IRefundRepository {
      */
     List<Long> refund(MemberRefund refund, Runnable alsoInTransaction);
 
-    /** Locked orders taken before {@code lockedBefore}, in open teams, of this shard, oldest first. */
-    List<MemberOrderView> queryUnpaidLockedBefore(Instant lockedBefore, int shardIndex, int shardTotal, int limit);
+    /**
+     * Locked orders taken before {@code lockedBefore}, in open teams, of this shard, oldest first (by lock time, then
+     * row id), starting after {@code after} (the last order of the page before, read here; null: from the oldest).
+     */
+    List<MemberOrderView> queryUnpaidLockedBefore(
+            Instant lockedBefore, MemberOrderView after, int shardIndex, int shardTotal, int limit);
 
     /** Open teams whose validity ended before {@code endBefore}, of this shard, oldest first. */
     List<String> queryOpenTeamsEndedBefore(Instant endBefore, int shardIndex, int shardTotal, int limit);

@@ -41,6 +41,11 @@ public class MemberOrderView {
     /** When the order was locked; read only where a timeout is decided (null elsewhere). */
     private final Instant lockTime;
     /**
+     * The order row's id, its place among locks of the same millisecond: with {@link #lockTime} the timeout job's
+     * position in its pages of unpaid locks; read only there (null elsewhere).
+     */
+    private final Long rowId;
+    /**
      * The team's paid places and target as read with the order, without a lock (null where not read): only a guess of
      * what one more payment does, which the settlement's guarded updates then decide on the locked row.
      */

@@ -39,6 +39,12 @@ public class CloseCheckService {
     private final IRefundRepository orders;
     private final TradeRefundService refunds;
     private final TradeTimeoutService timeouts;
+    /**
+     * The unpaid timeout and payment graces as configured now: an unpaid check's own deadline was fixed when its lock
+     * was written, under the settings of that time, which a restart may have changed since (see {@link #apply}).
+     */
+    private final CloseCheckPolicy policy;
+
     private final Clock clock;
     private final int maxAttempts;
     /** How long a check that arrives before its time (a broker clock ahead of ours) waits for it, at most. */
@@ -49,6 +55,7 @@ public class CloseCheckService {
             IRefundRepository orders,
             TradeRefundService refunds,
             TradeTimeoutService timeouts,
+            CloseCheckPolicy policy,
             Clock clock,
             int maxAttempts,
             Duration earlyWait) {
@@ -59,6 +66,7 @@ public class CloseCheckService {
         this.orders = orders;
         this.refunds = refunds;
         this.timeouts = timeouts;
+        this.policy = policy;
         this.clock = clock;
         this.maxAttempts = maxAttempts;
         this.earlyWait = earlyWait;
@@ -200,6 +208,22 @@ public class CloseCheckService {
         if (order.getOrderStatus() != OrderStatus.LOCKED) {
             refunds.givePlaceBackOfClosed(order);
             return settled(order);
+        }
+        // The deadline the settings give this lock now, from its lock time (its check's deadline less the length it was
+        // given): the check carries the deadline of the settings it was written under, and the polling job closes by
+        // the settings of now. After a restart that lengthened the unpaid timeout, gave the partner a payment grace or
+        // unset the timeout ("never"), the checks already in the lanes closed their locks at the old deadline: a buyer
+        // paying inside the new one was refused E0208 ("refund the buyer"), as the polling job would not have done.
+        // A check without its length (none is written so: a timeout is positive) keeps its own deadline.
+        if (!check.delay().isZero() && !check.delay().isNegative()) {
+            Instant lockTime = check.closeAt().minus(check.delay());
+            Instant dueNow = policy.unpaidCloseAt(lockTime, order.memberSource(), order.memberChannel());
+            if (dueNow == null) {
+                return "no unpaid timeout now; the lock lives as long as its team";
+            }
+            if (dueNow.isAfter(check.closeAt()) && !waitUntilDue(dueNow)) {
+                return "due later under the current unpaid timeout and grace; left to the polling job";
+            }
         }
         // Guarded by the state just read: a settlement committing meanwhile makes this affect no row.
         return refunds.closeUnpaid(order, markDone) ? "closed unpaid" : "paid or closed meanwhile; nothing to do";

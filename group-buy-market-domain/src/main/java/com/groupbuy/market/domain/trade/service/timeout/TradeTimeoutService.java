@@ -17,8 +17,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.function.Predicate;
-import java.util.function.Supplier;
 import lombok.extern.slf4j.Slf4j;
 
 /**
@@ -118,19 +118,26 @@ public class TradeTimeoutService {
         Instant endBefore = start.minus(policy.expiryGrace()).minus(backstopMargin);
         drain(
                 deadline,
-                () -> repository.queryOpenTeamsEndedBefore(endBefore, shardIndex, shardTotal, pageSize),
+                (String last) -> repository.queryOpenTeamsEndedBefore(endBefore, shardIndex, shardTotal, pageSize),
                 teamId -> expire(teamId, endBefore, counts),
-                counts);
+                counts,
+                false);
         if (policy.unpaidTimeout() != null) {
             Instant overdueAt = start.minus(backstopMargin);
             Instant lockedBefore = overdueAt
                     .minus(policy.unpaidTimeout())
                     .minus(policy.paymentGrace().shortest());
+            // Each page after the last one's final lock: a lock left here (its own partner's grace not over, its close
+            // failed) is passed over, never read again as the next page. Read again from the oldest, a page of locks
+            // of a partner with a longer grace than the shortest ended the run, and every other partner's overdue lock
+            // behind it (and its team place) waited until they were due: that partner's grace became everyone's.
             drain(
                     deadline,
-                    () -> repository.queryUnpaidLockedBefore(lockedBefore, shardIndex, shardTotal, pageSize),
+                    (MemberOrderView last) ->
+                            repository.queryUnpaidLockedBefore(lockedBefore, last, shardIndex, shardTotal, pageSize),
                     order -> closeUnpaid(order, overdueAt, counts),
-                    counts);
+                    counts,
+                    true);
         }
         reconcilePlaces(shardIndex, shardTotal, deadline);
         int foundLate = policy.delayPathEnabled() ? counts.expiredTeams + counts.closedUnpaid : 0;
@@ -179,22 +186,33 @@ public class TradeTimeoutService {
         }
     }
 
-    /** Pages until none is left, the budget is spent, or a page changed nothing (what is left keeps failing). */
-    private <T> void drain(Instant deadline, Supplier<List<T>> page, Predicate<T> handle, Counts counts) {
+    /**
+     * Pages until none is left or the budget is spent. {@code pageAfter} is given the last item of the page before
+     * (null first). With {@code keyset} it pages on after that item, past what it left, and a page whose every item
+     * failed ends the run (the database refusing writes, say: the next run tries again, instead of this one logging a
+     * failure for every lock of the backlog); without, it reads from the oldest again (what was handled has left the
+     * query), and a page that changed nothing ends the run (what is left keeps failing).
+     */
+    private <T> void drain(
+            Instant deadline, Function<T, List<T>> pageAfter, Predicate<T> handle, Counts counts, boolean keyset) {
+        T last = null;
         while (Instant.now(clock).isBefore(deadline)) {
-            List<T> items = page.get();
+            List<T> items = pageAfter.apply(last);
             boolean changed = false;
+            int failed = 0;
             for (T item : items) {
                 try {
                     changed |= handle.test(item);
                 } catch (RuntimeException e) {
+                    failed++;
                     counts.skipped++;
                     log.warn("timeout close skipped {}; the next run retries it", item, e);
                 }
             }
-            if (items.size() < pageSize || !changed) {
+            if (items.size() < pageSize || (keyset ? failed == items.size() : !changed)) {
                 return;
             }
+            last = items.get(items.size() - 1);
         }
     }
 

@@ -11,6 +11,7 @@ import com.groupbuy.market.domain.trade.model.valobj.ConsumeOutcome;
 import com.groupbuy.market.domain.trade.model.valobj.ConsumptionRecordVO;
 import com.groupbuy.market.domain.trade.model.valobj.NotifyRoutes;
 import com.groupbuy.market.domain.trade.model.valobj.OrderStatus;
+import com.groupbuy.market.domain.trade.model.valobj.PaymentGrace;
 import com.groupbuy.market.domain.trade.service.InMemoryTradeStore;
 import com.groupbuy.market.domain.trade.service.refund.TradeRefundService;
 import java.lang.reflect.Proxy;
@@ -35,8 +36,13 @@ class CloseCheckServiceTest {
     private final InMemoryTradeStore store = new InMemoryTradeStore();
     private final Records records = new Records();
     private final List<String> callsInClose = new ArrayList<>();
-    private final CloseCheckService service =
-            new CloseCheckService(records, store, refunds(), null, Clock.systemUTC(), 3, Duration.ofSeconds(5));
+    private final CloseCheckService service = new CloseCheckService(
+            records, store, refunds(), null, policy(), Clock.systemUTC(), 3, Duration.ofSeconds(5));
+
+    /** The checks below carry no length (written so by nothing but tests): they keep their own deadline. */
+    private static CloseCheckPolicy policy() {
+        return new CloseCheckPolicy(true, Duration.ofMinutes(15), Duration.ofSeconds(60), PaymentGrace.none());
+    }
 
     private TradeRefundService refunds() {
         ITeamPlaceReservation reservation = (ITeamPlaceReservation) Proxy.newProxyInstance(
@@ -126,7 +132,7 @@ class CloseCheckServiceTest {
     }
 
     /** One message's record: none until written, or {@link #existing}; records every call. */
-    private static final class Records implements IConsumptionRecordRepository {
+    static final class Records implements IConsumptionRecordRepository {
         final List<String> calls = new ArrayList<>();
         ConsumptionRecordVO existing;
 

@@ -7,6 +7,7 @@ import com.groupbuy.market.domain.trade.model.valobj.NotifyRoutes;
 import com.groupbuy.market.domain.trade.model.valobj.OrderStatus;
 import com.groupbuy.market.domain.trade.model.valobj.PaymentGrace;
 import com.groupbuy.market.domain.trade.model.valobj.TeamStatus;
+import com.groupbuy.market.domain.trade.model.valobj.TimeoutRunSummary;
 import com.groupbuy.market.domain.trade.service.InMemoryTradeStore;
 import com.groupbuy.market.domain.trade.service.refund.TradeRefundService;
 import java.time.Clock;
@@ -14,6 +15,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -32,6 +34,7 @@ class TradeTimeoutPaymentGraceTest {
 
     private final List<MemberOrderView> page = new ArrayList<>();
     private final List<String> closed = new ArrayList<>();
+    private final List<String> failing = new ArrayList<>();
 
     @Test
     void aMemberOfAMixedTeamIsClosedAtItsOwnPartnersGraceNotTheTeams() {
@@ -47,6 +50,62 @@ class TradeTimeoutPaymentGraceTest {
         service().execTimeoutCloseJob();
 
         assertThat(closed).containsExactlyInAnyOrder("own-of-s01", "s01-in-s02-team");
+    }
+
+    /**
+     * A page of locks that are past the shortest grace but not yet past their own partner's (read first, being older)
+     * does not hide the due locks behind it: the job pages past them. It stopped at a page that closed nothing, so a
+     * partner with a grace and a page size of unpaid locks within it held every other partner's overdue locks (and
+     * their team places) until its own came due: the other partners' timeouts became its grace.
+     */
+    @Test
+    void lockersWithALongerGraceReadFirstDoNotHoldBackTheDueLocksBehindThem() {
+        // Two s02/c02 locks (60 s grace) 30 s past the timeout, older than an s01/c01 lock (no grace) 20 s past it.
+        page.add(order(
+                "s02-first", "s02", "c02", "s02", "c02", NOW.minus(TIMEOUT).minusSeconds(31)));
+        page.add(order(
+                "s02-second", "s02", "c02", "s02", "c02", NOW.minus(TIMEOUT).minusSeconds(30)));
+        page.add(order("s01-due", "s01", "c01", "s01", "c01", NOW.minus(TIMEOUT).minusSeconds(20)));
+
+        service(2).execTimeoutCloseJob();
+
+        assertThat(closed).containsExactly("s01-due");
+    }
+
+    /** A close that fails is passed over like a lock in its grace: the locks behind it are still closed. */
+    @Test
+    void aPageWithAFailedCloseGoesOnToTheNextPage() {
+        dueLocksInOrder("a-fails", "b-due", "c-due");
+        failing.add("a-fails");
+
+        TimeoutRunSummary run = service(2).execTimeoutCloseJob();
+
+        assertThat(closed).containsExactly("b-due", "c-due");
+        assertThat(run.skipped()).isEqualTo(1);
+    }
+
+    /**
+     * A page whose every close failed (the database refusing writes) ends the run: the next run tries again, rather
+     * than this one paging through the whole backlog failing lock after lock.
+     */
+    @Test
+    void aPageWhoseEveryCloseFailedEndsTheRun() {
+        dueLocksInOrder("a-fails", "b-fails", "c-due");
+        failing.add("a-fails");
+        failing.add("b-fails");
+
+        TimeoutRunSummary run = service(2).execTimeoutCloseJob();
+
+        assertThat(closed).isEmpty();
+        assertThat(run.skipped()).isEqualTo(2);
+    }
+
+    /** s01/c01 locks (no grace) 30 s past the timeout, a millisecond apart, in the order given. */
+    private void dueLocksInOrder(String... orderIds) {
+        Instant lockTime = NOW.minus(TIMEOUT).minusSeconds(30);
+        for (int i = 0; i < orderIds.length; i++) {
+            page.add(order(orderIds[i], "s01", "c01", "s01", "c01", lockTime.plusMillis(i)));
+        }
     }
 
     private static MemberOrderView order(
@@ -70,13 +129,22 @@ class TradeTimeoutPaymentGraceTest {
     }
 
     private TradeTimeoutService service() {
+        return service(100);
+    }
+
+    private TradeTimeoutService service(int pageSize) {
         InMemoryTradeStore store = new InMemoryTradeStore() {
             @Override
             public List<MemberOrderView> queryUnpaidLockedBefore(
-                    Instant lockedBefore, int shardIndex, int shardTotal, int limit) {
+                    Instant lockedBefore, MemberOrderView after, int shardIndex, int shardTotal, int limit) {
+                // In lock order, after the given lock (the order id stands in for the row id here).
+                Comparator<MemberOrderView> lockOrder =
+                        Comparator.comparing(MemberOrderView::getLockTime).thenComparing(MemberOrderView::getOrderId);
                 List<MemberOrderView> due = page.stream()
                         .filter(o -> o.getLockTime().isBefore(lockedBefore))
                         .filter(o -> !closed.contains(o.getOrderId()))
+                        .filter(o -> after == null || lockOrder.compare(o, after) > 0)
+                        .sorted(lockOrder)
                         .toList();
                 return due.subList(0, Math.min(limit, due.size()));
             }
@@ -92,6 +160,9 @@ class TradeTimeoutPaymentGraceTest {
                         store, null, id -> {}, (s, c) -> true, new NotifyRoutes(true, Map.of(), (s, c) -> null)) {
                     @Override
                     public boolean closeUnpaid(MemberOrderView order) {
+                        if (failing.contains(order.getOrderId())) {
+                            throw new IllegalStateException("close of " + order.getOrderId() + " failed");
+                        }
                         closed.add(order.getOrderId());
                         return true;
                     }
@@ -105,7 +176,7 @@ class TradeTimeoutPaymentGraceTest {
                 Clock.fixed(NOW, ZoneOffset.UTC),
                 new CloseCheckPolicy(false, TIMEOUT, Duration.ofSeconds(60), grace),
                 Duration.ZERO,
-                100,
+                pageSize,
                 Duration.ofSeconds(5),
                 null);
     }

@@ -1,0 +1,110 @@
+package com.groupbuy.market.domain.trade.service.timeout;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.groupbuy.market.domain.trade.adapter.port.ITeamPlaceReservation;
+import com.groupbuy.market.domain.trade.model.valobj.CloseCheckVO;
+import com.groupbuy.market.domain.trade.model.valobj.ConsumeOutcome;
+import com.groupbuy.market.domain.trade.model.valobj.NotifyRoutes;
+import com.groupbuy.market.domain.trade.model.valobj.OrderStatus;
+import com.groupbuy.market.domain.trade.model.valobj.PaymentGrace;
+import com.groupbuy.market.domain.trade.service.InMemoryTradeStore;
+import com.groupbuy.market.domain.trade.service.refund.TradeRefundService;
+import java.lang.reflect.Proxy;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * An unpaid lock's close check carries the deadline of the settings its lock was written under; the consumer closes by
+ * the settings of now, as the polling job does. After a restart that lengthened the unpaid timeout, gave the partner a
+ * payment grace or unset the timeout, the checks already in the lanes closed their locks at the old deadline, and a
+ * buyer paying inside the new one was answered E0208 ("refund the buyer").
+ */
+class CloseCheckSettingsOfNowTest {
+
+    private static final Instant END = Instant.parse("2030-01-01T00:00:00Z");
+    /** The unpaid timeout the checks below were written under. */
+    private static final Duration THEN = Duration.ofMinutes(15);
+
+    private final InMemoryTradeStore store = new InMemoryTradeStore();
+
+    @Test
+    void aCheckWrittenUnderAShorterTimeoutLeavesTheLockToTheTimeoutOfNow() {
+        store.openTeam("t-1", 3, END, "u1");
+
+        ConsumeOutcome outcome = deliver(policy(Duration.ofMinutes(30), PaymentGrace.none()), "u1");
+
+        assertThat(outcome.action()).isEqualTo(ConsumeOutcome.Action.DONE);
+        assertThat(store.order("u1").status).isEqualTo(OrderStatus.LOCKED.code());
+    }
+
+    @Test
+    void aCheckWrittenBeforeTheTimeoutWasUnsetLeavesTheLockToItsTeam() {
+        store.openTeam("t-1", 3, END, "u1");
+
+        deliver(policy(null, PaymentGrace.none()), "u1");
+
+        assertThat(store.order("u1").status).isEqualTo(OrderStatus.LOCKED.code());
+    }
+
+    @Test
+    void aCheckWrittenBeforeItsPartnerWasGivenAGraceLeavesTheLockToTheGrace() {
+        store.openTeam("t-1", 3, END, "u1");
+
+        deliver(
+                policy(THEN, new PaymentGrace(Duration.ZERO, Map.of("s01", Map.of("c01", Duration.ofMinutes(10))))),
+                "u1");
+
+        assertThat(store.order("u1").status).isEqualTo(OrderStatus.LOCKED.code());
+    }
+
+    @Test
+    void aCheckUnderUnchangedOrShorterSettingsClosesItsLock() {
+        store.openTeam("t-1", 3, END, "u1", "u2");
+
+        deliver(policy(THEN, PaymentGrace.none()), "u1");
+        deliver(policy(Duration.ofMinutes(5), PaymentGrace.none()), "u2");
+
+        assertThat(store.order("u1").status).isEqualTo(OrderStatus.CLOSED.code());
+        assertThat(store.order("u2").status).isEqualTo(OrderStatus.CLOSED.code());
+    }
+
+    private static CloseCheckPolicy policy(Duration unpaidTimeout, PaymentGrace grace) {
+        return new CloseCheckPolicy(true, unpaidTimeout, Duration.ofSeconds(60), grace);
+    }
+
+    /** The check its lock wrote under a 15-minute timeout and no grace, delivered at its deadline. */
+    private ConsumeOutcome deliver(CloseCheckPolicy now, String user) {
+        CloseCheckVO check = CloseCheckVO.unpaidOrder(
+                store.order(user).teamId,
+                store.order(user).orderId,
+                Instant.now().minusMillis(10),
+                THEN);
+        return service(now).consume("msg-" + user, "q", "{}", check, null);
+    }
+
+    private CloseCheckService service(CloseCheckPolicy now) {
+        ITeamPlaceReservation reservation = (ITeamPlaceReservation) Proxy.newProxyInstance(
+                getClass().getClassLoader(),
+                new Class<?>[] {ITeamPlaceReservation.class},
+                (proxy, method, args) -> method.getReturnType() == boolean.class ? false : null);
+        TradeRefundService refunds = new TradeRefundService(
+                store,
+                reservation,
+                id -> {},
+                (source, channel) -> true,
+                new NotifyRoutes(true, Map.of(), (s, c) -> null));
+        return new CloseCheckService(
+                new CloseCheckServiceTest.Records(),
+                store,
+                refunds,
+                null,
+                now,
+                Clock.systemUTC(),
+                3,
+                Duration.ofSeconds(5));
+    }
+}
