@@ -6,6 +6,7 @@ import com.groupbuy.market.domain.switches.adapter.repository.ISwitchRepository;
 import com.groupbuy.market.domain.switches.model.valobj.LiveSwitchesVO;
 import com.groupbuy.market.domain.switches.model.valobj.SwitchChangeVO;
 import com.groupbuy.market.domain.switches.model.valobj.SwitchName;
+import com.groupbuy.market.domain.switches.model.valobj.SwitchValues;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -83,15 +84,7 @@ class LiveSwitchServiceTest {
     }
 
     private static LiveSwitchesVO defaults() {
-        Map<SwitchName, String> values = new EnumMap<>(SwitchName.class);
-        for (SwitchName name : SwitchName.values()) {
-            values.put(name, "");
-        }
-        values.put(SwitchName.DEGRADE, "false");
-        values.put(SwitchName.CUT_RANGE, "100");
-        values.put(SwitchName.RATE_LIMIT_PAIR_DEFAULT, "0");
-        values.put(SwitchName.RATE_LIMIT_USER, "0");
-        return LiveSwitchesVO.of(values);
+        return LiveSwitchesVO.of(SwitchValues.unset());
     }
 
     /** Stored values in memory; the first read takes a copy and then waits to be released before returning it. */
