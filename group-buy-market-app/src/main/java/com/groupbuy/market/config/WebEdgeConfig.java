@@ -5,6 +5,7 @@ import com.groupbuy.market.trigger.http.ContentTypeCheckFilter;
 import com.groupbuy.market.trigger.http.JsonErrorReportValve;
 import com.groupbuy.market.trigger.http.MarketTradeController;
 import com.groupbuy.market.trigger.http.PartnerSignatureCheck;
+import com.groupbuy.market.trigger.http.ServerWideOptionsAdapter;
 import com.groupbuy.market.trigger.http.StrictJsonReader;
 import com.groupbuy.market.trigger.http.TradeEdgeFilter;
 import com.groupbuy.market.trigger.http.UnboundRequestBodyResolver;
@@ -12,9 +13,11 @@ import com.groupbuy.market.trigger.http.UnservedMethodFilter;
 import com.groupbuy.market.trigger.http.metrics.TradeRequestMeter;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.catalina.Lifecycle;
 import org.apache.catalina.Valve;
 import org.apache.catalina.core.StandardHost;
 import org.apache.catalina.valves.ErrorReportValve;
+import org.apache.coyote.ProtocolHandler;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.beans.factory.config.BeanPostProcessor;
@@ -40,7 +43,8 @@ import org.springframework.web.servlet.mvc.method.annotation.RequestResponseBody
  * ({@link StrictJsonReader}); the {@code Accept} header is ignored, so an answer is always our JSON envelope and a
  * committed write can never turn into a 406 while its answer is written; unusable content types are refused before
  * Spring reads anything ({@link ContentTypeCheckFilter}); and the pages Tomcat writes itself are JSON
- * ({@link JsonErrorReportValve}), as are OPTIONS and TRACE ({@link UnservedMethodFilter}).
+ * ({@link JsonErrorReportValve}), as are OPTIONS (the server-wide {@code OPTIONS *} too) and TRACE
+ * ({@link UnservedMethodFilter}).
  */
 @Configuration
 public class WebEdgeConfig implements WebMvcConfigurer {
@@ -148,6 +152,22 @@ public class WebEdgeConfig implements WebMvcConfigurer {
     @Bean
     public WebServerFactoryCustomizer<TomcatServletWebServerFactory> traceReachesTheFilters() {
         return factory -> factory.addConnectorCustomizers(connector -> connector.setAllowTrace(true));
+    }
+
+    /**
+     * {@code OPTIONS *} goes through the valves and filters like any other request ({@link ServerWideOptionsAdapter}):
+     * Tomcat answered it itself, 200 without a body and without the Host check. The connector makes its adapter when
+     * it is initialised, before it takes any connection; ours wraps it then.
+     */
+    @Bean
+    public WebServerFactoryCustomizer<TomcatServletWebServerFactory> serverWideOptionsTakeThePath() {
+        return factory -> factory.addConnectorCustomizers(connector -> connector.addLifecycleListener(event -> {
+            ProtocolHandler handler = connector.getProtocolHandler();
+            if (Lifecycle.AFTER_INIT_EVENT.equals(event.getType())
+                    && !(handler.getAdapter() instanceof ServerWideOptionsAdapter)) {
+                handler.setAdapter(new ServerWideOptionsAdapter(handler.getAdapter()));
+            }
+        }));
     }
 
     /**

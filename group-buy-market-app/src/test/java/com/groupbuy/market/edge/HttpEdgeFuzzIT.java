@@ -250,6 +250,16 @@ class HttpEdgeFuzzIT {
             assertThat(envelope(unknown, method + " unknown").path("info").asText())
                     .isEqualTo("no such path");
         }
+        // The server-wide form: Tomcat answered it itself, before every valve and filter, 200 with no body (and no
+        // Host check). Now it takes the path of any other target, a path nobody serves.
+        Answer star = RawHttp.sendRaw(port, request("OPTIONS * HTTP/1.1\r\nHost: 127.0.0.1\r\n"));
+        assertThat(star.status()).as("OPTIONS * -> " + star).isEqualTo(404);
+        assertThat(envelope(star, "OPTIONS *").path("info").asText()).isEqualTo("no such path");
+        Answer misdirected = RawHttp.sendRaw(port, request("OPTIONS * HTTP/1.1\r\nHost: evil.example\r\n"));
+        assertThat(misdirected.status())
+                .as("OPTIONS * to another name -> " + misdirected)
+                .isEqualTo(421);
+        envelope(misdirected, "OPTIONS * to another name");
         Answer put = RawHttp.send(port, "PUT", LOCK, Map.of("Content-Type", "application/json"), new byte[0]);
         assertThat(put.status()).isEqualTo(405);
         assertThat(put.headers().get("allow"))

@@ -7,6 +7,7 @@ import com.groupbuy.market.domain.switches.model.valobj.SwitchChangeVO;
 import com.groupbuy.market.domain.switches.model.valobj.SwitchName;
 import java.time.Clock;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
 import lombok.extern.slf4j.Slf4j;
 
 /**
@@ -23,6 +24,10 @@ public class LiveSwitchService {
     private final ISwitchBroadcast broadcast;
     private final Clock clock;
     private volatile LiveSwitchesVO current;
+    /** Reloads begun, in order; {@link #applied} is the latest one whose values are in force. */
+    private final AtomicLong reads = new AtomicLong();
+
+    private long applied;
 
     public LiveSwitchService(
             LiveSwitchesVO defaults, ISwitchRepository repository, ISwitchBroadcast broadcast, Clock clock) {
@@ -37,20 +42,35 @@ public class LiveSwitchService {
         return current;
     }
 
-    /** Reads the stored values again; a stored value this version refuses keeps its default and is logged. */
+    /**
+     * Reads the stored values again; a stored value this version refuses keeps its default and is logged. Reloads run
+     * on the reload thread and on an operator's request at once: a read begun before another is never applied after
+     * it (it may predate a change the later one saw), so the values in force only move forward.
+     */
     public LiveSwitchesVO reload() {
+        long read = reads.incrementAndGet();
         LiveSwitchesVO loaded = defaults.overlay(
                 repository.loadAll(),
                 (name, e) -> log.error(
                         "stored switch {} ignored, its default stays in force: {}", name.key(), e.getMessage()));
-        if (!loaded.asMap().equals(current.asMap())) {
-            log.info("switches now {}", loaded.asMap());
+        synchronized (this) {
+            if (read < applied) {
+                return current;
+            }
+            applied = read;
+            if (!loaded.asMap().equals(current.asMap())) {
+                log.info("switches now {}", loaded.asMap());
+            }
+            current = loaded;
+            return loaded;
         }
-        current = loaded;
-        return loaded;
     }
 
-    /** Checks, stores with its audit row, applies here and tells every instance; answers the change as recorded. */
+    /**
+     * Checks, stores with its audit row, applies here and tells every instance; answers the change as recorded. Once
+     * stored it is answered as made, even when applying it here fails (this instance then takes it at its next
+     * reload).
+     */
     public SwitchChangeVO change(String name, String value, String changedBy, String remoteAddress) {
         SwitchName switchName = SwitchName.of(name);
         String canonical = switchName.check(value);
@@ -64,7 +84,13 @@ public class LiveSwitchService {
                 change.newValue(),
                 changedBy,
                 remoteAddress);
-        reload();
+        try {
+            reload();
+        } catch (RuntimeException e) {
+            // Stored and committed: the operator is told so, never an error for a change that was made. This instance
+            // applies it at the reload the message below starts (or its timer's).
+            log.warn("switch {} change stored but not applied here yet: {}", change.name(), e.toString());
+        }
         broadcast.changed(switchName.key());
         return change;
     }

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.groupbuy.market.types.exception.AppException;
-import java.util.EnumMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -49,15 +48,9 @@ class SwitchNameTest {
 
     @Test
     void aPairsOwnLimitWinsOverTheDefault() {
-        Map<SwitchName, String> values = new EnumMap<>(SwitchName.class);
-        for (SwitchName name : SwitchName.values()) {
-            values.put(name, "");
-        }
-        values.put(SwitchName.DEGRADE, "false");
-        values.put(SwitchName.CUT_RANGE, "100");
+        Map<SwitchName, String> values = SwitchValues.unset();
         values.put(SwitchName.RATE_LIMIT_PAIR_DEFAULT, "50");
         values.put(SwitchName.RATE_LIMIT_PAIRS, "s01:c01=20,s01:c011=0");
-        values.put(SwitchName.RATE_LIMIT_USER, "0");
         LiveSwitchesVO switches = LiveSwitchesVO.of(values);
 
         assertThat(switches.pairRate("s01", "c01")).isEqualTo(20);

@@ -5,10 +5,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.groupbuy.market.domain.switches.model.valobj.LiveSwitchesVO;
 import com.groupbuy.market.domain.switches.model.valobj.SwitchName;
+import com.groupbuy.market.domain.switches.model.valobj.SwitchValues;
 import com.groupbuy.market.domain.trade.adapter.port.ITradeRateLimiter;
 import com.groupbuy.market.types.exception.AppException;
 import java.util.ArrayList;
-import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -68,13 +68,7 @@ class TradeRateGuardTest {
     }
 
     private static LiveSwitchesVO switches(String user, String pairs) {
-        Map<SwitchName, String> values = new EnumMap<>(SwitchName.class);
-        for (SwitchName name : SwitchName.values()) {
-            values.put(name, "");
-        }
-        values.put(SwitchName.DEGRADE, "false");
-        values.put(SwitchName.CUT_RANGE, "100");
-        values.put(SwitchName.RATE_LIMIT_PAIR_DEFAULT, "0");
+        Map<SwitchName, String> values = SwitchValues.unset();
         values.put(SwitchName.RATE_LIMIT_PAIRS, pairs);
         values.put(SwitchName.RATE_LIMIT_USER, user);
         return LiveSwitchesVO.of(values);
