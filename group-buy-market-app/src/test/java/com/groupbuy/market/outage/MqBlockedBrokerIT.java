@@ -4,8 +4,12 @@ import static com.groupbuy.market.support.TestJson.await;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
+import com.groupbuy.market.domain.outbox.model.valobj.DeliveryResult;
 import com.groupbuy.market.domain.outbox.model.valobj.NotifyRunSummary;
+import com.groupbuy.market.domain.outbox.model.valobj.NotifyTaskVO;
 import com.groupbuy.market.domain.outbox.service.DueCallbackDeliveryService;
+import com.groupbuy.market.infrastructure.gateway.mq.AmqpNotifyGateway;
+import com.groupbuy.market.infrastructure.gateway.mq.MqExchangeGuard;
 import com.groupbuy.market.notify.MqTaskFixture;
 import com.groupbuy.market.support.AlarmedBroker;
 import com.groupbuy.market.support.IntegrationTest;
@@ -134,6 +138,65 @@ class MqBlockedBrokerIT {
             }
         }
         // The connection serves again once the alarm lifts.
+        await(() -> "UP".equals(mqChannel.health().getStatus().getCode()));
+    }
+
+    @Autowired
+    AmqpNotifyGateway gateway;
+
+    @Autowired
+    MqExchangeGuard guard;
+
+    /**
+     * A page bigger than the publisher connection's socket buffers, published into the alarm: the broker reads
+     * nothing after the page's first publish, so the client's socket write blocks once the buffers are full (about
+     * 3,600 publishes of 1 KB on this host) and held the page's thread — a lane of the run — past its confirm timeout,
+     * until the alarm lifted. The page stops publishing once the broker tells us it blocks us.
+     */
+    @Test
+    void aPageBiggerThanTheSocketBuffersPublishedIntoTheAlarmEndsWithinItsConfirmTimeout() throws Exception {
+        assertThat(guard.ensureDeclared()).isNull();
+        String batch = UUID.randomUUID().toString().substring(0, 6);
+        StringBuilder orders = new StringBuilder();
+        for (int i = 0; i < 40; i++) {
+            orders.append(i == 0 ? "" : ",")
+                    .append("\"")
+                    .append(batch)
+                    .append("-order-")
+                    .append(i)
+                    .append("\"");
+        }
+        List<NotifyTaskVO> page = new ArrayList<>();
+        for (int i = 0; i < 6_000; i++) {
+            page.add(NotifyTaskVO.builder()
+                    .id(i)
+                    .webhookId("msg_blkpage" + batch + i)
+                    .teamId(batch + i)
+                    .source("s01")
+                    .channel("c01")
+                    .notifyCategory("trade_settlement")
+                    .notifyType("MQ")
+                    .notifyMq("topic.team_success")
+                    .body("{\"teamId\":\"" + batch + i + "\",\"outTradeNoList\":[" + orders + "]}")
+                    .build());
+        }
+        try (BlockedOutbox outbox = new BlockedOutbox(jdbc)) {
+            broker.raiseAlarm();
+            try {
+                long start = System.nanoTime();
+                List<DeliveryResult> results = outbox.within(
+                        Duration.ofSeconds(30), () -> gateway.deliverAll(page), "a page of 6,000 MQ callbacks");
+                long tookMs = (System.nanoTime() - start) / 1_000_000;
+                assertThat(tookMs).isLessThan(Duration.ofSeconds(2 + 3).toMillis());
+                assertThat(results).noneMatch(DeliveryResult::delivered);
+                assertThat(results.stream()
+                                .filter(r -> r.error().contains("blocks our publisher connection"))
+                                .count())
+                        .isGreaterThan(page.size() / 2);
+            } finally {
+                broker.clearAlarm();
+            }
+        }
         await(() -> "UP".equals(mqChannel.health().getStatus().getCode()));
     }
 
