@@ -11,6 +11,7 @@ import com.groupbuy.market.types.net.NotifyUrlPolicy;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
@@ -18,6 +19,7 @@ import org.springframework.amqp.rabbit.core.RabbitTemplate;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.actuate.health.Health;
 import org.springframework.boot.actuate.health.HealthIndicator;
+import org.springframework.boot.autoconfigure.amqp.ConnectionFactoryCustomizer;
 import org.springframework.boot.autoconfigure.amqp.RabbitProperties;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
@@ -57,6 +59,41 @@ public class MqConfig {
         // our own close checks (#15) go to our own broker and are not a partner's endpoint.
         return new NotifyChannelRouter(
                 guards.http().apply(http), amqp == null ? null : guards.mq().apply(amqp), closeChecks.getIfAvailable());
+    }
+
+    /** The shortest {@code spring.rabbitmq.channel-rpc-timeout} taken: a bare number is milliseconds. */
+    static final Duration MIN_CHANNEL_RPC_TIMEOUT = Duration.ofSeconds(1);
+
+    /** The longest {@code spring.rabbitmq.channel-rpc-timeout} taken: a lease (60 s by default) must outlast a send. */
+    static final Duration MAX_CHANNEL_RPC_TIMEOUT = Duration.ofMinutes(1);
+
+    /**
+     * Bounds the AMQP client's wait for the broker's answer to a channel RPC (a channel's open, its
+     * {@code confirm.select}, a declare): {@code spring.rabbitmq.channel-rpc-timeout}, 5 s as the confirm timeout by
+     * default, 1 s to 1 min, else the start is refused. Unset, the client waited 10 minutes: a publish that needed a
+     * new channel just after another thread's publish into a broker alarm (the broker stops reading from the
+     * connection then, and says so only after) held its delivery thread — a lane of the notify run, an after-commit
+     * send, a close check — that long (MqBlockedBrokerIT). Once a wait can end, a late answer may still arrive for it:
+     * the client is told to check each answer's type, so it is not taken for the answer to the channel's next RPC.
+     */
+    @Bean
+    @ConditionalOnProperty(name = "gbm.mq.enabled", havingValue = "true", matchIfMissing = true)
+    public ConnectionFactoryCustomizer mqChannelRpcBound(RabbitProperties rabbit) {
+        Duration rpc = checkedChannelRpcTimeout(rabbit.getChannelRpcTimeout());
+        return factory -> {
+            factory.setChannelRpcTimeout((int) rpc.toMillis());
+            factory.setChannelShouldCheckRpcResponseType(true);
+        };
+    }
+
+    static Duration checkedChannelRpcTimeout(Duration rpc) {
+        if (rpc == null || rpc.compareTo(MIN_CHANNEL_RPC_TIMEOUT) < 0 || rpc.compareTo(MAX_CHANNEL_RPC_TIMEOUT) > 0) {
+            throw new IllegalStateException("spring.rabbitmq.channel-rpc-timeout must be "
+                    + MIN_CHANNEL_RPC_TIMEOUT.toSeconds() + " s to " + MAX_CHANNEL_RPC_TIMEOUT.toSeconds()
+                    + " s (unset or 0 the AMQP client waits 10 min or for ever for the broker's answer to a channel's"
+                    + " open or a declare; a bare number is milliseconds: write the unit, e.g. 5s), got " + rpc);
+        }
+        return rpc;
     }
 
     /** Notify publishes only: mandatory, so an unroutable message comes back instead of vanishing. */

@@ -1,7 +1,10 @@
 package com.groupbuy.market.outage;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
+import com.groupbuy.market.domain.outbox.model.valobj.DeliveryResult;
+import com.groupbuy.market.support.AlarmedBroker;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
@@ -34,6 +37,29 @@ final class BlockedOutbox implements AutoCloseable {
             return future.get(bound.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
             return fail(what + " still running after " + bound.toSeconds() + " s while the broker blocks us");
+        }
+    }
+
+    /**
+     * Raises the broker's alarm and publishes a page of {@code size} into it: the page must end within its confirm
+     * timeout (2 s in these classes) with nothing delivered and most of it not published because the broker blocks
+     * us (it stops publishing once it knows), then the alarm is cleared.
+     */
+    void pageIntoTheAlarm(AlarmedBroker broker, int size, Callable<List<DeliveryResult>> page, String what)
+            throws Exception {
+        broker.raiseAlarm();
+        try {
+            long start = System.nanoTime();
+            List<DeliveryResult> results = within(Duration.ofSeconds(30), page, what);
+            long tookMs = (System.nanoTime() - start) / 1_000_000;
+            assertThat(tookMs).as(what).isLessThan(Duration.ofSeconds(2 + 3).toMillis());
+            assertThat(results).noneMatch(DeliveryResult::delivered);
+            assertThat(results.stream()
+                            .filter(r -> r.error().contains("blocks our publisher connection"))
+                            .count())
+                    .isGreaterThan(size / 2);
+        } finally {
+            broker.clearAlarm();
         }
     }
 

@@ -4,8 +4,11 @@ import static com.groupbuy.market.support.TestJson.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.groupbuy.market.domain.outbox.model.valobj.NotifyRunSummary;
+import com.groupbuy.market.domain.outbox.model.valobj.NotifyTaskVO;
 import com.groupbuy.market.domain.outbox.service.DueCallbackDeliveryService;
 import com.groupbuy.market.domain.trade.model.valobj.CloseCheckVO;
+import com.groupbuy.market.infrastructure.gateway.mq.CloseCheckPublisher;
+import com.groupbuy.market.infrastructure.gateway.mq.MqExchangeGuard;
 import com.groupbuy.market.support.AlarmedBroker;
 import com.groupbuy.market.support.IntegrationTest;
 import java.sql.Timestamp;
@@ -92,6 +95,44 @@ class MqBlockedCloseCheckIT {
             assertThat(after.delivered()).isEqualTo(teams.size());
             assertThat(outbox.statuses(teams)).containsOnly(1);
         }
+    }
+
+    @Autowired
+    CloseCheckPublisher publisher;
+
+    @Autowired
+    MqExchangeGuard guard;
+
+    /**
+     * A page of close checks bigger than the publisher connection's socket buffers, published into the alarm: the
+     * broker reads nothing after the page's first publish, so the client's socket write blocks once the buffers are
+     * full and held the page's thread past its confirm timeout, until the alarm lifted. The page stops publishing
+     * once the broker tells us it blocks us.
+     */
+    @Test
+    void aPageBiggerThanTheSocketBuffersPublishedIntoTheAlarmEndsWithinItsConfirmTimeout() throws Exception {
+        assertThat(guard.ensureDeclared()).isNull();
+        String batch = UUID.randomUUID().toString().substring(0, 6);
+        Instant closeAt = Instant.now().plus(NOMINAL);
+        List<NotifyTaskVO> page = new ArrayList<>();
+        for (int i = 0; i < 40_000; i++) {
+            String teamId = batch + i;
+            page.add(NotifyTaskVO.builder()
+                    .id(i)
+                    .webhookId("msg_blkccpage" + batch + i)
+                    .teamId(teamId)
+                    .source("s01")
+                    .channel("c01")
+                    .notifyCategory(CloseCheckVO.Kind.TEAM_EXPIRY.category())
+                    .notifyType("DELAY")
+                    .body(CloseCheckVO.teamExpiry(teamId, closeAt, NOMINAL).toJson())
+                    .build());
+        }
+        try (BlockedOutbox outbox = new BlockedOutbox(jdbc)) {
+            outbox.pageIntoTheAlarm(
+                    broker, page.size(), () -> publisher.deliverAll(page), "a page of 40,000 close checks");
+        }
+        await(() -> "UP".equals(mqChannel.health().getStatus().getCode()));
     }
 
     private List<String> insert(String batch, int n) {

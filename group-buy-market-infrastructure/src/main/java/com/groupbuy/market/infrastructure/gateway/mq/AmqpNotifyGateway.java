@@ -115,7 +115,10 @@ public class AmqpNotifyGateway implements INotifyGateway {
         return Arrays.asList(results);
     }
 
-    /** Publishes the batch in order on one channel; stops publishing at the first failure or when time runs out. */
+    /**
+     * Publishes the batch in order on one channel; stops publishing at the first failure, when time runs out or once the
+     * broker blocks the connection.
+     */
     private Void publishAll(
             RabbitOperations operations,
             List<NotifyTaskVO> tasks,
@@ -130,12 +133,18 @@ public class AmqpNotifyGateway implements INotifyGateway {
                 continue; // not to be published (its partner's exchange is refused)
             }
             String unframeable;
+            String blocked;
             if (task.getNotifyMq() == null || task.getNotifyMq().isBlank()) {
                 results[i] = failed(start, "MQ task without a routing key");
             } else if ((unframeable = unframeable(task)) != null) {
                 results[i] = failed(start, "not published: " + unframeable);
             } else if (publishFailure != null) {
                 results[i] = failed(start, "not published: an earlier publish of its batch failed: " + publishFailure);
+            } else if ((blocked = exchange.blocked()) != null) {
+                // The broker stopped reading from the connection at a publish of this page (or another's): what
+                // is written now only fills the socket's buffers, and once they are full the write blocks this thread,
+                // past the page's deadline, until the alarm lifts (MqBlockedBrokerIT: a page of 6,000).
+                results[i] = failed(start, "not published: " + blocked);
             } else if (System.nanoTime() - deadline > 0) {
                 results[i] = failed(
                         start,

@@ -227,7 +227,8 @@ public class CloseCheckPublisher implements INotifyGateway {
 
     /**
      * Publishes the page's checks in deadline order on one channel, consecutive checks of one lane within the spread
-     * as one bundle; a check whose publish failed has its result.
+     * as one bundle; a check whose publish failed has its result, and so has every check left once the broker blocks
+     * the connection.
      */
     private void publishAll(
             RabbitOperations operations,
@@ -291,6 +292,17 @@ public class CloseCheckPublisher implements INotifyGateway {
             String[] queues,
             DeliveryResult[] results,
             long start) {
+        String blocked = publisherBlocked.get();
+        if (blocked != null) {
+            // The broker stopped reading from the connection at a publish of this page (or another's): what is
+            // written now only fills the socket's buffers, and once they are full the write blocks the page's thread
+            // until the alarm lifts (MqBlockedCloseCheckIT: a page of 40,000 checks).
+            DeliveryResult failed = failed(start, "not published: " + blocked);
+            for (int k = 0; k < size; k++) {
+                results[bundle[k]] = failed;
+            }
+            return;
+        }
         NotifyTaskVO first = tasks.get(bundle[0]);
         MessageProperties properties = new MessageProperties();
         properties.setContentType(MessageProperties.CONTENT_TYPE_JSON);
