@@ -94,11 +94,14 @@ public class NotifyConfig {
                 ManagementFactory.getRuntimeMXBean().getName(),
                 UUID.randomUUID().toString().substring(0, 8));
         // An MQ batch ends within the confirm timeout counted from its start, but a publish begun just before that may
-        // first have to open a connection: the batch is leased for both.
+        // first have to open a connection, then a channel (channel.open waits up to the channel RPC timeout while a
+        // blocked broker does not read us): the batch is leased for all three.
         RabbitProperties broker = rabbit.getIfAvailable();
         Duration connect =
                 broker == null || broker.getConnectionTimeout() == null ? Duration.ZERO : broker.getConnectionTimeout();
-        checkLeaseFitsASend(properties, mq.getConfirmTimeout(), connect);
+        Duration channelOpen =
+                broker == null || broker.getChannelRpcTimeout() == null ? Duration.ZERO : broker.getChannelRpcTimeout();
+        Duration batchWindow = checkLeaseFitsASend(properties, mq.getConfirmTimeout(), connect, channelOpen);
         return new DueCallbackDeliveryService(
                         store,
                         gateway,
@@ -107,7 +110,7 @@ public class NotifyConfig {
                         worker,
                         properties.getLease(),
                         properties.sendWindow(),
-                        mq.getConfirmTimeout().plus(connect),
+                        batchWindow,
                         properties.getPageSize(),
                         properties.getRunBudget(),
                         notifyRunExecutor,
@@ -140,21 +143,24 @@ public class NotifyConfig {
     /**
      * A task is leased for one send at least, else another instance may take it while it is still being sent (the
      * delivery service refuses such a lease, without naming the settings that make it): the lease must cover one HTTP
-     * callback's whole call and one MQ batch's confirm plus a first connect.
+     * callback's whole call and one MQ batch's confirm plus a first connect and channel open. Returns that batch
+     * window.
      */
-    static void checkLeaseFitsASend(NotifyProperties properties, Duration confirmTimeout, Duration brokerConnect) {
+    static Duration checkLeaseFitsASend(
+            NotifyProperties properties, Duration confirmTimeout, Duration brokerConnect, Duration channelOpen) {
         Duration lease = properties.getLease();
         if (lease == null || lease.compareTo(properties.sendWindow()) < 0) {
             throw new IllegalStateException("gbm.notify.lease must be at least one HTTP callback's whole call,"
                     + " gbm.notify.connect-timeout + 2 x gbm.notify.read-timeout (" + properties.sendWindow()
                     + "), got " + lease);
         }
-        Duration batchWindow = confirmTimeout.plus(brokerConnect);
+        Duration batchWindow = confirmTimeout.plus(brokerConnect).plus(channelOpen);
         if (lease.compareTo(batchWindow) < 0) {
             throw new IllegalStateException("gbm.notify.lease must be at least one MQ batch's window,"
-                    + " gbm.mq.confirm-timeout + spring.rabbitmq.connection-timeout (" + batchWindow + "), got "
-                    + lease);
+                    + " gbm.mq.confirm-timeout + spring.rabbitmq.connection-timeout"
+                    + " + spring.rabbitmq.channel-rpc-timeout (" + batchWindow + "), got " + lease);
         }
+        return batchWindow;
     }
 
     /**

@@ -349,7 +349,27 @@ class UnservableSettingsTest {
         notify.setLease(Duration.ofSeconds(6));
         assertThatThrownBy(() -> deliveryService(notify, Duration.ofSeconds(2)))
                 .hasMessageContaining("gbm.notify.lease must be at least one MQ batch's window,"
-                        + " gbm.mq.confirm-timeout + spring.rabbitmq.connection-timeout (PT7S), got PT6S");
+                        + " gbm.mq.confirm-timeout + spring.rabbitmq.connection-timeout"
+                        + " + spring.rabbitmq.channel-rpc-timeout (PT7S), got PT6S");
+    }
+
+    /**
+     * A publish may wait for a channel to open, up to the channel RPC timeout, before its batch's confirms: a lease
+     * shorter than confirm + connect + channel open lets another instance take a batch still being sent (a second
+     * callback). On main the channel open was left out: a 7 s lease under a 12 s batch started.
+     */
+    @Test
+    void aLeaseShorterThanAnMqBatchWithItsChannelOpenRefusesTheStart() {
+        NotifyProperties notify = new NotifyProperties();
+        notify.setConnectTimeout(Duration.ofSeconds(1));
+        notify.setReadTimeout(Duration.ofSeconds(2));
+        notify.setLease(Duration.ofSeconds(7));
+        assertThatThrownBy(() -> deliveryService(notify, Duration.ofSeconds(2), Duration.ofSeconds(5)))
+                .hasMessageContaining("gbm.notify.lease must be at least one MQ batch's window,"
+                        + " gbm.mq.confirm-timeout + spring.rabbitmq.connection-timeout"
+                        + " + spring.rabbitmq.channel-rpc-timeout (PT12S), got PT7S");
+        notify.setLease(Duration.ofSeconds(12));
+        deliveryService(notify, Duration.ofSeconds(2), Duration.ofSeconds(5));
     }
 
     /**
@@ -421,8 +441,13 @@ class UnservableSettingsTest {
     }
 
     private static void deliveryService(NotifyProperties notify, Duration brokerConnect) {
+        deliveryService(notify, brokerConnect, null);
+    }
+
+    private static void deliveryService(NotifyProperties notify, Duration brokerConnect, Duration channelOpen) {
         RabbitProperties rabbit = new RabbitProperties();
         rabbit.setConnectionTimeout(brokerConnect);
+        rabbit.setChannelRpcTimeout(channelOpen);
         StaticListableBeanFactory beans = new StaticListableBeanFactory();
         beans.addBean("rabbit", rabbit);
         var executor = Executors.newSingleThreadExecutor();
