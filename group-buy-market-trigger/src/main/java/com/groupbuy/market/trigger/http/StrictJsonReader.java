@@ -1,5 +1,6 @@
 package com.groupbuy.market.trigger.http;
 
+import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.DeserializationContext;
@@ -14,10 +15,16 @@ import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.type.LogicalType;
 import com.groupbuy.market.api.dto.SettlementMarketPayOrderRequestDTO;
+import java.io.ByteArrayInputStream;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.reflect.Type;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.Charset;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpInputMessage;
 import org.springframework.http.MediaType;
@@ -84,7 +91,9 @@ public class StrictJsonReader extends MappingJackson2HttpMessageConverter {
     @Override
     public Object read(Type type, Class<?> contextClass, HttpInputMessage inputMessage)
             throws IOException, HttpMessageNotReadableException {
-        Object value = super.read(type, contextClass, new Bounded(inputMessage));
+        byte[] body = new Bounded(inputMessage).getBody().readAllBytes();
+        refuseMalformedText(body, inputMessage);
+        Object value = super.read(type, contextClass, new Read(body, inputMessage.getHeaders()));
         if (value == null) {
             throw new HttpMessageNotReadableException(
                     "JSON body is null",
@@ -93,6 +102,44 @@ public class StrictJsonReader extends MappingJackson2HttpMessageConverter {
                     inputMessage);
         }
         return value;
+    }
+
+    /**
+     * The body must be text in its charset (UTF-8 unless the Content-Type names another) by that charset's own rules.
+     * Jackson's UTF-8 reader decodes overlong forms ({@code C0 AE} as {@code .}), so one identifier could arrive as
+     * two byte sequences, and what a partner signed and logged would differ from what we act on; the JDK's decoder
+     * refuses them, as it refuses any malformed or unmappable byte. Refused like any body that is not JSON: 400
+     * {@code 0002}, nothing read.
+     */
+    private static void refuseMalformedText(byte[] body, HttpInputMessage message) {
+        MediaType contentType = message.getHeaders().getContentType();
+        Charset charset = contentType == null || contentType.getCharset() == null
+                ? StandardCharsets.UTF_8
+                : contentType.getCharset();
+        try {
+            charset.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(body));
+        } catch (CharacterCodingException e) {
+            throw new HttpMessageNotReadableException(
+                    "body is not " + charset.name() + " text",
+                    new JsonParseException(null, "the body is not " + charset.name() + " text: " + e),
+                    message);
+        }
+    }
+
+    /** The body already read (and bounded), with the request's headers. */
+    private record Read(byte[] body, HttpHeaders headers) implements HttpInputMessage {
+        @Override
+        public InputStream getBody() {
+            return new ByteArrayInputStream(body);
+        }
+
+        @Override
+        public HttpHeaders getHeaders() {
+            return headers;
+        }
     }
 
     /** The request's body, refused with {@code 0002} once more than {@link #MAX_BODY_BYTES} have been read of it. */
