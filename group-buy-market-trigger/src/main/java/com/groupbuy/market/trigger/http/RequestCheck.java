@@ -7,7 +7,8 @@ import com.groupbuy.market.types.exception.AppException;
  * Field checks shared by the controllers; each failure names the field, as partners show it to their buyer.
  * Identifiers are compared byte for byte downstream, so text that would not survive storage unchanged (control
  * characters, a UTF-16 surrogate without its pair, Unicode non-characters) is refused here rather than stored as
- * {@code ?}, and text is never trimmed: {@code "u1 "} is another id than {@code "u1"}, as it is in every table.
+ * {@code ?}, so is text that would show otherwise than stored (line separators, text-direction marks), and text is
+ * never trimmed: {@code "u1 "} is another id than {@code "u1"}, as it is in every table.
  */
 final class RequestCheck {
 
@@ -83,8 +84,26 @@ final class RequestCheck {
             if (isNonCharacter(c)) {
                 return "a Unicode non-character at position " + i;
             }
+            if (isLineOrDirectionMark(c)) {
+                return "a line separator or text-direction mark at position " + i;
+            }
         }
         return null;
+    }
+
+    /**
+     * U+2028/U+2029 end a line in many log viewers and editors, and the bidirectional marks and overrides reorder the
+     * text shown around them: an id holding one could make a log line or an operator's screen show another order than
+     * the one stored. No identifier needs them.
+     */
+    private static boolean isLineOrDirectionMark(char c) {
+        return c == '\u2028'
+                || c == '\u2029'
+                || c == '\u061C'
+                || c == '\u200E'
+                || c == '\u200F'
+                || (c >= '\u202A' && c <= '\u202E')
+                || (c >= '\u2066' && c <= '\u2069');
     }
 
     private static boolean isNonCharacter(int codePoint) {
