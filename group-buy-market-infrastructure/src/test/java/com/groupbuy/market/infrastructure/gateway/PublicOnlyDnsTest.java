@@ -73,18 +73,7 @@ class PublicOnlyDnsTest {
                 .callTimeout(Duration.ofMillis(500))
                 .build();
         GroupBuyNotifyService service = new GroupBuyNotifyService(client, (s, c) -> null, Clock.systemUTC());
-        NotifyTaskVO task = NotifyTaskVO.builder()
-                .id(1)
-                .webhookId("msg_1")
-                .teamId("t1")
-                .source("s01")
-                .channel("c01")
-                .notifyCategory("trade_settlement")
-                .notifyType("HTTP")
-                .notifyUrl("http://partner.example:" + server.getAddress().getPort() + "/cb")
-                .body("{}")
-                .claimToken("x")
-                .build();
+        NotifyTaskVO task = taskToPartnerExample();
 
         CompletableFuture<DeliveryResult> send = CompletableFuture.supplyAsync(() -> service.groupBuyNotify(task));
         // Far beyond the 200 ms bound; on main the send is still waiting for the name server here.
@@ -116,18 +105,7 @@ class PublicOnlyDnsTest {
                 .callTimeout(Duration.ofSeconds(5))
                 .build();
         GroupBuyNotifyService service = new GroupBuyNotifyService(client, (s, c) -> null, Clock.systemUTC());
-        NotifyTaskVO task = NotifyTaskVO.builder()
-                .id(1)
-                .webhookId("msg_1")
-                .teamId("t1")
-                .source("s01")
-                .channel("c01")
-                .notifyCategory("trade_settlement")
-                .notifyType("HTTP")
-                .notifyUrl("http://partner.example:" + server.getAddress().getPort() + "/cb")
-                .body("{}")
-                .claimToken("x")
-                .build();
+        NotifyTaskVO task = taskToPartnerExample();
 
         DeliveryResult result = service.groupBuyNotify(task);
 
@@ -171,5 +149,21 @@ class PublicOnlyDnsTest {
                 .hasMessageContaining("lookups are busy");
         assertThat(dns.pool().refusedBusy()).isEqualTo(1);
         assertThat(dns.pool().timedOut()).isEqualTo(3);
+    }
+
+    /** A callback to partner.example, at the loopback server's port. */
+    private NotifyTaskVO taskToPartnerExample() {
+        return NotifyTaskVO.builder()
+                .id(1)
+                .webhookId("msg_1")
+                .teamId("t1")
+                .source("s01")
+                .channel("c01")
+                .notifyCategory("trade_settlement")
+                .notifyType("HTTP")
+                .notifyUrl("http://partner.example:" + server.getAddress().getPort() + "/cb")
+                .body("{}")
+                .claimToken("x")
+                .build();
     }
 }

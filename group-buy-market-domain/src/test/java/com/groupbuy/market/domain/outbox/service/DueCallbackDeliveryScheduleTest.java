@@ -3,7 +3,6 @@ package com.groupbuy.market.domain.outbox.service;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.groupbuy.market.domain.outbox.adapter.port.INotifyGateway;
-import com.groupbuy.market.domain.outbox.adapter.repository.INotifyTaskStore;
 import com.groupbuy.market.domain.outbox.model.valobj.DeliveryResult;
 import com.groupbuy.market.domain.outbox.model.valobj.NotifyAttemptOutcome;
 import com.groupbuy.market.domain.outbox.model.valobj.NotifyTaskStatus;
@@ -12,7 +11,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -67,14 +65,14 @@ class DueCallbackDeliveryScheduleTest {
 
     /** The outcome recorded for the task's attempt number {@code attemptNo} (its count of tries so far + 1). */
     private static NotifyAttemptOutcome outcomeOfAttempt(int attemptNo, DeliveryResult result) {
-        Store store = new Store(NotifyTaskVO.builder()
+        OnePageStore store = new OnePageStore(List.of(NotifyTaskVO.builder()
                 .id(1)
                 .teamId("t1")
                 .notifyType("HTTP")
                 .notifyUrl("http://partner.example/cb")
                 .notifyCount(attemptNo - 1)
                 .claimToken("token")
-                .build());
+                .build()));
         INotifyGateway gateway = new INotifyGateway() {
             @Override
             public DeliveryResult groupBuyNotify(NotifyTaskVO task) {
@@ -98,50 +96,5 @@ class DueCallbackDeliveryScheduleTest {
                 .deliverAllDue();
         assertThat(store.finished).hasSize(1);
         return store.finished.get(0);
-    }
-
-    /** One task to claim, once; keeps the outcomes written. */
-    private static final class Store implements INotifyTaskStore {
-        private List<NotifyTaskVO> due;
-        final List<NotifyAttemptOutcome> finished = new ArrayList<>();
-
-        Store(NotifyTaskVO task) {
-            this.due = List.of(task);
-        }
-
-        @Override
-        public List<NotifyTaskVO> claimDue(
-                Instant now,
-                int shardIndex,
-                int shardTotal,
-                int limit,
-                int oneByOneLimit,
-                String worker,
-                Instant leaseUntil) {
-            List<NotifyTaskVO> claimed = due;
-            due = List.of();
-            return claimed;
-        }
-
-        @Override
-        public List<Long> pendingTaskIdsOfTeam(String teamId) {
-            return List.of();
-        }
-
-        @Override
-        public NotifyTaskVO claim(long taskId, String worker, Instant now, Instant leaseUntil, boolean ignoreSchedule) {
-            return null;
-        }
-
-        @Override
-        public List<Boolean> finishAttempts(List<NotifyAttemptOutcome> outcomes) {
-            finished.addAll(outcomes);
-            return outcomes.stream().map(o -> true).toList();
-        }
-
-        @Override
-        public boolean defer(NotifyTaskVO task, Instant until, String reason) {
-            throw new AssertionError("nothing here is left unsent");
-        }
     }
 }
