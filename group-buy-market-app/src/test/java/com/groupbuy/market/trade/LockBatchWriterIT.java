@@ -123,6 +123,33 @@ class LockBatchWriterIT {
         assertIdsNameTheirChecks(full.get(1), 2);
     }
 
+    /**
+     * Design §7 (joins that don't check team status or expiry): the lock's rules read the team open with its window
+     * running, then the team failed (status 2) or its window ended before the join was written. The write's own guard
+     * (takePlace, the statement a join written alone takes its place by too) refuses the join: no order, the team's
+     * count unchanged. With the guard's status and end conditions dropped, both joins were written.
+     */
+    @Test
+    void aJoinOfATeamThatFailedOrWhoseWindowEndedSinceItWasReadIsRefusedByTheWrite() {
+        String failed =
+                writer.write(List.of(lock(true, null, 0))).get(0).order().getTeamId();
+        String ended = writer.write(List.of(lock(true, null, 0))).get(0).order().getTeamId();
+        jdbc.update("UPDATE group_buy_order SET status = 2 WHERE team_id = ?", failed);
+        jdbc.update("UPDATE group_buy_order SET valid_end_time = valid_start_time WHERE team_id = ?", ended);
+
+        List<LockOutcome> joins = writer.write(List.of(lock(false, failed, 0), lock(false, ended, 0)));
+
+        assertThat(joins).extracting(LockOutcome::refusal).containsExactly(ResponseCode.E0005, ResponseCode.E0005);
+        for (String teamId : List.of(failed, ended)) {
+            assertThat(jdbc.queryForObject(
+                            "SELECT lock_count FROM group_buy_order WHERE team_id = ?", Integer.class, teamId))
+                    .isEqualTo(1);
+            assertThat(jdbc.queryForObject(
+                            "SELECT COUNT(*) FROM group_buy_order_list WHERE team_id = ?", Integer.class, teamId))
+                    .isEqualTo(1);
+        }
+    }
+
     @Test
     void eachLocksChecksAreWrittenUnderItsOwnLeaseAndComeBackAsTheRelayPublishesThem() {
         NotifyLease first = lease();

@@ -165,6 +165,25 @@ class LockIT {
         assertThat(counts.redisPlaces(teamId)).isEqualTo(1);
     }
 
+    /**
+     * Design §7 (no unique key on out_trade_no): with a take limit of one, the biz id's unique key alone turns racing
+     * duplicates into one order (the test above). Where the buyer may take several, only uq_partner_user_out_trade_no
+     * does: with it dropped, duplicates that met a held take went on to the next take and wrote orders of their own.
+     */
+    @Test
+    void duplicatesOfOneOutTradeNoMakeOneOrderWhereTheTakeLimitAllowsMore() throws Exception {
+        jdbc.update("UPDATE group_buy_activity SET take_limit_count = 50 WHERE activity_id = ?", activityId);
+
+        List<JsonNode> answers = race(30, i -> lock("dup-many", "", "dup-many-1"));
+
+        assertThat(answers).extracting(a -> a.path("code").asText()).containsOnly("0000");
+        assertThat(answers.stream()
+                        .map(a -> a.path("data").path("orderId").asText())
+                        .distinct())
+                .hasSize(1);
+        assertThat(orderRows("dup-many")).isEqualTo(1);
+    }
+
     @Test
     void takeLimitHoldsUnderConcurrency() throws Exception {
         List<JsonNode> answers = race(20, i -> lock("greedy", "", "greedy-out-" + i));

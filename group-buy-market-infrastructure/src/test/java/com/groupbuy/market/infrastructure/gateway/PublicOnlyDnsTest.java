@@ -73,18 +73,7 @@ class PublicOnlyDnsTest {
                 .callTimeout(Duration.ofMillis(500))
                 .build();
         GroupBuyNotifyService service = new GroupBuyNotifyService(client, (s, c) -> null, Clock.systemUTC());
-        NotifyTaskVO task = NotifyTaskVO.builder()
-                .id(1)
-                .webhookId("msg_1")
-                .teamId("t1")
-                .source("s01")
-                .channel("c01")
-                .notifyCategory("trade_settlement")
-                .notifyType("HTTP")
-                .notifyUrl("http://partner.example:" + server.getAddress().getPort() + "/cb")
-                .body("{}")
-                .claimToken("x")
-                .build();
+        NotifyTaskVO task = taskToPartnerExample();
 
         CompletableFuture<DeliveryResult> send = CompletableFuture.supplyAsync(() -> service.groupBuyNotify(task));
         // Far beyond the 200 ms bound; on main the send is still waiting for the name server here.
@@ -97,6 +86,31 @@ class PublicOnlyDnsTest {
         assertThat(nameServerAnswers.getCount()).isEqualTo(1);
         assertThat(result.delivered()).isFalse();
         assertThat(result.error()).contains("partner.example did not resolve within 200 ms");
+        assertThat(requests).hasValue(0);
+    }
+
+    /**
+     * Design §7 (callbacks to any URL a caller gives): the lock checked the partner's host when it resolved to a public
+     * address, but the partner runs its name server and may answer loopback at send time (DNS rebinding). The lookup
+     * the callback connects by refuses it, so nothing reaches the address behind the name: with the policy check in
+     * {@link PublicOnlyDns#lookup} skipped, this request reached the loopback server. (The socket factory checks the
+     * address again; ConnectTimePolicyTest pins that layer.)
+     */
+    @Test
+    void aNameThatAnswersARefusedAddressAtSendTimeIsNeverConnectedTo() throws Exception {
+        Dns rebinding = hostname -> List.of(InetAddress.getLoopbackAddress());
+        OkHttpClient client = new OkHttpClient.Builder()
+                .dns(new PublicOnlyDns(
+                        new NotifyUrlPolicy(false, false, url -> true), rebinding, Duration.ofSeconds(2)))
+                .callTimeout(Duration.ofSeconds(5))
+                .build();
+        GroupBuyNotifyService service = new GroupBuyNotifyService(client, (s, c) -> null, Clock.systemUTC());
+        NotifyTaskVO task = taskToPartnerExample();
+
+        DeliveryResult result = service.groupBuyNotify(task);
+
+        assertThat(result.delivered()).isFalse();
+        assertThat(result.error()).contains("partner.example resolves to a refused address 127.0.0.1");
         assertThat(requests).hasValue(0);
     }
 
@@ -135,5 +149,21 @@ class PublicOnlyDnsTest {
                 .hasMessageContaining("lookups are busy");
         assertThat(dns.pool().refusedBusy()).isEqualTo(1);
         assertThat(dns.pool().timedOut()).isEqualTo(3);
+    }
+
+    /** A callback to partner.example, at the loopback server's port. */
+    private NotifyTaskVO taskToPartnerExample() {
+        return NotifyTaskVO.builder()
+                .id(1)
+                .webhookId("msg_1")
+                .teamId("t1")
+                .source("s01")
+                .channel("c01")
+                .notifyCategory("trade_settlement")
+                .notifyType("HTTP")
+                .notifyUrl("http://partner.example:" + server.getAddress().getPort() + "/cb")
+                .body("{}")
+                .claimToken("x")
+                .build();
     }
 }

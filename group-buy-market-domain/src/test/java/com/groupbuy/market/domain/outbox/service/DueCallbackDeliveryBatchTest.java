@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.tuple;
 import com.groupbuy.market.domain.outbox.adapter.port.INotifyGateway;
 import com.groupbuy.market.domain.outbox.adapter.repository.INotifyTaskStore;
 import com.groupbuy.market.domain.outbox.model.valobj.DeliveryResult;
-import com.groupbuy.market.domain.outbox.model.valobj.NotifyAttemptOutcome;
 import com.groupbuy.market.domain.outbox.model.valobj.NotifyLease;
 import com.groupbuy.market.domain.outbox.model.valobj.NotifyRunSummary;
 import com.groupbuy.market.domain.outbox.model.valobj.NotifyTarget;
@@ -34,7 +33,8 @@ class DueCallbackDeliveryBatchTest {
 
     @Test
     void theMqTasksOfAPageGoOutInOneBatchAndTheHttpTasksOneByOne() {
-        Page store = new Page(List.of(task(1, "MQ"), task(2, "HTTP"), task(3, "MQ"), task(4, "MQ"), task(5, "HTTP")));
+        OnePageStore store = new OnePageStore(
+                List.of(task(1, "MQ"), task(2, "HTTP"), task(3, "MQ"), task(4, "MQ"), task(5, "HTTP")));
         Recorder gateway = new Recorder(new TestClock(), Duration.ZERO);
 
         NotifyRunSummary run = service(store, gateway, gateway.clock).deliverAllDue();
@@ -52,7 +52,7 @@ class DueCallbackDeliveryBatchTest {
         // Four HTTP sends of 13 s each use 52 s of the 60 s lease: 8 s are left, a 7 s batch window still fits;
         // at 14 s each, 4 s are left and the MQ tasks wait for the next lease.
         for (long httpSeconds : new long[] {13, 14}) {
-            Page store = new Page(List.of(
+            OnePageStore store = new OnePageStore(List.of(
                     task(1, "HTTP"), task(2, "HTTP"), task(3, "HTTP"), task(4, "HTTP"), task(5, "MQ"), task(6, "MQ")));
             TestClock clock = new TestClock();
             Recorder gateway = new Recorder(clock, Duration.ofSeconds(httpSeconds));
@@ -73,7 +73,7 @@ class DueCallbackDeliveryBatchTest {
 
     @Test
     void tasksWrittenUnderALeaseAreSentAsOnePageWithoutAClaim() {
-        Page store = new Page(List.of());
+        OnePageStore store = new OnePageStore(List.of());
         TestClock clock = new TestClock();
         Recorder gateway = new Recorder(clock, Duration.ZERO);
         DueCallbackDeliveryService service = service(store, gateway, clock);
@@ -92,7 +92,7 @@ class DueCallbackDeliveryBatchTest {
 
     @Test
     void tasksWhoseLeaseEndsBeforeTheBatchWindowAreLeftToTheJob() {
-        Page store = new Page(List.of());
+        OnePageStore store = new OnePageStore(List.of());
         TestClock clock = new TestClock();
         Recorder gateway = new Recorder(clock, Duration.ZERO);
 
@@ -112,7 +112,8 @@ class DueCallbackDeliveryBatchTest {
      */
     @Test
     void aSendThatThrowsIsItsOwnTasksFailedAttemptAndTheRestOfThePageIsRecorded() {
-        Page store = new Page(List.of(task(1, "MQ"), task(2, "HTTP"), task(3, "MQ"), task(4, "MQ"), task(6, "HTTP")));
+        OnePageStore store = new OnePageStore(
+                List.of(task(1, "MQ"), task(2, "HTTP"), task(3, "MQ"), task(4, "MQ"), task(6, "HTTP")));
         INotifyGateway gateway = new INotifyGateway() {
             @Override
             public DeliveryResult groupBuyNotify(NotifyTaskVO task) {
@@ -170,59 +171,6 @@ class DueCallbackDeliveryBatchTest {
                 .notifyCount(0)
                 .claimToken("token")
                 .build();
-    }
-
-    /** One page to claim, then nothing; records what the service asked of it. */
-    private static final class Page implements INotifyTaskStore {
-        private List<NotifyTaskVO> page;
-        final List<Integer> claimLimits = new ArrayList<>();
-        final List<Integer> finishCalls = new ArrayList<>();
-        final List<NotifyAttemptOutcome> finished = new ArrayList<>();
-
-        Page(List<NotifyTaskVO> page) {
-            this.page = page;
-        }
-
-        @Override
-        public List<NotifyTaskVO> claimDue(
-                Instant now,
-                int shardIndex,
-                int shardTotal,
-                int limit,
-                int oneByOneLimit,
-                String worker,
-                Instant leaseUntil) {
-            if (page.isEmpty()) {
-                return List.of();
-            }
-            claimLimits.add(limit);
-            claimLimits.add(oneByOneLimit);
-            List<NotifyTaskVO> claimed = page;
-            page = List.of();
-            return claimed;
-        }
-
-        @Override
-        public List<Long> pendingTaskIdsOfTeam(String teamId) {
-            return List.of();
-        }
-
-        @Override
-        public NotifyTaskVO claim(long taskId, String worker, Instant now, Instant leaseUntil, boolean ignoreSchedule) {
-            return null;
-        }
-
-        @Override
-        public List<Boolean> finishAttempts(List<NotifyAttemptOutcome> outcomes) {
-            finishCalls.add(outcomes.size());
-            finished.addAll(outcomes);
-            return outcomes.stream().map(o -> true).toList();
-        }
-
-        @Override
-        public boolean defer(NotifyTaskVO task, Instant until, String reason) {
-            throw new AssertionError("this service does not defer unsent tasks");
-        }
     }
 
     /** Delivers everything; each one-by-one send moves the clock by {@code sendTakes}. */

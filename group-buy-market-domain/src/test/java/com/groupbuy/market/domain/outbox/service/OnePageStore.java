@@ -1,0 +1,61 @@
+package com.groupbuy.market.domain.outbox.service;
+
+import com.groupbuy.market.domain.outbox.adapter.repository.INotifyTaskStore;
+import com.groupbuy.market.domain.outbox.model.valobj.NotifyAttemptOutcome;
+import com.groupbuy.market.domain.outbox.model.valobj.NotifyTaskVO;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/** One page to claim, then nothing; records what the service asked of it. */
+final class OnePageStore implements INotifyTaskStore {
+    private List<NotifyTaskVO> page;
+    final List<Integer> claimLimits = new ArrayList<>();
+    final List<Integer> finishCalls = new ArrayList<>();
+    final List<NotifyAttemptOutcome> finished = new ArrayList<>();
+
+    OnePageStore(List<NotifyTaskVO> page) {
+        this.page = page;
+    }
+
+    @Override
+    public List<NotifyTaskVO> claimDue(
+            Instant now,
+            int shardIndex,
+            int shardTotal,
+            int limit,
+            int oneByOneLimit,
+            String worker,
+            Instant leaseUntil) {
+        if (page.isEmpty()) {
+            return List.of();
+        }
+        claimLimits.add(limit);
+        claimLimits.add(oneByOneLimit);
+        List<NotifyTaskVO> claimed = page;
+        page = List.of();
+        return claimed;
+    }
+
+    @Override
+    public List<Long> pendingTaskIdsOfTeam(String teamId) {
+        return List.of();
+    }
+
+    @Override
+    public NotifyTaskVO claim(long taskId, String worker, Instant now, Instant leaseUntil, boolean ignoreSchedule) {
+        return null;
+    }
+
+    @Override
+    public List<Boolean> finishAttempts(List<NotifyAttemptOutcome> outcomes) {
+        finishCalls.add(outcomes.size());
+        finished.addAll(outcomes);
+        return outcomes.stream().map(o -> true).toList();
+    }
+
+    @Override
+    public boolean defer(NotifyTaskVO task, Instant until, String reason) {
+        throw new AssertionError("this service does not defer unsent tasks");
+    }
+}

@@ -1,0 +1,95 @@
+package com.groupbuy.market.domain.trade.service.lock;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.groupbuy.market.domain.trade.adapter.repository.ITradeRepository;
+import com.groupbuy.market.domain.trade.model.aggregate.LockOrderAggregate;
+import com.groupbuy.market.domain.trade.model.aggregate.Team;
+import com.groupbuy.market.domain.trade.model.entity.MarketPayOrderEntity;
+import com.groupbuy.market.domain.trade.model.valobj.LockLookupVO;
+import com.groupbuy.market.domain.trade.model.valobj.PartnerOrderKey;
+import com.groupbuy.market.domain.trade.model.valobj.TeamStatus;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Design §7 (Redis places leaked between the counter and the database write): a place reserved in Redis for a lock
+ * whose write then fails (the database gone, a deadlock, any error that is not a duplicate key) is given back before
+ * the error is answered, so the team is not left with a place nobody holds until a reconciler finds it. Over
+ * in-memory ports; LockIT pins the duplicate-key refusals against real Redis and MariaDB.
+ */
+class TradeLockServicePlaceGiveBackTest {
+
+    private static final Instant NOW = Instant.parse("2026-12-03T10:00:00Z");
+
+    private final FailingWrites repository = new FailingWrites();
+    private final InMemoryPlaces places = new InMemoryPlaces();
+    private final TradeLockService service = LockServices.over(
+            product -> LockServices.trial(product, NOW, 1).build(),
+            repository,
+            places,
+            NOW,
+            LockServices.allowedTargets());
+
+    @Test
+    void aJoinWhoseWriteFailsGivesItsPlaceBackAndOthersKeepTheirs() {
+        places.counters.put("t-1", new ArrayList<>(List.of("leader-holder")));
+        repository.namedTeam = Team.builder()
+                .teamId("t-1")
+                .activityId(7L)
+                .targetCount(3)
+                .lockCount(1)
+                .completeCount(0)
+                .status(TeamStatus.OPEN)
+                .validEndTime(NOW.plus(Duration.ofMinutes(10)))
+                .source("s01")
+                .channel("c01")
+                .notifyType("HTTP")
+                .notifyUrl("https://mall.example/cb")
+                .build();
+
+        assertThatThrownBy(
+                        () -> service.lock(LockServices.command().teamId("t-1").build()))
+                .hasMessageContaining("connection lost");
+
+        assertThat(repository.writes).as("the join reached its write").isEqualTo(1);
+        assertThat(places.counters.get("t-1"))
+                .as("the failed join's place given back, the leader's kept")
+                .containsExactly("leader-holder");
+    }
+
+    @Test
+    void aNewTeamWhoseWriteFailsLeavesNoCounterBehind() {
+        assertThatThrownBy(() -> service.lock(LockServices.command().build())).hasMessageContaining("connection lost");
+
+        assertThat(repository.writes).isEqualTo(1);
+        assertThat(places.opened).as("the new team's counter was made").hasSize(1);
+        assertThat(places.counters).as("and went with the failed lock").isEmpty();
+    }
+
+    /** No order yet; the named team as read; every write fails as a dropped connection does. */
+    private static final class FailingWrites implements ITradeRepository {
+        Team namedTeam;
+        int writes;
+
+        @Override
+        public MarketPayOrderEntity queryOrder(PartnerOrderKey key) {
+            return null;
+        }
+
+        @Override
+        public LockLookupVO queryOrderAndLiveTakes(PartnerOrderKey key, Long activityId, String teamId) {
+            return new LockLookupVO(null, 0, teamId == null ? null : namedTeam);
+        }
+
+        @Override
+        public MarketPayOrderEntity lockOrder(LockOrderAggregate aggregate) {
+            writes++;
+            throw new IllegalStateException("connection lost");
+        }
+    }
+}
