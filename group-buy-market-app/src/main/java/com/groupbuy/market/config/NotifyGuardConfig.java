@@ -40,7 +40,11 @@ public class NotifyGuardConfig {
         if (!properties.isEnabled()) {
             return new NotifyChannelGuards(
                     http -> new EndpointQueues(
-                            http, GuardedNotifyGateway::httpEndpoint, perEndpoint, notifySendExecutor, r -> false),
+                            http,
+                            GuardedNotifyGateway::httpPartnerEndpoint,
+                            perEndpoint,
+                            notifySendExecutor,
+                            r -> false),
                     mq -> mq);
         }
         RabbitProperties broker = rabbit.getIfAvailable();
@@ -48,7 +52,7 @@ public class NotifyGuardConfig {
         return new NotifyChannelGuards(
                 http -> new EndpointQueues(
                         GuardedNotifyGateway.http(http, guards),
-                        GuardedNotifyGateway::httpEndpoint,
+                        GuardedNotifyGateway::httpPartnerEndpoint,
                         perEndpoint,
                         notifySendExecutor,
                         // Only the endpoint's bulkhead: a send over its partner's cap is put back unsent at once rather

@@ -99,6 +99,23 @@ class PartnerAnswerShapesTest {
         assertThat(gateway().groupBuyNotify(task(partner.url())).delivered()).isTrue();
     }
 
+    /**
+     * The partner's server writes the status line, and OkHttp quotes a malformed one whole in its error (up to its
+     * 256 KiB header limit), as it does a 204's Content-Length value. That text, escaped (a control character six times
+     * as long), became the attempt's error: held with every outcome of a page until recorded, and logged whole at every
+     * attempt. A partner answering so chose megabytes of our heap per page and of our log per attempt.
+     */
+    @Test
+    void aHugeMalformedStatusLineMakesNoHugeError() throws Exception {
+        partner = new RawPartner(3000, "HTTP/1.1 2" + "\u0007".repeat(100_000) + "\r\n\r\n");
+
+        DeliveryResult result = gateway().groupBuyNotify(task(partner.url()));
+
+        assertThat(result.delivered()).isFalse();
+        assertThat(result.error()).startsWith("ProtocolException: Unexpected status line");
+        assertThat(result.error().length()).as("the error's length").isLessThanOrEqualTo(1_300);
+    }
+
     private static GroupBuyNotifyService gateway() {
         return new GroupBuyNotifyService(
                 new NotifyConfig()

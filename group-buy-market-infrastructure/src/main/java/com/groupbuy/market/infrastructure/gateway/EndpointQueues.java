@@ -40,9 +40,9 @@ public class EndpointQueues implements INotifyGateway {
     private final Executor executor;
     private final Predicate<DeliveryResult> busy;
     /**
-     * One per endpoint with sends queued or in flight. An endpoint is the host:port of a lock's {@code notifyUrl}, which
-     * the caller chooses, so a queue is dropped once it is empty: kept for every endpoint ever sent to, the map grew
-     * with each new host or port.
+     * One per endpoint with sends queued or in flight. An endpoint is what {@code endpointOf} names: in production the
+     * partner and the host:port of a lock's {@code notifyUrl} (the key of its bulkhead), which the caller chooses, so a
+     * queue is dropped once it is empty: kept for every endpoint ever sent to, the map grew with each new host or port.
      */
     private final Map<String, Queue> queues = new ConcurrentHashMap<>();
 

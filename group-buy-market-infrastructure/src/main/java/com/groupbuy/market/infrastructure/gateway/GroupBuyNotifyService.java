@@ -121,12 +121,19 @@ public class GroupBuyNotifyService implements INotifyGateway {
         return body.source().getBuffer().size();
     }
 
+    /** Characters of a partner's text kept in an attempt's error (each at most six once escaped). */
+    static final int MAX_PARTNER_TEXT = 200;
+
     /**
      * Text the partner's server chose (its answer's body, or a status line or header quoted by OkHttp's error) as it
-     * goes into the attempt's error: the endpoint is the caller's {@code notifyUrl}, so the text is anyone's.
+     * goes into the attempt's error: the endpoint is the caller's {@code notifyUrl}, so the text is anyone's. Cut to
+     * {@link #MAX_PARTNER_TEXT} characters before it is escaped: OkHttp quotes a malformed status line whole, up to its
+     * 256 KiB header limit, and that text (six times as long escaped) was held with every outcome of a page until it
+     * was recorded and logged whole at every attempt (the store keeps 500 characters of it).
      */
     static String partnerText(String text) {
-        return LogSafeText.of(text);
+        return LogSafeText.of(
+                text == null || text.length() <= MAX_PARTNER_TEXT ? text : text.substring(0, MAX_PARTNER_TEXT) + "...");
     }
 
     private static String abbreviate(String body) {

@@ -124,7 +124,10 @@ public class EndpointGuards {
      */
     public DeliveryResult call(
             String guarded, String source, String channel, boolean limitConcurrency, Supplier<DeliveryResult> send) {
-        String endpoint = admit(limitConcurrency && source != null ? ofPartner(guarded, source, channel) : guarded);
+        boolean ofPartner = limitConcurrency && source != null;
+        String endpoint = ofPartner
+                ? admit(ofPartner(guarded, source, channel), ofPartner(OTHER, source, channel))
+                : admit(guarded);
         CircuitBreaker breaker = breakers.circuitBreaker(endpoint);
         if (!breaker.tryAcquirePermission()) {
             return notSent(endpoint, NotSentReason.BREAKER_OPEN, probeTime(endpoint), "circuit open for " + endpoint);
@@ -258,9 +261,19 @@ public class EndpointGuards {
 
     /**
      * The name the endpoint is guarded under: its own while fewer than {@link #MAX_ENDPOINTS} are, or after idle ones
-     * are forgotten; otherwise {@link #OTHER}.
+     * are forgotten; otherwise {@link #OTHER} (a partner's HTTP endpoint: its partner's own overflow guard).
      */
     private String admit(String endpoint) {
+        return admit(endpoint, OTHER);
+    }
+
+    /**
+     * The same, past the bound into {@code overflow}: a partner's HTTP endpoints into the partner's own overflow guard
+     * ({@code other source/channel}). One {@code other} for every partner let a partner naming a thousand endpoints
+     * open the breaker (or fill the bulkhead) another partner's new endpoint then waited behind. Partners are the
+     * configured source/channel pairs, so their overflow guards are few; they are forgotten when idle like the others.
+     */
+    private String admit(String endpoint, String overflow) {
         long now = clock.millis();
         if (lastCall.computeIfPresent(endpoint, (e, t) -> now) != null) {
             return endpoint;
@@ -272,7 +285,10 @@ public class EndpointGuards {
             lastCall.putIfAbsent(endpoint, now);
             return endpoint;
         }
-        return OTHER;
+        if (!overflow.equals(OTHER)) {
+            lastCall.put(overflow, now);
+        }
+        return overflow;
     }
 
     /**

@@ -52,6 +52,17 @@ public class GuardedNotifyGateway implements INotifyGateway {
         return url == null ? null : "http:" + url.host() + ":" + url.port();
     }
 
+    /**
+     * {@code http:host:port source/channel}, the name an HTTP callback's breaker and bulkhead are kept under
+     * ({@link EndpointGuards#ofPartner}), null when its URL does not parse: what a page's sends queue by
+     * (EndpointQueues). Queued by host:port alone, one partner's hanging sends to a host and port (a caller's choice in
+     * its notifyUrl) held every place another partner's callbacks to that host waited for.
+     */
+    public static String httpPartnerEndpoint(NotifyTaskVO task) {
+        String endpoint = httpEndpoint(task);
+        return endpoint == null ? null : EndpointGuards.ofPartner(endpoint, task.getSource(), task.getChannel());
+    }
+
     @Override
     public DeliveryResult groupBuyNotify(NotifyTaskVO task) {
         String endpoint = endpointOf.apply(task);

@@ -318,6 +318,39 @@ class EndpointGuardsTest {
                 .hasSizeLessThanOrEqualTo(EndpointGuards.MAX_ENDPOINTS + 1);
     }
 
+    /**
+     * Past {@link EndpointGuards#MAX_ENDPOINTS} endpoints a new one shares the overflow guard. On main that was one
+     * {@code other} breaker and bulkhead for every partner: a partner naming a thousand endpoints of its own (a port or
+     * DNS name per lock) and then failing ones past them opened {@code other}, and an honest partner's endpoint first
+     * called after that waited "not sent: circuit open for other" behind it — the very coupling keying guards by
+     * partner and endpoint had ended. Each partner now overflows into a guard of its own.
+     */
+    @Test
+    void aPartnerPastTheEndpointBoundOpensNoBreakerAnotherPartnerWaitsBehind() {
+        EndpointGuards guards = guards(Duration.ofSeconds(30), 4);
+        for (int i = 0; i < EndpointGuards.MAX_ENDPOINTS; i++) {
+            guards.call("http:evil.example:" + (1024 + i), "s66", "c66", true, this::deliver);
+        }
+        for (int i = 0; i < 4; i++) {
+            assertThat(guards.call("http:evil.example:" + (5000 + i), "s66", "c66", true, this::fail)
+                            .notAttempted())
+                    .isFalse();
+        }
+        assertThat(guards.call("http:evil.example:6000", "s66", "c66", true, this::fail)
+                        .notAttempted())
+                .as("the hostile partner's overflow breaker is open")
+                .isTrue();
+
+        DeliveryResult honest = guards.call("http:mall.example:443", "s01", "c01", true, this::deliver);
+
+        assertThat(honest.delivered())
+                .as("another partner's callback is sent: " + honest.error())
+                .isTrue();
+        assertThat(endpointTagValues())
+                .as("still bounded: one overflow guard per partner")
+                .hasSizeLessThanOrEqualTo(EndpointGuards.MAX_ENDPOINTS + 2);
+    }
+
     /** Every value of the endpoint tags ({@code name} on Resilience4j's meters, {@code endpoint} on ours). */
     private java.util.Set<String> endpointTagValues() {
         java.util.Set<String> values = new java.util.HashSet<>();
