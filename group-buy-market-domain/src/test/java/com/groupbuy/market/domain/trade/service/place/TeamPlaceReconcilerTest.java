@@ -34,9 +34,9 @@ class TeamPlaceReconcilerTest {
     private static final Instant NOW = Instant.parse("2030-01-01T00:00:00Z");
     private static final Duration INTERVAL = Duration.ofSeconds(60);
 
-    private final Teams teams = new Teams();
-    private final Counters counters = new Counters();
     private final TickingClock clock = new TickingClock(NOW);
+    private final Teams teams = new Teams(clock);
+    private final Counters counters = new Counters();
     private final List<Integer> corrections = new ArrayList<>();
 
     private TeamPlaceReconciler reconciler(int pageSize) {
@@ -317,9 +317,17 @@ class TeamPlaceReconcilerTest {
 
     /** Open teams as the database holds them, read the way queryOpenTeams reads them. */
     private static final class Teams implements ITeamPlaceRepository {
+        /** The database's clock: the test's (read without moving it). */
+        private final TickingClock databaseClock;
+
         final Map<String, Row> rows = new LinkedHashMap<>();
         final List<String> locked = new ArrayList<>();
         final List<String> firstTeamOfEachPage = new ArrayList<>();
+
+        Teams(TickingClock databaseClock) {
+            this.databaseClock = databaseClock;
+        }
+
         int pagesRead;
 
         void open(long rowId, String teamId, int lockCount, Instant validEnd) {
@@ -350,7 +358,8 @@ class TeamPlaceReconcilerTest {
         public <T> T underTeamLock(String teamId, Function<LockedTeamPlacesVO, T> work) {
             locked.add(teamId);
             Row row = rows.get(teamId);
-            return work.apply(new LockedTeamPlacesVO(row.lockCount, row.updatedAt, List.of()));
+            return work.apply(new LockedTeamPlacesVO(
+                    row.lockCount, Duration.between(row.updatedAt, databaseClock.peek()), List.of()));
         }
     }
 
