@@ -135,7 +135,9 @@ public class TeamPlaceReconciler {
     public int reconcileIfDue(int shardIndex, int shardTotal, Instant deadline) {
         Instant now = Instant.now(clock);
         Instant last = lastRun.get();
-        if (last.isAfter(now.minus(interval)) || !lastRun.compareAndSet(last, now)) {
+        // A last run later than now is the wall clock stepped back (NTP), not a run to wait for: waited for, no run was
+        // due for the whole step on top of the interval.
+        if ((last.isAfter(now.minus(interval)) && !last.isAfter(now)) || !lastRun.compareAndSet(last, now)) {
             return 0;
         }
         String shard = shardIndex + "/" + shardTotal;
@@ -231,7 +233,8 @@ public class TeamPlaceReconciler {
             }
         }
         Instant last = refusalChecks.get(teamId);
-        if (last != null && last.isAfter(now.minus(quietPeriod))) {
+        // A look later than now is the clock stepped back: it does not silence the team for the step.
+        if (last != null && last.isAfter(now.minus(quietPeriod)) && !last.isAfter(now)) {
             return false;
         }
         refusalChecks.put(teamId, now);

@@ -202,6 +202,51 @@ class TeamPlaceReconcilerTest {
         assertThat(counters.of("t1")).isEqualTo(1);
     }
 
+    /**
+     * The wall clock stepped back an hour (NTP) after a run: the last run then lay in the future, and no run was due
+     * for the hour and the interval. A last run later than now is a step, not a run to wait for.
+     */
+    @Test
+    void aClockSteppedBackAfterARunDoesNotHoldTheNextRunBackByTheStep() {
+        teams.open(1, "t1", 1, NOW.plusSeconds(600));
+        // Unchanged for two hours (the database's clock is the test's here, stepped back with it).
+        teams.rows.get("t1").updatedAt = NOW.minus(Duration.ofHours(2));
+        counters.set("t1", 1);
+        TeamPlaceReconciler reconciler = reconciler(10);
+
+        reconciler.reconcileIfDue(0, 1, NOW.plusSeconds(30));
+        counters.set("t1", 2);
+        clock.now = NOW.minus(Duration.ofHours(1));
+        assertThat(reconciler.reconcileIfDue(0, 1, clock.peek().plusSeconds(30)))
+                .as("stepped back: the run an hour \"ahead\" is not waited for")
+                .isEqualTo(1);
+
+        clock.now = clock.now.plusSeconds(59);
+        assertThat(reconciler.reconcileIfDue(0, 1, clock.peek().plusSeconds(30)))
+                .as("then runs an interval apart again")
+                .isZero();
+    }
+
+    /**
+     * The same for the refusal looks: a team looked at just before the clock stepped back an hour was not looked at
+     * again for the hour, and a counter left high refused its joiners a place that exists that long.
+     */
+    @Test
+    void aClockSteppedBackDoesNotSilenceATeamsRefusalLooksForTheStep() {
+        teams.open(1, "t1", 2, NOW.plusSeconds(600));
+        teams.rows.get("t1").updatedAt = NOW.minus(Duration.ofHours(2));
+        counters.set("t1", 2);
+        TeamPlaceReconciler reconciler = reconciler(10);
+        assertThat(reconciler.reconcileRefused("t1")).isFalse();
+
+        clock.now = NOW.minus(Duration.ofHours(1));
+        counters.set("t1", 3); // a crash leaves it high meanwhile
+        assertThat(reconciler.reconcileRefused("t1"))
+                .as("the look an hour \"ahead\" does not count")
+                .isTrue();
+        assertThat(counters.of("t1")).isEqualTo(2);
+    }
+
     @Test
     void eachShardSweepsOnlyItsOwnTeams() {
         for (int i = 1; i <= 6; i++) {
