@@ -18,7 +18,8 @@ import org.springframework.context.annotation.Primary;
  * counters and the known addresses are {@link RedisAuthLimit}'s, under {@code console:login-failures}) and the
  * console's sign-outs, both in Redis (shared by every instance).
  * <p>
- * Sign-outs: one key per signed-out session id, expiring when its cookie would have.
+ * Sign-outs: one key per signed-out session id, kept a cookie's whole lifetime and five minutes from the sign-out
+ * ({@link ConsoleSignOuts#keptFor}), whatever this instance's clock says of the cookie's expiry.
  * <p>
  * Everything goes through the Redis breaker: Redis down is {@code E0401}, never unlimited guessing, never a signed-out
  * cookie admitted.
@@ -45,13 +46,11 @@ public class AdminAuthLimitConfig {
 
             @Override
             public void signOut(String id, Instant expiry) {
-                Duration left = Duration.between(Instant.now(clock), expiry).plusSeconds(1);
-                if (left.isNegative() || left.isZero()) {
-                    return;
-                }
+                // Kept whatever this instance's clock says of the expiry: the others judge it by theirs.
+                Duration kept = ConsoleSignOuts.keptFor(Duration.between(Instant.now(clock), expiry));
                 // Idempotent (the same value and a later expiry each time), so Redisson's retries are harmless.
                 outages.call(() -> {
-                    redisson.getBucket(key(id), StringCodec.INSTANCE).set("1", left);
+                    redisson.getBucket(key(id), StringCodec.INSTANCE).set("1", kept);
                     return null;
                 });
             }

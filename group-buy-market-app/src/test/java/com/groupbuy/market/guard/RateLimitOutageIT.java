@@ -10,7 +10,6 @@ import com.groupbuy.market.infrastructure.trade.port.RedisTradeRateLimiter;
 import com.groupbuy.market.support.PrivateRedis;
 import com.groupbuy.market.types.exception.DependencyUnavailableException;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.time.Clock;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.redisson.Redisson;
@@ -39,7 +38,7 @@ class RateLimitOutageIT {
             RedisTradeRateLimiter limiter = new RedisTradeRateLimiter(
                     client,
                     new RedisKeys("rl-outage:", false),
-                    new RedisOutages(new DependencyBreaker("redis", 3, Duration.ofSeconds(2), Clock.systemUTC())),
+                    new RedisOutages(new DependencyBreaker("redis", 3, Duration.ofSeconds(2))),
                     meters,
                     Duration.ofHours(1),
                     Duration.ofMinutes(10));

@@ -6,7 +6,6 @@ import com.groupbuy.market.infrastructure.outage.RedisLinks;
 import com.groupbuy.market.infrastructure.outage.RedisOutages;
 import java.lang.reflect.Method;
 import java.net.InetSocketAddress;
-import java.time.Clock;
 import java.time.Duration;
 import javax.sql.DataSource;
 import lombok.extern.slf4j.Slf4j;
@@ -33,14 +32,12 @@ public class OutageConfig {
 
     @Bean
     public DependencyBreaker redisBreaker(OutageProperties properties) {
-        return new DependencyBreaker(
-                "redis", properties.getBreakerThreshold(), properties.getBreakerOpenFor(), Clock.systemUTC());
+        return new DependencyBreaker("redis", properties.getBreakerThreshold(), properties.getBreakerOpenFor());
     }
 
     @Bean
     public DependencyBreaker databaseBreaker(OutageProperties properties) {
-        return new DependencyBreaker(
-                "database", properties.getBreakerThreshold(), properties.getBreakerOpenFor(), Clock.systemUTC());
+        return new DependencyBreaker("database", properties.getBreakerThreshold(), properties.getBreakerOpenFor());
     }
 
     /** Redis calls through the Redis breaker, sent again after a restart within {@code gbm.outage.redis-resend-within}. */

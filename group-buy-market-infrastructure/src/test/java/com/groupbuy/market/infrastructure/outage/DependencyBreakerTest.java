@@ -6,33 +6,16 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.groupbuy.market.types.exception.DependencyUnavailableException;
 import java.io.IOException;
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneOffset;
 import org.junit.jupiter.api.Test;
 
-/** The breaker's three states on a clock the test moves. */
+/** The breaker's three states on a monotonic clock the test moves. */
 class DependencyBreakerTest {
 
-    private Instant now = Instant.parse("2026-12-01T00:00:00Z");
-    private final Clock clock = new Clock() {
-        @Override
-        public ZoneOffset getZone() {
-            return ZoneOffset.UTC;
-        }
+    /** Near the top of the range: the open time is measured across nanoTime's wrap. */
+    private long nanos = Long.MAX_VALUE - 1_000_000_000L;
 
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-    };
-    private final DependencyBreaker breaker = new DependencyBreaker("redis", 3, Duration.ofSeconds(2), clock);
+    private final DependencyBreaker breaker = new DependencyBreaker("redis", 3, Duration.ofSeconds(2), () -> nanos);
     private final IOException down = new IOException("connection refused");
 
     @Test
@@ -65,7 +48,7 @@ class DependencyBreakerTest {
         breaker.failure(down);
         breaker.failure(down);
         breaker.failure(down);
-        now = now.plusSeconds(2);
+        nanos += Duration.ofSeconds(2).toNanos();
 
         assertThatCode(breaker::check).as("the probe").doesNotThrowAnyException();
         assertThatThrownBy(breaker::check)
@@ -82,12 +65,28 @@ class DependencyBreakerTest {
         breaker.failure(down);
         breaker.failure(down);
         breaker.failure(down);
-        now = now.plusSeconds(2);
+        nanos += Duration.ofSeconds(2).toNanos();
         breaker.check();
         breaker.failure(down);
 
         assertThatThrownBy(breaker::check).isInstanceOf(DependencyUnavailableException.class);
-        now = now.plusSeconds(2);
+        nanos += Duration.ofSeconds(2).toNanos();
         assertThatCode(breaker::check).doesNotThrowAnyException();
+    }
+
+    /**
+     * The open time is elapsed time, not the wall clock's: stepped back an hour by NTP right after the breaker opened,
+     * the wall clock kept it open (no probe, every call E0401) for that hour on main. Seen on main with the breaker on
+     * a wall clock stepped back an hour: the probe 300 ms after opening for 200 ms was refused.
+     */
+    @Test
+    void theOpenTimeIsElapsedTimeWhateverTheWallClockDoes() throws Exception {
+        DependencyBreaker real = new DependencyBreaker("redis", 1, Duration.ofMillis(200));
+        real.failure(down);
+        assertThatThrownBy(real::check).isInstanceOf(DependencyUnavailableException.class);
+        Thread.sleep(300);
+        assertThatCode(real::check)
+                .as("the probe, 300 ms after opening for 200 ms")
+                .doesNotThrowAnyException();
     }
 }

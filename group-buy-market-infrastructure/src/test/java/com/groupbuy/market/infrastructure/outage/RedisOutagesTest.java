@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.groupbuy.market.types.exception.DependencyUnavailableException;
 import java.net.InetSocketAddress;
 import java.nio.channels.ClosedChannelException;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -26,8 +25,7 @@ class RedisOutagesTest {
 
     private static final InetSocketAddress NODE = new InetSocketAddress("127.0.0.1", 6399);
 
-    private final DependencyBreaker breaker =
-            new DependencyBreaker("redis", 3, Duration.ofSeconds(2), Clock.systemUTC());
+    private final DependencyBreaker breaker = new DependencyBreaker("redis", 3, Duration.ofSeconds(2));
     private final RedisLinks links = new RedisLinks();
     private final RedisOutages outages =
             new RedisOutages(breaker, links, Duration.ofSeconds(3), Duration.ofMillis(300));

@@ -25,4 +25,9 @@ public class GroupBuyOrderListPO {
     private Integer status;
     private String outTradeNo;
     private String bizId;
+    /**
+     * The lock's own instant (the instance's clock, as its team's start and its close check), written as the row's
+     * {@code create_time}: the unpaid timeout is measured from it.
+     */
+    private Instant createTime;
 }

@@ -12,4 +12,6 @@ public class TeamPlacesPO {
     private Integer status;
     private Instant validEndTime;
     private Instant updateTime;
+    /** lockTeam only: microseconds since update_time by the database's clock (the one that stamped it). */
+    private Long unchangedMicros;
 }

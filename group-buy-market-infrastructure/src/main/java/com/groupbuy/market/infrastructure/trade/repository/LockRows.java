@@ -62,6 +62,10 @@ final class LockRows {
         order.setStatus(OrderStatus.LOCKED.code());
         order.setOutTradeNo(command.getOutTradeNo());
         order.setBizId(lock.bizId());
+        // The lock's instant (validStartTime is the lock's "now" for a join too), not the database's: the polling job
+        // measures the unpaid timeout from create_time against the instance's clock, as the close check does from this
+        // instant. Stamped by the database, a database clock behind the instances' closed locks that much early.
+        order.setCreateTime(lock.getValidStartTime());
         return order;
     }
 

@@ -10,6 +10,7 @@ import com.groupbuy.market.domain.trade.model.valobj.TeamStatus;
 import com.groupbuy.market.infrastructure.trade.dao.ITeamPlaceDao;
 import com.groupbuy.market.infrastructure.trade.po.TeamPlacesPO;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.function.Function;
@@ -87,7 +88,8 @@ public class TeamPlaceRepository implements ITeamPlaceRepository {
                     .map(order -> ITeamPlaceReservation.holder(new PartnerOrderKey(
                             order.getSource(), order.getChannel(), order.getUserId(), order.getOutTradeNo())))
                     .toList();
-            return work.apply(new LockedTeamPlacesVO(team.getLockCount(), team.getUpdateTime(), holders));
+            return work.apply(new LockedTeamPlacesVO(
+                    team.getLockCount(), Duration.ofNanos(team.getUnchangedMicros() * 1_000L), holders));
         });
     }
 }

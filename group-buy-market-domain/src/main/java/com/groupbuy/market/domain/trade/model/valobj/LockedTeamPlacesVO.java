@@ -1,10 +1,12 @@
 package com.groupbuy.market.domain.trade.model.valobj;
 
-import java.time.Instant;
+import java.time.Duration;
 import java.util.List;
 
 /**
- * A team read under its row lock: live lock count, when the row last changed, and the place holders
- * ({@code ITeamPlaceReservation.holder}) of every order row it has, whatever the order's state.
+ * A team read under its row lock: live lock count, how long its row has been unchanged by the database's own clock
+ * (the one that stamps {@code update_time}: compared with an instance's clock, a database clock ahead of it made every
+ * team look changed "just now" for the skew), and the place holders ({@code ITeamPlaceReservation.holder}) of every
+ * order row it has, whatever the order's state.
  */
-public record LockedTeamPlacesVO(int lockCount, Instant updatedAt, List<String> holders) {}
+public record LockedTeamPlacesVO(int lockCount, Duration unchangedFor, List<String> holders) {}

@@ -24,7 +24,8 @@ import lombok.extern.slf4j.Slf4j;
  * A counter may rightly exceed the lock count by the locks in flight, so a team is only corrected under its row
  * lock (no place-changing commit meanwhile), counting as in flight every holder that reserved less than
  * {@code staleAfter} ago and has no order row yet; older holders without a row died with their process. A team whose
- * row changed in the last {@code quietPeriod} is left to the next run: a refund that just committed has its release
+ * row changed in the last {@code quietPeriod} (by the database's clock, which stamps the row) is left to the next run: a
+ * refund that just committed has its release
  * still on the way.
  * <p>
  * <b>Bound.</b> A counter left high matters when it refuses a joiner the team row has a place for, and that joiner's
@@ -134,7 +135,9 @@ public class TeamPlaceReconciler {
     public int reconcileIfDue(int shardIndex, int shardTotal, Instant deadline) {
         Instant now = Instant.now(clock);
         Instant last = lastRun.get();
-        if (last.isAfter(now.minus(interval)) || !lastRun.compareAndSet(last, now)) {
+        // A last run later than now is the wall clock stepped back (NTP), not a run to wait for: waited for, no run was
+        // due for the whole step on top of the interval.
+        if ((last.isAfter(now.minus(interval)) && !last.isAfter(now)) || !lastRun.compareAndSet(last, now)) {
             return 0;
         }
         String shard = shardIndex + "/" + shardTotal;
@@ -230,7 +233,8 @@ public class TeamPlaceReconciler {
             }
         }
         Instant last = refusalChecks.get(teamId);
-        if (last != null && last.isAfter(now.minus(quietPeriod))) {
+        // A look later than now is the clock stepped back: it does not silence the team for the step.
+        if (last != null && last.isAfter(now.minus(quietPeriod)) && !last.isAfter(now)) {
             return false;
         }
         refusalChecks.put(teamId, now);
@@ -242,7 +246,7 @@ public class TeamPlaceReconciler {
     public int reconcileTeam(String teamId) {
         Instant now = Instant.now(clock);
         Integer off = repository.underTeamLock(teamId, team -> {
-            if (team.updatedAt().isAfter(now.minus(quietPeriod))) {
+            if (team.unchangedFor().compareTo(quietPeriod) < 0) {
                 return 0;
             }
             return reservation.reconcile(teamId, team.lockCount(), team.holders(), now.minus(staleAfter));

@@ -34,9 +34,9 @@ class TeamPlaceReconcilerTest {
     private static final Instant NOW = Instant.parse("2030-01-01T00:00:00Z");
     private static final Duration INTERVAL = Duration.ofSeconds(60);
 
-    private final Teams teams = new Teams();
-    private final Counters counters = new Counters();
     private final TickingClock clock = new TickingClock(NOW);
+    private final Teams teams = new Teams(clock);
+    private final Counters counters = new Counters();
     private final List<Integer> corrections = new ArrayList<>();
 
     private TeamPlaceReconciler reconciler(int pageSize) {
@@ -202,6 +202,51 @@ class TeamPlaceReconcilerTest {
         assertThat(counters.of("t1")).isEqualTo(1);
     }
 
+    /**
+     * The wall clock stepped back an hour (NTP) after a run: the last run then lay in the future, and no run was due
+     * for the hour and the interval. A last run later than now is a step, not a run to wait for.
+     */
+    @Test
+    void aClockSteppedBackAfterARunDoesNotHoldTheNextRunBackByTheStep() {
+        teams.open(1, "t1", 1, NOW.plusSeconds(600));
+        // Unchanged for two hours (the database's clock is the test's here, stepped back with it).
+        teams.rows.get("t1").updatedAt = NOW.minus(Duration.ofHours(2));
+        counters.set("t1", 1);
+        TeamPlaceReconciler reconciler = reconciler(10);
+
+        reconciler.reconcileIfDue(0, 1, NOW.plusSeconds(30));
+        counters.set("t1", 2);
+        clock.now = NOW.minus(Duration.ofHours(1));
+        assertThat(reconciler.reconcileIfDue(0, 1, clock.peek().plusSeconds(30)))
+                .as("stepped back: the run an hour \"ahead\" is not waited for")
+                .isEqualTo(1);
+
+        clock.now = clock.now.plusSeconds(59);
+        assertThat(reconciler.reconcileIfDue(0, 1, clock.peek().plusSeconds(30)))
+                .as("then runs an interval apart again")
+                .isZero();
+    }
+
+    /**
+     * The same for the refusal looks: a team looked at just before the clock stepped back an hour was not looked at
+     * again for the hour, and a counter left high refused its joiners a place that exists that long.
+     */
+    @Test
+    void aClockSteppedBackDoesNotSilenceATeamsRefusalLooksForTheStep() {
+        teams.open(1, "t1", 2, NOW.plusSeconds(600));
+        teams.rows.get("t1").updatedAt = NOW.minus(Duration.ofHours(2));
+        counters.set("t1", 2);
+        TeamPlaceReconciler reconciler = reconciler(10);
+        assertThat(reconciler.reconcileRefused("t1")).isFalse();
+
+        clock.now = NOW.minus(Duration.ofHours(1));
+        counters.set("t1", 3); // a crash leaves it high meanwhile
+        assertThat(reconciler.reconcileRefused("t1"))
+                .as("the look an hour \"ahead\" does not count")
+                .isTrue();
+        assertThat(counters.of("t1")).isEqualTo(2);
+    }
+
     @Test
     void eachShardSweepsOnlyItsOwnTeams() {
         for (int i = 1; i <= 6; i++) {
@@ -317,9 +362,17 @@ class TeamPlaceReconcilerTest {
 
     /** Open teams as the database holds them, read the way queryOpenTeams reads them. */
     private static final class Teams implements ITeamPlaceRepository {
+        /** The database's clock: the test's (read without moving it). */
+        private final TickingClock databaseClock;
+
         final Map<String, Row> rows = new LinkedHashMap<>();
         final List<String> locked = new ArrayList<>();
         final List<String> firstTeamOfEachPage = new ArrayList<>();
+
+        Teams(TickingClock databaseClock) {
+            this.databaseClock = databaseClock;
+        }
+
         int pagesRead;
 
         void open(long rowId, String teamId, int lockCount, Instant validEnd) {
@@ -350,7 +403,8 @@ class TeamPlaceReconcilerTest {
         public <T> T underTeamLock(String teamId, Function<LockedTeamPlacesVO, T> work) {
             locked.add(teamId);
             Row row = rows.get(teamId);
-            return work.apply(new LockedTeamPlacesVO(row.lockCount, row.updatedAt, List.of()));
+            return work.apply(new LockedTeamPlacesVO(
+                    row.lockCount, Duration.between(row.updatedAt, databaseClock.peek()), List.of()));
         }
     }
 
