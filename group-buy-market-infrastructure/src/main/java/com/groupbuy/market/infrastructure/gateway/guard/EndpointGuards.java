@@ -83,6 +83,16 @@ public class EndpointGuards {
     private final Map<Partner, Integer> partnersInFlight = new ConcurrentHashMap<>();
 
     public EndpointGuards(GuardSettings settings, MeterRegistry meters, Clock clock) {
+        this(settings, meters, clock, MonotonicClock.startingNow());
+    }
+
+    /**
+     * {@code breakerClock} times the breakers' open state and window: a monotonic clock, so a wall clock stepped back
+     * (NTP, a VM resumed) does not hold a breaker open, with no probe, for the step on top of its wait — every callback
+     * to the endpoint put off for that long. {@code clock} (the wall clock) dates what is stored: when a refused task is
+     * due again, when an endpoint was last called.
+     */
+    EndpointGuards(GuardSettings settings, MeterRegistry meters, Clock clock, Clock breakerClock) {
         this.settings = settings;
         this.meters = meters;
         this.clock = clock;
@@ -97,6 +107,7 @@ public class EndpointGuards {
                 .permittedNumberOfCallsInHalfOpenState(settings.halfOpenCalls())
                 // Half-open on the first call after the wait: a probe is a real task that was due anyway.
                 .automaticTransitionFromOpenToHalfOpenEnabled(false)
+                .clock(breakerClock)
                 .build());
         this.bulkheads = BulkheadRegistry.of(BulkheadConfig.custom()
                 .maxConcurrentCalls(settings.maxConcurrentPerEndpoint())

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
 /** #17: the breaker and bulkhead decide whether a callback is sent at all, and when an unsent one is due again. */
@@ -30,20 +31,21 @@ class EndpointGuardsTest {
     }
 
     private EndpointGuards guards(Duration openFor, int maxConcurrent, int perPartner) {
-        return new EndpointGuards(
-                new GuardSettings(
-                        50,
-                        50,
-                        Duration.ofSeconds(2),
-                        Duration.ofSeconds(30),
-                        4,
-                        openFor,
-                        1,
-                        maxConcurrent,
-                        Duration.ofSeconds(1),
-                        perPartner),
-                meters,
-                Clock.systemUTC());
+        return new EndpointGuards(settings(openFor, maxConcurrent, perPartner), meters, Clock.systemUTC());
+    }
+
+    private static GuardSettings settings(Duration openFor, int maxConcurrent, int perPartner) {
+        return new GuardSettings(
+                50,
+                50,
+                Duration.ofSeconds(2),
+                Duration.ofSeconds(30),
+                4,
+                openFor,
+                1,
+                maxConcurrent,
+                Duration.ofSeconds(1),
+                perPartner);
     }
 
     @Test
@@ -99,6 +101,45 @@ class EndpointGuardsTest {
         assertThat(probe.delivered()).isTrue();
         assertThat(sends).hasValue(5);
         assertThat(guards.state("http:a:80")).isEqualTo(CircuitBreaker.State.CLOSED);
+    }
+
+    /**
+     * The open state lasts its wait on the monotonic clock, whatever the wall clock does: with Resilience4j's default
+     * (the system wall clock), a step back of an hour kept every breaker open, with no probe, an hour longer. The wall
+     * clock here is stepped back an hour and the monotonic one moves 31 s: the probe goes through. A breaker timed on
+     * any other clock (real time has not moved 30 s) would still refuse it.
+     */
+    @Test
+    void theOpenStateEndsByTheMonotonicClockWhateverTheWallClockDoes() {
+        MovableClock wall = new MovableClock();
+        AtomicLong nanos = new AtomicLong(Long.MAX_VALUE - 5_000_000_000L); // wraps around during the wait
+        EndpointGuards guards = new EndpointGuards(
+                settings(Duration.ofSeconds(30), 10, 1000),
+                meters,
+                wall,
+                new MonotonicClock(Instant.parse("2026-12-02T12:00:00Z"), nanos::get));
+        for (int i = 0; i < 4; i++) {
+            guards.call("http:a:80", true, this::fail);
+        }
+        assertThat(guards.state("http:a:80")).isEqualTo(CircuitBreaker.State.OPEN);
+
+        wall.advance(Duration.ofHours(-1));
+        nanos.addAndGet(Duration.ofSeconds(31).toNanos());
+        DeliveryResult probe = guards.call("http:a:80", true, this::deliver);
+
+        assertThat(probe.delivered()).as(probe.error()).isTrue();
+        assertThat(guards.state("http:a:80")).isEqualTo(CircuitBreaker.State.CLOSED);
+    }
+
+    @Test
+    void aMonotonicClockMovesOnlyByItsCounter() {
+        AtomicLong nanos = new AtomicLong(Long.MAX_VALUE);
+        MonotonicClock clock = new MonotonicClock(Instant.parse("2026-12-02T12:00:00Z"), nanos::get);
+        assertThat(clock.instant()).isEqualTo(Instant.parse("2026-12-02T12:00:00Z"));
+        nanos.addAndGet(1_500_000_000L); // past Long.MAX_VALUE: the difference still counts
+        assertThat(clock.instant()).isEqualTo(Instant.parse("2026-12-02T12:00:01.500Z"));
+        assertThat(clock.millis())
+                .isEqualTo(Instant.parse("2026-12-02T12:00:01.500Z").toEpochMilli());
     }
 
     @Test
