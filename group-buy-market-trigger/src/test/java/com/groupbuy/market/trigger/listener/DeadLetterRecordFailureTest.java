@@ -6,7 +6,6 @@ import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.ArgumentMatchers.anyBoolean;
 import static org.mockito.ArgumentMatchers.anyLong;
 import static org.mockito.ArgumentMatchers.anyString;
-import static org.mockito.ArgumentMatchers.eq;
 import static org.mockito.Mockito.doAnswer;
 import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.never;
@@ -144,12 +143,14 @@ class DeadLetterRecordFailureTest {
                 "dlq",
                 Duration.ZERO,
                 new SimpleMeterRegistry());
+        assertHandedBack(listener, delivery("m-poison", "not json"));
+    }
+
+    /** The delivery handed back to the broker (requeued), neither thrown nor acknowledged. */
+    private static void assertHandedBack(RecordedMessageListener<?> listener, Message delivery) throws Exception {
         Channel channel = mock(Channel.class);
-
-        assertThatCode(() -> listener.onMessage(delivery("m-poison", "not json"), channel))
-                .doesNotThrowAnyException();
-
-        verify(channel).basicNack(7, false, true);
+        assertThatCode(() -> listener.onMessage(delivery, channel)).doesNotThrowAnyException();
+        verify(channel).basicNack(7L, false, true);
         verify(channel, never()).basicAck(anyLong(), anyBoolean());
     }
 
@@ -163,15 +164,10 @@ class DeadLetterRecordFailureTest {
                 "dlq",
                 Duration.ZERO,
                 new SimpleMeterRegistry());
-        Channel channel = mock(Channel.class);
         String bundle = "{\"checks\":[{\"id\":\"c-1\",\"body\":{\"check\":\"nonsense\"}},"
                 + "{\"id\":\"c-2\",\"body\":{\"check\":\"nonsense\"}}]}";
 
-        assertThatCode(() -> listener.onMessage(delivery("b-1", bundle), channel))
-                .doesNotThrowAnyException();
-
-        verify(channel).basicNack(eq(7L), eq(false), eq(true));
-        verify(channel, never()).basicAck(anyLong(), anyBoolean());
+        assertHandedBack(listener, delivery("b-1", bundle));
         // The second check had its attempt too (its record opened), though the first one's record failed.
         assertThat(records.records).containsKeys("c-1", "c-2");
 
