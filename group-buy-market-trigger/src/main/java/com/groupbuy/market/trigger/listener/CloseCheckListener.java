@@ -68,10 +68,11 @@ public class CloseCheckListener extends RecordedMessageListener<CloseCheckVO> {
                 again = true;
             } else if (outcome.action() == ConsumeOutcome.Action.DEAD) {
                 if (deadLetter(message, check.getKey(), check.getValue().getBytes(StandardCharsets.UTF_8), outcome)) {
-                    deadLettered(check.getKey(), outcome);
+                    // Its record not written: the bundle comes back, and this check is copied and recorded again then.
+                    again |= !recorded(check.getKey(), () -> deadLettered(check.getKey(), outcome));
                 } else {
                     // Its copy is not confirmed: the bundle comes back, and this check is copied again then.
-                    deadLetterNotCopied(check.getKey(), outcome);
+                    recorded(check.getKey(), () -> deadLetterNotCopied(check.getKey(), outcome));
                     again = true;
                 }
             }

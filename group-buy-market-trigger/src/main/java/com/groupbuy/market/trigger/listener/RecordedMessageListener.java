@@ -153,12 +153,16 @@ public abstract class RecordedMessageListener<T> implements ChannelAwareMessageL
             case DEAD -> {
                 if (!deadLetter(message, messageId, message.getBody(), outcome)) {
                     // Not recorded dead either: the next delivery decides again and copies it then.
-                    deadLetterNotCopied(messageId, outcome);
+                    recorded(messageId, () -> deadLetterNotCopied(messageId, outcome));
                     pause();
                     channel.basicNack(tag, false, true);
                     return;
                 }
-                deadLettered(messageId, outcome);
+                if (!recorded(messageId, () -> deadLettered(messageId, outcome))) {
+                    pause();
+                    channel.basicNack(tag, false, true);
+                    return;
+                }
                 channel.basicAck(tag, false);
             }
         }
@@ -187,6 +191,29 @@ public abstract class RecordedMessageListener<T> implements ChannelAwareMessageL
         }
         outcomes.get(outcome.action()).increment();
         return outcome;
+    }
+
+    /**
+     * Writes what became of a dead letter's copy to its record; false when our side failed (the database gone between
+     * the copy's confirm and this write). The caller then hands the delivery back, and its next delivery copies it
+     * again and records it then: a copy twice rather than none. Never thrown from {@link #onMessage}: under manual
+     * acknowledgement the container acknowledges nothing for a listener that throws, so the delivery stayed
+     * unacknowledged on the channel — not redelivered while the consumer lived, and one of its prefetch slots held
+     * for good (DeadLetterRecordFailureTest).
+     */
+    protected final boolean recorded(String messageId, Runnable write) {
+        try {
+            write.run();
+            return true;
+        } catch (RuntimeException e) {
+            errors.increment();
+            log.warn(
+                    "{} message={} dead letter not recorded ({}); handed back to the broker",
+                    what,
+                    messageId,
+                    e.toString());
+            return false;
+        }
     }
 
     /**
