@@ -2,21 +2,17 @@ package com.groupbuy.market.trigger.listener;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
-import static org.mockito.ArgumentMatchers.any;
-import static org.mockito.ArgumentMatchers.anyBoolean;
-import static org.mockito.ArgumentMatchers.anyLong;
-import static org.mockito.ArgumentMatchers.anyString;
-import static org.mockito.Mockito.doAnswer;
-import static org.mockito.Mockito.mock;
-import static org.mockito.Mockito.never;
-import static org.mockito.Mockito.verify;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.groupbuy.market.domain.trade.adapter.repository.IConsumptionRecordRepository;
 import com.groupbuy.market.domain.trade.model.valobj.ConsumptionRecordVO;
 import com.groupbuy.market.domain.trade.service.refund.RefundPlaceReturnService;
 import com.groupbuy.market.domain.trade.service.timeout.CloseCheckService;
+import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.Connection;
+import com.rabbitmq.client.ConnectionFactory;
+import com.rabbitmq.client.GetResponse;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -25,19 +21,27 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.amqp.core.Message;
 import org.springframework.amqp.core.MessageProperties;
-import org.springframework.amqp.rabbit.connection.CorrelationData;
+import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
 import org.springframework.amqp.rabbit.core.RabbitTemplate;
 
 /**
  * A dead letter whose copy landed but whose record could not be written (the database failing between the copy's
  * confirm and the record's update): the container acknowledges nothing for a listener that throws under manual
  * acknowledgement, so the delivery stayed unacknowledged on the channel — never redelivered while the consumer lived,
- * and holding one of its prefetch slots for good (a few such and the consumer stopped receiving).
+ * and holding one of its prefetch slots for good (a few such and the consumer stopped receiving). On the real broker
+ * (a queue and a dead-letter queue of this class's own, deleted after each test), with records in memory whose
+ * writes fail as a database going away would; on main both listeners threw out of {@code onMessage}.
  */
-class DeadLetterRecordFailureTest {
+class DeadLetterRecordFailureIT {
+
+    private static final String HOST = "127.0.0.1";
+    private static final int PORT = 5672;
 
     /** Records in memory; {@code markFailed} and {@code recordFailure} throw as a database going away would. */
     static final class FailingRecords implements IConsumptionRecordRepository {
@@ -111,26 +115,77 @@ class DeadLetterRecordFailureTest {
         }
     }
 
-    /** Copies the broker confirms and routes at once. */
-    private static RabbitTemplate confirmingCopies() {
-        RabbitTemplate copies = mock(RabbitTemplate.class);
-        doAnswer(invocation -> {
-                    CorrelationData correlation = invocation.getArgument(3);
-                    correlation.getFuture().complete(new CorrelationData.Confirm(true, null));
-                    return null;
-                })
-                .when(copies)
-                .send(anyString(), anyString(), any(Message.class), any(CorrelationData.class));
+    private Connection connection;
+    private Channel channel;
+    private CachingConnectionFactory publisher;
+    private String queue;
+    private String deadLetters;
+
+    @BeforeEach
+    void queuesOfItsOwn() throws Exception {
+        ConnectionFactory factory = new ConnectionFactory();
+        factory.setHost(HOST);
+        factory.setPort(PORT);
+        connection = factory.newConnection("dead-letter-record-failure-it");
+        channel = connection.createChannel();
+        queue = "gbmtest.dlrf." + UUID.randomUUID();
+        deadLetters = queue + ".dead";
+        channel.queueDeclare(queue, false, false, false, null);
+        channel.queueDeclare(deadLetters, false, false, false, null);
+        // As the service's copies: mandatory, with correlated confirms and returns, on a connection of their own.
+        publisher = new CachingConnectionFactory(HOST, PORT);
+        publisher.setPublisherConfirmType(CachingConnectionFactory.ConfirmType.CORRELATED);
+        publisher.setPublisherReturns(true);
+    }
+
+    @AfterEach
+    void deleteThem() throws Exception {
+        try (Channel cleaner = connection.createChannel()) {
+            cleaner.queueDelete(queue);
+            cleaner.queueDelete(deadLetters);
+        } finally {
+            connection.close();
+            publisher.destroy();
+        }
+    }
+
+    private RabbitTemplate copies() {
+        RabbitTemplate copies = new RabbitTemplate(publisher);
+        copies.setMandatory(true);
         return copies;
     }
 
-    private static Message delivery(String messageId, String body) {
+    /** Publishes a message to the test's queue and takes it back unacknowledged, as a consumer's delivery. */
+    private Message delivery(String messageId, String body) throws Exception {
+        channel.basicPublish(
+                "",
+                queue,
+                new AMQP.BasicProperties.Builder().messageId(messageId).build(),
+                body.getBytes(StandardCharsets.UTF_8));
+        return taken(messageId);
+    }
+
+    private Message taken(String messageId) throws Exception {
+        GetResponse got = next(channel, queue, false);
+        assertThat(got).as("a delivery of %s", messageId).isNotNull();
         MessageProperties properties = new MessageProperties();
-        properties.setMessageId(messageId);
-        properties.setDeliveryTag(7);
+        properties.setMessageId(got.getProps().getMessageId());
+        properties.setDeliveryTag(got.getEnvelope().getDeliveryTag());
+        properties.setRedelivered(got.getEnvelope().isRedeliver());
         properties.setReceivedRoutingKey("topic.team_refund");
-        properties.setConsumerQueue("q");
-        return new Message(body.getBytes(StandardCharsets.UTF_8), properties);
+        properties.setConsumerQueue(queue);
+        return new Message(got.getBody(), properties);
+    }
+
+    /** The queue's next message, waited for up to 5 s (a nack's requeue is asynchronous). */
+    private static GetResponse next(Channel channel, String queue, boolean ack) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        GetResponse got = channel.basicGet(queue, ack);
+        while (got == null && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+            got = channel.basicGet(queue, ack);
+        }
+        return got;
     }
 
     @Test
@@ -139,19 +194,22 @@ class DeadLetterRecordFailureTest {
         RefundPlaceListener listener = new RefundPlaceListener(
                 new RefundPlaceReturnService(records, null, null, 3),
                 new ObjectMapper(),
-                confirmingCopies(),
-                "dlq",
+                copies(),
+                deadLetters,
                 Duration.ZERO,
                 new SimpleMeterRegistry());
         assertHandedBack(listener, delivery("m-poison", "not json"));
     }
 
-    /** The delivery handed back to the broker (requeued), neither thrown nor acknowledged. */
-    private static void assertHandedBack(RecordedMessageListener<?> listener, Message delivery) throws Exception {
-        Channel channel = mock(Channel.class);
+    /** The delivery handed back to the broker (requeued, redelivered), neither thrown nor acknowledged. */
+    private void assertHandedBack(RecordedMessageListener<?> listener, Message delivery) throws Exception {
         assertThatCode(() -> listener.onMessage(delivery, channel)).doesNotThrowAnyException();
-        verify(channel).basicNack(7L, false, true);
-        verify(channel, never()).basicAck(anyLong(), anyBoolean());
+        assertThat(channel.messageCount(deadLetters)).as("dead-letter copies").isPositive();
+        // Handed back on this very channel, still open: the broker redelivers it at once.
+        assertThat(channel.isOpen()).isTrue();
+        Message again = taken(delivery.getMessageProperties().getMessageId());
+        assertThat(again.getMessageProperties().isRedelivered()).isTrue();
+        channel.basicNack(again.getMessageProperties().getDeliveryTag(), false, true);
     }
 
     @Test
@@ -160,8 +218,8 @@ class DeadLetterRecordFailureTest {
         CloseCheckListener listener = new CloseCheckListener(
                 new CloseCheckService(records, null, null, null, null, Clock.systemUTC(), 3, Duration.ZERO),
                 new ObjectMapper(),
-                confirmingCopies(),
-                "dlq",
+                copies(),
+                deadLetters,
                 Duration.ZERO,
                 new SimpleMeterRegistry());
         String bundle = "{\"checks\":[{\"id\":\"c-1\",\"body\":{\"check\":\"nonsense\"}},"
@@ -171,11 +229,18 @@ class DeadLetterRecordFailureTest {
         // The second check had its attempt too (its record opened), though the first one's record failed.
         assertThat(records.records).containsKeys("c-1", "c-2");
 
-        // The database back, the redelivery copies both again (a copy twice rather than none) and records them dead.
+        // The database back, the redelivery copies both again (a copy twice rather than none), records them dead and
+        // is acknowledged: once the channel closes, nothing is left to requeue.
         records.failMarks = false;
-        Channel again = mock(Channel.class);
-        listener.onMessage(delivery("b-1", bundle), again);
-        verify(again).basicAck(7L, false);
+        long copiesBefore = channel.messageCount(deadLetters);
+        listener.onMessage(taken("b-1"), channel);
         assertThat(records.marks).containsExactly("failed c-1", "failed c-2");
+        assertThat(channel.messageCount(deadLetters)).as("both copied again").isEqualTo(copiesBefore + 2);
+        channel.close();
+        try (Channel after = connection.createChannel()) {
+            assertThat(after.basicGet(queue, true))
+                    .as("the bundle acknowledged")
+                    .isNull();
+        }
     }
 }
