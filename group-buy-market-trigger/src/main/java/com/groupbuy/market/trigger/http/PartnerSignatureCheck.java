@@ -6,9 +6,7 @@ import com.groupbuy.market.api.dto.RefundMarketPayOrderRequestDTO;
 import com.groupbuy.market.api.dto.SettlementMarketPayOrderRequestDTO;
 import com.groupbuy.market.types.enums.ResponseCode;
 import com.groupbuy.market.types.security.WebhookSignature;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.lang.reflect.Type;
 import java.time.Clock;
 import java.time.Duration;
@@ -93,7 +91,7 @@ public class PartnerSignatureCheck extends RequestBodyAdviceAdapter {
             // Held in memory to be hashed: a trade request is a few hundred bytes, so a huge one is refused unread.
             throw StrictJsonReader.tooLarge();
         }
-        return new RawBody(message.getHeaders(), body);
+        return new BodyBytes(message.getHeaders(), body);
     }
 
     @Override
@@ -111,7 +109,7 @@ public class PartnerSignatureCheck extends RequestBodyAdviceAdapter {
      * Spring's request context is set and passes its request's {@code getRemoteAddr()}.
      */
     public Object check(Object body, HttpInputMessage message, String clientAddress) {
-        if (!(message instanceof RawBody raw) || body == null) {
+        if (!(message instanceof BodyBytes raw) || body == null) {
             // No body object: Spring refuses the request as missing its body before the controller runs.
             return body;
         }
@@ -148,7 +146,7 @@ public class PartnerSignatureCheck extends RequestBodyAdviceAdapter {
                         policy.secretOf().apply(source, channel),
                         id,
                         headers.getFirst("webhook-timestamp"),
-                        raw.bytes,
+                        raw.bytes(),
                         signature,
                         clock.instant().getEpochSecond());
         if (!valid) {
@@ -223,27 +221,5 @@ public class PartnerSignatureCheck extends RequestBodyAdviceAdapter {
         }
         RefundMarketPayOrderRequestDTO refund = (RefundMarketPayOrderRequestDTO) body;
         return new String[] {refund.getSource(), refund.getChannel()};
-    }
-
-    /** The request body as bytes: read once for the signature, then handed to the JSON reader. */
-    private static final class RawBody implements HttpInputMessage {
-
-        private final HttpHeaders headers;
-        private final byte[] bytes;
-
-        RawBody(HttpHeaders headers, byte[] bytes) {
-            this.headers = headers;
-            this.bytes = bytes;
-        }
-
-        @Override
-        public InputStream getBody() {
-            return new ByteArrayInputStream(bytes);
-        }
-
-        @Override
-        public HttpHeaders getHeaders() {
-            return headers;
-        }
     }
 }

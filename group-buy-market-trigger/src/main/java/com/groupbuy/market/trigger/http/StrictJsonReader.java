@@ -15,7 +15,6 @@ import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.type.LogicalType;
 import com.groupbuy.market.api.dto.SettlementMarketPayOrderRequestDTO;
-import java.io.ByteArrayInputStream;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -93,7 +92,7 @@ public class StrictJsonReader extends MappingJackson2HttpMessageConverter {
             throws IOException, HttpMessageNotReadableException {
         byte[] body = new Bounded(inputMessage).getBody().readAllBytes();
         refuseMalformedText(body, inputMessage);
-        Object value = super.read(type, contextClass, new Read(body, inputMessage.getHeaders()));
+        Object value = super.read(type, contextClass, new BodyBytes(inputMessage.getHeaders(), body));
         if (value == null) {
             throw new HttpMessageNotReadableException(
                     "JSON body is null",
@@ -126,19 +125,6 @@ public class StrictJsonReader extends MappingJackson2HttpMessageConverter {
                     "body is not " + charset.name() + " text",
                     new JsonParseException(null, "the body is not " + charset.name() + " text: " + e),
                     message);
-        }
-    }
-
-    /** The body already read (and bounded), with the request's headers. */
-    private record Read(byte[] body, HttpHeaders headers) implements HttpInputMessage {
-        @Override
-        public InputStream getBody() {
-            return new ByteArrayInputStream(body);
-        }
-
-        @Override
-        public HttpHeaders getHeaders() {
-            return headers;
         }
     }
 
