@@ -90,9 +90,14 @@ public class StrictJsonReader extends MappingJackson2HttpMessageConverter {
     @Override
     public Object read(Type type, Class<?> contextClass, HttpInputMessage inputMessage)
             throws IOException, HttpMessageNotReadableException {
-        byte[] body = new Bounded(inputMessage).getBody().readAllBytes();
-        refuseMalformedText(body, inputMessage);
-        Object value = super.read(type, contextClass, new BodyBytes(inputMessage.getHeaders(), body));
+        // A body the signature check read already (bounded there) is not read and copied a second time.
+        BodyBytes body = inputMessage instanceof BodyBytes read
+                ? read
+                : new BodyBytes(
+                        inputMessage.getHeaders(),
+                        new Bounded(inputMessage).getBody().readAllBytes());
+        refuseMalformedText(body.bytes(), inputMessage);
+        Object value = super.read(type, contextClass, body);
         if (value == null) {
             throw new HttpMessageNotReadableException(
                     "JSON body is null",
