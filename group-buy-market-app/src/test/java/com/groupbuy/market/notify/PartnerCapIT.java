@@ -119,8 +119,9 @@ class PartnerCapIT {
                 warm.add(tasks.dueTask(honest.url("/warm"), partner[0], partner[1]));
             }
         }
-        notifyService.deliverAllDue();
-        TestJson.await(() -> countWhere("notify_status = 1", warm) == warm.size());
+        // A warm-up send may be put back unsent for a second (four of the partner's or the endpoint's calls already in
+        // flight, which a loaded machine makes likely): one run would leave it waiting for the job's next run.
+        deliverUntilDone(warm);
     }
 
     @AfterEach
@@ -222,6 +223,11 @@ class PartnerCapIT {
     private void deliverEverythingOnceItAnswers(List<String> teams) throws InterruptedException {
         hangs = false;
         release.countDown();
+        deliverUntilDone(teams);
+    }
+
+    /** Runs of the job, each after making the teams' callbacks put back or retried due again, until all are delivered. */
+    private void deliverUntilDone(List<String> teams) throws InterruptedException {
         long deadline = System.currentTimeMillis() + 60_000;
         while (countWhere("notify_status = 1", teams) < teams.size() && System.currentTimeMillis() < deadline) {
             makeDue(teams);
