@@ -84,7 +84,7 @@ public class RedisOutages {
                     }
                 }
                 breaker.failure(e);
-                throw new DependencyUnavailableException("redis", e.getMessage(), e);
+                throw new DependencyUnavailableException(DependencyUnavailableException.REDIS, e.getMessage(), e);
             }
         }
     }

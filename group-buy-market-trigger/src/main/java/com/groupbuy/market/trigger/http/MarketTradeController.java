@@ -16,7 +16,6 @@ import com.groupbuy.market.domain.trade.model.entity.RefundCommand;
 import com.groupbuy.market.domain.trade.model.entity.RefundResultEntity;
 import com.groupbuy.market.domain.trade.model.entity.SettleCommand;
 import com.groupbuy.market.domain.trade.model.entity.SettledOrderEntity;
-import com.groupbuy.market.domain.trade.service.guard.TradeRateGuard;
 import com.groupbuy.market.domain.trade.service.lock.TradeLockService;
 import com.groupbuy.market.domain.trade.service.refund.TradeRefundService;
 import com.groupbuy.market.domain.trade.service.settlement.TradeSettlementService;
@@ -41,19 +40,16 @@ public class MarketTradeController implements IMarketTradeService {
     private final TradeSettlementService settlementService;
     private final TradeRefundService refundService;
     private final NotifyUrlPolicy notifyUrlPolicy;
-    private final TradeRateGuard rateGuard;
 
     public MarketTradeController(
             TradeLockService lockService,
             TradeSettlementService settlementService,
             TradeRefundService refundService,
-            NotifyUrlPolicy notifyUrlPolicy,
-            TradeRateGuard rateGuard) {
+            NotifyUrlPolicy notifyUrlPolicy) {
         this.lockService = lockService;
         this.settlementService = settlementService;
         this.refundService = refundService;
         this.notifyUrlPolicy = notifyUrlPolicy;
-        this.rateGuard = rateGuard;
     }
 
     @Override
@@ -90,8 +86,7 @@ public class MarketTradeController implements IMarketTradeService {
                 .outTradeTime(WireTime.parseTradeTime("outTradeTime", request.getOutTradeTime()))
                 .build();
 
-        // #17: within the partner's and the user's rate, else 0006 with nothing written.
-        rateGuard.admit("settle", command.getSource(), command.getChannel(), command.getUserId());
+        // Within the partner's and the user's rates (#17, 0006 otherwise): the settlement's first step.
         SettledOrderEntity settled = settlementService.settle(command);
 
         return Envelope.success(SettlementMarketPayOrderResponseDTO.builder()
@@ -122,12 +117,10 @@ public class MarketTradeController implements IMarketTradeService {
                 .notifyMq(notify.mq())
                 .build();
 
-        // #17: within the partner's and the user's rate, else 0006 with nothing read or written. Before the lock: its
-        // new-order checks include the notifyUrl host's addresses, network work (on a bounded resolver pool, waited
-        // for a bounded time, the partner's share of it bounded) done only for a caller that passed the signature
-        // check and the rate guard. MQ switched off here (E0203) and a host refused now (E0204) are the lock's to
-        // decide: a repeat of a committed order is answered that order (TradeLockService#lock).
-        rateGuard.admit("lock", command.getSource(), command.getChannel(), command.getUserId());
+        // The lock asks the rate guard first (#17, 0006 otherwise, nothing read or written), then its new-order checks
+        // (the notifyUrl host's addresses: network work done only for a caller within its rate); MQ switched off here
+        // (E0203), a host refused now (E0204) and Redis down (E0401) are answered to a new order only: a repeat of a
+        // committed order is answered that order (TradeLockService#lock).
         return locked(lockService.lock(command));
     }
 

@@ -168,8 +168,9 @@ class LockRepeatHostRefusalTest {
                 new CloseCheckPolicy(false, null, Duration.ZERO, PaymentGrace.none()),
                 taskId -> {},
                 null,
-                new NotifyTargetCheck(new NotifyRoutes(false, Map.of(), (s, c) -> null), hosts::refusal));
-        return new MarketTradeController(locks, null, null, policy, guard);
+                new NotifyTargetCheck(new NotifyRoutes(false, Map.of(), (s, c) -> null), hosts::refusal),
+                guard);
+        return new MarketTradeController(locks, null, null, policy);
     }
 
     /** The database as the retry finds it: the first attempt's order, when there is one; a new lock is never written. */

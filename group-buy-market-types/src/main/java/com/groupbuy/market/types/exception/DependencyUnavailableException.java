@@ -8,6 +8,9 @@ public class DependencyUnavailableException extends RuntimeException {
 
     private static final long serialVersionUID = 1L;
 
+    /** The dependency named by an outage of Redis. */
+    public static final String REDIS = "redis";
+
     private final String dependency;
 
     public DependencyUnavailableException(String dependency, String message, Throwable cause) {
@@ -17,5 +20,9 @@ public class DependencyUnavailableException extends RuntimeException {
 
     public String getDependency() {
         return dependency;
+    }
+
+    public boolean isRedis() {
+        return REDIS.equals(dependency);
     }
 }

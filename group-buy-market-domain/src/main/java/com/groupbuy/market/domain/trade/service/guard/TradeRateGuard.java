@@ -10,7 +10,10 @@ import lombok.extern.slf4j.Slf4j;
 /**
  * Lock and settlement admit a request only within the rates in force (live switches): per user of a pair, then per
  * pair. The user is asked first so one busy buyer is refused without using up the partner's budget. Over a limit:
- * {@code 0006}, before the use case runs, so nothing is written. A rate of 0 means no limit and costs no Redis call.
+ * {@code 0006}, the use case's first step, so nothing is written. A rate of 0 means no limit and costs no Redis call.
+ * Redis unavailable: {@link com.groupbuy.market.types.exception.DependencyUnavailableException} (E0401), never an
+ * unlimited admit; the lock and settlement answer a repeat of a write they committed even then (it needs the database
+ * alone) and refuse everything else.
  */
 @Slf4j
 public class TradeRateGuard {

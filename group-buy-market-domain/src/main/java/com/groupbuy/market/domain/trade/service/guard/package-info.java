@@ -1,2 +1,2 @@
-/** Request guards ahead of the trade use cases (#17): rate limits per partner and per user. */
+/** Request guards the trade use cases ask first (#17): rate limits per partner and per user. */
 package com.groupbuy.market.domain.trade.service.guard;

@@ -13,6 +13,7 @@ import com.groupbuy.market.domain.trade.model.entity.MarketPayOrderEntity;
 import com.groupbuy.market.domain.trade.model.valobj.CloseCheckVO;
 import com.groupbuy.market.domain.trade.model.valobj.LockLookupVO;
 import com.groupbuy.market.domain.trade.model.valobj.OrderStatus;
+import com.groupbuy.market.domain.trade.service.guard.TradeRateGuard;
 import com.groupbuy.market.domain.trade.service.lock.filter.AudienceFilter;
 import com.groupbuy.market.domain.trade.service.lock.filter.TakeLimitFilter;
 import com.groupbuy.market.domain.trade.service.lock.filter.TeamUsableFilter;
@@ -21,6 +22,7 @@ import com.groupbuy.market.domain.trade.service.timeout.CloseCheckPolicy;
 import com.groupbuy.market.types.design.chain.RuleChain;
 import com.groupbuy.market.types.enums.ResponseCode;
 import com.groupbuy.market.types.exception.AppException;
+import com.groupbuy.market.types.exception.DependencyUnavailableException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -29,9 +31,10 @@ import lombok.extern.slf4j.Slf4j;
 import org.springframework.stereotype.Service;
 
 /**
- * Lock: a buyer takes one place in a team. Same partner + same user + same out trade number answers the same order
- * (no second place; another partner's lock under the same user and number is an order of its own), whatever the
- * checks only a new order must pass would say now ({@link NotifyTargetCheck}); otherwise those checks run, the trial
+ * Lock: a buyer takes one place in a team, within the partner's and the user's rates ({@link TradeRateGuard}, asked
+ * first). Same partner + same user + same out trade number answers the same order (no second place; another partner's
+ * lock under the same user and number is an order of its own), whatever the checks only a new order must pass would
+ * say now ({@link NotifyTargetCheck}) and whether Redis answers now; otherwise those checks run, the trial
  * prices it and checks the activity (through the partner's own goods → activity mapping), the filters check
  * audience, take limit and team, Redis reserves the place atomically, and one transaction writes team and order. A
  * place reserved for a lock that does not commit is given back. The same transaction writes the lock's delayed close
@@ -51,6 +54,7 @@ public class TradeLockService {
     private final INotifyDispatcher dispatcher;
     private final TeamPlaceReconciler placeReconciler;
     private final NotifyTargetCheck notifyTargets;
+    private final TradeRateGuard rateGuard;
 
     /** Draws of fresh ids before giving up; with 10^8 team ids even a crowded table needs a second draw rarely. */
     private static final int ID_DRAWS = 5;
@@ -64,7 +68,9 @@ public class TradeLockService {
             CloseCheckPolicy closeChecks,
             INotifyDispatcher dispatcher,
             TeamPlaceReconciler placeReconciler,
-            NotifyTargetCheck notifyTargets) {
+            NotifyTargetCheck notifyTargets,
+            TradeRateGuard rateGuard) {
+        this.rateGuard = rateGuard;
         this.placeReconciler = placeReconciler;
         this.notifyTargets = notifyTargets;
         this.closeChecks = closeChecks;
@@ -78,6 +84,19 @@ public class TradeLockService {
     }
 
     public MarketPayOrderEntity lock(LockOrderCommand command) {
+        try {
+            // #17: within the partner's and the user's rate, else 0006 with nothing read or written. First: the
+            // new-order checks below include the notifyUrl host's addresses, network work done only for a caller
+            // within its rate.
+            rateGuard.admit("lock", command.getSource(), command.getChannel(), command.getUserId());
+        } catch (DependencyUnavailableException uncounted) {
+            // The rates cannot be counted (Redis unavailable): a new order is refused (E0401, fail closed: nothing
+            // reserved or written past an uncounted rate), but the retry of a lock we committed needs the database
+            // alone and is answered its order, as every repeat is; answered E0401, the mall would take its committed
+            // lock for failed and cancel its buyer's payment or open another order. Costs one read by the order's
+            // unique key while Redis is out, the read an admitted lock makes first anyway.
+            return committedOr(uncounted, command);
+        }
         LockLookupVO lookup =
                 repository.queryOrderAndLiveTakes(command.orderKey(), command.getActivityId(), command.getTeamId());
         if (lookup.existing() != null) {
@@ -93,13 +112,25 @@ public class TradeLockService {
             // A retry racing its own first attempt sees that attempt's effects (its take: limit reached or the same
             // biz id; its place: the team row now full, E0005/E0006/E0008), or is refused its target after that
             // attempt's check let it pass (E0203/E0204): the answer it is owed is the order the first attempt wrote,
-            // not a refusal. Only refusals pay this extra read.
-            MarketPayOrderEntity winner = repository.queryOrder(command.orderKey());
-            if (winner != null) {
-                return sameOrderAgain(winner, command);
+            // not a refusal. Only refusals (and Redis outages, below) pay this extra read.
+            return committedOr(e, command);
+        } catch (DependencyUnavailableException e) {
+            // Redis failing after the lookup (the place reservation) for a retry racing its first attempt: that
+            // attempt's order, once committed, is answered as above. A database outage is not read into again.
+            if (!e.isRedis()) {
+                throw e;
             }
-            throw e;
+            return committedOr(e, command);
         }
+    }
+
+    /** The order committed under the command's key, answered as a repeat; {@code refusal} when there is none. */
+    private MarketPayOrderEntity committedOr(RuntimeException refusal, LockOrderCommand command) {
+        MarketPayOrderEntity committed = repository.queryOrder(command.orderKey());
+        if (committed == null) {
+            throw refusal;
+        }
+        return sameOrderAgain(committed, command);
     }
 
     private MarketPayOrderEntity lockNew(LockOrderCommand command, LockLookupVO lookup) {
@@ -238,10 +269,10 @@ public class TradeLockService {
 
     /**
      * The order already under this out trade number, answered to a repeat: every path that finds one ends here (the
-     * lookup, the re-read after a refusal, the out trade number's unique key), after giving back any place it took. A
-     * repeat asking for other goods, activity or team is another request reusing the key: refused {@code 0003} before
-     * the order's state is told, as a payment-grade idempotency key refuses a reuse with other parameters, whatever
-     * became of the first request.
+     * lookup, the re-read after a refusal or a Redis outage, the out trade number's unique key), after giving back any
+     * place it took. A repeat asking for other goods, activity or team is another request reusing the key: refused
+     * {@code 0003} before the order's state is told, as a payment-grade idempotency key refuses a reuse with other
+     * parameters, whatever became of the first request.
      */
     private MarketPayOrderEntity sameOrderAgain(MarketPayOrderEntity existing, LockOrderCommand command) {
         List<String> differences = existing.askedOtherwiseBy(command);

@@ -11,6 +11,7 @@ import com.groupbuy.market.domain.trade.model.valobj.NotifyRoutes;
 import com.groupbuy.market.domain.trade.model.valobj.OrderStatus;
 import com.groupbuy.market.domain.trade.model.valobj.OwedCallback;
 import com.groupbuy.market.domain.trade.model.valobj.SourceChannelPolicy;
+import com.groupbuy.market.domain.trade.service.guard.TradeRateGuard;
 import com.groupbuy.market.domain.trade.service.settlement.filter.OrderExistsFilter;
 import com.groupbuy.market.domain.trade.service.settlement.filter.SourceChannelFilter;
 import com.groupbuy.market.domain.trade.service.settlement.filter.TeamOpenFilter;
@@ -18,13 +19,15 @@ import com.groupbuy.market.domain.trade.service.settlement.filter.TradeTimeFilte
 import com.groupbuy.market.types.design.chain.RuleChain;
 import com.groupbuy.market.types.enums.ResponseCode;
 import com.groupbuy.market.types.exception.AppException;
+import com.groupbuy.market.types.exception.DependencyUnavailableException;
 import lombok.extern.slf4j.Slf4j;
 import org.springframework.stereotype.Service;
 
 /**
- * Settlement: the mall's buyer paid. The partner's own order is read first, by the caller's whole key (source, channel,
- * user, out trade number, compared exactly): a payment already settled answers exactly as its first settlement,
- * whatever happened since (a refund, or its partner refused on settlement since, included), and changes nothing: malls
+ * Settlement: the mall's buyer paid. Within the partner's and the user's rates ({@link TradeRateGuard}, asked first),
+ * the partner's own order is read, by the caller's whole key (source, channel, user, out trade number, compared
+ * exactly): a payment already settled answers exactly as its first settlement, whatever happened since (a refund, or
+ * its partner refused on settlement since, included) and whether Redis answers now, and changes nothing: malls
  * repeat payment notices, and a committed write is never answered as an error (an E0105 there read as "payment not
  * taken", and the mall refunded a buyer whose payment we took). Then admission (source/channel, the order exists), so a
  * refused partner learns nothing else (a number it never locked, another partner's order: E0105). An order closed
@@ -43,6 +46,7 @@ public class TradeSettlementService {
 
     private final ISettlementRepository repository;
     private final INotifyDispatcher dispatcher;
+    private final TradeRateGuard rateGuard;
     private final RuleChain<SettleCommand, SettleContext> admission;
     private final RuleChain<SettleCommand, SettleContext> payment;
     /** The payment's transitions and the callback it owes, decided inside the settlement's transaction. */
@@ -52,8 +56,10 @@ public class TradeSettlementService {
             ISettlementRepository repository,
             INotifyDispatcher dispatcher,
             SourceChannelPolicy sourceChannelPolicy,
-            NotifyRoutes routes) {
+            NotifyRoutes routes,
+            TradeRateGuard rateGuard) {
         this.repository = repository;
+        this.rateGuard = rateGuard;
         this.dispatcher = dispatcher;
         this.teamPayment = new TeamPayment(routes);
         this.admission = RuleChain.of(new SourceChannelFilter(sourceChannelPolicy), new OrderExistsFilter());
@@ -61,11 +67,23 @@ public class TradeSettlementService {
     }
 
     public SettledOrderEntity settle(SettleCommand command) {
+        DependencyUnavailableException uncounted = null;
+        try {
+            // #17: within the partner's and the user's rate, else 0006 with nothing read or written.
+            rateGuard.admit("settle", command.getSource(), command.getChannel(), command.getUserId());
+        } catch (DependencyUnavailableException e) {
+            // The rates cannot be counted (Redis unavailable): a new payment is refused below (E0401, fail closed),
+            // after the read that tells a repeat of a payment we took, which needs the database alone.
+            uncounted = e;
+        }
         // The repeat of a payment we took is answered before any rule, the black/allowlist (a live switch) included.
         MemberOrderView order = repository.queryOrder(command.orderKey());
         if (order != null && order.wasSettled()) {
             log.info("settle repeated outTradeNo={} team={}", command.getOutTradeNo(), order.getTeamId());
             return answer(order, null);
+        }
+        if (uncounted != null) {
+            throw uncounted;
         }
         SettleContext context = new SettleContext();
         context.setOrder(order);

@@ -12,9 +12,12 @@ import java.util.Map;
 final class InMemoryPlaces implements ITeamPlaceReservation {
     final Map<String, List<String>> counters = new HashMap<>();
     final List<String> opened = new ArrayList<>();
+    /** Thrown by every reservation while set: Redis failing, say. */
+    RuntimeException failing;
 
     @Override
     public boolean reserve(String teamId, String holder, int target, int lockedInDb, Instant validEnd) {
+        failIfFailing();
         List<String> holders = counters.computeIfAbsent(teamId, t -> new ArrayList<>());
         if (!holders.contains(holder)) {
             holders.add(holder);
@@ -24,12 +27,19 @@ final class InMemoryPlaces implements ITeamPlaceReservation {
 
     @Override
     public boolean reserveNew(String teamId, String holder, Instant validEnd) {
+        failIfFailing();
         if (counters.containsKey(teamId)) {
             return false;
         }
         opened.add(teamId);
         counters.put(teamId, new ArrayList<>(List.of(holder)));
         return true;
+    }
+
+    private void failIfFailing() {
+        if (failing != null) {
+            throw failing;
+        }
     }
 
     @Override

@@ -9,6 +9,8 @@ import com.groupbuy.market.domain.trade.adapter.repository.ITradeRepository;
 import com.groupbuy.market.domain.trade.model.entity.LockOrderCommand;
 import com.groupbuy.market.domain.trade.model.valobj.NotifyRoutes;
 import com.groupbuy.market.domain.trade.model.valobj.PaymentGrace;
+import com.groupbuy.market.domain.trade.service.guard.RateGuards;
+import com.groupbuy.market.domain.trade.service.guard.TradeRateGuard;
 import com.groupbuy.market.domain.trade.service.timeout.CloseCheckPolicy;
 import java.math.BigDecimal;
 import java.time.Clock;
@@ -22,13 +24,24 @@ final class LockServices {
 
     private LockServices() {}
 
-    /** No close checks, no place reconciler. */
+    /** No close checks, no place reconciler, no rate limit. */
     static TradeLockService over(
             IIndexGroupBuyMarketService trials,
             ITradeRepository repository,
             ITeamPlaceReservation places,
             Instant now,
             NotifyTargetCheck notifyTargets) {
+        return over(trials, repository, places, now, notifyTargets, RateGuards.none());
+    }
+
+    /** No close checks, no place reconciler, rates asked of {@code rateGuard}. */
+    static TradeLockService over(
+            IIndexGroupBuyMarketService trials,
+            ITradeRepository repository,
+            ITeamPlaceReservation places,
+            Instant now,
+            NotifyTargetCheck notifyTargets,
+            TradeRateGuard rateGuard) {
         return new TradeLockService(
                 trials,
                 repository,
@@ -38,7 +51,8 @@ final class LockServices {
                 new CloseCheckPolicy(false, null, Duration.ZERO, PaymentGrace.none()),
                 taskId -> {},
                 null,
-                notifyTargets);
+                notifyTargets,
+                rateGuard);
     }
 
     /** The product priced 100.00 less 20.00, a team of 3 for 15 minutes, the activity open a day either side of now. */

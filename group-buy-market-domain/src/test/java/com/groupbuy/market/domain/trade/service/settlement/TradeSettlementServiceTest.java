@@ -12,6 +12,7 @@ import com.groupbuy.market.domain.trade.model.valobj.NotifyRoutes;
 import com.groupbuy.market.domain.trade.model.valobj.OrderStatus;
 import com.groupbuy.market.domain.trade.model.valobj.TeamStatus;
 import com.groupbuy.market.domain.trade.service.InMemoryTradeStore;
+import com.groupbuy.market.domain.trade.service.guard.RateGuards;
 import com.groupbuy.market.types.exception.AppException;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -34,7 +35,11 @@ class TradeSettlementServiceTest {
     void setUp() {
         store.openTeam("t-1", 3, Instant.now().plusSeconds(3600), "u1", "u2", "u3");
         service = new TradeSettlementService(
-                store, dispatched::add, (source, channel) -> true, new NotifyRoutes(false, Map.of(), (s, c) -> null));
+                store,
+                dispatched::add,
+                (source, channel) -> true,
+                new NotifyRoutes(false, Map.of(), (s, c) -> null),
+                RateGuards.none());
     }
 
     private SettledOrderEntity settle(String user) {
@@ -102,7 +107,8 @@ class TradeSettlementServiceTest {
                     }
                 },
                 (source, channel) -> true,
-                new NotifyRoutes(false, Map.of(), (s, c) -> null));
+                new NotifyRoutes(false, Map.of(), (s, c) -> null),
+                RateGuards.none());
 
         settle("u1");
         settle("u2");
@@ -147,7 +153,8 @@ class TradeSettlementServiceTest {
                 store,
                 dispatched::add,
                 (source, channel) -> admitted.get(),
-                new NotifyRoutes(false, Map.of(), (s, c) -> null));
+                new NotifyRoutes(false, Map.of(), (s, c) -> null),
+                RateGuards.none());
         SettledOrderEntity first = settle("u1");
         admitted.set(false);
 
