@@ -404,7 +404,7 @@ class TeamPlaceReconcilerTest {
             locked.add(teamId);
             Row row = rows.get(teamId);
             return work.apply(new LockedTeamPlacesVO(
-                    row.lockCount, Duration.between(row.updatedAt, databaseClock.peek()), List.of()));
+                    row.lockCount, Duration.between(row.updatedAt, databaseClock.peek()), List.of(), List.of()));
         }
     }
 
@@ -440,7 +440,12 @@ class TeamPlaceReconcilerTest {
         }
 
         @Override
-        public int reconcile(String teamId, int lockCount, List<String> holdersInDb, Instant staleBefore) {
+        public int reconcile(
+                String teamId,
+                int lockCount,
+                List<String> holdersInDb,
+                List<String> closedOrderIds,
+                Instant staleBefore) {
             Integer current = places.get(teamId);
             if (current == null) {
                 return 0;
