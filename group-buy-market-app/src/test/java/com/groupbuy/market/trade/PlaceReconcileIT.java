@@ -103,6 +103,38 @@ class PlaceReconcileIT {
         assertThat(counts.redisPlaces(teamId)).isEqualTo(3);
     }
 
+    /**
+     * A refund that committed but could not give its place back (Redis down after the commit) leaves the counter one
+     * high; the reconciler brings it to the database's count. The give-back still owed must then be void: the mall's
+     * repeat of the refund (or the refund event, or a close check) gave the same place back a second time, and the
+     * counter stayed one below the database, admitting a joiner the database then refused.
+     */
+    @Test
+    void aPlaceTheReconcilerAlreadyCountedBackIsNotGivenBackAgainByTheRefundsRepeat() throws Exception {
+        String teamId = mall.team("r1", "r2", "r3");
+        assertThat(mall.refund("r3").path("data").path("code").asText()).isEqualTo("success");
+        String orderId = jdbc.queryForObject(
+                "SELECT order_id FROM group_buy_order_list WHERE user_id = 'r3' AND team_id = ?", String.class, teamId);
+        // The state a refund whose after-commit release failed leaves: committed, its place still counted in Redis.
+        redisson.getBucket(reservation.releasedKey(teamId, orderId)).delete();
+        redisson.getMap(reservation.key(teamId), StringCodec.INSTANCE).addAndGet("n", 1);
+        assertThat(counts.redisPlaces(teamId)).isEqualTo(3);
+
+        assertThat(reconciler.reconcileTeam(teamId)).isEqualTo(1);
+        assertThat(counts.redisPlaces(teamId)).isEqualTo(2);
+
+        assertThat(mall.refund("r3").path("data").path("code").asText()).isEqualTo("repeat");
+
+        assertThat(counts.redisPlaces(teamId))
+                .as("the reconciler counted that place back already")
+                .isEqualTo(counts.lockCount(teamId))
+                .isEqualTo(2);
+        assertThat(mall.lock("r4", teamId).path("code").asText()).isEqualTo("0000");
+        assertThat(counts.redisPlaces(teamId))
+                .isEqualTo(counts.lockCount(teamId))
+                .isEqualTo(3);
+    }
+
     @Test
     void reservationOfAProcessThatDiedBeforeItsWriteIsDroppedButOneInFlightIsKept() throws Exception {
         String teamId = mall.team("b1");

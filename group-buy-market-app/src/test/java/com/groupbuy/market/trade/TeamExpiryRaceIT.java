@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.BooleanNode;
+import com.fasterxml.jackson.databind.node.TextNode;
 import com.groupbuy.market.domain.trade.adapter.repository.IRefundRepository;
 import com.groupbuy.market.domain.trade.service.timeout.TradeTimeoutService;
 import com.groupbuy.market.support.IntegrationTest;
@@ -14,6 +15,7 @@ import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -151,6 +153,132 @@ class TeamExpiryRaceIT {
             release.countDown();
             pool.shutdownNow();
         }
+    }
+
+    /**
+     * A race harness of the reverse flows on real HTTP, MariaDB and Redis: per run one team of three, in one of four
+     * shapes (two paid and one locked; one paid and two locked, ended; two paid and one locked, ended; complete),
+     * and seven calls released together — the same refund twice, refunds of other members, the locked member's
+     * payment (inside the window), repeated payment notices, the team's expiry (its close check) and a timeout job
+     * run. After each run: no 0001, E0401 or {@code fail}; the team's counts equal its live and paid rows, within
+     * 0..target; its state agrees with them; Redis holds as many places as the database; one completion callback
+     * exactly when the team formed; one refund callback per closed order, none for a live one.
+     */
+    @Test
+    void refundsRacingPaymentsRepeatsAndExpiriesLeaveCountsPlacesAndCallbacksAgreeing() throws Exception {
+        TradeClient mall = TradeClient.onNewGoods(port, jdbc, ACTIVITY.incrementAndGet(), RECEIVER);
+        List<String> problems = new ArrayList<>();
+        for (int run = 0; run < 16; run++) {
+            String p = "r" + run + "-";
+            String teamId = mall.team(p + "a", p + "b", p + "c");
+            int shape = run % 4;
+            if (shape != 3) {
+                check(mall.settle(p + "a"), "0000");
+            }
+            if (shape == 0 || shape == 2) {
+                check(mall.settle(p + "b"), "0000");
+            }
+            if (shape == 3) {
+                check(mall.settle(p + "a"), "0000");
+                check(mall.settle(p + "b"), "0000");
+                check(mall.settle(p + "c"), "0000");
+            }
+            boolean expiring = shape == 1 || shape == 2;
+            if (expiring) {
+                jdbc.update(
+                        "UPDATE group_buy_order SET valid_start_time = UTC_TIMESTAMP(3) - INTERVAL 15 MINUTE, "
+                                + "valid_end_time = UTC_TIMESTAMP(3) - INTERVAL 2 MINUTE WHERE team_id = ?",
+                        teamId);
+            }
+            String paidAt = expiring
+                    ? LocalDateTime.now(ZoneId.of("Asia/Shanghai"))
+                            .minusMinutes(5)
+                            .format(PARTNER_TIME)
+                    : TradeClient.now();
+            List<JsonNode> answers = Race.run(7, i -> switch (i) {
+                case 0 -> mall.refund(p + "a");
+                case 1 -> mall.refund(p + "a");
+                case 2 -> mall.settle(p + "c", paidAt);
+                case 3 -> mall.refund(p + "b");
+                case 4 -> expiring ? BooleanNode.valueOf(timeouts.expireTeamNow(teamId)) : mall.settle(p + "b", paidAt);
+                case 5 -> shape == 3 ? mall.refund(p + "c") : mall.settle(p + "b", paidAt);
+                default -> TextNode.valueOf(String.valueOf(timeouts.execTimeoutCloseJob(0, 1)));
+            });
+            for (int i = 0; i < answers.size(); i++) {
+                JsonNode a = answers.get(i);
+                if (a.isObject()) {
+                    String code = a.path("code").asText();
+                    if (code.equals("0001")
+                            || code.equals("E0401")
+                            || a.path("data").path("code").asText().equals("fail")) {
+                        problems.add("run " + run + " shape " + shape + " call " + i + ": " + a);
+                    }
+                }
+            }
+            invariants(problems, run, shape, teamId, answers);
+        }
+        assertThat(problems).isEmpty();
+    }
+
+    private void invariants(List<String> problems, int run, int shape, String teamId, List<JsonNode> answers) {
+        String at = "run " + run + " shape " + shape + " team " + teamId + ": ";
+        Map<String, Object> team = counts.team(teamId);
+        int status = ((Number) team.get("status")).intValue();
+        int lock = ((Number) team.get("lock_count")).intValue();
+        int complete = ((Number) team.get("complete_count")).intValue();
+        int live = rows(teamId, "status IN (0, 1)");
+        int paid = rows(teamId, "status = 1");
+        int locked = rows(teamId, "status = 0");
+        if (lock != live || complete != paid) {
+            problems.add(at + "counts " + team + " live " + live + " paid " + paid);
+        }
+        if (complete < 0 || complete > lock || lock > 3) {
+            problems.add(at + "bounds " + team);
+        }
+        boolean consistent = switch (status) {
+            case 0 -> complete < 3;
+            case 1 -> complete == 3;
+            case 2 -> locked == 0;
+            case 3 -> complete > 0 && complete < 3 && locked == 0;
+            default -> false;
+        };
+        if (!consistent) {
+            problems.add(at + "status " + team + " locked " + locked);
+        }
+        int redis = counts.redisPlaces(teamId);
+        if (redis != lock) {
+            problems.add(at + "redis " + redis + " db " + lock + " " + team);
+        }
+        int settlementTasks = counts.tasks(teamId, "trade_settlement");
+        boolean everComplete = status == 1
+                || status == 3
+                || jdbc.queryForObject(
+                                "SELECT COUNT(*) FROM notify_task WHERE team_id = ? AND notify_category = "
+                                        + "'trade_paid_team2refund'",
+                                Integer.class,
+                                teamId)
+                        > 0;
+        if (settlementTasks != (everComplete ? 1 : 0)) {
+            problems.add(at + "settlement tasks " + settlementTasks + " status " + status);
+        }
+        // One refund callback per closed order and channel, whatever its kind.
+        List<Map<String, Object>> perOrder = jdbc.queryForList(
+                "SELECT l.order_id, l.status, COUNT(t.id) AS n, GROUP_CONCAT(t.notify_category) AS cats "
+                        + "FROM group_buy_order_list l LEFT JOIN notify_task t ON t.team_id = l.team_id AND "
+                        + "t.notify_type = 'HTTP' AND t.notify_category <> 'trade_settlement' AND t.task_key LIKE "
+                        + "CONCAT('%', l.order_id, '%') WHERE l.team_id = ? GROUP BY l.order_id, l.status",
+                teamId);
+        for (Map<String, Object> row : perOrder) {
+            int st = ((Number) row.get("status")).intValue();
+            int n = ((Number) row.get("n")).intValue();
+            if ((st == 2 && n != 1) || (st == 0 && n != 0) || n > 1) {
+                problems.add(at + "order callbacks " + row);
+            }
+        }
+    }
+
+    private static void check(JsonNode answer, String code) {
+        assertThat(answer.path("code").asText()).as(answer.toString()).isEqualTo(code);
     }
 
     private static void await(CountDownLatch latch) {

@@ -23,6 +23,6 @@ public interface ITeamPlaceDao {
     /** The team row, locked until the transaction ends. */
     TeamPlacesPO lockTeam(@Param("teamId") String teamId);
 
-    /** user_id and out_trade_no of every order row of the team, whatever its state. */
+    /** The partner's key, order id and state of every order row of the team, whatever its state. */
     List<GroupBuyOrderListPO> queryOrderKeys(@Param("teamId") String teamId);
 }

@@ -85,16 +85,25 @@ public class TeamPlaceReservation implements ITeamPlaceReservation {
             """;
 
     /**
-     * ARGV: lock count, stale-before millis, then the holders with an order row. Counts the holders in flight (no
-     * row), drops the stale ones, and sets n to lock count + in flight. Returns old n minus new n.
+     * KEYS: the team's hash, then the release markers of its closed orders. ARGV: lock count, stale-before millis,
+     * the markers' least lifetime, then the holders with an order row. Marks the closed orders' places as given back
+     * (as {@link #RELEASE_ORDER} does: the lock count no longer holds them, so a give-back still owed for one is void),
+     * counts the holders in flight (no row), drops the stale ones, and sets n to lock count + in flight. Returns old n
+     * minus new n.
      */
     private static final String RECONCILE = """
+            if #KEYS > 1 then
+              local ttl = math.max(tonumber(ARGV[3]), redis.call('TTL', KEYS[1]))
+              for i = 2, #KEYS do
+                redis.call('SET', KEYS[i], '1', 'NX', 'EX', ttl)
+              end
+            end
             local current = redis.call('HGET', KEYS[1], 'n')
             if not current then
               return 0
             end
             local inDb = {}
-            for i = 3, #ARGV do
+            for i = 4, #ARGV do
               inDb[ARGV[i]] = true
             end
             local staleBefore = tonumber(ARGV[2])
@@ -262,12 +271,18 @@ public class TeamPlaceReservation implements ITeamPlaceReservation {
     }
 
     @Override
-    public int reconcile(String teamId, int lockCount, List<String> holdersInDb, Instant staleBefore) {
-        List<Object> args = new ArrayList<>(holdersInDb.size() + 2);
+    public int reconcile(
+            String teamId, int lockCount, List<String> holdersInDb, List<String> closedOrderIds, Instant staleBefore) {
+        List<Object> scriptKeys = new ArrayList<>(closedOrderIds.size() + 1);
+        scriptKeys.add(key(teamId));
+        closedOrderIds.forEach(orderId -> scriptKeys.add(releasedKey(teamId, orderId)));
+        List<Object> args = new ArrayList<>(holdersInDb.size() + 3);
         args.add(Integer.toString(lockCount));
         args.add(Long.toString(staleBefore.toEpochMilli()));
+        args.add(Long.toString(RELEASE_MARK_TTL.getSeconds()));
         args.addAll(holdersInDb);
-        Long off = eval(RECONCILE, teamId, args.toArray());
+        Long off = outages.call(() -> script.<Long>eval(
+                RScript.Mode.READ_WRITE, RECONCILE, RScript.ReturnType.INTEGER, scriptKeys, args.toArray()));
         return off == null ? 0 : off.intValue();
     }
 

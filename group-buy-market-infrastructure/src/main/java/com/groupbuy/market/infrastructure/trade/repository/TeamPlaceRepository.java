@@ -5,9 +5,11 @@ import com.groupbuy.market.domain.trade.adapter.repository.ITeamPlaceRepository;
 import com.groupbuy.market.domain.trade.model.valobj.LockedTeamPlacesVO;
 import com.groupbuy.market.domain.trade.model.valobj.OpenTeamPlacesVO;
 import com.groupbuy.market.domain.trade.model.valobj.OpenTeamsPosition;
+import com.groupbuy.market.domain.trade.model.valobj.OrderStatus;
 import com.groupbuy.market.domain.trade.model.valobj.PartnerOrderKey;
 import com.groupbuy.market.domain.trade.model.valobj.TeamStatus;
 import com.groupbuy.market.infrastructure.trade.dao.ITeamPlaceDao;
+import com.groupbuy.market.infrastructure.trade.po.GroupBuyOrderListPO;
 import com.groupbuy.market.infrastructure.trade.po.TeamPlacesPO;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -84,12 +86,17 @@ public class TeamPlaceRepository implements ITeamPlaceRepository {
                 return null;
             }
             // Read after the row lock is held: no order of this team can commit until we are done.
-            List<String> holders = dao.queryOrderKeys(teamId).stream()
+            List<GroupBuyOrderListPO> orders = dao.queryOrderKeys(teamId);
+            List<String> holders = orders.stream()
                     .map(order -> ITeamPlaceReservation.holder(new PartnerOrderKey(
                             order.getSource(), order.getChannel(), order.getUserId(), order.getOutTradeNo())))
                     .toList();
+            List<String> closed = orders.stream()
+                    .filter(order -> !OrderStatus.of(order.getStatus()).isLive())
+                    .map(GroupBuyOrderListPO::getOrderId)
+                    .toList();
             return work.apply(new LockedTeamPlacesVO(
-                    team.getLockCount(), Duration.ofNanos(team.getUnchangedMicros() * 1_000L), holders));
+                    team.getLockCount(), Duration.ofNanos(team.getUnchangedMicros() * 1_000L), holders, closed));
         });
     }
 }

@@ -62,6 +62,12 @@ public interface ITeamPlaceReservation {
      * committed places plus every holder still in flight (no order row among {@code holdersInDb}) that reserved at or
      * after {@code staleBefore}. Holders older than that with no order row died with their process and are dropped.
      * Returns how far the counter was off (counter minus truth); 0 when it was right or does not exist.
+     * <p>
+     * {@code closedOrderIds} (the team's orders that left it: not in {@code lockCount}) count as given back from now
+     * on, as {@link #releaseOrder} would mark them: the counter is the database's count, so a give-back still owed for
+     * one of them (a refund whose after-commit release failed, then its repeat, its refund event or a close check)
+     * would take the same place off a second time and leave the counter below the database.
      */
-    int reconcile(String teamId, int lockCount, List<String> holdersInDb, Instant staleBefore);
+    int reconcile(
+            String teamId, int lockCount, List<String> holdersInDb, List<String> closedOrderIds, Instant staleBefore);
 }

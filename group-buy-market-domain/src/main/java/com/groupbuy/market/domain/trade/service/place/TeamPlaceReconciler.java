@@ -249,7 +249,8 @@ public class TeamPlaceReconciler {
             if (team.unchangedFor().compareTo(quietPeriod) < 0) {
                 return 0;
             }
-            return reservation.reconcile(teamId, team.lockCount(), team.holders(), now.minus(staleAfter));
+            return reservation.reconcile(
+                    teamId, team.lockCount(), team.holders(), team.closedOrderIds(), now.minus(staleAfter));
         });
         if (off != null && off != 0) {
             corrected.accept(off);

@@ -75,7 +75,8 @@ final class InMemoryPlaces implements ITeamPlaceReservation {
     }
 
     @Override
-    public int reconcile(String teamId, int lockCount, List<String> holdersInDb, Instant staleBefore) {
+    public int reconcile(
+            String teamId, int lockCount, List<String> holdersInDb, List<String> closedOrderIds, Instant staleBefore) {
         return 0;
     }
 }

@@ -91,6 +91,18 @@ class TeamPlaceReconcilerTest {
     }
 
     @Test
+    void theTeamsClosedOrdersAreGivenToTheCorrectionSoAGiveBackStillOwedIsVoid() {
+        teams.open(1, "t1", 1, NOW.plusSeconds(600));
+        teams.rows.get("t1").closedOrderIds = List.of("o-refunded", "o-closed");
+        counters.set("t1", 2); // the refund of o-refunded committed, its release failed
+
+        assertThat(reconciler(10).reconcile(0, 1, NOW.plusSeconds(30))).isEqualTo(1);
+
+        assertThat(counters.of("t1")).isEqualTo(1);
+        assertThat(counters.released.get("t1")).containsExactly("o-refunded", "o-closed");
+    }
+
+    @Test
     void aTeamWhoseRowJustChangedIsLeftToTheNextRun() {
         teams.open(1, "t1", 1, NOW.plusSeconds(600));
         teams.rows.get("t1").updatedAt = NOW.minusSeconds(5); // a refund just committed: its release is on its way
@@ -351,6 +363,7 @@ class TeamPlaceReconcilerTest {
         int lockCount;
         final Instant validEnd;
         Instant updatedAt = NOW.minusSeconds(600);
+        List<String> closedOrderIds = List.of();
 
         Row(long rowId, String teamId, int lockCount, Instant validEnd) {
             this.rowId = rowId;
@@ -404,13 +417,18 @@ class TeamPlaceReconcilerTest {
             locked.add(teamId);
             Row row = rows.get(teamId);
             return work.apply(new LockedTeamPlacesVO(
-                    row.lockCount, Duration.between(row.updatedAt, databaseClock.peek()), List.of()));
+                    row.lockCount,
+                    Duration.between(row.updatedAt, databaseClock.peek()),
+                    List.of(),
+                    row.closedOrderIds));
         }
     }
 
     /** The Redis counters; no holder in flight in these tests, so the truth is the lock count. */
     private static final class Counters implements ITeamPlaceReservation {
         private final Map<String, Integer> places = new HashMap<>();
+        /** Orders whose place counts as given back, by team. */
+        final Map<String, List<String>> released = new HashMap<>();
         /** Pages of counters read before Redis goes down (negative: never down). */
         int pagesBeforeOutage = -1;
 
@@ -440,7 +458,13 @@ class TeamPlaceReconcilerTest {
         }
 
         @Override
-        public int reconcile(String teamId, int lockCount, List<String> holdersInDb, Instant staleBefore) {
+        public int reconcile(
+                String teamId,
+                int lockCount,
+                List<String> holdersInDb,
+                List<String> closedOrderIds,
+                Instant staleBefore) {
+            released.computeIfAbsent(teamId, t -> new ArrayList<>()).addAll(closedOrderIds);
             Integer current = places.get(teamId);
             if (current == null) {
                 return 0;
