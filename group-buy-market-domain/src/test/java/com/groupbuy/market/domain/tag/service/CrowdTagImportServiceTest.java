@@ -13,6 +13,7 @@ import com.groupbuy.market.domain.tag.model.valobj.TagMemberVO;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.IntStream;
@@ -25,6 +26,7 @@ class CrowdTagImportServiceTest {
     private final Map<String, CrowdTagJobEntity> jobs = new HashMap<>();
     private final List<String> events = new ArrayList<>();
     private final List<Long> staged = new ArrayList<>();
+    private final List<String> published = new ArrayList<>();
 
     private final ICrowdTagRepository tags = new ICrowdTagRepository() {
         @Override
@@ -83,8 +85,14 @@ class CrowdTagImportServiceTest {
         }
 
         @Override
-        public void publish(String tagId, String runId, String batchId) {
+        public boolean publish(String tagId, String runId, String batchId, long members) {
             events.add("publish");
+            // As Redis's script: only a staging bitmap holding exactly the run's members is published.
+            boolean whole = new HashSet<>(staged).size() == members;
+            if (whole) {
+                published.add(batchId);
+            }
+            return whole;
         }
 
         @Override
@@ -157,6 +165,45 @@ class CrowdTagImportServiceTest {
     }
 
     @Test
+    void aRunWhoseStagedPositionsRedisLostIsReportedFailedAndNotPublished() {
+        job("b1", CrowdTagJobEntity.STATUS_CREATED);
+        IntStream.rangeClosed(1, 9).forEach(i -> rows.add(new TagMemberVO(i, "s01", "c01", "u" + i)));
+        // Redis restarted after the first page was staged: it keeps nothing on disk, so that page's bits are gone.
+        ITagBitmap restarting = new ForwardingBitmap(bitmap) {
+            private int pages;
+
+            @Override
+            public void stage(String tagId, String runId, long[] positions) {
+                if (pages++ == 1) {
+                    staged.clear();
+                }
+                super.stage(tagId, runId, positions);
+            }
+        };
+        CrowdTagImportService service = new CrowdTagImportService(tags, bitIndex, restarting, 7);
+
+        assertThatThrownBy(() -> service.importMembers("b1"))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("Redis lost part of the run's staged members");
+        assertThat(published).as("no partial member set goes live").isEmpty();
+    }
+
+    @Test
+    void aMemberRowWrittenAgainDuringTheRunIsReadTwiceButIsOneMember() {
+        job("b1", CrowdTagJobEntity.STATUS_CREATED);
+        rows.add(new TagMemberVO(1, "s01", "c01", "u1"));
+        rows.add(new TagMemberVO(2, "s01", "c01", "u2"));
+        // u1's row deleted and inserted again (a new row id) while the run paged: the run reads u1 twice.
+        rows.add(new TagMemberVO(3, "s01", "c01", "u1"));
+
+        TagImportResult result = new CrowdTagImportService(tags, bitIndex, bitmap, 2).importMembers("b1");
+
+        assertThat(result.members()).isEqualTo(2);
+        assertThat(events).contains("finish 2");
+        assertThat(published).containsExactly("b1");
+    }
+
+    @Test
     void theBatchSizeMustBeSensible() {
         assertThatThrownBy(() -> new CrowdTagImportService(tags, bitIndex, bitmap, 0))
                 .isInstanceOf(IllegalArgumentException.class);
@@ -173,5 +220,34 @@ class CrowdTagImportServiceTest {
                         .tagId("T")
                         .status(status)
                         .build());
+    }
+
+    /** A bitmap that does what {@code delegate} does; tests override the step they disturb. */
+    private static class ForwardingBitmap implements ITagBitmap {
+        private final ITagBitmap delegate;
+
+        ForwardingBitmap(ITagBitmap delegate) {
+            this.delegate = delegate;
+        }
+
+        @Override
+        public void stage(String tagId, String runId, long[] positions) {
+            delegate.stage(tagId, runId, positions);
+        }
+
+        @Override
+        public boolean publish(String tagId, String runId, String batchId, long members) {
+            return delegate.publish(tagId, runId, batchId, members);
+        }
+
+        @Override
+        public boolean isLoaded(String tagId) {
+            return delegate.isLoaded(tagId);
+        }
+
+        @Override
+        public boolean contains(String tagId, long position) {
+            return delegate.contains(tagId, position);
+        }
     }
 }

@@ -99,9 +99,10 @@ class TagBitmapRepairTest {
         }
 
         @Override
-        public void publish(String tagId, String runId, String batchId) {
+        public boolean publish(String tagId, String runId, String batchId, long members) {
             publishes.incrementAndGet();
             loaded.set(true);
+            return true;
         }
 
         @Override

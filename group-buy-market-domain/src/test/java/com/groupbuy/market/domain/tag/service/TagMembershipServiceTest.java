@@ -45,7 +45,7 @@ class TagMembershipServiceTest {
         }
 
         @Override
-        public void publish(String tagId, String runId, String batchId) {
+        public boolean publish(String tagId, String runId, String batchId, long members) {
             throw new UnsupportedOperationException();
         }
 

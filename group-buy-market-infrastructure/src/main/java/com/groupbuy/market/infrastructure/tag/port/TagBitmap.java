@@ -34,8 +34,18 @@ import org.springframework.stereotype.Component;
 @Component
 public class TagBitmap implements ITagBitmap {
 
-    /** Staging bitmap → live in one step; an empty run publishes an empty tag. Marks the tag loaded with its batch. */
+    /**
+     * Staging bitmap → live in one step; an empty run publishes an empty tag. Marks the tag loaded with its batch. Only
+     * a staging bitmap holding exactly the run's members (ARGV[2]) is published: Redis keeps nothing on disk, and a
+     * restart during a run lost what the run had staged before it, so the run published the members of its last pages
+     * only (or none, and an empty tag), marked loaded, which no repair looks at again (TagImportRedisRestartIT).
+     * BITCOUNT reads the whole bitmap, about 1.25 MB per 10 million partner users ever tagged: a millisecond, once a run.
+     */
     private static final String PUBLISH = """
+            if redis.call('BITCOUNT', KEYS[1]) ~= tonumber(ARGV[2]) then
+              redis.call('DEL', KEYS[1])
+              return 0
+            end
             if redis.call('EXISTS', KEYS[1]) == 1 then
               redis.call('RENAME', KEYS[1], KEYS[2])
               redis.call('PERSIST', KEYS[2])
@@ -75,13 +85,15 @@ public class TagBitmap implements ITagBitmap {
     }
 
     @Override
-    public void publish(String tagId, String runId, String batchId) {
-        outages.call(() -> script.<Long>eval(
+    public boolean publish(String tagId, String runId, String batchId, long members) {
+        Long published = outages.call(() -> script.<Long>eval(
                 RScript.Mode.READ_WRITE,
                 PUBLISH,
                 RScript.ReturnType.INTEGER,
                 List.of(stagingKey(tagId, runId), membersKey(tagId), loadedKey(tagId)),
-                batchId));
+                batchId,
+                Long.toString(members)));
+        return published != null && published == 1L;
     }
 
     @Override

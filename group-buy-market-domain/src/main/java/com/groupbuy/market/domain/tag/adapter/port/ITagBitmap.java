@@ -2,15 +2,21 @@ package com.groupbuy.market.domain.tag.adapter.port;
 
 /**
  * The members of each tag as a bitmap over the users' bit positions. An import writes a private staging bitmap
- * and publishes it in one step, so a reader sees the previous complete member set or the new one, never half.
+ * and publishes it in one step, so a reader sees the previous complete member set or the new one, never half (a
+ * staging bitmap that lost positions is not published).
  */
 public interface ITagBitmap {
 
     /** Sets these positions in the staging bitmap of import run {@code runId}. */
     void stage(String tagId, String runId, long[] positions);
 
-    /** Replaces the tag's live bitmap with the run's staging bitmap (empty if nothing was staged) and marks it loaded. */
-    void publish(String tagId, String runId, String batchId);
+    /**
+     * Replaces the tag's live bitmap with the run's staging bitmap (empty if nothing was staged) and marks it loaded, in
+     * one step and only if the staging bitmap holds exactly {@code members} positions: false, and nothing changed,
+     * when it holds fewer (Redis lost the staging bitmap, or part of it, during the run: a restart, a failover to a
+     * replica behind) or more.
+     */
+    boolean publish(String tagId, String runId, String batchId, long members);
 
     /** Whether members of this tag were ever published. */
     boolean isLoaded(String tagId);
