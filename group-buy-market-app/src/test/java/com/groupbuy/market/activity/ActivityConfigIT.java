@@ -148,6 +148,41 @@ class ActivityConfigIT {
         }
     }
 
+    /**
+     * A members-only discount (type 1) whose tag the operator left out: on main no tag restricted no one, so every
+     * buyer saw and locked at the members' price. Refused by name (E0002) in the trial and the lock, nothing written.
+     */
+    @Test
+    void aMembersOnlyDiscountNamingNoTagIsRefusedNotGivenToEveryone() throws Exception {
+        long activityId = ACTIVITY.incrementAndGet();
+        String goodsId = "g" + activityId;
+        Instant now = Instant.now();
+        new MarketConfigFixture(jdbc)
+                .goods(
+                        goodsId,
+                        activityId,
+                        "ZJ",
+                        "20",
+                        "100.00",
+                        1,
+                        now.minus(1, ChronoUnit.DAYS),
+                        now.plus(1, ChronoUnit.DAYS),
+                        null,
+                        null,
+                        1,
+                        null);
+        TradeClient mall = new TradeClient(port, activityId, goodsId, RECEIVER);
+
+        JsonNode trial = trial("anyone", "s01", "c01", goodsId);
+        JsonNode lock = mall.lock("anyone", "");
+
+        assertThat(trial.path("code").asText()).as("trial: %s", trial).isEqualTo("E0002");
+        assertThat(trial.path("info").asText()).contains("names no tag");
+        assertThat(lock.path("code").asText()).as("lock: %s", lock).isEqualTo("E0002");
+        assertThat(teamsOf(activityId)).isZero();
+        assertThat(ordersOf(activityId)).isZero();
+    }
+
     private JsonNode trial(String userId, String source, String channel, String goodsId) throws Exception {
         return TestJson.postEnvelope(
                 port,
