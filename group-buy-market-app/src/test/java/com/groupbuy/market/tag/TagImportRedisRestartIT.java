@@ -10,10 +10,8 @@ import com.groupbuy.market.infrastructure.tag.port.TagBitmap;
 import com.groupbuy.market.support.IntegrationTest;
 import com.groupbuy.market.support.PrivateRedis;
 import com.groupbuy.market.support.PrivateRedisServer;
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Proxy;
 import java.util.List;
-import java.util.function.BiPredicate;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.redisson.api.RedissonClient;
@@ -110,33 +108,25 @@ class TagImportRedisRestartIT {
      * Runs the tag's import in pages of 2, restarting Redis once, before the repository call {@code restartBefore}
      * picks (by method name and, for a page, the row id it starts after). Returns what the run threw, or null.
      */
-    private Throwable importRestartingRedis(String tag, BiPredicate<String, Long> restartBefore) {
-        boolean[] restarted = {false};
-        ICrowdTagRepository restarting = (ICrowdTagRepository) Proxy.newProxyInstance(
-                ICrowdTagRepository.class.getClassLoader(),
-                new Class<?>[] {ICrowdTagRepository.class},
-                (proxy, method, args) -> {
-                    long afterId = method.getName().equals("queryMembers") ? (long) args[1] : -1;
-                    if (!restarted[0] && restartBefore.test(method.getName(), afterId)) {
-                        restarted[0] = true;
-                        redis.kill();
-                        redis.startAgain();
-                        redis.awaitOnePong();
-                        awaitRedisAnswers();
-                    }
-                    try {
-                        return method.invoke(tags, args);
-                    } catch (InvocationTargetException e) {
-                        throw e.getCause();
-                    }
-                });
+    private Throwable importRestartingRedis(String tag, HookedTagRepository.When restartBefore) {
+        AtomicBoolean restarted = new AtomicBoolean();
+        ICrowdTagRepository restarting = HookedTagRepository.hooked(
+                tags,
+                restartBefore,
+                () -> {
+                    redis.kill();
+                    redis.startAgain();
+                    redis.awaitOnePong();
+                    awaitRedisAnswers();
+                },
+                restarted);
         try {
             new CrowdTagImportService(restarting, bitIndex, bitmap, 2).importMembers(tag);
-            assertThat(restarted[0]).as("Redis was restarted during the run").isTrue();
             return null;
         } catch (RuntimeException e) {
-            assertThat(restarted[0]).as("Redis was restarted during the run").isTrue();
             return e;
+        } finally {
+            assertThat(restarted).as("Redis was restarted during the run").isTrue();
         }
     }
 

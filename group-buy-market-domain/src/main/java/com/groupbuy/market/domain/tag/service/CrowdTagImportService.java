@@ -105,6 +105,7 @@ public class CrowdTagImportService {
 
     private TagImportResult load(CrowdTagJobEntity job, ProgressBoard.Progress progress) {
         String runId = UUID.randomUUID().toString();
+        long run = bitmap.beginRun(job.getTagId());
         long rows = 0;
         StagedPositions staged = new StagedPositions();
         int batches = 0;
@@ -146,10 +147,17 @@ public class CrowdTagImportService {
         // from the member rows and rebuilt, as for any imported tag. Either way the run is reported failed and a
         // run again publishes and records both.
         long members = staged.count();
+        // Two runs of a tag at once (a console run beside the scheduled one, a rebuild beside an import): the one begun
+        // later read the rows later, so its members stand. Published last, the older run's members replaced them: a
+        // member whose row the operator deleted before starting the newer run was admitted again, and the older run's
+        // count recorded. Asked before recording, and again in the publish itself.
+        if (bitmap.publishedAfter(job.getTagId(), run)) {
+            throw superseded(job);
+        }
         tags.finishJob(job.getTagId(), job.getBatchId(), members);
-        boolean published;
+        ITagBitmap.Publish published;
         try {
-            published = bitmap.publish(job.getTagId(), runId, job.getBatchId(), members);
+            published = bitmap.publish(job.getTagId(), runId, job.getBatchId(), members, run);
         } catch (RuntimeException e) {
             log.error(
                     "crowd tag import tag={} batch={} recorded done (members={}) but not published: the previous "
@@ -159,12 +167,14 @@ public class CrowdTagImportService {
                     members);
             throw e;
         }
-        if (!published) {
-            // The staging bitmap lost positions while the run paged: Redis restarted (it keeps nothing on disk) or
-            // failed
-            // over to a replica behind. Published anyway, the tag's members staged before the loss were refused, and
-            // with the loaded mark set nothing repaired it (a loss before the last page published an empty tag). As
-            // any failed publish: the previous members stay live (a tag never published is answered from its rows and
+        if (published == ITagBitmap.Publish.SUPERSEDED) {
+            throw superseded(job);
+        }
+        if (published == ITagBitmap.Publish.INCOMPLETE) {
+            // The staging bitmap lost positions while the run paged: Redis restarted (it keeps nothing on disk), or it
+            // failed over to a replica behind. Published anyway, the members staged before the loss were refused, and
+            // with the loaded mark set nothing repaired it (a loss after the last page published an empty tag). As any
+            // failed publish: the previous members stay live (a tag never published is answered from its rows and
             // rebuilt, TagBitmapRepair), the run is reported failed, and a run again publishes.
             throw new IllegalStateException("crowd tag import tag=" + job.getTagId() + " batch=" + job.getBatchId()
                     + ": Redis lost part of the run's staged members (" + members + " staged; a restart or a "
@@ -204,6 +214,12 @@ public class CrowdTagImportService {
             throw new IllegalArgumentException(withoutPartner(job.getTagId(), withoutPartner));
         }
         return job;
+    }
+
+    private static IllegalStateException superseded(CrowdTagJobEntity job) {
+        return new IllegalStateException("crowd tag import tag=" + job.getTagId() + " batch=" + job.getBatchId()
+                + ": a run of the tag begun after this one published first; its members stand, this run's (read "
+                + "earlier) are not published");
     }
 
     private static String withoutPartner(String tagId, long rows) {

@@ -16,6 +16,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
@@ -27,6 +28,11 @@ class CrowdTagImportServiceTest {
     private final List<String> events = new ArrayList<>();
     private final List<Long> staged = new ArrayList<>();
     private final List<String> published = new ArrayList<>();
+    /** What Redis holds of each run's staging bitmap. */
+    private final Map<String, Set<Long>> stagedByRun = new HashMap<>();
+
+    private long runs;
+    private long publishedRun;
 
     private final ICrowdTagRepository tags = new ICrowdTagRepository() {
         @Override
@@ -81,18 +87,33 @@ class CrowdTagImportServiceTest {
             events.add("stage " + positions.length);
             for (long p : positions) {
                 staged.add(p);
+                stagedByRun.computeIfAbsent(runId, r -> new HashSet<>()).add(p);
             }
         }
 
         @Override
-        public boolean publish(String tagId, String runId, String batchId, long members) {
+        public long beginRun(String tagId) {
+            return ++runs;
+        }
+
+        @Override
+        public boolean publishedAfter(String tagId, long run) {
+            return publishedRun > run;
+        }
+
+        @Override
+        public Publish publish(String tagId, String runId, String batchId, long members, long run) {
             events.add("publish");
-            // As Redis's script: only a staging bitmap holding exactly the run's members is published.
-            boolean whole = new HashSet<>(staged).size() == members;
-            if (whole) {
-                published.add(batchId);
+            // As Redis's script: only a whole staging bitmap of a run no later run published after.
+            if (publishedRun > run) {
+                return Publish.SUPERSEDED;
             }
-            return whole;
+            if (stagedByRun.getOrDefault(runId, Set.of()).size() != members) {
+                return Publish.INCOMPLETE;
+            }
+            published.add(batchId);
+            publishedRun = run;
+            return Publish.PUBLISHED;
         }
 
         @Override
@@ -175,7 +196,7 @@ class CrowdTagImportServiceTest {
             @Override
             public void stage(String tagId, String runId, long[] positions) {
                 if (pages++ == 1) {
-                    staged.clear();
+                    stagedByRun.clear();
                 }
                 super.stage(tagId, runId, positions);
             }
@@ -186,6 +207,30 @@ class CrowdTagImportServiceTest {
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("Redis lost part of the run's staged members");
         assertThat(published).as("no partial member set goes live").isEmpty();
+    }
+
+    @Test
+    void aRunBegunEarlierThanOneThatPublishedIsNeitherRecordedNorPublished() {
+        job("b1", CrowdTagJobEntity.STATUS_CREATED);
+        IntStream.rangeClosed(1, 3).forEach(i -> rows.add(new TagMemberVO(i, "s01", "c01", "u" + i)));
+        CrowdTagImportService service = new CrowdTagImportService(tags, bitIndex, bitmap, 7);
+        // While the first run pages, u3's row is deleted and a second run (the console's, beside the schedule's) runs
+        // whole: its members, read later, stand.
+        ITagBitmap overlapped = new ForwardingBitmap(bitmap) {
+            @Override
+            public void stage(String tagId, String runId, long[] positions) {
+                super.stage(tagId, runId, positions);
+                rows.removeIf(r -> r.userId().equals("u3"));
+                service.importMembers("b1");
+            }
+        };
+
+        assertThatThrownBy(() -> new CrowdTagImportService(tags, bitIndex, overlapped, 7).importMembers("b1"))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("a run of the tag begun after this one published first");
+        assertThat(events).as("only the later run recorded its count").containsOnlyOnce("finish 2");
+        assertThat(events).doesNotContain("finish 3");
+        assertThat(published).containsExactly("b1");
     }
 
     @Test
@@ -236,8 +281,18 @@ class CrowdTagImportServiceTest {
         }
 
         @Override
-        public boolean publish(String tagId, String runId, String batchId, long members) {
-            return delegate.publish(tagId, runId, batchId, members);
+        public long beginRun(String tagId) {
+            return delegate.beginRun(tagId);
+        }
+
+        @Override
+        public boolean publishedAfter(String tagId, long run) {
+            return delegate.publishedAfter(tagId, run);
+        }
+
+        @Override
+        public Publish publish(String tagId, String runId, String batchId, long members, long run) {
+            return delegate.publish(tagId, runId, batchId, members, run);
         }
 
         @Override

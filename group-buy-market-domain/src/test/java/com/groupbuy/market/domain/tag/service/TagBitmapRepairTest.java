@@ -99,10 +99,20 @@ class TagBitmapRepairTest {
         }
 
         @Override
-        public boolean publish(String tagId, String runId, String batchId, long members) {
+        public long beginRun(String tagId) {
+            return 1;
+        }
+
+        @Override
+        public boolean publishedAfter(String tagId, long run) {
+            return false;
+        }
+
+        @Override
+        public Publish publish(String tagId, String runId, String batchId, long members, long run) {
             publishes.incrementAndGet();
             loaded.set(true);
-            return true;
+            return Publish.PUBLISHED;
         }
 
         @Override

@@ -11,12 +11,30 @@ public interface ITagBitmap {
     void stage(String tagId, String runId, long[] positions);
 
     /**
-     * Replaces the tag's live bitmap with the run's staging bitmap (empty if nothing was staged) and marks it loaded, in
-     * one step and only if the staging bitmap holds exactly {@code members} positions: false, and nothing changed,
-     * when it holds fewer (Redis lost the staging bitmap, or part of it, during the run: a restart, a failover to a
-     * replica behind) or more.
+     * Begins a run (an import or a rebuild) of the tag: its number, higher than that of every run of the tag begun
+     * before on any instance.
      */
-    boolean publish(String tagId, String runId, String batchId, long members);
+    long beginRun(String tagId);
+
+    /** Whether a run of the tag begun after run {@code run} has published its members (this run's are older then). */
+    boolean publishedAfter(String tagId, long run);
+
+    /**
+     * Replaces the tag's live bitmap with the run's staging bitmap (empty if nothing was staged) and marks it loaded, in
+     * one step, unless the staging bitmap holds other than exactly {@code members} positions (Redis lost it, or part of
+     * it, during the run: a restart, a failover to a replica behind) or a run begun after run {@code run} has published
+     * (its members are newer): then nothing changes.
+     */
+    Publish publish(String tagId, String runId, String batchId, long members, long run);
+
+    /** What {@link #publish} did. */
+    enum Publish {
+        PUBLISHED,
+        /** Not published: the staging bitmap lost positions. */
+        INCOMPLETE,
+        /** Not published: a run begun later published first. */
+        SUPERSEDED
+    }
 
     /** Whether members of this tag were ever published. */
     boolean isLoaded(String tagId);
