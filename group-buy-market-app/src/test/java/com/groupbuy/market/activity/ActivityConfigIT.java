@@ -6,8 +6,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.groupbuy.market.support.IntegrationTest;
 import com.groupbuy.market.support.TestJson;
 import com.groupbuy.market.support.TradeClient;
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -117,21 +115,8 @@ class ActivityConfigIT {
         for (String scope : new String[] {"1\uFF0C2", "3"}) {
             long activityId = ACTIVITY.incrementAndGet();
             String goodsId = "g" + activityId;
-            Instant now = Instant.now();
             new MarketConfigFixture(jdbc)
-                    .goods(
-                            goodsId,
-                            activityId,
-                            "ZJ",
-                            "20",
-                            "100.00",
-                            1,
-                            now.minus(1, ChronoUnit.DAYS),
-                            now.plus(1, ChronoUnit.DAYS),
-                            "VIP" + activityId,
-                            scope,
-                            0,
-                            null);
+                    .goods(goodsId, activityId, "ZJ", "20", "100.00", "VIP" + activityId, scope, 0, null);
             TradeClient mall = new TradeClient(port, activityId, goodsId, RECEIVER);
 
             JsonNode trial = trial("outsider", "s01", "c01", goodsId);
@@ -156,21 +141,7 @@ class ActivityConfigIT {
     void aMembersOnlyDiscountNamingNoTagIsRefusedNotGivenToEveryone() throws Exception {
         long activityId = ACTIVITY.incrementAndGet();
         String goodsId = "g" + activityId;
-        Instant now = Instant.now();
-        new MarketConfigFixture(jdbc)
-                .goods(
-                        goodsId,
-                        activityId,
-                        "ZJ",
-                        "20",
-                        "100.00",
-                        1,
-                        now.minus(1, ChronoUnit.DAYS),
-                        now.plus(1, ChronoUnit.DAYS),
-                        null,
-                        null,
-                        1,
-                        null);
+        new MarketConfigFixture(jdbc).goods(goodsId, activityId, "ZJ", "20", "100.00", null, null, 1, null);
         TradeClient mall = new TradeClient(port, activityId, goodsId, RECEIVER);
 
         JsonNode trial = trial("anyone", "s01", "c01", goodsId);

@@ -76,7 +76,7 @@ class TagImportRedisRestartIT {
     }
 
     private void assertEveryMemberIn(String tag, Throwable run) throws Exception {
-        awaitRedisAnswers();
+        AppRedisAnswers.await(bitmap);
         System.out.println("import across the restart: " + (run == null ? "reported success" : run));
         for (String user : MEMBERS) {
             assertThat(membership.isMember(tag, "s01", "c01", user))
@@ -117,7 +117,7 @@ class TagImportRedisRestartIT {
                     redis.kill();
                     redis.startAgain();
                     redis.awaitOnePong();
-                    awaitRedisAnswers();
+                    AppRedisAnswers.await(bitmap);
                 },
                 restarted);
         try {
@@ -127,30 +127,6 @@ class TagImportRedisRestartIT {
             return e;
         } finally {
             assertThat(restarted).as("Redis was restarted during the run").isTrue();
-        }
-    }
-
-    /**
-     * Until the app's client answers five times in a row: after the restart its pool may still hand out connections the
-     * old server closed (each one answer of E0401, then reconnected), and one good answer does not mean none is left.
-     */
-    private void awaitRedisAnswers() throws InterruptedException {
-        long deadline = System.currentTimeMillis() + 30_000;
-        int inARow = 0;
-        while (true) {
-            try {
-                bitmap.isLoaded("RS-PROBE");
-                if (++inARow == 5) {
-                    return;
-                }
-                Thread.sleep(50);
-            } catch (RuntimeException e) {
-                inARow = 0;
-                if (System.currentTimeMillis() > deadline) {
-                    throw e;
-                }
-                Thread.sleep(250);
-            }
         }
     }
 }
