@@ -6,8 +6,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.groupbuy.market.support.IntegrationTest;
 import com.groupbuy.market.support.TestJson;
 import com.groupbuy.market.support.TradeClient;
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -117,21 +115,8 @@ class ActivityConfigIT {
         for (String scope : new String[] {"1\uFF0C2", "3"}) {
             long activityId = ACTIVITY.incrementAndGet();
             String goodsId = "g" + activityId;
-            Instant now = Instant.now();
             new MarketConfigFixture(jdbc)
-                    .goods(
-                            goodsId,
-                            activityId,
-                            "ZJ",
-                            "20",
-                            "100.00",
-                            1,
-                            now.minus(1, ChronoUnit.DAYS),
-                            now.plus(1, ChronoUnit.DAYS),
-                            "VIP" + activityId,
-                            scope,
-                            0,
-                            null);
+                    .goods(goodsId, activityId, "ZJ", "20", "100.00", "VIP" + activityId, scope, 0, null);
             TradeClient mall = new TradeClient(port, activityId, goodsId, RECEIVER);
 
             JsonNode trial = trial("outsider", "s01", "c01", goodsId);
@@ -146,6 +131,27 @@ class ActivityConfigIT {
                     .isEqualTo("E0002");
             assertThat(ordersOf(activityId)).isZero();
         }
+    }
+
+    /**
+     * A members-only discount (type 1) whose tag the operator left out: on main no tag restricted no one, so every
+     * buyer saw and locked at the members' price. Refused by name (E0002) in the trial and the lock, nothing written.
+     */
+    @Test
+    void aMembersOnlyDiscountNamingNoTagIsRefusedNotGivenToEveryone() throws Exception {
+        long activityId = ACTIVITY.incrementAndGet();
+        String goodsId = "g" + activityId;
+        new MarketConfigFixture(jdbc).goods(goodsId, activityId, "ZJ", "20", "100.00", null, null, 1, null);
+        TradeClient mall = new TradeClient(port, activityId, goodsId, RECEIVER);
+
+        JsonNode trial = trial("anyone", "s01", "c01", goodsId);
+        JsonNode lock = mall.lock("anyone", "");
+
+        assertThat(trial.path("code").asText()).as("trial: %s", trial).isEqualTo("E0002");
+        assertThat(trial.path("info").asText()).contains("names no tag");
+        assertThat(lock.path("code").asText()).as("lock: %s", lock).isEqualTo("E0002");
+        assertThat(teamsOf(activityId)).isZero();
+        assertThat(ordersOf(activityId)).isZero();
     }
 
     private JsonNode trial(String userId, String source, String channel, String goodsId) throws Exception {

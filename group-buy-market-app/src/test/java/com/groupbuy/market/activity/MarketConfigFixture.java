@@ -17,6 +17,20 @@ public final class MarketConfigFixture {
 
     /** An effective activity open for a day either side of now, teams of 3, valid 15 minutes, for everyone. */
     public void goods(String goodsId, long activityId, String plan, String expr, String originalPrice) {
+        goods(goodsId, activityId, plan, expr, originalPrice, null, null, 0, null);
+    }
+
+    /** As above, with this audience tag and scope and a discount of this type (0 everyone, 1 its tag's members). */
+    public void goods(
+            String goodsId,
+            long activityId,
+            String plan,
+            String expr,
+            String originalPrice,
+            String tagId,
+            String tagScope,
+            int discountType,
+            String discountTagId) {
         Instant now = Instant.now();
         goods(
                 goodsId,
@@ -27,10 +41,10 @@ public final class MarketConfigFixture {
                 1,
                 now.minus(1, ChronoUnit.DAYS),
                 now.plus(1, ChronoUnit.DAYS),
-                null,
-                null,
-                0,
-                null);
+                tagId,
+                tagScope,
+                discountType,
+                discountTagId);
     }
 
     public void goods(

@@ -33,13 +33,14 @@ class TagPublishNoResendIT {
         String tagId = "noresend-tag";
         // Loaded once, so the script is known to this Redis and the second publish below is the one under test.
         bitmap.stage(tagId, "run-1", new long[] {1L, 7L});
-        bitmap.publish(tagId, "run-1", "batch-1");
+        bitmap.publish(tagId, "run-1", "batch-1", 2, bitmap.beginRun(tagId));
         assertThat(bitmap.contains(tagId, 7L)).isTrue();
 
         bitmap.stage(tagId, "run-2", new long[] {3L, 9L});
+        long run2 = bitmap.beginRun(tagId);
         CompletableFuture<String> busy = BusyRedis.start(redis.port());
         try {
-            bitmap.publish(tagId, "run-2", "batch-2");
+            bitmap.publish(tagId, "run-2", "batch-2", 2, run2);
         } catch (RuntimeException lateAnswer) {
             System.out.println("publish while Redis was busy answered: " + lateAnswer);
         }

@@ -63,7 +63,7 @@ class TagRedisLossIT {
 
         redis.kill();
         redis.startAgain();
-        awaitRedisEmpty();
+        AppRedisAnswers.await(bitmap);
         assertThat(bitmap.isLoaded("RL-TAG")).as("Redis lost it").isFalse();
 
         // At once, from the database (the rebuild may or may not have finished): no import was run.
@@ -132,30 +132,6 @@ class TagRedisLossIT {
                         .path("code")
                         .asText())
                 .isEqualTo("E0007");
-    }
-
-    /**
-     * Until the client answers five times in a row: after the restart its pool may still hand out connections the old
-     * server closed (each one answer of E0401, then reconnected), and one good answer does not mean none is left.
-     */
-    private void awaitRedisEmpty() throws InterruptedException {
-        long deadline = System.currentTimeMillis() + 30_000;
-        int inARow = 0;
-        while (true) {
-            try {
-                bitmap.isLoaded("RL-PROBE");
-                if (++inARow == 5) {
-                    return;
-                }
-                Thread.sleep(50);
-            } catch (RuntimeException e) {
-                inARow = 0;
-                if (System.currentTimeMillis() > deadline) {
-                    throw e;
-                }
-                Thread.sleep(250);
-            }
-        }
     }
 
     /** One activity sold by both partners (s01/c01 and s02/c02), visible and enabled only to the tag's members. */

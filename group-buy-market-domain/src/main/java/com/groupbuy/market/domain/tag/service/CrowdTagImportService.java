@@ -105,7 +105,9 @@ public class CrowdTagImportService {
 
     private TagImportResult load(CrowdTagJobEntity job, ProgressBoard.Progress progress) {
         String runId = UUID.randomUUID().toString();
-        long members = 0;
+        long run = bitmap.beginRun(job.getTagId());
+        long rows = 0;
+        StagedPositions staged = new StagedPositions();
         int batches = 0;
         long afterId = 0;
         // Members per partner, for the log: ids compare exactly, so a partner spelled otherwise than it calls us
@@ -126,12 +128,12 @@ public class CrowdTagImportService {
             }
             Map<PartnerUserVO, Long> positions =
                     bitIndex.assign(page.stream().map(TagMemberVO::user).toList());
-            bitmap.stage(
-                    job.getTagId(),
-                    runId,
-                    page.stream().mapToLong(m -> positions.get(m.user())).toArray());
+            long[] pagePositions =
+                    page.stream().mapToLong(m -> positions.get(m.user())).toArray();
+            bitmap.stage(job.getTagId(), runId, pagePositions);
+            staged.addAll(pagePositions);
             page.forEach(m -> perPartner.merge(m.source() + "/" + m.channel(), 1L, Long::sum));
-            members += page.size();
+            rows += page.size();
             batches++;
             progress.advance(page.size());
             afterId = page.get(page.size() - 1).id();
@@ -144,9 +146,18 @@ public class CrowdTagImportService {
         // (the previous run's members, or none) while the database says imported: a loss of that bitmap is answered
         // from the member rows and rebuilt, as for any imported tag. Either way the run is reported failed and a
         // run again publishes and records both.
+        long members = staged.count();
+        // Two runs of a tag at once (a console run beside the scheduled one, a rebuild beside an import): the one begun
+        // later read the rows later, so its members stand. Published last, the older run's members replaced them: a
+        // member whose row the operator deleted before starting the newer run was admitted again, and the older run's
+        // count recorded. Asked before recording, and again in the publish itself.
+        if (bitmap.publishedAfter(job.getTagId(), run)) {
+            throw superseded(job);
+        }
         tags.finishJob(job.getTagId(), job.getBatchId(), members);
+        ITagBitmap.Publish published;
         try {
-            bitmap.publish(job.getTagId(), runId, job.getBatchId());
+            published = bitmap.publish(job.getTagId(), runId, job.getBatchId(), members, run);
         } catch (RuntimeException e) {
             log.error(
                     "crowd tag import tag={} batch={} recorded done (members={}) but not published: the previous "
@@ -156,11 +167,25 @@ public class CrowdTagImportService {
                     members);
             throw e;
         }
+        if (published == ITagBitmap.Publish.SUPERSEDED) {
+            throw superseded(job);
+        }
+        if (published == ITagBitmap.Publish.INCOMPLETE) {
+            // The staging bitmap lost positions while the run paged: Redis restarted (it keeps nothing on disk), or it
+            // failed over to a replica behind. Published anyway, the members staged before the loss were refused, and
+            // with the loaded mark set nothing repaired it (a loss after the last page published an empty tag). As any
+            // failed publish: the previous members stay live (a tag never published is answered from its rows and
+            // rebuilt, TagBitmapRepair), the run is reported failed, and a run again publishes.
+            throw new IllegalStateException("crowd tag import tag=" + job.getTagId() + " batch=" + job.getBatchId()
+                    + ": Redis lost part of the run's staged members (" + members + " staged; a restart or a "
+                    + "failover during the run?): nothing published, the previous members stay live; run it again");
+        }
         log.info(
-                "crowd tag import tag={} batch={} members={} batches={} partners={}",
+                "crowd tag import tag={} batch={} members={} rows={} batches={} partners={}",
                 job.getTagId(),
                 job.getBatchId(),
                 members,
+                rows,
                 batches,
                 perPartner);
         return new TagImportResult(job.getTagId(), job.getBatchId(), members, batches);
@@ -189,6 +214,12 @@ public class CrowdTagImportService {
             throw new IllegalArgumentException(withoutPartner(job.getTagId(), withoutPartner));
         }
         return job;
+    }
+
+    private static IllegalStateException superseded(CrowdTagJobEntity job) {
+        return new IllegalStateException("crowd tag import tag=" + job.getTagId() + " batch=" + job.getBatchId()
+                + ": a run of the tag begun after this one published first; its members stand, this run's (read "
+                + "earlier) are not published");
     }
 
     private static String withoutPartner(String tagId, long rows) {

@@ -13,8 +13,10 @@ import com.groupbuy.market.domain.tag.model.valobj.TagMemberVO;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
@@ -25,6 +27,12 @@ class CrowdTagImportServiceTest {
     private final Map<String, CrowdTagJobEntity> jobs = new HashMap<>();
     private final List<String> events = new ArrayList<>();
     private final List<Long> staged = new ArrayList<>();
+    private final List<String> published = new ArrayList<>();
+    /** What Redis holds of each run's staging bitmap. */
+    private final Map<String, Set<Long>> stagedByRun = new HashMap<>();
+
+    private long runs;
+    private long publishedRun;
 
     private final ICrowdTagRepository tags = new ICrowdTagRepository() {
         @Override
@@ -79,12 +87,33 @@ class CrowdTagImportServiceTest {
             events.add("stage " + positions.length);
             for (long p : positions) {
                 staged.add(p);
+                stagedByRun.computeIfAbsent(runId, r -> new HashSet<>()).add(p);
             }
         }
 
         @Override
-        public void publish(String tagId, String runId, String batchId) {
+        public long beginRun(String tagId) {
+            return ++runs;
+        }
+
+        @Override
+        public boolean publishedAfter(String tagId, long run) {
+            return publishedRun > run;
+        }
+
+        @Override
+        public Publish publish(String tagId, String runId, String batchId, long members, long run) {
             events.add("publish");
+            // As Redis's script: only a whole staging bitmap of a run no later run published after.
+            if (publishedRun > run) {
+                return Publish.SUPERSEDED;
+            }
+            if (stagedByRun.getOrDefault(runId, Set.of()).size() != members) {
+                return Publish.INCOMPLETE;
+            }
+            published.add(batchId);
+            publishedRun = run;
+            return Publish.PUBLISHED;
         }
 
         @Override
@@ -157,6 +186,69 @@ class CrowdTagImportServiceTest {
     }
 
     @Test
+    void aRunWhoseStagedPositionsRedisLostIsReportedFailedAndNotPublished() {
+        job("b1", CrowdTagJobEntity.STATUS_CREATED);
+        IntStream.rangeClosed(1, 9).forEach(i -> rows.add(new TagMemberVO(i, "s01", "c01", "u" + i)));
+        // Redis restarted after the first page was staged: it keeps nothing on disk, so that page's bits are gone.
+        ITagBitmap restarting = new ForwardingBitmap(bitmap) {
+            private int pages;
+
+            @Override
+            public void stage(String tagId, String runId, long[] positions) {
+                if (pages++ == 1) {
+                    stagedByRun.clear();
+                }
+                super.stage(tagId, runId, positions);
+            }
+        };
+        CrowdTagImportService service = new CrowdTagImportService(tags, bitIndex, restarting, 7);
+
+        assertThatThrownBy(() -> service.importMembers("b1"))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("Redis lost part of the run's staged members");
+        assertThat(published).as("no partial member set goes live").isEmpty();
+    }
+
+    @Test
+    void aRunBegunEarlierThanOneThatPublishedIsNeitherRecordedNorPublished() {
+        job("b1", CrowdTagJobEntity.STATUS_CREATED);
+        IntStream.rangeClosed(1, 3).forEach(i -> rows.add(new TagMemberVO(i, "s01", "c01", "u" + i)));
+        CrowdTagImportService service = new CrowdTagImportService(tags, bitIndex, bitmap, 7);
+        // While the first run pages, u3's row is deleted and a second run (the console's, beside the schedule's) runs
+        // whole: its members, read later, stand.
+        ITagBitmap overlapped = new ForwardingBitmap(bitmap) {
+            @Override
+            public void stage(String tagId, String runId, long[] positions) {
+                super.stage(tagId, runId, positions);
+                rows.removeIf(r -> r.userId().equals("u3"));
+                service.importMembers("b1");
+            }
+        };
+
+        assertThatThrownBy(() -> new CrowdTagImportService(tags, bitIndex, overlapped, 7).importMembers("b1"))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("a run of the tag begun after this one published first");
+        assertThat(events).as("only the later run recorded its count").containsOnlyOnce("finish 2");
+        assertThat(events).doesNotContain("finish 3");
+        assertThat(published).containsExactly("b1");
+    }
+
+    @Test
+    void aMemberRowWrittenAgainDuringTheRunIsReadTwiceButIsOneMember() {
+        job("b1", CrowdTagJobEntity.STATUS_CREATED);
+        rows.add(new TagMemberVO(1, "s01", "c01", "u1"));
+        rows.add(new TagMemberVO(2, "s01", "c01", "u2"));
+        // u1's row deleted and inserted again (a new row id) while the run paged: the run reads u1 twice.
+        rows.add(new TagMemberVO(3, "s01", "c01", "u1"));
+
+        TagImportResult result = new CrowdTagImportService(tags, bitIndex, bitmap, 2).importMembers("b1");
+
+        assertThat(result.members()).isEqualTo(2);
+        assertThat(events).contains("finish 2");
+        assertThat(published).containsExactly("b1");
+    }
+
+    @Test
     void theBatchSizeMustBeSensible() {
         assertThatThrownBy(() -> new CrowdTagImportService(tags, bitIndex, bitmap, 0))
                 .isInstanceOf(IllegalArgumentException.class);
@@ -173,5 +265,44 @@ class CrowdTagImportServiceTest {
                         .tagId("T")
                         .status(status)
                         .build());
+    }
+
+    /** A bitmap that does what {@code delegate} does; tests override the step they disturb. */
+    private static class ForwardingBitmap implements ITagBitmap {
+        private final ITagBitmap delegate;
+
+        ForwardingBitmap(ITagBitmap delegate) {
+            this.delegate = delegate;
+        }
+
+        @Override
+        public void stage(String tagId, String runId, long[] positions) {
+            delegate.stage(tagId, runId, positions);
+        }
+
+        @Override
+        public long beginRun(String tagId) {
+            return delegate.beginRun(tagId);
+        }
+
+        @Override
+        public boolean publishedAfter(String tagId, long run) {
+            return delegate.publishedAfter(tagId, run);
+        }
+
+        @Override
+        public Publish publish(String tagId, String runId, String batchId, long members, long run) {
+            return delegate.publish(tagId, runId, batchId, members, run);
+        }
+
+        @Override
+        public boolean isLoaded(String tagId) {
+            return delegate.isLoaded(tagId);
+        }
+
+        @Override
+        public boolean contains(String tagId, long position) {
+            return delegate.contains(tagId, position);
+        }
     }
 }

@@ -99,9 +99,20 @@ class TagBitmapRepairTest {
         }
 
         @Override
-        public void publish(String tagId, String runId, String batchId) {
+        public long beginRun(String tagId) {
+            return 1;
+        }
+
+        @Override
+        public boolean publishedAfter(String tagId, long run) {
+            return false;
+        }
+
+        @Override
+        public Publish publish(String tagId, String runId, String batchId, long members, long run) {
             publishes.incrementAndGet();
             loaded.set(true);
+            return Publish.PUBLISHED;
         }
 
         @Override

@@ -45,7 +45,17 @@ class TagMembershipServiceTest {
         }
 
         @Override
-        public void publish(String tagId, String runId, String batchId) {
+        public long beginRun(String tagId) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public boolean publishedAfter(String tagId, long run) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public Publish publish(String tagId, String runId, String batchId, long members, long run) {
             throw new UnsupportedOperationException();
         }
 

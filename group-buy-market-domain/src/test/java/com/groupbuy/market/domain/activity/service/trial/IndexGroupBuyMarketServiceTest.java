@@ -307,6 +307,27 @@ class IndexGroupBuyMarketServiceTest {
         assertThat(asked).isEmpty();
     }
 
+    /**
+     * A members-only discount (type 1) naming no tag: on main no tag meant no restriction, so every buyer, member of
+     * nothing, paid the members' price. A blank tag is no tag either. Refused by name before any membership is asked.
+     */
+    @Test
+    void aMembersOnlyDiscountNamingNoTagIsRefusedByName() {
+        discount = discount(DiscountVO.TYPE_TAG, null);
+        assertRefused(() -> trial("u1"), "discount d is for members of its tag (type 1) but names no tag");
+        for (String blank : new String[] {"", "  "}) {
+            discount = discount(DiscountVO.TYPE_TAG, blank);
+            assertRefused(
+                    () -> trial("u1"),
+                    "discount d is for members of its tag (type 1) but names a blank tag '" + blank + "'");
+        }
+        assertThat(asked).isEmpty();
+
+        // A discount for everyone needs no tag, and one it names changes nothing.
+        discount = discount(DiscountVO.TYPE_BASE, null);
+        assertThat(trial("u1").getPayPrice()).isEqualByComparingTo("80.00");
+    }
+
     private static void assertRefused(org.assertj.core.api.ThrowableAssert.ThrowingCallable call, String what) {
         assertThatThrownBy(call).isInstanceOfSatisfying(AppException.class, e -> {
             assertThat(e.getCode()).isEqualTo("E0002");

@@ -77,6 +77,13 @@ public class MarketNode implements RuleNode<MarketProductEntity, TrialContext, T
             throw unknown("discount " + discount.getDiscountId() + " has type " + discount.getDiscountType()
                     + " (0 for everyone, 1 for members of its tag)");
         }
+        // A members-only discount naming no tag was given to everyone (no tag restricts no one): the price the operator
+        // meant for a tag's members sold to the public. A blank tag is no tag either, only one nobody is a member of.
+        if (discount.isTagOnly()
+                && (discount.getTagId() == null || discount.getTagId().isBlank())) {
+            throw unknown("discount " + discount.getDiscountId() + " is for members of its tag (type 1) but names "
+                    + (discount.getTagId() == null ? "no tag" : "a blank tag '" + discount.getTagId() + "'"));
+        }
         if (!activity.isEffective()) {
             throw new AppException(ResponseCode.E0101);
         }

@@ -42,8 +42,9 @@ public class TagNode implements RuleNode<MarketProductEntity, TrialContext, Tria
     }
 
     /**
-     * No tag means no restriction (a tag-only discount configured without a tag applies to everyone, as before). The
-     * caller's partner is asked with its user: a user id means a person only within its partner (trial and lock alike).
+     * No tag means no restriction: an activity without an audience tag (a tag-only discount always names one: MarketNode
+     * refuses one without). The caller's partner is asked with its user: a user id means a person only within its
+     * partner (trial and lock alike).
      */
     private boolean memberOf(String tagId, MarketProductEntity product) {
         return tagId == null
