@@ -44,4 +44,12 @@ public class TimeoutProperties {
     private Duration localSchedulerDelay = Duration.ofSeconds(10);
 
     private boolean localSchedulerEnabled = true;
+    /**
+     * While a console holds our registration, the local scheduler runs the job too once a team or an unpaid lock has
+     * been overdue this long (the console not running it): 1 s to 24 h (else the start is refused; a bare number is
+     * milliseconds). Read by {@code LocalTimeoutCloseScheduler}; bound here.
+     */
+    @DurationMin(seconds = 1)
+    @DurationMax(hours = 24)
+    private Duration localTakeoverAfter = Duration.ofMinutes(3);
 }

@@ -32,7 +32,6 @@ public class LocalNotifyScheduler {
     private final INotifyBacklogRepository backlog;
     private final Clock clock;
     private final Duration takeoverAfter;
-    private boolean leftDue;
 
     public LocalNotifyScheduler(
             DueCallbackDeliveryService notifyService,
@@ -52,7 +51,14 @@ public class LocalNotifyScheduler {
             initialDelayString = "${gbm.notify.local-scheduler-delay:5s}")
     public void deliverDueTasks() {
         try {
-            if (!takeover.localShouldRun() && !leftDueByTheConsole()) {
+            if (!takeover.localShouldRun(
+                    () -> {
+                        Instant now = clock.instant();
+                        return backlog.anyLeftDue(now.minus(takeoverAfter), now);
+                    },
+                    "a callback has been due",
+                    takeoverAfter,
+                    "groupBuyNotifyJob")) {
                 return;
             }
             NotifyRunSummary summary = notifyService.deliverAllDue();
@@ -62,26 +68,5 @@ public class LocalNotifyScheduler {
         } catch (RuntimeException e) {
             log.error("local notify run failed; the next run retries", e);
         }
-    }
-
-    /** A console drives us, yet a task it should have delivered has been due for longer than takeoverAfter. */
-    private boolean leftDueByTheConsole() {
-        Instant now = clock.instant();
-        boolean left = backlog.anyLeftDue(now.minus(takeoverAfter), now);
-        if (left != leftDue) {
-            if (left) {
-                log.warn(
-                        "callback retries: the XXL-Job console holds our registration, but a callback has been due "
-                                + "for more than {} without a run taking it (is groupBuyNotifyJob created, started, "
-                                + "with JobHandler groupBuyNotifyJob?); the local scheduler delivers meanwhile",
-                        takeoverAfter);
-            } else {
-                log.info(
-                        "callback retries: nothing left due past {}; the local scheduler stands by again",
-                        takeoverAfter);
-            }
-            leftDue = left;
-        }
-        return left;
     }
 }

@@ -14,23 +14,27 @@ public final class PaymentGrace {
     private final Duration defaultGrace;
     private final Map<String, Map<String, Duration>> bySourceChannel;
     private final Duration shortest;
+    private final Duration longest;
 
     public PaymentGrace(Duration defaultGrace, Map<String, Map<String, Duration>> bySourceChannel) {
         if (defaultGrace == null || defaultGrace.isNegative()) {
             throw new IllegalArgumentException("the default payment grace must be zero or positive");
         }
         Duration min = defaultGrace;
+        Duration max = defaultGrace;
         for (Map<String, Duration> byChannel : bySourceChannel.values()) {
             for (Duration grace : byChannel.values()) {
                 if (grace == null || grace.isNegative()) {
                     throw new IllegalArgumentException("a payment grace must be zero or positive");
                 }
                 min = grace.compareTo(min) < 0 ? grace : min;
+                max = grace.compareTo(max) > 0 ? grace : max;
             }
         }
         this.defaultGrace = defaultGrace;
         this.bySourceChannel = Map.copyOf(bySourceChannel);
         this.shortest = min;
+        this.longest = max;
     }
 
     public static PaymentGrace none() {
@@ -47,5 +51,10 @@ public final class PaymentGrace {
     /** The shortest grace of any partner: the polling job reads candidates with it, then checks each order's own. */
     public Duration shortest() {
         return shortest;
+    }
+
+    /** The longest grace of any partner: a lock older than its timeout plus this is overdue whoever its partner is. */
+    public Duration longest() {
+        return longest;
     }
 }

@@ -159,6 +159,32 @@ public class TradeTimeoutService {
     }
 
     /**
+     * Whether a team or an unpaid lock this job closes has been overdue for longer than {@code left} (any shard): a run
+     * taking what is overdue never leaves one that long. The local scheduler's check while a console holds our
+     * registration, which is no proof that the console runs this job. A lock counts only once overdue whoever its
+     * partner (the longest payment grace), so a partner's longer grace never reads as a job left unrun.
+     */
+    public boolean leftOverdueFor(Duration left) {
+        Instant overdueAt = Instant.now(clock).minus(backstopMargin).minus(left);
+        if (!repository
+                .queryOpenTeamsEndedBefore(overdueAt.minus(policy.expiryGrace()), 0, 1, 1)
+                .isEmpty()) {
+            return true;
+        }
+        return policy.unpaidTimeout() != null
+                && !repository
+                        .queryUnpaidLockedBefore(
+                                overdueAt
+                                        .minus(policy.unpaidTimeout())
+                                        .minus(policy.paymentGrace().longest()),
+                                null,
+                                0,
+                                1,
+                                1)
+                        .isEmpty();
+    }
+
+    /**
      * A team's delayed close check arrived (#15): fails the team if it is still open past its validity end + grace,
      * exactly as this job would. False when there was nothing to do (completed, already failed, or not due).
      */

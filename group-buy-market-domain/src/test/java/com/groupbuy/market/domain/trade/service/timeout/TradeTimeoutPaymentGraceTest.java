@@ -100,6 +100,20 @@ class TradeTimeoutPaymentGraceTest {
         assertThat(run.skipped()).isEqualTo(2);
     }
 
+    /**
+     * The local scheduler's look while a console holds our registration: a lock counts as left undone only once it is
+     * overdue past every partner's grace (here s02/c02's 60 s) and the takeover bound, so a partner's longer grace never
+     * reads as a console that does not run the job.
+     */
+    @Test
+    void aLockIsLeftOverdueOnlyPastTheLongestGraceAndTheTakeoverBound() {
+        page.add(order("inside", "s01", "c01", "s01", "c01", NOW.minus(TIMEOUT).minusSeconds(65)));
+        assertThat(service().leftOverdueFor(Duration.ofSeconds(10))).isFalse();
+
+        page.add(order("left", "s01", "c01", "s01", "c01", NOW.minus(TIMEOUT).minusSeconds(75)));
+        assertThat(service().leftOverdueFor(Duration.ofSeconds(10))).isTrue();
+    }
+
     /** s01/c01 locks (no grace) 30 s past the timeout, a millisecond apart, in the order given. */
     private void dueLocksInOrder(String... orderIds) {
         Instant lockTime = NOW.minus(TIMEOUT).minusSeconds(30);

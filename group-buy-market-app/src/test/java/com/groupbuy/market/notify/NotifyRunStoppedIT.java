@@ -1,0 +1,74 @@
+package com.groupbuy.market.notify;
+
+import static com.groupbuy.market.support.TestJson.await;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.groupbuy.market.domain.outbox.service.DueCallbackDeliveryService;
+import com.groupbuy.market.support.IntegrationTest;
+import com.groupbuy.market.support.MallQueue;
+import com.groupbuy.market.support.MallQueues;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.test.context.TestPropertySource;
+
+/**
+ * An operator's "stop" in the XXL-Job console (or the job's own timeout) interrupts the thread running the job. With
+ * one lane ({@code gbm.notify.run-lanes=1}) that thread is the lane: the run went on claiming page after page until
+ * its budget, each MQ page published and its confirms' wait cut at once by the interrupt, so callbacks the broker took
+ * were recorded as failed attempts (a try used each, sent again later, FAIL at the end of the schedule although
+ * delivered every time). A stopped run now claims nothing more, and what it did not send stays untouched. (Several
+ * lanes run on their own pool, which no stop interrupts: the job's thread only waits for them.)
+ */
+@IntegrationTest
+@TestPropertySource(properties = {"gbm.notify.run-lanes=1", "gbm.notify.jitter=0"})
+class NotifyRunStoppedIT {
+
+    @Autowired
+    JdbcTemplate jdbc;
+
+    @Autowired
+    DueCallbackDeliveryService notifyService;
+
+    @RegisterExtension
+    final MallQueues queues = new MallQueues();
+
+    @Test
+    void aRunWhoseThreadWasInterruptedRecordsNoFailedAttemptForACallbackItPublished() throws Exception {
+        MallQueue mall = queues.bind("topic.team_success");
+        NotifyTaskFixture tasks = new NotifyTaskFixture(jdbc);
+        List<String> teams =
+                List.of(tasks.dueMqTask("s01", "c01"), tasks.dueMqTask("s01", "c01"), tasks.dueMqTask("s01", "c01"));
+
+        Thread.currentThread().interrupt(); // the console's stop, as XXL-Job's JobThread receives it
+        try {
+            notifyService.deliverAllDue();
+        } finally {
+            Thread.interrupted();
+        }
+
+        for (String team : teams) {
+            boolean delivered = tasks.status(team) == 1;
+            assertThat(delivered || (tasks.count(team) == 0 && tasks.attemptRows(team) == 0))
+                    .as(
+                            "team %s: delivered, or untouched (status %d, tries %d, attempts %d)",
+                            team, tasks.status(team), tasks.count(team), tasks.attemptRows(team))
+                    .isTrue();
+        }
+
+        notifyService.deliverAllDue();
+        for (String team : teams) {
+            assertThat(tasks.status(team))
+                    .as("the next run delivers team %s", team)
+                    .isEqualTo(1);
+            assertThat(tasks.attemptRows(team)).isEqualTo(1);
+            await(() -> !mall.forTeam(team).isEmpty());
+        }
+        Thread.sleep(500); // a second copy, had the stopped run published one, lands meanwhile
+        for (String team : teams) {
+            assertThat(mall.forTeam(team)).as("team %s told once", team).hasSize(1);
+        }
+    }
+}
