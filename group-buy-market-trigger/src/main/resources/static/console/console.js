@@ -87,13 +87,19 @@ function refused(what, error) {
   actionError.hidden = false;
 }
 
+// The button waits while its action runs: a double click sent it twice, and the second was refused (a re-drive's
+// E0302) although the first had done it.
 function action(what, work) {
-  return async () => {
+  return async (event) => {
+    const button = event && event.currentTarget;
+    if (button) button.disabled = true;
     actionError.hidden = true;
     try {
       await work();
     } catch (error) {
       refused(what, error);
+    } finally {
+      if (button) button.disabled = false;
     }
   };
 }
@@ -268,10 +274,12 @@ async function switches() {
 const routes = {activities, tasks, imports, switches};
 
 function route() {
+  actionError.hidden = true;
   const [name, arg] = (location.hash.slice(1) || 'activities').split('/');
   document.querySelectorAll('header nav a').forEach(a => a.classList.toggle('current',
     a.getAttribute('href') === '#' + (name === 'teams' ? 'activities' : name)));
-  const load = name === 'teams' ? teams(arg) : (routes[name] || activities)();
+  // Own names only: routes['constructor'] (a link to #constructor) was Object, and the page stayed blank.
+  const load = name === 'teams' ? teams(arg) : (Object.hasOwn(routes, name) ? routes[name] : activities)();
   load.catch(failed);
 }
 

@@ -16,6 +16,7 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.interactions.Actions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -113,6 +114,39 @@ class ConsoleActionRefusedBrowserIT {
 
         WebElement error = wait(ExpectedConditions.visibilityOfElementLocated(By.id("action-error")));
         assertThat(error.getText()).contains("Re-drive of task " + taskId, "E0302");
+    }
+
+    /** A double click sends one re-drive: the second, refused E0302, read "not done" although the first had done it. */
+    @Test
+    void aDoubleClickedReDriveIsDoneOnceAndNothingIsSaidRefused() throws Exception {
+        NotifyTaskFixture tasks = new NotifyTaskFixture(jdbc);
+        String teamId = tasks.dueTask("http://127.0.0.1:1/cb");
+        jdbc.update(
+                "UPDATE notify_task SET notify_status = 3, next_attempt_time = UTC_TIMESTAMP(3) + INTERVAL 1 DAY "
+                        + "WHERE team_id = ?",
+                teamId);
+        long taskId = jdbc.queryForObject("SELECT id FROM notify_task WHERE team_id = ?", Long.class, teamId);
+        signIn();
+        browser.get(base() + "/console/index.html?load=" + System.nanoTime() + "#tasks");
+        WebElement row = waitFor(By.cssSelector("tr.task[data-task='" + taskId + "']"));
+
+        new Actions(browser)
+                .doubleClick(row.findElement(By.cssSelector(".redrive-button")))
+                .perform();
+
+        wait(driver -> browser.findElement(By.cssSelector("tr.task[data-task='" + taskId + "'] .task-status"))
+                .getText()
+                .equals("RETRY"));
+        assertThat(tasks.status(teamId)).isEqualTo(2);
+        assertThat(browser.findElement(By.id("action-error")).isDisplayed()).isFalse();
+    }
+
+    /** A link to a name every object has ({@code #constructor}) opened a blank page; it opens the activities. */
+    @Test
+    void aLinkToAnInheritedNameOpensTheActivities() {
+        signIn();
+        browser.get(base() + "/console/index.html?load=" + System.nanoTime() + "#constructor");
+        assertThat(waitFor(By.cssSelector("#view h2")).getText()).isEqualTo("Activities");
     }
 
     private void signIn() {
