@@ -210,6 +210,10 @@ class DeliverNowIT {
                         .path("info")
                         .asText())
                 .contains("host");
+        assertThat(post(PATH + "?host=mall-c.example%5Cx", TOKEN, 200)
+                        .path("info")
+                        .asText())
+                .contains("host");
         assertThat(post(PATH + "?host=mall-c.example:8080", TOKEN, 200)
                         .path("info")
                         .asText())
