@@ -52,15 +52,12 @@ class ConsoleActionRefusedBrowserIT {
 
     @BeforeAll
     static void startBrowser() {
-        HeadlessChromium.requireInstalled();
-        browser = HeadlessChromium.start();
+        browser = HeadlessChromium.startInstalled();
     }
 
     @AfterAll
     static void stopBrowser() {
-        if (browser != null) {
-            browser.quit();
-        }
+        HeadlessChromium.quit(browser);
     }
 
     @Test
