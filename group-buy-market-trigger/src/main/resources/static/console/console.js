@@ -78,6 +78,32 @@ function failed(error) {
   show(el('p', {class: 'error', id: 'load-error'}, 'Could not load: ' + error.message));
 }
 
+// An operator's action (re-drive, run, sign out) that the service refused or could not do is said so; silent, the
+// operator took it for done.
+const actionError = document.getElementById('action-error');
+
+function refused(what, error) {
+  actionError.textContent = what + ': ' + error.message;
+  actionError.hidden = false;
+}
+
+// The button waits while its action runs: a double click sent it twice, and the second was refused (a re-drive's
+// E0302) although the first had done it.
+function action(what, work) {
+  return async (event) => {
+    const button = event && event.currentTarget;
+    if (button) button.disabled = true;
+    actionError.hidden = true;
+    try {
+      await work();
+    } catch (error) {
+      refused(what, error);
+    } finally {
+      if (button) button.disabled = false;
+    }
+  };
+}
+
 // ---- activities and their teams
 
 async function activities(page = 0) {
@@ -134,7 +160,8 @@ async function tasks(page = 0, status = '') {
       el('button', {type: 'button', class: 'attempts-button', 'data-task': t.id, onclick: () => toggleAttempts(t.id, row)}, 'attempts'));
     if (t.notifyStatus === 3) {
       actions.append(' ', el('button', {type: 'button', class: 'redrive-button', 'data-task': t.id,
-        onclick: async () => { await api('notify/tasks/' + t.id + '/redrive', 'POST'); await tasks(page, status); }}, 'Re-drive'));
+        onclick: action('Re-drive of task ' + t.id + ' not done',
+          async () => { await api('notify/tasks/' + t.id + '/redrive', 'POST'); await tasks(page, status); })}, 'Re-drive'));
     }
     const row = el('tr', {class: 'task', 'data-task': t.id},
       el('td', {}, t.id), el('td', {}, t.teamId), el('td', {}, t.notifyCategory), el('td', {class: 'wrap'}, t.notifyUrl ?? 'MQ'),
@@ -146,11 +173,11 @@ async function tasks(page = 0, status = '') {
     ...Object.entries(TASK_STATUS).map(([k, v]) => el('option', {value: k, selected: k === status ? 'selected' : null}, v)));
   filter.addEventListener('change', () => tasks(0, filter.value).catch(failed));
   const bulk = el('span', {id: 'redrive-all-progress'});
-  const redriveAll = el('button', {type: 'button', id: 'redrive-all', onclick: async () => {
+  const redriveAll = el('button', {type: 'button', id: 'redrive-all', onclick: action('Re-drive of every FAIL task not started', async () => {
     const progress = await api('notify/redrive-failed', 'POST');
     bulk.replaceChildren(progressOf(progress));
     watch('notify-redrive', bulk, () => tasks(page, status));
-  }}, 'Re-drive every FAIL task');
+  })}, 'Re-drive every FAIL task');
   show(el('h2', {}, 'Notify tasks'),
     el('div', {class: 'toolbar'}, 'status', filter, redriveAll, bulk),
     rows.length ? table(['id', 'team', 'category', 'target', 'status', 'attempts', 'next attempt', 'last error', ''], rows, 'tasks')
@@ -201,10 +228,10 @@ async function imports(page = 0) {
   const data = await api('console/tag-imports?page=' + page + '&size=' + PAGE_SIZE);
   const rows = data.items.map(({job, progress}) => {
     const cell = el('td', {class: 'import-progress'}, progressOf(progress));
-    const run = job.status === 2 ? '' : el('button', {type: 'button', class: 'import-run', 'data-batch': job.batchId, onclick: async () => {
+    const run = job.status === 2 ? '' : el('button', {type: 'button', class: 'import-run', 'data-batch': job.batchId, onclick: action('Import ' + job.batchId + ' not run', async () => {
       cell.replaceChildren(progressOf(await api('tag-imports/' + encodeURIComponent(job.batchId) + '/run', 'POST')));
       watchImport(job.batchId, cell, page);
-    }}, 'Run');
+    })}, 'Run');
     return el('tr', {class: 'import', 'data-batch': job.batchId},
       el('td', {}, job.batchId), el('td', {}, job.tagId), el('td', {}, job.tagName ?? ''),
       el('td', {}, JOB_STATUS[job.status] ?? job.status), el('td', {}, job.statistics), el('td', {}, job.updateTime),
@@ -247,16 +274,25 @@ async function switches() {
 const routes = {activities, tasks, imports, switches};
 
 function route() {
+  actionError.hidden = true;
   const [name, arg] = (location.hash.slice(1) || 'activities').split('/');
   document.querySelectorAll('header nav a').forEach(a => a.classList.toggle('current',
     a.getAttribute('href') === '#' + (name === 'teams' ? 'activities' : name)));
-  const load = name === 'teams' ? teams(arg) : (routes[name] || activities)();
+  // Own names only: routes['constructor'] (a link to #constructor) was Object, and the page stayed blank.
+  const load = name === 'teams' ? teams(arg) : (Object.hasOwn(routes, name) ? routes[name] : activities)();
   load.catch(failed);
 }
 
-document.getElementById('logout').addEventListener('click', async () => {
-  await fetch(API + 'console/session', {method: 'DELETE', credentials: 'same-origin', headers: {'X-Gbm-Console': '1'}});
+// Signed out only when the service says so (or the session had already ended: 403). Any other answer (503 E0401: the
+// sign-out could not be recorded) left the session valid, the cookie in this browser included, while the console went
+// to the sign-in page as if it had ended.
+document.getElementById('logout').addEventListener('click', action('Not signed out, the session is still valid', async () => {
+  const answer = await fetch(API + 'console/session', {method: 'DELETE', credentials: 'same-origin', headers: {'X-Gbm-Console': '1'}});
+  if (!answer.ok && answer.status !== 403) {
+    const body = await answer.json().catch(() => ({}));
+    throw new Error((body.code ? body.code + ' ' + body.info : 'HTTP ' + answer.status) + '; try again');
+  }
   location.replace('login.html');
-});
+}));
 window.addEventListener('hashchange', route);
 api('console/session').then(route).catch(() => {});

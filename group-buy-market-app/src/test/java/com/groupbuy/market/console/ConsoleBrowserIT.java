@@ -51,15 +51,12 @@ class ConsoleBrowserIT {
 
     @BeforeAll
     static void startBrowser() {
-        HeadlessChromium.requireInstalled();
-        browser = HeadlessChromium.start();
+        browser = HeadlessChromium.startInstalled();
     }
 
     @AfterAll
     static void stopBrowser() {
-        if (browser != null) {
-            browser.quit();
-        }
+        HeadlessChromium.quit(browser);
     }
 
     @BeforeEach

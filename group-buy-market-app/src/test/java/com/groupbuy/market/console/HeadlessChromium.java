@@ -43,6 +43,19 @@ final class HeadlessChromium {
         Assumptions.abort(why);
     }
 
+    /** A test class's browser: the test fails or is skipped as {@link #requireInstalled} says when it is missing. */
+    static ChromeDriver startInstalled() {
+        requireInstalled();
+        return start();
+    }
+
+    /** Ends a browser {@link #startInstalled} gave, if it gave one. */
+    static void quit(ChromeDriver driver) {
+        if (driver != null) {
+            driver.quit();
+        }
+    }
+
     static ChromeDriver start() {
         System.setProperty("webdriver.chrome.driver", DRIVER.toString());
         ChromeOptions options = new ChromeOptions();

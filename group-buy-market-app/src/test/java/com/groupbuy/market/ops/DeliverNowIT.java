@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.groupbuy.market.domain.outbox.service.DueCallbackDeliveryService;
 import com.groupbuy.market.notify.NotifyTaskFixture;
 import com.groupbuy.market.support.IntegrationTest;
+import java.net.InetAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -69,6 +70,48 @@ class DeliverNowIT {
                             .path("moved")
                             .asLong())
                     .isZero();
+        }
+    }
+
+    /**
+     * A host is the one the callbacks are sent to, as the delivery client (OkHttp) reads the stored URL. Read with
+     * {@code java.net.URI}, which keeps an IPv6 literal as written, "deliver now" for 127.0.0.1 missed the retries of
+     * {@code http://[::ffff:127.0.0.1]:…}, which are sent to 127.0.0.1, and {@code ::1} missed
+     * {@code [0:0:0:0:0:0:0:1]}; a trailing dot names the same DNS host.
+     */
+    @Test
+    void aHostMovesTheRetriesSentToItWhicheverWayTheirUrlWritesIt() throws Exception {
+        NotifyTaskFixture tasks = new NotifyTaskFixture(jdbc);
+        try (MockWebServer partner = new MockWebServer()) {
+            partner.start(InetAddress.getByName("127.0.0.1"), 0);
+            partner.enqueue(new MockResponse.Builder().code(200).body("success").build());
+            String mapped = waitingRetry(tasks, "http://[::ffff:127.0.0.1]:" + partner.getPort() + "/cb");
+            String longIpv6 = waitingRetry(tasks, "http://[0:0:0:0:0:0:0:1]:1/cb");
+            String shortIpv6 = waitingRetry(tasks, "http://[::1]:1/cb");
+            String rootDot = waitingRetry(tasks, "http://mall-dot.example./cb");
+
+            JsonNode byAddress = post(PATH + "?host=127.0.0.1", TOKEN, 200);
+            notifyService.deliverAllDue();
+
+            assertThat(byAddress.path("code").asText()).isEqualTo("0000");
+            assertThat(tasks.status(mapped)).isEqualTo(1);
+            assertThat(partner.getRequestCount()).isEqualTo(1);
+            assertThat(dueInHours(longIpv6)).isTrue();
+
+            assertThat(post(PATH + "?host=::1", TOKEN, 200)
+                            .path("data")
+                            .path("moved")
+                            .asLong())
+                    .isEqualTo(2);
+            assertThat(dueInHours(longIpv6)).isFalse();
+            assertThat(dueInHours(shortIpv6)).isFalse();
+
+            assertThat(post(PATH + "?host=MALL-DOT.example", TOKEN, 200)
+                            .path("data")
+                            .path("moved")
+                            .asLong())
+                    .isEqualTo(1);
+            assertThat(dueInHours(rootDot)).isFalse();
         }
     }
 
@@ -164,6 +207,10 @@ class DeliverNowIT {
                 .contains("filter");
         assertThat(post(PATH + "?source=s01", TOKEN, 200).path("info").asText()).contains("channel");
         assertThat(post(PATH + "?host=http://mall-c.example/", TOKEN, 200)
+                        .path("info")
+                        .asText())
+                .contains("host");
+        assertThat(post(PATH + "?host=mall-c.example%5Cx", TOKEN, 200)
                         .path("info")
                         .asText())
                 .contains("host");

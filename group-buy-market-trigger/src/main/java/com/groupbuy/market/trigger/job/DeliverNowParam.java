@@ -82,8 +82,10 @@ public final class DeliverNowParam {
         }
         if (byHost) {
             // One colon is a port (IPv6 addresses have two or more): the filter names a host, not an address:port.
+            // A backslash ends a URL's host for the delivery client, which reads the host the filter compares
+            // ("a.example\x" would be a.example).
             long colons = host.chars().filter(c -> c == ':').count();
-            if (host.isBlank() || host.matches(".*[/@?#\\s].*") || colons == 1) {
+            if (host.isBlank() || host.matches(".*[/\\\\@?#\\s].*") || colons == 1) {
                 throw refused("host", "a host name or address, without scheme, port or path");
             }
             return RetryFilter.host(host);

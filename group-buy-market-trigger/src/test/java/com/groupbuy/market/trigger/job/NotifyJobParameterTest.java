@@ -7,6 +7,7 @@ import com.groupbuy.market.types.exception.AppException;
 import com.xxl.job.core.context.XxlJobContext;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -93,6 +94,17 @@ class NotifyJobParameterTest {
         XxlJobContext context = runWithoutServices(param);
 
         JobRun.assertRefusedWithoutRawText(context, dir);
+    }
+
+    /**
+     * A backslash ends a URL's host for the delivery client, whose reading of the host the filter compares:
+     * {@code mall-a.example\x} would have moved mall-a.example's retries.
+     */
+    @Test
+    void aHostWithABackslashIsRefused() {
+        assertThatThrownBy(() -> DeliverNowParam.of("mall-a.example\\x", null, null, null))
+                .isInstanceOf(AppException.class)
+                .hasMessageContaining("host");
     }
 
     @ParameterizedTest

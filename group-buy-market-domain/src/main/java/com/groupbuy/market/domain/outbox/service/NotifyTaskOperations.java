@@ -1,5 +1,6 @@
 package com.groupbuy.market.domain.outbox.service;
 
+import com.groupbuy.market.domain.outbox.adapter.port.INotifyUrlHost;
 import com.groupbuy.market.domain.outbox.adapter.repository.INotifyTaskAdminRepository;
 import com.groupbuy.market.domain.outbox.model.valobj.DeliverNowResult;
 import com.groupbuy.market.domain.outbox.model.valobj.NotifyAttemptVO;
@@ -7,7 +8,6 @@ import com.groupbuy.market.domain.outbox.model.valobj.NotifyTaskSummaryVO;
 import com.groupbuy.market.domain.outbox.model.valobj.RetryFilter;
 import com.groupbuy.market.types.enums.ResponseCode;
 import com.groupbuy.market.types.exception.AppException;
-import java.net.URI;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
@@ -27,10 +27,12 @@ public class NotifyTaskOperations {
     static final int MOVE_PAGE = 500;
 
     private final INotifyTaskAdminRepository repository;
+    private final INotifyUrlHost urlHost;
     private final Clock clock;
 
-    public NotifyTaskOperations(INotifyTaskAdminRepository repository, Clock clock) {
+    public NotifyTaskOperations(INotifyTaskAdminRepository repository, INotifyUrlHost urlHost, Clock clock) {
         this.repository = repository;
+        this.urlHost = urlHost;
         this.clock = clock;
     }
 
@@ -82,7 +84,18 @@ public class NotifyTaskOperations {
         return new DeliverNowResult(filter.describe(), moved);
     }
 
+    /**
+     * The waiting retries whose callbacks go to the filter's host: both the operator's host and each task's URL read
+     * by the delivery client's parser ({@link INotifyUrlHost}), so {@code [::ffff:10.0.0.5]} is 10.0.0.5 and
+     * {@code [0:0:0:0:0:0:0:1]} is ::1 on both sides, as the callbacks are sent. Read by {@code java.net.URI}, which
+     * keeps an IPv6 literal as written, a deliver-now for the host the callbacks went to missed those tasks. A
+     * trailing dot names the same DNS host.
+     */
     private long moveHost(RetryFilter filter, Instant now) {
+        String wanted = sameHost(urlHost.hostOf("http://" + bracketed(filter.host()) + "/"));
+        if (wanted == null) {
+            throw new AppException(ResponseCode.ILLEGAL_PARAMETER, "host: not a host name or address");
+        }
         long moved = 0;
         Instant afterTime = now;
         long afterId = 0;
@@ -90,7 +103,7 @@ public class NotifyTaskOperations {
         do {
             page = repository.waitingRetries(now, afterTime, afterId, MOVE_PAGE);
             List<Long> ids = page.stream()
-                    .filter(t -> filter.matchesHost(hostOf(t.notifyUrl())))
+                    .filter(t -> wanted.equals(sameHost(urlHost.hostOf(t.notifyUrl()))))
                     .map(NotifyTaskSummaryVO::id)
                     .toList();
             if (!ids.isEmpty()) {
@@ -105,12 +118,13 @@ public class NotifyTaskOperations {
         return moved;
     }
 
-    private static String hostOf(String url) {
-        try {
-            return url == null ? null : URI.create(url.trim()).getHost();
-        } catch (IllegalArgumentException e) {
-            return null;
-        }
+    private static String bracketed(String host) {
+        return host.indexOf(':') >= 0 ? "[" + host + "]" : host;
+    }
+
+    /** One form per DNS host: without its root's trailing dot ({@code a.example.} is {@code a.example}). */
+    private static String sameHost(String host) {
+        return host != null && host.endsWith(".") ? host.substring(0, host.length() - 1) : host;
     }
 
     private NotifyTaskSummaryVO requireTask(long taskId) {

@@ -28,11 +28,6 @@ public record RetryFilter(String host, String source, String channel) {
         return host == null && source == null;
     }
 
-    /** Whether the task's notify URL host is this filter's host. */
-    public boolean matchesHost(String urlHost) {
-        return host != null && urlHost != null && host.equals(normalizeHost(urlHost));
-    }
-
     public String describe() {
         if (host != null) {
             return "host=" + host;
@@ -40,7 +35,7 @@ public record RetryFilter(String host, String source, String channel) {
         return source != null ? "source=" + source + ",channel=" + channel : "all";
     }
 
-    public static String normalizeHost(String host) {
+    private static String normalizeHost(String host) {
         String h = host.trim().toLowerCase(Locale.ROOT);
         return h.startsWith("[") && h.endsWith("]") ? h.substring(1, h.length() - 1) : h;
     }
