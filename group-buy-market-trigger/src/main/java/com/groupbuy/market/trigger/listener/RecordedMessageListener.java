@@ -32,7 +32,8 @@ import org.springframework.amqp.rabbit.listener.api.ChannelAwareMessageListener;
 /**
  * The manual-acknowledgement discipline our own consumers share (seed 003): a delivery is acknowledged only after its
  * outcome is recorded in the consumption record; a failed attempt is handed back to the broker (after a short pause)
- * for the next; a message that is malformed or out of attempts is copied to the dead-letter queue with the reason in
+ * for the next, and so is a delivery whose attempt another delivery of the message took first (it is acknowledged
+ * only once the record says done or dead-lettered); a message that is malformed or out of attempts is copied to the dead-letter queue with the reason in
  * header {@value #DEAD_REASON_HEADER}, then acknowledged — only once the broker confirmed the copy, so a copy it lost
  * or could not route never takes the original with it. Subclasses read the body and hand it to their use case.
  */
@@ -146,7 +147,7 @@ public abstract class RecordedMessageListener<T> implements ChannelAwareMessageL
         }
         switch (outcome.action()) {
             case DONE, DUPLICATE -> channel.basicAck(tag, false);
-            case RETRY -> {
+            case RETRY, BUSY -> {
                 pause();
                 channel.basicNack(tag, false, true);
             }
