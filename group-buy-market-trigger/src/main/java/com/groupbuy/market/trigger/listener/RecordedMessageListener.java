@@ -19,6 +19,7 @@ import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import lombok.extern.slf4j.Slf4j;
 import org.springframework.amqp.AmqpException;
@@ -69,6 +70,8 @@ public abstract class RecordedMessageListener<T> implements ChannelAwareMessageL
     private final Counter errors;
     /** Why the connection copies go out on is blocked by the broker (an alarm), or null. */
     private volatile Supplier<String> publisherBlocked = () -> null;
+    /** Told of each copy that failed in the client (a channel's open that timed out may have left the channel). */
+    private volatile Consumer<Throwable> copyFailed = failure -> {};
 
     /**
      * {@code meter} counts deliveries by outcome; {@code what} names the message in logs; {@code copies} publishes the
@@ -110,6 +113,14 @@ public abstract class RecordedMessageListener<T> implements ChannelAwareMessageL
      */
     public void setPublisherBlocked(Supplier<String> publisherBlocked) {
         this.publisherBlocked = publisherBlocked;
+    }
+
+    /**
+     * Tells the listener what to do with a copy's failure in the client: the app closes the channel a timed-out open
+     * left taken (StrandedChannels, which this module cannot reach), else it stays until the connection closes.
+     */
+    public void setCopyFailed(Consumer<Throwable> copyFailed) {
+        this.copyFailed = copyFailed;
     }
 
     /** The body as this consumer's message; IllegalArgumentException naming what is wrong. */
@@ -273,6 +284,7 @@ public abstract class RecordedMessageListener<T> implements ChannelAwareMessageL
             }
             refusal = confirm.isAck() ? "could not route its copy" : "refused its copy (" + confirm.getReason() + ")";
         } catch (AmqpException | ExecutionException e) {
+            copyFailed.accept(e);
             refusal = "failed its copy (" + e + ")";
         } catch (TimeoutException e) {
             refusal = "did not confirm its copy within " + COPY_CONFIRM_MILLIS + " ms";
