@@ -33,7 +33,6 @@ import org.junit.jupiter.api.Test;
 import org.mybatis.spring.SqlSessionFactoryBean;
 import org.mybatis.spring.SqlSessionTemplate;
 import org.springframework.amqp.core.Message;
-import org.springframework.amqp.core.MessageProperties;
 import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
 import org.springframework.amqp.rabbit.core.RabbitTemplate;
 import org.springframework.core.io.ClassPathResource;
@@ -212,22 +211,8 @@ class RedeliveryRaceIT {
 
     /** The queue's next message on this channel, unacknowledged, waited for up to 5 s; null when none came. */
     private Message taken(Channel channel) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-        GetResponse got = channel.basicGet(queue, false);
-        while (got == null && System.nanoTime() < deadline) {
-            Thread.sleep(20);
-            got = channel.basicGet(queue, false);
-        }
-        if (got == null) {
-            return null;
-        }
-        MessageProperties properties = new MessageProperties();
-        properties.setMessageId(got.getProps().getMessageId());
-        properties.setDeliveryTag(got.getEnvelope().getDeliveryTag());
-        properties.setRedelivered(got.getEnvelope().isRedeliver());
-        properties.setReceivedRoutingKey("topic.team_refund");
-        properties.setConsumerQueue(queue);
-        return new Message(got.getBody(), properties);
+        GetResponse got = DeadLetterRecordFailureIT.next(channel, queue, false);
+        return got == null ? null : DeadLetterRecordFailureIT.refundDelivery(got, queue);
     }
 
     private static void sql(String url, String statement) throws Exception {
