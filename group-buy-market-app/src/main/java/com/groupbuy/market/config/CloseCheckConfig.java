@@ -11,6 +11,7 @@ import com.groupbuy.market.domain.trade.service.timeout.TradeTimeoutService;
 import com.groupbuy.market.infrastructure.gateway.mq.CloseCheckPublisher;
 import com.groupbuy.market.infrastructure.gateway.mq.CloseCheckTopology;
 import com.groupbuy.market.infrastructure.gateway.mq.MqExchangeGuard;
+import com.groupbuy.market.infrastructure.gateway.mq.StrandedChannels;
 import com.groupbuy.market.trigger.job.TimeoutRunMeter;
 import com.groupbuy.market.trigger.listener.CloseCheckListener;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -142,6 +143,7 @@ public class CloseCheckConfig {
                 meters);
         // While the broker blocks that connection a copy is not attempted: it would hold this consumer there.
         listener.setPublisherBlocked(mqExchangeGuard::blocked);
+        listener.setCopyFailed(StrandedChannels::free);
         container.setMessageListener(listener);
         return container;
     }

@@ -7,6 +7,7 @@ import com.groupbuy.market.domain.trade.adapter.repository.IRefundRepository;
 import com.groupbuy.market.domain.trade.model.valobj.NotifyRoutes;
 import com.groupbuy.market.domain.trade.service.refund.RefundPlaceReturnService;
 import com.groupbuy.market.infrastructure.gateway.mq.MqExchangeGuard;
+import com.groupbuy.market.infrastructure.gateway.mq.StrandedChannels;
 import com.groupbuy.market.trigger.listener.RefundPlaceListener;
 import io.micrometer.core.instrument.MeterRegistry;
 import lombok.extern.slf4j.Slf4j;
@@ -120,6 +121,7 @@ public class RefundConsumerConfig {
                 meters);
         // While the broker blocks that connection a copy is not attempted: it would hold this consumer there.
         listener.setPublisherBlocked(mqExchangeGuard::blocked);
+        listener.setCopyFailed(StrandedChannels::free);
         container.setMessageListener(listener);
         return container;
     }

@@ -82,6 +82,11 @@ public final class AlarmedBroker implements AfterAllCallback {
         alarmRaised = false;
     }
 
+    /** The numbers of the channels the broker has open on the client connection of this name. */
+    public java.util.List<Integer> channelsOf(String connectionName) throws IOException, InterruptedException {
+        return running().channelsOf(connectionName);
+    }
+
     /** Registered as an extension: a class that ended with the alarm raised (a failure) leaves it clear for the next. */
     @Override
     public void afterAll(ExtensionContext context) throws IOException, InterruptedException {

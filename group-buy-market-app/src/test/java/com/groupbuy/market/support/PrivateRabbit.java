@@ -82,6 +82,50 @@ public final class PrivateRabbit {
         }
     }
 
+    /**
+     * The numbers of the channels the broker has open on the client connection named {@code connectionName} (read
+     * with {@code rabbitmqctl list_connections} and {@code list_channels}, which change nothing).
+     */
+    public java.util.List<Integer> channelsOf(String connectionName) throws IOException, InterruptedException {
+        String pid = null;
+        for (String line : output(
+                "rabbitmqctl",
+                "-n",
+                node,
+                "-q",
+                "--no-table-headers",
+                "list_connections",
+                "pid",
+                "client_properties")) {
+            if (line.contains(connectionName)) {
+                pid = line.split("\t", 2)[0];
+            }
+        }
+        if (pid == null) {
+            throw new IllegalStateException("no connection named " + connectionName + " on " + node);
+        }
+        java.util.List<Integer> channels = new java.util.ArrayList<>();
+        for (String line : output(
+                "rabbitmqctl", "-n", node, "-q", "--no-table-headers", "list_channels", "connection", "number")) {
+            String[] columns = line.trim().split("\t");
+            if (columns.length == 2 && columns[0].equals(pid)) {
+                channels.add(Integer.parseInt(columns[1].trim()));
+            }
+        }
+        return channels;
+    }
+
+    private static java.util.List<String> output(String... command) throws IOException, InterruptedException {
+        Process process = new ProcessBuilder(command)
+                .redirectError(ProcessBuilder.Redirect.DISCARD)
+                .start();
+        String out = new String(process.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        if (process.waitFor() != 0) {
+            throw new IllegalStateException(String.join(" ", command) + " failed");
+        }
+        return out.lines().toList();
+    }
+
     public void stop() throws InterruptedException {
         try {
             run("rabbitmqctl", "-n", node, "stop");

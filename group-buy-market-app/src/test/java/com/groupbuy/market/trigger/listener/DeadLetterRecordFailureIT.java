@@ -168,6 +168,11 @@ class DeadLetterRecordFailureIT {
     private Message taken(String messageId) throws Exception {
         GetResponse got = next(channel, queue, false);
         assertThat(got).as("a delivery of %s", messageId).isNotNull();
+        return refundDelivery(got, queue);
+    }
+
+    /** A message taken from the queue as the container hands a refund event's delivery to the listener. */
+    static Message refundDelivery(GetResponse got, String queue) {
         MessageProperties properties = new MessageProperties();
         properties.setMessageId(got.getProps().getMessageId());
         properties.setDeliveryTag(got.getEnvelope().getDeliveryTag());
@@ -178,7 +183,7 @@ class DeadLetterRecordFailureIT {
     }
 
     /** The queue's next message, waited for up to 5 s (a nack's requeue is asynchronous). */
-    private static GetResponse next(Channel channel, String queue, boolean ack) throws Exception {
+    static GetResponse next(Channel channel, String queue, boolean ack) throws Exception {
         long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
         GetResponse got = channel.basicGet(queue, ack);
         while (got == null && System.nanoTime() < deadline) {

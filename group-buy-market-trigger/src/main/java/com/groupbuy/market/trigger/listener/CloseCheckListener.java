@@ -64,7 +64,7 @@ public class CloseCheckListener extends RecordedMessageListener<CloseCheckVO> {
         boolean again = false;
         for (Map.Entry<String, String> check : checks) {
             ConsumeOutcome outcome = attempt(check.getKey(), properties, check.getValue());
-            if (outcome == null || outcome.action() == ConsumeOutcome.Action.RETRY) {
+            if (outcome == null || outcome.handedBack()) {
                 again = true;
             } else if (outcome.action() == ConsumeOutcome.Action.DEAD) {
                 if (deadLetter(message, check.getKey(), check.getValue().getBytes(StandardCharsets.UTF_8), outcome)) {

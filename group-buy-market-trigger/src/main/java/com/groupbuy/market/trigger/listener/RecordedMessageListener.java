@@ -19,6 +19,7 @@ import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import lombok.extern.slf4j.Slf4j;
 import org.springframework.amqp.AmqpException;
@@ -32,7 +33,8 @@ import org.springframework.amqp.rabbit.listener.api.ChannelAwareMessageListener;
 /**
  * The manual-acknowledgement discipline our own consumers share (seed 003): a delivery is acknowledged only after its
  * outcome is recorded in the consumption record; a failed attempt is handed back to the broker (after a short pause)
- * for the next; a message that is malformed or out of attempts is copied to the dead-letter queue with the reason in
+ * for the next, and so is a delivery whose attempt another delivery of the message took first (it is acknowledged
+ * only once the record says done or dead-lettered); a message that is malformed or out of attempts is copied to the dead-letter queue with the reason in
  * header {@value #DEAD_REASON_HEADER}, then acknowledged — only once the broker confirmed the copy, so a copy it lost
  * or could not route never takes the original with it. Subclasses read the body and hand it to their use case.
  */
@@ -68,6 +70,8 @@ public abstract class RecordedMessageListener<T> implements ChannelAwareMessageL
     private final Counter errors;
     /** Why the connection copies go out on is blocked by the broker (an alarm), or null. */
     private volatile Supplier<String> publisherBlocked = () -> null;
+    /** Told of each copy that failed in the client (a channel's open that timed out may have left the channel). */
+    private volatile Consumer<Throwable> copyFailed = failure -> {};
 
     /**
      * {@code meter} counts deliveries by outcome; {@code what} names the message in logs; {@code copies} publishes the
@@ -111,6 +115,14 @@ public abstract class RecordedMessageListener<T> implements ChannelAwareMessageL
         this.publisherBlocked = publisherBlocked;
     }
 
+    /**
+     * Tells the listener what to do with a copy's failure in the client: the app closes the channel a timed-out open
+     * left taken (StrandedChannels, which this module cannot reach), else it stays until the connection closes.
+     */
+    public void setCopyFailed(Consumer<Throwable> copyFailed) {
+        this.copyFailed = copyFailed;
+    }
+
     /** The body as this consumer's message; IllegalArgumentException naming what is wrong. */
     protected abstract T parse(String body);
 
@@ -146,7 +158,7 @@ public abstract class RecordedMessageListener<T> implements ChannelAwareMessageL
         }
         switch (outcome.action()) {
             case DONE, DUPLICATE -> channel.basicAck(tag, false);
-            case RETRY -> {
+            case RETRY, BUSY -> {
                 pause();
                 channel.basicNack(tag, false, true);
             }
@@ -272,6 +284,7 @@ public abstract class RecordedMessageListener<T> implements ChannelAwareMessageL
             }
             refusal = confirm.isAck() ? "could not route its copy" : "refused its copy (" + confirm.getReason() + ")";
         } catch (AmqpException | ExecutionException e) {
+            copyFailed.accept(e);
             refusal = "failed its copy (" + e + ")";
         } catch (TimeoutException e) {
             refusal = "did not confirm its copy within " + COPY_CONFIRM_MILLIS + " ms";

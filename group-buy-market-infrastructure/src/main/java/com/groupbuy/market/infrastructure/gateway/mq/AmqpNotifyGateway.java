@@ -98,7 +98,9 @@ public class AmqpNotifyGateway implements INotifyGateway {
         try {
             template.invoke(operations -> publishAll(operations, tasks, published, results, start, deadline));
         } catch (AmqpException e) {
-            // No channel to publish on (the connection is gone): whatever was not published fails with the reason.
+            // No channel to publish on (the connection is gone, or its open timed out): whatever was not published
+            // fails with the reason.
+            StrandedChannels.free(e);
             exchange.forget();
             String reason = "AMQP publish failed: " + MqExchangeGuard.rootMessage(e);
             for (int i = 0; i < tasks.size(); i++) {

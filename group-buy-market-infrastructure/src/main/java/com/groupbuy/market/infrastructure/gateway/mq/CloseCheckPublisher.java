@@ -152,7 +152,9 @@ public class CloseCheckPublisher implements INotifyGateway {
                 return null;
             });
         } catch (AmqpException e) {
-            // No channel to publish on (the connection is gone): whatever was not published fails with the reason.
+            // No channel to publish on (the connection is gone, or its open timed out): whatever was not published
+            // fails with the reason.
+            StrandedChannels.free(e);
             String reason = "AMQP publish failed: " + MqExchangeGuard.rootMessage(e);
             for (int i = 0; i < tasks.size(); i++) {
                 if (results[i] == null && correlations[i] == null) {
@@ -252,6 +254,7 @@ public class CloseCheckPublisher implements INotifyGateway {
                 Instant now = clock.instant();
                 queue = deadline.closeAt().isAfter(now) ? topology.lane(deadline.nominal()) : null;
             } catch (AmqpException e) {
+                StrandedChannels.free(e);
                 results[i] = failed(start, "AMQP publish failed: " + MqExchangeGuard.rootMessage(e));
                 continue;
             }

@@ -130,6 +130,7 @@ public class CloseCheckTopology implements ConnectionListener {
             declareForgotten();
             log.info("close-check queues {} / {} declared after their consumer failed", closeQueue, deadLetterQueue);
         } catch (RuntimeException e) {
+            StrandedChannels.free(e);
             log.info("close-check queues not declared again yet ({})", MqExchangeGuard.rootMessage(e));
         }
     }

@@ -211,6 +211,7 @@ public class MqExchangeGuard implements ConnectionListener {
             reason = "broker unreachable: " + rootMessage(e);
             log.warn("MQ channel: {}; MQ callbacks wait in the outbox until it is back", reason);
         } catch (AmqpException e) {
+            StrandedChannels.free(e);
             ShutdownSignalException refused = refusal(e);
             if (refused != null) {
                 state = State.REFUSED;
@@ -253,6 +254,7 @@ public class MqExchangeGuard implements ConnectionListener {
             own.state = State.DECLARED;
             own.reason = null;
         } catch (AmqpException e) {
+            StrandedChannels.free(e);
             ShutdownSignalException refused = refusal(e);
             if (refused == null) {
                 own.state = State.UNKNOWN;

@@ -8,7 +8,8 @@ import com.groupbuy.market.domain.trade.model.valobj.ConsumptionStatus;
 /**
  * The discipline our consumers share for a delivery whose consumption record may already exist: a message done or
  * dead-lettered before is a duplicate, one out of attempts goes to the dead letters, and an attempt counts only if
- * its record did not change since it was read (a racing copy of the message loses).
+ * its record did not change since it was read (a racing copy of the message loses, and is handed back: only a
+ * decided record makes a delivery a duplicate).
  */
 public final class ConsumptionAttempts {
 
@@ -70,7 +71,11 @@ public final class ConsumptionAttempts {
                     ConsumeOutcome.dead(OUT_OF_ATTEMPTS + record.lastError(), record.attempts(), record.version()));
         }
         if (!records.startAttempt(consumer, messageId, record.version())) {
-            return refused(ConsumeOutcome.duplicate("another delivery of this message started an attempt meanwhile"));
+            // Not a duplicate: the record is still processing as read, and the delivery that won may never answer for
+            // the message (its channel gone, its attempt failing after, or its process dying). Acknowledged here, the
+            // message was lost with the record left processing; handed back, its next delivery reads the outcome, or
+            // starts the next attempt if there is none. Each hand-back needs another attempt's start, so they end.
+            return refused(ConsumeOutcome.busy("another delivery of this message started an attempt meanwhile"));
         }
         return new Start(record.attempts() + 1, record.version() + 1, null);
     }

@@ -42,6 +42,44 @@ class ConsumptionAttemptsTest {
                 .isEqualTo("out of attempts; last error: malformed: body is not JSON");
     }
 
+    /**
+     * A redelivery that read the record just before another delivery of the message started its attempt: that delivery
+     * may never answer for the message (its channel died), so this one is handed back, not acknowledged as a duplicate
+     * with the record still processing (on main: DUPLICATE, and the message was gone).
+     */
+    @Test
+    void aDeliveryThatLosesTheStartToAnotherIsHandedBackNotAcknowledged() {
+        records.attempts = 1;
+        records.version = 1;
+        records.racer = () -> records.startAttempt(CONSUMER, ID, 1);
+
+        ConsumptionAttempts.Start lost = ConsumptionAttempts.start(records, CONSUMER, ID, "rk", "x", 3);
+
+        assertThat(lost.started()).isFalse();
+        assertThat(lost.instead().action()).isEqualTo(ConsumeOutcome.Action.BUSY);
+        assertThat(lost.instead().handedBack()).isTrue();
+        assertThat(lost.instead().attempts()).as("no attempt counted for it").isZero();
+        assertThat(records.attempts).as("the winner's attempt only").isEqualTo(2);
+    }
+
+    @Test
+    void onlyADecidedRecordMakesADeliveryADuplicate() {
+        records.status = 1;
+        assertThat(ConsumptionAttempts.start(records, CONSUMER, ID, "rk", "x", 3)
+                        .instead()
+                        .action())
+                .isEqualTo(ConsumeOutcome.Action.DUPLICATE);
+        records.status = 2;
+        assertThat(ConsumptionAttempts.start(records, CONSUMER, ID, "rk", "x", 3)
+                        .instead()
+                        .action())
+                .isEqualTo(ConsumeOutcome.Action.DUPLICATE);
+        records.status = 0;
+        assertThat(ConsumptionAttempts.start(records, CONSUMER, ID, "rk", "x", 3)
+                        .started())
+                .isTrue();
+    }
+
     @Test
     void anOutcomeWithoutARecordWritesNothing() {
         ConsumptionAttempts.notCopied(records, CONSUMER, ID, ConsumeOutcome.dead("no message id", 0, -1));
@@ -55,6 +93,8 @@ class ConsumptionAttemptsTest {
         int version;
         String lastError;
         int writes;
+        /** Another delivery's start, run once between this delivery's read and its own start. */
+        Runnable racer;
 
         @Override
         public ConsumptionRecordVO open(String consumer, String messageId, String routingKey, String body) {
@@ -69,6 +109,11 @@ class ConsumptionAttemptsTest {
 
         @Override
         public boolean startAttempt(String consumer, String messageId, int version) {
+            Runnable other = racer;
+            racer = null;
+            if (other != null) {
+                other.run();
+            }
             if (version != this.version) {
                 return false;
             }
