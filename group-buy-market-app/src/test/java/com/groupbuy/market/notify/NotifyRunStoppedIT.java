@@ -3,13 +3,22 @@ package com.groupbuy.market.notify;
 import static com.groupbuy.market.support.TestJson.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.groupbuy.market.domain.outbox.model.valobj.DeliveryResult;
+import com.groupbuy.market.domain.outbox.model.valobj.NotifyTaskVO;
 import com.groupbuy.market.domain.outbox.service.DueCallbackDeliveryService;
+import com.groupbuy.market.infrastructure.gateway.mq.AmqpNotifyGateway;
+import com.groupbuy.market.infrastructure.gateway.mq.MqExchangeGuard;
 import com.groupbuy.market.support.IntegrationTest;
 import com.groupbuy.market.support.MallQueue;
 import com.groupbuy.market.support.MallQueues;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.springframework.amqp.rabbit.core.RabbitTemplate;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.context.TestPropertySource;
@@ -31,6 +40,12 @@ class NotifyRunStoppedIT {
 
     @Autowired
     DueCallbackDeliveryService notifyService;
+
+    @Autowired
+    RabbitTemplate notifyRabbitTemplate;
+
+    @Autowired
+    MqExchangeGuard exchangeGuard;
 
     @RegisterExtension
     final MallQueues queues = new MallQueues();
@@ -70,5 +85,64 @@ class NotifyRunStoppedIT {
         for (String team : teams) {
             assertThat(mall.forTeam(team)).as("team %s told once", team).hasSize(1);
         }
+    }
+
+    /**
+     * A stop that lands while a page's confirms are awaited (after its messages were published) no longer records
+     * those the broker takes as failed attempts: each wait ran to the confirm, within the page's bound, and the
+     * interrupt is kept for the run, which then claims nothing more. The wait for the first confirm not yet in was cut
+     * at once, and with it every later one: "interrupted while waiting for the AMQP confirm", a try used, the callback
+     * sent again although the broker had it. The interrupt is set here as the page's last message is built, so every
+     * publish is written and most confirms are still on their way.
+     */
+    @Test
+    void aStopWhileAPagesConfirmsAreAwaitedRecordsTheCallbacksTheBrokerTookAsDelivered() throws Exception {
+        MallQueue mall = queues.bind("topic.jobsleft_stopped");
+        int size = 50;
+        AmqpNotifyGateway gateway = new AmqpNotifyGateway(
+                notifyRabbitTemplate,
+                exchangeGuard,
+                (source, channel) -> {
+                    if ("s-stop".equals(source)) {
+                        Thread.currentThread().interrupt();
+                    }
+                    return null;
+                },
+                Clock.systemUTC(),
+                Duration.ofSeconds(5));
+        List<NotifyTaskVO> page = IntStream.range(0, size)
+                .mapToObj(i -> NotifyTaskVO.builder()
+                        .id(i)
+                        .webhookId("msg_js" + i)
+                        .teamId("js-" + i)
+                        .source(i == size - 1 ? "s-stop" : "s01")
+                        .channel("c01")
+                        .notifyCategory("trade_settlement")
+                        .notifyType("MQ")
+                        .notifyMq("topic.jobsleft_stopped")
+                        .body("{\"teamId\":\"js-" + i + "\"}")
+                        .notifyCount(0)
+                        .build())
+                .toList();
+
+        List<DeliveryResult> results;
+        boolean stillInterrupted;
+        try {
+            results = gateway.deliverAll(page);
+        } finally {
+            stillInterrupted = Thread.interrupted();
+        }
+
+        await(() -> mall.received().size() == size);
+        List<String> failed = new ArrayList<>();
+        for (int i = 0; i < size; i++) {
+            if (!results.get(i).delivered()) {
+                failed.add("js-" + i + ": " + results.get(i).error());
+            }
+        }
+        assertThat(failed)
+                .as("the broker took all %d, so none is a failed attempt", size)
+                .isEmpty();
+        assertThat(stillInterrupted).as("the stop is kept for the run").isTrue();
     }
 }

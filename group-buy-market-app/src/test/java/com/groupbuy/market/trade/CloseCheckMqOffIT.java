@@ -25,7 +25,9 @@ import org.springframework.test.context.TestPropertySource;
             "gbm.close-check.enabled=true",
             "gbm.timeout.unpaid-timeout=1s",
             "gbm.close-check.backstop-margin=1h",
-            "gbm.close-check.payment-grace.s02.c02=1h"
+            "gbm.close-check.payment-grace.s02.c02=1h",
+            // Small pages, so a page of teams that cannot expire costs five teams (every test here passes pages).
+            "gbm.timeout.page-size=5"
         })
 class CloseCheckMqOffIT {
 
@@ -151,6 +153,45 @@ class CloseCheckMqOffIT {
                     .isEqualTo(121);
         } finally {
             jdbc.update("UPDATE group_buy_order_list SET status = 2, biz_id = NULL WHERE activity_id = 9305");
+        }
+    }
+
+    /**
+     * The job pages past teams it could not expire: a page (5 here) of overdue teams whose expiry fails every time
+     * (their place count disagrees with their locked member, so the guarded write refuses), read first as the oldest,
+     * ended every run, since each run read from the oldest and a page that changed nothing ended it: no later team of
+     * the shard expired again. Now the run ends at that page and the next one starts after it.
+     */
+    @Test
+    void aPageOfTeamsThatCannotExpireDoesNotHoldBackTheTeamsBehindIt() throws Exception {
+        TradeClient broken = TradeClient.onNewGoods(port, jdbc, 9307, "http://127.0.0.1:9/callback");
+        for (int i = 1; i <= 6; i++) {
+            broken.team("tb" + i);
+        }
+        jdbc.update("UPDATE group_buy_order SET lock_count = 0, valid_end_time = NOW(3) - INTERVAL 1 DAY "
+                + "WHERE activity_id = 9307");
+        TradeClient due = TradeClient.onNewGoods(port, jdbc, 9308, "http://127.0.0.1:9/callback");
+        String teamId = due.team("td1");
+        jdbc.update("UPDATE group_buy_order SET valid_end_time = NOW(3) - INTERVAL 1 HOUR WHERE activity_id = 9308");
+
+        try {
+            TimeoutRunSummary first = timeoutService.execTimeoutCloseJob();
+            assertThat(first.skipped()).as("a page of teams that cannot expire").isGreaterThanOrEqualTo(5);
+            timeoutService.execTimeoutCloseJob();
+
+            assertThat(jdbc.queryForObject(
+                            "SELECT status FROM group_buy_order WHERE team_id = ?", Integer.class, teamId))
+                    .as("the team behind them, past its validity")
+                    .isEqualTo(2);
+            assertThat(counts.orderStatus("td1")).isEqualTo(2);
+            assertThat(jdbc.queryForObject(
+                            "SELECT COUNT(*) FROM group_buy_order WHERE activity_id = 9307 AND status = 0",
+                            Integer.class))
+                    .as("the teams that cannot expire stay open")
+                    .isEqualTo(6);
+        } finally {
+            jdbc.update("UPDATE group_buy_order SET status = 2 WHERE activity_id IN (9307, 9308)");
+            jdbc.update("UPDATE group_buy_order_list SET status = 2, biz_id = NULL WHERE activity_id = 9307");
         }
     }
 }

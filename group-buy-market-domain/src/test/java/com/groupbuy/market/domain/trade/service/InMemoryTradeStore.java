@@ -247,7 +247,8 @@ public class InMemoryTradeStore implements ISettlementRepository, IRefundReposit
     }
 
     @Override
-    public List<String> queryOpenTeamsEndedBefore(Instant endBefore, int shardIndex, int shardTotal, int limit) {
+    public List<String> queryOpenTeamsEndedBefore(
+            Instant endBefore, String afterTeamId, int shardIndex, int shardTotal, int limit) {
         throw new UnsupportedOperationException();
     }
 

@@ -207,44 +207,65 @@ public class AmqpNotifyGateway implements INotifyGateway {
                 : "exchange " + target + " longer than " + AmqpShortString.MAX_BYTES + " bytes of UTF-8";
     }
 
-    /** Delivered only on a positive confirm of this very publish that came with no return. */
+    /**
+     * Delivered only on a positive confirm of this very publish that came with no return. An interrupt (the console's
+     * stop, the job's timeout) does not cut the wait: the message is published, and the broker's answer comes within
+     * the page's bound; the interrupt is kept for the caller, which claims nothing more. Cut, every publish whose
+     * confirm was still on its way was recorded as a failed attempt (a try used, sent again) although the broker took
+     * it (NotifyRunStoppedIT).
+     */
     private DeliveryResult awaitConfirm(CorrelationData correlation, long start, long deadline) {
+        boolean interrupted = false;
         try {
-            CorrelationData.Confirm confirm =
-                    correlation.getFuture().get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-            ReturnedMessage returned = correlation.getReturned();
-            if (returned != null) {
-                // The broker is well: it routed the message nowhere because no queue is bound to the key. A failed
-                // attempt of this task, but not one of the broker's, whose breaker guards every MQ partner.
-                return DeliveryResult.failedAtRecipient(
-                        elapsedMs(start),
-                        "AMQP returned " + returned.getReplyCode() + " " + returned.getReplyText()
-                                + ": no queue bound to " + returned.getExchange() + " with key "
-                                + returned.getRoutingKey());
+            while (true) {
+                try {
+                    return confirmed(
+                            correlation,
+                            correlation
+                                    .getFuture()
+                                    .get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS),
+                            start);
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
             }
-            if (!confirm.isAck() && confirm.getReason() == null) {
-                // The broker's own basic.nack (the client's nacks of a closed channel carry a reason): it answered at
-                // once, refusing this message where it was routed, such as one partner's queue at its x-max-length
-                // with x-overflow reject-publish while its consumer is down. Like a return, this task's failed
-                // attempt but no failure of the broker: counted against the breaker every MQ partner shares, one
-                // partner's full queue held back every other partner's callbacks ("not sent: circuit open").
-                return DeliveryResult.failedAtRecipient(elapsedMs(start), "AMQP nack: the broker refused the message");
-            }
-            if (!confirm.isAck()) {
-                exchange.forget();
-                return failed(start, "AMQP nack: " + confirm.getReason());
-            }
-            return new DeliveryResult(true, null, elapsedMs(start), null);
         } catch (TimeoutException e) {
             exchange.forget();
             return failed(start, "AMQP confirm not received within " + confirmTimeout.toMillis() + " ms");
         } catch (ExecutionException e) {
             exchange.forget();
             return failed(start, "AMQP confirm failed: " + MqExchangeGuard.rootMessage(e));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return failed(start, "interrupted while waiting for the AMQP confirm");
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
+    }
+
+    private DeliveryResult confirmed(CorrelationData correlation, CorrelationData.Confirm confirm, long start) {
+        ReturnedMessage returned = correlation.getReturned();
+        if (returned != null) {
+            // The broker is well: it routed the message nowhere because no queue is bound to the key. A failed
+            // attempt of this task, but not one of the broker's, whose breaker guards every MQ partner.
+            return DeliveryResult.failedAtRecipient(
+                    elapsedMs(start),
+                    "AMQP returned " + returned.getReplyCode() + " " + returned.getReplyText()
+                            + ": no queue bound to " + returned.getExchange() + " with key "
+                            + returned.getRoutingKey());
+        }
+        if (!confirm.isAck() && confirm.getReason() == null) {
+            // The broker's own basic.nack (the client's nacks of a closed channel carry a reason): it answered at
+            // once, refusing this message where it was routed, such as one partner's queue at its x-max-length
+            // with x-overflow reject-publish while its consumer is down. Like a return, this task's failed
+            // attempt but no failure of the broker: counted against the breaker every MQ partner shares, one
+            // partner's full queue held back every other partner's callbacks ("not sent: circuit open").
+            return DeliveryResult.failedAtRecipient(elapsedMs(start), "AMQP nack: the broker refused the message");
+        }
+        if (!confirm.isAck()) {
+            exchange.forget();
+            return failed(start, "AMQP nack: " + confirm.getReason());
+        }
+        return new DeliveryResult(true, null, elapsedMs(start), null);
     }
 
     private Message message(NotifyTaskVO task) {

@@ -44,8 +44,10 @@ public interface IGroupBuyRefundDao {
             @Param("locked") int lockedStatus,
             @Param("open") int openStatus);
 
+    /** A page of open teams in validity-end order (valid_end_time, id), after the given team when there is one. */
     List<String> queryOpenTeamsEndedBefore(
             @Param("endBefore") Instant endBefore,
+            @Param("afterTeamId") String afterTeamId,
             @Param("shardIndex") int shardIndex,
             @Param("shardTotal") int shardTotal,
             @Param("limit") int limit,

@@ -170,8 +170,10 @@ public class RefundRepository implements IRefundRepository {
     }
 
     @Override
-    public List<String> queryOpenTeamsEndedBefore(Instant endBefore, int shardIndex, int shardTotal, int limit) {
-        return dao.queryOpenTeamsEndedBefore(endBefore, shardIndex, shardTotal, limit, TeamStatus.OPEN.code());
+    public List<String> queryOpenTeamsEndedBefore(
+            Instant endBefore, String afterTeamId, int shardIndex, int shardTotal, int limit) {
+        return dao.queryOpenTeamsEndedBefore(
+                endBefore, afterTeamId, shardIndex, shardTotal, limit, TeamStatus.OPEN.code());
     }
 
     /**

@@ -47,8 +47,12 @@ public interface IRefundRepository {
     List<MemberOrderView> queryUnpaidLockedBefore(
             Instant lockedBefore, MemberOrderView after, int shardIndex, int shardTotal, int limit);
 
-    /** Open teams whose validity ended before {@code endBefore}, of this shard, oldest first. */
-    List<String> queryOpenTeamsEndedBefore(Instant endBefore, int shardIndex, int shardTotal, int limit);
+    /**
+     * Open teams whose validity ended before {@code endBefore}, of this shard, oldest first (by validity end, then row
+     * id), starting after the team {@code afterTeamId} (the last team of the page before; null: from the oldest).
+     */
+    List<String> queryOpenTeamsEndedBefore(
+            Instant endBefore, String afterTeamId, int shardIndex, int shardTotal, int limit);
 
     /**
      * In one transaction: the team's live members and the team row are locked (members first, as settlement locks

@@ -18,7 +18,6 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import java.util.function.Function;
-import java.util.function.Predicate;
 import lombok.extern.slf4j.Slf4j;
 
 /**
@@ -60,6 +59,15 @@ public class TradeTimeoutService {
     private final Map<String, MemberOrderView> unsure = new ConcurrentHashMap<>();
 
     private static final int UNSURE_MAX = 10_000;
+
+    /**
+     * Per shard ("index/total"), the last team or lock of a page whose every change failed, where that shard's next
+     * run of this instance starts ({@link #drain}). Kept by this instance only: another executor taking the shard
+     * starts from the oldest.
+     */
+    private final Map<String, String> teamsResume = new ConcurrentHashMap<>();
+
+    private final Map<String, MemberOrderView> locksResume = new ConcurrentHashMap<>();
 
     public TradeTimeoutService(
             IRefundRepository repository,
@@ -116,28 +124,34 @@ public class TradeTimeoutService {
         Counts counts = new Counts();
         recheckUnsure();
         Instant endBefore = start.minus(policy.expiryGrace()).minus(backstopMargin);
+        String shard = shardIndex + "/" + shardTotal;
+        // Both page on after the last item of the page before, past what they left (a team or lock whose change
+        // failed, a lock in its own partner's grace), never reading it again as the next page. Read again from the
+        // oldest, a page of locks of a partner with a longer grace than the shortest ended the run, and every other
+        // partner's overdue lock behind it (and its team place) waited until they were due: that partner's grace
+        // became everyone's; a page of teams whose expiry failed every time ended every run, and no later team of the
+        // shard expired again.
         drain(
                 deadline,
-                (String last) -> repository.queryOpenTeamsEndedBefore(endBefore, shardIndex, shardTotal, pageSize),
+                teamsResume,
+                shard,
+                (String last) ->
+                        repository.queryOpenTeamsEndedBefore(endBefore, last, shardIndex, shardTotal, pageSize),
                 teamId -> expire(teamId, endBefore, counts),
-                counts,
-                false);
+                counts);
         if (policy.unpaidTimeout() != null) {
             Instant overdueAt = start.minus(backstopMargin);
             Instant lockedBefore = overdueAt
                     .minus(policy.unpaidTimeout())
                     .minus(policy.paymentGrace().shortest());
-            // Each page after the last one's final lock: a lock left here (its own partner's grace not over, its close
-            // failed) is passed over, never read again as the next page. Read again from the oldest, a page of locks
-            // of a partner with a longer grace than the shortest ended the run, and every other partner's overdue lock
-            // behind it (and its team place) waited until they were due: that partner's grace became everyone's.
             drain(
                     deadline,
+                    locksResume,
+                    shard,
                     (MemberOrderView last) ->
                             repository.queryUnpaidLockedBefore(lockedBefore, last, shardIndex, shardTotal, pageSize),
                     order -> closeUnpaid(order, overdueAt, counts),
-                    counts,
-                    true);
+                    counts);
         }
         reconcilePlaces(shardIndex, shardTotal, deadline);
         int foundLate = policy.delayPathEnabled() ? counts.expiredTeams + counts.closedUnpaid : 0;
@@ -167,7 +181,7 @@ public class TradeTimeoutService {
     public boolean leftOverdueFor(Duration left) {
         Instant overdueAt = Instant.now(clock).minus(backstopMargin).minus(left);
         if (!repository
-                .queryOpenTeamsEndedBefore(overdueAt.minus(policy.expiryGrace()), 0, 1, 1)
+                .queryOpenTeamsEndedBefore(overdueAt.minus(policy.expiryGrace()), null, 0, 1, 1)
                 .isEmpty()) {
             return true;
         }
@@ -213,32 +227,40 @@ public class TradeTimeoutService {
     }
 
     /**
-     * Pages until none is left or the budget is spent. {@code pageAfter} is given the last item of the page before
-     * (null first). With {@code keyset} it pages on after that item, past what it left, and a page whose every item
-     * failed ends the run (the database refusing writes, say: the next run tries again, instead of this one logging a
-     * failure for every lock of the backlog); without, it reads from the oldest again (what was handled has left the
-     * query), and a page that changed nothing ends the run (what is left keeps failing).
+     * Pages until none is left or the budget is spent, each page after the last item of the page before. A page whose
+     * every item failed ends the run (the database refusing writes, say: the next run tries again, instead of this one
+     * logging a failure for every item of the backlog), and the shard's next run starts after it ({@code resume}), so a
+     * page of items that fail every time is passed over once per run instead of ending every run before the items
+     * behind it; a run that reads to the end leaves the next one to start from the oldest again, those items included.
      */
     private <T> void drain(
-            Instant deadline, Function<T, List<T>> pageAfter, Predicate<T> handle, Counts counts, boolean keyset) {
-        T last = null;
+            Instant deadline,
+            Map<String, T> resume,
+            String shard,
+            Function<T, List<T>> pageAfter,
+            Consumer<T> handle,
+            Counts counts) {
+        T last = resume.remove(shard);
         while (Instant.now(clock).isBefore(deadline)) {
             List<T> items = pageAfter.apply(last);
-            boolean changed = false;
             int failed = 0;
             for (T item : items) {
                 try {
-                    changed |= handle.test(item);
+                    handle.accept(item);
                 } catch (RuntimeException e) {
                     failed++;
                     counts.skipped++;
                     log.warn("timeout close skipped {}; the next run retries it", item, e);
                 }
             }
-            if (items.size() < pageSize || (keyset ? failed == items.size() : !changed)) {
+            if (items.size() < pageSize) {
                 return;
             }
             last = items.get(items.size() - 1);
+            if (failed == items.size()) {
+                resume.put(shard, last);
+                return;
+            }
         }
     }
 

@@ -85,19 +85,29 @@ class TradeTimeoutPaymentGraceTest {
     }
 
     /**
-     * A page whose every close failed (the database refusing writes) ends the run: the next run tries again, rather
-     * than this one paging through the whole backlog failing lock after lock.
+     * A page whose every close failed (the database refusing writes) ends the run, rather than this one paging through
+     * the whole backlog failing lock after lock; the next run starts after that page, and the one after that, having
+     * read to the end, from the oldest again. Each run read from the oldest, so a page of locks whose close failed
+     * every time ended every run, and the due lock behind them was never closed.
      */
     @Test
-    void aPageWhoseEveryCloseFailedEndsTheRun() {
+    void aPageWhoseEveryCloseFailedEndsTheRunAndTheNextRunStartsAfterIt() {
         dueLocksInOrder("a-fails", "b-fails", "c-due");
         failing.add("a-fails");
         failing.add("b-fails");
+        TradeTimeoutService service = service(2);
 
-        TimeoutRunSummary run = service(2).execTimeoutCloseJob();
-
+        TimeoutRunSummary run = service.execTimeoutCloseJob();
         assertThat(closed).isEmpty();
         assertThat(run.skipped()).isEqualTo(2);
+
+        TimeoutRunSummary next = service.execTimeoutCloseJob();
+        assertThat(closed).as("the lock behind the failing page").containsExactly("c-due");
+        assertThat(next.skipped()).isZero();
+
+        assertThat(service.execTimeoutCloseJob().skipped())
+                .as("the failing locks tried again")
+                .isEqualTo(2);
     }
 
     /**
@@ -165,7 +175,7 @@ class TradeTimeoutPaymentGraceTest {
 
             @Override
             public List<String> queryOpenTeamsEndedBefore(
-                    Instant endBefore, int shardIndex, int shardTotal, int limit) {
+                    Instant endBefore, String afterTeamId, int shardIndex, int shardTotal, int limit) {
                 return List.of();
             }
         };
