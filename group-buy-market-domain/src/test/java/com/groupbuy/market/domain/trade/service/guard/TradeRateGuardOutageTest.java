@@ -3,17 +3,15 @@ package com.groupbuy.market.domain.trade.service.guard;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.groupbuy.market.domain.support.MutableClock;
 import com.groupbuy.market.domain.switches.model.valobj.LiveSwitchesVO;
 import com.groupbuy.market.domain.switches.model.valobj.SwitchName;
 import com.groupbuy.market.domain.switches.model.valobj.SwitchValues;
 import com.groupbuy.market.domain.trade.adapter.port.ITradeRateLimiter;
 import com.groupbuy.market.types.exception.AppException;
 import com.groupbuy.market.types.exception.DependencyUnavailableException;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -24,7 +22,7 @@ import org.junit.jupiter.api.Test;
  */
 class TradeRateGuardOutageTest {
 
-    private final TestClock clock = new TestClock();
+    private final MutableClock clock = new MutableClock(Instant.parse("2026-12-04T00:00:00Z"));
     private final ITradeRateLimiter redisDown = new ITradeRateLimiter() {
         @Override
         public boolean tryAcquirePair(String source, String channel, int perSecond) {
@@ -111,28 +109,5 @@ class TradeRateGuardOutageTest {
         assertThatThrownBy(() -> guard.admit("lock", source, channel, userId))
                 .isInstanceOf(AppException.class)
                 .hasMessage("0006 " + info);
-    }
-
-    private static final class TestClock extends Clock {
-        private Instant now = Instant.parse("2026-12-04T00:00:00Z");
-
-        void advance(Duration by) {
-            now = now.plus(by);
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
     }
 }
