@@ -178,7 +178,8 @@ public class LiveSwitchConfig {
     }
 
     @Bean
-    public TradeRateGuard tradeRateGuard(RedisTradeRateLimiter tradeRateLimiter, LiveSwitchService service) {
-        return new TradeRateGuard(tradeRateLimiter, service::current);
+    public TradeRateGuard tradeRateGuard(
+            RedisTradeRateLimiter tradeRateLimiter, LiveSwitchService service, Clock clock) {
+        return new TradeRateGuard(tradeRateLimiter, service::current, clock);
     }
 }

@@ -11,11 +11,10 @@ import com.groupbuy.market.domain.outbox.model.valobj.NotifyRunSummary;
 import com.groupbuy.market.domain.outbox.model.valobj.NotifyTarget;
 import com.groupbuy.market.domain.outbox.model.valobj.NotifyTaskStatus;
 import com.groupbuy.market.domain.outbox.model.valobj.NotifyTaskVO;
+import com.groupbuy.market.domain.support.MutableClock;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -35,7 +34,7 @@ class DueCallbackDeliveryBatchTest {
     void theMqTasksOfAPageGoOutInOneBatchAndTheHttpTasksOneByOne() {
         OnePageStore store = new OnePageStore(
                 List.of(task(1, "MQ"), task(2, "HTTP"), task(3, "MQ"), task(4, "MQ"), task(5, "HTTP")));
-        Recorder gateway = new Recorder(new TestClock(), Duration.ZERO);
+        Recorder gateway = new Recorder(new MutableClock(Instant.parse("2026-12-01T00:00:00Z")), Duration.ZERO);
 
         NotifyRunSummary run = service(store, gateway, gateway.clock).deliverAllDue();
 
@@ -54,7 +53,7 @@ class DueCallbackDeliveryBatchTest {
         for (long httpSeconds : new long[] {13, 14}) {
             OnePageStore store = new OnePageStore(List.of(
                     task(1, "HTTP"), task(2, "HTTP"), task(3, "HTTP"), task(4, "HTTP"), task(5, "MQ"), task(6, "MQ")));
-            TestClock clock = new TestClock();
+            MutableClock clock = new MutableClock(Instant.parse("2026-12-01T00:00:00Z"));
             Recorder gateway = new Recorder(clock, Duration.ofSeconds(httpSeconds));
 
             NotifyRunSummary run = service(store, gateway, clock).deliverAllDue();
@@ -74,12 +73,13 @@ class DueCallbackDeliveryBatchTest {
     @Test
     void tasksWrittenUnderALeaseAreSentAsOnePageWithoutAClaim() {
         OnePageStore store = new OnePageStore(List.of());
-        TestClock clock = new TestClock();
+        MutableClock clock = new MutableClock(Instant.parse("2026-12-01T00:00:00Z"));
         Recorder gateway = new Recorder(clock, Duration.ZERO);
         DueCallbackDeliveryService service = service(store, gateway, clock);
 
         NotifyLease lease = service.leaseFromNow("relay-token");
-        assertThat(lease).isEqualTo(new NotifyLease("w", "relay-token", clock.now.plus(LEASE)));
+        assertThat(lease)
+                .isEqualTo(new NotifyLease("w", "relay-token", clock.instant().plus(LEASE)));
         NotifyRunSummary run = service.deliverLeased(List.of(task(1, "DELAY"), task(2, "DELAY")), lease.until());
 
         assertThat(gateway.batches).containsExactly(List.of(1L, 2L));
@@ -93,11 +93,11 @@ class DueCallbackDeliveryBatchTest {
     @Test
     void tasksWhoseLeaseEndsBeforeTheBatchWindowAreLeftToTheJob() {
         OnePageStore store = new OnePageStore(List.of());
-        TestClock clock = new TestClock();
+        MutableClock clock = new MutableClock(Instant.parse("2026-12-01T00:00:00Z"));
         Recorder gateway = new Recorder(clock, Duration.ZERO);
 
         NotifyRunSummary run = service(store, gateway, clock)
-                .deliverLeased(List.of(task(1, "DELAY")), clock.now.plus(BATCH_WINDOW.minusSeconds(1)));
+                .deliverLeased(List.of(task(1, "DELAY")), clock.instant().plus(BATCH_WINDOW.minusSeconds(1)));
 
         assertThat(gateway.batches).isEmpty();
         assertThat(store.finishCalls).isEmpty();
@@ -129,7 +129,8 @@ class DueCallbackDeliveryBatchTest {
             }
         };
 
-        NotifyRunSummary run = service(store, gateway, new TestClock()).deliverAllDue();
+        NotifyRunSummary run = service(store, gateway, new MutableClock(Instant.parse("2026-12-01T00:00:00Z")))
+                .deliverAllDue();
 
         assertThat(run.claimed()).isEqualTo(5);
         assertThat(run.delivered()).isEqualTo(3);
@@ -175,12 +176,12 @@ class DueCallbackDeliveryBatchTest {
 
     /** Delivers everything; each one-by-one send moves the clock by {@code sendTakes}. */
     private static final class Recorder implements INotifyGateway {
-        final TestClock clock;
+        final MutableClock clock;
         final Duration sendTakes;
         final List<Long> oneByOne = new ArrayList<>();
         final List<List<Long>> batches = new ArrayList<>();
 
-        Recorder(TestClock clock, Duration sendTakes) {
+        Recorder(MutableClock clock, Duration sendTakes) {
             this.clock = clock;
             this.sendTakes = sendTakes;
         }
@@ -188,7 +189,7 @@ class DueCallbackDeliveryBatchTest {
         @Override
         public DeliveryResult groupBuyNotify(NotifyTaskVO task) {
             oneByOne.add(task.getId());
-            clock.now = clock.now.plus(sendTakes);
+            clock.advance(sendTakes);
             return new DeliveryResult(true, 200, 1, null);
         }
 
@@ -198,25 +199,6 @@ class DueCallbackDeliveryBatchTest {
             return tasks.stream()
                     .map(t -> new DeliveryResult(true, null, 1, null))
                     .toList();
-        }
-    }
-
-    private static final class TestClock extends Clock {
-        Instant now = Instant.parse("2026-12-01T00:00:00Z");
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
         }
     }
 }

@@ -10,6 +10,7 @@ import com.groupbuy.market.domain.outbox.model.valobj.NotSentReason;
 import com.groupbuy.market.domain.outbox.model.valobj.NotifyAttemptOutcome;
 import com.groupbuy.market.domain.outbox.model.valobj.NotifyRunSummary;
 import com.groupbuy.market.domain.outbox.model.valobj.NotifyTaskVO;
+import com.groupbuy.market.domain.support.MutableClock;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -107,7 +108,7 @@ class DueCallbackDeliveryLanesTest {
     @Test
     void aTaskWhoseLeaseWouldEndBeforeItsSendIsNotSent() {
         MemoryStore store = new MemoryStore(8, -1);
-        MutableClock clock = new MutableClock();
+        MutableClock clock = new MutableClock(Instant.parse("2026-11-30T00:00:00Z"));
         Map<Long, AtomicInteger> sent = new ConcurrentHashMap<>();
         // lease 60 s, send window 12 s: batches of 4. Each send takes 25 s of the clock, so the third of a batch
         // would start 50 s into its lease and could end past it: it and the fourth are left unsent.
@@ -146,7 +147,7 @@ class DueCallbackDeliveryLanesTest {
                 .isEqualTo(1);
 
         MemoryStore store = new MemoryStore(16, -1);
-        MutableClock clock = new MutableClock();
+        MutableClock clock = new MutableClock(Instant.parse("2026-11-30T00:00:00Z"));
         Map<Long, AtomicInteger> sent = new ConcurrentHashMap<>();
         List<List<Long>> pages = new java.util.concurrent.CopyOnWriteArrayList<>();
         // A gateway that sends a page one after the other (the port's default), each send taking 25 s of the clock: of
@@ -299,30 +300,6 @@ class DueCallbackDeliveryLanesTest {
         public boolean defer(NotifyTaskVO task, Instant until, String reason) {
             deferred.put(task.getId(), until + " " + reason);
             return true;
-        }
-    }
-
-    /** A clock the test moves forward. */
-    private static final class MutableClock extends Clock {
-        private Instant now = Instant.parse("2026-11-30T00:00:00Z");
-
-        void advance(Duration by) {
-            now = now.plus(by);
-        }
-
-        @Override
-        public java.time.ZoneId getZone() {
-            return java.time.ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
         }
     }
 }

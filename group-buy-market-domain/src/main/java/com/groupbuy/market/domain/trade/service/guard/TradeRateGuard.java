@@ -2,8 +2,11 @@ package com.groupbuy.market.domain.trade.service.guard;
 
 import com.groupbuy.market.domain.switches.model.valobj.LiveSwitchesVO;
 import com.groupbuy.market.domain.trade.adapter.port.ITradeRateLimiter;
+import com.groupbuy.market.domain.trade.service.guard.LocalRateWindows.Answer;
 import com.groupbuy.market.types.enums.ResponseCode;
 import com.groupbuy.market.types.exception.AppException;
+import com.groupbuy.market.types.exception.DependencyUnavailableException;
+import java.time.Clock;
 import java.util.function.Supplier;
 import lombok.extern.slf4j.Slf4j;
 
@@ -11,43 +14,86 @@ import lombok.extern.slf4j.Slf4j;
  * Lock and settlement admit a request only within the rates in force (live switches): per user of a pair, then per
  * pair. The user is asked first so one busy buyer is refused without using up the partner's budget. Over a limit:
  * {@code 0006}, the use case's first step, so nothing is written. A rate of 0 means no limit and costs no Redis call.
- * Redis unavailable: {@link com.groupbuy.market.types.exception.DependencyUnavailableException} (E0401), never an
- * unlimited admit; the lock and settlement answer a repeat of a write they committed even then (it needs the database
- * alone) and refuse everything else.
+ * <p>
+ * Redis unavailable: the same rates are counted in this instance alone ({@link LocalRateWindows}). Over them: {@code
+ * 0006}, as Redis would answer (a caller over its rate in one instance is over it in all of them together), with
+ * nothing read. Within them: {@link DependencyUnavailableException} (E0401), never an unlimited admit; the lock and
+ * settlement answer a repeat of a write they committed even then (it needs the database alone) and refuse everything
+ * else. Without the local count every request of a flood cost that repeat's database read while Redis was down, and
+ * nothing but the server's threads and the database pool bounded a partner.
  */
 @Slf4j
 public class TradeRateGuard {
 
     private final ITradeRateLimiter limiter;
     private final Supplier<LiveSwitchesVO> switches;
+    private final LocalRateWindows localUsers;
+    private final LocalRateWindows localPairs;
 
     public TradeRateGuard(ITradeRateLimiter limiter, Supplier<LiveSwitchesVO> switches) {
-        this.limiter = limiter;
-        this.switches = switches;
+        this(limiter, switches, Clock.systemUTC());
     }
 
-    /** Returns when admitted; {@code 0006} otherwise. */
+    public TradeRateGuard(ITradeRateLimiter limiter, Supplier<LiveSwitchesVO> switches, Clock clock) {
+        this.limiter = limiter;
+        this.switches = switches;
+        // Apart, so a flood of user ids cannot crowd the partners out of the instance's count.
+        this.localUsers = new LocalRateWindows(clock);
+        this.localPairs = new LocalRateWindows(clock);
+    }
+
+    /** Returns when admitted; {@code 0006} otherwise; E0401 when Redis cannot count and the local count admits. */
     public void admit(String operation, String source, String channel, String userId) {
         LiveSwitchesVO current = switches.get();
         int userRate = current.userRate();
-        if (userRate > 0 && !limiter.tryAcquireUser(source, channel, userId, userRate)) {
-            log.info(
-                    "{} rate limited: user={} source={} channel={} over {}/s",
-                    operation,
-                    userId,
-                    source,
-                    channel,
-                    userRate);
-            throw new AppException(
-                    ResponseCode.RATE_LIMITER,
-                    "rate limited: more than " + userRate + " requests per second for this user");
-        }
         int pairRate = current.pairRate(source, channel);
-        if (pairRate > 0 && !limiter.tryAcquirePair(source, channel, pairRate)) {
-            log.info("{} rate limited: source={} channel={} over {}/s", operation, source, channel, pairRate);
-            throw new AppException(
-                    ResponseCode.RATE_LIMITER,
-                    "rate limited: more than " + pairRate + " requests per second for this source and channel");
+        try {
+            if (userRate > 0 && !limiter.tryAcquireUser(source, channel, userId, userRate)) {
+                throw refused(operation, source, channel, userId, userRate, Answer.OVER);
+            }
+            if (pairRate > 0 && !limiter.tryAcquirePair(source, channel, pairRate)) {
+                throw refused(operation, source, channel, null, pairRate, Answer.OVER);
+            }
+        } catch (DependencyUnavailableException uncounted) {
+            if (userRate > 0) {
+                Answer answer = localUsers.tryAcquire(new UserBucket(source, channel, userId), userRate);
+                if (answer != Answer.ADMITTED) {
+                    throw refused(operation, source, channel, userId, userRate, answer);
+                }
+            }
+            if (pairRate > 0) {
+                Answer answer = localPairs.tryAcquire(new PairBucket(source, channel), pairRate);
+                if (answer != Answer.ADMITTED) {
+                    throw refused(operation, source, channel, null, pairRate, answer);
+                }
+            }
+            throw uncounted;
         }
     }
+
+    /** {@code 0006}: over the user's rate ({@code userId} given) or the pair's, or no room left to count it. */
+    private static AppException refused(
+            String operation, String source, String channel, String userId, int rate, Answer answer) {
+        String scope = userId == null ? "source and channel" : "user";
+        log.info(
+                "{} rate limited{}: user={} source={} channel={} over {}/s",
+                operation,
+                answer == Answer.FULL ? " (no room to count it in this instance)" : "",
+                userId,
+                source,
+                channel,
+                rate);
+        if (answer == Answer.FULL) {
+            return new AppException(
+                    ResponseCode.RATE_LIMITER,
+                    "rate limited: too many callers to count per " + scope + " in this instance, retry later");
+        }
+        return new AppException(
+                ResponseCode.RATE_LIMITER,
+                "rate limited: more than " + rate + " requests per second for this " + scope);
+    }
+
+    private record UserBucket(String source, String channel, String userId) {}
+
+    private record PairBucket(String source, String channel) {}
 }
