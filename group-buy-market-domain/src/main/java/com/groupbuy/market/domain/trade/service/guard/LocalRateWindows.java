@@ -36,14 +36,14 @@ final class LocalRateWindows {
     synchronized Answer tryAcquire(Object bucket, int perSecond) {
         long now = clock.millis();
         Window window = windows.get(bucket);
-        if (window == null || window.end <= now) {
+        if (window == null || window.endedAt(now)) {
             if (window == null && windows.size() >= MAX_BUCKETS) {
-                windows.values().removeIf(w -> w.end <= now);
+                windows.values().removeIf(w -> w.endedAt(now));
                 if (windows.size() >= MAX_BUCKETS) {
                     return Answer.FULL;
                 }
             }
-            window = new Window(now + WINDOW_MILLIS);
+            window = new Window(now);
             windows.put(bucket, window);
         }
         if (window.count >= perSecond) {
@@ -58,11 +58,19 @@ final class LocalRateWindows {
     }
 
     private static final class Window {
-        final long end;
+        final long start;
         int count;
 
-        Window(long end) {
-            this.end = end;
+        Window(long start) {
+            this.start = start;
+        }
+
+        /**
+         * A second after its start, or a clock stepped back before it: measured from an end, a step back held the
+         * window, and its bucket refused after {@code perSecond} requests, for as long as the step.
+         */
+        boolean endedAt(long now) {
+            return now < start || now - start >= WINDOW_MILLIS;
         }
     }
 }

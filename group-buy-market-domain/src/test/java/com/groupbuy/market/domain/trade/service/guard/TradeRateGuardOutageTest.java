@@ -49,6 +49,16 @@ class TradeRateGuardOutageTest {
     }
 
     @Test
+    void aClockSteppedBackStartsANewWindowInsteadOfHoldingTheOldOne() {
+        TradeRateGuard guard = guard("1", "");
+        assertUncounted(guard, "s01", "c01", "u1");
+        assertRefused(guard, "s01", "c01", "u1", "rate limited: more than 1 requests per second for this user");
+
+        clock.advance(Duration.ofHours(-1));
+        assertUncounted(guard, "s01", "c01", "u1");
+    }
+
+    @Test
     void aPartnerOverItsRateIsRefused0006AndAnotherPartnerIsNot() {
         TradeRateGuard guard = guard("0", "s01:c01=3,s02:c02=3");
         for (int i = 0; i < 3; i++) {
