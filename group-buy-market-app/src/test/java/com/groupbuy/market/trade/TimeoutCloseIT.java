@@ -4,6 +4,7 @@ import static com.groupbuy.market.support.TestJson.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.groupbuy.market.domain.outbox.service.NotifyRetentionService;
 import com.groupbuy.market.domain.trade.model.valobj.TimeoutRunSummary;
 import com.groupbuy.market.domain.trade.service.timeout.TradeTimeoutService;
 import com.groupbuy.market.support.IntegrationTest;
@@ -60,6 +61,9 @@ class TimeoutCloseIT {
 
     @Autowired
     TradeTimeoutService timeoutService;
+
+    @Autowired
+    NotifyRetentionService retention;
 
     private PartnerReceiver partner;
     private TradeClient mall;
@@ -174,6 +178,49 @@ class TimeoutCloseIT {
                 .as("closed by the expiry before it was paid")
                 .isEqualTo("E0208");
         assertThat(counts.lateNotices("e2")).isEqualTo(1);
+    }
+
+    /**
+     * The expiry told the paid member's mall {@code paid_unformed}; the mall's refund of that order, however long after,
+     * tells it nothing again — also once retention (7 days by default) has deleted the expiry's delivered callback,
+     * whose task key alone kept the refund from writing it again (before 2026-12-04 the mall was told a second time,
+     * under a new webhook-id). Eight days are passed by writing the delivered tasks' attempt time back.
+     */
+    @Test
+    void aPaidMemberOfAnExpiredTeamRefundedAfterRetentionIsNotToldAgain() throws Exception {
+        String teamId = mall.team("r1", "r2");
+        mall.settle("r1");
+        teamEndedSecondsAgo(teamId, 120);
+        assertThat(timeoutService.execTimeoutCloseJob().expiredTeams()).isEqualTo(1);
+        await(() -> REFUNDS.callbacksFor("out-r1").size() == 1
+                && jdbc.queryForObject(
+                                "SELECT COUNT(*) FROM notify_task WHERE team_id = ? AND notify_type = 'HTTP' "
+                                        + "AND notify_status = 1",
+                                Integer.class,
+                                teamId)
+                        == 2);
+        jdbc.update(
+                "UPDATE notify_task SET next_attempt_time = UTC_TIMESTAMP(3) - INTERVAL 8 DAY "
+                        + "WHERE team_id = ? AND notify_status = 1",
+                teamId);
+        assertThat(retention.execRetention().deletedTasks()).isGreaterThanOrEqualTo(2);
+        assertThat(counts.tasks(teamId, "trade_paid2refund", "HTTP")).isZero();
+        long lastTask = jdbc.queryForObject("SELECT COALESCE(MAX(id), 0) FROM notify_task", Long.class);
+
+        assertThat(mall.refund("r1").path("data").path("code").asText()).isEqualTo("success");
+
+        assertThat(counts.orderStatus("r1")).isEqualTo(2);
+        assertThat(jdbc.queryForList(
+                        "SELECT task_key FROM notify_task WHERE team_id = ? AND id > ?",
+                        String.class,
+                        teamId,
+                        lastTask))
+                .as("the expiry told the mall; its refund owes no second callback")
+                .isEmpty();
+        Thread.sleep(300);
+        assertThat(REFUNDS.callbacksFor("out-r1"))
+                .as("told once, eight days ago")
+                .hasSize(1);
     }
 
     @Test

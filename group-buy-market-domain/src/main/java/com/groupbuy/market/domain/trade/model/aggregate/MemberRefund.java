@@ -69,8 +69,23 @@ public record MemberRefund(
                 teamFrom,
                 whenNoPaidLeft,
                 otherwise,
-                // To the member order's own partner (its refund URL, its secret), with the team's notify type: a
-                // member order has no notify settings of its own. The team's partner but for a legacy mixed team.
-                routes.refundTasks(body, order.memberSource(), order.memberChannel(), order.getNotifyType()));
+                toldByTheExpiry(type, order.getTeamStatus())
+                        ? List.of()
+                        // To the member order's own partner (its refund URL, its secret), with the team's notify type:
+                        // a member order has no notify settings of its own. The team's partner but for a legacy mixed
+                        // team.
+                        : routes.refundTasks(body, order.memberSource(), order.memberChannel(), order.getNotifyType()));
+    }
+
+    /**
+     * "A paid member of a failed team was told when the team failed": a failed team still holding a paid member failed
+     * by its expiry ({@link Team#expire}: a formed team fails only once no paid member is left), which wrote that
+     * member's {@code paid_unformed} callbacks, so its mall's refund owes none again. Before, the refund wrote them
+     * again and only the outbox's unique task key kept the mall from being told twice; once retention had deleted the
+     * expiry's delivered callback (7 days after delivery by default), a refund told the mall a second time, under a
+     * new webhook-id, to return the money.
+     */
+    static boolean toldByTheExpiry(RefundType type, TeamStatus teamStatus) {
+        return type == RefundType.PAID_UNFORMED && teamStatus == TeamStatus.FAILED;
     }
 }

@@ -156,7 +156,9 @@ public final class NotifyRoutes {
 
     /**
      * The outbox rows a refund owes ({@link #refund}), each carrying the {@link RefundCallback} body. The task key names
-     * the order (and the channel), so a refund after an expiry that already told the mall is not told twice.
+     * the order (and the channel): one task per order, category and channel. Whether a refund owes any is the
+     * refund's to decide (a paid member of an expired team was told by the expiry: {@code MemberRefund}), never this
+     * key's, whose row retention deletes once delivered.
      */
     public List<NotifyTaskEntity> refundTasks(RefundCallback body, String source, String channel, String notifyType) {
         RefundType type = body.type();

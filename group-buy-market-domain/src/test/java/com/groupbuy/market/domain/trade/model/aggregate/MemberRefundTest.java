@@ -39,7 +39,6 @@ class MemberRefundTest {
     @CsvSource({
         "LOCKED, OPEN, UNPAID_UNLOCK, '', , ",
         "PAID, OPEN, PAID_UNFORMED, OPEN, OPEN, OPEN",
-        "PAID, FAILED, PAID_UNFORMED, FAILED, FAILED, FAILED",
         "PAID, COMPLETE, PAID_FORMED, COMPLETE;COMPLETE_WITH_REFUND, FAILED, COMPLETE_WITH_REFUND",
         "PAID, COMPLETE_WITH_REFUND, PAID_FORMED, COMPLETE;COMPLETE_WITH_REFUND, FAILED, COMPLETE_WITH_REFUND",
     })
@@ -71,6 +70,33 @@ class MemberRefundTest {
                     .isEqualTo("{\"type\":\"" + type.getType() + "\",\"userId\":\"u1\","
                             + "\"teamId\":\"t-1\",\"activityId\":7,\"orderId\":\"o-1\",\"outTradeNo\":\"out-1\"}");
         });
+    }
+
+    /**
+     * A paid member of a failed team: the team's expiry told its mall {@code paid_unformed}, so the mall's refund owes
+     * nothing again (MQ partner, HTTP partner with a refund URL, and our own refund event alike). Its transitions are
+     * the paid-unformed ones.
+     */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"MQ", "HTTP"})
+    void aPaidMemberOfAFailedTeamWasToldByTheExpiryAndIsOwedNothingAgain(String notifyType) {
+        NotifyRoutes everything = new NotifyRoutes(true, Map.of(), (s, c) -> "https://a.example/refund");
+        MemberOrderView paidOfFailed = order(OrderStatus.PAID, TeamStatus.FAILED, notifyType);
+
+        MemberRefund refund = MemberRefund.of(paidOfFailed, RefundType.PAID_UNFORMED, everything);
+
+        assertThat(refund.teamFrom()).containsExactly(TeamStatus.FAILED);
+        assertThat(refund.teamWhenNoPaidLeft()).isEqualTo(TeamStatus.FAILED);
+        assertThat(refund.teamOtherwise()).isEqualTo(TeamStatus.FAILED);
+        assertThat(refund.orderTo()).isEqualTo(OrderStatus.CLOSED);
+        assertThat(refund.callbacks()).isEmpty();
+        assertThat(MemberRefund.of(
+                                order(OrderStatus.PAID, TeamStatus.OPEN, notifyType),
+                                RefundType.PAID_UNFORMED,
+                                everything)
+                        .callbacks())
+                .as("a paid member leaving an open team is told, and our refund event written")
+                .hasSize(2);
     }
 
     @Test
