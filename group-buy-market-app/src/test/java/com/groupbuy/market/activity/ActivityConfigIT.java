@@ -154,6 +154,28 @@ class ActivityConfigIT {
         assertThat(ordersOf(activityId)).isZero();
     }
 
+    /**
+     * A discount for everyone (type 0, the column's default, so also a members-only discount inserted without its type)
+     * that names a tag: on main the tag was never asked, so a buyer in no tag saw and locked at the price written for
+     * the tag's members. Refused by name (E0002) in the trial and the lock, nothing written.
+     */
+    @Test
+    void aDiscountForEveryoneNamingATagIsRefusedNotGivenToEveryone() throws Exception {
+        long activityId = ACTIVITY.incrementAndGet();
+        String goodsId = "g" + activityId;
+        new MarketConfigFixture(jdbc).goods(goodsId, activityId, "ZJ", "20", "100.00", null, null, 0, "VIP");
+        TradeClient mall = new TradeClient(port, activityId, goodsId, RECEIVER);
+
+        JsonNode trial = trial("outsider", "s01", "c01", goodsId);
+        JsonNode lock = mall.lock("outsider", "");
+
+        assertThat(trial.path("code").asText()).as("trial: %s", trial).isEqualTo("E0002");
+        assertThat(trial.path("info").asText()).contains("for everyone (type 0) but names tag 'VIP'");
+        assertThat(lock.path("code").asText()).as("lock: %s", lock).isEqualTo("E0002");
+        assertThat(teamsOf(activityId)).isZero();
+        assertThat(ordersOf(activityId)).isZero();
+    }
+
     private JsonNode trial(String userId, String source, String channel, String goodsId) throws Exception {
         return TestJson.postEnvelope(
                 port,
