@@ -20,7 +20,9 @@ import org.springframework.test.context.TestPropertySource;
  * A partner refused on settlement (the black/allowlist switch, E0105) after its buyers locked and paid: the mall holds
  * a buyer's money for an order we will not take, so the paid notice of its own order is recorded in late_payment
  * like E0106/E0206/E0208, and the answer stays E0105. Never another partner's order, nothing for a number nobody
- * locked, nothing for an order we already took (its repeat is answered as its first settlement). The blacklist is changed live through the admin API, as an operator
+ * locked, nothing for an order we already took (its repeat is answered as its first settlement). A new lock of a refused
+ * partner is refused E0105 before it is priced, its retry of an order locked before answered that order. The blacklist
+ * is changed live through the admin API, as an operator
  * does, over real HTTP, MariaDB and Redis.
  */
 @IntegrationTest
@@ -49,6 +51,7 @@ class RefusedPartnerPaymentIT {
     @AfterEach
     void admitEveryone() throws Exception {
         blacklist("");
+        switchTo("settlementAllowlist", "");
     }
 
     @Test
@@ -131,10 +134,65 @@ class RefusedPartnerPaymentIT {
         assertThat(counts.order("p1")).isEqualTo(paid);
     }
 
+    /**
+     * A lock is where the mall learns the price to charge: answered {@code 0000} to a partner whose settlements are
+     * refused, its buyer paid for an order we would then refuse to take ({@code E0105}, the mall refunds), and the
+     * order could not even be cancelled (refunds answer {@code E0105} too): its place and take were held until the
+     * unpaid timeout. On main the lock answered {@code 0000} with a price and wrote the team and the order.
+     */
+    @Test
+    void aLockFromAPartnerRefusedOnSettlementIsRefusedBeforeItIsPricedOrTakesAPlace() throws Exception {
+        String teamId = mall.team("k1");
+        blacklist("s01:c01");
+
+        JsonNode opening = mall.lock("k2", "");
+        JsonNode joining = mall.lock("k3", teamId);
+
+        for (JsonNode answer : new JsonNode[] {opening, joining}) {
+            assertThat(answer.path("code").asText()).as(answer.toString()).isEqualTo("E0105");
+            assertThat(answer.path("info").asText()).isEqualTo("source/channel refused");
+            assertThat(answer.path("data").isNull()).isTrue();
+        }
+        assertThat(jdbc.queryForObject(
+                        "SELECT COUNT(*) FROM group_buy_order_list WHERE user_id IN ('k2', 'k3')", Integer.class))
+                .as("no order written")
+                .isZero();
+        assertThat(counts.lockCount(teamId)).as("no place taken in the team").isEqualTo(1);
+        assertThat(counts.redisPlaces(teamId)).as("nor in Redis").isEqualTo(1);
+    }
+
+    /** The allowlist refuses every pair it does not name, at lock as at settlement. */
+    @Test
+    void aLockFromAPartnerOutsideTheAllowlistIsRefused() throws Exception {
+        switchTo("settlementAllowlist", "s02:c02");
+
+        JsonNode answer = mall.lock("w1", "");
+
+        assertThat(answer.path("code").asText()).as(answer.toString()).isEqualTo("E0105");
+        assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM group_buy_order_list WHERE user_id = 'w1'", Integer.class))
+                .isZero();
+    }
+
+    /** The retry of a lock committed before the partner was refused is answered its order, as every repeat is. */
+    @Test
+    void aRepeatOfALockCommittedBeforeThePartnerWasRefusedIsAnsweredItsOrder() throws Exception {
+        JsonNode first = mall.lock("r1", "");
+        assertThat(first.path("code").asText()).isEqualTo("0000");
+        blacklist("s01:c01");
+
+        JsonNode repeated = mall.lock("r1", "");
+
+        assertThat(repeated).isEqualTo(first);
+    }
+
     private void blacklist(String pairs) throws Exception {
+        switchTo("settlementBlacklist", pairs);
+    }
+
+    private void switchTo(String name, String pairs) throws Exception {
         JsonNode answer = TestJson.JSON.readTree(TestJson.post(
                         port,
-                        "/api/v1/gbm/admin/switches/settlementBlacklist",
+                        "/api/v1/gbm/admin/switches/" + name,
                         "{\"value\":\"" + pairs + "\",\"operator\":\"refused-partner-it\"}",
                         Map.of("X-Admin-Token", "it-admin"))
                 .body());

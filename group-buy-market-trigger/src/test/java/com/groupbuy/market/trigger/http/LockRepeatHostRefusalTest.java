@@ -169,7 +169,8 @@ class LockRepeatHostRefusalTest {
                 taskId -> {},
                 null,
                 new NotifyTargetCheck(new NotifyRoutes(false, Map.of(), (s, c) -> null), hosts::refusal),
-                guard);
+                guard,
+                (source, channel) -> true);
         return new MarketTradeController(locks, null, null, policy);
     }
 

@@ -13,6 +13,7 @@ import com.groupbuy.market.domain.trade.model.entity.MarketPayOrderEntity;
 import com.groupbuy.market.domain.trade.model.valobj.CloseCheckVO;
 import com.groupbuy.market.domain.trade.model.valobj.LockLookupVO;
 import com.groupbuy.market.domain.trade.model.valobj.OrderStatus;
+import com.groupbuy.market.domain.trade.model.valobj.SourceChannelPolicy;
 import com.groupbuy.market.domain.trade.service.guard.TradeRateGuard;
 import com.groupbuy.market.domain.trade.service.lock.filter.AudienceFilter;
 import com.groupbuy.market.domain.trade.service.lock.filter.TakeLimitFilter;
@@ -34,7 +35,8 @@ import org.springframework.stereotype.Service;
  * Lock: a buyer takes one place in a team, within the partner's and the user's rates ({@link TradeRateGuard}, asked
  * first). Same partner + same user + same out trade number answers the same order (no second place; another partner's
  * lock under the same user and number is an order of its own), whatever the checks only a new order must pass would
- * say now ({@link NotifyTargetCheck}) and whether Redis answers now; otherwise those checks run, the trial
+ * say now (the partner's admission, {@link NotifyTargetCheck}) and whether Redis answers now; otherwise those checks
+ * run (a partner the settlement black/allowlist refuses gets {@code E0105}, as its settlements do), the trial
  * prices it and checks the activity (through the partner's own goods → activity mapping), the filters check
  * audience, take limit and team, Redis reserves the place atomically, and one transaction writes team and order. A
  * place reserved for a lock that does not commit is given back. The same transaction writes the lock's delayed close
@@ -55,6 +57,7 @@ public class TradeLockService {
     private final TeamPlaceReconciler placeReconciler;
     private final NotifyTargetCheck notifyTargets;
     private final TradeRateGuard rateGuard;
+    private final SourceChannelPolicy partners;
 
     /** Draws of fresh ids before giving up; with 10^8 team ids even a crowded table needs a second draw rarely. */
     private static final int ID_DRAWS = 5;
@@ -69,8 +72,10 @@ public class TradeLockService {
             INotifyDispatcher dispatcher,
             TeamPlaceReconciler placeReconciler,
             NotifyTargetCheck notifyTargets,
-            TradeRateGuard rateGuard) {
+            TradeRateGuard rateGuard,
+            SourceChannelPolicy partners) {
         this.rateGuard = rateGuard;
+        this.partners = partners;
         this.placeReconciler = placeReconciler;
         this.notifyTargets = notifyTargets;
         this.closeChecks = closeChecks;
@@ -103,9 +108,15 @@ public class TradeLockService {
             return sameOrderAgain(lookup.existing(), command);
         }
         try {
-            // A check only a new order must pass, asked after the lookup: a retry of a lock we committed is answered
-            // its order, as every repeat is, whatever its callback target's check says at this moment (refused, the
-            // mall would drop an order that holds its buyer's place and take until the unpaid timeout).
+            // Checks only a new order must pass, asked after the lookup: a retry of a lock we committed is answered
+            // its order, as every repeat is, whatever its partner's or its callback target's check says at this
+            // moment (refused, the mall would drop an order that holds its buyer's place and take until the unpaid
+            // timeout). First the partner: one whose settlements are refused (the settlement black/allowlist, E0105)
+            // is refused here too, before it is priced or takes a place. Answered a price, its buyer paid for an order
+            // whose payment notice we then refused, and which its mall could not even cancel (refunds answer E0105).
+            if (!partners.admits(command.getSource(), command.getChannel())) {
+                throw new AppException(ResponseCode.E0105);
+            }
             notifyTargets.admit(command);
             return lockNew(command, lookup);
         } catch (AppException e) {

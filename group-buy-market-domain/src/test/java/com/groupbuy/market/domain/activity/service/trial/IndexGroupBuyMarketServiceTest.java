@@ -323,9 +323,30 @@ class IndexGroupBuyMarketServiceTest {
         }
         assertThat(asked).isEmpty();
 
-        // A discount for everyone needs no tag, and one it names changes nothing.
+        // A discount for everyone needs no tag.
         discount = discount(DiscountVO.TYPE_BASE, null);
         assertThat(trial("u1").getPayPrice()).isEqualByComparingTo("80.00");
+    }
+
+    /**
+     * A discount for everyone (type 0, the column's default) naming a tag: on main the tag was never asked, so every
+     * buyer paid the price the operator wrote for the tag's members (a members-only discount inserted without its
+     * type is such a row). Which of the two the operator meant cannot be told: refused by name, as a members-only
+     * discount naming no tag is, before any membership is asked. A blank tag is no tag, as for type 1.
+     */
+    @Test
+    void aDiscountForEveryoneNamingATagIsRefusedByName() {
+        discount = discount(DiscountVO.TYPE_BASE, "VIP");
+
+        assertRefused(
+                () -> trial("u1"),
+                "discount d is for everyone (type 0) but names tag 'VIP' (type 1 prices that tag's members only)");
+        assertThat(asked).isEmpty();
+
+        for (String blank : new String[] {"", "  "}) {
+            discount = discount(DiscountVO.TYPE_BASE, blank);
+            assertThat(trial("u1").getPayPrice()).as("blank tag '%s'", blank).isEqualByComparingTo("80.00");
+        }
     }
 
     private static void assertRefused(org.assertj.core.api.ThrowableAssert.ThrowingCallable call, String what) {

@@ -52,7 +52,8 @@ final class LockServices {
                 taskId -> {},
                 null,
                 notifyTargets,
-                rateGuard);
+                rateGuard,
+                (source, channel) -> true);
     }
 
     /** The product priced 100.00 less 20.00, a team of 3 for 15 minutes, the activity open a day either side of now. */

@@ -84,6 +84,16 @@ public class MarketNode implements RuleNode<MarketProductEntity, TrialContext, T
             throw unknown("discount " + discount.getDiscountId() + " is for members of its tag (type 1) but names "
                     + (discount.getTagId() == null ? "no tag" : "a blank tag '" + discount.getTagId() + "'"));
         }
+        // The other way round: a discount for everyone naming a tag never asks it, so every buyer paid the price
+        // written
+        // for the tag's members. The type defaults to 0, so a members-only discount inserted without it is such a row;
+        // which one the operator meant cannot be told, so neither is guessed.
+        if (!discount.isTagOnly()
+                && discount.getTagId() != null
+                && !discount.getTagId().isBlank()) {
+            throw unknown("discount " + discount.getDiscountId() + " is for everyone (type 0) but names tag '"
+                    + discount.getTagId() + "' (type 1 prices that tag's members only)");
+        }
         if (!activity.isEffective()) {
             throw new AppException(ResponseCode.E0101);
         }
