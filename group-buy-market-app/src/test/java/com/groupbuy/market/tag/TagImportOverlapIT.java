@@ -78,4 +78,37 @@ class TagImportOverlapIT {
         assertThat(importService.importMembers(TAG).members()).isEqualTo(2);
         assertThat(membership.isMember(TAG, "s01", "c01", "u3")).isFalse();
     }
+
+    /**
+     * An operator abandons the job ({@code status = 2}) while its run pages. On main the run recorded it done on
+     * finishing, so the abandon was undone without a word (the job ran again on its schedule) and the run's members
+     * published. The abandon now stands: the run records nothing, publishes nothing and fails saying so; the members
+     * live before stay.
+     */
+    @Test
+    void aJobAbandonedWhileItRunsStaysAbandonedAndItsRunPublishesNothing() {
+        String tag = "OV-ABANDON";
+        String batch = "b-" + tag;
+        CrowdTagFixture fixture = new CrowdTagFixture(jdbc);
+        fixture.tag(tag, List.of("u1", "u2"));
+        assertThat(importService.importMembers(tag).members()).isEqualTo(2);
+        fixture.members(tag, List.of("u3"));
+
+        AtomicBoolean abandoned = new AtomicBoolean();
+        ICrowdTagRepository abandoning = HookedTagRepository.hooked(
+                tags,
+                (method, afterId) -> method.equals("finishJob"),
+                () -> jdbc.update("UPDATE crowd_tags_job SET status = 2 WHERE batch_id = ?", batch),
+                abandoned);
+
+        assertThatThrownBy(() -> new CrowdTagImportService(abandoning, bitIndex, bitmap, 3).importMembers(batch))
+                .hasMessageContaining("abandoned while it ran");
+        assertThat(abandoned).isTrue();
+        assertThat(fixture.jobStatus(batch)).as("the operator's abandon").isEqualTo(2);
+        assertThat(fixture.statistics(tag)).as("the last finished run's count").isEqualTo(2);
+        assertThat(membership.isMember(tag, "s01", "c01", "u3"))
+                .as("u3, read only by the abandoned run")
+                .isFalse();
+        assertThat(membership.isMember(tag, "s01", "c01", "u1")).isTrue();
+    }
 }

@@ -154,7 +154,12 @@ public class CrowdTagImportService {
         if (bitmap.publishedAfter(job.getTagId(), run)) {
             throw superseded(job);
         }
-        tags.finishJob(job.getTagId(), job.getBatchId(), members);
+        if (!tags.finishJob(job.getTagId(), job.getBatchId(), members)) {
+            // Abandoned by an operator while this run paged: recorded done, the abandon was undone (and the job ran on
+            // its schedule). Not published either: the operator stopped this job, not the tag's previous members.
+            throw new IllegalStateException("crowd tag job " + job.getBatchId() + " of tag " + job.getTagId()
+                    + " was abandoned while it ran: nothing recorded or published, the previous members stay live");
+        }
         ITagBitmap.Publish published;
         try {
             published = bitmap.publish(job.getTagId(), runId, job.getBatchId(), members, run);

@@ -62,8 +62,9 @@ class CrowdTagImportServiceTest {
         }
 
         @Override
-        public void finishJob(String tagId, String batchId, long members) {
+        public boolean finishJob(String tagId, String batchId, long members) {
             events.add("finish " + members);
+            return !jobs.get(batchId).isAbandoned();
         }
     };
 
