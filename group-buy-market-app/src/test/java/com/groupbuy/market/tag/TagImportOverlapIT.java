@@ -4,16 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.groupbuy.market.domain.tag.adapter.repository.ICrowdTagRepository;
-import com.groupbuy.market.domain.tag.adapter.repository.IUserBitIndexRepository;
 import com.groupbuy.market.domain.tag.service.CrowdTagImportService;
-import com.groupbuy.market.domain.tag.service.ITagMembershipService;
-import com.groupbuy.market.infrastructure.tag.port.TagBitmap;
 import com.groupbuy.market.support.IntegrationTest;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
  * Two runs of one tag at once: the scheduled import is still paging when the operator deletes a member's row and runs
@@ -24,27 +20,12 @@ import org.springframework.jdbc.core.JdbcTemplate;
  * scheduled run's read of its last page.
  */
 @IntegrationTest
-class TagImportOverlapIT {
+class TagImportOverlapIT extends HookedTagImports {
 
     private static final String TAG = "OV-TAG";
 
     @Autowired
-    JdbcTemplate jdbc;
-
-    @Autowired
-    ICrowdTagRepository tags;
-
-    @Autowired
-    IUserBitIndexRepository bitIndex;
-
-    @Autowired
-    TagBitmap bitmap;
-
-    @Autowired
     CrowdTagImportService importService;
-
-    @Autowired
-    ITagMembershipService membership;
 
     @Test
     void aRunBegunEarlierDoesNotPublishOverTheMembersOfARunBegunLater() {
@@ -62,7 +43,7 @@ class TagImportOverlapIT {
                 consoleRan);
 
         // Pages of 3: the first holds u1..u3; the console's run happens before the (empty) second is read.
-        assertThatThrownBy(() -> new CrowdTagImportService(overlapped, bitIndex, bitmap, 3).importMembers(TAG))
+        assertThatThrownBy(() -> importOver(overlapped, 3).importMembers(TAG))
                 .as("the scheduled run, begun before the console's")
                 .hasMessageContaining("a run of the tag begun after this one published first");
         assertThat(consoleRan).isTrue();
@@ -101,7 +82,7 @@ class TagImportOverlapIT {
                 () -> jdbc.update("UPDATE crowd_tags_job SET status = 2 WHERE batch_id = ?", batch),
                 abandoned);
 
-        assertThatThrownBy(() -> new CrowdTagImportService(abandoning, bitIndex, bitmap, 3).importMembers(batch))
+        assertThatThrownBy(() -> importOver(abandoning, 3).importMembers(batch))
                 .hasMessageContaining("abandoned while it ran");
         assertThat(abandoned).isTrue();
         assertThat(fixture.jobStatus(batch)).as("the operator's abandon").isEqualTo(2);
