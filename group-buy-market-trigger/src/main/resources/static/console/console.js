@@ -229,7 +229,7 @@ async function imports(page = 0) {
   const rows = data.items.map(({job, progress}) => {
     const cell = el('td', {class: 'import-progress'}, progressOf(progress));
     const run = job.status === 2 ? '' : el('button', {type: 'button', class: 'import-run', 'data-batch': job.batchId, onclick: action('Import ' + job.batchId + ' not run', async () => {
-      cell.replaceChildren(progressOf(await api('tag-imports/' + encodeURIComponent(job.batchId) + '/run', 'POST')));
+      cell.replaceChildren(progressOf(await api('tag-imports/' + encodeURIComponent('batch:' + job.batchId) + '/run', 'POST')));
       watchImport(job.batchId, cell, page);
     })}, 'Run');
     return el('tr', {class: 'import', 'data-batch': job.batchId},

@@ -298,6 +298,14 @@ class ConsoleApiIT {
                 .body());
         assertThat(tooLong.path("code").asText()).isEqualTo("0002");
         assertThat(tooLong.path("info").asText()).contains("1 to 32 printable ASCII characters");
+        JsonNode prefixed =
+                TestJson.JSON.readTree(admin.call("POST", "/api/v1/gbm/admin/tag-imports/tag%3A" + tagId + "/run")
+                        .token(TOKEN)
+                        .send()
+                        .body());
+        assertThat(prefixed.path("code").asText())
+                .as("the id's 32 characters after its tag:")
+                .isEqualTo("0000");
     }
 
     private JsonNode awaitDone(String kind, String subject) throws Exception {

@@ -7,14 +7,21 @@ import com.groupbuy.market.domain.outbox.model.valobj.DeliveryResult;
 import com.groupbuy.market.domain.outbox.model.valobj.NotifyTaskVO;
 import com.groupbuy.market.domain.outbox.service.DueCallbackDeliveryService;
 import com.groupbuy.market.infrastructure.gateway.mq.AmqpNotifyGateway;
+import com.groupbuy.market.infrastructure.gateway.mq.CloseCheckPublisher;
+import com.groupbuy.market.infrastructure.gateway.mq.CloseCheckTopology;
 import com.groupbuy.market.infrastructure.gateway.mq.MqExchangeGuard;
 import com.groupbuy.market.support.IntegrationTest;
 import com.groupbuy.market.support.MallQueue;
 import com.groupbuy.market.support.MallQueues;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -144,5 +151,94 @@ class NotifyRunStoppedIT {
                 .as("the broker took all %d, so none is a failed attempt", size)
                 .isEmpty();
         assertThat(stillInterrupted).as("the stop is kept for the run").isTrue();
+    }
+
+    /**
+     * The same stop landing while a page of close checks awaits its confirms. Cut, every check whose confirm was still
+     * on its way was a failed attempt although the broker had it: a try of its outbox row used and the check published
+     * again on the backoff (a second copy for the consumer, and at the end of the schedule a FAIL, leaving the
+     * order's close to the timeout job's backstop): 483 of a page of 2,000 on main, every check after the first confirm
+     * not yet in. The page's checks are already due, so each goes straight to a close-check queue of the test's own,
+     * which the test counts.
+     */
+    @Test
+    void aStopWhileAPageOfCloseChecksAwaitsItsConfirmsRecordsTheChecksTheBrokerTookAsDelivered() throws Exception {
+        String queue = "gbm_t_stopped_checks_" + UUID.randomUUID().toString().substring(0, 8);
+        notifyRabbitTemplate.execute(channel -> channel.queueDeclare(queue, true, false, false, null));
+        try {
+            // A page large enough that confirms are still on their way when the wait begins: with 50 checks every
+            // confirm was in by then, and the cut wait answered them all; with 2,000, 483 were cut on main.
+            int size = 2000;
+            Instant due = Instant.now().minusSeconds(1);
+            // Each check's clock is read twice (its lane, then its message): the last read is the last message's.
+            AtomicInteger reads = new AtomicInteger();
+            Clock stopAtTheLastMessage = new Clock() {
+                @Override
+                public Instant instant() {
+                    if (reads.incrementAndGet() == 2 * size) {
+                        Thread.currentThread().interrupt();
+                    }
+                    return Instant.now();
+                }
+
+                @Override
+                public ZoneId getZone() {
+                    return ZoneOffset.UTC;
+                }
+
+                @Override
+                public Clock withZone(ZoneId zone) {
+                    throw new UnsupportedOperationException();
+                }
+            };
+            CloseCheckPublisher publisher = new CloseCheckPublisher(
+                    notifyRabbitTemplate,
+                    new CloseCheckTopology(
+                            notifyRabbitTemplate,
+                            queue,
+                            queue + ".dead",
+                            queue + ".delay.",
+                            CloseCheckTopology.Flavour.RABBITMQ),
+                    stopAtTheLastMessage,
+                    Duration.ofSeconds(5));
+            List<NotifyTaskVO> page = IntStream.range(0, size)
+                    .mapToObj(i -> NotifyTaskVO.builder()
+                            .id(i)
+                            .webhookId("chk_js" + i)
+                            .teamId("cs-" + i)
+                            .notifyType("DELAY")
+                            .body("{\"orderId\":\"cs-" + i + "\",\"closeAt\":" + due.toEpochMilli()
+                                    + ",\"delayMs\":1000}")
+                            .notifyCount(0)
+                            .build())
+                    .toList();
+
+            List<DeliveryResult> results;
+            boolean stillInterrupted;
+            try {
+                results = publisher.deliverAll(page);
+            } finally {
+                stillInterrupted = Thread.interrupted();
+            }
+
+            await(() -> messages(queue) == size);
+            List<String> failed = new ArrayList<>();
+            for (int i = 0; i < size; i++) {
+                if (!results.get(i).delivered()) {
+                    failed.add("cs-" + i + ": " + results.get(i).error());
+                }
+            }
+            assertThat(failed)
+                    .as("the broker took all %d checks, so none is a failed attempt", size)
+                    .isEmpty();
+            assertThat(stillInterrupted).as("the stop is kept for the run").isTrue();
+        } finally {
+            notifyRabbitTemplate.execute(channel -> channel.queueDelete(queue));
+        }
+    }
+
+    private int messages(String queue) {
+        return notifyRabbitTemplate.execute(
+                channel -> channel.queueDeclarePassive(queue).getMessageCount());
     }
 }

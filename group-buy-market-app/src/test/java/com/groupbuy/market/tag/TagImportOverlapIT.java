@@ -4,16 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.groupbuy.market.domain.tag.adapter.repository.ICrowdTagRepository;
-import com.groupbuy.market.domain.tag.adapter.repository.IUserBitIndexRepository;
 import com.groupbuy.market.domain.tag.service.CrowdTagImportService;
-import com.groupbuy.market.domain.tag.service.ITagMembershipService;
-import com.groupbuy.market.infrastructure.tag.port.TagBitmap;
 import com.groupbuy.market.support.IntegrationTest;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
  * Two runs of one tag at once: the scheduled import is still paging when the operator deletes a member's row and runs
@@ -24,27 +20,12 @@ import org.springframework.jdbc.core.JdbcTemplate;
  * scheduled run's read of its last page.
  */
 @IntegrationTest
-class TagImportOverlapIT {
+class TagImportOverlapIT extends HookedTagImports {
 
     private static final String TAG = "OV-TAG";
 
     @Autowired
-    JdbcTemplate jdbc;
-
-    @Autowired
-    ICrowdTagRepository tags;
-
-    @Autowired
-    IUserBitIndexRepository bitIndex;
-
-    @Autowired
-    TagBitmap bitmap;
-
-    @Autowired
     CrowdTagImportService importService;
-
-    @Autowired
-    ITagMembershipService membership;
 
     @Test
     void aRunBegunEarlierDoesNotPublishOverTheMembersOfARunBegunLater() {
@@ -62,7 +43,7 @@ class TagImportOverlapIT {
                 consoleRan);
 
         // Pages of 3: the first holds u1..u3; the console's run happens before the (empty) second is read.
-        assertThatThrownBy(() -> new CrowdTagImportService(overlapped, bitIndex, bitmap, 3).importMembers(TAG))
+        assertThatThrownBy(() -> importOver(overlapped, 3).importMembers(TAG))
                 .as("the scheduled run, begun before the console's")
                 .hasMessageContaining("a run of the tag begun after this one published first");
         assertThat(consoleRan).isTrue();
@@ -77,5 +58,38 @@ class TagImportOverlapIT {
         // A run begun after both publishes as always.
         assertThat(importService.importMembers(TAG).members()).isEqualTo(2);
         assertThat(membership.isMember(TAG, "s01", "c01", "u3")).isFalse();
+    }
+
+    /**
+     * An operator abandons the job ({@code status = 2}) while its run pages. On main the run recorded it done on
+     * finishing, so the abandon was undone without a word (the job ran again on its schedule) and the run's members
+     * published. The abandon now stands: the run records nothing, publishes nothing and fails saying so; the members
+     * live before stay.
+     */
+    @Test
+    void aJobAbandonedWhileItRunsStaysAbandonedAndItsRunPublishesNothing() {
+        String tag = "OV-ABANDON";
+        String batch = "b-" + tag;
+        CrowdTagFixture fixture = new CrowdTagFixture(jdbc);
+        fixture.tag(tag, List.of("u1", "u2"));
+        assertThat(importService.importMembers(tag).members()).isEqualTo(2);
+        fixture.members(tag, List.of("u3"));
+
+        AtomicBoolean abandoned = new AtomicBoolean();
+        ICrowdTagRepository abandoning = HookedTagRepository.hooked(
+                tags,
+                (method, afterId) -> method.equals("finishJob"),
+                () -> jdbc.update("UPDATE crowd_tags_job SET status = 2 WHERE batch_id = ?", batch),
+                abandoned);
+
+        assertThatThrownBy(() -> importOver(abandoning, 3).importMembers(batch))
+                .hasMessageContaining("abandoned while it ran");
+        assertThat(abandoned).isTrue();
+        assertThat(fixture.jobStatus(batch)).as("the operator's abandon").isEqualTo(2);
+        assertThat(fixture.statistics(tag)).as("the last finished run's count").isEqualTo(2);
+        assertThat(membership.isMember(tag, "s01", "c01", "u3"))
+                .as("u3, read only by the abandoned run")
+                .isFalse();
+        assertThat(membership.isMember(tag, "s01", "c01", "u1")).isTrue();
     }
 }

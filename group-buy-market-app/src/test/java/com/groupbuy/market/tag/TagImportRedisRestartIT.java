@@ -3,10 +3,6 @@ package com.groupbuy.market.tag;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.groupbuy.market.domain.tag.adapter.repository.ICrowdTagRepository;
-import com.groupbuy.market.domain.tag.adapter.repository.IUserBitIndexRepository;
-import com.groupbuy.market.domain.tag.service.CrowdTagImportService;
-import com.groupbuy.market.domain.tag.service.ITagMembershipService;
-import com.groupbuy.market.infrastructure.tag.port.TagBitmap;
 import com.groupbuy.market.support.IntegrationTest;
 import com.groupbuy.market.support.PrivateRedis;
 import com.groupbuy.market.support.PrivateRedisServer;
@@ -16,7 +12,6 @@ import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.redisson.api.RedissonClient;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
  * Redis restarts (it keeps nothing on disk) while a tag's import pages through its members: what the run staged before
@@ -29,25 +24,10 @@ import org.springframework.jdbc.core.JdbcTemplate;
  */
 @IntegrationTest
 @PrivateRedisServer
-class TagImportRedisRestartIT {
+class TagImportRedisRestartIT extends HookedTagImports {
 
     private static final List<String> MEMBERS =
             IntStream.rangeClosed(1, 5).mapToObj(i -> "u" + i).toList();
-
-    @Autowired
-    JdbcTemplate jdbc;
-
-    @Autowired
-    ICrowdTagRepository tags;
-
-    @Autowired
-    IUserBitIndexRepository bitIndex;
-
-    @Autowired
-    TagBitmap bitmap;
-
-    @Autowired
-    ITagMembershipService membership;
 
     @Autowired
     RedissonClient redisson;
@@ -121,7 +101,7 @@ class TagImportRedisRestartIT {
                 },
                 restarted);
         try {
-            new CrowdTagImportService(restarting, bitIndex, bitmap, 2).importMembers(tag);
+            importOver(restarting, 2).importMembers(tag);
             return null;
         } catch (RuntimeException e) {
             return e;

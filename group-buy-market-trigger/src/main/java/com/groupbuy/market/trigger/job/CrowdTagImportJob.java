@@ -9,7 +9,8 @@ import org.springframework.stereotype.Component;
 
 /**
  * XXL-Job handler {@code crowdTagImportJob}: the parameter is a batch id of {@code crowd_tags_job}, or a tag id
- * (its newest job that is not abandoned). Loads the tag's members into its bitmap; safe to run again.
+ * (its newest job that is not abandoned); {@code batch:<id>} or {@code tag:<id>} says which (required when the id is
+ * both a batch id and another tag's). Loads the tag's members into its bitmap; safe to run again.
  */
 @Slf4j
 @Component
@@ -27,8 +28,8 @@ public class CrowdTagImportJob {
                 ? ""
                 : XxlJobHelper.getJobParam().trim();
         // A batch id is at most 16 characters, a tag id 32 (their columns): a longer parameter names nothing, and
-        // went whole into the queries, the refusal and the logs.
-        if (param.length() > CrowdTagImportService.MAX_BATCH_OR_TAG_ID) {
+        // went whole into the queries, the refusal and the logs. Its batch: or tag: is not part of the id.
+        if (CrowdTagImportService.idOf(param).length() > CrowdTagImportService.MAX_BATCH_OR_TAG_ID) {
             NoParameter.refuse("crowdTagImportJob refused: parameter '" + NoParameter.shown(param)
                     + "' is longer than a batch id or tag id (at most " + CrowdTagImportService.MAX_BATCH_OR_TAG_ID
                     + " characters); nothing run");

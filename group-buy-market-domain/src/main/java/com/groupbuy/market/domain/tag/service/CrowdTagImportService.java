@@ -30,6 +30,13 @@ public class CrowdTagImportService {
      * id is at most 16). Anything longer names nothing.
      */
     public static final int MAX_BATCH_OR_TAG_ID = 32;
+    /**
+     * Written before an id, they say which it is ({@code batch:b-42}, {@code tag:VIP}): a bare id that is a batch id and
+     * another tag's id is refused, as the operator may have meant either.
+     */
+    public static final String BATCH_PREFIX = "batch:";
+
+    public static final String TAG_PREFIX = "tag:";
     /** The progress board's kind for imports; the subject is the batch id. */
     public static final String PROGRESS_KIND = "tag-import";
 
@@ -64,7 +71,8 @@ public class CrowdTagImportService {
 
     /**
      * Runs the job named by {@code batchIdOrTagId}: a batch id, else a tag id (its newest job that was not
-     * abandoned). Throws {@link IllegalArgumentException} when it names no runnable job.
+     * abandoned); {@code batch:<id>} or {@code tag:<id>} says which. Throws {@link IllegalArgumentException} when it
+     * names no runnable job, or names a batch and another tag without saying which.
      */
     public TagImportResult importMembers(String batchIdOrTagId) {
         return loadOnTheBoard(runnableJob(batchIdOrTagId));
@@ -154,7 +162,12 @@ public class CrowdTagImportService {
         if (bitmap.publishedAfter(job.getTagId(), run)) {
             throw superseded(job);
         }
-        tags.finishJob(job.getTagId(), job.getBatchId(), members);
+        if (!tags.finishJob(job.getTagId(), job.getBatchId(), members)) {
+            // Abandoned by an operator while this run paged: recorded done, the abandon was undone (and the job ran on
+            // its schedule). Not published either: the operator stopped this job, not the tag's previous members.
+            throw new IllegalStateException("crowd tag job " + job.getBatchId() + " of tag " + job.getTagId()
+                    + " was abandoned while it ran: nothing recorded or published, the previous members stay live");
+        }
         ITagBitmap.Publish published;
         try {
             published = bitmap.publish(job.getTagId(), runId, job.getBatchId(), members, run);
@@ -227,17 +240,46 @@ public class CrowdTagImportService {
                 + "channel (the partner whose user ids they are) on them, then run the import again";
     }
 
-    private CrowdTagJobEntity resolveJob(String batchIdOrTagId) {
-        if (batchIdOrTagId == null || batchIdOrTagId.isBlank()) {
-            throw new IllegalArgumentException("a batch id or tag id is required");
+    /** The id a run's parameter names, without its {@code batch:} or {@code tag:} (trimmed; null as null). */
+    public static String idOf(String batchIdOrTagId) {
+        if (batchIdOrTagId == null) {
+            return null;
         }
         String key = batchIdOrTagId.trim();
-        CrowdTagJobEntity job = tags.queryJobByBatchId(key);
-        if (job == null) {
+        if (key.startsWith(BATCH_PREFIX)) {
+            return key.substring(BATCH_PREFIX.length());
+        }
+        return key.startsWith(TAG_PREFIX) ? key.substring(TAG_PREFIX.length()) : key;
+    }
+
+    private CrowdTagJobEntity resolveJob(String batchIdOrTagId) {
+        String key = idOf(batchIdOrTagId);
+        if (key == null || key.isBlank()) {
+            throw new IllegalArgumentException("a batch id or tag id is required");
+        }
+        String given = batchIdOrTagId.trim();
+        CrowdTagJobEntity job;
+        String named;
+        if (given.startsWith(BATCH_PREFIX)) {
+            job = tags.queryJobByBatchId(key);
+            named = "batch " + key;
+        } else if (given.startsWith(TAG_PREFIX)) {
             job = tags.queryLatestJobOfTag(key);
+            named = "tag " + key;
+        } else {
+            job = tags.queryJobByBatchId(key);
+            // Both a batch of one tag and another tag's id: the batch's tag ran, whichever the operator meant.
+            if (job != null && !job.getTagId().equals(key) && tags.existsTag(key)) {
+                throw new IllegalArgumentException("'" + key + "' is both batch " + key + " (of tag " + job.getTagId()
+                        + ") and tag " + key + ": write " + BATCH_PREFIX + key + " or " + TAG_PREFIX + key);
+            }
+            if (job == null) {
+                job = tags.queryLatestJobOfTag(key);
+            }
+            named = "batch or tag " + key;
         }
         if (job == null) {
-            throw new IllegalArgumentException("no crowd tag job for batch or tag " + key);
+            throw new IllegalArgumentException("no crowd tag job for " + named);
         }
         if (job.isAbandoned()) {
             throw new IllegalArgumentException("crowd tag job " + job.getBatchId() + " is abandoned");

@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -24,7 +25,8 @@ import org.junit.jupiter.api.Test;
 class CrowdTagImportServiceTest {
 
     private final List<TagMemberVO> rows = new ArrayList<>();
-    private final Map<String, CrowdTagJobEntity> jobs = new HashMap<>();
+    private final Map<String, CrowdTagJobEntity> jobs = new LinkedHashMap<>();
+    private final Set<String> knownTags = new HashSet<>(Set.of("T"));
     private final List<String> events = new ArrayList<>();
     private final List<Long> staged = new ArrayList<>();
     private final List<String> published = new ArrayList<>();
@@ -37,7 +39,7 @@ class CrowdTagImportServiceTest {
     private final ICrowdTagRepository tags = new ICrowdTagRepository() {
         @Override
         public boolean existsTag(String tagId) {
-            return "T".equals(tagId);
+            return knownTags.contains(tagId);
         }
 
         @Override
@@ -47,7 +49,13 @@ class CrowdTagImportServiceTest {
 
         @Override
         public CrowdTagJobEntity queryLatestJobOfTag(String tagId) {
-            return null;
+            CrowdTagJobEntity latest = null;
+            for (CrowdTagJobEntity job : jobs.values()) {
+                if (job.getTagId().equals(tagId) && !job.isAbandoned()) {
+                    latest = job;
+                }
+            }
+            return latest;
         }
 
         @Override
@@ -62,8 +70,9 @@ class CrowdTagImportServiceTest {
         }
 
         @Override
-        public void finishJob(String tagId, String batchId, long members) {
+        public boolean finishJob(String tagId, String batchId, long members) {
             events.add("finish " + members);
+            return !jobs.get(batchId).isAbandoned();
         }
     };
 
@@ -246,6 +255,44 @@ class CrowdTagImportServiceTest {
         assertThat(result.members()).isEqualTo(2);
         assertThat(events).contains("finish 2");
         assertThat(published).containsExactly("b1");
+    }
+
+    /**
+     * A parameter naming batch X (of tag T) and also tag X ran batch X, tag T: an operator who meant tag X loaded
+     * another tag, with nothing said. It is refused now, naming both, until written {@code batch:X} or {@code tag:X};
+     * a parameter naming one job only runs as before.
+     */
+    @Test
+    void aParameterThatIsABatchIdAndAnotherTagsIdIsRefusedUntilItSaysWhichItMeans() {
+        job("X", CrowdTagJobEntity.STATUS_CREATED);
+        job("b1", CrowdTagJobEntity.STATUS_CREATED);
+        knownTags.add("X");
+        jobs.put(
+                "bx",
+                CrowdTagJobEntity.builder()
+                        .batchId("bx")
+                        .tagId("X")
+                        .status(CrowdTagJobEntity.STATUS_CREATED)
+                        .build());
+        rows.add(new TagMemberVO(1, "s01", "c01", "u1"));
+        CrowdTagImportService service = new CrowdTagImportService(tags, bitIndex, bitmap, 7);
+
+        assertThatThrownBy(() -> service.importMembers(" X "))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("'X' is both batch X (of tag T) and tag X: write batch:X or tag:X");
+        assertThatThrownBy(() -> service.requireRunnable("X")).hasMessageContaining("write batch:X or tag:X");
+        assertThat(events).as("nothing run").isEmpty();
+
+        TagImportResult batch = service.importMembers("batch:X");
+        assertThat(List.of(batch.tagId(), batch.batchId())).containsExactly("T", "X");
+        TagImportResult tag = service.importMembers("tag:X");
+        assertThat(List.of(tag.tagId(), tag.batchId())).containsExactly("X", "bx");
+        TagImportResult plainBatch = service.importMembers("bx");
+        assertThat(List.of(plainBatch.tagId(), plainBatch.batchId())).containsExactly("X", "bx");
+        TagImportResult plainTag = service.importMembers("T");
+        assertThat(List.of(plainTag.tagId(), plainTag.batchId())).containsExactly("T", "b1");
+        assertThatThrownBy(() -> service.importMembers("tag:bx")).hasMessage("no crowd tag job for tag bx");
+        assertThatThrownBy(() -> service.importMembers("batch:T")).hasMessage("no crowd tag job for batch T");
     }
 
     @Test

@@ -71,7 +71,9 @@ class TagBitmapRepairTest {
         }
 
         @Override
-        public void finishJob(String tagId, String batchId, long members) {}
+        public boolean finishJob(String tagId, String batchId, long members) {
+            return true;
+        }
     };
 
     private final IUserBitIndexRepository bitIndex = new IUserBitIndexRepository() {

@@ -363,30 +363,50 @@ public class CloseCheckPublisher implements INotifyGateway {
         return json.append("]}").toString().getBytes(StandardCharsets.UTF_8);
     }
 
+    /**
+     * Delivered only on a positive confirm of this message that came with no return. An interrupt (the console's stop,
+     * the job's timeout) does not cut the wait: the check is published, and the broker's answer comes within the page's
+     * bound; the interrupt is kept for the caller, which claims nothing more. Cut, the first confirm still on its way
+     * and every later one of the page (the interrupt still set) were failed attempts although the broker had the
+     * checks: a try of each used and each published again on the backoff, a second copy for the consumer, and at the
+     * end of the schedule a FAIL (NotifyRunStoppedIT), as {@code AmqpNotifyGateway}'s wait did.
+     */
     private DeliveryResult awaitConfirm(CorrelationData correlation, String queue, long start, long deadline) {
+        boolean interrupted = false;
         try {
-            long left = Math.max(0, deadline - System.nanoTime());
-            CorrelationData.Confirm confirm = correlation.getFuture().get(left, TimeUnit.NANOSECONDS);
-            ReturnedMessage returned = correlation.getReturned();
-            if (returned != null) {
-                topology.forget(queue);
-                return failed(
-                        start,
-                        "AMQP returned " + returned.getReplyCode() + " " + returned.getReplyText() + ": no queue "
-                                + queue);
+            while (true) {
+                try {
+                    long left = Math.max(0, deadline - System.nanoTime());
+                    return confirmed(
+                            correlation, correlation.getFuture().get(left, TimeUnit.NANOSECONDS), queue, start);
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
             }
-            if (!confirm.isAck()) {
-                return failed(start, "AMQP nack: " + confirm.getReason());
-            }
-            return new DeliveryResult(true, null, elapsedMs(start), null);
         } catch (TimeoutException e) {
             return failed(start, "AMQP confirm not received within " + confirmTimeout.toMillis() + " ms");
         } catch (ExecutionException e) {
             return failed(start, "AMQP confirm failed: " + MqExchangeGuard.rootMessage(e));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return failed(start, "interrupted while waiting for the AMQP confirm");
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
+    }
+
+    private DeliveryResult confirmed(
+            CorrelationData correlation, CorrelationData.Confirm confirm, String queue, long start) {
+        ReturnedMessage returned = correlation.getReturned();
+        if (returned != null) {
+            topology.forget(queue);
+            return failed(
+                    start,
+                    "AMQP returned " + returned.getReplyCode() + " " + returned.getReplyText() + ": no queue " + queue);
+        }
+        if (!confirm.isAck()) {
+            return failed(start, "AMQP nack: " + confirm.getReason());
+        }
+        return new DeliveryResult(true, null, elapsedMs(start), null);
     }
 
     private static DeliveryResult failed(long start, String error) {

@@ -36,5 +36,6 @@ public interface ICrowdTagDao {
 
     int updateStatistics(@Param("tagId") String tagId, @Param("statistics") long statistics);
 
+    /** 1, or 0 when the job is abandoned (or gone): an abandon is never undone here. */
     int markJobDone(@Param("batchId") String batchId);
 }

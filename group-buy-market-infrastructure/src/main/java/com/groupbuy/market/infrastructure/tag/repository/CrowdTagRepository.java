@@ -65,12 +65,16 @@ public class CrowdTagRepository implements ICrowdTagRepository {
     }
 
     @Override
-    public void finishJob(String tagId, String batchId, long members) {
-        // Count and status change together: a reader never sees a done job with the previous run's count.
-        transaction.executeWithoutResult(status -> {
+    public boolean finishJob(String tagId, String batchId, long members) {
+        // Count and status change together: a reader never sees a done job with the previous run's count. The job is
+        // marked first: abandoned meanwhile, it is not marked, and the count is not written either.
+        return Boolean.TRUE.equals(transaction.execute(status -> {
+            if (dao.markJobDone(batchId) == 0) {
+                return false;
+            }
             dao.updateStatistics(tagId, members);
-            dao.markJobDone(batchId);
-        });
+            return true;
+        }));
     }
 
     private static CrowdTagJobEntity toJob(CrowdTagJobPO po) {

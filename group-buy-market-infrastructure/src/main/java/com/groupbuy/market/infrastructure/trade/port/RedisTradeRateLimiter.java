@@ -21,7 +21,8 @@ import org.redisson.client.RedisException;
  * new bucket every instance agrees on without a reset race, and the old one expires by itself. Each instance
  * remembers which buckets it set up; a bucket that expired in Redis meanwhile is set up again. Every call goes
  * through the Redis breaker: Redis unreachable = {@code E0401} / 503 (fail closed), counted in
- * {@code gbm.ratelimit.unavailable}, never an unlimited admit.
+ * {@code gbm.ratelimit.unavailable}, never an unlimited admit. {@code gbm.ratelimit.refused} counts Redis's refusals
+ * and those the instance decides itself meanwhile.
  */
 public class RedisTradeRateLimiter implements ITradeRateLimiter {
 
@@ -95,6 +96,16 @@ public class RedisTradeRateLimiter implements ITradeRateLimiter {
             userRefused.increment();
         }
         return admitted;
+    }
+
+    /**
+     * Same series as Redis's refusals: a second tag would split every existing {@code scope} series in two (queries and
+     * alerts on {@code scope} alone would see either half). Told apart by {@code gbm.ratelimit.unavailable} rising at
+     * the same time, and by the log.
+     */
+    @Override
+    public void countInstanceRefusal(boolean perUser) {
+        (perUser ? userRefused : pairRefused).increment();
     }
 
     /**

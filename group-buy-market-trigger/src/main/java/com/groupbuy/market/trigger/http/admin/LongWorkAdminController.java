@@ -90,16 +90,27 @@ public class LongWorkAdminController {
     public ResponseEntity<Response<WorkProgress>> runImport(
             @RequestHeader(value = "X-Admin-Token", required = false) String given, @PathVariable String batchId) {
         return authorized(given, () -> {
-            // A batch id or a tag id: up to a tag id's length (16 refused every tag id longer than a batch id).
+            // A batch id or a tag id: up to a tag id's length (16 refused every tag id longer than a batch id), after
+            // its batch: or tag: if it has one.
             ConsoleViewController.requireText(
-                    "batchId (a batch id or tag id)", batchId, CrowdTagImportService.MAX_BATCH_OR_TAG_ID);
+                    "batchId (a batch id or tag id)",
+                    batchId,
+                    CrowdTagImportService.BATCH_PREFIX.length() + CrowdTagImportService.MAX_BATCH_OR_TAG_ID);
+            ConsoleViewController.requireText(
+                    "batchId (a batch id or tag id)",
+                    CrowdTagImportService.idOf(batchId),
+                    CrowdTagImportService.MAX_BATCH_OR_TAG_ID);
             // A run that names nothing runnable is the caller's error now, not work that fails in the background.
             try {
                 importService.requireRunnable(batchId);
             } catch (IllegalArgumentException e) {
                 throw new AppException(ResponseCode.ILLEGAL_PARAMETER, "illegal parameter: " + e.getMessage());
             }
-            return submit(CrowdTagImportService.PROGRESS_KIND, batchId, () -> importService.importMembers(batchId));
+            // The board's subject is the id (the console watches a batch's run by its batch id).
+            return submit(
+                    CrowdTagImportService.PROGRESS_KIND,
+                    CrowdTagImportService.idOf(batchId),
+                    () -> importService.importMembers(batchId));
         });
     }
 

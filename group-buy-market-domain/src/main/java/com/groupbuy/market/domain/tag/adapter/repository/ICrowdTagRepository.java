@@ -25,8 +25,11 @@ public interface ICrowdTagRepository {
     /** Up to {@code limit} members of a tag with a row id above {@code afterId}, in row id order (keyset paging). */
     List<TagMemberVO> queryMembers(String tagId, long afterId, int limit);
 
-    /** In one transaction: the tag's {@code statistics} becomes {@code members} and the job is marked done. */
-    void finishJob(String tagId, String batchId, long members);
+    /**
+     * In one transaction: the tag's {@code statistics} becomes {@code members} and the job is marked done. False, and
+     * nothing written, when the job was abandoned meanwhile (an operator's abandon is not undone by a run finishing).
+     */
+    boolean finishJob(String tagId, String batchId, long members);
 
     /**
      * The newest job of the tag that an import finished (status done), or null: whether the tag's members were ever

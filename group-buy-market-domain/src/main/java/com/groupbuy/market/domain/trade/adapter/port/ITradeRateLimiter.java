@@ -9,4 +9,11 @@ public interface ITradeRateLimiter {
     boolean tryAcquirePair(String source, String channel, int perSecond);
 
     boolean tryAcquireUser(String source, String channel, String userId, int perSecond);
+
+    /**
+     * Counts a refusal this instance decided alone while the buckets could not be asked (per user when
+     * {@code perUser}, else per pair), with the buckets' own refusals: an operator's count of {@code 0006} answers
+     * then goes on through an outage. A limiter that keeps no count ignores it.
+     */
+    default void countInstanceRefusal(boolean perUser) {}
 }

@@ -17,7 +17,7 @@ import lombok.extern.slf4j.Slf4j;
  * <p>
  * Redis unavailable: the same rates are counted in this instance alone ({@link LocalRateWindows}). Over them: {@code
  * 0006}, as Redis would answer (a caller over its rate in one instance is over it in all of them together), with
- * nothing read. Within them: {@link DependencyUnavailableException} (E0401), never an unlimited admit; the lock and
+ * nothing read, and counted with Redis's refusals ({@link ITradeRateLimiter#countInstanceRefusal}). Within them: {@link DependencyUnavailableException} (E0401), never an unlimited admit; the lock and
  * settlement answer a repeat of a write they committed even then (it needs the database alone) and refuse everything
  * else. Without the local count every request of a flood cost that repeat's database read while Redis was down, and
  * nothing but the server's threads and the database pool bounded a partner.
@@ -58,12 +58,14 @@ public class TradeRateGuard {
             if (userRate > 0) {
                 Answer answer = localUsers.tryAcquire(new UserBucket(source, channel, userId), userRate);
                 if (answer != Answer.ADMITTED) {
+                    limiter.countInstanceRefusal(true);
                     throw refused(operation, source, channel, userId, userRate, answer);
                 }
             }
             if (pairRate > 0) {
                 Answer answer = localPairs.tryAcquire(new PairBucket(source, channel), pairRate);
                 if (answer != Answer.ADMITTED) {
+                    limiter.countInstanceRefusal(false);
                     throw refused(operation, source, channel, null, pairRate, answer);
                 }
             }

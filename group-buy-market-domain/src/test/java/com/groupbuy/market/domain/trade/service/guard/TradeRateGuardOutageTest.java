@@ -12,6 +12,8 @@ import com.groupbuy.market.types.exception.AppException;
 import com.groupbuy.market.types.exception.DependencyUnavailableException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -21,6 +23,9 @@ import org.junit.jupiter.api.Test;
  * read, where every request of a flood used to cost a database read.
  */
 class TradeRateGuardOutageTest {
+
+    /** The refusals the instance counted with Redis's: true per user, false per pair. */
+    private final List<Boolean> counted = new ArrayList<>();
 
     private final MutableClock clock = new MutableClock(Instant.parse("2026-12-04T00:00:00Z"));
     private final ITradeRateLimiter redisDown = new ITradeRateLimiter() {
@@ -33,6 +38,11 @@ class TradeRateGuardOutageTest {
         public boolean tryAcquireUser(String source, String channel, String userId, int perSecond) {
             throw RateGuards.outage();
         }
+
+        @Override
+        public void countInstanceRefusal(boolean perUser) {
+            counted.add(perUser);
+        }
     };
 
     @Test
@@ -43,6 +53,7 @@ class TradeRateGuardOutageTest {
         assertRefused(guard, "s01", "c01", "u1", "rate limited: more than 2 requests per second for this user");
         assertUncounted(guard, "s01", "c01", "u2");
         assertUncounted(guard, "s02", "c01", "u1");
+        assertThat(counted).as("the refusal, per user").containsExactly(true);
 
         clock.advance(Duration.ofSeconds(1));
         assertUncounted(guard, "s01", "c01", "u1");
@@ -67,6 +78,7 @@ class TradeRateGuardOutageTest {
         assertRefused(
                 guard, "s01", "c01", "u9", "rate limited: more than 3 requests per second for this source and channel");
         assertUncounted(guard, "s02", "c02", "u9");
+        assertThat(counted).as("the refusal, per pair").containsExactly(false);
     }
 
     @Test
