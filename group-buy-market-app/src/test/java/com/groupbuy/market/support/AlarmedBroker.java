@@ -76,15 +76,21 @@ public final class AlarmedBroker implements AfterAllCallback {
         running().memoryAlarm(true);
     }
 
-    /** Clears the alarm: the broker reads from the blocked connections again. */
+    /**
+     * Clears the alarm: the broker reads from the blocked connections again. Nothing to do when this class's alarm is
+     * clear already (a {@code finally} after an early clear): each {@code rabbitmqctl} call costs seconds.
+     */
     public void clearAlarm() throws IOException, InterruptedException {
+        if (!alarmRaised) {
+            return;
+        }
         running().memoryAlarm(false);
         alarmRaised = false;
     }
 
-    /** The numbers of the channels the broker has open on the client connection of this name. */
-    public java.util.List<Integer> channelsOf(String connectionName) throws IOException, InterruptedException {
-        return running().channelsOf(connectionName);
+    /** The numbers of the channels the broker has open on the client connection from this local port. */
+    public java.util.List<Integer> channelsOf(int clientPort) throws IOException, InterruptedException {
+        return running().channelsOf(clientPort);
     }
 
     /** Registered as an extension: a class that ended with the alarm raised (a failure) leaves it clear for the next. */

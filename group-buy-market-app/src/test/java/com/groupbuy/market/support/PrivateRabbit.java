@@ -83,32 +83,18 @@ public final class PrivateRabbit {
     }
 
     /**
-     * The numbers of the channels the broker has open on the client connection named {@code connectionName} (read
-     * with {@code rabbitmqctl list_connections} and {@code list_channels}, which change nothing).
+     * The numbers of the channels the broker has open on the client connection from {@code clientPort} on 127.0.0.1
+     * (read with one {@code rabbitmqctl list_channels}, which changes nothing: the broker names a channel after its
+     * connection, {@code "127.0.0.1:<client port> -> 127.0.0.1:<node port> (<number>)"}). One call, not a
+     * {@code list_connections} before it: each call boots the CLI's Erlang VM, seconds on a busy machine.
      */
-    public java.util.List<Integer> channelsOf(String connectionName) throws IOException, InterruptedException {
-        String pid = null;
-        for (String line : output(
-                "rabbitmqctl",
-                "-n",
-                node,
-                "-q",
-                "--no-table-headers",
-                "list_connections",
-                "pid",
-                "client_properties")) {
-            if (line.contains(connectionName)) {
-                pid = line.split("\t", 2)[0];
-            }
-        }
-        if (pid == null) {
-            throw new IllegalStateException("no connection named " + connectionName + " on " + node);
-        }
+    public java.util.List<Integer> channelsOf(int clientPort) throws IOException, InterruptedException {
+        String connection = "127.0.0.1:" + clientPort + " -> 127.0.0.1:" + port + " (";
         java.util.List<Integer> channels = new java.util.ArrayList<>();
-        for (String line : output(
-                "rabbitmqctl", "-n", node, "-q", "--no-table-headers", "list_channels", "connection", "number")) {
+        for (String line :
+                output("rabbitmqctl", "-n", node, "-q", "--no-table-headers", "list_channels", "name", "number")) {
             String[] columns = line.trim().split("\t");
-            if (columns.length == 2 && columns[0].equals(pid)) {
+            if (columns.length == 2 && columns[0].startsWith(connection)) {
                 channels.add(Integer.parseInt(columns[1].trim()));
             }
         }
