@@ -20,6 +20,7 @@ import java.lang.management.ManagementFactory;
 import java.net.Proxy;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ExecutorService;
@@ -228,6 +229,19 @@ public class NotifyConfig {
                 new ArrayBlockingQueue<>(properties.getDispatchQueue()),
                 r -> new Thread(r, "notify-dispatch-" + n.incrementAndGet()),
                 new ThreadPoolExecutor.AbortPolicy());
+    }
+
+    /**
+     * On stop, the two pools above finish what they hold (up to one send's longest call) before the recorder writes
+     * its last page: their work is leased to this instance ({@link AfterCommitDeliveryStop}).
+     */
+    @Bean
+    public AfterCommitDeliveryStop afterCommitDeliveryStop(
+            ExecutorService notifyDispatchExecutor,
+            ExecutorService closeCheckRelayExecutor,
+            NotifyProperties properties) {
+        return new AfterCommitDeliveryStop(
+                List.of(notifyDispatchExecutor, closeCheckRelayExecutor), properties.sendWindow());
     }
 
     /** One thread that publishes the close checks locks queued, a page at a time (#15, NotifyDispatcher). */

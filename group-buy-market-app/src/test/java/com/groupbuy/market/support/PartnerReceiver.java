@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import mockwebserver3.Dispatcher;
 import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
@@ -18,6 +19,8 @@ public final class PartnerReceiver implements AutoCloseable {
     /** Callbacks still to answer with HTTP 500 {@code error} (not kept), as a partner that is down answers. */
     private final java.util.concurrent.atomic.AtomicInteger refuseNext =
             new java.util.concurrent.atomic.AtomicInteger();
+
+    private volatile long answerDelayMillis;
 
     /** A callback as sent: its body's bytes (as text) and its Standard Webhooks headers. */
     public record Signed(String body, String webhookId, String webhookTimestamp, String webhookSignature) {}
@@ -40,7 +43,11 @@ public final class PartnerReceiver implements AutoCloseable {
                 } catch (IOException e) {
                     throw new IllegalStateException(e);
                 }
-                return new MockResponse.Builder().code(200).body("success").build();
+                return new MockResponse.Builder()
+                        .code(200)
+                        .body("success")
+                        .headersDelay(answerDelayMillis, TimeUnit.MILLISECONDS)
+                        .build();
             }
         });
         server.start();
@@ -53,6 +60,11 @@ public final class PartnerReceiver implements AutoCloseable {
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
+    }
+
+    /** From now on each callback is kept at once but acknowledged only after this long, as a slow partner answers. */
+    public void answerAfter(java.time.Duration delay) {
+        answerDelayMillis = delay.toMillis();
     }
 
     public String url() {
