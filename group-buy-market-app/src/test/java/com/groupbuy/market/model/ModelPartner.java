@@ -33,7 +33,8 @@ final class ModelPartner implements AutoCloseable {
     }
 
     /** A callback this partner acknowledged: its path, its JSON body, and whether its signature was this partner's. */
-    record Acknowledged(String path, JsonNode body, boolean signedWithOwnSecret) {}
+    record Acknowledged(
+            String path, JsonNode body, boolean signedWithOwnSecret, String webhookId, java.time.Instant at) {}
 
     /** Longer than the harness's gbm.notify.read-timeout, so a silent answer is a failed attempt on our side. */
     static final long SILENT_DELAY_MILLIS = 1_500;
@@ -78,9 +79,12 @@ final class ModelPartner implements AutoCloseable {
                             body,
                             request.getHeaders().get("webhook-id"),
                             request.getHeaders().get("webhook-timestamp"),
-                            request.getHeaders().get("webhook-signature"))));
+                            request.getHeaders().get("webhook-signature")),
+                    request.getHeaders().get("webhook-id"),
+                    java.time.Instant.now()));
         } catch (IOException e) {
-            acknowledged.add(new Acknowledged(request.getUrl().encodedPath(), null, false));
+            acknowledged.add(
+                    new Acknowledged(request.getUrl().encodedPath(), null, false, null, java.time.Instant.now()));
         }
         return new MockResponse.Builder().code(200).body("success").build();
     }

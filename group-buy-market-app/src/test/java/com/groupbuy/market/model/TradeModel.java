@@ -153,7 +153,11 @@ final class TradeModel {
         orders.put(key, new Order(key, orderId, teamId, opened));
     }
 
-    Expected settle(Key key) {
+    /**
+     * The settlement's answer for a payment made now, or ({@code beforeTheEnd}) three minutes ago: inside the window
+     * of a team whose end the walk moved two minutes back, before the start of a team opened during the walk.
+     */
+    Expected settle(Key key, boolean threeMinutesAgo) {
         Order order = orders.get(key);
         if (order == null) {
             return Expected.of("E0104");
@@ -165,7 +169,7 @@ final class TradeModel {
             return Expected.of("E0208");
         }
         Team team = teams.get(order.teamId);
-        if (team.ended) {
+        if (team.ended != threeMinutesAgo) {
             return Expected.of("E0106");
         }
         if (team.status != 0) {

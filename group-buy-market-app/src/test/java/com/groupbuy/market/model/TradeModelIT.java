@@ -12,8 +12,10 @@ import com.groupbuy.market.model.TradeModel.Order;
 import com.groupbuy.market.model.TradeModel.Team;
 import com.groupbuy.market.support.IntegrationTest;
 import com.groupbuy.market.support.TestJson;
-import com.groupbuy.market.support.TradeClient;
 import java.math.BigDecimal;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -46,7 +48,7 @@ import org.springframework.test.context.TestPropertySource;
  * sequence the receivers recover and the compensation run drains: each completed team's partner was told exactly
  * once, each closed order's partner got exactly its refund callback.
  *
- * <p>{@code -Dmodel.seeds=200} runs 200 sequences (default 4, about ten seconds); {@code -Dmodel.seed=N} replays one.
+ * <p>{@code -Dmodel.seeds=200} runs 200 sequences (default 3, about ten seconds); {@code -Dmodel.seed=N} replays one.
  * A failure names its seed and the steps that led to it.
  */
 @IntegrationTest
@@ -64,7 +66,9 @@ class TradeModelIT {
     private static final String REFUND = "/api/v1/gbm/trade/refund_market_pay_order";
     private static final List<String> PARTNERS = List.of("s01:c01", "s02:c02");
     private static final AtomicInteger ACTIVITY = new AtomicInteger(31000);
-    private static final int STEPS = 45;
+    private static final int STEPS = 60;
+    private static final AtomicInteger MQ_PENDING = new AtomicInteger();
+    private static final Map<String, Integer> ANSWERS = new java.util.concurrent.ConcurrentSkipListMap<>();
 
     private static final ModelPartner A = new ModelPartner("test_secret");
     private static final ModelPartner B = new ModelPartner("test_secret_b");
@@ -104,7 +108,7 @@ class TradeModelIT {
             new Sequence(Long.parseLong(replay)).run();
             return;
         }
-        int seeds = Integer.getInteger("model.seeds", 4);
+        int seeds = Integer.getInteger("model.seeds", 3);
         long first = Long.getLong("model.firstSeed", 1);
         List<String> failures = new ArrayList<>();
         long started = System.nanoTime();
@@ -119,6 +123,7 @@ class TradeModelIT {
         System.out.printf(
                 "TradeModelIT: %d sequences of %d steps in %d ms, %d failed%n",
                 seeds, STEPS, (System.nanoTime() - started) / 1_000_000, failures.size());
+        System.out.println("TradeModelIT answers: " + ANSWERS + "; MQ tasks not done after the drains: " + MQ_PENDING);
         if (!failures.isEmpty()) {
             throw new AssertionError(
                     failures.size() + " of " + seeds + " sequences failed:\n\n" + String.join("\n\n", failures));
@@ -173,6 +178,35 @@ class TradeModelIT {
             }
         }
 
+        /** What was sent and acknowledged for this sequence's teams, to read beside a failure. */
+        private String callbackRecord() {
+            StringBuilder record = new StringBuilder("tasks and attempts:\n");
+            jdbc.queryForList(
+                            "SELECT t.id, t.task_key, t.notify_type, t.notify_status, t.notify_count, "
+                                    + "(SELECT GROUP_CONCAT(CONCAT(a.attempt_no, '@', a.attempt_time, ':', "
+                                    + "COALESCE(a.http_status, '-'), '/', a.success, '/', COALESCE(a.error, '')) "
+                                    + "ORDER BY a.attempt_no SEPARATOR ' ; ') FROM notify_attempt a "
+                                    + "WHERE a.task_id = t.id) AS attempts FROM notify_task t "
+                                    + "JOIN group_buy_order g ON g.team_id = t.team_id WHERE g.activity_id = ?",
+                            activityId)
+                    .forEach(row -> record.append("  ").append(row).append('\n'));
+            record.append("acknowledged:\n");
+            for (String partner : PARTNERS) {
+                for (Acknowledged callback : partner(partner).acknowledged()) {
+                    if (callback.body() != null
+                            && model.teams.containsKey(
+                                    callback.body().path("teamId").asText())) {
+                        record.append("  ")
+                                .append(partner)
+                                .append(' ')
+                                .append(callback)
+                                .append('\n');
+                    }
+                }
+            }
+            return record.toString();
+        }
+
         // --- steps
 
         private void step() throws Exception {
@@ -195,8 +229,10 @@ class TradeModelIT {
                 timeoutRun();
             } else if (pick < 92) {
                 receiverAnswers();
-            } else if (pick < 97) {
+            } else if (pick < 95) {
                 concurrentPair();
+            } else if (pick < 97) {
+                trial(randomKey());
             } else {
                 compensationRun();
             }
@@ -266,7 +302,7 @@ class TradeModelIT {
         }
 
         private void settle(Key key) throws Exception {
-            run(new SettleCall(key));
+            run(new SettleCall(key, random.nextInt(4) == 0));
         }
 
         private void refund(Key key) throws Exception {
@@ -275,7 +311,19 @@ class TradeModelIT {
 
         private void run(Call call) throws Exception {
             trace.add(call.describe(model));
-            call.judge(model, call.send());
+            JsonNode answer = call.send();
+            count(call, answer);
+            call.judge(model, answer);
+        }
+
+        /** Tallies the answers of the run by request and code, to show what the walks reached. */
+        private void count(Call call, JsonNode answer) {
+            String name = call.getClass().getSimpleName().replace("Call", "").toLowerCase(java.util.Locale.ROOT);
+            String code = answer.path("code").asText("-")
+                    + (answer.path("data").has("code")
+                            ? "/" + answer.path("data").path("code").asText()
+                            : "");
+            ANSWERS.merge(name + " " + code, 1, Integer::sum);
         }
 
         /**
@@ -298,6 +346,8 @@ class TradeModelIT {
                 start.countDown();
                 JsonNode answerA = a.get();
                 JsonNode answerB = b.get();
+                count(first, answerA);
+                count(second, answerB);
                 List<String> misses = new ArrayList<>();
                 List<TradeModel> candidates = new ArrayList<>();
                 for (boolean firstFirst : List.of(true, false)) {
@@ -341,9 +391,9 @@ class TradeModelIT {
             }
             Order order = anyOrder();
             Team team = model.teams.get(order.teamId);
-            switch (random.nextInt(5)) {
-                case 0 -> together(new SettleCall(order.key), new RefundCall(order.key));
-                case 1 -> together(new SettleCall(order.key), new TimeoutCall());
+            switch (random.nextInt(8)) {
+                case 0 -> together(new SettleCall(order.key, false), new RefundCall(order.key));
+                case 1 -> together(new SettleCall(order.key, team.ended), new TimeoutCall());
                 case 2 -> together(new RefundCall(order.key), new TimeoutCall());
                 case 3 -> {
                     // two members paying at once, perhaps the team's last two
@@ -351,9 +401,79 @@ class TradeModelIT {
                             .filter(o -> o.status == 0)
                             .toList();
                     Order other = unpaid.isEmpty() ? order : unpaid.get(random.nextInt(unpaid.size()));
-                    together(new SettleCall(order.key), new SettleCall(other.key));
+                    together(new SettleCall(order.key, team.ended), new SettleCall(other.key, team.ended));
                 }
-                default -> together(new LockCall(randomKey(), order.teamId), new LockCall(randomKey(), order.teamId));
+                case 4 -> together(new LockCall(randomKey(), order.teamId), new LockCall(randomKey(), order.teamId));
+                case 5 -> {
+                    Key fresh = randomKey();
+                    together(new LockCall(fresh, ""), new LockCall(fresh, ""));
+                }
+                case 6 -> together(new RefundCall(order.key), new RefundCall(order.key));
+                default -> together(new LockCall(randomKey(), order.teamId), new RefundCall(order.key));
+            }
+        }
+
+        /**
+         * The partner's trial of the goods for a user: its statistic counts only the partner's own teams, and the teams
+         * it offers are the partner's, open, with a member and time left, and (but the user's own) a place left.
+         */
+        private void trial(Key key) throws Exception {
+            trace.add("trial " + key);
+            String[] pair = key.partner().split(":");
+            JsonNode answer = TestJson.postEnvelope(
+                    port,
+                    "/api/v1/gbm/index/query_group_buy_market_config",
+                    "{\"userId\":\"" + key.userId() + "\",\"source\":\"" + pair[0] + "\",\"channel\":\"" + pair[1]
+                            + "\",\"goodsId\":\"" + goodsId + "\"}");
+            expectCode(answer, "0000");
+            List<Team> own = model.teams.values().stream()
+                    .filter(t -> t.partner.equals(key.partner()))
+                    .toList();
+            JsonNode statistic = answer.path("data").path("teamStatistic");
+            expectEqual("trial allTeamCount", statistic.path("allTeamCount").asInt(), own.size());
+            expectEqual(
+                    "trial allTeamCompleteCount",
+                    statistic.path("allTeamCompleteCount").asInt(),
+                    own.stream().filter(t -> t.status == 1 || t.status == 3).count());
+            expectEqual(
+                    "trial allTeamUserCount",
+                    statistic.path("allTeamUserCount").asInt(),
+                    own.stream().mapToInt(t -> t.lockCount).sum());
+            Set<String> usersTeams = new java.util.HashSet<>();
+            model.orders.values().stream()
+                    .filter(o -> o.key.partner().equals(key.partner())
+                            && o.key.userId().equals(key.userId()))
+                    .filter(o -> o.status != 2)
+                    .forEach(o -> usersTeams.add(o.teamId));
+            int offered = 0;
+            for (JsonNode listed : answer.path("data").path("teamList")) {
+                String teamId = listed.path("teamId").asText();
+                Team team = model.teams.get(teamId);
+                if (team == null || !team.partner.equals(key.partner())) {
+                    throw new AssertionError("the trial offered a team not the partner's: " + listed);
+                }
+                expectEqual("listed team " + teamId + " status", team.status, 0);
+                expectEqual(
+                        "listed team " + teamId + " lockCount",
+                        listed.path("lockCount").asInt(),
+                        team.lockCount);
+                expectEqual(
+                        "listed team " + teamId + " completeCount",
+                        listed.path("completeCount").asInt(),
+                        team.completeCount);
+                if (!usersTeams.contains(teamId)) {
+                    offered++;
+                    if (team.ended || team.lockCount == 0 || team.lockCount >= TradeModel.TARGET) {
+                        throw new AssertionError("the trial offered a team no one can join: " + listed);
+                    }
+                }
+            }
+            long joinable = own.stream()
+                    .filter(t -> t.status == 0 && !t.ended && t.lockCount > 0 && t.lockCount < TradeModel.TARGET)
+                    .filter(t -> !usersTeams.contains(t.teamId))
+                    .count();
+            if (joinable > 0 && offered == 0) {
+                throw new AssertionError("the trial offered none of " + joinable + " joinable teams: " + answer);
             }
         }
 
@@ -397,6 +517,13 @@ class TradeModelIT {
             @Override
             public void judge(TradeModel on, JsonNode answer) {
                 Expected expected = on.lock(key, teamParam);
+                if (expected.code().equals("E0006")
+                        && answer.path("code").asText().equals("E0008")) {
+                    // a join racing another for the last place: both saw it free in the database, the Redis
+                    // reservation refused the later one (docs/api.md: E0008 when none is left)
+                    expectNoData(answer);
+                    return;
+                }
                 expectCode(answer, expected.code());
                 if (!expected.code().equals("0000")) {
                     expectNoData(answer);
@@ -422,14 +549,17 @@ class TradeModelIT {
 
         private final class SettleCall implements Call {
             private final Key key;
+            private final boolean threeMinutesAgo;
 
-            SettleCall(Key key) {
+            SettleCall(Key key, boolean threeMinutesAgo) {
                 this.key = key;
+                this.threeMinutesAgo = threeMinutesAgo;
             }
 
             @Override
             public String describe(TradeModel on) {
-                return "settle " + key + " -> expect " + on.settle(key).code();
+                return "settle " + key + (threeMinutesAgo ? " paid 3 min ago" : "") + " -> expect "
+                        + on.settle(key, threeMinutesAgo).code();
             }
 
             @Override
@@ -440,12 +570,24 @@ class TradeModelIT {
                         SETTLE,
                         "{\"source\":\"" + pair[0] + "\",\"channel\":\"" + pair[1] + "\",\"userId\":\""
                                 + key.userId() + "\",\"outTradeNo\":\"" + key.outTradeNo()
-                                + "\",\"outTradeTime\":\"" + TradeClient.now() + "\"}");
+                                + "\",\"outTradeTime\":" + outTradeTime() + "}");
+            }
+
+            /** Either wire shape: "yyyy-MM-dd HH:mm:ss" in UTC+8, or epoch milliseconds. */
+            private String outTradeTime() {
+                Instant paid = Instant.now().minusSeconds(threeMinutesAgo ? 180 : 0);
+                if (key.outTradeNo().hashCode() % 2 == 0) {
+                    return String.valueOf(paid.toEpochMilli());
+                }
+                return "\""
+                        + paid.atZone(ZoneId.of("Asia/Shanghai"))
+                                .format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss"))
+                        + "\"";
             }
 
             @Override
             public void judge(TradeModel on, JsonNode answer) {
-                Expected expected = on.settle(key);
+                Expected expected = on.settle(key, threeMinutesAgo);
                 expectCode(answer, expected.code());
                 if (!expected.code().equals("0000")) {
                     expectNoData(answer);
@@ -590,6 +732,11 @@ class TradeModelIT {
                 deliveries.deliverAllDue();
                 Thread.sleep(50);
             }
+            MQ_PENDING.addAndGet(jdbc.queryForObject(
+                    "SELECT COUNT(*) FROM notify_task t JOIN group_buy_order g ON g.team_id = t.team_id "
+                            + "WHERE g.activity_id = ? AND t.notify_type <> 'HTTP' AND t.notify_status <> 1",
+                    Integer.class,
+                    activityId));
         }
 
         private int pendingHttpTasks() {
@@ -601,8 +748,18 @@ class TradeModelIT {
         }
 
         private void makeTasksDue() {
-            jdbc.update("UPDATE notify_task SET next_attempt_time = UTC_TIMESTAMP(3) - INTERVAL 1 SECOND "
-                    + "WHERE notify_status IN (0, 2)");
+            for (int attempt = 1; ; attempt++) {
+                try {
+                    jdbc.update("UPDATE notify_task SET next_attempt_time = UTC_TIMESTAMP(3) - INTERVAL 1 SECOND "
+                            + "WHERE notify_status IN (0, 2)");
+                    return;
+                } catch (org.springframework.dao.PessimisticLockingFailureException busy) {
+                    // the harness's own write met the service's claims: a deadlock of ours, tried again
+                    if (attempt == 5) {
+                        throw busy;
+                    }
+                }
+            }
         }
 
         // --- checks after every step
@@ -700,7 +857,7 @@ class TradeModelIT {
                         List<String> listed = new ArrayList<>();
                         body.path("outTradeNoList").forEach(n -> listed.add(n.asText()));
                         expectEqual("team " + teamId + " callback's list", sorted(listed), sorted(team.completedWith));
-                        if (completions.merge(teamId, 1, Integer::sum) > 1) {
+                        if (completions.merge(teamId, 1, Integer::sum) > 1 && !answerWasLost(teamId, null)) {
                             throw new AssertionError("team " + teamId + " completion acknowledged twice");
                         }
                     } else {
@@ -720,7 +877,7 @@ class TradeModelIT {
                                 "refund callback outTradeNo",
                                 body.path("outTradeNo").asText(),
                                 order.key.outTradeNo());
-                        if (refunds.merge(orderId, 1, Integer::sum) > 1) {
+                        if (refunds.merge(orderId, 1, Integer::sum) > 1 && !answerWasLost(teamId, orderId)) {
                             throw new AssertionError("order " + orderId + " refund callback acknowledged twice");
                         }
                     }
@@ -728,7 +885,29 @@ class TradeModelIT {
             }
         }
 
+        /**
+         * Whether our side missed an answer of the task's (an attempt with no HTTP answer: the read timeout of a busy
+         * machine): then the partner may get the callback again, as docs/api.md says, and deduplicates it.
+         */
+        private boolean answerWasLost(String teamId, String orderId) {
+            return jdbc.queryForObject(
+                            "SELECT COUNT(*) FROM notify_attempt a JOIN notify_task t ON t.id = a.task_id "
+                                    + "WHERE t.team_id = ? AND t.notify_type = 'HTTP' AND a.success = 0 "
+                                    + "AND a.http_status IS NULL AND (? IS NULL AND t.notify_category = "
+                                    + "'trade_settlement' OR t.task_key LIKE CONCAT('%:', ?))",
+                            Integer.class, teamId, orderId, orderId)
+                    > 0;
+        }
+
         private void checkCallbacksExactlyOnce() {
+            List<Map<String, Object>> notOnce = jdbc.queryForList(
+                    "SELECT t.task_key, (SELECT COUNT(*) FROM notify_attempt a WHERE a.task_id = t.id AND a.success = 1) "
+                            + "AS delivered FROM notify_task t JOIN group_buy_order g ON g.team_id = t.team_id "
+                            + "WHERE g.activity_id = ? AND t.notify_type = 'HTTP' HAVING delivered <> 1",
+                    activityId);
+            if (!notOnce.isEmpty()) {
+                throw new AssertionError("HTTP tasks not delivered exactly once: " + notOnce);
+            }
             Set<String> toldTeams = new java.util.HashSet<>();
             Set<String> toldOrders = new java.util.HashSet<>();
             for (String partner : PARTNERS) {
