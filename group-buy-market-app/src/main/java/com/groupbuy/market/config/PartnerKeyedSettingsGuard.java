@@ -143,7 +143,8 @@ public class PartnerKeyedSettingsGuard implements EnvironmentPostProcessor, Orde
     }
 
     private static String problem(String setting, Pair pair, Pair meant) {
-        return setting + "." + pair.source() + "." + pair.channel() + " (from an environment variable) applies to partner '" + pair
+        return setting + "." + pair.source() + "." + pair.channel()
+                + " (from an environment variable) applies to partner '" + pair
                 + "' only, but the configuration names partner '" + meant + "': environment variable keys are "
                 + "lower-cased and cannot carry '-', '.' or ':', and partner ids compare exactly. Write it where case is "
                 + "kept: YAML/properties " + setting + ".[" + meant.source() + "].[" + meant.channel()
@@ -219,8 +220,8 @@ public class PartnerKeyedSettingsGuard implements EnvironmentPostProcessor, Orde
             } else {
                 all.bind(setting, BY_SOURCE_THEN_CHANNEL)
                         .orElse(Map.of())
-                        .forEach(
-                                (src, byChannel) -> byChannel.forEach((ch, value) -> bound.put(new Pair(src, ch), value)));
+                        .forEach((src, byChannel) ->
+                                byChannel.forEach((ch, value) -> bound.put(new Pair(src, ch), value)));
             }
             Set<Pair> wrong = new LinkedHashSet<>();
             configured.forEach((pair, value) -> {

@@ -146,8 +146,12 @@ class PartnerAddressesTest {
         PartnerAddresses two = PartnerAddresses.parse(both);
 
         assertThat(two.admits("a:b", "c", "10.0.0.1")).isTrue();
-        assertThat(two.admits("a:b", "c", "10.0.0.2")).as("the other partner's host").isFalse();
+        assertThat(two.admits("a:b", "c", "10.0.0.2"))
+                .as("the other partner's host")
+                .isFalse();
         assertThat(two.admits("a", "b:c", "10.0.0.2")).isTrue();
-        assertThat(two.admits("a", "b:c", "10.0.0.1")).as("the other partner's host").isFalse();
+        assertThat(two.admits("a", "b:c", "10.0.0.1"))
+                .as("the other partner's host")
+                .isFalse();
     }
 }
