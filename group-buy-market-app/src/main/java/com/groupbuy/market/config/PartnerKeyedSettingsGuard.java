@@ -99,7 +99,7 @@ public class PartnerKeyedSettingsGuard implements EnvironmentPostProcessor, Orde
 
     /** Throws when a key from the environment can only be a mistake; else the warnings to log. */
     static List<String> check(ConfigurableEnvironment environment) {
-        Set<String> named = namedPairs(environment);
+        Set<Pair> named = namedPairs(environment);
         List<String> problems = new ArrayList<>();
         List<String> warnings = new ArrayList<>();
         for (PropertySource<?> source : environment.getPropertySources()) {
@@ -120,9 +120,9 @@ public class PartnerKeyedSettingsGuard implements EnvironmentPostProcessor, Orde
                 Map<String, Map<String, String>> keys =
                         fromEnv.bind(setting, BY_SOURCE_THEN_CHANNEL).orElse(Map.of());
                 keys.forEach((src, byChannel) -> byChannel.keySet().forEach(channel -> {
-                    String pair = src + ":" + channel;
-                    String meant = named.stream()
-                            .filter(n -> !n.equals(pair) && loose(n).equals(loose(pair)))
+                    Pair pair = new Pair(src, channel);
+                    Pair meant = named.stream()
+                            .filter(n -> !n.equals(pair) && n.loose().equals(pair.loose()))
                             .findFirst()
                             .orElse(null);
                     if (meant != null) {
@@ -142,24 +142,25 @@ public class PartnerKeyedSettingsGuard implements EnvironmentPostProcessor, Orde
         return warnings;
     }
 
-    private static String problem(String setting, String pair, String meant) {
-        String[] ids = meant.split(":", 2);
-        return setting + "." + pair.replace(':', '.') + " (from an environment variable) applies to partner '" + pair
+    private static String problem(String setting, Pair pair, Pair meant) {
+        return setting + "." + pair.source() + "." + pair.channel()
+                + " (from an environment variable) applies to partner '" + pair
                 + "' only, but the configuration names partner '" + meant + "': environment variable keys are "
                 + "lower-cased and cannot carry '-', '.' or ':', and partner ids compare exactly. Write it where case is "
-                + "kept: YAML/properties " + setting + ".[" + ids[0] + "].[" + ids[1]
+                + "kept: YAML/properties " + setting + ".[" + meant.source() + "].[" + meant.channel()
                 + "]=…, or SPRING_APPLICATION_JSON";
     }
 
     /** Every source:channel named by a setting whose values keep case (lists, and the keyed settings' own keys). */
-    private static Set<String> namedPairs(ConfigurableEnvironment environment) {
-        Set<String> named = new LinkedHashSet<>();
+    private static Set<Pair> namedPairs(ConfigurableEnvironment environment) {
+        Set<Pair> named = new LinkedHashSet<>();
         for (String list : PAIR_LISTS) {
             for (String entry : environment.getProperty(list, "").split(",")) {
                 int eq = entry.indexOf('=');
                 String pair = (eq < 0 ? entry : entry.substring(0, eq)).trim();
-                if (pair.indexOf(':') > 0) {
-                    named.add(pair);
+                int colon = pair.indexOf(':');
+                if (colon > 0) {
+                    named.add(new Pair(pair.substring(0, colon), pair.substring(colon + 1)));
                 }
             }
         }
@@ -171,7 +172,7 @@ public class PartnerKeyedSettingsGuard implements EnvironmentPostProcessor, Orde
             for (String setting : PARTNER_KEYED) {
                 binder.bind(setting, BY_SOURCE_THEN_CHANNEL)
                         .orElse(Map.of())
-                        .forEach((src, byChannel) -> byChannel.keySet().forEach(ch -> named.add(src + ":" + ch)));
+                        .forEach((src, byChannel) -> byChannel.keySet().forEach(ch -> named.add(new Pair(src, ch))));
             }
         }
         return named;
@@ -190,15 +191,15 @@ public class PartnerKeyedSettingsGuard implements EnvironmentPostProcessor, Orde
             ConfigurationPropertyName prefix = ConfigurationPropertyName.of(setting);
             int at = prefix.getNumberOfElements();
             boolean lists = LIST_VALUED.contains(setting);
-            Map<String, Object> configured = new LinkedHashMap<>();
+            Map<Pair, Object> configured = new LinkedHashMap<>();
             for (ConfigurationPropertySource source : ConfigurationPropertySources.get(environment)) {
                 if (!(source instanceof IterableConfigurationPropertySource names)) {
                     continue;
                 }
-                Map<String, Object> here = new LinkedHashMap<>();
-                Map<String, Map<Integer, String>> indexed = new LinkedHashMap<>();
+                Map<Pair, Object> here = new LinkedHashMap<>();
+                Map<Pair, Map<Integer, String>> indexed = new LinkedHashMap<>();
                 names.stream().filter(prefix::isAncestorOf).forEach(n -> {
-                    String pair = n.getElement(at, Form.ORIGINAL) + ":" + n.getElement(at + 1, Form.ORIGINAL);
+                    Pair pair = new Pair(n.getElement(at, Form.ORIGINAL), n.getElement(at + 1, Form.ORIGINAL));
                     Object value = source.getConfigurationProperty(n).getValue();
                     if (n.getNumberOfElements() == at + 2) {
                         here.put(pair, lists ? listed(String.valueOf(value)) : value);
@@ -210,32 +211,32 @@ public class PartnerKeyedSettingsGuard implements EnvironmentPostProcessor, Orde
                 indexed.forEach((pair, items) -> here.putIfAbsent(pair, listed(String.join(",", items.values()))));
                 here.forEach(configured::putIfAbsent);
             }
-            Map<String, String> bound = new LinkedHashMap<>();
+            Map<Pair, String> bound = new LinkedHashMap<>();
             if (lists) {
                 all.bind(setting, LISTS_BY_SOURCE_THEN_CHANNEL)
                         .orElse(Map.of())
                         .forEach((src, byChannel) -> byChannel.forEach(
-                                (ch, value) -> bound.put(src + ":" + ch, listed(String.join(",", value)))));
+                                (ch, value) -> bound.put(new Pair(src, ch), listed(String.join(",", value)))));
             } else {
                 all.bind(setting, BY_SOURCE_THEN_CHANNEL)
                         .orElse(Map.of())
-                        .forEach(
-                                (src, byChannel) -> byChannel.forEach((ch, value) -> bound.put(src + ":" + ch, value)));
+                        .forEach((src, byChannel) ->
+                                byChannel.forEach((ch, value) -> bound.put(new Pair(src, ch), value)));
             }
-            Set<String> wrong = new LinkedHashSet<>();
+            Set<Pair> wrong = new LinkedHashSet<>();
             configured.forEach((pair, value) -> {
                 boolean placeholder = String.valueOf(value).contains("${");
                 if (!bound.containsKey(pair)
                         || (!placeholder && !String.valueOf(value).equals(bound.get(pair)))) {
-                    wrong.add(loose(pair));
+                    wrong.add(pair.loose());
                 }
             });
             // A pair nobody configured (Mall:app beside Mall:App and mall:app) shows keys taken for one another.
             bound.keySet().stream()
                     .filter(pair -> !configured.containsKey(pair))
-                    .forEach(pair -> wrong.add(loose(pair)));
+                    .forEach(pair -> wrong.add(pair.loose()));
             configured.keySet().stream()
-                    .filter(pair -> wrong.contains(loose(pair)))
+                    .filter(pair -> wrong.contains(pair.loose()))
                     .forEach(pair -> problems.add(crossed(setting, pair)));
         }
         return problems;
@@ -246,12 +247,11 @@ public class PartnerKeyedSettingsGuard implements EnvironmentPostProcessor, Orde
         return Arrays.stream(value.split(",")).map(String::trim).collect(Collectors.joining(","));
     }
 
-    private static String crossed(String setting, String pair) {
-        String[] ids = pair.split(":", 2);
-        return setting + "." + ids[0] + "." + ids[1]
+    private static String crossed(String setting, Pair pair) {
+        return setting + "." + pair.source() + "." + pair.channel()
                 + " is read as another partner's (Spring takes keys differing only "
-                + "in case or '-' for one key): write each such key in brackets, " + setting + ".[" + ids[0] + "].["
-                + ids[1] + "]=…";
+                + "in case or '-' for one key): write each such key in brackets, " + setting + ".[" + pair.source()
+                + "].[" + pair.channel() + "]=…";
     }
 
     private static Binder binder(PropertySource<?> source) {
@@ -259,8 +259,25 @@ public class PartnerKeyedSettingsGuard implements EnvironmentPostProcessor, Orde
         return adapted == null ? new Binder() : new Binder(adapted);
     }
 
-    /** What is left of an id once an environment variable has carried it: no case, letters and digits only. */
-    private static String loose(String pair) {
-        return pair.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9:]", "");
+    /**
+     * A partner as a setting names it: its source and channel apart, never joined into one text (ids may hold ':', and
+     * {@code a:b} / {@code c} and {@code a} / {@code b:c} joined are one text; split again, a message named the wrong
+     * keys to write).
+     */
+    private record Pair(String source, String channel) {
+
+        /** What is left of the pair once an environment variable has carried it: no case, letters and digits only. */
+        Pair loose() {
+            return new Pair(loose(source), loose(channel));
+        }
+
+        private static String loose(String id) {
+            return id.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]", "");
+        }
+
+        @Override
+        public String toString() {
+            return source + ":" + channel;
+        }
     }
 }

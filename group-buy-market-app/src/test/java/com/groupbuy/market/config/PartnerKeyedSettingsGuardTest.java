@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.groupbuy.market.Application;
+import com.groupbuy.market.trigger.http.PartnerAddresses;
 import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -142,6 +143,31 @@ class PartnerKeyedSettingsGuardTest {
         assertThat(PartnerKeyedSettingsGuard.check(fine)).isEmpty();
         assertThat(PartnerSignatureConfig.partnerAddresses(fine).admits("Mall", "App", "198.51.100.1"))
                 .isFalse();
+    }
+
+    /**
+     * Ids may hold ':' (bracketed keys keep it), so partners {@code a:b} / {@code c} and {@code a} / {@code b:c} are
+     * two, each with its own secret and addresses, and the start check takes them for two. Through the configuration
+     * as the application reads it: on main the addresses of the one bound later were both partners' (the other
+     * partner's host admitted as it).
+     */
+    @Test
+    void twoPartnersWhoseIdsJoinToOneTextAreTwoPartnersToTheCheck() {
+        Map<String, Object> yaml = new java.util.LinkedHashMap<>();
+        yaml.put("gbm.notify.secrets.[a:b].[c]", "one");
+        yaml.put("gbm.notify.secrets.[a].[b:c]", "two");
+        yaml.put("gbm.trade.partner-addresses.[a:b].[c]", "192.0.2.1");
+        yaml.put("gbm.trade.partner-addresses.[a].[b:c]", "198.51.100.0/24");
+        StandardEnvironment environment = environment(Map.of(), yaml);
+
+        assertThat(PartnerKeyedSettingsGuard.check(environment)).isEmpty();
+        NotifyProperties notify = Binder.get(environment).bindOrCreate("gbm.notify", NotifyProperties.class);
+        assertThat(notify.secretOf("a:b", "c")).isEqualTo("one");
+        assertThat(notify.secretOf("a", "b:c")).isEqualTo("two");
+        PartnerAddresses addresses = PartnerSignatureConfig.partnerAddresses(environment);
+        assertThat(addresses.admits("a:b", "c", "192.0.2.1")).isTrue();
+        assertThat(addresses.admits("a:b", "c", "198.51.100.1")).isFalse();
+        assertThat(addresses.admits("a", "b:c", "198.51.100.1")).isTrue();
     }
 
     /**

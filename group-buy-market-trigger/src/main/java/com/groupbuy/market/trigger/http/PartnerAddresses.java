@@ -6,6 +6,7 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -26,9 +27,14 @@ public final class PartnerAddresses {
     private static final Pattern IPV6 = Pattern.compile("[0-9A-Fa-f:][0-9A-Fa-f:.]*");
     private static final Pattern PREFIX = Pattern.compile("0|[1-9][0-9]{0,2}");
 
-    private final Map<String, List<Block>> byPair;
+    /**
+     * Keyed by the pair itself, never by its ids joined: ids may hold ':', and keyed by {@code source + ":" + channel}
+     * binding {@code a:b} / {@code c} bound {@code a} / {@code b:c} too, and of two such pairs bound the later took the
+     * other's addresses (its host could act unsigned as the other partner).
+     */
+    private final Map<Pair, List<Block>> byPair;
 
-    private PartnerAddresses(Map<String, List<Block>> byPair) {
+    private PartnerAddresses(Map<Pair, List<Block>> byPair) {
         this.byPair = byPair;
     }
 
@@ -39,7 +45,7 @@ public final class PartnerAddresses {
      * @throws IllegalArgumentException naming the setting's key and the entry, for the first malformed entry or empty pair
      */
     public static PartnerAddresses parse(Map<String, Map<String, List<String>>> bySourceThenChannel) {
-        Map<String, List<Block>> byPair = new LinkedHashMap<>();
+        Map<Pair, List<Block>> byPair = new LinkedHashMap<>();
         bySourceThenChannel.forEach((source, byChannel) -> byChannel.forEach((channel, entries) -> {
             String key = "gbm.trade.partner-addresses." + source + "." + channel;
             List<Block> blocks = new ArrayList<>();
@@ -54,7 +60,7 @@ public final class PartnerAddresses {
                 throw new IllegalArgumentException(
                         key + " lists no address: name the partner's addresses or CIDR " + "blocks, or remove the key");
             }
-            byPair.put(source + ":" + channel, List.copyOf(blocks));
+            byPair.put(new Pair(source, channel), List.copyOf(blocks));
         }));
         return new PartnerAddresses(byPair);
     }
@@ -66,7 +72,7 @@ public final class PartnerAddresses {
 
     /** True when this pair is bound to addresses (an unsigned request must come from one of them). */
     public boolean bound(String source, String channel) {
-        return byPair.containsKey(source + ":" + channel);
+        return byPair.containsKey(new Pair(source, channel));
     }
 
     /**
@@ -74,7 +80,7 @@ public final class PartnerAddresses {
      * that is not a literal IPv4/IPv6 address (never looked up).
      */
     public boolean admits(String source, String channel, String clientAddress) {
-        List<Block> blocks = byPair.get(source + ":" + channel);
+        List<Block> blocks = byPair.get(new Pair(source, channel));
         byte[] client = client(clientAddress);
         if (blocks == null || client == null) {
             return false;
@@ -87,10 +93,15 @@ public final class PartnerAddresses {
         return false;
     }
 
-    /** The pairs bound to addresses, {@code source:channel}. */
+    /** The pairs bound to addresses, written {@code source:channel} (for reading only: never looked up). */
     public Set<String> pairs() {
-        return byPair.keySet();
+        Set<String> pairs = new LinkedHashSet<>();
+        byPair.keySet().forEach(pair -> pairs.add(pair.source() + ":" + pair.channel()));
+        return pairs;
     }
+
+    /** A partner: its source and its channel, compared exactly and apart. */
+    private record Pair(String source, String channel) {}
 
     /** A client address as Tomcat gives it (a literal, IPv6 maybe with a zone): its bytes, IPv4-mapped as IPv4. */
     static byte[] client(String address) {

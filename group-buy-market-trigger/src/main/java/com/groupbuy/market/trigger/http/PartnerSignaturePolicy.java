@@ -23,7 +23,10 @@ public record PartnerSignaturePolicy(
         return requires(requiredFor.get(), source, channel);
     }
 
-    /** True when these {@code source:channel} entries (or {@code *}) make the pair sign. */
+    /**
+     * True when these {@code source:channel} entries (or {@code *}) make the pair sign. The joined text names one
+     * partner only because every entry holds exactly one ':' (checked in SwitchName, as for the settlement lists).
+     */
     public static boolean requires(Set<String> entries, String source, String channel) {
         return entries.contains(ALL) || entries.contains(source + ":" + channel);
     }

@@ -125,4 +125,33 @@ class PartnerAddressesTest {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("gbm.trade.partner-addresses.s01.c01 lists no address");
     }
+
+    /**
+     * A partner is its source and channel, apart: ids may hold ':' (the edge refuses only control and invisible
+     * characters). Keyed by {@code source + ":" + channel}, binding {@code a:b} / {@code c} bound {@code a} /
+     * {@code b:c} as well (its unsigned requests from anywhere else refused), and with both bound the one written
+     * later took the other's place: the second partner's host could act unsigned as the first.
+     */
+    @Test
+    void twoPartnersWhoseIdsJoinToOneTextAreBoundEachToItsOwnAddresses() {
+        PartnerAddresses onlyOne = PartnerAddresses.parse(Map.of("a:b", Map.of("c", List.of("10.0.0.1"))));
+
+        assertThat(onlyOne.bound("a:b", "c")).isTrue();
+        assertThat(onlyOne.bound("a", "b:c")).as("a partner nobody bound").isFalse();
+        assertThat(onlyOne.admits("a", "b:c", "10.0.0.1")).isFalse();
+
+        Map<String, Map<String, List<String>>> both = new java.util.LinkedHashMap<>();
+        both.put("a:b", Map.of("c", List.of("10.0.0.1")));
+        both.put("a", Map.of("b:c", List.of("10.0.0.2")));
+        PartnerAddresses two = PartnerAddresses.parse(both);
+
+        assertThat(two.admits("a:b", "c", "10.0.0.1")).isTrue();
+        assertThat(two.admits("a:b", "c", "10.0.0.2"))
+                .as("the other partner's host")
+                .isFalse();
+        assertThat(two.admits("a", "b:c", "10.0.0.2")).isTrue();
+        assertThat(two.admits("a", "b:c", "10.0.0.1"))
+                .as("the other partner's host")
+                .isFalse();
+    }
 }

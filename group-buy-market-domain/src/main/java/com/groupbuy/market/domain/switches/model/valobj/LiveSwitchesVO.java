@@ -79,6 +79,7 @@ public final class LiveSwitchesVO {
 
     /** Requests per second for this pair: its own limit if it has one, else the default; 0 = no limit. */
     public int pairRate(String source, String channel) {
+        // One partner only: an entry's pair holds exactly one ':' (checked in SwitchName), see SourceChannelPolicy.
         String pair = source + ":" + channel;
         for (String entry : values.get(SwitchName.RATE_LIMIT_PAIRS).split(",")) {
             int eq = entry.indexOf('=');

@@ -17,6 +17,8 @@ public interface SourceChannelPolicy {
     }
 
     static boolean admits(Set<String> blacklist, Set<String> allowlist, String source, String channel) {
+        // One partner only: every entry holds exactly one ':' (SwitchName refuses a second when the list is set or
+        // loaded), so a partner whose id holds ':' joins to text no entry is, rather than to another partner's entry.
         String pair = source + ":" + channel;
         return !blacklist.contains(pair) && (allowlist.isEmpty() || allowlist.contains(pair));
     }

@@ -63,4 +63,27 @@ class SwitchNameTest {
                 .as("a stored value the rule refuses keeps the default")
                 .isEqualTo(100);
     }
+
+    /**
+     * The pair lists match {@code source + ":" + channel} against their entries, which is one partner only because an
+     * entry holds exactly one ':' (a second is refused when the value is set or loaded). Ids may hold ':', so
+     * {@code a:b:c} would name both {@code a:b} / {@code c} and {@code a} / {@code b:c}: it is refused in every list
+     * (so no entry names either of them: a list cannot name them at all, see docs/operations.md). Pins the rule the
+     * lists' matching relies on.
+     */
+    @Test
+    void noPairListEntryNamesTwoPartners() {
+        for (SwitchName list : new SwitchName[] {
+            SwitchName.SETTLEMENT_BLACKLIST,
+            SwitchName.SETTLEMENT_ALLOWLIST,
+            SwitchName.SIGNATURE_REQUIRED_FOR,
+            SwitchName.RATE_LIMIT_PAIRS
+        }) {
+            String entry = list == SwitchName.RATE_LIMIT_PAIRS ? "a:b:c=5" : "a:b:c";
+            assertThatThrownBy(() -> list.check(entry))
+                    .as(list.key())
+                    .isInstanceOf(AppException.class)
+                    .hasMessageContaining("source:channel");
+        }
+    }
 }
