@@ -5,10 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
@@ -56,43 +54,6 @@ class ResolverPoolTest {
         now.addAndGet(TIMEOUT.minus(left).toNanos());
     }
 
-    /**
-     * Runs {@code call} on this thread while the silent names are let answer should this thread wait for anything:
-     * a call that waited for a silent lookup is answered, one that did not wait is not. Whether it waits, not how
-     * long it takes, decides.
-     */
-    private <R> R silentAnswerIfItWaits(Callable<R> call) throws Exception {
-        Thread caller = Thread.currentThread();
-        Object decision = new Object();
-        AtomicBoolean over = new AtomicBoolean();
-        Thread watcher = new Thread(() -> {
-            while (true) {
-                synchronized (decision) {
-                    if (over.get()) {
-                        return;
-                    }
-                    Thread.State state = caller.getState();
-                    if (state == Thread.State.WAITING || state == Thread.State.TIMED_WAITING) {
-                        silentAnswers.countDown();
-                        return;
-                    }
-                }
-                Thread.onSpinWait();
-            }
-        });
-        watcher.setDaemon(true);
-        watcher.start();
-        try {
-            return call.call();
-        } finally {
-            // Decided under the watcher's lock: waiting for it blocks, it does not wait, so no answer comes after.
-            synchronized (decision) {
-                over.set(true);
-            }
-            watcher.join();
-        }
-    }
-
     @Test
     void answersFailuresAndTimeoutsAreTold() {
         ResolverPool<String> pool = pool(2, 2);
@@ -125,7 +86,7 @@ class ResolverPoolTest {
         assertThat(pool.lookup("silent", "A").status()).isEqualTo(ResolverPool.Status.TIMED_OUT);
         now.addAndGet(Duration.ofMillis(1).toNanos());
 
-        ResolverPool.Result<String> again = silentAnswerIfItWaits(() -> pool.lookup("silent", "B"));
+        ResolverPool.Result<String> again = WaitProbe.answerIfItWaits(silentAnswers, () -> pool.lookup("silent", "B"));
         assertThat(again.status())
                 .as("past its deadline a joined lookup is refused without a wait (a wait is answered here)")
                 .isEqualTo(ResolverPool.Status.TIMED_OUT);
