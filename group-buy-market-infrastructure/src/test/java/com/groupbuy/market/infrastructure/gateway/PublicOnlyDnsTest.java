@@ -70,15 +70,18 @@ class PublicOnlyDnsTest {
         };
         OkHttpClient client = new OkHttpClient.Builder()
                 .dns(new PublicOnlyDns(new NotifyUrlPolicy(true, false, url -> true), hostile, Duration.ofMillis(200)))
-                .callTimeout(Duration.ofMillis(500))
+                // Neither the call timeout (which on main did not end the lookup either) nor the wait below races
+                // the 200 ms bound on a busy machine: a 500 ms call timeout ended a send that 200 ms did not, under
+                // load, with OkHttp's message instead of the name's.
+                .callTimeout(Duration.ofSeconds(30))
                 .build();
         GroupBuyNotifyService service = new GroupBuyNotifyService(client, (s, c) -> null, Clock.systemUTC());
         NotifyTaskVO task = taskToPartnerExample();
 
         CompletableFuture<DeliveryResult> send = CompletableFuture.supplyAsync(() -> service.groupBuyNotify(task));
-        // Far beyond the 200 ms bound; on main the send is still waiting for the name server here.
+        // Far beyond the 200 ms bound and the call timeout; on main the send is still waiting for the name server here.
         DeliveryResult result =
-                send.completeOnTimeout(null, 10, TimeUnit.SECONDS).get();
+                send.completeOnTimeout(null, 60, TimeUnit.SECONDS).get();
 
         assertThat(result)
                 .as("the send ended while the name server was still silent")
@@ -115,7 +118,7 @@ class PublicOnlyDnsTest {
     }
 
     @Test
-    void aSilentNameCostsOneLookupAndAFullPoolRefusesAtOnce() {
+    void aSilentNameCostsOneLookupAndAFullPoolRefusesAtOnce() throws Exception {
         AtomicInteger lookups = new AtomicInteger();
         Dns hostile = hostname -> {
             lookups.incrementAndGet();
@@ -134,13 +137,12 @@ class PublicOnlyDnsTest {
         assertThatThrownBy(() -> dns.lookup("silent-1.example"))
                 .isInstanceOf(UnknownHostException.class)
                 .hasMessageContaining("did not resolve within 200 ms");
-        long again = System.nanoTime();
-        assertThatThrownBy(() -> dns.lookup("silent-1.example"))
+        // The first wait ended at the lookup's deadline: the name is past it. Whether the second lookup waits, not
+        // how long it takes, decides: should it wait, the name server answers (loopback, allowed here).
+        assertThatThrownBy(() -> WaitProbe.answerIfItWaits(nameServerAnswers, () -> dns.lookup("silent-1.example")))
+                .as("a lookup past its deadline is not waited for again")
                 .isInstanceOf(UnknownHostException.class)
                 .hasMessageContaining("did not resolve within 200 ms");
-        assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - again))
-                .as("a lookup past its deadline is not waited for again")
-                .isLessThan(100);
         assertThat(lookups).hasValue(1);
 
         assertThatThrownBy(() -> dns.lookup("silent-2.example")).hasMessageContaining("did not resolve");

@@ -79,26 +79,23 @@ class NotifyHostLookupTest {
         NotifyHostLookup hosts = lookup(4, 100);
         List<CompletableFuture<String>> sent = new ArrayList<>();
         ExecutorService requests = Executors.newFixedThreadPool(8);
-        long started = System.nanoTime();
         try {
             for (int i = 0; i < 8; i++) {
                 sent.add(CompletableFuture.supplyAsync(() -> hosts.refusal("silent.example", "s01", "c01"), requests));
             }
             for (CompletableFuture<String> answer : sent) {
-                assertThat(answer.get(5, TimeUnit.SECONDS)).isEqualTo(NotifyHostLookup.TIMED_OUT);
+                // Far beyond the 200 ms bound (the name server never answers): a bound, not a measure of speed.
+                assertThat(answer.get(30, TimeUnit.SECONDS)).isEqualTo(NotifyHostLookup.TIMED_OUT);
             }
         } finally {
             requests.shutdownNow();
         }
-        assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started)).isLessThan(2000);
         clock.addAndGet(Duration.ofMillis(300).toNanos());
 
-        long again = System.nanoTime();
-        assertThat(hosts.refusal("SILENT.example", "s01", "c01")).isEqualTo(NotifyHostLookup.TIMED_OUT);
-
-        assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - again))
+        // Whether it waits, not how long it takes, decides: a wait lets the name server answer (8.8.4.4, allowed).
+        assertThat(WaitProbe.answerIfItWaits(silentAnswers, () -> hosts.refusal("SILENT.example", "s01", "c01")))
                 .as("past its deadline a pending lookup is not waited for again")
-                .isLessThan(100);
+                .isEqualTo(NotifyHostLookup.TIMED_OUT);
         assertThat(lookupsOf("silent.example")).isEqualTo(1);
         assertThat(hosts.lookupsRunning()).isEqualTo(1);
     }

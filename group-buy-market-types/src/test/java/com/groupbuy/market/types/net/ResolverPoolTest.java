@@ -7,17 +7,25 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
  * The one bounded resolver both callback-host checks use. The lookup here is the test's: names starting "silent"
  * wait until the test ends, "unknown" names throw, every other name answers itself upper-cased.
+ * <p>
+ * Time is the test's too: the pool reads {@link #now}, which moves only when a test moves it. A lookup's deadline is
+ * a minute after it starts, so an answering lookup is never late however slow the machine; a silent one is made late
+ * by moving the clock, not by waiting. (With 100 ms of real time, an answer slower than that under load was told
+ * TIMED_OUT, and a check that a wait took under 50 ms failed when the machine was busy.)
  */
 class ResolverPoolTest {
 
+    private static final Duration TIMEOUT = Duration.ofMinutes(1);
+
+    private final AtomicLong now = new AtomicLong();
     private final CountDownLatch silentAnswers = new CountDownLatch(1);
     private final Map<String, AtomicInteger> lookups = new ConcurrentHashMap<>();
 
@@ -38,7 +46,12 @@ class ResolverPoolTest {
     }
 
     private ResolverPool<String> pool(int threads, int maxPerOwner) {
-        return new ResolverPool<>("test-dns", threads, maxPerOwner, Duration.ofMillis(100), lookup, System::nanoTime);
+        return new ResolverPool<>("test-dns", threads, maxPerOwner, TIMEOUT, lookup, now::get);
+    }
+
+    /** Moves the pool's clock to {@code left} before the deadline of a lookup started at the current time. */
+    private void moveTo(Duration left) {
+        now.addAndGet(TIMEOUT.minus(left).toNanos());
     }
 
     @Test
@@ -52,24 +65,32 @@ class ResolverPoolTest {
         assertThat(failed.status()).isEqualTo(ResolverPool.Status.FAILED);
         assertThat(failed.failure()).isInstanceOf(UnknownHostException.class);
 
-        assertThat(pool.lookup("silent", "A").status()).isEqualTo(ResolverPool.Status.TIMED_OUT);
+        ResolverPool.Pending<String> silent = pool.start("silent", "A");
+        moveTo(Duration.ofMillis(1));
+        assertThat(pool.await(silent).status())
+                .as("waited the millisecond left, the name server still silent")
+                .isEqualTo(ResolverPool.Status.TIMED_OUT);
         assertThat(pool.timedOut()).isEqualTo(1);
         assertThat(pool.running()).isEqualTo(1);
         assertThat(pool.refusedBusy()).isZero();
     }
 
     @Test
-    void aNameBeingLookedUpIsJoinedNotLookedUpAgainAndPastItsDeadlineRefusedAtOnce() {
+    void aNameBeingLookedUpIsJoinedNotLookedUpAgainAndPastItsDeadlineRefusedAtOnce() throws Exception {
         ResolverPool<String> pool = pool(1, 1);
         ResolverPool.Pending<String> first = pool.start("silent", "A");
         assertThat(pool.start("silent", "B"))
                 .as("joined, even by another owner")
                 .isSameAs(first);
+        moveTo(Duration.ofMillis(1));
         assertThat(pool.lookup("silent", "A").status()).isEqualTo(ResolverPool.Status.TIMED_OUT);
+        now.addAndGet(Duration.ofMillis(1).toNanos());
 
-        long again = System.nanoTime();
-        assertThat(pool.lookup("silent", "B").status()).isEqualTo(ResolverPool.Status.TIMED_OUT);
-        assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - again)).isLessThan(50);
+        ResolverPool.Result<String> again = WaitProbe.answerIfItWaits(silentAnswers, () -> pool.lookup("silent", "B"));
+        assertThat(again.status())
+                .as("past its deadline a joined lookup is refused without a wait (a wait is answered here)")
+                .isEqualTo(ResolverPool.Status.TIMED_OUT);
+        assertThat(pool.timedOut()).isEqualTo(2);
         assertThat(lookups.get("silent")).hasValue(1);
         assertThat(pool.refusedBusy()).isZero();
     }
@@ -100,14 +121,14 @@ class ResolverPoolTest {
         ResolverPool<String> pool = pool(4, 1);
         assertThat(pool.lookup("mall-1", "A").status()).isEqualTo(ResolverPool.Status.ANSWERED);
         assertThat(pool.lookup("mall-2", "A").status()).isEqualTo(ResolverPool.Status.ANSWERED);
-        assertThat(pool.start("silent", "A")).isNotNull();
+        ResolverPool.Pending<String> silent = pool.start("silent", "A");
+        assertThat(silent).isNotNull();
         assertThat(pool.lookup("mall-3", "A").status()).isEqualTo(ResolverPool.Status.BUSY);
 
         silentAnswers.countDown();
-        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        while (pool.running() > 0 && System.nanoTime() < until) {
-            Thread.sleep(10);
-        }
+        // The thread and the share are freed before any waiter learns the answer.
+        assertThat(pool.await(silent).status()).isEqualTo(ResolverPool.Status.ANSWERED);
+        assertThat(pool.running()).isZero();
         assertThat(pool.lookup("mall-3", "A").status()).isEqualTo(ResolverPool.Status.ANSWERED);
     }
 
