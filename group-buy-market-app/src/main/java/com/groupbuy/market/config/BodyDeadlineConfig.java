@@ -38,8 +38,7 @@ public class BodyDeadlineConfig {
 
     static Duration checked(Duration timeout) {
         if (timeout == null || timeout.compareTo(LEAST) < 0 || timeout.compareTo(MOST) > 0) {
-            throw new IllegalStateException(
-                    "gbm.http.body-read-timeout must be between 100ms and 5m, was " + timeout);
+            throw new IllegalStateException("gbm.http.body-read-timeout must be between 100ms and 5m, was " + timeout);
         }
         return timeout;
     }

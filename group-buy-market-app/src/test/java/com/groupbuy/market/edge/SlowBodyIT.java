@@ -22,7 +22,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.context.TestPropertySource;
 
 /**
- * A caller that sends its headers and then trickles its body (a byte now and then, never stalling long enough for a
+ * A caller that sends its headers and then trickles its body (of a length it gave, or chunked without end) (a byte now and then, never stalling long enough for a
  * read to time out) held a request thread for as long as it liked: Tomcat's reads wait for each byte, and nothing
  * bounded the whole body. As many such callers as there are request threads (four here) and every other partner's
  * lock waited. Now a body read ends at {@code gbm.http.body-read-timeout} (a second here): the slow callers are
@@ -52,7 +52,7 @@ class SlowBodyIT {
         Thread trickle = null;
         try {
             for (int i = 0; i < THREADS; i++) {
-                slow.add(startSlowLock());
+                slow.add(startSlowLock(i % 2 == 1));
             }
             trickle = new Thread(() -> trickle(slow), "slow-body-trickle");
             trickle.setDaemon(true);
@@ -96,23 +96,31 @@ class SlowBodyIT {
         }
     }
 
-    /** The headers of a lock and the first byte of its body; the rest comes from {@link #trickle}. */
-    private Socket startSlowLock() throws IOException {
+    /**
+     * The headers of a lock and the first byte of its body; the rest comes from {@link #trickle}. Chunked: a body
+     * that never ends.
+     */
+    private Socket startSlowLock(boolean chunked) throws IOException {
         Socket socket = new Socket("127.0.0.1", port);
         OutputStream out = socket.getOutputStream();
         out.write(("POST " + TradeEdgeFilter.LOCK + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json"
-                        + "\r\nContent-Length: 500\r\n\r\n{")
+                        + (chunked
+                                ? "\r\nTransfer-Encoding: chunked\r\n\r\n1\r\n{\r\n"
+                                : "\r\nContent-Length: 500\r\n\r\n{"))
                 .getBytes(StandardCharsets.ISO_8859_1));
         out.flush();
         return socket;
     }
 
-    /** A space (JSON whitespace) on every slow connection every 100 ms: no read ever waits long. */
+    /** A space (JSON whitespace; a chunk of one on the chunked ones) on every slow connection every 100 ms: no read ever waits long. */
     private static void trickle(List<Socket> slow) {
+        byte[] space = " ".getBytes(StandardCharsets.ISO_8859_1);
+        byte[] spaceChunk = "1\r\n \r\n".getBytes(StandardCharsets.ISO_8859_1);
         for (int i = 0; i < 400 && !Thread.currentThread().isInterrupted(); i++) {
-            for (Socket socket : slow) {
+            for (int n = 0; n < slow.size(); n++) {
+                Socket socket = slow.get(n);
                 try {
-                    socket.getOutputStream().write(' ');
+                    socket.getOutputStream().write(n % 2 == 1 ? spaceChunk : space);
                     socket.getOutputStream().flush();
                 } catch (IOException e) {
                     // Closed by the service: that one is done.
