@@ -48,6 +48,8 @@ class SlowBodyIT {
     @Test
     void aPartnersLockIsServedWhileAsManyCallersAsThereAreRequestThreadsTrickleTheirBodies() throws Exception {
         TradeClient mall = TradeClient.onNewGoods(port, jdbc, 65_400L, "http://127.0.0.1:9/cb");
+        // A first lock before the slow callers: the one measured below is not the service's first (cold) one.
+        assertThat(mall.lock("slow-body-warm-up", "").path("code").asText()).isEqualTo("0000");
         List<Socket> slow = new ArrayList<>();
         Thread trickle = null;
         try {
@@ -69,13 +71,13 @@ class SlowBodyIT {
             });
             JsonNode answer;
             try {
-                answer = lock.get(5, TimeUnit.SECONDS);
+                answer = lock.get(10, TimeUnit.SECONDS);
             } catch (TimeoutException e) {
-                throw new AssertionError("a partner's lock was not answered within 5 s while " + THREADS
+                throw new AssertionError("a partner's lock was not answered within 10 s while " + THREADS
                         + " callers trickled their bodies");
             }
             assertThat(answer.path("code").asText()).isEqualTo("0000");
-            assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).isLessThan(5_000);
+            assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).isLessThan(10_000);
 
             for (Socket socket : slow) {
                 socket.setSoTimeout(5_000);
