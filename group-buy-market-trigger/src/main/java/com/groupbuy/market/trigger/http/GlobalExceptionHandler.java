@@ -62,6 +62,12 @@ public class GlobalExceptionHandler {
     @ExceptionHandler(HttpMessageNotReadableException.class)
     public ResponseEntity<Response<Void>> unreadable(HttpMessageNotReadableException e) {
         Throwable root = e.getMostSpecificCause();
+        if (root instanceof RequestBodyTooSlowException) {
+            return ResponseEntity.status(HttpStatus.REQUEST_TIMEOUT)
+                    .body(failure(
+                            ResponseCode.ILLEGAL_PARAMETER.getCode(),
+                            "illegal parameter: the body did not arrive in time (gbm.http.body-read-timeout)"));
+        }
         boolean notJson = root == e
                 || (root instanceof StreamReadException && !(root instanceof InputCoercionException))
                 || TrailingValue.of(root);
