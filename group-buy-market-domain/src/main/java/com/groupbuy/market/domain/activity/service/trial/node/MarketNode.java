@@ -85,9 +85,8 @@ public class MarketNode implements RuleNode<MarketProductEntity, TrialContext, T
                     + (discount.getTagId() == null ? "no tag" : "a blank tag '" + discount.getTagId() + "'"));
         }
         // The other way round: a discount for everyone naming a tag never asks it, so every buyer paid the price
-        // written
-        // for the tag's members. The type defaults to 0, so a members-only discount inserted without it is such a row;
-        // which one the operator meant cannot be told, so neither is guessed.
+        // written for the tag's members. The type defaults to 0, so a members-only discount inserted without it is
+        // such a row; which one the operator meant cannot be told, so neither is guessed.
         if (!discount.isTagOnly()
                 && discount.getTagId() != null
                 && !discount.getTagId().isBlank()) {
