@@ -1,5 +1,6 @@
 package com.groupbuy.market.config;
 
+import com.groupbuy.market.types.partner.Partner;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -99,7 +100,7 @@ public class PartnerKeyedSettingsGuard implements EnvironmentPostProcessor, Orde
 
     /** Throws when a key from the environment can only be a mistake; else the warnings to log. */
     static List<String> check(ConfigurableEnvironment environment) {
-        Set<Pair> named = namedPairs(environment);
+        Set<Partner> named = namedPairs(environment);
         List<String> problems = new ArrayList<>();
         List<String> warnings = new ArrayList<>();
         for (PropertySource<?> source : environment.getPropertySources()) {
@@ -120,16 +121,16 @@ public class PartnerKeyedSettingsGuard implements EnvironmentPostProcessor, Orde
                 Map<String, Map<String, String>> keys =
                         fromEnv.bind(setting, BY_SOURCE_THEN_CHANNEL).orElse(Map.of());
                 keys.forEach((src, byChannel) -> byChannel.keySet().forEach(channel -> {
-                    Pair pair = new Pair(src, channel);
-                    Pair meant = named.stream()
-                            .filter(n -> !n.equals(pair) && n.loose().equals(pair.loose()))
+                    Partner pair = new Partner(src, channel);
+                    Partner meant = named.stream()
+                            .filter(n -> !n.equals(pair) && loose(n).equals(loose(pair)))
                             .findFirst()
                             .orElse(null);
                     if (meant != null) {
                         problems.add(problem(setting, pair, meant));
                     } else {
                         warnings.add(setting + "." + src + "." + channel + " comes from an environment variable: it "
-                                + "applies to partner '" + pair
+                                + "applies to partner '" + written(pair)
                                 + "' exactly (environment variable keys are lower-cased)");
                     }
                 }));
@@ -142,25 +143,26 @@ public class PartnerKeyedSettingsGuard implements EnvironmentPostProcessor, Orde
         return warnings;
     }
 
-    private static String problem(String setting, Pair pair, Pair meant) {
+    private static String problem(String setting, Partner pair, Partner meant) {
         return setting + "." + pair.source() + "." + pair.channel()
-                + " (from an environment variable) applies to partner '" + pair
-                + "' only, but the configuration names partner '" + meant + "': environment variable keys are "
+                + " (from an environment variable) applies to partner '" + written(pair)
+                + "' only, but the configuration names partner '" + written(meant) + "': environment variable keys are "
                 + "lower-cased and cannot carry '-', '.' or ':', and partner ids compare exactly. Write it where case is "
                 + "kept: YAML/properties " + setting + ".[" + meant.source() + "].[" + meant.channel()
                 + "]=…, or SPRING_APPLICATION_JSON";
     }
 
     /** Every source:channel named by a setting whose values keep case (lists, and the keyed settings' own keys). */
-    private static Set<Pair> namedPairs(ConfigurableEnvironment environment) {
-        Set<Pair> named = new LinkedHashSet<>();
+    private static Set<Partner> namedPairs(ConfigurableEnvironment environment) {
+        Set<Partner> named = new LinkedHashSet<>();
         for (String list : PAIR_LISTS) {
             for (String entry : environment.getProperty(list, "").split(",")) {
                 int eq = entry.indexOf('=');
                 String pair = (eq < 0 ? entry : entry.substring(0, eq)).trim();
                 int colon = pair.indexOf(':');
-                if (colon > 0) {
-                    named.add(new Pair(pair.substring(0, colon), pair.substring(colon + 1)));
+                // An empty channel ("s01:") names no partner (nor could an environment variable's key match it).
+                if (colon > 0 && colon < pair.length() - 1) {
+                    named.add(new Partner(pair.substring(0, colon), pair.substring(colon + 1)));
                 }
             }
         }
@@ -172,7 +174,7 @@ public class PartnerKeyedSettingsGuard implements EnvironmentPostProcessor, Orde
             for (String setting : PARTNER_KEYED) {
                 binder.bind(setting, BY_SOURCE_THEN_CHANNEL)
                         .orElse(Map.of())
-                        .forEach((src, byChannel) -> byChannel.keySet().forEach(ch -> named.add(new Pair(src, ch))));
+                        .forEach((src, byChannel) -> byChannel.keySet().forEach(ch -> named.add(new Partner(src, ch))));
             }
         }
         return named;
@@ -191,15 +193,15 @@ public class PartnerKeyedSettingsGuard implements EnvironmentPostProcessor, Orde
             ConfigurationPropertyName prefix = ConfigurationPropertyName.of(setting);
             int at = prefix.getNumberOfElements();
             boolean lists = LIST_VALUED.contains(setting);
-            Map<Pair, Object> configured = new LinkedHashMap<>();
+            Map<Partner, Object> configured = new LinkedHashMap<>();
             for (ConfigurationPropertySource source : ConfigurationPropertySources.get(environment)) {
                 if (!(source instanceof IterableConfigurationPropertySource names)) {
                     continue;
                 }
-                Map<Pair, Object> here = new LinkedHashMap<>();
-                Map<Pair, Map<Integer, String>> indexed = new LinkedHashMap<>();
+                Map<Partner, Object> here = new LinkedHashMap<>();
+                Map<Partner, Map<Integer, String>> indexed = new LinkedHashMap<>();
                 names.stream().filter(prefix::isAncestorOf).forEach(n -> {
-                    Pair pair = new Pair(n.getElement(at, Form.ORIGINAL), n.getElement(at + 1, Form.ORIGINAL));
+                    Partner pair = new Partner(n.getElement(at, Form.ORIGINAL), n.getElement(at + 1, Form.ORIGINAL));
                     Object value = source.getConfigurationProperty(n).getValue();
                     if (n.getNumberOfElements() == at + 2) {
                         here.put(pair, lists ? listed(String.valueOf(value)) : value);
@@ -211,32 +213,32 @@ public class PartnerKeyedSettingsGuard implements EnvironmentPostProcessor, Orde
                 indexed.forEach((pair, items) -> here.putIfAbsent(pair, listed(String.join(",", items.values()))));
                 here.forEach(configured::putIfAbsent);
             }
-            Map<Pair, String> bound = new LinkedHashMap<>();
+            Map<Partner, String> bound = new LinkedHashMap<>();
             if (lists) {
                 all.bind(setting, LISTS_BY_SOURCE_THEN_CHANNEL)
                         .orElse(Map.of())
                         .forEach((src, byChannel) -> byChannel.forEach(
-                                (ch, value) -> bound.put(new Pair(src, ch), listed(String.join(",", value)))));
+                                (ch, value) -> bound.put(new Partner(src, ch), listed(String.join(",", value)))));
             } else {
                 all.bind(setting, BY_SOURCE_THEN_CHANNEL)
                         .orElse(Map.of())
                         .forEach((src, byChannel) ->
-                                byChannel.forEach((ch, value) -> bound.put(new Pair(src, ch), value)));
+                                byChannel.forEach((ch, value) -> bound.put(new Partner(src, ch), value)));
             }
-            Set<Pair> wrong = new LinkedHashSet<>();
+            Set<String> wrong = new LinkedHashSet<>();
             configured.forEach((pair, value) -> {
                 boolean placeholder = String.valueOf(value).contains("${");
                 if (!bound.containsKey(pair)
                         || (!placeholder && !String.valueOf(value).equals(bound.get(pair)))) {
-                    wrong.add(pair.loose());
+                    wrong.add(loose(pair));
                 }
             });
             // A pair nobody configured (Mall:app beside Mall:App and mall:app) shows keys taken for one another.
             bound.keySet().stream()
                     .filter(pair -> !configured.containsKey(pair))
-                    .forEach(pair -> wrong.add(pair.loose()));
+                    .forEach(pair -> wrong.add(loose(pair)));
             configured.keySet().stream()
-                    .filter(pair -> wrong.contains(pair.loose()))
+                    .filter(pair -> wrong.contains(loose(pair)))
                     .forEach(pair -> problems.add(crossed(setting, pair)));
         }
         return problems;
@@ -247,7 +249,7 @@ public class PartnerKeyedSettingsGuard implements EnvironmentPostProcessor, Orde
         return Arrays.stream(value.split(",")).map(String::trim).collect(Collectors.joining(","));
     }
 
-    private static String crossed(String setting, Pair pair) {
+    private static String crossed(String setting, Partner pair) {
         return setting + "." + pair.source() + "." + pair.channel()
                 + " is read as another partner's (Spring takes keys differing only "
                 + "in case or '-' for one key): write each such key in brackets, " + setting + ".[" + pair.source()
@@ -259,25 +261,20 @@ public class PartnerKeyedSettingsGuard implements EnvironmentPostProcessor, Orde
         return adapted == null ? new Binder() : new Binder(adapted);
     }
 
+    /** A partner as the settings' lists write it, {@code source:channel} (for messages: never split again). */
+    private static String written(Partner pair) {
+        return pair.source() + ":" + pair.channel();
+    }
+
     /**
-     * A partner as a setting names it: its source and channel apart, never joined into one text (ids may hold ':', and
-     * {@code a:b} / {@code c} and {@code a} / {@code b:c} joined are one text; split again, a message named the wrong
-     * keys to write).
+     * What is left of a partner once an environment variable has carried it: no case, letters and digits only, so
+     * joining its ids with ':' is one text per loose pair.
      */
-    private record Pair(String source, String channel) {
+    private static String loose(Partner pair) {
+        return loose(pair.source()) + ":" + loose(pair.channel());
+    }
 
-        /** What is left of the pair once an environment variable has carried it: no case, letters and digits only. */
-        Pair loose() {
-            return new Pair(loose(source), loose(channel));
-        }
-
-        private static String loose(String id) {
-            return id.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]", "");
-        }
-
-        @Override
-        public String toString() {
-            return source + ":" + channel;
-        }
+    private static String loose(String id) {
+        return id.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]", "");
     }
 }

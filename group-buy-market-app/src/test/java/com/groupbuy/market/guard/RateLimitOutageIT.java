@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.groupbuy.market.domain.switches.model.valobj.LiveSwitchesVO;
 import com.groupbuy.market.domain.switches.model.valobj.SwitchName;
+import com.groupbuy.market.domain.switches.model.valobj.SwitchValues;
 import com.groupbuy.market.domain.trade.service.guard.TradeRateGuard;
 import com.groupbuy.market.infrastructure.outage.DependencyBreaker;
 import com.groupbuy.market.infrastructure.outage.RedisOutages;
@@ -15,7 +16,6 @@ import com.groupbuy.market.types.exception.AppException;
 import com.groupbuy.market.types.exception.DependencyUnavailableException;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
-import java.util.EnumMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.redisson.Redisson;
@@ -88,13 +88,7 @@ class RateLimitOutageIT {
     }
 
     private static LiveSwitchesVO userRate(int perSecond) {
-        Map<SwitchName, String> values = new EnumMap<>(SwitchName.class);
-        for (SwitchName name : SwitchName.values()) {
-            values.put(name, "");
-        }
-        values.put(SwitchName.DEGRADE, "false");
-        values.put(SwitchName.CUT_RANGE, "100");
-        values.put(SwitchName.RATE_LIMIT_PAIR_DEFAULT, "0");
+        Map<SwitchName, String> values = SwitchValues.unset();
         values.put(SwitchName.RATE_LIMIT_USER, Integer.toString(perSecond));
         return LiveSwitchesVO.of(values);
     }

@@ -22,6 +22,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -132,25 +134,8 @@ class NotifyRunStoppedIT {
                         .build())
                 .toList();
 
-        List<DeliveryResult> results;
-        boolean stillInterrupted;
-        try {
-            results = gateway.deliverAll(page);
-        } finally {
-            stillInterrupted = Thread.interrupted();
-        }
-
-        await(() -> mall.received().size() == size);
-        List<String> failed = new ArrayList<>();
-        for (int i = 0; i < size; i++) {
-            if (!results.get(i).delivered()) {
-                failed.add("js-" + i + ": " + results.get(i).error());
-            }
-        }
-        assertThat(failed)
-                .as("the broker took all %d, so none is a failed attempt", size)
-                .isEmpty();
-        assertThat(stillInterrupted).as("the stop is kept for the run").isTrue();
+        assertEveryOneTheBrokerTookIsDelivered(
+                page, () -> gateway.deliverAll(page), () -> mall.received().size() == size);
     }
 
     /**
@@ -213,28 +198,39 @@ class NotifyRunStoppedIT {
                             .build())
                     .toList();
 
-            List<DeliveryResult> results;
-            boolean stillInterrupted;
-            try {
-                results = publisher.deliverAll(page);
-            } finally {
-                stillInterrupted = Thread.interrupted();
-            }
-
-            await(() -> messages(queue) == size);
-            List<String> failed = new ArrayList<>();
-            for (int i = 0; i < size; i++) {
-                if (!results.get(i).delivered()) {
-                    failed.add("cs-" + i + ": " + results.get(i).error());
-                }
-            }
-            assertThat(failed)
-                    .as("the broker took all %d checks, so none is a failed attempt", size)
-                    .isEmpty();
-            assertThat(stillInterrupted).as("the stop is kept for the run").isTrue();
+            assertEveryOneTheBrokerTookIsDelivered(
+                    page, () -> publisher.deliverAll(page), () -> messages(queue) == size);
         } finally {
             notifyRabbitTemplate.execute(channel -> channel.queueDelete(queue));
         }
+    }
+
+    /**
+     * Delivers a page whose delivery sets the stop on its thread, waits until the broker holds every message, then
+     * checks that none of them was recorded as a failed attempt and that the stop is still set for the run.
+     */
+    private static void assertEveryOneTheBrokerTookIsDelivered(
+            List<NotifyTaskVO> page, Supplier<List<DeliveryResult>> deliver, BooleanSupplier brokerHasAll)
+            throws InterruptedException {
+        List<DeliveryResult> results;
+        boolean stillInterrupted;
+        try {
+            results = deliver.get();
+        } finally {
+            stillInterrupted = Thread.interrupted();
+        }
+
+        await(brokerHasAll);
+        List<String> failed = new ArrayList<>();
+        for (int i = 0; i < page.size(); i++) {
+            if (!results.get(i).delivered()) {
+                failed.add(page.get(i).getTeamId() + ": " + results.get(i).error());
+            }
+        }
+        assertThat(failed)
+                .as("the broker took all %d, so none is a failed attempt", page.size())
+                .isEmpty();
+        assertThat(stillInterrupted).as("the stop is kept for the run").isTrue();
     }
 
     private int messages(String queue) {

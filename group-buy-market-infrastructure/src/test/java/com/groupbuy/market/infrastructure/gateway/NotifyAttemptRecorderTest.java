@@ -83,11 +83,16 @@ class NotifyAttemptRecorderTest {
 
     @Test
     void aPageIsWrittenOnceItsWindowEndsWithWhatCameMeanwhile() throws Exception {
-        NotifyAttemptRecorder recorder = recorder(100, Duration.ofMillis(300), 100);
+        // The recorder's thread is held until all three are queued: the page is not full (100), so only the window's
+        // end writes it, and no scheduling delay of this thread can split it (as a real 300 ms window had to allow).
+        NotifyAttemptRecorder recorder = recorder(100, Duration.ofMillis(20), 100);
+        CountDownLatch release = new CountDownLatch(1);
+        thread.submit(() -> release.await(10, TimeUnit.SECONDS));
         recorder.start();
 
         recorder.record(List.of(outcome(1)));
         recorder.record(List.of(outcome(2), outcome(3)));
+        release.countDown();
         store.awaitRecorded(3);
 
         assertThat(store.writes).containsExactly(List.of(1L, 2L, 3L));

@@ -1,5 +1,6 @@
 package com.groupbuy.market.trigger.http;
 
+import com.groupbuy.market.types.partner.Partner;
 import java.math.BigInteger;
 import java.net.Inet4Address;
 import java.net.InetAddress;
@@ -32,9 +33,9 @@ public final class PartnerAddresses {
      * binding {@code a:b} / {@code c} bound {@code a} / {@code b:c} too, and of two such pairs bound the later took the
      * other's addresses (its host could act unsigned as the other partner).
      */
-    private final Map<Pair, List<Block>> byPair;
+    private final Map<Partner, List<Block>> byPair;
 
-    private PartnerAddresses(Map<Pair, List<Block>> byPair) {
+    private PartnerAddresses(Map<Partner, List<Block>> byPair) {
         this.byPair = byPair;
     }
 
@@ -45,7 +46,7 @@ public final class PartnerAddresses {
      * @throws IllegalArgumentException naming the setting's key and the entry, for the first malformed entry or empty pair
      */
     public static PartnerAddresses parse(Map<String, Map<String, List<String>>> bySourceThenChannel) {
-        Map<Pair, List<Block>> byPair = new LinkedHashMap<>();
+        Map<Partner, List<Block>> byPair = new LinkedHashMap<>();
         bySourceThenChannel.forEach((source, byChannel) -> byChannel.forEach((channel, entries) -> {
             String key = "gbm.trade.partner-addresses." + source + "." + channel;
             List<Block> blocks = new ArrayList<>();
@@ -60,7 +61,7 @@ public final class PartnerAddresses {
                 throw new IllegalArgumentException(
                         key + " lists no address: name the partner's addresses or CIDR " + "blocks, or remove the key");
             }
-            byPair.put(new Pair(source, channel), List.copyOf(blocks));
+            byPair.put(new Partner(source, channel), List.copyOf(blocks));
         }));
         return new PartnerAddresses(byPair);
     }
@@ -72,7 +73,7 @@ public final class PartnerAddresses {
 
     /** True when this pair is bound to addresses (an unsigned request must come from one of them). */
     public boolean bound(String source, String channel) {
-        return byPair.containsKey(new Pair(source, channel));
+        return byPair.containsKey(Partner.named(source, channel));
     }
 
     /**
@@ -80,7 +81,7 @@ public final class PartnerAddresses {
      * that is not a literal IPv4/IPv6 address (never looked up).
      */
     public boolean admits(String source, String channel, String clientAddress) {
-        List<Block> blocks = byPair.get(new Pair(source, channel));
+        List<Block> blocks = byPair.get(Partner.named(source, channel));
         byte[] client = client(clientAddress);
         if (blocks == null || client == null) {
             return false;
@@ -99,9 +100,6 @@ public final class PartnerAddresses {
         byPair.keySet().forEach(pair -> pairs.add(pair.source() + ":" + pair.channel()));
         return pairs;
     }
-
-    /** A partner: its source and its channel, compared exactly and apart. */
-    private record Pair(String source, String channel) {}
 
     /** A client address as Tomcat gives it (a literal, IPv6 maybe with a zone): its bytes, IPv4-mapped as IPv4. */
     static byte[] client(String address) {

@@ -8,13 +8,13 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * Tells whether a call waits without timing it: while the call runs on the test's thread, a watcher opens
  * {@code answer} (lets a held lookup answer) the moment that thread waits for anything. A call that waited for the
  * held lookup comes back answered; one that did not wait comes back as it would have. Neither depends on the
- * machine's speed. (The infrastructure module holds a copy: modules share no test code.)
+ * machine's speed. Shared with the other modules' tests through this module's test-jar.
  */
-final class WaitProbe {
+public final class WaitProbe {
 
     private WaitProbe() {}
 
-    static <R> R answerIfItWaits(CountDownLatch answer, Callable<R> call) throws Exception {
+    public static <R> R answerIfItWaits(CountDownLatch answer, Callable<R> call) throws Exception {
         Thread caller = Thread.currentThread();
         Object decision = new Object();
         AtomicBoolean over = new AtomicBoolean();

@@ -2,6 +2,7 @@ package com.groupbuy.market.infrastructure.gateway.guard;
 
 import com.groupbuy.market.domain.outbox.model.valobj.DeliveryResult;
 import com.groupbuy.market.domain.outbox.model.valobj.NotSentReason;
+import com.groupbuy.market.types.partner.Partner;
 import io.github.resilience4j.bulkhead.Bulkhead;
 import io.github.resilience4j.bulkhead.BulkheadConfig;
 import io.github.resilience4j.bulkhead.BulkheadRegistry;
@@ -152,7 +153,8 @@ public class EndpointGuards {
                     clock.instant().plus(settings.bulkheadRetryAfter()),
                     settings.maxConcurrentPerEndpoint() + " deliveries to " + endpoint + " already in flight");
         }
-        Partner partner = limitConcurrency && source != null ? new Partner(source, channel) : null;
+        // Null (no cap) for ids naming no partner, which no stored task has.
+        Partner partner = ofPartner ? Partner.named(source, channel) : null;
         if (partner != null && !enter(partner)) {
             bulkhead.onComplete();
             breaker.releasePermission();
@@ -221,7 +223,8 @@ public class EndpointGuards {
 
     /** The partner's calls in flight now (0 for one without any). */
     public int inFlightOf(String source, String channel) {
-        return partnersInFlight.getOrDefault(new Partner(source, channel), 0);
+        Partner partner = Partner.named(source, channel);
+        return partner == null ? 0 : partnersInFlight.getOrDefault(partner, 0);
     }
 
     /**
@@ -390,14 +393,6 @@ public class EndpointGuards {
                     transition.getFromState(),
                     transition.getToState());
         });
-    }
-
-    /** A partner as the cap counts it: the task's source and channel, apart (no joined text two pairs could share). */
-    private record Partner(String source, String channel) {
-        @Override
-        public String toString() {
-            return source + "/" + channel;
-        }
     }
 
     /** What the breaker records for an answer that was not the acknowledgement (no exception was thrown). */

@@ -6,6 +6,7 @@ import com.groupbuy.market.domain.tag.adapter.repository.IUserBitIndexRepository
 import com.groupbuy.market.domain.tag.model.valobj.PartnerUserVO;
 import com.groupbuy.market.infrastructure.tag.dao.ICrowdUserIndexDao;
 import com.groupbuy.market.infrastructure.tag.po.CrowdUserIndexPO;
+import com.groupbuy.market.types.partner.Partner;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -147,6 +148,4 @@ public class UserBitIndexRepository implements IUserBitIndexRepository {
         }
         return positions;
     }
-
-    private record Partner(String source, String channel) {}
 }

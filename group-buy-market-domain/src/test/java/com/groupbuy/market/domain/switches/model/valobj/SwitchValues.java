@@ -3,7 +3,10 @@ package com.groupbuy.market.domain.switches.model.valobj;
 import java.util.EnumMap;
 import java.util.Map;
 
-/** Test support: a value for every switch, as a configuration with nothing set gives them; change what a test needs. */
+/**
+ * Test support: a value for every switch, as a configuration with nothing set gives them; change what a test needs.
+ * Shared with the app's tests through this module's test-jar.
+ */
 public final class SwitchValues {
 
     private SwitchValues() {}
