@@ -5,11 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.sql.Connection;
 import java.sql.DriverManager;
-import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -30,20 +28,16 @@ import org.junit.jupiter.api.Test;
  */
 class MigrationRecoveryIT {
 
-    private static final String SERVER = "jdbc:mysql://127.0.0.1:3306/";
-    private static final String PARAMS =
-            "?connectionTimeZone=UTC&forceConnectionTimeZoneToSession=true&useSSL=false&allowPublicKeyRetrieval=true";
-    private final String database =
-            "gbm_schema_" + UUID.randomUUID().toString().replace("-", "").substring(0, 10);
+    private MigrationDatabase database;
 
     @BeforeEach
-    void createEmptyDatabase() throws Exception {
-        execute(SERVER + PARAMS, "CREATE DATABASE " + database);
+    void createEmptyDatabase() {
+        database = MigrationDatabase.create("gbm_schema_");
     }
 
     @AfterEach
-    void dropDatabase() throws Exception {
-        execute(SERVER + PARAMS, "DROP DATABASE IF EXISTS " + database);
+    void dropDatabase() {
+        database.close();
     }
 
     /**
@@ -54,21 +48,12 @@ class MigrationRecoveryIT {
     @Test
     void twoStartsAtOnceApplyEachMigrationOnce() throws Exception {
         flyway(MigrationVersion.fromVersion("12")).migrate();
-        execute(
-                db(),
-                "INSERT INTO group_buy_order_list (user_id, team_id, order_id, activity_id, start_time, end_time, "
-                        + "goods_id, source, channel, original_price, deduction_price, pay_price, status, out_trade_no, "
-                        + "biz_id) VALUES ('u_1', '10000001', '000000000001', 7001, UTC_TIMESTAMP(3), UTC_TIMESTAMP(3), "
-                        + "'g1', 's01', 'c01', 100, 20, 80, 0, 'o1', '7001_u_1_1')");
+        execute("INSERT INTO group_buy_order_list (user_id, team_id, order_id, activity_id, start_time, end_time, "
+                + "goods_id, source, channel, original_price, deduction_price, pay_price, status, out_trade_no, "
+                + "biz_id) VALUES ('u_1', '10000001', '000000000001', 7001, UTC_TIMESTAMP(3), UTC_TIMESTAMP(3), "
+                + "'g1', 's01', 'c01', 100, 20, 80, 0, 'o1', '7001_u_1_1')");
 
-        List<MigrateResult> results =
-                atOnce(2, () -> flyway(MigrationVersion.LATEST).migrate());
-
-        assertThat(results).allSatisfy(result -> assertThat(result.success).isTrue());
-        assertThat(results.stream()
-                        .mapToInt(result -> result.migrationsExecuted)
-                        .sum())
-                .isEqualTo(pendingAfter("12"));
+        assertThat(twoStartsAtOnce()).isEqualTo(pendingAfter("12"));
         assertThat(column("SELECT COUNT(*) FROM flyway_schema_history GROUP BY version HAVING COUNT(*) > 1"))
                 .isEmpty();
         assertThat(column("SELECT REPLACE(biz_id, CHAR(31), '|') FROM group_buy_order_list"))
@@ -77,14 +62,7 @@ class MigrationRecoveryIT {
 
     @Test
     void twoStartsAtOnceOnAnEmptyDatabaseBuildItOnce() throws Exception {
-        List<MigrateResult> results =
-                atOnce(2, () -> flyway(MigrationVersion.LATEST).migrate());
-
-        assertThat(results).allSatisfy(result -> assertThat(result.success).isTrue());
-        assertThat(results.stream()
-                        .mapToInt(result -> result.migrationsExecuted)
-                        .sum())
-                .isEqualTo(pendingAfter("0"));
+        assertThat(twoStartsAtOnce()).isEqualTo(pendingAfter("0"));
     }
 
     /**
@@ -96,8 +74,8 @@ class MigrationRecoveryIT {
     @Test
     void aMigrationFailingHalfwayIsRefusedUntilUndoneAndRepairedThenRunsWhole() throws Exception {
         flyway(MigrationVersion.fromVersion("15")).migrate();
-        execute(db(), "INSERT INTO crowd_tags_detail (tag_id, user_id) VALUES ('t1', 'u1'), ('t1', 'u2')");
-        execute(db(), "INSERT INTO crowd_user_index (user_id) VALUES ('u1')");
+        execute("INSERT INTO crowd_tags_detail (tag_id, user_id) VALUES ('t1', 'u1'), ('t1', 'u2')");
+        execute("INSERT INTO crowd_user_index (user_id) VALUES ('u1')");
 
         try (Connection holder = DriverManager.getConnection(db(), "root", "");
                 Statement s = holder.createStatement()) {
@@ -111,7 +89,7 @@ class MigrationRecoveryIT {
             assertThatThrownBy(impatient::migrate).isInstanceOf(FlywayException.class);
             holder.rollback();
         }
-        assertThat(column("SELECT COUNT(*) FROM information_schema.columns WHERE table_schema = '" + database
+        assertThat(column("SELECT COUNT(*) FROM information_schema.columns WHERE table_schema = '" + database.name()
                         + "' AND table_name = 'crowd_tags_detail' AND column_name = 'source'"))
                 .as("the first statement took effect")
                 .containsExactly("1");
@@ -126,10 +104,8 @@ class MigrationRecoveryIT {
                 .hasMessageContaining("failed migration to version 16");
 
         // The operator's repair (docs/operations.md): undo the statement that took effect, remove the failed entry.
-        execute(
-                db(),
-                "ALTER TABLE crowd_tags_detail DROP KEY uq_tag_partner_user, DROP COLUMN source, DROP COLUMN channel, "
-                        + "ADD UNIQUE KEY uq_tag_user (tag_id, user_id)");
+        execute("ALTER TABLE crowd_tags_detail DROP KEY uq_tag_partner_user, DROP COLUMN source, DROP COLUMN channel, "
+                + "ADD UNIQUE KEY uq_tag_user (tag_id, user_id)");
         flyway(MigrationVersion.LATEST).repair();
 
         assertThat(flyway(MigrationVersion.LATEST).migrate().success).isTrue();
@@ -147,60 +123,44 @@ class MigrationRecoveryIT {
                         .count();
     }
 
-    private interface Start {
-        MigrateResult run() throws Exception;
-    }
-
-    private static List<MigrateResult> atOnce(int starts, Start start) throws Exception {
-        ExecutorService pool = Executors.newFixedThreadPool(starts);
+    /** Two migrations to the latest version started together; each succeeds. Returns the migrations both ran. */
+    private int twoStartsAtOnce() throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(2);
         try {
             CountDownLatch go = new CountDownLatch(1);
-            List<Future<MigrateResult>> futures = new ArrayList<>();
-            for (int i = 0; i < starts; i++) {
-                futures.add(pool.submit(() -> {
+            List<Future<MigrateResult>> starts = new ArrayList<>();
+            for (int i = 0; i < 2; i++) {
+                starts.add(pool.submit(() -> {
                     go.await();
-                    return start.run();
+                    return flyway(MigrationVersion.LATEST).migrate();
                 }));
             }
             go.countDown();
-            List<MigrateResult> results = new ArrayList<>();
-            for (Future<MigrateResult> future : futures) {
-                results.add(future.get(60, TimeUnit.SECONDS));
+            int executed = 0;
+            for (Future<MigrateResult> start : starts) {
+                MigrateResult result = start.get(60, TimeUnit.SECONDS);
+                assertThat(result.success).isTrue();
+                executed += result.migrationsExecuted;
             }
-            return results;
+            return executed;
         } finally {
             pool.shutdownNow();
         }
     }
 
     private Flyway flyway(MigrationVersion target) {
-        return Flyway.configure()
-                .dataSource(db(), "root", "")
-                .locations("classpath:db/migration")
-                .target(target)
-                .load();
+        return database.flyway(target);
     }
 
     private String db() {
-        return SERVER + database + PARAMS;
+        return database.url();
     }
 
-    private List<String> column(String sql) throws Exception {
-        List<String> values = new ArrayList<>();
-        try (Connection c = DriverManager.getConnection(db(), "root", "");
-                Statement s = c.createStatement();
-                ResultSet rs = s.executeQuery(sql)) {
-            while (rs.next()) {
-                values.add(rs.getString(1));
-            }
-        }
-        return values;
+    private List<String> column(String sql) {
+        return database.jdbc().queryForList(sql, String.class);
     }
 
-    private static void execute(String url, String sql) throws Exception {
-        try (Connection c = DriverManager.getConnection(url, "root", "");
-                Statement s = c.createStatement()) {
-            s.execute(sql);
-        }
+    private void execute(String sql) {
+        database.jdbc().execute(sql);
     }
 }

@@ -17,7 +17,6 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
 import java.util.Map;
-import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.MigrationVersion;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
@@ -161,12 +160,7 @@ class UpgradeWithLiveDataIT {
         }
 
         private static void migrate(String url, String target) {
-            Flyway.configure()
-                    .dataSource(url, "root", "")
-                    .locations("classpath:db/migration")
-                    .target(MigrationVersion.fromVersion(target))
-                    .load()
-                    .migrate();
+            MigrationDatabase.flyway(url, MigrationVersion.fromVersion(target)).migrate();
         }
 
         private static void writtenAtV1(String url) throws SQLException {
