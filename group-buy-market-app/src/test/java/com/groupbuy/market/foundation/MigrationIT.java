@@ -8,30 +8,20 @@ import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
 import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.MigrationVersion;
 import org.flywaydb.core.api.output.MigrateResult;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** The versioned migrations build the whole schema on an empty database and are a no-op on a migrated one. */
 class MigrationIT {
 
-    private static final String SERVER = "jdbc:mysql://127.0.0.1:3306/";
-    private static final String PARAMS =
-            "?connectionTimeZone=UTC&forceConnectionTimeZoneToSession=true&useSSL=false&allowPublicKeyRetrieval=true";
-    private final String database =
-            "gbm_mig_" + UUID.randomUUID().toString().replace("-", "").substring(0, 10);
-
-    @BeforeEach
-    void createEmptyDatabase() throws Exception {
-        execute(SERVER + PARAMS, "CREATE DATABASE " + database);
-    }
+    private final MigrationDatabase database = MigrationDatabase.create("gbm_mig_");
 
     @AfterEach
-    void dropDatabase() throws Exception {
-        execute(SERVER + PARAMS, "DROP DATABASE IF EXISTS " + database);
+    void dropDatabase() {
+        database.close();
     }
 
     @Test
@@ -83,13 +73,14 @@ class MigrationIT {
         flyway().migrate();
 
         List<String> inexactColumns = column("SELECT CONCAT(table_name, '.', column_name, ' ', collation_name) "
-                + "FROM information_schema.columns WHERE table_schema = '" + database
+                + "FROM information_schema.columns WHERE table_schema = '" + database.name()
                 + "' AND collation_name IS NOT NULL "
                 + "AND collation_name <> 'utf8mb4_nopad_bin' AND table_name <> 'flyway_schema_history'");
-        List<String> inexactTables = column("SELECT table_name FROM information_schema.tables WHERE table_schema = '"
-                + database + "' AND table_collation <> 'utf8mb4_nopad_bin' AND table_name <> 'flyway_schema_history'");
+        List<String> inexactTables =
+                column("SELECT table_name FROM information_schema.tables WHERE table_schema = '" + database.name()
+                        + "' AND table_collation <> 'utf8mb4_nopad_bin' AND table_name <> 'flyway_schema_history'");
         List<String> identifiers = column("SELECT CONCAT(table_name, '.', column_name) FROM information_schema.columns "
-                + "WHERE table_schema = '" + database + "' AND collation_name = 'utf8mb4_nopad_bin'");
+                + "WHERE table_schema = '" + database.name() + "' AND collation_name = 'utf8mb4_nopad_bin'");
 
         assertThat(inexactColumns).isEmpty();
         assertThat(inexactTables).isEmpty();
@@ -123,24 +114,22 @@ class MigrationIT {
     }
 
     private Flyway flyway() {
-        return Flyway.configure()
-                .dataSource(SERVER + database + PARAMS, "root", "")
-                .locations("classpath:db/migration")
-                .load();
+        return database.flyway(MigrationVersion.LATEST);
     }
 
     private List<String> tables() throws Exception {
-        return column("SELECT table_name FROM information_schema.tables WHERE table_schema = '" + database + "'");
+        return column(
+                "SELECT table_name FROM information_schema.tables WHERE table_schema = '" + database.name() + "'");
     }
 
     private List<String> uniqueKeys(String table) throws Exception {
-        return column("SELECT DISTINCT index_name FROM information_schema.statistics WHERE table_schema = '" + database
-                + "' AND table_name = '" + table + "' AND non_unique = 0");
+        return column("SELECT DISTINCT index_name FROM information_schema.statistics WHERE table_schema = '"
+                + database.name() + "' AND table_name = '" + table + "' AND non_unique = 0");
     }
 
     private List<String> column(String sql) throws Exception {
         List<String> values = new ArrayList<>();
-        try (Connection c = DriverManager.getConnection(SERVER + database + PARAMS, "root", "");
+        try (Connection c = DriverManager.getConnection(database.url(), "root", "");
                 Statement s = c.createStatement();
                 ResultSet rs = s.executeQuery(sql)) {
             while (rs.next()) {
@@ -148,12 +137,5 @@ class MigrationIT {
             }
         }
         return values;
-    }
-
-    private static void execute(String url, String sql) throws Exception {
-        try (Connection c = DriverManager.getConnection(url, "root", "");
-                Statement s = c.createStatement()) {
-            s.execute(sql);
-        }
     }
 }

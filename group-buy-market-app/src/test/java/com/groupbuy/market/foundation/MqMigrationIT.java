@@ -9,12 +9,10 @@ import java.sql.Statement;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.UUID;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.MigrationInfo;
 import org.flywaydb.core.api.MigrationVersion;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -23,20 +21,11 @@ import org.junit.jupiter.api.Test;
  */
 class MqMigrationIT {
 
-    private static final String SERVER = "jdbc:mysql://127.0.0.1:3306/";
-    private static final String PARAMS =
-            "?connectionTimeZone=UTC&forceConnectionTimeZoneToSession=true&useSSL=false&allowPublicKeyRetrieval=true";
-    private final String database =
-            "gbm_mig7_" + UUID.randomUUID().toString().replace("-", "").substring(0, 10);
-
-    @BeforeEach
-    void createEmptyDatabase() throws Exception {
-        execute(SERVER + PARAMS, "CREATE DATABASE " + database);
-    }
+    private final MigrationDatabase database = MigrationDatabase.create("gbm_mig7_");
 
     @AfterEach
-    void dropDatabase() throws Exception {
-        execute(SERVER + PARAMS, "DROP DATABASE IF EXISTS " + database);
+    void dropDatabase() {
+        database.close();
     }
 
     @Test
@@ -99,7 +88,7 @@ class MqMigrationIT {
     }
 
     private String db() {
-        return SERVER + database + PARAMS;
+        return database.url();
     }
 
     /** The newest migration before V7 on the classpath (other branches add V4-V6). */
@@ -113,11 +102,7 @@ class MqMigrationIT {
     }
 
     private Flyway flyway(MigrationVersion target) {
-        return Flyway.configure()
-                .dataSource(db(), "root", "")
-                .locations("classpath:db/migration")
-                .target(target)
-                .load();
+        return database.flyway(target);
     }
 
     private static void execute(String url, String sql) throws Exception {

@@ -4,15 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.Map;
-import java.util.UUID;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.MigrationVersion;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.jdbc.datasource.DriverManagerDataSource;
 
 /**
  * V16 on a database holding crowd-tag rows written before it, keyed by user id alone: nothing is deleted or guessed.
@@ -22,23 +19,12 @@ import org.springframework.jdbc.datasource.DriverManagerDataSource;
  */
 class TagPartnerMigrationIT {
 
-    private static final String SERVER = "jdbc:mysql://127.0.0.1:3306/";
-    private static final String PARAMS =
-            "?connectionTimeZone=UTC&forceConnectionTimeZoneToSession=true&useSSL=false&allowPublicKeyRetrieval=true";
-    private final String database =
-            "gbm_mig16_" + UUID.randomUUID().toString().replace("-", "").substring(0, 10);
-    private final JdbcTemplate server = new JdbcTemplate(new DriverManagerDataSource(SERVER + PARAMS, "root", ""));
-    private JdbcTemplate jdbc;
-
-    @BeforeEach
-    void createEmptyDatabase() {
-        server.execute("CREATE DATABASE " + database);
-        jdbc = new JdbcTemplate(new DriverManagerDataSource(SERVER + database + PARAMS, "root", ""));
-    }
+    private final MigrationDatabase database = MigrationDatabase.create("gbm_mig16_");
+    private final JdbcTemplate jdbc = database.jdbc();
 
     @AfterEach
     void dropDatabase() {
-        server.execute("DROP DATABASE IF EXISTS " + database);
+        database.close();
     }
 
     @Test
@@ -88,10 +74,6 @@ class TagPartnerMigrationIT {
     }
 
     private Flyway flyway(MigrationVersion target) {
-        return Flyway.configure()
-                .dataSource(SERVER + database + PARAMS, "root", "")
-                .locations("classpath:db/migration")
-                .target(target)
-                .load();
+        return database.flyway(target);
     }
 }

@@ -10,12 +10,9 @@ import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLIntegrityConstraintViolationException;
-import java.sql.Statement;
-import java.util.UUID;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.MigrationVersion;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -27,21 +24,12 @@ import org.junit.jupiter.api.Test;
  */
 class TakeMigrationIT {
 
-    private static final String SERVER = "jdbc:mysql://127.0.0.1:3306/";
-    private static final String PARAMS =
-            "?connectionTimeZone=UTC&forceConnectionTimeZoneToSession=true&useSSL=false&allowPublicKeyRetrieval=true";
     private static final long ACTIVITY = 7001;
-    private final String database =
-            "gbm_mig13_" + UUID.randomUUID().toString().replace("-", "").substring(0, 10);
-
-    @BeforeEach
-    void createEmptyDatabase() throws Exception {
-        execute(SERVER + PARAMS, "CREATE DATABASE " + database);
-    }
+    private final MigrationDatabase database = MigrationDatabase.create("gbm_mig13_");
 
     @AfterEach
-    void dropDatabase() throws Exception {
-        execute(SERVER + PARAMS, "DROP DATABASE IF EXISTS " + database);
+    void dropDatabase() {
+        database.close();
     }
 
     @Test
@@ -136,21 +124,10 @@ class TakeMigrationIT {
     }
 
     private Flyway flyway(MigrationVersion target) {
-        return Flyway.configure()
-                .dataSource(db(), "root", "")
-                .locations("classpath:db/migration")
-                .target(target)
-                .load();
+        return database.flyway(target);
     }
 
     private String db() {
-        return SERVER + database + PARAMS;
-    }
-
-    private static void execute(String url, String sql) throws Exception {
-        try (Connection c = DriverManager.getConnection(url, "root", "");
-                Statement s = c.createStatement()) {
-            s.execute(sql);
-        }
+        return database.url();
     }
 }
