@@ -220,6 +220,36 @@ class ClockSkewIT {
         }
     }
 
+    /**
+     * A place reserved in Redis for a lock still on its way is stamped with the time it was taken, and the reconciler
+     * drops a holder older than {@code gbm.places.stale-after} (2 min) that has no order row (its process died). The
+     * stamp was the reserving instance's clock and the age the reconciling instance's: a reconciler 3 min ahead of the
+     * reserving instance took a reservation made a moment before for a dead one and gave its place away (the counter
+     * lowered while the lock was still being written). Both are now Redis's clock.
+     */
+    @Test
+    void aPlaceReservedOnAnInstanceBehindIsNotTakenForADeadOneByAReconcilerAhead() throws Exception {
+        try {
+            TradeClient mall = TradeClient.onNewGoods(port, jdbc, 9403, "http://127.0.0.1:9/callback");
+            String teamId = mall.team("s1");
+            jdbc.update(
+                    "UPDATE group_buy_order SET update_time = UTC_TIMESTAMP(3) - INTERVAL 1 MINUTE WHERE team_id = ?",
+                    teamId);
+            CLOCK.offset = Duration.ofMinutes(-3);
+            String inFlight = "s01:c01:s2:out-s2";
+            assertThat(reservation.reserve(teamId, inFlight, 3, 1, Instant.now().plus(Duration.ofMinutes(10))))
+                    .isTrue();
+
+            CLOCK.offset = Duration.ZERO;
+            assertThat(reconciler.reconcileTeam(teamId))
+                    .as("reserved a moment ago: a lock in flight, not a dead one")
+                    .isZero();
+            assertThat(counts.redisPlaces(teamId)).isEqualTo(2);
+        } finally {
+            CLOCK.offset = Duration.ZERO;
+        }
+    }
+
     private long taskId(String teamId) {
         return jdbc.queryForObject("SELECT id FROM notify_task WHERE team_id = ?", Long.class, teamId);
     }
