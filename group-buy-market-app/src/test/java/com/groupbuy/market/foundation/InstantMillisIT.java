@@ -46,11 +46,13 @@ class InstantMillisIT {
                 .isEqualTo("2026-12-01 04:52:41.196000");
         assertThat(dao.queryById(id).getNextAttemptTime()).isEqualTo(due);
 
-        // A lease end (written by an UPDATE's parameter) too, and sub-millisecond digits are cut, not rounded.
-        Instant leaseUntil = Instant.parse("2026-12-01T04:52:42.987654Z");
-        assertThat(dao.claim(id, "w", UUID.randomUUID().toString(), due, leaseUntil, false, PENDING))
+        // A lease end (the database's clock plus a length the UPDATE is given) reads back in whole milliseconds.
+        Instant before = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+        assertThat(dao.claim(id, "w", UUID.randomUUID().toString(), due, 1_791_654L, false, PENDING))
                 .isEqualTo(1);
-        assertThat(dao.queryById(id).getClaimUntil()).isEqualTo(Instant.parse("2026-12-01T04:52:42.987Z"));
+        Instant leaseEnd = dao.queryById(id).getClaimUntil();
+        assertThat(leaseEnd).isEqualTo(leaseEnd.truncatedTo(ChronoUnit.MILLIS));
+        assertThat(leaseEnd).isBetween(before.plusMillis(1_790), Instant.now().plusMillis(1_792));
     }
 
     @Test
@@ -61,14 +63,13 @@ class InstantMillisIT {
         Instant due = now.plusMillis(300);
         long id = insertTask(due);
 
-        assertThat(dao.claim(id, "w", UUID.randomUUID().toString(), now, now.plusSeconds(30), false, PENDING))
+        assertThat(dao.claim(id, "w", UUID.randomUUID().toString(), now, 30_000_000L, false, PENDING))
                 .as("claimed 300 ms before it is due")
                 .isZero();
-        assertThat(dao.claim(
-                        id, "w", UUID.randomUUID().toString(), due.minusMillis(1), due.plusSeconds(30), false, PENDING))
+        assertThat(dao.claim(id, "w", UUID.randomUUID().toString(), due.minusMillis(1), 30_000_000L, false, PENDING))
                 .as("claimed 1 ms before it is due")
                 .isZero();
-        assertThat(dao.claim(id, "w", UUID.randomUUID().toString(), due, due.plusSeconds(30), false, PENDING))
+        assertThat(dao.claim(id, "w", UUID.randomUUID().toString(), due, 30_000_000L, false, PENDING))
                 .as("claimed when due")
                 .isEqualTo(1);
     }

@@ -79,6 +79,11 @@ class NotifyLeaseIT {
         partner.close();
     }
 
+    /** The task's lease ends now by the database's clock, the one every lease is judged on. */
+    private void leaseRanOut(long id) {
+        jdbc.update("UPDATE notify_task SET claim_until = UTC_TIMESTAMP(3) - INTERVAL 1 SECOND WHERE id = ?", id);
+    }
+
     @Test
     void aClaimantWhoseLeaseWasTakenOverCannotFinishTheTask() {
         String teamId = tasks.dueTask(partner.url());
@@ -86,6 +91,7 @@ class NotifyLeaseIT {
         Instant now = Instant.now();
         // Both claimants run in this JVM under the same worker name, as two lanes of one service do.
         NotifyTaskVO stale = store.claim(id, "jvm-1", now, now.plusSeconds(1), false);
+        leaseRanOut(id);
         Instant later = now.plusSeconds(2);
         NotifyTaskVO current = store.claim(id, "jvm-1", later, later.plusSeconds(60), false);
         assertThat(stale).isNotNull();
@@ -140,6 +146,7 @@ class NotifyLeaseIT {
         long id = taskId(teamId);
         Instant now = Instant.now();
         NotifyTaskVO stale = store.claim(id, "jvm-1", now, now.plusSeconds(1), false);
+        leaseRanOut(id);
         Instant later = now.plusSeconds(2);
         NotifyTaskVO current = store.claim(id, "jvm-1", later, later.plusSeconds(60), false);
 

@@ -2,10 +2,15 @@ package com.groupbuy.market.trade;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.groupbuy.market.domain.outbox.model.valobj.NotifyTaskVO;
+import com.groupbuy.market.domain.outbox.service.DueCallbackDeliveryService;
 import com.groupbuy.market.domain.trade.service.place.TeamPlaceReconciler;
 import com.groupbuy.market.domain.trade.service.timeout.TradeTimeoutService;
+import com.groupbuy.market.infrastructure.outbox.repository.NotifyTaskStore;
 import com.groupbuy.market.infrastructure.trade.port.TeamPlaceReservation;
+import com.groupbuy.market.notify.NotifyTaskFixture;
 import com.groupbuy.market.support.IntegrationTest;
+import com.groupbuy.market.support.PartnerReceiver;
 import com.groupbuy.market.support.TradeClient;
 import java.time.Clock;
 import java.time.Duration;
@@ -93,6 +98,12 @@ class ClockSkewIT {
     @Autowired
     RedissonClient redisson;
 
+    @Autowired
+    NotifyTaskStore store;
+
+    @Autowired
+    DueCallbackDeliveryService notifyService;
+
     private static String utc8(Instant at) {
         return DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss")
                 .withZone(ZoneId.of("Asia/Shanghai"))
@@ -152,5 +163,98 @@ class ClockSkewIT {
         } finally {
             CLOCK.offset = Duration.ZERO;
         }
+    }
+
+    /**
+     * A callback lease is one instance's and judged by the others. Its end was the claimant's clock plus the lease,
+     * and the others compared it with their own clocks: an instance two minutes ahead took a lease written a moment
+     * before (one minute long) at once and sent the callback while its holder was sending it too, and an instance took
+     * at once the lease of one two minutes behind it. Both lengths and tests are now the database's clock.
+     */
+    @Test
+    void aLiveLeaseIsNotTakenByAnInstanceAheadOfItsHolderNorFromAnInstanceBehind() throws Exception {
+        try (PartnerReceiver partner = new PartnerReceiver()) {
+            NotifyTaskFixture tasks = new NotifyTaskFixture(jdbc);
+            String heldByA = tasks.dueTask(partner.url());
+            String heldByBehind = tasks.dueTask(partner.url());
+            // Due for five minutes, so due by every clock here.
+            jdbc.update("UPDATE notify_task SET next_attempt_time = UTC_TIMESTAMP(3) - INTERVAL 5 MINUTE");
+            Instant now = Instant.now();
+            NotifyTaskVO a = store.claim(taskId(heldByA), "instance-a", now, now.plusSeconds(60), false);
+            Instant behind = now.minus(Duration.ofMinutes(2));
+            NotifyTaskVO b = store.claim(taskId(heldByBehind), "instance-b", behind, behind.plusSeconds(60), false);
+            assertThat(a).isNotNull();
+            assertThat(b).isNotNull();
+
+            CLOCK.offset = Duration.ofMinutes(2);
+            notifyService.deliverAllDue();
+            CLOCK.offset = Duration.ZERO;
+            notifyService.deliverAllDue();
+
+            assertThat(partner.received())
+                    .as("each callback is its lease holder's to send for the lease's minute, whatever the clocks")
+                    .isEmpty();
+            assertThat(claimToken(heldByA)).isEqualTo(a.getClaimToken());
+            assertThat(claimToken(heldByBehind)).isEqualTo(b.getClaimToken());
+
+            // An instance two minutes ahead leases for a minute of the database's clock, not three.
+            String leasedAhead = tasks.dueTask(partner.url());
+            Instant ahead = now.plus(Duration.ofMinutes(2));
+            assertThat(store.claim(taskId(leasedAhead), "instance-c", ahead, ahead.plusSeconds(60), false))
+                    .isNotNull();
+            assertThat(jdbc.queryForObject(
+                            "SELECT TIMESTAMPDIFF(SECOND, UTC_TIMESTAMP(3), claim_until) FROM notify_task"
+                                    + " WHERE team_id = ?",
+                            Long.class,
+                            leasedAhead))
+                    .isBetween(50L, 60L);
+
+            // Once a lease has ended by the database's clock, the task is anyone's: delivered once.
+            jdbc.update(
+                    "UPDATE notify_task SET claim_until = UTC_TIMESTAMP(3) - INTERVAL 1 SECOND WHERE team_id = ?",
+                    heldByA);
+            notifyService.deliverAllDue();
+            assertThat(partner.received()).hasSize(1);
+        } finally {
+            CLOCK.offset = Duration.ZERO;
+        }
+    }
+
+    /**
+     * A place reserved in Redis for a lock still on its way is stamped with the time it was taken, and the reconciler
+     * drops a holder older than {@code gbm.places.stale-after} (2 min) that has no order row (its process died). The
+     * stamp was the reserving instance's clock and the age the reconciling instance's: a reconciler 3 min ahead of the
+     * reserving instance took a reservation made a moment before for a dead one and gave its place away (the counter
+     * lowered while the lock was still being written). Both are now Redis's clock.
+     */
+    @Test
+    void aPlaceReservedOnAnInstanceBehindIsNotTakenForADeadOneByAReconcilerAhead() throws Exception {
+        try {
+            TradeClient mall = TradeClient.onNewGoods(port, jdbc, 9403, "http://127.0.0.1:9/callback");
+            String teamId = mall.team("s1");
+            jdbc.update(
+                    "UPDATE group_buy_order SET update_time = UTC_TIMESTAMP(3) - INTERVAL 1 MINUTE WHERE team_id = ?",
+                    teamId);
+            CLOCK.offset = Duration.ofMinutes(-3);
+            String inFlight = "s01:c01:s2:out-s2";
+            assertThat(reservation.reserve(teamId, inFlight, 3, 1, Instant.now().plus(Duration.ofMinutes(10))))
+                    .isTrue();
+
+            CLOCK.offset = Duration.ZERO;
+            assertThat(reconciler.reconcileTeam(teamId))
+                    .as("reserved a moment ago: a lock in flight, not a dead one")
+                    .isZero();
+            assertThat(counts.redisPlaces(teamId)).isEqualTo(2);
+        } finally {
+            CLOCK.offset = Duration.ZERO;
+        }
+    }
+
+    private long taskId(String teamId) {
+        return jdbc.queryForObject("SELECT id FROM notify_task WHERE team_id = ?", Long.class, teamId);
+    }
+
+    private String claimToken(String teamId) {
+        return jdbc.queryForObject("SELECT claim_token FROM notify_task WHERE team_id = ?", String.class, teamId);
     }
 }

@@ -5,7 +5,6 @@ import com.groupbuy.market.domain.outbox.model.valobj.NotifyRunSummary;
 import com.groupbuy.market.domain.outbox.service.DueCallbackDeliveryService;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import lombok.extern.slf4j.Slf4j;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.scheduling.annotation.Scheduled;
@@ -52,10 +51,7 @@ public class LocalNotifyScheduler {
     public void deliverDueTasks() {
         try {
             if (!takeover.localShouldRun(
-                    () -> {
-                        Instant now = clock.instant();
-                        return backlog.anyLeftDue(now.minus(takeoverAfter), now);
-                    },
+                    () -> backlog.anyLeftDue(clock.instant().minus(takeoverAfter)),
                     "a callback has been due",
                     takeoverAfter,
                     "groupBuyNotifyJob")) {

@@ -15,8 +15,6 @@ public interface INotifyBacklogDao {
 
     long countDue(@Param("now") Instant now, @Param("pending") List<Integer> pendingStatuses);
 
-    Integer anyLeftDue(
-            @Param("dueBefore") Instant dueBefore,
-            @Param("now") Instant now,
-            @Param("pending") List<Integer> pendingStatuses);
+    /** Leases are judged on the database's clock, as the claims judge them. */
+    Integer anyLeftDue(@Param("dueBefore") Instant dueBefore, @Param("pending") List<Integer> pendingStatuses);
 }

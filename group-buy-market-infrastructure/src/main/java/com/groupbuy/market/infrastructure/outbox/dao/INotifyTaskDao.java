@@ -30,13 +30,16 @@ public interface INotifyTaskDao {
 
     NotifyTaskPO queryById(@Param("id") long id);
 
-    /** Takes the lease on a due task under a new token; 0 rows when it is done, not due, or leased by a live claimant. */
+    /**
+     * Takes the lease on a due task under a new token, for {@code leaseMicros} from now by the database's clock (which
+     * judges every lease); 0 rows when it is done, not due at {@code now}, or leased by a live claimant.
+     */
     int claim(
             @Param("id") long id,
             @Param("worker") String worker,
             @Param("token") String token,
             @Param("now") Instant now,
-            @Param("leaseUntil") Instant leaseUntil,
+            @Param("leaseMicros") long leaseMicros,
             @Param("ignoreSchedule") boolean ignoreSchedule,
             @Param("pending") List<Integer> pendingStatuses);
 
@@ -61,12 +64,15 @@ public interface INotifyTaskDao {
             @Param("limit") int limit,
             @Param("pending") List<Integer> pendingStatuses);
 
-    /** One lease for every id of a batch (locked by {@link #lockStillDue} in the same transaction). */
+    /**
+     * One lease for every id of a batch (locked by {@link #lockStillDue} in the same transaction), for
+     * {@code leaseMicros} from now by the database's clock.
+     */
     int leaseAll(
             @Param("ids") List<Long> ids,
             @Param("worker") String worker,
             @Param("token") String token,
-            @Param("leaseUntil") Instant leaseUntil);
+            @Param("leaseMicros") long leaseMicros);
 
     /**
      * Records the outcome of an attempt made under this lease token and releases the lease; 1 row when the task still

@@ -25,6 +25,13 @@ public class NotifyTaskPO {
     private Instant nextAttemptTime;
     private String claimedBy;
     private String claimToken;
+    /** The lease's end as stored (read only: a lease is written as a length from the database's clock). */
     private Instant claimUntil;
+    /**
+     * A task written already leased: what is left of its lease, which the insert adds to the database's clock (the
+     * one every lease is judged on); null: no lease.
+     */
+    private Long claimMicros;
+
     private String lastError;
 }

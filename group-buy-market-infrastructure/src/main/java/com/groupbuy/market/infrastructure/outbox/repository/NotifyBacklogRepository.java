@@ -34,7 +34,7 @@ public class NotifyBacklogRepository implements INotifyBacklogRepository {
     }
 
     @Override
-    public boolean anyLeftDue(Instant dueBefore, Instant now) {
-        return dao.anyLeftDue(dueBefore, now, TaskStates.PENDING) != null;
+    public boolean anyLeftDue(Instant dueBefore) {
+        return dao.anyLeftDue(dueBefore, TaskStates.PENDING) != null;
     }
 }

@@ -11,6 +11,7 @@ import com.groupbuy.market.infrastructure.outbox.dao.INotifyTaskDao;
 import com.groupbuy.market.infrastructure.outbox.po.NotifyTaskPO;
 import java.time.Clock;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -60,7 +61,7 @@ public class NotifyTaskRepository implements INotifyTaskRepository {
         NotifyTaskPO po = toRow(task);
         po.setClaimedBy(lease.holder());
         po.setClaimToken(lease.token());
-        po.setClaimUntil(lease.until());
+        po.setClaimMicros(leftOf(lease));
         if (dao.insertIgnore(po) != 1 || po.getId() == null) {
             return null;
         }
@@ -89,7 +90,7 @@ public class NotifyTaskRepository implements INotifyTaskRepository {
             if (lease != null) {
                 row.setClaimedBy(lease.holder());
                 row.setClaimToken(lease.token());
-                row.setClaimUntil(lease.until());
+                row.setClaimMicros(leftOf(lease));
             }
             row.setNotifyCount(0); // the insert's value: a new task has no attempt yet
             rows.add(row);
@@ -124,6 +125,14 @@ public class NotifyTaskRepository implements INotifyTaskRepository {
             consecutiveIds = known;
         }
         return known;
+    }
+
+    /**
+     * What is left of the lease by this instance's clock (which set its end): the database adds it to its own clock,
+     * the one every lease is judged on, so an instance ahead or behind leases for as long as any other.
+     */
+    private long leftOf(NotifyLease lease) {
+        return ChronoUnit.MICROS.between(clock.instant(), lease.until());
     }
 
     private NotifyTaskPO toRow(NotifyTaskEntity task) {

@@ -17,6 +17,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.sql.Statement;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -101,6 +102,7 @@ public class NotifyTaskStore implements INotifyTaskStore {
             Instant leaseUntil) {
         String token = UniqueIds.hex32();
         String holder = holder(worker);
+        long micros = leaseMicros(now, leaseUntil);
         List<NotifyTaskPO> taken = List.of();
         // Candidates are read without locks, then locked by primary key skipping what others hold. When others took
         // every candidate meanwhile, read again: each such round means another claimant made progress.
@@ -127,7 +129,7 @@ public class NotifyTaskStore implements INotifyTaskStore {
                 // The locked rows carry what delivery needs: they are what the claim returns, with the lease below.
                 List<NotifyTaskPO> mine = within(locked, oneByOneLimit);
                 if (!mine.isEmpty()) {
-                    dao.leaseAll(ids(mine), holder, token, leaseUntil);
+                    dao.leaseAll(ids(mine), holder, token, micros);
                 }
                 return mine;
             });
@@ -142,6 +144,17 @@ public class NotifyTaskStore implements INotifyTaskStore {
                     return toTask(po);
                 })
                 .toList();
+    }
+
+    /**
+     * The lease's length, which the database adds to its own clock: every lease is written and judged on that one
+     * clock, so an instance whose clock is ahead or behind can neither take another's live lease (before, one two
+     * minutes ahead took a lease the moment it was written and sent the callback a second time) nor hold its own too
+     * long or too short. The claimant times its own sends against {@code leaseUntil} on its clock, which starts before
+     * the database's, so it stops first.
+     */
+    static long leaseMicros(Instant now, Instant leaseUntil) {
+        return ChronoUnit.MICROS.between(now, leaseUntil);
     }
 
     /**
@@ -189,10 +202,11 @@ public class NotifyTaskStore implements INotifyTaskStore {
         }
         String token = UniqueIds.hex32();
         String holder = holder(worker);
+        long micros = leaseMicros(now, leaseUntil);
         List<NotifyTaskPO> taken = claimTransaction.execute(status -> {
             List<NotifyTaskPO> locked = dao.lockStillDue(taskIds, now, taskIds.size(), TaskStates.PENDING);
             if (!locked.isEmpty()) {
-                dao.leaseAll(ids(locked), holder, token, leaseUntil);
+                dao.leaseAll(ids(locked), holder, token, micros);
             }
             return locked;
         });
@@ -215,7 +229,14 @@ public class NotifyTaskStore implements INotifyTaskStore {
 
     @Override
     public NotifyTaskVO claim(long taskId, String worker, Instant now, Instant leaseUntil, boolean ignoreSchedule) {
-        if (dao.claim(taskId, holder(worker), UniqueIds.hex32(), now, leaseUntil, ignoreSchedule, TaskStates.PENDING)
+        if (dao.claim(
+                        taskId,
+                        holder(worker),
+                        UniqueIds.hex32(),
+                        now,
+                        leaseMicros(now, leaseUntil),
+                        ignoreSchedule,
+                        TaskStates.PENDING)
                 == 0) {
             return null;
         }

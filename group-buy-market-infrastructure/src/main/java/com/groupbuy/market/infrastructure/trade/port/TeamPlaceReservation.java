@@ -23,7 +23,9 @@ import org.springframework.stereotype.Component;
 /**
  * Team places in one Redis hash per team, changed only by Lua scripts so check-and-take is one atomic round trip.
  * Field {@code n} counts the places taken (committed in the database plus in flight); {@code h:<holder>} counts the
- * attempts of one order sharing its place and {@code t:<holder>} says when that order first reserved. A holder field
+ * attempts of one order sharing its place and {@code t:<holder>} says when that order first reserved, in milliseconds of
+ * Redis's own clock ({@code TIME}), the clock its staleness is judged on: stamped by the reserving instance's clock and
+ * judged by the reconciling one's, a reservation made on an instance minutes behind looked dead at once. A holder field
  * stays after its lock commits, so a late retry of the same order still shares instead of taking a second place.
  * The hash outlives the team by a day and is seeded from the database when missing.
  */
@@ -40,16 +42,18 @@ public class TeamPlaceReservation implements ITeamPlaceReservation {
               redis.call('EXPIRE', KEYS[1], ARGV[3])
             end
             local holder = 'h:' .. ARGV[4]
+            local t = redis.call('TIME')
+            local since = t[1] .. string.format('%03d', math.floor(tonumber(t[2]) / 1000))
             if redis.call('HEXISTS', KEYS[1], holder) == 1 then
               redis.call('HINCRBY', KEYS[1], holder, 1)
-              redis.call('HSET', KEYS[1], 't:' .. ARGV[4], ARGV[5])
+              redis.call('HSET', KEYS[1], 't:' .. ARGV[4], since)
               return 2
             end
             if tonumber(redis.call('HGET', KEYS[1], 'n')) >= tonumber(ARGV[1]) then
               return 0
             end
             redis.call('HINCRBY', KEYS[1], 'n', 1)
-            redis.call('HSET', KEYS[1], holder, 1, 't:' .. ARGV[4], ARGV[5])
+            redis.call('HSET', KEYS[1], holder, 1, 't:' .. ARGV[4], since)
             return 1
             """;
 
@@ -57,7 +61,9 @@ public class TeamPlaceReservation implements ITeamPlaceReservation {
             if redis.call('EXISTS', KEYS[1]) == 1 then
               return 0
             end
-            redis.call('HSET', KEYS[1], 'n', 1, 'h:' .. ARGV[2], 1, 't:' .. ARGV[2], ARGV[3])
+            local t = redis.call('TIME')
+            local since = t[1] .. string.format('%03d', math.floor(tonumber(t[2]) / 1000))
+            redis.call('HSET', KEYS[1], 'n', 1, 'h:' .. ARGV[2], 1, 't:' .. ARGV[2], since)
             redis.call('EXPIRE', KEYS[1], ARGV[1])
             return 1
             """;
@@ -85,7 +91,7 @@ public class TeamPlaceReservation implements ITeamPlaceReservation {
             """;
 
     /**
-     * KEYS: the team's hash, then the release markers of its closed orders. ARGV: lock count, stale-before millis,
+     * KEYS: the team's hash, then the release markers of its closed orders. ARGV: lock count, stale-after millis,
      * the markers' least lifetime, then the holders with an order row. Marks the closed orders' places as given back
      * (as {@link #RELEASE_ORDER} does: the lock count no longer holds them, so a give-back still owed for one is void),
      * counts the holders in flight (no row), drops the stale ones, and sets n to lock count + in flight. Returns old n
@@ -106,7 +112,8 @@ public class TeamPlaceReservation implements ITeamPlaceReservation {
             for i = 4, #ARGV do
               inDb[ARGV[i]] = true
             end
-            local staleBefore = tonumber(ARGV[2])
+            local t = redis.call('TIME')
+            local staleBefore = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000) - tonumber(ARGV[2])
             local inFlight = 0
             local fields = redis.call('HGETALL', KEYS[1])
             for i = 1, #fields, 2 do
@@ -191,14 +198,13 @@ public class TeamPlaceReservation implements ITeamPlaceReservation {
                 Integer.toString(target),
                 Integer.toString(lockedInDb),
                 Long.toString(ttl(validEnd)),
-                holder,
-                Long.toString(clock.millis()));
+                holder);
         return taken != null && taken > 0;
     }
 
     @Override
     public boolean reserveNew(String teamId, String holder, Instant validEnd) {
-        Long taken = eval(RESERVE_NEW, teamId, Long.toString(ttl(validEnd)), holder, Long.toString(clock.millis()));
+        Long taken = eval(RESERVE_NEW, teamId, Long.toString(ttl(validEnd)), holder);
         return taken != null && taken == 1L;
     }
 
@@ -272,13 +278,13 @@ public class TeamPlaceReservation implements ITeamPlaceReservation {
 
     @Override
     public int reconcile(
-            String teamId, int lockCount, List<String> holdersInDb, List<String> closedOrderIds, Instant staleBefore) {
+            String teamId, int lockCount, List<String> holdersInDb, List<String> closedOrderIds, Duration staleAfter) {
         List<Object> scriptKeys = new ArrayList<>(closedOrderIds.size() + 1);
         scriptKeys.add(key(teamId));
         closedOrderIds.forEach(orderId -> scriptKeys.add(releasedKey(teamId, orderId)));
         List<Object> args = new ArrayList<>(holdersInDb.size() + 3);
         args.add(Integer.toString(lockCount));
-        args.add(Long.toString(staleBefore.toEpochMilli()));
+        args.add(Long.toString(staleAfter.toMillis()));
         args.add(Long.toString(RELEASE_MARK_TTL.getSeconds()));
         args.addAll(holdersInDb);
         Long off = outages.call(() -> script.<Long>eval(

@@ -13,8 +13,9 @@ public interface INotifyBacklogRepository {
     long countDue(Instant now);
 
     /**
-     * Whether a task owed and not leased at {@code now} has been due since before {@code dueBefore}: no compensation
-     * run has taken it for that long (the local scheduler's check on a console that holds our registration).
+     * Whether a task owed and not leased now (by the database's clock, which judges every lease) has been due since
+     * before {@code dueBefore}: no compensation run has taken it for that long (the local scheduler's check on a
+     * console that holds our registration).
      */
-    boolean anyLeftDue(Instant dueBefore, Instant now);
+    boolean anyLeftDue(Instant dueBefore);
 }

@@ -13,6 +13,10 @@ import java.util.Objects;
  * task put back unsent). Every lease carries a fresh
  * fencing token ({@link NotifyTaskVO#getClaimToken()}); only the holder of the task's current token may finish it,
  * so a claimant whose lease ran out and was taken over cannot overwrite the newer claimant's result.
+ * <p>
+ * A claim's {@code leaseUntil} is the claimant's deadline on its own clock; the store keeps the lease for as long
+ * ({@code leaseUntil - now}) from the claim by one clock shared by every instance (the database's), and judges every
+ * lease on it, so instances whose clocks disagree still see each other's leases for their length.
  */
 public interface INotifyTaskStore {
 

@@ -1,6 +1,7 @@
 package com.groupbuy.market.domain.trade.adapter.port;
 
 import com.groupbuy.market.domain.trade.model.valobj.PartnerOrderKey;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
@@ -59,8 +60,9 @@ public interface ITeamPlaceReservation {
 
     /**
      * Sets the counter to what the database says, to be called while the team row is locked: {@code lockCount}
-     * committed places plus every holder still in flight (no order row among {@code holdersInDb}) that reserved at or
-     * after {@code staleBefore}. Holders older than that with no order row died with their process and are dropped.
+     * committed places plus every holder still in flight (no order row among {@code holdersInDb}) that reserved within
+     * {@code staleAfter}, by the store's own clock (the one that stamped the reservation, whichever instance made it).
+     * Holders older than that with no order row died with their process and are dropped.
      * Returns how far the counter was off (counter minus truth); 0 when it was right or does not exist.
      * <p>
      * {@code closedOrderIds} (the team's orders that left it: not in {@code lockCount}) count as given back from now
@@ -69,5 +71,5 @@ public interface ITeamPlaceReservation {
      * would take the same place off a second time and leave the counter below the database.
      */
     int reconcile(
-            String teamId, int lockCount, List<String> holdersInDb, List<String> closedOrderIds, Instant staleBefore);
+            String teamId, int lockCount, List<String> holdersInDb, List<String> closedOrderIds, Duration staleAfter);
 }

@@ -23,7 +23,8 @@ import lombok.extern.slf4j.Slf4j;
  * <p>
  * A counter may rightly exceed the lock count by the locks in flight, so a team is only corrected under its row
  * lock (no place-changing commit meanwhile), counting as in flight every holder that reserved less than
- * {@code staleAfter} ago and has no order row yet; older holders without a row died with their process. A team whose
+ * {@code staleAfter} ago (by Redis's clock, which stamps the reservation) and has no order row yet; older holders
+ * without a row died with their process. A team whose
  * row changed in the last {@code quietPeriod} (by the database's clock, which stamps the row) is left to the next run: a
  * refund that just committed has its release
  * still on the way.
@@ -244,13 +245,11 @@ public class TeamPlaceReconciler {
 
     /** One team under its row lock; returns how far its counter was off (0: right, busy, or no longer open). */
     public int reconcileTeam(String teamId) {
-        Instant now = Instant.now(clock);
         Integer off = repository.underTeamLock(teamId, team -> {
             if (team.unchangedFor().compareTo(quietPeriod) < 0) {
                 return 0;
             }
-            return reservation.reconcile(
-                    teamId, team.lockCount(), team.holders(), team.closedOrderIds(), now.minus(staleAfter));
+            return reservation.reconcile(teamId, team.lockCount(), team.holders(), team.closedOrderIds(), staleAfter);
         });
         if (off != null && off != 0) {
             corrected.accept(off);

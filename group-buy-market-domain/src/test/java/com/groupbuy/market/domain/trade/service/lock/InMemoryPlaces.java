@@ -1,6 +1,7 @@
 package com.groupbuy.market.domain.trade.service.lock;
 
 import com.groupbuy.market.domain.trade.adapter.port.ITeamPlaceReservation;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -76,7 +77,7 @@ final class InMemoryPlaces implements ITeamPlaceReservation {
 
     @Override
     public int reconcile(
-            String teamId, int lockCount, List<String> holdersInDb, List<String> closedOrderIds, Instant staleBefore) {
+            String teamId, int lockCount, List<String> holdersInDb, List<String> closedOrderIds, Duration staleAfter) {
         return 0;
     }
 }

@@ -463,7 +463,7 @@ class TeamPlaceReconcilerTest {
                 int lockCount,
                 List<String> holdersInDb,
                 List<String> closedOrderIds,
-                Instant staleBefore) {
+                Duration staleAfter) {
             released.computeIfAbsent(teamId, t -> new ArrayList<>()).addAll(closedOrderIds);
             Integer current = places.get(teamId);
             if (current == null) {
