@@ -16,7 +16,7 @@ import org.springframework.context.annotation.Configuration;
  * {@link BodyDeadlineValve}; a body that stops is cut by Tomcat's read timeout while reading it (its upload timeout,
  * otherwise the connection timeout of 60 s). The same for an answer's time to be taken
  * ({@code gbm.http.answer-write-timeout}, {@link AnswerDeadlineValve}): a caller reading a large answer a little at a
- * time held a request thread without end too (SlowReadIT).
+ * time held a request thread without end too (SlowBodyIT).
  */
 @Configuration
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)

@@ -18,10 +18,12 @@ import org.apache.coyote.ActionCode;
  * to read; its write timeout starts again with every byte the caller takes, so a caller reading a large answer (the
  * console's script, the OpenAPI description, an admin page, a metrics scrape) a few hundred bytes at a time held that
  * thread for as long as it liked, and as many such callers as request threads left every partner's lock waiting
- * (SlowReadIT). Each write is cut into pieces of at most {@link #PIECE} bytes and each piece checks the time; once it
- * is up the connection is closed without writing more ({@link ClientAbortException}: to Spring, a caller gone). A
- * piece whose write waited on the caller for {@link #SLOW_MILLIS} or longer also ends the connection after this
- * answer: a caller pipelining requests cannot hold the thread for one bound per answer.
+ * (SlowBodyIT). Each write is cut into pieces of at most {@link #PIECE} bytes and each piece checks the time; once it
+ * is up the connection is closed without writing more ({@link ClientAbortException}: to Spring, a caller gone). An
+ * answer one of whose pieces waited on the caller for {@link #SLOW_MILLIS} or longer hands its deadline on to the next
+ * request this thread serves from the same connection (a pipelined one): a caller pipelining requests cannot hold the
+ * thread for one bound per answer. (Telling Tomcat to close the connection after the answer instead marks a committed
+ * answer as failed, and Tomcat then appends its error page.)
  */
 public class AnswerDeadlineValve extends ValveBase {
 
@@ -29,6 +31,9 @@ public class AnswerDeadlineValve extends ValveBase {
     static final int PIECE = 8192;
     /** A write that waited this long was waiting for the caller to read (a partner's answer never does). */
     static final long SLOW_MILLIS = 1000;
+
+    /** The deadline a slow answer left for the next request of its connection served on this thread. */
+    private static final ThreadLocal<Carried> CARRIED = new ThreadLocal<>();
 
     private final long timeoutNanos;
 
@@ -39,25 +44,44 @@ public class AnswerDeadlineValve extends ValveBase {
 
     @Override
     public void invoke(Request request, Response response) throws IOException, ServletException {
-        response.setResponse(new Timed(response.getResponse(), response));
-        getNext().invoke(request, response);
+        Carried carried = CARRIED.get();
+        CARRIED.remove();
+        Long inherited =
+                carried != null && carried.connection().equals(connection(request)) ? carried.deadline() : null;
+        Timed timed = new Timed(response.getResponse(), response, inherited);
+        response.setResponse(timed);
+        try {
+            getNext().invoke(request, response);
+        } finally {
+            if (timed.answer != null && timed.answer.slow) {
+                CARRIED.set(new Carried(connection(request), timed.answer.deadline));
+            }
+        }
     }
+
+    private static String connection(Request request) {
+        return request.getRemoteAddr() + " " + request.getRemotePort();
+    }
+
+    private record Carried(String connection, long deadline) {}
 
     private final class Timed extends HttpServletResponseWrapper {
 
         private final Response connectorResponse;
+        private final Long inherited;
         private TimedAnswer answer;
 
-        Timed(HttpServletResponse response, Response connectorResponse) {
+        Timed(HttpServletResponse response, Response connectorResponse, Long inherited) {
             super(response);
             this.connectorResponse = connectorResponse;
+            this.inherited = inherited;
         }
 
         @Override
         public ServletOutputStream getOutputStream() throws IOException {
             ServletOutputStream out = super.getOutputStream();
             if (answer == null) {
-                answer = new TimedAnswer(out, connectorResponse, timeoutNanos);
+                answer = new TimedAnswer(out, connectorResponse, timeoutNanos, inherited);
             }
             return answer;
         }
@@ -69,14 +93,16 @@ public class AnswerDeadlineValve extends ValveBase {
         private final ServletOutputStream out;
         private final Response connectorResponse;
         private final long timeoutNanos;
+        private final Long inherited;
         private long deadline;
         private boolean started;
         private boolean slow;
 
-        TimedAnswer(ServletOutputStream out, Response connectorResponse, long timeoutNanos) {
+        TimedAnswer(ServletOutputStream out, Response connectorResponse, long timeoutNanos, Long inherited) {
             this.out = out;
             this.connectorResponse = connectorResponse;
             this.timeoutNanos = timeoutNanos;
+            this.inherited = inherited;
         }
 
         @Override
@@ -96,16 +122,17 @@ public class AnswerDeadlineValve extends ValveBase {
             }
         }
 
+        /** Sends what was written already: never cut, or an answer written in time could lose its end to a busy CPU. */
         @Override
         public void flush() throws IOException {
-            long start = checkTime();
+            long start = System.nanoTime();
             out.flush();
             timed(start);
         }
 
         @Override
         public void close() throws IOException {
-            long start = checkTime();
+            long start = System.nanoTime();
             out.close();
             timed(start);
         }
@@ -114,21 +141,22 @@ public class AnswerDeadlineValve extends ValveBase {
             long now = System.nanoTime();
             if (!started) {
                 started = true;
-                deadline = now + timeoutNanos;
+                deadline = inherited != null ? inherited : now + timeoutNanos;
             } else if (now - deadline > 0) {
                 // Nothing more is written on this connection, and it is closed once the request ends.
-                connectorResponse.getCoyoteResponse().action(ActionCode.CLOSE_NOW, null);
-                throw new ClientAbortException("the answer was not taken within " + timeoutNanos / 1_000_000L
-                        + " ms (gbm.http.answer-write-timeout)");
+                ClientAbortException cut = new ClientAbortException("the answer was not taken within "
+                        + timeoutNanos / 1_000_000L + " ms (gbm.http.answer-write-timeout)");
+                // Given an IOException, Tomcat leaves the answer's status as it was (a null makes it a 500).
+                connectorResponse.getCoyoteResponse().action(ActionCode.CLOSE_NOW, cut);
+                throw cut;
             }
             return now;
         }
 
-        /** A write that waited on the caller: the connection serves no further request once this answer is done. */
+        /** A write that waited on the caller: its connection's next answer keeps this one's deadline. */
         private void timed(long start) {
-            if (!slow && System.nanoTime() - start >= SLOW_MILLIS * 1_000_000L) {
+            if (!slow && started && System.nanoTime() - start >= SLOW_MILLIS * 1_000_000L) {
                 slow = true;
-                connectorResponse.getRequest().getCoyoteRequest().action(ActionCode.DISABLE_SWALLOW_INPUT, null);
             }
         }
 
