@@ -1,13 +1,11 @@
 package com.groupbuy.market.domain.outbox.service;
 
+import static com.groupbuy.market.domain.outbox.service.DueCallbackDeliveryBatchTest.task;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.groupbuy.market.domain.outbox.adapter.port.INotifyGateway;
-import com.groupbuy.market.domain.outbox.adapter.repository.INotifyTaskStore;
 import com.groupbuy.market.domain.outbox.model.valobj.DeliveryResult;
-import com.groupbuy.market.domain.outbox.model.valobj.NotifyAttemptOutcome;
 import com.groupbuy.market.domain.outbox.model.valobj.NotifyRunSummary;
-import com.groupbuy.market.domain.outbox.model.valobj.NotifyTarget;
 import com.groupbuy.market.domain.outbox.model.valobj.NotifyTaskVO;
 import com.groupbuy.market.domain.support.RunStop;
 import java.time.Clock;
@@ -28,7 +26,7 @@ class DueCallbackDeliveryStopTest {
     void aRunStartedAfterTheStopClaimsNothing() {
         RunStop stop = new RunStop();
         stop.stop();
-        StopStore store = new StopStore(List.of(task(1, "HTTP"), task(2, "MQ")));
+        OnePageStore store = new OnePageStore(List.of(task(1, "HTTP"), task(2, "MQ"))).deferring();
 
         NotifyRunSummary run = service(store, task -> true, 1).stoppedBy(stop).deliverAllDue();
 
@@ -40,8 +38,9 @@ class DueCallbackDeliveryStopTest {
     void aStopDuringAPageEndsItsSendsPutsTheRestBackAndRecordsWhatWasSent() {
         for (int concurrency : new int[] {1, 4}) {
             RunStop stop = new RunStop();
-            StopStore store = new StopStore(
-                    List.of(task(1, "HTTP"), task(2, "HTTP"), task(3, "HTTP"), task(4, "MQ"), task(5, "MQ")));
+            OnePageStore store = new OnePageStore(
+                            List.of(task(1, "HTTP"), task(2, "HTTP"), task(3, "HTTP"), task(4, "MQ"), task(5, "MQ")))
+                    .deferring();
             List<Long> sent = new ArrayList<>();
             // The stop begins while the first callback is on its way.
             NotifyRunSummary run = service(
@@ -61,7 +60,7 @@ class DueCallbackDeliveryStopTest {
                     .as("the callback sent is recorded")
                     .containsExactly(1L);
             assertThat(store.putBack).as("the rest put back unsent").containsExactly(2L, 3L, 4L, 5L);
-            assertThat(store.reasons).allMatch(DueCallbackDeliveryService.STOPPED::equals);
+            assertThat(store.putBackReasons).allMatch(DueCallbackDeliveryService.STOPPED::equals);
             assertThat(store.claims).as("no further page").isEqualTo(1);
             assertThat(run.claimed()).isEqualTo(5);
         }
@@ -71,7 +70,7 @@ class DueCallbackDeliveryStopTest {
     void theDeliveriesHandedOverAfterACommitAreNoRunAndGoOnAfterTheStop() {
         RunStop stop = new RunStop();
         stop.stop();
-        StopStore store = new StopStore(List.of());
+        OnePageStore store = new OnePageStore(List.of()).deferring();
         List<Long> sent = new ArrayList<>();
         DueCallbackDeliveryService service = service(
                         store,
@@ -89,7 +88,7 @@ class DueCallbackDeliveryStopTest {
         assertThat(store.putBack).isEmpty();
     }
 
-    private static DueCallbackDeliveryService service(StopStore store, Send send, int concurrency) {
+    private static DueCallbackDeliveryService service(OnePageStore store, Send send, int concurrency) {
         INotifyGateway gateway = task -> new DeliveryResult(send.delivered(task), 200, 1, null);
         return new DueCallbackDeliveryService(
                         store,
@@ -109,67 +108,5 @@ class DueCallbackDeliveryStopTest {
 
     private interface Send {
         boolean delivered(NotifyTaskVO task);
-    }
-
-    private static NotifyTaskVO task(long id, String type) {
-        return NotifyTaskVO.builder()
-                .id(id)
-                .teamId("t" + id)
-                .notifyType(type)
-                .notifyMq(NotifyTarget.MQ.equals(type) ? "k" : null)
-                .notifyCount(0)
-                .claimToken("token")
-                .build();
-    }
-
-    /** One page to claim, then nothing; keeps what was recorded and what was put back. */
-    private static final class StopStore implements INotifyTaskStore {
-        private List<NotifyTaskVO> page;
-        final List<Long> putBack = new ArrayList<>();
-        final List<String> reasons = new ArrayList<>();
-        final List<NotifyAttemptOutcome> finished = new ArrayList<>();
-        int claims;
-
-        StopStore(List<NotifyTaskVO> page) {
-            this.page = page;
-        }
-
-        @Override
-        public List<NotifyTaskVO> claimDue(
-                Instant now,
-                int shardIndex,
-                int shardTotal,
-                int limit,
-                int oneByOneLimit,
-                String worker,
-                Instant leaseUntil) {
-            claims++;
-            List<NotifyTaskVO> claimed = page;
-            page = List.of();
-            return claimed;
-        }
-
-        @Override
-        public List<Long> pendingTaskIdsOfTeam(String teamId) {
-            return List.of();
-        }
-
-        @Override
-        public NotifyTaskVO claim(long taskId, String worker, Instant now, Instant leaseUntil, boolean ignoreSchedule) {
-            return null;
-        }
-
-        @Override
-        public List<Boolean> finishAttempts(List<NotifyAttemptOutcome> outcomes) {
-            finished.addAll(outcomes);
-            return outcomes.stream().map(o -> true).toList();
-        }
-
-        @Override
-        public boolean defer(NotifyTaskVO task, Instant until, String reason) {
-            putBack.add(task.getId());
-            reasons.add(reason);
-            return true;
-        }
     }
 }
