@@ -6,6 +6,7 @@ import com.groupbuy.market.domain.outbox.adapter.repository.INotifyTaskStore;
 import com.groupbuy.market.domain.outbox.service.DueCallbackDeliveryService;
 import com.groupbuy.market.domain.outbox.service.NotifyBackoff;
 import com.groupbuy.market.domain.outbox.service.NotifyRetentionService;
+import com.groupbuy.market.domain.support.RunStop;
 import com.groupbuy.market.infrastructure.gateway.GroupBuyNotifyService;
 import com.groupbuy.market.infrastructure.gateway.NotifyAttemptRecorder;
 import com.groupbuy.market.infrastructure.gateway.NotifyChannelRouter;
@@ -86,7 +87,8 @@ public class NotifyConfig {
             MqProperties mq,
             ObjectProvider<RabbitProperties> rabbit,
             Clock clock,
-            ExecutorService notifyRunExecutor) {
+            ExecutorService notifyRunExecutor,
+            RunStop runStop) {
         NotifyBackoff backoff = new NotifyBackoff(
                 properties.getBackoff(),
                 properties.getJitter(),
@@ -119,7 +121,9 @@ public class NotifyConfig {
                 // #17: a callback the endpoint's breaker or bulkhead did not send waits without using a try.
                 .deferringUnsent()
                 // #19: a page's HTTP callbacks several at once (EndpointQueues), so a lease takes more of them.
-                .sendingConcurrently(properties.getHttpConcurrency());
+                .sendingConcurrently(properties.getHttpConcurrency())
+                // A stop ends a run after the sends in flight (RunStopConfig).
+                .stoppedBy(runStop);
     }
 
     /**
@@ -177,10 +181,11 @@ public class NotifyConfig {
 
     @Bean
     public NotifyRetentionService notifyRetentionService(
-            INotifyTaskRetention retention, NotifyProperties properties, Clock clock) {
+            INotifyTaskRetention retention, NotifyProperties properties, Clock clock, RunStop runStop) {
         NotifyProperties.Retention settings = properties.getRetention();
         return new NotifyRetentionService(
-                retention, clock, settings.getAge(), settings.getBatchSize(), settings.getRunBudget());
+                        retention, clock, settings.getAge(), settings.getBatchSize(), settings.getRunBudget())
+                .stoppedBy(runStop);
     }
 
     /**

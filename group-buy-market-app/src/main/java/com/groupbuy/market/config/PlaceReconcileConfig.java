@@ -1,5 +1,6 @@
 package com.groupbuy.market.config;
 
+import com.groupbuy.market.domain.support.RunStop;
 import com.groupbuy.market.domain.trade.adapter.port.ITeamPlaceReservation;
 import com.groupbuy.market.domain.trade.adapter.repository.ITeamPlaceRepository;
 import com.groupbuy.market.domain.trade.service.place.TeamPlaceReconciler;
@@ -29,7 +30,8 @@ public class PlaceReconcileConfig {
             ITeamPlaceReservation reservation,
             Clock clock,
             PlaceReconcileProperties properties,
-            MeterRegistry meters) {
+            MeterRegistry meters,
+            RunStop runStop) {
         Counter high = correctionCounter(meters, "high");
         Counter low = correctionCounter(meters, "low");
         TeamPlaceReconciler reconciler = new TeamPlaceReconciler(
@@ -47,7 +49,7 @@ public class PlaceReconcileConfig {
                 .register(meters);
         reconciler.onRefusalLook(looks::increment);
         reconciler.setRefusalLooks(properties.isOnRefusal());
-        return reconciler;
+        return reconciler.stoppedBy(runStop);
     }
 
     private static Counter correctionCounter(MeterRegistry meters, String direction) {

@@ -1,6 +1,7 @@
 package com.groupbuy.market.config;
 
 import com.groupbuy.market.domain.outbox.adapter.port.INotifyDispatcher;
+import com.groupbuy.market.domain.support.RunStop;
 import com.groupbuy.market.domain.trade.adapter.port.ITeamPlaceReservation;
 import com.groupbuy.market.domain.trade.adapter.repository.IRefundRepository;
 import com.groupbuy.market.domain.trade.service.place.TeamPlaceReconciler;
@@ -28,17 +29,19 @@ public class TimeoutConfig {
             TimeoutProperties properties,
             TeamPlaceReconciler placeReconciler,
             CloseCheckPolicy policy,
-            CloseCheckProperties closeChecks) {
+            CloseCheckProperties closeChecks,
+            RunStop runStop) {
         return new TradeTimeoutService(
-                repository,
-                refundService,
-                reservation,
-                dispatcher,
-                clock,
-                policy,
-                closeChecks.getBackstopMargin(),
-                properties.getPageSize(),
-                properties.getRunBudget(),
-                placeReconciler);
+                        repository,
+                        refundService,
+                        reservation,
+                        dispatcher,
+                        clock,
+                        policy,
+                        closeChecks.getBackstopMargin(),
+                        properties.getPageSize(),
+                        properties.getRunBudget(),
+                        placeReconciler)
+                .stoppedBy(runStop);
     }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.groupbuy.market.config.outage.OutageProperties;
+import com.groupbuy.market.domain.support.RunStop;
 import com.groupbuy.market.trigger.job.JobConsole;
 import java.time.Clock;
 import java.time.Duration;
@@ -460,7 +461,8 @@ class UnservableSettingsTest {
                             new MqProperties(),
                             beans.getBeanProvider(RabbitProperties.class),
                             Clock.systemUTC(),
-                            executor);
+                            executor,
+                            new RunStop());
         } finally {
             executor.shutdownNow();
         }

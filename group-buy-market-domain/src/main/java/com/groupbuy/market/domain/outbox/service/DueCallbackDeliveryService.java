@@ -11,6 +11,7 @@ import com.groupbuy.market.domain.outbox.model.valobj.NotifyTarget;
 import com.groupbuy.market.domain.outbox.model.valobj.NotifyTaskStatus;
 import com.groupbuy.market.domain.outbox.model.valobj.NotifyTaskVO;
 import com.groupbuy.market.domain.support.JobLimits;
+import com.groupbuy.market.domain.support.RunStop;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -44,6 +45,11 @@ import lombok.extern.slf4j.Slf4j;
 @Slf4j
 public class DueCallbackDeliveryService {
 
+    private static final BooleanSupplier NEVER = () -> false;
+
+    /** A task's last error when a stopping run put it back unsent. */
+    static final String STOPPED = "not sent: the instance stopped";
+
     private final INotifyTaskStore store;
     private final INotifyGateway gateway;
     private final NotifyBackoff backoff;
@@ -65,6 +71,9 @@ public class DueCallbackDeliveryService {
      * counts as an attempt.
      */
     private boolean deferUnsent;
+
+    /** The instance's stop: a run claims no further page and starts no further send once it began. */
+    private RunStop stop = new RunStop();
 
     /** One lane, one task per lease: a run delivers its tasks one after the other on the calling thread. */
     public DueCallbackDeliveryService(
@@ -218,6 +227,17 @@ public class DueCallbackDeliveryService {
         return this;
     }
 
+    /**
+     * Runs ({@link #deliverDueOfShard}) end at {@code stop}: no further page claimed, no further send of a page
+     * started, and what a page did not send put back at once, unsent and no try used ({@link INotifyTaskStore#defer}),
+     * so another instance takes it without waiting out its lease. The deliveries handed over after a commit are not
+     * runs: their own stop lets them finish.
+     */
+    public DueCallbackDeliveryService stoppedBy(RunStop stop) {
+        this.stop = stop;
+        return this;
+    }
+
     /** All due tasks (one shard of one). */
     public NotifyRunSummary deliverAllDue() {
         return deliverDueOfShard(0, 1);
@@ -265,7 +285,7 @@ public class DueCallbackDeliveryService {
         Instant now = Instant.now(clock);
         Instant leaseUntil = now.plus(lease);
         List<NotifyTaskVO> claimed = store.claimAll(taskIds, worker, now, leaseUntil);
-        return claimed.isEmpty() ? NotifyRunSummary.empty() : deliverClaimed(claimed, leaseUntil, null);
+        return claimed.isEmpty() ? NotifyRunSummary.empty() : deliverClaimed(claimed, leaseUntil, null, NEVER);
     }
 
     /**
@@ -293,7 +313,7 @@ public class DueCallbackDeliveryService {
      */
     public NotifyRunSummary deliverLeased(
             List<NotifyTaskVO> tasks, Instant leaseUntil, INotifyAttemptRecorder recorder) {
-        return tasks.isEmpty() ? NotifyRunSummary.empty() : deliverClaimed(tasks, leaseUntil, recorder);
+        return tasks.isEmpty() ? NotifyRunSummary.empty() : deliverClaimed(tasks, leaseUntil, recorder, NEVER);
     }
 
     /** Delivers one task if it is due and this worker can lease it; used right after settlement commits. */
@@ -321,6 +341,10 @@ public class DueCallbackDeliveryService {
                         shardTotal);
                 break;
             }
+            if (stop.stopping()) {
+                log.info("notify run shard={}/{} ends: the instance is stopping", shardIndex, shardTotal);
+                break;
+            }
             Instant now = Instant.now(clock);
             Instant leaseUntil = now.plus(lease);
             List<NotifyTaskVO> batch =
@@ -328,7 +352,7 @@ public class DueCallbackDeliveryService {
             if (batch.isEmpty()) {
                 break;
             }
-            summary = summary.plus(deliverClaimed(batch, leaseUntil, null));
+            summary = summary.plus(deliverClaimed(batch, leaseUntil, null, stop::stopping));
         }
         return summary;
     }
@@ -340,7 +364,7 @@ public class DueCallbackDeliveryService {
             Instant leaseUntil = now.plus(lease);
             NotifyTaskVO task = store.claim(id, worker, now, leaseUntil, ignoreSchedule);
             if (task != null) {
-                summary = summary.plus(deliverClaimed(List.of(task), leaseUntil, recorder));
+                summary = summary.plus(deliverClaimed(List.of(task), leaseUntil, recorder, NEVER));
             }
         }
         return summary;
@@ -350,10 +374,11 @@ public class DueCallbackDeliveryService {
      * Sends a claimed page and records it: the tasks sent one by one first (each only if its send window still fits
      * in the lease), then the MQ tasks together (only if the batch window fits in what is left of the lease), then
      * every outcome in one write, each under the task's own fencing token (or, with a {@code recorder}, handed to it
-     * to be written later, with other deliveries' outcomes).
+     * to be written later, with other deliveries' outcomes). Once {@code stopped} holds, no further send starts and
+     * what is left is put back.
      */
     private NotifyRunSummary deliverClaimed(
-            List<NotifyTaskVO> tasks, Instant leaseUntil, INotifyAttemptRecorder recorder) {
+            List<NotifyTaskVO> tasks, Instant leaseUntil, INotifyAttemptRecorder recorder, BooleanSupplier stopped) {
         List<NotifyTaskVO> batch = new ArrayList<>();
         List<NotifyAttemptOutcome> outcomes = new ArrayList<>(tasks.size());
         NotifyRunSummary unsent = NotifyRunSummary.empty();
@@ -366,16 +391,13 @@ public class DueCallbackDeliveryService {
             }
         }
         if (httpConcurrency > 1 && each.size() > 1) {
-            unsent = unsent.plus(sendTogether(each, leaseUntil, outcomes));
+            unsent = unsent.plus(sendTogether(each, leaseUntil, outcomes, stopped));
             each = List.of();
         }
         for (NotifyTaskVO task : each) {
             // A send that could outlast the lease might overlap another claimant's: leave it to the next lease.
-            if (Instant.now(clock).plus(sendWindow).isAfter(leaseUntil)) {
-                log.warn(
-                        "notify task={} team={} not sent: its lease ends before a send could (left to the next run)",
-                        task.getId(),
-                        task.getTeamId());
+            if (stopped.getAsBoolean() || Instant.now(clock).plus(sendWindow).isAfter(leaseUntil)) {
+                unsent = unsent.plus(notSent(task, stopped));
                 continue;
             }
             Instant attemptTime = Instant.now(clock);
@@ -383,7 +405,11 @@ public class DueCallbackDeliveryService {
         }
         if (!batch.isEmpty()) {
             Instant attemptTime = Instant.now(clock);
-            if (attemptTime.plus(batchWindow).isAfter(leaseUntil)) {
+            if (stopped.getAsBoolean()) {
+                for (NotifyTaskVO task : batch) {
+                    unsent = unsent.plus(putBack(task));
+                }
+            } else if (attemptTime.plus(batchWindow).isAfter(leaseUntil)) {
                 log.warn(
                         "notify batch of {} MQ tasks / close checks (first task={}) not sent: the lease ends before the batch's "
                                 + "confirms could (left to the next run)",
@@ -396,11 +422,7 @@ public class DueCallbackDeliveryService {
                         () -> !Instant.now(clock).plus(batchWindow).isAfter(leaseUntil));
                 for (int i = 0; i < batch.size(); i++) {
                     if (results.get(i) == null) {
-                        log.warn(
-                                "notify task={} team={} not sent: its lease ends before a send could (left to the next "
-                                        + "run)",
-                                batch.get(i).getId(),
-                                batch.get(i).getTeamId());
+                        unsent = unsent.plus(notSent(batch.get(i), stopped));
                         continue;
                     }
                     unsent = unsent.plus(take(batch.get(i), attemptTime, results.get(i), outcomes));
@@ -422,23 +444,55 @@ public class DueCallbackDeliveryService {
      * is finished in one statement.
      */
     private NotifyRunSummary sendTogether(
-            List<NotifyTaskVO> tasks, Instant leaseUntil, List<NotifyAttemptOutcome> outcomes) {
+            List<NotifyTaskVO> tasks,
+            Instant leaseUntil,
+            List<NotifyAttemptOutcome> outcomes,
+            BooleanSupplier stopped) {
         Instant attemptTime = Instant.now(clock);
-        BooleanSupplier mayStart = () -> !Instant.now(clock).plus(sendWindow).isAfter(leaseUntil);
+        BooleanSupplier mayStart = () ->
+                !stopped.getAsBoolean() && !Instant.now(clock).plus(sendWindow).isAfter(leaseUntil);
         List<DeliveryResult> results = sentOrThrown(tasks, () -> gateway.deliverEach(tasks, mayStart), mayStart);
         NotifyRunSummary unsent = NotifyRunSummary.empty();
         for (int i = 0; i < tasks.size(); i++) {
             NotifyTaskVO task = tasks.get(i);
             if (results.get(i) == null) {
-                log.warn(
-                        "notify task={} team={} not sent: its lease ends before a send could (left to the next run)",
-                        task.getId(),
-                        task.getTeamId());
+                unsent = unsent.plus(notSent(task, stopped));
                 continue;
             }
             unsent = unsent.plus(take(task, attemptTime, results.get(i), outcomes));
         }
         return unsent;
+    }
+
+    /**
+     * A task of a page left unsent: kept leased for the next run when its lease would end before a send could (it
+     * runs out soon), put back at once when the instance is stopping ({@link #putBack}).
+     */
+    private NotifyRunSummary notSent(NotifyTaskVO task, BooleanSupplier stopped) {
+        if (stopped.getAsBoolean()) {
+            return putBack(task);
+        }
+        log.warn(
+                "notify task={} team={} not sent: its lease ends before a send could (left to the next run)",
+                task.getId(),
+                task.getTeamId());
+        return NotifyRunSummary.empty();
+    }
+
+    /**
+     * A leased task a stopping run will not send, put back due now, no try used: kept leased, no other instance could
+     * send it before its lease ran out (a minute by default).
+     */
+    private NotifyRunSummary putBack(NotifyTaskVO task) {
+        if (!store.defer(task, Instant.now(clock), STOPPED)) {
+            log.warn(
+                    "notify task={} team={} not sent and not put back: the lease was taken over",
+                    task.getId(),
+                    task.getTeamId());
+            return new NotifyRunSummary(1, 0, 0, 0);
+        }
+        log.info("notify task={} team={} put back unsent: the instance is stopping", task.getId(), task.getTeamId());
+        return new NotifyRunSummary(1, 0, 1, 0);
     }
 
     /**

@@ -3,6 +3,7 @@ package com.groupbuy.market.domain.outbox.service;
 import com.groupbuy.market.domain.outbox.adapter.repository.INotifyTaskRetention;
 import com.groupbuy.market.domain.outbox.model.valobj.NotifyRetentionSummary;
 import com.groupbuy.market.domain.support.JobLimits;
+import com.groupbuy.market.domain.support.RunStop;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -27,6 +28,7 @@ public class NotifyRetentionService {
     private final Duration age;
     private final int batchSize;
     private final Duration runBudget;
+    private RunStop stop = new RunStop();
 
     public NotifyRetentionService(
             INotifyTaskRetention retention, Clock clock, Duration age, int batchSize, Duration runBudget) {
@@ -41,7 +43,13 @@ public class NotifyRetentionService {
         this.runBudget = JobLimits.budget("gbm.notify.retention.run-budget", runBudget);
     }
 
-    /** Deletes batch after batch until a batch comes back short or the run's budget is spent. */
+    /** A stop of the instance ends a run before its next batch (each batch is one statement, whole or not at all). */
+    public NotifyRetentionService stoppedBy(RunStop stop) {
+        this.stop = stop;
+        return this;
+    }
+
+    /** Deletes batch after batch until a batch comes back short, the run's budget is spent or the instance stops. */
     public NotifyRetentionSummary execRetention() {
         Instant start = Instant.now(clock);
         // An age reaching back before the epoch keeps everything: this service writes every task's times from its
@@ -61,6 +69,10 @@ public class NotifyRetentionService {
         while (true) {
             if (!Instant.now(clock).isBefore(deadline)) {
                 budgetSpent = true;
+                break;
+            }
+            if (stop.stopping()) {
+                log.info("notify retention ends after {} batches: the instance is stopping", batches);
                 break;
             }
             int n = retention.deleteDeliveredBefore(deliveredBefore, batchSize);

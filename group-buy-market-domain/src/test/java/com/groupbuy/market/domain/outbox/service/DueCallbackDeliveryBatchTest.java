@@ -163,7 +163,7 @@ class DueCallbackDeliveryBatchTest {
                 1);
     }
 
-    private static NotifyTaskVO task(long id, String type) {
+    static NotifyTaskVO task(long id, String type) {
         return NotifyTaskVO.builder()
                 .id(id)
                 .teamId("t" + id)

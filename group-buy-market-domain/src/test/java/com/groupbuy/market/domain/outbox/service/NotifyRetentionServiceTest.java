@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.groupbuy.market.domain.outbox.adapter.repository.INotifyTaskRetention;
+import com.groupbuy.market.domain.support.RunStop;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -90,5 +91,30 @@ class NotifyRetentionServiceTest {
                         Duration.ofSeconds(50))
                 .execRetention();
         assertThat(asked).containsExactly(Instant.parse("1970-01-02T00:00:00Z"));
+    }
+
+    /**
+     * A stop of the instance ends a run before its next batch: the scheduler's stop waited for the whole backlog (up to
+     * Spring's 30 s phase timeout, then the pool closed under the run).
+     */
+    @Test
+    void aStopEndsTheRunBeforeItsNextBatch() {
+        RunStop stop = new RunStop();
+        List<Integer> batches = new ArrayList<>();
+        INotifyTaskRetention full = (deliveredBefore, limit) -> {
+            batches.add(limit);
+            if (batches.size() == 3) {
+                stop.stop();
+            }
+            return batches.size() < 5 ? limit : 0; // a backlog of a little under five batches
+        };
+
+        var run = new NotifyRetentionService(full, clock, Duration.ofDays(7), 500, Duration.ofSeconds(50))
+                .stoppedBy(stop)
+                .execRetention();
+
+        assertThat(batches).hasSize(3);
+        assertThat(run.deletedTasks()).isEqualTo(1500);
+        assertThat(run.budgetSpent()).isFalse();
     }
 }

@@ -13,6 +13,12 @@ final class OnePageStore implements INotifyTaskStore {
     final List<Integer> claimLimits = new ArrayList<>();
     final List<Integer> finishCalls = new ArrayList<>();
     final List<NotifyAttemptOutcome> finished = new ArrayList<>();
+    /** Tasks put back unsent ({@link #deferring}), and why. */
+    final List<Long> putBack = new ArrayList<>();
+
+    final List<String> putBackReasons = new ArrayList<>();
+    int claims;
+    private boolean deferring;
 
     OnePageStore(List<NotifyTaskVO> page) {
         this.page = page;
@@ -27,6 +33,7 @@ final class OnePageStore implements INotifyTaskStore {
             int oneByOneLimit,
             String worker,
             Instant leaseUntil) {
+        claims++;
         if (page.isEmpty()) {
             return List.of();
         }
@@ -54,8 +61,19 @@ final class OnePageStore implements INotifyTaskStore {
         return outcomes.stream().map(o -> true).toList();
     }
 
+    /** Tasks may be put back unsent (a stopping run's); otherwise a put-back fails the test. */
+    OnePageStore deferring() {
+        this.deferring = true;
+        return this;
+    }
+
     @Override
     public boolean defer(NotifyTaskVO task, Instant until, String reason) {
-        throw new AssertionError("this service does not defer unsent tasks");
+        if (!deferring) {
+            throw new AssertionError("this service does not defer unsent tasks");
+        }
+        putBack.add(task.getId());
+        putBackReasons.add(reason);
+        return true;
     }
 }

@@ -1,6 +1,7 @@
 package com.groupbuy.market.domain.trade.service.place;
 
 import com.groupbuy.market.domain.support.JobLimits;
+import com.groupbuy.market.domain.support.RunStop;
 import com.groupbuy.market.domain.trade.adapter.port.ITeamPlaceReservation;
 import com.groupbuy.market.domain.trade.adapter.repository.ITeamPlaceRepository;
 import com.groupbuy.market.domain.trade.model.valobj.OpenTeamPlacesVO;
@@ -84,6 +85,9 @@ public class TeamPlaceReconciler {
     /** Told of each look taken after a refusal. */
     private volatile IntConsumer refusalLooks = n -> {};
 
+    /** The instance's stop: a sweep ends before its next page, cut as by its deadline. */
+    private RunStop stop = new RunStop();
+
     private final AtomicReference<Instant> lastRun = new AtomicReference<>(Instant.MIN);
     /** Per shard ("index/total"), where a sweep cut by its run's deadline goes on; absent: from the start. */
     private final Map<String, OpenTeamsPosition> unfinished = new ConcurrentHashMap<>();
@@ -117,6 +121,12 @@ public class TeamPlaceReconciler {
         this.quietPeriod = quietPeriod;
         this.corrected = corrected;
         this.interval = interval;
+    }
+
+    /** A stop of the instance cuts a sweep before its next page, as its deadline does. */
+    public TeamPlaceReconciler stoppedBy(RunStop stop) {
+        this.stop = stop;
+        return this;
     }
 
     /** Whether a join Redis refused while the database had a place makes the team be looked at at once. */
@@ -184,7 +194,7 @@ public class TeamPlaceReconciler {
         int checked = 0;
         int fixed = 0;
         boolean finished = false;
-        while (Instant.now(clock).isBefore(deadline)) {
+        while (Instant.now(clock).isBefore(deadline) && !stop.stopping()) {
             List<OpenTeamPlacesVO> page =
                     repository.queryOpenTeams(Instant.now(clock), after, shardIndex, shardTotal, pageSize);
             Map<String, Integer> places = reservation.places(
@@ -211,7 +221,7 @@ public class TeamPlaceReconciler {
                     shardTotal,
                     checked,
                     fixed,
-                    finished ? "" : " (cut by the run's deadline; the next run goes on from there)");
+                    finished ? "" : " (cut by the run's deadline or a stop; the next run goes on from there)");
         }
         return new Sweep(fixed, finished ? null : after);
     }

@@ -2,6 +2,7 @@ package com.groupbuy.market.domain.trade.service.timeout;
 
 import com.groupbuy.market.domain.outbox.adapter.port.INotifyDispatcher;
 import com.groupbuy.market.domain.support.JobLimits;
+import com.groupbuy.market.domain.support.RunStop;
 import com.groupbuy.market.domain.trade.adapter.port.ITeamPlaceReservation;
 import com.groupbuy.market.domain.trade.adapter.repository.IRefundRepository;
 import com.groupbuy.market.domain.trade.model.entity.MemberOrderView;
@@ -69,6 +70,9 @@ public class TradeTimeoutService {
 
     private final Map<String, MemberOrderView> locksResume = new ConcurrentHashMap<>();
 
+    /** The instance's stop: a run ends before its next team or lock. */
+    private RunStop stop = new RunStop();
+
     public TradeTimeoutService(
             IRefundRepository repository,
             TradeRefundService refundService,
@@ -106,6 +110,15 @@ public class TradeTimeoutService {
                     + CloseCheckPolicy.LONGEST.toDays() + " days (the timeout job closes what is overdue by more "
                     + "than it), got " + margin);
         }
+    }
+
+    /**
+     * A stop of the instance ends a run before its next team or lock (each change is a transaction of its own, guarded
+     * by the state it starts from; what is left stays overdue for the next run, of any instance).
+     */
+    public TradeTimeoutService stoppedBy(RunStop stop) {
+        this.stop = stop;
+        return this;
     }
 
     /** Told every run's summary, however the run was started (metrics: what the backstop found late). */
@@ -242,9 +255,17 @@ public class TradeTimeoutService {
             Counts counts) {
         T last = resume.remove(shard);
         while (Instant.now(clock).isBefore(deadline)) {
+            if (stop.stopping()) {
+                log.info("timeout close run ends: the instance is stopping");
+                return;
+            }
             List<T> items = pageAfter.apply(last);
             int failed = 0;
             for (T item : items) {
+                if (stop.stopping()) {
+                    log.info("timeout close run ends: the instance is stopping");
+                    return;
+                }
                 try {
                     handle.accept(item);
                 } catch (RuntimeException e) {

@@ -3,6 +3,7 @@ package com.groupbuy.market.domain.trade.service.place;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.groupbuy.market.domain.support.RunStop;
 import com.groupbuy.market.domain.trade.adapter.port.ITeamPlaceReservation;
 import com.groupbuy.market.domain.trade.adapter.repository.ITeamPlaceRepository;
 import com.groupbuy.market.domain.trade.model.valobj.LockedTeamPlacesVO;
@@ -132,6 +133,25 @@ class TeamPlaceReconcilerTest {
         assertThat(counters.of("ended"))
                 .as("no longer open: not the reconciler's")
                 .isEqualTo(2);
+    }
+
+    /**
+     * A stop of the instance cuts a sweep before its next page, as its deadline does: the scheduler's stop waited for
+     * the sweep (up to Spring's 30 s phase timeout, then the database pool closed under it).
+     */
+    @Test
+    void aStopCutsTheSweepBeforeItsNextPage() {
+        for (int i = 1; i <= 20; i++) {
+            teams.open(i, "t" + i, 1, NOW.plusSeconds(3600 + i));
+            counters.set("t" + i, 1);
+        }
+        RunStop stop = new RunStop();
+        TeamPlaceReconciler reconciler = reconciler(5).stoppedBy(stop);
+        teams.afterPage = stop::stop;
+
+        reconciler.reconcileIfDue(0, 1, NOW.plusSeconds(60));
+
+        assertThat(teams.pagesRead).isEqualTo(1);
     }
 
     @Test
@@ -387,6 +407,8 @@ class TeamPlaceReconcilerTest {
         }
 
         int pagesRead;
+        /** Run after each page read (the instance's stop beginning, say). */
+        Runnable afterPage = () -> {};
 
         void open(long rowId, String teamId, int lockCount, Instant validEnd) {
             rows.put(teamId, new Row(rowId, teamId, lockCount, validEnd));
@@ -409,6 +431,7 @@ class TeamPlaceReconcilerTest {
             if (!page.isEmpty()) {
                 firstTeamOfEachPage.add(page.get(0).teamId());
             }
+            afterPage.run();
             return page;
         }
 

@@ -2,6 +2,7 @@ package com.groupbuy.market.domain.trade.service.timeout;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.groupbuy.market.domain.support.RunStop;
 import com.groupbuy.market.domain.trade.model.entity.MemberOrderView;
 import com.groupbuy.market.domain.trade.model.valobj.NotifyRoutes;
 import com.groupbuy.market.domain.trade.model.valobj.OrderStatus;
@@ -35,6 +36,9 @@ class TradeTimeoutPaymentGraceTest {
     private final List<MemberOrderView> page = new ArrayList<>();
     private final List<String> closed = new ArrayList<>();
     private final List<String> failing = new ArrayList<>();
+    private final RunStop stop = new RunStop();
+    /** The lock whose close the instance's stop begins after (none: no stop). */
+    private String stopAfter;
 
     @Test
     void aMemberOfAMixedTeamIsClosedAtItsOwnPartnersGraceNotTheTeams() {
@@ -124,6 +128,21 @@ class TradeTimeoutPaymentGraceTest {
         assertThat(service().leftOverdueFor(Duration.ofSeconds(10))).isTrue();
     }
 
+    /**
+     * A stop of the instance ends the run before its next lock, mid-page: the scheduler's stop waited for the run to go
+     * through its whole backlog (up to Spring's 30 s phase timeout, then the database pool closed under it). What is
+     * left stays overdue for the next run.
+     */
+    @Test
+    void aStopEndsTheRunBeforeItsNextLock() {
+        dueLocksInOrder("a-due", "b-due", "c-due", "d-due");
+        stopAfter = "b-due";
+
+        service(3).execTimeoutCloseJob();
+
+        assertThat(closed).containsExactly("a-due", "b-due");
+    }
+
     /** s01/c01 locks (no grace) 30 s past the timeout, a millisecond apart, in the order given. */
     private void dueLocksInOrder(String... orderIds) {
         Instant lockTime = NOW.minus(TIMEOUT).minusSeconds(30);
@@ -188,20 +207,24 @@ class TradeTimeoutPaymentGraceTest {
                             throw new IllegalStateException("close of " + order.getOrderId() + " failed");
                         }
                         closed.add(order.getOrderId());
+                        if (order.getOrderId().equals(stopAfter)) {
+                            stop.stop();
+                        }
                         return true;
                     }
                 };
         PaymentGrace grace = new PaymentGrace(Duration.ZERO, Map.of("s02", Map.of("c02", Duration.ofSeconds(60))));
         return new TradeTimeoutService(
-                store,
-                refunds,
-                null,
-                id -> {},
-                Clock.fixed(NOW, ZoneOffset.UTC),
-                new CloseCheckPolicy(false, TIMEOUT, Duration.ofSeconds(60), grace),
-                Duration.ZERO,
-                pageSize,
-                Duration.ofSeconds(5),
-                null);
+                        store,
+                        refunds,
+                        null,
+                        id -> {},
+                        Clock.fixed(NOW, ZoneOffset.UTC),
+                        new CloseCheckPolicy(false, TIMEOUT, Duration.ofSeconds(60), grace),
+                        Duration.ZERO,
+                        pageSize,
+                        Duration.ofSeconds(5),
+                        null)
+                .stoppedBy(stop);
     }
 }

@@ -1,0 +1,112 @@
+package com.groupbuy.market.domain.outbox.service;
+
+import static com.groupbuy.market.domain.outbox.service.DueCallbackDeliveryBatchTest.task;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.groupbuy.market.domain.outbox.adapter.port.INotifyGateway;
+import com.groupbuy.market.domain.outbox.model.valobj.DeliveryResult;
+import com.groupbuy.market.domain.outbox.model.valobj.NotifyRunSummary;
+import com.groupbuy.market.domain.outbox.model.valobj.NotifyTaskVO;
+import com.groupbuy.market.domain.support.RunStop;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The instance's stop ({@link RunStop}) as a run sees it: no page claimed once it began, no further send of the page
+ * in hand started, what the page did not send put back unsent (no try used, the lease released), what it sent
+ * recorded. The deliveries handed over after a commit are no run: the stop leaves them alone.
+ */
+class DueCallbackDeliveryStopTest {
+
+    @Test
+    void aRunStartedAfterTheStopClaimsNothing() {
+        RunStop stop = new RunStop();
+        stop.stop();
+        OnePageStore store = new OnePageStore(List.of(task(1, "HTTP"), task(2, "MQ"))).deferring();
+
+        NotifyRunSummary run = service(store, task -> true, 1).stoppedBy(stop).deliverAllDue();
+
+        assertThat(run.claimed()).isZero();
+        assertThat(store.claims).isZero();
+    }
+
+    @Test
+    void aStopDuringAPageEndsItsSendsPutsTheRestBackAndRecordsWhatWasSent() {
+        for (int concurrency : new int[] {1, 4}) {
+            RunStop stop = new RunStop();
+            OnePageStore store = new OnePageStore(
+                            List.of(task(1, "HTTP"), task(2, "HTTP"), task(3, "HTTP"), task(4, "MQ"), task(5, "MQ")))
+                    .deferring();
+            List<Long> sent = new ArrayList<>();
+            // The stop begins while the first callback is on its way.
+            NotifyRunSummary run = service(
+                            store,
+                            task -> {
+                                sent.add(task.getId());
+                                stop.stop();
+                                return true;
+                            },
+                            concurrency)
+                    .stoppedBy(stop)
+                    .deliverAllDue();
+
+            assertThat(sent).as("concurrency %d", concurrency).containsExactly(1L);
+            assertThat(store.finished)
+                    .extracting(o -> o.task().getId())
+                    .as("the callback sent is recorded")
+                    .containsExactly(1L);
+            assertThat(store.putBack).as("the rest put back unsent").containsExactly(2L, 3L, 4L, 5L);
+            assertThat(store.putBackReasons).allMatch(DueCallbackDeliveryService.STOPPED::equals);
+            assertThat(store.claims).as("no further page").isEqualTo(1);
+            assertThat(run.claimed()).isEqualTo(5);
+        }
+    }
+
+    @Test
+    void theDeliveriesHandedOverAfterACommitAreNoRunAndGoOnAfterTheStop() {
+        RunStop stop = new RunStop();
+        stop.stop();
+        OnePageStore store = new OnePageStore(List.of()).deferring();
+        List<Long> sent = new ArrayList<>();
+        DueCallbackDeliveryService service = service(
+                        store,
+                        task -> {
+                            sent.add(task.getId());
+                            return true;
+                        },
+                        4)
+                .stoppedBy(stop);
+
+        service.deliverLeased(
+                List.of(task(7, "HTTP"), task(8, "HTTP")), Instant.now().plus(Duration.ofMinutes(1)));
+
+        assertThat(sent).containsExactlyInAnyOrder(7L, 8L);
+        assertThat(store.putBack).isEmpty();
+    }
+
+    private static DueCallbackDeliveryService service(OnePageStore store, Send send, int concurrency) {
+        INotifyGateway gateway = task -> new DeliveryResult(send.delivered(task), 200, 1, null);
+        return new DueCallbackDeliveryService(
+                        store,
+                        gateway,
+                        new NotifyBackoff(List.of(Duration.ofMinutes(1)), 0, () -> 0.5),
+                        Clock.systemUTC(),
+                        "w",
+                        Duration.ofSeconds(60),
+                        Duration.ofSeconds(5),
+                        Duration.ofSeconds(5),
+                        100,
+                        Duration.ofMinutes(1),
+                        Runnable::run,
+                        1)
+                .sendingConcurrently(concurrency);
+    }
+
+    private interface Send {
+        boolean delivered(NotifyTaskVO task);
+    }
+}
