@@ -484,15 +484,7 @@ public class DueCallbackDeliveryService {
      * send it before its lease ran out (a minute by default).
      */
     private NotifyRunSummary putBack(NotifyTaskVO task) {
-        if (!store.defer(task, Instant.now(clock), STOPPED)) {
-            log.warn(
-                    "notify task={} team={} not sent and not put back: the lease was taken over",
-                    task.getId(),
-                    task.getTeamId());
-            return new NotifyRunSummary(1, 0, 0, 0);
-        }
-        log.info("notify task={} team={} put back unsent: the instance is stopping", task.getId(), task.getTeamId());
-        return new NotifyRunSummary(1, 0, 1, 0);
+        return putBack(task, Instant.now(clock), STOPPED);
     }
 
     /**
@@ -598,19 +590,19 @@ public class DueCallbackDeliveryService {
 
     /** #17: not sent, so not an attempt: the task waits as RETRY until the gateway's time, its try count unchanged. */
     private NotifyRunSummary defer(NotifyTaskVO task, DeliveryResult result) {
-        if (!store.defer(task, result.notSentUntil(), result.error())) {
+        return putBack(task, result.notSentUntil(), result.error());
+    }
+
+    /** A leased task put back unsent, due at {@code until}, no try used, unless its lease was taken over meanwhile. */
+    private NotifyRunSummary putBack(NotifyTaskVO task, Instant until, String why) {
+        if (!store.defer(task, until, why)) {
             log.warn(
                     "notify task={} team={} not sent and not put back: the lease was taken over",
                     task.getId(),
                     task.getTeamId());
             return new NotifyRunSummary(1, 0, 0, 0);
         }
-        log.info(
-                "notify task={} team={} {} (no attempt used) next={}",
-                task.getId(),
-                task.getTeamId(),
-                result.error(),
-                result.notSentUntil());
+        log.info("notify task={} team={} {} (no attempt used) next={}", task.getId(), task.getTeamId(), why, until);
         return new NotifyRunSummary(1, 0, 1, 0);
     }
 }
