@@ -7,6 +7,7 @@ import com.groupbuy.market.domain.outbox.service.DueCallbackDeliveryService;
 import com.groupbuy.market.domain.outbox.service.NotifyBackoff;
 import com.groupbuy.market.domain.outbox.service.NotifyRetentionService;
 import com.groupbuy.market.domain.support.RunStop;
+import com.groupbuy.market.domain.trade.adapter.repository.IConsumptionRecordRetention;
 import com.groupbuy.market.infrastructure.gateway.GroupBuyNotifyService;
 import com.groupbuy.market.infrastructure.gateway.NotifyAttemptRecorder;
 import com.groupbuy.market.infrastructure.gateway.NotifyChannelRouter;
@@ -181,10 +182,15 @@ public class NotifyConfig {
 
     @Bean
     public NotifyRetentionService notifyRetentionService(
-            INotifyTaskRetention retention, NotifyProperties properties, Clock clock, RunStop runStop) {
+            INotifyTaskRetention retention,
+            IConsumptionRecordRetention consumptionRecords,
+            NotifyProperties properties,
+            Clock clock,
+            RunStop runStop) {
         NotifyProperties.Retention settings = properties.getRetention();
         return new NotifyRetentionService(
                         retention, clock, settings.getAge(), settings.getBatchSize(), settings.getRunBudget())
+                .consumedRecords(consumptionRecords::deleteSucceededBefore)
                 .stoppedBy(runStop);
     }
 

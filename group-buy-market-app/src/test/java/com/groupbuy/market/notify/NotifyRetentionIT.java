@@ -25,6 +25,8 @@ import org.springframework.test.context.TestPropertySource;
 class NotifyRetentionIT {
 
     private static final int INIT = 0, SUCCESS = 1, RETRY = 2, FAIL = 3;
+    /** {@code mq_consumption_record.status}. */
+    private static final int PROCESSING = 0, SUCCEEDED = 1, FAILED = 2;
 
     @Autowired
     JdbcTemplate jdbc;
@@ -73,6 +75,53 @@ class NotifyRetentionIT {
         NotifyRetentionSummary again = retention.execRetention();
         assertThat(again.deletedTasks()).isZero();
         assertThat(again.batches()).isOne();
+    }
+
+    /**
+     * Our consumers' records of messages (a close check per lock, a refund event per refund) went nowhere: nothing
+     * deleted them, so the table grew by a row per order for good. Now those that succeeded before the age go with the
+     * delivered tasks; young ones, and processing or failed ones of any age (an operator re-drives a failed message by
+     * deleting its record), stay.
+     */
+    @Test
+    void consumptionRecordsThatSucceededBeforeTheAgeAreDeleted() {
+        Instant now = Instant.now();
+        List<String> old = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            old.add(record(SUCCEEDED, now.minus(Duration.ofDays(8)).minusSeconds(i)));
+        }
+        List<String> kept = List.of(
+                record(SUCCEEDED, now.minus(Duration.ofDays(6))),
+                record(PROCESSING, now.minus(Duration.ofDays(8))),
+                record(FAILED, now.minus(Duration.ofDays(8))),
+                record(PROCESSING, now),
+                record(FAILED, now));
+
+        NotifyRetentionSummary run = retention.execRetention();
+
+        assertThat(run.deletedRecords()).isEqualTo(5);
+        assertThat(count("SELECT COUNT(*) FROM mq_consumption_record WHERE message_id IN (" + quoted(old) + ")"))
+                .isZero();
+        assertThat(count("SELECT COUNT(*) FROM mq_consumption_record WHERE message_id IN (" + quoted(kept) + ")"))
+                .isEqualTo(kept.size());
+        assertThat(retention.execRetention().deletedRecords()).isZero();
+    }
+
+    /** A consumption record in this state (0 processing, 1 success, 2 fail) last changed at {@code changed}. */
+    private String record(int status, Instant changed) {
+        String id = "msg_" + UUID.randomUUID().toString().replace("-", "");
+        jdbc.update(
+                "INSERT INTO mq_consumption_record (consumer, message_id, routing_key, body, status, attempts, "
+                        + "version, create_time, update_time) VALUES ('close_check', ?, 'k', '{}', ?, 1, 2, ?, ?)",
+                id,
+                status,
+                Timestamp.from(changed),
+                Timestamp.from(changed));
+        return id;
+    }
+
+    private static String quoted(List<String> ids) {
+        return String.join(",", ids.stream().map(id -> "'" + id + "'").toList());
     }
 
     /** A task in this state whose last attempt (the delivering one, for SUCCESS) was at {@code lastAttempt}. */

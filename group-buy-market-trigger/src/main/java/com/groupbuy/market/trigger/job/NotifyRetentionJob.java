@@ -9,7 +9,7 @@ import org.springframework.stereotype.Component;
 
 /**
  * XXL-Job handler {@code notifyRetentionJob}: deletes delivered callback tasks (and their attempts) older than
- * {@code gbm.notify.retention.age}. No parameter; run it on one executor (FIRST or any single route).
+ * {@code gbm.notify.retention.age}, then our consumers' records of messages that succeeded before then. No parameter; run it on one executor (FIRST or any single route).
  */
 @Slf4j
 @Component
@@ -29,8 +29,8 @@ public class NotifyRetentionJob {
         try {
             NotifyRetentionSummary summary = retentionService.execRetention();
             String line = String.format(
-                    "notifyRetentionJob deleted=%d batches=%d budgetSpent=%s",
-                    summary.deletedTasks(), summary.batches(), summary.budgetSpent());
+                    "notifyRetentionJob deleted=%d batches=%d records=%d budgetSpent=%s",
+                    summary.deletedTasks(), summary.batches(), summary.deletedRecords(), summary.budgetSpent());
             XxlJobHelper.log(line);
             log.info(line);
             XxlJobHelper.handleSuccess(line);

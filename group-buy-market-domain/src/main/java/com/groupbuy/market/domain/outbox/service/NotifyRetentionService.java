@@ -2,6 +2,7 @@ package com.groupbuy.market.domain.outbox.service;
 
 import com.groupbuy.market.domain.outbox.adapter.repository.INotifyTaskRetention;
 import com.groupbuy.market.domain.outbox.model.valobj.NotifyRetentionSummary;
+import com.groupbuy.market.domain.support.AgedRows;
 import com.groupbuy.market.domain.support.JobLimits;
 import com.groupbuy.market.domain.support.RunStop;
 import java.time.Clock;
@@ -13,6 +14,10 @@ import lombok.extern.slf4j.Slf4j;
  * Keeps the outbox small: delivered tasks (and their attempts) older than the retention age are deleted, a small
  * batch per statement so a run never holds many row locks or a long transaction beside live settlements. Tasks still
  * owed (init, retry) and failed tasks an operator may re-drive are never deleted.
+ * <p>
+ * Then, with what is left of the budget, the consumption records our own consumers kept of the messages this outbox
+ * published ({@link #consumedRecords}): those that succeeded before the same age. Nothing else deleted them, and a
+ * close check is published for every lock, so the table grew by a row (up to 1 KB of body) per order for good.
  */
 @Slf4j
 public class NotifyRetentionService {
@@ -29,6 +34,7 @@ public class NotifyRetentionService {
     private final int batchSize;
     private final Duration runBudget;
     private RunStop stop = new RunStop();
+    private AgedRows consumedRecords = AgedRows.NONE;
 
     public NotifyRetentionService(
             INotifyTaskRetention retention, Clock clock, Duration age, int batchSize, Duration runBudget) {
@@ -49,7 +55,16 @@ public class NotifyRetentionService {
         return this;
     }
 
-    /** Deletes batch after batch until a batch comes back short, the run's budget is spent or the instance stops. */
+    /** The consumers' records that succeeded before the cut-off, deleted after the delivered tasks. */
+    public NotifyRetentionService consumedRecords(AgedRows records) {
+        this.consumedRecords = records;
+        return this;
+    }
+
+    /**
+     * Deletes batch after batch until a batch comes back short, the run's budget is spent or the instance stops:
+     * delivered tasks first, then consumption records.
+     */
     public NotifyRetentionSummary execRetention() {
         Instant start = Instant.now(clock);
         // An age reaching back before the epoch keeps everything: this service writes every task's times from its
@@ -60,37 +75,52 @@ public class NotifyRetentionService {
             log.info(
                     "notify retention: an age of {} reaches back before 1970; nothing is that old, nothing deleted",
                     age);
-            return new NotifyRetentionSummary(0, 0, false);
+            return new NotifyRetentionSummary(0, 0, false, 0);
         }
-        Instant deliveredBefore = start.minus(age);
+        Instant cutoff = start.minus(age);
         Instant deadline = start.plus(runBudget);
+        Pass tasks = deleteAll(retention::deleteDeliveredBefore, cutoff, deadline);
+        Pass records = tasks.ended() ? Pass.NOT_RUN : deleteAll(consumedRecords, cutoff, deadline);
+        NotifyRetentionSummary summary = new NotifyRetentionSummary(
+                tasks.deleted(), tasks.batches(), tasks.budgetSpent() || records.budgetSpent(), records.deleted());
+        if (summary.deletedTasks() > 0 || summary.deletedRecords() > 0 || summary.budgetSpent()) {
+            log.info(
+                    "notify retention before={} deleted={} batches={} records={} budgetSpent={}",
+                    cutoff,
+                    summary.deletedTasks(),
+                    summary.batches(),
+                    summary.deletedRecords(),
+                    summary.budgetSpent());
+        }
+        return summary;
+    }
+
+    /** One kind of rows, a batch per call, until a batch comes back short, the budget is spent or the instance stops. */
+    private Pass deleteAll(AgedRows rows, Instant cutoff, Instant deadline) {
         int deleted = 0, batches = 0;
-        boolean budgetSpent = false;
         while (true) {
             if (!Instant.now(clock).isBefore(deadline)) {
-                budgetSpent = true;
-                break;
+                return new Pass(deleted, batches, true, false);
             }
             if (stop.stopping()) {
                 log.info("notify retention ends after {} batches: the instance is stopping", batches);
-                break;
+                return new Pass(deleted, batches, false, true);
             }
-            int n = retention.deleteDeliveredBefore(deliveredBefore, batchSize);
+            int n = rows.deleteBefore(cutoff, batchSize);
             batches++;
             deleted += n;
             if (n < batchSize) {
-                break;
+                return new Pass(deleted, batches, false, false);
             }
         }
-        NotifyRetentionSummary summary = new NotifyRetentionSummary(deleted, batches, budgetSpent);
-        if (deleted > 0 || budgetSpent) {
-            log.info(
-                    "notify retention deliveredBefore={} deleted={} batches={} budgetSpent={}",
-                    deliveredBefore,
-                    deleted,
-                    batches,
-                    budgetSpent);
+    }
+
+    /** What one kind of rows' deletion did, and whether it ended the run (budget spent, instance stopping). */
+    private record Pass(int deleted, int batches, boolean budgetSpent, boolean stopped) {
+        static final Pass NOT_RUN = new Pass(0, 0, false, false);
+
+        boolean ended() {
+            return budgetSpent || stopped;
         }
-        return summary;
     }
 }

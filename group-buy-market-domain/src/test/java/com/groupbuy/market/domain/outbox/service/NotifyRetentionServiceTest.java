@@ -117,4 +117,58 @@ class NotifyRetentionServiceTest {
         assertThat(run.deletedTasks()).isEqualTo(1500);
         assertThat(run.budgetSpent()).isFalse();
     }
+
+    /**
+     * The consumers' spent records go with the same cut-off after the delivered tasks, batch by batch: nothing deleted
+     * them before, and every lock's close check left a row for good.
+     */
+    @Test
+    void consumptionRecordsPastTheAgeGoAfterTheDeliveredTasks() {
+        List<String> calls = new ArrayList<>();
+        INotifyTaskRetention tasks = (before, limit) -> {
+            calls.add("tasks " + before);
+            return 0;
+        };
+        int[] left = {1200};
+        var run = new NotifyRetentionService(tasks, clock, Duration.ofDays(7), 500, Duration.ofSeconds(50))
+                .consumedRecords((before, limit) -> {
+                    calls.add("records " + before);
+                    int n = Math.min(limit, left[0]);
+                    left[0] -= n;
+                    return n;
+                })
+                .execRetention();
+
+        assertThat(calls)
+                .containsExactly(
+                        "tasks 2026-11-25T00:00:00Z",
+                        "records 2026-11-25T00:00:00Z",
+                        "records 2026-11-25T00:00:00Z",
+                        "records 2026-11-25T00:00:00Z");
+        assertThat(run.deletedRecords()).isEqualTo(1200);
+        assertThat(run.deletedTasks()).isZero();
+        assertThat(run.batches()).as("the tasks' batches").isOne();
+    }
+
+    /** A run stopped while deleting tasks leaves the records to the next run. */
+    @Test
+    void aStopDuringTheTasksLeavesTheRecords() {
+        RunStop stop = new RunStop();
+        INotifyTaskRetention tasks = (before, limit) -> {
+            stop.stop();
+            return limit;
+        };
+        List<Instant> records = new ArrayList<>();
+        var run = new NotifyRetentionService(tasks, clock, Duration.ofDays(7), 500, Duration.ofSeconds(50))
+                .consumedRecords((before, limit) -> {
+                    records.add(before);
+                    return 0;
+                })
+                .stoppedBy(stop)
+                .execRetention();
+
+        assertThat(records).isEmpty();
+        assertThat(run.deletedTasks()).isEqualTo(500);
+        assertThat(run.deletedRecords()).isZero();
+    }
 }

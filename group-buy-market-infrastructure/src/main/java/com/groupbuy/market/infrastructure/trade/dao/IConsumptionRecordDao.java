@@ -1,6 +1,7 @@
 package com.groupbuy.market.infrastructure.trade.dao;
 
 import com.groupbuy.market.infrastructure.trade.po.ConsumptionRecordPO;
+import java.time.Instant;
 import java.util.List;
 import org.apache.ibatis.annotations.Mapper;
 import org.apache.ibatis.annotations.Param;
@@ -34,4 +35,7 @@ public interface IConsumptionRecordDao {
 
     List<ConsumptionRecordPO> list(
             @Param("status") Integer status, @Param("offset") int offset, @Param("limit") int limit);
+
+    /** Deletes the oldest records in {@code status} last changed before the cut-off, at most {@code limit}. */
+    int deleteBefore(@Param("status") int status, @Param("before") Instant before, @Param("limit") int limit);
 }

@@ -1,16 +1,18 @@
 package com.groupbuy.market.infrastructure.trade.repository;
 
 import com.groupbuy.market.domain.trade.adapter.repository.IConsumptionRecordRepository;
+import com.groupbuy.market.domain.trade.adapter.repository.IConsumptionRecordRetention;
 import com.groupbuy.market.domain.trade.model.valobj.ConsumptionRecordVO;
 import com.groupbuy.market.domain.trade.model.valobj.ConsumptionStatus;
 import com.groupbuy.market.infrastructure.trade.dao.IConsumptionRecordDao;
 import com.groupbuy.market.infrastructure.trade.po.ConsumptionRecordPO;
+import java.time.Instant;
 import java.util.List;
 import org.springframework.stereotype.Repository;
 
-/** Consumption records over MyBatis; each statement commits on its own. */
+/** Consumption records over MyBatis; each statement commits on its own (a retention delete too: one batch each). */
 @Repository
-public class ConsumptionRecordRepository implements IConsumptionRecordRepository {
+public class ConsumptionRecordRepository implements IConsumptionRecordRepository, IConsumptionRecordRetention {
 
     private final IConsumptionRecordDao dao;
 
@@ -97,5 +99,10 @@ public class ConsumptionRecordRepository implements IConsumptionRecordRepository
                 po.getLastError(),
                 po.getCreateTime(),
                 po.getUpdateTime());
+    }
+
+    @Override
+    public int deleteSucceededBefore(Instant succeededBefore, int limit) {
+        return dao.deleteBefore(ConsumptionStatus.SUCCESS.code(), succeededBefore, limit);
     }
 }
