@@ -19,6 +19,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
 import org.springframework.mock.env.MockEnvironment;
@@ -117,7 +118,10 @@ class PartnerAddressesConfigTest {
                     }
 
                     @Override
-                    public void save(SwitchChangeVO change) {}
+                    public SwitchChangeVO change(
+                            SwitchName name, String unset, Function<String, SwitchChangeVO> change) {
+                        return change.apply(unset);
+                    }
 
                     @Override
                     public List<SwitchChangeVO> changes(int offset, int limit) {

@@ -5,6 +5,8 @@ import com.groupbuy.market.domain.switches.adapter.repository.ISwitchRepository;
 import com.groupbuy.market.domain.switches.model.valobj.LiveSwitchesVO;
 import com.groupbuy.market.domain.switches.model.valobj.SwitchChangeVO;
 import com.groupbuy.market.domain.switches.model.valobj.SwitchName;
+import com.groupbuy.market.types.enums.ResponseCode;
+import com.groupbuy.market.types.exception.AppException;
 import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
@@ -66,17 +68,39 @@ public class LiveSwitchService {
         }
     }
 
+    /** {@link #change(String, String, String, String, String)} whatever the value stored meanwhile. */
+    public SwitchChangeVO change(String name, String value, String changedBy, String remoteAddress) {
+        return change(name, value, null, changedBy, remoteAddress);
+    }
+
     /**
      * Checks, stores with its audit row, applies here and tells every instance; answers the change as recorded. Once
      * stored it is answered as made, even when applying it here fails (this instance then takes it at its next
      * reload).
+     *
+     * <p>{@code expected}, when given, is the value the operator saw and edited: the change is stored only if the
+     * switch still has it (compare-and-set under the stored row's lock), else {@code 0004} naming the value stored now
+     * and nothing is stored. Two operators adding an entry each to one list both started from the same list, and the
+     * second save silently dropped the first one's entry. Without it the value is set whatever was stored meanwhile,
+     * as before. The audit's old value is the one stored when the change was made (it was this instance's value in
+     * force, which another instance's change, or a concurrent one here, had already replaced: two audit rows then
+     * both started from the same value and the trail skipped a change).
      */
-    public SwitchChangeVO change(String name, String value, String changedBy, String remoteAddress) {
+    public SwitchChangeVO change(String name, String value, String expected, String changedBy, String remoteAddress) {
         SwitchName switchName = SwitchName.of(name);
         String canonical = switchName.check(value);
-        SwitchChangeVO change = new SwitchChangeVO(
-                0, switchName.key(), current.value(switchName), canonical, changedBy, remoteAddress, clock.instant());
-        repository.save(change);
+        String expectedCanonical = expected == null ? null : switchName.check(expected);
+        SwitchChangeVO change = repository.change(switchName, defaults.value(switchName), stored -> {
+            if (expectedCanonical != null && !expectedCanonical.equals(stored)) {
+                throw new AppException(
+                        ResponseCode.UPDATE_ZERO,
+                        "switch " + switchName.key() + " changed meanwhile: it is '" + stored
+                                + "' now, not the expected '" + expectedCanonical
+                                + "'; nothing stored (read it again and make the change on it)");
+            }
+            return new SwitchChangeVO(
+                    0, switchName.key(), stored, canonical, changedBy, remoteAddress, clock.instant());
+        });
         log.warn(
                 "switch {} changed from '{}' to '{}' by {} from {}",
                 change.name(),

@@ -1,12 +1,15 @@
 package com.groupbuy.market.domain.switches.service;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.groupbuy.market.domain.switches.adapter.repository.ISwitchRepository;
 import com.groupbuy.market.domain.switches.model.valobj.LiveSwitchesVO;
 import com.groupbuy.market.domain.switches.model.valobj.SwitchChangeVO;
 import com.groupbuy.market.domain.switches.model.valobj.SwitchName;
 import com.groupbuy.market.domain.switches.model.valobj.SwitchValues;
+import com.groupbuy.market.types.enums.ResponseCode;
+import com.groupbuy.market.types.exception.AppException;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -16,6 +19,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 
 class LiveSwitchServiceTest {
@@ -83,6 +87,36 @@ class LiveSwitchServiceTest {
         assertThat(service.reload().degrade()).as("the next reload applies it").isTrue();
     }
 
+    /**
+     * A change made on the value the operator read: stored while the switch still has it (the default counts when
+     * nothing is stored), refused {@code 0004} naming the value stored now once another change came first, and then
+     * nothing is stored or announced. The audit's old value is the value stored, not this instance's value in force.
+     */
+    @Test
+    void aChangeOnAValueReadIsRefusedOnceAnotherChangeCameFirst() {
+        SlowFirstReadRepository repository = new SlowFirstReadRepository();
+        repository.releaseFirstRead.countDown();
+        List<String> announced = new ArrayList<>();
+        LiveSwitchService service = new LiveSwitchService(defaults(), repository, announced::add, Clock.systemUTC());
+
+        SwitchChangeVO alice = service.change("settlementBlacklist", "s01:c01", "", "alice", "10.0.0.1");
+        assertThat(alice.oldValue()).isEqualTo("");
+        assertThatThrownBy(() -> service.change("settlementBlacklist", "s02:c02", " ", "bob", "10.0.0.2"))
+                .isInstanceOfSatisfying(AppException.class, e -> {
+                    assertThat(e.getCode()).isEqualTo(ResponseCode.UPDATE_ZERO.getCode());
+                    assertThat(e.getInfo()).contains("changed meanwhile", "'s01:c01'");
+                });
+        assertThat(repository.stored).containsEntry(SwitchName.SETTLEMENT_BLACKLIST, "s01:c01");
+        assertThat(announced).containsExactly("settlementBlacklist");
+
+        repository.stored.put(SwitchName.SETTLEMENT_BLACKLIST, "s03:c03");
+        SwitchChangeVO bob = service.change("settlementBlacklist", "s03:c03,s02:c02", "s03:c03", "bob", "10.0.0.2");
+        assertThat(bob.oldValue())
+                .as("the value stored, not the one in force here")
+                .isEqualTo("s03:c03");
+        assertThat(service.current().settlementBlacklist()).containsExactlyInAnyOrder("s02:c02", "s03:c03");
+    }
+
     private static LiveSwitchesVO defaults() {
         return LiveSwitchesVO.of(SwitchValues.unset());
     }
@@ -120,8 +154,11 @@ class LiveSwitchServiceTest {
         }
 
         @Override
-        public synchronized void save(SwitchChangeVO change) {
-            stored.put(SwitchName.of(change.name()), change.newValue());
+        public synchronized SwitchChangeVO change(
+                SwitchName name, String unset, Function<String, SwitchChangeVO> change) {
+            SwitchChangeVO decided = change.apply(stored.getOrDefault(name, unset));
+            stored.put(name, decided.newValue());
+            return decided;
         }
 
         @Override

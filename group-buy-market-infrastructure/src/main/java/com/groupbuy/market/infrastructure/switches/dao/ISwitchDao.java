@@ -13,6 +13,10 @@ public interface ISwitchDao {
 
     List<SwitchValuePO> queryAll();
 
+    int insertIfAbsent(@Param("name") String name, @Param("value") String value);
+
+    String queryValueForUpdate(@Param("name") String name);
+
     int upsert(@Param("name") String name, @Param("value") String value, @Param("updatedAt") Instant updatedAt);
 
     int insertChange(SwitchChangePO change);

@@ -3,6 +3,7 @@ package com.groupbuy.market.infrastructure.switches.repository;
 import com.groupbuy.market.domain.switches.adapter.repository.ISwitchRepository;
 import com.groupbuy.market.domain.switches.model.valobj.SwitchChangeVO;
 import com.groupbuy.market.domain.switches.model.valobj.SwitchName;
+import com.groupbuy.market.infrastructure.mybatis.DeadlockVictims;
 import com.groupbuy.market.infrastructure.switches.dao.ISwitchDao;
 import com.groupbuy.market.infrastructure.switches.po.SwitchChangePO;
 import com.groupbuy.market.infrastructure.switches.po.SwitchValuePO;
@@ -10,6 +11,7 @@ import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import org.springframework.stereotype.Repository;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -39,18 +41,32 @@ public class SwitchRepository implements ISwitchRepository {
     }
 
     @Override
-    public void save(SwitchChangeVO change) {
-        SwitchChangePO row = new SwitchChangePO();
-        row.setName(change.name());
-        row.setOldValue(change.oldValue());
-        row.setNewValue(change.newValue());
-        row.setChangedBy(change.changedBy());
-        row.setRemoteAddress(change.remoteAddress());
-        row.setChangedAt(change.changedAt());
-        transaction.executeWithoutResult(status -> {
-            dao.upsert(change.name(), change.newValue(), change.changedAt());
-            dao.insertChange(row);
-        });
+    public SwitchChangeVO change(SwitchName name, String unset, Function<String, SwitchChangeVO> change) {
+        // Two first changes of one switch insert its row at once: a deadlock's victim is rolled back whole and made
+        // again on the row the other one stored.
+        return DeadlockVictims.writeAgain(
+                () -> transaction.execute(status -> {
+                    dao.insertIfAbsent(name.key(), unset);
+                    SwitchChangeVO decided = change.apply(dao.queryValueForUpdate(name.key()));
+                    SwitchChangePO row = new SwitchChangePO();
+                    row.setName(decided.name());
+                    row.setOldValue(decided.oldValue());
+                    row.setNewValue(decided.newValue());
+                    row.setChangedBy(decided.changedBy());
+                    row.setRemoteAddress(decided.remoteAddress());
+                    row.setChangedAt(decided.changedAt());
+                    dao.upsert(decided.name(), decided.newValue(), decided.changedAt());
+                    dao.insertChange(row);
+                    return new SwitchChangeVO(
+                            row.getId(),
+                            decided.name(),
+                            decided.oldValue(),
+                            decided.newValue(),
+                            decided.changedBy(),
+                            decided.remoteAddress(),
+                            decided.changedAt());
+                }),
+                () -> "switch " + name.key() + " change");
     }
 
     @Override

@@ -53,7 +53,12 @@ public class SwitchAdminController {
             HttpServletRequest http) {
         return authorized(
                 given,
-                () -> switches.change(name, request.getValue(), operator(request.getOperator()), http.getRemoteAddr()));
+                () -> switches.change(
+                        name,
+                        request.getValue(),
+                        request.getExpected(),
+                        operator(request.getOperator()),
+                        http.getRemoteAddr()));
     }
 
     @GetMapping("/changes")
