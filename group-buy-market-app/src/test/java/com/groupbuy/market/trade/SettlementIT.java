@@ -279,6 +279,90 @@ class SettlementIT {
     }
 
     /**
+     * A big team's completion callback lists every member however long their trade numbers: 700 members whose numbers
+     * are 32 CJK characters (96 bytes of UTF-8 each) make a body of 69,340 bytes. In a {@code TEXT} column (65,535
+     * bytes) the task's {@code INSERT IGNORE} stored it cut at 65,535 bytes, a warning instead of strict mode's "Data
+     * too long" (which a batch's plain insert gets, rolling the batch back): the first delivery, from memory, was whole,
+     * but every redelivery (a partner's 500, a timeout, the compensation job) sent broken JSON, signed. The team is
+     * built as locks and payments leave it (two members over HTTP, the other 698 as their rows, already paid), so the
+     * test takes a second, not 1,400 requests.
+     */
+    @Test
+    void aTeamOf700WithLongestTradeNumbersCompletesAndItsCallbackListsEveryMember() throws Exception {
+        int target = 700;
+        partner.enqueue(new MockResponse.Builder().code(200).body("success").build());
+        jdbc.update("UPDATE group_buy_activity SET target = ? WHERE activity_id = ?", target, activityId);
+        String teamId = lock("big-first", "").path("data").path("teamId").asText();
+        lock("big-last", teamId);
+        List<String> seeded = paidMembers(teamId, target - 2);
+        jdbc.update(
+                "UPDATE group_buy_order SET lock_count = ?, complete_count = ? WHERE team_id = ?",
+                target,
+                target - 2,
+                teamId);
+
+        assertThat(settle("big-first", "out-big-first", now()).path("code").asText())
+                .isEqualTo("0000");
+        JsonNode last = settle("big-last", "out-big-last", now());
+
+        assertThat(last.path("code").asText()).as(last.toString()).isEqualTo("0000");
+        assertThat(jdbc.queryForMap("SELECT status, complete_count FROM group_buy_order WHERE team_id = ?", teamId))
+                .containsEntry("status", 1)
+                .containsEntry("complete_count", target);
+        RecordedRequest callback = partner.takeRequest(10, TimeUnit.SECONDS);
+        assertThat(callback).isNotNull();
+        List<String> listed = new ArrayList<>();
+        JSON.readTree(callback.getBody().utf8()).path("outTradeNoList").forEach(n -> listed.add(n.asText()));
+        List<String> expected = new ArrayList<>(seeded);
+        expected.addAll(List.of("out-big-first", "out-big-last"));
+        assertThat(listed).containsExactlyInAnyOrderElementsOf(expected);
+        assertThat(callback.getBody().size()).isGreaterThan(65_535);
+        assertThat(jdbc.queryForObject(
+                        "SELECT parameter_json FROM notify_task WHERE team_id = ? AND notify_category = 'trade_settlement'",
+                        String.class,
+                        teamId))
+                .as("the outbox row, which every redelivery sends, holds the whole body")
+                .isEqualTo(callback.getBody().utf8());
+    }
+
+    /**
+     * {@code count} members of the team, paid, as the leader's lock and a payment would have written them, each with a
+     * trade number of 32 three-byte characters, all different; returns those numbers.
+     */
+    private List<String> paidMembers(String teamId, int count) {
+        Map<String, Object> leader = jdbc.queryForMap(
+                "SELECT activity_id, start_time, end_time, goods_id, source, channel, original_price, "
+                        + "deduction_price, pay_price FROM group_buy_order_list WHERE team_id = ? LIMIT 1",
+                teamId);
+        StringBuilder sql = new StringBuilder("INSERT INTO group_buy_order_list (user_id, team_id, order_id, "
+                + "activity_id, start_time, end_time, goods_id, source, channel, original_price, deduction_price, "
+                + "pay_price, status, out_trade_no, out_trade_time) VALUES ");
+        List<Object> args = new ArrayList<>();
+        List<String> numbers = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            String number = "订".repeat(30) + (char) (0x4E00 + i / 64) + (char) (0x4E00 + i % 64);
+            numbers.add(number);
+            sql.append(i == 0 ? "" : ",").append("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, NOW(3))");
+            args.addAll(List.of("big-" + i, teamId, String.format("bt%s%04d", teamId.substring(0, 6), i)));
+            for (String column : List.of(
+                    "activity_id",
+                    "start_time",
+                    "end_time",
+                    "goods_id",
+                    "source",
+                    "channel",
+                    "original_price",
+                    "deduction_price",
+                    "pay_price")) {
+                args.add(leader.get(column));
+            }
+            args.add(number);
+        }
+        jdbc.update(sql.toString(), args.toArray());
+        return numbers;
+    }
+
+    /**
      * The counts read with the order only pick which guarded count update is tried first (#19): a stale read either
      * way still counts the payment once, owes the callback exactly when it paid the last place, and a payment on a team
      * already full matches neither update and changes nothing.

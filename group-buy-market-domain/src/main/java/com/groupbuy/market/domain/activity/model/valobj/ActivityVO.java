@@ -14,6 +14,14 @@ public class ActivityVO {
 
     public static final int STATUS_EFFECTIVE = 1;
 
+    /**
+     * The largest team an activity may ask for. A completed team's callback lists every member's trade number, up to
+     * 99 bytes each (32 characters of three-byte UTF-8, quoted, a comma): 10,000 members make at most 990,040 bytes,
+     * inside the 1 MiB a partner's web server commonly accepts (nginx's default) and far inside the task's MEDIUMTEXT
+     * body (V17). Above it a team could fill but its callback be refused on delivery, or not stored at all.
+     */
+    public static final int MAX_TARGET = 10_000;
+
     private final Long activityId;
     private final String activityName;
     private final String discountId;
@@ -37,6 +45,11 @@ public class ActivityVO {
 
     public boolean isWithinWindow(Instant now) {
         return !now.isBefore(startTime) && now.isBefore(endTime);
+    }
+
+    /** A team size one can be made of: at least one member, at most {@link #MAX_TARGET}. */
+    public boolean hasTeamSize() {
+        return target != null && target >= 1 && target <= MAX_TARGET;
     }
 
     public boolean restricts(TagScope scope) {

@@ -262,6 +262,36 @@ class IndexGroupBuyMarketServiceTest {
     }
 
     /**
+     * A team's completion callback lists every member, so its size is bounded ({@link ActivityVO#MAX_TARGET}, V17): on
+     * main any target above 0 was priced and its teams opened, one of 20,000 members could fill and its callback not
+     * be stored. Refused by name at the largest target plus one; the largest itself is priced.
+     */
+    @Test
+    void anActivityWithATargetAboveTheLargestTeamIsRefusedByName() {
+        for (int target : new int[] {ActivityVO.MAX_TARGET + 1, Integer.MAX_VALUE}) {
+            activity = withTarget(target);
+
+            assertRefused(() -> trial("u1"), "activity 7 has target " + target + " (a team has 1 to 10000 members)");
+        }
+        activity = withTarget(ActivityVO.MAX_TARGET);
+        assertThat(trial("u1").getTargetCount()).isEqualTo(10_000);
+    }
+
+    private static ActivityVO withTarget(int target) {
+        return ActivityVO.builder()
+                .activityId(7L)
+                .discountId("d")
+                .status(ActivityVO.STATUS_EFFECTIVE)
+                .takeLimitCount(1)
+                .target(target)
+                .validTimeMinutes(15)
+                .startTime(NOW.minus(1, ChronoUnit.DAYS))
+                .endTime(NOW.plus(1, ChronoUnit.DAYS))
+                .tagScopes(Set.of())
+                .build();
+    }
+
+    /**
      * An audience tag's scope with an entry that is neither 1 nor 2 (a full-width comma between them, a "3") is refused
      * by name before any membership is asked; on main such entries were dropped and the activity restricted no one.
      */

@@ -101,8 +101,9 @@ public class MarketNode implements RuleNode<MarketProductEntity, TrialContext, T
         }
         // Values no team or price can be made of: refused by name rather than opening a team over its target, a
         // team already past its end, refusing every buyer's lock, or selling for nothing (or less).
-        if (activity.getTarget() == null || activity.getTarget() < 1) {
-            throw unknown("activity " + mapped + " has target " + activity.getTarget() + " (a team needs at least 1)");
+        if (!activity.hasTeamSize()) {
+            throw unknown("activity " + mapped + " has target " + activity.getTarget() + " (a team has 1 to "
+                    + ActivityVO.MAX_TARGET + " members)");
         }
         if (activity.getValidTimeMinutes() == null || activity.getValidTimeMinutes() < 1) {
             throw unknown("activity " + mapped + " has teams valid for " + activity.getValidTimeMinutes()
