@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.groupbuy.market.domain.trade.model.aggregate.LockOrderAggregate;
 import com.groupbuy.market.domain.trade.model.entity.LockOrderCommand;
-import db.migration.V17__old_format_takes_rewritten;
+import db.migration.V18__old_format_takes_rewritten;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -62,12 +62,12 @@ class TakeMigrationIT {
     }
 
     /**
-     * V17: takes an instance older than V13 kept writing after V13 ran (a rolling V13 deploy) are rewritten too, so
+     * V18: takes an instance older than V13 kept writing after V13 ran (a rolling V13 deploy) are rewritten too, so
      * they collide with their user's next take again; a take whose new id a new instance wrote meanwhile (the same
      * user's same take: the limit was passed already) is left for an operator, and a second run changes nothing.
      */
     @Test
-    void oldFormatTakesWrittenAfterV13AreRewrittenByV17AndATakeHeldTwiceIsLeftAsItIs() throws Exception {
+    void oldFormatTakesWrittenAfterV13AreRewrittenByV18AndATakeHeldTwiceIsLeftAsItIs() throws Exception {
         flyway(MigrationVersion.fromVersion("16")).migrate();
         order("000000000001", "s01", "c01", "u_1", "o1", 0, ACTIVITY + "_u_1_1");
         order("000000000002", "s01", "c01", "v", "o2", 0, takeOf("s01", "c01", "v", 1));
@@ -84,9 +84,9 @@ class TakeMigrationIT {
                 .isInstanceOf(SQLIntegrityConstraintViolationException.class)
                 .hasMessageContaining("uq_biz_id");
         try (Connection c = DriverManager.getConnection(db(), "root", "")) {
-            assertThat(V17__old_format_takes_rewritten.rewrite(c))
+            assertThat(V18__old_format_takes_rewritten.rewrite(c))
                     .as("a second run")
-                    .isEqualTo(new V17__old_format_takes_rewritten.Result(0, 1));
+                    .isEqualTo(new V18__old_format_takes_rewritten.Result(0, 1));
         }
     }
 

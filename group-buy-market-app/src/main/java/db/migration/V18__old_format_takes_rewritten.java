@@ -26,9 +26,9 @@ import org.slf4j.LoggerFactory;
  * passed already) is left as it is ({@code UPDATE IGNORE}) and logged with the check query: which of the two orders
  * to keep is an operator's decision.
  */
-public class V17__old_format_takes_rewritten extends BaseJavaMigration {
+public class V18__old_format_takes_rewritten extends BaseJavaMigration {
 
-    private static final Logger log = LoggerFactory.getLogger(V17__old_format_takes_rewritten.class);
+    private static final Logger log = LoggerFactory.getLogger(V18__old_format_takes_rewritten.class);
     private static final int PAGE = 1_000;
 
     /** Each rewrite commits on its own: one transaction would hold every rewritten row until the end. */
@@ -42,11 +42,11 @@ public class V17__old_format_takes_rewritten extends BaseJavaMigration {
         Result result = rewrite(context.getConnection());
         if (result.leftOld() > 0) {
             log.warn(
-                    "V17: {} old-format take(s) not rewritten: their user holds the same take in the new format too "
+                    "V18: {} old-format take(s) not rewritten: their user holds the same take in the new format too "
                             + "(the take limit was passed during a rolling V13 deploy); see operations.md \"Upgrading\"",
                     result.leftOld());
         }
-        log.info("V17: {} old-format take(s) rewritten", result.rewritten());
+        log.info("V18: {} old-format take(s) rewritten", result.rewritten());
     }
 
     /** What a run did: takes rewritten, and old takes left as they were because their new id is held. */
