@@ -2,6 +2,7 @@ package com.groupbuy.market.config;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.groupbuy.market.trigger.http.ContentTypeCheckFilter;
+import com.groupbuy.market.trigger.http.ExpectContinueValve;
 import com.groupbuy.market.trigger.http.JsonErrorReportValve;
 import com.groupbuy.market.trigger.http.MarketTradeController;
 import com.groupbuy.market.trigger.http.PartnerSignatureCheck;
@@ -17,7 +18,9 @@ import org.apache.catalina.Lifecycle;
 import org.apache.catalina.Valve;
 import org.apache.catalina.core.StandardHost;
 import org.apache.catalina.valves.ErrorReportValve;
+import org.apache.coyote.ContinueResponseTiming;
 import org.apache.coyote.ProtocolHandler;
+import org.apache.coyote.http11.AbstractHttp11Protocol;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.beans.factory.config.BeanPostProcessor;
@@ -168,6 +171,23 @@ public class WebEdgeConfig implements WebMvcConfigurer {
                 handler.setAdapter(new ServerWideOptionsAdapter(handler.getAdapter()));
             }
         }));
+    }
+
+    /**
+     * {@code Expect: 100-continue} answered when the body is first read, not as the request reaches the servlet: a
+     * request refused before its body is read gets its refusal alone, and its connection is closed after it
+     * ({@link ExpectContinueValve}).
+     */
+    @Bean
+    public WebServerFactoryCustomizer<TomcatServletWebServerFactory> continueOnlyForABodyRead() {
+        return factory -> {
+            factory.addConnectorCustomizers(connector -> {
+                if (connector.getProtocolHandler() instanceof AbstractHttp11Protocol<?> http) {
+                    http.setContinueResponseTiming(ContinueResponseTiming.ON_REQUEST_BODY_READ.toString());
+                }
+            });
+            factory.addContextValves(new ExpectContinueValve());
+        };
     }
 
     /**

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.groupbuy.market.domain.trade.model.aggregate.LockOrderAggregate;
 import com.groupbuy.market.domain.trade.model.entity.LockOrderCommand;
+import db.migration.V18__old_format_takes_rewritten;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -58,6 +59,35 @@ class TakeMigrationIT {
         // Another partner's u_1 is another person: its take 1 is its own.
         order("000000000007", "s02", "c02", "u_1", "o1", 0, takeOf("s02", "c02", "u_1", 1));
         assertThat(bizId("000000000007")).isEqualTo(takeOf("s02", "c02", "u_1", 1));
+    }
+
+    /**
+     * V18: takes an instance older than V13 kept writing after V13 ran (a rolling V13 deploy) are rewritten too, so
+     * they collide with their user's next take again; a take whose new id a new instance wrote meanwhile (the same
+     * user's same take: the limit was passed already) is left for an operator, and a second run changes nothing.
+     */
+    @Test
+    void oldFormatTakesWrittenAfterV13AreRewrittenByV18AndATakeHeldTwiceIsLeftAsItIs() throws Exception {
+        flyway(MigrationVersion.fromVersion("16")).migrate();
+        order("000000000001", "s01", "c01", "u_1", "o1", 0, ACTIVITY + "_u_1_1");
+        order("000000000002", "s01", "c01", "v", "o2", 0, takeOf("s01", "c01", "v", 1));
+        order("000000000003", "s01", "c01", "v", "o3", 0, ACTIVITY + "_v_1");
+        order("000000000004", "s02", "c02", "w", "o4", 1, ACTIVITY + "_w_2");
+
+        assertThat(flyway(MigrationVersion.LATEST).migrate().success).isTrue();
+
+        assertThat(bizId("000000000001")).isEqualTo(takeOf("s01", "c01", "u_1", 1));
+        assertThat(bizId("000000000002")).isEqualTo(takeOf("s01", "c01", "v", 1));
+        assertThat(bizId("000000000003")).as("held twice: left as it was").isEqualTo(ACTIVITY + "_v_1");
+        assertThat(bizId("000000000004")).isEqualTo(takeOf("s02", "c02", "w", 2));
+        assertThatThrownBy(() -> order("000000000005", "s01", "c01", "u_1", "o5", 0, takeOf("s01", "c01", "u_1", 1)))
+                .isInstanceOf(SQLIntegrityConstraintViolationException.class)
+                .hasMessageContaining("uq_biz_id");
+        try (Connection c = DriverManager.getConnection(db(), "root", "")) {
+            assertThat(V18__old_format_takes_rewritten.rewrite(c))
+                    .as("a second run")
+                    .isEqualTo(new V18__old_format_takes_rewritten.Result(0, 1));
+        }
     }
 
     @Test

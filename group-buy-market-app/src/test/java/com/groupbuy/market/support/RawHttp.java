@@ -36,6 +36,60 @@ public final class RawHttp {
         return sendRaw(port, request.toByteArray());
     }
 
+    /** What a client sending {@code Expect: 100-continue} got: whether a 100 came first, then the final answer. */
+    public record Continued(boolean continued, Answer answer) {}
+
+    /**
+     * Sends a request's head with {@code Expect: 100-continue} and the {@code Content-Length} given, then waits for the
+     * server's first answer as curl does: the body goes only after a {@code 100 Continue}; a final answer instead is
+     * read to the end with no body sent (the server must close the connection then: nothing says whether the body
+     * will follow).
+     */
+    public static Continued sendExpectingContinue(
+            int port, String method, String target, Map<String, String> headers, long contentLength, byte[] body)
+            throws IOException {
+        StringBuilder head = new StringBuilder(method + " " + target + " HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\n");
+        headers.forEach(
+                (name, value) -> head.append(name).append(": ").append(value).append("\r\n"));
+        head.append("Expect: 100-continue\r\nContent-Length: ")
+                .append(contentLength)
+                .append("\r\nConnection: close\r\n\r\n");
+        try (Socket socket = new Socket("127.0.0.1", port)) {
+            socket.setSoTimeout(5_000);
+            OutputStream out = socket.getOutputStream();
+            out.write(head.toString().getBytes(StandardCharsets.UTF_8));
+            out.flush();
+            InputStream in = socket.getInputStream();
+            byte[] first = readHead(in);
+            boolean continued = new String(first, StandardCharsets.ISO_8859_1).startsWith("HTTP/1.1 100 ");
+            ByteArrayOutputStream answer = new ByteArrayOutputStream();
+            if (continued) {
+                out.write(body);
+                out.flush();
+            } else {
+                answer.writeBytes(first);
+            }
+            answer.writeBytes(in.readAllBytes());
+            return new Continued(continued, parse(answer.toByteArray()));
+        }
+    }
+
+    /** An answer's head, up to and with its blank line. */
+    private static byte[] readHead(InputStream in) throws IOException {
+        ByteArrayOutputStream head = new ByteArrayOutputStream();
+        int matched = 0;
+        byte[] end = {'\r', '\n', '\r', '\n'};
+        while (matched < end.length) {
+            int b = in.read();
+            if (b < 0) {
+                throw new AssertionError("the connection closed before an answer's head: " + head);
+            }
+            head.write(b);
+            matched = b == end[matched] ? matched + 1 : (b == '\r' ? 1 : 0);
+        }
+        return head.toByteArray();
+    }
+
     /** Sends the bytes as they are and reads the answer until the server closes the connection. */
     public static Answer sendRaw(int port, byte[] request) throws IOException {
         try (Socket socket = new Socket("127.0.0.1", port)) {

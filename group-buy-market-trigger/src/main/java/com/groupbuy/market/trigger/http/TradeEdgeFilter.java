@@ -193,6 +193,7 @@ public class TradeEdgeFilter extends HttpFilter {
         Body message = null;
         Object body;
         try {
+            StrictJsonReader.refuseDeclaredTooLarge(type, JSON_UTF8.toString(), request.getContentLengthLong());
             message = new Body(headers, request.getInputStream());
             if (!message.hasBody()) {
                 body = null;

@@ -1,5 +1,6 @@
 package com.groupbuy.market.trigger.http;
 
+import jakarta.servlet.http.HttpServletRequest;
 import java.lang.annotation.Annotation;
 import org.springframework.core.MethodParameter;
 import org.springframework.validation.Errors;
@@ -19,7 +20,8 @@ import org.springframework.web.servlet.mvc.method.annotation.RequestResponseBody
  * its converters ({@link StrictJsonReader} first) and body advice ({@link PartnerSignatureCheck}), without a binder
  * factory, which that processor documents as optional and then skips the binder. Everything that reads and refuses a
  * body (the strict mapping errors answered {@code 0002}, a missing body, the signature check, the content type) is
- * unchanged; any other body parameter is left to Spring's processor as before.
+ * unchanged; any other body parameter is left to Spring's processor as before. A JSON body declared past
+ * {@link StrictJsonReader#MAX_BODY_BYTES} is refused here, before Spring reads its first byte.
  */
 public final class UnboundRequestBodyResolver implements HandlerMethodArgumentResolver {
 
@@ -52,6 +54,11 @@ public final class UnboundRequestBodyResolver implements HandlerMethodArgumentRe
             NativeWebRequest webRequest,
             WebDataBinderFactory binderFactory)
             throws Exception {
+        HttpServletRequest request = webRequest.getNativeRequest(HttpServletRequest.class);
+        if (request != null) {
+            StrictJsonReader.refuseDeclaredTooLarge(
+                    parameter.getParameterType(), request.getContentType(), request.getContentLengthLong());
+        }
         return bodies.resolveArgument(parameter, mavContainer, webRequest, null);
     }
 }

@@ -6,6 +6,7 @@ import com.groupbuy.market.domain.trade.service.guard.LocalRateWindows.Answer;
 import com.groupbuy.market.types.enums.ResponseCode;
 import com.groupbuy.market.types.exception.AppException;
 import com.groupbuy.market.types.exception.DependencyUnavailableException;
+import com.groupbuy.market.types.partner.Partner;
 import java.time.Clock;
 import java.util.function.Supplier;
 import lombok.extern.slf4j.Slf4j;
@@ -19,7 +20,8 @@ import lombok.extern.slf4j.Slf4j;
  * 0006}, as Redis would answer (a caller over its rate in one instance is over it in all of them together), with
  * nothing read, and counted with Redis's refusals ({@link ITradeRateLimiter#countInstanceRefusal}). Within them: {@link DependencyUnavailableException} (E0401), never an unlimited admit; the lock and
  * settlement answer a repeat of a write they committed even then (it needs the database alone) and refuse everything
- * else. Without the local count every request of a flood cost that repeat's database read while Redis was down, and
+ * else. The local windows are kept per {@link Partner} (and per user of one), so ids that would join to one text
+ * ({@code a:b}/{@code c} and {@code a}/{@code b:c}) never share a window. Without the local count every request of a flood cost that repeat's database read while Redis was down, and
  * nothing but the server's threads and the database pool bounded a partner.
  */
 @Slf4j
@@ -55,15 +57,21 @@ public class TradeRateGuard {
                 throw refused(operation, source, channel, null, pairRate, Answer.OVER);
             }
         } catch (DependencyUnavailableException uncounted) {
+            Partner pair = Partner.named(source, channel);
+            if (pair == null) {
+                // No partner to count it under (the HTTP edge refuses missing ids before the use case): never
+                // admitted here either, the outage's answer.
+                throw uncounted;
+            }
             if (userRate > 0) {
-                Answer answer = localUsers.tryAcquire(new UserBucket(source, channel, userId), userRate);
+                Answer answer = localUsers.tryAcquire(new UserBucket(pair, userId), userRate);
                 if (answer != Answer.ADMITTED) {
                     limiter.countInstanceRefusal(true);
                     throw refused(operation, source, channel, userId, userRate, answer);
                 }
             }
             if (pairRate > 0) {
-                Answer answer = localPairs.tryAcquire(new PairBucket(source, channel), pairRate);
+                Answer answer = localPairs.tryAcquire(pair, pairRate);
                 if (answer != Answer.ADMITTED) {
                     limiter.countInstanceRefusal(false);
                     throw refused(operation, source, channel, null, pairRate, answer);
@@ -95,7 +103,6 @@ public class TradeRateGuard {
                 "rate limited: more than " + rate + " requests per second for this " + scope);
     }
 
-    private record UserBucket(String source, String channel, String userId) {}
-
-    private record PairBucket(String source, String channel) {}
+    /** One user of one partner: the partner's ids and the user's compared exactly, none joined to another. */
+    private record UserBucket(Partner pair, String userId) {}
 }

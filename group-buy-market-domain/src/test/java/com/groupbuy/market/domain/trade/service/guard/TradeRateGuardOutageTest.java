@@ -81,6 +81,36 @@ class TradeRateGuardOutageTest {
         assertThat(counted).as("the refusal, per pair").containsExactly(false);
     }
 
+    /** Counted per partner, ids apart: joined, {@code a:b}/{@code c} and {@code a}/{@code b:c} read the same. */
+    @Test
+    void partnersWhoseIdsWouldJoinToOneTextAreCountedApart() {
+        TradeRateGuard perUser = guard("1", "");
+        assertUncounted(perUser, "a:b", "c", "u1");
+        assertRefused(perUser, "a:b", "c", "u1", "rate limited: more than 1 requests per second for this user");
+        assertUncounted(perUser, "a", "b:c", "u1");
+
+        Map<SwitchName, String> values = SwitchValues.unset();
+        values.put(SwitchName.RATE_LIMIT_USER, "0");
+        values.put(SwitchName.RATE_LIMIT_PAIR_DEFAULT, "1");
+        LiveSwitchesVO onePerPair = LiveSwitchesVO.of(values);
+        TradeRateGuard perPair = new TradeRateGuard(redisDown, () -> onePerPair, clock);
+        assertUncounted(perPair, "a:b", "c", "u1");
+        assertUncounted(perPair, "a", "b:c", "u2");
+        assertRefused(
+                perPair, "a", "b:c", "u3", "rate limited: more than 1 requests per second for this source and channel");
+    }
+
+    /** Missing ids (refused at the edge before the use case) are never counted, nor admitted: the outage's answer. */
+    @Test
+    void idsNamingNoPartnerAreAnsweredTheOutageUncounted() {
+        TradeRateGuard guard = guard("1", "");
+        for (String[] ids : new String[][] {{"", "c01"}, {"s01", ""}, {null, "c01"}, {"s01", null}}) {
+            assertUncounted(guard, ids[0], ids[1], "u1");
+            assertUncounted(guard, ids[0], ids[1], "u1");
+        }
+        assertThat(counted).as("nothing refused, nothing counted").isEmpty();
+    }
+
     @Test
     void aRefusedUserSparesThePartnersBudget() {
         TradeRateGuard guard = guard("1", "s01:c01=2");
