@@ -90,7 +90,8 @@ public class DependencyOutageResolver implements HandlerExceptionResolver, Order
                     || t instanceof SQLNonTransientConnectionException
                     || (t instanceof java.sql.SQLException sql
                             && ((sql.getSQLState() != null && sql.getSQLState().startsWith("08"))
-                                    || waitedPastItsBound(sql)))) {
+                                    || waitedPastItsBound(sql)
+                                    || refusesWrites(sql)))) {
                 return "database";
             }
         }
@@ -109,6 +110,23 @@ public class DependencyOutageResolver implements HandlerExceptionResolver, Order
      */
     private static boolean waitedPastItsBound(java.sql.SQLException sql) {
         return DeadlockVictims.isBoundCode(sql) || sql.getErrorCode() == 1213;
+    }
+
+    /**
+     * A server that takes no writes: MariaDB's or MySQL's {@code read_only} (or {@code super_read_only}) is on, as a
+     * failover leaves the old primary and as a replica is until it is promoted ({@code 1290} naming the option; MySQL's
+     * {@code 1836}; {@code 1792}, a write in a read-only transaction). The statement wrote nothing (its transaction is
+     * rolled back) and the same request answers once a writable server is back, so it is E0401 with Retry-After, as
+     * an outage; it was HTTP 500 0001 ("unknown failure", DatabaseRestartIT), a final-looking answer to a write that
+     * only has to be sent again. It does not open the
+     * breaker: reads still work, and the next write may already find the new primary.
+     */
+    static boolean refusesWrites(java.sql.SQLException sql) {
+        return switch (sql.getErrorCode()) {
+            case 1290 -> sql.getMessage() != null && sql.getMessage().contains("read-only");
+            case 1792, 1836 -> true;
+            default -> false;
+        };
     }
 
     private static String rootMessage(Throwable ex) {

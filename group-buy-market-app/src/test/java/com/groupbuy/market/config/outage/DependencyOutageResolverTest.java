@@ -35,6 +35,38 @@ class DependencyOutageResolverTest {
                 .isEqualTo("database");
     }
 
+    /** Failed on main: null (0001) for each. */
+    @Test
+    void aServerThatTakesNoWritesIsTheDatabases() {
+        assertThat(DependencyOutageResolver.outage(new UncategorizedSQLException(
+                        "lock",
+                        "INSERT",
+                        new SQLException(
+                                "The MariaDB server is running with the --read-only option so it cannot execute this"
+                                        + " statement",
+                                "HY000",
+                                1290))))
+                .isEqualTo("database");
+        assertThat(DependencyOutageResolver.outage(new UncategorizedSQLException(
+                        "lock", "INSERT", new SQLException("Running in read-only mode", "HY000", 1836))))
+                .isEqualTo("database");
+        assertThat(DependencyOutageResolver.outage(new UncategorizedSQLException(
+                        "lock",
+                        "INSERT",
+                        new SQLException("Cannot execute statement in a READ ONLY transaction", "25006", 1792))))
+                .isEqualTo("database");
+        assertThat(DependencyOutageResolver.outage(new UncategorizedSQLException(
+                        "import",
+                        "LOAD DATA",
+                        new SQLException(
+                                "The MariaDB server is running with the --secure-file-priv option so it cannot execute"
+                                        + " this statement",
+                                "HY000",
+                                1290))))
+                .as("another option's refusal is not an outage")
+                .isNull();
+    }
+
     @Test
     void otherSqlFailuresAreNot() {
         assertThat(DependencyOutageResolver.outage(new UncategorizedSQLException(

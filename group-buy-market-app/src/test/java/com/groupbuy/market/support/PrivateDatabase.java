@@ -1,0 +1,51 @@
+package com.groupbuy.market.support;
+
+import java.io.IOException;
+import java.util.UUID;
+import org.springframework.boot.test.util.TestPropertyValues;
+import org.springframework.context.ApplicationContextInitializer;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.event.ContextClosedEvent;
+
+/**
+ * Instead of {@link IsolatedDatabaseInitializer}'s database on the shared server: the class's context talks to a
+ * {@link PrivateMariaDb} of its own, as the account {@link PrivateMariaDb#USER}, with a Redis key prefix of its own.
+ * The server is a bean ({@code @Autowired PrivateMariaDb database}) for the test to kill, start again or turn
+ * read-only, and is killed and removed when the context closes.
+ */
+public class PrivateDatabase implements ApplicationContextInitializer<ConfigurableApplicationContext> {
+
+    @Override
+    public void initialize(ConfigurableApplicationContext context) {
+        String database =
+                "gbm_p_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+        PrivateMariaDb server;
+        try {
+            server = PrivateMariaDb.start(database);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot start a private mariadbd", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted starting a private mariadbd", e);
+        }
+        TestPropertyValues.of(
+                        "spring.datasource.url=" + server.url(),
+                        "spring.datasource.username=" + PrivateMariaDb.USER,
+                        "spring.datasource.password=" + PrivateMariaDb.PASSWORD,
+                        "gbm.redis.key-prefix=" + database + ":",
+                        "gbm.test.database=" + database)
+                .applyTo(context);
+        context.getBeanFactory().registerSingleton("privateMariaDb", server);
+        context.addApplicationListener(event -> {
+            if (event instanceof ContextClosedEvent closed && closed.getApplicationContext() == context) {
+                try {
+                    server.destroy();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                } catch (IOException e) {
+                    throw new IllegalStateException("private mariadbd's data folder not removed", e);
+                }
+            }
+        });
+    }
+}
