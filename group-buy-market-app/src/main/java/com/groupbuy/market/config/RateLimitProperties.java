@@ -20,8 +20,11 @@ public class RateLimitProperties {
     private String pairs = "";
     /** Requests per second for one user of one source + channel. */
     private int user = 0;
-    /** A pair bucket unused this long leaves Redis. */
+    /**
+     * The longest a pair bucket stays in Redis unused: it leaves 2 s after its last use, when its window has passed
+     * and it is the same as none, or after this if shorter (RedisTradeRateLimiter#keptFor).
+     */
     private Duration pairKeepAlive = Duration.ofHours(1);
-    /** A user bucket unused this long leaves Redis (there is one per active user). */
+    /** As {@link #pairKeepAlive}, for a user bucket (there is one per active user). */
     private Duration userKeepAlive = Duration.ofMinutes(10);
 }

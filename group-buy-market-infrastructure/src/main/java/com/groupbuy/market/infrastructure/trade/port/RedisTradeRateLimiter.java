@@ -23,16 +23,31 @@ import org.redisson.client.RedisException;
  * through the Redis breaker: Redis unreachable = {@code E0401} / 503 (fail closed), counted in
  * {@code gbm.ratelimit.unavailable}, never an unlimited admit. {@code gbm.ratelimit.refused} counts Redis's refusals
  * and those the instance decides itself meanwhile.
+ * <p>
+ * A bucket is kept {@link #IDLE_LIFETIME} after its last use, not an hour: the rate is checked before anything tells
+ * whether the pair is anyone's, so each made-up source + channel (and each user of one) gets buckets, and a flood of
+ * distinct made-up pairs held Redis memory for its rate times the keep-alive. See {@link #keptFor}.
  */
 public class RedisTradeRateLimiter implements ITradeRateLimiter {
 
     private static final Duration WINDOW = Duration.ofSeconds(1);
 
+    /**
+     * How long a bucket stays in Redis after its last use. The script is a sliding window, not a refilling bucket: it
+     * logs each permit with its instance's time and releases it one window later, so a window after its last permit
+     * a bucket holds nothing a missing one would not (a missing one is set up full). Nothing else lives in it: the
+     * rate is in the key, so a limit changed at run time is another bucket. Dropped before an instance whose clock is
+     * behind the taker's would release a permit, it only ends that instance's refusing on it; never before a window
+     * of real time has passed, so it never admits more. The second beyond the window covers the gap between a
+     * permit's stamp and the script's run, and outlasts this instance's memory of a set-up (half of it).
+     */
+    static final Duration IDLE_LIFETIME = WINDOW.plusSeconds(1);
+
     private final RedissonClient redisson;
     private final RedisKeys keys;
     private final RedisOutages outages;
-    private final Duration pairKeepAlive;
-    private final Duration userKeepAlive;
+    private final Duration pairKept;
+    private final Duration userKept;
     private final Cache<String, Boolean> setUp;
     private final Counter pairRefused;
     private final Counter userRefused;
@@ -48,12 +63,12 @@ public class RedisTradeRateLimiter implements ITradeRateLimiter {
         this.redisson = redisson;
         this.keys = keys;
         this.outages = outages;
-        this.pairKeepAlive = pairKeepAlive;
-        this.userKeepAlive = userKeepAlive;
-        // Forgotten well before a bucket's keep-alive, and bounded: per-user buckets are many.
+        this.pairKept = keptFor(pairKeepAlive);
+        this.userKept = keptFor(userKeepAlive);
+        // Forgotten well before a bucket leaves Redis, and bounded: per-user buckets are many.
         this.setUp = CacheBuilder.newBuilder()
                 .maximumSize(100_000)
-                .expireAfterWrite(Math.min(userKeepAlive.toSeconds(), pairKeepAlive.toSeconds()) / 2, TimeUnit.SECONDS)
+                .expireAfterWrite(Math.min(userKept.toMillis(), pairKept.toMillis()) / 2, TimeUnit.MILLISECONDS)
                 .build();
         this.pairRefused = Counter.builder("gbm.ratelimit.refused")
                 .tag("scope", "pair")
@@ -73,7 +88,7 @@ public class RedisTradeRateLimiter implements ITradeRateLimiter {
         boolean admitted = acquire(
                 keys.key("ratelimit", "pair", literal(source), literal(channel), Integer.toString(perSecond)),
                 perSecond,
-                pairKeepAlive);
+                pairKept);
         if (!admitted) {
             pairRefused.increment();
         }
@@ -91,11 +106,20 @@ public class RedisTradeRateLimiter implements ITradeRateLimiter {
                         literal(userId),
                         Integer.toString(perSecond)),
                 perSecond,
-                userKeepAlive);
+                userKept);
         if (!admitted) {
             userRefused.increment();
         }
         return admitted;
+    }
+
+    /**
+     * How long a bucket stays after its last use: {@link #IDLE_LIFETIME}, or the configured keep-alive when shorter (at
+     * least a window: Redisson refuses less). A bucket set up before 2026-12-05 keeps the keep-alive it was given
+     * (Redisson sets a bucket's settings once) until it goes unused that long.
+     */
+    static Duration keptFor(Duration keepAlive) {
+        return keepAlive.compareTo(IDLE_LIFETIME) < 0 ? keepAlive : IDLE_LIFETIME;
     }
 
     /**
