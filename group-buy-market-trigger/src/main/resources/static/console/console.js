@@ -3,6 +3,7 @@
 
 const API = '/api/v1/gbm/admin/';
 const PAGE_SIZE = 50;
+const ATTEMPT_PAGE = 20;
 const TASK_STATUS = {0: 'INIT', 1: 'DONE', 2: 'RETRY', 3: 'FAIL'};
 const TEAM_STATUS = {0: 'in progress', 1: 'complete', 2: 'failed', 3: 'complete, refunded'};
 const ORDER_STATUS = {0: 'locked', 1: 'paid', 2: 'closed/refunded'};
@@ -127,8 +128,12 @@ async function teams(activityId, page = 0, status = '0') {
   const rows = data.items.map(({team, secondsLeft}) => {
     const countdown = el('span', {class: 'countdown'}, clock(secondsLeft));
     countdowns.push([countdown, secondsLeft]);
-    const members = team.members.map(m => (m.userId + ' · ' + m.outTradeNo + ' · ' + (ORDER_STATUS[m.status] ?? m.status)
-      + ' · ' + m.source + '/' + m.channel));
+    // A team carries its member count and its first few members only (up to 10,000 per team); the rest page on
+    // the team's own members view.
+    const members = team.members.map(memberLine);
+    if (team.memberCount > team.members.length) {
+      members.push(el('a', {href: '#members/' + team.teamId, class: 'members-link'}, 'all ' + team.memberCount + ' members ›'));
+    }
     return el('tr', {class: 'team'},
       el('td', {}, team.teamId), el('td', {}, TEAM_STATUS[team.status] ?? team.status),
       el('td', {class: 'places'}, team.lockCount + ' / ' + team.targetCount + ' locked, ' + team.completeCount + ' paid'),
@@ -147,6 +152,22 @@ async function teams(activityId, page = 0, status = '0') {
     const gone = Math.floor((Date.now() - loadedAt) / 1000);
     countdowns.forEach(([node, left]) => { node.textContent = clock(left - gone); });
   }, 1000));
+}
+
+function memberLine(m) {
+  return m.userId + ' · ' + m.outTradeNo + ' · ' + (ORDER_STATUS[m.status] ?? m.status) + ' · ' + m.source + '/' + m.channel;
+}
+
+async function members(teamId, page = 0) {
+  const data = await api('console/teams/' + encodeURIComponent(teamId) + '/members?page=' + page + '&size=' + PAGE_SIZE);
+  const rows = data.items.map(m => el('tr', {class: 'member'},
+    el('td', {}, m.userId), el('td', {}, m.outTradeNo), el('td', {}, m.orderId),
+    el('td', {}, ORDER_STATUS[m.status] ?? m.status), el('td', {}, m.source + '/' + m.channel), el('td', {}, m.lockedAt)));
+  show(el('h2', {}, 'Members of team ' + teamId),
+    el('div', {class: 'toolbar'}, el('button', {type: 'button', id: 'members-back', onclick: () => history.back()}, '‹ teams')),
+    rows.length ? table(['user', 'out trade number', 'order', 'status', 'partner', 'locked at'], rows, 'members')
+      : empty('No members.', 'members-empty'),
+    pager(page, data, p => members(teamId, p), 'members-pager'));
 }
 
 // ---- notify tasks, attempts, re-drive
@@ -190,18 +211,27 @@ async function tasks(page = 0, status = '') {
   }
 }
 
-async function toggleAttempts(taskId, row) {
+// A task's attempts come newest first, a page at a time (each re-drive adds a round of up to ~15).
+async function toggleAttempts(taskId, row, page = 0, paging = false) {
   const next = row.nextElementSibling;
   if (next && next.classList.contains('attempts')) {
     next.remove();
-    return;
+    if (!paging) {
+      return;
+    }
   }
-  const attempts = await api('notify/tasks/' + taskId + '/attempts');
+  const attempts = await api('notify/tasks/' + taskId + '/attempts?page=' + page + '&size=' + ATTEMPT_PAGE);
   const inner = attempts.length ? table(['#', 'time', 'HTTP', 'latency', 'delivered', 'error'], attempts.map(a => el('tr', {},
       el('td', {}, a.attemptNo), el('td', {}, a.attemptTime), el('td', {}, a.httpStatus ?? '—'),
       el('td', {}, a.latencyMs + ' ms'), el('td', {}, a.success ? 'yes' : 'no'), el('td', {class: 'wrap'}, a.error ?? ''))))
-    : empty('No attempt yet.');
-  row.after(el('tr', {class: 'attempts', 'data-task': taskId}, el('td', {colspan: 9}, inner)));
+    : empty(page ? 'No older attempt.' : 'No attempt yet.');
+  const pages = el('div', {class: 'pager'},
+    el('button', {type: 'button', class: 'attempts-newer', disabled: page <= 0 ? 'disabled' : null,
+      onclick: () => toggleAttempts(taskId, row, page - 1, true).catch(failed)}, '‹ Newer'),
+    el('span', {}, 'newest first, page ' + (page + 1)),
+    el('button', {type: 'button', class: 'attempts-older', disabled: attempts.length < ATTEMPT_PAGE ? 'disabled' : null,
+      onclick: () => toggleAttempts(taskId, row, page + 1, true).catch(failed)}, 'Older ›'));
+  row.after(el('tr', {class: 'attempts', 'data-task': taskId}, el('td', {colspan: 9}, inner, pages)));
 }
 
 /** Polls the progress of one kind of long work until it is over, then calls done. */
@@ -277,9 +307,10 @@ function route() {
   actionError.hidden = true;
   const [name, arg] = (location.hash.slice(1) || 'activities').split('/');
   document.querySelectorAll('header nav a').forEach(a => a.classList.toggle('current',
-    a.getAttribute('href') === '#' + (name === 'teams' ? 'activities' : name)));
+    a.getAttribute('href') === '#' + (name === 'teams' || name === 'members' ? 'activities' : name)));
   // Own names only: routes['constructor'] (a link to #constructor) was Object, and the page stayed blank.
-  const load = name === 'teams' ? teams(arg) : (Object.hasOwn(routes, name) ? routes[name] : activities)();
+  const load = name === 'teams' ? teams(arg) : name === 'members' ? members(arg)
+    : (Object.hasOwn(routes, name) ? routes[name] : activities)();
   load.catch(failed);
 }
 

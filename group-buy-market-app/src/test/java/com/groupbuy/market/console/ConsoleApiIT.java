@@ -3,12 +3,15 @@ package com.groupbuy.market.console;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.groupbuy.market.activity.MarketConfigFixture;
 import com.groupbuy.market.domain.outbox.service.NotifyTaskOperations;
 import com.groupbuy.market.support.AdminClient;
 import com.groupbuy.market.support.IntegrationTest;
 import com.groupbuy.market.support.TestJson;
 import com.groupbuy.market.tag.CrowdTagFixture;
 import java.net.http.HttpResponse;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
@@ -306,6 +309,123 @@ class ConsoleApiIT {
         assertThat(prefixed.path("code").asText())
                 .as("the id's 32 characters after its tag:")
                 .isEqualTo("0000");
+    }
+
+    /**
+     * A team may have up to 10,000 members: the teams page carries each team's member count and its first 20 members
+     * (oldest first), and a team's members page on their own. On main the page listed every member of every team (50
+     * teams of 10,000 members were 500,000 members in one answer). The big team's members are written as rows, as
+     * SettlementIT's big team is, so the test takes no 3,000 locks.
+     */
+    @Test
+    void theTeamsPageCarriesEachTeamsFirstMembersAndATeamsMembersPage() throws Exception {
+        long activityId = 7_700_701L;
+        String big = "77007011";
+        String small = "77007012";
+        MarketConfigFixture teams = new MarketConfigFixture(jdbc);
+        Instant end = Instant.now().plusSeconds(600);
+        teams.team(big, activityId, "tp-big-0", 0, 0, 0, end);
+        jdbc.update("UPDATE group_buy_order SET target_count = 3000, lock_count = 3000 WHERE team_id = ?", big);
+        teams.team(small, activityId, "tp-small-0", 2, 0, 0, end.plusSeconds(60));
+        jdbc.update(
+                "INSERT INTO group_buy_order_list (user_id, team_id, order_id, activity_id, start_time, end_time, goods_id,"
+                        + " source, channel, original_price, deduction_price, pay_price, status, out_trade_no)"
+                        + " SELECT CONCAT('tp-big-', seq - 1), ?, CONCAT('tp7', LPAD(seq - 1, 9, '0')), ?, NOW(3), NOW(3),"
+                        + " 'g', 's01', 'c01', 100, 20, 80, 0, CONCAT('out-tp-big-', seq - 1) FROM seq_1_to_3000",
+                big,
+                activityId);
+        teams.member(small, activityId, "tp-small-0", "tp8000000000", "out-tp-small-0", 0);
+        teams.member(small, activityId, "tp-small-1", "tp8000000001", "out-tp-small-1", 0);
+        try {
+            HttpResponse<String> answer = get("/api/v1/gbm/admin/console/activities/" + activityId + "/teams");
+            JsonNode items = TestJson.JSON.readTree(answer.body()).path("data").path("items");
+
+            assertThat(items).hasSize(2);
+            JsonNode bigTeam = items.get(0).path("team");
+            assertThat(bigTeam.path("teamId").asText()).isEqualTo(big);
+            assertThat(answer.body().length())
+                    .as("3,000 members were some 500 KB; 22 are a few")
+                    .isLessThan(20_000);
+            assertThat(bigTeam.path("memberCount").asLong()).isEqualTo(3_000);
+            List<String> shown = new ArrayList<>();
+            bigTeam.path("members").forEach(m -> shown.add(m.path("userId").asText()));
+            assertThat(shown)
+                    .as("the first 20 members, oldest first")
+                    .containsExactlyElementsOf(
+                            IntStream.range(0, 20).mapToObj(i -> "tp-big-" + i).toList());
+            JsonNode smallTeam = items.get(1).path("team");
+            assertThat(smallTeam.path("memberCount").asLong()).isEqualTo(2);
+            assertThat(smallTeam.path("members")).hasSize(2);
+
+            String members = "/api/v1/gbm/admin/console/teams/" + big + "/members";
+            JsonNode first =
+                    TestJson.JSON.readTree(get(members + "?size=200").body()).path("data");
+            assertThat(first.path("total").asLong()).isEqualTo(3_000);
+            assertThat(first.path("items")).hasSize(200);
+            assertThat(first.path("items").get(0).path("userId").asText()).isEqualTo("tp-big-0");
+            JsonNode last = TestJson.JSON
+                    .readTree(get(members + "?page=14&size=200").body())
+                    .path("data");
+            assertThat(last.path("items")).hasSize(200);
+            assertThat(last.path("items").get(199).path("outTradeNo").asText()).isEqualTo("out-tp-big-2999");
+            assertThat(TestJson.JSON
+                            .readTree(get("/api/v1/gbm/admin/console/teams/" + big + "/members?size=201")
+                                    .body())
+                            .path("code")
+                            .asText())
+                    .isEqualTo("0002");
+            assertThat(TestJson.JSON
+                            .readTree(get("/api/v1/gbm/admin/console/teams/7700x011/members")
+                                    .body())
+                            .path("code")
+                            .asText())
+                    .isEqualTo("0002");
+            JsonNode none = TestJson.JSON
+                    .readTree(get("/api/v1/gbm/admin/console/teams/77007019/members")
+                            .body())
+                    .path("data");
+            assertThat(none.path("items")).isEmpty();
+            assertThat(none.path("total").asLong()).isZero();
+        } finally {
+            jdbc.update("DELETE FROM group_buy_order_list WHERE activity_id = ?", activityId);
+            jdbc.update("DELETE FROM group_buy_order WHERE activity_id = ?", activityId);
+        }
+    }
+
+    /**
+     * A task's attempts come newest first, a page at a time (default 50, at most 200): each operator re-drive adds a
+     * round of up to ~15, and on main every attempt of the task was one answer, oldest first.
+     */
+    @Test
+    void aTasksAttemptsArePagedNewestFirst() throws Exception {
+        new ConsoleData(jdbc).failedTasks(1, 62_000_000, "attemptpage");
+        long taskId = jdbc.queryForObject(
+                "SELECT id FROM notify_task WHERE task_key = '62000000:trade_settlement'", Long.class);
+        jdbc.update(
+                "INSERT INTO notify_attempt (task_id, attempt_no, attempt_time, http_status, latency_ms, success, error)"
+                        + " SELECT ?, seq, NOW(3), 500, 12, 0, 'HTTP 500' FROM seq_1_to_120",
+                taskId);
+        String attempts = "/api/v1/gbm/admin/notify/tasks/" + taskId + "/attempts";
+        try {
+            JsonNode newest = TestJson.JSON.readTree(get(attempts).body()).path("data");
+            JsonNode oldest = TestJson.JSON
+                    .readTree(get(attempts + "?page=2&size=50").body())
+                    .path("data");
+
+            assertThat(newest).hasSize(50);
+            assertThat(newest.get(0).path("attemptNo").asInt()).isEqualTo(120);
+            assertThat(newest.get(49).path("attemptNo").asInt()).isEqualTo(71);
+            assertThat(oldest).hasSize(20);
+            assertThat(oldest.get(19).path("attemptNo").asInt()).isEqualTo(1);
+            assertThat(TestJson.JSON
+                            .readTree(get(attempts + "?size=201").body())
+                            .path("code")
+                            .asText())
+                    .isEqualTo("0002");
+        } finally {
+            jdbc.update("DELETE FROM notify_attempt WHERE task_id = ?", taskId);
+            jdbc.update("DELETE FROM notify_task WHERE source = 'attemptpage'");
+        }
     }
 
     private JsonNode awaitDone(String kind, String subject) throws Exception {

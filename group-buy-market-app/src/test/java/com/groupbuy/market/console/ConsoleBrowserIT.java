@@ -189,6 +189,9 @@ class ConsoleBrowserIT {
         row.findElement(By.cssSelector(".attempts-button")).click();
         WebElement attempts = waitFor(By.cssSelector("tr.attempts[data-task='" + taskId + "']"));
         assertThat(attempts.getText()).contains("500", "503", "ms");
+        assertThat(attempts.findElement(By.xpath(".//tbody/tr")).getText())
+                .as("newest first")
+                .contains("503");
         HeadlessChromium.screenshot(browser, "console-task-attempts");
 
         row.findElement(By.cssSelector(".redrive-button")).click();
@@ -253,6 +256,10 @@ class ConsoleBrowserIT {
         assertThat(first).matches("00:1[0-5]:\\d\\d");
         wait(d -> !d.findElement(By.cssSelector("tr.team .countdown")).getText().equals(first));
         HeadlessChromium.screenshot(browser, "console-teams");
+        // A team's own members view pages all of them (the teams page carries the first 20 and the count).
+        open("#members/" + teamId);
+        assertThat(waitFor(By.id("members")).getText()).contains("console-u1", "out-console-u2", "s01/c01");
+        assertThat(browser.findElement(By.id("members-pager-label")).getText()).isEqualTo("page 1 of 1 (2)");
 
         open("#imports");
         WebElement job = waitFor(By.cssSelector("tr.import[data-batch='b-console-ui']"));

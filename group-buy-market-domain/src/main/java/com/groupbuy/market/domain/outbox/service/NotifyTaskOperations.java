@@ -46,9 +46,11 @@ public class NotifyTaskOperations {
         return repository.countTasks(status, teamId);
     }
 
-    public List<NotifyAttemptVO> attempts(long taskId) {
+    /** A page of the task's attempts, newest first: what an operator asks first is how the latest went. */
+    public List<NotifyAttemptVO> attempts(long taskId, int page, int size) {
         requireTask(taskId);
-        return repository.listAttempts(taskId);
+        int limit = Math.max(1, Math.min(MAX_PAGE, size));
+        return repository.listAttempts(taskId, Math.max(0, page) * limit, limit);
     }
 
     /** A FAIL task goes back to RETRY, due now; its attempt count and history stay. */

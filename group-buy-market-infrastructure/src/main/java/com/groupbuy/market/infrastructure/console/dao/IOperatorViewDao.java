@@ -25,7 +25,16 @@ public interface IOperatorViewDao {
 
     long countTeams(@Param("activityId") long activityId, @Param("status") Integer status);
 
-    List<Map<String, Object>> members(@Param("teamIds") List<String> teamIds);
+    /** The first {@code perTeam} member orders of each team (oldest first), one index range of each team read. */
+    List<Map<String, Object>> firstMembers(@Param("teamIds") List<String> teamIds, @Param("perTeam") int perTeam);
+
+    /** Aliases teamId, members. */
+    List<Map<String, Object>> memberCounts(@Param("teamIds") List<String> teamIds);
+
+    List<Map<String, Object>> teamMembers(
+            @Param("teamId") String teamId, @Param("offset") int offset, @Param("limit") int limit);
+
+    long countTeamMembers(@Param("teamId") String teamId);
 
     List<Map<String, Object>> importJobs(@Param("offset") int offset, @Param("limit") int limit);
 

@@ -15,6 +15,7 @@ import com.groupbuy.market.domain.trade.model.valobj.TeamAdminVO;
 import com.groupbuy.market.infrastructure.console.dao.IOperatorViewDao;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -70,31 +71,53 @@ public class OperatorViewRepository
                             time(r, "validStartTime"),
                             time(r, "validEndTime"),
                             text(r, "notifyType"),
+                            0,
                             List.of()));
         }
         if (teams.isEmpty()) {
             return List.of();
         }
+        List<String> teamIds = new ArrayList<>(teams.keySet());
+        Map<String, Long> counts = new HashMap<>();
+        for (Map<String, Object> r : dao.memberCounts(teamIds)) {
+            counts.put(text(r, "teamId"), number(r, "members"));
+        }
         Map<String, List<TeamAdminVO.Member>> members = new LinkedHashMap<>();
-        for (Map<String, Object> r : dao.members(new ArrayList<>(teams.keySet()))) {
-            members.computeIfAbsent(text(r, "teamId"), k -> new ArrayList<>())
-                    .add(new TeamAdminVO.Member(
-                            text(r, "userId"),
-                            text(r, "outTradeNo"),
-                            text(r, "orderId"),
-                            integer(r, "status"),
-                            text(r, "source"),
-                            text(r, "channel"),
-                            time(r, "lockedAt")));
+        for (Map<String, Object> r : dao.firstMembers(teamIds, TeamAdminVO.MEMBERS_SHOWN)) {
+            members.computeIfAbsent(text(r, "teamId"), k -> new ArrayList<>()).add(member(r));
         }
         return teams.values().stream()
-                .map(t -> t.withMembers(members.getOrDefault(t.teamId(), List.of())))
+                .map(t ->
+                        t.withMembers(counts.getOrDefault(t.teamId(), 0L), members.getOrDefault(t.teamId(), List.of())))
                 .toList();
     }
 
     @Override
     public long count(long activityId, Integer status) {
         return dao.countTeams(activityId, status);
+    }
+
+    @Override
+    public List<TeamAdminVO.Member> members(String teamId, int offset, int limit) {
+        return dao.teamMembers(teamId, offset, limit).stream()
+                .map(OperatorViewRepository::member)
+                .toList();
+    }
+
+    @Override
+    public long countMembers(String teamId) {
+        return dao.countTeamMembers(teamId);
+    }
+
+    private static TeamAdminVO.Member member(Map<String, Object> r) {
+        return new TeamAdminVO.Member(
+                text(r, "userId"),
+                text(r, "outTradeNo"),
+                text(r, "orderId"),
+                integer(r, "status"),
+                text(r, "source"),
+                text(r, "channel"),
+                time(r, "lockedAt"));
     }
 
     @Override

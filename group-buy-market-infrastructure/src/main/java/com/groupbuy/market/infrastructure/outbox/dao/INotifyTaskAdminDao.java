@@ -21,7 +21,8 @@ public interface INotifyTaskAdminDao {
 
     NotifyTaskPO queryTask(@Param("id") long id);
 
-    List<NotifyAttemptPO> listAttempts(@Param("taskId") long taskId);
+    List<NotifyAttemptPO> listAttempts(
+            @Param("taskId") long taskId, @Param("offset") int offset, @Param("limit") int limit);
 
     int redriveFailed(@Param("id") long id, @Param("now") Instant now, @Param("from") int from, @Param("to") int to);
 

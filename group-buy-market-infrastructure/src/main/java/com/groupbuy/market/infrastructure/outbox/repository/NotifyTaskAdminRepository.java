@@ -39,8 +39,8 @@ public class NotifyTaskAdminRepository implements INotifyTaskAdminRepository {
     }
 
     @Override
-    public List<NotifyAttemptVO> listAttempts(long taskId) {
-        return dao.listAttempts(taskId).stream()
+    public List<NotifyAttemptVO> listAttempts(long taskId, int offset, int limit) {
+        return dao.listAttempts(taskId, offset, limit).stream()
                 .map(a -> new NotifyAttemptVO(
                         a.getAttemptNo(),
                         a.getAttemptTime(),

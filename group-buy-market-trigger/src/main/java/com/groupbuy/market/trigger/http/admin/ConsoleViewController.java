@@ -30,7 +30,8 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
- * What the operators' console reads: activities, an activity's teams with their members, notify tasks with a total,
+ * What the operators' console reads: activities, an activity's teams with their first members (and a team's members
+ * page by page), notify tasks with a total,
  * crowd-tag import jobs with their progress, and the switches in force. Paged like every admin listing
  * ({@link AdminPaging}); admin token (or the console's session) required.
  */
@@ -110,6 +111,25 @@ public class ConsoleViewController {
                     page,
                     size);
         });
+    }
+
+    /**
+     * One team's member orders, oldest first, a page at a time: the teams page carries each team's member count and
+     * only its first {@link TeamAdminVO#MEMBERS_SHOWN}. A team id is up to 8 digits; an unknown one has no members.
+     */
+    @GetMapping("teams/{teamId}/members")
+    public ResponseEntity<Response<AdminPage<TeamAdminVO.Member>>> members(
+            @RequestHeader(value = "X-Admin-Token", required = false) String given,
+            @PathVariable String teamId,
+            @RequestParam(defaultValue = "0") int page,
+            @RequestParam(defaultValue = "50") int size) {
+        return authorized(
+                given,
+                () -> new AdminPage<>(
+                        teams.members(AdminTeamId.checked(teamId), offset(page, size), AdminPaging.size(size)),
+                        teams.countMembers(teamId),
+                        page,
+                        size));
     }
 
     @GetMapping("notify/tasks")

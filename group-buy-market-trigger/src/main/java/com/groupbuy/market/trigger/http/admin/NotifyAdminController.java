@@ -7,8 +7,6 @@ import com.groupbuy.market.domain.outbox.model.valobj.NotifyTaskSummaryVO;
 import com.groupbuy.market.domain.outbox.service.NotifyTaskOperations;
 import com.groupbuy.market.trigger.http.Envelope;
 import com.groupbuy.market.trigger.job.DeliverNowParam;
-import com.groupbuy.market.types.enums.ResponseCode;
-import com.groupbuy.market.types.exception.AppException;
 import java.util.List;
 import java.util.function.Supplier;
 import org.springframework.beans.factory.annotation.Value;
@@ -22,7 +20,7 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
- * Operators' view of the callback outbox: list tasks, read a task's attempts, re-drive a failed task, deliver waiting
+ * Operators' view of the callback outbox: list tasks, page a task's attempts (newest first), re-drive a failed task, deliver waiting
  * retries now. Every call
  * needs header {@code X-Admin-Token} equal to {@code gbm.admin.token}; with no token configured the endpoints
  * refuse everyone.
@@ -48,26 +46,23 @@ public class NotifyAdminController {
             @RequestParam(defaultValue = "50") int size) {
         return authorized(
                 given,
-                () -> operations.list(status, checkedTeamId(teamId), AdminPaging.page(page), AdminPaging.size(size)));
+                () -> operations.list(
+                        status, AdminTeamId.checked(teamId), AdminPaging.page(page), AdminPaging.size(size)));
     }
 
     @GetMapping("tasks/{taskId}/attempts")
     public ResponseEntity<Response<List<NotifyAttemptVO>>> attempts(
-            @RequestHeader(value = "X-Admin-Token", required = false) String given, @PathVariable long taskId) {
-        return authorized(given, () -> operations.attempts(taskId));
+            @RequestHeader(value = "X-Admin-Token", required = false) String given,
+            @PathVariable long taskId,
+            @RequestParam(defaultValue = "0") int page,
+            @RequestParam(defaultValue = "50") int size) {
+        return authorized(given, () -> operations.attempts(taskId, AdminPaging.page(page), AdminPaging.size(size)));
     }
 
     @PostMapping("tasks/{taskId}/redrive")
     public ResponseEntity<Response<NotifyTaskSummaryVO>> redrive(
             @RequestHeader(value = "X-Admin-Token", required = false) String given, @PathVariable long taskId) {
         return authorized(given, () -> operations.redrive(taskId));
-    }
-
-    private static String checkedTeamId(String teamId) {
-        if (teamId != null && (teamId.length() > 8 || !teamId.chars().allMatch(c -> c >= '0' && c <= '9'))) {
-            throw new AppException(ResponseCode.ILLEGAL_PARAMETER, "illegal parameter: teamId must be up to 8 digits");
-        }
-        return teamId;
     }
 
     /**

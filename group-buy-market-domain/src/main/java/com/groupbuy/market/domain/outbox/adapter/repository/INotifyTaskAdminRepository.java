@@ -16,7 +16,8 @@ public interface INotifyTaskAdminRepository {
 
     NotifyTaskSummaryVO queryTask(long taskId);
 
-    List<NotifyAttemptVO> listAttempts(long taskId);
+    /** A page of a task's attempts, newest first (each operator re-drive adds a round of up to ~15). */
+    List<NotifyAttemptVO> listAttempts(long taskId, int offset, int limit);
 
     /** FAIL → RETRY due at {@code now}; false when the task is not FAIL any more. */
     boolean redriveFailed(long taskId, Instant now);
