@@ -63,7 +63,7 @@ class RefundDuringExpiryIT {
                 members = refunds.lockLiveMembers(teamId, List.of(0, 1));
                 refund = pool.submit(() -> mall.refund("c1"));
                 Thread.sleep(1500); // the refund reaches its close and waits for the row
-                assertThat(refunds.closeLockedMember(members.get(0).getId(), 0, 2))
+                assertThat(refunds.closeLockedMembers(List.of(members.get(0).getId()), 0, 2))
                         .isEqualTo(1);
                 assertThat(refunds.releaseUnpaidPlaces(teamId, 1)).isEqualTo(1);
             } catch (RuntimeException | Error e) {

@@ -14,6 +14,12 @@ public interface INotifyTaskDao {
     int insertIgnore(NotifyTaskPO task);
 
     /**
+     * {@link #insertIgnore} of many rows in one multi-row statement; returns the rows inserted (those whose key was
+     * taken are left out). Sets no ids: the caller reads them by key ({@link #queryIdsByTaskKeys}).
+     */
+    int insertIgnoreAll(@Param("tasks") List<NotifyTaskPO> tasks);
+
+    /**
      * A new task (no IGNORE: a taken key fails it), queued on a batch session ({@code BatchInserts}) with the others of
      * its batch, which the driver sends as one multi-row statement; its id is set at the flush from the generated keys,
      * which are right only while the server hands one statement consecutive ids.

@@ -7,6 +7,7 @@ import com.groupbuy.market.domain.outbox.model.valobj.NotifyTaskStatus;
 import com.groupbuy.market.domain.outbox.model.valobj.NotifyTaskVO;
 import com.groupbuy.market.infrastructure.ids.UniqueIds;
 import com.groupbuy.market.infrastructure.mybatis.BatchInserts;
+import com.groupbuy.market.infrastructure.mybatis.Chunks;
 import com.groupbuy.market.infrastructure.outbox.dao.INotifyTaskDao;
 import com.groupbuy.market.infrastructure.outbox.po.NotifyTaskPO;
 import java.time.Clock;
@@ -26,6 +27,11 @@ public class NotifyTaskRepository implements INotifyTaskRepository {
 
     /** The highest InnoDB auto-increment lock mode under which one statement's ids are consecutive. */
     private static final int CONSECUTIVE_LOCK_MODE = 1;
+    /**
+     * Tasks per statement of {@link #saveTasks}: a refund callback's row is under 1 KB, so a chunk stays far below
+     * max_allowed_packet while a team of 10,000 members (20,000 callbacks) takes 40 chunks.
+     */
+    static final int SAVE_CHUNK = 500;
 
     private final INotifyTaskDao dao;
     private final BatchInserts batch;
@@ -54,6 +60,33 @@ public class NotifyTaskRepository implements INotifyTaskRepository {
         }
         // The key was taken (a retried event): the task already written is the one to name.
         return dao.queryIdByTaskKey(task.getTaskKey());
+    }
+
+    /**
+     * Bounded multi-row INSERT IGNOREs, each followed by one read of its rows' ids by key (uq_task_key): the ids of a
+     * skipped key (a task written before) are not in a statement's generated keys, and the read is right under any
+     * auto-increment lock mode. Two statements per {@link #SAVE_CHUNK} tasks instead of one or two per task.
+     */
+    @Override
+    public List<Long> saveTasks(List<NotifyTaskEntity> tasks) {
+        List<Long> ids = new ArrayList<>(tasks.size());
+        for (List<NotifyTaskEntity> chunk : Chunks.of(tasks, SAVE_CHUNK)) {
+            List<NotifyTaskPO> rows = chunk.stream().map(this::toRow).toList();
+            dao.insertIgnoreAll(rows);
+            Map<String, Long> byKey = new HashMap<>();
+            for (NotifyTaskPO row : dao.queryIdsByTaskKeys(
+                    rows.stream().map(NotifyTaskPO::getTaskKey).toList())) {
+                byKey.put(row.getTaskKey(), row.getId());
+            }
+            for (NotifyTaskEntity task : chunk) {
+                Long id = byKey.get(task.getTaskKey());
+                if (id == null) {
+                    throw new IllegalStateException("task " + task.getTaskKey() + " neither written nor found");
+                }
+                ids.add(id);
+            }
+        }
+        return ids;
     }
 
     @Override

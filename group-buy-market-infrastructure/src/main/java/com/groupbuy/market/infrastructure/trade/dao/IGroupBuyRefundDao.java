@@ -15,10 +15,11 @@ public interface IGroupBuyRefundDao {
     int closeOrder(@Param("orderId") String orderId, @Param("from") int from, @Param("to") int to);
 
     /**
-     * As {@link #closeOrder}, for a member row the caller already holds locked, named by its row id: the team expiry,
-     * which locked its members through the team's index (see the mapper).
+     * As {@link #closeOrder}, for member rows the caller already holds locked, named by their row ids: the team expiry,
+     * which locked its members through the team's index (see the mapper). Returns the rows closed: fewer than
+     * {@code ids} when a row was not in {@code from} (the caller's decision was stale; it rolls back).
      */
-    int closeLockedMember(@Param("id") long id, @Param("from") int from, @Param("to") int to);
+    int closeLockedMembers(@Param("ids") List<Long> ids, @Param("from") int from, @Param("to") int to);
 
     /** {@code count} locked places given back (unpaid locks closed). */
     int releaseUnpaidPlaces(@Param("teamId") String teamId, @Param("count") int count);

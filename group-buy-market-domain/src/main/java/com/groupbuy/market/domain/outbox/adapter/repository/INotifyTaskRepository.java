@@ -15,6 +15,13 @@ public interface INotifyTaskRepository {
     long saveTask(NotifyTaskEntity task);
 
     /**
+     * Inserts every task as {@link #saveTask} does (idempotent on each task key) in a few statements, not one per task,
+     * and returns their ids in the order given: for a writer owing many callbacks at once (a big team's expiry, one or
+     * two per member) whose transaction holds locks others wait for.
+     */
+    List<Long> saveTasks(List<NotifyTaskEntity> tasks);
+
+    /**
      * Inserts the task as {@link #saveTask} does, but already leased ({@code lease}): the writer's transaction is its
      * claim, so whoever holds the lease delivers it without claiming it first (#15 close checks). Returns the task as
      * its lease holder delivers it; null when the task key was taken (that task is not under this lease, the
