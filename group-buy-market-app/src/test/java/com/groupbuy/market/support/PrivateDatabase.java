@@ -11,7 +11,8 @@ import org.springframework.context.event.ContextClosedEvent;
  * Instead of {@link IsolatedDatabaseInitializer}'s database on the shared server: the class's context talks to a
  * {@link PrivateMariaDb} of its own, as the account {@link PrivateMariaDb#USER}, with a Redis key prefix of its own.
  * The server is a bean ({@code @Autowired PrivateMariaDb database}) for the test to kill, start again or turn
- * read-only, and is killed and removed when the context closes.
+ * read-only, and is killed and removed when the context closes. The service reaches it through a {@link TcpProxy}
+ * (a bean too), the address a test may point at another server for new connections, as a failover behind one address.
  */
 public class PrivateDatabase implements ApplicationContextInitializer<ConfigurableApplicationContext> {
 
@@ -28,17 +29,25 @@ public class PrivateDatabase implements ApplicationContextInitializer<Configurab
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted starting a private mariadbd", e);
         }
+        TcpProxy address;
+        try {
+            address = TcpProxy.to(server.port());
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot start the private mariadbd's proxy", e);
+        }
         TestPropertyValues.of(
-                        "spring.datasource.url=" + server.url(),
+                        "spring.datasource.url=" + server.url(address.port()),
                         "spring.datasource.username=" + PrivateMariaDb.USER,
                         "spring.datasource.password=" + PrivateMariaDb.PASSWORD,
                         "gbm.redis.key-prefix=" + database + ":",
                         "gbm.test.database=" + database)
                 .applyTo(context);
         context.getBeanFactory().registerSingleton("privateMariaDb", server);
+        context.getBeanFactory().registerSingleton("privateMariaDbAddress", address);
         context.addApplicationListener(event -> {
             if (event instanceof ContextClosedEvent closed && closed.getApplicationContext() == context) {
                 try {
+                    address.cut();
                     server.destroy();
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();

@@ -68,7 +68,42 @@ public final class PrivateMariaDb {
 
     /** The service's JDBC URL (the test profile's parameters). */
     public String url() {
-        return "jdbc:mysql://127.0.0.1:" + port + "/" + database + IsolatedDatabaseInitializer.PARAMS;
+        return url(port);
+    }
+
+    /** The service's JDBC URL through a proxy on {@code proxyPort} in front of this server. */
+    public String url(int proxyPort) {
+        return "jdbc:mysql://127.0.0.1:" + proxyPort + "/" + database + IsolatedDatabaseInitializer.PARAMS;
+    }
+
+    /**
+     * A second server with this one's database as it is now (schema and rows, by {@code mariadb-dump}) and the same
+     * service account: what a failover promotes.
+     */
+    public PrivateMariaDb replica() throws IOException, InterruptedException {
+        PrivateMariaDb replica = start(database);
+        Path dump = replica.dir.resolve("dump.sql");
+        run(
+                List.of(
+                        "mariadb-dump",
+                        "--no-defaults",
+                        "-h127.0.0.1",
+                        "-P" + port,
+                        "-u" + ADMIN,
+                        "--single-transaction",
+                        "--result-file=" + dump,
+                        database),
+                replica.dir.resolve("dump.log"));
+        Process load = new ProcessBuilder(
+                        List.of("mariadb", "--no-defaults", "-h127.0.0.1", "-P" + replica.port, "-u" + ADMIN, database))
+                .redirectErrorStream(true)
+                .redirectInput(dump.toFile())
+                .redirectOutput(replica.dir.resolve("load.log").toFile())
+                .start();
+        if (load.waitFor() != 0) {
+            throw new IllegalStateException("loading the dump failed, see " + replica.dir.resolve("load.log"));
+        }
+        return replica;
     }
 
     /** Starts the server on the same data and port; returns once it takes a root login (at most 30 s). */

@@ -24,7 +24,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class TcpProxy {
 
-    private final int targetPort;
+    /** Where new connections go; connections already made stay where they are ({@link #retarget}). */
+    private volatile int targetPort;
+
     private final int port;
     private final List<Socket> sockets = new CopyOnWriteArrayList<>();
     private volatile ServerSocket listener;
@@ -73,6 +75,14 @@ public final class TcpProxy {
 
     public int port() {
         return port;
+    }
+
+    /**
+     * New connections go to {@code newTargetPort}; those already made stay on the old target, as after a failover
+     * behind one address (DNS, a proxy) that closes no connection.
+     */
+    public void retarget(int newTargetPort) {
+        targetPort = newTargetPort;
     }
 
     /**
@@ -133,8 +143,9 @@ public final class TcpProxy {
         Thread acceptor = new Thread(
                 () -> {
                     while (!server.isClosed()) {
+                        Socket client = null;
                         try {
-                            Socket client = server.accept();
+                            client = server.accept();
                             Socket upstream = new Socket("127.0.0.1", targetPort);
                             // Each side's bytes go on as they arrive: with Nagle's algorithm a small write waiting
                             // for the ACK of the one before met the peer's delayed ACK, about 40 ms a round trip
@@ -153,6 +164,9 @@ public final class TcpProxy {
                             }
                         } catch (IOException e) {
                             // closed by cut(), or the target refused: the client sees its connection end
+                            if (client != null) {
+                                close(client);
+                            }
                         }
                     }
                 },

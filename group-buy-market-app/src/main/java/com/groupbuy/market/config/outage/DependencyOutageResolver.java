@@ -35,11 +35,16 @@ public class DependencyOutageResolver implements HandlerExceptionResolver, Order
 
     private final ObjectMapper json;
     private final long retryAfterSeconds;
+    private final StaleWriterEviction staleWriters;
 
-    /** {@code retryAfterSeconds}: {@code gbm.outage.retry-after}, whole seconds (at least 1: less is refused at start). */
-    public DependencyOutageResolver(ObjectMapper json, long retryAfterSeconds) {
+    /**
+     * {@code retryAfterSeconds}: {@code gbm.outage.retry-after}, whole seconds (at least 1: less is refused at start);
+     * {@code staleWriters}: told of every write the server refused because it takes no writes.
+     */
+    public DependencyOutageResolver(ObjectMapper json, long retryAfterSeconds, StaleWriterEviction staleWriters) {
         this.json = json;
         this.retryAfterSeconds = retryAfterSeconds;
+        this.staleWriters = staleWriters;
     }
 
     @Override
@@ -48,6 +53,10 @@ public class DependencyOutageResolver implements HandlerExceptionResolver, Order
         String dependency = outage(ex);
         if (dependency == null || response.isCommitted()) {
             return null;
+        }
+        java.sql.SQLException refused = refusedWrite(ex);
+        if (refused != null) {
+            staleWriters.writeRefused(refused.getMessage());
         }
         log.warn(
                 "{} {} answered E0401: {} unavailable ({})",
@@ -98,6 +107,16 @@ public class DependencyOutageResolver implements HandlerExceptionResolver, Order
         return null;
     }
 
+    /** The refusal of a server that takes no writes anywhere in the chain ({@link #refusesWrites}), else null. */
+    static java.sql.SQLException refusedWrite(Throwable ex) {
+        for (Throwable t = ex; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof java.sql.SQLException sql && refusesWrites(sql)) {
+                return sql;
+            }
+        }
+        return null;
+    }
+
     /**
      * A statement the database gave up on while it waited (for a row lock, mostly): MariaDB's {@code
      * max_statement_time} (1969, the 10 s bound every pooled connection carries), MySQL's {@code max_execution_time}
@@ -119,7 +138,8 @@ public class DependencyOutageResolver implements HandlerExceptionResolver, Order
      * rolled back) and the same request answers once a writable server is back, so it is E0401 with Retry-After, as
      * an outage; it was HTTP 500 0001 ("unknown failure", DatabaseRestartIT), a final-looking answer to a write that
      * only has to be sent again. It does not open the
-     * breaker: reads still work, and the next write may already find the new primary.
+     * breaker: reads still work, and the next write may already find the new primary — on a new connection, which is
+     * why the pool's connections are retired then ({@link StaleWriterEviction}).
      */
     static boolean refusesWrites(java.sql.SQLException sql) {
         return switch (sql.getErrorCode()) {

@@ -47,9 +47,14 @@ public class OutageConfig {
                 redisBreaker, links, properties.getRedisResendWithin(), properties.getRedisReconnectWait());
     }
 
+    /** The pool whose connections a write refused as read-only retires: none in a context without a database. */
     @Bean
-    public DependencyOutageResolver dependencyOutageResolver(ObjectMapper json, OutageProperties properties) {
-        return new DependencyOutageResolver(json, properties.getRetryAfter().toSeconds());
+    public DependencyOutageResolver dependencyOutageResolver(
+            ObjectMapper json,
+            OutageProperties properties,
+            org.springframework.beans.factory.ObjectProvider<DataSource> dataSource) {
+        return new DependencyOutageResolver(
+                json, properties.getRetryAfter().toSeconds(), new StaleWriterEviction(dataSource.getIfAvailable()));
     }
 
     /** Wraps the pool (by type: the only DataSource) so a known-down database fails getConnection at once. */
