@@ -42,12 +42,16 @@ public final class PrivateMariaDb {
         int port = PrivateRedis.freePort();
         Path dir = Path.of("target", "private-mariadb-" + port).toAbsolutePath();
         deleteTree(dir);
-        Files.createDirectories(dir);
+        // Its own temporary folder: the shared /tmp held another server's temporary table names, and an install
+        // failed there deleting one ("Error on delete of '/tmp/#sql-temptable-…' (Errcode: 2)") while helpers' builds
+        // ran.
+        Files.createDirectories(dir.resolve("tmp"));
         run(
                 List.of(
                         "mariadb-install-db",
                         "--no-defaults",
                         "--datadir=" + dir.resolve("data"),
+                        "--tmpdir=" + dir.resolve("tmp"),
                         "--auth-root-authentication-method=normal",
                         "--skip-test-db",
                         "--skip-name-resolve",
@@ -112,6 +116,7 @@ public final class PrivateMariaDb {
                 "mariadbd",
                 "--no-defaults",
                 "--datadir=" + dir.resolve("data"),
+                "--tmpdir=" + dir.resolve("tmp"),
                 "--port=" + port,
                 "--bind-address=127.0.0.1",
                 "--socket=" + dir.resolve("mariadb.sock"),
