@@ -76,7 +76,8 @@ class RateLimitClockSkewIT {
 
         assertThat(tookMs).as("all %s checks within one window", 2 * RATE).isLessThan(1_000);
         assertThat(admittedAhead)
-                .as("admitted by the instance %s s ahead after the instance on time took the %s/s, within %s ms",
+                .as(
+                        "admitted by the instance %s s ahead after the instance on time took the %s/s, within %s ms",
                         SKEW.toSeconds(), RATE, tookMs)
                 .isZero();
         assertThat(onTime.tryAcquirePair("s-taken", "c01", RATE)).isFalse();
