@@ -51,7 +51,8 @@ class LiveSwitchSettingsIT {
     }
 
     /**
-     * {@code gbm.rate-limit.user-keep-alive=10} (meant as minutes): Redisson refuses a bucket whose keep-alive is
+     * {@code gbm.rate-limit.user-keep-alive=10} (meant as minutes): Redisson's limiter (ours until 2026-12-05) refused a
+     * bucket whose keep-alive is
      * shorter than its one-second window when it sets the bucket up, so on main, with a user limit on, every settlement
      * (and lock) of the partner failed instead of being served or refused {@code 0006}.
      */

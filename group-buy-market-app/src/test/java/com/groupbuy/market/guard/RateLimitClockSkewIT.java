@@ -6,8 +6,8 @@ import com.groupbuy.market.infrastructure.outage.DependencyBreaker;
 import com.groupbuy.market.infrastructure.outage.RedisOutages;
 import com.groupbuy.market.infrastructure.redis.RedisKeys;
 import com.groupbuy.market.infrastructure.trade.port.RedisTradeRateLimiter;
-import com.groupbuy.market.support.ClockShiftingRedisProxy;
 import com.groupbuy.market.support.PrivateRedis;
+import com.groupbuy.market.support.TcpProxy;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
@@ -15,12 +15,13 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.redisson.Redisson;
 import org.redisson.api.RedissonClient;
+import org.redisson.client.codec.StringCodec;
 import org.redisson.config.Config;
 
 /**
  * The rate limits are one budget for every instance on one Redis, whatever their clocks say. Two limiters on a Redis
  * of the test's own: one on time, one whose clock reads 5 s ahead (its connections pass a proxy that moves every
- * clock reading it sends by 5 s, {@link ClockShiftingRedisProxy}).
+ * clock reading it sends by 5 s, {@link TcpProxy#toRedisWithClockShifted}).
  * <p>
  * Redisson's {@code RRateLimiter} stamped each permit with the calling instance's {@code System.currentTimeMillis()}
  * and released those older than a window by the caller's clock: an instance 5 s ahead released every permit the
@@ -34,7 +35,7 @@ class RateLimitClockSkewIT {
     private static final Duration SKEW = Duration.ofSeconds(5);
 
     private static PrivateRedis redis;
-    private static ClockShiftingRedisProxy ahead;
+    private static TcpProxy ahead;
     private static RedissonClient onTimeClient;
     private static RedissonClient aheadClient;
     private static RedisTradeRateLimiter onTime;
@@ -43,7 +44,7 @@ class RateLimitClockSkewIT {
     @BeforeAll
     static void start() throws Exception {
         redis = PrivateRedis.start();
-        ahead = ClockShiftingRedisProxy.start(redis.port(), SKEW);
+        ahead = TcpProxy.toRedisWithClockShifted(redis.port(), SKEW);
         onTimeClient = client(redis.port());
         aheadClient = client(ahead.port());
         onTime = limiter(onTimeClient);
@@ -54,8 +55,18 @@ class RateLimitClockSkewIT {
     static void stop() throws Exception {
         onTimeClient.shutdown();
         aheadClient.shutdown();
-        ahead.close();
+        ahead.cut();
         redis.kill();
+    }
+
+    @Test
+    void theInstanceAheadReachesRedisWithItsClockAhead() {
+        long sent = System.currentTimeMillis();
+        aheadClient.<String>getBucket("rl-skew:probe", StringCodec.INSTANCE).set(Long.toString(sent));
+        long stored = Long.parseLong(onTimeClient
+                .<String>getBucket("rl-skew:probe", StringCodec.INSTANCE)
+                .get());
+        assertThat(stored - sent).isEqualTo(SKEW.toMillis());
     }
 
     @Test
