@@ -5,9 +5,9 @@ import com.groupbuy.market.infrastructure.outage.RedisOutages;
 import com.groupbuy.market.infrastructure.redis.RedisKeys;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.List;
-import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
 import org.redisson.api.RScript;
 import org.redisson.api.RedissonClient;
@@ -69,8 +69,8 @@ public class RedisTradeRateLimiter implements ITradeRateLimiter {
     private final RedisOutages outages;
     private final Duration pairKept;
     private final Duration userKept;
-    /** Names this instance's permits apart from every other's: members of a bucket's set must differ. */
-    private final String instance = UUID.randomUUID().toString();
+    /** Names this instance's permits apart from every other's (members of a bucket's set must differ); short. */
+    private final String instance = Long.toString(new SecureRandom().nextLong() & Long.MAX_VALUE, 36);
 
     private final AtomicLong permits = new AtomicLong();
     private final Counter pairRefused;
