@@ -165,9 +165,10 @@ public class LiveSwitchConfig {
     }
 
     /**
-     * A rate-limit bucket's keep-alive, at least the bucket's one-second window: Redisson refuses a shorter one when it
-     * sets a bucket up, so with {@code 10} (meant as minutes, read as milliseconds) every lock and settlement of a
-     * limited partner failed HTTP 500 once a limit was on; a negative one stopped the start without naming it.
+     * A rate-limit bucket's keep-alive, at least the bucket's one-second window: a shorter one would drop permits still
+     * in their window (Redisson's limiter, until 2026-12-05, refused it when it set a bucket up, so with {@code 10}
+     * (meant as minutes, read as milliseconds) every lock and settlement of a limited partner failed HTTP 500 once a
+     * limit was on); a negative one stopped the start without naming it.
      */
     static Duration keepAlive(String setting, Duration value) {
         if (value == null || value.compareTo(MIN_KEEP_ALIVE) < 0) {

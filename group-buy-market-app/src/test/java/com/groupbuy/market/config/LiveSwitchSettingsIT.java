@@ -51,9 +51,10 @@ class LiveSwitchSettingsIT {
     }
 
     /**
-     * {@code gbm.rate-limit.user-keep-alive=10} (meant as minutes): Redisson refuses a bucket whose keep-alive is
-     * shorter than its one-second window when it sets the bucket up, so on main, with a user limit on, every settlement
-     * (and lock) of the partner failed instead of being served or refused {@code 0006}.
+     * {@code gbm.rate-limit.user-keep-alive=10} (meant as minutes): Redisson's limiter (ours until 2026-12-05) refused a
+     * bucket whose keep-alive is shorter than its one-second window when it set the bucket up, so with a user limit on,
+     * every settlement (and lock) of the partner failed instead of being served or refused {@code 0006}. A keep-alive
+     * under the window would drop permits still in it, so the service refuses to start with one.
      */
     @Test
     void aRateBucketKeepAliveUnderItsWindowRefusesToStart() {

@@ -1,5 +1,7 @@
 package com.groupbuy.market.support;
 
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -8,6 +10,7 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -21,6 +24,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * COM_QUERY, 0x03, whose text is {@code commit}, as Connector/J's {@code Connection.commit()} sends it too) goes to the
  * server, which commits and answers; the proxy then closes the connection instead of passing the answer on, so the
  * client sees its connection fail with its transaction in fact committed.
+ *
+ * <p>In front of a Redis it can make its clients look like an instance whose clock is off ({@link
+ * #toRedisWithClockShifted}).
  */
 public final class TcpProxy {
 
@@ -48,27 +54,42 @@ public final class TcpProxy {
     /** Reads the client's MySQL packets (to lose chosen answers); any other protocol is passed on byte for byte. */
     private final boolean mysql;
 
-    private TcpProxy(int targetPort, int port, boolean mysql) {
+    /** Non-null: reads the client's Redis commands and moves each clock reading in them by this ({@link RedisClock}). */
+    private final Duration clockShift;
+
+    private TcpProxy(int targetPort, int port, boolean mysql, Duration clockShift) {
         this.targetPort = targetPort;
         this.port = port;
         this.mysql = mysql;
+        this.clockShift = clockShift;
     }
 
     /** A proxy that passes bytes on unread, for any protocol (AMQP, MySQL): it can only be cut and opened. */
     public static TcpProxy to(int targetPort) throws IOException {
-        return start(targetPort, false);
+        return start(targetPort, false, null);
     }
 
     /** A proxy in front of MariaDB that can also lose chosen answers ({@link #loseCommitAnswers}). */
     public static TcpProxy toMysql(int targetPort) throws IOException {
-        return start(targetPort, true);
+        return start(targetPort, true, null);
     }
 
-    private static TcpProxy start(int targetPort, boolean mysql) throws IOException {
+    /**
+     * A proxy in front of a Redis whose clients look like an instance whose clock is {@code shift} off: every command
+     * argument that reads as the current time in epoch milliseconds (13 digits within ten minutes of this JVM's clock)
+     * reaches Redis moved by the shift; everything else passes byte for byte. That is how an instance's clock reaches
+     * Redis (a client library stamping what it sends with {@code System.currentTimeMillis()}), and no JVM's clock can
+     * be moved from inside it.
+     */
+    public static TcpProxy toRedisWithClockShifted(int targetPort, Duration shift) throws IOException {
+        return start(targetPort, false, shift);
+    }
+
+    private static TcpProxy start(int targetPort, boolean mysql, Duration clockShift) throws IOException {
         ServerSocket first = new ServerSocket();
         first.setReuseAddress(true);
         first.bind(new InetSocketAddress("127.0.0.1", 0));
-        TcpProxy proxy = new TcpProxy(targetPort, first.getLocalPort(), mysql);
+        TcpProxy proxy = new TcpProxy(targetPort, first.getLocalPort(), mysql, clockShift);
         proxy.accept(first);
         return proxy;
     }
@@ -158,6 +179,9 @@ public final class TcpProxy {
                                 Session session = new Session();
                                 commands(client, upstream, session);
                                 answers(upstream, client, session);
+                            } else if (clockShift != null) {
+                                redisCommands(client, upstream);
+                                pump(upstream, client);
                             } else {
                                 pump(client, upstream);
                                 pump(upstream, client);
@@ -236,6 +260,25 @@ public final class TcpProxy {
                     }
                 },
                 "tcp-proxy-commands");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    /** Client to server, command by command (RESP arrays of bulk strings), each clock reading moved. */
+    private void redisCommands(Socket client, Socket upstream) {
+        Thread thread = new Thread(
+                () -> {
+                    try (InputStream in = new BufferedInputStream(client.getInputStream());
+                            OutputStream out = new BufferedOutputStream(upstream.getOutputStream())) {
+                        RedisClock.shift(in, out, clockShift.toMillis());
+                    } catch (IOException | RuntimeException e) {
+                        // one side closed
+                    } finally {
+                        close(client);
+                        close(upstream);
+                    }
+                },
+                "tcp-proxy-redis-commands");
         thread.setDaemon(true);
         thread.start();
     }

@@ -1,28 +1,33 @@
 package com.groupbuy.market.infrastructure.trade.port;
 
-import com.google.common.cache.Cache;
-import com.google.common.cache.CacheBuilder;
 import com.groupbuy.market.domain.trade.adapter.port.ITradeRateLimiter;
 import com.groupbuy.market.infrastructure.outage.RedisOutages;
 import com.groupbuy.market.infrastructure.redis.RedisKeys;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.security.SecureRandom;
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
-import org.redisson.api.RRateLimiter;
-import org.redisson.api.RateType;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import org.redisson.api.RScript;
 import org.redisson.api.RedissonClient;
-import org.redisson.api.options.CommonOptions;
-import org.redisson.client.RedisException;
+import org.redisson.api.options.OptionalOptions;
+import org.redisson.client.codec.StringCodec;
 
 /**
- * #17: Redisson's {@link RRateLimiter} (a Lua script over a Redis key per bucket: at most {@code rate} permits in
- * any one-second window, across every instance). The rate is part of the key, so a rate changed at run time is a
- * new bucket every instance agrees on without a reset race, and the old one expires by itself. Each instance
- * remembers which buckets it set up; a bucket that expired in Redis meanwhile is set up again. Every call goes
- * through the Redis breaker: Redis unreachable = {@code E0401} / 503 (fail closed), counted in
+ * #17: at most {@code rate} permits in any one-second window per bucket, across every instance: one Lua script per
+ * check on one Redis key per bucket, a sorted set logging each permit under Redis's own clock ({@code TIME}), so the
+ * window is the same for every instance whatever its clock says. The rate is part of the key, so a rate changed at run
+ * time is a new bucket every instance agrees on without a reset race, and the old one expires by itself. Every call
+ * goes through the Redis breaker: Redis unreachable = {@code E0401} / 503 (fail closed), counted in
  * {@code gbm.ratelimit.unavailable}, never an unlimited admit. {@code gbm.ratelimit.refused} counts Redis's refusals
  * and those the instance decides itself meanwhile.
+ * <p>
+ * Until 2026-12-05 this was Redisson's {@code RRateLimiter}, whose script is handed the calling instance's
+ * {@code System.currentTimeMillis()} and stamps and releases permits by it: an instance X ahead released the permits
+ * the others took in the last X and admitted the rate again at once, and the others refused a caller within its rate
+ * for X after the instance ahead admitted it ({@code RateLimitClockSkewIT}). Its keys ({@code <name>} and
+ * {@code {<name>}:...}) are not this one's ({@code <name>:window}) and leave Redis by their own keep-alive.
  * <p>
  * A bucket is kept {@link #IDLE_LIFETIME} after its last use, not an hour: the rate is checked before anything tells
  * whether the pair is anyone's, so each made-up source + channel (and each user of one) gets buckets, and a flood of
@@ -34,21 +39,40 @@ public class RedisTradeRateLimiter implements ITradeRateLimiter {
 
     /**
      * How long a bucket stays in Redis after its last use. The script is a sliding window, not a refilling bucket: it
-     * logs each permit with its instance's time and releases it one window later, so a window after its last permit
-     * a bucket holds nothing a missing one would not (a missing one is set up full). Nothing else lives in it: the
-     * rate is in the key, so a limit changed at run time is another bucket. Dropped before an instance whose clock is
-     * behind the taker's would release a permit, it only ends that instance's refusing on it; never before a window
-     * of real time has passed, so it never admits more. The second beyond the window covers the gap between a
-     * permit's stamp and the script's run, and outlasts this instance's memory of a set-up (half of it).
+     * logs each permit with Redis's time and releases it one window later, so a window after its last permit a bucket
+     * holds nothing a missing one would not. Nothing else lives in it: the rate is in the key, so a limit changed at run
+     * time is another bucket. The second beyond the window is a margin; the key's expiry and the permits' times are on
+     * one clock, Redis's, so dropping it never admits more.
      */
     static final Duration IDLE_LIFETIME = WINDOW.plusSeconds(1);
 
-    private final RedissonClient redisson;
+    /**
+     * KEYS[1]: the bucket. ARGV: rate, window in microseconds, keep-alive in milliseconds, a member unique to this
+     * call. Releases the permits one window old or older by Redis's clock, then takes one if fewer than the rate are
+     * left. 1 taken, 0 refused; the bucket's expiry is renewed either way.
+     */
+    private static final String ACQUIRE = """
+            local t = redis.call('TIME')
+            local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
+            redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - tonumber(ARGV[2]))
+            local taken = 0
+            if redis.call('ZCARD', KEYS[1]) < tonumber(ARGV[1]) then
+              redis.call('ZADD', KEYS[1], now, ARGV[4])
+              taken = 1
+            end
+            redis.call('PEXPIRE', KEYS[1], ARGV[3])
+            return taken
+            """;
+
+    private final RScript script;
     private final RedisKeys keys;
     private final RedisOutages outages;
     private final Duration pairKept;
     private final Duration userKept;
-    private final Cache<String, Boolean> setUp;
+    /** Names this instance's permits apart from every other's (members of a bucket's set must differ); short. */
+    private final String instance = Long.toString(new SecureRandom().nextLong() & Long.MAX_VALUE, 36);
+
+    private final AtomicLong permits = new AtomicLong();
     private final Counter pairRefused;
     private final Counter userRefused;
     private final Counter unavailable;
@@ -60,16 +84,14 @@ public class RedisTradeRateLimiter implements ITradeRateLimiter {
             MeterRegistry meters,
             Duration pairKeepAlive,
             Duration userKeepAlive) {
-        this.redisson = redisson;
+        // One attempt per check (no resend after a timeout, when a permit may have been taken); RedisOutages sends
+        // it again only when the write provably failed.
+        this.script = redisson.getScript(
+                OptionalOptions.defaults().codec(StringCodec.INSTANCE).retryAttempts(0));
         this.keys = keys;
         this.outages = outages;
         this.pairKept = keptFor(pairKeepAlive);
         this.userKept = keptFor(userKeepAlive);
-        // Forgotten well before a bucket leaves Redis, and bounded: per-user buckets are many.
-        this.setUp = CacheBuilder.newBuilder()
-                .maximumSize(100_000)
-                .expireAfterWrite(Math.min(userKept.toMillis(), pairKept.toMillis()) / 2, TimeUnit.MILLISECONDS)
-                .build();
         this.pairRefused = Counter.builder("gbm.ratelimit.refused")
                 .tag("scope", "pair")
                 .description("lock/settlement requests refused with 0006")
@@ -115,8 +137,7 @@ public class RedisTradeRateLimiter implements ITradeRateLimiter {
 
     /**
      * How long a bucket stays after its last use: {@link #IDLE_LIFETIME}, or the configured keep-alive when shorter (at
-     * least a window: Redisson refuses less). A bucket set up before 2026-12-05 keeps the keep-alive it was given
-     * (Redisson sets a bucket's settings once) until it goes unused that long.
+     * least a window, checked at start-up: a shorter one would drop permits still in their window).
      */
     static Duration keptFor(Duration keepAlive) {
         return keepAlive.compareTo(IDLE_LIFETIME) < 0 ? keepAlive : IDLE_LIFETIME;
@@ -133,11 +154,11 @@ public class RedisTradeRateLimiter implements ITradeRateLimiter {
     }
 
     /**
-     * A part of a bucket's name as sent by a partner, made safe for a key ({@link RedisKeys#literal}). The rate limiter
-     * keeps a bucket in several keys, naming the others {@code {name}:value} and so on, and Redis Cluster hashes a key
-     * by its first pair of braces: a brace in a user id gave the bucket's keys different slots, and every lock and
-     * settlement of that buyer failed with CROSSSLOT (HTTP 500) while a user limit was on. Colons are escaped too
-     * ({@link RedisKeys#part}): another pair's user whose parts joined to the same text shared the buyer's bucket.
+     * A part of a bucket's name as sent by a partner, made safe for a key ({@link RedisKeys#literal}): Redis Cluster
+     * hashes a key by its first pair of braces, so a partner's braces never pick a bucket's slot (Redisson's limiter
+     * kept a bucket in several keys, and a brace in a user id put them in different slots: CROSSSLOT, HTTP 500 for
+     * every lock and settlement of that buyer). Colons are escaped too ({@link RedisKeys#part}): another pair's user
+     * whose parts joined to the same text shared the buyer's bucket.
      */
     static String literal(String part) {
         return RedisKeys.part(part);
@@ -145,26 +166,16 @@ public class RedisTradeRateLimiter implements ITradeRateLimiter {
 
     private boolean acquire(String name, int perSecond, Duration keepAlive) {
         try {
-            return outages.call(() -> {
-                // One attempt (no resend after a timeout, when a permit may have been taken); RedisOutages sends
-                // it again only when the write provably failed.
-                RRateLimiter limiter =
-                        redisson.getRateLimiter(CommonOptions.name(name).retryAttempts(0));
-                if (setUp.getIfPresent(name) == null) {
-                    limiter.trySetRate(RateType.OVERALL, perSecond, WINDOW, keepAlive);
-                    setUp.put(name, Boolean.TRUE);
-                }
-                try {
-                    return limiter.tryAcquire();
-                } catch (RedisException e) {
-                    if (e.getMessage() == null || !e.getMessage().contains("not initialized")) {
-                        throw e;
-                    }
-                    // Expired in Redis while this instance still remembered it: set it up again.
-                    limiter.trySetRate(RateType.OVERALL, perSecond, WINDOW, keepAlive);
-                    return limiter.tryAcquire();
-                }
-            });
+            Long taken = outages.call(() -> script.<Long>eval(
+                    RScript.Mode.READ_WRITE,
+                    ACQUIRE,
+                    RScript.ReturnType.INTEGER,
+                    List.of(name + ":window"),
+                    Integer.toString(perSecond),
+                    Long.toString(WINDOW.toNanos() / 1_000),
+                    Long.toString(keepAlive.toMillis()),
+                    instance + ":" + permits.incrementAndGet()));
+            return taken != null && taken == 1L;
         } catch (RuntimeException e) {
             if (RedisOutages.isOutage(e)
                     || e instanceof com.groupbuy.market.types.exception.DependencyUnavailableException) {

@@ -1,8 +1,9 @@
 package com.groupbuy.market.domain.trade.adapter.port;
 
 /**
- * #17: token buckets shared by every instance, refilled at {@code perSecond} (always above 0 here). True when a
- * token was taken. An unreachable store is an outage (E0401), never a silent "admit".
+ * #17: buckets shared by every instance, each admitting at most {@code perSecond} (always above 0 here) in any
+ * one-second window, on one clock for all of them (not each instance's own). True when a permit was taken. An
+ * unreachable store is an outage (E0401), never a silent "admit".
  */
 public interface ITradeRateLimiter {
 
