@@ -51,6 +51,12 @@ public class NotifyTaskStore implements INotifyTaskStore {
 
     private static final int MAX_CLAIM_ROUNDS = 5;
 
+    /**
+     * Bytes of bodies one claim of the compensation run takes at most (the first task's whatever its size): what a
+     * lane holds in memory and publishes within one confirm window ({@code gbm.notify.page-bytes}).
+     */
+    private final long pageBytes;
+
     private final INotifyTaskDao dao;
     private final INotifyDeferralDao deferrals;
     /** The same statements on a batch executor: finishing a page sends its updates, then its inserts, in one go. */
@@ -71,8 +77,10 @@ public class NotifyTaskStore implements INotifyTaskStore {
             INotifyDeferralDao deferrals,
             SqlSessionFactory sessions,
             TransactionTemplate transaction,
-            MeterRegistry meters) {
+            MeterRegistry meters,
+            NotifyPageBytes pageBytes) {
         this.dao = dao;
+        this.pageBytes = pageBytes.bytes();
         this.deferrals = deferrals;
         this.batch = new SqlSessionTemplate(sessions, ExecutorType.BATCH);
         this.batchDao = batch.getMapper(INotifyTaskDao.class);
@@ -121,9 +129,20 @@ public class NotifyTaskStore implements INotifyTaskStore {
             List<Long> order = List.copyOf(wanted);
             taken = claimTransaction.execute(status -> {
                 List<NotifyTaskPO> locked = new ArrayList<>();
-                for (int from = 0; locked.size() < take && from < order.size(); ) {
+                long bytes = 0;
+                boolean full = false;
+                for (int from = 0; !full && locked.size() < take && from < order.size(); ) {
                     int to = Math.min(order.size(), from + take - locked.size());
-                    locked.addAll(dao.lockStillDue(order.subList(from, to), now, to - from, TaskStates.PENDING));
+                    for (NotifyTaskPO row : dao.lockStillDue(
+                            order.subList(from, to), now, to - from, TaskStates.PENDING, bytes, pageBytes)) {
+                        // Past the page's bytes (no body read): this row and the rest stay for the next page, unleased.
+                        if (full || row.getBody() == null) {
+                            full = true;
+                            continue;
+                        }
+                        locked.add(row);
+                        bytes += row.getBodyBytes();
+                    }
                     from = to;
                 }
                 // The locked rows carry what delivery needs: they are what the claim returns, with the lease below.
@@ -204,7 +223,9 @@ public class NotifyTaskStore implements INotifyTaskStore {
         String holder = holder(worker);
         long micros = leaseMicros(now, leaseUntil);
         List<NotifyTaskPO> taken = claimTransaction.execute(status -> {
-            List<NotifyTaskPO> locked = dao.lockStillDue(taskIds, now, taskIds.size(), TaskStates.PENDING);
+            // Close checks handed over after their locks committed: small, a page of them as the relay gathered it.
+            List<NotifyTaskPO> locked =
+                    dao.lockStillDue(taskIds, now, taskIds.size(), TaskStates.PENDING, 0, Long.MAX_VALUE);
             if (!locked.isEmpty()) {
                 dao.leaseAll(ids(locked), holder, token, micros);
             }
