@@ -44,7 +44,7 @@ import org.springframework.test.context.TestPropertySource;
  * their rows, paid). Then the compensation run re-sends a backlog of such callbacks: its page is bounded in bytes
  * ({@code gbm.notify.page-bytes}, 2 MB here: three bodies a page), not only in tasks. A page of 250 of them was read
  * whole (783 MB of heap at its peak for one lane) and only 50 were published within the 5 s confirm window, the other
- * 200 each a failed attempt; here a window of 2 s and 40 callbacks: every one delivered at its first try of the run.
+ * 200 each a failed attempt; here a window of 2 s and 16 callbacks: every one delivered at its first try of the run.
  * {@code -Dbigteam.warmups=W} completes W teams first and prints each {@code BIG ...} line (a measurement on a warm
  * JVM; none in CI).
  */
@@ -64,7 +64,7 @@ class BigTeamCompletionIT {
     private static final String MQ = "\"notifyConfigVO\":{\"notifyType\":\"MQ\",\"notifyUrl\":null,\"notifyMQ\":null}";
     private static final int MEMBERS = ActivityVO.MAX_TARGET;
     /** Callbacks of the backlog the compensation run re-sends. */
-    private static final int BACKLOG = 40;
+    private static final int BACKLOG = 16;
     /** The answers of the operators' views stay small whatever the team's size. */
     private static final int VIEW_BOUND = 64 * 1024;
 

@@ -56,6 +56,13 @@ public class NotifyTaskStore implements INotifyTaskStore {
      * lane holds in memory and publishes within one confirm window ({@code gbm.notify.page-bytes}).
      */
     private final long pageBytes;
+    /**
+     * Twice the rows the last claim took when its bytes cut it, else 0: how many rows the next claim's locking read
+     * looks at, at a time. Every row it looks at has its body read by the database (its length decides), so a backlog
+     * of big bodies looked at in whole pages had each claim read the whole backlog's bodies again for the few it took.
+     * A page not cut by its bytes (small bodies: always) reads as before, in one statement.
+     */
+    private volatile int rowsWithinBytes;
 
     private final INotifyTaskDao dao;
     private final INotifyDeferralDao deferrals;
@@ -127,15 +134,20 @@ public class NotifyTaskStore implements INotifyTaskStore {
             Set<Long> wanted = new LinkedHashSet<>(first.subList(0, take));
             wanted.addAll(ids(within(candidates, oneByOneLimit * CANDIDATES_PER_TASK)));
             List<Long> order = List.copyOf(wanted);
+            int lookAt = rowsWithinBytes;
             taken = claimTransaction.execute(status -> {
                 List<NotifyTaskPO> locked = new ArrayList<>();
                 long bytes = 0;
                 boolean full = false;
                 for (int from = 0; !full && locked.size() < take && from < order.size(); ) {
                     int to = Math.min(order.size(), from + take - locked.size());
+                    if (lookAt > 0) {
+                        to = Math.min(to, from + lookAt);
+                    }
                     for (NotifyTaskPO row : dao.lockStillDue(
                             order.subList(from, to), now, to - from, TaskStates.PENDING, bytes, pageBytes)) {
-                        // Past the page's bytes (no body read): this row and the rest stay for the next page, unleased.
+                        // Past the page's bytes (its body not sent): this row and the rest stay for the next page,
+                        // unleased.
                         if (full || row.getBody() == null) {
                             full = true;
                             continue;
@@ -145,6 +157,7 @@ public class NotifyTaskStore implements INotifyTaskStore {
                     }
                     from = to;
                 }
+                rowsWithinBytes = full ? 2 * Math.max(1, locked.size()) : 0;
                 // The locked rows carry what delivery needs: they are what the claim returns, with the lease below.
                 List<NotifyTaskPO> mine = within(locked, oneByOneLimit);
                 if (!mine.isEmpty()) {
