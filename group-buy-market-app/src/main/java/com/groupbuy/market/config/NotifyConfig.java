@@ -16,6 +16,7 @@ import com.groupbuy.market.infrastructure.gateway.PublicOnlyDns;
 import com.groupbuy.market.infrastructure.gateway.PublicOnlySocketFactory;
 import com.groupbuy.market.trigger.job.JobConsole;
 import com.groupbuy.market.trigger.job.LocalNotifyScheduler;
+import com.groupbuy.market.trigger.job.OutageOf;
 import com.groupbuy.market.types.net.NotifyUrlPolicy;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.lang.management.ManagementFactory;
@@ -142,8 +143,10 @@ public class NotifyConfig {
             ObjectProvider<JobConsole> console,
             INotifyBacklogRepository backlog,
             Clock clock,
-            NotifyProperties properties) {
-        return new LocalNotifyScheduler(notifyService, console, backlog, clock, properties.getLocalTakeoverAfter());
+            NotifyProperties properties,
+            OutageOf outageOf) {
+        return new LocalNotifyScheduler(
+                notifyService, console, backlog, clock, properties.getLocalTakeoverAfter(), outageOf);
     }
 
     /**

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.groupbuy.market.infrastructure.outage.DependencyBreaker;
 import com.groupbuy.market.infrastructure.outage.RedisLinks;
 import com.groupbuy.market.infrastructure.outage.RedisOutages;
+import com.groupbuy.market.trigger.job.OutageOf;
 import java.lang.reflect.Method;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -45,6 +46,12 @@ public class OutageConfig {
     public RedisOutages redisOutages(DependencyBreaker redisBreaker, RedisLinks links, OutageProperties properties) {
         return new RedisOutages(
                 redisBreaker, links, properties.getRedisResendWithin(), properties.getRedisReconnectWait());
+    }
+
+    /** The local schedulers' outages (logged once each, not once a run): what partners are answered E0401 for. */
+    @Bean
+    public OutageOf outageOf() {
+        return DependencyOutageResolver::outage;
     }
 
     @Bean
