@@ -163,9 +163,10 @@ class DatabaseRestartIT {
 
     /**
      * A failover behind the same address that closes no connection (DNS, a proxy): the old primary turns read-only
-     * and new connections reach the new one, while every pooled connection stays on the old. The first lock refused
-     * retires the pool's connections, so a lock sent again within about a second is served by the new primary. Failed
-     * on main: every lock for 5 s was E0401 (the pool kept its connections to the old server for 30 min).
+     * and new connections reach the new one, while every pooled connection stays on the old. The first write refused
+     * retires the pool's connections, so a lock is served by the new primary within about a second (mostly the first:
+     * its group commit's batch refused, it is written alone on a new connection). Failed before StaleWriterEviction:
+     * every lock for 5 s was E0401 (the pool kept its connections to the old server for 30 min).
      */
     @Test
     void afterAFailoverBehindTheSameAddressALockSentAgainReachesTheNewPrimary() throws Exception {
@@ -192,7 +193,9 @@ class DatabaseRestartIT {
             System.out.println("after the failover: " + codes + " in " + servedMillis + " ms");
             assertThat(code).as("a lock sent again for 5 s: " + codes).isEqualTo("0000");
             assertThat(servedMillis).isLessThan(2_000);
-            assertThat(codes.get(0)).as("the first lock met the old primary").isEqualTo("E0401");
+            // Mostly 0000 at once since a refusal retires the pool where it is met: the group commit's batch is
+            // refused by the old primary, and the lock then written alone takes a new connection (the new primary).
+            assertThat(codes).as("E0401 until served").allMatch(c -> c.equals("E0401") || c.equals("0000"));
         } finally {
             address.retarget(database.port());
             database.admin("SET GLOBAL read_only = 0");
