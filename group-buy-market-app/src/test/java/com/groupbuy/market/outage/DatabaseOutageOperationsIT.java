@@ -187,7 +187,9 @@ class DatabaseOutageOperationsIT {
                 && System.nanoTime() - back < 10_000_000_000L) {
             Thread.sleep(50);
         }
-        List<String> lines = output.getOut().substring(from).lines()
+        List<String> lines = output.getOut()
+                .substring(from)
+                .lines()
                 .filter(line -> line.contains("local notify run"))
                 .toList();
         System.out.println("the runs' lines: " + lines);

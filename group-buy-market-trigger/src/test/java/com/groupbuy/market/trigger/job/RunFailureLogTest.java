@@ -49,7 +49,8 @@ class RunFailureLogTest {
 
         assertThat(events.list).extracting(ILoggingEvent::getLevel).containsExactly(Level.WARN, Level.INFO, Level.WARN);
         assertThat(events.list.get(0).getFormattedMessage())
-                .startsWith("local notify run failed: database unavailable (IllegalStateException: Connection refused)");
+                .startsWith(
+                        "local notify run failed: database unavailable (IllegalStateException: Connection refused)");
         assertThat(events.list.get(0).getThrowableProxy()).as("no stack").isNull();
         assertThat(events.list.get(1).getFormattedMessage())
                 .isEqualTo("local notify run completes again: database was unavailable for 20 runs in 6000 ms");
