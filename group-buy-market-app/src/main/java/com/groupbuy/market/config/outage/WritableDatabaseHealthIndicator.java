@@ -1,9 +1,12 @@
 package com.groupbuy.market.config.outage;
 
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
 import javax.sql.DataSource;
 import org.springframework.boot.actuate.health.Health;
 import org.springframework.boot.actuate.jdbc.DataSourceHealthIndicator;
-import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
  * The {@code db} health component: Spring's check (a connection that answers) and, once that is up, whether the server
@@ -22,12 +25,12 @@ public class WritableDatabaseHealthIndicator extends DataSourceHealthIndicator {
 
     static final String READ_ONLY = "SELECT @@global.read_only";
 
-    private final JdbcTemplate jdbc;
+    private final DataSource dataSource;
     private final StaleWriterEviction staleWriters;
 
     public WritableDatabaseHealthIndicator(DataSource dataSource, StaleWriterEviction staleWriters) {
         super(dataSource);
-        this.jdbc = new JdbcTemplate(dataSource);
+        this.dataSource = dataSource;
         this.staleWriters = staleWriters;
     }
 
@@ -48,8 +51,12 @@ public class WritableDatabaseHealthIndicator extends DataSourceHealthIndicator {
                         "the database takes no writes (read_only): locks, settlements and refunds are answered E0401");
     }
 
-    private boolean readOnly() {
-        Integer readOnly = jdbc.queryForObject(READ_ONLY, Integer.class);
-        return readOnly != null && readOnly != 0;
+    /** Plain JDBC, a read only (the pool's auto-commit is off: a JdbcTemplate is refused here, ArchitectureTest). */
+    private boolean readOnly() throws SQLException {
+        try (Connection connection = dataSource.getConnection();
+                Statement statement = connection.createStatement();
+                ResultSet answer = statement.executeQuery(READ_ONLY)) {
+            return answer.next() && answer.getInt(1) != 0;
+        }
     }
 }
