@@ -2,9 +2,7 @@ package com.groupbuy.market.outage;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.groupbuy.market.support.IntegrationTest;
 import com.groupbuy.market.support.PartnerReceiver;
-import com.groupbuy.market.support.PrivateDatabase;
 import com.groupbuy.market.support.PrivateMariaDb;
 import com.groupbuy.market.support.TcpProxy;
 import com.groupbuy.market.support.TradeClient;
@@ -25,27 +23,13 @@ import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.test.context.ContextConfiguration;
-import org.springframework.test.context.TestPropertySource;
 
 /**
  * {@link DatabaseRestartIT}'s private MariaDB and settings (a server of the class's own behind a proxy, the local
  * compensation run every 300 ms): what a failover or a restart does where no partner is sending anything — the
  * background runs' own writes, the health a load balancer reads, the log an operator reads.
  */
-@IntegrationTest
-@ContextConfiguration(initializers = PrivateDatabase.class)
-@TestPropertySource(
-        properties = {
-            "gbm.notify.local-scheduler-enabled=true",
-            "gbm.notify.local-scheduler-delay=300ms",
-            "gbm.notify.lease=6s",
-            "gbm.notify.connect-timeout=500ms",
-            "gbm.notify.read-timeout=1s",
-            "gbm.mq.confirm-timeout=1s",
-            "spring.rabbitmq.connection-timeout=1s",
-            "spring.rabbitmq.channel-rpc-timeout=1s"
-        })
+@PrivateDatabaseContext
 @ExtendWith(OutputCaptureExtension.class)
 class DatabaseOutageOperationsIT {
 

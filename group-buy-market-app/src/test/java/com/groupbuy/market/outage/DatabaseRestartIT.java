@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.groupbuy.market.infrastructure.trade.port.TeamPlaceReservation;
 import com.groupbuy.market.support.ConcurrentBurst;
-import com.groupbuy.market.support.IntegrationTest;
 import com.groupbuy.market.support.PartnerReceiver;
 import com.groupbuy.market.support.PrivateDatabase;
 import com.groupbuy.market.support.PrivateMariaDb;
@@ -35,29 +34,13 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.test.context.ContextConfiguration;
-import org.springframework.test.context.TestPropertySource;
 
 /**
  * A real MariaDB server of the class's own ({@link PrivateDatabase}: a mariadbd started from a fresh data folder,
  * about a second), killed -9 and started again on its data, or turned read-only as a failover leaves an old primary,
  * while partners trade. The local compensation run is on (every 300 ms), as in production, to show the outbox resumes.
  */
-@IntegrationTest
-@ContextConfiguration(initializers = PrivateDatabase.class)
-@TestPropertySource(
-        properties = {
-            "gbm.notify.local-scheduler-enabled=true",
-            "gbm.notify.local-scheduler-delay=300ms",
-            // A callback sent while the database died is not recorded and is sent again when its lease ends (the
-            // contract's at-least-once, same webhook-id): a short lease keeps that within the test's wait.
-            "gbm.notify.lease=6s",
-            "gbm.notify.connect-timeout=500ms",
-            "gbm.notify.read-timeout=1s",
-            "gbm.mq.confirm-timeout=1s",
-            "spring.rabbitmq.connection-timeout=1s",
-            "spring.rabbitmq.channel-rpc-timeout=1s"
-        })
+@PrivateDatabaseContext
 class DatabaseRestartIT {
 
     private static final String LOCK = "/api/v1/gbm/trade/lock_market_pay_order";
