@@ -17,6 +17,7 @@ import com.groupbuy.market.infrastructure.gateway.PublicOnlySocketFactory;
 import com.groupbuy.market.infrastructure.outbox.repository.NotifyPageBytes;
 import com.groupbuy.market.trigger.job.JobConsole;
 import com.groupbuy.market.trigger.job.LocalNotifyScheduler;
+import com.groupbuy.market.trigger.job.OutageOf;
 import com.groupbuy.market.types.net.NotifyUrlPolicy;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.lang.management.ManagementFactory;
@@ -149,8 +150,10 @@ public class NotifyConfig {
             ObjectProvider<JobConsole> console,
             INotifyBacklogRepository backlog,
             Clock clock,
-            NotifyProperties properties) {
-        return new LocalNotifyScheduler(notifyService, console, backlog, clock, properties.getLocalTakeoverAfter());
+            NotifyProperties properties,
+            OutageOf outageOf) {
+        return new LocalNotifyScheduler(
+                notifyService, console, backlog, clock, properties.getLocalTakeoverAfter(), outageOf);
     }
 
     /**

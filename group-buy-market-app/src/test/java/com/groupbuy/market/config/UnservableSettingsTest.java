@@ -436,7 +436,8 @@ class UnservableSettingsTest {
                                 new StaticListableBeanFactory().getBeanProvider(JobConsole.class),
                                 null,
                                 Clock.systemUTC(),
-                                notify))
+                                notify,
+                                failure -> null))
                 .extracting("takeoverAfter")
                 .isEqualTo(Duration.ofSeconds(7));
     }

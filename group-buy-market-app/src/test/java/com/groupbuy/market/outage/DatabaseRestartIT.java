@@ -10,7 +10,6 @@ import ch.qos.logback.core.read.ListAppender;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.groupbuy.market.infrastructure.trade.port.TeamPlaceReservation;
 import com.groupbuy.market.support.ConcurrentBurst;
-import com.groupbuy.market.support.IntegrationTest;
 import com.groupbuy.market.support.PartnerReceiver;
 import com.groupbuy.market.support.PrivateDatabase;
 import com.groupbuy.market.support.PrivateMariaDb;
@@ -42,29 +41,13 @@ import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.test.context.ContextConfiguration;
-import org.springframework.test.context.TestPropertySource;
 
 /**
  * A real MariaDB server of the class's own ({@link PrivateDatabase}: a mariadbd started from a fresh data folder,
  * about a second), killed -9 and started again on its data, or turned read-only as a failover leaves an old primary,
  * while partners trade. The local compensation run is on (every 300 ms), as in production, to show the outbox resumes.
  */
-@IntegrationTest
-@ContextConfiguration(initializers = PrivateDatabase.class)
-@TestPropertySource(
-        properties = {
-            "gbm.notify.local-scheduler-enabled=true",
-            "gbm.notify.local-scheduler-delay=300ms",
-            // A callback sent while the database died is not recorded and is sent again when its lease ends (the
-            // contract's at-least-once, same webhook-id): a short lease keeps that within the test's wait.
-            "gbm.notify.lease=6s",
-            "gbm.notify.connect-timeout=500ms",
-            "gbm.notify.read-timeout=1s",
-            "gbm.mq.confirm-timeout=1s",
-            "spring.rabbitmq.connection-timeout=1s",
-            "spring.rabbitmq.channel-rpc-timeout=1s"
-        })
+@PrivateDatabaseContext
 class DatabaseRestartIT {
 
     private static final String LOCK = "/api/v1/gbm/trade/lock_market_pay_order";
@@ -170,9 +153,10 @@ class DatabaseRestartIT {
 
     /**
      * A failover behind the same address that closes no connection (DNS, a proxy): the old primary turns read-only
-     * and new connections reach the new one, while every pooled connection stays on the old. The first lock refused
-     * retires the pool's connections, so a lock sent again within about a second is served by the new primary. Failed
-     * on main: every lock for 5 s was E0401 (the pool kept its connections to the old server for 30 min).
+     * and new connections reach the new one, while every pooled connection stays on the old. The first write refused
+     * retires the pool's connections, so a lock is served by the new primary within about a second (mostly the first:
+     * its group commit's batch refused, it is written alone on a new connection). Failed before StaleWriterEviction:
+     * every lock for 5 s was E0401 (the pool kept its connections to the old server for 30 min).
      */
     @Test
     void afterAFailoverBehindTheSameAddressALockSentAgainReachesTheNewPrimary() throws Exception {
@@ -199,7 +183,9 @@ class DatabaseRestartIT {
             System.out.println("after the failover: " + codes + " in " + servedMillis + " ms");
             assertThat(code).as("a lock sent again for 5 s: " + codes).isEqualTo("0000");
             assertThat(servedMillis).isLessThan(2_000);
-            assertThat(codes.get(0)).as("the first lock met the old primary").isEqualTo("E0401");
+            // Mostly 0000 at once since a refusal retires the pool where it is met: the group commit's batch is
+            // refused by the old primary, and the lock then written alone takes a new connection (the new primary).
+            assertThat(codes).as("E0401 until served").allMatch(c -> c.equals("E0401") || c.equals("0000"));
         } finally {
             address.retarget(database.port());
             database.admin("SET GLOBAL read_only = 0");

@@ -35,16 +35,14 @@ public class DependencyOutageResolver implements HandlerExceptionResolver, Order
 
     private final ObjectMapper json;
     private final long retryAfterSeconds;
-    private final StaleWriterEviction staleWriters;
 
     /**
-     * {@code retryAfterSeconds}: {@code gbm.outage.retry-after}, whole seconds (at least 1: less is refused at start);
-     * {@code staleWriters}: told of every write the server refused because it takes no writes.
+     * {@code retryAfterSeconds}: {@code gbm.outage.retry-after}, whole seconds (at least 1: less is refused at start).
+     * A write the server refused as read-only has retired the pool already ({@link StaleWriterInterceptor}).
      */
-    public DependencyOutageResolver(ObjectMapper json, long retryAfterSeconds, StaleWriterEviction staleWriters) {
+    public DependencyOutageResolver(ObjectMapper json, long retryAfterSeconds) {
         this.json = json;
         this.retryAfterSeconds = retryAfterSeconds;
-        this.staleWriters = staleWriters;
     }
 
     @Override
@@ -53,10 +51,6 @@ public class DependencyOutageResolver implements HandlerExceptionResolver, Order
         String dependency = outage(ex);
         if (dependency == null || response.isCommitted()) {
             return null;
-        }
-        java.sql.SQLException refused = refusedWrite(ex);
-        if (refused != null) {
-            staleWriters.writeRefused(refused.getMessage());
         }
         log.warn(
                 "{} {} answered E0401: {} unavailable ({})",

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.groupbuy.market.infrastructure.outage.DependencyBreaker;
 import com.groupbuy.market.infrastructure.outage.RedisLinks;
 import com.groupbuy.market.infrastructure.outage.RedisOutages;
+import com.groupbuy.market.trigger.job.OutageOf;
 import java.lang.reflect.Method;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -47,14 +48,28 @@ public class OutageConfig {
                 redisBreaker, links, properties.getRedisResendWithin(), properties.getRedisReconnectWait());
     }
 
+    /** The local schedulers' outages (logged once each, not once a run): what partners are answered E0401 for. */
+    @Bean
+    public OutageOf outageOf() {
+        return DependencyOutageResolver::outage;
+    }
+
+    @Bean
+    public DependencyOutageResolver dependencyOutageResolver(ObjectMapper json, OutageProperties properties) {
+        return new DependencyOutageResolver(json, properties.getRetryAfter().toSeconds());
+    }
+
     /** The pool whose connections a write refused as read-only retires: none in a context without a database. */
     @Bean
-    public DependencyOutageResolver dependencyOutageResolver(
-            ObjectMapper json,
-            OutageProperties properties,
+    public StaleWriterEviction staleWriterEviction(
             org.springframework.beans.factory.ObjectProvider<DataSource> dataSource) {
-        return new DependencyOutageResolver(
-                json, properties.getRetryAfter().toSeconds(), new StaleWriterEviction(dataSource.getIfAvailable()));
+        return new StaleWriterEviction(dataSource.getIfAvailable());
+    }
+
+    /** MyBatis takes every Interceptor bean: each statement's read-only refusal, whoever ran it, retires the pool. */
+    @Bean
+    public StaleWriterInterceptor staleWriterInterceptor(StaleWriterEviction staleWriters) {
+        return new StaleWriterInterceptor(staleWriters);
     }
 
     /** Wraps the pool (by type: the only DataSource) so a known-down database fails getConnection at once. */

@@ -39,6 +39,18 @@ public class StaleWriterEviction {
 
     /** A statement was refused because the server takes no writes ({@code reason}: the server's message). */
     public void writeRefused(String reason) {
+        retire("database refused a write (" + reason + ")");
+    }
+
+    /**
+     * A pooled connection reached a server that takes no writes although nothing was written ({@code where}: who
+     * looked, the health check): after a failover behind one address the new primary may be a new connection away.
+     */
+    public void readOnlyFound(String where) {
+        retire(where + " found the database read-only");
+    }
+
+    private void retire(String cause) {
         long now = nanoTime.getAsLong();
         long last = lastEviction.get();
         if (now - last < MIN_INTERVAL_NANOS) {
@@ -55,9 +67,9 @@ public class StaleWriterEviction {
         int idle = pool.getIdleConnections();
         pool.softEvictConnections();
         log.warn(
-                "database refused a write ({}): every pooled connection retired ({} idle now, {} lent when given back),"
+                "{}: every pooled connection retired ({} idle now, {} lent when given back),"
                         + " so the next ones reach the server now behind the address",
-                reason,
+                cause,
                 idle,
                 active);
     }

@@ -1,7 +1,6 @@
 package com.groupbuy.market.trigger.job;
 
 import com.groupbuy.market.domain.outbox.service.NotifyRetentionService;
-import lombok.extern.slf4j.Slf4j;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
@@ -10,16 +9,17 @@ import org.springframework.stereotype.Component;
  * Deletes old delivered callback tasks when no XXL-Job admin console drives {@code notifyRetentionJob} (the default
  * profile, a laptop). Off as soon as an admin address is configured.
  */
-@Slf4j
 @Component
 @ConditionalOnExpression(
         "'${xxl.job.admin.addresses:}'.isEmpty() and ${gbm.notify.retention.local-scheduler-enabled:true}")
 public class LocalNotifyRetentionScheduler {
 
     private final NotifyRetentionService retentionService;
+    private final RunFailureLog failures;
 
-    public LocalNotifyRetentionScheduler(NotifyRetentionService retentionService) {
+    public LocalNotifyRetentionScheduler(NotifyRetentionService retentionService, OutageOf outageOf) {
         this.retentionService = retentionService;
+        this.failures = new RunFailureLog("local notify retention run", outageOf);
     }
 
     @Scheduled(
@@ -28,8 +28,9 @@ public class LocalNotifyRetentionScheduler {
     public void deleteOldDeliveredTasks() {
         try {
             retentionService.execRetention();
+            failures.completed();
         } catch (RuntimeException e) {
-            log.error("local notify retention run failed; the next run retries", e);
+            failures.failed(e);
         }
     }
 }

@@ -31,18 +31,22 @@ public class LocalNotifyScheduler {
     private final INotifyBacklogRepository backlog;
     private final Clock clock;
     private final Duration takeoverAfter;
+    private final RunFailureLog failures;
 
+    /** {@code outageOf}: which failures are outages, logged once per outage rather than once per run. */
     public LocalNotifyScheduler(
             DueCallbackDeliveryService notifyService,
             ObjectProvider<JobConsole> console,
             INotifyBacklogRepository backlog,
             Clock clock,
-            Duration takeoverAfter) {
+            Duration takeoverAfter,
+            OutageOf outageOf) {
         this.notifyService = notifyService;
         this.takeover = new LocalTakeover("callback retries", console);
         this.backlog = backlog;
         this.clock = clock;
         this.takeoverAfter = takeoverAfter;
+        this.failures = new RunFailureLog("local notify run", outageOf);
     }
 
     @Scheduled(
@@ -55,14 +59,16 @@ public class LocalNotifyScheduler {
                     "a callback has been due",
                     takeoverAfter,
                     "groupBuyNotifyJob")) {
+                failures.completed();
                 return;
             }
             NotifyRunSummary summary = notifyService.deliverAllDue();
+            failures.completed();
             if (summary.claimed() > 0) {
                 log.info("local notify run: {}", summary);
             }
         } catch (RuntimeException e) {
-            log.error("local notify run failed; the next run retries", e);
+            failures.failed(e);
         }
     }
 }

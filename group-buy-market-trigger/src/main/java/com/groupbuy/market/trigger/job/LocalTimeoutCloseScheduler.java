@@ -2,7 +2,6 @@ package com.groupbuy.market.trigger.job;
 
 import com.groupbuy.market.domain.trade.service.timeout.TradeTimeoutService;
 import java.time.Duration;
-import lombok.extern.slf4j.Slf4j;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
@@ -20,7 +19,6 @@ import org.springframework.stereotype.Component;
  * overdue for longer than {@code gbm.timeout.local-takeover-after} (3 min: a console running the job every minute
  * never leaves one that long), and runs the job itself while there is one.
  */
-@Slf4j
 @Component
 @ConditionalOnProperty(
         prefix = "gbm.timeout",
@@ -32,14 +30,17 @@ public class LocalTimeoutCloseScheduler {
     private final TradeTimeoutService timeoutService;
     private final LocalTakeover takeover;
     private final Duration takeoverAfter;
+    private final RunFailureLog failures;
 
     public LocalTimeoutCloseScheduler(
             TradeTimeoutService timeoutService,
             ObjectProvider<JobConsole> console,
-            @Value("${gbm.timeout.local-takeover-after:3m}") Duration takeoverAfter) {
+            @Value("${gbm.timeout.local-takeover-after:3m}") Duration takeoverAfter,
+            OutageOf outageOf) {
         this.timeoutService = timeoutService;
         this.takeover = new LocalTakeover("timeout close", console);
         this.takeoverAfter = takeoverAfter;
+        this.failures = new RunFailureLog("local timeout close run", outageOf);
     }
 
     @Scheduled(
@@ -52,11 +53,13 @@ public class LocalTimeoutCloseScheduler {
                     "a team or an unpaid lock has been overdue",
                     takeoverAfter,
                     "groupBuyTimeoutCloseJob")) {
+                failures.completed();
                 return;
             }
             timeoutService.execTimeoutCloseJob();
+            failures.completed();
         } catch (RuntimeException e) {
-            log.error("local timeout close run failed; the next run retries", e);
+            failures.failed(e);
         }
     }
 }

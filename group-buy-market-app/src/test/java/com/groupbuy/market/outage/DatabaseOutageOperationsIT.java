@@ -1,0 +1,220 @@
+package com.groupbuy.market.outage;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.groupbuy.market.support.PartnerReceiver;
+import com.groupbuy.market.support.PrivateMariaDb;
+import com.groupbuy.market.support.TcpProxy;
+import com.groupbuy.market.support.TradeClient;
+import com.zaxxer.hikari.HikariDataSource;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+import javax.sql.DataSource;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+/**
+ * {@link DatabaseRestartIT}'s private MariaDB and settings (a server of the class's own behind a proxy, the local
+ * compensation run every 300 ms): what a failover or a restart does where no partner is sending anything — the
+ * background runs' own writes, the health a load balancer reads, the log an operator reads.
+ */
+@PrivateDatabaseContext
+@ExtendWith(OutputCaptureExtension.class)
+class DatabaseOutageOperationsIT {
+
+    private static final PartnerReceiver PARTNER = PartnerReceiver.startOrFail();
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+    @Autowired
+    PrivateMariaDb database;
+
+    @Autowired
+    TcpProxy address;
+
+    @Autowired
+    DataSource dataSource;
+
+    @Autowired
+    JdbcTemplate jdbc;
+
+    @Value("${gbm.test.database}")
+    String schema;
+
+    @LocalServerPort
+    int port;
+
+    @AfterAll
+    static void closePartner() {
+        PARTNER.close();
+    }
+
+    /**
+     * A failover behind the same address (the old primary read-only, new connections reaching the promoted copy) while
+     * no partner sends anything: a callback due then is refused to the local compensation run on the old primary, and
+     * that refusal retires the pool, so the run's next try reaches the new primary and the callback is delivered. Failed
+     * on main: only a partner's refused request retired the pool, and the callback was not sent in 5 s (the pool stays
+     * on the old primary until Hikari's maxLifetime, 30 min).
+     */
+    @Test
+    void aBackgroundRunsRefusedWriteRetiresThePoolWithNoPartnerSendingAnything() throws Exception {
+        TradeClient mall = TradeClient.onNewGoods(port, jdbc, 31_500, PARTNER.url());
+        String team = mall.team("j1", "j2", "j3");
+        for (String user : List.of("j1", "j2", "j3")) {
+            assertThat(mall.settle(user).path("code").asText()).isEqualTo("0000");
+        }
+        long task = waitForDelivered(team);
+        long before = callbacksFor(team);
+        PrivateMariaDb promoted = null;
+        try {
+            // The callback due again (a redelivery), written as root: the service's account cannot write any more.
+            database.admin(
+                    "SET GLOBAL read_only = 1",
+                    "UPDATE " + schema + ".notify_task SET notify_status = 0, claim_until = NULL,"
+                            + " next_attempt_time = UTC_TIMESTAMP(3) - INTERVAL 1 SECOND WHERE id = " + task);
+            promoted = database.replica();
+            address.retarget(promoted.port());
+            long failedOver = System.nanoTime();
+            while (callbacksFor(team) == before && System.nanoTime() - failedOver < 5_000_000_000L) {
+                Thread.sleep(50);
+            }
+            long millis = (System.nanoTime() - failedOver) / 1_000_000;
+            System.out.println("callback sent again " + millis + " ms after the failover");
+            assertThat(callbacksFor(team))
+                    .as("the due callback delivered through the new primary within 5 s")
+                    .isGreaterThan(before);
+        } finally {
+            address.retarget(database.port());
+            database.admin("SET GLOBAL read_only = 0");
+            dataSource.unwrap(HikariDataSource.class).getHikariPoolMXBean().softEvictConnections();
+            if (promoted != null) {
+                promoted.destroy();
+            }
+        }
+    }
+
+    /**
+     * A database that takes no writes is OUT_OF_SERVICE on {@code /actuator/health} (503, {@code readOnly: true}), and
+     * on the load balancer's group; UP again once it takes writes. Failed on main: 200 UP (the check was a connection
+     * that answers).
+     */
+    @Test
+    void aDatabaseThatTakesNoWritesIsNotUpOnHealth() throws Exception {
+        assertThat(health("/actuator/health")).startsWith("200 ").contains("\"db\":{\"status\":\"UP\"");
+        database.admin("SET GLOBAL read_only = 1");
+        String health;
+        String traffic;
+        try {
+            health = health("/actuator/health");
+            traffic = health("/actuator/health/traffic");
+        } finally {
+            database.admin("SET GLOBAL read_only = 0");
+        }
+        System.out.println("read-only: " + health);
+        assertThat(health)
+                .startsWith("503 ")
+                .contains("\"status\":\"OUT_OF_SERVICE\"")
+                .contains("\"db\":{\"status\":\"OUT_OF_SERVICE\"")
+                .contains("\"readOnly\":true");
+        assertThat(traffic).startsWith("503 ");
+        assertThat(health("/actuator/health")).startsWith("200 ").contains("\"db\":{\"status\":\"UP\"");
+    }
+
+    /**
+     * After a failover behind the same address, with every pooled connection still on the old primary and no write
+     * sent, the health check's read-only answer retires the pool and asks again: UP at once, as a write would now find.
+     * Otherwise a load balancer would take every instance out, no partner write would come to retire the pool, and
+     * they would stay out for Hikari's maxLifetime.
+     */
+    @Test
+    void afterAFailoverBehindTheSameAddressHealthIsUpAtOnce() throws Exception {
+        assertThat(health("/actuator/health")).startsWith("200 ");
+        PrivateMariaDb promoted = database.replica();
+        try {
+            database.admin("SET GLOBAL read_only = 1");
+            address.retarget(promoted.port());
+            assertThat(health("/actuator/health")).startsWith("200 ").contains("\"db\":{\"status\":\"UP\"");
+        } finally {
+            address.retarget(database.port());
+            database.admin("SET GLOBAL read_only = 0");
+            dataSource.unwrap(HikariDataSource.class).getHikariPoolMXBean().softEvictConnections();
+            promoted.destroy();
+        }
+    }
+
+    /**
+     * The database killed for two seconds (six or seven local notify runs): one WARN when the runs start failing, one
+     * INFO when one completes again, no ERROR. Failed on main: an ERROR with its stack every run.
+     */
+    @Test
+    void whileTheDatabaseIsDownTheLocalNotifyRunLogsItsOutageOnce(CapturedOutput output) throws Exception {
+        int from = output.getOut().length();
+        database.kill();
+        try {
+            Thread.sleep(2_000);
+        } finally {
+            database.startAgain();
+        }
+        long back = System.nanoTime();
+        while (!output.getOut().substring(from).contains("local notify run completes again")
+                && System.nanoTime() - back < 10_000_000_000L) {
+            Thread.sleep(50);
+        }
+        List<String> lines = output.getOut()
+                .substring(from)
+                .lines()
+                .filter(line -> line.contains("local notify run"))
+                .toList();
+        System.out.println("the runs' lines: " + lines);
+        assertThat(lines).as("no ERROR").noneMatch(line -> line.contains("ERROR"));
+        assertThat(lines.stream().filter(line -> line.contains("local notify run failed")))
+                .as("one WARN")
+                .singleElement()
+                .satisfies(line -> assertThat(line).contains("WARN").contains("database unavailable"));
+        assertThat(lines.stream().filter(line -> line.contains("local notify run completes again")))
+                .as("one INFO")
+                .singleElement()
+                .satisfies(line -> assertThat(line).contains("INFO"));
+    }
+
+    private long waitForDelivered(String team) throws InterruptedException {
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (true) {
+            List<Long> done = jdbc.queryForList(
+                    "SELECT id FROM notify_task WHERE team_id = ? AND notify_category = 'trade_settlement'"
+                            + " AND notify_status = 1",
+                    Long.class,
+                    team);
+            if (done.size() == 1 && callbacksFor(team) > 0) {
+                return done.get(0);
+            }
+            assertThat(System.nanoTime()).as("the team's callback delivered").isLessThan(deadline);
+            Thread.sleep(50);
+        }
+    }
+
+    private static long callbacksFor(String team) {
+        return PARTNER.received().stream()
+                .filter(callback -> team.equals(callback.path("teamId").asText()))
+                .count();
+    }
+
+    private String health(String path) throws Exception {
+        HttpResponse<String> answer = HTTP.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        return answer.statusCode() + " " + answer.body();
+    }
+}
