@@ -250,8 +250,7 @@ class CloseCheckIT {
     }
 
     private String orderId(String userId) {
-        return jdbc.queryForObject(
-                "SELECT order_id FROM group_buy_order_list WHERE user_id = ?", String.class, userId);
+        return jdbc.queryForObject("SELECT order_id FROM group_buy_order_list WHERE user_id = ?", String.class, userId);
     }
 
     @Test

@@ -139,7 +139,8 @@ public class CloseCheckListener extends RecordedMessageListener<CloseCheckVO> {
     @Override
     protected CloseCheckVO parse(String body) {
         JsonNode node = object(body);
-        if (!node.has(CloseCheckVO.FIELD_CHECK) && node.path(CloseCheckVO.BUNDLE_FIELD_CHECKS).isArray()) {
+        if (!node.has(CloseCheckVO.FIELD_CHECK)
+                && node.path(CloseCheckVO.BUNDLE_FIELD_CHECKS).isArray()) {
             throw new IllegalArgumentException("a bundle of more than " + CloseCheckVO.BUNDLE_MAX_CHECKS
                     + " checks, or within a bundle: none is published so");
         }

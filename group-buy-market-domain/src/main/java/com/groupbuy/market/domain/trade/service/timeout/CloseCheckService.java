@@ -12,6 +12,7 @@ import com.groupbuy.market.domain.trade.model.valobj.ConsumeOutcome;
 import com.groupbuy.market.domain.trade.model.valobj.OrderStatus;
 import com.groupbuy.market.domain.trade.service.refund.ConsumptionAttempts;
 import com.groupbuy.market.domain.trade.service.refund.TradeRefundService;
+import com.groupbuy.market.types.text.LogSafeText;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -96,10 +97,10 @@ public class CloseCheckService {
                 boolean givenBack = refunds.givePlaceBackOfClosed(order);
                 log.info(
                         "close check message={} kind={} team={} order={} effect={} placeGivenBack={} (no record)",
-                        messageId,
+                        LogSafeText.of(messageId),
                         check.kind().check(),
-                        check.teamId(),
-                        check.orderId(),
+                        LogSafeText.of(check.teamId()),
+                        LogSafeText.of(check.orderId()),
                         settled(order),
                         givenBack);
                 return ConsumeOutcome.duplicate(settled(order));
@@ -129,7 +130,10 @@ public class CloseCheckService {
                     apply(check, order, () -> marked.set(records.markSuccess(CONSUMER, messageId, recordVersion)));
             if (effect == null) {
                 return ConsumeOutcome.dead(
-                        cut("no order " + check.orderId() + " in team " + check.teamId(), MAX_REASON),
+                        cut(
+                                "no order " + LogSafeText.of(check.orderId()) + " in team "
+                                        + LogSafeText.of(check.teamId()),
+                                MAX_REASON),
                         attempt,
                         version);
             }
@@ -140,16 +144,16 @@ public class CloseCheckService {
                 log.warn(
                         "close check message={} team={} order={}: record changed during the attempt (the close is "
                                 + "guarded regardless)",
-                        messageId,
-                        check.teamId(),
-                        check.orderId());
+                        LogSafeText.of(messageId),
+                        LogSafeText.of(check.teamId()),
+                        LogSafeText.of(check.orderId()));
             }
             log.info(
                     "close check message={} kind={} team={} order={} attempt={} effect={} lateMs={}",
-                    messageId,
+                    LogSafeText.of(messageId),
                     check.kind().check(),
-                    check.teamId(),
-                    check.orderId(),
+                    LogSafeText.of(check.teamId()),
+                    LogSafeText.of(check.orderId()),
                     attempt,
                     effect,
                     Duration.between(check.closeAt(), Instant.now(clock)).toMillis());
@@ -162,9 +166,9 @@ public class CloseCheckService {
             }
             log.warn(
                     "close check message={} team={} order={} attempt={} of {} failed: {}",
-                    messageId,
-                    check.teamId(),
-                    check.orderId(),
+                    LogSafeText.of(messageId),
+                    LogSafeText.of(check.teamId()),
+                    LogSafeText.of(check.orderId()),
                     attempt,
                     maxAttempts,
                     outcome.reason());
@@ -182,7 +186,7 @@ public class CloseCheckService {
         ConsumptionAttempts.deadLettered(records, CONSUMER, messageId, outcome);
         log.warn(
                 "close check message={} dead-lettered after {} attempt(s): {}",
-                messageId,
+                LogSafeText.of(messageId),
                 outcome.attempts(),
                 outcome.reason());
     }
@@ -210,7 +214,8 @@ public class CloseCheckService {
             return settled(order);
         }
         // The deadline is the database's: the order's lock time + the unpaid timeout and its partner's payment grace as
-        // configured now (as the polling job closes). The check's own deadline and length only said when to look: anyone
+        // configured now (as the polling job closes). The check's own deadline and length only said when to look:
+        // anyone
         // who can publish to the close-check queue wrote them, and a check naming a past deadline (or a length reaching
         // back before the lock) closed a buyer's lock the moment it arrived, minutes before its timeout
         // (CloseCheckIT#aForgedCheck…). Reading the database also keeps a lock whose deadline a restart moved since its
