@@ -1,5 +1,6 @@
 package com.groupbuy.market.config;
 
+import com.groupbuy.market.domain.trade.model.valobj.CloseCheckVO;
 import com.groupbuy.market.infrastructure.gateway.mq.CloseCheckTopology;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
@@ -63,7 +64,7 @@ public class CloseCheckProperties {
      * (else the start is refused; under 1 was refused without the setting's name).
      */
     @Min(1)
-    @Max(1_000)
+    @Max(CloseCheckVO.BUNDLE_MAX_CHECKS)
     private int bundleMax = 16;
     /**
      * Attempts per message (counted in its consumption record) before it is dead-lettered: 1 to 100 (else the start is

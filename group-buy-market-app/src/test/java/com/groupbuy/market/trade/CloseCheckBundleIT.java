@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.groupbuy.market.domain.outbox.model.valobj.DeliveryResult;
 import com.groupbuy.market.domain.outbox.model.valobj.NotifyTaskVO;
+import com.groupbuy.market.domain.trade.model.valobj.CloseCheckVO;
 import com.groupbuy.market.domain.trade.service.timeout.CloseCheckService;
 import com.groupbuy.market.infrastructure.gateway.mq.CloseCheckPublisher;
 import com.groupbuy.market.infrastructure.gateway.mq.CloseCheckTopology;
@@ -22,6 +23,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -221,6 +223,29 @@ class CloseCheckBundleIT {
         assertThat(rabbit.receive(DEAD)).as("no second dead letter").isNull();
         assertThat(REFUNDS.callbacksFor("out-f1")).hasSize(1);
         assertThat(REFUNDS.callbacksFor("out-f2")).hasSize(1);
+    }
+
+    /**
+     * No publisher of ours writes more than {@value CloseCheckVO#BUNDLE_MAX_CHECKS} checks a bundle; anyone who can
+     * publish to the queue can. One such message of 1,001 entries {@code {}} (6 kB) is one malformed message, one copy on
+     * the dead-letter queue: on main each entry was an attempt of its own, dead at once (no id), and copied to the
+     * dead-letter queue with the delivery's headers, 1,001 copies awaited one after another by one consumer thread.
+     */
+    @Test
+    void aBundleOfMoreChecksThanAnyPublisherWritesIsDeadLetteredWhole() throws Exception {
+        String id = "huge_" + SUFFIX;
+        String body = "{\"checks\":[" + String.join(",", Collections.nCopies(CloseCheckVO.BUNDLE_MAX_CHECKS + 1, "{}"))
+                + "]}";
+        publish(QUEUE, id, body);
+
+        Message dead = awaitMessage(DEAD);
+        assertThat(dead.getMessageProperties().getMessageId()).isEqualTo(id);
+        assertThat((String) dead.getMessageProperties().getHeader("x-gbm-dead-reason"))
+                .startsWith("malformed: a bundle of more than " + CloseCheckVO.BUNDLE_MAX_CHECKS + " checks");
+        assertThat(dead.getBody()).as("the whole message").isEqualTo(body.getBytes(StandardCharsets.UTF_8));
+        await(() -> recordStatus(id) == 2);
+        Thread.sleep(500);
+        assertThat(rabbit.receive(DEAD)).as("one copy, not one per entry").isNull();
     }
 
     @Test

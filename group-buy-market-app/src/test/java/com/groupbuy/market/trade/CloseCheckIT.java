@@ -222,6 +222,37 @@ class CloseCheckIT {
                 .isAfterOrEqualTo(deadline("d1"));
     }
 
+    /**
+     * Anyone who can publish to the close-check queue chooses a check's deadline and length. Two forged checks of
+     * fresh locks, under ids of their own, straight into the queue: one naming a deadline an hour ago without a length,
+     * one whose length reaches back a day before its lock. On main each closed its lock on arrival, three seconds before
+     * its deadline (the buyer paying in time was refused E0208); the deadline is the database's lock time + timeout now.
+     */
+    @Test
+    void aForgedCheckNamingAPastDeadlineClosesNoLockBeforeItsDeadline() throws Exception {
+        String teamId = mall.team("f1", "f2");
+        long now = System.currentTimeMillis();
+        publish(
+                QUEUE,
+                "msg_forged1_" + SUFFIX,
+                "{\"check\":\"unpaid_order\",\"teamId\":\"" + teamId + "\",\"orderId\":\"" + orderId("f1")
+                        + "\",\"closeAt\":" + (now - 3_600_000) + "}");
+        publish(
+                QUEUE,
+                "msg_forged2_" + SUFFIX,
+                "{\"check\":\"unpaid_order\",\"teamId\":\"" + teamId + "\",\"orderId\":\"" + orderId("f2")
+                        + "\",\"closeAt\":" + now + ",\"delayMs\":86400000}");
+
+        // Closed all the same at their deadlines (by the forged checks after their wait, or by the real ones).
+        await(() -> counts.orderStatus("f1") == 2 && counts.orderStatus("f2") == 2);
+        assertThat(closedAt("f1")).as("never closed before its deadline").isAfterOrEqualTo(deadline("f1"));
+        assertThat(closedAt("f2")).as("never closed before its deadline").isAfterOrEqualTo(deadline("f2"));
+    }
+
+    private String orderId(String userId) {
+        return jdbc.queryForObject("SELECT order_id FROM group_buy_order_list WHERE user_id = ?", String.class, userId);
+    }
+
     @Test
     void brokerDownAtLockTime_theLockSucceedsAndThePollingJobClosesIt() throws Exception {
         PROXY.cut();

@@ -77,6 +77,10 @@ class CloseCommitLostIT {
     void aCloseChecksRedeliveryAfterAnUnknowableCloseGivesThePlaceBackOnce() throws Exception {
         TradeClient mall = TradeClient.onNewGoods(port, jdbc, 19511, "http://127.0.0.1:1/cb");
         String teamId = mall.team("ka1", "kb1");
+        // kb1 is due by the database (an hour's timeout, its lock two hours old): the consumer closes by the row's lock
+        // time, never by the deadline the check names.
+        jdbc.update(
+                "UPDATE group_buy_order_list SET create_time = create_time - INTERVAL 2 HOUR WHERE user_id = 'kb1'");
         CloseCheckVO check = new CloseCheckVO(
                 CloseCheckVO.Kind.UNPAID_ORDER,
                 teamId,

@@ -37,6 +37,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.amqp.core.Message;
 import org.springframework.amqp.core.MessageBuilder;
 import org.springframework.amqp.core.MessageDeliveryMode;
@@ -44,6 +45,8 @@ import org.springframework.amqp.core.Queue;
 import org.springframework.amqp.rabbit.core.RabbitAdmin;
 import org.springframework.amqp.rabbit.core.RabbitTemplate;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -57,6 +60,7 @@ import org.springframework.test.context.DynamicPropertySource;
  * bound as in production; the default names are only the defaults.
  */
 @IntegrationTest
+@ExtendWith(OutputCaptureExtension.class)
 class RefundConsumerIT {
 
     private static final String SUFFIX =
@@ -327,6 +331,33 @@ class RefundConsumerIT {
 
         assertThat(gaveBack).isOne();
         assertThat(counts.redisPlaces(teamId)).isEqualTo(2);
+    }
+
+    /**
+     * A refund message's id and fields are the publisher's: a line break in them started a line of our log (a forged
+     * ERROR, say) in the consumer's warnings, and reached the record's last error and the dead-letter reason as sent.
+     * Now each is written escaped, as a partner's answer is (LogSafeText).
+     */
+    @Test
+    void aMessagesIdAndFieldsCannotStartALineOfOurLog(CapturedOutput output) throws Exception {
+        String forged = "ERROR forged " + SUFFIX;
+        String messageId = "msg_lf_" + SUFFIX + "\n" + forged;
+        JsonNode body = JSON.readTree("{\"type\":\"unpaid_unlock\",\"userId\":\"nobody\",\"teamId\":\"99999999\","
+                + "\"activityId\":1,\"orderId\":" + JSON.writeValueAsString("999999999999\r\n" + forged)
+                + ",\"outTradeNo\":\"out-nobody\"}");
+
+        publish(messageId, body);
+
+        Message dead = awaitDeadLetter(messageId);
+        await(() -> Integer.valueOf(2).equals(record(messageId).get("status")));
+        assertThat(output.getAll().lines().filter(line -> line.startsWith(forged)))
+                .as("no line of our log begins with what the message sent")
+                .isEmpty();
+        assertThat(output.getAll()).contains("msg_lf_" + SUFFIX + "\\u000a" + forged);
+        assertThat(dead.getMessageProperties().<String>getHeader("x-gbm-dead-reason"))
+                .contains("no order 999999999999\\u000d\\u000a" + forged)
+                .doesNotContain("\n");
+        assertThat(record(messageId).get("last_error").toString()).doesNotContain("\n");
     }
 
     @Test

@@ -89,7 +89,11 @@ public class CloseCheckListener extends RecordedMessageListener<CloseCheckVO> {
      * The checks of a bundle as (message id, body) in order, or null when the body is not a bundle (an object with
      * an array {@value CloseCheckVO#BUNDLE_FIELD_CHECKS} and no {@value CloseCheckVO#FIELD_CHECK} of its own): then it
      * is one check, as every message published before bundles. An entry without a textual id has a null id (its
-     * attempt is dead at once: no record can be kept for it).
+     * attempt is dead at once: no record can be kept for it). Null too for more than
+     * {@value CloseCheckVO#BUNDLE_MAX_CHECKS} checks, which no publisher of ours writes: the message is then one
+     * malformed check, dead-lettered whole ({@link #parse}). Taken check by check, a bundle of 1,001 entries {@code {}}
+     * (6 kB) made 1,001 dead-letter copies, each with the delivery's headers and each awaited in turn
+     * (CloseCheckBundleIT#aBundleOfMoreChecks…).
      */
     private List<Map.Entry<String, String>> bundle(byte[] body) {
         JsonNode node;
@@ -101,7 +105,8 @@ public class CloseCheckListener extends RecordedMessageListener<CloseCheckVO> {
         if (node == null
                 || !node.isObject()
                 || node.has(CloseCheckVO.FIELD_CHECK)
-                || !node.path(CloseCheckVO.BUNDLE_FIELD_CHECKS).isArray()) {
+                || !node.path(CloseCheckVO.BUNDLE_FIELD_CHECKS).isArray()
+                || node.get(CloseCheckVO.BUNDLE_FIELD_CHECKS).size() > CloseCheckVO.BUNDLE_MAX_CHECKS) {
             return null;
         }
         List<Map.Entry<String, String>> checks = new ArrayList<>();
@@ -134,6 +139,11 @@ public class CloseCheckListener extends RecordedMessageListener<CloseCheckVO> {
     @Override
     protected CloseCheckVO parse(String body) {
         JsonNode node = object(body);
+        if (!node.has(CloseCheckVO.FIELD_CHECK)
+                && node.path(CloseCheckVO.BUNDLE_FIELD_CHECKS).isArray()) {
+            throw new IllegalArgumentException("a bundle of more than " + CloseCheckVO.BUNDLE_MAX_CHECKS
+                    + " checks, or within a bundle: none is published so");
+        }
         CloseCheckVO.Kind kind =
                 CloseCheckVO.Kind.ofCheck(node.path(CloseCheckVO.FIELD_CHECK).asText());
         if (kind == null) {

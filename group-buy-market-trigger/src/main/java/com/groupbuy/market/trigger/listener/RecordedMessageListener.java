@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.groupbuy.market.domain.trade.model.valobj.ConsumeOutcome;
 import com.groupbuy.market.types.mq.AmqpShortString;
+import com.groupbuy.market.types.text.LogSafeText;
 import com.rabbitmq.client.Channel;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -198,7 +199,11 @@ public abstract class RecordedMessageListener<T> implements ChannelAwareMessageL
             outcome = consume(messageId, properties, body, parsed, malformed);
         } catch (RuntimeException e) {
             errors.increment();
-            log.warn("{} message={} not handled ({}); handed back to the broker", what, messageId, e.toString());
+            log.warn(
+                    "{} message={} not handled ({}); handed back to the broker",
+                    what,
+                    LogSafeText.of(messageId),
+                    LogSafeText.of(e.toString()));
             return null;
         }
         outcomes.get(outcome.action()).increment();
@@ -222,8 +227,8 @@ public abstract class RecordedMessageListener<T> implements ChannelAwareMessageL
             log.warn(
                     "{} message={} dead letter not recorded ({}); handed back to the broker",
                     what,
-                    messageId,
-                    e.toString());
+                    LogSafeText.of(messageId),
+                    LogSafeText.of(e.toString()));
             return false;
         }
     }
@@ -273,7 +278,11 @@ public abstract class RecordedMessageListener<T> implements ChannelAwareMessageL
         String refusal;
         String blocked = publisherBlocked.get();
         if (blocked != null) {
-            log.warn("{} message={} not dead-lettered: {}; handed back to the broker", what, messageId, blocked);
+            log.warn(
+                    "{} message={} not dead-lettered: {}; handed back to the broker",
+                    what,
+                    LogSafeText.of(messageId),
+                    blocked);
             return false;
         }
         try {
@@ -295,7 +304,7 @@ public abstract class RecordedMessageListener<T> implements ChannelAwareMessageL
         log.warn(
                 "{} message={} not dead-lettered: the broker {} to {}; handed back to the broker",
                 what,
-                messageId,
+                LogSafeText.of(messageId),
                 refusal,
                 deadLetterQueue);
         return false;

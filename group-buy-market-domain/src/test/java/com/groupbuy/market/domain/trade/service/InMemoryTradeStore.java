@@ -74,6 +74,8 @@ public class InMemoryTradeStore implements ISettlementRepository, IRefundReposit
         public String teamId;
         public int status = OrderStatus.LOCKED.code();
         public Instant outTradeTime;
+        /** When it was locked (the row's create_time); null until a test that decides a timeout sets it. */
+        public Instant lockTime;
         /** The order's own partner: its team's unless a test plants a member of another partner (legacy data). */
         public String source = "s01";
 
@@ -148,6 +150,7 @@ public class InMemoryTradeStore implements ISettlementRepository, IRefundReposit
                 .notifyType(t.notifyType)
                 .notifyUrl(t.notifyUrl)
                 .outTradeTime(o.outTradeTime)
+                .lockTime(o.lockTime)
                 .teamCompleteCount(t.completeCount)
                 .teamTargetCount(t.target)
                 .build();

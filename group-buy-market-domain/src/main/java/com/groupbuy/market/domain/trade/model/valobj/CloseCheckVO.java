@@ -27,6 +27,13 @@ public record CloseCheckVO(Kind kind, String teamId, String orderId, Instant clo
      */
     public static final String BUNDLE_FIELD_CHECKS = "checks";
 
+    /**
+     * The most checks a bundle carries ({@code gbm.close-check.bundle-max} at most): the consumer dead-letters a larger
+     * one whole, never check by check (one message of a few bytes a check, every check a copy on the dead-letter queue
+     * with the delivery's headers, each awaited in turn by a consumer thread).
+     */
+    public static final int BUNDLE_MAX_CHECKS = 1_000;
+
     public static final String BUNDLE_FIELD_ID = "id";
     public static final String BUNDLE_FIELD_BODY = "body";
 

@@ -4,6 +4,7 @@ import com.groupbuy.market.domain.trade.adapter.repository.IConsumptionRecordRep
 import com.groupbuy.market.domain.trade.model.valobj.ConsumeOutcome;
 import com.groupbuy.market.domain.trade.model.valobj.ConsumptionRecordVO;
 import com.groupbuy.market.domain.trade.model.valobj.ConsumptionStatus;
+import com.groupbuy.market.types.text.LogSafeText;
 
 /**
  * The discipline our consumers share for a delivery whose consumption record may already exist: a message done or
@@ -104,7 +105,9 @@ public final class ConsumptionAttempts {
             int version,
             int maxAttempts,
             RuntimeException error) {
-        String reason = cut(error.getClass().getSimpleName() + ": " + error.getMessage(), MAX_REASON);
+        // The error may quote the message (an order id it names): escaped, as it goes to the log, the record the admin
+        // API shows and the dead-letter copy's header.
+        String reason = cut(LogSafeText.of(error.getClass().getSimpleName() + ": " + error.getMessage()), MAX_REASON);
         if (attempt >= maxAttempts) {
             return ConsumeOutcome.dead(reason, attempt, version);
         }

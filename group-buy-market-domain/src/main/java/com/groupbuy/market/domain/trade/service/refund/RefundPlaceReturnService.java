@@ -11,6 +11,7 @@ import com.groupbuy.market.domain.trade.model.entity.MemberOrderView;
 import com.groupbuy.market.domain.trade.model.valobj.ConsumeOutcome;
 import com.groupbuy.market.domain.trade.model.valobj.OrderStatus;
 import com.groupbuy.market.domain.trade.model.valobj.RefundMessageVO;
+import com.groupbuy.market.types.text.LogSafeText;
 import lombok.extern.slf4j.Slf4j;
 
 /**
@@ -79,14 +80,14 @@ public class RefundPlaceReturnService {
                 log.warn(
                         "refund message={} order={}: record changed during the attempt (the release is once per "
                                 + "order regardless)",
-                        messageId,
-                        refund.orderId());
+                        LogSafeText.of(messageId),
+                        LogSafeText.of(refund.orderId()));
             }
             log.info(
                     "refund message={} order={} team={} type={} attempt={} placeGivenBack={}",
-                    messageId,
-                    refund.orderId(),
-                    refund.teamId(),
+                    LogSafeText.of(messageId),
+                    LogSafeText.of(refund.orderId()),
+                    LogSafeText.of(refund.teamId()),
                     refund.type(),
                     attempt,
                     released);
@@ -99,8 +100,8 @@ public class RefundPlaceReturnService {
             }
             log.warn(
                     "refund message={} order={} attempt={} of {} failed: {}",
-                    messageId,
-                    refund.orderId(),
+                    LogSafeText.of(messageId),
+                    LogSafeText.of(refund.orderId()),
                     attempt,
                     maxAttempts,
                     outcome.reason());
@@ -118,7 +119,7 @@ public class RefundPlaceReturnService {
         ConsumptionAttempts.deadLettered(records, CONSUMER, messageId, outcome);
         log.warn(
                 "refund message={} dead-lettered after {} attempt(s): {}",
-                messageId,
+                LogSafeText.of(messageId),
                 outcome.attempts(),
                 outcome.reason());
     }

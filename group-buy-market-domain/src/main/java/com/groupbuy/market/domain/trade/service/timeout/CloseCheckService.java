@@ -12,6 +12,7 @@ import com.groupbuy.market.domain.trade.model.valobj.ConsumeOutcome;
 import com.groupbuy.market.domain.trade.model.valobj.OrderStatus;
 import com.groupbuy.market.domain.trade.service.refund.ConsumptionAttempts;
 import com.groupbuy.market.domain.trade.service.refund.TradeRefundService;
+import com.groupbuy.market.types.text.LogSafeText;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -96,10 +97,10 @@ public class CloseCheckService {
                 boolean givenBack = refunds.givePlaceBackOfClosed(order);
                 log.info(
                         "close check message={} kind={} team={} order={} effect={} placeGivenBack={} (no record)",
-                        messageId,
+                        LogSafeText.of(messageId),
                         check.kind().check(),
-                        check.teamId(),
-                        check.orderId(),
+                        LogSafeText.of(check.teamId()),
+                        LogSafeText.of(check.orderId()),
                         settled(order),
                         givenBack);
                 return ConsumeOutcome.duplicate(settled(order));
@@ -129,7 +130,10 @@ public class CloseCheckService {
                     apply(check, order, () -> marked.set(records.markSuccess(CONSUMER, messageId, recordVersion)));
             if (effect == null) {
                 return ConsumeOutcome.dead(
-                        cut("no order " + check.orderId() + " in team " + check.teamId(), MAX_REASON),
+                        cut(
+                                "no order " + LogSafeText.of(check.orderId()) + " in team "
+                                        + LogSafeText.of(check.teamId()),
+                                MAX_REASON),
                         attempt,
                         version);
             }
@@ -140,16 +144,16 @@ public class CloseCheckService {
                 log.warn(
                         "close check message={} team={} order={}: record changed during the attempt (the close is "
                                 + "guarded regardless)",
-                        messageId,
-                        check.teamId(),
-                        check.orderId());
+                        LogSafeText.of(messageId),
+                        LogSafeText.of(check.teamId()),
+                        LogSafeText.of(check.orderId()));
             }
             log.info(
                     "close check message={} kind={} team={} order={} attempt={} effect={} lateMs={}",
-                    messageId,
+                    LogSafeText.of(messageId),
                     check.kind().check(),
-                    check.teamId(),
-                    check.orderId(),
+                    LogSafeText.of(check.teamId()),
+                    LogSafeText.of(check.orderId()),
                     attempt,
                     effect,
                     Duration.between(check.closeAt(), Instant.now(clock)).toMillis());
@@ -162,9 +166,9 @@ public class CloseCheckService {
             }
             log.warn(
                     "close check message={} team={} order={} attempt={} of {} failed: {}",
-                    messageId,
-                    check.teamId(),
-                    check.orderId(),
+                    LogSafeText.of(messageId),
+                    LogSafeText.of(check.teamId()),
+                    LogSafeText.of(check.orderId()),
                     attempt,
                     maxAttempts,
                     outcome.reason());
@@ -182,7 +186,7 @@ public class CloseCheckService {
         ConsumptionAttempts.deadLettered(records, CONSUMER, messageId, outcome);
         log.warn(
                 "close check message={} dead-lettered after {} attempt(s): {}",
-                messageId,
+                LogSafeText.of(messageId),
                 outcome.attempts(),
                 outcome.reason());
     }
@@ -209,21 +213,23 @@ public class CloseCheckService {
             refunds.givePlaceBackOfClosed(order);
             return settled(order);
         }
-        // The deadline the settings give this lock now, from its lock time (its check's deadline less the length it was
-        // given): the check carries the deadline of the settings it was written under, and the polling job closes by
-        // the settings of now. After a restart that lengthened the unpaid timeout, gave the partner a payment grace or
-        // unset the timeout ("never"), the checks already in the lanes closed their locks at the old deadline: a buyer
-        // paying inside the new one was refused E0208 ("refund the buyer"), as the polling job would not have done.
-        // A check without its length (none is written so: a timeout is positive) keeps its own deadline.
-        if (!check.delay().isZero() && !check.delay().isNegative()) {
-            Instant lockTime = check.closeAt().minus(check.delay());
-            Instant dueNow = policy.unpaidCloseAt(lockTime, order.memberSource(), order.memberChannel());
-            if (dueNow == null) {
-                return "no unpaid timeout now; the lock lives as long as its team";
-            }
-            if (dueNow.isAfter(check.closeAt()) && !waitUntilDue(dueNow)) {
-                return "due later under the current unpaid timeout and grace; left to the polling job";
-            }
+        // The deadline is the database's: the order's lock time + the unpaid timeout and its partner's payment grace as
+        // configured now (as the polling job closes). The check's own deadline and length only said when to look:
+        // anyone
+        // who can publish to the close-check queue wrote them, and a check naming a past deadline (or a length reaching
+        // back before the lock) closed a buyer's lock the moment it arrived, minutes before its timeout
+        // (CloseCheckIT#aForgedCheck…). Reading the database also keeps a lock whose deadline a restart moved since its
+        // check was written (a longer timeout, a payment grace, no timeout at all) open until its deadline of now.
+        Instant dueNow = order.getLockTime() == null
+                ? null
+                : policy.unpaidCloseAt(order.getLockTime(), order.memberSource(), order.memberChannel());
+        if (dueNow == null) {
+            return order.getLockTime() == null
+                    ? "lock time not read; left to the polling job"
+                    : "no unpaid timeout now; the lock lives as long as its team";
+        }
+        if (!waitUntilDue(dueNow)) {
+            return "due later under the current unpaid timeout and grace; left to the polling job";
         }
         // Guarded by the state just read: a settlement committing meanwhile makes this affect no row.
         return refunds.closeUnpaid(order, markDone) ? "closed unpaid" : "paid or closed meanwhile; nothing to do";

@@ -39,7 +39,7 @@ class CloseCheckServiceTest {
     private final CloseCheckService service = new CloseCheckService(
             records, store, refunds(), null, policy(), Clock.systemUTC(), 3, Duration.ofSeconds(5));
 
-    /** The checks below carry no length (written so by nothing but tests): they keep their own deadline. */
+    /** The unpaid timeout: the locks below were taken that long ago (and 10 ms), so their checks are due. */
     private static CloseCheckPolicy policy() {
         return new CloseCheckPolicy(true, Duration.ofMinutes(15), Duration.ofSeconds(60), PaymentGrace.none());
     }
@@ -73,6 +73,7 @@ class CloseCheckServiceTest {
     }
 
     private ConsumeOutcome deliver(String user) {
+        store.order(user).lockTime = Instant.now().minusMillis(10).minus(Duration.ofMinutes(15));
         CloseCheckVO check = CloseCheckVO.unpaidOrder(
                 store.order(user).teamId,
                 store.order(user).orderId,

@@ -72,12 +72,44 @@ class CloseCheckSettingsOfNowTest {
         assertThat(store.order("u2").status).isEqualTo(OrderStatus.CLOSED.code());
     }
 
+    /**
+     * Anyone who can publish to the close-check queue writes a check's deadline and length: a lock taken a minute ago
+     * under a 15-minute timeout stays locked whatever its check says (a past deadline without a length, or a length
+     * reaching back before the lock), and the check is left to the polling job.
+     */
+    @Test
+    void aForgedCheckNamingAPastDeadlineLeavesAFreshLockLocked() {
+        store.openTeam("t-1", 3, END, "u1", "u2");
+        store.order("u1").lockTime = Instant.now().minusSeconds(60);
+        store.order("u2").lockTime = Instant.now().minusSeconds(60);
+        CloseCheckService service = service(policy(THEN, PaymentGrace.none()));
+
+        ConsumeOutcome noLength = service.consume(
+                "forged-1",
+                "q",
+                "{}",
+                CloseCheckVO.unpaidOrder("t-1", "o-u1", Instant.now().minusSeconds(3_600), Duration.ZERO),
+                null);
+        ConsumeOutcome longLength = service.consume(
+                "forged-2",
+                "q",
+                "{}",
+                CloseCheckVO.unpaidOrder("t-1", "o-u2", Instant.now(), Duration.ofDays(1)),
+                null);
+
+        assertThat(noLength.action()).isEqualTo(ConsumeOutcome.Action.DONE);
+        assertThat(longLength.action()).isEqualTo(ConsumeOutcome.Action.DONE);
+        assertThat(store.order("u1").status).isEqualTo(OrderStatus.LOCKED.code());
+        assertThat(store.order("u2").status).isEqualTo(OrderStatus.LOCKED.code());
+    }
+
     private static CloseCheckPolicy policy(Duration unpaidTimeout, PaymentGrace grace) {
         return new CloseCheckPolicy(true, unpaidTimeout, Duration.ofSeconds(60), grace);
     }
 
     /** The check its lock wrote under a 15-minute timeout and no grace, delivered at its deadline. */
     private ConsumeOutcome deliver(CloseCheckPolicy now, String user) {
+        store.order(user).lockTime = Instant.now().minusMillis(10).minus(THEN);
         CloseCheckVO check = CloseCheckVO.unpaidOrder(
                 store.order(user).teamId,
                 store.order(user).orderId,
