@@ -154,6 +154,19 @@ public class TeamPlaceReservation implements ITeamPlaceReservation {
             """;
 
     /**
+     * KEYS: the counters of teams whose opening locks committed; ARGV: each one's lifetime in seconds. A counter a join
+     * seeded meanwhile (from the committed team row) is left as it is.
+     */
+    private static final String COUNT_OPENED = """
+            for i, key in ipairs(KEYS) do
+              if redis.call('HSETNX', key, 'n', 1) == 1 then
+                redis.call('EXPIRE', key, ARGV[i])
+              end
+            end
+            return 0
+            """;
+
+    /**
      * The place counters of a page of teams in one command (single node only: the keys span slots), each as a
      * string, false (nil) where a team has none: one reply instead of a batch of one HGET per team.
      */
@@ -206,6 +219,42 @@ public class TeamPlaceReservation implements ITeamPlaceReservation {
     public boolean reserveNew(String teamId, String holder, Instant validEnd) {
         Long taken = eval(RESERVE_NEW, teamId, Long.toString(ttl(validEnd)), holder);
         return taken != null && taken == 1L;
+    }
+
+    /**
+     * On a single node one script for every team of the batch; on a Redis Cluster their keys are in different slots,
+     * so a batch of HSETNX + EXPIRE per team, which Redisson splits by node.
+     */
+    @Override
+    public void countOpened(Map<String, Instant> validEnds) {
+        if (validEnds.isEmpty()) {
+            return;
+        }
+        if (!keys.slotTagged()) {
+            List<Object> counterKeys = new ArrayList<>(validEnds.size());
+            List<Object> lifetimes = new ArrayList<>(validEnds.size());
+            validEnds.forEach((teamId, validEnd) -> {
+                counterKeys.add(key(teamId));
+                lifetimes.add(Long.toString(ttl(validEnd)));
+            });
+            outages.call(() -> script.<Long>eval(
+                    RScript.Mode.READ_WRITE,
+                    COUNT_OPENED,
+                    RScript.ReturnType.INTEGER,
+                    counterKeys,
+                    lifetimes.toArray()));
+            return;
+        }
+        outages.call(() -> {
+            RBatch batch = redisson.createBatch(BatchOptions.defaults().retryAttempts(0));
+            validEnds.forEach((teamId, validEnd) -> {
+                var counter = batch.<String, String>getMap(key(teamId), StringCodec.INSTANCE);
+                counter.fastPutIfAbsentAsync("n", "1");
+                counter.expireAsync(Duration.ofSeconds(ttl(validEnd)));
+            });
+            batch.execute();
+            return null;
+        });
     }
 
     @Override

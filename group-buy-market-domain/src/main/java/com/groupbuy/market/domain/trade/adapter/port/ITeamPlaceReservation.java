@@ -10,10 +10,12 @@ import java.util.Map;
 /**
  * The atomic gate in front of the team row: a place is taken in one round trip and never past the target, however
  * many locks race. Each place is taken for a holder, the order's identity ({@link #holder}): a retry of a lock still
- * in flight shares the place its first attempt took instead of taking a second one. A new team's counter is made by
- * {@link #reserveNew}; {@link #reserve}'s {@code lockedInDb} (the committed places the caller read from the team row)
- * seeds the counter of an existing team only when Redis has none (it lost its data);
- * {@link #reconcile} corrects what that seed could not know.
+ * in flight shares the place its first attempt took instead of taking a second one. A new team's counter is made once
+ * its opening lock committed, by {@link #countOpened}, with its first place (#19: not before, by a round trip per
+ * opening: the team row's unique id is what tells a drawn id apart, and no join can read the team before that commit);
+ * {@link #reserve}'s {@code lockedInDb} (the committed places the caller read from the team row) seeds the counter of
+ * an existing team when Redis has none (a join that read the team between that commit and {@link #countOpened}, or
+ * Redis lost its data); {@link #reconcile} corrects what that seed could not know.
  */
 public interface ITeamPlaceReservation {
 
@@ -54,6 +56,14 @@ public interface ITeamPlaceReservation {
 
     /** Drops the counter {@link #reserveNew} made for a team whose row was never written. */
     void discard(String teamId);
+
+    /**
+     * The counters of teams whose opening locks just committed (team id → validity end), each made with its one place
+     * (the opening lock's), unless a join seeded it from the committed team row meanwhile: then it is left as it is
+     * (that seed counted the opening, and the join's own place after it). Called after the commit and before the
+     * openings are answered, so a refund or close of an opening finds its team's counter; one round trip for them all.
+     */
+    void countOpened(Map<String, Instant> validEnds);
 
     /** The place counters of these teams; a team without one (never reserved, or Redis lost it) is absent. */
     Map<String, Integer> places(Collection<String> teamIds);

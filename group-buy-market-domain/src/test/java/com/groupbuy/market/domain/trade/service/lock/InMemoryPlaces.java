@@ -65,6 +65,11 @@ final class InMemoryPlaces implements ITeamPlaceReservation {
     }
 
     @Override
+    public void countOpened(Map<String, Instant> validEnds) {
+        validEnds.keySet().forEach(teamId -> counters.putIfAbsent(teamId, new ArrayList<>(List.of("opening"))));
+    }
+
+    @Override
     public Map<String, Integer> places(Collection<String> teamIds) {
         Map<String, Integer> out = new HashMap<>();
         teamIds.forEach(t -> {

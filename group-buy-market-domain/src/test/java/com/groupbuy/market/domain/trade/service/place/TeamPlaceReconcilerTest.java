@@ -507,6 +507,11 @@ class TeamPlaceReconcilerTest {
         }
 
         @Override
+        public void countOpened(Map<String, Instant> validEnds) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
         public void cancel(String teamId, String holder) {
             throw new UnsupportedOperationException();
         }
