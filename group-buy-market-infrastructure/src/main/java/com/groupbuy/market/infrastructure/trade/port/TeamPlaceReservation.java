@@ -154,13 +154,14 @@ public class TeamPlaceReservation implements ITeamPlaceReservation {
             """;
 
     /**
-     * KEYS: the counters of teams whose opening locks committed; ARGV: each one's lifetime in seconds. A counter a join
-     * seeded meanwhile (from the committed team row) is left as it is.
+     * KEYS: per team whose opening lock committed, its counter and its opening order's release marker; ARGV: each
+     * counter's lifetime in seconds. A counter a join seeded meanwhile (from the committed team row) is left as it is;
+     * none is made for an opening whose place was given back already (the row no longer counts it).
      */
     private static final String COUNT_OPENED = """
-            for i, key in ipairs(KEYS) do
-              if redis.call('HSETNX', key, 'n', 1) == 1 then
-                redis.call('EXPIRE', key, ARGV[i])
+            for i = 1, #KEYS, 2 do
+              if redis.call('EXISTS', KEYS[i + 1]) == 0 and redis.call('HSETNX', KEYS[i], 'n', 1) == 1 then
+                redis.call('EXPIRE', KEYS[i], ARGV[(i + 1) / 2])
               end
             end
             return 0
@@ -223,35 +224,40 @@ public class TeamPlaceReservation implements ITeamPlaceReservation {
 
     /**
      * On a single node one script for every team of the batch; on a Redis Cluster their keys are in different slots,
-     * so a batch of HSETNX + EXPIRE per team, which Redisson splits by node.
+     * so the same script per team (its counter and marker share the team's slot) in one batch, split by node.
      */
     @Override
-    public void countOpened(Map<String, Instant> validEnds) {
-        if (validEnds.isEmpty()) {
+    public void countOpened(List<OpenedTeam> opened) {
+        if (opened.isEmpty()) {
             return;
         }
         if (!keys.slotTagged()) {
-            List<Object> counterKeys = new ArrayList<>(validEnds.size());
-            List<Object> lifetimes = new ArrayList<>(validEnds.size());
-            validEnds.forEach((teamId, validEnd) -> {
-                counterKeys.add(key(teamId));
-                lifetimes.add(Long.toString(ttl(validEnd)));
-            });
+            List<Object> scriptKeys = new ArrayList<>(opened.size() * 2);
+            List<Object> lifetimes = new ArrayList<>(opened.size());
+            for (OpenedTeam team : opened) {
+                scriptKeys.add(key(team.teamId()));
+                scriptKeys.add(releasedKey(team.teamId(), team.orderId()));
+                lifetimes.add(Long.toString(ttl(team.validEnd())));
+            }
             outages.call(() -> script.<Long>eval(
                     RScript.Mode.READ_WRITE,
                     COUNT_OPENED,
                     RScript.ReturnType.INTEGER,
-                    counterKeys,
+                    scriptKeys,
                     lifetimes.toArray()));
             return;
         }
         outages.call(() -> {
             RBatch batch = redisson.createBatch(BatchOptions.defaults().retryAttempts(0));
-            validEnds.forEach((teamId, validEnd) -> {
-                var counter = batch.<String, String>getMap(key(teamId), StringCodec.INSTANCE);
-                counter.fastPutIfAbsentAsync("n", "1");
-                counter.expireAsync(Duration.ofSeconds(ttl(validEnd)));
-            });
+            for (OpenedTeam team : opened) {
+                batch.getScript(StringCodec.INSTANCE)
+                        .evalAsync(
+                                RScript.Mode.READ_WRITE,
+                                COUNT_OPENED,
+                                RScript.ReturnType.INTEGER,
+                                List.of(key(team.teamId()), releasedKey(team.teamId(), team.orderId())),
+                                Long.toString(ttl(team.validEnd())));
+            }
             batch.execute();
             return null;
         });

@@ -7,10 +7,8 @@ import com.groupbuy.market.infrastructure.mybatis.DeadlockVictims;
 import com.groupbuy.market.types.exception.AppException;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.LinkedHashMap;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.function.Function;
 import lombok.extern.slf4j.Slf4j;
 
@@ -90,11 +88,11 @@ public class LockGroupCommit implements AutoCloseable {
      */
     private static List<LockOutcome> counted(
             ITeamPlaceReservation places, List<LockOrderAggregate> locks, List<LockOutcome> outcomes) {
-        Map<String, Instant> opened = new LinkedHashMap<>();
+        List<ITeamPlaceReservation.OpenedTeam> opened = new ArrayList<>();
         for (int i = 0; i < locks.size() && i < outcomes.size(); i++) {
             LockOrderAggregate lock = locks.get(i);
             if (lock.isNewTeam() && outcomes.get(i).order() != null) {
-                opened.put(lock.getTeamId(), lock.getValidEndTime());
+                opened.add(opened(lock));
             }
         }
         countOpened(places, opened);
@@ -102,7 +100,11 @@ public class LockGroupCommit implements AutoCloseable {
     }
 
     /** {@link ITeamPlaceReservation#countOpened}, its failure logged: the teams' rows are committed either way. */
-    static void countOpened(ITeamPlaceReservation places, Map<String, Instant> opened) {
+    static ITeamPlaceReservation.OpenedTeam opened(LockOrderAggregate lock) {
+        return new ITeamPlaceReservation.OpenedTeam(lock.getTeamId(), lock.getOrderId(), lock.getValidEndTime());
+    }
+
+    static void countOpened(ITeamPlaceReservation places, List<ITeamPlaceReservation.OpenedTeam> opened) {
         if (opened.isEmpty()) {
             return;
         }

@@ -25,7 +25,6 @@ import com.groupbuy.market.types.enums.ResponseCode;
 import com.groupbuy.market.types.exception.AppException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import lombok.extern.slf4j.Slf4j;
 import org.springframework.beans.factory.ObjectProvider;
@@ -140,7 +139,7 @@ public class TradeRepository implements ITradeRepository {
     /** A lock written alone that opened its team: the team's counter made now (a batch's are made by its writer). */
     private MarketPayOrderEntity counted(LockOrderAggregate lock, MarketPayOrderEntity order) {
         if (lock.isNewTeam()) {
-            LockGroupCommit.countOpened(places, Map.of(lock.getTeamId(), lock.getValidEndTime()));
+            LockGroupCommit.countOpened(places, List.of(LockGroupCommit.opened(lock)));
         }
         return order;
     }

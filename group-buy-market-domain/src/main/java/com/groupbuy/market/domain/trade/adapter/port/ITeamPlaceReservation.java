@@ -58,12 +58,16 @@ public interface ITeamPlaceReservation {
     void discard(String teamId);
 
     /**
-     * The counters of teams whose opening locks just committed (team id → validity end), each made with its one place
-     * (the opening lock's), unless a join seeded it from the committed team row meanwhile: then it is left as it is
-     * (that seed counted the opening, and the join's own place after it). Called after the commit and before the
-     * openings are answered, so a refund or close of an opening finds its team's counter; one round trip for them all.
+     * The counters of teams whose opening locks just committed, each made with its one place (the opening lock's),
+     * unless a join seeded it from the committed team row meanwhile (that seed counted the opening, and the join's own
+     * place after it: left as it is) or the opening's place was given back already ({@link #releaseOrder}: a refund
+     * or close that committed before this call; no counter is made, the first join seeds it from the row). Called
+     * after the commit and before the openings are answered; one round trip for them all on a single node.
      */
-    void countOpened(Map<String, Instant> validEnds);
+    void countOpened(List<OpenedTeam> opened);
+
+    /** A team whose opening lock committed: its id, the opening order's id, the team's validity end. */
+    record OpenedTeam(String teamId, String orderId, Instant validEnd) {}
 
     /** The place counters of these teams; a team without one (never reserved, or Redis lost it) is absent. */
     Map<String, Integer> places(Collection<String> teamIds);

@@ -65,8 +65,8 @@ final class InMemoryPlaces implements ITeamPlaceReservation {
     }
 
     @Override
-    public void countOpened(Map<String, Instant> validEnds) {
-        validEnds.keySet().forEach(teamId -> counters.putIfAbsent(teamId, new ArrayList<>(List.of("opening"))));
+    public void countOpened(List<OpenedTeam> teams) {
+        teams.forEach(team -> counters.putIfAbsent(team.teamId(), new ArrayList<>(List.of(team.orderId()))));
     }
 
     @Override

@@ -507,7 +507,7 @@ class TeamPlaceReconcilerTest {
         }
 
         @Override
-        public void countOpened(Map<String, Instant> validEnds) {
+        public void countOpened(List<OpenedTeam> opened) {
             throw new UnsupportedOperationException();
         }
 
