@@ -6,20 +6,17 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.groupbuy.market.domain.trade.adapter.port.ITradeRateLimiter;
 import com.groupbuy.market.domain.trade.adapter.repository.ITradeRepository;
 import com.groupbuy.market.domain.trade.model.aggregate.LockOrderAggregate;
-import com.groupbuy.market.domain.trade.model.aggregate.Team;
 import com.groupbuy.market.domain.trade.model.entity.LockOrderCommand;
 import com.groupbuy.market.domain.trade.model.entity.LockedOrders;
 import com.groupbuy.market.domain.trade.model.entity.MarketPayOrderEntity;
 import com.groupbuy.market.domain.trade.model.valobj.LockLookupVO;
 import com.groupbuy.market.domain.trade.model.valobj.OrderStatus;
 import com.groupbuy.market.domain.trade.model.valobj.PartnerOrderKey;
-import com.groupbuy.market.domain.trade.model.valobj.TeamStatus;
 import com.groupbuy.market.domain.trade.service.guard.RateGuards;
 import com.groupbuy.market.domain.trade.service.guard.TradeRateGuard;
 import com.groupbuy.market.types.enums.ResponseCode;
 import com.groupbuy.market.types.exception.AppException;
 import com.groupbuy.market.types.exception.DependencyUnavailableException;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -186,23 +183,6 @@ class TradeLockServiceRedisOutageTest {
                 .build();
     }
 
-    /** The open team 10000001 of s01/c01, one place taken of three. */
-    private static Team team() {
-        return Team.builder()
-                .teamId("10000001")
-                .activityId(7L)
-                .targetCount(3)
-                .lockCount(1)
-                .completeCount(0)
-                .status(TeamStatus.OPEN)
-                .validEndTime(NOW.plus(Duration.ofMinutes(10)))
-                .source("s01")
-                .channel("c01")
-                .notifyType("HTTP")
-                .notifyUrl("https://mall.example/cb")
-                .build();
-    }
-
     /** The orders committed, by their partner's whole key. */
     private static final class Repository implements ITradeRepository {
         final Map<PartnerOrderKey, MarketPayOrderEntity> orders = new HashMap<>();
@@ -224,7 +204,10 @@ class TradeLockServiceRedisOutageTest {
         @Override
         public LockLookupVO queryOrderAndLiveTakes(PartnerOrderKey key, Long activityId, String teamId) {
             reads.add("lookup");
-            return new LockLookupVO(lookupSeesNothing ? null : orders.get(key), 0, teamId == null ? null : team());
+            return new LockLookupVO(
+                    lookupSeesNothing ? null : orders.get(key),
+                    0,
+                    teamId == null ? null : LockServices.openTeam("10000001", NOW));
         }
 
         @Override
