@@ -63,7 +63,7 @@ class PlaceScriptCommandsIT {
         assertThat(mall.lock("warm-3", warm).path("code").asText()).isEqualTo("0000");
         Map<String, Long> after = calls();
 
-        // 5 locks: two teams opened (RESERVE_NEW), three joins (RESERVE).
+        // 5 locks: two teams opened (COUNT_OPENED after each commit), three joins (RESERVE).
         assertThat(delta(before, after, "evalsha"))
                 .as("one script call per lock")
                 .isEqualTo(5);

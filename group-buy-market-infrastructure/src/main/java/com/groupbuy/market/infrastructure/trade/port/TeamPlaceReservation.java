@@ -57,17 +57,6 @@ public class TeamPlaceReservation implements ITeamPlaceReservation {
             return 1
             """;
 
-    private static final String RESERVE_NEW = """
-            if redis.call('EXISTS', KEYS[1]) == 1 then
-              return 0
-            end
-            local t = redis.call('TIME')
-            local since = t[1] .. string.format('%03d', math.floor(tonumber(t[2]) / 1000))
-            redis.call('HSET', KEYS[1], 'n', 1, 'h:' .. ARGV[2], 1, 't:' .. ARGV[2], since)
-            redis.call('EXPIRE', KEYS[1], ARGV[1])
-            return 1
-            """;
-
     private static final String CANCEL = """
             local holder = 'h:' .. ARGV[1]
             if redis.call('HEXISTS', KEYS[1], holder) == 0 then
@@ -216,12 +205,6 @@ public class TeamPlaceReservation implements ITeamPlaceReservation {
         return taken != null && taken > 0;
     }
 
-    @Override
-    public boolean reserveNew(String teamId, String holder, Instant validEnd) {
-        Long taken = eval(RESERVE_NEW, teamId, Long.toString(ttl(validEnd)), holder);
-        return taken != null && taken == 1L;
-    }
-
     /**
      * On a single node one script for every team of the batch; on a Redis Cluster their keys are in different slots,
      * so the same script per team (its counter and marker share the team's slot) in one batch, split by node.
@@ -271,11 +254,6 @@ public class TeamPlaceReservation implements ITeamPlaceReservation {
     @Override
     public void release(String teamId) {
         eval(RELEASE, teamId);
-    }
-
-    @Override
-    public void discard(String teamId) {
-        outages.call(() -> redisson.getBucket(key(teamId), StringCodec.INSTANCE).delete());
     }
 
     /**

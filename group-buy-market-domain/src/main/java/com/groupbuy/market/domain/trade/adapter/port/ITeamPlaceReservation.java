@@ -33,12 +33,6 @@ public interface ITeamPlaceReservation {
     boolean reserve(String teamId, String holder, int target, int lockedInDb, Instant validEnd);
 
     /**
-     * Takes the first place of a team being opened under a freshly drawn id. False, with nothing changed, when a
-     * counter for that id exists already: the id belongs to another team and a new one must be drawn.
-     */
-    boolean reserveNew(String teamId, String holder, Instant validEnd);
-
-    /**
      * Gives back the holder's place when its lock did not commit. A place another attempt of the same order still
      * shares, or one already confirmed by a committed attempt, stays taken.
      */
@@ -53,9 +47,6 @@ public interface ITeamPlaceReservation {
      * a broker may redeliver. True when this call gave the place back; false when it was given back already.
      */
     boolean releaseOrder(String teamId, String orderId);
-
-    /** Drops the counter {@link #reserveNew} made for a team whose row was never written. */
-    void discard(String teamId);
 
     /**
      * The counters of teams whose opening locks just committed, each made with its one place (the opening lock's),

@@ -502,11 +502,6 @@ class TeamPlaceReconcilerTest {
         }
 
         @Override
-        public boolean reserveNew(String teamId, String holder, Instant validEnd) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
         public void countOpened(List<OpenedTeam> opened) {
             throw new UnsupportedOperationException();
         }
@@ -523,11 +518,6 @@ class TeamPlaceReconcilerTest {
 
         @Override
         public boolean releaseOrder(String teamId, String orderId) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public void discard(String teamId) {
             throw new UnsupportedOperationException();
         }
     }
