@@ -1,5 +1,6 @@
 package com.groupbuy.market.config;
 
+import com.groupbuy.market.domain.trade.adapter.port.ITeamPlaceReservation;
 import com.groupbuy.market.infrastructure.trade.dao.IGroupBuyOrderDao;
 import com.groupbuy.market.infrastructure.trade.dao.IGroupBuyOrderListDao;
 import com.groupbuy.market.infrastructure.trade.repository.LockBatchWriter;
@@ -24,9 +25,12 @@ public class LockGroupCommitConfig {
             havingValue = "true",
             matchIfMissing = true)
     public LockGroupCommit lockGroupCommit(
-            LockBatchWriter writer, LockGroupCommitProperties properties, MeterRegistry meters) {
+            LockBatchWriter writer,
+            ITeamPlaceReservation places,
+            LockGroupCommitProperties properties,
+            MeterRegistry meters) {
         return new LockGroupCommit(
-                writer, properties.getMaxBatch(), properties.getMaxWait(), properties.getWriters(), meters);
+                writer, places, properties.getMaxBatch(), properties.getMaxWait(), properties.getWriters(), meters);
     }
 
     /**

@@ -3,6 +3,7 @@ package com.groupbuy.market.outage;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.groupbuy.market.infrastructure.trade.port.TeamPlaceReservation;
 import com.groupbuy.market.support.IntegrationTest;
 import com.groupbuy.market.support.PrivateRedis;
 import com.groupbuy.market.support.PrivateRedisServer;
@@ -32,6 +33,9 @@ class RedisOutageIT {
 
     @LocalServerPort
     int port;
+
+    @Autowired
+    TeamPlaceReservation places;
 
     @Autowired
     JdbcTemplate jdbc;
@@ -72,20 +76,56 @@ class RedisOutageIT {
         assertThat(refund.path("data").path("code").asText()).isEqualTo("success");
 
         redis.startAgain();
+        JsonNode opened = TestJson.JSON.readTree(
+                TestJson.post(port, LOCK, lockBody("r7", "")).body());
+        assertThat(opened.path("code").asText()).isEqualTo("0000");
         long deadline = System.currentTimeMillis() + 30_000;
-        JsonNode opened;
+        JsonNode joined;
         do {
             Thread.sleep(250);
+            joined = TestJson.JSON.readTree(TestJson.post(
+                            port,
+                            LOCK,
+                            lockBody("r8", opened.path("data").path("teamId").asText()))
+                    .body());
+        } while (!"0000".equals(joined.path("code").asText()) && System.currentTimeMillis() < deadline);
+        assertThat(joined.path("code").asText())
+                .as("joins succeed once Redis is back")
+                .isEqualTo("0000");
+    }
+
+    /**
+     * #19: an opening takes no Redis place before its team row commits (its counter is made after the commit, with the
+     * other openings of its batch), so with Redis down it is written and answered; the counter it could not make is
+     * seeded from the committed row by the team's first join once Redis is back, and counts every place.
+     */
+    @Test
+    void anOpeningNeedsNoRedisAndItsTeamIsCountedByItsFirstJoinOnceRedisIsBack() throws Exception {
+        redis.kill();
+        JsonNode opened;
+        try {
             opened = TestJson.JSON.readTree(
-                    TestJson.post(port, LOCK, lockBody("r7", "")).body());
-        } while (!"0000".equals(opened.path("code").asText()) && System.currentTimeMillis() < deadline);
-        assertThat(opened.path("code").asText())
-                .as("locks succeed once Redis is back")
-                .isEqualTo("0000");
-        assertThat(mall.lock("r8", opened.path("data").path("teamId").asText())
-                        .path("code")
-                        .asText())
-                .isEqualTo("0000");
+                    TestJson.post(port, LOCK, lockBody("o1", "")).body());
+        } finally {
+            redis.startAgain();
+        }
+        assertThat(opened.path("code").asText()).as(opened.toString()).isEqualTo("0000");
+        String teamId = opened.path("data").path("teamId").asText();
+        assertThat(jdbc.queryForObject(
+                        "SELECT lock_count FROM group_buy_order WHERE team_id = ?", Integer.class, teamId))
+                .isEqualTo(1);
+
+        long deadline = System.currentTimeMillis() + 30_000;
+        JsonNode joined;
+        do {
+            Thread.sleep(250);
+            joined = TestJson.JSON.readTree(
+                    TestJson.post(port, LOCK, lockBody("o2", teamId)).body());
+        } while (!"0000".equals(joined.path("code").asText()) && System.currentTimeMillis() < deadline);
+        assertThat(joined.path("code").asText()).as(joined.toString()).isEqualTo("0000");
+        assertThat(places.placesOf(teamId))
+                .as("the first join seeded the counter from the row (the opening) and took its own place")
+                .isEqualTo(2);
     }
 
     private static String lockBody(String userId, String teamId) {

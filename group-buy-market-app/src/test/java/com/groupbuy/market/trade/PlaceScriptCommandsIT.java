@@ -3,11 +3,15 @@ package com.groupbuy.market.trade;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.groupbuy.market.domain.trade.adapter.port.ITeamPlaceReservation.OpenedTeam;
+import com.groupbuy.market.infrastructure.trade.port.TeamPlaceReservation;
 import com.groupbuy.market.support.IntegrationTest;
 import com.groupbuy.market.support.PrivateRedis;
 import com.groupbuy.market.support.PrivateRedisServer;
 import com.groupbuy.market.support.TradeClient;
+import java.time.Instant;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.redisson.api.RedissonClient;
@@ -45,6 +49,9 @@ class PlaceScriptCommandsIT {
     @Autowired
     TeamCounts counts;
 
+    @Autowired
+    TeamPlaceReservation places;
+
     @Test
     void eachLockIsOneEvalshaAndNoLockSendsTheScriptText() throws Exception {
         TradeClient mall = TradeClient.onNewGoods(port, jdbc, 19_600, "http://127.0.0.1:1/cb");
@@ -56,7 +63,7 @@ class PlaceScriptCommandsIT {
         assertThat(mall.lock("warm-3", warm).path("code").asText()).isEqualTo("0000");
         Map<String, Long> after = calls();
 
-        // 5 locks: two teams opened (RESERVE_NEW), three joins (RESERVE).
+        // 5 locks: two teams opened (COUNT_OPENED after each commit), three joins (RESERVE).
         assertThat(delta(before, after, "evalsha"))
                 .as("one script call per lock")
                 .isEqualTo(5);
@@ -65,6 +72,30 @@ class PlaceScriptCommandsIT {
         assertThat(counts.redisPlaces(teamId)).isEqualTo(3);
         assertThat(counts.redisPlaces(other)).isEqualTo(1);
         assertThat(counts.redisPlaces(warm)).isEqualTo(3);
+    }
+
+    /**
+     * #19: an opening's counter is made after its row committed: with its one place, not over a counter a join seeded
+     * meanwhile, and not at all once the opening's place was given back (its refund committed first).
+     */
+    @Test
+    void theCountersOfOpenedTeamsAreMadeOnceAndNeverOverAGiveBack() {
+        Instant end = Instant.now().plusSeconds(600);
+        places.countOpened(List.of(new OpenedTeam("cnt-1", "o-1", end)));
+        assertThat(places.placesOf("cnt-1")).as("made with the opening's place").isEqualTo(1);
+
+        assertThat(places.reserve("cnt-2", "joiner", 3, 1, end)).isTrue();
+        places.countOpened(List.of(new OpenedTeam("cnt-2", "o-2", end), new OpenedTeam("cnt-3", "o-3", end)));
+        assertThat(places.placesOf("cnt-2"))
+                .as("a join's seed (the opening + its own) left as it is")
+                .isEqualTo(2);
+        assertThat(places.placesOf("cnt-3")).isEqualTo(1);
+
+        assertThat(places.releaseOrder("cnt-4", "o-4")).isTrue();
+        places.countOpened(List.of(new OpenedTeam("cnt-4", "o-4", end)));
+        assertThat(places.placesOf("cnt-4"))
+                .as("no counter over a give-back: the first join seeds it")
+                .isEqualTo(-1);
     }
 
     @Test

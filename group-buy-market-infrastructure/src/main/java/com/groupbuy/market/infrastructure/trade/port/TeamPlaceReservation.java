@@ -57,17 +57,6 @@ public class TeamPlaceReservation implements ITeamPlaceReservation {
             return 1
             """;
 
-    private static final String RESERVE_NEW = """
-            if redis.call('EXISTS', KEYS[1]) == 1 then
-              return 0
-            end
-            local t = redis.call('TIME')
-            local since = t[1] .. string.format('%03d', math.floor(tonumber(t[2]) / 1000))
-            redis.call('HSET', KEYS[1], 'n', 1, 'h:' .. ARGV[2], 1, 't:' .. ARGV[2], since)
-            redis.call('EXPIRE', KEYS[1], ARGV[1])
-            return 1
-            """;
-
     private static final String CANCEL = """
             local holder = 'h:' .. ARGV[1]
             if redis.call('HEXISTS', KEYS[1], holder) == 0 then
@@ -154,6 +143,20 @@ public class TeamPlaceReservation implements ITeamPlaceReservation {
             """;
 
     /**
+     * KEYS: per team whose opening lock committed, its counter and its opening order's release marker; ARGV: each
+     * counter's lifetime in seconds. A counter a join seeded meanwhile (from the committed team row) is left as it is;
+     * none is made for an opening whose place was given back already (the row no longer counts it).
+     */
+    private static final String COUNT_OPENED = """
+            for i = 1, #KEYS, 2 do
+              if redis.call('EXISTS', KEYS[i + 1]) == 0 and redis.call('HSETNX', KEYS[i], 'n', 1) == 1 then
+                redis.call('EXPIRE', KEYS[i], ARGV[(i + 1) / 2])
+              end
+            end
+            return 0
+            """;
+
+    /**
      * The place counters of a page of teams in one command (single node only: the keys span slots), each as a
      * string, false (nil) where a team has none: one reply instead of a batch of one HGET per team.
      */
@@ -202,10 +205,45 @@ public class TeamPlaceReservation implements ITeamPlaceReservation {
         return taken != null && taken > 0;
     }
 
+    /**
+     * On a single node one script for every team of the batch; on a Redis Cluster their keys are in different slots,
+     * so the same script per team (its counter and marker share the team's slot) in one batch, split by node.
+     */
     @Override
-    public boolean reserveNew(String teamId, String holder, Instant validEnd) {
-        Long taken = eval(RESERVE_NEW, teamId, Long.toString(ttl(validEnd)), holder);
-        return taken != null && taken == 1L;
+    public void countOpened(List<OpenedTeam> opened) {
+        if (opened.isEmpty()) {
+            return;
+        }
+        if (!keys.slotTagged()) {
+            List<Object> scriptKeys = new ArrayList<>(opened.size() * 2);
+            List<Object> lifetimes = new ArrayList<>(opened.size());
+            for (OpenedTeam team : opened) {
+                scriptKeys.add(key(team.teamId()));
+                scriptKeys.add(releasedKey(team.teamId(), team.orderId()));
+                lifetimes.add(Long.toString(ttl(team.validEnd())));
+            }
+            outages.call(() -> script.<Long>eval(
+                    RScript.Mode.READ_WRITE,
+                    COUNT_OPENED,
+                    RScript.ReturnType.INTEGER,
+                    scriptKeys,
+                    lifetimes.toArray()));
+            return;
+        }
+        outages.call(() -> {
+            RBatch batch = redisson.createBatch(BatchOptions.defaults().retryAttempts(0));
+            for (OpenedTeam team : opened) {
+                batch.getScript(StringCodec.INSTANCE)
+                        .evalAsync(
+                                RScript.Mode.READ_WRITE,
+                                COUNT_OPENED,
+                                RScript.ReturnType.INTEGER,
+                                List.of(key(team.teamId()), releasedKey(team.teamId(), team.orderId())),
+                                Long.toString(ttl(team.validEnd())));
+            }
+            batch.execute();
+            return null;
+        });
     }
 
     @Override
@@ -216,11 +254,6 @@ public class TeamPlaceReservation implements ITeamPlaceReservation {
     @Override
     public void release(String teamId) {
         eval(RELEASE, teamId);
-    }
-
-    @Override
-    public void discard(String teamId) {
-        outages.call(() -> redisson.getBucket(key(teamId), StringCodec.INSTANCE).delete());
     }
 
     /**

@@ -1,12 +1,16 @@
 package com.groupbuy.market.infrastructure.trade.repository;
 
+import com.groupbuy.market.domain.trade.adapter.port.ITeamPlaceReservation;
 import com.groupbuy.market.domain.trade.model.aggregate.LockOrderAggregate;
 import com.groupbuy.market.domain.trade.model.entity.MarketPayOrderEntity;
 import com.groupbuy.market.infrastructure.mybatis.DeadlockVictims;
 import com.groupbuy.market.types.exception.AppException;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.Function;
+import lombok.extern.slf4j.Slf4j;
 
 /**
  * Group commit of locks (#19): concurrent locks, of any teams, are written in one transaction ({@link LockBatchWriter})
@@ -20,6 +24,7 @@ import java.util.function.Function;
  * wait up to that bound already: each is written alone with a short bound ({@link LockOutcome#ALONE_BRIEFLY}), not up
  * to a second whole one on the same row, alone or in the next batch.
  */
+@Slf4j
 public class LockGroupCommit implements AutoCloseable {
 
     private final GroupCommit<LockOrderAggregate, LockOutcome> group;
@@ -33,7 +38,24 @@ public class LockGroupCommit implements AutoCloseable {
      *     batch before it commits (each batch still its own transaction, its callers answered once it committed)
      */
     public LockGroupCommit(LockBatchWriter writer, int maxBatch, Duration maxWait, int writers, MeterRegistry meters) {
-        this.group = new GroupCommit<>("lock", "locks", writer::write, false, maxBatch, maxWait, writers, meters) {
+        this(writer, null, maxBatch, maxWait, writers, meters);
+    }
+
+    /**
+     * @param places when given, the counters of the teams a batch opened are made once it committed, in one round trip
+     *     for the batch, before its callers are answered ({@link ITeamPlaceReservation#countOpened})
+     */
+    public LockGroupCommit(
+            LockBatchWriter writer,
+            ITeamPlaceReservation places,
+            int maxBatch,
+            Duration maxWait,
+            int writers,
+            MeterRegistry meters) {
+        GroupCommit.BatchWriter<LockOrderAggregate, LockOutcome> write = places == null
+                ? writer::write
+                : (locks, statementsWritten) -> counted(places, locks, writer.write(locks, statementsWritten));
+        this.group = new GroupCommit<>("lock", "locks", write, false, maxBatch, maxWait, writers, meters) {
             @Override
             protected LockOutcome failed(Throwable e) {
                 return DeadlockVictims.waitedItsBound(e) ? LockOutcome.ALONE_BRIEFLY : null;
@@ -58,6 +80,42 @@ public class LockGroupCommit implements AutoCloseable {
             throw new AppException(outcome.refusal());
         }
         return outcome.aloneBriefly() ? aloneBriefly.apply(lock) : alone.apply(lock);
+    }
+
+    /**
+     * The committed batch's new teams counted in Redis; never a failure of the batch, which committed: a counter not
+     * made now is seeded from the team row by its first join ({@link ITeamPlaceReservation#reserve}).
+     */
+    private static List<LockOutcome> counted(
+            ITeamPlaceReservation places, List<LockOrderAggregate> locks, List<LockOutcome> outcomes) {
+        List<ITeamPlaceReservation.OpenedTeam> opened = new ArrayList<>();
+        for (int i = 0; i < locks.size() && i < outcomes.size(); i++) {
+            LockOrderAggregate lock = locks.get(i);
+            if (lock.isNewTeam() && outcomes.get(i).order() != null) {
+                opened.add(opened(lock));
+            }
+        }
+        countOpened(places, opened);
+        return outcomes;
+    }
+
+    /** {@link ITeamPlaceReservation#countOpened}, its failure logged: the teams' rows are committed either way. */
+    static ITeamPlaceReservation.OpenedTeam opened(LockOrderAggregate lock) {
+        return new ITeamPlaceReservation.OpenedTeam(lock.getTeamId(), lock.getOrderId(), lock.getValidEndTime());
+    }
+
+    static void countOpened(ITeamPlaceReservation places, List<ITeamPlaceReservation.OpenedTeam> opened) {
+        if (opened.isEmpty()) {
+            return;
+        }
+        try {
+            places.countOpened(opened);
+        } catch (RuntimeException e) {
+            log.warn(
+                    "place counters of {} opened team(s) not made (their first joins seed them): {}",
+                    opened.size(),
+                    e.toString());
+        }
     }
 
     /** Locks waiting for the writer (not those of the batch being written). */

@@ -4,6 +4,7 @@ import com.groupbuy.market.domain.outbox.adapter.repository.INotifyTaskRepositor
 import com.groupbuy.market.domain.outbox.model.entity.NotifyTaskEntity;
 import com.groupbuy.market.domain.outbox.model.valobj.NotifyLease;
 import com.groupbuy.market.domain.outbox.model.valobj.NotifyTaskVO;
+import com.groupbuy.market.domain.trade.adapter.port.ITeamPlaceReservation;
 import com.groupbuy.market.domain.trade.adapter.repository.DuplicateOrderException;
 import com.groupbuy.market.domain.trade.adapter.repository.ITradeRepository;
 import com.groupbuy.market.domain.trade.model.aggregate.LockOrderAggregate;
@@ -51,6 +52,9 @@ public class TradeRepository implements ITradeRepository {
      */
     private final TransactionTemplate briefTransaction;
 
+    /** Where a team opened by a lock written alone gets its place counter, once committed. */
+    private final ITeamPlaceReservation places;
+
     /** Null while group commit is off ({@code gbm.lock.group-commit.enabled}). */
     private final LockGroupCommit groupCommit;
 
@@ -63,7 +67,9 @@ public class TradeRepository implements ITradeRepository {
             TransactionTemplate transaction,
             INotifyTaskRepository notifyTasks,
             ObjectProvider<LockGroupCommit> groupCommit,
-            ObjectProvider<LockLookupGroup> lookupGroup) {
+            ObjectProvider<LockLookupGroup> lookupGroup,
+            ITeamPlaceReservation places) {
+        this.places = places;
         this.teamDao = teamDao;
         this.orderDao = orderDao;
         this.transaction = transaction;
@@ -125,7 +131,17 @@ public class TradeRepository implements ITradeRepository {
 
     @Override
     public MarketPayOrderEntity lockOrder(LockOrderAggregate lock) {
-        return groupCommit == null ? lockAlone(lock) : groupCommit.lock(lock, this::lockAlone, this::lockAloneBriefly);
+        return groupCommit == null
+                ? counted(lock, lockAlone(lock))
+                : groupCommit.lock(lock, l -> counted(l, lockAlone(l)), l -> counted(l, lockAloneBriefly(l)));
+    }
+
+    /** A lock written alone that opened its team: the team's counter made now (a batch's are made by its writer). */
+    private MarketPayOrderEntity counted(LockOrderAggregate lock, MarketPayOrderEntity order) {
+        if (lock.isNewTeam()) {
+            LockGroupCommit.countOpened(places, List.of(LockGroupCommit.opened(lock)));
+        }
+        return order;
     }
 
     /**

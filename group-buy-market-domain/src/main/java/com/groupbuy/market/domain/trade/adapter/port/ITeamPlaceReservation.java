@@ -10,10 +10,12 @@ import java.util.Map;
 /**
  * The atomic gate in front of the team row: a place is taken in one round trip and never past the target, however
  * many locks race. Each place is taken for a holder, the order's identity ({@link #holder}): a retry of a lock still
- * in flight shares the place its first attempt took instead of taking a second one. A new team's counter is made by
- * {@link #reserveNew}; {@link #reserve}'s {@code lockedInDb} (the committed places the caller read from the team row)
- * seeds the counter of an existing team only when Redis has none (it lost its data);
- * {@link #reconcile} corrects what that seed could not know.
+ * in flight shares the place its first attempt took instead of taking a second one. A new team's counter is made once
+ * its opening lock committed, by {@link #countOpened}, with its first place (#19: not before, by a round trip per
+ * opening: the team row's unique id is what tells a drawn id apart, and no join can read the team before that commit);
+ * {@link #reserve}'s {@code lockedInDb} (the committed places the caller read from the team row) seeds the counter of
+ * an existing team when Redis has none (a join that read the team between that commit and {@link #countOpened}, or
+ * Redis lost its data); {@link #reconcile} corrects what that seed could not know.
  */
 public interface ITeamPlaceReservation {
 
@@ -31,12 +33,6 @@ public interface ITeamPlaceReservation {
     boolean reserve(String teamId, String holder, int target, int lockedInDb, Instant validEnd);
 
     /**
-     * Takes the first place of a team being opened under a freshly drawn id. False, with nothing changed, when a
-     * counter for that id exists already: the id belongs to another team and a new one must be drawn.
-     */
-    boolean reserveNew(String teamId, String holder, Instant validEnd);
-
-    /**
      * Gives back the holder's place when its lock did not commit. A place another attempt of the same order still
      * shares, or one already confirmed by a committed attempt, stays taken.
      */
@@ -52,8 +48,17 @@ public interface ITeamPlaceReservation {
      */
     boolean releaseOrder(String teamId, String orderId);
 
-    /** Drops the counter {@link #reserveNew} made for a team whose row was never written. */
-    void discard(String teamId);
+    /**
+     * The counters of teams whose opening locks just committed, each made with its one place (the opening lock's),
+     * unless a join seeded it from the committed team row meanwhile (that seed counted the opening, and the join's own
+     * place after it: left as it is) or the opening's place was given back already ({@link #releaseOrder}: a refund
+     * or close that committed before this call; no counter is made, the first join seeds it from the row). Called
+     * after the commit and before the openings are answered; one round trip for them all on a single node.
+     */
+    void countOpened(List<OpenedTeam> opened);
+
+    /** A team whose opening lock committed: its id, the opening order's id, the team's validity end. */
+    record OpenedTeam(String teamId, String orderId, Instant validEnd) {}
 
     /** The place counters of these teams; a team without one (never reserved, or Redis lost it) is absent. */
     Map<String, Integer> places(Collection<String> teamIds);

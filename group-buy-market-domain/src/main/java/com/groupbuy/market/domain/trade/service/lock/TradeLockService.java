@@ -38,8 +38,9 @@ import org.springframework.stereotype.Service;
  * say now (the partner's admission, {@link NotifyTargetCheck}) and whether Redis answers now; otherwise those checks
  * run (a partner the settlement black/allowlist refuses gets {@code E0105}, as its settlements do), the trial
  * prices it and checks the activity (through the partner's own goods → activity mapping), the filters check
- * audience, take limit and team, Redis reserves the place atomically, and one transaction writes team and order. A
- * place reserved for a lock that does not commit is given back. The same transaction writes the lock's delayed close
+ * audience, take limit and team, Redis reserves a joiner's place atomically (an opening's counter is made once its team
+ * row committed), and one transaction writes team and order. A place reserved for a lock that does not commit is given
+ * back. The same transaction writes the lock's delayed close
  * checks (#15) to the outbox; they are handed to delivery after commit, and a broker that is down never fails a lock.
  */
 @Slf4j
@@ -163,10 +164,9 @@ public class TradeLockService {
         String holder = ITeamPlaceReservation.holder(command.orderKey());
         for (int draw = 1; draw <= ID_DRAWS; draw++) {
             LockOrderAggregate aggregate = aggregate(command, context);
-            if (aggregate.isNewTeam()
-                    && !reservation.reserveNew(aggregate.getTeamId(), holder, aggregate.getValidEndTime())) {
-                continue;
-            }
+            // A new team's counter is made once its row committed (ITeamPlaceReservation.countOpened, with the other
+            // openings of its batch): its drawn id is told apart by the row's unique key, and no join can read the
+            // team before then (#19: one Redis round trip per opening less).
             if (!aggregate.isNewTeam() && !reserveJoin(aggregate, context, holder)) {
                 throw new AppException(ResponseCode.E0008);
             }
@@ -267,13 +267,12 @@ public class TradeLockService {
     }
 
     /**
-     * A new team's counter was made by this lock alone and goes with it; a joined team gets the place back unless
-     * another attempt of the same order still shares it or already committed it.
+     * A new team has no counter before its row committed, so there is nothing to give back (its drawn id may even be
+     * another team's, whose counter stays); a joined team gets the place back unless another attempt of the same order
+     * still shares it or already committed it.
      */
     private void giveBack(LockOrderAggregate aggregate, String holder) {
-        if (aggregate.isNewTeam()) {
-            reservation.discard(aggregate.getTeamId());
-        } else {
+        if (!aggregate.isNewTeam()) {
             reservation.cancel(aggregate.getTeamId(), holder);
         }
     }

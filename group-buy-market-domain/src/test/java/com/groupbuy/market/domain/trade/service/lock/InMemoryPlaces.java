@@ -26,17 +26,6 @@ final class InMemoryPlaces implements ITeamPlaceReservation {
         return true;
     }
 
-    @Override
-    public boolean reserveNew(String teamId, String holder, Instant validEnd) {
-        failIfFailing();
-        if (counters.containsKey(teamId)) {
-            return false;
-        }
-        opened.add(teamId);
-        counters.put(teamId, new ArrayList<>(List.of(holder)));
-        return true;
-    }
-
     private void failIfFailing() {
         if (failing != null) {
             throw failing;
@@ -60,8 +49,11 @@ final class InMemoryPlaces implements ITeamPlaceReservation {
     }
 
     @Override
-    public void discard(String teamId) {
-        counters.remove(teamId);
+    public void countOpened(List<OpenedTeam> teams) {
+        teams.forEach(team -> {
+            opened.add(team.teamId());
+            counters.putIfAbsent(team.teamId(), new ArrayList<>(List.of(team.orderId())));
+        });
     }
 
     @Override

@@ -6,9 +6,11 @@ import com.groupbuy.market.domain.activity.service.IIndexGroupBuyMarketService;
 import com.groupbuy.market.domain.trade.adapter.port.INotifyHostCheck;
 import com.groupbuy.market.domain.trade.adapter.port.ITeamPlaceReservation;
 import com.groupbuy.market.domain.trade.adapter.repository.ITradeRepository;
+import com.groupbuy.market.domain.trade.model.aggregate.Team;
 import com.groupbuy.market.domain.trade.model.entity.LockOrderCommand;
 import com.groupbuy.market.domain.trade.model.valobj.NotifyRoutes;
 import com.groupbuy.market.domain.trade.model.valobj.PaymentGrace;
+import com.groupbuy.market.domain.trade.model.valobj.TeamStatus;
 import com.groupbuy.market.domain.trade.service.guard.RateGuards;
 import com.groupbuy.market.domain.trade.service.guard.TradeRateGuard;
 import com.groupbuy.market.domain.trade.service.timeout.CloseCheckPolicy;
@@ -74,6 +76,23 @@ final class LockServices {
     }
 
     /** User u1 of s01/c01 locks goods g1 in activity 7 as out-1, to be called back at https://mall.example/cb. */
+    /** An open team of s01/c01 in activity 7, one place taken of three, ending ten minutes after {@code now}. */
+    static Team openTeam(String teamId, Instant now) {
+        return Team.builder()
+                .teamId(teamId)
+                .activityId(7L)
+                .targetCount(3)
+                .lockCount(1)
+                .completeCount(0)
+                .status(TeamStatus.OPEN)
+                .validEndTime(now.plus(Duration.ofMinutes(10)))
+                .source("s01")
+                .channel("c01")
+                .notifyType("HTTP")
+                .notifyUrl("https://mall.example/cb")
+                .build();
+    }
+
     static LockOrderCommand.LockOrderCommandBuilder command() {
         return LockOrderCommand.builder()
                 .userId("u1")

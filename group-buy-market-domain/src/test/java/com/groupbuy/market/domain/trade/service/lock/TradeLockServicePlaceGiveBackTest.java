@@ -9,8 +9,6 @@ import com.groupbuy.market.domain.trade.model.aggregate.Team;
 import com.groupbuy.market.domain.trade.model.entity.MarketPayOrderEntity;
 import com.groupbuy.market.domain.trade.model.valobj.LockLookupVO;
 import com.groupbuy.market.domain.trade.model.valobj.PartnerOrderKey;
-import com.groupbuy.market.domain.trade.model.valobj.TeamStatus;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -38,19 +36,7 @@ class TradeLockServicePlaceGiveBackTest {
     @Test
     void aJoinWhoseWriteFailsGivesItsPlaceBackAndOthersKeepTheirs() {
         places.counters.put("t-1", new ArrayList<>(List.of("leader-holder")));
-        repository.namedTeam = Team.builder()
-                .teamId("t-1")
-                .activityId(7L)
-                .targetCount(3)
-                .lockCount(1)
-                .completeCount(0)
-                .status(TeamStatus.OPEN)
-                .validEndTime(NOW.plus(Duration.ofMinutes(10)))
-                .source("s01")
-                .channel("c01")
-                .notifyType("HTTP")
-                .notifyUrl("https://mall.example/cb")
-                .build();
+        repository.namedTeam = LockServices.openTeam("t-1", NOW);
 
         assertThatThrownBy(
                         () -> service.lock(LockServices.command().teamId("t-1").build()))
@@ -67,8 +53,10 @@ class TradeLockServicePlaceGiveBackTest {
         assertThatThrownBy(() -> service.lock(LockServices.command().build())).hasMessageContaining("connection lost");
 
         assertThat(repository.writes).isEqualTo(1);
-        assertThat(places.opened).as("the new team's counter was made").hasSize(1);
-        assertThat(places.counters).as("and went with the failed lock").isEmpty();
+        assertThat(places.opened)
+                .as("a new team's counter is made only once its row committed")
+                .isEmpty();
+        assertThat(places.counters).isEmpty();
     }
 
     /** No order yet; the named team as read; every write fails as a dropped connection does. */

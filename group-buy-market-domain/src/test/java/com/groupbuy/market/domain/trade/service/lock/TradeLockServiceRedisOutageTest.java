@@ -27,8 +27,9 @@ import org.junit.jupiter.api.Test;
 /**
  * A committed write is never answered as an error: the retry of a lock whose first attempt committed (its answer lost)
  * is answered its order while Redis — the rate buckets, the place counters — is unavailable, since a repeat needs the
- * database alone; a new order is still refused E0401 with nothing priced, reserved or written, and another partner's
- * order under the same user and out trade number is no repeat of the caller's. Over in-memory ports.
+ * database alone; a new order is still refused E0401 with nothing priced, reserved or written (a join meeting Redis
+ * down at its place; an opening needs no Redis place before its row commits, #19), and another partner's order under
+ * the same user and out trade number is no repeat of the caller's. Over in-memory ports.
  */
 class TradeLockServiceRedisOutageTest {
 
@@ -125,7 +126,7 @@ class TradeLockServiceRedisOutageTest {
         repository.lookupSeesNothing = true;
         places.failing = RateGuards.outage();
 
-        assertThat(service(RateGuards.none()).lock(lock("s01", "c01", "g1"))).isSameAs(committed);
+        assertThat(service(RateGuards.none()).lock(join("s01", "c01", "g1"))).isSameAs(committed);
         assertThat(repository.reads).containsExactly("lookup", "order");
         assertThat(repository.writes).isZero();
     }
@@ -134,13 +135,13 @@ class TradeLockServiceRedisOutageTest {
     void aNewLockMeetingRedisDownAtItsPlaceIsRefusedAndADatabaseOutageIsNotReadAgain() {
         places.failing = RateGuards.outage();
         TradeLockService service = service(RateGuards.none());
-        assertThatThrownBy(() -> service.lock(lock("s01", "c01", "g1")))
+        assertThatThrownBy(() -> service.lock(join("s01", "c01", "g1")))
                 .isInstanceOf(DependencyUnavailableException.class);
         assertThat(repository.writes).isZero();
 
         repository.reads.clear();
         places.failing = new DependencyUnavailableException("database", "breaker open", null);
-        assertThatThrownBy(() -> service.lock(lock("s01", "c01", "g1"))).isSameAs(places.failing);
+        assertThatThrownBy(() -> service.lock(join("s01", "c01", "g1"))).isSameAs(places.failing);
         assertThat(repository.reads).containsExactly("lookup");
     }
 
@@ -172,6 +173,16 @@ class TradeLockServiceRedisOutageTest {
                 .build();
     }
 
+    /** A lock joining the open team 10000001 (the committed order's) (the only kind that meets Redis before its write). */
+    private static LockOrderCommand join(String source, String channel, String goodsId) {
+        return LockServices.command()
+                .source(source)
+                .channel(channel)
+                .goodsId(goodsId)
+                .teamId("10000001")
+                .build();
+    }
+
     /** The orders committed, by their partner's whole key. */
     private static final class Repository implements ITradeRepository {
         final Map<PartnerOrderKey, MarketPayOrderEntity> orders = new HashMap<>();
@@ -193,7 +204,10 @@ class TradeLockServiceRedisOutageTest {
         @Override
         public LockLookupVO queryOrderAndLiveTakes(PartnerOrderKey key, Long activityId, String teamId) {
             reads.add("lookup");
-            return new LockLookupVO(lookupSeesNothing ? null : orders.get(key), 0, null);
+            return new LockLookupVO(
+                    lookupSeesNothing ? null : orders.get(key),
+                    0,
+                    teamId == null ? null : LockServices.openTeam("10000001", NOW));
         }
 
         @Override

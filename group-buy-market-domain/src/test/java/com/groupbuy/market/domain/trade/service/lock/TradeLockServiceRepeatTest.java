@@ -49,14 +49,14 @@ class TradeLockServiceRepeatTest {
             LockServices.allowedTargets());
 
     @Test
-    void aRepeatForOtherGoodsMeetingTheOutTradeNoKeyIsRefusedAndGivesItsNewTeamBack() {
+    void aRepeatForOtherGoodsMeetingTheOutTradeNoKeyIsRefusedWithNoCounterLeft() {
         assertThatThrownBy(() -> service.lock(lock("g2"))).isInstanceOfSatisfying(AppException.class, e -> {
             assertThat(e.getCode()).isEqualTo(ResponseCode.UNIQUE_KEY_CONFLICT.getCode());
             assertThat(e.getInfo()).contains("out-1").contains("goodsId g1, asked g2");
         });
         assertThat(repository.writes).isEqualTo(1);
-        assertThat(places.opened).hasSize(1);
-        assertThat(places.counters).as("the team it opened is given back").isEmpty();
+        assertThat(places.opened).as("no counter before the team row committed").isEmpty();
+        assertThat(places.counters).isEmpty();
     }
 
     @Test

@@ -502,7 +502,7 @@ class TeamPlaceReconcilerTest {
         }
 
         @Override
-        public boolean reserveNew(String teamId, String holder, Instant validEnd) {
+        public void countOpened(List<OpenedTeam> opened) {
             throw new UnsupportedOperationException();
         }
 
@@ -518,11 +518,6 @@ class TeamPlaceReconcilerTest {
 
         @Override
         public boolean releaseOrder(String teamId, String orderId) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public void discard(String teamId) {
             throw new UnsupportedOperationException();
         }
     }
