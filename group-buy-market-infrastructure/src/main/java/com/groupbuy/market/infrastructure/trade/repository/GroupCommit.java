@@ -285,8 +285,9 @@ public class GroupCommit<I, O> implements AutoCloseable {
             finished.incrementAndGet();
             O instead = failed(e);
             batch.forEach(p -> answer(p, instead));
-            if (instead != null) {
-                answerQueued(instead);
+            O behind = failedBehind(e);
+            if (behind != null) {
+                answerQueued(behind);
             }
             recordBatch(event, batch.size(), idleBefore, System.nanoTime() - written, true);
             return;
@@ -326,6 +327,14 @@ public class GroupCommit<I, O> implements AutoCloseable {
      */
     protected O failed(Throwable e) {
         return null;
+    }
+
+    /**
+     * What the writes queued behind a batch that failed with {@code e} are answered at once ({@link #answerQueued}):
+     * null, none (each is written as usual); by default as the batch's callers ({@link #failed}).
+     */
+    protected O failedBehind(Throwable e) {
+        return failed(e);
     }
 
     private void recordBatch(

@@ -5,6 +5,7 @@ import com.groupbuy.market.domain.trade.model.aggregate.LockOrderAggregate;
 import com.groupbuy.market.domain.trade.model.entity.MarketPayOrderEntity;
 import com.groupbuy.market.infrastructure.mybatis.DeadlockVictims;
 import com.groupbuy.market.types.exception.AppException;
+import com.groupbuy.market.types.exception.CommitOutcomeUnknownException;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -58,7 +59,16 @@ public class LockGroupCommit implements AutoCloseable {
         this.group = new GroupCommit<>("lock", "locks", write, false, maxBatch, maxWait, writers, meters) {
             @Override
             protected LockOutcome failed(Throwable e) {
+                if (e instanceof CommitOutcomeUnknownException unknown) {
+                    return LockOutcome.unknown(unknown);
+                }
                 return DeadlockVictims.waitedItsBound(e) ? LockOutcome.ALONE_BRIEFLY : null;
+            }
+
+            /** The locks queued behind a batch of unknown outcome were not in it: they are written as usual. */
+            @Override
+            protected LockOutcome failedBehind(Throwable e) {
+                return e instanceof CommitOutcomeUnknownException ? null : failed(e);
             }
         };
     }
@@ -78,6 +88,9 @@ public class LockGroupCommit implements AutoCloseable {
         }
         if (outcome.refusal() != null) {
             throw new AppException(outcome.refusal());
+        }
+        if (outcome.unknown() != null) {
+            throw new CommitOutcomeUnknownException(outcome.unknown());
         }
         return outcome.aloneBriefly() ? aloneBriefly.apply(lock) : alone.apply(lock);
     }

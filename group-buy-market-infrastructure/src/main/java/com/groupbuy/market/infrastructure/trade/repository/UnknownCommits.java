@@ -1,6 +1,7 @@
 package com.groupbuy.market.infrastructure.trade.repository;
 
 import com.groupbuy.market.infrastructure.outbox.dao.INotifyTaskDao;
+import com.groupbuy.market.types.exception.CommitOutcomeUnknownException;
 import com.groupbuy.market.types.exception.DependencyUnavailableException;
 import java.util.Collection;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -17,8 +18,9 @@ import org.springframework.transaction.support.TransactionTemplate;
  * rewritten lock by lock gave its Redis place back; a lone lock was answered an error). So after such a failure the
  * writer reads back, on a fresh connection, the rows only this transaction could have written: present, it committed
  * and its result is the answer; absent, it did not. Absent, or when the read back fails too (the outcome cannot be
- * known), the commit's failure is the database's: it is thrown as {@link DependencyUnavailableException} (the caller
- * writes again, as for any rolled-back write, or answers E0401 with Retry-After), not as the rollback's "connection is
+ * known), the commit's failure is the database's: it is thrown as {@link DependencyUnavailableException} (absent: the
+ * caller writes again, as for any rolled-back write, or answers E0401 with Retry-After; unknown: {@link
+ * CommitOutcomeUnknownException}, and the caller keeps what it holds for the write), not as the rollback's "connection is
  * closed" that Spring throws in its place (answered 0001, HTTP 500). The partner's retry with the same key converges:
  * it finds the rows if they are there (a repeated lock, settlement or refund answers as the first).
  */
@@ -58,7 +60,7 @@ final class UnknownCommits {
             } catch (RuntimeException readBack) {
                 e.addSuppressed(readBack);
                 log.warn("commit outcome unknown and its read back failed: {}", readBack.toString());
-                throw new DependencyUnavailableException("database", "commit outcome unknown", e);
+                throw new CommitOutcomeUnknownException(e);
             }
             if (!found) {
                 throw new DependencyUnavailableException("database", "commit failed, nothing written", e);

@@ -23,6 +23,7 @@ import com.groupbuy.market.domain.trade.service.timeout.CloseCheckPolicy;
 import com.groupbuy.market.types.design.chain.RuleChain;
 import com.groupbuy.market.types.enums.ResponseCode;
 import com.groupbuy.market.types.exception.AppException;
+import com.groupbuy.market.types.exception.CommitOutcomeUnknownException;
 import com.groupbuy.market.types.exception.DependencyUnavailableException;
 import java.time.Clock;
 import java.time.Duration;
@@ -234,6 +235,15 @@ public class TradeLockService {
                         throw new AppException(
                                 ResponseCode.UNIQUE_KEY_CONFLICT, "order could not be written, retry", e);
                 };
+            } catch (CommitOutcomeUnknownException e) {
+                // It may have committed: the place stays with its holder. The retry with the same out trade number
+                // finds the order (its place held) or shares that place to write it; with no retry, the reconciler
+                // drops the holder once stale. Given back here, a committed order was left without its Redis place.
+                log.warn(
+                        "lock outTradeNo={} team={} of unknown outcome: its place stays held",
+                        command.getOutTradeNo(),
+                        attempt.getTeamId());
+                throw e;
             } catch (RuntimeException e) {
                 giveBack(attempt, holder);
                 throw e;

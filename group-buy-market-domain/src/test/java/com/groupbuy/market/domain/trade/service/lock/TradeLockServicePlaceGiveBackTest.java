@@ -9,6 +9,7 @@ import com.groupbuy.market.domain.trade.model.aggregate.Team;
 import com.groupbuy.market.domain.trade.model.entity.MarketPayOrderEntity;
 import com.groupbuy.market.domain.trade.model.valobj.LockLookupVO;
 import com.groupbuy.market.domain.trade.model.valobj.PartnerOrderKey;
+import com.groupbuy.market.types.exception.CommitOutcomeUnknownException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -59,10 +60,33 @@ class TradeLockServicePlaceGiveBackTest {
         assertThat(places.counters).isEmpty();
     }
 
+    /**
+     * A write whose commit went unanswered and could not be read back may have committed: its place stays held (the
+     * retry finds its order, or shares the place to write it). Given back, a committed member had no Redis place and
+     * the counter stayed one below the team row until the reconciler's sweep (DatabaseRestartIT's kill found it).
+     */
+    @Test
+    void aJoinOfUnknownOutcomeKeepsItsPlace() {
+        places.counters.put("t-1", new ArrayList<>(List.of("leader-holder")));
+        repository.namedTeam = LockServices.openTeam("t-1", NOW);
+        repository.failure = new CommitOutcomeUnknownException(new IllegalStateException("connection lost"));
+
+        assertThatThrownBy(
+                        () -> service.lock(LockServices.command().teamId("t-1").build()))
+                .isInstanceOf(CommitOutcomeUnknownException.class);
+
+        assertThat(repository.writes).isEqualTo(1);
+        assertThat(places.counters.get("t-1"))
+                .as("the join's place kept with the leader's")
+                .hasSize(2)
+                .contains("leader-holder");
+    }
+
     /** No order yet; the named team as read; every write fails as a dropped connection does. */
     private static final class FailingWrites implements ITradeRepository {
         Team namedTeam;
         int writes;
+        RuntimeException failure = new IllegalStateException("connection lost");
 
         @Override
         public MarketPayOrderEntity queryOrder(PartnerOrderKey key) {
@@ -77,7 +101,7 @@ class TradeLockServicePlaceGiveBackTest {
         @Override
         public MarketPayOrderEntity lockOrder(LockOrderAggregate aggregate) {
             writes++;
-            throw new IllegalStateException("connection lost");
+            throw failure;
         }
     }
 }
