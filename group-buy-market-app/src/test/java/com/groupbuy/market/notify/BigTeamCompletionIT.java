@@ -204,7 +204,10 @@ class BigTeamCompletionIT {
         new MarketConfigFixture(jdbc).goods("g17004", 17004, "ZJ", "20", "100.00");
         lock(17004, "stall-small", "", MQ);
         assertSmallNotStalledBy(bigTeam, "stall-last", List.of("stall-small"));
-        assertThat(TestJson.JSON.readTree(storedBody(bigTeam)).path("outTradeNoList").size())
+        assertThat(TestJson.JSON
+                        .readTree(storedBody(bigTeam))
+                        .path("outTradeNoList")
+                        .size())
                 .isEqualTo(MEMBERS);
     }
 
@@ -226,7 +229,10 @@ class BigTeamCompletionIT {
         assertThat(jdbc.queryForMap("SELECT status, complete_count FROM group_buy_order WHERE team_id = ?", team))
                 .containsEntry("status", 1)
                 .containsEntry("complete_count", members);
-        assertThat(TestJson.JSON.readTree(storedBody(team)).path("outTradeNoList").size())
+        assertThat(TestJson.JSON
+                        .readTree(storedBody(team))
+                        .path("outTradeNoList")
+                        .size())
                 .isEqualTo(members);
     }
 
