@@ -7,10 +7,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongSupplier;
-import java.util.regex.Pattern;
 
 /**
  * The lock-time check of a partner's notifyUrl host ({@link NotifyUrlPolicy#addressRefusal}), bounded. The partner
@@ -41,7 +41,8 @@ public final class NotifyHostLookup {
     public static final String BUSY = "notifyUrl host lookups are busy, try again";
     public static final String UNKNOWN = "notifyUrl host does not resolve";
 
-    private static final Pattern IPV4 = Pattern.compile("(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})");
+    /** IPv4 dotted quads' answers kept ({@link TextMemo}): a pure function of the text and the policy. */
+    private static final int KEPT_QUADS = 256;
 
     /** The name lookup the policy is applied to: the system's, or a test's. */
     @FunctionalInterface
@@ -58,6 +59,12 @@ public final class NotifyHostLookup {
     private final ResolverPool<Answer> lookups;
     /** Hosts' finished answers; lookups under way are the pool's. */
     private final Map<String, Answer> hosts = new ConcurrentHashMap<>();
+    /**
+     * Answers for hosts written as IPv4 dotted quads, per exact text (#19: parsed by the JDK and classified on every
+     * lock). Nothing is looked up for them, so the answer cannot change while this runs; bracketed IPv6 addresses are
+     * checked every time (a zone names an interface of this machine).
+     */
+    private final TextMemo<Optional<String>> quads = new TextMemo<>(KEPT_QUADS, 15, this::literalRefusal);
 
     public NotifyHostLookup(
             NotifyUrlPolicy policy,
@@ -109,12 +116,11 @@ public final class NotifyHostLookup {
      * is the partner's ({@code source}, {@code channel}): a lookup it starts counts against its share of the pool.
      */
     public String refusal(String host, String source, String channel) {
-        if (isAddress(host)) {
-            try {
-                return policy.addressRefusal(InetAddress.getAllByName(host));
-            } catch (UnknownHostException e) {
-                return UNKNOWN;
-            }
+        if (isQuad(host)) {
+            return quads.get(host).orElse(null);
+        }
+        if (isBracketed(host)) {
+            return literalRefusal(host).orElse(null);
         }
         String key = host.toLowerCase(Locale.ROOT);
         Answer known = hosts.get(key);
@@ -196,21 +202,45 @@ public final class NotifyHostLookup {
         }
     }
 
+    /** An address written as such: the JDK parses it without asking a name server. */
+    private Optional<String> literalRefusal(String host) {
+        try {
+            return Optional.ofNullable(policy.addressRefusal(InetAddress.getAllByName(host)));
+        } catch (UnknownHostException e) {
+            return Optional.of(UNKNOWN);
+        }
+    }
+
     /** An IPv4 dotted quad or a bracketed IPv6 address: the JDK parses these without asking a name server. */
     static boolean isAddress(String host) {
-        if (host.startsWith("[") && host.endsWith("]")) {
-            return true;
-        }
-        var quad = IPV4.matcher(host);
-        if (!quad.matches()) {
-            return false;
-        }
-        for (int i = 1; i <= 4; i++) {
-            if (Integer.parseInt(quad.group(i)) > 255) {
+        return isBracketed(host) || isQuad(host);
+    }
+
+    private static boolean isBracketed(String host) {
+        return host.startsWith("[") && host.endsWith("]");
+    }
+
+    /** Four groups of one to three ASCII digits, each at most 255, joined by dots (no regex: it ran on every lock). */
+    static boolean isQuad(String host) {
+        int dots = 0;
+        int digits = 0;
+        int value = 0;
+        for (int i = 0; i < host.length(); i++) {
+            char c = host.charAt(i);
+            if (c >= '0' && c <= '9') {
+                if (++digits > 3) {
+                    return false;
+                }
+                value = value * 10 + (c - '0');
+            } else if (c == '.' && digits > 0 && value <= 255 && dots < 3) {
+                dots++;
+                digits = 0;
+                value = 0;
+            } else {
                 return false;
             }
         }
-        return true;
+        return dots == 3 && digits > 0 && value <= 255;
     }
 
     /** A host's answer: the refusal (null: allowed), when it stops being used, and how often it was used. */

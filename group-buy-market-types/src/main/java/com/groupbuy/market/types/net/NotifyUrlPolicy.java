@@ -5,6 +5,7 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.UnknownHostException;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.function.Predicate;
 
 /**
@@ -21,10 +22,22 @@ public final class NotifyUrlPolicy {
     public static final int MAX_LENGTH = 512;
     /** The highest TCP port: a URL naming another port cannot be called. */
     static final int MAX_PORT = 65_535;
+    /** Distinct URL texts whose form answer (and host) is kept: partners send a few each; past it, starts over. */
+    static final int KEPT = 512;
+
+    /** Hosts of URL texts: a pure function of the text, kept per exact text ({@link TextMemo}). */
+    private static final TextMemo<String> HOSTS = new TextMemo<>(KEPT, MAX_LENGTH, NotifyUrlPolicy::parseHost);
 
     private final boolean allowLoopback;
     private final boolean allowPrivate;
     private final Predicate<String> sendable;
+    /**
+     * Form answers per exact URL text (#19): the form is a pure function of the text (java.net.URI's and the callback
+     * client's parsers, this class's rules), and checking it took two full parses per lock, for the few URLs each
+     * partner sends. Bounded ({@link #KEPT} texts, then starts over).
+     */
+    private final TextMemo<Optional<String>> forms =
+            new TextMemo<>(KEPT, MAX_LENGTH, url -> Optional.ofNullable(checkForm(url)));
 
     /**
      * @param sendable whether the callback client can send to a URL (its own parser accepts it), asked of the trimmed
@@ -55,6 +68,10 @@ public final class NotifyUrlPolicy {
 
     /** Everything but the host's addresses: null when the URL's form is acceptable, else the reason it is refused. */
     public String formRefusal(String url) {
+        return forms.get(url).orElse(null);
+    }
+
+    private String checkForm(String url) {
         if (url == null || url.isBlank()) {
             return "notifyUrl is required";
         }
@@ -90,7 +107,21 @@ public final class NotifyUrlPolicy {
 
     /** The host of a URL {@link #formRefusal} accepted (an IPv6 address in its brackets, as the URL writes it). */
     public static String hostOf(String url) {
+        return HOSTS.get(url);
+    }
+
+    private static String parseHost(String url) {
         return URI.create(url.trim()).getHost();
+    }
+
+    /** Form answers kept (for tests). */
+    int keptForms() {
+        return forms.size();
+    }
+
+    /** Hosts kept (for tests). */
+    static int keptHosts() {
+        return HOSTS.size();
     }
 
     /** Null when every address the host resolved to is allowed, else the reason the URL is refused. */
