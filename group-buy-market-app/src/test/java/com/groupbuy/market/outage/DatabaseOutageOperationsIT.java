@@ -6,18 +6,23 @@ import com.groupbuy.market.support.PartnerReceiver;
 import com.groupbuy.market.support.PrivateMariaDb;
 import com.groupbuy.market.support.TcpProxy;
 import com.groupbuy.market.support.TradeClient;
+import com.groupbuy.market.trigger.job.GroupBuyNotifyJob;
 import com.groupbuy.market.trigger.job.LocalNotifyScheduler;
+import com.xxl.job.core.context.XxlJobContext;
 import com.zaxxer.hikari.HikariDataSource;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.test.system.CapturedOutput;
@@ -52,6 +57,9 @@ class DatabaseOutageOperationsIT {
 
     @Autowired
     JdbcTemplate jdbc;
+
+    @Autowired
+    GroupBuyNotifyJob notifyJob;
 
     @Value("${gbm.test.database}")
     String schema;
@@ -158,11 +166,14 @@ class DatabaseOutageOperationsIT {
     }
 
     /**
-     * The database killed for two seconds (six or seven local notify runs): one WARN when the runs start failing, one
-     * INFO when one completes again, no ERROR. Failed on main: an ERROR with its stack every run.
+     * The database killed for two seconds (six or seven local notify runs, and the console's {@code groupBuyNotifyJob}
+     * run as often): one WARN each when the runs start failing, one INFO each when one completes again, no ERROR; each
+     * console run during the outage still reported failed to the console. Failed on main: an ERROR with its stack every
+     * run (the console's job too, until 2026-12-05's edges2).
      */
     @Test
-    void whileTheDatabaseIsDownTheLocalNotifyRunLogsItsOutageOnce(CapturedOutput output) throws Exception {
+    void whileTheDatabaseIsDownTheLocalNotifyRunLogsItsOutageOnce(CapturedOutput output, @TempDir Path jobLogs)
+            throws Exception {
         // An outage a test before this one left in the shared context (a kill, a read-only spell) must have ended in
         // the runs' log first: logged while it lasted, it took this test's WARN (CI: "completes again" alone).
         long healthy = System.nanoTime();
@@ -173,32 +184,58 @@ class DatabaseOutageOperationsIT {
                 .as("the runs recovered from an earlier outage")
                 .isFalse();
         int from = output.getOut().length();
+        List<Integer> consoleRunsDown = new ArrayList<>();
         database.kill();
         try {
-            Thread.sleep(2_000);
+            long down = System.nanoTime();
+            while (System.nanoTime() - down < 2_000_000_000L) {
+                consoleRunsDown.add(consoleNotifyRun(jobLogs));
+                Thread.sleep(300);
+            }
         } finally {
             database.startAgain();
         }
         long back = System.nanoTime();
-        while (!output.getOut().substring(from).contains("local notify run completes again")
+        boolean consoleRunCompleted = false;
+        while (!(output.getOut().substring(from).contains("local notify run completes again") && consoleRunCompleted)
                 && System.nanoTime() - back < 10_000_000_000L) {
+            consoleRunCompleted |= consoleNotifyRun(jobLogs) == XxlJobContext.HANDLE_CODE_SUCCESS;
             Thread.sleep(50);
         }
-        List<String> lines = output.getOut()
-                .substring(from)
-                .lines()
-                .filter(line -> line.contains("local notify run"))
-                .toList();
-        System.out.println("the runs' lines: " + lines);
-        assertThat(lines).as("no ERROR").noneMatch(line -> line.contains("ERROR"));
-        assertThat(lines.stream().filter(line -> line.contains("local notify run failed")))
-                .as("one WARN")
-                .singleElement()
-                .satisfies(line -> assertThat(line).contains("WARN").contains("database unavailable"));
-        assertThat(lines.stream().filter(line -> line.contains("local notify run completes again")))
-                .as("one INFO")
-                .singleElement()
-                .satisfies(line -> assertThat(line).contains("INFO"));
+        assertThat(consoleRunsDown)
+                .as("each console run during the outage reported failed")
+                .isNotEmpty()
+                .allMatch(code -> code == XxlJobContext.HANDLE_CODE_FAIL);
+        for (String run : List.of("local notify run", "groupBuyNotifyJob")) {
+            List<String> lines = output.getOut()
+                    .substring(from)
+                    .lines()
+                    .filter(line -> line.contains(run + " failed") || line.contains(run + " completes again"))
+                    .toList();
+            System.out.println(run + ": " + lines);
+            assertThat(lines).as("no ERROR").noneMatch(line -> line.contains("ERROR"));
+            assertThat(lines.stream().filter(line -> line.contains(run + " failed")))
+                    .as("one WARN")
+                    .singleElement()
+                    .satisfies(line -> assertThat(line).contains("WARN").contains("database unavailable"));
+            assertThat(lines.stream().filter(line -> line.contains(run + " completes again")))
+                    .as("one INFO")
+                    .singleElement()
+                    .satisfies(line -> assertThat(line).contains("INFO"));
+        }
+    }
+
+    /** One run of the console's {@code groupBuyNotifyJob} as its executor starts it; what it reported to the console. */
+    private int consoleNotifyRun(Path jobLogs) {
+        XxlJobContext context =
+                new XxlJobContext(1, "", jobLogs.resolve("run.log").toString(), 0, 1);
+        XxlJobContext.setXxlJobContext(context);
+        try {
+            notifyJob.groupBuyNotifyJob();
+            return context.getHandleCode();
+        } finally {
+            XxlJobContext.setXxlJobContext(null);
+        }
     }
 
     private long waitForDelivered(String team) throws InterruptedException {

@@ -30,6 +30,7 @@ import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -357,6 +358,39 @@ class CloseCheckIT {
         }
         assertThat(recordStatus(malformed)).isEqualTo(2);
         assertThat(recordStatus(noOrder)).isEqualTo(2);
+    }
+
+    /**
+     * Deadlines and lengths no lock writes (past 9999, before 1970, near the longs' ends) are malformed checks: each
+     * dead-lettered at once naming the field, alone or in a bundle. On main a deadline near Long.MIN_VALUE ran, then
+     * its lateness overflowed in the log line (ArithmeticException: a failed attempt, a WARN, and the redelivery
+     * acknowledged as a duplicate); one near Long.MAX_VALUE, or a negative length, was acknowledged as a check.
+     */
+    @Test
+    void aCheckNamingAnAbsurdDeadlineOrLengthIsDeadLetteredAsMalformed() throws Exception {
+        String team = "{\"check\":\"team_expiry\",\"teamId\":\"00000000\",";
+        Map<String, String> bodies = Map.of(
+                "msg_min_" + SUFFIX, team + "\"closeAt\":" + Long.MIN_VALUE + "}",
+                "msg_max_" + SUFFIX, team + "\"closeAt\":" + Long.MAX_VALUE + "}",
+                "msg_neg_" + SUFFIX, team + "\"closeAt\":1,\"delayMs\":" + Long.MIN_VALUE + "}");
+        bodies.forEach((id, body) -> publish(QUEUE, id, body));
+        String inBundle = "msg_inbundle_" + SUFFIX;
+        publish(
+                QUEUE,
+                "msg_bundle_" + SUFFIX,
+                "{\"checks\":[{\"id\":\"" + inBundle + "\",\"body\":" + team + "\"closeAt\":-1}}]}");
+
+        Map<String, String> reasons = new HashMap<>();
+        for (int i = 0; i < 4; i++) {
+            Message dead = awaitDead();
+            reasons.put(
+                    dead.getMessageProperties().getMessageId(),
+                    dead.getMessageProperties().getHeader("x-gbm-dead-reason"));
+        }
+        assertThat(reasons.get("msg_min_" + SUFFIX)).startsWith("malformed: closeAt " + Long.MIN_VALUE + " is out of");
+        assertThat(reasons.get("msg_max_" + SUFFIX)).startsWith("malformed: closeAt " + Long.MAX_VALUE + " is out of");
+        assertThat(reasons.get("msg_neg_" + SUFFIX)).startsWith("malformed: delayMs " + Long.MIN_VALUE + " is out of");
+        assertThat(reasons.get(inBundle)).startsWith("malformed: closeAt -1 is out of range");
     }
 
     @Test

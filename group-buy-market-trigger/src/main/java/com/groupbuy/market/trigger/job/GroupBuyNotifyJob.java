@@ -25,10 +25,14 @@ public class GroupBuyNotifyJob {
 
     private final DueCallbackDeliveryService notifyService;
     private final NotifyTaskOperations operations;
+    private final XxlRunFailures failures;
 
-    public GroupBuyNotifyJob(DueCallbackDeliveryService notifyService, NotifyTaskOperations operations) {
+    /** {@code outageOf}: which failures are outages, logged once per outage rather than once per run. */
+    public GroupBuyNotifyJob(
+            DueCallbackDeliveryService notifyService, NotifyTaskOperations operations, OutageOf outageOf) {
         this.notifyService = notifyService;
         this.operations = operations;
+        this.failures = new XxlRunFailures("groupBuyNotifyJob", outageOf);
     }
 
     @XxlJob("groupBuyNotifyJob")
@@ -68,13 +72,12 @@ public class GroupBuyNotifyJob {
                     summary.delivered(),
                     summary.retried(),
                     summary.failed());
+            failures.completed();
             XxlJobHelper.log(line);
             log.info(line);
             XxlJobHelper.handleSuccess(line);
         } catch (RuntimeException e) {
-            log.error("groupBuyNotifyJob failed", e);
-            XxlJobHelper.log(e);
-            XxlJobHelper.handleFail("groupBuyNotifyJob failed: " + e.getMessage());
+            failures.failed(e);
         }
     }
 
@@ -94,6 +97,7 @@ public class GroupBuyNotifyJob {
                     summary.delivered(),
                     summary.retried(),
                     summary.failed());
+            failures.completed();
             XxlJobHelper.log(line);
             log.info(line);
             XxlJobHelper.handleSuccess(line);
@@ -102,9 +106,7 @@ public class GroupBuyNotifyJob {
             XxlJobHelper.log("refused: " + e.getInfo());
             XxlJobHelper.handleFail("groupBuyNotifyJob refused: " + e.getInfo());
         } catch (RuntimeException e) {
-            log.error("groupBuyNotifyJob deliver-now failed", e);
-            XxlJobHelper.log(e);
-            XxlJobHelper.handleFail("groupBuyNotifyJob failed: " + e.getMessage());
+            failures.failed(e);
         }
     }
 }

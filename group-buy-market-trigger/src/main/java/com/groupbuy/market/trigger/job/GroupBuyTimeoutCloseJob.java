@@ -17,9 +17,12 @@ import org.springframework.stereotype.Component;
 public class GroupBuyTimeoutCloseJob {
 
     private final TradeTimeoutService timeoutService;
+    private final XxlRunFailures failures;
 
-    public GroupBuyTimeoutCloseJob(TradeTimeoutService timeoutService) {
+    /** {@code outageOf}: which failures are outages, logged once per outage rather than once per run. */
+    public GroupBuyTimeoutCloseJob(TradeTimeoutService timeoutService, OutageOf outageOf) {
         this.timeoutService = timeoutService;
+        this.failures = new XxlRunFailures("groupBuyTimeoutCloseJob", outageOf);
     }
 
     @XxlJob("groupBuyTimeoutCloseJob")
@@ -43,13 +46,12 @@ public class GroupBuyTimeoutCloseJob {
                     summary.closedUnpaid(),
                     summary.skipped(),
                     summary.foundLate());
+            failures.completed();
             XxlJobHelper.log(line);
             log.info(line);
             XxlJobHelper.handleSuccess(line);
         } catch (RuntimeException e) {
-            log.error("groupBuyTimeoutCloseJob failed", e);
-            XxlJobHelper.log(e);
-            XxlJobHelper.handleFail("groupBuyTimeoutCloseJob failed: " + e.getMessage());
+            failures.failed(e);
         }
     }
 }

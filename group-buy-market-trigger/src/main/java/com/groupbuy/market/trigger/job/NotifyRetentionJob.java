@@ -16,9 +16,12 @@ import org.springframework.stereotype.Component;
 public class NotifyRetentionJob {
 
     private final NotifyRetentionService retentionService;
+    private final XxlRunFailures failures;
 
-    public NotifyRetentionJob(NotifyRetentionService retentionService) {
+    /** {@code outageOf}: which failures are outages, logged once per outage rather than once per run. */
+    public NotifyRetentionJob(NotifyRetentionService retentionService, OutageOf outageOf) {
         this.retentionService = retentionService;
+        this.failures = new XxlRunFailures("notifyRetentionJob", outageOf);
     }
 
     @XxlJob("notifyRetentionJob")
@@ -31,13 +34,12 @@ public class NotifyRetentionJob {
             String line = String.format(
                     "notifyRetentionJob deleted=%d batches=%d records=%d budgetSpent=%s",
                     summary.deletedTasks(), summary.batches(), summary.deletedRecords(), summary.budgetSpent());
+            failures.completed();
             XxlJobHelper.log(line);
             log.info(line);
             XxlJobHelper.handleSuccess(line);
         } catch (RuntimeException e) {
-            log.error("notifyRetentionJob failed", e);
-            XxlJobHelper.log(e);
-            XxlJobHelper.handleFail("notifyRetentionJob failed: " + e.getMessage());
+            failures.failed(e);
         }
     }
 }

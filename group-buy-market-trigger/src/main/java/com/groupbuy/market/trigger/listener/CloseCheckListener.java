@@ -156,11 +156,26 @@ public class CloseCheckListener extends RecordedMessageListener<CloseCheckVO> {
             throw new IllegalArgumentException(CloseCheckVO.FIELD_CLOSE_AT + " is missing or not a number");
         }
         JsonNode delay = node.path(CloseCheckVO.FIELD_DELAY_MS);
-        return new CloseCheckVO(
-                kind,
-                teamId,
-                orderId,
-                Instant.ofEpochMilli(closeAt.asLong()),
-                Duration.ofMillis(delay.canConvertToLong() ? delay.asLong() : 0));
+        long closeAtMs = inRange(
+                CloseCheckVO.FIELD_CLOSE_AT,
+                closeAt.asLong(),
+                CloseCheckVO.EARLIEST_CLOSE_AT_MS,
+                CloseCheckVO.LATEST_CLOSE_AT_MS,
+                " (epoch ms: 1970 to 9999)");
+        long delayMs = inRange(
+                CloseCheckVO.FIELD_DELAY_MS,
+                delay.canConvertToLong() ? delay.asLong() : 0,
+                0,
+                CloseCheckVO.LONGEST_DELAY_MS,
+                " ms");
+        return new CloseCheckVO(kind, teamId, orderId, Instant.ofEpochMilli(closeAtMs), Duration.ofMillis(delayMs));
+    }
+
+    /** {@code value}, or IllegalArgumentException naming the field, the value and the range. */
+    private static long inRange(String field, long value, long min, long max, String unit) {
+        if (value < min || value > max) {
+            throw new IllegalArgumentException(field + " " + value + " is out of range: " + min + " to " + max + unit);
+        }
+        return value;
     }
 }

@@ -35,7 +35,7 @@ class NoParameterJobsTest {
         NotifyRetentionService service = retentionCounting(deletes);
         XxlJobContext context = JobRun.start(dir, param);
 
-        new NotifyRetentionJob(service).notifyRetentionJob();
+        new NotifyRetentionJob(service, failure -> null).notifyRetentionJob();
 
         assertThat(deletes).hasValue(0);
         assertRefused(context, "notifyRetentionJob", param);
@@ -47,7 +47,7 @@ class NoParameterJobsTest {
         XxlJobContext context = JobRun.start(dir, param);
 
         // No service at all: a run that went past the parameter would fail on it, not be refused.
-        new GroupBuyTimeoutCloseJob(null).groupBuyTimeoutCloseJob();
+        new GroupBuyTimeoutCloseJob(null, failure -> null).groupBuyTimeoutCloseJob();
 
         assertRefused(context, "groupBuyTimeoutCloseJob", param);
     }
@@ -59,7 +59,7 @@ class NoParameterJobsTest {
         NotifyRetentionService service = retentionCounting(deletes);
         XxlJobContext context = JobRun.start(dir, param);
 
-        new NotifyRetentionJob(service).notifyRetentionJob();
+        new NotifyRetentionJob(service, failure -> null).notifyRetentionJob();
 
         assertThat(deletes).hasValue(1);
         assertThat(context.getHandleCode()).isEqualTo(XxlJobContext.HANDLE_CODE_SUCCESS);

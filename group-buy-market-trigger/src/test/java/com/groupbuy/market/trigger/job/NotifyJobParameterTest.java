@@ -33,7 +33,7 @@ class NotifyJobParameterTest {
         XxlJobContext context = JobRun.start(dir, param);
 
         // No services at all: a run that went past the parameter would fail on them, not be refused.
-        new GroupBuyNotifyJob(null, null).groupBuyNotifyJob();
+        new GroupBuyNotifyJob(null, null, failure -> null).groupBuyNotifyJob();
 
         assertThat(context.getHandleCode()).isEqualTo(XxlJobContext.HANDLE_CODE_FAIL);
         assertThat(context.getHandleMsg()).contains("refused").contains("team id (up to 8 digits)");
@@ -45,7 +45,7 @@ class NotifyJobParameterTest {
     void aHugeParameterIsRefusedAndNotEchoedWhole(int length) throws Exception {
         XxlJobContext context = JobRun.start(dir, "7".repeat(length));
 
-        new GroupBuyNotifyJob(null, null).groupBuyNotifyJob();
+        new GroupBuyNotifyJob(null, null, failure -> null).groupBuyNotifyJob();
 
         assertThat(context.getHandleCode()).isEqualTo(XxlJobContext.HANDLE_CODE_FAIL);
         assertThat(context.getHandleMsg()).hasSizeLessThan(400);
@@ -136,7 +136,7 @@ class NotifyJobParameterTest {
     /** A run of the job with no services: a run that went past the parameter fails on them (a NullPointerException). */
     private XxlJobContext runWithoutServices(String param) {
         XxlJobContext context = JobRun.start(dir, param);
-        new GroupBuyNotifyJob(null, null).groupBuyNotifyJob();
+        new GroupBuyNotifyJob(null, null, failure -> null).groupBuyNotifyJob();
         return context;
     }
 }

@@ -22,6 +22,21 @@ public record CloseCheckVO(Kind kind, String teamId, String orderId, Instant clo
     public static final String FIELD_DELAY_MS = "delayMs";
 
     /**
+     * The earliest and latest {@value #FIELD_CLOSE_AT} (epoch milliseconds) a check may name: 1970-01-01 to
+     * 9999-12-31T23:59:59.999Z, the years a lock time is stored in (DATETIME), so every check a lock of ours writes.
+     * The consumer reads a check outside them as malformed and dead-letters it at once: a deadline near
+     * {@code Long.MIN_VALUE} made its lateness overflow a long in the consumer's log line after the check had run
+     * (ArithmeticException: a failed attempt and a WARN, then its redelivery acknowledged as a duplicate), and one near
+     * {@code Long.MAX_VALUE} was acknowledged as early, for the polling job (CloseCheckIT#aCheckNamingAnAbsurd…).
+     */
+    public static final long EARLIEST_CLOSE_AT_MS = 0;
+
+    public static final long LATEST_CLOSE_AT_MS = 253_402_300_799_999L;
+
+    /** The longest {@value #FIELD_DELAY_MS} a check may carry (never negative): no longer than that span. */
+    public static final long LONGEST_DELAY_MS = LATEST_CLOSE_AT_MS;
+
+    /**
      * A bundle (#19): several checks of one delay lane in one message, body
      * {@code {"checks":[{"id":<the check's message id>,"body":<the check's own body>},..]}}.
      */

@@ -156,7 +156,7 @@ public class CloseCheckService {
                     LogSafeText.of(check.orderId()),
                     attempt,
                     effect,
-                    Duration.between(check.closeAt(), Instant.now(clock)).toMillis());
+                    lateMs(check.closeAt()));
             return ConsumeOutcome.done(attempt);
         } catch (RuntimeException e) {
             ConsumeOutcome outcome =
@@ -233,6 +233,20 @@ public class CloseCheckService {
         }
         // Guarded by the state just read: a settlement committing meanwhile makes this affect no row.
         return refunds.closeUnpaid(order, markDone) ? "closed unpaid" : "paid or closed meanwhile; nothing to do";
+    }
+
+    /**
+     * How late the check ran, for its log line; saturated, never thrown: the line comes after the check's effect (a
+     * close already committed), and a throw there counted a failed attempt for it. The listener refuses a deadline
+     * outside {@link CloseCheckVO#EARLIEST_CLOSE_AT_MS}..{@link CloseCheckVO#LATEST_CLOSE_AT_MS} before this.
+     */
+    private long lateMs(Instant closeAt) {
+        Instant now = Instant.now(clock);
+        try {
+            return Duration.between(closeAt, now).toMillis();
+        } catch (ArithmeticException e) {
+            return closeAt.isBefore(now) ? Long.MAX_VALUE : Long.MIN_VALUE;
+        }
     }
 
     private static String settled(MemberOrderView order) {

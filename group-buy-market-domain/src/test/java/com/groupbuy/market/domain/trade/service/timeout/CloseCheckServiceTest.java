@@ -95,6 +95,27 @@ class CloseCheckServiceTest {
         assertThat(callsInClose).as("marked done in the close's transaction").containsExactly("markSuccess msg-u1 v1");
     }
 
+    /**
+     * A deadline whose lateness no long holds (near {@code Long.MIN_VALUE} ms): its close is done, and said so. On main
+     * the log line after the close threw ArithmeticException, a committed close counted as a failed attempt (RETRY).
+     */
+    @Test
+    void aCloseIsDoneWhateverItsLatenessInTheLog() {
+        store.openTeam("t-1", 3, END, "u1");
+        store.order("u1").lockTime = Instant.now().minusMillis(10).minus(Duration.ofMinutes(15));
+        CloseCheckVO check = CloseCheckVO.unpaidOrder(
+                store.order("u1").teamId,
+                store.order("u1").orderId,
+                Instant.ofEpochMilli(Long.MIN_VALUE),
+                Duration.ZERO);
+
+        ConsumeOutcome outcome = service.consume("msg-u1", "q", "{}", check, null);
+
+        assertThat(outcome.action()).isEqualTo(ConsumeOutcome.Action.DONE);
+        assertThat(store.order("u1").status).isEqualTo(OrderStatus.CLOSED.code());
+        assertThat(records.calls).containsExactly("openStarted msg-u1", "markSuccess msg-u1 v1");
+    }
+
     @Test
     void aRedeliveryCountsAnotherAttemptUnderTheVersionItRead() {
         store.openTeam("t-1", 3, END, "u1");
