@@ -71,4 +71,9 @@ public class LocalNotifyScheduler {
             failures.failed(e);
         }
     }
+
+    /** Whether its runs are failing for an outage of the database or Redis (logged once), none completed since. */
+    public boolean inOutage() {
+        return failures.inOutage();
+    }
 }

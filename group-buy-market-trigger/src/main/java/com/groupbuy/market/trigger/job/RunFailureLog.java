@@ -51,6 +51,11 @@ public class RunFailureLog {
     }
 
     /** A run ended without an exception: logs the end of an outage its runs met. */
+    /** Whether the runs are failing for an outage, logged once, and no run has completed since. */
+    public synchronized boolean inOutage() {
+        return dependency != null;
+    }
+
     public synchronized void completed() {
         if (dependency == null) {
             return;
