@@ -10,7 +10,6 @@ import com.groupbuy.market.domain.outbox.adapter.repository.INotifyTaskStore;
 import com.groupbuy.market.domain.outbox.model.valobj.NotifyRunSummary;
 import com.groupbuy.market.domain.outbox.model.valobj.NotifyTaskVO;
 import com.groupbuy.market.domain.outbox.service.DueCallbackDeliveryService;
-import com.groupbuy.market.infrastructure.trade.repository.SettlementGroupCommit;
 import com.groupbuy.market.support.IntegrationTest;
 import com.groupbuy.market.support.MallQueue;
 import com.groupbuy.market.support.MallQueues;
@@ -25,13 +24,8 @@ import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
 import mockwebserver3.RecordedRequest;
@@ -52,9 +46,7 @@ import org.springframework.test.context.TestPropertySource;
  * whole (783 MB of heap at its peak for one lane) and only 50 were published within the 5 s confirm window, the other
  * 200 each a failed attempt; here a window of 2 s and 16 callbacks: every one delivered at its first try of the run.
  * {@code -Dbigteam.warmups=W} completes W teams first and prints each {@code BIG ...} line (a measurement on a warm
- * JVM; none in CI). Settlements sent within 200 ms of each other share a batch ({@code
- * gbm.settlement.group-commit.max-wait}): a big team's completion is written alone by its caller, never by the one
- * writer thread every settlement of the instance waits for.
+ * JVM; none in CI).
  */
 @IntegrationTest
 @TestPropertySource(
@@ -64,7 +56,6 @@ import org.springframework.test.context.TestPropertySource;
             "gbm.notify.page-bytes=2MB",
             "gbm.mq.confirm-timeout=2s",
             "gbm.notify.run-lanes=1",
-            "gbm.settlement.group-commit.max-wait=200ms",
             "gbm.admin.token=it-bigteam"
         })
 class BigTeamCompletionIT {
@@ -192,101 +183,6 @@ class BigTeamCompletionIT {
     }
 
     /**
-     * The last settlement of a team of 10,000 is in flight (its callback's insert waits: the task's key is held by a
-     * transaction of the test, as the ~1 MB body's write takes its time) when a settlement of a small team arrives 50 ms
-     * later, within the batch window: it is answered while the big one is still waiting, not after its commit. On main
-     * both shared a batch on the one writer thread and the small one waited for the big one's commit.
-     */
-    @Test
-    void aSmallTeamsSettlementDoesNotWaitForABigTeamsCompletion() throws Exception {
-        queues.bind("topic.team_success");
-        String bigTeam = bigTeam(17003, "stall", MQ, MEMBERS, true);
-        new MarketConfigFixture(jdbc).goods("g17004", 17004, "ZJ", "20", "100.00");
-        lock(17004, "stall-small", "", MQ);
-        assertSmallNotStalledBy(bigTeam, "stall-last", List.of("stall-small"));
-        assertThat(TestJson.JSON
-                        .readTree(storedBody(bigTeam))
-                        .path("outTradeNoList")
-                        .size())
-                .isEqualTo(MEMBERS);
-    }
-
-    /**
-     * A team of 100 whose last two places are paid together with a small team's payment, in one batch (neither read
-     * counts as its team's last: each read 98 paid of 100): the batch finds, on the team's row as locked, that it
-     * would complete a big team and leaves both out, each written alone by its caller; the small one's payment is
-     * answered while the completion's callback insert waits (on main: the batch completed the team and the small
-     * payment waited for its commit).
-     */
-    @Test
-    void aBatchThatWouldCompleteABigTeamLeavesItOut() throws Exception {
-        queues.bind("topic.team_success");
-        int members = SettlementGroupCommit.ALONE_FROM_MEMBERS;
-        String team = bigTeam(17005, "leave", MQ, members, false);
-        new MarketConfigFixture(jdbc).goods("g17006", 17006, "ZJ", "20", "100.00");
-        lock(17006, "leave-small", "", MQ);
-        assertSmallNotStalledBy(team, "leave-first", List.of("leave-last", "leave-small"));
-        assertThat(jdbc.queryForMap("SELECT status, complete_count FROM group_buy_order WHERE team_id = ?", team))
-                .containsEntry("status", 1)
-                .containsEntry("complete_count", members);
-        assertThat(TestJson.JSON
-                        .readTree(storedBody(team))
-                        .path("outTradeNoList")
-                        .size())
-                .isEqualTo(members);
-    }
-
-    /**
-     * Holds the completion callback's task key of {@code team} in a transaction of the test, sends {@code
-     * completing}'s settlement, then 50 ms later {@code others}' at once; the last of {@code others} is a small team's
-     * payment: it must be answered while the team's completion still waits for the key. Then releases the key: every
-     * settlement answered 0000.
-     */
-    private void assertSmallNotStalledBy(String team, String completing, List<String> others) throws Exception {
-        ExecutorService senders = Executors.newFixedThreadPool(1 + others.size());
-        try (Connection hold = jdbc.getDataSource().getConnection()) {
-            hold.setAutoCommit(false);
-            try (PreparedStatement st = hold.prepareStatement(
-                    "INSERT INTO notify_task (task_key, webhook_id, activity_id, team_id, source, channel, "
-                            + "notify_category, notify_status, parameter_json, next_attempt_time) "
-                            + "VALUES (?, ?, 0, ?, 's01', 'c01', 'trade_settlement', 1, '{}', "
-                            + "UTC_TIMESTAMP(3) + INTERVAL 1 DAY)")) {
-                st.setString(1, team + ":trade_settlement");
-                st.setString(2, "held-" + team);
-                st.setString(3, team);
-                st.executeUpdate();
-            }
-            List<Future<JsonNode>> answers = new ArrayList<>();
-            try {
-                answers.add(senders.submit(() -> settle(completing)));
-                Thread.sleep(50);
-                for (String other : others) {
-                    answers.add(senders.submit(() -> settle(other)));
-                }
-                Future<JsonNode> small = answers.get(answers.size() - 1);
-                JsonNode answer;
-                try {
-                    answer = small.get(5, TimeUnit.SECONDS);
-                } catch (TimeoutException e) {
-                    throw new AssertionError("the small team's settlement waited for the big team's completion", e);
-                }
-                assertThat(answer.path("code").asText()).as(answer.toString()).isEqualTo("0000");
-                assertThat(answers.subList(0, answers.size() - 1))
-                        .as("the team's completion still waits for its callback's key")
-                        .anyMatch(f -> !f.isDone());
-            } finally {
-                hold.rollback();
-            }
-            for (Future<JsonNode> a : answers) {
-                JsonNode answer = a.get(30, TimeUnit.SECONDS);
-                assertThat(answer.path("code").asText()).as(answer.toString()).isEqualTo("0000");
-            }
-        } finally {
-            senders.shutdownNow();
-        }
-    }
-
-    /**
      * The last notice over HTTP, timed, with the team's row asked for update 30 ms after it was sent (how long the
      * completing transaction held it, at most); prints a line.
      */
@@ -328,20 +224,13 @@ class BigTeamCompletionIT {
         }
     }
 
-    /** A team of MEMBERS, all paid but its last ({@link #bigTeam(long, String, String, int, boolean)}). */
-    private String bigTeam(long activityId, String prefix, String notify) throws Exception {
-        return bigTeam(activityId, prefix, notify, MEMBERS, true);
-    }
-
     /**
-     * A team of {@code members} of activity {@code activityId}: its first and last member locked over HTTP, the others
-     * inserted as their rows, paid, each with a trade number of 32 CJK characters; the first paid over HTTP too when
-     * {@code payFirst}.
+     * A team of MEMBERS of activity {@code activityId}: its first and last member locked over HTTP, the others inserted
+     * as their rows, paid, each with a trade number of 32 CJK characters; the first paid over HTTP too.
      */
-    private String bigTeam(long activityId, String prefix, String notify, int members, boolean payFirst)
-            throws Exception {
+    private String bigTeam(long activityId, String prefix, String notify) throws Exception {
         new MarketConfigFixture(jdbc).goods("g" + activityId, activityId, "ZJ", "20", "100.00");
-        jdbc.update("UPDATE group_buy_activity SET target = ? WHERE activity_id = ?", members, activityId);
+        jdbc.update("UPDATE group_buy_activity SET target = ? WHERE activity_id = ?", MEMBERS, activityId);
         String teamId = lock(activityId, prefix + "-first", "", notify);
         assertThat(lock(activityId, prefix + "-last", teamId, notify)).isEqualTo(teamId);
         String digits = "LPAD(seq, 4, '0')";
@@ -356,7 +245,7 @@ class BigTeamCompletionIT {
                         + "SELECT CONCAT(?, seq), l.team_id, CONCAT(?, LPAD(seq, 7, '0')), l.activity_id, l.start_time,"
                         + " l.end_time, l.goods_id, l.source, l.channel, l.original_price, l.deduction_price,"
                         + " l.pay_price, 1, CONCAT(REPEAT('订', 28), " + digits + "), NOW(3) "
-                        + "FROM group_buy_order_list l JOIN seq_1_to_" + (members - 2)
+                        + "FROM group_buy_order_list l JOIN seq_1_to_" + (MEMBERS - 2)
                         + " WHERE l.team_id = ? AND l.user_id = ?",
                 prefix,
                 activityId % 10_000 + "7",
@@ -364,13 +253,11 @@ class BigTeamCompletionIT {
                 prefix + "-first");
         jdbc.update(
                 "UPDATE group_buy_order SET lock_count = ?, complete_count = ? WHERE team_id = ?",
-                members,
-                members - 2,
+                MEMBERS,
+                MEMBERS - 2,
                 teamId);
         System.out.printf("BIG TEAM built in %.0f ms%n", (System.nanoTime() - started) / 1e6);
-        if (payFirst) {
-            assertThat(settle(prefix + "-first").path("code").asText()).isEqualTo("0000");
-        }
+        assertThat(settle(prefix + "-first").path("code").asText()).isEqualTo("0000");
         return teamId;
     }
 

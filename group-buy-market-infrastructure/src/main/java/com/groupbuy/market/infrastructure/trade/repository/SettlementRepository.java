@@ -111,14 +111,10 @@ public class SettlementRepository implements ISettlementRepository {
     @Override
     public OwedCallback settle(
             MemberOrderView order, SettleCommand command, TeamPayment payment, NotifyLease callbackLease) {
-        // The completion of a big team, by its look, is written alone: built in the writer thread, every other
-        // settlement of the instance would wait for it (SettlementGroupCommit).
-        if (groupCommit != null
-                && !(order.paymentLooksLikeTheLast()
-                        && SettlementGroupCommit.writtenAlone(order.getTeamTargetCount()))) {
+        if (groupCommit != null) {
             Optional<SettlementOutcome> outcome =
                     groupCommit.submit(new SettlementWrite(order, command, payment, callbackLease));
-            if (outcome.isPresent() && !outcome.get().alone()) {
+            if (outcome.isPresent()) {
                 if (outcome.get().refused()) {
                     throw changedMeanwhile();
                 }
@@ -127,8 +123,7 @@ public class SettlementRepository implements ISettlementRepository {
                 }
                 return outcome.get().owed();
             }
-            // The batch was rolled back (or the writer has stopped), or it left this settlement out (it completes a
-            // big team): written alone, as with group commit off.
+            // The batch was rolled back (or the writer has stopped): written alone, as with group commit off.
         }
         return settleAlone(order, command, payment, callbackLease);
     }
