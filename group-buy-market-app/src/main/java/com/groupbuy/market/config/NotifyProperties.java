@@ -27,7 +27,6 @@ import org.hibernate.validator.constraints.time.DurationMax;
 import org.hibernate.validator.constraints.time.DurationMin;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.convert.DurationUnit;
-import org.springframework.util.unit.DataSize;
 import org.springframework.validation.annotation.Validated;
 
 /** Callback delivery settings ({@code gbm.notify.*}). */
@@ -72,14 +71,6 @@ public class NotifyProperties {
     @Min(1)
     @Max(JobLimits.MAX_PAGE)
     private int pageSize = 250;
-    /**
-     * Bytes of callback bodies one lease statement of the compensation job takes at most (a task whose body alone is
-     * larger goes alone): a lane holds its page in memory, and an MQ page is published within one confirm window. A
-     * team's completion callback lists every member (up to 10,000: about 1 MB); a page of 250 such was read whole (783
-     * MB of heap at its peak for one lane, eight lanes by default) and only 50 were published within the 5 s window,
-     * the other 200 a failed attempt each, every run. 64 KB to 1 GB (else the start is refused).
-     */
-    private DataSize pageBytes = DataSize.ofMegabytes(4);
     /** Time budget of one compensation run. */
     private Duration runBudget = Duration.ofSeconds(50);
     /**
@@ -180,18 +171,6 @@ public class NotifyProperties {
     /** Old delivered tasks and their attempts are deleted ({@code gbm.notify.retention.*}). */
     @Valid
     private Retention retention = new Retention();
-
-    static final DataSize MIN_PAGE_BYTES = DataSize.ofKilobytes(64);
-    static final DataSize MAX_PAGE_BYTES = DataSize.ofGigabytes(1);
-
-    /** Refuses the start for a page's bytes outside 64 KB to 1 GB, naming the setting; the bytes otherwise. */
-    public long checkedPageBytes() {
-        if (pageBytes == null || pageBytes.compareTo(MIN_PAGE_BYTES) < 0 || pageBytes.compareTo(MAX_PAGE_BYTES) > 0) {
-            throw new IllegalStateException("gbm.notify.page-bytes must be 64KB to 1GB (a bare number is bytes: write "
-                    + "the unit, e.g. 4MB), got " + pageBytes);
-        }
-        return pageBytes.toBytes();
-    }
 
     /** The shortest connect or read timeout taken: a bare number is milliseconds ({@code 5} = 5 ms, not 5 s). */
     static final Duration MIN_HTTP_TIMEOUT = Duration.ofMillis(100);

@@ -240,8 +240,7 @@ class MqChannelIT {
         assertSigned(message, webhookId);
     }
 
-    /** The message carries the task's webhook id and its signature verifies with the partner's secret (and only for its body). */
-    static void assertSigned(MallQueue.Received message, String webhookId) {
+    private static void assertSigned(MallQueue.Received message, String webhookId) {
         assertThat(message.properties().getMessageId()).isEqualTo(webhookId);
         assertThat(message.properties().getContentType()).isEqualTo("application/json");
         assertThat(message.properties().getDeliveryMode()).as("persistent").isEqualTo(2);

@@ -62,17 +62,13 @@ public interface INotifyTaskDao {
 
     /**
      * Of these candidates, those still due and unleased (what a delivery needs of each row), oldest first, locked for this transaction; rows
-     * another claimant is locking are skipped rather than waited for. A row's body comes only while the bodies before
-     * it (of this read, plus {@code takenBytes} of the page's earlier reads) are under {@code maxBytes}: the first row's
-     * always; the rows after the page's bytes are reached come without it (null), locked, to be left unleased.
+     * another claimant is locking are skipped rather than waited for.
      */
     List<NotifyTaskPO> lockStillDue(
             @Param("ids") List<Long> ids,
             @Param("now") Instant now,
             @Param("limit") int limit,
-            @Param("pending") List<Integer> pendingStatuses,
-            @Param("takenBytes") long takenBytes,
-            @Param("maxBytes") long maxBytes);
+            @Param("pending") List<Integer> pendingStatuses);
 
     /**
      * One lease for every id of a batch (locked by {@link #lockStillDue} in the same transaction), for

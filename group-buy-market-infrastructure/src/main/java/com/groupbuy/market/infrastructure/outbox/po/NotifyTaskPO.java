@@ -21,11 +21,6 @@ public class NotifyTaskPO {
     private Integer notifyStatus;
     /** The bytes delivered (column parameter_json). */
     private String body;
-    /**
-     * The body's length in bytes as stored (read by a claim's locking read, which leaves out the body of a row past
-     * its page's bytes: {@code INotifyTaskDao#lockStillDue}).
-     */
-    private Long bodyBytes;
 
     private Instant nextAttemptTime;
     private String claimedBy;

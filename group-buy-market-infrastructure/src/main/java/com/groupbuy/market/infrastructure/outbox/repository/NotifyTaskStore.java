@@ -51,19 +51,6 @@ public class NotifyTaskStore implements INotifyTaskStore {
 
     private static final int MAX_CLAIM_ROUNDS = 5;
 
-    /**
-     * Bytes of bodies one claim of the compensation run takes at most (the first task's whatever its size): what a
-     * lane holds in memory and publishes within one confirm window ({@code gbm.notify.page-bytes}).
-     */
-    private final long pageBytes;
-    /**
-     * Twice the rows the last claim took when its bytes cut it, else 0: how many rows the next claim's locking read
-     * looks at, at a time. Every row it looks at has its body read by the database (its length decides), so a backlog
-     * of big bodies looked at in whole pages had each claim read the whole backlog's bodies again for the few it took.
-     * A page not cut by its bytes (small bodies: always) reads as before, in one statement.
-     */
-    private volatile int rowsWithinBytes;
-
     private final INotifyTaskDao dao;
     private final INotifyDeferralDao deferrals;
     /** The same statements on a batch executor: finishing a page sends its updates, then its inserts, in one go. */
@@ -84,10 +71,8 @@ public class NotifyTaskStore implements INotifyTaskStore {
             INotifyDeferralDao deferrals,
             SqlSessionFactory sessions,
             TransactionTemplate transaction,
-            MeterRegistry meters,
-            NotifyPageBytes pageBytes) {
+            MeterRegistry meters) {
         this.dao = dao;
-        this.pageBytes = pageBytes.bytes();
         this.deferrals = deferrals;
         this.batch = new SqlSessionTemplate(sessions, ExecutorType.BATCH);
         this.batchDao = batch.getMapper(INotifyTaskDao.class);
@@ -134,30 +119,13 @@ public class NotifyTaskStore implements INotifyTaskStore {
             Set<Long> wanted = new LinkedHashSet<>(first.subList(0, take));
             wanted.addAll(ids(within(candidates, oneByOneLimit * CANDIDATES_PER_TASK)));
             List<Long> order = List.copyOf(wanted);
-            int lookAt = rowsWithinBytes;
             taken = claimTransaction.execute(status -> {
                 List<NotifyTaskPO> locked = new ArrayList<>();
-                long bytes = 0;
-                boolean full = false;
-                for (int from = 0; !full && locked.size() < take && from < order.size(); ) {
+                for (int from = 0; locked.size() < take && from < order.size(); ) {
                     int to = Math.min(order.size(), from + take - locked.size());
-                    if (lookAt > 0) {
-                        to = Math.min(to, from + lookAt);
-                    }
-                    for (NotifyTaskPO row : dao.lockStillDue(
-                            order.subList(from, to), now, to - from, TaskStates.PENDING, bytes, pageBytes)) {
-                        // Past the page's bytes (its body not sent): this row and the rest stay for the next page,
-                        // unleased.
-                        if (full || row.getBody() == null) {
-                            full = true;
-                            continue;
-                        }
-                        locked.add(row);
-                        bytes += row.getBodyBytes();
-                    }
+                    locked.addAll(dao.lockStillDue(order.subList(from, to), now, to - from, TaskStates.PENDING));
                     from = to;
                 }
-                rowsWithinBytes = full ? 2 * Math.max(1, locked.size()) : 0;
                 // The locked rows carry what delivery needs: they are what the claim returns, with the lease below.
                 List<NotifyTaskPO> mine = within(locked, oneByOneLimit);
                 if (!mine.isEmpty()) {
@@ -236,9 +204,7 @@ public class NotifyTaskStore implements INotifyTaskStore {
         String holder = holder(worker);
         long micros = leaseMicros(now, leaseUntil);
         List<NotifyTaskPO> taken = claimTransaction.execute(status -> {
-            // Close checks handed over after their locks committed: small, a page of them as the relay gathered it.
-            List<NotifyTaskPO> locked =
-                    dao.lockStillDue(taskIds, now, taskIds.size(), TaskStates.PENDING, 0, Long.MAX_VALUE);
+            List<NotifyTaskPO> locked = dao.lockStillDue(taskIds, now, taskIds.size(), TaskStates.PENDING);
             if (!locked.isEmpty()) {
                 dao.leaseAll(ids(locked), holder, token, micros);
             }
