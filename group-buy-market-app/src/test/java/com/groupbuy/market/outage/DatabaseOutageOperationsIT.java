@@ -175,7 +175,7 @@ class DatabaseOutageOperationsIT {
      * and {@code crowdTagImportJob} run as often): one WARN each when the runs start failing, one INFO each when one
      * completes again, no ERROR; each console run during the outage still reported failed to the console. Failed on
      * main: an ERROR with its stack every run (the console's notify job too, until 2026-12-05's edges2; the tag import
-     * job until jobquiet).
+     * job until 2026-12-05's jobquiet).
      */
     @Test
     void whileTheDatabaseIsDownTheLocalNotifyRunLogsItsOutageOnce(CapturedOutput output, @TempDir Path jobLogs)
