@@ -3,9 +3,7 @@ package com.groupbuy.market.trigger.job;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
 import com.groupbuy.market.domain.tag.adapter.port.ITagBitmap;
 import com.groupbuy.market.domain.tag.adapter.repository.ICrowdTagRepository;
 import com.groupbuy.market.domain.tag.adapter.repository.IUserBitIndexRepository;
@@ -22,10 +20,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
-import org.slf4j.LoggerFactory;
 
 /**
  * {@code crowdTagImportJob}'s failed runs, over in-memory ports: a run failing for a database outage is one WARN when the
@@ -39,9 +36,8 @@ class CrowdTagImportJobFailuresTest {
     @TempDir
     Path dir;
 
-    private final List<Logger> loggers = List.of((Logger) LoggerFactory.getLogger(RunFailureLog.class), (Logger)
-            LoggerFactory.getLogger(CrowdTagImportJob.class));
-    private final ListAppender<ILoggingEvent> events = new ListAppender<>();
+    @RegisterExtension
+    final LogEvents events = new LogEvents(RunFailureLog.class, CrowdTagImportJob.class);
 
     /** The database down: every repository call fails as the pool's would. */
     private final AtomicBoolean down = new AtomicBoolean();
@@ -150,15 +146,8 @@ class CrowdTagImportJobFailuresTest {
     private final CrowdTagImportJob handler =
             new CrowdTagImportJob(new CrowdTagImportService(tags, bitIndex, bitmap, 100), outageOf);
 
-    @BeforeEach
-    void listen() {
-        events.start();
-        loggers.forEach(logger -> logger.addAppender(events));
-    }
-
     @AfterEach
-    void stopListening() {
-        loggers.forEach(logger -> logger.detachAppender(events));
+    void clear() {
         JobRun.clear();
     }
 
@@ -233,7 +222,7 @@ class CrowdTagImportJobFailuresTest {
 
     /** The app log's lines about failed runs: every WARN or ERROR, and the INFO that an outage ended. */
     private List<ILoggingEvent> failureLines() {
-        return events.list.stream()
+        return events.list().stream()
                 .filter(event -> event.getLevel() != Level.INFO
                         || event.getFormattedMessage().contains("completes again"))
                 .toList();
