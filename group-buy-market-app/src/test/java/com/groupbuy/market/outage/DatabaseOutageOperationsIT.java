@@ -6,6 +6,8 @@ import com.groupbuy.market.support.PartnerReceiver;
 import com.groupbuy.market.support.PrivateMariaDb;
 import com.groupbuy.market.support.TcpProxy;
 import com.groupbuy.market.support.TradeClient;
+import com.groupbuy.market.tag.CrowdTagFixture;
+import com.groupbuy.market.trigger.job.CrowdTagImportJob;
 import com.groupbuy.market.trigger.job.GroupBuyNotifyJob;
 import com.groupbuy.market.trigger.job.LocalNotifyScheduler;
 import com.xxl.job.core.context.XxlJobContext;
@@ -60,6 +62,9 @@ class DatabaseOutageOperationsIT {
 
     @Autowired
     GroupBuyNotifyJob notifyJob;
+
+    @Autowired
+    CrowdTagImportJob tagImportJob;
 
     @Value("${gbm.test.database}")
     String schema;
@@ -167,9 +172,10 @@ class DatabaseOutageOperationsIT {
 
     /**
      * The database killed for two seconds (six or seven local notify runs, and the console's {@code groupBuyNotifyJob}
-     * run as often): one WARN each when the runs start failing, one INFO each when one completes again, no ERROR; each
-     * console run during the outage still reported failed to the console. Failed on main: an ERROR with its stack every
-     * run (the console's job too, until 2026-12-05's edges2).
+     * and {@code crowdTagImportJob} run as often): one WARN each when the runs start failing, one INFO each when one
+     * completes again, no ERROR; each console run during the outage still reported failed to the console. Failed on
+     * main: an ERROR with its stack every run (the console's notify job too, until 2026-12-05's edges2; the tag import
+     * job until 2026-12-05's jobquiet).
      */
     @Test
     void whileTheDatabaseIsDownTheLocalNotifyRunLogsItsOutageOnce(CapturedOutput output, @TempDir Path jobLogs)
@@ -183,37 +189,52 @@ class DatabaseOutageOperationsIT {
         assertThat(localNotify.inOutage())
                 .as("the runs recovered from an earlier outage")
                 .isFalse();
+        new CrowdTagFixture(jdbc).tag("T-DOWN", List.of("d1", "d2"));
         int from = output.getOut().length();
         List<Integer> consoleRunsDown = new ArrayList<>();
         database.kill();
         try {
             long down = System.nanoTime();
             while (System.nanoTime() - down < 2_000_000_000L) {
-                consoleRunsDown.add(consoleNotifyRun(jobLogs));
+                consoleRunsDown.add(consoleRun(notifyJob::groupBuyNotifyJob, "", jobLogs));
+                consoleRunsDown.add(consoleRun(tagImportJob::crowdTagImportJob, "T-DOWN", jobLogs));
                 Thread.sleep(300);
             }
         } finally {
             database.startAgain();
         }
         long back = System.nanoTime();
-        boolean consoleRunCompleted = false;
-        while (!(output.getOut().substring(from).contains("local notify run completes again") && consoleRunCompleted)
+        boolean notifyRunCompleted = false;
+        boolean importRunCompleted = false;
+        while (!(output.getOut().substring(from).contains("local notify run completes again")
+                        && notifyRunCompleted
+                        && importRunCompleted)
                 && System.nanoTime() - back < 10_000_000_000L) {
-            consoleRunCompleted |= consoleNotifyRun(jobLogs) == XxlJobContext.HANDLE_CODE_SUCCESS;
+            if (!notifyRunCompleted) {
+                notifyRunCompleted =
+                        consoleRun(notifyJob::groupBuyNotifyJob, "", jobLogs) == XxlJobContext.HANDLE_CODE_SUCCESS;
+            }
+            if (!importRunCompleted) {
+                importRunCompleted = consoleRun(tagImportJob::crowdTagImportJob, "T-DOWN", jobLogs)
+                        == XxlJobContext.HANDLE_CODE_SUCCESS;
+            }
             Thread.sleep(50);
         }
         assertThat(consoleRunsDown)
                 .as("each console run during the outage reported failed")
                 .isNotEmpty()
                 .allMatch(code -> code == XxlJobContext.HANDLE_CODE_FAIL);
-        for (String run : List.of("local notify run", "groupBuyNotifyJob")) {
+        for (String run : List.of("local notify run", "groupBuyNotifyJob", "crowdTagImportJob")) {
             List<String> lines = output.getOut()
                     .substring(from)
                     .lines()
                     .filter(line -> line.contains(run + " failed") || line.contains(run + " completes again"))
                     .toList();
             System.out.println(run + ": " + lines);
-            assertThat(lines).as("no ERROR").noneMatch(line -> line.contains("ERROR"));
+            // Any line naming the run: the tag import job's ERROR said "crowdTagImportJob param='T-DOWN' failed".
+            assertThat(output.getOut().substring(from).lines().filter(line -> line.contains(run)))
+                    .as("no ERROR")
+                    .noneMatch(line -> line.contains("ERROR"));
             assertThat(lines.stream().filter(line -> line.contains(run + " failed")))
                     .as("one WARN")
                     .singleElement()
@@ -225,13 +246,13 @@ class DatabaseOutageOperationsIT {
         }
     }
 
-    /** One run of the console's {@code groupBuyNotifyJob} as its executor starts it; what it reported to the console. */
-    private int consoleNotifyRun(Path jobLogs) {
+    /** One run of a console's job as its executor starts it, with {@code param}; what it reported to the console. */
+    private static int consoleRun(Runnable handler, String param, Path jobLogs) {
         XxlJobContext context =
-                new XxlJobContext(1, "", jobLogs.resolve("run.log").toString(), 0, 1);
+                new XxlJobContext(1, param, jobLogs.resolve("run.log").toString(), 0, 1);
         XxlJobContext.setXxlJobContext(context);
         try {
-            notifyJob.groupBuyNotifyJob();
+            handler.run();
             return context.getHandleCode();
         } finally {
             XxlJobContext.setXxlJobContext(null);

@@ -10,16 +10,22 @@ import org.springframework.stereotype.Component;
 /**
  * XXL-Job handler {@code crowdTagImportJob}: the parameter is a batch id of {@code crowd_tags_job}, or a tag id
  * (its newest job that is not abandoned); {@code batch:<id>} or {@code tag:<id>} says which (required when the id is
- * both a batch id and another tag's). Loads the tag's members into its bitmap; safe to run again.
+ * both a batch id and another tag's). Loads the tag's members into its bitmap; safe to run again. A parameter that
+ * names nothing runnable is refused (a WARN, the reason in the run's result); a run failing for an outage of the
+ * database or Redis is logged once per outage as the other handlers' ({@link XxlRunFailures}), any other failure an
+ * ERROR with its stack each time.
  */
 @Slf4j
 @Component
 public class CrowdTagImportJob {
 
     private final CrowdTagImportService importService;
+    private final XxlRunFailures failures;
 
-    public CrowdTagImportJob(CrowdTagImportService importService) {
+    /** {@code outageOf}: which failures are outages, logged once per outage rather than once per run. */
+    public CrowdTagImportJob(CrowdTagImportService importService, OutageOf outageOf) {
         this.importService = importService;
+        this.failures = new XxlRunFailures("crowdTagImportJob", outageOf);
     }
 
     @XxlJob("crowdTagImportJob")
@@ -47,6 +53,7 @@ public class CrowdTagImportJob {
             String line = String.format(
                     "crowdTagImportJob tag=%s batch=%s members=%d batches=%d",
                     result.tagId(), result.batchId(), result.members(), result.batches());
+            failures.completed();
             XxlJobHelper.log(line);
             log.info(line);
             XxlJobHelper.handleSuccess(line);
@@ -56,9 +63,9 @@ public class CrowdTagImportJob {
             XxlJobHelper.log("refused: " + e.getMessage());
             XxlJobHelper.handleFail("crowdTagImportJob refused: " + e.getMessage());
         } catch (RuntimeException e) {
-            log.error("crowdTagImportJob param='{}' failed", NoParameter.shown(param), e);
-            XxlJobHelper.log(e);
-            XxlJobHelper.handleFail("crowdTagImportJob failed: " + e.getMessage());
+            // An outage is the other handlers' WARN once (an ERROR with its stack every run before); anything else is
+            // an ERROR naming the run's parameter, as before.
+            failures.failed(e, "crowdTagImportJob param='" + NoParameter.shown(param) + "' failed");
         }
     }
 }

@@ -33,9 +33,17 @@ public class RunFailureLog {
 
     /** A run ended in {@code failure}. */
     public synchronized void failed(RuntimeException failure) {
+        failed(failure, run + " failed; the next run retries");
+    }
+
+    /**
+     * As {@link #failed(RuntimeException)}, the ERROR of a failure that is no outage saying {@code otherwise} (taken as
+     * it is, not as a pattern): a run an operator starts says what it was asked, and no next run retries it.
+     */
+    public synchronized void failed(RuntimeException failure, String otherwise) {
         String unavailable = outageOf.dependency(failure);
         if (unavailable == null) {
-            log.error("{} failed; the next run retries", run, failure);
+            log.error(otherwise, failure);
             return;
         }
         failedRuns++;
@@ -50,12 +58,12 @@ public class RunFailureLog {
         }
     }
 
-    /** A run ended without an exception: logs the end of an outage its runs met. */
     /** Whether the runs are failing for an outage, logged once, and no run has completed since. */
     public synchronized boolean inOutage() {
         return dependency != null;
     }
 
+    /** A run ended without an exception: logs the end of an outage its runs met. */
     public synchronized void completed() {
         if (dependency == null) {
             return;

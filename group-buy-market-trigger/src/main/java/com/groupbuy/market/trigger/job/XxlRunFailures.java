@@ -27,6 +27,16 @@ final class XxlRunFailures {
     /** A run ended in {@code failure}: logged as above, and reported failed to the console. */
     void failed(RuntimeException failure) {
         log.failed(failure);
+        report(failure);
+    }
+
+    /** As {@link #failed(RuntimeException)}, the ERROR of a failure that is no outage saying {@code otherwise}. */
+    void failed(RuntimeException failure, String otherwise) {
+        log.failed(failure, otherwise);
+        report(failure);
+    }
+
+    private void report(RuntimeException failure) {
         XxlJobHelper.log(failure);
         XxlJobHelper.handleFail(job + " failed: " + failure.getMessage());
     }

@@ -30,7 +30,7 @@ class CrowdTagImportJobParameterTest {
         XxlJobContext context = JobRun.start(dir, "t".repeat(length));
 
         // No service at all: a run that went past the parameter would fail on it, not be refused.
-        new CrowdTagImportJob(null).crowdTagImportJob();
+        new CrowdTagImportJob(null, failure -> null).crowdTagImportJob();
 
         assertThat(context.getHandleCode()).isEqualTo(XxlJobContext.HANDLE_CODE_FAIL);
         assertThat(context.getHandleMsg())
@@ -51,7 +51,7 @@ class CrowdTagImportJobParameterTest {
         XxlJobContext context = JobRun.start(dir, param);
 
         // No service at all: a run that went past the parameter would fail on it, not be refused.
-        new CrowdTagImportJob(null).crowdTagImportJob();
+        new CrowdTagImportJob(null, failure -> null).crowdTagImportJob();
 
         JobRun.assertRefusedWithoutRawText(context, dir);
         assertThat(context.getHandleMsg()).contains("control character");

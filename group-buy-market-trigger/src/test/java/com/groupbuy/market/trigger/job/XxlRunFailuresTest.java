@@ -3,9 +3,7 @@ package com.groupbuy.market.trigger.job;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
 import com.groupbuy.market.domain.outbox.service.NotifyRetentionService;
 import com.xxl.job.core.context.XxlJobContext;
 import java.nio.file.Path;
@@ -14,12 +12,11 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.slf4j.LoggerFactory;
 
 /**
  * The XXL-Job handlers log their failed runs as the local schedulers do ({@link RunFailureLog}): a run failing for an
@@ -32,26 +29,16 @@ class XxlRunFailuresTest {
     @TempDir
     Path dir;
 
-    private final List<Logger> loggers = List.of(
-            (Logger) LoggerFactory.getLogger(RunFailureLog.class),
-            (Logger) LoggerFactory.getLogger(GroupBuyNotifyJob.class),
-            (Logger) LoggerFactory.getLogger(GroupBuyTimeoutCloseJob.class),
-            (Logger) LoggerFactory.getLogger(NotifyRetentionJob.class));
-    private final ListAppender<ILoggingEvent> events = new ListAppender<>();
+    @RegisterExtension
+    final LogEvents events = new LogEvents(
+            RunFailureLog.class, GroupBuyNotifyJob.class, GroupBuyTimeoutCloseJob.class, NotifyRetentionJob.class);
     /** Whether the runs' failures are an outage (the database down), as the app's resolver would say. */
     private final AtomicBoolean outage = new AtomicBoolean(true);
 
     private final OutageOf outageOf = failure -> outage.get() ? "database" : null;
 
-    @BeforeEach
-    void listen() {
-        events.start();
-        loggers.forEach(logger -> logger.addAppender(events));
-    }
-
     @AfterEach
-    void stopListening() {
-        loggers.forEach(logger -> logger.detachAppender(events));
+    void clear() {
         JobRun.clear();
     }
 
@@ -67,10 +54,10 @@ class XxlRunFailuresTest {
             assertThat(context.getHandleMsg()).startsWith(job + " failed: ");
         }
 
-        assertThat(events.list).extracting(ILoggingEvent::getLevel).containsExactly(Level.WARN);
-        assertThat(events.list.get(0).getFormattedMessage())
+        assertThat(events.list()).extracting(ILoggingEvent::getLevel).containsExactly(Level.WARN);
+        assertThat(events.list().get(0).getFormattedMessage())
                 .startsWith(job + " failed: database unavailable (NullPointerException");
-        assertThat(events.list.get(0).getThrowableProxy())
+        assertThat(events.list().get(0).getThrowableProxy())
                 .as("no stack in the app log")
                 .isNull();
         assertThat(JobRun.log(dir))
@@ -103,7 +90,7 @@ class XxlRunFailuresTest {
         job.notifyRetentionJob();
 
         assertThat(context.getHandleCode()).isEqualTo(XxlJobContext.HANDLE_CODE_SUCCESS);
-        List<ILoggingEvent> outageLines = events.list.stream()
+        List<ILoggingEvent> outageLines = events.list().stream()
                 .filter(event -> event.getLevel() != Level.INFO
                         || event.getFormattedMessage().contains("completes again"))
                 .toList();
@@ -126,8 +113,8 @@ class XxlRunFailuresTest {
             assertThat(context.getHandleCode()).isEqualTo(XxlJobContext.HANDLE_CODE_FAIL);
         }
 
-        assertThat(events.list).extracting(ILoggingEvent::getLevel).containsExactly(Level.ERROR, Level.ERROR);
-        assertThat(events.list.get(0).getThrowableProxy()).as("its stack").isNotNull();
+        assertThat(events.list()).extracting(ILoggingEvent::getLevel).containsExactly(Level.ERROR, Level.ERROR);
+        assertThat(events.list().get(0).getThrowableProxy()).as("its stack").isNotNull();
     }
 
     /** One handler of the job, with no services: each run fails on them (a NullPointerException). */

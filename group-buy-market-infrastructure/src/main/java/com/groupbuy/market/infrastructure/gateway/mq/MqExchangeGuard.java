@@ -207,9 +207,7 @@ public class MqExchangeGuard implements ConnectionListener {
             state = State.DECLARED;
             reason = null;
         } catch (AmqpConnectException e) {
-            state = State.UNREACHABLE;
-            reason = "broker unreachable: " + rootMessage(e);
-            log.warn("MQ channel: {}; MQ callbacks wait in the outbox until it is back", reason);
+            unreachable("broker unreachable: " + rootMessage(e), "; MQ callbacks wait in the outbox until it is back");
         } catch (AmqpException e) {
             StrandedChannels.free(e);
             ShutdownSignalException refused = refusal(e);
@@ -223,9 +221,7 @@ public class MqExchangeGuard implements ConnectionListener {
                                 + "MQ callbacks wait in the outbox until then",
                         reason);
             } else {
-                state = State.UNREACHABLE;
-                reason = "declare failed: " + rootMessage(e);
-                log.warn("MQ channel: {}", reason);
+                unreachable("declare failed: " + rootMessage(e), "");
             }
         }
         if (state == State.DECLARED) {
@@ -234,6 +230,20 @@ public class MqExchangeGuard implements ConnectionListener {
             }
         }
         return state;
+    }
+
+    /**
+     * The broker did not take the declare: a WARN when the channel goes unreachable (or for another reason), not at each
+     * try while it stays so. Every MQ batch and every health probe tries (a load balancer's, every few seconds), and each
+     * logged this WARN during a broker outage; "MQ channel up" is logged once it is back.
+     */
+    private void unreachable(String why, String consequence) {
+        boolean logged = state == State.UNREACHABLE && why.equals(reason);
+        state = State.UNREACHABLE;
+        reason = why;
+        if (!logged) {
+            log.warn("MQ channel: {}{}", why, consequence);
+        }
     }
 
     /**
