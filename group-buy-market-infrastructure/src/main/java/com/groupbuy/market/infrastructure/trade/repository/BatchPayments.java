@@ -31,7 +31,8 @@ import java.util.Set;
  * state at the count it was locked at, the new count within its places). Under the batch's row locks those guards
  * match every row; a count that differs means the rows moved anyway, and the batch throws: rolled back, each
  * settlement is written alone with its own guards, as after any failed batch. A refusal writes nothing and is its
- * caller's answer alone; its neighbours go on.
+ * caller's answer alone; its neighbours go on. A team the batch would complete that is big ({@link
+ * SettlementGroupCommit#writtenAlone}) is left out: its settlements are answered {@link SettlementOutcome#ALONE}.
  */
 final class BatchPayments {
 
@@ -92,6 +93,13 @@ final class BatchPayments {
                             new TeamCount(TeamStatus.of(row.getStatus()), row.getCompleteCount(), row.getTargetCount()),
                             members.size());
             int paid = counted == null ? 0 : counted.counted();
+            if (paid > 0 && counted.completed() && SettlementGroupCommit.writtenAlone(row.getTargetCount())) {
+                // It completes a big team: its callback (every member) is not built on the writer thread, where every
+                // settlement of the instance waits for it. The team's settlements of the batch are left out of it,
+                // nothing of them written, each written alone by its caller (SettlementGroupCommit).
+                members.forEach(i -> outcomes[i] = SettlementOutcome.ALONE);
+                continue;
+            }
             for (int k = 0; k < members.size(); k++) {
                 int i = members.get(k);
                 if (k >= paid) {
