@@ -61,12 +61,18 @@ final class BatchPayments {
         // The payable settlements of each team, in team then order id order: the order still locked as the domain's
         // payment takes it, and its first notice in the batch only (a second notice finds it paid, as alone).
         Map<String, List<Integer>> payable = new LinkedHashMap<>();
+        // The second notices of payable orders, by team: refused as their first is paid, unless the team is left out.
+        Map<String, List<Integer>> repeats = new HashMap<>();
         Set<String> noticed = new HashSet<>();
         for (int i : byTeam) {
             SettlementWrite w = settlements.get(i);
             Integer state = orderStates.get(w.order().getOrderId());
             if (state == null || state != ORDER_FROM || !noticed.add(w.order().getOrderId())) {
                 outcomes[i] = SettlementOutcome.REFUSED;
+                if (state != null && state == ORDER_FROM) {
+                    repeats.computeIfAbsent(w.order().getTeamId(), t -> new ArrayList<>())
+                            .add(i);
+                }
                 continue;
             }
             payable.computeIfAbsent(w.order().getTeamId(), t -> new ArrayList<>())
@@ -96,8 +102,12 @@ final class BatchPayments {
             if (paid > 0 && counted.completed() && SettlementGroupCommit.writtenAlone(row.getTargetCount())) {
                 // It completes a big team: its callback (every member) is not built on the writer thread, where every
                 // settlement of the instance waits for it. The team's settlements of the batch are left out of it,
-                // nothing of them written, each written alone by its caller (SettlementGroupCommit).
+                // nothing of them written, each written alone by its caller (SettlementGroupCommit). A second notice
+                // of one of its orders too: refused, its caller would read the order unpaid at once (its first notice
+                // not yet written alone) and answer the mall that the payment is refused; alone, it waits for the
+                // first's row and is answered as the first.
                 members.forEach(i -> outcomes[i] = SettlementOutcome.ALONE);
+                repeats.getOrDefault(team.getKey(), List.of()).forEach(i -> outcomes[i] = SettlementOutcome.ALONE);
                 continue;
             }
             for (int k = 0; k < members.size(); k++) {
