@@ -32,7 +32,7 @@ import org.springframework.test.context.TestPropertySource;
  * settlements sent together with it (a 500 ms window puts them in one batch) must be answered 0000 and committed
  * while it still waits, and no batch may have been rolled back for it. On main the batch held the big team's payment:
  * it waited on the held row for its statement bound (10 s), was rolled back and only then were the small ones written,
- * each alone (a fallback counted): both tests failed so, the small teams' payments answered after 10-25 s.
+ * each alone (a fallback counted): both tests failed so, the small teams' payments answered after 10.5-11.4 s.
  */
 @IntegrationTest
 @TestPropertySource(
