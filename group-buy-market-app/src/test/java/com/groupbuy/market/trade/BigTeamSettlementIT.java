@@ -146,6 +146,8 @@ class BigTeamSettlementIT {
                     big + ":trade_settlement",
                     "held-" + big,
                     big);
+            // The small one first: its arrival opens the batch's window, the others join it.
+            Future<TimedAnswer> smallOne = pool.submit(settle("lv-s1"));
             // Each of its payments noticed twice: the repeat of the completing one must not be answered refused
             // while its first, left out of the batch, is still being written.
             List<Future<TimedAnswer>> bigOnes = List.of(
@@ -153,7 +155,6 @@ class BigTeamSettlementIT {
                     pool.submit(settle("lv-b")),
                     pool.submit(settle("lv-a")),
                     pool.submit(settle("lv-b")));
-            Future<TimedAnswer> smallOne = pool.submit(settle("lv-s1"));
 
             TimedAnswer a = smallOne.get(60, TimeUnit.SECONDS);
             assertThat(a.body().path("code").asText()).as(a.body().toString()).isEqualTo("0000");
