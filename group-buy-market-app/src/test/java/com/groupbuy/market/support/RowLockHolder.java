@@ -26,6 +26,7 @@ public final class RowLockHolder implements AutoCloseable {
 
     private static final String WEIGHT = "deadlock_weight";
     private static final Pattern FROM = Pattern.compile("(?i)\\bFROM\\s+`?(\\w+)`?");
+    private static final Pattern INTO = Pattern.compile("(?i)\\bINTO\\s+`?(\\w+)`?");
 
     private final DataSource dataSource;
     private final Connection connection;
@@ -75,6 +76,28 @@ public final class RowLockHolder implements AutoCloseable {
                 }
                 while (rows.next()) {
                     held.computeIfAbsent(table.group(1), t -> new TreeSet<>()).add(rows.getLong(1));
+                }
+            }
+        }
+    }
+
+    /**
+     * Inserts one row ({@code INSERT INTO table ...}, an auto-increment key) and holds it: whoever writes the same
+     * unique key waits for this transaction. The row is one {@link #awaitWaiter} looks for a waiter on.
+     */
+    public void insert(String insert, Object... parameters) throws SQLException {
+        Matcher table = INTO.matcher(insert);
+        if (!table.find()) {
+            throw new IllegalArgumentException("no table in " + insert);
+        }
+        try (PreparedStatement write = connection.prepareStatement(insert, Statement.RETURN_GENERATED_KEYS)) {
+            for (int i = 0; i < parameters.length; i++) {
+                write.setObject(i + 1, parameters[i]);
+            }
+            write.executeUpdate();
+            try (ResultSet keys = write.getGeneratedKeys()) {
+                while (keys.next()) {
+                    held.computeIfAbsent(table.group(1), t -> new TreeSet<>()).add(keys.getLong(1));
                 }
             }
         }

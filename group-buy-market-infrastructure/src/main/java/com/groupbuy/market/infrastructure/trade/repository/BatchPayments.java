@@ -31,7 +31,8 @@ import java.util.Set;
  * state at the count it was locked at, the new count within its places). Under the batch's row locks those guards
  * match every row; a count that differs means the rows moved anyway, and the batch throws: rolled back, each
  * settlement is written alone with its own guards, as after any failed batch. A refusal writes nothing and is its
- * caller's answer alone; its neighbours go on.
+ * caller's answer alone; its neighbours go on. A team the batch would complete that is big ({@link
+ * SettlementGroupCommit#writtenAlone}) is left out: its settlements are answered {@link SettlementOutcome#ALONE}.
  */
 final class BatchPayments {
 
@@ -60,12 +61,18 @@ final class BatchPayments {
         // The payable settlements of each team, in team then order id order: the order still locked as the domain's
         // payment takes it, and its first notice in the batch only (a second notice finds it paid, as alone).
         Map<String, List<Integer>> payable = new LinkedHashMap<>();
+        // The second notices of payable orders, by team: refused as their first is paid, unless the team is left out.
+        Map<String, List<Integer>> repeats = new HashMap<>();
         Set<String> noticed = new HashSet<>();
         for (int i : byTeam) {
             SettlementWrite w = settlements.get(i);
             Integer state = orderStates.get(w.order().getOrderId());
             if (state == null || state != ORDER_FROM || !noticed.add(w.order().getOrderId())) {
                 outcomes[i] = SettlementOutcome.REFUSED;
+                if (state != null && state == ORDER_FROM) {
+                    repeats.computeIfAbsent(w.order().getTeamId(), t -> new ArrayList<>())
+                            .add(i);
+                }
                 continue;
             }
             payable.computeIfAbsent(w.order().getTeamId(), t -> new ArrayList<>())
@@ -92,6 +99,17 @@ final class BatchPayments {
                             new TeamCount(TeamStatus.of(row.getStatus()), row.getCompleteCount(), row.getTargetCount()),
                             members.size());
             int paid = counted == null ? 0 : counted.counted();
+            if (paid > 0 && counted.completed() && SettlementGroupCommit.writtenAlone(row.getTargetCount())) {
+                // It completes a big team: its callback (every member) is not built on the writer thread, where every
+                // settlement of the instance waits for it. The team's settlements of the batch are left out of it,
+                // nothing of them written, each written alone by its caller (SettlementGroupCommit). A second notice
+                // of one of its orders too: refused, its caller would read the order unpaid at once (its first notice
+                // not yet written alone) and answer the mall that the payment is refused; alone, it waits for the
+                // first's row and is answered as the first.
+                members.forEach(i -> outcomes[i] = SettlementOutcome.ALONE);
+                repeats.getOrDefault(team.getKey(), List.of()).forEach(i -> outcomes[i] = SettlementOutcome.ALONE);
+                continue;
+            }
             for (int k = 0; k < members.size(); k++) {
                 int i = members.get(k);
                 if (k >= paid) {

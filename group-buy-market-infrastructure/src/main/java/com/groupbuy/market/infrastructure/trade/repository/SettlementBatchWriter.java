@@ -90,6 +90,7 @@ public class SettlementBatchWriter {
         for (int i = 0; i < settlements.size(); i++) {
             SettlementOutcome outcome = outcomes.get(i);
             if (!outcome.refused()
+                    && !outcome.alone()
                     && !Payments.written(
                             dao, taskDao, settlements.get(i).order().getOrderId(), outcome.owed())) {
                 return false;
@@ -117,8 +118,9 @@ public class SettlementBatchWriter {
 
     /**
      * Each payment its own guarded statement, team by team (the batch's way until #19's settlepay, kept behind {@code
-     * gbm.settlement.group-commit.pay-together=false}): the shape its counts suggest, else the other. Returns the
-     * settlements that paid their team's last place; the others' outcomes are set.
+     * gbm.settlement.group-commit.pay-together=false}): the shape its counts suggest, else the other; one that looks
+     * like a big team's last is left out ({@link SettlementOutcome#ALONE}). Returns the settlements that paid their
+     * team's last place; the others' outcomes are set.
      */
     private List<Integer> payOneByOne(
             List<SettlementWrite> settlements, List<Integer> byTeam, SettlementOutcome[] outcomes) {
@@ -129,6 +131,10 @@ public class SettlementBatchWriter {
             SettlementWrite w = settlements.get(i);
             MemberOrderView order = w.order();
             boolean last = looksLikeTheLast(order, counted.getOrDefault(order.getTeamId(), 0));
+            if (last && SettlementGroupCommit.writtenAlone(order.getTeamTargetCount())) {
+                outcomes[i] = SettlementOutcome.ALONE; // a big team's completion, by its look: written by its caller
+                continue;
+            }
             boolean paidLastPlace;
             if (Payments.pay(dao, order, w.command(), w.payment(), last)) {
                 paidLastPlace = last;

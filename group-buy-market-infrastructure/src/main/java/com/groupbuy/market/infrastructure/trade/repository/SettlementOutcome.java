@@ -7,16 +7,23 @@ import com.groupbuy.market.domain.trade.model.valobj.OwedCallback;
  * else null), or refused by the guards (neither payment shape matched: the order or team changed meanwhile; the
  * caller answers from a fresh read, as alone). A batch that could not be written has no outcomes: each caller writes
  * alone — and, when the batch waited its statement bound ({@link #ALONE_BRIEFLY}), alone with a short bound, its caller
- * having waited one bound already.
+ * having waited one bound already. A settlement that would complete a big team is left out of its batch ({@link #ALONE})
+ * and written alone by its caller.
  */
-public record SettlementOutcome(OwedCallback owed, boolean refused, boolean aloneBriefly) {
+public record SettlementOutcome(OwedCallback owed, boolean refused, boolean aloneBriefly, boolean alone) {
 
-    public static final SettlementOutcome REFUSED = new SettlementOutcome(null, true, false);
+    public static final SettlementOutcome REFUSED = new SettlementOutcome(null, true, false, false);
 
     /** The batch waited for a row lock until its statement bound and was rolled back: nothing of it written. */
-    public static final SettlementOutcome ALONE_BRIEFLY = new SettlementOutcome(null, false, true);
+    public static final SettlementOutcome ALONE_BRIEFLY = new SettlementOutcome(null, false, true, false);
+
+    /**
+     * Left out of the batch, nothing of it written, while its neighbours were written: it would complete a big team
+     * ({@link SettlementGroupCommit#writtenAlone}), whose completion its caller writes alone, on its own thread.
+     */
+    public static final SettlementOutcome ALONE = new SettlementOutcome(null, false, false, true);
 
     public static SettlementOutcome paid(OwedCallback owed) {
-        return new SettlementOutcome(owed, false, false);
+        return new SettlementOutcome(owed, false, false, false);
     }
 }

@@ -111,10 +111,14 @@ public class SettlementRepository implements ISettlementRepository {
     @Override
     public OwedCallback settle(
             MemberOrderView order, SettleCommand command, TeamPayment payment, NotifyLease callbackLease) {
-        if (groupCommit != null) {
+        // The completion of a big team, by its look, is written alone: built in the writer thread, every other
+        // settlement of the instance would wait for it (SettlementGroupCommit).
+        if (groupCommit != null
+                && !(order.paymentLooksLikeTheLast()
+                        && SettlementGroupCommit.writtenAlone(order.getTeamTargetCount()))) {
             Optional<SettlementOutcome> outcome =
                     groupCommit.submit(new SettlementWrite(order, command, payment, callbackLease));
-            if (outcome.isPresent()) {
+            if (outcome.isPresent() && !outcome.get().alone()) {
                 if (outcome.get().refused()) {
                     throw changedMeanwhile();
                 }
@@ -123,7 +127,8 @@ public class SettlementRepository implements ISettlementRepository {
                 }
                 return outcome.get().owed();
             }
-            // The batch was rolled back (or the writer has stopped): written alone, as with group commit off.
+            // The batch was rolled back (or the writer has stopped), or it left this settlement out (it completes a
+            // big team): written alone, as with group commit off.
         }
         return settleAlone(order, command, payment, callbackLease);
     }
