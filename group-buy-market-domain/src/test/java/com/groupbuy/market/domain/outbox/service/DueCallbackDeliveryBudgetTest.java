@@ -42,20 +42,8 @@ class DueCallbackDeliveryBudgetTest {
             clock.advance(Duration.ofSeconds(25));
             return new DeliveryResult(true, 200, 1, null);
         };
-        DueCallbackDeliveryService service = new DueCallbackDeliveryService(
-                        store,
-                        gateway,
-                        new NotifyBackoff(List.of(Duration.ofMinutes(1)), 0, () -> 0.5),
-                        clock,
-                        "w",
-                        LEASE,
-                        WINDOW,
-                        100,
-                        Duration.ofMinutes(10),
-                        Runnable::run,
-                        1)
-                .sendingConcurrently(concurrency)
-                .budgetingSendsBy(BUDGET);
+        DueCallbackDeliveryService service =
+                service(store, gateway, clock).sendingConcurrently(concurrency).budgetingSendsBy(BUDGET);
 
         service.deliverAllDue();
 
@@ -68,22 +56,19 @@ class DueCallbackDeliveryBudgetTest {
 
     @Test
     void aBudgetThatCouldOutlastTheLeaseIsRefused() {
-        DueCallbackDeliveryService service = new DueCallbackDeliveryService(
-                new OnePageStore(List.of()),
-                task -> null,
-                new NotifyBackoff(List.of(Duration.ofMinutes(1)), 0, () -> 0.5),
-                new MutableClock(Instant.EPOCH),
-                "w",
-                LEASE,
-                WINDOW,
-                100,
-                Duration.ofMinutes(10),
-                Runnable::run,
-                1);
+        DueCallbackDeliveryService service =
+                service(new OnePageStore(List.of()), task -> null, new MutableClock(Instant.EPOCH));
         assertThatThrownBy(() -> service.budgetingSendsBy(new SendBudget(WINDOW, 1_000, Duration.ofSeconds(61))))
                 .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> service.budgetingSendsBy(new SendBudget(Duration.ofSeconds(5), 1_000, WINDOW)))
                 .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    /** One lane, a lease of {@link #LEASE} and a send window of {@link #WINDOW}. */
+    private static DueCallbackDeliveryService service(OnePageStore store, INotifyGateway gateway, MutableClock clock) {
+        NotifyBackoff backoff = new NotifyBackoff(List.of(Duration.ofMinutes(1)), 0, () -> 0.5);
+        return new DueCallbackDeliveryService(
+                store, gateway, backoff, clock, "w", LEASE, WINDOW, 100, Duration.ofMinutes(10), Runnable::run, 1);
     }
 
     private static NotifyTaskVO task(long id, int bodyBytes) {
