@@ -14,7 +14,7 @@ import org.springframework.context.SmartLifecycle;
  * their beans, without waiting, while the DataSource closed beside them and the JVM ended: a callback on its way was
  * sent but its outcome never written, and one still queued not sent at all, and both waited out their lease before
  * another instance sent them (the partner got the first one twice). Now the pools take no more work and are given up
- * to one send's longest call ({@link NotifyProperties#sendWindow()}) to finish, after the web server has stopped
+ * to one send's longest call (the largest budget a body may get, {@link NotifyProperties#sendBudget()}) to finish, after the web server has stopped
  * (its last requests hand over the last deliveries) and before the attempt recorder writes its last page (phase 0).
  * What is left after that wait keeps its lease, as before.
  */

@@ -1,8 +1,10 @@
 package com.groupbuy.market.config;
 
+import com.groupbuy.market.domain.activity.model.valobj.ActivityVO;
 import com.groupbuy.market.domain.outbox.adapter.repository.INotifyBacklogRepository;
 import com.groupbuy.market.domain.outbox.adapter.repository.INotifyTaskRetention;
 import com.groupbuy.market.domain.outbox.adapter.repository.INotifyTaskStore;
+import com.groupbuy.market.domain.outbox.model.valobj.SendBudget;
 import com.groupbuy.market.domain.outbox.service.DueCallbackDeliveryService;
 import com.groupbuy.market.domain.outbox.service.NotifyBackoff;
 import com.groupbuy.market.domain.outbox.service.NotifyRetentionService;
@@ -32,6 +34,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import lombok.extern.slf4j.Slf4j;
 import okhttp3.ConnectionPool;
 import okhttp3.OkHttpClient;
 import org.springframework.beans.factory.ObjectProvider;
@@ -41,8 +44,15 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 /** The callback pipeline: one OkHttp client, the gateway, the delivery service and its after-commit pool. */
+@Slf4j
 @Configuration
 public class NotifyConfig {
+
+    /**
+     * The largest callback body the service writes: a team's completion lists every member's trade number, 40 bytes
+     * plus at most 99 per member, and a team has at most {@link ActivityVO#MAX_TARGET} members (V17's migration).
+     */
+    static final long LARGEST_CALLBACK_BODY = 40 + 99L * ActivityVO.MAX_TARGET;
 
     /** Close checks queued for the relay beyond this are left to the compensation job (about 10 s of locks). */
     static final int CLOSE_CHECK_RELAY_BOUND = 20_000;
@@ -78,7 +88,31 @@ public class NotifyConfig {
     @Bean
     public GroupBuyNotifyService groupBuyNotifyService(
             OkHttpClient notifyHttpClient, NotifyProperties properties, Clock clock) {
-        return new GroupBuyNotifyService(notifyHttpClient, properties::secretOf, clock);
+        SendBudget budget = properties.sendBudget();
+        warnIfLeaseCapsTheLargestBody(budget);
+        return new GroupBuyNotifyService(notifyHttpClient, properties::secretOf, clock, budget);
+    }
+
+    /**
+     * Said at start when the lease leaves a team's largest completion less than its budget at the minimum send rate:
+     * such a callback is still sent (within the lease), but a partner link at that rate cannot take it whole.
+     */
+    static boolean warnIfLeaseCapsTheLargestBody(SendBudget budget) {
+        if (!budget.capped(LARGEST_CALLBACK_BODY)) {
+            return false;
+        }
+        log.warn(
+                "gbm.notify.lease leaves an HTTP callback {} of the {} its largest body ({} bytes, a team of {}) needs at"
+                        + " gbm.notify.min-send-rate ({} B/s): bodies above {} bytes reach only a faster partner link"
+                        + " (a lease of {} or more serves them)",
+                budget.cap(),
+                budget.needed(LARGEST_CALLBACK_BODY),
+                LARGEST_CALLBACK_BODY,
+                ActivityVO.MAX_TARGET,
+                budget.minBytesPerSecond(),
+                budget.largestBodyBytes(),
+                budget.needed(LARGEST_CALLBACK_BODY).plus(budget.base()));
+        return true;
     }
 
     @Bean
@@ -124,6 +158,8 @@ public class NotifyConfig {
                 .deferringUnsent()
                 // #19: a page's HTTP callbacks several at once (EndpointQueues), so a lease takes more of them.
                 .sendingConcurrently(properties.getHttpConcurrency())
+                // A big body's send starts only while its own budget (the gateway's bound of its call) fits the lease.
+                .budgetingSendsBy(properties.sendBudget())
                 // A stop ends a run after the sends in flight (RunStopConfig).
                 .stoppedBy(runStop);
     }
@@ -255,7 +291,8 @@ public class NotifyConfig {
             ExecutorService closeCheckRelayExecutor,
             NotifyProperties properties) {
         return new AfterCommitDeliveryStop(
-                List.of(notifyDispatchExecutor, closeCheckRelayExecutor), properties.sendWindow());
+                List.of(notifyDispatchExecutor, closeCheckRelayExecutor),
+                properties.sendBudget().cap());
     }
 
     /** One thread that publishes the close checks locks queued, a page at a time (#15, NotifyDispatcher). */

@@ -1,5 +1,6 @@
 package com.groupbuy.market.config;
 
+import com.groupbuy.market.domain.outbox.model.valobj.SendBudget;
 import com.groupbuy.market.domain.outbox.service.NotifyBackoff;
 import com.groupbuy.market.domain.outbox.service.NotifyRetentionService;
 import com.groupbuy.market.domain.support.JobLimits;
@@ -27,6 +28,7 @@ import org.hibernate.validator.constraints.time.DurationMax;
 import org.hibernate.validator.constraints.time.DurationMin;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.convert.DurationUnit;
+import org.springframework.util.unit.DataSize;
 import org.springframework.validation.annotation.Validated;
 
 /** Callback delivery settings ({@code gbm.notify.*}). */
@@ -39,6 +41,14 @@ public class NotifyProperties {
 
     private Duration connectTimeout = Duration.ofSeconds(2);
     private Duration readTimeout = Duration.ofSeconds(5);
+    /**
+     * The slowest partner link a callback is still sent over, in bytes per second ({@code 32KB} = 32 KiB/s): each HTTP
+     * callback's budget is the send window ({@link #sendWindow()}) plus its body's bytes at this rate, at most the
+     * lease minus one send window ({@link #sendBudget()}). The budget was the send window whatever the body, so a
+     * team's completion of 10,000 members (about 1 MB) never reached a partner whose link took it slower than about
+     * 85 KB/s: every attempt was cut and retried until FAIL. 1KB to 1GB (else the start is refused).
+     */
+    private DataSize minSendRate = DataSize.ofKilobytes(32);
     /**
      * Idle callback connections kept for reuse: 0 to 10,000 (else the start is refused). 0 keeps none; a negative
      * number silently kept none too.
@@ -183,7 +193,18 @@ public class NotifyProperties {
     public void checkHttpTimeouts() {
         checkHttpTimeout("connect-timeout", connectTimeout);
         checkHttpTimeout("read-timeout", readTimeout);
+        if (minSendRate == null
+                || minSendRate.compareTo(MIN_SEND_RATE) < 0
+                || minSendRate.compareTo(MAX_SEND_RATE) > 0) {
+            throw new IllegalStateException(
+                    "gbm.notify.min-send-rate must be 1KB to 1GB (bytes per second), got " + minSendRate);
+        }
     }
+
+    /** The bounds of {@code min-send-rate}: below 1 KiB/s a 1 MB body needs a quarter of an hour. */
+    static final DataSize MIN_SEND_RATE = DataSize.ofKilobytes(1);
+
+    static final DataSize MAX_SEND_RATE = DataSize.ofGigabytes(1);
 
     private static void checkHttpTimeout(String name, Duration value) {
         if (value == null || value.compareTo(MIN_HTTP_TIMEOUT) < 0) {
@@ -192,9 +213,23 @@ public class NotifyProperties {
         }
     }
 
-    /** The longest one HTTP callback may take: connect, write, read (the client's call timeout). */
+    /** The longest one HTTP callback of a small body may take: connect, write, read (the client's call timeout). */
     public Duration sendWindow() {
         return connectTimeout.plus(readTimeout).plus(readTimeout);
+    }
+
+    /**
+     * The budget of one HTTP callback by its body: the send window plus the body's bytes at {@code min-send-rate}, at
+     * most the lease minus one send window (never less than the send window), so a big body's send still starts, and
+     * ends, within the lease its task was claimed under, as a page's claim keeps one send window to spare. A bigger
+     * body (more than about 1.2 MB with the defaults; a completion of 10,000 members is at most 990,040 bytes) is sent
+     * within that cap and logged; the start is not refused for it, as a short lease with fast partners served every
+     * callback before.
+     */
+    public SendBudget sendBudget() {
+        Duration window = sendWindow();
+        Duration room = lease == null ? window : lease.minus(window);
+        return new SendBudget(window, minSendRate.toBytes(), room.compareTo(window) < 0 ? window : room);
     }
 
     @Getter

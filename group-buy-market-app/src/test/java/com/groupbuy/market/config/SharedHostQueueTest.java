@@ -68,7 +68,7 @@ class SharedHostQueueTest {
         page.add(task(99, "s01", "c01", "http://shared.example:8080/notify"));
 
         AtomicReference<List<DeliveryResult>> results = new AtomicReference<>();
-        Thread lane = new Thread(() -> results.set(gateway.deliverEach(page, () -> true)));
+        Thread lane = new Thread(() -> results.set(gateway.deliverEach(page, t -> true)));
         lane.start();
         boolean sentMeanwhile = honestSent.await(3, TimeUnit.SECONDS);
         release.countDown();

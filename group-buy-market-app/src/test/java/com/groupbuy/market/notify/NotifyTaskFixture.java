@@ -3,6 +3,7 @@ package com.groupbuy.market.notify;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.UnaryOperator;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /** Writes due callback tasks straight into the outbox, as settlement would. */
@@ -25,6 +26,11 @@ public final class NotifyTaskFixture {
         return due(source, channel, "HTTP", url, null);
     }
 
+    /** A due INIT HTTP task of partner s01/c01 whose body is {@code body(teamId)}; returns the team id. */
+    public String dueTaskWithBody(String url, UnaryOperator<String> body) {
+        return due("s01", "c01", "HTTP", url, null, body);
+    }
+
     /**
      * A due INIT MQ settlement task (routing key {@code topic.team_success}) for a new team of the partner
      * {@code source}/{@code channel}; returns the team id.
@@ -34,6 +40,22 @@ public final class NotifyTaskFixture {
     }
 
     private String due(String source, String channel, String notifyType, String url, String routingKey) {
+        return due(
+                source,
+                channel,
+                notifyType,
+                url,
+                routingKey,
+                teamId -> "{\"teamId\":\"" + teamId + "\",\"outTradeNoList\":[\"o" + teamId + "\"]}");
+    }
+
+    private String due(
+            String source,
+            String channel,
+            String notifyType,
+            String url,
+            String routingKey,
+            UnaryOperator<String> body) {
         String teamId = String.format("%08d", SEQ.incrementAndGet());
         jdbc.update(
                 "INSERT INTO notify_task (task_key, webhook_id, activity_id, team_id, source, channel, notify_category, "
@@ -47,7 +69,7 @@ public final class NotifyTaskFixture {
                 notifyType,
                 url,
                 routingKey,
-                "{\"teamId\":\"" + teamId + "\",\"outTradeNoList\":[\"o" + teamId + "\"]}",
+                body.apply(teamId),
                 Timestamp.from(Instant.now().minusSeconds(1)));
         return teamId;
     }

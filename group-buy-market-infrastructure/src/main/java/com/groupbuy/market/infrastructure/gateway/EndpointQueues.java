@@ -11,7 +11,6 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
-import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 import java.util.function.Predicate;
 
@@ -23,7 +22,8 @@ import java.util.function.Predicate;
  * for a second (#17 sent one callback per lane at a time, eight lanes against a bulkhead of four).
  * <p>
  * No thread waits for a permit: a queued send is a task in memory, not a parked thread. Each send asks its page's
- * {@code mayStart} when it starts (its lease must leave room for a whole send) and is not made otherwise. A send the
+ * {@code mayStart} about its task when it starts (its lease must leave room for a whole send of its body) and is not
+ * made otherwise. A send the
  * channel still refuses as busy (the endpoint's bulkhead full of calls made elsewhere, such as the after-commit
  * hand-off) goes back to the head of its queue when another of ours to that endpoint is in flight, to start when that
  * one ends; with none in flight the refusal is the result (its task is put back unsent, as before). The breaker is
@@ -74,7 +74,7 @@ public class EndpointQueues implements INotifyGateway {
     }
 
     @Override
-    public List<DeliveryResult> deliverEach(List<NotifyTaskVO> tasks, BooleanSupplier mayStart) {
+    public List<DeliveryResult> deliverEach(List<NotifyTaskVO> tasks, Predicate<NotifyTaskVO> mayStart) {
         if (tasks.size() <= 1) {
             return INotifyGateway.super.deliverEach(tasks, mayStart);
         }
@@ -85,7 +85,7 @@ public class EndpointQueues implements INotifyGateway {
             String endpoint = endpointOf.apply(task);
             if (endpoint == null) {
                 // No endpoint to name (a URL that does not parse): the channel reports the failed attempt at once.
-                result.complete(mayStart.getAsBoolean() ? channel.sendContained(task) : null);
+                result.complete(mayStart.test(task) ? channel.sendContained(task) : null);
             } else {
                 Send send = new Send(task, mayStart, result);
                 while (!queues.computeIfAbsent(endpoint, Queue::new).submit(send)) {
@@ -100,7 +100,8 @@ public class EndpointQueues implements INotifyGateway {
         return results;
     }
 
-    private record Send(NotifyTaskVO task, BooleanSupplier mayStart, CompletableFuture<DeliveryResult> result) {}
+    private record Send(
+            NotifyTaskVO task, Predicate<NotifyTaskVO> mayStart, CompletableFuture<DeliveryResult> result) {}
 
     /** One endpoint's sends: how many are in flight, and those waiting for one of them to end. */
     private final class Queue {
@@ -143,7 +144,7 @@ public class EndpointQueues implements INotifyGateway {
         private void run(Send send) {
             boolean requeued = false;
             try {
-                if (!send.mayStart().getAsBoolean()) {
+                if (!send.mayStart().test(send.task())) {
                     send.result().complete(null);
                     return;
                 }

@@ -3,13 +3,20 @@ package com.groupbuy.market.infrastructure.gateway;
 import com.groupbuy.market.domain.outbox.adapter.port.INotifyGateway;
 import com.groupbuy.market.domain.outbox.model.valobj.DeliveryResult;
 import com.groupbuy.market.domain.outbox.model.valobj.NotifyTaskVO;
+import com.groupbuy.market.domain.outbox.model.valobj.SendBudget;
 import com.groupbuy.market.types.common.Constants;
 import com.groupbuy.market.types.security.WebhookSignature;
 import com.groupbuy.market.types.text.LogSafeText;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import java.util.function.BiFunction;
+import lombok.extern.slf4j.Slf4j;
+import okhttp3.Call;
 import okhttp3.HttpUrl;
+import okhttp3.Interceptor;
 import okhttp3.MediaType;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
@@ -21,7 +28,13 @@ import okhttp3.ResponseBody;
  * Posts a callback on the one shared OkHttp client (its Dns refuses non-public addresses; redirects are not
  * followed). Delivered means HTTP 2xx and the body {@code success}; every other outcome, including no answer at
  * all, is a failed attempt reported to the caller, never thrown.
+ * <p>
+ * With a {@link SendBudget} each call is bounded by its body's budget instead of the client's one call timeout: the
+ * base window plus the time the body's bytes take at the slowest partner link served, and that time is added to the
+ * call's read and write timeouts too (the last bytes of a body the socket's buffer took at once still cross the link
+ * before the partner can answer). A body whose budget the lease caps is sent within the cap and logged as such.
  */
+@Slf4j
 public class GroupBuyNotifyService implements INotifyGateway {
 
     private static final MediaType JSON = MediaType.get("application/json; charset=utf-8");
@@ -30,12 +43,29 @@ public class GroupBuyNotifyService implements INotifyGateway {
     private final OkHttpClient client;
     private final BiFunction<String, String, String> secretOf;
     private final Clock clock;
+    /** Null: every call has the client's own timeouts, whatever its body. */
+    private final SendBudget budget;
 
     /** {@code secretOf} maps source + channel to the signing secret, or null when none is configured. */
     public GroupBuyNotifyService(OkHttpClient client, BiFunction<String, String, String> secretOf, Clock clock) {
-        this.client = client;
+        this(client, secretOf, clock, null);
+    }
+
+    /**
+     * Each call bounded by its body's {@code budget} (its base is the client's call timeout, connect + write + read);
+     * null: the client's timeouts for every body.
+     */
+    public GroupBuyNotifyService(
+            OkHttpClient client, BiFunction<String, String, String> secretOf, Clock clock, SendBudget budget) {
+        // The same pool and dispatcher; only the interceptor that lengthens a big body's read and write timeouts added.
+        this.client = budget == null
+                ? client
+                : client.newBuilder()
+                        .addInterceptor(GroupBuyNotifyService::bodyTimeouts)
+                        .build();
         this.secretOf = secretOf;
         this.clock = clock;
+        this.budget = budget;
     }
 
     @Override
@@ -45,7 +75,7 @@ public class GroupBuyNotifyService implements INotifyGateway {
         // punycode) with an IllegalArgumentException, and built outside it that left the gateway. The compensation
         // lane holding such a task threw before it sent or recorded anything of its page; the task, never recorded,
         // stayed at the head of the due queue and took the same other tasks down with it at every run.
-        try (Response response = client.newCall(request(task)).execute()) {
+        try (Response response = call(task).execute()) {
             long latency = (System.nanoTime() - start) / 1_000_000;
             String body = read(response.body());
             boolean delivered = response.isSuccessful() && isAck(body);
@@ -63,8 +93,49 @@ public class GroupBuyNotifyService implements INotifyGateway {
         }
     }
 
+    /** The call of the task, bounded by its body's budget; IllegalArgumentException when OkHttp refuses its URL. */
+    private Call call(NotifyTaskVO task) {
+        byte[] body = task.getBody().getBytes(StandardCharsets.UTF_8);
+        if (budget == null) {
+            return client.newCall(request(task, body, null));
+        }
+        Duration extra = budget.extraFor(body.length);
+        if (budget.capped(body.length)) {
+            log.warn(
+                    "notify task={} team={} body of {} bytes needs {} ms at gbm.notify.min-send-rate ({} B/s) but is"
+                            + " given {} ms so its send ends within gbm.notify.lease: a partner link slower than"
+                            + " {} B/s cannot receive it (raise gbm.notify.lease)",
+                    task.getId(),
+                    task.getTeamId(),
+                    body.length,
+                    budget.needed(body.length).toMillis(),
+                    budget.minBytesPerSecond(),
+                    budget.cap().toMillis(),
+                    extra.isZero() ? body.length : body.length * 1000L / extra.toMillis());
+        }
+        Call call = client.newCall(request(task, body, new BodyAllowance(extra.toMillis())));
+        call.timeout().timeout(budget.base().plus(extra).toMillis(), TimeUnit.MILLISECONDS);
+        return call;
+    }
+
+    /** What a body's bytes add to its call's read and write timeouts (a tag of its request). */
+    private record BodyAllowance(long millis) {}
+
+    /** Lengthens the read and write timeouts of a request tagged with its body's allowance. */
+    private static Response bodyTimeouts(Interceptor.Chain chain) throws IOException {
+        BodyAllowance extra = chain.request().tag(BodyAllowance.class);
+        if (extra == null || extra.millis() <= 0) {
+            return chain.proceed(chain.request());
+        }
+        // At most the lease (an hour) in all: an int of milliseconds.
+        int millis = (int) extra.millis();
+        return chain.withReadTimeout(chain.readTimeoutMillis() + millis, TimeUnit.MILLISECONDS)
+                .withWriteTimeout(chain.writeTimeoutMillis() + millis, TimeUnit.MILLISECONDS)
+                .proceed(chain.request());
+    }
+
     /** The signed POST of the task's body; IllegalArgumentException when OkHttp refuses its URL. */
-    private Request request(NotifyTaskVO task) {
+    private Request request(NotifyTaskVO task, byte[] body, BodyAllowance allowance) {
         long timestamp = clock.instant().getEpochSecond();
         HttpUrl url = NotifyUrls.parse(task.getNotifyUrl());
         Request.Builder request = new Request.Builder();
@@ -76,7 +147,10 @@ public class GroupBuyNotifyService implements INotifyGateway {
         }
         request.header("webhook-id", task.getWebhookId())
                 .header("webhook-timestamp", Long.toString(timestamp))
-                .post(RequestBody.create(task.getBody(), JSON));
+                .post(RequestBody.create(body, JSON));
+        if (allowance != null) {
+            request.tag(BodyAllowance.class, allowance);
+        }
         String secret = secretOf.apply(task.getSource(), task.getChannel());
         if (secret != null) {
             request.header(

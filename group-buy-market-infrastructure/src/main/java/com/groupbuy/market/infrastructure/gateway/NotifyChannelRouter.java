@@ -7,7 +7,7 @@ import com.groupbuy.market.domain.outbox.model.valobj.NotifyTaskVO;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.function.BooleanSupplier;
+import java.util.function.Predicate;
 
 /**
  * The one delivery port over two adapters, chosen by the task's notify type: MQ tasks are published, the rest posted
@@ -92,7 +92,7 @@ public class NotifyChannelRouter implements INotifyGateway {
 
     /** HTTP callbacks go to the HTTP channel together (it may have several in flight, #19); anything else one by one. */
     @Override
-    public List<DeliveryResult> deliverEach(List<NotifyTaskVO> tasks, BooleanSupplier mayStart) {
+    public List<DeliveryResult> deliverEach(List<NotifyTaskVO> tasks, Predicate<NotifyTaskVO> mayStart) {
         boolean allHttp = tasks.stream().allMatch(t -> !t.isMq() && !NotifyTarget.DELAY.equals(t.getNotifyType()));
         return allHttp ? http.deliverEach(tasks, mayStart) : INotifyGateway.super.deliverEach(tasks, mayStart);
     }

@@ -42,7 +42,7 @@ class EndpointQueuesTest {
         DeliveryResult busy = DeliveryResult.notSent(
                 NotSentReason.BULKHEAD_FULL, Instant.now().plusSeconds(1), ALREADY_IN_FLIGHT);
 
-        List<DeliveryResult> results = queues(busy).deliverEach(List.of(task(1), task(2)), () -> true);
+        List<DeliveryResult> results = queues(busy).deliverEach(List.of(task(1), task(2)), t -> true);
 
         assertThat(results).containsExactly(DELIVERED, DELIVERED);
         assertThat(calls.get(2L)).as("refused once, then sent").hasValue(2);
@@ -53,7 +53,7 @@ class EndpointQueuesTest {
         DeliveryResult open =
                 DeliveryResult.notSent(NotSentReason.BREAKER_OPEN, Instant.now().plusSeconds(30), ALREADY_IN_FLIGHT);
 
-        List<DeliveryResult> results = queues(open).deliverEach(List.of(task(1), task(2)), () -> true);
+        List<DeliveryResult> results = queues(open).deliverEach(List.of(task(1), task(2)), t -> true);
 
         assertThat(results).containsExactly(DELIVERED, open);
         assertThat(calls.get(2L)).hasValue(1);
@@ -63,7 +63,7 @@ class EndpointQueuesTest {
     void aFailedSendIsItsResultEvenWhenItsTextReadsLikeABusyRefusal() {
         DeliveryResult failed = new DeliveryResult(false, null, 3, "not sent: " + ALREADY_IN_FLIGHT);
 
-        List<DeliveryResult> results = queues(failed).deliverEach(List.of(task(1), task(2)), () -> true);
+        List<DeliveryResult> results = queues(failed).deliverEach(List.of(task(1), task(2)), t -> true);
 
         assertThat(results).containsExactly(DELIVERED, failed);
         assertThat(calls.get(2L)).hasValue(1);
@@ -83,7 +83,7 @@ class EndpointQueuesTest {
         };
         EndpointQueues queues = new EndpointQueues(channel, task -> "http:a:80", 2, pool, EndpointGuards::bulkheadFull);
 
-        List<DeliveryResult> results = queues.deliverEach(List.of(task(1), task(2), task(3)), () -> true);
+        List<DeliveryResult> results = queues.deliverEach(List.of(task(1), task(2), task(3)), t -> true);
 
         assertThat(results).hasSize(3);
         assertThat(results.get(0)).isEqualTo(DELIVERED);
@@ -107,7 +107,7 @@ class EndpointQueuesTest {
             for (int i = 0; i < 100; i++) {
                 tasks.add(task(page * 100L + i));
             }
-            assertThat(queues.deliverEach(tasks, () -> true)).hasSize(100).containsOnly(DELIVERED);
+            assertThat(queues.deliverEach(tasks, t -> true)).hasSize(100).containsOnly(DELIVERED);
         }
         java.lang.reflect.Field field = EndpointQueues.class.getDeclaredField("queues");
         field.setAccessible(true);

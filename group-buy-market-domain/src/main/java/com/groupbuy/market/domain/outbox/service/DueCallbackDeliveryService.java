@@ -10,6 +10,7 @@ import com.groupbuy.market.domain.outbox.model.valobj.NotifyRunSummary;
 import com.groupbuy.market.domain.outbox.model.valobj.NotifyTarget;
 import com.groupbuy.market.domain.outbox.model.valobj.NotifyTaskStatus;
 import com.groupbuy.market.domain.outbox.model.valobj.NotifyTaskVO;
+import com.groupbuy.market.domain.outbox.model.valobj.SendBudget;
 import com.groupbuy.market.domain.support.JobLimits;
 import com.groupbuy.market.domain.support.RunStop;
 import java.time.Clock;
@@ -21,6 +22,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 import java.util.function.BooleanSupplier;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 import lombok.extern.slf4j.Slf4j;
 
@@ -57,6 +59,12 @@ public class DueCallbackDeliveryService {
     private final String worker;
     private final Duration lease;
     private final Duration sendWindow;
+    /**
+     * How long the send of one HTTP task may take, by its body's size ({@link #budgetingSendsBy}); by default
+     * {@code sendWindow} for every body.
+     */
+    private SendBudget sendBudget;
+
     private final Duration batchWindow;
     private final int pageSize;
     private int claimBatch;
@@ -180,6 +188,7 @@ public class DueCallbackDeliveryService {
         this.worker = worker;
         this.lease = lease;
         this.sendWindow = sendWindow;
+        this.sendBudget = SendBudget.fixed(sendWindow);
         this.batchWindow = batchWindow;
         this.pageSize = Math.max(1, pageSize);
         this.claimBatch = claimBatch(lease, sendWindow, pageSize);
@@ -205,6 +214,22 @@ public class DueCallbackDeliveryService {
 
     int claimBatch() {
         return claimBatch;
+    }
+
+    /**
+     * A task sent over HTTP starts only while its own budget ({@code budget.of(task)}: the send window plus its body's
+     * time at the slowest partner link served) fits in what is left of its lease, as the gateway bounds its call by
+     * the same budget. The page's share of tasks is still sized by {@code sendWindow}, a small body's; a big body that
+     * no longer fits when its turn comes is left leased for the next run, as any task is. The budget's base must be
+     * the send window and its cap at most the lease.
+     */
+    public DueCallbackDeliveryService budgetingSendsBy(SendBudget budget) {
+        if (!budget.base().equals(sendWindow) || budget.cap().compareTo(lease) > 0) {
+            throw new IllegalArgumentException("the send budget (" + budget + ") must start at the send window ("
+                    + sendWindow + ") and end within the lease (" + lease + ")");
+        }
+        this.sendBudget = budget;
+        return this;
     }
 
     /**
@@ -396,7 +421,8 @@ public class DueCallbackDeliveryService {
         }
         for (NotifyTaskVO task : each) {
             // A send that could outlast the lease might overlap another claimant's: leave it to the next lease.
-            if (stopped.getAsBoolean() || Instant.now(clock).plus(sendWindow).isAfter(leaseUntil)) {
+            if (stopped.getAsBoolean()
+                    || Instant.now(clock).plus(sendBudget.of(task)).isAfter(leaseUntil)) {
                 unsent = unsent.plus(notSent(task, stopped));
                 continue;
             }
@@ -419,7 +445,7 @@ public class DueCallbackDeliveryService {
                 List<DeliveryResult> results = sentOrThrown(
                         batch,
                         () -> gateway.deliverAll(batch),
-                        () -> !Instant.now(clock).plus(batchWindow).isAfter(leaseUntil));
+                        task -> !Instant.now(clock).plus(batchWindow).isAfter(leaseUntil));
                 for (int i = 0; i < batch.size(); i++) {
                     if (results.get(i) == null) {
                         unsent = unsent.plus(notSent(batch.get(i), stopped));
@@ -439,7 +465,7 @@ public class DueCallbackDeliveryService {
     }
 
     /**
-     * #19: the page's HTTP callbacks handed to the gateway together; each is sent only if its send window still fits in
+     * #19: the page's HTTP callbacks handed to the gateway together; each is sent only if its own budget still fits in
      * the lease when it starts. One attempt time for the page, as for an MQ batch, so a page the partner acknowledged
      * is finished in one statement.
      */
@@ -449,8 +475,8 @@ public class DueCallbackDeliveryService {
             List<NotifyAttemptOutcome> outcomes,
             BooleanSupplier stopped) {
         Instant attemptTime = Instant.now(clock);
-        BooleanSupplier mayStart = () ->
-                !stopped.getAsBoolean() && !Instant.now(clock).plus(sendWindow).isAfter(leaseUntil);
+        Predicate<NotifyTaskVO> mayStart = task -> !stopped.getAsBoolean()
+                && !Instant.now(clock).plus(sendBudget.of(task)).isAfter(leaseUntil);
         List<DeliveryResult> results = sentOrThrown(tasks, () -> gateway.deliverEach(tasks, mayStart), mayStart);
         NotifyRunSummary unsent = NotifyRunSummary.empty();
         for (int i = 0; i < tasks.size(); i++) {
@@ -489,14 +515,14 @@ public class DueCallbackDeliveryService {
 
     /**
      * The results of a send of several tasks at once. If that call threw, its tasks are sent again one by one, each
-     * only while {@code mayStart} holds (null: not sent), so a throw that one task's input caused fails that task alone:
+     * only while {@code mayStart} holds for it (null: not sent), so a throw that one task's input caused fails that task alone:
      * thrown, it failed the whole page — none of its outcomes was recorded, the run threw, and the same tasks were
      * taken again at every run, their callbacks never delivered. The channels already contain one task's throw to that
      * task ({@link INotifyGateway#sendContained}); this holds whatever channel or bug throws. Tasks of the call sent
      * before it threw are sent again (at least once, as any unrecorded send; the partner deduplicates by webhook-id).
      */
     private List<DeliveryResult> sentOrThrown(
-            List<NotifyTaskVO> tasks, Supplier<List<DeliveryResult>> send, BooleanSupplier mayStart) {
+            List<NotifyTaskVO> tasks, Supplier<List<DeliveryResult>> send, Predicate<NotifyTaskVO> mayStart) {
         try {
             return send.get();
         } catch (RuntimeException e) {
@@ -507,7 +533,7 @@ public class DueCallbackDeliveryService {
                     e);
             List<DeliveryResult> results = new ArrayList<>(tasks.size());
             for (NotifyTaskVO task : tasks) {
-                results.add(mayStart.getAsBoolean() ? gateway.sendContained(task) : null);
+                results.add(mayStart.test(task) ? gateway.sendContained(task) : null);
             }
             return results;
         }

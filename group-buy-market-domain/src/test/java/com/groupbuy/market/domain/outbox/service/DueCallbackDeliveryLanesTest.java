@@ -164,7 +164,7 @@ class DueCallbackDeliveryLanesTest {
 
             @Override
             public List<DeliveryResult> deliverEach(
-                    List<NotifyTaskVO> tasks, java.util.function.BooleanSupplier mayStart) {
+                    List<NotifyTaskVO> tasks, java.util.function.Predicate<NotifyTaskVO> mayStart) {
                 pages.add(tasks.stream().map(NotifyTaskVO::getId).toList());
                 return INotifyGateway.super.deliverEach(tasks, mayStart);
             }

@@ -4,7 +4,7 @@ import com.groupbuy.market.domain.outbox.model.valobj.DeliveryResult;
 import com.groupbuy.market.domain.outbox.model.valobj.NotifyTaskVO;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.BooleanSupplier;
+import java.util.function.Predicate;
 
 /**
  * Sends callbacks to partners and reports how each answered; never throws for a partner's failure. A send that throws
@@ -40,14 +40,14 @@ public interface INotifyGateway {
 
     /**
      * Sends tasks that are each their own call (HTTP), as many at once as the channel allows, and returns their results
-     * in the same order. A task is sent only if {@code mayStart} still holds at the moment its send would start (its
-     * lease leaves room for a whole send); one that was not started gets a null result and was not sent. By default one
-     * after the other on the calling thread.
+     * in the same order. A task is sent only if {@code mayStart} still holds for it at the moment its send would start
+     * (its lease leaves room for a whole send of its body); one that was not started gets a null result and was not
+     * sent. By default one after the other on the calling thread.
      */
-    default List<DeliveryResult> deliverEach(List<NotifyTaskVO> tasks, BooleanSupplier mayStart) {
+    default List<DeliveryResult> deliverEach(List<NotifyTaskVO> tasks, Predicate<NotifyTaskVO> mayStart) {
         List<DeliveryResult> results = new ArrayList<>(tasks.size());
         for (NotifyTaskVO task : tasks) {
-            results.add(mayStart.getAsBoolean() ? sendContained(task) : null);
+            results.add(mayStart.test(task) ? sendContained(task) : null);
         }
         return results;
     }

@@ -1,0 +1,84 @@
+package com.groupbuy.market.domain.outbox.service;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.groupbuy.market.domain.outbox.adapter.port.INotifyGateway;
+import com.groupbuy.market.domain.outbox.model.valobj.DeliveryResult;
+import com.groupbuy.market.domain.outbox.model.valobj.NotifyAttemptOutcome;
+import com.groupbuy.market.domain.outbox.model.valobj.NotifyTaskVO;
+import com.groupbuy.market.domain.outbox.model.valobj.SendBudget;
+import com.groupbuy.market.domain.support.MutableClock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Each HTTP send starts only while its own budget (the send window plus its body at the minimum send rate) fits in what
+ * is left of its lease: a big body that no longer fits is left leased for a later run, a small one after it still goes.
+ * With the window alone (the old rule) the big one started, and its call, bounded by the same budget at the gateway,
+ * could outlast the lease.
+ */
+class DueCallbackDeliveryBudgetTest {
+
+    private static final Duration LEASE = Duration.ofSeconds(60);
+    private static final Duration WINDOW = Duration.ofSeconds(12);
+    /** 1,000 B/s: a 30,000-byte body needs 12 s + 30 s. */
+    private static final SendBudget BUDGET = new SendBudget(WINDOW, 1_000, Duration.ofSeconds(48));
+
+    @ParameterizedTest
+    @ValueSource(ints = {1, 2})
+    void aBigBodyStartsOnlyWhileItsWholeBudgetFitsTheLease(int concurrency) {
+        // Each send takes 25 s of the clock: the second starts 25 s into the lease, 35 s left.
+        MutableClock clock = new MutableClock(Instant.parse("2026-12-05T00:00:00Z"));
+        OnePageStore store = new OnePageStore(List.of(task(1, 100), task(2, 30_000), task(3, 100)));
+        List<Long> sent = new CopyOnWriteArrayList<>();
+        INotifyGateway gateway = task -> {
+            sent.add(task.getId());
+            clock.advance(Duration.ofSeconds(25));
+            return new DeliveryResult(true, 200, 1, null);
+        };
+        DueCallbackDeliveryService service =
+                service(store, gateway, clock).sendingConcurrently(concurrency).budgetingSendsBy(BUDGET);
+
+        service.deliverAllDue();
+
+        assertThat(sent).containsExactly(1L, 3L);
+        assertThat(store.finished)
+                .extracting(NotifyAttemptOutcome::task)
+                .extracting(NotifyTaskVO::getId)
+                .containsExactlyInAnyOrder(1L, 3L);
+    }
+
+    @Test
+    void aBudgetThatCouldOutlastTheLeaseIsRefused() {
+        DueCallbackDeliveryService service =
+                service(new OnePageStore(List.of()), task -> null, new MutableClock(Instant.EPOCH));
+        assertThatThrownBy(() -> service.budgetingSendsBy(new SendBudget(WINDOW, 1_000, Duration.ofSeconds(61))))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> service.budgetingSendsBy(new SendBudget(Duration.ofSeconds(5), 1_000, WINDOW)))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    /** One lane, a lease of {@link #LEASE} and a send window of {@link #WINDOW}. */
+    private static DueCallbackDeliveryService service(OnePageStore store, INotifyGateway gateway, MutableClock clock) {
+        NotifyBackoff backoff = new NotifyBackoff(List.of(Duration.ofMinutes(1)), 0, () -> 0.5);
+        return new DueCallbackDeliveryService(
+                store, gateway, backoff, clock, "w", LEASE, WINDOW, 100, Duration.ofMinutes(10), Runnable::run, 1);
+    }
+
+    private static NotifyTaskVO task(long id, int bodyBytes) {
+        return NotifyTaskVO.builder()
+                .id(id)
+                .teamId("t" + id)
+                .notifyType("HTTP")
+                .notifyUrl("http://partner.example/cb")
+                .body("x".repeat(bodyBytes))
+                .claimToken("token" + id)
+                .build();
+    }
+}
