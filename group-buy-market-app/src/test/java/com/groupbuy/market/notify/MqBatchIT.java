@@ -32,6 +32,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import org.apache.ibatis.session.SqlSessionFactory;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -198,34 +199,10 @@ class MqBatchIT {
         }
         String takenOver = teams.get(2);
         // While the batch is out, another claimant takes one of its tasks (its lease ran out, say): a new token.
-        INotifyGateway stealing = new INotifyGateway() {
-            @Override
-            public DeliveryResult groupBuyNotify(NotifyTaskVO task) {
-                return amqp.groupBuyNotify(task);
-            }
-
-            @Override
-            public List<DeliveryResult> deliverAll(List<NotifyTaskVO> tasks) {
-                jdbc.update(
-                        "UPDATE notify_task SET claim_token = 'another-claimant', claimed_by = 'other' "
-                                + "WHERE team_id = ?",
-                        takenOver);
-                return amqp.deliverAll(tasks);
-            }
-        };
-        DueCallbackDeliveryService service = new DueCallbackDeliveryService(
-                store,
-                stealing,
-                new NotifyBackoff(List.of(Duration.ofHours(1)), 0, () -> 0.5),
-                Clock.systemUTC(),
-                "w",
-                Duration.ofSeconds(60),
-                Duration.ofSeconds(12),
-                Duration.ofSeconds(5),
-                100,
-                Duration.ofSeconds(30),
-                Runnable::run,
-                1);
+        INotifyGateway stealing = amqpAfter(batch -> jdbc.update(
+                "UPDATE notify_task SET claim_token = 'another-claimant', claimed_by = 'other' WHERE team_id = ?",
+                takenOver));
+        DueCallbackDeliveryService service = oneLane(store, stealing);
 
         NotifyRunSummary run = service.deliverAllDue();
 
@@ -331,33 +308,10 @@ class MqBatchIT {
             bodies.put(teamId, body);
         }
         List<List<NotifyTaskVO>> pages = new CopyOnWriteArrayList<>();
-        INotifyGateway recording = new INotifyGateway() {
-            @Override
-            public DeliveryResult groupBuyNotify(NotifyTaskVO task) {
-                return amqp.groupBuyNotify(task);
-            }
-
-            @Override
-            public List<DeliveryResult> deliverAll(List<NotifyTaskVO> tasks) {
-                pages.add(List.copyOf(tasks));
-                return amqp.deliverAll(tasks);
-            }
-        };
+        INotifyGateway recording = amqpAfter(batch -> pages.add(List.copyOf(batch)));
         NotifyTaskStore bounded =
                 new NotifyTaskStore(taskDao, deferrals, sessions, transaction, meters, new NotifyPageBytes(pageBytes));
-        DueCallbackDeliveryService service = new DueCallbackDeliveryService(
-                bounded,
-                recording,
-                new NotifyBackoff(List.of(Duration.ofHours(1)), 0, () -> 0.5),
-                Clock.systemUTC(),
-                "w",
-                Duration.ofSeconds(60),
-                Duration.ofSeconds(12),
-                Duration.ofSeconds(5),
-                100,
-                Duration.ofSeconds(30),
-                Runnable::run,
-                1);
+        DueCallbackDeliveryService service = oneLane(bounded, recording);
 
         NotifyRunSummary run = service.deliverAllDue();
 
@@ -389,6 +343,39 @@ class MqBatchIT {
         for (String team : teams) {
             assertThat(mall.forTeam(team).get(0).body()).isEqualTo(bodies.get(team));
         }
+    }
+
+    /** The real MQ gateway, each batch first handed to {@code beforeBatch}. */
+    private INotifyGateway amqpAfter(Consumer<List<NotifyTaskVO>> beforeBatch) {
+        return new INotifyGateway() {
+            @Override
+            public DeliveryResult groupBuyNotify(NotifyTaskVO task) {
+                return amqp.groupBuyNotify(task);
+            }
+
+            @Override
+            public List<DeliveryResult> deliverAll(List<NotifyTaskVO> tasks) {
+                beforeBatch.accept(tasks);
+                return amqp.deliverAll(tasks);
+            }
+        };
+    }
+
+    /** One lane, pages of 100, over {@code store} and {@code gateway}: a run's pages are sent one after the other. */
+    private static DueCallbackDeliveryService oneLane(NotifyTaskStore store, INotifyGateway gateway) {
+        return new DueCallbackDeliveryService(
+                store,
+                gateway,
+                new NotifyBackoff(List.of(Duration.ofHours(1)), 0, () -> 0.5),
+                Clock.systemUTC(),
+                "w",
+                Duration.ofSeconds(60),
+                Duration.ofSeconds(12),
+                Duration.ofSeconds(5),
+                100,
+                Duration.ofSeconds(30),
+                Runnable::run,
+                1);
     }
 
     private String insert(String routingKey) {
