@@ -119,7 +119,8 @@ digests=$(sql -e "SELECT COUNT_STAR, LEFT(REPLACE(DIGEST_TEXT, '\n', ' '), 400) 
                    AND DIGEST_TEXT NOT LIKE 'UPDATE \`notify_task\` SET \`next_attempt_time\` = UTC_TIMESTAMP%'
                  ORDER BY COUNT_STAR DESC")
 count_of() { echo "$digests" | awk -F'\t' -v pat="$1" 'index($2, pat) { s += $1 } END { print s + 0 }'; }
-claims=$(count_of 'SET `claimed_by` = ? , `claim_token` = ? , `claim_until` = ? WHERE ID IN')
+# The lease as one UPDATE of the page's ids: a length on the database's clock since ClockSkewIT, a value before.
+claims=$(( $(count_of 'SET `claimed_by` = ? , `claim_token` = ? , `claim_until` = ? WHERE ID IN') + $(count_of 'INTERVAL ? MICROSECOND WHERE ID IN') ))
 deferrals=$(count_of 'UPDATE `notify_task` SET `notify_status` = ? , `next_attempt_time` = ? , `last_error` = ?')
 # A page's one-statement finish: an IN list until relayalloc, a join to the page's ids as JSON_TABLE since.
 finish_all=$(( $(count_of 'WHERE `claim_token` = ? AND ID IN') + $(count_of 'UPDATE `notify_task` `t` JOIN JSON_TABLE') ))

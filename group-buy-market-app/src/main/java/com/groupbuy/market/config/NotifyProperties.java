@@ -81,6 +81,16 @@ public class NotifyProperties {
     @Min(1)
     @Max(JobLimits.MAX_PAGE)
     private int pageSize = 250;
+    /**
+     * Bytes of callback bodies one claim of the compensation job takes at most, besides {@link #pageSize} (a task whose
+     * body alone is larger goes alone; the rest stay due for the lane's next page): a lane holds its page in memory, and
+     * an MQ page is published within one confirm window. A team's completion callback lists every member (up to
+     * 10,000: about 1 MB); a page of 250 such was read whole (783 MB of heap for one lane, eight lanes by default), and
+     * only 50 were published within the 5 s window, the other 200 a failed attempt each, every run. 64 KB to 1 GB
+     * (else the start is refused; a bare number is bytes).
+     */
+    @PageBytesBounds
+    private DataSize pageBytes = DataSize.ofMegabytes(16);
     /** Time budget of one compensation run. */
     private Duration runBudget = Duration.ofSeconds(50);
     /**
@@ -276,6 +286,33 @@ public class NotifyProperties {
         Class<?>[] groups() default {};
 
         Class<? extends Payload>[] payload() default {};
+    }
+
+    /**
+     * {@code page-bytes} is 64 KB to 1 GB: under it a page of ordinary callbacks (a few hundred bytes each) is cut to a
+     * few hundred tasks; over it one lane's page alone could exhaust the heap. A bare number is bytes.
+     */
+    @Target(ElementType.FIELD)
+    @java.lang.annotation.Retention(RetentionPolicy.RUNTIME)
+    @Constraint(validatedBy = PageBytesCheck.class)
+    public @interface PageBytesBounds {
+        String message() default "must be 64KB to 1GB (a bare number is bytes)";
+
+        Class<?>[] groups() default {};
+
+        Class<? extends Payload>[] payload() default {};
+    }
+
+    /** The check of {@link PageBytesBounds}. */
+    public static class PageBytesCheck implements ConstraintValidator<PageBytesBounds, DataSize> {
+
+        static final DataSize MIN = DataSize.ofKilobytes(64);
+        static final DataSize MAX = DataSize.ofGigabytes(1);
+
+        @Override
+        public boolean isValid(DataSize bytes, ConstraintValidatorContext context) {
+            return bytes != null && bytes.compareTo(MIN) >= 0 && bytes.compareTo(MAX) <= 0;
+        }
     }
 
     /** The check of {@link RecordWindowWithinLease}, reported on {@code recordWindow}. */

@@ -11,10 +11,14 @@ import com.groupbuy.market.domain.outbox.model.valobj.NotifyTaskVO;
 import com.groupbuy.market.domain.outbox.service.DueCallbackDeliveryService;
 import com.groupbuy.market.domain.outbox.service.NotifyBackoff;
 import com.groupbuy.market.infrastructure.gateway.mq.AmqpNotifyGateway;
+import com.groupbuy.market.infrastructure.outbox.dao.INotifyDeferralDao;
+import com.groupbuy.market.infrastructure.outbox.dao.INotifyTaskDao;
+import com.groupbuy.market.infrastructure.outbox.repository.NotifyPageBytes;
 import com.groupbuy.market.infrastructure.outbox.repository.NotifyTaskStore;
 import com.groupbuy.market.support.IntegrationTest;
 import com.groupbuy.market.support.MallQueue;
 import com.groupbuy.market.support.TcpProxy;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.sql.Timestamp;
@@ -22,10 +26,14 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import org.apache.ibatis.session.SqlSessionFactory;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -36,6 +44,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.context.TestPropertySource;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * The MQ batch path against the real RabbitMQ (through a TCP proxy the test can cut) and the real outbox: a page of
@@ -83,6 +92,21 @@ class MqBatchIT {
 
     @Autowired
     RabbitTemplate notifyRabbitTemplate;
+
+    @Autowired
+    INotifyTaskDao taskDao;
+
+    @Autowired
+    INotifyDeferralDao deferrals;
+
+    @Autowired
+    SqlSessionFactory sessions;
+
+    @Autowired
+    TransactionTemplate transaction;
+
+    @Autowired
+    MeterRegistry meters;
 
     private MallQueue mall;
 
@@ -175,34 +199,10 @@ class MqBatchIT {
         }
         String takenOver = teams.get(2);
         // While the batch is out, another claimant takes one of its tasks (its lease ran out, say): a new token.
-        INotifyGateway stealing = new INotifyGateway() {
-            @Override
-            public DeliveryResult groupBuyNotify(NotifyTaskVO task) {
-                return amqp.groupBuyNotify(task);
-            }
-
-            @Override
-            public List<DeliveryResult> deliverAll(List<NotifyTaskVO> tasks) {
-                jdbc.update(
-                        "UPDATE notify_task SET claim_token = 'another-claimant', claimed_by = 'other' "
-                                + "WHERE team_id = ?",
-                        takenOver);
-                return amqp.deliverAll(tasks);
-            }
-        };
-        DueCallbackDeliveryService service = new DueCallbackDeliveryService(
-                store,
-                stealing,
-                new NotifyBackoff(List.of(Duration.ofHours(1)), 0, () -> 0.5),
-                Clock.systemUTC(),
-                "w",
-                Duration.ofSeconds(60),
-                Duration.ofSeconds(12),
-                Duration.ofSeconds(5),
-                100,
-                Duration.ofSeconds(30),
-                Runnable::run,
-                1);
+        INotifyGateway stealing = amqpAfter(batch -> jdbc.update(
+                "UPDATE notify_task SET claim_token = 'another-claimant', claimed_by = 'other' WHERE team_id = ?",
+                takenOver));
+        DueCallbackDeliveryService service = oneLane(store, stealing);
 
         NotifyRunSummary run = service.deliverAllDue();
 
@@ -286,8 +286,109 @@ class MqBatchIT {
         await(() -> teams.stream().allMatch(t -> !mall.forTeam(t).isEmpty()));
     }
 
+    /**
+     * A page is bounded in bytes of bodies too ({@code gbm.notify.page-bytes}, here 700,000): a completion callback
+     * lists every member (a team of 10,000: ~1 MB), and a page of 250 such was read whole (783 MB of heap for one lane)
+     * and published in one confirm window that only 50 of them made. Each claim leases the tasks, in order, whose
+     * bodies fit together (a body larger than the page alone); the rest are the next pages; every task is published
+     * once with its whole body, a page of one included. On main the seven went out as one page of 2.7 MB.
+     */
+    @Test
+    void aPageTakesTheBodiesThatFitItsBytesAndTheNextPagesTakeTheRestEachPublishedOnce() throws Exception {
+        long pageBytes = 700_000;
+        int[] sizes = {300_000, 300_000, 300_000, 1_200_000, 300_000, 300_000, 300_000};
+        Map<String, String> bodies = new LinkedHashMap<>();
+        Instant due = Instant.now().minusSeconds(60);
+        for (int i = 0; i < sizes.length; i++) {
+            String teamId = String.format("p%07d", SEQ.incrementAndGet());
+            String head = "{\"teamId\":\"" + teamId + "\",\"outTradeNoList\":[\"";
+            String body = head + "o".repeat(sizes[i] - head.length() - 3) + "\"]}";
+            // Due one after the other: the pages' order is the tasks' order.
+            insert(teamId, BOUND, body, due.plusMillis(i));
+            bodies.put(teamId, body);
+        }
+        List<List<NotifyTaskVO>> pages = new CopyOnWriteArrayList<>();
+        INotifyGateway recording = amqpAfter(batch -> pages.add(List.copyOf(batch)));
+        NotifyTaskStore bounded =
+                new NotifyTaskStore(taskDao, deferrals, sessions, transaction, meters, new NotifyPageBytes(pageBytes));
+        DueCallbackDeliveryService service = oneLane(bounded, recording);
+
+        NotifyRunSummary run = service.deliverAllDue();
+
+        List<String> teams = List.copyOf(bodies.keySet());
+        assertThat(pages.stream()
+                        .map(page -> page.stream().map(NotifyTaskVO::getTeamId).toList())
+                        .toList())
+                .as("two fit, a third not with the big one, the big one alone, then two and the last")
+                .containsExactly(
+                        teams.subList(0, 2),
+                        teams.subList(2, 3),
+                        teams.subList(3, 4),
+                        teams.subList(4, 6),
+                        teams.subList(6, 7));
+        for (List<NotifyTaskVO> page : pages) {
+            for (NotifyTaskVO task : page) {
+                assertThat(task.getBody())
+                        .as("the whole body, read after the claim")
+                        .isEqualTo(bodies.get(task.getTeamId()));
+            }
+        }
+        assertThat(run.claimed()).isEqualTo(7);
+        assertThat(run.delivered()).isEqualTo(7);
+        for (String team : teams) {
+            assertThat(status(team)).as(team).isEqualTo(NotifyTaskStatus.SUCCESS.code());
+            assertThat(new NotifyTaskFixture(jdbc).attemptRows(team)).isEqualTo(1);
+        }
+        await(() -> teams.stream().allMatch(t -> mall.forTeam(t).size() == 1));
+        for (String team : teams) {
+            assertThat(mall.forTeam(team).get(0).body()).isEqualTo(bodies.get(team));
+        }
+    }
+
+    /** The real MQ gateway, each batch first handed to {@code beforeBatch}. */
+    private INotifyGateway amqpAfter(Consumer<List<NotifyTaskVO>> beforeBatch) {
+        return new INotifyGateway() {
+            @Override
+            public DeliveryResult groupBuyNotify(NotifyTaskVO task) {
+                return amqp.groupBuyNotify(task);
+            }
+
+            @Override
+            public List<DeliveryResult> deliverAll(List<NotifyTaskVO> tasks) {
+                beforeBatch.accept(tasks);
+                return amqp.deliverAll(tasks);
+            }
+        };
+    }
+
+    /** One lane, pages of 100, over {@code store} and {@code gateway}: a run's pages are sent one after the other. */
+    private static DueCallbackDeliveryService oneLane(NotifyTaskStore store, INotifyGateway gateway) {
+        return new DueCallbackDeliveryService(
+                store,
+                gateway,
+                new NotifyBackoff(List.of(Duration.ofHours(1)), 0, () -> 0.5),
+                Clock.systemUTC(),
+                "w",
+                Duration.ofSeconds(60),
+                Duration.ofSeconds(12),
+                Duration.ofSeconds(5),
+                100,
+                Duration.ofSeconds(30),
+                Runnable::run,
+                1);
+    }
+
     private String insert(String routingKey) {
         String teamId = String.format("b%07d", SEQ.incrementAndGet());
+        insert(
+                teamId,
+                routingKey,
+                "{\"teamId\":\"" + teamId + "\",\"outTradeNoList\":[\"o" + teamId + "\"]}",
+                Instant.now().minusSeconds(1));
+        return teamId;
+    }
+
+    private void insert(String teamId, String routingKey, String body, Instant due) {
         jdbc.update(
                 "INSERT INTO notify_task (task_key, webhook_id, activity_id, team_id, source, channel, "
                         + "notify_category, notify_type, notify_mq, notify_count, notify_status, parameter_json, "
@@ -296,9 +397,8 @@ class MqBatchIT {
                 "msg_batch" + teamId + UUID.randomUUID().toString().substring(0, 6),
                 teamId,
                 routingKey,
-                "{\"teamId\":\"" + teamId + "\",\"outTradeNoList\":[\"o" + teamId + "\"]}",
-                Timestamp.from(Instant.now().minusSeconds(1)));
-        return teamId;
+                body,
+                Timestamp.from(due));
     }
 
     private int status(String teamId) {

@@ -10,9 +10,13 @@ import com.groupbuy.market.domain.outbox.model.valobj.NotifyTaskVO;
 import com.groupbuy.market.domain.outbox.service.DueCallbackDeliveryService;
 import com.groupbuy.market.domain.outbox.service.NotifyBackoff;
 import com.groupbuy.market.infrastructure.gateway.GroupBuyNotifyService;
+import com.groupbuy.market.infrastructure.outbox.dao.INotifyDeferralDao;
+import com.groupbuy.market.infrastructure.outbox.dao.INotifyTaskDao;
+import com.groupbuy.market.infrastructure.outbox.repository.NotifyPageBytes;
 import com.groupbuy.market.infrastructure.outbox.repository.NotifyTaskStore;
 import com.groupbuy.market.support.IntegrationTest;
 import com.groupbuy.market.support.PartnerReceiver;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -35,6 +39,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Leases of the outbox against the real MariaDB: fencing tokens (a claimant whose lease was taken over cannot
@@ -61,6 +66,18 @@ class NotifyLeaseIT {
 
     @Autowired
     org.apache.ibatis.session.SqlSessionFactory sessions;
+
+    @Autowired
+    INotifyTaskDao taskDao;
+
+    @Autowired
+    INotifyDeferralDao deferrals;
+
+    @Autowired
+    TransactionTemplate transaction;
+
+    @Autowired
+    MeterRegistry meters;
 
     private PartnerReceiver partner;
     private NotifyTaskFixture tasks;
@@ -565,6 +582,63 @@ class NotifyLeaseIT {
         assertThat(jdbc.queryForObject(
                         "SELECT COUNT(*) FROM notify_attempt WHERE task_id >= ?", Integer.class, firstId))
                 .isEqualTo(400);
+    }
+
+    /**
+     * gbm.notify.page-bytes for HTTP tasks (the claim MQ pages use too): a claim leases, in order, the tasks whose
+     * bodies fit together in the page's bytes, each with its whole body; the others it looked at are left unleased, free
+     * for the next claim at once; each task is delivered once. On main the first claim leased all five (1.5 MB).
+     */
+    @Test
+    void aClaimLeasesTheHttpTasksWhoseBodiesFitItsPageBytesAndLeavesTheRestUnleased() {
+        List<String> teams = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            String team = tasks.dueTask(partner.url());
+            jdbc.update(
+                    "UPDATE notify_task SET parameter_json = CONCAT('{\"pad\":\"', REPEAT('x', 300000), '\",',"
+                            + " SUBSTRING(parameter_json, 2)) WHERE team_id = ?",
+                    team);
+            teams.add(team);
+        }
+        NotifyTaskStore bounded =
+                new NotifyTaskStore(taskDao, deferrals, sessions, transaction, meters, new NotifyPageBytes(700_000));
+        List<List<String>> claims = new ArrayList<>();
+        for (int claim = 0; claim < 4; claim++) {
+            Instant now = Instant.now();
+            List<NotifyTaskVO> page = bounded.claimDue(now, 0, 1, 100, 16, "w", now.plusSeconds(60));
+            assertThat(page).allMatch(task -> task.getBody().length() > 300_000);
+            claims.add(page.stream().map(NotifyTaskVO::getTeamId).toList());
+            if (claim == 0) {
+                assertThat(jdbc.queryForObject(
+                                "SELECT COUNT(*) FROM notify_task WHERE claim_token IS NULL AND team_id IN (?, ?, ?)",
+                                Integer.class,
+                                teams.get(2),
+                                teams.get(3),
+                                teams.get(4)))
+                        .as("the rows past the page's bytes are not leased")
+                        .isEqualTo(3);
+            }
+        }
+        assertThat(claims).containsExactly(teams.subList(0, 2), teams.subList(2, 4), teams.subList(4, 5), List.of());
+
+        teams.forEach(team -> leaseRanOut(taskId(team)));
+        NotifyRunSummary run = new DueCallbackDeliveryService(
+                        bounded,
+                        gateway,
+                        new NotifyBackoff(List.of(Duration.ofSeconds(30)), 0, () -> 0.5),
+                        Clock.systemUTC(),
+                        "w",
+                        Duration.ofSeconds(60),
+                        100,
+                        Duration.ofSeconds(30))
+                .deliverAllDue();
+
+        assertThat(run.delivered()).isEqualTo(5);
+        assertThat(partner.received()).hasSize(5);
+        assertThat(partner.received().stream().map(body -> body.path("teamId").asText()))
+                .containsExactlyInAnyOrderElementsOf(teams);
+        assertThat(partner.received())
+                .allMatch(body -> body.path("pad").asText().length() == 300_000);
     }
 
     private long taskId(String teamId) {

@@ -62,13 +62,20 @@ public interface INotifyTaskDao {
 
     /**
      * Of these candidates, those still due and unleased (what a delivery needs of each row), oldest first, locked for this transaction; rows
-     * another claimant is locking are skipped rather than waited for.
+     * another claimant is locking are skipped rather than waited for. Each row comes with its body's length in bytes
+     * ({@code bodyBytes}), and with its body only if that is at most {@code inlineBytes} (a row's own length, never a
+     * sum over rows): the claim decides in Java which rows its page's bytes take, and reads the bodies left out of
+     * those rows by {@link #queryBodies}.
      */
     List<NotifyTaskPO> lockStillDue(
             @Param("ids") List<Long> ids,
             @Param("now") Instant now,
             @Param("limit") int limit,
-            @Param("pending") List<Integer> pendingStatuses);
+            @Param("pending") List<Integer> pendingStatuses,
+            @Param("inlineBytes") long inlineBytes);
+
+    /** The bodies of these tasks (id and body only): those a claim leased whose locking read left them out. */
+    List<NotifyTaskPO> queryBodies(@Param("ids") List<Long> ids);
 
     /**
      * One lease for every id of a batch (locked by {@link #lockStillDue} in the same transaction), for

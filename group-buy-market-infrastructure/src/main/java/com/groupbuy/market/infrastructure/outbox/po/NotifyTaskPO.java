@@ -21,6 +21,11 @@ public class NotifyTaskPO {
     private Integer notifyStatus;
     /** The bytes delivered (column parameter_json). */
     private String body;
+    /**
+     * The body's length in bytes as stored, read by a claim's locking read, which leaves a body longer than its
+     * {@code inlineBytes} out ({@code INotifyTaskDao#lockStillDue}).
+     */
+    private Long bodyBytes;
 
     private Instant nextAttemptTime;
     private String claimedBy;

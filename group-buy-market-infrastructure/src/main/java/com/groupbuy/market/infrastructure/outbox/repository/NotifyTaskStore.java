@@ -51,6 +51,17 @@ public class NotifyTaskStore implements INotifyTaskStore {
 
     private static final int MAX_CLAIM_ROUNDS = 5;
 
+    /** Bytes of bodies one claim of the compensation run takes at most ({@code gbm.notify.page-bytes}). */
+    private final NotifyPageBytes pageBytes;
+    /**
+     * Rows the first locking read of the next claim looks at when the last claim was cut by its bytes (twice the rows
+     * it took), else 0 (as many as the page takes). The database reads the body of every row a locking read looks at
+     * (its length decides), so a backlog of big bodies looked at a page of rows at a time read hundreds of megabytes
+     * for the few a claim takes. Each further read of the same claim looks at twice as many as the one before, so a
+     * backlog of small bodies after big ones still fills its page in a few statements.
+     */
+    private volatile int rowsWithinBytes;
+
     private final INotifyTaskDao dao;
     private final INotifyDeferralDao deferrals;
     /** The same statements on a batch executor: finishing a page sends its updates, then its inserts, in one go. */
@@ -71,8 +82,10 @@ public class NotifyTaskStore implements INotifyTaskStore {
             INotifyDeferralDao deferrals,
             SqlSessionFactory sessions,
             TransactionTemplate transaction,
-            MeterRegistry meters) {
+            MeterRegistry meters,
+            NotifyPageBytes pageBytes) {
         this.dao = dao;
+        this.pageBytes = pageBytes;
         this.deferrals = deferrals;
         this.batch = new SqlSessionTemplate(sessions, ExecutorType.BATCH);
         this.batchDao = batch.getMapper(INotifyTaskDao.class);
@@ -119,17 +132,39 @@ public class NotifyTaskStore implements INotifyTaskStore {
             Set<Long> wanted = new LinkedHashSet<>(first.subList(0, take));
             wanted.addAll(ids(within(candidates, oneByOneLimit * CANDIDATES_PER_TASK)));
             List<Long> order = List.copyOf(wanted);
+            int lookAt = rowsWithinBytes;
             taken = claimTransaction.execute(status -> {
                 List<NotifyTaskPO> locked = new ArrayList<>();
-                for (int from = 0; locked.size() < take && from < order.size(); ) {
+                long bytes = 0;
+                int chunk = lookAt;
+                // Locked in order until the page is full in rows or in bytes (the row that passes its bytes is the
+                // last looked at). Each read brings at most a page's bytes of bodies: a body longer than the page's
+                // bytes over the rows asked for is left out and read below if the page takes its row.
+                for (int from = 0; locked.size() < take && bytes < pageBytes.bytes() && from < order.size(); ) {
                     int to = Math.min(order.size(), from + take - locked.size());
-                    locked.addAll(dao.lockStillDue(order.subList(from, to), now, to - from, TaskStates.PENDING));
+                    if (chunk > 0) {
+                        to = Math.min(to, from + chunk);
+                        chunk = (int) Math.min(order.size(), 2L * chunk);
+                    }
+                    for (NotifyTaskPO row : dao.lockStillDue(
+                            order.subList(from, to),
+                            now,
+                            to - from,
+                            TaskStates.PENDING,
+                            pageBytes.bytes() / (to - from))) {
+                        locked.add(row);
+                        bytes += bodyBytes(row);
+                    }
                     from = to;
                 }
                 // The locked rows carry what delivery needs: they are what the claim returns, with the lease below.
-                List<NotifyTaskPO> mine = within(locked, oneByOneLimit);
+                // Those past the page's bytes stay unleased (their locks end with this transaction): the next page.
+                List<NotifyTaskPO> page = within(locked, oneByOneLimit);
+                List<NotifyTaskPO> mine = pageBytes.fitting(page, NotifyTaskStore::bodyBytes);
+                rowsWithinBytes = mine.size() < page.size() ? (int) Math.min(order.size(), 2L * mine.size()) : 0;
                 if (!mine.isEmpty()) {
                     dao.leaseAll(ids(mine), holder, token, micros);
+                    readLeftOutBodies(mine);
                 }
                 return mine;
             });
@@ -174,6 +209,29 @@ public class NotifyTaskStore implements INotifyTaskStore {
                 : candidates;
     }
 
+    private static long bodyBytes(NotifyTaskPO row) {
+        return row.getBodyBytes() == null ? 0 : row.getBodyBytes();
+    }
+
+    /**
+     * The bodies the locking read left out of these leased rows (each longer than that read's share of the page's
+     * bytes), read by id in one statement: only the rows the page took.
+     */
+    private void readLeftOutBodies(List<NotifyTaskPO> rows) {
+        Map<Long, NotifyTaskPO> leftOut = new LinkedHashMap<>();
+        for (NotifyTaskPO row : rows) {
+            if (row.getBody() == null && row.getBodyBytes() != null) {
+                leftOut.put(row.getId(), row);
+            }
+        }
+        if (leftOut.isEmpty()) {
+            return;
+        }
+        for (NotifyTaskPO read : dao.queryBodies(List.copyOf(leftOut.keySet()))) {
+            leftOut.get(read.getId()).setBody(read.getBody());
+        }
+    }
+
     /** MQ callbacks and our close checks (#15) of a page are published together and their confirms awaited together. */
     private static boolean sentTogether(String notifyType) {
         return NotifyTarget.MQ.equals(notifyType) || NotifyTarget.DELAY.equals(notifyType);
@@ -204,7 +262,9 @@ public class NotifyTaskStore implements INotifyTaskStore {
         String holder = holder(worker);
         long micros = leaseMicros(now, leaseUntil);
         List<NotifyTaskPO> taken = claimTransaction.execute(status -> {
-            List<NotifyTaskPO> locked = dao.lockStillDue(taskIds, now, taskIds.size(), TaskStates.PENDING);
+            // Close checks handed over after their locks committed: small, a page of them as the relay gathered it.
+            List<NotifyTaskPO> locked =
+                    dao.lockStillDue(taskIds, now, taskIds.size(), TaskStates.PENDING, Long.MAX_VALUE);
             if (!locked.isEmpty()) {
                 dao.leaseAll(ids(locked), holder, token, micros);
             }
