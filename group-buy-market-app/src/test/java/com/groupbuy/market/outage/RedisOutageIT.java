@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.groupbuy.market.domain.trade.service.timeout.TradeTimeoutService;
 import com.groupbuy.market.infrastructure.trade.port.TeamPlaceReservation;
+import com.groupbuy.market.support.ConsoleRun;
 import com.groupbuy.market.support.IntegrationTest;
 import com.groupbuy.market.support.PrivateRedis;
 import com.groupbuy.market.support.PrivateRedisServer;
@@ -159,7 +160,7 @@ class RedisOutageIT {
         redis.kill();
         try {
             for (int run = 0; run < 2; run++) {
-                assertThat(consoleRun(timeoutJob::groupBuyTimeoutCloseJob, jobLogs))
+                assertThat(ConsoleRun.of(timeoutJob::groupBuyTimeoutCloseJob, "", jobLogs))
                         .as("the run itself completes")
                         .isEqualTo(XxlJobContext.HANDLE_CODE_SUCCESS);
                 timeouts.execTimeoutCloseJob();
@@ -190,19 +191,6 @@ class RedisOutageIT {
         assertThat(output.getOut().substring(from))
                 .as("no stack")
                 .doesNotContain("\tat com.groupbuy.market.domain.trade.service.place.TeamPlaceReconciler");
-    }
-
-    /** One run of the console's job as its executor starts it (shard 0 of 1); what it reported to the console. */
-    private static int consoleRun(Runnable handler, Path jobLogs) {
-        XxlJobContext context =
-                new XxlJobContext(1, "", jobLogs.resolve("run.log").toString(), 0, 1);
-        XxlJobContext.setXxlJobContext(context);
-        try {
-            handler.run();
-            return context.getHandleCode();
-        } finally {
-            XxlJobContext.setXxlJobContext(null);
-        }
     }
 
     private static String lockBody(String userId, String teamId) {
