@@ -2,6 +2,7 @@ package com.groupbuy.market.outage;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.groupbuy.market.support.ConsoleRun;
 import com.groupbuy.market.support.PartnerReceiver;
 import com.groupbuy.market.support.PrivateMariaDb;
 import com.groupbuy.market.support.TcpProxy;
@@ -196,8 +197,8 @@ class DatabaseOutageOperationsIT {
         try {
             long down = System.nanoTime();
             while (System.nanoTime() - down < 2_000_000_000L) {
-                consoleRunsDown.add(consoleRun(notifyJob::groupBuyNotifyJob, "", jobLogs));
-                consoleRunsDown.add(consoleRun(tagImportJob::crowdTagImportJob, "T-DOWN", jobLogs));
+                consoleRunsDown.add(ConsoleRun.of(notifyJob::groupBuyNotifyJob, "", jobLogs));
+                consoleRunsDown.add(ConsoleRun.of(tagImportJob::crowdTagImportJob, "T-DOWN", jobLogs));
                 Thread.sleep(300);
             }
         } finally {
@@ -212,10 +213,10 @@ class DatabaseOutageOperationsIT {
                 && System.nanoTime() - back < 10_000_000_000L) {
             if (!notifyRunCompleted) {
                 notifyRunCompleted =
-                        consoleRun(notifyJob::groupBuyNotifyJob, "", jobLogs) == XxlJobContext.HANDLE_CODE_SUCCESS;
+                        ConsoleRun.of(notifyJob::groupBuyNotifyJob, "", jobLogs) == XxlJobContext.HANDLE_CODE_SUCCESS;
             }
             if (!importRunCompleted) {
-                importRunCompleted = consoleRun(tagImportJob::crowdTagImportJob, "T-DOWN", jobLogs)
+                importRunCompleted = ConsoleRun.of(tagImportJob::crowdTagImportJob, "T-DOWN", jobLogs)
                         == XxlJobContext.HANDLE_CODE_SUCCESS;
             }
             Thread.sleep(50);
@@ -243,19 +244,6 @@ class DatabaseOutageOperationsIT {
                     .as("one INFO")
                     .singleElement()
                     .satisfies(line -> assertThat(line).contains("INFO"));
-        }
-    }
-
-    /** One run of a console's job as its executor starts it, with {@code param}; what it reported to the console. */
-    private static int consoleRun(Runnable handler, String param, Path jobLogs) {
-        XxlJobContext context =
-                new XxlJobContext(1, param, jobLogs.resolve("run.log").toString(), 0, 1);
-        XxlJobContext.setXxlJobContext(context);
-        try {
-            handler.run();
-            return context.getHandleCode();
-        } finally {
-            XxlJobContext.setXxlJobContext(null);
         }
     }
 

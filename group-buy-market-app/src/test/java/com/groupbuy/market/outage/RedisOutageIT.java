@@ -3,17 +3,26 @@ package com.groupbuy.market.outage;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.groupbuy.market.domain.trade.service.timeout.TradeTimeoutService;
 import com.groupbuy.market.infrastructure.trade.port.TeamPlaceReservation;
+import com.groupbuy.market.support.ConsoleRun;
 import com.groupbuy.market.support.IntegrationTest;
 import com.groupbuy.market.support.PrivateRedis;
 import com.groupbuy.market.support.PrivateRedisServer;
 import com.groupbuy.market.support.TestJson;
 import com.groupbuy.market.support.TradeClient;
+import com.groupbuy.market.trigger.job.GroupBuyTimeoutCloseJob;
+import com.xxl.job.core.context.XxlJobContext;
 import java.net.http.HttpResponse;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.JdbcTemplate;
 
@@ -39,6 +48,12 @@ class RedisOutageIT {
 
     @Autowired
     JdbcTemplate jdbc;
+
+    @Autowired
+    TradeTimeoutService timeouts;
+
+    @Autowired
+    GroupBuyTimeoutCloseJob timeoutJob;
 
     @Test
     void lockAnswers503E0401FastWhileRedisIsDownAndRecoversWhenItIsBack() throws Exception {
@@ -126,6 +141,56 @@ class RedisOutageIT {
         assertThat(places.placesOf(teamId))
                 .as("the first join seeded the counter from the row (the opening) and took its own place")
                 .isEqualTo(2);
+    }
+
+    /**
+     * The timeout job's place sweep during a Redis outage, run from the console's {@code groupBuyTimeoutCloseJob} and
+     * as the local scheduler runs it, four times while Redis is down: one WARN when the sweep starts failing, one INFO
+     * when a sweep runs again, as every other scheduled run logs an outage. Failed on main: a WARN with its stack every
+     * run (the run itself completes, so the runs' failure log never saw it). Nothing else in this class runs the
+     * timeout job, so the first sweep here is due.
+     */
+    @Test
+    @ExtendWith(OutputCaptureExtension.class)
+    void thePlaceSweepLogsARedisOutageOnceAndOnceWhenItRunsAgain(CapturedOutput output, @TempDir Path jobLogs)
+            throws Exception {
+        TradeClient mall = TradeClient.onNewGoods(port, jdbc, 13510, "http://127.0.0.1:1/cb");
+        mall.team("p1"); // an open team: the sweep reads its counter from Redis
+        int from = output.getOut().length();
+        redis.kill();
+        try {
+            for (int run = 0; run < 2; run++) {
+                assertThat(ConsoleRun.of(timeoutJob::groupBuyTimeoutCloseJob, "", jobLogs))
+                        .as("the run itself completes")
+                        .isEqualTo(XxlJobContext.HANDLE_CODE_SUCCESS);
+                timeouts.execTimeoutCloseJob();
+            }
+        } finally {
+            redis.startAgain();
+        }
+        long back = System.nanoTime();
+        while (!output.getOut().substring(from).contains("team place reconciliation completes again")
+                && System.nanoTime() - back < 30_000_000_000L) {
+            timeouts.execTimeoutCloseJob();
+            Thread.sleep(100);
+        }
+        List<String> lines = output.getOut()
+                .substring(from)
+                .lines()
+                .filter(line -> line.contains("team place reconciliation"))
+                .toList();
+        System.out.println("place sweep: " + lines);
+        assertThat(lines.stream().filter(line -> line.contains("WARN")))
+                .as("one WARN for four failed sweeps")
+                .singleElement()
+                .satisfies(line -> assertThat(line).contains("redis unavailable"));
+        assertThat(lines.stream().filter(line -> line.contains("completes again")))
+                .as("one INFO when a sweep runs again")
+                .singleElement()
+                .satisfies(line -> assertThat(line).contains("INFO"));
+        assertThat(output.getOut().substring(from))
+                .as("no stack")
+                .doesNotContain("\tat com.groupbuy.market.domain.trade.service.place.TeamPlaceReconciler");
     }
 
     private static String lockBody(String userId, String teamId) {

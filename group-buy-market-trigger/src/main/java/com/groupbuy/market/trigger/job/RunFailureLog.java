@@ -1,5 +1,6 @@
 package com.groupbuy.market.trigger.job;
 
+import com.groupbuy.market.domain.support.OutageLog;
 import java.util.function.LongSupplier;
 import lombok.extern.slf4j.Slf4j;
 
@@ -7,10 +8,11 @@ import lombok.extern.slf4j.Slf4j;
  * What a local scheduler's failed runs leave in the log. A run that failed for an outage (the database or Redis
  * unavailable) is one WARN when the outage starts and one INFO when a run completes again, however many runs fail in
  * between: a run every few hundred milliseconds logged an ERROR with its stack each time while the database was down.
- * Any other failure is an ERROR with its stack, each time, as before.
+ * Any other failure is an ERROR with its stack, each time, as before. The timeout job's place sweep, which fails
+ * within a run that completes, logs its outages through one too ({@link OutageLog}).
  */
 @Slf4j
-public class RunFailureLog {
+public class RunFailureLog implements OutageLog {
 
     private final String run;
     private final OutageOf outageOf;
@@ -41,10 +43,20 @@ public class RunFailureLog {
      * it is, not as a pattern): a run an operator starts says what it was asked, and no next run retries it.
      */
     public synchronized void failed(RuntimeException failure, String otherwise) {
+        if (!outage(failure)) {
+            log.error(otherwise, failure);
+        }
+    }
+
+    /**
+     * A run ended in {@code failure}: an outage is logged as above (true); any other failure is left to the caller
+     * (false, nothing logged), for a run that logs it its own way (the timeout job's place sweep: a WARN with its stack).
+     */
+    @Override
+    public synchronized boolean outage(RuntimeException failure) {
         String unavailable = outageOf.dependency(failure);
         if (unavailable == null) {
-            log.error(otherwise, failure);
-            return;
+            return false;
         }
         failedRuns++;
         if (dependency == null) {
@@ -56,6 +68,7 @@ public class RunFailureLog {
                     unavailable,
                     rootMessage(failure));
         }
+        return true;
     }
 
     /** Whether the runs are failing for an outage, logged once, and no run has completed since. */
@@ -64,6 +77,7 @@ public class RunFailureLog {
     }
 
     /** A run ended without an exception: logs the end of an outage its runs met. */
+    @Override
     public synchronized void completed() {
         if (dependency == null) {
             return;

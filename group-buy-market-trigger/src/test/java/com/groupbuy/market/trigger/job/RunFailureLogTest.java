@@ -65,4 +65,31 @@ class RunFailureLogTest {
         assertThat(events.list).extracting(ILoggingEvent::getLevel).isEqualTo(List.of(Level.ERROR, Level.ERROR));
         assertThat(events.list.get(0).getThrowableProxy()).as("its stack").isNotNull();
     }
+
+    /**
+     * As the timeout job's place sweep uses it (its runs complete, the sweep within them fails): an outage is taken
+     * and logged once, then INFO once a sweep runs again; any other failure is left to the caller, nothing logged here.
+     */
+    @Test
+    void aRunThatLogsItsOtherFailuresItselfIsToldWhichAreOutages() {
+        RunFailureLog sweeps = new RunFailureLog(
+                "team place reconciliation",
+                failure -> failure instanceof IllegalStateException ? "redis" : null,
+                now::get);
+        for (int run = 0; run < 4; run++) {
+            assertThat(sweeps.outage(new IllegalStateException("Unable to connect")))
+                    .isTrue();
+            now.addAndGet(10_000_000_000L);
+        }
+        assertThat(sweeps.outage(new IllegalArgumentException("a bug")))
+                .as("no outage: the caller logs it")
+                .isFalse();
+        sweeps.completed();
+
+        assertThat(events.list).extracting(ILoggingEvent::getLevel).containsExactly(Level.WARN, Level.INFO);
+        assertThat(events.list.get(0).getFormattedMessage())
+                .startsWith("team place reconciliation failed: redis unavailable (IllegalStateException: Unable to");
+        assertThat(events.list.get(1).getFormattedMessage())
+                .isEqualTo("team place reconciliation completes again: redis was unavailable for 4 runs in 40000 ms");
+    }
 }

@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
@@ -144,12 +145,20 @@ public class TeamPlaceReconciler {
      * one was cut, or from the start; returns teams corrected (0 when not due).
      */
     public int reconcileIfDue(int shardIndex, int shardTotal, Instant deadline) {
+        return sweepIfDue(shardIndex, shardTotal, deadline).orElse(0);
+    }
+
+    /**
+     * As {@link #reconcileIfDue}, telling a sweep that ran (teams corrected) from none being due (empty): the timeout
+     * job logs the end of a sweep outage only once a sweep has run again.
+     */
+    public OptionalInt sweepIfDue(int shardIndex, int shardTotal, Instant deadline) {
         Instant now = Instant.now(clock);
         Instant last = lastRun.get();
         // A last run later than now is the wall clock stepped back (NTP), not a run to wait for: waited for, no run was
         // due for the whole step on top of the interval.
         if ((last.isAfter(now.minus(interval)) && !last.isAfter(now)) || !lastRun.compareAndSet(last, now)) {
-            return 0;
+            return OptionalInt.empty();
         }
         String shard = shardIndex + "/" + shardTotal;
         OpenTeamsPosition from = unfinished.getOrDefault(shard, OpenTeamsPosition.START);
@@ -171,7 +180,7 @@ public class TeamPlaceReconciler {
         } else {
             unfinished.put(shard, sweep.cutAt());
         }
-        return sweep.fixed();
+        return OptionalInt.of(sweep.fixed());
     }
 
     /** This shard's open teams from the start, page by page until none is left or the deadline passes. */

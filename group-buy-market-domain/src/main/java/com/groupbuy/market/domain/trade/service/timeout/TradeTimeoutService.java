@@ -2,6 +2,7 @@ package com.groupbuy.market.domain.trade.service.timeout;
 
 import com.groupbuy.market.domain.outbox.adapter.port.INotifyDispatcher;
 import com.groupbuy.market.domain.support.JobLimits;
+import com.groupbuy.market.domain.support.OutageLog;
 import com.groupbuy.market.domain.support.RunStop;
 import com.groupbuy.market.domain.trade.adapter.port.ITeamPlaceReservation;
 import com.groupbuy.market.domain.trade.adapter.repository.IRefundRepository;
@@ -73,6 +74,9 @@ public class TradeTimeoutService {
     /** The instance's stop: a run ends before its next team or lock. */
     private RunStop stop = new RunStop();
 
+    /** Which place sweep failures are outages, logged once each; none unless the app says ({@link #reconcilePlaces}). */
+    private OutageLog sweepOutages = OutageLog.NONE;
+
     public TradeTimeoutService(
             IRefundRepository repository,
             TradeRefundService refundService,
@@ -118,6 +122,15 @@ public class TradeTimeoutService {
      */
     public TradeTimeoutService stoppedBy(RunStop stop) {
         this.stop = stop;
+        return this;
+    }
+
+    /**
+     * Logs the place sweep's outages once each (the app's tells Redis or the database unavailable from other
+     * failures), instead of a WARN with its stack at every run while Redis is down.
+     */
+    public TradeTimeoutService placeSweepOutagesLoggedBy(OutageLog outages) {
+        this.sweepOutages = outages;
         return this;
     }
 
@@ -230,12 +243,20 @@ public class TradeTimeoutService {
         return expire(teamId, endBefore, counts);
     }
 
-    /** Open teams' Redis place counters against the database; a failure here never fails the closing above. */
+    /**
+     * Open teams' Redis place counters against the database; a failure here never fails the closing above. A sweep
+     * failing for an outage is logged by {@link #sweepOutages} (once per outage, and once when a sweep runs again: the
+     * run completes, so the run's own failure log never sees it); any other failure is a WARN with its stack each run.
+     */
     private void reconcilePlaces(int shardIndex, int shardTotal, Instant deadline) {
         try {
-            placeReconciler.reconcileIfDue(shardIndex, shardTotal, deadline);
+            if (placeReconciler.sweepIfDue(shardIndex, shardTotal, deadline).isPresent()) {
+                sweepOutages.completed();
+            }
         } catch (RuntimeException e) {
-            log.warn("team place reconciliation skipped this run; the next run retries it", e);
+            if (!sweepOutages.outage(e)) {
+                log.warn("team place reconciliation skipped this run; the next run retries it", e);
+            }
         }
     }
 
