@@ -2,11 +2,6 @@ package com.groupbuy.market.outage;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.classic.spi.IThrowableProxy;
-import ch.qos.logback.classic.spi.ThrowableProxy;
-import ch.qos.logback.core.read.ListAppender;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.groupbuy.market.infrastructure.trade.port.TeamPlaceReservation;
 import com.groupbuy.market.support.ConcurrentBurst;
@@ -16,7 +11,7 @@ import com.groupbuy.market.support.PrivateMariaDb;
 import com.groupbuy.market.support.TcpProxy;
 import com.groupbuy.market.support.TestJson;
 import com.groupbuy.market.support.TradeClient;
-import com.groupbuy.market.trigger.http.GlobalExceptionHandler;
+import com.groupbuy.market.support.UnexpectedFailures;
 import com.zaxxer.hikari.HikariDataSource;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -37,7 +32,6 @@ import java.util.stream.Collectors;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
-import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -209,10 +203,7 @@ class DatabaseRestartIT {
         List<String> problems = new java.util.concurrent.CopyOnWriteArrayList<>();
         // Every "unexpected failure" the service logs meanwhile (the 0001 answer's exception), so a problem below names
         // its cause: a settlement once answered 0001 in CI during the kill and never again in 11 storms here.
-        ListAppender<ILoggingEvent> unexpected = new ListAppender<>();
-        Logger handler = (Logger) LoggerFactory.getLogger(GlobalExceptionHandler.class);
-        unexpected.start();
-        handler.addAppender(unexpected);
+        UnexpectedFailures unexpected = UnexpectedFailures.capture();
         int threads = 8;
         int teamsEach = 6;
         ExecutorService pool = Executors.newFixedThreadPool(threads);
@@ -307,30 +298,10 @@ class DatabaseRestartIT {
         assertThat(new HashSet<>(idsPerTeam.values()))
                 .as("webhook-ids per team")
                 .containsExactly(1);
-        handler.detachAppender(unexpected);
+        unexpected.close();
         assertThat(problems)
-                .as("answers other than 200/503; the service's unexpected failures meanwhile: %s", causes(unexpected))
+                .as("answers other than 200/503; the service's unexpected failures meanwhile: %s", unexpected.chains())
                 .isEmpty();
-    }
-
-    /** Each logged failure's chain: class, message, and SQLState/error code of each SQLException in it. */
-    private static List<String> causes(ListAppender<ILoggingEvent> logged) {
-        List<String> chains = new ArrayList<>();
-        for (ILoggingEvent event : logged.list) {
-            StringBuilder chain = new StringBuilder();
-            for (IThrowableProxy t = event.getThrowableProxy(); t != null; t = t.getCause()) {
-                chain.append(" <- ").append(t.getClassName()).append(": ").append(t.getMessage());
-                if (t instanceof ThrowableProxy proxy && proxy.getThrowable() instanceof java.sql.SQLException sql) {
-                    chain.append(" [")
-                            .append(sql.getSQLState())
-                            .append('/')
-                            .append(sql.getErrorCode())
-                            .append(']');
-                }
-            }
-            chains.add(chain.toString());
-        }
-        return chains;
     }
 
     private static String teamOf(String callback) {

@@ -21,6 +21,7 @@ import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.transaction.CannotCreateTransactionException;
+import org.springframework.transaction.TransactionSystemException;
 import org.springframework.web.servlet.HandlerExceptionResolver;
 import org.springframework.web.servlet.ModelAndView;
 
@@ -84,6 +85,14 @@ public class DependencyOutageResolver implements HandlerExceptionResolver, Order
             }
             if (RedisOutages.isOutage(t)) {
                 return "redis";
+            }
+            // A rollback that failed after the transaction did: Spring throws the rollback's failure and keeps the
+            // transaction's own (an outage's, mostly: the same connection lost) aside, not in the chain.
+            if (t instanceof TransactionSystemException rollback && rollback.getApplicationException() != null) {
+                String aside = outage(rollback.getApplicationException());
+                if (aside != null) {
+                    return aside;
+                }
             }
             if (t instanceof CannotCreateTransactionException
                     || t instanceof DataAccessResourceFailureException

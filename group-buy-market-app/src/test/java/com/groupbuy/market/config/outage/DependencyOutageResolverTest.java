@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.sql.SQLException;
 import org.junit.jupiter.api.Test;
 import org.springframework.dao.CannotAcquireLockException;
+import org.springframework.dao.RecoverableDataAccessException;
 import org.springframework.jdbc.UncategorizedSQLException;
+import org.springframework.transaction.TransactionSystemException;
 
 /**
  * A statement the database stopped while it waited wrote nothing and is worth sending again: E0401 ("database"), not
@@ -65,6 +67,20 @@ class DependencyOutageResolverTest {
                                 1290))))
                 .as("another option's refusal is not an outage")
                 .isNull();
+    }
+
+    /**
+     * A rollback on the connection the outage closed fails too, and Spring throws that failure with the outage kept
+     * aside as its application exception (SocketTimeoutCutIT: answered 0001 before).
+     */
+    @Test
+    void aRollbackFailedAfterAnOutageIsTheOutage() {
+        TransactionSystemException rollback =
+                new TransactionSystemException("JDBC rollback failed", new SQLException("Connection is closed"));
+        assertThat(DependencyOutageResolver.outage(rollback)).isNull();
+        rollback.initApplicationException(
+                new RecoverableDataAccessException("update", new SQLException("Communications link failure", "08S01")));
+        assertThat(DependencyOutageResolver.outage(rollback)).isEqualTo("database");
     }
 
     @Test
