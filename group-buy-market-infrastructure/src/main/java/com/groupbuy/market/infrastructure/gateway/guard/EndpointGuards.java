@@ -33,7 +33,7 @@ import lombok.extern.slf4j.Slf4j;
  * {@link DeliveryResult#notSent}, with its {@link NotSentReason} and the time the breaker will let a probe through
  * (or, for a full bulkhead, a short wait), so the task waits without using a try. An answer that is not the acknowledgement counts as a failure,
  * a call slower than the slow-call duration plus its body's time (what its bytes take over the slowest link served,
- * given by the caller; zero for a small body or a broker batch) as slow; either rate over the window opens the breaker.
+ * given by the caller: a few milliseconds for an ordinary body, none for the broker) as slow; either rate over the window opens the breaker.
  * <p>
  * Over the endpoints, a cap per partner (source + channel, given by the caller with each HTTP call): at most
  * {@link GuardSettings#maxConcurrentPerPartner()} of one partner's calls in flight at once, whatever endpoints they go
@@ -213,8 +213,8 @@ public class EndpointGuards {
      * its body's time is told as taking exactly {@code slowCall} (not slow: the rule is "longer than"); every other call
      * as it took. Told its time less its body's time instead, every big call would show in the breaker's call timer
      * ({@code resilience4j.circuitbreaker.calls}) as far quicker than it was, most as 0; this way only the calls the
-     * body excuses show as {@code slowCall}. Without body time (small bodies, the broker): the call's own time, as
-     * before.
+     * body excuses show as {@code slowCall}. Without body time (the broker, a caller naming none): the call's own
+     * time, as before.
      */
     static long told(long tookNanos, Duration slowCall, Duration bodyTime) {
         long slowNanos = slowCall.toNanos();
