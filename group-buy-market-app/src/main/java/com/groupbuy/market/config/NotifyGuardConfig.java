@@ -33,6 +33,7 @@ public class NotifyGuardConfig {
     @Bean
     public NotifyChannelGuards notifyChannelGuards(
             NotifyGuardProperties properties,
+            NotifyProperties notify,
             EndpointGuards guards,
             ObjectProvider<RabbitProperties> rabbit,
             ExecutorService notifySendExecutor) {
@@ -51,7 +52,8 @@ public class NotifyGuardConfig {
         String brokerName = broker == null ? "broker" : broker.determineHost() + ":" + broker.determinePort();
         return new NotifyChannelGuards(
                 http -> new EndpointQueues(
-                        GuardedNotifyGateway.http(http, guards),
+                        // A call slow past the slow-call duration plus its body's time at gbm.notify.min-send-rate.
+                        GuardedNotifyGateway.http(http, guards, notify.sendBudget()),
                         GuardedNotifyGateway::httpPartnerEndpoint,
                         perEndpoint,
                         notifySendExecutor,

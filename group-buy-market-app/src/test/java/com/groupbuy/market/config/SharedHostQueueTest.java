@@ -56,6 +56,7 @@ class SharedHostQueueTest {
         INotifyGateway gateway = new NotifyGuardConfig()
                 .notifyChannelGuards(
                         properties,
+                        new NotifyProperties(),
                         guards,
                         new StaticListableBeanFactory().getBeanProvider(RabbitProperties.class),
                         senders)

@@ -5,7 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.groupbuy.market.config.NotifyProperties;
 import com.groupbuy.market.domain.outbox.model.valobj.NotifyTaskStatus;
 import com.groupbuy.market.domain.outbox.service.DueCallbackDeliveryService;
+import com.groupbuy.market.infrastructure.gateway.guard.EndpointGuards;
 import com.groupbuy.market.support.IntegrationTest;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -16,11 +19,13 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.test.context.TestPropertySource;
 
 /**
  * A big callback to a partner whose link is slow but steady: a completion body of ~720 KB to a real HTTP server of the
@@ -28,12 +33,25 @@ import org.springframework.jdbc.core.JdbcTemplate;
  * 2 x read timeout, 12 s). On main every attempt was cut at 12 s (the client's call timeout), retried until FAIL: the
  * callback never reached the partner. Now its budget is the window plus its bytes at {@code gbm.notify.min-send-rate}
  * (32 KiB/s: 12 s + 22 s), and it is delivered at the first attempt.
+ * <p>
+ * The partner's breaker judges such calls by their bodies too: a call is slow past {@code slow-call-duration} (2 s)
+ * plus its body's time at the minimum send rate. The breaker opens here after 4 calls (the test profile's 100,000
+ * would hide it).
  */
 @IntegrationTest
+@TestPropertySource(properties = "gbm.notify.guard.minimum-calls=4")
 class SlowPartnerLinkIT {
 
     private static final int BODY_BYTES = 720_000;
     private static final int LINK_BYTES_PER_SECOND = 48_000;
+    /** ~3.1 s over the link, more than the slow-call duration; ~4.6 s at 32 KiB/s, so within its body's time. */
+    private static final int BIG_BYTES = 150_000;
+
+    private static final int BIG_CALLBACKS = 10;
+    /** ~2.5 s over a link of 400 B/s, slower than the minimum rate: its body excuses only ~31 ms of it. */
+    private static final int SMALL_BYTES = 1_000;
+
+    private static final int SMALL_CALLBACKS = 4;
 
     @Autowired
     JdbcTemplate jdbc;
@@ -43,6 +61,12 @@ class SlowPartnerLinkIT {
 
     @Autowired
     NotifyProperties properties;
+
+    @Autowired
+    EndpointGuards guards;
+
+    @Autowired
+    MeterRegistry meters;
 
     @Test
     void aBigCallbackReachesAPartnerWhoseLinkIsSlowerThanTheFixedBudgetAllowed() throws Exception {
@@ -54,8 +78,7 @@ class SlowPartnerLinkIT {
             notifyService.deliverAllDue();
             Duration took = Duration.ofNanos(System.nanoTime() - start);
 
-            String lastError =
-                    jdbc.queryForObject("SELECT last_error FROM notify_task WHERE team_id = ?", String.class, teamId);
+            String lastError = lastError(teamId);
             assertThat(tasks.status(teamId))
                     .as("the task's state after one run (took %s, last error %s)", took, lastError)
                     .isEqualTo(NotifyTaskStatus.SUCCESS.code());
@@ -71,18 +94,80 @@ class SlowPartnerLinkIT {
         }
     }
 
+    /**
+     * Ten big completions to a partner whose link takes each in ~3.1 s, above the slow-call duration of 2 s but at a
+     * rate above the minimum send rate: none is slow and the partner's breaker stays closed (on main every one was
+     * slow and the breaker opened after 4, the others put off unsent). Meanwhile small callbacks over a link slower
+     * than the minimum rate (2.5 s for 1 KB) are still slow and open their partner's breaker, as before.
+     */
+    @Test
+    void bigCallbacksWithinTheirBodysTimeDoNotOpenTheBreakerWhileSlowSmallOnesStillDo() throws Exception {
+        NotifyTaskFixture tasks = new NotifyTaskFixture(jdbc);
+        try (SlowLink big = new SlowLink(LINK_BYTES_PER_SECOND);
+                SlowLink slow = new SlowLink(400)) {
+            List<String> bigTeams = new ArrayList<>();
+            for (int i = 0; i < BIG_CALLBACKS; i++) {
+                bigTeams.add(tasks.dueTaskWithBody(big.url(), teamId -> completion(teamId, BIG_BYTES)));
+            }
+            for (int i = 0; i < SMALL_CALLBACKS; i++) {
+                tasks.dueTaskWithBody(slow.url(), teamId -> completion(teamId, SMALL_BYTES));
+            }
+
+            notifyService.deliverAllDue();
+
+            String bigEndpoint = big.endpoint();
+            assertThat(big.received())
+                    .as("big bodies the partner took whole, each slower than the slow-call duration")
+                    .hasSize(BIG_CALLBACKS)
+                    .allSatisfy(received -> assertThat(received.took()).isGreaterThan(Duration.ofSeconds(2)));
+            assertThat(bigTeams)
+                    .allSatisfy(teamId -> assertThat(tasks.status(teamId))
+                            .as("team %s", teamId)
+                            .isEqualTo(NotifyTaskStatus.SUCCESS.code()));
+            // The partner's next callback is sent, not put off behind an open breaker.
+            String next = tasks.dueTaskWithBody(big.url(), teamId -> completion(teamId, SMALL_BYTES));
+            notifyService.deliverAllDue();
+            assertThat(tasks.status(next))
+                    .as("the next callback (last error %s)", lastError(next))
+                    .isEqualTo(NotifyTaskStatus.SUCCESS.code());
+            assertThat(guards.state(bigEndpoint)).isEqualTo(CircuitBreaker.State.CLOSED);
+            assertThat(meter("resilience4j.circuitbreaker.slow.calls", bigEndpoint))
+                    .as("big calls counted slow")
+                    .isZero();
+
+            String slowEndpoint = slow.endpoint();
+            assertThat(meter("resilience4j.circuitbreaker.slow.calls", slowEndpoint))
+                    .as("small calls slower than their body allows counted slow")
+                    .isEqualTo(SMALL_CALLBACKS);
+            assertThat(guards.state(slowEndpoint)).isEqualTo(CircuitBreaker.State.OPEN);
+        }
+    }
+
+    private String lastError(String teamId) {
+        return jdbc.queryForObject("SELECT last_error FROM notify_task WHERE team_id = ?", String.class, teamId);
+    }
+
+    private double meter(String name, String endpoint) {
+        return meters.get(name).tag("name", endpoint).gauges().stream()
+                .mapToDouble(g -> g.value())
+                .sum();
+    }
+
     /** A completion body of exactly {@link #BODY_BYTES} bytes: the team and its members' trade numbers. */
     private static String completionOfBigTeam(String teamId) {
-        StringBuilder body = new StringBuilder(BODY_BYTES)
-                .append("{\"teamId\":\"")
-                .append(teamId)
-                .append("\",\"outTradeNoList\":[");
+        return completion(teamId, BODY_BYTES);
+    }
+
+    /** A completion body of exactly {@code bytes} bytes (at least ~100): the team and its members' trade numbers. */
+    private static String completion(String teamId, int bytes) {
+        StringBuilder body =
+                new StringBuilder(bytes).append("{\"teamId\":\"").append(teamId).append("\",\"outTradeNoList\":[");
         int member = 0;
-        while (body.length() < BODY_BYTES - 80) {
+        while (body.length() < bytes - 80) {
             body.append(member == 0 ? "" : ",").append(String.format("\"%032d\"", member++));
         }
         body.append(",\"");
-        while (body.length() < BODY_BYTES - 3) {
+        while (body.length() < bytes - 3) {
             body.append('x');
         }
         return body.append("\"]}").toString();
@@ -114,6 +199,11 @@ class SlowPartnerLinkIT {
 
         String url() {
             return "http://127.0.0.1:" + server.getLocalPort() + "/callback";
+        }
+
+        /** The name partner s01/c01's callbacks here are guarded under. */
+        String endpoint() {
+            return EndpointGuards.ofPartner("http:127.0.0.1:" + server.getLocalPort(), "s01", "c01");
         }
 
         List<Received> received() {

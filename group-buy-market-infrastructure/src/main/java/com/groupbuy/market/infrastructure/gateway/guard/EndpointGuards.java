@@ -32,7 +32,8 @@ import lombok.extern.slf4j.Slf4j;
  * first call. A call the breaker or the bulkhead refuses is not made: the caller gets
  * {@link DeliveryResult#notSent}, with its {@link NotSentReason} and the time the breaker will let a probe through
  * (or, for a full bulkhead, a short wait), so the task waits without using a try. An answer that is not the acknowledgement counts as a failure,
- * a call slower than the slow-call duration as slow; either rate over the window opens the breaker.
+ * a call slower than the slow-call duration plus its body's time (what its bytes take over the slowest link served,
+ * given by the caller: a few milliseconds for an ordinary body, none for the broker) as slow; either rate over the window opens the breaker.
  * <p>
  * Over the endpoints, a cap per partner (source + channel, given by the caller with each HTTP call): at most
  * {@link GuardSettings#maxConcurrentPerPartner()} of one partner's calls in flight at once, whatever endpoints they go
@@ -136,6 +137,22 @@ public class EndpointGuards {
      */
     public DeliveryResult call(
             String guarded, String source, String channel, boolean limitConcurrency, Supplier<DeliveryResult> send) {
+        return call(guarded, source, channel, limitConcurrency, Duration.ZERO, send);
+    }
+
+    /**
+     * The same, the call judged slow only past the slow-call duration plus {@code bodyTime}: what its body's bytes take
+     * over the slowest partner link served ({@code SendBudget#bodyTime}). Judged by the slow-call duration alone, a
+     * partner taking ten ~1 MB completions at 100 KB/s (10 s each, well within their budget) was slow on every one,
+     * its breaker opened and its other callbacks were put off: a healthy partner treated as failing.
+     */
+    public DeliveryResult call(
+            String guarded,
+            String source,
+            String channel,
+            boolean limitConcurrency,
+            Duration bodyTime,
+            Supplier<DeliveryResult> send) {
         boolean ofPartner = limitConcurrency && source != null;
         String endpoint = ofPartner
                 ? admit(ofPartner(guarded, source, channel), ofPartner(OTHER, source, channel))
@@ -167,7 +184,7 @@ public class EndpointGuards {
         long start = System.nanoTime();
         try {
             DeliveryResult result = send.get();
-            long took = System.nanoTime() - start;
+            long took = told(System.nanoTime() - start, settings.slowCallDuration(), bodyTime);
             if (result.endpointWell()) {
                 breaker.onSuccess(took, TimeUnit.NANOSECONDS);
             } else {
@@ -175,7 +192,8 @@ public class EndpointGuards {
             }
             return result;
         } catch (RuntimeException e) {
-            breaker.onError(System.nanoTime() - start, TimeUnit.NANOSECONDS, e);
+            breaker.onError(
+                    told(System.nanoTime() - start, settings.slowCallDuration(), bodyTime), TimeUnit.NANOSECONDS, e);
             throw e;
         } finally {
             if (partner != null) {
@@ -185,6 +203,27 @@ public class EndpointGuards {
                 bulkhead.onComplete();
             }
         }
+    }
+
+    /**
+     * The nanoseconds the breaker is told a call took, so that it counts the call slow only past {@code slowCall} plus
+     * {@code bodyTime}. Resilience4j judges slowness by one threshold per breaker (a call recorded as longer than
+     * {@code slowCallDurationThreshold} is slow) and takes no per-call threshold or slowness predicate; a breaker per
+     * body size would split one endpoint's rates. So it is decided here: a call longer than {@code slowCall} but within
+     * its body's time is told as taking exactly {@code slowCall} (not slow: the rule is "longer than"); every other call
+     * as it took. Told its time less its body's time instead, every big call would show in the breaker's call timer
+     * ({@code resilience4j.circuitbreaker.calls}) as far quicker than it was, most as 0; this way only the calls the
+     * body excuses show as {@code slowCall}. Without body time (the broker, a caller naming none): the call's own
+     * time, as before.
+     */
+    static long told(long tookNanos, Duration slowCall, Duration bodyTime) {
+        long slowNanos = slowCall.toNanos();
+        if (tookNanos <= slowNanos || bodyTime.isZero() || bodyTime.isNegative()) {
+            return tookNanos;
+        }
+        Duration room = Duration.ofNanos(Long.MAX_VALUE - slowNanos);
+        long allowed = bodyTime.compareTo(room) >= 0 ? Long.MAX_VALUE : slowNanos + bodyTime.toNanos();
+        return tookNanos > allowed ? tookNanos : slowNanos;
     }
 
     /**

@@ -3,7 +3,9 @@ package com.groupbuy.market.infrastructure.gateway.guard;
 import com.groupbuy.market.domain.outbox.adapter.port.INotifyGateway;
 import com.groupbuy.market.domain.outbox.model.valobj.DeliveryResult;
 import com.groupbuy.market.domain.outbox.model.valobj.NotifyTaskVO;
+import com.groupbuy.market.domain.outbox.model.valobj.SendBudget;
 import com.groupbuy.market.infrastructure.gateway.NotifyUrls;
+import java.time.Duration;
 import java.util.List;
 import java.util.function.Function;
 import okhttp3.HttpUrl;
@@ -21,27 +23,39 @@ public class GuardedNotifyGateway implements INotifyGateway {
     private final EndpointGuards guards;
     private final Function<NotifyTaskVO, String> endpointOf;
     private final boolean limitConcurrency;
+    /** What a task's body adds to the slow-call duration before its call counts as slow. */
+    private final Function<NotifyTaskVO, Duration> bodyTimeOf;
 
     private GuardedNotifyGateway(
             INotifyGateway channel,
             EndpointGuards guards,
             Function<NotifyTaskVO, String> endpointOf,
-            boolean limitConcurrency) {
+            boolean limitConcurrency,
+            Function<NotifyTaskVO, Duration> bodyTimeOf) {
         this.channel = channel;
         this.guards = guards;
         this.endpointOf = endpointOf;
         this.limitConcurrency = limitConcurrency;
+        this.bodyTimeOf = bodyTimeOf;
     }
 
-    /** Partner HTTP endpoints, one breaker and bulkhead per {@code http:host:port}, one cap per partner. */
-    public static GuardedNotifyGateway http(INotifyGateway http, EndpointGuards guards) {
-        return new GuardedNotifyGateway(http, guards, GuardedNotifyGateway::httpEndpoint, true);
+    /**
+     * Partner HTTP endpoints, one breaker and bulkhead per {@code http:host:port}, one cap per partner; a call slow
+     * only past the slow-call duration plus its body's time at the minimum send rate ({@link SendBudget#bodyTime}).
+     */
+    public static GuardedNotifyGateway http(INotifyGateway http, EndpointGuards guards, SendBudget budget) {
+        return new GuardedNotifyGateway(
+                http,
+                guards,
+                GuardedNotifyGateway::httpEndpoint,
+                true,
+                task -> budget.bodyTime(SendBudget.utf8Bytes(task.getBody())));
     }
 
-    /** The broker, one breaker named {@code mq:<broker>}. */
+    /** The broker, one breaker named {@code mq:<broker>}: a publish is slow past the slow-call duration. */
     public static GuardedNotifyGateway mq(INotifyGateway mq, EndpointGuards guards, String broker) {
         String endpoint = "mq:" + broker;
-        return new GuardedNotifyGateway(mq, guards, task -> endpoint, false);
+        return new GuardedNotifyGateway(mq, guards, task -> endpoint, false, task -> Duration.ZERO);
     }
 
     /** {@code http:host:port} of an HTTP callback's URL, null when it does not parse. */
@@ -71,7 +85,12 @@ public class GuardedNotifyGateway implements INotifyGateway {
         }
         // HTTP: the partner's cap too (its source and channel, whatever endpoint this lock names).
         return guards.call(
-                endpoint, task.getSource(), task.getChannel(), limitConcurrency, () -> channel.groupBuyNotify(task));
+                endpoint,
+                task.getSource(),
+                task.getChannel(),
+                limitConcurrency,
+                bodyTimeOf.apply(task),
+                () -> channel.groupBuyNotify(task));
     }
 
     /**

@@ -85,6 +85,82 @@ class EndpointGuardsTest {
                 .isEqualTo(1);
     }
 
+    /**
+     * A call is slow past the slow-call duration plus its body's time at the minimum send rate: a partner taking big
+     * bodies at a rate above that minimum is slow on none of them and its breaker stays closed (it opened on main,
+     * every such call being longer than the slow-call duration); calls slower than their body allows, and small bodies'
+     * calls slower than the slow-call duration, still open it, as before.
+     */
+    @Test
+    void aCallIsSlowOnlyPastTheSlowCallDurationPlusItsBodysTime() {
+        EndpointGuards guards = new EndpointGuards(
+                new GuardSettings(
+                        50,
+                        50,
+                        Duration.ofMillis(20),
+                        Duration.ofSeconds(30),
+                        4,
+                        Duration.ofSeconds(30),
+                        1,
+                        10,
+                        Duration.ofSeconds(1),
+                        1000),
+                meters,
+                Clock.systemUTC());
+        // Each call takes at least 40 ms: twice the slow-call duration, far within a big body's second.
+        for (int i = 0; i < 4; i++) {
+            guards.call("http:big:80", "s01", "c01", true, Duration.ofSeconds(1), this::deliverIn40Ms);
+            guards.call("http:small:80", "s01", "c01", true, Duration.ZERO, this::deliverIn40Ms);
+            guards.call("http:slower:80", "s01", "c01", true, Duration.ofMillis(5), this::deliverIn40Ms);
+        }
+
+        assertThat(guards.state(EndpointGuards.ofPartner("http:big:80", "s01", "c01")))
+                .isEqualTo(CircuitBreaker.State.CLOSED);
+        assertThat(slowCalls(EndpointGuards.ofPartner("http:big:80", "s01", "c01")))
+                .as("big bodies' calls counted slow")
+                .isZero();
+        assertThat(guards.state(EndpointGuards.ofPartner("http:small:80", "s01", "c01")))
+                .isEqualTo(CircuitBreaker.State.OPEN);
+        assertThat(guards.state(EndpointGuards.ofPartner("http:slower:80", "s01", "c01")))
+                .as("slower than the body allows")
+                .isEqualTo(CircuitBreaker.State.OPEN);
+        assertThat(sends).hasValue(12);
+    }
+
+    /** What the breaker is told: the call's time, but the slow-call duration for one its body's time excuses. */
+    @Test
+    void aCallExcusedByItsBodyIsToldAsTheSlowCallDuration() {
+        Duration slow = Duration.ofSeconds(2);
+        long second = 1_000_000_000L;
+        assertThat(EndpointGuards.told(second, slow, Duration.ZERO)).isEqualTo(second);
+        assertThat(EndpointGuards.told(3 * second, slow, Duration.ZERO)).isEqualTo(3 * second);
+        assertThat(EndpointGuards.told(second, slow, Duration.ofSeconds(30))).isEqualTo(second);
+        assertThat(EndpointGuards.told(10 * second, slow, Duration.ofSeconds(30)))
+                .as("a 1 MB body at 100 KB/s, 30 s at 32 KiB/s")
+                .isEqualTo(2 * second);
+        assertThat(EndpointGuards.told(32 * second, slow, Duration.ofSeconds(30)))
+                .isEqualTo(2 * second);
+        assertThat(EndpointGuards.told(32 * second + 1, slow, Duration.ofSeconds(30)))
+                .isEqualTo(32 * second + 1);
+        assertThat(EndpointGuards.told(Long.MAX_VALUE, slow, Duration.ofSeconds(Long.MAX_VALUE)))
+                .isEqualTo(2 * second);
+    }
+
+    private double slowCalls(String endpoint) {
+        return meters.get("resilience4j.circuitbreaker.slow.calls").tag("name", endpoint).gauges().stream()
+                .mapToDouble(g -> g.value())
+                .sum();
+    }
+
+    private DeliveryResult deliverIn40Ms() {
+        try {
+            Thread.sleep(40);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return deliver();
+    }
+
     @Test
     void aSuccessfulHalfOpenProbeClosesTheBreaker() throws Exception {
         EndpointGuards guards = guards(Duration.ofMillis(200), 10);

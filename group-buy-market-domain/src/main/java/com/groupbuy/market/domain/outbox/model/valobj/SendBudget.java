@@ -34,7 +34,7 @@ public record SendBudget(Duration base, long minBytesPerSecond, Duration cap) {
 
     /** What the body's bytes add to the base window, at most what the cap leaves. */
     public Duration extraFor(long bodyBytes) {
-        Duration needed = neededExtra(bodyBytes);
+        Duration needed = bodyTime(bodyBytes);
         Duration room = cap.minus(base);
         return needed.compareTo(room) <= 0 ? needed : room;
     }
@@ -51,7 +51,7 @@ public record SendBudget(Duration base, long minBytesPerSecond, Duration cap) {
 
     /** The budget the body would need at the minimum rate, uncapped. */
     public Duration needed(long bodyBytes) {
-        return base.plus(neededExtra(bodyBytes));
+        return base.plus(bodyTime(bodyBytes));
     }
 
     /** Whether the body needs more than the cap: sent within the cap, a link at the minimum rate cannot take it. */
@@ -67,7 +67,11 @@ public record SendBudget(Duration base, long minBytesPerSecond, Duration cap) {
                 : millis * minBytesPerSecond / 1000;
     }
 
-    private Duration neededExtra(long bodyBytes) {
+    /**
+     * The time the body's bytes take at the minimum rate, uncapped (zero for {@link #fixed}): what a link still served
+     * may add to a call of this body, so what the callback breaker allows it on top of its slow-call duration.
+     */
+    public Duration bodyTime(long bodyBytes) {
         if (bodyBytes <= 0 || minBytesPerSecond == Long.MAX_VALUE) {
             return Duration.ZERO;
         }

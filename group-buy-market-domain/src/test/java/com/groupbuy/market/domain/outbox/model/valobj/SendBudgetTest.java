@@ -39,6 +39,8 @@ class SendBudgetTest {
         assertThat(DEFAULTS.largestBodyBytes()).isEqualTo(36L * 32 * 1024);
         assertThat(DEFAULTS.capped(DEFAULTS.largestBodyBytes())).isFalse();
         assertThat(DEFAULTS.capped(DEFAULTS.largestBodyBytes() + 33)).isTrue();
+        // The body's own time at the minimum rate is not capped: what the breaker allows a call of it.
+        assertThat(DEFAULTS.bodyTime(big)).isEqualTo(Duration.ofMillis(61_036));
     }
 
     @Test
@@ -48,6 +50,7 @@ class SendBudgetTest {
         assertThat(fixed.of(16L << 20)).isEqualTo(WINDOW);
         assertThat(fixed.capped(16L << 20)).isFalse();
         assertThat(fixed.largestBodyBytes()).isEqualTo(Long.MAX_VALUE);
+        assertThat(fixed.bodyTime(16L << 20)).isZero();
     }
 
     @Test
