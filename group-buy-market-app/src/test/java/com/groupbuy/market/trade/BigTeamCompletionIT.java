@@ -21,7 +21,6 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -122,7 +121,7 @@ class BigTeamCompletionIT {
                 && partnerB.received().size() == 1
                 && mallC.forTeam(teamId).size() == 1);
         long told = System.nanoTime();
-        assertThat(completionTasks(teamId))
+        assertThat(counts.completionTasks(teamId))
                 .containsExactly(
                         teamId + ":trade_settlement s01/c01 HTTP " + partnerA.url(),
                         teamId + ":trade_settlement:3:s02:c02 s02/c02 HTTP " + partnerB.url(),
@@ -148,7 +147,7 @@ class BigTeamCompletionIT {
 
         // The mall repeats its last notice (signed anew, as a partner does): answered as the first, nobody told twice.
         assertThat(settle(goods, "s01", "c01", "a2").path("code").asText()).isEqualTo("0000");
-        assertThat(completionTasks(teamId)).hasSize(3);
+        assertThat(counts.completionTasks(teamId)).hasSize(3);
         assertThat(undelivered(List.of(teamId))).isZero();
         assertThat(counts.team(teamId)).containsEntry("status", 1).containsEntry("complete_count", MEMBERS);
         assertThat(partnerA.received()).hasSize(1);
@@ -300,16 +299,6 @@ class BigTeamCompletionIT {
         return numbers;
     }
 
-    /** The team's completion tasks: key, partner, channel and target, in id order. */
-    private List<String> completionTasks(String teamId) {
-        return jdbc.queryForList(
-                "SELECT CONCAT(task_key, ' ', source, '/', channel, ' ', notify_type, ' ', "
-                        + "COALESCE(notify_url, notify_mq)) FROM notify_task "
-                        + "WHERE team_id = ? AND notify_category = 'trade_settlement' ORDER BY id",
-                String.class,
-                teamId);
-    }
-
     /** Tasks of these teams not (yet) delivered. */
     private int undelivered(List<String> teams) {
         return count("notify_status <> 1", teams);
@@ -361,19 +350,8 @@ class BigTeamCompletionIT {
 
     /** POSTs the request signed as the partner signs (Standard Webhooks headers, a fresh id); the envelope checked. */
     private JsonNode signed(String source, String path, String body) throws Exception {
-        String id = "req_" + UUID.randomUUID();
-        long now = Instant.now().getEpochSecond();
-        HttpResponse<String> answer = TestJson.post(
-                port,
-                path,
-                body,
-                Map.of(
-                        "webhook-id",
-                        id,
-                        "webhook-timestamp",
-                        Long.toString(now),
-                        "webhook-signature",
-                        WebhookSignature.sign(SECRETS.get(source), id, now, body)));
+        HttpResponse<String> answer =
+                TestJson.post(port, path, body, TestJson.signedHeaders(SECRETS.get(source), body));
         assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
         JsonNode envelope = TestJson.JSON.readTree(answer.body());
         assertThat(TestJson.fields(envelope)).containsExactly("code", "info", "data");
