@@ -2,13 +2,16 @@ package com.groupbuy.market.support;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.groupbuy.market.types.security.WebhookSignature;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.function.BooleanSupplier;
 
 /** Small helpers the integration tests share: JSON over real HTTP, field lists, and bounded waiting. */
@@ -32,6 +35,19 @@ public final class TestJson {
                 .POST(HttpRequest.BodyPublishers.ofString(json));
         headers.forEach(request::header);
         return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** A partner's Standard Webhooks headers over {@code body}: a fresh {@code webhook-id}, now, signed with secret. */
+    public static Map<String, String> signedHeaders(String secret, String body) {
+        String id = "req_" + UUID.randomUUID();
+        long now = Instant.now().getEpochSecond();
+        return Map.of(
+                "webhook-id",
+                id,
+                "webhook-timestamp",
+                Long.toString(now),
+                "webhook-signature",
+                WebhookSignature.sign(secret, id, now, body));
     }
 
     /** POSTs JSON, asserts HTTP 200 and the exact envelope {code, info, data}, and returns the body. */

@@ -135,7 +135,7 @@ class MixedTeamCompletionIT {
                         Instant.now().getEpochSecond()))
                 .as("C's message signed with C's secret")
                 .isTrue();
-        assertThat(completionTasks(teamId))
+        assertThat(counts.completionTasks(teamId))
                 .containsExactly(
                         teamId + ":trade_settlement s01/c01 HTTP " + successA.url(),
                         teamId + ":trade_settlement:3:s02:c02 s02/c02 HTTP " + successB.url(),
@@ -144,7 +144,7 @@ class MixedTeamCompletionIT {
 
         // The mall repeats its notice: answered as the first, nothing more owed, nobody told twice.
         assertThat(settle("s01", "c01", u("a1")).path("code").asText()).isEqualTo("0000");
-        assertThat(completionTasks(teamId)).hasSize(3);
+        assertThat(counts.completionTasks(teamId)).hasSize(3);
         assertThat(successA.received()).hasSize(1);
         assertThat(successB.received()).hasSize(1);
         assertThat(mallC.forTeam(teamId)).hasSize(1);
@@ -177,7 +177,7 @@ class MixedTeamCompletionIT {
         assertThat(successB.signedReceived().get(0).body()).isEqualTo(body(teamId, "b1", "b2"));
         assertSigned(successB.signedReceived().get(0), "s02");
         assertThat(successA.signedReceived().get(0).body()).isEqualTo(body(teamId, "a1"));
-        assertThat(completionTasks(teamId)).hasSize(2);
+        assertThat(counts.completionTasks(teamId)).hasSize(2);
     }
 
     /** The payment that completes the team is another partner's buyer's: the same callbacks, A's still under A's key. */
@@ -189,7 +189,7 @@ class MixedTeamCompletionIT {
         plantMember(teamId, "s02", "c02", u("b1"), 0, 1);
         assertThat(settle("s01", "c01", u("a1")).path("code").asText()).isEqualTo("0000");
         assertThat(settle("s01", "c01", u("a2")).path("code").asText()).isEqualTo("0000");
-        assertThat(completionTasks(teamId)).isEmpty();
+        assertThat(counts.completionTasks(teamId)).isEmpty();
 
         JsonNode settled = settle("s02", "c02", u("b1"));
 
@@ -199,7 +199,7 @@ class MixedTeamCompletionIT {
         assertSigned(successA.signedReceived().get(0), "s01");
         assertThat(successB.signedReceived().get(0).body()).isEqualTo(body(teamId, "b1"));
         assertSigned(successB.signedReceived().get(0), "s02");
-        assertThat(completionTasks(teamId))
+        assertThat(counts.completionTasks(teamId))
                 .containsExactly(
                         teamId + ":trade_settlement s01/c01 HTTP " + successA.url(),
                         teamId + ":trade_settlement:3:s02:c02 s02/c02 HTTP " + successB.url());
@@ -219,7 +219,7 @@ class MixedTeamCompletionIT {
 
         await(() -> successA.received().size() == 1);
         assertThat(successA.signedReceived().get(0).body()).isEqualTo(body(teamId, "a1", "a2", "a3"));
-        assertThat(completionTasks(teamId))
+        assertThat(counts.completionTasks(teamId))
                 .containsExactly(teamId + ":trade_settlement s01/c01 HTTP " + successA.url());
         await(() -> delivered(teamId) == 1);
         assertThat(successB.received()).isEmpty();
@@ -262,16 +262,6 @@ class MixedTeamCompletionIT {
                     .append('"');
         }
         return "{\"teamId\":\"" + teamId + "\",\"outTradeNoList\":[" + list + "]}";
-    }
-
-    /** The team's completion tasks: key, partner, channel and target, in id order. */
-    private List<String> completionTasks(String teamId) {
-        return jdbc.queryForList(
-                "SELECT CONCAT(task_key, ' ', source, '/', channel, ' ', notify_type, ' ', "
-                        + "COALESCE(notify_url, notify_mq)) FROM notify_task "
-                        + "WHERE team_id = ? AND notify_category = 'trade_settlement' ORDER BY id",
-                String.class,
-                teamId);
     }
 
     private int taskStatus(String taskKey) {

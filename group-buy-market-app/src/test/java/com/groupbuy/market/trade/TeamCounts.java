@@ -1,6 +1,7 @@
 package com.groupbuy.market.trade;
 
 import com.groupbuy.market.infrastructure.trade.port.TeamPlaceReservation;
+import java.util.List;
 import java.util.Map;
 import org.redisson.api.RedissonClient;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -87,5 +88,15 @@ class TeamCounts {
                 teamId,
                 category,
                 notifyType);
+    }
+
+    /** The team's completion callbacks: task key, partner, channel and target, in id order. */
+    List<String> completionTasks(String teamId) {
+        return jdbc.queryForList(
+                "SELECT CONCAT(task_key, ' ', source, '/', channel, ' ', notify_type, ' ', "
+                        + "COALESCE(notify_url, notify_mq)) FROM notify_task "
+                        + "WHERE team_id = ? AND notify_category = 'trade_settlement' ORDER BY id",
+                String.class,
+                teamId);
     }
 }
