@@ -45,11 +45,7 @@ public class GuardedNotifyGateway implements INotifyGateway {
      */
     public static GuardedNotifyGateway http(INotifyGateway http, EndpointGuards guards, SendBudget budget) {
         return new GuardedNotifyGateway(
-                http,
-                guards,
-                GuardedNotifyGateway::httpEndpoint,
-                true,
-                task -> budget.bodyTime(SendBudget.utf8Bytes(task.getBody())));
+                http, guards, GuardedNotifyGateway::httpEndpoint, true, task -> budget.bodyTime(task.getBodyBytes()));
     }
 
     /** The broker, one breaker named {@code mq:<broker>}: a publish is slow past the slow-call duration. */

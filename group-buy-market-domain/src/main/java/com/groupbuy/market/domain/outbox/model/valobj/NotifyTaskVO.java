@@ -28,6 +28,14 @@ public class NotifyTaskVO {
     /** The fencing token of the lease this task was claimed under; finishing writes must present it. */
     private final String claimToken;
 
+    /**
+     * The body's length in UTF-8 bytes, as sent: counted once, on first use. A send asks it up to twice (whether its
+     * budget fits the lease, and how slow its call may be before the breaker counts it slow); a completion of 10,000
+     * members is a scan of about a million characters.
+     */
+    @Getter(lazy = true)
+    private final long bodyBytes = SendBudget.utf8Bytes(body);
+
     /** Published on the notify exchange (delivered in batches) rather than posted over HTTP. */
     public boolean isMq() {
         return NotifyTarget.MQ.equals(notifyType);

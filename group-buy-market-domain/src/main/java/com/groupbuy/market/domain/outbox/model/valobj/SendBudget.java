@@ -41,7 +41,7 @@ public record SendBudget(Duration base, long minBytesPerSecond, Duration cap) {
 
     /** The task's whole budget: the base window plus what its body adds, at most the cap. */
     public Duration of(NotifyTaskVO task) {
-        return of(utf8Bytes(task.getBody()));
+        return of(task.getBodyBytes());
     }
 
     /** The whole budget of a body of this many bytes: the base window plus what it adds, at most the cap. */
