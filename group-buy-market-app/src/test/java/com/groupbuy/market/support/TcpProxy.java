@@ -173,8 +173,9 @@ public final class TcpProxy {
                             // (Flyway's migrations through this proxy took 20 s instead of 1).
                             client.setTcpNoDelay(true);
                             upstream.setTcpNoDelay(true);
-                            sockets.add(client);
-                            sockets.add(upstream);
+                            if (!register(server, client, upstream)) {
+                                continue;
+                            }
                             if (mysql) {
                                 Session session = new Session();
                                 commands(client, upstream, session);
@@ -197,6 +198,22 @@ public final class TcpProxy {
                 "tcp-proxy-" + port);
         acceptor.setDaemon(true);
         acceptor.start();
+    }
+
+    /**
+     * Keeps the pair for {@link #cut} unless the cut came first (then both are closed and false): a connection accepted
+     * just before a cut but registered after it survived it, and a commit's outcome "cut off" could be read back on
+     * it (GroupCommitLockCommitLostIT once answered 0000 where the outcome was to be unknowable).
+     */
+    private synchronized boolean register(ServerSocket server, Socket client, Socket upstream) {
+        if (server.isClosed()) {
+            close(client);
+            close(upstream);
+            return false;
+        }
+        sockets.add(client);
+        sockets.add(upstream);
+        return true;
     }
 
     /** Bytes from one side to the other, unread, until either side closes. */
