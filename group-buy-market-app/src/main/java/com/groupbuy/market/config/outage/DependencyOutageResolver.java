@@ -3,6 +3,7 @@ package com.groupbuy.market.config.outage;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.groupbuy.market.api.response.Response;
 import com.groupbuy.market.infrastructure.mybatis.DeadlockVictims;
+import com.groupbuy.market.infrastructure.outage.DatabaseConnections;
 import com.groupbuy.market.infrastructure.outage.RedisOutages;
 import com.groupbuy.market.types.enums.ResponseCode;
 import com.groupbuy.market.types.exception.DependencyUnavailableException;
@@ -10,17 +11,12 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.sql.SQLNonTransientConnectionException;
-import java.sql.SQLTransientConnectionException;
 import lombok.extern.slf4j.Slf4j;
 import org.springframework.core.Ordered;
-import org.springframework.dao.DataAccessResourceFailureException;
 import org.springframework.dao.QueryTimeoutException;
-import org.springframework.dao.TransientDataAccessResourceException;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
-import org.springframework.transaction.CannotCreateTransactionException;
 import org.springframework.transaction.TransactionSystemException;
 import org.springframework.web.servlet.HandlerExceptionResolver;
 import org.springframework.web.servlet.ModelAndView;
@@ -94,16 +90,9 @@ public class DependencyOutageResolver implements HandlerExceptionResolver, Order
                     return aside;
                 }
             }
-            if (t instanceof CannotCreateTransactionException
-                    || t instanceof DataAccessResourceFailureException
-                    || t instanceof TransientDataAccessResourceException
+            if (DatabaseConnections.isLost(t)
                     || t instanceof QueryTimeoutException
-                    || t instanceof SQLTransientConnectionException
-                    || t instanceof SQLNonTransientConnectionException
-                    || (t instanceof java.sql.SQLException sql
-                            && ((sql.getSQLState() != null && sql.getSQLState().startsWith("08"))
-                                    || waitedPastItsBound(sql)
-                                    || refusesWrites(sql)))) {
+                    || (t instanceof java.sql.SQLException sql && (waitedPastItsBound(sql) || refusesWrites(sql)))) {
                 return "database";
             }
         }

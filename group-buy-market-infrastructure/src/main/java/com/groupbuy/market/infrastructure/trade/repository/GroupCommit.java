@@ -23,7 +23,8 @@ import lombok.extern.slf4j.Slf4j;
  * maxBatch}), so an idle service writes a lone write at once; {@code maxWait} above zero also waits that long for more.
  * Each caller is answered only after its batch committed, with its own outcome (which may be a guard's refusal: the
  * batch writer answers that one caller and goes on); a batch that cannot be written as a whole is rolled back by its
- * writer and every caller of it is answered "write alone" (empty), so one failing row never fails its neighbours.
+ * writer and every caller of it is answered "write alone" (empty), so one failing row never fails its neighbours, or
+ * what its group answers for that failure ({@link #failed}: a lost connection is answered as the outage at once).
  * A caller never gives up waiting: what it does next (give a place back, answer the partner) depends on the outcome.
  * Used by locks ({@link LockGroupCommit}) and settlements ({@link SettlementRepository}).
  *
@@ -279,7 +280,7 @@ public class GroupCommit<I, O> implements AutoCloseable {
             }
         } catch (Throwable e) { // whatever it was, every caller must be answered or it waits forever
             fallbacks.increment();
-            log.info("{} batch of {} rolled back, each written alone: {}", what, batch.size(), e.toString());
+            log.info("{} batch of {} rolled back: {}", what, batch.size(), e.toString());
             event.end();
             long written = System.nanoTime();
             finished.incrementAndGet();

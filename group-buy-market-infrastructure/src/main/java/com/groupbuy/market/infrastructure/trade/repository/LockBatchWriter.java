@@ -26,7 +26,9 @@ import org.springframework.transaction.support.TransactionTemplate;
  * size), then one commit. Each lock's close checks carry its lease for the close-check relay, as when it is
  * written alone, so the relay publishes them without claiming them; a batch rolled back leaves none. A join the guard refuses wrote nothing and is answered {@code E0005} while the
  * others go on; any other failure (a unique key, a deadlock, the database gone) rolls the whole batch back and
- * throws, and each lock is then written alone, so every caller gets the answer it gets today.
+ * throws, and each lock is then written alone, so every caller gets the answer it gets today — except after a lost
+ * connection (the database gone, the socket timeout), which each caller answers E0401 at once ({@link
+ * LockGroupCommit}).
  */
 @Component
 public class LockBatchWriter {

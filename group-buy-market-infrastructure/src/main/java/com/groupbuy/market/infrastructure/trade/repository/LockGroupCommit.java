@@ -6,6 +6,7 @@ import com.groupbuy.market.domain.trade.model.entity.MarketPayOrderEntity;
 import com.groupbuy.market.infrastructure.mybatis.DeadlockVictims;
 import com.groupbuy.market.types.exception.AppException;
 import com.groupbuy.market.types.exception.CommitOutcomeUnknownException;
+import com.groupbuy.market.types.exception.DependencyUnavailableException;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -23,7 +24,10 @@ import lombok.extern.slf4j.Slf4j;
  * write's outcome is known. A batch whose statement waited for a row lock (a team's row another transaction holds)
  * until the statement bound ({@code max_statement_time}) has made each of its callers, and the locks queued behind it,
  * wait up to that bound already: each is written alone with a short bound ({@link LockOutcome#ALONE_BRIEFLY}), not up
- * to a second whole one on the same row, alone or in the next batch.
+ * to a second whole one on the same row, alone or in the next batch. A batch that lost its connection before its
+ * commit (the socket timeout, the database gone: {@link UnknownCommits#cutBeforeCommit}) has made its callers, and the
+ * locks queued behind it, wait for that cut: each is answered E0401 at once ({@link LockOutcome#cut}), not written
+ * alone to wait for a second cut; a batch whose commit failed is read back first, as before.
  */
 @Slf4j
 public class LockGroupCommit implements AutoCloseable {
@@ -62,6 +66,9 @@ public class LockGroupCommit implements AutoCloseable {
                 if (e instanceof CommitOutcomeUnknownException unknown) {
                     return LockOutcome.unknown(unknown);
                 }
+                if (UnknownCommits.cutBeforeCommit(e)) {
+                    return LockOutcome.cut(e);
+                }
                 return DeadlockVictims.waitedItsBound(e) ? LockOutcome.ALONE_BRIEFLY : null;
             }
 
@@ -91,6 +98,10 @@ public class LockGroupCommit implements AutoCloseable {
         }
         if (outcome.unknown() != null) {
             throw new CommitOutcomeUnknownException(outcome.unknown());
+        }
+        if (outcome.cut() != null) {
+            throw new DependencyUnavailableException(
+                    "database", "its lock batch lost its connection, nothing written", outcome.cut());
         }
         return outcome.aloneBriefly() ? aloneBriefly.apply(lock) : alone.apply(lock);
     }

@@ -30,7 +30,8 @@ import org.springframework.transaction.support.TransactionTemplate;
  * multi-row insert, each under its own settlement's lease; then one commit. A settlement neither shape matches wrote
  * nothing and is answered refused (the caller re-reads, as alone) while the others go on; any other failure (a
  * deadlock, a constraint, the database gone) rolls the whole batch back and throws, and each settlement is then
- * written alone, so every caller gets the answer it gets today.
+ * written alone, so every caller gets the answer it gets today — except after a lost connection (the database gone,
+ * the socket timeout), which each caller answers E0401 at once ({@link SettlementGroupCommit}).
  *
  * <p>Locking order: a settlement, refund or close written alone locks its order's row, then its team's. The batch
  * takes all its orders before any team, and its teams in id order, so it never holds a team while waiting for an order

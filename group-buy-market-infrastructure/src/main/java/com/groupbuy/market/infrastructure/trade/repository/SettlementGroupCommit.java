@@ -13,7 +13,9 @@ import java.time.Duration;
  * would add its transaction's control statements and the order lock. A batch whose statement waited for a row lock
  * until the statement bound ({@code max_statement_time}) has made each of its callers wait that bound already: each is
  * written alone with a short bound ({@link SettlementOutcome#ALONE_BRIEFLY}), not up to a second whole one on the
- * same lock.
+ * same lock. A batch that lost its connection before its commit (the socket timeout, the database gone) has made its
+ * callers, and the settlements queued behind it, wait for that cut: each is answered E0401 at once ({@link
+ * SettlementOutcome#cut}), not written alone to wait for a second cut.
  *
  * <p>The completion of a big team ({@link #writtenAlone}) is never written by the writer thread: it reads every paid
  * member and writes a callback listing each (a team of 10,000: about 1 MB, 0.5-2.5 s holding the team's row), and
@@ -39,6 +41,9 @@ public class SettlementGroupCommit extends GroupCommit<SettlementWrite, Settleme
 
     @Override
     protected SettlementOutcome failed(Throwable e) {
+        if (UnknownCommits.cutBeforeCommit(e)) {
+            return SettlementOutcome.cut(e);
+        }
         return DeadlockVictims.waitedItsBound(e) ? SettlementOutcome.ALONE_BRIEFLY : null;
     }
 }

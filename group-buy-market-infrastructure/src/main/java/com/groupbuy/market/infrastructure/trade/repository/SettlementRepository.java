@@ -16,6 +16,7 @@ import com.groupbuy.market.infrastructure.trade.dao.IGroupBuySettlementDao;
 import com.groupbuy.market.infrastructure.trade.po.PartnerOrderLookupRow;
 import com.groupbuy.market.types.enums.ResponseCode;
 import com.groupbuy.market.types.exception.AppException;
+import com.groupbuy.market.types.exception.DependencyUnavailableException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -121,6 +122,12 @@ public class SettlementRepository implements ISettlementRepository {
             if (outcome.isPresent() && !outcome.get().alone()) {
                 if (outcome.get().refused()) {
                     throw changedMeanwhile();
+                }
+                if (outcome.get().cut() != null) {
+                    throw new DependencyUnavailableException(
+                            "database",
+                            "its settlement batch lost its connection, nothing written",
+                            outcome.get().cut());
                 }
                 if (outcome.get().aloneBriefly()) {
                     return settleAloneBriefly(order, command, payment, callbackLease);

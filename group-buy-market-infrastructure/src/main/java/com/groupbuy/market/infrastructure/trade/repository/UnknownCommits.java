@@ -1,5 +1,6 @@
 package com.groupbuy.market.infrastructure.trade.repository;
 
+import com.groupbuy.market.infrastructure.outage.DatabaseConnections;
 import com.groupbuy.market.infrastructure.outbox.dao.INotifyTaskDao;
 import com.groupbuy.market.types.exception.CommitOutcomeUnknownException;
 import com.groupbuy.market.types.exception.DependencyUnavailableException;
@@ -35,6 +36,19 @@ final class UnknownCommits {
      */
     static boolean tasksWritten(INotifyTaskDao tasks, Collection<Long> ids) {
         return ids.stream().allMatch(id -> tasks.queryById(id) != null);
+    }
+
+    /**
+     * Whether a transaction run by {@link #execute} failed because its connection was lost ({@link
+     * DatabaseConnections}: the socket timeout, a communications failure, the database gone, no connection to be had)
+     * before its COMMIT was sent: the server rolled it back with its session, nothing of it is written, and the
+     * database is out of reach, so writing it again now would most likely wait for the same cut (a second socket
+     * timeout). Never a failed COMMIT: that one is read back first and thrown as {@link CommitOutcomeUnknownException}
+     * (it may have committed) or as {@link DependencyUnavailableException} (the read back answered: nothing written,
+     * and the database is there to write it again).
+     */
+    static boolean cutBeforeCommit(Throwable e) {
+        return !(e instanceof DependencyUnavailableException) && DatabaseConnections.lost(e);
     }
 
     /**

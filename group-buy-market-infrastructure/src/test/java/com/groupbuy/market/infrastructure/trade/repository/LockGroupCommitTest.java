@@ -7,6 +7,7 @@ import com.groupbuy.market.domain.trade.model.aggregate.LockOrderAggregate;
 import com.groupbuy.market.domain.trade.model.entity.MarketPayOrderEntity;
 import com.groupbuy.market.types.enums.ResponseCode;
 import com.groupbuy.market.types.exception.AppException;
+import com.groupbuy.market.types.exception.DependencyUnavailableException;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -146,6 +147,51 @@ class LockGroupCommitTest {
         assertThat(a.get(5, TimeUnit.SECONDS).getOrderId()).isEqualTo("o-a-briefly");
         assertThat(b.get(5, TimeUnit.SECONDS).getOrderId()).isEqualTo("o-b-briefly");
         assertThat(briefly).containsExactlyInAnyOrder("o-a", "o-b");
+    }
+
+    /**
+     * A batch whose connection was lost before its commit (the socket timeout, Connector/J's communications failure,
+     * SQLState 08S01) wrote nothing and its callers have waited for the cut: each is answered the database's outage at
+     * once (E0401), none written alone to wait for a second cut.
+     */
+    @Test
+    void aBatchCutBeforeItsCommitAnswersEveryCallerTheOutageAtOnce() throws Exception {
+        groupCommit = new LockGroupCommit(writer, 64, Duration.ofMillis(200), new SimpleMeterRegistry());
+        writer.failure = new IllegalStateException(new SQLException("Communications link failure", "08S01", 0));
+        Future<MarketPayOrderEntity> a = submit("o-a");
+        Future<MarketPayOrderEntity> b = submit("o-b");
+
+        for (Future<MarketPayOrderEntity> answer : List.of(a, b)) {
+            assertThatThrownBy(() -> answer.get(5, TimeUnit.SECONDS))
+                    .cause()
+                    .isExactlyInstanceOf(DependencyUnavailableException.class)
+                    .hasRootCauseInstanceOf(SQLException.class);
+        }
+    }
+
+    /**
+     * Not a cut before the commit: a row's failure (a constraint, SQLState 23000), and a commit that failed whose read
+     * back found nothing ({@link UnknownCommits}: the database answered it, the lock is written again alone).
+     */
+    @Test
+    void aRowsFailureOrACommitReadBackAsNotWrittenSendsEveryCallerToWriteAlone() throws Exception {
+        for (RuntimeException failure : List.of(
+                new IllegalStateException(new SQLException("Duplicate entry", "23000", 1062)),
+                new DependencyUnavailableException(
+                        "database",
+                        "commit failed, nothing written",
+                        new SQLException("Communications link failure", "08S01", 0)))) {
+            groupCommit = new LockGroupCommit(writer, 64, Duration.ofMillis(200), new SimpleMeterRegistry());
+            writer.failure = failure;
+            Function<LockOrderAggregate, MarketPayOrderEntity> writeAlone = l -> MarketPayOrderEntity.builder()
+                    .orderId(l.getOrderId() + "-alone")
+                    .build();
+
+            assertThat(groupCommit.lock(lock("o-a"), writeAlone, NOT_BRIEFLY).getOrderId())
+                    .as("after %s", failure)
+                    .isEqualTo("o-a-alone");
+            groupCommit.close();
+        }
     }
 
     @Test
