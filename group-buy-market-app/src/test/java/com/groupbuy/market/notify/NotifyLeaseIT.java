@@ -7,6 +7,7 @@ import com.groupbuy.market.domain.outbox.model.valobj.NotifyAttemptOutcome;
 import com.groupbuy.market.domain.outbox.model.valobj.NotifyRunSummary;
 import com.groupbuy.market.domain.outbox.model.valobj.NotifyTaskStatus;
 import com.groupbuy.market.domain.outbox.model.valobj.NotifyTaskVO;
+import com.groupbuy.market.domain.outbox.model.valobj.SendBudget;
 import com.groupbuy.market.domain.outbox.service.DueCallbackDeliveryService;
 import com.groupbuy.market.domain.outbox.service.NotifyBackoff;
 import com.groupbuy.market.infrastructure.gateway.GroupBuyNotifyService;
@@ -643,5 +644,107 @@ class NotifyLeaseIT {
 
     private long taskId(String teamId) {
         return jdbc.queryForObject("SELECT id FROM notify_task WHERE team_id = ?", Long.class, teamId);
+    }
+
+    /**
+     * A big callback whose turn in a page comes too late for its send budget (the page's share of HTTP tasks is sized
+     * by a small body's send window): a lease of 4 s, a send window of 1 s (three HTTP tasks a page), 100 KB/s at most
+     * 3 s, so a 150 KB body's budget is 2.5 s.
+     */
+    private static final Duration SHORT_LEASE = Duration.ofSeconds(4);
+
+    private static final Duration SHORT_WINDOW = Duration.ofSeconds(1);
+    private static final SendBudget SHORT_BUDGET = new SendBudget(SHORT_WINDOW, 100_000, Duration.ofSeconds(3));
+    private static final int BIG_BYTES = 150_000;
+
+    /**
+     * Released at once under its own token and sent on a fresh lease in the same run, no try used. On main it stayed
+     * leased until its lease ran out, so the run ended without it and only a later run sent it (up to a minute late
+     * with the default lease).
+     */
+    @Test
+    void aBigBodyWhoseTurnCameTooLateIsSentOnAFreshLeaseInTheSameRun() {
+        // Each callback is answered after 1.2 s: the two small ones take 2.4 s of the 4 s lease, and the big one's
+        // 2.5 s no longer fits in the 1.6 s left.
+        partner.answerAfter(Duration.ofMillis(1_200));
+        String small1 = tasks.dueTask(partner.url());
+        String small2 = tasks.dueTask(partner.url());
+        String big = tasks.dueTaskWithBody(partner.url(), NotifyLeaseIT::bigBody);
+        DueCallbackDeliveryService service = new DueCallbackDeliveryService(
+                        store,
+                        gateway,
+                        new NotifyBackoff(List.of(Duration.ofSeconds(30)), 0, () -> 0.5),
+                        Clock.systemUTC(),
+                        "w",
+                        SHORT_LEASE,
+                        SHORT_WINDOW,
+                        100,
+                        Duration.ofSeconds(30),
+                        Runnable::run,
+                        1)
+                .budgetingSendsBy(SHORT_BUDGET);
+
+        long start = System.nanoTime();
+        NotifyRunSummary run = service.deliverAllDue();
+        Duration took = Duration.ofNanos(System.nanoTime() - start);
+
+        Map<String, Object> row = jdbc.queryForMap(
+                "SELECT notify_status, notify_count, last_error, claimed_by, claim_until FROM notify_task"
+                        + " WHERE team_id = ?",
+                big);
+        assertThat(row.get("notify_status"))
+                .as(
+                        "the big task after one run of %s (%s): on main still leased, its send waiting out the lease",
+                        took, row)
+                .isEqualTo(NotifyTaskStatus.SUCCESS.code());
+        assertThat(tasks.count(big)).as("attempts: the release used no try").isEqualTo(1);
+        assertThat(tasks.attemptRows(big)).isEqualTo(1);
+        assertThat(row.get("last_error")).isNull();
+        assertThat(List.of(small1, small2))
+                .allSatisfy(team -> assertThat(tasks.status(team)).isEqualTo(NotifyTaskStatus.SUCCESS.code()));
+        assertThat(run.delivered()).isEqualTo(3);
+        assertThat(partner.received().stream().map(body -> body.path("teamId").asText()))
+                .as("each callback sent once")
+                .containsExactly(small1, small2, big);
+    }
+
+    @Test
+    void aLeaseIsReleasedOnlyUnderTheTokenStillHeld() {
+        String teamId = tasks.dueTask(partner.url());
+        long id = taskId(teamId);
+        Map<String, Object> before = jdbc.queryForMap(
+                "SELECT notify_status, notify_count, next_attempt_time, last_error FROM notify_task WHERE id = ?", id);
+        Instant now = Instant.now();
+        NotifyTaskVO stale = store.claim(id, "w", now, now.plusSeconds(1), false);
+        leaseRanOut(id);
+        NotifyTaskVO current = store.claim(id, "w", now, now.plusSeconds(60), false);
+
+        assertThat(store.release(stale))
+                .as("a lease taken over is not released")
+                .isFalse();
+        assertThat(jdbc.queryForObject("SELECT claim_token FROM notify_task WHERE id = ?", String.class, id))
+                .isEqualTo(current.getClaimToken());
+
+        assertThat(store.release(current)).isTrue();
+        assertThat(jdbc.queryForMap(
+                        "SELECT notify_status, notify_count, next_attempt_time, last_error FROM notify_task WHERE id = ?",
+                        id))
+                .as("as before the claim")
+                .isEqualTo(before);
+        assertThat(jdbc.queryForMap("SELECT claimed_by, claim_token, claim_until FROM notify_task WHERE id = ?", id))
+                .allSatisfy((column, value) -> assertThat(value).as(column).isNull());
+        assertThat(store.release(current)).as("released once").isFalse();
+    }
+
+    /** A completion body of exactly {@link #BIG_BYTES} bytes. */
+    private static String bigBody(String teamId) {
+        StringBuilder body = new StringBuilder(BIG_BYTES)
+                .append("{\"teamId\":\"")
+                .append(teamId)
+                .append("\",\"outTradeNoList\":[\"");
+        while (body.length() < BIG_BYTES - 3) {
+            body.append('x');
+        }
+        return body.append("\"]}").toString();
     }
 }

@@ -310,6 +310,11 @@ class NotifyAttemptRecorderTest {
         public boolean defer(NotifyTaskVO task, Instant until, String reason) {
             throw new AssertionError("nothing is deferred here");
         }
+
+        @Override
+        public boolean release(NotifyTaskVO task) {
+            throw new AssertionError("nothing is released here");
+        }
     }
 
     /** Acknowledges every callback. */

@@ -159,6 +159,11 @@ class NotifyDispatcherRelayTest {
         public boolean defer(NotifyTaskVO task, Instant until, String reason) {
             throw new AssertionError("nothing is deferred here");
         }
+
+        @Override
+        public boolean release(NotifyTaskVO task) {
+            throw new AssertionError("nothing is released here");
+        }
     }
 
     /** Confirms every batch. */

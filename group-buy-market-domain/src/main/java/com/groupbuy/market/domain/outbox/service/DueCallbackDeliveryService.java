@@ -37,7 +37,8 @@ import lombok.extern.slf4j.Slf4j;
  * A compensation run drains due tasks over several lanes at once. Each lane leases a page in one statement. Tasks
  * sent one after the other (HTTP) are at most as many as fit in the lease with one send window to spare
  * ({@code lease / sendWindow - 1}, at least one, at most the page size), so every task is still leased for the whole
- * of its send, and a task whose lease would run out before its send could end is left for the next run. MQ tasks
+ * of its send, and a task whose lease would run out before its send could end is released unsent at once
+ * ({@link INotifyTaskStore#release}), so the next claim takes it with a fresh lease. MQ tasks
  * of the page are published together and their confirms awaited together, all within one {@code batchWindow} (the
  * confirm timeout, plus a connect), so they fill the rest of the page; the batch is sent only if that window still fits in the
  * lease. The page's outcomes are then recorded in one transaction, each under its own task's fencing token.
@@ -220,8 +221,9 @@ public class DueCallbackDeliveryService {
      * A task sent over HTTP starts only while its own budget ({@code budget.of(task)}: the send window plus its body's
      * time at the slowest partner link served) fits in what is left of its lease, as the gateway bounds its call by
      * the same budget. The page's share of tasks is still sized by {@code sendWindow}, a small body's; a big body that
-     * no longer fits when its turn comes is left leased for the next run, as any task is. The budget's base must be
-     * the send window and its cap at most the lease.
+     * no longer fits when its turn comes is released unsent at once ({@link INotifyTaskStore#release}: no try used, due
+     * as it was), so the next claim takes it first with a fresh lease; left leased, it waited out its lease (a minute
+     * by default). The budget's base must be the send window and its cap at most the lease.
      */
     public DueCallbackDeliveryService budgetingSendsBy(SendBudget budget) {
         if (!budget.base().equals(sendWindow) || budget.cap().compareTo(lease) > 0) {
@@ -423,7 +425,7 @@ public class DueCallbackDeliveryService {
             // A send that could outlast the lease might overlap another claimant's: leave it to the next lease.
             if (stopped.getAsBoolean()
                     || Instant.now(clock).plus(sendBudget.of(task)).isAfter(leaseUntil)) {
-                unsent = unsent.plus(notSent(task, stopped));
+                unsent = unsent.plus(notSent(task, sendBudget.of(task), stopped));
                 continue;
             }
             Instant attemptTime = Instant.now(clock);
@@ -438,9 +440,12 @@ public class DueCallbackDeliveryService {
             } else if (attemptTime.plus(batchWindow).isAfter(leaseUntil)) {
                 log.warn(
                         "notify batch of {} MQ tasks / close checks (first task={}) not sent: the lease ends before the batch's "
-                                + "confirms could (left to the next run)",
+                                + "confirms could",
                         batch.size(),
                         batch.get(0).getId());
+                for (NotifyTaskVO task : batch) {
+                    unsent = unsent.plus(notSent(task, batchWindow, stopped));
+                }
             } else {
                 List<DeliveryResult> results = sentOrThrown(
                         batch,
@@ -448,7 +453,7 @@ public class DueCallbackDeliveryService {
                         task -> !Instant.now(clock).plus(batchWindow).isAfter(leaseUntil));
                 for (int i = 0; i < batch.size(); i++) {
                     if (results.get(i) == null) {
-                        unsent = unsent.plus(notSent(batch.get(i), stopped));
+                        unsent = unsent.plus(notSent(batch.get(i), batchWindow, stopped));
                         continue;
                     }
                     unsent = unsent.plus(take(batch.get(i), attemptTime, results.get(i), outcomes));
@@ -482,7 +487,7 @@ public class DueCallbackDeliveryService {
         for (int i = 0; i < tasks.size(); i++) {
             NotifyTaskVO task = tasks.get(i);
             if (results.get(i) == null) {
-                unsent = unsent.plus(notSent(task, stopped));
+                unsent = unsent.plus(notSent(task, sendBudget.of(task), stopped));
                 continue;
             }
             unsent = unsent.plus(take(task, attemptTime, results.get(i), outcomes));
@@ -491,17 +496,37 @@ public class DueCallbackDeliveryService {
     }
 
     /**
-     * A task of a page left unsent: kept leased for the next run when its lease would end before a send could (it
-     * runs out soon), put back at once when the instance is stopping ({@link #putBack}).
+     * A task of a page left unsent, its send taking up to {@code window}: put back at once when the instance is
+     * stopping ({@link #putBack}); otherwise its lease ended before its send could (the page's earlier sends spent
+     * it), so its lease alone is released, under its own token ({@link INotifyTaskStore#release}: no try used, due as
+     * it was), and the next claim, this lane's or another's, takes it first with a fresh lease. Kept leased, a big body
+     * at the end of a page sized for small ones was sent only after its lease ran out, up to a minute late. A send that
+     * would not fit a fresh lease with a send window to spare either (a lease set barely above one send) stays leased:
+     * released, it would be claimed and released again at once, round after round.
      */
-    private NotifyRunSummary notSent(NotifyTaskVO task, BooleanSupplier stopped) {
+    private NotifyRunSummary notSent(NotifyTaskVO task, Duration window, BooleanSupplier stopped) {
         if (stopped.getAsBoolean()) {
             return putBack(task);
         }
-        log.warn(
-                "notify task={} team={} not sent: its lease ends before a send could (left to the next run)",
+        if (window.plus(sendWindow).compareTo(lease) > 0) {
+            log.warn(
+                    "notify task={} team={} not sent: its lease ends before a send could (left to the next run)",
+                    task.getId(),
+                    task.getTeamId());
+            return NotifyRunSummary.empty();
+        }
+        if (!store.release(task)) {
+            log.warn(
+                    "notify task={} team={} not sent and not released: the lease was taken over",
+                    task.getId(),
+                    task.getTeamId());
+            return NotifyRunSummary.empty();
+        }
+        log.info(
+                "notify task={} team={} not sent: its lease ends before its send ({}) could; released for a fresh lease",
                 task.getId(),
-                task.getTeamId());
+                task.getTeamId(),
+                window);
         return NotifyRunSummary.empty();
     }
 

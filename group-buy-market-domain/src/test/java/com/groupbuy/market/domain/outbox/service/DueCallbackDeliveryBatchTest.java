@@ -47,9 +47,10 @@ class DueCallbackDeliveryBatchTest {
     }
 
     @Test
-    void aBatchWhoseWindowNoLongerFitsInTheLeaseIsNotSent() {
+    void aBatchWhoseWindowNoLongerFitsInTheLeaseIsReleasedForAFreshLease() {
         // Four HTTP sends of 13 s each use 52 s of the 60 s lease: 8 s are left, a 7 s batch window still fits;
-        // at 14 s each, 4 s are left and the MQ tasks wait for the next lease.
+        // at 14 s each, 4 s are left: the MQ tasks are released unsent and the next claim sends them on a fresh lease
+        // (kept leased, they waited out this one).
         for (long httpSeconds : new long[] {13, 14}) {
             OnePageStore store = new OnePageStore(List.of(
                     task(1, "HTTP"), task(2, "HTTP"), task(3, "HTTP"), task(4, "HTTP"), task(5, "MQ"), task(6, "MQ")));
@@ -60,12 +61,14 @@ class DueCallbackDeliveryBatchTest {
 
             // Every HTTP send started with its 12 s window inside the lease (the last at 39 s or 42 s).
             assertThat(gateway.oneByOne).hasSize(4);
+            assertThat(gateway.batches).containsExactly(List.of(5L, 6L));
+            assertThat(run.claimed()).isEqualTo(6);
             if (httpSeconds == 13) {
-                assertThat(gateway.batches).containsExactly(List.of(5L, 6L));
-                assertThat(run.claimed()).isEqualTo(6);
+                assertThat(store.released).isEmpty();
+                assertThat(store.claims).isEqualTo(2);
             } else {
-                assertThat(gateway.batches).isEmpty();
-                assertThat(run.claimed()).isEqualTo(4);
+                assertThat(store.released).containsExactly(5L, 6L);
+                assertThat(store.claims).isEqualTo(3);
             }
         }
     }

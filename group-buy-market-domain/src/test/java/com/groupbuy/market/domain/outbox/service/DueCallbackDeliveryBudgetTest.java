@@ -19,9 +19,10 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Each HTTP send starts only while its own budget (the send window plus its body at the minimum send rate) fits in what
- * is left of its lease: a big body that no longer fits is left leased for a later run, a small one after it still goes.
- * With the window alone (the old rule) the big one started, and its call, bounded by the same budget at the gateway,
- * could outlast the lease.
+ * is left of its lease: a big body that no longer fits is released unsent under its own token, no try used, and the
+ * next claim sends it on a fresh lease; a small one after it still goes. With the window alone (an older rule) the big
+ * one started, and its call, bounded by the same budget at the gateway, could outlast the lease; kept leased (the rule
+ * before the release), it waited out its lease, up to a minute, before any claim could take it.
  */
 class DueCallbackDeliveryBudgetTest {
 
@@ -47,11 +48,66 @@ class DueCallbackDeliveryBudgetTest {
 
         service.deliverAllDue();
 
-        assertThat(sent).containsExactly(1L, 3L);
+        // The same run: 1 and 3 on the first lease, 2 released and sent on the next claim's fresh lease.
+        assertThat(sent).containsExactly(1L, 3L, 2L);
+        assertThat(store.released).containsExactly(2L);
+        assertThat(store.claims).isEqualTo(3);
+        assertThat(store.leases.get(1)).isAfter(store.leases.get(0));
         assertThat(store.finished)
                 .extracting(NotifyAttemptOutcome::task)
                 .extracting(NotifyTaskVO::getId)
-                .containsExactlyInAnyOrder(1L, 3L);
+                .containsExactlyInAnyOrder(1L, 3L, 2L);
+        // Released, not deferred: no attempt, no backoff, its state and due time as they were.
+        assertThat(store.putBack).isEmpty();
+    }
+
+    @Test
+    void aTaskWhoseLeaseWasTakenOverIsNeitherSentNorReleased() {
+        MutableClock clock = new MutableClock(Instant.parse("2026-12-05T00:00:00Z"));
+        OnePageStore store = new OnePageStore(List.of(task(1, 100), task(2, 30_000)));
+        store.leaseLost = true;
+        List<Long> sent = new CopyOnWriteArrayList<>();
+        INotifyGateway gateway = task -> {
+            sent.add(task.getId());
+            clock.advance(Duration.ofSeconds(25));
+            return new DeliveryResult(true, 200, 1, null);
+        };
+
+        service(store, gateway, clock).budgetingSendsBy(BUDGET).deliverAllDue();
+
+        assertThat(sent).containsExactly(1L);
+        assertThat(store.released).isEmpty();
+        assertThat(store.claims).isEqualTo(2);
+    }
+
+    @Test
+    void aSendNoFreshLeaseCouldHoldStaysLeased() {
+        // A send window of the whole lease: nothing fits a lease the claim already began. Released, the task would be
+        // claimed and released again at once until the run's budget ended.
+        MutableClock clock = new MutableClock(Instant.parse("2026-12-05T00:00:00Z"));
+        OnePageStore store = new OnePageStore(List.of(task(1, 100)));
+        INotifyGateway gateway = task -> {
+            throw new AssertionError("nothing fits");
+        };
+        NotifyBackoff backoff = new NotifyBackoff(List.of(Duration.ofMinutes(1)), 0, () -> 0.5);
+        // Each claim takes a millisecond of the clock.
+        store.onClaim = () -> clock.advance(Duration.ofMillis(1));
+        new DueCallbackDeliveryService(
+                        store,
+                        gateway,
+                        backoff,
+                        clock,
+                        "w",
+                        LEASE,
+                        LEASE,
+                        100,
+                        Duration.ofMinutes(10),
+                        Runnable::run,
+                        1)
+                .deliverAllDue();
+
+        assertThat(store.released).isEmpty();
+        assertThat(store.claims).isEqualTo(2);
     }
 
     @Test

@@ -106,12 +106,13 @@ class DueCallbackDeliveryLanesTest {
     }
 
     @Test
-    void aTaskWhoseLeaseWouldEndBeforeItsSendIsNotSent() {
+    void aTaskWhoseLeaseWouldEndBeforeItsSendIsReleasedAndSentOnAFreshLease() {
         MemoryStore store = new MemoryStore(8, -1);
         MutableClock clock = new MutableClock(Instant.parse("2026-11-30T00:00:00Z"));
         Map<Long, AtomicInteger> sent = new ConcurrentHashMap<>();
         // lease 60 s, send window 12 s: batches of 4. Each send takes 25 s of the clock, so the third of a batch
-        // would start 50 s into its lease and could end past it: it and the fourth are left unsent.
+        // would start 50 s into its lease and could end past it: it and the fourth are released unsent, and the next
+        // claim takes them first, on a fresh lease. Each is sent once.
         DueCallbackDeliveryService service = new DueCallbackDeliveryService(
                 store,
                 task -> {
@@ -133,8 +134,9 @@ class DueCallbackDeliveryLanesTest {
         NotifyRunSummary run = service.deliverAllDue();
 
         assertThat(run.claimed()).isEqualTo(run.delivered());
-        assertThat(run.delivered()).isEqualTo(4);
-        assertThat(sent.keySet()).containsExactlyInAnyOrder(1L, 2L, 5L, 6L);
+        assertThat(run.delivered()).isEqualTo(8);
+        assertThat(sent.keySet()).containsExactlyInAnyOrder(1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L);
+        assertThat(sent.values()).allMatch(times -> times.get() == 1);
     }
 
     @Test
@@ -153,7 +155,8 @@ class DueCallbackDeliveryLanesTest {
         // A gateway that sends a page one after the other (the port's default), each send taking 25 s of the clock: of
         // a
         // page of 8 (lease 60 s, send window 12 s, two at once), the third send would start 50 s into the lease and is
-        // not made, nor any after it. Each task sent has its own outcome.
+        // not made, nor any after it: those are released, and the next page takes them first. Each task is sent once
+        // and has its own outcome.
         INotifyGateway gateway = new INotifyGateway() {
             @Override
             public DeliveryResult groupBuyNotify(NotifyTaskVO task) {
@@ -185,13 +188,14 @@ class DueCallbackDeliveryLanesTest {
 
         NotifyRunSummary run = service.deliverAllDue();
 
-        assertThat(pages)
-                .containsExactly(
-                        List.of(1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L), List.of(9L, 10L, 11L, 12L, 13L, 14L, 15L, 16L));
-        assertThat(sent.keySet()).containsExactlyInAnyOrder(1L, 2L, 9L, 10L);
-        assertThat(store.finished).containsExactlyInAnyOrder(1L, 2L, 9L, 10L);
-        assertThat(run.delivered()).isEqualTo(2);
-        assertThat(run.retried()).isEqualTo(2);
+        assertThat(pages.get(0)).containsExactly(1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L);
+        assertThat(pages.get(1)).containsExactly(3L, 4L, 5L, 6L, 7L, 8L, 9L, 10L);
+        assertThat(pages).allMatch(page -> page.size() <= 8);
+        assertThat(sent.keySet()).hasSize(16);
+        assertThat(sent.values()).allMatch(times -> times.get() == 1);
+        assertThat(store.finished).hasSize(16);
+        assertThat(run.delivered()).isEqualTo(8);
+        assertThat(run.retried()).isEqualTo(8);
     }
 
     private DueCallbackDeliveryService service(INotifyTaskStore store, INotifyGateway gateway) {
@@ -300,6 +304,11 @@ class DueCallbackDeliveryLanesTest {
         public boolean defer(NotifyTaskVO task, Instant until, String reason) {
             deferred.put(task.getId(), until + " " + reason);
             return true;
+        }
+
+        @Override
+        public boolean release(NotifyTaskVO task) {
+            return claimed.remove(task.getId());
         }
     }
 }

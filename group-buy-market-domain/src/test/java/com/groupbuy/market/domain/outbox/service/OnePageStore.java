@@ -7,7 +7,10 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
-/** One page to claim, then nothing; records what the service asked of it. */
+/**
+ * One page to claim, then the tasks released from it ({@link #release}) as the next page, then nothing; records what the
+ * service asked of it.
+ */
 final class OnePageStore implements INotifyTaskStore {
     private List<NotifyTaskVO> page;
     final List<Integer> claimLimits = new ArrayList<>();
@@ -17,6 +20,16 @@ final class OnePageStore implements INotifyTaskStore {
     final List<Long> putBack = new ArrayList<>();
 
     final List<String> putBackReasons = new ArrayList<>();
+    /** Tasks whose lease was released unsent, in order. */
+    final List<Long> released = new ArrayList<>();
+    /** The leases claimed: each claim's end, in order. */
+    final List<Instant> leases = new ArrayList<>();
+    /** Releases answer false: the lease was taken over by another claimant. */
+    boolean leaseLost;
+    /** Run at each claim (a claim that takes time on a test clock). */
+    Runnable onClaim = () -> {};
+
+    private final List<NotifyTaskVO> releasedTasks = new ArrayList<>();
     int claims;
     private boolean deferring;
 
@@ -34,9 +47,15 @@ final class OnePageStore implements INotifyTaskStore {
             String worker,
             Instant leaseUntil) {
         claims++;
+        onClaim.run();
+        if (page.isEmpty() && !releasedTasks.isEmpty()) {
+            page = List.copyOf(releasedTasks);
+            releasedTasks.clear();
+        }
         if (page.isEmpty()) {
             return List.of();
         }
+        leases.add(leaseUntil);
         claimLimits.add(limit);
         claimLimits.add(oneByOneLimit);
         List<NotifyTaskVO> claimed = page;
@@ -74,6 +93,16 @@ final class OnePageStore implements INotifyTaskStore {
         }
         putBack.add(task.getId());
         putBackReasons.add(reason);
+        return true;
+    }
+
+    @Override
+    public boolean release(NotifyTaskVO task) {
+        if (leaseLost) {
+            return false;
+        }
+        released.add(task.getId());
+        releasedTasks.add(task);
         return true;
     }
 }

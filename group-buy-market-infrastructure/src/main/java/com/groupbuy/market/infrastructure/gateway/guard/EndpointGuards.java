@@ -59,6 +59,12 @@ public class EndpointGuards {
     private final Clock clock;
     /** When each endpoint's breaker last opened: a refused task waits until that plus the open duration. */
     private final Map<String, Instant> openedAt = new ConcurrentHashMap<>();
+    /**
+     * Half-open: when the outcome of each endpoint's probes in flight is due (the latest probe's start plus the slow-call
+     * duration plus its body's time); a task the probes' places refused waits until then. Cleared as the breaker leaves
+     * half-open.
+     */
+    private final Map<String, Instant> probesDue = new ConcurrentHashMap<>();
 
     /**
      * Most endpoints guarded (and metered) apart. An HTTP endpoint is the host:port of the {@code notifyUrl} a lock
@@ -160,6 +166,9 @@ public class EndpointGuards {
         CircuitBreaker breaker = breakers.circuitBreaker(endpoint);
         if (!breaker.tryAcquirePermission()) {
             return notSent(endpoint, NotSentReason.BREAKER_OPEN, probeTime(endpoint), "circuit open for " + endpoint);
+        }
+        if (breaker.getState() == CircuitBreaker.State.HALF_OPEN) {
+            probing(endpoint, bodyTime);
         }
         Bulkhead bulkhead = limitConcurrency ? bulkheads.bulkhead(endpoint) : null;
         if (bulkhead != null && !bulkhead.tryAcquirePermission()) {
@@ -365,6 +374,7 @@ public class EndpointGuards {
                 breakers.remove(endpoint);
                 bulkheads.remove(endpoint);
                 openedAt.remove(endpoint);
+                probesDue.remove(endpoint);
                 forgotten.add(endpoint);
             }
         });
@@ -383,13 +393,35 @@ public class EndpointGuards {
         return breakers.find(endpoint).map(CircuitBreaker::getState).orElse(CircuitBreaker.State.CLOSED);
     }
 
-    /** Open: when the wait ends. Half-open with every probe taken: the probes' outcome is due within a slow call. */
+    /**
+     * Open: when the wait ends. Half-open with every probe taken: when the probes' outcome is due, a slow call from now
+     * at the soonest, and no sooner than each probe's own start plus the slow call plus its body's time
+     * ({@link #probing}). A probe with a big body is not slow for that long: told "a slow call from now" alone, the
+     * tasks it kept out were taken, refused and put back every slow-call duration (2 s) for as long as it was sent (a
+     * ~1 MB body at the minimum send rate: half a minute), each time a claim and a write, no try used.
+     */
     private Instant probeTime(String endpoint) {
         Instant now = clock.instant();
         Instant opened = openedAt.get(endpoint);
         Instant until = opened == null ? now : opened.plus(settings.openFor());
-        Instant soonest = now.plus(settings.slowCallDuration());
-        return until.isAfter(soonest) ? until : soonest;
+        Instant soonest = latest(until, now.plus(settings.slowCallDuration()));
+        Instant probes = probesDue.get(endpoint);
+        return probes == null ? soonest : latest(soonest, probes);
+    }
+
+    /**
+     * A half-open breaker's probe starts: its outcome is due within a slow call plus its body's time, the body counted
+     * at most the open duration (the wait a refused task is told in the open state; a body past the send budget's cap
+     * is cut at the cap anyway).
+     */
+    private void probing(String endpoint, Duration bodyTime) {
+        Duration body = bodyTime.compareTo(settings.openFor()) > 0 ? settings.openFor() : bodyTime;
+        Instant due = clock.instant().plus(settings.slowCallDuration()).plus(body);
+        probesDue.merge(endpoint, due, EndpointGuards::latest);
+    }
+
+    private static Instant latest(Instant a, Instant b) {
+        return a.isAfter(b) ? a : b;
     }
 
     private DeliveryResult notSent(String endpoint, NotSentReason reason, Instant until, String why) {
@@ -415,6 +447,9 @@ public class EndpointGuards {
     private void watch(CircuitBreaker breaker) {
         breaker.getEventPublisher().onStateTransition(event -> {
             CircuitBreaker.StateTransition transition = event.getStateTransition();
+            if (transition.getFromState() == CircuitBreaker.State.HALF_OPEN) {
+                probesDue.remove(breaker.getName());
+            }
             if (transition.getToState() == CircuitBreaker.State.OPEN
                     || transition.getToState() == CircuitBreaker.State.FORCED_OPEN) {
                 openedAt.put(breaker.getName(), clock.instant());

@@ -5,7 +5,7 @@ import java.util.List;
 import org.apache.ibatis.annotations.Mapper;
 import org.apache.ibatis.annotations.Param;
 
-/** #17: a leased notify_task put back unsent (its breaker or bulkhead refused the call). */
+/** A leased notify_task put back unsent: #17, its breaker or bulkhead refused the call; or its lease ran short. */
 @Mapper
 public interface INotifyDeferralDao {
 
@@ -17,4 +17,7 @@ public interface INotifyDeferralDao {
             @Param("lastError") String lastError,
             @Param("from") List<Integer> from,
             @Param("to") int to);
+
+    /** The lease alone released, nothing else changed; 0 rows when the token is no longer the task's. */
+    int release(@Param("id") long id, @Param("token") String token);
 }

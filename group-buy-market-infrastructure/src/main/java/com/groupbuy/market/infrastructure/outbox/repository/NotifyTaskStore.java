@@ -584,4 +584,9 @@ public class NotifyTaskStore implements INotifyTaskStore {
                         NotifyTaskStatus.RETRY.defer().code())
                 == 1;
     }
+
+    @Override
+    public boolean release(NotifyTaskVO task) {
+        return deferrals.release(task.getId(), task.getClaimToken()) == 1;
+    }
 }

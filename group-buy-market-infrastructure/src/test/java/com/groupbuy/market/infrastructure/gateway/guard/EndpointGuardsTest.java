@@ -207,6 +207,106 @@ class EndpointGuardsTest {
         assertThat(guards.state("http:a:80")).isEqualTo(CircuitBreaker.State.CLOSED);
     }
 
+    /**
+     * A half-open breaker's probe with a big body is not slow until the slow-call duration plus its body's time: the
+     * tasks its place kept out wait that long from its start, not a slow call from now. Told "2 s from now" (main),
+     * they were taken, refused and put back every 2 s while it was sent. A small probe's refusals still wait a slow
+     * call from now.
+     */
+    @Test
+    void tasksKeptOutByABigProbeWaitForItsBodysTime() throws Exception {
+        HalfOpen endpoint = new HalfOpen();
+        Instant probeStart = endpoint.wall.instant();
+        DeliveryResult refused;
+        DeliveryResult bigRefused;
+        try (Probe probe = endpoint.probe(Duration.ofSeconds(20))) {
+            endpoint.wall.advance(Duration.ofSeconds(5));
+            refused = endpoint.guards.call("http:a:80", true, this::deliver);
+            bigRefused = endpoint.guards.call("http:a:80", null, null, true, Duration.ofHours(1), this::deliver);
+        }
+        assertThat(refused.notSentBecause(NotSentReason.BREAKER_OPEN)).isTrue();
+        assertThat(refused.notSentUntil())
+                .as("the probe's start + the slow call + its body's 20 s")
+                .isEqualTo(probeStart.plus(Duration.ofSeconds(22)));
+        assertThat(bigRefused.notSentUntil()).isEqualTo(refused.notSentUntil());
+        assertThat(endpoint.guards.state("http:a:80")).isEqualTo(CircuitBreaker.State.CLOSED);
+
+        endpoint.openAndWait();
+        DeliveryResult smallRefused;
+        try (Probe probe = endpoint.probe(Duration.ZERO)) {
+            endpoint.wall.advance(Duration.ofSeconds(5));
+            smallRefused = endpoint.guards.call("http:a:80", true, this::deliver);
+        }
+        assertThat(smallRefused.notSentUntil())
+                .isEqualTo(endpoint.wall.instant().plus(Duration.ofSeconds(2)));
+    }
+
+    /** A probe's body counts at most the open duration: a body of an hour at the minimum rate adds 30 s. */
+    @Test
+    void aProbesBodyTimeCountsAtMostTheOpenDuration() throws Exception {
+        HalfOpen endpoint = new HalfOpen();
+        Instant probeStart = endpoint.wall.instant();
+        DeliveryResult refused;
+        try (Probe probe = endpoint.probe(Duration.ofHours(1))) {
+            refused = endpoint.guards.call("http:a:80", true, this::deliver);
+        }
+        assertThat(refused.notSentUntil()).isEqualTo(probeStart.plus(Duration.ofSeconds(32)));
+    }
+
+    /** Guards of endpoint {@code http:a:80} whose breaker (open 30 s, one probe) opened and waited out its 30 s. */
+    private final class HalfOpen {
+        final MovableClock wall = new MovableClock();
+        final AtomicLong nanos = new AtomicLong();
+        final EndpointGuards guards = new EndpointGuards(
+                settings(Duration.ofSeconds(30), 10, 1000),
+                meters,
+                wall,
+                new MonotonicClock(Instant.parse("2026-12-02T12:00:00Z"), nanos::get));
+
+        HalfOpen() {
+            openAndWait();
+        }
+
+        void openAndWait() {
+            for (int i = 0; i < 4; i++) {
+                guards.call("http:a:80", true, EndpointGuardsTest.this::fail);
+            }
+            assertThat(guards.state("http:a:80")).isEqualTo(CircuitBreaker.State.OPEN);
+            wall.advance(Duration.ofSeconds(31));
+            nanos.addAndGet(Duration.ofSeconds(31).toNanos());
+        }
+
+        /** The probe, a call of this body time, in flight until the answer is closed; it then delivers. */
+        Probe probe(Duration bodyTime) throws InterruptedException {
+            Probe probe = new Probe();
+            probe.thread = new Thread(() -> guards.call("http:a:80", null, null, true, bodyTime, () -> {
+                probe.sending.countDown();
+                try {
+                    probe.answer.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                return deliver();
+            }));
+            probe.thread.start();
+            assertThat(probe.sending.await(5, TimeUnit.SECONDS)).isTrue();
+            return probe;
+        }
+    }
+
+    /** A probe in flight: closing it answers it and waits for its call to end. */
+    private static final class Probe implements AutoCloseable {
+        final CountDownLatch sending = new CountDownLatch(1);
+        final CountDownLatch answer = new CountDownLatch(1);
+        Thread thread;
+
+        @Override
+        public void close() throws InterruptedException {
+            answer.countDown();
+            thread.join(5_000);
+        }
+    }
+
     @Test
     void aMonotonicClockMovesOnlyByItsCounter() {
         AtomicLong nanos = new AtomicLong(Long.MAX_VALUE);

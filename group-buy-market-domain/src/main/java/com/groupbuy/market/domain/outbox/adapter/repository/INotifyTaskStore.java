@@ -72,6 +72,14 @@ public interface INotifyTaskStore {
      */
     boolean defer(NotifyTaskVO task, Instant until, String reason);
 
+    /**
+     * Releases a leased task unsent, as it was before its claim (state, due time, try count and last error unchanged):
+     * its turn in a page came too late for its send to end within the lease, so the next claim may take it at once
+     * with a fresh lease instead of waiting out this one. Only under the task's current claim token, so a task another
+     * claimant has taken meanwhile is left alone; false when the lease was lost.
+     */
+    boolean release(NotifyTaskVO task);
+
     /** {@link #finishAttempts} of one attempt. */
     default boolean finishAttempt(
             NotifyTaskVO task,
