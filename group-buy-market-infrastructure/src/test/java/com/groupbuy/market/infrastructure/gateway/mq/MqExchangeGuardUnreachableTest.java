@@ -6,6 +6,10 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -17,13 +21,14 @@ import org.springframework.amqp.rabbit.core.RabbitTemplate;
 /**
  * While the broker is unreachable every MQ batch and every health probe (a load balancer's, every few seconds) tries
  * the declare again: the channel going unreachable is one WARN, not one per try. Before, each try logged it. A real
- * connection factory, to a loopback port nothing listens on (slot 4's, which this test never serves).
+ * connection factory, to a loopback port nothing listens on: one the system just handed out and took back (a fixed
+ * port was once served by another process on the same machine, and the test failed).
  */
 class MqExchangeGuardUnreachableTest {
 
     private final Logger logger = (Logger) LoggerFactory.getLogger(MqExchangeGuard.class);
     private final ListAppender<ILoggingEvent> events = new ListAppender<>();
-    private final CachingConnectionFactory nowhere = new CachingConnectionFactory("127.0.0.1", 18204);
+    private final CachingConnectionFactory nowhere = new CachingConnectionFactory("127.0.0.1", closedPort());
 
     @BeforeEach
     void listen() {
@@ -36,6 +41,14 @@ class MqExchangeGuardUnreachableTest {
     void stop() {
         logger.detachAppender(events);
         nowhere.destroy();
+    }
+
+    private static int closedPort() {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     @Test
