@@ -12,6 +12,8 @@
 # and with PROFILE=1 one more lock_open window under docs/bench/edge.jfc (execution samples; jfr_edge_compare.py).
 # Every local scheduler, the refund consumer and the XXL executor are off; callbacks go to a closed port, so the
 # request threads serve only the benchmark's requests. No rate is printed.
+# Write syscalls per request (/proc/<pid>/io syscw, #19 framing): the whole app's, and the Tomcat threads' (summed per
+# thread like their CPU). DB_PREFIX names the run's databases (default gbm_ec).
 # Writes docs/bench/results/<date>-edge-counts[-LABEL].txt; recordings stay in /tmp/gbm-edgecounts.*.
 set -euo pipefail
 
@@ -38,7 +40,8 @@ trap bench_cleanup EXIT
 trap 'exit 1' INT TERM
 
 HZ=$(getconf CLK_TCK)
-# Per thread of the app whose name starts with $1 (the kernel keeps 15 characters): "tid ticks" (utime + stime).
+# Per thread of the app whose name starts with $1: "tid ticks" (utime + stime). The kernel keeps 15 characters of a
+# name, and a connector bound to an address names its threads http-nio-127.0.0.1-PORT-...: "http-nio-" is matched.
 # Tomcat starts and ends pool threads as the load changes, so a window's ticks are summed per thread id (a thread
 # started within the window counts from 0; one that ended within it is lost, which makes the figure a lower bound).
 thread_ticks() {
@@ -46,6 +49,15 @@ thread_ticks() {
   for d in /proc/$APP/task/*; do
     case "$(cat "$d/comm" 2>/dev/null)" in "$1"*) ;; *) continue ;; esac
     echo "${d##*/} $(sed 's/^.*) //' "$d/stat" 2>/dev/null | awk '{print $12 + $13}')"
+  done
+}
+# Write syscalls (syscw of /proc/.../io): of the whole app, and per thread whose name starts with $1 ("tid count").
+app_syscw() { awk '$1 == "syscw:" {print $2}' "/proc/$APP/io"; }
+thread_syscw() {
+  local d
+  for d in /proc/$APP/task/*; do
+    case "$(cat "$d/comm" 2>/dev/null)" in "$1"*) ;; *) continue ;; esac
+    echo "${d##*/} $(awk '$1 == "syscw:" {print $2}' "$d/io" 2>/dev/null)"
   done
 }
 ticks_delta() { # ticks_delta <before> <after>: the summed per-thread difference
@@ -70,15 +82,17 @@ settle_run() { # settles every order in orders.txt (settle.lua stops a thread wh
 }
 # window <label> <scenario> <count-function> <run...>: the counts of one window.
 window() {
-  local label=$1 scenario=$2 count=$3 c0 c1 a0 a1 t0 t1 errs alloc
+  local label=$1 scenario=$2 count=$3 c0 c1 a0 a1 t0 t1 w0 w1 tw0 tw1 errs alloc
   shift 3
   sleep 2
   jcmd "$APP" JFR.start name=alloc settings="$BENCH_DIR/alloc.jfc" >/dev/null
   sleep 2
-  c0=$($count); a0=$(cpu_ticks "$APP"); t0=$(thread_ticks "http-nio-$PORT")
+  c0=$($count); a0=$(cpu_ticks "$APP"); t0=$(thread_ticks "http-nio-")
+  w0=$(app_syscw); tw0=$(thread_syscw "http-nio-")
   errs=$("$@")
   sleep 3 # the group-commit writer's last batch
-  a1=$(cpu_ticks "$APP"); t1=$(thread_ticks "http-nio-$PORT"); c1=$($count)
+  a1=$(cpu_ticks "$APP"); t1=$(thread_ticks "http-nio-"); c1=$($count)
+  w1=$(app_syscw); tw1=$(thread_syscw "http-nio-")
   sleep 1
   jcmd "$APP" JFR.stop name=alloc filename="$WORK/$label-$scenario-alloc.jfr" >/dev/null
   alloc=$(jfr print --json --events jdk.ThreadAllocationStatistics "$WORK/$label-$scenario-alloc.jfr" \
@@ -86,7 +100,7 @@ window() {
   local n=$((c1 - c0)) rb ab
   rb=$(echo "$alloc" | grep -o 'request_threads=[0-9]*' | cut -d= -f2)
   ab=$(echo "$alloc" | grep -o 'all_threads=[0-9]*' | cut -d= -f2)
-  say "$label $scenario requests=$n $errs app_cpu_ms=$(echo "($a1-$a0)*1000/$HZ/$n" | bc -l | xargs printf '%.4f') tomcat_threads_cpu_ms=$(echo "$(ticks_delta "$t0" "$t1")*1000/$HZ/$n" | bc -l | xargs printf '%.4f') request_thread_bytes=$((rb / n)) app_bytes=$((ab / n)) load=\"$(load)\""
+  say "$label $scenario requests=$n $errs app_cpu_ms=$(echo "($a1-$a0)*1000/$HZ/$n" | bc -l | xargs printf '%.4f') tomcat_threads_cpu_ms=$(echo "$(ticks_delta "$t0" "$t1")*1000/$HZ/$n" | bc -l | xargs printf '%.4f') request_thread_bytes=$((rb / n)) app_bytes=$((ab / n)) app_syscw=$(echo "($w1-$w0)/$n" | bc -l | xargs printf '%.3f') tomcat_threads_syscw=$(echo "$(ticks_delta "$tw0" "$tw1")/$n" | bc -l | xargs printf '%.3f') load=\"$(load)\""
 }
 
 say "# edge counts $(date -u +%FT%TZ); N=$N per window, CONNS=$CONNS, ROUNDS=$ROUNDS; jars: $JARS; load $(load)"
@@ -95,7 +109,7 @@ start_private_mariadb
 start_private_redis
 for round in $(seq 1 "$ROUNDS"); do
   for spec in $JARS; do
-    label=${spec%%=*} JAR=${spec#*=} DB="gbm_ec_$label"
+    label=${spec%%=*} JAR=${spec#*=} DB="${DB_PREFIX:-gbm_ec}_$label"
     sql -e "DROP DATABASE IF EXISTS $DB; CREATE DATABASE $DB CHARACTER SET utf8mb4"
     redis-cli -p "$REDISPORT" FLUSHALL >/dev/null
     start_app "$WORK/$label-$round.log" 180 -Xms1g -Xmx1g -XX:+UseG1GC -XX:FlightRecorderOptions:stackdepth=256 -- \

@@ -7,7 +7,7 @@ Each event holds a thread's allocated bytes since it started (exact, unlike the 
 thread's bytes in the window are its last value minus its value in the recording's first round of events; a thread
 started after that round counts from 0. A thread that ended before the last round is lost (Tomcat ends idle pool
 threads), so the figures are lower bounds. Prints one line:
-request_threads=<bytes> (Tomcat's http-nio-PORT-exec-* threads) all_threads=<bytes>.
+request_threads=<bytes> (Tomcat's http-nio-[ADDRESS-]PORT-exec-* threads) all_threads=<bytes>.
 """
 import datetime
 import json
@@ -32,5 +32,6 @@ for event in events:
         first[key] = values['allocated'] if (when(event) - start).total_seconds() < 0.5 else 0
     last[key] = values['allocated']
 delta = {k: last[k] - first[k] for k in last}
-request = sum(v for (name, _), v in delta.items() if name.startswith(f'http-nio-{port}-exec-'))
+# http-nio-PORT-exec-N, or http-nio-ADDRESS-PORT-exec-N when the connector is bound to an address (as on dev).
+request = sum(v for (name, _), v in delta.items() if name.startswith('http-nio-') and f'-{port}-exec-' in name)
 print(f'request_threads={int(request)} all_threads={int(sum(delta.values()))}')

@@ -7,6 +7,7 @@ import com.groupbuy.market.trigger.http.JsonErrorReportValve;
 import com.groupbuy.market.trigger.http.MarketTradeController;
 import com.groupbuy.market.trigger.http.PartnerSignatureCheck;
 import com.groupbuy.market.trigger.http.ServerWideOptionsAdapter;
+import com.groupbuy.market.trigger.http.SizedJsonWriter;
 import com.groupbuy.market.trigger.http.StrictJsonReader;
 import com.groupbuy.market.trigger.http.TradeEdgeFilter;
 import com.groupbuy.market.trigger.http.UnboundRequestBodyResolver;
@@ -61,11 +62,17 @@ public class WebEdgeConfig implements WebMvcConfigurer {
         this.strictReader = new StrictJsonReader(objectMapper);
     }
 
-    /** The strict reader goes right before the shared Jackson converter, which keeps writing every answer. */
+    /**
+     * The shared Jackson converter, which writes every answer, becomes a {@link SizedJsonWriter} (the same mapper and
+     * media types; small answers framed by their length), and the strict reader goes right before it.
+     */
     @Override
     public void extendMessageConverters(List<HttpMessageConverter<?>> converters) {
         for (int i = 0; i < converters.size(); i++) {
-            if (converters.get(i) instanceof MappingJackson2HttpMessageConverter) {
+            if (converters.get(i) instanceof MappingJackson2HttpMessageConverter jackson) {
+                SizedJsonWriter sized = new SizedJsonWriter(jackson.getObjectMapper());
+                sized.setSupportedMediaTypes(jackson.getSupportedMediaTypes());
+                converters.set(i, sized);
                 converters.add(i, strictReader);
                 return;
             }

@@ -273,7 +273,61 @@ class TradeEdgeFilterIT {
                     .isEqualTo(spring.status());
             assertThat(withoutDate(lean)).as(sent.what()).isEqualTo(withoutDate(spring));
             assertThat(lean.body()).as(sent.what()).isEqualTo(spring.body());
+            assertFramedByLength(sent.what() + " (lean)", lean);
+            assertFramedByLength(sent.what() + " (Spring's path)", spring);
         }
+    }
+
+    /**
+     * #19: an answer of at most 8 KB goes with its {@code Content-Length}, never chunked (a chunked answer costs a
+     * socket write more, its last chunk), on both paths, refusals and the container's answers included, to a
+     * keep-alive client as to one that closes.
+     */
+    @Test
+    void smallAnswersAreFramedByTheirLength() throws Exception {
+        Map<String, String> json = Map.of("Content-Type", "application/json");
+        for (boolean leanPath : new boolean[] {true, false}) {
+            tradeEdge.getFilter().setEnabled(leanPath);
+            String on = leanPath ? " (lean)" : " (Spring's path)";
+            Answer lock = framed("new lock" + on, 200, "POST", LOCK, json, lockBody("framed-" + leanPath, activity));
+            assertThat(lock.body()).contains("\"code\":\"0000\"");
+            framed("broken JSON" + on, 400, "POST", LOCK, json, "{\"userId\":");
+            framed("unknown order" + on, 200, "POST", SETTLE, json, settleBody("framed-nobody"));
+            framed("missing body" + on, 400, "POST", REFUND, json, "");
+            framed(
+                    "refused lock, Accept: text/html" + on,
+                    200,
+                    "POST",
+                    LOCK,
+                    Map.of("Content-Type", "application/json", "Accept", "text/html"),
+                    lockBody("framed-refused", 1));
+        }
+        framed("unknown path", 404, "GET", "/api/v1/gbm/nowhere", Map.of("Accept", "text/html"), "");
+        framed("unknown path, POST", 404, "POST", "/nowhere", json, "{}");
+        framed("PUT", 405, "PUT", LOCK, json, lockBody("framed-put", 1));
+        framed("text/plain", 415, "POST", LOCK, Map.of("Content-Type", "text/plain"), lockBody("framed-text", 1));
+        framed("unusable type", 415, "POST", LOCK, Map.of("Content-Type", "nonsense"), "{}");
+        framed("OPTIONS", 405, "OPTIONS", REFUND, Map.of(), "");
+    }
+
+    private Answer framed(String what, int status, String method, String path, Map<String, String> headers, String body)
+            throws Exception {
+        Answer answer = RawHttp.sendKeepingAlive(port, method, path, headers, bytes(body));
+        assertThat(answer.status()).as(what + ": " + answer).isEqualTo(status);
+        assertThat(answer.body()).as(what).startsWith("{\"code\":");
+        assertFramedByLength(what, answer);
+        return answer;
+    }
+
+    private static void assertFramedByLength(String what, Answer answer) {
+        int bytes = answer.body().getBytes(StandardCharsets.UTF_8).length;
+        if (bytes == 0 || bytes > 8 * 1024) {
+            return;
+        }
+        assertThat(answer.headers()).as(what + ": " + answer).doesNotContainKey("transfer-encoding");
+        assertThat(answer.headers().get("content-length"))
+                .as(what + ": " + answer)
+                .isEqualTo(Integer.toString(bytes));
     }
 
     /** Valid signatures are good once (their webhook-id is remembered), so each path gets a request signed anew. */

@@ -36,6 +36,59 @@ public final class RawHttp {
         return sendRaw(port, request.toByteArray());
     }
 
+    /**
+     * Sends a request as a keep-alive client does (no {@code Connection: close}) and reads exactly one answer by its
+     * framing: {@code Content-Length} bytes, or chunks up to the last one (decoded). The connection is dropped after.
+     */
+    public static Answer sendKeepingAlive(
+            int port, String method, String target, Map<String, String> headers, byte[] body) throws IOException {
+        StringBuilder head = new StringBuilder(method + " " + target + " HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\n");
+        headers.forEach(
+                (name, value) -> head.append(name).append(": ").append(value).append("\r\n"));
+        head.append("Content-Length: ").append(body.length).append("\r\n\r\n");
+        try (Socket socket = new Socket("127.0.0.1", port)) {
+            socket.setSoTimeout(15_000);
+            OutputStream out = socket.getOutputStream();
+            out.write(head.toString().getBytes(StandardCharsets.UTF_8));
+            out.write(body);
+            out.flush();
+            InputStream in = socket.getInputStream();
+            ByteArrayOutputStream answer = new ByteArrayOutputStream();
+            answer.writeBytes(readHead(in));
+            Map<String, String> answerHeaders = parse(answer.toByteArray()).headers();
+            String length = answerHeaders.get("content-length");
+            if (length != null) {
+                answer.writeBytes(in.readNBytes(Integer.parseInt(length)));
+            } else if ("chunked".equalsIgnoreCase(answerHeaders.get("transfer-encoding"))) {
+                answer.writeBytes(readChunks(in));
+            }
+            return parse(answer.toByteArray());
+        }
+    }
+
+    /** Chunks as they came, up to and with the last chunk and its blank line (no trailers are sent to us). */
+    private static byte[] readChunks(InputStream in) throws IOException {
+        ByteArrayOutputStream raw = new ByteArrayOutputStream();
+        while (true) {
+            ByteArrayOutputStream line = new ByteArrayOutputStream();
+            int b;
+            while ((b = in.read()) != '\n') {
+                if (b < 0) {
+                    throw new AssertionError("the connection closed inside a chunked body");
+                }
+                line.write(b);
+            }
+            raw.writeBytes(line.toByteArray());
+            raw.write('\n');
+            int size = Integer.parseInt(
+                    line.toString(StandardCharsets.ISO_8859_1).split(";")[0].trim(), 16);
+            raw.writeBytes(in.readNBytes(size + 2));
+            if (size == 0) {
+                return raw.toByteArray();
+            }
+        }
+    }
+
     /** What a client sending {@code Expect: 100-continue} got: whether a 100 came first, then the final answer. */
     public record Continued(boolean continued, Answer answer) {}
 

@@ -45,7 +45,8 @@ import org.springframework.web.servlet.ModelAndView;
  *       Spring's request context is not set yet here), a missing body refused as Spring refuses it;</li>
  *   <li>the same {@link MarketTradeController} method;</li>
  *   <li>the envelope written with the application's ObjectMapper (the writer Spring's Jackson converter uses), as
- *       {@code application/json}, flushed as that converter flushes;</li>
+ *       {@code application/json} with its {@code Content-Length} when that converter sets one, flushed as it
+ *       flushes;</li>
  *   <li>any failure handed to the application's {@link HandlerExceptionResolver}s in the DispatcherServlet's order
  *       (the outage resolver, then {@link GlobalExceptionHandler} through Spring's own exception-handler resolver),
  *       so every refusal is Spring's answer byte for byte;</li>
@@ -214,12 +215,16 @@ public class TradeEdgeFilter extends HttpFilter {
         return type.cast(body);
     }
 
-    /** What Spring's Jackson converter writes for a controller's {@code Response}, and what TradeCodeAdvice notes. */
+    /**
+     * What Spring's Jackson converter ({@link SizedJsonWriter}) writes for a controller's {@code Response}, framed as
+     * it frames it, and what TradeCodeAdvice notes.
+     */
     private void writeAnswer(Response<?> answer, HttpServletRequest request, HttpServletResponse response)
             throws IOException {
         TradeRequestMeter.noteCode(request, answer.getCode());
         byte[] json = writer.writeValueAsBytes(answer);
         response.setContentType(MediaType.APPLICATION_JSON_VALUE);
+        SizedJsonWriter.frame(response, json.length);
         ServletOutputStream out = response.getOutputStream();
         out.write(json);
         out.flush();
