@@ -3,6 +3,7 @@ package com.groupbuy.market.outage;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.groupbuy.market.domain.tag.service.TagBitmapRepair;
 import com.groupbuy.market.domain.trade.service.timeout.TradeTimeoutService;
 import com.groupbuy.market.infrastructure.trade.port.TeamPlaceReservation;
 import com.groupbuy.market.support.ConsoleRun;
@@ -11,6 +12,7 @@ import com.groupbuy.market.support.PrivateRedis;
 import com.groupbuy.market.support.PrivateRedisServer;
 import com.groupbuy.market.support.TestJson;
 import com.groupbuy.market.support.TradeClient;
+import com.groupbuy.market.tag.CrowdTagFixture;
 import com.groupbuy.market.trigger.job.GroupBuyTimeoutCloseJob;
 import com.xxl.job.core.context.XxlJobContext;
 import java.net.http.HttpResponse;
@@ -54,6 +56,9 @@ class RedisOutageIT {
 
     @Autowired
     GroupBuyTimeoutCloseJob timeoutJob;
+
+    @Autowired
+    TagBitmapRepair tagRepair;
 
     @Test
     void lockAnswers503E0401FastWhileRedisIsDownAndRecoversWhenItIsBack() throws Exception {
@@ -191,6 +196,53 @@ class RedisOutageIT {
         assertThat(output.getOut().substring(from))
                 .as("no stack")
                 .doesNotContain("\tat com.groupbuy.market.domain.trade.service.place.TeamPlaceReconciler");
+    }
+
+    /**
+     * A lost tag's bitmap rebuild while Redis is down (asked again every 30 s per tag as checks find the bitmap
+     * missing; here three times at once): one WARN when the rebuilds start failing, one INFO when one runs again (Redis
+     * back, empty: the tag rebuilt), as every other scheduled run logs an outage. Failed on main: a WARN with its stack
+     * per rebuild ({@code crowd tag T-LOST bitmap rebuild failed; …}).
+     */
+    @Test
+    @ExtendWith(OutputCaptureExtension.class)
+    void aTagBitmapRebuildLogsARedisOutageOnceAndOnceWhenItRunsAgain(CapturedOutput output) throws Exception {
+        CrowdTagFixture tags = new CrowdTagFixture(jdbc);
+        tags.tag("T-LOST", List.of("l1", "l2"));
+        tags.job("T-LOST", "b-T-LOST-done", 1); // imported: a missing bitmap is a loss
+        int from = output.getOut().length();
+        redis.kill();
+        try {
+            for (int rebuild = 0; rebuild < 3; rebuild++) {
+                tagRepair.rebuildOnce("T-LOST");
+            }
+        } finally {
+            redis.startAgain();
+        }
+        long back = System.nanoTime();
+        while (!output.getOut().substring(from).contains("crowd tag bitmap rebuild completes again")
+                && System.nanoTime() - back < 30_000_000_000L) {
+            tagRepair.rebuildOnce("T-LOST");
+            Thread.sleep(100);
+        }
+        List<String> lines = output.getOut()
+                .substring(from)
+                .lines()
+                .filter(line -> line.contains("bitmap rebuild"))
+                .toList();
+        System.out.println("tag bitmap rebuild: " + lines);
+        assertThat(lines.stream().filter(line -> line.contains("WARN")))
+                .as("one WARN for the failed rebuilds")
+                .singleElement()
+                .satisfies(line -> assertThat(line).contains("crowd tag bitmap rebuild failed: redis unavailable"));
+        assertThat(lines.stream().filter(line -> line.contains("completes again")))
+                .as("one INFO when a rebuild runs again")
+                .singleElement()
+                .satisfies(line -> assertThat(line).contains("INFO"));
+        assertThat(output.getOut().substring(from))
+                .as("the tag rebuilt, no stack")
+                .contains("crowd tag T-LOST bitmap was missing in Redis")
+                .doesNotContain("\tat com.groupbuy.market.domain.tag.service.TagBitmapRepair");
     }
 
     private static String lockBody(String userId, String teamId) {
