@@ -173,26 +173,8 @@ class RedisOutageIT {
         } finally {
             redis.startAgain();
         }
-        long back = System.nanoTime();
-        while (!output.getOut().substring(from).contains("team place reconciliation completes again")
-                && System.nanoTime() - back < 30_000_000_000L) {
-            timeouts.execTimeoutCloseJob();
-            Thread.sleep(100);
-        }
-        List<String> lines = output.getOut()
-                .substring(from)
-                .lines()
-                .filter(line -> line.contains("team place reconciliation"))
-                .toList();
-        System.out.println("place sweep: " + lines);
-        assertThat(lines.stream().filter(line -> line.contains("WARN")))
-                .as("one WARN for four failed sweeps")
-                .singleElement()
-                .satisfies(line -> assertThat(line).contains("redis unavailable"));
-        assertThat(lines.stream().filter(line -> line.contains("completes again")))
-                .as("one INFO when a sweep runs again")
-                .singleElement()
-                .satisfies(line -> assertThat(line).contains("INFO"));
+        loggedOnceAndOnceAgain(
+                output, from, "team place reconciliation", "team place reconciliation", timeouts::execTimeoutCloseJob);
         assertThat(output.getOut().substring(from))
                 .as("no stack")
                 .doesNotContain("\tat com.groupbuy.market.domain.trade.service.place.TeamPlaceReconciler");
@@ -219,30 +201,42 @@ class RedisOutageIT {
         } finally {
             redis.startAgain();
         }
+        // Main's line named the tag: "crowd tag T-LOST bitmap rebuild failed; …".
+        loggedOnceAndOnceAgain(
+                output, from, "crowd tag bitmap rebuild", "bitmap rebuild", () -> tagRepair.rebuildOnce("T-LOST"));
+        assertThat(output.getOut().substring(from))
+                .as("the tag rebuilt, no stack")
+                .contains("crowd tag T-LOST bitmap was missing in Redis")
+                .doesNotContain("\tat com.groupbuy.market.domain.tag.service.TagBitmapRepair");
+    }
+
+    /**
+     * Runs {@code again} every 100 ms (30 s at most) until {@code run} logs that it completes again; then the lines
+     * logged since {@code from} that contain {@code naming} are one WARN, the outage's ({@code <run> failed: redis
+     * unavailable (…)}), and one INFO, its end, however many runs failed.
+     */
+    private static void loggedOnceAndOnceAgain(
+            CapturedOutput output, int from, String run, String naming, Runnable again) throws InterruptedException {
         long back = System.nanoTime();
-        while (!output.getOut().substring(from).contains("crowd tag bitmap rebuild completes again")
+        while (!output.getOut().substring(from).contains(run + " completes again")
                 && System.nanoTime() - back < 30_000_000_000L) {
-            tagRepair.rebuildOnce("T-LOST");
+            again.run();
             Thread.sleep(100);
         }
         List<String> lines = output.getOut()
                 .substring(from)
                 .lines()
-                .filter(line -> line.contains("bitmap rebuild"))
+                .filter(line -> line.contains(naming))
                 .toList();
-        System.out.println("tag bitmap rebuild: " + lines);
+        System.out.println(run + ": " + lines);
         assertThat(lines.stream().filter(line -> line.contains("WARN")))
-                .as("one WARN for the failed rebuilds")
+                .as("one WARN for the failed runs")
                 .singleElement()
-                .satisfies(line -> assertThat(line).contains("crowd tag bitmap rebuild failed: redis unavailable"));
+                .satisfies(line -> assertThat(line).contains(run + " failed: redis unavailable"));
         assertThat(lines.stream().filter(line -> line.contains("completes again")))
-                .as("one INFO when a rebuild runs again")
+                .as("one INFO when one runs again")
                 .singleElement()
                 .satisfies(line -> assertThat(line).contains("INFO"));
-        assertThat(output.getOut().substring(from))
-                .as("the tag rebuilt, no stack")
-                .contains("crowd tag T-LOST bitmap was missing in Redis")
-                .doesNotContain("\tat com.groupbuy.market.domain.tag.service.TagBitmapRepair");
     }
 
     private static String lockBody(String userId, String teamId) {

@@ -210,14 +210,7 @@ public abstract class RecordedMessageListener<T> implements ChannelAwareMessageL
             }
             outcome = consume(messageId, properties, body, parsed, malformed);
         } catch (RuntimeException e) {
-            errors.increment();
-            if (!outages.outage(e)) {
-                log.warn(
-                        "{} message={} not handled ({}); handed back to the broker",
-                        what,
-                        LogSafeText.of(messageId),
-                        LogSafeText.of(e.toString()));
-            }
+            failed(messageId, "not handled", e);
             return null;
         }
         outages.completed();
@@ -238,15 +231,24 @@ public abstract class RecordedMessageListener<T> implements ChannelAwareMessageL
             write.run();
             return true;
         } catch (RuntimeException e) {
-            errors.increment();
-            if (!outages.outage(e)) {
-                log.warn(
-                        "{} message={} dead letter not recorded ({}); handed back to the broker",
-                        what,
-                        LogSafeText.of(messageId),
-                        LogSafeText.of(e.toString()));
-            }
+            failed(messageId, "dead letter not recorded", e);
             return false;
+        }
+    }
+
+    /**
+     * Our side failed a delivery, which is handed back: counted, and logged as an outage's ({@link #setOutages}) or, for
+     * any other failure, a WARN saying what was {@code left} undone.
+     */
+    private void failed(String messageId, String left, RuntimeException failure) {
+        errors.increment();
+        if (!outages.outage(failure)) {
+            log.warn(
+                    "{} message={} {} ({}); handed back to the broker",
+                    what,
+                    LogSafeText.of(messageId),
+                    left,
+                    LogSafeText.of(failure.toString()));
         }
     }
 
