@@ -12,6 +12,8 @@ import com.groupbuy.market.infrastructure.gateway.mq.CloseCheckPublisher;
 import com.groupbuy.market.infrastructure.gateway.mq.CloseCheckTopology;
 import com.groupbuy.market.infrastructure.gateway.mq.MqExchangeGuard;
 import com.groupbuy.market.infrastructure.gateway.mq.StrandedChannels;
+import com.groupbuy.market.trigger.job.OutageOf;
+import com.groupbuy.market.trigger.job.RunFailureLog;
 import com.groupbuy.market.trigger.job.TimeoutRunMeter;
 import com.groupbuy.market.trigger.listener.CloseCheckListener;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -124,7 +126,8 @@ public class CloseCheckConfig {
             RabbitTemplate notifyRabbitTemplate,
             MqExchangeGuard mqExchangeGuard,
             MeterRegistry meters,
-            CloseCheckProperties properties) {
+            CloseCheckProperties properties,
+            OutageOf outageOf) {
         SimpleMessageListenerContainer container = new SimpleMessageListenerContainer(connectionFactory);
         container.setQueueNames(topology.closeQueue());
         container.setAcknowledgeMode(AcknowledgeMode.MANUAL);
@@ -144,6 +147,8 @@ public class CloseCheckConfig {
         // While the broker blocks that connection a copy is not attempted: it would hold this consumer there.
         listener.setPublisherBlocked(mqExchangeGuard::blocked);
         listener.setCopyFailed(StrandedChannels::free);
+        // A delivery failing for an outage is logged once when the outage starts and once when one is handled again.
+        listener.setOutages(new RunFailureLog("close check consumer", "deliveries", outageOf));
         container.setMessageListener(listener);
         return container;
     }

@@ -5,6 +5,8 @@ import com.groupbuy.market.domain.tag.adapter.repository.ICrowdTagRepository;
 import com.groupbuy.market.domain.tag.adapter.repository.IUserBitIndexRepository;
 import com.groupbuy.market.domain.tag.service.CrowdTagImportService;
 import com.groupbuy.market.domain.tag.service.TagBitmapRepair;
+import com.groupbuy.market.trigger.job.OutageOf;
+import com.groupbuy.market.trigger.job.RunFailureLog;
 import com.groupbuy.market.types.progress.ProgressBoard;
 import java.time.Duration;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -49,13 +51,19 @@ public class CrowdTagConfig {
         });
     }
 
+    /**
+     * Its rebuilds' outages logged once each ({@link RunFailureLog}): WARN {@code crowd tag bitmap rebuild failed: redis
+     * unavailable (…)} when they start failing, INFO {@code crowd tag bitmap rebuild completes again: …} when one runs.
+     */
     @Bean
     public TagBitmapRepair tagBitmapRepair(
             ICrowdTagRepository tags,
             ITagBitmap bitmap,
             CrowdTagImportService imports,
             @Qualifier("tagRebuildExecutor") ExecutorService tagRebuildExecutor,
-            CrowdTagProperties properties) {
-        return new TagBitmapRepair(tags, bitmap, imports, tagRebuildExecutor, properties.getRebuildLease());
+            CrowdTagProperties properties,
+            OutageOf outageOf) {
+        return new TagBitmapRepair(tags, bitmap, imports, tagRebuildExecutor, properties.getRebuildLease())
+                .outagesLoggedBy(new RunFailureLog("crowd tag bitmap rebuild", "rebuilds", outageOf));
     }
 }

@@ -13,6 +13,8 @@ import com.groupbuy.market.infrastructure.dcc.RedisSwitchBroadcast;
 import com.groupbuy.market.infrastructure.outage.RedisOutages;
 import com.groupbuy.market.infrastructure.redis.RedisKeys;
 import com.groupbuy.market.infrastructure.trade.port.RedisTradeRateLimiter;
+import com.groupbuy.market.trigger.job.OutageOf;
+import com.groupbuy.market.trigger.job.RunFailureLog;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
@@ -79,21 +81,33 @@ public class LiveSwitchConfig {
      * {@link SwitchReloadThread}, not exposed as a {@link ScheduledExecutorService} bean: Spring would take such a bean
      * as the scheduler of every {@code @Scheduled} job (and Boot would then not make its own), so the local timeout,
      * callback and retention jobs would queue behind each other and behind the reloads on this one thread.
+     * <p>
+     * A reload failing for an outage (the database unavailable) is one WARN when the reloads start failing and one
+     * INFO when one completes again ({@link RunFailureLog}), not a WARN every interval while it lasts; any other
+     * failure is a WARN each time, as before.
      */
     @Bean(destroyMethod = "close")
     public SwitchReloadThread switchReloader(
-            LiveSwitchService service, RedisSwitchBroadcast broadcast, MarketSwitchesProperties market) {
+            LiveSwitchService service,
+            RedisSwitchBroadcast broadcast,
+            MarketSwitchesProperties market,
+            OutageOf outageOf) {
         ScheduledExecutorService reloader = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread thread = new Thread(r, SwitchReloadThread.NAME);
             thread.setDaemon(true);
             return thread;
         });
+        RunFailureLog outages = new RunFailureLog("live switch reload", "reloads", outageOf);
         Runnable reload = () -> {
             try {
                 service.reload();
             } catch (RuntimeException e) {
-                log.warn("switches not reloaded, the last ones read stay in force: {}", e.toString());
+                if (!outages.outage(e)) {
+                    log.warn("switches not reloaded, the last ones read stay in force: {}", e.toString());
+                }
+                return;
             }
+            outages.completed();
         };
         broadcast.subscribe(reload, reloader);
         long every = reloadEveryMillis(market.getReloadInterval());

@@ -8,6 +8,8 @@ import com.groupbuy.market.domain.trade.model.valobj.NotifyRoutes;
 import com.groupbuy.market.domain.trade.service.refund.RefundPlaceReturnService;
 import com.groupbuy.market.infrastructure.gateway.mq.MqExchangeGuard;
 import com.groupbuy.market.infrastructure.gateway.mq.StrandedChannels;
+import com.groupbuy.market.trigger.job.OutageOf;
+import com.groupbuy.market.trigger.job.RunFailureLog;
 import com.groupbuy.market.trigger.listener.RefundPlaceListener;
 import io.micrometer.core.instrument.MeterRegistry;
 import lombok.extern.slf4j.Slf4j;
@@ -103,7 +105,8 @@ public class RefundConsumerConfig {
             RabbitTemplate notifyRabbitTemplate,
             MqExchangeGuard mqExchangeGuard,
             MeterRegistry meters,
-            RefundConsumerProperties properties) {
+            RefundConsumerProperties properties,
+            OutageOf outageOf) {
         SimpleMessageListenerContainer container = new SimpleMessageListenerContainer(connectionFactory);
         container.setQueueNames(properties.getQueue());
         container.setAcknowledgeMode(AcknowledgeMode.MANUAL);
@@ -122,6 +125,8 @@ public class RefundConsumerConfig {
         // While the broker blocks that connection a copy is not attempted: it would hold this consumer there.
         listener.setPublisherBlocked(mqExchangeGuard::blocked);
         listener.setCopyFailed(StrandedChannels::free);
+        // A delivery failing for an outage is logged once when the outage starts and once when one is handled again.
+        listener.setOutages(new RunFailureLog("refund consumer", "deliveries", outageOf));
         container.setMessageListener(listener);
         return container;
     }

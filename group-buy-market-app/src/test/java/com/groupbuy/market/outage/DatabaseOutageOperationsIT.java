@@ -11,32 +11,44 @@ import com.groupbuy.market.tag.CrowdTagFixture;
 import com.groupbuy.market.trigger.job.CrowdTagImportJob;
 import com.groupbuy.market.trigger.job.GroupBuyNotifyJob;
 import com.groupbuy.market.trigger.job.LocalNotifyScheduler;
+import com.rabbitmq.client.AMQP;
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.Connection;
+import com.rabbitmq.client.ConnectionFactory;
 import com.xxl.job.core.context.XxlJobContext;
 import com.zaxxer.hikari.HikariDataSource;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
+import org.springframework.amqp.rabbit.listener.SimpleMessageListenerContainer;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
 
 /**
  * {@link DatabaseRestartIT}'s private MariaDB and settings (a server of the class's own behind a proxy, the local
  * compensation run every 300 ms): what a failover or a restart does where no partner is sending anything — the
- * background runs' own writes, the health a load balancer reads, the log an operator reads.
+ * background runs' own writes, the health a load balancer reads, the log an operator reads. The refund consumer on a
+ * queue and exchange of its own (deleted after the outage test), retried every 50 ms; the switches reloaded every
+ * second.
  */
 @PrivateDatabaseContext
 @ExtendWith(OutputCaptureExtension.class)
@@ -45,6 +57,23 @@ class DatabaseOutageOperationsIT {
     private static final PartnerReceiver PARTNER = PartnerReceiver.startOrFail();
     private static final HttpClient HTTP =
             HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private static final String RUN = UUID.randomUUID().toString().substring(0, 8);
+    private static final String EXCHANGE = "gbm_t_dbout_" + RUN;
+    private static final String REFUNDS = "gbm_t_dbout_refund_" + RUN;
+
+    @DynamicPropertySource
+    static void consumerAndReloadsOfItsOwn(DynamicPropertyRegistry registry) {
+        registry.add("gbm.mq.refund-consumer.enabled", () -> "true");
+        registry.add("gbm.mq.internal-exchange", () -> EXCHANGE);
+        registry.add("gbm.mq.refund-consumer.queue", () -> REFUNDS);
+        registry.add("gbm.mq.refund-consumer.dead-letter-queue", () -> REFUNDS + ".dead");
+        registry.add("gbm.mq.refund-consumer.retry-delay", () -> "50ms");
+        registry.add("gbm.switch.reload-interval", () -> "1s");
+    }
+
+    @Autowired
+    @Qualifier("refundPlaceListenerContainer")
+    SimpleMessageListenerContainer refundConsumer;
 
     @Autowired
     LocalNotifyScheduler localNotify;
@@ -173,10 +202,11 @@ class DatabaseOutageOperationsIT {
 
     /**
      * The database killed for two seconds (six or seven local notify runs, and the console's {@code groupBuyNotifyJob}
-     * and {@code crowdTagImportJob} run as often): one WARN each when the runs start failing, one INFO each when one
-     * completes again, no ERROR; each console run during the outage still reported failed to the console. Failed on
-     * main: an ERROR with its stack every run (the console's notify job too, until 2026-12-05's edges2; the tag import
-     * job until 2026-12-05's jobquiet).
+     * and {@code crowdTagImportJob} run as often; two switch reloads; a refund message redelivered every 50 ms): one
+     * WARN each when the runs start failing, one INFO each when one completes again, no ERROR; each console run during
+     * the outage still reported failed to the console. Failed on main: an ERROR with its stack every run (the console's
+     * notify job too, until 2026-12-05's edges2; the tag import job until 2026-12-05's jobquiet); a WARN every switch
+     * reload and every refund redelivery (until 2026-12-05's quietwarn).
      */
     @Test
     void whileTheDatabaseIsDownTheLocalNotifyRunLogsItsOutageOnce(CapturedOutput output, @TempDir Path jobLogs)
@@ -193,8 +223,21 @@ class DatabaseOutageOperationsIT {
         new CrowdTagFixture(jdbc).tag("T-DOWN", List.of("d1", "d2"));
         int from = output.getOut().length();
         List<Integer> consoleRunsDown = new ArrayList<>();
+        ConnectionFactory broker = new ConnectionFactory();
+        broker.setHost("127.0.0.1");
+        broker.setPort(5672);
+        Connection mq = broker.newConnection("database-outage-operations-it");
+        Channel refunds = mq.createChannel();
         database.kill();
         try {
+            // Malformed: once the database is back its attempt is recorded and it is dead-lettered (acknowledged).
+            refunds.basicPublish(
+                    "",
+                    REFUNDS,
+                    new AMQP.BasicProperties.Builder()
+                            .messageId("m-down-" + RUN)
+                            .build(),
+                    "not json".getBytes(StandardCharsets.UTF_8));
             long down = System.nanoTime();
             while (System.nanoTime() - down < 2_000_000_000L) {
                 consoleRunsDown.add(ConsoleRun.of(notifyJob::groupBuyNotifyJob, "", jobLogs));
@@ -208,6 +251,8 @@ class DatabaseOutageOperationsIT {
         boolean notifyRunCompleted = false;
         boolean importRunCompleted = false;
         while (!(output.getOut().substring(from).contains("local notify run completes again")
+                        && output.getOut().substring(from).contains("live switch reload completes again")
+                        && output.getOut().substring(from).contains("refund consumer completes again")
                         && notifyRunCompleted
                         && importRunCompleted)
                 && System.nanoTime() - back < 10_000_000_000L) {
@@ -221,11 +266,37 @@ class DatabaseOutageOperationsIT {
             }
             Thread.sleep(50);
         }
+        try {
+            refundConsumer.stop();
+            refunds.queueDelete(REFUNDS);
+            refunds.queueDelete(REFUNDS + ".dead");
+            refunds.exchangeDelete(EXCHANGE);
+        } finally {
+            mq.close();
+        }
         assertThat(consoleRunsDown)
                 .as("each console run during the outage reported failed")
                 .isNotEmpty()
                 .allMatch(code -> code == XxlJobContext.HANDLE_CODE_FAIL);
-        for (String run : List.of("local notify run", "groupBuyNotifyJob", "crowdTagImportJob")) {
+        String during = output.getOut().substring(from);
+        System.out.println("switch reloads failed as on main: "
+                + during.lines()
+                        .filter(line -> line.contains("switches not reloaded"))
+                        .count()
+                + ", refund deliveries: "
+                + during.lines()
+                        .filter(line -> line.contains("refund message=") && line.contains("not handled"))
+                        .count());
+        assertThat(during.lines())
+                .as("no WARN per switch reload or refund redelivery")
+                .noneMatch(line -> line.contains("switches not reloaded")
+                        || (line.contains("refund message=") && line.contains("not handled")));
+        for (String run : List.of(
+                "local notify run",
+                "groupBuyNotifyJob",
+                "crowdTagImportJob",
+                "live switch reload",
+                "refund consumer")) {
             List<String> lines = output.getOut()
                     .substring(from)
                     .lines()

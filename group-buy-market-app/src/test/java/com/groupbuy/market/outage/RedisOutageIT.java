@@ -3,6 +3,7 @@ package com.groupbuy.market.outage;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.groupbuy.market.domain.tag.service.TagBitmapRepair;
 import com.groupbuy.market.domain.trade.service.timeout.TradeTimeoutService;
 import com.groupbuy.market.infrastructure.trade.port.TeamPlaceReservation;
 import com.groupbuy.market.support.ConsoleRun;
@@ -11,6 +12,7 @@ import com.groupbuy.market.support.PrivateRedis;
 import com.groupbuy.market.support.PrivateRedisServer;
 import com.groupbuy.market.support.TestJson;
 import com.groupbuy.market.support.TradeClient;
+import com.groupbuy.market.tag.CrowdTagFixture;
 import com.groupbuy.market.trigger.job.GroupBuyTimeoutCloseJob;
 import com.xxl.job.core.context.XxlJobContext;
 import java.net.http.HttpResponse;
@@ -54,6 +56,9 @@ class RedisOutageIT {
 
     @Autowired
     GroupBuyTimeoutCloseJob timeoutJob;
+
+    @Autowired
+    TagBitmapRepair tagRepair;
 
     @Test
     void lockAnswers503E0401FastWhileRedisIsDownAndRecoversWhenItIsBack() throws Exception {
@@ -168,29 +173,70 @@ class RedisOutageIT {
         } finally {
             redis.startAgain();
         }
+        loggedOnceAndOnceAgain(
+                output, from, "team place reconciliation", "team place reconciliation", timeouts::execTimeoutCloseJob);
+        assertThat(output.getOut().substring(from))
+                .as("no stack")
+                .doesNotContain("\tat com.groupbuy.market.domain.trade.service.place.TeamPlaceReconciler");
+    }
+
+    /**
+     * A lost tag's bitmap rebuild while Redis is down (asked again every 30 s per tag as checks find the bitmap
+     * missing; here three times at once): one WARN when the rebuilds start failing, one INFO when one runs again (Redis
+     * back, empty: the tag rebuilt), as every other scheduled run logs an outage. Failed on main: a WARN with its stack
+     * per rebuild ({@code crowd tag T-LOST bitmap rebuild failed; …}).
+     */
+    @Test
+    @ExtendWith(OutputCaptureExtension.class)
+    void aTagBitmapRebuildLogsARedisOutageOnceAndOnceWhenItRunsAgain(CapturedOutput output) throws Exception {
+        CrowdTagFixture tags = new CrowdTagFixture(jdbc);
+        tags.tag("T-LOST", List.of("l1", "l2"));
+        tags.job("T-LOST", "b-T-LOST-done", 1); // imported: a missing bitmap is a loss
+        int from = output.getOut().length();
+        redis.kill();
+        try {
+            for (int rebuild = 0; rebuild < 3; rebuild++) {
+                tagRepair.rebuildOnce("T-LOST");
+            }
+        } finally {
+            redis.startAgain();
+        }
+        // Main's line named the tag: "crowd tag T-LOST bitmap rebuild failed; …".
+        loggedOnceAndOnceAgain(
+                output, from, "crowd tag bitmap rebuild", "bitmap rebuild", () -> tagRepair.rebuildOnce("T-LOST"));
+        assertThat(output.getOut().substring(from))
+                .as("the tag rebuilt, no stack")
+                .contains("crowd tag T-LOST bitmap was missing in Redis")
+                .doesNotContain("\tat com.groupbuy.market.domain.tag.service.TagBitmapRepair");
+    }
+
+    /**
+     * Runs {@code again} every 100 ms (30 s at most) until {@code run} logs that it completes again; then the lines
+     * logged since {@code from} that contain {@code naming} are one WARN, the outage's ({@code <run> failed: redis
+     * unavailable (…)}), and one INFO, its end, however many runs failed.
+     */
+    private static void loggedOnceAndOnceAgain(
+            CapturedOutput output, int from, String run, String naming, Runnable again) throws InterruptedException {
         long back = System.nanoTime();
-        while (!output.getOut().substring(from).contains("team place reconciliation completes again")
+        while (!output.getOut().substring(from).contains(run + " completes again")
                 && System.nanoTime() - back < 30_000_000_000L) {
-            timeouts.execTimeoutCloseJob();
+            again.run();
             Thread.sleep(100);
         }
         List<String> lines = output.getOut()
                 .substring(from)
                 .lines()
-                .filter(line -> line.contains("team place reconciliation"))
+                .filter(line -> line.contains(naming))
                 .toList();
-        System.out.println("place sweep: " + lines);
+        System.out.println(run + ": " + lines);
         assertThat(lines.stream().filter(line -> line.contains("WARN")))
-                .as("one WARN for four failed sweeps")
+                .as("one WARN for the failed runs")
                 .singleElement()
-                .satisfies(line -> assertThat(line).contains("redis unavailable"));
+                .satisfies(line -> assertThat(line).contains(run + " failed: redis unavailable"));
         assertThat(lines.stream().filter(line -> line.contains("completes again")))
-                .as("one INFO when a sweep runs again")
+                .as("one INFO when one runs again")
                 .singleElement()
                 .satisfies(line -> assertThat(line).contains("INFO"));
-        assertThat(output.getOut().substring(from))
-                .as("no stack")
-                .doesNotContain("\tat com.groupbuy.market.domain.trade.service.place.TeamPlaceReconciler");
     }
 
     private static String lockBody(String userId, String teamId) {

@@ -1,6 +1,8 @@
 package com.groupbuy.market.trigger.job;
 
 import com.groupbuy.market.domain.support.OutageLog;
+import java.util.LinkedHashSet;
+import java.util.Set;
 import java.util.function.LongSupplier;
 import lombok.extern.slf4j.Slf4j;
 
@@ -9,26 +11,41 @@ import lombok.extern.slf4j.Slf4j;
  * unavailable) is one WARN when the outage starts and one INFO when a run completes again, however many runs fail in
  * between: a run every few hundred milliseconds logged an ERROR with its stack each time while the database was down.
  * Any other failure is an ERROR with its stack, each time, as before. The timeout job's place sweep, which fails
- * within a run that completes, logs its outages through one too ({@link OutageLog}).
+ * within a run that completes, logs its outages through one too ({@link OutageLog}), as do the switches' reload, the
+ * tag bitmap rebuild and the MQ consumers (whose "runs" are reloads, rebuilds and deliveries). While an outage lasts
+ * each further failure is a DEBUG line; another dependency's outage meanwhile is a WARN of its own.
  */
 @Slf4j
 public class RunFailureLog implements OutageLog {
 
     private final String run;
+    private final String runs;
     private final OutageOf outageOf;
     private final LongSupplier nanoTime;
 
-    private String dependency;
+    /** The dependencies whose outage the runs met since one last completed, in the order they were logged. */
+    private final Set<String> dependencies = new LinkedHashSet<>();
+
     private long since;
     private int failedRuns;
 
     /** {@code run}: the run's name in the log ("local notify run"). */
     public RunFailureLog(String run, OutageOf outageOf) {
-        this(run, outageOf, System::nanoTime);
+        this(run, "runs", outageOf);
+    }
+
+    /** {@code runs}: what its runs are called in the log ("deliveries"), "runs" by default. */
+    public RunFailureLog(String run, String runs, OutageOf outageOf) {
+        this(run, runs, outageOf, System::nanoTime);
     }
 
     RunFailureLog(String run, OutageOf outageOf, LongSupplier nanoTime) {
+        this(run, "runs", outageOf, nanoTime);
+    }
+
+    RunFailureLog(String run, String runs, OutageOf outageOf, LongSupplier nanoTime) {
         this.run = run;
+        this.runs = runs;
         this.outageOf = outageOf;
         this.nanoTime = nanoTime;
     }
@@ -59,36 +76,42 @@ public class RunFailureLog implements OutageLog {
             return false;
         }
         failedRuns++;
-        if (dependency == null) {
-            dependency = unavailable;
+        if (dependencies.isEmpty()) {
             since = nanoTime.getAsLong();
+        }
+        if (dependencies.add(unavailable)) {
             log.warn(
-                    "{} failed: {} unavailable ({}); the next runs retry, and once one completes that is logged",
+                    "{} failed: {} unavailable ({}); the next {} retry, and once one completes that is logged",
                     run,
                     unavailable,
-                    rootMessage(failure));
+                    rootMessage(failure),
+                    runs);
+        } else {
+            log.debug("{} failed again: {} unavailable ({})", run, unavailable, rootMessage(failure));
         }
         return true;
     }
 
     /** Whether the runs are failing for an outage, logged once, and no run has completed since. */
     public synchronized boolean inOutage() {
-        return dependency != null;
+        return !dependencies.isEmpty();
     }
 
     /** A run ended without an exception: logs the end of an outage its runs met. */
     @Override
     public synchronized void completed() {
-        if (dependency == null) {
+        if (dependencies.isEmpty()) {
             return;
         }
         log.info(
-                "{} completes again: {} was unavailable for {} runs in {} ms",
+                "{} completes again: {} {} unavailable for {} {} in {} ms",
                 run,
-                dependency,
+                String.join(" and ", dependencies),
+                dependencies.size() == 1 ? "was" : "were",
                 failedRuns,
+                runs,
                 (nanoTime.getAsLong() - since) / 1_000_000);
-        dependency = null;
+        dependencies.clear();
         failedRuns = 0;
     }
 

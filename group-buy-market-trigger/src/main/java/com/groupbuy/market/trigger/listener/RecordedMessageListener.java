@@ -2,6 +2,7 @@ package com.groupbuy.market.trigger.listener;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.groupbuy.market.domain.support.OutageLog;
 import com.groupbuy.market.domain.trade.model.valobj.ConsumeOutcome;
 import com.groupbuy.market.types.mq.AmqpShortString;
 import com.groupbuy.market.types.text.LogSafeText;
@@ -73,6 +74,8 @@ public abstract class RecordedMessageListener<T> implements ChannelAwareMessageL
     private volatile Supplier<String> publisherBlocked = () -> null;
     /** Told of each copy that failed in the client (a channel's open that timed out may have left the channel). */
     private volatile Consumer<Throwable> copyFailed = failure -> {};
+    /** Which failures of our side are outages, logged once each; none unless the app says ({@link #setOutages}). */
+    private volatile OutageLog outages = OutageLog.NONE;
 
     /**
      * {@code meter} counts deliveries by outcome; {@code what} names the message in logs; {@code copies} publishes the
@@ -122,6 +125,15 @@ public abstract class RecordedMessageListener<T> implements ChannelAwareMessageL
      */
     public void setCopyFailed(Consumer<Throwable> copyFailed) {
         this.copyFailed = copyFailed;
+    }
+
+    /**
+     * Tells the listener which of its failures are outages (the database or Redis unavailable) and logs them: one WARN
+     * when deliveries start failing for one and one INFO when an attempt runs again, not a WARN per redelivery (every
+     * {@code retry-delay}, for every message waiting) while it lasts. Any other failure is a WARN each time, as before.
+     */
+    public void setOutages(OutageLog outages) {
+        this.outages = outages;
     }
 
     /** The body as this consumer's message; IllegalArgumentException naming what is wrong. */
@@ -198,14 +210,10 @@ public abstract class RecordedMessageListener<T> implements ChannelAwareMessageL
             }
             outcome = consume(messageId, properties, body, parsed, malformed);
         } catch (RuntimeException e) {
-            errors.increment();
-            log.warn(
-                    "{} message={} not handled ({}); handed back to the broker",
-                    what,
-                    LogSafeText.of(messageId),
-                    LogSafeText.of(e.toString()));
+            failed(messageId, "not handled", e);
             return null;
         }
+        outages.completed();
         outcomes.get(outcome.action()).increment();
         return outcome;
     }
@@ -223,13 +231,24 @@ public abstract class RecordedMessageListener<T> implements ChannelAwareMessageL
             write.run();
             return true;
         } catch (RuntimeException e) {
-            errors.increment();
+            failed(messageId, "dead letter not recorded", e);
+            return false;
+        }
+    }
+
+    /**
+     * Our side failed a delivery, which is handed back: counted, and logged as an outage's ({@link #setOutages}) or, for
+     * any other failure, a WARN saying what was {@code left} undone.
+     */
+    private void failed(String messageId, String left, RuntimeException failure) {
+        errors.increment();
+        if (!outages.outage(failure)) {
             log.warn(
-                    "{} message={} dead letter not recorded ({}); handed back to the broker",
+                    "{} message={} {} ({}); handed back to the broker",
                     what,
                     LogSafeText.of(messageId),
-                    LogSafeText.of(e.toString()));
-            return false;
+                    left,
+                    LogSafeText.of(failure.toString()));
         }
     }
 

@@ -25,8 +25,12 @@ class RunFailureLogTest {
     private final RunFailureLog failures = new RunFailureLog(
             "local notify run", failure -> failure instanceof IllegalStateException ? "database" : null, now::get);
 
+    private Level level;
+
     @BeforeEach
     void listen() {
+        level = logger.getLevel();
+        logger.setLevel(Level.DEBUG);
         events.start();
         logger.addAppender(events);
     }
@@ -34,6 +38,14 @@ class RunFailureLogTest {
     @AfterEach
     void stopListening() {
         logger.detachAppender(events);
+        logger.setLevel(level);
+    }
+
+    /** What an operator reads at the default level: INFO and above. */
+    private List<ILoggingEvent> logged() {
+        return events.list.stream()
+                .filter(event -> event.getLevel().isGreaterOrEqual(Level.INFO))
+                .toList();
     }
 
     @Test
@@ -47,13 +59,47 @@ class RunFailureLogTest {
         failures.completed();
         failures.failed(new IllegalStateException("Connection refused"));
 
-        assertThat(events.list).extracting(ILoggingEvent::getLevel).containsExactly(Level.WARN, Level.INFO, Level.WARN);
-        assertThat(events.list.get(0).getFormattedMessage())
+        assertThat(logged()).extracting(ILoggingEvent::getLevel).containsExactly(Level.WARN, Level.INFO, Level.WARN);
+        assertThat(logged().get(0).getFormattedMessage())
                 .startsWith(
                         "local notify run failed: database unavailable (IllegalStateException: Connection refused)");
-        assertThat(events.list.get(0).getThrowableProxy()).as("no stack").isNull();
-        assertThat(events.list.get(1).getFormattedMessage())
+        assertThat(logged().get(0).getThrowableProxy()).as("no stack").isNull();
+        assertThat(logged().get(1).getFormattedMessage())
                 .isEqualTo("local notify run completes again: database was unavailable for 20 runs in 6000 ms");
+        assertThat(events.list.stream().filter(event -> event.getLevel() == Level.DEBUG))
+                .as("each further failure of the outage at DEBUG")
+                .hasSize(19)
+                .allSatisfy(event -> assertThat(event.getFormattedMessage())
+                        .isEqualTo("local notify run failed again: database unavailable "
+                                + "(IllegalStateException: Connection refused)"));
+    }
+
+    /**
+     * Another dependency's outage while one lasts is a WARN of its own (a Redis outage during a database one is not
+     * hidden by it); the end names both.
+     */
+    @Test
+    void anotherDependencysOutageMeanwhileIsAWarningOfItsOwn() {
+        RunFailureLog reloads = new RunFailureLog(
+                "live switch reload",
+                "reloads",
+                failure -> failure instanceof IllegalStateException ? failure.getMessage() : null,
+                now::get);
+        reloads.outage(new IllegalStateException("database"));
+        reloads.outage(new IllegalStateException("database"));
+        reloads.outage(new IllegalStateException("redis"));
+        reloads.outage(new IllegalStateException("database"));
+        now.addAndGet(4_000_000_000L);
+        reloads.completed();
+
+        assertThat(logged()).extracting(ILoggingEvent::getLevel).containsExactly(Level.WARN, Level.WARN, Level.INFO);
+        assertThat(logged().get(0).getFormattedMessage())
+                .startsWith("live switch reload failed: database unavailable")
+                .endsWith("the next reloads retry, and once one completes that is logged");
+        assertThat(logged().get(1).getFormattedMessage()).startsWith("live switch reload failed: redis unavailable");
+        assertThat(logged().get(2).getFormattedMessage())
+                .isEqualTo(
+                        "live switch reload completes again: database and redis were unavailable for 4 reloads in 4000 ms");
     }
 
     @Test
@@ -62,8 +108,8 @@ class RunFailureLogTest {
         failures.failed(new IllegalArgumentException("a bug"));
         failures.completed();
 
-        assertThat(events.list).extracting(ILoggingEvent::getLevel).isEqualTo(List.of(Level.ERROR, Level.ERROR));
-        assertThat(events.list.get(0).getThrowableProxy()).as("its stack").isNotNull();
+        assertThat(logged()).extracting(ILoggingEvent::getLevel).isEqualTo(List.of(Level.ERROR, Level.ERROR));
+        assertThat(logged().get(0).getThrowableProxy()).as("its stack").isNotNull();
     }
 
     /**
@@ -86,10 +132,10 @@ class RunFailureLogTest {
                 .isFalse();
         sweeps.completed();
 
-        assertThat(events.list).extracting(ILoggingEvent::getLevel).containsExactly(Level.WARN, Level.INFO);
-        assertThat(events.list.get(0).getFormattedMessage())
+        assertThat(logged()).extracting(ILoggingEvent::getLevel).containsExactly(Level.WARN, Level.INFO);
+        assertThat(logged().get(0).getFormattedMessage())
                 .startsWith("team place reconciliation failed: redis unavailable (IllegalStateException: Unable to");
-        assertThat(events.list.get(1).getFormattedMessage())
+        assertThat(logged().get(1).getFormattedMessage())
                 .isEqualTo("team place reconciliation completes again: redis was unavailable for 4 runs in 40000 ms");
     }
 }

@@ -2,6 +2,7 @@ package com.groupbuy.market.domain.tag.service;
 
 import com.google.common.cache.Cache;
 import com.google.common.cache.CacheBuilder;
+import com.groupbuy.market.domain.support.OutageLog;
 import com.groupbuy.market.domain.tag.adapter.port.ITagBitmap;
 import com.groupbuy.market.domain.tag.adapter.repository.ICrowdTagRepository;
 import com.groupbuy.market.domain.tag.model.valobj.PartnerUserVO;
@@ -26,6 +27,10 @@ import lombok.extern.slf4j.Slf4j;
  * the rebuild will load (the rows as they are now, as a rerun of the import would), never a non-member and never
  * another partner's user with the same id; and unlike answering "no" it does not take the audience price or the lock
  * from the tag's members while the rebuild runs (a big tag takes a while).
+ * <p>
+ * A rebuild failing for an outage (Redis or the database unavailable, asked again every 30 s for every tag lost) is
+ * logged once when the rebuilds start failing and once when one runs again ({@link OutageLog}); any other failure is
+ * a WARN with its stack each time.
  */
 @Slf4j
 public class TagBitmapRepair {
@@ -35,6 +40,8 @@ public class TagBitmapRepair {
     private final CrowdTagImportService imports;
     private final Executor executor;
     private final Duration lease;
+    /** Which failed rebuilds are outages, logged once each; none unless the app says ({@link #outagesLoggedBy}). */
+    private OutageLog outages = OutageLog.NONE;
 
     /** Tags this instance is rebuilding now. */
     private final Set<String> rebuilding = ConcurrentHashMap.newKeySet();
@@ -63,6 +70,12 @@ public class TagBitmapRepair {
         this.imports = imports;
         this.executor = executor;
         this.lease = lease;
+    }
+
+    /** Logs the rebuilds' outages once each (the app's tells Redis or the database unavailable from other failures). */
+    public TagBitmapRepair outagesLoggedBy(OutageLog outages) {
+        this.outages = outages;
+        return this;
     }
 
     /** Whether an import of the tag ever finished (then a missing bitmap is a loss, not an operator's job not run). */
@@ -105,6 +118,7 @@ public class TagBitmapRepair {
         String token = UUID.randomUUID().toString();
         try {
             if (bitmap.isLoaded(tagId) || !bitmap.tryClaimRebuild(tagId, token, lease)) {
+                outages.completed();
                 return; // back already, or another instance is at it
             }
             try {
@@ -120,15 +134,20 @@ public class TagBitmapRepair {
             } finally {
                 bitmap.releaseRebuild(tagId, token);
             }
+            outages.completed();
         } catch (IllegalArgumentException e) {
-            // Rows an import refuses too (naming no partner): the operator's to fix, as for an import.
+            // Rows an import refuses too (naming no partner): the operator's to fix, as for an import. Redis and the
+            // database answered.
+            outages.completed();
             log.warn(
                     "crowd tag {} bitmap cannot be rebuilt ({}); checks answer from the database",
                     tagId,
                     e.getMessage());
         } catch (RuntimeException e) {
             // Redis or the database down: checks keep answering from the database and a later one asks again.
-            log.warn("crowd tag {} bitmap rebuild failed; checks answer from the database meanwhile", tagId, e);
+            if (!outages.outage(e)) {
+                log.warn("crowd tag {} bitmap rebuild failed; checks answer from the database meanwhile", tagId, e);
+            }
         }
     }
 }

@@ -2,6 +2,7 @@ package com.groupbuy.market.domain.tag.service;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.groupbuy.market.domain.support.OutageLog;
 import com.groupbuy.market.domain.tag.adapter.port.ITagBitmap;
 import com.groupbuy.market.domain.tag.adapter.repository.ICrowdTagRepository;
 import com.groupbuy.market.domain.tag.adapter.repository.IUserBitIndexRepository;
@@ -9,6 +10,7 @@ import com.groupbuy.market.domain.tag.model.entity.CrowdTagJobEntity;
 import com.groupbuy.market.domain.tag.model.valobj.PartnerUserVO;
 import com.groupbuy.market.domain.tag.model.valobj.TagMemberVO;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
@@ -32,6 +34,8 @@ class TagBitmapRepairTest {
     private final AtomicBoolean loaded = new AtomicBoolean();
     private final AtomicReference<String> claim = new AtomicReference<>();
     private final AtomicInteger publishes = new AtomicInteger();
+    /** What Redis answers meanwhile: null while it is up, else what its calls throw. */
+    private final AtomicReference<RuntimeException> redisDown = new AtomicReference<>();
 
     private final ICrowdTagRepository tags = new ICrowdTagRepository() {
         @Override
@@ -119,6 +123,9 @@ class TagBitmapRepairTest {
 
         @Override
         public boolean isLoaded(String tagId) {
+            if (redisDown.get() != null) {
+                throw redisDown.get();
+            }
             return loaded.get();
         }
 
@@ -177,5 +184,49 @@ class TagBitmapRepairTest {
                 tags, bitmap, new CrowdTagImportService(tags, bitIndex, bitmap, 100), Runnable::run, Duration.ZERO);
 
         assertThat(repair.wasImported("NEVER")).isFalse();
+    }
+
+    /**
+     * Rebuilds failing for an outage go to the outage log (it logs the first, and the end once one runs again), not a
+     * WARN with its stack each; a failure that is no outage is offered too and, refused, logged by the repair itself.
+     */
+    @Test
+    void rebuildsFailingForAnOutageGoToTheOutageLogAndOnlyARebuildThatRanEndsIt() {
+        List<String> told = new ArrayList<>();
+        OutageLog outages = new OutageLog() {
+            @Override
+            public boolean outage(RuntimeException failure) {
+                told.add("failed: " + failure.getMessage());
+                return failure.getMessage().startsWith("Unable to connect");
+            }
+
+            @Override
+            public void completed() {
+                told.add("completed");
+            }
+        };
+        TagBitmapRepair repair = new TagBitmapRepair(
+                        tags,
+                        bitmap,
+                        new CrowdTagImportService(tags, bitIndex, bitmap, 100),
+                        Runnable::run,
+                        Duration.ZERO)
+                .outagesLoggedBy(outages);
+
+        redisDown.set(new IllegalStateException("Unable to connect to Redis"));
+        repair.rebuildOnce("T");
+        repair.rebuildOnce("T");
+        redisDown.set(new IllegalStateException("a bug"));
+        repair.rebuildOnce("T");
+        redisDown.set(null);
+        repair.rebuildOnce("T");
+
+        assertThat(told)
+                .containsExactly(
+                        "failed: Unable to connect to Redis",
+                        "failed: Unable to connect to Redis",
+                        "failed: a bug",
+                        "completed");
+        assertThat(publishes).as("rebuilt once Redis answered").hasValue(1);
     }
 }
