@@ -124,7 +124,8 @@ public class GroupCommit<I, O> implements AutoCloseable {
                 .register(meters);
         this.fallbacks = Counter.builder("gbm." + name + ".group.commit.fallbacks")
                 .description("batches that failed whole (rolled back, or their commit's outcome unknown): their " + what
-                        + " were then written one by one, or answered at once (a connection cut: ….cuts)")
+                        + " were then written one by one, or answered at once (a connection cut: gbm." + name
+                        + ".group.commit.cuts)")
                 .register(meters);
         this.cuts = Counter.builder("gbm." + name + ".group.commit.cuts")
                 .description("failed batches cut before their commit (the database connection lost): nothing of them"
