@@ -58,6 +58,8 @@ public class GroupCommit<I, O> implements AutoCloseable {
 
     private final DistributionSummary batchSizes;
     private final Counter fallbacks;
+    /** The failed batches among {@link #fallbacks} cut before their commit, whose callers were answered an outage. */
+    private final Counter cuts;
     /** Batches the writer has finished (written or rolled back): how many a write waited behind (JFR events). */
     private final AtomicLong finished = new AtomicLong();
     /** Guarded by this: nothing is queued after {@link #stop}, so no caller waits for a writer that has ended. */
@@ -65,7 +67,7 @@ public class GroupCommit<I, O> implements AutoCloseable {
 
     /**
      * @param name names the thread ({@code <name>-group-commit}) and the meters ({@code gbm.<name>.group.commit.batch},
-     *     {@code ….fallbacks})
+     *     {@code ….fallbacks}, {@code ….cuts})
      * @param what what one write is, plural, for the meters' descriptions and the log ("locks", "settlements")
      * @param writer writes a batch in one transaction: one outcome per write in the order given, once committed; throws
      *     (everything rolled back) when the batch cannot be written as a whole
@@ -121,7 +123,13 @@ public class GroupCommit<I, O> implements AutoCloseable {
                 .description(what + " written in one transaction by group commit")
                 .register(meters);
         this.fallbacks = Counter.builder("gbm." + name + ".group.commit.fallbacks")
-                .description("batches rolled back whose " + what + " were then written one by one")
+                .description("batches that failed whole (rolled back, or their commit's outcome unknown): their " + what
+                        + " were then written one by one, or answered at once (a connection cut: gbm." + name
+                        + ".group.commit.cuts)")
+                .register(meters);
+        this.cuts = Counter.builder("gbm." + name + ".group.commit.cuts")
+                .description("failed batches cut before their commit (the database connection lost): nothing of them"
+                        + " written, their " + what + " answered E0401, not written one by one")
                 .register(meters);
         List<Thread> started = new ArrayList<>(writers);
         for (int i = 0; i < writers; i++) {
@@ -285,6 +293,9 @@ public class GroupCommit<I, O> implements AutoCloseable {
             long written = System.nanoTime();
             finished.incrementAndGet();
             O instead = failed(e);
+            if (instead != null && UnknownCommits.cutBeforeCommit(e)) {
+                cuts.increment();
+            }
             batch.forEach(p -> answer(p, instead));
             O behind = failedBehind(e);
             if (behind != null) {

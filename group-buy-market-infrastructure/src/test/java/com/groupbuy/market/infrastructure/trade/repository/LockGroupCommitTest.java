@@ -156,7 +156,8 @@ class LockGroupCommitTest {
      */
     @Test
     void aBatchCutBeforeItsCommitAnswersEveryCallerTheOutageAtOnce() throws Exception {
-        groupCommit = new LockGroupCommit(writer, 64, Duration.ofMillis(200), new SimpleMeterRegistry());
+        SimpleMeterRegistry meters = new SimpleMeterRegistry();
+        groupCommit = new LockGroupCommit(writer, 64, Duration.ofMillis(200), meters);
         writer.failure = new IllegalStateException(new SQLException("Communications link failure", "08S01", 0));
         Future<MarketPayOrderEntity> a = submit("o-a");
         Future<MarketPayOrderEntity> b = submit("o-b");
@@ -167,6 +168,12 @@ class LockGroupCommitTest {
                     .isExactlyInstanceOf(DependencyUnavailableException.class)
                     .hasRootCauseInstanceOf(SQLException.class);
         }
+        assertThat(meters.get("gbm.lock.group.commit.fallbacks").counter().count())
+                .as("a batch failed")
+                .isEqualTo(1);
+        assertThat(meters.get("gbm.lock.group.commit.cuts").counter().count())
+                .as("and cut")
+                .isEqualTo(1);
     }
 
     /**
@@ -181,7 +188,8 @@ class LockGroupCommitTest {
                         "database",
                         "commit failed, nothing written",
                         new SQLException("Communications link failure", "08S01", 0)))) {
-            groupCommit = new LockGroupCommit(writer, 64, Duration.ofMillis(200), new SimpleMeterRegistry());
+            SimpleMeterRegistry meters = new SimpleMeterRegistry();
+            groupCommit = new LockGroupCommit(writer, 64, Duration.ofMillis(200), meters);
             writer.failure = failure;
             Function<LockOrderAggregate, MarketPayOrderEntity> writeAlone = l -> MarketPayOrderEntity.builder()
                     .orderId(l.getOrderId() + "-alone")
@@ -190,6 +198,11 @@ class LockGroupCommitTest {
             assertThat(groupCommit.lock(lock("o-a"), writeAlone, NOT_BRIEFLY).getOrderId())
                     .as("after %s", failure)
                     .isEqualTo("o-a-alone");
+            assertThat(meters.get("gbm.lock.group.commit.fallbacks").counter().count())
+                    .isEqualTo(1);
+            assertThat(meters.get("gbm.lock.group.commit.cuts").counter().count())
+                    .as("no cut: the write alone answers")
+                    .isZero();
             groupCommit.close();
         }
     }
