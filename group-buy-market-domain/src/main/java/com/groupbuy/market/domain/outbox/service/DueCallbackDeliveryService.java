@@ -423,9 +423,9 @@ public class DueCallbackDeliveryService {
         }
         for (NotifyTaskVO task : each) {
             // A send that could outlast the lease might overlap another claimant's: leave it to the next lease.
-            if (stopped.getAsBoolean()
-                    || Instant.now(clock).plus(sendBudget.of(task)).isAfter(leaseUntil)) {
-                unsent = unsent.plus(notSent(task, sendBudget.of(task), stopped));
+            Duration budget = sendBudget.of(task);
+            if (stopped.getAsBoolean() || Instant.now(clock).plus(budget).isAfter(leaseUntil)) {
+                unsent = unsent.plus(notSent(task, budget, stopped));
                 continue;
             }
             Instant attemptTime = Instant.now(clock);
