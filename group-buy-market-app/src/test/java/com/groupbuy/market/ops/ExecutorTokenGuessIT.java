@@ -166,12 +166,17 @@ class ExecutorTokenGuessIT {
                 }
                 out.flush();
             }
-            for (int i = 0; i < 50; i++) {
+            // Measured once the executor has read every byte sent (what it kept of them is all it will keep), at
+            // most 5 s on: where that cannot be seen (no /proc/net/tcp), the whole 5 s every byte was given before.
+            long sent = System.nanoTime();
+            long deadline = sent + 5_000_000_000L;
+            do {
                 Thread.sleep(100);
-                grown = netty.usedDirectMemory() + netty.usedHeapMemory() - before;
-            }
-            System.out.println(
-                    "40 unfinished 1 MiB bodies with a wrong token: Netty's pooled memory grew by " + grown + " bytes");
+            } while (System.nanoTime() < deadline && !readByTheExecutor(held));
+            grown = netty.usedDirectMemory() + netty.usedHeapMemory() - before;
+            System.out.println("40 unfinished 1 MiB bodies with a wrong token: Netty's pooled memory grew by " + grown
+                    + " bytes, measured " + (System.nanoTime() - sent) / 1_000_000
+                    + " ms after the last byte was sent");
             assertThat(post("127.0.0.1", "/beat", TOKEN, "").path("code").asInt())
                     .as("the console meanwhile")
                     .isEqualTo(200);
@@ -296,6 +301,46 @@ class ExecutorTokenGuessIT {
 
     private static JsonNode post(String from, String path, String token, String body) throws IOException {
         return EXECUTOR.post(from, path, token, body);
+    }
+
+    /**
+     * Whether the executor has read everything sent on these connections: nothing is left in our send queue nor in its
+     * receive queue of any of them ({@code /proc/net/tcp} and {@code tcp6}: a Java socket to 127.0.0.1 may be an IPv6
+     * one; {@code tx_queue:rx_queue} are hex byte counts, each end known by its local and remote port). False where the
+     * kernel does not tell.
+     */
+    private static boolean readByTheExecutor(List<Socket> held) {
+        Map<String, String[]> queues = new TreeMap<>();
+        for (String table : List.of("/proc/net/tcp", "/proc/net/tcp6")) {
+            List<String> lines;
+            try {
+                lines = Files.readAllLines(Path.of(table));
+            } catch (IOException | UnsupportedOperationException unknown) {
+                continue;
+            }
+            for (String line : lines.subList(Math.min(1, lines.size()), lines.size())) {
+                String[] fields = line.trim().split("\\s+");
+                if (fields.length > 4) {
+                    queues.put(port(fields[1]) + ">" + port(fields[2]), fields[4].split(":"));
+                }
+            }
+        }
+        for (Socket socket : held) {
+            String[] sending = queues.get(socket.getLocalPort() + ">" + EXECUTOR_PORT);
+            String[] receiving = queues.get(EXECUTOR_PORT + ">" + socket.getLocalPort());
+            if (sending == null
+                    || receiving == null
+                    || Long.parseLong(sending[0], 16) != 0
+                    || Long.parseLong(receiving[1], 16) != 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The port of a {@code /proc/net/tcp} address, {@code 0100007F:1F90}. */
+    private static int port(String address) {
+        return Integer.parseInt(address.substring(address.indexOf(':') + 1), 16);
     }
 
     /** Opens {@code count} connections, the i-th from {@code address.apply(i)}, each with a request never finished. */

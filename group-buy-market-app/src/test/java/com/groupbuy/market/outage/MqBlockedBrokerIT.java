@@ -53,7 +53,14 @@ import org.springframework.test.context.TestPropertySource;
  * RabbitMQ node of the alarm tests' own, whose memory alarm it raises.
  */
 @IntegrationTest
-@TestPropertySource(properties = {"gbm.notify.backoff=1h,1h", "gbm.notify.jitter=0", "gbm.mq.confirm-timeout=2s"})
+@TestPropertySource(
+        properties = {
+            "gbm.notify.backoff=1h,1h",
+            "gbm.notify.jitter=0",
+            "gbm.mq.confirm-timeout=2s",
+            // the bound the channel open below waits out (5 s by default): 2 s is still far from the client's 10 min
+            "spring.rabbitmq.channel-rpc-timeout=2s"
+        })
 class MqBlockedBrokerIT {
 
     @RegisterExtension
@@ -91,7 +98,7 @@ class MqBlockedBrokerIT {
      * publish after the alarm, and tells us so ({@code connection.blocked}) only then. A thread that passed the guard
      * just before (another lane of the run, an after-commit send, a close check) and needs a new channel, its cached
      * ones held by publishes awaiting confirms, sends {@code channel.open} into a connection the broker no longer
-     * reads: it must give up within {@code spring.rabbitmq.channel-rpc-timeout} (5 s), not the AMQP client's own
+     * reads: it must give up within {@code spring.rabbitmq.channel-rpc-timeout} (2 s here, 5 s by default), not the AMQP client's own
      * default (10 min: on main it waited 600,021 ms).
      */
     @Test

@@ -9,6 +9,8 @@ import com.groupbuy.market.support.TestJson;
 import com.groupbuy.market.support.TimedAnswer;
 import com.groupbuy.market.support.TradeClient;
 import java.net.http.HttpResponse;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -69,8 +71,9 @@ class LockBatchBoundIT {
     @Test
     void aLockBatchThatWaitedItsBoundDoesNotMakeItsCallersWaitASecondBound() throws Exception {
         TradeClient mall = TradeClient.onNewGoods(port, jdbc, 16981, "http://127.0.0.1:1/cb");
-        String held = mall.team("lb-a1");
-        String free = mall.team("lb-b1");
+        String[] teams = openTogether(mall, "lb-a1", "lb-b1");
+        String held = teams[0];
+        String free = teams[1];
 
         TimedAnswer stuck;
         TimedAnswer neighbour;
@@ -111,9 +114,10 @@ class LockBatchBoundIT {
     @Test
     void locksQueuedBehindABatchThatWaitedItsBoundDoNotWaitASecondBound() throws Exception {
         TradeClient mall = TradeClient.onNewGoods(port, jdbc, 16982, "http://127.0.0.1:1/cb");
-        String held = mall.team("lq-c1");
-        String other = mall.team("lq-d1");
-        String queued = mall.team("lq-e1");
+        String[] teams = openTogether(mall, "lq-c1", "lq-d1", "lq-e1");
+        String held = teams[0];
+        String other = teams[1];
+        String queued = teams[2];
 
         TimedAnswer c2;
         TimedAnswer d2;
@@ -149,6 +153,22 @@ class LockBatchBoundIT {
                         .asText())
                 .isNotEqualTo("0000");
         assertPlaces(held, 3);
+    }
+
+    /**
+     * One new team for each opener, their locks sent at once: one batch window for all of them instead of one each (no
+     * row is held yet; these are the scenes the tests play on).
+     */
+    private String[] openTogether(TradeClient mall, String... openers) throws Exception {
+        List<Future<String>> opened = new ArrayList<>();
+        for (String opener : openers) {
+            opened.add(pool.submit(() -> mall.team(opener)));
+        }
+        String[] teams = new String[openers.length];
+        for (int i = 0; i < teams.length; i++) {
+            teams[i] = opened.get(i).get(60, TimeUnit.SECONDS);
+        }
+        return teams;
     }
 
     private static void assertBusy(TimedAnswer busy) {
