@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 import com.groupbuy.market.domain.outbox.service.DueCallbackDeliveryService;
 import com.groupbuy.market.support.IntegrationTest;
 import com.groupbuy.market.support.MallQueues;
+import com.groupbuy.market.support.RunsAlone;
 import com.groupbuy.market.support.SecondInstance;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -25,6 +26,9 @@ import org.springframework.jdbc.core.JdbcTemplate;
  * message; HTTP: a partner answering in 100 ms timed out), each retried until FAIL, and the confirm timeout failed
  * every close check too. Now the start is refused, naming the setting.
  */
+// Binds a mall's queue on the shared broker's default exchange, where beside another class it would take that
+// class's callbacks and make its unroutable keys routable.
+@RunsAlone
 @IntegrationTest
 class CallbackTimeoutSettingsIT {
 

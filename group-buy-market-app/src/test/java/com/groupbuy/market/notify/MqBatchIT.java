@@ -17,6 +17,7 @@ import com.groupbuy.market.infrastructure.outbox.repository.NotifyPageBytes;
 import com.groupbuy.market.infrastructure.outbox.repository.NotifyTaskStore;
 import com.groupbuy.market.support.IntegrationTest;
 import com.groupbuy.market.support.MallQueue;
+import com.groupbuy.market.support.RunsAlone;
 import com.groupbuy.market.support.TcpProxy;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
@@ -54,6 +55,9 @@ import org.springframework.transaction.support.TransactionTemplate;
  * page and one batch by construction: with eight, how the lanes split them was timing, and a lane that published after
  * the cut on a new connection could deliver more than the batch published before it (seen once under load).
  */
+// Binds a mall's queue on the shared broker's default exchange, where beside another class it would take that
+// class's callbacks and make its unroutable keys routable.
+@RunsAlone
 @IntegrationTest
 @TestPropertySource(
         properties = {

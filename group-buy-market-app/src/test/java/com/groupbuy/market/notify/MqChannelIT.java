@@ -10,6 +10,7 @@ import com.groupbuy.market.domain.outbox.service.DueCallbackDeliveryService;
 import com.groupbuy.market.support.IntegrationTest;
 import com.groupbuy.market.support.MallQueue;
 import com.groupbuy.market.support.MallQueues;
+import com.groupbuy.market.support.RunsAlone;
 import com.groupbuy.market.support.TestJson;
 import com.groupbuy.market.support.TradeClient;
 import com.groupbuy.market.types.security.WebhookSignature;
@@ -32,6 +33,9 @@ import org.springframework.test.context.TestPropertySource;
  * durable queue bound to group_buy_market_exchange) get exactly the contract's bodies and signed headers; a message
  * the broker returns is not a success; a task committed but never published is published by the job.
  */
+// Binds a mall's queue on the shared broker's default exchange, where beside another class it would take that
+// class's callbacks and make its unroutable keys routable.
+@RunsAlone
 @IntegrationTest
 @TestPropertySource(properties = {"gbm.notify.backoff=1h,1h", "gbm.notify.jitter=0"})
 class MqChannelIT {

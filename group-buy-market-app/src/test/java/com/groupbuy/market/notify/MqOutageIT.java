@@ -8,6 +8,7 @@ import com.groupbuy.market.domain.outbox.model.valobj.NotifyRunSummary;
 import com.groupbuy.market.domain.outbox.service.DueCallbackDeliveryService;
 import com.groupbuy.market.support.IntegrationTest;
 import com.groupbuy.market.support.MallQueue;
+import com.groupbuy.market.support.RunsAlone;
 import com.groupbuy.market.support.TcpProxy;
 import com.groupbuy.market.support.TestJson;
 import com.groupbuy.market.support.TradeClient;
@@ -33,6 +34,9 @@ import org.springframework.test.context.TestPropertySource;
  * cuts it. Every due task becomes a failed attempt (RETRY with an attempt row, backoff as HTTP), none is marked
  * delivered; once the proxy is back the job delivers all of them, each exactly once. Locks keep working meanwhile.
  */
+// Binds a mall's queue on the shared broker's default exchange, where beside another class it would take that
+// class's callbacks and make its unroutable keys routable.
+@RunsAlone
 @IntegrationTest
 @TestPropertySource(properties = {"gbm.notify.backoff=1h,1h", "gbm.notify.jitter=0", "gbm.mq.confirm-timeout=3s"})
 class MqOutageIT {

@@ -13,6 +13,7 @@ import com.groupbuy.market.infrastructure.gateway.mq.MqExchangeGuard;
 import com.groupbuy.market.support.IntegrationTest;
 import com.groupbuy.market.support.MallQueue;
 import com.groupbuy.market.support.MallQueues;
+import com.groupbuy.market.support.RunsAlone;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -40,6 +41,9 @@ import org.springframework.test.context.TestPropertySource;
  * delivered every time). A stopped run now claims nothing more, and what it did not send stays untouched. (Several
  * lanes run on their own pool, which no stop interrupts: the job's thread only waits for them.)
  */
+// Binds a mall's queue on the shared broker's default exchange, where beside another class it would take that
+// class's callbacks and make its unroutable keys routable.
+@RunsAlone
 @IntegrationTest
 @TestPropertySource(properties = {"gbm.notify.run-lanes=1", "gbm.notify.jitter=0"})
 class NotifyRunStoppedIT {

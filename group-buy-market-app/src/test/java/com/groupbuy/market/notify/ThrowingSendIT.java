@@ -7,6 +7,7 @@ import com.groupbuy.market.domain.outbox.service.DueCallbackDeliveryService;
 import com.groupbuy.market.support.IntegrationTest;
 import com.groupbuy.market.support.MallQueue;
 import com.groupbuy.market.support.MallQueues;
+import com.groupbuy.market.support.RunsAlone;
 import java.util.List;
 import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
@@ -27,6 +28,9 @@ import org.springframework.test.context.TestPropertySource;
  * unrecorded (re-sent at every run), the task kept its next-attempt time at the head of the due queue, and the run
  * threw; the after-commit hand-off threw the same.
  */
+// Binds a mall's queue on the shared broker's default exchange, where beside another class it would take that
+// class's callbacks and make its unroutable keys routable.
+@RunsAlone
 @IntegrationTest
 @TestPropertySource(properties = {"gbm.notify.secrets.s77.c77=", "gbm.notify.jitter=0"})
 class ThrowingSendIT {

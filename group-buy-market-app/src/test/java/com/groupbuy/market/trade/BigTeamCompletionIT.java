@@ -11,6 +11,7 @@ import com.groupbuy.market.domain.outbox.service.DueCallbackDeliveryService;
 import com.groupbuy.market.support.IntegrationTest;
 import com.groupbuy.market.support.MallQueue;
 import com.groupbuy.market.support.PartnerReceiver;
+import com.groupbuy.market.support.RunsAlone;
 import com.groupbuy.market.support.TestJson;
 import com.groupbuy.market.support.TradeClient;
 import com.groupbuy.market.types.security.WebhookSignature;
@@ -44,6 +45,9 @@ import org.springframework.test.context.TestPropertySource;
  * that refuses, as {@code MqBatchIT} makes it); the compensation run (the real service, one lane, pages of at most
  * 1,200 KB of bodies, {@code gbm.notify.page-bytes}) delivers each ~0.85 MB body whole and once, one page each.
  */
+// Binds a mall's queue on the shared broker's default exchange, where beside another class it would take that
+// class's callbacks and make its unroutable keys routable.
+@RunsAlone
 @IntegrationTest
 @TestPropertySource(
         properties = {

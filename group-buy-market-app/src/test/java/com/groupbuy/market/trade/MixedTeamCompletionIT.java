@@ -10,6 +10,7 @@ import com.groupbuy.market.infrastructure.trade.repository.SettlementGroupCommit
 import com.groupbuy.market.support.IntegrationTest;
 import com.groupbuy.market.support.MallQueue;
 import com.groupbuy.market.support.PartnerReceiver;
+import com.groupbuy.market.support.RunsAlone;
 import com.groupbuy.market.support.TestJson;
 import com.groupbuy.market.support.TradeClient;
 import com.groupbuy.market.types.security.WebhookSignature;
@@ -37,6 +38,9 @@ import org.springframework.test.context.DynamicPropertySource;
  * settlements is on here (the default: a lone settlement goes through {@code SettlementBatchWriter});
  * {@link MixedTeamCompletionWrittenAloneIT} runs the same with it off.
  */
+// Binds a mall's queue on the shared broker's default exchange, where beside another class it would take that
+// class's callbacks and make its unroutable keys routable.
+@RunsAlone
 @IntegrationTest
 class MixedTeamCompletionIT {
 
