@@ -133,6 +133,7 @@ public class CloseCheckConfig {
         container.setAcknowledgeMode(AcknowledgeMode.MANUAL);
         container.setPrefetchCount(properties.getPrefetch());
         container.setConcurrentConsumers(properties.getConcurrency());
+        container.setRecoveryInterval(properties.getRecoveryInterval().toMillis());
         // The topology declares the queue when the connection opens; a broker that refused it is retried, not fatal.
         container.setMissingQueuesFatal(false);
         container.setDefaultRequeueRejected(true);

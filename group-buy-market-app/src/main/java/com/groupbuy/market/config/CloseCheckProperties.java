@@ -107,4 +107,13 @@ public class CloseCheckProperties {
     @Min(1)
     @Max(MqProperties.MAX_CONSUMERS)
     private int concurrency = 16;
+    /**
+     * How long a close-check consumer that lost its connection (or its queue) waits before it tries again: Spring's
+     * recovery interval, whose 5 s it keeps by default. While the broker is away every consumer tries once per
+     * interval, so a check published as the broker comes back waits up to this long for a consumer. 100 ms to 5 min
+     * (else the start is refused).
+     */
+    @DurationMin(millis = 100, message = "must be at least 100 ms")
+    @DurationMax(minutes = 5)
+    private Duration recoveryInterval = Duration.ofSeconds(5);
 }

@@ -32,7 +32,9 @@ import org.springframework.test.context.TestPropertySource;
 @IntegrationTest
 @TestPropertySource(
         properties = {
-            "gbm.timeout.unpaid-timeout=12s",
+            // Long enough that a lock's check is published twice (returned, then declared again) well before its
+            // deadline, which the first test asserts: a check already due goes straight to the close-check queue.
+            "gbm.timeout.unpaid-timeout=5s",
             "gbm.timeout.expiry-grace=60s",
             "gbm.close-check.retry-delay=50ms",
             "gbm.mq.confirm-timeout=3s",
@@ -42,7 +44,7 @@ import org.springframework.test.context.TestPropertySource;
 class CloseCheckLaneGoneIT {
 
     private static final CloseCheckQueues QUEUES = CloseCheckQueues.named("gbm_t_lanegone_");
-    private static final String LANE = QUEUES.lane("12s");
+    private static final String LANE = QUEUES.lane("5s");
     private static final AtomicInteger ACTIVITY = new AtomicInteger(9470);
 
     @DynamicPropertySource
@@ -99,6 +101,9 @@ class CloseCheckLaneGoneIT {
                 .as("the second attempt goes out to the lane declared again")
                 .containsEntry("notify_status", 1)
                 .containsEntry("notify_count", 2);
+        assertThat(queueExists(LANE))
+                .as("declared again by that attempt (not published straight to the close-check queue, past due)")
+                .isTrue();
         await(() -> orderStatus("lg2") == 2);
     }
 
@@ -115,7 +120,7 @@ class CloseCheckLaneGoneIT {
         String first = unpaidCheckId("cq1");
         await(() -> taskStatus(first) == 1);
         deleteQueue(QUEUES.queue());
-        Thread.sleep(1_000);
+        await(() -> queueExists(QUEUES.queue()));
 
         mall.team("cq2");
 
@@ -126,6 +131,15 @@ class CloseCheckLaneGoneIT {
         CachingConnectionFactory factory = new CachingConnectionFactory("127.0.0.1", 5672);
         try {
             new RabbitAdmin(factory).deleteQueue(queue);
+        } finally {
+            factory.destroy();
+        }
+    }
+
+    private static boolean queueExists(String queue) {
+        CachingConnectionFactory factory = new CachingConnectionFactory("127.0.0.1", 5672);
+        try {
+            return new RabbitAdmin(factory).getQueueProperties(queue) != null;
         } finally {
             factory.destroy();
         }
