@@ -287,6 +287,8 @@ class TwoInstancesIT {
             await(() -> partner.received() >= 2);
             long pid = second.pid();
             second.kill();
+            // B's sends died with it; what A sends from now on is answered at once.
+            partner.open();
             List<Map<String, Object>> leasedByDead = jdbc.queryForList(
                     "SELECT id, team_id, claim_until "
                             + "FROM notify_task WHERE notify_status <> 1 AND claimed_by LIKE ? AND claim_until > "
@@ -422,16 +424,21 @@ class TwoInstancesIT {
 
     private record RunLine(int shard, int total, int claimed, long delivered) {}
 
-    /** A partner that answers each callback "success" only after a delay, counting callbacks per team. */
+    /**
+     * A partner that answers each callback "success" only after a delay, counting callbacks per team, until it is
+     * {@link #open() opened}: from then on (and the callbacks it holds then) at once. The delay is shorter than the read
+     * timeout, so a sender that lives gets its answer; held callbacks are the ones in flight when their sender dies.
+     */
     private static final class SlowPartner implements AutoCloseable {
 
         private final MockWebServer server = new MockWebServer();
         private final List<String> teams = new CopyOnWriteArrayList<>();
+        private final CountDownLatch opened = new CountDownLatch(1);
 
         SlowPartner(long delayMillis) throws Exception {
             server.setDispatcher(new Dispatcher() {
                 @Override
-                public MockResponse dispatch(RecordedRequest request) {
+                public MockResponse dispatch(RecordedRequest request) throws InterruptedException {
                     try {
                         teams.add(JSON.readTree(request.getBody().utf8())
                                 .path("teamId")
@@ -439,14 +446,16 @@ class TwoInstancesIT {
                     } catch (java.io.IOException e) {
                         throw new IllegalStateException(e);
                     }
-                    return new MockResponse.Builder()
-                            .code(200)
-                            .body("success")
-                            .headersDelay(delayMillis, TimeUnit.MILLISECONDS)
-                            .build();
+                    opened.await(delayMillis, TimeUnit.MILLISECONDS);
+                    return new MockResponse.Builder().code(200).body("success").build();
                 }
             });
             server.start();
+        }
+
+        /** Answers the callbacks held now and every later one at once. */
+        void open() {
+            opened.countDown();
         }
 
         String url() {
