@@ -28,24 +28,32 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.context.TestPropertySource;
 
 /**
- * A big callback to a partner whose link is slow but steady: a completion body of ~720 KB to a real HTTP server of the
- * test's own that reads it at ~48 KB/s, so taking it whole lasts ~15 s, longer than the fixed call budget (connect +
- * 2 x read timeout, 12 s). On main every attempt was cut at 12 s (the client's call timeout), retried until FAIL: the
- * callback never reached the partner. Now its budget is the window plus its bytes at {@code gbm.notify.min-send-rate}
- * (32 KiB/s: 12 s + 22 s), and it is delivered at the first attempt.
+ * A big callback to a partner whose link is slow but steady: a completion body of 528 KB to a real HTTP server of the
+ * test's own that reads it at ~48 KB/s, so taking it whole lasts at least 11 s, longer than the fixed call budget
+ * (connect + 2 x read timeout: here 0.5 s + 2 x 5 s, 10.5 s; 12 s with the default 2 s connect timeout, which only
+ * made the test wait longer). On main every attempt was cut at the window (the client's call timeout), retried until
+ * FAIL: the callback never reached the partner. Now its budget is the window plus its bytes at
+ * {@code gbm.notify.min-send-rate} (32 KiB/s: 10.5 s + 16 s), and it is delivered at the first attempt.
  * <p>
  * The partner's breaker judges such calls by their bodies too: a call is slow past {@code slow-call-duration} (2 s)
  * plus its body's time at the minimum send rate. The breaker opens here after 4 calls (the test profile's 100,000
  * would hide it).
  */
 @IntegrationTest
-@TestPropertySource(properties = "gbm.notify.guard.minimum-calls=4")
+// The connect timeout only lengthens the send window the big body must outlast (a loopback connect takes
+// milliseconds); the read timeout stays the default, which the small slow callbacks (2.5 s) must stay within.
+@TestPropertySource(properties = {"gbm.notify.guard.minimum-calls=4", "gbm.notify.connect-timeout=500ms"})
 class SlowPartnerLinkIT {
 
-    private static final int BODY_BYTES = 720_000;
+    /** 11 s at least over the link: the reader never takes it faster than its rate. */
+    private static final int BODY_BYTES = 528_000;
+
     private static final int LINK_BYTES_PER_SECOND = 48_000;
-    /** ~3.1 s over the link, more than the slow-call duration; ~4.6 s at 32 KiB/s, so within its body's time. */
-    private static final int BIG_BYTES = 150_000;
+    /**
+     * 2.4 s at least over the link (the reader never takes it faster), more than the slow-call duration; ~3.5 s at 32
+     * KiB/s, so within its body's time.
+     */
+    private static final int BIG_BYTES = 115_000;
 
     private static final int BIG_CALLBACKS = 10;
     /** ~2.5 s over a link of 400 B/s, slower than the minimum rate: its body excuses only ~31 ms of it. */
@@ -95,7 +103,7 @@ class SlowPartnerLinkIT {
     }
 
     /**
-     * Ten big completions to a partner whose link takes each in ~3.1 s, above the slow-call duration of 2 s but at a
+     * Ten big completions to a partner whose link takes each in ~2.4 s, above the slow-call duration of 2 s but at a
      * rate above the minimum send rate: none is slow and the partner's breaker stays closed (on main every one was
      * slow and the breaker opened after 4, the others put off unsent). Meanwhile small callbacks over a link slower
      * than the minimum rate (2.5 s for 1 KB) are still slow and open their partner's breaker, as before.

@@ -88,9 +88,13 @@ public final class AlarmedBroker implements AfterAllCallback {
         alarmRaised = false;
     }
 
-    /** The numbers of the channels the broker has open on the client connection from this local port. */
-    public java.util.List<Integer> channelsOf(int clientPort) throws IOException, InterruptedException {
-        return running().channelsOf(clientPort);
+    /**
+     * The numbers of the channels the broker has open on the client connection from each of these local ports (one
+     * {@code rabbitmqctl} call).
+     */
+    public java.util.Map<Integer, java.util.List<Integer>> channelsOf(int... clientPorts)
+            throws IOException, InterruptedException {
+        return running().channelsOf(clientPorts);
     }
 
     /** Registered as an extension: a class that ended with the alarm raised (a failure) leaves it clear for the next. */

@@ -83,19 +83,26 @@ public final class PrivateRabbit {
     }
 
     /**
-     * The numbers of the channels the broker has open on the client connection from {@code clientPort} on 127.0.0.1
-     * (read with one {@code rabbitmqctl list_channels}, which changes nothing: the broker names a channel after its
-     * connection, {@code "127.0.0.1:<client port> -> 127.0.0.1:<node port> (<number>)"}). One call, not a
-     * {@code list_connections} before it: each call boots the CLI's Erlang VM, seconds on a busy machine.
+     * The numbers of the channels the broker has open on the client connections from each of {@code clientPorts} on
+     * 127.0.0.1 (read with one {@code rabbitmqctl list_channels}, which changes nothing: the broker names a channel
+     * after its connection, {@code "127.0.0.1:<client port> -> 127.0.0.1:<node port> (<number>)"}). One call for all
+     * the connections, not a {@code list_connections} before it: each call boots the CLI's Erlang VM, seconds on a
+     * busy machine.
      */
-    public java.util.List<Integer> channelsOf(int clientPort) throws IOException, InterruptedException {
-        String connection = "127.0.0.1:" + clientPort + " -> 127.0.0.1:" + port + " (";
-        java.util.List<Integer> channels = new java.util.ArrayList<>();
+    public java.util.Map<Integer, java.util.List<Integer>> channelsOf(int... clientPorts)
+            throws IOException, InterruptedException {
+        java.util.Map<Integer, java.util.List<Integer>> channels = new java.util.HashMap<>();
+        for (int clientPort : clientPorts) {
+            channels.put(clientPort, new java.util.ArrayList<>());
+        }
         for (String line :
                 output("rabbitmqctl", "-n", node, "-q", "--no-table-headers", "list_channels", "name", "number")) {
             String[] columns = line.trim().split("\t");
-            if (columns.length == 2 && columns[0].startsWith(connection)) {
-                channels.add(Integer.parseInt(columns[1].trim()));
+            for (int clientPort : clientPorts) {
+                String connection = "127.0.0.1:" + clientPort + " -> 127.0.0.1:" + port + " (";
+                if (columns.length == 2 && columns[0].startsWith(connection)) {
+                    channels.get(clientPort).add(Integer.parseInt(columns[1].trim()));
+                }
             }
         }
         return channels;
