@@ -238,11 +238,15 @@ public abstract class RecordedMessageListener<T> implements ChannelAwareMessageL
 
     /**
      * Our side failed a delivery, which is handed back: counted, and logged as an outage's ({@link #setOutages}) or, for
-     * any other failure, a WARN saying what was {@code left} undone.
+     * any other failure, a WARN saying what was {@code left} undone. An outage's WARN is one for all the deliveries it
+     * fails, so each of them is named at DEBUG: the way to trace one message through an outage.
      */
     private void failed(String messageId, String left, RuntimeException failure) {
         errors.increment();
-        if (!outages.outage(failure)) {
+        if (outages.outage(failure)) {
+            log.debug(
+                    "{} message={} {} in an outage; handed back to the broker", what, LogSafeText.of(messageId), left);
+        } else {
             log.warn(
                     "{} message={} {} ({}); handed back to the broker",
                     what,
