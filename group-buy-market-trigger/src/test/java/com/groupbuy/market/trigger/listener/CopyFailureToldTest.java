@@ -2,12 +2,9 @@ package com.groupbuy.market.trigger.listener;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.groupbuy.market.domain.trade.model.valobj.ConsumeOutcome;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -33,37 +30,7 @@ class CopyFailureToldTest {
                 throw openTimedOut;
             }
         };
-        RecordedMessageListener<String> listener =
-                new RecordedMessageListener<>(
-                        "gbm.test.consumed",
-                        "test",
-                        "test",
-                        new ObjectMapper(),
-                        copies,
-                        "dead",
-                        Duration.ZERO,
-                        new SimpleMeterRegistry()) {
-                    @Override
-                    protected String parse(String body) {
-                        return body;
-                    }
-
-                    @Override
-                    protected ConsumeOutcome consume(
-                            String messageId,
-                            MessageProperties properties,
-                            String body,
-                            String parsed,
-                            String malformed) {
-                        return ConsumeOutcome.dead("poison", 1, 1);
-                    }
-
-                    @Override
-                    protected void deadLettered(String messageId, ConsumeOutcome outcome) {}
-
-                    @Override
-                    protected void deadLetterNotCopied(String messageId, ConsumeOutcome outcome) {}
-                };
+        RecordedMessageListener<String> listener = StringListener.of(copies, () -> ConsumeOutcome.dead("poison", 1, 1));
         List<Throwable> told = new ArrayList<>();
         listener.setCopyFailed(told::add);
         byte[] body = "x".getBytes(StandardCharsets.UTF_8);

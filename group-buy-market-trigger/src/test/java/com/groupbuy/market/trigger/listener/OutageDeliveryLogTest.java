@@ -6,11 +6,7 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.groupbuy.market.domain.trade.model.valobj.ConsumeOutcome;
 import com.groupbuy.market.trigger.job.RunFailureLog;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -76,31 +72,8 @@ class OutageDeliveryLogTest {
     }
 
     private static RecordedMessageListener<String> failingWith(RuntimeException failure) {
-        return new RecordedMessageListener<>(
-                "gbm.test.consumed",
-                "test",
-                "test",
-                new ObjectMapper(),
-                new RabbitTemplate(),
-                "dead",
-                Duration.ZERO,
-                new SimpleMeterRegistry()) {
-            @Override
-            protected String parse(String body) {
-                return body;
-            }
-
-            @Override
-            protected ConsumeOutcome consume(
-                    String messageId, MessageProperties properties, String body, String parsed, String malformed) {
-                throw failure;
-            }
-
-            @Override
-            protected void deadLettered(String messageId, ConsumeOutcome outcome) {}
-
-            @Override
-            protected void deadLetterNotCopied(String messageId, ConsumeOutcome outcome) {}
-        };
+        return StringListener.of(new RabbitTemplate(), () -> {
+            throw failure;
+        });
     }
 }
