@@ -30,7 +30,7 @@ import java.util.function.Predicate;
  * untouched: every send is still one call through it.
  * <p>
  * A single task ({@link #groupBuyNotify}, the after-commit hand-off, a re-drive) is sent by the caller's thread, never
- * queued: a hand-off thread must not wait behind a partner's other callbacks.
+ * queued: a hand-off thread must not wait behind a partner's other callbacks. A page, even of one task, is queued.
  */
 public class EndpointQueues implements INotifyGateway {
 
@@ -75,9 +75,7 @@ public class EndpointQueues implements INotifyGateway {
 
     @Override
     public List<DeliveryResult> deliverEach(List<NotifyTaskVO> tasks, Predicate<NotifyTaskVO> mayStart) {
-        if (tasks.size() <= 1) {
-            return INotifyGateway.super.deliverEach(tasks, mayStart);
-        }
+        // A page of one is queued too: sent at once, it was refused by the bulkhead this endpoint's queued sends held.
         List<CompletableFuture<DeliveryResult>> pending = new ArrayList<>(tasks.size());
         for (NotifyTaskVO task : tasks) {
             CompletableFuture<DeliveryResult> result = new CompletableFuture<>();

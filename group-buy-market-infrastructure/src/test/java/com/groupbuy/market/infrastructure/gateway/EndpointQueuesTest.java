@@ -70,6 +70,57 @@ class EndpointQueuesTest {
     }
 
     /**
+     * A compensation run's lanes share an endpoint's queue. A lane's page of one task, while another lane's page holds
+     * the endpoint's whole bulkhead, waits for one of those sends to end. On main a page of one was sent at once on the
+     * caller's thread, refused by the bulkhead, and its task put back for a second (HttpDrainIT, in CI: 8 not sent).
+     */
+    @Test
+    void aPageOfOneWaitsBehindAnotherPagesSendsToItsEndpointInsteadOfBeingRefused() throws Exception {
+        java.util.concurrent.Semaphore bulkhead = new java.util.concurrent.Semaphore(2);
+        CountDownLatch bothHeld = new CountDownLatch(2);
+        CountDownLatch release = new CountDownLatch(1);
+        DeliveryResult refused = DeliveryResult.notSent(
+                NotSentReason.BULKHEAD_FULL, Instant.now().plusSeconds(1), ALREADY_IN_FLIGHT);
+        INotifyGateway channel = task -> {
+            calls.computeIfAbsent(task.getId(), id -> new AtomicInteger()).incrementAndGet();
+            if (!bulkhead.tryAcquire()) {
+                return refused;
+            }
+            try {
+                if (task.getId() != 3) {
+                    bothHeld.countDown();
+                    release.await(5, TimeUnit.SECONDS);
+                }
+                return DELIVERED;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            } finally {
+                bulkhead.release();
+            }
+        };
+        EndpointQueues queues = new EndpointQueues(channel, task -> "http:a:80", 2, pool, EndpointGuards::bulkheadFull);
+        java.util.concurrent.Future<List<DeliveryResult>> twoHolding =
+                pool.submit(() -> queues.deliverEach(List.of(task(1), task(2)), t -> true));
+        assertThat(bothHeld.await(5, TimeUnit.SECONDS)).isTrue();
+
+        java.util.concurrent.CompletableFuture<List<DeliveryResult>> pageOfOne =
+                new java.util.concurrent.CompletableFuture<>();
+        Thread lane = new Thread(() -> pageOfOne.complete(queues.deliverEach(List.of(task(3)), t -> true)));
+        lane.start();
+        // Either answered at once (refused: main) or waiting for its send to start (queued).
+        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (!pageOfOne.isDone() && lane.getState() != Thread.State.WAITING && System.nanoTime() < until) {
+            Thread.sleep(1);
+        }
+        release.countDown();
+
+        assertThat(pageOfOne.get(5, TimeUnit.SECONDS)).containsExactly(DELIVERED);
+        assertThat(calls.get(3L)).as("sent once, never refused").hasValue(1);
+        assertThat(twoHolding.get(5, TimeUnit.SECONDS)).containsExactly(DELIVERED, DELIVERED);
+    }
+
+    /**
      * A send that throws is its own task's failed attempt: on main it completed the page's join exceptionally, and the
      * other task's send, already made, lost its result with it (nothing of the page was recorded).
      */

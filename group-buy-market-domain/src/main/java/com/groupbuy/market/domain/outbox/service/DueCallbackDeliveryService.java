@@ -312,7 +312,7 @@ public class DueCallbackDeliveryService {
         Instant now = Instant.now(clock);
         Instant leaseUntil = now.plus(lease);
         List<NotifyTaskVO> claimed = store.claimAll(taskIds, worker, now, leaseUntil);
-        return claimed.isEmpty() ? NotifyRunSummary.empty() : deliverClaimed(claimed, leaseUntil, null, NEVER);
+        return claimed.isEmpty() ? NotifyRunSummary.empty() : deliverClaimed(claimed, leaseUntil, null, NEVER, false);
     }
 
     /**
@@ -340,7 +340,7 @@ public class DueCallbackDeliveryService {
      */
     public NotifyRunSummary deliverLeased(
             List<NotifyTaskVO> tasks, Instant leaseUntil, INotifyAttemptRecorder recorder) {
-        return tasks.isEmpty() ? NotifyRunSummary.empty() : deliverClaimed(tasks, leaseUntil, recorder, NEVER);
+        return tasks.isEmpty() ? NotifyRunSummary.empty() : deliverClaimed(tasks, leaseUntil, recorder, NEVER, false);
     }
 
     /** Delivers one task if it is due and this worker can lease it; used right after settlement commits. */
@@ -379,7 +379,7 @@ public class DueCallbackDeliveryService {
             if (batch.isEmpty()) {
                 break;
             }
-            summary = summary.plus(deliverClaimed(batch, leaseUntil, null, stop::stopping));
+            summary = summary.plus(deliverClaimed(batch, leaseUntil, null, stop::stopping, true));
         }
         return summary;
     }
@@ -391,7 +391,7 @@ public class DueCallbackDeliveryService {
             Instant leaseUntil = now.plus(lease);
             NotifyTaskVO task = store.claim(id, worker, now, leaseUntil, ignoreSchedule);
             if (task != null) {
-                summary = summary.plus(deliverClaimed(List.of(task), leaseUntil, recorder, NEVER));
+                summary = summary.plus(deliverClaimed(List.of(task), leaseUntil, recorder, NEVER, false));
             }
         }
         return summary;
@@ -402,10 +402,17 @@ public class DueCallbackDeliveryService {
      * in the lease), then the MQ tasks together (only if the batch window fits in what is left of the lease), then
      * every outcome in one write, each under the task's own fencing token (or, with a {@code recorder}, handed to it
      * to be written later, with other deliveries' outcomes). Once {@code stopped} holds, no further send starts and
-     * what is left is put back.
+     * what is left is put back. A page of a run ({@code runPage}) goes to the gateway together however few its HTTP
+     * tasks, so that even its one task waits behind the other lanes' sends to its endpoint instead of being refused by
+     * the bulkhead they hold (sent on this thread, a lane's last task of a backlog was put back for a second); a
+     * hand-off's single task is sent on the caller's thread.
      */
     private NotifyRunSummary deliverClaimed(
-            List<NotifyTaskVO> tasks, Instant leaseUntil, INotifyAttemptRecorder recorder, BooleanSupplier stopped) {
+            List<NotifyTaskVO> tasks,
+            Instant leaseUntil,
+            INotifyAttemptRecorder recorder,
+            BooleanSupplier stopped,
+            boolean runPage) {
         List<NotifyTaskVO> batch = new ArrayList<>();
         List<NotifyAttemptOutcome> outcomes = new ArrayList<>(tasks.size());
         NotifyRunSummary unsent = NotifyRunSummary.empty();
@@ -417,7 +424,7 @@ public class DueCallbackDeliveryService {
                 each.add(task);
             }
         }
-        if (httpConcurrency > 1 && each.size() > 1) {
+        if (httpConcurrency > 1 && each.size() > (runPage ? 0 : 1)) {
             unsent = unsent.plus(sendTogether(each, leaseUntil, outcomes, stopped));
             each = List.of();
         }

@@ -198,6 +198,53 @@ class DueCallbackDeliveryLanesTest {
         assertThat(run.retried()).isEqualTo(8);
     }
 
+    /**
+     * A run's page goes to the gateway as a page however few its tasks, so that the gateway can queue even one task
+     * behind the other lanes' sends to its endpoint (on main a page of one was sent on the lane's thread, past that
+     * queue, and refused by the bulkhead the other lanes held). A hand-off's single task is still sent on its caller's
+     * thread, never queued behind a partner's other callbacks.
+     */
+    @Test
+    void aRunsPageOfOneIsHandedOverAsAPageAndAHandOffsTaskIsSentByItsCaller() {
+        MemoryStore store = new MemoryStore(3, -1);
+        List<List<Long>> pages = new java.util.concurrent.CopyOnWriteArrayList<>();
+        INotifyGateway gateway = new INotifyGateway() {
+            @Override
+            public DeliveryResult groupBuyNotify(NotifyTaskVO task) {
+                return new DeliveryResult(true, 200, 1, null);
+            }
+
+            @Override
+            public List<DeliveryResult> deliverEach(
+                    List<NotifyTaskVO> tasks, java.util.function.Predicate<NotifyTaskVO> mayStart) {
+                pages.add(tasks.stream().map(NotifyTaskVO::getId).toList());
+                return INotifyGateway.super.deliverEach(tasks, mayStart);
+            }
+        };
+        DueCallbackDeliveryService service = new DueCallbackDeliveryService(
+                        store,
+                        gateway,
+                        new NotifyBackoff(List.of(Duration.ofMinutes(1)), 0, () -> 0.5),
+                        new MutableClock(Instant.parse("2026-11-30T00:00:00Z")),
+                        "w",
+                        Duration.ofSeconds(60),
+                        Duration.ofSeconds(12),
+                        1,
+                        Duration.ofMinutes(10),
+                        Runnable::run,
+                        1)
+                .sendingConcurrently(2);
+
+        assertThat(service.deliver(3).delivered()).isEqualTo(1);
+        assertThat(pages).as("the hand-off's task sent by its caller").isEmpty();
+
+        NotifyRunSummary run = service.deliverAllDue();
+
+        assertThat(pages).containsExactly(List.of(1L), List.of(2L));
+        assertThat(run.delivered()).isEqualTo(2);
+        assertThat(store.finished).containsExactlyInAnyOrder(1L, 2L, 3L);
+    }
+
     private DueCallbackDeliveryService service(INotifyTaskStore store, INotifyGateway gateway) {
         return new DueCallbackDeliveryService(
                 store,
