@@ -89,6 +89,9 @@ public class OpenApiConfig {
 
                 ## Codes and what to do
 
+                The HTTP column lists every status a code comes with (before `;` the usual one, after it the \
+                others; the advice says when each is answered); `—`: not answered today.
+
                 """ + PartnerCodeAdvice.table();
     }
 

@@ -218,8 +218,7 @@ class OpenApiDescriptionIT {
             assertThat(PartnerCodeAdvice.of(code))
                     .as("advice for " + code.getCode() + " in PartnerCodeAdvice")
                     .isNotBlank();
-            assertThat(description)
-                    .contains("| `" + code.getCode() + "` | " + code.getInfo() + " | " + PartnerCodeAdvice.of(code));
+            assertThat(description).contains(PartnerCodeAdvice.row(code));
         }
     }
 
