@@ -85,9 +85,14 @@ public class OpenApiConfig {
                 JSON answers 400; a signature refusal 401; a dependency outage 503 with `Retry-After`; our own \
                 faults 500. Requests are read strictly: a field of the wrong JSON type (`"activityId":"1"`, \
                 `"userId":1`) or given twice answers `0002` before any rule, and nothing is written. Unknown fields \
-                are ignored. Times on the wire are "yyyy-MM-dd HH:mm:ss" in UTC+8.
+                are ignored. Times on the wire are "yyyy-MM-dd HH:mm:ss" in UTC+8 (settlement's `outTradeTime` may \
+                also be epoch milliseconds); a team's `validTimeCountdown` is a duration whose hours are not capped \
+                at 24 (`36:00:00`).
 
                 ## Codes and what to do
+
+                The HTTP column lists every status a code comes with (before `;` the usual one, after it the \
+                others; the advice says when each is answered); `—`: not answered today.
 
                 """ + PartnerCodeAdvice.table();
     }
@@ -125,6 +130,7 @@ public class OpenApiConfig {
             required.sort(null);
             schema.setRequired(required.isEmpty() ? null : required);
         });
+        PartnerFieldDocs.describeTeamTimes(schemas.get("Team"));
         Schema<?> settlement = schemas.get("SettlementMarketPayOrderRequestDTO");
         if (settlement != null && settlement.getProperties() != null) {
             settlement.getProperties().put("outTradeTime", PartnerFieldDocs.outTradeTime());

@@ -16,7 +16,20 @@ final class PartnerFieldDocs {
     /** A field: required or not, a maximum length (0 = none), a description, an example. */
     record Field(boolean required, int maxLength, String description, Object example) {}
 
-    static final String TIME_PATTERN = "^\\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2}:\\d{2}$";
+    /**
+     * The string shape of {@code outTradeTime}, as {@code WireTime} reads it: 1 to 13 ASCII digits of epoch
+     * milliseconds, or "yyyy-MM-dd HH:mm:ss" with each field in its range and a year from 1970, either with spaces
+     * around it (they are dropped). What a pattern cannot say (a real date: no February 30th; not before 1970-01-01
+     * 08:00:00) the description does. Written for both ECMA-262 (JSON Schema) and java.util.regex.
+     */
+    static final String TIME_PATTERN = "^ *(?:[0-9]{1,13}|(?:19[7-9][0-9]|[2-9][0-9]{3})-(?:0[1-9]|1[0-2])-"
+            + "(?:0[1-9]|[12][0-9]|3[01]) (?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]) *$";
+
+    /** At most this many characters as sent, spaces around the time included ({@code WireTime}). */
+    static final int TIME_MAX_LENGTH = 32;
+
+    /** A team's {@code validTimeCountdown}: hours not capped (two digits or more), minutes and seconds 00-59. */
+    static final String COUNTDOWN_PATTERN = "^[0-9]{2,}:[0-5][0-9]:[0-5][0-9]$";
 
     static final Map<String, Map<String, Field>> FIELDS = Map.of(
             "GoodsMarketRequestDTO",
@@ -94,27 +107,56 @@ final class PartnerFieldDocs {
     private PartnerFieldDocs() {}
 
     /**
-     * {@code outTradeTime}: a JSON string "yyyy-MM-dd HH:mm:ss" in UTC+8 (a real date and time; ASCII digits) or a
-     * JSON integer of epoch milliseconds (up to 13 digits); either from the epoch on. Anything else is 0002.
+     * {@code outTradeTime}: a JSON string, "yyyy-MM-dd HH:mm:ss" in UTC+8 (a real date and time; ASCII digits) or the
+     * ASCII digits of epoch milliseconds (up to 13), at most 32 characters with spaces around it ignored; or a JSON
+     * integer of epoch milliseconds (up to 13 digits); either from the epoch on. Anything else is 0002.
      */
     @SuppressWarnings("rawtypes")
     static Schema<?> outTradeTime() {
         Schema<?> text = new StringSchema()
                 .pattern(TIME_PATTERN)
+                .maxLength(TIME_MAX_LENGTH)
                 .example("2026-11-22 21:00:00")
-                .description("local time in UTC+8 (Asia/Shanghai), a real date and time, ASCII digits, a four-digit "
-                        + "year, not before 1970-01-01 08:00:00 (epoch 0)");
+                .description("either local time \"yyyy-MM-dd HH:mm:ss\" in UTC+8 (Asia/Shanghai): a real date and "
+                        + "time, ASCII digits, a four-digit year, not before 1970-01-01 08:00:00 (epoch 0); or epoch "
+                        + "milliseconds written as 1 to 13 ASCII digits (\"1795870800000\"). Spaces around either are "
+                        + "ignored (\" 2026-11-22 21:00:00 \"); at most 32 characters as sent, spaces included");
         Schema<?> epoch = new IntegerSchema()
                 .format("int64")
                 .minimum(java.math.BigDecimal.ZERO)
                 .maximum(new java.math.BigDecimal("9999999999999"))
                 .example(1795870800000L)
-                .description("epoch milliseconds (JSON integer, up to 13 digits)");
+                .description("epoch milliseconds (JSON integer, up to 13 digits; a fraction or exponent form is 0002)");
         Schema<?> either = new Schema<>();
         either.setOneOf(List.<Schema>of(text, epoch));
-        either.setDescription("when the buyer paid: **either** a string \"yyyy-MM-dd HH:mm:ss\" in UTC+8 **or** an "
-                + "integer of epoch milliseconds; it must fall inside the team's validity window (E0106 otherwise)");
+        either.setDescription("when the buyer paid: **either** a string (\"yyyy-MM-dd HH:mm:ss\" in UTC+8, or epoch "
+                + "milliseconds in ASCII digits; spaces around it ignored; at most 32 characters) **or** an integer "
+                + "of epoch milliseconds; it must fall inside the team's validity window (E0106 otherwise)");
         either.setExample("2026-11-22 21:00:00");
         return either;
+    }
+
+    /**
+     * A trial team's times, as {@code TeamVO} and {@code WireTime} write them: the countdown's hours are not capped
+     * at 24, so it is no time of day.
+     */
+    static void describeTeamTimes(Schema<?> team) {
+        if (team == null || team.getProperties() == null) {
+            return;
+        }
+        Schema<?> countdown = team.getProperties().get("validTimeCountdown");
+        if (countdown != null) {
+            countdown.setPattern(COUNTDOWN_PATTERN);
+            countdown.setExample("00:12:31");
+            countdown.setDescription("time left until the team closes, hours:minutes:seconds; the hours are not "
+                    + "capped at 24 and have two digits or more (`36:00:00`, three digits from 100 h: `100:00:00`); "
+                    + "never negative: `00:00:00` once the team's end has passed");
+        }
+        for (String name : List.of("validStartTime", "validEndTime")) {
+            Schema<?> time = team.getProperties().get(name);
+            if (time != null) {
+                time.setDescription("\"yyyy-MM-dd HH:mm:ss\" in UTC+8 (Asia/Shanghai)");
+            }
+        }
     }
 }

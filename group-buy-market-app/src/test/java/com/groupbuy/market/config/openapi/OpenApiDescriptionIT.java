@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.groupbuy.market.api.response.Response;
+import com.groupbuy.market.domain.trade.model.valobj.TeamVO;
 import com.groupbuy.market.support.IntegrationTest;
 import com.groupbuy.market.support.TestJson;
 import com.groupbuy.market.types.enums.ResponseCode;
@@ -16,12 +17,15 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -150,6 +154,15 @@ class OpenApiDescriptionIT {
         assertThat(time.path("oneOf")).hasSize(2);
         assertThat(time.path("oneOf").get(0).path("type").asText()).isEqualTo("string");
         assertThat(time.path("oneOf").get(0).path("pattern").asText()).isEqualTo(PartnerFieldDocs.TIME_PATTERN);
+        // The served pattern takes both string shapes the service reads, spaces around them included
+        // (OutTradeTimeSchemaTest holds it to the parser).
+        Pattern timeShape =
+                Pattern.compile(time.path("oneOf").get(0).path("pattern").asText());
+        for (String taken :
+                List.of("2026-11-22 21:00:00", "1795870800000", " 2026-11-22 21:00:00 ", " 1795870800000 ")) {
+            assertThat(timeShape.matcher(taken).find()).as(taken).isTrue();
+        }
+        assertThat(time.path("oneOf").get(0).path("maxLength").asInt()).isEqualTo(32);
         assertThat(time.path("oneOf").get(1).path("type").asText()).isEqualTo("integer");
         assertThat(time.path("oneOf").get(1).path("format").asText()).isEqualTo("int64");
         assertThat(schemas.path("SettlementMarketPayOrderRequestDTO")
@@ -177,6 +190,29 @@ class OpenApiDescriptionIT {
                         .path("type")
                         .asText())
                 .isEqualTo("number");
+    }
+
+    @Test
+    void aTeamsCountdownIsDescribedAsTheServiceWritesIt() {
+        JsonNode schemas = doc.path("components").path("schemas");
+        // A team's countdown: hours not capped at 24 (TeamVO writes 36:00:00, and three digits from 100 h).
+        JsonNode countdown = schemas.path("Team").path("properties").path("validTimeCountdown");
+        assertThat(countdown.path("pattern").asText())
+                .as("validTimeCountdown's pattern")
+                .isNotEmpty();
+        Pattern countdownShape = Pattern.compile(countdown.path("pattern").asText());
+        Instant now = Instant.parse("2026-12-05T00:00:00Z");
+        for (Duration left : List.of(
+                Duration.ZERO,
+                Duration.ofMinutes(-5),
+                Duration.ofSeconds(3599),
+                Duration.ofHours(36),
+                Duration.ofHours(100).plusSeconds(59))) {
+            String written =
+                    TeamVO.builder().validEndTime(now.plus(left)).build().countdown(now);
+            assertThat(countdownShape.matcher(written).find()).as(written).isTrue();
+        }
+        assertThat(countdown.path("description").asText()).contains("not capped", "100:00:00");
     }
 
     @Test
@@ -218,8 +254,7 @@ class OpenApiDescriptionIT {
             assertThat(PartnerCodeAdvice.of(code))
                     .as("advice for " + code.getCode() + " in PartnerCodeAdvice")
                     .isNotBlank();
-            assertThat(description)
-                    .contains("| `" + code.getCode() + "` | " + code.getInfo() + " | " + PartnerCodeAdvice.of(code));
+            assertThat(description).contains(PartnerCodeAdvice.row(code));
         }
     }
 
