@@ -115,11 +115,11 @@ class HttpDrainIT {
         assertThat(received.keySet()).containsExactlyInAnyOrderElementsOf(teams);
         assertThat(received.values()).as("each callback sent once").allMatch(n -> n.get() == 1);
         assertThat(maxInFlight.get()).as("at most the bulkhead at once").isBetween(2, 4);
-        // The run's summary counts every due task it claimed: in the full suite, a cached context of another class
-        // may leave one more due task behind (seen once: 21 retried). This test's own outcomes are counted exactly
-        // from its own rows below; the summary must cover them at least.
-        assertThat(run.delivered()).isGreaterThanOrEqualTo((int) (200 - failing));
-        assertThat(run.retried()).isGreaterThanOrEqualTo((int) failing);
+        // Exactly: setUp left no other task due, and no local scheduler runs here. A task put back unsent counts as
+        // retried too: a lane's page of one, once sent past its endpoint's queue and refused by the bulkhead the other
+        // lanes held, showed as 21 retried (and in CI as 8 not sent, below).
+        assertThat(run.delivered()).isEqualTo((int) (200 - failing));
+        assertThat(run.retried()).isEqualTo((int) failing);
         assertThat(countWhere("notify_status = 1 AND notify_count = 1 AND claim_token IS NULL", teams))
                 .isEqualTo(200 - failing);
         assertThat(countWhere(
