@@ -40,6 +40,7 @@ public final class ConsumptionAttempts {
      * Why no consumption record can be kept for a message with this id (it goes to the dead letters at once), or null.
      * An id longer than the record holds was stored cut by the record's INSERT IGNORE (a warning, not an error), so the
      * attempt found no record under the whole id and the delivery was acknowledged as a duplicate: dropped unhandled.
+     * The insert now fails on it (only a taken key is skipped), which would hand the message back on every delivery.
      */
     public static String unrecordable(String messageId) {
         if (messageId == null || messageId.isBlank()) {
