@@ -28,6 +28,13 @@ public final class ConsumptionAttempts {
     /** The most of a message's body a consumption record keeps, in characters. */
     public static final int MAX_BODY = 1024;
 
+    /**
+     * The most of a delivery's routing key a consumption record keeps ({@code mq_consumption_record.routing_key},
+     * characters), for operators as the body. AMQP allows 255 bytes; the record's insert fails on a longer value (it
+     * skips only a taken key), which would hand such a delivery back for ever, so it is cut here, in sight.
+     */
+    public static final int MAX_ROUTING_KEY = 128;
+
     /** The most of a failure's reason a consumption record and a dead-letter copy keep, in characters. */
     public static final int MAX_REASON = 500;
 
@@ -60,7 +67,7 @@ public final class ConsumptionAttempts {
             String routingKey,
             String body,
             int maxAttempts) {
-        ConsumptionRecordVO record = records.open(consumer, messageId, routingKey, body);
+        ConsumptionRecordVO record = records.open(consumer, messageId, cut(routingKey, MAX_ROUTING_KEY), body);
         if (record.state() == ConsumptionStatus.SUCCESS) {
             return refused(ConsumeOutcome.duplicate("done before"));
         }
