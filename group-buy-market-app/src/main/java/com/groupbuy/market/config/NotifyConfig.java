@@ -218,8 +218,8 @@ public class NotifyConfig {
     /**
      * {@code pid@hostname/suffix}, at most 64 characters ({@code notify_task.claimed_by}): a long host name is cut, the
      * suffix that tells this service's instances apart is kept. Tasks written already leased (a completing settlement's
-     * callback, close checks) carry it too, and group commit's multi-row INSERT of close checks is no INSERT IGNORE:
-     * a longer name failed every batch.
+     * callback, close checks) carry it too, and no outbox insert lets a value too long for its column pass (none is an
+     * INSERT IGNORE): a longer name failed every write of a leased task.
      */
     static String workerName(String jvm, String suffix) {
         int room = 64 - suffix.length() - 1;

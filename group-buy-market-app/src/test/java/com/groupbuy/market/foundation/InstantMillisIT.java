@@ -86,9 +86,10 @@ class InstantMillisIT {
         task.setNotifyCategory("trade_settlement");
         task.setNotifyType("HTTP");
         task.setNotifyUrl("http://partner.example/callback");
+        task.setNotifyStatus(NotifyTaskStatus.INIT.code());
         task.setBody("{}");
         task.setNextAttemptTime(due);
-        assertThat(dao.insertIgnore(task)).isEqualTo(1);
+        assertThat(dao.insertUnlessTaken(task)).isEqualTo(1);
         return dao.queryIdByTaskKey(task.getTaskKey());
     }
 }

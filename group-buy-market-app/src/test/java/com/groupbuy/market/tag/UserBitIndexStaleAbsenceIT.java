@@ -98,8 +98,8 @@ class UserBitIndexStaleAbsenceIT {
         }
 
         @Override
-        public int insertIgnore(String source, String channel, Collection<String> userIds) {
-            return real.insertIgnore(source, channel, userIds);
+        public int insertUnlessTaken(String source, String channel, Collection<String> userIds) {
+            return real.insertUnlessTaken(source, channel, userIds);
         }
     }
 }

@@ -237,6 +237,7 @@ class LockBatchWriterIT {
         transaction.executeWithoutResult(status -> new NotifyTaskRepository(taskDao, batchInserts, clock)
                 .saveTask(NotifyTaskEntity.builder()
                         .taskKey(takenKey)
+                        .activityId(1L)
                         .teamId("other")
                         .source("s01")
                         .channel("c01")
@@ -306,6 +307,7 @@ class LockBatchWriterIT {
                     long n = LockAggregates.next();
                     transaction.executeWithoutResult(status -> single.saveTask(NotifyTaskEntity.builder()
                             .taskKey("other:" + n)
+                            .activityId(1L)
                             .teamId("other")
                             .source("s01")
                             .channel("c01")

@@ -10,17 +10,21 @@ import org.apache.ibatis.annotations.Param;
 @Mapper
 public interface INotifyTaskDao {
 
-    /** Inserts unless the task key exists; returns rows inserted (0 or 1). */
-    int insertIgnore(NotifyTaskPO task);
-
     /**
-     * {@link #insertIgnore} of many rows in one multi-row statement; returns the rows inserted (those whose key was
-     * taken are left out). Sets no ids: the caller reads them by key ({@link #queryIdsByTaskKeys}).
+     * Inserts unless the task key exists, and fails on any other error (a value too long for its column, a NULL for a
+     * NOT NULL one). Sets the task's id only when it inserted it: a taken key leaves the id null (and counts 1 row, as
+     * an insert does: Connector/J reports found rows), so the id, not the count, tells the two apart.
      */
-    int insertIgnoreAll(@Param("tasks") List<NotifyTaskPO> tasks);
+    int insertUnlessTaken(NotifyTaskPO task);
 
     /**
-     * A new task (no IGNORE: a taken key fails it), queued on a batch session ({@code BatchInserts}) with the others of
+     * {@link #insertUnlessTaken} of many rows in one multi-row statement: a taken key's row is skipped, any other error
+     * fails the statement whole. Sets no ids: the caller reads them by key ({@link #queryIdsByTaskKeys}).
+     */
+    int insertAllUnlessTaken(@Param("tasks") List<NotifyTaskPO> tasks);
+
+    /**
+     * A new task (a taken key fails it), queued on a batch session ({@code BatchInserts}) with the others of
      * its batch, which the driver sends as one multi-row statement; its id is set at the flush from the generated keys,
      * which are right only while the server hands one statement consecutive ids.
      */

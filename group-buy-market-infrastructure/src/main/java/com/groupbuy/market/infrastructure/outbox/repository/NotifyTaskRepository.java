@@ -55,7 +55,8 @@ public class NotifyTaskRepository implements INotifyTaskRepository {
     @Override
     public long saveTask(NotifyTaskEntity task) {
         NotifyTaskPO po = toRow(task);
-        if (dao.insertIgnore(po) == 1 && po.getId() != null) {
+        // The id is set only when this insert wrote the row (a taken key counts 1 found row too).
+        if (dao.insertUnlessTaken(po) == 1 && po.getId() != null) {
             return po.getId();
         }
         // The key was taken (a retried event): the task already written is the one to name.
@@ -63,7 +64,7 @@ public class NotifyTaskRepository implements INotifyTaskRepository {
     }
 
     /**
-     * Bounded multi-row INSERT IGNOREs, each followed by one read of its rows' ids by key (uq_task_key): the ids of a
+     * Bounded multi-row inserts that skip a taken key (and fail on any other error), each followed by one read of its rows' ids by key (uq_task_key): the ids of a
      * skipped key (a task written before) are not in a statement's generated keys, and the read is right under any
      * auto-increment lock mode. Two statements per {@link #SAVE_CHUNK} tasks instead of one or two per task.
      */
@@ -72,7 +73,7 @@ public class NotifyTaskRepository implements INotifyTaskRepository {
         List<Long> ids = new ArrayList<>(tasks.size());
         for (List<NotifyTaskEntity> chunk : Chunks.of(tasks, SAVE_CHUNK)) {
             List<NotifyTaskPO> rows = chunk.stream().map(this::toRow).toList();
-            dao.insertIgnoreAll(rows);
+            dao.insertAllUnlessTaken(rows);
             Map<String, Long> byKey = new HashMap<>();
             for (NotifyTaskPO row : dao.queryIdsByTaskKeys(
                     rows.stream().map(NotifyTaskPO::getTaskKey).toList())) {
@@ -95,7 +96,7 @@ public class NotifyTaskRepository implements INotifyTaskRepository {
         po.setClaimedBy(lease.holder());
         po.setClaimToken(lease.token());
         po.setClaimMicros(leftOf(lease));
-        if (dao.insertIgnore(po) != 1 || po.getId() == null) {
+        if (dao.insertUnlessTaken(po) != 1 || po.getId() == null) {
             return null;
         }
         po.setNotifyCount(0); // the column's default: a new task has no attempt yet

@@ -18,8 +18,11 @@ public interface ICrowdUserIndexDao {
 
     Long queryByUser(@Param("source") String source, @Param("channel") String channel, @Param("userId") String userId);
 
-    /** Gives a position to each of these users of one partner that has none; one another run inserted meanwhile is skipped. */
-    int insertIgnore(
+    /**
+     * Gives a position to each of these users of one partner that has none; one another run inserted meanwhile is
+     * skipped, and any other error (a user id too long for its column) fails the statement whole.
+     */
+    int insertUnlessTaken(
             @Param("source") String source,
             @Param("channel") String channel,
             @Param("userIds") Collection<String> userIds);

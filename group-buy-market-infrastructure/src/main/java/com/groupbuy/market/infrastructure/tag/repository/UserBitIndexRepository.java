@@ -87,10 +87,10 @@ public class UserBitIndexRepository implements IUserBitIndexRepository {
         List<String> missing = userIds.stream()
                 .filter(id -> !positions.containsKey(new PartnerUserVO(partner.source(), partner.channel(), id)))
                 .toList();
-        // Insert only the users without a position: INSERT IGNORE burns an auto-increment value for every row it
+        // Insert only the users without a position: the insert burns an auto-increment value for every taken key it
         // skips, and a re-run of a big tag would otherwise leave gaps as large as the tag in every bitmap.
         if (!missing.isEmpty()) {
-            dao.insertIgnore(partner.source(), partner.channel(), missing);
+            dao.insertUnlessTaken(partner.source(), partner.channel(), missing);
             positions.putAll(query(partner, missing));
         }
         return positions;

@@ -10,11 +10,14 @@ import org.apache.ibatis.annotations.Param;
 @Mapper
 public interface IConsumptionRecordDao {
 
-    /** Inserts a processing record with no attempt yet, unless the message has one. */
-    int insertIgnore(ConsumptionRecordPO record);
+    /**
+     * Inserts a processing record with no attempt yet, unless the message has one; any other error (a value too long for
+     * its column) fails it. Sets the record's id only when it inserted it: a taken key counts 1 found row as well.
+     */
+    int insertUnlessTaken(ConsumptionRecordPO record);
 
-    /** Inserts a processing record with its first attempt started, unless the message has one. */
-    int insertIgnoreStarted(ConsumptionRecordPO record);
+    /** Inserts a processing record with its first attempt started, unless the message has one; as insertUnlessTaken. */
+    int insertStartedUnlessTaken(ConsumptionRecordPO record);
 
     ConsumptionRecordPO query(@Param("consumer") String consumer, @Param("messageId") String messageId);
 

@@ -31,7 +31,7 @@ public class ConsumptionRecordRepository implements IConsumptionRecordRepository
         po.setRoutingKey(routingKey);
         po.setBody(body);
         po.setStatus(ConsumptionStatus.PROCESSING.code());
-        if (dao.insertIgnore(po) == 1) {
+        if (inserted(dao.insertUnlessTaken(po), po)) {
             // Just written with its starting values: no need to read it back (a redelivery reads it).
             return new ConsumptionRecordVO(
                     consumer, messageId, routingKey, body, ConsumptionStatus.PROCESSING.code(), 0, 0, null, null, null);
@@ -47,7 +47,15 @@ public class ConsumptionRecordRepository implements IConsumptionRecordRepository
         po.setRoutingKey(routingKey);
         po.setBody(body);
         po.setStatus(ConsumptionStatus.PROCESSING.code());
-        return dao.insertIgnoreStarted(po) == 1;
+        return inserted(dao.insertStartedUnlessTaken(po), po);
+    }
+
+    /**
+     * Whether the insert wrote the record: a taken key counts 1 row too (Connector/J reports found rows, and the row
+     * found was "set to its current values"), but only a written row brings its id back.
+     */
+    private static boolean inserted(int rows, ConsumptionRecordPO po) {
+        return rows == 1 && po.getId() != null;
     }
 
     @Override

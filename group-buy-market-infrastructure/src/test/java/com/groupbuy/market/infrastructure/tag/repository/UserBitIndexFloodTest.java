@@ -85,7 +85,7 @@ class UserBitIndexFloodTest {
         }
 
         @Override
-        public int insertIgnore(String source, String channel, Collection<String> userIds) {
+        public int insertUnlessTaken(String source, String channel, Collection<String> userIds) {
             return 0;
         }
     }

@@ -28,6 +28,13 @@ public final class ConsumptionAttempts {
     /** The most of a message's body a consumption record keeps, in characters. */
     public static final int MAX_BODY = 1024;
 
+    /**
+     * The most of a delivery's routing key a consumption record keeps ({@code mq_consumption_record.routing_key},
+     * characters), for operators as the body. AMQP allows 255 bytes; the record's insert fails on a longer value (it
+     * skips only a taken key), which would hand such a delivery back for ever, so it is cut here, in sight.
+     */
+    public static final int MAX_ROUTING_KEY = 128;
+
     /** The most of a failure's reason a consumption record and a dead-letter copy keep, in characters. */
     public static final int MAX_REASON = 500;
 
@@ -40,6 +47,7 @@ public final class ConsumptionAttempts {
      * Why no consumption record can be kept for a message with this id (it goes to the dead letters at once), or null.
      * An id longer than the record holds was stored cut by the record's INSERT IGNORE (a warning, not an error), so the
      * attempt found no record under the whole id and the delivery was acknowledged as a duplicate: dropped unhandled.
+     * The insert now fails on it (only a taken key is skipped), which would hand the message back on every delivery.
      */
     public static String unrecordable(String messageId) {
         if (messageId == null || messageId.isBlank()) {
@@ -59,7 +67,7 @@ public final class ConsumptionAttempts {
             String routingKey,
             String body,
             int maxAttempts) {
-        ConsumptionRecordVO record = records.open(consumer, messageId, routingKey, body);
+        ConsumptionRecordVO record = records.open(consumer, messageId, cut(routingKey, MAX_ROUTING_KEY), body);
         if (record.state() == ConsumptionStatus.SUCCESS) {
             return refused(ConsumeOutcome.duplicate("done before"));
         }

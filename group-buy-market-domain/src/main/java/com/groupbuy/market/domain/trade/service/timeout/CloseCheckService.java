@@ -2,6 +2,7 @@ package com.groupbuy.market.domain.trade.service.timeout;
 
 import static com.groupbuy.market.domain.trade.service.refund.ConsumptionAttempts.MAX_BODY;
 import static com.groupbuy.market.domain.trade.service.refund.ConsumptionAttempts.MAX_REASON;
+import static com.groupbuy.market.domain.trade.service.refund.ConsumptionAttempts.MAX_ROUTING_KEY;
 import static com.groupbuy.market.domain.trade.service.refund.ConsumptionAttempts.cut;
 
 import com.groupbuy.market.domain.trade.adapter.repository.IConsumptionRecordRepository;
@@ -110,7 +111,7 @@ public class CloseCheckService {
         // redelivery reads the record and counts its attempt under the version it read.
         int attempt = 1;
         int version = 1;
-        if (!records.openStarted(CONSUMER, messageId, routingKey, cut(body, MAX_BODY))) {
+        if (!records.openStarted(CONSUMER, messageId, cut(routingKey, MAX_ROUTING_KEY), cut(body, MAX_BODY))) {
             ConsumptionAttempts.Start start = ConsumptionAttempts.start(
                     records, CONSUMER, messageId, routingKey, cut(body, MAX_BODY), maxAttempts);
             if (!start.started()) {

@@ -80,6 +80,18 @@ class ConsumptionAttemptsTest {
                 .isTrue();
     }
 
+    /** A routing key longer than the record's column (AMQP allows 255 bytes) is kept cut, not refused by the insert. */
+    @Test
+    void aRoutingKeyLongerThanTheRecordHoldsIsKeptCut() {
+        String longKey = "r".repeat(200);
+
+        assertThat(ConsumptionAttempts.start(records, CONSUMER, ID, longKey, "x", 3)
+                        .started())
+                .isTrue();
+
+        assertThat(records.routingKey).isEqualTo("r".repeat(128));
+    }
+
     @Test
     void anOutcomeWithoutARecordWritesNothing() {
         ConsumptionAttempts.notCopied(records, CONSUMER, ID, ConsumeOutcome.dead("no message id", 0, -1));
@@ -93,11 +105,14 @@ class ConsumptionAttemptsTest {
         int version;
         String lastError;
         int writes;
+        /** The routing key the record was last opened with. */
+        String routingKey;
         /** Another delivery's start, run once between this delivery's read and its own start. */
         Runnable racer;
 
         @Override
         public ConsumptionRecordVO open(String consumer, String messageId, String routingKey, String body) {
+            this.routingKey = routingKey;
             return new ConsumptionRecordVO(
                     consumer, messageId, routingKey, body, status, attempts, version, lastError, null, null);
         }

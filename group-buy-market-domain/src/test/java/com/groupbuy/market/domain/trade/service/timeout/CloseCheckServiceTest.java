@@ -144,6 +144,25 @@ class CloseCheckServiceTest {
         assertThat(store.order("u1").status).isEqualTo(OrderStatus.LOCKED.code());
     }
 
+    /** A routing key longer than the record's column (AMQP allows 255 bytes) is kept cut, not refused by the insert. */
+    @Test
+    void aRoutingKeyLongerThanTheRecordHoldsIsKeptCut() {
+        store.openTeam("t-1", 3, END, "u1");
+        records.existing = new ConsumptionRecordVO(
+                "close_check", "msg-u1", "q", "{}", ConsumptionRecordVO.PROCESSING, 1, 2, "boom", null, null);
+        store.order("u1").lockTime = Instant.now().minusMillis(10).minus(Duration.ofMinutes(15));
+        CloseCheckVO check = CloseCheckVO.unpaidOrder(
+                store.order("u1").teamId,
+                store.order("u1").orderId,
+                Instant.now().minusMillis(10),
+                Duration.ZERO);
+
+        ConsumeOutcome outcome = service.consume("msg-u1", "r".repeat(200), "{}", check, null);
+
+        assertThat(outcome.action()).isEqualTo(ConsumeOutcome.Action.DONE);
+        assertThat(records.routingKeys).containsExactly("r".repeat(128), "r".repeat(128));
+    }
+
     @Test
     void aCheckOfAnOrderAlreadyClosedWritesNoRecord() {
         store.openTeam("t-1", 3, END, "u1");
@@ -156,17 +175,20 @@ class CloseCheckServiceTest {
     /** One message's record: none until written, or {@link #existing}; records every call. */
     static final class Records implements IConsumptionRecordRepository {
         final List<String> calls = new ArrayList<>();
+        final List<String> routingKeys = new ArrayList<>();
         ConsumptionRecordVO existing;
 
         @Override
         public boolean openStarted(String consumer, String messageId, String routingKey, String body) {
             calls.add("openStarted " + messageId);
+            routingKeys.add(routingKey);
             return existing == null;
         }
 
         @Override
         public ConsumptionRecordVO open(String consumer, String messageId, String routingKey, String body) {
             calls.add("open " + messageId);
+            routingKeys.add(routingKey);
             return existing;
         }
 
