@@ -2,6 +2,7 @@ package com.groupbuy.market.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.groupbuy.market.support.ProjectRoot;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
 import java.lang.reflect.ParameterizedType;
@@ -330,24 +331,14 @@ class ReadmeConfigurationTableTest {
     }
 
     private static Path readme() {
-        return root().resolve("README.md");
+        return ProjectRoot.path().resolve("README.md");
     }
 
     private static List<Path> mainSources() throws Exception {
-        try (Stream<Path> modules = Files.list(root())) {
+        try (Stream<Path> modules = Files.list(ProjectRoot.path())) {
             return modules.map(module -> module.resolve("src/main/java"))
                     .filter(Files::isDirectory)
                     .toList();
         }
-    }
-
-    private static Path root() {
-        for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
-            if (Files.exists(dir.resolve("README.md")) && Files.exists(dir.resolve("group-buy-market-app"))) {
-                return dir;
-            }
-        }
-        throw new IllegalStateException(
-                "the project root not found above " + Path.of("").toAbsolutePath());
     }
 }

@@ -2,11 +2,11 @@ package com.groupbuy.market.config.openapi;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.groupbuy.market.support.ProjectRoot;
 import com.groupbuy.market.types.enums.ResponseCode;
 import com.groupbuy.market.types.net.NotifyHostLookup;
 import com.groupbuy.market.types.net.NotifyUrlPolicy;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -34,7 +34,8 @@ class PartnerCodeTableTest {
 
     @Test
     void theDescriptionsCodeTableHasEveryCodeWithApiMdsStatusesAndEndpoints() throws Exception {
-        Map<String, Row> apiMd = table(section(Files.readString(root().resolve("docs/api.md")), "## Codes"));
+        Map<String, Row> apiMd =
+                table(section(Files.readString(ProjectRoot.path().resolve("docs/api.md")), "## Codes"));
         Map<String, Row> published = table(OpenApiConfig.description());
 
         List<String> codes =
@@ -61,7 +62,8 @@ class PartnerCodeTableTest {
 
     @Test
     void theAdviceSaysWhenEachStatusOtherThan200IsAnswered() throws Exception {
-        Map<String, Row> apiMd = table(section(Files.readString(root().resolve("docs/api.md")), "## Codes"));
+        Map<String, Row> apiMd =
+                table(section(Files.readString(ProjectRoot.path().resolve("docs/api.md")), "## Codes"));
         Map<String, Row> published = table(OpenApiConfig.description());
         Map<String, List<String>> unexplained = new TreeMap<>();
         apiMd.forEach((code, row) -> {
@@ -145,15 +147,5 @@ class PartnerCodeTableTest {
         String inner = line.strip();
         inner = inner.substring(1, inner.endsWith("|") ? inner.length() - 1 : inner.length());
         return Arrays.stream(UNESCAPED_BAR.split(inner, -1)).map(String::strip).toList();
-    }
-
-    private static Path root() {
-        for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
-            if (Files.exists(dir.resolve("docs/api.md")) && Files.exists(dir.resolve("group-buy-market-app"))) {
-                return dir;
-            }
-        }
-        throw new IllegalStateException(
-                "the project root not found above " + Path.of("").toAbsolutePath());
     }
 }

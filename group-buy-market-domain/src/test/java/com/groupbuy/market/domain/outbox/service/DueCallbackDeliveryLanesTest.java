@@ -157,34 +157,12 @@ class DueCallbackDeliveryLanesTest {
         // page of 8 (lease 60 s, send window 12 s, two at once), the third send would start 50 s into the lease and is
         // not made, nor any after it: those are released, and the next page takes them first. Each task is sent once
         // and has its own outcome.
-        INotifyGateway gateway = new INotifyGateway() {
-            @Override
-            public DeliveryResult groupBuyNotify(NotifyTaskVO task) {
-                sent.computeIfAbsent(task.getId(), id -> new AtomicInteger()).incrementAndGet();
-                clock.advance(Duration.ofSeconds(25));
-                return new DeliveryResult(task.getId() % 2 == 1, 200, 1, task.getId() % 2 == 1 ? null : "answered");
-            }
-
-            @Override
-            public List<DeliveryResult> deliverEach(
-                    List<NotifyTaskVO> tasks, java.util.function.Predicate<NotifyTaskVO> mayStart) {
-                pages.add(tasks.stream().map(NotifyTaskVO::getId).toList());
-                return INotifyGateway.super.deliverEach(tasks, mayStart);
-            }
-        };
-        DueCallbackDeliveryService service = new DueCallbackDeliveryService(
-                        store,
-                        gateway,
-                        new NotifyBackoff(List.of(Duration.ofMinutes(1)), 0, () -> 0.5),
-                        clock,
-                        "w",
-                        Duration.ofSeconds(60),
-                        Duration.ofSeconds(12),
-                        100,
-                        Duration.ofMinutes(10),
-                        Runnable::run,
-                        1)
-                .sendingConcurrently(2);
+        INotifyGateway gateway = recordingPages(pages, task -> {
+            sent.computeIfAbsent(task.getId(), id -> new AtomicInteger()).incrementAndGet();
+            clock.advance(Duration.ofSeconds(25));
+            return new DeliveryResult(task.getId() % 2 == 1, 200, 1, task.getId() % 2 == 1 ? null : "answered");
+        });
+        DueCallbackDeliveryService service = twoAtOnce(store, gateway, clock, 100);
 
         NotifyRunSummary run = service.deliverAllDue();
 
@@ -208,32 +186,9 @@ class DueCallbackDeliveryLanesTest {
     void aRunsPageOfOneIsHandedOverAsAPageAndAHandOffsTaskIsSentByItsCaller() {
         MemoryStore store = new MemoryStore(3, -1);
         List<List<Long>> pages = new java.util.concurrent.CopyOnWriteArrayList<>();
-        INotifyGateway gateway = new INotifyGateway() {
-            @Override
-            public DeliveryResult groupBuyNotify(NotifyTaskVO task) {
-                return new DeliveryResult(true, 200, 1, null);
-            }
-
-            @Override
-            public List<DeliveryResult> deliverEach(
-                    List<NotifyTaskVO> tasks, java.util.function.Predicate<NotifyTaskVO> mayStart) {
-                pages.add(tasks.stream().map(NotifyTaskVO::getId).toList());
-                return INotifyGateway.super.deliverEach(tasks, mayStart);
-            }
-        };
-        DueCallbackDeliveryService service = new DueCallbackDeliveryService(
-                        store,
-                        gateway,
-                        new NotifyBackoff(List.of(Duration.ofMinutes(1)), 0, () -> 0.5),
-                        new MutableClock(Instant.parse("2026-11-30T00:00:00Z")),
-                        "w",
-                        Duration.ofSeconds(60),
-                        Duration.ofSeconds(12),
-                        1,
-                        Duration.ofMinutes(10),
-                        Runnable::run,
-                        1)
-                .sendingConcurrently(2);
+        INotifyGateway gateway = recordingPages(pages, task -> new DeliveryResult(true, 200, 1, null));
+        DueCallbackDeliveryService service =
+                twoAtOnce(store, gateway, new MutableClock(Instant.parse("2026-11-30T00:00:00Z")), 1);
 
         assertThat(service.deliver(3).delivered()).isEqualTo(1);
         assertThat(pages).as("the hand-off's task sent by its caller").isEmpty();
@@ -243,6 +198,41 @@ class DueCallbackDeliveryLanesTest {
         assertThat(pages).containsExactly(List.of(1L), List.of(2L));
         assertThat(run.delivered()).isEqualTo(2);
         assertThat(store.finished).containsExactlyInAnyOrder(1L, 2L, 3L);
+    }
+
+    /** Sends each task with {@code send}, one after the other, recording the ids of each page handed to deliverEach. */
+    private static INotifyGateway recordingPages(List<List<Long>> pages, INotifyGateway send) {
+        return new INotifyGateway() {
+            @Override
+            public DeliveryResult groupBuyNotify(NotifyTaskVO task) {
+                return send.groupBuyNotify(task);
+            }
+
+            @Override
+            public List<DeliveryResult> deliverEach(
+                    List<NotifyTaskVO> tasks, java.util.function.Predicate<NotifyTaskVO> mayStart) {
+                pages.add(tasks.stream().map(NotifyTaskVO::getId).toList());
+                return INotifyGateway.super.deliverEach(tasks, mayStart);
+            }
+        };
+    }
+
+    /** One lane on the calling thread, lease 60 s, send window 12 s, two sends of a page at once. */
+    private static DueCallbackDeliveryService twoAtOnce(
+            INotifyTaskStore store, INotifyGateway gateway, Clock clock, int pageSize) {
+        return new DueCallbackDeliveryService(
+                        store,
+                        gateway,
+                        new NotifyBackoff(List.of(Duration.ofMinutes(1)), 0, () -> 0.5),
+                        clock,
+                        "w",
+                        Duration.ofSeconds(60),
+                        Duration.ofSeconds(12),
+                        pageSize,
+                        Duration.ofMinutes(10),
+                        Runnable::run,
+                        1)
+                .sendingConcurrently(2);
     }
 
     private DueCallbackDeliveryService service(INotifyTaskStore store, INotifyGateway gateway) {
