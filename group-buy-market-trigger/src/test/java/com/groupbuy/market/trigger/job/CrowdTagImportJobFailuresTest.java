@@ -11,6 +11,7 @@ import com.groupbuy.market.domain.tag.model.entity.CrowdTagJobEntity;
 import com.groupbuy.market.domain.tag.model.valobj.PartnerUserVO;
 import com.groupbuy.market.domain.tag.model.valobj.TagMemberVO;
 import com.groupbuy.market.domain.tag.service.CrowdTagImportService;
+import com.groupbuy.market.trigger.support.LogEvents;
 import com.xxl.job.core.context.XxlJobContext;
 import java.nio.file.Path;
 import java.sql.SQLTransientConnectionException;

@@ -3,15 +3,12 @@ package com.groupbuy.market.trigger.job;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
+import com.groupbuy.market.trigger.support.LogEvents;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.slf4j.LoggerFactory;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A run failing for an outage on every run is one WARN when it starts and one INFO when a run completes again; any
@@ -19,31 +16,16 @@ import org.slf4j.LoggerFactory;
  */
 class RunFailureLogTest {
 
-    private final Logger logger = (Logger) LoggerFactory.getLogger(RunFailureLog.class);
-    private final ListAppender<ILoggingEvent> events = new ListAppender<>();
+    @RegisterExtension
+    final LogEvents events = new LogEvents(RunFailureLog.class).atDebug();
+
     private final AtomicLong now = new AtomicLong();
     private final RunFailureLog failures = new RunFailureLog(
             "local notify run", failure -> failure instanceof IllegalStateException ? "database" : null, now::get);
 
-    private Level level;
-
-    @BeforeEach
-    void listen() {
-        level = logger.getLevel();
-        logger.setLevel(Level.DEBUG);
-        events.start();
-        logger.addAppender(events);
-    }
-
-    @AfterEach
-    void stopListening() {
-        logger.detachAppender(events);
-        logger.setLevel(level);
-    }
-
     /** What an operator reads at the default level: INFO and above. */
     private List<ILoggingEvent> logged() {
-        return events.list.stream()
+        return events.list().stream()
                 .filter(event -> event.getLevel().isGreaterOrEqual(Level.INFO))
                 .toList();
     }
@@ -66,7 +48,7 @@ class RunFailureLogTest {
         assertThat(logged().get(0).getThrowableProxy()).as("no stack").isNull();
         assertThat(logged().get(1).getFormattedMessage())
                 .isEqualTo("local notify run completes again: database was unavailable for 20 runs in 6000 ms");
-        assertThat(events.list.stream().filter(event -> event.getLevel() == Level.DEBUG))
+        assertThat(events.list().stream().filter(event -> event.getLevel() == Level.DEBUG))
                 .as("each further failure of the outage at DEBUG")
                 .hasSize(19)
                 .allSatisfy(event -> assertThat(event.getFormattedMessage())

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import com.groupbuy.market.domain.outbox.service.NotifyRetentionService;
+import com.groupbuy.market.trigger.support.LogEvents;
 import com.xxl.job.core.context.XxlJobContext;
 import java.nio.file.Path;
 import java.time.Clock;

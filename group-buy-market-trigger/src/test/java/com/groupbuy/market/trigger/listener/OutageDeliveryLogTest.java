@@ -3,14 +3,12 @@ package com.groupbuy.market.trigger.listener;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
 import com.groupbuy.market.trigger.job.RunFailureLog;
+import com.groupbuy.market.trigger.support.LogEvents;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.amqp.core.MessageProperties;
 import org.springframework.amqp.rabbit.core.RabbitTemplate;
 
@@ -21,23 +19,8 @@ import org.springframework.amqp.rabbit.core.RabbitTemplate;
  */
 class OutageDeliveryLogTest {
 
-    private final Logger logger = (Logger) org.slf4j.LoggerFactory.getLogger(RecordedMessageListener.class);
-    private final ListAppender<ILoggingEvent> events = new ListAppender<>();
-    private Level before;
-
-    @BeforeEach
-    void capture() {
-        before = logger.getLevel();
-        logger.setLevel(Level.DEBUG);
-        events.start();
-        logger.addAppender(events);
-    }
-
-    @AfterEach
-    void release() {
-        logger.detachAppender(events);
-        logger.setLevel(before);
-    }
+    @RegisterExtension
+    final LogEvents events = new LogEvents(RecordedMessageListener.class).atDebug();
 
     @Test
     void eachDeliveryHandedBackDuringAnOutageIsNamedAtDebug() {
@@ -48,14 +31,14 @@ class OutageDeliveryLogTest {
         assertThat(listener.attempt("m-1", new MessageProperties(), "x")).isNull();
         assertThat(listener.attempt("m-2", new MessageProperties(), "x")).isNull();
 
-        List<String> debug = events.list.stream()
+        List<String> debug = events.list().stream()
                 .filter(event -> event.getLevel() == Level.DEBUG)
                 .map(ILoggingEvent::getFormattedMessage)
                 .toList();
         assertThat(debug).hasSize(2);
         assertThat(debug.get(0)).contains("message=m-1").contains("handed back");
         assertThat(debug.get(1)).contains("message=m-2").contains("handed back");
-        assertThat(events.list).noneMatch(event -> event.getLevel() == Level.WARN);
+        assertThat(events.list()).noneMatch(event -> event.getLevel() == Level.WARN);
     }
 
     @Test
@@ -65,7 +48,7 @@ class OutageDeliveryLogTest {
 
         listener.attempt("m-3", new MessageProperties(), "x");
 
-        assertThat(events.list)
+        assertThat(events.list())
                 .filteredOn(event -> event.getLevel() == Level.WARN)
                 .singleElement()
                 .satisfies(event -> assertThat(event.getFormattedMessage()).contains("message=m-3"));
