@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.groupbuy.market.domain.outbox.adapter.repository.INotifyTaskRepository;
 import com.groupbuy.market.domain.outbox.model.entity.NotifyTaskEntity;
-import com.groupbuy.market.domain.outbox.model.valobj.NotifyTarget;
 import com.groupbuy.market.infrastructure.outbox.dao.INotifyTaskDao;
 import com.groupbuy.market.support.IntegrationTest;
 import com.groupbuy.market.support.IsolatedDatabaseInitializer;
@@ -140,17 +139,7 @@ class AutoCommitOffIT {
     }
 
     private static NotifyTaskEntity task(String key) {
-        return NotifyTaskEntity.builder()
-                .taskKey(key)
-                .activityId(1L)
-                .teamId("00000001")
-                .source("s01")
-                .channel("c01")
-                .notifyCategory("trade_settlement")
-                .notifyType(NotifyTarget.HTTP)
-                .notifyUrl("http://127.0.0.1:1/never")
-                .body("{}")
-                .build();
+        return HttpTaskEntities.task(key, "http://127.0.0.1:1/never");
     }
 
     private record Session(long connectionId, long setOptions, long commits) {}

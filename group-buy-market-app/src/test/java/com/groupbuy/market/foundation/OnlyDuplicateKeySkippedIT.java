@@ -1,5 +1,6 @@
 package com.groupbuy.market.foundation;
 
+import static com.groupbuy.market.foundation.HttpTaskEntities.task;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -253,20 +254,6 @@ class OnlyDuplicateKeySkippedIT {
 
     private String key() {
         return "strict:" + SEQ.incrementAndGet() + ":" + UUID.randomUUID();
-    }
-
-    private static NotifyTaskEntity task(String key, String url) {
-        return NotifyTaskEntity.builder()
-                .taskKey(key)
-                .activityId(1L)
-                .teamId("00000001")
-                .source("s01")
-                .channel("c01")
-                .notifyCategory("trade_settlement")
-                .notifyType("HTTP")
-                .notifyUrl(url)
-                .body("{}")
-                .build();
     }
 
     private static NotifyTaskPO taskRow(String key) {
