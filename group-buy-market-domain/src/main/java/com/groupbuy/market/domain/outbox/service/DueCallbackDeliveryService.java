@@ -424,7 +424,9 @@ public class DueCallbackDeliveryService {
                 each.add(task);
             }
         }
-        if (httpConcurrency > 1 && each.size() > (runPage ? 0 : 1)) {
+        // A run's page goes together whatever its size (see above); a hand-off's tasks only when there are several.
+        boolean together = runPage ? !each.isEmpty() : each.size() > 1;
+        if (httpConcurrency > 1 && together) {
             unsent = unsent.plus(sendTogether(each, leaseUntil, outcomes, stopped));
             each = List.of();
         }
