@@ -20,6 +20,7 @@ import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.actuate.health.Health;
 import org.springframework.boot.actuate.health.HealthIndicator;
 import org.springframework.boot.actuate.health.Status;
+import org.springframework.boot.autoconfigure.amqp.RabbitProperties;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -70,6 +71,9 @@ class MqPartnerExchangeRefusedIT {
     @Autowired
     MeterRegistry meters;
 
+    @Autowired
+    RabbitProperties rabbit;
+
     @Test
     void aRefusedPartnerExchangeHoldsOnlyThatPartnersCallbacksUntilItIsFixed() throws Exception {
         try (MallQueue shared = new MallQueue(5672, SHARED, "topic.team_success")) {
@@ -105,6 +109,14 @@ class MqPartnerExchangeRefusedIT {
             assertThat(shared.forTeam(brokenTeam))
                     .as("never on the shared exchange")
                     .isEmpty();
+            assertThat(refusedCount())
+                    .as("its callback not sent, counted under the broker's endpoint (on main never counted)")
+                    .isGreaterThanOrEqualTo(1);
+            assertThat(meters.find("gbm.notify.not.sent")
+                            .tag("reason", "exchange_refused")
+                            .counters())
+                    .extracting(c -> c.getId().getTag("endpoint"))
+                    .containsExactly(brokerEndpoint());
 
             // The operator deletes the wrong exchange; the service declares it again (after gbm.mq.declare-retry).
             MallQueues.onBroker(admin -> admin.deleteExchange(BROKEN));
@@ -124,6 +136,23 @@ class MqPartnerExchangeRefusedIT {
             }
             assertThat(shared.forTeam(brokenTeam)).isEmpty();
         }
+    }
+
+    /** {@code gbm.notify.not.sent{reason=exchange_refused}} of the broker's endpoint, 0 before it is registered. */
+    private double refusedCount() {
+        return meters
+                .find("gbm.notify.not.sent")
+                .tag("endpoint", brokerEndpoint())
+                .tag("reason", "exchange_refused")
+                .counters()
+                .stream()
+                .mapToDouble(c -> c.count())
+                .sum();
+    }
+
+    /** The name the broker is guarded under, as the MQ channel's circuit breaker is ({@code mq:host:port}). */
+    private String brokerEndpoint() {
+        return "mq:" + rabbit.determineHost() + ":" + rabbit.determinePort();
     }
 
     private double refusedGauge() {

@@ -670,19 +670,7 @@ class NotifyLeaseIT {
         String small1 = tasks.dueTask(partner.url());
         String small2 = tasks.dueTask(partner.url());
         String big = tasks.dueTaskWithBody(partner.url(), NotifyLeaseIT::bigBody);
-        DueCallbackDeliveryService service = new DueCallbackDeliveryService(
-                        store,
-                        gateway,
-                        new NotifyBackoff(List.of(Duration.ofSeconds(30)), 0, () -> 0.5),
-                        Clock.systemUTC(),
-                        "w",
-                        SHORT_LEASE,
-                        SHORT_WINDOW,
-                        100,
-                        Duration.ofSeconds(30),
-                        Runnable::run,
-                        1)
-                .budgetingSendsBy(SHORT_BUDGET);
+        DueCallbackDeliveryService service = shortLeaseService(Duration.ofSeconds(30));
 
         long start = System.nanoTime();
         NotifyRunSummary run = service.deliverAllDue();
@@ -708,6 +696,39 @@ class NotifyLeaseIT {
                 .containsExactly(small1, small2, big);
     }
 
+    /**
+     * The same release in a run whose budget ends right after it (two small callbacks of 1.2 s each, a run of 2 s): the
+     * big task is left unsent until the next run, due as it was, no try used, lease released, and its last error says
+     * why, as a deferral's does. On main the release wrote nothing but the lease: an operator listing the task saw no
+     * reason it was not sent.
+     */
+    @Test
+    void aBigBodyReleasedUnsentShowsWhyInItsLastError() {
+        partner.answerAfter(Duration.ofMillis(1_200));
+        tasks.dueTask(partner.url());
+        tasks.dueTask(partner.url());
+        String big = tasks.dueTaskWithBody(partner.url(), NotifyLeaseIT::bigBody);
+        String columns = "notify_status, notify_count, next_attempt_time";
+        Map<String, Object> before = jdbc.queryForMap("SELECT " + columns + " FROM notify_task WHERE team_id = ?", big);
+        DueCallbackDeliveryService service = shortLeaseService(Duration.ofSeconds(2));
+
+        service.deliverAllDue();
+
+        assertThat(partner.received().stream().map(body -> body.path("teamId").asText()))
+                .as("the big one is not sent in this run")
+                .doesNotContain(big);
+        assertThat(jdbc.queryForMap("SELECT " + columns + " FROM notify_task WHERE team_id = ?", big))
+                .as("due as it was, no try used")
+                .isEqualTo(before);
+        assertThat(tasks.attemptRows(big)).isZero();
+        Map<String, Object> row = jdbc.queryForMap(
+                "SELECT last_error, claimed_by, claim_token, claim_until FROM notify_task WHERE team_id = ?", big);
+        assertThat(row.get("claim_token")).as("released").isNull();
+        assertThat((String) row.get("last_error"))
+                .as("on main null")
+                .isEqualTo("not sent: its lease ends before its send (PT2.5S) could; released for a fresh lease");
+    }
+
     @Test
     void aLeaseIsReleasedOnlyUnderTheTokenStillHeld() {
         String teamId = tasks.dueTask(partner.url());
@@ -719,21 +740,47 @@ class NotifyLeaseIT {
         leaseRanOut(id);
         NotifyTaskVO current = store.claim(id, "w", now, now.plusSeconds(60), false);
 
-        assertThat(store.release(stale))
+        assertThat(store.release(stale, "not sent: stale"))
                 .as("a lease taken over is not released")
                 .isFalse();
-        assertThat(jdbc.queryForObject("SELECT claim_token FROM notify_task WHERE id = ?", String.class, id))
-                .isEqualTo(current.getClaimToken());
+        assertThat(jdbc.queryForMap("SELECT claim_token, last_error FROM notify_task WHERE id = ?", id))
+                .containsEntry("claim_token", current.getClaimToken())
+                .containsEntry("last_error", before.get("last_error"));
 
-        assertThat(store.release(current)).isTrue();
+        String tooLong = "not sent: " + "x".repeat(600);
+        assertThat(store.release(current, tooLong)).isTrue();
         assertThat(jdbc.queryForMap(
-                        "SELECT notify_status, notify_count, next_attempt_time, last_error FROM notify_task WHERE id = ?",
-                        id))
+                        "SELECT notify_status, notify_count, next_attempt_time FROM notify_task WHERE id = ?", id))
                 .as("as before the claim")
-                .isEqualTo(before);
+                .isEqualTo(Map.of(
+                        "notify_status", before.get("notify_status"),
+                        "notify_count", before.get("notify_count"),
+                        "next_attempt_time", before.get("next_attempt_time")));
+        assertThat(jdbc.queryForObject("SELECT last_error FROM notify_task WHERE id = ?", String.class, id))
+                .as("why, cut to the stored length")
+                .isEqualTo(tooLong.substring(0, 500));
         assertThat(jdbc.queryForMap("SELECT claimed_by, claim_token, claim_until FROM notify_task WHERE id = ?", id))
                 .allSatisfy((column, value) -> assertThat(value).as(column).isNull());
-        assertThat(store.release(current)).as("released once").isFalse();
+        assertThat(store.release(current, "not sent: again"))
+                .as("released once")
+                .isFalse();
+    }
+
+    /** One lane, one HTTP send at a time, on {@link #SHORT_LEASE} and {@link #SHORT_BUDGET}; a run of {@code runBudget}. */
+    private DueCallbackDeliveryService shortLeaseService(Duration runBudget) {
+        return new DueCallbackDeliveryService(
+                        store,
+                        gateway,
+                        new NotifyBackoff(List.of(Duration.ofSeconds(30)), 0, () -> 0.5),
+                        Clock.systemUTC(),
+                        "w",
+                        SHORT_LEASE,
+                        SHORT_WINDOW,
+                        100,
+                        runBudget,
+                        Runnable::run,
+                        1)
+                .budgetingSendsBy(SHORT_BUDGET);
     }
 
     /** A completion body of exactly {@link #BIG_BYTES} bytes. */

@@ -312,7 +312,7 @@ class NotifyAttemptRecorderTest {
         }
 
         @Override
-        public boolean release(NotifyTaskVO task) {
+        public boolean release(NotifyTaskVO task, String reason) {
             throw new AssertionError("nothing is released here");
         }
     }

@@ -161,7 +161,7 @@ class NotifyDispatcherRelayTest {
         }
 
         @Override
-        public boolean release(NotifyTaskVO task) {
+        public boolean release(NotifyTaskVO task, String reason) {
             throw new AssertionError("nothing is released here");
         }
     }

@@ -507,8 +507,8 @@ public class DueCallbackDeliveryService {
     /**
      * A task of a page left unsent, its send taking up to {@code window}: put back at once when the instance is
      * stopping ({@link #putBack}); otherwise its lease ended before its send could (the page's earlier sends spent
-     * it), so its lease alone is released, under its own token ({@link INotifyTaskStore#release}: no try used, due as
-     * it was), and the next claim, this lane's or another's, takes it first with a fresh lease. Kept leased, a big body
+     * it), so its lease is released, under its own token ({@link INotifyTaskStore#release}: no try used, due as it
+     * was, the reason its last error), and the next claim, this lane's or another's, takes it first with a fresh lease. Kept leased, a big body
      * at the end of a page sized for small ones was sent only after its lease ran out, up to a minute late. A send that
      * would not fit a fresh lease with a send window to spare either (a lease set barely above one send) stays leased:
      * released, it would be claimed and released again at once, round after round.
@@ -524,18 +524,15 @@ public class DueCallbackDeliveryService {
                     task.getTeamId());
             return NotifyRunSummary.empty();
         }
-        if (!store.release(task)) {
+        String why = "not sent: its lease ends before its send (" + window + ") could; released for a fresh lease";
+        if (!store.release(task, why)) {
             log.warn(
                     "notify task={} team={} not sent and not released: the lease was taken over",
                     task.getId(),
                     task.getTeamId());
             return NotifyRunSummary.empty();
         }
-        log.info(
-                "notify task={} team={} not sent: its lease ends before its send ({}) could; released for a fresh lease",
-                task.getId(),
-                task.getTeamId(),
-                window);
+        log.info("notify task={} team={} {}", task.getId(), task.getTeamId(), why);
         return NotifyRunSummary.empty();
     }
 

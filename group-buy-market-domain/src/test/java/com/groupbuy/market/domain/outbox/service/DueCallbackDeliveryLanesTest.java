@@ -344,7 +344,7 @@ class DueCallbackDeliveryLanesTest {
         }
 
         @Override
-        public boolean release(NotifyTaskVO task) {
+        public boolean release(NotifyTaskVO task, String reason) {
             return claimed.remove(task.getId());
         }
     }

@@ -97,7 +97,7 @@ final class OnePageStore implements INotifyTaskStore {
     }
 
     @Override
-    public boolean release(NotifyTaskVO task) {
+    public boolean release(NotifyTaskVO task, String reason) {
         if (leaseLost) {
             return false;
         }

@@ -46,8 +46,9 @@ import lombok.extern.slf4j.Slf4j;
  * State per instance: every instance judges an endpoint from its own calls. Meters: Resilience4j's
  * {@code resilience4j.circuitbreaker.*} and {@code resilience4j.bulkhead.*} (tag {@code name} = endpoint), plus
  * {@code gbm.notify.breaker.transitions} (endpoint, from, to), {@code gbm.notify.not.sent} (endpoint, reason:
- * {@code breaker_open}, {@code bulkhead_full}, {@code partner_full}) and {@code gbm.notify.partners.in.flight} (partners
- * with a call in flight).
+ * {@code breaker_open}, {@code bulkhead_full}, {@code partner_full}; and {@code exchange_refused}, the channel's own
+ * "not sent" for an isolated MQ partner whose exchange the broker refuses, counted as its result passes the guard,
+ * {@link #countChannelNotSent}) and {@code gbm.notify.partners.in.flight} (partners with a call in flight).
  */
 @Slf4j
 public class EndpointGuards {
@@ -193,6 +194,7 @@ public class EndpointGuards {
         long start = System.nanoTime();
         try {
             DeliveryResult result = send.get();
+            countChannelNotSent(endpoint, result);
             long took = told(System.nanoTime() - start, settings.slowCallDuration(), bodyTime);
             if (result.endpointWell()) {
                 breaker.onSuccess(took, TimeUnit.NANOSECONDS);
@@ -297,6 +299,7 @@ public class EndpointGuards {
             throw e;
         }
         long took = System.nanoTime() - start;
+        results.forEach(result -> countChannelNotSent(endpoint, result));
         boolean first = true;
         for (DeliveryResult result : results) {
             if (!first && !breaker.tryAcquirePermission()) {
@@ -425,13 +428,29 @@ public class EndpointGuards {
     }
 
     private DeliveryResult notSent(String endpoint, NotSentReason reason, Instant until, String why) {
+        countNotSent(endpoint, reason);
+        return DeliveryResult.notSent(reason, until, why);
+    }
+
+    /**
+     * A result the channel itself did not send ({@link NotSentReason#EXCHANGE_REFUSED}: the broker refuses an isolated
+     * MQ partner's own exchange, so {@code AmqpNotifyGateway} publishes none of its messages), counted once as it
+     * passes here, under the endpoint the call was guarded as ({@code mq:host:port} for the broker). The guard's own
+     * refusals never reach this: the channel was not called for them.
+     */
+    private void countChannelNotSent(String endpoint, DeliveryResult result) {
+        if (result != null && result.notAttempted()) {
+            countNotSent(endpoint, result.notSentReason());
+        }
+    }
+
+    private void countNotSent(String endpoint, NotSentReason reason) {
         Counter.builder("gbm.notify.not.sent")
-                .description("callbacks not sent: breaker open or bulkhead full")
+                .description("callbacks not sent: breaker open, bulkhead or partner cap full, partner exchange refused")
                 .tag("endpoint", endpoint)
                 .tag("reason", meterTag(reason))
                 .register(meters)
                 .increment();
-        return DeliveryResult.notSent(reason, until, why);
     }
 
     /** The meter's reason tag: spelled out here so that renaming the enum does not rename a dashboard's series. */

@@ -18,6 +18,9 @@ public interface INotifyDeferralDao {
             @Param("from") List<Integer> from,
             @Param("to") int to);
 
-    /** The lease alone released, nothing else changed; 0 rows when the token is no longer the task's. */
-    int release(@Param("id") long id, @Param("token") String token);
+    /**
+     * The lease released with {@code lastError} (why it was not sent), state, due time and try count unchanged; 0 rows
+     * when the token is no longer the task's.
+     */
+    int release(@Param("id") long id, @Param("token") String token, @Param("lastError") String lastError);
 }

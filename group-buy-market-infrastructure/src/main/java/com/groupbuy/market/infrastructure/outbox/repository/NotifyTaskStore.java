@@ -542,9 +542,12 @@ public class NotifyTaskStore implements INotifyTaskStore {
     }
 
     private static String error(DeliveryResult result) {
-        return result.error() == null
-                ? null
-                : result.error().substring(0, Math.min(MAX_ERROR, result.error().length()));
+        return cut(result.error());
+    }
+
+    /** A last error as stored: at most {@link #MAX_ERROR} characters. */
+    private static String cut(String error) {
+        return error == null ? null : error.substring(0, Math.min(MAX_ERROR, error.length()));
     }
 
     /**
@@ -573,7 +576,7 @@ public class NotifyTaskStore implements INotifyTaskStore {
 
     @Override
     public boolean defer(NotifyTaskVO task, Instant until, String reason) {
-        String error = reason == null ? null : reason.substring(0, Math.min(MAX_ERROR, reason.length()));
+        String error = cut(reason);
         // Whichever pending state the task is in (INIT or RETRY), a deferral moves it to the same one.
         return deferrals.defer(
                         task.getId(),
@@ -586,7 +589,7 @@ public class NotifyTaskStore implements INotifyTaskStore {
     }
 
     @Override
-    public boolean release(NotifyTaskVO task) {
-        return deferrals.release(task.getId(), task.getClaimToken()) == 1;
+    public boolean release(NotifyTaskVO task, String reason) {
+        return deferrals.release(task.getId(), task.getClaimToken(), cut(reason)) == 1;
     }
 }

@@ -465,6 +465,33 @@ class EndpointGuardsTest {
         assertThat(sends).hasValue(1);
     }
 
+    /**
+     * The broker refusing an isolated partner's own exchange: the channel's own "not sent" results, counted once each
+     * under the broker's endpoint, whether the page went as one batch or task by task; the guard counts nothing more
+     * for them, and none opens the breaker. On main the {@code exchange_refused} series was never registered.
+     */
+    @Test
+    void aRefusedPartnerExchangeIsCountedOncePerCallbackNotSent() {
+        EndpointGuards guards = guards(Duration.ofSeconds(30), 1);
+        DeliveryResult refused = DeliveryResult.exchangeRefused(Instant.now().plusSeconds(1), "exchange refused");
+        for (int i = 0; i < 2; i++) {
+            assertThat(guards.callBatch("mq:broker:5672", 3, () -> List.of(refused, DELIVERED, refused)))
+                    .containsExactly(refused, DELIVERED, refused);
+        }
+        assertThat(guards.call("mq:broker:5672", false, () -> refused)).isSameAs(refused);
+
+        assertThat(meters.get("gbm.notify.not.sent")
+                        .tag("endpoint", "mq:broker:5672")
+                        .tag("reason", "exchange_refused")
+                        .counter()
+                        .count())
+                .isEqualTo(5);
+        assertThat(meters.find("gbm.notify.not.sent").counters())
+                .as("no other series")
+                .hasSize(1);
+        assertThat(guards.state("mq:broker:5672")).isEqualTo(CircuitBreaker.State.CLOSED);
+    }
+
     @Test
     void aFullBulkheadIsToldByTheResultsReasonNotByItsText() {
         Instant soon = Instant.now().plusSeconds(1);

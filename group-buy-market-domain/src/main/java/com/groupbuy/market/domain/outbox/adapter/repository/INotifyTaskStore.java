@@ -73,12 +73,13 @@ public interface INotifyTaskStore {
     boolean defer(NotifyTaskVO task, Instant until, String reason);
 
     /**
-     * Releases a leased task unsent, as it was before its claim (state, due time, try count and last error unchanged):
-     * its turn in a page came too late for its send to end within the lease, so the next claim may take it at once
-     * with a fresh lease instead of waiting out this one. Only under the task's current claim token, so a task another
-     * claimant has taken meanwhile is left alone; false when the lease was lost.
+     * Releases a leased task unsent: its turn in a page came too late for its send to end within the lease, so the
+     * next claim may take it at once with a fresh lease instead of waiting out this one. State, due time and try count
+     * stay as before its claim; {@code reason} (a {@code not sent: …} line, cut to the column) becomes its last error,
+     * so an operator listing the task sees why that run did not send it. Only under the task's current claim token, so
+     * a task another claimant has taken meanwhile is left alone; false when the lease was lost.
      */
-    boolean release(NotifyTaskVO task);
+    boolean release(NotifyTaskVO task, String reason);
 
     /** {@link #finishAttempts} of one attempt. */
     default boolean finishAttempt(
