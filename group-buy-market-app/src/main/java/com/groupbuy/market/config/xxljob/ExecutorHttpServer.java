@@ -14,11 +14,8 @@ import com.xxl.job.core.glue.GlueTypeEnum;
 import com.xxl.job.core.util.GsonTool;
 import com.xxl.job.core.util.XxlJobRemotingUtil;
 import io.netty.bootstrap.ServerBootstrap;
-import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
@@ -26,27 +23,12 @@ import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
-import io.netty.handler.codec.http.DefaultFullHttpRequest;
-import io.netty.handler.codec.http.DefaultFullHttpResponse;
-import io.netty.handler.codec.http.EmptyHttpHeaders;
 import io.netty.handler.codec.http.FullHttpRequest;
-import io.netty.handler.codec.http.FullHttpResponse;
-import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpHeaderValues;
-import io.netty.handler.codec.http.HttpMessage;
-import io.netty.handler.codec.http.HttpMethod;
-import io.netty.handler.codec.http.HttpObjectAggregator;
-import io.netty.handler.codec.http.HttpRequest;
-import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpServerCodec;
-import io.netty.handler.codec.http.HttpVersion;
-import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.handler.timeout.ReadTimeoutException;
 import io.netty.handler.timeout.ReadTimeoutHandler;
-import io.netty.util.AttributeKey;
-import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.io.IOException;
 import java.net.BindException;
@@ -55,14 +37,12 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.List;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import lombok.extern.slf4j.Slf4j;
 
 /**
@@ -77,37 +57,23 @@ import lombok.extern.slf4j.Slf4j;
  * and locked the console out for as long as they stayed open. Here a request is read without a thread of its own,
  * a connection silent for {@link #READ_TIMEOUT_SECONDS} is closed, and only a complete request reaches the pool.
  *
- * <p>The token is compared as soon as a request's headers have arrived ({@link TokenGate}): a request without the
- * right one is answered without its body ever being kept (it was buffered up to 1 MiB per connection, no token needed).
- * Wrong tokens are counted like the admin token's ({@link AdminAuthLimit}, keys of their own): past the limit of an
- * address every request presenting a token from it, the right one too, is refused until the window ends; past the
- * limit of all addresses, every one from an address that has not presented the right token lately (the console's
- * has). {@code /log} answers one page of at most {@link ExecutorLogPage#LOG_PAGE_BYTES} of log text ({@link
- * ExecutorLogPage#readLog}). A request
- * whose {@code Host} names none of the executor's names ({@link AllowedHosts}: loopback, the address it arrived at, the
- * configured ip and address) is refused before its token is looked at, against DNS rebinding.
+ * <p>The token is compared as soon as a request's headers have arrived ({@link TokenGate}): a request without the right
+ * one is answered without its body ever being kept (it was buffered up to 1 MiB per connection, no token needed). Wrong
+ * tokens are counted like the admin token's ({@link AdminAuthLimit}, keys of their own): past the limit of an address
+ * every request presenting a token from it, the right one too, is refused until the window ends; past the limit of all
+ * addresses, every one from an address that has not presented the right token lately (the console's has). {@code /log}
+ * answers one page of at most {@link ExecutorLogPage#LOG_PAGE_BYTES} of log text ({@link ExecutorLogPage#readLog}). A
+ * request whose {@code Host} names none of the executor's names ({@link AllowedHosts}: loopback, the address it arrived
+ * at, the configured ip and address) is refused before its token is looked at, against DNS rebinding.
  */
 @Slf4j
 public final class ExecutorHttpServer implements AutoCloseable {
 
-    private static final int MAX_BODY = 1 << 20;
-    private static final int REFUSED_CLOSE_SECONDS = 5;
-    private static final AttributeKey<Boolean> REFUSED = AttributeKey.valueOf("gbm.executor.refusedBody");
     static final int READ_TIMEOUT_SECONDS = 30;
 
     static final String WRONG_TOKEN = "The access token is wrong.";
-    private static final long REFUSAL_LOG_EVERY_MILLIS = 60_000;
-    /**
-     * Connections one client address may hold open at once; over it a new one is closed as soon as it is accepted.
-     * The console opens one per call and closes it with the answer.
-     */
-    static final int MAX_CONNECTIONS_PER_ADDRESS = 64;
     /** {@code gbm.xxl-job.max-connections}'s default: connections of all addresses together, but known ones. */
     public static final int DEFAULT_MAX_CONNECTIONS = 256;
-    /** Addresses remembered as known (presented the right token), and for how long after their latest. */
-    static final int MAX_KNOWN_ADDRESSES = 64;
-
-    static final long KNOWN_FOR_MILLIS = TimeUnit.DAYS.toMillis(1);
     /** Threads that answer requests (token limit, then the job call); the event loop only reads and writes. */
     static final int POOL_THREADS = 2;
     /** Complete requests waiting for a thread; past it a request is answered {@link #BUSY} at once. */
@@ -247,188 +213,6 @@ public final class ExecutorHttpServer implements AutoCloseable {
         threads.shutdownNow();
     }
 
-    /**
-     * A body over {@link #MAX_BODY} is answered in our JSON, not Netty's bare 413. The connection is closed when the
-     * rest of that body has arrived ({@link RefusedBodyEnd}) or {@link #REFUSED_CLOSE_SECONDS} later, not at once:
-     * closing while the caller is still sending makes the system reset the connection, and the caller loses the
-     * answer (seen in CI: "header parser received no bytes").
-     */
-    private static final class BoundedAggregator extends HttpObjectAggregator {
-        BoundedAggregator() {
-            super(MAX_BODY);
-        }
-
-        @Override
-        protected void handleOversizedMessage(ChannelHandlerContext ctx, HttpMessage oversized) {
-            ctx.channel().attr(REFUSED).set(Boolean.TRUE);
-            ctx.writeAndFlush(response(ReturnT.ofFail("request failed: request body over " + MAX_BODY + " bytes")));
-            ctx.executor().schedule(() -> ctx.channel().close(), REFUSED_CLOSE_SECONDS, TimeUnit.SECONDS);
-        }
-    }
-
-    /**
-     * Ahead of the aggregator. A request that is not a POST with the right token (compared here, in constant time) is
-     * never aggregated: its body is dropped as it arrives and, once it has ended, the request goes on without it, to be
-     * refused (and its token counted) by {@link Handler} as before. The aggregator kept up to {@link #MAX_BODY} of
-     * every such body until it was complete, so anyone reaching the port could make the service hold 1 MiB per open
-     * connection (Netty's direct memory, which Redis's client shares). Also closes the connection once a body the
-     * aggregator refused for its size has ended (it drops that content unseen).
-     */
-    private static final class TokenGate extends ChannelInboundHandlerAdapter {
-        private final byte[] token;
-        private final OpenConnections connections;
-        private HttpRequest dropping;
-
-        TokenGate(byte[] token, OpenConnections connections) {
-            this.token = token;
-            this.connections = connections;
-        }
-
-        @Override
-        public void channelRead(ChannelHandlerContext ctx, Object msg) {
-            if (msg instanceof LastHttpContent
-                    && Boolean.TRUE.equals(ctx.channel().attr(REFUSED).get())) {
-                ReferenceCountUtil.release(msg);
-                ctx.close();
-                return;
-            }
-            if (msg instanceof HttpRequest request
-                    && !(msg instanceof HttpContent)
-                    && request.decoderResult().isSuccess()) {
-                if (!admitted(request)) {
-                    dropping = request;
-                    return;
-                }
-                connections.known(ctx.channel());
-            }
-            if (dropping != null && msg instanceof HttpContent content) {
-                content.release();
-                if (content instanceof LastHttpContent) {
-                    HttpRequest head = dropping;
-                    dropping = null;
-                    ctx.fireChannelRead(new DefaultFullHttpRequest(
-                            head.protocolVersion(),
-                            head.method(),
-                            head.uri(),
-                            Unpooled.EMPTY_BUFFER,
-                            head.headers(),
-                            EmptyHttpHeaders.INSTANCE));
-                }
-                return;
-            }
-            ctx.fireChannelRead(msg);
-        }
-
-        private boolean admitted(HttpRequest request) {
-            String given = request.headers().get(XxlJobRemotingUtil.XXL_JOB_ACCESS_TOKEN);
-            return HttpMethod.POST.equals(request.method())
-                    && given != null
-                    && MessageDigest.isEqual(token, given.getBytes(StandardCharsets.UTF_8));
-        }
-    }
-
-    /**
-     * Open connections per client address. Without a bound anyone reaching the port, no token needed, could hold
-     * connections open without limit (a byte every {@link #READ_TIMEOUT_SECONDS} keeps one alive), each a file
-     * descriptor of the whole service's: enough of them and the database pool, Redis and Tomcat could open none. Per
-     * address, and in total ({@code maxConnections}): many addresses (an IPv6 prefix holds billions) each under
-     * their own limit held connections without bound. The total does not apply to a known address, one that presented
-     * the right token on this server within {@link #KNOWN_FOR_MILLIS} (at most {@link #MAX_KNOWN_ADDRESSES}): a total
-     * alone would let anyone's connections lock the console out, which jobattack fixed. Open connections are
-     * therefore at most {@code maxConnections} plus the known addresses' own limits.
-     */
-    private static final class OpenConnections {
-        private final ConcurrentHashMap<InetAddress, AtomicInteger> open = new ConcurrentHashMap<>();
-        private final ConcurrentHashMap<InetAddress, Long> knownUntil = new ConcurrentHashMap<>();
-        private final AtomicInteger total = new AtomicInteger();
-        private final int maxConnections;
-
-        OpenConnections(int maxConnections) {
-            this.maxConnections = maxConnections;
-        }
-
-        /** Counts {@code ch} until it closes; or why not (not counted) when its address, or all, are full. */
-        String open(SocketChannel ch) {
-            InetAddress address =
-                    ch.remoteAddress() == null ? null : ch.remoteAddress().getAddress();
-            if (address == null) {
-                return null;
-            }
-            AtomicInteger count = open.compute(address, (a, n) -> {
-                AtomicInteger c = n == null ? new AtomicInteger() : n;
-                c.incrementAndGet();
-                return c;
-            });
-            int all = total.incrementAndGet();
-            if (count.get() > MAX_CONNECTIONS_PER_ADDRESS) {
-                close(address);
-                return "over " + MAX_CONNECTIONS_PER_ADDRESS + " open connections from one address";
-            }
-            if (all > maxConnections && !isKnown(address)) {
-                close(address);
-                return "over " + maxConnections + " open connections from all addresses";
-            }
-            ch.closeFuture().addListener(f -> close(address));
-            return null;
-        }
-
-        /** {@code ch}'s address presented the right token (the console's does on every call). */
-        void known(Channel ch) {
-            if (!(ch.remoteAddress() instanceof InetSocketAddress inet) || inet.getAddress() == null) {
-                return;
-            }
-            long now = System.currentTimeMillis();
-            InetAddress address = inet.getAddress();
-            if (!knownUntil.containsKey(address) && knownUntil.size() >= MAX_KNOWN_ADDRESSES) {
-                knownUntil.values().removeIf(until -> until <= now);
-                if (knownUntil.size() >= MAX_KNOWN_ADDRESSES) {
-                    return;
-                }
-            }
-            knownUntil.put(address, now + KNOWN_FOR_MILLIS);
-        }
-
-        private boolean isKnown(InetAddress address) {
-            Long until = knownUntil.get(address);
-            return until != null && until > System.currentTimeMillis();
-        }
-
-        private void close(InetAddress address) {
-            total.decrementAndGet();
-            open.computeIfPresent(address, (a, n) -> n.decrementAndGet() <= 0 ? null : n);
-        }
-    }
-
-    /**
-     * Refusals anyone reaching the port can cause without limit (no token, a lock-out) are logged at most once a
-     * minute with how many there were, so they cannot fill the log; counted wrong tokens are bounded by the limit
-     * and each logged.
-     */
-    private static final class Refusals {
-        private final AtomicLong lastLogged = new AtomicLong(Long.MIN_VALUE);
-        private final AtomicLong unlogged = new AtomicLong();
-
-        void log(String what, String rawPath, Object remote) {
-            long now = System.currentTimeMillis();
-            long last = lastLogged.get();
-            if (last != Long.MIN_VALUE && now - last < REFUSAL_LOG_EVERY_MILLIS) {
-                unlogged.incrementAndGet();
-                return;
-            }
-            if (!lastLogged.compareAndSet(last, now)) {
-                unlogged.incrementAndGet();
-                return;
-            }
-            long more = unlogged.getAndSet(0);
-            log.warn(
-                    "xxl-job executor refused {} from {}: {}{}",
-                    rawPath,
-                    remote,
-                    what,
-                    more == 0 ? "" : " (and " + more + " refusals not logged in the last minute)");
-        }
-    }
-
     private static final class Handler extends SimpleChannelInboundHandler<FullHttpRequest> {
         private final byte[] token;
         private final AdminAuthLimit limit;
@@ -464,7 +248,7 @@ public final class ExecutorHttpServer implements AutoCloseable {
             if (!hosts.admits(request.headers().get(HttpHeaderNames.HOST), localAddress(ctx))) {
                 // On the event loop: nothing is counted or called for it.
                 refusals.log("Host not served", rawPath, remote);
-                reply(ctx, ReturnT.ofFail(HOST_REFUSED));
+                ExecutorReplies.reply(ctx, ReturnT.ofFail(HOST_REFUSED));
                 return;
             }
             Runnable work = () -> {
@@ -482,7 +266,7 @@ public final class ExecutorHttpServer implements AutoCloseable {
                     log.warn("xxl-job executor request {} failed: {}", rawPath, LogSafeText.of(e.toString()));
                     answer = ReturnT.ofFail("request failed (the executor's log says why)");
                 }
-                reply(ctx, answer);
+                ExecutorReplies.reply(ctx, answer);
             };
             try {
                 threads.execute(work);
@@ -490,7 +274,7 @@ public final class ExecutorHttpServer implements AutoCloseable {
                 // On the event loop: no token check (a Redis call) and no job here, only the answer. Nothing is lost
                 // that the console does not retry: a refused /run is a failed trigger, shown as such.
                 refusals.log("request pool full", rawPath, remote);
-                reply(ctx, ReturnT.ofFail(BUSY));
+                ExecutorReplies.reply(ctx, ReturnT.ofFail(BUSY));
             }
         }
 
@@ -510,21 +294,6 @@ public final class ExecutorHttpServer implements AutoCloseable {
         return ctx.channel().localAddress() instanceof InetSocketAddress local && local.getAddress() != null
                 ? local.getAddress().getHostAddress()
                 : null;
-    }
-
-    private static void reply(ChannelHandlerContext ctx, ReturnT<?> answer) {
-        ctx.writeAndFlush(response(answer)).addListener(ChannelFutureListener.CLOSE);
-    }
-
-    private static FullHttpResponse response(ReturnT<?> answer) {
-        byte[] body = GsonTool.toJson(answer).getBytes(StandardCharsets.UTF_8);
-        FullHttpResponse response =
-                new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK, Unpooled.wrappedBuffer(body));
-        response.headers()
-                .set(HttpHeaderNames.CONTENT_TYPE, "application/json;charset=UTF-8")
-                .setInt(HttpHeaderNames.CONTENT_LENGTH, body.length)
-                .set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
-        return response;
     }
 
     private static ReturnT<?> answer(
