@@ -17,10 +17,10 @@ import java.security.MessageDigest;
 /**
  * Ahead of the aggregator. A request that is not a POST with the right token (compared here, in constant time) is never
  * aggregated: its body is dropped as it arrives and, once it has ended, the request goes on without it, to be refused
- * (and its token counted) by {@link Handler} as before. The aggregator kept up to {@link BoundedAggregator#MAX_BODY} of
- * every such body until it was complete, so anyone reaching the port could make the service hold 1 MiB per open
- * connection (Netty's direct memory, which Redis's client shares). Also closes the connection once a body the
- * aggregator refused for its size has ended (it drops that content unseen).
+ * (and its token counted) by {@link ExecutorRequestHandler} as before. The aggregator kept up to
+ * {@link BoundedAggregator#MAX_BODY} of every such body until it was complete, so anyone reaching the port could make
+ * the service hold 1 MiB per open connection (Netty's direct memory, which Redis's client shares). Also closes the
+ * connection once a body the aggregator refused for its size has ended (it drops that content unseen).
  */
 final class TokenGate extends ChannelInboundHandlerAdapter {
     private final byte[] token;
