@@ -117,23 +117,7 @@ public final class ExecutorHttpServer implements AutoCloseable {
             throw new IllegalStateException(
                     "XXL-Job executor cannot listen on " + host + ":" + port + ": " + e.getMessage(), e);
         }
-        AtomicInteger n = new AtomicInteger();
-        // Full: the request is answered "busy" by the event loop, which calls nothing else ({@link
-        // ExecutorRequestHandler}). It ran the request itself before, token limit included: a Redis call on the one
-        // thread that reads every connection, so a slow or stopped Redis stalled every connection, the console's too,
-        // for as long as each call waited.
-        ExecutorService threads = new ThreadPoolExecutor(
-                POOL_THREADS,
-                POOL_THREADS,
-                60,
-                TimeUnit.SECONDS,
-                new LinkedBlockingQueue<>(POOL_QUEUE),
-                r -> {
-                    Thread thread = new Thread(r, "xxl-job-http-" + n.incrementAndGet());
-                    thread.setDaemon(true);
-                    return thread;
-                },
-                new ThreadPoolExecutor.AbortPolicy());
+        ExecutorService threads = requestPool();
         EventLoopGroup loops = new NioEventLoopGroup(1, new DefaultThreadFactory("xxl-job-io", true));
         byte[] token = accessToken.getBytes(StandardCharsets.UTF_8);
         Refusals refusals = new Refusals();
@@ -177,6 +161,28 @@ public final class ExecutorHttpServer implements AutoCloseable {
             throw new IllegalStateException(
                     "XXL-Job executor cannot listen on " + host + ":" + port + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * The threads that answer complete requests. Full: the request is answered "busy" by the event loop, which calls
+     * nothing else ({@link ExecutorRequestHandler}). It ran the request itself before, token limit included: a Redis
+     * call on the one thread that reads every connection, so a slow or stopped Redis stalled every connection, the
+     * console's too, for as long as each call waited.
+     */
+    private static ExecutorService requestPool() {
+        AtomicInteger n = new AtomicInteger();
+        return new ThreadPoolExecutor(
+                POOL_THREADS,
+                POOL_THREADS,
+                60,
+                TimeUnit.SECONDS,
+                new LinkedBlockingQueue<>(POOL_QUEUE),
+                r -> {
+                    Thread thread = new Thread(r, "xxl-job-http-" + n.incrementAndGet());
+                    thread.setDaemon(true);
+                    return thread;
+                },
+                new ThreadPoolExecutor.AbortPolicy());
     }
 
     /** The address actually bound (the port the system chose when asked for 0). */
