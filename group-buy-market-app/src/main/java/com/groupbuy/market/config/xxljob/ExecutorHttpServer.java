@@ -2,78 +2,29 @@ package com.groupbuy.market.config.xxljob;
 
 import com.groupbuy.market.trigger.http.AllowedHosts;
 import com.groupbuy.market.trigger.http.admin.AdminAuthLimit;
-import com.groupbuy.market.types.exception.DependencyUnavailableException;
-import com.groupbuy.market.types.text.LogSafeText;
 import com.xxl.job.core.biz.ExecutorBiz;
-import com.xxl.job.core.biz.model.IdleBeatParam;
-import com.xxl.job.core.biz.model.KillParam;
-import com.xxl.job.core.biz.model.LogParam;
-import com.xxl.job.core.biz.model.LogResult;
-import com.xxl.job.core.biz.model.ReturnT;
-import com.xxl.job.core.biz.model.TriggerParam;
-import com.xxl.job.core.glue.GlueTypeEnum;
-import com.xxl.job.core.log.XxlJobFileAppender;
-import com.xxl.job.core.util.GsonTool;
-import com.xxl.job.core.util.XxlJobRemotingUtil;
 import io.netty.bootstrap.ServerBootstrap;
-import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelFutureListener;
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
-import io.netty.handler.codec.http.DefaultFullHttpRequest;
-import io.netty.handler.codec.http.DefaultFullHttpResponse;
-import io.netty.handler.codec.http.EmptyHttpHeaders;
-import io.netty.handler.codec.http.FullHttpRequest;
-import io.netty.handler.codec.http.FullHttpResponse;
-import io.netty.handler.codec.http.HttpContent;
-import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpHeaderValues;
-import io.netty.handler.codec.http.HttpMessage;
-import io.netty.handler.codec.http.HttpMethod;
-import io.netty.handler.codec.http.HttpObjectAggregator;
-import io.netty.handler.codec.http.HttpRequest;
-import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpServerCodec;
-import io.netty.handler.codec.http.HttpVersion;
-import io.netty.handler.codec.http.LastHttpContent;
-import io.netty.handler.codec.http.QueryStringDecoder;
-import io.netty.handler.timeout.ReadTimeoutException;
 import io.netty.handler.timeout.ReadTimeoutHandler;
-import io.netty.util.AttributeKey;
-import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.DefaultThreadFactory;
-import java.io.BufferedInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.net.BindException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.text.SimpleDateFormat;
-import java.util.Date;
 import java.util.List;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
-import lombok.extern.slf4j.Slf4j;
 
 /**
  * The executor's HTTP endpoint the console calls ({@code /beat}, {@code /idleBeat}, {@code /run}, {@code /kill},
@@ -87,47 +38,27 @@ import lombok.extern.slf4j.Slf4j;
  * and locked the console out for as long as they stayed open. Here a request is read without a thread of its own,
  * a connection silent for {@link #READ_TIMEOUT_SECONDS} is closed, and only a complete request reaches the pool.
  *
- * <p>The token is compared as soon as a request's headers have arrived ({@link TokenGate}): a request without the
- * right one is answered without its body ever being kept (it was buffered up to 1 MiB per connection, no token needed).
- * Wrong tokens are counted like the admin token's ({@link AdminAuthLimit}, keys of their own): past the limit of an
- * address every request presenting a token from it, the right one too, is refused until the window ends; past the
- * limit of all addresses, every one from an address that has not presented the right token lately (the console's
- * has). {@code /log} answers one page of at most {@link #LOG_PAGE_BYTES} of log text ({@link #readLog}). A request
- * whose {@code Host} names none of the executor's names ({@link AllowedHosts}: loopback, the address it arrived at, the
- * configured ip and address) is refused before its token is looked at, against DNS rebinding.
+ * <p>The token is compared as soon as a request's headers have arrived ({@link TokenGate}): a request without the right
+ * one is answered without its body ever being kept (it was buffered up to 1 MiB per connection, no token needed). Wrong
+ * tokens are counted like the admin token's ({@link AdminAuthLimit}, keys of their own): past the limit of an address
+ * every request presenting a token from it, the right one too, is refused until the window ends; past the limit of all
+ * addresses, every one from an address that has not presented the right token lately (the console's has). {@code /log}
+ * answers one page of at most {@link ExecutorLogPage#LOG_PAGE_BYTES} of log text ({@link ExecutorLogPage#readLog}). A
+ * request whose {@code Host} names none of the executor's names ({@link AllowedHosts}: loopback, the address it arrived
+ * at, the configured ip and address) is refused before its token is looked at, against DNS rebinding.
  */
-@Slf4j
 public final class ExecutorHttpServer implements AutoCloseable {
 
-    private static final int MAX_BODY = 1 << 20;
-    private static final int REFUSED_CLOSE_SECONDS = 5;
-    private static final AttributeKey<Boolean> REFUSED = AttributeKey.valueOf("gbm.executor.refusedBody");
     static final int READ_TIMEOUT_SECONDS = 30;
-    /** Most log text one {@code /log} answer carries (the console asks again from the next line). */
-    static final int LOG_PAGE_BYTES = 256 * 1024;
-
-    static final String WRONG_TOKEN = "The access token is wrong.";
-    private static final long REFUSAL_LOG_EVERY_MILLIS = 60_000;
-    /**
-     * Connections one client address may hold open at once; over it a new one is closed as soon as it is accepted.
-     * The console opens one per call and closes it with the answer.
-     */
-    static final int MAX_CONNECTIONS_PER_ADDRESS = 64;
     /** {@code gbm.xxl-job.max-connections}'s default: connections of all addresses together, but known ones. */
     public static final int DEFAULT_MAX_CONNECTIONS = 256;
-    /** Addresses remembered as known (presented the right token), and for how long after their latest. */
-    static final int MAX_KNOWN_ADDRESSES = 64;
-
-    static final long KNOWN_FOR_MILLIS = TimeUnit.DAYS.toMillis(1);
     /** Threads that answer requests (token limit, then the job call); the event loop only reads and writes. */
     static final int POOL_THREADS = 2;
-    /** Complete requests waiting for a thread; past it a request is answered {@link #BUSY} at once. */
+    /**
+     * Complete requests waiting for a thread; past it a request is answered {@link ExecutorRequestHandler#BUSY} at
+     * once.
+     */
     static final int POOL_QUEUE = 200;
-
-    static final String HOST_REFUSED =
-            "request refused: this executor does not answer to the name in Host (call the address it registered)";
-
-    static final String BUSY = "the executor is busy (too many requests waiting), try again later";
 
     private final Channel channel;
     private final EventLoopGroup loops;
@@ -186,25 +117,11 @@ public final class ExecutorHttpServer implements AutoCloseable {
             throw new IllegalStateException(
                     "XXL-Job executor cannot listen on " + host + ":" + port + ": " + e.getMessage(), e);
         }
-        AtomicInteger n = new AtomicInteger();
-        // Full: the request is answered "busy" by the event loop, which calls nothing else ({@link Handler}). It ran
-        // the request itself before, token limit included: a Redis call on the one thread that reads every connection,
-        // so a slow or stopped Redis stalled every connection, the console's too, for as long as each call waited.
-        ExecutorService threads = new ThreadPoolExecutor(
-                POOL_THREADS,
-                POOL_THREADS,
-                60,
-                TimeUnit.SECONDS,
-                new LinkedBlockingQueue<>(POOL_QUEUE),
-                r -> {
-                    Thread thread = new Thread(r, "xxl-job-http-" + n.incrementAndGet());
-                    thread.setDaemon(true);
-                    return thread;
-                },
-                new ThreadPoolExecutor.AbortPolicy());
+        ExecutorService threads = requestPool();
         EventLoopGroup loops = new NioEventLoopGroup(1, new DefaultThreadFactory("xxl-job-io", true));
         byte[] token = accessToken.getBytes(StandardCharsets.UTF_8);
         Refusals refusals = new Refusals();
+        ExecutorCalls calls = new ExecutorCalls(token, limit, refusals, executorBiz);
         OpenConnections connections = new OpenConnections(maxConnections);
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(loops)
@@ -224,7 +141,7 @@ public final class ExecutorHttpServer implements AutoCloseable {
                                 .addLast(new HttpServerCodec())
                                 .addLast(new TokenGate(token, connections))
                                 .addLast(new BoundedAggregator())
-                                .addLast(new Handler(token, limit, refusals, executorBiz, threads, hosts));
+                                .addLast(new ExecutorRequestHandler(calls, refusals, threads, hosts));
                     }
                 });
         try {
@@ -246,6 +163,28 @@ public final class ExecutorHttpServer implements AutoCloseable {
         }
     }
 
+    /**
+     * The threads that answer complete requests. Full: the request is answered "busy" by the event loop, which calls
+     * nothing else ({@link ExecutorRequestHandler}). It ran the request itself before, token limit included: a Redis
+     * call on the one thread that reads every connection, so a slow or stopped Redis stalled every connection, the
+     * console's too, for as long as each call waited.
+     */
+    private static ExecutorService requestPool() {
+        AtomicInteger n = new AtomicInteger();
+        return new ThreadPoolExecutor(
+                POOL_THREADS,
+                POOL_THREADS,
+                60,
+                TimeUnit.SECONDS,
+                new LinkedBlockingQueue<>(POOL_QUEUE),
+                r -> {
+                    Thread thread = new Thread(r, "xxl-job-http-" + n.incrementAndGet());
+                    thread.setDaemon(true);
+                    return thread;
+                },
+                new ThreadPoolExecutor.AbortPolicy());
+    }
+
     /** The address actually bound (the port the system chose when asked for 0). */
     public InetSocketAddress boundAddress() {
         return (InetSocketAddress) channel.localAddress();
@@ -257,615 +196,4 @@ public final class ExecutorHttpServer implements AutoCloseable {
         loops.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
         threads.shutdownNow();
     }
-
-    /**
-     * A body over {@link #MAX_BODY} is answered in our JSON, not Netty's bare 413. The connection is closed when the
-     * rest of that body has arrived ({@link RefusedBodyEnd}) or {@link #REFUSED_CLOSE_SECONDS} later, not at once:
-     * closing while the caller is still sending makes the system reset the connection, and the caller loses the
-     * answer (seen in CI: "header parser received no bytes").
-     */
-    private static final class BoundedAggregator extends HttpObjectAggregator {
-        BoundedAggregator() {
-            super(MAX_BODY);
-        }
-
-        @Override
-        protected void handleOversizedMessage(ChannelHandlerContext ctx, HttpMessage oversized) {
-            ctx.channel().attr(REFUSED).set(Boolean.TRUE);
-            ctx.writeAndFlush(response(ReturnT.ofFail("request failed: request body over " + MAX_BODY + " bytes")));
-            ctx.executor().schedule(() -> ctx.channel().close(), REFUSED_CLOSE_SECONDS, TimeUnit.SECONDS);
-        }
-    }
-
-    /**
-     * Ahead of the aggregator. A request that is not a POST with the right token (compared here, in constant time) is
-     * never aggregated: its body is dropped as it arrives and, once it has ended, the request goes on without it, to be
-     * refused (and its token counted) by {@link Handler} as before. The aggregator kept up to {@link #MAX_BODY} of
-     * every such body until it was complete, so anyone reaching the port could make the service hold 1 MiB per open
-     * connection (Netty's direct memory, which Redis's client shares). Also closes the connection once a body the
-     * aggregator refused for its size has ended (it drops that content unseen).
-     */
-    private static final class TokenGate extends ChannelInboundHandlerAdapter {
-        private final byte[] token;
-        private final OpenConnections connections;
-        private HttpRequest dropping;
-
-        TokenGate(byte[] token, OpenConnections connections) {
-            this.token = token;
-            this.connections = connections;
-        }
-
-        @Override
-        public void channelRead(ChannelHandlerContext ctx, Object msg) {
-            if (msg instanceof LastHttpContent
-                    && Boolean.TRUE.equals(ctx.channel().attr(REFUSED).get())) {
-                ReferenceCountUtil.release(msg);
-                ctx.close();
-                return;
-            }
-            if (msg instanceof HttpRequest request
-                    && !(msg instanceof HttpContent)
-                    && request.decoderResult().isSuccess()) {
-                if (!admitted(request)) {
-                    dropping = request;
-                    return;
-                }
-                connections.known(ctx.channel());
-            }
-            if (dropping != null && msg instanceof HttpContent content) {
-                content.release();
-                if (content instanceof LastHttpContent) {
-                    HttpRequest head = dropping;
-                    dropping = null;
-                    ctx.fireChannelRead(new DefaultFullHttpRequest(
-                            head.protocolVersion(),
-                            head.method(),
-                            head.uri(),
-                            Unpooled.EMPTY_BUFFER,
-                            head.headers(),
-                            EmptyHttpHeaders.INSTANCE));
-                }
-                return;
-            }
-            ctx.fireChannelRead(msg);
-        }
-
-        private boolean admitted(HttpRequest request) {
-            String given = request.headers().get(XxlJobRemotingUtil.XXL_JOB_ACCESS_TOKEN);
-            return HttpMethod.POST.equals(request.method())
-                    && given != null
-                    && MessageDigest.isEqual(token, given.getBytes(StandardCharsets.UTF_8));
-        }
-    }
-
-    /**
-     * Open connections per client address. Without a bound anyone reaching the port, no token needed, could hold
-     * connections open without limit (a byte every {@link #READ_TIMEOUT_SECONDS} keeps one alive), each a file
-     * descriptor of the whole service's: enough of them and the database pool, Redis and Tomcat could open none. Per
-     * address, and in total ({@code maxConnections}): many addresses (an IPv6 prefix holds billions) each under
-     * their own limit held connections without bound. The total does not apply to a known address, one that presented
-     * the right token on this server within {@link #KNOWN_FOR_MILLIS} (at most {@link #MAX_KNOWN_ADDRESSES}): a total
-     * alone would let anyone's connections lock the console out, which jobattack fixed. Open connections are
-     * therefore at most {@code maxConnections} plus the known addresses' own limits.
-     */
-    private static final class OpenConnections {
-        private final ConcurrentHashMap<InetAddress, AtomicInteger> open = new ConcurrentHashMap<>();
-        private final ConcurrentHashMap<InetAddress, Long> knownUntil = new ConcurrentHashMap<>();
-        private final AtomicInteger total = new AtomicInteger();
-        private final int maxConnections;
-
-        OpenConnections(int maxConnections) {
-            this.maxConnections = maxConnections;
-        }
-
-        /** Counts {@code ch} until it closes; or why not (not counted) when its address, or all, are full. */
-        String open(SocketChannel ch) {
-            InetAddress address =
-                    ch.remoteAddress() == null ? null : ch.remoteAddress().getAddress();
-            if (address == null) {
-                return null;
-            }
-            AtomicInteger count = open.compute(address, (a, n) -> {
-                AtomicInteger c = n == null ? new AtomicInteger() : n;
-                c.incrementAndGet();
-                return c;
-            });
-            int all = total.incrementAndGet();
-            if (count.get() > MAX_CONNECTIONS_PER_ADDRESS) {
-                close(address);
-                return "over " + MAX_CONNECTIONS_PER_ADDRESS + " open connections from one address";
-            }
-            if (all > maxConnections && !isKnown(address)) {
-                close(address);
-                return "over " + maxConnections + " open connections from all addresses";
-            }
-            ch.closeFuture().addListener(f -> close(address));
-            return null;
-        }
-
-        /** {@code ch}'s address presented the right token (the console's does on every call). */
-        void known(Channel ch) {
-            if (!(ch.remoteAddress() instanceof InetSocketAddress inet) || inet.getAddress() == null) {
-                return;
-            }
-            long now = System.currentTimeMillis();
-            InetAddress address = inet.getAddress();
-            if (!knownUntil.containsKey(address) && knownUntil.size() >= MAX_KNOWN_ADDRESSES) {
-                knownUntil.values().removeIf(until -> until <= now);
-                if (knownUntil.size() >= MAX_KNOWN_ADDRESSES) {
-                    return;
-                }
-            }
-            knownUntil.put(address, now + KNOWN_FOR_MILLIS);
-        }
-
-        private boolean isKnown(InetAddress address) {
-            Long until = knownUntil.get(address);
-            return until != null && until > System.currentTimeMillis();
-        }
-
-        private void close(InetAddress address) {
-            total.decrementAndGet();
-            open.computeIfPresent(address, (a, n) -> n.decrementAndGet() <= 0 ? null : n);
-        }
-    }
-
-    /**
-     * Refusals anyone reaching the port can cause without limit (no token, a lock-out) are logged at most once a
-     * minute with how many there were, so they cannot fill the log; counted wrong tokens are bounded by the limit
-     * and each logged.
-     */
-    private static final class Refusals {
-        private final AtomicLong lastLogged = new AtomicLong(Long.MIN_VALUE);
-        private final AtomicLong unlogged = new AtomicLong();
-
-        void log(String what, String rawPath, Object remote) {
-            long now = System.currentTimeMillis();
-            long last = lastLogged.get();
-            if (last != Long.MIN_VALUE && now - last < REFUSAL_LOG_EVERY_MILLIS) {
-                unlogged.incrementAndGet();
-                return;
-            }
-            if (!lastLogged.compareAndSet(last, now)) {
-                unlogged.incrementAndGet();
-                return;
-            }
-            long more = unlogged.getAndSet(0);
-            log.warn(
-                    "xxl-job executor refused {} from {}: {}{}",
-                    rawPath,
-                    remote,
-                    what,
-                    more == 0 ? "" : " (and " + more + " refusals not logged in the last minute)");
-        }
-    }
-
-    private static final class Handler extends SimpleChannelInboundHandler<FullHttpRequest> {
-        private final byte[] token;
-        private final AdminAuthLimit limit;
-        private final Refusals refusals;
-        private final ExecutorBiz executorBiz;
-        private final ExecutorService threads;
-        private final AllowedHosts hosts;
-
-        Handler(
-                byte[] token,
-                AdminAuthLimit limit,
-                Refusals refusals,
-                ExecutorBiz executorBiz,
-                ExecutorService threads,
-                AllowedHosts hosts) {
-            this.hosts = hosts;
-            this.token = token;
-            this.limit = limit;
-            this.refusals = refusals;
-            this.executorBiz = executorBiz;
-            this.threads = threads;
-        }
-
-        @Override
-        protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
-            String method = request.method().name();
-            QueryStringDecoder uri = new QueryStringDecoder(request.uri());
-            String path = uri.path();
-            String rawPath = uri.rawPath();
-            String given = request.headers().get(XxlJobRemotingUtil.XXL_JOB_ACCESS_TOKEN);
-            String body = request.content().toString(StandardCharsets.UTF_8);
-            Object remote = ctx.channel().remoteAddress();
-            if (!hosts.admits(request.headers().get(HttpHeaderNames.HOST), localAddress(ctx))) {
-                // On the event loop: nothing is counted or called for it.
-                refusals.log("Host not served", rawPath, remote);
-                reply(ctx, ReturnT.ofFail(HOST_REFUSED));
-                return;
-            }
-            Runnable work = () -> {
-                ReturnT<?> answer;
-                try {
-                    answer = answer(method, path, rawPath, given, body, remote, token, limit, refusals, executorBiz);
-                } catch (InvalidBody e) {
-                    answer = ReturnT.ofFail(e.getMessage());
-                } catch (DependencyUnavailableException e) {
-                    log.warn("xxl-job executor request {} refused: {}", rawPath, e.getMessage());
-                    answer = ReturnT.ofFail(
-                            "the executor cannot check access tokens now (Redis unavailable), try " + "again later");
-                } catch (RuntimeException e) {
-                    // The reason stays in our log: exception messages name classes and echo input.
-                    log.warn("xxl-job executor request {} failed: {}", rawPath, LogSafeText.of(e.toString()));
-                    answer = ReturnT.ofFail("request failed (the executor's log says why)");
-                }
-                reply(ctx, answer);
-            };
-            try {
-                threads.execute(work);
-            } catch (RejectedExecutionException full) {
-                // On the event loop: no token check (a Redis call) and no job here, only the answer. Nothing is lost
-                // that the console does not retry: a refused /run is a failed trigger, shown as such.
-                refusals.log("request pool full", rawPath, remote);
-                reply(ctx, ReturnT.ofFail(BUSY));
-            }
-        }
-
-        @Override
-        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-            if (!(cause instanceof ReadTimeoutException)) {
-                log.debug(
-                        "xxl-job executor connection {} closed: {}",
-                        ctx.channel().remoteAddress(),
-                        cause.toString());
-            }
-            ctx.close();
-        }
-    }
-
-    private static String localAddress(ChannelHandlerContext ctx) {
-        return ctx.channel().localAddress() instanceof InetSocketAddress local && local.getAddress() != null
-                ? local.getAddress().getHostAddress()
-                : null;
-    }
-
-    private static void reply(ChannelHandlerContext ctx, ReturnT<?> answer) {
-        ctx.writeAndFlush(response(answer)).addListener(ChannelFutureListener.CLOSE);
-    }
-
-    private static FullHttpResponse response(ReturnT<?> answer) {
-        byte[] body = GsonTool.toJson(answer).getBytes(StandardCharsets.UTF_8);
-        FullHttpResponse response =
-                new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK, Unpooled.wrappedBuffer(body));
-        response.headers()
-                .set(HttpHeaderNames.CONTENT_TYPE, "application/json;charset=UTF-8")
-                .setInt(HttpHeaderNames.CONTENT_LENGTH, body.length)
-                .set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
-        return response;
-    }
-
-    private static ReturnT<?> answer(
-            String method,
-            String path,
-            String rawPath,
-            String given,
-            String body,
-            Object remote,
-            byte[] token,
-            AdminAuthLimit limit,
-            Refusals refusals,
-            ExecutorBiz executorBiz) {
-        if (!"POST".equals(method)) {
-            return ReturnT.ofFail("invalid request, HttpMethod not support.");
-        }
-        // The raw path, as sent: the decoded one turns %0D%0A into a line break, and anyone reaching this port could
-        // then write lines of their own into our log before showing a token.
-        if (given == null) {
-            // Not a guess: nothing to count.
-            refusals.log("access token missing", rawPath, remote);
-            return ReturnT.ofFail(WRONG_TOKEN);
-        }
-        String client = client(remote);
-        // Before the comparison, whatever the token: the right one refused like a wrong one tells nothing.
-        AdminAuthLimit.Refusal refusal = limit.refusal(client);
-        if (refusal != null) {
-            refusals.log("too many wrong access tokens", rawPath, remote);
-            return ReturnT.ofFail("rate limited: " + refusal.failures() + " wrong access tokens from "
-                    + (refusal.allAddresses() ? "all addresses" : "this address") + ", try again in "
-                    + refusal.seconds() + " s");
-        }
-        if (!MessageDigest.isEqual(token, given.getBytes(StandardCharsets.UTF_8))) {
-            limit.failed(client);
-            log.warn("xxl-job executor refused {} from {}: access token wrong", rawPath, remote);
-            return ReturnT.ofFail(WRONG_TOKEN);
-        }
-        limit.succeeded(client);
-        return switch (path) {
-            case "/beat" -> executorBiz.beat();
-            case "/idleBeat" -> executorBiz.idleBeat(parse(path, body, IdleBeatParam.class));
-            case "/run" -> run(parse(path, body, TriggerParam.class), executorBiz);
-            case "/kill" -> executorBiz.kill(parse(path, body, KillParam.class));
-            case "/log" -> readLog(parse(path, body, LogParam.class));
-            default -> ReturnT.ofFail("invalid request, uri-mapping(" + path + ") not found.");
-        };
-    }
-
-    /**
-     * The body as the path's parameter, or refused by what it is: the parser's own messages named its classes and
-     * echoed the input ({@code java.io.EOFException: End of input at line 1 column 2 path $.}).
-     */
-    private static <T> T parse(String path, String body, Class<T> type) {
-        T param;
-        try {
-            param = GsonTool.fromJson(body, type);
-        } catch (RuntimeException e) {
-            // The parser's message quotes the body: a CR/LF in a value started a line of its own in our log.
-            log.warn("xxl-job executor refused {}: malformed body ({})", path, LogSafeText.of(e.toString()));
-            param = null;
-        }
-        if (param == null) {
-            throw new InvalidBody("invalid request body: not the JSON " + path + " expects");
-        }
-        return param;
-    }
-
-    private static final class InvalidBody extends RuntimeException {
-        InvalidBody(String message) {
-            super(message, null, false, false);
-        }
-    }
-
-    private static ReturnT<String> run(TriggerParam trigger, ExecutorBiz executorBiz) {
-        if (trigger == null) {
-            return ReturnT.ofFail("invalid request, no trigger parameter.");
-        }
-        if (!GlueTypeEnum.BEAN.name().equals(trigger.getGlueType())) {
-            log.warn(
-                    "xxl-job executor refused job {} of glue type {}: this executor runs BEAN handlers only",
-                    trigger.getJobId(),
-                    LogSafeText.of(trigger.getGlueType()));
-            return ReturnT.ofFail(
-                    "glue type " + trigger.getGlueType() + " refused: this executor runs BEAN handlers only");
-        }
-        return executorBiz.run(trigger);
-    }
-
-    /** The connection's address, as the admin guard counts it ({@code getRemoteAddr()}: the address, no port). */
-    private static String client(Object remote) {
-        if (remote instanceof InetSocketAddress inet && inet.getAddress() != null) {
-            return inet.getAddress().getHostAddress();
-        }
-        return String.valueOf(remote);
-    }
-
-    /**
-     * One page of a run's log, as the console pages it: lines {@code fromLineNum} to {@code toLineNum} (counted from 1,
-     * a line ends at LF, CR or CRLF, as the library counts them), at most {@link #LOG_PAGE_BYTES} of text; the console
-     * asks again from {@code toLineNum + 1} while the run goes on. The library read the whole file from
-     * {@code fromLineNum} into one answer (and two more copies as JSON), so one request for a large log could take the
-     * heap. A single line over the page is cut; a page that stops before the file's end says so in its last line.
-     * {@code isEnd} stays false as the library answers it (the console decides the end from the run's state).
-     *
-     * <p>The file is {@code <log dir>/<yyyy-MM-dd of logDateTim>/<logId>.log}, as {@code
-     * XxlJobFileAppender.makeLogFileName} names it: both are numbers in the request, so no request names a file outside
-     * the log dir (checked again here). The library made the day folder of whatever date was asked before looking, so
-     * each request with another date left a folder behind: a read must not write, and a missing file answers as the
-     * library answers it ("logFile not exists").
-     */
-    private static ReturnT<LogResult> readLog(LogParam param) {
-        if (param == null) {
-            return ReturnT.ofFail("invalid request, no log parameter.");
-        }
-        Path dir = Path.of(XxlJobFileAppender.getLogPath()).toAbsolutePath().normalize();
-        String day = new SimpleDateFormat("yyyy-MM-dd").format(new Date(param.getLogDateTim()));
-        Path file = dir.resolve(day).resolve(param.getLogId() + ".log").normalize();
-        if (!file.startsWith(dir) || !Files.isRegularFile(file)) {
-            return ReturnT.ofSuccess(
-                    new LogResult(param.getFromLineNum(), 0, "readLog fail, logFile not exists", true));
-        }
-        try {
-            return ReturnT.ofSuccess(
-                    pageOfFile(file, param.getFromLineNum(), LOG_PAGE_BYTES, day + "/" + file.getFileName()));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    /**
-     * Lines the library's {@code JobThread} writes when a run has ended (finished, failed, killed or timed out): after
-     * one of them no more lines come.
-     */
-    private static final List<String> RUN_ENDED =
-            List.of("----------- xxl-job job execute end(", "----------- JobThread toStop", "job execute timeout");
-
-    /**
-     * {@link #page} of {@code file}, but the first page of a finished run's log that does not fit one page is its head
-     * and its tail, each at most half a page, with a line saying which lines are left out. The console asks a
-     * finished run's log once, from line 1, and shows that answer alone (joblog.detail.js stops at once when the run
-     * has a handle code): a head-only page hid how the run ended, the result and the error. {@code toLineNum} is then
-     * the last line, so a console that does ask again is told the log has ended.
-     */
-    static LogResult pageOfFile(Path file, int fromLineNum, int maxBytes, String name) throws IOException {
-        LogResult page;
-        try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
-            page = page(in, fromLineNum, maxBytes, name);
-        }
-        if (fromLineNum > 1 || !page.getLogContent().endsWith(MORE_FOLLOWS_END) || !runEnded(file)) {
-            return page;
-        }
-        int half = maxBytes / 2 - 256;
-        long size = Files.size(file);
-        long[] lines = lineCounts(file, size - half); // [all lines, the first line starting at or after the offset]
-        LogResult head;
-        try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
-            head = page(in, 1, half, name);
-        }
-        int tailFrom = (int) lines[1];
-        if (tailFrom <= head.getToLineNum() + 1 || lines[1] > lines[0]) {
-            return page;
-        }
-        LogResult tail;
-        try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
-            tail = page(in, tailFrom, half, name);
-        }
-        String headText = head.getLogContent();
-        int note = headText.lastIndexOf(MORE_FOLLOWS_START);
-        String text = (note >= 0 ? headText.substring(0, note) : headText)
-                + "[the run has ended and its log is longer than one answer (" + maxBytes + " bytes): lines "
-                + (head.getToLineNum() + 1) + " to " + (tailFrom - 1) + " are not shown here; read " + name
-                + " in the executor's log dir]\n" + tail.getLogContent();
-        return new LogResult(fromLineNum, tail.getToLineNum(), text, false);
-    }
-
-    private static boolean runEnded(Path file) throws IOException {
-        long size = Files.size(file);
-        int last = (int) Math.min(size, 16 * 1024);
-        byte[] end = new byte[last];
-        try (var channel = Files.newByteChannel(file)) {
-            channel.position(size - last);
-            java.nio.ByteBuffer buffer = java.nio.ByteBuffer.wrap(end);
-            while (buffer.hasRemaining() && channel.read(buffer) > 0) {
-                // reads the file's last bytes
-            }
-        }
-        String text = new String(end, StandardCharsets.UTF_8);
-        return RUN_ENDED.stream().anyMatch(text::contains);
-    }
-
-    /**
-     * The file's line count as the library counts them, and the number of the first line that starts at or after
-     * byte {@code offset} (past the count when none does).
-     */
-    private static long[] lineCounts(Path file, long offset) throws IOException {
-        long lines = 0;
-        long firstAfter = -1;
-        long at = 0;
-        boolean pending = false;
-        int previous = -1;
-        try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
-            byte[] chunk = new byte[1 << 16];
-            int read;
-            while ((read = in.read(chunk)) != -1) {
-                for (int i = 0; i < read; i++, at++) {
-                    int b = chunk[i] & 0xFF;
-                    if (b == '\n' && previous == '\r') {
-                        previous = b;
-                        continue;
-                    }
-                    previous = b;
-                    if (b == '\n' || b == '\r') {
-                        lines++;
-                        pending = false;
-                        continue;
-                    }
-                    if (!pending && firstAfter < 0 && at >= offset) {
-                        firstAfter = lines + 1;
-                    }
-                    pending = true;
-                }
-            }
-        }
-        if (pending) {
-            lines++;
-        }
-        return new long[] {lines, firstAfter < 0 ? lines + 1 : firstAfter};
-    }
-
-    /** {@link #readLog}'s page of {@code in}; {@code name} for the note on a page that stops early. */
-    static LogResult page(InputStream in, int fromLineNum, int maxBytes, String name) throws IOException {
-        int from = Math.max(1, fromLineNum);
-        ByteArrayOutputStream text = new ByteArrayOutputStream();
-        ByteArrayOutputStream line = new ByteArrayOutputStream();
-        int lineNum = 0; // lines ended so far
-        int toLineNum = 0;
-        boolean lineCut = false;
-        boolean pending = false; // bytes of a line not ended yet
-        boolean full = false;
-        boolean closed = false; // a cut line ends its page
-        int previous = -1;
-        byte[] chunk = new byte[1 << 16];
-        int read;
-        scan:
-        while ((read = in.read(chunk)) != -1) {
-            for (int at = 0; at < read; at++) {
-                int b = chunk[at] & 0xFF;
-                if (b == '\n' && previous == '\r') {
-                    previous = b;
-                    continue; // CRLF: the CR ended the line
-                }
-                previous = b;
-                if (closed) {
-                    full = true;
-                    break scan;
-                }
-                if (b == '\n' || b == '\r') {
-                    lineNum++;
-                    pending = false;
-                    if (lineNum >= from) {
-                        int added = append(text, line, lineCut, maxBytes);
-                        if (added == PAGE_FULL) {
-                            full = true;
-                            break scan;
-                        }
-                        toLineNum = lineNum;
-                        closed = added == LINE_CUT;
-                    }
-                    line.reset();
-                    lineCut = false;
-                    continue;
-                }
-                pending = true;
-                if (lineNum + 1 >= from) {
-                    if (line.size() < maxBytes) {
-                        line.write(b);
-                    } else {
-                        lineCut = true;
-                    }
-                }
-            }
-        }
-        if (!full && pending) {
-            lineNum++;
-            if (lineNum >= from) {
-                if (append(text, line, lineCut, maxBytes) != PAGE_FULL) {
-                    toLineNum = lineNum;
-                } else {
-                    full = true;
-                }
-            }
-        }
-        if (toLineNum == 0 && !full) {
-            toLineNum = lineNum; // nothing from fromLineNum on: the last line there is, as the library answers
-        }
-        String content = text.toString(StandardCharsets.UTF_8);
-        if (full) {
-            content += MORE_FOLLOWS_START + maxBytes + " bytes of log at a time: this page ends at line "
-                    + toLineNum + ", more follows (asked again from line " + (toLineNum + 1) + ", or read " + name
-                    + MORE_FOLLOWS_END;
-        }
-        return new LogResult(fromLineNum, toLineNum, content, false);
-    }
-
-    /**
-     * Adds {@code line} and its LF to the page if it fits, or — the page's first line — its first bytes that fit and a
-     * note that it was cut ({@link #LINE_CUT}, which ends the page); {@link #PAGE_FULL} when it does not fit.
-     */
-    private static int append(ByteArrayOutputStream text, ByteArrayOutputStream line, boolean cut, int maxBytes) {
-        if (text.size() + line.size() + 1 <= maxBytes && !cut) {
-            text.writeBytes(line.toByteArray());
-            text.write('\n');
-            return LINE_ADDED;
-        }
-        if (text.size() > 0) {
-            return PAGE_FULL;
-        }
-        byte[] bytes = line.toByteArray();
-        int keep = Math.max(0, Math.min(bytes.length, maxBytes - 64));
-        while (keep > 0 && keep < bytes.length && (bytes[keep] & 0xC0) == 0x80) {
-            keep--; // not inside a UTF-8 character
-        }
-        text.write(bytes, 0, keep);
-        text.writeBytes(" [line cut: longer than a page]\n".getBytes(StandardCharsets.US_ASCII));
-        return LINE_CUT;
-    }
-
-    private static final String MORE_FOLLOWS_START = "[the executor answers at most ";
-    private static final String MORE_FOLLOWS_END = " in the executor's log dir)]\n";
-    private static final int PAGE_FULL = 0;
-    private static final int LINE_ADDED = 1;
-    private static final int LINE_CUT = 2;
 }

@@ -54,7 +54,7 @@ class ExecutorHostCheckTest {
                     String body = beat(port, host, token);
                     assertThat(body)
                             .as(host)
-                            .contains(ExecutorHttpServer.HOST_REFUSED)
+                            .contains(ExecutorRequestHandler.HOST_REFUSED)
                             .contains("\"code\":500");
                 }
             }

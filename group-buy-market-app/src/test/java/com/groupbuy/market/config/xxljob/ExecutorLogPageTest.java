@@ -130,7 +130,7 @@ class ExecutorLogPageTest {
         LogResult library = XxlJobFileAppender.readLog(file, 1);
         String whole = library.getLogContent();
 
-        LogResult first = ExecutorHttpServer.pageOfFile(Path.of(file), 1, 64 * 1024, "finished.log");
+        LogResult first = ExecutorLogPage.pageOfFile(Path.of(file), 1, 64 * 1024, "finished.log");
         String text = first.getLogContent();
         System.out.println("a finished run's log of " + library.getToLineNum() + " lines ("
                 + whole.length() + " characters): the first page has " + text.length() + " characters, ends at line "
@@ -147,10 +147,10 @@ class ExecutorLogPageTest {
         String tail = text.substring(text.indexOf("]\n", gap) + 2);
         assertThat(whole).startsWith(head).endsWith(tail);
         assertThat(head.length() + tail.length()).isGreaterThan(40 * 1024);
-        assertThat(ExecutorHttpServer.pageOfFile(Path.of(file), 2, 64 * 1024, "finished.log")
+        assertThat(ExecutorLogPage.pageOfFile(Path.of(file), 2, 64 * 1024, "finished.log")
                         .getLogContent())
                 .as("a page from a later line is the plain page")
-                .isEqualTo(ExecutorHttpServer.page(
+                .isEqualTo(ExecutorLogPage.page(
                                 new ByteArrayInputStream(readString(file).getBytes(StandardCharsets.UTF_8)),
                                 2,
                                 64 * 1024,
@@ -163,7 +163,7 @@ class ExecutorLogPageTest {
     }
 
     private static LogResult page(String log, int from, int maxBytes) throws IOException {
-        return ExecutorHttpServer.page(
+        return ExecutorLogPage.page(
                 new ByteArrayInputStream(log.getBytes(StandardCharsets.UTF_8)), from, maxBytes, "x.log");
     }
 }
