@@ -97,7 +97,12 @@ public class MarketNode implements RuleNode<MarketProductEntity, TrialContext, T
         if (!activity.isEffective()) {
             throw new AppException(ResponseCode.E0101);
         }
-        if (!activity.isWithinWindow(Instant.now(clock))) {
+        // Read once, after the configuration (a cache miss reads the database): the lock decides everything else at
+        // this
+        // instant too (the team's window, the start of the team it opens), never at a reading from before this one.
+        Instant now = Instant.now(clock);
+        context.setJudgedAt(now);
+        if (!activity.isWithinWindow(now)) {
             throw new AppException(ResponseCode.E0102);
         }
         // Values no team or price can be made of: refused by name rather than opening a team over its target, a
