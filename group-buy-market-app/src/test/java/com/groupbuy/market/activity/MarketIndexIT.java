@@ -5,8 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.groupbuy.market.domain.activity.adapter.repository.IActivityRepository;
-import com.groupbuy.market.domain.activity.model.valobj.SkuVO;
 import com.groupbuy.market.support.IntegrationTest;
 import com.groupbuy.market.support.TradeClient;
 import java.net.URI;
@@ -17,8 +15,6 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -38,9 +34,6 @@ class MarketIndexIT {
 
     @Autowired
     JdbcTemplate jdbc;
-
-    @Autowired
-    IActivityRepository activityRepository;
 
     MarketConfigFixture fixture;
 
@@ -277,22 +270,6 @@ class MarketIndexIT {
         JsonNode own = trial("stay-a", "g1013").path("data").path("teamList").get(0);
         assertThat(own.path("teamId").asText()).isEqualTo(leaderLeft);
         assertThat(own.path("userId").asText()).isEqualTo("stay-a");
-    }
-
-    @Test
-    void aCachedSkuIsAnsweredAtOnceAndAnUncachedOneLoadsOnThePool() throws Exception {
-        fixture.goods("g-async", 1012, "ZJ", "20", "100.00");
-        activityRepository.evictCache();
-
-        CompletableFuture<SkuVO> cold = activityRepository.querySkuAsync("g-async");
-        assertThat(cold.get(5, TimeUnit.SECONDS).getOriginalPrice()).isEqualByComparingTo("100.00");
-        trial("u1", "g-async");
-        CompletableFuture<SkuVO> warm = activityRepository.querySkuAsync("g-async");
-
-        assertThat(warm.isDone()).isTrue(); // no hop to the pool on the hot path
-        assertThat(warm.join().getGoodsId()).isEqualTo("g-async");
-        assertThat(activityRepository.querySkuAsync("no-such-goods").get(5, TimeUnit.SECONDS))
-                .isNull();
     }
 
     @Test

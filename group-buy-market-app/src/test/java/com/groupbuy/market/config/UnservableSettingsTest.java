@@ -129,7 +129,6 @@ class UnservableSettingsTest {
                         "gbm.tag.rebuild-lease=1m",
                         "gbm.xxl-job.registry-interval=1s",
                         "gbm.xxl-job.max-connections=1",
-                        "gbm.market.config-load-threads=64",
                         "gbm.market.config-cache-ttl=1s",
                         "gbm.tag.user-index-cache-ttl=1h",
                         "gbm.notify.lease=1h",
@@ -191,7 +190,6 @@ class UnservableSettingsTest {
                         "gbm.settlement.group-commit.max-wait=1s",
                         "gbm.tag.rebuild-lease=1d",
                         "gbm.xxl-job.registry-interval=60s",
-                        "gbm.market.config-load-threads=1",
                         "gbm.market.config-cache-ttl=1h",
                         "gbm.tag.user-index-cache-ttl=1s")
                 .run(started -> assertThat(started).hasNotFailed());
@@ -319,8 +317,6 @@ class UnservableSettingsTest {
             {"gbm.xxl-job.registry-interval=30", "longer than or equal to 1 second"},
             {"gbm.xxl-job.registry-interval=2m", "shorter than or equal to 60 seconds"},
             {"gbm.xxl-job.max-connections=0", "greater than or equal to 1"},
-            {"gbm.market.config-load-threads=0", "greater than or equal to 1"},
-            {"gbm.market.config-load-threads=65", "less than or equal to 64"},
             {"gbm.market.config-cache-ttl=0s", "longer than or equal to 1 second"},
             {"gbm.market.config-cache-ttl=-30s", "longer than or equal to 1 second"},
             {"gbm.market.config-cache-ttl=30", "longer than or equal to 1 second"},

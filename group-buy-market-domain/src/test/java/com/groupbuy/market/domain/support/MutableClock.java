@@ -6,10 +6,11 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 
-/** Test support: a UTC clock standing still until the test moves it forward. */
+/** Test support: a UTC clock standing still until the test moves it forward (or moving on at every reading). */
 public final class MutableClock extends Clock {
 
     private Instant now;
+    private Duration perReading = Duration.ZERO;
 
     public MutableClock(Instant start) {
         this.now = start;
@@ -17,6 +18,11 @@ public final class MutableClock extends Clock {
 
     public void advance(Duration by) {
         now = now.plus(by);
+    }
+
+    /** From now on each reading is {@code step} later than the one before (a clock moving on while code runs). */
+    public void advanceAtEveryReading(Duration step) {
+        perReading = step;
     }
 
     @Override
@@ -31,6 +37,8 @@ public final class MutableClock extends Clock {
 
     @Override
     public Instant instant() {
-        return now;
+        Instant read = now;
+        now = now.plus(perReading);
+        return read;
     }
 }

@@ -30,7 +30,6 @@ import com.groupbuy.market.types.net.NotifyHostLookup;
 import com.groupbuy.market.types.net.NotifyUrlPolicy;
 import java.math.BigDecimal;
 import java.net.InetAddress;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -163,7 +162,6 @@ class LockRepeatHostRefusalTest {
                 },
                 orders(),
                 null,
-                Clock.systemUTC(),
                 new TradeIds(),
                 new CloseCheckPolicy(false, null, Duration.ZERO, PaymentGrace.none()),
                 taskId -> {},

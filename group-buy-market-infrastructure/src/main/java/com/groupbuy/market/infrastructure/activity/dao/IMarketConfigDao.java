@@ -1,21 +1,18 @@
 package com.groupbuy.market.infrastructure.activity.dao;
 
-import com.groupbuy.market.infrastructure.activity.po.GroupBuyActivityPO;
-import com.groupbuy.market.infrastructure.activity.po.GroupBuyDiscountPO;
-import com.groupbuy.market.infrastructure.activity.po.SkuPO;
+import com.groupbuy.market.infrastructure.activity.po.MarketConfigPO;
 import org.apache.ibatis.annotations.Mapper;
 import org.apache.ibatis.annotations.Param;
 
-/** Reads of the market configuration tables (activity, discount, sku, sc_sku_activity); each by its unique key. */
+/** Reads of the market configuration tables (activity, discount, sku, sc_sku_activity). */
 @Mapper
 public interface IMarketConfigDao {
 
-    GroupBuyActivityPO queryActivity(@Param("activityId") Long activityId);
-
-    GroupBuyDiscountPO queryDiscount(@Param("discountId") String discountId);
-
-    SkuPO querySku(@Param("goodsId") String goodsId);
-
-    Long queryActivityIdBySourceChannelGoods(
+    /**
+     * A source + channel's goods configuration in one statement (one consistent reading): its mapping by
+     * {@code sc_sku_activity}'s unique key, the mapped activity and its discount by theirs, the goods by its own.
+     * Always one row.
+     */
+    MarketConfigPO queryMarketConfig(
             @Param("source") String source, @Param("channel") String channel, @Param("goodsId") String goodsId);
 }

@@ -5,44 +5,40 @@ import com.google.common.cache.CacheBuilder;
 import com.groupbuy.market.domain.activity.adapter.repository.IActivityRepository;
 import com.groupbuy.market.domain.activity.model.valobj.ActivityVO;
 import com.groupbuy.market.domain.activity.model.valobj.DiscountVO;
+import com.groupbuy.market.domain.activity.model.valobj.MarketConfigVO;
 import com.groupbuy.market.domain.activity.model.valobj.SkuVO;
 import com.groupbuy.market.domain.activity.model.valobj.TagScope;
 import com.groupbuy.market.infrastructure.activity.dao.IMarketConfigDao;
 import com.groupbuy.market.infrastructure.activity.po.GroupBuyActivityPO;
 import com.groupbuy.market.infrastructure.activity.po.GroupBuyDiscountPO;
+import com.groupbuy.market.infrastructure.activity.po.MarketConfigPO;
 import com.groupbuy.market.infrastructure.activity.po.SkuPO;
 import java.time.Duration;
-import java.util.concurrent.Callable;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Executor;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.stereotype.Repository;
 
 /**
  * Market configuration behind a short-lived in-process cache: the hot paths read memory, and a change in the
- * tables is seen within the TTL (or at once after {@link #evictCache()}). Absent rows are cached too, so a flood of
- * requests for an unknown goods does not reach the database either — but in a cache of their own: the trial is
- * unauthenticated, and unknown ids sharing one bounded cache with the rows found pushed the real configuration out
- * (a flood of unknown goods ids made every partner's warm trial read the tables again).
+ * tables is seen within the TTL (or at once after {@link #evictCache()}). The cache holds one entry per source +
+ * channel + goods: its mapping, activity, discount and goods read in one statement and kept and dropped together, so a
+ * trial answers one reading of the tables, never rows cached at different times (an old list price with a new discount
+ * sold a 200.00 goods for 0.01 until the list price expired too: {@code MarketConfigChangeIT}). Goods a partner has no
+ * mapping for are cached too — but in a cache of their own: the trial is unauthenticated, and unknown ids sharing one
+ * bounded cache with the configuration found pushed the real configuration out (a flood of unknown goods ids made
+ * every partner's warm trial read the tables again).
  */
 @Repository
 public class ActivityRepository implements IActivityRepository {
 
     private final IMarketConfigDao dao;
-    /** Rows found: bounded by what operators configure, never by what callers ask for. */
-    private final Cache<String, Object> found;
-    /** Keys found absent: as many as callers invent, so bounded, and evicting only one another. */
+    /** Configuration found: bounded by what operators configure, never by what callers ask for. */
+    private final Cache<String, MarketConfigVO> found;
+    /** Keys with no mapping: as many as callers invent, so bounded, and evicting only one another. */
     private final Cache<String, Boolean> absent;
 
-    private final Executor loader;
-
-    public ActivityRepository(
-            IMarketConfigDao dao,
-            @Qualifier("marketConfigCacheTtl") Duration ttl,
-            @Qualifier("marketConfigLoadExecutor") Executor loader) {
+    public ActivityRepository(IMarketConfigDao dao, @Qualifier("marketConfigCacheTtl") Duration ttl) {
         this.dao = dao;
-        this.loader = loader;
         this.found = CacheBuilder.newBuilder()
                 .expireAfterWrite(ttl)
                 .maximumSize(100_000)
@@ -54,71 +50,35 @@ public class ActivityRepository implements IActivityRepository {
     }
 
     @Override
-    public Long queryActivityIdBySourceChannelGoods(String source, String channel, String goodsId) {
-        return cached(
-                // Length-prefixed: a ':' inside one part must never make two partners' mappings one key.
-                "sc:" + source.length() + ":" + source + ":" + channel.length() + ":" + channel + ":" + goodsId,
-                () -> dao.queryActivityIdBySourceChannelGoods(source, channel, goodsId));
-    }
-
-    @Override
-    public ActivityVO queryActivity(Long activityId) {
-        return cached("activity:" + activityId, () -> toActivity(dao.queryActivity(activityId)));
-    }
-
-    @Override
-    public DiscountVO queryDiscount(String discountId) {
-        return cached("discount:" + discountId, () -> toDiscount(dao.queryDiscount(discountId)));
-    }
-
-    @Override
-    public SkuVO querySku(String goodsId) {
-        return cached(skuKey(goodsId), () -> toSku(dao.querySku(goodsId)));
-    }
-
-    @Override
-    @SuppressWarnings("unchecked")
-    public CompletableFuture<SkuVO> querySkuAsync(String goodsId) {
-        String key = skuKey(goodsId);
-        Object cached = found.getIfPresent(key);
-        if (cached != null || absent.getIfPresent(key) != null) {
-            return CompletableFuture.completedFuture((SkuVO) cached);
+    public MarketConfigVO queryMarketConfig(String source, String channel, String goodsId) {
+        // Length-prefixed: a ':' inside one part must never make two partners' goods one key.
+        String key = source.length() + ":" + source + ":" + channel.length() + ":" + channel + ":" + goodsId;
+        if (absent.getIfPresent(key) != null) {
+            return MarketConfigVO.UNMAPPED;
         }
-        return CompletableFuture.supplyAsync(() -> querySku(goodsId), loader);
+        try {
+            // No mapping fails the load (Guava caches no failure, and concurrent callers of the key share it), so
+            // nothing a caller invents ever takes a place among the configuration found.
+            return found.get(key, () -> {
+                MarketConfigVO config = toConfig(dao.queryMarketConfig(source, channel, goodsId));
+                if (config.mappedActivityId() == null) {
+                    throw NotFound.INSTANCE;
+                }
+                return config;
+            });
+        } catch (ExecutionException e) {
+            if (e.getCause() == NotFound.INSTANCE) {
+                absent.put(key, Boolean.TRUE);
+                return MarketConfigVO.UNMAPPED;
+            }
+            throw new IllegalStateException("cannot load market configuration " + key, e.getCause());
+        }
     }
 
     @Override
     public void evictCache() {
         found.invalidateAll();
         absent.invalidateAll();
-    }
-
-    private static String skuKey(String goodsId) {
-        return "sku:" + goodsId;
-    }
-
-    @SuppressWarnings("unchecked")
-    private <T> T cached(String key, Callable<T> loader) {
-        if (absent.getIfPresent(key) != null) {
-            return null;
-        }
-        try {
-            // A row not found fails the load (Guava caches no failure, and concurrent callers of the key share it),
-            // so nothing absent ever takes a place among the rows found.
-            return (T) found.get(key, () -> {
-                T row = loader.call();
-                if (row == null) {
-                    throw NotFound.INSTANCE;
-                }
-                return row;
-            });
-        } catch (ExecutionException e) {
-            if (e.getCause() == NotFound.INSTANCE) {
-                absent.put(key, Boolean.TRUE);
-                return null;
-            }
-            throw new IllegalStateException("cannot load market configuration " + key, e.getCause());
-        }
     }
 
     /** The load's "no such row": checked, so Guava hands it back as the cause of an {@link ExecutionException}. */
@@ -128,6 +88,16 @@ public class ActivityRepository implements IActivityRepository {
         private NotFound() {
             super("no such row", null, false, false);
         }
+    }
+
+    private static MarketConfigVO toConfig(MarketConfigPO po) {
+        return po == null
+                ? MarketConfigVO.UNMAPPED
+                : new MarketConfigVO(
+                        po.getMappedActivityId(),
+                        toActivity(po.getActivity()),
+                        toDiscount(po.getDiscount()),
+                        toSku(po.getSku()));
     }
 
     private static ActivityVO toActivity(GroupBuyActivityPO po) {

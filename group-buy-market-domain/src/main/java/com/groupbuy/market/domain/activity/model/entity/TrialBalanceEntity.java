@@ -17,6 +17,12 @@ import lombok.NoArgsConstructor;
 @AllArgsConstructor
 public class TrialBalanceEntity {
 
+    /**
+     * The instant the trial judged the activity's window at: a lock decides everything else at it (the team's window, the
+     * start of the team it opens), so the activity and the team are judged at one reading of the clock.
+     */
+    private Instant judgedAt;
+
     private Long activityId;
     private String goodsId;
     private String goodsName;

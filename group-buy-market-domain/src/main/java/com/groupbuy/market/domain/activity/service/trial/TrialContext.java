@@ -3,6 +3,7 @@ package com.groupbuy.market.domain.activity.service.trial;
 import com.groupbuy.market.domain.activity.model.valobj.ActivityVO;
 import com.groupbuy.market.domain.activity.model.valobj.DiscountVO;
 import com.groupbuy.market.domain.activity.model.valobj.SkuVO;
+import java.time.Instant;
 import lombok.Getter;
 import lombok.Setter;
 
@@ -10,6 +11,9 @@ import lombok.Setter;
 @Getter
 @Setter
 public class TrialContext {
+
+    /** The one instant the trial judges at (the activity's window), read once; a lock decides everything else at it. */
+    private Instant judgedAt;
 
     private ActivityVO activity;
     private DiscountVO discount;

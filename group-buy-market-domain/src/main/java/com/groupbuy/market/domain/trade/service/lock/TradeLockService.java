@@ -25,10 +25,10 @@ import com.groupbuy.market.types.enums.ResponseCode;
 import com.groupbuy.market.types.exception.AppException;
 import com.groupbuy.market.types.exception.CommitOutcomeUnknownException;
 import com.groupbuy.market.types.exception.DependencyUnavailableException;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Objects;
 import lombok.extern.slf4j.Slf4j;
 import org.springframework.stereotype.Service;
 
@@ -51,7 +51,6 @@ public class TradeLockService {
     private final IIndexGroupBuyMarketService trialService;
     private final ITradeRepository repository;
     private final ITeamPlaceReservation reservation;
-    private final Clock clock;
     private final TradeIds ids;
     private final RuleChain<LockOrderCommand, LockContext> rules;
     private final CloseCheckPolicy closeChecks;
@@ -68,7 +67,6 @@ public class TradeLockService {
             IIndexGroupBuyMarketService trialService,
             ITradeRepository repository,
             ITeamPlaceReservation reservation,
-            Clock clock,
             TradeIds ids,
             CloseCheckPolicy closeChecks,
             INotifyDispatcher dispatcher,
@@ -85,7 +83,6 @@ public class TradeLockService {
         this.trialService = trialService;
         this.repository = repository;
         this.reservation = reservation;
-        this.clock = clock;
         this.ids = ids;
         this.rules = RuleChain.of(new AudienceFilter(), new TakeLimitFilter(), new TeamUsableFilter());
     }
@@ -147,16 +144,21 @@ public class TradeLockService {
     }
 
     private MarketPayOrderEntity lockNew(LockOrderCommand command, LockLookupVO lookup) {
-        LockContext context = new LockContext(Instant.now(clock));
-        context.setLiveTakes(lookup.liveTakes());
-        context.setNamedTeam(lookup.namedTeam());
-        context.setTrial(trialService.indexMarketTrial(MarketProductEntity.builder()
+        TrialBalanceEntity trial = trialService.indexMarketTrial(MarketProductEntity.builder()
                 .userId(command.getUserId())
                 .source(command.getSource())
                 .channel(command.getChannel())
                 .goodsId(command.getGoodsId())
                 .activityId(command.getActivityId())
-                .build()));
+                .build());
+        // One instant for the whole lock, the one the trial judged the activity's window at. Read before the trial
+        // (whose
+        // configuration read may go to the database), it opened a team before its activity's start, which the trial's
+        // later reading had admitted; a join's team was judged open at an instant the trial had already passed.
+        LockContext context = new LockContext(Objects.requireNonNull(trial.getJudgedAt(), "the trial's instant"));
+        context.setLiveTakes(lookup.liveTakes());
+        context.setNamedTeam(lookup.namedTeam());
+        context.setTrial(trial);
         rules.apply(command, context);
 
         // Team and order ids are drawn at random (8 and 12 digits, the wire's shapes); an id another row already has

@@ -8,6 +8,7 @@ import com.groupbuy.market.domain.activity.model.entity.MarketProductEntity;
 import com.groupbuy.market.domain.activity.model.entity.TrialBalanceEntity;
 import com.groupbuy.market.domain.activity.model.valobj.ActivityVO;
 import com.groupbuy.market.domain.activity.model.valobj.DiscountVO;
+import com.groupbuy.market.domain.activity.model.valobj.MarketConfigVO;
 import com.groupbuy.market.domain.activity.model.valobj.MarketSwitchesVO;
 import com.groupbuy.market.domain.activity.model.valobj.SkuVO;
 import com.groupbuy.market.domain.activity.model.valobj.TagScope;
@@ -21,7 +22,6 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 
 /** The trial's rule tree over in-memory ports: the order of the checks, the routing, and the audience rules. */
@@ -44,38 +44,20 @@ class IndexGroupBuyMarketServiceTest {
 
     private final IActivityRepository repository = new IActivityRepository() {
         @Override
-        public Long queryActivityIdBySourceChannelGoods(String source, String channel, String goodsId) {
+        public MarketConfigVO queryMarketConfig(String source, String channel, String goodsId) {
             repositoryReads++;
-            return "s01".equals(source) && "c01".equals(channel) && "g1".equals(goodsId) ? mappedActivityId : null;
-        }
-
-        @Override
-        public ActivityVO queryActivity(Long activityId) {
-            repositoryReads++;
-            return activity.getActivityId().equals(activityId) ? activity : null;
-        }
-
-        @Override
-        public DiscountVO queryDiscount(String discountId) {
-            repositoryReads++;
-            return discount;
-        }
-
-        @Override
-        public SkuVO querySku(String goodsId) {
-            repositoryReads++;
-            return !goodsExists
+            Long mapped =
+                    "s01".equals(source) && "c01".equals(channel) && "g1".equals(goodsId) ? mappedActivityId : null;
+            ActivityVO mappedActivity =
+                    mapped != null && activity.getActivityId().equals(mapped) ? activity : null;
+            SkuVO sku = !goodsExists
                     ? null
                     : SkuVO.builder()
                             .goodsId(goodsId)
                             .goodsName("g")
                             .originalPrice(new BigDecimal("100.00"))
                             .build();
-        }
-
-        @Override
-        public CompletableFuture<SkuVO> querySkuAsync(String goodsId) {
-            return CompletableFuture.completedFuture(querySku(goodsId));
+            return new MarketConfigVO(mapped, mappedActivity, mappedActivity == null ? null : discount, sku);
         }
 
         @Override

@@ -6,19 +6,20 @@ import com.groupbuy.market.domain.activity.service.IIndexGroupBuyMarketService;
 import com.groupbuy.market.domain.trade.adapter.port.INotifyHostCheck;
 import com.groupbuy.market.domain.trade.adapter.port.ITeamPlaceReservation;
 import com.groupbuy.market.domain.trade.adapter.repository.ITradeRepository;
+import com.groupbuy.market.domain.trade.model.aggregate.LockOrderAggregate;
 import com.groupbuy.market.domain.trade.model.aggregate.Team;
 import com.groupbuy.market.domain.trade.model.entity.LockOrderCommand;
+import com.groupbuy.market.domain.trade.model.entity.MarketPayOrderEntity;
 import com.groupbuy.market.domain.trade.model.valobj.NotifyRoutes;
+import com.groupbuy.market.domain.trade.model.valobj.OrderStatus;
 import com.groupbuy.market.domain.trade.model.valobj.PaymentGrace;
 import com.groupbuy.market.domain.trade.model.valobj.TeamStatus;
 import com.groupbuy.market.domain.trade.service.guard.RateGuards;
 import com.groupbuy.market.domain.trade.service.guard.TradeRateGuard;
 import com.groupbuy.market.domain.trade.service.timeout.CloseCheckPolicy;
 import java.math.BigDecimal;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.Map;
 
 /** The lock service over a test's ports at a fixed time, the trial it prices with, and its notify target checks. */
@@ -31,9 +32,8 @@ final class LockServices {
             IIndexGroupBuyMarketService trials,
             ITradeRepository repository,
             ITeamPlaceReservation places,
-            Instant now,
             NotifyTargetCheck notifyTargets) {
-        return over(trials, repository, places, now, notifyTargets, RateGuards.none());
+        return over(trials, repository, places, notifyTargets, RateGuards.none());
     }
 
     /** No close checks, no place reconciler, rates asked of {@code rateGuard}. */
@@ -41,14 +41,12 @@ final class LockServices {
             IIndexGroupBuyMarketService trials,
             ITradeRepository repository,
             ITeamPlaceReservation places,
-            Instant now,
             NotifyTargetCheck notifyTargets,
             TradeRateGuard rateGuard) {
         return new TradeLockService(
                 trials,
                 repository,
                 places,
-                Clock.fixed(now, ZoneOffset.UTC),
                 new TradeIds(),
                 new CloseCheckPolicy(false, null, Duration.ZERO, PaymentGrace.none()),
                 taskId -> {},
@@ -58,9 +56,13 @@ final class LockServices {
                 (source, channel) -> true);
     }
 
-    /** The product priced 100.00 less 20.00, a team of 3 for 15 minutes, the activity open a day either side of now. */
+    /**
+     * The product priced 100.00 less 20.00, a team of 3 for 15 minutes, the activity open a day either side of now,
+     * judged at {@code now} (the lock's instant).
+     */
     static TrialBalanceEntity.TrialBalanceEntityBuilder trial(MarketProductEntity product, Instant now, int takeLimit) {
         return TrialBalanceEntity.builder()
+                .judgedAt(now)
                 .activityId(product.getActivityId())
                 .goodsId(product.getGoodsId())
                 .originalPrice(new BigDecimal("100.00"))
@@ -73,6 +75,17 @@ final class LockServices {
                 .takeLimitCount(takeLimit)
                 .visible(true)
                 .enable(true);
+    }
+
+    /** What the store answers a lock it wrote: its order, locked, in goods g1 of activity 7. */
+    static MarketPayOrderEntity written(LockOrderAggregate aggregate) {
+        return MarketPayOrderEntity.builder()
+                .orderId(aggregate.getOrderId())
+                .teamId(aggregate.getTeamId())
+                .activityId(7L)
+                .goodsId("g1")
+                .status(OrderStatus.LOCKED.code())
+                .build();
     }
 
     /** User u1 of s01/c01 locks goods g1 in activity 7 as out-1, to be called back at https://mall.example/cb. */

@@ -125,7 +125,6 @@ class TradeLockServiceNewOrderCheckTest {
                 },
                 repository,
                 places,
-                NOW,
                 LockServices.targets(mqEnabled, (host, source, channel) -> {
                     hostsAsked.add(host + " " + source + " " + channel);
                     return hostRefusal;
@@ -177,13 +176,7 @@ class TradeLockServiceNewOrderCheckTest {
         @Override
         public MarketPayOrderEntity lockOrder(LockOrderAggregate aggregate) {
             writes++;
-            return MarketPayOrderEntity.builder()
-                    .orderId(aggregate.getOrderId())
-                    .teamId(aggregate.getTeamId())
-                    .activityId(7L)
-                    .goodsId("g1")
-                    .status(OrderStatus.LOCKED.code())
-                    .build();
+            return LockServices.written(aggregate);
         }
     }
 }

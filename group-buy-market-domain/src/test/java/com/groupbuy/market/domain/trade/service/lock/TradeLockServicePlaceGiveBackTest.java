@@ -28,11 +28,7 @@ class TradeLockServicePlaceGiveBackTest {
     private final FailingWrites repository = new FailingWrites();
     private final InMemoryPlaces places = new InMemoryPlaces();
     private final TradeLockService service = LockServices.over(
-            product -> LockServices.trial(product, NOW, 1).build(),
-            repository,
-            places,
-            NOW,
-            LockServices.allowedTargets());
+            product -> LockServices.trial(product, NOW, 1).build(), repository, places, LockServices.allowedTargets());
 
     @Test
     void aJoinWhoseWriteFailsGivesItsPlaceBackAndOthersKeepTheirs() {

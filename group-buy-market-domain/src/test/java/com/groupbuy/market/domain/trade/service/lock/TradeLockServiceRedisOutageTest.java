@@ -153,7 +153,6 @@ class TradeLockServiceRedisOutageTest {
                 },
                 repository,
                 places,
-                NOW,
                 LockServices.targets(true, (host, source, channel) -> {
                     hostsAsked.add(host);
                     return null;

@@ -45,7 +45,6 @@ class TradeLockServiceRepeatTest {
             },
             repository,
             places,
-            NOW,
             LockServices.allowedTargets());
 
     @Test

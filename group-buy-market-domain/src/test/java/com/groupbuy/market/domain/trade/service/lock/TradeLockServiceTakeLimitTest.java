@@ -35,7 +35,6 @@ class TradeLockServiceTakeLimitTest {
             product -> LockServices.trial(product, NOW, takeLimit).build(),
             repository,
             places,
-            NOW,
             LockServices.allowedTargets());
 
     /**

@@ -24,6 +24,7 @@ public class EndNode implements RuleNode<MarketProductEntity, TrialContext, Tria
                 : original;
         boolean member = context.isAudienceMember();
         return TrialBalanceEntity.builder()
+                .judgedAt(context.getJudgedAt())
                 .activityId(activity.getActivityId())
                 .goodsId(context.getSku().getGoodsId())
                 .goodsName(context.getSku().getGoodsName())

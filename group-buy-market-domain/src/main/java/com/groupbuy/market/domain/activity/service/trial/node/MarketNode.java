@@ -5,6 +5,7 @@ import com.groupbuy.market.domain.activity.model.entity.MarketProductEntity;
 import com.groupbuy.market.domain.activity.model.entity.TrialBalanceEntity;
 import com.groupbuy.market.domain.activity.model.valobj.ActivityVO;
 import com.groupbuy.market.domain.activity.model.valobj.DiscountVO;
+import com.groupbuy.market.domain.activity.model.valobj.MarketConfigVO;
 import com.groupbuy.market.domain.activity.model.valobj.SkuVO;
 import com.groupbuy.market.domain.activity.service.trial.TrialContext;
 import com.groupbuy.market.types.design.tree.RuleNode;
@@ -12,17 +13,15 @@ import com.groupbuy.market.types.enums.ResponseCode;
 import com.groupbuy.market.types.exception.AppException;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 
 /**
  * The market configuration for the goods (activity, discount, sku) and whether the activity is on now. The activity
  * is always the one {@code sc_sku_activity} maps the caller's source + channel + goods to; a lock naming an activity
  * must name that one, so no partner locks through an activity it does not sell. Each refusal (E0002) says what is
  * unknown: the goods, the mapping, the activity, or its discount; a named activity other than the mapped one is refused
- * alike whether it exists or not, as is a goods the partner has no mapping for. The sku does not depend on the activity, so it
- * loads beside the mapping → activity → discount chain; then routes to the audience check only when something in
- * the activity depends on who the user is.
+ * alike whether it exists or not, as is a goods the partner has no mapping for. The mapping, activity, discount and
+ * goods are one reading ({@link MarketConfigVO}); then routes to the audience check only when something in the
+ * activity depends on who the user is.
  */
 public class MarketNode implements RuleNode<MarketProductEntity, TrialContext, TrialBalanceEntity> {
 
@@ -44,12 +43,14 @@ public class MarketNode implements RuleNode<MarketProductEntity, TrialContext, T
 
     @Override
     public TrialBalanceEntity apply(MarketProductEntity product, TrialContext context) {
-        CompletableFuture<SkuVO> sku = repository.querySkuAsync(product.getGoodsId());
-        Long mapped = repository.queryActivityIdBySourceChannelGoods(
-                product.getSource(), product.getChannel(), product.getGoodsId());
-        ActivityVO activity = mapped == null ? null : repository.queryActivity(mapped);
-        DiscountVO discount = activity == null ? null : repository.queryDiscount(activity.getDiscountId());
-        SkuVO goods = join(sku);
+        // One reading of the mapping, activity, discount and goods: rows read (or cached) at different times priced a
+        // goods with its old list price and its new discount (a 200.00 goods sold for 0.01), a mix no operator wrote.
+        MarketConfigVO config =
+                repository.queryMarketConfig(product.getSource(), product.getChannel(), product.getGoodsId());
+        Long mapped = config.mappedActivityId();
+        ActivityVO activity = config.activity();
+        DiscountVO discount = config.discount();
+        SkuVO goods = config.sku();
         // The partner's mapping first: a goods this partner does not sell is answered alike whether it exists or not
         // (goods ids are global; one sold only through another partner is not this partner's to learn of).
         if (mapped == null) {
@@ -96,7 +97,12 @@ public class MarketNode implements RuleNode<MarketProductEntity, TrialContext, T
         if (!activity.isEffective()) {
             throw new AppException(ResponseCode.E0101);
         }
-        if (!activity.isWithinWindow(Instant.now(clock))) {
+        // Read once, after the configuration (a cache miss reads the database): the lock decides everything else at
+        // this
+        // instant too (the team's window, the start of the team it opens), never at a reading from before this one.
+        Instant now = Instant.now(clock);
+        context.setJudgedAt(now);
+        if (!activity.isWithinWindow(now)) {
             throw new AppException(ResponseCode.E0102);
         }
         // Values no team or price can be made of: refused by name rather than opening a team over its target, a
@@ -134,14 +140,6 @@ public class MarketNode implements RuleNode<MarketProductEntity, TrialContext, T
     public RuleNode<MarketProductEntity, TrialContext, TrialBalanceEntity> next(
             MarketProductEntity product, TrialContext context) {
         return context.needsMembership() ? tag : end;
-    }
-
-    private static SkuVO join(CompletableFuture<SkuVO> sku) {
-        try {
-            return sku.join();
-        } catch (CompletionException e) {
-            throw e.getCause() instanceof RuntimeException cause ? cause : e;
-        }
     }
 
     private static AppException unknown(String what) {
