@@ -152,9 +152,8 @@ public class TradeLockService {
                 .activityId(command.getActivityId())
                 .build());
         // One instant for the whole lock, the one the trial judged the activity's window at. Read before the trial
-        // (whose
-        // configuration read may go to the database), it opened a team before its activity's start, which the trial's
-        // later reading had admitted; a join's team was judged open at an instant the trial had already passed.
+        // (whose configuration read may go to the database), it opened a team before its activity's start, which the
+        // trial's later reading had admitted; a join's team was judged open at an instant the trial had passed.
         LockContext context = new LockContext(Objects.requireNonNull(trial.getJudgedAt(), "the trial's instant"));
         context.setLiveTakes(lookup.liveTakes());
         context.setNamedTeam(lookup.namedTeam());

@@ -98,8 +98,7 @@ public class MarketNode implements RuleNode<MarketProductEntity, TrialContext, T
             throw new AppException(ResponseCode.E0101);
         }
         // Read once, after the configuration (a cache miss reads the database): the lock decides everything else at
-        // this
-        // instant too (the team's window, the start of the team it opens), never at a reading from before this one.
+        // this instant too (the team's window, the start of the team it opens), never at a reading from before it.
         Instant now = Instant.now(clock);
         context.setJudgedAt(now);
         if (!activity.isWithinWindow(now)) {
