@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * The outbox's delivery settings, checked as a whole when built, so a lease too short for its sends is refused before
@@ -32,26 +34,31 @@ class DeliverySettingsTest {
         }
     }
 
-    @Test
-    void batchesAreAsLargeAsFitInTheLeaseWithOneSendWindowToSpare() {
-        assertThat(claimBatch(Duration.ofSeconds(60), Duration.ofSeconds(12), 100, 1))
-                .isEqualTo(4);
-        assertThat(claimBatch(Duration.ofSeconds(60), Duration.ofSeconds(12), 3, 1))
-                .isEqualTo(3);
-        assertThat(claimBatch(Duration.ofSeconds(20), Duration.ofSeconds(12), 100, 1))
-                .isEqualTo(1);
-        assertThat(claimBatch(Duration.ofSeconds(300), Duration.ofSeconds(1), 100, 1))
-                .isEqualTo(100);
-    }
+    /**
+     * Tasks sent over HTTP that one lease statement takes: as many rounds of sends as fit in the lease with one send
+     * window to spare, each round as many sends as go at once; at least one, at most the page.
+     */
+    @ParameterizedTest(name = "lease {0} s, window {1} s, page {2}, {3} at once: {4}")
+    @CsvSource({
+        // one send at a time
+        "60, 12, 100, 1, 4",
+        "60, 12, 3, 1, 3",
+        "20, 12, 100, 1, 1",
+        "300, 1, 100, 1, 100",
+        // sent concurrently, a lease takes that many rounds of sends
+        "60, 12, 250, 4, 16",
+        "60, 12, 10, 4, 10",
+        "20, 12, 250, 4, 1"
+    })
+    void batchesAreAsLargeAsFitInTheLeaseWithOneSendWindowToSpare(
+            long leaseSeconds, long windowSeconds, int pageSize, int concurrency, int batch) {
+        DeliverySettings settings = DeliverySettings.builder(
+                        Duration.ofSeconds(leaseSeconds), pageSize, Duration.ofMinutes(1))
+                .sendWindow(Duration.ofSeconds(windowSeconds))
+                .httpConcurrency(concurrency)
+                .build();
 
-    @Test
-    void sentConcurrentlyALeaseTakesThatManyRoundsOfSends() {
-        assertThat(claimBatch(Duration.ofSeconds(60), Duration.ofSeconds(12), 250, 4))
-                .isEqualTo(16);
-        assertThat(claimBatch(Duration.ofSeconds(60), Duration.ofSeconds(12), 10, 4))
-                .isEqualTo(10);
-        assertThat(claimBatch(Duration.ofSeconds(20), Duration.ofSeconds(12), 250, 4))
-                .isEqualTo(1);
+        assertThat(settings.claimBatch()).isEqualTo(batch);
     }
 
     @Test
@@ -119,13 +126,5 @@ class DeliverySettingsTest {
 
     private static DeliverySettings.Builder settings() {
         return DeliverySettings.builder(LEASE, 100, Duration.ofMinutes(1));
-    }
-
-    private static int claimBatch(Duration lease, Duration sendWindow, int pageSize, int concurrency) {
-        return DeliverySettings.builder(lease, pageSize, Duration.ofMinutes(1))
-                .sendWindow(sendWindow)
-                .httpConcurrency(concurrency)
-                .build()
-                .claimBatch();
     }
 }
