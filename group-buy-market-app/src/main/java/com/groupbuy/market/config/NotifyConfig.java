@@ -4,6 +4,7 @@ import com.groupbuy.market.domain.activity.model.valobj.ActivityVO;
 import com.groupbuy.market.domain.outbox.adapter.repository.INotifyBacklogRepository;
 import com.groupbuy.market.domain.outbox.adapter.repository.INotifyTaskRetention;
 import com.groupbuy.market.domain.outbox.adapter.repository.INotifyTaskStore;
+import com.groupbuy.market.domain.outbox.model.valobj.DeliverySettings;
 import com.groupbuy.market.domain.outbox.model.valobj.SendBudget;
 import com.groupbuy.market.domain.outbox.service.DueCallbackDeliveryService;
 import com.groupbuy.market.domain.outbox.service.NotifyBackoff;
@@ -148,27 +149,21 @@ public class NotifyConfig {
         Duration channelOpen =
                 broker == null || broker.getChannelRpcTimeout() == null ? Duration.ZERO : broker.getChannelRpcTimeout();
         Duration batchWindow = checkLeaseFitsASend(properties, mq.getConfirmTimeout(), connect, channelOpen);
-        return new DueCallbackDeliveryService(
-                        store,
-                        gateway,
-                        backoff,
-                        clock,
-                        worker,
-                        properties.getLease(),
-                        properties.sendWindow(),
-                        batchWindow,
-                        properties.getPageSize(),
-                        properties.getRunBudget(),
-                        notifyRunExecutor,
-                        properties.getRunLanes())
+        DeliverySettings settings = DeliverySettings.builder(
+                        properties.getLease(), properties.getPageSize(), properties.getRunBudget())
+                .sendWindow(properties.sendWindow())
+                .batchWindow(batchWindow)
+                .lanes(properties.getRunLanes())
                 // #17: a callback the endpoint's breaker or bulkhead did not send waits without using a try.
-                .deferringUnsent()
+                .deferUnsent()
                 // #19: a page's HTTP callbacks several at once (EndpointQueues), so a lease takes more of them.
-                .sendingConcurrently(properties.getHttpConcurrency())
+                .httpConcurrency(properties.getHttpConcurrency())
                 // A big body's send starts only while its own budget (the gateway's bound of its call) fits the lease.
-                .budgetingSendsBy(properties.sendBudget())
-                // A stop ends a run after the sends in flight (RunStopConfig).
-                .stoppedBy(runStop);
+                .sendBudget(properties.sendBudget())
+                .build();
+        // A stop ends a run after the sends in flight (RunStopConfig).
+        return new DueCallbackDeliveryService(
+                store, gateway, backoff, clock, worker, settings, notifyRunExecutor, runStop);
     }
 
     /**

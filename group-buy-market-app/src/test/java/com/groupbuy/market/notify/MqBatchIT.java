@@ -5,11 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.groupbuy.market.domain.outbox.adapter.port.INotifyGateway;
 import com.groupbuy.market.domain.outbox.model.valobj.DeliveryResult;
+import com.groupbuy.market.domain.outbox.model.valobj.DeliverySettings;
 import com.groupbuy.market.domain.outbox.model.valobj.NotifyRunSummary;
 import com.groupbuy.market.domain.outbox.model.valobj.NotifyTaskStatus;
 import com.groupbuy.market.domain.outbox.model.valobj.NotifyTaskVO;
 import com.groupbuy.market.domain.outbox.service.DueCallbackDeliveryService;
 import com.groupbuy.market.domain.outbox.service.NotifyBackoff;
+import com.groupbuy.market.domain.support.RunStop;
 import com.groupbuy.market.infrastructure.gateway.mq.AmqpNotifyGateway;
 import com.groupbuy.market.infrastructure.outbox.dao.INotifyDeferralDao;
 import com.groupbuy.market.infrastructure.outbox.dao.INotifyTaskDao;
@@ -373,13 +375,12 @@ class MqBatchIT {
                 new NotifyBackoff(List.of(Duration.ofHours(1)), 0, () -> 0.5),
                 Clock.systemUTC(),
                 "w",
-                Duration.ofSeconds(60),
-                Duration.ofSeconds(12),
-                Duration.ofSeconds(5),
-                100,
-                Duration.ofSeconds(30),
+                DeliverySettings.builder(Duration.ofSeconds(60), 100, Duration.ofSeconds(30))
+                        .sendWindow(Duration.ofSeconds(12))
+                        .batchWindow(Duration.ofSeconds(5))
+                        .build(),
                 Runnable::run,
-                1);
+                new RunStop());
     }
 
     private String insert(String routingKey) {

@@ -2,9 +2,11 @@ package com.groupbuy.market.notify;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.groupbuy.market.domain.outbox.model.valobj.DeliverySettings;
 import com.groupbuy.market.domain.outbox.model.valobj.NotifyRunSummary;
 import com.groupbuy.market.domain.outbox.service.DueCallbackDeliveryService;
 import com.groupbuy.market.domain.outbox.service.NotifyBackoff;
+import com.groupbuy.market.domain.support.RunStop;
 import com.groupbuy.market.infrastructure.gateway.GroupBuyNotifyService;
 import com.groupbuy.market.infrastructure.outbox.repository.NotifyTaskStore;
 import com.groupbuy.market.support.IntegrationTest;
@@ -295,9 +297,10 @@ class NotifyJobIT {
                 new NotifyBackoff(List.of(Duration.ofSeconds(30)), 0, () -> 0.5),
                 Clock.systemUTC(),
                 name,
-                Duration.ofSeconds(60),
-                20,
-                Duration.ofSeconds(30));
+                DeliverySettings.builder(Duration.ofSeconds(60), 20, Duration.ofSeconds(30))
+                        .build(),
+                Runnable::run,
+                new RunStop());
     }
 
     private DueCallbackDeliveryService worker(String name, ExecutorService lanes, int laneCount) {
@@ -307,10 +310,10 @@ class NotifyJobIT {
                 new NotifyBackoff(List.of(Duration.ofSeconds(30)), 0, () -> 0.5),
                 Clock.systemUTC(),
                 name,
-                Duration.ofSeconds(60),
-                20,
-                Duration.ofSeconds(30),
+                DeliverySettings.builder(Duration.ofSeconds(60), 20, Duration.ofSeconds(30))
+                        .lanes(laneCount)
+                        .build(),
                 lanes,
-                laneCount);
+                new RunStop());
     }
 }

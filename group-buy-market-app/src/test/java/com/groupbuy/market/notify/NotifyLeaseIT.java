@@ -3,6 +3,7 @@ package com.groupbuy.market.notify;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.groupbuy.market.domain.outbox.model.valobj.DeliveryResult;
+import com.groupbuy.market.domain.outbox.model.valobj.DeliverySettings;
 import com.groupbuy.market.domain.outbox.model.valobj.NotifyAttemptOutcome;
 import com.groupbuy.market.domain.outbox.model.valobj.NotifyRunSummary;
 import com.groupbuy.market.domain.outbox.model.valobj.NotifyTaskStatus;
@@ -10,6 +11,7 @@ import com.groupbuy.market.domain.outbox.model.valobj.NotifyTaskVO;
 import com.groupbuy.market.domain.outbox.model.valobj.SendBudget;
 import com.groupbuy.market.domain.outbox.service.DueCallbackDeliveryService;
 import com.groupbuy.market.domain.outbox.service.NotifyBackoff;
+import com.groupbuy.market.domain.support.RunStop;
 import com.groupbuy.market.infrastructure.gateway.GroupBuyNotifyService;
 import com.groupbuy.market.infrastructure.outbox.dao.INotifyDeferralDao;
 import com.groupbuy.market.infrastructure.outbox.dao.INotifyTaskDao;
@@ -542,12 +544,12 @@ class NotifyLeaseIT {
                 new NotifyBackoff(List.of(Duration.ofSeconds(30)), 0, () -> 0.5),
                 Clock.systemUTC(),
                 "other-node",
-                Duration.ofSeconds(60),
-                Duration.ofSeconds(12),
-                100,
-                Duration.ofSeconds(50),
+                DeliverySettings.builder(Duration.ofSeconds(60), 100, Duration.ofSeconds(50))
+                        .sendWindow(Duration.ofSeconds(12))
+                        .lanes(8)
+                        .build(),
                 lanes,
-                8);
+                new RunStop());
 
         ExecutorService pool = Executors.newFixedThreadPool(2);
         CountDownLatch start = new CountDownLatch(1);
@@ -629,9 +631,10 @@ class NotifyLeaseIT {
                         new NotifyBackoff(List.of(Duration.ofSeconds(30)), 0, () -> 0.5),
                         Clock.systemUTC(),
                         "w",
-                        Duration.ofSeconds(60),
-                        100,
-                        Duration.ofSeconds(30))
+                        DeliverySettings.builder(Duration.ofSeconds(60), 100, Duration.ofSeconds(30))
+                                .build(),
+                        Runnable::run,
+                        new RunStop())
                 .deliverAllDue();
 
         assertThat(run.delivered()).isEqualTo(5);
@@ -769,18 +772,17 @@ class NotifyLeaseIT {
     /** One lane, one HTTP send at a time, on {@link #SHORT_LEASE} and {@link #SHORT_BUDGET}; a run of {@code runBudget}. */
     private DueCallbackDeliveryService shortLeaseService(Duration runBudget) {
         return new DueCallbackDeliveryService(
-                        store,
-                        gateway,
-                        new NotifyBackoff(List.of(Duration.ofSeconds(30)), 0, () -> 0.5),
-                        Clock.systemUTC(),
-                        "w",
-                        SHORT_LEASE,
-                        SHORT_WINDOW,
-                        100,
-                        runBudget,
-                        Runnable::run,
-                        1)
-                .budgetingSendsBy(SHORT_BUDGET);
+                store,
+                gateway,
+                new NotifyBackoff(List.of(Duration.ofSeconds(30)), 0, () -> 0.5),
+                Clock.systemUTC(),
+                "w",
+                DeliverySettings.builder(SHORT_LEASE, 100, runBudget)
+                        .sendWindow(SHORT_WINDOW)
+                        .sendBudget(SHORT_BUDGET)
+                        .build(),
+                Runnable::run,
+                new RunStop());
     }
 
     /** A completion body of exactly {@link #BIG_BYTES} bytes. */

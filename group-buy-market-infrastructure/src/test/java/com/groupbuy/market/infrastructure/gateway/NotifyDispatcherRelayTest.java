@@ -5,12 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.groupbuy.market.domain.outbox.adapter.port.INotifyGateway;
 import com.groupbuy.market.domain.outbox.adapter.repository.INotifyTaskStore;
 import com.groupbuy.market.domain.outbox.model.valobj.DeliveryResult;
+import com.groupbuy.market.domain.outbox.model.valobj.DeliverySettings;
 import com.groupbuy.market.domain.outbox.model.valobj.NotifyAttemptOutcome;
 import com.groupbuy.market.domain.outbox.model.valobj.NotifyLease;
 import com.groupbuy.market.domain.outbox.model.valobj.NotifyTarget;
 import com.groupbuy.market.domain.outbox.model.valobj.NotifyTaskVO;
 import com.groupbuy.market.domain.outbox.service.DueCallbackDeliveryService;
 import com.groupbuy.market.domain.outbox.service.NotifyBackoff;
+import com.groupbuy.market.domain.support.RunStop;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -40,12 +42,11 @@ class NotifyDispatcherRelayTest {
             new NotifyBackoff(List.of(Duration.ofMinutes(1)), 0, () -> 0.5),
             Clock.systemUTC(),
             "worker-1",
-            Duration.ofSeconds(60),
-            Duration.ofSeconds(10),
-            100,
-            Duration.ofMinutes(1),
+            DeliverySettings.builder(Duration.ofSeconds(60), 100, Duration.ofMinutes(1))
+                    .sendWindow(Duration.ofSeconds(10))
+                    .build(),
             Runnable::run,
-            1);
+            new RunStop());
 
     @AfterEach
     void stop() {

@@ -4,14 +4,13 @@ import com.groupbuy.market.domain.outbox.adapter.port.INotifyAttemptRecorder;
 import com.groupbuy.market.domain.outbox.adapter.port.INotifyGateway;
 import com.groupbuy.market.domain.outbox.adapter.repository.INotifyTaskStore;
 import com.groupbuy.market.domain.outbox.model.valobj.DeliveryResult;
+import com.groupbuy.market.domain.outbox.model.valobj.DeliverySettings;
 import com.groupbuy.market.domain.outbox.model.valobj.NotifyAttemptOutcome;
 import com.groupbuy.market.domain.outbox.model.valobj.NotifyLease;
 import com.groupbuy.market.domain.outbox.model.valobj.NotifyRunSummary;
 import com.groupbuy.market.domain.outbox.model.valobj.NotifyTarget;
 import com.groupbuy.market.domain.outbox.model.valobj.NotifyTaskStatus;
 import com.groupbuy.market.domain.outbox.model.valobj.NotifyTaskVO;
-import com.groupbuy.market.domain.outbox.model.valobj.SendBudget;
-import com.groupbuy.market.domain.support.JobLimits;
 import com.groupbuy.market.domain.support.RunStop;
 import java.time.Clock;
 import java.time.Duration;
@@ -42,7 +41,7 @@ import lombok.extern.slf4j.Slf4j;
  * of the page are published together and their confirms awaited together, all within one {@code batchWindow} (the
  * confirm timeout, plus a connect), so they fill the rest of the page; the batch is sent only if that window still fits in the
  * lease. The page's outcomes are then recorded in one transaction, each under its own task's fencing token.
- * #19 ({@link #sendingConcurrently}): a page's HTTP tasks go to the gateway together, several in flight at once, so a
+ * #19 ({@link DeliverySettings#httpConcurrency}): a page's HTTP tasks go to the gateway together, several in flight at once, so a
  * lease takes that many times as many; each send still starts only while its send window fits in the lease.
  */
 @Slf4j
@@ -58,105 +57,18 @@ public class DueCallbackDeliveryService {
     private final NotifyBackoff backoff;
     private final Clock clock;
     private final String worker;
-    private final Duration lease;
-    private final Duration sendWindow;
-    /**
-     * How long the send of one HTTP task may take, by its body's size ({@link #budgetingSendsBy}); by default
-     * {@code sendWindow} for every body.
-     */
-    private SendBudget sendBudget;
-
-    private final Duration batchWindow;
-    private final int pageSize;
-    private int claimBatch;
-    /** #19: HTTP callbacks of one page the gateway may have in flight at once (1: one after the other). */
-    private int httpConcurrency = 1;
-
-    private final Duration runBudget;
+    private final DeliverySettings settings;
     private final Executor runExecutor;
-    private final int runLanes;
-    /**
-     * #17: a task the gateway did not send goes back unsent ({@link INotifyTaskStore#defer}); false = such a result
-     * counts as an attempt.
-     */
-    private boolean deferUnsent;
-
     /** The instance's stop: a run claims no further page and starts no further send once it began. */
-    private RunStop stop = new RunStop();
-
-    /** One lane, one task per lease: a run delivers its tasks one after the other on the calling thread. */
-    public DueCallbackDeliveryService(
-            INotifyTaskStore store,
-            INotifyGateway gateway,
-            NotifyBackoff backoff,
-            Clock clock,
-            String worker,
-            Duration lease,
-            int pageSize,
-            Duration runBudget) {
-        this(store, gateway, backoff, clock, worker, lease, lease.dividedBy(2), pageSize, runBudget, Runnable::run, 1);
-    }
-
-    /** Lanes on {@code runExecutor}, one task per lease (a send window of half the lease). */
-    public DueCallbackDeliveryService(
-            INotifyTaskStore store,
-            INotifyGateway gateway,
-            NotifyBackoff backoff,
-            Clock clock,
-            String worker,
-            Duration lease,
-            int pageSize,
-            Duration runBudget,
-            Executor runExecutor,
-            int runLanes) {
-        this(
-                store,
-                gateway,
-                backoff,
-                clock,
-                worker,
-                lease,
-                lease.dividedBy(2),
-                pageSize,
-                runBudget,
-                runExecutor,
-                runLanes);
-    }
-
-    /** Lanes on {@code runExecutor}; an MQ batch may take as long as one send ({@code batchWindow = sendWindow}). */
-    public DueCallbackDeliveryService(
-            INotifyTaskStore store,
-            INotifyGateway gateway,
-            NotifyBackoff backoff,
-            Clock clock,
-            String worker,
-            Duration lease,
-            Duration sendWindow,
-            int pageSize,
-            Duration runBudget,
-            Executor runExecutor,
-            int runLanes) {
-        this(
-                store,
-                gateway,
-                backoff,
-                clock,
-                worker,
-                lease,
-                sendWindow,
-                sendWindow,
-                pageSize,
-                runBudget,
-                runExecutor,
-                runLanes);
-    }
+    private final RunStop stop;
 
     /**
-     * A run drains due tasks over up to {@code runLanes} lanes on {@code runExecutor}: one lane is bound by the
-     * partner's round trip, not by CPU. The executor must not reject (a run waits for the lanes it started).
-     * {@code sendWindow} is the longest one delivery sent on its own may take (the gateway's own bound); it sizes the
-     * share of a page sent one by one. {@code batchWindow} is the longest one MQ batch may take (the gateway's
-     * confirm timeout, counted from the batch's first publish, plus the connect a first publish may need).
+     * A run drains due tasks over the settings' lanes on {@code runExecutor} (one lane runs on the calling thread:
+     * {@code Runnable::run} will do). The executor must not reject (a run waits for the lanes it started). Runs
+     * ({@link #deliverDueOfShard}) end at {@code stop}: no further page claimed, no further send of a page started, and
+     * what a page did not send put back at once, unsent and no try used ({@link INotifyTaskStore#defer}), so another
+     * instance takes it without waiting out its lease. The deliveries handed over after a commit are not runs: their
+     * own stop lets them finish.
      */
     public DueCallbackDeliveryService(
             INotifyTaskStore store,
@@ -164,105 +76,17 @@ public class DueCallbackDeliveryService {
             NotifyBackoff backoff,
             Clock clock,
             String worker,
-            Duration lease,
-            Duration sendWindow,
-            Duration batchWindow,
-            int pageSize,
-            Duration runBudget,
+            DeliverySettings settings,
             Executor runExecutor,
-            int runLanes) {
-        if (runLanes < 1) {
-            throw new IllegalArgumentException("runLanes must be at least 1");
-        }
-        if (sendWindow.isZero() || sendWindow.isNegative() || sendWindow.compareTo(lease) > 0) {
-            throw new IllegalArgumentException("the send window must be positive and no longer than the lease");
-        }
-        if (batchWindow.isZero() || batchWindow.isNegative() || batchWindow.compareTo(lease) > 0) {
-            throw new IllegalArgumentException("the batch window must be positive and no longer than the lease");
-        }
-        this.runExecutor = runExecutor;
-        this.runLanes = runLanes;
+            RunStop stop) {
         this.store = store;
         this.gateway = gateway;
         this.backoff = backoff;
         this.clock = clock;
         this.worker = worker;
-        this.lease = lease;
-        this.sendWindow = sendWindow;
-        this.sendBudget = SendBudget.fixed(sendWindow);
-        this.batchWindow = batchWindow;
-        this.pageSize = Math.max(1, pageSize);
-        this.claimBatch = claimBatch(lease, sendWindow, pageSize);
-        this.runBudget = JobLimits.budget("gbm.notify.run-budget", runBudget);
-    }
-
-    /**
-     * Tasks sent one by one that one lease statement may take: as many sends as fit in the lease, keeping one send
-     * window to spare.
-     */
-    static int claimBatch(Duration lease, Duration sendWindow, int pageSize) {
-        return claimBatch(lease, sendWindow, pageSize, 1);
-    }
-
-    /**
-     * The same with {@code concurrency} sends in flight at once: as many rounds of sends as fit in the lease, keeping
-     * one send window to spare, each round {@code concurrency} sends.
-     */
-    static int claimBatch(Duration lease, Duration sendWindow, int pageSize, int concurrency) {
-        long fit = (lease.toMillis() / sendWindow.toMillis() - 1) * Math.max(1, concurrency);
-        return (int) Math.max(1, Math.min(Math.max(1, pageSize), fit));
-    }
-
-    int claimBatch() {
-        return claimBatch;
-    }
-
-    /**
-     * A task sent over HTTP starts only while its own budget ({@code budget.of(task)}: the send window plus its body's
-     * time at the slowest partner link served) fits in what is left of its lease, as the gateway bounds its call by
-     * the same budget. The page's share of tasks is still sized by {@code sendWindow}, a small body's; a big body that
-     * no longer fits when its turn comes is released unsent at once ({@link INotifyTaskStore#release}: no try used, due
-     * as it was), so the next claim takes it first with a fresh lease; left leased, it waited out its lease (a minute
-     * by default). The budget's base must be the send window and its cap at most the lease.
-     */
-    public DueCallbackDeliveryService budgetingSendsBy(SendBudget budget) {
-        if (!budget.base().equals(sendWindow) || budget.cap().compareTo(lease) > 0) {
-            throw new IllegalArgumentException("the send budget (" + budget + ") must start at the send window ("
-                    + sendWindow + ") and end within the lease (" + lease + ")");
-        }
-        this.sendBudget = budget;
-        return this;
-    }
-
-    /**
-     * #17: the gateway may decline to send (the endpoint's breaker open, its bulkhead full); such a task is put back
-     * through {@link INotifyTaskStore#defer} at the time the gateway names, with no attempt recorded and no try used.
-     */
-    public DueCallbackDeliveryService deferringUnsent() {
-        this.deferUnsent = true;
-        return this;
-    }
-
-    /**
-     * #19: the HTTP callbacks of a page go to the gateway together ({@link INotifyGateway#deliverEach}), which may have
-     * up to {@code concurrency} of them in flight at once; a lease takes that many times as many of them. Each send
-     * still starts only if its send window fits in what is left of the lease, and gets its own outcome.
-     */
-    public DueCallbackDeliveryService sendingConcurrently(int concurrency) {
-        this.httpConcurrency = Math.max(1, concurrency);
-        this.claimBatch = claimBatch(lease, sendWindow, pageSize, httpConcurrency);
-        return this;
-    }
-
-    /**
-     * Runs ({@link #deliverDueOfShard}) end at {@code stop}: no further page claimed, no further send of a page
-     * started, and what a page did not send put back at once, unsent and no try used ({@link INotifyTaskStore#defer}),
-     * so another instance takes it without waiting out its lease. The deliveries handed over after a commit are not
-     * runs: their own stop lets them finish.
-     */
-    public DueCallbackDeliveryService stoppedBy(RunStop stop) {
+        this.settings = settings;
+        this.runExecutor = runExecutor;
         this.stop = stop;
-        return this;
     }
 
     /** All due tasks (one shard of one). */
@@ -272,12 +96,13 @@ public class DueCallbackDeliveryService {
 
     /** Due tasks of this shard, batch by batch on every lane, until none is left or the run's budget is spent. */
     public NotifyRunSummary deliverDueOfShard(int shardIndex, int shardTotal) {
-        Instant deadline = Instant.now(clock).plus(runBudget);
-        if (runLanes == 1) {
+        Instant deadline = Instant.now(clock).plus(settings.runBudget());
+        int lanes = settings.lanes();
+        if (lanes == 1) {
             return drainLane(shardIndex, shardTotal, deadline);
         }
-        List<CompletableFuture<NotifyRunSummary>> running = new ArrayList<>(runLanes);
-        for (int lane = 0; lane < runLanes; lane++) {
+        List<CompletableFuture<NotifyRunSummary>> running = new ArrayList<>(lanes);
+        for (int lane = 0; lane < lanes; lane++) {
             running.add(CompletableFuture.supplyAsync(() -> drainLane(shardIndex, shardTotal, deadline), runExecutor));
         }
         // Every lane ends before the run goes on or fails, so no lane outlives the run that started it.
@@ -310,7 +135,7 @@ public class DueCallbackDeliveryService {
      */
     public NotifyRunSummary deliverNow(List<Long> taskIds) {
         Instant now = Instant.now(clock);
-        Instant leaseUntil = now.plus(lease);
+        Instant leaseUntil = now.plus(settings.lease());
         List<NotifyTaskVO> claimed = store.claimAll(taskIds, worker, now, leaseUntil);
         return claimed.isEmpty() ? NotifyRunSummary.empty() : deliverClaimed(claimed, leaseUntil, null, NEVER, false);
     }
@@ -320,7 +145,7 @@ public class DueCallbackDeliveryService {
      * {@link #deliverLeased} (#15: the relay's close checks): as long as a claim's.
      */
     public NotifyLease leaseFromNow(String token) {
-        return new NotifyLease(worker, token, Instant.now(clock).plus(lease));
+        return new NotifyLease(worker, token, Instant.now(clock).plus(settings.lease()));
     }
 
     /**
@@ -373,9 +198,9 @@ public class DueCallbackDeliveryService {
                 break;
             }
             Instant now = Instant.now(clock);
-            Instant leaseUntil = now.plus(lease);
-            List<NotifyTaskVO> batch =
-                    store.claimDue(now, shardIndex, shardTotal, pageSize, claimBatch, worker, leaseUntil);
+            Instant leaseUntil = now.plus(settings.lease());
+            List<NotifyTaskVO> batch = store.claimDue(
+                    now, shardIndex, shardTotal, settings.pageSize(), settings.claimBatch(), worker, leaseUntil);
             if (batch.isEmpty()) {
                 break;
             }
@@ -388,7 +213,7 @@ public class DueCallbackDeliveryService {
         NotifyRunSummary summary = NotifyRunSummary.empty();
         for (long id : ids) {
             Instant now = Instant.now(clock);
-            Instant leaseUntil = now.plus(lease);
+            Instant leaseUntil = now.plus(settings.lease());
             NotifyTaskVO task = store.claim(id, worker, now, leaseUntil, ignoreSchedule);
             if (task != null) {
                 summary = summary.plus(deliverClaimed(List.of(task), leaseUntil, recorder, NEVER, false));
@@ -426,13 +251,13 @@ public class DueCallbackDeliveryService {
         }
         // A run's page goes together whatever its size (see above); a hand-off's tasks only when there are several.
         boolean together = runPage ? !each.isEmpty() : each.size() > 1;
-        if (httpConcurrency > 1 && together) {
+        if (settings.httpConcurrency() > 1 && together) {
             unsent = unsent.plus(sendTogether(each, leaseUntil, outcomes, stopped));
             each = List.of();
         }
         for (NotifyTaskVO task : each) {
             // A send that could outlast the lease might overlap another claimant's: leave it to the next lease.
-            Duration budget = sendBudget.of(task);
+            Duration budget = settings.sendBudget().of(task);
             if (stopped.getAsBoolean() || Instant.now(clock).plus(budget).isAfter(leaseUntil)) {
                 unsent = unsent.plus(notSent(task, budget, stopped));
                 continue;
@@ -441,6 +266,7 @@ public class DueCallbackDeliveryService {
             unsent = unsent.plus(take(task, attemptTime, gateway.sendContained(task), outcomes));
         }
         if (!batch.isEmpty()) {
+            Duration batchWindow = settings.batchWindow();
             Instant attemptTime = Instant.now(clock);
             if (stopped.getAsBoolean()) {
                 for (NotifyTaskVO task : batch) {
@@ -490,13 +316,13 @@ public class DueCallbackDeliveryService {
             BooleanSupplier stopped) {
         Instant attemptTime = Instant.now(clock);
         Predicate<NotifyTaskVO> mayStart = task -> !stopped.getAsBoolean()
-                && !Instant.now(clock).plus(sendBudget.of(task)).isAfter(leaseUntil);
+                && !Instant.now(clock).plus(settings.sendBudget().of(task)).isAfter(leaseUntil);
         List<DeliveryResult> results = sentOrThrown(tasks, () -> gateway.deliverEach(tasks, mayStart), mayStart);
         NotifyRunSummary unsent = NotifyRunSummary.empty();
         for (int i = 0; i < tasks.size(); i++) {
             NotifyTaskVO task = tasks.get(i);
             if (results.get(i) == null) {
-                unsent = unsent.plus(notSent(task, sendBudget.of(task), stopped));
+                unsent = unsent.plus(notSent(task, settings.sendBudget().of(task), stopped));
                 continue;
             }
             unsent = unsent.plus(take(task, attemptTime, results.get(i), outcomes));
@@ -517,7 +343,7 @@ public class DueCallbackDeliveryService {
         if (stopped.getAsBoolean()) {
             return putBack(task);
         }
-        if (window.plus(sendWindow).compareTo(lease) > 0) {
+        if (window.plus(settings.sendWindow()).compareTo(settings.lease()) > 0) {
             log.warn(
                     "notify task={} team={} not sent: its lease ends before a send could (left to the next run)",
                     task.getId(),
@@ -576,7 +402,7 @@ public class DueCallbackDeliveryService {
      */
     private NotifyRunSummary take(
             NotifyTaskVO task, Instant attemptTime, DeliveryResult result, List<NotifyAttemptOutcome> outcomes) {
-        if (result.notAttempted() && deferUnsent) {
+        if (result.notAttempted() && settings.deferUnsent()) {
             return defer(task, result);
         }
         outcomes.add(outcome(task, attemptTime, result));

@@ -6,12 +6,14 @@ import static org.assertj.core.api.Assertions.tuple;
 import com.groupbuy.market.domain.outbox.adapter.port.INotifyGateway;
 import com.groupbuy.market.domain.outbox.adapter.repository.INotifyTaskStore;
 import com.groupbuy.market.domain.outbox.model.valobj.DeliveryResult;
+import com.groupbuy.market.domain.outbox.model.valobj.DeliverySettings;
 import com.groupbuy.market.domain.outbox.model.valobj.NotifyLease;
 import com.groupbuy.market.domain.outbox.model.valobj.NotifyRunSummary;
 import com.groupbuy.market.domain.outbox.model.valobj.NotifyTarget;
 import com.groupbuy.market.domain.outbox.model.valobj.NotifyTaskStatus;
 import com.groupbuy.market.domain.outbox.model.valobj.NotifyTaskVO;
 import com.groupbuy.market.domain.support.MutableClock;
+import com.groupbuy.market.domain.support.RunStop;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -157,13 +159,12 @@ class DueCallbackDeliveryBatchTest {
                 new NotifyBackoff(List.of(Duration.ofMinutes(1)), 0, () -> 0.5),
                 clock,
                 "w",
-                LEASE,
-                SEND_WINDOW,
-                BATCH_WINDOW,
-                100,
-                Duration.ofMinutes(10),
+                DeliverySettings.builder(LEASE, 100, Duration.ofMinutes(10))
+                        .sendWindow(SEND_WINDOW)
+                        .batchWindow(BATCH_WINDOW)
+                        .build(),
                 Runnable::run,
-                1);
+                new RunStop());
     }
 
     static NotifyTaskVO task(long id, String type) {

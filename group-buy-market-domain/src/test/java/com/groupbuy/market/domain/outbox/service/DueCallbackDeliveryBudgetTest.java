@@ -1,14 +1,15 @@
 package com.groupbuy.market.domain.outbox.service;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.groupbuy.market.domain.outbox.adapter.port.INotifyGateway;
 import com.groupbuy.market.domain.outbox.model.valobj.DeliveryResult;
+import com.groupbuy.market.domain.outbox.model.valobj.DeliverySettings;
 import com.groupbuy.market.domain.outbox.model.valobj.NotifyAttemptOutcome;
 import com.groupbuy.market.domain.outbox.model.valobj.NotifyTaskVO;
 import com.groupbuy.market.domain.outbox.model.valobj.SendBudget;
 import com.groupbuy.market.domain.support.MutableClock;
+import com.groupbuy.market.domain.support.RunStop;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -43,8 +44,8 @@ class DueCallbackDeliveryBudgetTest {
             clock.advance(Duration.ofSeconds(25));
             return new DeliveryResult(true, 200, 1, null);
         };
-        DueCallbackDeliveryService service =
-                service(store, gateway, clock).sendingConcurrently(concurrency).budgetingSendsBy(BUDGET);
+        DueCallbackDeliveryService service = service(
+                store, gateway, clock, settings().httpConcurrency(concurrency).sendBudget(BUDGET));
 
         service.deliverAllDue();
 
@@ -73,7 +74,7 @@ class DueCallbackDeliveryBudgetTest {
             return new DeliveryResult(true, 200, 1, null);
         };
 
-        service(store, gateway, clock).budgetingSendsBy(BUDGET).deliverAllDue();
+        service(store, gateway, clock, settings().sendBudget(BUDGET)).deliverAllDue();
 
         assertThat(sent).containsExactly(1L);
         assertThat(store.released).isEmpty();
@@ -89,42 +90,24 @@ class DueCallbackDeliveryBudgetTest {
         INotifyGateway gateway = task -> {
             throw new AssertionError("nothing fits");
         };
-        NotifyBackoff backoff = new NotifyBackoff(List.of(Duration.ofMinutes(1)), 0, () -> 0.5);
         // Each claim takes a millisecond of the clock.
         store.onClaim = () -> clock.advance(Duration.ofMillis(1));
-        new DueCallbackDeliveryService(
-                        store,
-                        gateway,
-                        backoff,
-                        clock,
-                        "w",
-                        LEASE,
-                        LEASE,
-                        100,
-                        Duration.ofMinutes(10),
-                        Runnable::run,
-                        1)
-                .deliverAllDue();
+        service(store, gateway, clock, settings().sendWindow(LEASE)).deliverAllDue();
 
         assertThat(store.released).isEmpty();
         assertThat(store.claims).isEqualTo(2);
     }
 
-    @Test
-    void aBudgetThatCouldOutlastTheLeaseIsRefused() {
-        DueCallbackDeliveryService service =
-                service(new OnePageStore(List.of()), task -> null, new MutableClock(Instant.EPOCH));
-        assertThatThrownBy(() -> service.budgetingSendsBy(new SendBudget(WINDOW, 1_000, Duration.ofSeconds(61))))
-                .isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> service.budgetingSendsBy(new SendBudget(Duration.ofSeconds(5), 1_000, WINDOW)))
-                .isInstanceOf(IllegalArgumentException.class);
+    /** One lane, a lease of {@link #LEASE} and a send window of {@link #WINDOW}, until the test sets otherwise. */
+    private static DeliverySettings.Builder settings() {
+        return DeliverySettings.builder(LEASE, 100, Duration.ofMinutes(10)).sendWindow(WINDOW);
     }
 
-    /** One lane, a lease of {@link #LEASE} and a send window of {@link #WINDOW}. */
-    private static DueCallbackDeliveryService service(OnePageStore store, INotifyGateway gateway, MutableClock clock) {
+    private static DueCallbackDeliveryService service(
+            OnePageStore store, INotifyGateway gateway, MutableClock clock, DeliverySettings.Builder settings) {
         NotifyBackoff backoff = new NotifyBackoff(List.of(Duration.ofMinutes(1)), 0, () -> 0.5);
         return new DueCallbackDeliveryService(
-                store, gateway, backoff, clock, "w", LEASE, WINDOW, 100, Duration.ofMinutes(10), Runnable::run, 1);
+                store, gateway, backoff, clock, "w", settings.build(), Runnable::run, new RunStop());
     }
 
     private static NotifyTaskVO task(long id, int bodyBytes) {

@@ -6,11 +6,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.groupbuy.market.domain.outbox.adapter.port.INotifyGateway;
 import com.groupbuy.market.domain.outbox.adapter.repository.INotifyTaskStore;
 import com.groupbuy.market.domain.outbox.model.valobj.DeliveryResult;
+import com.groupbuy.market.domain.outbox.model.valobj.DeliverySettings;
 import com.groupbuy.market.domain.outbox.model.valobj.NotSentReason;
 import com.groupbuy.market.domain.outbox.model.valobj.NotifyAttemptOutcome;
 import com.groupbuy.market.domain.outbox.model.valobj.NotifyRunSummary;
 import com.groupbuy.market.domain.outbox.model.valobj.NotifyTaskVO;
 import com.groupbuy.market.domain.support.MutableClock;
+import com.groupbuy.market.domain.support.RunStop;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -75,12 +77,15 @@ class DueCallbackDeliveryLanesTest {
         Instant soon = Instant.parse("2026-12-01T12:00:01Z");
         String busyWords = "4 deliveries to http:a:80 already in flight";
 
-        NotifyRunSummary run = service(store, task -> switch ((int) task.getId()) {
-                    case 1 -> DeliveryResult.notSent(NotSentReason.BREAKER_OPEN, probe, "circuit open for http:a:80");
-                    case 2 -> DeliveryResult.notSent(NotSentReason.BULKHEAD_FULL, soon, busyWords);
-                    default -> new DeliveryResult(false, null, 3, "not sent: " + busyWords);
-                })
-                .deferringUnsent()
+        NotifyRunSummary run = service(
+                        store,
+                        task -> switch ((int) task.getId()) {
+                            case 1 ->
+                                DeliveryResult.notSent(NotSentReason.BREAKER_OPEN, probe, "circuit open for http:a:80");
+                            case 2 -> DeliveryResult.notSent(NotSentReason.BULKHEAD_FULL, soon, busyWords);
+                            default -> new DeliveryResult(false, null, 3, "not sent: " + busyWords);
+                        },
+                        settings().deferUnsent())
                 .deliverAllDue();
 
         assertThat(store.deferred)
@@ -91,18 +96,6 @@ class DueCallbackDeliveryLanesTest {
         assertThat(run.claimed()).isEqualTo(3);
         assertThat(run.retried()).isEqualTo(3);
         assertThat(run.delivered()).isZero();
-    }
-
-    @Test
-    void batchesAreAsLargeAsFitInTheLeaseWithOneSendWindowToSpare() {
-        assertThat(DueCallbackDeliveryService.claimBatch(Duration.ofSeconds(60), Duration.ofSeconds(12), 100))
-                .isEqualTo(4);
-        assertThat(DueCallbackDeliveryService.claimBatch(Duration.ofSeconds(60), Duration.ofSeconds(12), 3))
-                .isEqualTo(3);
-        assertThat(DueCallbackDeliveryService.claimBatch(Duration.ofSeconds(20), Duration.ofSeconds(12), 100))
-                .isEqualTo(1);
-        assertThat(DueCallbackDeliveryService.claimBatch(Duration.ofSeconds(300), Duration.ofSeconds(1), 100))
-                .isEqualTo(100);
     }
 
     @Test
@@ -124,12 +117,11 @@ class DueCallbackDeliveryLanesTest {
                 new NotifyBackoff(List.of(Duration.ofMinutes(1)), 0, () -> 0.5),
                 clock,
                 "w",
-                Duration.ofSeconds(60),
-                Duration.ofSeconds(12),
-                100,
-                Duration.ofMinutes(10),
+                DeliverySettings.builder(Duration.ofSeconds(60), 100, Duration.ofMinutes(10))
+                        .sendWindow(Duration.ofSeconds(12))
+                        .build(),
                 Runnable::run,
-                1);
+                new RunStop());
 
         NotifyRunSummary run = service.deliverAllDue();
 
@@ -140,14 +132,7 @@ class DueCallbackDeliveryLanesTest {
     }
 
     @Test
-    void sentConcurrentlyALeaseTakesThatManyRoundsOfSendsAndEachSendStillChecksItsLease() {
-        assertThat(DueCallbackDeliveryService.claimBatch(Duration.ofSeconds(60), Duration.ofSeconds(12), 250, 4))
-                .isEqualTo(16);
-        assertThat(DueCallbackDeliveryService.claimBatch(Duration.ofSeconds(60), Duration.ofSeconds(12), 10, 4))
-                .isEqualTo(10);
-        assertThat(DueCallbackDeliveryService.claimBatch(Duration.ofSeconds(20), Duration.ofSeconds(12), 250, 4))
-                .isEqualTo(1);
-
+    void sentConcurrentlyEachSendStillChecksItsLease() {
         MemoryStore store = new MemoryStore(16, -1);
         MutableClock clock = new MutableClock(Instant.parse("2026-11-30T00:00:00Z"));
         Map<Long, AtomicInteger> sent = new ConcurrentHashMap<>();
@@ -221,32 +206,40 @@ class DueCallbackDeliveryLanesTest {
     private static DueCallbackDeliveryService twoAtOnce(
             INotifyTaskStore store, INotifyGateway gateway, Clock clock, int pageSize) {
         return new DueCallbackDeliveryService(
-                        store,
-                        gateway,
-                        new NotifyBackoff(List.of(Duration.ofMinutes(1)), 0, () -> 0.5),
-                        clock,
-                        "w",
-                        Duration.ofSeconds(60),
-                        Duration.ofSeconds(12),
-                        pageSize,
-                        Duration.ofMinutes(10),
-                        Runnable::run,
-                        1)
-                .sendingConcurrently(2);
+                store,
+                gateway,
+                new NotifyBackoff(List.of(Duration.ofMinutes(1)), 0, () -> 0.5),
+                clock,
+                "w",
+                DeliverySettings.builder(Duration.ofSeconds(60), pageSize, Duration.ofMinutes(10))
+                        .sendWindow(Duration.ofSeconds(12))
+                        .httpConcurrency(2)
+                        .build(),
+                Runnable::run,
+                new RunStop());
+    }
+
+    /** Four lanes, one task per lease (a send window of half the lease). */
+    private static DeliverySettings.Builder settings() {
+        return DeliverySettings.builder(Duration.ofSeconds(60), 100, Duration.ofSeconds(30))
+                .lanes(4);
     }
 
     private DueCallbackDeliveryService service(INotifyTaskStore store, INotifyGateway gateway) {
+        return service(store, gateway, settings());
+    }
+
+    private DueCallbackDeliveryService service(
+            INotifyTaskStore store, INotifyGateway gateway, DeliverySettings.Builder settings) {
         return new DueCallbackDeliveryService(
                 store,
                 gateway,
                 new NotifyBackoff(List.of(Duration.ofMinutes(1)), 0, () -> 0.5),
                 Clock.systemUTC(),
                 "w",
-                Duration.ofSeconds(60),
-                100,
-                Duration.ofSeconds(30),
+                settings.build(),
                 lanes,
-                4);
+                new RunStop());
     }
 
     /** Due tasks 1..n; the first claim of {@code failOn} throws, as a lost database connection would. */

@@ -4,9 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.groupbuy.market.domain.outbox.adapter.port.INotifyGateway;
 import com.groupbuy.market.domain.outbox.model.valobj.DeliveryResult;
+import com.groupbuy.market.domain.outbox.model.valobj.DeliverySettings;
 import com.groupbuy.market.domain.outbox.model.valobj.NotifyAttemptOutcome;
 import com.groupbuy.market.domain.outbox.model.valobj.NotifyTaskStatus;
 import com.groupbuy.market.domain.outbox.model.valobj.NotifyTaskVO;
+import com.groupbuy.market.domain.support.RunStop;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -90,9 +92,10 @@ class DueCallbackDeliveryScheduleTest {
                         new NotifyBackoff(SCHEDULE, 0, () -> 0.5),
                         Clock.fixed(NOW, ZoneOffset.UTC),
                         "w",
-                        Duration.ofSeconds(60),
-                        100,
-                        Duration.ofMinutes(10))
+                        DeliverySettings.builder(Duration.ofSeconds(60), 100, Duration.ofMinutes(10))
+                                .build(),
+                        Runnable::run,
+                        new RunStop())
                 .deliverAllDue();
         assertThat(store.finished).hasSize(1);
         return store.finished.get(0);

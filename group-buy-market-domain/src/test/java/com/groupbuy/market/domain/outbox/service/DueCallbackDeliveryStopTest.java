@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.groupbuy.market.domain.outbox.adapter.port.INotifyGateway;
 import com.groupbuy.market.domain.outbox.model.valobj.DeliveryResult;
+import com.groupbuy.market.domain.outbox.model.valobj.DeliverySettings;
 import com.groupbuy.market.domain.outbox.model.valobj.NotifyRunSummary;
 import com.groupbuy.market.domain.outbox.model.valobj.NotifyTaskVO;
 import com.groupbuy.market.domain.support.RunStop;
@@ -28,7 +29,7 @@ class DueCallbackDeliveryStopTest {
         stop.stop();
         OnePageStore store = new OnePageStore(List.of(task(1, "HTTP"), task(2, "MQ"))).deferring();
 
-        NotifyRunSummary run = service(store, task -> true, 1).stoppedBy(stop).deliverAllDue();
+        NotifyRunSummary run = service(store, task -> true, 1, stop).deliverAllDue();
 
         assertThat(run.claimed()).isZero();
         assertThat(store.claims).isZero();
@@ -50,8 +51,8 @@ class DueCallbackDeliveryStopTest {
                                 stop.stop();
                                 return true;
                             },
-                            concurrency)
-                    .stoppedBy(stop)
+                            concurrency,
+                            stop)
                     .deliverAllDue();
 
             assertThat(sent).as("concurrency %d", concurrency).containsExactly(1L);
@@ -73,13 +74,13 @@ class DueCallbackDeliveryStopTest {
         OnePageStore store = new OnePageStore(List.of()).deferring();
         List<Long> sent = new ArrayList<>();
         DueCallbackDeliveryService service = service(
-                        store,
-                        task -> {
-                            sent.add(task.getId());
-                            return true;
-                        },
-                        4)
-                .stoppedBy(stop);
+                store,
+                task -> {
+                    sent.add(task.getId());
+                    return true;
+                },
+                4,
+                stop);
 
         service.deliverLeased(
                 List.of(task(7, "HTTP"), task(8, "HTTP")), Instant.now().plus(Duration.ofMinutes(1)));
@@ -88,22 +89,21 @@ class DueCallbackDeliveryStopTest {
         assertThat(store.putBack).isEmpty();
     }
 
-    private static DueCallbackDeliveryService service(OnePageStore store, Send send, int concurrency) {
+    private static DueCallbackDeliveryService service(OnePageStore store, Send send, int concurrency, RunStop stop) {
         INotifyGateway gateway = task -> new DeliveryResult(send.delivered(task), 200, 1, null);
         return new DueCallbackDeliveryService(
-                        store,
-                        gateway,
-                        new NotifyBackoff(List.of(Duration.ofMinutes(1)), 0, () -> 0.5),
-                        Clock.systemUTC(),
-                        "w",
-                        Duration.ofSeconds(60),
-                        Duration.ofSeconds(5),
-                        Duration.ofSeconds(5),
-                        100,
-                        Duration.ofMinutes(1),
-                        Runnable::run,
-                        1)
-                .sendingConcurrently(concurrency);
+                store,
+                gateway,
+                new NotifyBackoff(List.of(Duration.ofMinutes(1)), 0, () -> 0.5),
+                Clock.systemUTC(),
+                "w",
+                DeliverySettings.builder(Duration.ofSeconds(60), 100, Duration.ofMinutes(1))
+                        .sendWindow(Duration.ofSeconds(5))
+                        .batchWindow(Duration.ofSeconds(5))
+                        .httpConcurrency(concurrency)
+                        .build(),
+                Runnable::run,
+                stop);
     }
 
     private interface Send {
