@@ -9,7 +9,6 @@ import com.groupbuy.market.domain.outbox.model.valobj.NotifyAttemptOutcome;
 import com.groupbuy.market.domain.outbox.model.valobj.NotifyLease;
 import com.groupbuy.market.domain.outbox.model.valobj.NotifyRunSummary;
 import com.groupbuy.market.domain.outbox.model.valobj.NotifyTarget;
-import com.groupbuy.market.domain.outbox.model.valobj.NotifyTaskStatus;
 import com.groupbuy.market.domain.outbox.model.valobj.NotifyTaskVO;
 import com.groupbuy.market.domain.support.RunStop;
 import java.time.Clock;
@@ -32,6 +31,7 @@ import lombok.extern.slf4j.Slf4j;
  * RETRY at the backoff's next time, or FAIL past the schedule. Transport errors are attempts like any other.
  * Every lease carries its own fencing token: an outcome is written only under the token the task still holds, so
  * a claimant that lost its lease (even in this JVM, under the same worker name) cannot overwrite the newer one's.
+ * What each send came to is written by {@link SendOutcomes}.
  * <p>
  * A compensation run drains due tasks over several lanes at once. Each lane leases a page in one statement. Tasks
  * sent one after the other (HTTP) are at most as many as fit in the lease with one send window to spare
@@ -49,18 +49,16 @@ public class DueCallbackDeliveryService {
 
     private static final BooleanSupplier NEVER = () -> false;
 
-    /** A task's last error when a stopping run put it back unsent. */
-    static final String STOPPED = "not sent: the instance stopped";
-
     private final INotifyTaskStore store;
     private final INotifyGateway gateway;
-    private final NotifyBackoff backoff;
     private final Clock clock;
     private final String worker;
     private final DeliverySettings settings;
     private final Executor runExecutor;
     /** The instance's stop: a run claims no further page and starts no further send once it began. */
     private final RunStop stop;
+    /** What each send came to, written to the store. */
+    private final SendOutcomes sendOutcomes;
 
     /**
      * A run drains due tasks over the settings' lanes on {@code runExecutor} (one lane runs on the calling thread:
@@ -81,12 +79,12 @@ public class DueCallbackDeliveryService {
             RunStop stop) {
         this.store = store;
         this.gateway = gateway;
-        this.backoff = backoff;
         this.clock = clock;
         this.worker = worker;
         this.settings = settings;
         this.runExecutor = runExecutor;
         this.stop = stop;
+        this.sendOutcomes = new SendOutcomes(store, backoff, clock, settings);
     }
 
     /** All due tasks (one shard of one). */
@@ -259,18 +257,18 @@ public class DueCallbackDeliveryService {
             // A send that could outlast the lease might overlap another claimant's: leave it to the next lease.
             Duration budget = settings.sendBudget().of(task);
             if (stopped.getAsBoolean() || Instant.now(clock).plus(budget).isAfter(leaseUntil)) {
-                unsent = unsent.plus(notSent(task, budget, stopped));
+                unsent = unsent.plus(sendOutcomes.notSent(task, budget, stopped));
                 continue;
             }
             Instant attemptTime = Instant.now(clock);
-            unsent = unsent.plus(take(task, attemptTime, gateway.sendContained(task), outcomes));
+            unsent = unsent.plus(sendOutcomes.take(task, attemptTime, gateway.sendContained(task), outcomes));
         }
         if (!batch.isEmpty()) {
             Duration batchWindow = settings.batchWindow();
             Instant attemptTime = Instant.now(clock);
             if (stopped.getAsBoolean()) {
                 for (NotifyTaskVO task : batch) {
-                    unsent = unsent.plus(putBack(task));
+                    unsent = unsent.plus(sendOutcomes.putBack(task));
                 }
             } else if (attemptTime.plus(batchWindow).isAfter(leaseUntil)) {
                 log.warn(
@@ -279,7 +277,7 @@ public class DueCallbackDeliveryService {
                         batch.size(),
                         batch.get(0).getId());
                 for (NotifyTaskVO task : batch) {
-                    unsent = unsent.plus(notSent(task, batchWindow, stopped));
+                    unsent = unsent.plus(sendOutcomes.notSent(task, batchWindow, stopped));
                 }
             } else {
                 List<DeliveryResult> results = sentOrThrown(
@@ -288,10 +286,10 @@ public class DueCallbackDeliveryService {
                         task -> !Instant.now(clock).plus(batchWindow).isAfter(leaseUntil));
                 for (int i = 0; i < batch.size(); i++) {
                     if (results.get(i) == null) {
-                        unsent = unsent.plus(notSent(batch.get(i), batchWindow, stopped));
+                        unsent = unsent.plus(sendOutcomes.notSent(batch.get(i), batchWindow, stopped));
                         continue;
                     }
-                    unsent = unsent.plus(take(batch.get(i), attemptTime, results.get(i), outcomes));
+                    unsent = unsent.plus(sendOutcomes.take(batch.get(i), attemptTime, results.get(i), outcomes));
                 }
             }
         }
@@ -301,7 +299,7 @@ public class DueCallbackDeliveryService {
             }
             return unsent;
         }
-        return recordAttempts(outcomes).plus(unsent);
+        return sendOutcomes.recordAttempts(outcomes).plus(unsent);
     }
 
     /**
@@ -322,52 +320,13 @@ public class DueCallbackDeliveryService {
         for (int i = 0; i < tasks.size(); i++) {
             NotifyTaskVO task = tasks.get(i);
             if (results.get(i) == null) {
-                unsent = unsent.plus(notSent(task, settings.sendBudget().of(task), stopped));
+                unsent = unsent.plus(
+                        sendOutcomes.notSent(task, settings.sendBudget().of(task), stopped));
                 continue;
             }
-            unsent = unsent.plus(take(task, attemptTime, results.get(i), outcomes));
+            unsent = unsent.plus(sendOutcomes.take(task, attemptTime, results.get(i), outcomes));
         }
         return unsent;
-    }
-
-    /**
-     * A task of a page left unsent, its send taking up to {@code window}: put back at once when the instance is
-     * stopping ({@link #putBack}); otherwise its lease ended before its send could (the page's earlier sends spent
-     * it), so its lease is released, under its own token ({@link INotifyTaskStore#release}: no try used, due as it
-     * was, the reason its last error), and the next claim, this lane's or another's, takes it first with a fresh lease. Kept leased, a big body
-     * at the end of a page sized for small ones was sent only after its lease ran out, up to a minute late. A send that
-     * would not fit a fresh lease with a send window to spare either (a lease set barely above one send) stays leased:
-     * released, it would be claimed and released again at once, round after round.
-     */
-    private NotifyRunSummary notSent(NotifyTaskVO task, Duration window, BooleanSupplier stopped) {
-        if (stopped.getAsBoolean()) {
-            return putBack(task);
-        }
-        if (window.plus(settings.sendWindow()).compareTo(settings.lease()) > 0) {
-            log.warn(
-                    "notify task={} team={} not sent: its lease ends before a send could (left to the next run)",
-                    task.getId(),
-                    task.getTeamId());
-            return NotifyRunSummary.empty();
-        }
-        String why = "not sent: its lease ends before its send (" + window + ") could; released for a fresh lease";
-        if (!store.release(task, why)) {
-            log.warn(
-                    "notify task={} team={} not sent and not released: the lease was taken over",
-                    task.getId(),
-                    task.getTeamId());
-            return NotifyRunSummary.empty();
-        }
-        log.info("notify task={} team={} {}", task.getId(), task.getTeamId(), why);
-        return NotifyRunSummary.empty();
-    }
-
-    /**
-     * A leased task a stopping run will not send, put back due now, no try used: kept leased, no other instance could
-     * send it before its lease ran out (a minute by default).
-     */
-    private NotifyRunSummary putBack(NotifyTaskVO task) {
-        return putBack(task, Instant.now(clock), STOPPED);
     }
 
     /**
@@ -397,95 +356,10 @@ public class DueCallbackDeliveryService {
     }
 
     /**
-     * An attempt joins the page's outcomes; a call the gateway declined to make (#17: the endpoint's breaker open, its
-     * bulkhead full) is put back at once instead, counted as a retry, no try used.
-     */
-    private NotifyRunSummary take(
-            NotifyTaskVO task, Instant attemptTime, DeliveryResult result, List<NotifyAttemptOutcome> outcomes) {
-        if (result.notAttempted() && settings.deferUnsent()) {
-            return defer(task, result);
-        }
-        outcomes.add(outcome(task, attemptTime, result));
-        return NotifyRunSummary.empty();
-    }
-
-    /** The state an attempt moves its task to: SUCCESS, RETRY at the backoff's next time, or FAIL past the schedule. */
-    private NotifyAttemptOutcome outcome(NotifyTaskVO task, Instant attemptTime, DeliveryResult result) {
-        int attemptNo = task.getNotifyCount() + 1;
-        if (result.delivered()) {
-            // A delivered task keeps the time of the attempt that delivered it; retention ages it from this time.
-            return new NotifyAttemptOutcome(task, attemptTime, result, NotifyTaskStatus.SUCCESS, attemptTime);
-        }
-        if (backoff.retriesAfter(attemptNo)) {
-            return new NotifyAttemptOutcome(
-                    task, attemptTime, result, NotifyTaskStatus.RETRY, attemptTime.plus(backoff.delayAfter(attemptNo)));
-        }
-        return new NotifyAttemptOutcome(task, attemptTime, result, NotifyTaskStatus.FAIL, attemptTime);
-    }
-
-    /**
-     * Writes attempts' outcomes in one transaction ({@link INotifyTaskStore#finishAttempts}: each under its own task's
-     * token, so outcomes of different claims may share a write) and logs each: what a page's delivery does after its
-     * sends, and what an {@link INotifyAttemptRecorder} calls with the outcomes handed to it.
+     * Writes attempts' outcomes in one transaction and logs each ({@link SendOutcomes#recordAttempts}): what an
+     * {@link INotifyAttemptRecorder} calls with the outcomes handed to it.
      */
     public NotifyRunSummary recordAttempts(List<NotifyAttemptOutcome> outcomes) {
-        if (outcomes.isEmpty()) {
-            return NotifyRunSummary.empty();
-        }
-        List<Boolean> recorded = store.finishAttempts(outcomes);
-        int delivered = 0, retried = 0, failed = 0;
-        for (int i = 0; i < outcomes.size(); i++) {
-            NotifyAttemptOutcome outcome = outcomes.get(i);
-            NotifyTaskVO task = outcome.task();
-            DeliveryResult result = outcome.result();
-            int attemptNo = task.getNotifyCount() + 1;
-            if (!recorded.get(i)) {
-                log.warn(
-                        "notify task={} team={} attempt={} delivered={} not recorded: the lease was taken over",
-                        task.getId(),
-                        task.getTeamId(),
-                        attemptNo,
-                        result.delivered());
-                continue;
-            }
-            switch (outcome.newStatus()) {
-                case SUCCESS -> delivered++;
-                case RETRY -> retried++;
-                default -> failed++;
-            }
-            // #19: guarded, so a page's arguments (the array, the boxed numbers) are not built at a level that drops
-            // them (the relay records every close check here, two per lock opening a team).
-            if (!log.isInfoEnabled()) {
-                continue;
-            }
-            log.info(
-                    "notify task={} team={} attempt={} delivered={} http={} error={} next={}",
-                    task.getId(),
-                    task.getTeamId(),
-                    attemptNo,
-                    result.delivered(),
-                    result.httpStatus(),
-                    result.error(),
-                    outcome.newStatus() == NotifyTaskStatus.RETRY ? outcome.nextAttemptTime() : null);
-        }
-        return new NotifyRunSummary(outcomes.size(), delivered, retried, failed);
-    }
-
-    /** #17: not sent, so not an attempt: the task waits as RETRY until the gateway's time, its try count unchanged. */
-    private NotifyRunSummary defer(NotifyTaskVO task, DeliveryResult result) {
-        return putBack(task, result.notSentUntil(), result.error());
-    }
-
-    /** A leased task put back unsent, due at {@code until}, no try used, unless its lease was taken over meanwhile. */
-    private NotifyRunSummary putBack(NotifyTaskVO task, Instant until, String why) {
-        if (!store.defer(task, until, why)) {
-            log.warn(
-                    "notify task={} team={} not sent and not put back: the lease was taken over",
-                    task.getId(),
-                    task.getTeamId());
-            return new NotifyRunSummary(1, 0, 0, 0);
-        }
-        log.info("notify task={} team={} {} (no attempt used) next={}", task.getId(), task.getTeamId(), why, until);
-        return new NotifyRunSummary(1, 0, 1, 0);
+        return sendOutcomes.recordAttempts(outcomes);
     }
 }

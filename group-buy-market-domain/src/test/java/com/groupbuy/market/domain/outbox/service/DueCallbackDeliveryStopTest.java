@@ -61,7 +61,7 @@ class DueCallbackDeliveryStopTest {
                     .as("the callback sent is recorded")
                     .containsExactly(1L);
             assertThat(store.putBack).as("the rest put back unsent").containsExactly(2L, 3L, 4L, 5L);
-            assertThat(store.putBackReasons).allMatch(DueCallbackDeliveryService.STOPPED::equals);
+            assertThat(store.putBackReasons).allMatch(SendOutcomes.STOPPED::equals);
             assertThat(store.claims).as("no further page").isEqualTo(1);
             assertThat(run.claimed()).isEqualTo(5);
         }
