@@ -83,7 +83,8 @@ public class PartnerSignatureCheck extends RequestBodyAdviceAdapter {
         if (trial
                 ? !policy.addresses().any()
                 : !policy.anyRequired() && message.getHeaders().getFirst("webhook-signature") == null) {
-            // Nothing can require a check: spare the lock/settle hot path a copy of the body.
+            // Nothing can require a check: spare the lock/settle hot path a copy of the body. Only a hint: check
+            // reads the switch again once the body is in, and refuses an unsigned request its pair must sign by then.
             return message;
         }
         byte[] body = message.getBody().readNBytes(StrictJsonReader.MAX_BODY_BYTES + 1);
