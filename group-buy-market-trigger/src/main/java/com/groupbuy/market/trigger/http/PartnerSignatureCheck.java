@@ -149,7 +149,7 @@ public class PartnerSignatureCheck extends RequestBodyAdviceAdapter {
             // above is on the switch as read now, after the body (which may take up to gbm.http.body-read-timeout):
             // a pair required to sign meanwhile is held to it, as every later request is. Before, the reading taken
             // before the body let such an unsigned lock, payment or refund through
-            // (PartnerSignatureCheckTest#aPairRequiredToSignWhileTheBodyArrives).
+            // (PartnerSignatureCheckTest#aPairRequiredToSignWhileTheBodyArrives, TradeEdgeFilterIT on both paths).
             log.warn(
                     "trade request refused: unsigned, its pair required to sign while its body was read type={} "
                             + "source={} channel={}",
