@@ -26,30 +26,54 @@ import org.redisson.client.codec.StringCodec;
  */
 final class RedisAuthLimit implements AdminAuthLimit {
 
-    /** KEYS[1] the address's counter, KEYS[2] all addresses'; ARGV[1] the window in ms. */
-    static final String COUNT = "for i = 1, 2 do "
+    /** Counts one failure on KEYS[1] and KEYS[2], each starting its window (ARGV[{@code window}], ms) if new. */
+    private static final String COUNT_BOTH = "for i = 1, 2 do "
             + "local n = redis.call('incr', KEYS[i]) "
-            + "if n == 1 or redis.call('pttl', KEYS[i]) < 0 then redis.call('pexpire', KEYS[i], ARGV[1]) end "
-            + "end "
-            + "return 1";
+            + "if n == 1 or redis.call('pttl', KEYS[i]) < 0 then redis.call('pexpire', KEYS[i], ARGV[window]) end "
+            + "end ";
 
-    /**
-     * KEYS as {@link #COUNT} and KEYS[3] the address's known marker; ARGV[1] failures allowed per address, ARGV[2] for
-     * all, ARGV[3] the window in ms. Returns {@code address:<ms left>}, {@code all:<ms left>}, or {@code -} while the
-     * address may try (its own failures left, and all addresses' failures left or the address known).
-     */
-    static final String BLOCKED = "local function left(key, allowed) "
+    /** KEYS[1] the address's counter, KEYS[2] all addresses'; ARGV[1] the window in ms. */
+    static final String COUNT = "local window = 1 " + COUNT_BOTH + "return 1";
+
+    /** The ms left of a counter at its limit (0 below it); a counter found without its expiry gets one. */
+    private static final String LEFT = "local function left(key, allowed) "
             + "local n = tonumber(redis.call('get', key) or '0') "
             + "if n < allowed then return 0 end "
             + "local ms = redis.call('pttl', key) "
             + "if ms < 0 then redis.call('pexpire', key, ARGV[3]) return tonumber(ARGV[3]) end "
             + "return ms end "
             + "local a = left(KEYS[1], tonumber(ARGV[1])) "
-            + "if a > 0 then return 'address:' .. a end "
-            + "if redis.call('exists', KEYS[3]) == 1 then return '-' end "
-            + "local g = left(KEYS[2], tonumber(ARGV[2])) "
-            + "if g > 0 then return 'all:' .. g end "
-            + "return '-'";
+            + "if a > 0 then return 'address:' .. a end ";
+
+    /** All addresses' counter at its limit: refused (for an address not known). */
+    private static final String ALL_LEFT =
+            "local g = left(KEYS[2], tonumber(ARGV[2])) if g > 0 then return 'all:' .. g end ";
+
+    /**
+     * KEYS as {@link #COUNT} and KEYS[3] the address's known marker; ARGV[1] failures allowed per address, ARGV[2] for
+     * all, ARGV[3] the window in ms. Returns {@code address:<ms left>}, {@code all:<ms left>}, or {@code -} while the
+     * address may try (its own failures left, and all addresses' failures left or the address known).
+     */
+    static final String BLOCKED =
+            LEFT + "if redis.call('exists', KEYS[3]) == 1 then return '-' end " + ALL_LEFT + "return '-'";
+
+    /**
+     * {@link #BLOCKED} and, when it lets the attempt through, {@link #COUNT} in the same script: the attempt is counted
+     * as a failure before it is compared, so no other attempt reads the count without it. KEYS, ARGV and answers as
+     * {@link #BLOCKED}'s.
+     */
+    static final String ATTEMPT = LEFT + "if redis.call('exists', KEYS[3]) == 0 then " + ALL_LEFT + "end "
+            + "local window = 3 " + COUNT_BOTH + "return '-'";
+
+    /**
+     * An attempt counted by {@link #ATTEMPT} presented the right secret: its failure taken back (a counter whose
+     * window ended meanwhile is left alone, never made again without its expiry), and the address known. KEYS[1] the
+     * address's counter, KEYS[2] all addresses', KEYS[3] its known marker; ARGV[1] how long it stays known, in ms.
+     */
+    static final String ADMITTED = "for i = 1, 2 do "
+            + "if tonumber(redis.call('get', KEYS[i]) or '0') > 0 then redis.call('decr', KEYS[i]) end "
+            + "end "
+            + "redis.call('set', KEYS[3], '1', 'PX', ARGV[1]) return 1";
 
     /** KEYS[1] the address's known marker; ARGV[1] how long it stays known, in ms. */
     static final String KNOWN = "redis.call('set', KEYS[1], '1', 'PX', ARGV[1]) return 1";
@@ -87,9 +111,19 @@ final class RedisAuthLimit implements AdminAuthLimit {
 
     @Override
     public Refusal refusal(String client) {
+        return check(BLOCKED, client);
+    }
+
+    @Override
+    public Refusal attempt(String client) {
+        return check(ATTEMPT, client);
+    }
+
+    /** {@link #BLOCKED} or {@link #ATTEMPT} for {@code client}, its answer as a refusal (null for {@code -}). */
+    private Refusal check(String checkScript, String client) {
         String left = outages.call(() -> script.eval(
                 RScript.Mode.READ_WRITE,
-                BLOCKED,
+                checkScript,
                 RScript.ReturnType.VALUE,
                 List.of(key(client), all, known(client)),
                 Integer.toString(limits.getMaxFailures()),
@@ -102,6 +136,21 @@ final class RedisAuthLimit implements AdminAuthLimit {
         return left.startsWith("all:")
                 ? new Refusal(millis, limits.getMaxFailuresAllAddresses(), true)
                 : new Refusal(millis, limits.getMaxFailures(), false);
+    }
+
+    @Override
+    public void rejected(String client) {
+        // Counted by attempt already.
+    }
+
+    @Override
+    public void admitted(String client) {
+        outages.call(() -> script.eval(
+                RScript.Mode.READ_WRITE,
+                ADMITTED,
+                RScript.ReturnType.INTEGER,
+                List.of(key(client), all, known(client)),
+                knownMillis));
     }
 
     @Override

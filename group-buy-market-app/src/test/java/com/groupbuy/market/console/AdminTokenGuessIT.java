@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.groupbuy.market.infrastructure.redis.RedisKeys;
 import com.groupbuy.market.support.AdminClient;
+import com.groupbuy.market.support.ConcurrentBurst;
 import com.groupbuy.market.support.IntegrationTest;
 import com.groupbuy.market.support.TestJson;
 import com.groupbuy.market.support.TradeClient;
@@ -64,6 +65,30 @@ class AdminTokenGuessIT {
     @AfterEach
     void forgetFailures() {
         redisson.getKeys().deleteByPattern(keys.key("console", "*"));
+    }
+
+    /**
+     * Guesses sent at once are bounded as sent one by one: each guess is counted as it is let through, so no more than
+     * the limit are ever compared. Before, every guess read the count, then was compared, then counted: a burst of 64
+     * concurrent guesses from one address read the count before the others had added to it, and more than the 10
+     * allowed were compared (answered 403).
+     */
+    @Test
+    void aBurstOfConcurrentGuessesIsComparedNoMoreOftenThanTheLimit() throws Exception {
+        List<java.util.concurrent.Callable<String>> guesses = new ArrayList<>();
+        for (int i = 0; i < 64; i++) {
+            String guess = "burst-" + i;
+            guesses.add(() ->
+                    Integer.toString(admin.get(SWITCHES).token(guess).send().statusCode()));
+        }
+        Map<String, Integer> answers = ConcurrentBurst.answers(64, guesses);
+
+        assertThat(answers.getOrDefault("403", 0))
+                .as("guesses compared (403) of 64 sent at once, the rest 429: " + answers)
+                .isLessThanOrEqualTo(10);
+        assertThat(answers.getOrDefault("403", 0) + answers.getOrDefault("429", 0))
+                .as(answers.toString())
+                .isEqualTo(64);
     }
 
     @Test

@@ -2,17 +2,23 @@ package com.groupbuy.market.edge;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.groupbuy.market.domain.switches.service.LiveSwitchService;
 import com.groupbuy.market.support.IntegrationTest;
 import com.groupbuy.market.support.RawHttp;
 import com.groupbuy.market.support.RawHttp.Answer;
+import com.groupbuy.market.support.TestJson;
 import com.groupbuy.market.support.TradeClient;
+import com.groupbuy.market.trigger.http.StrictJsonReader;
 import com.groupbuy.market.trigger.http.TradeEdgeFilter;
 import com.groupbuy.market.types.security.WebhookSignature;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import java.io.OutputStream;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -72,6 +78,9 @@ class TradeEdgeFilterIT {
 
     @Autowired
     FilterRegistrationBean<TradeEdgeFilter> tradeEdge;
+
+    @Autowired
+    LiveSwitchService switches;
 
     private TradeClient mall;
     private long activity;
@@ -361,6 +370,57 @@ class TradeEdgeFilterIT {
         assertThat(lean.body().replaceAll("\"(orderId|teamId)\":\"\\w+\"", "\"$1\":\"?\""))
                 .contains("\"code\":\"0000\"")
                 .isEqualTo(spring.body().replaceAll("\"(orderId|teamId)\":\"\\w+\"", "\"$1\":\"?\""));
+    }
+
+    /**
+     * The signature switch is judged on its value once the body is in, on both paths: a lock whose pair an operator
+     * requires to sign while the lock's unsigned body is still arriving is refused (401 E0207) and writes nothing.
+     * Before, its body was not kept (no pair had to sign when it began) and the lock was taken unsigned.
+     */
+    @Test
+    void anUnsignedLockWhosePairMustSignByTheTimeItsBodyIsInIsRefused() throws Exception {
+        for (boolean lean : new boolean[] {true, false}) {
+            tradeEdge.getFilter().setEnabled(lean);
+            String user = "mid-body-" + lean;
+            byte[] body = bytes(lockBody(user, activity));
+            int half = body.length / 2;
+            String answer;
+            try (Socket socket = new Socket("127.0.0.1", port)) {
+                socket.setSoTimeout(15_000);
+                OutputStream out = socket.getOutputStream();
+                out.write(("POST " + LOCK + " HTTP/1.1\r\nHost: 127.0.0.1:" + port
+                                + "\r\nContent-Type: application/json\r\nContent-Length: " + body.length
+                                + "\r\nConnection: close\r\n\r\n")
+                        .getBytes(StandardCharsets.ISO_8859_1));
+                out.write(body, 0, half);
+                out.flush();
+                TestJson.await(TradeEdgeFilterIT::aBodyIsBeingRead);
+                switches.change("signatureRequiredFor", "s01:c01", "it", "127.0.0.1");
+                try {
+                    out.write(body, half, body.length - half);
+                    out.flush();
+                    answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+                } finally {
+                    switches.change("signatureRequiredFor", "", "it", "127.0.0.1");
+                }
+            }
+            assertThat(answer)
+                    .as("lean path " + lean)
+                    .startsWith("HTTP/1.1 401 ")
+                    .contains("\"code\":\"E0207\"");
+            assertThat(jdbc.queryForObject(
+                            "SELECT COUNT(*) FROM group_buy_order_list WHERE user_id = ?", Integer.class, user))
+                    .as("lean path " + lean)
+                    .isZero();
+        }
+    }
+
+    /** A request thread is inside the body's read (its headers in, its body not yet whole). */
+    private static boolean aBodyIsBeingRead() {
+        return Thread.getAllStackTraces().values().stream()
+                .flatMap(Arrays::stream)
+                .anyMatch(frame -> frame.getClassName().equals(StrictJsonReader.class.getName())
+                        && frame.getMethodName().equals("read"));
     }
 
     private Answer send(Sent sent) throws Exception {

@@ -83,7 +83,8 @@ public class PartnerSignatureCheck extends RequestBodyAdviceAdapter {
         if (trial
                 ? !policy.addresses().any()
                 : !policy.anyRequired() && message.getHeaders().getFirst("webhook-signature") == null) {
-            // Nothing can require a check: spare the lock/settle hot path a copy of the body.
+            // Nothing can require a check: spare the lock/settle hot path a copy of the body. Only a hint: check
+            // reads the switch again once the body is in, and refuses an unsigned request its pair must sign by then.
             return message;
         }
         byte[] body = message.getBody().readNBytes(StrictJsonReader.MAX_BODY_BYTES + 1);
@@ -109,14 +110,18 @@ public class PartnerSignatureCheck extends RequestBodyAdviceAdapter {
      * Spring's request context is set and passes its request's {@code getRemoteAddr()}.
      */
     public Object check(Object body, HttpInputMessage message, String clientAddress) {
-        if (!(message instanceof BodyBytes raw) || body == null) {
+        if (body == null) {
             // No body object: Spring refuses the request as missing its body before the controller runs.
+            return body;
+        }
+        if (!(message instanceof BodyBytes) && (body instanceof GoodsMarketRequestDTO || !policy.anyRequired())) {
+            // Not kept, and still nothing that could require a signature (no pair bound, none must sign).
             return body;
         }
         String[] sourceChannel = sourceChannel(body);
         String source = RequestCheck.text("source", sourceChannel[0], 16);
         String channel = RequestCheck.text("channel", sourceChannel[1], 16);
-        HttpHeaders headers = raw.getHeaders();
+        HttpHeaders headers = message.getHeaders();
         String signature = headers.getFirst("webhook-signature");
         boolean outside =
                 policy.addresses().bound(source, channel) && !policy.addresses().admits(source, channel, clientAddress);
@@ -138,6 +143,20 @@ public class PartnerSignatureCheck extends RequestBodyAdviceAdapter {
             case VERIFY -> {
                 // Below: a valid signature, then a webhook-id not seen before.
             }
+        }
+        if (!(message instanceof BodyBytes raw)) {
+            // Not kept: when its body began to arrive it carried no signature and no pair had to sign. The decision
+            // above is on the switch as read now, after the body (which may take up to gbm.http.body-read-timeout):
+            // a pair required to sign meanwhile is held to it, as every later request is. Before, the reading taken
+            // before the body let such an unsigned lock, payment or refund through
+            // (PartnerSignatureCheckTest#aPairRequiredToSignWhileTheBodyArrives, TradeEdgeFilterIT on both paths).
+            log.warn(
+                    "trade request refused: unsigned, its pair required to sign while its body was read type={} "
+                            + "source={} channel={}",
+                    body.getClass().getSimpleName(),
+                    source,
+                    channel);
+            throw refused();
         }
         String id = headers.getFirst("webhook-id");
         boolean valid = id != null

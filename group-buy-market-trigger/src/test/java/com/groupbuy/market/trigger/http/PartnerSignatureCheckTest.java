@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpInputMessage;
@@ -165,6 +166,49 @@ class PartnerSignatureCheckTest {
 
         assertThat(unbound.beforeBodyRead(message, null, GoodsMarketRequestDTO.class, null))
                 .isSameAs(message);
+    }
+
+    /**
+     * The switch is one reading, the one after the body: a pair an operator requires to sign while an unsigned request's
+     * body is still arriving (up to gbm.http.body-read-timeout) is held to it. Before, the body was not kept (nothing
+     * required a signature when it began) and the request was let through unsigned on that earlier reading.
+     */
+    @Test
+    void aPairRequiredToSignWhileTheBodyArrives() throws Exception {
+        AtomicReference<Set<String>> required = new AtomicReference<>(Set.of());
+        PartnerSignatureCheck live = new PartnerSignatureCheck(
+                new PartnerSignaturePolicy(
+                        required::get,
+                        (source, channel) -> SECRET,
+                        (source, channel, id, window) -> true,
+                        PartnerAddresses.NONE),
+                Clock.systemUTC());
+        Object lock = LockMarketPayOrderRequestDTO.builder()
+                .source("late")
+                .channel("c")
+                .build();
+        Object other = SettlementMarketPayOrderRequestDTO.builder()
+                .source("free")
+                .channel("c")
+                .build();
+        Object trial =
+                GoodsMarketRequestDTO.builder().source("late").channel("c").build();
+        byte[] json = "{}".getBytes(StandardCharsets.UTF_8);
+        HttpInputMessage lockRead =
+                live.beforeBodyRead(new Message(new HttpHeaders(), json), null, lock.getClass(), null);
+        HttpInputMessage otherRead =
+                live.beforeBodyRead(new Message(new HttpHeaders(), json), null, other.getClass(), null);
+        HttpInputMessage trialRead =
+                live.beforeBodyRead(new Message(new HttpHeaders(), json), null, trial.getClass(), null);
+
+        required.set(Set.of("late:c"));
+
+        assertThatThrownBy(() -> live.check(lock, lockRead, OUTSIDE))
+                .isInstanceOfSatisfying(
+                        SignatureRefusedException.class,
+                        e -> assertThat(e.getCode()).isEqualTo(ResponseCode.E0207));
+        assertThat(live.check(other, otherRead, OUTSIDE)).isSameAs(other);
+        assertThat(live.check(trial, trialRead, OUTSIDE)).isSameAs(trial);
     }
 
     private void assertDecision(Object body, String client, Sig sig, boolean accepted) {

@@ -48,15 +48,15 @@ public class AdminAuthGuardFilter extends OncePerRequestFilter {
         }
         String client = request.getRemoteAddr();
         try {
-            AdminAuthLimit.Refusal refusal = limit.refusal(client);
+            AdminAuthLimit.Refusal refusal = limit.attempt(client);
             if (refusal != null) {
                 AdminAnswers.tooManyFailures(response, refusal);
                 return;
             }
             if (adminToken.admits(given)) {
-                limit.succeeded(client);
+                limit.admitted(client);
             } else {
-                limit.failed(client);
+                limit.rejected(client);
             }
         } catch (DependencyUnavailableException e) {
             log.warn(

@@ -65,15 +65,15 @@ public class ConsoleSessionController {
     @PostMapping
     public ResponseEntity<Response<Session>> login(@RequestBody Login login, HttpServletRequest request) {
         String client = request.getRemoteAddr();
-        AdminAuthLimit.Refusal refusal = limit.refusal(client);
+        AdminAuthLimit.Refusal refusal = limit.attempt(client);
         if (refusal != null) {
             return tooManyFailures(refusal);
         }
         if (login == null || !adminToken.admits(login.token())) {
-            limit.failed(client);
+            limit.rejected(client);
             return AdminToken.refusal();
         }
-        limit.succeeded(client);
+        limit.admitted(client);
         return ResponseEntity.ok()
                 .header(
                         HttpHeaders.SET_COOKIE,
