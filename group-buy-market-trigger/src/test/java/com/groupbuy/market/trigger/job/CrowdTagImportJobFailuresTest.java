@@ -9,6 +9,7 @@ import com.groupbuy.market.domain.tag.adapter.repository.ICrowdTagRepository;
 import com.groupbuy.market.domain.tag.adapter.repository.IUserBitIndexRepository;
 import com.groupbuy.market.domain.tag.model.entity.CrowdTagJobEntity;
 import com.groupbuy.market.domain.tag.model.valobj.PartnerUserVO;
+import com.groupbuy.market.domain.tag.model.valobj.TagImportJobStatus;
 import com.groupbuy.market.domain.tag.model.valobj.TagMemberVO;
 import com.groupbuy.market.domain.tag.service.CrowdTagImportService;
 import com.groupbuy.market.trigger.support.LogEvents;
@@ -45,7 +46,7 @@ class CrowdTagImportJobFailuresTest {
     /** An operator abandoned the job while it ran: the run's record of it refused. */
     private final AtomicBoolean abandoned = new AtomicBoolean();
 
-    private final CrowdTagJobEntity job = new CrowdTagJobEntity("b-T", "T", CrowdTagJobEntity.STATUS_CREATED);
+    private final CrowdTagJobEntity job = new CrowdTagJobEntity("b-T", "T", TagImportJobStatus.CREATED);
     private final List<TagMemberVO> rows = List.of(new TagMemberVO(1, "s01", "c01", "u1"));
 
     /** As the app's resolver: a connection the database refused, anywhere in the chain, is its outage. */
@@ -90,7 +91,8 @@ class CrowdTagImportJobFailuresTest {
         }
 
         @Override
-        public boolean finishJob(String tagId, String batchId, long members) {
+        public boolean finishJob(
+                String tagId, String batchId, long members, TagImportJobStatus to, List<TagImportJobStatus> from) {
             database();
             return !abandoned.get();
         }

@@ -5,6 +5,7 @@ import com.groupbuy.market.domain.tag.adapter.repository.ICrowdTagRepository;
 import com.groupbuy.market.domain.tag.adapter.repository.IUserBitIndexRepository;
 import com.groupbuy.market.domain.tag.model.entity.CrowdTagJobEntity;
 import com.groupbuy.market.domain.tag.model.valobj.PartnerUserVO;
+import com.groupbuy.market.domain.tag.model.valobj.TagImportJobStatus;
 import com.groupbuy.market.domain.tag.model.valobj.TagImportResult;
 import com.groupbuy.market.domain.tag.model.valobj.TagMemberVO;
 import com.groupbuy.market.types.progress.ProgressBoard;
@@ -162,7 +163,8 @@ public class CrowdTagImportService {
         if (bitmap.publishedAfter(job.getTagId(), run)) {
             throw superseded(job);
         }
-        if (!tags.finishJob(job.getTagId(), job.getBatchId(), members)) {
+        if (!tags.finishJob(
+                job.getTagId(), job.getBatchId(), members, job.finishRun(), TagImportJobStatus.runnable())) {
             // Abandoned by an operator while this run paged: recorded done, the abandon was undone (and the job ran on
             // its schedule). Not published either: the operator stopped this job, not the tag's previous members.
             throw new IllegalStateException("crowd tag job " + job.getBatchId() + " of tag " + job.getTagId()
@@ -281,9 +283,7 @@ public class CrowdTagImportService {
         if (job == null) {
             throw new IllegalArgumentException("no crowd tag job for " + named);
         }
-        if (job.isAbandoned()) {
-            throw new IllegalArgumentException("crowd tag job " + job.getBatchId() + " is abandoned");
-        }
+        job.requireRunnable();
         return job;
     }
 }

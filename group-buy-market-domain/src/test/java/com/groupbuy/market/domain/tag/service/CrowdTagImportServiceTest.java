@@ -8,6 +8,7 @@ import com.groupbuy.market.domain.tag.adapter.repository.ICrowdTagRepository;
 import com.groupbuy.market.domain.tag.adapter.repository.IUserBitIndexRepository;
 import com.groupbuy.market.domain.tag.model.entity.CrowdTagJobEntity;
 import com.groupbuy.market.domain.tag.model.valobj.PartnerUserVO;
+import com.groupbuy.market.domain.tag.model.valobj.TagImportJobStatus;
 import com.groupbuy.market.domain.tag.model.valobj.TagImportResult;
 import com.groupbuy.market.domain.tag.model.valobj.TagMemberVO;
 import java.util.ArrayList;
@@ -51,7 +52,7 @@ class CrowdTagImportServiceTest {
         public CrowdTagJobEntity queryLatestJobOfTag(String tagId) {
             CrowdTagJobEntity latest = null;
             for (CrowdTagJobEntity job : jobs.values()) {
-                if (job.getTagId().equals(tagId) && !job.isAbandoned()) {
+                if (job.getTagId().equals(tagId) && job.isRunnable()) {
                     latest = job;
                 }
             }
@@ -70,9 +71,11 @@ class CrowdTagImportServiceTest {
         }
 
         @Override
-        public boolean finishJob(String tagId, String batchId, long members) {
+        public boolean finishJob(
+                String tagId, String batchId, long members, TagImportJobStatus to, List<TagImportJobStatus> from) {
             events.add("finish " + members);
-            return !jobs.get(batchId).isAbandoned();
+            return to == TagImportJobStatus.DONE
+                    && from.contains(jobs.get(batchId).getStatus());
         }
     };
 
@@ -138,7 +141,7 @@ class CrowdTagImportServiceTest {
 
     @Test
     void aTagOfExactlyTwoPagesReadsAThirdEmptyPageThenPublishesOnce() {
-        job("b1", CrowdTagJobEntity.STATUS_CREATED);
+        job("b1", TagImportJobStatus.CREATED);
         IntStream.rangeClosed(1, 14).forEach(i -> rows.add(new TagMemberVO(i * 10L, "s01", "c01", "u" + i)));
 
         TagImportResult result = new CrowdTagImportService(tags, bitIndex, bitmap, 7).importMembers("b1");
@@ -153,7 +156,7 @@ class CrowdTagImportServiceTest {
 
     @Test
     void aShortLastPageEndsTheLoopWithoutAnotherRead() {
-        job("b1", CrowdTagJobEntity.STATUS_DONE);
+        job("b1", TagImportJobStatus.DONE);
         IntStream.rangeClosed(1, 9).forEach(i -> rows.add(new TagMemberVO(i, "s01", "c01", "u" + i)));
 
         TagImportResult result = new CrowdTagImportService(tags, bitIndex, bitmap, 7).importMembers("b1");
@@ -164,13 +167,13 @@ class CrowdTagImportServiceTest {
 
     @Test
     void anAbandonedJobOrAJobOfAnUnknownTagWritesNothing() {
-        job("dead", CrowdTagJobEntity.STATUS_ABANDONED);
+        job("dead", TagImportJobStatus.ABANDONED);
         jobs.put(
                 "orphan",
                 CrowdTagJobEntity.builder()
                         .batchId("orphan")
                         .tagId("GONE")
-                        .status(0)
+                        .status(TagImportJobStatus.CREATED)
                         .build());
         CrowdTagImportService service = new CrowdTagImportService(tags, bitIndex, bitmap, 7);
 
@@ -181,7 +184,7 @@ class CrowdTagImportServiceTest {
 
     @Test
     void aTagWithAMemberRowNamingNoPartnerIsRefusedBeforeAnythingIsWritten() {
-        job("b1", CrowdTagJobEntity.STATUS_CREATED);
+        job("b1", TagImportJobStatus.CREATED);
         rows.add(new TagMemberVO(1, "s01", "c01", "u1"));
         rows.add(new TagMemberVO(2, null, null, "u2")); // written before V16: whose u2?
         rows.add(new TagMemberVO(3, "s01", " ", "u3"));
@@ -196,7 +199,7 @@ class CrowdTagImportServiceTest {
 
     @Test
     void aRunWhoseStagedPositionsRedisLostIsReportedFailedAndNotPublished() {
-        job("b1", CrowdTagJobEntity.STATUS_CREATED);
+        job("b1", TagImportJobStatus.CREATED);
         IntStream.rangeClosed(1, 9).forEach(i -> rows.add(new TagMemberVO(i, "s01", "c01", "u" + i)));
         // Redis restarted after the first page was staged: it keeps nothing on disk, so that page's bits are gone.
         ITagBitmap restarting = new ForwardingBitmap(bitmap) {
@@ -220,7 +223,7 @@ class CrowdTagImportServiceTest {
 
     @Test
     void aRunBegunEarlierThanOneThatPublishedIsNeitherRecordedNorPublished() {
-        job("b1", CrowdTagJobEntity.STATUS_CREATED);
+        job("b1", TagImportJobStatus.CREATED);
         IntStream.rangeClosed(1, 3).forEach(i -> rows.add(new TagMemberVO(i, "s01", "c01", "u" + i)));
         CrowdTagImportService service = new CrowdTagImportService(tags, bitIndex, bitmap, 7);
         // While the first run pages, u3's row is deleted and a second run (the console's, beside the schedule's) runs
@@ -244,7 +247,7 @@ class CrowdTagImportServiceTest {
 
     @Test
     void aMemberRowWrittenAgainDuringTheRunIsReadTwiceButIsOneMember() {
-        job("b1", CrowdTagJobEntity.STATUS_CREATED);
+        job("b1", TagImportJobStatus.CREATED);
         rows.add(new TagMemberVO(1, "s01", "c01", "u1"));
         rows.add(new TagMemberVO(2, "s01", "c01", "u2"));
         // u1's row deleted and inserted again (a new row id) while the run paged: the run reads u1 twice.
@@ -264,15 +267,15 @@ class CrowdTagImportServiceTest {
      */
     @Test
     void aParameterThatIsABatchIdAndAnotherTagsIdIsRefusedUntilItSaysWhichItMeans() {
-        job("X", CrowdTagJobEntity.STATUS_CREATED);
-        job("b1", CrowdTagJobEntity.STATUS_CREATED);
+        job("X", TagImportJobStatus.CREATED);
+        job("b1", TagImportJobStatus.CREATED);
         knownTags.add("X");
         jobs.put(
                 "bx",
                 CrowdTagJobEntity.builder()
                         .batchId("bx")
                         .tagId("X")
-                        .status(CrowdTagJobEntity.STATUS_CREATED)
+                        .status(TagImportJobStatus.CREATED)
                         .build());
         rows.add(new TagMemberVO(1, "s01", "c01", "u1"));
         CrowdTagImportService service = new CrowdTagImportService(tags, bitIndex, bitmap, 7);
@@ -304,7 +307,7 @@ class CrowdTagImportServiceTest {
                 .isInstanceOf(IllegalArgumentException.class);
     }
 
-    private void job(String batchId, int status) {
+    private void job(String batchId, TagImportJobStatus status) {
         jobs.put(
                 batchId,
                 CrowdTagJobEntity.builder()

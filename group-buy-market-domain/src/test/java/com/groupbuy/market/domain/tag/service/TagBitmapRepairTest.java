@@ -8,6 +8,7 @@ import com.groupbuy.market.domain.tag.adapter.repository.ICrowdTagRepository;
 import com.groupbuy.market.domain.tag.adapter.repository.IUserBitIndexRepository;
 import com.groupbuy.market.domain.tag.model.entity.CrowdTagJobEntity;
 import com.groupbuy.market.domain.tag.model.valobj.PartnerUserVO;
+import com.groupbuy.market.domain.tag.model.valobj.TagImportJobStatus;
 import com.groupbuy.market.domain.tag.model.valobj.TagMemberVO;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -59,7 +60,7 @@ class TagBitmapRepairTest {
                     ? CrowdTagJobEntity.builder()
                             .tagId("T")
                             .batchId("b1")
-                            .status(1)
+                            .status(TagImportJobStatus.DONE)
                             .build()
                     : null;
         }
@@ -75,7 +76,8 @@ class TagBitmapRepairTest {
         }
 
         @Override
-        public boolean finishJob(String tagId, String batchId, long members) {
+        public boolean finishJob(
+                String tagId, String batchId, long members, TagImportJobStatus to, List<TagImportJobStatus> from) {
             return true;
         }
     };

@@ -14,9 +14,8 @@ public interface ICrowdTagDao {
 
     CrowdTagJobPO queryJobByBatchId(@Param("batchId") String batchId);
 
-    CrowdTagJobPO queryLatestJobOfTag(@Param("tagId") String tagId);
-
-    CrowdTagJobPO queryLatestDoneJobOfTag(@Param("tagId") String tagId);
+    /** The newest job of the tag whose status is one of {@code statuses}, or null. */
+    CrowdTagJobPO queryLatestJobOfTag(@Param("tagId") String tagId, @Param("statuses") List<Integer> statuses);
 
     /** uq_tag_partner_user: one key, 0 or 1. */
     int countMember(
@@ -36,6 +35,9 @@ public interface ICrowdTagDao {
 
     int updateStatistics(@Param("tagId") String tagId, @Param("statistics") long statistics);
 
-    /** 1, or 0 when the job is abandoned (or gone): an abandon is never undone here. */
-    int markJobDone(@Param("batchId") String batchId);
+    /**
+     * The job's status becomes {@code to} when it is one of {@code from}: 1, or 0 when it is not (an abandon is never
+     * undone by a run) or the job is gone.
+     */
+    int updateJobStatus(@Param("batchId") String batchId, @Param("to") int to, @Param("from") List<Integer> from);
 }

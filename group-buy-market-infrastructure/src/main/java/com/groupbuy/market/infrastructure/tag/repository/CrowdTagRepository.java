@@ -3,6 +3,7 @@ package com.groupbuy.market.infrastructure.tag.repository;
 import com.groupbuy.market.domain.tag.adapter.repository.ICrowdTagRepository;
 import com.groupbuy.market.domain.tag.model.entity.CrowdTagJobEntity;
 import com.groupbuy.market.domain.tag.model.valobj.PartnerUserVO;
+import com.groupbuy.market.domain.tag.model.valobj.TagImportJobStatus;
 import com.groupbuy.market.domain.tag.model.valobj.TagMemberVO;
 import com.groupbuy.market.infrastructure.tag.dao.ICrowdTagDao;
 import com.groupbuy.market.infrastructure.tag.po.CrowdTagJobPO;
@@ -34,12 +35,12 @@ public class CrowdTagRepository implements ICrowdTagRepository {
 
     @Override
     public CrowdTagJobEntity queryLatestJobOfTag(String tagId) {
-        return toJob(dao.queryLatestJobOfTag(tagId));
+        return toJob(dao.queryLatestJobOfTag(tagId, codes(TagImportJobStatus.runnable())));
     }
 
     @Override
     public CrowdTagJobEntity queryLatestDoneJobOfTag(String tagId) {
-        return toJob(dao.queryLatestDoneJobOfTag(tagId));
+        return toJob(dao.queryLatestJobOfTag(tagId, codes(TagImportJobStatus.imported())));
     }
 
     @Override
@@ -65,11 +66,12 @@ public class CrowdTagRepository implements ICrowdTagRepository {
     }
 
     @Override
-    public boolean finishJob(String tagId, String batchId, long members) {
+    public boolean finishJob(
+            String tagId, String batchId, long members, TagImportJobStatus to, List<TagImportJobStatus> from) {
         // Count and status change together: a reader never sees a done job with the previous run's count. The job is
-        // marked first: abandoned meanwhile, it is not marked, and the count is not written either.
+        // moved first: abandoned meanwhile (no longer in from), it is not moved, and the count is not written either.
         return Boolean.TRUE.equals(transaction.execute(status -> {
-            if (dao.markJobDone(batchId) == 0) {
+            if (dao.updateJobStatus(batchId, to.code(), codes(from)) == 0) {
                 return false;
             }
             dao.updateStatistics(tagId, members);
@@ -83,7 +85,11 @@ public class CrowdTagRepository implements ICrowdTagRepository {
                 : CrowdTagJobEntity.builder()
                         .batchId(po.getBatchId())
                         .tagId(po.getTagId())
-                        .status(po.getStatus())
+                        .status(TagImportJobStatus.of(po.getStatus()))
                         .build();
+    }
+
+    private static List<Integer> codes(List<TagImportJobStatus> states) {
+        return states.stream().map(TagImportJobStatus::code).toList();
     }
 }

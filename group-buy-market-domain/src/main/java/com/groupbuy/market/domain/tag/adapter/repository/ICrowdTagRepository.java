@@ -2,6 +2,7 @@ package com.groupbuy.market.domain.tag.adapter.repository;
 
 import com.groupbuy.market.domain.tag.model.entity.CrowdTagJobEntity;
 import com.groupbuy.market.domain.tag.model.valobj.PartnerUserVO;
+import com.groupbuy.market.domain.tag.model.valobj.TagImportJobStatus;
 import com.groupbuy.market.domain.tag.model.valobj.TagMemberVO;
 import java.util.List;
 
@@ -13,7 +14,7 @@ public interface ICrowdTagRepository {
     /** The job with this batch id, or null. */
     CrowdTagJobEntity queryJobByBatchId(String batchId);
 
-    /** The newest job of a tag that was not abandoned, or null. */
+    /** The newest job of a tag that a run may take ({@link TagImportJobStatus#runnable}), or null. */
     CrowdTagJobEntity queryLatestJobOfTag(String tagId);
 
     /**
@@ -26,14 +27,16 @@ public interface ICrowdTagRepository {
     List<TagMemberVO> queryMembers(String tagId, long afterId, int limit);
 
     /**
-     * In one transaction: the tag's {@code statistics} becomes {@code members} and the job is marked done. False, and
-     * nothing written, when the job was abandoned meanwhile (an operator's abandon is not undone by a run finishing).
+     * In one transaction: the job's status becomes {@code to} (what the run decided, {@link
+     * TagImportJobStatus#finishRun}) and the tag's {@code statistics} {@code members}, when the job's status is still
+     * one of {@code from}. False, and nothing written, when it is not: abandoned meanwhile (an operator's abandon is not
+     * undone by a run finishing).
      */
-    boolean finishJob(String tagId, String batchId, long members);
+    boolean finishJob(String tagId, String batchId, long members, TagImportJobStatus to, List<TagImportJobStatus> from);
 
     /**
-     * The newest job of the tag that an import finished (status done), or null: whether the tag's members were ever
-     * published to Redis, which a Redis that lost its data no longer knows.
+     * The newest job of the tag that an import finished ({@link TagImportJobStatus#isImported}), or null: whether the
+     * tag's members were ever published to Redis, which a Redis that lost its data no longer knows.
      */
     default CrowdTagJobEntity queryLatestDoneJobOfTag(String tagId) {
         return null;

@@ -1,5 +1,6 @@
 package com.groupbuy.market.domain.tag.model.entity;
 
+import com.groupbuy.market.domain.tag.model.valobj.TagImportJobStatus;
 import lombok.AllArgsConstructor;
 import lombok.Builder;
 import lombok.Getter;
@@ -10,15 +11,24 @@ import lombok.Getter;
 @AllArgsConstructor
 public class CrowdTagJobEntity {
 
-    public static final int STATUS_CREATED = 0;
-    public static final int STATUS_DONE = 1;
-    public static final int STATUS_ABANDONED = 2;
-
     private final String batchId;
     private final String tagId;
-    private final Integer status;
+    private final TagImportJobStatus status;
 
-    public boolean isAbandoned() {
-        return status != null && status == STATUS_ABANDONED;
+    /** Whether a run may load it ({@link TagImportJobStatus#isRunnable}). */
+    public boolean isRunnable() {
+        return status.isRunnable();
+    }
+
+    /** Refuses a job no run may take, naming it: an abandoned one. */
+    public void requireRunnable() {
+        if (!isRunnable()) {
+            throw new IllegalArgumentException("crowd tag job " + batchId + " is abandoned");
+        }
+    }
+
+    /** The state a run of this job records when it finishes loading ({@link TagImportJobStatus#finishRun}). */
+    public TagImportJobStatus finishRun() {
+        return status.finishRun();
     }
 }
