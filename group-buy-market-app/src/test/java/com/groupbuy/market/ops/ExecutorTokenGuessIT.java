@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.groupbuy.market.infrastructure.redis.RedisKeys;
+import com.groupbuy.market.support.ConcurrentBurst;
 import com.groupbuy.market.support.ExecutorEndpoint;
 import com.groupbuy.market.support.IntegrationTest;
 import io.netty.buffer.ByteBufAllocator;
@@ -24,6 +25,7 @@ import java.util.Date;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.Callable;
 import java.util.function.IntFunction;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -56,6 +58,8 @@ class ExecutorTokenGuessIT {
     private static final int EXECUTOR_PORT = EXECUTOR.port();
     private static final Path LOGS = Path.of(System.getProperty("java.io.tmpdir"), "gbm-xxl-job-guess-it");
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String WRONG = "The access token is wrong.";
+    private static final String TOO_MANY = "rate limited: 10 wrong access tokens from this address, try again in N s";
 
     @DynamicPropertySource
     static void executor(DynamicPropertyRegistry registry) {
@@ -104,6 +108,30 @@ class ExecutorTokenGuessIT {
 
         redisson.getKeys().delete(keys.key("executor", keys.slot("token-failures"), "127.0.0.2")); // the way back
         assertThat(post("127.0.0.2", "/beat", TOKEN, "").path("code").asInt()).isEqualTo(200);
+    }
+
+    /**
+     * Wrong tokens sent at once are bounded as sent one by one: each is counted as it is let through, in the same step
+     * as the check, so no more than the limit are ever compared. Before, each read the count, was compared, then
+     * counted: one of the executor's two threads read the count before the other's guess had added to it, and 11 of 48
+     * sent at once were compared against the 10 allowed (answered "wrong token").
+     */
+    @Test
+    void aBurstOfConcurrentWrongTokensIsComparedNoMoreOftenThanTheLimit() throws Exception {
+        List<Callable<String>> guesses = new ArrayList<>();
+        for (int i = 0; i < 48; i++) {
+            String guess = "burst-" + i;
+            guesses.add(() ->
+                    post("127.0.0.20", "/beat", guess, "").path("msg").asText().replaceAll("in \\d+ s", "in N s"));
+        }
+        Map<String, Integer> answers = ConcurrentBurst.answers(48, guesses);
+
+        assertThat(answers.getOrDefault(WRONG, 0))
+                .as("wrong tokens compared of 48 sent at once, the rest refused unseen: " + answers)
+                .isLessThanOrEqualTo(10);
+        assertThat(answers.getOrDefault(WRONG, 0) + answers.getOrDefault(TOO_MANY, 0))
+                .as(answers.toString())
+                .isEqualTo(48);
     }
 
     @Test

@@ -51,8 +51,9 @@ final class ExecutorCalls {
             return ReturnT.ofFail(WRONG_TOKEN);
         }
         String client = client(remote);
-        // Before the comparison, whatever the token: the right one refused like a wrong one tells nothing.
-        AdminAuthLimit.Refusal refusal = limit.refusal(client);
+        // Before the comparison, whatever the token: the right one refused like a wrong one tells nothing. Checked and
+        // counted in one step, so tokens sent at once are compared no more often than tokens sent one by one.
+        AdminAuthLimit.Refusal refusal = limit.attempt(client);
         if (refusal != null) {
             refusals.log("too many wrong access tokens", rawPath, remote);
             return ReturnT.ofFail("rate limited: " + refusal.failures() + " wrong access tokens from "
@@ -60,11 +61,11 @@ final class ExecutorCalls {
                     + refusal.seconds() + " s");
         }
         if (!MessageDigest.isEqual(token, given.getBytes(StandardCharsets.UTF_8))) {
-            limit.failed(client);
+            limit.rejected(client);
             log.warn("xxl-job executor refused {} from {}: access token wrong", rawPath, remote);
             return ReturnT.ofFail(WRONG_TOKEN);
         }
-        limit.succeeded(client);
+        limit.admitted(client);
         return switch (path) {
             case "/beat" -> executorBiz.beat();
             case "/idleBeat" -> executorBiz.idleBeat(parse(path, body, IdleBeatParam.class));
