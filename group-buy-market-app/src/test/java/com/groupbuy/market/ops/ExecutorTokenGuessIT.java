@@ -134,6 +134,68 @@ class ExecutorTokenGuessIT {
                 .isEqualTo(48);
     }
 
+    /**
+     * Once an address is locked out, the right token from it is answered as a wrong one is, interim answers and size
+     * refusals included. The token was compared as soon as a request's headers arrived, and only the right one got
+     * {@code 100 Continue} at once, or its over-long body refused for its size where a wrong one was "rate limited":
+     * each guess was told right or wrong, uncounted, past the limit.
+     */
+    @Test
+    void fromALockedOutAddressTheRightTokenIsAnsweredAsAWrongOne() throws Exception {
+        for (int i = 0; i < 10; i++) {
+            post("127.0.0.21", "/beat", "lock-" + i, "");
+        }
+        int over = (1 << 20) + 1;
+        Map<String, String> right = new TreeMap<>();
+        Map<String, String> wrong = new TreeMap<>();
+        for (String kind : List.of("expect", "length", "chunked")) {
+            right.put(kind, exchange(kind, TOKEN, over));
+            wrong.put(kind, exchange(kind, "guess-" + kind, over));
+        }
+        System.out.println("from a locked-out address the right token answered " + right + ", a wrong one " + wrong);
+
+        assertThat(right).isEqualTo(wrong);
+    }
+
+    /**
+     * A POST to {@code /beat} from 127.0.0.21 with {@code token}, its whole raw answer (the seconds left made N):
+     * {@code expect} a small body sent with {@code Expect: 100-continue}, {@code length} a body of {@code over} bytes
+     * with its {@code Content-Length}, {@code chunked} one of {@code over} bytes in chunks.
+     */
+    private static String exchange(String kind, String token, int over) throws IOException {
+        try (Socket socket = new Socket()) {
+            socket.bind(new InetSocketAddress("127.0.0.21", 0));
+            socket.connect(new InetSocketAddress("127.0.0.1", EXECUTOR_PORT), 5_000);
+            socket.setSoTimeout(20_000);
+            OutputStream out = socket.getOutputStream();
+            String head = "POST /beat HTTP/1.1\r\nHost: 127.0.0.1\r\nXXL-JOB-ACCESS-TOKEN: " + token
+                    + "\r\nConnection: close\r\n";
+            byte[] piece = new byte[1 << 16];
+            Arrays.fill(piece, (byte) 'x');
+            if (kind.equals("expect")) {
+                out.write((head + "Expect: 100-continue\r\nContent-Length: 2\r\n\r\n{}")
+                        .getBytes(StandardCharsets.US_ASCII));
+            } else if (kind.equals("length")) {
+                out.write((head + "Content-Length: " + over + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                for (int sent = 0; sent < over; sent += piece.length) {
+                    out.write(piece, 0, Math.min(piece.length, over - sent));
+                }
+            } else {
+                out.write((head + "Transfer-Encoding: chunked\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                for (int sent = 0; sent < over; sent += piece.length) {
+                    int n = Math.min(piece.length, over - sent);
+                    out.write((Integer.toHexString(n) + "\r\n").getBytes(StandardCharsets.US_ASCII));
+                    out.write(piece, 0, n);
+                    out.write("\r\n".getBytes(StandardCharsets.US_ASCII));
+                }
+                out.write("0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            }
+            out.flush();
+            return new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8)
+                    .replaceAll("in \\d+ s", "in N s");
+        }
+    }
+
     @Test
     void guessesSpreadOverAddressesAreCutOffAndTheConsoleKeepsRunningJobs() throws Exception {
         assertThat(post("127.0.0.1", "/beat", TOKEN, "").path("code").asInt())

@@ -39,7 +39,9 @@ final class ExecutorCalls {
         this.executorBiz = executorBiz;
     }
 
-    ReturnT<?> answer(String method, String path, String rawPath, String given, String body, Object remote) {
+    /** {@code known} runs once the limit admitted the request's token: its address is known to the connections. */
+    ReturnT<?> answer(
+            String method, String path, String rawPath, String given, String body, Object remote, Runnable known) {
         if (!"POST".equals(method)) {
             return ReturnT.ofFail("invalid request, HttpMethod not support.");
         }
@@ -66,6 +68,7 @@ final class ExecutorCalls {
             return ReturnT.ofFail(WRONG_TOKEN);
         }
         limit.admitted(client);
+        known.run();
         return switch (path) {
             case "/beat" -> executorBiz.beat();
             case "/idleBeat" -> executorBiz.idleBeat(parse(path, body, IdleBeatParam.class));
