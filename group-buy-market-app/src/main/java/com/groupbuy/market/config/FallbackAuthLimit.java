@@ -3,6 +3,7 @@ package com.groupbuy.market.config;
 import com.groupbuy.market.trigger.http.admin.AdminAuthLimit;
 import com.groupbuy.market.types.exception.DependencyUnavailableException;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BiConsumer;
 import lombok.extern.slf4j.Slf4j;
 
 /**
@@ -12,6 +13,13 @@ import lombok.extern.slf4j.Slf4j;
  * left work for them; admitting every token would let guessing go unlimited. With the fallback the right token still
  * runs jobs and a guesser gets at most the same limits per instance and window. Failures and successes are counted
  * locally always, so an address locked out before the outage stays locked out during it.
+ * <p>
+ * {@link #attempt} checks and counts in one step: Redis's script while Redis answers, and then this instance counts the
+ * attempt Redis let through too, without its own check (Redis's count is the one that holds, an operator clears it
+ * there); {@link LocalAuthLimit#attempt} while Redis cannot answer. An attempt Redis refused is counted nowhere, as
+ * before. {@link #admitted} takes the attempt's count back in both: an attempt counted in this instance only, and
+ * admitted just as Redis answers again, takes back one of Redis's failures of that address (only the right token
+ * does); an attempt rejected so is counted in this instance only.
  * <p>
  * The admin token keeps refusing during an outage (E0401): the console's sign-in can wait, a job may not.
  */
@@ -40,20 +48,45 @@ final class FallbackAuthLimit implements AdminAuthLimit {
     }
 
     @Override
-    public void failed(String client) {
-        local.failed(client);
+    public Refusal attempt(String client) {
+        Refusal refusal;
         try {
-            shared.failed(client);
+            refusal = shared.attempt(client);
         } catch (DependencyUnavailableException e) {
             outage(e);
+            return local.attempt(client);
         }
+        if (refusal == null) {
+            local.failed(client); // Redis let it through: counted here too, Redis's check is the one that holds
+        }
+        return refusal;
+    }
+
+    @Override
+    public void rejected(String client) {
+        inBoth(client, AdminAuthLimit::rejected);
+    }
+
+    @Override
+    public void admitted(String client) {
+        inBoth(client, AdminAuthLimit::admitted);
+    }
+
+    @Override
+    public void failed(String client) {
+        inBoth(client, AdminAuthLimit::failed);
     }
 
     @Override
     public void succeeded(String client) {
-        local.succeeded(client);
+        inBoth(client, AdminAuthLimit::succeeded);
+    }
+
+    /** {@code step} in this instance always, and in Redis while it answers. */
+    private void inBoth(String client, BiConsumer<AdminAuthLimit, String> step) {
+        step.accept(local, client);
         try {
-            shared.succeeded(client);
+            step.accept(shared, client);
         } catch (DependencyUnavailableException e) {
             outage(e);
         }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.groupbuy.market.infrastructure.redis.RedisKeys;
+import com.groupbuy.market.support.ConcurrentBurst;
 import com.groupbuy.market.support.ExecutorEndpoint;
 import com.groupbuy.market.support.IntegrationTest;
 import io.netty.buffer.ByteBufAllocator;
@@ -24,6 +25,7 @@ import java.util.Date;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.Callable;
 import java.util.function.IntFunction;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -56,6 +58,8 @@ class ExecutorTokenGuessIT {
     private static final int EXECUTOR_PORT = EXECUTOR.port();
     private static final Path LOGS = Path.of(System.getProperty("java.io.tmpdir"), "gbm-xxl-job-guess-it");
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String WRONG = "The access token is wrong.";
+    private static final String TOO_MANY = "rate limited: 10 wrong access tokens from this address, try again in N s";
 
     @DynamicPropertySource
     static void executor(DynamicPropertyRegistry registry) {
@@ -104,6 +108,92 @@ class ExecutorTokenGuessIT {
 
         redisson.getKeys().delete(keys.key("executor", keys.slot("token-failures"), "127.0.0.2")); // the way back
         assertThat(post("127.0.0.2", "/beat", TOKEN, "").path("code").asInt()).isEqualTo(200);
+    }
+
+    /**
+     * Wrong tokens sent at once are bounded as sent one by one: each is counted as it is let through, in the same step
+     * as the check, so no more than the limit are ever compared. Before, each read the count, was compared, then
+     * counted: one of the executor's two threads read the count before the other's guess had added to it, and 11 of 48
+     * sent at once were compared against the 10 allowed (answered "wrong token").
+     */
+    @Test
+    void aBurstOfConcurrentWrongTokensIsComparedNoMoreOftenThanTheLimit() throws Exception {
+        List<Callable<String>> guesses = new ArrayList<>();
+        for (int i = 0; i < 48; i++) {
+            String guess = "burst-" + i;
+            guesses.add(() ->
+                    post("127.0.0.20", "/beat", guess, "").path("msg").asText().replaceAll("in \\d+ s", "in N s"));
+        }
+        Map<String, Integer> answers = ConcurrentBurst.answers(48, guesses);
+
+        assertThat(answers.getOrDefault(WRONG, 0))
+                .as("wrong tokens compared of 48 sent at once, the rest refused unseen: " + answers)
+                .isLessThanOrEqualTo(10);
+        assertThat(answers.getOrDefault(WRONG, 0) + answers.getOrDefault(TOO_MANY, 0))
+                .as(answers.toString())
+                .isEqualTo(48);
+    }
+
+    /**
+     * Once an address is locked out, the right token from it is answered as a wrong one is, interim answers and size
+     * refusals included. The token was compared as soon as a request's headers arrived, and only the right one got
+     * {@code 100 Continue} at once, or its over-long body refused for its size where a wrong one was "rate limited":
+     * each guess was told right or wrong, uncounted, past the limit.
+     */
+    @Test
+    void fromALockedOutAddressTheRightTokenIsAnsweredAsAWrongOne() throws Exception {
+        for (int i = 0; i < 10; i++) {
+            post("127.0.0.21", "/beat", "lock-" + i, "");
+        }
+        int over = (1 << 20) + 1;
+        Map<String, String> right = new TreeMap<>();
+        Map<String, String> wrong = new TreeMap<>();
+        for (String kind : List.of("expect", "length", "chunked")) {
+            right.put(kind, exchange(kind, TOKEN, over));
+            wrong.put(kind, exchange(kind, "guess-" + kind, over));
+        }
+        System.out.println("from a locked-out address the right token answered " + right + ", a wrong one " + wrong);
+
+        assertThat(right).isEqualTo(wrong);
+    }
+
+    /**
+     * A POST to {@code /beat} from 127.0.0.21 with {@code token}, its whole raw answer (the seconds left made N):
+     * {@code expect} a small body sent with {@code Expect: 100-continue}, {@code length} a body of {@code over} bytes
+     * with its {@code Content-Length}, {@code chunked} one of {@code over} bytes in chunks.
+     */
+    private static String exchange(String kind, String token, int over) throws IOException {
+        try (Socket socket = new Socket()) {
+            socket.bind(new InetSocketAddress("127.0.0.21", 0));
+            socket.connect(new InetSocketAddress("127.0.0.1", EXECUTOR_PORT), 5_000);
+            socket.setSoTimeout(20_000);
+            OutputStream out = socket.getOutputStream();
+            String head = "POST /beat HTTP/1.1\r\nHost: 127.0.0.1\r\nXXL-JOB-ACCESS-TOKEN: " + token
+                    + "\r\nConnection: close\r\n";
+            byte[] piece = new byte[1 << 16];
+            Arrays.fill(piece, (byte) 'x');
+            if (kind.equals("expect")) {
+                out.write((head + "Expect: 100-continue\r\nContent-Length: 2\r\n\r\n{}")
+                        .getBytes(StandardCharsets.US_ASCII));
+            } else if (kind.equals("length")) {
+                out.write((head + "Content-Length: " + over + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                for (int sent = 0; sent < over; sent += piece.length) {
+                    out.write(piece, 0, Math.min(piece.length, over - sent));
+                }
+            } else {
+                out.write((head + "Transfer-Encoding: chunked\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                for (int sent = 0; sent < over; sent += piece.length) {
+                    int n = Math.min(piece.length, over - sent);
+                    out.write((Integer.toHexString(n) + "\r\n").getBytes(StandardCharsets.US_ASCII));
+                    out.write(piece, 0, n);
+                    out.write("\r\n".getBytes(StandardCharsets.US_ASCII));
+                }
+                out.write("0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            }
+            out.flush();
+            return new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8)
+                    .replaceAll("in \\d+ s", "in N s");
+        }
     }
 
     @Test

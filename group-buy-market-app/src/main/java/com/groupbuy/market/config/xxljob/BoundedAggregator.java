@@ -15,10 +15,10 @@ import java.util.concurrent.TimeUnit;
  */
 final class BoundedAggregator extends HttpObjectAggregator {
 
-    private static final int MAX_BODY = 1 << 20;
+    static final int MAX_BODY = 1 << 20;
     private static final int REFUSED_CLOSE_SECONDS = 5;
     /** Set on a connection whose body was refused for its size; {@link TokenGate} closes it when that body ends. */
-    static final AttributeKey<Boolean> REFUSED = AttributeKey.valueOf("gbm.executor.refusedBody");
+    private static final AttributeKey<Boolean> REFUSED = AttributeKey.valueOf("gbm.executor.refusedBody");
 
     BoundedAggregator() {
         super(MAX_BODY);
@@ -26,6 +26,16 @@ final class BoundedAggregator extends HttpObjectAggregator {
 
     @Override
     protected void handleOversizedMessage(ChannelHandlerContext ctx, HttpMessage oversized) {
+        refuse(ctx);
+    }
+
+    /** Whether the connection's body was refused for its size. */
+    static boolean refused(ChannelHandlerContext ctx) {
+        return Boolean.TRUE.equals(ctx.channel().attr(REFUSED).get());
+    }
+
+    /** The body on {@code ctx}'s connection refused for its size: answered, closed when it ends ({@link TokenGate}). */
+    static void refuse(ChannelHandlerContext ctx) {
         ctx.channel().attr(REFUSED).set(Boolean.TRUE);
         ctx.writeAndFlush(
                 ExecutorReplies.response(ReturnT.ofFail("request failed: request body over " + MAX_BODY + " bytes")));

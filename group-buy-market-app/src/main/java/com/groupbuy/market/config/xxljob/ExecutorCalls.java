@@ -39,7 +39,9 @@ final class ExecutorCalls {
         this.executorBiz = executorBiz;
     }
 
-    ReturnT<?> answer(String method, String path, String rawPath, String given, String body, Object remote) {
+    /** {@code known} runs once the limit admitted the request's token: its address is known to the connections. */
+    ReturnT<?> answer(
+            String method, String path, String rawPath, String given, String body, Object remote, Runnable known) {
         if (!"POST".equals(method)) {
             return ReturnT.ofFail("invalid request, HttpMethod not support.");
         }
@@ -51,8 +53,9 @@ final class ExecutorCalls {
             return ReturnT.ofFail(WRONG_TOKEN);
         }
         String client = client(remote);
-        // Before the comparison, whatever the token: the right one refused like a wrong one tells nothing.
-        AdminAuthLimit.Refusal refusal = limit.refusal(client);
+        // Before the comparison, whatever the token: the right one refused like a wrong one tells nothing. Checked and
+        // counted in one step, so tokens sent at once are compared no more often than tokens sent one by one.
+        AdminAuthLimit.Refusal refusal = limit.attempt(client);
         if (refusal != null) {
             refusals.log("too many wrong access tokens", rawPath, remote);
             return ReturnT.ofFail("rate limited: " + refusal.failures() + " wrong access tokens from "
@@ -60,11 +63,12 @@ final class ExecutorCalls {
                     + refusal.seconds() + " s");
         }
         if (!MessageDigest.isEqual(token, given.getBytes(StandardCharsets.UTF_8))) {
-            limit.failed(client);
+            limit.rejected(client);
             log.warn("xxl-job executor refused {} from {}: access token wrong", rawPath, remote);
             return ReturnT.ofFail(WRONG_TOKEN);
         }
-        limit.succeeded(client);
+        limit.admitted(client);
+        known.run();
         return switch (path) {
             case "/beat" -> executorBiz.beat();
             case "/idleBeat" -> executorBiz.idleBeat(parse(path, body, IdleBeatParam.class));

@@ -139,9 +139,9 @@ public final class ExecutorHttpServer implements AutoCloseable {
                         ch.pipeline()
                                 .addLast(new ReadTimeoutHandler(READ_TIMEOUT_SECONDS))
                                 .addLast(new HttpServerCodec())
-                                .addLast(new TokenGate(token, connections))
+                                .addLast(new TokenGate(token))
                                 .addLast(new BoundedAggregator())
-                                .addLast(new ExecutorRequestHandler(calls, refusals, threads, hosts));
+                                .addLast(new ExecutorRequestHandler(calls, refusals, threads, hosts, connections));
                     }
                 });
         try {

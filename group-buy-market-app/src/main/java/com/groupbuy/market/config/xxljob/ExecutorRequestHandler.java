@@ -36,9 +36,16 @@ final class ExecutorRequestHandler extends SimpleChannelInboundHandler<FullHttpR
     private final Refusals refusals;
     private final ExecutorService threads;
     private final AllowedHosts hosts;
+    private final OpenConnections connections;
 
-    ExecutorRequestHandler(ExecutorCalls calls, Refusals refusals, ExecutorService threads, AllowedHosts hosts) {
+    ExecutorRequestHandler(
+            ExecutorCalls calls,
+            Refusals refusals,
+            ExecutorService threads,
+            AllowedHosts hosts,
+            OpenConnections connections) {
         this.hosts = hosts;
+        this.connections = connections;
         this.calls = calls;
         this.refusals = refusals;
         this.threads = threads;
@@ -62,7 +69,8 @@ final class ExecutorRequestHandler extends SimpleChannelInboundHandler<FullHttpR
         Runnable work = () -> {
             ReturnT<?> answer;
             try {
-                answer = calls.answer(method, path, rawPath, given, body, remote);
+                answer = calls.answer(
+                        method, path, rawPath, given, body, remote, () -> connections.known(ctx.channel()));
             } catch (ExecutorCalls.InvalidBody e) {
                 answer = ReturnT.ofFail(e.getMessage());
             } catch (DependencyUnavailableException e) {

@@ -13,8 +13,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * connections open without limit (a byte every {@link ExecutorHttpServer#READ_TIMEOUT_SECONDS} keeps one alive), each a
  * file descriptor of the whole service's: enough of them and the database pool, Redis and Tomcat could open none. Per
  * address, and in total ({@code maxConnections}): many addresses (an IPv6 prefix holds billions) each under their own
- * limit held connections without bound. The total does not apply to a known address, one that presented the right token
- * on this server within {@link #KNOWN_FOR_MILLIS} (at most {@link #MAX_KNOWN_ADDRESSES}): a total alone would let
+ * limit held connections without bound. The total does not apply to a known address, one whose right token the token
+ * limit admitted on this server within {@link #KNOWN_FOR_MILLIS} (at most {@link #MAX_KNOWN_ADDRESSES}): a total alone would let
  * anyone's connections lock the console out, which jobattack fixed. Open connections are therefore at most
  * {@code maxConnections} plus the known addresses' own limits.
  */
@@ -64,7 +64,7 @@ final class OpenConnections {
         return null;
     }
 
-    /** {@code ch}'s address presented the right token (the console's does on every call). */
+    /** {@code ch}'s address presented the right token, admitted by the limit (the console's is, on every call). */
     void known(Channel ch) {
         if (!(ch.remoteAddress() instanceof InetSocketAddress inet) || inet.getAddress() == null) {
             return;
