@@ -14,12 +14,10 @@ import lombok.extern.slf4j.Slf4j;
  * runs jobs and a guesser gets at most the same limits per instance and window. Failures and successes are counted
  * locally always, so an address locked out before the outage stays locked out during it.
  * <p>
- * {@link #attempt} checks and counts in one step: Redis's script while Redis answers, and then this instance counts the
- * attempt Redis let through too, without its own check (Redis's count is the one that holds, an operator clears it
- * there); {@link LocalAuthLimit#attempt} while Redis cannot answer. An attempt Redis refused is counted nowhere, as
- * before. {@link #admitted} takes the attempt's count back in both: an attempt counted in this instance only, and
- * admitted just as Redis answers again, takes back one of Redis's failures of that address (only the right token
- * does); an attempt rejected so is counted in this instance only.
+ * {@link #failure} (a wrong token) checks and counts in one step: Redis's script while Redis answers, and then this
+ * instance counts the failure Redis let through too, without its own check (Redis's count is the one that holds, an
+ * operator clears it there); {@link LocalAuthLimit#failure} while Redis cannot answer. A failure Redis refused is
+ * counted nowhere, as before. The right token is only checked ({@link #refusal}), never counted.
  * <p>
  * The admin token keeps refusing during an outage (E0401): the console's sign-in can wait, a job may not.
  */
@@ -48,28 +46,18 @@ final class FallbackAuthLimit implements AdminAuthLimit {
     }
 
     @Override
-    public Refusal attempt(String client) {
+    public Refusal failure(String client) {
         Refusal refusal;
         try {
-            refusal = shared.attempt(client);
+            refusal = shared.failure(client);
         } catch (DependencyUnavailableException e) {
             outage(e);
-            return local.attempt(client);
+            return local.failure(client);
         }
         if (refusal == null) {
             local.failed(client); // Redis let it through: counted here too, Redis's check is the one that holds
         }
         return refusal;
-    }
-
-    @Override
-    public void rejected(String client) {
-        inBoth(client, AdminAuthLimit::rejected);
-    }
-
-    @Override
-    public void admitted(String client) {
-        inBoth(client, AdminAuthLimit::admitted);
     }
 
     @Override

@@ -12,9 +12,9 @@ import java.util.function.LongSupplier;
  * {@link FallbackAuthLimit} uses it, while Redis cannot answer: each instance then allows at most its own limits'
  * worth of guesses per window, never unlimited ones.
  * <p>
- * {@link #attempt} checks and counts under one lock: attempts sent at once are bounded as attempts sent one by one.
+ * {@link #failure} checks and counts under one lock: wrong secrets sent at once are bounded as ones sent one by one.
  * <p>
- * Bounded memory: a failure is counted only after {@link #refusal} or {@link #attempt} let it through, so an address is added at most
+ * Bounded memory: a failure is counted only after {@link #refusal} or {@link #failure} let it through, so an address is added at most
  * once per window for each of the limit of all addresses' failures, plus the known addresses' own; entries whose window
  * or knowing has ended are dropped whenever {@link #MAX_ENTRIES} is passed, and past it still a new address is not
  * added but counted in the total only.
@@ -53,26 +53,12 @@ final class LocalAuthLimit implements AdminAuthLimit {
     }
 
     @Override
-    public synchronized Refusal attempt(String client) {
+    public synchronized Refusal failure(String client) {
         Refusal refusal = refusal(client);
         if (refusal == null) {
             failed(client);
         }
         return refusal;
-    }
-
-    @Override
-    public void rejected(String client) {
-        // Counted by attempt already.
-    }
-
-    /** The failure {@link #attempt} (or {@link #failed}) counted for this attempt taken back, and the address known. */
-    @Override
-    public synchronized void admitted(String client) {
-        long now = millis.getAsLong();
-        takeBack(live(failures.get(client), now));
-        takeBack(live(all, now));
-        succeeded(client);
     }
 
     @Override
@@ -108,12 +94,6 @@ final class LocalAuthLimit implements AdminAuthLimit {
 
     private static Window live(Window window, long now) {
         return window == null || window.end <= now ? null : window;
-    }
-
-    private static void takeBack(Window live) {
-        if (live != null && live.count > 0) {
-            live.count--;
-        }
     }
 
     private static Window count(Window live, long now, long window) {

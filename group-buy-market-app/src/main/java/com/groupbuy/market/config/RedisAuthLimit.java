@@ -58,22 +58,11 @@ final class RedisAuthLimit implements AdminAuthLimit {
             LEFT + "if redis.call('exists', KEYS[3]) == 1 then return '-' end " + ALL_LEFT + "return '-'";
 
     /**
-     * {@link #BLOCKED} and, when it lets the attempt through, {@link #COUNT} in the same script: the attempt is counted
-     * as a failure before it is compared, so no other attempt reads the count without it. KEYS, ARGV and answers as
-     * {@link #BLOCKED}'s.
+     * A wrong secret: {@link #BLOCKED} and, when it lets the attempt through, {@link #COUNT} in the same script, so no
+     * other wrong secret reads the count without this one. KEYS, ARGV and answers as {@link #BLOCKED}'s.
      */
-    static final String ATTEMPT = LEFT + "if redis.call('exists', KEYS[3]) == 0 then " + ALL_LEFT + "end "
+    static final String FAILURE = LEFT + "if redis.call('exists', KEYS[3]) == 0 then " + ALL_LEFT + "end "
             + "local window = 3 " + COUNT_BOTH + "return '-'";
-
-    /**
-     * An attempt counted by {@link #ATTEMPT} presented the right secret: its failure taken back (a counter whose
-     * window ended meanwhile is left alone, never made again without its expiry), and the address known. KEYS[1] the
-     * address's counter, KEYS[2] all addresses', KEYS[3] its known marker; ARGV[1] how long it stays known, in ms.
-     */
-    static final String ADMITTED = "for i = 1, 2 do "
-            + "if tonumber(redis.call('get', KEYS[i]) or '0') > 0 then redis.call('decr', KEYS[i]) end "
-            + "end "
-            + "redis.call('set', KEYS[3], '1', 'PX', ARGV[1]) return 1";
 
     /** KEYS[1] the address's known marker; ARGV[1] how long it stays known, in ms. */
     static final String KNOWN = "redis.call('set', KEYS[1], '1', 'PX', ARGV[1]) return 1";
@@ -115,11 +104,11 @@ final class RedisAuthLimit implements AdminAuthLimit {
     }
 
     @Override
-    public Refusal attempt(String client) {
-        return check(ATTEMPT, client);
+    public Refusal failure(String client) {
+        return check(FAILURE, client);
     }
 
-    /** {@link #BLOCKED} or {@link #ATTEMPT} for {@code client}, its answer as a refusal (null for {@code -}). */
+    /** {@link #BLOCKED} or {@link #FAILURE} for {@code client}, its answer as a refusal (null for {@code -}). */
     private Refusal check(String checkScript, String client) {
         String left = outages.call(() -> script.eval(
                 RScript.Mode.READ_WRITE,
@@ -136,21 +125,6 @@ final class RedisAuthLimit implements AdminAuthLimit {
         return left.startsWith("all:")
                 ? new Refusal(millis, limits.getMaxFailuresAllAddresses(), true)
                 : new Refusal(millis, limits.getMaxFailures(), false);
-    }
-
-    @Override
-    public void rejected(String client) {
-        // Counted by attempt already.
-    }
-
-    @Override
-    public void admitted(String client) {
-        outages.call(() -> script.eval(
-                RScript.Mode.READ_WRITE,
-                ADMITTED,
-                RScript.ReturnType.INTEGER,
-                List.of(key(client), all, known(client)),
-                knownMillis));
     }
 
     @Override

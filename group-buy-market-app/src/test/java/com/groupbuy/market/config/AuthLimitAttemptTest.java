@@ -10,11 +10,10 @@ import java.util.concurrent.Callable;
 import org.junit.jupiter.api.Test;
 
 /**
- * The XXL-Job executor's token limit checks and counts an attempt in one step, in this instance
+ * The XXL-Job executor's token limit checks and counts a wrong token in one step, in this instance
  * ({@link LocalAuthLimit}) and through the fallback ({@link FallbackAuthLimit}, here over another instance's limit
- * standing in for Redis's): attempts let through and not yet answered count already, so attempts sent at once are
- * bounded as attempts sent one by one. Before, {@code attempt} only read the count and every one of 64 attempts not yet
- * answered was let through.
+ * standing in for Redis's), so wrong tokens sent at once are bounded as ones sent one by one; the right token is only
+ * checked, never counted, so the console's calls sent at once never lock it out.
  */
 class AuthLimitAttemptTest {
 
@@ -27,30 +26,40 @@ class AuthLimitAttemptTest {
     }
 
     @Test
-    void attemptsNotYetAnsweredCountInThisInstance() {
+    void wrongTokensAreCountedUpToTheLimitThenRefused() {
         LocalAuthLimit limit = local();
-        assertThat(letThrough(limit, 64)).as("of 64 attempts compared at once").isEqualTo(10);
-        limit.rejected(CLIENT);
-        assertThat(limit.refusal(CLIENT)).as("rejected counts nothing more").isNotNull();
+        assertThat(counted(limit, 64)).as("of 64 wrong tokens").isEqualTo(10);
+        assertThat(limit.refusal(CLIENT))
+                .as("the right one refused after them, like a wrong one")
+                .isNotNull();
     }
 
     @Test
-    void attemptsFromManyThreadsAreLetThroughNoMoreOftenThanTheLimit() throws Exception {
+    void wrongTokensFromManyThreadsAreCountedNoMoreOftenThanTheLimit() throws Exception {
         LocalAuthLimit limit = local();
-        List<Callable<String>> attempts = new ArrayList<>();
+        List<Callable<String>> failures = new ArrayList<>();
         for (int i = 0; i < 64; i++) {
-            attempts.add(() -> limit.attempt(CLIENT) == null ? "through" : "refused");
+            failures.add(() -> limit.failure(CLIENT) == null ? "counted" : "refused");
         }
-        assertThat(ConcurrentBurst.answers(16, attempts)).containsEntry("through", 10);
+        assertThat(ConcurrentBurst.answers(16, failures)).containsEntry("counted", 10);
     }
 
     @Test
-    void theRightSecretTakesItsCountBack() {
+    void theRightTokenIsCheckedNeverCounted() throws Exception {
         LocalAuthLimit limit = local();
-        assertThat(limit.attempt(CLIENT)).isNull();
-        limit.admitted(CLIENT);
-        assertThat(letThrough(limit, 64))
-                .as("after the right secret, its attempt not counted")
+        List<Callable<String>> rights = new ArrayList<>();
+        for (int i = 0; i < 64; i++) {
+            rights.add(() -> {
+                AdminAuthLimit.Refusal refusal = limit.refusal(CLIENT);
+                if (refusal == null) {
+                    limit.succeeded(CLIENT);
+                }
+                return refusal == null ? "admitted" : "refused";
+            });
+        }
+        assertThat(ConcurrentBurst.answers(16, rights)).containsEntry("admitted", 64);
+        assertThat(counted(limit, 64))
+                .as("a wrong token's full limit left after them")
                 .isEqualTo(10);
     }
 
@@ -59,10 +68,8 @@ class AuthLimitAttemptTest {
         LocalAuthLimit shared = local();
         LocalAuthLimit own = local();
         FallbackAuthLimit limit = new FallbackAuthLimit(shared, own);
-        assertThat(limit.attempt(CLIENT)).isNull();
-        limit.admitted(CLIENT);
 
-        assertThat(letThrough(limit, 64)).as("of 64 attempts compared at once").isEqualTo(10);
+        assertThat(counted(limit, 64)).as("of 64 wrong tokens").isEqualTo(10);
         assertThat(shared.refusal(CLIENT)).as("counted where it is checked").isNotNull();
         assertThat(own.refusal(CLIENT))
                 .as("counted in this instance too: locked out here should the shared store stop answering")
@@ -70,18 +77,18 @@ class AuthLimitAttemptTest {
 
         LocalAuthLimit fresh = local();
         FallbackAuthLimit clearedShared = new FallbackAuthLimit(fresh, own);
-        assertThat(clearedShared.attempt(CLIENT))
+        assertThat(clearedShared.failure(CLIENT))
                 .as("while the shared store answers, its count decides (an operator clears it there)")
                 .isNull();
     }
 
-    private static int letThrough(AdminAuthLimit limit, int attempts) {
-        int through = 0;
-        for (int i = 0; i < attempts; i++) {
-            if (limit.attempt(CLIENT) == null) {
-                through++;
+    private static int counted(AdminAuthLimit limit, int wrongTokens) {
+        int counted = 0;
+        for (int i = 0; i < wrongTokens; i++) {
+            if (limit.failure(CLIENT) == null) {
+                counted++;
             }
         }
-        return through;
+        return counted;
     }
 }

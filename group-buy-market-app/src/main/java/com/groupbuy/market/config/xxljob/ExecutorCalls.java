@@ -53,21 +53,23 @@ final class ExecutorCalls {
             return ReturnT.ofFail(WRONG_TOKEN);
         }
         String client = client(remote);
-        // Before the comparison, whatever the token: the right one refused like a wrong one tells nothing. Checked and
-        // counted in one step, so tokens sent at once are compared no more often than tokens sent one by one.
-        AdminAuthLimit.Refusal refusal = limit.attempt(client);
+        // Compared first (in memory, constant time), then the limit speaks before anything is told: the right token
+        // refused like a wrong one tells nothing. A wrong one is checked and counted in one step, so tokens sent at
+        // once are told "wrong" no more often than tokens sent one by one; the right one is only checked, so the
+        // console's beats and triggers sent at once are never counted against it.
+        boolean right = MessageDigest.isEqual(token, given.getBytes(StandardCharsets.UTF_8));
+        AdminAuthLimit.Refusal refusal = right ? limit.refusal(client) : limit.failure(client);
         if (refusal != null) {
             refusals.log("too many wrong access tokens", rawPath, remote);
             return ReturnT.ofFail("rate limited: " + refusal.failures() + " wrong access tokens from "
                     + (refusal.allAddresses() ? "all addresses" : "this address") + ", try again in "
                     + refusal.seconds() + " s");
         }
-        if (!MessageDigest.isEqual(token, given.getBytes(StandardCharsets.UTF_8))) {
-            limit.rejected(client);
+        if (!right) {
             log.warn("xxl-job executor refused {} from {}: access token wrong", rawPath, remote);
             return ReturnT.ofFail(WRONG_TOKEN);
         }
-        limit.admitted(client);
+        limit.succeeded(client);
         known.run();
         return switch (path) {
             case "/beat" -> executorBiz.beat();

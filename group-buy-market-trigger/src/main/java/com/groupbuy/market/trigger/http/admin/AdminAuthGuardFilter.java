@@ -48,15 +48,17 @@ public class AdminAuthGuardFilter extends OncePerRequestFilter {
         }
         String client = request.getRemoteAddr();
         try {
-            AdminAuthLimit.Refusal refusal = limit.attempt(client);
+            // Compared first (in memory, constant time), then the limit speaks before anything is told: the right
+            // token from an address at its limit is refused like a wrong one. A wrong one is checked and counted in
+            // one step; the right one only checked, so an operator's calls sent at once are never counted.
+            boolean right = adminToken.admits(given);
+            AdminAuthLimit.Refusal refusal = right ? limit.refusal(client) : limit.failure(client);
             if (refusal != null) {
                 AdminAnswers.tooManyFailures(response, refusal);
                 return;
             }
-            if (adminToken.admits(given)) {
-                limit.admitted(client);
-            } else {
-                limit.rejected(client);
+            if (right) {
+                limit.succeeded(client);
             }
         } catch (DependencyUnavailableException e) {
             log.warn(

@@ -26,28 +26,20 @@ public interface AdminAuthLimit {
     void succeeded(String client);
 
     /**
-     * One authentication of {@code client} about to be compared: why it is refused now, or null when it may be
-     * compared, in which case exactly one of {@link #rejected} (a wrong secret) or {@link #admitted} (the right one)
-     * follows. A store that can do so counts the attempt as a failure in the same step as the check, so attempts sent
-     * at once are bounded as attempts sent one by one: read separately from the count, 64 guesses from one address
-     * at once read it before any of them was counted, and 24 were compared against a limit of 10
-     * ({@code AdminTokenGuessIT}). This default keeps the separate reads, for stores that cannot.
+     * A wrong secret from {@code client}: why it is refused now (then it is not counted, as a refused attempt never
+     * was), or null once it is counted. A store that can do so checks and counts in one step, so wrong secrets sent at
+     * once are compared no more often than ones sent one by one: checked with {@link #refusal} and counted with
+     * {@link #failed} apart, 64 guesses from one address at once all read the count before any was added, and 24 were
+     * answered "wrong" against a limit of 10 ({@code AdminTokenGuessIT}). Only a wrong secret is counted: counted
+     * before its comparison, the right one sent at once by an operator's script (or the XXL-Job console) was refused
+     * past the limit ({@code LiveSwitchIT}). This default keeps the two steps, for stores that cannot.
      */
-    default Refusal attempt(String client) {
-        return refusal(client);
-    }
-
-    /** The attempt {@link #attempt} let through presented a wrong secret: counted, if it was not counted already. */
-    default void rejected(String client) {
-        failed(client);
-    }
-
-    /**
-     * The attempt {@link #attempt} let through presented the right secret: the failure counted for it, if any, is
-     * taken back, and the address is known ({@link #succeeded}).
-     */
-    default void admitted(String client) {
-        succeeded(client);
+    default Refusal failure(String client) {
+        Refusal refusal = refusal(client);
+        if (refusal == null) {
+            failed(client);
+        }
+        return refusal;
     }
 
     /**

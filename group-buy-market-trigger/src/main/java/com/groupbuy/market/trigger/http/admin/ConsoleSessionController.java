@@ -65,15 +65,16 @@ public class ConsoleSessionController {
     @PostMapping
     public ResponseEntity<Response<Session>> login(@RequestBody Login login, HttpServletRequest request) {
         String client = request.getRemoteAddr();
-        AdminAuthLimit.Refusal refusal = limit.attempt(client);
+        // As the admin filter: compared first, then the limit (only a wrong token counted, in the same step).
+        boolean right = login != null && adminToken.admits(login.token());
+        AdminAuthLimit.Refusal refusal = right ? limit.refusal(client) : limit.failure(client);
         if (refusal != null) {
             return tooManyFailures(refusal);
         }
-        if (login == null || !adminToken.admits(login.token())) {
-            limit.rejected(client);
+        if (!right) {
             return AdminToken.refusal();
         }
-        limit.admitted(client);
+        limit.succeeded(client);
         return ResponseEntity.ok()
                 .header(
                         HttpHeaders.SET_COOKIE,
