@@ -14,10 +14,10 @@ import java.util.function.LongSupplier;
  * <p>
  * {@link #failure} checks and counts under one lock: wrong secrets sent at once are bounded as ones sent one by one.
  * <p>
- * Bounded memory: a failure is counted only after {@link #refusal} or {@link #failure} let it through, so an address is added at most
- * once per window for each of the limit of all addresses' failures, plus the known addresses' own; entries whose window
- * or knowing has ended are dropped whenever {@link #MAX_ENTRIES} is passed, and past it still a new address is not
- * added but counted in the total only.
+ * Bounded memory: a failure is counted only after {@link #refusal} or {@link #failure} let it through, so an address
+ * is added at most once per window for each of the limit of all addresses' failures, plus the known addresses' own;
+ * entries whose window or knowing has ended are dropped whenever {@link #MAX_ENTRIES} is passed, and past it still a
+ * new address is not added but counted in the total only.
  */
 final class LocalAuthLimit implements AdminAuthLimit {
 
