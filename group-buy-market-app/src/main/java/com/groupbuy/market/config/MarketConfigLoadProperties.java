@@ -22,10 +22,10 @@ public class MarketConfigLoadProperties {
 
     /**
      * How long a partner's goods configuration (its mapping, activity, discount and goods, or its absence) is kept
-     * in-process: a change in the tables is seen within it. 1 s to 1 h (else the start is refused): it was read by {@code @Value} unbounded, so zero kept
-     * nothing (every trial and lock read the tables again), a negative one stopped the start inside Guava without
-     * naming the setting, and a slipped unit ({@code 30d}) kept an abandoned activity or an old price that long (no
-     * endpoint empties the cache).
+     * in-process: a change in the tables is seen within it. 1 s to 1 h (else the start is refused): it was read by
+     * {@code @Value} unbounded, so zero kept nothing (every trial and lock read the tables again), a negative one
+     * stopped the start inside Guava without naming the setting, and a slipped unit ({@code 30d}) kept an abandoned
+     * activity or an old price that long (no endpoint empties the cache).
      */
     @DurationMin(seconds = 1)
     @DurationMax(hours = 1)

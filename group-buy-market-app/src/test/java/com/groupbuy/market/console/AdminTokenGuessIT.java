@@ -92,8 +92,8 @@ class AdminTokenGuessIT {
     }
 
     /**
-     * An operator's calls sent at once with the right token are never counted: counted before their comparison (to bound
-     * guesses sent at once), 64 of them from one address were refused 429 past the limit of 10.
+     * An operator's calls sent at once with the right token are never counted: counted before their comparison (to
+     * bound guesses sent at once), 64 of them from one address were refused 429 past the limit of 10.
      */
     @Test
     void aBurstOfTheRightTokenIsAllServed() throws Exception {

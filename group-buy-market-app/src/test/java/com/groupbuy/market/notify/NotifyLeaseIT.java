@@ -769,7 +769,7 @@ class NotifyLeaseIT {
                 .isFalse();
     }
 
-    /** One lane, one HTTP send at a time, on {@link #SHORT_LEASE} and {@link #SHORT_BUDGET}; a run of {@code runBudget}. */
+    /** One lane, one HTTP send at a time, {@link #SHORT_LEASE}, {@link #SHORT_BUDGET}; a run of {@code runBudget}. */
     private DueCallbackDeliveryService shortLeaseService(Duration runBudget) {
         return new DueCallbackDeliveryService(
                 store,

@@ -14,9 +14,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * file descriptor of the whole service's: enough of them and the database pool, Redis and Tomcat could open none. Per
  * address, and in total ({@code maxConnections}): many addresses (an IPv6 prefix holds billions) each under their own
  * limit held connections without bound. The total does not apply to a known address, one whose right token the token
- * limit admitted on this server within {@link #KNOWN_FOR_MILLIS} (at most {@link #MAX_KNOWN_ADDRESSES}): a total alone would let
- * anyone's connections lock the console out, which jobattack fixed. Open connections are therefore at most
- * {@code maxConnections} plus the known addresses' own limits.
+ * limit admitted on this server within {@link #KNOWN_FOR_MILLIS} (at most {@link #MAX_KNOWN_ADDRESSES}): a total
+ * alone would let anyone's connections lock the console out, which jobattack fixed. Open connections are therefore at
+ * most {@code maxConnections} plus the known addresses' own limits.
  */
 final class OpenConnections {
 

@@ -169,9 +169,9 @@ class PartnerSignatureCheckTest {
     }
 
     /**
-     * The switch is one reading, the one after the body: a pair an operator requires to sign while an unsigned request's
-     * body is still arriving (up to gbm.http.body-read-timeout) is held to it. Before, the body was not kept (nothing
-     * required a signature when it began) and the request was let through unsigned on that earlier reading.
+     * The switch is one reading, the one after the body: a pair an operator requires to sign while an unsigned
+     * request's body is still arriving (up to gbm.http.body-read-timeout) is held to it. Before, the body was not kept
+     * (nothing required a signature when it began) and the request was let through unsigned on that earlier reading.
      */
     @Test
     void aPairRequiredToSignWhileTheBodyArrives() throws Exception {

@@ -39,10 +39,11 @@ import lombok.extern.slf4j.Slf4j;
  * of its send, and a task whose lease would run out before its send could end is released unsent at once
  * ({@link INotifyTaskStore#release}), so the next claim takes it with a fresh lease. MQ tasks
  * of the page are published together and their confirms awaited together, all within one {@code batchWindow} (the
- * confirm timeout, plus a connect), so they fill the rest of the page; the batch is sent only if that window still fits in the
- * lease. The page's outcomes are then recorded in one transaction, each under its own task's fencing token.
- * #19 ({@link DeliverySettings#httpConcurrency}): a page's HTTP tasks go to the gateway together, several in flight at once, so a
- * lease takes that many times as many; each send still starts only while its send window fits in the lease.
+ * confirm timeout, plus a connect), so they fill the rest of the page; the batch is sent only if that window still
+ * fits in the lease. The page's outcomes are then recorded in one transaction, each under its own task's fencing
+ * token. #19 ({@link DeliverySettings#httpConcurrency}): a page's HTTP tasks go to the gateway together, several in
+ * flight at once, so a lease takes that many times as many; each send still starts only while its send window fits
+ * in the lease.
  */
 @Slf4j
 public class DueCallbackDeliveryService {

@@ -18,8 +18,8 @@ import lombok.NoArgsConstructor;
 public class TrialBalanceEntity {
 
     /**
-     * The instant the trial judged the activity's window at: a lock decides everything else at it (the team's window, the
-     * start of the team it opens), so the activity and the team are judged at one reading of the clock.
+     * The instant the trial judged the activity's window at: a lock decides everything else at it (the team's window,
+     * the start of the team it opens), so the activity and the team are judged at one reading of the clock.
      */
     private Instant judgedAt;
 

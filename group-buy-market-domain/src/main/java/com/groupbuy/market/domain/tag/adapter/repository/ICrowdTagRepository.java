@@ -29,8 +29,8 @@ public interface ICrowdTagRepository {
     /**
      * In one transaction: the job's status becomes {@code to} (what the run decided, {@link
      * TagImportJobStatus#finishRun}) and the tag's {@code statistics} {@code members}, when the job's status is still
-     * one of {@code from}. False, and nothing written, when it is not: abandoned meanwhile (an operator's abandon is not
-     * undone by a run finishing).
+     * one of {@code from}. False, and nothing written, when it is not: abandoned meanwhile (an operator's abandon is
+     * not undone by a run finishing).
      */
     boolean finishJob(String tagId, String batchId, long members, TagImportJobStatus to, List<TagImportJobStatus> from);
 
