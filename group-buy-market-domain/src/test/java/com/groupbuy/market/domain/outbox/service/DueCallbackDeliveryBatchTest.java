@@ -13,7 +13,6 @@ import com.groupbuy.market.domain.outbox.model.valobj.NotifyTarget;
 import com.groupbuy.market.domain.outbox.model.valobj.NotifyTaskStatus;
 import com.groupbuy.market.domain.outbox.model.valobj.NotifyTaskVO;
 import com.groupbuy.market.domain.support.MutableClock;
-import com.groupbuy.market.domain.support.RunStop;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -153,18 +152,14 @@ class DueCallbackDeliveryBatchTest {
     }
 
     private static DueCallbackDeliveryService service(INotifyTaskStore store, INotifyGateway gateway, Clock clock) {
-        return new DueCallbackDeliveryService(
+        return DeliveryServices.onCallingThread(
                 store,
                 gateway,
-                new NotifyBackoff(List.of(Duration.ofMinutes(1)), 0, () -> 0.5),
                 clock,
-                "w",
                 DeliverySettings.builder(LEASE, 100, Duration.ofMinutes(10))
                         .sendWindow(SEND_WINDOW)
                         .batchWindow(BATCH_WINDOW)
-                        .build(),
-                Runnable::run,
-                new RunStop());
+                        .build());
     }
 
     static NotifyTaskVO task(long id, String type) {

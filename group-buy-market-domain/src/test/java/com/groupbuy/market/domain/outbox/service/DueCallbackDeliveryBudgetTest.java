@@ -9,7 +9,6 @@ import com.groupbuy.market.domain.outbox.model.valobj.NotifyAttemptOutcome;
 import com.groupbuy.market.domain.outbox.model.valobj.NotifyTaskVO;
 import com.groupbuy.market.domain.outbox.model.valobj.SendBudget;
 import com.groupbuy.market.domain.support.MutableClock;
-import com.groupbuy.market.domain.support.RunStop;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -105,9 +104,7 @@ class DueCallbackDeliveryBudgetTest {
 
     private static DueCallbackDeliveryService service(
             OnePageStore store, INotifyGateway gateway, MutableClock clock, DeliverySettings.Builder settings) {
-        NotifyBackoff backoff = new NotifyBackoff(List.of(Duration.ofMinutes(1)), 0, () -> 0.5);
-        return new DueCallbackDeliveryService(
-                store, gateway, backoff, clock, "w", settings.build(), Runnable::run, new RunStop());
+        return DeliveryServices.onCallingThread(store, gateway, clock, settings.build());
     }
 
     private static NotifyTaskVO task(long id, int bodyBytes) {

@@ -106,7 +106,7 @@ class DueCallbackDeliveryLanesTest {
         // lease 60 s, send window 12 s: batches of 4. Each send takes 25 s of the clock, so the third of a batch
         // would start 50 s into its lease and could end past it: it and the fourth are released unsent, and the next
         // claim takes them first, on a fresh lease. Each is sent once.
-        DueCallbackDeliveryService service = new DueCallbackDeliveryService(
+        DueCallbackDeliveryService service = DeliveryServices.onCallingThread(
                 store,
                 task -> {
                     sent.computeIfAbsent(task.getId(), id -> new AtomicInteger())
@@ -114,14 +114,10 @@ class DueCallbackDeliveryLanesTest {
                     clock.advance(Duration.ofSeconds(25));
                     return new DeliveryResult(true, 200, 1, null);
                 },
-                new NotifyBackoff(List.of(Duration.ofMinutes(1)), 0, () -> 0.5),
                 clock,
-                "w",
                 DeliverySettings.builder(Duration.ofSeconds(60), 100, Duration.ofMinutes(10))
                         .sendWindow(Duration.ofSeconds(12))
-                        .build(),
-                Runnable::run,
-                new RunStop());
+                        .build());
 
         NotifyRunSummary run = service.deliverAllDue();
 
@@ -205,18 +201,14 @@ class DueCallbackDeliveryLanesTest {
     /** One lane on the calling thread, lease 60 s, send window 12 s, two sends of a page at once. */
     private static DueCallbackDeliveryService twoAtOnce(
             INotifyTaskStore store, INotifyGateway gateway, Clock clock, int pageSize) {
-        return new DueCallbackDeliveryService(
+        return DeliveryServices.onCallingThread(
                 store,
                 gateway,
-                new NotifyBackoff(List.of(Duration.ofMinutes(1)), 0, () -> 0.5),
                 clock,
-                "w",
                 DeliverySettings.builder(Duration.ofSeconds(60), pageSize, Duration.ofMinutes(10))
                         .sendWindow(Duration.ofSeconds(12))
                         .httpConcurrency(2)
-                        .build(),
-                Runnable::run,
-                new RunStop());
+                        .build());
     }
 
     /** Four lanes, one task per lease (a send window of half the lease). */
@@ -231,12 +223,11 @@ class DueCallbackDeliveryLanesTest {
 
     private DueCallbackDeliveryService service(
             INotifyTaskStore store, INotifyGateway gateway, DeliverySettings.Builder settings) {
-        return new DueCallbackDeliveryService(
+        return DeliveryServices.of(
                 store,
                 gateway,
-                new NotifyBackoff(List.of(Duration.ofMinutes(1)), 0, () -> 0.5),
+                DeliveryServices.oneMinute(),
                 Clock.systemUTC(),
-                "w",
                 settings.build(),
                 lanes,
                 new RunStop());

@@ -86,12 +86,11 @@ class DueCallbackDeliveryScheduleTest {
                 return tasks.stream().map(t -> result).toList();
             }
         };
-        new DueCallbackDeliveryService(
+        DeliveryServices.of(
                         store,
                         gateway,
                         new NotifyBackoff(SCHEDULE, 0, () -> 0.5),
                         Clock.fixed(NOW, ZoneOffset.UTC),
-                        "w",
                         DeliverySettings.builder(Duration.ofSeconds(60), 100, Duration.ofMinutes(10))
                                 .build(),
                         Runnable::run,

@@ -91,12 +91,11 @@ class DueCallbackDeliveryStopTest {
 
     private static DueCallbackDeliveryService service(OnePageStore store, Send send, int concurrency, RunStop stop) {
         INotifyGateway gateway = task -> new DeliveryResult(send.delivered(task), 200, 1, null);
-        return new DueCallbackDeliveryService(
+        return DeliveryServices.of(
                 store,
                 gateway,
-                new NotifyBackoff(List.of(Duration.ofMinutes(1)), 0, () -> 0.5),
+                DeliveryServices.oneMinute(),
                 Clock.systemUTC(),
-                "w",
                 DeliverySettings.builder(Duration.ofSeconds(60), 100, Duration.ofMinutes(1))
                         .sendWindow(Duration.ofSeconds(5))
                         .batchWindow(Duration.ofSeconds(5))
