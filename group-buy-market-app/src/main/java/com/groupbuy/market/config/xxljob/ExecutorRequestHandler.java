@@ -76,7 +76,7 @@ final class ExecutorRequestHandler extends SimpleChannelInboundHandler<FullHttpR
             } catch (DependencyUnavailableException e) {
                 log.warn("xxl-job executor request {} refused: {}", rawPath, e.getMessage());
                 answer = ReturnT.ofFail(
-                        "the executor cannot check access tokens now (Redis unavailable), try " + "again later");
+                        "the executor cannot check access tokens now (Redis unavailable), try again later");
             } catch (RuntimeException e) {
                 // The reason stays in our log: exception messages name classes and echo input.
                 log.warn("xxl-job executor request {} failed: {}", rawPath, LogSafeText.of(e.toString()));
