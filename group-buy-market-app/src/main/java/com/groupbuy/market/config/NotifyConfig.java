@@ -230,9 +230,8 @@ public class NotifyConfig {
             RunStop runStop) {
         NotifyProperties.Retention settings = properties.getRetention();
         return new NotifyRetentionService(
-                        retention, clock, settings.getAge(), settings.getBatchSize(), settings.getRunBudget())
-                .consumedRecords(consumptionRecords::deleteSucceededBefore)
-                .stoppedBy(runStop);
+                        retention, clock, settings.getAge(), settings.getBatchSize(), settings.getRunBudget(), runStop)
+                .consumedRecords(consumptionRecords::deleteSucceededBefore);
     }
 
     /**

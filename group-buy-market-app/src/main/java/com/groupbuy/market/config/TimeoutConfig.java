@@ -46,8 +46,8 @@ public class TimeoutConfig {
                         closeChecks.getBackstopMargin(),
                         properties.getPageSize(),
                         properties.getRunBudget(),
-                        placeReconciler)
-                .stoppedBy(runStop)
+                        placeReconciler,
+                        runStop)
                 .placeSweepOutagesLoggedBy(new RunFailureLog("team place reconciliation", outageOf));
     }
 }

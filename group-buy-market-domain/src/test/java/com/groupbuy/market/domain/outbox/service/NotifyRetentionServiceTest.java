@@ -26,7 +26,8 @@ class NotifyRetentionServiceTest {
     @Test
     void anAgeUnderADayIsRefusedAtStart() {
         for (Duration age : List.of(Duration.ofMillis(7), Duration.ofMinutes(1), Duration.ofHours(23), Duration.ZERO)) {
-            assertThatThrownBy(() -> new NotifyRetentionService(store, clock, age, 500, Duration.ofSeconds(50)))
+            assertThatThrownBy(() ->
+                            new NotifyRetentionService(store, clock, age, 500, Duration.ofSeconds(50), new RunStop()))
                     .as(age.toString())
                     .isInstanceOf(IllegalArgumentException.class)
                     .hasMessageContaining("gbm.notify.retention.age");
@@ -42,26 +43,28 @@ class NotifyRetentionServiceTest {
     @Test
     void aBatchSizeOrRunBudgetOutOfBoundsIsRefusedAtStart() {
         for (int batch : List.of(0, -1, 10_001, 1_000_000)) {
-            assertThatThrownBy(() ->
-                            new NotifyRetentionService(store, clock, Duration.ofDays(7), batch, Duration.ofSeconds(50)))
+            assertThatThrownBy(() -> new NotifyRetentionService(
+                            store, clock, Duration.ofDays(7), batch, Duration.ofSeconds(50), new RunStop()))
                     .as("batch " + batch)
                     .isInstanceOf(IllegalArgumentException.class)
                     .hasMessageContaining("gbm.notify.retention.batch-size");
         }
         for (Duration budget :
                 List.of(Duration.ZERO, Duration.ofSeconds(-1), Duration.ofMinutes(11), Duration.ofDays(1))) {
-            assertThatThrownBy(() -> new NotifyRetentionService(store, clock, Duration.ofDays(7), 500, budget))
+            assertThatThrownBy(() ->
+                            new NotifyRetentionService(store, clock, Duration.ofDays(7), 500, budget, new RunStop()))
                     .as("budget " + budget)
                     .isInstanceOf(IllegalArgumentException.class)
                     .hasMessageContaining("gbm.notify.retention.run-budget");
         }
-        new NotifyRetentionService(store, clock, Duration.ofDays(7), 10_000, Duration.ofMinutes(10));
+        new NotifyRetentionService(store, clock, Duration.ofDays(7), 10_000, Duration.ofMinutes(10), new RunStop());
         assertThat(asked).isEmpty();
     }
 
     @Test
     void aDayOrMoreDeletesOnlyWhatWasDeliveredBeforeThen() {
-        new NotifyRetentionService(store, clock, Duration.ofDays(1), 500, Duration.ofSeconds(50)).execRetention();
+        new NotifyRetentionService(store, clock, Duration.ofDays(1), 500, Duration.ofSeconds(50), new RunStop())
+                .execRetention();
 
         assertThat(asked).containsExactly(Instant.parse("2026-12-01T00:00:00Z"));
     }
@@ -77,7 +80,8 @@ class NotifyRetentionServiceTest {
                 Duration.ofDays(3_650_000),
                 Duration.ofDays(1_000_000_000),
                 Duration.between(Instant.EPOCH, clock.instant()))) {
-            var run = new NotifyRetentionService(store, clock, age, 500, Duration.ofSeconds(50)).execRetention();
+            var run = new NotifyRetentionService(store, clock, age, 500, Duration.ofSeconds(50), new RunStop())
+                    .execRetention();
 
             assertThat(run.deletedTasks()).as(age.toString()).isZero();
         }
@@ -88,7 +92,8 @@ class NotifyRetentionServiceTest {
                         clock,
                         Duration.between(Instant.EPOCH, clock.instant()).minusDays(1),
                         500,
-                        Duration.ofSeconds(50))
+                        Duration.ofSeconds(50),
+                        new RunStop())
                 .execRetention();
         assertThat(asked).containsExactly(Instant.parse("1970-01-02T00:00:00Z"));
     }
@@ -109,8 +114,7 @@ class NotifyRetentionServiceTest {
             return batches.size() < 5 ? limit : 0; // a backlog of a little under five batches
         };
 
-        var run = new NotifyRetentionService(full, clock, Duration.ofDays(7), 500, Duration.ofSeconds(50))
-                .stoppedBy(stop)
+        var run = new NotifyRetentionService(full, clock, Duration.ofDays(7), 500, Duration.ofSeconds(50), stop)
                 .execRetention();
 
         assertThat(batches).hasSize(3);
@@ -130,7 +134,8 @@ class NotifyRetentionServiceTest {
             return 0;
         };
         int[] left = {1200};
-        var run = new NotifyRetentionService(tasks, clock, Duration.ofDays(7), 500, Duration.ofSeconds(50))
+        var run = new NotifyRetentionService(
+                        tasks, clock, Duration.ofDays(7), 500, Duration.ofSeconds(50), new RunStop())
                 .consumedRecords((before, limit) -> {
                     calls.add("records " + before);
                     int n = Math.min(limit, left[0]);
@@ -159,12 +164,11 @@ class NotifyRetentionServiceTest {
             return limit;
         };
         List<Instant> records = new ArrayList<>();
-        var run = new NotifyRetentionService(tasks, clock, Duration.ofDays(7), 500, Duration.ofSeconds(50))
+        var run = new NotifyRetentionService(tasks, clock, Duration.ofDays(7), 500, Duration.ofSeconds(50), stop)
                 .consumedRecords((before, limit) -> {
                     records.add(before);
                     return 0;
                 })
-                .stoppedBy(stop)
                 .execRetention();
 
         assertThat(records).isEmpty();

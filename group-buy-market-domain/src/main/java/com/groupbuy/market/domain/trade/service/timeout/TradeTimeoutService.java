@@ -71,8 +71,11 @@ public class TradeTimeoutService {
 
     private final Map<String, MemberOrderView> locksResume = new ConcurrentHashMap<>();
 
-    /** The instance's stop: a run ends before its next team or lock. */
-    private RunStop stop = new RunStop();
+    /**
+     * The instance's stop: a run ends before its next team or lock (each change is a transaction of its own, guarded
+     * by the state it starts from; what is left stays overdue for the next run, of any instance).
+     */
+    private final RunStop stop;
 
     /** Which place sweep failures are outages, logged once each; none unless the app says ({@link #reconcilePlaces}). */
     private OutageLog sweepOutages = OutageLog.NONE;
@@ -87,7 +90,8 @@ public class TradeTimeoutService {
             Duration backstopMargin,
             int pageSize,
             Duration runBudget,
-            TeamPlaceReconciler placeReconciler) {
+            TeamPlaceReconciler placeReconciler,
+            RunStop stop) {
         this.pageSize = JobLimits.page("gbm.timeout.page-size", pageSize);
         this.runBudget = JobLimits.budget("gbm.timeout.run-budget", runBudget);
         this.repository = repository;
@@ -99,6 +103,7 @@ public class TradeTimeoutService {
         checkMargin(backstopMargin);
         this.backstopMargin = policy.delayPathEnabled() ? backstopMargin : Duration.ZERO;
         this.placeReconciler = placeReconciler;
+        this.stop = stop;
     }
 
     /**
@@ -114,15 +119,6 @@ public class TradeTimeoutService {
                     + CloseCheckPolicy.LONGEST.toDays() + " days (the timeout job closes what is overdue by more "
                     + "than it), got " + margin);
         }
-    }
-
-    /**
-     * A stop of the instance ends a run before its next team or lock (each change is a transaction of its own, guarded
-     * by the state it starts from; what is left stays overdue for the next run, of any instance).
-     */
-    public TradeTimeoutService stoppedBy(RunStop stop) {
-        this.stop = stop;
-        return this;
     }
 
     /**

@@ -215,16 +215,16 @@ class TradeTimeoutPaymentGraceTest {
                 };
         PaymentGrace grace = new PaymentGrace(Duration.ZERO, Map.of("s02", Map.of("c02", Duration.ofSeconds(60))));
         return new TradeTimeoutService(
-                        store,
-                        refunds,
-                        null,
-                        id -> {},
-                        Clock.fixed(NOW, ZoneOffset.UTC),
-                        new CloseCheckPolicy(false, TIMEOUT, Duration.ofSeconds(60), grace),
-                        Duration.ZERO,
-                        pageSize,
-                        Duration.ofSeconds(5),
-                        null)
-                .stoppedBy(stop);
+                store,
+                refunds,
+                null,
+                id -> {},
+                Clock.fixed(NOW, ZoneOffset.UTC),
+                new CloseCheckPolicy(false, TIMEOUT, Duration.ofSeconds(60), grace),
+                Duration.ZERO,
+                pageSize,
+                Duration.ofSeconds(5),
+                null,
+                stop);
     }
 }

@@ -3,6 +3,7 @@ package com.groupbuy.market.domain.trade.service.timeout;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.groupbuy.market.domain.support.OutageLog;
+import com.groupbuy.market.domain.support.RunStop;
 import com.groupbuy.market.domain.trade.model.entity.MemberOrderView;
 import com.groupbuy.market.domain.trade.model.valobj.PaymentGrace;
 import com.groupbuy.market.domain.trade.service.InMemoryTradeStore;
@@ -117,7 +118,8 @@ class TradeTimeoutPlaceSweepTest {
                         Duration.ofSeconds(30),
                         200,
                         Duration.ofMinutes(10),
-                        off -> {}) {
+                        off -> {},
+                        new RunStop()) {
                     @Override
                     public OptionalInt sweepIfDue(int shardIndex, int shardTotal, Instant deadline) {
                         if (!due) {
@@ -139,6 +141,7 @@ class TradeTimeoutPlaceSweepTest {
                 Duration.ZERO,
                 100,
                 Duration.ofSeconds(5),
-                sweeps);
+                sweeps,
+                new RunStop());
     }
 }

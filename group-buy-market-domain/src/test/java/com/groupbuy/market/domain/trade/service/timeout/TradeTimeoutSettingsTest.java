@@ -3,6 +3,7 @@ package com.groupbuy.market.domain.trade.service.timeout;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.groupbuy.market.domain.support.RunStop;
 import com.groupbuy.market.domain.trade.model.valobj.PaymentGrace;
 import java.time.Duration;
 import java.util.List;
@@ -118,6 +119,7 @@ class TradeTimeoutSettingsTest {
                 backstopMargin,
                 pageSize,
                 runBudget,
-                null);
+                null,
+                new RunStop());
     }
 }
