@@ -230,8 +230,13 @@ public class NotifyConfig {
             RunStop runStop) {
         NotifyProperties.Retention settings = properties.getRetention();
         return new NotifyRetentionService(
-                        retention, clock, settings.getAge(), settings.getBatchSize(), settings.getRunBudget(), runStop)
-                .consumedRecords(consumptionRecords::deleteSucceededBefore);
+                retention,
+                consumptionRecords::deleteSucceededBefore,
+                clock,
+                settings.getAge(),
+                settings.getBatchSize(),
+                settings.getRunBudget(),
+                runStop);
     }
 
     /**

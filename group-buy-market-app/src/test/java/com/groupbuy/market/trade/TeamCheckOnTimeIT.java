@@ -3,6 +3,7 @@ package com.groupbuy.market.trade;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.groupbuy.market.domain.outbox.adapter.port.INotifyDispatcher;
+import com.groupbuy.market.domain.support.OutageLog;
 import com.groupbuy.market.domain.support.RunStop;
 import com.groupbuy.market.domain.trade.adapter.port.ITeamPlaceReservation;
 import com.groupbuy.market.domain.trade.adapter.repository.IConsumptionRecordRepository;
@@ -131,6 +132,7 @@ class TeamCheckOnTimeIT {
                 100,
                 Duration.ofSeconds(10),
                 placeReconciler,
+                OutageLog.NONE,
                 new RunStop());
         return new CloseCheckService(records, orders, refunds, timeouts, policy, clock, 3, Duration.ofSeconds(2));
     }

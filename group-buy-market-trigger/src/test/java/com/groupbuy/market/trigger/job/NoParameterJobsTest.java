@@ -3,6 +3,7 @@ package com.groupbuy.market.trigger.job;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.groupbuy.market.domain.outbox.service.NotifyRetentionService;
+import com.groupbuy.market.domain.support.AgedRows;
 import com.groupbuy.market.domain.support.RunStop;
 import com.xxl.job.core.context.XxlJobContext;
 import java.nio.file.Path;
@@ -73,6 +74,7 @@ class NoParameterJobsTest {
                     deletes.incrementAndGet();
                     return 0;
                 },
+                AgedRows.NONE,
                 Clock.systemUTC(),
                 Duration.ofDays(30),
                 100,

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import com.groupbuy.market.domain.outbox.service.NotifyRetentionService;
+import com.groupbuy.market.domain.support.AgedRows;
 import com.groupbuy.market.domain.support.RunStop;
 import com.groupbuy.market.trigger.support.LogEvents;
 import com.xxl.job.core.context.XxlJobContext;
@@ -78,6 +79,7 @@ class XxlRunFailuresTest {
                             }
                             return 0;
                         },
+                        AgedRows.NONE,
                         Clock.systemUTC(),
                         Duration.ofDays(30),
                         100,

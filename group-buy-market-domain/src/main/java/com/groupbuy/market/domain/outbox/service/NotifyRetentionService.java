@@ -29,6 +29,9 @@ public class NotifyRetentionService {
     public static final Duration MIN_AGE = Duration.ofDays(1);
 
     private final INotifyTaskRetention retention;
+    /** The consumers' records that succeeded before the cut-off, deleted after the delivered tasks. */
+    private final AgedRows consumedRecords;
+
     private final Clock clock;
     private final Duration age;
     private final int batchSize;
@@ -36,10 +39,9 @@ public class NotifyRetentionService {
     /** The instance's stop: a run ends before its next batch (each batch is one statement, whole or not at all). */
     private final RunStop stop;
 
-    private AgedRows consumedRecords = AgedRows.NONE;
-
     public NotifyRetentionService(
             INotifyTaskRetention retention,
+            AgedRows consumedRecords,
             Clock clock,
             Duration age,
             int batchSize,
@@ -50,17 +52,12 @@ public class NotifyRetentionService {
                     + " day (a delivered callback's history is kept that long at least), was " + age);
         }
         this.retention = retention;
+        this.consumedRecords = consumedRecords;
         this.clock = clock;
         this.age = age;
         this.batchSize = JobLimits.page("gbm.notify.retention.batch-size", batchSize);
         this.runBudget = JobLimits.budget("gbm.notify.retention.run-budget", runBudget);
         this.stop = stop;
-    }
-
-    /** The consumers' records that succeeded before the cut-off, deleted after the delivered tasks. */
-    public NotifyRetentionService consumedRecords(AgedRows records) {
-        this.consumedRecords = records;
-        return this;
     }
 
     /**

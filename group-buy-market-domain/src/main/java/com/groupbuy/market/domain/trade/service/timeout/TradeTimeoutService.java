@@ -77,8 +77,12 @@ public class TradeTimeoutService {
      */
     private final RunStop stop;
 
-    /** Which place sweep failures are outages, logged once each; none unless the app says ({@link #reconcilePlaces}). */
-    private OutageLog sweepOutages = OutageLog.NONE;
+    /**
+     * Which place sweep failures are outages, logged once each (the app's tells Redis or the database unavailable from
+     * other failures), instead of a WARN with its stack at every run while Redis is down; {@link OutageLog#NONE}: none
+     * ({@link #reconcilePlaces}).
+     */
+    private final OutageLog sweepOutages;
 
     public TradeTimeoutService(
             IRefundRepository repository,
@@ -91,6 +95,7 @@ public class TradeTimeoutService {
             int pageSize,
             Duration runBudget,
             TeamPlaceReconciler placeReconciler,
+            OutageLog sweepOutages,
             RunStop stop) {
         this.pageSize = JobLimits.page("gbm.timeout.page-size", pageSize);
         this.runBudget = JobLimits.budget("gbm.timeout.run-budget", runBudget);
@@ -103,6 +108,7 @@ public class TradeTimeoutService {
         checkMargin(backstopMargin);
         this.backstopMargin = policy.delayPathEnabled() ? backstopMargin : Duration.ZERO;
         this.placeReconciler = placeReconciler;
+        this.sweepOutages = sweepOutages;
         this.stop = stop;
     }
 
@@ -119,15 +125,6 @@ public class TradeTimeoutService {
                     + CloseCheckPolicy.LONGEST.toDays() + " days (the timeout job closes what is overdue by more "
                     + "than it), got " + margin);
         }
-    }
-
-    /**
-     * Logs the place sweep's outages once each (the app's tells Redis or the database unavailable from other
-     * failures), instead of a WARN with its stack at every run while Redis is down.
-     */
-    public TradeTimeoutService placeSweepOutagesLoggedBy(OutageLog outages) {
-        this.sweepOutages = outages;
-        return this;
     }
 
     /** Told every run's summary, however the run was started (metrics: what the backstop found late). */

@@ -2,6 +2,7 @@ package com.groupbuy.market.domain.trade.service.timeout;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.groupbuy.market.domain.support.OutageLog;
 import com.groupbuy.market.domain.support.RunStop;
 import com.groupbuy.market.domain.trade.model.entity.MemberOrderView;
 import com.groupbuy.market.domain.trade.model.valobj.NotifyRoutes;
@@ -225,6 +226,7 @@ class TradeTimeoutPaymentGraceTest {
                 pageSize,
                 Duration.ofSeconds(5),
                 null,
+                OutageLog.NONE,
                 stop);
     }
 }

@@ -52,7 +52,7 @@ class TradeTimeoutPlaceSweepTest {
 
     @Test
     void sweepsFailingForAnOutageGoToTheOutageLogAndOnlyASweepThatRanEndsIt() {
-        TradeTimeoutService service = service().placeSweepOutagesLoggedBy(outages);
+        TradeTimeoutService service = service(outages);
         sweepFails = new IllegalStateException("redis unavailable");
         for (int run = 0; run < 4; run++) {
             service.execTimeoutCloseJob();
@@ -75,7 +75,7 @@ class TradeTimeoutPlaceSweepTest {
 
     @Test
     void aSweepFailureThatIsNoOutageIsLeftToTheServicesOwnWarning() {
-        TradeTimeoutService service = service().placeSweepOutagesLoggedBy(outages);
+        TradeTimeoutService service = service(outages);
         sweepFails = new IllegalArgumentException("a bug");
 
         service.execTimeoutCloseJob();
@@ -86,7 +86,7 @@ class TradeTimeoutPlaceSweepTest {
 
     @Test
     void withoutAnOutageLogEveryFailureIsTheServicesAsBefore() {
-        TradeTimeoutService service = service();
+        TradeTimeoutService service = service(OutageLog.NONE);
         sweepFails = new IllegalStateException("redis unavailable");
 
         service.execTimeoutCloseJob();
@@ -94,7 +94,7 @@ class TradeTimeoutPlaceSweepTest {
         assertThat(told).isEmpty();
     }
 
-    private TradeTimeoutService service() {
+    private TradeTimeoutService service(OutageLog sweepOutages) {
         InMemoryTradeStore store = new InMemoryTradeStore() {
             @Override
             public List<String> queryOpenTeamsEndedBefore(
@@ -142,6 +142,7 @@ class TradeTimeoutPlaceSweepTest {
                 100,
                 Duration.ofSeconds(5),
                 sweeps,
+                sweepOutages,
                 new RunStop());
     }
 }

@@ -3,6 +3,7 @@ package com.groupbuy.market.domain.trade.service.timeout;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.groupbuy.market.domain.support.OutageLog;
 import com.groupbuy.market.domain.support.RunStop;
 import com.groupbuy.market.domain.trade.model.valobj.PaymentGrace;
 import java.time.Duration;
@@ -120,6 +121,7 @@ class TradeTimeoutSettingsTest {
                 pageSize,
                 runBudget,
                 null,
+                OutageLog.NONE,
                 new RunStop());
     }
 }
