@@ -63,7 +63,12 @@ public class CrowdTagConfig {
             @Qualifier("tagRebuildExecutor") ExecutorService tagRebuildExecutor,
             CrowdTagProperties properties,
             OutageOf outageOf) {
-        return new TagBitmapRepair(tags, bitmap, imports, tagRebuildExecutor, properties.getRebuildLease())
-                .outagesLoggedBy(new RunFailureLog("crowd tag bitmap rebuild", "rebuilds", outageOf));
+        return new TagBitmapRepair(
+                tags,
+                bitmap,
+                imports,
+                tagRebuildExecutor,
+                properties.getRebuildLease(),
+                new RunFailureLog("crowd tag bitmap rebuild", "rebuilds", outageOf));
     }
 }

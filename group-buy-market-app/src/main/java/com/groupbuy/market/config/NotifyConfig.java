@@ -230,9 +230,13 @@ public class NotifyConfig {
             RunStop runStop) {
         NotifyProperties.Retention settings = properties.getRetention();
         return new NotifyRetentionService(
-                        retention, clock, settings.getAge(), settings.getBatchSize(), settings.getRunBudget())
-                .consumedRecords(consumptionRecords::deleteSucceededBefore)
-                .stoppedBy(runStop);
+                retention,
+                consumptionRecords::deleteSucceededBefore,
+                clock,
+                settings.getAge(),
+                settings.getBatchSize(),
+                settings.getRunBudget(),
+                runStop);
     }
 
     /**

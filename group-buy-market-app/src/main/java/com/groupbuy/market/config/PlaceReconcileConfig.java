@@ -42,14 +42,15 @@ public class PlaceReconcileConfig {
                 properties.getQuietPeriod(),
                 properties.getPageSize(),
                 properties.getInterval(),
-                off -> (off > 0 ? high : low).increment());
+                off -> (off > 0 ? high : low).increment(),
+                runStop);
         Counter looks = Counter.builder("gbm.team.places.refusal.looks")
                 .description("teams looked at under their row lock because Redis refused a join the database had a"
                         + " place for")
                 .register(meters);
         reconciler.onRefusalLook(looks::increment);
         reconciler.setRefusalLooks(properties.isOnRefusal());
-        return reconciler.stoppedBy(runStop);
+        return reconciler;
     }
 
     private static Counter correctionCounter(MeterRegistry meters, String direction) {

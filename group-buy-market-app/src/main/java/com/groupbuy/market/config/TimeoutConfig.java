@@ -37,17 +37,17 @@ public class TimeoutConfig {
             RunStop runStop,
             OutageOf outageOf) {
         return new TradeTimeoutService(
-                        repository,
-                        refundService,
-                        reservation,
-                        dispatcher,
-                        clock,
-                        policy,
-                        closeChecks.getBackstopMargin(),
-                        properties.getPageSize(),
-                        properties.getRunBudget(),
-                        placeReconciler)
-                .stoppedBy(runStop)
-                .placeSweepOutagesLoggedBy(new RunFailureLog("team place reconciliation", outageOf));
+                repository,
+                refundService,
+                reservation,
+                dispatcher,
+                clock,
+                policy,
+                closeChecks.getBackstopMargin(),
+                properties.getPageSize(),
+                properties.getRunBudget(),
+                placeReconciler,
+                new RunFailureLog("team place reconciliation", outageOf),
+                runStop);
     }
 }

@@ -3,6 +3,7 @@ package com.groupbuy.market.trade;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.groupbuy.market.domain.support.RunStop;
 import com.groupbuy.market.domain.trade.adapter.port.ITeamPlaceReservation;
 import com.groupbuy.market.domain.trade.adapter.repository.ITeamPlaceRepository;
 import com.groupbuy.market.domain.trade.model.valobj.PartnerOrderKey;
@@ -246,7 +247,8 @@ class PlaceReconcileIT {
                 Duration.ZERO,
                 pageSize,
                 Duration.ofSeconds(60),
-                offs::add);
+                offs::add,
+                new RunStop());
 
         assertThat(slow.reconcileIfDue(0, 1, clock.peek().plusSeconds(4))).isZero();
         assertThat(counts.redisPlaces(teamId))

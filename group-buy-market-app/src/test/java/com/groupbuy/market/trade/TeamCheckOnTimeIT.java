@@ -3,6 +3,8 @@ package com.groupbuy.market.trade;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.groupbuy.market.domain.outbox.adapter.port.INotifyDispatcher;
+import com.groupbuy.market.domain.support.OutageLog;
+import com.groupbuy.market.domain.support.RunStop;
 import com.groupbuy.market.domain.trade.adapter.port.ITeamPlaceReservation;
 import com.groupbuy.market.domain.trade.adapter.repository.IConsumptionRecordRepository;
 import com.groupbuy.market.domain.trade.adapter.repository.IRefundRepository;
@@ -129,7 +131,9 @@ class TeamCheckOnTimeIT {
                 Duration.ofSeconds(30),
                 100,
                 Duration.ofSeconds(10),
-                placeReconciler);
+                placeReconciler,
+                OutageLog.NONE,
+                new RunStop());
         return new CloseCheckService(records, orders, refunds, timeouts, policy, clock, 3, Duration.ofSeconds(2));
     }
 }

@@ -3,6 +3,8 @@ package com.groupbuy.market.trigger.job;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.groupbuy.market.domain.outbox.service.NotifyRetentionService;
+import com.groupbuy.market.domain.support.AgedRows;
+import com.groupbuy.market.domain.support.RunStop;
 import com.xxl.job.core.context.XxlJobContext;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -72,10 +74,12 @@ class NoParameterJobsTest {
                     deletes.incrementAndGet();
                     return 0;
                 },
+                AgedRows.NONE,
                 Clock.systemUTC(),
                 Duration.ofDays(30),
                 100,
-                Duration.ofSeconds(5));
+                Duration.ofSeconds(5),
+                new RunStop());
     }
 
     private void assertRefused(XxlJobContext context, String job, String param) throws Exception {

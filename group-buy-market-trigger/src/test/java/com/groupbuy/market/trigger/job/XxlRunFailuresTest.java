@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import com.groupbuy.market.domain.outbox.service.NotifyRetentionService;
+import com.groupbuy.market.domain.support.AgedRows;
+import com.groupbuy.market.domain.support.RunStop;
 import com.groupbuy.market.trigger.support.LogEvents;
 import com.xxl.job.core.context.XxlJobContext;
 import java.nio.file.Path;
@@ -77,10 +79,12 @@ class XxlRunFailuresTest {
                             }
                             return 0;
                         },
+                        AgedRows.NONE,
                         Clock.systemUTC(),
                         Duration.ofDays(30),
                         100,
-                        Duration.ofSeconds(5)),
+                        Duration.ofSeconds(5),
+                        new RunStop()),
                 outageOf);
         for (int run = 0; run < 3; run++) {
             JobRun.start(dir, "");

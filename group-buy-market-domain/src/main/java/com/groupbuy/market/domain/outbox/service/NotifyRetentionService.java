@@ -29,36 +29,35 @@ public class NotifyRetentionService {
     public static final Duration MIN_AGE = Duration.ofDays(1);
 
     private final INotifyTaskRetention retention;
+    /** The consumers' records that succeeded before the cut-off, deleted after the delivered tasks. */
+    private final AgedRows consumedRecords;
+
     private final Clock clock;
     private final Duration age;
     private final int batchSize;
     private final Duration runBudget;
-    private RunStop stop = new RunStop();
-    private AgedRows consumedRecords = AgedRows.NONE;
+    /** The instance's stop: a run ends before its next batch (each batch is one statement, whole or not at all). */
+    private final RunStop stop;
 
     public NotifyRetentionService(
-            INotifyTaskRetention retention, Clock clock, Duration age, int batchSize, Duration runBudget) {
+            INotifyTaskRetention retention,
+            AgedRows consumedRecords,
+            Clock clock,
+            Duration age,
+            int batchSize,
+            Duration runBudget,
+            RunStop stop) {
         if (age.compareTo(MIN_AGE) < 0) {
             throw new IllegalArgumentException("gbm.notify.retention.age must be at least " + MIN_AGE.toDays()
                     + " day (a delivered callback's history is kept that long at least), was " + age);
         }
         this.retention = retention;
+        this.consumedRecords = consumedRecords;
         this.clock = clock;
         this.age = age;
         this.batchSize = JobLimits.page("gbm.notify.retention.batch-size", batchSize);
         this.runBudget = JobLimits.budget("gbm.notify.retention.run-budget", runBudget);
-    }
-
-    /** A stop of the instance ends a run before its next batch (each batch is one statement, whole or not at all). */
-    public NotifyRetentionService stoppedBy(RunStop stop) {
         this.stop = stop;
-        return this;
-    }
-
-    /** The consumers' records that succeeded before the cut-off, deleted after the delivered tasks. */
-    public NotifyRetentionService consumedRecords(AgedRows records) {
-        this.consumedRecords = records;
-        return this;
     }
 
     /**

@@ -40,8 +40,11 @@ public class TagBitmapRepair {
     private final CrowdTagImportService imports;
     private final Executor executor;
     private final Duration lease;
-    /** Which failed rebuilds are outages, logged once each; none unless the app says ({@link #outagesLoggedBy}). */
-    private OutageLog outages = OutageLog.NONE;
+    /**
+     * Which failed rebuilds are outages, logged once each (the app's tells Redis or the database unavailable from other
+     * failures); {@link OutageLog#NONE}: none, each a WARN with its stack.
+     */
+    private final OutageLog outages;
 
     /** Tags this instance is rebuilding now. */
     private final Set<String> rebuilding = ConcurrentHashMap.newKeySet();
@@ -64,18 +67,14 @@ public class TagBitmapRepair {
             ITagBitmap bitmap,
             CrowdTagImportService imports,
             Executor executor,
-            Duration lease) {
+            Duration lease,
+            OutageLog outages) {
         this.tags = tags;
         this.bitmap = bitmap;
         this.imports = imports;
         this.executor = executor;
         this.lease = lease;
-    }
-
-    /** Logs the rebuilds' outages once each (the app's tells Redis or the database unavailable from other failures). */
-    public TagBitmapRepair outagesLoggedBy(OutageLog outages) {
         this.outages = outages;
-        return this;
     }
 
     /** Whether an import of the tag ever finished (then a missing bitmap is a loss, not an operator's job not run). */

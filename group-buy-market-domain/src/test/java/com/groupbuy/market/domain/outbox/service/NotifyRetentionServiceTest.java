@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.groupbuy.market.domain.outbox.adapter.repository.INotifyTaskRetention;
+import com.groupbuy.market.domain.support.AgedRows;
 import com.groupbuy.market.domain.support.RunStop;
 import java.time.Clock;
 import java.time.Duration;
@@ -23,10 +24,15 @@ class NotifyRetentionServiceTest {
         return 0;
     };
 
+    /** Over {@link #store}, no consumption records, never stopped. */
+    private NotifyRetentionService retention(Duration age, int batchSize, Duration runBudget) {
+        return new NotifyRetentionService(store, AgedRows.NONE, clock, age, batchSize, runBudget, new RunStop());
+    }
+
     @Test
     void anAgeUnderADayIsRefusedAtStart() {
         for (Duration age : List.of(Duration.ofMillis(7), Duration.ofMinutes(1), Duration.ofHours(23), Duration.ZERO)) {
-            assertThatThrownBy(() -> new NotifyRetentionService(store, clock, age, 500, Duration.ofSeconds(50)))
+            assertThatThrownBy(() -> retention(age, 500, Duration.ofSeconds(50)))
                     .as(age.toString())
                     .isInstanceOf(IllegalArgumentException.class)
                     .hasMessageContaining("gbm.notify.retention.age");
@@ -42,26 +48,25 @@ class NotifyRetentionServiceTest {
     @Test
     void aBatchSizeOrRunBudgetOutOfBoundsIsRefusedAtStart() {
         for (int batch : List.of(0, -1, 10_001, 1_000_000)) {
-            assertThatThrownBy(() ->
-                            new NotifyRetentionService(store, clock, Duration.ofDays(7), batch, Duration.ofSeconds(50)))
+            assertThatThrownBy(() -> retention(Duration.ofDays(7), batch, Duration.ofSeconds(50)))
                     .as("batch " + batch)
                     .isInstanceOf(IllegalArgumentException.class)
                     .hasMessageContaining("gbm.notify.retention.batch-size");
         }
         for (Duration budget :
                 List.of(Duration.ZERO, Duration.ofSeconds(-1), Duration.ofMinutes(11), Duration.ofDays(1))) {
-            assertThatThrownBy(() -> new NotifyRetentionService(store, clock, Duration.ofDays(7), 500, budget))
+            assertThatThrownBy(() -> retention(Duration.ofDays(7), 500, budget))
                     .as("budget " + budget)
                     .isInstanceOf(IllegalArgumentException.class)
                     .hasMessageContaining("gbm.notify.retention.run-budget");
         }
-        new NotifyRetentionService(store, clock, Duration.ofDays(7), 10_000, Duration.ofMinutes(10));
+        retention(Duration.ofDays(7), 10_000, Duration.ofMinutes(10));
         assertThat(asked).isEmpty();
     }
 
     @Test
     void aDayOrMoreDeletesOnlyWhatWasDeliveredBeforeThen() {
-        new NotifyRetentionService(store, clock, Duration.ofDays(1), 500, Duration.ofSeconds(50)).execRetention();
+        retention(Duration.ofDays(1), 500, Duration.ofSeconds(50)).execRetention();
 
         assertThat(asked).containsExactly(Instant.parse("2026-12-01T00:00:00Z"));
     }
@@ -77,18 +82,13 @@ class NotifyRetentionServiceTest {
                 Duration.ofDays(3_650_000),
                 Duration.ofDays(1_000_000_000),
                 Duration.between(Instant.EPOCH, clock.instant()))) {
-            var run = new NotifyRetentionService(store, clock, age, 500, Duration.ofSeconds(50)).execRetention();
+            var run = retention(age, 500, Duration.ofSeconds(50)).execRetention();
 
             assertThat(run.deletedTasks()).as(age.toString()).isZero();
         }
         assertThat(asked).isEmpty();
 
-        new NotifyRetentionService(
-                        store,
-                        clock,
-                        Duration.between(Instant.EPOCH, clock.instant()).minusDays(1),
-                        500,
-                        Duration.ofSeconds(50))
+        retention(Duration.between(Instant.EPOCH, clock.instant()).minusDays(1), 500, Duration.ofSeconds(50))
                 .execRetention();
         assertThat(asked).containsExactly(Instant.parse("1970-01-02T00:00:00Z"));
     }
@@ -109,8 +109,8 @@ class NotifyRetentionServiceTest {
             return batches.size() < 5 ? limit : 0; // a backlog of a little under five batches
         };
 
-        var run = new NotifyRetentionService(full, clock, Duration.ofDays(7), 500, Duration.ofSeconds(50))
-                .stoppedBy(stop)
+        var run = new NotifyRetentionService(
+                        full, AgedRows.NONE, clock, Duration.ofDays(7), 500, Duration.ofSeconds(50), stop)
                 .execRetention();
 
         assertThat(batches).hasSize(3);
@@ -130,13 +130,14 @@ class NotifyRetentionServiceTest {
             return 0;
         };
         int[] left = {1200};
-        var run = new NotifyRetentionService(tasks, clock, Duration.ofDays(7), 500, Duration.ofSeconds(50))
-                .consumedRecords((before, limit) -> {
-                    calls.add("records " + before);
-                    int n = Math.min(limit, left[0]);
-                    left[0] -= n;
-                    return n;
-                })
+        AgedRows records = (before, limit) -> {
+            calls.add("records " + before);
+            int n = Math.min(limit, left[0]);
+            left[0] -= n;
+            return n;
+        };
+        var run = new NotifyRetentionService(
+                        tasks, records, clock, Duration.ofDays(7), 500, Duration.ofSeconds(50), new RunStop())
                 .execRetention();
 
         assertThat(calls)
@@ -159,12 +160,12 @@ class NotifyRetentionServiceTest {
             return limit;
         };
         List<Instant> records = new ArrayList<>();
-        var run = new NotifyRetentionService(tasks, clock, Duration.ofDays(7), 500, Duration.ofSeconds(50))
-                .consumedRecords((before, limit) -> {
-                    records.add(before);
-                    return 0;
-                })
-                .stoppedBy(stop)
+        AgedRows consumed = (before, limit) -> {
+            records.add(before);
+            return 0;
+        };
+        var run = new NotifyRetentionService(
+                        tasks, consumed, clock, Duration.ofDays(7), 500, Duration.ofSeconds(50), stop)
                 .execRetention();
 
         assertThat(records).isEmpty();

@@ -154,8 +154,8 @@ class TagBitmapRepairTest {
         ExecutorService checks = Executors.newFixedThreadPool(32);
         CrowdTagImportService imports = new CrowdTagImportService(tags, bitIndex, bitmap, 100);
         List<TagBitmapRepair> repairs = List.of(
-                new TagBitmapRepair(tags, bitmap, imports, instanceA, Duration.ofMinutes(10)),
-                new TagBitmapRepair(tags, bitmap, imports, instanceB, Duration.ofMinutes(10)));
+                new TagBitmapRepair(tags, bitmap, imports, instanceA, Duration.ofMinutes(10), OutageLog.NONE),
+                new TagBitmapRepair(tags, bitmap, imports, instanceB, Duration.ofMinutes(10), OutageLog.NONE));
         CountDownLatch start = new CountDownLatch(1);
         for (int i = 0; i < 32; i++) {
             TagBitmapRepair repair = repairs.get(i % 2);
@@ -183,7 +183,12 @@ class TagBitmapRepairTest {
     @Test
     void aTagNeverImportedIsNotALoss() {
         TagBitmapRepair repair = new TagBitmapRepair(
-                tags, bitmap, new CrowdTagImportService(tags, bitIndex, bitmap, 100), Runnable::run, Duration.ZERO);
+                tags,
+                bitmap,
+                new CrowdTagImportService(tags, bitIndex, bitmap, 100),
+                Runnable::run,
+                Duration.ZERO,
+                OutageLog.NONE);
 
         assertThat(repair.wasImported("NEVER")).isFalse();
     }
@@ -208,12 +213,12 @@ class TagBitmapRepairTest {
             }
         };
         TagBitmapRepair repair = new TagBitmapRepair(
-                        tags,
-                        bitmap,
-                        new CrowdTagImportService(tags, bitIndex, bitmap, 100),
-                        Runnable::run,
-                        Duration.ZERO)
-                .outagesLoggedBy(outages);
+                tags,
+                bitmap,
+                new CrowdTagImportService(tags, bitIndex, bitmap, 100),
+                Runnable::run,
+                Duration.ZERO,
+                outages);
 
         redisDown.set(new IllegalStateException("Unable to connect to Redis"));
         repair.rebuildOnce("T");

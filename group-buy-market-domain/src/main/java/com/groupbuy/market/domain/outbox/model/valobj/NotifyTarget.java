@@ -11,7 +11,8 @@ public record NotifyTarget(String notifyType, String notifyUrl, String routingKe
     public static final String MQ = "MQ";
     /**
      * Our own delayed close checks (#15): published to a delay queue, never to a partner; the outbox carries them so a
-     * lock and its check commit together.
+     * lock and its check commit together. The mappers that leave them out of partner callbacks bind this constant by
+     * name (INotifyTaskAdminDao.xml, {@code partnerCallbacksOnly}): a rename goes there too.
      */
     public static final String DELAY = "DELAY";
 

@@ -87,7 +87,7 @@ public class TeamPlaceReconciler {
     private volatile IntConsumer refusalLooks = n -> {};
 
     /** The instance's stop: a sweep ends before its next page, cut as by its deadline. */
-    private RunStop stop = new RunStop();
+    private final RunStop stop;
 
     private final AtomicReference<Instant> lastRun = new AtomicReference<>(Instant.MIN);
     /** Per shard ("index/total"), where a sweep cut by its run's deadline goes on; absent: from the start. */
@@ -101,7 +101,8 @@ public class TeamPlaceReconciler {
             Duration quietPeriod,
             int pageSize,
             Duration interval,
-            IntConsumer corrected) {
+            IntConsumer corrected,
+            RunStop stop) {
         // A page of 0 read nothing yet never counted as the last page: every sweep re-ran its empty query in a tight
         // loop until its deadline (60 s at start-up, the run budget from the timeout job) and checked no team.
         this.pageSize = JobLimits.page("gbm.places.page-size", pageSize);
@@ -122,12 +123,7 @@ public class TeamPlaceReconciler {
         this.quietPeriod = quietPeriod;
         this.corrected = corrected;
         this.interval = interval;
-    }
-
-    /** A stop of the instance cuts a sweep before its next page, as its deadline does. */
-    public TeamPlaceReconciler stoppedBy(RunStop stop) {
         this.stop = stop;
-        return this;
     }
 
     /** Whether a join Redis refused while the database had a place makes the team be looked at at once. */

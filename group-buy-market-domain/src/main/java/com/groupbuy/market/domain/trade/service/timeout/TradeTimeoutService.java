@@ -71,11 +71,18 @@ public class TradeTimeoutService {
 
     private final Map<String, MemberOrderView> locksResume = new ConcurrentHashMap<>();
 
-    /** The instance's stop: a run ends before its next team or lock. */
-    private RunStop stop = new RunStop();
+    /**
+     * The instance's stop: a run ends before its next team or lock (each change is a transaction of its own, guarded
+     * by the state it starts from; what is left stays overdue for the next run, of any instance).
+     */
+    private final RunStop stop;
 
-    /** Which place sweep failures are outages, logged once each; none unless the app says ({@link #reconcilePlaces}). */
-    private OutageLog sweepOutages = OutageLog.NONE;
+    /**
+     * Which place sweep failures are outages, logged once each (the app's tells Redis or the database unavailable from
+     * other failures), instead of a WARN with its stack at every run while Redis is down; {@link OutageLog#NONE}: none
+     * ({@link #reconcilePlaces}).
+     */
+    private final OutageLog sweepOutages;
 
     public TradeTimeoutService(
             IRefundRepository repository,
@@ -87,7 +94,9 @@ public class TradeTimeoutService {
             Duration backstopMargin,
             int pageSize,
             Duration runBudget,
-            TeamPlaceReconciler placeReconciler) {
+            TeamPlaceReconciler placeReconciler,
+            OutageLog sweepOutages,
+            RunStop stop) {
         this.pageSize = JobLimits.page("gbm.timeout.page-size", pageSize);
         this.runBudget = JobLimits.budget("gbm.timeout.run-budget", runBudget);
         this.repository = repository;
@@ -99,6 +108,8 @@ public class TradeTimeoutService {
         checkMargin(backstopMargin);
         this.backstopMargin = policy.delayPathEnabled() ? backstopMargin : Duration.ZERO;
         this.placeReconciler = placeReconciler;
+        this.sweepOutages = sweepOutages;
+        this.stop = stop;
     }
 
     /**
@@ -114,24 +125,6 @@ public class TradeTimeoutService {
                     + CloseCheckPolicy.LONGEST.toDays() + " days (the timeout job closes what is overdue by more "
                     + "than it), got " + margin);
         }
-    }
-
-    /**
-     * A stop of the instance ends a run before its next team or lock (each change is a transaction of its own, guarded
-     * by the state it starts from; what is left stays overdue for the next run, of any instance).
-     */
-    public TradeTimeoutService stoppedBy(RunStop stop) {
-        this.stop = stop;
-        return this;
-    }
-
-    /**
-     * Logs the place sweep's outages once each (the app's tells Redis or the database unavailable from other
-     * failures), instead of a WARN with its stack at every run while Redis is down.
-     */
-    public TradeTimeoutService placeSweepOutagesLoggedBy(OutageLog outages) {
-        this.sweepOutages = outages;
-        return this;
     }
 
     /** Told every run's summary, however the run was started (metrics: what the backstop found late). */

@@ -39,6 +39,7 @@ class TeamPlaceReconcilerTest {
     private final Teams teams = new Teams(clock);
     private final Counters counters = new Counters();
     private final List<Integer> corrections = new ArrayList<>();
+    private final RunStop stop = new RunStop();
 
     private TeamPlaceReconciler reconciler(int pageSize) {
         return reconciler(Duration.ofMinutes(2), Duration.ofSeconds(30), pageSize);
@@ -46,7 +47,7 @@ class TeamPlaceReconcilerTest {
 
     private TeamPlaceReconciler reconciler(Duration staleAfter, Duration quietPeriod, int pageSize) {
         return new TeamPlaceReconciler(
-                teams, counters, clock, staleAfter, quietPeriod, pageSize, INTERVAL, corrections::add);
+                teams, counters, clock, staleAfter, quietPeriod, pageSize, INTERVAL, corrections::add, stop);
     }
 
     /**
@@ -145,8 +146,7 @@ class TeamPlaceReconcilerTest {
             teams.open(i, "t" + i, 1, NOW.plusSeconds(3600 + i));
             counters.set("t" + i, 1);
         }
-        RunStop stop = new RunStop();
-        TeamPlaceReconciler reconciler = reconciler(5).stoppedBy(stop);
+        TeamPlaceReconciler reconciler = reconciler(5);
         teams.afterPage = stop::stop;
 
         reconciler.reconcileIfDue(0, 1, NOW.plusSeconds(60));

@@ -2,6 +2,7 @@ package com.groupbuy.market.domain.trade.service.timeout;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.groupbuy.market.domain.support.OutageLog;
 import com.groupbuy.market.domain.support.RunStop;
 import com.groupbuy.market.domain.trade.model.entity.MemberOrderView;
 import com.groupbuy.market.domain.trade.model.valobj.NotifyRoutes;
@@ -215,16 +216,17 @@ class TradeTimeoutPaymentGraceTest {
                 };
         PaymentGrace grace = new PaymentGrace(Duration.ZERO, Map.of("s02", Map.of("c02", Duration.ofSeconds(60))));
         return new TradeTimeoutService(
-                        store,
-                        refunds,
-                        null,
-                        id -> {},
-                        Clock.fixed(NOW, ZoneOffset.UTC),
-                        new CloseCheckPolicy(false, TIMEOUT, Duration.ofSeconds(60), grace),
-                        Duration.ZERO,
-                        pageSize,
-                        Duration.ofSeconds(5),
-                        null)
-                .stoppedBy(stop);
+                store,
+                refunds,
+                null,
+                id -> {},
+                Clock.fixed(NOW, ZoneOffset.UTC),
+                new CloseCheckPolicy(false, TIMEOUT, Duration.ofSeconds(60), grace),
+                Duration.ZERO,
+                pageSize,
+                Duration.ofSeconds(5),
+                null,
+                OutageLog.NONE,
+                stop);
     }
 }

@@ -3,6 +3,7 @@ package com.groupbuy.market.domain.trade.service.timeout;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.groupbuy.market.domain.support.OutageLog;
+import com.groupbuy.market.domain.support.RunStop;
 import com.groupbuy.market.domain.trade.model.entity.MemberOrderView;
 import com.groupbuy.market.domain.trade.model.valobj.PaymentGrace;
 import com.groupbuy.market.domain.trade.service.InMemoryTradeStore;
@@ -51,7 +52,7 @@ class TradeTimeoutPlaceSweepTest {
 
     @Test
     void sweepsFailingForAnOutageGoToTheOutageLogAndOnlyASweepThatRanEndsIt() {
-        TradeTimeoutService service = service().placeSweepOutagesLoggedBy(outages);
+        TradeTimeoutService service = service(outages);
         sweepFails = new IllegalStateException("redis unavailable");
         for (int run = 0; run < 4; run++) {
             service.execTimeoutCloseJob();
@@ -74,7 +75,7 @@ class TradeTimeoutPlaceSweepTest {
 
     @Test
     void aSweepFailureThatIsNoOutageIsLeftToTheServicesOwnWarning() {
-        TradeTimeoutService service = service().placeSweepOutagesLoggedBy(outages);
+        TradeTimeoutService service = service(outages);
         sweepFails = new IllegalArgumentException("a bug");
 
         service.execTimeoutCloseJob();
@@ -85,7 +86,7 @@ class TradeTimeoutPlaceSweepTest {
 
     @Test
     void withoutAnOutageLogEveryFailureIsTheServicesAsBefore() {
-        TradeTimeoutService service = service();
+        TradeTimeoutService service = service(OutageLog.NONE);
         sweepFails = new IllegalStateException("redis unavailable");
 
         service.execTimeoutCloseJob();
@@ -93,7 +94,7 @@ class TradeTimeoutPlaceSweepTest {
         assertThat(told).isEmpty();
     }
 
-    private TradeTimeoutService service() {
+    private TradeTimeoutService service(OutageLog sweepOutages) {
         InMemoryTradeStore store = new InMemoryTradeStore() {
             @Override
             public List<String> queryOpenTeamsEndedBefore(
@@ -117,7 +118,8 @@ class TradeTimeoutPlaceSweepTest {
                         Duration.ofSeconds(30),
                         200,
                         Duration.ofMinutes(10),
-                        off -> {}) {
+                        off -> {},
+                        new RunStop()) {
                     @Override
                     public OptionalInt sweepIfDue(int shardIndex, int shardTotal, Instant deadline) {
                         if (!due) {
@@ -139,6 +141,8 @@ class TradeTimeoutPlaceSweepTest {
                 Duration.ZERO,
                 100,
                 Duration.ofSeconds(5),
-                sweeps);
+                sweeps,
+                sweepOutages,
+                new RunStop());
     }
 }

@@ -3,6 +3,8 @@ package com.groupbuy.market.domain.trade.service.timeout;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.groupbuy.market.domain.support.OutageLog;
+import com.groupbuy.market.domain.support.RunStop;
 import com.groupbuy.market.domain.trade.model.valobj.PaymentGrace;
 import java.time.Duration;
 import java.util.List;
@@ -118,6 +120,8 @@ class TradeTimeoutSettingsTest {
                 backstopMargin,
                 pageSize,
                 runBudget,
-                null);
+                null,
+                OutageLog.NONE,
+                new RunStop());
     }
 }
