@@ -48,14 +48,15 @@ public class PartnerKeyedSettingsGuard implements EnvironmentPostProcessor, Orde
             "gbm.notify.refund-urls",
             "gbm.close-check.payment-grace",
             "gbm.mq.partner-exchanges",
-            "gbm.trade.partner-addresses");
+            "gbm.trade.partner-addresses",
+            "gbm.notify.callback-hosts");
     private static final List<String> PAIR_LISTS = List.of(
             "gbm.trade.signature.required-for",
             "gbm.settlement.blacklist",
             "gbm.settlement.allowlist",
             "gbm.rate-limit.pairs");
     /** Keyed settings whose value is a list: a comma-separated value or an indexed one ({@code …[0]}, YAML). */
-    private static final Set<String> LIST_VALUED = Set.of("gbm.trade.partner-addresses");
+    private static final Set<String> LIST_VALUED = Set.of("gbm.trade.partner-addresses", "gbm.notify.callback-hosts");
 
     static final Bindable<Map<String, Map<String, List<String>>>> LISTS_BY_SOURCE_THEN_CHANNEL =
             Bindable.of(ResolvableType.forClassWithGenerics(
