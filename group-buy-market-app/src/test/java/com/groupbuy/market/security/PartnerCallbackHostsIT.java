@@ -15,9 +15,9 @@ import org.springframework.jdbc.core.JdbcTemplate;
  * callback URL had us post that mall its team's trade numbers, which it chooses (the mall's own numbers included): a
  * mall that does not verify {@code webhook-signature}, or has no secret (unsigned callbacks), took them for its own
  * completed orders. On main nothing refused such a lock. The test profile binds partner {@code s95:c95} to the host
- * {@code localhost} ({@code gbm.notify.callback-hosts}): another partner's lock naming it, in any case or with a
- * trailing dot, is refused {@code E0204} with nothing written, and the bound partner's lock naming any other host is
- * refused the same way; its own host passes the check.
+ * {@code 127.0.0.95} ({@code gbm.notify.callback-hosts}): another partner's lock naming it is refused {@code E0204}
+ * with nothing written, and the bound partner's lock naming any other host is refused the same way; its own host
+ * passes the check. (Case and a trailing dot: PartnerCallbackHostsTest.)
  */
 @IntegrationTest
 class PartnerCallbackHostsIT {
@@ -30,7 +30,7 @@ class PartnerCallbackHostsIT {
 
     @Test
     void aLockNamingAnotherPartnersCallbackHostIsRefusedAndNothingIsWritten() throws Exception {
-        String[] urls = {"http://localhost:1/cb", "http://LocalHost.:1/cb"};
+        String[] urls = {"http://127.0.0.95:1/cb", "https://127.0.0.95/cb"};
         for (int i = 0; i < urls.length; i++) {
             TradeClient mall = TradeClient.onNewGoods(port, jdbc, 95_401 + i, urls[i]);
 
@@ -50,7 +50,7 @@ class PartnerCallbackHostsIT {
     @Test
     void aBoundPartnerMayNameOnlyItsOwnHosts() throws Exception {
         JsonNode elsewhere = TradeClient.lockNaming(port, "s95", "c95", "cbhost-b1", "http://127.0.0.1:1/cb");
-        JsonNode own = TradeClient.lockNaming(port, "s95", "c95", "cbhost-b2", "http://localhost:1/cb");
+        JsonNode own = TradeClient.lockNaming(port, "s95", "c95", "cbhost-b2", "http://127.0.0.95:1/cb");
 
         assertThat(elsewhere.path("code").asText()).as("%s", elsewhere).isEqualTo("E0204");
         assertThat(elsewhere.path("info").asText()).contains("not one of this partner's callback hosts");
