@@ -7,9 +7,7 @@ import com.groupbuy.market.types.net.NotifyHostLookup;
 import com.groupbuy.market.types.net.NotifyUrlPolicy;
 import com.groupbuy.market.types.net.PartnerCallbackHosts;
 import java.time.Duration;
-import java.util.Map;
 import org.springframework.beans.factory.annotation.Value;
-import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
@@ -66,13 +64,7 @@ public class NotifyUrlPolicyConfig {
 
     /** {@code gbm.notify.callback-hosts}, parsed; the start is refused for an entry that is no host or an empty pair. */
     static PartnerCallbackHosts partnerCallbackHosts(Environment environment) {
-        try {
-            return PartnerCallbackHosts.parse(Binder.get(environment)
-                    .bind(CALLBACK_HOSTS, PartnerKeyedSettingsGuard.LISTS_BY_SOURCE_THEN_CHANNEL)
-                    .orElse(Map.of()));
-        } catch (IllegalArgumentException e) {
-            throw new IllegalStateException("refusing to start: " + e.getMessage(), e);
-        }
+        return PartnerKeyedSettingsGuard.parseLists(environment, CALLBACK_HOSTS, PartnerCallbackHosts::parse);
     }
 
     /** The start is refused for a setting outside its bounds (docs/operations.md). */

@@ -36,7 +36,9 @@ class PartnerCallbackHostsIT {
 
             JsonNode answer = mall.lock("cbhost" + i, "");
 
-            assertThat(answer.path("code").asText()).as("%s: %s", urls[i], answer).isEqualTo("E0204");
+            assertThat(answer.path("code").asText())
+                    .as("%s: %s", urls[i], answer)
+                    .isEqualTo("E0204");
             assertThat(answer.path("info").asText()).contains("another partner's callback host");
             assertThat(answer.path("data").isNull()).isTrue();
         }

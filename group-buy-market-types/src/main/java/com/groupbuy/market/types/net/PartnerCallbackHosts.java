@@ -22,8 +22,7 @@ public final class PartnerCallbackHosts {
 
     static final String NOT_ITS_HOST =
             "notifyUrl host is not one of this partner's callback hosts (gbm.notify.callback-hosts)";
-    static final String ANOTHERS_HOST =
-            "notifyUrl host is another partner's callback host (gbm.notify.callback-hosts)";
+    static final String ANOTHERS_HOST = "notifyUrl host is another partner's callback host (gbm.notify.callback-hosts)";
 
     private final Map<Partner, Set<String>> hostsOf;
     private final Map<String, Set<Partner>> partnersOf;
@@ -31,8 +30,8 @@ public final class PartnerCallbackHosts {
     private PartnerCallbackHosts(Map<Partner, Set<String>> hostsOf) {
         this.hostsOf = hostsOf;
         Map<String, Set<Partner>> partners = new HashMap<>();
-        hostsOf.forEach((partner, hosts) ->
-                hosts.forEach(host -> partners.computeIfAbsent(host, h -> new HashSet<>()).add(partner)));
+        hostsOf.forEach((partner, hosts) -> hosts.forEach(
+                host -> partners.computeIfAbsent(host, h -> new HashSet<>()).add(partner)));
         this.partnersOf = partners;
     }
 
@@ -51,7 +50,8 @@ public final class PartnerCallbackHosts {
                     continue;
                 }
                 if (!isBareHost(host)) {
-                    throw new IllegalArgumentException(key + ": '" + host + "' is not a host (no scheme, port or path)");
+                    throw new IllegalArgumentException(
+                            key + ": '" + host + "' is not a host (no scheme, port or path)");
                 }
                 hosts.add(canonical(host));
             }
@@ -61,11 +61,6 @@ public final class PartnerCallbackHosts {
             hostsOf.put(new Partner(source, channel), Set.copyOf(hosts));
         }));
         return new PartnerCallbackHosts(Map.copyOf(hostsOf));
-    }
-
-    /** No partner bound: every host passes. */
-    public static PartnerCallbackHosts none() {
-        return new PartnerCallbackHosts(Map.of());
     }
 
     /**
@@ -93,7 +88,8 @@ public final class PartnerCallbackHosts {
     private static boolean isBareHost(String host) {
         try {
             String url = "http://" + host + "/";
-            return NotifyUrlPolicy.hostOf(url) != null && canonical(NotifyUrlPolicy.hostOf(url)).equals(canonical(host));
+            return NotifyUrlPolicy.hostOf(url) != null
+                    && canonical(NotifyUrlPolicy.hostOf(url)).equals(canonical(host));
         } catch (RuntimeException e) {
             return false;
         }

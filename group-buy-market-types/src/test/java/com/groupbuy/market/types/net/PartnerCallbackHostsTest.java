@@ -43,8 +43,10 @@ class PartnerCallbackHostsTest {
 
     @Test
     void noBindingRefusesNothing() {
-        assertThat(PartnerCallbackHosts.none().refusal("mall-a.example", "s01", "c01")).isNull();
-        assertThat(PartnerCallbackHosts.none().isEmpty()).isTrue();
+        PartnerCallbackHosts none = PartnerCallbackHosts.parse(Map.of());
+
+        assertThat(none.refusal("mall-a.example", "s01", "c01")).isNull();
+        assertThat(none.isEmpty()).isTrue();
     }
 
     @Test
