@@ -49,20 +49,13 @@ class TestReceiverBoundsIT {
 
     @Test
     void aBodyCannotStartALineOfOurLog(CapturedOutput output) throws Exception {
-        HttpResponse<String> answer =
-                post("{\"teamId\":\"t\"}\nnotify task=1 team=forged attempt=1 delivered=true");
+        HttpResponse<String> answer = post("{\"teamId\":\"t\"}\nnotify task=1 team=forged attempt=1 delivered=true");
 
         assertThat(answer.body()).isEqualTo("success");
         assertThat(output.getOut().lines()).noneMatch(line -> line.startsWith("notify task=1 team=forged"));
     }
 
     private HttpResponse<String> post(String body) throws Exception {
-        return HttpClient.newHttpClient()
-                .send(
-                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + RECEIVER))
-                                .header("Content-Type", "application/json")
-                                .POST(HttpRequest.BodyPublishers.ofString(body))
-                                .build(),
-                        HttpResponse.BodyHandlers.ofString());
+        return TestJson.post(port, RECEIVER, body);
     }
 }
