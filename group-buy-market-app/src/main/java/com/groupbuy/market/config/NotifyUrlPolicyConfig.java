@@ -5,19 +5,23 @@ import com.groupbuy.market.domain.trade.service.lock.NotifyTargetCheck;
 import com.groupbuy.market.infrastructure.gateway.NotifyUrls;
 import com.groupbuy.market.types.net.NotifyHostLookup;
 import com.groupbuy.market.types.net.NotifyUrlPolicy;
+import com.groupbuy.market.types.net.PartnerCallbackHosts;
 import java.time.Duration;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
 
 /**
  * Which callback targets partners may give us. Loopback is allowed outside prod so the built-in test receiver works
  * on one machine; the prod profile turns it off. A URL the callback client cannot parse is refused as well. A lock's
  * notifyUrl host is looked up through a bounded {@link NotifyHostLookup} ({@code gbm.notify.lock-lookup.*}), for a
- * new order only ({@link NotifyTargetCheck}).
+ * new order only ({@link NotifyTargetCheck}), after its partner's callback hosts ({@code gbm.notify.callback-hosts}).
  */
 @Configuration
 public class NotifyUrlPolicyConfig {
+
+    static final String CALLBACK_HOSTS = "gbm.notify.callback-hosts";
 
     @Bean
     public NotifyUrlPolicy notifyUrlPolicy(
@@ -40,10 +44,27 @@ public class NotifyUrlPolicyConfig {
                 properties.getFailureTtl());
     }
 
-    /** The callback target a new lock asks for: MQ while it is on here, an HTTP host whose addresses are public now. */
+    /**
+     * The callback target a new lock asks for: MQ while it is on here, an HTTP host the partner may name (its own when
+     * it is bound, never another partner's) whose addresses are public now. The binding is asked first: it looks
+     * nothing up.
+     */
     @Bean
-    public NotifyTargetCheck notifyTargetCheck(NotifyRoutes notifyRoutes, NotifyHostLookup notifyHostLookup) {
-        return new NotifyTargetCheck(notifyRoutes, notifyHostLookup::refusal);
+    public NotifyTargetCheck notifyTargetCheck(
+            NotifyRoutes notifyRoutes, NotifyHostLookup notifyHostLookup, Environment environment) {
+        PartnerCallbackHosts bound = partnerCallbackHosts(environment);
+        if (bound.isEmpty()) {
+            return new NotifyTargetCheck(notifyRoutes, notifyHostLookup::refusal);
+        }
+        return new NotifyTargetCheck(notifyRoutes, (host, source, channel) -> {
+            String refusal = bound.refusal(host, source, channel);
+            return refusal != null ? refusal : notifyHostLookup.refusal(host, source, channel);
+        });
+    }
+
+    /** {@code gbm.notify.callback-hosts}, parsed; the start is refused for an entry that is no host or an empty pair. */
+    static PartnerCallbackHosts partnerCallbackHosts(Environment environment) {
+        return PartnerKeyedSettingsGuard.parseLists(environment, CALLBACK_HOSTS, PartnerCallbackHosts::parse);
     }
 
     /** The start is refused for a setting outside its bounds (docs/operations.md). */

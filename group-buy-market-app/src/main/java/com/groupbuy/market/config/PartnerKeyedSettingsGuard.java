@@ -10,6 +10,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.apache.commons.logging.Log;
 import org.springframework.boot.SpringApplication;
@@ -25,6 +26,7 @@ import org.springframework.boot.logging.DeferredLogFactory;
 import org.springframework.core.Ordered;
 import org.springframework.core.ResolvableType;
 import org.springframework.core.env.ConfigurableEnvironment;
+import org.springframework.core.env.Environment;
 import org.springframework.core.env.PropertySource;
 import org.springframework.core.env.SystemEnvironmentPropertySource;
 
@@ -48,14 +50,15 @@ public class PartnerKeyedSettingsGuard implements EnvironmentPostProcessor, Orde
             "gbm.notify.refund-urls",
             "gbm.close-check.payment-grace",
             "gbm.mq.partner-exchanges",
-            "gbm.trade.partner-addresses");
+            "gbm.trade.partner-addresses",
+            "gbm.notify.callback-hosts");
     private static final List<String> PAIR_LISTS = List.of(
             "gbm.trade.signature.required-for",
             "gbm.settlement.blacklist",
             "gbm.settlement.allowlist",
             "gbm.rate-limit.pairs");
     /** Keyed settings whose value is a list: a comma-separated value or an indexed one ({@code …[0]}, YAML). */
-    private static final Set<String> LIST_VALUED = Set.of("gbm.trade.partner-addresses");
+    private static final Set<String> LIST_VALUED = Set.of("gbm.trade.partner-addresses", "gbm.notify.callback-hosts");
 
     static final Bindable<Map<String, Map<String, List<String>>>> LISTS_BY_SOURCE_THEN_CHANNEL =
             Bindable.of(ResolvableType.forClassWithGenerics(
@@ -65,6 +68,21 @@ public class PartnerKeyedSettingsGuard implements EnvironmentPostProcessor, Orde
                             Map.class,
                             ResolvableType.forClass(String.class),
                             ResolvableType.forClassWithGenerics(List.class, String.class))));
+    /**
+     * A list-valued keyed setting ({@code key.[source].[channel]=a,b}) as {@code parse} reads it; the start is refused,
+     * with its message, for what {@code parse} refuses (IllegalArgumentException).
+     */
+    static <T> T parseLists(
+            Environment environment, String key, Function<Map<String, Map<String, List<String>>>, T> parse) {
+        try {
+            return parse.apply(Binder.get(environment)
+                    .bind(key, LISTS_BY_SOURCE_THEN_CHANNEL)
+                    .orElse(Map.of()));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalStateException("refusing to start: " + e.getMessage(), e);
+        }
+    }
+
     private static final Bindable<Map<String, Map<String, String>>> BY_SOURCE_THEN_CHANNEL =
             Bindable.of(ResolvableType.forClassWithGenerics(
                     Map.class,

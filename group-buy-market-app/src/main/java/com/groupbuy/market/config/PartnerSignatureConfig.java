@@ -6,10 +6,8 @@ import com.groupbuy.market.trigger.http.PartnerAddresses;
 import com.groupbuy.market.trigger.http.PartnerSignaturePolicy;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import lombok.extern.slf4j.Slf4j;
-import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
@@ -54,13 +52,7 @@ public class PartnerSignatureConfig {
 
     /** {@code gbm.trade.partner-addresses}, parsed; the start is refused for a malformed entry or an empty pair. */
     static PartnerAddresses partnerAddresses(Environment environment) {
-        try {
-            return PartnerAddresses.parse(Binder.get(environment)
-                    .bind(ADDRESSES, PartnerKeyedSettingsGuard.LISTS_BY_SOURCE_THEN_CHANNEL)
-                    .orElse(Map.of()));
-        } catch (IllegalArgumentException e) {
-            throw new IllegalStateException("refusing to start: " + e.getMessage(), e);
-        }
+        return PartnerKeyedSettingsGuard.parseLists(environment, ADDRESSES, PartnerAddresses::parse);
     }
 
     /**
