@@ -65,9 +65,8 @@ class CloseCheckGraceGrownIT {
     @AfterAll
     static void dropBrokerObjects() {
         // The lock's lanes, and those of the checks published again (one per whole second they had left).
-        QUEUES.delete(IntStream.rangeClosed(1, 30)
-                .mapToObj(s -> QUEUES.lane(s + "s"))
-                .toArray(String[]::new));
+        QUEUES.delete(
+                IntStream.rangeClosed(1, 30).mapToObj(s -> QUEUES.lane(s + "s")).toArray(String[]::new));
         QUEUES.delete(QUEUES.lane("960s"));
     }
 
@@ -125,9 +124,15 @@ class CloseCheckGraceGrownIT {
 
         // Both come back at their own deadline (2 s, 3 s) and are acknowledged; neither is closed then.
         awaitFor(Duration.ofSeconds(15), () -> recordStatus(teamCheck) == 1 && recordStatus(unpaidCheck) == 1);
-        assertThat(Instant.now()).as("this proof needs the checks back well before the due times").isBefore(unpaidDue);
-        assertThat(counts.team(team)).as("open until its end + the grace of now").containsEntry("status", 0);
-        assertThat(counts.orderStatus("g2")).as("locked until its timeout of now").isEqualTo(0);
+        assertThat(Instant.now())
+                .as("this proof needs the checks back well before the due times")
+                .isBefore(unpaidDue);
+        assertThat(counts.team(team))
+                .as("open until its end + the grace of now")
+                .containsEntry("status", 0);
+        assertThat(counts.orderStatus("g2"))
+                .as("locked until its timeout of now")
+                .isEqualTo(0);
 
         // Closed at the due times of now by the checks published again, without the polling job.
         awaitFor(

@@ -147,10 +147,7 @@ public class CloseCheckService {
             int recordVersion = version;
             AtomicReference<Boolean> marked = new AtomicReference<>();
             String effect = apply(
-                    messageId,
-                    check,
-                    order,
-                    () -> marked.set(records.markSuccess(CONSUMER, messageId, recordVersion)));
+                    messageId, check, order, () -> marked.set(records.markSuccess(CONSUMER, messageId, recordVersion)));
             if (effect == null) {
                 return ConsumeOutcome.dead(
                         cut(

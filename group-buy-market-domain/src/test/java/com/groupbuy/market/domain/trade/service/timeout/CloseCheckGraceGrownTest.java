@@ -63,10 +63,13 @@ class CloseCheckGraceGrownTest {
         assertThat(closeAt(again)).isEqualTo(due);
         assertThat(delayMs(again))
                 .as("the lane of the time it has left")
-                .isBetween(Duration.ofSeconds(530).toMillis(), Duration.ofSeconds(540).toMillis());
+                .isBetween(
+                        Duration.ofSeconds(530).toMillis(),
+                        Duration.ofSeconds(540).toMillis());
 
         // The check published again arrives at its time: the team is due now, and fails.
-        store.teams.get("t-1").validEnd = Instant.now().minus(Duration.ofMinutes(10)).minusMillis(10);
+        store.teams.get("t-1").validEnd =
+                Instant.now().minus(Duration.ofMinutes(10)).minusMillis(10);
         ConsumeOutcome then = service.consume(
                 again.getWebhookId(),
                 "q",
@@ -246,7 +249,8 @@ class CloseCheckGraceGrownTest {
                     published.add(task);
                     return brokerConfirms
                             ? new DeliveryResult(true, null, 0, null)
-                            : new DeliveryResult(false, null, 0, "AMQP confirm not received within 3000 ms: no confirm");
+                            : new DeliveryResult(
+                                    false, null, 0, "AMQP confirm not received within 3000 ms: no confirm");
                 });
     }
 }

@@ -37,15 +37,7 @@ class CloseCheckServiceTest {
     private final Records records = new Records();
     private final List<String> callsInClose = new ArrayList<>();
     private final CloseCheckService service = new CloseCheckService(
-            records,
-            store,
-            refunds(),
-            null,
-            policy(),
-            Clock.systemUTC(),
-            3,
-            Duration.ofSeconds(5),
-            task -> {
+            records, store, refunds(), null, policy(), Clock.systemUTC(), 3, Duration.ofSeconds(5), task -> {
                 throw new AssertionError("every check here is due: none is published again");
             });
 

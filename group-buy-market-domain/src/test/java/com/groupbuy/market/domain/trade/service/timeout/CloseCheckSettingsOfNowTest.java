@@ -58,7 +58,9 @@ class CloseCheckSettingsOfNowTest {
         deliver(policy(null, PaymentGrace.none()), "u1");
 
         assertThat(store.order("u1").status).isEqualTo(OrderStatus.LOCKED.code());
-        assertThat(published).as("no deadline of its own now: its team's check closes it").isEmpty();
+        assertThat(published)
+                .as("no deadline of its own now: its team's check closes it")
+                .isEmpty();
     }
 
     @Test
@@ -70,7 +72,8 @@ class CloseCheckSettingsOfNowTest {
                 "u1");
 
         assertThat(store.order("u1").status).isEqualTo(OrderStatus.LOCKED.code());
-        assertThat(publishedAgainFor()).containsExactly(store.order("u1").lockTime.plus(THEN).plusSeconds(600));
+        assertThat(publishedAgainFor())
+                .containsExactly(store.order("u1").lockTime.plus(THEN).plusSeconds(600));
     }
 
     @Test
@@ -124,8 +127,8 @@ class CloseCheckSettingsOfNowTest {
     /** The deadlines of the checks published again, from their bodies. */
     private List<Instant> publishedAgainFor() {
         return published.stream()
-                .map(task -> Instant.ofEpochMilli(Long.parseLong(
-                        task.getBody().replaceAll(".*\"closeAt\":(\\d+).*", "$1"))))
+                .map(task ->
+                        Instant.ofEpochMilli(Long.parseLong(task.getBody().replaceAll(".*\"closeAt\":(\\d+).*", "$1"))))
                 .toList();
     }
 
@@ -135,8 +138,7 @@ class CloseCheckSettingsOfNowTest {
 
     /** The check its lock wrote under a 15-minute timeout and no grace, delivered at its deadline. */
     private ConsumeOutcome deliver(CloseCheckPolicy now, String user) {
-        store.order(user).lockTime =
-                Instant.now().minusMillis(10).minus(THEN).truncatedTo(ChronoUnit.MILLIS);
+        store.order(user).lockTime = Instant.now().minusMillis(10).minus(THEN).truncatedTo(ChronoUnit.MILLIS);
         CloseCheckVO check = CloseCheckVO.unpaidOrder(
                 store.order(user).teamId,
                 store.order(user).orderId,
