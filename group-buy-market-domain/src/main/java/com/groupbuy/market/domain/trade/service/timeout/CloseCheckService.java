@@ -30,7 +30,9 @@ import lombok.extern.slf4j.Slf4j;
  * come, re-reads the order and closes it only if it is still unpaid, through the same guarded update as an unpaid
  * refund ({@link TradeRefundService#closeUnpaid}); a settlement racing the close either wins (the close affects no
  * row) or loses (the settlement finds the order closed), never both. A team check fails the team as the polling job
- * would ({@link TradeTimeoutService#expireTeamNow}).
+ * would ({@link TradeTimeoutService#expireTeamNow}). Both are judged by the settings of now: a check due by its own
+ * deadline whose order or team is due later now is published again for that time ({@link #publishAgain}), never
+ * closed early and never left to the polling job.
  * <p>
  * Once per message however often the broker redelivers it: the consumption record (consumer {@value #CONSUMER}, one
  * per message id) bounds the attempts and keeps the outcome; and the close itself is guarded and writes its partner
