@@ -317,10 +317,11 @@ public class CloseCheckService {
             throw new IllegalStateException(
                     "check not published again for " + closeAt + " (" + againId + "): " + result.error());
         }
+        // The id is the publisher's (anyone who can publish to the close-check queue): made safe for the log line.
         return hop
-                ? "beyond the delay lanes' reach; published again as " + againId + " for " + closeAt
+                ? "beyond the delay lanes' reach; published again as " + LogSafeText.of(againId) + " for " + closeAt
                         + ", the lanes' longest delay"
-                : "published again as " + againId + " to close then";
+                : "published again as " + LogSafeText.of(againId) + " to close then";
     }
 
     /** {@code <id>@<due epoch ms>}: the check's id without an earlier such suffix, cut to fit a record's id. */

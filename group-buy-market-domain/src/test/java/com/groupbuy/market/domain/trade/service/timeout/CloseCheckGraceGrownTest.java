@@ -10,20 +10,17 @@ import com.groupbuy.market.domain.support.RunStop;
 import com.groupbuy.market.domain.trade.adapter.port.ITeamPlaceReservation;
 import com.groupbuy.market.domain.trade.model.valobj.CloseCheckVO;
 import com.groupbuy.market.domain.trade.model.valobj.ConsumeOutcome;
-import com.groupbuy.market.domain.trade.model.valobj.NotifyRoutes;
 import com.groupbuy.market.domain.trade.model.valobj.OrderStatus;
 import com.groupbuy.market.domain.trade.model.valobj.PaymentGrace;
 import com.groupbuy.market.domain.trade.model.valobj.TeamStatus;
 import com.groupbuy.market.domain.trade.service.InMemoryTradeStore;
 import com.groupbuy.market.domain.trade.service.refund.TradeRefundService;
-import java.lang.reflect.Proxy;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -199,7 +196,8 @@ class CloseCheckGraceGrownTest {
         return CloseCheckVO.teamExpiry("t-1", closeAt, Duration.ofMinutes(16));
     }
 
-    private static Instant closeAt(NotifyTaskVO task) {
+    /** The deadline in a published check's body. */
+    static Instant closeAt(NotifyTaskVO task) {
         return Instant.ofEpochMilli(field(task, "closeAt"));
     }
 
@@ -213,16 +211,8 @@ class CloseCheckGraceGrownTest {
 
     private CloseCheckService service(Duration expiryGraceNow, Duration unpaidTimeoutNow) {
         CloseCheckPolicy policy = new CloseCheckPolicy(true, unpaidTimeoutNow, expiryGraceNow, PaymentGrace.none());
-        ITeamPlaceReservation reservation = (ITeamPlaceReservation) Proxy.newProxyInstance(
-                getClass().getClassLoader(),
-                new Class<?>[] {ITeamPlaceReservation.class},
-                (proxy, method, args) -> method.getReturnType() == boolean.class ? false : null);
-        TradeRefundService refunds = new TradeRefundService(
-                store,
-                reservation,
-                id -> {},
-                (source, channel) -> true,
-                new NotifyRoutes(true, Map.of(), (s, c) -> null));
+        ITeamPlaceReservation reservation = CloseCheckSettingsOfNowTest.noPlaces();
+        TradeRefundService refunds = CloseCheckSettingsOfNowTest.refunds(store, reservation);
         TradeTimeoutService timeouts = new TradeTimeoutService(
                 store,
                 refunds,

@@ -126,10 +126,7 @@ class CloseCheckSettingsOfNowTest {
 
     /** The deadlines of the checks published again, from their bodies. */
     private List<Instant> publishedAgainFor() {
-        return published.stream()
-                .map(task ->
-                        Instant.ofEpochMilli(Long.parseLong(task.getBody().replaceAll(".*\"closeAt\":(\\d+).*", "$1"))))
-                .toList();
+        return published.stream().map(CloseCheckGraceGrownTest::closeAt).toList();
     }
 
     private static CloseCheckPolicy policy(Duration unpaidTimeout, PaymentGrace grace) {
@@ -147,21 +144,29 @@ class CloseCheckSettingsOfNowTest {
         return service(now).consume("msg-" + user, "q", "{}", check, null);
     }
 
-    private CloseCheckService service(CloseCheckPolicy now) {
-        ITeamPlaceReservation reservation = (ITeamPlaceReservation) Proxy.newProxyInstance(
-                getClass().getClassLoader(),
+    /** Redis places that are never there to give back. */
+    static ITeamPlaceReservation noPlaces() {
+        return (ITeamPlaceReservation) Proxy.newProxyInstance(
+                CloseCheckSettingsOfNowTest.class.getClassLoader(),
                 new Class<?>[] {ITeamPlaceReservation.class},
                 (proxy, method, args) -> method.getReturnType() == boolean.class ? false : null);
-        TradeRefundService refunds = new TradeRefundService(
+    }
+
+    /** Refunds and closes over {@code store}, every partner allowed, callbacks to nobody. */
+    static TradeRefundService refunds(InMemoryTradeStore store, ITeamPlaceReservation reservation) {
+        return new TradeRefundService(
                 store,
                 reservation,
                 id -> {},
                 (source, channel) -> true,
                 new NotifyRoutes(true, Map.of(), (s, c) -> null));
+    }
+
+    private CloseCheckService service(CloseCheckPolicy now) {
         return new CloseCheckService(
                 new CloseCheckServiceTest.Records(),
                 store,
-                refunds,
+                refunds(store, noPlaces()),
                 null,
                 now,
                 Clock.systemUTC(),
