@@ -141,9 +141,10 @@ class TeamCheckOnTimeIT {
                 placeReconciler,
                 OutageLog.NONE,
                 new RunStop());
-        return new CloseCheckService(records, orders, refunds, timeouts, policy, clock, 3, Duration.ofSeconds(2), task -> {
-            publishedAgain.add(task.getWebhookId());
-            return new DeliveryResult(true, null, 0, null);
-        });
+        return new CloseCheckService(
+                records, orders, refunds, timeouts, policy, clock, 3, Duration.ofSeconds(2), task -> {
+                    publishedAgain.add(task.getWebhookId());
+                    return new DeliveryResult(true, null, 0, null);
+                });
     }
 }
