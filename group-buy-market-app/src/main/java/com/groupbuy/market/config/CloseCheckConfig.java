@@ -104,7 +104,9 @@ public class CloseCheckConfig {
             TradeTimeoutService timeouts,
             CloseCheckPolicy policy,
             Clock clock,
-            CloseCheckProperties properties) {
+            CloseCheckProperties properties,
+            CloseCheckPublisher closeCheckPublisher) {
+        // The publisher of locks' checks: a check not yet due under the settings of now goes back into a lane.
         return new CloseCheckService(
                 records,
                 orders,
@@ -113,7 +115,8 @@ public class CloseCheckConfig {
                 policy,
                 clock,
                 properties.getMaxAttempts(),
-                properties.getEarlyWait());
+                properties.getEarlyWait(),
+                closeCheckPublisher);
     }
 
     @Bean

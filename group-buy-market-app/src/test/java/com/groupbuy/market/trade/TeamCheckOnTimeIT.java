@@ -3,6 +3,7 @@ package com.groupbuy.market.trade;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.groupbuy.market.domain.outbox.adapter.port.INotifyDispatcher;
+import com.groupbuy.market.domain.outbox.model.valobj.DeliveryResult;
 import com.groupbuy.market.domain.support.OutageLog;
 import com.groupbuy.market.domain.support.RunStop;
 import com.groupbuy.market.domain.trade.adapter.port.ITeamPlaceReservation;
@@ -22,6 +23,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -76,6 +79,8 @@ class TeamCheckOnTimeIT {
     TeamPlaceReconciler placeReconciler;
 
     private TradeClient mall;
+    /** The ids of the checks the consumer published again (none reaches the broker here). */
+    private final List<String> publishedAgain = new ArrayList<>();
 
     @BeforeEach
     void goods() {
@@ -105,6 +110,8 @@ class TeamCheckOnTimeIT {
         consumerAt(closeAt.minus(500, ChronoUnit.MICROS))
                 .consume("early-" + teamId, "close", check.toJson(), check, null);
         assertThat(counts.team(teamId)).as("never before its deadline").containsEntry("status", 0);
+        // Its clock stopped before the deadline, the consumer's wait ends there too: the check goes back into a lane.
+        assertThat(publishedAgain).containsExactly("early-" + teamId + "@" + closeAt.toEpochMilli());
 
         ConsumeOutcome outcome = consumerAt(closeAt.plus(500, ChronoUnit.MICROS))
                 .consume("team-check-" + teamId, "close", check.toJson(), check, null);
@@ -134,6 +141,10 @@ class TeamCheckOnTimeIT {
                 placeReconciler,
                 OutageLog.NONE,
                 new RunStop());
-        return new CloseCheckService(records, orders, refunds, timeouts, policy, clock, 3, Duration.ofSeconds(2));
+        return new CloseCheckService(
+                records, orders, refunds, timeouts, policy, clock, 3, Duration.ofSeconds(2), task -> {
+                    publishedAgain.add(task.getWebhookId());
+                    return new DeliveryResult(true, null, 0, null);
+                });
     }
 }

@@ -221,7 +221,7 @@ class DeadLetterRecordFailureIT {
     void aBundleWhoseDeadChecksRecordFailsIsHandedBackAfterEveryCheckHadItsAttempt() throws Exception {
         FailingRecords records = new FailingRecords();
         CloseCheckListener listener = new CloseCheckListener(
-                new CloseCheckService(records, null, null, null, null, Clock.systemUTC(), 3, Duration.ZERO),
+                new CloseCheckService(records, null, null, null, null, Clock.systemUTC(), 3, Duration.ZERO, null),
                 new ObjectMapper(),
                 copies(),
                 deadLetters,

@@ -4,6 +4,7 @@ import com.groupbuy.market.domain.outbox.adapter.port.INotifyDispatcher;
 import com.groupbuy.market.domain.trade.adapter.port.ITeamPlaceReservation;
 import com.groupbuy.market.domain.trade.adapter.repository.IRefundRepository;
 import com.groupbuy.market.domain.trade.model.aggregate.MemberRefund;
+import com.groupbuy.market.domain.trade.model.aggregate.Team;
 import com.groupbuy.market.domain.trade.model.entity.MemberOrderView;
 import com.groupbuy.market.domain.trade.model.entity.RefundCommand;
 import com.groupbuy.market.domain.trade.model.entity.RefundResultEntity;
@@ -16,6 +17,7 @@ import com.groupbuy.market.types.enums.ResponseCode;
 import com.groupbuy.market.types.exception.AppException;
 import java.time.Instant;
 import java.util.List;
+import java.util.function.Consumer;
 import lombok.extern.slf4j.Slf4j;
 import org.springframework.stereotype.Service;
 
@@ -145,7 +147,19 @@ public class TradeRefundService {
      * transaction on the rows it locked. Null when there was nothing to do. Places and callbacks are the caller's.
      */
     public TeamExpiryVO expireTeam(String teamId, Instant endBefore) {
-        return repository.expireTeam(teamId, endBefore, (team, members) -> team.expire(endBefore, members, routes));
+        return expireTeam(teamId, endBefore, team -> {});
+    }
+
+    /**
+     * As {@link #expireTeam(String, Instant)}; {@code seen} is given the team as the expiry read it under its lock (not
+     * called when there is no such team), so a caller told "nothing to do" can tell a team no longer open from one not
+     * yet due.
+     */
+    public TeamExpiryVO expireTeam(String teamId, Instant endBefore, Consumer<Team> seen) {
+        return repository.expireTeam(teamId, endBefore, (team, members) -> {
+            seen.accept(team);
+            return team.expire(endBefore, members, routes);
+        });
     }
 
     private boolean refundOnce(MemberOrderView order, RefundType type) {

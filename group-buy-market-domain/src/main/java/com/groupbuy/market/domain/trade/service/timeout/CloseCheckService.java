@@ -5,6 +5,10 @@ import static com.groupbuy.market.domain.trade.service.refund.ConsumptionAttempt
 import static com.groupbuy.market.domain.trade.service.refund.ConsumptionAttempts.MAX_ROUTING_KEY;
 import static com.groupbuy.market.domain.trade.service.refund.ConsumptionAttempts.cut;
 
+import com.groupbuy.market.domain.outbox.adapter.port.INotifyGateway;
+import com.groupbuy.market.domain.outbox.model.valobj.DeliveryResult;
+import com.groupbuy.market.domain.outbox.model.valobj.NotifyTarget;
+import com.groupbuy.market.domain.outbox.model.valobj.NotifyTaskVO;
 import com.groupbuy.market.domain.trade.adapter.repository.IConsumptionRecordRepository;
 import com.groupbuy.market.domain.trade.adapter.repository.IRefundRepository;
 import com.groupbuy.market.domain.trade.model.entity.MemberOrderView;
@@ -17,6 +21,7 @@ import com.groupbuy.market.types.text.LogSafeText;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import lombok.extern.slf4j.Slf4j;
 
@@ -25,7 +30,9 @@ import lombok.extern.slf4j.Slf4j;
  * come, re-reads the order and closes it only if it is still unpaid, through the same guarded update as an unpaid
  * refund ({@link TradeRefundService#closeUnpaid}); a settlement racing the close either wins (the close affects no
  * row) or loses (the settlement finds the order closed), never both. A team check fails the team as the polling job
- * would ({@link TradeTimeoutService#expireTeamNow}).
+ * would ({@link TradeTimeoutService#expireTeamNow}). Both are judged by the settings of now: a check due by its own
+ * deadline whose order or team is due later now is published again for that time ({@link #publishAgain}), never
+ * closed early and never left to the polling job.
  * <p>
  * Once per message however often the broker redelivers it: the consumption record (consumer {@value #CONSUMER}, one
  * per message id) bounds the attempts and keeps the outcome; and the close itself is guarded and writes its partner
@@ -36,6 +43,12 @@ import lombok.extern.slf4j.Slf4j;
 public class CloseCheckService {
 
     public static final String CONSUMER = "close_check";
+
+    /**
+     * The longest delay a lane carries: RabbitMQ reads a message's expiration as an unsigned 32-bit count of
+     * milliseconds (about 49.7 days) and refuses a longer one.
+     */
+    public static final Duration LONGEST_LANE_DELAY = Duration.ofMillis(0xFFFF_FFFFL);
 
     private final IConsumptionRecordRepository records;
     private final IRefundRepository orders;
@@ -51,6 +64,12 @@ public class CloseCheckService {
     private final int maxAttempts;
     /** How long a check that arrives before its time (a broker clock ahead of ours) waits for it, at most. */
     private final Duration earlyWait;
+    /**
+     * The close-check publisher (the outbox's {@code DELAY} gateway, as locks' checks go out): a check due by its own
+     * deadline but not yet under the settings of now goes back into a delay lane for its new due time ({@link
+     * #publishAgain}).
+     */
+    private final INotifyGateway lanes;
 
     public CloseCheckService(
             IConsumptionRecordRepository records,
@@ -60,7 +79,8 @@ public class CloseCheckService {
             CloseCheckPolicy policy,
             Clock clock,
             int maxAttempts,
-            Duration earlyWait) {
+            Duration earlyWait,
+            INotifyGateway lanes) {
         if (maxAttempts < 1) {
             throw new IllegalArgumentException("maxAttempts must be at least 1");
         }
@@ -72,6 +92,7 @@ public class CloseCheckService {
         this.clock = clock;
         this.maxAttempts = maxAttempts;
         this.earlyWait = earlyWait;
+        this.lanes = lanes;
     }
 
     /**
@@ -127,8 +148,8 @@ public class CloseCheckService {
             // A close marks the record done in its own transaction (one commit for both); any other effect after it.
             int recordVersion = version;
             AtomicReference<Boolean> marked = new AtomicReference<>();
-            String effect =
-                    apply(check, order, () -> marked.set(records.markSuccess(CONSUMER, messageId, recordVersion)));
+            String effect = apply(
+                    messageId, check, order, () -> marked.set(records.markSuccess(CONSUMER, messageId, recordVersion)));
             if (effect == null) {
                 return ConsumeOutcome.dead(
                         cut(
@@ -197,14 +218,14 @@ public class CloseCheckService {
      * before the record was opened (the close is guarded by that state, so a change since only makes it a no-op); it
      * is read again after an early check's wait. {@code markDone} runs in the close's transaction when it closes.
      */
-    private String apply(CloseCheckVO check, MemberOrderView read, Runnable markDone) {
+    private String apply(String messageId, CloseCheckVO check, MemberOrderView read, Runnable markDone) {
         boolean waited = !Duration.between(Instant.now(clock), check.closeAt()).isNegative();
         if (!waitUntilDue(check.closeAt())) {
             // Never close before the time: the polling job takes it once it is overdue.
             return "arrived early; left to the polling job";
         }
         if (check.kind() == CloseCheckVO.Kind.TEAM_EXPIRY) {
-            return timeouts.expireTeamNow(check.teamId()) ? "team failed" : "team no longer open; nothing to do";
+            return applyTeam(messageId, check);
         }
         MemberOrderView order = read == null || waited ? orders.queryOrderById(check.orderId()) : read;
         if (order == null || !order.getTeamId().equals(check.teamId())) {
@@ -230,10 +251,88 @@ public class CloseCheckService {
                     : "no unpaid timeout now; the lock lives as long as its team";
         }
         if (!waitUntilDue(dueNow)) {
-            return "due later under the current unpaid timeout and grace; left to the polling job";
+            // Not the polling job's: left to it, the lock closed a backstop margin late and was counted "found late"
+            // although no check was lost.
+            return "not due until " + dueNow + " under the current unpaid timeout and grace; "
+                    + publishAgain(messageId, check, dueNow);
         }
         // Guarded by the state just read: a settlement committing meanwhile makes this affect no row.
         return refunds.closeUnpaid(order, markDone) ? "closed unpaid" : "paid or closed meanwhile; nothing to do";
+    }
+
+    /**
+     * A team check due by its own deadline: fails the team when it is due under the expiry grace of now too. A team
+     * still open whose end + grace of now is later (a restart lengthened the grace since the check was written) is
+     * waited for within the early wait, else its check goes back into a delay lane for that time: before, it was
+     * acknowledged as "team no longer open" and left to the polling job, which failed it a backstop margin late and
+     * counted it "found late" although no check was lost.
+     */
+    private String applyTeam(String messageId, CloseCheckVO check) {
+        TradeTimeoutService.TeamCheck team = timeouts.checkTeamNow(check.teamId());
+        if (team.dueAt() != null && waitUntilDue(team.dueAt())) {
+            team = timeouts.checkTeamNow(check.teamId());
+        }
+        if (team.failed()) {
+            return "team failed";
+        }
+        if (team.closed()) {
+            return "team no longer open; nothing to do";
+        }
+        return "team open, not due until " + team.dueAt() + " under the current expiry grace; "
+                + publishAgain(messageId, check, team.dueAt());
+    }
+
+    /**
+     * Publishes the check again, due at {@code dueAt} (a time the database and the settings of now gave, never the
+     * check's own), into the delay lane of the time it has left, as the lock's check went out; the effect for the log.
+     * The new message's id is the check's with {@code @<due epoch ms>} (in place of an earlier such suffix), so a
+     * redelivery of this check publishes the same message again, and the consumption record of that id runs it once.
+     * Not published (the broker refused it, no confirm): thrown, a failed attempt of this check, which comes back and
+     * tries again; out of attempts it is dead-lettered and the polling job closes it, found late.
+     * <p>
+     * A lane carries at most {@link #LONGEST_LANE_DELAY} (RabbitMQ refuses a longer per-message expiration, and closes
+     * the channel): a due time further off is reached in hops of that length, the check published again at each.
+     */
+    private String publishAgain(String messageId, CloseCheckVO check, Instant dueAt) {
+        Instant now = Instant.now(clock);
+        Duration left = Duration.between(now, dueAt);
+        boolean hop = left.compareTo(LONGEST_LANE_DELAY) > 0;
+        // A check's deadline is whole milliseconds: rounded up, never early.
+        Instant exact = hop ? now.plus(LONGEST_LANE_DELAY) : dueAt;
+        Instant closeAt = exact.truncatedTo(ChronoUnit.MILLIS);
+        if (closeAt.isBefore(exact)) {
+            closeAt = closeAt.plusMillis(1);
+        }
+        CloseCheckVO again = new CloseCheckVO(
+                check.kind(), check.teamId(), check.orderId(), closeAt, Duration.between(now, closeAt));
+        String againId = againId(messageId, closeAt);
+        DeliveryResult result = lanes.groupBuyNotify(NotifyTaskVO.builder()
+                .webhookId(againId)
+                .teamId(check.teamId())
+                .notifyCategory(check.kind().category())
+                .notifyType(NotifyTarget.DELAY)
+                .body(again.toJson())
+                .build());
+        if (!result.delivered()) {
+            throw new IllegalStateException(
+                    "check not published again for " + closeAt + " (" + againId + "): " + result.error());
+        }
+        // The id is the publisher's (anyone who can publish to the close-check queue): made safe for the log line.
+        return hop
+                ? "beyond the delay lanes' reach; published again as " + LogSafeText.of(againId) + " for " + closeAt
+                        + ", the lanes' longest delay"
+                : "published again as " + LogSafeText.of(againId) + " to close then";
+    }
+
+    /** {@code <id>@<due epoch ms>}: the check's id without an earlier such suffix, cut to fit a record's id. */
+    static String againId(String messageId, Instant closeAt) {
+        String base = messageId.replaceFirst("@\\d+$", "");
+        String suffix = "@" + closeAt.toEpochMilli();
+        int room = ConsumptionAttempts.MAX_MESSAGE_ID - suffix.length();
+        if (base.codePointCount(0, base.length()) > room) {
+            base = base.substring(0, base.offsetByCodePoints(0, room));
+        }
+        return base + suffix;
     }
 
     /**

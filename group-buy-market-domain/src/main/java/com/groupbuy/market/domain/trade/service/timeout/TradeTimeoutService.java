@@ -6,8 +6,10 @@ import com.groupbuy.market.domain.support.OutageLog;
 import com.groupbuy.market.domain.support.RunStop;
 import com.groupbuy.market.domain.trade.adapter.port.ITeamPlaceReservation;
 import com.groupbuy.market.domain.trade.adapter.repository.IRefundRepository;
+import com.groupbuy.market.domain.trade.model.aggregate.Team;
 import com.groupbuy.market.domain.trade.model.entity.MemberOrderView;
 import com.groupbuy.market.domain.trade.model.valobj.TeamExpiryVO;
+import com.groupbuy.market.domain.trade.model.valobj.TeamStatus;
 import com.groupbuy.market.domain.trade.model.valobj.TimeoutRunSummary;
 import com.groupbuy.market.domain.trade.service.place.TeamPlaceReconciler;
 import com.groupbuy.market.domain.trade.service.refund.TradeRefundService;
@@ -18,6 +20,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import lombok.extern.slf4j.Slf4j;
@@ -222,6 +225,24 @@ public class TradeTimeoutService {
      * exactly as this job would. False when there was nothing to do (completed, already failed, or not due).
      */
     public boolean expireTeamNow(String teamId) {
+        return checkTeamNow(teamId).failed();
+    }
+
+    /**
+     * What a team's close check finds ({@link #expireTeamNow}): the team failed now; or, still open but not yet due
+     * under the expiry grace of now (a restart lengthened it since the check was written), when it is due; or neither:
+     * no longer open (completed, failed already) or no such team.
+     */
+    public record TeamCheck(boolean failed, Instant dueAt) {
+
+        /** Neither failed now nor open: nothing left to do for this team. */
+        public boolean closed() {
+            return !failed && dueAt == null;
+        }
+    }
+
+    /** {@link #expireTeamNow}, telling a team still open but not yet due (and when it is) from one no longer open. */
+    public TeamCheck checkTeamNow(String teamId) {
         Counts counts = new Counts();
         // Due when its end + grace is at or before now. Stored times are whole milliseconds and the guarded update
         // compares them with a bound written at whole milliseconds, while the clock reads microseconds: "ended before
@@ -233,7 +254,14 @@ public class TradeTimeoutService {
                 .minus(policy.expiryGrace())
                 .truncatedTo(ChronoUnit.MILLIS)
                 .plusMillis(1);
-        return expire(teamId, endBefore, counts);
+        AtomicReference<Team> seen = new AtomicReference<>();
+        if (expire(teamId, endBefore, counts, seen::set)) {
+            return new TeamCheck(true, null);
+        }
+        Team team = seen.get();
+        return team != null && team.getStatus() == TeamStatus.OPEN && !team.isExpiredBefore(endBefore)
+                ? new TeamCheck(false, policy.teamCloseAt(team.getValidEndTime()))
+                : new TeamCheck(false, null);
     }
 
     /**
@@ -300,7 +328,11 @@ public class TradeTimeoutService {
     }
 
     private boolean expire(String teamId, Instant endBefore, Counts counts) {
-        TeamExpiryVO expiry = refundService.expireTeam(teamId, endBefore);
+        return expire(teamId, endBefore, counts, team -> {});
+    }
+
+    private boolean expire(String teamId, Instant endBefore, Counts counts, Consumer<Team> seen) {
+        TeamExpiryVO expiry = refundService.expireTeam(teamId, endBefore, seen);
         if (expiry == null) {
             return false;
         }

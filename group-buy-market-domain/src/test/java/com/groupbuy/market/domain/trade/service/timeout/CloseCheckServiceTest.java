@@ -37,7 +37,9 @@ class CloseCheckServiceTest {
     private final Records records = new Records();
     private final List<String> callsInClose = new ArrayList<>();
     private final CloseCheckService service = new CloseCheckService(
-            records, store, refunds(), null, policy(), Clock.systemUTC(), 3, Duration.ofSeconds(5));
+            records, store, refunds(), null, policy(), Clock.systemUTC(), 3, Duration.ofSeconds(5), task -> {
+                throw new AssertionError("every check here is due: none is published again");
+            });
 
     /** The unpaid timeout: the locks below were taken that long ago (and 10 ms), so their checks are due. */
     private static CloseCheckPolicy policy() {

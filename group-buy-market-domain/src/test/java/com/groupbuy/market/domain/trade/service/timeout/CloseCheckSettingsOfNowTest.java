@@ -2,6 +2,8 @@ package com.groupbuy.market.domain.trade.service.timeout;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.groupbuy.market.domain.outbox.model.valobj.DeliveryResult;
+import com.groupbuy.market.domain.outbox.model.valobj.NotifyTaskVO;
 import com.groupbuy.market.domain.trade.adapter.port.ITeamPlaceReservation;
 import com.groupbuy.market.domain.trade.model.valobj.CloseCheckVO;
 import com.groupbuy.market.domain.trade.model.valobj.ConsumeOutcome;
@@ -14,6 +16,9 @@ import java.lang.reflect.Proxy;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -30,6 +35,8 @@ class CloseCheckSettingsOfNowTest {
     private static final Duration THEN = Duration.ofMinutes(15);
 
     private final InMemoryTradeStore store = new InMemoryTradeStore();
+    /** What the consumer published again into the delay lanes. */
+    private final List<NotifyTaskVO> published = new ArrayList<>();
 
     @Test
     void aCheckWrittenUnderAShorterTimeoutLeavesTheLockToTheTimeoutOfNow() {
@@ -39,6 +46,9 @@ class CloseCheckSettingsOfNowTest {
 
         assertThat(outcome.action()).isEqualTo(ConsumeOutcome.Action.DONE);
         assertThat(store.order("u1").status).isEqualTo(OrderStatus.LOCKED.code());
+        assertThat(publishedAgainFor())
+                .as("its check goes back into a lane for the deadline of now, not to the backstop")
+                .containsExactly(store.order("u1").lockTime.plus(Duration.ofMinutes(30)));
     }
 
     @Test
@@ -48,6 +58,9 @@ class CloseCheckSettingsOfNowTest {
         deliver(policy(null, PaymentGrace.none()), "u1");
 
         assertThat(store.order("u1").status).isEqualTo(OrderStatus.LOCKED.code());
+        assertThat(published)
+                .as("no deadline of its own now: its team's check closes it")
+                .isEmpty();
     }
 
     @Test
@@ -59,6 +72,8 @@ class CloseCheckSettingsOfNowTest {
                 "u1");
 
         assertThat(store.order("u1").status).isEqualTo(OrderStatus.LOCKED.code());
+        assertThat(publishedAgainFor())
+                .containsExactly(store.order("u1").lockTime.plus(THEN).plusSeconds(600));
     }
 
     @Test
@@ -70,18 +85,19 @@ class CloseCheckSettingsOfNowTest {
 
         assertThat(store.order("u1").status).isEqualTo(OrderStatus.CLOSED.code());
         assertThat(store.order("u2").status).isEqualTo(OrderStatus.CLOSED.code());
+        assertThat(published).isEmpty();
     }
 
     /**
      * Anyone who can publish to the close-check queue writes a check's deadline and length: a lock taken a minute ago
      * under a 15-minute timeout stays locked whatever its check says (a past deadline without a length, or a length
-     * reaching back before the lock), and the check is left to the polling job.
+     * reaching back before the lock), and the check goes back into a lane for the lock's own deadline.
      */
     @Test
     void aForgedCheckNamingAPastDeadlineLeavesAFreshLockLocked() {
         store.openTeam("t-1", 3, END, "u1", "u2");
-        store.order("u1").lockTime = Instant.now().minusSeconds(60);
-        store.order("u2").lockTime = Instant.now().minusSeconds(60);
+        store.order("u1").lockTime = Instant.now().minusSeconds(60).truncatedTo(ChronoUnit.MILLIS);
+        store.order("u2").lockTime = Instant.now().minusSeconds(60).truncatedTo(ChronoUnit.MILLIS);
         CloseCheckService service = service(policy(THEN, PaymentGrace.none()));
 
         ConsumeOutcome noLength = service.consume(
@@ -101,6 +117,16 @@ class CloseCheckSettingsOfNowTest {
         assertThat(longLength.action()).isEqualTo(ConsumeOutcome.Action.DONE);
         assertThat(store.order("u1").status).isEqualTo(OrderStatus.LOCKED.code());
         assertThat(store.order("u2").status).isEqualTo(OrderStatus.LOCKED.code());
+        assertThat(publishedAgainFor())
+                .as("each back into a lane for its lock's own deadline, never the forged one")
+                .containsExactly(
+                        store.order("u1").lockTime.plus(THEN),
+                        store.order("u2").lockTime.plus(THEN));
+    }
+
+    /** The deadlines of the checks published again, from their bodies. */
+    private List<Instant> publishedAgainFor() {
+        return published.stream().map(CloseCheckGraceGrownTest::closeAt).toList();
     }
 
     private static CloseCheckPolicy policy(Duration unpaidTimeout, PaymentGrace grace) {
@@ -109,7 +135,7 @@ class CloseCheckSettingsOfNowTest {
 
     /** The check its lock wrote under a 15-minute timeout and no grace, delivered at its deadline. */
     private ConsumeOutcome deliver(CloseCheckPolicy now, String user) {
-        store.order(user).lockTime = Instant.now().minusMillis(10).minus(THEN);
+        store.order(user).lockTime = Instant.now().minusMillis(10).minus(THEN).truncatedTo(ChronoUnit.MILLIS);
         CloseCheckVO check = CloseCheckVO.unpaidOrder(
                 store.order(user).teamId,
                 store.order(user).orderId,
@@ -118,25 +144,37 @@ class CloseCheckSettingsOfNowTest {
         return service(now).consume("msg-" + user, "q", "{}", check, null);
     }
 
-    private CloseCheckService service(CloseCheckPolicy now) {
-        ITeamPlaceReservation reservation = (ITeamPlaceReservation) Proxy.newProxyInstance(
-                getClass().getClassLoader(),
+    /** Redis places that are never there to give back. */
+    static ITeamPlaceReservation noPlaces() {
+        return (ITeamPlaceReservation) Proxy.newProxyInstance(
+                CloseCheckSettingsOfNowTest.class.getClassLoader(),
                 new Class<?>[] {ITeamPlaceReservation.class},
                 (proxy, method, args) -> method.getReturnType() == boolean.class ? false : null);
-        TradeRefundService refunds = new TradeRefundService(
+    }
+
+    /** Refunds and closes over {@code store}, every partner allowed, callbacks to nobody. */
+    static TradeRefundService refunds(InMemoryTradeStore store, ITeamPlaceReservation reservation) {
+        return new TradeRefundService(
                 store,
                 reservation,
                 id -> {},
                 (source, channel) -> true,
                 new NotifyRoutes(true, Map.of(), (s, c) -> null));
+    }
+
+    private CloseCheckService service(CloseCheckPolicy now) {
         return new CloseCheckService(
                 new CloseCheckServiceTest.Records(),
                 store,
-                refunds,
+                refunds(store, noPlaces()),
                 null,
                 now,
                 Clock.systemUTC(),
                 3,
-                Duration.ofSeconds(5));
+                Duration.ofSeconds(5),
+                task -> {
+                    published.add(task);
+                    return new DeliveryResult(true, null, 0, null);
+                });
     }
 }
