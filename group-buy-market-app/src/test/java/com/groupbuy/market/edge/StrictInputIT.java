@@ -4,13 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.groupbuy.market.support.IntegrationTest;
+import com.groupbuy.market.support.RawHttp;
 import com.groupbuy.market.support.TestJson;
 import com.groupbuy.market.support.TradeClient;
+import java.io.ByteArrayOutputStream;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -222,6 +225,76 @@ class StrictInputIT {
                         .asText())
                 .as("a body under the limit with an unknown field is read as before")
                 .isEqualTo("0000");
+    }
+
+    /**
+     * A body is read in the charset its {@code Content-Type} names (UTF-8 when it names none), and only in that one.
+     * Spring's converter let Jackson guess the encoding of any Unicode body from its first bytes, after the body had
+     * been checked as text in the named one: UTF-8 bytes named {@code charset=UTF-16} (valid UTF-16, checked as such)
+     * were read as UTF-8, overlong {@code C1 B5} for {@code u} included, and locked the user {@code uc1}; UTF-16LE named
+     * UTF-16BE and UTF-16 named nothing were locked too. Each is 400 {@code 0002}, nothing written; a body in the
+     * charset it names is read as before.
+     */
+    @Test
+    void aBodyIsReadInTheCharsetItsContentTypeNamesAndNoOther() throws Exception {
+        long written = rows();
+        ByteArrayOutputStream overlong = new ByteArrayOutputStream();
+        overlong.writeBytes("{\"userId\":\"".getBytes(StandardCharsets.UTF_8));
+        overlong.write(0xC1);
+        overlong.write(0xB5);
+        overlong.writeBytes(lockBody("c1", "").substring("{\"userId\":\"".length()).getBytes(StandardCharsets.UTF_8));
+        if (overlong.size() % 2 == 1) {
+            overlong.write(' ');
+        }
+        assertNotText("UTF-8 with an overlong form, named UTF-16", "application/json;charset=UTF-16", overlong);
+        assertNotText(
+                "UTF-16LE named UTF-16BE",
+                "application/json;charset=UTF-16BE",
+                lockBody("c2", "").getBytes(StandardCharsets.UTF_16LE));
+        assertNotText(
+                "UTF-16BE named nothing (UTF-8)",
+                "application/json",
+                lockBody("c3", "").getBytes(StandardCharsets.UTF_16BE));
+        assertNotText(
+                "UTF-16 named UTF-8",
+                "application/json;charset=UTF-8",
+                settleBody("c3", TradeClient.now()).getBytes(StandardCharsets.UTF_16));
+        assertThat(rows()).as("nothing written for a body not text in its charset").isEqualTo(written);
+
+        for (String charset : List.of("UTF-16", "UTF-16LE", "ISO-8859-1")) {
+            String user = "c\u00e9" + charset.replace("-", "");
+            RawHttp.Answer read = RawHttp.send(
+                    port,
+                    "POST",
+                    LOCK,
+                    Map.of("Content-Type", "application/json;charset=" + charset),
+                    lockBody(user, "").getBytes(charset));
+            assertThat(read.status()).as(charset + " -> " + read.body()).isEqualTo(200);
+            assertThat(TestJson.JSON.readTree(read.body()).path("code").asText())
+                    .as(charset + " -> " + read.body())
+                    .isEqualTo("0000");
+            assertThat(jdbc.queryForObject(
+                            "SELECT user_id FROM group_buy_order_list WHERE out_trade_no = ?",
+                            String.class,
+                            "out-" + user))
+                    .isEqualTo(user);
+        }
+    }
+
+    private void assertNotText(String what, String contentType, ByteArrayOutputStream body) throws Exception {
+        assertNotText(what, contentType, body.toByteArray());
+    }
+
+    private void assertNotText(String what, String contentType, byte[] body) throws Exception {
+        String path = new String(body, StandardCharsets.ISO_8859_1).contains("outTradeTime") ? SETTLE : LOCK;
+        for (String target : path.equals(LOCK) ? List.of(LOCK, TRIAL) : List.of(SETTLE)) {
+            RawHttp.Answer answer = RawHttp.send(port, "POST", target, Map.of("Content-Type", contentType), body);
+            assertThat(answer.status()).as(what + " to " + target + " -> " + answer.body()).isEqualTo(400);
+            JsonNode envelope = TestJson.JSON.readTree(answer.body());
+            assertThat(TestJson.fields(envelope)).as(answer.body()).containsExactly("code", "info", "data");
+            assertThat(envelope.path("code").asText()).as(answer.body()).isEqualTo("0002");
+            assertThat(envelope.path("info").asText()).as(answer.body()).contains("not valid JSON");
+        }
     }
 
     /** Sends a whole object but promises 10 bytes more, then stops sending: the answer as text. */
