@@ -14,6 +14,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
+import java.util.zip.GZIPOutputStream;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -279,6 +280,57 @@ class StrictInputIT {
                             "out-" + user))
                     .isEqualTo(user);
         }
+    }
+
+    /**
+     * A body is read as it comes, so one that says it comes in another form is refused 415 {@code 0002} before it is
+     * read, on the lean trade path and on Spring's alike, and nothing is written: a {@code Content-Encoding} (a plain
+     * JSON body labelled gzip was locked; a real gzip body answered 400 as broken JSON) or two {@code Content-Type}
+     * headers (the first was read, {@code text/plain} after it unseen). {@code identity} is no encoding at all.
+     */
+    @Test
+    void aBodyInAnotherFormThanItIsReadInIsRefusedBeforeItIsRead() throws Exception {
+        long written = rows();
+        byte[] plain = lockBody("z1", "").getBytes(StandardCharsets.UTF_8);
+        ByteArrayOutputStream gzipped = new ByteArrayOutputStream();
+        try (GZIPOutputStream gzip = new GZIPOutputStream(gzipped)) {
+            gzip.write(plain);
+        }
+        for (String target : List.of(LOCK, TRIAL)) {
+            for (String contentType : List.of("application/json", "application/json;charset=ISO-8859-1")) {
+                assertUnsupported(target, "Content-Type: " + contentType + "\r\nContent-Encoding: gzip", plain);
+                assertUnsupported(
+                        target, "Content-Type: " + contentType + "\r\nContent-Encoding: gzip", gzipped.toByteArray());
+                assertUnsupported(target, "Content-Type: " + contentType + "\r\nContent-Encoding: identity, br", plain);
+                assertUnsupported(target, "Content-Type: " + contentType + "\r\nContent-Type: text/plain", plain);
+            }
+        }
+        assertThat(rows()).as("nothing written for a body in another form").isEqualTo(written);
+
+        RawHttp.Answer identity = RawHttp.sendRaw(
+                port, request(LOCK, "Content-Type: application/json\r\nContent-Encoding: identity", plain));
+        assertThat(identity.status()).as(identity.body()).isEqualTo(200);
+        assertThat(TestJson.JSON.readTree(identity.body()).path("code").asText())
+                .as(identity.body())
+                .isEqualTo("0000");
+    }
+
+    private void assertUnsupported(String target, String headers, byte[] body) throws Exception {
+        RawHttp.Answer answer = RawHttp.sendRaw(port, request(target, headers, body));
+        String what = headers.replace("\r\n", " | ") + " to " + target + " -> " + answer.body();
+        assertThat(answer.status()).as(what).isEqualTo(415);
+        JsonNode envelope = TestJson.JSON.readTree(answer.body());
+        assertThat(TestJson.fields(envelope)).as(what).containsExactly("code", "info", "data");
+        assertThat(envelope.path("code").asText()).as(what).isEqualTo("0002");
+    }
+
+    private static byte[] request(String target, String headers, byte[] body) {
+        ByteArrayOutputStream request = new ByteArrayOutputStream();
+        request.writeBytes(("POST " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\n" + headers + "\r\nContent-Length: "
+                        + body.length + "\r\nConnection: close\r\n\r\n")
+                .getBytes(StandardCharsets.ISO_8859_1));
+        request.writeBytes(body);
+        return request.toByteArray();
     }
 
     private void assertNotText(String what, String contentType, ByteArrayOutputStream body) throws Exception {
