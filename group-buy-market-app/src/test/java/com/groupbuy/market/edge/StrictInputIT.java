@@ -14,8 +14,8 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
-import java.util.zip.GZIPOutputStream;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -243,7 +243,8 @@ class StrictInputIT {
         overlong.writeBytes("{\"userId\":\"".getBytes(StandardCharsets.UTF_8));
         overlong.write(0xC1);
         overlong.write(0xB5);
-        overlong.writeBytes(lockBody("c1", "").substring("{\"userId\":\"".length()).getBytes(StandardCharsets.UTF_8));
+        overlong.writeBytes(
+                lockBody("c1", "").substring("{\"userId\":\"".length()).getBytes(StandardCharsets.UTF_8));
         if (overlong.size() % 2 == 1) {
             overlong.write(' ');
         }
@@ -260,7 +261,9 @@ class StrictInputIT {
                 "UTF-16 named UTF-8",
                 "application/json;charset=UTF-8",
                 settleBody("c3", TradeClient.now()).getBytes(StandardCharsets.UTF_16));
-        assertThat(rows()).as("nothing written for a body not text in its charset").isEqualTo(written);
+        assertThat(rows())
+                .as("nothing written for a body not text in its charset")
+                .isEqualTo(written);
 
         for (String charset : List.of("UTF-16", "UTF-16LE", "ISO-8859-1")) {
             String user = "c\u00e9" + charset.replace("-", "");
@@ -341,7 +344,9 @@ class StrictInputIT {
         String path = new String(body, StandardCharsets.ISO_8859_1).contains("outTradeTime") ? SETTLE : LOCK;
         for (String target : path.equals(LOCK) ? List.of(LOCK, TRIAL) : List.of(SETTLE)) {
             RawHttp.Answer answer = RawHttp.send(port, "POST", target, Map.of("Content-Type", contentType), body);
-            assertThat(answer.status()).as(what + " to " + target + " -> " + answer.body()).isEqualTo(400);
+            assertThat(answer.status())
+                    .as(what + " to " + target + " -> " + answer.body())
+                    .isEqualTo(400);
             JsonNode envelope = TestJson.JSON.readTree(answer.body());
             assertThat(TestJson.fields(envelope)).as(answer.body()).containsExactly("code", "info", "data");
             assertThat(envelope.path("code").asText()).as(answer.body()).isEqualTo("0002");

@@ -151,8 +151,8 @@ public class StrictJsonReader extends MappingJackson2HttpMessageConverter {
         utf8.get(bytes);
         HttpHeaders headers = new HttpHeaders();
         headers.putAll(body.getHeaders());
-        headers.setContentType(new MediaType(
-                contentType == null ? MediaType.APPLICATION_JSON : contentType, StandardCharsets.UTF_8));
+        headers.setContentType(
+                new MediaType(contentType == null ? MediaType.APPLICATION_JSON : contentType, StandardCharsets.UTF_8));
         return new BodyBytes(headers, bytes);
     }
 
