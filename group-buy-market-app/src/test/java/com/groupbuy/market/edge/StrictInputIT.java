@@ -318,6 +318,31 @@ class StrictInputIT {
                 .isEqualTo("0000");
     }
 
+    /**
+     * JSON is the only body we read. Spring adds a reader for each Jackson data format on the class path, and YAML's
+     * is (springdoc's swagger-core brings it): a lock sent as {@code application/yaml} was read by a lenient mapper
+     * past every rule of the strict JSON reader, and {@code activityId: "100"}, {@code userId: true} and a
+     * {@code userId} given twice (its last value taken) were all locked. Now 415 {@code 0002}, nothing written.
+     */
+    @Test
+    void aBodyInYamlIsNotReadAndNothingIsWritten() throws Exception {
+        long written = rows();
+        String yaml = "userId: y1\noutTradeNo: out-y1\nactivityId: \"" + activityId + "\"\ngoodsId: g" + activityId
+                + "\nsource: s01\nchannel: c01\nnotifyUrl: http://127.0.0.1:9/cb\n";
+        for (String body : List.of(
+                yaml,
+                yaml.replace("\"" + activityId + "\"", String.valueOf(activityId))
+                        .replace("y1\n", "true\n"),
+                yaml.replace("\"" + activityId + "\"", String.valueOf(activityId)) + "userId: y2\n")) {
+            for (String target : List.of(LOCK, TRIAL)) {
+                for (String type : List.of("application/yaml", "application/yaml;charset=UTF-8")) {
+                    assertUnsupported(target, "Content-Type: " + type, body.getBytes(StandardCharsets.UTF_8));
+                }
+            }
+        }
+        assertThat(rows()).as("nothing written for a body in YAML").isEqualTo(written);
+    }
+
     private void assertUnsupported(String target, String headers, byte[] body) throws Exception {
         RawHttp.Answer answer = RawHttp.sendRaw(port, request(target, headers, body));
         String what = headers.replace("\r\n", " | ") + " to " + target + " -> " + answer.body();
