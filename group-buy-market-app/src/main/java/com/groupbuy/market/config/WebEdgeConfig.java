@@ -32,6 +32,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
 import org.springframework.http.converter.HttpMessageConverter;
+import org.springframework.http.converter.json.AbstractJackson2HttpMessageConverter;
 import org.springframework.http.converter.json.MappingJackson2HttpMessageConverter;
 import org.springframework.web.accept.ContentNegotiationStrategy;
 import org.springframework.web.method.support.HandlerMethodArgumentResolver;
@@ -65,9 +66,16 @@ public class WebEdgeConfig implements WebMvcConfigurer {
     /**
      * The shared Jackson converter, which writes every answer, becomes a {@link SizedJsonWriter} (the same mapper and
      * media types; small answers framed by their length), and the strict reader goes right before it.
+     *
+     * <p>Jackson's converters for other formats go: Spring adds one for each data format on the class path, and
+     * springdoc brings YAML's, so a body sent as {@code application/yaml} was read by a lenient mapper, past every rule
+     * of the strict reader ({@code activityId: "100"} and {@code userId: true} locked, a field given twice took its last
+     * value, no 64 KiB bound). JSON is the only body we read; anything else is 415 {@code 0002}, as {@code text/plain}.
      */
     @Override
     public void extendMessageConverters(List<HttpMessageConverter<?>> converters) {
+        converters.removeIf(converter -> converter instanceof AbstractJackson2HttpMessageConverter
+                && !(converter instanceof MappingJackson2HttpMessageConverter));
         for (int i = 0; i < converters.size(); i++) {
             if (converters.get(i) instanceof MappingJackson2HttpMessageConverter jackson) {
                 SizedJsonWriter sized = new SizedJsonWriter(jackson.getObjectMapper());

@@ -4,14 +4,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.groupbuy.market.support.IntegrationTest;
+import com.groupbuy.market.support.RawHttp;
 import com.groupbuy.market.support.TestJson;
 import com.groupbuy.market.support.TradeClient;
+import java.io.ByteArrayOutputStream;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -222,6 +226,157 @@ class StrictInputIT {
                         .asText())
                 .as("a body under the limit with an unknown field is read as before")
                 .isEqualTo("0000");
+    }
+
+    /**
+     * A body is read in the charset its {@code Content-Type} names (UTF-8 when it names none), and only in that one.
+     * Spring's converter let Jackson guess the encoding of any Unicode body from its first bytes, after the body had
+     * been checked as text in the named one: UTF-8 bytes named {@code charset=UTF-16} (valid UTF-16, checked as such)
+     * were read as UTF-8, overlong {@code C1 B5} for {@code u} included, and locked the user {@code uc1}; UTF-16LE named
+     * UTF-16BE and UTF-16 named nothing were locked too. Each is 400 {@code 0002}, nothing written; a body in the
+     * charset it names is read as before.
+     */
+    @Test
+    void aBodyIsReadInTheCharsetItsContentTypeNamesAndNoOther() throws Exception {
+        long written = rows();
+        ByteArrayOutputStream overlong = new ByteArrayOutputStream();
+        overlong.writeBytes("{\"userId\":\"".getBytes(StandardCharsets.UTF_8));
+        overlong.write(0xC1);
+        overlong.write(0xB5);
+        overlong.writeBytes(
+                lockBody("c1", "").substring("{\"userId\":\"".length()).getBytes(StandardCharsets.UTF_8));
+        if (overlong.size() % 2 == 1) {
+            overlong.write(' ');
+        }
+        assertNotText("UTF-8 with an overlong form, named UTF-16", "application/json;charset=UTF-16", overlong);
+        assertNotText(
+                "UTF-16LE named UTF-16BE",
+                "application/json;charset=UTF-16BE",
+                lockBody("c2", "").getBytes(StandardCharsets.UTF_16LE));
+        assertNotText(
+                "UTF-16BE named nothing (UTF-8)",
+                "application/json",
+                lockBody("c3", "").getBytes(StandardCharsets.UTF_16BE));
+        assertNotText(
+                "UTF-16 named UTF-8",
+                "application/json;charset=UTF-8",
+                settleBody("c3", TradeClient.now()).getBytes(StandardCharsets.UTF_16));
+        assertThat(rows())
+                .as("nothing written for a body not text in its charset")
+                .isEqualTo(written);
+
+        for (String charset : List.of("UTF-16", "UTF-16LE", "ISO-8859-1")) {
+            String user = "c\u00e9" + charset.replace("-", "");
+            RawHttp.Answer read = RawHttp.send(
+                    port,
+                    "POST",
+                    LOCK,
+                    Map.of("Content-Type", "application/json;charset=" + charset),
+                    lockBody(user, "").getBytes(charset));
+            assertThat(read.status()).as(charset + " -> " + read.body()).isEqualTo(200);
+            assertThat(TestJson.JSON.readTree(read.body()).path("code").asText())
+                    .as(charset + " -> " + read.body())
+                    .isEqualTo("0000");
+            assertThat(jdbc.queryForObject(
+                            "SELECT user_id FROM group_buy_order_list WHERE out_trade_no = ?",
+                            String.class,
+                            "out-" + user))
+                    .isEqualTo(user);
+        }
+    }
+
+    /**
+     * A body is read as it comes, so one that says it comes in another form is refused 415 {@code 0002} before it is
+     * read, on the lean trade path and on Spring's alike, and nothing is written: a {@code Content-Encoding} (a plain
+     * JSON body labelled gzip was locked; a real gzip body answered 400 as broken JSON) or two {@code Content-Type}
+     * headers (the first was read, {@code text/plain} after it unseen). {@code identity} is no encoding at all.
+     */
+    @Test
+    void aBodyInAnotherFormThanItIsReadInIsRefusedBeforeItIsRead() throws Exception {
+        long written = rows();
+        byte[] plain = lockBody("z1", "").getBytes(StandardCharsets.UTF_8);
+        ByteArrayOutputStream gzipped = new ByteArrayOutputStream();
+        try (GZIPOutputStream gzip = new GZIPOutputStream(gzipped)) {
+            gzip.write(plain);
+        }
+        for (String target : List.of(LOCK, TRIAL)) {
+            for (String contentType : List.of("application/json", "application/json;charset=ISO-8859-1")) {
+                assertUnsupported(target, "Content-Type: " + contentType + "\r\nContent-Encoding: gzip", plain);
+                assertUnsupported(
+                        target, "Content-Type: " + contentType + "\r\nContent-Encoding: gzip", gzipped.toByteArray());
+                assertUnsupported(target, "Content-Type: " + contentType + "\r\nContent-Encoding: identity, br", plain);
+                assertUnsupported(target, "Content-Type: " + contentType + "\r\nContent-Type: text/plain", plain);
+            }
+        }
+        assertThat(rows()).as("nothing written for a body in another form").isEqualTo(written);
+
+        RawHttp.Answer identity = RawHttp.sendRaw(
+                port, request(LOCK, "Content-Type: application/json\r\nContent-Encoding: identity", plain));
+        assertThat(identity.status()).as(identity.body()).isEqualTo(200);
+        assertThat(TestJson.JSON.readTree(identity.body()).path("code").asText())
+                .as(identity.body())
+                .isEqualTo("0000");
+    }
+
+    /**
+     * JSON is the only body we read. Spring adds a reader for each Jackson data format on the class path, and YAML's
+     * is (springdoc's swagger-core brings it): a lock sent as {@code application/yaml} was read by a lenient mapper
+     * past every rule of the strict JSON reader, and {@code activityId: "100"}, {@code userId: true} and a
+     * {@code userId} given twice (its last value taken) were all locked. Now 415 {@code 0002}, nothing written.
+     */
+    @Test
+    void aBodyInYamlIsNotReadAndNothingIsWritten() throws Exception {
+        long written = rows();
+        String yaml = "userId: y1\noutTradeNo: out-y1\nactivityId: \"" + activityId + "\"\ngoodsId: g" + activityId
+                + "\nsource: s01\nchannel: c01\nnotifyUrl: http://127.0.0.1:9/cb\n";
+        for (String body : List.of(
+                yaml,
+                yaml.replace("\"" + activityId + "\"", String.valueOf(activityId))
+                        .replace("y1\n", "true\n"),
+                yaml.replace("\"" + activityId + "\"", String.valueOf(activityId)) + "userId: y2\n")) {
+            for (String target : List.of(LOCK, TRIAL)) {
+                for (String type : List.of("application/yaml", "application/yaml;charset=UTF-8")) {
+                    assertUnsupported(target, "Content-Type: " + type, body.getBytes(StandardCharsets.UTF_8));
+                }
+            }
+        }
+        assertThat(rows()).as("nothing written for a body in YAML").isEqualTo(written);
+    }
+
+    private void assertUnsupported(String target, String headers, byte[] body) throws Exception {
+        RawHttp.Answer answer = RawHttp.sendRaw(port, request(target, headers, body));
+        String what = headers.replace("\r\n", " | ") + " to " + target + " -> " + answer.body();
+        assertThat(answer.status()).as(what).isEqualTo(415);
+        JsonNode envelope = TestJson.JSON.readTree(answer.body());
+        assertThat(TestJson.fields(envelope)).as(what).containsExactly("code", "info", "data");
+        assertThat(envelope.path("code").asText()).as(what).isEqualTo("0002");
+    }
+
+    private static byte[] request(String target, String headers, byte[] body) {
+        ByteArrayOutputStream request = new ByteArrayOutputStream();
+        request.writeBytes(("POST " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\n" + headers + "\r\nContent-Length: "
+                        + body.length + "\r\nConnection: close\r\n\r\n")
+                .getBytes(StandardCharsets.ISO_8859_1));
+        request.writeBytes(body);
+        return request.toByteArray();
+    }
+
+    private void assertNotText(String what, String contentType, ByteArrayOutputStream body) throws Exception {
+        assertNotText(what, contentType, body.toByteArray());
+    }
+
+    private void assertNotText(String what, String contentType, byte[] body) throws Exception {
+        String path = new String(body, StandardCharsets.ISO_8859_1).contains("outTradeTime") ? SETTLE : LOCK;
+        for (String target : path.equals(LOCK) ? List.of(LOCK, TRIAL) : List.of(SETTLE)) {
+            RawHttp.Answer answer = RawHttp.send(port, "POST", target, Map.of("Content-Type", contentType), body);
+            assertThat(answer.status())
+                    .as(what + " to " + target + " -> " + answer.body())
+                    .isEqualTo(400);
+            JsonNode envelope = TestJson.JSON.readTree(answer.body());
+            assertThat(TestJson.fields(envelope)).as(answer.body()).containsExactly("code", "info", "data");
+            assertThat(envelope.path("code").asText()).as(answer.body()).isEqualTo("0002");
+            assertThat(envelope.path("info").asText()).as(answer.body()).contains("not valid JSON");
+        }
     }
 
     /** Sends a whole object but promises 10 bytes more, then stops sending: the answer as text. */

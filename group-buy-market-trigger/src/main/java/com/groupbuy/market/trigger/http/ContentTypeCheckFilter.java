@@ -7,6 +7,8 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.Enumeration;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.web.filter.OncePerRequestFilter;
 
@@ -14,24 +16,51 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * Refuses a request whose {@code Content-Type} no reader could honour — a wildcard ({@code *}{@code /*},
  * {@code application/*}), a value that does not parse, or an unknown charset — with 415 and our envelope. Spring
  * would otherwise fail deep inside body reading with an IllegalArgumentException, answered as our own fault (500).
+ *
+ * <p>So is a request whose body's form is not one we read: a {@code Content-Encoding} other than {@code identity}
+ * (nothing here decompresses a body, so a body declared gzip was read as it came: a plain JSON body labelled gzip was
+ * locked, a real gzip one answered 400 as broken JSON), or more than one {@code Content-Type} (we read the first, a
+ * proxy in front may judge the body by another). Refused before a byte of the body is read, nothing done.
  */
 public class ContentTypeCheckFilter extends OncePerRequestFilter {
 
     @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
-        String contentType = request.getContentType();
-        if (contentType != null && !usable(contentType)) {
+        String refusal = refusal(request);
+        if (refusal != null) {
             response.setStatus(HttpServletResponse.SC_UNSUPPORTED_MEDIA_TYPE);
             response.setContentType(MediaType.APPLICATION_JSON_VALUE);
             response.getOutputStream()
-                    .write(Envelope.json(
-                                    ResponseCode.ILLEGAL_PARAMETER.getCode(),
-                                    "illegal parameter: send application/json")
+                    .write(Envelope.json(ResponseCode.ILLEGAL_PARAMETER.getCode(), "illegal parameter: " + refusal)
                             .getBytes(StandardCharsets.UTF_8));
             return;
         }
         chain.doFilter(request, response);
+    }
+
+    /** Why the request's body cannot be read as sent, or null when it can (or it declares nothing). */
+    static String refusal(HttpServletRequest request) {
+        String contentType = request.getContentType();
+        if (contentType != null && !usable(contentType)) {
+            return "send application/json";
+        }
+        Enumeration<String> types = request.getHeaders(HttpHeaders.CONTENT_TYPE);
+        if (types != null && types.hasMoreElements()) {
+            types.nextElement();
+            if (types.hasMoreElements()) {
+                return "send one Content-Type, application/json";
+            }
+        }
+        Enumeration<String> encodings = request.getHeaders(HttpHeaders.CONTENT_ENCODING);
+        while (encodings != null && encodings.hasMoreElements()) {
+            for (String coding : encodings.nextElement().split(",")) {
+                if (!coding.isBlank() && !"identity".equalsIgnoreCase(coding.trim())) {
+                    return "a Content-Encoding is not accepted: send the body uncompressed, without the header";
+                }
+            }
+        }
+        return null;
     }
 
     static boolean usable(String contentType) {

@@ -20,6 +20,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.lang.reflect.Type;
 import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.Charset;
 import java.nio.charset.CodingErrorAction;
@@ -96,8 +97,7 @@ public class StrictJsonReader extends MappingJackson2HttpMessageConverter {
                 : new BodyBytes(
                         inputMessage.getHeaders(),
                         new Bounded(inputMessage).getBody().readAllBytes());
-        refuseMalformedText(body.bytes(), inputMessage);
-        Object value = super.read(type, contextClass, body);
+        Object value = super.read(type, contextClass, asUtf8Text(body, inputMessage));
         if (value == null) {
             throw new HttpMessageNotReadableException(
                     "JSON body is null",
@@ -109,28 +109,56 @@ public class StrictJsonReader extends MappingJackson2HttpMessageConverter {
     }
 
     /**
-     * The body must be text in its charset (UTF-8 unless the Content-Type names another) by that charset's own rules.
-     * Jackson's UTF-8 reader decodes overlong forms ({@code C0 AE} as {@code .}), so one identifier could arrive as
-     * two byte sequences, and what a partner signed and logged would differ from what we act on; the JDK's decoder
-     * refuses them, as it refuses any malformed or unmappable byte. Refused like any body that is not JSON: 400
-     * {@code 0002}, nothing read.
+     * The body must be text in its charset (UTF-8 unless the Content-Type names another) by that charset's own rules,
+     * and it is read as that text and nothing else. Jackson's UTF-8 reader decodes overlong forms ({@code C0 AE} as
+     * {@code .}), so one identifier could arrive as two byte sequences, and what a partner signed and logged would
+     * differ from what we act on; the JDK's decoder refuses them, as it refuses any malformed or unmappable byte.
+     * Refused like any body that is not JSON: 400 {@code 0002}, nothing read.
+     *
+     * <p>Spring's converter hands a body it takes for Unicode (UTF-8, -16, -32, whatever the Content-Type says of its
+     * byte order) to Jackson as bytes, and Jackson picks the encoding itself from the first bytes: a body named
+     * {@code charset=UTF-16} that was checked as UTF-16 was read as UTF-8, overlong forms and all ({@code C1 B5 78}
+     * locked the user {@code ux}), and a UTF-16 body named nothing (so UTF-8) was read as UTF-16. So the text checked
+     * here is what Jackson reads: as UTF-8 bytes without a NUL byte, from which Jackson can only detect UTF-8 (it
+     * detects UTF-16 and -32 by their zero bytes). A raw U+0000 is never JSON text (JSON escapes it inside a string
+     * and allows it nowhere else), so a body holding one is refused as not JSON.
      */
-    private static void refuseMalformedText(byte[] body, HttpInputMessage message) {
+    private static BodyBytes asUtf8Text(BodyBytes body, HttpInputMessage message) {
         MediaType contentType = message.getHeaders().getContentType();
         Charset charset = contentType == null || contentType.getCharset() == null
                 ? StandardCharsets.UTF_8
                 : contentType.getCharset();
+        CharBuffer text;
         try {
-            charset.newDecoder()
+            text = charset.newDecoder()
                     .onMalformedInput(CodingErrorAction.REPORT)
                     .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(body));
+                    .decode(ByteBuffer.wrap(body.bytes()));
         } catch (CharacterCodingException e) {
-            throw new HttpMessageNotReadableException(
-                    "body is not " + charset.name() + " text",
-                    new JsonParseException(null, "the body is not " + charset.name() + " text: " + e),
-                    message);
+            throw notJson(charset, "the body is not " + charset.name() + " text: " + e, message);
         }
+        for (int i = text.position(); i < text.limit(); i++) {
+            if (text.get(i) == 0) {
+                throw notJson(charset, "the body holds a raw NUL character at " + i, message);
+            }
+        }
+        if (StandardCharsets.UTF_8.equals(charset)) {
+            // The bytes are the text already (a UTF-8 BOM included, which Jackson skips).
+            return body;
+        }
+        ByteBuffer utf8 = StandardCharsets.UTF_8.encode(text);
+        byte[] bytes = new byte[utf8.remaining()];
+        utf8.get(bytes);
+        HttpHeaders headers = new HttpHeaders();
+        headers.putAll(body.getHeaders());
+        headers.setContentType(
+                new MediaType(contentType == null ? MediaType.APPLICATION_JSON : contentType, StandardCharsets.UTF_8));
+        return new BodyBytes(headers, bytes);
+    }
+
+    private static HttpMessageNotReadableException notJson(Charset charset, String why, HttpInputMessage message) {
+        return new HttpMessageNotReadableException(
+                "body is not " + charset.name() + " JSON text", new JsonParseException(null, why), message);
     }
 
     /** The request's body, refused with {@code 0002} once more than {@link #MAX_BODY_BYTES} have been read of it. */

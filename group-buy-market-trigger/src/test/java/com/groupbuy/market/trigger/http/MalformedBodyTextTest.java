@@ -42,6 +42,19 @@ class MalformedBodyTextTest {
         assertNotJson(body("{\"userId\":\"u", 0x80, "\"}"));
     }
 
+    /** Checked as UTF-16 (valid there), it was read as UTF-8 by Jackson's own guess: {@code C1 B5} became {@code u}. */
+    @Test
+    void utf8NamedUtf16IsReadAsUtf16AndIsNotJson() throws Exception {
+        assertNotJson(
+                body("{\"userId\":\"", 0xC1, 0xB5, "x\"}"),
+                MediaType.parseMediaType("application/json;charset=UTF-16"));
+    }
+
+    @Test
+    void aRawNulIsNotJson() throws Exception {
+        assertNotJson("{\"userId\":\"u1\"}".getBytes(StandardCharsets.UTF_16BE), MediaType.APPLICATION_JSON);
+    }
+
     @Test
     void wellFormedTextIsReadInItsCharset() throws Exception {
         LockMarketPayOrderRequestDTO utf8 = (LockMarketPayOrderRequestDTO) reader.read(
@@ -59,8 +72,12 @@ class MalformedBodyTextTest {
     }
 
     private void assertNotJson(byte[] body) throws Exception {
+        assertNotJson(body, MediaType.APPLICATION_JSON);
+    }
+
+    private void assertNotJson(byte[] body, MediaType type) throws Exception {
         HttpMessageNotReadableException refused = catchThrowableOfType(
-                () -> reader.read(LockMarketPayOrderRequestDTO.class, null, json(body, MediaType.APPLICATION_JSON)),
+                () -> reader.read(LockMarketPayOrderRequestDTO.class, null, json(body, type)),
                 HttpMessageNotReadableException.class);
         assertThat(refused)
                 .as("read as %s", new String(body, StandardCharsets.ISO_8859_1))
