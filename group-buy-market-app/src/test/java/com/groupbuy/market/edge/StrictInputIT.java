@@ -289,7 +289,9 @@ class StrictInputIT {
      * A body is read as it comes, so one that says it comes in another form is refused 415 {@code 0002} before it is
      * read, on the lean trade path and on Spring's alike, and nothing is written: a {@code Content-Encoding} (a plain
      * JSON body labelled gzip was locked; a real gzip body answered 400 as broken JSON) or two {@code Content-Type}
-     * headers (the first was read, {@code text/plain} after it unseen). {@code identity} is no encoding at all.
+     * headers (the first was read, {@code text/plain} after it unseen), or one naming its {@code charset} twice (the
+     * last was read: a UTF-8 body named {@code charset=UTF-16;charset=UTF-8} was locked on the lean path). {@code
+     * identity} is no encoding at all.
      */
     @Test
     void aBodyInAnotherFormThanItIsReadInIsRefusedBeforeItIsRead() throws Exception {
@@ -306,6 +308,12 @@ class StrictInputIT {
                         target, "Content-Type: " + contentType + "\r\nContent-Encoding: gzip", gzipped.toByteArray());
                 assertUnsupported(target, "Content-Type: " + contentType + "\r\nContent-Encoding: identity, br", plain);
                 assertUnsupported(target, "Content-Type: " + contentType + "\r\nContent-Type: text/plain", plain);
+            }
+            for (String contentType : List.of(
+                    "application/json;charset=UTF-16;charset=UTF-8",
+                    "application/json;charset=UTF-8;charset=UTF-16",
+                    "application/json; charset=UTF-8; Charset=utf-8")) {
+                assertUnsupported(target, "Content-Type: " + contentType, plain);
             }
         }
         assertThat(rows()).as("nothing written for a body in another form").isEqualTo(written);

@@ -19,8 +19,10 @@ import org.springframework.web.filter.OncePerRequestFilter;
  *
  * <p>So is a request whose body's form is not one we read: a {@code Content-Encoding} other than {@code identity}
  * (nothing here decompresses a body, so a body declared gzip was read as it came: a plain JSON body labelled gzip was
- * locked, a real gzip one answered 400 as broken JSON), or more than one {@code Content-Type} (we read the first, a
- * proxy in front may judge the body by another). Refused before a byte of the body is read, nothing done.
+ * locked, a real gzip one answered 400 as broken JSON), more than one {@code Content-Type} (we read the first, a
+ * proxy in front may judge the body by another), or one {@code Content-Type} naming its {@code charset} more than once
+ * (the body was read in the last one named, a proxy in front may decode it in the first). Refused before a byte of the
+ * body is read, nothing done.
  */
 public class ContentTypeCheckFilter extends OncePerRequestFilter {
 
@@ -52,6 +54,9 @@ public class ContentTypeCheckFilter extends OncePerRequestFilter {
                 return "send one Content-Type, application/json";
             }
         }
+        if (contentType != null && charsets(contentType) > 1) {
+            return "name one charset in the Content-Type, application/json";
+        }
         Enumeration<String> encodings = request.getHeaders(HttpHeaders.CONTENT_ENCODING);
         while (encodings != null && encodings.hasMoreElements()) {
             for (String coding : encodings.nextElement().split(",")) {
@@ -61,6 +66,31 @@ public class ContentTypeCheckFilter extends OncePerRequestFilter {
             }
         }
         return null;
+    }
+
+    /**
+     * How many {@code charset} parameters a Content-Type names. {@link MediaType} keeps only the last of several, so
+     * this splits the parameters as its parser does: at each {@code ;} outside double quotes.
+     */
+    static int charsets(String contentType) {
+        int count = 0;
+        int start = contentType.indexOf(';');
+        boolean quoted = false;
+        for (int i = start + 1; start >= 0 && i <= contentType.length(); i++) {
+            char ch = i < contentType.length() ? contentType.charAt(i) : ';';
+            if (ch == '"') {
+                quoted = !quoted;
+            } else if (ch == ';' && (!quoted || i == contentType.length())) {
+                String parameter = contentType.substring(start + 1, i);
+                int eq = parameter.indexOf('=');
+                if ((eq < 0 ? parameter : parameter.substring(0, eq)).trim().equalsIgnoreCase("charset")) {
+                    count++;
+                }
+                start = i;
+                quoted = false;
+            }
+        }
+        return count;
     }
 
     static boolean usable(String contentType) {
