@@ -17,8 +17,12 @@ import org.redisson.client.codec.StringCodec;
 /**
  * #17: at most {@code rate} permits in any one-second window per bucket, across every instance: one Lua script per
  * check on one Redis key per bucket, a sorted set logging each permit under Redis's own clock ({@code TIME}), so the
- * window is the same for every instance whatever its clock says. The rate is part of the key, so a rate changed at run
- * time is a new bucket every instance agrees on without a reset race, and the old one expires by itself. Every call
+ * window is the same for every instance whatever its clock says. The window holds permits, nothing about a rate: a rate
+ * changed at run time (a live switch, applied by each instance when it reloads) is checked against the permits already
+ * taken, by every instance against the rate it has read. Until 2026-12-06 the rate was part of the key, so an instance
+ * on a new rate counted in an empty bucket of its own: lowered 5 to 2 after a partner's 5, 2 more in the same second,
+ * and an instance still on the old rate beside one on the new admitted both rates together
+ * ({@code RateLimitChangeIT}). Every call
  * goes through the Redis breaker: Redis unreachable = {@code E0401} / 503 (fail closed), counted in
  * {@code gbm.ratelimit.unavailable}, never an unlimited admit. {@code gbm.ratelimit.refused} counts Redis's refusals
  * and those the instance decides itself meanwhile.
@@ -40,8 +44,8 @@ public class RedisTradeRateLimiter implements ITradeRateLimiter {
     /**
      * How long a bucket stays in Redis after its last use. The script is a sliding window, not a refilling bucket: it
      * logs each permit with Redis's time and releases it one window later, so a window after its last permit a bucket
-     * holds nothing a missing one would not. Nothing else lives in it: the rate is in the key, so a limit changed at run
-     * time is another bucket. The second beyond the window is a margin; the key's expiry and the permits' times are on
+     * holds nothing a missing one would not. Nothing else lives in it: the rate is the caller's, checked against the
+     * permits logged. The second beyond the window is a margin; the key's expiry and the permits' times are on
      * one clock, Redis's, so dropping it never admits more.
      */
     static final Duration IDLE_LIFETIME = WINDOW.plusSeconds(1);
@@ -107,10 +111,8 @@ public class RedisTradeRateLimiter implements ITradeRateLimiter {
 
     @Override
     public boolean tryAcquirePair(String source, String channel, int perSecond) {
-        boolean admitted = acquire(
-                keys.key("ratelimit", "pair", literal(source), literal(channel), Integer.toString(perSecond)),
-                perSecond,
-                pairKept);
+        boolean admitted =
+                acquire(keys.key("ratelimit", "pair", literal(source), literal(channel)), perSecond, pairKept);
         if (!admitted) {
             pairRefused.increment();
         }
@@ -120,15 +122,7 @@ public class RedisTradeRateLimiter implements ITradeRateLimiter {
     @Override
     public boolean tryAcquireUser(String source, String channel, String userId, int perSecond) {
         boolean admitted = acquire(
-                keys.key(
-                        "ratelimit",
-                        "user",
-                        literal(source),
-                        literal(channel),
-                        literal(userId),
-                        Integer.toString(perSecond)),
-                perSecond,
-                userKept);
+                keys.key("ratelimit", "user", literal(source), literal(channel), literal(userId)), perSecond, userKept);
         if (!admitted) {
             userRefused.increment();
         }
