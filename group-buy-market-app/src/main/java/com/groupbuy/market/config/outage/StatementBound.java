@@ -43,16 +43,20 @@ public final class StatementBound {
 
     /** Refuses the pool's settings (IllegalStateException naming them) unless its bound ends a wait before the socket. */
     public static void check(Properties dataSourceProperties, String jdbcUrl) {
-        if (jdbcUrl == null || !(jdbcUrl.startsWith("jdbc:mysql:") || jdbcUrl.startsWith("jdbc:mariadb:"))) {
+        if (!isMySqlFamily(jdbcUrl)) {
             return; // not a database whose bounds these are
         }
-        Map<String, String> url = urlParameters(jdbcUrl);
-        String sessionVariables = setting(dataSourceProperties, url, "sessionVariables");
-        String socketTimeout = setting(dataSourceProperties, url, "socketTimeout");
+        String sessionVariables = setting(dataSourceProperties, jdbcUrl, "sessionVariables");
+        String socketTimeout = setting(dataSourceProperties, jdbcUrl, "socketTimeout");
         List<String> problems = problems(sessionVariables, socketTimeout);
         if (!problems.isEmpty()) {
             throw new IllegalStateException("refusing to start: " + String.join("; ", problems));
         }
+    }
+
+    /** A MySQL or MariaDB URL: the databases whose session variables these are. */
+    static boolean isMySqlFamily(String jdbcUrl) {
+        return jdbcUrl != null && (jdbcUrl.startsWith("jdbc:mysql:") || jdbcUrl.startsWith("jdbc:mariadb:"));
     }
 
     static List<String> problems(String sessionVariables, String socketTimeoutSetting) {
@@ -178,7 +182,7 @@ public final class StatementBound {
         return parts;
     }
 
-    private static String unquoted(String value) {
+    static String unquoted(String value) {
         String v = value.trim();
         if (v.length() >= 2 && (v.charAt(0) == '\'' || v.charAt(0) == '"') && v.charAt(v.length() - 1) == v.charAt(0)) {
             return v.substring(1, v.length() - 1).trim();
@@ -190,7 +194,8 @@ public final class StatementBound {
      * A driver setting: the pool's data source property (names in any case, as the driver takes them), else the URL's.
      * The same name set twice in different cases is refused: the driver takes either.
      */
-    private static String setting(Properties properties, Map<String, String> url, String name) {
+    static String setting(Properties properties, String jdbcUrl, String name) {
+        Map<String, String> url = urlParameters(jdbcUrl);
         Set<String> values = new LinkedHashSet<>();
         if (properties != null) {
             for (Map.Entry<Object, Object> e : properties.entrySet()) {

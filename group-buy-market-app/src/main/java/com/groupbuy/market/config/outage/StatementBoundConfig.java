@@ -1,18 +1,29 @@
 package com.groupbuy.market.config.outage;
 
 import com.zaxxer.hikari.HikariDataSource;
+import java.sql.Connection;
 import java.sql.SQLException;
 import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.beans.factory.config.BeanPostProcessor;
+import org.springframework.boot.autoconfigure.flyway.FlywayConfigurationCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 /**
  * Checks the pool's statement bound against its socket timeout ({@link StatementBound}) once the pool's settings are
  * bound and before any connection is made: a start with a bound the socket would cut first is refused, naming both.
+ * The pool's sessions get the {@code sql_mode} our SQL is written for ({@link SessionSqlMode}), added to its session
+ * variables at the same moment and read back from a pooled session once the context is up; Flyway's connection gets
+ * it as its init SQL.
  */
 @Configuration(proxyBeanMethods = false)
 public class StatementBoundConfig {
+
+    private static final Logger log = LoggerFactory.getLogger(StatementBoundConfig.class);
 
     @Bean
     public static BeanPostProcessor statementBoundCheck() {
@@ -22,10 +33,38 @@ public class StatementBoundConfig {
                 if (bean instanceof DataSource dataSource) {
                     HikariDataSource pool = hikari(dataSource);
                     if (pool != null) {
+                        SessionSqlMode.apply(pool);
                         StatementBound.check(pool.getDataSourceProperties(), pool.getJdbcUrl());
                     }
                 }
                 return bean;
+            }
+        };
+    }
+
+    /** A start reads a pooled session's sql_mode back: a connection-init-sql may have changed it after the driver. */
+    @Bean
+    public SmartInitializingSingleton sessionSqlModeCheck(ObjectProvider<DataSource> dataSources) {
+        return () -> dataSources.orderedStream().forEach(dataSource -> {
+            HikariDataSource pool = hikari(dataSource);
+            if (pool == null || !StatementBound.isMySqlFamily(pool.getJdbcUrl())) {
+                return;
+            }
+            try (Connection connection = dataSource.getConnection()) {
+                SessionSqlMode.verify(connection);
+            } catch (SQLException e) {
+                // The database is down: its outage handling answers E0401 until it is back; the mode is the pool's.
+                log.warn("could not read a pooled session's sql_mode at start: {}", e.toString());
+            }
+        });
+    }
+
+    /** Flyway's own connection (spring.flyway.url) runs the migrations in the pool's sql_mode too, unless told else. */
+    @Bean
+    public FlywayConfigurationCustomizer flywaySessionSqlMode() {
+        return flyway -> {
+            if (flyway.getInitSql() == null || flyway.getInitSql().isBlank()) {
+                flyway.initSql(SessionSqlMode.FLYWAY_INIT_SQL);
             }
         };
     }

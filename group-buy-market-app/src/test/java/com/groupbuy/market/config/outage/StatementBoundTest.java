@@ -25,7 +25,7 @@ import org.springframework.core.io.ClassPathResource;
 class StatementBoundTest {
 
     /** The shipped application.yml (plus a profile's file), the data source auto-configured, the check in place. */
-    private static ApplicationContextRunner shipped(String profile) {
+    static ApplicationContextRunner shipped(String profile) {
         return new ApplicationContextRunner()
                 .withInitializer(context -> load(context, profile))
                 .withConfiguration(AutoConfigurations.of(DataSourceAutoConfiguration.class))
