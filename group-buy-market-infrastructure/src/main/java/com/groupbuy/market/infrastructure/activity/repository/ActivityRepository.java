@@ -3,8 +3,11 @@ package com.groupbuy.market.infrastructure.activity.repository;
 import com.google.common.cache.Cache;
 import com.google.common.cache.CacheBuilder;
 import com.groupbuy.market.domain.activity.adapter.repository.IActivityRepository;
+import com.groupbuy.market.domain.activity.model.valobj.ActivityStatus;
 import com.groupbuy.market.domain.activity.model.valobj.ActivityVO;
+import com.groupbuy.market.domain.activity.model.valobj.DiscountType;
 import com.groupbuy.market.domain.activity.model.valobj.DiscountVO;
+import com.groupbuy.market.domain.activity.model.valobj.GroupType;
 import com.groupbuy.market.domain.activity.model.valobj.MarketConfigVO;
 import com.groupbuy.market.domain.activity.model.valobj.SkuVO;
 import com.groupbuy.market.domain.activity.model.valobj.TagScope;
@@ -100,6 +103,7 @@ public class ActivityRepository implements IActivityRepository {
                         toSku(po.getSku()));
     }
 
+    /** The stored codes are mapped here, once: {@code status} and {@code group_type} are NOT NULL columns (V1). */
     private static ActivityVO toActivity(GroupBuyActivityPO po) {
         if (po == null) {
             return null;
@@ -108,11 +112,11 @@ public class ActivityRepository implements IActivityRepository {
                 .activityId(po.getActivityId())
                 .activityName(po.getActivityName())
                 .discountId(po.getDiscountId())
-                .groupType(po.getGroupType())
+                .groupType(GroupType.fromCode(po.getGroupType()))
                 .takeLimitCount(po.getTakeLimitCount())
                 .target(po.getTarget())
                 .validTimeMinutes(po.getValidTime())
-                .status(po.getStatus())
+                .status(ActivityStatus.fromCode(po.getStatus()))
                 .startTime(po.getStartTime())
                 .endTime(po.getEndTime())
                 .tagId(po.getTagId())
@@ -121,14 +125,17 @@ public class ActivityRepository implements IActivityRepository {
                 .build();
     }
 
+    /** {@code discount_type} is a NOT NULL column (V1); a code we do not know is kept for the trial's refusal to name. */
     private static DiscountVO toDiscount(GroupBuyDiscountPO po) {
         if (po == null) {
             return null;
         }
+        DiscountType type = DiscountType.fromCode(po.getDiscountType());
         return DiscountVO.builder()
                 .discountId(po.getDiscountId())
                 .discountName(po.getDiscountName())
-                .discountType(po.getDiscountType())
+                .discountType(type)
+                .unknownTypeCode(type.isKnown() ? null : po.getDiscountType())
                 .marketPlan(po.getMarketPlan())
                 .marketExpr(po.getMarketExpr())
                 .tagId(po.getTagId())

@@ -6,7 +6,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.groupbuy.market.domain.activity.adapter.repository.IActivityRepository;
 import com.groupbuy.market.domain.activity.model.entity.MarketProductEntity;
 import com.groupbuy.market.domain.activity.model.entity.TrialBalanceEntity;
+import com.groupbuy.market.domain.activity.model.valobj.ActivityStatus;
 import com.groupbuy.market.domain.activity.model.valobj.ActivityVO;
+import com.groupbuy.market.domain.activity.model.valobj.DiscountType;
 import com.groupbuy.market.domain.activity.model.valobj.DiscountVO;
 import com.groupbuy.market.domain.activity.model.valobj.MarketConfigVO;
 import com.groupbuy.market.domain.activity.model.valobj.MarketSwitchesVO;
@@ -30,7 +32,7 @@ class IndexGroupBuyMarketServiceTest {
     private static final Instant NOW = Instant.parse("2026-11-23T10:00:00Z");
 
     private ActivityVO activity = activity(null, Set.of());
-    private DiscountVO discount = discount(DiscountVO.TYPE_BASE, null);
+    private DiscountVO discount = discount(DiscountType.BASE, null);
     /** What sc_sku_activity maps s01/c01/g1 to (null: no mapping), and whether goods g1 exists. */
     private Long mappedActivityId = 7L;
 
@@ -133,7 +135,7 @@ class IndexGroupBuyMarketServiceTest {
 
     @Test
     void aTagDiscountAppliesToItsMembersOnly() {
-        discount = discount(DiscountVO.TYPE_TAG, "NEW");
+        discount = discount(DiscountType.TAG, "NEW");
         members.add("NEW/s01/c01/member");
 
         assertThat(trial("member").getPayPrice()).isEqualByComparingTo("80.00");
@@ -148,7 +150,7 @@ class IndexGroupBuyMarketServiceTest {
     @Test
     void theSameTagForAudienceAndDiscountIsAskedOnce() {
         activity = activity("VIP", Set.of(TagScope.VISIBLE, TagScope.ENABLE));
-        discount = discount(DiscountVO.TYPE_TAG, "VIP");
+        discount = discount(DiscountType.TAG, "VIP");
         members.add("VIP/s01/c01/member");
 
         TrialBalanceEntity member = trial("member");
@@ -159,22 +161,31 @@ class IndexGroupBuyMarketServiceTest {
         assertThat(member.isEnable()).isTrue();
     }
 
+    /** Every state but effective, a status no code of ours knows too, answers E0101 before any membership is asked. */
     @Test
     void activityStateIsCheckedBeforeMembership() {
-        activity = ActivityVO.builder()
-                .activityId(7L)
-                .discountId("d")
-                .status(0)
-                .takeLimitCount(1)
-                .target(3)
-                .validTimeMinutes(15)
-                .startTime(NOW.minus(1, ChronoUnit.DAYS))
-                .endTime(NOW.plus(1, ChronoUnit.DAYS))
-                .tagId("VIP")
-                .tagScopes(Set.of(TagScope.ENABLE))
-                .build();
+        for (ActivityStatus status : ActivityStatus.values()) {
+            if (status == ActivityStatus.EFFECTIVE) {
+                continue;
+            }
+            activity = ActivityVO.builder()
+                    .activityId(7L)
+                    .discountId("d")
+                    .status(status)
+                    .takeLimitCount(1)
+                    .target(3)
+                    .validTimeMinutes(15)
+                    .startTime(NOW.minus(1, ChronoUnit.DAYS))
+                    .endTime(NOW.plus(1, ChronoUnit.DAYS))
+                    .tagId("VIP")
+                    .tagScopes(Set.of(TagScope.ENABLE))
+                    .build();
 
-        assertThatThrownBy(() -> trial("u1")).isInstanceOf(AppException.class).hasMessageStartingWith("E0101");
+            assertThatThrownBy(() -> trial("u1"))
+                    .as("status %s", status)
+                    .isInstanceOf(AppException.class)
+                    .hasMessageStartingWith("E0101");
+        }
         assertThat(asked).isEmpty();
     }
 
@@ -230,7 +241,7 @@ class IndexGroupBuyMarketServiceTest {
             activity = ActivityVO.builder()
                     .activityId(7L)
                     .discountId("d")
-                    .status(ActivityVO.STATUS_EFFECTIVE)
+                    .status(ActivityStatus.EFFECTIVE)
                     .takeLimitCount(limit)
                     .target(3)
                     .validTimeMinutes(15)
@@ -263,7 +274,7 @@ class IndexGroupBuyMarketServiceTest {
         return ActivityVO.builder()
                 .activityId(7L)
                 .discountId("d")
-                .status(ActivityVO.STATUS_EFFECTIVE)
+                .status(ActivityStatus.EFFECTIVE)
                 .takeLimitCount(1)
                 .target(target)
                 .validTimeMinutes(15)
@@ -283,7 +294,7 @@ class IndexGroupBuyMarketServiceTest {
             activity = ActivityVO.builder()
                     .activityId(7L)
                     .discountId("d")
-                    .status(ActivityVO.STATUS_EFFECTIVE)
+                    .status(ActivityStatus.EFFECTIVE)
                     .takeLimitCount(1)
                     .target(3)
                     .validTimeMinutes(15)
@@ -311,7 +322,14 @@ class IndexGroupBuyMarketServiceTest {
     @Test
     void aDiscountOfAnUnknownTypeIsRefusedByName() {
         for (Integer type : new Integer[] {2, -1, null}) {
-            discount = discount(type, "VIP");
+            discount = DiscountVO.builder()
+                    .discountId("d")
+                    .discountType(DiscountType.UNKNOWN)
+                    .unknownTypeCode(type)
+                    .marketPlan("ZJ")
+                    .marketExpr("20")
+                    .tagId("VIP")
+                    .build();
 
             assertRefused(
                     () -> trial("u1"), "discount d has type " + type + " (0 for everyone, 1 for members of its tag)");
@@ -325,10 +343,10 @@ class IndexGroupBuyMarketServiceTest {
      */
     @Test
     void aMembersOnlyDiscountNamingNoTagIsRefusedByName() {
-        discount = discount(DiscountVO.TYPE_TAG, null);
+        discount = discount(DiscountType.TAG, null);
         assertRefused(() -> trial("u1"), "discount d is for members of its tag (type 1) but names no tag");
         for (String blank : new String[] {"", "  "}) {
-            discount = discount(DiscountVO.TYPE_TAG, blank);
+            discount = discount(DiscountType.TAG, blank);
             assertRefused(
                     () -> trial("u1"),
                     "discount d is for members of its tag (type 1) but names a blank tag '" + blank + "'");
@@ -336,7 +354,7 @@ class IndexGroupBuyMarketServiceTest {
         assertThat(asked).isEmpty();
 
         // A discount for everyone needs no tag.
-        discount = discount(DiscountVO.TYPE_BASE, null);
+        discount = discount(DiscountType.BASE, null);
         assertThat(trial("u1").getPayPrice()).isEqualByComparingTo("80.00");
     }
 
@@ -348,7 +366,7 @@ class IndexGroupBuyMarketServiceTest {
      */
     @Test
     void aDiscountForEveryoneNamingATagIsRefusedByName() {
-        discount = discount(DiscountVO.TYPE_BASE, "VIP");
+        discount = discount(DiscountType.BASE, "VIP");
 
         assertRefused(
                 () -> trial("u1"),
@@ -356,7 +374,7 @@ class IndexGroupBuyMarketServiceTest {
         assertThat(asked).isEmpty();
 
         for (String blank : new String[] {"", "  "}) {
-            discount = discount(DiscountVO.TYPE_BASE, blank);
+            discount = discount(DiscountType.BASE, blank);
             assertThat(trial("u1").getPayPrice()).as("blank tag '%s'", blank).isEqualByComparingTo("80.00");
         }
     }
@@ -391,7 +409,7 @@ class IndexGroupBuyMarketServiceTest {
         return ActivityVO.builder()
                 .activityId(7L)
                 .discountId("d")
-                .status(ActivityVO.STATUS_EFFECTIVE)
+                .status(ActivityStatus.EFFECTIVE)
                 .takeLimitCount(1)
                 .target(3)
                 .validTimeMinutes(15)
@@ -402,7 +420,7 @@ class IndexGroupBuyMarketServiceTest {
                 .build();
     }
 
-    private static DiscountVO discount(Integer type, String tagId) {
+    private static DiscountVO discount(DiscountType type, String tagId) {
         return DiscountVO.builder()
                 .discountId("d")
                 .discountName("d")
