@@ -23,7 +23,8 @@ import org.springframework.stereotype.Repository;
 
 /**
  * Market configuration behind a short-lived in-process cache: the hot paths read memory, and a change in the
- * tables is seen within the TTL (or at once after {@link #evictCache()}). The cache holds one entry per source +
+ * tables is seen within the TTL. Nothing empties the cache at once (the eviction that did had no caller, and a load in
+ * flight would have stored the old configuration again after it). The cache holds one entry per source +
  * channel + goods: its mapping, activity, discount and goods read in one statement and kept and dropped together, so a
  * trial answers one reading of the tables, never rows cached at different times (an old list price with a new discount
  * sold a 200.00 goods for 0.01 until the list price expired too: {@code MarketConfigChangeIT}). Goods a partner has no
@@ -76,12 +77,6 @@ public class ActivityRepository implements IActivityRepository {
             }
             throw new IllegalStateException("cannot load market configuration " + key, e.getCause());
         }
-    }
-
-    @Override
-    public void evictCache() {
-        found.invalidateAll();
-        absent.invalidateAll();
     }
 
     /** The load's "no such row": checked, so Guava hands it back as the cause of an {@link ExecutionException}. */

@@ -61,9 +61,6 @@ class IndexGroupBuyMarketServiceTest {
                             .build();
             return new MarketConfigVO(mapped, mappedActivity, mappedActivity == null ? null : discount, sku);
         }
-
-        @Override
-        public void evictCache() {}
     };
 
     private final IndexGroupBuyMarketService service = new IndexGroupBuyMarketService(

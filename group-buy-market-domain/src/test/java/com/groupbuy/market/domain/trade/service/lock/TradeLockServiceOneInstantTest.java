@@ -102,9 +102,6 @@ class TradeLockServiceOneInstantTest {
             public MarketConfigVO queryMarketConfig(String source, String channel, String goodsId) {
                 return new MarketConfigVO(7L, activity, discount, sku);
             }
-
-            @Override
-            public void evictCache() {}
         };
     }
 
