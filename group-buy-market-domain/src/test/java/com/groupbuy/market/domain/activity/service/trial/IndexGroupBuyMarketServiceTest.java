@@ -165,17 +165,8 @@ class IndexGroupBuyMarketServiceTest {
             if (status == ActivityStatus.EFFECTIVE) {
                 continue;
             }
-            activity = ActivityVO.builder()
-                    .activityId(7L)
-                    .discountId("d")
+            activity = effectiveActivity("VIP", Set.of(TagScope.ENABLE))
                     .status(status)
-                    .takeLimitCount(1)
-                    .target(3)
-                    .validTimeMinutes(15)
-                    .startTime(NOW.minus(1, ChronoUnit.DAYS))
-                    .endTime(NOW.plus(1, ChronoUnit.DAYS))
-                    .tagId("VIP")
-                    .tagScopes(Set.of(TagScope.ENABLE))
                     .build();
 
             assertThatThrownBy(() -> trial("u1"))
@@ -235,17 +226,7 @@ class IndexGroupBuyMarketServiceTest {
     @Test
     void anActivityWithATakeLimitBelowOneIsRefusedByName() {
         for (int limit : new int[] {0, -1}) {
-            activity = ActivityVO.builder()
-                    .activityId(7L)
-                    .discountId("d")
-                    .status(ActivityStatus.EFFECTIVE)
-                    .takeLimitCount(limit)
-                    .target(3)
-                    .validTimeMinutes(15)
-                    .startTime(NOW.minus(1, ChronoUnit.DAYS))
-                    .endTime(NOW.plus(1, ChronoUnit.DAYS))
-                    .tagScopes(Set.of())
-                    .build();
+            activity = effectiveActivity(null, Set.of()).takeLimitCount(limit).build();
 
             assertRefused(() -> trial("u1"), "activity 7 has take limit " + limit + " (a buyer needs at least 1 take)");
         }
@@ -268,17 +249,7 @@ class IndexGroupBuyMarketServiceTest {
     }
 
     private static ActivityVO withTarget(int target) {
-        return ActivityVO.builder()
-                .activityId(7L)
-                .discountId("d")
-                .status(ActivityStatus.EFFECTIVE)
-                .takeLimitCount(1)
-                .target(target)
-                .validTimeMinutes(15)
-                .startTime(NOW.minus(1, ChronoUnit.DAYS))
-                .endTime(NOW.plus(1, ChronoUnit.DAYS))
-                .tagScopes(Set.of())
-                .build();
+        return effectiveActivity(null, Set.of()).target(target).build();
     }
 
     /**
@@ -288,17 +259,7 @@ class IndexGroupBuyMarketServiceTest {
     @Test
     void anAudienceTagWithAnUnknownScopeEntryIsRefusedBeforeMembership() {
         for (String stored : new String[] {"1\uFF0C2", "3", "1,x"}) {
-            activity = ActivityVO.builder()
-                    .activityId(7L)
-                    .discountId("d")
-                    .status(ActivityStatus.EFFECTIVE)
-                    .takeLimitCount(1)
-                    .target(3)
-                    .validTimeMinutes(15)
-                    .startTime(NOW.minus(1, ChronoUnit.DAYS))
-                    .endTime(NOW.plus(1, ChronoUnit.DAYS))
-                    .tagId("VIP")
-                    .tagScopes(TagScope.parse(stored))
+            activity = effectiveActivity("VIP", TagScope.parse(stored))
                     .unknownTagScope(TagScope.isKnownList(stored) ? null : stored)
                     .build();
 
@@ -403,6 +364,11 @@ class IndexGroupBuyMarketServiceTest {
     }
 
     private static ActivityVO activity(String tagId, Set<TagScope> scopes) {
+        return effectiveActivity(tagId, scopes).build();
+    }
+
+    /** Activity 7 with discount d, effective and open now: teams of 3 valid 15 minutes, one take per user. */
+    private static ActivityVO.ActivityVOBuilder effectiveActivity(String tagId, Set<TagScope> scopes) {
         return ActivityVO.builder()
                 .activityId(7L)
                 .discountId("d")
@@ -413,8 +379,7 @@ class IndexGroupBuyMarketServiceTest {
                 .startTime(NOW.minus(1, ChronoUnit.DAYS))
                 .endTime(NOW.plus(1, ChronoUnit.DAYS))
                 .tagId(tagId)
-                .tagScopes(scopes)
-                .build();
+                .tagScopes(scopes);
     }
 
     private static DiscountVO discount(DiscountType type, String tagId) {
