@@ -3,6 +3,7 @@ package com.groupbuy.market.config;
 import com.groupbuy.market.domain.support.RunStop;
 import com.groupbuy.market.domain.trade.adapter.port.ITeamPlaceReservation;
 import com.groupbuy.market.domain.trade.adapter.repository.ITeamPlaceRepository;
+import com.groupbuy.market.domain.trade.service.place.RefusalLooks;
 import com.groupbuy.market.domain.trade.service.place.TeamPlaceReconciler;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -34,7 +35,11 @@ public class PlaceReconcileConfig {
             RunStop runStop) {
         Counter high = correctionCounter(meters, "high");
         Counter low = correctionCounter(meters, "low");
-        TeamPlaceReconciler reconciler = new TeamPlaceReconciler(
+        Counter looks = Counter.builder("gbm.team.places.refusal.looks")
+                .description("teams looked at under their row lock because Redis refused a join the database had a"
+                        + " place for")
+                .register(meters);
+        return new TeamPlaceReconciler(
                 repository,
                 reservation,
                 clock,
@@ -43,14 +48,8 @@ public class PlaceReconcileConfig {
                 properties.getPageSize(),
                 properties.getInterval(),
                 off -> (off > 0 ? high : low).increment(),
+                properties.isOnRefusal() ? RefusalLooks.on(looks::increment) : RefusalLooks.OFF,
                 runStop);
-        Counter looks = Counter.builder("gbm.team.places.refusal.looks")
-                .description("teams looked at under their row lock because Redis refused a join the database had a"
-                        + " place for")
-                .register(meters);
-        reconciler.onRefusalLook(looks::increment);
-        reconciler.setRefusalLooks(properties.isOnRefusal());
-        return reconciler;
     }
 
     private static Counter correctionCounter(MeterRegistry meters, String direction) {

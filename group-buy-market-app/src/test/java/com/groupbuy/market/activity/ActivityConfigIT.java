@@ -153,6 +153,44 @@ class ActivityConfigIT {
     }
 
     /**
+     * Stored codes this service does not know, kept as they always were (a refactor's guard): an activity status other
+     * than 1 — the known 0, 2 and 3 as much as an unknown 7 or -1 — is never effective (E0101, nothing written); a
+     * discount type other than 0 and 1 is refused by name with its stored code (E0002); the group type is stored but
+     * not read, so an unknown one changes nothing.
+     */
+    @Test
+    void storedCodesNobodyKnowsAreNeverReadAsEffectiveOrForEveryone() throws Exception {
+        for (int status : new int[] {0, 2, 3, 7, -1}) {
+            long activityId = ACTIVITY.incrementAndGet();
+            TradeClient mall = TradeClient.onNewGoods(port, jdbc, activityId, RECEIVER);
+            jdbc.update("UPDATE group_buy_activity SET status = ? WHERE activity_id = ?", status, activityId);
+
+            JsonNode trial = trial("alice", "s01", "c01", "g" + activityId);
+            JsonNode lock = mall.lock("alice", "");
+
+            assertThat(trial.path("code").asText())
+                    .as("trial, status %d: %s", status, trial)
+                    .isEqualTo("E0101");
+            assertThat(lock.path("code").asText())
+                    .as("lock, status %d: %s", status, lock)
+                    .isEqualTo("E0101");
+            assertThat(teamsOf(activityId)).isZero();
+            assertThat(ordersOf(activityId)).isZero();
+        }
+        for (int type : new int[] {2, 7, -1}) {
+            assertDiscountRefused(type, null, "has type " + type + " (0 for everyone, 1 for members of its tag)");
+        }
+        long activityId = ACTIVITY.incrementAndGet();
+        TradeClient mall = TradeClient.onNewGoods(port, jdbc, activityId, RECEIVER);
+        jdbc.update("UPDATE group_buy_activity SET group_type = 7 WHERE activity_id = ?", activityId);
+
+        assertThat(trial("alice", "s01", "c01", "g" + activityId).path("code").asText())
+                .isEqualTo("0000");
+        assertThat(mall.lock("alice", "").path("code").asText()).isEqualTo("0000");
+        assertThat(ordersOf(activityId)).isOne();
+    }
+
+    /**
      * A goods of a new activity (ZJ 20 off 100.00, no audience tag) whose discount has this type and tag: the trial and
      * the lock of a buyer in no tag answer E0002 with {@code info} naming the fault, and nothing is written.
      */

@@ -7,6 +7,7 @@ import com.groupbuy.market.domain.support.RunStop;
 import com.groupbuy.market.domain.trade.adapter.port.ITeamPlaceReservation;
 import com.groupbuy.market.domain.trade.adapter.repository.ITeamPlaceRepository;
 import com.groupbuy.market.domain.trade.model.valobj.PartnerOrderKey;
+import com.groupbuy.market.domain.trade.service.place.RefusalLooks;
 import com.groupbuy.market.domain.trade.service.place.TeamPlaceReconciler;
 import com.groupbuy.market.infrastructure.trade.port.TeamPlaceReservation;
 import com.groupbuy.market.support.IntegrationTest;
@@ -248,6 +249,7 @@ class PlaceReconcileIT {
                 pageSize,
                 Duration.ofSeconds(60),
                 offs::add,
+                RefusalLooks.on(n -> {}),
                 new RunStop());
 
         assertThat(slow.reconcileIfDue(0, 1, clock.peek().plusSeconds(4))).isZero();

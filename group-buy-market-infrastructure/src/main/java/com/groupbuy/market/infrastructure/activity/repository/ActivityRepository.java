@@ -3,8 +3,11 @@ package com.groupbuy.market.infrastructure.activity.repository;
 import com.google.common.cache.Cache;
 import com.google.common.cache.CacheBuilder;
 import com.groupbuy.market.domain.activity.adapter.repository.IActivityRepository;
+import com.groupbuy.market.domain.activity.model.valobj.ActivityStatus;
 import com.groupbuy.market.domain.activity.model.valobj.ActivityVO;
+import com.groupbuy.market.domain.activity.model.valobj.DiscountType;
 import com.groupbuy.market.domain.activity.model.valobj.DiscountVO;
+import com.groupbuy.market.domain.activity.model.valobj.GroupType;
 import com.groupbuy.market.domain.activity.model.valobj.MarketConfigVO;
 import com.groupbuy.market.domain.activity.model.valobj.SkuVO;
 import com.groupbuy.market.domain.activity.model.valobj.TagScope;
@@ -20,7 +23,8 @@ import org.springframework.stereotype.Repository;
 
 /**
  * Market configuration behind a short-lived in-process cache: the hot paths read memory, and a change in the
- * tables is seen within the TTL (or at once after {@link #evictCache()}). The cache holds one entry per source +
+ * tables is seen within the TTL. Nothing empties the cache at once (the eviction that did had no caller, and a load in
+ * flight would have stored the old configuration again after it). The cache holds one entry per source +
  * channel + goods: its mapping, activity, discount and goods read in one statement and kept and dropped together, so a
  * trial answers one reading of the tables, never rows cached at different times (an old list price with a new discount
  * sold a 200.00 goods for 0.01 until the list price expired too: {@code MarketConfigChangeIT}). Goods a partner has no
@@ -75,12 +79,6 @@ public class ActivityRepository implements IActivityRepository {
         }
     }
 
-    @Override
-    public void evictCache() {
-        found.invalidateAll();
-        absent.invalidateAll();
-    }
-
     /** The load's "no such row": checked, so Guava hands it back as the cause of an {@link ExecutionException}. */
     private static final class NotFound extends Exception {
         private static final NotFound INSTANCE = new NotFound();
@@ -100,6 +98,7 @@ public class ActivityRepository implements IActivityRepository {
                         toSku(po.getSku()));
     }
 
+    /** The stored codes are mapped here, once: {@code status} and {@code group_type} are NOT NULL columns (V1). */
     private static ActivityVO toActivity(GroupBuyActivityPO po) {
         if (po == null) {
             return null;
@@ -108,11 +107,11 @@ public class ActivityRepository implements IActivityRepository {
                 .activityId(po.getActivityId())
                 .activityName(po.getActivityName())
                 .discountId(po.getDiscountId())
-                .groupType(po.getGroupType())
+                .groupType(GroupType.fromCode(po.getGroupType()))
                 .takeLimitCount(po.getTakeLimitCount())
                 .target(po.getTarget())
                 .validTimeMinutes(po.getValidTime())
-                .status(po.getStatus())
+                .status(ActivityStatus.fromCode(po.getStatus()))
                 .startTime(po.getStartTime())
                 .endTime(po.getEndTime())
                 .tagId(po.getTagId())
@@ -121,14 +120,17 @@ public class ActivityRepository implements IActivityRepository {
                 .build();
     }
 
+    /** {@code discount_type} is a NOT NULL column (V1); a code we do not know is kept for the trial's refusal to name. */
     private static DiscountVO toDiscount(GroupBuyDiscountPO po) {
         if (po == null) {
             return null;
         }
+        DiscountType type = DiscountType.fromCode(po.getDiscountType());
         return DiscountVO.builder()
                 .discountId(po.getDiscountId())
                 .discountName(po.getDiscountName())
-                .discountType(po.getDiscountType())
+                .discountType(type)
+                .unknownTypeCode(type.isKnown() ? null : po.getDiscountType())
                 .marketPlan(po.getMarketPlan())
                 .marketExpr(po.getMarketExpr())
                 .tagId(po.getTagId())

@@ -79,6 +79,7 @@ class ActivityRepositoryFloodTest {
             activity.setValidTime(15);
             activity.setTakeLimitCount(1);
             activity.setStatus(1);
+            activity.setGroupType(0);
             activity.setStartTime(Instant.parse("2026-01-01T00:00:00Z"));
             activity.setEndTime(Instant.parse("2027-01-01T00:00:00Z"));
             config.setActivity(activity);

@@ -10,7 +10,4 @@ public interface IActivityRepository {
      * activity, its discount and the goods, never rows read (or cached) at different times.
      */
     MarketConfigVO queryMarketConfig(String source, String channel, String goodsId);
-
-    /** Drops every cached entry, so a configuration change is seen at once. */
-    void evictCache();
 }

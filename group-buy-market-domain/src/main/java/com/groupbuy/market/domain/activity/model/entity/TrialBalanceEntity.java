@@ -30,10 +30,12 @@ public class TrialBalanceEntity {
     private BigDecimal deductionPrice;
     private BigDecimal payPrice;
 
-    /** Activity status (0 created, 1 effective, 2 expired, 3 abandoned) and window, as configured. */
-    private Integer activityStatus;
-
+    /**
+     * The activity's window, as configured. No status: a trial of an activity not effective answers E0101, so every
+     * outcome is of an effective one.
+     */
     private Instant activityStartTime;
+
     private Instant activityEndTime;
     /** Team size and team validity in minutes. */
     private Integer targetCount;

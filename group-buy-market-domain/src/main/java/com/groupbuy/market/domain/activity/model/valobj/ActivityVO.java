@@ -12,8 +12,6 @@ import lombok.Getter;
 @AllArgsConstructor
 public class ActivityVO {
 
-    public static final int STATUS_EFFECTIVE = 1;
-
     /**
      * The largest team an activity may ask for. A completed team's callback lists every member's trade number, up to
      * 99 bytes each (32 characters of three-byte UTF-8, quoted, a comma): 10,000 members make at most 990,040 bytes,
@@ -25,11 +23,11 @@ public class ActivityVO {
     private final Long activityId;
     private final String activityName;
     private final String discountId;
-    private final Integer groupType;
+    private final GroupType groupType;
     private final Integer takeLimitCount;
     private final Integer target;
     private final Integer validTimeMinutes;
-    private final Integer status;
+    private final ActivityStatus status;
     private final Instant startTime;
     private final Instant endTime;
     /** Audience tag; null means everyone. */
@@ -40,7 +38,7 @@ public class ActivityVO {
     private final String unknownTagScope;
 
     public boolean isEffective() {
-        return status != null && status == STATUS_EFFECTIVE;
+        return status != null && status.isEffective();
     }
 
     public boolean isWithinWindow(Instant now) {

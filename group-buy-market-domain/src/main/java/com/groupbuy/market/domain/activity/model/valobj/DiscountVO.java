@@ -10,22 +10,27 @@ import lombok.Getter;
 @AllArgsConstructor
 public class DiscountVO {
 
-    public static final int TYPE_BASE = 0;
-    public static final int TYPE_TAG = 1;
-
     private final String discountId;
     private final String discountName;
-    private final Integer discountType;
+    private final DiscountType discountType;
+    /** The stored {@code discount_type} when it is none we know ({@link DiscountType#UNKNOWN}), else null. */
+    private final Integer unknownTypeCode;
+
     private final String marketPlan;
     private final String marketExpr;
     private final String tagId;
 
-    /** 0 (base) or 1 (tag); anything else is a configuration the trial refuses rather than reading as base. */
+    /** Base or tag; anything else is a configuration the trial refuses rather than reading as base. */
     public boolean isKnownType() {
-        return discountType != null && (discountType == TYPE_BASE || discountType == TYPE_TAG);
+        return discountType != null && discountType.isKnown();
     }
 
     public boolean isTagOnly() {
-        return discountType != null && discountType == TYPE_TAG;
+        return discountType != null && discountType.isMembersOnly();
+    }
+
+    /** Whether it names a tag at all: a blank tag is no tag, only one nobody is a member of. */
+    public boolean namesTag() {
+        return tagId != null && !tagId.isBlank();
     }
 }

@@ -81,10 +81,8 @@ public class TeamPlaceReconciler {
     private final Map<String, Instant> refusalChecks = new ConcurrentHashMap<>();
     /** Past this many remembered looks, the old ones are dropped (all of them, if none is old). */
     private static final int REFUSAL_CHECKS_KEPT = 10_000;
-    /** Off: a refused join waits for the sweep, as before (gbm.places.on-refusal=false). */
-    private volatile boolean refusalLooksOn = true;
-    /** Told of each look taken after a refusal. */
-    private volatile IntConsumer refusalLooks = n -> {};
+    /** Whether a refused join makes its team be looked at at once, and who is told of each look. */
+    private final RefusalLooks refusalLooks;
 
     /** The instance's stop: a sweep ends before its next page, cut as by its deadline. */
     private final RunStop stop;
@@ -102,6 +100,7 @@ public class TeamPlaceReconciler {
             int pageSize,
             Duration interval,
             IntConsumer corrected,
+            RefusalLooks refusalLooks,
             RunStop stop) {
         // A page of 0 read nothing yet never counted as the last page: every sweep re-ran its empty query in a tight
         // loop until its deadline (60 s at start-up, the run budget from the timeout job) and checked no team.
@@ -122,18 +121,9 @@ public class TeamPlaceReconciler {
         this.staleAfter = staleAfter;
         this.quietPeriod = quietPeriod;
         this.corrected = corrected;
+        this.refusalLooks = refusalLooks;
         this.interval = interval;
         this.stop = stop;
-    }
-
-    /** Whether a join Redis refused while the database had a place makes the team be looked at at once. */
-    public void setRefusalLooks(boolean on) {
-        this.refusalLooksOn = on;
-    }
-
-    /** Metrics: told of each team looked at after a join was refused ({@link #reconcileRefused}). */
-    public void onRefusalLook(IntConsumer listener) {
-        this.refusalLooks = listener;
     }
 
     /**
@@ -238,7 +228,7 @@ public class TeamPlaceReconciler {
      * refused crowd costs one look, not one each). True when its counter was corrected: the caller may try once more.
      */
     public boolean reconcileRefused(String teamId) {
-        if (!refusalLooksOn) {
+        if (!refusalLooks.on()) {
             return false;
         }
         Instant now = Instant.now(clock);
@@ -254,7 +244,7 @@ public class TeamPlaceReconciler {
             return false;
         }
         refusalChecks.put(teamId, now);
-        refusalLooks.accept(1);
+        refusalLooks.counted().accept(1);
         return reconcileTeam(teamId) > 0;
     }
 

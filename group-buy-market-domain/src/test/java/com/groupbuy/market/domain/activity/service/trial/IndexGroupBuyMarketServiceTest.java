@@ -6,7 +6,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.groupbuy.market.domain.activity.adapter.repository.IActivityRepository;
 import com.groupbuy.market.domain.activity.model.entity.MarketProductEntity;
 import com.groupbuy.market.domain.activity.model.entity.TrialBalanceEntity;
+import com.groupbuy.market.domain.activity.model.valobj.ActivityStatus;
 import com.groupbuy.market.domain.activity.model.valobj.ActivityVO;
+import com.groupbuy.market.domain.activity.model.valobj.DiscountType;
 import com.groupbuy.market.domain.activity.model.valobj.DiscountVO;
 import com.groupbuy.market.domain.activity.model.valobj.MarketConfigVO;
 import com.groupbuy.market.domain.activity.model.valobj.MarketSwitchesVO;
@@ -30,7 +32,7 @@ class IndexGroupBuyMarketServiceTest {
     private static final Instant NOW = Instant.parse("2026-11-23T10:00:00Z");
 
     private ActivityVO activity = activity(null, Set.of());
-    private DiscountVO discount = discount(DiscountVO.TYPE_BASE, null);
+    private DiscountVO discount = discount(DiscountType.BASE, null);
     /** What sc_sku_activity maps s01/c01/g1 to (null: no mapping), and whether goods g1 exists. */
     private Long mappedActivityId = 7L;
 
@@ -59,9 +61,6 @@ class IndexGroupBuyMarketServiceTest {
                             .build();
             return new MarketConfigVO(mapped, mappedActivity, mappedActivity == null ? null : discount, sku);
         }
-
-        @Override
-        public void evictCache() {}
     };
 
     private final IndexGroupBuyMarketService service = new IndexGroupBuyMarketService(
@@ -133,7 +132,7 @@ class IndexGroupBuyMarketServiceTest {
 
     @Test
     void aTagDiscountAppliesToItsMembersOnly() {
-        discount = discount(DiscountVO.TYPE_TAG, "NEW");
+        discount = discount(DiscountType.TAG, "NEW");
         members.add("NEW/s01/c01/member");
 
         assertThat(trial("member").getPayPrice()).isEqualByComparingTo("80.00");
@@ -148,7 +147,7 @@ class IndexGroupBuyMarketServiceTest {
     @Test
     void theSameTagForAudienceAndDiscountIsAskedOnce() {
         activity = activity("VIP", Set.of(TagScope.VISIBLE, TagScope.ENABLE));
-        discount = discount(DiscountVO.TYPE_TAG, "VIP");
+        discount = discount(DiscountType.TAG, "VIP");
         members.add("VIP/s01/c01/member");
 
         TrialBalanceEntity member = trial("member");
@@ -159,22 +158,22 @@ class IndexGroupBuyMarketServiceTest {
         assertThat(member.isEnable()).isTrue();
     }
 
+    /** Every state but effective, a status no code of ours knows too, answers E0101 before any membership is asked. */
     @Test
     void activityStateIsCheckedBeforeMembership() {
-        activity = ActivityVO.builder()
-                .activityId(7L)
-                .discountId("d")
-                .status(0)
-                .takeLimitCount(1)
-                .target(3)
-                .validTimeMinutes(15)
-                .startTime(NOW.minus(1, ChronoUnit.DAYS))
-                .endTime(NOW.plus(1, ChronoUnit.DAYS))
-                .tagId("VIP")
-                .tagScopes(Set.of(TagScope.ENABLE))
-                .build();
+        for (ActivityStatus status : ActivityStatus.values()) {
+            if (status == ActivityStatus.EFFECTIVE) {
+                continue;
+            }
+            activity = effectiveActivity("VIP", Set.of(TagScope.ENABLE))
+                    .status(status)
+                    .build();
 
-        assertThatThrownBy(() -> trial("u1")).isInstanceOf(AppException.class).hasMessageStartingWith("E0101");
+            assertThatThrownBy(() -> trial("u1"))
+                    .as("status %s", status)
+                    .isInstanceOf(AppException.class)
+                    .hasMessageStartingWith("E0101");
+        }
         assertThat(asked).isEmpty();
     }
 
@@ -227,17 +226,7 @@ class IndexGroupBuyMarketServiceTest {
     @Test
     void anActivityWithATakeLimitBelowOneIsRefusedByName() {
         for (int limit : new int[] {0, -1}) {
-            activity = ActivityVO.builder()
-                    .activityId(7L)
-                    .discountId("d")
-                    .status(ActivityVO.STATUS_EFFECTIVE)
-                    .takeLimitCount(limit)
-                    .target(3)
-                    .validTimeMinutes(15)
-                    .startTime(NOW.minus(1, ChronoUnit.DAYS))
-                    .endTime(NOW.plus(1, ChronoUnit.DAYS))
-                    .tagScopes(Set.of())
-                    .build();
+            activity = effectiveActivity(null, Set.of()).takeLimitCount(limit).build();
 
             assertRefused(() -> trial("u1"), "activity 7 has take limit " + limit + " (a buyer needs at least 1 take)");
         }
@@ -260,17 +249,7 @@ class IndexGroupBuyMarketServiceTest {
     }
 
     private static ActivityVO withTarget(int target) {
-        return ActivityVO.builder()
-                .activityId(7L)
-                .discountId("d")
-                .status(ActivityVO.STATUS_EFFECTIVE)
-                .takeLimitCount(1)
-                .target(target)
-                .validTimeMinutes(15)
-                .startTime(NOW.minus(1, ChronoUnit.DAYS))
-                .endTime(NOW.plus(1, ChronoUnit.DAYS))
-                .tagScopes(Set.of())
-                .build();
+        return effectiveActivity(null, Set.of()).target(target).build();
     }
 
     /**
@@ -280,17 +259,7 @@ class IndexGroupBuyMarketServiceTest {
     @Test
     void anAudienceTagWithAnUnknownScopeEntryIsRefusedBeforeMembership() {
         for (String stored : new String[] {"1\uFF0C2", "3", "1,x"}) {
-            activity = ActivityVO.builder()
-                    .activityId(7L)
-                    .discountId("d")
-                    .status(ActivityVO.STATUS_EFFECTIVE)
-                    .takeLimitCount(1)
-                    .target(3)
-                    .validTimeMinutes(15)
-                    .startTime(NOW.minus(1, ChronoUnit.DAYS))
-                    .endTime(NOW.plus(1, ChronoUnit.DAYS))
-                    .tagId("VIP")
-                    .tagScopes(TagScope.parse(stored))
+            activity = effectiveActivity("VIP", TagScope.parse(stored))
                     .unknownTagScope(TagScope.isKnownList(stored) ? null : stored)
                     .build();
 
@@ -311,7 +280,14 @@ class IndexGroupBuyMarketServiceTest {
     @Test
     void aDiscountOfAnUnknownTypeIsRefusedByName() {
         for (Integer type : new Integer[] {2, -1, null}) {
-            discount = discount(type, "VIP");
+            discount = DiscountVO.builder()
+                    .discountId("d")
+                    .discountType(DiscountType.UNKNOWN)
+                    .unknownTypeCode(type)
+                    .marketPlan("ZJ")
+                    .marketExpr("20")
+                    .tagId("VIP")
+                    .build();
 
             assertRefused(
                     () -> trial("u1"), "discount d has type " + type + " (0 for everyone, 1 for members of its tag)");
@@ -325,10 +301,10 @@ class IndexGroupBuyMarketServiceTest {
      */
     @Test
     void aMembersOnlyDiscountNamingNoTagIsRefusedByName() {
-        discount = discount(DiscountVO.TYPE_TAG, null);
+        discount = discount(DiscountType.TAG, null);
         assertRefused(() -> trial("u1"), "discount d is for members of its tag (type 1) but names no tag");
         for (String blank : new String[] {"", "  "}) {
-            discount = discount(DiscountVO.TYPE_TAG, blank);
+            discount = discount(DiscountType.TAG, blank);
             assertRefused(
                     () -> trial("u1"),
                     "discount d is for members of its tag (type 1) but names a blank tag '" + blank + "'");
@@ -336,7 +312,7 @@ class IndexGroupBuyMarketServiceTest {
         assertThat(asked).isEmpty();
 
         // A discount for everyone needs no tag.
-        discount = discount(DiscountVO.TYPE_BASE, null);
+        discount = discount(DiscountType.BASE, null);
         assertThat(trial("u1").getPayPrice()).isEqualByComparingTo("80.00");
     }
 
@@ -348,7 +324,7 @@ class IndexGroupBuyMarketServiceTest {
      */
     @Test
     void aDiscountForEveryoneNamingATagIsRefusedByName() {
-        discount = discount(DiscountVO.TYPE_BASE, "VIP");
+        discount = discount(DiscountType.BASE, "VIP");
 
         assertRefused(
                 () -> trial("u1"),
@@ -356,7 +332,7 @@ class IndexGroupBuyMarketServiceTest {
         assertThat(asked).isEmpty();
 
         for (String blank : new String[] {"", "  "}) {
-            discount = discount(DiscountVO.TYPE_BASE, blank);
+            discount = discount(DiscountType.BASE, blank);
             assertThat(trial("u1").getPayPrice()).as("blank tag '%s'", blank).isEqualByComparingTo("80.00");
         }
     }
@@ -388,21 +364,25 @@ class IndexGroupBuyMarketServiceTest {
     }
 
     private static ActivityVO activity(String tagId, Set<TagScope> scopes) {
+        return effectiveActivity(tagId, scopes).build();
+    }
+
+    /** Activity 7 with discount d, effective and open now: teams of 3 valid 15 minutes, one take per user. */
+    private static ActivityVO.ActivityVOBuilder effectiveActivity(String tagId, Set<TagScope> scopes) {
         return ActivityVO.builder()
                 .activityId(7L)
                 .discountId("d")
-                .status(ActivityVO.STATUS_EFFECTIVE)
+                .status(ActivityStatus.EFFECTIVE)
                 .takeLimitCount(1)
                 .target(3)
                 .validTimeMinutes(15)
                 .startTime(NOW.minus(1, ChronoUnit.DAYS))
                 .endTime(NOW.plus(1, ChronoUnit.DAYS))
                 .tagId(tagId)
-                .tagScopes(scopes)
-                .build();
+                .tagScopes(scopes);
     }
 
-    private static DiscountVO discount(Integer type, String tagId) {
+    private static DiscountVO discount(DiscountType type, String tagId) {
         return DiscountVO.builder()
                 .discountId("d")
                 .discountName("d")

@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
 import com.groupbuy.market.domain.activity.adapter.repository.IActivityRepository;
+import com.groupbuy.market.domain.activity.model.valobj.ActivityStatus;
 import com.groupbuy.market.domain.activity.model.valobj.ActivityVO;
+import com.groupbuy.market.domain.activity.model.valobj.DiscountType;
 import com.groupbuy.market.domain.activity.model.valobj.DiscountVO;
 import com.groupbuy.market.domain.activity.model.valobj.MarketConfigVO;
 import com.groupbuy.market.domain.activity.model.valobj.MarketSwitchesVO;
@@ -76,7 +78,7 @@ class TradeLockServiceOneInstantTest {
         ActivityVO activity = ActivityVO.builder()
                 .activityId(7L)
                 .discountId("d")
-                .status(ActivityVO.STATUS_EFFECTIVE)
+                .status(ActivityStatus.EFFECTIVE)
                 .takeLimitCount(1)
                 .target(3)
                 .validTimeMinutes(15)
@@ -86,7 +88,7 @@ class TradeLockServiceOneInstantTest {
                 .build();
         DiscountVO discount = DiscountVO.builder()
                 .discountId("d")
-                .discountType(DiscountVO.TYPE_BASE)
+                .discountType(DiscountType.BASE)
                 .marketPlan("ZJ")
                 .marketExpr("20")
                 .build();
@@ -100,9 +102,6 @@ class TradeLockServiceOneInstantTest {
             public MarketConfigVO queryMarketConfig(String source, String channel, String goodsId) {
                 return new MarketConfigVO(7L, activity, discount, sku);
             }
-
-            @Override
-            public void evictCache() {}
         };
     }
 

@@ -39,6 +39,9 @@ class TeamPlaceReconcilerTest {
     private final Teams teams = new Teams(clock);
     private final Counters counters = new Counters();
     private final List<Integer> corrections = new ArrayList<>();
+    /** Each look taken after a refused join. */
+    private final List<Integer> looks = new ArrayList<>();
+
     private final RunStop stop = new RunStop();
 
     private TeamPlaceReconciler reconciler(int pageSize) {
@@ -46,8 +49,22 @@ class TeamPlaceReconcilerTest {
     }
 
     private TeamPlaceReconciler reconciler(Duration staleAfter, Duration quietPeriod, int pageSize) {
+        return reconciler(staleAfter, quietPeriod, pageSize, RefusalLooks.on(looks::add));
+    }
+
+    private TeamPlaceReconciler reconciler(
+            Duration staleAfter, Duration quietPeriod, int pageSize, RefusalLooks refusalLooks) {
         return new TeamPlaceReconciler(
-                teams, counters, clock, staleAfter, quietPeriod, pageSize, INTERVAL, corrections::add, stop);
+                teams,
+                counters,
+                clock,
+                staleAfter,
+                quietPeriod,
+                pageSize,
+                INTERVAL,
+                corrections::add,
+                refusalLooks,
+                stop);
     }
 
     /**
@@ -297,14 +314,25 @@ class TeamPlaceReconcilerTest {
         counters.set("t1", 3); // a team of 3 with one lock, its counter left full by a crash
 
         TeamPlaceReconciler reconciler = reconciler(10);
-        List<Integer> looks = new ArrayList<>();
-        reconciler.onRefusalLook(looks::add);
 
         assertThat(reconciler.reconcileRefused("t1")).isTrue();
         assertThat(counters.of("t1")).isEqualTo(1);
         assertThat(corrections).containsExactly(2);
         assertThat(looks).containsExactly(1);
         assertThat(teams.pagesRead).as("no sweep").isZero();
+    }
+
+    /** gbm.places.on-refusal=false: a refused join waits for the sweep; the team is neither locked nor counted. */
+    @Test
+    void withRefusalLooksOffARefusedJoinLeavesTheTeamToTheSweep() {
+        teams.open(1, "t1", 1, NOW.plusSeconds(600));
+        counters.set("t1", 3);
+        TeamPlaceReconciler off = reconciler(Duration.ofMinutes(2), Duration.ofSeconds(30), 10, RefusalLooks.OFF);
+
+        assertThat(off.reconcileRefused("t1")).isFalse();
+        assertThat(counters.of("t1")).isEqualTo(3);
+        assertThat(teams.locked).isEmpty();
+        assertThat(looks).isEmpty();
     }
 
     @Test

@@ -7,6 +7,7 @@ import com.groupbuy.market.domain.support.RunStop;
 import com.groupbuy.market.domain.trade.model.entity.MemberOrderView;
 import com.groupbuy.market.domain.trade.model.valobj.PaymentGrace;
 import com.groupbuy.market.domain.trade.service.InMemoryTradeStore;
+import com.groupbuy.market.domain.trade.service.place.RefusalLooks;
 import com.groupbuy.market.domain.trade.service.place.TeamPlaceReconciler;
 import java.time.Clock;
 import java.time.Duration;
@@ -119,6 +120,7 @@ class TradeTimeoutPlaceSweepTest {
                         200,
                         Duration.ofMinutes(10),
                         off -> {},
+                        RefusalLooks.on(n -> {}),
                         new RunStop()) {
                     @Override
                     public OptionalInt sweepIfDue(int shardIndex, int shardTotal, Instant deadline) {

@@ -31,7 +31,6 @@ public class EndNode implements RuleNode<MarketProductEntity, TrialContext, Tria
                 .originalPrice(original)
                 .deductionPrice(original.subtract(pay))
                 .payPrice(pay)
-                .activityStatus(activity.getStatus())
                 .activityStartTime(activity.getStartTime())
                 .activityEndTime(activity.getEndTime())
                 .targetCount(activity.getTarget())

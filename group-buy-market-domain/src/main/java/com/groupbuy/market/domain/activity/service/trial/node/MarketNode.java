@@ -75,22 +75,19 @@ public class MarketNode implements RuleNode<MarketProductEntity, TrialContext, T
         }
         // Any other type used to count as a base discount: a mistyped "members only" gave everyone the group price.
         if (!discount.isKnownType()) {
-            throw unknown("discount " + discount.getDiscountId() + " has type " + discount.getDiscountType()
+            throw unknown("discount " + discount.getDiscountId() + " has type " + discount.getUnknownTypeCode()
                     + " (0 for everyone, 1 for members of its tag)");
         }
         // A members-only discount naming no tag was given to everyone (no tag restricts no one): the price the operator
         // meant for a tag's members sold to the public. A blank tag is no tag either, only one nobody is a member of.
-        if (discount.isTagOnly()
-                && (discount.getTagId() == null || discount.getTagId().isBlank())) {
+        if (discount.isTagOnly() && !discount.namesTag()) {
             throw unknown("discount " + discount.getDiscountId() + " is for members of its tag (type 1) but names "
                     + (discount.getTagId() == null ? "no tag" : "a blank tag '" + discount.getTagId() + "'"));
         }
         // The other way round: a discount for everyone naming a tag never asks it, so every buyer paid the price
         // written for the tag's members. The type defaults to 0, so a members-only discount inserted without it is
         // such a row; which one the operator meant cannot be told, so neither is guessed.
-        if (!discount.isTagOnly()
-                && discount.getTagId() != null
-                && !discount.getTagId().isBlank()) {
+        if (!discount.isTagOnly() && discount.namesTag()) {
             throw unknown("discount " + discount.getDiscountId() + " is for everyone (type 0) but names tag '"
                     + discount.getTagId() + "' (type 1 prices that tag's members only)");
         }
