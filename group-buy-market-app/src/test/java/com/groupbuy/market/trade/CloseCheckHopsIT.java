@@ -80,6 +80,8 @@ class CloseCheckHopsIT {
 
     @AfterAll
     static void dropBrokerObjects() {
+        // And the far team's nominal lane, which main declared.
+        LANES.add(QUEUES.lane(FAR_MINUTES * 60L + 60 + "s"));
         QUEUES.delete(LANES.toArray(String[]::new));
     }
 
