@@ -9,6 +9,7 @@ import com.groupbuy.market.domain.outbox.adapter.port.INotifyGateway;
 import com.groupbuy.market.domain.outbox.model.valobj.DeliveryResult;
 import com.groupbuy.market.domain.outbox.model.valobj.NotifyTaskVO;
 import com.groupbuy.market.domain.trade.model.valobj.CloseCheckVO;
+import com.groupbuy.market.domain.trade.model.valobj.DelayLeg;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -90,7 +91,18 @@ public class CloseCheckPublisher implements INotifyGateway {
      * What the publisher reads of a check's body: its deadline, its nominal delay (which picks the lane), and whether
      * the body is one JSON object and nothing else (only such a body may be embedded in a bundle).
      */
-    record Deadline(Instant closeAt, Duration nominal, boolean bundleable) {}
+    record Deadline(Instant closeAt, Duration nominal, boolean bundleable) {
+
+        /** The time left at {@code now}. */
+        Duration left(Instant now) {
+            return Duration.between(now, closeAt);
+        }
+
+        /** The lane and wait of this check published at {@code now} ({@link DelayLeg#of}); null when it is due. */
+        DelayLeg leg(Instant now) {
+            return closeAt.isAfter(now) ? DelayLeg.of(nominal, left(now)) : null;
+        }
+    }
 
     @Override
     public DeliveryResult groupBuyNotify(NotifyTaskVO task) {
@@ -250,19 +262,23 @@ public class CloseCheckPublisher implements INotifyGateway {
             }
             Deadline deadline = deadlines[i];
             String queue;
+            boolean reaches;
             try {
                 Instant now = clock.instant();
-                queue = deadline.closeAt().isAfter(now) ? topology.lane(deadline.nominal()) : null;
+                DelayLeg leg = deadline.leg(now);
+                queue = leg == null ? null : topology.lane(leg.lane());
+                reaches = leg == null || leg.reaches(deadline.left(now));
             } catch (AmqpException e) {
                 StrandedChannels.free(e);
                 results[i] = failed(start, "AMQP publish failed: " + MqExchangeGuard.rootMessage(e));
                 continue;
             }
-            // Only checks bound for a lane are bundled (one already due goes out at once, alone), and only while the
-            // bundle's first check is within the spread of this one's deadline.
+            // Only checks bound for a lane are bundled (one already due goes out at once, alone; one that hops goes
+            // alone too), and only while the bundle's first check is within the spread of this one's deadline.
             boolean joins = size > 0
                     && size < bundleMax
                     && queue != null
+                    && reaches
                     && queue.equals(bundleQueue)
                     && deadline.bundleable()
                     && !deadline.closeAt()
@@ -273,7 +289,7 @@ public class CloseCheckPublisher implements INotifyGateway {
             }
             bundle[size++] = i;
             bundleQueue = queue;
-            if (queue == null || !deadline.bundleable() || bundleMax == 1) {
+            if (queue == null || !reaches || !deadline.bundleable() || bundleMax == 1) {
                 send(operations, tasks, bundle, size, deadlines, correlations, queues, results, start);
                 size = 0;
                 bundleQueue = null;
@@ -322,8 +338,11 @@ public class CloseCheckPublisher implements INotifyGateway {
             // The time left when this very message goes out, not when the batch began.
             Instant now = clock.instant();
             if (latest.isAfter(now)) {
-                queue = topology.lane(deadlines[bundle[0]].nominal());
-                properties.setExpiration(topology.expiration(latest, now));
+                // A bundle's checks all reach their deadlines in their lane; a check alone may hop (its wait ends
+                // before its deadline).
+                DelayLeg leg = deadlines[bundle[size - 1]].leg(now);
+                queue = topology.lane(leg.lane());
+                properties.setExpiration(topology.expiration(size == 1 ? now.plus(leg.expiresIn()) : latest, now));
             } else {
                 queue = topology.closeQueueToPublish();
             }

@@ -14,6 +14,7 @@ import com.groupbuy.market.domain.trade.adapter.repository.IRefundRepository;
 import com.groupbuy.market.domain.trade.model.entity.MemberOrderView;
 import com.groupbuy.market.domain.trade.model.valobj.CloseCheckVO;
 import com.groupbuy.market.domain.trade.model.valobj.ConsumeOutcome;
+import com.groupbuy.market.domain.trade.model.valobj.DelayLeg;
 import com.groupbuy.market.domain.trade.model.valobj.OrderStatus;
 import com.groupbuy.market.domain.trade.service.refund.ConsumptionAttempts;
 import com.groupbuy.market.domain.trade.service.refund.TradeRefundService;
@@ -30,9 +31,9 @@ import lombok.extern.slf4j.Slf4j;
  * come, re-reads the order and closes it only if it is still unpaid, through the same guarded update as an unpaid
  * refund ({@link TradeRefundService#closeUnpaid}); a settlement racing the close either wins (the close affects no
  * row) or loses (the settlement finds the order closed), never both. A team check fails the team as the polling job
- * would ({@link TradeTimeoutService#expireTeamNow}). Both are judged by the settings of now: a check due by its own
- * deadline whose order or team is due later now is published again for that time ({@link #publishAgain}), never
- * closed early and never left to the polling job.
+ * would ({@link TradeTimeoutService#expireTeamNow}). Both are judged by the database and the settings of now, whatever
+ * the check's own deadline: a check whose order or team is due later is published again toward that time ({@link
+ * #publishAgain}, in hops through a fixed set of lanes), never closed early and never left to the polling job.
  * <p>
  * Once per message however often the broker redelivers it: the consumption record (consumer {@value #CONSUMER}, one
  * per message id) bounds the attempts and keeps the outcome; and the close itself is guarded and writes its partner
@@ -43,12 +44,6 @@ import lombok.extern.slf4j.Slf4j;
 public class CloseCheckService {
 
     public static final String CONSUMER = "close_check";
-
-    /**
-     * The longest delay a lane carries: RabbitMQ reads a message's expiration as an unsigned 32-bit count of
-     * milliseconds (about 49.7 days) and refuses a longer one.
-     */
-    public static final Duration LONGEST_LANE_DELAY = Duration.ofMillis(0xFFFF_FFFFL);
 
     private final IConsumptionRecordRepository records;
     private final IRefundRepository orders;
@@ -219,15 +214,14 @@ public class CloseCheckService {
      * is read again after an early check's wait. {@code markDone} runs in the close's transaction when it closes.
      */
     private String apply(String messageId, CloseCheckVO check, MemberOrderView read, Runnable markDone) {
-        boolean waited = !Duration.between(Instant.now(clock), check.closeAt()).isNegative();
-        if (!waitUntilDue(check.closeAt())) {
-            // Never close before the time: the polling job takes it once it is overdue.
-            return "arrived early; left to the polling job";
-        }
+        // A check before its own deadline (a hop of a check due further off than a lane carries, a broker clock ahead
+        // of ours, a forged one) is judged like any other, by the database and the settings of now: never closed
+        // early, and published again toward its due time. Before, one earlier than the early wait was acknowledged
+        // and left to the polling job, so a check that had to hop was never closed by the delay path.
         if (check.kind() == CloseCheckVO.Kind.TEAM_EXPIRY) {
             return applyTeam(messageId, check);
         }
-        MemberOrderView order = read == null || waited ? orders.queryOrderById(check.orderId()) : read;
+        MemberOrderView order = read == null ? orders.queryOrderById(check.orderId()) : read;
         if (order == null || !order.getTeamId().equals(check.teamId())) {
             return null;
         }
@@ -283,29 +277,32 @@ public class CloseCheckService {
     }
 
     /**
-     * Publishes the check again, due at {@code dueAt} (a time the database and the settings of now gave, never the
-     * check's own), into the delay lane of the time it has left, as the lock's check went out; the effect for the log.
-     * The new message's id is the check's with {@code @<due epoch ms>} (in place of an earlier such suffix), so a
-     * redelivery of this check publishes the same message again, and the consumption record of that id runs it once.
-     * Not published (the broker refused it, no confirm): thrown, a failed attempt of this check, which comes back and
-     * tries again; out of attempts it is dead-lettered and the polling job closes it, found late.
+     * Publishes the check again toward {@code dueAt} (a time the database and the settings of now gave, never the
+     * check's own), through the same publisher as the lock's checks; the effect for the log. It waits in the hop lanes
+     * ({@link DelayLeg#hop}): a fixed set of lengths, so whatever the checks we are sent say, we declare at most
+     * {@value DelayLeg#HOP_LANES} lanes for them (before, one per whole second a check had left: a forged check per
+     * second, a lane each). A hop shorter than the time left brings the check back early, and it hops again.
      * <p>
-     * A lane carries at most {@link #LONGEST_LANE_DELAY} (RabbitMQ refuses a longer per-message expiration, and closes
-     * the channel): a due time further off is reached in hops of that length, the check published again at each.
+     * The new message's id is the check's with {@code @<due epoch ms>}, and {@code ~<hop seconds>} for a hop that does
+     * not reach the due time (see {@link #againId}), in place of an earlier such suffix: a redelivery of this check
+     * publishes the same message again, and the consumption record of that id runs it once. Not published (the broker
+     * refused it, no confirm): thrown, a failed attempt of this check, which comes back and tries again; out of
+     * attempts it is dead-lettered and the polling job closes it, found late.
      */
     private String publishAgain(String messageId, CloseCheckVO check, Instant dueAt) {
         Instant now = Instant.now(clock);
         Duration left = Duration.between(now, dueAt);
-        boolean hop = left.compareTo(LONGEST_LANE_DELAY) > 0;
+        DelayLeg leg = DelayLeg.hop(left);
+        boolean reaches = leg.reaches(left);
         // A check's deadline is whole milliseconds: rounded up, never early.
-        Instant exact = hop ? now.plus(LONGEST_LANE_DELAY) : dueAt;
+        Instant exact = reaches ? dueAt : now.plus(leg.expiresIn());
         Instant closeAt = exact.truncatedTo(ChronoUnit.MILLIS);
         if (closeAt.isBefore(exact)) {
             closeAt = closeAt.plusMillis(1);
         }
-        CloseCheckVO again = new CloseCheckVO(
-                check.kind(), check.teamId(), check.orderId(), closeAt, Duration.between(now, closeAt));
-        String againId = againId(messageId, closeAt);
+        // Its length is the hop lane's, which the publisher reads as the lane to wait in.
+        CloseCheckVO again = new CloseCheckVO(check.kind(), check.teamId(), check.orderId(), closeAt, leg.lane());
+        String againId = againId(messageId, dueAt, reaches ? null : hopOf(leg, left));
         DeliveryResult result = lanes.groupBuyNotify(NotifyTaskVO.builder()
                 .webhookId(againId)
                 .teamId(check.teamId())
@@ -318,16 +315,30 @@ public class CloseCheckService {
                     "check not published again for " + closeAt + " (" + againId + "): " + result.error());
         }
         // The id is the publisher's (anyone who can publish to the close-check queue): made safe for the log line.
-        return hop
-                ? "beyond the delay lanes' reach; published again as " + LogSafeText.of(againId) + " for " + closeAt
-                        + ", the lanes' longest delay"
-                : "published again as " + LogSafeText.of(againId) + " to close then";
+        return reaches
+                ? "published again as " + LogSafeText.of(againId) + " to close then"
+                : "published again as " + LogSafeText.of(againId) + " for " + closeAt + ", a hop of "
+                        + leg.lane().getSeconds() + " s toward it";
     }
 
-    /** {@code <id>@<due epoch ms>}: the check's id without an earlier such suffix, cut to fit a record's id. */
-    static String againId(String messageId, Instant closeAt) {
-        String base = messageId.replaceFirst("@\\d+$", "");
-        String suffix = "@" + closeAt.toEpochMilli();
+    /**
+     * A hop's name within its check's chain: its lane's seconds, and for the longest hop lane (taken again and again
+     * toward a due time more than twice its length away) how many of its length are left.
+     */
+    private static String hopOf(DelayLeg leg, Duration left) {
+        long seconds = leg.lane().getSeconds();
+        return seconds == DelayLeg.LONGEST_HOP.getSeconds()
+                ? seconds + "x" + left.dividedBy(DelayLeg.LONGEST_HOP)
+                : Long.toString(seconds);
+    }
+
+    /**
+     * {@code <id>@<due epoch ms>}, or {@code <id>@<due epoch ms>~<hop>} for a hop short of it: the check's id without
+     * an earlier such suffix, cut to fit a record's id.
+     */
+    static String againId(String messageId, Instant dueAt, String hop) {
+        String base = messageId.replaceFirst("@\\d+(~\\d+(x\\d+)?)?$", "");
+        String suffix = "@" + dueAt.toEpochMilli() + (hop == null ? "" : "~" + hop);
         int room = ConsumptionAttempts.MAX_MESSAGE_ID - suffix.length();
         if (base.codePointCount(0, base.length()) > room) {
             base = base.substring(0, base.offsetByCodePoints(0, room));

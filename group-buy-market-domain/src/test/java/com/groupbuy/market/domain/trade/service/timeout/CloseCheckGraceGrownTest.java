@@ -10,6 +10,7 @@ import com.groupbuy.market.domain.support.RunStop;
 import com.groupbuy.market.domain.trade.adapter.port.ITeamPlaceReservation;
 import com.groupbuy.market.domain.trade.model.valobj.CloseCheckVO;
 import com.groupbuy.market.domain.trade.model.valobj.ConsumeOutcome;
+import com.groupbuy.market.domain.trade.model.valobj.DelayLeg;
 import com.groupbuy.market.domain.trade.model.valobj.OrderStatus;
 import com.groupbuy.market.domain.trade.model.valobj.PaymentGrace;
 import com.groupbuy.market.domain.trade.model.valobj.TeamStatus;
@@ -54,15 +55,12 @@ class CloseCheckGraceGrownTest {
         Instant due = end.plus(Duration.ofMinutes(10));
         assertThat(published).hasSize(1);
         NotifyTaskVO again = published.get(0);
-        assertThat(again.getWebhookId()).isEqualTo("msg-t1@" + due.toEpochMilli());
+        // About 540 s left: a hop of 512 s (the longest hop lane not beyond it), named after the due time and the hop.
+        assertThat(again.getWebhookId()).isEqualTo("msg-t1@" + due.toEpochMilli() + "~512");
         assertThat(again.getNotifyType()).isEqualTo(NotifyTarget.DELAY);
         assertThat(again.getNotifyCategory()).isEqualTo(CloseCheckVO.Kind.TEAM_EXPIRY.category());
-        assertThat(closeAt(again)).isEqualTo(due);
-        assertThat(delayMs(again))
-                .as("the lane of the time it has left")
-                .isBetween(
-                        Duration.ofSeconds(530).toMillis(),
-                        Duration.ofSeconds(540).toMillis());
+        assertThat(delayMs(again)).as("the hop lane's length").isEqualTo(512_000);
+        assertThat(closeAt(again)).as("back before its due time").isBefore(due);
 
         // The check published again arrives at its time: the team is due now, and fails.
         store.teams.get("t-1").validEnd =
@@ -126,10 +124,10 @@ class CloseCheckGraceGrownTest {
         assertThat(store.order("u1").status).isEqualTo(OrderStatus.LOCKED.code());
         assertThat(published).hasSize(1);
         Instant due = lockTime.plus(Duration.ofMinutes(15));
-        assertThat(published.get(0).getWebhookId()).isEqualTo("msg-u1@" + due.toEpochMilli());
+        assertThat(published.get(0).getWebhookId()).isEqualTo("msg-u1@" + due.toEpochMilli() + "~512");
         assertThat(published.get(0).getNotifyCategory()).isEqualTo(CloseCheckVO.Kind.UNPAID_ORDER.category());
         assertThat(published.get(0).getBody()).contains("\"orderId\":\"o-u1\"");
-        assertThat(closeAt(published.get(0))).isEqualTo(due);
+        assertThat(delayMs(published.get(0))).isEqualTo(512_000);
     }
 
     /**
@@ -155,13 +153,16 @@ class CloseCheckGraceGrownTest {
                 .extracting(NotifyTaskVO::getWebhookId)
                 .as("the same message id both times: its consumption record runs it once")
                 .containsExactly(
-                        "msg-t1@" + end.plus(Duration.ofMinutes(10)).toEpochMilli(),
-                        "msg-t1@" + end.plus(Duration.ofMinutes(10)).toEpochMilli());
+                        "msg-t1@" + end.plus(Duration.ofMinutes(10)).toEpochMilli() + "~512",
+                        "msg-t1@" + end.plus(Duration.ofMinutes(10)).toEpochMilli() + "~512");
     }
 
-    /** A grace grown beyond what a lane carries (RabbitMQ: 2^32 - 1 ms) is reached in hops of that length. */
+    /**
+     * A grace grown beyond what a lane carries (RabbitMQ: 2^32 - 1 ms) is reached in hops of the longest hop lane (2^22
+     * s), each named by how many of its length are left.
+     */
     @Test
-    void aDueTimeBeyondTheLanesIsReachedInHopsOfTheLongestLaneDelay() {
+    void aDueTimeBeyondTheLanesIsReachedInHopsOfTheLongestHopLane() {
         Instant end = millis(Instant.now().minus(GRACE_THEN).minusMillis(10));
         store.openTeam("t-1", 3, end, "u1");
         Instant before = Instant.now();
@@ -170,11 +171,13 @@ class CloseCheckGraceGrownTest {
                 .consume("msg-t1", "q", "{}", teamCheck(end.plus(GRACE_THEN)), null);
 
         assertThat(published).hasSize(1);
-        assertThat(delayMs(published.get(0))).isEqualTo(CloseCheckService.LONGEST_LANE_DELAY.toMillis());
+        assertThat(delayMs(published.get(0))).isEqualTo(DelayLeg.LONGEST_HOP.toMillis());
         assertThat(closeAt(published.get(0)))
                 .isBetween(
-                        before.plus(CloseCheckService.LONGEST_LANE_DELAY).minusMillis(1),
-                        Instant.now().plus(CloseCheckService.LONGEST_LANE_DELAY));
+                        before.plus(DelayLeg.LONGEST_HOP).minusMillis(1),
+                        Instant.now().plus(DelayLeg.LONGEST_HOP).plusMillis(1));
+        assertThat(published.get(0).getWebhookId())
+                .isEqualTo("msg-t1@" + end.plus(Duration.ofDays(365)).toEpochMilli() + "~4194304x7");
         assertThat(store.teams.get("t-1").status).isEqualTo(TeamStatus.OPEN.code());
     }
 
@@ -182,9 +185,12 @@ class CloseCheckGraceGrownTest {
     void anIdPublishedAgainReplacesItsEarlierDueAndFitsTheRecord() {
         Instant at = Instant.ofEpochMilli(1_900_000_000_000L);
 
-        assertThat(CloseCheckService.againId("w1", at)).isEqualTo("w1@1900000000000");
-        assertThat(CloseCheckService.againId("w1@1800000000000", at)).isEqualTo("w1@1900000000000");
-        assertThat(CloseCheckService.againId("x".repeat(64), at)).isEqualTo("x".repeat(50) + "@1900000000000");
+        assertThat(CloseCheckService.againId("w1", at, null)).isEqualTo("w1@1900000000000");
+        assertThat(CloseCheckService.againId("w1@1800000000000", at, null)).isEqualTo("w1@1900000000000");
+        assertThat(CloseCheckService.againId("w1@1800000000000~512", at, "64")).isEqualTo("w1@1900000000000~64");
+        assertThat(CloseCheckService.againId("w1@1800000000000~4194304x3", at, "4194304x2"))
+                .isEqualTo("w1@1900000000000~4194304x2");
+        assertThat(CloseCheckService.againId("x".repeat(64), at, null)).isEqualTo("x".repeat(50) + "@1900000000000");
     }
 
     /** As the database stores times: whole milliseconds. */

@@ -124,9 +124,15 @@ class CloseCheckSettingsOfNowTest {
                         store.order("u2").lockTime.plus(THEN));
     }
 
-    /** The deadlines of the checks published again, from their bodies. */
+    /**
+     * The due times the checks published again are bound for, from their ids ({@code <id>@<due ms>}, then {@code ~<hop>}
+     * for a hop short of it: their bodies' deadlines are the hops').
+     */
     private List<Instant> publishedAgainFor() {
-        return published.stream().map(CloseCheckGraceGrownTest::closeAt).toList();
+        return published.stream()
+                .map(task ->
+                        Instant.ofEpochMilli(Long.parseLong(task.getWebhookId().replaceAll(".*@(\\d+).*", "$1"))))
+                .toList();
     }
 
     private static CloseCheckPolicy policy(Duration unpaidTimeout, PaymentGrace grace) {
