@@ -17,6 +17,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
 import org.springframework.web.servlet.config.annotation.InterceptorRegistry;
+import org.springframework.web.servlet.config.annotation.ResourceHandlerRegistry;
 import org.springframework.web.servlet.config.annotation.ViewControllerRegistry;
 import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
 
@@ -55,6 +56,16 @@ public class ConsoleConfig implements WebMvcConfigurer {
     public void addViewControllers(ViewControllerRegistry registry) {
         registry.addRedirectViewController("/console", "/console/index.html");
         registry.addRedirectViewController("/console/", "/console/index.html");
+    }
+
+    /**
+     * The console's files, from {@code static/console/} and nowhere else: Boot's static handlers are off
+     * ({@code spring.web.resources.add-mappings: false}), which served every jar's {@code static/}, {@code public/},
+     * {@code resources/} and {@code META-INF/resources/} at {@code /**}, and every webjar at {@code /webjars/**}.
+     */
+    @Override
+    public void addResourceHandlers(ResourceHandlerRegistry registry) {
+        registry.addResourceHandler("/console/**").addResourceLocations("classpath:/static/console/");
     }
 
     /** The console's pages: their own scripts only, never framed, cached or named in a referrer. */

@@ -292,6 +292,44 @@ class OpenApiDescriptionIT {
         assertThat(TestJson.JSON.readTree(unknown.body()).path("code").asText()).isEqualTo("0002");
     }
 
+    /**
+     * The description is served as JSON and in no other form. springdoc also served it as YAML at
+     * {@code /v3/api-docs.yaml} (prod too, once the JSON is switched on): an answer that is neither the envelope nor one
+     * docs/api.md lists, from a writer nobody here chose, which leaves {@code 2026-11-22 21:00:00} unquoted, so YAML
+     * 1.1 readers (PyYAML, Ruby's Psych, js-yaml) took the {@code outTradeTime} examples for timestamps, where the
+     * service reads only a string or an integer. That path is now unknown like any other: the 404 envelope.
+     */
+    @Test
+    void theDescriptionIsServedAsJsonOnly() throws Exception {
+        for (String accept : new String[] {"*/*", "application/vnd.oai.openapi", "application/yaml"}) {
+            HttpResponse<String> yaml = http.send(
+                    HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v3/api-docs.yaml"))
+                            .header("Accept", accept)
+                            .GET()
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(yaml.statusCode()).as(accept).isEqualTo(404);
+            assertThat(yaml.headers().firstValue("Content-Type").orElse(""))
+                    .as(accept)
+                    .startsWith("application/json");
+            JsonNode envelope = TestJson.JSON.readTree(yaml.body());
+            assertThat(fieldNames(envelope)).as(accept).containsExactly("code", "info", "data");
+            assertThat(envelope.path("code").asText()).as(accept).isEqualTo("0002");
+        }
+        // The JSON is unchanged, and its examples are the strings the service reads.
+        HttpResponse<String> json = get("/v3/api-docs");
+        assertThat(json.statusCode()).isEqualTo(200);
+        assertThat(json.headers().firstValue("Content-Type").orElse("")).startsWith("application/json");
+        assertThat(doc.path("components")
+                        .path("schemas")
+                        .path("SettlementMarketPayOrderRequestDTO")
+                        .path("properties")
+                        .path("outTradeTime")
+                        .path("example")
+                        .isTextual())
+                .isTrue();
+    }
+
     private List<Map.Entry<RequestMappingInfo, HandlerMethod>> ours() {
         return mappings.getHandlerMethods().entrySet().stream()
                 .filter(e -> e.getValue().getBeanType().getName().startsWith("com.groupbuy.market.trigger."))

@@ -30,8 +30,8 @@ import org.springframework.web.servlet.resource.ResourceResolver;
  * webjars-locator-lite remembers every name it was asked, for good. Boot put that resolver on its static handlers
  * ({@code /**}, {@code /webjars/**}, every profile, no token: it turns the resource chain on when the locator is on the
  * class path), and springdoc on the Swagger UI's ({@code /webjars/*swagger-ui/**}): any unknown path {@code /x/y} left
- * an entry as long as {@code x}. The static handlers now run without the chain, and the UI's resolver looks up only the
- * webjars the service ships; the UI is served as before.
+ * an entry as long as {@code x}. The static handlers now run without the chain (and Boot's are off altogether since,
+ * StaticFilesIT), and the UI's resolver looks up only the webjars the service ships; the UI is served as before.
  */
 @IntegrationTest
 class WebJarLookupsIT {
@@ -50,8 +50,10 @@ class WebJarLookupsIT {
     @Test
     void pathsNamingWebJarsWeDoNotShipLeaveNothingBehind() throws Exception {
         assertThat(get("/swagger-ui/index.html").statusCode()).isEqualTo(200);
-        // The webjar the service ships is still found by its name alone, without its version.
-        assertThat(get("/webjars/swagger-ui/index.html").statusCode()).isEqualTo(200);
+        // The webjar the service ships is still found by its name alone, without its version, by the UI's handlers.
+        assertThat(get("/swagger-ui/swagger-ui-bundle.js").statusCode()).isEqualTo(200);
+        // Boot's own webjar handler is off (StaticFilesIT): no webjar is served under /webjars/.
+        assertThat(get("/webjars/swagger-ui/index.html").statusCode()).isEqualTo(404);
         int before = remembered();
 
         for (int i = 0; i < NAMES; i++) {

@@ -32,6 +32,7 @@ import org.springframework.web.context.request.async.AsyncRequestNotUsableExcept
 import org.springframework.web.method.annotation.HandlerMethodValidationException;
 import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
 import org.springframework.web.server.ResponseStatusException;
+import org.springframework.web.servlet.NoHandlerFoundException;
 import org.springframework.web.servlet.resource.NoResourceFoundException;
 
 /**
@@ -158,8 +159,13 @@ public class GlobalExceptionHandler {
                 .body(failure(ResponseCode.ILLEGAL_PARAMETER.getCode(), "method " + e.getMethod() + " not allowed"));
     }
 
-    @ExceptionHandler(NoResourceFoundException.class)
-    public ResponseEntity<Response<Void>> notFound(NoResourceFoundException e) {
+    /**
+     * No handler for the path: a file the static handlers do not have ({@link NoResourceFoundException}), or a path
+     * no handler maps at all ({@link NoHandlerFoundException}: there is no catch-all file handler, only the console's
+     * and, outside prod, the Swagger UI's).
+     */
+    @ExceptionHandler({NoResourceFoundException.class, NoHandlerFoundException.class})
+    public ResponseEntity<Response<Void>> notFound(Exception e) {
         return ResponseEntity.status(HttpStatus.NOT_FOUND)
                 .body(failure(ResponseCode.ILLEGAL_PARAMETER.getCode(), "no such path"));
     }
