@@ -13,9 +13,7 @@ import com.groupbuy.market.trigger.job.RunFailureLog;
 import com.groupbuy.market.trigger.listener.RefundPlaceListener;
 import io.micrometer.core.instrument.MeterRegistry;
 import lombok.extern.slf4j.Slf4j;
-import org.springframework.amqp.AmqpException;
 import org.springframework.amqp.core.AcknowledgeMode;
-import org.springframework.amqp.core.AmqpAdmin;
 import org.springframework.amqp.core.Binding;
 import org.springframework.amqp.core.BindingBuilder;
 import org.springframework.amqp.core.Declarables;
@@ -58,32 +56,12 @@ public class RefundConsumerConfig {
         return new Declarables(exchange, queue, deadLetters, binding);
     }
 
-    /**
-     * Removes the binding earlier versions gave our queue on the partners' exchange: while it stays, every mall bound
-     * to the refund key sees the refunds our queue is meant for, and a partner's refund with no queue of the partner
-     * bound is routed to ours instead of being returned. Unbinding what is not bound is a no-op on the broker.
-     */
+    /** Removes the binding earlier versions gave our queue on the partners' exchange, whenever a connection opens. */
     @Bean
     public ConnectionListener refundConsumerOldBindingRemoval(
-            ConnectionFactory connectionFactory, AmqpAdmin admin, RefundConsumerProperties properties) {
-        Binding old = new Binding(
-                properties.getQueue(),
-                Binding.DestinationType.QUEUE,
-                properties.getExchange(),
-                properties.getRoutingKey(),
-                null);
-        ConnectionListener listener = connection -> {
-            try {
-                admin.removeBinding(old);
-            } catch (AmqpException e) {
-                log.warn(
-                        "could not remove the old binding of {} to {} with {}: {}",
-                        old.getDestination(),
-                        old.getExchange(),
-                        old.getRoutingKey(),
-                        e.toString());
-            }
-        };
+            ConnectionFactory connectionFactory, RefundConsumerProperties properties) {
+        ConnectionListener listener = new OldRefundBindingRemoval(
+                properties.getQueue(), properties.getExchange(), properties.getRoutingKey());
         connectionFactory.addConnectionListener(listener);
         return listener;
     }

