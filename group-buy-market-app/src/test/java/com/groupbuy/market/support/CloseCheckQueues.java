@@ -35,6 +35,18 @@ public record CloseCheckQueues(String suffix, String queue, String deadLetter, S
         registry.add("gbm.close-check.lane-prefix", this::lanePrefix);
     }
 
+    /** For a {@link SecondInstance}: MQ and close checks on, on these queues, and {@code more} settings. */
+    public String[] settings(String... more) {
+        List<String> settings = new ArrayList<>(List.of(
+                "gbm.mq.enabled=true",
+                "gbm.close-check.enabled=true",
+                "gbm.close-check.queue=" + queue,
+                "gbm.close-check.dead-letter-queue=" + deadLetter,
+                "gbm.close-check.lane-prefix=" + lanePrefix));
+        settings.addAll(Arrays.asList(more));
+        return settings.toArray(String[]::new);
+    }
+
     /** Deletes the close-check queue, its dead-letter queue and {@code others} (the lanes the class used) from the broker. */
     public void delete(String... others) {
         List<String> queues = new ArrayList<>(List.of(queue, deadLetter));

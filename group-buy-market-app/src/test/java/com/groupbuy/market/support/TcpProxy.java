@@ -27,6 +27,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <p>In front of a Redis it can make its clients look like an instance whose clock is off ({@link
  * #toRedisWithClockShifted}).
+ *
+ * <p>In front of an AMQP broker it can withhold the clients' {@code basic.cancel} ({@link #withholdCancels}): the
+ * broker answers everything else (heartbeats too, so the connection stays up), but no cancel is ever answered.
  */
 public final class TcpProxy {
 
@@ -57,21 +60,33 @@ public final class TcpProxy {
     /** Non-null: reads the client's Redis commands and moves each clock reading in them by this ({@link RedisClock}). */
     private final Duration clockShift;
 
-    private TcpProxy(int targetPort, int port, boolean mysql, Duration clockShift) {
+    /** Reads the client's AMQP 0-9-1 frames (to withhold its cancels). */
+    private final boolean amqp;
+
+    private volatile boolean withholdCancels;
+    private final AtomicInteger cancelsWithheld = new AtomicInteger();
+
+    private TcpProxy(int targetPort, int port, boolean mysql, Duration clockShift, boolean amqp) {
         this.targetPort = targetPort;
         this.port = port;
         this.mysql = mysql;
         this.clockShift = clockShift;
+        this.amqp = amqp;
     }
 
     /** A proxy that passes bytes on unread, for any protocol (AMQP, MySQL): it can only be cut and opened. */
     public static TcpProxy to(int targetPort) throws IOException {
-        return start(targetPort, false, null);
+        return start(targetPort, false, null, false);
+    }
+
+    /** A proxy in front of an AMQP 0-9-1 broker that can also withhold the clients' cancels ({@link #withholdCancels}). */
+    public static TcpProxy toAmqp(int targetPort) throws IOException {
+        return start(targetPort, false, null, true);
     }
 
     /** A proxy in front of MariaDB that can also lose chosen answers ({@link #loseCommitAnswers}). */
     public static TcpProxy toMysql(int targetPort) throws IOException {
-        return start(targetPort, true, null);
+        return start(targetPort, true, null, false);
     }
 
     /**
@@ -82,14 +97,14 @@ public final class TcpProxy {
      * be moved from inside it.
      */
     public static TcpProxy toRedisWithClockShifted(int targetPort, Duration shift) throws IOException {
-        return start(targetPort, false, shift);
+        return start(targetPort, false, shift, false);
     }
 
-    private static TcpProxy start(int targetPort, boolean mysql, Duration clockShift) throws IOException {
+    private static TcpProxy start(int targetPort, boolean mysql, Duration clockShift, boolean amqp) throws IOException {
         ServerSocket first = new ServerSocket();
         first.setReuseAddress(true);
         first.bind(new InetSocketAddress("127.0.0.1", 0));
-        TcpProxy proxy = new TcpProxy(targetPort, first.getLocalPort(), mysql, clockShift);
+        TcpProxy proxy = new TcpProxy(targetPort, first.getLocalPort(), mysql, clockShift, amqp);
         proxy.accept(first);
         return proxy;
     }
@@ -139,6 +154,23 @@ public final class TcpProxy {
         }
     }
 
+    /**
+     * From now on every {@code basic.cancel} a client sends is dropped on its way to the broker, as by a broker that
+     * takes the frame and never answers it (the embedded Qpid once did, its decoder dead): the client waits for a
+     * cancel-ok that never comes, while heartbeats and every other command still pass.
+     */
+    public void withholdCancels() {
+        if (!amqp) {
+            throw new IllegalStateException("only a proxy made by toAmqp() reads AMQP frames");
+        }
+        withholdCancels = true;
+    }
+
+    /** The {@code basic.cancel} frames withheld so far. */
+    public int cancelsWithheld() {
+        return cancelsWithheld.get();
+    }
+
     /** Commits (and statements) that reached the server and whose answer this proxy dropped. */
     public int commitAnswersLost() {
         return commitAnswersLost.get();
@@ -180,6 +212,9 @@ public final class TcpProxy {
                                 Session session = new Session();
                                 commands(client, upstream, session);
                                 answers(upstream, client, session);
+                            } else if (amqp) {
+                                amqpFrames(client, upstream);
+                                pump(upstream, client);
                             } else if (clockShift != null) {
                                 redisCommands(client, upstream);
                                 pump(upstream, client);
@@ -277,6 +312,53 @@ public final class TcpProxy {
                     }
                 },
                 "tcp-proxy-commands");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    /**
+     * Client to server, frame by frame (AMQP 0-9-1: the 8-byte protocol header, then frames of type, channel, payload
+     * size, payload and the end octet 0xCE), a {@code basic.cancel} (a method frame of class 60, method 30) dropped
+     * while {@link #withholdCancels} is on.
+     */
+    private void amqpFrames(Socket client, Socket upstream) {
+        Thread thread = new Thread(
+                () -> {
+                    try (DataInputStream in = new DataInputStream(new BufferedInputStream(client.getInputStream()));
+                            OutputStream out = upstream.getOutputStream()) {
+                        byte[] protocolHeader = new byte[8];
+                        in.readFully(protocolHeader);
+                        out.write(protocolHeader);
+                        out.flush();
+                        byte[] header = new byte[7];
+                        while (true) {
+                            in.readFully(header);
+                            int size = (header[3] & 0xff) << 24
+                                    | (header[4] & 0xff) << 16
+                                    | (header[5] & 0xff) << 8
+                                    | (header[6] & 0xff);
+                            byte[] frame = new byte[7 + size + 1]; // one write a frame, as the client sent it
+                            System.arraycopy(header, 0, frame, 0, 7);
+                            in.readFully(frame, 7, size + 1);
+                            boolean cancel = header[0] == 1
+                                    && size >= 4
+                                    && ((frame[7] & 0xff) << 8 | (frame[8] & 0xff)) == 60
+                                    && ((frame[9] & 0xff) << 8 | (frame[10] & 0xff)) == 30;
+                            if (cancel && withholdCancels) {
+                                cancelsWithheld.incrementAndGet();
+                                continue;
+                            }
+                            out.write(frame);
+                            out.flush();
+                        }
+                    } catch (IOException e) {
+                        // one side closed
+                    } finally {
+                        close(client);
+                        close(upstream);
+                    }
+                },
+                "tcp-proxy-amqp-frames");
         thread.setDaemon(true);
         thread.start();
     }
