@@ -8,9 +8,9 @@ import org.springframework.context.annotation.Configuration;
 /**
  * How the AMQP listener containers stop: without a {@code basic.cancel} per consumer. The container's stop sent one
  * cancel after another on the shutdown hook's thread, each waiting the broker's cancel-ok up to
- * {@code spring.rabbitmq.channel-rpc-timeout}, so a broker that answered no cancel (the embedded Qpid did, its
- * decoder dead, while heartbeats went on) held the stop consumers x 5 s: 80 s for the 16 close-check consumers, past an
- * orchestrator's grace (UnansweredCancelShutdownIT). Stopped with {@code forceStop}, each consumer finishes the
+ * {@code spring.rabbitmq.channel-rpc-timeout}, so a broker that answered no cancel (seen once on the embedded Qpid,
+ * whose decoder had died when the jar it ran from was rebuilt under it, while heartbeats went on) held the stop
+ * consumers x 5 s: 80 s for the 16 close-check consumers, past an orchestrator's grace (UnansweredCancelShutdownIT). Stopped with {@code forceStop}, each consumer finishes the
  * message in hand, then closes its channel instead: that ends its subscription as a cancel does, and the broker puts
  * every delivery the channel held unacknowledged (prefetched, not yet handled) back in the queue. Nothing is lost,
  * nothing waits for an answer that may never come. The containers Spring Boot's factory makes ({@code @RabbitListener})
