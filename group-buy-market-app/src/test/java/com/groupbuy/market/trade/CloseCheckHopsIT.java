@@ -189,6 +189,65 @@ class CloseCheckHopsIT {
         }
     }
 
+    /**
+     * A forged check (a deadline a minute ago) of a lock due in about 14 s: judged by the database, it hops toward the
+     * lock's due time (8 s, then 4 s, the rest waited in place) alongside the lock's own check, and the chain ends in
+     * one close at the due time, never before; every hop is a record of its own id, each run once.
+     */
+    @Test
+    void aForgedChecksHopsEndInOneCloseAtTheLocksDueTimeNeverBefore() throws Exception {
+        TradeClient mall = newMall(15);
+        String user = "chain" + QUEUES.suffix();
+        String teamId = mall.team(user);
+        String orderId = jdbc.queryForObject(
+                "SELECT order_id FROM group_buy_order_list WHERE team_id = ? AND user_id = ?",
+                String.class,
+                teamId,
+                user);
+        // The lock as if taken 11 s from now: due 3 s (the unpaid timeout) after that.
+        jdbc.update(
+                "UPDATE group_buy_order_list SET create_time = UTC_TIMESTAMP(3) + INTERVAL 11 SECOND WHERE order_id = ?",
+                orderId);
+        Instant due = jdbc.queryForObject(
+                        "SELECT create_time FROM group_buy_order_list WHERE order_id = ?", Timestamp.class, orderId)
+                .toInstant()
+                .plusSeconds(3);
+        String forgedId = "chain-" + QUEUES.suffix();
+        publish(
+                forgedId,
+                "{\"check\":\"unpaid_order\",\"teamId\":\"" + teamId + "\",\"orderId\":\"" + orderId + "\",\"closeAt\":"
+                        + (System.currentTimeMillis() - 60_000) + "}");
+
+        await(() -> orderStatus(orderId) == 2);
+        Instant closedAt = jdbc.queryForObject(
+                        "SELECT update_time FROM group_buy_order_list WHERE order_id = ?", Timestamp.class, orderId)
+                .toInstant();
+        assertThat(closedAt).as("never closed before its due time").isAfterOrEqualTo(due);
+        await(() -> jdbc.queryForObject(
+                        "SELECT COUNT(*) FROM mq_consumption_record WHERE consumer = ? AND message_id LIKE ?"
+                                + " AND status <> 1",
+                        Integer.class,
+                        CloseCheckService.CONSUMER,
+                        forgedId + "%")
+                == 0);
+        List<String> chain = jdbc.queryForList(
+                "SELECT message_id FROM mq_consumption_record WHERE consumer = ? AND message_id LIKE ?",
+                String.class,
+                CloseCheckService.CONSUMER,
+                forgedId + "%");
+        assertThat(chain)
+                .as("the forged check and its hops toward the due time, each once")
+                .contains(forgedId, forgedId + "@" + due.toEpochMilli() + "~8")
+                .doesNotHaveDuplicates()
+                .hasSizeBetween(2, 4);
+        LANES.addAll(declaredLanes());
+    }
+
+    private int orderStatus(String orderId) {
+        return jdbc.queryForObject(
+                "SELECT status FROM group_buy_order_list WHERE order_id = ?", Integer.class, orderId);
+    }
+
     /** A mall whose activity's teams are valid {@code minutes}. */
     private TradeClient newMall(int minutes) {
         long activityId = ACTIVITY.incrementAndGet();

@@ -54,9 +54,15 @@ public final class StatementBound {
         }
     }
 
-    /** A MySQL or MariaDB URL: the databases whose session variables these are. */
+    /**
+     * A MySQL or MariaDB URL: the databases whose session variables these are. Connector/J's DNS SRV forms ({@code
+     * jdbc:mysql+srv:}, with or without {@code loadbalance:} / {@code replication:}) are the same driver and server.
+     */
     static boolean isMySqlFamily(String jdbcUrl) {
-        return jdbcUrl != null && (jdbcUrl.startsWith("jdbc:mysql:") || jdbcUrl.startsWith("jdbc:mariadb:"));
+        return jdbcUrl != null
+                && (jdbcUrl.startsWith("jdbc:mysql:")
+                        || jdbcUrl.startsWith("jdbc:mysql+srv:")
+                        || jdbcUrl.startsWith("jdbc:mariadb:"));
     }
 
     static List<String> problems(String sessionVariables, String socketTimeoutSetting) {

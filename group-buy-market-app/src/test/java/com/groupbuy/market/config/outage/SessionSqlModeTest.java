@@ -1,6 +1,7 @@
 package com.groupbuy.market.config.outage;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.zaxxer.hikari.HikariDataSource;
 import org.flywaydb.core.Flyway;
@@ -49,6 +50,34 @@ class SessionSqlModeTest {
         assertThat(pool.getDataSourceProperties().getProperty("sessionVariables"))
                 .isEqualTo("max_statement_time=10," + OURS);
         pool.close();
+    }
+
+    /**
+     * Connector/J's DNS SRV URLs ({@code jdbc:mysql+srv:}, also with {@code loadbalance:} or {@code replication:}) are
+     * the same driver and server: they were not taken for MySQL, so their sessions ran in the server's default mode and
+     * neither the mode nor the statement bound was checked at start.
+     */
+    @Test
+    void aDnsSrvUrlIsAMySqlPoolToo() {
+        for (String url : new String[] {
+            "jdbc:mysql+srv://db.example/db?socketTimeout=12000",
+            "jdbc:mysql+srv:loadbalance://db.example/db?socketTimeout=12000",
+            "jdbc:mysql+srv:replication://db.example/db?socketTimeout=12000"
+        }) {
+            HikariDataSource pool = new HikariDataSource();
+            pool.setJdbcUrl(url);
+            pool.addDataSourceProperty("sessionVariables", "max_statement_time=10");
+            SessionSqlMode.apply(pool);
+            assertThat(pool.getDataSourceProperties().getProperty("sessionVariables"))
+                    .as(url)
+                    .isEqualTo("max_statement_time=10," + OURS);
+            pool.close();
+        }
+        HikariDataSource unbounded = new HikariDataSource();
+        unbounded.setJdbcUrl("jdbc:mysql+srv://db.example/db?socketTimeout=12000");
+        assertThatThrownBy(() -> StatementBound.check(unbounded.getDataSourceProperties(), unbounded.getJdbcUrl()))
+                .hasMessageContaining("sets no statement bound");
+        unbounded.close();
     }
 
     @Test
