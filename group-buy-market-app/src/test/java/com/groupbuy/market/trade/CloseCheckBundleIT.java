@@ -8,10 +8,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.groupbuy.market.domain.outbox.model.valobj.DeliveryResult;
 import com.groupbuy.market.domain.outbox.model.valobj.NotifyTaskVO;
 import com.groupbuy.market.domain.trade.model.valobj.CloseCheckVO;
-import com.groupbuy.market.domain.trade.service.timeout.CloseCheckService;
 import com.groupbuy.market.infrastructure.gateway.mq.CloseCheckPublisher;
 import com.groupbuy.market.infrastructure.gateway.mq.CloseCheckTopology;
 import com.groupbuy.market.support.CloseCheckQueues;
+import com.groupbuy.market.support.CloseCheckRecords;
 import com.groupbuy.market.support.IntegrationTest;
 import com.groupbuy.market.support.PartnerReceiver;
 import com.groupbuy.market.support.TradeClient;
@@ -364,12 +364,7 @@ class CloseCheckBundleIT {
     }
 
     private int recordStatus(String messageId) {
-        List<Integer> status = jdbc.queryForList(
-                "SELECT status FROM mq_consumption_record WHERE consumer = ? AND message_id = ?",
-                Integer.class,
-                CloseCheckService.CONSUMER,
-                messageId);
-        return status.isEmpty() ? -1 : status.get(0);
+        return CloseCheckRecords.status(jdbc, messageId);
     }
 
     private double handled() {
@@ -396,14 +391,7 @@ class CloseCheckBundleIT {
     }
 
     private void publish(String queue, String messageId, String body) {
-        rabbit.send(
-                "",
-                queue,
-                MessageBuilder.withBody(body.getBytes(StandardCharsets.UTF_8))
-                        .setContentType("application/json")
-                        .setMessageId(messageId)
-                        .setDeliveryMode(MessageDeliveryMode.PERSISTENT)
-                        .build());
+        CloseCheckRecords.publish(rabbit, queue, messageId, body);
     }
 
     private Message awaitMessage(String queue) throws InterruptedException {

@@ -10,6 +10,7 @@ import com.groupbuy.market.domain.trade.service.timeout.CloseCheckService;
 import com.groupbuy.market.domain.trade.service.timeout.TradeTimeoutService;
 import com.groupbuy.market.infrastructure.gateway.mq.CloseCheckPublisher;
 import com.groupbuy.market.support.CloseCheckQueues;
+import com.groupbuy.market.support.CloseCheckRecords;
 import com.groupbuy.market.support.IntegrationTest;
 import com.groupbuy.market.support.RunsAlone;
 import com.groupbuy.market.support.TradeClient;
@@ -170,12 +171,7 @@ class CloseCheckGraceGrownIT {
     }
 
     private int recordStatus(String messageId) {
-        List<Integer> status = jdbc.queryForList(
-                "SELECT status FROM mq_consumption_record WHERE consumer = ? AND message_id = ?",
-                Integer.class,
-                CloseCheckService.CONSUMER,
-                messageId);
-        return status.isEmpty() ? -1 : status.get(0);
+        return CloseCheckRecords.status(jdbc, messageId);
     }
 
     /** The records of a check's messages published again toward {@code due}. */

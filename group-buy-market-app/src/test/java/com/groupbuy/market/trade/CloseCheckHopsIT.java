@@ -7,10 +7,10 @@ import com.groupbuy.market.domain.trade.model.valobj.CloseCheckVO;
 import com.groupbuy.market.domain.trade.service.timeout.CloseCheckService;
 import com.groupbuy.market.infrastructure.gateway.mq.CloseCheckTopology;
 import com.groupbuy.market.support.CloseCheckQueues;
+import com.groupbuy.market.support.CloseCheckRecords;
 import com.groupbuy.market.support.IntegrationTest;
 import com.groupbuy.market.support.RunsAlone;
 import com.groupbuy.market.support.TradeClient;
-import java.nio.charset.StandardCharsets;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
@@ -23,8 +23,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
-import org.springframework.amqp.core.MessageBuilder;
-import org.springframework.amqp.core.MessageDeliveryMode;
 import org.springframework.amqp.core.QueueInformation;
 import org.springframework.amqp.rabbit.core.RabbitAdmin;
 import org.springframework.amqp.rabbit.core.RabbitTemplate;
@@ -276,22 +274,10 @@ class CloseCheckHopsIT {
     }
 
     private int recordStatus(String messageId) {
-        List<Integer> status = jdbc.queryForList(
-                "SELECT status FROM mq_consumption_record WHERE consumer = ? AND message_id = ?",
-                Integer.class,
-                CloseCheckService.CONSUMER,
-                messageId);
-        return status.isEmpty() ? -1 : status.get(0);
+        return CloseCheckRecords.status(jdbc, messageId);
     }
 
     private void publish(String messageId, String body) {
-        rabbit.send(
-                "",
-                QUEUES.queue(),
-                MessageBuilder.withBody(body.getBytes(StandardCharsets.UTF_8))
-                        .setContentType("application/json")
-                        .setMessageId(messageId)
-                        .setDeliveryMode(MessageDeliveryMode.PERSISTENT)
-                        .build());
+        CloseCheckRecords.publish(rabbit, QUEUES.queue(), messageId, body);
     }
 }

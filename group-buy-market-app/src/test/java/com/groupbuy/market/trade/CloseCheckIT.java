@@ -13,6 +13,7 @@ import com.groupbuy.market.domain.trade.service.timeout.CloseCheckService;
 import com.groupbuy.market.domain.trade.service.timeout.TradeTimeoutService;
 import com.groupbuy.market.infrastructure.gateway.mq.CloseCheckPublisher;
 import com.groupbuy.market.support.CloseCheckQueues;
+import com.groupbuy.market.support.CloseCheckRecords;
 import com.groupbuy.market.support.IntegrationTest;
 import com.groupbuy.market.support.PartnerReceiver;
 import com.groupbuy.market.support.TcpProxy;
@@ -25,7 +26,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
@@ -39,8 +39,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.amqp.core.Message;
-import org.springframework.amqp.core.MessageBuilder;
-import org.springframework.amqp.core.MessageDeliveryMode;
 import org.springframework.amqp.rabbit.core.RabbitTemplate;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -512,12 +510,7 @@ class CloseCheckIT {
     }
 
     private int recordStatus(String messageId) {
-        List<Integer> status = jdbc.queryForList(
-                "SELECT status FROM mq_consumption_record WHERE consumer = ? " + "AND message_id = ?",
-                Integer.class,
-                CloseCheckService.CONSUMER,
-                messageId);
-        return status.isEmpty() ? -1 : status.get(0);
+        return CloseCheckRecords.status(jdbc, messageId);
     }
 
     private double handled() {
@@ -538,14 +531,7 @@ class CloseCheckIT {
     }
 
     private void publish(String queue, String messageId, String body) {
-        rabbit.send(
-                "",
-                queue,
-                MessageBuilder.withBody(body.getBytes(StandardCharsets.UTF_8))
-                        .setContentType("application/json")
-                        .setMessageId(messageId)
-                        .setDeliveryMode(MessageDeliveryMode.PERSISTENT)
-                        .build());
+        CloseCheckRecords.publish(rabbit, queue, messageId, body);
     }
 
     private Message awaitDead() throws InterruptedException {
