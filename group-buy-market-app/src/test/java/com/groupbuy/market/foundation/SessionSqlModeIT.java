@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.groupbuy.market.config.outage.StatementBoundConfig;
 import com.groupbuy.market.support.IsolatedDatabaseInitializer;
+import com.groupbuy.market.support.StartRefusal;
 import com.groupbuy.market.support.TradeClient;
 import java.util.Arrays;
 import java.util.List;
@@ -105,15 +106,8 @@ class SessionSqlModeIT {
                         "spring.datasource.hikari.data-source-properties.sessionVariables=max_statement_time=10",
                         "spring.datasource.hikari.data-source-properties.socketTimeout=12000",
                         "spring.datasource.hikari.connection-init-sql=SET time_zone = '+00:00', sql_mode = 'ANSI_QUOTES'")
-                .run(context -> {
-                    assertThat(context).hasFailed();
-                    Throwable cause = context.getStartupFailure();
-                    while (cause.getCause() != null) {
-                        cause = cause.getCause();
-                    }
-                    assertThat(cause.getMessage())
-                            .startsWith("refusing to start: a pooled database session runs in sql_mode='ANSI_QUOTES'")
-                            .contains("connection-init-sql");
-                });
+                .run(context -> assertThat(StartRefusal.message(context))
+                        .startsWith("refusing to start: a pooled database session runs in sql_mode='ANSI_QUOTES'")
+                        .contains("connection-init-sql"));
     }
 }

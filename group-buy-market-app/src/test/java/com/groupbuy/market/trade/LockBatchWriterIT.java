@@ -27,6 +27,7 @@ import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -234,18 +235,8 @@ class LockBatchWriterIT {
         // Another writer wrote a task under the key of the second lock's team check: the checks' multi-row insert,
         // sent after the teams and member rows, fails on uq_task_key.
         String takenKey = taken.getCloseChecks().get(0).taskKey();
-        transaction.executeWithoutResult(status -> new NotifyTaskRepository(taskDao, batchInserts, clock)
-                .saveTask(NotifyTaskEntity.builder()
-                        .taskKey(takenKey)
-                        .activityId(1L)
-                        .teamId("other")
-                        .source("s01")
-                        .channel("c01")
-                        .notifyCategory("trade_settlement")
-                        .notifyType("HTTP")
-                        .notifyUrl("http://127.0.0.1:1/cb")
-                        .body("{}")
-                        .build()));
+        transaction.executeWithoutResult(
+                status -> new NotifyTaskRepository(taskDao, batchInserts, clock).saveTask(httpTask(takenKey, "other")));
 
         assertThatThrownBy(() -> writer.write(List.of(first, taken))).isInstanceOf(DataAccessException.class);
 
@@ -264,6 +255,30 @@ class LockBatchWriterIT {
                             lock.getCloseCheckLease().token()))
                     .isZero();
         }
+    }
+
+    /**
+     * The batch session ({@link BatchInserts}) is a second MyBatis session on the transaction's connection, and its
+     * writes do not clear the first session's local cache. With MyBatis's default cache scope (the session's) the
+     * outbox's read of the ids by key after its batched insert (a server that does not hand a statement consecutive
+     * ids) was answered from the cache of an earlier read of the same keys in the transaction: no row, and the task
+     * written was returned without its id (on main). Each read now asks the database (local-cache-scope: statement).
+     */
+    @Test
+    void aReadAfterABatchedWriteInTheSameTransactionSeesTheRowWritten() {
+        String key = "cache-" + UUID.randomUUID();
+        NotifyTaskRepository readBack = new NotifyTaskRepository(taskDao, batchInserts, clock, false);
+        List<NotifyTaskVO> written = transaction.execute(status -> {
+            assertThat(taskDao.queryIdsByTaskKeys(List.of(key))).isEmpty();
+            List<NotifyTaskVO> tasks =
+                    readBack.saveNewTasks(List.of(httpTask(key, "cache")), Collections.singletonList(null));
+            assertThat(taskDao.queryIdsByTaskKeys(List.of(key))).hasSize(1);
+            return tasks;
+        });
+
+        assertThat(written).hasSize(1);
+        assertThat(written.get(0).getId())
+                .isEqualTo(jdbc.queryForObject("SELECT id FROM notify_task WHERE task_key = ?", Long.class, key));
     }
 
     @Test
@@ -305,17 +320,7 @@ class LockBatchWriterIT {
                 start.await();
                 for (int i = 0; !done.get(); i++) {
                     long n = LockAggregates.next();
-                    transaction.executeWithoutResult(status -> single.saveTask(NotifyTaskEntity.builder()
-                            .taskKey("other:" + n)
-                            .activityId(1L)
-                            .teamId("other")
-                            .source("s01")
-                            .channel("c01")
-                            .notifyCategory("trade_settlement")
-                            .notifyType("HTTP")
-                            .notifyUrl("http://127.0.0.1:1/cb")
-                            .body("{}")
-                            .build()));
+                    transaction.executeWithoutResult(status -> single.saveTask(httpTask("other:" + n, "other")));
                 }
                 return null;
             });
@@ -427,6 +432,20 @@ class LockBatchWriterIT {
     }
 
     /** A lease of its own (as the relay gives each lock), ending on a whole millisecond as the column keeps it. */
+    private static NotifyTaskEntity httpTask(String key, String teamId) {
+        return NotifyTaskEntity.builder()
+                .taskKey(key)
+                .activityId(1L)
+                .teamId(teamId)
+                .source("s01")
+                .channel("c01")
+                .notifyCategory("trade_settlement")
+                .notifyType("HTTP")
+                .notifyUrl("http://127.0.0.1:1/cb")
+                .body("{}")
+                .build();
+    }
+
     private static NotifyLease lease() {
         return new NotifyLease(
                 "relay-of-batch-it",

@@ -18,7 +18,7 @@ import org.springframework.context.annotation.Configuration;
  * bound and before any connection is made: a start with a bound the socket would cut first is refused, naming both.
  * The pool's sessions get the {@code sql_mode} our SQL is written for ({@link SessionSqlMode}), added to its session
  * variables at the same moment and read back from a pooled session once the context is up; Flyway's connection gets
- * it as its init SQL.
+ * it as its init SQL. The driver settings our statements' meaning hangs on are pinned then too ({@link DriverSettings}).
  */
 @Configuration(proxyBeanMethods = false)
 public class StatementBoundConfig {
@@ -34,6 +34,7 @@ public class StatementBoundConfig {
                     HikariDataSource pool = hikari(dataSource);
                     if (pool != null) {
                         SessionSqlMode.apply(pool);
+                        DriverSettings.apply(pool);
                         StatementBound.check(pool.getDataSourceProperties(), pool.getJdbcUrl());
                     }
                 }
@@ -42,7 +43,10 @@ public class StatementBoundConfig {
         };
     }
 
-    /** A start reads a pooled session's sql_mode back: a connection-init-sql may have changed it after the driver. */
+    /**
+     * A start reads a pooled session's sql_mode and character set back: a connection-init-sql may have changed them
+     * after the driver.
+     */
     @Bean
     public SmartInitializingSingleton sessionSqlModeCheck(ObjectProvider<DataSource> dataSources) {
         return () -> dataSources.orderedStream().forEach(dataSource -> {
@@ -52,9 +56,10 @@ public class StatementBoundConfig {
             }
             try (Connection connection = dataSource.getConnection()) {
                 SessionSqlMode.verify(connection);
+                DriverSettings.verify(connection);
             } catch (SQLException e) {
                 // The database is down: its outage handling answers E0401 until it is back; the mode is the pool's.
-                log.warn("could not read a pooled session's sql_mode at start: {}", e.toString());
+                log.warn("could not read a pooled session's sql_mode and character set at start: {}", e.toString());
             }
         });
     }
