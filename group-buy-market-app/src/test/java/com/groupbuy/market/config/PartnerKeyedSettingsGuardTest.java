@@ -237,21 +237,27 @@ class PartnerKeyedSettingsGuardTest {
         StandardEnvironment environment = environment(
                 Map.of("GBM_NOTIFY_SECRETS_S01_C01", "s3cret"), Map.of("gbm.settlement.allowlist", "S01:C01"));
         // Registered as an EnvironmentPostProcessor: the refusal comes before the (unreachable) database is tried.
-        assertThatThrownBy(() -> new SpringApplicationBuilder(Application.class)
-                        .environment(environment)
-                        .profiles("test")
-                        .web(WebApplicationType.NONE)
-                        .properties(
-                                "spring.datasource.url=jdbc:mysql://127.0.0.1:1/none",
-                                "gbm.redis.port=1",
-                                "xxl.job.executor.port=0")
-                        .run()
-                        .close())
+        assertThatThrownBy(() -> startWithoutServers(environment))
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("refusing to start: gbm.notify.secrets.s01.c01");
     }
 
-    private static StandardEnvironment environment(Map<String, Object> variables, Map<String, Object> properties) {
+    /** Starts the app (test profile) on {@code environment} with its database and Redis unreachable. */
+    static void startWithoutServers(StandardEnvironment environment) {
+        new SpringApplicationBuilder(Application.class)
+                .environment(environment)
+                .profiles("test")
+                .web(WebApplicationType.NONE)
+                .properties(
+                        "spring.datasource.url=jdbc:mysql://127.0.0.1:1/none",
+                        "gbm.redis.port=1",
+                        "xxl.job.executor.port=0")
+                .run()
+                .close();
+    }
+
+    /** The environment variables as the system environment, and {@code properties} before them (a config file). */
+    static StandardEnvironment environment(Map<String, Object> variables, Map<String, Object> properties) {
         StandardEnvironment environment = new StandardEnvironment();
         environment
                 .getPropertySources()

@@ -12,7 +12,6 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.text.SimpleDateFormat;
 import java.util.Date;
 import java.util.List;
 
@@ -52,7 +51,8 @@ final class ExecutorLogPage {
             return ReturnT.ofFail("invalid request, no log parameter.");
         }
         Path dir = Path.of(XxlJobFileAppender.getLogPath()).toAbsolutePath().normalize();
-        String day = new SimpleDateFormat("yyyy-MM-dd").format(new Date(param.getLogDateTim()));
+        // The library's name for the day, in this JVM's locale and zone as the library wrote it (not ISO text).
+        String day = ExecutorLogRetention.libraryDayFormat().format(new Date(param.getLogDateTim()));
         Path file = dir.resolve(day).resolve(param.getLogId() + ".log").normalize();
         if (!file.startsWith(dir) || !Files.isRegularFile(file)) {
             return ReturnT.ofSuccess(

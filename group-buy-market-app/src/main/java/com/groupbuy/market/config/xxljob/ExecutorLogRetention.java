@@ -6,6 +6,9 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.text.DateFormat;
+import java.text.ParsePosition;
+import java.text.SimpleDateFormat;
 import java.time.Clock;
 import java.time.LocalDate;
 import java.time.ZoneId;
@@ -13,10 +16,13 @@ import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.time.format.ResolverStyle;
 import java.time.temporal.ChronoUnit;
+import java.util.Comparator;
+import java.util.Date;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import lombok.extern.slf4j.Slf4j;
 
 /**
@@ -34,7 +40,7 @@ import lombok.extern.slf4j.Slf4j;
 @Slf4j
 final class ExecutorLogRetention {
 
-    /** The library names a day's folder {@code yyyy-MM-dd} in the JVM's zone. Strict: no 31st of February. */
+    /** A day's folder named {@code yyyy-MM-dd} in ISO digits and years. Strict: no 31st of February. */
     private static final DateTimeFormatter DAY =
             DateTimeFormatter.ofPattern("uuuu-MM-dd").withResolverStyle(ResolverStyle.STRICT);
 
@@ -81,7 +87,7 @@ final class ExecutorLogRetention {
         long deleted = 0;
         try (DirectoryStream<Path> days = Files.newDirectoryStream(logPath)) {
             for (Path day : days) {
-                LocalDate date = dayOf(day);
+                LocalDate date = dayOf(day, today);
                 if (date != null && ChronoUnit.DAYS.between(date, today) >= retentionDays) {
                     deleted += deleteJobLogs(day);
                 }
@@ -96,16 +102,52 @@ final class ExecutorLogRetention {
         return deleted;
     }
 
-    /** The day a folder of the log path holds (a real folder, not a link, named exactly as a date), or null. */
-    private static LocalDate dayOf(Path folder) {
+    /**
+     * The day a folder of the log path holds (a real folder, not a link, named exactly as a date), or null. The name
+     * is read as the library writes it on this JVM ({@link #libraryDayFormat()}) and as an ISO date (a folder written
+     * while the host's locale wrote ISO dates). A name may read both ways ({@code 2569-12-06} is this day on a Thai
+     * Buddhist-calendar host, and an ISO date): no folder is named after a day still to come, and of two past days the
+     * later one is taken, so a log is never deleted before its retention.
+     */
+    private static LocalDate dayOf(Path folder, LocalDate today) {
         if (!Files.isDirectory(folder, LinkOption.NOFOLLOW_LINKS)) {
             return null;
         }
+        String name = folder.getFileName().toString();
+        return Stream.of(isoDay(name), libraryDay(name))
+                .filter(day -> day != null && !day.isAfter(today))
+                .max(Comparator.naturalOrder())
+                .orElse(null);
+    }
+
+    private static LocalDate isoDay(String name) {
         try {
-            return LocalDate.parse(folder.getFileName().toString(), DAY);
+            return LocalDate.parse(name, DAY);
         } catch (DateTimeParseException e) {
             return null;
         }
+    }
+
+    /** The day {@code name} is when {@link #libraryDayFormat()} writes exactly that name for it, or null. */
+    private static LocalDate libraryDay(String name) {
+        DateFormat format = libraryDayFormat();
+        format.setLenient(false);
+        ParsePosition end = new ParsePosition(0);
+        Date start = format.parse(name, end);
+        if (start == null || end.getIndex() != name.length() || !name.equals(format.format(start))) {
+            return null;
+        }
+        return LocalDate.ofInstant(start.toInstant(), format.getTimeZone().toZoneId());
+    }
+
+    /**
+     * How the library names a day's folder ({@code XxlJobFileAppender.makeLogFileName}, xxl-job-core 3.2.0):
+     * {@code new SimpleDateFormat("yyyy-MM-dd")}, the JVM's default locale and zone. That locale's digits and calendar
+     * are the name's: {@code 2569-12-06} on a Thai host (Buddhist years), {@code ٢٠٢٦-١٢-٠٦} on an Egyptian Arabic one,
+     * {@code 8-12-06} with the Japanese imperial calendar; read as ISO dates only, those folders were never deleted.
+     */
+    static DateFormat libraryDayFormat() {
+        return new SimpleDateFormat("yyyy-MM-dd");
     }
 
     private static long deleteJobLogs(Path day) throws IOException {

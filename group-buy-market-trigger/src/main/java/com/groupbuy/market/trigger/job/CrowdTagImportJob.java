@@ -4,6 +4,7 @@ import com.groupbuy.market.domain.tag.model.valobj.TagImportResult;
 import com.groupbuy.market.domain.tag.service.CrowdTagImportService;
 import com.xxl.job.core.context.XxlJobHelper;
 import com.xxl.job.core.handler.annotation.XxlJob;
+import java.util.Locale;
 import lombok.extern.slf4j.Slf4j;
 import org.springframework.stereotype.Component;
 
@@ -50,9 +51,14 @@ public class CrowdTagImportJob {
         }
         try {
             TagImportResult result = importService.importMembers(param);
+            // Locale.ROOT: ASCII digits on every host; the console shows this line and operators grep it.
             String line = String.format(
+                    Locale.ROOT,
                     "crowdTagImportJob tag=%s batch=%s members=%d batches=%d",
-                    result.tagId(), result.batchId(), result.members(), result.batches());
+                    result.tagId(),
+                    result.batchId(),
+                    result.members(),
+                    result.batches());
             failures.completed();
             XxlJobHelper.log(line);
             log.info(line);

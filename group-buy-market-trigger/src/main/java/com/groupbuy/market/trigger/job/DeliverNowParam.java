@@ -5,6 +5,7 @@ import com.groupbuy.market.trigger.http.StrictBooleans;
 import com.groupbuy.market.types.enums.ResponseCode;
 import com.groupbuy.market.types.exception.AppException;
 import java.util.HashMap;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -32,7 +33,7 @@ public final class DeliverNowParam {
             if (eq <= 0) {
                 throw refused("parameter", "expected all, host=<host> or source=<source>,channel=<channel>");
             }
-            String name = pair.substring(0, eq).trim().toLowerCase();
+            String name = pair.substring(0, eq).trim().toLowerCase(Locale.ROOT);
             // A field named twice is refused, never resolved: the last one won, so source=a,channel=c,source=b moved
             // partner b's retries (and all=true,all=false moved everyone's).
             if (fields.putIfAbsent(name, pair.substring(eq + 1).trim()) != null) {

@@ -7,6 +7,7 @@ import com.groupbuy.market.domain.outbox.service.NotifyTaskOperations;
 import com.groupbuy.market.types.exception.AppException;
 import com.xxl.job.core.context.XxlJobHelper;
 import com.xxl.job.core.handler.annotation.XxlJob;
+import java.util.Locale;
 import lombok.extern.slf4j.Slf4j;
 import org.springframework.stereotype.Component;
 
@@ -63,7 +64,9 @@ public class GroupBuyNotifyJob {
             NotifyRunSummary summary = teamId.isEmpty()
                     ? notifyService.deliverDueOfShard(shardIndex, shardTotal)
                     : notifyService.deliverTeamNow(teamId);
+            // Locale.ROOT: ASCII digits on every host; the console shows this line and operators grep it.
             String line = String.format(
+                    Locale.ROOT,
                     "groupBuyNotifyJob team=%s shard=%d/%d claimed=%d delivered=%d retried=%d failed=%d",
                     teamId.isEmpty() ? "*" : teamId,
                     shardIndex,
@@ -86,7 +89,9 @@ public class GroupBuyNotifyJob {
         try {
             DeliverNowResult moved = operations.deliverNow(DeliverNowParam.parse(param));
             NotifyRunSummary summary = notifyService.deliverDueOfShard(shardIndex, shardTotal);
+            // Locale.ROOT: ASCII digits on every host; the console shows this line and operators grep it.
             String line = String.format(
+                    Locale.ROOT,
                     "groupBuyNotifyJob deliverNow=%s moved=%d shard=%d/%d claimed=%d delivered=%d "
                             + "retried=%d failed=%d",
                     moved.filter(),

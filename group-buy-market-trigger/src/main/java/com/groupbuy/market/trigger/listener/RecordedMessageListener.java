@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
@@ -99,7 +100,7 @@ public abstract class RecordedMessageListener<T> implements ChannelAwareMessageL
             outcomes.put(
                     action,
                     Counter.builder(meter)
-                            .tag("outcome", action.name().toLowerCase())
+                            .tag("outcome", action.name().toLowerCase(Locale.ROOT))
                             .description(meterDescription)
                             .register(meters));
         }

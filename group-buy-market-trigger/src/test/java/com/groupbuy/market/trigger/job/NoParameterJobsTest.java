@@ -9,6 +9,7 @@ import com.xxl.job.core.context.XxlJobContext;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.io.TempDir;
@@ -65,6 +66,30 @@ class NoParameterJobsTest {
 
         assertThat(deletes).hasValue(1);
         assertThat(context.getHandleCode()).isEqualTo(XxlJobContext.HANDLE_CODE_SUCCESS);
+    }
+
+    /**
+     * A run's result line is what the console shows and an operator's script greps: ASCII digits whatever the JVM's
+     * default locale. The handlers wrote it with {@code String.format("%d")}, the default locale's digits: on an
+     * Egyptian Arabic host a run's result read {@code deleted=٠ batches=١}.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"en-US", "ar-EG", "fa-IR", "th-TH-u-nu-thai"})
+    void aRunsResultLineHasAsciiDigitsInEveryDefaultLocale(String locale) throws Exception {
+        NotifyRetentionService service = retentionCounting(new AtomicInteger());
+        Locale before = Locale.getDefault();
+        try {
+            Locale.setDefault(Locale.forLanguageTag(locale));
+            XxlJobContext context = JobRun.start(dir, "");
+
+            new NotifyRetentionJob(service, failure -> null).notifyRetentionJob();
+
+            String line = "notifyRetentionJob deleted=0 batches=1 records=0 budgetSpent=false";
+            assertThat(context.getHandleMsg()).isEqualTo(line);
+            assertThat(JobRun.log(dir)).contains(line);
+        } finally {
+            Locale.setDefault(before);
+        }
     }
 
     /** The retention service over a store that only counts its deletes. */

@@ -2,6 +2,7 @@ package com.groupbuy.market.trigger.listener;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.groupbuy.market.domain.trade.model.valobj.ConsumeOutcome;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.util.function.Supplier;
@@ -15,15 +16,14 @@ final class StringListener {
 
     /** Copies dead letters through {@code copies}; each delivery's outcome is {@code consume}'s (which may throw). */
     static RecordedMessageListener<String> of(RabbitTemplate copies, Supplier<ConsumeOutcome> consume) {
+        return of(copies, consume, new SimpleMeterRegistry());
+    }
+
+    /** {@link #of(RabbitTemplate, Supplier)}, counting its deliveries ({@code gbm.test.consumed}) in {@code meters}. */
+    static RecordedMessageListener<String> of(
+            RabbitTemplate copies, Supplier<ConsumeOutcome> consume, MeterRegistry meters) {
         return new RecordedMessageListener<>(
-                "gbm.test.consumed",
-                "test",
-                "test",
-                new ObjectMapper(),
-                copies,
-                "dead",
-                Duration.ZERO,
-                new SimpleMeterRegistry()) {
+                "gbm.test.consumed", "test", "test", new ObjectMapper(), copies, "dead", Duration.ZERO, meters) {
             @Override
             protected String parse(String body) {
                 return body;
