@@ -41,9 +41,9 @@ import org.springframework.test.context.TestPropertySource;
 
 /**
  * A seeded random walk over the trade flows of one app, checked step by step against {@link TradeModel}, on the real
- * MariaDB, Redis and HTTP callback receivers. Two partners (s01/c01, s02/c02) sell one goods through one activity
- * (teams of 3, two live orders a user); each step is a lock (new team, join, repeat, another partner's lock of the
- * same number), a settlement (own, repeated, another partner's, unknown), a refund, time passing (a team's window
+ * MariaDB, Redis and HTTP callback receivers. Three partners (s01/c01, s02/c02, s03/c03) sell one goods through one
+ * activity (teams of 3, two live orders a user); each step is a lock (new team, join, repeat, another partner's lock of
+ * the same number), a settlement (own, repeated, another partner's, unknown), a refund, time passing (a team's window
  * ending past the grace, a lock aging past the unpaid timeout — rows moved back, never a wait), the timeout job, a
  * partner's receiver answering success / 500 / nothing, the compensation run, a team's Redis counter knocked off by
  * one and the place reconciler run, or requests at once: two, or three to four on a team one place short of its
@@ -73,7 +73,7 @@ class TradeModelIT {
     private static final String LOCK = "/api/v1/gbm/trade/lock_market_pay_order";
     private static final String SETTLE = "/api/v1/gbm/trade/settlement_market_pay_order";
     private static final String REFUND = "/api/v1/gbm/trade/refund_market_pay_order";
-    private static final List<String> PARTNERS = List.of("s01:c01", "s02:c02");
+    private static final List<String> PARTNERS = List.of("s01:c01", "s02:c02", "s03:c03");
     private static final AtomicInteger ACTIVITY = new AtomicInteger(31000);
     private static final int STEPS = Integer.getInteger("model.steps", 60);
     private static final AtomicInteger MQ_PENDING = new AtomicInteger();
@@ -81,18 +81,22 @@ class TradeModelIT {
 
     private static final ModelPartner A = new ModelPartner("test_secret");
     private static final ModelPartner B = new ModelPartner("test_secret_b");
+    private static final ModelPartner C = new ModelPartner("test_secret_c");
 
     @DynamicPropertySource
     static void partners(DynamicPropertyRegistry registry) {
         registry.add("gbm.notify.refund-urls.s01.c01", A::refundUrl);
         registry.add("gbm.notify.refund-urls.s02.c02", B::refundUrl);
         registry.add("gbm.notify.secrets.s02.c02", () -> "test_secret_b");
+        registry.add("gbm.notify.refund-urls.s03.c03", C::refundUrl);
+        registry.add("gbm.notify.secrets.s03.c03", () -> "test_secret_c");
     }
 
     @AfterAll
     static void closePartners() {
         A.close();
         B.close();
+        C.close();
     }
 
     @LocalServerPort
@@ -146,7 +150,11 @@ class TradeModelIT {
     }
 
     private static ModelPartner partner(String partner) {
-        return partner.equals("s01:c01") ? A : B;
+        return switch (partner) {
+            case "s01:c01" -> A;
+            case "s02:c02" -> B;
+            default -> C;
+        };
     }
 
     /** One seeded sequence on an activity and users of its own. */
@@ -171,9 +179,11 @@ class TradeModelIT {
         void run() throws Exception {
             A.reset();
             B.reset();
+            C.reset();
             MarketConfigFixture fixture = new MarketConfigFixture(jdbc);
             fixture.goods(goodsId, activityId, "ZJ", "20", "100.00");
             fixture.soldThrough("s02", "c02", goodsId, activityId);
+            fixture.soldThrough("s03", "c03", goodsId, activityId);
             jdbc.update(
                     "UPDATE group_buy_activity SET take_limit_count = ?, target = ? WHERE activity_id = ?",
                     TradeModel.TAKE_LIMIT,
@@ -262,7 +272,7 @@ class TradeModelIT {
         }
 
         private Key randomKey() {
-            return randomKey(PARTNERS.get(random.nextInt(2)));
+            return randomKey(PARTNERS.get(random.nextInt(PARTNERS.size())));
         }
 
         private Key randomKey(String partner) {
@@ -284,8 +294,15 @@ class TradeModelIT {
             return key;
         }
 
+        /** One of the other partners. */
+        private String other(String partner) {
+            List<String> others =
+                    PARTNERS.stream().filter(p -> !p.equals(partner)).toList();
+            return others.get(random.nextInt(others.size()));
+        }
+
         private Key unknownKey() {
-            return new Key(PARTNERS.get(random.nextInt(2)), "m" + seed + "u0", "nobody" + seed);
+            return new Key(PARTNERS.get(random.nextInt(PARTNERS.size())), "m" + seed + "u0", "nobody" + seed);
         }
 
         private String randomTeamParam() {
@@ -447,7 +464,7 @@ class TradeModelIT {
             return team.status == 0 && team.lockCount == TradeModel.TARGET - 1 ? team : null;
         }
 
-        /** Joins of a team's partner's users until it is full (or refused), so full teams and their refusals are met. */
+        /** Joins by the team's partner's users until it is full (or refused): full teams and their refusals are met. */
         private void fill() throws Exception {
             Team team = teamOnePlaceShort();
             if (team == null) {
@@ -861,7 +878,7 @@ class TradeModelIT {
         }
 
         private void receiverAnswers() {
-            String partner = PARTNERS.get(random.nextInt(2));
+            String partner = PARTNERS.get(random.nextInt(PARTNERS.size()));
             ModelPartner.Answer answer = ModelPartner.Answer.values()[random.nextInt(3)];
             trace.add("receiver of " + partner + " answers " + answer);
             partner(partner).answer(answer);
@@ -876,6 +893,7 @@ class TradeModelIT {
         private void drain() throws Exception {
             A.answer(ModelPartner.Answer.SUCCESS);
             B.answer(ModelPartner.Answer.SUCCESS);
+            C.answer(ModelPartner.Answer.SUCCESS);
             trace.add("receivers recover; drain");
             long deadline = System.currentTimeMillis() + 20_000;
             while (pendingHttpTasks() > 0) {
@@ -1196,10 +1214,6 @@ class TradeModelIT {
                 throw new AssertionError(what + ": expected " + expected + ", was " + actual);
             }
         }
-    }
-
-    private static String other(String partner) {
-        return partner.equals("s01:c01") ? "s02:c02" : "s01:c01";
     }
 
     private static List<String> sorted(List<String> values) {
