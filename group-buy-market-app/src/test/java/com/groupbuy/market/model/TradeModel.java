@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The reference model of one activity's trade flows for two partners (docs/api.md, docs/design.md §4): what each
+ * The reference model of one activity's trade flows for its partners (docs/api.md, docs/design.md §4): what each
  * lock, settlement, refund and timeout run must answer, and the state each order and team must be in afterwards.
  * It knows nothing of the service: the harness asks it what an answer must be, compares, then applies the effect.
  */
