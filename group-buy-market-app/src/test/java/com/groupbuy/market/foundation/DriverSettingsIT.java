@@ -42,7 +42,8 @@ class DriverSettingsIT {
     private static final String FINISH_JOB = "UPDATE job SET status = ?, update_time = CURRENT_TIMESTAMP(3)"
             + " WHERE batch_id = ? AND status IN (?, ?)";
 
-    private static ApplicationContextRunner pool(String urlSuffix, String... properties) {
+    /** The service's pool on the test database; the URL's suffix and properties an operator's (SessionIsolationIT). */
+    static ApplicationContextRunner pool(String urlSuffix, String... properties) {
         List<String> values = new ArrayList<>(List.of(
                 "spring.datasource.url=" + URL + urlSuffix,
                 "spring.datasource.username=root",

@@ -18,7 +18,8 @@ import org.springframework.context.annotation.Configuration;
  * bound and before any connection is made: a start with a bound the socket would cut first is refused, naming both.
  * The pool's sessions get the {@code sql_mode} our SQL is written for ({@link SessionSqlMode}), added to its session
  * variables at the same moment and read back from a pooled session once the context is up; Flyway's connection gets
- * it as its init SQL. The driver settings our statements' meaning hangs on are pinned then too ({@link DriverSettings}).
+ * it as its init SQL. The driver settings our statements' meaning hangs on are pinned then too ({@link DriverSettings}),
+ * and the transaction isolation level ({@link SessionIsolation}), read back at start as the mode is.
  */
 @Configuration(proxyBeanMethods = false)
 public class StatementBoundConfig {
@@ -35,6 +36,7 @@ public class StatementBoundConfig {
                     if (pool != null) {
                         SessionSqlMode.apply(pool);
                         DriverSettings.apply(pool);
+                        SessionIsolation.apply(pool);
                         StatementBound.check(pool.getDataSourceProperties(), pool.getJdbcUrl());
                     }
                 }
@@ -44,8 +46,8 @@ public class StatementBoundConfig {
     }
 
     /**
-     * A start reads a pooled session's sql_mode and character set back: a connection-init-sql may have changed them
-     * after the driver.
+     * A start reads a pooled session's sql_mode, character set and isolation level back: a connection-init-sql may have
+     * changed them after the driver and the pool.
      */
     @Bean
     public SmartInitializingSingleton sessionSqlModeCheck(ObjectProvider<DataSource> dataSources) {
@@ -57,9 +59,12 @@ public class StatementBoundConfig {
             try (Connection connection = dataSource.getConnection()) {
                 SessionSqlMode.verify(connection);
                 DriverSettings.verify(connection);
+                SessionIsolation.verify(connection);
             } catch (SQLException e) {
                 // The database is down: its outage handling answers E0401 until it is back; the mode is the pool's.
-                log.warn("could not read a pooled session's sql_mode and character set at start: {}", e.toString());
+                log.warn(
+                        "could not read a pooled session's sql_mode, character set and isolation level at start: {}",
+                        e.toString());
             }
         });
     }
