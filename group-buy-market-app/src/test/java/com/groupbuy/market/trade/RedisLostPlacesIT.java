@@ -2,14 +2,18 @@ package com.groupbuy.market.trade;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.groupbuy.market.domain.trade.adapter.port.ITeamPlaceReservation;
+import com.groupbuy.market.domain.trade.model.valobj.PartnerOrderKey;
 import com.groupbuy.market.domain.trade.service.place.TeamPlaceReconciler;
 import com.groupbuy.market.infrastructure.trade.port.TeamPlaceReservation;
 import com.groupbuy.market.support.IntegrationTest;
 import com.groupbuy.market.support.PrivateRedis;
 import com.groupbuy.market.support.PrivateRedisServer;
 import com.groupbuy.market.support.TradeClient;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -22,6 +26,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.redisson.api.RedissonClient;
+import org.redisson.client.codec.StringCodec;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -36,11 +42,14 @@ import org.springframework.test.context.TestPropertySource;
 @IntegrationTest
 @PrivateRedisServer
 // quiet-period 0: the reconciler may look at a team right between a refund's commit and its release (the race).
-@TestPropertySource(properties = {"gbm.places.quiet-period=0s", "gbm.places.on-start=false"})
+// stale-after at its least (15 s; 2 min by default): how long a reservation with no order row counts in flight.
+@TestPropertySource(
+        properties = {"gbm.places.quiet-period=0s", "gbm.places.on-start=false", "gbm.places.stale-after=15s"})
 class RedisLostPlacesIT {
 
     private static final AtomicInteger ACTIVITY = new AtomicInteger(24_000);
     private static final int TARGET = 3;
+    private static final Duration STALE_AFTER = Duration.ofSeconds(15);
 
     @LocalServerPort
     int port;
@@ -59,6 +68,9 @@ class RedisLostPlacesIT {
 
     @Autowired
     TeamPlaceReconciler reconciler;
+
+    @Autowired
+    RedissonClient redisson;
 
     /**
      * Each test starts on a Redis the client talks to again: the other test restarts it, and the client's pool may
@@ -149,18 +161,15 @@ class RedisLostPlacesIT {
         pool.shutdown();
 
         assertThat(answers.keySet()).as("answers %s", answers).isSubsetOf("0000", "E0005", "E0006", "E0008", "E0401");
-        untilRedisAnswers(() -> reconciler.reconcile(0, 1, Instant.now().plusSeconds(30)));
         for (String teamId : teams) {
             int live = liveMembers(teamId);
             assertThat(live).as("team %s live members", teamId).isEqualTo(TARGET);
             assertThat(counts.lockCount(teamId))
                     .as("team %s lock_count", teamId)
                     .isEqualTo(live);
-            // A full team leaves the open sweep only when it completes; it is still open here (not all paid).
-            assertThat(counts.redisPlaces(teamId))
-                    .as("team %s counter after a reconcile", teamId)
-                    .isEqualTo(TARGET);
         }
+        // A full team leaves the open sweep only when it completes; it is still open here (not all paid).
+        awaitCountersAfterReconcile(teams, TARGET);
         assertThat(answers.get("0000").get()).isEqualTo(teamsWanted * 2);
     }
 
@@ -208,15 +217,90 @@ class RedisLostPlacesIT {
 
         assertThat(answers.keySet()).as("answers %s", answers).isSubsetOf("0000", "E0005", "E0006", "E0008", "E0401");
         assertThat(answers.get("0000").get()).as("answers %s", answers).isEqualTo(teamsWanted * 2);
-        untilRedisAnswers(() -> reconciler.reconcile(0, 1, Instant.now().plusSeconds(30)));
         for (String teamId : teams) {
             assertThat(liveMembers(teamId)).as("team %s live members", teamId).isEqualTo(TARGET);
             assertThat(counts.lockCount(teamId))
                     .as("team %s lock_count", teamId)
                     .isEqualTo(TARGET);
-            assertThat(counts.redisPlaces(teamId))
-                    .as("team %s counter after a reconcile", teamId)
-                    .isIn(-1, TARGET);
+        }
+        awaitCountersAfterReconcile(teams, -1, TARGET);
+    }
+
+    /**
+     * The flake this class had under load, step by step (the second test, a log of a loaded run): a joiner read its
+     * team row (lock count 1) while two others, their places reserved in the Redis about to be lost, were writing;
+     * Redis was restarted empty, and the joiner's reservation ran there, seeded the counter from its read and took a
+     * place, but its answer was lost (the 1 s command timeout while the pool reconnected): E0401, nothing written.
+     * Its retry finds the team full. A reconcile then sets the counter to the lock count plus that reservation, which
+     * is in flight for all the reconciler can tell: one above the lock count, rightly, until stale-after. The team is
+     * full, so nobody is refused a place it has; once the reservation is stale the counter is the lock count again.
+     */
+    @Test
+    void aReservationWhoseAnswerWasLostStaysCountedAfterAReconcileUntilStaleThenTheCounterIsTheLockCount()
+            throws Exception {
+        TradeClient mall = TradeClient.onNewGoods(port, jdbc, ACTIVITY.incrementAndGet(), "http://127.0.0.1:1/cb");
+        String teamId = mall.team("u1a", "u1b", "u1c");
+        redis.kill();
+        redis.startAgain();
+        awaitRedis(teamId);
+
+        String unanswered = ITeamPlaceReservation.holder(new PartnerOrderKey("s01", "c01", "u1w", "out-u1w"));
+        assertThat(reservation.reserve(
+                        teamId, unanswered, TARGET, 1, Instant.now().plus(Duration.ofMinutes(10))))
+                .isTrue();
+        assertThat(counts.redisPlaces(teamId)).isEqualTo(2);
+        assertThat(mall.lock("u1w", teamId).path("code").asText())
+                .as("the unanswered joiner's retry")
+                .isEqualTo("E0006");
+
+        reconciler.reconcile(0, 1, Instant.now().plusSeconds(30));
+        assertThat(counts.lockCount(teamId)).isEqualTo(TARGET);
+        assertThat(counts.redisPlaces(teamId))
+                .as("the lock count plus the unanswered reservation, in flight until stale")
+                .isEqualTo(TARGET + 1);
+
+        // That reservation older than stale-after by Redis's clock, which the reconciler reads: dropped.
+        redisson.getMap(reservation.key(teamId), StringCodec.INSTANCE)
+                .put(
+                        "t:" + unanswered,
+                        Long.toString(
+                                Instant.now().minus(STALE_AFTER.multipliedBy(2)).toEpochMilli()));
+        reconciler.reconcile(0, 1, Instant.now().plusSeconds(30));
+        assertThat(counts.redisPlaces(teamId)).isEqualTo(TARGET);
+    }
+
+    /**
+     * Reconciles until every team's counter is one of {@code due}, for at most stale-after and a margin. A reconcile
+     * sets a counter to the lock count plus the holders in flight (reserved within stale-after, no order row;
+     * docs/operations.md, place reconciliation). Under load a joiner's reservation can run while its answer is lost
+     * (the 1 s command timeout: E0401, nothing written), on a counter left low by the restart (seeded from a row read
+     * before other joins committed, or a refund's place given back again once its marker was lost); when the team is
+     * full by then its retry is refused, and the counter reads one above the lock count until that reservation is stale
+     * ({@link #aReservationWhoseAnswerWasLostStaysCountedAfterAReconcileUntilStaleThenTheCounterIsTheLockCount}).
+     * Waited for, not allowed for: a counter still off after stale-after is a place lost for good.
+     */
+    private void awaitCountersAfterReconcile(List<String> teams, Integer... due) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + STALE_AFTER.plusSeconds(30).toMillis();
+        Map<String, Integer> first = null;
+        while (true) {
+            untilRedisAnswers(() -> reconciler.reconcile(0, 1, Instant.now().plusSeconds(30)));
+            Map<String, Integer> counters = new LinkedHashMap<>();
+            for (String teamId : teams) {
+                counters.put(teamId, counts.redisPlaces(teamId));
+            }
+            if (first == null) {
+                first = counters;
+            }
+            if (List.of(due).containsAll(counters.values()) || System.currentTimeMillis() > deadline) {
+                assertThat(counters.values())
+                        .as("counters after a reconcile %s (after the first one: %s)", counters, first)
+                        .isSubsetOf(due);
+                if (!first.equals(counters)) {
+                    System.out.println("counters after the first reconcile " + first + ", once stale " + counters);
+                }
+                return;
+            }
+            Thread.sleep(500);
         }
     }
 
