@@ -57,14 +57,14 @@ public final class DriverSettings {
                 && !collation.trim().toLowerCase(Locale.ROOT).startsWith(CHARSET + "_")) {
             warn("connectionCollation", collation, "the character set's default (" + CHARSET + ")");
             // Empty: the driver then takes the collation of characterEncoding's character set.
-            set(properties, "connectionCollation", "");
+            StatementBound.replaceSetting(properties, "connectionCollation", "");
         }
         String results = StatementBound.setting(properties, url, "characterSetResults");
         if (results != null
                 && !results.isBlank()
                 && !UTF8.contains(results.trim().toLowerCase(Locale.ROOT))) {
             warn("characterSetResults", results, "UTF-8");
-            set(properties, "characterSetResults", "UTF-8");
+            StatementBound.replaceSetting(properties, "characterSetResults", "UTF-8");
         }
         pin(properties, url, "maxRows", "0", Set.of("0", "-1"));
     }
@@ -98,7 +98,7 @@ public final class DriverSettings {
         if (theirs != null && !same.contains(theirs.trim().toLowerCase(Locale.ROOT))) {
             warn(name, theirs, value);
         }
-        set(properties, name, value);
+        StatementBound.replaceSetting(properties, name, value);
     }
 
     private static void warn(String name, String theirs, String ours) {
@@ -108,10 +108,5 @@ public final class DriverSettings {
                 name,
                 theirs,
                 ours);
-    }
-
-    private static void set(Properties properties, String name, String value) {
-        properties.keySet().removeIf(k -> name.equalsIgnoreCase(String.valueOf(k)));
-        properties.setProperty(name, value);
     }
 }

@@ -7,7 +7,6 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
@@ -85,9 +84,8 @@ public final class SessionIsolation {
             return true;
         });
         if (dropped) {
-            Properties properties = pool.getDataSourceProperties();
-            properties.keySet().removeIf(k -> "sessionVariables".equalsIgnoreCase(String.valueOf(k)));
-            properties.setProperty(
+            StatementBound.replaceSetting(
+                    pool.getDataSourceProperties(),
                     "sessionVariables",
                     session.entrySet().stream()
                             .map(e -> e.getKey() + "=" + e.getValue())

@@ -59,9 +59,10 @@ public final class SessionSqlMode {
                     theirs,
                     MODE);
         }
-        properties.keySet().removeIf(k -> "sessionVariables".equalsIgnoreCase(String.valueOf(k)));
-        properties.setProperty(
-                "sessionVariables", current == null || current.isBlank() ? ASSIGNMENT : current + "," + ASSIGNMENT);
+        StatementBound.replaceSetting(
+                properties,
+                "sessionVariables",
+                current == null || current.isBlank() ? ASSIGNMENT : current + "," + ASSIGNMENT);
     }
 
     /** Refuses (IllegalStateException) a session whose mode is not {@link #MODE}. */

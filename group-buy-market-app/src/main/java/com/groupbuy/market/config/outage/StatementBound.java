@@ -219,6 +219,15 @@ public final class StatementBound {
                 : values.iterator().next();
     }
 
+    /**
+     * Sets a driver setting as a pool data source property, which the driver takes before the URL's; the same name in
+     * another case is removed first (the driver would take either).
+     */
+    static void replaceSetting(Properties properties, String name, String value) {
+        properties.keySet().removeIf(k -> name.equalsIgnoreCase(String.valueOf(k)));
+        properties.setProperty(name, value);
+    }
+
     private static Map<String, String> urlParameters(String jdbcUrl) {
         Map<String, String> parameters = new LinkedHashMap<>();
         int query = jdbcUrl.indexOf('?');
