@@ -11,10 +11,15 @@ public final class StartRefusal {
 
     public static String message(AssertableApplicationContext context) {
         assertThat(context).hasFailed();
-        Throwable cause = context.getStartupFailure();
+        return innermost(context.getStartupFailure()).getMessage();
+    }
+
+    /** The innermost cause of a start's failure: the refusal an operator reads, under the wrappers around it. */
+    public static Throwable innermost(Throwable failure) {
+        Throwable cause = failure;
         while (cause.getCause() != null) {
             cause = cause.getCause();
         }
-        return cause.getMessage();
+        return cause;
     }
 }

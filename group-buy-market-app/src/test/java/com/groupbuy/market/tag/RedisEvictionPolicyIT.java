@@ -10,6 +10,7 @@ import com.groupbuy.market.infrastructure.tag.port.TagBitmap;
 import com.groupbuy.market.support.IntegrationTest;
 import com.groupbuy.market.support.PrivateRedis;
 import com.groupbuy.market.support.SecondInstance;
+import com.groupbuy.market.support.StartRefusal;
 import com.groupbuy.market.support.TestJson;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -87,10 +88,7 @@ class RedisEvictionPolicyIT {
                         catchThrowable(() -> SecondInstance.like(environment, "spring.data.redis.port=" + cache.port())
                                 .close());
                 assertThat(refusal).as("the start on a %s Redis", policy).isNotNull();
-                while (refusal.getCause() != null) {
-                    refusal = refusal.getCause();
-                }
-                assertThat(refusal)
+                assertThat(StartRefusal.innermost(refusal))
                         .hasMessageStartingWith("refusing to start: Redis 127.0.0.1:" + cache.port()
                                 + " runs maxmemory-policy " + policy)
                         .hasMessageContaining("set maxmemory-policy noeviction");
