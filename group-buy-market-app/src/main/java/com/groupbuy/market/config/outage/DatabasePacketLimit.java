@@ -4,6 +4,7 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.Properties;
 
 /**
  * The server's {@code max_allowed_packet} is the largest statement (and row) it takes; a session cannot raise it, and
@@ -17,7 +18,9 @@ import java.sql.Statement;
  * each with its source and channel) is about 2.7 MB in one INSERT of crowd_user_index. Above the packet such a
  * statement fails the same way however often it is retried: the team's last paid member is never settled (every retry
  * of the settlement fails whole), a tag never loads. So a start reads the limit of a pooled session and refuses one
- * below {@link #REQUIRED_BYTES} (DatabasePacketLimitIT stages both statements).
+ * below {@link #REQUIRED_BYTES} (DatabasePacketLimitIT stages both statements). The driver takes the smaller of the
+ * server's limit and its own {@code maxAllowedPacket} when one is set, so a pool whose URL or properties set one below
+ * is refused too, before it connects ({@link #check}).
  */
 public final class DatabasePacketLimit {
 
@@ -25,6 +28,33 @@ public final class DatabasePacketLimit {
     public static final long REQUIRED_BYTES = 4L * 1024 * 1024;
 
     private DatabasePacketLimit() {}
+
+    /**
+     * Refuses (IllegalStateException) a driver {@code maxAllowedPacket} below {@link #REQUIRED_BYTES} in the pool's
+     * properties or URL (the driver parses it as a number; one it cannot parse fails the connection on its own).
+     */
+    static void check(Properties properties, String jdbcUrl) {
+        if (!StatementBound.isMySqlFamily(jdbcUrl)) {
+            return;
+        }
+        String setting = StatementBound.setting(properties, jdbcUrl, "maxAllowedPacket");
+        if (setting == null || setting.isBlank()) {
+            return;
+        }
+        double bytes;
+        try {
+            bytes = Double.parseDouble(setting.trim());
+        } catch (NumberFormatException e) {
+            return;
+        }
+        if (bytes < REQUIRED_BYTES) {
+            throw new IllegalStateException("refusing to start: the database URL or"
+                    + " spring.datasource.hikari.data-source-properties sets maxAllowedPacket=" + setting
+                    + ", below the "
+                    + REQUIRED_BYTES + " bytes our largest statements need, and the driver refuses any statement above"
+                    + " it: remove it (the server's max_allowed_packet then applies; docs/operations.md)");
+        }
+    }
 
     /** Refuses (IllegalStateException) a session whose {@code max_allowed_packet} is below {@link #REQUIRED_BYTES}. */
     static void verify(Connection connection) throws SQLException {

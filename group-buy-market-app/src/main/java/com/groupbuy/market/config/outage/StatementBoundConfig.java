@@ -39,6 +39,7 @@ public class StatementBoundConfig {
                         DriverSettings.apply(pool);
                         SessionIsolation.apply(pool);
                         StatementBound.check(pool.getDataSourceProperties(), pool.getJdbcUrl());
+                        DatabasePacketLimit.check(pool.getDataSourceProperties(), pool.getJdbcUrl());
                     }
                 }
                 return bean;
