@@ -50,9 +50,9 @@ public final class DatabasePacketLimit {
         if (bytes < REQUIRED_BYTES) {
             throw new IllegalStateException("refusing to start: the database URL or"
                     + " spring.datasource.hikari.data-source-properties sets maxAllowedPacket=" + setting
-                    + ", below the "
-                    + REQUIRED_BYTES + " bytes our largest statements need, and the driver refuses any statement above"
-                    + " it: remove it (the server's max_allowed_packet then applies; docs/operations.md)");
+                    + ", below the " + REQUIRED_BYTES + " bytes our largest statements need, and the driver refuses"
+                    + " any statement above it: remove it (the server's max_allowed_packet then applies;"
+                    + " docs/operations.md)");
         }
     }
 
