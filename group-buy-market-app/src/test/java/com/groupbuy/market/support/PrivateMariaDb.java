@@ -29,16 +29,23 @@ public final class PrivateMariaDb {
     private final int port;
     private final Path dir;
     private final String database;
+    private final List<String> serverOptions;
     private Process process;
 
-    private PrivateMariaDb(int port, Path dir, String database) {
+    private PrivateMariaDb(int port, Path dir, String database, List<String> serverOptions) {
         this.port = port;
         this.dir = dir;
         this.database = database;
+        this.serverOptions = serverOptions;
     }
 
-    /** A new data folder with {@code database} and the service's account in it, and its server started. */
-    public static PrivateMariaDb start(String database) throws IOException, InterruptedException {
+    /**
+     * A new data folder with {@code database} and the service's account in it, and its server started with {@code
+     * serverOptions} added to its command line (a global limit under test, {@code --max-allowed-packet=1M}), on every
+     * start of it.
+     */
+    public static PrivateMariaDb start(String database, String... serverOptions)
+            throws IOException, InterruptedException {
         int port = PrivateRedis.freePort();
         Path dir = Path.of("target", "private-mariadb-" + port).toAbsolutePath();
         deleteTree(dir);
@@ -57,7 +64,7 @@ public final class PrivateMariaDb {
                         "--skip-name-resolve",
                         "--user=" + System.getProperty("user.name")),
                 dir.resolve("install.log"));
-        PrivateMariaDb server = new PrivateMariaDb(port, dir, database);
+        PrivateMariaDb server = new PrivateMariaDb(port, dir, database, List.of(serverOptions));
         server.startAgain();
         server.admin(
                 "CREATE DATABASE " + database + " CHARACTER SET utf8mb4",
@@ -85,7 +92,7 @@ public final class PrivateMariaDb {
      * service account: what a failover promotes.
      */
     public PrivateMariaDb replica() throws IOException, InterruptedException {
-        PrivateMariaDb replica = start(database);
+        PrivateMariaDb replica = start(database, serverOptions.toArray(String[]::new));
         Path dump = replica.dir.resolve("dump.sql");
         run(
                 List.of(
@@ -127,6 +134,7 @@ public final class PrivateMariaDb {
                 "--innodb-log-file-size=16M",
                 "--max-connections=200",
                 "--user=" + System.getProperty("user.name")));
+        command.addAll(serverOptions);
         process = new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(

@@ -19,7 +19,8 @@ import org.springframework.context.annotation.Configuration;
  * The pool's sessions get the {@code sql_mode} our SQL is written for ({@link SessionSqlMode}), added to its session
  * variables at the same moment and read back from a pooled session once the context is up; Flyway's connection gets
  * it as its init SQL. The driver settings our statements' meaning hangs on are pinned then too ({@link DriverSettings}),
- * and the transaction isolation level ({@link SessionIsolation}), read back at start as the mode is.
+ * and the transaction isolation level ({@link SessionIsolation}), read back at start as the mode is; and the server's
+ * {@code max_allowed_packet}, which no session can raise, is read then ({@link DatabasePacketLimit}).
  */
 @Configuration(proxyBeanMethods = false)
 public class StatementBoundConfig {
@@ -38,6 +39,7 @@ public class StatementBoundConfig {
                         DriverSettings.apply(pool);
                         SessionIsolation.apply(pool);
                         StatementBound.check(pool.getDataSourceProperties(), pool.getJdbcUrl());
+                        DatabasePacketLimit.check(pool.getDataSourceProperties(), pool.getJdbcUrl());
                     }
                 }
                 return bean;
@@ -47,7 +49,7 @@ public class StatementBoundConfig {
 
     /**
      * A start reads a pooled session's sql_mode, character set and isolation level back: a connection-init-sql may have
-     * changed them after the driver and the pool.
+     * changed them after the driver and the pool. It reads the server's packet limit too ({@link DatabasePacketLimit}).
      */
     @Bean
     public SmartInitializingSingleton sessionSqlModeCheck(ObjectProvider<DataSource> dataSources) {
@@ -60,10 +62,12 @@ public class StatementBoundConfig {
                 SessionSqlMode.verify(connection);
                 DriverSettings.verify(connection);
                 SessionIsolation.verify(connection);
+                DatabasePacketLimit.verify(connection);
             } catch (SQLException e) {
                 // The database is down: its outage handling answers E0401 until it is back; the mode is the pool's.
                 log.warn(
-                        "could not read a pooled session's sql_mode, character set and isolation level at start: {}",
+                        "could not read a pooled session's sql_mode, character set, isolation level and packet limit at"
+                                + " start: {}",
                         e.toString());
             }
         });
