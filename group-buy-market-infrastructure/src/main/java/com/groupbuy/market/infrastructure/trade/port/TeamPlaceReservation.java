@@ -8,9 +8,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.redisson.api.BatchOptions;
 import org.redisson.api.RBatch;
 import org.redisson.api.RFuture;
@@ -80,52 +82,62 @@ public class TeamPlaceReservation implements ITeamPlaceReservation {
             """;
 
     /**
-     * KEYS: the team's hash, then the release markers of its closed orders. ARGV: lock count, stale-after millis,
-     * the markers' least lifetime, then the holders with an order row. Marks the closed orders' places as given back
-     * (as {@link #RELEASE_ORDER} does: the lock count no longer holds them, so a give-back still owed for one is void),
-     * counts the holders in flight (no row), drops the stale ones, and sets n to lock count + in flight. Returns old n
-     * minus new n.
+     * KEYS: the team's hash, then up to {@link #SCRIPT_PAGE} release markers of its closed orders; ARGV: the markers'
+     * least lifetime. Marks those orders' places as given back (as {@link #RELEASE_ORDER} does: the lock count no
+     * longer holds them, so a give-back still owed for one is void).
      */
-    private static final String RECONCILE = """
-            if #KEYS > 1 then
-              local ttl = math.max(tonumber(ARGV[3]), redis.call('TTL', KEYS[1]))
-              for i = 2, #KEYS do
-                redis.call('SET', KEYS[i], '1', 'NX', 'EX', ttl)
+    private static final String MARK_RELEASED = """
+            local ttl = math.max(tonumber(ARGV[1]), redis.call('TTL', KEYS[1]))
+            for i = 2, #KEYS do
+              redis.call('SET', KEYS[i], '1', 'NX', 'EX', ttl)
+            end
+            return 0
+            """;
+
+    /**
+     * KEYS: the team's hash; ARGV: stale-after millis, then up to {@link #SCRIPT_PAGE} holders without an order row.
+     * Drops those whose reservation is older than stale-after by Redis's clock (one renewed by a retry since is not).
+     */
+    private static final String DROP_STALE = """
+            local t = redis.call('TIME')
+            local staleBefore = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000) - tonumber(ARGV[1])
+            local dropped = 0
+            for i = 2, #ARGV do
+              local holder = ARGV[i]
+              if redis.call('HEXISTS', KEYS[1], 'h:' .. holder) == 1
+                  and tonumber(redis.call('HGET', KEYS[1], 't:' .. holder) or '0') < staleBefore then
+                redis.call('HDEL', KEYS[1], 'h:' .. holder, 't:' .. holder)
+                dropped = dropped + 1
               end
             end
+            return dropped
+            """;
+
+    /**
+     * KEYS: the team's hash, whose fields are n and a pair h:/t: per holder; ARGV: lock count, the holders with an order
+     * row that have a field. Every other holder is in flight (the stale ones were dropped), however many came since
+     * the hash was read: n becomes lock count + (HLEN - 1) / 2 - ARGV[2]. Returns old n minus new n.
+     */
+    private static final String SET_TRUTH = """
             local current = redis.call('HGET', KEYS[1], 'n')
             if not current then
               return 0
             end
-            local inDb = {}
-            for i = 4, #ARGV do
-              inDb[ARGV[i]] = true
-            end
-            local t = redis.call('TIME')
-            local staleBefore = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000) - tonumber(ARGV[2])
-            local inFlight = 0
-            local fields = redis.call('HGETALL', KEYS[1])
-            for i = 1, #fields, 2 do
-              local name = fields[i]
-              if string.sub(name, 1, 2) == 'h:' then
-                local holder = string.sub(name, 3)
-                if not inDb[holder] then
-                  local since = tonumber(redis.call('HGET', KEYS[1], 't:' .. holder) or '0')
-                  if since < staleBefore then
-                    redis.call('HDEL', KEYS[1], name, 't:' .. holder)
-                  else
-                    inFlight = inFlight + 1
-                  end
-                end
-              end
-            end
-            local truth = tonumber(ARGV[1]) + inFlight
+            local inFlight = (redis.call('HLEN', KEYS[1]) - 1) / 2 - tonumber(ARGV[2])
+            local truth = tonumber(ARGV[1]) + math.max(0, math.floor(inFlight))
             local off = tonumber(current) - truth
             if off ~= 0 then
               redis.call('HSET', KEYS[1], 'n', truth)
             end
             return off
             """;
+
+    /**
+     * Most keys or holders one reconcile script touches, and the fields one HSCAN step of its read asks for: Redis runs
+     * one script at a time, and one script over a whole team (10,000 members, and every order that left it) held every
+     * lock behind it for half a second and more (docs/operations.md, "Redis scripts and how long they can run").
+     */
+    static final int SCRIPT_PAGE = 200;
 
     /**
      * Gives an order's place back once: the marker {@code released:<orderId>} is set first and only the call that
@@ -291,37 +303,89 @@ public class TeamPlaceReservation implements ITeamPlaceReservation {
         return places;
     }
 
+    /** At most {@link #SCRIPT_PAGE} counters a script: a page of 10,000 teams in one held Redis for 40-130 ms. */
     private Map<String, Integer> placesByScript(List<String> teamIds) {
-        List<Object> pageKeys = new ArrayList<>(teamIds.size());
-        for (String teamId : teamIds) {
-            pageKeys.add(key(teamId));
-        }
-        List<Object> counters = outages.call(
-                () -> script.<List<Object>>eval(RScript.Mode.READ_ONLY, PLACES, RScript.ReturnType.MULTI, pageKeys));
         Map<String, Integer> places = new LinkedHashMap<>();
-        for (int i = 0; i < teamIds.size() && i < counters.size(); i++) {
-            // Lua's false (no counter) comes back as null; a counter as its string.
-            Object n = counters.get(i);
-            if (n != null) {
-                places.put(teamIds.get(i), Integer.parseInt(n.toString()));
+        for (int from = 0; from < teamIds.size(); from += SCRIPT_PAGE) {
+            List<String> part = teamIds.subList(from, Math.min(teamIds.size(), from + SCRIPT_PAGE));
+            List<Object> pageKeys = new ArrayList<>(part.size());
+            for (String teamId : part) {
+                pageKeys.add(key(teamId));
+            }
+            List<Object> counters = outages.call(() ->
+                    script.<List<Object>>eval(RScript.Mode.READ_ONLY, PLACES, RScript.ReturnType.MULTI, pageKeys));
+            for (int i = 0; i < part.size() && i < counters.size(); i++) {
+                // Lua's false (no counter) comes back as null; a counter as its string.
+                Object n = counters.get(i);
+                if (n != null) {
+                    places.put(part.get(i), Integer.parseInt(n.toString()));
+                }
             }
         }
         return places;
     }
 
+    /**
+     * In steps of at most {@link #SCRIPT_PAGE} keys or holders each, so no one script grows with the team: the closed
+     * orders' markers, then the hash read by HSCAN, its holders without a row checked for staleness, and last n set
+     * from the hash's length. The caller holds the team row, so no holder with a row comes or goes meanwhile; a holder
+     * reserving meanwhile adds its pair of fields and is counted in flight, one cancelling takes its pair away (every
+     * script writes and drops h: and t: together, and always has). Until 2026-12-06 one script did it all, over every
+     * field of the hash and a marker per closed order: 0.5 s for a team of 10,000 with as many closed orders, Redis
+     * answering no lock meanwhile (docs/benchmarks.md, "Redis scripts at their largest legal input").
+     */
     @Override
     public int reconcile(
             String teamId, int lockCount, List<String> holdersInDb, List<String> closedOrderIds, Duration staleAfter) {
-        List<Object> scriptKeys = new ArrayList<>(closedOrderIds.size() + 1);
-        scriptKeys.add(key(teamId));
-        closedOrderIds.forEach(orderId -> scriptKeys.add(releasedKey(teamId, orderId)));
-        List<Object> args = new ArrayList<>(holdersInDb.size() + 3);
-        args.add(Integer.toString(lockCount));
-        args.add(Long.toString(staleAfter.toMillis()));
-        args.add(Long.toString(RELEASE_MARK_TTL.getSeconds()));
-        args.addAll(holdersInDb);
-        Long off = outages.call(() -> script.<Long>eval(
-                RScript.Mode.READ_WRITE, RECONCILE, RScript.ReturnType.INTEGER, scriptKeys, args.toArray()));
+        String team = key(teamId);
+        String markLifetime = Long.toString(RELEASE_MARK_TTL.getSeconds());
+        for (int from = 0; from < closedOrderIds.size(); from += SCRIPT_PAGE) {
+            List<Object> scriptKeys = new ArrayList<>(SCRIPT_PAGE + 1);
+            scriptKeys.add(team);
+            closedOrderIds
+                    .subList(from, Math.min(closedOrderIds.size(), from + SCRIPT_PAGE))
+                    .forEach(orderId -> scriptKeys.add(releasedKey(teamId, orderId)));
+            outages.call(() -> script.<Long>eval(
+                    RScript.Mode.READ_WRITE, MARK_RELEASED, RScript.ReturnType.INTEGER, scriptKeys, markLifetime));
+        }
+        Set<String> fields = outages.call(() -> {
+            Set<String> read = new HashSet<>();
+            redisson.<String, String>getMap(team, StringCodec.INSTANCE)
+                    .keySet(SCRIPT_PAGE)
+                    .forEach(read::add);
+            return read;
+        });
+        String staleMillis = Long.toString(staleAfter.toMillis());
+        Set<String> inDb = new HashSet<>(holdersInDb);
+        List<String> withoutRow = new ArrayList<>();
+        int withRow = 0;
+        for (String field : fields) {
+            if (field.startsWith("h:")) {
+                if (inDb.contains(field.substring(2))) {
+                    withRow++;
+                } else {
+                    withoutRow.add(field.substring(2));
+                }
+            }
+        }
+        for (int from = 0; from < withoutRow.size(); from += SCRIPT_PAGE) {
+            List<Object> args = new ArrayList<>(SCRIPT_PAGE + 1);
+            args.add(staleMillis);
+            args.addAll(withoutRow.subList(from, Math.min(withoutRow.size(), from + SCRIPT_PAGE)));
+            outages.call(() -> script.<Long>eval(
+                    RScript.Mode.READ_WRITE, DROP_STALE, RScript.ReturnType.INTEGER, List.of(team), args.toArray()));
+        }
+        String present = Integer.toString(withRow);
+        return intOf(outages.call(() -> script.<Long>eval(
+                RScript.Mode.READ_WRITE,
+                SET_TRUTH,
+                RScript.ReturnType.INTEGER,
+                List.of(team),
+                Integer.toString(lockCount),
+                present)));
+    }
+
+    private static int intOf(Long off) {
         return off == null ? 0 : off.intValue();
     }
 
