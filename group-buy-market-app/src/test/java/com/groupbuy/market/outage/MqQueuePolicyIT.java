@@ -1,13 +1,22 @@
 package com.groupbuy.market.outage;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.groupbuy.market.support.AlarmedBroker;
+import com.groupbuy.market.support.CloseCheckQueues;
 import com.groupbuy.market.support.IntegrationTest;
+import com.groupbuy.market.support.PartnerReceiver;
+import com.groupbuy.market.support.TradeClient;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.context.annotation.Import;
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.test.context.TestPropertySource;
 
 /**
  * An operator's RabbitMQ policy on our own queues, which nothing over AMQP shows us: staged on a node of the broker
@@ -25,7 +34,16 @@ import org.springframework.test.context.DynamicPropertySource;
  */
 @IntegrationTest
 @Import(PoisonedRefundQueue.class)
+@TestPropertySource(
+        properties = {
+            // Longer than the early wait (5 s) plus the policy's TTL: a check cut short hops (is published again).
+            "gbm.timeout.unpaid-timeout=12s",
+            "gbm.timeout.expiry-grace=60s",
+            "gbm.close-check.retry-delay=50ms"
+        })
 class MqQueuePolicyIT {
+
+    private static final CloseCheckQueues CLOSE_CHECKS = CloseCheckQueues.named("gbm_t_policy_close_");
 
     private static final String EXCHANGE = "gbm_t_policy_exchange";
     private static final String QUEUE = "gbm_t_policy_refund";
@@ -38,10 +56,20 @@ class MqQueuePolicyIT {
     static void broker(DynamicPropertyRegistry registry) throws Exception {
         broker.start(registry);
         PoisonedRefundQueue.register(registry, EXCHANGE, QUEUE);
+        CLOSE_CHECKS.register(registry);
     }
 
     @Autowired
     PoisonedRefundQueue queue;
+
+    @LocalServerPort
+    int port;
+
+    @Autowired
+    JdbcTemplate jdbc;
+
+    @Autowired
+    MeterRegistry meters;
 
     /**
      * Waits up to 20 s for the dead-letter queue to be gone. Looked at every 3 s, longer than the policy's 2 s: the
@@ -72,5 +100,44 @@ class MqQueuePolicyIT {
                 broker.clearPolicy(policy);
             }
         }
+    }
+
+    /**
+     * {@code message-ttl} on the delay lanes: the lesser of the policy's TTL and a check's own expiration applies (user
+     * or operator policy), so each check leaves its lane early. The consumer finds it not due and publishes it again
+     * toward its due time, hop after hop (each cut short again), and closes the order when it is due — by the delay
+     * path: the timeout job, the backstop, does not run in tests, and nothing is counted found late.
+     */
+    @Test
+    void checksCutShortByALaneTtlPolicyStillCloseTheirOrdersOnTime() throws Exception {
+        String lanes = "^" + CLOSE_CHECKS.lanePrefix().replace(".", "\\.");
+        try (PartnerReceiver partner = new PartnerReceiver()) {
+            TradeClient mall = TradeClient.onNewGoods(port, jdbc, 9610, partner.url());
+            for (boolean operator : new boolean[] {false, true}) {
+                String policy = operator ? "gbm_t_operator_lane_ttl" : "gbm_t_user_lane_ttl";
+                String user = operator ? "ttl_op" : "ttl_user";
+                broker.policy(operator, policy, lanes, "{\"message-ttl\":1000}");
+                try {
+                    long locked = System.currentTimeMillis();
+                    mall.team(user);
+                    long deadline = locked + 30_000;
+                    while (orderStatus(user) != 2 && System.currentTimeMillis() < deadline) {
+                        Thread.sleep(100);
+                    }
+                    assertThat(orderStatus(user)).as("closed by the delay path").isEqualTo(2);
+                    assertThat(System.currentTimeMillis() - locked)
+                            .as("not before its 12 s unpaid timeout")
+                            .isGreaterThanOrEqualTo(12_000);
+                } finally {
+                    broker.clearPolicy(policy);
+                }
+            }
+        }
+        assertThat(meters.find("gbm.timeout.found.late").counters())
+                .allSatisfy(counter -> assertThat(counter.count()).isZero());
+    }
+
+    private int orderStatus(String userId) {
+        return jdbc.queryForObject("SELECT status FROM group_buy_order_list WHERE user_id = ?", Integer.class, userId);
     }
 }
