@@ -132,6 +132,16 @@ final class PoisonedRefundQueue {
         await(() -> record(poison) == 2);
     }
 
+    /** Whether the dead-letter queue is on the broker (a policy's {@code expires} removes it). */
+    boolean deadLetterQueueExists() {
+        return new RabbitAdmin(rabbit.getConnectionFactory()).getQueueInfo(queue + ".dead") != null;
+    }
+
+    /** Waits up to 15 s for the message's consumption record to say dead-lettered (status 2). */
+    void awaitRecordedDead(String messageId) throws InterruptedException {
+        await(() -> record(messageId) == 2);
+    }
+
     private void publish(String messageId, String body) {
         rabbit.send(
                 exchange,

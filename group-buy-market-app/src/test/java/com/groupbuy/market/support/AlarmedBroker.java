@@ -24,13 +24,15 @@ import org.springframework.test.context.DynamicPropertyRegistry;
  * <p>One node serves every such class of the test JVM, one after another (test classes never run side by side), and
  * is stopped when the JVM ends: a node boots in 5-15 s on a busy machine and stops in 2-3 s, which each class paid on
  * its own before. The classes share nothing on it but the node: each declares its own queues (or, as the partner
- * callbacks, reads only its own teams), and after each class the alarm is clear again.
+ * callbacks, reads only its own teams), and after each class the alarm is clear again and no policy of the class is left.
  */
 public final class AlarmedBroker implements AfterAllCallback {
 
     private static PrivateRabbit node;
 
     private boolean alarmRaised;
+    /** The policies this class set and has not cleared yet, each with whether it is an operator policy. */
+    private final java.util.Map<String, Boolean> policies = new java.util.LinkedHashMap<>();
 
     /**
      * Starts the node if no class of this JVM did yet, and registers {@code spring.rabbitmq.port} (its port) and
@@ -97,11 +99,35 @@ public final class AlarmedBroker implements AfterAllCallback {
         return running().channelsOf(clientPorts);
     }
 
-    /** Registered as an extension: a class that ended with the alarm raised (a failure) leaves it clear for the next. */
+    /**
+     * Sets the policy (or, {@code operator}, the operator policy) {@code name} on the node, for the queues matching
+     * {@code pattern}: see {@link PrivateRabbit#policy}. Cleared by {@link #clearPolicy}, or after the class.
+     */
+    public void policy(boolean operator, String name, String pattern, String definition)
+            throws IOException, InterruptedException {
+        running().policy(operator, name, pattern, definition);
+        policies.put(name, operator);
+    }
+
+    /** Clears the policy {@code name} this class set. */
+    public void clearPolicy(String name) throws IOException, InterruptedException {
+        Boolean operator = policies.remove(name);
+        if (operator != null) {
+            running().clearPolicy(operator, name);
+        }
+    }
+
+    /**
+     * Registered as an extension: a class that ended with the alarm raised or a policy set (a failure) leaves the node
+     * clear for the next.
+     */
     @Override
     public void afterAll(ExtensionContext context) throws IOException, InterruptedException {
         if (alarmRaised) {
             clearAlarm();
+        }
+        for (String name : java.util.List.copyOf(policies.keySet())) {
+            clearPolicy(name);
         }
     }
 

@@ -83,6 +83,28 @@ public final class PrivateRabbit {
     }
 
     /**
+     * Sets (or replaces) the policy {@code name} on the node's default virtual host: its {@code definition} (JSON, e.g.
+     * {@code {"expires":3000}}) applies to every queue whose name matches {@code pattern}, as an operator's
+     * {@code rabbitmqctl set_policy}; {@code operator} sets an operator policy ({@code set_operator_policy}) instead.
+     * Invisible over AMQP, as on a broker of someone else's.
+     */
+    public void policy(boolean operator, String name, String pattern, String definition)
+            throws IOException, InterruptedException {
+        String command = operator ? "set_operator_policy" : "set_policy";
+        if (run("rabbitmqctl", "-n", node, command, "--apply-to", "queues", name, pattern, definition) != 0) {
+            throw new IllegalStateException("rabbitmqctl " + command + " " + name + " " + definition + " failed");
+        }
+    }
+
+    /** Clears the policy (or operator policy) {@code name}. */
+    public void clearPolicy(boolean operator, String name) throws IOException, InterruptedException {
+        String command = operator ? "clear_operator_policy" : "clear_policy";
+        if (run("rabbitmqctl", "-n", node, command, name) != 0) {
+            throw new IllegalStateException("rabbitmqctl " + command + " " + name + " failed");
+        }
+    }
+
+    /**
      * The numbers of the channels the broker has open on the client connections from each of {@code clientPorts} on
      * 127.0.0.1 (read with one {@code rabbitmqctl list_channels}, which changes nothing: the broker names a channel
      * after its connection, {@code "127.0.0.1:<client port> -> 127.0.0.1:<node port> (<number>)"}). One call for all

@@ -64,6 +64,9 @@ public abstract class RecordedMessageListener<T> implements ChannelAwareMessageL
      */
     static final long COPY_CONFIRM_MILLIS = 5_000;
 
+    /** A copy's refusal when the broker confirmed it but routed it nowhere: the dead-letter queue is gone. */
+    private static final String UNROUTED = "could not route its copy";
+
     protected final ObjectMapper json;
     private final RabbitTemplate copies;
     private final String what;
@@ -260,8 +263,9 @@ public abstract class RecordedMessageListener<T> implements ChannelAwareMessageL
     /**
      * A copy on the dead-letter queue (persistent, the given id and body) with why and after how many attempts;
      * {@code delivery} is the delivery it came in (its content type, headers and routing key). True once the broker
-     * confirmed the copy and routed it to the queue (published mandatory); false when it refused it, could not route it
-     * (the queue is gone) or did not confirm in time — the caller then keeps the original, so a message is never
+     * confirmed the copy and routed it to the queue (published mandatory); a copy that came back unroutable (the queue
+     * is gone: deleted, or expired by a policy's {@code expires}) declares the queue again and is sent once more. False
+     * when the broker refused it, could not route it even then or did not confirm in time — the caller then keeps the original, so a message is never
      * acknowledged on the strength of a copy that may not exist.
      * <p>
      * The copy goes out through {@code copies}, on the publisher connection, never on the channel the delivery came
@@ -297,9 +301,6 @@ public abstract class RecordedMessageListener<T> implements ChannelAwareMessageL
             copy.setHeader(CONTENT_TYPE_HEADER, properties.getContentType());
         }
         copy.setDeliveryMode(MessageDeliveryMode.PERSISTENT);
-        // One correlation per copy: its confirm and, the copy being mandatory, its return (which comes first).
-        CorrelationData correlation = new CorrelationData(UUID.randomUUID().toString());
-        String refusal;
         String blocked = publisherBlocked.get();
         if (blocked != null) {
             log.warn(
@@ -309,21 +310,13 @@ public abstract class RecordedMessageListener<T> implements ChannelAwareMessageL
                     blocked);
             return false;
         }
-        try {
-            copies.send("", deadLetterQueue, new Message(body, copy), correlation);
-            CorrelationData.Confirm confirm = correlation.getFuture().get(COPY_CONFIRM_MILLIS, TimeUnit.MILLISECONDS);
-            if (confirm.isAck() && correlation.getReturned() == null) {
-                return true;
-            }
-            refusal = confirm.isAck() ? "could not route its copy" : "refused its copy (" + confirm.getReason() + ")";
-        } catch (AmqpException | ExecutionException e) {
-            copyFailed.accept(e);
-            refusal = "failed its copy (" + e + ")";
-        } catch (TimeoutException e) {
-            refusal = "did not confirm its copy within " + COPY_CONFIRM_MILLIS + " ms";
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            refusal = "was interrupted waiting for its copy";
+        Message dead = new Message(body, copy);
+        String refusal = copy(dead);
+        if (UNROUTED.equals(refusal) && declaredDeadLetterQueue()) {
+            refusal = copy(dead);
+        }
+        if (refusal == null) {
+            return true;
         }
         log.warn(
                 "{} message={} not dead-lettered: the broker {} to {}; handed back to the broker",
@@ -332,6 +325,46 @@ public abstract class RecordedMessageListener<T> implements ChannelAwareMessageL
                 refusal,
                 deadLetterQueue);
         return false;
+    }
+
+    /** Why the broker did not take a copy, or null when it confirmed it and routed it to the dead-letter queue. */
+    private String copy(Message dead) {
+        // One correlation per copy: its confirm and, the copy being mandatory, its return (which comes first).
+        CorrelationData correlation = new CorrelationData(UUID.randomUUID().toString());
+        try {
+            copies.send("", deadLetterQueue, dead, correlation);
+            CorrelationData.Confirm confirm = correlation.getFuture().get(COPY_CONFIRM_MILLIS, TimeUnit.MILLISECONDS);
+            if (confirm.isAck() && correlation.getReturned() == null) {
+                return null;
+            }
+            return confirm.isAck() ? UNROUTED : "refused its copy (" + confirm.getReason() + ")";
+        } catch (AmqpException | ExecutionException e) {
+            copyFailed.accept(e);
+            return "failed its copy (" + e + ")";
+        } catch (TimeoutException e) {
+            return "did not confirm its copy within " + COPY_CONFIRM_MILLIS + " ms";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "was interrupted waiting for its copy";
+        }
+    }
+
+    /**
+     * Declares the dead-letter queue again (durable, no arguments: as the app declares it when a connection opens)
+     * after a copy came back unroutable: the queue is gone while the connection stays up. An operator deleted it, or a
+     * policy's {@code expires} did — a queue nobody consumes is "unused" and goes after that period, every period.
+     * Before, the queue came back only with the next connection (a restart): until then every message due for it was
+     * handed back every retry delay, forever. False when the declare failed (logged with the copy's refusal).
+     */
+    private boolean declaredDeadLetterQueue() {
+        try {
+            copies.execute(channel -> channel.queueDeclare(deadLetterQueue, true, false, false, null));
+            log.warn("{} dead-letter queue {} was gone from the broker; declared again", what, deadLetterQueue);
+            return true;
+        } catch (AmqpException e) {
+            copyFailed.accept(e);
+            return false;
+        }
     }
 
     /**

@@ -24,6 +24,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import lombok.extern.slf4j.Slf4j;
 
 /**
@@ -42,6 +44,12 @@ import lombok.extern.slf4j.Slf4j;
  */
 @Slf4j
 public class CloseCheckService {
+
+    /**
+     * The suffix {@link #againId} gives an id: {@code @<due ms>}, {@code ~<hop>}, and a count when it was cut short
+     * (at most 9 digits: a longer one, which no chain of ours reaches, is part of the id).
+     */
+    private static final Pattern AGAIN_SUFFIX = Pattern.compile("(@\\d+(?:~\\d+(?:x\\d+)?)?)(?:\\.(\\d{1,9}))?$");
 
     public static final String CONSUMER = "close_check";
 
@@ -334,11 +342,19 @@ public class CloseCheckService {
 
     /**
      * {@code <id>@<due epoch ms>}, or {@code <id>@<due epoch ms>~<hop>} for a hop short of it: the check's id without
-     * an earlier such suffix, cut to fit a record's id.
+     * an earlier such suffix, cut to fit a record's id. A message that would be published again under its own id —
+     * it left its lane before its hop's end, cut short by a {@code message-ttl} or {@code max-length} policy on the
+     * lanes — takes a count after it ({@code .1}, {@code .2}, …): before, the copy had the id of the message being
+     * consumed, whose record, done, made the copy a duplicate, and the check was lost to the polling job
+     * (MqQueuePolicyIT).
      */
     static String againId(String messageId, Instant dueAt, String hop) {
-        String base = messageId.replaceFirst("@\\d+(~\\d+(x\\d+)?)?$", "");
+        String base = messageId.replaceFirst(AGAIN_SUFFIX.pattern(), "");
         String suffix = "@" + dueAt.toEpochMilli() + (hop == null ? "" : "~" + hop);
+        Matcher own = AGAIN_SUFFIX.matcher(messageId);
+        if (own.find() && own.group(1).equals(suffix)) {
+            suffix += "." + (own.group(2) == null ? 1 : Integer.parseInt(own.group(2)) + 1);
+        }
         int room = ConsumptionAttempts.MAX_MESSAGE_ID - suffix.length();
         if (base.codePointCount(0, base.length()) > room) {
             base = base.substring(0, base.offsetByCodePoints(0, room));

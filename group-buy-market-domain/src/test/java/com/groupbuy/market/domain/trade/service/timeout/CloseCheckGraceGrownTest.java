@@ -193,6 +193,24 @@ class CloseCheckGraceGrownTest {
         assertThat(CloseCheckService.againId("x".repeat(64), at, null)).isEqualTo("x".repeat(50) + "@1900000000000");
     }
 
+    /**
+     * A message that left its lane before its hop's end (a policy's TTL on the lanes) would be published again under
+     * its own id, whose record is done: the copy takes a count instead, one more at each cut, and a hop that ran its
+     * length drops it.
+     */
+    @Test
+    void anIdCutShortAndPublishedAgainForTheSameHopTakesACount() {
+        Instant at = Instant.ofEpochMilli(1_900_000_000_000L);
+
+        assertThat(CloseCheckService.againId("w1@1900000000000~8", at, "8")).isEqualTo("w1@1900000000000~8.1");
+        assertThat(CloseCheckService.againId("w1@1900000000000~8.1", at, "8")).isEqualTo("w1@1900000000000~8.2");
+        assertThat(CloseCheckService.againId("w1@1900000000000", at, null)).isEqualTo("w1@1900000000000.1");
+        assertThat(CloseCheckService.againId("w1@1900000000000.1", at, null)).isEqualTo("w1@1900000000000.2");
+        assertThat(CloseCheckService.againId("w1@1900000000000~8.3", at, "2")).isEqualTo("w1@1900000000000~2");
+        assertThat(CloseCheckService.againId("x".repeat(64) + "@1900000000000", at, null))
+                .isEqualTo("x".repeat(48) + "@1900000000000.1");
+    }
+
     /** As the database stores times: whole milliseconds. */
     private static Instant millis(Instant at) {
         return at.truncatedTo(ChronoUnit.MILLIS);
