@@ -1,7 +1,6 @@
 package com.groupbuy.market.config;
 
 import org.slf4j.LoggerFactory;
-import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -15,8 +14,11 @@ public final class ConsoleCharsetProbe {
 
     static final String LINE = "console charset probe: user 张三 locked a place";
 
-    /** No beans and no auto-configuration: only the environment and the logging system are set up. */
-    @SpringBootConfiguration(proxyBeanMethods = false)
+    /**
+     * No beans and no auto-configuration: only the environment and the logging system are set up. Not annotated: a
+     * {@code @SpringBootConfiguration} here was the configuration every {@code @SpringBootTest} of this package found
+     * first, and one {@code @Configuration} would be scanned into theirs.
+     */
     static class LoggingOnly {}
 
     private ConsoleCharsetProbe() {}
