@@ -55,7 +55,9 @@ import org.springframework.test.context.TestPropertySource;
  * judged against every serial order of them. After every step: the exact envelope and the code the model says; each
  * order's and team's state, counts and Redis places as the model has them and moved only along design §4's
  * transitions; the outbox's tasks exactly the completions and refund callbacks owed, each the team's partner's at its
- * own URL; no callback acknowledged twice, none reaching another partner. At the end of a sequence the receivers
+ * own URL; no callback acknowledged twice, none reaching another partner; and, from the database alone, where each
+ * buyer's money is (kept or given back, exactly once, never both; no member left locked in a team that ended; no
+ * team above its target). At the end of a sequence the receivers
  * recover and the compensation run drains: each completed team's partner was told exactly once, each closed order's
  * partner got exactly its refund callback.
  *
@@ -1072,6 +1074,64 @@ class TradeModelIT {
             checkTeams();
             checkCallbacksAtMostOnce();
             checkTasks();
+            checkMoney();
+        }
+
+        /**
+         * Where each buyer's money is, read from the database alone (not from the model): an order paid at some time
+         * (its {@code out_trade_time}) is either kept — paid, in a team not failed, no refund task — or given back —
+         * exactly one refund task of a paid category, the order closed or its team failed — never both, never twice;
+         * an order never paid has at most its one {@code unpaid_unlock} task, and only once closed. A team ended
+         * (failed, or complete with or without a refund) has no member left locked; each of its paid members has its
+         * callback exactly once: the team's one completion task when complete, its refund task when failed. No team
+         * counts more payers than its target.
+         */
+        private void checkMoney() {
+            List<Map<String, Object>> rows = jdbc.queryForList(
+                    "SELECT l.order_id, l.team_id, l.status, l.out_trade_time IS NOT NULL AS paid, g.status AS team, "
+                            + "g.complete_count, g.target_count, "
+                            + "(SELECT COUNT(*) FROM notify_task t WHERE t.team_id = l.team_id "
+                            + "AND t.notify_category = 'trade_settlement') AS completions, "
+                            + "(SELECT GROUP_CONCAT(t.notify_category ORDER BY t.id) FROM notify_task t "
+                            + "WHERE t.team_id = l.team_id AND t.notify_type = 'HTTP' "
+                            + "AND t.task_key = CONCAT(l.team_id, ':', t.notify_category, ':', l.order_id)) AS refunds "
+                            + "FROM group_buy_order_list l JOIN group_buy_order g ON g.team_id = l.team_id "
+                            + "WHERE l.activity_id = ?",
+                    activityId);
+            for (Map<String, Object> row : rows) {
+                int status = ((Number) row.get("status")).intValue();
+                int team = ((Number) row.get("team")).intValue();
+                boolean paid = ((Number) row.get("paid")).intValue() == 1;
+                String refunds = (String) row.get("refunds");
+                List<String> refundTasks = refunds == null ? List.of() : List.of(refunds.split(","));
+                boolean paidRefund = refundTasks.size() == 1
+                        && Set.of("trade_paid2refund", "trade_paid_team2refund").contains(refundTasks.get(0));
+                String broken = null;
+                if (((Number) row.get("complete_count")).intValue() > ((Number) row.get("target_count")).intValue()) {
+                    broken = "its team counts more payers than its target";
+                } else if (status == 0 && (paid || !refundTasks.isEmpty() || team != 0)) {
+                    broken = "a locked order paid, told of a refund, or in a team no longer open";
+                } else if (status == 1 && team != 2 && !refundTasks.isEmpty()) {
+                    broken = "a paid order kept by its team and given back too";
+                } else if (status == 1
+                        && team == 2
+                        && !(paidRefund && refundTasks.get(0).equals("trade_paid2refund"))) {
+                    broken = "a paid order of a failed team not given back exactly once (paid_unformed)";
+                } else if (status == 1
+                        && (team == 1 || team == 3)
+                        && ((Number) row.get("completions")).intValue() != 1) {
+                    broken = "a paid order of a complete team whose completion task is not there exactly once";
+                } else if (status == 1 && !paid) {
+                    broken = "a paid order with no payment time";
+                } else if (status == 2 && paid && !paidRefund) {
+                    broken = "a paid order closed but not given back exactly once";
+                } else if (status == 2 && !paid && !refundTasks.equals(List.of("trade_unpaid2refund"))) {
+                    broken = "an order closed unpaid not told exactly once (unpaid_unlock)";
+                }
+                if (broken != null) {
+                    throw new AssertionError("money: " + broken + ": " + row);
+                }
+            }
         }
 
         /**
@@ -1148,7 +1208,7 @@ class TradeModelIT {
 
         private void checkOrders() {
             List<Map<String, Object>> rows = jdbc.queryForList(
-                    "SELECT source, channel, user_id, out_trade_no, order_id, team_id, status "
+                    "SELECT source, channel, user_id, out_trade_no, order_id, team_id, status, out_trade_time "
                             + "FROM group_buy_order_list WHERE activity_id = ?",
                     activityId);
             expectEqual("order rows of the activity", rows.size(), model.orders.size());
@@ -1167,6 +1227,7 @@ class TradeModelIT {
                     throw new AssertionError("order " + key + " moved " + before + " -> " + status);
                 }
                 expectEqual("order " + key + " status", status, order.status);
+                expectEqual("order " + key + " ever paid", row.get("out_trade_time") != null, order.everPaid);
             }
         }
 
