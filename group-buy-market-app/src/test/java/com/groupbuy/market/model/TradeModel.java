@@ -55,8 +55,13 @@ final class TradeModel {
         int status;
         int lockCount;
         int completeCount;
-        /** Its validity window was moved to end past the expiry grace. */
+        /** Its validity window was moved to have ended: no join, and a payment made now is outside it. */
         boolean ended;
+        /**
+         * Its end is past {@code gbm.timeout.expiry-grace} too: the timeout job and its close check fail it if it is
+         * still open. An ended team not yet due is in its grace: it stays open for a payment made before its end.
+         */
+        boolean due;
         /** The out trade numbers its completion callback must list (set when it completed). */
         List<String> completedWith;
 
@@ -71,6 +76,7 @@ final class TradeModel {
             copy.lockCount = lockCount;
             copy.completeCount = completeCount;
             copy.ended = ended;
+            copy.due = due;
             copy.completedWith = completedWith == null ? null : new ArrayList<>(completedWith);
             return copy;
         }
@@ -154,10 +160,28 @@ final class TradeModel {
     }
 
     /**
-     * The settlement's answer for a payment made now, or ({@code beforeTheEnd}) three minutes ago: inside the window
-     * of a team whose end the walk moved two minutes back, before the start of a team opened during the walk.
+     * When a settlement says the buyer paid: now; three minutes ago (inside the window of a team whose end the walk
+     * moved back, before the start of a team opened during the walk); or, for a team that ended, two seconds before
+     * or after its end.
      */
-    Expected settle(Key key, boolean threeMinutesAgo) {
+    enum Paid {
+        NOW,
+        THREE_MINUTES_AGO,
+        JUST_BEFORE_THE_END,
+        JUST_AFTER_THE_END;
+
+        /** docs/api.md: {@code outTradeTime} inside the team's validity window, or E0106. */
+        boolean insideWindowOf(Team team) {
+            return switch (this) {
+                case NOW -> !team.ended;
+                case THREE_MINUTES_AGO, JUST_BEFORE_THE_END -> team.ended;
+                case JUST_AFTER_THE_END -> false;
+            };
+        }
+    }
+
+    /** The settlement's answer for a payment made at {@code paid}. */
+    Expected settle(Key key, Paid paid) {
         Order order = orders.get(key);
         if (order == null) {
             return Expected.of("E0104");
@@ -169,7 +193,7 @@ final class TradeModel {
             return Expected.of("E0208");
         }
         Team team = teams.get(order.teamId);
-        if (team.ended != threeMinutesAgo) {
+        if (!paid.insideWindowOf(team)) {
             return Expected.of("E0106");
         }
         if (team.status != 0) {
@@ -230,25 +254,38 @@ final class TradeModel {
         }
     }
 
-    /** The timeout job: ended open teams fail (unpaid members closed, paid ones told), then aged unpaid locks close. */
+    /**
+     * The timeout job: open teams past their end + grace fail (unpaid members closed, paid ones told), then aged
+     * unpaid locks close.
+     */
     void timeoutRun() {
         for (Team team : teams.values()) {
-            if (team.status == 0 && team.ended) {
-                team.status = 2;
-                for (Order member : members(team)) {
-                    if (member.status == 0) {
-                        close(member, team);
-                    } else if (member.status == 1) {
-                        owe(member, "paid_unformed");
-                    }
-                }
-            }
+            expire(team);
         }
         for (Order order : orders.values()) {
             if (order.status == 0 && order.aged) {
                 close(order, teams.get(order.teamId));
             }
         }
+    }
+
+    /**
+     * A team's close check (design §4 Timeout; the delay path's consumer, as the job): the team fails when it is
+     * still open past its end + grace; true when it did. An open team in its grace is left open.
+     */
+    boolean expire(Team team) {
+        if (team.status != 0 || !team.due) {
+            return false;
+        }
+        team.status = 2;
+        for (Order member : members(team)) {
+            if (member.status == 0) {
+                close(member, team);
+            } else if (member.status == 1) {
+                owe(member, "paid_unformed");
+            }
+        }
+        return true;
     }
 
     private void close(Order order, Team team) {
