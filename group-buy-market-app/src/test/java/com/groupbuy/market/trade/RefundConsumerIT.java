@@ -410,31 +410,27 @@ class RefundConsumerIT {
 
     /**
      * The dead-letter copy is published mandatory and confirmed before the original is acknowledged: while the
-     * dead-letter queue is gone the copy cannot be routed, so the message is handed back (again and again) and not
-     * recorded dead; once the queue exists again the copy lands and the record says so. Before, the copy vanished
-     * unrouted and the original was acknowledged: the message was gone from the broker.
+     * dead-letter queue refuses copies (full under {@code reject-publish}) the message is handed back (again and again)
+     * and not recorded dead; once the queue takes copies again the copy lands and the record says so. Before, the copy
+     * vanished unrouted and the original was acknowledged: the message was gone from the broker.
      */
     @Test
-    void aDeadLetterCopyTheBrokerCannotRouteKeepsTheOriginalUntilItCan() throws Exception {
-        String messageId = "msg_unroutable_" + UUID.randomUUID().toString().replace("-", "");
+    void aDeadLetterCopyTheBrokerRefusesKeepsTheOriginalUntilItCan() throws Exception {
+        String messageId = "msg_refused_" + UUID.randomUUID().toString().replace("-", "");
         RabbitAdmin admin = new RabbitAdmin(rabbit.getConnectionFactory());
         admin.deleteQueue(DEAD);
+        admin.declareQueue(
+                new Queue(DEAD, true, false, false, Map.of("x-max-length", 0, "x-overflow", "reject-publish")));
         double deadBefore = counter("dead");
         try {
-            rabbit.send(
-                    EXCHANGE,
-                    ROUTING_KEY,
-                    MessageBuilder.withBody("not json".getBytes(StandardCharsets.UTF_8))
-                            .setMessageId(messageId)
-                            .setContentType("application/json")
-                            .setDeliveryMode(MessageDeliveryMode.PERSISTENT)
-                            .build());
+            sendMalformed(messageId);
 
             // Three deliveries decided "dead" means the first two were handed back, not acknowledged.
             await(() -> counter("dead") >= deadBefore + 3);
             assertThat(record(messageId).get("status")).isEqualTo(0);
             assertThat(record(messageId).get("last_error")).isEqualTo("malformed: body is not JSON");
         } finally {
+            admin.deleteQueue(DEAD);
             admin.declareQueue(new Queue(DEAD, true));
         }
 
@@ -444,6 +440,37 @@ class RefundConsumerIT {
                 .endsWith("malformed: body is not JSON");
         await(() -> Integer.valueOf(2).equals(record(messageId).get("status")));
         assertThat((Integer) record(messageId).get("attempts")).isBetween(1, 3);
+    }
+
+    /**
+     * A dead-letter queue that is gone (an operator deleted it, a policy's {@code expires} did) is declared again by the
+     * copy that came back unroutable, which then lands: the message is recorded dead at its first dead delivery. Until
+     * 2026-12-06 the queue came back only with the next connection, and the message was handed back until then.
+     */
+    @Test
+    void aDeadLetterQueueThatIsGoneIsDeclaredAgainByTheCopy() throws Exception {
+        String messageId = "msg_unroutable_" + UUID.randomUUID().toString().replace("-", "");
+        new RabbitAdmin(rabbit.getConnectionFactory()).deleteQueue(DEAD);
+
+        sendMalformed(messageId);
+
+        // Recorded dead only once the copy was confirmed on the queue (which a receive from a missing queue cannot
+        // await).
+        await(() -> Integer.valueOf(2).equals(record(messageId).get("status")));
+        Message dead = awaitDeadLetter(messageId);
+        assertThat(dead.getMessageProperties().<String>getHeader("x-gbm-dead-reason"))
+                .endsWith("malformed: body is not JSON");
+    }
+
+    private void sendMalformed(String messageId) {
+        rabbit.send(
+                EXCHANGE,
+                ROUTING_KEY,
+                MessageBuilder.withBody("not json".getBytes(StandardCharsets.UTF_8))
+                        .setMessageId(messageId)
+                        .setContentType("application/json")
+                        .setDeliveryMode(MessageDeliveryMode.PERSISTENT)
+                        .build());
     }
 
     private record Task(String webhookId, JsonNode body) {}
