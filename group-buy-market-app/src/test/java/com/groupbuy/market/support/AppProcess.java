@@ -35,12 +35,22 @@ public final class AppProcess implements AutoCloseable {
      * executor ports, and waits until it answers HTTP (its executor is bound before that).
      */
     public static AppProcess start(String name, List<String> arguments) throws IOException, InterruptedException {
+        return start(name, List.of(), arguments);
+    }
+
+    /**
+     * As {@link #start(String, List)}, the JVM run through {@code launcher} (a command that ends by executing the
+     * rest, such as {@code prlimit --nofile=1024:1024 --}), so the process is the JVM itself.
+     */
+    public static AppProcess start(String name, List<String> launcher, List<String> arguments)
+            throws IOException, InterruptedException {
         int port = freePort();
         int executorPort = freePort();
         // Kept after the run (target/ of the module): the second instance's own log is where its failures show.
         Path output = Path.of("target", "gbm-" + name + "-" + System.currentTimeMillis() + ".log")
                 .toAbsolutePath();
-        List<String> command = javaCommand();
+        List<String> command = new ArrayList<>(launcher);
+        command.addAll(javaCommand());
         command.addAll(List.of(
                 "--spring.profiles.active=test", "--server.port=" + port, "--xxl.job.executor.port=" + executorPort));
         command.addAll(arguments);
