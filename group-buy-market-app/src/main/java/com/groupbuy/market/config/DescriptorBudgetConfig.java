@@ -5,7 +5,6 @@ import java.lang.management.ManagementFactory;
 import java.lang.management.OperatingSystemMXBean;
 import lombok.extern.slf4j.Slf4j;
 import org.apache.coyote.AbstractProtocol;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.web.ServerProperties;
 import org.springframework.boot.web.embedded.tomcat.TomcatServletWebServerFactory;
 import org.springframework.boot.web.server.WebServerFactoryCustomizer;
@@ -18,7 +17,7 @@ import org.springframework.context.annotation.Configuration;
  * {@code server.tomcat.max-connections} (8192) open, idle keep-alive ones included: under a limit of a few thousand,
  * any caller that opened enough idle connections took every descriptor, and the service could no longer open a
  * database connection, a Redis reconnect, a callback's socket or a log file ("Too many open files"); a callback due
- * then failed its attempts (NofileIT). Now, when the web server is made, the connections Tomcat may keep are bounded to
+ * then failed its attempts (DescriptorLimitIT). Now, when the web server is made, the connections Tomcat may keep are bounded to
  * the limit less the descriptors open then and {@code gbm.http.descriptor-reserve} (what the pools, the XXL-Job
  * executor's cap, callbacks and logs may still open), and a start whose limit leaves fewer than
  * {@code server.tomcat.threads.max} is refused, naming the numbers (docs/operations.md).
@@ -29,11 +28,8 @@ public class DescriptorBudgetConfig {
 
     @Bean
     public WebServerFactoryCustomizer<TomcatServletWebServerFactory> connectionsWithinTheDescriptorLimit(
-            @Value("${gbm.http.descriptor-reserve:1024}") int reserve, ServerProperties server) {
-        if (reserve < 0) {
-            throw new IllegalStateException(
-                    "gbm.http.descriptor-reserve (GBM_HTTP_DESCRIPTORRESERVE) must be 0 or more, not " + reserve);
-        }
+            HttpDescriptorProperties properties, ServerProperties server) {
+        int reserve = properties.getDescriptorReserve();
         return factory -> factory.addConnectorCustomizers(connector -> {
             OperatingSystemMXBean os = ManagementFactory.getOperatingSystemMXBean();
             if (!(os instanceof UnixOperatingSystemMXBean unix)

@@ -267,6 +267,7 @@ class UnservableSettingsTest {
             {"gbm.timeout.local-scheduler-delay=0s", "longer than or equal to 100 millis"},
             {"gbm.timeout.local-scheduler-delay=10", "longer than or equal to 100 millis"},
             {"gbm.timeout.local-scheduler-delay=1h", "shorter than or equal to 10 minutes"},
+            {"gbm.http.descriptor-reserve=-1", "greater than or equal to 0"},
             {"gbm.outage.redis-retry-attempts=-1", "greater than or equal to 0"},
             {"gbm.outage.redis-retry-attempts=6", "less than or equal to 5"},
             {"gbm.outage.redis-retry-interval=0s", "longer than or equal to 10 millis"},
@@ -538,7 +539,8 @@ class UnservableSettingsTest {
         SettlementGroupCommitProperties.class,
         CrowdTagProperties.class,
         XxlJobExecutorProperties.class,
-        MarketConfigLoadProperties.class
+        MarketConfigLoadProperties.class,
+        HttpDescriptorProperties.class
     })
     static class Enable {}
 }
