@@ -349,10 +349,11 @@ public class CloseCheckService {
      * (MqQueuePolicyIT).
      */
     static String againId(String messageId, Instant dueAt, String hop) {
-        String base = messageId.replaceFirst(AGAIN_SUFFIX.pattern(), "");
-        String suffix = "@" + dueAt.toEpochMilli() + (hop == null ? "" : "~" + hop);
         Matcher own = AGAIN_SUFFIX.matcher(messageId);
-        if (own.find() && own.group(1).equals(suffix)) {
+        boolean suffixed = own.find();
+        String base = suffixed ? messageId.substring(0, own.start()) : messageId;
+        String suffix = "@" + dueAt.toEpochMilli() + (hop == null ? "" : "~" + hop);
+        if (suffixed && own.group(1).equals(suffix)) {
             suffix += "." + (own.group(2) == null ? 1 : Integer.parseInt(own.group(2)) + 1);
         }
         int room = ConsumptionAttempts.MAX_MESSAGE_ID - suffix.length();
