@@ -363,14 +363,7 @@ class RefundConsumerIT {
     @Test
     void aMalformedMessageIsDeadLetteredAtOnce() throws Exception {
         String messageId = "msg_malformed_" + UUID.randomUUID().toString().replace("-", "");
-        rabbit.send(
-                EXCHANGE,
-                ROUTING_KEY,
-                MessageBuilder.withBody("not json".getBytes(StandardCharsets.UTF_8))
-                        .setMessageId(messageId)
-                        .setContentType("application/json")
-                        .setDeliveryMode(MessageDeliveryMode.PERSISTENT)
-                        .build());
+        sendMalformed(messageId);
 
         Message dead = awaitDeadLetter(messageId);
 
