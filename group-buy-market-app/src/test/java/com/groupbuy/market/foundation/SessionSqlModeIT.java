@@ -2,6 +2,7 @@ package com.groupbuy.market.foundation;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.groupbuy.market.config.outage.SessionDefaults;
 import com.groupbuy.market.config.outage.StatementBoundConfig;
 import com.groupbuy.market.support.IsolatedDatabaseInitializer;
 import com.groupbuy.market.support.StartRefusal;
@@ -91,7 +92,8 @@ class SessionSqlModeIT {
         assertThat(flyway.getConfiguration().getInitSql())
                 .as("what Flyway's own connection runs first")
                 .isEqualTo(
-                        "SET SESSION sql_mode='STRICT_TRANS_TABLES,ERROR_FOR_DIVISION_BY_ZERO,NO_ENGINE_SUBSTITUTION'");
+                        "SET SESSION sql_mode='STRICT_TRANS_TABLES,ERROR_FOR_DIVISION_BY_ZERO,NO_ENGINE_SUBSTITUTION', "
+                                + SessionDefaults.ASSIGNMENTS);
     }
 
     /** A connection-init-sql runs after the driver's session variables: one that changes the mode is refused. */

@@ -59,10 +59,7 @@ public final class SessionSqlMode {
                     theirs,
                     MODE);
         }
-        StatementBound.replaceSetting(
-                properties,
-                "sessionVariables",
-                current == null || current.isBlank() ? ASSIGNMENT : current + "," + ASSIGNMENT);
+        StatementBound.appendSessionVariables(properties, current, ASSIGNMENT);
     }
 
     /** Refuses (IllegalStateException) a session whose mode is not {@link #MODE}. */

@@ -228,6 +228,14 @@ public final class StatementBound {
         properties.setProperty(name, value);
     }
 
+    /** The pool's session variables ({@code current}, null when none) with {@code assignments} after them. */
+    static void appendSessionVariables(Properties properties, String current, String assignments) {
+        replaceSetting(
+                properties,
+                "sessionVariables",
+                current == null || current.isBlank() ? assignments : current + "," + assignments);
+    }
+
     private static Map<String, String> urlParameters(String jdbcUrl) {
         Map<String, String> parameters = new LinkedHashMap<>();
         int query = jdbcUrl.indexOf('?');

@@ -20,7 +20,9 @@ import org.springframework.context.annotation.Configuration;
  * variables at the same moment and read back from a pooled session once the context is up; Flyway's connection gets
  * it as its init SQL. The driver settings our statements' meaning hangs on are pinned then too ({@link DriverSettings}),
  * and the transaction isolation level ({@link SessionIsolation}), read back at start as the mode is; and the server's
- * {@code max_allowed_packet}, which no session can raise, is read then ({@link DatabasePacketLimit}).
+ * {@code max_allowed_packet}, which no session can raise, is read then ({@link DatabasePacketLimit}). Other server
+ * defaults a session inherits are pinned and read back alike, and a binary log in STATEMENT format refused
+ * ({@link SessionDefaults}).
  */
 @Configuration(proxyBeanMethods = false)
 public class StatementBoundConfig {
@@ -35,6 +37,7 @@ public class StatementBoundConfig {
                 if (bean instanceof DataSource dataSource) {
                     HikariDataSource pool = hikari(dataSource);
                     if (pool != null) {
+                        SessionDefaults.apply(pool);
                         SessionSqlMode.apply(pool);
                         DriverSettings.apply(pool);
                         SessionIsolation.apply(pool);
@@ -63,6 +66,7 @@ public class StatementBoundConfig {
                 DriverSettings.verify(connection);
                 SessionIsolation.verify(connection);
                 DatabasePacketLimit.verify(connection);
+                SessionDefaults.verify(connection);
             } catch (SQLException e) {
                 // The database is down: its outage handling answers E0401 until it is back; the mode is the pool's.
                 log.warn(
@@ -73,12 +77,15 @@ public class StatementBoundConfig {
         });
     }
 
-    /** Flyway's own connection (spring.flyway.url) runs the migrations in the pool's sql_mode too, unless told else. */
+    /**
+     * Flyway's own connection (spring.flyway.url) runs the migrations in the pool's sql_mode and with its pinned session
+     * settings too (a {@code sql_select_limit} would cut its read of the history table), unless told else.
+     */
     @Bean
     public FlywayConfigurationCustomizer flywaySessionSqlMode() {
         return flyway -> {
             if (flyway.getInitSql() == null || flyway.getInitSql().isBlank()) {
-                flyway.initSql(SessionSqlMode.FLYWAY_INIT_SQL);
+                flyway.initSql(SessionSqlMode.FLYWAY_INIT_SQL + ", " + SessionDefaults.ASSIGNMENTS);
             }
         };
     }

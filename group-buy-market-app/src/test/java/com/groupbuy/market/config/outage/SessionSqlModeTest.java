@@ -25,7 +25,7 @@ class SessionSqlModeTest {
                 HikariDataSource pool = context.getBean(HikariDataSource.class);
                 assertThat(pool.getDataSourceProperties().getProperty("sessionVariables"))
                         .as(profile)
-                        .isEqualTo("max_statement_time=10," + OURS);
+                        .isEqualTo("max_statement_time=10," + SessionDefaults.ASSIGNMENTS + "," + OURS);
             });
         }
     }
@@ -38,7 +38,7 @@ class SessionSqlModeTest {
                 .run(context -> assertThat(context.getBean(HikariDataSource.class)
                                 .getDataSourceProperties()
                                 .getProperty("sessionVariables"))
-                        .endsWith("innodb_lock_wait_timeout=10," + OURS));
+                        .endsWith("innodb_lock_wait_timeout=10," + SessionDefaults.ASSIGNMENTS + "," + OURS));
     }
 
     @Test
@@ -93,7 +93,7 @@ class SessionSqlModeTest {
     void flywaysConnectionSetsTheModeUnlessTheOperatorGaveInitSql() {
         FluentConfiguration flyway = Flyway.configure();
         new StatementBoundConfig().flywaySessionSqlMode().customize(flyway);
-        assertThat(flyway.getInitSql()).isEqualTo("SET SESSION " + OURS);
+        assertThat(flyway.getInitSql()).isEqualTo("SET SESSION " + OURS + ", " + SessionDefaults.ASSIGNMENTS);
 
         FluentConfiguration theirs = Flyway.configure().initSql("SET SESSION sql_mode='TRADITIONAL'");
         new StatementBoundConfig().flywaySessionSqlMode().customize(theirs);
