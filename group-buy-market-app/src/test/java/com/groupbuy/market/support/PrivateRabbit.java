@@ -31,6 +31,14 @@ public final class PrivateRabbit {
     }
 
     public static PrivateRabbit start() throws IOException, InterruptedException {
+        return start("");
+    }
+
+    /**
+     * A node started with {@code config} as its {@code rabbitmq.conf} (new-style {@code key = value} lines, e.g.
+     * {@code channel_max = 16}); empty: the broker's defaults.
+     */
+    public static PrivateRabbit start(String config) throws IOException, InterruptedException {
         int port = freePort();
         int distPort = freePort();
         String node = "gbm_it_" + port + "@localhost";
@@ -38,6 +46,9 @@ public final class PrivateRabbit {
         Files.createDirectories(base.resolve("mnesia"));
         Files.createDirectories(base.resolve("log"));
         Files.writeString(base.resolve("enabled_plugins"), "[].");
+        if (!config.isEmpty()) {
+            Files.writeString(base.resolve("rabbitmq.conf"), config);
+        }
         // Run as root, rabbitmq-server drops to the rabbitmq user, which must own its directories.
         run("chown", "-R", "rabbitmq:rabbitmq", base.toString());
         ProcessBuilder builder = new ProcessBuilder("rabbitmq-server")
@@ -101,6 +112,48 @@ public final class PrivateRabbit {
         String command = operator ? "clear_operator_policy" : "clear_policy";
         if (run("rabbitmqctl", "-n", node, command, name) != 0) {
             throw new IllegalStateException("rabbitmqctl " + command + " " + name + " failed");
+        }
+    }
+
+    /** Adds the user {@code name} with {@code password} and no permissions ({@code rabbitmqctl add_user}). */
+    public void addUser(String name, String password) throws IOException, InterruptedException {
+        ctl("add_user", name, password);
+    }
+
+    /**
+     * Sets the user's permissions on the default virtual host: the regular expressions of the names it may configure,
+     * write and read ({@code rabbitmqctl set_permissions}).
+     */
+    public void permissions(String user, String configure, String write, String read)
+            throws IOException, InterruptedException {
+        ctl("set_permissions", "-p", "/", user, configure, write, read);
+    }
+
+    /**
+     * Sets the default virtual host's limits ({@code rabbitmqctl set_vhost_limits}), JSON such as
+     * {@code {"max-queues": 5}}; {@code {}} clears them.
+     */
+    public void vhostLimits(String definition) throws IOException, InterruptedException {
+        if ("{}".equals(definition)) {
+            ctl("clear_vhost_limits", "-p", "/");
+        } else {
+            ctl("set_vhost_limits", "-p", "/", definition);
+        }
+    }
+
+    /** Sets a user's limits ({@code rabbitmqctl set_user_limits}), JSON such as {@code {"max-channels": 10}}. */
+    public void userLimits(String user, String definition) throws IOException, InterruptedException {
+        ctl("set_user_limits", user, definition);
+    }
+
+    private void ctl(String... arguments) throws IOException, InterruptedException {
+        String[] command = new String[arguments.length + 3];
+        command[0] = "rabbitmqctl";
+        command[1] = "-n";
+        command[2] = node;
+        System.arraycopy(arguments, 0, command, 3, arguments.length);
+        if (run(command) != 0) {
+            throw new IllegalStateException(String.join(" ", command) + " failed");
         }
     }
 

@@ -76,6 +76,11 @@ public class CloseCheckTopology implements ConnectionListener {
         return deadLetterQueue;
     }
 
+    /** The prefix of every delay lane's name: a lane is this plus its length in whole seconds and "s". */
+    public String lanePrefix() {
+        return lanePrefix;
+    }
+
     /** The broker's flavour; connects (and so declares) when not known yet. */
     public Flavour flavour() {
         if (flavour == null) {
@@ -185,7 +190,8 @@ public class CloseCheckTopology implements ConnectionListener {
         }
     }
 
-    private Map<String, Object> laneArguments(Flavour current) {
+    /** The arguments a lane is declared with on this flavour of broker. */
+    public Map<String, Object> laneArguments(Flavour current) {
         return current == Flavour.QPID
                 ? Map.of("alternateBinding", Map.of("destination", closeQueue), "expiryPolicy", "ROUTE_TO_ALTERNATE")
                 : Map.of("x-dead-letter-exchange", "", "x-dead-letter-routing-key", closeQueue);

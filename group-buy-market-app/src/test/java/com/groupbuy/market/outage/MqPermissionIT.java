@@ -1,0 +1,169 @@
+package com.groupbuy.market.outage;
+
+import static com.groupbuy.market.support.TestJson.await;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
+
+import com.groupbuy.market.domain.outbox.model.valobj.DeliveryResult;
+import com.groupbuy.market.domain.outbox.model.valobj.NotifyTaskVO;
+import com.groupbuy.market.infrastructure.gateway.mq.CloseCheckPublisher;
+import com.groupbuy.market.infrastructure.gateway.mq.CloseCheckTopology;
+import com.groupbuy.market.support.IntegrationTest;
+import com.groupbuy.market.support.PrivateRabbit;
+import com.groupbuy.market.support.SecondInstance;
+import com.groupbuy.market.support.StartRefusal;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.amqp.rabbit.listener.SimpleMessageListenerContainer;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.boot.actuate.health.HealthIndicator;
+import org.springframework.boot.actuate.health.Status;
+import org.springframework.core.env.Environment;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/**
+ * Our own broker user's permissions ({@code rabbitmqctl set_permissions}) and the limits on it, staged on a node of
+ * this class's own ({@link PrivateRabbit}, {@code channel_max = 16}) with the close-check path and the refund consumer
+ * on. With the permissions docs/operations.md lists the service starts, its consumers consume and a lane of a new length
+ * is declared at runtime. A user whose patterns miss our runtime objects — the delay lanes (declared when the first
+ * check of a length goes out), the default exchange (every close check and dead-letter copy), the refund queue (its
+ * consumer) —, our default 17 consumers on a connection of 16 channels, or a user limit of fewer channels than our
+ * consumers hold (the broker then closes the whole consumer connection) started the service on main; such a start is
+ * now refused, naming each. A vhost's queue limit met by a new lane at runtime is a failed attempt in the broker's
+ * words, the check kept in the outbox.
+ */
+@IntegrationTest
+class MqPermissionIT {
+
+    /** The documented permissions (docs/operations.md, "RabbitMQ permissions and limits our user needs"). */
+    static final String CONFIGURE = "^group_buy_market_.*";
+
+    static final String WRITE = "^(group_buy_market_.*|amq\\.default)$";
+    static final String READ = "^group_buy_market_.*";
+
+    private static final String USER = "gbm_app";
+    private static final String NARROW_USER = "gbm_narrow";
+    private static final String PASSWORD = UUID.randomUUID().toString();
+
+    private static final int CHANNEL_MAX = 16;
+
+    private static PrivateRabbit rabbit;
+
+    @DynamicPropertySource
+    static void broker(DynamicPropertyRegistry registry) throws Exception {
+        // channel_max as a managed broker may set it (RabbitMQ's default: 2047).
+        rabbit = PrivateRabbit.start("channel_max = " + CHANNEL_MAX + "\n");
+        rabbit.addUser(USER, PASSWORD);
+        rabbit.permissions(USER, CONFIGURE, WRITE, READ);
+        registry.add("spring.rabbitmq.port", rabbit::port);
+        registry.add("spring.rabbitmq.username", () -> USER);
+        registry.add("spring.rabbitmq.password", () -> PASSWORD);
+        registry.add("gbm.close-check.enabled", () -> "true");
+        registry.add("gbm.mq.refund-consumer.enabled", () -> "true");
+        registry.add("gbm.close-check.concurrency", () -> "2");
+    }
+
+    @AfterAll
+    static void stopBroker() throws InterruptedException {
+        if (rabbit != null) {
+            rabbit.stop();
+        }
+    }
+
+    @Autowired
+    Environment environment;
+
+    @Autowired
+    CloseCheckTopology topology;
+
+    @Autowired
+    CloseCheckPublisher publisher;
+
+    @Autowired
+    @Qualifier("closeCheckListenerContainer")
+    SimpleMessageListenerContainer closeChecks;
+
+    @Autowired
+    @Qualifier("refundPlaceListenerContainer")
+    SimpleMessageListenerContainer refunds;
+
+    @Autowired
+    @Qualifier("mqChannel")
+    HealthIndicator mqChannel;
+
+    @Test
+    void theDocumentedPermissionsServeEveryObjectOfOurs() throws Exception {
+        assertThat(mqChannel.health().getStatus()).isEqualTo(Status.UP);
+        await(() -> closeChecks.getActiveConsumerCount() == 2 && refunds.getActiveConsumerCount() == 1);
+        // A lane of a length no check used yet: declared now, at runtime, under the documented configure pattern.
+        assertThat(topology.lane(Duration.ofSeconds(4321))).endsWith("4321s");
+    }
+
+    /**
+     * One start (each costs seconds) with all three: a user whose patterns an operator may well write from the names
+     * the service shows at start — missing the lanes, the default exchange and the refund queue —, our default 16
+     * close-check consumers plus the refund consumer on a node whose {@code channel_max} is 16, and a user limit of 8
+     * channels (past it the broker closes the whole connection, every consumer on it with it).
+     */
+    @Test
+    void aUserMissingPermissionsAndLimitsTooLowForOurConsumersIsRefusedNamingEach() throws Exception {
+        rabbit.addUser(NARROW_USER, PASSWORD);
+        rabbit.permissions(
+                NARROW_USER,
+                "^group_buy_market_(exchange|internal_exchange|queue_.*)$",
+                "^group_buy_market_.*",
+                "^group_buy_market_(exchange|internal_exchange|queue_close_check.*|close_check\\..*)$");
+        rabbit.userLimits(NARROW_USER, "{\"max-channels\": 8}");
+        Throwable refusal = catchThrowable(() -> SecondInstance.like(
+                        environment,
+                        "spring.rabbitmq.port=" + rabbit.port(),
+                        "spring.rabbitmq.username=" + NARROW_USER,
+                        "spring.rabbitmq.password=" + PASSWORD,
+                        "gbm.close-check.enabled=true",
+                        "gbm.mq.refund-consumer.enabled=true")
+                .close());
+        assertThat(refusal)
+                .as("the start with a user missing permissions, 17 consumers on 16 channels, a limit of 8")
+                .isNotNull();
+        assertThat(StartRefusal.innermost(refusal).getMessage())
+                .startsWith("refusing to start: our RabbitMQ user 'gbm_narrow' lacks ")
+                .contains("configure and read on the delay lanes 'group_buy_market_close_check.delay.<N>s'")
+                .contains("write on exchange 'amq.default'")
+                .contains("read on queue 'group_buy_market_queue_2_topic_team_refund' (the refund consumer)")
+                .doesNotContain("on queue 'group_buy_market_queue_close_check'")
+                .doesNotContain("exchange 'group_buy_market_exchange'")
+                .contains("the broker allows 16 channels on a connection (channel_max) and our consumers need 18")
+                .contains("gbm.close-check.concurrency 16 + gbm.mq.refund-consumer.concurrency 1")
+                .contains("the broker closed the connection after 8")
+                .contains("maximum allowed user limit of (8)");
+    }
+
+    /**
+     * A vhost's {@code max-queues} reached: the lane of a new length cannot be declared at runtime. The check's publish
+     * is a failed attempt with the broker's words (its outbox row stays due, tried again on the backoff), not a
+     * delivery: nothing is published into a lane that does not exist.
+     */
+    @Test
+    void aVhostQueueLimitFailsANewLanesCheckWithTheBrokersWords() throws Exception {
+        rabbit.vhostLimits("{\"max-queues\": 1}");
+        try {
+            long delay = 5_432_000;
+            NotifyTaskVO check = NotifyTaskVO.builder()
+                    .id(1)
+                    .webhookId("gbm-limit-check")
+                    .notifyType("DELAY")
+                    .body("{\"closeAt\":" + (System.currentTimeMillis() + delay) + ",\"delayMs\":" + delay + "}")
+                    .build();
+            DeliveryResult result = publisher.deliverAll(List.of(check)).get(0);
+            assertThat(result.delivered()).isFalse();
+            assertThat(result.error()).contains("queue limit");
+        } finally {
+            rabbit.vhostLimits("{}");
+        }
+    }
+}
