@@ -106,6 +106,11 @@ public class LiveSwitchConfig {
                     log.warn("switches not reloaded, the last ones read stay in force: {}", e.toString());
                 }
                 return;
+            } catch (Error e) {
+                // Thrown out of the timer's run (an OutOfMemoryError under a full heap), it ended the timer for good,
+                // silently: a change message lost then was never made up for.
+                log.error("switches not reloaded, the last ones read stay in force", e);
+                return;
             }
             outages.completed();
         };

@@ -17,7 +17,6 @@ import com.groupbuy.market.infrastructure.gateway.NotifyChannelRouter;
 import com.groupbuy.market.infrastructure.gateway.NotifyDispatcher;
 import com.groupbuy.market.infrastructure.gateway.PublicOnlyDns;
 import com.groupbuy.market.infrastructure.gateway.PublicOnlySocketFactory;
-import com.groupbuy.market.infrastructure.outbox.repository.NotifyPageBytes;
 import com.groupbuy.market.trigger.job.JobConsole;
 import com.groupbuy.market.trigger.job.LocalNotifyScheduler;
 import com.groupbuy.market.trigger.job.OutageOf;
@@ -85,12 +84,6 @@ public class NotifyConfig {
                 .dns(new PublicOnlyDns(policy, properties.getConnectTimeout()))
                 .socketFactory(new PublicOnlySocketFactory(policy))
                 .build();
-    }
-
-    /** The compensation job's page bounded in bytes of bodies too (NotifyTaskStore.claimDue). */
-    @Bean
-    public NotifyPageBytes notifyPageBytes(NotifyProperties properties) {
-        return new NotifyPageBytes(properties.getPageBytes().toBytes());
     }
 
     @Bean

@@ -39,6 +39,11 @@ public final class NotifyTaskFixture {
         return due(source, channel, "MQ", null, "topic.team_success");
     }
 
+    /** A due INIT MQ settlement task of partner s01/c01 whose body is {@code body(teamId)}; returns the team id. */
+    public String dueMqTaskWithBody(UnaryOperator<String> body) {
+        return due("s01", "c01", "MQ", null, "topic.team_success", body);
+    }
+
     private String due(String source, String channel, String notifyType, String url, String routingKey) {
         return due(
                 source,

@@ -44,13 +44,22 @@ public final class AppProcess implements AutoCloseable {
      */
     public static AppProcess start(String name, List<String> launcher, List<String> arguments)
             throws IOException, InterruptedException {
+        return start(name, launcher, List.of(), arguments);
+    }
+
+    /**
+     * As {@link #start(String, List, List)}, the JVM given these options too ({@code jvmOptions}, after its own: a
+     * {@code -Xmx} there is the one that holds), as a container's or unit's java command sets them.
+     */
+    public static AppProcess start(String name, List<String> launcher, List<String> jvmOptions, List<String> arguments)
+            throws IOException, InterruptedException {
         int port = freePort();
         int executorPort = freePort();
         // Kept after the run (target/ of the module): the second instance's own log is where its failures show.
         Path output = Path.of("target", "gbm-" + name + "-" + System.currentTimeMillis() + ".log")
                 .toAbsolutePath();
         List<String> command = new ArrayList<>(launcher);
-        command.addAll(javaCommand());
+        command.addAll(javaCommand(jvmOptions));
         command.addAll(List.of(
                 "--spring.profiles.active=test", "--server.port=" + port, "--xxl.job.executor.port=" + executorPort));
         command.addAll(arguments);
@@ -74,14 +83,19 @@ public final class AppProcess implements AutoCloseable {
 
     /** The JVM that runs {@code Application} from this test's class path, small and quick to start; no arguments. */
     public static List<String> javaCommand() {
-        return new ArrayList<>(List.of(
+        return javaCommand(List.of());
+    }
+
+    /** {@link #javaCommand()} with these JVM options after its own (the last {@code -Xmx} given holds). */
+    public static List<String> javaCommand(List<String> jvmOptions) {
+        List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx384m",
                 "-XX:+UseSerialGC",
-                "-XX:TieredStopAtLevel=1",
-                "-cp",
-                System.getProperty("java.class.path"),
-                "com.groupbuy.market.Application"));
+                "-XX:TieredStopAtLevel=1"));
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), "com.groupbuy.market.Application"));
+        return command;
     }
 
     public int port() {

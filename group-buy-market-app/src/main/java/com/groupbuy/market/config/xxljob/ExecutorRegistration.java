@@ -86,7 +86,10 @@ public class ExecutorRegistration {
                     return;
                 }
                 why.append(answer == null ? "no answer" : answer.getMsg()).append("; ");
-            } catch (RuntimeException e) {
+            } catch (RuntimeException | Error e) {
+                // An Error too (an OutOfMemoryError under a full heap): thrown out of this beat it ended the timer for
+                // good, the status left "registered" while the console, beat no more, dropped us, so neither it nor
+                // the local schedulers ran our jobs. A beat that threw is a failed one; the next beats on.
                 why.append(e).append("; ");
             }
         }

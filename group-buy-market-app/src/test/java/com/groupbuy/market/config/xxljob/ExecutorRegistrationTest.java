@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.sun.net.httpserver.HttpServer;
 import com.xxl.job.core.biz.AdminBiz;
 import com.xxl.job.core.biz.client.AdminBizClient;
+import com.xxl.job.core.biz.model.HandleCallbackParam;
+import com.xxl.job.core.biz.model.RegistryParam;
+import com.xxl.job.core.biz.model.ReturnT;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
@@ -12,6 +15,7 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -85,6 +89,52 @@ class ExecutorRegistrationTest {
 
         assertThat(registration.drivesJobs()).isFalse();
         assertThat(registration.status().consoleConfigured()).isFalse();
+    }
+
+    /**
+     * An OutOfMemoryError thrown in a beat (a full heap throws it in whichever thread allocates) ended the registry
+     * timer for good, the status left as it was ("registered"): the console, beat no more, dropped us after 90 s, and
+     * the local schedulers, told the console drives the jobs, stood by. The beat counts as failed and the next one
+     * registers.
+     */
+    @Test
+    void anErrorInABeatIsAFailedBeatAndTheNextOneRegisters() throws Exception {
+        answer.set(ACCEPTED);
+        AdminBiz client =
+                new AdminBizClient("http://127.0.0.1:" + startConsole() + "/xxl-job-admin", "unit-token-0123456789", 2);
+        AtomicInteger beats = new AtomicInteger();
+        AdminBiz console = new AdminBiz() {
+            @Override
+            public ReturnT<String> callback(List<HandleCallbackParam> params) {
+                return client.callback(params);
+            }
+
+            @Override
+            public ReturnT<String> registry(RegistryParam param) {
+                if (beats.incrementAndGet() == 2) {
+                    throw new OutOfMemoryError("Java heap space");
+                }
+                return client.registry(param);
+            }
+
+            @Override
+            public ReturnT<String> registryRemove(RegistryParam param) {
+                return client.registryRemove(param);
+            }
+        };
+        ExecutorRegistration registration =
+                new ExecutorRegistration(List.of(console), "unit-app", "http://127.0.0.1:9/", Duration.ofMillis(50));
+        try {
+            registration.start();
+            long until = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (beats.get() < 4 && System.nanoTime() < until) {
+                Thread.sleep(10);
+            }
+            assertThat(beats).as("beats after the one that threw").hasValueGreaterThanOrEqualTo(4);
+            assertThat(registration.drivesJobs()).isTrue();
+        } finally {
+            registration.stop();
+        }
     }
 
     private ExecutorRegistration registration(int consolePort) {

@@ -202,7 +202,19 @@ public class NotifyAttemptRecorder implements INotifyAttemptRecorder, SmartLifec
                 running = false;
             }
             if (!batch.isEmpty()) {
-                writePage(batch);
+                try {
+                    writePage(batch);
+                } catch (Error e) {
+                    // An Error (an OutOfMemoryError under a full heap) ended this loop for good: every later outcome
+                    // queued behind it unwritten, and each such callback was sent again, while the service answered
+                    // UP. The page is left to its leases' end, as a failed write is; the loop goes on.
+                    log.error(
+                            "notify outcomes of {} tasks not recorded ({}); the compensation job sends them again once "
+                                    + "their leases end",
+                            batch.size(),
+                            e.toString(),
+                            e);
+                }
                 batch.clear();
             }
         }

@@ -229,7 +229,9 @@ public class NotifyDispatcher implements INotifyDispatcher {
                 if (!byId.isEmpty()) {
                     notifyService.deliverNow(byId);
                 }
-            } catch (RuntimeException e) {
+            } catch (RuntimeException | Error e) {
+                // An Error too (an OutOfMemoryError under a full heap): thrown out of the relay, it left the relay
+                // marked running for good, and no close check was relayed again until a restart.
                 log.warn(
                         "close checks {} not published at once; the compensation job will",
                         leased.isEmpty()

@@ -141,6 +141,28 @@ class NotifyAttemptRecorderTest {
         assertThat(meters.counter("gbm.notify.record.writes").count()).isZero();
     }
 
+    /**
+     * An OutOfMemoryError thrown in a write (a full heap throws it in whichever thread allocates) ended the recorder's
+     * loop for good: every later outcome queued unwritten (until the queue filled), each of those callbacks sent again
+     * once its lease ended, while the service answered UP. The loop goes on; the page it could not write is left to
+     * its leases, as a failed write is.
+     */
+    @Test
+    void anErrorInAWriteLeavesTheRecorderRecording() throws Exception {
+        NotifyAttemptRecorder recorder = recorder(100, Duration.ZERO, 1);
+        store.throwNext(new OutOfMemoryError("Java heap space"));
+        recorder.start();
+
+        recorder.record(List.of(outcome(1)));
+        store.awaitAttempts(1);
+        recorder.record(List.of(outcome(2)));
+        store.awaitRecorded(1);
+
+        assertThat(store.recordedIds()).containsExactly(2L);
+        assertThat(store.writers).containsExactly("recorder");
+        recorder.stop();
+    }
+
     @Test
     void stopWritesOutTheQueueAtOnceAndLaterOutcomesAreRecordedInline() throws Exception {
         // A window of an hour: a stop that waited for the window instead of writing out at once would take an hour,
@@ -227,11 +249,17 @@ class NotifyAttemptRecorderTest {
         final List<String> writers = Collections.synchronizedList(new ArrayList<>());
         private final Map<Long, Boolean> recorded = new ConcurrentHashMap<>();
         private volatile Predicate<List<NotifyAttemptOutcome>> fail = page -> false;
+        private volatile Error error;
         private volatile CountDownLatch hold;
         private final CountDownLatch held = new CountDownLatch(1);
 
         void failWhen(Predicate<List<NotifyAttemptOutcome>> when) {
             this.fail = when;
+        }
+
+        /** The next write throws this (an Error: what a full heap throws anywhere). */
+        void throwNext(Error error) {
+            this.error = error;
         }
 
         /** The recorder thread's writes wait for {@code release}. */
@@ -276,6 +304,11 @@ class NotifyAttemptRecorderTest {
                 }
             }
             attempts.add(ids);
+            Error thrown = error;
+            if (thrown != null) {
+                error = null;
+                throw thrown;
+            }
             if (fail.test(outcomes)) {
                 throw new IllegalStateException("the database refused the write");
             }

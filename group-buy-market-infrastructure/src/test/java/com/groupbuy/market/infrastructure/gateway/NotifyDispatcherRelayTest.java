@@ -71,6 +71,27 @@ class NotifyDispatcherRelayTest {
         assertThat(store.finished).containsExactly(List.of(1L, 2L));
     }
 
+    /**
+     * An OutOfMemoryError thrown while the relay published (a full heap throws it in whichever thread allocates) left
+     * the relay marked running for good: no later lock's checks were relayed, each waited out its lease for the
+     * compensation job. The relay's next hand-over publishes again.
+     */
+    @Test
+    void anErrorInARelayedBatchLeavesTheRelayRelaying() throws Exception {
+        NotifyDispatcher dispatcher =
+                new NotifyDispatcher(Executors.newSingleThreadExecutor(), service, relay, 250, 100);
+        NotifyLease lease = dispatcher.closeCheckLease();
+        gateway.throwNext = new OutOfMemoryError("Java heap space");
+
+        dispatcher.dispatchLeasedCloseChecks(List.of(check(1, lease)), lease);
+        relay.submit(() -> {}).get(5, TimeUnit.SECONDS);
+        dispatcher.dispatchLeasedCloseChecks(List.of(check(2, lease)), lease);
+        relay.submit(() -> {}).get(5, TimeUnit.SECONDS);
+
+        assertThat(gateway.batches).containsExactly(List.of(2L));
+        assertThat(store.finished).containsExactly(List.of(2L));
+    }
+
     @Test
     void checksHandedOverByIdAreClaimedFirst() throws Exception {
         NotifyDispatcher dispatcher =
@@ -170,6 +191,8 @@ class NotifyDispatcherRelayTest {
     /** Confirms every batch. */
     private static final class Gateway implements INotifyGateway {
         final List<List<Long>> batches = Collections.synchronizedList(new ArrayList<>());
+        /** The next batch throws this (an Error: what a full heap throws anywhere). */
+        volatile Error throwNext;
 
         @Override
         public DeliveryResult groupBuyNotify(NotifyTaskVO task) {
@@ -178,6 +201,11 @@ class NotifyDispatcherRelayTest {
 
         @Override
         public List<DeliveryResult> deliverAll(List<NotifyTaskVO> tasks) {
+            Error thrown = throwNext;
+            if (thrown != null) {
+                throwNext = null;
+                throw thrown;
+            }
             batches.add(tasks.stream().map(NotifyTaskVO::getId).toList());
             return tasks.stream()
                     .map(t -> new DeliveryResult(true, null, 1, null))
