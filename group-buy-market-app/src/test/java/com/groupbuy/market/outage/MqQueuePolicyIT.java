@@ -36,8 +36,11 @@ import org.springframework.test.context.TestPropertySource;
 @Import(PoisonedRefundQueue.class)
 @TestPropertySource(
         properties = {
-            // Longer than the early wait (5 s) plus the policy's TTL: a check cut short hops (is published again).
-            "gbm.timeout.unpaid-timeout=12s",
+            // Longer than the early wait (1 s) plus the policy's TTL (1 s) by several hops: a check cut short hops
+            // (is published again) at 1, 2, 3 and 4 s, and waits in place only the last second. The default early
+            // wait (5 s) needed 12 s for as many hops: two orders' 12 s, one after the other, were most of this class.
+            "gbm.timeout.unpaid-timeout=6s",
+            "gbm.close-check.early-wait=1s",
             "gbm.timeout.expiry-grace=60s",
             "gbm.close-check.retry-delay=50ms"
         })
@@ -126,8 +129,8 @@ class MqQueuePolicyIT {
                     }
                     assertThat(orderStatus(user)).as("closed by the delay path").isEqualTo(2);
                     assertThat(System.currentTimeMillis() - locked)
-                            .as("not before its 12 s unpaid timeout")
-                            .isGreaterThanOrEqualTo(12_000);
+                            .as("not before its 6 s unpaid timeout")
+                            .isGreaterThanOrEqualTo(6_000);
                 } finally {
                     broker.clearPolicy(policy);
                 }

@@ -34,12 +34,13 @@ import org.springframework.test.context.TestPropertySource;
 /**
  * Close checks written under shorter settings than the ones running now (a restart lengthened
  * {@code gbm.timeout.expiry-grace} or the unpaid timeout): each arrives at its own deadline, more than the early wait
- * (5 s) before its team's or lock's due time of now, and goes back into a delay lane for that time. On main the team
+ * (1 s here) before its team's or lock's due time of now, and goes back into a delay lane for that time. On main the team
  * check was acknowledged "team no longer open; nothing to do" (the team was open) and the unpaid one "left to the
  * polling job": both stayed open past their due time until the backstop, which counted them "found late" although no
  * check was lost. Real RabbitMQ, MariaDB and Redis; the polling job never runs on its own here (the local scheduler
- * is off in tests), so a close seen without calling it was made by the delay path. CloseCheckIT's settings; timing
- * (checks ten seconds early), so it runs alone.
+ * is off in tests), so a close seen without calling it was made by the delay path. CloseCheckIT's settings but a 1 s
+ * early wait (the default 5 s made each check wait out ten seconds, most of this class's time); timing (checks five
+ * seconds early), so it runs alone.
  */
 @IntegrationTest
 @RunsAlone
@@ -49,6 +50,7 @@ import org.springframework.test.context.TestPropertySource;
             "gbm.timeout.expiry-grace=60s",
             "gbm.close-check.backstop-margin=2s",
             "gbm.close-check.retry-delay=50ms",
+            "gbm.close-check.early-wait=1s",
             "gbm.mq.confirm-timeout=3s",
             "gbm.notify.backoff=1h,1h",
             "gbm.notify.jitter=0"
@@ -93,23 +95,23 @@ class CloseCheckGraceGrownIT {
     void checksWrittenUnderShorterSettingsCloseAtTheNewDueTimeByTheDelayPath_theBackstopFindsNothingLate()
             throws Exception {
         TradeClient mall = TradeClient.onNewGoods(port, jdbc, 15_300, RECEIVER);
-        // A team whose member paid (its unpaid check finds it paid), ended 48 s ago: due under the grace of now (60 s)
-        // in 12 s. Its check as a lock wrote it under a grace of 50 s, due in 2 s, goes out as the relay sends it.
+        // A team whose member paid (its unpaid check finds it paid), ended 53 s ago: due under the grace of now (60 s)
+        // in 7 s. Its check as a lock wrote it under a grace of 55 s, due in 2 s, goes out as the relay sends it.
         String team = mall.team("g1");
         assertThat(mall.settle("g1").path("code").asText()).isEqualTo("0000");
-        // An unpaid lock whose timeout of now runs 10 s longer than the one its check was written under (3 s): its lock
-        // time moved 10 s on, before its own check comes back from the 3 s lane.
+        // An unpaid lock whose timeout of now runs 5 s longer than the one its check was written under (3 s): its lock
+        // time moved 5 s on, before its own check comes back from the 3 s lane.
         String lockTeam = mall.team("g2");
         String unpaidCheck = jdbc.queryForObject(
                 "SELECT webhook_id FROM notify_task WHERE team_id = ? AND notify_category = 'internal_close_unpaid'",
                 String.class,
                 lockTeam);
         jdbc.update(
-                "UPDATE group_buy_order_list SET create_time = create_time + INTERVAL 10 SECOND WHERE user_id = 'g2'");
+                "UPDATE group_buy_order_list SET create_time = create_time + INTERVAL 5 SECOND WHERE user_id = 'g2'");
         Instant unpaidDue = time("SELECT create_time FROM group_buy_order_list WHERE user_id = 'g2'")
                 .plusSeconds(3);
         jdbc.update(
-                "UPDATE group_buy_order SET valid_end_time = UTC_TIMESTAMP(3) - INTERVAL 48 SECOND WHERE team_id = ?",
+                "UPDATE group_buy_order SET valid_end_time = UTC_TIMESTAMP(3) - INTERVAL 53 SECOND WHERE team_id = ?",
                 team);
         Instant validEnd = time("SELECT valid_end_time FROM group_buy_order WHERE team_id = '" + team + "'");
         Instant teamDue = validEnd.plusSeconds(60);
@@ -118,7 +120,7 @@ class CloseCheckGraceGrownIT {
                 .webhookId(teamCheck)
                 .teamId(team)
                 .notifyType("DELAY")
-                .body(CloseCheckVO.teamExpiry(team, validEnd.plusSeconds(50), Duration.ofSeconds(3))
+                .body(CloseCheckVO.teamExpiry(team, validEnd.plusSeconds(55), Duration.ofSeconds(3))
                         .toJson())
                 .build()));
         assertThat(sent).allMatch(DeliveryResult::delivered);

@@ -51,6 +51,8 @@ import org.springframework.test.util.ReflectionTestUtils;
             "gbm.timeout.expiry-grace=60s",
             "gbm.close-check.backstop-margin=2s",
             "gbm.close-check.retry-delay=50ms",
+            // CloseCheckIT's settings but a 1 s early wait: the chain's lock is due 3 s sooner for as many hops.
+            "gbm.close-check.early-wait=1s",
             "gbm.mq.confirm-timeout=3s",
             "gbm.notify.backoff=1h,1h",
             "gbm.notify.jitter=0"
@@ -188,8 +190,8 @@ class CloseCheckHopsIT {
     }
 
     /**
-     * A forged check (a deadline a minute ago) of a lock due in about 14 s: judged by the database, it hops toward the
-     * lock's due time (8 s, then 4 s, the rest waited in place) alongside the lock's own check, and the chain ends in
+     * A forged check (a deadline a minute ago) of a lock due in about 11 s: judged by the database, it hops toward the
+     * lock's due time (8 s, then 2 s, the rest waited in place) alongside the lock's own check, and the chain ends in
      * one close at the due time, never before; every hop is a record of its own id, each run once.
      */
     @Test
@@ -202,9 +204,9 @@ class CloseCheckHopsIT {
                 String.class,
                 teamId,
                 user);
-        // The lock as if taken 11 s from now: due 3 s (the unpaid timeout) after that.
+        // The lock as if taken 8 s from now: due 3 s (the unpaid timeout) after that.
         jdbc.update(
-                "UPDATE group_buy_order_list SET create_time = UTC_TIMESTAMP(3) + INTERVAL 11 SECOND WHERE order_id = ?",
+                "UPDATE group_buy_order_list SET create_time = UTC_TIMESTAMP(3) + INTERVAL 8 SECOND WHERE order_id = ?",
                 orderId);
         Instant due = jdbc.queryForObject(
                         "SELECT create_time FROM group_buy_order_list WHERE order_id = ?", Timestamp.class, orderId)
