@@ -111,7 +111,8 @@ public class MqPermissionCheck implements SmartInitializingSingleton {
         }
         List<String> missing = new ArrayList<>();
         boolean answered = true;
-        for (Probe probe : probes(topology, refundConsumer)) {
+        List<Probe> probes = probes(topology, refundConsumer);
+        for (Probe probe : probes) {
             Outcome outcome = run(connection, probe);
             if (outcome.refused() != null) {
                 missing.add(probe.needs() + " (" + outcome.refused() + ")");
@@ -138,6 +139,13 @@ public class MqPermissionCheck implements SmartInitializingSingleton {
                             + connectionFactory.getVirtualHost()
                             + "' (docs/operations.md, \"RabbitMQ permissions and limits"
                             + " our user needs\")");
+        }
+        if (problems.isEmpty() && answered) {
+            log.info(
+                    "our RabbitMQ user '{}': the broker refused none of the service's {} operations on vhost '{}'",
+                    connectionFactory.getUsername(),
+                    probes.size(),
+                    connectionFactory.getVirtualHost());
         }
         return problems.isEmpty() ? null : "refusing to start: " + String.join("; and ", problems);
     }

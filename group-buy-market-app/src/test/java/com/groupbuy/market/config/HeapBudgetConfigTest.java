@@ -5,8 +5,16 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.groupbuy.market.config.HeapBudgetConfig.Budget;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.util.unit.DataSize;
 
-/** What each lane's page of callback bodies may hold within the heap (HeapBudgetIT runs it under a real one). */
+/**
+ * What each lane's page of callback bodies may hold within the heap, and the bean the start makes of it: lowered with a
+ * WARN, or the start refused (HeapBudgetIT, a bench run on demand, measures it under a real 256 MB heap).
+ */
+@ExtendWith(OutputCaptureExtension.class)
 class HeapBudgetConfigTest {
 
     private static final long MB = 1L << 20;
@@ -50,5 +58,34 @@ class HeapBudgetConfigTest {
                 .as("less heap than the service itself: only a larger heap helps")
                 .hasMessageContaining("heap is at most 64 MB")
                 .hasMessageNotContaining("or lower gbm.notify.run-lanes");
+    }
+
+    /** The start's bean under this JVM's own heap: a bound more than the heap leaves a lane is lowered, said as a WARN. */
+    @Test
+    void theStartsPageBoundIsLoweredWithAWarnUnderASmallHeap(CapturedOutput output) {
+        long heap = Runtime.getRuntime().maxMemory();
+        NotifyProperties properties = new NotifyProperties();
+        properties.setRunLanes(1);
+        properties.setPageBytes(DataSize.ofBytes(heap));
+        long lowered = new Budget(heap, 1).pageBytes(heap);
+
+        assertThat(new HeapBudgetConfig().notifyPageBytes(properties).bytes())
+                .isEqualTo(lowered)
+                .isLessThan(heap);
+        assertThat(output.getOut())
+                .contains("WARN")
+                .contains("gbm.notify.page-bytes lowered from " + heap + " to " + lowered + " bytes");
+    }
+
+    /** The same bean refuses the start when the heap cannot hold one largest body per lane. */
+    @Test
+    void theStartsPageBoundRefusesTheStartUnderATooSmallHeap() {
+        NotifyProperties properties = new NotifyProperties();
+        properties.setRunLanes(1_000_000);
+
+        assertThatThrownBy(() -> new HeapBudgetConfig().notifyPageBytes(properties))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageStartingWith("refusing to start: the JVM's heap is at most ")
+                .hasMessageContaining("gbm.notify.run-lanes (1000000)");
     }
 }

@@ -4,25 +4,31 @@ import static com.groupbuy.market.support.TestJson.await;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
+import com.groupbuy.market.config.CloseCheckProperties;
+import com.groupbuy.market.config.MqPermissionCheck;
+import com.groupbuy.market.config.MqProperties;
+import com.groupbuy.market.config.RefundConsumerProperties;
 import com.groupbuy.market.domain.outbox.model.valobj.DeliveryResult;
 import com.groupbuy.market.domain.outbox.model.valobj.NotifyTaskVO;
 import com.groupbuy.market.infrastructure.gateway.mq.CloseCheckPublisher;
 import com.groupbuy.market.infrastructure.gateway.mq.CloseCheckTopology;
 import com.groupbuy.market.support.IntegrationTest;
 import com.groupbuy.market.support.PrivateRabbit;
-import com.groupbuy.market.support.SecondInstance;
-import com.groupbuy.market.support.StartRefusal;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
 import org.springframework.amqp.rabbit.listener.SimpleMessageListenerContainer;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.actuate.health.HealthIndicator;
 import org.springframework.boot.actuate.health.Status;
-import org.springframework.core.env.Environment;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.context.ApplicationContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
@@ -34,10 +40,12 @@ import org.springframework.test.context.DynamicPropertySource;
  * check of a length goes out), the default exchange (every close check and dead-letter copy), the refund queue (its
  * consumer) —, our default 17 consumers on a connection of 16 channels, or a user limit of fewer channels than our
  * consumers hold (the broker then closes the whole consumer connection) started the service on main; such a start is
- * now refused, naming each. A vhost's queue limit met by a new lane at runtime is a failed attempt in the broker's
+ * now refused, naming each: this class's start shows the check runs, and the refusal is the same check called with
+ * such a user (a second start of the service cost ~40 s of the suite). A vhost's queue limit met by a new lane at runtime is a failed attempt in the broker's
  * words, the check kept in the outbox.
  */
 @IntegrationTest
+@ExtendWith(OutputCaptureExtension.class)
 class MqPermissionIT {
 
     /** The documented permissions (docs/operations.md, "RabbitMQ permissions and limits our user needs"). */
@@ -76,7 +84,13 @@ class MqPermissionIT {
     }
 
     @Autowired
-    Environment environment;
+    ApplicationContext context;
+
+    @Autowired
+    MqProperties mq;
+
+    @Autowired
+    RefundConsumerProperties refundConsumer;
 
     @Autowired
     CloseCheckTopology topology;
@@ -97,7 +111,11 @@ class MqPermissionIT {
     HealthIndicator mqChannel;
 
     @Test
-    void theDocumentedPermissionsServeEveryObjectOfOurs() throws Exception {
+    void theDocumentedPermissionsServeEveryObjectOfOurs(CapturedOutput output) throws Exception {
+        assertThat(output.getAll())
+                .as("the check ran at this context's start, every probe answered")
+                .contains(
+                        "our RabbitMQ user 'gbm_app': the broker refused none of the service's 13 operations on vhost '/'");
         assertThat(mqChannel.health().getStatus()).isEqualTo(Status.UP);
         await(() -> closeChecks.getActiveConsumerCount() == 2 && refunds.getActiveConsumerCount() == 1);
         // A lane of a length no check used yet: declared now, at runtime, under the documented configure pattern.
@@ -105,10 +123,11 @@ class MqPermissionIT {
     }
 
     /**
-     * One start (each costs seconds) with all three: a user whose patterns an operator may well write from the names
-     * the service shows at start — missing the lanes, the default exchange and the refund queue —, our default 16
-     * close-check consumers plus the refund consumer on a node whose {@code channel_max} is 16, and a user limit of 8
-     * channels (past it the broker closes the whole connection, every consumer on it with it).
+     * The check itself (as it runs at every start: {@link #theDocumentedPermissionsServeEveryObjectOfOurs}) with all
+     * three: a user whose patterns an operator may well write from the names the service shows at start — missing the
+     * lanes, the default exchange and the refund queue —, our default 16 close-check consumers plus the refund consumer
+     * on a node whose {@code channel_max} is 16, and a user limit of 8 channels (past it the broker closes the whole
+     * connection, every consumer on it with it). A start with this user throws this refusal from the same call.
      */
     @Test
     void aUserMissingPermissionsAndLimitsTooLowForOurConsumersIsRefusedNamingEach() throws Exception {
@@ -119,18 +138,24 @@ class MqPermissionIT {
                 "^group_buy_market_.*",
                 "^group_buy_market_(exchange|internal_exchange|queue_close_check.*|close_check\\..*)$");
         rabbit.userLimits(NARROW_USER, "{\"max-channels\": 8}");
-        Throwable refusal = catchThrowable(() -> SecondInstance.like(
-                        environment,
-                        "spring.rabbitmq.port=" + rabbit.port(),
-                        "spring.rabbitmq.username=" + NARROW_USER,
-                        "spring.rabbitmq.password=" + PASSWORD,
-                        "gbm.close-check.enabled=true",
-                        "gbm.mq.refund-consumer.enabled=true")
-                .close());
+        CachingConnectionFactory narrow = new CachingConnectionFactory("127.0.0.1", rabbit.port());
+        narrow.setUsername(NARROW_USER);
+        narrow.setPassword(PASSWORD);
+        // The defaults' consumers: gbm.close-check.concurrency 16 (this class's context runs 2), the refund consumer's
+        // 1.
+        CloseCheckProperties defaultConsumers = new CloseCheckProperties();
+        MqPermissionCheck check = new MqPermissionCheck(
+                narrow, mq, refundConsumer, context.getBeanProvider(CloseCheckTopology.class), defaultConsumers);
+        Throwable refusal;
+        try {
+            refusal = catchThrowable(check::afterSingletonsInstantiated);
+        } finally {
+            narrow.destroy();
+        }
         assertThat(refusal)
-                .as("the start with a user missing permissions, 17 consumers on 16 channels, a limit of 8")
-                .isNotNull();
-        assertThat(StartRefusal.innermost(refusal).getMessage())
+                .as("the check with a user missing permissions, 17 consumers on 16 channels, a limit of 8")
+                .isInstanceOf(IllegalStateException.class);
+        assertThat(refusal.getMessage())
                 .startsWith("refusing to start: our RabbitMQ user 'gbm_narrow' lacks ")
                 .contains("configure and read on the delay lanes 'group_buy_market_close_check.delay.<N>s'")
                 .contains("write on exchange 'amq.default'")
