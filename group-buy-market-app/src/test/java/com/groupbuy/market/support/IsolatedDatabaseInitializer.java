@@ -11,21 +11,55 @@ import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.event.ContextClosedEvent;
 
 /**
- * Gives each test application context a database of its own on the local MariaDB (created empty, migrated by
- * Flyway at start-up, dropped when the context closes) and a Redis key prefix of its own, so test classes never
- * see each other's rows or keys and never depend on order.
+ * Gives each test application context a database of its own on the local MariaDB (dropped when the context closes)
+ * and a Redis key prefix of its own, so test classes never see each other's rows or keys and never depend on order.
+ * By default the database is a copy of this JVM's migrated {@link TemplateDatabase}, so the context's Flyway finds
+ * it current and only validates it. A class that needs the database empty, to be migrated by its own context's
+ * Flyway (an upgrade from old versions, migrations in another session zone or through a proxy), opts out: {@link
+ * #empty()}, or a subclass calling {@code super(Start.EMPTY)}.
  */
 public class IsolatedDatabaseInitializer implements ApplicationContextInitializer<ConfigurableApplicationContext> {
+
+    /** What the context's database holds before the context starts. */
+    public enum Start {
+        /** A copy of the migrated template: Flyway at start has nothing to do. */
+        MIGRATED_COPY,
+        /** Nothing: Flyway at start (or the test) applies every migration. */
+        EMPTY
+    }
 
     public static final String SERVER = "jdbc:mysql://127.0.0.1:3306/";
     public static final String PARAMS = "?connectionTimeZone=UTC&forceConnectionTimeZoneToSession=true"
             + "&useSSL=false&allowPublicKeyRetrieval=true";
+
+    private final Start start;
+
+    public IsolatedDatabaseInitializer() {
+        this(Start.MIGRATED_COPY);
+    }
+
+    protected IsolatedDatabaseInitializer(Start start) {
+        this.start = start;
+    }
+
+    /** The old path, for classes whose context must migrate an empty database itself. */
+    public static IsolatedDatabaseInitializer empty() {
+        return new IsolatedDatabaseInitializer(Start.EMPTY);
+    }
 
     @Override
     public void initialize(ConfigurableApplicationContext context) {
         String database =
                 "gbm_t_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
         execute("CREATE DATABASE " + database + " CHARACTER SET utf8mb4");
+        if (start == Start.MIGRATED_COPY) {
+            try {
+                TemplateDatabase.copyInto(database);
+            } catch (RuntimeException e) {
+                execute("DROP DATABASE IF EXISTS " + database);
+                throw e;
+            }
+        }
         TestPropertyValues.of(
                         "spring.datasource.url=" + SERVER + database + PARAMS,
                         "gbm.redis.key-prefix=" + database + ":",

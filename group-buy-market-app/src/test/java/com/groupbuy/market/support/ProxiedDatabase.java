@@ -24,6 +24,11 @@ public class ProxiedDatabase extends IsolatedDatabaseInitializer {
         }
     }
 
+    /** Empty, as before the template copy: the context's Flyway migrates it through the proxy. */
+    public ProxiedDatabase() {
+        super(Start.EMPTY);
+    }
+
     @Override
     public void initialize(ConfigurableApplicationContext context) {
         super.initialize(context);

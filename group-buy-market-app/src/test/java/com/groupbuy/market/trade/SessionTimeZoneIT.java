@@ -52,7 +52,7 @@ class SessionTimeZoneIT {
     static class ServerInUtcMinusFive implements ApplicationContextInitializer<ConfigurableApplicationContext> {
         @Override
         public void initialize(ConfigurableApplicationContext context) {
-            new IsolatedDatabaseInitializer().initialize(context);
+            IsolatedDatabaseInitializer.empty().initialize(context);
             String database = context.getEnvironment().getRequiredProperty("gbm.test.database");
             TestPropertyValues.of("spring.datasource.url=" + IsolatedDatabaseInitializer.SERVER + database
                             + "?useSSL=false&allowPublicKeyRetrieval=true")
