@@ -14,10 +14,11 @@ import org.springframework.context.annotation.Configuration;
  * (8) lanes holds its page of callback bodies, up to {@code gbm.notify.page-bytes} (16 MB), and a completion body lists
  * every member (a team of 10,000: 990,040 bytes), and an MQ page is encoded whole while it is published: eight pages
  * of them under a 256 MB heap (a 1 GB container's default) left 219 MB of 247 live after a full collection, eight full
- * collections of half a second back to back, one page short of an OutOfMemoryError (HeapBudgetIT). Now, when the page's bound is made, it is lowered to what half the heap beyond the service
- * ({@link #SERVICE_BYTES}) leaves each lane (the other half for requests, consumers and the collector), logged as a
- * WARN; a heap that cannot hold one largest body per lane refuses the start, naming the heap to give or the lanes to
- * run (docs/operations.md, "Memory").
+ * collections of half a second back to back, one page short of an OutOfMemoryError (the bench HeapBudgetIT,
+ * docs/bench/heap-budget.sh). Now, when the page's bound is made, it is lowered to what half the heap beyond the
+ * service ({@link #SERVICE_BYTES}) leaves each lane (the other half for requests, consumers and the collector), logged
+ * as a WARN; a heap that cannot hold one largest body per lane refuses the start, naming the heap to give or the lanes
+ * to run (docs/operations.md, "Memory").
  */
 @Slf4j
 @Configuration
