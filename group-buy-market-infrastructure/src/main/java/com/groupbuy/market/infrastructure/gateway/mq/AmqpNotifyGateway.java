@@ -7,11 +7,17 @@ import com.groupbuy.market.domain.trade.model.valobj.NotifyRoutes;
 import com.groupbuy.market.infrastructure.ids.UniqueIds;
 import com.groupbuy.market.types.mq.AmqpShortString;
 import com.groupbuy.market.types.security.WebhookSignature;
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.ShutdownSignalException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -21,6 +27,7 @@ import org.springframework.amqp.core.Message;
 import org.springframework.amqp.core.MessageDeliveryMode;
 import org.springframework.amqp.core.MessageProperties;
 import org.springframework.amqp.core.ReturnedMessage;
+import org.springframework.amqp.rabbit.connection.ChannelProxy;
 import org.springframework.amqp.rabbit.connection.CorrelationData;
 import org.springframework.amqp.rabbit.core.RabbitOperations;
 import org.springframework.amqp.rabbit.core.RabbitTemplate;
@@ -31,8 +38,10 @@ import org.springframework.amqp.rabbit.core.RabbitTemplate;
  * publish (correlated to this attempt) and did not return it as unroutable; a nack, a return, no confirm in time or a
  * lost connection is a failed attempt, reported, never thrown, never guessed to be a success. Our own refund event
  * ({@link NotifyRoutes#REFUND_EVENT_KEY}) goes to our internal exchange, which malls never bind; an isolated partner's
- * messages go to its own exchange ({@link MqExchangeGuard#exchangeOf}), and wait, not sent, while the broker refuses
- * that exchange ({@link DeliveryResult#exchangeRefused}).
+ * messages go to its own exchange ({@link MqExchangeGuard#exchangeOf}), on a channel of their own, and wait, not sent,
+ * while the broker refuses that exchange ({@link DeliveryResult#exchangeRefused}): its declare, or a publish on it
+ * (403, our user may not write there; the broker closes the channel, which took the other partners' publishes of the
+ * batch with it when they shared it).
  */
 public class AmqpNotifyGateway implements INotifyGateway {
 
@@ -66,7 +75,9 @@ public class AmqpNotifyGateway implements INotifyGateway {
      * per task. The whole batch, publishes included, is bounded by the confirm timeout counted from its start, which
      * is the window the delivery service leases the batch for. Each confirm is correlated to its own publish, so a
      * return, a nack or a missing confirm fails only that task; after a failed publish (the connection is likely
-     * gone) the rest of the batch is not published and fails with the same reason.
+     * gone) the rest of the batch is not published and fails with the same reason, unless the broker refused the
+     * publish on an isolated partner's own exchange (403 on that partner's channel): that partner is refused and its
+     * tasks wait, no try used, and the rest of the batch goes on.
      */
     @Override
     public List<DeliveryResult> deliverAll(List<NotifyTaskVO> tasks) {
@@ -92,21 +103,62 @@ public class AmqpNotifyGateway implements INotifyGateway {
             }
         }
         CorrelationData[] published = new CorrelationData[tasks.size()];
-        // One channel for the whole batch: sent one by one, each publish would take a channel of the cache, and a
-        // channel with confirms outstanding goes back to the cache only once they arrived, so a batch would open
-        // new channels (a broker round trip each) for most of its messages.
-        try {
-            template.invoke(operations -> publishAll(operations, tasks, published, results, start, deadline));
-        } catch (AmqpException e) {
-            // No channel to publish on (the connection is gone, or its open timed out): whatever was not published
-            // fails with the reason.
-            StrandedChannels.free(e);
-            exchange.forget();
-            String reason = "AMQP publish failed: " + MqExchangeGuard.rootMessage(e);
-            for (int i = 0; i < tasks.size(); i++) {
-                if (results[i] == null && published[i] == null) {
-                    results[i] = failed(start, reason);
+        // Tasks whose publish went to the broker, or was stopped by an earlier one that failed: those a refusing
+        // broker's channel close takes with it.
+        boolean[] onChannel = new boolean[tasks.size()];
+        // The shared and internal exchanges' tasks on one channel, each isolated partner's on a channel of its own: the
+        // broker answers a publish it refuses (our user may not write to that partner's exchange: 403) by closing the
+        // channel, which took every later publish of the batch and the confirms still on their way with it, the other
+        // partners' tasks charged a try at each page until they FAILed.
+        Map<String, List<Integer>> channels = new LinkedHashMap<>();
+        for (int i = 0; i < tasks.size(); i++) {
+            if (results[i] == null) {
+                channels.computeIfAbsent(isolatedExchangeOf(tasks.get(i)), k -> new ArrayList<>())
+                        .add(i);
+            }
+        }
+        Map<String, Channel> isolatedChannels = new LinkedHashMap<>();
+        String batchFailure = null;
+        for (Map.Entry<String, List<Integer>> group : channels.entrySet()) {
+            if (batchFailure != null) {
+                for (int i : group.getValue()) {
+                    results[i] =
+                            failed(start, "not published: an earlier publish of its batch failed: " + batchFailure);
                 }
+                continue;
+            }
+            Channel[] target = new Channel[1];
+            String failure;
+            // One channel per group: sent one by one, each publish would take a channel of the cache, and a channel
+            // with
+            // confirms outstanding goes back to the cache only once they arrived, so a batch would open new channels (a
+            // broker round trip each) for most of its messages.
+            try {
+                failure = template.invoke(operations -> {
+                    target[0] = operations.execute(AmqpNotifyGateway::targetChannel);
+                    return publishAll(
+                            operations, tasks, group.getValue(), published, onChannel, results, start, deadline);
+                });
+            } catch (AmqpException e) {
+                // No channel to publish on (the connection is gone, or its open timed out): whatever was not published
+                // fails with the reason.
+                StrandedChannels.free(e);
+                exchange.forget();
+                failure = MqExchangeGuard.rootMessage(e);
+                for (int i : group.getValue()) {
+                    if (results[i] == null && published[i] == null) {
+                        results[i] = failed(start, "AMQP publish failed: " + failure);
+                    }
+                }
+            }
+            if (group.getKey() != null && target[0] != null) {
+                isolatedChannels.put(group.getKey(), target[0]);
+            }
+            if (failure != null
+                    && (group.getKey() == null
+                            || target[0] == null
+                            || !MqExchangeGuard.accessRefused(target[0].getCloseReason()))) {
+                batchFailure = failure;
             }
         }
         for (int i = 0; i < tasks.size(); i++) {
@@ -114,26 +166,64 @@ public class AmqpNotifyGateway implements INotifyGateway {
                 results[i] = awaitConfirm(published[i], start, deadline);
             }
         }
+        isolatedChannels.forEach((isolated, channel) -> {
+            ShutdownSignalException closed = channel.getCloseReason();
+            if (MqExchangeGuard.accessRefused(closed)) {
+                holdRefused(tasks, channels.get(isolated), onChannel, results, closed);
+            }
+        });
         return Arrays.asList(results);
     }
 
+    /** The isolated partner's own exchange the task goes to; null for the shared and the internal exchange. */
+    private String isolatedExchangeOf(NotifyTaskVO task) {
+        String target = targetOf(task);
+        return target.equals(exchange.exchange()) || target.equals(exchange.internalExchange()) ? null : target;
+    }
+
+    /** The channel a cached channel's proxy stands for: its close reason stays readable once the proxy let it go. */
+    private static Channel targetChannel(Channel channel) {
+        return channel instanceof ChannelProxy proxy ? proxy.getTargetChannel() : channel;
+    }
+
     /**
-     * Publishes the batch in order on one channel; stops publishing at the first failure, when time runs out or once the
-     * broker blocks the connection.
+     * The broker closed an isolated partner's channel refusing a publish on its exchange (403: our user may not write
+     * there): the partner is marked refused, as for a refused declare, and its tasks of this batch that were not
+     * delivered wait, no try used ({@link DeliveryResult#exchangeRefused}); its next tasks wait without a publish until
+     * the refusal's retry.
      */
-    private Void publishAll(
+    private void holdRefused(
+            List<NotifyTaskVO> tasks,
+            List<Integer> group,
+            boolean[] onChannel,
+            DeliveryResult[] results,
+            ShutdownSignalException closed) {
+        NotifyTaskVO first = tasks.get(group.get(0));
+        String why = exchange.publishRefused(first.getSource(), first.getChannel(), closed);
+        Instant until = clock.instant().plus(exchange.partnerRetryIn(first.getSource(), first.getChannel()));
+        for (int i : group) {
+            if (onChannel[i] && !results[i].delivered()) {
+                results[i] = DeliveryResult.exchangeRefused(until, why);
+            }
+        }
+    }
+
+    /**
+     * Publishes the group's tasks in order on one channel; stops publishing at the first failure, when time runs out or
+     * once the broker blocks the connection. Returns why a publish failed, null when none did.
+     */
+    private String publishAll(
             RabbitOperations operations,
             List<NotifyTaskVO> tasks,
+            List<Integer> group,
             CorrelationData[] published,
+            boolean[] onChannel,
             DeliveryResult[] results,
             long start,
             long deadline) {
         String publishFailure = null;
-        for (int i = 0; i < tasks.size(); i++) {
+        for (int i : group) {
             NotifyTaskVO task = tasks.get(i);
-            if (results[i] != null) {
-                continue; // not to be published (its partner's exchange is refused)
-            }
             String unframeable;
             String blocked;
             if (task.getNotifyMq() == null || task.getNotifyMq().isBlank()) {
@@ -141,6 +231,7 @@ public class AmqpNotifyGateway implements INotifyGateway {
             } else if ((unframeable = unframeable(task)) != null) {
                 results[i] = failed(start, "not published: " + unframeable);
             } else if (publishFailure != null) {
+                onChannel[i] = true;
                 results[i] = failed(start, "not published: an earlier publish of its batch failed: " + publishFailure);
             } else if ((blocked = exchange.blocked()) != null) {
                 // The broker stopped reading from the connection at a publish of this page (or another's): what
@@ -162,6 +253,7 @@ public class AmqpNotifyGateway implements INotifyGateway {
                     results[i] = DeliveryResult.sendThrew(e, elapsedMs(start));
                     continue;
                 }
+                onChannel[i] = true;
                 try {
                     published[i] = publish(operations, task, message);
                 } catch (AmqpException e) {
@@ -171,7 +263,7 @@ public class AmqpNotifyGateway implements INotifyGateway {
                 }
             }
         }
-        return null;
+        return publishFailure;
     }
 
     private CorrelationData publish(RabbitOperations operations, NotifyTaskVO task, Message message) {

@@ -226,7 +226,11 @@ public class MqExchangeGuard implements ConnectionListener {
         }
         if (state == State.DECLARED) {
             for (PartnerExchange own : partnerExchanges.values()) {
-                declarePartner(own);
+                // A refusal is kept until its retry: a publish refused on an exchange whose declare the broker allows
+                // (our user may configure it, not write to it) is not undone by declaring it again.
+                if (own.state != State.REFUSED || System.nanoTime() - own.lastTry >= retryNanos) {
+                    declarePartner(own);
+                }
             }
         }
         return state;
@@ -287,6 +291,41 @@ public class MqExchangeGuard implements ConnectionListener {
                 log.warn("MQ partner exchange still refused: {}", own.reason);
             }
         }
+    }
+
+    /**
+     * The broker closed the channel of an isolated partner's publishes with {@code closed}, refusing one of them on the
+     * partner's own exchange ({@link #accessRefused}: our user may not write to it): the partner is refused as for a
+     * refused declare, its messages wait, not sent, until the retry interval passed. Returns why.
+     */
+    public synchronized String publishRefused(String source, String channel, ShutdownSignalException closed) {
+        PartnerExchange own = partnerExchanges.get(partnerKey(source, channel));
+        String why = "the broker refused to publish on partner " + source + ":" + channel + "'s own exchange "
+                + (own == null ? exchangeOf(source, channel) : own.name) + " (" + refusedText(closed) + ")";
+        if (own == null) {
+            return why;
+        }
+        boolean first = own.state != State.REFUSED;
+        own.lastTry = System.nanoTime();
+        own.state = State.REFUSED;
+        own.reason = why;
+        if (first) {
+            log.error(
+                    "MQ partner exchange REFUSED: {}. Only this partner's MQ callbacks wait in the outbox (no try used) "
+                            + "until our broker user may write to it; every other partner's go on",
+                    why);
+        } else {
+            log.warn("MQ partner exchange still refused: {}", why);
+        }
+        return why;
+    }
+
+    /** Whether the broker closed a channel refusing access to what it was asked for (403 ACCESS_REFUSED). */
+    public static boolean accessRefused(ShutdownSignalException closed) {
+        return closed != null
+                && !closed.isHardError()
+                && closed.getReason() instanceof com.rabbitmq.client.AMQP.Channel.Close close
+                && close.getReplyCode() == 403;
     }
 
     /** Called after a failed publish: the channel may be gone with the exchange, so declare again next time. */
