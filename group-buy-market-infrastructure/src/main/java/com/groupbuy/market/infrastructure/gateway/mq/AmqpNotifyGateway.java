@@ -130,9 +130,8 @@ public class AmqpNotifyGateway implements INotifyGateway {
             Channel[] target = new Channel[1];
             String failure;
             // One channel per group: sent one by one, each publish would take a channel of the cache, and a channel
-            // with
-            // confirms outstanding goes back to the cache only once they arrived, so a batch would open new channels (a
-            // broker round trip each) for most of its messages.
+            // with confirms outstanding goes back to the cache only once they arrived, so a batch would open new
+            // channels (a broker round trip each) for most of its messages.
             try {
                 failure = template.invoke(operations -> {
                     target[0] = operations.execute(AmqpNotifyGateway::targetChannel);
