@@ -2,6 +2,7 @@ package com.groupbuy.market.config;
 
 import com.groupbuy.market.domain.trade.model.valobj.NotifyRoutes;
 import com.groupbuy.market.infrastructure.gateway.mq.CloseCheckTopology;
+import com.groupbuy.market.infrastructure.gateway.mq.MqExchangeGuard;
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
@@ -83,7 +84,7 @@ public class MqPermissionCheck implements SmartInitializingSingleton {
         try {
             connection = connectionFactory.getRabbitConnectionFactory().newConnection("gbm-permission-check");
         } catch (IOException | TimeoutException | RuntimeException e) {
-            log.warn("cannot check our RabbitMQ user's permissions at start: {}", rootMessage(e));
+            log.warn("cannot check our RabbitMQ user's permissions at start: {}", MqExchangeGuard.rootMessage(e));
             return;
         }
         try {
@@ -188,7 +189,7 @@ public class MqPermissionCheck implements SmartInitializingSingleton {
                         + " (rabbitmqctl set_user_limits), counting every instance of the service, or lower the"
                         + " concurrency";
             }
-            log.warn("cannot probe the channels our consumers need: {}", rootMessage(e));
+            log.warn("cannot probe the channels our consumers need: {}", MqExchangeGuard.rootMessage(e));
             return null;
         }
     }
@@ -300,7 +301,7 @@ public class MqPermissionCheck implements SmartInitializingSingleton {
             if (close != null && close.getReplyCode() == AMQP.ACCESS_REFUSED) {
                 return new Outcome(close.getReplyText(), false);
             }
-            log.warn("cannot probe {}: {}", probe.needs(), rootMessage(e));
+            log.warn("cannot probe {}: {}", probe.needs(), MqExchangeGuard.rootMessage(e));
             return new Outcome(null, close == null);
         } finally {
             if (channel != null) {
@@ -324,13 +325,5 @@ public class MqPermissionCheck implements SmartInitializingSingleton {
             }
         }
         return null;
-    }
-
-    private static String rootMessage(Throwable e) {
-        Throwable root = e;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
-        return root.getClass().getSimpleName() + ": " + root.getMessage();
     }
 }

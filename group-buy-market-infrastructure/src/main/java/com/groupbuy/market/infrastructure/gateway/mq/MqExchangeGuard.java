@@ -325,7 +325,7 @@ public class MqExchangeGuard implements ConnectionListener {
         return closed != null
                 && !closed.isHardError()
                 && closed.getReason() instanceof com.rabbitmq.client.AMQP.Channel.Close close
-                && close.getReplyCode() == 403;
+                && close.getReplyCode() == com.rabbitmq.client.AMQP.ACCESS_REFUSED;
     }
 
     /** Called after a failed publish: the channel may be gone with the exchange, so declare again next time. */
@@ -432,7 +432,7 @@ public class MqExchangeGuard implements ConnectionListener {
         }
     }
 
-    static String rootMessage(Throwable e) {
+    public static String rootMessage(Throwable e) {
         Throwable root = e;
         while (root.getCause() != null && root.getCause() != root) {
             root = root.getCause();
