@@ -5,6 +5,7 @@ import com.groupbuy.market.infrastructure.outbox.repository.NotifyPageBytes;
 import com.sun.management.HotSpotDiagnosticMXBean;
 import java.lang.management.ManagementFactory;
 import lombok.extern.slf4j.Slf4j;
+import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -50,8 +51,13 @@ public class HeapBudgetConfig {
         } else {
             log.info("gbm.notify.page-bytes {} bytes fits the heap: {}", configured, budget);
         }
-        warnUnlessExitOnOutOfMemoryError();
         return new NotifyPageBytes(bounded);
+    }
+
+    /** Says at start when the JVM would run on after an OutOfMemoryError ({@link #warnUnlessExitOnOutOfMemoryError}). */
+    @Bean
+    static SmartInitializingSingleton exitOnOutOfMemoryErrorCheck() {
+        return HeapBudgetConfig::warnUnlessExitOnOutOfMemoryError;
     }
 
     /**
