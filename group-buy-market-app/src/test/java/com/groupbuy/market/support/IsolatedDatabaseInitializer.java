@@ -4,7 +4,6 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.UUID;
 import org.springframework.boot.test.util.TestPropertyValues;
 import org.springframework.context.ApplicationContextInitializer;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -49,8 +48,7 @@ public class IsolatedDatabaseInitializer implements ApplicationContextInitialize
 
     @Override
     public void initialize(ConfigurableApplicationContext context) {
-        String database =
-                "gbm_t_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+        String database = TestDatabaseNames.next("t", 12);
         execute("CREATE DATABASE " + database + " CHARACTER SET utf8mb4");
         if (start == Start.MIGRATED_COPY) {
             try {

@@ -8,7 +8,6 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.configuration.FluentConfiguration;
 
@@ -18,7 +17,7 @@ import org.flywaydb.core.api.configuration.FluentConfiguration;
  * same tables ({@code CREATE TABLE ... LIKE} keeps indexes, defaults, charset and collation) with the rows the
  * migrations wrote (the schema history among them, so the context's Flyway finds the schema current and only
  * validates it). Named after this JVM's pid and a random suffix (two Failsafe JVMs run at once and never share it),
- * dropped when the JVM exits. The copy carries base tables only: a template holding views, triggers, routines or
+ * dropped when the JVM exits, else by a later JVM ({@link TestDatabaseNames}). The copy carries base tables only: a template holding views, triggers, routines or
  * events is refused until this class learns them ({@code foundation.MigratedCopyIT} compares a copy with a migration).
  */
 public final class TemplateDatabase {
@@ -40,8 +39,11 @@ public final class TemplateDatabase {
     /** This JVM's migrated template, created (and migrated) on first use. */
     public static synchronized String name() {
         if (name == null) {
-            String database = "gbm_tpl_" + ProcessHandle.current().pid() + "_"
-                    + UUID.randomUUID().toString().replace("-", "").substring(0, 6);
+            List<String> orphans = TestDatabaseNames.dropOrphans();
+            if (!orphans.isEmpty()) {
+                System.out.printf("dropped %d databases of test JVMs that are gone: %s%n", orphans.size(), orphans);
+            }
+            String database = TestDatabaseNames.next("tpl", 6);
             IsolatedDatabaseInitializer.execute("CREATE DATABASE " + database + " CHARACTER SET utf8mb4");
             Runtime.getRuntime()
                     .addShutdownHook(new Thread(
