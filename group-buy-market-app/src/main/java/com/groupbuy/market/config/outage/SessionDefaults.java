@@ -40,6 +40,14 @@ import org.slf4j.LoggerFactory;
  * (error 1665): every refund (a team's expiry, the close check), the outbox's claim (no callback was delivered any
  * more) and retention. So a start on such a server is refused, naming the setting ({@link #verifyBinlog}); MIXED and
  * ROW serve every flow (a statement unsafe for statement logging is logged as rows there).
+ * <p>
+ * And a server whose sessions start read-only ({@code transaction_read_only}, MariaDB 10.11's {@code tx_read_only}, set
+ * globally): every write was refused (1792), so every lock, settlement and refund was answered E0401 and each refusal
+ * retired the pool ({@link StaleWriterEviction}) for new connections as read-only as the old, while the health check,
+ * which reads {@code @@global.read_only}, said the database took writes. The variable's name differs between the
+ * servers (MariaDB 10.11 knows only {@code tx_read_only}, MySQL 8 only {@code transaction_read_only}) and a session
+ * variable the server does not know fails every connection, so it is not pinned: a start reads it back and refuses a
+ * read-only session, naming it ({@link #verifyWritable}; SessionDefaultsMoreIT).
  */
 public final class SessionDefaults {
 
@@ -59,6 +67,12 @@ public final class SessionDefaults {
             "sql_big_selects", Set.of("1", "ON", "TRUE"),
             "sql_safe_updates", Set.of("0", "OFF", "FALSE"),
             "completion_type", Set.of("0", "NO_CHAIN"));
+
+    /** The session's access mode under either server's name (MariaDB 10.11, MySQL 8; MariaDB 11.1 knows both). */
+    static final String ACCESS_MODE =
+            "SHOW SESSION VARIABLES WHERE Variable_name IN ('tx_read_only', 'transaction_read_only')";
+
+    private static final Set<String> ON = Set.of("1", "ON", "TRUE");
 
     private static final Logger log = LoggerFactory.getLogger(SessionDefaults.class);
 
@@ -113,6 +127,25 @@ public final class SessionDefaults {
             verifyPinned(session);
             verifyBinlog(rs.getString(6), rs.getString(7));
         }
+        try (Statement statement = connection.createStatement();
+                ResultSet rs = statement.executeQuery(ACCESS_MODE)) {
+            verifyWritable(rs.next() ? rs.getString(2) : null);
+        }
+    }
+
+    /**
+     * Refuses (IllegalStateException) a session that starts read-only ({@code tx_read_only} or {@code
+     * transaction_read_only} ON, or 1): the server's default for every session, as a {@code SET GLOBAL} leaves it.
+     */
+    static void verifyWritable(String readOnly) {
+        if (readOnly != null && ON.contains(readOnly.trim().toUpperCase(Locale.ROOT))) {
+            throw new IllegalStateException("refusing to start: a pooled database session is read-only"
+                    + " (tx_read_only=" + readOnly + ", the server's transaction_read_only for every session), so"
+                    + " every write is refused (error 1792: every lock, settlement and refund answered E0401) while"
+                    + " the server's read_only is off: set transaction_read_only=OFF in the server's configuration, or"
+                    + " add tx_read_only=0 (MySQL 8: transaction_read_only=0) to DB_SESSION_VARIABLES"
+                    + " (docs/operations.md)");
+        }
     }
 
     static void verifyPinned(Map<String, String> session) {
@@ -138,8 +171,7 @@ public final class SessionDefaults {
      * InnoDB then refuses every write of a READ COMMITTED transaction.
      */
     static void verifyBinlog(String logBin, String binlogFormat) {
-        boolean logging =
-                logBin != null && Set.of("1", "ON").contains(logBin.trim().toUpperCase(Locale.ROOT));
+        boolean logging = logBin != null && ON.contains(logBin.trim().toUpperCase(Locale.ROOT));
         if (logging && binlogFormat != null && "STATEMENT".equalsIgnoreCase(binlogFormat.trim())) {
             throw new IllegalStateException("refusing to start: the database's binary log is on with"
                     + " binlog_format=STATEMENT, under which InnoDB refuses every write of a READ COMMITTED transaction"
