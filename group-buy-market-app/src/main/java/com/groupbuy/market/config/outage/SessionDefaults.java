@@ -32,7 +32,8 @@ import org.slf4j.LoggerFactory;
  * </ul>
  * A session may set each without privilege, so the pool sets ours ({@link #PINNED}) in its {@code sessionVariables},
  * before {@link SessionSqlMode}'s entry (an operator's own value of one of them is overridden, with a warning), and
- * Flyway's connection sets them too ({@link #ASSIGNMENTS}: it commits, and reads its history table with a plain SELECT). A start
+ * Flyway's connection sets them too ({@link #ASSIGNMENTS}: it commits, and reads its history table with a plain SELECT),
+ * and unbounds its statements ({@link #FLYWAY_UNBOUNDED}). A start
  * reads them back from a pooled session ({@link #verify}: a {@code connection-init-sql} runs after the driver).
  * <p>
  * One setting no session can change without SUPER or BINLOG ADMIN: {@code binlog_format}. With the binary log on
@@ -60,6 +61,14 @@ public final class SessionDefaults {
     /** The pins as one SET's assignments, as the driver sends them. */
     public static final String ASSIGNMENTS =
             PINNED.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(","));
+
+    /**
+     * What Flyway's connection adds after the pins: no statement time bound, on MariaDB only (an executable comment,
+     * which MySQL reads as a comment; its {@code max_execution_time} bounds SELECTs only). A server's global {@code
+     * max_statement_time} (a DBA's guard against runaway queries) was every session's, Flyway's too, and interrupted a
+     * migration that ran longer (1969: V13's rewrite of every live take, in one UPDATE), so the start failed.
+     */
+    public static final String FLYWAY_UNBOUNDED = " /*M!100101 , max_statement_time = 0 */";
 
     private static final Map<String, Set<String>> SAME = Map.of(
             "sql_select_limit", Set.of(UNLIMITED),
