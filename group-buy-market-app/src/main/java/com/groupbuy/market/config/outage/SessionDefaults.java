@@ -32,7 +32,8 @@ import org.slf4j.LoggerFactory;
  * </ul>
  * A session may set each without privilege, so the pool sets ours ({@link #PINNED}) in its {@code sessionVariables},
  * before {@link SessionSqlMode}'s entry (an operator's own value of one of them is overridden, with a warning), and
- * Flyway's connection sets them too ({@link #ASSIGNMENTS}: it commits, and reads its history table with a plain SELECT). A start
+ * Flyway's connection sets them too ({@link #ASSIGNMENTS}: it commits, and reads its history table with a plain SELECT),
+ * and unbounds its statements ({@link #FLYWAY_UNBOUNDED}). A start
  * reads them back from a pooled session ({@link #verify}: a {@code connection-init-sql} runs after the driver).
  * <p>
  * One setting no session can change without SUPER or BINLOG ADMIN: {@code binlog_format}. With the binary log on
@@ -40,6 +41,14 @@ import org.slf4j.LoggerFactory;
  * (error 1665): every refund (a team's expiry, the close check), the outbox's claim (no callback was delivered any
  * more) and retention. So a start on such a server is refused, naming the setting ({@link #verifyBinlog}); MIXED and
  * ROW serve every flow (a statement unsafe for statement logging is logged as rows there).
+ * <p>
+ * And a server whose sessions start read-only ({@code transaction_read_only}, MariaDB 10.11's {@code tx_read_only}, set
+ * globally): every write was refused (1792), so every lock, settlement and refund was answered E0401 and each refusal
+ * retired the pool ({@link StaleWriterEviction}) for new connections as read-only as the old, while the health check,
+ * which reads {@code @@global.read_only}, said the database took writes. The variable's name differs between the
+ * servers (MariaDB 10.11 knows only {@code tx_read_only}, MySQL 8 only {@code transaction_read_only}) and a session
+ * variable the server does not know fails every connection, so it is not pinned: a start reads it back and refuses a
+ * read-only session, naming it ({@link #verifyWritable}; SessionDefaultsMoreIT).
  */
 public final class SessionDefaults {
 
@@ -53,12 +62,26 @@ public final class SessionDefaults {
     public static final String ASSIGNMENTS =
             PINNED.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(","));
 
+    /**
+     * What Flyway's connection adds after the pins: no statement time bound, on MariaDB only (an executable comment,
+     * which MySQL reads as a comment; its {@code max_execution_time} bounds SELECTs only). A server's global {@code
+     * max_statement_time} (a DBA's guard against runaway queries) was every session's, Flyway's too, and interrupted a
+     * migration that ran longer (1969: V13's rewrite of every live take, in one UPDATE), so the start failed.
+     */
+    public static final String FLYWAY_UNBOUNDED = " /*M!100101 , max_statement_time = 0 */";
+
     private static final Map<String, Set<String>> SAME = Map.of(
             "sql_select_limit", Set.of(UNLIMITED),
             "max_join_size", Set.of(UNLIMITED),
             "sql_big_selects", Set.of("1", "ON", "TRUE"),
             "sql_safe_updates", Set.of("0", "OFF", "FALSE"),
             "completion_type", Set.of("0", "NO_CHAIN"));
+
+    /** The session's access mode under either server's name (MariaDB 10.11, MySQL 8; MariaDB 11.1 knows both). */
+    static final String ACCESS_MODE =
+            "SHOW SESSION VARIABLES WHERE Variable_name IN ('tx_read_only', 'transaction_read_only')";
+
+    private static final Set<String> ON = Set.of("1", "ON", "TRUE");
 
     private static final Logger log = LoggerFactory.getLogger(SessionDefaults.class);
 
@@ -113,6 +136,25 @@ public final class SessionDefaults {
             verifyPinned(session);
             verifyBinlog(rs.getString(6), rs.getString(7));
         }
+        try (Statement statement = connection.createStatement();
+                ResultSet rs = statement.executeQuery(ACCESS_MODE)) {
+            verifyWritable(rs.next() ? rs.getString(2) : null);
+        }
+    }
+
+    /**
+     * Refuses (IllegalStateException) a session that starts read-only ({@code tx_read_only} or {@code
+     * transaction_read_only} ON, or 1): the server's default for every session, as a {@code SET GLOBAL} leaves it.
+     */
+    static void verifyWritable(String readOnly) {
+        if (readOnly != null && ON.contains(readOnly.trim().toUpperCase(Locale.ROOT))) {
+            throw new IllegalStateException("refusing to start: a pooled database session is read-only"
+                    + " (tx_read_only=" + readOnly + ", the server's transaction_read_only for every session), so"
+                    + " every write is refused (error 1792: every lock, settlement and refund answered E0401) while"
+                    + " the server's read_only is off: set transaction_read_only=OFF in the server's configuration, or"
+                    + " add tx_read_only=0 (MySQL 8: transaction_read_only=0) to DB_SESSION_VARIABLES"
+                    + " (docs/operations.md)");
+        }
     }
 
     static void verifyPinned(Map<String, String> session) {
@@ -138,8 +180,7 @@ public final class SessionDefaults {
      * InnoDB then refuses every write of a READ COMMITTED transaction.
      */
     static void verifyBinlog(String logBin, String binlogFormat) {
-        boolean logging =
-                logBin != null && Set.of("1", "ON").contains(logBin.trim().toUpperCase(Locale.ROOT));
+        boolean logging = logBin != null && ON.contains(logBin.trim().toUpperCase(Locale.ROOT));
         if (logging && binlogFormat != null && "STATEMENT".equalsIgnoreCase(binlogFormat.trim())) {
             throw new IllegalStateException("refusing to start: the database's binary log is on with"
                     + " binlog_format=STATEMENT, under which InnoDB refuses every write of a READ COMMITTED transaction"

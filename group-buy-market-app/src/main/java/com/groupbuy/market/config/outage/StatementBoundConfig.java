@@ -79,13 +79,15 @@ public class StatementBoundConfig {
 
     /**
      * Flyway's own connection (spring.flyway.url) runs the migrations in the pool's sql_mode and with its pinned session
-     * settings too (a {@code sql_select_limit} would cut its read of the history table), unless told else.
+     * settings too (a {@code sql_select_limit} would cut its read of the history table), and with no statement time
+     * bound on MariaDB (a server's global {@code max_statement_time} cut a long migration), unless told else.
      */
     @Bean
     public FlywayConfigurationCustomizer flywaySessionSqlMode() {
         return flyway -> {
             if (flyway.getInitSql() == null || flyway.getInitSql().isBlank()) {
-                flyway.initSql(SessionSqlMode.FLYWAY_INIT_SQL + ", " + SessionDefaults.ASSIGNMENTS);
+                flyway.initSql(SessionSqlMode.FLYWAY_INIT_SQL + ", " + SessionDefaults.ASSIGNMENTS
+                        + SessionDefaults.FLYWAY_UNBOUNDED);
             }
         };
     }

@@ -85,6 +85,24 @@ class SessionDefaultsTest {
         }
     }
 
+    @Test
+    void onlyASessionThatStartsReadOnlyIsRefused() {
+        for (String writable : new String[] {"OFF", "0", "off", "FALSE", null}) {
+            assertThatCode(() -> SessionDefaults.verifyWritable(writable))
+                    .as(writable)
+                    .doesNotThrowAnyException();
+        }
+        for (String readOnly : new String[] {"ON", "1", "on ", "TRUE"}) {
+            assertThatThrownBy(() -> SessionDefaults.verifyWritable(readOnly))
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessageStartingWith("refusing to start: a pooled database session is read-only (tx_read_only="
+                            + readOnly + ", the server's transaction_read_only for every session)")
+                    .hasMessageContaining("error 1792")
+                    .hasMessageContaining(
+                            "add tx_read_only=0 (MySQL 8: transaction_read_only=0) to" + " DB_SESSION_VARIABLES");
+        }
+    }
+
     private static Map<String, String> session(String limit, String bigSelects, String safeUpdates, String completion) {
         Map<String, String> session = new LinkedHashMap<>();
         session.put("sql_select_limit", limit);

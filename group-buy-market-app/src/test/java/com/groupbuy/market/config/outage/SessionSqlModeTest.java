@@ -93,7 +93,9 @@ class SessionSqlModeTest {
     void flywaysConnectionSetsTheModeUnlessTheOperatorGaveInitSql() {
         FluentConfiguration flyway = Flyway.configure();
         new StatementBoundConfig().flywaySessionSqlMode().customize(flyway);
-        assertThat(flyway.getInitSql()).isEqualTo("SET SESSION " + OURS + ", " + SessionDefaults.ASSIGNMENTS);
+        assertThat(flyway.getInitSql())
+                .isEqualTo("SET SESSION " + OURS + ", " + SessionDefaults.ASSIGNMENTS
+                        + " /*M!100101 , max_statement_time = 0 */");
 
         FluentConfiguration theirs = Flyway.configure().initSql("SET SESSION sql_mode='TRADITIONAL'");
         new StatementBoundConfig().flywaySessionSqlMode().customize(theirs);
