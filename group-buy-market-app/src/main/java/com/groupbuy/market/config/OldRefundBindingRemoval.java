@@ -1,5 +1,6 @@
 package com.groupbuy.market.config;
 
+import com.groupbuy.market.types.exception.Causes;
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.ShutdownSignalException;
@@ -49,7 +50,7 @@ public class OldRefundBindingRemoval implements ConnectionListener {
 
     /** The broker's 404 (no such binding, queue or exchange): nothing of the old binding is there to remove. */
     private static boolean notFound(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
+        for (Throwable t : Causes.of(e)) {
             if (t instanceof ShutdownSignalException signal
                     && signal.getReason() instanceof AMQP.Channel.Close close
                     && close.getReplyCode() == AMQP.NOT_FOUND) {

@@ -6,6 +6,7 @@ import com.groupbuy.market.infrastructure.mybatis.DeadlockVictims;
 import com.groupbuy.market.infrastructure.outage.DatabaseConnections;
 import com.groupbuy.market.infrastructure.outage.RedisOutages;
 import com.groupbuy.market.types.enums.ResponseCode;
+import com.groupbuy.market.types.exception.Causes;
 import com.groupbuy.market.types.exception.DependencyUnavailableException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -54,7 +55,7 @@ public class DependencyOutageResolver implements HandlerExceptionResolver, Order
                 request.getMethod(),
                 request.getRequestURI(),
                 dependency,
-                rootMessage(ex));
+                Causes.rootMessage(ex));
         try {
             response.setStatus(HttpStatus.SERVICE_UNAVAILABLE.value());
             response.setHeader(HttpHeaders.RETRY_AFTER, Long.toString(retryAfterSeconds));
@@ -75,7 +76,7 @@ public class DependencyOutageResolver implements HandlerExceptionResolver, Order
 
     /** "redis" or "database" when the failure anywhere in the chain is an outage of one, else null. */
     static String outage(Throwable ex) {
-        for (Throwable t = ex; t != null; t = t.getCause() == t ? null : t.getCause()) {
+        for (Throwable t : Causes.of(ex)) {
             if (t instanceof DependencyUnavailableException unavailable) {
                 return unavailable.getDependency();
             }
@@ -101,7 +102,7 @@ public class DependencyOutageResolver implements HandlerExceptionResolver, Order
 
     /** The refusal of a server that takes no writes anywhere in the chain ({@link #refusesWrites}), else null. */
     static java.sql.SQLException refusedWrite(Throwable ex) {
-        for (Throwable t = ex; t != null; t = t.getCause() == t ? null : t.getCause()) {
+        for (Throwable t : Causes.of(ex)) {
             if (t instanceof java.sql.SQLException sql && refusesWrites(sql)) {
                 return sql;
             }
@@ -139,14 +140,6 @@ public class DependencyOutageResolver implements HandlerExceptionResolver, Order
             case 1792, 1836 -> true;
             default -> false;
         };
-    }
-
-    private static String rootMessage(Throwable ex) {
-        Throwable root = ex;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
-        return root.getClass().getSimpleName() + ": " + root.getMessage();
     }
 
     @Override

@@ -1,8 +1,10 @@
 package com.groupbuy.market.config.outage;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import java.sql.SQLException;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.springframework.dao.CannotAcquireLockException;
 import org.springframework.dao.RecoverableDataAccessException;
@@ -88,5 +90,21 @@ class DependencyOutageResolverTest {
         assertThat(DependencyOutageResolver.outage(new UncategorizedSQLException(
                         "lock", "UPDATE", new SQLException("Unknown column", "42S22", 1054))))
                 .isNull();
+    }
+
+    /** A chain that loops back (A caused by B caused by A) is classified, not walked for good. Hung on main. */
+    @Test
+    void aChainThatLoopsBackIsClassified() {
+        RuntimeException outer = new RuntimeException("outer");
+        RuntimeException inner = new RuntimeException("inner", outer);
+        outer.initCause(inner);
+
+        String dependency =
+                assertTimeoutPreemptively(Duration.ofSeconds(5), () -> DependencyOutageResolver.outage(outer));
+        SQLException refused =
+                assertTimeoutPreemptively(Duration.ofSeconds(5), () -> DependencyOutageResolver.refusedWrite(outer));
+
+        assertThat(dependency).isNull();
+        assertThat((Object) refused).isNull();
     }
 }

@@ -1,5 +1,6 @@
 package com.groupbuy.market.infrastructure.mybatis;
 
+import com.groupbuy.market.types.exception.Causes;
 import com.groupbuy.market.types.exception.DependencyUnavailableException;
 import java.sql.SQLException;
 import java.sql.SQLTimeoutException;
@@ -64,7 +65,7 @@ public final class DeadlockVictims {
      * whole timeout already, and writing it again would wait up to that long again, per try.
      */
     public static boolean isDeadlock(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
+        for (Throwable t : Causes.of(e)) {
             if (t instanceof SQLException sql
                     && (sql.getErrorCode() == 1213
                             || (sql.getErrorCode() != 1205 && "40001".equals(sql.getSQLState())))) {
@@ -79,7 +80,7 @@ public final class DeadlockVictims {
      * max_statement_time} (1969), MySQL's {@code max_execution_time} (3024) or InnoDB's lock wait timeout (1205).
      */
     public static boolean waitedItsBound(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
+        for (Throwable t : Causes.of(e)) {
             if (t instanceof SQLException sql && isBoundCode(sql)) {
                 return true;
             }
@@ -117,7 +118,7 @@ public final class DeadlockVictims {
      * (Spring's TransactionTimedOutException, which MyBatis wraps).
      */
     public static boolean timedOut(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+        for (Throwable t : Causes.of(e)) {
             if (t instanceof QueryTimeoutException
                     || t instanceof TransactionTimedOutException
                     || t instanceof SQLTimeoutException) {

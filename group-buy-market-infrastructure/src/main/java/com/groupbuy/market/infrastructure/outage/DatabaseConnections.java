@@ -1,5 +1,6 @@
 package com.groupbuy.market.infrastructure.outage;
 
+import com.groupbuy.market.types.exception.Causes;
 import java.sql.SQLException;
 import java.sql.SQLNonTransientConnectionException;
 import java.sql.SQLTransientConnectionException;
@@ -33,7 +34,7 @@ public final class DatabaseConnections {
 
     /** Whether {@code e} or any of its causes is the failure of a connection ({@link #isLost}). */
     public static boolean lost(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+        for (Throwable t : Causes.of(e)) {
             if (isLost(t)) {
                 return true;
             }

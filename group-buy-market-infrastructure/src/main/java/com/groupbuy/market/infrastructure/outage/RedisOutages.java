@@ -1,5 +1,6 @@
 package com.groupbuy.market.infrastructure.outage;
 
+import com.groupbuy.market.types.exception.Causes;
 import com.groupbuy.market.types.exception.DependencyUnavailableException;
 import java.time.Duration;
 import java.util.concurrent.locks.LockSupport;
@@ -102,7 +103,7 @@ public class RedisOutages {
 
     /** Redisson could not write the command into the connection: not a byte of it reached Redis. */
     static boolean notSent(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+        for (Throwable t : Causes.of(e)) {
             if (t instanceof WriteRedisConnectionException) {
                 return true;
             }
@@ -120,7 +121,7 @@ public class RedisOutages {
      * freed. They were answered 500 {@code 0001} and closed the breaker.
      */
     public static boolean isOutage(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+        for (Throwable t : Causes.of(e)) {
             if (t instanceof RedisConnectionException
                     || t instanceof RedisTimeoutException
                     || t instanceof RedisRetryException

@@ -2,8 +2,10 @@ package com.groupbuy.market.infrastructure.mybatis;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.springframework.dao.CannotAcquireLockException;
@@ -102,5 +104,18 @@ class DeadlockVictimsTest {
         assertThat(brief.getPropagationBehavior()).isEqualTo(TransactionDefinition.PROPAGATION_REQUIRED);
         assertThat(brief.getTimeout()).isEqualTo(1);
         assertThat(template.getTimeout()).isEqualTo(TransactionDefinition.TIMEOUT_DEFAULT);
+    }
+
+    /** A chain that loops back (A caused by B caused by A) is looked through once. Hung on main. */
+    @Test
+    void aChainThatLoopsBackIsLookedThroughOnce() {
+        RuntimeException outer = new RuntimeException("outer");
+        RuntimeException inner = new RuntimeException("inner", outer);
+        outer.initCause(inner);
+
+        assertThat(assertTimeoutPreemptively(Duration.ofSeconds(5), () -> DeadlockVictims.isDeadlock(outer)))
+                .isFalse();
+        assertThat(assertTimeoutPreemptively(Duration.ofSeconds(5), () -> DeadlockVictims.waitedItsBound(outer)))
+                .isFalse();
     }
 }

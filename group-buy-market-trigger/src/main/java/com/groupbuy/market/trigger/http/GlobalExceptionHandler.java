@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.groupbuy.market.api.response.Response;
 import com.groupbuy.market.types.enums.ResponseCode;
 import com.groupbuy.market.types.exception.AppException;
+import com.groupbuy.market.types.exception.Causes;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -62,7 +63,7 @@ public class GlobalExceptionHandler {
      */
     @ExceptionHandler(HttpMessageNotReadableException.class)
     public ResponseEntity<Response<Void>> unreadable(HttpMessageNotReadableException e) {
-        Throwable root = e.getMostSpecificCause();
+        Throwable root = Causes.root(e);
         if (root instanceof RequestBodyTooSlowException) {
             return ResponseEntity.status(HttpStatus.REQUEST_TIMEOUT)
                     .body(failure(
@@ -258,7 +259,7 @@ public class GlobalExceptionHandler {
 
     /** The JSON path of the field Jackson stopped at (the outermost mapping error carries the full path). */
     private static String fieldPath(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
+        for (Throwable t : Causes.of(e)) {
             if (t instanceof JsonMappingException mapping && !mapping.getPath().isEmpty()) {
                 return jsonPath(mapping);
             }

@@ -1,6 +1,7 @@
 package com.groupbuy.market.trigger.job;
 
 import com.groupbuy.market.domain.support.OutageLog;
+import com.groupbuy.market.types.exception.Causes;
 import java.util.LinkedHashSet;
 import java.util.Set;
 import java.util.function.LongSupplier;
@@ -84,10 +85,10 @@ public class RunFailureLog implements OutageLog {
                     "{} failed: {} unavailable ({}); the next {} retry, and once one completes that is logged",
                     run,
                     unavailable,
-                    rootMessage(failure),
+                    Causes.rootMessage(failure),
                     runs);
         } else {
-            log.debug("{} failed again: {} unavailable ({})", run, unavailable, rootMessage(failure));
+            log.debug("{} failed again: {} unavailable ({})", run, unavailable, Causes.rootMessage(failure));
         }
         return true;
     }
@@ -113,13 +114,5 @@ public class RunFailureLog implements OutageLog {
                 (nanoTime.getAsLong() - since) / 1_000_000);
         dependencies.clear();
         failedRuns = 0;
-    }
-
-    private static String rootMessage(Throwable failure) {
-        Throwable root = failure;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
-        return root.getClass().getSimpleName() + ": " + root.getMessage();
     }
 }

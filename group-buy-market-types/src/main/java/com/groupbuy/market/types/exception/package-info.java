@@ -1,2 +1,2 @@
-/** Exceptions that carry a response code; no framework types. */
+/** Exceptions that carry a response code, and the walk along a failure's causes; no framework types. */
 package com.groupbuy.market.types.exception;

@@ -11,6 +11,7 @@ import com.groupbuy.market.domain.trade.model.valobj.TeamStatus;
 import com.groupbuy.market.infrastructure.trade.dao.ITeamPlaceDao;
 import com.groupbuy.market.infrastructure.trade.po.GroupBuyOrderListPO;
 import com.groupbuy.market.infrastructure.trade.po.TeamPlacesPO;
+import com.groupbuy.market.types.exception.Causes;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
@@ -64,14 +65,14 @@ public class TeamPlaceRepository implements ITeamPlaceRepository {
             log.warn(
                     "team places look skipped team={} (row lock not had: {}); the next sweep looks again",
                     teamId,
-                    String.valueOf(e.getMostSpecificCause().getMessage()));
+                    String.valueOf(Causes.root(e).getMessage()));
             return null;
         }
     }
 
     /** MariaDB 1969: the statement was interrupted at {@code max_statement_time}, here while it waited for the row. */
     private static boolean waitedPastTheStatementBound(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
+        for (Throwable t : Causes.of(e)) {
             if (t instanceof SQLException sql && sql.getErrorCode() == 1969) {
                 return true;
             }

@@ -23,6 +23,7 @@ import com.groupbuy.market.infrastructure.trade.po.OrderLookupPO;
 import com.groupbuy.market.infrastructure.trade.po.RepeatedOrderPO;
 import com.groupbuy.market.types.enums.ResponseCode;
 import com.groupbuy.market.types.exception.AppException;
+import com.groupbuy.market.types.exception.Causes;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -226,7 +227,7 @@ public class TradeRepository implements ITradeRepository {
     }
 
     private static DuplicateOrderException.Key duplicateKey(DuplicateKeyException e) {
-        String message = String.valueOf(e.getMostSpecificCause().getMessage());
+        String message = String.valueOf(Causes.root(e).getMessage());
         if (message.contains("uq_partner_user_out_trade_no")) {
             return DuplicateOrderException.Key.OUT_TRADE_NO;
         }
