@@ -39,6 +39,15 @@ public final class PrivateRabbit {
      * {@code channel_max = 16}); empty: the broker's defaults.
      */
     public static PrivateRabbit start(String config) throws IOException, InterruptedException {
+        return start(config, "");
+    }
+
+    /**
+     * A node started with {@code config} as its {@code rabbitmq.conf} and {@code advanced} as its
+     * {@code advanced.config} (Erlang terms, e.g. {@code [{rabbit, [{channel_tick_interval, 500}]}].}: the settings
+     * {@code rabbitmq.conf} has no key for); empty: none.
+     */
+    public static PrivateRabbit start(String config, String advanced) throws IOException, InterruptedException {
         int port = freePort();
         int distPort = freePort();
         String node = "gbm_it_" + port + "@localhost";
@@ -48,6 +57,9 @@ public final class PrivateRabbit {
         Files.writeString(base.resolve("enabled_plugins"), "[].");
         if (!config.isEmpty()) {
             Files.writeString(base.resolve("rabbitmq.conf"), config);
+        }
+        if (!advanced.isEmpty()) {
+            Files.writeString(base.resolve("advanced.config"), advanced);
         }
         // Run as root, rabbitmq-server drops to the rabbitmq user, which must own its directories.
         run("chown", "-R", "rabbitmq:rabbitmq", base.toString());
@@ -64,7 +76,9 @@ public final class PrivateRabbit {
                         "RABBITMQ_LOG_BASE", base.resolve("log").toString(),
                         "RABBITMQ_ENABLED_PLUGINS_FILE",
                                 base.resolve("enabled_plugins").toString(),
-                        "RABBITMQ_CONFIG_FILE", base.resolve("rabbitmq").toString()));
+                        "RABBITMQ_CONFIG_FILE", base.resolve("rabbitmq").toString(),
+                        "RABBITMQ_ADVANCED_CONFIG_FILE",
+                                base.resolve("advanced.config").toString()));
         PrivateRabbit rabbit = new PrivateRabbit(port, node, base, builder.start());
         // Bounded generously: the node boots in seconds on a quiet machine, much slower on a busy one.
         long deadline = System.currentTimeMillis() + 90_000;

@@ -18,7 +18,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -80,6 +82,15 @@ public abstract class RecordedMessageListener<T> implements ChannelAwareMessageL
     private volatile Consumer<Throwable> copyFailed = failure -> {};
     /** Which failures of our side are outages, logged once each; none unless the app says ({@link #setOutages}). */
     private volatile OutageLog outages = OutageLog.NONE;
+    /**
+     * The message ids an attempt of this listener (any of its container's consumers) is running for. The broker
+     * redelivers a delivery whose channel it closed — its {@code consumer_timeout} passed while the attempt was held
+     * (the database slow, a row lock) — to another consumer while that attempt still runs; its record, processing,
+     * cannot tell a live attempt from one whose process died, so each such redelivery started an attempt of its own,
+     * and the one after the last attempt found the message out of attempts and dead-lettered it (a close check the
+     * first attempt closed, CloseCheckConsumerTimeoutIT). Such a redelivery is handed back instead, without an attempt.
+     */
+    private final Set<String> attempting = ConcurrentHashMap.newKeySet();
 
     /**
      * {@code meter} counts deliveries by outcome; {@code what} names the message in logs; {@code copies} publishes the
@@ -203,6 +214,22 @@ public abstract class RecordedMessageListener<T> implements ChannelAwareMessageL
      * caller hands the delivery back to the broker without using an attempt.
      */
     protected final ConsumeOutcome attempt(String messageId, MessageProperties properties, String body) {
+        if (messageId != null && !attempting.add(messageId)) {
+            ConsumeOutcome busy = ConsumeOutcome.busy("an attempt of this message is still running here");
+            outcomes.get(busy.action()).increment();
+            log.debug("{} message={} redelivered while its attempt runs; handed back", what, LogSafeText.of(messageId));
+            return busy;
+        }
+        try {
+            return attemptAlone(messageId, properties, body);
+        } finally {
+            if (messageId != null) {
+                attempting.remove(messageId);
+            }
+        }
+    }
+
+    private ConsumeOutcome attemptAlone(String messageId, MessageProperties properties, String body) {
         ConsumeOutcome outcome;
         try {
             T parsed = null;
