@@ -2,7 +2,11 @@ package com.groupbuy.market.notify;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.groupbuy.market.domain.outbox.model.valobj.DeliveryResult;
+import com.groupbuy.market.domain.outbox.model.valobj.NotifyTaskVO;
 import com.groupbuy.market.domain.outbox.service.DueCallbackDeliveryService;
+import com.groupbuy.market.infrastructure.gateway.mq.AmqpNotifyGateway;
+import com.groupbuy.market.infrastructure.gateway.mq.MqExchangeGuard;
 import com.groupbuy.market.support.IntegrationTest;
 import com.groupbuy.market.support.PartnerExchanges;
 import com.groupbuy.market.support.PrivateRabbit;
@@ -11,6 +15,7 @@ import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
 import java.sql.Timestamp;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -24,6 +29,8 @@ import java.util.concurrent.Future;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
+import org.springframework.amqp.rabbit.core.RabbitTemplate;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -159,6 +166,58 @@ class MqPublisherChannelLimitIT {
                                 .isEqualTo(1);
                     });
             assertThat(channel.queueDeclarePassive(queue).getMessageCount()).isEqualTo(PARTNERS * ROUNDS);
+        }
+    }
+
+    /**
+     * The bound itself, on a publisher of the test's own with room for one channel and a wait of 10 ms: the first
+     * isolated partner's publish holds the channel until its confirm comes (40 ms later), so the next partners' find
+     * none in time. They are not sent, no try used and no failure of the broker, due again shortly; on main a checkout
+     * that found no channel was a failed attempt for them ("AMQP publish failed: ... No available channels") and for
+     * every later publish of the page.
+     */
+    @Test
+    void aPublishThatFindsEveryChannelTakenWaitsWithoutATry() throws Exception {
+        CachingConnectionFactory factory = new CachingConnectionFactory("127.0.0.1", proxy.port());
+        factory.setUsername(USER);
+        factory.setPassword(PASSWORD);
+        factory.setPublisherConfirmType(CachingConnectionFactory.ConfirmType.CORRELATED);
+        factory.setPublisherReturns(true);
+        factory.setChannelCacheSize(1);
+        factory.setChannelCheckoutTimeout(10);
+        try {
+            RabbitTemplate template = new RabbitTemplate(factory);
+            template.setMandatory(true);
+            Map<String, Map<String, String>> isolated = new TreeMap<>();
+            List<NotifyTaskVO> tasks = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                isolated.put(source(i), Map.of("c01", EXCHANGES.of(source(i) + ":c01")));
+                tasks.add(NotifyTaskVO.builder()
+                        .webhookId("gbm-busy-" + i)
+                        .teamId("busy" + i)
+                        .source(source(i))
+                        .channel("c01")
+                        .notifyType("MQ")
+                        .notifyMq(KEY)
+                        .body("{}")
+                        .build());
+            }
+            MqExchangeGuard guard = new MqExchangeGuard(
+                    template, EXCHANGES.shared(), EXCHANGES.internal(), isolated, Duration.ofHours(1));
+            AmqpNotifyGateway gateway = new AmqpNotifyGateway(
+                    template, guard, (source, channel) -> null, Clock.systemUTC(), Duration.ofSeconds(5));
+            guard.declare();
+            proxy.delayAnswers(Duration.ofMillis(40));
+            List<DeliveryResult> results = gateway.deliverAll(tasks);
+            assertThat(results.get(0).notAttempted()).as("%s", results).isFalse();
+            assertThat(results.subList(1, 3)).as("%s", results).allSatisfy(result -> {
+                assertThat(result.notAttempted()).isTrue();
+                assertThat(result.endpointWell()).isTrue();
+                assertThat(result.error())
+                        .startsWith("not sent: every channel of the MQ publisher connection is taken");
+            });
+        } finally {
+            factory.destroy();
         }
     }
 
