@@ -110,6 +110,10 @@ public class MqPermissionCheck implements SmartInitializingSingleton {
         if (channels != null) {
             problems.add(channels);
         }
+        String publisherChannels = publisherChannelMaxShortfall(connection.getChannelMax());
+        if (publisherChannels != null) {
+            problems.add(publisherChannels);
+        }
         List<String> missing = new ArrayList<>();
         boolean answered = true;
         List<Probe> probes = probes(topology, refundConsumer);
@@ -127,7 +131,12 @@ public class MqPermissionCheck implements SmartInitializingSingleton {
         if (answered) {
             int needed = consumerChannels(topology != null, refundConsumer);
             int brokerMax = connection.getChannelMax();
-            String userLimit = channelLimit(connection, brokerMax == 0 ? needed : Math.min(needed, brokerMax));
+            int consumers = brokerMax == 0 ? needed : Math.min(needed, brokerMax);
+            String userLimit = channelLimit(connection, consumers);
+            if (userLimit == null) {
+                // The consumers' channels still open: the publisher connection's on top of them.
+                userLimit = publisherChannelLimit(consumers);
+            }
             if (userLimit != null) {
                 problems.add(userLimit);
             }
@@ -166,32 +175,97 @@ public class MqPermissionCheck implements SmartInitializingSingleton {
      * on it, would be closed whenever its consumers reached the limit, and opened again, and closed again.
      */
     private String channelLimit(Connection connection, int channels) {
-        List<Channel> opened = new ArrayList<>();
+        int[] opened = new int[1];
+        AMQP.Connection.Close close = userLimitClose(connection, channels, opened, "our consumers");
+        if (close == null) {
+            return null;
+        }
+        return "our consumers need " + channels + " channels at once on their connection and the broker closed"
+                + " the connection after " + opened[0] + " (" + close.getReplyText() + "): every"
+                + " consumer on it would be closed with it; raise the user's max-channels limit"
+                + " (rabbitmqctl set_user_limits), counting every instance of the service, or lower the"
+                + " concurrency";
+    }
+
+    /**
+     * Opens as many channels at once as the publisher connection may hold ({@code gbm.mq.publisher-channels}), on a
+     * second connection while the consumers' are still open (a user limit counts every connection of the user), and
+     * returns why the broker refused, or null. Past the limit the broker closes the publisher connection with every
+     * publish on it: each lane's page of MQ callbacks and close checks a failed attempt.
+     */
+    private String publisherChannelLimit(int consumerChannels) {
+        Connection publisher;
+        try {
+            publisher = connectionFactory.getRabbitConnectionFactory().newConnection("gbm-permission-check-publisher");
+        } catch (IOException | TimeoutException | RuntimeException e) {
+            log.warn("cannot probe the channels our publisher holds: {}", MqExchangeGuard.rootMessage(e));
+            return null;
+        }
+        try {
+            int channels = mq.getPublisherChannels();
+            int brokerMax = publisher.getChannelMax();
+            int[] opened = new int[1];
+            AMQP.Connection.Close close = userLimitClose(
+                    publisher, brokerMax == 0 ? channels : Math.min(channels, brokerMax), opened, "our publisher");
+            if (close == null) {
+                return null;
+            }
+            return "our publisher connection may hold " + channels + " channels at once (gbm.mq.publisher-channels)"
+                    + " besides our consumers' " + consumerChannels + " and the broker closed it after " + opened[0]
+                    + " (" + close.getReplyText() + "): every MQ callback and close check published on it would fail"
+                    + " with it; raise the user's max-channels limit (rabbitmqctl set_user_limits) to their sum at"
+                    + " least, counting every instance of the service, or lower gbm.mq.publisher-channels";
+        } finally {
+            publisher.abort();
+        }
+    }
+
+    /**
+     * Opens {@code channels} channels at once on {@code connection} (counted in {@code opened}); the broker's close of
+     * the whole connection past a user limit ({@code 530 NOT_ALLOWED}), or null. A {@code channel_max} reached is
+     * reported apart.
+     */
+    private AMQP.Connection.Close userLimitClose(Connection connection, int channels, int[] opened, String whose) {
+        List<Channel> channelsOpened = new ArrayList<>();
         try {
             for (int i = 0; i < channels; i++) {
                 Channel channel = connection.createChannel();
                 if (channel == null) {
                     return null; // channel_max: reported apart
                 }
-                opened.add(channel);
+                channelsOpened.add(channel);
+                opened[0]++;
             }
             // The broker refuses the channel past the limit after its open-ok: a round trip on it shows the close.
-            opened.get(opened.size() - 1).basicQos(0);
+            if (!channelsOpened.isEmpty()) {
+                channelsOpened.get(channelsOpened.size() - 1).basicQos(0);
+            }
             return null;
         } catch (IOException | RuntimeException e) {
             ShutdownSignalException closed = connection.getCloseReason();
             if (closed != null
                     && closed.getReason() instanceof AMQP.Connection.Close close
                     && close.getReplyCode() == AMQP.NOT_ALLOWED) {
-                return "our consumers need " + channels + " channels at once on their connection and the broker closed"
-                        + " the connection after " + opened.size() + " (" + close.getReplyText() + "): every"
-                        + " consumer on it would be closed with it; raise the user's max-channels limit"
-                        + " (rabbitmqctl set_user_limits), counting every instance of the service, or lower the"
-                        + " concurrency";
+                return close;
             }
-            log.warn("cannot probe the channels our consumers need: {}", MqExchangeGuard.rootMessage(e));
+            log.warn("cannot probe the channels {} need: {}", whose, MqExchangeGuard.rootMessage(e));
             return null;
         }
+    }
+
+    /**
+     * Why the broker's {@code channel_max} cannot hold the channels the publisher connection may hold at once
+     * ({@code gbm.mq.publisher-channels}), or null: past it every further publish of a page found no channel and
+     * waited in the outbox until channels were freed, on every busy page.
+     */
+    String publisherChannelMaxShortfall(int channelMax) {
+        int channels = mq.getPublisherChannels();
+        if (channelMax == 0 || channelMax >= channels) {
+            return null;
+        }
+        return "the broker allows " + channelMax + " channels on a connection (channel_max) and our publisher"
+                + " connection may hold " + channels + " (gbm.mq.publisher-channels): lower gbm.mq.publisher-channels"
+                + " to " + channelMax + " at most or raise channel_max on the broker";
     }
 
     /**

@@ -1,5 +1,7 @@
 package com.groupbuy.market.config;
 
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -59,6 +61,26 @@ public class MqProperties {
     @DurationMin(seconds = 1)
     @DurationMax(hours = 1)
     private Duration declareRetry = Duration.ofSeconds(10);
+    /**
+     * Most channels the publisher connection (MQ callbacks, close checks, the exchanges' declares) holds at once: a
+     * publish that finds them all taken waits up to {@link #publisherChannelWait} for one, then waits in the outbox,
+     * not sent and no try used (MqPublisherChannelsConfig). A channel with confirms on their way is taken until they
+     * arrive, and each isolated partner of a page is published on a channel of its own: unbounded, a few lanes of many
+     * isolated partners opened past the broker's {@code channel_max} (every further publish of the page failed, a try
+     * charged to each) or past our user's {@code max-channels} (the broker closed the whole connection, 530, with
+     * every publish on it). 1 to 2,047 (RabbitMQ's default {@code channel_max}; else the start is refused); the
+     * broker's {@code channel_max} and our user's {@code max-channels} must hold it (MqPermissionCheck).
+     */
+    @Min(1)
+    @Max(2047)
+    private int publisherChannels = 16;
+    /**
+     * How long a publish waits for one of the {@link #publisherChannels} to be free (confirms arrive in milliseconds):
+     * 10 ms to 5 s (else the start is refused), within the batch's confirm window.
+     */
+    @DurationMin(millis = 10)
+    @DurationMax(seconds = 5)
+    private Duration publisherChannelWait = Duration.ofSeconds(1);
     /** A built-in listener that logs and keeps what arrives on the notify keys (default profile: the demo). */
     private boolean demoListener = false;
 

@@ -169,6 +169,45 @@ class MqPermissionIT {
     }
 
     /**
+     * A user limit that holds our consumers' channels (2 close-check consumers, the refund consumer and their declares: 4)
+     * but not the publisher connection's on top of them ({@code gbm.mq.publisher-channels}, 16): under load the
+     * publisher opened past it and the broker closed the whole publisher connection (530) with every MQ callback and
+     * close check published on it (MqPublisherChannelLimitIT). On main the check counted the consumers only and let
+     * such a user start; now the start is refused, naming the setting.
+     */
+    @Test
+    void aUserLimitThatHoldsTheConsumersButNotThePublishersChannelsIsRefused() throws Exception {
+        String user = "gbm_publisher_limit";
+        rabbit.addUser(user, PASSWORD);
+        rabbit.permissions(user, CONFIGURE, WRITE, READ);
+        rabbit.userLimits(user, "{\"max-channels\": 12}");
+        CachingConnectionFactory limited = new CachingConnectionFactory("127.0.0.1", rabbit.port());
+        limited.setUsername(user);
+        limited.setPassword(PASSWORD);
+        MqPermissionCheck check = new MqPermissionCheck(
+                limited,
+                mq,
+                refundConsumer,
+                context.getBeanProvider(CloseCheckTopology.class),
+                context.getBean(CloseCheckProperties.class));
+        Throwable refusal;
+        try {
+            refusal = catchThrowable(check::afterSingletonsInstantiated);
+        } finally {
+            limited.destroy();
+        }
+        assertThat(refusal)
+                .as("the check with a limit of 12 channels: 4 for the consumers, 16 for the publisher")
+                .isInstanceOf(IllegalStateException.class);
+        assertThat(refusal.getMessage())
+                .startsWith("refusing to start: our publisher connection may hold 16 channels at once"
+                        + " (gbm.mq.publisher-channels) besides our consumers' 4 and the broker closed it after 8")
+                .contains("maximum allowed user limit of (12)")
+                .doesNotContain("lacks")
+                .doesNotContain("our consumers need");
+    }
+
+    /**
      * A vhost's {@code max-queues} reached: the lane of a new length cannot be declared at runtime. The check's publish
      * is a failed attempt with the broker's words (its outbox row stays due, tried again on the backoff), not a
      * delivery: nothing is published into a lane that does not exist.

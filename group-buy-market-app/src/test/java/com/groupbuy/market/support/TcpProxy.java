@@ -214,13 +214,13 @@ public final class TcpProxy {
                                 answers(upstream, client, session);
                             } else if (amqp) {
                                 amqpFrames(client, upstream);
-                                pump(upstream, client);
+                                pump(upstream, client, true);
                             } else if (clockShift != null) {
                                 redisCommands(client, upstream);
-                                pump(upstream, client);
+                                pump(upstream, client, true);
                             } else {
-                                pump(client, upstream);
-                                pump(upstream, client);
+                                pump(client, upstream, false);
+                                pump(upstream, client, true);
                             }
                         } catch (IOException e) {
                             // closed by cut(), or the target refused: the client sees its connection end
@@ -251,15 +251,32 @@ public final class TcpProxy {
         return true;
     }
 
-    /** Bytes from one side to the other, unread, until either side closes. */
-    private void pump(Socket from, Socket to) {
+    /**
+     * From now on every byte the server sends reaches its client {@code delay} later, in order (a server that far away:
+     * each answer, a channel's open-ok or a publisher confirm, comes a round trip later); zero: at once again.
+     */
+    public void delayAnswers(Duration delay) {
+        answerDelayNanos = delay.toNanos();
+    }
+
+    private volatile long answerDelayNanos;
+
+    /** Bytes from one side to the other, unread, until either side closes; the server's {@code answers} delayed. */
+    private void pump(Socket from, Socket to, boolean answers) {
         Thread thread = new Thread(
                 () -> {
                     byte[] buffer = new byte[16384];
                     try (InputStream in = from.getInputStream();
                             OutputStream out = to.getOutputStream()) {
                         int n;
+                        java.util.concurrent.BlockingQueue<Object[]> late = answers ? delayed(from, to, out) : null;
                         while ((n = in.read(buffer)) >= 0) {
+                            if (late != null && (answerDelayNanos > 0 || !late.isEmpty())) {
+                                late.add(new Object[] {
+                                    System.nanoTime() + answerDelayNanos, java.util.Arrays.copyOf(buffer, n)
+                                });
+                                continue;
+                            }
                             out.write(buffer, 0, n);
                             out.flush();
                         }
@@ -273,6 +290,32 @@ public final class TcpProxy {
                 "tcp-proxy-pump");
         thread.setDaemon(true);
         thread.start();
+    }
+
+    /** A thread writing each chunk queued for {@code out} once its time came, in order. */
+    private java.util.concurrent.BlockingQueue<Object[]> delayed(Socket from, Socket to, OutputStream out) {
+        java.util.concurrent.BlockingQueue<Object[]> late = new java.util.concurrent.LinkedBlockingQueue<>();
+        Thread writer = new Thread(
+                () -> {
+                    try {
+                        while (true) {
+                            Object[] chunk = late.take();
+                            long wait;
+                            while ((wait = (Long) chunk[0] - System.nanoTime()) > 0) {
+                                java.util.concurrent.locks.LockSupport.parkNanos(wait);
+                            }
+                            out.write((byte[]) chunk[1]);
+                            out.flush();
+                        }
+                    } catch (IOException | InterruptedException e) {
+                        close(from);
+                        close(to);
+                    }
+                },
+                "tcp-proxy-late-answers");
+        writer.setDaemon(true);
+        writer.start();
+        return late;
     }
 
     /** What one client connection's current transaction did, as seen in its commands. */

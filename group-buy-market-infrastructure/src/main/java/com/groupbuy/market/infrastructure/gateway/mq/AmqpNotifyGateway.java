@@ -119,7 +119,16 @@ public class AmqpNotifyGateway implements INotifyGateway {
         }
         Map<String, Channel> isolatedChannels = new LinkedHashMap<>();
         String batchFailure = null;
+        String channelsBusy = null;
         for (Map.Entry<String, List<Integer>> group : channels.entrySet()) {
+            if (channelsBusy != null) {
+                // No channel was free for an earlier group: these wait with it, not sent, no try used, rather than
+                // each waiting for a channel again past the batch's deadline.
+                for (int i : group.getValue()) {
+                    results[i] = PublisherChannels.waiting(clock.instant(), channelsBusy);
+                }
+                continue;
+            }
             if (batchFailure != null) {
                 for (int i : group.getValue()) {
                     results[i] =
@@ -139,6 +148,17 @@ public class AmqpNotifyGateway implements INotifyGateway {
                             operations, tasks, group.getValue(), published, onChannel, results, start, deadline);
                 });
             } catch (AmqpException e) {
+                channelsBusy = PublisherChannels.busy(e);
+                if (channelsBusy != null) {
+                    // Every channel the publisher may hold is taken (our bound, or the broker's channel_max): nothing
+                    // of this group was published, and nothing is wrong with it, its partner or the broker.
+                    for (int i : group.getValue()) {
+                        if (results[i] == null && published[i] == null) {
+                            results[i] = PublisherChannels.waiting(clock.instant(), channelsBusy);
+                        }
+                    }
+                    continue;
+                }
                 // No channel to publish on (the connection is gone, or its open timed out): whatever was not published
                 // fails with the reason.
                 StrandedChannels.free(e);

@@ -164,13 +164,16 @@ public class CloseCheckPublisher implements INotifyGateway {
                 return null;
             });
         } catch (AmqpException e) {
-            // No channel to publish on (the connection is gone, or its open timed out): whatever was not published
+            // Every channel the publisher may hold taken (PublisherChannels): the checks wait, no try used. Else no
+            // channel to publish on (the connection is gone, or its open timed out): whatever was not published
             // fails with the reason.
+            String busy = PublisherChannels.busy(e);
             StrandedChannels.free(e);
             String reason = "AMQP publish failed: " + MqExchangeGuard.rootMessage(e);
             for (int i = 0; i < tasks.size(); i++) {
                 if (results[i] == null && correlations[i] == null) {
-                    results[i] = failed(start, reason);
+                    results[i] =
+                            busy != null ? PublisherChannels.waiting(clock.instant(), busy) : failed(start, reason);
                 }
             }
         }

@@ -79,6 +79,16 @@ public record DeliveryResult(
     }
 
     /**
+     * Not sent because every channel our MQ publisher may hold is taken (its bound, or the broker's {@code channel_max}
+     * on the connection): the task waits until {@code until} without using a try, as for a full bulkhead
+     * ({@link NotSentReason#BULKHEAD_FULL}). The broker is well — it is our own publishing that is busy — so this
+     * counts as no failure of the endpoint every MQ partner shares.
+     */
+    public static DeliveryResult channelsBusy(Instant until, String why) {
+        return new DeliveryResult(false, null, 0, "not sent: " + why, until, NotSentReason.BULKHEAD_FULL, true);
+    }
+
+    /**
      * A send that threw instead of answering (a component refusing one task's input — a signing secret, a body, a routing
      * key — or a bug): a failed attempt of that task alone, the exception's class and message its error. Thrown, it
      * failed every other task of its page: none of them was recorded, and the run threw.
