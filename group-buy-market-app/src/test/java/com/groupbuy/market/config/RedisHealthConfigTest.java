@@ -3,22 +3,24 @@ package com.groupbuy.market.config;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.api.Test;
+import org.redisson.client.RedisException;
+import org.springframework.dao.InvalidDataAccessApiUsageException;
 
 class RedisHealthConfigTest {
 
     @Test
     void aRefusedOrRenamedInfoIsReadAgainByPing() {
-        assertThat(RedisHealthConfig.infoRefused("org.springframework.data.redis.RedisSystemException: NOPERM this user"
-                        + " has no permissions to run the 'info' command"))
+        assertThat(RedisHealthConfig.infoRefused(new InvalidDataAccessApiUsageException(
+                        "wrapped",
+                        new RedisException("NOPERM this user has no permissions to run the 'info' command"))))
                 .isTrue();
-        assertThat(RedisHealthConfig.infoRefused("RedisSystemException: ERR unknown command 'INFO', with args"))
+        assertThat(RedisHealthConfig.infoRefused(new RedisException("ERR unknown command 'INFO', with args")))
                 .isTrue();
     }
 
     @Test
     void aRedisThatCannotBeReachedStaysDown() {
-        assertThat(RedisHealthConfig.infoRefused(
-                        "org.springframework.data.redis.RedisConnectionFailureException: Unable to connect"))
+        assertThat(RedisHealthConfig.infoRefused(new RedisException("Unable to connect to Redis server")))
                 .isFalse();
         assertThat(RedisHealthConfig.infoRefused(null)).isFalse();
     }

@@ -1,6 +1,7 @@
 package com.groupbuy.market.infrastructure.dcc;
 
 import com.groupbuy.market.domain.switches.adapter.port.ISwitchBroadcast;
+import com.groupbuy.market.infrastructure.redis.RedisAnswer;
 import com.groupbuy.market.infrastructure.redis.RedisKeys;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
@@ -77,9 +78,8 @@ public class RedisSwitchBroadcast implements ISwitchBroadcast {
         for (Throwable cause = answer; cause != null; cause = cause.getCause()) {
             String message = String.valueOf(cause.getMessage());
             if (message.contains("NOPERM")) {
-                int end = message.indexOf(". channel:");
                 return "refusing to start: Redis refuses our live-switch channel " + channel + " ("
-                        + (end < 0 ? message : message.substring(0, end)) + "); grant the Redis user its pub/sub"
+                        + RedisAnswer.of(message) + "); grant the Redis user its pub/sub"
                         + " channels (&* or at least &" + channel + "): Redis 7 gives a new ACL user none"
                         + " (acl-pubsub-default resetchannels) (docs/operations.md)";
             }
