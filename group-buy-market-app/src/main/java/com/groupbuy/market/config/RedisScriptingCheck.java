@@ -1,5 +1,6 @@
 package com.groupbuy.market.config;
 
+import com.groupbuy.market.infrastructure.redis.RedisAnswer;
 import java.util.Locale;
 import org.redisson.api.RScript;
 import org.redisson.api.RedissonClient;
@@ -57,17 +58,12 @@ public class RedisScriptingCheck implements SmartInitializingSingleton {
             String message = String.valueOf(cause.getMessage());
             String lower = message.toLowerCase(Locale.ROOT);
             if (lower.contains("noperm") || lower.contains("unknown command")) {
-                return "refusing to start: Redis refuses our Lua scripts (" + firstLine(message) + "); every lock,"
+                return "refusing to start: Redis refuses our Lua scripts (" + RedisAnswer.of(message) + "); every lock,"
                         + " release, rate-limit check and sign-in limit is one, sent as EVALSHA and SCRIPT LOAD:"
                         + " grant the Redis user +@scripting (at least +evalsha +script|load) and keep EVALSHA and"
                         + " SCRIPT under their own names (docs/operations.md)";
             }
         }
         return null;
-    }
-
-    private static String firstLine(String message) {
-        int end = message.indexOf(". channel:");
-        return end < 0 ? message.lines().findFirst().orElse(message) : message.substring(0, end);
     }
 }

@@ -1,6 +1,7 @@
 package com.groupbuy.market.infrastructure.dcc;
 
 import com.groupbuy.market.domain.switches.adapter.port.ISwitchBroadcast;
+import com.groupbuy.market.infrastructure.redis.RedisAnswer;
 import com.groupbuy.market.infrastructure.redis.RedisKeys;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
@@ -38,14 +39,51 @@ public class RedisSwitchBroadcast implements ISwitchBroadcast {
         }
     }
 
-    /** Calls {@code reload} on {@code executor} for every announced change. */
+    /**
+     * Calls {@code reload} on {@code executor} for every announced change. A Redis user that may not use our channel
+     * (Redis 7 gives a new ACL user no channels at all, {@code acl-pubsub-default resetchannels}: {@code ~* +@all}
+     * without {@code &*}) answers the SUBSCRIBE with {@code NOPERM}, which Redisson reported only as "Subscription
+     * response timeout after 1000ms. Check network and/or increase 'timeout' parameter": the start failed pointing at
+     * the network. A failed subscription now asks Redis once more with a PUBLISH on the channel (a reload on any
+     * instance that hears it) and, when that is refused, refuses the start naming the permission.
+     */
     public void subscribe(Runnable reload, ExecutorService executor) {
-        topic.addListener(String.class, (channel, name) -> {
+        try {
+            topic.addListener(String.class, (channel, name) -> {
+                try {
+                    executor.execute(reload);
+                } catch (RejectedExecutionException e) {
+                    log.warn("switch {} change not reloaded at once (shutting down?)", name);
+                }
+            });
+        } catch (RuntimeException e) {
+            String refusal;
             try {
-                executor.execute(reload);
-            } catch (RejectedExecutionException e) {
-                log.warn("switch {} change not reloaded at once (shutting down?)", name);
+                topic.publish("");
+                refusal = null;
+            } catch (RuntimeException publish) {
+                refusal = channelRefusal(topic.getChannelNames().get(0), publish);
             }
-        });
+            if (refusal == null) {
+                throw e;
+            }
+            IllegalStateException refused = new IllegalStateException(refusal);
+            refused.addSuppressed(e);
+            throw refused;
+        }
+    }
+
+    /** The start's refusal when Redis's answer is a missing channel permission, else null. */
+    static String channelRefusal(String channel, Throwable answer) {
+        for (Throwable cause = answer; cause != null; cause = cause.getCause()) {
+            String message = String.valueOf(cause.getMessage());
+            if (message.contains("NOPERM")) {
+                return "refusing to start: Redis refuses our live-switch channel " + channel + " ("
+                        + RedisAnswer.of(message) + "); grant the Redis user its pub/sub"
+                        + " channels (&* or at least &" + channel + "): Redis 7 gives a new ACL user none"
+                        + " (acl-pubsub-default resetchannels) (docs/operations.md)";
+            }
+        }
+        return null;
     }
 }
