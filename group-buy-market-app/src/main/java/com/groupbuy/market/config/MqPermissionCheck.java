@@ -2,7 +2,7 @@ package com.groupbuy.market.config;
 
 import com.groupbuy.market.domain.trade.model.valobj.NotifyRoutes;
 import com.groupbuy.market.infrastructure.gateway.mq.CloseCheckTopology;
-import com.groupbuy.market.infrastructure.gateway.mq.MqExchangeGuard;
+import com.groupbuy.market.types.exception.Causes;
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
@@ -84,7 +84,7 @@ public class MqPermissionCheck implements SmartInitializingSingleton {
         try {
             connection = connectionFactory.getRabbitConnectionFactory().newConnection("gbm-permission-check");
         } catch (IOException | TimeoutException | RuntimeException e) {
-            log.warn("cannot check our RabbitMQ user's permissions at start: {}", MqExchangeGuard.rootMessage(e));
+            log.warn("cannot check our RabbitMQ user's permissions at start: {}", Causes.rootMessage(e));
             return;
         }
         try {
@@ -198,7 +198,7 @@ public class MqPermissionCheck implements SmartInitializingSingleton {
         try {
             publisher = connectionFactory.getRabbitConnectionFactory().newConnection("gbm-permission-check-publisher");
         } catch (IOException | TimeoutException | RuntimeException e) {
-            log.warn("cannot probe the channels our publisher holds: {}", MqExchangeGuard.rootMessage(e));
+            log.warn("cannot probe the channels our publisher holds: {}", Causes.rootMessage(e));
             return null;
         }
         try {
@@ -248,7 +248,7 @@ public class MqPermissionCheck implements SmartInitializingSingleton {
                     && close.getReplyCode() == AMQP.NOT_ALLOWED) {
                 return close;
             }
-            log.warn("cannot probe the channels {} need: {}", whose, MqExchangeGuard.rootMessage(e));
+            log.warn("cannot probe the channels {} need: {}", whose, Causes.rootMessage(e));
             return null;
         }
     }
@@ -375,7 +375,7 @@ public class MqPermissionCheck implements SmartInitializingSingleton {
             if (close != null && close.getReplyCode() == AMQP.ACCESS_REFUSED) {
                 return new Outcome(close.getReplyText(), false);
             }
-            log.warn("cannot probe {}: {}", probe.needs(), MqExchangeGuard.rootMessage(e));
+            log.warn("cannot probe {}: {}", probe.needs(), Causes.rootMessage(e));
             return new Outcome(null, close == null);
         } finally {
             if (channel != null) {
@@ -393,7 +393,7 @@ public class MqPermissionCheck implements SmartInitializingSingleton {
     }
 
     private static AMQP.Channel.Close channelClose(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
+        for (Throwable t : Causes.of(e)) {
             if (t instanceof ShutdownSignalException signal && signal.getReason() instanceof AMQP.Channel.Close close) {
                 return close;
             }

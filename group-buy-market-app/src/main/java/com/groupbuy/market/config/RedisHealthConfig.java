@@ -1,6 +1,7 @@
 package com.groupbuy.market.config;
 
 import com.groupbuy.market.infrastructure.redis.RedisAnswer;
+import com.groupbuy.market.types.exception.Causes;
 import java.util.Locale;
 import org.springframework.boot.actuate.data.redis.RedisHealthIndicator;
 import org.springframework.boot.actuate.health.Health;
@@ -63,7 +64,7 @@ public class RedisHealthConfig {
 
     /** Whether Spring Boot's health error is Redis refusing the command it asked, not Redis being unreachable. */
     static boolean infoRefused(Throwable error) {
-        for (Throwable cause = error; cause != null; cause = cause.getCause()) {
+        for (Throwable cause : Causes.of(error)) {
             String lower = String.valueOf(cause.getMessage()).toLowerCase(Locale.ROOT);
             if (lower.contains("noperm") || lower.contains("unknown command")) {
                 return true;

@@ -1,6 +1,7 @@
 package com.groupbuy.market.config;
 
 import com.groupbuy.market.infrastructure.redis.RedisAnswer;
+import com.groupbuy.market.types.exception.Causes;
 import java.util.Locale;
 import org.redisson.api.RScript;
 import org.redisson.api.RedissonClient;
@@ -54,7 +55,7 @@ public class RedisScriptingCheck implements SmartInitializingSingleton {
 
     /** The refusal for Redis's answer to a script when it is a missing permission or command, else null. */
     static String refusal(Throwable answer) {
-        for (Throwable cause = answer; cause != null; cause = cause.getCause()) {
+        for (Throwable cause : Causes.of(answer)) {
             String message = String.valueOf(cause.getMessage());
             String lower = message.toLowerCase(Locale.ROOT);
             if (lower.contains("noperm") || lower.contains("unknown command")) {

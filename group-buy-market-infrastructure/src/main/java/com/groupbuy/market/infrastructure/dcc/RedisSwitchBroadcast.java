@@ -3,6 +3,7 @@ package com.groupbuy.market.infrastructure.dcc;
 import com.groupbuy.market.domain.switches.adapter.port.ISwitchBroadcast;
 import com.groupbuy.market.infrastructure.redis.RedisAnswer;
 import com.groupbuy.market.infrastructure.redis.RedisKeys;
+import com.groupbuy.market.types.exception.Causes;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
 import lombok.extern.slf4j.Slf4j;
@@ -75,7 +76,7 @@ public class RedisSwitchBroadcast implements ISwitchBroadcast {
 
     /** The start's refusal when Redis's answer is a missing channel permission, else null. */
     static String channelRefusal(String channel, Throwable answer) {
-        for (Throwable cause = answer; cause != null; cause = cause.getCause()) {
+        for (Throwable cause : Causes.of(answer)) {
             String message = String.valueOf(cause.getMessage());
             if (message.contains("NOPERM")) {
                 return "refusing to start: Redis refuses our live-switch channel " + channel + " ("

@@ -5,6 +5,7 @@ import com.groupbuy.market.domain.outbox.model.valobj.DeliveryResult;
 import com.groupbuy.market.domain.outbox.model.valobj.NotifyTaskVO;
 import com.groupbuy.market.domain.trade.model.valobj.NotifyRoutes;
 import com.groupbuy.market.infrastructure.ids.UniqueIds;
+import com.groupbuy.market.types.exception.Causes;
 import com.groupbuy.market.types.mq.AmqpShortString;
 import com.groupbuy.market.types.security.WebhookSignature;
 import com.rabbitmq.client.Channel;
@@ -163,7 +164,7 @@ public class AmqpNotifyGateway implements INotifyGateway {
                 // fails with the reason.
                 StrandedChannels.free(e);
                 exchange.forget();
-                failure = MqExchangeGuard.rootMessage(e);
+                failure = Causes.rootMessage(e);
                 for (int i : group.getValue()) {
                     if (results[i] == null && published[i] == null) {
                         results[i] = failed(start, "AMQP publish failed: " + failure);
@@ -277,7 +278,7 @@ public class AmqpNotifyGateway implements INotifyGateway {
                     published[i] = publish(operations, task, message);
                 } catch (AmqpException e) {
                     exchange.forget();
-                    publishFailure = MqExchangeGuard.rootMessage(e);
+                    publishFailure = Causes.rootMessage(e);
                     results[i] = failed(start, "AMQP publish failed: " + publishFailure);
                 }
             }
@@ -345,7 +346,7 @@ public class AmqpNotifyGateway implements INotifyGateway {
             return failed(start, "AMQP confirm not received within " + confirmTimeout.toMillis() + " ms");
         } catch (ExecutionException e) {
             exchange.forget();
-            return failed(start, "AMQP confirm failed: " + MqExchangeGuard.rootMessage(e));
+            return failed(start, "AMQP confirm failed: " + Causes.rootMessage(e));
         } finally {
             if (interrupted) {
                 Thread.currentThread().interrupt();

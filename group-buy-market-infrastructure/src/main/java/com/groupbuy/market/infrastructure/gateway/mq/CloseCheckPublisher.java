@@ -10,6 +10,7 @@ import com.groupbuy.market.domain.outbox.model.valobj.DeliveryResult;
 import com.groupbuy.market.domain.outbox.model.valobj.NotifyTaskVO;
 import com.groupbuy.market.domain.trade.model.valobj.CloseCheckVO;
 import com.groupbuy.market.domain.trade.model.valobj.DelayLeg;
+import com.groupbuy.market.types.exception.Causes;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -169,7 +170,7 @@ public class CloseCheckPublisher implements INotifyGateway {
             // fails with the reason.
             String busy = PublisherChannels.busy(e);
             StrandedChannels.free(e);
-            String reason = "AMQP publish failed: " + MqExchangeGuard.rootMessage(e);
+            String reason = "AMQP publish failed: " + Causes.rootMessage(e);
             for (int i = 0; i < tasks.size(); i++) {
                 if (results[i] == null && correlations[i] == null) {
                     results[i] =
@@ -273,7 +274,7 @@ public class CloseCheckPublisher implements INotifyGateway {
                 reaches = leg == null || leg.reaches(deadline.left(now));
             } catch (AmqpException e) {
                 StrandedChannels.free(e);
-                results[i] = failed(start, "AMQP publish failed: " + MqExchangeGuard.rootMessage(e));
+                results[i] = failed(start, "AMQP publish failed: " + Causes.rootMessage(e));
                 continue;
             }
             // Only checks bound for a lane are bundled (one already due goes out at once, alone; one that hops goes
@@ -353,7 +354,7 @@ public class CloseCheckPublisher implements INotifyGateway {
                     size == 1 ? first.getBody().getBytes(StandardCharsets.UTF_8) : bundleBody(tasks, bundle, size);
             operations.send("", queue, new Message(body, properties), correlation);
         } catch (AmqpException e) {
-            DeliveryResult failed = failed(start, "AMQP publish failed: " + MqExchangeGuard.rootMessage(e));
+            DeliveryResult failed = failed(start, "AMQP publish failed: " + Causes.rootMessage(e));
             for (int k = 0; k < size; k++) {
                 results[bundle[k]] = failed;
             }
@@ -408,7 +409,7 @@ public class CloseCheckPublisher implements INotifyGateway {
         } catch (TimeoutException e) {
             return failed(start, "AMQP confirm not received within " + confirmTimeout.toMillis() + " ms");
         } catch (ExecutionException e) {
-            return failed(start, "AMQP confirm failed: " + MqExchangeGuard.rootMessage(e));
+            return failed(start, "AMQP confirm failed: " + Causes.rootMessage(e));
         } finally {
             if (interrupted) {
                 Thread.currentThread().interrupt();

@@ -1,5 +1,6 @@
 package com.groupbuy.market.infrastructure.gateway.mq;
 
+import com.groupbuy.market.types.exception.Causes;
 import com.rabbitmq.client.Channel;
 import java.io.IOException;
 import java.time.Duration;
@@ -136,7 +137,7 @@ public class CloseCheckTopology implements ConnectionListener {
             log.info("close-check queues {} / {} declared after their consumer failed", closeQueue, deadLetterQueue);
         } catch (RuntimeException e) {
             StrandedChannels.free(e);
-            log.info("close-check queues not declared again yet ({})", MqExchangeGuard.rootMessage(e));
+            log.info("close-check queues not declared again yet ({})", Causes.rootMessage(e));
         }
     }
 
@@ -186,7 +187,7 @@ public class CloseCheckTopology implements ConnectionListener {
                     closeQueue,
                     deadLetterQueue,
                     flavour,
-                    MqExchangeGuard.rootMessage(e));
+                    Causes.rootMessage(e));
         }
     }
 

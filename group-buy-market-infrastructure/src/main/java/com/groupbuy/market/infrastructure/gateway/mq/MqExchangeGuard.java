@@ -1,5 +1,6 @@
 package com.groupbuy.market.infrastructure.gateway.mq;
 
+import com.groupbuy.market.types.exception.Causes;
 import com.rabbitmq.client.BlockedListener;
 import com.rabbitmq.client.ShutdownSignalException;
 import java.time.Duration;
@@ -207,7 +208,9 @@ public class MqExchangeGuard implements ConnectionListener {
             state = State.DECLARED;
             reason = null;
         } catch (AmqpConnectException e) {
-            unreachable("broker unreachable: " + rootMessage(e), "; MQ callbacks wait in the outbox until it is back");
+            unreachable(
+                    "broker unreachable: " + Causes.rootMessage(e),
+                    "; MQ callbacks wait in the outbox until it is back");
         } catch (AmqpException e) {
             StrandedChannels.free(e);
             ShutdownSignalException refused = refusal(e);
@@ -221,7 +224,7 @@ public class MqExchangeGuard implements ConnectionListener {
                                 + "MQ callbacks wait in the outbox until then",
                         reason);
             } else {
-                unreachable("declare failed: " + rootMessage(e), "");
+                unreachable("declare failed: " + Causes.rootMessage(e), "");
             }
         }
         if (state == State.DECLARED) {
@@ -273,7 +276,7 @@ public class MqExchangeGuard implements ConnectionListener {
             if (refused == null) {
                 own.state = State.UNKNOWN;
                 own.reason = null;
-                log.warn("MQ partner exchange {}: declare failed: {}", own.name, rootMessage(e));
+                log.warn("MQ partner exchange {}: declare failed: {}", own.name, Causes.rootMessage(e));
                 return;
             }
             boolean first = own.state != State.REFUSED;
@@ -404,7 +407,7 @@ public class MqExchangeGuard implements ConnectionListener {
     }
 
     private static ShutdownSignalException refusal(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
+        for (Throwable t : Causes.of(e)) {
             if (t instanceof ShutdownSignalException signal && !signal.isHardError()) {
                 return signal;
             }
@@ -430,13 +433,5 @@ public class MqExchangeGuard implements ConnectionListener {
             this.partner = partner;
             this.name = name;
         }
-    }
-
-    public static String rootMessage(Throwable e) {
-        Throwable root = e;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
-        return root.getClass().getSimpleName() + ": " + root.getMessage();
     }
 }

@@ -1,6 +1,7 @@
 package com.groupbuy.market.infrastructure.gateway.mq;
 
 import com.groupbuy.market.domain.outbox.model.valobj.DeliveryResult;
+import com.groupbuy.market.types.exception.Causes;
 import java.time.Duration;
 import java.time.Instant;
 import org.springframework.amqp.AmqpResourceNotAvailableException;
@@ -23,7 +24,7 @@ public final class PublisherChannels {
 
     /** Why no channel was to be had, when {@code failure} says so; null for any other failure. */
     public static String busy(Throwable failure) {
-        for (Throwable cause = failure; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
+        for (Throwable cause : Causes.of(failure)) {
             if (cause instanceof AmqpTimeoutException && "No available channels".equals(cause.getMessage())) {
                 return "every channel of the MQ publisher connection is taken (gbm.mq.publisher-channels) and none was"
                         + " freed within gbm.mq.publisher-channel-wait";

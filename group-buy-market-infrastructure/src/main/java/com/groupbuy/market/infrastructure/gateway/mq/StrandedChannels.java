@@ -1,5 +1,6 @@
 package com.groupbuy.market.infrastructure.gateway.mq;
 
+import com.groupbuy.market.types.exception.Causes;
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.ChannelContinuationTimeoutException;
@@ -42,7 +43,7 @@ public final class StrandedChannels {
      * owner's).
      */
     public static boolean free(Throwable failure) {
-        for (Throwable cause = failure; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
+        for (Throwable cause : Causes.of(failure)) {
             if (cause instanceof ChannelContinuationTimeoutException timedOut
                     && timedOut.getMethod() instanceof AMQP.Channel.Open
                     && timedOut.getChannel() instanceof Channel stranded) {

@@ -1,9 +1,11 @@
 package com.groupbuy.market.infrastructure.gateway.mq;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import com.groupbuy.market.domain.outbox.model.valobj.DeliveryResult;
 import com.groupbuy.market.domain.outbox.model.valobj.NotSentReason;
+import java.time.Duration;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
 import org.springframework.amqp.AmqpConnectException;
@@ -40,5 +42,16 @@ class PublisherChannelsTest {
         assertThat(waiting.endpointWell()).isTrue();
         assertThat(waiting.notSentUntil()).isEqualTo(now.plus(PublisherChannels.RETRY_IN));
         assertThat(waiting.error()).isEqualTo("not sent: busy");
+    }
+
+    /** A failure whose causes loop back (A caused by B caused by A) is looked through once. Hung before Causes. */
+    @Test
+    void aChainThatLoopsBackIsLookedThroughOnce() {
+        RuntimeException outer = new RuntimeException("outer");
+        outer.initCause(new RuntimeException("inner", outer));
+
+        String busy = assertTimeoutPreemptively(Duration.ofSeconds(5), () -> PublisherChannels.busy(outer));
+
+        assertThat(busy).isNull();
     }
 }
