@@ -147,7 +147,7 @@ public final class SessionDefaults {
      * transaction_read_only} ON, or 1): the server's default for every session, as a {@code SET GLOBAL} leaves it.
      */
     static void verifyWritable(String readOnly) {
-        if (readOnly != null && ON.contains(readOnly.trim().toUpperCase(Locale.ROOT))) {
+        if (on(readOnly)) {
             throw new IllegalStateException("refusing to start: a pooled database session is read-only"
                     + " (tx_read_only=" + readOnly + ", the server's transaction_read_only for every session), so"
                     + " every write is refused (error 1792: every lock, settlement and refund answered E0401) while"
@@ -155,6 +155,11 @@ public final class SessionDefaults {
                     + " add tx_read_only=0 (MySQL 8: transaction_read_only=0) to DB_SESSION_VARIABLES"
                     + " (docs/operations.md)");
         }
+    }
+
+    /** A boolean variable's value is on (1, ON or TRUE, as either server shows it). */
+    static boolean on(String value) {
+        return value != null && ON.contains(value.trim().toUpperCase(Locale.ROOT));
     }
 
     static void verifyPinned(Map<String, String> session) {
@@ -180,7 +185,7 @@ public final class SessionDefaults {
      * InnoDB then refuses every write of a READ COMMITTED transaction.
      */
     static void verifyBinlog(String logBin, String binlogFormat) {
-        boolean logging = logBin != null && ON.contains(logBin.trim().toUpperCase(Locale.ROOT));
+        boolean logging = on(logBin);
         if (logging && binlogFormat != null && "STATEMENT".equalsIgnoreCase(binlogFormat.trim())) {
             throw new IllegalStateException("refusing to start: the database's binary log is on with"
                     + " binlog_format=STATEMENT, under which InnoDB refuses every write of a READ COMMITTED transaction"
