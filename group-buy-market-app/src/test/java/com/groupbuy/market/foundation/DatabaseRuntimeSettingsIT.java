@@ -15,8 +15,11 @@ import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.boot.actuate.health.Health;
 import org.springframework.boot.actuate.health.Status;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
@@ -26,10 +29,13 @@ import org.springframework.jdbc.core.JdbcTemplate;
  *       read-only and each write is refused (1792, E0401), while the {@code db} health component, which read only
  *       {@code @@global.read_only}, said UP, so a load balancer kept sending traffic. It reads the pooled session's
  *       access mode too: OUT_OF_SERVICE, and UP again once the setting is undone.
+ *   <li>{@code idle_transaction_timeout=1}: a pooled session idle inside a transaction (a locking read, as a team's
+ *       place look holds its row lock across a Redis call) longer is killed, so its commit fails; a start warns of it.
  * </ul>
  * <p>
- * Proved to fail on main: the health stayed UP ("expected: OUT_OF_SERVICE but was: UP").
+ * Proved to fail on main: the health stayed UP ("expected: OUT_OF_SERVICE but was: UP"); no warning of the idle guard.
  */
+@ExtendWith(OutputCaptureExtension.class)
 class DatabaseRuntimeSettingsIT {
 
     private static PrivateMariaDb server;
@@ -82,6 +88,30 @@ class DatabaseRuntimeSettingsIT {
             assertThat(health.health().getStatus()).isEqualTo(Status.UP);
             assertThat(write(dataSource)).isEqualTo(1);
         });
+    }
+
+    /** The place look's shape: a locking read, a slow call elsewhere (a slow Redis), the commit. */
+    @Test
+    void aShortIdleInTransactionGuardKillsTheLookAndIsWarnedOf(CapturedOutput output) {
+        server.admin("SET GLOBAL idle_transaction_timeout = 1");
+        try {
+            SessionDefaultsIT.pool(server).run(context -> {
+                assertThat(output.getOut())
+                        .contains("a pooled database session is killed when idle inside a transaction longer than"
+                                + " idle_transaction_timeout=1 s");
+                DataSource dataSource = context.getBean(DataSource.class);
+                try (Connection connection = dataSource.getConnection();
+                        Statement statement = connection.createStatement()) {
+                    statement
+                            .executeQuery("SELECT status FROM teams WHERE team_id = 't1' FOR UPDATE")
+                            .close();
+                    Thread.sleep(2_500); // the Redis call, slower than the guard
+                    assertThatThrownBy(connection::commit).isInstanceOf(SQLException.class);
+                }
+            });
+        } finally {
+            server.admin("SET GLOBAL idle_transaction_timeout = 0");
+        }
     }
 
     private static int write(DataSource dataSource) {
