@@ -49,6 +49,12 @@ import org.slf4j.LoggerFactory;
  * servers (MariaDB 10.11 knows only {@code tx_read_only}, MySQL 8 only {@code transaction_read_only}) and a session
  * variable the server does not know fails every connection, so it is not pinned: a start reads it back and refuses a
  * read-only session, naming it ({@link #verifyWritable}; SessionDefaultsMoreIT).
+ * <p>
+ * MariaDB kills a session idle inside a transaction past {@code idle_transaction_timeout} (or {@code
+ * idle_readonly_transaction_timeout}; {@code idle_write_transaction_timeout} only once the transaction wrote: a locking
+ * read is not a write). A team's place look holds its row lock (a read-only transaction) across a Redis call, so a
+ * short guard there loses the look; a start warns of one shorter than {@link #IDLE_FLOOR_SECONDS}
+ * ({@link #idleTimeoutsTooShort}).
  */
 public final class SessionDefaults {
 
@@ -140,6 +146,49 @@ public final class SessionDefaults {
                 ResultSet rs = statement.executeQuery(ACCESS_MODE)) {
             verifyWritable(rs.next() ? rs.getString(2) : null);
         }
+        Map<String, String> idle = new LinkedHashMap<>();
+        try (Statement statement = connection.createStatement();
+                ResultSet rs = statement.executeQuery(IDLE_TIMEOUTS)) {
+            while (rs.next()) {
+                idle.put(rs.getString(1), rs.getString(2));
+            }
+        }
+        String tooShort = idleTimeoutsTooShort(idle);
+        if (tooShort != null) {
+            log.warn(
+                    "a pooled database session is killed when idle inside a transaction longer than {}: a team's place"
+                            + " look (a refused join's, the reconciler's) holds its row lock across a Redis call, and a"
+                            + " slow Redis there loses the session, the lock and the look (the join that asked answered"
+                            + " an error, not its refusal); set them 0 or at least {} s (docs/operations.md)",
+                    tooShort,
+                    IDLE_FLOOR_SECONDS);
+        }
+    }
+
+    /**
+     * MariaDB's guards against a session left idle inside a transaction ({@code idle_transaction_timeout}, {@code
+     * idle_readonly_transaction_timeout}, {@code idle_write_transaction_timeout}, seconds, 0 off; MySQL has none).
+     */
+    static final String IDLE_TIMEOUTS = "SHOW SESSION VARIABLES WHERE Variable_name IN ('idle_transaction_timeout',"
+            + " 'idle_readonly_transaction_timeout', 'idle_write_transaction_timeout')";
+
+    /** Shorter than this (and not 0) is warned of: a Redis call held inside a transaction may take that long. */
+    static final int IDLE_FLOOR_SECONDS = 60;
+
+    /** The idle-in-transaction guards set shorter than {@link #IDLE_FLOOR_SECONDS} ("name=value, ..."), else null. */
+    static String idleTimeoutsTooShort(Map<String, String> idle) {
+        String named = idle.entrySet().stream()
+                .filter(e -> {
+                    try {
+                        long seconds = Long.parseLong(e.getValue().trim());
+                        return seconds > 0 && seconds < IDLE_FLOOR_SECONDS;
+                    } catch (NumberFormatException | NullPointerException ex) {
+                        return false;
+                    }
+                })
+                .map(e -> e.getKey() + "=" + e.getValue().trim() + " s")
+                .collect(Collectors.joining(", "));
+        return named.isEmpty() ? null : named;
     }
 
     /**
@@ -147,7 +196,7 @@ public final class SessionDefaults {
      * transaction_read_only} ON, or 1): the server's default for every session, as a {@code SET GLOBAL} leaves it.
      */
     static void verifyWritable(String readOnly) {
-        if (readOnly != null && ON.contains(readOnly.trim().toUpperCase(Locale.ROOT))) {
+        if (on(readOnly)) {
             throw new IllegalStateException("refusing to start: a pooled database session is read-only"
                     + " (tx_read_only=" + readOnly + ", the server's transaction_read_only for every session), so"
                     + " every write is refused (error 1792: every lock, settlement and refund answered E0401) while"
@@ -155,6 +204,11 @@ public final class SessionDefaults {
                     + " add tx_read_only=0 (MySQL 8: transaction_read_only=0) to DB_SESSION_VARIABLES"
                     + " (docs/operations.md)");
         }
+    }
+
+    /** A boolean variable's value is on (1, ON or TRUE, as either server shows it). */
+    static boolean on(String value) {
+        return value != null && ON.contains(value.trim().toUpperCase(Locale.ROOT));
     }
 
     static void verifyPinned(Map<String, String> session) {
@@ -180,7 +234,7 @@ public final class SessionDefaults {
      * InnoDB then refuses every write of a READ COMMITTED transaction.
      */
     static void verifyBinlog(String logBin, String binlogFormat) {
-        boolean logging = logBin != null && ON.contains(logBin.trim().toUpperCase(Locale.ROOT));
+        boolean logging = on(logBin);
         if (logging && binlogFormat != null && "STATEMENT".equalsIgnoreCase(binlogFormat.trim())) {
             throw new IllegalStateException("refusing to start: the database's binary log is on with"
                     + " binlog_format=STATEMENT, under which InnoDB refuses every write of a READ COMMITTED transaction"

@@ -20,6 +20,11 @@ import org.springframework.boot.actuate.jdbc.DataSourceHealthIndicator;
  * meet. Without that, a load balancer that took every instance out on the first read-only answer would leave no
  * partner traffic to meet a refused write and retire the pool, and instances would stay out until Hikari's {@code
  * maxLifetime} (30 min).
+ * <p>
+ * A server whose {@code read_only} is off may still hand every new session a read-only access mode ({@code SET GLOBAL
+ * tx_read_only=1}, MySQL 8's {@code transaction_read_only}) while the service runs: every write of such a session is
+ * refused (1792, E0401), so the pooled session's access mode is read as well (under either server's name, {@link
+ * SessionDefaults#ACCESS_MODE}); it read UP then (DatabaseRuntimeSettingsIT).
  */
 public class WritableDatabaseHealthIndicator extends DataSourceHealthIndicator {
 
@@ -37,26 +42,40 @@ public class WritableDatabaseHealthIndicator extends DataSourceHealthIndicator {
     @Override
     protected void doHealthCheck(Health.Builder builder) throws Exception {
         super.doHealthCheck(builder);
-        if (!readOnly()) {
+        if (readOnly() == null) {
             return;
         }
         staleWriters.readOnlyFound("the health check");
-        if (!readOnly()) {
+        String setting = readOnly();
+        if (setting == null) {
             return;
         }
         builder.outOfService()
                 .withDetail("readOnly", true)
                 .withDetail(
                         "reason",
-                        "the database takes no writes (read_only): locks, settlements and refunds are answered E0401");
+                        "the database takes no writes (" + setting
+                                + "): locks, settlements and refunds are answered E0401");
     }
 
-    /** Plain JDBC, a read only (the pool's auto-commit is off: a JdbcTemplate is refused here, ArchitectureTest). */
-    private boolean readOnly() throws SQLException {
+    /**
+     * The setting that makes a pooled session refuse writes — the server's {@code read_only}, or the session's access
+     * mode ({@code tx_read_only}, a {@code SET GLOBAL} hands every new session) — else null. Plain JDBC, reads only
+     * (the pool's auto-commit is off: a JdbcTemplate is refused here, ArchitectureTest).
+     */
+    private String readOnly() throws SQLException {
         try (Connection connection = dataSource.getConnection();
-                Statement statement = connection.createStatement();
-                ResultSet answer = statement.executeQuery(READ_ONLY)) {
-            return answer.next() && answer.getInt(1) != 0;
+                Statement statement = connection.createStatement()) {
+            try (ResultSet answer = statement.executeQuery(READ_ONLY)) {
+                if (answer.next() && answer.getInt(1) != 0) {
+                    return "read_only";
+                }
+            }
+            try (ResultSet answer = statement.executeQuery(SessionDefaults.ACCESS_MODE)) {
+                return answer.next() && SessionDefaults.on(answer.getString(2))
+                        ? "the session's " + answer.getString(1)
+                        : null;
+            }
         }
     }
 }

@@ -112,4 +112,16 @@ class SessionDefaultsTest {
         session.put("completion_type", completion);
         return session;
     }
+
+    @Test
+    void idleInTransactionGuardsShorterThanARedisCallAreNamed() {
+        Map<String, String> idle = new LinkedHashMap<>();
+        idle.put("idle_readonly_transaction_timeout", "0");
+        idle.put("idle_transaction_timeout", "1");
+        idle.put("idle_write_transaction_timeout", "3600");
+        assertThat(SessionDefaults.idleTimeoutsTooShort(idle)).isEqualTo("idle_transaction_timeout=1 s");
+        idle.put("idle_transaction_timeout", "0");
+        assertThat(SessionDefaults.idleTimeoutsTooShort(idle)).isNull();
+        assertThat(SessionDefaults.idleTimeoutsTooShort(Map.of())).isNull(); // MySQL: no such variables
+    }
 }
