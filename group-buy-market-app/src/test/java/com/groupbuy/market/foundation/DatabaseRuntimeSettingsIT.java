@@ -60,34 +60,43 @@ class DatabaseRuntimeSettingsIT {
 
     @Test
     void sessionsMadeReadOnlyWhileRunningAreNotUpOnHealth() {
-        SessionDefaultsIT.pool(server).run(context -> {
-            DataSource dataSource = context.getBean(DataSource.class);
-            WritableDatabaseHealthIndicator health =
-                    new WritableDatabaseHealthIndicator(dataSource, new StaleWriterEviction(dataSource));
-            assertThat(health.health().getStatus()).isEqualTo(Status.UP);
-            server.admin("SET GLOBAL tx_read_only = 1");
-            try {
-                // the pool replaces its connections (a maxLifetime's turn, a failover's eviction)
-                dataSource.unwrap(HikariDataSource.class).getHikariPoolMXBean().softEvictConnections();
-                assertThatThrownBy(() -> write(dataSource))
-                        .hasRootCauseInstanceOf(SQLException.class)
-                        .rootCause()
-                        .hasMessageContaining("READ ONLY transaction");
-                Health readOnly = health.health();
-                assertThat(readOnly.getStatus()).isEqualTo(Status.OUT_OF_SERVICE);
-                assertThat(readOnly.getDetails())
-                        .containsEntry("readOnly", true)
-                        .containsEntry(
-                                "reason",
-                                "the database takes no writes (the session's tx_read_only): locks, settlements and"
-                                        + " refunds are answered E0401");
-            } finally {
-                server.admin("SET GLOBAL tx_read_only = 0");
-            }
-            dataSource.unwrap(HikariDataSource.class).getHikariPoolMXBean().softEvictConnections();
-            assertThat(health.health().getStatus()).isEqualTo(Status.UP);
-            assertThat(write(dataSource)).isEqualTo(1);
-        });
+        // No connection opened in the background (minimum-idle 0): each one the test meets was opened on demand, after
+        // the last SET GLOBAL, not by the pool's filler racing it.
+        SessionDefaultsIT.pool(server, "spring.datasource.hikari.minimum-idle=0")
+                .run(context -> {
+                    DataSource dataSource = context.getBean(DataSource.class);
+                    WritableDatabaseHealthIndicator health =
+                            new WritableDatabaseHealthIndicator(dataSource, new StaleWriterEviction(dataSource));
+                    assertThat(health.health().getStatus()).isEqualTo(Status.UP);
+                    server.admin("SET GLOBAL tx_read_only = 1");
+                    try {
+                        // the pool replaces its connections (a maxLifetime's turn, a failover's eviction)
+                        dataSource
+                                .unwrap(HikariDataSource.class)
+                                .getHikariPoolMXBean()
+                                .softEvictConnections();
+                        assertThatThrownBy(() -> write(dataSource))
+                                .hasRootCauseInstanceOf(SQLException.class)
+                                .rootCause()
+                                .hasMessageContaining("READ ONLY transaction");
+                        Health readOnly = health.health();
+                        assertThat(readOnly.getStatus()).isEqualTo(Status.OUT_OF_SERVICE);
+                        assertThat(readOnly.getDetails())
+                                .containsEntry("readOnly", true)
+                                .containsEntry(
+                                        "reason",
+                                        "the database takes no writes (the session's tx_read_only): locks, settlements and"
+                                                + " refunds are answered E0401");
+                    } finally {
+                        server.admin("SET GLOBAL tx_read_only = 0");
+                    }
+                    dataSource
+                            .unwrap(HikariDataSource.class)
+                            .getHikariPoolMXBean()
+                            .softEvictConnections();
+                    assertThat(health.health().getStatus()).isEqualTo(Status.UP);
+                    assertThat(write(dataSource)).isEqualTo(1);
+                });
     }
 
     /** The place look's shape: a locking read, a slow call elsewhere (a slow Redis), the commit. */

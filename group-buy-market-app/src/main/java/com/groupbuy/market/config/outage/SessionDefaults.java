@@ -158,8 +158,9 @@ public final class SessionDefaults {
             log.warn(
                     "a pooled database session is killed when idle inside a transaction longer than {}: a team's place"
                             + " look (a refused join's, the reconciler's) holds its row lock across a Redis call, and a"
-                            + " slow Redis there loses the session, the lock and the look (the join that asked answered"
-                            + " an error, not its refusal); set them 0 or at least {} s (docs/operations.md)",
+                            + " slow Redis there loses the session, the lock and the look (skipped, its Redis correction"
+                            + " made without the lock until a later sweep); set them 0 or at least {} s"
+                            + " (docs/operations.md)",
                     tooShort,
                     IDLE_FLOOR_SECONDS);
         }

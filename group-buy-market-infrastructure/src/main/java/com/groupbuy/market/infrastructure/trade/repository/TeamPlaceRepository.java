@@ -8,6 +8,7 @@ import com.groupbuy.market.domain.trade.model.valobj.OpenTeamsPosition;
 import com.groupbuy.market.domain.trade.model.valobj.OrderStatus;
 import com.groupbuy.market.domain.trade.model.valobj.PartnerOrderKey;
 import com.groupbuy.market.domain.trade.model.valobj.TeamStatus;
+import com.groupbuy.market.infrastructure.outage.DatabaseConnections;
 import com.groupbuy.market.infrastructure.trade.dao.ITeamPlaceDao;
 import com.groupbuy.market.infrastructure.trade.po.GroupBuyOrderListPO;
 import com.groupbuy.market.infrastructure.trade.po.TeamPlacesPO;
@@ -50,8 +51,10 @@ public class TeamPlaceRepository implements ITeamPlaceRepository {
 
     /**
      * Null when the team is not open, or when its row lock could not be had: a deadlock, a lock wait timeout or the
-     * statement time bound ({@code max_statement_time}) reached while waiting (this look wrote nothing) is logged and
-     * the team left to the next sweep, so the look, an auxiliary one, never turns the answer of the lock that asked for
+     * statement time bound ({@code max_statement_time}) reached while waiting, or the session lost while the look held
+     * the lock (MariaDB's {@code idle_transaction_timeout} kills a session idle inside a transaction, and the look waits
+     * on Redis under the lock: its commit failed, PlaceLookSessionKilledIT), is logged and the team left to the next
+     * sweep (this look wrote nothing to the database), so the look, an auxiliary one, never turns the answer of the lock that asked for
      * it (its refusal) into an error.
      */
     @Override
@@ -59,11 +62,13 @@ public class TeamPlaceRepository implements ITeamPlaceRepository {
         try {
             return lockedLook(teamId, work);
         } catch (DataAccessException e) {
-            if (!(e instanceof PessimisticLockingFailureException) && !waitedPastTheStatementBound(e)) {
+            if (!(e instanceof PessimisticLockingFailureException)
+                    && !waitedPastTheStatementBound(e)
+                    && !DatabaseConnections.lost(e)) {
                 throw e;
             }
             log.warn(
-                    "team places look skipped team={} (row lock not had: {}); the next sweep looks again",
+                    "team places look skipped team={} (row lock not had or lost: {}); the next sweep looks again",
                     teamId,
                     String.valueOf(Causes.root(e).getMessage()));
             return null;
