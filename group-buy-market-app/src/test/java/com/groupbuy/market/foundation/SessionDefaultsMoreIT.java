@@ -21,12 +21,12 @@ import org.springframework.jdbc.core.JdbcTemplate;
  * More server defaults every session inherits, each set globally on a private mariadbd around its case (a {@code SET
  * GLOBAL}, as a DBA's my.cnf would set it; new sessions take it), the service's pool and Flyway on it:
  * <ul>
- *   <li>{@code tx_read_only=1} (MariaDB 10.11's name of {@code transaction_read_only}): its {@code read_only} is off, so
- *       the health check said the database took writes, while every write of every pooled session was refused (1792,
+ *   <li>{@code tx_read_only=1} (MariaDB 10.11's name of {@code transaction_read_only}): its {@code read_only} is off,
+ *       so the health check said the database took writes, while every write of every pooled session was refused (1792,
  *       "Cannot execute statement in a READ ONLY transaction"): every lock, settlement and refund answered E0401, each
- *       refusal retiring the pool for new connections as read-only as the old. Neither the pool nor the driver sets
- *       the access mode (Connector/J leaves it to the server below MySQL 5.6.5, as it reads MariaDB 10.11's version),
- *       and the variable's name differs between servers, so a start reads it back and refuses ({@code
+ *       refusal retiring the pool for new connections as read-only as the old. Neither the pool nor the driver sets the
+ *       access mode (Connector/J leaves it to the server below MySQL 5.6.5, as it reads MariaDB 10.11's version), and
+ *       the variable's name differs between servers, so a start reads it back and refuses ({@code
  *       SessionDefaults.verifyWritable}); an operator's {@code tx_read_only=0} in {@code DB_SESSION_VARIABLES} serves.
  *   <li>{@code max_statement_time} (a guard against runaway queries): Flyway's own connection, meant to run a migration
  *       for as long as it takes, inherited it, and V13's rewrite of every live take (one UPDATE) was interrupted

@@ -169,8 +169,8 @@ class MqPermissionIT {
     }
 
     /**
-     * A user limit that holds our consumers' channels (2 close-check consumers, the refund consumer and their declares: 4)
-     * but not the publisher connection's on top of them ({@code gbm.mq.publisher-channels}, 16): under load the
+     * A user limit that holds our consumers' channels (2 close-check consumers, the refund consumer and their declares:
+     * 4) but not the publisher connection's on top of them ({@code gbm.mq.publisher-channels}, 16): under load the
      * publisher opened past it and the broker closed the whole publisher connection (530) with every MQ callback and
      * close check published on it (MqPublisherChannelLimitIT). On main the check counted the consumers only and let
      * such a user start; now the start is refused, naming the setting.

@@ -15,10 +15,11 @@ import org.flywaydb.core.api.configuration.FluentConfiguration;
  * One database per test JVM migrated by the application's Flyway (the same locations and session settings a start
  * uses), which {@link IsolatedDatabaseInitializer} copies for each context instead of migrating each one again: the
  * same tables ({@code CREATE TABLE ... LIKE} keeps indexes, defaults, charset and collation) with the rows the
- * migrations wrote (the schema history among them, so the context's Flyway finds the schema current and only
- * validates it). Named after this JVM's pid and a random suffix (two Failsafe JVMs run at once and never share it),
- * dropped when the JVM exits, else by a later JVM ({@link TestDatabaseNames}). The copy carries base tables only: a template holding views, triggers, routines or
- * events is refused until this class learns them ({@code foundation.MigratedCopyIT} compares a copy with a migration).
+ * migrations wrote (the schema history among them, so the context's Flyway finds the schema current and only validates
+ * it). Named after this JVM's pid and a random suffix (two Failsafe JVMs run at once and never share it), dropped when
+ * the JVM exits, else by a later JVM ({@link TestDatabaseNames}). The copy carries base tables only: a template holding
+ * views, triggers, routines or events is refused until this class learns them ({@code foundation.MigratedCopyIT}
+ * compares a copy with a migration).
  */
 public final class TemplateDatabase {
 

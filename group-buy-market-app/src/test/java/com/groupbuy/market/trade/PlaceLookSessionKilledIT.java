@@ -16,10 +16,10 @@ import org.springframework.test.context.TestPropertySource;
 /**
  * A team's place look holds the team's row lock, in a read-only transaction, while it asks Redis; MariaDB's {@code
  * idle_transaction_timeout} (a DBA's guard, here set for our sessions only) kills a session idle inside a transaction
- * that long, so a slow Redis call there lost the session and the look's commit failed. The look is an auxiliary one
- * (a refused join's, the sweep's) and wrote nothing to the database: it is skipped, as a lock not had is, and never
- * turns the join's refusal into an error. Failed on main: the commit's {@code RecoverableDataAccessException} ("Communications link failure",
- * "Connection reset by peer") was thrown.
+ * that long, so a slow Redis call there lost the session and the look's commit failed. The look is an auxiliary one (a
+ * refused join's, the sweep's) and wrote nothing to the database: it is skipped, as a lock not had is, and never turns
+ * the join's refusal into an error. Failed on main: the commit's {@code RecoverableDataAccessException}
+ * ("Communications link failure", "Connection reset by peer") was thrown.
  */
 @IntegrationTest
 @TestPropertySource(

@@ -32,9 +32,9 @@ import org.slf4j.LoggerFactory;
  * </ul>
  * A session may set each without privilege, so the pool sets ours ({@link #PINNED}) in its {@code sessionVariables},
  * before {@link SessionSqlMode}'s entry (an operator's own value of one of them is overridden, with a warning), and
- * Flyway's connection sets them too ({@link #ASSIGNMENTS}: it commits, and reads its history table with a plain SELECT),
- * and unbounds its statements ({@link #FLYWAY_UNBOUNDED}). A start
- * reads them back from a pooled session ({@link #verify}: a {@code connection-init-sql} runs after the driver).
+ * Flyway's connection sets them too ({@link #ASSIGNMENTS}: it commits, and reads its history table with a plain
+ * SELECT), and unbounds its statements ({@link #FLYWAY_UNBOUNDED}). A start reads them back from a pooled session
+ * ({@link #verify}: a {@code connection-init-sql} runs after the driver).
  * <p>
  * One setting no session can change without SUPER or BINLOG ADMIN: {@code binlog_format}. With the binary log on
  * and {@code binlog_format=STATEMENT}, InnoDB refuses every write and locking read of a READ COMMITTED transaction

@@ -52,10 +52,10 @@ public class TeamPlaceRepository implements ITeamPlaceRepository {
     /**
      * Null when the team is not open, or when its row lock could not be had: a deadlock, a lock wait timeout or the
      * statement time bound ({@code max_statement_time}) reached while waiting, or the session lost while the look held
-     * the lock (MariaDB's {@code idle_transaction_timeout} kills a session idle inside a transaction, and the look waits
-     * on Redis under the lock: its commit failed, PlaceLookSessionKilledIT), is logged and the team left to the next
-     * sweep (this look wrote nothing to the database), so the look, an auxiliary one, never turns the answer of the lock that asked for
-     * it (its refusal) into an error.
+     * the lock (MariaDB's {@code idle_transaction_timeout} kills a session idle inside a transaction, and the look
+     * waits on Redis under the lock: its commit failed, PlaceLookSessionKilledIT), is logged and the team left to the
+     * next sweep (this look wrote nothing to the database), so the look, an auxiliary one, never turns the answer of
+     * the lock that asked for it (its refusal) into an error.
      */
     @Override
     public <T> T underTeamLock(String teamId, Function<LockedTeamPlacesVO, T> work) {
