@@ -23,6 +23,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.BiFunction;
+import java.util.function.Supplier;
 import org.springframework.amqp.AmqpException;
 import org.springframework.amqp.core.Message;
 import org.springframework.amqp.core.MessageDeliveryMode;
@@ -125,16 +126,13 @@ public class AmqpNotifyGateway implements INotifyGateway {
             if (channelsBusy != null) {
                 // No channel was free for an earlier group: these wait with it, not sent, no try used, rather than
                 // each waiting for a channel again past the batch's deadline.
-                for (int i : group.getValue()) {
-                    results[i] = PublisherChannels.waiting(clock.instant(), channelsBusy);
-                }
+                String busy = channelsBusy;
+                unsent(group.getValue(), published, results, () -> PublisherChannels.waiting(clock.instant(), busy));
                 continue;
             }
             if (batchFailure != null) {
-                for (int i : group.getValue()) {
-                    results[i] =
-                            failed(start, "not published: an earlier publish of its batch failed: " + batchFailure);
-                }
+                String reason = "not published: an earlier publish of its batch failed: " + batchFailure;
+                unsent(group.getValue(), published, results, () -> failed(start, reason));
                 continue;
             }
             Channel[] target = new Channel[1];
@@ -153,11 +151,12 @@ public class AmqpNotifyGateway implements INotifyGateway {
                 if (channelsBusy != null) {
                     // Every channel the publisher may hold is taken (our bound, or the broker's channel_max): nothing
                     // of this group was published, and nothing is wrong with it, its partner or the broker.
-                    for (int i : group.getValue()) {
-                        if (results[i] == null && published[i] == null) {
-                            results[i] = PublisherChannels.waiting(clock.instant(), channelsBusy);
-                        }
-                    }
+                    String busy = channelsBusy;
+                    unsent(
+                            group.getValue(),
+                            published,
+                            results,
+                            () -> PublisherChannels.waiting(clock.instant(), busy));
                     continue;
                 }
                 // No channel to publish on (the connection is gone, or its open timed out): whatever was not published
@@ -165,11 +164,8 @@ public class AmqpNotifyGateway implements INotifyGateway {
                 StrandedChannels.free(e);
                 exchange.forget();
                 failure = Causes.rootMessage(e);
-                for (int i : group.getValue()) {
-                    if (results[i] == null && published[i] == null) {
-                        results[i] = failed(start, "AMQP publish failed: " + failure);
-                    }
-                }
+                String reason = "AMQP publish failed: " + failure;
+                unsent(group.getValue(), published, results, () -> failed(start, reason));
             }
             if (group.getKey() != null && target[0] != null) {
                 isolatedChannels.put(group.getKey(), target[0]);
@@ -193,6 +189,19 @@ public class AmqpNotifyGateway implements INotifyGateway {
             }
         });
         return Arrays.asList(results);
+    }
+
+    /** Gives each task of {@code group} neither answered nor published yet the result {@code result} makes. */
+    private static void unsent(
+            List<Integer> group,
+            CorrelationData[] published,
+            DeliveryResult[] results,
+            Supplier<DeliveryResult> result) {
+        for (int i : group) {
+            if (results[i] == null && published[i] == null) {
+                results[i] = result.get();
+            }
+        }
     }
 
     /** The isolated partner's own exchange the task goes to; null for the shared and the internal exchange. */
