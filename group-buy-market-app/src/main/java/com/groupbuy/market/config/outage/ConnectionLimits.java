@@ -14,7 +14,7 @@ import org.slf4j.LoggerFactory;
  * The database server's connection limits: {@code max_connections} (all clients; refused with 1040, "Too many
  * connections"), {@code max_user_connections} (each account; 1203) and an account's own {@code MAX_USER_CONNECTIONS}
  * (1226). Met while the service runs, a request's pool cannot open a connection and the request is answered E0401
- * (Hikari's timeout, the database breaker), nothing written (DatabaseConnectionLimitsIT). Met at a start, the start
+ * (Hikari's timeout, the database breaker), nothing written (staged, docs/operations.md). Met at a start, the start
  * names the limit ({@link DatabaseConnectionLimitAnalyzer}); a pool that may open more connections than a limit allows
  * is warned of at start ({@link #verify}), not refused: other instances and tools share the server, so only the
  * operator can size it (instances × maximum-pool-size + tools).
