@@ -22,7 +22,7 @@ import org.springframework.context.annotation.Configuration;
  * and the transaction isolation level ({@link SessionIsolation}), read back at start as the mode is; and the server's
  * {@code max_allowed_packet}, which no session can raise, is read then ({@link DatabasePacketLimit}). Other server
  * defaults a session inherits are pinned and read back alike, and a binary log in STATEMENT format refused
- * ({@link SessionDefaults}).
+ * ({@link SessionDefaults}); a pool larger than the server's connection limits is warned of ({@link ConnectionLimits}).
  */
 @Configuration(proxyBeanMethods = false)
 public class StatementBoundConfig {
@@ -67,6 +67,7 @@ public class StatementBoundConfig {
                 SessionIsolation.verify(connection);
                 DatabasePacketLimit.verify(connection);
                 SessionDefaults.verify(connection);
+                ConnectionLimits.verify(connection, pool.getMaximumPoolSize());
             } catch (SQLException e) {
                 // The database is down: its outage handling answers E0401 until it is back; the mode is the pool's.
                 log.warn(
