@@ -27,7 +27,8 @@ import okhttp3.ResponseBody;
 /**
  * Posts a callback on the one shared OkHttp client (its Dns refuses non-public addresses; redirects are not
  * followed). Delivered means HTTP 2xx and the body {@code success}; every other outcome, including no answer at
- * all, is a failed attempt reported to the caller, never thrown.
+ * all, is a failed attempt reported to the caller, never thrown, but for a socket our own process could not open
+ * ({@link OwnSocketFaults}): not sent, no try used.
  * <p>
  * With a {@link SendBudget} each call is bounded by its body's budget instead of the client's one call timeout: the
  * base window plus the time the body's bytes take at the slowest partner link served, and that time is added to the
@@ -87,6 +88,12 @@ public class GroupBuyNotifyService implements INotifyGateway {
                             ? null
                             : "answered HTTP " + response.code() + " body '" + partnerText(abbreviate(body)) + "'");
         } catch (IOException | IllegalArgumentException e) {
+            // A socket our own process could not open (out of descriptors or local ports) failed nothing of the
+            // partner's: not an attempt, no try used, and the breaker does not count it against the endpoint.
+            String ours = OwnSocketFaults.of(e);
+            if (ours != null) {
+                return OwnSocketFaults.notSent(clock.instant(), ours);
+            }
             long latency = (System.nanoTime() - start) / 1_000_000;
             return new DeliveryResult(
                     false, null, latency, e.getClass().getSimpleName() + ": " + partnerText(e.getMessage()));

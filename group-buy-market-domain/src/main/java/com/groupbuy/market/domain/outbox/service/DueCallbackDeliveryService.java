@@ -28,7 +28,8 @@ import lombok.extern.slf4j.Slf4j;
  * Delivers the outbox's due tasks, whatever owes them: settlement and refund callbacks (HTTP or MQ) and close checks.
  * (Named SettlementNotifyService before #16; it always delivered refund callbacks too.) A worker first leases a task (so no two workers send it at the same moment, and a task
  * whose worker died is taken again once the lease runs out), then posts it, then records the attempt: SUCCESS, or
- * RETRY at the backoff's next time, or FAIL past the schedule. Transport errors are attempts like any other.
+ * RETRY at the backoff's next time, or FAIL past the schedule. Transport errors are attempts like any other, but
+ * for a socket our own process could not open: not sent, no try used, said once per page ({@link OwnFaultsOfPage}).
  * Every lease carries its own fencing token: an outcome is written only under the token the task still holds, so
  * a claimant that lost its lease (even in this JVM, under the same worker name) cannot overwrite the newer one's.
  * What each send came to is written by {@link SendOutcomes}.
@@ -240,6 +241,7 @@ public class DueCallbackDeliveryService {
         List<NotifyTaskVO> batch = new ArrayList<>();
         List<NotifyAttemptOutcome> outcomes = new ArrayList<>(tasks.size());
         NotifyRunSummary unsent = NotifyRunSummary.empty();
+        OwnFaultsOfPage ownFaults = new OwnFaultsOfPage();
         List<NotifyTaskVO> each = new ArrayList<>();
         for (NotifyTaskVO task : tasks) {
             if (task.isMq() || NotifyTarget.DELAY.equals(task.getNotifyType())) {
@@ -251,7 +253,7 @@ public class DueCallbackDeliveryService {
         // A run's page goes together whatever its size (see above); a hand-off's tasks only when there are several.
         boolean together = runPage ? !each.isEmpty() : each.size() > 1;
         if (settings.httpConcurrency() > 1 && together) {
-            unsent = unsent.plus(sendTogether(each, leaseUntil, outcomes, stopped));
+            unsent = unsent.plus(sendTogether(each, leaseUntil, outcomes, stopped, ownFaults));
             each = List.of();
         }
         for (NotifyTaskVO task : each) {
@@ -262,7 +264,8 @@ public class DueCallbackDeliveryService {
                 continue;
             }
             Instant attemptTime = Instant.now(clock);
-            unsent = unsent.plus(sendOutcomes.take(task, attemptTime, gateway.sendContained(task), outcomes));
+            unsent = unsent.plus(
+                    sendOutcomes.take(task, attemptTime, ownFaults.seen(gateway.sendContained(task)), outcomes));
         }
         if (!batch.isEmpty()) {
             Duration batchWindow = settings.batchWindow();
@@ -290,10 +293,12 @@ public class DueCallbackDeliveryService {
                         unsent = unsent.plus(sendOutcomes.notSent(batch.get(i), batchWindow, stopped));
                         continue;
                     }
-                    unsent = unsent.plus(sendOutcomes.take(batch.get(i), attemptTime, results.get(i), outcomes));
+                    unsent = unsent.plus(
+                            sendOutcomes.take(batch.get(i), attemptTime, ownFaults.seen(results.get(i)), outcomes));
                 }
             }
         }
+        ownFaults.warn(log, tasks.size());
         if (recorder != null) {
             if (!outcomes.isEmpty()) {
                 recorder.record(outcomes);
@@ -312,7 +317,8 @@ public class DueCallbackDeliveryService {
             List<NotifyTaskVO> tasks,
             Instant leaseUntil,
             List<NotifyAttemptOutcome> outcomes,
-            BooleanSupplier stopped) {
+            BooleanSupplier stopped,
+            OwnFaultsOfPage ownFaults) {
         Instant attemptTime = Instant.now(clock);
         Predicate<NotifyTaskVO> mayStart = task -> !stopped.getAsBoolean()
                 && !Instant.now(clock).plus(settings.sendBudget().of(task)).isAfter(leaseUntil);
@@ -325,7 +331,7 @@ public class DueCallbackDeliveryService {
                         sendOutcomes.notSent(task, settings.sendBudget().of(task), stopped));
                 continue;
             }
-            unsent = unsent.plus(sendOutcomes.take(task, attemptTime, results.get(i), outcomes));
+            unsent = unsent.plus(sendOutcomes.take(task, attemptTime, ownFaults.seen(results.get(i)), outcomes));
         }
         return unsent;
     }

@@ -46,9 +46,10 @@ import lombok.extern.slf4j.Slf4j;
  * State per instance: every instance judges an endpoint from its own calls. Meters: Resilience4j's
  * {@code resilience4j.circuitbreaker.*} and {@code resilience4j.bulkhead.*} (tag {@code name} = endpoint), plus
  * {@code gbm.notify.breaker.transitions} (endpoint, from, to), {@code gbm.notify.not.sent} (endpoint, reason:
- * {@code breaker_open}, {@code bulkhead_full}, {@code partner_full}; and {@code exchange_refused}, the channel's own
- * "not sent" for an isolated MQ partner whose exchange the broker refuses, counted as its result passes the guard,
- * {@link #countChannelNotSent}) and {@code gbm.notify.partners.in.flight} (partners with a call in flight).
+ * {@code breaker_open}, {@code bulkhead_full}, {@code partner_full}; and the channel's own "not sent", counted as its
+ * result passes the guard, {@link #countChannelNotSent}: {@code exchange_refused} for an isolated MQ partner whose
+ * exchange the broker refuses, {@code local_resources} for a socket our own process could not open) and
+ * {@code gbm.notify.partners.in.flight} (partners with a call in flight).
  */
 @Slf4j
 public class EndpointGuards {
@@ -196,7 +197,9 @@ public class EndpointGuards {
             DeliveryResult result = send.get();
             countChannelNotSent(endpoint, result);
             long took = told(System.nanoTime() - start, settings.slowCallDuration(), bodyTime);
-            if (result.endpointWell()) {
+            if (ourOwnFault(result)) {
+                breaker.releasePermission();
+            } else if (result.endpointWell()) {
                 breaker.onSuccess(took, TimeUnit.NANOSECONDS);
             } else {
                 breaker.onError(took, TimeUnit.NANOSECONDS, new UndeliveredCallback(result.error()));
@@ -307,13 +310,25 @@ public class EndpointGuards {
                 break;
             }
             first = false;
-            if (result.endpointWell()) {
+            if (ourOwnFault(result)) {
+                breaker.releasePermission();
+            } else if (result.endpointWell()) {
                 breaker.onSuccess(took, TimeUnit.NANOSECONDS);
             } else {
                 breaker.onError(took, TimeUnit.NANOSECONDS, new UndeliveredCallback(result.error()));
             }
         }
         return results;
+    }
+
+    /**
+     * Whether the channel did not send for a fault of our own process (out of descriptors, local ports or socket
+     * buffers): the endpoint was never reached, so the breaker records the call as neither failure nor success (its
+     * permission given back). Counted as failures, a burst of them opened healthy partners' breakers; as successes,
+     * they would thin out a failing partner's failure rate.
+     */
+    private static boolean ourOwnFault(DeliveryResult result) {
+        return result.notSentBecause(NotSentReason.LOCAL_RESOURCES);
     }
 
     /**
@@ -434,7 +449,8 @@ public class EndpointGuards {
 
     /**
      * A result the channel itself did not send ({@link NotSentReason#EXCHANGE_REFUSED}: the broker refuses an isolated
-     * MQ partner's own exchange, so {@code AmqpNotifyGateway} publishes none of its messages), counted once as it
+     * MQ partner's own exchange, so {@code AmqpNotifyGateway} publishes none of its messages;
+     * {@link NotSentReason#LOCAL_RESOURCES}: our own process could not open the call's socket), counted once as it
      * passes here, under the endpoint the call was guarded as ({@code mq:host:port} for the broker). The guard's own
      * refusals never reach this: the channel was not called for them.
      */
@@ -446,7 +462,8 @@ public class EndpointGuards {
 
     private void countNotSent(String endpoint, NotSentReason reason) {
         Counter.builder("gbm.notify.not.sent")
-                .description("callbacks not sent: breaker open, bulkhead or partner cap full, partner exchange refused")
+                .description("callbacks not sent: breaker open, bulkhead or partner cap full, partner exchange refused,"
+                        + " our own socket limits")
                 .tag("endpoint", endpoint)
                 .tag("reason", meterTag(reason))
                 .register(meters)
@@ -460,6 +477,7 @@ public class EndpointGuards {
             case BULKHEAD_FULL -> "bulkhead_full";
             case PARTNER_FULL -> "partner_full";
             case EXCHANGE_REFUSED -> "exchange_refused";
+            case LOCAL_RESOURCES -> "local_resources";
         };
     }
 

@@ -4,6 +4,7 @@ import com.groupbuy.market.domain.outbox.adapter.port.INotifyGateway;
 import com.groupbuy.market.domain.outbox.model.valobj.DeliveryResult;
 import com.groupbuy.market.domain.outbox.model.valobj.NotifyTaskVO;
 import com.groupbuy.market.domain.trade.model.valobj.NotifyRoutes;
+import com.groupbuy.market.infrastructure.gateway.OwnSocketFaults;
 import com.groupbuy.market.infrastructure.ids.UniqueIds;
 import com.groupbuy.market.types.exception.Causes;
 import com.groupbuy.market.types.mq.AmqpShortString;
@@ -88,7 +89,13 @@ public class AmqpNotifyGateway implements INotifyGateway {
         DeliveryResult[] results = new DeliveryResult[tasks.size()];
         String refusal = exchange.ensureDeclared();
         if (refusal != null) {
-            Arrays.fill(results, failed(start, "not published: " + refusal));
+            // No connection to declare on for a fault of our own process: nothing reached the broker, no try used.
+            String ours = exchange.ownFault();
+            Arrays.fill(
+                    results,
+                    ours != null
+                            ? OwnSocketFaults.notSent(clock.instant(), ours)
+                            : failed(start, "not published: " + refusal));
             return Arrays.asList(results);
         }
         // An isolated partner whose own exchange the broker refuses: only its tasks wait (no try used, and no failure
@@ -157,6 +164,13 @@ public class AmqpNotifyGateway implements INotifyGateway {
                             published,
                             results,
                             () -> PublisherChannels.waiting(clock.instant(), busy));
+                    continue;
+                }
+                String ours = OwnSocketFaults.of(e);
+                if (ours != null) {
+                    // No connection for a fault of our own process (out of descriptors or local ports): nothing of
+                    // this group reached the broker; it waits, no try used, and the broker counts no failure.
+                    unsent(group.getValue(), published, results, () -> OwnSocketFaults.notSent(clock.instant(), ours));
                     continue;
                 }
                 // No channel to publish on (the connection is gone, or its open timed out): whatever was not published

@@ -1,5 +1,6 @@
 package com.groupbuy.market.infrastructure.gateway.mq;
 
+import com.groupbuy.market.infrastructure.gateway.OwnSocketFaults;
 import com.groupbuy.market.types.exception.Causes;
 import com.rabbitmq.client.BlockedListener;
 import com.rabbitmq.client.ShutdownSignalException;
@@ -59,6 +60,8 @@ public class MqExchangeGuard implements ConnectionListener {
     private volatile State state = State.UNKNOWN;
     private volatile String reason = "not declared yet";
     private volatile long lastTry;
+    /** Why the last declare failed when a socket our own process could not open failed it; null otherwise. */
+    private volatile String ownFault;
     /** The publisher connection the broker blocks, and why; null while it does not. */
     private volatile Connection blockedConnection;
 
@@ -162,6 +165,15 @@ public class MqExchangeGuard implements ConnectionListener {
         return internalExchange;
     }
 
+    /**
+     * While the exchange is not declared because the last declare could not open a connection for a fault of our own
+     * process (out of file descriptors or local ports, {@link OwnSocketFaults}): why; null otherwise. Nothing reached
+     * the broker, so the callbacks held by it are not sent, no try used.
+     */
+    public String ownFault() {
+        return state == State.DECLARED ? null : ownFault;
+    }
+
     /** Null when the exchange is declared and publishing may go on; otherwise why it may not. */
     public String ensureDeclared() {
         String blocked = blocked();
@@ -207,11 +219,14 @@ public class MqExchangeGuard implements ConnectionListener {
             }
             state = State.DECLARED;
             reason = null;
+            ownFault = null;
         } catch (AmqpConnectException e) {
+            ownFault = OwnSocketFaults.of(e);
             unreachable(
                     "broker unreachable: " + Causes.rootMessage(e),
                     "; MQ callbacks wait in the outbox until it is back");
         } catch (AmqpException e) {
+            ownFault = OwnSocketFaults.of(e);
             StrandedChannels.free(e);
             ShutdownSignalException refused = refusal(e);
             if (refused != null) {

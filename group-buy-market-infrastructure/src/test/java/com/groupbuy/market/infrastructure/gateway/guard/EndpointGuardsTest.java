@@ -492,6 +492,47 @@ class EndpointGuardsTest {
         assertThat(guards.state("mq:broker:5672")).isEqualTo(CircuitBreaker.State.CLOSED);
     }
 
+    /**
+     * A send our own process could not make (out of descriptors or local ports) is neither a failure nor a success of
+     * the endpoint: a burst of them leaves its breaker closed with nothing recorded (on main each was a failure and the
+     * breaker opened), and they do not thin out the failures of an endpoint that does fail. Counted as not sent.
+     */
+    @Test
+    void ourOwnSocketFaultIsNoCallOfTheEndpoint() {
+        EndpointGuards guards = guards(Duration.ofSeconds(30), 10);
+        DeliveryResult ours = DeliveryResult.ownFault(Instant.now().plusSeconds(1), "out of file descriptors");
+        for (int i = 0; i < 10; i++) {
+            assertThat(guards.call("http:a:80", true, () -> ours)).isSameAs(ours);
+            assertThat(guards.callBatch("mq:broker:5672", 2, () -> List.of(ours, ours)))
+                    .containsExactly(ours, ours);
+        }
+
+        assertThat(guards.state("http:a:80")).isEqualTo(CircuitBreaker.State.CLOSED);
+        assertThat(guards.state("mq:broker:5672")).isEqualTo(CircuitBreaker.State.CLOSED);
+        assertThat(bufferedCalls("http:a:80")).as("calls recorded").isZero();
+        assertThat(bufferedCalls("mq:broker:5672")).as("calls recorded").isZero();
+        assertThat(meters.get("gbm.notify.not.sent")
+                        .tag("endpoint", "http:a:80")
+                        .tag("reason", "local_resources")
+                        .counter()
+                        .count())
+                .isEqualTo(10);
+
+        for (int i = 0; i < 4; i++) {
+            guards.call("http:a:80", true, this::fail);
+            guards.call("http:a:80", true, () -> ours);
+        }
+        assertThat(guards.state("http:a:80"))
+                .as("four failures among our own faults")
+                .isEqualTo(CircuitBreaker.State.OPEN);
+    }
+
+    private double bufferedCalls(String endpoint) {
+        return meters.get("resilience4j.circuitbreaker.buffered.calls").tag("name", endpoint).gauges().stream()
+                .mapToDouble(g -> g.value())
+                .sum();
+    }
+
     @Test
     void aFullBulkheadIsToldByTheResultsReasonNotByItsText() {
         Instant soon = Instant.now().plusSeconds(1);

@@ -89,6 +89,15 @@ public record DeliveryResult(
     }
 
     /**
+     * Not sent because our own process could not open the call's socket ({@link NotSentReason#LOCAL_RESOURCES}: out of
+     * file descriptors, local ports or socket buffers): the task waits until {@code until} without using a try. The
+     * endpoint was never reached, so its circuit breaker records this call as neither a failure nor a success.
+     */
+    public static DeliveryResult ownFault(Instant until, String why) {
+        return notSent(NotSentReason.LOCAL_RESOURCES, until, why);
+    }
+
+    /**
      * A send that threw instead of answering (a component refusing one task's input — a signing secret, a body, a routing
      * key — or a bug): a failed attempt of that task alone, the exception's class and message its error. Thrown, it
      * failed every other task of its page: none of them was recorded, and the run threw.

@@ -20,5 +20,10 @@ public enum NotSentReason {
      * may not configure it): only this partner's messages have nowhere to go. They wait until the exchange is declared
      * again; every other partner's go on.
      */
-    EXCHANGE_REFUSED
+    EXCHANGE_REFUSED,
+    /**
+     * Our own process could not open the call's socket (out of file descriptors, local ports or socket buffers):
+     * nothing left us, so no try is used and nothing counts against the endpoint. Free again once our limit is.
+     */
+    LOCAL_RESOURCES
 }

@@ -1,0 +1,156 @@
+package com.groupbuy.market.notify;
+
+import static com.groupbuy.market.support.TestJson.await;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.groupbuy.market.support.AppProcess;
+import com.groupbuy.market.support.IntegrationTest;
+import com.groupbuy.market.support.IsolatedDatabaseInitializer;
+import com.groupbuy.market.support.PartnerReceiver;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+/**
+ * Callbacks due while our own process has no descriptor left for a socket ("Too many open files": its RLIMIT_NOFILE
+ * reached), to a partner that is well all along. Each such call failed before a byte left us, yet it was the
+ * partner's failed attempt: a try used (with a short schedule the callback ended FAIL, lost until an operator
+ * re-drives it) and a failure counted against the partner's endpoint breaker, which opened. Now such a call is "not
+ * sent", no try used and nothing counted against the endpoint, and the callbacks go out once descriptors are free.
+ * <p>
+ * The instance runs as a process of its own whose soft descriptor limit is lowered, while it runs, below the
+ * descriptors it holds ({@code prlimit --pid}): its pools' connections stay open, and no new socket can be had.
+ */
+@IntegrationTest
+class OwnSocketFaultIT {
+
+    /** The hard limit the instance starts with, and the soft one it gets back. */
+    private static final int LIMIT = 4096;
+
+    /** Callbacks due while descriptors are out. */
+    private static final int CALLBACKS = 3;
+
+    @Autowired
+    JdbcTemplate jdbc;
+
+    @Value("${gbm.test.database}")
+    String database;
+
+    @Value("${gbm.redis.key-prefix}")
+    String keyPrefix;
+
+    @Test
+    void callbacksDueWhileOurDescriptorsAreOutUseNoTryAndOpenNoBreaker() throws Exception {
+        List<String> arguments = List.of(
+                "--spring.datasource.url=" + IsolatedDatabaseInitializer.SERVER + database
+                        + IsolatedDatabaseInitializer.PARAMS,
+                // Every connection of the pool opened at start: none is to be had once descriptors are out.
+                "--spring.datasource.hikari.maximum-pool-size=5",
+                "--spring.datasource.hikari.minimum-idle=5",
+                "--gbm.redis.key-prefix=" + keyPrefix,
+                "--gbm.notify.local-scheduler-enabled=true",
+                "--gbm.notify.local-scheduler-delay=300ms",
+                // Two tries a second apart: a callback whose every try our own fault takes ends FAIL within seconds.
+                "--gbm.notify.backoff=1s",
+                "--gbm.notify.jitter=0",
+                // The production breaker but for its minimum calls (the test profile raises them out of reach): as
+                // many as the callbacks' tries, so charged to the partner they end FAIL as the breaker opens (with
+                // fewer it opened first and held their second tries back for its 30 s).
+                "--gbm.notify.guard.minimum-calls=" + 2 * CALLBACKS);
+        NotifyTaskFixture tasks = new NotifyTaskFixture(jdbc);
+        try (PartnerReceiver warmUp = new PartnerReceiver();
+                PartnerReceiver partner = new PartnerReceiver();
+                AppProcess app = AppProcess.start(
+                        "ownfaults", List.of("prlimit", "--nofile=" + LIMIT + ":" + LIMIT, "--"), arguments)) {
+            // One callback delivered first, to another partner, so the delivery path's classes are loaded while
+            // files can still be opened (the test's class path has directories); its pooled connection goes to that
+            // partner, not to the one under test.
+            String first = tasks.dueTask(warmUp.url());
+            await(() -> received(warmUp, first));
+
+            // An IP literal: no name to resolve (reading /etc/hosts takes a descriptor too).
+            String url = partner.url().replace("localhost", "127.0.0.1");
+            limitDescriptors(app.pid(), 3);
+            List<String> teams;
+            try {
+                teams = java.util.stream.IntStream.range(0, CALLBACKS)
+                        .mapToObj(i -> tasks.dueTask(url))
+                        .toList();
+                // Until the callbacks have ended FAIL (as they did), or runs enough to have used up their two tries
+                // have each put them back unsent.
+                await(() -> teams.stream().allMatch(team -> tasks.status(team) == 3)
+                        || (notSentWarnings(app) >= 3
+                                && teams.stream()
+                                        .allMatch(team -> lastError(team).contains("Too many open files"))));
+                assertThat(outcomes(teams, app))
+                        .as("while our descriptors are out (log %s)", app.output())
+                        .isEqualTo(expected(teams, "status=2 tries=0 attempts=0", false));
+            } finally {
+                limitDescriptors(app.pid(), LIMIT);
+            }
+            await(() -> teams.stream().allMatch(team -> received(partner, team)));
+            await(() -> teams.stream().allMatch(team -> tasks.status(team) == 1));
+            assertThat(outcomes(teams, app))
+                    .as("once descriptors are free again (log %s)", app.output())
+                    .isEqualTo(expected(teams, "status=1 tries=1 attempts=1", false));
+        }
+    }
+
+    private static boolean received(PartnerReceiver partner, String team) {
+        return partner.received().stream()
+                .anyMatch(body -> team.equals(body.path("teamId").asText()));
+    }
+
+    /** Sets the process's soft descriptor limit (its hard one stays {@link #LIMIT}, so it can be raised again). */
+    private static void limitDescriptors(long pid, int soft) throws IOException, InterruptedException {
+        Process prlimit = new ProcessBuilder("prlimit", "--pid", Long.toString(pid), "--nofile=" + soft + ":" + LIMIT)
+                .redirectErrorStream(true)
+                .start();
+        String output = new String(prlimit.getInputStream().readAllBytes());
+        assertThat(prlimit.waitFor()).as("prlimit: %s", output).isZero();
+    }
+
+    /** Each task's status, tries and attempt rows, and whether the partner's breaker opened. */
+    private String outcomes(List<String> teams, AppProcess app) {
+        NotifyTaskFixture tasks = new NotifyTaskFixture(jdbc);
+        Map<String, String> each = teams.stream()
+                .collect(Collectors.toMap(
+                        team -> team,
+                        team -> "status=" + tasks.status(team) + " tries=" + tasks.count(team) + " attempts="
+                                + tasks.attemptRows(team)));
+        return teams.stream().map(team -> team + ": " + each.get(team)).collect(Collectors.joining("; "))
+                + "; breaker opened=" + log(app).contains("circuit CLOSED -> OPEN") + "; last error: "
+                + lastError(teams.get(0));
+    }
+
+    private String expected(List<String> teams, String each, boolean breakerOpened) {
+        return teams.stream().map(team -> team + ": " + each).collect(Collectors.joining("; ")) + "; breaker opened="
+                + breakerOpened + "; last error: " + lastError(teams.get(0));
+    }
+
+    private String lastError(String team) {
+        return String.valueOf(
+                jdbc.queryForObject("SELECT last_error FROM notify_task WHERE team_id = ?", String.class, team));
+    }
+
+    /** The per-page warnings that callbacks were not sent for our own socket fault. */
+    private static long notSentWarnings(AppProcess app) {
+        return log(app).lines()
+                .filter(line -> line.contains("WARN") && line.contains("not sent for our own fault"))
+                .count();
+    }
+
+    private static String log(AppProcess app) {
+        try {
+            return Files.readString(app.output());
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+}
