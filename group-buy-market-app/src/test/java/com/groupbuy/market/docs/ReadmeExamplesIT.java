@@ -38,8 +38,8 @@ class ReadmeExamplesIT {
     private static final String DOCUMENTED_HOST = "localhost:8091";
     private static final Pattern CURL = Pattern.compile("curl -s (\\S+)(?: -H \"\\$H\" -d '(.*?)')?\\s*(?:#.*)?");
     private static final Pattern VARIABLE_B = Pattern.compile("\\bB=([^;\\s]+)");
-    /** README's settlement body takes the payment time from the shell: {@code "outTradeTime":"'"$T"'"}. */
-    private static final String SHELL_TIME = "'\"$T\"'";
+    /** README's settlement body takes the payment time from the shell: {@code "outTradeTime":"'"$NOW"'"}. */
+    private static final String SHELL_TIME = "'\"$NOW\"'";
 
     private static final DateTimeFormatter WIRE_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
     private final HttpClient http = HttpClient.newHttpClient();
