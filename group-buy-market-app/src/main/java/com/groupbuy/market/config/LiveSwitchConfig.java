@@ -152,10 +152,19 @@ public class LiveSwitchConfig {
 
     @Bean
     public IMarketSwitches marketSwitches(LiveSwitchService service) {
-        return () -> {
+        return new LiveMarketSwitches(service);
+    }
+
+    /**
+     * The trial's switches as the live switch store has them. A named class, not a lambda: the operators' console
+     * shows where the switches come from by this class's name.
+     */
+    record LiveMarketSwitches(LiveSwitchService service) implements IMarketSwitches {
+        @Override
+        public MarketSwitchesVO current() {
             LiveSwitchesVO current = service.current();
             return new MarketSwitchesVO(current.degrade(), current.cutRange());
-        };
+        }
     }
 
     @Bean

@@ -46,6 +46,12 @@ class ReadmeConfigurationTableTest {
     private static final Pattern NAME = Pattern.compile("`([^`]+)`");
     private static final Pattern READ_BY_NAME =
             Pattern.compile("(?:\\$\\{|getProperty\\(\\s*\"|name = \")(gbm\\.[a-z0-9.-]+)");
+    /** A setting named in a string of the code: a constant ("gbm.notify.callback-hosts"), a key built on it. */
+    private static final Pattern NAMED_IN_A_STRING = Pattern.compile("\"(gbm\\.[a-z0-9-]+(?:\\.[a-z0-9-]+)*)");
+    /** {@code @ConditionalOnProperty(prefix = "gbm.lock.group-lookup", name = "enabled")}. */
+    private static final Pattern PREFIX_AND_NAME =
+            Pattern.compile("prefix = \"(gbm\\.[a-z0-9.-]+)\",\\s*name = \"([a-z0-9.-]+)\"");
+
     private static final Pattern PLACEHOLDER_DEFAULT = Pattern.compile("\\$\\{(gbm\\.[a-z0-9.-]+):([^}\"]*)}");
 
     /** A setting the table names, with the default cell's value for it (null when the cell gives none per name). */
@@ -89,6 +95,35 @@ class ReadmeConfigurationTableTest {
         assertThat(read).hasSizeGreaterThan(20);
         assertThat(read.stream().filter(setting -> rowOf(setting) == null).toList())
                 .as("gbm.* settings read by name without a row in README's configuration table")
+                .isEmpty();
+    }
+
+    /**
+     * The other way round: every {@code gbm.*} row names a setting the code binds or reads (or names in a string:
+     * read by name, a key prefix, a conditional), so a newcomer never sets one that nothing reads (a row left behind
+     * by a rename). A group row ({@code gbm.notify.secrets.}) needs a setting under it or the map it keys.
+     */
+    @Test
+    void everyRowNamesASettingTheCodeReads() throws Exception {
+        Set<String> read = new TreeSet<>();
+        bound.forEach(setting -> read.add(setting.setting()));
+        for (Pattern named : List.of(READ_BY_NAME, NAMED_IN_A_STRING)) {
+            for (MatchResult match : mainSourceMatches(named)) {
+                read.add(match.group(1));
+            }
+        }
+        for (MatchResult match : mainSourceMatches(PREFIX_AND_NAME)) {
+            read.add(match.group(1) + "." + match.group(2));
+        }
+        List<String> unread = rows.stream()
+                .map(Row::setting)
+                .filter(setting -> setting.startsWith("gbm."))
+                .filter(setting -> read.stream()
+                        .noneMatch(known -> known.equals(setting)
+                                || setting.endsWith(".") && (known.startsWith(setting) || setting.equals(known + "."))))
+                .toList();
+        assertThat(unread)
+                .as("README rows naming gbm.* settings that no code binds or reads")
                 .isEmpty();
     }
 

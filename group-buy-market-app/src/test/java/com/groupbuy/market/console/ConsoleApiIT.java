@@ -161,6 +161,9 @@ class ConsoleApiIT {
                 .path("data");
         assertThat(switches.path("degrade").asBoolean()).isFalse();
         assertThat(switches.path("cutRangePercent").asInt()).isEqualTo(100);
+        // Shown on the console as "Read-only, from <source>": it was a lambda's class
+        // (LiveSwitchConfig$$Lambda$1821/…).
+        assertThat(switches.path("source").asText()).isEqualTo("LiveMarketSwitches");
     }
 
     @Test
