@@ -8,6 +8,7 @@ import com.groupbuy.market.domain.switches.model.valobj.SwitchName;
 import com.groupbuy.market.types.enums.ResponseCode;
 import com.groupbuy.market.types.exception.AppException;
 import java.time.Clock;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import lombok.extern.slf4j.Slf4j;
@@ -98,8 +99,16 @@ public class LiveSwitchService {
                                 + "' now, not the expected '" + expectedCanonical
                                 + "'; nothing stored (read it again and make the change on it)");
             }
+            // At the audit row's precision (DATETIME(3)): the answer is the change as recorded, and the trail lists
+            // the same instant (the answer gave nanoseconds, the trail milliseconds).
             return new SwitchChangeVO(
-                    0, switchName.key(), stored, canonical, changedBy, remoteAddress, clock.instant());
+                    0,
+                    switchName.key(),
+                    stored,
+                    canonical,
+                    changedBy,
+                    remoteAddress,
+                    clock.instant().truncatedTo(ChronoUnit.MILLIS));
         });
         log.warn(
                 "switch {} changed from '{}' to '{}' by {} from {}",

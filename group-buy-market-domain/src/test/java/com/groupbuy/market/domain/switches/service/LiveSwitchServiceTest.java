@@ -11,6 +11,8 @@ import com.groupbuy.market.domain.switches.model.valobj.SwitchValues;
 import com.groupbuy.market.types.enums.ResponseCode;
 import com.groupbuy.market.types.exception.AppException;
 import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
@@ -49,6 +51,23 @@ class LiveSwitchServiceTest {
                 .as("the change stays in force after the older read finished")
                 .isTrue();
         assertThat(announced).containsExactly("degrade");
+    }
+
+    /**
+     * The answer to a change is the change as recorded: its time at the audit row's precision (milliseconds), not the
+     * clock's nanoseconds, which the trail listing the same change did not show.
+     */
+    @Test
+    void aChangeIsTimedAtTheAuditsPrecision() {
+        SlowFirstReadRepository repository = new SlowFirstReadRepository();
+        repository.releaseFirstRead.countDown();
+        Instant now = Instant.parse("2026-12-06T17:04:18.465922333Z");
+        LiveSwitchService service =
+                new LiveSwitchService(defaults(), repository, name -> {}, Clock.fixed(now, ZoneOffset.UTC));
+
+        SwitchChangeVO change = service.change("degrade", "true", "ops", "127.0.0.1");
+
+        assertThat(change.changedAt()).isEqualTo(Instant.parse("2026-12-06T17:04:18.465Z"));
     }
 
     /** A reload that begins after another has finished is applied as ever (each read is the stored truth). */
