@@ -9,6 +9,7 @@ import com.groupbuy.market.support.IntegrationTest;
 import com.groupbuy.market.support.PrivateRedis;
 import com.groupbuy.market.support.PrivateRedisServer;
 import com.groupbuy.market.support.RedisAdminLink;
+import com.groupbuy.market.support.SecondInstance;
 import com.groupbuy.market.support.TestJson;
 import com.groupbuy.market.support.TradeClient;
 import java.net.URI;
@@ -35,15 +36,18 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.core.env.Environment;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.context.TestPropertySource;
 
 /**
- * Redis's {@code maxclients} just above what the service opens at start, then a burst of concurrent locks and
+ * Redis's {@code maxclients} just above what the service opens at start, then bursts of concurrent locks and
  * settlements: Redisson's pool grows towards its 64 connections and Redis refuses the ones past the limit ({@code ERR
- * max number of clients reached}). Every answer must be a success, a team-full refusal or the Redis-outage answer
- * (503 E0401 with Retry-After) within its bound; afterwards no team is above its target, Redis's counters agree with
- * the database (or the reconciler's sweep brings them back), and the service serves as before.
+ * max number of clients reached}, the reply to a new connection's first PING). Every answer must be a success, a
+ * team-full refusal or the Redis-outage answer (503 E0401 with Retry-After) within its bound; on main 17 of 600 were
+ * HTTP 500 0001. Afterwards no team is above its target, Redis's counters agree with the database (or the
+ * reconciler's sweep brings them back), and the service serves as before. With {@code gbm.redis.pool-size} bounding
+ * the pool to what the start opens, nothing is refused at all.
  */
 @IntegrationTest
 @PrivateRedisServer
@@ -68,6 +72,9 @@ class RedisClientLimitIT {
     PrivateRedis redis;
 
     @Autowired
+    Environment environment;
+
+    @Autowired
     JdbcTemplate jdbc;
 
     @Autowired
@@ -80,122 +87,143 @@ class RedisClientLimitIT {
     void poolGrowthRefusedByMaxclientsIsAnsweredSuccessOrOutageAndLeavesRedisAndTheDatabaseAgreeing() throws Exception {
         TradeClient mall = TradeClient.onNewGoods(port, jdbc, 31_001, "http://127.0.0.1:1/cb");
         try (RedisAdminLink admin = RedisAdminLink.open(redis.port())) {
-            long atStart = admin.info("clients", "connected_clients");
-            // Room for two more than the app holds now (the admin link included): the pool's growth is refused.
-            long maxclients = atStart + 2;
-            assertThat(admin.command("CONFIG", "SET", "maxclients", Long.toString(maxclients)))
-                    .isEqualTo("OK");
-            long rejectedBefore = admin.info("stats", "rejected_connections");
+            assertThat(admin.command("CONFIG", "SET", "maxclients", "10000")).isEqualTo("OK");
+            Burst burst = burst(admin, mall, port, "a");
 
-            List<String> teams = new ArrayList<>();
-            for (int t = 0; t < TEAMS; t++) {
-                teams.add(mall.team("o" + t));
-            }
-
-            AtomicLong mostClients = new AtomicLong(atStart);
-            AtomicBoolean loaded = new AtomicBoolean(true);
-            Map<String, AtomicInteger> answers = new ConcurrentHashMap<>();
-            List<String> wrong = new CopyOnWriteArrayList<>();
-            Map<String, AtomicInteger> health = new ConcurrentHashMap<>();
-            AtomicLong slowest = new AtomicLong();
-            ExecutorService pool = Executors.newFixedThreadPool(CONCURRENT + 2);
-            Future<?> sampler = pool.submit(() -> {
-                while (loaded.get()) {
-                    mostClients.accumulateAndGet(admin.info("clients", "connected_clients"), Math::max);
-                    Thread.sleep(10);
-                }
-                return null;
-            });
-            Future<?> prober = pool.submit(() -> {
-                while (loaded.get()) {
-                    HttpResponse<String> answer = get("/actuator/health");
-                    String redisStatus = TestJson.JSON
-                            .readTree(answer.body())
-                            .path("components")
-                            .path("redis")
-                            .path("status")
-                            .asText();
-                    health.computeIfAbsent(answer.statusCode() + " redis " + redisStatus, k -> new AtomicInteger())
-                            .incrementAndGet();
-                    Thread.sleep(50);
-                }
-                return null;
-            });
-
-            for (int round = 0; round < ROUNDS; round++) {
-                CountDownLatch go = new CountDownLatch(1);
-                List<Future<?>> calls = new ArrayList<>();
-                for (int i = 0; i < CONCURRENT; i++) {
-                    String user = "r" + round + "u" + i;
-                    Callable<HttpResponse<String>> call;
-                    String kind;
-                    if (round == 0 && i < TEAMS) {
-                        kind = "settle";
-                        String opener = "o" + i;
-                        call = () -> TestJson.post(
-                                port, TradeClient.SETTLEMENT, TradeClient.settlementBody(opener, TradeClient.now()));
-                    } else if (i % 8 == 7) {
-                        kind = "open";
-                        call = () -> mall.lockAnswer(user, "");
-                    } else {
-                        kind = "join";
-                        String teamId = teams.get(i % TEAMS);
-                        call = () -> mall.lockAnswer(user, teamId);
-                    }
-                    calls.add(pool.submit(() -> {
-                        go.await();
-                        long start = System.nanoTime();
-                        HttpResponse<String> answer = call.call();
-                        long millis = (System.nanoTime() - start) / 1_000_000;
-                        slowest.accumulateAndGet(millis, Math::max);
-                        String verdict = verdict(answer, millis);
-                        answers.computeIfAbsent(kind + " " + verdict, k -> new AtomicInteger())
-                                .incrementAndGet();
-                        if (verdict.startsWith("WRONG")) {
-                            wrong.add(user + " " + kind + ": " + verdict);
-                        }
-                        return null;
-                    }));
-                }
-                go.countDown();
-                for (Future<?> call : calls) {
-                    call.get(60, TimeUnit.SECONDS);
-                }
-            }
-            loaded.set(false);
-            sampler.get(10, TimeUnit.SECONDS);
-            prober.get(10, TimeUnit.SECONDS);
-            pool.shutdown();
-            long rejected = admin.info("stats", "rejected_connections") - rejectedBefore;
-            System.out.println("maxclients " + maxclients + ": at start " + atStart + ", most connected "
-                    + mostClients.get() + ", connections refused " + rejected + "; answers " + answers
-                    + "; slowest " + slowest.get() + " ms; health while loaded " + health);
-
-            assertThat(wrong).as("answers %s", answers).isEmpty();
-            assertThat(rejected).as("Redis refused the pool's growth").isPositive();
-
-            Map<String, String> apart = new LinkedHashMap<>();
-            for (String teamId : teams) {
-                int live = liveMembers(teamId);
-                assertThat(live).as("team %s live members", teamId).isLessThanOrEqualTo(TARGET);
-                assertThat(lockCount(teamId)).as("team %s lock_count", teamId).isEqualTo(live);
-                int places = reservation.placesOf(teamId);
-                if (places != live) {
-                    apart.put(teamId, "redis " + places + ", database " + live);
-                }
-            }
-            System.out.println("teams whose Redis counter was off the database after the burst: " + apart);
-            awaitCountersAgreeAfterSweeps(teams);
+            assertThat(burst.wrong()).as("answers %s", burst.answers()).isEmpty();
+            assertThat(burst.refused()).as("Redis refused the pool's growth").isPositive();
+            assertCountersAgree(burst.teams());
 
             // Served as before once the burst is over (the breaker may still be open for its 2 s).
-            String opened = awaitSuccess(() -> mall.lockAnswer("after-open", ""));
-            awaitSuccess(() -> mall.lockAnswer("after-join", opened));
+            String opened = awaitSuccess(() -> mall.lockAnswer("a-after-open", ""));
+            awaitSuccess(() -> mall.lockAnswer("a-after-join", opened));
             awaitSuccess(() -> TestJson.post(
-                    port, TradeClient.SETTLEMENT, TradeClient.settlementBody("after-join", TradeClient.now())));
-            assertThat(get("/actuator/health").statusCode()).isEqualTo(200);
+                    port, TradeClient.SETTLEMENT, TradeClient.settlementBody("a-after-join", TradeClient.now())));
+            assertThat(get(port, "/actuator/health").statusCode()).isEqualTo(200);
         }
     }
 
+    /**
+     * gbm.redis.pool-size=24 (what Redisson opens at start anyway): the same burst at the same maxclients, and the pool
+     * never asks Redis for more, so no connection is refused and no answer is a Redis outage.
+     */
+    @Test
+    void aPoolBoundToWhatTheStartOpensIsNeverRefusedAConnection() throws Exception {
+        try (RedisAdminLink admin = RedisAdminLink.open(redis.port())) {
+            assertThat(admin.command("CONFIG", "SET", "maxclients", "10000")).isEqualTo("OK");
+            long before = admin.info("clients", "connected_clients");
+            try (SecondInstance bounded = SecondInstance.like(
+                    environment, "spring.data.redis.port=" + redis.port(), "gbm.redis.pool-size=24")) {
+                System.out.println("a start with gbm.redis.pool-size=24 opened "
+                        + (admin.info("clients", "connected_clients") - before) + " connections");
+                TradeClient mall = TradeClient.onNewGoods(bounded.port(), jdbc, 31_002, "http://127.0.0.1:1/cb");
+                Burst burst = burst(admin, mall, bounded.port(), "b");
+
+                assertThat(burst.wrong()).as("answers %s", burst.answers()).isEmpty();
+                assertThat(burst.refused()).as("connections Redis refused").isZero();
+                assertCountersAgree(burst.teams());
+            }
+        }
+    }
+
+    /** What a burst was answered, how far the clients grew and how many connections Redis refused. */
+    record Burst(List<String> teams, Map<String, AtomicInteger> answers, List<String> wrong, long refused) {}
+
+    /**
+     * Sets {@code maxclients} two above the clients connected now (the admin link one of them), opens a few teams, then
+     * sends {@link #ROUNDS} rounds of {@link #CONCURRENT} requests at once: settlements of the openers, openings, and
+     * joins (most of them to teams already full), each judged by {@link #verdict}; health is asked meanwhile.
+     */
+    private Burst burst(RedisAdminLink admin, TradeClient mall, int appPort, String prefix) throws Exception {
+        long atStart = admin.info("clients", "connected_clients");
+        long maxclients = atStart + 2;
+        assertThat(admin.command("CONFIG", "SET", "maxclients", Long.toString(maxclients)))
+                .isEqualTo("OK");
+        long rejectedBefore = admin.info("stats", "rejected_connections");
+        List<String> teams = new ArrayList<>();
+        for (int t = 0; t < TEAMS; t++) {
+            teams.add(mall.team(prefix + "o" + t));
+        }
+
+        AtomicLong mostClients = new AtomicLong(atStart);
+        AtomicBoolean loaded = new AtomicBoolean(true);
+        Map<String, AtomicInteger> answers = new ConcurrentHashMap<>();
+        List<String> wrong = new CopyOnWriteArrayList<>();
+        Map<String, AtomicInteger> health = new ConcurrentHashMap<>();
+        AtomicLong slowest = new AtomicLong();
+        ExecutorService pool = Executors.newFixedThreadPool(CONCURRENT + 2);
+        Future<?> sampler = pool.submit(() -> {
+            while (loaded.get()) {
+                mostClients.accumulateAndGet(admin.info("clients", "connected_clients"), Math::max);
+                Thread.sleep(10);
+            }
+            return null;
+        });
+        Future<?> prober = pool.submit(() -> {
+            while (loaded.get()) {
+                HttpResponse<String> answer = get(appPort, "/actuator/health");
+                String redisStatus = TestJson.JSON
+                        .readTree(answer.body())
+                        .path("components")
+                        .path("redis")
+                        .path("status")
+                        .asText();
+                health.computeIfAbsent(answer.statusCode() + " redis " + redisStatus, k -> new AtomicInteger())
+                        .incrementAndGet();
+                Thread.sleep(50);
+            }
+            return null;
+        });
+        for (int round = 0; round < ROUNDS; round++) {
+            CountDownLatch go = new CountDownLatch(1);
+            List<Future<?>> calls = new ArrayList<>();
+            for (int i = 0; i < CONCURRENT; i++) {
+                String user = prefix + "r" + round + "u" + i;
+                Callable<HttpResponse<String>> call;
+                String kind;
+                if (round == 0 && i < TEAMS) {
+                    kind = "settle";
+                    String opener = prefix + "o" + i;
+                    call = () -> TestJson.post(
+                            appPort, TradeClient.SETTLEMENT, TradeClient.settlementBody(opener, TradeClient.now()));
+                } else if (i % 8 == 7) {
+                    kind = "open";
+                    call = () -> mall.lockAnswer(user, "");
+                } else {
+                    kind = "join";
+                    String teamId = teams.get(i % TEAMS);
+                    call = () -> mall.lockAnswer(user, teamId);
+                }
+                calls.add(pool.submit(() -> {
+                    go.await();
+                    long start = System.nanoTime();
+                    HttpResponse<String> answer = call.call();
+                    long millis = (System.nanoTime() - start) / 1_000_000;
+                    slowest.accumulateAndGet(millis, Math::max);
+                    String verdict = verdict(answer, millis);
+                    answers.computeIfAbsent(kind + " " + verdict, k -> new AtomicInteger())
+                            .incrementAndGet();
+                    if (verdict.startsWith("WRONG")) {
+                        wrong.add(user + " " + kind + ": " + verdict);
+                    }
+                    return null;
+                }));
+            }
+            go.countDown();
+            for (Future<?> call : calls) {
+                call.get(60, TimeUnit.SECONDS);
+            }
+        }
+        loaded.set(false);
+        sampler.get(10, TimeUnit.SECONDS);
+        prober.get(10, TimeUnit.SECONDS);
+        pool.shutdown();
+        long refused = admin.info("stats", "rejected_connections") - rejectedBefore;
+        System.out.println("maxclients " + maxclients + ": at start " + atStart + ", most connected "
+                + mostClients.get() + ", connections refused " + refused + "; answers " + answers + "; slowest "
+                + slowest.get() + " ms; health while loaded " + health);
+        return new Burst(teams, answers, wrong, refused);
+    }
     /** "0000", a team-full refusal, or 503 E0401 with Retry-After, within the bound; anything else is WRONG. */
     private static String verdict(HttpResponse<String> answer, long millis) throws Exception {
         String code;
@@ -219,6 +247,25 @@ class RedisClientLimitIT {
             default -> false;
         };
         return fine ? seen : "WRONG " + seen + ": " + answer.body();
+    }
+
+    /**
+     * No team above its target, each lock count its live members; Redis's counters as the database says, right after
+     * the burst or once the reconciler's sweep brought them back.
+     */
+    private void assertCountersAgree(List<String> teams) throws InterruptedException {
+        Map<String, String> apart = new LinkedHashMap<>();
+        for (String teamId : teams) {
+            int live = liveMembers(teamId);
+            assertThat(live).as("team %s live members", teamId).isLessThanOrEqualTo(TARGET);
+            assertThat(lockCount(teamId)).as("team %s lock_count", teamId).isEqualTo(live);
+            int places = reservation.placesOf(teamId);
+            if (places != live) {
+                apart.put(teamId, "redis " + places + ", database " + live);
+            }
+        }
+        System.out.println("teams whose Redis counter was off the database after the burst: " + apart);
+        awaitCountersAgreeAfterSweeps(teams);
     }
 
     /**
@@ -266,7 +313,7 @@ class RedisClientLimitIT {
         throw new AssertionError("not served again after the burst: " + answer.statusCode() + " " + answer.body());
     }
 
-    private HttpResponse<String> get(String path) throws Exception {
+    private static HttpResponse<String> get(int port, String path) throws Exception {
         return HttpClient.newHttpClient()
                 .send(
                         HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
