@@ -6,7 +6,6 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
-import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -35,7 +34,7 @@ public final class BusyRedis {
             socket.connect(new InetSocketAddress("127.0.0.1", port), 1_000);
             socket.setSoTimeout(30_000);
             OutputStream out = socket.getOutputStream();
-            out.write(resp("EVAL", BUSY, "0"));
+            out.write(RedisAdminLink.resp("EVAL", BUSY, "0"));
             out.flush();
             return readLine(socket.getInputStream());
         } catch (IOException e) {
@@ -50,7 +49,7 @@ public final class BusyRedis {
             try (Socket socket = new Socket()) {
                 socket.connect(new InetSocketAddress("127.0.0.1", port), 1_000);
                 socket.setSoTimeout(200);
-                socket.getOutputStream().write(resp("PING"));
+                socket.getOutputStream().write(RedisAdminLink.resp("PING"));
                 readLine(socket.getInputStream());
             } catch (SocketTimeoutException busyNow) {
                 return;
@@ -60,18 +59,6 @@ public final class BusyRedis {
             Thread.sleep(10);
         }
         throw new AssertionError("Redis never got busy");
-    }
-
-    private static byte[] resp(String... parts) {
-        StringBuilder command = new StringBuilder("*").append(parts.length).append("\r\n");
-        for (String part : parts) {
-            command.append('$')
-                    .append(part.getBytes(StandardCharsets.UTF_8).length)
-                    .append("\r\n")
-                    .append(part)
-                    .append("\r\n");
-        }
-        return command.toString().getBytes(StandardCharsets.UTF_8);
     }
 
     private static String readLine(InputStream in) throws IOException {

@@ -118,11 +118,14 @@ public class RedisOutages {
      * every key, from the moment a master is failed until a replica has taken over — {@code MASTERDOWN}, {@code
      * NOREPLICAS}); {@code READONLY} is a write that reached a node no longer master; {@code OOM} is a Redis over its
      * {@code maxmemory} refusing every write (a script's first write too, so the script wrote nothing) until memory is
-     * freed. They were answered 500 {@code 0001} and closed the breaker.
+     * freed. They were answered 500 {@code 0001} and closed the breaker. So was a Redis at its {@code maxclients}
+     * refusing a connection the pool grew under load ({@code ERR max number of clients reached}, the reply to the new
+     * connection's first PING, before our command was written; RedisClientLimitIT).
      */
     public static boolean isOutage(Throwable e) {
         for (Throwable t : Causes.of(e)) {
             if (t instanceof RedisConnectionException
+                    || refusedAtMaxclients(t)
                     || t instanceof RedisTimeoutException
                     || t instanceof RedisRetryException
                     || t instanceof RedisReadonlyException
@@ -136,5 +139,12 @@ public class RedisOutages {
             }
         }
         return false;
+    }
+
+    /** Redis's refusal of a connection past its {@code maxclients}, which Redisson reports as a plain error reply. */
+    static boolean refusedAtMaxclients(Throwable t) {
+        return t instanceof RedisException
+                && t.getMessage() != null
+                && t.getMessage().startsWith("ERR max number of clients reached");
     }
 }

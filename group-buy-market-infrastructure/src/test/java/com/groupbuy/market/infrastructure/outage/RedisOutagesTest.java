@@ -154,6 +154,20 @@ class RedisOutagesTest {
         assertThat(breaker.isOpen()).isTrue();
     }
 
+    /**
+     * A Redis at its maxclients answers the first PING of a connection the pool grew with this error reply, which
+     * Redisson reports as a plain RedisException: an outage (E0401, counted), as Redis refusing to connect at all is.
+     */
+    @Test
+    void aConnectionRefusedAtMaxclientsIsAnOutage() {
+        assertThat(RedisOutages.isOutage(new RedisException(
+                        "ERR max number of clients reached. channel: [id: 0x1]" + " command: (PING), params: []")))
+                .isTrue();
+        assertThatThrownBy(() -> outages.call(failingFirst(
+                        1, () -> new RedisException("ERR max number of clients reached. command: (PING)"))))
+                .isInstanceOf(DependencyUnavailableException.class);
+    }
+
     private RuntimeException notWritten() {
         return new WriteRedisConnectionException(
                 "Unable to write command into connection!", new ClosedChannelException());

@@ -1,0 +1,341 @@
+package com.groupbuy.market.outage;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.groupbuy.market.domain.trade.service.place.TeamPlaceReconciler;
+import com.groupbuy.market.infrastructure.trade.port.TeamPlaceReservation;
+import com.groupbuy.market.support.IntegrationTest;
+import com.groupbuy.market.support.PrivateRedis;
+import com.groupbuy.market.support.PrivateRedisServer;
+import com.groupbuy.market.support.RedisAdminLink;
+import com.groupbuy.market.support.SecondInstance;
+import com.groupbuy.market.support.TestJson;
+import com.groupbuy.market.support.TradeClient;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.core.env.Environment;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.test.context.TestPropertySource;
+
+/**
+ * Redis's {@code maxclients} just above what the service opens at start, then bursts of concurrent locks and
+ * settlements: Redisson's pool grows towards its 64 connections and Redis refuses the ones past the limit ({@code ERR
+ * max number of clients reached}, the reply to a new connection's first PING). Every answer must be a success, a
+ * team-full refusal or the Redis-outage answer (503 E0401 with Retry-After) within its bound; on main 61 of 600 were
+ * HTTP 500 0001. Afterwards no team is above its target, Redis's counters agree with the database (or the
+ * reconciler's sweep brings them back), and the service serves as before. With {@code gbm.redis.pool-size} bounding
+ * the pool to what the start opens, nothing is refused at all.
+ */
+@IntegrationTest
+@PrivateRedisServer
+// stale-after at its least: a reservation whose lock was refused and not cancelled is reconciled within it.
+@TestPropertySource(
+        properties = {"gbm.places.quiet-period=0s", "gbm.places.on-start=false", "gbm.places.stale-after=15s"})
+class RedisClientLimitIT {
+
+    private static final int TARGET = 3;
+    private static final int TEAMS = 6;
+    private static final int ROUNDS = 3;
+    private static final int CONCURRENT = 200;
+    /** Longest a request may take: Redis's 1 s command timeout, a retry, a reconnect wait and a lock's write. */
+    private static final Duration REQUEST_BOUND = Duration.ofSeconds(10);
+
+    /** Busy for 0.3 s, then answers 1. */
+    private static final String SLOW_FOR_300_MS = "local t = redis.call('TIME') local s = t[1] * 1000000 + t[2] "
+            + "while true do local n = redis.call('TIME') "
+            + "if n[1] * 1000000 + n[2] - s > 300000 then break end end return 1";
+
+    @LocalServerPort
+    int port;
+
+    @Autowired
+    PrivateRedis redis;
+
+    @Autowired
+    Environment environment;
+
+    @Autowired
+    JdbcTemplate jdbc;
+
+    @Autowired
+    TeamPlaceReservation reservation;
+
+    @Autowired
+    TeamPlaceReconciler reconciler;
+
+    @Test
+    void poolGrowthRefusedByMaxclientsIsAnsweredSuccessOrOutageAndLeavesRedisAndTheDatabaseAgreeing() throws Exception {
+        TradeClient mall = TradeClient.onNewGoods(port, jdbc, 31_001, "http://127.0.0.1:1/cb");
+        try (RedisAdminLink admin = RedisAdminLink.open(redis.port())) {
+            assertThat(admin.command("CONFIG", "SET", "maxclients", "10000")).isEqualTo("OK");
+            Burst burst = burst(admin, mall, port, "a");
+
+            assertThat(burst.wrong()).as("answers %s", burst.answers()).isEmpty();
+            assertThat(burst.refused()).as("Redis refused the pool's growth").isPositive();
+            assertCountersAgree(burst.teams());
+
+            // Served as before once the burst is over (the breaker may still be open for its 2 s).
+            String opened = awaitSuccess(() -> mall.lockAnswer("a-after-open", ""));
+            awaitSuccess(() -> mall.lockAnswer("a-after-join", opened));
+            awaitSuccess(() -> TestJson.post(
+                    port, TradeClient.SETTLEMENT, TradeClient.settlementBody("a-after-join", TradeClient.now())));
+            assertThat(get(port, "/actuator/health").statusCode()).isEqualTo(200);
+        }
+    }
+
+    /**
+     * gbm.redis.pool-size=12: the start opens the whole pool (and the pub/sub connection), and the same burst at the
+     * same maxclients never asks Redis for more, so no connection is refused.
+     */
+    @Test
+    void aBoundedPoolIsOpenedAtStartAndNeverRefusedAConnection() throws Exception {
+        try (RedisAdminLink admin = RedisAdminLink.open(redis.port())) {
+            assertThat(admin.command("CONFIG", "SET", "maxclients", "10000")).isEqualTo("OK");
+            long before = admin.info("clients", "connected_clients");
+            try (SecondInstance bounded = SecondInstance.like(
+                    environment, "spring.data.redis.port=" + redis.port(), "gbm.redis.pool-size=12")) {
+                assertThat(admin.info("clients", "connected_clients") - before)
+                        .as("connections a start with gbm.redis.pool-size=12 opened: the pool and pub/sub")
+                        .isEqualTo(13);
+                TradeClient mall = TradeClient.onNewGoods(bounded.port(), jdbc, 31_002, "http://127.0.0.1:1/cb");
+                Burst burst = burst(admin, mall, bounded.port(), "b");
+
+                assertThat(burst.wrong()).as("answers %s", burst.answers()).isEmpty();
+                assertThat(burst.refused()).as("connections Redis refused").isZero();
+                assertCountersAgree(burst.teams());
+            }
+        }
+    }
+
+    /** What a burst was answered, how far the clients grew and how many connections Redis refused. */
+    record Burst(List<String> teams, Map<String, AtomicInteger> answers, List<String> wrong, long refused) {}
+
+    /**
+     * Sets {@code maxclients} two above the clients connected now (the admin link one of them), opens a few teams, then
+     * sends {@link #ROUNDS} rounds of {@link #CONCURRENT} requests at once: settlements of the openers, openings, and
+     * joins (most of them to teams already full), each judged by {@link #verdict}; health is asked meanwhile.
+     */
+    private Burst burst(RedisAdminLink admin, TradeClient mall, int appPort, String prefix) throws Exception {
+        long atStart = admin.info("clients", "connected_clients");
+        long maxclients = atStart + 2;
+        assertThat(admin.command("CONFIG", "SET", "maxclients", Long.toString(maxclients)))
+                .isEqualTo("OK");
+        long rejectedBefore = admin.info("stats", "rejected_connections");
+        List<String> teams = new ArrayList<>();
+        for (int t = 0; t < TEAMS; t++) {
+            teams.add(mall.team(prefix + "o" + t));
+        }
+
+        AtomicLong mostClients = new AtomicLong(atStart);
+        AtomicBoolean loaded = new AtomicBoolean(true);
+        Map<String, AtomicInteger> answers = new ConcurrentHashMap<>();
+        List<String> wrong = new CopyOnWriteArrayList<>();
+        Map<String, AtomicInteger> health = new ConcurrentHashMap<>();
+        AtomicLong slowest = new AtomicLong();
+        ExecutorService pool = Executors.newFixedThreadPool(CONCURRENT + 2);
+        Future<?> sampler = pool.submit(() -> {
+            while (loaded.get()) {
+                mostClients.accumulateAndGet(admin.info("clients", "connected_clients"), Math::max);
+                Thread.sleep(10);
+            }
+            return null;
+        });
+        Future<?> prober = pool.submit(() -> {
+            while (loaded.get()) {
+                HttpResponse<String> answer = get(appPort, "/actuator/health");
+                String redisStatus = TestJson.JSON
+                        .readTree(answer.body())
+                        .path("components")
+                        .path("redis")
+                        .path("status")
+                        .asText();
+                health.computeIfAbsent(answer.statusCode() + " redis " + redisStatus, k -> new AtomicInteger())
+                        .incrementAndGet();
+                Thread.sleep(50);
+            }
+            return null;
+        });
+        for (int round = 0; round < ROUNDS; round++) {
+            CountDownLatch go = new CountDownLatch(1);
+            List<Future<?>> calls = new ArrayList<>();
+            for (int i = 0; i < CONCURRENT; i++) {
+                String user = prefix + "r" + round + "u" + i;
+                Callable<HttpResponse<String>> call;
+                String kind;
+                if (round == 0 && i < TEAMS) {
+                    kind = "settle";
+                    String opener = prefix + "o" + i;
+                    call = () -> TestJson.post(
+                            appPort, TradeClient.SETTLEMENT, TradeClient.settlementBody(opener, TradeClient.now()));
+                } else if (i % 8 == 7) {
+                    kind = "open";
+                    call = () -> mall.lockAnswer(user, "");
+                } else {
+                    kind = "join";
+                    String teamId = teams.get(i % TEAMS);
+                    call = () -> mall.lockAnswer(user, teamId);
+                }
+                calls.add(pool.submit(() -> {
+                    go.await();
+                    long start = System.nanoTime();
+                    HttpResponse<String> answer = call.call();
+                    long millis = (System.nanoTime() - start) / 1_000_000;
+                    slowest.accumulateAndGet(millis, Math::max);
+                    String verdict = verdict(answer, millis);
+                    answers.computeIfAbsent(kind + " " + verdict, k -> new AtomicInteger())
+                            .incrementAndGet();
+                    if (verdict.startsWith("WRONG")) {
+                        wrong.add(user + " " + kind + ": " + verdict);
+                    }
+                    return null;
+                }));
+            }
+            go.countDown();
+            // Redis busy for 0.3 s (a slow command, within the 1 s command timeout) while the round arrives: every
+            // pooled connection holds a command then, so the pool grows whatever the machine's load. Without it the
+            // growth came or not with the load (0 to 48 refusals a run).
+            Thread.sleep(20);
+            assertThat(admin.command("EVAL", SLOW_FOR_300_MS, "0")).isEqualTo("1");
+            for (Future<?> call : calls) {
+                call.get(60, TimeUnit.SECONDS);
+            }
+        }
+        loaded.set(false);
+        sampler.get(10, TimeUnit.SECONDS);
+        prober.get(10, TimeUnit.SECONDS);
+        pool.shutdown();
+        long refused = admin.info("stats", "rejected_connections") - rejectedBefore;
+        System.out.println("maxclients " + maxclients + ": at start " + atStart + ", most connected "
+                + mostClients.get() + ", connections refused " + refused + "; answers " + answers + "; slowest "
+                + slowest.get() + " ms; health while loaded " + health);
+        return new Burst(teams, answers, wrong, refused);
+    }
+    /** "0000", a team-full refusal, or 503 E0401 with Retry-After, within the bound; anything else is WRONG. */
+    private static String verdict(HttpResponse<String> answer, long millis) throws Exception {
+        String code;
+        try {
+            JsonNode body = TestJson.JSON.readTree(answer.body());
+            code = TestJson.fields(body).equals(List.of("code", "info", "data"))
+                    ? body.path("code").asText()
+                    : "not an envelope";
+        } catch (Exception notJson) {
+            code = "not JSON";
+        }
+        String seen = answer.statusCode() + " " + code;
+        if (millis > REQUEST_BOUND.toMillis()) {
+            return "WRONG " + seen + " after " + millis + " ms: " + answer.body();
+        }
+        boolean fine = switch (answer.statusCode()) {
+            case 200 -> List.of("0000", "E0005", "E0006", "E0008").contains(code);
+            case 503 ->
+                "E0401".equals(code)
+                        && answer.headers().firstValue("Retry-After").isPresent();
+            default -> false;
+        };
+        return fine ? seen : "WRONG " + seen + ": " + answer.body();
+    }
+
+    /**
+     * No team above its target, each lock count its live members; Redis's counters as the database says, right after
+     * the burst or once the reconciler's sweep brought them back.
+     */
+    private void assertCountersAgree(List<String> teams) throws InterruptedException {
+        Map<String, String> apart = new LinkedHashMap<>();
+        for (String teamId : teams) {
+            int live = liveMembers(teamId);
+            assertThat(live).as("team %s live members", teamId).isLessThanOrEqualTo(TARGET);
+            assertThat(lockCount(teamId)).as("team %s lock_count", teamId).isEqualTo(live);
+            int places = reservation.placesOf(teamId);
+            if (places != live) {
+                apart.put(teamId, "redis " + places + ", database " + live);
+            }
+        }
+        System.out.println("teams whose Redis counter was off the database after the burst: " + apart);
+        awaitCountersAgreeAfterSweeps(teams);
+    }
+
+    /**
+     * Until every team's Redis counter is its lock count, sweeping as the timeout job does: a reservation left without
+     * its order counts in flight until stale-after (15 s), then the sweep drops it.
+     */
+    private void awaitCountersAgreeAfterSweeps(List<String> teams) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + 45_000;
+        Map<String, String> apart = new LinkedHashMap<>();
+        while (System.currentTimeMillis() < deadline) {
+            apart.clear();
+            try {
+                reconciler.reconcile(0, 1, Instant.now().plusSeconds(30));
+                for (String teamId : teams) {
+                    int places = reservation.placesOf(teamId);
+                    int live = lockCount(teamId);
+                    if (places != live) {
+                        apart.put(teamId, "redis " + places + ", database " + live);
+                    }
+                }
+            } catch (RuntimeException breakerStillOpen) {
+                apart.put("sweep", breakerStillOpen.toString());
+            }
+            if (apart.isEmpty()) {
+                return;
+            }
+            Thread.sleep(500);
+        }
+        assertThat(apart)
+                .as("teams whose counter the sweep left off the database")
+                .isEmpty();
+    }
+
+    private static String awaitSuccess(Callable<HttpResponse<String>> call) throws Exception {
+        long deadline = System.currentTimeMillis() + 15_000;
+        HttpResponse<String> answer;
+        do {
+            answer = call.call();
+            JsonNode body = TestJson.JSON.readTree(answer.body());
+            if (answer.statusCode() == 200 && "0000".equals(body.path("code").asText())) {
+                return body.path("data").path("teamId").asText();
+            }
+            Thread.sleep(200);
+        } while (System.currentTimeMillis() < deadline);
+        throw new AssertionError("not served again after the burst: " + answer.statusCode() + " " + answer.body());
+    }
+
+    private static HttpResponse<String> get(int port, String path) throws Exception {
+        return HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
+    }
+
+    private int liveMembers(String teamId) {
+        return jdbc.queryForObject(
+                "SELECT COUNT(*) FROM group_buy_order_list WHERE team_id = ? AND status <> 2", Integer.class, teamId);
+    }
+
+    private int lockCount(String teamId) {
+        return jdbc.queryForObject("SELECT lock_count FROM group_buy_order WHERE team_id = ?", Integer.class, teamId);
+    }
+}
