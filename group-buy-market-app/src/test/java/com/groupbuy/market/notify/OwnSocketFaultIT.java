@@ -9,8 +9,10 @@ import com.groupbuy.market.support.IsolatedDatabaseInitializer;
 import com.groupbuy.market.support.PartnerReceiver;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -47,6 +49,40 @@ class OwnSocketFaultIT {
 
     @Test
     void callbacksDueWhileOurDescriptorsAreOutUseNoTryAndOpenNoBreaker() throws Exception {
+        // An IP literal: no name to resolve (reading /etc/hosts takes a descriptor too).
+        deliverWhileDescriptorsAreOut(List.of(), url -> url.replace("localhost", "127.0.0.1"), "Too many open files");
+    }
+
+    /**
+     * As production's callbacks are, to a host name: its lookup fails first, before any socket is asked for, and the
+     * JDK words that failure as a name that does not resolve ("Name or service not known" from the system's resolver,
+     * which could open neither /etc/hosts nor a socket to the name server; here "hosts file ... not found"), an
+     * UnknownHostException with no trace of the descriptors. On main each was the partner's failed attempt. The name
+     * resolves through a hosts file of the test's own ({@code jdk.net.hosts.file}: read at every lookup, as the system
+     * resolver reads /etc/hosts), so no machine's /etc/hosts or resolver matters; the JDK's negative cache is kept as
+     * on (5 s here, 10 s by default, so the wait for delivery below has room), so the failure it replays after
+     * descriptors are back is ours too.
+     */
+    @Test
+    void callbacksToAHostNameWhoseLookupFailsWhileOurDescriptorsAreOutUseNoTry() throws Exception {
+        Path hosts = Files.createTempFile("gbm-hosts", ".txt");
+        Path security = Files.createTempFile("gbm-java", ".security");
+        try {
+            // localhost too: the file is the JVM's only name service, and the warm-up partner may be named so.
+            Files.writeString(hosts, "127.0.0.1 localhost\n127.0.0.1 partner.own-lookup.test\n");
+            Files.writeString(security, "networkaddress.cache.negative.ttl=5\n");
+            deliverWhileDescriptorsAreOut(
+                    List.of("-Djdk.net.hosts.file=" + hosts, "-Djava.security.properties=" + security),
+                    url -> url.replaceFirst("//[^/:]+:", "//partner.own-lookup.test:"),
+                    "out of file descriptors");
+        } finally {
+            Files.deleteIfExists(hosts);
+            Files.deleteIfExists(security);
+        }
+    }
+
+    private void deliverWhileDescriptorsAreOut(
+            List<String> jvmOptions, UnaryOperator<String> partnerUrl, String ownFaultText) throws Exception {
         List<String> arguments = List.of(
                 "--spring.datasource.url=" + IsolatedDatabaseInitializer.SERVER + database
                         + IsolatedDatabaseInitializer.PARAMS,
@@ -67,15 +103,17 @@ class OwnSocketFaultIT {
         try (PartnerReceiver warmUp = new PartnerReceiver();
                 PartnerReceiver partner = new PartnerReceiver();
                 AppProcess app = AppProcess.start(
-                        "ownfaults", List.of("prlimit", "--nofile=" + LIMIT + ":" + LIMIT, "--"), arguments)) {
+                        "ownfaults",
+                        List.of("prlimit", "--nofile=" + LIMIT + ":" + LIMIT, "--"),
+                        jvmOptions,
+                        arguments)) {
             // One callback delivered first, to another partner, so the delivery path's classes are loaded while
             // files can still be opened (the test's class path has directories); its pooled connection goes to that
             // partner, not to the one under test.
             String first = tasks.dueTask(warmUp.url());
             await(() -> received(warmUp, first));
 
-            // An IP literal: no name to resolve (reading /etc/hosts takes a descriptor too).
-            String url = partner.url().replace("localhost", "127.0.0.1");
+            String url = partnerUrl.apply(partner.url());
             limitDescriptors(app.pid(), 3);
             List<String> teams;
             try {
@@ -87,7 +125,7 @@ class OwnSocketFaultIT {
                 await(() -> teams.stream().allMatch(team -> tasks.status(team) == 3)
                         || (notSentWarnings(app) >= 3
                                 && teams.stream()
-                                        .allMatch(team -> lastError(team).contains("Too many open files"))));
+                                        .allMatch(team -> lastError(team).contains(ownFaultText))));
                 assertThat(outcomes(teams, app))
                         .as("while our descriptors are out (log %s)", app.output())
                         .isEqualTo(expected(teams, "status=2 tries=0 attempts=0", false));

@@ -18,6 +18,10 @@ import java.util.List;
  * chain only: no partner chooses that text (OkHttp quotes a partner's status line and headers in exceptions of other
  * types), so a partner cannot pass its own failures off as ours and be retried forever without a try used. A host
  * that is unreachable ({@code NoRouteToHostException}: "No route to host") is the partner's side, as before.
+ * <p>
+ * The host's name lookup comes first, and fails on our side too (out of descriptors, or our resolver threads all
+ * taken): the JDK words that as a name that does not resolve, so {@link PublicOnlyDns} tells it apart where it fails
+ * and throws an {@link OwnLookupFailure}, found here on the chain by its type.
  */
 public final class OwnSocketFaults {
 
@@ -45,6 +49,9 @@ public final class OwnSocketFaults {
     /** What of ours failed {@code failure}, naming the limit and the kernel's words; null when it is not ours. */
     public static String of(Throwable failure) {
         for (Throwable cause : Causes.of(failure)) {
+            if (cause instanceof OwnLookupFailure lookup) {
+                return lookup.why();
+            }
             String message = cause.getMessage();
             if (!(cause instanceof SocketException) || message == null) {
                 continue;

@@ -150,17 +150,6 @@ class OwnSocketFaultsTest {
     }
 
     private static NotifyTaskVO task(int port) {
-        return NotifyTaskVO.builder()
-                .id(1)
-                .webhookId("msg_1")
-                .teamId("t1")
-                .source("s01")
-                .channel("c01")
-                .notifyCategory("trade_settlement")
-                .notifyType("HTTP")
-                .notifyUrl("http://127.0.0.1:" + port + "/callback")
-                .body("{}")
-                .claimToken("x")
-                .build();
+        return CallbackTasks.to("http://127.0.0.1:" + port + "/callback");
     }
 }

@@ -156,17 +156,6 @@ class PublicOnlyDnsTest {
 
     /** A callback to partner.example, at the loopback server's port. */
     private NotifyTaskVO taskToPartnerExample() {
-        return NotifyTaskVO.builder()
-                .id(1)
-                .webhookId("msg_1")
-                .teamId("t1")
-                .source("s01")
-                .channel("c01")
-                .notifyCategory("trade_settlement")
-                .notifyType("HTTP")
-                .notifyUrl("http://partner.example:" + server.getAddress().getPort() + "/cb")
-                .body("{}")
-                .claimToken("x")
-                .build();
+        return CallbackTasks.to("http://partner.example:" + server.getAddress().getPort() + "/cb");
     }
 }
