@@ -11,15 +11,19 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.TestPropertySource;
@@ -123,6 +127,16 @@ class ReadmeExamplesIT {
         assertThat(TestJson.JSON.readTree(callback.get().path("body").asText()))
                 .isEqualTo(TestJson.JSON.readTree("{\"teamId\":\"" + teamId
                         + "\",\"outTradeNoList\":[\"100000000001\",\"100000000002\",\"100000000003\"]}"));
+        // api.md's recipe on what the receiver kept: the partner's secret (the test profile's for s01/c01) signs
+        // "id.timestamp.body".
+        JsonNode got = callback.get();
+        String signed = got.path("webhookId").asText() + "."
+                + got.path("webhookTimestamp").asText() + "." + got.path("body").asText();
+        Mac hmac = Mac.getInstance("HmacSHA256");
+        hmac.init(new SecretKeySpec("test_secret".getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+        assertThat(got.path("signature").asText())
+                .isEqualTo("v1,"
+                        + Base64.getEncoder().encodeToString(hmac.doFinal(signed.getBytes(StandardCharsets.UTF_8))));
 
         JsonNode refund = success(examples.get(3).path(), body(examples.get(3).body()));
         assertThat(TestJson.fields(refund)).containsExactly("userId", "orderId", "teamId", "code", "info");
