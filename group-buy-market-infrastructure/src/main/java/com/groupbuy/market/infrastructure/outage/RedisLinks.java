@@ -67,7 +67,8 @@ public class RedisLinks implements ConnectionListener {
                 },
                 node -> {
                     RedissonClient client = redisson.getIfAvailable();
-                    return client == null ? null : ping(client, node);
+                    // A client shut down (the context closing) is not asked: nothing would stop asking it.
+                    return client == null || client.isShuttingDown() || client.isShutdown() ? null : ping(client, node);
                 });
     }
 
@@ -103,7 +104,13 @@ public class RedisLinks implements ConnectionListener {
      * already counts disconnected.
      */
     private void askWhileDown(InetSocketAddress node) {
-        CompletionStage<Boolean> answer = answers.apply(node);
+        CompletionStage<Boolean> answer;
+        try {
+            answer = answers.apply(node);
+        } catch (RuntimeException e) {
+            log.debug("Redis {} not asked whether it answers", node, e);
+            return;
+        }
         if (answer == null) {
             return;
         }
