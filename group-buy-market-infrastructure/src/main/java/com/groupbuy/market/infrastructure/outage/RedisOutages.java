@@ -111,9 +111,9 @@ public class RedisOutages {
 
     /**
      * Redis refused the connection the pool grew for this call, at its {@code maxclients}, before the call was written.
-     * Not Redis down: the pool's other connections serve (on main a burst's refusals opened the breaker five times, a
-     * success closing it each time; RedisClientLimitIT), so the call is sent again, within the resend window, on
-     * whatever connection the pool hands out then.
+     * Not Redis down: the pool's other connections serve (before 2026-12-06 a burst's refusals opened the breaker five
+     * times, a success closing it each time; RedisClientLimitIT), so the call is sent again, within the resend window,
+     * on whatever connection the pool hands out then.
      */
     static boolean refusedNewConnection(Throwable e) {
         for (Throwable t : Causes.of(e)) {
