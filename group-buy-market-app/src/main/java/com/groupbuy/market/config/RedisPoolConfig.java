@@ -10,9 +10,9 @@ import org.springframework.context.annotation.Configuration;
 /**
  * Bounds Redisson's pool by {@code gbm.redis.pool-size}, so an operator can fit every instance under Redis's {@code
  * maxclients}. Redisson opens 24 connections at start and grows to 64 under load; past {@code maxclients} Redis
- * refuses each new one ({@code ERR max number of clients reached}) and the command that asked for it is answered
- * E0401 (18 refusals in a burst of 600 requests, and the Redis breaker opened: RedisClientLimitIT). A bounded pool
- * makes a command wait for a pooled connection instead.
+ * refuses each new one ({@code ERR max number of clients reached}) and the command that asked for it is sent again on
+ * a pooled connection ({@code RedisOutages}; 37-47 refusals in a burst of 600 requests: RedisClientLimitIT). A bounded
+ * pool makes a command wait for a pooled connection instead, without the refused connects.
  */
 @Configuration
 public class RedisPoolConfig {

@@ -26,9 +26,11 @@ import org.redisson.client.WriteRedisConnectionException;
  * reachable again ({@link RedisLinks}) the call is sent again, within {@code gbm.outage.redis-resend-within}, instead
  * of answering the partner E0401 and counting against the breaker. A node that dropped our connections is waited for
  * up to {@code gbm.outage.redis-reconnect-wait} (a restart is back within it); still down then, it is an outage: the
- * call answers E0401 and counts, and once the breaker opens every call is answered at once, as before. A call given here must therefore be safe to repeat when it provably was not
- * sent: its commands run with Redisson's own retries off (one attempt, so a failed write means it never ran) or are
- * idempotent. Built by {@code OutageConfig} from {@code gbm.outage.*}.
+ * call answers E0401 and counts, and once the breaker opens every call is answered at once, as before. A call whose
+ * new connection Redis refused at its {@code maxclients} was not sent either, and is sent again the same way. A call
+ * given here must therefore be safe to repeat when it provably was not sent: its commands run with Redisson's own
+ * retries off (one attempt, so a failed write means it never ran) or are idempotent. Built by {@code OutageConfig}
+ * from {@code gbm.outage.*}.
  */
 @Slf4j
 public class RedisOutages {
@@ -62,7 +64,10 @@ public class RedisOutages {
                 T result = redisCall.get();
                 breaker.success();
                 if (resent > 0) {
-                    log.info("Redis call sent again {} time(s) after stale pooled connections, then answered", resent);
+                    log.info(
+                            "Redis call sent again {} time(s) after stale pooled or refused new connections, then"
+                                    + " answered",
+                            resent);
                 }
                 return result;
             } catch (RuntimeException e) {
@@ -70,20 +75,23 @@ public class RedisOutages {
                     breaker.success();
                     throw e;
                 }
-                if (notSent(e) && links != null) {
+                boolean refused = refusedNewConnection(e);
+                if ((refused || notSent(e)) && links != null) {
                     if (resent == 0) {
                         firstFailure = System.nanoTime();
                     }
                     // A node that dropped our connections may be restarting: Redisson notices the drop and connects
                     // again a few hundred ms later (the first try after 100 ms), and the command found a closed
-                    // connection in between. Wait that long for the node; still down after it is an outage.
-                    boolean reachable = awaitReachable(firstFailure + reconnectWaitNanos);
+                    // connection in between. Wait that long for the node; still down after it is an outage. A node
+                    // that refused a new connection at its maxclients answered: the pool's other connections serve.
+                    boolean reachable = refused || awaitReachable(firstFailure + reconnectWaitNanos);
                     if (reachable && System.nanoTime() - (firstFailure + resendWithinNanos) < 0) {
                         LockSupport.parkNanos(RESEND_PAUSE_NANOS);
                         resent++;
                         continue;
                     }
                 }
+                // Counted even when refused: no connection of ours got the call through for the whole resend window.
                 breaker.failure(e);
                 throw new DependencyUnavailableException(DependencyUnavailableException.REDIS, e.getMessage(), e);
             }
@@ -99,6 +107,21 @@ public class RedisOutages {
             LockSupport.parkNanos(RESEND_PAUSE_NANOS);
         }
         return true;
+    }
+
+    /**
+     * Redis refused the connection the pool grew for this call, at its {@code maxclients}, before the call was written.
+     * Not Redis down: the pool's other connections serve (before 2026-12-06 a burst's refusals opened the breaker five
+     * times, a success closing it each time; RedisClientLimitIT), so the call is sent again, within the resend window,
+     * on whatever connection the pool hands out then.
+     */
+    static boolean refusedNewConnection(Throwable e) {
+        for (Throwable t : Causes.of(e)) {
+            if (refusedAtMaxclients(t)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Redisson could not write the command into the connection: not a byte of it reached Redis. */

@@ -156,16 +156,39 @@ class RedisOutagesTest {
 
     /**
      * A Redis at its maxclients answers the first PING of a connection the pool grew with this error reply, which
-     * Redisson reports as a plain RedisException: an outage (E0401, counted), as Redis refusing to connect at all is.
+     * Redisson reports as a plain RedisException: an outage (E0401), as Redis refusing to connect at all is.
      */
     @Test
     void aConnectionRefusedAtMaxclientsIsAnOutage() {
-        assertThat(RedisOutages.isOutage(new RedisException(
-                        "ERR max number of clients reached. channel: [id: 0x1]" + " command: (PING), params: []")))
-                .isTrue();
-        assertThatThrownBy(() -> outages.call(failingFirst(
-                        1, () -> new RedisException("ERR max number of clients reached. command: (PING)"))))
-                .isInstanceOf(DependencyUnavailableException.class);
+        assertThat(RedisOutages.isOutage(refused())).isTrue();
+        RedisOutages briefly = new RedisOutages(breaker, links, Duration.ofMillis(100), Duration.ofMillis(100));
+        for (int i = 0; i < 3; i++) {
+            assertThatThrownBy(() -> briefly.call(failingFirst(Integer.MAX_VALUE, this::refused)))
+                    .isInstanceOf(DependencyUnavailableException.class);
+        }
+        // Refused for the whole resend window, three calls in a row: no connection of ours gets through.
+        assertThat(breaker.isOpen()).isTrue();
+    }
+
+    /**
+     * The refused connection was one the pool grew under a burst; the call was never written, and the pool's other
+     * connections serve: it is sent again, answered, and counts nothing (on main it was E0401, and a burst's
+     * refusals opened the breaker for every call while the pooled connections served).
+     */
+    @Test
+    void aCallWhoseNewConnectionWasRefusedIsSentAgainOnAPooledOne() {
+        // The node's refused connection was reported as a drop; the refusal itself says Redis answers.
+        links.onDisconnect(NODE);
+        for (int i = 0; i < 3; i++) {
+            calls.set(0);
+            assertThat(outages.call(failingFirst(2, this::refused))).isEqualTo("answer");
+            assertThat(calls).hasValue(3);
+        }
+        assertThat(breaker.isOpen()).isFalse();
+    }
+
+    private RuntimeException refused() {
+        return new RedisException("ERR max number of clients reached. channel: [id: 0x1] command: (PING), params: []");
     }
 
     private RuntimeException notWritten() {
