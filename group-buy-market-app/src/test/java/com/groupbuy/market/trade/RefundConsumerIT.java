@@ -179,11 +179,10 @@ class RefundConsumerIT {
                 .put("outTradeNo", (String) lock.get("out_trade_no"));
         String messageId = "forged-" + UUID.randomUUID();
 
-        double before = handled();
         publish(messageId, forged);
-        awaitHandled(before + 1);
+        // Its own record done (the release, if any, comes before it), whatever other deliveries the counters saw.
+        await(() -> Integer.valueOf(1).equals(record(messageId).get("status")));
 
-        assertThat(record(messageId).get("status")).isEqualTo(1);
         assertThat(counts.redisPlaces(teamId)).isEqualTo(2).isEqualTo(counts.lockCount(teamId));
     }
 
