@@ -8,6 +8,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.groupbuy.market.domain.outbox.model.valobj.DeliveryResult;
 import com.groupbuy.market.domain.outbox.model.valobj.NotifyTaskVO;
 import com.groupbuy.market.domain.outbox.service.DueCallbackDeliveryService;
+import com.groupbuy.market.domain.trade.model.valobj.ConsumptionStatus;
+import com.groupbuy.market.domain.trade.model.valobj.OrderStatus;
+import com.groupbuy.market.domain.trade.model.valobj.TeamStatus;
 import com.groupbuy.market.domain.trade.model.valobj.TimeoutRunSummary;
 import com.groupbuy.market.domain.trade.service.timeout.CloseCheckService;
 import com.groupbuy.market.domain.trade.service.timeout.TradeTimeoutService;
@@ -249,6 +252,30 @@ class CloseCheckIT {
         await(() -> counts.orderStatus("f1") == 2 && counts.orderStatus("f2") == 2);
         assertThat(closedAt("f1")).as("never closed before its deadline").isAfterOrEqualTo(deadline("f1"));
         assertThat(closedAt("f2")).as("never closed before its deadline").isAfterOrEqualTo(deadline("f2"));
+    }
+
+    /**
+     * A team check as anyone who can publish to the queue may forge it, naming an open team and a deadline an hour
+     * past: a team fails by the database's end + expiry grace only, so the check fails no team and touches no member
+     * (docs/partner-scope.md, broker messages); it is published again toward the team's own due time.
+     */
+    @Test
+    void aForgedTeamCheckNamingAPastDeadlineFailsNoOpenTeam() throws Exception {
+        String teamId = mall.team("g1");
+        assertThat(mall.settle("g1").path("code").asText()).isEqualTo("0000");
+        String messageId = "msg_forged_team_" + SUFFIX;
+
+        publish(
+                QUEUE,
+                messageId,
+                "{\"check\":\"team_expiry\",\"teamId\":\"" + teamId + "\",\"closeAt\":"
+                        + (System.currentTimeMillis() - 3_600_000) + "}");
+
+        await(() -> recordStatus(messageId) == ConsumptionStatus.SUCCESS.code());
+        assertThat(((Number) counts.team(teamId).get("status")).intValue())
+                .as("still open")
+                .isEqualTo(TeamStatus.OPEN.code());
+        assertThat(counts.orderStatus("g1")).as("its paid member untouched").isEqualTo(OrderStatus.PAID.code());
     }
 
     private String orderId(String userId) {

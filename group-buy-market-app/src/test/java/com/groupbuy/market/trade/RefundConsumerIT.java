@@ -158,6 +158,34 @@ class RefundConsumerIT {
         assertThat(counter("duplicate") - duplicateBefore).isEqualTo(4);
     }
 
+    /**
+     * A refund event as anyone who can publish to our refund queue may forge it, naming a buyer's live lock by its real
+     * ids: the database decides, and an order that still holds its place gives nothing back (docs/partner-scope.md,
+     * broker messages). Given back, the team's counter would admit one joiner more than its places.
+     */
+    @Test
+    void aForgedRefundEventNamingALiveLockGivesNoPlaceBack() throws Exception {
+        String teamId = mall.team("v1", "v2");
+        Map<String, Object> lock = jdbc.queryForMap(
+                "SELECT order_id, out_trade_no, activity_id FROM group_buy_order_list WHERE team_id = ? AND user_id = ?",
+                teamId,
+                "v2");
+        JsonNode forged = JSON.createObjectNode()
+                .put("type", RefundType.UNPAID_UNLOCK.getType())
+                .put("userId", "v2")
+                .put("teamId", teamId)
+                .put("activityId", ((Number) lock.get("activity_id")).longValue())
+                .put("orderId", (String) lock.get("order_id"))
+                .put("outTradeNo", (String) lock.get("out_trade_no"));
+        String messageId = "forged-" + UUID.randomUUID();
+
+        publish(messageId, forged);
+        // Its own record done (the release, if any, comes before it), whatever other deliveries the counters saw.
+        await(() -> Integer.valueOf(1).equals(record(messageId).get("status")));
+
+        assertThat(counts.redisPlaces(teamId)).isEqualTo(2).isEqualTo(counts.lockCount(teamId));
+    }
+
     @Test
     void afterCommitReleaseFirstThenTheMessageFiveTimes_onePlaceBackInAll() throws Exception {
         String teamId = mall.team("b1", "b2", "b3");
