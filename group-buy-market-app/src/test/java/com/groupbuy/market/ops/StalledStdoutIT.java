@@ -7,6 +7,7 @@ import com.groupbuy.market.support.AppProcess;
 import com.groupbuy.market.support.IntegrationTest;
 import com.groupbuy.market.support.IsolatedDatabaseInitializer;
 import com.groupbuy.market.support.StdoutPipe;
+import com.groupbuy.market.support.TestJson;
 import com.groupbuy.market.support.TradeClient;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -27,13 +28,16 @@ import org.springframework.jdbc.core.JdbcTemplate;
  * the first request that logged a line blocked in that write holding Logback's appender lock, and every request that
  * logged after it waited behind: locks got no answer until the reader read again. Now the console is written from a
  * bounded queue that drops lines while the pipe is full ({@code gbm.logging.console-async}): requests answer, the
- * dropped lines are counted in a WARN once the reader reads again, and the lines of an orderly stop are all written.
+ * dropped lines are counted ({@code gbm.log.console.dropped}) and told in a WARN once the reader reads again, and the
+ * lines of an orderly stop are all written.
  */
 @IntegrationTest
 class StalledStdoutIT {
 
     /** A lock answers in milliseconds; this is a stall, not a slow machine. */
     private static final Duration ANSWER_WITHIN = Duration.ofSeconds(5);
+
+    private static final String ADMIN_TOKEN = "stdout-admin-token-0123456789";
 
     private final HttpClient http = HttpClient.newHttpClient();
 
@@ -53,6 +57,7 @@ class StalledStdoutIT {
                         + IsolatedDatabaseInitializer.PARAMS,
                 "--spring.datasource.hikari.maximum-pool-size=5",
                 "--gbm.redis.key-prefix=" + keyPrefix,
+                "--gbm.admin.token=" + ADMIN_TOKEN,
                 // The test profile writes the console synchronously (captured output is read right after the
                 // action); production's setting, and a queue small enough for a few locks to overflow it.
                 "--gbm.logging.console-async=true",
@@ -88,6 +93,21 @@ class StalledStdoutIT {
                     .filteredOn(a -> a.startsWith("lock"))
                     .allMatch(a -> a.contains("\"code\":\"0000\""));
             assertThat(stdout.text()).containsPattern("WARN .*console log stalled: \\d+ lines? dropped");
+            HttpResponse<String> dropped = http.send(
+                    HttpRequest.newBuilder(URI.create(
+                                    "http://127.0.0.1:" + app.port() + "/actuator/metrics/gbm.log.console.dropped"))
+                            .header("X-Admin-Token", ADMIN_TOKEN)
+                            .timeout(ANSWER_WITHIN)
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(TestJson.JSON
+                            .readTree(dropped.body())
+                            .path("measurements")
+                            .path(0)
+                            .path("value")
+                            .asDouble())
+                    .as("gbm.log.console.dropped: %s", dropped.body())
+                    .isPositive();
         }
         // Queued lines are written on an orderly stop: the pool's close is among the last (read after the exit).
         await(() -> stdout.text().contains("gbm-pool - Shutdown completed."));
