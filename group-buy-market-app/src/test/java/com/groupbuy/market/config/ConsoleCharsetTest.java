@@ -22,8 +22,16 @@ class ConsoleCharsetTest {
 
     @Test
     void theConsoleLogIsUtf8UnderThePosixLocale() throws Exception {
-        byte[] output = runProbe(Map.of("LANG", "C", "LC_ALL", "C"));
+        assertUtf8(runProbe(Map.of("LANG", "C", "LC_ALL", "C"), "false"));
+    }
 
+    /** Production's console, written from its queue (ConsoleLogQueue): the same encoder, and flushed at the exit. */
+    @Test
+    void theQueuedConsoleLogIsUtf8UnderThePosixLocale() throws Exception {
+        assertUtf8(runProbe(Map.of("LANG", "C", "LC_ALL", "C"), "true"));
+    }
+
+    private static void assertUtf8(byte[] output) {
         String asUtf8 = new String(output, StandardCharsets.UTF_8);
         assertThat(asUtf8)
                 .as("the probe's console under LANG=C, read as UTF-8")
@@ -31,15 +39,19 @@ class ConsoleCharsetTest {
                 .doesNotContain("user ?? locked");
     }
 
-    /** The probe in a JVM of its own, this test's class path, the test profile, and only this locale. */
-    private static byte[] runProbe(Map<String, String> locale) throws IOException, InterruptedException {
+    /**
+     * The probe in a JVM of its own, this test's class path, the test profile, only this locale, and the console
+     * queued or not.
+     */
+    private static byte[] runProbe(Map<String, String> locale, String queued) throws IOException, InterruptedException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         ProcessBuilder builder = new ProcessBuilder(List.of(
                         java,
                         "-cp",
                         System.getProperty("java.class.path"),
                         ConsoleCharsetProbe.class.getName(),
-                        "--spring.profiles.active=test"))
+                        "--spring.profiles.active=test",
+                        "--gbm.logging.console-async=" + queued))
                 .redirectErrorStream(true);
         // Only the locale differs from a plain shell: no inherited LC_* or JVM options that would name a charset.
         builder.environment().keySet().removeIf(name -> name.startsWith("LC_") || name.equals("JAVA_TOOL_OPTIONS"));

@@ -45,7 +45,7 @@ class ReadmeConfigurationTableTest {
     private static final String PACKAGE = "com.groupbuy.market";
     private static final Pattern NAME = Pattern.compile("`([^`]+)`");
     private static final Pattern READ_BY_NAME =
-            Pattern.compile("(?:\\$\\{|getProperty\\(\\s*\"|name = \")(gbm\\.[a-z0-9.-]+)");
+            Pattern.compile("(?:\\$\\{|getProperty\\(\\s*\"|name = \"|source=\")(gbm\\.[a-z0-9.-]+)");
     /** A setting named in a string of the code: a constant ("gbm.notify.callback-hosts"), a key built on it. */
     private static final Pattern NAMED_IN_A_STRING = Pattern.compile("\"(gbm\\.[a-z0-9-]+(?:\\.[a-z0-9-]+)*)");
     /** {@code @ConditionalOnProperty(prefix = "gbm.lock.group-lookup", name = "enabled")}. */
@@ -147,7 +147,7 @@ class ReadmeConfigurationTableTest {
         assertThat(wrong).as("README defaults that are not the placeholders'").isEmpty();
     }
 
-    /** Every match of the pattern in the modules' main Java sources. */
+    /** Every match of the pattern in the modules' main Java sources and the service's Logback configuration. */
     private static List<MatchResult> mainSourceMatches(Pattern pattern) throws Exception {
         List<MatchResult> found = new ArrayList<>();
         for (Path sources : mainSources()) {
@@ -158,6 +158,9 @@ class ReadmeConfigurationTableTest {
                 }
             }
         }
+        // The console log's settings are read by Logback's configuration: <springProperty source="gbm...">.
+        Path logback = ProjectRoot.path().resolve("group-buy-market-app/src/main/resources/logback-spring.xml");
+        pattern.matcher(Files.readString(logback)).results().forEach(found::add);
         return found;
     }
 

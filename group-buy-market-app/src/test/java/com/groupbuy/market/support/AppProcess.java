@@ -22,12 +22,14 @@ public final class AppProcess implements AutoCloseable {
     private final int port;
     private final int executorPort;
     private final Path output;
+    private final StdoutPipe stdout;
 
-    private AppProcess(Process process, int port, int executorPort, Path output) {
+    private AppProcess(Process process, int port, int executorPort, Path output, StdoutPipe stdout) {
         this.process = process;
         this.port = port;
         this.executorPort = executorPort;
         this.output = output;
+        this.stdout = stdout;
     }
 
     /**
@@ -53,6 +55,20 @@ public final class AppProcess implements AutoCloseable {
      */
     public static AppProcess start(String name, List<String> launcher, List<String> jvmOptions, List<String> arguments)
             throws IOException, InterruptedException {
+        return start(name, launcher, jvmOptions, arguments, false);
+    }
+
+    /**
+     * As {@link #start(String, List)}, its stdout and stderr a pipe this test reads ({@link #stdout()}) and may stop
+     * reading, as journald or a container's log driver holds it, instead of a file.
+     */
+    public static AppProcess startPiped(String name, List<String> arguments) throws IOException, InterruptedException {
+        return start(name, List.of(), List.of(), arguments, true);
+    }
+
+    private static AppProcess start(
+            String name, List<String> launcher, List<String> jvmOptions, List<String> arguments, boolean piped)
+            throws IOException, InterruptedException {
         int port = freePort();
         int executorPort = freePort();
         // Kept after the run (target/ of the module): the second instance's own log is where its failures show.
@@ -65,16 +81,17 @@ public final class AppProcess implements AutoCloseable {
         command.addAll(arguments);
         Process process = new ProcessBuilder(command)
                 .redirectErrorStream(true)
-                .redirectOutput(output.toFile())
+                .redirectOutput(piped ? ProcessBuilder.Redirect.PIPE : ProcessBuilder.Redirect.to(output.toFile()))
                 .directory(new File("."))
                 .start();
-        AppProcess app = new AppProcess(process, port, executorPort, output);
+        StdoutPipe stdout = piped ? StdoutPipe.reading(process.getInputStream(), name) : null;
+        AppProcess app = new AppProcess(process, port, executorPort, output, stdout);
         long deadline = System.currentTimeMillis() + 120_000;
         while (!answers(port)) {
             if (!process.isAlive() || System.currentTimeMillis() > deadline) {
                 app.kill();
-                throw new IllegalStateException(
-                        "instance " + name + " did not start; its output: " + output + "\n" + tail(output));
+                throw new IllegalStateException("instance " + name + " did not start; its output: " + output + "\n"
+                        + (piped ? stdout.text() : tail(output)));
             }
             Thread.sleep(200);
         }
@@ -123,14 +140,25 @@ public final class AppProcess implements AutoCloseable {
     /** An orderly stop (SIGTERM), then the kill when it takes too long. */
     @Override
     public void close() throws InterruptedException {
-        process.destroy();
+        // The handle's SIGTERM: Process.destroy() also closes our end of a piped stdout, and the lines of the stop
+        // were lost.
+        process.toHandle().destroy();
         if (!process.waitFor(30, TimeUnit.SECONDS)) {
             kill();
         }
     }
 
+    /** Where the output went, unless {@link #startPiped piped}. */
     public Path output() {
         return output;
+    }
+
+    /** The stdout pipe of a {@link #startPiped piped} start. */
+    public StdoutPipe stdout() {
+        if (stdout == null) {
+            throw new IllegalStateException("not started piped: its output is in " + output);
+        }
+        return stdout;
     }
 
     private static boolean answers(int port) {
