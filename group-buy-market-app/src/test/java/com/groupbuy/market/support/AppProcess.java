@@ -2,7 +2,6 @@ package com.groupbuy.market.support;
 
 import java.io.File;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -178,11 +177,8 @@ public final class AppProcess implements AutoCloseable {
         }
     }
 
+    /** A port for a server started later: {@link FreePorts#next}. */
     public static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
+        return FreePorts.next();
     }
 }
