@@ -28,7 +28,12 @@ import org.springframework.boot.actuate.jdbc.DataSourceHealthIndicator;
  */
 public class WritableDatabaseHealthIndicator extends DataSourceHealthIndicator {
 
-    static final String READ_ONLY = "SELECT @@global.read_only";
+    /**
+     * The server's {@code read_only} and the session's access mode under either server's name, in one round trip (a
+     * global-only variable shows its global value among the session's).
+     */
+    static final String WRITE_SETTINGS =
+            "SHOW SESSION VARIABLES WHERE Variable_name IN ('read_only', 'tx_read_only', 'transaction_read_only')";
 
     private final DataSource dataSource;
     private final StaleWriterEviction staleWriters;
@@ -64,18 +69,20 @@ public class WritableDatabaseHealthIndicator extends DataSourceHealthIndicator {
      * (the pool's auto-commit is off: a JdbcTemplate is refused here, ArchitectureTest).
      */
     private String readOnly() throws SQLException {
+        String accessMode = null;
         try (Connection connection = dataSource.getConnection();
-                Statement statement = connection.createStatement()) {
-            try (ResultSet answer = statement.executeQuery(READ_ONLY)) {
-                if (answer.next() && answer.getInt(1) != 0) {
-                    return "read_only";
+                Statement statement = connection.createStatement();
+                ResultSet answer = statement.executeQuery(WRITE_SETTINGS)) {
+            while (answer.next()) {
+                String name = answer.getString(1);
+                if (SessionDefaults.on(answer.getString(2))) {
+                    if ("read_only".equalsIgnoreCase(name)) {
+                        return "read_only";
+                    }
+                    accessMode = "the session's " + name;
                 }
             }
-            try (ResultSet answer = statement.executeQuery(SessionDefaults.ACCESS_MODE)) {
-                return answer.next() && SessionDefaults.on(answer.getString(2))
-                        ? "the session's " + answer.getString(1)
-                        : null;
-            }
         }
+        return accessMode;
     }
 }
