@@ -5,6 +5,8 @@
 #   LOG_LEVEL=INFO measures the shipped logging instead of WARN; APP_ARGS="--x.y=z ..." passes settings to the app (a lever
 #   measured alone), JVM_ARGS="-X..." options to its JVM (after the heap and G1 defaults); LOCK=0 / SETTLE=0 / DRAIN_TASKS=0 leave those parts out)
 #   AFTER_WARMUP="shell code" runs once the warm-up has ended, with $APP the app's pid (e.g. docs/bench/renice_threads.sh)
+#   LOG_AB=N replaces the lock scenarios by N pairs of lock_open runs at WARN and at INFO in the same JVM, the level switched
+#   through the actuator between runs (order alternating per pair), and prints the mean of each (#19's "INFO at most 10 %")
 # Builds the app, starts it on the dev profile against the local MariaDB + Redis in a database of its own
 # (gbm_bench, recreated), warms it up, runs wrk per scenario and connection count, measures the raw MariaDB
 # ceiling with mariadb-slap at the same concurrency, and drains DRAIN_TASKS due callbacks. Prints one
@@ -58,6 +60,9 @@ redis-cli --scan --pattern "${PREFIX}*" | xargs -r -n 500 redis-cli del >/dev/nu
 
 # The app (and the receiver) are stopped at the end (the trap above); gbm_bench stays for a look.
 # shellcheck disable=SC2086
+# LOG_AB switches the level at run time: the loggers endpoint, for this run only, behind an admin token of its own.
+AB_TOKEN=bench-$$-$RANDOM
+[ "${LOG_AB:-0}" -gt 0 ] && APP_ARGS="${APP_ARGS:-} --management.endpoints.web.exposure.include=health,loggers --gbm.admin.token=$AB_TOKEN"
 start_app "$LOG" 120 -Xms1g -Xmx1g -XX:+UseG1GC ${JVM_ARGS:-} -- --spring.datasource.url="$(jdbc_url 3306 "$DB")" \
   --gbm.redis.key-prefix="$PREFIX" --logging.level.com.groupbuy.market="$LOG_LEVEL" \
   --xxl.job.executor.enabled=false --gbm.notify.local-scheduler-delay=1s ${APP_ARGS:-}
@@ -141,6 +146,31 @@ warm_up 64 "$WARMUP_STEP" "$WARMUP_STEP, %s, 64 conns"
 [ -n "${AFTER_WARMUP:-}" ] && eval "$AFTER_WARMUP"
 
 for c in $CONNS; do ceiling "$c"; done
+
+# #19 asks the shipped INFO logging to cost at most 10 % against WARN. Runs of separate JVMs differ by more than that
+# (heat, the JIT's choices, the machine's neighbours: docs/benchmarks.md, 2026-12-06), so both levels are measured in
+# one warmed JVM, alternating, each run after 10 s at its level (the JIT recompiles what the level change deoptimized).
+set_level() {
+  curl -fs -o /dev/null -X POST -H "X-Admin-Token: $AB_TOKEN" -H 'Content-Type: application/json' \
+    -d "{\"configuredLevel\":\"$1\"}" "$URL/actuator/loggers/com.groupbuy.market"
+}
+if [ "${LOG_AB:-0}" -gt 0 ]; then
+  c=${CONNS%% *}
+  for pair in $(seq 1 "$LOG_AB"); do
+    order="WARN INFO"; [ $((pair % 2)) -eq 0 ] && order="INFO WARN"
+    for level in $order; do
+      set_level "$level"
+      wrk -t$THREADS -c"$c" -d10s -s "$BENCH_DIR/lock_open.lua" "$URL" >/dev/null
+      ADJACENT=0 measure "lock_open_$level" "$c" lock_open.lua
+    done
+  done
+  for level in WARN INFO; do
+    say "# log_ab $level: $(grep "^lock_open_$level " "$OUT" | grep -o 'rps=[0-9.]*\|cpu_ms_per_req_app_db_mq=[0-9.]*' |
+      awk -F= '/^rps/{r+=$2; n++} /^cpu/{c+=$2} END{printf "runs=%d mean_rps=%.0f mean_app_cpu_ms_per_req=%.3f", n, r/n, c/n}')"
+  done
+  say "# raw results in $OUT"
+  exit 0
+fi
 [ "${LOCK:-1}" = 1 ] && for c in $CONNS; do measure lock_open "$c" lock_open.lua; done
 [ "${LOCK:-1}" = 1 ] && for c in $CONNS; do measure lock_join "$c" lock_join.lua; done
 
