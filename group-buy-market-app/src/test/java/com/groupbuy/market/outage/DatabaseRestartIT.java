@@ -104,7 +104,9 @@ class DatabaseRestartIT {
         long firstMillis = (System.nanoTime() - back) / 1_000_000;
         System.out.println("first lock served " + firstMillis + " ms after the database was back, try " + tries);
         assertThat(code).isEqualTo("0000");
-        assertThat(firstMillis).as("within the breaker's open time and a probe").isLessThan(3_500);
+        // The breaker's open time (2 s) and one probe; the slack is for a loaded CI machine (3.5 s failed once there
+        // beside other builds). What it tells apart is a pool or breaker that waits out its 30 s timeouts.
+        assertThat(firstMillis).as("within the breaker's open time and a probe").isLessThan(6_000);
         assertThat(burst(mall, "a")).as("a burst right after").containsOnlyKeys("200:0000");
         assertThat(health()).as("health after").startsWith("200 ").contains("\"db\":{\"status\":\"UP\"");
     }
