@@ -32,14 +32,16 @@ import org.springframework.test.context.TestPropertySource;
  * M}), taking with it every other publish of the batch on that channel and the confirms still on their way. The
  * oversized callbacks FAIL at their first attempt with an error naming their size and the limit (no day of retries);
  * the other partners' callbacks of the same pages, MQ on the shared exchange and on an isolated partner's own, and
- * HTTP, are delivered at their first try, once each; the broker's breaker does not open for it. Once the operator
- * raised the limit, a re-drive delivers it.
+ * HTTP, are delivered at their first try, once each; the broker's breaker does not open for it. The limit learned, a
+ * later big callback FAILs without closing a channel. Once the operator raised the limit, a re-drive delivers it.
  */
 @IntegrationTest
 @TestPropertySource(
         properties = {
             "gbm.notify.backoff=1h,1h,1h",
             "gbm.notify.jitter=0",
+            // The broker's limit kept as long as the test runs, once learned.
+            "gbm.mq.declare-retry=1h",
             // The production breaker (the test profile raises its minimum calls out of reach).
             "gbm.notify.guard.minimum-calls=10"
         })
@@ -135,6 +137,16 @@ class MqMessageSizeIT {
                     && isolated.forTeam(ordinary.get(1)).size() == 1);
             assertThat(shared.received()).hasSize(1);
             assertThat(isolated.received()).hasSize(1);
+
+            // The limit known, a later big team FAILs without being published: it closes no channel, and the callback
+            // behind it on the same channel goes out in the same page.
+            String later = task(run + "f", "s02", "c02", "MQ", null, 7_000, 20);
+            String behind = task(run + "g", "s01", "c01", "MQ", null, 1, 10);
+            notifyService.deliverAllDue();
+            assertThat(fixture.row(later)).containsEntry("notify_status", 3).containsEntry("notify_count", 1);
+            assertThat((String) fixture.row(later).get("last_error")).contains("as the broker answered another");
+            assertThat(fixture.row(behind)).containsEntry("notify_status", 1).containsEntry("notify_count", 1);
+            await(() -> shared.forTeam(behind).size() == 1);
         }
 
         // The operator raises the limit (a restart of the node: every connection new) and re-drives a big team's
