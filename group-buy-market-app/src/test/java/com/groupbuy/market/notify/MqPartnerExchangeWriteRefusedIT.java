@@ -102,7 +102,7 @@ class MqPartnerExchangeWriteRefusedIT {
             }
             Map<String, Map<String, Object>> rows = new java.util.TreeMap<>();
             for (String team : teams) {
-                rows.put(team, row(team));
+                rows.put(team, new NotifyTaskFixture(jdbc).row(team));
             }
             for (String team : List.of(firstTeam, secondTeam)) {
                 assertThat(rows.get(team))
@@ -127,14 +127,6 @@ class MqPartnerExchangeWriteRefusedIT {
                     (Map<String, String>) mqChannel.health().getDetails().get("refusedPartnerExchanges");
             assertThat(refusedExchanges).containsOnlyKeys(NO_WRITE);
         }
-    }
-
-    private Map<String, Object> row(String teamId) {
-        Map<String, Object> row = jdbc.queryForMap(
-                "SELECT notify_status, notify_count, last_error FROM notify_task WHERE team_id = ?", teamId);
-        row.put("notify_status", ((Number) row.get("notify_status")).intValue());
-        row.put("notify_count", ((Number) row.get("notify_count")).intValue());
-        return row;
     }
 
     /** A due MQ settlement task of the partner, due {@code agoSeconds} ago; its team id. */

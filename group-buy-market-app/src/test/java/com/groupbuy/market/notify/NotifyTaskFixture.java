@@ -2,6 +2,7 @@ package com.groupbuy.market.notify;
 
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.UnaryOperator;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -84,6 +85,15 @@ public final class NotifyTaskFixture {
                 "UPDATE notify_task SET next_attempt_time = ? WHERE team_id = ?",
                 Timestamp.from(Instant.now().minusSeconds(1)),
                 teamId);
+    }
+
+    /** The team's task as an assertion names it: {@code notify_status}, {@code notify_count}, {@code last_error}. */
+    public Map<String, Object> row(String teamId) {
+        Map<String, Object> row = jdbc.queryForMap(
+                "SELECT notify_status, notify_count, last_error FROM notify_task WHERE team_id = ?", teamId);
+        row.put("notify_status", ((Number) row.get("notify_status")).intValue());
+        row.put("notify_count", ((Number) row.get("notify_count")).intValue());
+        return row;
     }
 
     public int status(String teamId) {

@@ -159,6 +159,19 @@ public final class PrivateRabbit {
         ctl("set_user_limits", user, definition);
     }
 
+    /**
+     * Sets the {@code rabbit} application's {@code key} to {@code value} (an Erlang term) on the running node, as
+     * {@code rabbitmq.conf} would at its start ({@code rabbitmqctl eval 'application:set_env(rabbit, key, value).'}).
+     */
+    public void setEnv(String key, String value) throws IOException, InterruptedException {
+        ctl("eval", "application:set_env(rabbit, " + key + ", " + value + ").");
+    }
+
+    /** Closes every client connection of the node ({@code rabbitmqctl close_all_connections}), as its restart does. */
+    public void closeAllConnections() throws IOException, InterruptedException {
+        ctl("close_all_connections", "closed by the test");
+    }
+
     private void ctl(String... arguments) throws IOException, InterruptedException {
         String[] command = new String[arguments.length + 3];
         command[0] = "rabbitmqctl";

@@ -96,14 +96,17 @@ final class SendOutcomes {
         return NotifyRunSummary.empty();
     }
 
-    /** The state an attempt moves its task to: SUCCESS, RETRY at the backoff's next time, or FAIL past the schedule. */
+    /**
+     * The state an attempt moves its task to: SUCCESS, RETRY at the backoff's next time, or FAIL past the schedule or
+     * at once when no retry can mend it ({@link DeliveryResult#permanent}).
+     */
     private NotifyAttemptOutcome outcome(NotifyTaskVO task, Instant attemptTime, DeliveryResult result) {
         int attemptNo = task.getNotifyCount() + 1;
         if (result.delivered()) {
             // A delivered task keeps the time of the attempt that delivered it; retention ages it from this time.
             return new NotifyAttemptOutcome(task, attemptTime, result, NotifyTaskStatus.SUCCESS, attemptTime);
         }
-        if (backoff.retriesAfter(attemptNo)) {
+        if (backoff.retriesAfter(attemptNo) && !result.permanent()) {
             return new NotifyAttemptOutcome(
                     task, attemptTime, result, NotifyTaskStatus.RETRY, attemptTime.plus(backoff.delayAfter(attemptNo)));
         }

@@ -51,6 +51,17 @@ class DueCallbackDeliveryScheduleTest {
         }
     }
 
+    /**
+     * An attempt no retry can mend (an MQ callback larger than the broker's max_message_size) FAILs its task at its
+     * first try, visible for an operator to re-drive, instead of being sent unchanged over the schedule's day.
+     */
+    @Test
+    void anUndeliverableAttemptFailsTheTaskAtOnce() {
+        DeliveryResult tooLarge = DeliveryResult.undeliverable(2, "AMQP message of 100000 bytes is larger than …");
+        assertThat(outcomeOfAttempt(1, tooLarge).newStatus()).isEqualTo(NotifyTaskStatus.FAIL);
+        assertThat(tooLarge.endpointWell()).as("no failure of the broker").isTrue();
+    }
+
     @Test
     void aDeliveredAttemptIsASuccessWhateverItsNumber() {
         assertThat(outcomeOfAttempt(SCHEDULE.size() + 1, new DeliveryResult(true, 200, 1, null))

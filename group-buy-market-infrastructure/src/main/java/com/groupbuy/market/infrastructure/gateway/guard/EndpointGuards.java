@@ -463,7 +463,7 @@ public class EndpointGuards {
     private void countNotSent(String endpoint, NotSentReason reason) {
         Counter.builder("gbm.notify.not.sent")
                 .description("callbacks not sent: breaker open, bulkhead or partner cap full, partner exchange refused,"
-                        + " our own socket limits")
+                        + " MQ channel closed for another message, our own socket limits")
                 .tag("endpoint", endpoint)
                 .tag("reason", meterTag(reason))
                 .register(meters)
@@ -477,6 +477,7 @@ public class EndpointGuards {
             case BULKHEAD_FULL -> "bulkhead_full";
             case PARTNER_FULL -> "partner_full";
             case EXCHANGE_REFUSED -> "exchange_refused";
+            case CHANNEL_CLOSED -> "channel_closed";
             case LOCAL_RESOURCES -> "local_resources";
         };
     }

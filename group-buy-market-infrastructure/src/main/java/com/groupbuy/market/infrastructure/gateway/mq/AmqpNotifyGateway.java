@@ -44,7 +44,9 @@ import org.springframework.amqp.rabbit.core.RabbitTemplate;
  * messages go to its own exchange ({@link MqExchangeGuard#exchangeOf}), on a channel of their own, and wait, not sent,
  * while the broker refuses that exchange ({@link DeliveryResult#exchangeRefused}): its declare, or a publish on it
  * (403, our user may not write there; the broker closes the channel, which took the other partners' publishes of the
- * batch with it when they shared it).
+ * batch with it when they shared it). A message larger than the broker's {@code max_message_size} FAILs at once
+ * ({@link DeliveryResult#undeliverable}), and the other messages its channel's close took wait, not sent
+ * ({@link DeliveryResult#channelClosed}).
  */
 public class AmqpNotifyGateway implements INotifyGateway {
 
@@ -127,6 +129,9 @@ public class AmqpNotifyGateway implements INotifyGateway {
             }
         }
         Map<String, Channel> isolatedChannels = new LinkedHashMap<>();
+        // Every group's channel (the shared one under null): the broker closes one refusing a message larger than its
+        // max_message_size.
+        Map<String, Channel> groupChannels = new LinkedHashMap<>();
         String batchFailure = null;
         String channelsBusy = null;
         for (Map.Entry<String, List<Integer>> group : channels.entrySet()) {
@@ -184,10 +189,16 @@ public class AmqpNotifyGateway implements INotifyGateway {
             if (group.getKey() != null && target[0] != null) {
                 isolatedChannels.put(group.getKey(), target[0]);
             }
+            if (target[0] != null) {
+                groupChannels.put(group.getKey(), target[0]);
+            }
             if (failure != null
+                    && (target[0] == null || MqExchangeGuard.messageSizeLimit(target[0].getCloseReason()) < 0)
                     && (group.getKey() == null
                             || target[0] == null
                             || !MqExchangeGuard.accessRefused(target[0].getCloseReason()))) {
+                // A channel the broker closed for one message too large is no failure of the connection: the other
+                // groups' channels are as good as before.
                 batchFailure = failure;
             }
         }
@@ -196,6 +207,13 @@ public class AmqpNotifyGateway implements INotifyGateway {
                 results[i] = awaitConfirm(published[i], start, deadline);
             }
         }
+        groupChannels.forEach((key, channel) -> {
+            ShutdownSignalException closed = channel.getCloseReason();
+            long limit = MqExchangeGuard.messageSizeLimit(closed);
+            if (limit >= 0) {
+                holdTooLarge(tasks, channels.get(key), onChannel, results, closed, limit, start);
+            }
+        });
         isolatedChannels.forEach((isolated, channel) -> {
             ShutdownSignalException closed = channel.getCloseReason();
             if (MqExchangeGuard.accessRefused(closed)) {
@@ -252,6 +270,47 @@ public class AmqpNotifyGateway implements INotifyGateway {
     }
 
     /**
+     * The broker closed a group's channel refusing a message larger than its {@code max_message_size} ({@code limit}
+     * bytes; 406 PRECONDITION_FAILED), and with it every later publish on the channel and the confirms still on their
+     * way. The group's messages over the limit FAIL at once ({@link DeliveryResult#undeliverable}: every retry would be
+     * refused alike, and would close the channel again); the others the close took were refused for none of their
+     * own: they wait, not sent, no try used, and go out again shortly ({@link DeliveryResult#channelClosed}). The
+     * broker answered as a healthy one: none of this counts against the breaker every MQ partner shares.
+     */
+    private void holdTooLarge(
+            List<NotifyTaskVO> tasks,
+            List<Integer> group,
+            boolean[] onChannel,
+            DeliveryResult[] results,
+            ShutdownSignalException closed,
+            long limit,
+            long start) {
+        exchange.messageSizeRefused(limit);
+        String refusal = MqExchangeGuard.refusedText(closed);
+        Instant until = clock.instant().plus(PublisherChannels.RETRY_IN);
+        for (int i : group) {
+            if (!onChannel[i] || results[i] == null || results[i].delivered()) {
+                continue;
+            }
+            int size = tasks.get(i).getBody().getBytes(StandardCharsets.UTF_8).length;
+            results[i] = size > limit
+                    ? tooLarge(start, size, limit, "refused: " + refusal)
+                    : DeliveryResult.channelClosed(
+                            until,
+                            "the broker closed the MQ channel refusing another message of the batch larger than its"
+                                    + " max_message_size (" + refusal + ")");
+        }
+    }
+
+    /** An MQ callback of {@code size} bytes the broker's {@code max_message_size} of {@code limit} bytes refuses. */
+    private static DeliveryResult tooLarge(long start, int size, long limit, String how) {
+        return DeliveryResult.undeliverable(
+                elapsedMs(start),
+                "AMQP message of " + size + " bytes is larger than the broker's max_message_size of " + limit
+                        + " bytes (" + how + "); not retried: raise max_message_size on the broker, then re-drive");
+    }
+
+    /**
      * Publishes the group's tasks in order on one channel; stops publishing at the first failure, when time runs out or
      * once the broker blocks the connection. Returns why a publish failed, null when none did.
      */
@@ -294,6 +353,13 @@ public class AmqpNotifyGateway implements INotifyGateway {
                     // key): its failed attempt alone. Thrown, it failed the whole page, the other partners' messages
                     // published before it included, and none of its outcomes was recorded.
                     results[i] = DeliveryResult.sendThrew(e, elapsedMs(start));
+                    continue;
+                }
+                long limit = exchange.maxMessageSize();
+                if (limit >= 0 && message.getBody().length > limit) {
+                    // The broker refused a message over this size a moment ago: published, this one would close the
+                    // channel, and every later publish of the group with it.
+                    results[i] = tooLarge(start, message.getBody().length, limit, "as the broker answered another");
                     continue;
                 }
                 onChannel[i] = true;

@@ -8,6 +8,8 @@ import java.time.Duration;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import lombok.extern.slf4j.Slf4j;
 import org.springframework.amqp.AmqpConnectException;
 import org.springframework.amqp.AmqpException;
@@ -41,6 +43,9 @@ import org.springframework.amqp.rabbit.core.RabbitTemplate;
 @Slf4j
 public class MqExchangeGuard implements ConnectionListener {
 
+    /** The end of the broker's reply text when it refuses a message larger than its max_message_size. */
+    private static final Pattern TOO_LARGE = Pattern.compile("is larger than (?:configured )?max size (\\d{1,18})");
+
     public enum State {
         UNKNOWN,
         DECLARED,
@@ -66,6 +71,13 @@ public class MqExchangeGuard implements ConnectionListener {
     private volatile Connection blockedConnection;
 
     private volatile String blockedReason;
+    /**
+     * The broker's {@code max_message_size} as its last refusal of a message named it, and when it did
+     * ({@link System#nanoTime}); -1 while none is known.
+     */
+    private volatile long maxMessageSize = -1;
+
+    private volatile long maxMessageSizeLearned;
 
     public MqExchangeGuard(RabbitTemplate template, String exchange, String internalExchange, Duration refusedRetry) {
         this(template, exchange, internalExchange, Map.of(), refusedRetry);
@@ -338,6 +350,49 @@ public class MqExchangeGuard implements ConnectionListener {
         return why;
     }
 
+    /**
+     * The limit the broker named when it closed a channel refusing a message larger than its {@code max_message_size}
+     * ({@code 406 PRECONDITION_FAILED - message size N is larger than configured max size M}); -1 for any other close
+     * or none.
+     */
+    public static long messageSizeLimit(ShutdownSignalException closed) {
+        if (closed == null
+                || closed.isHardError()
+                || !(closed.getReason() instanceof com.rabbitmq.client.AMQP.Channel.Close close)
+                || close.getReplyCode() != com.rabbitmq.client.AMQP.PRECONDITION_FAILED) {
+            return -1;
+        }
+        Matcher tooLarge = TOO_LARGE.matcher(String.valueOf(close.getReplyText()));
+        return tooLarge.find() ? Long.parseLong(tooLarge.group(1)) : -1;
+    }
+
+    /**
+     * The broker refused a message larger than {@code limit} bytes, its {@code max_message_size}: kept, so that a
+     * larger one is failed without publishing it (each such publish closes its channel, and the other publishes of its
+     * batch with it), until the retry interval passed or a new connection is made (an operator who raised the limit
+     * restarted the broker), when a larger one is published again and the broker asked anew.
+     */
+    public void messageSizeRefused(long limit) {
+        if (limit != maxMessageSize) {
+            log.error(
+                    "MQ broker refuses messages larger than its max_message_size of {} bytes (406 PRECONDITION_FAILED):"
+                            + " each larger callback FAILs at once; raise max_message_size on the broker, then re-drive"
+                            + " them",
+                    limit);
+        }
+        maxMessageSize = limit;
+        maxMessageSizeLearned = System.nanoTime();
+    }
+
+    /**
+     * The broker's {@code max_message_size} as it last refused a message, within the retry interval on this
+     * connection; -1 when none is known.
+     */
+    public long maxMessageSize() {
+        long limit = maxMessageSize;
+        return limit >= 0 && System.nanoTime() - maxMessageSizeLearned < retryNanos ? limit : -1;
+    }
+
     /** Whether the broker closed a channel refusing access to what it was asked for (403 ACCESS_REFUSED). */
     public static boolean accessRefused(ShutdownSignalException closed) {
         return closed != null
@@ -386,6 +441,8 @@ public class MqExchangeGuard implements ConnectionListener {
             @Override
             public void onCreate(Connection connection) {
                 blockedConnection = null;
+                // A new connection, perhaps to a broker restarted with another max_message_size: asked anew.
+                maxMessageSize = -1;
                 connection.addBlockedListener(new BlockedListener() {
                     @Override
                     public void handleBlocked(String why) {
@@ -430,7 +487,8 @@ public class MqExchangeGuard implements ConnectionListener {
         return null;
     }
 
-    private static String refusedText(ShutdownSignalException signal) {
+    /** The reply code and text of a channel's close, else the signal's message. */
+    static String refusedText(ShutdownSignalException signal) {
         return signal.getReason() instanceof com.rabbitmq.client.AMQP.Channel.Close close
                 ? close.getReplyCode() + " " + close.getReplyText()
                 : signal.getMessage();

@@ -17,6 +17,9 @@ import java.time.Instant;
  * the queue it was routed to refuses publishes (full, {@code reject-publish}). A failed attempt of
  * its task all the same, but no failure of the endpoint: the broker is every MQ partner's one endpoint, and one
  * partner's missing binding must not open its circuit breaker for all of them.
+ * <p>
+ * {@code permanent}: a failed attempt no retry can mend while the endpoint stays as it is ({@link #undeliverable}); its
+ * task FAILs at once instead of using its remaining tries.
  */
 public record DeliveryResult(
         boolean delivered,
@@ -25,12 +28,27 @@ public record DeliveryResult(
         String error,
         Instant notSentUntil,
         NotSentReason notSentReason,
-        boolean endpointHealthy) {
+        boolean endpointHealthy,
+        boolean permanent) {
 
     public DeliveryResult {
         if ((notSentUntil == null) != (notSentReason == null)) {
             throw new IllegalArgumentException("a result not sent has both a time to try again and a reason");
         }
+        if (permanent && (delivered || notSentUntil != null)) {
+            throw new IllegalArgumentException("only a failed attempt is permanent");
+        }
+    }
+
+    public DeliveryResult(
+            boolean delivered,
+            Integer httpStatus,
+            long latencyMs,
+            String error,
+            Instant notSentUntil,
+            NotSentReason notSentReason,
+            boolean endpointHealthy) {
+        this(delivered, httpStatus, latencyMs, error, notSentUntil, notSentReason, endpointHealthy, false);
     }
 
     public DeliveryResult(
@@ -53,6 +71,16 @@ public record DeliveryResult(
      */
     public static DeliveryResult failedAtRecipient(long latencyMs, String error) {
         return new DeliveryResult(false, null, latencyMs, error, null, null, true);
+    }
+
+    /**
+     * A failed attempt the endpoint refused for the message itself, which every retry would send unchanged (an MQ
+     * callback larger than the broker's {@code max_message_size}): its task FAILs at once, visible to operators and
+     * re-driven once the endpoint takes it, rather than using its tries over the backoff's day. The endpoint answered
+     * as a healthy one, so it does not count against its circuit breaker.
+     */
+    public static DeliveryResult undeliverable(long latencyMs, String error) {
+        return new DeliveryResult(false, null, latencyMs, error, null, null, true, true);
     }
 
     /** Whether the endpoint's circuit breaker counts this result as a success of the endpoint. */
@@ -86,6 +114,16 @@ public record DeliveryResult(
      */
     public static DeliveryResult channelsBusy(Instant until, String why) {
         return new DeliveryResult(false, null, 0, "not sent: " + why, until, NotSentReason.BULKHEAD_FULL, true);
+    }
+
+    /**
+     * Not sent because the broker closed the MQ channel it was published on for another message of its batch (one
+     * larger than the broker's {@code max_message_size}) before it took this one
+     * ({@link NotSentReason#CHANNEL_CLOSED}): the task waits until {@code until} without using a try. The broker is
+     * well, so this counts as no failure of the endpoint every MQ partner shares.
+     */
+    public static DeliveryResult channelClosed(Instant until, String why) {
+        return new DeliveryResult(false, null, 0, "not sent: " + why, until, NotSentReason.CHANNEL_CLOSED, true);
     }
 
     /**

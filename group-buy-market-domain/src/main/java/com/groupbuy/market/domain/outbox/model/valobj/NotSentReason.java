@@ -22,6 +22,12 @@ public enum NotSentReason {
      */
     EXCHANGE_REFUSED,
     /**
+     * The broker closed the MQ channel for another message published on it (one larger than its
+     * {@code max_message_size}) before it took this one: nothing is wrong with this message or the broker. Sent again
+     * shortly.
+     */
+    CHANNEL_CLOSED,
+    /**
      * Our own process could not open the call's socket (out of file descriptors, local ports or socket buffers):
      * nothing left us, so no try is used and nothing counts against the endpoint. Free again once our limit is.
      */
