@@ -119,6 +119,15 @@ public final class PrivateMariaDb {
         return url(port);
     }
 
+    /** A separate instance's arguments ({@link AppProcess}): this server's database, a Redis prefix of its own. */
+    public List<String> serviceArguments() {
+        return List.of(
+                "--spring.datasource.url=" + url(),
+                "--spring.datasource.username=" + USER,
+                "--spring.datasource.password=" + PASSWORD,
+                "--gbm.redis.key-prefix=" + database + ":");
+    }
+
     /** The service's JDBC URL through a proxy on {@code proxyPort} in front of this server. */
     public String url(int proxyPort) {
         return "jdbc:mysql://127.0.0.1:" + proxyPort + "/" + database + IsolatedDatabaseInitializer.PARAMS;
