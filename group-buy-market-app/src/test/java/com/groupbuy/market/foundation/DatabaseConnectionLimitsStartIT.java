@@ -1,15 +1,10 @@
 package com.groupbuy.market.foundation;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.groupbuy.market.support.AppProcess;
 import com.groupbuy.market.support.HeldConnections;
 import com.groupbuy.market.support.PrivateMariaDb;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.List;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -48,22 +43,11 @@ class DatabaseConnectionLimitsStartIT {
 
     @Test
     void aStartThatGetsNoConnectionSaysWhy() throws Exception {
-        Path output;
+        String log;
         try (HeldConnections held = HeldConnections.untilRefused(server, 40)) {
             assertThat(held.refusal().getErrorCode()).isEqualTo(1040);
-            List<String> arguments = List.of(
-                    "--spring.datasource.url=" + server.url(),
-                    "--spring.datasource.username=" + PrivateMariaDb.USER,
-                    "--spring.datasource.password=" + PrivateMariaDb.PASSWORD,
-                    "--gbm.redis.key-prefix=" + DATABASE + ":");
-            assertThatThrownBy(() -> AppProcess.start("limits", arguments)).isInstanceOf(IllegalStateException.class);
-            try (Stream<Path> logs = Files.list(Path.of("target"))) {
-                output = logs.filter(p -> p.getFileName().toString().startsWith("gbm-limits-"))
-                        .max(Path::compareTo)
-                        .orElseThrow();
-            }
+            log = AppProcess.refusedStart("limits", server.serviceArguments());
         }
-        String log = Files.readString(output);
         System.out.println("start at the limit:\n" + log.substring(Math.max(0, log.length() - 3000)));
         assertThat(log)
                 .contains("the database refused the service a connection at start: Too many connections (error 1040:"

@@ -21,6 +21,8 @@ import org.springframework.test.context.TestPropertySource;
         properties = {
             "gbm.notify.local-scheduler-enabled=true",
             "gbm.notify.local-scheduler-delay=300ms",
+            // The tables on a disk of their own, for DatabaseRestartIT to fill.
+            PrivateDatabase.DISK + "=32m",
             // A callback sent while the database died is not recorded and is sent again when its lease ends (the
             // contract's at-least-once, same webhook-id): a short lease keeps that within the test's wait.
             "gbm.notify.lease=6s",

@@ -65,6 +65,24 @@ public final class AppProcess implements AutoCloseable {
         return start(name, List.of(), List.of(), arguments, true);
     }
 
+    /**
+     * Starts the service as {@link #start(String, List)} expecting it to refuse: returns everything it wrote (the whole
+     * log, which is kept in {@code target/}); a start that succeeds is stopped and fails the test.
+     */
+    public static String refusedStart(String name, List<String> arguments) throws IOException, InterruptedException {
+        try {
+            start(name, arguments).kill();
+        } catch (IllegalStateException refused) {
+            try (java.util.stream.Stream<Path> logs = java.nio.file.Files.list(Path.of("target"))) {
+                Path output = logs.filter(p -> p.getFileName().toString().startsWith("gbm-" + name + "-"))
+                        .max(Path::compareTo)
+                        .orElseThrow();
+                return java.nio.file.Files.readString(output);
+            }
+        }
+        throw new AssertionError("instance " + name + " started; it was expected to refuse");
+    }
+
     private static AppProcess start(
             String name, List<String> launcher, List<String> jvmOptions, List<String> arguments, boolean piped)
             throws IOException, InterruptedException {

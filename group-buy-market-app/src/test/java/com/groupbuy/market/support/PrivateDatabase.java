@@ -16,13 +16,17 @@ import org.springframework.context.event.ContextClosedEvent;
  */
 public class PrivateDatabase implements ApplicationContextInitializer<ConfigurableApplicationContext> {
 
+    /** A test property: the size of a tmpfs the database's tables are on ({@link PrivateMariaDb#startOnOwnDisk}). */
+    public static final String DISK = "gbm.test.private-database-disk";
+
     @Override
     public void initialize(ConfigurableApplicationContext context) {
         String database =
                 "gbm_p_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
         PrivateMariaDb server;
         try {
-            server = PrivateMariaDb.start(database);
+            String disk = context.getEnvironment().getProperty(DISK);
+            server = disk == null ? PrivateMariaDb.start(database) : PrivateMariaDb.startOnOwnDisk(database, disk);
         } catch (IOException e) {
             throw new IllegalStateException("cannot start a private mariadbd", e);
         } catch (InterruptedException e) {

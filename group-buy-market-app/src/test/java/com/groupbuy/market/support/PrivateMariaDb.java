@@ -11,6 +11,7 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.function.IntFunction;
 import java.util.stream.Stream;
 
 /**
@@ -30,6 +31,9 @@ public final class PrivateMariaDb {
     private final Path dir;
     private final String database;
     private final List<String> serverOptions;
+    /** The tmpfs the database's folder is mounted on ({@link #startOnOwnDisk}), else null. */
+    private Path ownDisk;
+
     private Process process;
 
     private PrivateMariaDb(int port, Path dir, String database, List<String> serverOptions) {
@@ -45,6 +49,22 @@ public final class PrivateMariaDb {
      * start of it.
      */
     public static PrivateMariaDb start(String database, String... serverOptions)
+            throws IOException, InterruptedException {
+        return start(database, null, serverOptions);
+    }
+
+    /**
+     * {@link #start}, with the database's folder (its tables' files: InnoDB's file-per-table tablespaces) on a tmpfs
+     * of {@code size} ({@code mount -t tmpfs -o size=16m}) the test can fill ({@link #fillDisk}) while the server's
+     * own files (redo log, undo, system tablespace) stay on the build's disk. Mounting needs root (the build runs as
+     * root, CI too): refused, this throws, so the test fails rather than skips.
+     */
+    public static PrivateMariaDb startOnOwnDisk(String database, String size, String... serverOptions)
+            throws IOException, InterruptedException {
+        return start(database, size, serverOptions);
+    }
+
+    private static PrivateMariaDb start(String database, String diskSize, String... serverOptions)
             throws IOException, InterruptedException {
         int port = PrivateRedis.freePort();
         Path dir = Path.of("target", "private-mariadb-" + port).toAbsolutePath();
@@ -65,9 +85,26 @@ public final class PrivateMariaDb {
                         "--user=" + System.getProperty("user.name")),
                 dir.resolve("install.log"));
         PrivateMariaDb server = new PrivateMariaDb(port, dir, database, List.of(serverOptions));
+        String create = "CREATE DATABASE " + database + " CHARACTER SET utf8mb4";
+        if (diskSize != null) {
+            // A folder in the data folder is a database to the server: its options (db.opt) written by ALTER.
+            server.ownDisk = dir.resolve("data").resolve(database);
+            Files.createDirectories(server.ownDisk);
+            run(
+                    List.of(
+                            "mount",
+                            "-t",
+                            "tmpfs",
+                            "-o",
+                            "size=" + diskSize + ",mode=0700",
+                            "tmpfs",
+                            server.ownDisk.toString()),
+                    dir.resolve("mount.log"));
+            create = "ALTER DATABASE " + database + " CHARACTER SET utf8mb4";
+        }
         server.startAgain();
         server.admin(
-                "CREATE DATABASE " + database + " CHARACTER SET utf8mb4",
+                create,
                 "CREATE USER '" + USER + "'@'127.0.0.1' IDENTIFIED BY '" + PASSWORD + "'",
                 "GRANT ALL PRIVILEGES ON " + database + ".* TO '" + USER + "'@'127.0.0.1'");
         return server;
@@ -80,6 +117,15 @@ public final class PrivateMariaDb {
     /** The service's JDBC URL (the test profile's parameters). */
     public String url() {
         return url(port);
+    }
+
+    /** A separate instance's arguments ({@link AppProcess}): this server's database, a Redis prefix of its own. */
+    public List<String> serviceArguments() {
+        return List.of(
+                "--spring.datasource.url=" + url(),
+                "--spring.datasource.username=" + USER,
+                "--spring.datasource.password=" + PASSWORD,
+                "--gbm.redis.key-prefix=" + database + ":");
     }
 
     /** The service's JDBC URL through a proxy on {@code proxyPort} in front of this server. */
@@ -179,9 +225,74 @@ public final class PrivateMariaDb {
         }
     }
 
-    /** Kills the server and removes its data folder. */
+    /**
+     * Fills the database's own disk ({@link #startOnOwnDisk}) with a file of zeros, to the last page: from then on a
+     * table whose tablespace must grow is refused (1114, "The table … is full"), until {@link #freeDisk}.
+     */
+    public void fillDisk() throws IOException {
+        if (ownDisk == null) {
+            throw new IllegalStateException("this server's database has no disk of its own (startOnOwnDisk)");
+        }
+        try (java.io.FileOutputStream out =
+                new java.io.FileOutputStream(ownDisk.resolve("filler").toFile(), true)) {
+            for (int chunk : new int[] {1 << 20, 4096, 1}) {
+                byte[] zeros = new byte[chunk];
+                try {
+                    while (true) {
+                        out.write(zeros);
+                    }
+                } catch (IOException full) {
+                    // No space left for a chunk this size: on with smaller ones.
+                }
+            }
+        }
+    }
+
+    /**
+     * With the disk full ({@link #fillDisk}), fills a table's free pages too: runs {@code insert.apply(n)} (an INSERT
+     * of one row, as root) for n = 1, 2, … until the server refuses it as the table is full (1114). A tablespace keeps
+     * the pages it was given, free or not, so a full disk alone left a whole storm of locks and settlements room;
+     * after this, the table's next page split is refused. One row at a time: MariaDB 10.11.19 crashed rolling back an
+     * INSERT … SELECT of 100 rows refused so. Returns how many rows went in.
+     */
+    public int insertUntilFull(IntFunction<String> insert) throws SQLException {
+        int rows = 0;
+        try (Connection connection = rootConnection();
+                Statement statement = connection.createStatement()) {
+            while (true) {
+                statement.execute(insert.apply(rows + 1));
+                rows++;
+            }
+        } catch (SQLException refused) {
+            if (refused.getErrorCode() != 1114) {
+                throw new IllegalStateException(
+                        "filling a table failed; the server's log ends:\n" + logTail(), refused);
+            }
+            return rows;
+        }
+    }
+
+    /** The last 40 lines of the server's log. */
+    public String logTail() {
+        try {
+            List<String> lines = Files.readAllLines(dir.resolve("mariadbd.log"));
+            return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
+        } catch (IOException e) {
+            return "(no log: " + e + ")";
+        }
+    }
+
+    /** Removes {@link #fillDisk}'s file: the space is back. */
+    public void freeDisk() throws IOException {
+        Files.deleteIfExists(ownDisk.resolve("filler"));
+    }
+
+    /** Kills the server and removes its data folder (unmounting its own disk first). */
     public void destroy() throws InterruptedException, IOException {
         kill();
+        if (ownDisk != null) {
+            run(List.of("umount", ownDisk.toString()), dir.resolve("umount.log"));
+        }
         deleteTree(dir);
     }
 

@@ -93,7 +93,8 @@ public class DependencyOutageResolver implements HandlerExceptionResolver, Order
             }
             if (DatabaseConnections.isLost(t)
                     || t instanceof QueryTimeoutException
-                    || (t instanceof java.sql.SQLException sql && (waitedPastItsBound(sql) || refusesWrites(sql)))) {
+                    || (t instanceof java.sql.SQLException sql
+                            && (waitedPastItsBound(sql) || refusesWrites(sql) || outOfSpace(sql)))) {
                 return "database";
             }
         }
@@ -140,6 +141,21 @@ public class DependencyOutageResolver implements HandlerExceptionResolver, Order
             case 1792, 1836 -> true;
             default -> false;
         };
+    }
+
+    /**
+     * A server out of disk space: InnoDB could not extend a table's tablespace ({@code 1114} "The table … is full"),
+     * or a write failed for lack of space ({@code 1021} "Disk full", an {@code errno 28} "No space left on device"
+     * named in any other error: a temporary file, a log). The statement wrote nothing (it is rolled back, and the
+     * write's transaction with it) and the same request answers once space is freed, so it is E0401 with Retry-After,
+     * as an outage: it was HTTP 500 0001 ("unknown failure", DatabaseRestartIT), a final-looking answer to a write that
+     * only has to be sent again. It neither opens the breaker nor retires the pool: reads still work, and the
+     * connections are sound.
+     */
+    static boolean outOfSpace(java.sql.SQLException sql) {
+        return sql.getErrorCode() == 1114
+                || sql.getErrorCode() == 1021
+                || (sql.getMessage() != null && sql.getMessage().contains("No space left on device"));
     }
 
     @Override

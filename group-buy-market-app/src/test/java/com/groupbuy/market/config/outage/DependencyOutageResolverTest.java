@@ -71,6 +71,23 @@ class DependencyOutageResolverTest {
                 .isNull();
     }
 
+    /** A server out of disk space (DatabaseRestartIT's full disk: 1114). Failed on main: null (0001) for each. */
+    @Test
+    void aServerOutOfDiskSpaceIsTheDatabases() {
+        assertThat(DependencyOutageResolver.outage(new UncategorizedSQLException(
+                        "lock", "INSERT", new SQLException("The table 'group_buy_order_list' is full", "HY000", 1114))))
+                .isEqualTo("database");
+        assertThat(DependencyOutageResolver.outage(new UncategorizedSQLException(
+                        "settle",
+                        "INSERT",
+                        new SQLException(
+                                "Error writing file '/var/lib/mysql/#sql-temptable-1' (errno: 28 \"No space left on"
+                                        + " device\")",
+                                "HY000",
+                                3))))
+                .isEqualTo("database");
+    }
+
     /**
      * A rollback on the connection the outage closed fails too, and Spring throws that failure with the outage kept
      * aside as its application exception (SocketTimeoutCutIT: answered 0001 before).
