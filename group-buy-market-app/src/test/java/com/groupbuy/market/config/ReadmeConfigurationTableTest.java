@@ -55,7 +55,7 @@ class ReadmeConfigurationTableTest {
     private static final Pattern PLACEHOLDER_DEFAULT = Pattern.compile("\\$\\{(gbm\\.[a-z0-9.-]+):([^}\"]*)}");
 
     /** A setting the table names, with the default cell's value for it (null when the cell gives none per name). */
-    private record Row(String setting, String defaultCell) {}
+    record Row(String setting, String defaultCell) {}
 
     /** A setting a properties class binds, with the value a fresh instance holds. */
     private record Bound(String setting, Field field, Object fresh) {}
