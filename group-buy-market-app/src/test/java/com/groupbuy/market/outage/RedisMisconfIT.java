@@ -32,11 +32,14 @@ import org.springframework.test.context.TestPropertySource;
  */
 @IntegrationTest
 @PrivateRedisServer(args = {"--enable-protected-configs", "local"})
-@TestPropertySource(properties = "gbm.outage.breaker-open-for=1s")
+// A partner with a rate: its lock and settlement are counted by a script on Redis first (s01:c01 has none).
+@TestPropertySource(properties = {"gbm.outage.breaker-open-for=1s", "gbm.rate-limit.pairs=s07:c07=1000"})
 @ExtendWith(OutputCaptureExtension.class)
 class RedisMisconfIT {
 
     private static final long ACTIVITY = 27_400;
+    private static final String RATED_SETTLEMENT = "{\"source\":\"s07\",\"channel\":\"c07\",\"userId\":\"r1\","
+            + "\"outTradeNo\":\"out-r1\",\"outTradeTime\":\"" + TradeClient.now() + "\"}";
 
     @Autowired
     PrivateRedis redis;
@@ -54,7 +57,8 @@ class RedisMisconfIT {
      * Partners lock, settle and refund while Redis refuses writes for want of disk. A join (a place script's write) is
      * answered 503 E0401 with Retry-After and writes nothing, in the database or in Redis (the script's first write
      * was refused, so the script wrote nothing); the log says MISCONF, no ERROR. A settlement and a refund need no
-     * Redis write to commit and are answered as done (the refund's give-back is owed, as with Redis down). Once Redis
+     * Redis write to commit and are answered as done (the refund's give-back is owed, as with Redis down); a partner with
+     * a rate is answered E0401 too (its count is a script's write). Once Redis
      * persists again (a snapshot into a directory that exists), the same join is answered 0000. Failed on main: each
      * join 500 0001, an ERROR "unexpected failure" apiece, and the breaker never opened.
      */
@@ -74,6 +78,13 @@ class RedisMisconfIT {
             String placesBefore = placeFields(admin, teamId);
             int from = output.getOut().length();
 
+            // First, while the breaker is closed: the rate script itself is refused.
+            HttpResponse<String> rated = TestJson.post(port, TradeClient.SETTLEMENT, RATED_SETTLEMENT);
+            assertThat(rated.statusCode())
+                    .as("a rated partner's count refused: " + rated.body())
+                    .isEqualTo(503);
+            assertThat(TestJson.JSON.readTree(rated.body()).path("code").asText())
+                    .isEqualTo("E0401");
             for (int i = 3; i <= 6; i++) {
                 HttpResponse<String> join = mall.lockAnswer("m" + i, teamId);
                 assertThat(join.statusCode()).as(join.body()).isEqualTo(503);
@@ -120,6 +131,11 @@ class RedisMisconfIT {
         assertThat(TestJson.JSON.readTree(join.get().body()).path("code").asText())
                 .as("the same join once Redis persists again")
                 .isEqualTo("0000");
+        HttpResponse<String> rated = TestJson.post(port, TradeClient.SETTLEMENT, RATED_SETTLEMENT);
+        assertThat(rated.statusCode()).as(rated.body()).isEqualTo(200);
+        assertThat(TestJson.JSON.readTree(rated.body()).path("code").asText())
+                .as("the rated partner counted again, its settlement answered (no such order): " + rated.body())
+                .isNotIn("0001", "E0401");
         assertThat(places.placesOf(teamId))
                 .as("m1 and the join (m2's place given back or still owed)")
                 .isBetween(2, 3);
