@@ -57,10 +57,10 @@ class RedisMisconfIT {
      * Partners lock, settle and refund while Redis refuses writes for want of disk. A join (a place script's write) is
      * answered 503 E0401 with Retry-After and writes nothing, in the database or in Redis (the script's first write
      * was refused, so the script wrote nothing); the log says MISCONF, no ERROR. A settlement and a refund need no
-     * Redis write to commit and are answered as done (the refund's give-back is owed, as with Redis down); a partner with
-     * a rate is answered E0401 too (its count is a script's write). Once Redis
-     * persists again (a snapshot into a directory that exists), the same join is answered 0000. Failed on main: each
-     * join 500 0001, an ERROR "unexpected failure" apiece, and the breaker never opened.
+     * Redis write to commit and are answered as done (the refund's give-back is owed, as with Redis down); a partner
+     * with a rate is answered E0401 too (its count is a script's write). Once Redis persists again (a snapshot into a
+     * directory that exists), the same join is answered 0000. Failed on main: the rated settlement and each join 500
+     * 0001, an ERROR "unexpected failure" apiece, and the breaker never opened.
      */
     @Test
     void writesRefusedForWantOfDiskAreAnOutageAndServeAgainOnceRedisPersists(CapturedOutput output, @TempDir Path dirs)
@@ -109,8 +109,7 @@ class RedisMisconfIT {
             String during = output.getOut().substring(from);
             assertThat(during)
                     .as("the log says why, without an ERROR")
-                    .contains(
-                            "answered E0401: redis unavailable (RedisException: MISCONF Redis is configured to save RDB")
+                    .contains("answered E0401: redis unavailable (RedisException: MISCONF Redis is configured")
                     .contains("redis unavailable: circuit open")
                     .doesNotContain("unexpected failure");
 
