@@ -30,26 +30,31 @@ import org.springframework.test.context.MergedContextConfiguration;
 @ContextCustomizerFactories(PrivateRedisServer.Factory.class)
 public @interface PrivateRedisServer {
 
+    /**
+     * Server arguments besides port, bind and no persistence, say {@code {"--enable-protected-configs", "local"}} for a
+     * test that sets {@code dir} with {@code CONFIG SET}.
+     */
+    String[] args() default {};
+
     /** Registered by the annotation; gives only the classes that carry it a private Redis. */
     class Factory implements ContextCustomizerFactory {
 
         @Override
         public ContextCustomizer createContextCustomizer(
                 Class<?> testClass, List<ContextConfigurationAttributes> configAttributes) {
-            return AnnotatedElementUtils.hasAnnotation(testClass, PrivateRedisServer.class)
-                    ? new Customizer(testClass)
-                    : null;
+            PrivateRedisServer server = AnnotatedElementUtils.findMergedAnnotation(testClass, PrivateRedisServer.class);
+            return server == null ? null : new Customizer(testClass, List.of(server.args()));
         }
     }
 
     /** One per test class (equal for the same class only, as the context cache requires of a customizer). */
-    record Customizer(Class<?> testClass) implements ContextCustomizer {
+    record Customizer(Class<?> testClass, List<String> args) implements ContextCustomizer {
 
         @Override
         public void customizeContext(ConfigurableApplicationContext context, MergedContextConfiguration merged) {
             PrivateRedis redis;
             try {
-                redis = PrivateRedis.start();
+                redis = PrivateRedis.start(port -> args);
             } catch (IOException e) {
                 throw new IllegalStateException("cannot start a private redis-server for " + testClass.getName(), e);
             } catch (InterruptedException e) {

@@ -143,12 +143,16 @@ public class RedisOutages {
      * {@code maxmemory} refusing every write (a script's first write too, so the script wrote nothing) until memory is
      * freed. They were answered 500 {@code 0001} and closed the breaker. So was a Redis at its {@code maxclients}
      * refusing a connection the pool grew under load ({@code ERR max number of clients reached}, the reply to the new
-     * connection's first PING, before our command was written; RedisClientLimitIT).
+     * connection's first PING, before our command was written; RedisClientLimitIT). {@code MISCONF} is a Redis that
+     * cannot persist (an RDB snapshot or an AOF write failed: disk full, directory gone) refusing every write, a
+     * script's first write too (so the script wrote nothing), and {@code PING}, until it persists again; it
+     * too was 500 {@code 0001} with an ERROR per request (RedisMisconfIT).
      */
     public static boolean isOutage(Throwable e) {
         for (Throwable t : Causes.of(e)) {
             if (t instanceof RedisConnectionException
                     || refusedAtMaxclients(t)
+                    || unableToPersist(t)
                     || t instanceof RedisTimeoutException
                     || t instanceof RedisRetryException
                     || t instanceof RedisReadonlyException
@@ -162,6 +166,18 @@ public class RedisOutages {
             }
         }
         return false;
+    }
+
+    /**
+     * Redis's refusal of a write it could not persist ({@code MISCONF Redis is configured to save RDB snapshots, but
+     * it's currently unable to persist to disk…} or {@code MISCONF Errors writing to the AOF file…}), which Redisson
+     * reports as a plain error reply, a script's with the script's name after it (and, as Redisson reads {@code OOM},
+     * with a leading "-" as a script's error reply may carry it).
+     */
+    static boolean unableToPersist(Throwable t) {
+        return t instanceof RedisException
+                && t.getMessage() != null
+                && (t.getMessage().startsWith("MISCONF") || t.getMessage().startsWith("-MISCONF"));
     }
 
     /** Redis's refusal of a connection past its {@code maxclients}, which Redisson reports as a plain error reply. */

@@ -155,6 +155,31 @@ class RedisOutagesTest {
     }
 
     /**
+     * A Redis that cannot persist (its last RDB snapshot failed, or an AOF write) refuses every write and PING with
+     * MISCONF until it persists again, a script's first write too (so the script wrote nothing): an outage, as OOM is.
+     * Redisson reports the reply as a plain RedisException; here as a place script got it on Redis 7.0.15, and the AOF
+     * refusal as Redis words it.
+     */
+    @Test
+    void aRedisThatCannotPersistIsAnOutage() {
+        assertThat(RedisOutages.isOutage(new RedisException("MISCONF Errors writing to the AOF file: No space left on"
+                        + " device. channel: [id: 0x1] command: (EVALSHA)")))
+                .isTrue();
+        for (int i = 0; i < 3; i++) {
+            assertThatThrownBy(() -> outages.call(failingFirst(
+                            Integer.MAX_VALUE,
+                            () -> new RedisException("MISCONF Redis is configured to save RDB snapshots, but it's"
+                                    + " currently unable to persist to disk. Commands that may modify the data set are"
+                                    + " disabled, because this instance is configured to report errors during writes"
+                                    + " if RDB snapshotting fails (stop-writes-on-bgsave-error option). Please check"
+                                    + " the Redis logs for details about the RDB error. script: a4c1f2d4, on"
+                                    + " @user_script:2.. channel: [id: 0x1] data: CommandData"))))
+                    .isInstanceOf(DependencyUnavailableException.class);
+        }
+        assertThat(breaker.isOpen()).isTrue();
+    }
+
+    /**
      * A Redis at its maxclients answers the first PING of a connection the pool grew with this error reply, which
      * Redisson reports as a plain RedisException: an outage (E0401), as Redis refusing to connect at all is.
      */
