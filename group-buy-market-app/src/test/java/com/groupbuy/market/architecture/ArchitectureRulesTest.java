@@ -8,6 +8,7 @@ import com.groupbuy.market.domain.archfixture.DomainClassHoldingRedisson;
 import com.groupbuy.market.domain.archfixture.DomainClassInACycle;
 import com.groupbuy.market.domain.archfixturecycle.OtherContextClassInACycle;
 import com.groupbuy.market.domain.outbox.archfixture.OutboxClassReadingATeam;
+import com.groupbuy.market.infrastructure.archfixture.InfrastructureClassSizedByProcessors;
 import com.groupbuy.market.infrastructure.archfixture.InfrastructureClassWritingWithJdbcTemplate;
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
@@ -71,6 +72,22 @@ class ArchitectureRulesTest {
                 .isInstanceOf(AssertionError.class)
                 .hasMessageContaining(InfrastructureClassWritingWithJdbcTemplate.class.getName())
                 .hasMessageContaining("org.springframework.jdbc.core.JdbcTemplate");
+    }
+
+    @Test
+    void aClassSizedByTheProcessorCountBreaksTheProcessorRule() {
+        JavaClasses fixture = IMPORTER.importClasses(InfrastructureClassSizedByProcessors.class);
+
+        assertThatThrownBy(() -> ArchitectureTest.NOTHING_SIZES_ITSELF_FROM_THE_PROCESSOR_COUNT.check(fixture))
+                .isInstanceOf(AssertionError.class)
+                .hasMessageContaining("Runtime.availableProcessors()")
+                .hasMessageContaining("CompletableFuture.supplyAsync(java.util.function.Supplier)")
+                .hasMessageContaining("CompletableFuture.delayedExecutor(long, java.util.concurrent.TimeUnit)")
+                .hasMessageContaining("List.parallelStream()")
+                .hasMessageContaining("ForkJoinPool.commonPool()")
+                // The same calls given an executor of ours are allowed.
+                .hasMessageNotContaining("supplyAsync(java.util.function.Supplier, java.util.concurrent.Executor)")
+                .hasMessageNotContaining("TimeUnit, java.util.concurrent.Executor)");
     }
 
     @Test

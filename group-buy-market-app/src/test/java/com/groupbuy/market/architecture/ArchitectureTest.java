@@ -3,6 +3,9 @@ package com.groupbuy.market.architecture;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
+import com.tngtech.archunit.base.DescribedPredicate;
+import com.tngtech.archunit.core.domain.JavaCall;
+import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.junit.AnalyzeClasses;
 import com.tngtech.archunit.junit.ArchTest;
@@ -129,7 +132,48 @@ public class ArchitectureTest {
                     + "its connection returns to the pool; MyBatis-Spring commits it")
             .allowEmptyShould(false);
 
+    /**
+     * What sizes itself from the processor count the JVM sees: 1 in a container of one CPU or less, every core of the
+     * host where no limit is set (docs/operations.md "Processor count"). The common pool runs CPUs − 1 threads, and
+     * below 3 processors CompletableFuture's executor-less *Async methods (and delayedExecutor without one) start a new
+     * thread for every task; a pool of availableProcessors() − 1 cannot even be made at 1.
+     */
+    static final DescribedPredicate<JavaCall<?>> SIZED_BY_PROCESSOR_COUNT =
+            DescribedPredicate.describe("sizes itself from the processor count", call -> {
+                // By name: the JDK's classes are not imported, so their hierarchy is unknown here.
+                String owner = call.getTarget().getOwner().getName();
+                String name = call.getTarget().getName();
+                List<String> parameters = call.getTarget().getRawParameterTypes().stream()
+                        .map(JavaClass::getName)
+                        .toList();
+                boolean executorGiven = !parameters.isEmpty()
+                        && parameters.get(parameters.size() - 1).equals("java.util.concurrent.Executor");
+                return (owner.equals("java.lang.Runtime") && name.equals("availableProcessors"))
+                        || (owner.equals("java.util.concurrent.ForkJoinPool")
+                                && (name.equals("commonPool") || (name.equals("<init>") && parameters.isEmpty())))
+                        || (owner.equals("java.util.concurrent.Executors")
+                                && name.equals("newWorkStealingPool")
+                                && parameters.isEmpty())
+                        || (name.equals("parallelStream") && parameters.isEmpty())
+                        || (owner.startsWith("java.util.stream.") && name.equals("parallel"))
+                        || ((owner.equals("java.util.concurrent.CompletableFuture")
+                                        || owner.equals("java.util.concurrent.CompletionStage"))
+                                && (name.endsWith("Async") || name.equals("delayedExecutor"))
+                                && !executorGiven);
+            });
+
+    @ArchTest
+    public static final ArchRule NOTHING_SIZES_ITSELF_FROM_THE_PROCESSOR_COUNT = noClasses()
+            .that()
+            .resideInAnyPackage(APP_ROOT + "..")
+            .should()
+            .callCodeUnitWhere(SIZED_BY_PROCESSOR_COUNT)
+            .because("the processor count the JVM sees is 1 in a small container and 64 on a big host: every pool "
+                    + "of ours is sized by a setting or a constant, and work runs on an executor we name")
+            .allowEmptyShould(false);
+
     static final List<ArchRule> ALL_RULES = List.of(
+            NOTHING_SIZES_ITSELF_FROM_THE_PROCESSOR_COUNT,
             DATABASE_WORK_GOES_THROUGH_MYBATIS,
             INFRASTRUCTURE_PACKAGES_ARE_FREE_OF_CYCLES,
             OUTBOX_KNOWS_NO_OTHER_CONTEXT,

@@ -125,7 +125,9 @@ public class RedisLinks implements ConnectionListener {
                             node);
                 }
             } else {
-                CompletableFuture.delayedExecutor(ASK_AGAIN_MILLIS, TimeUnit.MILLISECONDS)
+                // On the JDK's delay thread itself: asking only sends an asynchronous PING. Without an executor the
+                // ask went to the common pool, which below 3 processors starts a new thread for every task.
+                CompletableFuture.delayedExecutor(ASK_AGAIN_MILLIS, TimeUnit.MILLISECONDS, Runnable::run)
                         .execute(() -> askWhileDown(node));
             }
         });
