@@ -19,6 +19,9 @@ public class PrivateDatabase implements ApplicationContextInitializer<Configurab
     /** A test property: the size of a tmpfs the database's tables are on ({@link PrivateMariaDb#startOnOwnDisk}). */
     public static final String DISK = "gbm.test.private-database-disk";
 
+    /** A test property: the size of a tmpfs the binary log is on ({@link PrivateMariaDb#startWithBinlogOnOwnDisk}). */
+    public static final String BINLOG_DISK = "gbm.test.private-database-binlog-disk";
+
     @Override
     public void initialize(ConfigurableApplicationContext context) {
         String database =
@@ -26,7 +29,12 @@ public class PrivateDatabase implements ApplicationContextInitializer<Configurab
         PrivateMariaDb server;
         try {
             String disk = context.getEnvironment().getProperty(DISK);
-            server = disk == null ? PrivateMariaDb.start(database) : PrivateMariaDb.startOnOwnDisk(database, disk);
+            String binlogDisk = context.getEnvironment().getProperty(BINLOG_DISK);
+            server = disk != null
+                    ? PrivateMariaDb.startOnOwnDisk(database, disk)
+                    : binlogDisk != null
+                            ? PrivateMariaDb.startWithBinlogOnOwnDisk(database, binlogDisk)
+                            : PrivateMariaDb.start(database);
         } catch (IOException e) {
             throw new IllegalStateException("cannot start a private mariadbd", e);
         } catch (InterruptedException e) {

@@ -31,8 +31,14 @@ public final class PrivateMariaDb {
     private final Path dir;
     private final String database;
     private final List<String> serverOptions;
-    /** The tmpfs the database's folder is mounted on ({@link #startOnOwnDisk}), else null. */
+    /**
+     * The tmpfs the database's folder ({@link #startOnOwnDisk}) or the binary log ({@link #startWithBinlogOnOwnDisk})
+     * is mounted on, else null.
+     */
     private Path ownDisk;
+
+    /** Options of the own disk's, on every start ({@link #startWithBinlogOnOwnDisk}'s binary log); not a replica's. */
+    private List<String> ownDiskOptions = List.of();
 
     private Process process;
 
@@ -50,7 +56,7 @@ public final class PrivateMariaDb {
      */
     public static PrivateMariaDb start(String database, String... serverOptions)
             throws IOException, InterruptedException {
-        return start(database, null, serverOptions);
+        return start(database, null, false, serverOptions);
     }
 
     /**
@@ -61,10 +67,22 @@ public final class PrivateMariaDb {
      */
     public static PrivateMariaDb startOnOwnDisk(String database, String size, String... serverOptions)
             throws IOException, InterruptedException {
-        return start(database, size, serverOptions);
+        return start(database, size, false, serverOptions);
     }
 
-    private static PrivateMariaDb start(String database, String diskSize, String... serverOptions)
+    /**
+     * {@link #start}, with a binary log in ROW format (production's: replication, point-in-time recovery) whose files
+     * are on a tmpfs of {@code size} the test can fill ({@link #fillDisk}), the tables staying on the build's disk. A
+     * commit that cannot write its binlog event is not refused: it waits, "Waiting for someone to free space", checking
+     * again every 60 s (MariaDB 10.11), holding its connection and row locks; a KILL QUERY ends the wait and rolls it
+     * back. Mounting needs root, as {@link #startOnOwnDisk}.
+     */
+    public static PrivateMariaDb startWithBinlogOnOwnDisk(String database, String size, String... serverOptions)
+            throws IOException, InterruptedException {
+        return start(database, size, true, serverOptions);
+    }
+
+    private static PrivateMariaDb start(String database, String diskSize, boolean binlogOnDisk, String... serverOptions)
             throws IOException, InterruptedException {
         int port = PrivateRedis.freePort();
         Path dir = Path.of("target", "private-mariadb-" + port).toAbsolutePath();
@@ -84,30 +102,37 @@ public final class PrivateMariaDb {
                         "--skip-name-resolve",
                         "--user=" + System.getProperty("user.name")),
                 dir.resolve("install.log"));
-        PrivateMariaDb server = new PrivateMariaDb(port, dir, database, List.of(serverOptions));
+        List<String> binlogOptions = new ArrayList<>();
+        Path ownDisk = null;
         String create = "CREATE DATABASE " + database + " CHARACTER SET utf8mb4";
-        if (diskSize != null) {
+        if (diskSize != null && binlogOnDisk) {
+            ownDisk = mount(dir.resolve("binlog"), diskSize, dir);
+            // After startAgain's --skip-log-bin: the later option wins.
+            binlogOptions.add("--log-bin=" + ownDisk.resolve("binlog"));
+            binlogOptions.add("--binlog-format=ROW");
+        } else if (diskSize != null) {
             // A folder in the data folder is a database to the server: its options (db.opt) written by ALTER.
-            server.ownDisk = dir.resolve("data").resolve(database);
-            Files.createDirectories(server.ownDisk);
-            run(
-                    List.of(
-                            "mount",
-                            "-t",
-                            "tmpfs",
-                            "-o",
-                            "size=" + diskSize + ",mode=0700",
-                            "tmpfs",
-                            server.ownDisk.toString()),
-                    dir.resolve("mount.log"));
+            ownDisk = mount(dir.resolve("data").resolve(database), diskSize, dir);
             create = "ALTER DATABASE " + database + " CHARACTER SET utf8mb4";
         }
+        PrivateMariaDb server = new PrivateMariaDb(port, dir, database, List.of(serverOptions));
+        server.ownDisk = ownDisk;
+        server.ownDiskOptions = binlogOptions;
         server.startAgain();
         server.admin(
                 create,
                 "CREATE USER '" + USER + "'@'127.0.0.1' IDENTIFIED BY '" + PASSWORD + "'",
                 "GRANT ALL PRIVILEGES ON " + database + ".* TO '" + USER + "'@'127.0.0.1'");
         return server;
+    }
+
+    /** A tmpfs of {@code size} mounted on the folder {@code at} (made first); refused, this throws. */
+    private static Path mount(Path at, String size, Path dir) throws IOException, InterruptedException {
+        Files.createDirectories(at);
+        run(
+                List.of("mount", "-t", "tmpfs", "-o", "size=" + size + ",mode=0700", "tmpfs", at.toString()),
+                dir.resolve("mount.log"));
+        return at;
     }
 
     public int port() {
@@ -181,6 +206,7 @@ public final class PrivateMariaDb {
                 "--max-connections=200",
                 "--user=" + System.getProperty("user.name")));
         command.addAll(serverOptions);
+        command.addAll(ownDiskOptions);
         process = new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(
