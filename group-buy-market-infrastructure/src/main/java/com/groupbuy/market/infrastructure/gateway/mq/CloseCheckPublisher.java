@@ -52,6 +52,12 @@ public class CloseCheckPublisher implements INotifyGateway {
 
     private static final AtomicLong SEQUENCE = new AtomicLong();
 
+    /**
+     * A page's messages on their way unconfirmed at most ({@link ConfirmWindow}): about 400 bytes each with their
+     * frames, 50 kB, within a loopback or LAN socket's buffers; a group-committed batch of locks publishes fewer.
+     */
+    static final int UNCONFIRMED_MAX = 128;
+
     /** Stateless and thread-safe: a parser per body, its buffers recycled. */
     private static final JsonFactory JSON = new JsonFactory();
 
@@ -159,9 +165,10 @@ public class CloseCheckPublisher implements INotifyGateway {
         // publish took a channel of the cache, and a channel with confirms outstanding goes back only once they
         // arrived, so most checks of a page opened a channel of their own (a broker round trip and the broker's CPU
         // for each: RabbitMQ used 0.56 ms of CPU per lock opening a team, 2026-12-01).
+        ConfirmWindow window = new ConfirmWindow(UNCONFIRMED_MAX, confirmTimeout);
         try {
             template.invoke(operations -> {
-                publishAll(operations, tasks, order, deadlines, correlations, queues, results, start);
+                publishAll(operations, tasks, order, deadlines, correlations, queues, results, start, window);
                 return null;
             });
         } catch (AmqpException e) {
@@ -178,7 +185,8 @@ public class CloseCheckPublisher implements INotifyGateway {
                 }
             }
         }
-        long deadline = System.nanoTime() + confirmTimeout.toNanos();
+        // A window shut has waited the confirm timeout already on a message older than every one still unconfirmed.
+        long deadline = System.nanoTime() + (window.shut() ? 0 : confirmTimeout.toNanos());
         for (int i = 0; i < tasks.size(); i++) {
             if (results[i] == null) {
                 // Checks of one bundle share its correlation: the future is already complete for all but the first.
@@ -256,7 +264,8 @@ public class CloseCheckPublisher implements INotifyGateway {
             CorrelationData[] correlations,
             String[] queues,
             DeliveryResult[] results,
-            long start) {
+            long start,
+            ConfirmWindow window) {
         int[] bundle = new int[bundleMax];
         int size = 0;
         String bundleQueue = null;
@@ -288,19 +297,19 @@ public class CloseCheckPublisher implements INotifyGateway {
                     && !deadline.closeAt()
                             .isAfter(deadlines[bundle[0]].closeAt().plus(bundleSpread));
             if (!joins && size > 0) {
-                send(operations, tasks, bundle, size, deadlines, correlations, queues, results, start);
+                send(operations, tasks, bundle, size, deadlines, correlations, queues, results, start, window);
                 size = 0;
             }
             bundle[size++] = i;
             bundleQueue = queue;
             if (queue == null || !reaches || !deadline.bundleable() || bundleMax == 1) {
-                send(operations, tasks, bundle, size, deadlines, correlations, queues, results, start);
+                send(operations, tasks, bundle, size, deadlines, correlations, queues, results, start, window);
                 size = 0;
                 bundleQueue = null;
             }
         }
         if (size > 0) {
-            send(operations, tasks, bundle, size, deadlines, correlations, queues, results, start);
+            send(operations, tasks, bundle, size, deadlines, correlations, queues, results, start, window);
         }
     }
 
@@ -314,8 +323,18 @@ public class CloseCheckPublisher implements INotifyGateway {
             CorrelationData[] correlations,
             String[] queues,
             DeliveryResult[] results,
-            long start) {
+            long start,
+            ConfirmWindow window) {
         String blocked = publisherBlocked.get();
+        if (blocked == null && !window.admit()) {
+            // The broker confirmed nothing of the window in time: it blocks us (its frame saying so may be read by
+            // now) or reads nothing more; what is written now would only fill the socket's buffers.
+            blocked = publisherBlocked.get();
+            if (blocked == null) {
+                blocked = "the broker confirmed none of the page's last " + UNCONFIRMED_MAX + " messages within "
+                        + confirmTimeout.toMillis() + " ms";
+            }
+        }
         if (blocked != null) {
             // The broker stopped reading from the connection at a publish of this page (or another's): what is
             // written now only fills the socket's buffers, and once they are full the write blocks the page's thread
@@ -353,6 +372,7 @@ public class CloseCheckPublisher implements INotifyGateway {
             byte[] body =
                     size == 1 ? first.getBody().getBytes(StandardCharsets.UTF_8) : bundleBody(tasks, bundle, size);
             operations.send("", queue, new Message(body, properties), correlation);
+            window.published(correlation);
         } catch (AmqpException e) {
             DeliveryResult failed = failed(start, "AMQP publish failed: " + Causes.rootMessage(e));
             for (int k = 0; k < size; k++) {
