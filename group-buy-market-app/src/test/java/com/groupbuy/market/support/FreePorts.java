@@ -54,10 +54,16 @@ public final class FreePorts {
         }
     }
 
-    /** The ephemeral range's first port, or 32768 (Linux's default) when it cannot be read. */
-    private static int ephemeralLow() {
+    /**
+     * The ephemeral range's first port, or 32768 (Linux's default) when it cannot be read. Read by lines: on this
+     * machine's kernel (6.18) {@code Files.readString} of the /proc file returned "3", the first draws fell below
+     * {@link #FEWEST}, and every port came from the kernel's own draw in the ephemeral range after all (the fresh-clone
+     * run of 2026-12-06 21:21: "private redis-server on 40679 did not start").
+     */
+    static int ephemeralLow() {
         try {
-            return Integer.parseInt(Files.readString(EPHEMERAL_RANGE).trim().split("\\s+")[0]);
+            return Integer.parseInt(
+                    Files.readAllLines(EPHEMERAL_RANGE).get(0).trim().split("\\s+")[0]);
         } catch (IOException | RuntimeException e) {
             return 32_768;
         }
