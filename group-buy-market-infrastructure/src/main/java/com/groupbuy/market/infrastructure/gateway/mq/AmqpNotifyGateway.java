@@ -128,9 +128,8 @@ public class AmqpNotifyGateway implements INotifyGateway {
                         .add(i);
             }
         }
-        Map<String, Channel> isolatedChannels = new LinkedHashMap<>();
         // Every group's channel (the shared one under null): the broker closes one refusing a message larger than its
-        // max_message_size.
+        // max_message_size, and an isolated partner's refusing our write to its exchange.
         Map<String, Channel> groupChannels = new LinkedHashMap<>();
         String batchFailure = null;
         String channelsBusy = null;
@@ -186,17 +185,14 @@ public class AmqpNotifyGateway implements INotifyGateway {
                 String reason = "AMQP publish failed: " + failure;
                 unsent(group.getValue(), published, results, () -> failed(start, reason));
             }
-            if (group.getKey() != null && target[0] != null) {
-                isolatedChannels.put(group.getKey(), target[0]);
-            }
+            ShutdownSignalException closed = null;
             if (target[0] != null) {
                 groupChannels.put(group.getKey(), target[0]);
+                closed = target[0].getCloseReason();
             }
             if (failure != null
-                    && (target[0] == null || MqExchangeGuard.messageSizeLimit(target[0].getCloseReason()) < 0)
-                    && (group.getKey() == null
-                            || target[0] == null
-                            || !MqExchangeGuard.accessRefused(target[0].getCloseReason()))) {
+                    && MqExchangeGuard.messageSizeLimit(closed) < 0
+                    && (group.getKey() == null || !MqExchangeGuard.accessRefused(closed))) {
                 // A channel the broker closed for one message too large is no failure of the connection: the other
                 // groups' channels are as good as before.
                 batchFailure = failure;
@@ -212,12 +208,8 @@ public class AmqpNotifyGateway implements INotifyGateway {
             long limit = MqExchangeGuard.messageSizeLimit(closed);
             if (limit >= 0) {
                 holdTooLarge(tasks, channels.get(key), onChannel, results, closed, limit, start);
-            }
-        });
-        isolatedChannels.forEach((isolated, channel) -> {
-            ShutdownSignalException closed = channel.getCloseReason();
-            if (MqExchangeGuard.accessRefused(closed)) {
-                holdRefused(tasks, channels.get(isolated), onChannel, results, closed);
+            } else if (key != null && MqExchangeGuard.accessRefused(closed)) {
+                holdRefused(tasks, channels.get(key), onChannel, results, closed);
             }
         });
         return Arrays.asList(results);
