@@ -33,7 +33,6 @@ import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.JdbcTemplate;
 
@@ -64,9 +63,6 @@ class DatabaseRestartIT {
 
     @Autowired
     TeamPlaceReservation places;
-
-    @Value("${gbm.test.database}")
-    String schema;
 
     @LocalServerPort
     int port;
@@ -230,11 +226,7 @@ class DatabaseRestartIT {
     void aFullDiskDuringAStormOfLocksAndSettlementsLosesAndDoublesNothing() throws Exception {
         database.fillDisk();
         // Closed orders of nobody's (activity 0) in the members' table's last free pages.
-        int filler = database.insertUntilFull(n -> "INSERT INTO " + schema + ".group_buy_order_list"
-                + " (user_id, team_id, order_id, activity_id, start_time, end_time, goods_id, source, channel,"
-                + " original_price, deduction_price, pay_price, status, out_trade_no)"
-                + " VALUES ('full-" + n + "', 'full', 'F" + n + "', 0, NOW(), NOW(), 'g0', 's0', 'c0',"
-                + " 0, 0, 0, 2, 'full-" + n + "')");
+        int filler = database.fillMembersTable();
         System.out.println("filler orders in the members' table's free pages: " + filler);
         Map<String, AtomicInteger> seen;
         try {

@@ -60,7 +60,8 @@ class RedisMisconfIT {
      * Redis write to commit and are answered as done (the refund's give-back is owed, as with Redis down); a partner
      * with a rate is answered E0401 too (its count is a script's write). Once Redis persists again (a snapshot into a
      * directory that exists), the same join is answered 0000. Failed on main: the rated settlement and each join 500
-     * 0001, an ERROR "unexpected failure" apiece, and the breaker never opened.
+     * 0001, an ERROR "unexpected failure" apiece, and the breaker never opened. Health is 503 with {@code redis}
+     * OUT_OF_SERVICE while Redis cannot persist and UP once it does; on main it read 200 UP throughout.
      */
     @Test
     void writesRefusedForWantOfDiskAreAnOutageAndServeAgainOnceRedisPersists(CapturedOutput output, @TempDir Path dirs)
@@ -75,6 +76,15 @@ class RedisMisconfIT {
             admin.command("BGSAVE");
             TestJson.await(() -> persistence(admin).contains("rdb_last_bgsave_status:err"));
             assertThat(admin.command("SET", "probe", "1")).startsWith("-MISCONF");
+            // Health says so before any partner meets it, writing nothing (a PING Redis refuses alike).
+            for (String path : new String[] {"/actuator/health", "/actuator/health/traffic"}) {
+                assertThat(TestJson.get(port, path))
+                        .as(path + " while Redis cannot persist")
+                        .startsWith("503 ")
+                        .contains("\"redis\":{\"status\":\"OUT_OF_SERVICE\"")
+                        .contains("\"persisting\":false")
+                        .contains("MISCONF Redis is configured to save RDB snapshots");
+            }
             String placesBefore = placeFields(admin, teamId);
             int from = output.getOut().length();
 
@@ -117,6 +127,10 @@ class RedisMisconfIT {
             assertThat(admin.command("CONFIG", "SET", "dir", back.toString())).isEqualTo("OK");
             admin.command("BGSAVE");
             TestJson.await(() -> persistence(admin).contains("rdb_last_bgsave_status:ok"));
+            assertThat(TestJson.get(port, "/actuator/health"))
+                    .as("health once Redis persists again")
+                    .startsWith("200 ")
+                    .contains("\"redis\":{\"status\":\"UP\"");
         }
         AtomicReference<HttpResponse<String>> join = new AtomicReference<>();
         TestJson.await(() -> {

@@ -298,6 +298,18 @@ public final class PrivateMariaDb {
         }
     }
 
+    /**
+     * {@link #insertUntilFull} on the members' table ({@code group_buy_order_list}) of this server's database: closed
+     * orders of nobody's (activity 0) in its last free pages, so the next lock whose row needs a page is refused.
+     */
+    public int fillMembersTable() throws SQLException {
+        return insertUntilFull(n -> "INSERT INTO " + database + ".group_buy_order_list"
+                + " (user_id, team_id, order_id, activity_id, start_time, end_time, goods_id, source, channel,"
+                + " original_price, deduction_price, pay_price, status, out_trade_no)"
+                + " VALUES ('full-" + n + "', 'full', 'F" + n + "', 0, NOW(), NOW(), 'g0', 's0', 'c0',"
+                + " 0, 0, 0, 2, 'full-" + n + "')");
+    }
+
     /** The last 40 lines of the server's log. */
     public String logTail() {
         try {

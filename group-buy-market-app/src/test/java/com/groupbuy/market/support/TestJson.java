@@ -37,6 +37,15 @@ public final class TestJson {
         return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
+    /** GETs a path of the service (a health group) and returns "status body", e.g. {@code 503 {"status":"DOWN"…}}. */
+    public static String get(int port, String path) throws Exception {
+        HttpResponse<String> answer = HTTP.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        return answer.statusCode() + " " + answer.body();
+    }
+
     /** A partner's Standard Webhooks headers over {@code body}: a fresh {@code webhook-id}, now, signed with secret. */
     public static Map<String, String> signedHeaders(String secret, String body) {
         String id = "req_" + UUID.randomUUID();

@@ -10,11 +10,11 @@ public class DatabaseHealthConfig {
 
     /**
      * The {@code db} health component (Spring Boot's own stands back for a bean of this name): OUT_OF_SERVICE while the
-     * database takes no writes.
+     * database takes no writes, or has lately refused one for want of disk space.
      */
     @Bean
     public WritableDatabaseHealthIndicator dbHealthContributor(
-            DataSource dataSource, StaleWriterEviction staleWriters) {
-        return new WritableDatabaseHealthIndicator(dataSource, staleWriters);
+            DataSource dataSource, StaleWriterEviction staleWriters, SpaceRefusals spaceRefusals) {
+        return new WritableDatabaseHealthIndicator(dataSource, staleWriters, spaceRefusals);
     }
 }

@@ -12,6 +12,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.function.Predicate;
 import lombok.extern.slf4j.Slf4j;
 import org.springframework.core.Ordered;
 import org.springframework.dao.QueryTimeoutException;
@@ -103,8 +104,17 @@ public class DependencyOutageResolver implements HandlerExceptionResolver, Order
 
     /** The refusal of a server that takes no writes anywhere in the chain ({@link #refusesWrites}), else null. */
     static java.sql.SQLException refusedWrite(Throwable ex) {
+        return firstSql(ex, DependencyOutageResolver::refusesWrites);
+    }
+
+    /** The refusal of a server out of disk space anywhere in the chain ({@link #outOfSpace}), else null. */
+    static java.sql.SQLException refusedForSpace(Throwable ex) {
+        return firstSql(ex, DependencyOutageResolver::outOfSpace);
+    }
+
+    private static java.sql.SQLException firstSql(Throwable ex, Predicate<java.sql.SQLException> kind) {
         for (Throwable t : Causes.of(ex)) {
-            if (t instanceof java.sql.SQLException sql && refusesWrites(sql)) {
+            if (t instanceof java.sql.SQLException sql && kind.test(sql)) {
                 return sql;
             }
         }

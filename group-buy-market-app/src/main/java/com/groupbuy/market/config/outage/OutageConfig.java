@@ -66,10 +66,19 @@ public class OutageConfig {
         return new StaleWriterEviction(dataSource.getIfAvailable());
     }
 
-    /** MyBatis takes every Interceptor bean: each statement's read-only refusal, whoever ran it, retires the pool. */
+    /** The writes refused for want of disk space, held for the {@code db} health component. */
     @Bean
-    public StaleWriterInterceptor staleWriterInterceptor(StaleWriterEviction staleWriters) {
-        return new StaleWriterInterceptor(staleWriters);
+    public SpaceRefusals spaceRefusals(OutageProperties properties) {
+        return new SpaceRefusals(properties.getDiskFullHealthFor());
+    }
+
+    /**
+     * MyBatis takes every Interceptor bean: each statement's read-only refusal, whoever ran it, retires the pool; each
+     * refusal for want of space is held for health until that statement writes again.
+     */
+    @Bean
+    public StaleWriterInterceptor staleWriterInterceptor(StaleWriterEviction staleWriters, SpaceRefusals space) {
+        return new StaleWriterInterceptor(staleWriters, space);
     }
 
     /** Wraps the pool (by type: the only DataSource) so a known-down database fails getConnection at once. */

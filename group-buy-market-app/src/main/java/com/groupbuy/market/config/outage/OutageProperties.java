@@ -96,4 +96,14 @@ public class OutageProperties {
     @DurationMin(millis = 100)
     @DurationMax(seconds = 10)
     private Duration redisReconnectWait = Duration.ofSeconds(1);
+
+    /**
+     * How long the {@code db} health component stays OUT_OF_SERVICE after a write refused for want of disk space
+     * (1114, 1021, errno 28) when that statement does not write again first ({@link SpaceRefusals}): 1 s to 10 min
+     * (else the start is refused). Past it the component reads UP again even with no write to show the space is back
+     * (a load balancer that took every instance out sends none); a disk still full is then refused and held again.
+     */
+    @DurationMin(seconds = 1)
+    @DurationMax(minutes = 10)
+    private Duration diskFullHealthFor = Duration.ofSeconds(30);
 }

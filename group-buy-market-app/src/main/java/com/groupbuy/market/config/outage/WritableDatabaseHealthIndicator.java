@@ -4,6 +4,7 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import javax.sql.DataSource;
 import org.springframework.boot.actuate.health.Health;
 import org.springframework.boot.actuate.jdbc.DataSourceHealthIndicator;
@@ -25,6 +26,11 @@ import org.springframework.boot.actuate.jdbc.DataSourceHealthIndicator;
  * tx_read_only=1}, MySQL 8's {@code transaction_read_only}) while the service runs: every write of such a session is
  * refused (1792, E0401), so the pooled session's access mode is read as well (under either server's name, {@link
  * SessionDefaults#ACCESS_MODE}); it read UP then (DatabaseRuntimeSettingsIT).
+ * <p>
+ * A full disk has no setting to read: the server answers, reads are served, and writes whose table must grow are
+ * refused (1114). The component is {@code OUT_OF_SERVICE} with {@code diskFull: true} while such a refusal is held
+ * ({@link SpaceRefusals}: until the refused statement writes again, at most {@code gbm.outage.disk-full-health-for});
+ * it read UP through every refusal (DatabaseDiskFullHealthIT). The check writes nothing: probes are frequent.
  */
 public class WritableDatabaseHealthIndicator extends DataSourceHealthIndicator {
 
@@ -37,17 +43,37 @@ public class WritableDatabaseHealthIndicator extends DataSourceHealthIndicator {
 
     private final DataSource dataSource;
     private final StaleWriterEviction staleWriters;
+    private final SpaceRefusals spaceRefusals;
 
+    /** Without the refusals for want of space (a check of the server's settings alone). */
     public WritableDatabaseHealthIndicator(DataSource dataSource, StaleWriterEviction staleWriters) {
+        this(dataSource, staleWriters, new SpaceRefusals(Duration.ZERO));
+    }
+
+    public WritableDatabaseHealthIndicator(
+            DataSource dataSource, StaleWriterEviction staleWriters, SpaceRefusals spaceRefusals) {
         super(dataSource);
         this.dataSource = dataSource;
         this.staleWriters = staleWriters;
+        this.spaceRefusals = spaceRefusals;
     }
 
     @Override
     protected void doHealthCheck(Health.Builder builder) throws Exception {
         super.doHealthCheck(builder);
         if (readOnly() == null) {
+            SpaceRefusals.Refusal full = spaceRefusals.latest();
+            if (full != null) {
+                builder.outOfService()
+                        .withDetail("diskFull", true)
+                        .withDetail(
+                                "reason",
+                                "the database refused a write for want of disk space "
+                                        + full.ago().toSeconds()
+                                        + " s ago (" + full.statement() + ": " + full.message()
+                                        + "): locks, settlements and refunds whose table must grow are answered"
+                                        + " E0401");
+            }
             return;
         }
         staleWriters.readOnlyFound("the health check");

@@ -174,7 +174,7 @@ public class RedisOutages {
      * reports as a plain error reply, a script's with the script's name after it (and, as Redisson reads {@code OOM},
      * with a leading "-" as a script's error reply may carry it).
      */
-    static boolean unableToPersist(Throwable t) {
+    public static boolean unableToPersist(Throwable t) {
         return t instanceof RedisException
                 && t.getMessage() != null
                 && (t.getMessage().startsWith("MISCONF") || t.getMessage().startsWith("-MISCONF"));
