@@ -94,10 +94,12 @@ measure() { # name conns script
   t1=$(date +%s.%N); a1=$(cpu_ticks $APP); d1=$(cpu_ticks "$DBPID"); m1=$(mq_ticks); p1=$(pool_reads)
   local hz l1; hz=$(getconf CLK_TCK); l1=$(load)
   adjacent_of "$line" "$c"
-  say "$name conns=$c ${line#RESULT } app_cpu=$(echo "($a1-$a0)/$hz/($t1-$t0)*100" | bc -l | xargs printf '%.0f')% db_cpu=$(echo "($d1-$d0)/$hz/($t1-$t0)*100" | bc -l | xargs printf '%.0f')% mq_cpu=$(echo "($m1-$m0)/$hz/($t1-$t0)*100" | bc -l | xargs printf '%.0f')% cpu_ms_per_req_app_db_mq=$(echo "$line" | awk -v a=$((a1-a0)) -v d=$((d1-d0)) -v m=$((m1-m0)) -v hz="$hz" '{for(i=1;i<=NF;i++) if($i ~ /^requests=/){split($i,r,"="); n=r[2]}} END{if(n>0) printf "%.2f/%.2f/%.2f", a*1000/hz/n, d*1000/hz/n, m*1000/hz/n; else printf "-"}') db_pool_reads_per_req=$(echo "$line" | awk -v p=$((p1-p0)) '{for(i=1;i<=NF;i++) if($i ~ /^requests=/){split($i,r,"="); n=r[2]}} END{if(n>0) printf "%.2f", p/n; else printf "-"}') load_before=\"$l0\" load_after=\"$l1\"$ADJ"
+  say "$name conns=$c ${line#RESULT } app_cpu=$(echo "($a1-$a0)/$hz/($t1-$t0)*100" | bc -l | xargs printf '%.0f')% db_cpu=$(echo "($d1-$d0)/$hz/($t1-$t0)*100" | bc -l | xargs printf '%.0f')% mq_cpu=$(echo "($m1-$m0)/$hz/($t1-$t0)*100" | bc -l | xargs printf '%.0f')% cpu_ms_per_req_app_db_mq=$(echo "$line" | awk -v a=$((a1-a0)) -v d=$((d1-d0)) -v m=$((m1-m0)) -v hz="$hz" '{for(i=1;i<=NF;i++) if($i ~ /^requests=/){split($i,r,"="); n=r[2]}} END{if(n>0) printf "%.2f/%.2f/%.2f", a*1000/hz/n, d*1000/hz/n, m*1000/hz/n; else printf "-"}') db_pool_reads_per_req=$(echo "$line" | awk -v p=$((p1-p0)) '{for(i=1;i<=NF;i++) if($i ~ /^requests=/){split($i,r,"="); n=r[2]}} END{if(n>0) printf "%.2f", p/n; else printf "-"}') db_history_len=$(history_len) load_before=\"$l0\" load_after=\"$l1\"$ADJ"
 }
 # InnoDB's reads of pages not in its buffer pool (server-wide: on the shared server other clients' reads count too).
 pool_reads() { sql -e "SHOW GLOBAL STATUS LIKE 'Innodb_buffer_pool_reads'" | awk '{print $2}'; }
+# Undo records not yet purged at the run's end: a purge falling behind the writes costs the server CPU in later runs.
+history_len() { sql -e "SHOW ENGINE INNODB STATUS" | grep -o 'History list length [0-9]*' | awk '{print $4}'; }
 adjacent_of() { # RESULT line, conns -> sets ADJ=" ceiling_before=.. ..." when ADJACENT=1 (no subshell: it keeps LAST_CEILING)
   ADJ=""
   [ "${ADJACENT:-1}" = 1 ] || return 0
