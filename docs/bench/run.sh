@@ -7,6 +7,9 @@
 #   AFTER_WARMUP="shell code" runs once the warm-up has ended, with $APP the app's pid (e.g. docs/bench/renice_threads.sh)
 #   LOG_AB=N replaces the lock scenarios by N pairs of lock_open runs at WARN and at INFO in the same JVM, the level switched
 #   through the actuator between runs (order alternating per pair), and prints the mean of each (#19's "INFO at most 10 %")
+#   DB_BUFFER_POOL=<size> (e.g. 128M, 4G) runs the database part on a MariaDB of the bench's own (fresh data dir, that
+#   InnoDB buffer pool, the shared server's 96 MB redo log, no binary log, port DBPORT=3423) instead of the shared one on
+#   3306: app, ceiling and CPU readings all on it
 # Builds the app, starts it on the dev profile against the local MariaDB + Redis in a database of its own
 # (gbm_bench, recreated), warms it up, runs wrk per scenario and connection count, measures the raw MariaDB
 # ceiling with mariadb-slap at the same concurrency, and drains DRAIN_TASKS due callbacks. Prints one
@@ -55,6 +58,16 @@ say "# load before build: $(load); logging com.groupbuy.market=$LOG_LEVEL${APP_A
 
 build_jar
 
+# A server of the bench's own: its CPU and counters (db_pool_reads_per_req) are the bench's alone, and its buffer pool
+# can be sized apart from the shared server's (MariaDB's default 128 MB there).
+if [ -n "${DB_BUFFER_POOL:-}" ]; then
+  WORK=$(mktemp -d /tmp/gbm-bench.XXXXXX)
+  DBPORT=${DBPORT:-3423}
+  start_private_mariadb --innodb-buffer-pool-size="$DB_BUFFER_POOL" --innodb-log-file-size=96M --max-connections=300
+  say "# database: a MariaDB of the bench's own on $DBPORT, innodb_buffer_pool_size=$(sql -e 'SELECT @@innodb_buffer_pool_size DIV 1048576') MB"
+fi
+DBPORT=${DBPORT:-3306}
+
 sql -e "DROP DATABASE IF EXISTS $DB; CREATE DATABASE $DB CHARACTER SET utf8mb4"
 redis-cli --scan --pattern "${PREFIX}*" | xargs -r -n 500 redis-cli del >/dev/null
 
@@ -63,10 +76,10 @@ redis-cli --scan --pattern "${PREFIX}*" | xargs -r -n 500 redis-cli del >/dev/nu
 # LOG_AB switches the level at run time: the loggers endpoint, for this run only, behind an admin token of its own.
 AB_TOKEN=bench-$$-$RANDOM
 [ "${LOG_AB:-0}" -gt 0 ] && APP_ARGS="${APP_ARGS:-} --management.endpoints.web.exposure.include=health,loggers --gbm.admin.token=$AB_TOKEN"
-start_app "$LOG" 120 -Xms1g -Xmx1g -XX:+UseG1GC ${JVM_ARGS:-} -- --spring.datasource.url="$(jdbc_url 3306 "$DB")" \
+start_app "$LOG" 120 -Xms1g -Xmx1g -XX:+UseG1GC ${JVM_ARGS:-} -- --spring.datasource.url="$(jdbc_url "$DBPORT" "$DB")" \
   --gbm.redis.key-prefix="$PREFIX" --logging.level.com.groupbuy.market="$LOG_LEVEL" \
   --xxl.job.executor.enabled=false --gbm.notify.local-scheduler-delay=1s ${APP_ARGS:-}
-DBPID=$(shared_mariadb_pid)
+DBPID=$(if [ -n "${PRIVATE_DB:-}" ]; then mariadb_pid; else shared_mariadb_pid; fi)
 # The broker's share counts too: every lock publishes its close checks to RabbitMQ's delay lanes (#15).
 MQPID=$(pgrep -f beam.smp | head -1 || true)
 mq_ticks() { if [ -n "$MQPID" ]; then cpu_ticks "$MQPID"; else echo 0; fi; }
@@ -75,14 +88,18 @@ seed_bench_goods $DB
 
 measure() { # name conns script
   local name=$1 c=$2 script=$3 a0 d0 a1 d1 t0 t1 line
-  a0=$(cpu_ticks $APP); d0=$(cpu_ticks "$DBPID"); m0=$(mq_ticks); t0=$(date +%s.%N)
+  a0=$(cpu_ticks $APP); d0=$(cpu_ticks "$DBPID"); m0=$(mq_ticks); t0=$(date +%s.%N); p0=$(pool_reads)
   local l0; l0=$(load)
   line=$(wrk -t$THREADS -c"$c" -d"$DURATION" --latency -s "$BENCH_DIR/$script" "$URL" | grep '^RESULT' || echo "RESULT failed")
-  t1=$(date +%s.%N); a1=$(cpu_ticks $APP); d1=$(cpu_ticks "$DBPID"); m1=$(mq_ticks)
+  t1=$(date +%s.%N); a1=$(cpu_ticks $APP); d1=$(cpu_ticks "$DBPID"); m1=$(mq_ticks); p1=$(pool_reads)
   local hz l1; hz=$(getconf CLK_TCK); l1=$(load)
   adjacent_of "$line" "$c"
-  say "$name conns=$c ${line#RESULT } app_cpu=$(echo "($a1-$a0)/$hz/($t1-$t0)*100" | bc -l | xargs printf '%.0f')% db_cpu=$(echo "($d1-$d0)/$hz/($t1-$t0)*100" | bc -l | xargs printf '%.0f')% mq_cpu=$(echo "($m1-$m0)/$hz/($t1-$t0)*100" | bc -l | xargs printf '%.0f')% cpu_ms_per_req_app_db_mq=$(echo "$line" | awk -v a=$((a1-a0)) -v d=$((d1-d0)) -v m=$((m1-m0)) -v hz="$hz" '{for(i=1;i<=NF;i++) if($i ~ /^requests=/){split($i,r,"="); n=r[2]}} END{if(n>0) printf "%.2f/%.2f/%.2f", a*1000/hz/n, d*1000/hz/n, m*1000/hz/n; else printf "-"}') load_before=\"$l0\" load_after=\"$l1\"$ADJ"
+  say "$name conns=$c ${line#RESULT } app_cpu=$(echo "($a1-$a0)/$hz/($t1-$t0)*100" | bc -l | xargs printf '%.0f')% db_cpu=$(echo "($d1-$d0)/$hz/($t1-$t0)*100" | bc -l | xargs printf '%.0f')% mq_cpu=$(echo "($m1-$m0)/$hz/($t1-$t0)*100" | bc -l | xargs printf '%.0f')% cpu_ms_per_req_app_db_mq=$(echo "$line" | awk -v a=$((a1-a0)) -v d=$((d1-d0)) -v m=$((m1-m0)) -v hz="$hz" '{for(i=1;i<=NF;i++) if($i ~ /^requests=/){split($i,r,"="); n=r[2]}} END{if(n>0) printf "%.2f/%.2f/%.2f", a*1000/hz/n, d*1000/hz/n, m*1000/hz/n; else printf "-"}') db_pool_reads_per_req=$(echo "$line" | awk -v p=$((p1-p0)) '{for(i=1;i<=NF;i++) if($i ~ /^requests=/){split($i,r,"="); n=r[2]}} END{if(n>0) printf "%.2f", p/n; else printf "-"}') db_history_len=$(history_len) load_before=\"$l0\" load_after=\"$l1\"$ADJ"
 }
+# InnoDB's reads of pages not in its buffer pool (server-wide: on the shared server other clients' reads count too).
+pool_reads() { sql -e "SHOW GLOBAL STATUS LIKE 'Innodb_buffer_pool_reads'" | awk '{print $2}'; }
+# Undo records not yet purged at the run's end: a purge falling behind the writes costs the server CPU in later runs.
+history_len() { sql -e "SHOW ENGINE INNODB STATUS" | grep -o 'History list length [0-9]*' | awk '{print $4}'; }
 adjacent_of() { # RESULT line, conns -> sets ADJ=" ceiling_before=.. ..." when ADJACENT=1 (no subshell: it keeps LAST_CEILING)
   ADJ=""
   [ "${ADJACENT:-1}" = 1 ] || return 0
@@ -99,7 +116,7 @@ ceiling_value() { # conns -> inserts/s (empty when slap failed)
   local c=$1 n secs
   n=$((c * 500))
   sql -e "DROP DATABASE IF EXISTS gbm_slap"
-  secs=$(mariadb-slap -uroot -h127.0.0.1 --create-schema=gbm_slap --concurrency="$c" --iterations=1 \
+  secs=$(mariadb-slap -uroot -h127.0.0.1 -P"$DBPORT" --protocol=TCP --create-schema=gbm_slap --concurrency="$c" --iterations=1 \
     --number-of-queries=$n --create="CREATE TABLE t (id BIGINT AUTO_INCREMENT PRIMARY KEY, v VARCHAR(32)) ENGINE=InnoDB" \
     --query="INSERT INTO t (v) VALUES ('x')" 2>/dev/null | awk '/Average number of seconds/{print $(NF-1)}')
   if [ -n "$secs" ]; then echo "$n/$secs" | bc -l | xargs printf '%.0f'; fi
