@@ -11,11 +11,14 @@ import com.groupbuy.market.domain.outbox.model.valobj.NotifyTaskVO;
 import com.groupbuy.market.domain.trade.model.valobj.CloseCheckVO;
 import com.groupbuy.market.domain.trade.model.valobj.DelayLeg;
 import com.groupbuy.market.types.exception.Causes;
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.ShutdownSignalException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
@@ -23,12 +26,18 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongConsumer;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import lombok.extern.slf4j.Slf4j;
 import org.springframework.amqp.AmqpException;
 import org.springframework.amqp.core.Message;
 import org.springframework.amqp.core.MessageDeliveryMode;
 import org.springframework.amqp.core.MessageProperties;
 import org.springframework.amqp.core.ReturnedMessage;
+import org.springframework.amqp.rabbit.connection.ChannelProxy;
 import org.springframework.amqp.rabbit.connection.CorrelationData;
 import org.springframework.amqp.rabbit.core.RabbitOperations;
 import org.springframework.amqp.rabbit.core.RabbitTemplate;
@@ -38,7 +47,13 @@ import org.springframework.amqp.rabbit.core.RabbitTemplate;
  * it has left, or straight into the close-check queue when its time has come already (a check published late). Like
  * the partner channel it is delivered only on a positive publisher confirm without a return; anything else is a failed
  * attempt and the outbox tries again on its backoff. Never published to the partners' exchange.
+ * <p>
+ * A bundle is never larger than the broker's {@code max_message_size} once the publisher knows it: the broker refuses a
+ * larger message by closing the page's channel ({@code 406 PRECONDITION_FAILED}), which takes every later publish and
+ * confirm of the page with it. The first such refusal teaches the limit; the checks of the page not confirmed are
+ * published again at once, in bundles split to fit, and so is every later bundle (CloseCheckBundleSizeIT).
  */
+@Slf4j
 public class CloseCheckPublisher implements INotifyGateway {
 
     private final RabbitTemplate template;
@@ -49,6 +64,22 @@ public class CloseCheckPublisher implements INotifyGateway {
     private final int bundleMax;
     /** Why the broker blocks the connection we publish on (an alarm), or null; see {@link #setPublisherBlocked}. */
     private volatile Supplier<String> publisherBlocked = () -> null;
+    /** The broker's max_message_size as the MQ channel learned it ({@link MqExchangeGuard#maxMessageSize}), or -1. */
+    private volatile LongSupplier sharedLimit = () -> -1;
+    /** Told the limit this publisher learned ({@link MqExchangeGuard#messageSizeRefused}). */
+    private volatile LongConsumer limitRefused = limit -> {};
+    /**
+     * The broker's max_message_size as it last refused a bundle of ours, or -1: kept as long as the process runs (a
+     * broker whose limit an operator raised since only gets bundles smaller than they could be).
+     */
+    private volatile long learnedLimit = -1;
+
+    /** The bytes of a bundle besides its entries: {@code {"checks":[} and {@code ]}}. */
+    private static final int BUNDLE_FRAME_BYTES =
+            ("{\"" + CloseCheckVO.BUNDLE_FIELD_CHECKS + "\":[]}").getBytes(StandardCharsets.UTF_8).length;
+
+    /** The size the broker names when it refuses a message larger than its max_message_size. */
+    private static final Pattern REFUSED_SIZE = Pattern.compile("message size (\\d{1,18})");
 
     private static final AtomicLong SEQUENCE = new AtomicLong();
 
@@ -127,6 +158,23 @@ public class CloseCheckPublisher implements INotifyGateway {
     }
 
     /**
+     * Shares the broker's {@code max_message_size} with the MQ channel ({@link MqExchangeGuard}): {@code known} is the
+     * limit it learned from a refused callback (-1: none), {@code refused} is told the limit when the broker refuses a
+     * bundle of ours.
+     */
+    public void setMessageSizeLimit(LongSupplier known, LongConsumer refused) {
+        this.sharedLimit = known;
+        this.limitRefused = refused;
+    }
+
+    /** The broker's max_message_size as far as we know it; -1 when unknown. */
+    long messageSizeLimit() {
+        long own = learnedLimit;
+        long shared = sharedLimit.getAsLong();
+        return own < 0 ? shared : shared < 0 ? own : Math.min(own, shared);
+    }
+
+    /**
      * Publishes every check of the batch on one channel, then waits for their confirms together (a batch of checks
      * costs about one confirm round trip, not one per check). Each check's result is its own message's confirm or
      * return (a bundle's, for every check in it). The batch goes out in deadline order: a lane expires messages only
@@ -161,6 +209,64 @@ public class CloseCheckPublisher implements INotifyGateway {
                 Comparator.comparing(
                         i -> deadlines[i] == null ? null : deadlines[i].closeAt(),
                         Comparator.nullsFirst(Comparator.naturalOrder())));
+        ShutdownSignalException closed = publishAndAwait(tasks, order, deadlines, correlations, queues, results, start);
+        long limit = MqExchangeGuard.messageSizeLimit(closed);
+        if (limit >= 0) {
+            // The broker refused a bundle larger than its max_message_size, closing the channel, and every later
+            // publish
+            // and confirm of the page went with it: the limit learned, the checks not confirmed go out again once, now,
+            // in bundles that fit (each was in one refused or unconfirmed message; the consumer's record of each check
+            // closes it once should the broker have kept one of them anyway).
+            sizeRefused(closed, limit);
+            List<Integer> again = new ArrayList<>();
+            for (int i : order) {
+                if (deadlines[i] != null && !results[i].delivered()) {
+                    again.add(i);
+                    results[i] = null;
+                    correlations[i] = null;
+                    queues[i] = null;
+                }
+            }
+            publishAndAwait(tasks, again.toArray(Integer[]::new), deadlines, correlations, queues, results, start);
+        }
+        return Arrays.asList(results);
+    }
+
+    /**
+     * The broker refused a message larger than {@code limit} bytes: learned, the MQ channel told, and a WARN when the
+     * limit is new.
+     */
+    private void sizeRefused(ShutdownSignalException closed, long limit) {
+        String refusal = MqExchangeGuard.refusedText(closed);
+        if (learnedLimit != limit) {
+            Matcher size = REFUSED_SIZE.matcher(refusal);
+            log.warn(
+                    "close-check bundle of {} bytes refused: larger than the broker's max_message_size of {} bytes"
+                            + " ({}). Its page's checks are published again at once and every bundle is split to fit"
+                            + " from now on; gbm.close-check.bundle-max {} (about 164 bytes a check) is too large for"
+                            + " this broker",
+                    size.find() ? size.group(1) : "?",
+                    limit,
+                    refusal,
+                    bundleMax);
+        }
+        learnedLimit = limit;
+        limitRefused.accept(limit);
+    }
+
+    /**
+     * Publishes the checks of {@code order} that have no result yet on one channel and waits for their confirms;
+     * returns why the broker closed that channel, null while it is open (or none was had).
+     */
+    private ShutdownSignalException publishAndAwait(
+            List<NotifyTaskVO> tasks,
+            Integer[] order,
+            Deadline[] deadlines,
+            CorrelationData[] correlations,
+            String[] queues,
+            DeliveryResult[] results,
+            long start) {
+        Channel[] channel = new Channel[1];
         // One channel for the whole page, as the partner channel does: sent one by one through the template, each
         // publish took a channel of the cache, and a channel with confirms outstanding goes back only once they
         // arrived, so most checks of a page opened a channel of their own (a broker round trip and the broker's CPU
@@ -168,6 +274,7 @@ public class CloseCheckPublisher implements INotifyGateway {
         ConfirmWindow window = new ConfirmWindow(UNCONFIRMED_MAX, confirmTimeout);
         try {
             template.invoke(operations -> {
+                channel[0] = operations.execute(c -> c instanceof ChannelProxy proxy ? proxy.getTargetChannel() : c);
                 publishAll(operations, tasks, order, deadlines, correlations, queues, results, start, window);
                 return null;
             });
@@ -193,7 +300,8 @@ public class CloseCheckPublisher implements INotifyGateway {
                 results[i] = awaitConfirm(correlations[i], queues[i], start, deadline);
             }
         }
-        return Arrays.asList(results);
+        // Read once every confirm came: a channel's close fails the confirms still on their way as it completes.
+        return channel[0] == null ? null : channel[0].getCloseReason();
     }
 
     /**
@@ -313,8 +421,68 @@ public class CloseCheckPublisher implements INotifyGateway {
         }
     }
 
-    /** One message: the check's own body when alone, else the bundle's; expiring at the latest deadline in it. */
+    /**
+     * The bundle as one message, or, when it is larger than the broker's known max_message_size, as consecutive parts
+     * that each fit (each check in exactly one of them, in deadline order).
+     */
     private void send(
+            RabbitOperations operations,
+            List<NotifyTaskVO> tasks,
+            int[] bundle,
+            int size,
+            Deadline[] deadlines,
+            CorrelationData[] correlations,
+            String[] queues,
+            DeliveryResult[] results,
+            long start,
+            ConfirmWindow window) {
+        long limit = messageSizeLimit();
+        if (limit < 0) {
+            sendOne(operations, tasks, bundle, size, deadlines, correlations, queues, results, start, window);
+            return;
+        }
+        for (int[] part : fit(tasks, bundle, size, limit)) {
+            NotifyTaskVO alone = tasks.get(part[0]);
+            int bytes = alone.getBody().getBytes(StandardCharsets.UTF_8).length;
+            if (part.length == 1 && bytes > limit) {
+                // Published, it would close the channel again, and every later publish of the page with it.
+                results[part[0]] = failed(
+                        start,
+                        "close check of " + bytes + " bytes is larger than the broker's max_message_size of " + limit
+                                + " bytes; not published");
+                continue;
+            }
+            sendOne(operations, tasks, part, part.length, deadlines, correlations, queues, results, start, window);
+        }
+    }
+
+    /**
+     * The bundle's first {@code size} checks as consecutive parts whose bundle bodies are at most {@code limit} bytes
+     * ({@link #bundleBody}); a check larger than that on its own is a part of its own.
+     */
+    static List<int[]> fit(List<NotifyTaskVO> tasks, int[] bundle, int size, long limit) {
+        List<int[]> parts = new ArrayList<>();
+        int from = 0;
+        long bytes = BUNDLE_FRAME_BYTES;
+        for (int k = 0; k < size; k++) {
+            StringBuilder entry = new StringBuilder();
+            appendEntry(entry, tasks.get(bundle[k]));
+            long entryBytes = entry.toString().getBytes(StandardCharsets.UTF_8).length;
+            if (k > from && bytes + 1 + entryBytes > limit) {
+                parts.add(Arrays.copyOfRange(bundle, from, k));
+                from = k;
+                bytes = BUNDLE_FRAME_BYTES;
+            }
+            bytes += (k > from ? 1 : 0) + entryBytes;
+        }
+        if (size > from) {
+            parts.add(Arrays.copyOfRange(bundle, from, size));
+        }
+        return parts;
+    }
+
+    /** One message: the check's own body when alone, else the bundle's; expiring at the latest deadline in it. */
+    private void sendOne(
             RabbitOperations operations,
             List<NotifyTaskVO> tasks,
             int[] bundle,
@@ -391,19 +559,23 @@ public class CloseCheckPublisher implements INotifyGateway {
         StringBuilder json = new StringBuilder(size * 160);
         json.append("{\"").append(CloseCheckVO.BUNDLE_FIELD_CHECKS).append("\":[");
         for (int k = 0; k < size; k++) {
-            NotifyTaskVO task = tasks.get(bundle[k]);
             if (k > 0) {
                 json.append(',');
             }
-            json.append("{\"").append(CloseCheckVO.BUNDLE_FIELD_ID).append("\":\"");
-            JsonStringEncoder.getInstance().quoteAsString(task.getWebhookId(), json);
-            json.append("\",\"")
-                    .append(CloseCheckVO.BUNDLE_FIELD_BODY)
-                    .append("\":")
-                    .append(task.getBody())
-                    .append('}');
+            appendEntry(json, tasks.get(bundle[k]));
         }
         return json.append("]}").toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** A check's entry in a bundle: {"id":..,"body":<body>}. */
+    private static void appendEntry(StringBuilder json, NotifyTaskVO task) {
+        json.append("{\"").append(CloseCheckVO.BUNDLE_FIELD_ID).append("\":\"");
+        JsonStringEncoder.getInstance().quoteAsString(task.getWebhookId(), json);
+        json.append("\",\"")
+                .append(CloseCheckVO.BUNDLE_FIELD_BODY)
+                .append("\":")
+                .append(task.getBody())
+                .append('}');
     }
 
     /**

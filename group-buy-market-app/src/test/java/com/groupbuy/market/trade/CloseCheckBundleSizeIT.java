@@ -1,0 +1,196 @@
+package com.groupbuy.market.trade;
+
+import static com.groupbuy.market.support.TestJson.await;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.groupbuy.market.domain.outbox.service.DueCallbackDeliveryService;
+import com.groupbuy.market.domain.trade.model.valobj.CloseCheckVO;
+import com.groupbuy.market.support.CloseCheckQueues;
+import com.groupbuy.market.support.IntegrationTest;
+import com.groupbuy.market.support.PartnerReceiver;
+import com.groupbuy.market.support.PrivateRabbit;
+import com.groupbuy.market.support.TradeClient;
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.test.context.TestPropertySource;
+
+/**
+ * Close-check bundles larger than the broker's {@code max_message_size}, on a node of this class's own
+ * ({@link PrivateRabbit}, RabbitMQ takes any positive limit; 4,096 bytes here) with {@code bundle-max} 64: a page of 40
+ * team checks due together makes a bundle of about 5 kB, which the broker refuses by closing the channel
+ * ({@code 406 PRECONDITION_FAILED - message size N is larger than configured max size 4096}). Every team must still be
+ * failed by its own close check at its deadline (the polling job is held off by a 10-minute backstop margin: it is the
+ * fallback only for checks the broker lost), each check delivered at its first attempt, the refusal logged as a WARN
+ * naming the size and the limit, and the next page split to fit without another refused publish.
+ */
+@IntegrationTest
+@ExtendWith(OutputCaptureExtension.class)
+@TestPropertySource(
+        properties = {
+            "gbm.timeout.expiry-grace=1s",
+            "gbm.close-check.backstop-margin=10m",
+            "gbm.close-check.bundle-spread=1s",
+            "gbm.close-check.bundle-max=64",
+            "gbm.close-check.retry-delay=50ms",
+            "gbm.mq.confirm-timeout=3s",
+            "gbm.notify.backoff=1h,1h",
+            "gbm.notify.jitter=0"
+        })
+class CloseCheckBundleSizeIT {
+
+    private static final int LIMIT = 4_096;
+    private static final int TEAMS = 40;
+    /** What a check may be late at most: the page's publish, the lane's expiry, the consumer's close. */
+    private static final Duration LATE_AT_MOST = Duration.ofSeconds(4);
+
+    private static final CloseCheckQueues QUEUES = CloseCheckQueues.named("gbm_t_bsize_");
+    private static final PartnerReceiver REFUNDS = PartnerReceiver.startOrFail();
+    private static PrivateRabbit rabbit;
+
+    @DynamicPropertySource
+    static void broker(DynamicPropertyRegistry registry) throws Exception {
+        rabbit = PrivateRabbit.start("max_message_size = " + LIMIT);
+        QUEUES.register(registry);
+        registry.add("spring.rabbitmq.port", rabbit::port);
+        registry.add("gbm.notify.refund-urls.s01.c01", REFUNDS::url);
+    }
+
+    @AfterAll
+    static void stopBroker() throws InterruptedException {
+        REFUNDS.close();
+        if (rabbit != null) {
+            rabbit.stop();
+        }
+    }
+
+    @LocalServerPort
+    int port;
+
+    @Autowired
+    JdbcTemplate jdbc;
+
+    @Autowired
+    TeamCounts counts;
+
+    @Autowired
+    DueCallbackDeliveryService notifyService;
+
+    @Test
+    void bundlesOverTheBrokersMaxMessageSizeAreSplit_everyTeamIsFailedByItsCheckOnTime(CapturedOutput output)
+            throws Exception {
+        try (PartnerReceiver partner = new PartnerReceiver()) {
+            TradeClient mall = TradeClient.onNewGoods(port, jdbc, 9_460, partner.url());
+            for (String round : List.of("a", "b")) {
+                Map<String, Instant> teams = new LinkedHashMap<>();
+                Instant closeAt = Instant.now().plusSeconds(4);
+                for (int i = 0; i < TEAMS; i++) {
+                    String teamId = mall.team("bs" + round + i);
+                    teams.put(teamId, closeAt);
+                }
+                // The relay's own publish of each team check (its lane of 16 minutes) done first: its outcome written
+                // later would overwrite the row made due again below.
+                await(() -> jdbc.queryForObject(
+                                "SELECT COUNT(*) FROM notify_task WHERE notify_category = ? AND notify_status = 1",
+                                Integer.class,
+                                CloseCheckVO.Kind.TEAM_EXPIRY.category())
+                        >= teams.size() * ("a".equals(round) ? 1 : 2));
+                // Each team ends in 3 s (its check due 1 s later, the expiry grace), its check due again at once in
+                // the outbox: one compensation page of 40 checks of one lane within the spread.
+                for (String teamId : teams.keySet()) {
+                    dueAgain(teamId, closeAt);
+                }
+                notifyService.deliverAllDue();
+
+                List<String> late = new ArrayList<>();
+                Instant bound = closeAt.plus(LATE_AT_MOST);
+                while (Instant.now().isBefore(bound) && !allFailed(teams.keySet())) {
+                    Thread.sleep(100);
+                }
+                for (String teamId : teams.keySet()) {
+                    if (status(teamId) != 2) {
+                        late.add(teamId + " " + counts.team(teamId) + " " + task(teamId));
+                    }
+                }
+                assertThat(late)
+                        .as("round %s: every team failed by its close check within %s of its deadline", round, bound)
+                        .isEmpty();
+                for (String teamId : teams.keySet()) {
+                    assertThat(task(teamId))
+                            .as("its check delivered at its first attempt after the relay's")
+                            .containsEntry("notify_status", 1)
+                            .containsEntry("notify_count", 2);
+                }
+            }
+        }
+        String log = output.getAll();
+        assertThat(count(log, "reply-code=406"))
+                .as("the broker refused one bundle at most: the second page is split to fit")
+                .isBetween(0, 1);
+        Matcher warn = Pattern.compile("WARN .*close-check bundle of (\\d+) bytes .*max_message_size of (\\d+) bytes")
+                .matcher(log);
+        assertThat(warn.find()).as("a WARN naming the size and the limit").isTrue();
+        assertThat(Integer.parseInt(warn.group(1))).isGreaterThan(LIMIT);
+        assertThat(warn.group(2)).isEqualTo(Integer.toString(LIMIT));
+    }
+
+    private void dueAgain(String teamId, Instant closeAt) {
+        jdbc.update(
+                "UPDATE group_buy_order SET valid_end_time = ? WHERE team_id = ?",
+                Timestamp.from(closeAt.minusSeconds(1)),
+                teamId);
+        int rows = jdbc.update(
+                "UPDATE notify_task SET parameter_json = ?, notify_status = 0, claim_until = NULL,"
+                        + " next_attempt_time = ? WHERE team_id = ? AND notify_category = ?",
+                CloseCheckVO.teamExpiry(teamId, closeAt, Duration.ofSeconds(4)).toJson(),
+                Timestamp.from(Instant.now().minusSeconds(1)),
+                teamId,
+                CloseCheckVO.Kind.TEAM_EXPIRY.category());
+        assertThat(rows).as("the team's close check").isEqualTo(1);
+    }
+
+    private boolean allFailed(Iterable<String> teams) {
+        for (String teamId : teams) {
+            if (status(teamId) != 2) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private int status(String teamId) {
+        return ((Number) counts.team(teamId).get("status")).intValue();
+    }
+
+    private Map<String, Object> task(String teamId) {
+        return jdbc.queryForMap(
+                "SELECT notify_status, notify_count, last_error FROM notify_task"
+                        + " WHERE team_id = ? AND notify_category = ?",
+                teamId,
+                CloseCheckVO.Kind.TEAM_EXPIRY.category());
+    }
+
+    private static int count(String text, String what) {
+        int n = 0;
+        for (int at = text.indexOf(what); at >= 0; at = text.indexOf(what, at + 1)) {
+            n++;
+        }
+        return n;
+    }
+}
