@@ -213,10 +213,9 @@ public class CloseCheckPublisher implements INotifyGateway {
         long limit = MqExchangeGuard.messageSizeLimit(closed);
         if (limit >= 0) {
             // The broker refused a bundle larger than its max_message_size, closing the channel, and every later
-            // publish
-            // and confirm of the page went with it: the limit learned, the checks not confirmed go out again once, now,
-            // in bundles that fit (each was in one refused or unconfirmed message; the consumer's record of each check
-            // closes it once should the broker have kept one of them anyway).
+            // publish and confirm of the page went with it: the limit learned, the checks not confirmed go out again
+            // once, now, in bundles that fit (each was in one refused or unconfirmed message; the consumer's record of
+            // each check closes it once should the broker have kept one of them anyway).
             sizeRefused(closed, limit);
             List<Integer> again = new ArrayList<>();
             for (int i : order) {
