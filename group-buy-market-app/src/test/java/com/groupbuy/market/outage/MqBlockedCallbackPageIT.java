@@ -210,7 +210,6 @@ class MqBlockedCallbackPageIT {
     private long notPublished(String batch) {
         return jdbc.queryForObject(
                 "SELECT COUNT(*) FROM notify_task WHERE webhook_id LIKE ? AND last_error LIKE 'not published%'",
-                Long.class,
-                PREFIX + batch + "%");
+                Long.class, PREFIX + batch + "%");
     }
 }
