@@ -56,6 +56,24 @@ public class AmqpNotifyGateway implements INotifyGateway {
     private final Clock clock;
     private final Duration confirmTimeout;
 
+    /**
+     * A page's publishes on their way unconfirmed at most ({@link ConfirmWindow}), as a page of close checks
+     * ({@link CloseCheckPublisher}): the broker that blocks us reads nothing more, and what a page writes on past its
+     * last read must fit the socket's buffers, or the page's thread hangs in the write until the alarm lifts.
+     */
+    static final int UNCONFIRMED_MAX = 128;
+
+    /**
+     * And their bytes at most (bodies and {@link #PUBLISH_OVERHEAD} each): a callback's body is the partner's
+     * settlement or refund, a completion lists every member of its team (a team of 10,000: about 1 MB), so 128 of them
+     * may be far more than a loopback or LAN socket's buffers hold. A body larger than this goes out alone, once every
+     * earlier publish of its page is confirmed.
+     */
+    static final long UNCONFIRMED_BYTES_MAX = 128 * 1024;
+
+    /** A publish's frames besides its body, counted into the window: method, properties, {@code webhook-*} headers. */
+    static final int PUBLISH_OVERHEAD = 512;
+
     /** {@code template} must be mandatory, on a connection factory with correlated confirms and returns. */
     public AmqpNotifyGateway(
             RabbitTemplate template,
@@ -82,7 +100,10 @@ public class AmqpNotifyGateway implements INotifyGateway {
      * return, a nack or a missing confirm fails only that task; after a failed publish (the connection is likely
      * gone) the rest of the batch is not published and fails with the same reason, unless the broker refused the
      * publish on an isolated partner's own exchange (403 on that partner's channel): that partner is refused and its
-     * tasks wait, no try used, and the rest of the batch goes on.
+     * tasks wait, no try used, and the rest of the batch goes on. At most {@link #UNCONFIRMED_MAX} publishes (and
+     * {@link #UNCONFIRMED_BYTES_MAX} bytes) of the page are on their way unconfirmed, on all its channels together
+     * (they share the connection and its socket): the next waits for the oldest's confirm, and once one does not
+     * come within the page's bound nothing more of the page is published (MqBlockedCallbackPageIT).
      */
     @Override
     public List<DeliveryResult> deliverAll(List<NotifyTaskVO> tasks) {
@@ -131,6 +152,7 @@ public class AmqpNotifyGateway implements INotifyGateway {
         // Every group's channel (the shared one under null): the broker closes one refusing a message larger than its
         // max_message_size, and an isolated partner's refusing our write to its exchange.
         Map<String, Channel> groupChannels = new LinkedHashMap<>();
+        ConfirmWindow window = new ConfirmWindow(UNCONFIRMED_MAX, UNCONFIRMED_BYTES_MAX, confirmTimeout);
         String batchFailure = null;
         String channelsBusy = null;
         for (Map.Entry<String, List<Integer>> group : channels.entrySet()) {
@@ -146,6 +168,12 @@ public class AmqpNotifyGateway implements INotifyGateway {
                 unsent(group.getValue(), published, results, () -> failed(start, reason));
                 continue;
             }
+            if (window.shut()) {
+                // The broker confirmed nothing of the window in time: a channel's open would wait for it as well.
+                String reason = "not published: " + windowShut(deadline);
+                unsent(group.getValue(), published, results, () -> failed(start, reason));
+                continue;
+            }
             Channel[] target = new Channel[1];
             String failure;
             // One channel per group: sent one by one, each publish would take a channel of the cache, and a channel
@@ -155,7 +183,12 @@ public class AmqpNotifyGateway implements INotifyGateway {
                 failure = template.invoke(operations -> {
                     target[0] = operations.execute(AmqpNotifyGateway::targetChannel);
                     return publishAll(
-                            operations, tasks, group.getValue(), published, onChannel, results, start, deadline);
+                            operations,
+                            tasks,
+                            group.getValue(),
+                            new Batch(published, onChannel, results, window),
+                            start,
+                            deadline);
                 });
             } catch (AmqpException e) {
                 channelsBusy = PublisherChannels.busy(e);
@@ -302,19 +335,25 @@ public class AmqpNotifyGateway implements INotifyGateway {
                         + " bytes (" + how + "); not retried: raise max_message_size on the broker, then re-drive");
     }
 
+    /** A page's publishes, which of its tasks went to a channel, their results, and its confirm window. */
+    private record Batch(
+            CorrelationData[] published, boolean[] onChannel, DeliveryResult[] results, ConfirmWindow window) {}
+
     /**
-     * Publishes the group's tasks in order on one channel; stops publishing at the first failure, when time runs out or
-     * once the broker blocks the connection. Returns why a publish failed, null when none did.
+     * Publishes the group's tasks in order on one channel; stops publishing at the first failure, when time runs out,
+     * once the broker blocks the connection or once the page's confirm window shut. Returns why a publish failed, null
+     * when none did.
      */
     private String publishAll(
             RabbitOperations operations,
             List<NotifyTaskVO> tasks,
             List<Integer> group,
-            CorrelationData[] published,
-            boolean[] onChannel,
-            DeliveryResult[] results,
+            Batch batch,
             long start,
             long deadline) {
+        CorrelationData[] published = batch.published();
+        boolean[] onChannel = batch.onChannel();
+        DeliveryResult[] results = batch.results();
         String publishFailure = null;
         for (int i : group) {
             NotifyTaskVO task = tasks.get(i);
@@ -354,9 +393,17 @@ public class AmqpNotifyGateway implements INotifyGateway {
                     results[i] = tooLarge(start, message.getBody().length, limit, "as the broker answered another");
                     continue;
                 }
+                long bytes = (long) message.getBody().length + PUBLISH_OVERHEAD;
+                if (!batch.window().admit(bytes, deadline)) {
+                    // No confirm of the window in time: the broker blocks us (its frame saying so may not be read
+                    // yet) or reads nothing more; what is written now would only fill the socket's buffers.
+                    results[i] = failed(start, "not published: " + windowShut(deadline));
+                    continue;
+                }
                 onChannel[i] = true;
                 try {
                     published[i] = publish(operations, task, message);
+                    batch.window().published(published[i], bytes);
                 } catch (AmqpException e) {
                     exchange.forget();
                     publishFailure = Causes.rootMessage(e);
@@ -365,6 +412,19 @@ public class AmqpNotifyGateway implements INotifyGateway {
             }
         }
         return publishFailure;
+    }
+
+    /** Why the rest of a page whose confirm window shut is not published. */
+    private String windowShut(long deadline) {
+        String blocked = exchange.blocked();
+        if (blocked != null) {
+            return blocked;
+        }
+        if (System.nanoTime() - deadline >= 0) {
+            return "the batch's " + confirmTimeout.toMillis() + " ms ran out while publishing";
+        }
+        return "the broker confirmed none of the page's last " + UNCONFIRMED_MAX + " messages (or "
+                + UNCONFIRMED_BYTES_MAX / 1024 + " KB) within " + confirmTimeout.toMillis() + " ms";
     }
 
     private CorrelationData publish(RabbitOperations operations, NotifyTaskVO task, Message message) {

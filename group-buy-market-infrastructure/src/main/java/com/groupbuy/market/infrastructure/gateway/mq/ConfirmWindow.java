@@ -14,20 +14,36 @@ import org.springframework.amqp.rabbit.connection.CorrelationData;
  * in the socket write until the alarm lifted (MqBlockedCloseCheckIT, a page of 40,000 checks, under the load of the
  * build's parallel ITs). Bounded, the page writes a few tens of kilobytes past the broker's last read at most, well
  * within the buffers, and then waits on a confirm with a timeout instead: once the oldest is not confirmed within it,
- * the window is shut and the rest of the page is not published.
+ * the window is shut and the rest of the page is not published. Partners' callbacks ({@link AmqpNotifyGateway}) carry
+ * bodies of any size, so their window bounds the unconfirmed bytes as well as the count (MqBlockedCallbackPageIT).
  */
 final class ConfirmWindow {
 
     private final int size;
+    private final long maxBytes;
     private final long waitNanos;
     private final ArrayDeque<CorrelationData> unconfirmed = new ArrayDeque<>();
+    /** The bytes of each publish in {@link #unconfirmed}, in the same order. */
+    private final ArrayDeque<Long> unconfirmedBytes = new ArrayDeque<>();
+
+    private long bytes;
     private boolean shut;
 
+    /** At most {@code size} publishes unconfirmed, whatever their bytes. */
     ConfirmWindow(int size, Duration wait) {
-        if (size < 1) {
+        this(size, Long.MAX_VALUE, wait);
+    }
+
+    /**
+     * At most {@code size} publishes and {@code maxBytes} bytes of them unconfirmed; a publish larger than
+     * {@code maxBytes} goes out alone, once every earlier one is confirmed.
+     */
+    ConfirmWindow(int size, long maxBytes, Duration wait) {
+        if (size < 1 || maxBytes < 1) {
             throw new IllegalArgumentException("a confirm window holds at least one publish");
         }
         this.size = size;
+        this.maxBytes = maxBytes;
         this.waitNanos = wait.toNanos();
     }
 
@@ -37,14 +53,30 @@ final class ConfirmWindow {
      * interrupt does not cut the wait (as the page's confirm wait, {@link CloseCheckPublisher}); it is kept.
      */
     boolean admit() {
+        return admit(0, System.nanoTime() + waitNanos, false);
+    }
+
+    /**
+     * Whether one more publish of {@code bytes} may go out, as {@link #admit()}, the window's bytes bounded too; a
+     * wait for the oldest's confirm ends at {@code until} ({@link System#nanoTime}) when that comes before the wait
+     * would: a page bounded as a whole is not held past its bound.
+     */
+    boolean admit(long bytes, long until) {
+        return admit(bytes, until, true);
+    }
+
+    private boolean admit(long next, long until, boolean bounded) {
         if (shut) {
             return false;
         }
         boolean interrupted = false;
         try {
-            while (unconfirmed.size() >= size) {
+            while (unconfirmed.size() >= size || (!unconfirmed.isEmpty() && bytes + next > maxBytes)) {
                 CorrelationData oldest = unconfirmed.peekFirst();
                 long deadline = System.nanoTime() + waitNanos;
+                if (bounded && until - deadline < 0) {
+                    deadline = until;
+                }
                 while (!oldest.getFuture().isDone()) {
                     try {
                         oldest.getFuture().get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
@@ -58,6 +90,7 @@ final class ConfirmWindow {
                     }
                 }
                 unconfirmed.pollFirst();
+                bytes -= unconfirmedBytes.pollFirst();
             }
             return true;
         } finally {
@@ -74,6 +107,13 @@ final class ConfirmWindow {
 
     /** A publish that went out and waits for its confirm. */
     void published(CorrelationData correlation) {
+        published(correlation, 0);
+    }
+
+    /** A publish of {@code bytes} that went out and waits for its confirm. */
+    void published(CorrelationData correlation, long bytes) {
         unconfirmed.addLast(correlation);
+        unconfirmedBytes.addLast(bytes);
+        this.bytes += bytes;
     }
 }

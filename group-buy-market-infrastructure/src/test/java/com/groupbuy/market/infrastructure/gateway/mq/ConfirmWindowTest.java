@@ -72,4 +72,43 @@ class ConfirmWindowTest {
             Thread.interrupted();
         }
     }
+
+    @Test
+    void aWindowOfBytesAdmitsTheNextOnceTheOldestIsConfirmed() {
+        ConfirmWindow window = new ConfirmWindow(10, 100, Duration.ofSeconds(5));
+        assertThat(window.admit(60, System.nanoTime() + Duration.ofSeconds(5).toNanos()))
+                .isTrue();
+        CorrelationData first = new CorrelationData("c0");
+        window.published(first, 60);
+        CompletableFuture.delayedExecutor(100, TimeUnit.MILLISECONDS)
+                .execute(() -> first.getFuture().complete(new CorrelationData.Confirm(true, null)));
+
+        // 120 bytes would be on their way: the second waits for the first's confirm.
+        assertThat(window.admit(60, System.nanoTime() + Duration.ofSeconds(5).toNanos()))
+                .isTrue();
+        assertThat(first.getFuture()).isDone();
+        assertThat(window.shut()).isFalse();
+    }
+
+    @Test
+    void aPublishLargerThanTheWindowGoesAloneAndTheNextWaitsForIt() {
+        ConfirmWindow window = new ConfirmWindow(10, 100, Duration.ofMillis(100));
+        long until = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        assertThat(window.admit(500, until)).isTrue();
+        window.published(new CorrelationData("big"), 500);
+
+        assertThat(window.admit(1, until)).isFalse();
+        assertThat(window.shut()).isTrue();
+    }
+
+    @Test
+    void aWaitEndsAtThePagesBoundBeforeItsOwn() {
+        ConfirmWindow window = new ConfirmWindow(1, Duration.ofSeconds(30));
+        publish(window, 1);
+        long start = System.nanoTime();
+
+        assertThat(window.admit(0, start + Duration.ofMillis(200).toNanos())).isFalse();
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
+        assertThat(window.shut()).isTrue();
+    }
 }
