@@ -291,13 +291,13 @@ class RedisClientLimitIT {
             // Redis holds the round's writes (the locks' scripts, the counters) as they arrive: every pooled connection
             // keeps its command then, so the pool grows however slowly the round comes. Before, Redis was busy for a
             // fixed 0.3 s just after the round was sent; under load the round came later and the pool never grew.
-            assertThat(admin.command("CLIENT", "PAUSE", "10000", "WRITE")).isEqualTo("OK");
-            try {
-                go.countDown();
-                mostHeld.accumulateAndGet(holdWrites(admin, calls), Math::max);
-            } finally {
-                assertThat(admin.command("CLIENT", "UNPAUSE")).isEqualTo("OK");
-            }
+            // With untilRefused, held again (once the held ones were answered) while the round is still arriving and
+            // no connection of the app's was refused in it.
+            long refusedBeforeRound = appRefused.call();
+            Callable<Boolean> holdAgain = () -> untilRefused
+                    && appRefused.call() == refusedBeforeRound
+                    && calls.stream().anyMatch(call -> !call.isDone());
+            mostHeld.accumulateAndGet(holdWritesAsTheRoundArrives(admin, go, calls, holdAgain), Math::max);
             for (Future<?> call : calls) {
                 call.get(60, TimeUnit.SECONDS);
             }
@@ -312,6 +312,30 @@ class RedisClientLimitIT {
                 + mostHeld.get() + ", connections of the app's refused " + refused + "; answers " + answers
                 + "; slowest " + slowest.get() + " ms; health while loaded " + health);
         return new Burst(teams, answers, wrong, refused);
+    }
+
+    /**
+     * Holds Redis's writes, sends the round ({@code go}), and gives them back after {@link #holdWrites}; again while
+     * {@code holdAgain}, each time once no write is held any more. Returns the most writes held at once.
+     */
+    private static long holdWritesAsTheRoundArrives(
+            RedisAdminLink admin, CountDownLatch go, List<Future<?>> calls, Callable<Boolean> holdAgain)
+            throws Exception {
+        long mostHeld = 0;
+        do {
+            assertThat(admin.command("CLIENT", "PAUSE", "10000", "WRITE")).isEqualTo("OK");
+            try {
+                go.countDown();
+                mostHeld = Math.max(mostHeld, holdWrites(admin, calls));
+            } finally {
+                assertThat(admin.command("CLIENT", "UNPAUSE")).isEqualTo("OK");
+            }
+            long deadline = System.currentTimeMillis() + 5_000;
+            while (admin.info("clients", "blocked_clients") > 0 && System.currentTimeMillis() < deadline) {
+                Thread.sleep(2);
+            }
+        } while (holdAgain.call());
+        return mostHeld;
     }
 
     /**
