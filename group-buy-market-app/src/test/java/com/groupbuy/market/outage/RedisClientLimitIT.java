@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.groupbuy.market.domain.trade.service.place.TeamPlaceReconciler;
 import com.groupbuy.market.infrastructure.outage.RedisLinks;
 import com.groupbuy.market.infrastructure.trade.port.TeamPlaceReservation;
+import com.groupbuy.market.support.HeldRedisConnections;
 import com.groupbuy.market.support.IntegrationTest;
 import com.groupbuy.market.support.PrivateRedis;
 import com.groupbuy.market.support.PrivateRedisServer;
@@ -47,9 +48,10 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.context.TestPropertySource;
 
 /**
- * Redis's {@code maxclients} just above what the service opens at start, then bursts of concurrent locks and
- * settlements: Redisson's pool grows towards its 64 connections and Redis refuses the ones past the limit ({@code ERR
- * max number of clients reached}, the reply to a new connection's first PING). Every answer must be a success, a
+ * Redis's {@code maxclients} just above what the service opens at start, the slots between held by the test (so the
+ * pool's first new connection is refused), then bursts of concurrent locks and settlements while Redis holds writes:
+ * Redisson's pool grows towards its 64 connections and Redis refuses the ones past the limit ({@code ERR max number
+ * of clients reached}, the reply to a new connection's first PING). Every answer must be a success, a
  * team-full refusal or the Redis-outage answer (503 E0401 with Retry-After) within its bound; on main 61 of 600 were
  * HTTP 500 0001. Afterwards no team is above its target, Redis's counters agree with the database (or the
  * reconciler's sweep brings them back), and the service serves as before. A call whose new connection was refused is
@@ -77,10 +79,11 @@ class RedisClientLimitIT {
     /** Longest a request may take: Redis's 1 s command timeout, a retry, a reconnect wait and a lock's write. */
     private static final Duration REQUEST_BOUND = Duration.ofSeconds(10);
 
-    /** Busy for 0.3 s, then answers 1. */
-    private static final String SLOW_FOR_300_MS = "local t = redis.call('TIME') local s = t[1] * 1000000 + t[2] "
-            + "while true do local n = redis.call('TIME') "
-            + "if n[1] * 1000000 + n[2] - s > 300000 then break end end return 1";
+    /**
+     * Longest Redis holds a round's writes from the first one it held: within the 1 s command timeout, so a held
+     * command is late but never timed out.
+     */
+    private static final Duration WRITES_HELD = Duration.ofMillis(500);
 
     @LocalServerPort
     int port;
@@ -171,10 +174,12 @@ class RedisClientLimitIT {
     record Burst(List<String> teams, Map<String, AtomicInteger> answers, List<String> wrong, long refused) {}
 
     /**
-     * Sets {@code maxclients} two above the clients connected now (the admin link one of them), opens a few teams, then
-     * sends {@link #ROUNDS} rounds of {@link #CONCURRENT} requests at once: settlements of the openers, openings, and
-     * joins (most of them to teams already full), each judged by {@link #verdict}; health is asked meanwhile. With
-     * {@code untilRefused}, more rounds (up to {@link #MAX_ROUNDS}) while Redis has refused no connection yet.
+     * Sets {@code maxclients} two above the clients connected now (the admin link one of them) and takes those two
+     * slots with connections of the test's own, so that any connection the app opens from now on is refused; opens a
+     * few teams, then sends {@link #ROUNDS} rounds of {@link #CONCURRENT} requests at once: settlements of the openers,
+     * openings, and joins (most of them to teams already full), each judged by {@link #verdict}; health is asked
+     * meanwhile. With {@code untilRefused}, more rounds (up to {@link #MAX_ROUNDS}) while Redis has refused no
+     * connection yet. The slots are given back after the burst.
      */
     private Burst burst(RedisAdminLink admin, TradeClient mall, int appPort, String prefix, boolean untilRefused)
             throws Exception {
@@ -182,7 +187,32 @@ class RedisClientLimitIT {
         long maxclients = atStart + 2;
         assertThat(admin.command("CONFIG", "SET", "maxclients", Long.toString(maxclients)))
                 .isEqualTo("OK");
+        // The limit met whatever the machine's speed: with two slots free, the pool had to grow by three at once to
+        // be refused, and once under load (~14 on 2 cores) it never did in 8 rounds.
+        try (HeldRedisConnections slots = HeldRedisConnections.untilRefused(redis.port(), 10)) {
+            assertThat(slots.count())
+                    .as("slots free under maxclients %s", maxclients)
+                    .isGreaterThanOrEqualTo(2);
+            assertThat(slots.refusal()).isEqualTo("-ERR max number of clients reached");
+            return burstWithinTheLimit(admin, slots, mall, appPort, prefix, untilRefused, atStart, maxclients);
+        }
+    }
+
+    private Burst burstWithinTheLimit(
+            RedisAdminLink admin,
+            HeldRedisConnections slots,
+            TradeClient mall,
+            int appPort,
+            String prefix,
+            boolean untilRefused,
+            long atStart,
+            long maxclients)
+            throws Exception {
         long rejectedBefore = admin.info("stats", "rejected_connections");
+        int ownBefore = slots.refusals();
+        // Connections of the app's that Redis refused: all it refused but those the test asked for.
+        Callable<Long> appRefused =
+                () -> admin.info("stats", "rejected_connections") - rejectedBefore - (slots.refusals() - ownBefore);
         List<String> teams = new ArrayList<>();
         for (int t = 0; t < TEAMS; t++) {
             teams.add(mall.team(prefix + "o" + t));
@@ -194,8 +224,10 @@ class RedisClientLimitIT {
         List<String> wrong = new CopyOnWriteArrayList<>();
         Map<String, AtomicInteger> health = new ConcurrentHashMap<>();
         AtomicLong slowest = new AtomicLong();
+        AtomicLong mostHeld = new AtomicLong();
         ExecutorService pool = Executors.newFixedThreadPool(CONCURRENT + 2);
         Future<?> sampler = pool.submit(() -> {
+            // INFO is no write: it is answered while the writes are held
             while (loaded.get()) {
                 mostClients.accumulateAndGet(admin.info("clients", "connected_clients"), Math::max);
                 Thread.sleep(10);
@@ -219,12 +251,7 @@ class RedisClientLimitIT {
         });
         // Rounds go on past ROUNDS (up to MAX_ROUNDS) while Redis has refused nothing yet: whether the pool grows in
         // a round still depends a little on the machine's load, and a burst that never met the limit proves nothing.
-        for (int round = 0;
-                round < ROUNDS
-                        || (untilRefused
-                                && round < MAX_ROUNDS
-                                && admin.info("stats", "rejected_connections") == rejectedBefore);
-                round++) {
+        for (int round = 0; round < ROUNDS || (untilRefused && round < MAX_ROUNDS && appRefused.call() == 0); round++) {
             CountDownLatch go = new CountDownLatch(1);
             List<Future<?>> calls = new ArrayList<>();
             for (int i = 0; i < CONCURRENT; i++) {
@@ -259,12 +286,18 @@ class RedisClientLimitIT {
                     return null;
                 }));
             }
-            go.countDown();
-            // Redis busy for 0.3 s (a slow command, within the 1 s command timeout) while the round arrives: every
-            // pooled connection holds a command then, so the pool grows whatever the machine's load. Without it the
-            // growth came or not with the load (0 to 48 refusals a run).
-            Thread.sleep(20);
-            assertThat(admin.command("EVAL", SLOW_FOR_300_MS, "0")).isEqualTo("1");
+            // The slots the app's pool gave back since (an idle connection closed) taken again.
+            slots.takeTheRest(10);
+            // Redis holds the round's writes (the locks' scripts, the counters) as they arrive: every pooled connection
+            // keeps its command then, so the pool grows however slowly the round comes. Before, Redis was busy for a
+            // fixed 0.3 s just after the round was sent; under load the round came later and the pool never grew.
+            // With untilRefused, held again (once the held ones were answered) while the round is still arriving and
+            // no connection of the app's was refused in it.
+            long refusedBeforeRound = appRefused.call();
+            Callable<Boolean> holdAgain = () -> untilRefused
+                    && appRefused.call() == refusedBeforeRound
+                    && calls.stream().anyMatch(call -> !call.isDone());
+            mostHeld.accumulateAndGet(holdWritesAsTheRoundArrives(admin, go, calls, holdAgain), Math::max);
             for (Future<?> call : calls) {
                 call.get(60, TimeUnit.SECONDS);
             }
@@ -273,12 +306,59 @@ class RedisClientLimitIT {
         sampler.get(10, TimeUnit.SECONDS);
         prober.get(10, TimeUnit.SECONDS);
         pool.shutdown();
-        long refused = admin.info("stats", "rejected_connections") - rejectedBefore;
-        System.out.println("maxclients " + maxclients + ": at start " + atStart + ", most connected "
-                + mostClients.get() + ", connections refused " + refused + "; answers " + answers + "; slowest "
-                + slowest.get() + " ms; health while loaded " + health);
+        long refused = appRefused.call();
+        System.out.println("maxclients " + maxclients + ": at start " + atStart + " (+" + slots.count()
+                + " held by the test), most connected " + mostClients.get() + ", most writes held at once "
+                + mostHeld.get() + ", connections of the app's refused " + refused + "; answers " + answers
+                + "; slowest " + slowest.get() + " ms; health while loaded " + health);
         return new Burst(teams, answers, wrong, refused);
     }
+
+    /**
+     * Holds Redis's writes, sends the round ({@code go}), and gives them back after {@link #holdWrites}; again while
+     * {@code holdAgain}, each time once no write is held any more. Returns the most writes held at once.
+     */
+    private static long holdWritesAsTheRoundArrives(
+            RedisAdminLink admin, CountDownLatch go, List<Future<?>> calls, Callable<Boolean> holdAgain)
+            throws Exception {
+        long mostHeld = 0;
+        do {
+            assertThat(admin.command("CLIENT", "PAUSE", "10000", "WRITE")).isEqualTo("OK");
+            try {
+                go.countDown();
+                mostHeld = Math.max(mostHeld, holdWrites(admin, calls));
+            } finally {
+                assertThat(admin.command("CLIENT", "UNPAUSE")).isEqualTo("OK");
+            }
+            long deadline = System.currentTimeMillis() + 5_000;
+            while (admin.info("clients", "blocked_clients") > 0 && System.currentTimeMillis() < deadline) {
+                Thread.sleep(2);
+            }
+        } while (holdAgain.call());
+        return mostHeld;
+    }
+
+    /**
+     * While Redis holds writes: {@link #WRITES_HELD} from the first write it held, or until the round is answered.
+     * Returns the most writes held at once.
+     */
+    private static long holdWrites(RedisAdminLink admin, List<Future<?>> calls) throws Exception {
+        long mostHeld = 0;
+        Long firstHeld = null;
+        while (calls.stream().anyMatch(call -> !call.isDone())) {
+            long held = admin.info("clients", "blocked_clients");
+            mostHeld = Math.max(mostHeld, held);
+            if (held > 0 && firstHeld == null) {
+                firstHeld = System.nanoTime();
+            }
+            if (firstHeld != null && System.nanoTime() - firstHeld > WRITES_HELD.toNanos()) {
+                break;
+            }
+            Thread.sleep(2);
+        }
+        return mostHeld;
+    }
+
     /** "0000", a team-full refusal, or 503 E0401 with Retry-After, within the bound; anything else is WRONG. */
     private static String verdict(HttpResponse<String> answer, long millis) throws Exception {
         String code;
