@@ -58,6 +58,13 @@ public class RedisHealthConfig {
             try {
                 super.doHealthCheck(builder);
             } catch (RuntimeException refused) {
+                if (RedisOutages.refusedNewConnection(refused)) {
+                    // The check's connection was one the pool grew, and Redis at its maxclients refused it: the pool's
+                    // open connections serve (a request meeting it is sent again on one), so this is no Redis down,
+                    // and a load balancer must not take every instance out for it (RedisClientLimitIT).
+                    builder.up().withDetail("connections", AT_CLIENT_LIMIT);
+                    return;
+                }
                 if (!infoRefused(refused)) {
                     throw refused;
                 }
@@ -109,7 +116,10 @@ public class RedisHealthConfig {
         }
     }
 
-    /** The MISCONF refusal {@code ping} met, else null; another failure thrown when {@code rethrow}, else ignored. */
+    /**
+     * The MISCONF refusal {@code ping} met, else null; another failure thrown when {@code rethrow}, else ignored, except
+     * a new connection refused at Redis's maxclients (no answer about persisting: none this time).
+     */
     static String misconf(Supplier<String> ping, boolean rethrow) {
         try {
             ping.get();
@@ -120,12 +130,16 @@ public class RedisHealthConfig {
                     return RedisAnswer.of(cause.getMessage());
                 }
             }
-            if (rethrow) {
+            if (rethrow && !RedisOutages.refusedNewConnection(failure)) {
                 throw failure;
             }
             return null;
         }
     }
+
+    /** The detail of a check whose new connection Redis refused at its maxclients. */
+    static final String AT_CLIENT_LIMIT = "Redis refused the check a new connection at its maxclients (ERR max number"
+            + " of clients reached): the pool's open connections serve";
 
     /** Whether Spring Boot's health error is Redis refusing the command it asked, not Redis being unreachable. */
     static boolean infoRefused(Throwable error) {

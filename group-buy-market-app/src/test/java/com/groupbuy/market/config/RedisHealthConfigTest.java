@@ -58,4 +58,15 @@ class RedisHealthConfigTest {
                         false))
                 .isNull();
     }
+
+    @Test
+    void aPingWhoseNewConnectionRedisRefusedAtItsMaxclientsIsNoFailure() {
+        RedisException maxclients = new RedisException("ERR max number of clients reached. channel: [id: 0x2]");
+        assertThat(RedisHealthConfig.misconf(
+                        () -> {
+                            throw new RedisSystemException("wrapped", maxclients);
+                        },
+                        true))
+                .isNull();
+    }
 }

@@ -115,7 +115,7 @@ public class RedisOutages {
      * times, a success closing it each time; RedisClientLimitIT), so the call is sent again, within the resend window,
      * on whatever connection the pool hands out then.
      */
-    static boolean refusedNewConnection(Throwable e) {
+    public static boolean refusedNewConnection(Throwable e) {
         for (Throwable t : Causes.of(e)) {
             if (refusedAtMaxclients(t)) {
                 return true;
