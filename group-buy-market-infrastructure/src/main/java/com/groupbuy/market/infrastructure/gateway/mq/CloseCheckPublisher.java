@@ -209,7 +209,8 @@ public class CloseCheckPublisher implements INotifyGateway {
                 Comparator.comparing(
                         i -> deadlines[i] == null ? null : deadlines[i].closeAt(),
                         Comparator.nullsFirst(Comparator.naturalOrder())));
-        ShutdownSignalException closed = publishAndAwait(tasks, order, deadlines, correlations, queues, results, start);
+        Page page = new Page(tasks, deadlines, correlations, queues, results, start);
+        ShutdownSignalException closed = publishAndAwait(page, order);
         long limit = MqExchangeGuard.messageSizeLimit(closed);
         if (limit >= 0) {
             // The broker refused a bundle larger than its max_message_size, closing the channel, and every later
@@ -226,7 +227,7 @@ public class CloseCheckPublisher implements INotifyGateway {
                     queues[i] = null;
                 }
             }
-            publishAndAwait(tasks, again.toArray(Integer[]::new), deadlines, correlations, queues, results, start);
+            publishAndAwait(page, again.toArray(Integer[]::new));
         }
         return Arrays.asList(results);
     }
@@ -254,17 +255,27 @@ public class CloseCheckPublisher implements INotifyGateway {
     }
 
     /**
-     * Publishes the checks of {@code order} that have no result yet on one channel and waits for their confirms;
-     * returns why the broker closed that channel, null while it is open (or none was had).
+     * A page of checks: each index's task, its deadline (null: unreadable), the correlation and lane of the message it
+     * went out in, its result; {@code start} the page's ({@link System#nanoTime}).
      */
-    private ShutdownSignalException publishAndAwait(
+    private record Page(
             List<NotifyTaskVO> tasks,
-            Integer[] order,
             Deadline[] deadlines,
             CorrelationData[] correlations,
             String[] queues,
             DeliveryResult[] results,
-            long start) {
+            long start) {}
+
+    /**
+     * Publishes the checks of {@code order} that have no result yet on one channel and waits for their confirms;
+     * returns why the broker closed that channel, null while it is open (or none was had).
+     */
+    private ShutdownSignalException publishAndAwait(Page page, Integer[] order) {
+        List<NotifyTaskVO> tasks = page.tasks();
+        CorrelationData[] correlations = page.correlations();
+        String[] queues = page.queues();
+        DeliveryResult[] results = page.results();
+        long start = page.start();
         Channel[] channel = new Channel[1];
         // One channel for the whole page, as the partner channel does: sent one by one through the template, each
         // publish took a channel of the cache, and a channel with confirms outstanding goes back only once they
@@ -274,7 +285,7 @@ public class CloseCheckPublisher implements INotifyGateway {
         try {
             template.invoke(operations -> {
                 channel[0] = operations.execute(c -> c instanceof ChannelProxy proxy ? proxy.getTargetChannel() : c);
-                publishAll(operations, tasks, order, deadlines, correlations, queues, results, start, window);
+                publishAll(operations, page, order, window);
                 return null;
             });
         } catch (AmqpException e) {
@@ -363,16 +374,9 @@ public class CloseCheckPublisher implements INotifyGateway {
      * as one bundle; a check whose publish failed has its result, and so has every check left once the broker blocks
      * the connection.
      */
-    private void publishAll(
-            RabbitOperations operations,
-            List<NotifyTaskVO> tasks,
-            Integer[] order,
-            Deadline[] deadlines,
-            CorrelationData[] correlations,
-            String[] queues,
-            DeliveryResult[] results,
-            long start,
-            ConfirmWindow window) {
+    private void publishAll(RabbitOperations operations, Page page, Integer[] order, ConfirmWindow window) {
+        Deadline[] deadlines = page.deadlines();
+        DeliveryResult[] results = page.results();
         int[] bundle = new int[bundleMax];
         int size = 0;
         String bundleQueue = null;
@@ -390,7 +394,7 @@ public class CloseCheckPublisher implements INotifyGateway {
                 reaches = leg == null || leg.reaches(deadline.left(now));
             } catch (AmqpException e) {
                 StrandedChannels.free(e);
-                results[i] = failed(start, "AMQP publish failed: " + Causes.rootMessage(e));
+                results[i] = failed(page.start(), "AMQP publish failed: " + Causes.rootMessage(e));
                 continue;
             }
             // Only checks bound for a lane are bundled (one already due goes out at once, alone; one that hops goes
@@ -404,19 +408,19 @@ public class CloseCheckPublisher implements INotifyGateway {
                     && !deadline.closeAt()
                             .isAfter(deadlines[bundle[0]].closeAt().plus(bundleSpread));
             if (!joins && size > 0) {
-                send(operations, tasks, bundle, size, deadlines, correlations, queues, results, start, window);
+                send(operations, page, bundle, size, window);
                 size = 0;
             }
             bundle[size++] = i;
             bundleQueue = queue;
             if (queue == null || !reaches || !deadline.bundleable() || bundleMax == 1) {
-                send(operations, tasks, bundle, size, deadlines, correlations, queues, results, start, window);
+                send(operations, page, bundle, size, window);
                 size = 0;
                 bundleQueue = null;
             }
         }
         if (size > 0) {
-            send(operations, tasks, bundle, size, deadlines, correlations, queues, results, start, window);
+            send(operations, page, bundle, size, window);
         }
     }
 
@@ -424,34 +428,24 @@ public class CloseCheckPublisher implements INotifyGateway {
      * The bundle as one message, or, when it is larger than the broker's known max_message_size, as consecutive parts
      * that each fit (each check in exactly one of them, in deadline order).
      */
-    private void send(
-            RabbitOperations operations,
-            List<NotifyTaskVO> tasks,
-            int[] bundle,
-            int size,
-            Deadline[] deadlines,
-            CorrelationData[] correlations,
-            String[] queues,
-            DeliveryResult[] results,
-            long start,
-            ConfirmWindow window) {
+    private void send(RabbitOperations operations, Page page, int[] bundle, int size, ConfirmWindow window) {
         long limit = messageSizeLimit();
         if (limit < 0) {
-            sendOne(operations, tasks, bundle, size, deadlines, correlations, queues, results, start, window);
+            sendOne(operations, page, bundle, size, window);
             return;
         }
-        for (int[] part : fit(tasks, bundle, size, limit)) {
-            NotifyTaskVO alone = tasks.get(part[0]);
+        for (int[] part : fit(page.tasks(), bundle, size, limit)) {
+            NotifyTaskVO alone = page.tasks().get(part[0]);
             int bytes = alone.getBody().getBytes(StandardCharsets.UTF_8).length;
             if (part.length == 1 && bytes > limit) {
                 // Published, it would close the channel again, and every later publish of the page with it.
-                results[part[0]] = failed(
-                        start,
+                page.results()[part[0]] = failed(
+                        page.start(),
                         "close check of " + bytes + " bytes is larger than the broker's max_message_size of " + limit
                                 + " bytes; not published");
                 continue;
             }
-            sendOne(operations, tasks, part, part.length, deadlines, correlations, queues, results, start, window);
+            sendOne(operations, page, part, part.length, window);
         }
     }
 
@@ -481,17 +475,11 @@ public class CloseCheckPublisher implements INotifyGateway {
     }
 
     /** One message: the check's own body when alone, else the bundle's; expiring at the latest deadline in it. */
-    private void sendOne(
-            RabbitOperations operations,
-            List<NotifyTaskVO> tasks,
-            int[] bundle,
-            int size,
-            Deadline[] deadlines,
-            CorrelationData[] correlations,
-            String[] queues,
-            DeliveryResult[] results,
-            long start,
-            ConfirmWindow window) {
+    private void sendOne(RabbitOperations operations, Page page, int[] bundle, int size, ConfirmWindow window) {
+        List<NotifyTaskVO> tasks = page.tasks();
+        Deadline[] deadlines = page.deadlines();
+        DeliveryResult[] results = page.results();
+        long start = page.start();
         String blocked = publisherBlocked.get();
         if (blocked == null && !window.admit()) {
             // The broker confirmed nothing of the window in time: it blocks us (its frame saying so may be read by
@@ -548,8 +536,8 @@ public class CloseCheckPublisher implements INotifyGateway {
             return;
         }
         for (int k = 0; k < size; k++) {
-            correlations[bundle[k]] = correlation;
-            queues[bundle[k]] = queue;
+            page.correlations()[bundle[k]] = correlation;
+            page.queues()[bundle[k]] = queue;
         }
     }
 
