@@ -17,7 +17,9 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.sql.Timestamp;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -48,9 +50,10 @@ import org.springframework.test.context.TestPropertySource;
 /**
  * A broker resource alarm (memory or disk low) blocks every connection that publishes: the broker stops reading from
  * it, so every later RPC on it (a channel's open, an exchange declare) waits for the channel RPC timeout, 10 minutes.
- * MQ callbacks due during the alarm must fail as attempts at once and wait in the outbox, not hold the delivery
- * thread, the exchange guard every other MQ delivery and health check waits on, and the health endpoint. Against a
- * RabbitMQ node of the alarm tests' own, whose memory alarm it raises.
+ * MQ callbacks due during the alarm must wait in the outbox at once, not hold the delivery thread, the exchange guard
+ * every other MQ delivery and health check waits on, and the health endpoint; those not published use no try (our
+ * broker's alarm is no fault of the partner's). Against a RabbitMQ node of the alarm tests' own, whose memory alarm it
+ * raises.
  */
 @IntegrationTest
 @TestPropertySource(
@@ -194,7 +197,7 @@ class MqBlockedBrokerIT {
     }
 
     @Test
-    void callbacksDueWhileTheBrokerBlocksUsFailAtOnceAndAreDeliveredWhenItLifts() throws Exception {
+    void callbacksDueWhileTheBrokerBlocksUsWaitWithoutUsingATryAndAreDeliveredWhenItLifts() throws Exception {
         String batch = UUID.randomUUID().toString().substring(0, 6);
         MqTaskFixture tasks = new MqTaskFixture(jdbc, "msg_blk");
         try (MallQueue mall = new MallQueue(broker.port(), "topic.team_success");
@@ -222,8 +225,27 @@ class MqBlockedBrokerIT {
                 assertThat(again.delivered()).isZero();
                 assertThat(again.retried()).isEqualTo(3);
                 assertThat(outbox.lastErrors(second))
-                        .allMatch(e -> e.contains("blocks our publisher connection"), "blocked");
+                        .allMatch(
+                                e -> e.startsWith("not sent: ") && e.contains("blocks our publisher connection"),
+                                "not sent: blocked");
+                // Our broker's alarm is no fault of the partner: not sent, no try used, due again in seconds.
+                assertThat(counts(second)).containsOnly(0);
+                assertThat(attemptRows(second)).isZero();
+                assertThat(dueWithin(second, Duration.ofSeconds(10))).isEqualTo(second.size());
                 teams.addAll(second);
+
+                // However long the alarm lasts (run after run), no task comes closer to FAIL.
+                List<Integer> before = counts(teams);
+                long attemptsBefore = attemptRows(teams);
+                for (int run = 0; run < 3; run++) {
+                    outbox.makeRetriesDue();
+                    NotifyRunSummary later =
+                            outbox.within(Duration.ofSeconds(20), notifyService::deliverAllDue, "a later run");
+                    assertThat(later.delivered()).isZero();
+                    assertThat(later.failed()).isZero();
+                }
+                assertThat(counts(teams)).isEqualTo(before);
+                assertThat(attemptRows(teams)).isEqualTo(attemptsBefore);
 
                 Health health = outbox.within(Duration.ofSeconds(5), mqChannel::health, "mqChannel health");
                 assertThat(health.getStatus()).isEqualTo(Status.DOWN);
@@ -252,5 +274,38 @@ class MqBlockedBrokerIT {
             assertThat(outbox.statuses(teams)).containsOnly(1);
             await(() -> teams.stream().allMatch(t -> !mall.forTeam(t).isEmpty()));
         }
+    }
+
+    /** The try count of each team's task. */
+    private List<Integer> counts(List<String> teams) {
+        return teams.stream()
+                .map(t ->
+                        jdbc.queryForObject("SELECT notify_count FROM notify_task WHERE team_id = ?", Integer.class, t))
+                .toList();
+    }
+
+    /** How many attempt rows the teams' tasks have. */
+    private long attemptRows(List<String> teams) {
+        return teams.stream()
+                .mapToLong(t -> jdbc.queryForObject(
+                        "SELECT COUNT(*) FROM notify_attempt a JOIN notify_task t ON t.id = a.task_id"
+                                + " WHERE t.team_id = ?",
+                        Long.class,
+                        t))
+                .sum();
+    }
+
+    /** How many of the teams' tasks wait as RETRY due again within {@code bound} of now. */
+    private long dueWithin(List<String> teams, Duration bound) {
+        Timestamp by = Timestamp.from(Instant.now().plus(bound));
+        return teams.stream()
+                .filter(t -> jdbc.queryForObject(
+                                "SELECT COUNT(*) FROM notify_task WHERE team_id = ? AND notify_status = 2"
+                                        + " AND next_attempt_time <= ?",
+                                Long.class,
+                                t,
+                                by)
+                        == 1)
+                .count();
     }
 }

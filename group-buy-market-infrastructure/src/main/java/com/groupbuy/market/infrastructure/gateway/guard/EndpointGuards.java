@@ -48,7 +48,8 @@ import lombok.extern.slf4j.Slf4j;
  * {@code gbm.notify.breaker.transitions} (endpoint, from, to), {@code gbm.notify.not.sent} (endpoint, reason:
  * {@code breaker_open}, {@code bulkhead_full}, {@code partner_full}; and the channel's own "not sent", counted as its
  * result passes the guard, {@link #countChannelNotSent}: {@code exchange_refused} for an isolated MQ partner whose
- * exchange the broker refuses, {@code local_resources} for a socket our own process could not open) and
+ * exchange the broker refuses, {@code channel_closed}, {@code broker_blocked} for MQ callbacks not published while our
+ * broker blocks us, {@code local_resources} for a socket our own process could not open) and
  * {@code gbm.notify.partners.in.flight} (partners with a call in flight).
  */
 @Slf4j
@@ -197,7 +198,7 @@ public class EndpointGuards {
             DeliveryResult result = send.get();
             countChannelNotSent(endpoint, result);
             long took = told(System.nanoTime() - start, settings.slowCallDuration(), bodyTime);
-            if (ourOwnFault(result)) {
+            if (noCallOfTheEndpoint(result)) {
                 breaker.releasePermission();
             } else if (result.endpointWell()) {
                 breaker.onSuccess(took, TimeUnit.NANOSECONDS);
@@ -310,7 +311,7 @@ public class EndpointGuards {
                 break;
             }
             first = false;
-            if (ourOwnFault(result)) {
+            if (noCallOfTheEndpoint(result)) {
                 breaker.releasePermission();
             } else if (result.endpointWell()) {
                 breaker.onSuccess(took, TimeUnit.NANOSECONDS);
@@ -323,12 +324,15 @@ public class EndpointGuards {
 
     /**
      * Whether the channel did not send for a fault of our own process (out of descriptors, local ports or socket
-     * buffers): the endpoint was never reached, so the breaker records the call as neither failure nor success (its
-     * permission given back). Counted as failures, a burst of them opened healthy partners' breakers; as successes,
-     * they would thin out a failing partner's failure rate.
+     * buffers) or because our broker blocks our publisher connection (its memory or disk alarm): nothing was sent, so
+     * the breaker records the call as neither failure nor success (its permission given back). Counted as failures, a
+     * burst of our own faults opened healthy partners' breakers, and an alarm would have held every MQ partner's
+     * callbacks for the breaker's open-for once it lifted; as successes, they would thin out a failing endpoint's
+     * failure rate.
      */
-    private static boolean ourOwnFault(DeliveryResult result) {
-        return result.notSentBecause(NotSentReason.LOCAL_RESOURCES);
+    private static boolean noCallOfTheEndpoint(DeliveryResult result) {
+        return result.notSentBecause(NotSentReason.LOCAL_RESOURCES)
+                || result.notSentBecause(NotSentReason.BROKER_BLOCKED);
     }
 
     /**
@@ -463,7 +467,7 @@ public class EndpointGuards {
     private void countNotSent(String endpoint, NotSentReason reason) {
         Counter.builder("gbm.notify.not.sent")
                 .description("callbacks not sent: breaker open, bulkhead or partner cap full, partner exchange refused,"
-                        + " MQ channel closed for another message, our own socket limits")
+                        + " MQ channel closed for another message, our broker blocking us, our own socket limits")
                 .tag("endpoint", endpoint)
                 .tag("reason", meterTag(reason))
                 .register(meters)
@@ -478,6 +482,7 @@ public class EndpointGuards {
             case PARTNER_FULL -> "partner_full";
             case EXCHANGE_REFUSED -> "exchange_refused";
             case CHANNEL_CLOSED -> "channel_closed";
+            case BROKER_BLOCKED -> "broker_blocked";
             case LOCAL_RESOURCES -> "local_resources";
         };
     }

@@ -46,7 +46,8 @@ import org.springframework.amqp.rabbit.core.RabbitTemplate;
  * (403, our user may not write there; the broker closes the channel, which took the other partners' publishes of the
  * batch with it when they shared it). A message larger than the broker's {@code max_message_size} FAILs at once
  * ({@link DeliveryResult#undeliverable}), and the other messages its channel's close took wait, not sent
- * ({@link DeliveryResult#channelClosed}).
+ * ({@link DeliveryResult#channelClosed}). While our broker blocks our publisher connection (a memory or disk alarm)
+ * nothing more is published and the callbacks wait, not sent, no try used ({@link DeliveryResult#brokerBlocked}).
  */
 public class AmqpNotifyGateway implements INotifyGateway {
 
@@ -73,6 +74,14 @@ public class AmqpNotifyGateway implements INotifyGateway {
 
     /** A publish's frames besides its body, counted into the window: method, properties, {@code webhook-*} headers. */
     static final int PUBLISH_OVERHEAD = 512;
+
+    /**
+     * How long a callback not published because our broker blocks us waits, no try used: one run of the notify job
+     * (every 5 s locally), so it goes out within about a run of the alarm lifting. An alarm lasts until the broker has
+     * freed memory or disk, seconds at the least; a second (a closed channel's wait) would have every waiting task
+     * claimed and put back again several times over each run, for nothing.
+     */
+    static final Duration BLOCKED_RETRY_IN = Duration.ofSeconds(5);
 
     /** {@code template} must be mandatory, on a connection factory with correlated confirms and returns. */
     public AmqpNotifyGateway(
@@ -103,7 +112,8 @@ public class AmqpNotifyGateway implements INotifyGateway {
      * tasks wait, no try used, and the rest of the batch goes on. At most {@link #UNCONFIRMED_MAX} publishes (and
      * {@link #UNCONFIRMED_BYTES_MAX} bytes) of the page are on their way unconfirmed, on all its channels together
      * (they share the connection and its socket): the next waits for the oldest's confirm, and once one does not
-     * come within the page's bound nothing more of the page is published (MqBlockedCallbackPageIT).
+     * come within the page's bound nothing more of the page is published: not sent, no try used, as while the broker
+     * blocks us (MqBlockedCallbackPageIT).
      */
     @Override
     public List<DeliveryResult> deliverAll(List<NotifyTaskVO> tasks) {
@@ -111,6 +121,12 @@ public class AmqpNotifyGateway implements INotifyGateway {
         long deadline = start + confirmTimeout.toNanos();
         DeliveryResult[] results = new DeliveryResult[tasks.size()];
         String refusal = exchange.ensureDeclared();
+        String blockedNow = refusal == null ? null : exchange.blocked();
+        if (blockedNow != null) {
+            // Our broker's alarm, no fault of any partner: nothing is published, no try used.
+            Arrays.fill(results, brokerBlocked(blockedNow));
+            return Arrays.asList(results);
+        }
         if (refusal != null) {
             // No connection to declare on for a fault of our own process: nothing reached the broker, no try used.
             String ours = exchange.ownFault();
@@ -170,8 +186,8 @@ public class AmqpNotifyGateway implements INotifyGateway {
             }
             if (window.shut()) {
                 // The broker confirmed nothing of the window in time: a channel's open would wait for it as well.
-                String reason = "not published: " + windowShut(deadline);
-                unsent(group.getValue(), published, results, () -> failed(start, reason));
+                String reason = windowShut(deadline);
+                unsent(group.getValue(), published, results, () -> brokerBlocked(reason));
                 continue;
             }
             Channel[] target = new Channel[1];
@@ -369,8 +385,9 @@ public class AmqpNotifyGateway implements INotifyGateway {
             } else if ((blocked = exchange.blocked()) != null) {
                 // The broker stopped reading from the connection at a publish of this page (or another's): what
                 // is written now only fills the socket's buffers, and once they are full the write blocks this thread,
-                // past the page's deadline, until the alarm lifts (MqBlockedBrokerIT: a page of 6,000).
-                results[i] = failed(start, "not published: " + blocked);
+                // past the page's deadline, until the alarm lifts (MqBlockedBrokerIT: a page of 6,000). Not sent, no
+                // try used: our broker's alarm is no fault of the partner's.
+                results[i] = brokerBlocked(blocked);
             } else if (System.nanoTime() - deadline > 0) {
                 results[i] = failed(
                         start,
@@ -396,8 +413,9 @@ public class AmqpNotifyGateway implements INotifyGateway {
                 long bytes = (long) message.getBody().length + PUBLISH_OVERHEAD;
                 if (!batch.window().admit(bytes, deadline)) {
                     // No confirm of the window in time: the broker blocks us (its frame saying so may not be read
-                    // yet) or reads nothing more; what is written now would only fill the socket's buffers.
-                    results[i] = failed(start, "not published: " + windowShut(deadline));
+                    // yet) or reads nothing more; what is written now would only fill the socket's buffers. Not sent,
+                    // no try used, as when the block is known (brokerBlocked).
+                    results[i] = brokerBlocked(windowShut(deadline));
                     continue;
                 }
                 onChannel[i] = true;
@@ -412,6 +430,20 @@ public class AmqpNotifyGateway implements INotifyGateway {
             }
         }
         return publishFailure;
+    }
+
+    /**
+     * A callback not published because our broker blocks us ({@code why}: its alarm as the broker told us, or the
+     * page's confirm window shut): not sent, no try used, due again {@link #BLOCKED_RETRY_IN} later
+     * ({@link DeliveryResult#brokerBlocked}). A window shut without the broker's notice read yet is taken for the same
+     * block: a broker that reads our publishes confirms them within milliseconds, so none of 128 confirmed within the
+     * confirm timeout is the block read late (MqBlockedCallbackPageIT) or a connection that passes nothing at all; the
+     * callbacks behind it were never written either way, and the publishes that were (awaiting their confirms) are the
+     * failed attempts that use tries and count against the breaker, so a broker that never answers again still opens
+     * it and still moves tasks on towards FAIL.
+     */
+    private DeliveryResult brokerBlocked(String why) {
+        return DeliveryResult.brokerBlocked(clock.instant().plus(BLOCKED_RETRY_IN), why);
     }
 
     /** Why the rest of a page whose confirm window shut is not published. */

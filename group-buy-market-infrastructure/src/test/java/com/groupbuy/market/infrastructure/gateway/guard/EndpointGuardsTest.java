@@ -527,6 +527,32 @@ class EndpointGuardsTest {
                 .isEqualTo(CircuitBreaker.State.OPEN);
     }
 
+    /**
+     * MQ callbacks not published because our broker blocks us (its memory or disk alarm) were never sent: the broker's
+     * breaker records nothing for them (counted as failures, a long alarm opened it and held every MQ partner's
+     * callbacks for its open-for after the alarm lifted), and each is counted as not sent, reason broker_blocked.
+     */
+    @Test
+    void callbacksOurBlockedBrokerWasNotGivenAreNoCallOfIt() {
+        EndpointGuards guards = guards(Duration.ofSeconds(30), 10);
+        DeliveryResult blocked = DeliveryResult.brokerBlocked(Instant.now().plusSeconds(5), "the broker blocks us");
+        for (int i = 0; i < 10; i++) {
+            assertThat(guards.callBatch("mq:broker:5672", 3, () -> List.of(blocked, blocked, blocked)))
+                    .containsExactly(blocked, blocked, blocked);
+            assertThat(guards.call("mq:broker:5672", false, () -> blocked)).isSameAs(blocked);
+        }
+
+        assertThat(blocked.notAttempted()).isTrue();
+        assertThat(guards.state("mq:broker:5672")).isEqualTo(CircuitBreaker.State.CLOSED);
+        assertThat(bufferedCalls("mq:broker:5672")).as("calls recorded").isZero();
+        assertThat(meters.get("gbm.notify.not.sent")
+                        .tag("endpoint", "mq:broker:5672")
+                        .tag("reason", "broker_blocked")
+                        .counter()
+                        .count())
+                .isEqualTo(40);
+    }
+
     private double bufferedCalls(String endpoint) {
         return meters.get("resilience4j.circuitbreaker.buffered.calls").tag("name", endpoint).gauges().stream()
                 .mapToDouble(g -> g.value())

@@ -127,6 +127,17 @@ public record DeliveryResult(
     }
 
     /**
+     * Not published because our broker blocks our publisher connection (a memory or disk alarm), or confirmed none of
+     * the page's last publishes in time, as it does once it blocks us ({@link NotSentReason#BROKER_BLOCKED}): the task
+     * waits until {@code until} without using a try, for no partner is at fault. Nothing was sent, so the endpoint's
+     * circuit breaker records this call as neither a failure nor a success (the publishes that did go out into the
+     * alarm are failed attempts and count).
+     */
+    public static DeliveryResult brokerBlocked(Instant until, String why) {
+        return notSent(NotSentReason.BROKER_BLOCKED, until, why);
+    }
+
+    /**
      * Not sent because our own process could not open the call's socket ({@link NotSentReason#LOCAL_RESOURCES}: out of
      * file descriptors, local ports or socket buffers): the task waits until {@code until} without using a try. The
      * endpoint was never reached, so its circuit breaker records this call as neither a failure nor a success.

@@ -28,6 +28,12 @@ public enum NotSentReason {
      */
     CHANNEL_CLOSED,
     /**
+     * Our own broker blocks our publisher connection (a memory or disk alarm), or stopped confirming the page's
+     * publishes before this one went out: the message was not published. The partner has no part in it, so no try of
+     * its callback is used; it goes out once the alarm lifts.
+     */
+    BROKER_BLOCKED,
+    /**
      * Our own process could not open the call's socket (out of file descriptors, local ports or socket buffers):
      * nothing left us, so no try is used and nothing counts against the endpoint. Free again once our limit is.
      */
