@@ -117,8 +117,8 @@ public class RedisHealthConfig {
     }
 
     /**
-     * The MISCONF refusal {@code ping} met, else null; another failure thrown when {@code rethrow}, else ignored, except
-     * a new connection refused at Redis's maxclients (no answer about persisting: none this time).
+     * The MISCONF refusal {@code ping} met, else null; another failure thrown when {@code rethrow}, else ignored,
+     * except a new connection refused at Redis's maxclients (no answer about persisting: none this time).
      */
     static String misconf(Supplier<String> ping, boolean rethrow) {
         try {
