@@ -3,6 +3,7 @@ package com.groupbuy.market.foundation;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.groupbuy.market.config.outage.SpaceRefusals;
 import com.groupbuy.market.config.outage.StaleWriterEviction;
 import com.groupbuy.market.config.outage.WritableDatabaseHealthIndicator;
 import com.groupbuy.market.support.PrivateMariaDb;
@@ -11,6 +12,7 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -65,8 +67,8 @@ class DatabaseRuntimeSettingsIT {
         SessionDefaultsIT.pool(server, "spring.datasource.hikari.minimum-idle=0")
                 .run(context -> {
                     DataSource dataSource = context.getBean(DataSource.class);
-                    WritableDatabaseHealthIndicator health =
-                            new WritableDatabaseHealthIndicator(dataSource, new StaleWriterEviction(dataSource));
+                    WritableDatabaseHealthIndicator health = new WritableDatabaseHealthIndicator(
+                            dataSource, new StaleWriterEviction(dataSource), new SpaceRefusals(Duration.ZERO));
                     assertThat(health.health().getStatus()).isEqualTo(Status.UP);
                     server.admin("SET GLOBAL tx_read_only = 1");
                     try {

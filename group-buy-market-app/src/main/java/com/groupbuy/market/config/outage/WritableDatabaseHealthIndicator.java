@@ -4,7 +4,6 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.time.Duration;
 import javax.sql.DataSource;
 import org.springframework.boot.actuate.health.Health;
 import org.springframework.boot.actuate.jdbc.DataSourceHealthIndicator;
@@ -44,11 +43,6 @@ public class WritableDatabaseHealthIndicator extends DataSourceHealthIndicator {
     private final DataSource dataSource;
     private final StaleWriterEviction staleWriters;
     private final SpaceRefusals spaceRefusals;
-
-    /** Without the refusals for want of space (a check of the server's settings alone). */
-    public WritableDatabaseHealthIndicator(DataSource dataSource, StaleWriterEviction staleWriters) {
-        this(dataSource, staleWriters, new SpaceRefusals(Duration.ZERO));
-    }
 
     public WritableDatabaseHealthIndicator(
             DataSource dataSource, StaleWriterEviction staleWriters, SpaceRefusals spaceRefusals) {

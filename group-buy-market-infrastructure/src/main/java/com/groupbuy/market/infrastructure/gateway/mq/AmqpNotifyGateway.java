@@ -186,7 +186,7 @@ public class AmqpNotifyGateway implements INotifyGateway {
             }
             if (window.shut()) {
                 // The broker confirmed nothing of the window in time: a channel's open would wait for it as well.
-                String reason = windowShut(deadline);
+                String reason = windowShut(deadline, window);
                 unsent(group.getValue(), published, results, () -> brokerBlocked(reason));
                 continue;
             }
@@ -415,7 +415,7 @@ public class AmqpNotifyGateway implements INotifyGateway {
                     // No confirm of the window in time: the broker blocks us (its frame saying so may not be read
                     // yet) or reads nothing more; what is written now would only fill the socket's buffers. Not sent,
                     // no try used, as when the block is known (brokerBlocked).
-                    results[i] = brokerBlocked(windowShut(deadline));
+                    results[i] = brokerBlocked(windowShut(deadline, batch.window()));
                     continue;
                 }
                 onChannel[i] = true;
@@ -447,7 +447,7 @@ public class AmqpNotifyGateway implements INotifyGateway {
     }
 
     /** Why the rest of a page whose confirm window shut is not published. */
-    private String windowShut(long deadline) {
+    private String windowShut(long deadline, ConfirmWindow window) {
         String blocked = exchange.blocked();
         if (blocked != null) {
             return blocked;
@@ -455,8 +455,7 @@ public class AmqpNotifyGateway implements INotifyGateway {
         if (System.nanoTime() - deadline >= 0) {
             return "the batch's " + confirmTimeout.toMillis() + " ms ran out while publishing";
         }
-        return "the broker confirmed none of the page's last " + UNCONFIRMED_MAX + " messages (or "
-                + UNCONFIRMED_BYTES_MAX / 1024 + " KB) within " + confirmTimeout.toMillis() + " ms";
+        return window.shutReason();
     }
 
     private CorrelationData publish(RabbitOperations operations, NotifyTaskVO task, Message message) {

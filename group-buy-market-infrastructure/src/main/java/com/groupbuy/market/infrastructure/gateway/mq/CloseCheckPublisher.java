@@ -486,8 +486,7 @@ public class CloseCheckPublisher implements INotifyGateway {
             // now) or reads nothing more; what is written now would only fill the socket's buffers.
             blocked = publisherBlocked.get();
             if (blocked == null) {
-                blocked = "the broker confirmed none of the page's last " + UNCONFIRMED_MAX + " messages within "
-                        + confirmTimeout.toMillis() + " ms";
+                blocked = window.shutReason();
             }
         }
         if (blocked != null) {

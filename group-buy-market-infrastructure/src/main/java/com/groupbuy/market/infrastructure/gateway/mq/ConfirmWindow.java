@@ -19,14 +19,17 @@ import org.springframework.amqp.rabbit.connection.CorrelationData;
  */
 final class ConfirmWindow {
 
+    /** A publish on its way, and its bytes. */
+    private record Unconfirmed(CorrelationData correlation, long bytes) {}
+
     private final int size;
     private final long maxBytes;
     private final long waitNanos;
-    private final ArrayDeque<CorrelationData> unconfirmed = new ArrayDeque<>();
-    /** The bytes of each publish in {@link #unconfirmed}, in the same order. */
-    private final ArrayDeque<Long> unconfirmedBytes = new ArrayDeque<>();
+    private final ArrayDeque<Unconfirmed> unconfirmed = new ArrayDeque<>();
 
+    /** The bytes of every publish in {@link #unconfirmed}. */
     private long bytes;
+
     private boolean shut;
 
     /** At most {@code size} publishes unconfirmed, whatever their bytes. */
@@ -72,7 +75,7 @@ final class ConfirmWindow {
         boolean interrupted = false;
         try {
             while (unconfirmed.size() >= size || (!unconfirmed.isEmpty() && bytes + next > maxBytes)) {
-                CorrelationData oldest = unconfirmed.peekFirst();
+                CorrelationData oldest = unconfirmed.peekFirst().correlation();
                 long deadline = System.nanoTime() + waitNanos;
                 if (bounded && until - deadline < 0) {
                     deadline = until;
@@ -89,8 +92,7 @@ final class ConfirmWindow {
                         return false;
                     }
                 }
-                unconfirmed.pollFirst();
-                bytes -= unconfirmedBytes.pollFirst();
+                bytes -= unconfirmed.pollFirst().bytes();
             }
             return true;
         } finally {
@@ -98,6 +100,13 @@ final class ConfirmWindow {
                 Thread.currentThread().interrupt();
             }
         }
+    }
+
+    /** Why nothing more of the page goes out once the window shut, as the window knows it (the broker may say more). */
+    String shutReason() {
+        return "the broker confirmed none of the page's last " + size + " messages"
+                + (maxBytes == Long.MAX_VALUE ? "" : " (or " + maxBytes / 1024 + " KB)") + " within "
+                + TimeUnit.NANOSECONDS.toMillis(waitNanos) + " ms";
     }
 
     /** Whether a wait ran out: nothing more of the page goes out. */
@@ -112,8 +121,7 @@ final class ConfirmWindow {
 
     /** A publish of {@code bytes} that went out and waits for its confirm. */
     void published(CorrelationData correlation, long bytes) {
-        unconfirmed.addLast(correlation);
-        unconfirmedBytes.addLast(bytes);
+        unconfirmed.addLast(new Unconfirmed(correlation, bytes));
         this.bytes += bytes;
     }
 }
