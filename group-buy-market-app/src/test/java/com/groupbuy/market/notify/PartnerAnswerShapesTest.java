@@ -86,6 +86,48 @@ class PartnerAnswerShapesTest {
         assertThat(gateway().groupBuyNotify(task(partner.url())).delivered()).isEqualTo(acknowledged);
     }
 
+    /**
+     * The client's own follow-ups, which are no redirects: a {@code 408}, or a {@code 503} with {@code Retry-After: 0},
+     * is sent again at once, once, within the same attempt (the same request: webhook-id, timestamp and signature);
+     * any other status is answered as it is (docs/api.md, <i>Callbacks</i>).
+     */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "408 | 2 | HTTP/1.1 408 Request Timeout\\r\\nContent-Length: 5\\r\\n\\r\\nerror",
+                "503 Retry-After 0 | 2 | HTTP/1.1 503 Busy\\r\\nRetry-After: 0\\r\\nContent-Length: 5\\r\\n\\r\\nerror",
+                "503 Retry-After 1 | 1 | HTTP/1.1 503 Busy\\r\\nRetry-After: 1\\r\\nContent-Length: 5\\r\\n\\r\\nerror",
+                "401 | 1 | HTTP/1.1 401 No\\r\\nWWW-Authenticate: Basic\\r\\nContent-Length: 5\\r\\n\\r\\nerror",
+                "307 | 1 | HTTP/1.1 307 Moved\\r\\nLocation: /elsewhere\\r\\nContent-Length: 5\\r\\n\\r\\nerror",
+            })
+    void whichAnswersAreSentAgainAtOnce(String shape, int requests, String answer) throws Exception {
+        partner = new RawPartner(3000, answer.replace("\\r\\n", "\r\n"));
+
+        assertThat(gateway().groupBuyNotify(task(partner.url())).delivered()).isFalse();
+        assertThat(partner.requests.get()).as("requests the partner read").isEqualTo(requests);
+    }
+
+    /**
+     * A body that never ends is no acknowledgement, however it begins: {@code success} in a chunk whose stream is never
+     * closed (nor its connection) fails at the read timeout, as does one still arriving when the call's time is up.
+     */
+    @Test
+    void aBodyThatNeverEndsIsAFailedAttempt() throws Exception {
+        partner = new RawPartner(30_000, "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n7\r\nsuccess\r\n");
+        NotifyProperties properties = new NotifyProperties();
+        properties.setReadTimeout(java.time.Duration.ofMillis(500));
+
+        DeliveryResult result = new GroupBuyNotifyService(
+                        new NotifyConfig().notifyHttpClient(properties, new NotifyUrlPolicy(true, false, url -> true)),
+                        (source, channel) -> null,
+                        Clock.systemUTC())
+                .groupBuyNotify(task(partner.url()));
+
+        assertThat(result.delivered()).isFalse();
+        assertThat(result.error()).startsWith("SocketTimeoutException");
+    }
+
     /** Gzip is what the client asks for (Accept-Encoding: gzip): a gzipped {@code success} is the acknowledgement. */
     @Test
     void aGzippedSuccessAcknowledges() throws Exception {

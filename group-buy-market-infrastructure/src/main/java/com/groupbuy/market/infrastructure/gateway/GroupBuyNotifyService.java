@@ -41,6 +41,13 @@ public class GroupBuyNotifyService implements INotifyGateway {
     private static final MediaType JSON = MediaType.get("application/json; charset=utf-8");
     private static final int MAX_BODY_READ = 1024;
 
+    /**
+     * The {@code User-Agent} of every callback. OkHttp's own default names the library and its exact version
+     * ({@code okhttp/5.3.2}): every partner, and anyone a lock's {@code notifyUrl} names, learnt which HTTP client we
+     * run, at which release, to look up its known flaws.
+     */
+    static final String USER_AGENT = "group-buy-market-callback";
+
     private final OkHttpClient client;
     private final BiFunction<String, String, String> secretOf;
     private final Clock clock;
@@ -154,6 +161,7 @@ public class GroupBuyNotifyService implements INotifyGateway {
         }
         request.header("webhook-id", task.getWebhookId())
                 .header("webhook-timestamp", Long.toString(timestamp))
+                .header("User-Agent", USER_AGENT)
                 .post(RequestBody.create(body, JSON));
         if (allowance != null) {
             request.tag(BodyAllowance.class, allowance);
