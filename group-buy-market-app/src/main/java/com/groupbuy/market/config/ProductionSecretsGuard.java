@@ -21,10 +21,10 @@ import org.springframework.core.env.Profiles;
 
 /**
  * Prod refuses to start with a secret everybody knows: the demo admin token (it opens the operator endpoints,
- * health details and metrics) or a named operator's digest of a known or empty token, an empty, known or short XXL-Job executor token (it triggers our jobs) and an empty,
- * short or shipped callback secret (the dev, default and test profiles' own; it signs that partner's callbacks and
- * requests). Checked
- * once the configuration is read and before anything starts, so the reason is the first and only error.
+ * health details and metrics) or a named operator's digest of a known or empty token, an empty, known or short
+ * XXL-Job executor token (it triggers our jobs) and an empty, short or shipped callback secret (the dev, default and
+ * test profiles' own; it signs that partner's callbacks and requests). Checked once the configuration is read and
+ * before anything starts, so the reason is the first and only error.
  */
 public class ProductionSecretsGuard implements EnvironmentPostProcessor {
 
