@@ -3,6 +3,7 @@ package com.groupbuy.market.config;
 import com.groupbuy.market.trigger.http.admin.ActuatorAcceptFilter;
 import com.groupbuy.market.trigger.http.admin.ActuatorEmptyAnswerFilter;
 import com.groupbuy.market.trigger.http.admin.ActuatorTokenFilter;
+import com.groupbuy.market.trigger.http.admin.AdminToken;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
@@ -22,11 +23,11 @@ public class ActuatorSecurityConfig {
 
     @Bean
     public FilterRegistrationBean<ActuatorTokenFilter> actuatorTokenFilter(
-            @Value("${gbm.admin.token:}") String token,
+            AdminToken adminToken,
             @Value("${gbm.admin.protect-actuator:false}") boolean protect,
             @Value("${gbm.admin.protect-prometheus:true}") boolean protectPrometheus) {
         FilterRegistrationBean<ActuatorTokenFilter> registration =
-                new FilterRegistrationBean<>(new ActuatorTokenFilter(token, protect, protectPrometheus));
+                new FilterRegistrationBean<>(new ActuatorTokenFilter(adminToken, protect, protectPrometheus));
         registration.addUrlPatterns("/actuator", "/actuator/*");
         return registration;
     }

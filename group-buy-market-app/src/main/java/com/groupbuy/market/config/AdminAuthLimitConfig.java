@@ -3,10 +3,14 @@ package com.groupbuy.market.config;
 import com.groupbuy.market.infrastructure.outage.RedisOutages;
 import com.groupbuy.market.infrastructure.redis.RedisKeys;
 import com.groupbuy.market.trigger.http.admin.AdminAuthLimit;
+import com.groupbuy.market.trigger.http.admin.ConsoleSessionKey;
 import com.groupbuy.market.trigger.http.admin.ConsoleSignOuts;
+import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HexFormat;
+import org.redisson.api.RBucket;
 import org.redisson.api.RedissonClient;
 import org.redisson.client.codec.StringCodec;
 import org.springframework.context.annotation.Bean;
@@ -26,6 +30,8 @@ import org.springframework.context.annotation.Primary;
  */
 @Configuration
 public class AdminAuthLimitConfig {
+
+    private static final SecureRandom RANDOM = new SecureRandom();
 
     /** Primary: the executor's access token has a limit of its own ({@code XxlJobConfig#executorTokenLimit}). */
     @Bean
@@ -59,5 +65,25 @@ public class AdminAuthLimitConfig {
                 return keys.key("console", "signed-out", RedisKeys.part(id));
             }
         };
+    }
+
+    /**
+     * The key named operators' console sessions are signed with: 32 random bytes, made by the first instance that
+     * needs one and kept without expiry, read from Redis each time (one read, as the sign-outs'), so every instance
+     * signs with the same key, and deleting it ends every named operator's session.
+     */
+    @Bean
+    public ConsoleSessionKey consoleSessionKey(RedissonClient redisson, RedisKeys keys, RedisOutages outages) {
+        return () -> outages.call(() -> {
+            RBucket<String> bucket = redisson.getBucket(keys.key("console", "session-key"), StringCodec.INSTANCE);
+            String kept = bucket.get();
+            if (kept == null) {
+                byte[] made = new byte[32];
+                RANDOM.nextBytes(made);
+                bucket.setIfAbsent(HexFormat.of().formatHex(made));
+                kept = bucket.get();
+            }
+            return HexFormat.of().parseHex(kept);
+        });
     }
 }

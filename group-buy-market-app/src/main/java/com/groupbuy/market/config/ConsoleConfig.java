@@ -4,14 +4,15 @@ import com.groupbuy.market.config.outage.OutageProperties;
 import com.groupbuy.market.trigger.http.admin.AdminActionParameters;
 import com.groupbuy.market.trigger.http.admin.AdminAuthGuardFilter;
 import com.groupbuy.market.trigger.http.admin.AdminAuthLimit;
+import com.groupbuy.market.trigger.http.admin.AdminToken;
 import com.groupbuy.market.trigger.http.admin.AdminTokenInterceptor;
 import com.groupbuy.market.trigger.http.admin.ConsoleSessionFilter;
+import com.groupbuy.market.trigger.http.admin.ConsoleSessions;
 import com.groupbuy.market.trigger.http.admin.ConsoleSignOuts;
 import com.groupbuy.market.trigger.http.admin.ResponseHeadersFilter;
 import com.groupbuy.market.types.progress.InMemoryProgressBoard;
 import com.groupbuy.market.types.progress.ProgressBoard;
 import java.time.Clock;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -28,9 +29,9 @@ import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
 @Configuration
 public class ConsoleConfig implements WebMvcConfigurer {
 
-    private final String adminToken;
+    private final AdminToken adminToken;
 
-    public ConsoleConfig(@Value("${gbm.admin.token:}") String adminToken) {
+    public ConsoleConfig(AdminToken adminToken) {
         this.adminToken = adminToken;
     }
 
@@ -104,13 +105,13 @@ public class ConsoleConfig implements WebMvcConfigurer {
      */
     @Bean
     public FilterRegistrationBean<ConsoleSessionFilter> consoleSessionFilter(
-            @Value("${gbm.admin.token:}") String token,
-            Clock clock,
-            ConsoleSignOuts signOuts,
-            OutageProperties outage) {
+            AdminProperties admin, ConsoleSessions sessions, ConsoleSignOuts signOuts, OutageProperties outage) {
         FilterRegistrationBean<ConsoleSessionFilter> registration =
                 new FilterRegistrationBean<>(new ConsoleSessionFilter(
-                        token, clock, signOuts, outage.getRetryAfter().toSeconds()));
+                        admin.getToken(),
+                        sessions,
+                        signOuts,
+                        outage.getRetryAfter().toSeconds()));
         registration.addUrlPatterns("/api/v1/gbm/admin/*");
         return registration;
     }
@@ -121,10 +122,10 @@ public class ConsoleConfig implements WebMvcConfigurer {
      * actuator's, the console session's). Not on the partners' paths.
      */
     @Bean
-    public FilterRegistrationBean<AdminAuthGuardFilter> adminAuthGuard(
-            @Value("${gbm.admin.token:}") String token, AdminAuthLimit limit, OutageProperties outage) {
-        FilterRegistrationBean<AdminAuthGuardFilter> registration = new FilterRegistrationBean<>(
-                new AdminAuthGuardFilter(token, limit, outage.getRetryAfter().toSeconds()));
+    public FilterRegistrationBean<AdminAuthGuardFilter> adminAuthGuard(AdminAuthLimit limit, OutageProperties outage) {
+        FilterRegistrationBean<AdminAuthGuardFilter> registration =
+                new FilterRegistrationBean<>(new AdminAuthGuardFilter(
+                        adminToken, limit, outage.getRetryAfter().toSeconds()));
         registration.addUrlPatterns("/api/v1/gbm/admin/*", "/actuator", "/actuator/*");
         registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 1);
         return registration;

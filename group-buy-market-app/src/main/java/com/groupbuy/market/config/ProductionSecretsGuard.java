@@ -1,10 +1,15 @@
 package com.groupbuy.market.config;
 
 import com.groupbuy.market.config.xxljob.ExecutorAccessToken;
+import com.groupbuy.market.trigger.http.admin.AdminToken;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.context.properties.bind.Bindable;
 import org.springframework.boot.context.properties.bind.Binder;
@@ -16,14 +21,15 @@ import org.springframework.core.env.Profiles;
 
 /**
  * Prod refuses to start with a secret everybody knows: the demo admin token (it opens the operator endpoints,
- * health details and metrics), an empty, known or short XXL-Job executor token (it triggers our jobs) and an empty,
- * short or shipped callback secret (the dev, default and test profiles' own; it signs that partner's callbacks and
- * requests). Checked
- * once the configuration is read and before anything starts, so the reason is the first and only error.
+ * health details and metrics) or a named operator's digest of a known or empty token, an empty, known or short
+ * XXL-Job executor token (it triggers our jobs) and an empty, short or shipped callback secret (the dev, default and
+ * test profiles' own; it signs that partner's callbacks and requests). Checked once the configuration is read and
+ * before anything starts, so the reason is the first and only error.
  */
 public class ProductionSecretsGuard implements EnvironmentPostProcessor {
 
     private static final Set<String> SHIPPED_SECRETS = Set.of("demo_secret_change_me", "test_secret");
+    private static final Bindable<Map<String, String>> OPERATORS = Bindable.mapOf(String.class, String.class);
     private static final Bindable<Map<String, Map<String, String>>> SECRETS =
             Bindable.of(ResolvableType.forClassWithGenerics(
                     Map.class,
@@ -46,6 +52,7 @@ public class ProductionSecretsGuard implements EnvironmentPostProcessor {
                     + "; set a random secret of " + ExecutorAccessToken.MIN_LENGTH + "+ characters, or leave it "
                     + "empty to turn the admin endpoints off");
         }
+        problems.addAll(knownOperatorTokens(environment));
         if (environment.getProperty("xxl.job.executor.enabled", Boolean.class, true)) {
             String why = ExecutorAccessToken.weakness(environment.getProperty("xxl.job.admin.accessToken", ""));
             if (why != null) {
@@ -85,6 +92,34 @@ public class ProductionSecretsGuard implements EnvironmentPostProcessor {
                         + "secret of " + ExecutorAccessToken.MIN_LENGTH + "+ characters agreed with that partner");
             }
         }));
+        return problems;
+    }
+
+    /**
+     * Named operators ({@code gbm.admin.operators.<name>}) whose digest is that of an empty or publicly known token:
+     * the configuration holds digests, not tokens, so their length cannot be checked here, but the digest of a known
+     * token is known too. docs/operations.md says how to make a token of {@link ExecutorAccessToken#MIN_LENGTH}+
+     * random characters and its digest.
+     */
+    private static List<String> knownOperatorTokens(Environment environment) {
+        Map<String, String> operators =
+                Binder.get(environment).bind("gbm.admin.operators", OPERATORS).orElse(Map.of());
+        Map<String, String> known = new HashMap<>();
+        known.put(HexFormat.of().formatHex(AdminToken.sha256("")), "an empty token");
+        for (String token : ExecutorAccessToken.knownTokens()) {
+            known.put(HexFormat.of().formatHex(AdminToken.sha256(token)), "a publicly known token");
+            known.put(
+                    HexFormat.of().formatHex(AdminToken.sha256(token.toUpperCase(Locale.ROOT))),
+                    "a publicly known token");
+        }
+        List<String> problems = new ArrayList<>();
+        new TreeMap<>(operators).forEach((name, digest) -> {
+            String what = digest == null ? null : known.get(digest.trim().toLowerCase(Locale.ROOT));
+            if (what != null) {
+                problems.add("gbm.admin.operators." + name + " is the digest of " + what + "; give that operator a "
+                        + "random token of " + ExecutorAccessToken.MIN_LENGTH + "+ characters and set its digest");
+            }
+        });
         return problems;
     }
 

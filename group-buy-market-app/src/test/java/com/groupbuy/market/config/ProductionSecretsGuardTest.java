@@ -24,6 +24,26 @@ class ProductionSecretsGuardTest {
                 .hasMessageNotContaining("XXL_JOB_ACCESS_TOKEN");
     }
 
+    /** A named operator's digest is checked as the shared token is: the digest of a known or empty token is known. */
+    @Test
+    void prodWithANamedOperatorsDigestOfAKnownTokenStopsBeforeAnythingStarts() {
+        String strong = "XXL_JOB_ACCESS_TOKEN=a-long-random-secret-0123";
+        // SHA-256 of "admin_token_change_me" and of "".
+        assertThatThrownBy(() -> prodStart(
+                        strong,
+                        "gbm.admin.operators.alice=4d8dc2b2b6e0a7c5b3e2b8a4a0f3cd16b68d9cb6e2fcbd54f3a26ac8cc6e0fc6",
+                        "gbm.admin.operators.bob="
+                                + java.util.HexFormat.of()
+                                        .formatHex(com.groupbuy.market.trigger.http.admin.AdminToken.sha256(
+                                                "admin_token_change_me")),
+                        "gbm.admin.operators.carol=e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("refusing to start in prod")
+                .hasMessageContaining("gbm.admin.operators.bob is the digest of a publicly known token")
+                .hasMessageContaining("gbm.admin.operators.carol is the digest of an empty token")
+                .hasMessageNotContaining("gbm.admin.operators.alice");
+    }
+
     @Test
     void prodWithTheDefaultExecutorTokenStopsBeforeAnythingStarts() {
         assertThatThrownBy(() -> prodStart("XXL_JOB_ACCESS_TOKEN=default_token"))

@@ -54,7 +54,8 @@ public class OpenApiConfig {
                                         .type(SecurityScheme.Type.APIKEY)
                                         .in(SecurityScheme.In.HEADER)
                                         .name("X-Admin-Token")
-                                        .description("operators only: gbm.admin.token")));
+                                        .description("operators only: gbm.admin.token, or a named operator's own token "
+                                                + "(gbm.admin.operators.<name> holds its SHA-256)")));
     }
 
     @Bean

@@ -32,6 +32,11 @@ public final class ExecutorAccessToken {
     private ExecutorAccessToken() {}
 
     /** Why prod must not use {@code token}, or null when it is acceptable. */
+    /** The tokens everybody knows (lower case), which {@link #weakness} refuses. */
+    public static Set<String> knownTokens() {
+        return KNOWN;
+    }
+
     public static String weakness(String token) {
         if (token == null || token.isBlank()) {
             return "it is empty (the executor would accept every request)";

@@ -24,12 +24,12 @@ public class ActuatorTokenFilter extends OncePerRequestFilter {
     private final boolean protect;
     private final boolean protectPrometheus;
 
-    public ActuatorTokenFilter(String token, boolean protect) {
-        this(token, protect, protect);
+    public ActuatorTokenFilter(AdminToken adminToken, boolean protect) {
+        this(adminToken, protect, protect);
     }
 
-    public ActuatorTokenFilter(String token, boolean protect, boolean protectPrometheus) {
-        this.adminToken = new AdminToken(token);
+    public ActuatorTokenFilter(AdminToken adminToken, boolean protect, boolean protectPrometheus) {
+        this.adminToken = adminToken;
         this.protect = protect;
         this.protectPrometheus = protect || protectPrometheus;
     }

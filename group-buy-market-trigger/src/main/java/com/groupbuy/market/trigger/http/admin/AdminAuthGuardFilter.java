@@ -32,8 +32,8 @@ public class AdminAuthGuardFilter extends OncePerRequestFilter {
     private final AdminAuthLimit limit;
     private final long retryAfterSeconds;
 
-    public AdminAuthGuardFilter(String token, AdminAuthLimit limit, long retryAfterSeconds) {
-        this.adminToken = new AdminToken(token);
+    public AdminAuthGuardFilter(AdminToken adminToken, AdminAuthLimit limit, long retryAfterSeconds) {
+        this.adminToken = adminToken;
         this.limit = limit;
         this.retryAfterSeconds = retryAfterSeconds;
     }

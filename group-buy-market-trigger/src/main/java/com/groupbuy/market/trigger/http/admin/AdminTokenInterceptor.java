@@ -3,6 +3,7 @@ package com.groupbuy.market.trigger.http.admin;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import lombok.extern.slf4j.Slf4j;
 import org.springframework.web.servlet.HandlerInterceptor;
 
 /**
@@ -11,19 +12,28 @@ import org.springframework.web.servlet.HandlerInterceptor;
  * its body only after this, so an anonymous caller gets 403 whatever it sent, never a 200 {@code 0002} about a
  * parameter or a 400 about its body. Every admin handler still checks the token itself. The console's login (which
  * brings the token in its body) is not registered here.
+ * <p>
+ * An admitted action that changes state (any method but GET and HEAD) is logged with the operator whose credential
+ * it showed ({@link AdminToken#caller}), before it runs: who re-drove, consumed or switched what, whatever its body
+ * says.
  */
+@Slf4j
 public class AdminTokenInterceptor implements HandlerInterceptor {
 
     private final AdminToken adminToken;
 
-    public AdminTokenInterceptor(String token) {
-        this.adminToken = new AdminToken(token);
+    public AdminTokenInterceptor(AdminToken adminToken) {
+        this.adminToken = adminToken;
     }
 
     @Override
     public boolean preHandle(HttpServletRequest request, HttpServletResponse response, Object handler)
             throws IOException {
-        if (adminToken.admits(request.getHeader("X-Admin-Token"))) {
+        AdminToken.Operator operator = adminToken.caller(request);
+        if (operator != null) {
+            if (!"GET".equals(request.getMethod()) && !"HEAD".equals(request.getMethod())) {
+                log.info("admin {} {} by operator {}", request.getMethod(), request.getRequestURI(), operator.shown());
+            }
             return true;
         }
         AdminToken.writeRefusal(response);

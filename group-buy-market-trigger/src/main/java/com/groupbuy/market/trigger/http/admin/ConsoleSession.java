@@ -17,6 +17,11 @@ import javax.crypto.spec.SecretKeySpec;
  * constant time. The nonce (16 random bytes) is the session's id: signing out records it in {@link ConsoleSignOuts}
  * until the expiry, and a signed-out cookie is refused ({@link ConsoleSessionFilter}). Cookies issued before ids were
  * checked have the same form, so they too can be signed out.
+ * <p>
+ * A named operator's session ({@code gbm.admin.operators.<name>}, {@link ConsoleSessions}) carries the operator's name
+ * as well: {@code <expiry>.<nonce>.<name>.<mac>} (the name base64url), signed with a key of that operator's own,
+ * derived from the service's session key and the operator's token digest: a cookie names the operator it was issued
+ * to, no other, and changing or removing that operator's digest ends their sessions and no one else's.
  */
 public final class ConsoleSession {
 
@@ -26,18 +31,58 @@ public final class ConsoleSession {
     private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
 
     private final byte[] key;
+    /** The named operator's name, base64url, as the cookie carries it; null for the shared token's sessions. */
+    private final String operator;
+
     private final Clock clock;
 
     public ConsoleSession(String adminToken, Clock clock) {
-        this.key = adminToken == null || adminToken.isEmpty() ? null : derive(adminToken);
+        this(adminToken == null || adminToken.isEmpty() ? null : derive(adminToken), null, clock);
+    }
+
+    private ConsoleSession(byte[] key, String operator, Clock clock) {
+        this.key = key;
+        this.operator = operator == null ? null : B64.encodeToString(operator.getBytes(StandardCharsets.UTF_8));
         this.clock = clock;
+    }
+
+    /**
+     * The sessions of named operator {@code name}, whose token's digest is {@code digest}: signed with a key derived
+     * from the service's {@code sessionKey} (shared by every instance, never configured) and both.
+     */
+    static ConsoleSession ofOperator(String name, byte[] digest, byte[] sessionKey, Clock clock) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(sessionKey, "HmacSHA256"));
+            mac.update(("gbm console session of\u0000" + name + "\u0000").getBytes(StandardCharsets.UTF_8));
+            return new ConsoleSession(mac.doFinal(digest), name, clock);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The operator a cookie of the form {@code <expiry>.<nonce>.<name>.<mac>} names (unchecked); else null. */
+    static String operatorOf(String value) {
+        if (value == null || value.length() > 200) {
+            return null;
+        }
+        String[] parts = value.split("\\.", -1);
+        if (parts.length != 4) {
+            return null;
+        }
+        try {
+            return new String(Base64.getUrlDecoder().decode(parts[2]), StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
     }
 
     /** A fresh session value, valid for {@link #LIFETIME}. */
     String issue() {
         byte[] nonce = new byte[16];
         RANDOM.nextBytes(nonce);
-        String payload = Instant.now(clock).plus(LIFETIME).getEpochSecond() + "." + B64.encodeToString(nonce);
+        String payload = Instant.now(clock).plus(LIFETIME).getEpochSecond() + "." + B64.encodeToString(nonce)
+                + (operator == null ? "" : "." + operator);
         return payload + "." + B64.encodeToString(mac(payload));
     }
 
@@ -75,7 +120,15 @@ public final class ConsoleSession {
         } catch (NumberFormatException | java.time.DateTimeException e) {
             return null;
         }
-        return expiry.isAfter(Instant.now(clock)) ? new Signed(value.substring(first + 1, last), expiry) : null;
+        String id = value.substring(first + 1, last);
+        if (operator != null) {
+            // <nonce>.<name>: the name this key is the operator's (the MAC covers it too).
+            if (!id.endsWith("." + operator)) {
+                return null;
+            }
+            id = id.substring(0, id.length() - operator.length() - 1);
+        }
+        return expiry.isAfter(Instant.now(clock)) ? new Signed(id, expiry) : null;
     }
 
     /** The {@code Set-Cookie} value: HttpOnly (no script reads it), SameSite=Strict (no other site sends it). */

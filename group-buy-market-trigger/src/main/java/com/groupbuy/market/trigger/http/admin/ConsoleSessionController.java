@@ -30,6 +30,9 @@ import org.springframework.web.bind.annotation.RestController;
  * {@code always} in prod). Signing out ends the session on the server ({@link ConsoleSignOuts}): its cookie is refused
  * afterwards even if the browser kept it. {@code Cache-Control: no-store} comes with every admin answer ({@link
  * ResponseHeadersFilter}); set here as well, it was sent twice.
+ * <p>
+ * The session is its operator's ({@link ConsoleSessions}): signed in with a named operator's token
+ * ({@code gbm.admin.operators.<name>}), it acts as that operator; signing it out ends it alone.
  */
 @RestController
 @RequestMapping("/api/v1/gbm/admin/console/session")
@@ -42,21 +45,22 @@ public class ConsoleSessionController {
     public record Session(Instant expiresAt) {}
 
     private final AdminToken adminToken;
-    private final ConsoleSession sessions;
+    private final ConsoleSessions sessions;
     private final AdminAuthLimit limit;
     private final ConsoleSignOuts signOuts;
     private final Clock clock;
     private final ConsoleCookieSecure cookieSecure;
 
     public ConsoleSessionController(
-            @Value("${gbm.admin.token:}") String token,
+            AdminToken adminToken,
+            ConsoleSessions sessions,
             AdminAuthLimit limit,
             ConsoleSignOuts signOuts,
             Clock clock,
             @Value("${gbm.console.cookie-secure:auto}") String cookieSecure) {
         this.cookieSecure = ConsoleCookieSecure.of(cookieSecure);
-        this.adminToken = new AdminToken(token);
-        this.sessions = new ConsoleSession(token, clock);
+        this.adminToken = adminToken;
+        this.sessions = sessions;
         this.limit = limit;
         this.signOuts = signOuts;
         this.clock = clock;
@@ -66,7 +70,8 @@ public class ConsoleSessionController {
     public ResponseEntity<Response<Session>> login(@RequestBody Login login, HttpServletRequest request) {
         String client = request.getRemoteAddr();
         // As the admin filter: compared first, then the limit (only a wrong token counted, in the same step).
-        boolean right = login != null && adminToken.admits(login.token());
+        AdminToken.Operator operator = login == null ? null : adminToken.holder(login.token());
+        boolean right = operator != null;
         AdminAuthLimit.Refusal refusal = right ? limit.refusal(client) : limit.failure(client);
         if (refusal != null) {
             return tooManyFailures(refusal);
@@ -78,7 +83,7 @@ public class ConsoleSessionController {
         return ResponseEntity.ok()
                 .header(
                         HttpHeaders.SET_COOKIE,
-                        ConsoleSession.setCookie(sessions.issue(), cookieSecure.secure(request)))
+                        ConsoleSession.setCookie(sessions.issue(operator), cookieSecure.secure(request)))
                 .body(Envelope.success(new Session(Instant.now(clock).plus(ConsoleSession.LIFETIME))));
     }
 
@@ -99,7 +104,7 @@ public class ConsoleSessionController {
     @GetMapping
     public ResponseEntity<Response<Boolean>> current(
             @RequestHeader(value = "X-Admin-Token", required = false) String given) {
-        if (!adminToken.admits(given)) {
+        if (adminToken.caller(given) == null) {
             return AdminToken.refusal();
         }
         return ResponseEntity.ok(Envelope.success(Boolean.TRUE));
@@ -113,7 +118,7 @@ public class ConsoleSessionController {
     @DeleteMapping
     public ResponseEntity<Response<Boolean>> logout(HttpServletRequest request, HttpServletResponse response) {
         response.setHeader(HttpHeaders.SET_COOKIE, ConsoleSession.clearCookie(cookieSecure.secure(request)));
-        ConsoleSession.Signed session = sessions.signed(ConsoleSessionFilter.cookie(request));
+        ConsoleSessions.Session session = sessions.signed(ConsoleSessionFilter.cookie(request));
         if (session != null) {
             signOuts.signOut(session.id(), session.expiry());
         }

@@ -8,7 +8,6 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import java.time.Clock;
 import java.util.Collections;
 import java.util.Enumeration;
 import org.springframework.web.filter.OncePerRequestFilter;
@@ -19,19 +18,24 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * request that changes something must also carry {@code X-Gbm-Console: 1}, which a form on another site cannot send
  * (on top of SameSite=Strict). A request that brings its own {@code X-Admin-Token} is left as it is. Redis
  * unreachable: 503 {@code E0401} for a request that would have used its cookie (never a signed-out cookie admitted).
+ * <p>
+ * The request is its session's operator's ({@link ConsoleSessions}): a session of the shared {@code gbm.admin.token}
+ * stands for that token, as it always did; a named operator's has no token to stand for, so it is marked with its
+ * operator ({@link AdminToken#SESSION_OPERATOR}), which the admin API takes for that operator's token.
  */
 public class ConsoleSessionFilter extends OncePerRequestFilter {
 
     static final String CONSOLE_HEADER = "X-Gbm-Console";
 
     private final String token;
-    private final ConsoleSession sessions;
+    private final ConsoleSessions sessions;
     private final ConsoleSignOuts signOuts;
     private final long retryAfterSeconds;
 
-    public ConsoleSessionFilter(String token, Clock clock, ConsoleSignOuts signOuts, long retryAfterSeconds) {
+    public ConsoleSessionFilter(
+            String token, ConsoleSessions sessions, ConsoleSignOuts signOuts, long retryAfterSeconds) {
         this.token = token;
-        this.sessions = new ConsoleSession(token, clock);
+        this.sessions = sessions;
         this.signOuts = signOuts;
         this.retryAfterSeconds = retryAfterSeconds;
     }
@@ -39,20 +43,26 @@ public class ConsoleSessionFilter extends OncePerRequestFilter {
     @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
-        ConsoleSession.Signed session;
+        String cookie;
         if (request.getHeader("X-Admin-Token") == null
-                && (session = sessions.signed(cookie(request))) != null
+                && (cookie = cookie(request)) != null
                 && (safe(request.getMethod()) || "1".equals(request.getHeader(CONSOLE_HEADER)))) {
-            boolean signedOut;
+            ConsoleSessions.Session session;
             try {
-                signedOut = signOuts.signedOut(session.id());
+                session = sessions.signed(cookie);
+                if (session != null && signOuts.signedOut(session.id())) {
+                    session = null;
+                }
             } catch (DependencyUnavailableException e) {
                 AdminAnswers.unavailable(response, retryAfterSeconds);
                 return;
             }
-            if (!signedOut) {
+            if (session != null && session.operator().shared()) {
                 chain.doFilter(new WithToken(request, token), response);
                 return;
+            }
+            if (session != null) {
+                request.setAttribute(AdminToken.SESSION_OPERATOR, session.operator());
             }
         }
         chain.doFilter(request, response);

@@ -20,7 +20,6 @@ import com.groupbuy.market.types.progress.WorkProgress;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.function.Supplier;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -65,7 +64,7 @@ public class ConsoleViewController {
             IMarketSwitches switches,
             ProgressBoard board,
             Clock clock,
-            @Value("${gbm.admin.token:}") String token) {
+            AdminToken adminToken) {
         this.activities = activities;
         this.teams = teams;
         this.imports = imports;
@@ -73,7 +72,7 @@ public class ConsoleViewController {
         this.switches = switches;
         this.board = board;
         this.clock = clock;
-        this.adminToken = new AdminToken(token);
+        this.adminToken = adminToken;
     }
 
     @GetMapping("activities")
@@ -185,7 +184,7 @@ public class ConsoleViewController {
     }
 
     private <T> ResponseEntity<Response<T>> authorized(String given, Supplier<T> action) {
-        if (!adminToken.admits(given)) {
+        if (adminToken.caller(given) == null) {
             return AdminToken.refusal();
         }
         return ResponseEntity.ok(Envelope.success(action.get()));

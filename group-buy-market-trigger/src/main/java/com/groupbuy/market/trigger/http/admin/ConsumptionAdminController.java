@@ -5,7 +5,6 @@ import com.groupbuy.market.domain.trade.model.valobj.ConsumptionRecordVO;
 import com.groupbuy.market.domain.trade.service.refund.ConsumptionRecordOperations;
 import com.groupbuy.market.trigger.http.Envelope;
 import java.util.List;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RequestHeader;
@@ -24,10 +23,9 @@ public class ConsumptionAdminController {
     private final ConsumptionRecordOperations operations;
     private final AdminToken adminToken;
 
-    public ConsumptionAdminController(
-            ConsumptionRecordOperations operations, @Value("${gbm.admin.token:}") String token) {
+    public ConsumptionAdminController(ConsumptionRecordOperations operations, AdminToken adminToken) {
         this.operations = operations;
-        this.adminToken = new AdminToken(token);
+        this.adminToken = adminToken;
     }
 
     /** {@code status}: 0 processing, 1 success, 2 fail (the default); {@code all=true} for every status. */
@@ -38,7 +36,7 @@ public class ConsumptionAdminController {
             @RequestParam(defaultValue = "false") boolean all,
             @RequestParam(defaultValue = "0") int page,
             @RequestParam(defaultValue = "50") int size) {
-        if (!adminToken.admits(given)) {
+        if (adminToken.caller(given) == null) {
             return AdminToken.refusal();
         }
         Integer filter = all ? null : status == null ? ConsumptionRecordVO.FAIL : status;

@@ -16,7 +16,6 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import lombok.extern.slf4j.Slf4j;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -52,11 +51,11 @@ public class LongWorkAdminController {
             FailedTaskBulkRedrive bulkRedrive,
             CrowdTagImportService importService,
             ProgressBoard board,
-            @Value("${gbm.admin.token:}") String token) {
+            AdminToken adminToken) {
         this.bulkRedrive = bulkRedrive;
         this.importService = importService;
         this.board = board;
-        this.adminToken = new AdminToken(token);
+        this.adminToken = adminToken;
     }
 
     /** Every FAIL task (of {@code source} + {@code channel} when given) back to RETRY, due now, in the background. */
@@ -159,7 +158,7 @@ public class LongWorkAdminController {
     }
 
     private <T> ResponseEntity<Response<T>> authorized(String given, Supplier<T> action) {
-        if (!adminToken.admits(given)) {
+        if (adminToken.caller(given) == null) {
             return AdminToken.refusal();
         }
         return ResponseEntity.ok(Envelope.success(action.get()));

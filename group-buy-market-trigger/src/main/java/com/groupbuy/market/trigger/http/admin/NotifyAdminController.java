@@ -9,7 +9,6 @@ import com.groupbuy.market.trigger.http.Envelope;
 import com.groupbuy.market.trigger.job.DeliverNowParam;
 import java.util.List;
 import java.util.function.Supplier;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -32,9 +31,9 @@ public class NotifyAdminController {
     private final NotifyTaskOperations operations;
     private final AdminToken adminToken;
 
-    public NotifyAdminController(NotifyTaskOperations operations, @Value("${gbm.admin.token:}") String token) {
+    public NotifyAdminController(NotifyTaskOperations operations, AdminToken adminToken) {
         this.operations = operations;
-        this.adminToken = new AdminToken(token);
+        this.adminToken = adminToken;
     }
 
     @GetMapping("tasks")
@@ -80,7 +79,7 @@ public class NotifyAdminController {
     }
 
     private <T> ResponseEntity<Response<T>> authorized(String given, Supplier<T> action) {
-        if (!adminToken.admits(given)) {
+        if (adminToken.caller(given) == null) {
             return AdminToken.refusal();
         }
         return ResponseEntity.ok(Envelope.success(action.get()));

@@ -8,9 +8,9 @@ import com.groupbuy.market.types.enums.ResponseCode;
 import com.groupbuy.market.types.exception.AppException;
 import jakarta.servlet.http.HttpServletRequest;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.function.Supplier;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -24,6 +24,7 @@ import org.springframework.web.bind.annotation.RestController;
 /**
  * Live switches (#17): read the values in force on this instance, change one (stored, audited, pushed to every
  * instance), list the audit. Every call needs header {@code X-Admin-Token}; no token configured refuses everyone.
+ * The audit names the operator whose token (or console session) the change showed ({@link #audited}).
  */
 @RestController
 @RequestMapping("/api/v1/gbm/admin/switches")
@@ -34,9 +35,9 @@ public class SwitchAdminController {
     private final LiveSwitchService switches;
     private final AdminToken adminToken;
 
-    public SwitchAdminController(LiveSwitchService switches, @Value("${gbm.admin.token:}") String token) {
+    public SwitchAdminController(LiveSwitchService switches, AdminToken adminToken) {
         this.switches = switches;
-        this.adminToken = new AdminToken(token);
+        this.adminToken = adminToken;
     }
 
     @GetMapping
@@ -57,7 +58,7 @@ public class SwitchAdminController {
                         name,
                         request.getValue(),
                         request.getExpected(),
-                        operator(request.getOperator()),
+                        audited(adminToken.caller(given), request.getOperator()),
                         http.getRemoteAddr()));
     }
 
@@ -88,8 +89,38 @@ public class SwitchAdminController {
         return operator.trim();
     }
 
+    /**
+     * Who the audit names for a change by {@code caller} whose body says {@code operator}. A named operator
+     * ({@code gbm.admin.operators.<name>}) is who their token or session says: the body may leave {@code operator}
+     * out or repeat their name; naming anyone else is {@code 0002} and nothing is changed (one operator's token
+     * never writes another's name into the audit). The shared {@code gbm.admin.token}'s holder names themselves in the
+     * body, as always ({@link #operator}), but never a named operator: that name is theirs.
+     */
+    String audited(AdminToken.Operator caller, String operator) {
+        if (caller == null) {
+            throw new AppException(ResponseCode.ILLEGAL_PARAMETER, AdminToken.REFUSED_INFO);
+        }
+        if (caller.shared()) {
+            String named = operator(operator);
+            if (adminToken.isOperator(named.toLowerCase(Locale.ROOT))) {
+                throw new AppException(
+                        ResponseCode.ILLEGAL_PARAMETER,
+                        "illegal parameter: operator names a named operator (gbm.admin.operators), who must use their "
+                                + "own token; nothing changed");
+            }
+            return named;
+        }
+        if (operator != null && !operator.isBlank() && !operator.trim().equals(caller.name())) {
+            throw new AppException(
+                    ResponseCode.ILLEGAL_PARAMETER,
+                    "illegal parameter: operator is not the holder of this token or session (" + caller.name()
+                            + "); leave it out or give that name; nothing changed");
+        }
+        return caller.name();
+    }
+
     private <T> ResponseEntity<Response<T>> authorized(String given, Supplier<T> action) {
-        if (!adminToken.admits(given)) {
+        if (adminToken.caller(given) == null) {
             return AdminToken.refusal();
         }
         return ResponseEntity.ok(Envelope.success(action.get()));

@@ -29,7 +29,7 @@ class LongWorkAdminControllerTest {
     private final List<String> ran = new CopyOnWriteArrayList<>();
     private final CountDownLatch secondRan = new CountDownLatch(1);
     private final LongWorkAdminController controller =
-            new LongWorkAdminController(new RecordingRedrive(), null, board, TOKEN);
+            new LongWorkAdminController(new RecordingRedrive(), null, board, new AdminToken(TOKEN));
 
     @AfterEach
     void stop() {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.groupbuy.market.types.exception.AppException;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -25,5 +26,28 @@ class SwitchOperatorNameTest {
     @ValueSource(strings = {"bob", "ops team", "张三", "o'brien <oncall>"})
     void aPrintableOperatorNameIsKept(String name) {
         assertThat(SwitchAdminController.operator(name)).isEqualTo(name);
+    }
+
+    private static final String BOB_DIGEST = java.util.HexFormat.of().formatHex(AdminToken.sha256("bob-token-0123"));
+    private final SwitchAdminController controller =
+            new SwitchAdminController(null, new AdminToken("shared-token-0123", java.util.Map.of("bob", BOB_DIGEST)));
+
+    @Test
+    void aNamedOperatorIsAuditedAsThemselvesAndNeverAsAnother() {
+        AdminToken.Operator bob = new AdminToken.Operator("bob", false);
+        assertThat(controller.audited(bob, null)).isEqualTo("bob");
+        assertThat(controller.audited(bob, " ")).isEqualTo("bob");
+        assertThat(controller.audited(bob, "bob")).isEqualTo("bob");
+        assertThatThrownBy(() -> controller.audited(bob, "alice"))
+                .isInstanceOf(AppException.class)
+                .hasMessageContaining("operator is not the holder of this token or session (bob)");
+    }
+
+    @Test
+    void theSharedTokensHolderNamesThemselvesButNotANamedOperator() {
+        AdminToken.Operator shared = new AdminToken("shared-token-0123").holder("shared-token-0123");
+        assertThat(controller.audited(shared, "carol")).isEqualTo("carol");
+        assertThatThrownBy(() -> controller.audited(shared, null)).hasMessageContaining("operator must name who asks");
+        assertThatThrownBy(() -> controller.audited(shared, "Bob")).hasMessageContaining("named operator");
     }
 }

@@ -1,0 +1,54 @@
+package com.groupbuy.market.config;
+
+import com.groupbuy.market.trigger.http.admin.AdminToken;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import lombok.Getter;
+import lombok.Setter;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.validation.Errors;
+import org.springframework.validation.Validator;
+
+/**
+ * Who may use the admin API, the console and the actuator ({@code gbm.admin.*}; the actuator's switches
+ * {@code protect-actuator} and {@code protect-prometheus} are read where they are used). Checked when bound: an
+ * operator's name or digest that is not one, or two credentials that are one token, stop the start naming the key
+ * ({@link AdminToken}). The prod profile's refusal of known tokens is {@link ProductionSecretsGuard}'s.
+ */
+@Getter
+@Setter
+@ConfigurationProperties(prefix = "gbm.admin")
+public class AdminProperties implements Validator {
+
+    /**
+     * The shared admin token, as before named operators: whoever holds it is admitted, and a switch change's audit
+     * names whoever its body says. Empty: none.
+     */
+    private String token = "";
+
+    /**
+     * Named operators: name (lower case) to the SHA-256 hex digest of that operator's own token. A request's operator
+     * is the one whose token it showed; removing an entry revokes that operator alone.
+     */
+    private Map<String, String> operators = new LinkedHashMap<>();
+
+    /** The credentials as the admin endpoints check them. */
+    public AdminToken adminToken() {
+        return new AdminToken(token, operators);
+    }
+
+    @Override
+    public boolean supports(Class<?> type) {
+        return AdminProperties.class.isAssignableFrom(type);
+    }
+
+    @Override
+    public void validate(Object target, Errors errors) {
+        try {
+            ((AdminProperties) target).adminToken();
+        } catch (IllegalArgumentException e) {
+            // Not rejectValue: the message would show the rejected map, and a token pasted in place of its digest.
+            errors.reject("invalid", e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,130 @@
+package com.groupbuy.market.trigger.http.admin;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.HexFormat;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Named operators' credentials ({@code gbm.admin.operators.<name>} = the SHA-256 hex of the token): who a token is,
+ * what the configuration may hold, and console sessions bound to their operator.
+ */
+class AdminOperatorsTest {
+
+    private static final String ALICE = "alice-token-0123456789abcdef";
+    private static final String BOB = "bob-token-0123456789abcdef";
+    private static final String SHARED = "shared-token-0123456789abcdef";
+    private static final Clock CLOCK = Clock.fixed(Instant.parse("2026-12-07T01:00:00Z"), ZoneOffset.UTC);
+
+    private static String hex(String token) {
+        return HexFormat.of().formatHex(AdminToken.sha256(token));
+    }
+
+    private static AdminToken both() {
+        return new AdminToken(SHARED, Map.of("alice", hex(ALICE), "bob", hex(BOB).toUpperCase()));
+    }
+
+    @Test
+    void aTokenIsItsOperatorsAndTheSharedOneIsNobodysInParticular() {
+        AdminToken tokens = both();
+        assertThat(tokens.holder(ALICE)).isEqualTo(new AdminToken.Operator("alice", false));
+        assertThat(tokens.holder(BOB)).isEqualTo(new AdminToken.Operator("bob", false));
+        assertThat(tokens.holder(SHARED).shared()).isTrue();
+        assertThat(tokens.holder("wrong")).isNull();
+        assertThat(tokens.holder(null)).isNull();
+        assertThat(tokens.holder(hex(ALICE))).as("the digest is not the token").isNull();
+        assertThat(tokens.caller((String) null)).as("no header, no session").isNull();
+    }
+
+    @Test
+    void nothingConfiguredAdmitsNobody() {
+        AdminToken none = new AdminToken("", Map.of());
+        assertThat(none.admits("")).isFalse();
+        assertThat(none.admits("anything")).isFalse();
+    }
+
+    @Test
+    void aDigestThatIsNotOneStopsTheStartNamingTheKey() {
+        assertThatThrownBy(() -> new AdminToken("", Map.of("alice", ALICE)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("gbm.admin.operators.alice is not a SHA-256 hex digest")
+                .hasMessageNotContaining(ALICE);
+        assertThatThrownBy(() -> new AdminToken("", Map.of("alice", hex(ALICE).substring(1) + "g")))
+                .hasMessageContaining("gbm.admin.operators.alice is not a SHA-256 hex digest");
+        assertThatThrownBy(() -> new AdminToken("", Map.of("alice", "")))
+                .hasMessageContaining("gbm.admin.operators.alice is not a SHA-256 hex digest");
+    }
+
+    @Test
+    void aNameThatIsNotOneStopsTheStart() {
+        assertThatThrownBy(() -> new AdminToken("", Map.of("Alice", hex(ALICE))))
+                .hasMessageContaining("gbm.admin.operators.Alice: an operator's name");
+        assertThatThrownBy(() -> new AdminToken("", Map.of("a".repeat(65), hex(ALICE))))
+                .hasMessageContaining("an operator's name");
+    }
+
+    @Test
+    void twoCredentialsThatAreOneTokenStopTheStartNamingBoth() {
+        assertThatThrownBy(() -> new AdminToken(
+                        "", Map.of("alice", hex(ALICE), "bob", hex(ALICE).toUpperCase())))
+                .hasMessageContaining("gbm.admin.operators.bob and gbm.admin.operators.alice are the same token");
+        assertThatThrownBy(() -> new AdminToken(SHARED, Map.of("alice", hex(SHARED))))
+                .hasMessageContaining("gbm.admin.operators.alice and gbm.admin.token are the same token");
+    }
+
+    @Test
+    void aConsoleSessionNamesItsOperatorAndNoOther() {
+        byte[] key = new byte[32];
+        AdminToken tokens = both();
+        ConsoleSessions sessions = new ConsoleSessions(SHARED, tokens, () -> key, CLOCK);
+
+        String alice = sessions.issue(tokens.holder(ALICE));
+        assertThat(sessions.signed(alice).operator()).isEqualTo(new AdminToken.Operator("alice", false));
+        String shared = sessions.issue(tokens.holder(SHARED));
+        assertThat(sessions.signed(shared).operator().shared()).isTrue();
+        assertThat(shared.split("\\."))
+                .as("the shared token's cookie as it always was")
+                .hasSize(3);
+
+        // alice's cookie with bob's name in it: not bob's, not anybody's.
+        String[] parts = alice.split("\\.");
+        String renamed = parts[0] + "." + parts[1] + "."
+                + java.util.Base64.getUrlEncoder().withoutPadding().encodeToString("bob".getBytes()) + "." + parts[3];
+        assertThat(sessions.signed(renamed)).isNull();
+        assertThat(sessions.signed(parts[0] + "." + parts[1] + "." + parts[3]))
+                .as("alice's without her name")
+                .isNull();
+    }
+
+    @Test
+    void anOperatorRemovedOrGivenANewTokenLosesTheirSessionsAndOnlyTheirs() {
+        byte[] key = new byte[32];
+        AdminToken tokens = both();
+        ConsoleSessions before = new ConsoleSessions(SHARED, tokens, () -> key, CLOCK);
+        String alice = before.issue(tokens.holder(ALICE));
+        String bob = before.issue(tokens.holder(BOB));
+
+        ConsoleSessions withoutBob =
+                new ConsoleSessions(SHARED, new AdminToken(SHARED, Map.of("alice", hex(ALICE))), () -> key, CLOCK);
+        assertThat(withoutBob.signed(bob)).isNull();
+        assertThat(withoutBob.signed(alice)).isNotNull();
+
+        ConsoleSessions bobsNewToken = new ConsoleSessions(
+                SHARED,
+                new AdminToken(SHARED, Map.of("alice", hex(ALICE), "bob", hex("bob-new-0123456789abcdef"))),
+                () -> key,
+                CLOCK);
+        assertThat(bobsNewToken.signed(bob)).isNull();
+        assertThat(bobsNewToken.signed(alice)).isNotNull();
+
+        ConsoleSessions otherKey = new ConsoleSessions(SHARED, tokens, () -> new byte[] {1, 2, 3}, CLOCK);
+        assertThat(otherKey.signed(alice))
+                .as("signed with another service's key")
+                .isNull();
+    }
+}
