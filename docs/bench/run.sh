@@ -7,6 +7,7 @@
 #   AFTER_WARMUP="shell code" runs once the warm-up has ended, with $APP the app's pid (e.g. docs/bench/renice_threads.sh)
 #   LOG_AB=N replaces the lock scenarios by N pairs of lock_open runs at WARN and at INFO in the same JVM, the level switched
 #   through the actuator between runs (order alternating per pair), and prints the mean of each (#19's "INFO at most 10 %")
+#   FRESH_TABLES=1 empties the team, order and task tables before each of those runs (none pays for earlier rows)
 #   DB_BUFFER_POOL=<size> (e.g. 128M, 4G) runs the database part on a MariaDB of the bench's own (fresh data dir, that
 #   InnoDB buffer pool, the shared server's 96 MB redo log, no binary log, port DBPORT=3423) instead of the shared one on
 #   3306: app, ceiling and CPU readings all on it
@@ -94,15 +95,42 @@ seed_bench_goods $DB
 measure() { # name conns script
   local name=$1 c=$2 script=$3 a0 d0 a1 d1 t0 t1 line
   a0=$(cpu_ticks $APP); d0=$(cpu_ticks "$DBPID"); m0=$(mq_ticks); t0=$(date +%s.%N); p0=$(pool_reads)
+  w0=$(db_work); g0=$(gc_ms)
   local l0; l0=$(load)
   line=$(wrk -t$THREADS -c"$c" -d"$DURATION" --latency -s "$BENCH_DIR/$script" "$URL" | grep '^RESULT' || echo "RESULT failed")
   t1=$(date +%s.%N); a1=$(cpu_ticks $APP); d1=$(cpu_ticks "$DBPID"); m1=$(mq_ticks); p1=$(pool_reads)
+  w1=$(db_work); g1=$(gc_ms)
+  local n probe; n=$(echo "$line" | grep -o 'requests=[0-9]*' | cut -d= -f2); probe=$(cpu_probe_ms)
   local hz l1; hz=$(getconf CLK_TCK); l1=$(load)
   adjacent_of "$line" "$c"
-  say "$name conns=$c ${line#RESULT } app_cpu=$(echo "($a1-$a0)/$hz/($t1-$t0)*100" | bc -l | xargs printf '%.0f')% db_cpu=$(echo "($d1-$d0)/$hz/($t1-$t0)*100" | bc -l | xargs printf '%.0f')% mq_cpu=$(echo "($m1-$m0)/$hz/($t1-$t0)*100" | bc -l | xargs printf '%.0f')% cpu_ms_per_req_app_db_mq=$(echo "$line" | awk -v a=$((a1-a0)) -v d=$((d1-d0)) -v m=$((m1-m0)) -v hz="$hz" '{for(i=1;i<=NF;i++) if($i ~ /^requests=/){split($i,r,"="); n=r[2]}} END{if(n>0) printf "%.2f/%.2f/%.2f", a*1000/hz/n, d*1000/hz/n, m*1000/hz/n; else printf "-"}') db_pool_reads_per_req=$(echo "$line" | awk -v p=$((p1-p0)) '{for(i=1;i<=NF;i++) if($i ~ /^requests=/){split($i,r,"="); n=r[2]}} END{if(n>0) printf "%.2f", p/n; else printf "-"}') db_history_len=$(history_len) load_before=\"$l0\" load_after=\"$l1\"$ADJ"
+  say "$name conns=$c ${line#RESULT } app_cpu=$(echo "($a1-$a0)/$hz/($t1-$t0)*100" | bc -l | xargs printf '%.0f')% db_cpu=$(echo "($d1-$d0)/$hz/($t1-$t0)*100" | bc -l | xargs printf '%.0f')% mq_cpu=$(echo "($m1-$m0)/$hz/($t1-$t0)*100" | bc -l | xargs printf '%.0f')% cpu_ms_per_req_app_db_mq=$(echo "$line" | awk -v a=$((a1-a0)) -v d=$((d1-d0)) -v m=$((m1-m0)) -v hz="$hz" '{for(i=1;i<=NF;i++) if($i ~ /^requests=/){split($i,r,"="); n=r[2]}} END{if(n>0) printf "%.2f/%.2f/%.2f", a*1000/hz/n, d*1000/hz/n, m*1000/hz/n; else printf "-"}') db_pool_reads_per_req=$(echo "$line" | awk -v p=$((p1-p0)) '{for(i=1;i<=NF;i++) if($i ~ /^requests=/){split($i,r,"="); n=r[2]}} END{if(n>0) printf "%.2f", p/n; else printf "-"}') db_history_len=$(history_len) $(work_per_req "$w0" "$w1" "$g0" "$g1" "${n:-0}") cpu_probe_ms=$probe load_before=\"$l0\" load_after=\"$l1\"$ADJ"
 }
 # InnoDB's reads of pages not in its buffer pool (server-wide: on the shared server other clients' reads count too).
 pool_reads() { sql -e "SHOW GLOBAL STATUS LIKE 'Innodb_buffer_pool_reads'" | awk '{print $2}'; }
+# Why a later run reads slower with no pool misses (docs/benchmarks.md, "#19: why each later run reads slower"): work
+# per request that grows with the rows earlier runs left shows in counts, which a busy machine does not blur — the rows
+# read, the index lookups and the pages they touched (logical: a deeper B-tree costs more pages per lookup), the GC.
+# A fixed single-thread job timed after each run tells whether the machine itself slowed (heat, the host's share).
+# MariaDB has no Innodb_rows_read: Rows_read counts the rows every engine returned to the server.
+db_work() {
+  sql -e "SHOW GLOBAL STATUS WHERE Variable_name IN
+    ('Rows_read', 'Handler_read_key', 'Innodb_buffer_pool_read_requests')" |
+    awk '{v[$1]=$2} END{print v["Rows_read"] "," v["Handler_read_key"] "," v["Innodb_buffer_pool_read_requests"]}'
+}
+gc_ms() { jstat -gcutil "$APP" 2>/dev/null | awk 'NR==2{printf "%.0f", $NF*1000}'; }
+work_per_req() { # db_work before, after, gc ms before, after, requests
+  awk -v b="$1" -v a="$2" -v g0="${3:-0}" -v g1="${4:-0}" -v n="$5" 'BEGIN{split(b,x,","); split(a,y,",");
+    if (n>0) printf "db_rows_read_per_req=%.1f db_key_lookups_per_req=%.1f db_page_lookups_per_req=%.1f " \
+      "app_gc_ms_per_req=%.3f",
+      (y[1]-x[1])/n, (y[2]-x[2])/n, (y[3]-x[3])/n, (g1-g0)/n;
+    else printf "db_rows_read_per_req=- db_key_lookups_per_req=- db_page_lookups_per_req=- app_gc_ms_per_req=-"}'
+}
+# Its user CPU time, not its wall time: the neighbours' share does not count, a slower core (or time the host took
+# without reporting it as steal) does.
+cpu_probe_ms() {
+  local TIMEFORMAT=%3U
+  { time perl -e '$s=0; $s+=$_ for 1..20000000'; } 2>&1 | awk '{printf "%.0f", $1*1000}'
+}
 # Undo records not yet purged at the run's end: a purge falling behind the writes costs the server CPU in later runs.
 history_len() { sql -e "SHOW ENGINE INNODB STATUS" | grep -o 'History list length [0-9]*' | awk '{print $4}'; }
 adjacent_of() { # RESULT line, conns -> sets ADJ=" ceiling_before=.. ..." when ADJACENT=1 (no subshell: it keeps LAST_CEILING)
@@ -176,6 +204,11 @@ set_level() {
   curl -fs -o /dev/null -X POST -H "X-Admin-Token: $AB_TOKEN" -H 'Content-Type: application/json' \
     -d "{\"configuredLevel\":\"$1\"}" "$URL/actuator/loggers/com.groupbuy.market"
 }
+# FRESH_TABLES=1: every LOG_AB run starts on empty team, order and task tables, so no run pays for the rows an earlier
+# one left (the A/B for "#19: why each later run reads slower"; the teams' Redis places stay, no run reuses a team).
+empty_lock_tables() {
+  sql $DB -e "TRUNCATE TABLE group_buy_order_list; TRUNCATE TABLE group_buy_order; TRUNCATE TABLE notify_task"
+}
 if [ "${LOG_AB:-0}" -gt 0 ]; then
   c=${CONNS%% *}
   for pair in $(seq 1 "$LOG_AB"); do
@@ -183,6 +216,7 @@ if [ "${LOG_AB:-0}" -gt 0 ]; then
     for level in $order; do
       set_level "$level"
       wrk -t$THREADS -c"$c" -d10s -s "$BENCH_DIR/lock_open.lua" "$URL" >/dev/null
+      [ "${FRESH_TABLES:-0}" = 1 ] && empty_lock_tables
       ADJACENT=0 measure "lock_open_$level" "$c" lock_open.lua
     done
   done
