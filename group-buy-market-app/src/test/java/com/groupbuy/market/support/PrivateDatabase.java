@@ -22,6 +22,9 @@ public class PrivateDatabase implements ApplicationContextInitializer<Configurab
     /** A test property: the size of a tmpfs the binary log is on ({@link PrivateMariaDb#startWithBinlogOnOwnDisk}). */
     public static final String BINLOG_DISK = "gbm.test.private-database-binlog-disk";
 
+    /** A test property: options added to the server's command line, comma-separated ({@link PrivateMariaDb#start}). */
+    public static final String OPTIONS = "gbm.test.private-database-options";
+
     @Override
     public void initialize(ConfigurableApplicationContext context) {
         String database =
@@ -30,11 +33,12 @@ public class PrivateDatabase implements ApplicationContextInitializer<Configurab
         try {
             String disk = context.getEnvironment().getProperty(DISK);
             String binlogDisk = context.getEnvironment().getProperty(BINLOG_DISK);
+            String[] options = context.getEnvironment().getProperty(OPTIONS, String[].class, new String[0]);
             server = disk != null
-                    ? PrivateMariaDb.startOnOwnDisk(database, disk)
+                    ? PrivateMariaDb.startOnOwnDisk(database, disk, options)
                     : binlogDisk != null
-                            ? PrivateMariaDb.startWithBinlogOnOwnDisk(database, binlogDisk)
-                            : PrivateMariaDb.start(database);
+                            ? PrivateMariaDb.startWithBinlogOnOwnDisk(database, binlogDisk, options)
+                            : PrivateMariaDb.start(database, options);
         } catch (IOException e) {
             throw new IllegalStateException("cannot start a private mariadbd", e);
         } catch (InterruptedException e) {
