@@ -92,7 +92,7 @@ public class CloseCheckConfig {
                 properties.getBundleMax());
         // The notify template's publisher connection: while the broker blocks it, a page fails at once.
         publisher.setPublisherBlocked(mqExchangeGuard::blocked);
-        // The broker's max_message_size, learned from a refused callback or a refused bundle, shared both ways.
+        // The broker's max_message_size, learned from a refused callback or a refused bundle: the guard's one limit.
         publisher.setMessageSizeLimit(mqExchangeGuard::maxMessageSize, mqExchangeGuard::messageSizeRefused);
         return publisher;
     }

@@ -17,9 +17,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.sql.Timestamp;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -224,28 +222,12 @@ class MqBlockedBrokerIT {
                         outbox.within(Duration.ofSeconds(20), notifyService::deliverAllDue, "second run");
                 assertThat(again.delivered()).isZero();
                 assertThat(again.retried()).isEqualTo(3);
-                assertThat(outbox.lastErrors(second))
-                        .allMatch(
-                                e -> e.startsWith("not sent: ") && e.contains("blocks our publisher connection"),
-                                "not sent: blocked");
                 // Our broker's alarm is no fault of the partner: not sent, no try used, due again in seconds.
-                assertThat(counts(second)).containsOnly(0);
-                assertThat(attemptRows(second)).isZero();
-                assertThat(dueWithin(second, Duration.ofSeconds(10))).isEqualTo(second.size());
+                outbox.assertNotSentNoTry(second, "blocks our publisher connection");
                 teams.addAll(second);
 
                 // However long the alarm lasts (run after run), no task comes closer to FAIL.
-                List<Integer> before = counts(teams);
-                long attemptsBefore = attemptRows(teams);
-                for (int run = 0; run < 3; run++) {
-                    outbox.makeRetriesDue();
-                    NotifyRunSummary later =
-                            outbox.within(Duration.ofSeconds(20), notifyService::deliverAllDue, "a later run");
-                    assertThat(later.delivered()).isZero();
-                    assertThat(later.failed()).isZero();
-                }
-                assertThat(counts(teams)).isEqualTo(before);
-                assertThat(attemptRows(teams)).isEqualTo(attemptsBefore);
+                outbox.runsIntoTheAlarmUseNoTry(notifyService::deliverAllDue, teams);
 
                 Health health = outbox.within(Duration.ofSeconds(5), mqChannel::health, "mqChannel health");
                 assertThat(health.getStatus()).isEqualTo(Status.DOWN);
@@ -274,38 +256,5 @@ class MqBlockedBrokerIT {
             assertThat(outbox.statuses(teams)).containsOnly(1);
             await(() -> teams.stream().allMatch(t -> !mall.forTeam(t).isEmpty()));
         }
-    }
-
-    /** The try count of each team's task. */
-    private List<Integer> counts(List<String> teams) {
-        return teams.stream()
-                .map(t ->
-                        jdbc.queryForObject("SELECT notify_count FROM notify_task WHERE team_id = ?", Integer.class, t))
-                .toList();
-    }
-
-    /** How many attempt rows the teams' tasks have. */
-    private long attemptRows(List<String> teams) {
-        return teams.stream()
-                .mapToLong(t -> jdbc.queryForObject(
-                        "SELECT COUNT(*) FROM notify_attempt a JOIN notify_task t ON t.id = a.task_id"
-                                + " WHERE t.team_id = ?",
-                        Long.class,
-                        t))
-                .sum();
-    }
-
-    /** How many of the teams' tasks wait as RETRY due again within {@code bound} of now. */
-    private long dueWithin(List<String> teams, Duration bound) {
-        Timestamp by = Timestamp.from(Instant.now().plus(bound));
-        return teams.stream()
-                .filter(t -> jdbc.queryForObject(
-                                "SELECT COUNT(*) FROM notify_task WHERE team_id = ? AND notify_status = 2"
-                                        + " AND next_attempt_time <= ?",
-                                Long.class,
-                                t,
-                                by)
-                        == 1)
-                .count();
     }
 }

@@ -25,6 +25,7 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.actuate.health.HealthIndicator;
@@ -157,6 +158,46 @@ class MqBlockedCallbackPageIT {
             assertThat(twice)
                     .as("callbacks the page left on their way into the alarm")
                     .isLessThanOrEqualTo(WINDOW);
+        }
+    }
+
+    @Autowired
+    CachingConnectionFactory connectionFactory;
+
+    /**
+     * A page whose own time (its confirm timeout, 2 s) ran out before its publishes, its confirm window not shut: the
+     * page needs a new connection and channel (as after a broker restart) and the broker's answers come 1 s late, five
+     * round trips before the first publish. Our own pacing, no fault of the partner's: its callbacks are not sent, no
+     * try used, and go out seconds later, once the broker answers in time (before, each was a failed attempt).
+     */
+    @Test
+    void callbacksOfAPageWhoseTimeRanOutBeforeTheirPublishUseNoTry() throws Exception {
+        String batch = UUID.randomUUID().toString().substring(0, 3);
+        try (MallQueue mall = new MallQueue(broker.port(), "topic.team_success");
+                BlockedOutbox outbox = new BlockedOutbox(jdbc)) {
+            List<String> warmUp = due("v" + batch.substring(1), 1);
+            assertThat(notifyService.deliverAllDue().delivered()).isEqualTo(1);
+            await(() -> mall.forTeam(warmUp.get(0)).size() == 1);
+
+            List<String> teams = due(batch, 5);
+            ((CachingConnectionFactory) connectionFactory.getPublisherConnectionFactory()).resetConnection();
+            proxy.delayAnswers(Duration.ofSeconds(1));
+            try {
+                NotifyRunSummary slow =
+                        outbox.within(Duration.ofSeconds(30), notifyService::deliverAllDue, "the slow page's run");
+                assertThat(slow.delivered()).isZero();
+                outbox.assertNotSentNoTry(teams, "ran out while publishing");
+            } finally {
+                proxy.delayAnswers(Duration.ZERO);
+            }
+
+            // Delivered at their own next time, seconds later (none made due by hand), once each.
+            await(() -> {
+                notifyService.deliverAllDue();
+                return outbox.statuses(teams).stream().allMatch(status -> status == 1);
+            });
+            assertThat(outbox.counts(teams)).containsOnly(1);
+            await(() -> teams.stream().allMatch(t -> mall.forTeam(t).size() == 1));
         }
     }
 

@@ -3,8 +3,11 @@ package com.groupbuy.market.trade;
 import static com.groupbuy.market.support.TestJson.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.groupbuy.market.domain.outbox.model.valobj.DeliveryResult;
+import com.groupbuy.market.domain.outbox.model.valobj.NotifyTaskVO;
 import com.groupbuy.market.domain.outbox.service.DueCallbackDeliveryService;
 import com.groupbuy.market.domain.trade.model.valobj.CloseCheckVO;
+import com.groupbuy.market.infrastructure.gateway.mq.CloseCheckPublisher;
 import com.groupbuy.market.support.CloseCheckQueues;
 import com.groupbuy.market.support.IntegrationTest;
 import com.groupbuy.market.support.PartnerReceiver;
@@ -22,6 +25,7 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.amqp.rabbit.core.RabbitTemplate;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
@@ -50,6 +54,9 @@ import org.springframework.test.context.TestPropertySource;
             "gbm.close-check.bundle-max=64",
             "gbm.close-check.retry-delay=50ms",
             "gbm.mq.confirm-timeout=3s",
+            // The broker's limit kept as long as the test runs, once learned (10 s by default: round b comes later, and
+            // its bundle would be refused again before it is split).
+            "gbm.mq.declare-retry=1h",
             "gbm.notify.backoff=1h,1h",
             "gbm.notify.jitter=0"
         })
@@ -57,6 +64,8 @@ class CloseCheckBundleSizeIT {
 
     private static final int LIMIT = 4_096;
     private static final int TEAMS = 40;
+    /** The lane of {@link #aLimitRaisedOnTheBrokerBundlesWholeAgain}'s checks: far from due while the test runs. */
+    private static final Duration NOMINAL = Duration.ofMinutes(16);
     /** What a check may be late at most: the page's publish, the lane's expiry, the consumer's close. */
     private static final Duration LATE_AT_MOST = Duration.ofSeconds(4);
 
@@ -148,6 +157,64 @@ class CloseCheckBundleSizeIT {
         assertThat(warn.find()).as("a WARN naming the size and the limit").isTrue();
         assertThat(Integer.parseInt(warn.group(1))).isGreaterThan(LIMIT);
         assertThat(warn.group(2)).isEqualTo(Integer.toString(LIMIT));
+    }
+
+    @Autowired
+    CloseCheckPublisher publisher;
+
+    @Autowired
+    RabbitTemplate notifyRabbitTemplate;
+
+    /**
+     * The publisher keeps the broker's limit where the partners' MQ channel keeps it (MqExchangeGuard), as long as it
+     * does: once an operator raised {@code max_message_size} and restarted the node (every connection new), a page's
+     * bundle goes out whole again. Before, the publisher kept a limit of its own for the process's life and split
+     * every later bundle until the service restarted.
+     */
+    @Test
+    void aLimitRaisedOnTheBrokerBundlesWholeAgain() throws Exception {
+        // Every connection new: whatever limit an earlier test taught is unknown again.
+        rabbit.closeAllConnections();
+        String lane = QUEUES.lane(NOMINAL.toSeconds() + "s");
+        try {
+            // 40 checks of one lane within the spread: one bundle of about 5 kB, refused and published again split.
+            assertThat(publisher.deliverAll(page("bla", TEAMS))).allMatch(DeliveryResult::delivered);
+            long before = messages(lane);
+
+            rabbit.setEnv("max_message_size", "1048576");
+            rabbit.closeAllConnections();
+            assertThat(publisher.deliverAll(page("blb", TEAMS))).allMatch(DeliveryResult::delivered);
+            assertThat(messages(lane) - before)
+                    .as("the page's 40 checks in one bundle, the limit raised")
+                    .isEqualTo(1);
+        } finally {
+            rabbit.setEnv("max_message_size", Integer.toString(LIMIT));
+            rabbit.closeAllConnections();
+        }
+    }
+
+    /** {@code n} team checks of the 16-minute lane, all closing at the same time. */
+    private static List<NotifyTaskVO> page(String batch, int n) {
+        Instant closeAt = Instant.now().plus(NOMINAL);
+        List<NotifyTaskVO> page = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            String teamId = batch + i;
+            page.add(NotifyTaskVO.builder()
+                    .id(i)
+                    .webhookId("msg_" + batch + i)
+                    .teamId(teamId)
+                    .notifyCategory(CloseCheckVO.Kind.TEAM_EXPIRY.category())
+                    .notifyType("DELAY")
+                    .body(CloseCheckVO.teamExpiry(teamId, closeAt, NOMINAL).toJson())
+                    .build());
+        }
+        return page;
+    }
+
+    /** How many messages the queue holds. */
+    private long messages(String queue) {
+        return notifyRabbitTemplate.execute(
+                channel -> channel.queueDeclarePassive(queue).getMessageCount());
     }
 
     private void dueAgain(String teamId, Instant closeAt) {

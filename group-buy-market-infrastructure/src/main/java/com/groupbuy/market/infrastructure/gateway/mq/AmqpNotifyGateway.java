@@ -25,6 +25,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.BiFunction;
 import java.util.function.Supplier;
+import lombok.extern.slf4j.Slf4j;
 import org.springframework.amqp.AmqpException;
 import org.springframework.amqp.core.Message;
 import org.springframework.amqp.core.MessageDeliveryMode;
@@ -49,6 +50,7 @@ import org.springframework.amqp.rabbit.core.RabbitTemplate;
  * ({@link DeliveryResult#channelClosed}). While our broker blocks our publisher connection (a memory or disk alarm)
  * nothing more is published and the callbacks wait, not sent, no try used ({@link DeliveryResult#brokerBlocked}).
  */
+@Slf4j
 public class AmqpNotifyGateway implements INotifyGateway {
 
     private final RabbitTemplate template;
@@ -112,8 +114,8 @@ public class AmqpNotifyGateway implements INotifyGateway {
      * tasks wait, no try used, and the rest of the batch goes on. At most {@link #UNCONFIRMED_MAX} publishes (and
      * {@link #UNCONFIRMED_BYTES_MAX} bytes) of the page are on their way unconfirmed, on all its channels together
      * (they share the connection and its socket): the next waits for the oldest's confirm, and once one does not
-     * come within the page's bound nothing more of the page is published: not sent, no try used, as while the broker
-     * blocks us (MqBlockedCallbackPageIT).
+     * come within the page's bound, or once the page's time ran out, nothing more of the page is published: not sent,
+     * no try used, as while the broker blocks us (MqBlockedCallbackPageIT).
      */
     @Override
     public List<DeliveryResult> deliverAll(List<NotifyTaskVO> tasks) {
@@ -186,7 +188,7 @@ public class AmqpNotifyGateway implements INotifyGateway {
             }
             if (window.shut()) {
                 // The broker confirmed nothing of the window in time: a channel's open would wait for it as well.
-                String reason = windowShut(deadline, window);
+                String reason = pageStopped(deadline, window);
                 unsent(group.getValue(), published, results, () -> brokerBlocked(reason));
                 continue;
             }
@@ -326,7 +328,13 @@ public class AmqpNotifyGateway implements INotifyGateway {
             ShutdownSignalException closed,
             long limit,
             long start) {
-        exchange.messageSizeRefused(limit);
+        if (exchange.messageSizeRefused(limit)) {
+            log.error(
+                    "MQ broker refuses messages larger than its max_message_size of {} bytes (406 PRECONDITION_FAILED):"
+                            + " each larger callback FAILs at once; raise max_message_size on the broker, then re-drive"
+                            + " them",
+                    limit);
+        }
         String refusal = MqExchangeGuard.refusedText(closed);
         Instant until = clock.instant().plus(PublisherChannels.RETRY_IN);
         for (int i : group) {
@@ -389,9 +397,10 @@ public class AmqpNotifyGateway implements INotifyGateway {
                 // try used: our broker's alarm is no fault of the partner's.
                 results[i] = brokerBlocked(blocked);
             } else if (System.nanoTime() - deadline > 0) {
-                results[i] = failed(
-                        start,
-                        "not published: the batch's " + confirmTimeout.toMillis() + " ms ran out while publishing");
+                // The page's own time ran out before this publish (the broker answered its channel's open or its
+                // earlier publishes slowly): our pacing, no fault of the partner's. Not sent, no try used, as once
+                // the window shut at the page's bound (MqBlockedCallbackPageIT).
+                results[i] = brokerBlocked(pageStopped(deadline, batch.window()));
             } else {
                 Message message;
                 try {
@@ -415,7 +424,7 @@ public class AmqpNotifyGateway implements INotifyGateway {
                     // No confirm of the window in time: the broker blocks us (its frame saying so may not be read
                     // yet) or reads nothing more; what is written now would only fill the socket's buffers. Not sent,
                     // no try used, as when the block is known (brokerBlocked).
-                    results[i] = brokerBlocked(windowShut(deadline, batch.window()));
+                    results[i] = brokerBlocked(pageStopped(deadline, batch.window()));
                     continue;
                 }
                 onChannel[i] = true;
@@ -433,8 +442,9 @@ public class AmqpNotifyGateway implements INotifyGateway {
     }
 
     /**
-     * A callback not published because our broker blocks us ({@code why}: its alarm as the broker told us, or the
-     * page's confirm window shut): not sent, no try used, due again {@link #BLOCKED_RETRY_IN} later
+     * A callback not published because our broker blocks us ({@code why}: its alarm as the broker told us, the page's
+     * confirm window shut, or the page's time ran out before its publish): not sent, no try used, due again
+     * {@link #BLOCKED_RETRY_IN} later
      * ({@link DeliveryResult#brokerBlocked}). A window shut without the broker's notice read yet is taken for the same
      * block: a broker that reads our publishes confirms them within milliseconds, so none of 128 confirmed within the
      * confirm timeout is the block read late (MqBlockedCallbackPageIT) or a connection that passes nothing at all; the
@@ -446,8 +456,8 @@ public class AmqpNotifyGateway implements INotifyGateway {
         return DeliveryResult.brokerBlocked(clock.instant().plus(BLOCKED_RETRY_IN), why);
     }
 
-    /** Why the rest of a page whose confirm window shut is not published. */
-    private String windowShut(long deadline, ConfirmWindow window) {
+    /** Why the rest of a page is not published once its confirm window shut or its time ran out. */
+    private String pageStopped(long deadline, ConfirmWindow window) {
         String blocked = exchange.blocked();
         if (blocked != null) {
             return blocked;

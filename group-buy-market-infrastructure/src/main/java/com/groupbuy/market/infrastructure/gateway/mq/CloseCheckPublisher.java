@@ -26,7 +26,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.LongConsumer;
+import java.util.function.LongPredicate;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import java.util.regex.Matcher;
@@ -46,12 +46,15 @@ import org.springframework.amqp.rabbit.core.RabbitTemplate;
  * Publishes a delayed close check (an outbox row of notify type {@code DELAY}, #15) into its delay lane with the time
  * it has left, or straight into the close-check queue when its time has come already (a check published late). Like
  * the partner channel it is delivered only on a positive publisher confirm without a return; anything else is a failed
- * attempt and the outbox tries again on its backoff. Never published to the partners' exchange.
+ * attempt and the outbox tries again on its backoff. While our broker blocks our publisher connection (a memory or disk
+ * alarm) nothing more is published and the checks wait, not sent, no try used ({@link DeliveryResult#brokerBlocked}).
+ * Never published to the partners' exchange.
  * <p>
  * A bundle is never larger than the broker's {@code max_message_size} once the publisher knows it: the broker refuses a
  * larger message by closing the page's channel ({@code 406 PRECONDITION_FAILED}), which takes every later publish and
- * confirm of the page with it. The first such refusal teaches the limit; the checks of the page not confirmed are
- * published again at once, in bundles split to fit, and so is every later bundle (CloseCheckBundleSizeIT).
+ * confirm of the page with it. Such a refusal teaches the limit, kept where the partners' MQ channel keeps it
+ * ({@link MqExchangeGuard#maxMessageSize}); the checks of the page not confirmed are published again at once, in
+ * bundles split to fit, and so is every later bundle while the limit is known (CloseCheckBundleSizeIT).
  */
 @Slf4j
 public class CloseCheckPublisher implements INotifyGateway {
@@ -64,15 +67,14 @@ public class CloseCheckPublisher implements INotifyGateway {
     private final int bundleMax;
     /** Why the broker blocks the connection we publish on (an alarm), or null; see {@link #setPublisherBlocked}. */
     private volatile Supplier<String> publisherBlocked = () -> null;
-    /** The broker's max_message_size as the MQ channel learned it ({@link MqExchangeGuard#maxMessageSize}), or -1. */
-    private volatile LongSupplier sharedLimit = () -> -1;
-    /** Told the limit this publisher learned ({@link MqExchangeGuard#messageSizeRefused}). */
-    private volatile LongConsumer limitRefused = limit -> {};
     /**
-     * The broker's max_message_size as it last refused a bundle of ours, or -1: kept as long as the process runs (a
-     * broker whose limit an operator raised since only gets bundles smaller than they could be).
+     * The broker's max_message_size as the MQ channel keeps it ({@link MqExchangeGuard#maxMessageSize}: learned from a
+     * refused callback or bundle, for the retry interval on one connection), or -1. The publisher keeps none of its
+     * own: one that lasted the process's life split every bundle of a broker whose limit an operator had raised since.
      */
-    private volatile long learnedLimit = -1;
+    private volatile LongSupplier knownLimit = () -> -1;
+    /** Told the limit the broker refused a bundle at; answers whether it is new ({@link MqExchangeGuard}). */
+    private volatile LongPredicate limitRefused = limit -> true;
 
     /** The bytes of a bundle besides its entries: {@code {"checks":[} and {@code ]}}. */
     private static final int BUNDLE_FRAME_BYTES =
@@ -149,29 +151,27 @@ public class CloseCheckPublisher implements INotifyGateway {
 
     /**
      * Tells the publisher why the broker blocks the connection it publishes on (null while it does not,
-     * {@link MqExchangeGuard#blocked}): while it does, nothing is published and every check of a page is a failed
-     * attempt at once — a channel's open or a declare there waits for the broker, up to the channel RPC timeout (10
-     * minutes), with the relay or the compensation lane that sends the page.
+     * {@link MqExchangeGuard#blocked}): while it does, nothing is published and every check of a page waits at once,
+     * not sent, no try used — a channel's open or a declare there waits for the broker, up to the channel RPC timeout,
+     * with the relay or the compensation lane that sends the page.
      */
     public void setPublisherBlocked(Supplier<String> publisherBlocked) {
         this.publisherBlocked = publisherBlocked;
     }
 
     /**
-     * Shares the broker's {@code max_message_size} with the MQ channel ({@link MqExchangeGuard}): {@code known} is the
-     * limit it learned from a refused callback (-1: none), {@code refused} is told the limit when the broker refuses a
-     * bundle of ours.
+     * Keeps the broker's {@code max_message_size} where the MQ channel keeps it ({@link MqExchangeGuard}):
+     * {@code known} is the limit it knows now (-1: none), {@code refused} is told the limit when the broker refuses a
+     * bundle of ours and answers whether it is new. Unset (a publisher of its own in a test), no limit is kept.
      */
-    public void setMessageSizeLimit(LongSupplier known, LongConsumer refused) {
-        this.sharedLimit = known;
+    public void setMessageSizeLimit(LongSupplier known, LongPredicate refused) {
+        this.knownLimit = known;
         this.limitRefused = refused;
     }
 
     /** The broker's max_message_size as far as we know it; -1 when unknown. */
     long messageSizeLimit() {
-        long own = learnedLimit;
-        long shared = sharedLimit.getAsLong();
-        return own < 0 ? shared : shared < 0 ? own : Math.min(own, shared);
+        return knownLimit.getAsLong();
     }
 
     /**
@@ -187,7 +187,8 @@ public class CloseCheckPublisher implements INotifyGateway {
         DeliveryResult[] results = new DeliveryResult[tasks.size()];
         String blocked = publisherBlocked.get();
         if (blocked != null) {
-            Arrays.fill(results, failed(start, "not published: " + blocked));
+            // Our broker's alarm: nothing is published, no try used (as for partners' callbacks).
+            Arrays.fill(results, brokerBlocked(blocked));
             return Arrays.asList(results);
         }
         CorrelationData[] correlations = new CorrelationData[tasks.size()];
@@ -233,25 +234,24 @@ public class CloseCheckPublisher implements INotifyGateway {
     }
 
     /**
-     * The broker refused a message larger than {@code limit} bytes: learned, the MQ channel told, and a WARN when the
-     * limit is new.
+     * The broker refused a message larger than {@code limit} bytes: the MQ channel keeps the limit, and a WARN when it
+     * is new, worded for the bundle refused.
      */
     private void sizeRefused(ShutdownSignalException closed, long limit) {
-        String refusal = MqExchangeGuard.refusedText(closed);
-        if (learnedLimit != limit) {
+        if (limitRefused.test(limit)) {
+            String refusal = MqExchangeGuard.refusedText(closed);
             Matcher size = REFUSED_SIZE.matcher(refusal);
             log.warn(
                     "close-check bundle of {} bytes refused: larger than the broker's max_message_size of {} bytes"
                             + " ({}). Its page's checks are published again at once and every bundle is split to fit"
-                            + " from now on; gbm.close-check.bundle-max {} (about 164 bytes a check) is too large for"
-                            + " this broker",
+                            + " while the limit is known (gbm.mq.declare-retry, or until a new connection; MQ callbacks"
+                            + " larger than it FAIL at once meanwhile); gbm.close-check.bundle-max {} (about 164 bytes"
+                            + " a check) is too large for this broker",
                     size.find() ? size.group(1) : "?",
                     limit,
                     refusal,
                     bundleMax);
         }
-        learnedLimit = limit;
-        limitRefused.accept(limit);
     }
 
     /**
@@ -492,10 +492,10 @@ public class CloseCheckPublisher implements INotifyGateway {
         if (blocked != null) {
             // The broker stopped reading from the connection at a publish of this page (or another's): what is
             // written now only fills the socket's buffers, and once they are full the write blocks the page's thread
-            // until the alarm lifts (MqBlockedCloseCheckIT: a page of 40,000 checks).
-            DeliveryResult failed = failed(start, "not published: " + blocked);
+            // until the alarm lifts (MqBlockedCloseCheckIT: a page of 40,000 checks). Not sent, no try used.
+            DeliveryResult notSent = brokerBlocked(blocked);
             for (int k = 0; k < size; k++) {
-                results[bundle[k]] = failed;
+                results[bundle[k]] = notSent;
             }
             return;
         }
@@ -608,6 +608,17 @@ public class CloseCheckPublisher implements INotifyGateway {
             return failed(start, "AMQP nack: " + confirm.getReason());
         }
         return new DeliveryResult(true, null, elapsedMs(start), null);
+    }
+
+    /**
+     * A check not published because our broker blocks our publisher connection ({@code why}: its alarm as the broker
+     * told us, or the page's confirm window shut): not sent, no try used, due again
+     * {@link AmqpNotifyGateway#BLOCKED_RETRY_IN} later ({@link DeliveryResult#brokerBlocked}), as a partner's callback.
+     * Counted as failed attempts, a long alarm walked every check due in it along its backoff, and the team closed late
+     * (by the polling job, the backstop). The checks published into the alarm and not confirmed stay failed attempts.
+     */
+    private DeliveryResult brokerBlocked(String why) {
+        return DeliveryResult.brokerBlocked(clock.instant().plus(AmqpNotifyGateway.BLOCKED_RETRY_IN), why);
     }
 
     private static DeliveryResult failed(long start, String error) {

@@ -368,20 +368,17 @@ public class MqExchangeGuard implements ConnectionListener {
 
     /**
      * The broker refused a message larger than {@code limit} bytes, its {@code max_message_size}: kept, so that a
-     * larger one is failed without publishing it (each such publish closes its channel, and the other publishes of its
-     * batch with it), until the retry interval passed or a new connection is made (an operator who raised the limit
-     * restarted the broker), when a larger one is published again and the broker asked anew.
+     * larger callback is failed without publishing it and a larger close-check bundle is split (each such publish
+     * closes its channel, and the other publishes of its batch with it), until the retry interval passed or a new
+     * connection is made (an operator who raised the limit restarted the broker), when a larger one is published again
+     * and the broker asked anew. The one limit both publishers keep. Returns whether the limit is new (not the one last
+     * learned on this connection): the caller logs it then, worded for what the broker refused.
      */
-    public void messageSizeRefused(long limit) {
-        if (limit != maxMessageSize) {
-            log.error(
-                    "MQ broker refuses messages larger than its max_message_size of {} bytes (406 PRECONDITION_FAILED):"
-                            + " each larger callback FAILs at once; raise max_message_size on the broker, then re-drive"
-                            + " them",
-                    limit);
-        }
+    public boolean messageSizeRefused(long limit) {
+        boolean learned = limit != maxMessageSize;
         maxMessageSize = limit;
         maxMessageSizeLearned = System.nanoTime();
+        return learned;
     }
 
     /**
