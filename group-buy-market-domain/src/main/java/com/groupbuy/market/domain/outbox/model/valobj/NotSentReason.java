@@ -28,9 +28,10 @@ public enum NotSentReason {
      */
     CHANNEL_CLOSED,
     /**
-     * Our own broker blocks our publisher connection (a memory or disk alarm), or stopped confirming the page's
-     * publishes before this one went out: the message was not published. The partner has no part in it, so no try of
-     * its callback is used; it goes out once the alarm lifts.
+     * Our own broker blocks our publisher connection (a memory or disk alarm), stopped confirming the page's
+     * publishes, or answered so slowly that the page's time ran out before this one went out: the message was not
+     * published. The partner has no part in it, so no try of its callback (or close check) is used; it goes out once
+     * the broker keeps up again.
      */
     BROKER_BLOCKED,
     /**
