@@ -1,5 +1,6 @@
 package com.groupbuy.market.trigger.http.admin;
 
+import com.groupbuy.market.trigger.http.metrics.TradeRequestMeter;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import org.springframework.web.servlet.HandlerInterceptor;
@@ -7,7 +8,7 @@ import org.springframework.web.servlet.HandlerInterceptor;
 /**
  * Records every admitted admin action that changes state (any method but GET, HEAD and OPTIONS) in {@code
  * admin_action}, right after it was answered ({@link AdminAudit}): the operator is the credential's ({@link
- * AdminToken#caller}), the outcome the answer's HTTP status and envelope code ({@link AdminAuditOutcome}). Registered
+ * AdminToken#caller}), the outcome the answer's HTTP status and envelope code (noted by {@code TradeCodeAdvice}). Registered
  * after {@link AdminTokenInterceptor}: a call it refused (no or a wrong credential) is not recorded, or anyone could
  * fill the table; a call refused after it (a stray parameter, a body naming another operator, a task that is not
  * FAILed) is, with its code.
@@ -40,7 +41,6 @@ public class AdminAuditInterceptor implements HandlerInterceptor {
     @Override
     public void afterCompletion(HttpServletRequest request, HttpServletResponse response, Object handler, Exception e) {
         if (request.getAttribute(OPERATOR) instanceof AdminToken.Operator operator) {
-            Object code = request.getAttribute(AdminAuditOutcome.CODE);
             audit.record(
                     operator,
                     request.getMethod(),
@@ -48,7 +48,7 @@ public class AdminAuditInterceptor implements HandlerInterceptor {
                     request.getQueryString(),
                     request.getRemoteAddr(),
                     response.getStatus(),
-                    code instanceof String c ? c : null);
+                    TradeRequestMeter.codeOf(request));
         }
     }
 }
