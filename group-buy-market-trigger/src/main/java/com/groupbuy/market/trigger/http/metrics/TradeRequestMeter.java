@@ -56,7 +56,7 @@ public class TradeRequestMeter implements HandlerInterceptor {
         request.setAttribute(CODE, code);
     }
 
-    /** The envelope's code noted for the answer of {@code request} (every answer an envelope; the admin audit's too). */
+    /** The envelope's code noted for the answer of {@code request}; read by the admin action audit too. */
     public static String codeOf(ServletRequest request) {
         return request.getAttribute(CODE) instanceof String code ? code : null;
     }
