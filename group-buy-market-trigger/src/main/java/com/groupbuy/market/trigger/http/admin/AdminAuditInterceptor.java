@@ -9,9 +9,9 @@ import org.springframework.web.servlet.HandlerInterceptor;
  * Records every admitted admin action that changes state (any method but GET, HEAD and OPTIONS) in {@code
  * admin_action}, right after it was answered ({@link AdminAudit}): the operator is the credential's ({@link
  * AdminToken#caller}), the outcome the answer's HTTP status and envelope code (noted by {@code TradeCodeAdvice}).
- * Registered after {@link AdminTokenInterceptor}: a call it refused (no or a wrong credential) is not recorded, or anyone could
- * fill the table; a call refused after it (a stray parameter, a body naming another operator, a task that is not
- * FAILed) is, with its code.
+ * Registered after {@link AdminTokenInterceptor}: a call it refused (no or a wrong credential) is not recorded, or
+ * anyone could fill the table; a call refused after it (a stray parameter, a body naming another operator, a task that
+ * is not FAILed) is, with its code.
  */
 public class AdminAuditInterceptor implements HandlerInterceptor {
 
