@@ -299,9 +299,26 @@ async function switches() {
     el('p', {}, 'Read-only, from ' + s.source + ' at ' + s.readAt + '. Change them in configuration (gbm.switch.*) or with the live-switch admin API.'));
 }
 
+// ---- admin action audit (who did what)
+
+async function audit(page = 0) {
+  const list = await api('audit/actions?page=' + page + '&size=' + PAGE_SIZE);
+  const rows = list.map(a => el('tr', {class: 'audit-action', 'data-id': a.id},
+    el('td', {}, a.actedAt), el('td', {}, a.sharedToken ? '(holder of gbm.admin.token)' : a.operator),
+    el('td', {}, a.method + ' ' + a.path + (a.query ? '?' + a.query : '')), el('td', {}, a.remoteAddress ?? ''),
+    el('td', {}, a.httpStatus + ' ' + (a.code ?? ''))));
+  show(el('h2', {}, 'Admin actions'),
+    rows.length ? table(['when', 'operator', 'action', 'from', 'answer'], rows, 'audit')
+      : empty('No admin actions recorded.', 'audit-empty'),
+    el('div', {class: 'pager', id: 'audit-pager'},
+      el('button', {type: 'button', id: 'audit-pager-prev', disabled: page <= 0 ? 'disabled' : null, onclick: () => audit(page - 1).catch(failed)}, '‹ Previous'),
+      el('span', {id: 'audit-pager-label'}, 'page ' + (page + 1)),
+      el('button', {type: 'button', id: 'audit-pager-next', disabled: list.length < PAGE_SIZE ? 'disabled' : null, onclick: () => audit(page + 1).catch(failed)}, 'Next ›')));
+}
+
 // ---- routing
 
-const routes = {activities, tasks, imports, switches};
+const routes = {activities, tasks, imports, switches, audit};
 
 function route() {
   actionError.hidden = true;

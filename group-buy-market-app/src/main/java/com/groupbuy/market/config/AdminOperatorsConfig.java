@@ -1,5 +1,7 @@
 package com.groupbuy.market.config;
 
+import com.groupbuy.market.domain.audit.adapter.repository.IAdminAuditRepository;
+import com.groupbuy.market.trigger.http.admin.AdminAudit;
 import com.groupbuy.market.trigger.http.admin.AdminToken;
 import com.groupbuy.market.trigger.http.admin.ConsoleSessionKey;
 import com.groupbuy.market.trigger.http.admin.ConsoleSessions;
@@ -24,5 +26,11 @@ public class AdminOperatorsConfig {
     public ConsoleSessions consoleSessions(
             AdminProperties admin, AdminToken adminToken, ConsoleSessionKey key, Clock clock) {
         return new ConsoleSessions(admin.getToken(), adminToken, key, clock);
+    }
+
+    /** The durable record of admin actions that change state ({@code admin_action}), aged out after the retention. */
+    @Bean
+    public AdminAudit adminAudit(AdminProperties admin, IAdminAuditRepository repository, Clock clock) {
+        return new AdminAudit(repository, clock, admin.getAudit().getRetention());
     }
 }

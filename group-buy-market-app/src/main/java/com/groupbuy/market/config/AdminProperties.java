@@ -1,6 +1,7 @@
 package com.groupbuy.market.config;
 
 import com.groupbuy.market.trigger.http.admin.AdminToken;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import lombok.Getter;
@@ -32,6 +33,20 @@ public class AdminProperties implements Validator {
      */
     private Map<String, String> operators = new LinkedHashMap<>();
 
+    /** The audit of admin actions ({@code admin_action}). */
+    private final Audit audit = new Audit();
+
+    /** {@code gbm.admin.audit.*}. */
+    @Getter
+    @Setter
+    public static class Audit {
+        /**
+         * How long a recorded admin action is kept: older rows are deleted, a few with each new one. 1 day to 10
+         * years; it never deletes anything but {@code admin_action}'s own rows.
+         */
+        private Duration retention = Duration.ofDays(365);
+    }
+
     /** The credentials as the admin endpoints check them. */
     public AdminToken adminToken() {
         return new AdminToken(token, operators);
@@ -44,6 +59,15 @@ public class AdminProperties implements Validator {
 
     @Override
     public void validate(Object target, Errors errors) {
+        Duration retention = ((AdminProperties) target).getAudit().getRetention();
+        if (retention == null
+                || retention.compareTo(Duration.ofDays(1)) < 0
+                || retention.compareTo(Duration.ofDays(3653)) > 0) {
+            errors.rejectValue(
+                    "audit.retention",
+                    "range",
+                    "gbm.admin.audit.retention must be between 1 day and 10 years (3653 days), got " + retention);
+        }
         try {
             ((AdminProperties) target).adminToken();
         } catch (IllegalArgumentException e) {

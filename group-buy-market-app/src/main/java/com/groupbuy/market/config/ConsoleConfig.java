@@ -2,6 +2,8 @@ package com.groupbuy.market.config;
 
 import com.groupbuy.market.config.outage.OutageProperties;
 import com.groupbuy.market.trigger.http.admin.AdminActionParameters;
+import com.groupbuy.market.trigger.http.admin.AdminAudit;
+import com.groupbuy.market.trigger.http.admin.AdminAuditInterceptor;
 import com.groupbuy.market.trigger.http.admin.AdminAuthGuardFilter;
 import com.groupbuy.market.trigger.http.admin.AdminAuthLimit;
 import com.groupbuy.market.trigger.http.admin.AdminToken;
@@ -16,6 +18,7 @@ import java.time.Clock;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Lazy;
 import org.springframework.core.Ordered;
 import org.springframework.web.servlet.config.annotation.InterceptorRegistry;
 import org.springframework.web.servlet.config.annotation.ResourceHandlerRegistry;
@@ -30,9 +33,15 @@ import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
 public class ConsoleConfig implements WebMvcConfigurer {
 
     private final AdminToken adminToken;
+    private final AdminAudit adminAudit;
 
-    public ConsoleConfig(AdminToken adminToken) {
+    /**
+     * {@code adminAudit} lazily: this configuration's filters are made while the web server starts, before MyBatis may
+     * load its mappers (the audit's repository needs them).
+     */
+    public ConsoleConfig(AdminToken adminToken, @Lazy AdminAudit adminAudit) {
         this.adminToken = adminToken;
+        this.adminAudit = adminAudit;
     }
 
     /**
@@ -40,11 +49,15 @@ public class ConsoleConfig implements WebMvcConfigurer {
      * whatever it sent). The console's login and logout ({@code console/session}) are for callers without it. Then an
      * action that changes state refuses a parameter its handler does not declare, or one given twice ({@link
      * AdminActionParameters}); signing in and out are left out: they act on no order or callback, and refusing a
-     * sign-out over a stray parameter would keep its session alive.
+     * sign-out over a stray parameter would keep its session alive. Every admitted action that changes state is
+     * recorded with its operator and outcome ({@link AdminAuditInterceptor}), a stray parameter's refusal included.
      */
     @Override
     public void addInterceptors(InterceptorRegistry registry) {
         registry.addInterceptor(new AdminTokenInterceptor(adminToken))
+                .addPathPatterns("/api/v1/gbm/admin/**")
+                .excludePathPatterns("/api/v1/gbm/admin/console/session");
+        registry.addInterceptor(new AdminAuditInterceptor(adminToken, adminAudit))
                 .addPathPatterns("/api/v1/gbm/admin/**")
                 .excludePathPatterns("/api/v1/gbm/admin/console/session");
         registry.addInterceptor(new AdminActionParameters())

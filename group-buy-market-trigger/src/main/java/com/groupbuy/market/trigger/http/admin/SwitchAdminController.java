@@ -7,6 +7,7 @@ import com.groupbuy.market.trigger.http.Envelope;
 import com.groupbuy.market.types.enums.ResponseCode;
 import com.groupbuy.market.types.exception.AppException;
 import jakarta.servlet.http.HttpServletRequest;
+import java.text.Normalizer;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -102,7 +103,7 @@ public class SwitchAdminController {
         }
         if (caller.shared()) {
             String named = operator(operator);
-            if (adminToken.isOperator(named.toLowerCase(Locale.ROOT))) {
+            if (adminToken.isOperator(named.toLowerCase(Locale.ROOT)) || adminToken.isOperator(asRead(named))) {
                 throw new AppException(
                         ResponseCode.ILLEGAL_PARAMETER,
                         "illegal parameter: operator names a named operator (gbm.admin.operators), who must use their "
@@ -117,6 +118,19 @@ public class SwitchAdminController {
                             + "); leave it out or give that name; nothing changed");
         }
         return caller.name();
+    }
+
+    /**
+     * {@code name} as a reader sees it: compatibility forms folded (fullwidth letters, ligatures, a no-break space:
+     * NFKC), invisible format characters (zero-width, soft hyphen, BOM) dropped, blanks at either end stripped, lower
+     * case. Fullwidth b-o-b, and bob followed by a zero-width space, read as {@code bob}. Letters of other scripts that
+     * look alike (a Cyrillic o) stay themselves.
+     */
+    static String asRead(String name) {
+        return Normalizer.normalize(name, Normalizer.Form.NFKC)
+                .replaceAll("\\p{Cf}", "")
+                .strip()
+                .toLowerCase(Locale.ROOT);
     }
 
     private <T> ResponseEntity<Response<T>> authorized(String given, Supplier<T> action) {

@@ -56,6 +56,11 @@ public class TradeRequestMeter implements HandlerInterceptor {
         request.setAttribute(CODE, code);
     }
 
+    /** The envelope's code noted for the answer of {@code request}; read by the admin action audit too. */
+    public static String codeOf(ServletRequest request) {
+        return request.getAttribute(CODE) instanceof String code ? code : null;
+    }
+
     @Override
     public boolean preHandle(HttpServletRequest request, HttpServletResponse response, Object handler) {
         request.setAttribute(STARTED, System.nanoTime());

@@ -50,4 +50,25 @@ class SwitchOperatorNameTest {
         assertThatThrownBy(() -> controller.audited(shared, null)).hasMessageContaining("operator must name who asks");
         assertThatThrownBy(() -> controller.audited(shared, "Bob")).hasMessageContaining("named operator");
     }
+
+    /**
+     * A name that reads as a named operator's is theirs too: a zero-width character, a no-break space, fullwidth
+     * letters or a ligature passed the lower-case comparison, so the shared token's holder wrote a name shown as
+     * "bob" into {@code dcc_switch_change}.
+     */
+    @ParameterizedTest
+    @ValueSource(
+            strings = {
+                "bob\u200b",
+                "\u200bbob",
+                "b\u200dob",
+                "\u00a0bob",
+                "\uff42\uff4f\uff42",
+                "BOB\u00ad",
+                "bob\ufeff"
+            })
+    void theSharedTokensHolderCannotTakeANamedOperatorsNameInALookalikeSpelling(String name) {
+        AdminToken.Operator shared = new AdminToken("shared-token-0123").holder("shared-token-0123");
+        assertThatThrownBy(() -> controller.audited(shared, name)).hasMessageContaining("named operator");
+    }
 }
