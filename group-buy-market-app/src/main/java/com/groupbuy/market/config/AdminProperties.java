@@ -33,6 +33,12 @@ public class AdminProperties implements Validator {
      */
     private Map<String, String> operators = new LinkedHashMap<>();
 
+    /**
+     * The shortest audit retention a start accepts: the record of who re-drove or switched what is what an incident
+     * review reads weeks later, so no setting may age it out within days.
+     */
+    static final Duration MIN_RETENTION = Duration.ofDays(90);
+
     /** The audit of admin actions ({@code admin_action}). */
     private final Audit audit = new Audit();
 
@@ -41,7 +47,7 @@ public class AdminProperties implements Validator {
     @Setter
     public static class Audit {
         /**
-         * How long a recorded admin action is kept: older rows are deleted, a few with each new one. 1 day to 10
+         * How long a recorded admin action is kept: older rows are deleted, a few with each new one. 90 days to 10
          * years; it never deletes anything but {@code admin_action}'s own rows.
          */
         private Duration retention = Duration.ofDays(365);
@@ -61,12 +67,12 @@ public class AdminProperties implements Validator {
     public void validate(Object target, Errors errors) {
         Duration retention = ((AdminProperties) target).getAudit().getRetention();
         if (retention == null
-                || retention.compareTo(Duration.ofDays(1)) < 0
+                || retention.compareTo(MIN_RETENTION) < 0
                 || retention.compareTo(Duration.ofDays(3653)) > 0) {
             errors.rejectValue(
                     "audit.retention",
                     "range",
-                    "gbm.admin.audit.retention must be between 1 day and 10 years (3653 days), got " + retention);
+                    "gbm.admin.audit.retention must be between 90 days and 10 years (3653 days), got " + retention);
         }
         try {
             ((AdminProperties) target).adminToken();

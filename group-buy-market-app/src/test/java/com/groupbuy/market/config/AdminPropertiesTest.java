@@ -58,4 +58,18 @@ class AdminPropertiesTest {
                         .rootCause()
                         .hasMessageContaining("gbm.admin.operators.bob and gbm.admin.operators.alice are the same"));
     }
+
+    @Test
+    void anAuditRetentionUnderNinetyDaysStopsTheStart() {
+        runner.withPropertyValues("gbm.admin.audit.retention=89d")
+                .run(context -> assertThat(context)
+                        .hasFailed()
+                        .getFailure()
+                        .hasStackTraceContaining("gbm.admin.audit.retention must be between 90 days"));
+        runner.withPropertyValues("gbm.admin.audit.retention=90d")
+                .run(context -> assertThat(context.getBean(AdminProperties.class)
+                                .getAudit()
+                                .getRetention())
+                        .hasDays(90));
+    }
 }
