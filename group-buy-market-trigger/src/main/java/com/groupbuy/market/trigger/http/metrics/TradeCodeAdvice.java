@@ -12,8 +12,7 @@ import org.springframework.web.servlet.mvc.method.annotation.ResponseBodyAdvice;
 
 /**
  * Notes the envelope's {@code code} on the request as the answer is written (controllers and the exception handler
- * alike), for {@link TradeRequestMeter} and the admin
- * action audit. It only reads: the body goes out unchanged.
+ * alike), for {@link TradeRequestMeter} and the admin action audit. It only reads: the body goes out unchanged.
  */
 @ControllerAdvice
 public class TradeCodeAdvice implements ResponseBodyAdvice<Object> {
