@@ -15,6 +15,4 @@ public interface IAdminActionDao {
     int deleteBefore(@Param("before") Instant before, @Param("limit") int limit);
 
     List<AdminActionPO> queryPage(@Param("offset") int offset, @Param("limit") int limit);
-
-    long countAll();
 }

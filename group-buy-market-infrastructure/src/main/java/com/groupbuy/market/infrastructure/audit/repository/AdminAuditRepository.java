@@ -55,9 +55,4 @@ public class AdminAuditRepository implements IAdminAuditRepository {
                         r.getActedAt()))
                 .toList();
     }
-
-    @Override
-    public long count() {
-        return dao.countAll();
-    }
 }

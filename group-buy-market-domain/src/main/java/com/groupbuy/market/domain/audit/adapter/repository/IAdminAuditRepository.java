@@ -15,6 +15,4 @@ public interface IAdminAuditRepository {
 
     /** Rows, newest first. */
     List<AdminActionVO> actions(int offset, int limit);
-
-    long count();
 }
