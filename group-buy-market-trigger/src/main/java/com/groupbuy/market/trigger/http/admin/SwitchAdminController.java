@@ -103,7 +103,7 @@ public class SwitchAdminController {
         }
         if (caller.shared()) {
             String named = operator(operator);
-            if (adminToken.isOperator(named.toLowerCase(Locale.ROOT)) || adminToken.isOperator(asRead(named))) {
+            if (adminToken.isOperator(asRead(named))) {
                 throw new AppException(
                         ResponseCode.ILLEGAL_PARAMETER,
                         "illegal parameter: operator names a named operator (gbm.admin.operators), who must use their "
