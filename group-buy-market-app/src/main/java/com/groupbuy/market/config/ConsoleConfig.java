@@ -57,7 +57,7 @@ public class ConsoleConfig implements WebMvcConfigurer {
         registry.addInterceptor(new AdminTokenInterceptor(adminToken))
                 .addPathPatterns("/api/v1/gbm/admin/**")
                 .excludePathPatterns("/api/v1/gbm/admin/console/session");
-        registry.addInterceptor(new AdminAuditInterceptor(adminToken, adminAudit))
+        registry.addInterceptor(new AdminAuditInterceptor(adminAudit))
                 .addPathPatterns("/api/v1/gbm/admin/**")
                 .excludePathPatterns("/api/v1/gbm/admin/console/session");
         registry.addInterceptor(new AdminActionParameters())

@@ -20,6 +20,9 @@ import org.springframework.web.servlet.HandlerInterceptor;
 @Slf4j
 public class AdminTokenInterceptor implements HandlerInterceptor {
 
+    /** The request attribute holding the {@link AdminToken.Operator} this admitted (read by the audit). */
+    static final String OPERATOR = AdminTokenInterceptor.class.getName() + ".operator";
+
     private final AdminToken adminToken;
 
     public AdminTokenInterceptor(AdminToken adminToken) {
@@ -31,6 +34,7 @@ public class AdminTokenInterceptor implements HandlerInterceptor {
             throws IOException {
         AdminToken.Operator operator = adminToken.caller(request);
         if (operator != null) {
+            request.setAttribute(OPERATOR, operator);
             if (!"GET".equals(request.getMethod()) && !"HEAD".equals(request.getMethod())) {
                 log.info("admin {} {} by operator {}", request.getMethod(), request.getRequestURI(), operator.shown());
             }
