@@ -11,6 +11,8 @@
 #   DB_BUFFER_POOL=<size> (e.g. 128M, 4G) runs the database part on a MariaDB of the bench's own (fresh data dir, that
 #   InnoDB buffer pool, the shared server's 96 MB redo log, no binary log, port DBPORT=3423) instead of the shared one on
 #   3306: app, ceiling and CPU readings all on it
+#   INDEX_STATS=1 (with DB_BUFFER_POOL: the shared server's settings are never changed) turns MariaDB's userstat on and
+#   prints after each run, per request, the rows each table's indexes returned and the index entries its writes changed
 # Builds the app, starts it on the dev profile against the local MariaDB + Redis in a database of its own
 # (gbm_bench, recreated), warms it up, runs wrk per scenario and connection count, measures the raw MariaDB
 # ceiling with mariadb-slap at the same concurrency, and drains DRAIN_TASKS due callbacks. Prints one
@@ -68,10 +70,13 @@ build_jar
 if [ -n "${DB_BUFFER_POOL:-}" ]; then
   WORK=$(mktemp -d /tmp/gbm-bench.XXXXXX)
   DBPORT=${DBPORT:-3423}
-  start_private_mariadb --innodb-buffer-pool-size="$DB_BUFFER_POOL" --innodb-log-file-size=96M --max-connections=300
+  stats=(); [ "${INDEX_STATS:-0}" = 1 ] && stats=(--userstat=1)
+  start_private_mariadb --innodb-buffer-pool-size="$DB_BUFFER_POOL" --innodb-log-file-size=96M --max-connections=300 \
+    "${stats[@]}"
   say "# database: a MariaDB of the bench's own on $DBPORT, innodb_buffer_pool_size=$(sql -e 'SELECT @@innodb_buffer_pool_size DIV 1048576') MB"
 fi
 DBPORT=${DBPORT:-3306}
+[ "${INDEX_STATS:-0}" = 1 ] && [ -z "${PRIVATE_DB:-}" ] && { echo "INDEX_STATS=1 needs DB_BUFFER_POOL=<size>" >&2; exit 1; }
 
 sql -e "DROP DATABASE IF EXISTS $DB; CREATE DATABASE $DB CHARACTER SET utf8mb4"
 redis-cli --scan --pattern "${PREFIX}*" | xargs -r -n 500 redis-cli del >/dev/null
@@ -95,7 +100,7 @@ seed_bench_goods $DB
 measure() { # name conns script
   local name=$1 c=$2 script=$3 a0 d0 a1 d1 t0 t1 line
   a0=$(cpu_ticks $APP); d0=$(cpu_ticks "$DBPID"); m0=$(mq_ticks); t0=$(date +%s.%N); p0=$(pool_reads)
-  w0=$(db_work); g0=$(gc_ms)
+  w0=$(db_work); g0=$(gc_ms); index_stats_reset
   local l0; l0=$(load)
   line=$(wrk -t$THREADS -c"$c" -d"$DURATION" --latency -s "$BENCH_DIR/$script" "$URL" | grep '^RESULT' || echo "RESULT failed")
   t1=$(date +%s.%N); a1=$(cpu_ticks $APP); d1=$(cpu_ticks "$DBPID"); m1=$(mq_ticks); p1=$(pool_reads)
@@ -104,6 +109,7 @@ measure() { # name conns script
   local hz l1; hz=$(getconf CLK_TCK); l1=$(load)
   adjacent_of "$line" "$c"
   say "$name conns=$c ${line#RESULT } app_cpu=$(echo "($a1-$a0)/$hz/($t1-$t0)*100" | bc -l | xargs printf '%.0f')% db_cpu=$(echo "($d1-$d0)/$hz/($t1-$t0)*100" | bc -l | xargs printf '%.0f')% mq_cpu=$(echo "($m1-$m0)/$hz/($t1-$t0)*100" | bc -l | xargs printf '%.0f')% cpu_ms_per_req_app_db_mq=$(echo "$line" | awk -v a=$((a1-a0)) -v d=$((d1-d0)) -v m=$((m1-m0)) -v hz="$hz" '{for(i=1;i<=NF;i++) if($i ~ /^requests=/){split($i,r,"="); n=r[2]}} END{if(n>0) printf "%.2f/%.2f/%.2f", a*1000/hz/n, d*1000/hz/n, m*1000/hz/n; else printf "-"}') db_pool_reads_per_req=$(echo "$line" | awk -v p=$((p1-p0)) '{for(i=1;i<=NF;i++) if($i ~ /^requests=/){split($i,r,"="); n=r[2]}} END{if(n>0) printf "%.2f", p/n; else printf "-"}') db_history_len=$(history_len) $(work_per_req "$w0" "$w1" "$g0" "$g1" "${n:-0}") cpu_probe_ms=$probe load_before=\"$l0\" load_after=\"$l1\"$ADJ"
+  index_stats_print "$name" "$c" "${n:-0}"
 }
 # InnoDB's reads of pages not in its buffer pool (server-wide: on the shared server other clients' reads count too).
 pool_reads() { sql -e "SHOW GLOBAL STATUS LIKE 'Innodb_buffer_pool_reads'" | awk '{print $2}'; }
@@ -132,6 +138,22 @@ cpu_probe_ms() {
   { time perl -e '$s=0; $s+=$_ for 1..20000000'; } 2>&1 | awk '{printf "%.0f", $1*1000}'
 }
 # Undo records not yet purged at the run's end: a purge falling behind the writes costs the server CPU in later runs.
+# #19's next question after the tables' growth: which index a request pays for. userstat counts, per index, the rows
+# it returned (INDEX_STATISTICS) and per table the rows changed times the indexes each change maintained
+# (TABLE_STATISTICS); both emptied before a run, read after it, divided by its requests.
+index_stats_reset() { [ "${INDEX_STATS:-0}" = 1 ] && sql -e "FLUSH INDEX_STATISTICS; FLUSH TABLE_STATISTICS" || true; }
+index_stats_print() { # name conns requests
+  [ "${INDEX_STATS:-0}" = 1 ] && [ "$3" -gt 0 ] || return 0
+  sql -e "SELECT CONCAT(TABLE_NAME, '.', INDEX_NAME), ROWS_READ FROM information_schema.INDEX_STATISTICS
+          WHERE TABLE_SCHEMA = '$DB' ORDER BY ROWS_READ DESC" |
+    awk -v name="$1" -v c="$2" -v n="$3" '{printf "# index_stats %s conns=%s %s rows_read_per_req=%.2f\n", name, c, $1, $2/n}' |
+    while read -r l; do say "$l"; done
+  sql -e "SELECT TABLE_NAME, ROWS_READ, ROWS_CHANGED, ROWS_CHANGED_X_INDEXES FROM information_schema.TABLE_STATISTICS
+          WHERE TABLE_SCHEMA = '$DB' ORDER BY ROWS_CHANGED_X_INDEXES DESC" |
+    awk -v name="$1" -v c="$2" -v n="$3" '{printf "# table_stats %s conns=%s %s rows_read_per_req=%.2f " \
+      "rows_changed_per_req=%.2f index_entries_changed_per_req=%.2f\n", name, c, $1, $2/n, $3/n, $4/n}' |
+    while read -r l; do say "$l"; done
+}
 history_len() { sql -e "SHOW ENGINE INNODB STATUS" | grep -o 'History list length [0-9]*' | awk '{print $4}'; }
 adjacent_of() { # RESULT line, conns -> sets ADJ=" ceiling_before=.. ..." when ADJACENT=1 (no subshell: it keeps LAST_CEILING)
   ADJ=""
