@@ -123,13 +123,13 @@ public class SwitchAdminController {
     /**
      * {@code name} as a reader sees it: compatibility forms folded (fullwidth letters, ligatures, a no-break space:
      * NFKC), invisible format characters (zero-width, soft hyphen, BOM) dropped, blanks at either end stripped, lower
-     * case. Fullwidth b-o-b, and bob followed by a zero-width space, read as {@code bob}. Letters of other scripts that
-     * look alike (a Cyrillic o) stay themselves.
+     * case, and letters of other scripts drawn like Latin ones read as those ({@link LookalikeLetters}). Fullwidth
+     * b-o-b, bob followed by a zero-width space, and b-o-b with a Cyrillic o read as {@code bob}.
      */
     static String asRead(String name) {
-        return Normalizer.normalize(name, Normalizer.Form.NFKC)
-                .replaceAll("\\p{Cf}", "")
-                .strip()
+        return LookalikeLetters.asLatin(Normalizer.normalize(name, Normalizer.Form.NFKC)
+                        .replaceAll("\\p{Cf}", "")
+                        .strip())
                 .toLowerCase(Locale.ROOT);
     }
 

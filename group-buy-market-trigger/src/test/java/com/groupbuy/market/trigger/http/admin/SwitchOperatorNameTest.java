@@ -71,4 +71,36 @@ class SwitchOperatorNameTest {
         AdminToken.Operator shared = new AdminToken("shared-token-0123").holder("shared-token-0123");
         assertThatThrownBy(() -> controller.audited(shared, name)).hasMessageContaining("named operator");
     }
+
+    /**
+     * Letters of other scripts drawn like Latin ones: a Cyrillic or Greek o, a Cyrillic es for c, Cyrillic capitals
+     * that show "BOB", a dotless i. NFKC keeps each as itself, so the shared token's holder wrote names that read as
+     * "bob" and "pia" into the audit.
+     */
+    @ParameterizedTest
+    @ValueSource(
+            strings = {
+                "b\u043eb",
+                "b\u03bfb",
+                "\u0412\u041e\u0412",
+                "\u0392\u039f\u0392",
+                "\u0440i\u0430",
+                "p\u0131a",
+                "p\u0456\u0251"
+            })
+    void theSharedTokensHolderCannotTakeANamedOperatorsNameInLettersOfAnotherScript(String name) {
+        AdminToken.Operator shared = new AdminToken("shared-token-0123").holder("shared-token-0123");
+        String piaDigest = java.util.HexFormat.of().formatHex(AdminToken.sha256("pia-token-0123"));
+        SwitchAdminController withPia = new SwitchAdminController(
+                null, new AdminToken("shared-token-0123", java.util.Map.of("bob", BOB_DIGEST, "pia", piaDigest)));
+        assertThatThrownBy(() -> withPia.audited(shared, name)).hasMessageContaining("named operator");
+    }
+
+    /** Names in other scripts that read as no named operator's stay the holder's to give. */
+    @ParameterizedTest
+    @ValueSource(strings = {"\u0421\u0435\u0440\u0433\u0435\u0439", "\u5f20\u4e09", "\u03b2\u03bf\u03b2\u03b1"})
+    void aNameInAnotherScriptThatReadsAsNoNamedOperatorIsKept(String name) {
+        AdminToken.Operator shared = new AdminToken("shared-token-0123").holder("shared-token-0123");
+        assertThat(controller.audited(shared, name)).isEqualTo(name);
+    }
 }
