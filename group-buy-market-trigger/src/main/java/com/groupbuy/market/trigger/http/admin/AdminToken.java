@@ -166,6 +166,11 @@ public final class AdminToken {
         return name == null ? null : digests.get(name);
     }
 
+    /** True when any named operator is configured. */
+    boolean hasOperators() {
+        return !digests.isEmpty();
+    }
+
     /** True when {@code name} is a named operator's. */
     public boolean isOperator(String name) {
         return name != null && digests.containsKey(name);

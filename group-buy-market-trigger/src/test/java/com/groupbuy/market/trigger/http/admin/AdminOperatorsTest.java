@@ -127,4 +127,51 @@ class AdminOperatorsTest {
                 .as("signed with another service's key")
                 .isNull();
     }
+
+    /**
+     * A cookie naming someone who is no operator was refused before the session key was read or a MAC computed, one
+     * naming an operator after both: how long the refusal took told which names are operators. Both now read the key
+     * once and compute one MAC.
+     */
+    @Test
+    void aCookieNamingNoOperatorCostsWhatOneNamingAnOperatorDoes() {
+        byte[] key = new byte[32];
+        java.util.concurrent.atomic.AtomicInteger keyReads = new java.util.concurrent.atomic.AtomicInteger();
+        AdminToken tokens = both();
+        ConsoleSessions sessions = new ConsoleSessions(
+                SHARED,
+                tokens,
+                () -> {
+                    keyReads.incrementAndGet();
+                    return key;
+                },
+                CLOCK);
+        String[] parts = sessions.issue(tokens.holder(ALICE)).split("\\.");
+        keyReads.set(0);
+
+        for (String name : new String[] {"bob", "mallory"}) {
+            String forged = parts[0] + "." + parts[1] + "."
+                    + java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(name.getBytes()) + "."
+                    + parts[3];
+            assertThat(sessions.signed(forged)).as(name).isNull();
+        }
+        assertThat(keyReads.get())
+                .as("the key read for the operator's name and for the stranger's alike")
+                .isEqualTo(2);
+    }
+
+    /** Without named operators a cookie naming one is nobody's without the key being read (or made in Redis). */
+    @Test
+    void withoutNamedOperatorsACookieNamingOneNeverReadsTheKey() {
+        ConsoleSessions sessions = new ConsoleSessions(
+                SHARED,
+                new AdminToken(SHARED, Map.of()),
+                () -> {
+                    throw new AssertionError("the key was read");
+                },
+                CLOCK);
+        String named = "1893456000.bm9uY2U."
+                + java.util.Base64.getUrlEncoder().withoutPadding().encodeToString("bob".getBytes()) + ".bWFj";
+        assertThat(sessions.signed(named)).isNull();
+    }
 }
