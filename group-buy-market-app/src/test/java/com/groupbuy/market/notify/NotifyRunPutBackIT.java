@@ -10,7 +10,6 @@ import com.groupbuy.market.support.TestJson;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -102,7 +101,7 @@ class NotifyRunPutBackIT {
     void aRunDoesNotTakeAgainTheCallbacksItPutBackItself() throws Exception {
         // A callback handed off after commit holds the busy endpoint's only permit.
         String held = tasks.dueTask(busy.url("/hold"));
-        dispatcher.dispatchAsync(taskId(held));
+        dispatcher.dispatchAsync(tasks.taskId(held));
         TestJson.await(() -> holding.get() == 1);
         List<String> refused = new ArrayList<>();
         for (int i = 0; i < REFUSED; i++) {
@@ -123,8 +122,9 @@ class NotifyRunPutBackIT {
                 .isEqualTo(REFUSED);
         assertThat(run.delivered()).isEqualTo(SLOW);
         assertThat(run.claimed()).as("every task claimed once").isEqualTo(REFUSED + SLOW);
-        assertThat(countWhere("notify_status = 1 AND notify_count = 1", others)).isEqualTo(SLOW);
-        assertThat(countWhere(
+        assertThat(tasks.countWhere("notify_status = 1 AND notify_count = 1", others))
+                .isEqualTo(SLOW);
+        assertThat(tasks.countWhere(
                         "notify_status = 2 AND notify_count = 0 AND claim_token IS NULL"
                                 + " AND last_error LIKE 'not sent:%already in flight'",
                         refused))
@@ -134,13 +134,13 @@ class NotifyRunPutBackIT {
 
         // The next run takes them, once the permit is free: nothing lost, each sent once.
         release.countDown();
-        TestJson.await(() -> countWhere("notify_status = 1", List.of(held)) == 1);
+        TestJson.await(() -> tasks.countWhere("notify_status = 1", List.of(held)) == 1);
         TestJson.await(() -> {
             notifyService.deliverAllDue();
-            return countWhere("notify_status = 1", refused) == REFUSED;
+            return tasks.countWhere("notify_status = 1", refused) == REFUSED;
         });
         assertThat(sentToBusy.get()).isEqualTo(REFUSED);
-        assertThat(countWhere("notify_count = 1", refused)).isEqualTo(REFUSED);
+        assertThat(tasks.countWhere("notify_count = 1", refused)).isEqualTo(REFUSED);
     }
 
     /** Sends the guards refused to the busy endpoint (not sent, put back). */
@@ -148,17 +148,5 @@ class NotifyRunPutBackIT {
         return meters.find("gbm.notify.not.sent").tag("endpoint", busy.endpoint()).counters().stream()
                 .mapToDouble(c -> c.count())
                 .sum();
-    }
-
-    private long taskId(String teamId) {
-        return jdbc.queryForObject("SELECT id FROM notify_task WHERE team_id = ?", Long.class, teamId);
-    }
-
-    private int countWhere(String condition, List<String> teams) {
-        String in = String.join(",", Collections.nCopies(teams.size(), "?"));
-        return jdbc.queryForObject(
-                "SELECT COUNT(*) FROM notify_task WHERE " + condition + " AND team_id IN (" + in + ")",
-                Integer.class,
-                teams.toArray());
     }
 }
