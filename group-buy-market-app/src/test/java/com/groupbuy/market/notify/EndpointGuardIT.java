@@ -132,10 +132,10 @@ class EndpointGuardIT {
                 .isLessThanOrEqualTo(Math.max(2 * normalP99, normalP99 + TimeUnit.MILLISECONDS.toNanos(250)));
 
         // Give the calls still hanging their read timeout, so every attempt that was made is recorded.
-        TestJson.await(() -> countWhere("notify_status = 0", hangingTeams) == 0
+        TestJson.await(() -> tasks.countWhere("notify_status = 0", hangingTeams) == 0
                 && guards.state(hangingEndpoint) == CircuitBreaker.State.OPEN);
         Thread.sleep(2_500);
-        int attempted = countWhere("notify_count > 0", hangingTeams);
+        int attempted = tasks.countWhere("notify_count > 0", hangingTeams);
         int attemptRows = jdbc.queryForObject(
                 "SELECT COUNT(*) FROM notify_attempt a JOIN notify_task t ON t.id = a.task_id"
                         + " WHERE t.notify_url = ?",
@@ -145,10 +145,11 @@ class EndpointGuardIT {
         assertThat(attempted)
                 .as("calls made to the hanging partner: a few before its breaker opened")
                 .isBetween(2, 12);
-        assertThat(countWhere("notify_count = 0 AND notify_status = 2 AND last_error LIKE 'not sent:%'", hangingTeams))
+        assertThat(tasks.countWhere(
+                        "notify_count = 0 AND notify_status = 2 AND last_error LIKE 'not sent:%'", hangingTeams))
                 .as("every other task waits unsent, marked so, without a try used")
                 .isEqualTo(ROUNDS - attempted);
-        assertThat(countWhere("notify_status IN (1, 3)", hangingTeams)).isZero();
+        assertThat(tasks.countWhere("notify_status IN (1, 3)", hangingTeams)).isZero();
         assertThat(meters.get("gbm.notify.not.sent").tag("endpoint", hangingEndpoint).counters().stream()
                         .mapToDouble(c -> c.count())
                         .sum())
@@ -171,7 +172,7 @@ class EndpointGuardIT {
                 hangingUrl);
         // Generous: on a loaded shared machine a run can stall for seconds; the assertion is about nothing lost.
         long deadline = System.currentTimeMillis() + 90_000;
-        while (countWhere("notify_status = 1", hangingTeams) < ROUNDS && System.currentTimeMillis() < deadline) {
+        while (tasks.countWhere("notify_status = 1", hangingTeams) < ROUNDS && System.currentTimeMillis() < deadline) {
             notifyService.deliverAllDue();
             Thread.sleep(300);
             jdbc.update(
@@ -180,7 +181,7 @@ class EndpointGuardIT {
                             + " AND last_error LIKE 'not sent:%'",
                     hangingUrl);
         }
-        assertThat(countWhere("notify_status = 1", hangingTeams))
+        assertThat(tasks.countWhere("notify_status = 1", hangingTeams))
                 .as("nothing lost")
                 .isEqualTo(ROUNDS);
         assertThat(hangingAcknowledged).containsAll(hangingTeams);
@@ -203,12 +204,12 @@ class EndpointGuardIT {
             if (hangingUrl != null) {
                 String team = tasks.dueTask(hangingUrl);
                 hangingTeams.add(team);
-                dispatcher.dispatchAsync(taskId(team));
+                dispatcher.dispatchAsync(tasks.taskId(team));
             }
             // Another partner: with the production cap per partner (4) the hanging endpoint's four calls would hold
             // the whole cap of a partner of its own, and its other endpoints' callbacks would wait too (PartnerCapIT).
             String team = tasks.dueTask(healthyUrl, "s02", "c02");
-            long id = taskId(team);
+            long id = tasks.taskId(team);
             sent.put(team, System.nanoTime());
             dispatcher.dispatchAsync(id);
             Thread.sleep(40);
@@ -216,11 +217,11 @@ class EndpointGuardIT {
         // The after-commit pool and the default bulkhead (8 threads, 4 per endpoint) hand the healthy partner every
         // callback at once: none of them waits unsent.
         TestJson.await(() -> healthyArrivals.keySet().containsAll(sent.keySet())
-                || countWhere("last_error LIKE 'not sent:%'", List.copyOf(sent.keySet())) > 0);
+                || tasks.countWhere("last_error LIKE 'not sent:%'", List.copyOf(sent.keySet())) > 0);
         if (warmUp) {
             return List.of();
         }
-        assertThat(countWhere("last_error LIKE 'not sent:%'", List.copyOf(sent.keySet())))
+        assertThat(tasks.countWhere("last_error LIKE 'not sent:%'", List.copyOf(sent.keySet())))
                 .isZero();
         List<Long> latencies = new ArrayList<>();
         sent.forEach((team, at) -> latencies.add(healthyArrivals.get(team) - at));
@@ -231,22 +232,6 @@ class EndpointGuardIT {
         List<Long> sorted = new ArrayList<>(samples);
         Collections.sort(sorted);
         return sorted.get((int) Math.ceil(sorted.size() * 0.99) - 1);
-    }
-
-    private long taskId(String teamId) {
-        return jdbc.queryForObject("SELECT id FROM notify_task WHERE team_id = ?", Long.class, teamId);
-    }
-
-    private int countWhere(String condition, List<String> teams) {
-        List<String> copy = List.copyOf(teams);
-        if (copy.isEmpty()) {
-            return 0;
-        }
-        String in = String.join(",", Collections.nCopies(copy.size(), "?"));
-        return jdbc.queryForObject(
-                "SELECT COUNT(*) FROM notify_task WHERE " + condition + " AND team_id IN (" + in + ")",
-                Integer.class,
-                copy.toArray());
     }
 
     private int tries(List<String> teams) {

@@ -10,7 +10,6 @@ import com.groupbuy.market.support.TestJson;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -120,16 +119,16 @@ class HttpDrainIT {
         // lanes held, showed as 21 retried (and in CI as 8 not sent, below).
         assertThat(run.delivered()).isEqualTo((int) (200 - failing));
         assertThat(run.retried()).isEqualTo((int) failing);
-        assertThat(countWhere("notify_status = 1 AND notify_count = 1 AND claim_token IS NULL", teams))
+        assertThat(tasks.countWhere("notify_status = 1 AND notify_count = 1 AND claim_token IS NULL", teams))
                 .isEqualTo(200 - failing);
-        assertThat(countWhere(
+        assertThat(tasks.countWhere(
                         "notify_status = 2 AND notify_count = 1 AND claim_token IS NULL"
                                 + " AND next_attempt_time > NOW(3) + INTERVAL 50 MINUTE"
                                 + " AND last_error LIKE 'answered HTTP 200 body ''busy, later''%'",
                         teams))
                 .as("a partner's answer that is not success is a failed attempt, retried on the backoff")
                 .isEqualTo((int) failing);
-        assertThat(countWhere("last_error LIKE 'not sent:%'", teams))
+        assertThat(tasks.countWhere("last_error LIKE 'not sent:%'", teams))
                 .as("nothing refused and put back")
                 .isZero();
         assertThat(notSent() - refusedBefore).isZero();
@@ -156,7 +155,7 @@ class HttpDrainIT {
         List<String> held = new ArrayList<>();
         for (int i = 0; i < 2; i++) {
             held.add(tasks.dueTask(hold));
-            dispatcher.dispatchAsync(taskId(held.get(i)));
+            dispatcher.dispatchAsync(tasks.taskId(held.get(i)));
         }
         TestJson.await(() -> holding.get() == 2);
         List<String> teams = new ArrayList<>();
@@ -173,16 +172,16 @@ class HttpDrainIT {
         assertThat(notSent() - refusedBefore)
                 .as("the bulkhead refused sends beyond the two permits left")
                 .isPositive();
-        assertThat(countWhere("last_error LIKE 'not sent:%'", teams))
+        assertThat(tasks.countWhere("last_error LIKE 'not sent:%'", teams))
                 .as("a refused send went out after the drain's own, none was put back")
                 .isZero();
-        assertThat(countWhere("notify_count = 1 AND notify_status IN (1, 2)", teams))
+        assertThat(tasks.countWhere("notify_count = 1 AND notify_status IN (1, 2)", teams))
                 .isEqualTo(40);
 
         // Four held: no permit left; the drain's page has none of its own in flight, so it is put back unsent.
         for (int i = 0; i < 2; i++) {
             held.add(tasks.dueTask(hold));
-            dispatcher.dispatchAsync(taskId(held.get(held.size() - 1)));
+            dispatcher.dispatchAsync(tasks.taskId(held.get(held.size() - 1)));
         }
         TestJson.await(() -> holding.get() == 4);
         List<String> refused = new ArrayList<>();
@@ -193,33 +192,21 @@ class HttpDrainIT {
 
         assertThat(run.delivered()).isZero();
         assertThat(received.keySet()).doesNotContainAnyElementsOf(refused);
-        assertThat(countWhere(
+        assertThat(tasks.countWhere(
                         "notify_status = 2 AND notify_count = 0 AND claim_token IS NULL"
                                 + " AND last_error LIKE 'not sent:%already in flight'",
                         refused))
                 .as("put back unsent, no try used (#17)")
                 .isEqualTo(10);
-        assertThat(countWhere("notify_count > 0", refused)).isZero();
+        assertThat(tasks.countWhere("notify_count > 0", refused)).isZero();
 
         release.countDown();
-        TestJson.await(() -> countWhere("notify_status = 1", held) == 4);
+        TestJson.await(() -> tasks.countWhere("notify_status = 1", held) == 4);
     }
 
     private double notSent() {
         return meters.find("gbm.notify.not.sent").tag("endpoint", partner.endpoint()).counters().stream()
                 .mapToDouble(c -> c.count())
                 .sum();
-    }
-
-    private long taskId(String teamId) {
-        return jdbc.queryForObject("SELECT id FROM notify_task WHERE team_id = ?", Long.class, teamId);
-    }
-
-    private int countWhere(String condition, List<String> teams) {
-        String in = String.join(",", Collections.nCopies(teams.size(), "?"));
-        return jdbc.queryForObject(
-                "SELECT COUNT(*) FROM notify_task WHERE " + condition + " AND team_id IN (" + in + ")",
-                Integer.class,
-                teams.toArray());
     }
 }

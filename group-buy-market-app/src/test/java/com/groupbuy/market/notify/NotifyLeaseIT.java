@@ -152,7 +152,7 @@ class NotifyLeaseIT {
         Instant now = Instant.now();
 
         NotifyTaskVO one = store.claim(taskId(teamId), worker, now, now.plusSeconds(60), false);
-        List<NotifyTaskVO> page = store.claimDue(now, 0, 1, 10, 10, worker, now.plusSeconds(60));
+        List<NotifyTaskVO> page = store.claimDue(now, now, 0, 1, 10, 10, worker, now.plusSeconds(60));
 
         assertThat(one).isNotNull();
         assertThat(page).extracting(NotifyTaskVO::getTeamId).contains(other);
@@ -203,7 +203,7 @@ class NotifyLeaseIT {
                 }
             }
             Instant now = Instant.now();
-            List<NotifyTaskVO> batch = store.claimDue(now, 0, 1, 10, 10, "w", now.plusSeconds(60));
+            List<NotifyTaskVO> batch = store.claimDue(now, now, 0, 1, 10, 10, "w", now.plusSeconds(60));
             other.rollback();
 
             assertThat(batch)
@@ -219,7 +219,7 @@ class NotifyLeaseIT {
                     .isEqualTo(1);
         }
         Instant now = Instant.now();
-        assertThat(store.claimDue(now, 0, 1, 10, 10, "w", now.plusSeconds(60)))
+        assertThat(store.claimDue(now, now, 0, 1, 10, 10, "w", now.plusSeconds(60)))
                 .extracting(NotifyTaskVO::getId)
                 .as("once released, the two are claimable; the leased four are not")
                 .containsExactlyInAnyOrderElementsOf(held);
@@ -250,7 +250,7 @@ class NotifyLeaseIT {
         }
         Instant now = Instant.now();
 
-        List<NotifyTaskVO> page = store.claimDue(now, 0, 1, 100, 2, "w", now.plusSeconds(60));
+        List<NotifyTaskVO> page = store.claimDue(now, now, 0, 1, 100, 2, "w", now.plusSeconds(60));
 
         // Oldest first: the two oldest HTTP tasks and every MQ task; the two younger HTTP tasks stay unleased.
         assertThat(page)
@@ -274,7 +274,7 @@ class NotifyLeaseIT {
             teams.add(tasks.dueTask(partner.url()));
         }
         Instant now = Instant.now();
-        List<NotifyTaskVO> page = store.claimDue(now, 0, 1, 100, 100, "w", now.plusSeconds(60));
+        List<NotifyTaskVO> page = store.claimDue(now, now, 0, 1, 100, 100, "w", now.plusSeconds(60));
         assertThat(page).hasSize(5);
         // Another claimant took the third task over meanwhile.
         jdbc.update(
@@ -329,7 +329,8 @@ class NotifyLeaseIT {
             jdbc.update("UPDATE notify_task SET notify_count = 2 WHERE notify_status = 0 ORDER BY id DESC LIMIT 1");
             Instant now = Instant.parse("2026-12-01T10:15:30.123Z");
             Instant claimTime = Instant.now();
-            List<NotifyTaskVO> page = store.claimDue(claimTime, 0, 1, 100, 100, "w", claimTime.plusSeconds(60));
+            List<NotifyTaskVO> page =
+                    store.claimDue(claimTime, claimTime, 0, 1, 100, 100, "w", claimTime.plusSeconds(60));
             assertThat(page).hasSize(5);
             List<NotifyAttemptOutcome> outcomes = new ArrayList<>();
             for (int i = 0; i < page.size(); i++) {
@@ -394,7 +395,7 @@ class NotifyLeaseIT {
                 teams.add(tasks.dueTask(partner.url()));
             }
             Instant now = Instant.now();
-            List<NotifyTaskVO> page = store.claimDue(now, 0, 1, 100, 100, "w", now.plusSeconds(60));
+            List<NotifyTaskVO> page = store.claimDue(now, now, 0, 1, 100, 100, "w", now.plusSeconds(60));
             assertThat(page).hasSize(6);
             if (takeOneOver) {
                 jdbc.update(
@@ -434,7 +435,7 @@ class NotifyLeaseIT {
                 tasks.dueTask(partner.url());
             }
             Instant now = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
-            List<NotifyTaskVO> page = store.claimDue(now, 0, 1, 100, 100, "w", now.plusSeconds(60));
+            List<NotifyTaskVO> page = store.claimDue(now, now, 0, 1, 100, 100, "w", now.plusSeconds(60));
             assertThat(page).hasSize(4);
             if (takeOneOver) {
                 jdbc.update(
@@ -482,7 +483,7 @@ class NotifyLeaseIT {
                 tasks.dueTask(partner.url());
             }
             Instant now = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
-            List<NotifyTaskVO> first = store.claimDue(now, 0, 1, 100, 100, "w", now.plusSeconds(60));
+            List<NotifyTaskVO> first = store.claimDue(now, now, 0, 1, 100, 100, "w", now.plusSeconds(60));
             assertThat(first).hasSize(5);
             // Tasks 3 and 4 claimed again under other tokens, as a one-by-one claim would hold them.
             jdbc.update(
@@ -608,7 +609,7 @@ class NotifyLeaseIT {
         List<List<String>> claims = new ArrayList<>();
         for (int claim = 0; claim < 4; claim++) {
             Instant now = Instant.now();
-            List<NotifyTaskVO> page = bounded.claimDue(now, 0, 1, 100, 16, "w", now.plusSeconds(60));
+            List<NotifyTaskVO> page = bounded.claimDue(now, now, 0, 1, 100, 16, "w", now.plusSeconds(60));
             assertThat(page).allMatch(task -> task.getBody().length() > 300_000);
             claims.add(page.stream().map(NotifyTaskVO::getTeamId).toList());
             if (claim == 0) {

@@ -2,6 +2,8 @@ package com.groupbuy.market.notify;
 
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.util.Collections;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.UnaryOperator;
@@ -102,6 +104,24 @@ public final class NotifyTaskFixture {
 
     public int count(String teamId) {
         return jdbc.queryForObject("SELECT notify_count FROM notify_task WHERE team_id = ?", Integer.class, teamId);
+    }
+
+    /** The id of the team's task. */
+    public long taskId(String teamId) {
+        return jdbc.queryForObject("SELECT id FROM notify_task WHERE team_id = ?", Long.class, teamId);
+    }
+
+    /** How many of the teams' tasks meet {@code condition} (SQL on notify_task's columns); 0 of no team. */
+    public int countWhere(String condition, List<String> teams) {
+        List<String> copy = List.copyOf(teams);
+        if (copy.isEmpty()) {
+            return 0;
+        }
+        String in = String.join(",", Collections.nCopies(copy.size(), "?"));
+        return jdbc.queryForObject(
+                "SELECT COUNT(*) FROM notify_task WHERE " + condition + " AND team_id IN (" + in + ")",
+                Integer.class,
+                copy.toArray());
     }
 
     public int attemptRows(String teamId) {

@@ -113,7 +113,7 @@ class PartnerCapIT {
         List<String> warm = new ArrayList<>();
         for (String[] partner : new String[][] {{"s01", "c01"}, {"s02", "c02"}}) {
             String handedOff = tasks.dueTask(honest.url("/warm"), partner[0], partner[1]);
-            dispatcher.dispatchAsync(taskId(handedOff));
+            dispatcher.dispatchAsync(tasks.taskId(handedOff));
             warm.add(handedOff);
             for (int i = 0; i < 8; i++) {
                 warm.add(tasks.dueTask(honest.url("/warm"), partner[0], partner[1]));
@@ -140,7 +140,7 @@ class PartnerCapIT {
             for (PartnerServer server : hostile) {
                 String team = tasks.dueTask(server.url("/cb"), "s01", "c01");
                 hostileTeams.add(team);
-                dispatcher.dispatchAsync(taskId(team));
+                dispatcher.dispatchAsync(tasks.taskId(team));
             }
         }
         TestJson.await(() -> hostileHeld.get() >= 4);
@@ -149,7 +149,7 @@ class PartnerCapIT {
 
         String honestTeam = tasks.dueTask(honest.url("/cb"), "s02", "c02");
         long sent = System.nanoTime();
-        dispatcher.dispatchAsync(taskId(honestTeam));
+        dispatcher.dispatchAsync(tasks.taskId(honestTeam));
         long waitedMs = awaitHonest(honestTeam, sent);
         int held = hostileMaxHeld.get();
         System.out.printf(
@@ -168,11 +168,12 @@ class PartnerCapIT {
                 .isPositive();
 
         // The hanging calls time out (one try each); the others wait unsent, no try used; nothing is lost.
-        TestJson.await(() -> countWhere("claim_token IS NOT NULL", hostileTeams) == 0);
-        assertThat(countWhere("notify_count = 1 AND notify_status = 2", hostileTeams))
+        TestJson.await(() -> tasks.countWhere("claim_token IS NOT NULL", hostileTeams) == 0);
+        assertThat(tasks.countWhere("notify_count = 1 AND notify_status = 2", hostileTeams))
                 .as("one try each for the calls made")
                 .isEqualTo(4);
-        assertThat(countWhere("notify_count = 0 AND notify_status = 2 AND last_error LIKE 'not sent:%'", hostileTeams))
+        assertThat(tasks.countWhere(
+                        "notify_count = 0 AND notify_status = 2 AND last_error LIKE 'not sent:%'", hostileTeams))
                 .as("the rest put back unsent")
                 .isEqualTo(12);
         deliverEverythingOnceItAnswers(hostileTeams);
@@ -214,7 +215,7 @@ class PartnerCapIT {
         hangs = false;
         release.countDown();
         run.get(90, TimeUnit.SECONDS);
-        assertThat(countWhere("notify_status = 3", hostileTeams)).isZero();
+        assertThat(tasks.countWhere("notify_status = 3", hostileTeams)).isZero();
         deliverEverythingOnceItAnswers(hostileTeams);
         assertThat(tries(hostileTeams)).as("no try used by a refusal").isLessThanOrEqualTo(48 + 4);
     }
@@ -229,12 +230,14 @@ class PartnerCapIT {
     /** Runs of the job, each after making the teams' callbacks put back or retried due again, until all are delivered. */
     private void deliverUntilDone(List<String> teams) throws InterruptedException {
         long deadline = System.currentTimeMillis() + 60_000;
-        while (countWhere("notify_status = 1", teams) < teams.size() && System.currentTimeMillis() < deadline) {
+        while (tasks.countWhere("notify_status = 1", teams) < teams.size() && System.currentTimeMillis() < deadline) {
             makeDue(teams);
             notifyService.deliverAllDue();
             Thread.sleep(200);
         }
-        assertThat(countWhere("notify_status = 1", teams)).as("nothing lost").isEqualTo(teams.size());
+        assertThat(tasks.countWhere("notify_status = 1", teams))
+                .as("nothing lost")
+                .isEqualTo(teams.size());
     }
 
     private long awaitHonest(String team, long since) throws InterruptedException {
@@ -257,18 +260,6 @@ class PartnerCapIT {
         jdbc.update(
                 "UPDATE notify_task SET next_attempt_time = NOW(3) - INTERVAL 1 SECOND WHERE notify_status = 2"
                         + " AND team_id IN (" + in + ")",
-                teams.toArray());
-    }
-
-    private long taskId(String teamId) {
-        return jdbc.queryForObject("SELECT id FROM notify_task WHERE team_id = ?", Long.class, teamId);
-    }
-
-    private int countWhere(String condition, List<String> teams) {
-        String in = String.join(",", Collections.nCopies(teams.size(), "?"));
-        return jdbc.queryForObject(
-                "SELECT COUNT(*) FROM notify_task WHERE " + condition + " AND team_id IN (" + in + ")",
-                Integer.class,
                 teams.toArray());
     }
 

@@ -135,14 +135,15 @@ class MqBlockedCallbackPageIT {
                 // The alarm stays up until the run ended: a page that hung in its socket write would hang until then,
                 // so the run ending at all is what tells it from one that writes on. Its end is not timed: after the
                 // page, the run puts back each of the ~1,900 callbacks it did not publish, a write each, as fast as the
-                // database and the machine go (1.4 s idle, over 10 s under load), and under load takes them again, put
-                // back already due, until its budget (gbm.notify.run-budget, 50 s) is spent.
+                // database and the machine go (1.4 s idle, over 10 s under load).
+                int logFrom = output.getAll().length();
                 NotifyRunSummary during = outbox.within(
                         Duration.ofSeconds(50 + 30), notifyService::deliverAllDue, "a run of 2,000 MQ callbacks");
+                String runLog = output.getAll().substring(logFrom);
                 // The page's own bound, its confirm timeout: when it stopped publishing (its window shut or the
                 // block read), the first callback it left unpublished was due again BLOCKED_RETRY_IN later, as its
-                // put-back logged (the row's due time is overwritten when the run takes it again).
-                Duration stoppedAfter = Duration.between(started, firstNotSentDue(output.getAll(), batch))
+                // put-back logged.
+                Duration stoppedAfter = Duration.between(started, firstNotSentDue(runLog, batch))
                         .minus(BLOCKED_RETRY_IN);
                 assertThat(stoppedAfter)
                         .as("the page into the alarm stopped publishing")
@@ -157,6 +158,13 @@ class MqBlockedCallbackPageIT {
                 assertThat(counts.getOrDefault(1, 0L)).isLessThanOrEqualTo(WINDOW);
                 assertThat(notSent(batch)).isGreaterThan(TASKS - WINDOW);
                 assertThat(attemptRows(batch)).isEqualTo(counts.getOrDefault(1, 0L));
+                // The run took only what was due when it started: none it put back was taken and put back again
+                // once its 5 s were over (under load each was, 6 times in one run, while the put-backs outlasted them).
+                Map<String, Long> putBacks = putBacks(runLog, batch);
+                assertThat(putBacks).hasSizeGreaterThan(TASKS - WINDOW);
+                assertThat(putBacks.values())
+                        .as("put-backs of one callback in the run")
+                        .allMatch(n -> n == 1);
             } finally {
                 proxy.delayAnswers(Duration.ZERO);
                 broker.clearAlarm();
@@ -287,6 +295,18 @@ class MqBlockedCallbackPageIT {
                 .matcher(log);
         assertThat(line.find()).as("a put-back of the page logged").isTrue();
         return Instant.parse(line.group(1));
+    }
+
+    /** How many times the run's log says each of the page's callbacks was put back unsent, by team. */
+    private static Map<String, Long> putBacks(String log, String batch) {
+        Matcher line = Pattern.compile(
+                        "team=(" + Pattern.quote(batch) + "\\d{5}) not sent: .*\\(no attempt used\\) next=")
+                .matcher(log);
+        Map<String, Long> perTeam = new TreeMap<>();
+        while (line.find()) {
+            perTeam.merge(line.group(1), 1L, Long::sum);
+        }
+        return perTeam;
     }
 
     /** How many attempt rows the page's tasks have. */

@@ -321,6 +321,7 @@ class NotifyAttemptRecorderTest {
         @Override
         public List<NotifyTaskVO> claimDue(
                 Instant now,
+                Instant dueBy,
                 int shardIndex,
                 int shardTotal,
                 int limit,

@@ -152,6 +152,7 @@ class NotifyDispatcherRelayTest {
         @Override
         public List<NotifyTaskVO> claimDue(
                 Instant now,
+                Instant dueBy,
                 int shardIndex,
                 int shardTotal,
                 int limit,

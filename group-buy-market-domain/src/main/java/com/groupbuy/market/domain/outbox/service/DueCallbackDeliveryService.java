@@ -94,16 +94,26 @@ public class DueCallbackDeliveryService {
         return deliverDueOfShard(0, 1);
     }
 
-    /** Due tasks of this shard, batch by batch on every lane, until none is left or the run's budget is spent. */
+    /**
+     * Due tasks of this shard, batch by batch on every lane, until none is left or the run's budget is spent. A run
+     * takes only the tasks due when it started: none it put back unsent itself (#17: a breaker, a bulkhead, our broker
+     * blocking us; each put back to wait a while), which the next run takes once that wait is over. Taking every task
+     * due at each claim, a run that went on past such a wait took the tasks it had put back again, refused and put them
+     * back again, round after round, a claim and a write each, no try used: the wait was counted from when their page
+     * gave them up, and a page of ~2,000 MQ callbacks into our broker's block took longer than its 5 s to put back one
+     * by one under load (each put back 6 times in one 48 s run).
+     */
     public NotifyRunSummary deliverDueOfShard(int shardIndex, int shardTotal) {
-        Instant deadline = Instant.now(clock).plus(settings.runBudget());
+        Instant started = Instant.now(clock);
+        Instant deadline = started.plus(settings.runBudget());
         int lanes = settings.lanes();
         if (lanes == 1) {
-            return drainLane(shardIndex, shardTotal, deadline);
+            return drainLane(shardIndex, shardTotal, started, deadline);
         }
         List<CompletableFuture<NotifyRunSummary>> running = new ArrayList<>(lanes);
         for (int lane = 0; lane < lanes; lane++) {
-            running.add(CompletableFuture.supplyAsync(() -> drainLane(shardIndex, shardTotal, deadline), runExecutor));
+            running.add(CompletableFuture.supplyAsync(
+                    () -> drainLane(shardIndex, shardTotal, started, deadline), runExecutor));
         }
         // Every lane ends before the run goes on or fails, so no lane outlives the run that started it.
         CompletableFuture.allOf(running.toArray(CompletableFuture[]::new))
@@ -178,8 +188,11 @@ public class DueCallbackDeliveryService {
         return deliverEach(List.of(taskId), false, recorder);
     }
 
-    /** One lane: lease a page, send it, and again, until nothing due is left or the budget is spent. */
-    private NotifyRunSummary drainLane(int shardIndex, int shardTotal, Instant deadline) {
+    /**
+     * One lane: lease a page of tasks due by the run's start, send it, and again, until none is left or the budget is
+     * spent.
+     */
+    private NotifyRunSummary drainLane(int shardIndex, int shardTotal, Instant started, Instant deadline) {
         NotifyRunSummary summary = NotifyRunSummary.empty();
         while (Instant.now(clock).isBefore(deadline)) {
             // A stopped job (the console's "stop", or the job's timeout, interrupts the thread running it; with one
@@ -200,7 +213,14 @@ public class DueCallbackDeliveryService {
             Instant now = Instant.now(clock);
             Instant leaseUntil = now.plus(settings.lease());
             List<NotifyTaskVO> batch = store.claimDue(
-                    now, shardIndex, shardTotal, settings.pageSize(), settings.claimBatch(), worker, leaseUntil);
+                    now,
+                    started,
+                    shardIndex,
+                    shardTotal,
+                    settings.pageSize(),
+                    settings.claimBatch(),
+                    worker,
+                    leaseUntil);
             if (batch.isEmpty()) {
                 break;
             }

@@ -256,6 +256,7 @@ class DueCallbackDeliveryLanesTest {
         @Override
         public synchronized List<NotifyTaskVO> claimDue(
                 Instant now,
+                Instant dueBy,
                 int shardIndex,
                 int shardTotal,
                 int limit,

@@ -40,6 +40,7 @@ final class OnePageStore implements INotifyTaskStore {
     @Override
     public List<NotifyTaskVO> claimDue(
             Instant now,
+            Instant dueBy,
             int shardIndex,
             int shardTotal,
             int limit,

@@ -107,6 +107,7 @@ public class NotifyTaskStore implements INotifyTaskStore {
     @Override
     public List<NotifyTaskVO> claimDue(
             Instant now,
+            Instant dueBy,
             int shardIndex,
             int shardTotal,
             int limit,
@@ -120,7 +121,7 @@ public class NotifyTaskStore implements INotifyTaskStore {
         // Candidates are read without locks, then locked by primary key skipping what others hold. When others took
         // every candidate meanwhile, read again: each such round means another claimant made progress.
         for (int round = 0; round < MAX_CLAIM_ROUNDS && taken.isEmpty(); round++) {
-            List<NotifyTaskPO> candidates = candidates(now, shardIndex, shardTotal, limit, oneByOneLimit);
+            List<NotifyTaskPO> candidates = candidates(dueBy, shardIndex, shardTotal, limit, oneByOneLimit);
             if (candidates.isEmpty()) {
                 return List.of();
             }
@@ -148,7 +149,7 @@ public class NotifyTaskStore implements INotifyTaskStore {
                     }
                     for (NotifyTaskPO row : dao.lockStillDue(
                             order.subList(from, to),
-                            now,
+                            dueBy,
                             to - from,
                             TaskStates.PENDING,
                             pageBytes.bytes() / (to - from))) {
@@ -198,14 +199,14 @@ public class NotifyTaskStore implements INotifyTaskStore {
      * reading 500 candidates to lease 4 HTTP tasks cut the HTTP drain to a third. Among tasks due at the very same
      * millisecond the index puts HTTP before MQ, so such MQ tasks go out right after those HTTP tasks.
      */
-    private List<NotifyTaskPO> candidates(Instant now, int shardIndex, int shardTotal, int limit, int oneByOneLimit) {
+    private List<NotifyTaskPO> candidates(Instant dueBy, int shardIndex, int shardTotal, int limit, int oneByOneLimit) {
         int few = Math.min(limit, oneByOneLimit) * CANDIDATES_PER_TASK;
-        List<NotifyTaskPO> candidates = dao.queryDueCandidates(now, shardIndex, shardTotal, few, TaskStates.PENDING);
+        List<NotifyTaskPO> candidates = dao.queryDueCandidates(dueBy, shardIndex, shardTotal, few, TaskStates.PENDING);
         boolean pageMayFill = few < limit * CANDIDATES_PER_TASK
                 && candidates.size() == few
                 && candidates.stream().anyMatch(c -> sentTogether(c.getNotifyType()));
         return pageMayFill
-                ? dao.queryDueCandidates(now, shardIndex, shardTotal, limit * CANDIDATES_PER_TASK, TaskStates.PENDING)
+                ? dao.queryDueCandidates(dueBy, shardIndex, shardTotal, limit * CANDIDATES_PER_TASK, TaskStates.PENDING)
                 : candidates;
     }
 

@@ -21,14 +21,15 @@ import java.util.Objects;
 public interface INotifyTaskStore {
 
     /**
-     * Leases up to {@code limit} due, unleased tasks of this shard (id mod total = index), oldest first, to this
-     * worker until {@code leaseUntil}, in one short transaction that skips rows another claimant is locking; all of
-     * them share one fresh token. At most {@code oneByOneLimit} of them are tasks sent one after the other (every
-     * type but MQ, whose tasks of a batch are sent together): older such tasks beyond it are passed over, not leased.
-     * Empty when none is left.
+     * Leases up to {@code limit} unleased tasks of this shard (id mod total = index) due by {@code dueBy} (a run's
+     * start: none the run put back itself), oldest first, to this worker until {@code leaseUntil}, in one short
+     * transaction that skips rows another claimant is locking; all of them share one fresh token. At most
+     * {@code oneByOneLimit} of them are tasks sent one after the other (every type but MQ, whose tasks of a batch are
+     * sent together): older such tasks beyond it are passed over, not leased. Empty when none is left.
      */
     List<NotifyTaskVO> claimDue(
             Instant now,
+            Instant dueBy,
             int shardIndex,
             int shardTotal,
             int limit,

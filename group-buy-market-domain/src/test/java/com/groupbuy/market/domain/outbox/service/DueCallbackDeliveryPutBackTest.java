@@ -1,0 +1,158 @@
+package com.groupbuy.market.domain.outbox.service;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.groupbuy.market.domain.outbox.adapter.repository.INotifyTaskStore;
+import com.groupbuy.market.domain.outbox.model.valobj.DeliveryResult;
+import com.groupbuy.market.domain.outbox.model.valobj.DeliverySettings;
+import com.groupbuy.market.domain.outbox.model.valobj.NotSentReason;
+import com.groupbuy.market.domain.outbox.model.valobj.NotifyAttemptOutcome;
+import com.groupbuy.market.domain.outbox.model.valobj.NotifyRunSummary;
+import com.groupbuy.market.domain.outbox.model.valobj.NotifyTaskVO;
+import com.groupbuy.market.domain.support.MutableClock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A run takes only the tasks due when it started, so never again one it put back unsent itself (#17), however long it
+ * goes on past that task's wait: the next run takes it. Over an outbox in memory that keeps each task's due time.
+ */
+class DueCallbackDeliveryPutBackTest {
+
+    private static final Instant T0 = Instant.parse("2026-12-01T12:00:00Z");
+
+    @Test
+    void aTaskPutBackUnsentIsNotTakenAgainByTheSameRunButByTheNext() {
+        DueTimesStore store = new DueTimesStore(5, T0.minusSeconds(1));
+        MutableClock clock = new MutableClock(T0);
+        AtomicBoolean busy = new AtomicBoolean(true);
+        // Task 1's endpoint is busy: put back to wait 1 s. Every other send takes 2 s of the clock, so the run goes on
+        // past that wait: pages of two, 1 and 2 first, then 3 and 4 (the clock at 2 s, task 1 due again at 1 s).
+        DueCallbackDeliveryService service = DeliveryServices.onCallingThread(
+                store,
+                task -> {
+                    if (task.getId() == 1 && busy.get()) {
+                        return DeliveryResult.notSent(
+                                NotSentReason.BULKHEAD_FULL,
+                                clock.instant().plusSeconds(1),
+                                "4 deliveries to http:a:80 already in flight");
+                    }
+                    clock.advance(Duration.ofSeconds(2));
+                    return new DeliveryResult(true, 200, 1, null);
+                },
+                clock,
+                DeliverySettings.builder(Duration.ofSeconds(60), 2, Duration.ofMinutes(10))
+                        .sendWindow(Duration.ofSeconds(12))
+                        .deferUnsent()
+                        .build());
+
+        NotifyRunSummary run = service.deliverAllDue();
+
+        assertThat(store.putBacks).as("put back once in the run").containsExactly(Map.entry(1L, 1));
+        assertThat(store.claims.get(1L)).as("claimed once in the run").isEqualTo(1);
+        assertThat(run.claimed()).isEqualTo(5);
+        assertThat(run.delivered()).isEqualTo(4);
+        assertThat(store.dueAt)
+                .as("task 1 waits, due 1 s after its put-back")
+                .containsOnly(Map.entry(1L, T0.plusSeconds(1)));
+
+        // The next run, started after that wait, takes it.
+        busy.set(false);
+        NotifyRunSummary next = service.deliverAllDue();
+
+        assertThat(next.delivered()).isEqualTo(1);
+        assertThat(store.dueAt).isEmpty();
+        assertThat(store.claims.get(1L)).isEqualTo(2);
+    }
+
+    /**
+     * Tasks 1..n due at one time, claimed oldest first (then by id) among those due by the claim's {@code dueBy} and
+     * not leased; a put-back makes a task due at its {@code until} again, unleased.
+     */
+    private static final class DueTimesStore implements INotifyTaskStore {
+        /** The tasks still owed and when each is due. */
+        final Map<Long, Instant> dueAt = new TreeMap<>();
+        /** How many times each task was claimed, and put back. */
+        final Map<Long, Integer> claims = new TreeMap<>();
+
+        final Map<Long, Integer> putBacks = new TreeMap<>();
+        private final Set<Long> leased = new HashSet<>();
+
+        DueTimesStore(int n, Instant due) {
+            for (long id = 1; id <= n; id++) {
+                dueAt.put(id, due);
+            }
+        }
+
+        @Override
+        public synchronized List<NotifyTaskVO> claimDue(
+                Instant now,
+                Instant dueBy,
+                int shardIndex,
+                int shardTotal,
+                int limit,
+                int oneByOneLimit,
+                String worker,
+                Instant leaseUntil) {
+            List<Long> page = dueAt.entrySet().stream()
+                    .filter(e -> !e.getValue().isAfter(dueBy) && !leased.contains(e.getKey()))
+                    .sorted(Map.Entry.<Long, Instant>comparingByValue().thenComparing(Map.Entry.comparingByKey()))
+                    .limit(Math.min(limit, oneByOneLimit))
+                    .map(Map.Entry::getKey)
+                    .toList();
+            List<NotifyTaskVO> claimed = new ArrayList<>();
+            for (long id : page) {
+                leased.add(id);
+                claims.merge(id, 1, Integer::sum);
+                claimed.add(NotifyTaskVO.builder()
+                        .id(id)
+                        .teamId("t" + id)
+                        .notifyCount(0)
+                        .build());
+            }
+            claimed.sort(Comparator.comparing(NotifyTaskVO::getId));
+            return claimed;
+        }
+
+        @Override
+        public List<Long> pendingTaskIdsOfTeam(String teamId) {
+            return List.of();
+        }
+
+        @Override
+        public NotifyTaskVO claim(long taskId, String worker, Instant now, Instant leaseUntil, boolean ignoreSchedule) {
+            return null;
+        }
+
+        @Override
+        public synchronized List<Boolean> finishAttempts(List<NotifyAttemptOutcome> outcomes) {
+            for (NotifyAttemptOutcome outcome : outcomes) {
+                dueAt.remove(outcome.task().getId());
+                leased.remove(outcome.task().getId());
+            }
+            return outcomes.stream().map(o -> true).toList();
+        }
+
+        @Override
+        public synchronized boolean defer(NotifyTaskVO task, Instant until, String reason) {
+            dueAt.put(task.getId(), until);
+            leased.remove(task.getId());
+            putBacks.merge(task.getId(), 1, Integer::sum);
+            return true;
+        }
+
+        @Override
+        public synchronized boolean release(NotifyTaskVO task, String reason) {
+            return leased.remove(task.getId());
+        }
+    }
+}
