@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.groupbuy.market.infrastructure.trade.dao.IGroupBuyRefundDao;
 import com.groupbuy.market.infrastructure.trade.po.GroupBuyOrderListPO;
+import com.groupbuy.market.support.InnodbLockWaits;
 import com.groupbuy.market.support.IntegrationTest;
 import com.groupbuy.market.support.TradeClient;
 import java.util.List;
@@ -62,11 +63,13 @@ class RefundDuringExpiryIT {
             try {
                 members = refunds.lockLiveMembers(teamId, List.of(0, 1));
                 refund = pool.submit(() -> mall.refund("c1"));
-                Thread.sleep(1500); // the refund reaches its close and waits for the row
+                // The refund reaches its close and waits for the row the expiry holds: told by InnoDB, not guessed by
+                // a sleep (a slow machine's refund had not reached it yet, and the race was never run).
+                awaitRefundWaitingFor(members, refund);
                 assertThat(refunds.closeLockedMembers(List.of(members.get(0).getId()), 0, 2))
                         .isEqualTo(1);
                 assertThat(refunds.releaseUnpaidPlaces(teamId, 1)).isEqualTo(1);
-            } catch (RuntimeException | Error e) {
+            } catch (Exception | Error e) {
                 transaction.getTransactionManager().rollback(expiry);
                 throw e;
             }
@@ -77,6 +80,27 @@ class RefundDuringExpiryIT {
             assertThat(answer.path("data").path("code").asText()).isEqualTo("repeat");
         } finally {
             pool.shutdownNow();
+        }
+    }
+
+    /**
+     * Until a transaction other than the expiry's (this thread's, whose connection {@code jdbc} uses inside it) waits
+     * for one of its member rows; fails at once when the refund is answered first, and after 30 s.
+     */
+    private void awaitRefundWaitingFor(List<GroupBuyOrderListPO> members, Future<JsonNode> refund) throws Exception {
+        long expiry = jdbc.queryForObject("SELECT CONNECTION_ID()", Long.class);
+        List<Long> ids = members.stream().map(GroupBuyOrderListPO::getId).toList();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (InnodbLockWaits.waitingFor(jdbc, expiry, "group_buy_order_list", ids)
+                .isEmpty()) {
+            if (refund.isDone()) {
+                throw new AssertionError("the refund was answered before it waited for the expiry: " + refund.get());
+            }
+            if (System.nanoTime() - deadline > 0) {
+                throw new AssertionError("the refund did not wait for the expiry's rows in 30 s: "
+                        + InnodbLockWaits.ofThisDatabase(jdbc));
+            }
+            Thread.sleep(50);
         }
     }
 }
