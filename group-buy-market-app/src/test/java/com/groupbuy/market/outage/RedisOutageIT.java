@@ -8,6 +8,7 @@ import com.groupbuy.market.domain.trade.service.timeout.TradeTimeoutService;
 import com.groupbuy.market.infrastructure.trade.port.TeamPlaceReservation;
 import com.groupbuy.market.support.ConsoleRun;
 import com.groupbuy.market.support.IntegrationTest;
+import com.groupbuy.market.support.OutageAnswers;
 import com.groupbuy.market.support.PrivateRedis;
 import com.groupbuy.market.support.PrivateRedisServer;
 import com.groupbuy.market.support.TestJson;
@@ -37,8 +38,8 @@ import org.springframework.test.context.TestPropertySource;
 @IntegrationTest
 @PrivateRedisServer
 // Each test waits out the open breaker once Redis is back (three of them opened it): 1 s instead of the default 2 s.
-// Still five times the time the breaker's answers 4 and 5 took after it opened on a loaded machine (~0.2 s): a probe
-// among them would wait out the command timeout and fail the first test's "the breaker answers without waiting".
+// The first test tells the breaker's answers by their logged cause, so a probe among them on a loaded machine is no
+// failure.
 @TestPropertySource(properties = "gbm.outage.breaker-open-for=1s")
 class RedisOutageIT {
 
@@ -66,13 +67,16 @@ class RedisOutageIT {
     TagBitmapRepair tagRepair;
 
     @Test
-    void lockAnswers503E0401FastWhileRedisIsDownAndRecoversWhenItIsBack() throws Exception {
+    @ExtendWith(OutputCaptureExtension.class)
+    void lockAnswers503E0401FastWhileRedisIsDownAndRecoversWhenItIsBack(CapturedOutput output) throws Exception {
         TradeClient mall = TradeClient.onNewGoods(port, jdbc, 13500, "http://127.0.0.1:1/cb");
         String teamId = mall.team("r1");
 
         redis.kill();
         List<Long> millis = new ArrayList<>();
-        for (int i = 2; i <= 6; i++) {
+        List<String> causes = new ArrayList<>();
+        for (int i = 2; i <= 8; i++) {
+            int from = output.getOut().length();
             long start = System.nanoTime();
             HttpResponse<String> answer = TestJson.post(port, LOCK, lockBody("r" + i, teamId));
             millis.add((System.nanoTime() - start) / 1_000_000);
@@ -82,13 +86,19 @@ class RedisOutageIT {
             JsonNode body = TestJson.JSON.readTree(answer.body());
             assertThat(TestJson.fields(body)).containsExactly("code", "info", "data");
             assertThat(body.path("code").asText()).isEqualTo("E0401");
+            causes.add(OutageAnswers.causeLoggedSince(output, from, LOCK, "redis"));
         }
-        System.out.println("E0401 answers while Redis was down took (ms): " + millis);
+        System.out.println("E0401 answers while Redis was down took (ms): " + millis + ", causes: " + causes);
         // Bounded: Redisson's defaults took 3-9 s; our bound is a 1 s command timeout with one retry, then the breaker.
         assertThat(millis).allSatisfy(ms -> assertThat(ms).isLessThan(5_000));
-        assertThat(millis.subList(3, 5))
-                .as("the breaker answers without waiting")
-                .allSatisfy(ms -> assertThat(ms).isLessThan(1_000));
+        // "Then at once": told by what answered, the breaker (it throws before sending anything to Redis), not by a
+        // time a loaded machine can miss. Its threshold is 3 failures, and it lets a probe through (which waits out the
+        // command timeout) only 1 s after it opened (here), so of the four answers after the third at least two are
+        // its, however slow the machine: a probe's failure opens it again at once.
+        assertThat(causes.subList(3, 7))
+                .as("the breaker answers without waiting: %s", causes)
+                .filteredOn(OutageAnswers::byBreaker)
+                .hasSizeGreaterThanOrEqualTo(2);
         assertThat(jdbc.queryForObject(
                         "SELECT lock_count FROM group_buy_order WHERE team_id = ?", Integer.class, teamId))
                 .as("nothing written for refused locks")
