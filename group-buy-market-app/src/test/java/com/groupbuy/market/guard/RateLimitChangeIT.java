@@ -8,7 +8,10 @@ import com.groupbuy.market.infrastructure.redis.RedisKeys;
 import com.groupbuy.market.infrastructure.trade.port.RedisTradeRateLimiter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.UUID;
+import java.util.function.ToIntFunction;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -57,46 +60,65 @@ class RateLimitChangeIT {
 
     @Test
     void aRateLoweredInTheWindowCountsThePermitsAlreadyTaken() {
-        long start = System.nanoTime();
-        for (int i = 0; i < 5; i++) {
-            assertThat(onOldRate.tryAcquirePair("s-lower", "c01", 5))
-                    .as("permit %s of 5/s", i + 1)
-                    .isTrue();
-        }
-        int admitted = 0;
-        for (int i = 0; i < 5; i++) {
-            if (onNewRate.tryAcquirePair("s-lower", "c01", 2)) {
-                admitted++;
+        int admitted = inOneWindow(source -> {
+            for (int i = 0; i < 5; i++) {
+                assertThat(onOldRate.tryAcquirePair(source, "c01", 5))
+                        .as("permit %s of 5/s", i + 1)
+                        .isTrue();
             }
-        }
-        long tookMs = (System.nanoTime() - start) / 1_000_000;
-
-        assertThat(tookMs).as("all checks within one window").isLessThan(1_000);
+            int lowered = 0;
+            for (int i = 0; i < 5; i++) {
+                if (onNewRate.tryAcquirePair(source, "c01", 2)) {
+                    lowered++;
+                }
+            }
+            return lowered;
+        });
         assertThat(admitted)
-                .as("admitted at the lowered 2/s in the window that already holds the old rate's 5 (in %s ms)", tookMs)
+                .as("admitted at the lowered 2/s in the window that already holds the old rate's 5")
                 .isZero();
     }
 
     @Test
     void twoInstancesOnTheOldAndTheNewRateShareOneWindow() {
-        long start = System.nanoTime();
-        int admitted = 0;
-        for (int i = 0; i < 5; i++) {
-            if (onOldRate.tryAcquireUser("s-raise", "c01", "u1", 2)) {
-                admitted++;
+        int admitted = inOneWindow(source -> {
+            int both = 0;
+            for (int i = 0; i < 5; i++) {
+                if (onOldRate.tryAcquireUser(source, "c01", "u1", 2)) {
+                    both++;
+                }
             }
-        }
-        for (int i = 0; i < 10; i++) {
-            if (onNewRate.tryAcquireUser("s-raise", "c01", "u1", 5)) {
-                admitted++;
+            for (int i = 0; i < 10; i++) {
+                if (onNewRate.tryAcquireUser(source, "c01", "u1", 5)) {
+                    both++;
+                }
             }
-        }
-        long tookMs = (System.nanoTime() - start) / 1_000_000;
-
-        assertThat(tookMs).as("all checks within one window").isLessThan(1_000);
+            return both;
+        });
         assertThat(admitted)
-                .as("admitted in one window by an instance still on 2/s and one already on 5/s (in %s ms)", tookMs)
+                .as("admitted in one window by an instance still on 2/s and one already on 5/s")
                 .isEqualTo(5);
+    }
+
+    /**
+     * What {@code checks} counted on buckets of a source of its own, from a run whose checks all fell in one window:
+     * the claim is about one window, and a run a loaded machine stretched over more (a slow Redis call, a pause) is
+     * no evidence either way, so it is run again on fresh buckets (each its own source), five runs at most. Told by
+     * this JVM's monotonic clock around the run, which spans at least the Redis time between its first and last check.
+     */
+    private static int inOneWindow(ToIntFunction<String> checks) {
+        List<Long> stretched = new ArrayList<>();
+        for (int run = 0; run < 5; run++) {
+            String source = "s-" + UUID.randomUUID().toString().substring(0, 8);
+            long start = System.nanoTime();
+            int admitted = checks.applyAsInt(source);
+            long tookMs = (System.nanoTime() - start) / 1_000_000;
+            if (tookMs < 1_000) {
+                return admitted;
+            }
+            stretched.add(tookMs);
+        }
+        throw new AssertionError("no run of the checks fell in one window: " + stretched + " ms");
     }
 
     private static RedisTradeRateLimiter limiter() {
