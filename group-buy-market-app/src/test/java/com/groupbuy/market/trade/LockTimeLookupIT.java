@@ -90,9 +90,14 @@ class LockTimeLookupIT {
         long started = System.nanoTime();
         JsonNode limited = TradeClient.lockNaming(port, "s07", "c07", "rate-2", "http://rate.silent.gbm-test/cb");
         long tookMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+        // Room for a lookup started without being waited for to reach the name server (it can only be missed here,
+        // never fail the test).
         Thread.sleep(300);
 
-        assertThat(tookMs).as("refused at once, not after a lookup").isLessThan(400);
+        // "Refused before any lookup" is told by the name server, which is asked nothing, not by the refusal's time
+        // (it was bounded by 400 ms, which a loaded machine can miss without any lookup): a lookup before the guard
+        // asks it, on the request thread before the answer.
+        System.out.println("LockTimeLookupIT: the rate guard refused in " + tookMs + " ms");
         assertThat(limited.path("code").asText()).as(limited.toString()).isEqualTo("0006");
         assertThat(names.queriesFor("rate.silent.gbm-test"))
                 .as("no name server asked for a request the rate guard refuses")
