@@ -62,6 +62,10 @@ class LiveSwitchIT {
     @BeforeEach
     void setUp() {
         jdbc.update("DELETE FROM dcc_switch");
+    }
+
+    /** The second instance, started by the tests that use one (a context start each: CI time). */
+    private void startSecond() {
         second = SecondInstance.like(environment, "gbm.admin.token=it-admin", NO_TIMER);
     }
 
@@ -69,11 +73,13 @@ class LiveSwitchIT {
     void tearDown() {
         if (second != null) {
             second.close();
+            second = null;
         }
     }
 
     @Test
     void oneDegradeChangeIsObeyedByBothInstancesByItsMessageAuditedAndKeptAcrossARestart() throws Exception {
+        startSecond();
         new MarketConfigFixture(jdbc).goods("g-live", 3001, "ZJ", "20", "100.00");
         assertThat(trialCode(port)).isEqualTo("0000");
         assertThat(trialCode(second.port())).isEqualTo("0000");
@@ -114,6 +120,7 @@ class LiveSwitchIT {
 
     @Test
     void signatureRequirementSwitchedOnOneInstanceIsEnforcedByTheOther() throws Exception {
+        startSecond();
         String unsignedLock = "{\"userId\":\"u-sig\",\"teamId\":\"\",\"activityId\":1,\"goodsId\":\"g-none\","
                 + "\"source\":\"s01\",\"channel\":\"c01\",\"outTradeNo\":\"o-sig\",\"notifyUrl\":\"http://127.0.0.1:1/cb\"}";
         assertThat(TestJson.post(second.port(), "/api/v1/gbm/trade/lock_market_pay_order", unsignedLock)
@@ -175,6 +182,7 @@ class LiveSwitchIT {
      */
     @Test
     void operatorsChangingOneSwitchAtOnceLoseNoEntryAndTheAuditChainsEveryChange() throws Exception {
+        startSecond();
         int operators = 8;
         ExecutorService pool = Executors.newFixedThreadPool(operators);
         CountDownLatch start = new CountDownLatch(1);
