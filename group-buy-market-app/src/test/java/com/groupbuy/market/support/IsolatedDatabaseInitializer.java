@@ -10,12 +10,13 @@ import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.event.ContextClosedEvent;
 
 /**
- * Gives each test application context a database of its own on the local MariaDB (dropped when the context closes)
- * and a Redis key prefix of its own, so test classes never see each other's rows or keys and never depend on order.
- * By default the database is a copy of this JVM's migrated {@link TemplateDatabase}, so the context's Flyway finds
- * it current and only validates it. A class that needs the database empty, to be migrated by its own context's
- * Flyway (an upgrade from old versions, migrations in another session zone or through a proxy), opts out: {@link
- * #empty()}, or a subclass calling {@code super(Start.EMPTY)}.
+ * Gives each test application context a database of its own on the local MariaDB (dropped when the context closes),
+ * a Redis key prefix of its own and an internal exchange of its own for its refund events (deleted when it closes),
+ * so test classes never see each other's rows, keys or refund events and never depend on order. By default the
+ * database is a copy of this JVM's migrated {@link TemplateDatabase}, so the context's Flyway finds it current and
+ * only validates it. A class that needs the database empty, to be migrated by its own context's Flyway (an upgrade
+ * from old versions, migrations in another session zone or through a proxy), opts out: {@link #empty()}, or a
+ * subclass calling {@code super(Start.EMPTY)}.
  */
 public class IsolatedDatabaseInitializer implements ApplicationContextInitializer<ConfigurableApplicationContext> {
 
@@ -66,8 +67,30 @@ public class IsolatedDatabaseInitializer implements ApplicationContextInitialize
         context.addApplicationListener(event -> {
             if (event instanceof ContextClosedEvent closed && closed.getApplicationContext() == context) {
                 execute("DROP DATABASE IF EXISTS " + database);
+                deleteOwnInternalExchange(context, database);
             }
         });
+    }
+
+    /**
+     * The test profile names the context's internal exchange after its database ({@code gbm.mq.internal-exchange} in
+     * application-test.yml): its refund events go there, where nobody binds, never to the default exchange a
+     * dev-profile run's refund queue may be bound to on the shared broker. Deleted from the shared broker with the
+     * database (a context on a private broker left nothing there: deleting a missing exchange is no error).
+     */
+    private static void deleteOwnInternalExchange(ConfigurableApplicationContext context, String database) {
+        if (!context.getEnvironment().getProperty("gbm.mq.enabled", Boolean.class, true)) {
+            return; // nothing was declared
+        }
+        String exchange = context.getEnvironment().getProperty("gbm.mq.internal-exchange");
+        if (exchange == null || !exchange.endsWith("." + database)) {
+            return; // the class named one itself and deletes it
+        }
+        try {
+            MallQueues.onBroker(admin -> admin.deleteExchange(exchange));
+        } catch (RuntimeException e) {
+            // The shared broker is down: the context could not have declared it there either.
+        }
     }
 
     static void execute(String sql) {
