@@ -100,7 +100,9 @@ class TestContextRefundEventsIT {
         assertThat(leftQueueMessagesNaming(teamId))
                 .as("the queue bound to the default internal exchange got this class's refund event")
                 .isEmpty();
-        assertThat(status(event)).as("returned (a retry): nobody binds the context's own exchange").isEqualTo(2);
+        assertThat(status(event))
+                .as("returned (a retry): nobody binds the context's own exchange")
+                .isEqualTo(2);
         assertThat(jdbc.queryForObject("SELECT error FROM notify_attempt WHERE task_id = ?", String.class, event))
                 .contains("312 NO_ROUTE")
                 .contains(mq.getInternalExchange());
