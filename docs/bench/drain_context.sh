@@ -59,7 +59,7 @@ start_app "$WORK/app.log" 180 -Xms1g -Xmx1g -XX:+UseG1GC -- --spring.data.redis.
   --spring.datasource.url="$(jdbc_url "$DBPORT" gbm_ctx)" \
   --spring.datasource.username=gbm --spring.datasource.password=gbm \
   --gbm.redis.key-prefix="$PREFIX" --logging.level.com.groupbuy.market=WARN --xxl.job.executor.enabled=false \
-  --gbm.notify.local-scheduler-delay=1s $APP_ARGS
+  --gbm.notify.local-scheduler-delay=1s --gbm.mq.refund-consumer.enabled=false $APP_ARGS
 
 seed_bench_goods gbm_ctx
 warm_up 64 "$WARMUP_STEP" "$WARMUP_STEP, %s, 64 conns"

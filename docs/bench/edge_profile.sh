@@ -55,7 +55,8 @@ trap bench_cleanup EXIT
 start_app "$WORK/app.log" 180 -Xms1g -Xmx1g -XX:+UseG1GC -XX:FlightRecorderOptions:stackdepth=256 -- \
   --spring.datasource.url="$(jdbc_url 3306 "$DB")" \
   --gbm.redis.key-prefix="$PREFIX" --logging.level.com.groupbuy.market=WARN \
-  --xxl.job.executor.enabled=false --gbm.notify.local-scheduler-delay=1s ${APP_ARGS:-}
+  --xxl.job.executor.enabled=false --gbm.notify.local-scheduler-delay=1s --gbm.mq.refund-consumer.enabled=false \
+  ${APP_ARGS:-}
 
 seed_bench_goods "$DB"
 

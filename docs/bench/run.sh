@@ -32,6 +32,8 @@ DB=gbm_bench
 PREFIX="bench:"
 # Close-check queues of the run's own, deleted at the end: on the default names every lock opening's check (held up to
 # 10 h in the delay lane of the bench's teams) stayed in the shared broker after the run — 288,745 after three runs.
+# The refund consumer's queues too: on the default names the queue stayed bound to the default internal exchange after
+# the run and kept every refund event published there later (the ITs', ~600 a suite run), unread.
 QUEUES="gbm_bench_$$"
 CLEAN_QUEUES=$QUEUES
 URL="http://127.0.0.1:$PORT"
@@ -89,7 +91,9 @@ AB_TOKEN=bench-$$-$RANDOM
 start_app "$LOG" 120 -Xms1g -Xmx1g -XX:+UseG1GC ${JVM_ARGS:-} -- --spring.datasource.url="$(jdbc_url "$DBPORT" "$DB")" \
   --gbm.redis.key-prefix="$PREFIX" --logging.level.com.groupbuy.market="$LOG_LEVEL" \
   --xxl.job.executor.enabled=false --gbm.notify.local-scheduler-delay=1s --gbm.close-check.queue="$QUEUES" \
-  --gbm.close-check.dead-letter-queue="$QUEUES.dead" --gbm.close-check.lane-prefix="$QUEUES.delay." ${APP_ARGS:-}
+  --gbm.close-check.dead-letter-queue="$QUEUES.dead" --gbm.close-check.lane-prefix="$QUEUES.delay." \
+  --gbm.mq.refund-consumer.queue="$QUEUES.refund" --gbm.mq.refund-consumer.dead-letter-queue="$QUEUES.refund.dead" \
+  ${APP_ARGS:-}
 DBPID=$(if [ -n "${PRIVATE_DB:-}" ]; then mariadb_pid; else shared_mariadb_pid; fi)
 # The broker's share counts too: every lock publishes its close checks to RabbitMQ's delay lanes (#15).
 MQPID=$(pgrep -f beam.smp | head -1 || true)

@@ -74,6 +74,9 @@ class MqPermissionIT {
         registry.add("gbm.close-check.enabled", () -> "true");
         registry.add("gbm.mq.refund-consumer.enabled", () -> "true");
         registry.add("gbm.close-check.concurrency", () -> "2");
+        // The default names the documented permissions are written for (a node of this class's own): not the test
+        // profile's internal exchange of the context's own.
+        registry.add("gbm.mq.internal-exchange", () -> "group_buy_market_internal_exchange");
     }
 
     @AfterAll

@@ -9,8 +9,8 @@ import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.core.env.Environment;
 
 /**
- * Another instance of the service in the same JVM, on its own port, sharing the test class's database and Redis key
- * prefix with the instance the test framework started: two instances of one deployment.
+ * Another instance of the service in the same JVM, on its own port, sharing the test class's database, Redis key
+ * prefix and internal exchange with the instance the test framework started: two instances of one deployment.
  */
 public final class SecondInstance implements AutoCloseable {
 
@@ -25,6 +25,8 @@ public final class SecondInstance implements AutoCloseable {
         List<String> args = new ArrayList<>();
         args.add("--spring.datasource.url=" + first.getProperty("spring.datasource.url"));
         args.add("--gbm.redis.key-prefix=" + first.getProperty("gbm.redis.key-prefix"));
+        // The deployment's one internal exchange (the first's, named after its database and deleted with it).
+        args.add("--gbm.mq.internal-exchange=" + first.getProperty("gbm.mq.internal-exchange"));
         args.add("--server.port=0");
         for (String setting : settings) {
             args.add("--" + setting);
