@@ -38,7 +38,8 @@ jdbc_url() {
 
 # private_app_args <database>: the app's arguments for a script's own MariaDB database (DBPORT), Redis (REDISPORT), key
 # prefix (PREFIX) and close-check queues (QUEUES), otherwise as run.sh runs it (WARN, XXL executor off, the local
-# compensation job every 1 s, the refund consumer off); sets the array PRIVATE_APP_ARGS for start_app.
+# compensation job every 1 s), but the refund consumer off (run.sh runs it, on queues of its own); sets the array
+# PRIVATE_APP_ARGS for start_app.
 private_app_args() {
   PRIVATE_APP_ARGS=(--spring.data.redis.port="$REDISPORT" --spring.datasource.url="$(jdbc_url "$DBPORT" "$1")"
     --gbm.redis.key-prefix="$PREFIX" --logging.level.com.groupbuy.market=WARN --xxl.job.executor.enabled=false
