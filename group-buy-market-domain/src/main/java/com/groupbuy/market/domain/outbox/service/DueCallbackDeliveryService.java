@@ -68,8 +68,8 @@ public class DueCallbackDeliveryService {
      * {@code Runnable::run} will do). The executor must not reject (a run waits for the lanes it started). Runs
      * ({@link #deliverDueOfShard}) end at {@code stop}: no further page claimed, no further send of a page started, and
      * what a page did not send put back at once, unsent and no try used ({@link INotifyTaskStore#deferAll}), so
-     * another instance takes it without waiting out its lease. The deliveries handed over after a commit are not runs: their
-     * own stop lets them finish.
+     * another instance takes it without waiting out its lease. The deliveries handed over after a commit are not runs:
+     * their own stop lets them finish.
      */
     public DueCallbackDeliveryService(
             INotifyTaskStore store,

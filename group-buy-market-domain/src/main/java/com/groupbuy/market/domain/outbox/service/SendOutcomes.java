@@ -48,12 +48,12 @@ final class SendOutcomes {
     /**
      * A task of a page left unsent, its send taking up to {@code window}: put back due now when the instance is
      * stopping (added to the page's {@code putBacks}, see {@link #stopped}); otherwise its lease ended before its send
-     * could (the page's earlier sends spent it), so its lease is released, under its own token ({@link INotifyTaskStore#release}: no try used, due as it
-     * was, the reason its last error), and the next claim, this lane's or another's, takes it first with a fresh
-     * lease. Kept leased, a big body at the end of a page sized for small ones was sent only after its lease ran out,
-     * up to a minute late. A send that would not fit a fresh lease with a send window to spare either (a lease set
-     * barely above one send) stays leased: released, it would be claimed and released again at once, round after
-     * round.
+     * could (the page's earlier sends spent it), so its lease is released, under its own token
+     * ({@link INotifyTaskStore#release}: no try used, due as it was, the reason its last error), and the next claim,
+     * this lane's or another's, takes it first with a fresh lease. Kept leased, a big body at the end of a page sized
+     * for small ones was sent only after its lease ran out, up to a minute late. A send that would not fit a fresh
+     * lease with a send window to spare either (a lease set barely above one send) stays leased: released, it would be
+     * claimed and released again at once, round after round.
      */
     NotifyRunSummary notSent(
             NotifyTaskVO task, Duration window, BooleanSupplier stopped, List<NotifyPutBack> putBacks) {

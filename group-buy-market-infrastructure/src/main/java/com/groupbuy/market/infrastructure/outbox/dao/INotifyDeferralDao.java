@@ -19,7 +19,7 @@ public interface INotifyDeferralDao {
             @Param("from") List<Integer> from,
             @Param("to") int to);
 
-    /** The tasks of {@code pageArray} that still hold {@code token} and are pending, locked to the transaction's end. */
+    /** The tasks of {@code pageArray} still holding {@code token} and pending, locked to the transaction's end. */
     List<Long> lockHeld(
             @Param("pageArray") String pageArray, @Param("token") String token, @Param("from") List<Integer> from);
 

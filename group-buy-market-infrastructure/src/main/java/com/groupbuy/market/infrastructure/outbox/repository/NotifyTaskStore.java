@@ -470,7 +470,7 @@ public class NotifyTaskStore implements INotifyTaskStore {
         return idTimeArray(outcomes, o -> o.task().getId(), NotifyAttemptOutcome::nextAttemptTime);
     }
 
-    /** {@code [id, "time"]} of each row, as a JSON array; the time as {@link UtcInstantTypeHandler} binds an Instant. */
+    /** {@code [id, "time"]} of each row as a JSON array, the time as {@link UtcInstantTypeHandler} binds an Instant. */
     private static <T> String idTimeArray(List<T> rows, Function<T, Long> id, Function<T, Instant> time) {
         StringBuilder array = new StringBuilder(2 + rows.size() * 40).append('[');
         for (int i = 0; i < rows.size(); i++) {
