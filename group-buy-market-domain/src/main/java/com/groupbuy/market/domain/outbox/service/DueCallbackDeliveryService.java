@@ -7,6 +7,7 @@ import com.groupbuy.market.domain.outbox.model.valobj.DeliveryResult;
 import com.groupbuy.market.domain.outbox.model.valobj.DeliverySettings;
 import com.groupbuy.market.domain.outbox.model.valobj.NotifyAttemptOutcome;
 import com.groupbuy.market.domain.outbox.model.valobj.NotifyLease;
+import com.groupbuy.market.domain.outbox.model.valobj.NotifyPutBack;
 import com.groupbuy.market.domain.outbox.model.valobj.NotifyRunSummary;
 import com.groupbuy.market.domain.outbox.model.valobj.NotifyTarget;
 import com.groupbuy.market.domain.outbox.model.valobj.NotifyTaskVO;
@@ -66,9 +67,9 @@ public class DueCallbackDeliveryService {
      * A run drains due tasks over the settings' lanes on {@code runExecutor} (one lane runs on the calling thread:
      * {@code Runnable::run} will do). The executor must not reject (a run waits for the lanes it started). Runs
      * ({@link #deliverDueOfShard}) end at {@code stop}: no further page claimed, no further send of a page started, and
-     * what a page did not send put back at once, unsent and no try used ({@link INotifyTaskStore#defer}), so another
-     * instance takes it without waiting out its lease. The deliveries handed over after a commit are not runs: their
-     * own stop lets them finish.
+     * what a page did not send put back at once, unsent and no try used ({@link INotifyTaskStore#deferAll}), so
+     * another instance takes it without waiting out its lease. The deliveries handed over after a commit are not runs:
+     * their own stop lets them finish.
      */
     public DueCallbackDeliveryService(
             INotifyTaskStore store,
@@ -247,10 +248,12 @@ public class DueCallbackDeliveryService {
      * in the lease), then the MQ tasks together (only if the batch window fits in what is left of the lease), then
      * every outcome in one write, each under the task's own fencing token (or, with a {@code recorder}, handed to it
      * to be written later, with other deliveries' outcomes). Once {@code stopped} holds, no further send starts and
-     * what is left is put back. A page of a run ({@code runPage}) goes to the gateway together however few its HTTP
-     * tasks, so that even its one task waits behind the other lanes' sends to its endpoint instead of being refused by
-     * the bulkhead they hold (sent on this thread, a lane's last task of a backlog was put back for a second); a
-     * hand-off's single task is sent on the caller's thread.
+     * what is left is put back. What the page puts back unsent (refused, or left at a stop) is written once its sends
+     * are over, in one store call ({@link SendOutcomes#putBackAll}), before its outcomes. A page of a run
+     * ({@code runPage}) goes to the gateway together however few its HTTP tasks, so that even its one task waits behind
+     * the other lanes' sends to its endpoint instead of being refused by the bulkhead they hold (sent on this thread, a
+     * lane's last task of a backlog was put back for a second); a hand-off's single task is sent on the caller's
+     * thread.
      */
     private NotifyRunSummary deliverClaimed(
             List<NotifyTaskVO> tasks,
@@ -260,6 +263,7 @@ public class DueCallbackDeliveryService {
             boolean runPage) {
         List<NotifyTaskVO> batch = new ArrayList<>();
         List<NotifyAttemptOutcome> outcomes = new ArrayList<>(tasks.size());
+        List<NotifyPutBack> putBacks = new ArrayList<>();
         NotifyRunSummary unsent = NotifyRunSummary.empty();
         OwnFaultsOfPage ownFaults = new OwnFaultsOfPage();
         List<NotifyTaskVO> each = new ArrayList<>();
@@ -273,26 +277,25 @@ public class DueCallbackDeliveryService {
         // A run's page goes together whatever its size (see above); a hand-off's tasks only when there are several.
         boolean together = runPage ? !each.isEmpty() : each.size() > 1;
         if (settings.httpConcurrency() > 1 && together) {
-            unsent = unsent.plus(sendTogether(each, leaseUntil, outcomes, stopped, ownFaults));
+            unsent = unsent.plus(sendTogether(each, leaseUntil, outcomes, putBacks, stopped, ownFaults));
             each = List.of();
         }
         for (NotifyTaskVO task : each) {
             // A send that could outlast the lease might overlap another claimant's: leave it to the next lease.
             Duration budget = settings.sendBudget().of(task);
             if (stopped.getAsBoolean() || Instant.now(clock).plus(budget).isAfter(leaseUntil)) {
-                unsent = unsent.plus(sendOutcomes.notSent(task, budget, stopped));
+                unsent = unsent.plus(sendOutcomes.notSent(task, budget, stopped, putBacks));
                 continue;
             }
             Instant attemptTime = Instant.now(clock);
-            unsent = unsent.plus(
-                    sendOutcomes.take(task, attemptTime, ownFaults.seen(gateway.sendContained(task)), outcomes));
+            sendOutcomes.take(task, attemptTime, ownFaults.seen(gateway.sendContained(task)), outcomes, putBacks);
         }
         if (!batch.isEmpty()) {
             Duration batchWindow = settings.batchWindow();
             Instant attemptTime = Instant.now(clock);
             if (stopped.getAsBoolean()) {
                 for (NotifyTaskVO task : batch) {
-                    unsent = unsent.plus(sendOutcomes.putBack(task));
+                    putBacks.add(sendOutcomes.stopped(task));
                 }
             } else if (attemptTime.plus(batchWindow).isAfter(leaseUntil)) {
                 log.warn(
@@ -301,7 +304,7 @@ public class DueCallbackDeliveryService {
                         batch.size(),
                         batch.get(0).getId());
                 for (NotifyTaskVO task : batch) {
-                    unsent = unsent.plus(sendOutcomes.notSent(task, batchWindow, stopped));
+                    unsent = unsent.plus(sendOutcomes.notSent(task, batchWindow, stopped, putBacks));
                 }
             } else {
                 List<DeliveryResult> results = sentOrThrown(
@@ -310,15 +313,15 @@ public class DueCallbackDeliveryService {
                         task -> !Instant.now(clock).plus(batchWindow).isAfter(leaseUntil));
                 for (int i = 0; i < batch.size(); i++) {
                     if (results.get(i) == null) {
-                        unsent = unsent.plus(sendOutcomes.notSent(batch.get(i), batchWindow, stopped));
+                        unsent = unsent.plus(sendOutcomes.notSent(batch.get(i), batchWindow, stopped, putBacks));
                         continue;
                     }
-                    unsent = unsent.plus(
-                            sendOutcomes.take(batch.get(i), attemptTime, ownFaults.seen(results.get(i)), outcomes));
+                    sendOutcomes.take(batch.get(i), attemptTime, ownFaults.seen(results.get(i)), outcomes, putBacks);
                 }
             }
         }
         ownFaults.warn(log, tasks.size());
+        unsent = unsent.plus(sendOutcomes.putBackAll(putBacks));
         if (recorder != null) {
             if (!outcomes.isEmpty()) {
                 recorder.record(outcomes);
@@ -337,6 +340,7 @@ public class DueCallbackDeliveryService {
             List<NotifyTaskVO> tasks,
             Instant leaseUntil,
             List<NotifyAttemptOutcome> outcomes,
+            List<NotifyPutBack> putBacks,
             BooleanSupplier stopped,
             OwnFaultsOfPage ownFaults) {
         Instant attemptTime = Instant.now(clock);
@@ -348,10 +352,10 @@ public class DueCallbackDeliveryService {
             NotifyTaskVO task = tasks.get(i);
             if (results.get(i) == null) {
                 unsent = unsent.plus(
-                        sendOutcomes.notSent(task, settings.sendBudget().of(task), stopped));
+                        sendOutcomes.notSent(task, settings.sendBudget().of(task), stopped, putBacks));
                 continue;
             }
-            unsent = unsent.plus(sendOutcomes.take(task, attemptTime, ownFaults.seen(results.get(i)), outcomes));
+            sendOutcomes.take(task, attemptTime, ownFaults.seen(results.get(i)), outcomes, putBacks);
         }
         return unsent;
     }

@@ -5,6 +5,7 @@ import com.groupbuy.market.domain.outbox.adapter.repository.INotifyTaskStore;
 import com.groupbuy.market.domain.outbox.model.valobj.DeliveryResult;
 import com.groupbuy.market.domain.outbox.model.valobj.DeliverySettings;
 import com.groupbuy.market.domain.outbox.model.valobj.NotifyAttemptOutcome;
+import com.groupbuy.market.domain.outbox.model.valobj.NotifyPutBack;
 import com.groupbuy.market.domain.outbox.model.valobj.NotifyRunSummary;
 import com.groupbuy.market.domain.outbox.model.valobj.NotifyTaskStatus;
 import com.groupbuy.market.domain.outbox.model.valobj.NotifyTaskVO;
@@ -20,7 +21,9 @@ import org.slf4j.LoggerFactory;
  * What each send of {@link DueCallbackDeliveryService} came to, written to the store: an attempt's outcome (SUCCESS,
  * RETRY at the backoff's next time, or FAIL past the schedule), recorded with its page's in one write; a call the
  * gateway declined, put back without using a try; a task left unsent, released for a fresh lease or, when the
- * instance stops, put back due now. Every write is under the task's own fencing token.
+ * instance stops, put back due now. A page's put-backs are gathered while it is sent and written together once its
+ * sends are over ({@link #putBackAll}): one store call, not a write per task. Every write is under the task's own
+ * fencing token.
  */
 final class SendOutcomes {
 
@@ -43,18 +46,20 @@ final class SendOutcomes {
     }
 
     /**
-     * A task of a page left unsent, its send taking up to {@code window}: put back at once when the instance is
-     * stopping ({@link #putBack}); otherwise its lease ended before its send could (the page's earlier sends spent
-     * it), so its lease is released, under its own token ({@link INotifyTaskStore#release}: no try used, due as it
-     * was, the reason its last error), and the next claim, this lane's or another's, takes it first with a fresh
-     * lease. Kept leased, a big body at the end of a page sized for small ones was sent only after its lease ran out,
-     * up to a minute late. A send that would not fit a fresh lease with a send window to spare either (a lease set
-     * barely above one send) stays leased: released, it would be claimed and released again at once, round after
-     * round.
+     * A task of a page left unsent, its send taking up to {@code window}: put back due now when the instance is
+     * stopping (added to the page's {@code putBacks}, see {@link #stopped}); otherwise its lease ended before its send
+     * could (the page's earlier sends spent it), so its lease is released, under its own token
+     * ({@link INotifyTaskStore#release}: no try used, due as it was, the reason its last error), and the next claim,
+     * this lane's or another's, takes it first with a fresh lease. Kept leased, a big body at the end of a page sized
+     * for small ones was sent only after its lease ran out, up to a minute late. A send that would not fit a fresh
+     * lease with a send window to spare either (a lease set barely above one send) stays leased: released, it would be
+     * claimed and released again at once, round after round.
      */
-    NotifyRunSummary notSent(NotifyTaskVO task, Duration window, BooleanSupplier stopped) {
+    NotifyRunSummary notSent(
+            NotifyTaskVO task, Duration window, BooleanSupplier stopped, List<NotifyPutBack> putBacks) {
         if (stopped.getAsBoolean()) {
-            return putBack(task);
+            putBacks.add(stopped(task));
+            return NotifyRunSummary.empty();
         }
         if (window.plus(settings.sendWindow()).compareTo(settings.lease()) > 0) {
             log.warn(
@@ -76,24 +81,29 @@ final class SendOutcomes {
     }
 
     /**
-     * A leased task a stopping run will not send, put back due now, no try used: kept leased, no other instance could
-     * send it before its lease ran out (a minute by default).
+     * A leased task a stopping run will not send, to be put back due now, no try used: kept leased, no other instance
+     * could send it before its lease ran out (a minute by default).
      */
-    NotifyRunSummary putBack(NotifyTaskVO task) {
-        return putBack(task, Instant.now(clock), STOPPED);
+    NotifyPutBack stopped(NotifyTaskVO task) {
+        return new NotifyPutBack(task, Instant.now(clock), STOPPED);
     }
 
     /**
      * An attempt joins the page's outcomes; a call the gateway declined to make (#17: the endpoint's breaker open, its
-     * bulkhead full) is put back at once instead, counted as a retry, no try used.
+     * bulkhead full, our broker blocking us) joins the page's put-backs instead (#17: not sent, so not an attempt: the
+     * task waits as RETRY until the gateway's time, its try count unchanged), counted as a retry once written.
      */
-    NotifyRunSummary take(
-            NotifyTaskVO task, Instant attemptTime, DeliveryResult result, List<NotifyAttemptOutcome> outcomes) {
+    void take(
+            NotifyTaskVO task,
+            Instant attemptTime,
+            DeliveryResult result,
+            List<NotifyAttemptOutcome> outcomes,
+            List<NotifyPutBack> putBacks) {
         if (result.notAttempted() && settings.deferUnsent()) {
-            return defer(task, result);
+            putBacks.add(new NotifyPutBack(task, result.notSentUntil(), result.error()));
+            return;
         }
         outcomes.add(outcome(task, attemptTime, result));
-        return NotifyRunSummary.empty();
     }
 
     /**
@@ -161,21 +171,39 @@ final class SendOutcomes {
         return new NotifyRunSummary(outcomes.size(), delivered, retried, failed);
     }
 
-    /** #17: not sent, so not an attempt: the task waits as RETRY until the gateway's time, its try count unchanged. */
-    private NotifyRunSummary defer(NotifyTaskVO task, DeliveryResult result) {
-        return putBack(task, result.notSentUntil(), result.error());
-    }
-
-    /** A leased task put back unsent, due at {@code until}, no try used, unless its lease was taken over meanwhile. */
-    private NotifyRunSummary putBack(NotifyTaskVO task, Instant until, String why) {
-        if (!store.defer(task, until, why)) {
-            log.warn(
-                    "notify task={} team={} not sent and not put back: the lease was taken over",
-                    task.getId(),
-                    task.getTeamId());
-            return new NotifyRunSummary(1, 0, 0, 0);
+    /**
+     * A page's leased tasks put back unsent, each due at its own time, no try used, unless its lease was taken over
+     * meanwhile: one store call for the page ({@link INotifyTaskStore#deferAll}, which writes those alike together),
+     * where a page of ~2,000 MQ callbacks our broker's block refused was ~2,000 one-row writes. Each task is still
+     * logged on its own line, as an attempt is ({@link #recordAttempts}): its own next time (each refusal names its
+     * own), and the line an operator finds by the task's id or team.
+     */
+    NotifyRunSummary putBackAll(List<NotifyPutBack> putBacks) {
+        if (putBacks.isEmpty()) {
+            return NotifyRunSummary.empty();
         }
-        log.info("notify task={} team={} {} (no attempt used) next={}", task.getId(), task.getTeamId(), why, until);
-        return new NotifyRunSummary(1, 0, 1, 0);
+        List<Boolean> putBack = store.deferAll(putBacks);
+        int retried = 0;
+        for (int i = 0; i < putBacks.size(); i++) {
+            NotifyPutBack back = putBacks.get(i);
+            NotifyTaskVO task = back.task();
+            if (!putBack.get(i)) {
+                log.warn(
+                        "notify task={} team={} not sent and not put back: the lease was taken over",
+                        task.getId(),
+                        task.getTeamId());
+                continue;
+            }
+            retried++;
+            if (log.isInfoEnabled()) {
+                log.info(
+                        "notify task={} team={} {} (no attempt used) next={}",
+                        task.getId(),
+                        task.getTeamId(),
+                        back.reason(),
+                        back.until());
+            }
+        }
+        return new NotifyRunSummary(putBacks.size(), 0, retried, 0);
     }
 }

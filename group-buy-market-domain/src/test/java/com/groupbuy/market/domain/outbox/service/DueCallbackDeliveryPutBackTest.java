@@ -2,6 +2,7 @@ package com.groupbuy.market.domain.outbox.service;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.groupbuy.market.domain.outbox.adapter.port.INotifyGateway;
 import com.groupbuy.market.domain.outbox.adapter.repository.INotifyTaskStore;
 import com.groupbuy.market.domain.outbox.model.valobj.DeliveryResult;
 import com.groupbuy.market.domain.outbox.model.valobj.DeliverySettings;
@@ -20,6 +21,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.LongStream;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -72,6 +74,59 @@ class DueCallbackDeliveryPutBackTest {
         assertThat(next.delivered()).isEqualTo(1);
         assertThat(store.dueAt).isEmpty();
         assertThat(store.claims.get(1L)).isEqualTo(2);
+    }
+
+    /**
+     * A page of MQ callbacks our broker's block refused, each due again at its own time (the gateway names each its
+     * own), is put back by one store call, not a call per task: on main each was a write and a commit of its own
+     * (~2,000 for such a page). The task whose lease another claimant took meanwhile is the one not put back; the run
+     * counts it claimed, not retried.
+     */
+    @Test
+    void aPagesPutBacksAreOneStoreCall() {
+        List<NotifyTaskVO> page = LongStream.rangeClosed(1, 6)
+                .mapToObj(id -> DueCallbackDeliveryBatchTest.task(id, "MQ"))
+                .toList();
+        OnePageStore store = new OnePageStore(page).deferring();
+        store.takenOver.add(4L);
+        MutableClock clock = new MutableClock(T0);
+        INotifyGateway gateway = new INotifyGateway() {
+            @Override
+            public DeliveryResult groupBuyNotify(NotifyTaskVO task) {
+                throw new AssertionError("MQ tasks go out as a batch");
+            }
+
+            @Override
+            public List<DeliveryResult> deliverAll(List<NotifyTaskVO> tasks) {
+                return tasks.stream()
+                        .map(t -> {
+                            clock.advance(Duration.ofMillis(1));
+                            return DeliveryResult.brokerBlocked(clock.instant().plusSeconds(5), "the broker blocks us");
+                        })
+                        .toList();
+            }
+        };
+
+        NotifyRunSummary run = DeliveryServices.onCallingThread(
+                        store,
+                        gateway,
+                        clock,
+                        DeliverySettings.builder(Duration.ofSeconds(60), 100, Duration.ofMinutes(10))
+                                .sendWindow(Duration.ofSeconds(12))
+                                .batchWindow(Duration.ofSeconds(7))
+                                .deferUnsent()
+                                .build())
+                .deliverAllDue();
+
+        assertThat(store.deferCalls)
+                .as("one store call for the page's put-backs")
+                .containsExactly(6);
+        assertThat(store.putBack).containsExactly(1L, 2L, 3L, 5L, 6L);
+        assertThat(store.putBackReasons).containsOnly("not sent: the broker blocks us");
+        assertThat(store.finishCalls).as("no attempt").isEmpty();
+        assertThat(run.claimed()).isEqualTo(6);
+        assertThat(run.retried()).as("put back, task 4's lease taken over").isEqualTo(5);
+        assertThat(run.delivered()).isZero();
     }
 
     /**

@@ -62,6 +62,7 @@ class DueCallbackDeliveryStopTest {
                     .containsExactly(1L);
             assertThat(store.putBack).as("the rest put back unsent").containsExactly(2L, 3L, 4L, 5L);
             assertThat(store.putBackReasons).allMatch(SendOutcomes.STOPPED::equals);
+            assertThat(store.deferCalls).as("put back by one store call").containsExactly(4);
             assertThat(store.claims).as("no further page").isEqualTo(1);
             assertThat(run.claimed()).isEqualTo(5);
         }

@@ -2,10 +2,13 @@ package com.groupbuy.market.domain.outbox.service;
 
 import com.groupbuy.market.domain.outbox.adapter.repository.INotifyTaskStore;
 import com.groupbuy.market.domain.outbox.model.valobj.NotifyAttemptOutcome;
+import com.groupbuy.market.domain.outbox.model.valobj.NotifyPutBack;
 import com.groupbuy.market.domain.outbox.model.valobj.NotifyTaskVO;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * One page to claim, then the tasks released from it ({@link #release}) as the next page, then nothing; records what the
@@ -20,6 +23,10 @@ final class OnePageStore implements INotifyTaskStore {
     final List<Long> putBack = new ArrayList<>();
 
     final List<String> putBackReasons = new ArrayList<>();
+    /** The put-backs' store calls, in order: how many tasks each put back (a call of one task: {@link #defer}). */
+    final List<Integer> deferCalls = new ArrayList<>();
+    /** Tasks whose lease another claimant took: their put-back answers false. */
+    final Set<Long> takenOver = new HashSet<>();
     /** Tasks whose lease was released unsent, in order. */
     final List<Long> released = new ArrayList<>();
     /** The leases claimed: each claim's end, in order. */
@@ -89,8 +96,22 @@ final class OnePageStore implements INotifyTaskStore {
 
     @Override
     public boolean defer(NotifyTaskVO task, Instant until, String reason) {
+        deferCalls.add(1);
+        return putBack(task, reason);
+    }
+
+    @Override
+    public List<Boolean> deferAll(List<NotifyPutBack> putBacks) {
+        deferCalls.add(putBacks.size());
+        return putBacks.stream().map(p -> putBack(p.task(), p.reason())).toList();
+    }
+
+    private boolean putBack(NotifyTaskVO task, String reason) {
         if (!deferring) {
             throw new AssertionError("this service does not defer unsent tasks");
+        }
+        if (takenOver.contains(task.getId())) {
+            return false;
         }
         putBack.add(task.getId());
         putBackReasons.add(reason);

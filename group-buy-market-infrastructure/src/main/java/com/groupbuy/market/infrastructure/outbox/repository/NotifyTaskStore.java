@@ -3,6 +3,7 @@ package com.groupbuy.market.infrastructure.outbox.repository;
 import com.groupbuy.market.domain.outbox.adapter.repository.INotifyTaskStore;
 import com.groupbuy.market.domain.outbox.model.valobj.DeliveryResult;
 import com.groupbuy.market.domain.outbox.model.valobj.NotifyAttemptOutcome;
+import com.groupbuy.market.domain.outbox.model.valobj.NotifyPutBack;
 import com.groupbuy.market.domain.outbox.model.valobj.NotifyTarget;
 import com.groupbuy.market.domain.outbox.model.valobj.NotifyTaskStatus;
 import com.groupbuy.market.domain.outbox.model.valobj.NotifyTaskVO;
@@ -21,12 +22,14 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.Function;
 import org.apache.ibatis.executor.BatchResult;
 import org.apache.ibatis.session.ExecutorType;
 import org.apache.ibatis.session.SqlSessionFactory;
@@ -37,8 +40,9 @@ import org.springframework.transaction.TransactionStatus;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * Leases (each under a fresh fencing token) and attempt records on notify_task / notify_attempt; a task put back
- * unsent (#17) is one guarded update and no notify_attempt row, since no call was made.
+ * Leases (each under a fresh fencing token) and attempt records on notify_task / notify_attempt; tasks put back
+ * unsent (#17) are a guarded update per page (per claim token and reason) and no notify_attempt row, since no call was
+ * made.
  */
 @Repository
 public class NotifyTaskStore implements INotifyTaskStore {
@@ -50,6 +54,9 @@ public class NotifyTaskStore implements INotifyTaskStore {
     private static final int CANDIDATES_PER_TASK = 2;
 
     private static final int MAX_CLAIM_ROUNDS = 5;
+
+    /** Tasks one put-back statement names at most, so its size stays bounded (a page may hold 2,500 MQ callbacks). */
+    static final int PUT_BACKS_MAX = 500;
 
     /** Bytes of bodies one claim of the compensation run takes at most ({@code gbm.notify.page-bytes}). */
     private final NotifyPageBytes pageBytes;
@@ -460,16 +467,21 @@ public class NotifyTaskStore implements INotifyTaskStore {
      * the time as the UTC text every Instant parameter is bound as ({@link UtcInstantTypeHandler}).
      */
     static String pageArray(List<NotifyAttemptOutcome> outcomes) {
-        StringBuilder array = new StringBuilder(2 + outcomes.size() * 40).append('[');
-        for (int i = 0; i < outcomes.size(); i++) {
-            NotifyAttemptOutcome outcome = outcomes.get(i);
+        return idTimeArray(outcomes, o -> o.task().getId(), NotifyAttemptOutcome::nextAttemptTime);
+    }
+
+    /** {@code [id, "time"]} of each row as a JSON array, the time as {@link UtcInstantTypeHandler} binds an Instant. */
+    private static <T> String idTimeArray(List<T> rows, Function<T, Long> id, Function<T, Instant> time) {
+        StringBuilder array = new StringBuilder(2 + rows.size() * 40).append('[');
+        for (int i = 0; i < rows.size(); i++) {
+            T row = rows.get(i);
             if (i > 0) {
                 array.append(',');
             }
             array.append('[')
-                    .append(outcome.task().getId())
+                    .append(id.apply(row))
                     .append(",\"")
-                    .append(UtcInstantTypeHandler.toDatabaseText(outcome.nextAttemptTime()))
+                    .append(UtcInstantTypeHandler.toDatabaseText(time.apply(row)))
                     .append("\"]");
         }
         return array.append(']').toString();
@@ -577,16 +589,98 @@ public class NotifyTaskStore implements INotifyTaskStore {
 
     @Override
     public boolean defer(NotifyTaskVO task, Instant until, String reason) {
-        String error = cut(reason);
-        // Whichever pending state the task is in (INIT or RETRY), a deferral moves it to the same one.
-        return deferrals.defer(
-                        task.getId(),
-                        task.getClaimToken(),
-                        until,
-                        error,
-                        TaskStates.PENDING,
-                        NotifyTaskStatus.RETRY.defer().code())
-                == 1;
+        return deferAll(List.of(new NotifyPutBack(task, until, reason))).get(0);
+    }
+
+    /**
+     * A page's put-backs grouped by what one UPDATE puts back together: the same claim token and reason (as stored,
+     * cut to the column); each task keeps its own due time (a blocked broker's refusals name each their own). Each
+     * group, in chunks of at most {@link #PUT_BACKS_MAX}, is one UPDATE in a transaction of its own, each row guarded
+     * by its id and the token. Before, each task was a statement and a commit of its own: ~2,000 for a page of MQ
+     * callbacks our broker's block refused. A chunk that matched fewer rows than it names (a lease taken over
+     * meanwhile) is rolled back and written again as the rows it still holds, locked by one read, then put back by one
+     * UPDATE: only a taken-over row is left alone. Whichever pending state a task is in (INIT or RETRY), a deferral
+     * moves it to the same one. A task without a token holds no lease to put back.
+     */
+    @Override
+    public List<Boolean> deferAll(List<NotifyPutBack> putBacks) {
+        List<Boolean> putBack = new ArrayList<>(Collections.nCopies(putBacks.size(), false));
+        Map<List<String>, List<Integer>> groups = new LinkedHashMap<>();
+        for (int i = 0; i < putBacks.size(); i++) {
+            NotifyPutBack back = putBacks.get(i);
+            String token = back.task().getClaimToken();
+            if (token != null) {
+                groups.computeIfAbsent(Arrays.asList(token, cut(back.reason())), k -> new ArrayList<>())
+                        .add(i);
+            }
+        }
+        for (Map.Entry<List<String>, List<Integer>> group : groups.entrySet()) {
+            List<Integer> indices = group.getValue();
+            for (int from = 0; from < indices.size(); from += PUT_BACKS_MAX) {
+                List<Integer> chunk = indices.subList(from, Math.min(indices.size(), from + PUT_BACKS_MAX));
+                Map<Long, NotifyPutBack> rows = new LinkedHashMap<>();
+                for (int i : chunk) {
+                    rows.putIfAbsent(putBacks.get(i).task().getId(), putBacks.get(i));
+                }
+                Set<Long> held = putBack(
+                        List.copyOf(rows.values()),
+                        group.getKey().get(0),
+                        group.getKey().get(1));
+                for (int i : chunk) {
+                    putBack.set(i, held.contains(putBacks.get(i).task().getId()));
+                }
+            }
+        }
+        return putBack;
+    }
+
+    /** These tasks (distinct) put back under {@code token} with {@code error}; the ids of those that still held it. */
+    private Set<Long> putBack(List<NotifyPutBack> rows, String token, String error) {
+        int to = NotifyTaskStatus.RETRY.defer().code();
+        String array = putBackArray(rows);
+        Set<Long> all = DeadlockVictims.writeAgain(
+                () -> transaction.execute(status -> {
+                    if (deferrals.deferAll(array, token, error, TaskStates.PENDING, to) == rows.size()) {
+                        return new HashSet<>(putBackIds(rows));
+                    }
+                    status.setRollbackOnly();
+                    return null;
+                }),
+                () -> putBacksOf(rows));
+        if (all != null) {
+            return all;
+        }
+        return DeadlockVictims.writeAgain(
+                () -> transaction.execute(status -> {
+                    Set<Long> held = new HashSet<>(deferrals.lockHeld(array, token, TaskStates.PENDING));
+                    List<NotifyPutBack> mine = rows.stream()
+                            .filter(r -> held.contains(r.task().getId()))
+                            .toList();
+                    if (!mine.isEmpty()
+                            && deferrals.deferAll(putBackArray(mine), token, error, TaskStates.PENDING, to)
+                                    != mine.size()) {
+                        throw new IllegalStateException(putBacksOf(rows) + " rows locked as held were not put back");
+                    }
+                    return held;
+                }),
+                () -> putBacksOf(rows));
+    }
+
+    private static List<Long> putBackIds(List<NotifyPutBack> rows) {
+        return rows.stream().map(r -> r.task().getId()).toList();
+    }
+
+    private static String putBacksOf(List<NotifyPutBack> rows) {
+        return "notify put-backs of " + rows.size() + " tasks (first task="
+                + rows.get(0).task().getId() + "):";
+    }
+
+    /**
+     * {@code [task id, "due time"]} of each put-back, as a JSON array, for {@code deferAll}'s one parameter; the time
+     * as the UTC text every Instant parameter is bound as ({@link UtcInstantTypeHandler}).
+     */
+    static String putBackArray(List<NotifyPutBack> rows) {
+        return idTimeArray(rows, r -> r.task().getId(), NotifyPutBack::until);
     }
 
     @Override
