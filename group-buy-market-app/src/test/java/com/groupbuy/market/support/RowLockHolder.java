@@ -146,10 +146,11 @@ public final class RowLockHolder implements AutoCloseable {
     }
 
     /**
-     * The connections (their CONNECTION_ID()) that waited for a row this transaction locked while any of {@code tasks}
-     * ran, read live by {@link InnodbLockWaits} every 50 ms until every task ended (60 s at most): how many writes of
-     * the application waited on the held rows, whatever each wait took. A wait ended by a socket timeout or a statement
-     * bound lasts seconds, so none is missed between two reads.
+     * The connections (their CONNECTION_ID()) other than this one that waited for a lock on a table of this database
+     * while any of {@code tasks} ran, read live by {@link InnodbLockWaits} every 50 ms until every task ended (60 s at
+     * most): how many writes of the application waited, for the rows held here or for rows one of them still holds
+     * (a statement whose connection was cut goes on waiting on the server, holding what it locked), whatever each wait
+     * took. A wait ended by a socket timeout or a statement bound lasts seconds, so none is missed between two reads.
      */
     public Set<Long> waitersWhile(Future<?>... tasks) throws SQLException, InterruptedException {
         if (held.isEmpty()) {
@@ -159,10 +160,10 @@ public final class RowLockHolder implements AutoCloseable {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (true) {
             boolean done = Arrays.stream(tasks).allMatch(Future::isDone); // read before the waits: none is missed
-            for (var rows : held.entrySet()) {
-                InnodbLockWaits.waitingFor(jdbc, thread(), rows.getKey(), rows.getValue())
-                        .forEach(wait -> waiters.add(wait.thread()));
-            }
+            long holder = thread();
+            InnodbLockWaits.ofThisDatabase(jdbc).stream()
+                    .filter(wait -> wait.thread() != holder)
+                    .forEach(wait -> waiters.add(wait.thread()));
             if (done) {
                 return waiters;
             }
