@@ -112,8 +112,12 @@ class RateLimitClockSkewIT {
                     aheadLimiter.tryAcquireUser(source, "c01", "u1", RATE),
                     onTime.tryAcquireUser(source, "c01", "u1", RATE));
         });
-        assertThat(inTheWindow.get(0)).as("the instance ahead counts its own permits").isFalse();
-        assertThat(inTheWindow.get(1)).as("the instance on time, in the same window").isFalse();
+        assertThat(inTheWindow.get(0))
+                .as("the instance ahead counts its own permits")
+                .isFalse();
+        assertThat(inTheWindow.get(1))
+                .as("the instance on time, in the same window")
+                .isFalse();
 
         Thread.sleep(WINDOW_MS + 200); // a window and a margin of real time: only longer on a loaded machine
 

@@ -13,8 +13,8 @@ public final class OneWindow {
     /**
      * What {@code checks} found on buckets of a source of its own, from a run whose checks all fell in one window of
      * {@code windowMillis}: a run a loaded machine stretched over more (a slow Redis call, a pause) is no evidence
-     * either way, so it is run again on fresh buckets (each its own source), five runs at most. Told by this JVM's monotonic
-     * clock around the run, which spans at least the Redis time between its first and last check.
+     * either way, so it is run again on fresh buckets (each its own source), five runs at most. Told by this JVM's
+     * monotonic clock around the run, which spans at least the Redis time between its first and last check.
      */
     public static <T> T run(long windowMillis, Function<String, T> checks) {
         List<Long> stretched = new ArrayList<>();

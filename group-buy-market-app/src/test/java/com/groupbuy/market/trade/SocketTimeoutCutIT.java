@@ -182,8 +182,9 @@ class SocketTimeoutCutIT {
     private void assertOutageAfterOneCut(TimedAnswer answer) {
         assertOutage(answer);
         assertThat(answer.millis())
-                .as("answered %s after %d ms: not before the socket timeout (%d ms)", answer.body(), answer.millis(),
-                        SOCKET_TIMEOUT_MS)
+                .as(
+                        "answered %s after %d ms: not before the socket timeout (%d ms)",
+                        answer.body(), answer.millis(), SOCKET_TIMEOUT_MS)
                 .isGreaterThanOrEqualTo(SOCKET_TIMEOUT_MS);
     }
 
