@@ -100,13 +100,14 @@ class DatabaseRestartIT {
             if (!code.equals("0000")) {
                 Thread.sleep(50);
             }
-        } while (!code.equals("0000") && System.nanoTime() - back < 10_000_000_000L);
+        } while (!code.equals("0000") && System.nanoTime() - back < 20_000_000_000L);
         long firstMillis = (System.nanoTime() - back) / 1_000_000;
         System.out.println("first lock served " + firstMillis + " ms after the database was back, try " + tries);
         assertThat(code).isEqualTo("0000");
-        // The breaker's open time (2 s) and one probe; the slack is for a loaded CI machine (3.5 s failed once there
-        // beside other builds). What it tells apart is a pool or breaker that waits out its 30 s timeouts.
-        assertThat(firstMillis).as("within the breaker's open time and a probe").isLessThan(6_000);
+        // The breaker's open time (2 s) and one probe, normally 2-3 s. What it tells apart is a pool or breaker that
+        // waits out its 30 s timeouts (connection, validation): the bound is a third of that, so a loaded machine's
+        // seconds (3.5 s failed once against a 3 s bound on CI beside other builds) never decide it.
+        assertThat(firstMillis).as("within the breaker's open time and a probe").isLessThan(10_000);
         assertThat(burst(mall, "a")).as("a burst right after").containsOnlyKeys("200:0000");
         assertThat(health()).as("health after").startsWith("200 ").contains("\"db\":{\"status\":\"UP\"");
     }
@@ -177,8 +178,13 @@ class DatabaseRestartIT {
             } while (!code.equals("0000") && System.nanoTime() - failedOver < 5_000_000_000L);
             long servedMillis = (System.nanoTime() - failedOver) / 1_000_000;
             System.out.println("after the failover: " + codes + " in " + servedMillis + " ms");
-            assertThat(code).as("a lock sent again for 5 s: " + codes).isEqualTo("0000");
-            assertThat(servedMillis).isLessThan(2_000);
+            // The bound is the 5 s the lock is sent again for: what it tells apart is a pool kept on the old primary
+            // until Hikari's maxLifetime (30 min; before StaleWriterEviction every lock for 5 s was E0401). Served in
+            // 0.15-0.5 s normally, 1 s at most when the pool was retired in the second before (one eviction a
+            // second); a tighter bound (2 s) measured a loaded machine's seconds, not the eviction.
+            assertThat(code)
+                    .as("a lock sent again for 5 s: %s in %d ms", codes, servedMillis)
+                    .isEqualTo("0000");
             // Mostly 0000 at once since a refusal retires the pool where it is met: the group commit's batch is
             // refused by the old primary, and the lock then written alone takes a new connection (the new primary).
             assertThat(codes).as("E0401 until served").allMatch(c -> c.equals("E0401") || c.equals("0000"));

@@ -7,12 +7,14 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.sql.DataSource;
@@ -141,6 +143,35 @@ public final class RowLockHolder implements AutoCloseable {
                 + (task == null ? "" : "; the task " + outcome(task))
                 + "\n" + state()
                 + (thread == null ? "" : "\nthe task's thread " + stack(thread)));
+    }
+
+    /**
+     * The connections (their CONNECTION_ID()) other than this one that waited for a lock on a table of this database
+     * while any of {@code tasks} ran, read live by {@link InnodbLockWaits} every 50 ms until every task ended (60 s at
+     * most): how many writes of the application waited, for the rows held here or for rows one of them still holds
+     * (a statement whose connection was cut goes on waiting on the server, holding what it locked), whatever each wait
+     * took. A wait ended by a socket timeout or a statement bound lasts seconds, so none is missed between two reads.
+     */
+    public Set<Long> waitersWhile(Future<?>... tasks) throws SQLException, InterruptedException {
+        if (held.isEmpty()) {
+            throw new AssertionError("the holder holds no row: take a lock first");
+        }
+        Set<Long> waiters = new TreeSet<>();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (true) {
+            boolean done = Arrays.stream(tasks).allMatch(Future::isDone); // read before the waits: none is missed
+            long holder = thread();
+            InnodbLockWaits.ofThisDatabase(jdbc).stream()
+                    .filter(wait -> wait.thread() != holder)
+                    .forEach(wait -> waiters.add(wait.thread()));
+            if (done) {
+                return waiters;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("the tasks did not end in 60 s; waiters so far " + waiters + "\n" + state());
+            }
+            Thread.sleep(50);
+        }
     }
 
     /** The holder's CONNECTION_ID(), the thread id SHOW ENGINE INNODB STATUS names it by. */

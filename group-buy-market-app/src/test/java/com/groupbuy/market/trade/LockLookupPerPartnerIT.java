@@ -84,15 +84,14 @@ class LockLookupPerPartnerIT {
         int silentLookups = names.queries() - before;
         assertThat(silentLookups).as("A's silent lookups under way").isGreaterThanOrEqualTo(1);
         // A's locks were all answered at the 500 ms bound; their lookups hold resolver threads for the resolver's
-        // 4 s. B's host is new: it needs a thread of its own.
-        long started = System.nanoTime();
+        // 4 s. B's host is new: it needs a thread of its own. B's lock waits for its lookup at most the same 500 ms
+        // and is refused "busy" at once with no thread free, so its 0000 is what tells that it did not wait for A's
+        // name server; how long the whole lock took (a loaded machine's business) is not asserted.
         JsonNode answer = partnerB.lock("b-user-1", "");
-        long tookMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
 
         assertThat(answer.path("code").asText())
                 .as("partner B's new host while A's %d silent lookups run: %s", silentLookups, answer)
                 .isEqualTo("0000");
-        assertThat(tookMs).as("B did not wait for A's name server").isLessThan(1500);
         assertThat(names.queries() - before - silentLookups)
                 .as("B's host was looked up")
                 .isGreaterThanOrEqualTo(1);

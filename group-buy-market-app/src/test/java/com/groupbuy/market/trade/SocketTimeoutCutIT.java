@@ -10,6 +10,7 @@ import com.groupbuy.market.support.TimedAnswer;
 import com.groupbuy.market.support.TradeClient;
 import com.groupbuy.market.support.UnexpectedFailures;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -34,12 +35,14 @@ import org.springframework.test.context.TestPropertySource;
  * session variable, not the server's). The pool's declared bound is 1 s, which the start accepts (a declared bound the
  * socket would cut first is refused: StatementBoundTest); the connection's init SQL then raises it to 30 s behind the
  * check's back, as a server or proxy that sets its own bound would. A transaction of the test holds the team's row.
- * A batch (group commit of locks, on by default, and of settlements) cut so answers its callers after that one cut,
- * within 1.5 socket timeouts: on main each of them was then written alone and waited for a second cut (about 4.1 s for
- * a lock, 4.4 s for two payments, each answered only then). A refund (no batch: one transaction) is answered within
- * that bound too: it ran first here and paid for the first translation of an SQL error after the start (Spring's
- * error-code table read and a connection borrowed for the database's name), 2.9-3.4 s in all, until those codes were
- * looked up at start (DatabaseTransactionConfig).
+ * A batch (group commit of locks, on by default, and of settlements) cut so answers its callers after that one cut:
+ * on main each of them was then written alone and waited for a second cut (about 4.1 s for a lock, 4.4 s for two
+ * payments, each answered only then). That is told by the connections that waited for a lock while the callers
+ * waited (one per batch; on main one more per caller written alone, waiting for the order rows the cut batch's
+ * statement still held on the server, or for the team's row), not by how long the answer took, which a loaded machine
+ * stretched past the 1.5 socket timeouts this test once asserted. (A refund, no batch, paid 2.9-3.4 s for the
+ * first translation of an SQL error after the start until those codes were looked up at start,
+ * DatabaseTransactionConfig: a cost in time only, no longer asserted here.)
  */
 @IntegrationTest
 @TestPropertySource(
@@ -55,7 +58,7 @@ class SocketTimeoutCutIT {
     private static final String RECEIVER = "http://127.0.0.1:1/cb";
     private static final String TEAM_ROW = "SELECT id FROM group_buy_order WHERE team_id = ? FOR UPDATE";
 
-    /** The pool's socketTimeout above; every caller is answered within 1.5 of it, after one cut, not two. */
+    /** The pool's socketTimeout above; every caller is answered after one cut of it, not two. */
     private static final long SOCKET_TIMEOUT_MS = 2000;
 
     @LocalServerPort
@@ -96,6 +99,7 @@ class SocketTimeoutCutIT {
             List<Future<TimedAnswer>> answers = List.of(
                     pool.submit(post("settle sc-a", TradeClient.SETTLEMENT, settlement("sc-a"))),
                     pool.submit(post("settle sc-b", TradeClient.SETTLEMENT, settlement("sc-b"))));
+            assertOneWaitEach(holder.waitersWhile(answers.toArray(Future[]::new)), answers.size());
             for (Future<TimedAnswer> answer : answers) {
                 assertOutageAfterOneCut(answer.get(60, TimeUnit.SECONDS));
             }
@@ -117,8 +121,9 @@ class SocketTimeoutCutIT {
         assertThat(mall.settle("sl-b").path("code").asText()).isEqualTo("0000");
         try (RowLockHolder holder = RowLockHolder.open(dataSource, jdbc)) {
             holder.lock(TEAM_ROW, team);
-            assertOutageAfterOneCut(pool.submit(post("settle sl-c", TradeClient.SETTLEMENT, settlement("sl-c")))
-                    .get(60, TimeUnit.SECONDS));
+            Future<TimedAnswer> answer = pool.submit(post("settle sl-c", TradeClient.SETTLEMENT, settlement("sl-c")));
+            assertOneWaitEach(holder.waitersWhile(answer), 1);
+            assertOutageAfterOneCut(answer.get(60, TimeUnit.SECONDS));
         }
         assertThat(counts.completeCount(team)).isEqualTo(2);
         assertThat(counts.tasks(team, "trade_settlement")).isZero();
@@ -133,9 +138,10 @@ class SocketTimeoutCutIT {
         String team = mall.team("lk-a");
         try (RowLockHolder holder = RowLockHolder.open(dataSource, jdbc)) {
             holder.lock(TEAM_ROW, team);
-            assertOutageAfterOneCut(
-                    pool.submit(timed("SocketTimeoutCutIT lock lk-b", () -> mall.lockAnswer("lk-b", team)))
-                            .get(60, TimeUnit.SECONDS));
+            Future<TimedAnswer> answer =
+                    pool.submit(timed("SocketTimeoutCutIT lock lk-b", () -> mall.lockAnswer("lk-b", team)));
+            assertOneWaitEach(holder.waitersWhile(answer), 1);
+            assertOutageAfterOneCut(answer.get(60, TimeUnit.SECONDS));
         }
         assertThat(counts.lockCount(team)).as("no place taken").isEqualTo(1);
         assertThat(mall.lock("lk-b", team).path("code").asText()).isEqualTo("0000");
@@ -150,9 +156,10 @@ class SocketTimeoutCutIT {
         assertThat(mall.settle("rf-a").path("code").asText()).isEqualTo("0000");
         try (RowLockHolder holder = RowLockHolder.open(dataSource, jdbc)) {
             holder.lock(TEAM_ROW, team);
-            assertOutageAfterOneCut(
-                    pool.submit(post("refund rf-a", "/api/v1/gbm/trade/refund_market_pay_order", refund("rf-a")))
-                            .get(60, TimeUnit.SECONDS));
+            Future<TimedAnswer> answer =
+                    pool.submit(post("refund rf-a", "/api/v1/gbm/trade/refund_market_pay_order", refund("rf-a")));
+            assertOneWaitEach(holder.waitersWhile(answer), 1);
+            assertOutageAfterOneCut(answer.get(60, TimeUnit.SECONDS));
         }
         assertThat(counts.completeCount(team)).as("still paid").isEqualTo(1);
         assertThat(mall.refund("rf-a").path("code").asText()).isEqualTo("0000");
@@ -168,15 +175,31 @@ class SocketTimeoutCutIT {
         assertThat(TestJson.fields(answer.body())).containsExactly("code", "info", "data");
     }
 
-    /** An outage answered once the batch's statement was cut, not after a second write alone was cut as well. */
+    /**
+     * An outage answered once its statement was cut by the socket timeout (not before: what ended the wait was the
+     * cut). How long after is not asserted: a loaded machine adds its own seconds.
+     */
     private void assertOutageAfterOneCut(TimedAnswer answer) {
         assertOutage(answer);
         assertThat(answer.millis())
                 .as(
-                        "answered %s after %d ms: one socket timeout (%d ms), not two",
+                        "answered %s after %d ms: not before the socket timeout (%d ms)",
                         answer.body(), answer.millis(), SOCKET_TIMEOUT_MS)
-                .isGreaterThanOrEqualTo(SOCKET_TIMEOUT_MS)
-                .isLessThan(SOCKET_TIMEOUT_MS * 3 / 2);
+                .isGreaterThanOrEqualTo(SOCKET_TIMEOUT_MS);
+    }
+
+    /**
+     * One cut, not two, told by the connections that waited for a lock while the callers waited: at most one per
+     * caller (a batch is one), none more. A batch cut whose callers were each written alone again waited on new
+     * connections for a second cut (on main: 2 waiters for a lone lock; for two payments in one batch 3, the two
+     * alone waiting for their order rows, which the cut batch's statement still held on the server).
+     */
+    private static void assertOneWaitEach(Set<Long> waiters, int callers) {
+        System.out.printf("SocketTimeoutCutIT: connections that waited for a lock %s, callers %d%n", waiters, callers);
+        assertThat(waiters)
+                .as("connections that waited for a lock (one cut each, no second wait written alone)")
+                .isNotEmpty()
+                .hasSizeLessThanOrEqualTo(callers);
     }
 
     private Callable<TimedAnswer> post(String who, String path, String body) {
