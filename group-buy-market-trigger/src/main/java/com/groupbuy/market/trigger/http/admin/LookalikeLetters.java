@@ -3,7 +3,7 @@ package com.groupbuy.market.trigger.http.admin;
 import java.util.Map;
 
 /**
- * Letters of the Cyrillic, Greek and Armenian scripts (and Latin's dotless i and script a) that are drawn like a Latin
+ * Letters of the Cyrillic, Greek and Armenian scripts (and Latin's dotless i, script a and script g) drawn like a Latin
  * letter, each mapped to that letter in lower case: the single-letter prototypes of Unicode's confusables (UTS #39)
  * for {@code a-z}. NFKC keeps them as themselves, so without this a Cyrillic o made a name that reads as a named
  * operator's. Operator names are {@code a-z 0-9 . _ -} ({@link AdminToken}), so Latin is the only script they are read
