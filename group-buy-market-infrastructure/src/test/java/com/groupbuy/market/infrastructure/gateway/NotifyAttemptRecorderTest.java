@@ -8,6 +8,7 @@ import com.groupbuy.market.domain.outbox.model.valobj.DeliveryResult;
 import com.groupbuy.market.domain.outbox.model.valobj.DeliverySettings;
 import com.groupbuy.market.domain.outbox.model.valobj.NotifyAttemptOutcome;
 import com.groupbuy.market.domain.outbox.model.valobj.NotifyLease;
+import com.groupbuy.market.domain.outbox.model.valobj.NotifyPutBack;
 import com.groupbuy.market.domain.outbox.model.valobj.NotifyTarget;
 import com.groupbuy.market.domain.outbox.model.valobj.NotifyTaskStatus;
 import com.groupbuy.market.domain.outbox.model.valobj.NotifyTaskVO;
@@ -342,7 +343,7 @@ class NotifyAttemptRecorderTest {
         }
 
         @Override
-        public boolean defer(NotifyTaskVO task, Instant until, String reason) {
+        public List<Boolean> deferAll(List<NotifyPutBack> putBacks) {
             throw new AssertionError("nothing is deferred here");
         }
 

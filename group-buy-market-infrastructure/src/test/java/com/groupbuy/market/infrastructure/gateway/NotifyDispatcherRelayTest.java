@@ -8,6 +8,7 @@ import com.groupbuy.market.domain.outbox.model.valobj.DeliveryResult;
 import com.groupbuy.market.domain.outbox.model.valobj.DeliverySettings;
 import com.groupbuy.market.domain.outbox.model.valobj.NotifyAttemptOutcome;
 import com.groupbuy.market.domain.outbox.model.valobj.NotifyLease;
+import com.groupbuy.market.domain.outbox.model.valobj.NotifyPutBack;
 import com.groupbuy.market.domain.outbox.model.valobj.NotifyTarget;
 import com.groupbuy.market.domain.outbox.model.valobj.NotifyTaskVO;
 import com.groupbuy.market.domain.outbox.service.DueCallbackDeliveryService;
@@ -179,7 +180,7 @@ class NotifyDispatcherRelayTest {
         }
 
         @Override
-        public boolean defer(NotifyTaskVO task, Instant until, String reason) {
+        public List<Boolean> deferAll(List<NotifyPutBack> putBacks) {
             throw new AssertionError("nothing is deferred here");
         }
 

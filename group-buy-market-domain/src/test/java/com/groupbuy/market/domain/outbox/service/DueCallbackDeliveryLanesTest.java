@@ -9,6 +9,7 @@ import com.groupbuy.market.domain.outbox.model.valobj.DeliveryResult;
 import com.groupbuy.market.domain.outbox.model.valobj.DeliverySettings;
 import com.groupbuy.market.domain.outbox.model.valobj.NotSentReason;
 import com.groupbuy.market.domain.outbox.model.valobj.NotifyAttemptOutcome;
+import com.groupbuy.market.domain.outbox.model.valobj.NotifyPutBack;
 import com.groupbuy.market.domain.outbox.model.valobj.NotifyRunSummary;
 import com.groupbuy.market.domain.outbox.model.valobj.NotifyTaskVO;
 import com.groupbuy.market.domain.support.MutableClock;
@@ -323,9 +324,11 @@ class DueCallbackDeliveryLanesTest {
         }
 
         @Override
-        public boolean defer(NotifyTaskVO task, Instant until, String reason) {
-            deferred.put(task.getId(), until + " " + reason);
-            return true;
+        public List<Boolean> deferAll(List<NotifyPutBack> backs) {
+            for (NotifyPutBack back : backs) {
+                deferred.put(back.task().getId(), back.until() + " " + back.reason());
+            }
+            return backs.stream().map(b -> true).toList();
         }
 
         @Override

@@ -8,6 +8,7 @@ import com.groupbuy.market.domain.outbox.model.valobj.DeliveryResult;
 import com.groupbuy.market.domain.outbox.model.valobj.DeliverySettings;
 import com.groupbuy.market.domain.outbox.model.valobj.NotSentReason;
 import com.groupbuy.market.domain.outbox.model.valobj.NotifyAttemptOutcome;
+import com.groupbuy.market.domain.outbox.model.valobj.NotifyPutBack;
 import com.groupbuy.market.domain.outbox.model.valobj.NotifyRunSummary;
 import com.groupbuy.market.domain.outbox.model.valobj.NotifyTaskVO;
 import com.groupbuy.market.domain.support.MutableClock;
@@ -198,11 +199,13 @@ class DueCallbackDeliveryPutBackTest {
         }
 
         @Override
-        public synchronized boolean defer(NotifyTaskVO task, Instant until, String reason) {
-            dueAt.put(task.getId(), until);
-            leased.remove(task.getId());
-            putBacks.merge(task.getId(), 1, Integer::sum);
-            return true;
+        public synchronized List<Boolean> deferAll(List<NotifyPutBack> backs) {
+            for (NotifyPutBack back : backs) {
+                dueAt.put(back.task().getId(), back.until());
+                leased.remove(back.task().getId());
+                putBacks.merge(back.task().getId(), 1, Integer::sum);
+            }
+            return backs.stream().map(b -> true).toList();
         }
 
         @Override

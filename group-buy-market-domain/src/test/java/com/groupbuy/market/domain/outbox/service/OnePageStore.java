@@ -23,7 +23,7 @@ final class OnePageStore implements INotifyTaskStore {
     final List<Long> putBack = new ArrayList<>();
 
     final List<String> putBackReasons = new ArrayList<>();
-    /** The put-backs' store calls, in order: how many tasks each put back (a call of one task: {@link #defer}). */
+    /** The put-backs' store calls, in order: how many tasks each put back. */
     final List<Integer> deferCalls = new ArrayList<>();
     /** Tasks whose lease another claimant took: their put-back answers false. */
     final Set<Long> takenOver = new HashSet<>();
@@ -92,12 +92,6 @@ final class OnePageStore implements INotifyTaskStore {
     OnePageStore deferring() {
         this.deferring = true;
         return this;
-    }
-
-    @Override
-    public boolean defer(NotifyTaskVO task, Instant until, String reason) {
-        deferCalls.add(1);
-        return putBack(task, reason);
     }
 
     @Override

@@ -587,11 +587,6 @@ public class NotifyTaskStore implements INotifyTaskStore {
                 .build();
     }
 
-    @Override
-    public boolean defer(NotifyTaskVO task, Instant until, String reason) {
-        return deferAll(List.of(new NotifyPutBack(task, until, reason))).get(0);
-    }
-
     /**
      * A page's put-backs grouped by what one UPDATE puts back together: the same claim token and reason (as stored,
      * cut to the column); each task keeps its own due time (a blocked broker's refusals name each their own). Each

@@ -68,24 +68,15 @@ public interface INotifyTaskStore {
     List<Boolean> finishAttempts(List<NotifyAttemptOutcome> outcomes);
 
     /**
-     * Puts a leased task back unsent (#17): the endpoint's breaker or bulkhead refused the call, so no attempt is
-     * recorded and the try count is unchanged: RETRY at {@code until} with {@code reason} as last error, lease
-     * released. Like finishing an attempt, only under the task's current claim token; false when the lease was lost.
+     * Puts a page's leased tasks back unsent (#17): the endpoint's breaker or bulkhead, or our broker's block, refused
+     * them, so no attempt is recorded and the try count is unchanged; each task is due again at its own {@code until}
+     * with its {@code reason} as last error, in the status {@link NotifyTaskStatus#defer} gives, lease released. In
+     * as few writes as the store can: a page of ~2,000 MQ callbacks our broker's block refused was once ~2,000 one-row
+     * writes. Like finishing an attempt, each task only under its own current claim token: one whose lease was taken
+     * over meanwhile is left alone, the others are put back all the same. The answer says, in order, which were put
+     * back.
      */
-    boolean defer(NotifyTaskVO task, Instant until, String reason);
-
-    /**
-     * Puts a page's leased tasks back unsent, each as {@link #defer} would (its own due time and reason; the status
-     * {@link NotifyTaskStatus#defer} gives), in as few writes as the store can: a page of ~2,000 MQ callbacks our
-     * broker's block refused was ~2,000 one-row writes. Each task only under its own current claim token: one whose
-     * lease was taken over meanwhile is left alone, the others are put back all the same. The answer says, in order,
-     * which were put back. (This default puts them back one by one.)
-     */
-    default List<Boolean> deferAll(List<NotifyPutBack> putBacks) {
-        return putBacks.stream()
-                .map(p -> defer(p.task(), p.until(), p.reason()))
-                .toList();
-    }
+    List<Boolean> deferAll(List<NotifyPutBack> putBacks);
 
     /**
      * Releases a leased task unsent: its turn in a page came too late for its send to end within the lease, so the
