@@ -306,7 +306,10 @@ async function audit(page = 0) {
   const rows = list.map(a => el('tr', {class: 'audit-action', 'data-id': a.id},
     el('td', {}, a.actedAt), el('td', {}, a.sharedToken ? '(holder of gbm.admin.token)' : a.operator),
     el('td', {}, a.method + ' ' + a.path + (a.query ? '?' + a.query : '')), el('td', {}, a.remoteAddress ?? ''),
-    el('td', {}, a.httpStatus + ' ' + (a.code ?? ''))));
+    a.httpStatus == null
+      ? el('td', {class: 'audit-outcome-unknown',
+          title: 'running, or its outcome was never written: it may or may not have taken effect'}, 'outcome unknown')
+      : el('td', {}, a.httpStatus + ' ' + (a.code ?? ''))));
   show(el('h2', {}, 'Admin actions'),
     rows.length ? table(['when', 'operator', 'action', 'from', 'answer'], rows, 'audit')
       : empty('No admin actions recorded.', 'audit-empty'),

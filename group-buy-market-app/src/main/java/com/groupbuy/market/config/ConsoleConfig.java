@@ -50,7 +50,8 @@ public class ConsoleConfig implements WebMvcConfigurer {
      * action that changes state refuses a parameter its handler does not declare, or one given twice ({@link
      * AdminActionParameters}); signing in and out are left out: they act on no order or callback, and refusing a
      * sign-out over a stray parameter would keep its session alive. Every admitted action that changes state is
-     * recorded with its operator and outcome ({@link AdminAuditInterceptor}), a stray parameter's refusal included.
+     * recorded with its operator before that check and before it runs, and refused when it cannot be; its outcome is
+     * filled in after it answered ({@link AdminAuditInterceptor}), a stray parameter's refusal included.
      */
     @Override
     public void addInterceptors(InterceptorRegistry registry) {

@@ -6,10 +6,23 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.groupbuy.market.notify.NotifyTaskFixture;
 import com.groupbuy.market.support.AdminClient;
 import com.groupbuy.market.support.IntegrationTest;
+import com.groupbuy.market.support.RowLockHolder;
 import com.groupbuy.market.support.TestJson;
 import java.net.http.HttpResponse;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import javax.sql.DataSource;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -20,7 +33,12 @@ import org.springframework.test.context.TestPropertySource;
 /**
  * Every admitted admin action that changes state is recorded in {@code admin_action} with the operator whose
  * credential it showed (never a body's name), what it acted on, from where and how it was answered; operators read
- * the record paged, with the admin token only. On main a re-drive left only a log line: no record at all.
+ * the record paged, with the admin token only. On main a re-drive left only a log line: no record at all. The row is
+ * written before the action runs (the action is refused, doing nothing, when it cannot be) and its outcome filled in
+ * after: an action whose outcome was never written reads as "outcome unknown", not as a success. Before that, the row
+ * was written only after the answer, so an action whose process died or whose database failed just then took effect
+ * with no record. The database's own refusals (a trigger on {@code admin_action} of this class's database) make the
+ * writes fail.
  */
 @IntegrationTest
 @TestPropertySource(
@@ -33,12 +51,17 @@ import org.springframework.test.context.TestPropertySource;
 class AdminAuditIT {
 
     private static final String ACTIONS = "/api/v1/gbm/admin/audit/actions";
+    private static final String REFUSING_TRIGGER = "admin_action_refused_by_test";
+    private static final ExecutorService POOL = Executors.newCachedThreadPool();
 
     @LocalServerPort
     int port;
 
     @Autowired
     JdbcTemplate jdbc;
+
+    @Autowired
+    DataSource dataSource;
 
     private final AdminClient admin = new AdminClient(() -> port);
     private NotifyTaskFixture tasks;
@@ -47,6 +70,16 @@ class AdminAuditIT {
     void clean() {
         tasks = new NotifyTaskFixture(jdbc);
         jdbc.update("DELETE FROM admin_action");
+    }
+
+    @AfterEach
+    void writable() {
+        jdbc.execute("DROP TRIGGER IF EXISTS " + REFUSING_TRIGGER);
+    }
+
+    @AfterAll
+    static void closePool() {
+        POOL.shutdownNow();
     }
 
     @Test
@@ -63,7 +96,7 @@ class AdminAuditIT {
                 .as(redrive.body())
                 .isEqualTo("0000");
 
-        TestJson.await(() -> rows().size() == 1);
+        TestJson.await(() -> answered(1));
         Map<String, Object> row = rows().get(0);
         assertThat(row.get("operator")).isEqualTo("bob");
         assertThat(row.get("shared_token")).isEqualTo(false);
@@ -104,7 +137,7 @@ class AdminAuditIT {
                 .send();
         assertThat(TestJson.JSON.readTree(stray.body()).path("code").asText()).isEqualTo("0002");
 
-        TestJson.await(() -> rows().size() == 2);
+        TestJson.await(() -> answered(2));
         List<Map<String, Object>> rows = rows();
         assertThat(rows.get(1).get("operator")).isEqualTo("bob");
         assertThat(rows.get(1).get("code")).isEqualTo("E0301");
@@ -121,7 +154,7 @@ class AdminAuditIT {
                     .token(NamedOperatorsIT.ALICE)
                     .send();
         }
-        TestJson.await(() -> rows().size() == 3);
+        TestJson.await(() -> answered(3));
 
         JsonNode first = TestJson.JSON.readTree(admin.get(ACTIONS + "?page=0&size=2")
                 .token(NamedOperatorsIT.BOB)
@@ -149,6 +182,157 @@ class AdminAuditIT {
         assertThat(TestJson.JSON.readTree(anonymous.body()).path("data").isNull())
                 .isTrue();
         assertThat(rows()).as("reading the record records nothing").hasSize(3);
+    }
+
+    /**
+     * The row is written before the action runs: while a re-drive waits for its task's row (held by this test), the
+     * row is there, its outcome unknown, and listed so; once it answered, its outcome is filled in. Failed on main:
+     * nothing was recorded until the action had answered.
+     */
+    @Test
+    void anActionInFlightIsRecordedBeforeItRunsItsOutcomeUnknown() throws Exception {
+        long taskId = failedTask();
+        Instant before = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+        try (RowLockHolder task = RowLockHolder.open(dataSource, jdbc)) {
+            task.lock("SELECT id FROM notify_task WHERE id = ? FOR UPDATE", taskId);
+            Future<HttpResponse<String>> redrive = POOL.submit(() -> redrive(taskId, NamedOperatorsIT.BOB));
+            task.awaitWaiter(redrive, null);
+
+            assertThat(rows()).as("recorded before the action ran").hasSize(1);
+            Map<String, Object> row = rows().get(0);
+            assertThat(row.get("operator")).isEqualTo("bob");
+            assertThat(row.get("http_status")).as("outcome unknown").isNull();
+            assertThat(row.get("code")).isNull();
+            assertThat(row.get("answered_at")).isNull();
+            assertThat((LocalDateTime) row.get("acted_at"))
+                    .isAfterOrEqualTo(LocalDateTime.ofInstant(before.minusSeconds(1), ZoneOffset.UTC));
+            assertUnknownOutcomeListed();
+
+            task.rollback();
+            HttpResponse<String> answered = redrive.get(20, TimeUnit.SECONDS);
+            assertThat(code(answered)).as(answered.body()).isEqualTo("0000");
+        }
+        TestJson.await(() -> answered(1));
+        Map<String, Object> row = rows().get(0);
+        assertThat(((Number) row.get("http_status")).intValue()).isEqualTo(200);
+        assertThat(row.get("code")).isEqualTo("0000");
+        assertThat((LocalDateTime) row.get("answered_at")).isAfterOrEqualTo((LocalDateTime) row.get("acted_at"));
+        JsonNode listed = TestJson.JSON.readTree(
+                admin.get(ACTIONS).token(NamedOperatorsIT.ALICE).send().body());
+        assertThat(listed.path("data").get(0).path("httpStatus").asInt()).isEqualTo(200);
+        assertThat(listed.path("data").get(0).path("answeredAt").isNull()).isFalse();
+    }
+
+    /**
+     * The database refuses the outcome's UPDATE: the action took effect (the task is re-driven) and its row stays,
+     * its outcome unknown, listed as such, never as a success. Failed on main: the one row was written whole after
+     * the answer, http_status 200 (and, with its INSERT refused instead, the action left no row at all).
+     */
+    @Test
+    void anOutcomeThatCannotBeWrittenLeavesTheActionRecordedAsUnknown() throws Exception {
+        long taskId = failedTask();
+        refuse("UPDATE");
+
+        HttpResponse<String> redrive = redrive(taskId, NamedOperatorsIT.BOB);
+        assertThat(code(redrive)).as(redrive.body()).isEqualTo("0000");
+        assertThat(taskStatus(taskId)).as("the re-drive took effect").isNotEqualTo(3);
+
+        List<Map<String, Object>> rows = rows();
+        assertThat(rows).hasSize(1);
+        assertThat(rows.get(0).get("operator")).isEqualTo("bob");
+        assertThat(rows.get(0).get("path")).isEqualTo("/api/v1/gbm/admin/notify/tasks/" + taskId + "/redrive");
+        assertThat(rows.get(0).get("http_status")).as("outcome unknown").isNull();
+        assertUnknownOutcomeListed();
+    }
+
+    /**
+     * The database refuses the row itself: the action is refused with the envelope of a database outage (503 E0401,
+     * Retry-After) and does nothing: the task stays FAILed. Failed on main: the re-drive ran and answered 0000, and its
+     * record, refused after it, was only a WARN.
+     */
+    @Test
+    void anActionWhoseRecordCannotBeWrittenIsRefusedAndDoesNothing() throws Exception {
+        long taskId = failedTask();
+        refuse("INSERT");
+
+        HttpResponse<String> redrive = redrive(taskId, NamedOperatorsIT.BOB);
+        JsonNode body = TestJson.JSON.readTree(redrive.body());
+        assertThat(body.path("code").asText()).as(redrive.body()).isEqualTo("E0401");
+        assertThat(redrive.statusCode()).isEqualTo(503);
+        assertThat(redrive.headers().firstValue("Retry-After")).isPresent();
+        assertThat(TestJson.fields(body)).containsExactly("code", "info", "data");
+        assertThat(body.path("data").isNull()).isTrue();
+        assertThat(taskStatus(taskId)).as("the task was not re-driven").isEqualTo(3);
+        assertThat(rows()).isEmpty();
+
+        jdbc.execute("DROP TRIGGER " + REFUSING_TRIGGER);
+        assertThat(code(redrive(taskId, NamedOperatorsIT.BOB)))
+                .as("sent again once it can be recorded")
+                .isEqualTo("0000");
+        assertThat(taskStatus(taskId)).isNotEqualTo(3);
+        TestJson.await(() -> answered(1));
+    }
+
+    /** Each recorded action ages out rows older than the retention (365 days here), and no other row. */
+    @Test
+    void eachRecordedActionAgesOutRowsPastTheRetentionOnly() throws Exception {
+        Instant now = Instant.now();
+        jdbc.update(
+                "INSERT INTO admin_action (operator, shared_token, method, path, http_status, code, acted_at) "
+                        + "VALUES ('old', 0, 'POST', '/old', 200, '0000', ?), "
+                        + "('kept', 0, 'POST', '/kept', NULL, NULL, ?)",
+                Timestamp.from(now.minus(400, ChronoUnit.DAYS)),
+                Timestamp.from(now.minus(300, ChronoUnit.DAYS)));
+
+        redrive(999999999L, NamedOperatorsIT.ALICE);
+
+        TestJson.await(() -> rows().size() == 2);
+        assertThat(rows()).extracting(r -> r.get("operator")).containsExactly("alice", "kept");
+    }
+
+    private long failedTask() {
+        String teamId = tasks.dueTask("http://127.0.0.1:9/cb");
+        jdbc.update("UPDATE notify_task SET notify_status = 3 WHERE team_id = ?", teamId);
+        return jdbc.queryForObject("SELECT id FROM notify_task WHERE team_id = ?", Long.class, teamId);
+    }
+
+    private HttpResponse<String> redrive(long taskId, String token) throws Exception {
+        return admin.call("POST", "/api/v1/gbm/admin/notify/tasks/" + taskId + "/redrive")
+                .token(token)
+                .send();
+    }
+
+    private static String code(HttpResponse<String> answer) throws Exception {
+        return TestJson.JSON.readTree(answer.body()).path("code").asText();
+    }
+
+    private int taskStatus(long taskId) {
+        return jdbc.queryForObject("SELECT notify_status FROM notify_task WHERE id = ?", Integer.class, taskId);
+    }
+
+    /** The database refuses every {@code statement} (INSERT or UPDATE) on admin_action, as a real error. */
+    private void refuse(String statement) {
+        jdbc.execute("CREATE TRIGGER " + REFUSING_TRIGGER + " BEFORE " + statement + " ON admin_action FOR EACH ROW "
+                + "SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'admin_action refused by the test'");
+    }
+
+    /** The newest row, as the audit listing shows it: no status, code or answer time. */
+    private void assertUnknownOutcomeListed() throws Exception {
+        JsonNode listed = TestJson.JSON.readTree(
+                admin.get(ACTIONS).token(NamedOperatorsIT.ALICE).send().body());
+        JsonNode newest = listed.path("data").get(0);
+        assertThat(newest.path("operator").asText()).isEqualTo("bob");
+        assertThat(newest.has("httpStatus")).isTrue();
+        assertThat(newest.path("httpStatus").isNull()).as(newest.toString()).isTrue();
+        assertThat(newest.path("code").isNull()).isTrue();
+        assertThat(newest.path("answeredAt").isNull()).isTrue();
+        assertThat(newest.path("actedAt").isNull()).isFalse();
+    }
+
+    /** {@code count} rows, each with its outcome filled in. */
+    private boolean answered(int count) {
+        List<Map<String, Object>> rows = rows();
+        return rows.size() == count && rows.stream().allMatch(r -> r.get("http_status") != null);
     }
 
     /** Newest first. */

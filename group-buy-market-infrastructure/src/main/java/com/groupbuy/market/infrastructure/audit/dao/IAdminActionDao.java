@@ -12,6 +12,12 @@ public interface IAdminActionDao {
 
     int insert(AdminActionPO action);
 
+    int fillOutcome(
+            @Param("id") long id,
+            @Param("httpStatus") int httpStatus,
+            @Param("code") String code,
+            @Param("answeredAt") Instant answeredAt);
+
     int deleteBefore(@Param("before") Instant before, @Param("limit") int limit);
 
     List<AdminActionPO> queryPage(@Param("offset") int offset, @Param("limit") int limit);

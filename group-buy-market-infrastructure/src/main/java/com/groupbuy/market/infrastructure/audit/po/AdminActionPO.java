@@ -13,7 +13,11 @@ public class AdminActionPO {
     private String path;
     private String query;
     private String remoteAddress;
-    private int httpStatus;
+    /** Null while the outcome is unknown. */
+    private Integer httpStatus;
+
     private String code;
     private Instant actedAt;
+    /** Null while the outcome is unknown (and on rows written before V20, whose acted_at is their answer's). */
+    private Instant answeredAt;
 }

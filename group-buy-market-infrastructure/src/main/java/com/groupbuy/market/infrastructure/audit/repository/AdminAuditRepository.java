@@ -27,11 +27,14 @@ public class AdminAuditRepository implements IAdminAuditRepository {
         row.setPath(action.path());
         row.setQuery(action.query());
         row.setRemoteAddress(action.remoteAddress());
-        row.setHttpStatus(action.httpStatus());
-        row.setCode(action.code());
         row.setActedAt(action.actedAt());
         dao.insert(row);
         return row.getId();
+    }
+
+    @Override
+    public boolean answer(long id, int httpStatus, String code, Instant answeredAt) {
+        return dao.fillOutcome(id, httpStatus, code, answeredAt) == 1;
     }
 
     @Override
@@ -52,7 +55,8 @@ public class AdminAuditRepository implements IAdminAuditRepository {
                         r.getRemoteAddress(),
                         r.getHttpStatus(),
                         r.getCode(),
-                        r.getActedAt()))
+                        r.getActedAt(),
+                        r.getAnsweredAt()))
                 .toList();
     }
 }

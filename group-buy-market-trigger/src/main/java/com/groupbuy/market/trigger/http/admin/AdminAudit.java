@@ -2,17 +2,20 @@ package com.groupbuy.market.trigger.http.admin;
 
 import com.groupbuy.market.domain.audit.adapter.repository.IAdminAuditRepository;
 import com.groupbuy.market.domain.audit.model.valobj.AdminActionVO;
+import com.groupbuy.market.types.exception.DependencyUnavailableException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import lombok.extern.slf4j.Slf4j;
 
 /**
- * Writes the durable record of an admin action ({@code admin_action}): who (the credential's {@link
- * AdminToken.Operator}, never a body's name), what (method, path with its ids, query string), from where, how it was
- * answered, when. Each write also deletes up to {@link #AGED_PER_WRITE} rows older than {@code retention}, and nothing
- * else. A record that cannot be written (the database unreachable) is logged at WARN in full, never thrown: the
- * action has already been answered.
+ * Writes the durable record of an admin action ({@code admin_action}) in two steps. Before the action runs, its intent
+ * ({@link #admit}): who (the credential's {@link AdminToken.Operator}, never a body's name), what (method, path with
+ * its ids, query string), from where, when; the action runs only once that row is committed, so no action takes
+ * effect without one. After it answered, its outcome ({@link #answered}): HTTP status, envelope code, when, filled in
+ * once on that row. A row left without an outcome (the process died, or the database failed just then) reads as
+ * "outcome unknown". Each admission also deletes up to {@link #AGED_PER_WRITE} rows older than {@code retention},
+ * and nothing else.
  */
 @Slf4j
 public class AdminAudit {
@@ -34,15 +37,12 @@ public class AdminAudit {
         this.retention = retention;
     }
 
-    /** Records one answered action of {@code operator}. */
-    public void record(
-            AdminToken.Operator operator,
-            String method,
-            String path,
-            String query,
-            String remoteAddress,
-            int httpStatus,
-            String code) {
+    /**
+     * Records the admitted action of {@code operator}, its outcome unknown, and answers the row's id. Throws {@link
+     * DependencyUnavailableException} (answered E0401, HTTP 503 with Retry-After) when the row cannot be written: the
+     * action must then not run. Aging out old rows afterwards may fail without refusing it.
+     */
+    public long admit(AdminToken.Operator operator, String method, String path, String query, String remoteAddress) {
         Instant now = clock.instant();
         AdminActionVO action = new AdminActionVO(
                 0,
@@ -52,14 +52,47 @@ public class AdminAudit {
                 cut(path, MAX_PATH),
                 cut(query, MAX_QUERY),
                 cut(remoteAddress, MAX_ADDRESS),
-                httpStatus,
-                cut(code, MAX_CODE),
-                now);
+                null, // the outcome: unknown until it answered
+                null,
+                now,
+                null);
+        long id;
         try {
-            repository.record(action);
+            id = repository.record(action);
+        } catch (RuntimeException e) {
+            log.warn("admin action refused: not recorded in admin_action ({}): {}", e.toString(), action);
+            throw new DependencyUnavailableException(
+                    "database", "admin action not recorded in admin_action, so not run", e);
+        }
+        try {
             repository.deleteBefore(now.minus(retention), AGED_PER_WRITE);
         } catch (RuntimeException e) {
-            log.warn("admin action not recorded in admin_action ({}): {}", e.toString(), action);
+            log.warn("admin_action rows older than {} not aged out ({}); the next action tries again", retention, e);
+        }
+        return id;
+    }
+
+    /**
+     * Fills in how the action {@code id} was answered. A failure is logged at WARN in full, never thrown (the action
+     * has been answered): its row then reads as "outcome unknown".
+     */
+    public void answered(long id, int httpStatus, String code) {
+        String shortCode = cut(code, MAX_CODE);
+        try {
+            if (!repository.answer(id, httpStatus, shortCode, clock.instant())) {
+                log.warn(
+                        "admin_action {}: outcome {} {} not written, the row has one already or is gone",
+                        id,
+                        httpStatus,
+                        shortCode);
+            }
+        } catch (RuntimeException e) {
+            log.warn(
+                    "admin_action {}: outcome {} {} not written, it reads as unknown ({})",
+                    id,
+                    httpStatus,
+                    shortCode,
+                    e.toString());
         }
     }
 

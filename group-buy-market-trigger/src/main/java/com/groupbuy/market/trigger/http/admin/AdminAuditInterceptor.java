@@ -7,13 +7,18 @@ import org.springframework.web.servlet.HandlerInterceptor;
 
 /**
  * Records every admitted admin action that changes state (any method but GET, HEAD and OPTIONS) in {@code
- * admin_action}, right after it was answered ({@link AdminAudit}): the operator is the one {@link
- * AdminTokenInterceptor} admitted ({@link AdminTokenInterceptor#OPERATOR}, the credential's), the outcome the answer's
- * HTTP status and envelope code (noted by {@code TradeCodeAdvice}). Registered after {@link AdminTokenInterceptor}: a
- * call it refused (no or a wrong credential) is not recorded, or anyone could fill the table; a call refused after it
- * (a stray parameter, a body naming another operator, a task that is not FAILed) is, with its code.
+ * admin_action} before it runs, and its outcome once it answered ({@link AdminAudit}). The operator is the one {@link
+ * AdminTokenInterceptor} admitted ({@link AdminTokenInterceptor#OPERATOR}, the credential's); the outcome the answer's
+ * HTTP status and envelope code (noted by {@code TradeCodeAdvice}). When the row cannot be written the action is
+ * refused (E0401, HTTP 503) and nothing else runs: no action takes effect unrecorded. Registered after {@link
+ * AdminTokenInterceptor}: a call it refused (no or a wrong credential) is not recorded, or anyone could fill the
+ * table; a call refused after it (a stray parameter, a body naming another operator, a task that is not FAILed) is,
+ * with its code.
  */
 public class AdminAuditInterceptor implements HandlerInterceptor {
+
+    /** The request attribute holding the id of the action's row, while its outcome is to be filled in. */
+    static final String RECORDED = AdminAuditInterceptor.class.getName() + ".recorded";
 
     private final AdminAudit audit;
 
@@ -22,20 +27,25 @@ public class AdminAuditInterceptor implements HandlerInterceptor {
     }
 
     @Override
-    public void afterCompletion(HttpServletRequest request, HttpServletResponse response, Object handler, Exception e) {
+    public boolean preHandle(HttpServletRequest request, HttpServletResponse response, Object handler) {
         String method = request.getMethod();
         if (!"GET".equals(method)
                 && !"HEAD".equals(method)
                 && !"OPTIONS".equals(method)
                 && request.getAttribute(AdminTokenInterceptor.OPERATOR) instanceof AdminToken.Operator operator) {
-            audit.record(
-                    operator,
-                    method,
-                    request.getRequestURI(),
-                    request.getQueryString(),
-                    request.getRemoteAddr(),
-                    response.getStatus(),
-                    TradeRequestMeter.codeOf(request));
+            // Throws when the row cannot be written: the exception resolvers answer E0401 and the handler never runs.
+            long id = audit.admit(
+                    operator, method, request.getRequestURI(), request.getQueryString(), request.getRemoteAddr());
+            request.setAttribute(RECORDED, id);
+        }
+        return true;
+    }
+
+    @Override
+    public void afterCompletion(HttpServletRequest request, HttpServletResponse response, Object handler, Exception e) {
+        if (request.getAttribute(RECORDED) instanceof Long id) {
+            request.removeAttribute(RECORDED);
+            audit.answered(id, response.getStatus(), TradeRequestMeter.codeOf(request));
         }
     }
 }
