@@ -153,6 +153,25 @@ class AdminRefusalIT {
                         .send(),
                 "form Source=refs01",
                 "'Source' is not a parameter");
+        // Fields Tomcat could not read as parameters (multipart, which nothing here parses; a form past 2 MB) were
+        // dropped without a word, and the action ran unfiltered: every partner's FAIL tasks were re-driven.
+        assertParameterRefused(
+                admin.call("POST", "/api/v1/gbm/admin/notify/redrive-failed")
+                        .token(TOKEN)
+                        .json("--XX\r\nContent-Disposition: form-data; name=\"source\"\r\n\r\nrefs01\r\n"
+                                + "--XX\r\nContent-Disposition: form-data; name=\"channel\"\r\n\r\nc01\r\n--XX--\r\n")
+                        .header("Content-Type", "multipart/form-data; boundary=XX")
+                        .send(),
+                "multipart source=refs01",
+                "the parameters could not be read");
+        assertParameterRefused(
+                admin.call("POST", "/api/v1/gbm/admin/notify/redrive-failed")
+                        .token(TOKEN)
+                        .json("source=refs01&channel=c01&note=" + "n".repeat(2 << 20))
+                        .header("Content-Type", "application/x-www-form-urlencoded")
+                        .send(),
+                "form past 2 MB",
+                "the parameters could not be read");
         assertParameterRefused(
                 admin.call("POST", "/api/v1/gbm/admin/switches/degrade?value=true")
                         .token(TOKEN)

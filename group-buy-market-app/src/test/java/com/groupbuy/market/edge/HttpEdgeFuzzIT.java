@@ -9,6 +9,10 @@ import com.groupbuy.market.support.RawHttp;
 import com.groupbuy.market.support.RawHttp.Answer;
 import com.groupbuy.market.support.TestJson;
 import com.groupbuy.market.support.TradeClient;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -16,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeEach;
@@ -334,6 +339,46 @@ class HttpEdgeFuzzIT {
                 .isEqualTo(421);
         envelope(misdirected, "another host's name");
         assertThat(fingerprint()).isEqualTo(before);
+    }
+
+    /**
+     * A form body is never read into memory. Spring's {@code FormContentFilter}, on by default, read the whole body of
+     * every PUT, PATCH or DELETE sent as {@code application/x-www-form-urlencoded} into one string before any filter or
+     * handler of ours, with no bound (the JSON bound is 64 KiB): on the console's sign-out (DELETE, no token needed)
+     * anyone had the service hold a body of any size in memory. On main the service took all 64 MiB declared.
+     */
+    @Test
+    void aFormBodyOnTheSignOutIsNotReadIntoMemory() throws Exception {
+        long declared = 64L << 20;
+        byte[] chunk = ("a=" + "b".repeat((64 << 10) - 3) + "&").getBytes(StandardCharsets.US_ASCII);
+        AtomicLong written = new AtomicLong();
+        try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
+            socket.setSoTimeout(20_000);
+            OutputStream out = socket.getOutputStream();
+            out.write(("DELETE /api/v1/gbm/admin/console/session HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                            + "Content-Type: application/x-www-form-urlencoded\r\nContent-Length: " + declared
+                            + "\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            Thread writer = new Thread(() -> {
+                try {
+                    while (written.get() < declared) {
+                        out.write(chunk);
+                        written.addAndGet(chunk.length);
+                    }
+                } catch (IOException closed) {
+                    // the service stopped taking the body: what this test wants to see
+                }
+            });
+            writer.start();
+            // Answered only once the body was read (main: all of it), or at once when nothing reads it.
+            String status = new String(socket.getInputStream().readNBytes(12), StandardCharsets.US_ASCII);
+            socket.close();
+            writer.join(5_000);
+            assertThat(status).as("the sign-out's answer").startsWith("HTTP/1.1 200");
+        }
+        assertThat(written.get())
+                .as("bytes of a %d-byte form body the service took", declared)
+                .isLessThan(16L << 20);
     }
 
     /** The same client with a request we serve: the 100 comes, the body is read, the lock is written and answered. */

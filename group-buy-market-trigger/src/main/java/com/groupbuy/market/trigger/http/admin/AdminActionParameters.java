@@ -22,8 +22,17 @@ import org.springframework.web.servlet.HandlerInterceptor;
  * misspelt filter ({@code redrive-failed?Source=s01}) meant "no filter" and re-drove every partner's FAIL tasks, and
  * {@code deliver-now?all=true&all=false} moved every waiting retry. Listings (GET) stay lenient: what they answer
  * shows what they filtered.
+ *
+ * <p>Parameters the container does not read refuse the action too. Tomcat drops them without a word — the fields
+ * of a multipart body (no multipart resolver here; refused by its content type), a form past
+ * {@code server.tomcat.max-http-form-post-size} or {@code max-parameter-count}, a broken {@code %} escape — and the
+ * action ran as if none were given: {@code curl -F source=s01 -F channel=c01 …/redrive-failed} re-drove every
+ * partner's FAIL tasks (AdminRefusalIT).
  */
 public class AdminActionParameters implements HandlerInterceptor {
+
+    /** Tomcat's request attribute ({@code Globals.PARAMETER_PARSE_FAILED_ATTR}): set when parameters were dropped. */
+    static final String PARSE_FAILED = "org.apache.catalina.parameter_parse_failed";
 
     @Override
     public boolean preHandle(HttpServletRequest request, HttpServletResponse response, Object handler) {
@@ -31,7 +40,14 @@ public class AdminActionParameters implements HandlerInterceptor {
             return true;
         }
         Set<String> declared = declared(method);
-        for (Map.Entry<String, String[]> parameter : request.getParameterMap().entrySet()) {
+        Map<String, String[]> parameters = request.getParameterMap();
+        String type = request.getContentType();
+        if (request.getAttribute(PARSE_FAILED) != null
+                || type != null && type.regionMatches(true, 0, "multipart/", 0, "multipart/".length())) {
+            throw refused("the parameters could not be read (a multipart body, a form too large or with too many"
+                    + " fields, a broken escape): give them in the query string");
+        }
+        for (Map.Entry<String, String[]> parameter : parameters.entrySet()) {
             String name = parameter.getKey();
             if (!declared.contains(name)) {
                 throw refused(ShownName.of(name) + " is not a parameter of this action (names are case-sensitive)");
