@@ -172,6 +172,15 @@ class AdminRefusalIT {
                         .send(),
                 "form past 2 MB",
                 "the parameters could not be read");
+        // A body the action does not read was ignored: Spring reads none the handler does not declare, and a
+        // filter sent as JSON re-drove every partner's FAIL tasks.
+        assertParameterRefused(
+                admin.call("POST", "/api/v1/gbm/admin/notify/redrive-failed")
+                        .token(TOKEN)
+                        .json("{\"source\":\"refs01\",\"channel\":\"c01\"}")
+                        .send(),
+                "JSON source=refs01",
+                "this action takes no body");
         assertParameterRefused(
                 admin.call("POST", "/api/v1/gbm/admin/switches/degrade?value=true")
                         .token(TOKEN)

@@ -10,6 +10,7 @@ import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.springframework.util.StringUtils;
+import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.method.HandlerMethod;
 import org.springframework.web.servlet.HandlerInterceptor;
@@ -27,7 +28,9 @@ import org.springframework.web.servlet.HandlerInterceptor;
  * of a multipart body (no multipart resolver here; refused by its content type), a form past
  * {@code server.tomcat.max-http-form-post-size} or {@code max-parameter-count}, a broken {@code %} escape — and the
  * action ran as if none were given: {@code curl -F source=s01 -F channel=c01 …/redrive-failed} re-drove every
- * partner's FAIL tasks (AdminRefusalIT).
+ * partner's FAIL tasks (AdminRefusalIT). A body an action does not read refuses it as well: Spring never reads a body
+ * the handler does not declare, so {@code {"source":"s01","channel":"c01"}} sent as JSON to {@code redrive-failed}
+ * re-drove every partner's FAIL tasks too.
  */
 public class AdminActionParameters implements HandlerInterceptor {
 
@@ -47,6 +50,9 @@ public class AdminActionParameters implements HandlerInterceptor {
             throw refused("the parameters could not be read (a multipart body, a form too large or with too many"
                     + " fields, a broken escape): give them in the query string");
         }
+        if (hasBody(request) && !isForm(type) && !takesBody(method)) {
+            throw refused("this action takes no body: give its parameters in the query string");
+        }
         for (Map.Entry<String, String[]> parameter : parameters.entrySet()) {
             String name = parameter.getKey();
             if (!declared.contains(name)) {
@@ -57,6 +63,20 @@ public class AdminActionParameters implements HandlerInterceptor {
             }
         }
         return true;
+    }
+
+    /** A body that is not a form (whose fields Tomcat reads as parameters, checked above) and not declared. */
+    private static boolean hasBody(HttpServletRequest request) {
+        return request.getContentLengthLong() > 0 || request.getHeader("Transfer-Encoding") != null;
+    }
+
+    private static boolean isForm(String type) {
+        String form = "application/x-www-form-urlencoded";
+        return type != null && type.regionMatches(true, 0, form, 0, form.length());
+    }
+
+    private static boolean takesBody(HandlerMethod method) {
+        return Stream.of(method.getMethodParameters()).anyMatch(p -> p.hasParameterAnnotation(RequestBody.class));
     }
 
     private static boolean readOnly(String method) {
