@@ -11,10 +11,10 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 /**
  * A test class's own close-check queues on the shared broker (#15): names no other class or run uses, wired into the
  * app with the MQ channel and the close-check path on. Registered into the class's context ({@link #register}), they
- * are deleted, with every delay lane the app declared, once that context closed ({@link ContextBrokerObjects}); given
- * to a {@link SecondInstance}, once it closed. {@link #delete} is for what else the class declared on these names (an
- * {@link AppProcess}'s queues after it stopped): called in an {@code @AfterAll}, before Spring closes the class's
- * context, it cannot take the context's own, which the running app declares again.
+ * are deleted, with every delay lane the app declared, once that context closed ({@link ContextBrokerObjects}).
+ * {@link #delete} is for queues only a {@link SecondInstance} or an {@link AppProcess} used, once it stopped (the test
+ * may look at them after): called in an {@code @AfterAll}, before Spring closes the class's context, it cannot take
+ * the context's own, which the running app declares again.
  */
 public record CloseCheckQueues(String suffix, String queue, String deadLetter, String lanePrefix) {
 

@@ -73,7 +73,7 @@ public final class ContextBrokerObjects implements ContextCustomizerFactory {
     }
 
     /** Deletes these queues and this exchange (if not null) from the shared broker; nothing when it is down. */
-    static void delete(Set<String> queues, String exchange) {
+    private static void delete(Set<String> queues, String exchange) {
         if (queues.isEmpty() && exchange == null) {
             return;
         }

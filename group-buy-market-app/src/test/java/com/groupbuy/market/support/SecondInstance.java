@@ -1,11 +1,8 @@
 package com.groupbuy.market.support;
 
 import com.groupbuy.market.Application;
-import com.groupbuy.market.infrastructure.gateway.mq.CloseCheckTopology;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
-import java.util.Set;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.web.servlet.context.ServletWebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -18,11 +15,9 @@ import org.springframework.core.env.Environment;
 public final class SecondInstance implements AutoCloseable {
 
     private final ConfigurableApplicationContext context;
-    private final Environment first;
 
-    private SecondInstance(ConfigurableApplicationContext context, Environment first) {
+    private SecondInstance(ConfigurableApplicationContext context) {
         this.context = context;
-        this.first = first;
     }
 
     /** Started like {@code first} (same database and key prefix), with these extra {@code name=value} settings. */
@@ -37,8 +32,7 @@ public final class SecondInstance implements AutoCloseable {
             args.add("--" + setting);
         }
         return new SecondInstance(
-                new SpringApplicationBuilder(Application.class).profiles("test").run(args.toArray(String[]::new)),
-                first);
+                new SpringApplicationBuilder(Application.class).profiles("test").run(args.toArray(String[]::new)));
     }
 
     public int port() {
@@ -49,19 +43,8 @@ public final class SecondInstance implements AutoCloseable {
         return context.getBean(type);
     }
 
-    /**
-     * Stops the instance; close-check queues it had of its own (not the first's: the test's context deletes those when
-     * it closes), with every lane it declared, are deleted from the shared broker after it stopped.
-     */
     @Override
     public void close() {
-        CloseCheckTopology topology =
-                context.getBeanProvider(CloseCheckTopology.class).getIfAvailable();
-        Environment environment = context.getEnvironment();
         context.close();
-        Set<String> queues = ContextBrokerObjects.ownQueues(environment, topology);
-        if (!queues.isEmpty() && Collections.disjoint(queues, ContextBrokerObjects.ownQueues(first, null))) {
-            ContextBrokerObjects.delete(queues, null);
-        }
     }
 }
