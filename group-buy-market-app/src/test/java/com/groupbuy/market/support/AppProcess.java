@@ -104,7 +104,7 @@ public final class AppProcess implements AutoCloseable {
         // process of every run declared that one on the shared broker and nothing deleted it. One of its own instead.
         String ownExchange = arguments.stream().anyMatch(a -> a.startsWith("--gbm.mq.internal-exchange="))
                 ? null
-                : "group_buy_market_internal_exchange.gbm_app_" + TestDatabaseNames.next("p", 8);
+                : "group_buy_market_internal_exchange." + TestDatabaseNames.next("app", 8);
         if (ownExchange != null) {
             command.add("--gbm.mq.internal-exchange=" + ownExchange);
         }
