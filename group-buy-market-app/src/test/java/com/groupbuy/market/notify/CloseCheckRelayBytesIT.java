@@ -11,6 +11,7 @@ import com.groupbuy.market.domain.trade.model.valobj.CloseCheckVO;
 import com.groupbuy.market.infrastructure.gateway.mq.CloseCheckTopology;
 import com.groupbuy.market.support.CloseCheckQueues;
 import com.groupbuy.market.support.IntegrationTest;
+import com.groupbuy.market.support.NoBrokerLeftovers;
 import java.lang.management.ManagementFactory;
 import java.sql.Timestamp;
 import java.time.Duration;
@@ -21,6 +22,7 @@ import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.amqp.core.Message;
 import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
 import org.springframework.amqp.rabbit.core.RabbitAdmin;
@@ -39,6 +41,7 @@ import org.springframework.test.context.TestPropertySource;
  * count for docs/benchmarks.md that does not depend on the machine's load, as the relay's page sizes under a
  * benchmark do. Not asserted: allocation depends on the JIT.
  */
+@ExtendWith(NoBrokerLeftovers.class)
 @IntegrationTest
 @TestPropertySource(
         properties = "logging.level.com.groupbuy.market=WARN") // as the benchmarks run: no per-task INFO line

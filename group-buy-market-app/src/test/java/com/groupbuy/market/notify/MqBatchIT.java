@@ -19,6 +19,7 @@ import com.groupbuy.market.infrastructure.outbox.repository.NotifyPageBytes;
 import com.groupbuy.market.infrastructure.outbox.repository.NotifyTaskStore;
 import com.groupbuy.market.support.IntegrationTest;
 import com.groupbuy.market.support.MallQueue;
+import com.groupbuy.market.support.NoBrokerLeftovers;
 import com.groupbuy.market.support.RunsAlone;
 import com.groupbuy.market.support.TcpProxy;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -41,6 +42,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.amqp.rabbit.core.RabbitTemplate;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -60,6 +62,7 @@ import org.springframework.transaction.support.TransactionTemplate;
 // Binds a mall's queue on the shared broker's default exchange, where beside another class it would take that
 // class's callbacks and make its unroutable keys routable.
 @RunsAlone
+@ExtendWith(NoBrokerLeftovers.class)
 @IntegrationTest
 @TestPropertySource(
         properties = {

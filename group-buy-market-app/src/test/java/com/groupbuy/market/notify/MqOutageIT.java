@@ -8,6 +8,7 @@ import com.groupbuy.market.domain.outbox.model.valobj.NotifyRunSummary;
 import com.groupbuy.market.domain.outbox.service.DueCallbackDeliveryService;
 import com.groupbuy.market.support.IntegrationTest;
 import com.groupbuy.market.support.MallQueue;
+import com.groupbuy.market.support.NoBrokerLeftovers;
 import com.groupbuy.market.support.RunsAlone;
 import com.groupbuy.market.support.TcpProxy;
 import com.groupbuy.market.support.TestJson;
@@ -22,6 +23,7 @@ import java.util.UUID;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -37,6 +39,7 @@ import org.springframework.test.context.TestPropertySource;
 // Binds a mall's queue on the shared broker's default exchange, where beside another class it would take that
 // class's callbacks and make its unroutable keys routable.
 @RunsAlone
+@ExtendWith(NoBrokerLeftovers.class)
 @IntegrationTest
 @TestPropertySource(properties = {"gbm.notify.backoff=1h,1h", "gbm.notify.jitter=0", "gbm.mq.confirm-timeout=3s"})
 class MqOutageIT {

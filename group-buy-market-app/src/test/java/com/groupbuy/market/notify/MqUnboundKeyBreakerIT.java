@@ -96,7 +96,8 @@ class MqUnboundKeyBreakerIT {
         try (Connection connection = factory.newConnection("full-queue-test");
                 Channel channel = connection.createChannel();
                 MallQueue mall = new MallQueue(5672, EXCHANGE, "topic.team_success")) {
-            channel.queueDeclare(full, false, false, true, Map.of("x-max-length", 0, "x-overflow", "reject-publish"));
+            // Exclusive: gone with this connection (auto-delete alone kept it, as no consumer ever came and went).
+            channel.queueDeclare(full, false, true, true, Map.of("x-max-length", 0, "x-overflow", "reject-publish"));
             channel.queueBind(full, EXCHANGE, "topic.team_refund");
             insertRefunds(batch + "f", REFUSED);
             NotifyRunSummary refunds = notifyService.deliverAllDue();

@@ -5,10 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.groupbuy.market.support.AlarmedBroker;
 import com.groupbuy.market.support.CloseCheckQueues;
 import com.groupbuy.market.support.IntegrationTest;
+import com.groupbuy.market.support.NoBrokerLeftovers;
 import com.groupbuy.market.support.PartnerReceiver;
 import com.groupbuy.market.support.TradeClient;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -32,6 +34,7 @@ import org.springframework.test.context.TestPropertySource;
  * and as an operator policy (the lesser {@code expires} applies whatever a queue argument says: declaring ours with an
  * argument could not have helped).
  */
+@ExtendWith(NoBrokerLeftovers.class)
 @IntegrationTest
 @Import(PoisonedRefundQueue.class)
 @TestPropertySource(

@@ -22,13 +22,17 @@ public final class AppProcess implements AutoCloseable {
     private final int executorPort;
     private final Path output;
     private final StdoutPipe stdout;
+    /** The internal exchange given to the process, its own, deleted once it ended; null when the test named one. */
+    private final String ownExchange;
 
-    private AppProcess(Process process, int port, int executorPort, Path output, StdoutPipe stdout) {
+    private AppProcess(
+            Process process, int port, int executorPort, Path output, StdoutPipe stdout, String ownExchange) {
         this.process = process;
         this.port = port;
         this.executorPort = executorPort;
         this.output = output;
         this.stdout = stdout;
+        this.ownExchange = ownExchange;
     }
 
     /**
@@ -96,13 +100,21 @@ public final class AppProcess implements AutoCloseable {
         command.addAll(List.of(
                 "--spring.profiles.active=test", "--server.port=" + port, "--xxl.job.executor.port=" + executorPort));
         command.addAll(arguments);
+        // Not the test profile's default internal exchange (".test", as the process has no gbm.test.database): every
+        // process of every run declared that one on the shared broker and nothing deleted it. One of its own instead.
+        String ownExchange = arguments.stream().anyMatch(a -> a.startsWith("--gbm.mq.internal-exchange="))
+                ? null
+                : "group_buy_market_internal_exchange." + TestDatabaseNames.next("app", 8);
+        if (ownExchange != null) {
+            command.add("--gbm.mq.internal-exchange=" + ownExchange);
+        }
         Process process = new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectOutput(piped ? ProcessBuilder.Redirect.PIPE : ProcessBuilder.Redirect.to(output.toFile()))
                 .directory(new File("."))
                 .start();
         StdoutPipe stdout = piped ? StdoutPipe.reading(process.getInputStream(), name) : null;
-        AppProcess app = new AppProcess(process, port, executorPort, output, stdout);
+        AppProcess app = new AppProcess(process, port, executorPort, output, stdout, ownExchange);
         long deadline = System.currentTimeMillis() + 120_000;
         while (!answers(port)) {
             if (!process.isAlive() || System.currentTimeMillis() > deadline) {
@@ -152,6 +164,7 @@ public final class AppProcess implements AutoCloseable {
     public void kill() throws InterruptedException {
         process.destroyForcibly();
         process.waitFor(30, TimeUnit.SECONDS);
+        deleteOwnExchange();
     }
 
     /** An orderly stop (SIGTERM), then the kill when it takes too long. */
@@ -162,6 +175,20 @@ public final class AppProcess implements AutoCloseable {
         process.toHandle().destroy();
         if (!process.waitFor(30, TimeUnit.SECONDS)) {
             kill();
+        } else {
+            deleteOwnExchange();
+        }
+    }
+
+    /** The process's own internal exchange, from the shared broker, once the process ended (a no-op elsewhere). */
+    private void deleteOwnExchange() {
+        if (ownExchange == null || process.isAlive()) {
+            return;
+        }
+        try {
+            MallQueues.onBroker(admin -> admin.deleteExchange(ownExchange));
+        } catch (RuntimeException e) {
+            // The shared broker is down: the process could not have declared it there either.
         }
     }
 

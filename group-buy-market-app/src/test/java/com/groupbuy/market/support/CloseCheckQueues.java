@@ -10,7 +10,11 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 
 /**
  * A test class's own close-check queues on the shared broker (#15): names no other class or run uses, wired into the
- * app with the MQ channel and the close-check path on, and deleted from the broker after the class.
+ * app with the MQ channel and the close-check path on. Registered into the class's context ({@link #register}), they
+ * are deleted, with every delay lane the app declared, once that context closed ({@link ContextBrokerObjects}).
+ * {@link #delete} is for queues only a {@link SecondInstance} or an {@link AppProcess} used, once it stopped (the test
+ * may look at them after): called in an {@code @AfterAll}, before Spring closes the class's context, it cannot take
+ * the context's own, which the running app declares again.
  */
 public record CloseCheckQueues(String suffix, String queue, String deadLetter, String lanePrefix) {
 

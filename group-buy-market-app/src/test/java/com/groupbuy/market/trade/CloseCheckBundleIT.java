@@ -13,6 +13,7 @@ import com.groupbuy.market.infrastructure.gateway.mq.CloseCheckTopology;
 import com.groupbuy.market.support.CloseCheckQueues;
 import com.groupbuy.market.support.CloseCheckRecords;
 import com.groupbuy.market.support.IntegrationTest;
+import com.groupbuy.market.support.NoBrokerLeftovers;
 import com.groupbuy.market.support.PartnerReceiver;
 import com.groupbuy.market.support.TradeClient;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -32,6 +33,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.amqp.core.Message;
 import org.springframework.amqp.core.MessageBuilder;
 import org.springframework.amqp.core.MessageDeliveryMode;
@@ -51,6 +53,7 @@ import org.springframework.test.context.TestPropertySource;
  * consumed. The bundles are made by a {@link CloseCheckPublisher} of the test's own whose lanes dead-letter into a
  * probe queue nobody consumes, so the test sees the message the broker expired and hands it on to the app's consumer.
  */
+@ExtendWith(NoBrokerLeftovers.class)
 @IntegrationTest
 @TestPropertySource(
         properties = {

@@ -12,6 +12,7 @@ import com.groupbuy.market.infrastructure.gateway.mq.CloseCheckPublisher;
 import com.groupbuy.market.support.CloseCheckQueues;
 import com.groupbuy.market.support.CloseCheckRecords;
 import com.groupbuy.market.support.IntegrationTest;
+import com.groupbuy.market.support.NoBrokerLeftovers;
 import com.groupbuy.market.support.RunsAlone;
 import com.groupbuy.market.support.TradeClient;
 import com.groupbuy.market.trigger.job.TimeoutRunMeter;
@@ -24,6 +25,7 @@ import java.util.function.BooleanSupplier;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -42,6 +44,7 @@ import org.springframework.test.context.TestPropertySource;
  * early wait (the default 5 s made each check wait out ten seconds, most of this class's time); timing (checks five
  * seconds early), so it runs alone.
  */
+@ExtendWith(NoBrokerLeftovers.class)
 @IntegrationTest
 @RunsAlone
 @TestPropertySource(

@@ -9,6 +9,7 @@ import com.groupbuy.market.infrastructure.gateway.mq.CloseCheckTopology;
 import com.groupbuy.market.support.CloseCheckQueues;
 import com.groupbuy.market.support.CloseCheckRecords;
 import com.groupbuy.market.support.IntegrationTest;
+import com.groupbuy.market.support.NoBrokerLeftovers;
 import com.groupbuy.market.support.RunsAlone;
 import com.groupbuy.market.support.TradeClient;
 import java.sql.Timestamp;
@@ -23,6 +24,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.amqp.core.QueueInformation;
 import org.springframework.amqp.rabbit.core.RabbitAdmin;
 import org.springframework.amqp.rabbit.core.RabbitTemplate;
@@ -43,6 +45,7 @@ import org.springframework.test.util.ReflectionTestUtils;
  * 4, … 2^22 seconds).
  * CloseCheckIT's settings; it counts the lanes this instance declares, so it runs alone.
  */
+@ExtendWith(NoBrokerLeftovers.class)
 @IntegrationTest
 @RunsAlone
 @TestPropertySource(

@@ -18,6 +18,7 @@ import com.groupbuy.market.infrastructure.gateway.mq.CloseCheckPublisher;
 import com.groupbuy.market.support.CloseCheckQueues;
 import com.groupbuy.market.support.CloseCheckRecords;
 import com.groupbuy.market.support.IntegrationTest;
+import com.groupbuy.market.support.NoBrokerLeftovers;
 import com.groupbuy.market.support.PartnerReceiver;
 import com.groupbuy.market.support.TcpProxy;
 import com.groupbuy.market.support.TradeClient;
@@ -41,6 +42,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.amqp.core.Message;
 import org.springframework.amqp.rabbit.core.RabbitTemplate;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -58,6 +60,7 @@ import org.springframework.test.context.TestPropertySource;
  * scheduler is off in tests), so a close seen here without calling it was made by the delay path. Queues are this
  * class's own; the app's connection goes through a TCP proxy the outage test cuts.
  */
+@ExtendWith(NoBrokerLeftovers.class)
 @IntegrationTest
 @TestPropertySource(
         properties = {

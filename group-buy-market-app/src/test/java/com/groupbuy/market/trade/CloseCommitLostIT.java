@@ -9,6 +9,7 @@ import com.groupbuy.market.domain.trade.service.timeout.CloseCheckService;
 import com.groupbuy.market.domain.trade.service.timeout.TradeTimeoutService;
 import com.groupbuy.market.support.CloseCheckQueues;
 import com.groupbuy.market.support.IntegrationTest;
+import com.groupbuy.market.support.NoBrokerLeftovers;
 import com.groupbuy.market.support.ProxiedDatabase;
 import com.groupbuy.market.support.TcpProxy;
 import com.groupbuy.market.support.TradeClient;
@@ -17,6 +18,7 @@ import java.time.Instant;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -33,6 +35,7 @@ import org.springframework.test.context.TestPropertySource;
  * reconciler). The checks are handed to the app's own close-check consumer service directly (the lanes' own checks
  * are an hour away), so the test decides when a redelivery comes; no compensation run relays the refund events here.
  */
+@ExtendWith(NoBrokerLeftovers.class)
 @IntegrationTest
 @ContextConfiguration(initializers = ProxiedDatabase.class)
 @TestPropertySource(

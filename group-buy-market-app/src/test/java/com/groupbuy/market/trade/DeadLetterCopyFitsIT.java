@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.groupbuy.market.support.CloseCheckQueues;
 import com.groupbuy.market.support.IntegrationTest;
 import com.groupbuy.market.support.MallQueues;
+import com.groupbuy.market.support.NoBrokerLeftovers;
 import com.groupbuy.market.support.RawAmqpPublisher;
 import com.groupbuy.market.trigger.listener.RecordedMessageListener;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -18,6 +19,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.amqp.core.Message;
 import org.springframework.amqp.core.MessageBuilder;
 import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
@@ -41,6 +43,7 @@ import org.springframework.test.context.TestPropertySource;
  * Needs {@code rabbitmqctl} able to reach the broker (as {@code MqPartnerUserIT}): it counts the publisher
  * connection's channels.
  */
+@ExtendWith(NoBrokerLeftovers.class)
 @IntegrationTest
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestPropertySource(properties = {"gbm.close-check.retry-delay=20ms", "gbm.notify.backoff=1h,1h"})

@@ -14,6 +14,7 @@ import com.groupbuy.market.infrastructure.trade.repository.LockOutcome;
 import com.groupbuy.market.support.CloseCheckQueues;
 import com.groupbuy.market.support.IntegrationTest;
 import com.groupbuy.market.support.LockGroupCommitOn;
+import com.groupbuy.market.support.NoBrokerLeftovers;
 import com.groupbuy.market.support.TradeClient;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Instant;
@@ -36,6 +37,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
 import org.springframework.amqp.rabbit.core.RabbitAdmin;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -53,6 +55,7 @@ import org.springframework.test.context.TestPropertySource;
  * the database itself: a check's only update is the relay's finish, under the token it was inserted with. Real
  * MariaDB, Redis and RabbitMQ, on queues of this class's own; checks due in 10 and 16 minutes stay in their lanes.
  */
+@ExtendWith(NoBrokerLeftovers.class)
 @IntegrationTest
 @LockGroupCommitOn
 // One message per check (no bundles, #19): the lanes' message counts below count the checks published.

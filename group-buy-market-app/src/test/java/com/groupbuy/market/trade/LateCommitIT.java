@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.groupbuy.market.support.IntegrationTest;
+import com.groupbuy.market.support.NoBrokerLeftovers;
 import com.groupbuy.market.support.PrivateDatabase;
 import com.groupbuy.market.support.PrivateMariaDb;
 import com.groupbuy.market.support.TestJson;
@@ -11,6 +12,7 @@ import com.groupbuy.market.support.TradeClient;
 import java.net.http.HttpResponse;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -27,6 +29,7 @@ import org.springframework.test.context.TestPropertySource;
  * waits until the cut session is killed and gone: the KILL ends the wait, the commit (already past the binary log)
  * lands, and the read back finds it: the partner is answered the committed result.
  */
+@ExtendWith(NoBrokerLeftovers.class)
 @IntegrationTest
 @ContextConfiguration(initializers = PrivateDatabase.class)
 @TestPropertySource(

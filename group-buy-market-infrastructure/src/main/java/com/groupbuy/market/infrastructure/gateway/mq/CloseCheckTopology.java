@@ -55,6 +55,9 @@ public class CloseCheckTopology implements ConnectionListener {
     private final String lanePrefix;
     private final Flavour configured;
     private final Set<String> declaredLanes = ConcurrentHashMap.newKeySet();
+    /** Every lane this instance declared, on any connection: a few names, one per delay length in use. */
+    private final Set<String> lanesEverDeclared = ConcurrentHashMap.newKeySet();
+
     private volatile Flavour flavour;
     /** A check came back unroutable: the close-check queues are declared again before the next publish. */
     private volatile boolean queuesForgotten;
@@ -82,6 +85,14 @@ public class CloseCheckTopology implements ConnectionListener {
         return lanePrefix;
     }
 
+    /**
+     * Every lane this instance declared on the broker since it started, on whichever connection (the names whose
+     * queues an owner taking them down, a test class on names of its own, deletes).
+     */
+    public Set<String> lanesDeclared() {
+        return Set.copyOf(lanesEverDeclared);
+    }
+
     /** The broker's flavour; connects (and so declares) when not known yet. */
     public Flavour flavour() {
         if (flavour == null) {
@@ -99,6 +110,7 @@ public class CloseCheckTopology implements ConnectionListener {
             Flavour current = flavour();
             template.execute(channel -> channel.queueDeclare(lane, true, false, false, laneArguments(current)));
             declaredLanes.add(lane);
+            lanesEverDeclared.add(lane);
             log.info("close-check delay lane {} declared ({})", lane, current);
         }
         return lane;

@@ -13,10 +13,12 @@ import java.net.Socket;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
+import org.springframework.amqp.rabbit.core.RabbitAdmin;
 import org.springframework.amqp.rabbit.core.RabbitTemplate;
 
 /**
@@ -29,17 +31,32 @@ class AmqpOwnSocketFaultTest {
 
     private final AtomicBoolean failing = new AtomicBoolean(true);
     private final CachingConnectionFactory connections = connections();
+    /** Names of this test's own on the shared broker, deleted after it (fixed names stayed there, one per run). */
+    private final String shared =
+            "gbm.test.ownfault." + UUID.randomUUID().toString().substring(0, 8);
+
+    private final String internal = shared + ".internal";
 
     @AfterEach
     void close() {
         connections.destroy();
+        if (brokerUp()) {
+            CachingConnectionFactory broker = new CachingConnectionFactory("127.0.0.1", 5672);
+            try {
+                RabbitAdmin admin = new RabbitAdmin(broker);
+                admin.deleteExchange(shared);
+                admin.deleteExchange(internal);
+            } finally {
+                broker.destroy();
+            }
+        }
     }
 
     /** Before any connection: the exchange's declare is what cannot connect. */
     @Test
     void noConnectionToDeclareOnIsOurFault() {
-        AmqpNotifyGateway gateway = gateway(new MqExchangeGuard(
-                new RabbitTemplate(connections), "gbm.test.ownfault", "gbm.test.ownfault.internal", Duration.ZERO));
+        AmqpNotifyGateway gateway =
+                gateway(new MqExchangeGuard(new RabbitTemplate(connections), shared, internal, Duration.ZERO));
 
         assertOursAll(gateway.deliverAll(List.of(task(1), task(2))));
     }
@@ -49,8 +66,8 @@ class AmqpOwnSocketFaultTest {
     void noNewConnectionToPublishOnIsOurFault() {
         assumeTrue(brokerUp(), "the shared RabbitMQ on 127.0.0.1:5672");
         failing.set(false);
-        MqExchangeGuard exchange = new MqExchangeGuard(
-                new RabbitTemplate(connections), "gbm.test.ownfault", "gbm.test.ownfault.internal", Duration.ZERO);
+        MqExchangeGuard exchange =
+                new MqExchangeGuard(new RabbitTemplate(connections), shared, internal, Duration.ZERO);
         assertThat(exchange.ensureDeclared()).isNull();
         connections.resetConnection();
         failing.set(true);
