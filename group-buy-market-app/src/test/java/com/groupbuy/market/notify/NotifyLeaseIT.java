@@ -552,6 +552,13 @@ class NotifyLeaseIT {
                 lanes,
                 new RunStop());
 
+        // The partner answers no callback until both runs hold a lease on a page: neither run can finish a page, so
+        // neither can claim a second one, before the other has claimed its first (a lane claims its next page only
+        // once its page is recorded). So each run has tasks of its own whatever the scheduling: pages of 16 (the
+        // context's) and 4 (this one's) on 8 lanes each are 160 at most of the 400. Without it one run took all 400
+        // on a loaded machine before the other started. The hold is bounded under the gateway's 5 s read timeout.
+        long firstId = taskId(teams.get(0));
+        partner.holdAnswersUntil(() -> bothRunsHoldALease(firstId), Duration.ofSeconds(4));
         ExecutorService pool = Executors.newFixedThreadPool(2);
         CountDownLatch start = new CountDownLatch(1);
         Future<NotifyRunSummary> x = pool.submit(() -> {
@@ -570,13 +577,15 @@ class NotifyLeaseIT {
 
         Map<String, Long> perTeam = partner.received().stream()
                 .collect(Collectors.groupingBy(body -> body.path("teamId").asText(), Collectors.counting()));
+        assertThat(partner.holdRanOut())
+                .as("both runs held a lease before the partner answered a callback (within 4 s of the first)")
+                .isFalse();
         assertThat(partner.received()).hasSize(400);
         assertThat(perTeam.keySet()).containsExactlyInAnyOrderElementsOf(teams);
         assertThat(new HashSet<>(perTeam.values())).containsExactly(1L);
         assertThat(a.delivered() + b.delivered()).isEqualTo(400);
         assertThat(a.delivered()).isPositive();
         assertThat(b.delivered()).isPositive();
-        long firstId = taskId(teams.get(0));
         assertThat(jdbc.queryForObject(
                         "SELECT COUNT(*) FROM notify_task WHERE id >= ? AND notify_status = 1 "
                                 + "AND notify_count = 1 AND claim_token IS NULL",
@@ -644,6 +653,16 @@ class NotifyLeaseIT {
                 .containsExactlyInAnyOrderElementsOf(teams);
         assertThat(partner.received())
                 .allMatch(body -> body.path("pad").asText().length() == 300_000);
+    }
+
+    /** Whether both the context's worker and "other-node" hold a lease on one of the tasks from {@code firstId}. */
+    private boolean bothRunsHoldALease(long firstId) {
+        return jdbc.queryForObject(
+                        "SELECT COUNT(DISTINCT claimed_by = 'other-node') FROM notify_task"
+                                + " WHERE id >= ? AND claim_token IS NOT NULL",
+                        Integer.class,
+                        firstId)
+                == 2;
     }
 
     private long taskId(String teamId) {

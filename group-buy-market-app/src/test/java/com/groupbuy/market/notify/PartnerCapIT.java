@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.groupbuy.market.domain.outbox.service.DueCallbackDeliveryService;
 import com.groupbuy.market.infrastructure.gateway.NotifyDispatcher;
+import com.groupbuy.market.infrastructure.gateway.guard.EndpointGuards;
 import com.groupbuy.market.support.IntegrationTest;
 import com.groupbuy.market.support.TestJson;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -39,7 +40,11 @@ import org.springframework.test.context.TestPropertySource;
             "gbm.notify.backoff=1h,1h",
             "gbm.notify.jitter=0",
             "gbm.notify.connect-timeout=1s",
-            "gbm.notify.read-timeout=3s",
+            // The hostile calls hang until the test lets them go, never ended by the read timeout meanwhile: the
+            // honest callback arriving before that cannot have waited for one (a lease of two send windows, 1 s + 2 x
+            // 20 s, keeps pages of 4).
+            "gbm.notify.read-timeout=20s",
+            "gbm.notify.lease=2m",
             // The production defaults of the delivery threads and guards (the test profile lifts the bulkhead).
             "gbm.notify.dispatch-threads=8",
             "gbm.notify.run-lanes=8",
@@ -55,10 +60,13 @@ class PartnerCapIT {
 
     private static final int HOSTILE_ENDPOINTS = 8;
     /**
-     * An honest callback normally arrives in milliseconds (the run's: after putting the hostile ones back, a few hundred);
-     * one waiting behind hostile calls comes after a read timeout (3 s) at the earliest.
+     * How long the honest callback is waited for while the hostile calls hang: under the read timeout (20 s), which
+     * alone could end a hostile call before the test lets them go. An honest callback normally arrives in milliseconds
+     * (the run's: after putting the hostile ones back, a few hundred); one queued behind hostile calls never arrives
+     * while they hang. Before, it had to arrive within 2 s against a 3 s read timeout: a loaded machine could take
+     * longer, and a hostile call could end, freeing a thread, before the honest one came.
      */
-    private static final long HONEST_BOUND_MS = 2_000;
+    private static final long HONEST_WAIT_MS = 15_000;
 
     @Autowired
     JdbcTemplate jdbc;
@@ -72,6 +80,9 @@ class PartnerCapIT {
     @Autowired
     MeterRegistry meters;
 
+    @Autowired
+    EndpointGuards guards;
+
     private final List<PartnerServer> hostile = new ArrayList<>();
     private PartnerServer honest;
     private final CountDownLatch release = new CountDownLatch(1);
@@ -79,6 +90,9 @@ class PartnerCapIT {
     private final AtomicInteger hostileHeld = new AtomicInteger();
     private final AtomicInteger hostileMaxHeld = new AtomicInteger();
     private final Map<String, Long> honestArrivals = new ConcurrentHashMap<>();
+    /** The hostile partner's calls in flight on our side when each honest callback arrived. */
+    private final Map<String, Integer> hostileInFlightAtHonest = new ConcurrentHashMap<>();
+
     private NotifyTaskFixture tasks;
 
     @BeforeEach
@@ -100,6 +114,7 @@ class PartnerCapIT {
                     .start());
         }
         honest = new PartnerServer((path, team) -> {
+                    hostileInFlightAtHonest.putIfAbsent(team, guards.inFlightOf("s01", "c01"));
                     honestArrivals.putIfAbsent(team, System.nanoTime());
                     return PartnerServer.answer(200, "success");
                 })
@@ -143,9 +158,9 @@ class PartnerCapIT {
                 dispatcher.dispatchAsync(tasks.taskId(team));
             }
         }
-        TestJson.await(() -> hostileHeld.get() >= 4);
-        // Time for every hand-off to have started or been put back (refusals take no time).
-        Thread.sleep(500);
+        // Every hand-off started or put back: four calls hang at the partner, the other twelve are put back unsent.
+        // (A 500 ms sleep gave them time before.)
+        TestJson.await(() -> hostileHeld.get() == 4 && tasks.countWhere(PUT_BACK, hostileTeams) == 12);
 
         String honestTeam = tasks.dueTask(honest.url("/cb"), "s02", "c02");
         long sent = System.nanoTime();
@@ -156,24 +171,28 @@ class PartnerCapIT {
                 "PartnerCapIT hand-off: honest callback after %d ms, hostile partner held %d calls at once%n",
                 waitedMs, held);
 
-        assertThat(waitedMs)
+        assertThat(honestArrivals)
                 .as(
-                        "the honest partner's callback (ms) while the other partner's 16 callbacks to 8 endpoints hang"
-                                + " (hostile calls held at once: %d)",
-                        held)
-                .isLessThan(HONEST_BOUND_MS);
+                        "the honest partner's callback arrived while the other partner's 16 callbacks to 8 endpoints"
+                                + " hang (waited %d ms; hostile calls held at once: %d)",
+                        waitedMs, held)
+                .containsKey(honestTeam);
+        assertThat(hostileInFlightAtHonest.get(honestTeam))
+                .as("the hostile partner's calls still in flight on our side when it arrived: none had ended")
+                .isEqualTo(4);
         assertThat(held).as("the hostile partner's calls in flight at once").isEqualTo(4);
         assertThat(partnerRefusals() - refusedBefore)
                 .as("callbacks over the partner's cap were put back unsent")
                 .isPositive();
 
-        // The hanging calls time out (one try each); the others wait unsent, no try used; nothing is lost.
+        // The hanging calls are let go, each answered 504 (one try each); the others wait unsent, no try used; nothing
+        // is lost.
+        release.countDown();
         TestJson.await(() -> tasks.countWhere("claim_token IS NOT NULL", hostileTeams) == 0);
         assertThat(tasks.countWhere("notify_count = 1 AND notify_status = 2", hostileTeams))
                 .as("one try each for the calls made")
                 .isEqualTo(4);
-        assertThat(tasks.countWhere(
-                        "notify_count = 0 AND notify_status = 2 AND last_error LIKE 'not sent:%'", hostileTeams))
+        assertThat(tasks.countWhere(PUT_BACK, hostileTeams))
                 .as("the rest put back unsent")
                 .isEqualTo(12);
         deliverEverythingOnceItAnswers(hostileTeams);
@@ -204,12 +223,12 @@ class PartnerCapIT {
                 "PartnerCapIT drain: honest callback after %d ms, hostile partner held %d calls at once%n",
                 waitedMs, held);
 
-        assertThat(waitedMs)
+        assertThat(honestArrivals)
                 .as(
-                        "the honest partner's callback (ms) in a run with the other partner's 48 callbacks to 8 endpoints"
-                                + " (hostile calls held at once: %d)",
-                        held)
-                .isLessThan(HONEST_BOUND_MS);
+                        "the honest partner's callback arrived in a run with the other partner's 48 callbacks to 8"
+                                + " endpoints, while they hang (waited %d ms; hostile calls held at once: %d)",
+                        waitedMs, held)
+                .containsKey(honestTeam);
         assertThat(held).as("the hostile partner's calls in flight at once").isLessThanOrEqualTo(4);
 
         hangs = false;
@@ -240,14 +259,22 @@ class PartnerCapIT {
                 .isEqualTo(teams.size());
     }
 
+    /**
+     * The honest callback's wait in ms from {@code since}, waited for at most {@link #HONEST_WAIT_MS} from then, before
+     * the test lets the hostile calls go.
+     */
     private long awaitHonest(String team, long since) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        long deadline = since + TimeUnit.MILLISECONDS.toNanos(HONEST_WAIT_MS);
         while (!honestArrivals.containsKey(team) && System.nanoTime() < deadline) {
             Thread.sleep(5);
         }
         Long at = honestArrivals.get(team);
         return TimeUnit.NANOSECONDS.toMillis((at == null ? System.nanoTime() : at) - since);
     }
+
+    /** A callback put back unsent by a refusal: no try used, due again later. */
+    private static final String PUT_BACK =
+            "notify_count = 0 AND notify_status = 2 AND claim_token IS NULL AND last_error LIKE 'not sent:%'";
 
     private double partnerRefusals() {
         return meters.find("gbm.notify.not.sent").tag("reason", "partner_full").counters().stream()

@@ -21,6 +21,12 @@ public final class PartnerReceiver implements AutoCloseable {
             new java.util.concurrent.atomic.AtomicInteger();
 
     private volatile long answerDelayMillis;
+    /** What each answer waits for (kept at once, answered once it holds), and for how long at most; null: nothing. */
+    private volatile java.util.function.BooleanSupplier holdUntil;
+
+    private volatile long holdMillis;
+    /** Whether an answer stopped waiting for {@link #holdUntil} at its bound, the condition still false. */
+    private volatile boolean holdRanOut;
 
     /** A callback as sent: its body's bytes (as text) and its Standard Webhooks headers. */
     public record Signed(String body, String webhookId, String webhookTimestamp, String webhookSignature) {}
@@ -43,6 +49,7 @@ public final class PartnerReceiver implements AutoCloseable {
                 } catch (IOException e) {
                     throw new IllegalStateException(e);
                 }
+                held();
                 return new MockResponse.Builder()
                         .code(200)
                         .body("success")
@@ -65,6 +72,53 @@ public final class PartnerReceiver implements AutoCloseable {
     /** From now on each callback is kept at once but acknowledged only after this long, as a slow partner answers. */
     public void answerAfter(java.time.Duration delay) {
         answerDelayMillis = delay.toMillis();
+    }
+
+    /**
+     * From now on each callback is kept at once but answered only once {@code condition} holds (checked every 10 ms,
+     * one check at a time; once it held, every answer goes at once), each held {@code atMost} at most (keep it under
+     * the caller's read timeout): a partner slow until something happened elsewhere. {@link #holdRanOut} tells whether
+     * an answer went at that bound, the condition still false (the answers after it are not held).
+     */
+    public void holdAnswersUntil(java.util.function.BooleanSupplier condition, java.time.Duration atMost) {
+        holdMillis = atMost.toMillis();
+        holdUntil = condition;
+    }
+
+    /** Whether an answer held by {@link #holdAnswersUntil} went at its bound, the condition still false. */
+    public boolean holdRanOut() {
+        return holdRanOut;
+    }
+
+    private void held() {
+        java.util.function.BooleanSupplier condition = holdUntil;
+        if (condition == null) {
+            return;
+        }
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(holdMillis);
+        while (true) {
+            synchronized (this) {
+                if (holdUntil == null) {
+                    return;
+                }
+                if (condition.getAsBoolean()) {
+                    holdUntil = null;
+                    return;
+                }
+            }
+            if (System.nanoTime() > deadline) {
+                // Said by holdRanOut; the answers after it go at once.
+                holdRanOut = true;
+                holdUntil = null;
+                return;
+            }
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
     }
 
     public String url() {

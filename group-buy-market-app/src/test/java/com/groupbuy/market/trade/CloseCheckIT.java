@@ -31,7 +31,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.sql.Timestamp;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -45,7 +44,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.amqp.core.Message;
 import org.springframework.amqp.rabbit.core.RabbitTemplate;
+import org.springframework.amqp.rabbit.listener.SimpleMessageListenerContainer;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -133,6 +135,9 @@ class CloseCheckIT {
     @Autowired
     CloseCheckPublisher publisher;
 
+    @Autowired
+    SimpleMessageListenerContainer closeCheckListenerContainer;
+
     private PartnerReceiver partner;
     private TradeClient mall;
     private boolean proxyCut;
@@ -176,19 +181,26 @@ class CloseCheckIT {
     }
 
     @Test
-    void aSettlementJustBeforeTheCheckKeepsTheOrderPaidAndItsPlace() throws Exception {
-        String teamId = mall.team("p1");
-        // Paid about 1.5 s before the deadline (at once when the lock itself was slow), well before its check arrives.
-        long untilJustBefore = Duration.between(Instant.now(), deadline("p1")).toMillis() - 1_500;
-        if (untilJustBefore > 0) {
-            Thread.sleep(untilJustBefore);
+    @ExtendWith(OutputCaptureExtension.class)
+    void aSettlementJustBeforeTheCheckKeepsTheOrderPaidAndItsPlace(CapturedOutput output) throws Exception {
+        // The settlement comes before the check whatever the machine's load: the close-check consumer is stopped from
+        // before the lock until the settlement answered, so the check (due 3 s after the lock) waits in its queue
+        // meanwhile. Before, the test slept until 1.5 s before the deadline and settled then: a settlement slower than
+        // that on a loaded machine came after the check, which closed the order (E0208), a spurious failure.
+        String teamId;
+        closeCheckListenerContainer.stop();
+        try {
+            teamId = mall.team("p1");
+            assertThat(mall.settle("p1").path("code").asText()).isEqualTo("0000");
+        } finally {
+            closeCheckListenerContainer.start();
         }
-        double skippedBefore = skipped();
-        assertThat(mall.settle("p1").path("code").asText()).isEqualTo("0000");
 
         String checkId = unpaidCheckId("p1");
         // The check finds the order paid: acknowledged without a consumption record (nothing to do, nothing to keep).
-        await(() -> skipped() > skippedBefore && taskStatus(checkId) == 1);
+        // Awaited by the consumer's own line for this check (the count of checks skipped moves for any check).
+        awaitFoundSettled(output, checkId);
+        await(() -> taskStatus(checkId) == 1);
         assertThat(recordStatus(checkId))
                 .as("no record for a check that had nothing to do")
                 .isEqualTo(-1);
@@ -218,7 +230,10 @@ class CloseCheckIT {
         // arriving while another's attempt waits for the deadline starts its own) close the order once between them.
         await(() -> counts.orderStatus("d1") == 2 && handled() - handledBefore >= 3);
         await(() -> REFUNDS.callbacksFor("out-d1").size() == 1);
-        Thread.sleep(1_000);
+        // No second callback: every copy was handled (a close writes its refund callback in its own transaction), and
+        // every refund callback the team owes is now sent and recorded, so one a second close had written would be
+        // at the partner already. (A 1 s sleep hoped a second one would have arrived by then.)
+        awaitRefundCallbacksDelivered(teamId);
 
         assertThat(REFUNDS.callbacksFor("out-d1")).hasSize(1);
         assertThat(REFUNDS.callbacksFor("out-d1").get(0).path("type").asText()).isEqualTo("unpaid_unlock");
@@ -286,7 +301,8 @@ class CloseCheckIT {
     }
 
     @Test
-    void brokerDownAtLockTime_theLockSucceedsAndThePollingJobClosesIt() throws Exception {
+    @ExtendWith(OutputCaptureExtension.class)
+    void brokerDownAtLockTime_theLockSucceedsAndThePollingJobClosesIt(CapturedOutput output) throws Exception {
         PROXY.cut();
         proxyCut = true;
         JsonNode lock = mall.lock("b1", "");
@@ -297,9 +313,15 @@ class CloseCheckIT {
         String checkId = unpaidCheckId("b1");
         await(() -> taskStatus(checkId) == 2);
 
-        // Past the deadline (3 s) and the backstop margin (2 s): the job finds it, late. (The 3 s of extra slack this
-        // had while the job's bound reached the database in whole seconds is no longer needed: UtcInstantTypeHandler.)
-        Thread.sleep(5_500);
+        // Past the deadline (3 s) and the backstop margin (2 s): the job finds it, late. Awaited on the lock's stored
+        // time as the job reads it (locked before its start less both), not slept for (5.5 s before): a run started
+        // after this takes it, however slow the machine. (The 3 s of extra slack this had while the job's bound reached
+        // the database in whole seconds is no longer needed: UtcInstantTypeHandler.)
+        await(() -> jdbc.queryForObject(
+                        "SELECT COUNT(*) FROM group_buy_order_list WHERE user_id = 'b1' AND create_time < ?",
+                        Integer.class,
+                        Timestamp.from(Instant.now().minusSeconds(3 + 2)))
+                == 1);
         double lateOrdersBefore = foundLate("order");
         double lateTeamsBefore = foundLate("team");
         TimeoutRunSummary run = timeoutService.execTimeoutCloseJob();
@@ -319,16 +341,19 @@ class CloseCheckIT {
                 "UPDATE notify_task SET next_attempt_time = ? WHERE webhook_id = ?",
                 Timestamp.from(Instant.now().minusSeconds(1)),
                 checkId);
-        double skippedBefore = skipped();
         await(() -> {
             notifyService.deliverAllDue();
-            return taskStatus(checkId) == 1 && skipped() > skippedBefore;
+            return taskStatus(checkId) == 1;
         });
+        // Consumed: its own line says it found the order closed (the count of checks skipped moves for any check).
+        awaitFoundSettled(output, checkId);
         assertThat(recordStatus(checkId))
                 .as("no record for a check that had nothing to do")
                 .isEqualTo(-1);
         await(() -> REFUNDS.callbacksFor("out-b1").size() == 1);
-        Thread.sleep(500);
+        // No second callback: the job's close wrote the one refund callback and the check closed nothing; once every
+        // refund callback of the team is sent and recorded, a second would be at the partner. (500 ms slept before.)
+        awaitRefundCallbacksDelivered(teamId);
         assertThat(REFUNDS.callbacksFor("out-b1")).hasSize(1);
         assertThat(counts.tasks(teamId, "trade_unpaid2refund", "HTTP")).isEqualTo(1);
     }
@@ -494,6 +519,28 @@ class CloseCheckIT {
                 .isEqualTo("E0301");
     }
 
+    /**
+     * Until the close-check consumer logged that it handled the check {@code messageId} with nothing to do (its order
+     * already paid or closed: acknowledged, no record), the line it writes for such a check.
+     */
+    private static void awaitFoundSettled(CapturedOutput output, String messageId) throws InterruptedException {
+        String marker = "close check message=" + messageId + " kind=unpaid_order ";
+        await(() -> output.getOut().lines().anyMatch(line -> line.contains(marker) && line.contains("(no record)")));
+    }
+
+    /**
+     * Until every refund callback to the partner the team's closes wrote (HTTP; not our own refund event, an MQ task of
+     * the same category) is sent and recorded as delivered.
+     */
+    private void awaitRefundCallbacksDelivered(String teamId) throws InterruptedException {
+        await(() -> jdbc.queryForObject(
+                        "SELECT COUNT(*) FROM notify_task WHERE team_id = ? AND notify_category = 'trade_unpaid2refund'"
+                                + " AND notify_type = 'HTTP' AND notify_status <> 1",
+                        Integer.class,
+                        teamId)
+                == 0);
+    }
+
     private List<String> checkTasks(String teamId) {
         return jdbc.queryForList(
                 "SELECT notify_category FROM notify_task WHERE team_id = ? AND notify_type = 'DELAY'",
@@ -551,13 +598,6 @@ class CloseCheckIT {
 
     private double foundLate(String kind) {
         return meters.get(TimeoutRunMeter.METER).tag("kind", kind).counter().count();
-    }
-
-    /** Checks acknowledged without an attempt (the order was paid or closed already, or another copy ran it). */
-    private double skipped() {
-        return meters.find("gbm.close.check.consumed").tag("outcome", "duplicate").counters().stream()
-                .mapToDouble(c -> c.count())
-                .sum();
     }
 
     private void publish(String queue, String messageId, String body) {

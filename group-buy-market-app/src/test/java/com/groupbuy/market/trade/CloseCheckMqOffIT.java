@@ -5,9 +5,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.groupbuy.market.domain.trade.model.valobj.TimeoutRunSummary;
 import com.groupbuy.market.domain.trade.service.timeout.TradeTimeoutService;
 import com.groupbuy.market.support.IntegrationTest;
+import com.groupbuy.market.support.TestJson;
 import com.groupbuy.market.support.TradeClient;
 import com.groupbuy.market.trigger.job.TimeoutRunMeter;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -53,7 +59,7 @@ class CloseCheckMqOffIT {
 
         assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM notify_task WHERE notify_type = 'DELAY'", Integer.class))
                 .isZero();
-        Thread.sleep(1_200);
+        awaitPastTimeout("m1");
         TimeoutRunSummary run = timeoutService.execTimeoutCloseJob();
 
         assertThat(run.closedUnpaid())
@@ -78,7 +84,8 @@ class CloseCheckMqOffIT {
         // for), as the test below shows with a mixed team.
         jdbc.update("UPDATE group_buy_order SET source = 's02', channel = 'c02' WHERE activity_id = 9302");
         jdbc.update("UPDATE group_buy_order_list SET source = 's02', channel = 'c02' WHERE activity_id = 9302");
-        Thread.sleep(1_200);
+        // Past the timeout, so only the grace can keep it open.
+        awaitPastTimeout("g1");
 
         timeoutService.execTimeoutCloseJob();
         assertThat(counts.orderStatus("g1")).as("s02/c02 has an hour's grace").isEqualTo(0);
@@ -104,7 +111,7 @@ class CloseCheckMqOffIT {
         other.team("x2");
         // s01/c01's buyer in s02/c02's team.
         jdbc.update("UPDATE group_buy_order SET source = 's02', channel = 'c02' WHERE activity_id = 9304");
-        Thread.sleep(1_200);
+        awaitPastTimeout("x1", "x2");
 
         timeoutService.execTimeoutCloseJob();
 
@@ -137,7 +144,7 @@ class CloseCheckMqOffIT {
                 + "WHERE user_id = 'pg1' AND activity_id = 9305");
         TradeClient due = TradeClient.onNewGoods(port, jdbc, 9306, "http://127.0.0.1:9/callback");
         String teamId = due.team("pd1");
-        Thread.sleep(1_200);
+        awaitPastTimeout("pd1");
 
         try {
             timeoutService.execTimeoutCloseJob();
@@ -193,5 +200,25 @@ class CloseCheckMqOffIT {
             jdbc.update("UPDATE group_buy_order SET status = 2 WHERE activity_id IN (9307, 9308)");
             jdbc.update("UPDATE group_buy_order_list SET status = 2, biz_id = NULL WHERE activity_id = 9307");
         }
+    }
+
+    /**
+     * Until these buyers' locks are past the 1 s unpaid timeout as the job reads them: locked before now less the
+     * timeout, the bound the job pages by (no backstop margin with the delay path off, no grace shorter than none). A
+     * run started after this takes them (its bound is later still), however slow the machine. It replaces a sleep of
+     * 1.2 s: the same wait, now stated as what it waits for and checked on the lock's stored time.
+     */
+    private void awaitPastTimeout(String... users) throws InterruptedException {
+        String in = String.join(",", Collections.nCopies(users.length, "?"));
+        TestJson.await(() -> {
+            List<Object> args = new ArrayList<>(List.of((Object[]) users));
+            args.add(Timestamp.from(Instant.now().minusSeconds(1)));
+            return jdbc.queryForObject(
+                            "SELECT COUNT(*) FROM group_buy_order_list WHERE user_id IN (" + in + ")"
+                                    + " AND create_time < ?",
+                            Integer.class,
+                            args.toArray())
+                    == users.length;
+        });
     }
 }
