@@ -45,12 +45,11 @@ public class AdminActionParameters implements HandlerInterceptor {
         Set<String> declared = declared(method);
         Map<String, String[]> parameters = request.getParameterMap();
         String type = request.getContentType();
-        if (request.getAttribute(PARSE_FAILED) != null
-                || type != null && type.regionMatches(true, 0, "multipart/", 0, "multipart/".length())) {
+        if (request.getAttribute(PARSE_FAILED) != null || isType(type, "multipart/")) {
             throw refused("the parameters could not be read (a multipart body, a form too large or with too many"
                     + " fields, a broken escape): give them in the query string");
         }
-        if (hasBody(request) && !isForm(type) && !takesBody(method)) {
+        if (hasBody(request) && !isType(type, "application/x-www-form-urlencoded") && !takesBody(method)) {
             throw refused("this action takes no body: give its parameters in the query string");
         }
         for (Map.Entry<String, String[]> parameter : parameters.entrySet()) {
@@ -70,9 +69,9 @@ public class AdminActionParameters implements HandlerInterceptor {
         return request.getContentLengthLong() > 0 || request.getHeader("Transfer-Encoding") != null;
     }
 
-    private static boolean isForm(String type) {
-        String form = "application/x-www-form-urlencoded";
-        return type != null && type.regionMatches(true, 0, form, 0, form.length());
+    /** Whether the content type {@code type} begins with {@code prefix}, in any case. */
+    private static boolean isType(String type, String prefix) {
+        return type != null && type.regionMatches(true, 0, prefix, 0, prefix.length());
     }
 
     private static boolean takesBody(HandlerMethod method) {
