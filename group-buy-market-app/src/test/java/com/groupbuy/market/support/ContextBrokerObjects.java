@@ -1,6 +1,7 @@
 package com.groupbuy.market.support;
 
 import com.groupbuy.market.config.CloseCheckProperties;
+import com.groupbuy.market.config.RefundConsumerProperties;
 import com.groupbuy.market.infrastructure.gateway.mq.CloseCheckTopology;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -23,6 +24,8 @@ import org.springframework.test.context.MergedContextConfiguration;
  * <ul>
  *   <li>its close-check queue, dead-letter queue and every delay lane it declared ({@link CloseCheckTopology}), when
  *       the class gave them names of its own ({@link CloseCheckQueues}); never the default names;
+ *   <li>with the refund consumer on, its refund queue and dead-letter queue, when not the default names (before, a
+ *       listener container declared them again, with their binding and exchange, and left them);
  *   <li>its internal exchange when named after its database ({@code gbm.test.database}: {@link
  *       IsolatedDatabaseInitializer}'s or {@link PrivateDatabase}'s), also when the context reached the shared broker
  *       through a proxy of the class's ({@link TcpProxy}) or the database is a private server.
@@ -57,6 +60,13 @@ public final class ContextBrokerObjects implements ContextCustomizerFactory {
             topology.lanesDeclared().stream()
                     .filter(lane -> lane.startsWith(lanePrefix))
                     .forEach(queues::add);
+        }
+        if (environment.getProperty("gbm.mq.refund-consumer.enabled", Boolean.class, true)) {
+            RefundConsumerProperties refundDefaults = new RefundConsumerProperties();
+            queues.add(environment.getProperty("gbm.mq.refund-consumer.queue", refundDefaults.getQueue()));
+            queues.add(environment.getProperty(
+                    "gbm.mq.refund-consumer.dead-letter-queue", refundDefaults.getDeadLetterQueue()));
+            queues.removeAll(List.of(refundDefaults.getQueue(), refundDefaults.getDeadLetterQueue()));
         }
         return queues;
     }

@@ -1,23 +1,18 @@
 package com.groupbuy.market.support;
 
-import com.groupbuy.market.config.MqProperties;
-import com.groupbuy.market.config.RefundConsumerProperties;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.ArrayList;
-import java.util.List;
-import org.springframework.beans.factory.support.DefaultSingletonBeanRegistry;
 import org.springframework.boot.test.util.TestPropertyValues;
 import org.springframework.context.ApplicationContextInitializer;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.event.ContextClosedEvent;
-import org.springframework.core.env.Environment;
 
 /**
  * Gives each test application context a database of its own on the local MariaDB (dropped when the context closes),
- * a Redis key prefix of its own and an internal exchange of its own for its refund events (deleted when it closes),
+ * a Redis key prefix of its own and an internal exchange of its own for its refund events ({@link ContextBrokerObjects}
+ * deletes it, and its refund queues, when it closes),
  * so test classes never see each other's rows, keys or refund events and never depend on order. By default the
  * database is a copy of this JVM's migrated {@link TemplateDatabase}, so the context's Flyway finds it current and
  * only validates it. A class that needs the database empty, to be migrated by its own context's Flyway (an upgrade
@@ -75,48 +70,6 @@ public class IsolatedDatabaseInitializer implements ApplicationContextInitialize
                 execute("DROP DATABASE IF EXISTS " + database);
             }
         });
-        // Registered before any bean of the context: destroyed after all of them, its consumers and connections.
-        ((DefaultSingletonBeanRegistry) context.getBeanFactory())
-                .registerDisposableBean(
-                        IsolatedDatabaseInitializer.class.getName() + ".broker",
-                        () -> deleteBrokerObjects(context.getEnvironment(), database));
-    }
-
-    /**
-     * What the context declared on the shared broker for its refund events, deleted once its consumers stopped (before,
-     * a listener container declared its queues again, with their binding and exchange, and left them): the internal
-     * exchange (the test profile names it after the context's database, application-test.yml: its refund events go
-     * there, where nobody binds, never to the default exchange a dev-profile run's refund queue may be bound to) and,
-     * with the refund consumer on, its queues. Never the default names, and nothing on a broker of the class's own.
-     */
-    private static void deleteBrokerObjects(Environment environment, String database) {
-        if (!environment.getProperty("gbm.mq.enabled", Boolean.class, true)
-                || environment.getProperty("spring.rabbitmq.port", Integer.class, 5672) != 5672) {
-            return;
-        }
-        RefundConsumerProperties defaults = new RefundConsumerProperties();
-        List<String> queues = new ArrayList<>();
-        if (environment.getProperty("gbm.mq.refund-consumer.enabled", Boolean.class, true)) {
-            queues.add(environment.getProperty("gbm.mq.refund-consumer.queue", defaults.getQueue()));
-            queues.add(
-                    environment.getProperty("gbm.mq.refund-consumer.dead-letter-queue", defaults.getDeadLetterQueue()));
-        }
-        queues.removeAll(List.of(defaults.getQueue(), defaults.getDeadLetterQueue()));
-        String exchange = environment.getProperty("gbm.mq.internal-exchange", "");
-        boolean ownExchange = !exchange.isEmpty() && !exchange.equals(new MqProperties().getInternalExchange());
-        if (queues.isEmpty() && !ownExchange) {
-            return;
-        }
-        try {
-            MallQueues.onBroker(admin -> {
-                queues.forEach(admin::deleteQueue);
-                if (ownExchange) {
-                    admin.deleteExchange(exchange);
-                }
-            });
-        } catch (RuntimeException e) {
-            // The shared broker is down: the context could not have declared them there either.
-        }
     }
 
     static void execute(String sql) {
