@@ -10,6 +10,7 @@ import com.groupbuy.market.support.RowLockHolder;
 import com.groupbuy.market.support.TestJson;
 import java.net.http.HttpResponse;
 import java.sql.Timestamp;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
@@ -289,6 +290,37 @@ class AdminAuditIT {
 
         TestJson.await(() -> rows().size() == 2);
         assertThat(rows()).extracting(r -> r.get("operator")).containsExactly("alice", "kept");
+    }
+
+    /**
+     * The aging out runs after the admission, on a thread of its own: while an old row is held by this test (the
+     * aging-out DELETE waits for it), an action answers at once and is recorded with its outcome; once the row is let
+     * go, it is aged out. Failed on main: the admission ran the DELETE itself, before the action, which waited for the
+     * held row until the statement's bound (10 s) and only then ran.
+     */
+    @Test
+    void anActionNeverWaitsForTheAgingOutOfOldRows() throws Exception {
+        jdbc.update(
+                "INSERT INTO admin_action (operator, shared_token, method, path, http_status, code, acted_at) "
+                        + "VALUES ('old', 0, 'POST', '/old', 200, '0000', ?)",
+                Timestamp.from(Instant.now().minus(400, ChronoUnit.DAYS)));
+        long old = jdbc.queryForObject("SELECT id FROM admin_action WHERE operator = 'old'", Long.class);
+        try (RowLockHolder held = RowLockHolder.open(dataSource, jdbc)) {
+            held.lock("SELECT id FROM admin_action WHERE id = ? FOR UPDATE", old);
+            Future<HttpResponse<String>> redrive = POOL.submit(() -> redrive(999999999L, NamedOperatorsIT.ALICE));
+
+            assertThat(redrive)
+                    .as("the action answered while the aging out waits for the held row")
+                    .succeedsWithin(Duration.ofSeconds(5))
+                    .satisfies(answer -> assertThat(code(answer)).isEqualTo("E0301"));
+            held.awaitWaiter(); // the aging-out DELETE did run, and waits for the held row
+            TestJson.await(() ->
+                    rows().stream().anyMatch(r -> "alice".equals(r.get("operator")) && "E0301".equals(r.get("code"))));
+            assertThat(rows()).extracting(r -> r.get("operator")).containsExactly("alice", "old");
+        }
+        redrive(999999998L, NamedOperatorsIT.BOB); // in case the held DELETE reached its bound and gave up
+        TestJson.await(() -> rows().stream().noneMatch(r -> "old".equals(r.get("operator"))));
+        TestJson.await(() -> answered(2));
     }
 
     private long failedTask() {

@@ -226,6 +226,46 @@ class AdminRefusalIT {
     }
 
     /**
+     * A listing's filter that names no value it can take (a kind of long work there is none of, a status no row can
+     * have) is {@code 0002} naming the values it takes, compared exactly (case and spaces count). Before, each
+     * answered {@code 0000} and an empty list, read as "nothing there": {@code progress?kind=Tag-Import} showed no
+     * import running while one ran. A known value and no filter answer as before.
+     */
+    @Test
+    void aListingFilterNamingNoValueItTakesIsRefusedNamingThem() throws Exception {
+        String[][] refused = {
+            {"/api/v1/gbm/admin/progress?kind=no-such-kind", "kind must be one of notify-redrive, tag-import"},
+            {"/api/v1/gbm/admin/progress?kind=Tag-Import", "kind must be one of notify-redrive, tag-import"},
+            {"/api/v1/gbm/admin/progress?kind=tag-import%20", "kind must be one of notify-redrive, tag-import"},
+            {"/api/v1/gbm/admin/progress?kind=", "kind must be one of notify-redrive, tag-import"},
+            {"/api/v1/gbm/admin/mq/consumption-records?status=3", "status must be one of 0 (processing), 1 (success)"},
+            {"/api/v1/gbm/admin/mq/consumption-records?status=-1&all=true", "status must be one of 0 (processing)"},
+            {"/api/v1/gbm/admin/console/activities/1/teams?status=4", "status must be one of 0 (open), 1 (complete)"},
+            {"/api/v1/gbm/admin/console/notify/tasks?status=4", "status must be one of 0 (init), 1 (success)"},
+            {"/api/v1/gbm/admin/notify/tasks?status=9", "status must be one of 0 (init), 1 (success), 2 (retry), 3"},
+        };
+        for (String[] call : refused) {
+            assertParameterRefused(admin.get(call[0]).token(TOKEN).send(), call[0], call[1]);
+        }
+        for (String listing : new String[] {
+            "/api/v1/gbm/admin/progress",
+            "/api/v1/gbm/admin/progress?kind=tag-import",
+            "/api/v1/gbm/admin/progress?kind=notify-redrive",
+            "/api/v1/gbm/admin/mq/consumption-records?status=0",
+            "/api/v1/gbm/admin/mq/consumption-records?all=true",
+            "/api/v1/gbm/admin/console/activities/1/teams?status=3",
+            "/api/v1/gbm/admin/console/notify/tasks?status=3",
+            "/api/v1/gbm/admin/notify/tasks?status=0",
+            "/api/v1/gbm/admin/notify/tasks?status="
+        }) {
+            HttpResponse<String> answer = admin.get(listing).token(TOKEN).send();
+            assertThat(TestJson.JSON.readTree(answer.body()).path("code").asText())
+                    .as(listing + " " + answer.body())
+                    .isEqualTo("0000");
+        }
+    }
+
+    /**
      * A switch change's body takes its two fields only. Before, an unknown field was ignored: {@code "dryRun":true}
      * changed the switch all the same, and a misspelt {@code "Value"} was read as no value.
      */

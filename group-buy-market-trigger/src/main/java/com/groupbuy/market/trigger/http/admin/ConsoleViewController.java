@@ -5,6 +5,7 @@ import com.groupbuy.market.domain.activity.adapter.port.IMarketSwitches;
 import com.groupbuy.market.domain.activity.adapter.repository.IActivityAdminRepository;
 import com.groupbuy.market.domain.activity.model.valobj.ActivityAdminVO;
 import com.groupbuy.market.domain.activity.model.valobj.MarketSwitchesVO;
+import com.groupbuy.market.domain.outbox.model.valobj.NotifyTaskStatus;
 import com.groupbuy.market.domain.outbox.model.valobj.NotifyTaskSummaryVO;
 import com.groupbuy.market.domain.outbox.service.NotifyTaskOperations;
 import com.groupbuy.market.domain.tag.adapter.repository.ITagImportAdminRepository;
@@ -12,6 +13,7 @@ import com.groupbuy.market.domain.tag.model.valobj.TagImportJobVO;
 import com.groupbuy.market.domain.tag.service.CrowdTagImportService;
 import com.groupbuy.market.domain.trade.adapter.repository.ITeamAdminRepository;
 import com.groupbuy.market.domain.trade.model.valobj.TeamAdminVO;
+import com.groupbuy.market.domain.trade.model.valobj.TeamStatus;
 import com.groupbuy.market.trigger.http.Envelope;
 import com.groupbuy.market.types.enums.ResponseCode;
 import com.groupbuy.market.types.exception.AppException;
@@ -86,7 +88,10 @@ public class ConsoleViewController {
                         activities.page(offset(page, size), AdminPaging.size(size)), activities.count(), page, size));
     }
 
-    /** {@code status}: 0 in progress (the default), 1 complete, 2 failed, 3 complete with a refund; {@code all=true}. */
+    /**
+     * {@code status}: 0 in progress (the default), 1 complete, 2 failed, 3 complete with a refund; {@code all=true}.
+     * Any other status is {@code 0002} naming these (before, an empty page).
+     */
     @GetMapping("activities/{activityId}/teams")
     public ResponseEntity<Response<AdminPage<TeamView>>> teams(
             @RequestHeader(value = "X-Admin-Token", required = false) String given,
@@ -95,8 +100,9 @@ public class ConsoleViewController {
             @RequestParam(defaultValue = "false") boolean all,
             @RequestParam(defaultValue = "0") int page,
             @RequestParam(defaultValue = "50") int size) {
-        Integer filter = all ? null : status == null ? 0 : status;
         return authorized(given, () -> {
+            AdminFilters.status(status, TeamStatus.values(), TeamStatus::code);
+            Integer filter = all ? null : status == null ? TeamStatus.OPEN.code() : status;
             Instant now = Instant.now(clock);
             return new AdminPage<>(
                     teams.page(activityId, filter, offset(page, size), AdminPaging.size(size)).stream()
@@ -137,13 +143,14 @@ public class ConsoleViewController {
             @RequestParam(required = false) Integer status,
             @RequestParam(defaultValue = "0") int page,
             @RequestParam(defaultValue = "50") int size) {
-        return authorized(
-                given,
-                () -> new AdminPage<>(
-                        tasks.list(status, null, AdminPaging.page(page), AdminPaging.size(size)),
-                        tasks.count(status, null),
-                        page,
-                        size));
+        return authorized(given, () -> {
+            AdminFilters.status(status, NotifyTaskStatus.values(), NotifyTaskStatus::code);
+            return new AdminPage<>(
+                    tasks.list(status, null, AdminPaging.page(page), AdminPaging.size(size)),
+                    tasks.count(status, null),
+                    page,
+                    size);
+        });
     }
 
     @GetMapping("tag-imports")

@@ -2,6 +2,7 @@ package com.groupbuy.market.trigger.http.admin;
 
 import com.groupbuy.market.api.response.Response;
 import com.groupbuy.market.domain.trade.model.valobj.ConsumptionRecordVO;
+import com.groupbuy.market.domain.trade.model.valobj.ConsumptionStatus;
 import com.groupbuy.market.domain.trade.service.refund.ConsumptionRecordOperations;
 import com.groupbuy.market.trigger.http.Envelope;
 import java.util.List;
@@ -28,7 +29,10 @@ public class ConsumptionAdminController {
         this.adminToken = adminToken;
     }
 
-    /** {@code status}: 0 processing, 1 success, 2 fail (the default); {@code all=true} for every status. */
+    /**
+     * {@code status}: 0 processing, 1 success, 2 fail (the default); {@code all=true} for every status. Any other
+     * status is {@code 0002} naming these (before, an empty list).
+     */
     @GetMapping("consumption-records")
     public ResponseEntity<Response<List<ConsumptionRecordVO>>> records(
             @RequestHeader(value = "X-Admin-Token", required = false) String given,
@@ -39,6 +43,7 @@ public class ConsumptionAdminController {
         if (adminToken.caller(given) == null) {
             return AdminToken.refusal();
         }
+        AdminFilters.status(status, ConsumptionStatus.values(), ConsumptionStatus::code);
         Integer filter = all ? null : status == null ? ConsumptionRecordVO.FAIL : status;
         return ResponseEntity.ok(
                 Envelope.success(operations.list(filter, AdminPaging.page(page), AdminPaging.size(size))));

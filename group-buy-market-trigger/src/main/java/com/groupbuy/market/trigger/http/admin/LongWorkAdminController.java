@@ -35,6 +35,9 @@ import org.springframework.web.bind.annotation.RestController;
 @RequestMapping("/api/v1/gbm/admin/")
 public class LongWorkAdminController {
 
+    /** The kinds of long work on the board: {@code kind} filters by one of these, exactly. */
+    static final List<String> KINDS = List.of(FailedTaskBulkRedrive.PROGRESS_KIND, CrowdTagImportService.PROGRESS_KIND);
+
     private final FailedTaskBulkRedrive bulkRedrive;
     private final CrowdTagImportService importService;
     private final ProgressBoard board;
@@ -113,16 +116,20 @@ public class LongWorkAdminController {
         });
     }
 
-    /** Long work of this instance: running first, then the most recent; {@code kind} filters. */
+    /**
+     * Long work of this instance: running first, then the most recent; {@code kind} filters, and must be one of {@link
+     * #KINDS} exactly ({@code 0002} naming them; before, an unknown kind answered an empty list).
+     */
     @GetMapping("progress")
     public ResponseEntity<Response<List<WorkProgress>>> progress(
             @RequestHeader(value = "X-Admin-Token", required = false) String given,
             @RequestParam(required = false) String kind) {
-        return authorized(
-                given,
-                () -> board.recent().stream()
-                        .filter(p -> kind == null || kind.equals(p.kind()))
-                        .toList());
+        return authorized(given, () -> {
+            AdminFilters.oneOf("kind", kind, KINDS);
+            return board.recent().stream()
+                    .filter(p -> kind == null || kind.equals(p.kind()))
+                    .toList();
+        });
     }
 
     private WorkProgress submit(String kind, String subject, Runnable work) {

@@ -3,6 +3,7 @@ package com.groupbuy.market.trigger.http.admin;
 import com.groupbuy.market.api.response.Response;
 import com.groupbuy.market.domain.outbox.model.valobj.DeliverNowResult;
 import com.groupbuy.market.domain.outbox.model.valobj.NotifyAttemptVO;
+import com.groupbuy.market.domain.outbox.model.valobj.NotifyTaskStatus;
 import com.groupbuy.market.domain.outbox.model.valobj.NotifyTaskSummaryVO;
 import com.groupbuy.market.domain.outbox.service.NotifyTaskOperations;
 import com.groupbuy.market.trigger.http.Envelope;
@@ -46,7 +47,10 @@ public class NotifyAdminController {
         return authorized(
                 given,
                 () -> operations.list(
-                        status, AdminTeamId.checked(teamId), AdminPaging.page(page), AdminPaging.size(size)));
+                        AdminFilters.status(status, NotifyTaskStatus.values(), NotifyTaskStatus::code),
+                        AdminTeamId.checked(teamId),
+                        AdminPaging.page(page),
+                        AdminPaging.size(size)));
     }
 
     @GetMapping("tasks/{taskId}/attempts")
