@@ -21,7 +21,6 @@ import com.groupbuy.market.infrastructure.trade.po.JoinLookupPO;
 import com.groupbuy.market.infrastructure.trade.po.LookupKeyPO;
 import com.groupbuy.market.infrastructure.trade.po.OrderLookupPO;
 import com.groupbuy.market.infrastructure.trade.po.RepeatedOrderPO;
-import com.groupbuy.market.types.enums.ResponseCode;
 import com.groupbuy.market.types.exception.AppException;
 import com.groupbuy.market.types.exception.Causes;
 import java.util.ArrayList;
@@ -185,7 +184,8 @@ public class TradeRepository implements ITradeRepository {
                             teamDao.insert(LockRows.team(lock));
                         } else if (teamDao.takePlace(lock.getTeamId(), lock.getValidStartTime(), TeamStatus.OPEN.code())
                                 == 0) {
-                            throw new AppException(ResponseCode.E0005);
+                            throw new AppException(
+                                    Teams.placeRefused(teamDao, lock.getTeamId(), lock.getValidStartTime()));
                         }
                         orderDao.insert(order);
                         return saveCloseChecks(lock);
