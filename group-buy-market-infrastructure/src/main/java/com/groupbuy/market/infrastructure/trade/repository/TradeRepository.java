@@ -148,8 +148,8 @@ public class TradeRepository implements ITradeRepository {
      * The lock in a transaction of its own: the only way while group commit is off, and its fallback when on. A
      * deadlock's victim is written again ({@link DeadlockVictims}): InnoDB rolled its whole transaction back (nothing
      * of it is written, its Redis place is still held under the order), so the retry is the same lock against the rows
-     * as they are now and its answer (written, or the guard's {@code E0005}) is the true one, not a 0001 for a
-     * transient conflict.
+     * as they are now and its answer (written, or the guard's {@code E0005} / {@code E0206}) is the true one, not a
+     * 0001 for a transient conflict.
      */
     private MarketPayOrderEntity lockAlone(LockOrderAggregate lock) {
         return DeadlockVictims.writeAgain(
