@@ -140,7 +140,8 @@ class LockBatchWriterIT {
 
         List<LockOutcome> joins = writer.write(List.of(lock(false, failed, 0), lock(false, ended, 0)));
 
-        assertThat(joins).extracting(LockOutcome::refusal).containsExactly(ResponseCode.E0005, ResponseCode.E0005);
+        // Each had places left: refused as a team no longer open, not as a full one.
+        assertThat(joins).extracting(LockOutcome::refusal).containsExactly(ResponseCode.E0206, ResponseCode.E0206);
         for (String teamId : List.of(failed, ended)) {
             assertThat(jdbc.queryForObject(
                             "SELECT lock_count FROM group_buy_order WHERE team_id = ?", Integer.class, teamId))

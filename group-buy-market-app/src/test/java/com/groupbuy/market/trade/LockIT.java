@@ -99,32 +99,57 @@ class LockIT {
         // Users of this test's own: a partner's order is found by user and out trade number in every activity.
         String teamId =
                 lock("full-host", "", "full-host-1").path("data").path("teamId").asText();
-        ExecutorService pool = Executors.newSingleThreadExecutor();
-        // Another writer fills the team and holds the row uncommitted: the join's checks (the team as committed, the
-        // Redis place) still see a free place, so its guarded takePlace is what waits for that writer, then finds the
-        // team full. Deterministic: the other writer commits only once the join's update is seen waiting.
-        try (Connection other = dataSource.getConnection()) {
-            other.setAutoCommit(false);
-            try (PreparedStatement fill =
-                    other.prepareStatement("UPDATE group_buy_order SET lock_count = target_count WHERE team_id = ?")) {
-                fill.setString(1, teamId);
-                assertThat(fill.executeUpdate()).isEqualTo(1);
-            }
-            Future<JsonNode> join = pool.submit(() -> lock("full-late", teamId, "full-late-1"));
-            TestJson.await(() -> takePlaceWaiting() == 1);
-            other.commit();
 
-            JsonNode refused = join.get(30, TimeUnit.SECONDS);
+        JsonNode refused = joinWhileAnotherWriterHolds(
+                "UPDATE group_buy_order SET lock_count = target_count WHERE team_id = ?", teamId, "full-late");
 
-            assertThat(refused.path("code").asText()).as(refused.toString()).isEqualTo("E0005");
-        } finally {
-            pool.shutdownNow();
-        }
+        assertThat(refused.path("code").asText()).as(refused.toString()).isEqualTo("E0005");
         assertThat(orderRows("full-late")).isZero();
         assertThat(counts.lockCount(teamId)).isEqualTo(3);
         assertThat(counts.redisPlaces(teamId))
                 .as("the refused join's place given back")
                 .isEqualTo(1);
+    }
+
+    /**
+     * The team fails (its expiry) while a join reads it open with a place left: the join's guarded takePlace waits for
+     * the expiry's row and then matches nothing. The team had a place; it is no longer open: E0206, as the join's rules
+     * answer a team read failed, not E0005 "team full" (answered before, for a team two places short).
+     */
+    @Test
+    void aJoinWhoseTeamFailsOnlyInItsGuardedWriteIsE0206NotTeamFull() throws Exception {
+        String teamId =
+                lock("fail-host", "", "fail-host-1").path("data").path("teamId").asText();
+
+        JsonNode refused = joinWhileAnotherWriterHolds(
+                "UPDATE group_buy_order SET status = 2 WHERE team_id = ? AND status = 0", teamId, "fail-late");
+
+        assertThat(refused.path("code").asText()).as(refused.toString()).isEqualTo("E0206");
+        assertThat(orderRows("fail-late")).isZero();
+        assertThat(counts.lockCount(teamId)).isEqualTo(1);
+    }
+
+    /**
+     * Another writer changes the team row ({@code update} of the team id) and holds it uncommitted: the join's checks
+     * (the team as committed, the Redis place) still see it open with a free place, so its guarded takePlace is what
+     * waits for that writer, then finds the row as the writer left it. Deterministic: the other writer commits only
+     * once the join's update is seen waiting. The join's answer.
+     */
+    private JsonNode joinWhileAnotherWriterHolds(String update, String teamId, String user) throws Exception {
+        ExecutorService pool = Executors.newSingleThreadExecutor();
+        try (Connection other = dataSource.getConnection()) {
+            other.setAutoCommit(false);
+            try (PreparedStatement change = other.prepareStatement(update)) {
+                change.setString(1, teamId);
+                assertThat(change.executeUpdate()).isEqualTo(1);
+            }
+            Future<JsonNode> join = pool.submit(() -> lock(user, teamId, user + "-1"));
+            TestJson.await(() -> takePlaceWaiting() == 1);
+            other.commit();
+            return join.get(30, TimeUnit.SECONDS);
+        } finally {
+            pool.shutdownNow();
+        }
     }
 
     @Test

@@ -1,10 +1,11 @@
 package com.groupbuy.market.trade;
 
+import static com.groupbuy.market.trade.RaceRounds.call;
+import static com.groupbuy.market.trade.RaceRounds.code;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.BooleanNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.groupbuy.market.activity.MarketConfigFixture;
 import com.groupbuy.market.domain.trade.service.timeout.TradeTimeoutService;
 import com.groupbuy.market.infrastructure.trade.repository.SettlementGroupCommit;
@@ -264,24 +265,8 @@ class SettlementGroupCommitChaosIT {
         return teamId;
     }
 
-    /** Counts = live and paid orders, one callback per completed team, the Redis counter of an open team. */
     private void checkTeam(int run, String teamId) {
-        Map<String, Object> team = counts.team(teamId);
-        assertThat(((Number) team.get("lock_count")).intValue())
-                .as("run %d: places held by live orders %s", run, team)
-                .isEqualTo(rows(teamId, "status IN (0, 1)"));
-        assertThat(((Number) team.get("complete_count")).intValue())
-                .as("run %d: paid orders %s", run, team)
-                .isEqualTo(rows(teamId, "status = 1"));
-        int status = ((Number) team.get("status")).intValue();
-        assertThat(counts.tasks(teamId, "trade_settlement"))
-                .as("run %d: completion callbacks %s", run, team)
-                .isEqualTo(status == 1 || status == 3 ? 1 : 0); // complete, or complete and then a refund
-        if (status == 0) {
-            assertThat(counts.redisPlaces(teamId))
-                    .as("run %d: Redis places of an open team %s", run, team)
-                    .isIn(-1, ((Number) team.get("lock_count")).intValue());
-        }
+        RaceRounds.checkTeam(jdbc, counts, run, teamId);
     }
 
     /**
@@ -290,30 +275,5 @@ class SettlementGroupCommitChaosIT {
      */
     private static void pause(int run) throws InterruptedException {
         Thread.sleep((run * 37L) % 200);
-    }
-
-    private int rows(String teamId, String condition) {
-        return jdbc.queryForObject(
-                "SELECT COUNT(*) FROM group_buy_order_list WHERE team_id = ? AND " + condition, Integer.class, teamId);
-    }
-
-    private interface Http {
-        JsonNode call() throws Exception;
-    }
-
-    /** The answer, or {"http": status, "body": ...} when it was not HTTP 200 with the envelope. */
-    private static JsonNode call(Http http) throws Exception {
-        try {
-            return http.call();
-        } catch (AssertionError e) {
-            ObjectNode failed = TestJson.JSON.createObjectNode();
-            failed.put("code", "HTTP-FAILED");
-            failed.put("error", e.getMessage());
-            return failed;
-        }
-    }
-
-    private static String code(JsonNode answer) {
-        return answer.path("code").asText();
     }
 }

@@ -11,7 +11,6 @@ import com.groupbuy.market.infrastructure.trade.dao.IGroupBuyOrderDao;
 import com.groupbuy.market.infrastructure.trade.dao.IGroupBuyOrderListDao;
 import com.groupbuy.market.infrastructure.trade.po.GroupBuyOrderListPO;
 import com.groupbuy.market.infrastructure.trade.po.TeamPO;
-import com.groupbuy.market.types.enums.ResponseCode;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -22,13 +21,14 @@ import org.springframework.transaction.support.TransactionTemplate;
 /**
  * Several locks in one transaction (group commit, #19): the new teams' multi-row insert, then each join's guarded
  * {@code takePlace} as a statement of its own (the same guard as a lock written alone), then one multi-row insert each
- * for the member rows and the close checks (each a JDBC batch of the single-row insert, {@link BatchInserts}: one SQL text whatever the batch
- * size), then one commit. Each lock's close checks carry its lease for the close-check relay, as when it is
- * written alone, so the relay publishes them without claiming them; a batch rolled back leaves none. A join the guard refuses wrote nothing and is answered {@code E0005} while the
- * others go on; any other failure (a unique key, a deadlock, the database gone) rolls the whole batch back and
- * throws, and each lock is then written alone, so every caller gets the answer it gets today — except after a lost
- * connection (the database gone, the socket timeout), which each caller answers E0401 at once ({@link
- * LockGroupCommit}).
+ * for the member rows and the close checks (each a JDBC batch of the single-row insert, {@link BatchInserts}: one SQL
+ * text whatever the batch size), then one commit. Each lock's close checks carry its lease for the close-check relay,
+ * as when it is written alone, so the relay publishes them without claiming them; a batch rolled back leaves none. A
+ * join the guard refuses wrote nothing and is answered {@code E0005}, or {@code E0206} when its team had a place left
+ * but failed or ended since it was read ({@link Teams#placeRefused}), while the others go on; any other failure (a
+ * unique key, a deadlock, the database gone) rolls the whole batch back and throws, and each lock is then written
+ * alone, so every caller gets the answer it gets today — except after a lost connection (the database gone, the socket
+ * timeout), which each caller answers E0401 at once ({@link LockGroupCommit}).
  */
 @Component
 public class LockBatchWriter {
@@ -128,7 +128,8 @@ public class LockBatchWriter {
             LockOrderAggregate join = locks.get(i);
             // Two joins of one team in a batch run one after the other: the second sees the first's place taken.
             if (teamDao.takePlace(join.getTeamId(), join.getValidStartTime(), TeamStatus.OPEN.code()) == 0) {
-                outcomes[i] = LockOutcome.refused(ResponseCode.E0005);
+                outcomes[i] =
+                        LockOutcome.refused(Teams.placeRefused(teamDao, join.getTeamId(), join.getValidStartTime()));
             }
         }
         List<Integer> going = IntStream.range(0, locks.size())

@@ -5,11 +5,12 @@ import com.groupbuy.market.types.enums.ResponseCode;
 import com.groupbuy.market.types.exception.CommitOutcomeUnknownException;
 
 /**
- * What became of one lock of a batch: written (its order), refused by a guard that wrote nothing (the team full in
- * the database: {@code E0005}), or neither ({@link #ALONE}) when the batch could not be written: the caller then
- * writes the lock alone — with a short bound ({@link #ALONE_BRIEFLY}) when the batch waited its statement bound, its
- * caller having waited one bound already — unless the batch lost its connection before its commit ({@link #cut}: the
- * caller answers E0401 at once) or its commit's outcome is unknown ({@link #unknown}).
+ * What became of one lock of a batch: written (its order), refused by a guard that wrote nothing (the team full in the
+ * database: {@code E0005}; failed or ended since it was read: {@code E0206}), or neither ({@link #ALONE}) when the
+ * batch could not be written: the caller then writes the lock alone — with a short bound ({@link #ALONE_BRIEFLY}) when
+ * the batch waited its statement bound, its caller having waited one bound already — unless the batch lost its
+ * connection before its commit ({@link #cut}: the caller answers E0401 at once) or its commit's outcome is unknown
+ * ({@link #unknown}).
  */
 public record LockOutcome(
         MarketPayOrderEntity order,

@@ -2,7 +2,10 @@ package com.groupbuy.market.infrastructure.trade.repository;
 
 import com.groupbuy.market.domain.trade.model.aggregate.Team;
 import com.groupbuy.market.domain.trade.model.valobj.TeamStatus;
+import com.groupbuy.market.infrastructure.trade.dao.IGroupBuyOrderDao;
 import com.groupbuy.market.infrastructure.trade.po.TeamPO;
+import com.groupbuy.market.types.enums.ResponseCode;
+import java.time.Instant;
 
 /** The one mapping of a team row to the domain's {@link Team}, for every repository. */
 final class Teams {
@@ -25,5 +28,16 @@ final class Teams {
                         .notifyType(po.getNotifyType())
                         .notifyUrl(po.getNotifyUrl())
                         .build();
+    }
+
+    /**
+     * The answer to a join whose guarded place taking ({@code takePlace}) matched nothing, from the team row as it is
+     * now (a locking read of the row that update just found, so no wait): {@code E0206} when the team still had a place
+     * but was no longer open or its window was over at the join's instant (failed since the join read it open),
+     * otherwise {@code E0005}: it filled. Every join answered E0005 before, "team full" for a team with places left.
+     */
+    static ResponseCode placeRefused(IGroupBuyOrderDao dao, String teamId, Instant now) {
+        Team team = toTeam(dao.lockByTeamId(teamId));
+        return team != null && team.closedWithAPlaceLeftAt(now) ? ResponseCode.E0206 : ResponseCode.E0005;
     }
 }

@@ -21,7 +21,6 @@ import com.groupbuy.market.infrastructure.trade.po.JoinLookupPO;
 import com.groupbuy.market.infrastructure.trade.po.LookupKeyPO;
 import com.groupbuy.market.infrastructure.trade.po.OrderLookupPO;
 import com.groupbuy.market.infrastructure.trade.po.RepeatedOrderPO;
-import com.groupbuy.market.types.enums.ResponseCode;
 import com.groupbuy.market.types.exception.AppException;
 import com.groupbuy.market.types.exception.Causes;
 import java.util.ArrayList;
@@ -149,8 +148,8 @@ public class TradeRepository implements ITradeRepository {
      * The lock in a transaction of its own: the only way while group commit is off, and its fallback when on. A
      * deadlock's victim is written again ({@link DeadlockVictims}): InnoDB rolled its whole transaction back (nothing
      * of it is written, its Redis place is still held under the order), so the retry is the same lock against the rows
-     * as they are now and its answer (written, or the guard's {@code E0005}) is the true one, not a 0001 for a
-     * transient conflict.
+     * as they are now and its answer (written, or the guard's {@code E0005} / {@code E0206}) is the true one, not a
+     * 0001 for a transient conflict.
      */
     private MarketPayOrderEntity lockAlone(LockOrderAggregate lock) {
         return DeadlockVictims.writeAgain(
@@ -185,7 +184,8 @@ public class TradeRepository implements ITradeRepository {
                             teamDao.insert(LockRows.team(lock));
                         } else if (teamDao.takePlace(lock.getTeamId(), lock.getValidStartTime(), TeamStatus.OPEN.code())
                                 == 0) {
-                            throw new AppException(ResponseCode.E0005);
+                            throw new AppException(
+                                    Teams.placeRefused(teamDao, lock.getTeamId(), lock.getValidStartTime()));
                         }
                         orderDao.insert(order);
                         return saveCloseChecks(lock);

@@ -21,7 +21,8 @@ public interface ITradeRepository {
 
     /**
      * Writes the lock in one transaction: the team row when new, else one more locked place guarded by
-     * {@code lock_count < target_count} on an open, unexpired team (else {@code E0005}); then the member row. The
+     * {@code lock_count < target_count} on an open, unexpired team (else {@code E0005}, or {@code E0206} when the team
+     * had a place but failed or ended since it was read); then the member row. The
      * transaction may be shared with concurrent locks (group commit); the answer is this lock's own either way, given
      * only once its rows committed.
      *

@@ -62,6 +62,14 @@ public class Team {
         return lockCount < targetCount;
     }
 
+    /**
+     * It had a place left but could not give it at {@code now}: no longer open, or its window over (its expiry came
+     * between a join's read and the join's guarded write). Such a join is refused as for a team not open, not full.
+     */
+    public boolean closedWithAPlaceLeftAt(Instant now) {
+        return hasPlaceLeft() && !isOpenAt(now);
+    }
+
     /** "Can take a place": open, before its end, a place left. */
     public boolean canTakePlaceAt(Instant now) {
         return isOpenAt(now) && hasPlaceLeft();
