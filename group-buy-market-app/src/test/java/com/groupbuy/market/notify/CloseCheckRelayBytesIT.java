@@ -160,8 +160,10 @@ class CloseCheckRelayBytesIT {
      */
     @Test
     void aFailedCheckKeepsItsAttemptRowBesideAConfirmedOneWithout() {
-        LANES_USED.add(topology.lane(NOMINAL));
-        List<NotifyTaskVO> page = leasedChecks(2);
+        // A lane and keys of its own: the other test counts what its own lane and keys hold.
+        Duration nominal = NOMINAL.plusMinutes(1);
+        LANES_USED.add(topology.lane(nominal));
+        List<NotifyTaskVO> page = leasedChecks(2, "rf", nominal);
         NotifyTaskVO confirmed = page.get(0);
         NotifyTaskVO unreadable = NotifyTaskVO.builder()
                 .id(page.get(1).getId())
@@ -211,15 +213,20 @@ class CloseCheckRelayBytesIT {
 
     /** Checks written under a lease, as a lock writes them for the relay. */
     private List<NotifyTaskVO> leasedChecks(int size) {
+        return leasedChecks(size, "rb", NOMINAL);
+    }
+
+    /** {@code size} checks keyed {@code <prefix><suffix>:<n>}, into the lane of {@code nominal}. */
+    private List<NotifyTaskVO> leasedChecks(int size, String prefix, Duration nominal) {
         List<NotifyTaskVO> page = new ArrayList<>(size);
-        Instant closeAt = Instant.now().plus(NOMINAL);
+        Instant closeAt = Instant.now().plus(nominal);
         String token = UUID.randomUUID().toString();
         for (int i = 0; i < size; i++) {
             int n = TEAM.incrementAndGet();
             String teamId = String.format("%08d", n % 100_000_000);
-            String key = "rb" + SUFFIX + ":" + n;
-            String webhookId = "rb-" + SUFFIX + "-" + n;
-            String body = CloseCheckVO.teamExpiry(teamId, closeAt, NOMINAL).toJson();
+            String key = prefix + SUFFIX + ":" + n;
+            String webhookId = prefix + "-" + SUFFIX + "-" + n;
+            String body = CloseCheckVO.teamExpiry(teamId, closeAt, nominal).toJson();
             jdbc.update(
                     "INSERT INTO notify_task (task_key, webhook_id, activity_id, team_id, source, channel,"
                             + " notify_category, notify_type, notify_count, notify_status, parameter_json,"
