@@ -145,9 +145,25 @@ cpu_probe_ms() {
 # #19's next question after the tables' growth: which index a request pays for. userstat counts, per index, the rows
 # it returned (INDEX_STATISTICS) and per table the rows changed times the indexes each change maintained
 # (TABLE_STATISTICS); both emptied before a run, read after it, divided by its requests.
-index_stats_reset() { [ "${INDEX_STATS:-0}" = 1 ] && sql -e "FLUSH INDEX_STATISTICS; FLUSH TABLE_STATISTICS" || true; }
+# With them, statements per request from the server's own counters (the private server counts the app's alone, and the
+# bench's few reads around a run, under 20 of them).
+STMT_COUNTERS="'Questions', 'Com_select', 'Com_insert', 'Com_insert_select', 'Com_update', 'Com_update_multi',
+  'Com_delete', 'Com_commit', 'Com_set_option'"
+stmt_counters() {
+  sql -e "SHOW GLOBAL STATUS WHERE Variable_name IN ($STMT_COUNTERS)" | awk '{printf "%s=%s ", $1, $2}'
+}
+index_stats_reset() {
+  [ "${INDEX_STATS:-0}" = 1 ] || return 0
+  sql -e "FLUSH INDEX_STATISTICS; FLUSH TABLE_STATISTICS"
+  STMT_BEFORE=$(stmt_counters)
+}
 index_stats_print() { # name conns requests
   [ "${INDEX_STATS:-0}" = 1 ] && [ "$3" -gt 0 ] || return 0
+  say "# stmt_stats $1 conns=$2 $(awk -v b="$STMT_BEFORE" -v a="$(stmt_counters)" -v n="$3" 'BEGIN{
+    k = split(b, x, " "); split(a, y, " ");
+    for (i = 1; i <= k; i++) {
+      split(x[i], p, "="); split(y[i], q, "="); printf "%s_per_req=%.2f ", p[1], (q[2]-p[2])/n
+    }}')"
   sql -e "SELECT CONCAT(TABLE_NAME, '.', INDEX_NAME), ROWS_READ FROM information_schema.INDEX_STATISTICS
           WHERE TABLE_SCHEMA = '$DB' ORDER BY ROWS_READ DESC" |
     awk -v name="$1" -v c="$2" -v n="$3" '{printf "# index_stats %s conns=%s %s rows_read_per_req=%.2f\n", name, c, $1, $2/n}' |

@@ -42,7 +42,8 @@ import org.springframework.transaction.support.TransactionTemplate;
 /**
  * Leases (each under a fresh fencing token) and attempt records on notify_task / notify_attempt; tasks put back
  * unsent (#17) are a guarded update per page (per claim token and reason) and no notify_attempt row, since no call was
- * made.
+ * made; a close check the broker confirmed is its task's finish alone, no notify_attempt row either (#19, {@link
+ * NotifyAttemptOutcome#keepsAttemptRow}).
  */
 @Repository
 public class NotifyTaskStore implements INotifyTaskStore {
@@ -319,7 +320,8 @@ public class NotifyTaskStore implements INotifyTaskStore {
      * alike with no other (and, on the fallback, every task) go task by task: one JDBC batch of token-guarded UPDATEs
      * (with {@code rewriteBatchedStatements} one round trip), whose per-statement row counts say which tasks were
      * still held. Either way the attempt rows of exactly those tasks go in as a second batch (one multi-row INSERT), and
-     * a task whose token no longer matches (its lease was taken over) gets neither its state nor its attempt row.
+     * a task whose token no longer matches (its lease was taken over) gets neither its state nor its attempt row; a
+     * close check the broker confirmed gets no attempt row ({@link NotifyAttemptOutcome#keepsAttemptRow}).
      */
     @Override
     public List<Boolean> finishAttempts(List<NotifyAttemptOutcome> outcomes) {
@@ -411,19 +413,38 @@ public class NotifyTaskStore implements INotifyTaskStore {
                 recorded.set(alone.get(k), matched[k] == 1);
             }
         }
-        if (groups.size() == 1 && attemptsAlike(outcomes)) {
-            NotifyAttemptOutcome first = outcomes.get(0);
+        List<NotifyAttemptOutcome> rows = attemptRows(outcomes, recorded);
+        if (rows.isEmpty()) {
+            return recorded;
+        }
+        if (groups.size() == 1 && attemptsAlike(rows)) {
+            NotifyAttemptOutcome first = rows.get(0);
             batchDao.insertAttemptsAlike(
-                    attemptArray(outcomes),
+                    attemptArray(rows),
                     first.attemptTime(),
                     first.result().httpStatus(),
                     first.result().delivered(),
                     error(first.result()));
             batch.flushStatements();
         } else {
-            insertAttempts(outcomes, recorded);
+            insertAttempts(rows);
         }
         return recorded;
+    }
+
+    /**
+     * The outcomes that get an attempt row: those written under their task's token, but a close check's confirmed
+     * publish ({@link NotifyAttemptOutcome#keepsAttemptRow}: nothing reads that row). A page of close checks the broker
+     * confirmed, the relay's every page, so writes no INSERT at all.
+     */
+    static List<NotifyAttemptOutcome> attemptRows(List<NotifyAttemptOutcome> outcomes, List<Boolean> recorded) {
+        List<NotifyAttemptOutcome> rows = new ArrayList<>(outcomes.size());
+        for (int i = 0; i < outcomes.size(); i++) {
+            if (recorded.get(i) && outcomes.get(i).keepsAttemptRow()) {
+                rows.add(outcomes.get(i));
+            }
+        }
+        return rows;
     }
 
     /**
@@ -496,7 +517,10 @@ public class NotifyTaskStore implements INotifyTaskStore {
         for (int count : matched) {
             recorded.add(count == 1);
         }
-        insertAttempts(outcomes, recorded);
+        List<NotifyAttemptOutcome> rows = attemptRows(outcomes, recorded);
+        if (!rows.isEmpty()) {
+            insertAttempts(rows);
+        }
         return recorded;
     }
 
@@ -510,20 +534,18 @@ public class NotifyTaskStore implements INotifyTaskStore {
                 error(outcome.result()));
     }
 
-    private void insertAttempts(List<NotifyAttemptOutcome> outcomes, List<Boolean> recorded) {
-        for (int i = 0; i < outcomes.size(); i++) {
-            if (recorded.get(i)) {
-                NotifyAttemptOutcome outcome = outcomes.get(i);
-                DeliveryResult result = outcome.result();
-                batchDao.insertAttempt(
-                        outcome.task().getId(),
-                        outcome.task().getNotifyCount() + 1,
-                        outcome.attemptTime(),
-                        result.httpStatus(),
-                        result.latencyMs(),
-                        result.delivered(),
-                        error(result));
-            }
+    /** These attempt rows, one JDBC batch. */
+    private void insertAttempts(List<NotifyAttemptOutcome> rows) {
+        for (NotifyAttemptOutcome outcome : rows) {
+            DeliveryResult result = outcome.result();
+            batchDao.insertAttempt(
+                    outcome.task().getId(),
+                    outcome.task().getNotifyCount() + 1,
+                    outcome.attemptTime(),
+                    result.httpStatus(),
+                    result.latencyMs(),
+                    result.delivered(),
+                    error(result));
         }
         batch.flushStatements();
     }

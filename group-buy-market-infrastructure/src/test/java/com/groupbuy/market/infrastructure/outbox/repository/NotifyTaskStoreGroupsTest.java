@@ -38,6 +38,38 @@ class NotifyTaskStoreGroupsTest {
                 .containsExactly(List.of(0, 1));
     }
 
+    /**
+     * #19: a close check the broker confirmed gets no attempt row (nothing reads it); its failed publish keeps one, as
+     * every partner callback's attempt does; a task whose lease was taken over gets none, as before.
+     */
+    @Test
+    void aConfirmedCloseCheckAloneGetsNoAttemptRow() {
+        NotifyAttemptOutcome confirmedCheck = ofType(delivered(1, "t", 0), "DELAY");
+        NotifyAttemptOutcome failedCheck = ofType(failed(2, "t", "AMQP nack"), "DELAY");
+        NotifyAttemptOutcome deliveredMq = ofType(delivered(3, "t", 0), "MQ");
+        NotifyAttemptOutcome deliveredHttp = ofType(delivered(4, "t", 0), "HTTP");
+        NotifyAttemptOutcome failedHttp = ofType(failed(5, "t", "HTTP 5xx"), "HTTP");
+        NotifyAttemptOutcome takenOver = ofType(delivered(6, "t", 0), "MQ");
+        List<NotifyAttemptOutcome> page =
+                List.of(confirmedCheck, failedCheck, deliveredMq, deliveredHttp, failedHttp, takenOver);
+
+        assertThat(NotifyTaskStore.attemptRows(page, List.of(true, true, true, true, true, false)))
+                .containsExactly(failedCheck, deliveredMq, deliveredHttp, failedHttp);
+        assertThat(NotifyTaskStore.attemptRows(List.of(confirmedCheck, confirmedCheck), List.of(true, true)))
+                .isEmpty();
+    }
+
+    /** The outcome, its task of {@code type}. */
+    private static NotifyAttemptOutcome ofType(NotifyAttemptOutcome outcome, String type) {
+        NotifyTaskVO task = NotifyTaskVO.builder()
+                .id(outcome.task().getId())
+                .claimToken(outcome.task().getClaimToken())
+                .notifyType(type)
+                .build();
+        return new NotifyAttemptOutcome(
+                task, outcome.attemptTime(), outcome.result(), outcome.newStatus(), outcome.nextAttemptTime());
+    }
+
     private static NotifyAttemptOutcome delivered(long id, String token, long millis) {
         Instant at = NOW.plusMillis(millis);
         return new NotifyAttemptOutcome(

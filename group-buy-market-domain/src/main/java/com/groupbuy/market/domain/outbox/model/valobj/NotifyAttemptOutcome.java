@@ -11,4 +11,18 @@ public record NotifyAttemptOutcome(
         Instant attemptTime,
         DeliveryResult result,
         NotifyTaskStatus newStatus,
-        Instant nextAttemptTime) {}
+        Instant nextAttemptTime) {
+
+    /**
+     * Whether the attempt is kept as a {@code notify_attempt} row. Every attempt is, but a close check's publish the
+     * broker confirmed (#15's delay path, {@link NotifyTarget#DELAY}; #19: a third of a lock's rows): nothing reads
+     * that row. The admin's attempts and the console leave close checks out, retention only deletes it, and what it
+     * said is on the task's own row (delivered, {@code notify_count} tries, {@code next_attempt_time} the time of the
+     * attempt that delivered it) and in the attempt meter ({@code gbm.notify.attempts{type=DELAY,
+     * outcome=delivered}}, with its latency). A close check's failed publish keeps its row, as every partner
+     * callback's attempt does.
+     */
+    public boolean keepsAttemptRow() {
+        return !(result.delivered() && NotifyTarget.DELAY.equals(task.getNotifyType()));
+    }
+}
