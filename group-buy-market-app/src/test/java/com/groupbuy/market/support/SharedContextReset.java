@@ -44,6 +44,8 @@ import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.core.env.Environment;
 import org.springframework.scheduling.concurrent.ThreadPoolTaskExecutor;
+import org.springframework.test.context.BootstrapUtils;
+import org.springframework.test.context.MergedContextConfiguration;
 import org.springframework.test.context.junit.jupiter.SpringExtension;
 import org.springframework.test.util.AopTestUtils;
 import org.springframework.test.util.ReflectionTestUtils;
@@ -76,6 +78,7 @@ public final class SharedContextReset implements BeforeAllCallback {
 
     @Override
     public void beforeAll(ExtensionContext extension) throws Exception {
+        refuseSettingsOfItsOwn(extension.getRequiredTestClass());
         ConfigurableApplicationContext context =
                 (ConfigurableApplicationContext) SpringExtension.getApplicationContext(extension);
         long start = System.nanoTime();
@@ -83,6 +86,28 @@ public final class SharedContextReset implements BeforeAllCallback {
         System.out.printf(
                 "shared context reset for %s in %d ms: %s%n",
                 extension.getRequiredTestClass().getSimpleName(), (System.nanoTime() - start) / 1_000_000, done);
+    }
+
+    /** The configuration every class sharing the context must have: its key in Spring's context cache. */
+    @SharedContextIntegrationTest
+    private static final class Shared {}
+
+    /**
+     * Fails {@code testClass} before its context is asked for if its configuration is not the shared one: a property,
+     * profile, initializer, mock or import of its own (or a shared class's subclass with annotations of its own) would
+     * get it a second context, cached until the JVM ends.
+     */
+    static void refuseSettingsOfItsOwn(Class<?> testClass) {
+        MergedContextConfiguration own =
+                BootstrapUtils.resolveTestContextBootstrapper(testClass).buildMergedContextConfiguration();
+        MergedContextConfiguration shared =
+                BootstrapUtils.resolveTestContextBootstrapper(Shared.class).buildMergedContextConfiguration();
+        if (!own.equals(shared)) {
+            throw new IllegalStateException(testClass.getName() + " is marked @SharedContextIntegrationTest (itself or"
+                    + " a class it extends) but has settings of its own, so it would start a second context: mark it"
+                    + " @IntegrationTest (a subclass: extend a class that is not shared). Its configuration: " + own
+                    + "; the shared one: " + shared);
+        }
     }
 
     /** Puts {@code context} back; answers what it found to undo. */

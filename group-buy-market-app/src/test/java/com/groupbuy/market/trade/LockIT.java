@@ -6,8 +6,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.groupbuy.market.activity.MarketConfigFixture;
+import com.groupbuy.market.support.IntegrationTest;
 import com.groupbuy.market.support.Race;
-import com.groupbuy.market.support.SharedContextIntegrationTest;
 import com.groupbuy.market.support.TestJson;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -29,7 +29,7 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /** Lock over real HTTP, MariaDB and Redis: a team never exceeds its target, retries are idempotent. */
-@SharedContextIntegrationTest
+@IntegrationTest
 class LockIT {
 
     private static final ObjectMapper JSON = new ObjectMapper();

@@ -3,7 +3,7 @@ package com.groupbuy.market.trade;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.groupbuy.market.support.SharedContextIntegrationTest;
+import com.groupbuy.market.support.IntegrationTest;
 import com.groupbuy.market.support.TradeClient;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,7 +23,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
  * Issue 13 item 7: racing retries of one lock (same user and out trade number) share one place, so the other buyers
  * of the team are never refused a place that is free and the team fills to its target.
  */
-@SharedContextIntegrationTest
+@IntegrationTest
 class LockRetryPlacesIT {
 
     private static final AtomicInteger ACTIVITY = new AtomicInteger(13700);

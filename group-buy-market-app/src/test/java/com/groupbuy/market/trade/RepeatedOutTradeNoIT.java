@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.groupbuy.market.activity.MarketConfigFixture;
+import com.groupbuy.market.support.IntegrationTest;
 import com.groupbuy.market.support.Race;
-import com.groupbuy.market.support.SharedContextIntegrationTest;
 import com.groupbuy.market.support.TestJson;
 import java.math.BigDecimal;
 import java.util.List;
@@ -23,7 +23,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
  * the first order (the first goods' price and team). Group commit on (the default); {@link
  * RepeatedOutTradeNoWrittenAloneIT} runs it with every lock written alone.
  */
-@SharedContextIntegrationTest
+@IntegrationTest
 class RepeatedOutTradeNoIT {
 
     private static final String PATH = "/api/v1/gbm/trade/lock_market_pay_order";

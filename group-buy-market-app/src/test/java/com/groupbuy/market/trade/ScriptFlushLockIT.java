@@ -2,7 +2,7 @@ package com.groupbuy.market.trade;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.groupbuy.market.support.SharedContextIntegrationTest;
+import com.groupbuy.market.support.IntegrationTest;
 import com.groupbuy.market.support.TradeClient;
 import org.junit.jupiter.api.Test;
 import org.redisson.api.RScript;
@@ -18,7 +18,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
  * refuse a full team. Every lock of this test runs right after a flush of the real Redis (every master in cluster
  * mode).
  */
-@SharedContextIntegrationTest
+@IntegrationTest
 class ScriptFlushLockIT {
 
     private static final String MARKER_SCRIPT = "return 'script-flush-marker'";

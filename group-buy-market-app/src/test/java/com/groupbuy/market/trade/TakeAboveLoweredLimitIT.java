@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.groupbuy.market.activity.MarketConfigFixture;
+import com.groupbuy.market.support.IntegrationTest;
 import com.groupbuy.market.support.Race;
-import com.groupbuy.market.support.SharedContextIntegrationTest;
 import com.groupbuy.market.support.TestJson;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -21,7 +21,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
  * buyer (two out trade numbers) take 2 and 1: three live orders under a limit of 2. Over real HTTP, MariaDB and
  * Redis, group commit of locks on (the default).
  */
-@SharedContextIntegrationTest
+@IntegrationTest
 class TakeAboveLoweredLimitIT {
 
     private static final String LOCK = "/api/v1/gbm/trade/lock_market_pay_order";

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.groupbuy.market.activity.MarketConfigFixture;
+import com.groupbuy.market.support.IntegrationTest;
 import com.groupbuy.market.support.Race;
-import com.groupbuy.market.support.SharedContextIntegrationTest;
 import com.groupbuy.market.support.TestJson;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -22,7 +22,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
  * free take. Over real HTTP, MariaDB and Redis, with group commit of locks on (the default);
  * {@link TakeSequenceWrittenAloneIT} runs the same with every lock written alone.
  */
-@SharedContextIntegrationTest
+@IntegrationTest
 class TakeSequenceIT {
 
     private static final String LOCK = "/api/v1/gbm/trade/lock_market_pay_order";
