@@ -1,6 +1,12 @@
 package com.groupbuy.market.support;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.LoggerContext;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.LoggerFactory;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.event.ContextClosedEvent;
 
@@ -14,10 +20,16 @@ import org.springframework.context.event.ContextClosedEvent;
  * profile, initializer, mock or import; a subclass of a shared class with its own annotations) gets another, which
  * would stay cached, holding its pools and connections, until the JVM ends. {@link SharedContextReset} names such a
  * class before its context starts; this is the last word.
+ *
+ * <p>The log levels are the JVM's, not the context's: every context that starts sets them from its own settings
+ * (CloseCheckRelayBytesIT: {@code com.groupbuy.market} at WARN) and none sets them back when it closes. What this
+ * context started with is kept here, for {@link SharedContextReset} to put back.
  */
 public class SharedContextInitializer extends IsolatedDatabaseInitializer {
 
     private static final AtomicReference<ConfigurableApplicationContext> OPEN = new AtomicReference<>();
+
+    private static volatile Map<String, Level> levels = Map.of();
 
     @Override
     public void initialize(ConfigurableApplicationContext context) {
@@ -33,5 +45,32 @@ public class SharedContextInitializer extends IsolatedDatabaseInitializer {
             }
         });
         super.initialize(context);
+        // Spring Boot set the levels as the environment was prepared, before the initializers run.
+        Map<String, Level> started = new HashMap<>();
+        for (Logger logger : loggers().getLoggerList()) {
+            started.put(logger.getName(), logger.getLevel());
+        }
+        levels = started;
+    }
+
+    /**
+     * Sets every logger's level back to what it was when the shared context started (none for a logger that had
+     * none then); answers the loggers changed.
+     */
+    static Map<String, Level> restoreLevels() {
+        Map<String, Level> wanted = levels;
+        Map<String, Level> changed = new HashMap<>();
+        for (Logger logger : loggers().getLoggerList()) {
+            Level level = wanted.get(logger.getName());
+            if (level != logger.getLevel() && (level != null || !Logger.ROOT_LOGGER_NAME.equals(logger.getName()))) {
+                changed.put(logger.getName(), logger.getLevel());
+                logger.setLevel(level);
+            }
+        }
+        return changed;
+    }
+
+    private static LoggerContext loggers() {
+        return (LoggerContext) LoggerFactory.getILoggerFactory();
     }
 }

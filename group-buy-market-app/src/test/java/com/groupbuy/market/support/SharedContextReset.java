@@ -1,6 +1,9 @@
 package com.groupbuy.market.support;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.LoggerContext;
 import com.google.common.cache.Cache;
+import com.groupbuy.market.config.ConsoleLogQueue;
 import com.groupbuy.market.domain.support.RunStop;
 import com.groupbuy.market.domain.switches.service.LiveSwitchService;
 import com.groupbuy.market.domain.trade.service.place.TeamPlaceReconciler;
@@ -31,6 +34,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -38,6 +42,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.redisson.api.RedissonClient;
+import org.slf4j.LoggerFactory;
 import org.springframework.boot.web.context.WebServerApplicationContext;
 import org.springframework.boot.web.embedded.tomcat.TomcatWebServer;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
@@ -67,6 +72,8 @@ import org.springframework.test.util.ReflectionTestUtils;
  *       place reconciler's throttle and resume points, the console's progress board, the test receiver's callbacks,
  *       the callback breakers (reset, closed) with their open and probe times, the live switches read again from the
  *       (reset) table, the lean trade edge set back to its setting;
+ *   <li>the JVM's log levels set back to those the shared context started with (a context started since for
+ *       another class set its own), the console written as the shared context's setting says;
  *   <li>refused, as no reset can undo them: a dependency breaker (database, Redis) open, the run stop stopping.
  * </ol>
  * The broker needs nothing: the context's internal exchange stays (its own, deleted when it closes), and the test
@@ -129,6 +136,7 @@ public final class SharedContextReset implements BeforeAllCallback {
             }
         }
         resetMemory(objects, done);
+        resetLogging(environment, done);
         context.getBeanProvider(LiveSwitchService.class).ifAvailable(LiveSwitchService::reload);
         recorders.forEach(NotifyAttemptRecorder::start);
         boolean lean = environment.getProperty("gbm.http.lean-trade-edge", Boolean.class, true);
@@ -405,6 +413,30 @@ public final class SharedContextReset implements BeforeAllCallback {
                 }
             }
         }
+    }
+
+    /**
+     * The log levels, and whether the console is written on the logging thread, are the JVM's: a context started
+     * since (another class's, with settings of its own) set them from its settings and left them. A class that reads
+     * its captured log (CallbackAnswerLogIT after CloseCheckRelayBytesIT, which sets {@code com.groupbuy.market} to
+     * WARN) found no line.
+     */
+    private static void resetLogging(Environment environment, List<String> done) {
+        Map<String, Level> changed = SharedContextInitializer.restoreLevels();
+        if (!changed.isEmpty()) {
+            done.add("log levels of " + new TreeMap<>(changed).keySet());
+        }
+        boolean queued = environment.getProperty("gbm.logging.console-async", Boolean.class, true);
+        LoggerContext loggers = (LoggerContext) LoggerFactory.getILoggerFactory();
+        loggers.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)
+                .iteratorForAppenders()
+                .forEachRemaining(appender -> {
+                    if (appender instanceof ConsoleLogQueue queue
+                            && !Objects.equals(ReflectionTestUtils.getField(queue, "queued"), queued)) {
+                        queue.setQueued(queued);
+                        done.add("console queued " + queued);
+                    }
+                });
     }
 
     private static void clear(Object owner, List<String> done, String... names) {
