@@ -3,7 +3,7 @@ package com.groupbuy.market.activity;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.groupbuy.market.support.IntegrationTest;
+import com.groupbuy.market.support.SharedContextIntegrationTest;
 import com.groupbuy.market.support.TestJson;
 import com.groupbuy.market.support.TradeClient;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -16,7 +16,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
  * Configured values the price and the lock must not trust blindly, over HTTP against the real MariaDB and Redis: an
  * activity that cannot run a team, a goods priced at or below zero, and the partner mapping's cache compared exactly.
  */
-@IntegrationTest
+@SharedContextIntegrationTest
 class ActivityConfigIT {
 
     private static final String TRIAL = "/api/v1/gbm/index/query_group_buy_market_config";

@@ -2,7 +2,7 @@ package com.groupbuy.market.edge;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.groupbuy.market.support.IntegrationTest;
+import com.groupbuy.market.support.SharedContextIntegrationTest;
 import com.groupbuy.market.support.TestJson;
 import com.groupbuy.market.support.TradeClient;
 import com.groupbuy.market.trigger.http.TradeEdgeFilter;
@@ -26,7 +26,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
  * exception handler as "unexpected" — an ERROR with a stack trace and the request metered as {@code 0001} — on the
  * lean path and on Spring's, while the order was locked and stays locked. The metered code is the answer's own.
  */
-@IntegrationTest
+@SharedContextIntegrationTest
 class ClientGoneIT {
 
     private static final AtomicLong ACTIVITIES = new AtomicLong(64_900L);

@@ -2,8 +2,8 @@ package com.groupbuy.market.edge;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.groupbuy.market.support.IntegrationTest;
 import com.groupbuy.market.support.RawHttp;
+import com.groupbuy.market.support.SharedContextIntegrationTest;
 import com.groupbuy.market.support.TestJson;
 import java.util.List;
 import java.util.Map;
@@ -20,7 +20,7 @@ import org.springframework.core.io.support.PathMatchingResourcePatternResolver;
  * {@code META-INF/resources/} at {@code /**}, no token: the embedded broker's management scripts answered at
  * {@code /js/qpid/…} as JavaScript, where every unknown path is the 404 envelope (prod: OpenApiProdSwitchIT).
  */
-@IntegrationTest
+@SharedContextIntegrationTest
 class StaticFilesIT {
 
     /** Boot's default static locations, as they are named inside a jar. */

@@ -3,8 +3,8 @@ package com.groupbuy.market.edge;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.groupbuy.market.support.IntegrationTest;
 import com.groupbuy.market.support.RawHttp;
+import com.groupbuy.market.support.SharedContextIntegrationTest;
 import com.groupbuy.market.support.TestJson;
 import com.groupbuy.market.support.TradeClient;
 import java.io.ByteArrayOutputStream;
@@ -28,7 +28,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
  * times in ASCII digits, and ids holding characters that cannot be stored as sent (a lone UTF-16 surrogate, control
  * characters) are refused rather than stored as {@code ?}.
  */
-@IntegrationTest
+@SharedContextIntegrationTest
 class StrictInputIT {
 
     private static final String LOCK = "/api/v1/gbm/trade/lock_market_pay_order";

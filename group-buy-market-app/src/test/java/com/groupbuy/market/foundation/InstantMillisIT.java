@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.groupbuy.market.domain.outbox.model.valobj.NotifyTaskStatus;
 import com.groupbuy.market.infrastructure.outbox.dao.INotifyTaskDao;
 import com.groupbuy.market.infrastructure.outbox.po.NotifyTaskPO;
-import com.groupbuy.market.support.IntegrationTest;
+import com.groupbuy.market.support.SharedContextIntegrationTest;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
@@ -20,7 +20,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
  * Timestamp/Instant parameters to whole seconds there: UtcInstantTypeHandler), and a comparison against such a
  * time is exact to the millisecond.
  */
-@IntegrationTest
+@SharedContextIntegrationTest
 class InstantMillisIT {
 
     private static final List<Integer> PENDING =

@@ -16,7 +16,7 @@ import com.groupbuy.market.infrastructure.outbox.dao.INotifyTaskDao;
 import com.groupbuy.market.infrastructure.outbox.po.NotifyTaskPO;
 import com.groupbuy.market.infrastructure.trade.dao.IConsumptionRecordDao;
 import com.groupbuy.market.infrastructure.trade.po.ConsumptionRecordPO;
-import com.groupbuy.market.support.IntegrationTest;
+import com.groupbuy.market.support.SharedContextIntegrationTest;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -41,7 +41,7 @@ import org.springframework.transaction.support.TransactionTemplate;
  * consumption record's "already there" is told by the generated id, not the row count (a taken key counts 1 found row,
  * so with the count alone a redelivery was answered a fresh record: aConsumptionRecordAlreadyThereIsStillReadNotWrittenAgain).
  */
-@IntegrationTest
+@SharedContextIntegrationTest
 class OnlyDuplicateKeySkippedIT {
 
     /** One more than notify_task.notify_url holds (VARCHAR(512)). */

@@ -2,7 +2,7 @@ package com.groupbuy.market.foundation;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.groupbuy.market.support.IntegrationTest;
+import com.groupbuy.market.support.SharedContextIntegrationTest;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -18,7 +18,7 @@ import org.springframework.beans.factory.annotation.Autowired;
  * Statements are bounded by MariaDB (max_statement_time on every pooled connection) rather than by the driver's
  * per-statement timer; migrations run on a connection of their own that carries no bound.
  */
-@IntegrationTest
+@SharedContextIntegrationTest
 class StatementBoundIT {
 
     @Autowired

@@ -3,7 +3,7 @@ package com.groupbuy.market.notify;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.groupbuy.market.domain.outbox.service.DueCallbackDeliveryService;
-import com.groupbuy.market.support.IntegrationTest;
+import com.groupbuy.market.support.SharedContextIntegrationTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -17,7 +17,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
  * a CR/LF in it started a line of its own in our log (a forged entry), an ESC reached the operator's terminal. The
  * quote is now escaped; the attempt, its status and its {@code last_error} are otherwise as before.
  */
-@IntegrationTest
+@SharedContextIntegrationTest
 @ExtendWith(OutputCaptureExtension.class)
 class CallbackAnswerLogIT {
 

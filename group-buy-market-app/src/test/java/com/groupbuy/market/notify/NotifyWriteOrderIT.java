@@ -11,8 +11,8 @@ import com.groupbuy.market.domain.outbox.model.valobj.NotifyTaskVO;
 import com.groupbuy.market.domain.outbox.model.valobj.RetryFilter;
 import com.groupbuy.market.domain.outbox.service.DueCallbackDeliveryService;
 import com.groupbuy.market.domain.outbox.service.NotifyTaskOperations;
-import com.groupbuy.market.support.IntegrationTest;
 import com.groupbuy.market.support.RowLockHolder;
+import com.groupbuy.market.support.SharedContextIntegrationTest;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
@@ -42,7 +42,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
  * lighter victim; and a page chosen as a deadlock's victim was thrown (DeadlockLoserDataAccessException), its
  * delivered callbacks left leased, to be sent again once their leases ended.
  */
-@IntegrationTest
+@SharedContextIntegrationTest
 class NotifyWriteOrderIT {
 
     private static final String TOKEN = "notify-write-order-token";

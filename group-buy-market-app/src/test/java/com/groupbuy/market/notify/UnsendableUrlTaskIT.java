@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchRuntimeException;
 
 import com.groupbuy.market.domain.outbox.service.DueCallbackDeliveryService;
-import com.groupbuy.market.support.IntegrationTest;
+import com.groupbuy.market.support.SharedContextIntegrationTest;
 import java.util.List;
 import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
@@ -24,7 +24,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
  * no FAIL); the after-commit hand-off threw the same. Now it is a failed attempt (RETRY, one attempt row, the reason),
  * and the honest partner's callbacks of the same page are delivered.
  */
-@IntegrationTest
+@SharedContextIntegrationTest
 class UnsendableUrlTaskIT {
 
     private static final String UNSENDABLE = "http://[::1%lo]:8080/cb";

@@ -3,7 +3,7 @@ package com.groupbuy.market.security;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.groupbuy.market.support.IntegrationTest;
+import com.groupbuy.market.support.SharedContextIntegrationTest;
 import com.groupbuy.market.support.TestJson;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -17,7 +17,7 @@ import org.springframework.boot.test.web.server.LocalServerPort;
  * listener's listing ({@code GET /api/v1/test/group_buy_mq}, served on every profile but prod) answered a bare JSON
  * array, the one endpoint of ours whose answer had no {@code code} to read.
  */
-@IntegrationTest
+@SharedContextIntegrationTest
 class DemoMqListingEnvelopeIT {
 
     @LocalServerPort

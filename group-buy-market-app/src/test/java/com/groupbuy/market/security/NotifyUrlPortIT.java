@@ -3,7 +3,7 @@ package com.groupbuy.market.security;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.groupbuy.market.support.IntegrationTest;
+import com.groupbuy.market.support.SharedContextIntegrationTest;
 import com.groupbuy.market.support.TradeClient;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -17,7 +17,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
  * callbacks could then never be sent (OkHttp refuses such a URL), each retried until FAIL. Bad input is now refused
  * {@code E0204} naming the port, nothing written; a port from 1 to 65535 is as before.
  */
-@IntegrationTest
+@SharedContextIntegrationTest
 class NotifyUrlPortIT {
 
     @LocalServerPort

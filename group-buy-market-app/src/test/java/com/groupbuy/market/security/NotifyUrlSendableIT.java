@@ -3,7 +3,7 @@ package com.groupbuy.market.security;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.groupbuy.market.support.IntegrationTest;
+import com.groupbuy.market.support.SharedContextIntegrationTest;
 import com.groupbuy.market.support.SilentNames;
 import com.groupbuy.market.support.TradeClient;
 import java.util.List;
@@ -23,7 +23,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
  * punycode) lock as before.
  * Names under {@code honest.gbm-test} are answered 127.0.0.1 by the test's name server ({@link SilentNames}).
  */
-@IntegrationTest
+@SharedContextIntegrationTest
 class NotifyUrlSendableIT {
 
     @RegisterExtension

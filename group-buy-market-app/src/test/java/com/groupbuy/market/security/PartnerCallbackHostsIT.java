@@ -3,7 +3,7 @@ package com.groupbuy.market.security;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.groupbuy.market.support.IntegrationTest;
+import com.groupbuy.market.support.SharedContextIntegrationTest;
 import com.groupbuy.market.support.TradeClient;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -19,7 +19,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
  * with nothing written, and the bound partner's lock naming any other host is refused the same way; its own host
  * passes the check. (Case and a trailing dot: PartnerCallbackHostsTest.)
  */
-@IntegrationTest
+@SharedContextIntegrationTest
 class PartnerCallbackHostsIT {
 
     @LocalServerPort

@@ -3,7 +3,7 @@ package com.groupbuy.market.security;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import com.groupbuy.market.support.IntegrationTest;
+import com.groupbuy.market.support.SharedContextIntegrationTest;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.DirectoryStream;
@@ -29,7 +29,7 @@ import org.springframework.beans.factory.annotation.Autowired;
  * leave this JVM with no new UDP socket bound to {@code 0.0.0.0} or {@code ::}. Sockets are read from
  * {@code /proc/self/fd} and {@code /proc/self/net/udp*} (Linux).
  */
-@IntegrationTest
+@SharedContextIntegrationTest
 class RedisLookupSocketsIT {
 
     private static final Path FDS = Path.of("/proc/self/fd");

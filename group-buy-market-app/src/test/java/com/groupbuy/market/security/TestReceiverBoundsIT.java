@@ -3,7 +3,7 @@ package com.groupbuy.market.security;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.groupbuy.market.support.IntegrationTest;
+import com.groupbuy.market.support.SharedContextIntegrationTest;
 import com.groupbuy.market.support.TestJson;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -21,7 +21,7 @@ import org.springframework.boot.test.web.server.LocalServerPort;
  * of our log ("notify task=… delivered=true" written by the caller). A body over 1 MiB is now refused in the envelope
  * ({@code 0002}) and not kept; what is logged is escaped and cut.
  */
-@IntegrationTest
+@SharedContextIntegrationTest
 @ExtendWith(OutputCaptureExtension.class)
 class TestReceiverBoundsIT {
 

@@ -3,7 +3,7 @@ package com.groupbuy.market.security;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.groupbuy.market.support.IntegrationTest;
+import com.groupbuy.market.support.SharedContextIntegrationTest;
 import com.groupbuy.market.support.TestJson;
 import com.groupbuy.market.support.TradeClient;
 import java.net.http.HttpResponse;
@@ -22,7 +22,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
  * Both shapes of {@code outTradeTime} now say times from the epoch on; earlier text is {@code 0002} naming the field,
  * nothing recorded.
  */
-@IntegrationTest
+@SharedContextIntegrationTest
 class TradeTimeAsSentIT {
 
     private static final AtomicInteger ACTIVITY = new AtomicInteger(93_100);

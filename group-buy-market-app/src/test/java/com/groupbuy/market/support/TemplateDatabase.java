@@ -61,6 +61,18 @@ public final class TemplateDatabase {
         return name;
     }
 
+    /** The template's tables (a name each, sorted). */
+    static synchronized List<String> tables() {
+        name();
+        return List.copyOf(tables);
+    }
+
+    /** The template's tables that hold rows the migrations wrote. */
+    static synchronized List<String> seeded() {
+        name();
+        return List.copyOf(seeded);
+    }
+
     /** Fills the empty database {@code target} with a copy of the template's tables and rows. */
     public static void copyInto(String target) {
         String template = name();

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.groupbuy.market.activity.MarketConfigFixture;
 import com.groupbuy.market.domain.tag.service.CrowdTagImportService;
-import com.groupbuy.market.support.IntegrationTest;
+import com.groupbuy.market.support.SharedContextIntegrationTest;
 import com.groupbuy.market.support.TestJson;
 import com.groupbuy.market.support.TradeClient;
 import java.time.Instant;
@@ -21,7 +21,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
  * Crowd-tag audience end to end over HTTP, MariaDB and Redis: members loaded by the import job against each tag
  * scope in the trial and in the lock, and tag-only discounts.
  */
-@IntegrationTest
+@SharedContextIntegrationTest
 class TagAudienceIT {
 
     private static final String TRIAL = "/api/v1/gbm/index/query_group_buy_market_config";

@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.groupbuy.market.domain.tag.service.CrowdTagImportService;
 import com.groupbuy.market.domain.tag.service.ITagMembershipService;
 import com.groupbuy.market.infrastructure.tag.port.TagBitmap;
-import com.groupbuy.market.support.IntegrationTest;
 import com.groupbuy.market.support.RowLockHolder;
+import com.groupbuy.market.support.SharedContextIntegrationTest;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -28,7 +28,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
  * is published: a run whose record failed published nothing (the tag admits nobody before and after the loss) and a run
  * again publishes and records both.
  */
-@IntegrationTest
+@SharedContextIntegrationTest
 class TagImportFinishFailureIT {
 
     private static final String TAG = "FF-TAG";

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.groupbuy.market.domain.tag.adapter.repository.ICrowdTagRepository;
 import com.groupbuy.market.domain.tag.service.CrowdTagImportService;
-import com.groupbuy.market.support.IntegrationTest;
+import com.groupbuy.market.support.SharedContextIntegrationTest;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
@@ -19,7 +19,7 @@ import org.springframework.beans.factory.annotation.Autowired;
  * recorded nor published (it fails, saying why). Real MariaDB and Redis; the console's run is made to happen at the
  * scheduled run's read of its last page.
  */
-@IntegrationTest
+@SharedContextIntegrationTest
 class TagImportOverlapIT extends HookedTagImports {
 
     private static final String TAG = "OV-TAG";

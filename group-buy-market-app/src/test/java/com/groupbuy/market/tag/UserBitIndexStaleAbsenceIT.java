@@ -6,7 +6,7 @@ import com.groupbuy.market.domain.tag.model.valobj.PartnerUserVO;
 import com.groupbuy.market.infrastructure.tag.dao.ICrowdUserIndexDao;
 import com.groupbuy.market.infrastructure.tag.po.CrowdUserIndexPO;
 import com.groupbuy.market.infrastructure.tag.repository.UserBitIndexRepository;
-import com.groupbuy.market.support.IntegrationTest;
+import com.groupbuy.market.support.SharedContextIntegrationTest;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
@@ -28,7 +28,7 @@ import org.springframework.beans.factory.annotation.Autowired;
  * the real table: the lookup's read is held (a latch around the real DAO) until the import's assignment is done. Now a
  * lookup begun before an assignment of its user does not keep its "none".
  */
-@IntegrationTest
+@SharedContextIntegrationTest
 class UserBitIndexStaleAbsenceIT {
 
     private static final PartnerUserVO USER = new PartnerUserVO("s01", "c01", "stale-u1");

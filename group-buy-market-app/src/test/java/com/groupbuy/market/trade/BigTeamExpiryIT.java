@@ -10,7 +10,7 @@ import com.groupbuy.market.domain.trade.model.valobj.OrderStatus;
 import com.groupbuy.market.domain.trade.model.valobj.TeamExpiryVO;
 import com.groupbuy.market.domain.trade.model.valobj.TeamMember;
 import com.groupbuy.market.domain.trade.service.refund.TradeRefundService;
-import com.groupbuy.market.support.IntegrationTest;
+import com.groupbuy.market.support.SharedContextIntegrationTest;
 import com.groupbuy.market.support.TradeClient;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -33,7 +33,7 @@ import org.springframework.transaction.support.TransactionTemplate;
  * {@code -Dbigexpiry.members=N} sizes the team for a measurement (printed as {@code BIG EXPIRY ...}), and
  * {@code -Dbigexpiry.warmups=W} expires W such teams first.
  */
-@IntegrationTest
+@SharedContextIntegrationTest
 class BigTeamExpiryIT {
 
     private static final String RECEIVER = "http://127.0.0.1:1/cb";

@@ -15,7 +15,7 @@ import com.groupbuy.market.infrastructure.trade.dao.IGroupBuyOrderDao;
 import com.groupbuy.market.infrastructure.trade.dao.IGroupBuyOrderListDao;
 import com.groupbuy.market.infrastructure.trade.repository.LockBatchWriter;
 import com.groupbuy.market.infrastructure.trade.repository.LockOutcome;
-import com.groupbuy.market.support.IntegrationTest;
+import com.groupbuy.market.support.SharedContextIntegrationTest;
 import com.groupbuy.market.types.enums.ResponseCode;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -51,7 +51,7 @@ import org.springframework.transaction.support.TransactionTemplate;
  * keys (the server's lock mode) and with the ids read back by key, while other batches and single outbox writes
  * insert into the same table at the same time.
  */
-@IntegrationTest
+@SharedContextIntegrationTest
 class LockBatchWriterIT {
 
     private static final int THREADS = 4;

@@ -12,7 +12,7 @@ import com.groupbuy.market.domain.trade.model.entity.SettleCommand;
 import com.groupbuy.market.domain.trade.service.lock.TradeLockService;
 import com.groupbuy.market.domain.trade.service.refund.TradeRefundService;
 import com.groupbuy.market.domain.trade.service.settlement.TradeSettlementService;
-import com.groupbuy.market.support.IntegrationTest;
+import com.groupbuy.market.support.SharedContextIntegrationTest;
 import com.groupbuy.market.support.TestJson;
 import com.groupbuy.market.support.TradeClient;
 import com.groupbuy.market.types.exception.AppException;
@@ -35,7 +35,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
  * caller's own orders; the same user + out trade number from two partners are two orders; identifiers compare
  * exactly (case and trailing spaces count).
  */
-@IntegrationTest
+@SharedContextIntegrationTest
 class PartnerIsolationIT {
 
     private static final String LOCK = "/api/v1/gbm/trade/lock_market_pay_order";

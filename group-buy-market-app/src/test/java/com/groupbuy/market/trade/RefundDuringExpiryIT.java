@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.groupbuy.market.infrastructure.trade.dao.IGroupBuyRefundDao;
 import com.groupbuy.market.infrastructure.trade.po.GroupBuyOrderListPO;
 import com.groupbuy.market.support.InnodbLockWaits;
-import com.groupbuy.market.support.IntegrationTest;
+import com.groupbuy.market.support.SharedContextIntegrationTest;
 import com.groupbuy.market.support.TradeClient;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
@@ -32,7 +32,7 @@ import org.springframework.transaction.support.TransactionTemplate;
  * too: only its log tells it). The expiry's own statements run here through the application's mapper in a
  * transaction the test holds open; the refund comes over HTTP.
  */
-@IntegrationTest
+@SharedContextIntegrationTest
 class RefundDuringExpiryIT {
 
     private static final String RECEIVER = "http://127.0.0.1:1/cb";

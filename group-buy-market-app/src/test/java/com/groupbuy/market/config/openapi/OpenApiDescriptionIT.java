@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.groupbuy.market.api.response.Response;
 import com.groupbuy.market.domain.trade.model.valobj.TeamVO;
-import com.groupbuy.market.support.IntegrationTest;
+import com.groupbuy.market.support.SharedContextIntegrationTest;
 import com.groupbuy.market.support.TestJson;
 import com.groupbuy.market.types.enums.ResponseCode;
 import java.lang.reflect.Field;
@@ -44,7 +44,7 @@ import org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandl
  * fails this test until it is described), the two shapes of {@code outTradeTime}, {@code teamId} null or "", examples
  * the service accepts, and a line of advice for every code.
  */
-@IntegrationTest
+@SharedContextIntegrationTest
 class OpenApiDescriptionIT {
 
     @LocalServerPort

@@ -2,9 +2,9 @@ package com.groupbuy.market.config.openapi;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.groupbuy.market.support.IntegrationTest;
 import com.groupbuy.market.support.Race;
 import com.groupbuy.market.support.RawHttp;
+import com.groupbuy.market.support.SharedContextIntegrationTest;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -28,7 +28,7 @@ import org.springframework.boot.test.web.server.LocalServerPort;
  * And that one description is shared: springdoc wrote each caller's {@code Host} into its server list before writing
  * it out, so under concurrent calls one caller's answer named another caller's host as the server to call.
  */
-@IntegrationTest
+@SharedContextIntegrationTest
 class OpenApiLocalesIT {
 
     private static final int LANGUAGES = 40;

@@ -2,7 +2,7 @@ package com.groupbuy.market.config.openapi;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.groupbuy.market.support.IntegrationTest;
+import com.groupbuy.market.support.SharedContextIntegrationTest;
 import com.groupbuy.market.support.TestJson;
 import java.lang.reflect.Field;
 import java.net.URI;
@@ -33,7 +33,7 @@ import org.springframework.web.servlet.resource.ResourceResolver;
  * an entry as long as {@code x}. The static handlers now run without the chain (and Boot's are off altogether since,
  * StaticFilesIT), and the UI's resolver looks up only the webjars the service ships; the UI is served as before.
  */
-@IntegrationTest
+@SharedContextIntegrationTest
 class WebJarLookupsIT {
 
     private static final int NAMES = 60;
