@@ -31,13 +31,12 @@ final class Teams {
     }
 
     /**
-     * The answer to a join whose guarded place taking ({@code takePlace}) matched nothing, from the team row as it is
-     * now (a locking read of the row that update just found, so no wait): {@code E0206} when the team still had a place
-     * but was no longer open or its window was over at the join's instant (failed since the join read it open),
-     * otherwise {@code E0005}: it filled. Every join answered E0005 before, "team full" for a team with places left.
+     * The answer to a join whose guarded place taking ({@code takePlace}) matched nothing, as the team decides it
+     * ({@link Team#guardedJoinRefusalAt}) from its row as it is now: a locking read of the row that update just found,
+     * so no wait. Every join answered E0005 before, "team full" for a team with places left.
      */
     static ResponseCode placeRefused(IGroupBuyOrderDao dao, String teamId, Instant now) {
         Team team = toTeam(dao.lockByTeamId(teamId));
-        return team != null && team.closedWithAPlaceLeftAt(now) ? ResponseCode.E0206 : ResponseCode.E0005;
+        return team == null ? ResponseCode.E0005 : team.guardedJoinRefusalAt(now);
     }
 }

@@ -8,6 +8,7 @@ import com.groupbuy.market.domain.trade.model.valobj.RefundType;
 import com.groupbuy.market.domain.trade.model.valobj.SettlementCallback;
 import com.groupbuy.market.domain.trade.model.valobj.TeamMember;
 import com.groupbuy.market.domain.trade.model.valobj.TeamStatus;
+import com.groupbuy.market.types.enums.ResponseCode;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -63,11 +64,13 @@ public class Team {
     }
 
     /**
-     * It had a place left but could not give it at {@code now}: no longer open, or its window over (its expiry came
-     * between a join's read and the join's guarded write). Such a join is refused as for a team not open, not full.
+     * The answer to a join whose guarded place taking matched nothing at {@code now}, from the team as it is after
+     * that write: {@code E0206} when it still had a place but was no longer open or past its window (its expiry came
+     * between the join's read and its write: refused as for a team not open, not as full), otherwise {@code E0005}, it
+     * filled meanwhile.
      */
-    public boolean closedWithAPlaceLeftAt(Instant now) {
-        return hasPlaceLeft() && !isOpenAt(now);
+    public ResponseCode guardedJoinRefusalAt(Instant now) {
+        return hasPlaceLeft() && !isOpenAt(now) ? ResponseCode.E0206 : ResponseCode.E0005;
     }
 
     /** "Can take a place": open, before its end, a place left. */

@@ -8,6 +8,7 @@ import com.groupbuy.market.domain.trade.model.valobj.NotifyRoutes;
 import com.groupbuy.market.domain.trade.model.valobj.OrderStatus;
 import com.groupbuy.market.domain.trade.model.valobj.TeamMember;
 import com.groupbuy.market.domain.trade.model.valobj.TeamStatus;
+import com.groupbuy.market.types.enums.ResponseCode;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -56,6 +57,19 @@ class TeamTest {
     void canTakeAPlaceOnlyWhenOpenBeforeItsEndWithAPlaceLeft(
             TeamStatus status, int locked, Instant now, boolean expected) {
         assertThat(team(status, 3, locked, 0).canTakePlaceAt(now)).isEqualTo(expected);
+    }
+
+    @ParameterizedTest(name = "{0}, {1} of 3 locked, at {2} -> {3}")
+    @CsvSource({
+        "OPEN, 3, 2026-12-01T09:59:59Z, E0005",
+        "OPEN, 2, 2026-12-01T10:00:00Z, E0206",
+        "OPEN, 3, 2026-12-01T10:00:00Z, E0005",
+        "FAILED, 1, 2026-12-01T09:00:00Z, E0206",
+        "COMPLETE, 3, 2026-12-01T09:00:00Z, E0005",
+    })
+    void aJoinTheGuardedWriteRefusedIsNotOpenWhenAPlaceWasLeftElseFull(
+            TeamStatus status, int locked, Instant now, ResponseCode expected) {
+        assertThat(team(status, 3, locked, 0).guardedJoinRefusalAt(now)).isEqualTo(expected);
     }
 
     @Test
