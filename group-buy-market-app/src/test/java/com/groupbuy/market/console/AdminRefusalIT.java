@@ -3,11 +3,14 @@ package com.groupbuy.market.console;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.groupbuy.market.activity.MarketConfigFixture;
 import com.groupbuy.market.support.AdminClient;
 import com.groupbuy.market.support.IntegrationTest;
 import com.groupbuy.market.support.TestJson;
 import com.groupbuy.market.tag.CrowdTagFixture;
 import java.net.http.HttpResponse;
+import java.time.Instant;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
@@ -34,6 +37,9 @@ class AdminRefusalIT {
     JdbcTemplate jdbc;
 
     private static final AtomicInteger SEQ = new AtomicInteger();
+
+    /** An activity of the listing tests: a team names it. */
+    private static final long TEAMS_ACTIVITY = 7_700_801L;
 
     private final AdminClient admin = new AdminClient(() -> port);
 
@@ -233,6 +239,7 @@ class AdminRefusalIT {
      */
     @Test
     void aListingFilterNamingNoValueItTakesIsRefusedNamingThem() throws Exception {
+        new MarketConfigFixture(jdbc).team("77008001", TEAMS_ACTIVITY, "ref-u1", 1, 0, 0, Instant.now());
         String[][] refused = {
             {"/api/v1/gbm/admin/progress?kind=no-such-kind", "kind must be one of notify-redrive, tag-import"},
             {"/api/v1/gbm/admin/progress?kind=Tag-Import", "kind must be one of notify-redrive, tag-import"},
@@ -253,7 +260,7 @@ class AdminRefusalIT {
             "/api/v1/gbm/admin/progress?kind=notify-redrive",
             "/api/v1/gbm/admin/mq/consumption-records?status=0",
             "/api/v1/gbm/admin/mq/consumption-records?all=true",
-            "/api/v1/gbm/admin/console/activities/1/teams?status=3",
+            "/api/v1/gbm/admin/console/activities/" + TEAMS_ACTIVITY + "/teams?status=3",
             "/api/v1/gbm/admin/console/notify/tasks?status=3",
             "/api/v1/gbm/admin/notify/tasks?status=0",
             "/api/v1/gbm/admin/notify/tasks?status="
@@ -263,6 +270,94 @@ class AdminRefusalIT {
                     .as(listing + " " + answer.body())
                     .isEqualTo("0000");
         }
+    }
+
+    /**
+     * A path variable of the right shape that names nothing is refused saying so; before, an activity or a team that
+     * does not exist answered {@code 0000} and an empty page, read as "no teams" / "no members". A value of the wrong
+     * shape (not a number, past the column, a trailing space, other case: identifiers compare exactly) is {@code 0002}
+     * as before; an unknown or close-check task is {@code E0301}. Nothing is written: a refused read records nothing,
+     * a refused action is in the audit with its code.
+     */
+    @Test
+    void aPathVariableThatNamesNothingIsRefusedNotAnsweredAsAnEmptyPage() throws Exception {
+        MarketConfigFixture teams = new MarketConfigFixture(jdbc);
+        teams.team("77008101", 7_700_811L, "pv-u1", 1, 0, 0, Instant.now().plusSeconds(600));
+        teams.member("77008101", 7_700_811L, "pv-u1", "pv7000000001", "out-pv-1", 0);
+        new CrowdTagFixture(jdbc).tag("pv-tag", List.of("u1"));
+        new CrowdTagFixture(jdbc).job("pv-tag", "pv-batch", 0);
+        String closeCheck = String.valueOf(closeCheckTask("77008102"));
+        long auditedBefore = jdbc.queryForObject("SELECT COALESCE(MAX(id), 0) FROM admin_action", Long.class);
+        String teamsOf = "/api/v1/gbm/admin/console/activities/";
+        String membersOf = "/api/v1/gbm/admin/console/teams/";
+        String[][] reads = {
+            {teamsOf + "424242/teams", "0002", "activityId 424242 names no activity"},
+            {teamsOf + "424242/teams?status=1", "0002", "activityId 424242 names no activity"},
+            {teamsOf + "424242/teams?all=true&page=3", "0002", "activityId 424242 names no activity"},
+            {teamsOf + "-7700811/teams", "0002", "activityId -7700811 names no activity"},
+            {teamsOf + "x7700811/teams", "0002", "activityId has the wrong type"},
+            {teamsOf + "7700811%20/teams", "0002", "activityId has the wrong type"},
+            {teamsOf + "077008110/teams", "0002", "activityId has the wrong type"},
+            {teamsOf + "92233720368547758070/teams", "0002", "activityId has the wrong type"},
+            {membersOf + "77008199/members", "0002", "teamId 77008199 names no team"},
+            {membersOf + "77008199/members?page=2", "0002", "teamId 77008199 names no team"},
+            {membersOf + "7700810/members", "0002", "teamId 7700810 names no team"},
+            {membersOf + "770081011/members", "0002", "teamId must be up to 8 digits"},
+            {membersOf + "77008101%20/members", "0002", "teamId must be up to 8 digits"},
+            {"/api/v1/gbm/admin/notify/tasks/987654321/attempts", "E0301", "notify task 987654321 not found"},
+            {"/api/v1/gbm/admin/notify/tasks/" + closeCheck + "/attempts", "E0301", "not found"},
+            {"/api/v1/gbm/admin/notify/tasks/1%20/attempts", "0002", "taskId has the wrong type"},
+        };
+        for (String[] read : reads) {
+            assertRefusedWith(admin.get(read[0]).token(TOKEN).send(), read[0], read[1], read[2]);
+        }
+        String[][] actions = {
+            {"/api/v1/gbm/admin/notify/tasks/987654321/redrive", "E0301", "notify task 987654321 not found"},
+            {"/api/v1/gbm/admin/notify/tasks/" + closeCheck + "/redrive", "E0301", "not found"},
+            {"/api/v1/gbm/admin/notify/tasks/x/redrive", "0002", "taskId has the wrong type"},
+            {"/api/v1/gbm/admin/tag-imports/pv-none/run", "0002", "no crowd tag job for batch or tag pv-none"},
+            {"/api/v1/gbm/admin/tag-imports/PV-BATCH/run", "0002", "no crowd tag job for batch or tag PV-BATCH"},
+            {"/api/v1/gbm/admin/tag-imports/pv-batch%20/run", "0002", "printable ASCII characters"},
+            {"/api/v1/gbm/admin/tag-imports/" + "b".repeat(33) + "/run", "0002", "printable ASCII characters"},
+            {"/api/v1/gbm/admin/switches/Degrade", "0002", "name must be one of degrade, "},
+            {"/api/v1/gbm/admin/switches/degrade%20", "0002", "name must be one of degrade, "},
+            {"/api/v1/gbm/admin/switches/no-such-switch", "0002", "name must be one of degrade, "},
+        };
+        for (String[] action : actions) {
+            HttpResponse<String> answer = admin.call("POST", action[0])
+                    .token(TOKEN)
+                    .json(action[0].contains("/switches/") ? "{\"value\":\"true\",\"operator\":\"it\"}" : null)
+                    .send();
+            assertRefusedWith(answer, action[0], action[1], action[2]);
+        }
+        // Names that exist answer as before, an activity's or team's empty page included.
+        for (String known : new String[] {
+            teamsOf + "7700811/teams", teamsOf + "7700811/teams?status=2", membersOf + "77008101/members?page=9"
+        }) {
+            HttpResponse<String> answer = admin.get(known).token(TOKEN).send();
+            assertThat(TestJson.JSON.readTree(answer.body()).path("code").asText())
+                    .as(known + " " + answer.body())
+                    .isEqualTo("0000");
+        }
+        // Nothing written: no switch change, the job as it was, nothing queued; the refused actions are audited with
+        // their codes (admitted before they ran), the refused reads are not (no read is).
+        assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM dcc_switch_change", Integer.class))
+                .isZero();
+        assertThat(new CrowdTagFixture(jdbc).jobStatus("pv-batch")).isZero();
+        assertThat(TestJson.JSON
+                        .readTree(admin.get("/api/v1/gbm/admin/progress")
+                                .token(TOKEN)
+                                .send()
+                                .body())
+                        .path("data"))
+                .isEmpty();
+        assertThat(jdbc.queryForList(
+                        "SELECT CONCAT(method, ' ', http_status, ' ', code) FROM admin_action WHERE id > ? ORDER BY id",
+                        String.class,
+                        auditedBefore))
+                .containsExactlyElementsOf(Arrays.stream(actions)
+                        .map(action -> "POST 200 " + action[1])
+                        .toList());
     }
 
     /**
@@ -298,16 +393,21 @@ class AdminRefusalIT {
         assertThat(switches.path("degrade").asText()).isEqualTo("false");
     }
 
-    private static void assertParameterRefused(HttpResponse<String> answer, String call, String why) throws Exception {
+    private static void assertRefusedWith(HttpResponse<String> answer, String call, String code, String why)
+            throws Exception {
         assertThat(answer.statusCode()).as(call).isEqualTo(200);
         JsonNode body = TestJson.JSON.readTree(answer.body());
-        assertThat(body.path("code").asText()).as(call).isEqualTo("0002");
-        assertThat(body.path("info").asText())
-                .as(call)
-                .startsWith("illegal parameter: ")
-                .contains(why);
+        assertThat(body.path("code").asText()).as(call + " " + answer.body()).isEqualTo(code);
+        assertThat(body.path("info").asText()).as(call).contains(why);
         assertThat(body.path("data").isNull()).as(call).isTrue();
         assertThat(body.size()).as(call).isEqualTo(3);
+    }
+
+    private static void assertParameterRefused(HttpResponse<String> answer, String call, String why) throws Exception {
+        assertRefusedWith(answer, call, "0002", why);
+        assertThat(TestJson.JSON.readTree(answer.body()).path("info").asText())
+                .as(call)
+                .startsWith("illegal parameter: ");
     }
 
     /** A FAIL partner callback of a new team of this partner; returns the team id. */
@@ -325,6 +425,19 @@ class AdminRefusalIT {
                 source,
                 channel);
         return teamId;
+    }
+
+    /** A close check (notify type DELAY) of this team, not due for an hour; returns its id. */
+    private long closeCheckTask(String teamId) {
+        jdbc.update(
+                "INSERT INTO notify_task (task_key, webhook_id, activity_id, team_id, source, channel, notify_category,"
+                        + " notify_type, notify_count, notify_status, parameter_json, next_attempt_time)"
+                        + " VALUES (?, ?, 1, ?, 's01', 'c01', 'team_expiry', 'DELAY', 0, 0, '{}',"
+                        + " UTC_TIMESTAMP(3) + INTERVAL 1 HOUR)",
+                teamId + ":close",
+                "msg_ref_close_" + teamId,
+                teamId);
+        return jdbc.queryForObject("SELECT id FROM notify_task WHERE team_id = ?", Long.class, teamId);
     }
 
     private int taskStatus(String teamId) {

@@ -140,10 +140,10 @@ class ConsoleApiIT {
                 get("/api/v1/gbm/admin/console/activities?page=0&size=10").body());
         assertThat(activities.path("code").asText()).isEqualTo("0000");
         assertThat(activities.path("data").path("items").isArray()).isTrue();
+        // An activity that does not exist is no empty page (AdminRefusalIT).
         JsonNode teams = TestJson.JSON.readTree(
                 get("/api/v1/gbm/admin/console/activities/424242/teams").body());
-        assertThat(teams.path("data").path("items")).isEmpty();
-        assertThat(teams.path("data").path("total").asLong()).isZero();
+        assertThat(teams.path("code").asText()).isEqualTo("0002");
         assertThat(TestJson.JSON
                         .readTree(get("/api/v1/gbm/admin/console/notify/tasks?size=201")
                                 .body())
@@ -383,12 +383,10 @@ class ConsoleApiIT {
                             .path("code")
                             .asText())
                     .isEqualTo("0002");
-            JsonNode none = TestJson.JSON
-                    .readTree(get("/api/v1/gbm/admin/console/teams/77007019/members")
-                            .body())
-                    .path("data");
-            assertThat(none.path("items")).isEmpty();
-            assertThat(none.path("total").asLong()).isZero();
+            JsonNode none = TestJson.JSON.readTree(
+                    get("/api/v1/gbm/admin/console/teams/77007019/members").body());
+            assertThat(none.path("code").asText()).isEqualTo("0002");
+            assertThat(none.path("info").asText()).isEqualTo("illegal parameter: teamId 77007019 names no team");
         } finally {
             jdbc.update("DELETE FROM group_buy_order_list WHERE activity_id = ?", activityId);
             jdbc.update("DELETE FROM group_buy_order WHERE activity_id = ?", activityId);

@@ -2,6 +2,7 @@ package com.groupbuy.market.console;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.groupbuy.market.activity.MarketConfigFixture;
 import com.groupbuy.market.domain.outbox.service.DueCallbackDeliveryService;
 import com.groupbuy.market.notify.NotifyTaskFixture;
 import com.groupbuy.market.support.IntegrationTest;
@@ -146,7 +147,12 @@ class ConsoleBrowserIT {
         assertThat(waitFor(By.id("activities-empty")).getText()).isEqualTo("No activities.");
         assertThat(browser.findElement(By.id("activities-pager-label")).getText())
                 .isEqualTo("page 1 of 1 (0)");
+        // An activity that names nothing is said so, not shown as one with no teams (AdminRefusalIT).
         open("#teams/100123");
+        assertThat(waitFor(By.id("load-error")).getText())
+                .isEqualTo("Could not load: 0002 illegal parameter: activityId 100123 names no activity");
+        new MarketConfigFixture(jdbc).goods("9890999", 100_124L, "ZJ", "20", "100.00");
+        open("#teams/100124");
         assertThat(waitFor(By.id("teams-empty")).getText()).isEqualTo("No teams with this status.");
         open("#tasks");
         assertThat(waitFor(By.id("tasks-empty")).getText()).isEqualTo("No notify tasks.");

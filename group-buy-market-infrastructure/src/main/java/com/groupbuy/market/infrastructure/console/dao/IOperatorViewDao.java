@@ -25,6 +25,12 @@ public interface IOperatorViewDao {
 
     long countTeams(@Param("activityId") long activityId, @Param("status") Integer status);
 
+    /** Whether an activity has this id, or a team names it. */
+    boolean activityNamed(@Param("activityId") long activityId);
+
+    /** Whether a team has this id, or a member order names it. */
+    boolean teamNamed(@Param("teamId") String teamId);
+
     /** The first {@code perTeam} member orders of each team (oldest first), one index range of each team read. */
     List<Map<String, Object>> firstMembers(@Param("teamIds") List<String> teamIds, @Param("perTeam") int perTeam);
 

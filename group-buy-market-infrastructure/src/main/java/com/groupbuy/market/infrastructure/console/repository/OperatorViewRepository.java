@@ -109,6 +109,16 @@ public class OperatorViewRepository
         return dao.countTeamMembers(teamId);
     }
 
+    @Override
+    public boolean activityNamed(long activityId) {
+        return dao.activityNamed(activityId);
+    }
+
+    @Override
+    public boolean teamNamed(String teamId) {
+        return dao.teamNamed(teamId);
+    }
+
     private static TeamAdminVO.Member member(Map<String, Object> r) {
         return new TeamAdminVO.Member(
                 text(r, "userId"),

@@ -21,6 +21,7 @@ import com.groupbuy.market.types.progress.ProgressBoard;
 import com.groupbuy.market.types.progress.WorkProgress;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.List;
 import java.util.function.Supplier;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -90,7 +91,8 @@ public class ConsoleViewController {
 
     /**
      * {@code status}: 0 in progress (the default), 1 complete, 2 failed, 3 complete with a refund; {@code all=true}.
-     * Any other status is {@code 0002} naming these (before, an empty page).
+     * Any other status is {@code 0002} naming these (before, an empty page). An {@code activityId} that names no
+     * activity (and no team) is {@code 0002} saying so; before, an empty page, which read as "no teams".
      */
     @GetMapping("activities/{activityId}/teams")
     public ResponseEntity<Response<AdminPage<TeamView>>> teams(
@@ -104,23 +106,25 @@ public class ConsoleViewController {
             AdminFilters.status(status, TeamStatus.values(), TeamStatus::code);
             Integer filter = all ? null : status == null ? TeamStatus.OPEN.code() : status;
             Instant now = Instant.now(clock);
-            return new AdminPage<>(
-                    teams.page(activityId, filter, offset(page, size), AdminPaging.size(size)).stream()
-                            .map(team -> new TeamView(
-                                    team,
-                                    team.validEndTime() == null
-                                            ? 0
-                                            : Math.max(0, team.validEndTime().getEpochSecond() - now.getEpochSecond())))
-                            .toList(),
-                    teams.count(activityId, filter),
-                    page,
-                    size);
+            List<TeamView> items = teams.page(activityId, filter, offset(page, size), AdminPaging.size(size)).stream()
+                    .map(team -> new TeamView(
+                            team,
+                            team.validEndTime() == null
+                                    ? 0
+                                    : Math.max(0, team.validEndTime().getEpochSecond() - now.getEpochSecond())))
+                    .toList();
+            long total = teams.count(activityId, filter);
+            if (total == 0 && !teams.activityNamed(activityId)) {
+                throw namesNothing("activityId", String.valueOf(activityId), "activity");
+            }
+            return new AdminPage<>(items, total, page, size);
         });
     }
 
     /**
      * One team's member orders, oldest first, a page at a time: the teams page carries each team's member count and
-     * only its first {@link TeamAdminVO#MEMBERS_SHOWN}. A team id is up to 8 digits; an unknown one has no members.
+     * only its first {@link TeamAdminVO#MEMBERS_SHOWN}. A team id is up to 8 digits; one that names no team is {@code
+     * 0002} saying so (before, an empty page, which read as "no members").
      */
     @GetMapping("teams/{teamId}/members")
     public ResponseEntity<Response<AdminPage<TeamAdminVO.Member>>> members(
@@ -128,13 +132,15 @@ public class ConsoleViewController {
             @PathVariable String teamId,
             @RequestParam(defaultValue = "0") int page,
             @RequestParam(defaultValue = "50") int size) {
-        return authorized(
-                given,
-                () -> new AdminPage<>(
-                        teams.members(AdminTeamId.checked(teamId), offset(page, size), AdminPaging.size(size)),
-                        teams.countMembers(teamId),
-                        page,
-                        size));
+        return authorized(given, () -> {
+            List<TeamAdminVO.Member> items =
+                    teams.members(AdminTeamId.checked(teamId), offset(page, size), AdminPaging.size(size));
+            long total = teams.countMembers(teamId);
+            if (total == 0 && !teams.teamNamed(teamId)) {
+                throw namesNothing("teamId", teamId, "team");
+            }
+            return new AdminPage<>(items, total, page, size);
+        });
     }
 
     @GetMapping("notify/tasks")
@@ -195,6 +201,15 @@ public class ConsoleViewController {
             return AdminToken.refusal();
         }
         return ResponseEntity.ok(Envelope.success(action.get()));
+    }
+
+    /**
+     * A path variable of the right shape that names nothing: {@code 0002} saying so (HTTP 200, as the run of an unknown
+     * import batch and a change of an unknown switch are answered), never an empty page that reads as "nothing there".
+     */
+    private static AppException namesNothing(String name, String value, String what) {
+        return new AppException(
+                ResponseCode.ILLEGAL_PARAMETER, "illegal parameter: " + name + " " + value + " names no " + what);
     }
 
     static void requireText(String name, String value, int max) {

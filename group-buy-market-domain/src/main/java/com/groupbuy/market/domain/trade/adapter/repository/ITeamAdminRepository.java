@@ -15,4 +15,10 @@ public interface ITeamAdminRepository {
     List<TeamAdminVO.Member> members(String teamId, int offset, int limit);
 
     long countMembers(String teamId);
+
+    /** Whether {@code activityId} names an activity, or a team of one: its empty listing is "none", not "no such". */
+    boolean activityNamed(long activityId);
+
+    /** Whether {@code teamId} names a team, or a member order of one. */
+    boolean teamNamed(String teamId);
 }
