@@ -4,11 +4,15 @@
 const API = '/api/v1/gbm/admin/';
 const PAGE_SIZE = 50;
 const ATTEMPT_PAGE = 20;
-const TASK_STATUS = {0: 'INIT', 1: 'DONE', 2: 'RETRY', 3: 'FAIL'};
-const TEAM_STATUS = {0: 'in progress', 1: 'complete', 2: 'failed', 3: 'complete, refunded'};
-const ORDER_STATUS = {0: 'locked', 1: 'paid', 2: 'closed/refunded'};
-const ACTIVITY_STATUS = {0: 'created', 1: 'effective', 2: 'expired', 3: 'abandoned'};
-const JOB_STATUS = {0: 'created', 1: 'done', 2: 'abandoned'};
+// Status labels, from status-labels.json: the one table the admin API's refusals name status values from too. Until
+// it is read (or if it cannot be), a status shows as its code.
+let TASK_STATUS = {}, TEAM_STATUS = {}, ORDER_STATUS = {}, ACTIVITY_STATUS = {}, JOB_STATUS = {};
+
+async function loadLabels() {
+  const answer = await fetch('status-labels.json', {credentials: 'same-origin'});
+  ({notifyTask: TASK_STATUS = {}, team: TEAM_STATUS = {}, order: ORDER_STATUS = {}, activity: ACTIVITY_STATUS = {},
+    importJob: JOB_STATUS = {}} = await answer.json());
+}
 const view = document.getElementById('view');
 let timers = [];
 
@@ -141,7 +145,7 @@ async function teams(activityId, page = 0, status = '0') {
       el('td', {class: 'wrap'}, ...members.flatMap((m, i) => i ? [el('br'), m] : [m])));
   });
   const filter = el('select', {id: 'team-status'}, ...['0', '1', '2', '3', 'all'].map(s =>
-    el('option', {value: s, selected: s === status ? 'selected' : null}, s === 'all' ? 'all' : TEAM_STATUS[s])));
+    el('option', {value: s, selected: s === status ? 'selected' : null}, s === 'all' ? 'all' : TEAM_STATUS[s] ?? s)));
   filter.addEventListener('change', () => teams(activityId, 0, filter.value).catch(failed));
   show(el('h2', {}, 'Teams of activity ' + activityId),
     el('div', {class: 'toolbar'}, el('a', {href: '#activities'}, '‹ activities'), 'status', filter),
@@ -346,4 +350,4 @@ document.getElementById('logout').addEventListener('click', action('Not signed o
   location.replace('login.html');
 }));
 window.addEventListener('hashchange', route);
-api('console/session').then(route).catch(() => {});
+Promise.all([api('console/session'), loadLabels().catch(() => {})]).then(route).catch(() => {});

@@ -247,9 +247,13 @@ class AdminRefusalIT {
             {"/api/v1/gbm/admin/progress?kind=", "kind must be one of notify-redrive, tag-import"},
             {"/api/v1/gbm/admin/mq/consumption-records?status=3", "status must be one of 0 (processing), 1 (success)"},
             {"/api/v1/gbm/admin/mq/consumption-records?status=-1&all=true", "status must be one of 0 (processing)"},
-            {"/api/v1/gbm/admin/console/activities/1/teams?status=4", "status must be one of 0 (open), 1 (complete)"},
-            {"/api/v1/gbm/admin/console/notify/tasks?status=4", "status must be one of 0 (init), 1 (success)"},
-            {"/api/v1/gbm/admin/notify/tasks?status=9", "status must be one of 0 (init), 1 (success), 2 (retry), 3"},
+            {
+                "/api/v1/gbm/admin/console/activities/1/teams?status=4",
+                "status must be one of 0 (in progress), 1 (complete)"
+            },
+            {"/api/v1/gbm/admin/console/notify/tasks?status=4", "status must be one of 0 (INIT), 1 (DONE)"},
+            {"/api/v1/gbm/admin/notify/tasks?status=9", "status must be one of 0 (INIT), 1 (DONE), 2 (RETRY), 3 (FAIL)"
+            },
         };
         for (String[] call : refused) {
             assertParameterRefused(admin.get(call[0]).token(TOKEN).send(), call[0], call[1]);

@@ -2,14 +2,20 @@ package com.groupbuy.market.console;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.groupbuy.market.activity.MarketConfigFixture;
 import com.groupbuy.market.domain.outbox.service.DueCallbackDeliveryService;
 import com.groupbuy.market.notify.NotifyTaskFixture;
+import com.groupbuy.market.support.AdminClient;
 import com.groupbuy.market.support.IntegrationTest;
+import com.groupbuy.market.support.TestJson;
 import com.groupbuy.market.support.TradeClient;
 import com.groupbuy.market.tag.CrowdTagFixture;
+import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
+import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
@@ -164,6 +170,47 @@ class ConsoleBrowserIT {
         assertThat(browser.findElement(By.id("switch-cut-range")).getText()).isEqualTo("100 %");
         HeadlessChromium.screenshot(browser, "console-switches");
         assertThat(browser.findElements(By.id("load-error"))).isEmpty();
+    }
+
+    /**
+     * A refusal of a status filter names the values as the console's filters show them: one table of labels for both.
+     * Before, the refusal said {@code 1 (success)} and {@code 0 (open)} where the console showed DONE and in progress.
+     */
+    @Test
+    void aStatusRefusalNamesTheValuesAsTheConsoleShowsThem() throws Exception {
+        new MarketConfigFixture(jdbc)
+                .team(
+                        "77009001",
+                        7_700_901L,
+                        "labels-u1",
+                        1,
+                        0,
+                        0,
+                        Instant.now().plusSeconds(600));
+        signIn();
+        open("#tasks");
+        assertThat(refusalOf("/api/v1/gbm/admin/notify/tasks?status=9"))
+                .isEqualTo("illegal parameter: status must be one of " + shownValues("task-status"));
+        open("#teams/7700901");
+        assertThat(refusalOf("/api/v1/gbm/admin/console/activities/7700901/teams?status=9"))
+                .isEqualTo("illegal parameter: status must be one of " + shownValues("team-status"));
+    }
+
+    /** "0 (INIT), 1 (DONE), ...": each status option of this filter, its value and the label the console shows. */
+    private String shownValues(String filter) {
+        return new Select(waitFor(By.id(filter)))
+                .getOptions().stream()
+                        .filter(option -> option.getAttribute("value").matches("[0-9]+"))
+                        .map(option -> option.getAttribute("value") + " (" + option.getText() + ")")
+                        .collect(Collectors.joining(", "));
+    }
+
+    private String refusalOf(String listing) throws Exception {
+        HttpResponse<String> answer =
+                new AdminClient(() -> port).get(listing).token(TOKEN).send();
+        JsonNode body = TestJson.JSON.readTree(answer.body());
+        assertThat(body.path("code").asText()).as(listing).isEqualTo("0002");
+        return body.path("info").asText();
     }
 
     @Test

@@ -5,7 +5,6 @@ import com.groupbuy.market.domain.activity.adapter.port.IMarketSwitches;
 import com.groupbuy.market.domain.activity.adapter.repository.IActivityAdminRepository;
 import com.groupbuy.market.domain.activity.model.valobj.ActivityAdminVO;
 import com.groupbuy.market.domain.activity.model.valobj.MarketSwitchesVO;
-import com.groupbuy.market.domain.outbox.model.valobj.NotifyTaskStatus;
 import com.groupbuy.market.domain.outbox.model.valobj.NotifyTaskSummaryVO;
 import com.groupbuy.market.domain.outbox.service.NotifyTaskOperations;
 import com.groupbuy.market.domain.tag.adapter.repository.ITagImportAdminRepository;
@@ -103,7 +102,7 @@ public class ConsoleViewController {
             @RequestParam(defaultValue = "0") int page,
             @RequestParam(defaultValue = "50") int size) {
         return authorized(given, () -> {
-            AdminFilters.status(status, TeamStatus.values(), TeamStatus::code);
+            AdminFilters.checkStatus(status, StatusLabels.TEAM);
             Integer filter = all ? null : status == null ? TeamStatus.OPEN.code() : status;
             Instant now = Instant.now(clock);
             List<TeamView> items = teams.page(activityId, filter, offset(page, size), AdminPaging.size(size)).stream()
@@ -150,7 +149,7 @@ public class ConsoleViewController {
             @RequestParam(defaultValue = "0") int page,
             @RequestParam(defaultValue = "50") int size) {
         return authorized(given, () -> {
-            AdminFilters.status(status, NotifyTaskStatus.values(), NotifyTaskStatus::code);
+            AdminFilters.checkStatus(status, StatusLabels.NOTIFY_TASK);
             return new AdminPage<>(
                     tasks.list(status, null, AdminPaging.page(page), AdminPaging.size(size)),
                     tasks.count(status, null),

@@ -2,7 +2,6 @@ package com.groupbuy.market.trigger.http.admin;
 
 import com.groupbuy.market.api.response.Response;
 import com.groupbuy.market.domain.trade.model.valobj.ConsumptionRecordVO;
-import com.groupbuy.market.domain.trade.model.valobj.ConsumptionStatus;
 import com.groupbuy.market.domain.trade.service.refund.ConsumptionRecordOperations;
 import com.groupbuy.market.trigger.http.Envelope;
 import java.util.List;
@@ -43,7 +42,7 @@ public class ConsumptionAdminController {
         if (adminToken.caller(given) == null) {
             return AdminToken.refusal();
         }
-        AdminFilters.status(status, ConsumptionStatus.values(), ConsumptionStatus::code);
+        AdminFilters.checkStatus(status, StatusLabels.CONSUMPTION_RECORD);
         Integer filter = all ? null : status == null ? ConsumptionRecordVO.FAIL : status;
         return ResponseEntity.ok(
                 Envelope.success(operations.list(filter, AdminPaging.page(page), AdminPaging.size(size))));

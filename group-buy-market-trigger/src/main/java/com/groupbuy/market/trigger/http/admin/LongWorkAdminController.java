@@ -125,7 +125,7 @@ public class LongWorkAdminController {
             @RequestHeader(value = "X-Admin-Token", required = false) String given,
             @RequestParam(required = false) String kind) {
         return authorized(given, () -> {
-            AdminFilters.oneOf("kind", kind, KINDS);
+            AdminFilters.checkOneOf("kind", kind, KINDS);
             return board.recent().stream()
                     .filter(p -> kind == null || kind.equals(p.kind()))
                     .toList();

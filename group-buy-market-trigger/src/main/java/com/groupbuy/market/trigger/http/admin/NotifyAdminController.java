@@ -3,7 +3,6 @@ package com.groupbuy.market.trigger.http.admin;
 import com.groupbuy.market.api.response.Response;
 import com.groupbuy.market.domain.outbox.model.valobj.DeliverNowResult;
 import com.groupbuy.market.domain.outbox.model.valobj.NotifyAttemptVO;
-import com.groupbuy.market.domain.outbox.model.valobj.NotifyTaskStatus;
 import com.groupbuy.market.domain.outbox.model.valobj.NotifyTaskSummaryVO;
 import com.groupbuy.market.domain.outbox.service.NotifyTaskOperations;
 import com.groupbuy.market.trigger.http.Envelope;
@@ -44,13 +43,10 @@ public class NotifyAdminController {
             @RequestParam(required = false) String teamId,
             @RequestParam(defaultValue = "0") int page,
             @RequestParam(defaultValue = "50") int size) {
-        return authorized(
-                given,
-                () -> operations.list(
-                        AdminFilters.status(status, NotifyTaskStatus.values(), NotifyTaskStatus::code),
-                        AdminTeamId.checked(teamId),
-                        AdminPaging.page(page),
-                        AdminPaging.size(size)));
+        return authorized(given, () -> {
+            AdminFilters.checkStatus(status, StatusLabels.NOTIFY_TASK);
+            return operations.list(status, AdminTeamId.checked(teamId), AdminPaging.page(page), AdminPaging.size(size));
+        });
     }
 
     @GetMapping("tasks/{taskId}/attempts")
