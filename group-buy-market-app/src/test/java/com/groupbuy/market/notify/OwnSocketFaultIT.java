@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
@@ -27,7 +28,9 @@ import org.springframework.jdbc.core.JdbcTemplate;
  * sent", no try used and nothing counted against the endpoint, and the callbacks go out once descriptors are free.
  * <p>
  * The instance runs as a process of its own whose soft descriptor limit is lowered, while it runs, below the
- * descriptors it holds ({@code prlimit --pid}): its pools' connections stay open, and no new socket can be had.
+ * descriptors it holds ({@code prlimit --pid}): its pools' connections stay open, and no new socket can be had. One
+ * process for both cases (a start is most of each case's time): each has a partner, tasks and breaker of its own (an
+ * IP literal and a host name), and reads only the log written since it began.
  */
 @IntegrationTest
 class OwnSocketFaultIT {
@@ -47,10 +50,30 @@ class OwnSocketFaultIT {
     @Value("${gbm.redis.key-prefix}")
     String keyPrefix;
 
+    /** The instance both cases use, started by the first; its name service, the hosts file below. */
+    private static AppProcess app;
+
+    private static Path hosts;
+    private static Path security;
+
+    @AfterAll
+    static void stopInstance() throws Exception {
+        try {
+            if (app != null) {
+                app.close();
+            }
+        } finally {
+            if (hosts != null) {
+                Files.deleteIfExists(hosts);
+                Files.deleteIfExists(security);
+            }
+        }
+    }
+
     @Test
     void callbacksDueWhileOurDescriptorsAreOutUseNoTryAndOpenNoBreaker() throws Exception {
-        // An IP literal: no name to resolve (reading /etc/hosts takes a descriptor too).
-        deliverWhileDescriptorsAreOut(List.of(), url -> url.replace("localhost", "127.0.0.1"), "Too many open files");
+        // An IP literal: no name to resolve (reading a hosts file takes a descriptor too).
+        deliverWhileDescriptorsAreOut(url -> url.replace("localhost", "127.0.0.1"), "Too many open files");
     }
 
     /**
@@ -65,24 +88,23 @@ class OwnSocketFaultIT {
      */
     @Test
     void callbacksToAHostNameWhoseLookupFailsWhileOurDescriptorsAreOutUseNoTry() throws Exception {
-        Path hosts = Files.createTempFile("gbm-hosts", ".txt");
-        Path security = Files.createTempFile("gbm-java", ".security");
-        try {
-            // localhost too: the file is the JVM's only name service, and the warm-up partner may be named so.
-            Files.writeString(hosts, "127.0.0.1 localhost\n127.0.0.1 partner.own-lookup.test\n");
-            Files.writeString(security, "networkaddress.cache.negative.ttl=5\n");
-            deliverWhileDescriptorsAreOut(
-                    List.of("-Djdk.net.hosts.file=" + hosts, "-Djava.security.properties=" + security),
-                    url -> url.replaceFirst("//[^/:]+:", "//partner.own-lookup.test:"),
-                    "out of file descriptors");
-        } finally {
-            Files.deleteIfExists(hosts);
-            Files.deleteIfExists(security);
-        }
+        deliverWhileDescriptorsAreOut(
+                url -> url.replaceFirst("//[^/:]+:", "//partner.own-lookup.test:"), "out of file descriptors");
     }
 
-    private void deliverWhileDescriptorsAreOut(
-            List<String> jvmOptions, UnaryOperator<String> partnerUrl, String ownFaultText) throws Exception {
+    /**
+     * The instance, started once: its name service a hosts file of the test's own with its negative cache (see
+     * above), which an IP literal never reads.
+     */
+    private AppProcess instance() throws Exception {
+        if (app != null) {
+            return app;
+        }
+        hosts = Files.createTempFile("gbm-hosts", ".txt");
+        security = Files.createTempFile("gbm-java", ".security");
+        // localhost too: the file is the JVM's only name service, and the warm-up partner may be named so.
+        Files.writeString(hosts, "127.0.0.1 localhost\n127.0.0.1 partner.own-lookup.test\n");
+        Files.writeString(security, "networkaddress.cache.negative.ttl=5\n");
         List<String> arguments = List.of(
                 "--spring.datasource.url=" + IsolatedDatabaseInitializer.SERVER + database
                         + IsolatedDatabaseInitializer.PARAMS,
@@ -99,14 +121,21 @@ class OwnSocketFaultIT {
                 // many as the callbacks' tries, so charged to the partner they end FAIL as the breaker opens (with
                 // fewer it opened first and held their second tries back for its 30 s).
                 "--gbm.notify.guard.minimum-calls=" + 2 * CALLBACKS);
+        app = AppProcess.start(
+                "ownfaults",
+                List.of("prlimit", "--nofile=" + LIMIT + ":" + LIMIT, "--"),
+                List.of("-Djdk.net.hosts.file=" + hosts, "-Djava.security.properties=" + security),
+                arguments);
+        return app;
+    }
+
+    private void deliverWhileDescriptorsAreOut(UnaryOperator<String> partnerUrl, String ownFaultText) throws Exception {
+        AppProcess app = instance();
+        // This case's log: what the instance wrote since it began.
+        Log log = new Log(app.output(), Files.size(app.output()));
         NotifyTaskFixture tasks = new NotifyTaskFixture(jdbc);
         try (PartnerReceiver warmUp = new PartnerReceiver();
-                PartnerReceiver partner = new PartnerReceiver();
-                AppProcess app = AppProcess.start(
-                        "ownfaults",
-                        List.of("prlimit", "--nofile=" + LIMIT + ":" + LIMIT, "--"),
-                        jvmOptions,
-                        arguments)) {
+                PartnerReceiver partner = new PartnerReceiver()) {
             // One callback delivered first, to another partner, so the delivery path's classes are loaded while
             // files can still be opened (the test's class path has directories); its pooled connection goes to that
             // partner, not to the one under test.
@@ -123,10 +152,10 @@ class OwnSocketFaultIT {
                 // Until the callbacks have ended FAIL (as they did), or runs enough to have used up their two tries
                 // have each put them back unsent.
                 await(() -> teams.stream().allMatch(team -> tasks.status(team) == 3)
-                        || (notSentWarnings(app) >= 3
+                        || (notSentWarnings(log) >= 3
                                 && teams.stream()
                                         .allMatch(team -> lastError(team).contains(ownFaultText))));
-                assertThat(outcomes(teams, app))
+                assertThat(outcomes(teams, log))
                         .as("while our descriptors are out (log %s)", app.output())
                         .isEqualTo(expected(teams, "status=2 tries=0 attempts=0", false));
             } finally {
@@ -134,7 +163,7 @@ class OwnSocketFaultIT {
             }
             await(() -> teams.stream().allMatch(team -> received(partner, team)));
             await(() -> teams.stream().allMatch(team -> tasks.status(team) == 1));
-            assertThat(outcomes(teams, app))
+            assertThat(outcomes(teams, log))
                     .as("once descriptors are free again (log %s)", app.output())
                     .isEqualTo(expected(teams, "status=1 tries=1 attempts=1", false));
         }
@@ -155,7 +184,7 @@ class OwnSocketFaultIT {
     }
 
     /** Each task's status, tries and attempt rows, and whether the partner's breaker opened. */
-    private String outcomes(List<String> teams, AppProcess app) {
+    private String outcomes(List<String> teams, Log log) {
         NotifyTaskFixture tasks = new NotifyTaskFixture(jdbc);
         Map<String, String> each = teams.stream()
                 .collect(Collectors.toMap(
@@ -163,7 +192,7 @@ class OwnSocketFaultIT {
                         team -> "status=" + tasks.status(team) + " tries=" + tasks.count(team) + " attempts="
                                 + tasks.attemptRows(team)));
         return teams.stream().map(team -> team + ": " + each.get(team)).collect(Collectors.joining("; "))
-                + "; breaker opened=" + log(app).contains("circuit CLOSED -> OPEN") + "; last error: "
+                + "; breaker opened=" + log.text().contains("circuit CLOSED -> OPEN") + "; last error: "
                 + lastError(teams.get(0));
     }
 
@@ -178,17 +207,23 @@ class OwnSocketFaultIT {
     }
 
     /** The per-page warnings that callbacks were not sent for our own socket fault. */
-    private static long notSentWarnings(AppProcess app) {
-        return log(app).lines()
+    private static long notSentWarnings(Log log) {
+        return log.text()
+                .lines()
                 .filter(line -> line.contains("WARN") && line.contains("not sent for our own fault"))
                 .count();
     }
 
-    private static String log(AppProcess app) {
-        try {
-            return Files.readString(app.output());
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
+    /** What the instance wrote to {@code file} from byte {@code from} on. */
+    private record Log(Path file, long from) {
+
+        String text() {
+            try (java.io.InputStream in = Files.newInputStream(file)) {
+                in.skipNBytes(from);
+                return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
         }
     }
 }
