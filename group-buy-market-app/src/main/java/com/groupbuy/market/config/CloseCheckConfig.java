@@ -16,7 +16,9 @@ import com.groupbuy.market.trigger.job.OutageOf;
 import com.groupbuy.market.trigger.job.RunFailureLog;
 import com.groupbuy.market.trigger.job.TimeoutRunMeter;
 import com.groupbuy.market.trigger.listener.CloseCheckListener;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.MeterBinder;
 import java.time.Clock;
 import org.springframework.amqp.core.AcknowledgeMode;
 import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
@@ -72,6 +74,22 @@ public class CloseCheckConfig {
                 properties.getBrokerFlavour());
         connectionFactory.addConnectionListener(topology);
         return topology;
+    }
+
+    /**
+     * {@code gbm.close-check.lanes}: the delay lanes this instance declared since it started. Lanes are a bounded set
+     * (the configured delays and the 23 hop lanes), so a count that keeps growing means lanes declared for something
+     * else (a forged check once made us declare one per whole second it had left).
+     */
+    @Bean
+    @ConditionalOnExpression(DELAY_PATH)
+    public MeterBinder closeCheckLaneMeter(CloseCheckTopology topology) {
+        return registry -> Gauge.builder(
+                        "gbm.close-check.lanes",
+                        topology,
+                        lanes -> lanes.lanesDeclared().size())
+                .description("delay lanes this instance declared on the broker since it started")
+                .register(registry);
     }
 
     @Bean

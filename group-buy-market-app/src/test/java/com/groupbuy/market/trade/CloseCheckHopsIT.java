@@ -11,6 +11,7 @@ import com.groupbuy.market.support.CloseCheckRecords;
 import com.groupbuy.market.support.IntegrationTest;
 import com.groupbuy.market.support.NoBrokerLeftovers;
 import com.groupbuy.market.support.TradeClient;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
@@ -33,7 +34,6 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.context.TestPropertySource;
-import org.springframework.test.util.ReflectionTestUtils;
 
 /**
  * Close checks due further off than a delay lane carries, and checks anyone may publish to our close-check queue, on
@@ -103,6 +103,9 @@ class CloseCheckHopsIT {
     @Autowired
     CloseCheckTopology topology;
 
+    @Autowired
+    MeterRegistry meters;
+
     /**
      * A team valid eleven years: its check goes out into the longest hop lane (48.5 days), and when it comes back early
      * it is published again toward the team's due time. On main the broker refused the check's expiration (406
@@ -170,6 +173,7 @@ class CloseCheckHopsIT {
                     == 0);
         }
         Set<String> before = new HashSet<>(declaredLanes());
+        double lanesBefore = lanesGauge();
         long past = System.currentTimeMillis() - 60_000;
         for (int i = 0; i < teams.size(); i++) {
             publish(
@@ -187,6 +191,9 @@ class CloseCheckHopsIT {
                 .as("the checks published again wait in hop lanes only")
                 .allSatisfy(lane -> assertThat(Long.bitCount(seconds(lane))).isEqualTo(1))
                 .hasSizeLessThanOrEqualTo(1);
+        assertThat(lanesGauge() - lanesBefore)
+                .as("gbm.close-check.lanes counts the lanes declared since")
+                .isEqualTo(declared.size());
         for (String teamId : teams) {
             assertThat(counts.team(teamId)).as("never failed early").containsEntry("status", 0);
         }
@@ -261,9 +268,12 @@ class CloseCheckHopsIT {
         return mall;
     }
 
-    @SuppressWarnings("unchecked")
     private Set<String> declaredLanes() {
-        return (Set<String>) ReflectionTestUtils.getField(topology, "declaredLanes");
+        return topology.lanesDeclared();
+    }
+
+    private double lanesGauge() {
+        return meters.get("gbm.close-check.lanes").gauge().value();
     }
 
     private static long seconds(String lane) {

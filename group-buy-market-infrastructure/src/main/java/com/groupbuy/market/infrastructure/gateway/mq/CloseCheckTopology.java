@@ -86,8 +86,9 @@ public class CloseCheckTopology implements ConnectionListener {
     }
 
     /**
-     * Every lane this instance declared on the broker since it started, on whichever connection (the names whose
-     * queues an owner taking them down, a test class on names of its own, deletes).
+     * Every lane this instance declared on the broker since it started, on whichever connection: counted by the gauge
+     * {@code gbm.close-check.lanes}, and the names an owner taking them down (a test class on names of its own)
+     * deletes.
      */
     public Set<String> lanesDeclared() {
         return Set.copyOf(lanesEverDeclared);
