@@ -142,14 +142,8 @@ class CrossUseCaseRaceIT {
         for (int run = 0; run < RUNS; run++) {
             String p = "e" + run + "-";
             String teamId = mall.team(p + "a", p + "b");
-            long endInMillis = 2 + (run * 3L) % 25;
-            jdbc.update(
-                    "UPDATE group_buy_order SET valid_end_time = UTC_TIMESTAMP(3) + INTERVAL ? MICROSECOND "
-                            + "WHERE team_id = ?",
-                    endInMillis * 1000,
-                    teamId);
+            long expireAfter = RaceRounds.endSoon(jdbc, run, teamId);
             String paidAt = TradeClient.now();
-            long expireAfter = Math.max(0, endInMillis - 3 + run % 7);
             List<JsonNode> answers = Race.run(5, i -> {
                 if (i == 4) {
                     Thread.sleep(expireAfter);
@@ -162,32 +156,7 @@ class CrossUseCaseRaceIT {
                     default -> mall.settle(p + "b", paidAt);
                 });
             });
-            int joined = 0;
-            for (int i = 0; i < 2; i++) {
-                String code = code(answers.get(i));
-                // Never E0005 "team full": the team has a place for one of them; failed meanwhile, it is E0206 (on
-                // the code before, 300 rounds of this answered E0005 at round 54).
-                assertThat(code).as("run %d %s", run, answers).isIn("0000", "E0006", "E0008", "E0206");
-                String user = i == 0 ? p + "c" : p + "d";
-                int rows = jdbc.queryForObject(
-                        "SELECT COUNT(*) FROM group_buy_order_list WHERE user_id = ?", Integer.class, user);
-                assertThat(rows)
-                        .as("run %d %s: a row only for a lock answered 0000 %s", run, user, answers)
-                        .isEqualTo(code.equals("0000") ? 1 : 0);
-                joined += code.equals("0000") ? 1 : 0;
-            }
-            assertThat(joined).as("run %d %s", run, answers).isLessThanOrEqualTo(1);
-            for (int i = 2; i < 4; i++) {
-                assertThat(code(answers.get(i))).as("run %d %s", run, answers).isIn("0000", "E0206", "E0208");
-            }
-            Map<String, Object> team = counts.team(teamId);
-            int status = ((Number) team.get("status")).intValue();
-            if (status == 2) {
-                assertThat(rowsOf(teamId, "status = 0"))
-                        .as("run %d: no unpaid order left in a failed team %s", run, team)
-                        .isZero();
-            }
-            checkTeam(run, teamId);
+            RaceRounds.lastPlaceAsTheTeamEnds(jdbc, counts, run, teamId, answers, p + "c", p + "d");
         }
     }
 
@@ -266,28 +235,7 @@ class CrossUseCaseRaceIT {
                 assertThat(code(mall.settle(user))).isEqualTo("0000");
             }
             List<JsonNode> answers = Race.run(6, i -> call(() -> mall.refund(users[i % 3])));
-            int success = 0;
-            for (JsonNode answer : answers) {
-                assertThat(code(answer)).as("run %d %s", run, answers).isEqualTo("0000");
-                if (answer.path("data").path("code").asText().equals("success")) {
-                    success++;
-                    assertThat(answer.path("data").path("info").asText())
-                            .as("run %d %s", run, answers)
-                            .startsWith("paid_formed");
-                }
-            }
-            assertThat(success).as("run %d %s", run, answers).isEqualTo(3);
-            assertThat(counts.team(teamId))
-                    .as("run %d %s", run, answers)
-                    .containsEntry("status", 2)
-                    .containsEntry("lock_count", 0)
-                    .containsEntry("complete_count", 0);
-            assertThat(counts.tasks(teamId, "trade_settlement"))
-                    .as("run %d", run)
-                    .isEqualTo(1);
-            assertThat(counts.tasks(teamId, "trade_paid_team2refund", "HTTP"))
-                    .as("run %d", run)
-                    .isEqualTo(3);
+            RaceRounds.formedTeamRefundedOnce(counts, run, teamId, answers);
         }
     }
 

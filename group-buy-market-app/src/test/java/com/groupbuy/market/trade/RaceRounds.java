@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.groupbuy.market.support.TestJson;
+import java.util.List;
 import java.util.Map;
 import org.springframework.jdbc.core.JdbcTemplate;
 
@@ -36,6 +37,86 @@ final class RaceRounds {
                     .as("run %d: Redis places of an open team %s", run, team)
                     .isIn(-1, lockCount);
         }
+    }
+
+    /**
+     * Moves the team's end 2 to 26 ms from now (by the round); returns how long after the start line the racer that
+     * expires the team waits: about the end, a few milliseconds before or after it.
+     */
+    static long endSoon(JdbcTemplate jdbc, int run, String teamId) {
+        long endInMillis = 2 + (run * 3L) % 25;
+        jdbc.update(
+                "UPDATE group_buy_order SET valid_end_time = UTC_TIMESTAMP(3) + INTERVAL ? MICROSECOND "
+                        + "WHERE team_id = ?",
+                endInMillis * 1000,
+                teamId);
+        return Math.max(0, endInMillis - 3 + run % 7);
+    }
+
+    /**
+     * Racers 0 and 1 joined the team ({@code joiners[0]}, {@code joiners[1]}) as it ended, 2 and 3 paid two of its
+     * members: at most one join took the last place, none answered E0005 (the team had a place; failed meanwhile, it is
+     * E0206), each joiner has a row exactly when answered 0000, a failed team keeps no unpaid order, and
+     * {@link #checkTeam}.
+     */
+    static void lastPlaceAsTheTeamEnds(
+            JdbcTemplate jdbc, TeamCounts counts, int run, String teamId, List<JsonNode> answers, String... joiners) {
+        int joined = 0;
+        for (int i = 0; i < 2; i++) {
+            String code = code(answers.get(i));
+            // Never E0005 "team full" (on the code before, 300 rounds of CrossUseCaseRaceIT answered it at round 54).
+            assertThat(code).as("run %d %s", run, answers).isIn("0000", "E0006", "E0008", "E0206");
+            joined += rowOnlyIfLocked(jdbc, run, joiners[i], code, answers);
+        }
+        assertThat(joined).as("run %d %s", run, answers).isLessThanOrEqualTo(1);
+        for (int i = 2; i < 4; i++) {
+            // E0106: the notice's whole-second trade time, taken before the race, can fall on the team's end.
+            assertThat(code(answers.get(i))).as("run %d %s", run, answers).isIn("0000", "E0206", "E0208", "E0106");
+        }
+        if (((Number) counts.team(teamId).get("status")).intValue() == 2) {
+            assertThat(rows(jdbc, teamId, "status = 0"))
+                    .as("run %d: no unpaid order left in a failed team %s", run, answers)
+                    .isZero();
+        }
+        checkTeam(jdbc, counts, run, teamId);
+    }
+
+    /** The user has an order row exactly when its lock answered 0000; returns 1 then, else 0. */
+    static int rowOnlyIfLocked(JdbcTemplate jdbc, int run, String user, String code, List<JsonNode> answers) {
+        int rows =
+                jdbc.queryForObject("SELECT COUNT(*) FROM group_buy_order_list WHERE user_id = ?", Integer.class, user);
+        assertThat(rows)
+                .as("run %d %s: a row only for a lock answered 0000 %s", run, user, answers)
+                .isEqualTo(code.equals("0000") ? 1 : 0);
+        return rows;
+    }
+
+    /**
+     * Every paid member of a formed team refunded, each more than once: each answered 0000, one {@code paid_formed}
+     * success per member, the team failed with no place held, its one completion callback and one refund callback per
+     * member.
+     */
+    static void formedTeamRefundedOnce(TeamCounts counts, int run, String teamId, List<JsonNode> answers) {
+        int success = 0;
+        for (JsonNode answer : answers) {
+            assertThat(code(answer)).as("run %d %s", run, answers).isEqualTo("0000");
+            if (answer.path("data").path("code").asText().equals("success")) {
+                success++;
+                assertThat(answer.path("data").path("info").asText())
+                        .as("run %d %s", run, answers)
+                        .startsWith("paid_formed");
+            }
+        }
+        assertThat(success).as("run %d %s", run, answers).isEqualTo(3);
+        assertThat(counts.team(teamId))
+                .as("run %d %s", run, answers)
+                .containsEntry("status", 2)
+                .containsEntry("lock_count", 0)
+                .containsEntry("complete_count", 0);
+        assertThat(counts.tasks(teamId, "trade_settlement")).as("run %d", run).isEqualTo(1);
+        assertThat(counts.tasks(teamId, "trade_paid_team2refund", "HTTP"))
+                .as("run %d", run)
+                .isEqualTo(3);
     }
 
     /** The team's member rows matching {@code condition}. */
