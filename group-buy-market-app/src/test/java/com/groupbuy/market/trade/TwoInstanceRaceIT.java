@@ -143,6 +143,65 @@ class TwoInstanceRaceIT {
     }
 
     @Test
+    void aNoticeOutsideTheWindowOnBRacingOneInsideOnAIsRecordedOnlyWhenRefused() throws Exception {
+        Mall mall = mall(RECEIVER);
+        for (int run = 0; run < RUNS; run++) {
+            String p = "w" + run + "-";
+            String teamId = mall.a.team(p + "a", p + "b", p + "c");
+            assertThat(code(mall.b.settle(p + "b"))).isEqualTo("0000");
+            String inWindow = TradeClient.now();
+            List<JsonNode> answers = Race.run(
+                    4,
+                    i -> call(() -> switch (i) {
+                        case 0 -> mall.a.settle(p + "a", inWindow);
+                        case 1 -> mall.b.settle(p + "a", "2020-01-01 00:00:00");
+                        case 2 -> mall.b.settle(p + "c", inWindow);
+                        default -> mall.a.settle(p + "c", inWindow);
+                    }));
+            assertThat(code(answers.get(0))).as("run %d %s", run, answers).isEqualTo("0000");
+            assertThat(code(answers.get(1))).as("run %d %s", run, answers).isIn("0000", "E0106");
+            assertThat(code(answers.get(2))).as("run %d %s", run, answers).isEqualTo("0000");
+            assertThat(code(answers.get(3))).as("run %d %s", run, answers).isEqualTo("0000");
+            assertThat(counts.lateNotices(p + "a"))
+                    .as("run %d: recorded only when answered E0106 %s", run, answers)
+                    .isEqualTo(code(answers.get(1)).equals("E0106") ? 1 : 0);
+            assertThat(counts.team(teamId)).as("run %d %s", run, answers).containsEntry("status", 1);
+            checkTeam(run, teamId);
+        }
+    }
+
+    @Test
+    void theLastMembersPaymentOnBRacingItsRefundOnAAndAJoinOnBAgree() throws Exception {
+        Mall mall = mall(RECEIVER);
+        for (int run = 0; run < RUNS; run++) {
+            String p = "k" + run + "-";
+            String teamId = mall.a.team(p + "a", p + "b", p + "c");
+            assertThat(code(mall.a.settle(p + "a"))).isEqualTo("0000");
+            assertThat(code(mall.b.settle(p + "b"))).isEqualTo("0000");
+            List<JsonNode> answers = Race.run(
+                    3,
+                    i -> call(() -> switch (i) {
+                        case 0 -> mall.b.settle(p + "c");
+                        case 1 -> mall.a.refund(p + "c");
+                        default -> mall.b.lock(p + "d", teamId);
+                    }));
+            String settled = code(answers.get(0));
+            assertThat(settled).as("run %d %s", run, answers).isIn("0000", "E0208");
+            assertThat(code(answers.get(1))).as("run %d %s", run, answers).isEqualTo("0000");
+            assertThat(answers.get(1).path("data").path("info").asText())
+                    .as("run %d %s", run, answers)
+                    .startsWith(settled.equals("0000") ? "paid_formed" : "unpaid_unlock");
+            String joined = code(answers.get(2));
+            assertThat(joined).as("run %d %s", run, answers).isIn("0000", "E0005", "E0006", "E0008", "E0206");
+            RaceRounds.rowOnlyIfLocked(jdbc, run, p + "d", joined, answers);
+            assertThat(counts.lateNotices(p + "c"))
+                    .as("run %d %s", run, answers)
+                    .isEqualTo(settled.equals("E0208") ? 1 : 0);
+            checkTeam(run, teamId);
+        }
+    }
+
+    @Test
     void aPaymentOnAWhileTheTimeoutJobOfBClosesTheOrderAgree() throws Exception {
         Mall mall = mall(RECEIVER);
         TradeTimeoutService timeoutsOfB = second.bean(TradeTimeoutService.class);
@@ -446,6 +505,53 @@ class TwoInstanceRaceIT {
             answer = call(() -> instance.refund(user));
         } while (code(answer).equals("E0104") && System.currentTimeMillis() < deadline);
         return answer;
+    }
+
+    @Test
+    void paidMembersRefundedOnBothInstancesAsBExpiresTheirTeamAreToldOnceEach() throws Exception {
+        Mall mall = mall(RECEIVER);
+        TradeTimeoutService timeoutsOfB = second.bean(TradeTimeoutService.class);
+        for (int run = 0; run < RUNS; run++) {
+            String p = "m" + run + "-";
+            String teamId = mall.a.team(p + "a", p + "b", p + "c");
+            assertThat(code(mall.a.settle(p + "a"))).isEqualTo("0000");
+            assertThat(code(mall.b.settle(p + "b"))).isEqualTo("0000");
+            long expireAfter = RaceRounds.endSoon(jdbc, run, teamId);
+            String paidAt = TradeClient.now();
+            List<JsonNode> answers = Race.run(5, i -> switch (i) {
+                case 0 -> call(() -> mall.a.refund(p + "a"));
+                case 1 -> call(() -> mall.b.refund(p + "b"));
+                case 2 -> call(() -> mall.a.settle(p + "c", paidAt));
+                case 3 -> call(() -> mall.b.lock(p + "d", teamId));
+                default -> {
+                    Thread.sleep(expireAfter);
+                    yield BooleanNode.valueOf(timeoutsOfB.expireTeamNow(teamId));
+                }
+            });
+            assertThat(code(answers.get(0))).as("run %d %s", run, answers).isEqualTo("0000");
+            assertThat(code(answers.get(1))).as("run %d %s", run, answers).isEqualTo("0000");
+            assertThat(code(answers.get(2))).as("run %d %s", run, answers).isIn("0000", "E0206", "E0208", "E0106");
+            assertThat(code(answers.get(3)))
+                    .as("run %d %s", run, answers)
+                    .isIn("0000", "E0005", "E0006", "E0008", "E0206");
+            boolean failed = ((Number) counts.team(teamId).get("status")).intValue() == 2;
+            for (String member : List.of("a", "b", "c", "d")) {
+                String user = p + member;
+                List<Integer> status = jdbc.queryForList(
+                        "SELECT status FROM group_buy_order_list WHERE user_id = ?", Integer.class, user);
+                int told = jdbc.queryForObject(
+                        "SELECT COUNT(*) FROM notify_task t JOIN group_buy_order_list o ON o.user_id = ? "
+                                + "WHERE t.team_id = ? AND t.notify_type = 'HTTP' "
+                                + "AND t.notify_category LIKE 'trade\\_%2refund' AND t.task_key LIKE "
+                                + "CONCAT('%', o.order_id, '%')",
+                        Integer.class, user, teamId);
+                assertThat(told)
+                        .as("run %d: %s (status %s) told of its close once %s", run, user, status, answers)
+                        // Closed, or kept paid by its team's expiry (told paid_unformed).
+                        .isEqualTo(status.equals(List.of(2)) || failed && status.equals(List.of(1)) ? 1 : 0);
+            }
+            checkTeam(run, teamId);
+        }
     }
 
     /** A team of p+a, p+b (paid, one on each instance) and p+c, whose lock is past the unpaid timeout. */
