@@ -289,6 +289,7 @@ public class CloseCheckPublisher implements INotifyGateway {
                 return null;
             });
         } catch (AmqpException e) {
+            logOwnFault(e);
             // Every channel the publisher may hold taken (PublisherChannels): the checks wait, no try used. Else no
             // channel to publish on (the connection is gone, or its open timed out): whatever was not published
             // fails with the reason.
@@ -393,6 +394,7 @@ public class CloseCheckPublisher implements INotifyGateway {
                 queue = leg == null ? null : topology.lane(leg.lane());
                 reaches = leg == null || leg.reaches(deadline.left(now));
             } catch (AmqpException e) {
+                logOwnFault(e);
                 StrandedChannels.free(e);
                 results[i] = failed(page.start(), "AMQP publish failed: " + Causes.rootMessage(e));
                 continue;
@@ -528,6 +530,7 @@ public class CloseCheckPublisher implements INotifyGateway {
             operations.send("", queue, new Message(body, properties), correlation);
             window.published(correlation);
         } catch (AmqpException e) {
+            logOwnFault(e);
             DeliveryResult failed = failed(start, "AMQP publish failed: " + Causes.rootMessage(e));
             for (int k = 0; k < size; k++) {
                 results[bundle[k]] = failed;
@@ -537,6 +540,22 @@ public class CloseCheckPublisher implements INotifyGateway {
         for (int k = 0; k < size; k++) {
             page.correlations()[bundle[k]] = correlation;
             page.queues()[bundle[k]] = queue;
+        }
+    }
+
+    /**
+     * A publish that failed for a fault of ours (a {@code NullPointerException}, say), not the broker's or the
+     * network's, is logged with its stack: the checks' recorded error is the root cause's message alone. Seen once in
+     * CI (2026-12-07, CloseCheckBundleSizeIT): "AMQP publish failed: NullPointerException: null" for the last checks of
+     * a page published again after the broker refused a bundle for its size, with nothing saying where it came from.
+     */
+    private static void logOwnFault(AmqpException e) {
+        Throwable root = Causes.root(e);
+        if (!(root instanceof IOException
+                || root instanceof TimeoutException
+                || root instanceof ShutdownSignalException
+                || root instanceof AmqpException)) {
+            log.warn("close-check publish failed for a fault of ours, not the broker's", e);
         }
     }
 
