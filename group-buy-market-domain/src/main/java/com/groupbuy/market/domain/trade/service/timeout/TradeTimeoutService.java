@@ -22,7 +22,6 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
-import java.util.function.Function;
 import lombok.extern.slf4j.Slf4j;
 
 /**
@@ -65,20 +64,11 @@ public class TradeTimeoutService {
 
     private static final int UNSURE_MAX = 10_000;
 
-    /**
-     * Per shard ("index/total"), the last team or lock of a page whose every change failed, where that shard's next
-     * run of this instance starts ({@link #drain}). Kept by this instance only: another executor taking the shard
-     * starts from the oldest.
-     */
-    private final Map<String, String> teamsResume = new ConcurrentHashMap<>();
+    /** Open teams past their end (and grace), by team id, each shard's run within the run budget. */
+    private final ShardPages<String> expiredTeams;
 
-    private final Map<String, MemberOrderView> locksResume = new ConcurrentHashMap<>();
-
-    /**
-     * The instance's stop: a run ends before its next team or lock (each change is a transaction of its own, guarded
-     * by the state it starts from; what is left stays overdue for the next run, of any instance).
-     */
-    private final RunStop stop;
+    /** Unpaid locks past their timeout, in lock order, each shard's run within the run budget. */
+    private final ShardPages<MemberOrderView> overdueLocks;
 
     /**
      * Which place sweep failures are outages, logged once each (the app's tells Redis or the database unavailable from
@@ -101,6 +91,8 @@ public class TradeTimeoutService {
             OutageLog sweepOutages,
             RunStop stop) {
         this.pageSize = JobLimits.page("gbm.timeout.page-size", pageSize);
+        this.expiredTeams = new ShardPages<>(clock, this.pageSize, stop);
+        this.overdueLocks = new ShardPages<>(clock, this.pageSize, stop);
         this.runBudget = JobLimits.budget("gbm.timeout.run-budget", runBudget);
         this.repository = repository;
         this.refundService = refundService;
@@ -112,7 +104,6 @@ public class TradeTimeoutService {
         this.backstopMargin = policy.delayPathEnabled() ? backstopMargin : Duration.ZERO;
         this.placeReconciler = placeReconciler;
         this.sweepOutages = sweepOutages;
-        this.stop = stop;
     }
 
     /**
@@ -153,27 +144,23 @@ public class TradeTimeoutService {
         // partner's overdue lock behind it (and its team place) waited until they were due: that partner's grace
         // became everyone's; a page of teams whose expiry failed every time ended every run, and no later team of the
         // shard expired again.
-        drain(
+        int teamsSkipped = expiredTeams.drain(
                 deadline,
-                teamsResume,
                 shard,
-                (String last) ->
-                        repository.queryOpenTeamsEndedBefore(endBefore, last, shardIndex, shardTotal, pageSize),
-                teamId -> expire(teamId, endBefore, counts),
-                counts);
+                last -> repository.queryOpenTeamsEndedBefore(endBefore, last, shardIndex, shardTotal, pageSize),
+                teamId -> expire(teamId, endBefore, counts));
+        counts.skipped += teamsSkipped;
         if (policy.unpaidTimeout() != null) {
             Instant overdueAt = start.minus(backstopMargin);
             Instant lockedBefore = overdueAt
                     .minus(policy.unpaidTimeout())
                     .minus(policy.paymentGrace().shortest());
-            drain(
+            int locksSkipped = overdueLocks.drain(
                     deadline,
-                    locksResume,
                     shard,
-                    (MemberOrderView last) ->
-                            repository.queryUnpaidLockedBefore(lockedBefore, last, shardIndex, shardTotal, pageSize),
-                    order -> closeUnpaid(order, overdueAt, counts),
-                    counts);
+                    last -> repository.queryUnpaidLockedBefore(lockedBefore, last, shardIndex, shardTotal, pageSize),
+                    order -> closeUnpaid(order, overdueAt, counts));
+            counts.skipped += locksSkipped;
         }
         reconcilePlaces(shardIndex, shardTotal, deadline);
         int foundLate = policy.delayPathEnabled() ? counts.expiredTeams + counts.closedUnpaid : 0;
@@ -277,52 +264,6 @@ public class TradeTimeoutService {
         } catch (RuntimeException e) {
             if (!sweepOutages.outage(e)) {
                 log.warn("team place reconciliation skipped this run; the next run retries it", e);
-            }
-        }
-    }
-
-    /**
-     * Pages until none is left or the budget is spent, each page after the last item of the page before. A page whose
-     * every item failed ends the run (the database refusing writes, say: the next run tries again, instead of this one
-     * logging a failure for every item of the backlog), and the shard's next run starts after it ({@code resume}), so a
-     * page of items that fail every time is passed over once per run instead of ending every run before the items
-     * behind it; a run that reads to the end leaves the next one to start from the oldest again, those items included.
-     */
-    private <T> void drain(
-            Instant deadline,
-            Map<String, T> resume,
-            String shard,
-            Function<T, List<T>> pageAfter,
-            Consumer<T> handle,
-            Counts counts) {
-        T last = resume.remove(shard);
-        while (Instant.now(clock).isBefore(deadline)) {
-            if (stop.stopping()) {
-                log.info("timeout close run ends: the instance is stopping");
-                return;
-            }
-            List<T> items = pageAfter.apply(last);
-            int failed = 0;
-            for (T item : items) {
-                if (stop.stopping()) {
-                    log.info("timeout close run ends: the instance is stopping");
-                    return;
-                }
-                try {
-                    handle.accept(item);
-                } catch (RuntimeException e) {
-                    failed++;
-                    counts.skipped++;
-                    log.warn("timeout close skipped {}; the next run retries it", item, e);
-                }
-            }
-            if (items.size() < pageSize) {
-                return;
-            }
-            last = items.get(items.size() - 1);
-            if (failed == items.size()) {
-                resume.put(shard, last);
-                return;
             }
         }
     }
