@@ -17,9 +17,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import lombok.extern.slf4j.Slf4j;
@@ -54,15 +51,8 @@ public class TradeTimeoutService {
     private final int pageSize;
     private final Duration runBudget;
     private final TeamPlaceReconciler placeReconciler;
-    /**
-     * Orders whose close threw in a run (its commit answer lost and not readable back, or any other failure), by
-     * order id: the next run reads each again. A close that had in fact committed is no longer among the locks the
-     * next run pages through, so without this nothing that sees it closed would give its Redis place back before the
-     * refund event (MQ on) or the reconciler. Kept by this instance only, at most {@link #UNSURE_MAX}.
-     */
-    private final Map<String, MemberOrderView> unsure = new ConcurrentHashMap<>();
-
-    private static final int UNSURE_MAX = 10_000;
+    /** Orders whose close threw, read again at the start of the next run. */
+    private final UnsureCloses unsure;
 
     /** Open teams past their end (and grace), by team id, each shard's run within the run budget. */
     private final ShardPages<String> expiredTeams;
@@ -96,6 +86,7 @@ public class TradeTimeoutService {
         this.runBudget = JobLimits.budget("gbm.timeout.run-budget", runBudget);
         this.repository = repository;
         this.refundService = refundService;
+        this.unsure = new UnsureCloses(repository, refundService);
         this.reservation = reservation;
         this.dispatcher = dispatcher;
         this.clock = clock;
@@ -135,7 +126,7 @@ public class TradeTimeoutService {
         Instant start = Instant.now(clock);
         Instant deadline = start.plus(runBudget);
         Counts counts = new Counts();
-        recheckUnsure();
+        unsure.recheck();
         Instant endBefore = start.minus(policy.expiryGrace()).minus(backstopMargin);
         String shard = shardIndex + "/" + shardTotal;
         // Both page on after the last item of the page before, past what they left (a team or lock whose change
@@ -314,9 +305,7 @@ public class TradeTimeoutService {
         try {
             closed = refundService.closeUnpaid(order);
         } catch (RuntimeException e) {
-            if (unsure.size() < UNSURE_MAX) {
-                unsure.put(order.getOrderId(), order);
-            }
+            unsure.remember(order);
             throw e;
         }
         if (!closed) {
@@ -324,32 +313,6 @@ public class TradeTimeoutService {
         }
         counts.closedUnpaid++;
         return true;
-    }
-
-    /**
-     * The orders whose close threw in an earlier run, read again: one found closed had committed after all, and its
-     * place is given back (once per order, a Redis failure only logged); one still locked is left to this run's
-     * paging; one whose read fails is kept for the next run.
-     */
-    private void recheckUnsure() {
-        for (MemberOrderView earlier : List.copyOf(unsure.values())) {
-            MemberOrderView now;
-            try {
-                now = repository.queryOrderById(earlier.getOrderId());
-            } catch (RuntimeException e) {
-                log.warn("timeout close: order={} not read again this run ({})", earlier.getOrderId(), e.toString());
-                return;
-            }
-            unsure.remove(earlier.getOrderId());
-            if (now != null
-                    && now.getTeamId().equals(earlier.getTeamId())
-                    && refundService.givePlaceBackOfClosed(now)) {
-                log.info(
-                        "timeout close: order={} team={} found closed after its close threw; place given back",
-                        now.getOrderId(),
-                        now.getTeamId());
-            }
-        }
     }
 
     private static final class Counts {
