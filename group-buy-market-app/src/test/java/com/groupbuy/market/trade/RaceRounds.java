@@ -40,20 +40,6 @@ final class RaceRounds {
     }
 
     /**
-     * Moves the team's end 2 to 26 ms from now (by the round); returns how long after the start line the racer that
-     * expires the team waits: about the end, a few milliseconds before or after it.
-     */
-    static long endSoon(JdbcTemplate jdbc, int run, String teamId) {
-        long endInMillis = 2 + (run * 3L) % 25;
-        jdbc.update(
-                "UPDATE group_buy_order SET valid_end_time = UTC_TIMESTAMP(3) + INTERVAL ? MICROSECOND "
-                        + "WHERE team_id = ?",
-                endInMillis * 1000,
-                teamId);
-        return Math.max(0, endInMillis - 3 + run % 7);
-    }
-
-    /**
      * Racers 0 and 1 joined the team ({@code joiners[0]}, {@code joiners[1]}) as it ended, 2 and 3 paid two of its
      * members: at most one join took the last place, none answered E0005 (the team had a place; failed meanwhile, it is
      * E0206), each joiner has a row exactly when answered 0000, a failed team keeps no unpaid order, and
@@ -117,6 +103,37 @@ final class RaceRounds {
         assertThat(counts.tasks(teamId, "trade_paid_team2refund", "HTTP"))
                 .as("run %d", run)
                 .isEqualTo(3);
+    }
+
+    /** Racer {@code i} answered one of the {@code allowed} codes; returns its code. */
+    static String answered(int run, List<JsonNode> answers, int i, String... allowed) {
+        String code = code(answers.get(i));
+        assertThat(code).as("run %d %s", run, answers).isIn((Object[]) allowed);
+        return code;
+    }
+
+    /** Racer {@code i}'s refund answered 0000 with {@code success}. */
+    static void refundSucceeded(int run, List<JsonNode> answers, int i) {
+        answered(run, answers, i, "0000");
+        assertThat(answers.get(i).path("data").path("code").asText())
+                .as("run %d %s", run, answers)
+                .isEqualTo("success");
+    }
+
+    /** The user's late notices: one when its notice answered {@code refusal}, none otherwise. */
+    static void lateOnlyWhenAnswered(
+            TeamCounts counts, int run, String user, String code, String refusal, List<JsonNode> answers) {
+        assertThat(counts.lateNotices(user))
+                .as("run %d: %s recorded late only when answered %s %s", run, user, refusal, answers)
+                .isEqualTo(code.equals(refusal) ? 1 : 0);
+    }
+
+    /** The team's completion callback: one when the last payment answered 0000, none otherwise. */
+    static void completedOnlyWhenPaid(
+            TeamCounts counts, int run, String teamId, String settled, List<JsonNode> answers) {
+        assertThat(counts.tasks(teamId, "trade_settlement"))
+                .as("run %d: completed once paid %s", run, answers)
+                .isEqualTo(settled.equals("0000") ? 1 : 0);
     }
 
     /** The team's member rows matching {@code condition}. */

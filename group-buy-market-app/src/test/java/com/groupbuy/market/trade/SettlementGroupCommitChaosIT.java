@@ -1,5 +1,6 @@
 package com.groupbuy.market.trade;
 
+import static com.groupbuy.market.trade.RaceRounds.answered;
 import static com.groupbuy.market.trade.RaceRounds.call;
 import static com.groupbuy.market.trade.RaceRounds.code;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -113,23 +114,14 @@ class SettlementGroupCommitChaosIT {
                             yield mall.refund(p + "c");
                         }
                     }));
-            assertThat(code(answers.get(0)))
-                    .as("run %d a %s", run, answers.get(0))
-                    .isEqualTo("0000");
-            assertThat(code(answers.get(1)))
-                    .as("run %d b %s", run, answers.get(1))
-                    .isEqualTo("0000");
-            String settledC = code(answers.get(2));
-            assertThat(settledC).as("run %d c %s", run, answers.get(2)).isIn("0000", "E0208");
-            assertThat(code(answers.get(3)))
-                    .as("run %d refund %s", run, answers.get(3))
-                    .isEqualTo("0000");
+            answered(run, answers, 0, "0000");
+            answered(run, answers, 1, "0000");
+            String settledC = answered(run, answers, 2, "0000", "E0208");
+            answered(run, answers, 3, "0000");
             assertThat(counts.orderStatus(p + "c"))
                     .as("run %d: c refunded", run)
                     .isEqualTo(2);
-            assertThat(counts.lateNotices(p + "c"))
-                    .as("run %d: late only when answered so", run)
-                    .isEqualTo(settledC.equals("E0208") ? 1 : 0);
+            RaceRounds.lateOnlyWhenAnswered(counts, run, p + "c", settledC, "E0208", answers);
             checkTeam(run, teamId);
         }
     }
@@ -140,10 +132,7 @@ class SettlementGroupCommitChaosIT {
         for (int run = 0; run < RUNS; run++) {
             String p = "x" + run + "-";
             String teamId = mall.team(p + "a", p + "b", p + "c");
-            jdbc.update(
-                    "UPDATE group_buy_order SET valid_start_time = UTC_TIMESTAMP(3) - INTERVAL 15 MINUTE, "
-                            + "valid_end_time = UTC_TIMESTAMP(3) - INTERVAL 2 MINUTE WHERE team_id = ?",
-                    teamId);
+            new RaceTeams(jdbc, counts).ended(teamId);
             String paidInTime = LocalDateTime.now(ZoneId.of("Asia/Shanghai"))
                     .minusMinutes(5)
                     .format(PARTNER_TIME);
