@@ -3,6 +3,7 @@ package com.groupbuy.market.trade;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.groupbuy.market.support.IntegrationTest;
+import com.groupbuy.market.support.RunsAlone;
 import com.groupbuy.market.support.TradeClient;
 import org.junit.jupiter.api.Test;
 import org.redisson.api.RScript;
@@ -16,9 +17,11 @@ import org.springframework.jdbc.core.JdbcTemplate;
  * The place scripts are sent by SHA (#19): a Redis that lost its script cache ({@code SCRIPT FLUSH} here; a restart
  * does the same) answers the next call {@code NOSCRIPT}, and that lock must still succeed, take exactly its place and
  * refuse a full team. Every lock of this test runs right after a flush of the real Redis (every master in cluster
- * mode).
+ * mode). It runs alone: the flush empties the shared server's cache under every other class's scripts (CI saw one
+ * lock of another class, loaded again after one flush, meet the next and answer 0001).
  */
 @IntegrationTest
+@RunsAlone
 class ScriptFlushLockIT {
 
     private static final String MARKER_SCRIPT = "return 'script-flush-marker'";
