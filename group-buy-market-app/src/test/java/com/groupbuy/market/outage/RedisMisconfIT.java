@@ -10,10 +10,10 @@ import com.groupbuy.market.support.PrivateRedisServer;
 import com.groupbuy.market.support.RedisAdminLink;
 import com.groupbuy.market.support.TestJson;
 import com.groupbuy.market.support.TradeClient;
+import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -132,16 +132,8 @@ class RedisMisconfIT {
                     .startsWith("200 ")
                     .contains("\"redis\":{\"status\":\"UP\"");
         }
-        AtomicReference<HttpResponse<String>> join = new AtomicReference<>();
-        TestJson.await(() -> {
-            try {
-                join.set(mall.lockAnswer("m3", teamId));
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-            return join.get().statusCode() == 200;
-        });
-        assertThat(TestJson.JSON.readTree(join.get().body()).path("code").asText())
+        HttpResponse<String> join = mall.lockAnswerOnceServed("m3", teamId);
+        assertThat(TestJson.JSON.readTree(join.body()).path("code").asText())
                 .as("the same join once Redis persists again")
                 .isEqualTo("0000");
         HttpResponse<String> rated = TestJson.post(port, TradeClient.SETTLEMENT, RATED_SETTLEMENT);
@@ -154,8 +146,12 @@ class RedisMisconfIT {
                 .isBetween(2, 3);
     }
 
-    /** The team's place counter and how many fields its hash has (a holder adds two). */
     private String placeFields(RedisAdminLink admin, String teamId) throws Exception {
+        return placeFields(admin, places, teamId);
+    }
+
+    /** The team's place counter and how many fields its hash has (a holder adds two). */
+    static String placeFields(RedisAdminLink admin, TeamPlaceReservation places, String teamId) throws IOException {
         return "n=" + admin.command("HGET", places.key(teamId), "n") + " fields="
                 + admin.command("HLEN", places.key(teamId));
     }

@@ -7,11 +7,15 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
 
 /**
- * A Redis client's commands passed on with each clock reading moved ({@link TcpProxy#toRedisWithClockShifted}):
- * commands are read as RESP arrays of bulk strings (what Redisson sends), inline ones passed as they are; a bulk
- * string of 13 digits within ten minutes of this JVM's clock is taken for a reading in epoch milliseconds.
+ * A Redis client's commands read one by one on their way through a {@link TcpProxy} ({@link #relay}): as RESP arrays
+ * of bulk strings (what Redisson sends), inline ones passed as they are. {@link TcpProxy#toRedisWithClockShifted}
+ * moves each clock reading in them: a bulk string of 13 digits within ten minutes of this JVM's clock is taken for a
+ * reading in epoch milliseconds.
  */
 final class RedisClock {
 
@@ -19,8 +23,16 @@ final class RedisClock {
 
     private RedisClock() {}
 
-    /** Until the client closes. */
-    static void shift(InputStream in, OutputStream out, long shiftMs) throws IOException {
+    /** Each clock reading among a command's arguments moved, in place. */
+    static void shift(List<byte[]> command, long shiftMs) {
+        command.replaceAll(value -> moved(value, shiftMs));
+    }
+
+    /**
+     * A client's commands passed on one by one until it closes, each first given to {@code each} (which may change its
+     * arguments in place, or act before it is sent); inline commands are passed on as they are.
+     */
+    static void relay(InputStream in, OutputStream out, Consumer<List<byte[]>> each) throws IOException {
         int first;
         while ((first = in.read()) >= 0) {
             if (first != '*') {
@@ -28,7 +40,7 @@ final class RedisClock {
                 out.write(line(in));
             } else {
                 long args = Long.parseLong(text(line(in)));
-                out.write(("*" + args + "\r\n").getBytes(StandardCharsets.US_ASCII));
+                List<byte[]> command = new ArrayList<>();
                 for (long i = 0; i < args; i++) {
                     if (in.read() != '$') {
                         throw new IOException("not a bulk string");
@@ -38,7 +50,11 @@ final class RedisClock {
                     if (value.length < length || in.readNBytes(2).length < 2) {
                         throw new EOFException();
                     }
-                    byte[] sent = moved(value, shiftMs);
+                    command.add(value);
+                }
+                each.accept(command);
+                out.write(("*" + command.size() + "\r\n").getBytes(StandardCharsets.US_ASCII));
+                for (byte[] sent : command) {
                     out.write(("$" + sent.length + "\r\n").getBytes(StandardCharsets.US_ASCII));
                     out.write(sent);
                     out.write('\r');

@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 
 /**
  * A TCP proxy on a free port in front of a shared server (the local MariaDB), which a test can cut (every
@@ -57,8 +58,8 @@ public final class TcpProxy {
     /** Reads the client's MySQL packets (to lose chosen answers); any other protocol is passed on byte for byte. */
     private final boolean mysql;
 
-    /** Non-null: reads the client's Redis commands and moves each clock reading in them by this ({@link RedisClock}). */
-    private final Duration clockShift;
+    /** Non-null: reads the client's Redis commands and gives each to this before passing it on ({@link RedisClock}). */
+    private final Consumer<List<byte[]>> redisCommands;
 
     /** Reads the client's AMQP 0-9-1 frames (to withhold its cancels). */
     private final boolean amqp;
@@ -66,11 +67,11 @@ public final class TcpProxy {
     private volatile boolean withholdCancels;
     private final AtomicInteger cancelsWithheld = new AtomicInteger();
 
-    private TcpProxy(int targetPort, int port, boolean mysql, Duration clockShift, boolean amqp) {
+    private TcpProxy(int targetPort, int port, boolean mysql, Consumer<List<byte[]>> redisCommands, boolean amqp) {
         this.targetPort = targetPort;
         this.port = port;
         this.mysql = mysql;
-        this.clockShift = clockShift;
+        this.redisCommands = redisCommands;
         this.amqp = amqp;
     }
 
@@ -97,14 +98,25 @@ public final class TcpProxy {
      * be moved from inside it.
      */
     public static TcpProxy toRedisWithClockShifted(int targetPort, Duration shift) throws IOException {
-        return start(targetPort, false, shift, false);
+        long shiftMs = shift.toMillis();
+        return toRedisWatching(targetPort, command -> RedisClock.shift(command, shiftMs));
     }
 
-    private static TcpProxy start(int targetPort, boolean mysql, Duration clockShift, boolean amqp) throws IOException {
+    /**
+     * A proxy in front of a Redis that gives each command of its clients (a RESP array's arguments, in order) to
+     * {@code beforeEach} before passing it on, on that connection's thread: what the hook does to Redis meanwhile (a
+     * {@code SCRIPT FLUSH} on a connection of its own) is done before the command reaches Redis.
+     */
+    public static TcpProxy toRedisWatching(int targetPort, Consumer<List<byte[]>> beforeEach) throws IOException {
+        return start(targetPort, false, beforeEach, false);
+    }
+
+    private static TcpProxy start(int targetPort, boolean mysql, Consumer<List<byte[]>> redisCommands, boolean amqp)
+            throws IOException {
         ServerSocket first = new ServerSocket();
         first.setReuseAddress(true);
         first.bind(new InetSocketAddress("127.0.0.1", 0));
-        TcpProxy proxy = new TcpProxy(targetPort, first.getLocalPort(), mysql, clockShift, amqp);
+        TcpProxy proxy = new TcpProxy(targetPort, first.getLocalPort(), mysql, redisCommands, amqp);
         proxy.accept(first);
         return proxy;
     }
@@ -215,7 +227,7 @@ public final class TcpProxy {
                             } else if (amqp) {
                                 amqpFrames(client, upstream);
                                 pump(upstream, client, true);
-                            } else if (clockShift != null) {
+                            } else if (redisCommands != null) {
                                 redisCommands(client, upstream);
                                 pump(upstream, client, true);
                             } else {
@@ -406,13 +418,13 @@ public final class TcpProxy {
         thread.start();
     }
 
-    /** Client to server, command by command (RESP arrays of bulk strings), each clock reading moved. */
+    /** Client to server, command by command (RESP arrays of bulk strings), each given to {@link #redisCommands}. */
     private void redisCommands(Socket client, Socket upstream) {
         Thread thread = new Thread(
                 () -> {
                     try (InputStream in = new BufferedInputStream(client.getInputStream());
                             OutputStream out = new BufferedOutputStream(upstream.getOutputStream())) {
-                        RedisClock.shift(in, out, clockShift.toMillis());
+                        RedisClock.relay(in, out, redisCommands);
                     } catch (IOException | RuntimeException e) {
                         // one side closed
                     } finally {

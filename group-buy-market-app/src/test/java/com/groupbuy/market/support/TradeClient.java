@@ -6,6 +6,7 @@ import java.net.http.HttpResponse;
 import java.time.LocalDateTime;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
+import java.util.concurrent.atomic.AtomicReference;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
@@ -48,6 +49,23 @@ public final class TradeClient {
     /** {@link #lock(String, String)}'s answer as it came, whatever its HTTP status (an outage's 503, say). */
     public HttpResponse<String> lockAnswer(String userId, String teamId) throws Exception {
         return TestJson.post(port, LOCK, lockBody(userId, teamId, "out-" + userId));
+    }
+
+    /**
+     * {@link #lockAnswer} sent again until it is answered with HTTP 200 (bounded by {@link TestJson#await}): the same
+     * lock once an outage is over and the breaker lets calls through again.
+     */
+    public HttpResponse<String> lockAnswerOnceServed(String userId, String teamId) throws InterruptedException {
+        AtomicReference<HttpResponse<String>> answer = new AtomicReference<>();
+        TestJson.await(() -> {
+            try {
+                answer.set(lockAnswer(userId, teamId));
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+            return answer.get().statusCode() == 200;
+        });
+        return answer.get();
     }
 
     private String lockBody(String userId, String teamId, String outTradeNo) {

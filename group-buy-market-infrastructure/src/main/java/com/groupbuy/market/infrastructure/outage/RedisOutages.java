@@ -8,6 +8,7 @@ import java.util.function.Supplier;
 import lombok.extern.slf4j.Slf4j;
 import org.redisson.client.RedisConnectionException;
 import org.redisson.client.RedisException;
+import org.redisson.client.RedisNoScriptException;
 import org.redisson.client.RedisNodeNotFoundException;
 import org.redisson.client.RedisOutOfMemoryException;
 import org.redisson.client.RedisReadonlyException;
@@ -146,13 +147,17 @@ public class RedisOutages {
      * connection's first PING, before our command was written; RedisClientLimitIT). {@code MISCONF} is a Redis that
      * cannot persist (an RDB snapshot or an AOF write failed: disk full, directory gone) refusing every write, a
      * script's first write too (so the script wrote nothing), and {@code PING}, until it persists again; it
-     * too was 500 {@code 0001} with an ERROR per request (RedisMisconfIT).
+     * too was 500 {@code 0001} with an ERROR per request (RedisMisconfIT). {@code NOSCRIPT} reaches us only when a
+     * node lost its script cache again between Redisson's {@code SCRIPT LOAD} and its second {@code EVALSHA} (a second
+     * {@code SCRIPT FLUSH}, a restart or failover in between): the script never ran, so it too wrote nothing, and it
+     * was 500 {@code 0001} (ScriptCacheLostTwiceIT).
      */
     public static boolean isOutage(Throwable e) {
         for (Throwable t : Causes.of(e)) {
             if (t instanceof RedisConnectionException
                     || refusedAtMaxclients(t)
                     || unableToPersist(t)
+                    || t instanceof RedisNoScriptException
                     || t instanceof RedisTimeoutException
                     || t instanceof RedisRetryException
                     || t instanceof RedisReadonlyException

@@ -15,6 +15,7 @@ import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 import org.redisson.client.RedisClusterDownException;
 import org.redisson.client.RedisException;
+import org.redisson.client.RedisNoScriptException;
 import org.redisson.client.RedisOutOfMemoryException;
 import org.redisson.client.RedisReadonlyException;
 import org.redisson.client.RedisResponseTimeoutException;
@@ -176,6 +177,23 @@ class RedisOutagesTest {
                                     + " @user_script:2.. channel: [id: 0x1] data: CommandData"))))
                     .isInstanceOf(DependencyUnavailableException.class);
         }
+        assertThat(breaker.isOpen()).isTrue();
+    }
+
+    /**
+     * Redisson loads a script again after one NOSCRIPT; a second one reaches us only when the node lost its script
+     * cache again in between (a second flush, a restart, a failover): the script never ran, an outage, sent once.
+     */
+    @Test
+    void aScriptCacheLostAgainAfterRedissonsReloadIsAnOutage() {
+        for (int i = 0; i < 3; i++) {
+            assertThatThrownBy(() -> outages.call(failingFirst(
+                            Integer.MAX_VALUE,
+                            () -> new RedisNoScriptException("NOSCRIPT No matching script. Please use EVAL.. channel:"
+                                    + " [id: 0x1] data: CommandData"))))
+                    .isInstanceOf(DependencyUnavailableException.class);
+        }
+        assertThat(calls).hasValue(3);
         assertThat(breaker.isOpen()).isTrue();
     }
 
