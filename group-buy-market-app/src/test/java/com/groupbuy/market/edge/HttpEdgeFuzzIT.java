@@ -403,6 +403,112 @@ class HttpEdgeFuzzIT {
         }
     }
 
+    /**
+     * Path parameters ({@code ;x=1}) on any segment of an admin path reach the route without them, and only with the
+     * token: the handler mapping and the token check read the path alike. The audit records the route run, without
+     * them (on main the path as sent: {@code /api/v1;x=1/gbm/admin/switches/degrade} for a switch change). {@code ..;/}
+     * and a parameter before the context's first segment reach no route at all. A path variable never carries them
+     * into a use case; an encoded {@code %3B} is part of the value, refused as such.
+     */
+    @Test
+    void pathParametersReachAnAdminRouteOnlyWithTheTokenAndTheAuditNamesTheRouteRun() throws Exception {
+        String change = "{\"value\":\"false\",\"operator\":\"edge\"}";
+        String route = "/api/v1/gbm/admin/switches/degrade";
+        for (String path : List.of(
+                route + ";x=1",
+                route + ";",
+                "/api/v1/gbm/admin/switches;x=1/degrade",
+                "/api/v1/gbm/admin;x=1/switches/degrade",
+                "/api/v1/gbm/admin;/switches/degrade",
+                "/api/v1/gbm;x=1/admin/switches/degrade",
+                "/api/v1;x=1/gbm/admin/switches/degrade")) {
+            assertThat(adminCall(path, change, false)).as(path).isEqualTo("403 0002 []");
+            assertThat(adminCall(path, change, true)).as(path).isEqualTo("200 0000 [POST " + route + " 200 0000]");
+        }
+        for (String path : List.of(
+                "/api/v1/gbm/admin/x/..;/switches/degrade",
+                "/api/v1/gbm/admin/..;/admin/switches/degrade",
+                "/api/v1/gbm/x/..;/admin/switches/degrade",
+                "/api/v1/gbm/admin/console/session/..;/..;/switches/degrade",
+                "/;x=1/api/v1/gbm/admin/switches/degrade")) {
+            assertThat(adminCall(path, change, false)).as(path).isEqualTo("404 0002 []");
+            assertThat(adminCall(path, change, true)).as(path).isEqualTo("404 0002 []");
+        }
+
+        long taskId = taskWithAttempt();
+        String tasks = TASKS + "/" + taskId;
+        assertThat(adminCall(tasks + ";x=1/redrive", "", true))
+                .as("the task's own id, matched without the parameter")
+                .isEqualTo("200 E0302 [POST " + tasks + "/redrive 200 E0302]");
+        assertThat(adminCall(tasks + "%3Bx=1/redrive", "", true))
+                .isEqualTo("200 0002 [POST " + tasks + "%3Bx=1/redrive 200 0002]");
+        Answer batch =
+                RawHttp.send(port, "POST", "/api/v1/gbm/admin/tag-imports/nosuch;x=1/run", adminHeaders(), new byte[0]);
+        assertThat(envelope(batch, "a batch id with a path parameter")
+                        .path("info")
+                        .asText())
+                .isEqualTo("illegal parameter: no crowd tag job for batch or tag nosuch");
+        Answer team = RawHttp.send(
+                port, "GET", "/api/v1/gbm/admin/console/teams/12345678;x=1/members", adminHeaders(), new byte[0]);
+        assertThat(envelope(team, "a team id with a path parameter")
+                        .path("info")
+                        .asText())
+                .isEqualTo("illegal parameter: teamId 12345678 names no team");
+    }
+
+    /** Partner trade paths: a path parameter is matched without it, as handler mapping reads it; {@code ..;/} 404. */
+    @Test
+    void pathParametersOnTradePathsAreMatchedWithoutThemAndDotDotSemicolonReachesNothing() throws Exception {
+        Map<String, String> json = Map.of("Content-Type", "application/json");
+        for (String path : List.of(LOCK + ";x=1", "/api/v1/gbm/trade;x=1/lock_market_pay_order")) {
+            String user = "mx" + USER.incrementAndGet();
+            Answer answer =
+                    RawHttp.send(port, "POST", path, json, lockBody(user, "").getBytes(StandardCharsets.UTF_8));
+            assertThat(envelope(answer, path).path("code").asText())
+                    .as(path + " -> " + answer)
+                    .isEqualTo("0000");
+            assertThat(jdbc.queryForObject(
+                            "SELECT COUNT(*) FROM group_buy_order_list WHERE out_trade_no = ?",
+                            Integer.class,
+                            "out-" + user))
+                    .isEqualTo(1);
+        }
+        String before = fingerprint();
+        String user = "mx" + USER.incrementAndGet();
+        Answer dotDot = RawHttp.send(
+                port,
+                "POST",
+                "/api/v1/gbm/trade/x/..;/lock_market_pay_order",
+                json,
+                lockBody(user, "").getBytes(StandardCharsets.UTF_8));
+        assertThat(dotDot.status()).as(dotDot.toString()).isEqualTo(404);
+        assertThat(envelope(dotDot, "..;/").path("code").asText()).isEqualTo("0002");
+        assertThat(fingerprint()).isEqualTo(before);
+    }
+
+    /** "status code [audit rows this call added: method path status code]", the switch's changes counted as well. */
+    private String adminCall(String path, String body, boolean withToken) throws Exception {
+        long lastAudit = jdbc.queryForObject("SELECT COALESCE(MAX(id), 0) FROM admin_action", Long.class);
+        long changes = jdbc.queryForObject("SELECT COUNT(*) FROM dcc_switch_change", Long.class);
+        Map<String, String> headers = withToken ? adminHeaders() : Map.of("Content-Type", "application/json");
+        Answer answer = RawHttp.send(port, "POST", path, headers, body.getBytes(StandardCharsets.UTF_8));
+        String code = envelope(answer, path).path("code").asText();
+        List<String> audit = jdbc.queryForList(
+                "SELECT CONCAT(method, ' ', path, ' ', http_status, ' ', COALESCE(code, '-')) FROM admin_action"
+                        + " WHERE id > ? ORDER BY id",
+                String.class,
+                lastAudit);
+        long changed = jdbc.queryForObject("SELECT COUNT(*) FROM dcc_switch_change", Long.class) - changes;
+        assertThat(changed)
+                .as(path + ": a switch changed exactly when the call was admitted and answered 0000")
+                .isEqualTo(code.equals("0000") && path.contains("switches") ? 1 : 0);
+        return answer.status() + " " + code + " " + audit;
+    }
+
+    private static Map<String, String> adminHeaders() {
+        return Map.of("Content-Type", "application/json", "X-Admin-Token", "fuzz-admin");
+    }
+
     /** Fixed seed, fixed count: the same {@value #REQUESTS} hostile requests on every run. */
     @Test
     void hostileRequestsOnEveryEndpointNeverFaultAlwaysAnswerTheEnvelopeAndRefusalsWriteNothing() throws Exception {

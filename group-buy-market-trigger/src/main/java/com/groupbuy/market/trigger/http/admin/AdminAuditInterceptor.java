@@ -3,6 +3,7 @@ package com.groupbuy.market.trigger.http.admin;
 import com.groupbuy.market.trigger.http.metrics.TradeRequestMeter;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import java.util.regex.Pattern;
 import org.springframework.web.servlet.HandlerInterceptor;
 
 /**
@@ -20,6 +21,9 @@ public class AdminAuditInterceptor implements HandlerInterceptor {
     /** The request attribute holding the id of the action's row, while its outcome is to be filled in. */
     static final String RECORDED = AdminAuditInterceptor.class.getName() + ".recorded";
 
+    /** A segment's path parameters: from its {@code ;} to the segment's end. */
+    private static final Pattern PATH_PARAMETERS = Pattern.compile(";[^/]*");
+
     private final AdminAudit audit;
 
     public AdminAuditInterceptor(AdminAudit audit) {
@@ -34,11 +38,21 @@ public class AdminAuditInterceptor implements HandlerInterceptor {
                 && !"OPTIONS".equals(method)
                 && request.getAttribute(AdminTokenInterceptor.OPERATOR) instanceof AdminToken.Operator operator) {
             // Throws when the row cannot be written: the exception resolvers answer E0401 and the handler never runs.
-            long id = audit.admit(
-                    operator, method, request.getRequestURI(), request.getQueryString(), request.getRemoteAddr());
+            long id =
+                    audit.admit(operator, method, pathRun(request), request.getQueryString(), request.getRemoteAddr());
             request.setAttribute(RECORDED, id);
         }
         return true;
+    }
+
+    /**
+     * The request's path as routed: without its segments' path parameters ({@code ;x=1}), which the handler mapping
+     * and the token check ignore. Recorded as sent, {@code POST /api/v1;x=1/gbm/admin/switches/degrade} changed the
+     * switch under a path no search for {@code /api/v1/gbm/admin/switches/} finds. Still encoded: an encoded {@code
+     * %3B} is part of its segment's value (a path variable's), and stays.
+     */
+    static String pathRun(HttpServletRequest request) {
+        return PATH_PARAMETERS.matcher(request.getRequestURI()).replaceAll("");
     }
 
     @Override

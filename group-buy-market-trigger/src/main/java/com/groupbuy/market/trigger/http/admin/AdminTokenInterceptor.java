@@ -36,7 +36,11 @@ public class AdminTokenInterceptor implements HandlerInterceptor {
         if (operator != null) {
             request.setAttribute(OPERATOR, operator);
             if (!"GET".equals(request.getMethod()) && !"HEAD".equals(request.getMethod())) {
-                log.info("admin {} {} by operator {}", request.getMethod(), request.getRequestURI(), operator.shown());
+                log.info(
+                        "admin {} {} by operator {}",
+                        request.getMethod(),
+                        AdminAuditInterceptor.pathRun(request),
+                        operator.shown());
             }
             return true;
         }
