@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.groupbuy.market.infrastructure.trade.port.TeamPlaceReservation;
 import com.groupbuy.market.support.IntegrationTest;
+import com.groupbuy.market.support.OutageAnswers;
 import com.groupbuy.market.support.PrivateRedis;
 import com.groupbuy.market.support.RedisAdminLink;
 import com.groupbuy.market.support.TcpProxy;
@@ -124,9 +125,9 @@ class ScriptCacheLostTwiceIT {
                         "SELECT COUNT(*) FROM group_buy_order_list WHERE out_trade_no = 'out-m3'", Integer.class))
                 .as("no order row")
                 .isZero();
-        assertThat(output.getOut().substring(from))
-                .contains("answered E0401: redis unavailable (RedisNoScriptException: NOSCRIPT")
-                .doesNotContain("unexpected failure");
+        assertThat(OutageAnswers.causeLoggedSince(output, from, TradeClient.LOCK, "redis"))
+                .startsWith("redis unavailable (RedisNoScriptException: NOSCRIPT");
+        assertThat(output.getOut().substring(from)).doesNotContain("unexpected failure");
 
         HttpResponse<String> again = mall.lockAnswerOnceServed("m3", teamId);
         assertThat(TestJson.JSON.readTree(again.body()).path("code").asText())

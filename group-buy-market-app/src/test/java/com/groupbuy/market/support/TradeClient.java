@@ -16,7 +16,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
 public final class TradeClient {
 
     public static final String SETTLEMENT = "/api/v1/gbm/trade/settlement_market_pay_order";
-    private static final String LOCK = "/api/v1/gbm/trade/lock_market_pay_order";
+    public static final String LOCK = "/api/v1/gbm/trade/lock_market_pay_order";
 
     private final int port;
     private final long activityId;
