@@ -1,7 +1,12 @@
 package com.groupbuy.market.support;
 
+import com.groupbuy.market.domain.outbox.model.valobj.NotifyTaskVO;
+import com.groupbuy.market.domain.trade.model.valobj.CloseCheckVO;
 import com.groupbuy.market.domain.trade.service.timeout.CloseCheckService;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import org.springframework.amqp.core.MessageBuilder;
 import org.springframework.amqp.core.MessageDeliveryMode;
@@ -33,5 +38,26 @@ public final class CloseCheckRecords {
                         .setMessageId(messageId)
                         .setDeliveryMode(MessageDeliveryMode.PERSISTENT)
                         .build());
+    }
+
+    /**
+     * A page of {@code n} team checks of the {@code nominal} lane as the outbox hands it to the publisher, all closing
+     * {@code nominal} from now: team {@code batch + i}, webhook id {@code "msg_" + batch + i}.
+     */
+    public static List<NotifyTaskVO> teamChecks(String batch, int n, Duration nominal) {
+        Instant closeAt = Instant.now().plus(nominal);
+        List<NotifyTaskVO> page = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            String teamId = batch + i;
+            page.add(NotifyTaskVO.builder()
+                    .id(i)
+                    .webhookId("msg_" + teamId)
+                    .teamId(teamId)
+                    .notifyCategory(CloseCheckVO.Kind.TEAM_EXPIRY.category())
+                    .notifyType("DELAY")
+                    .body(CloseCheckVO.teamExpiry(teamId, closeAt, nominal).toJson())
+                    .build());
+        }
+        return page;
     }
 }

@@ -4,11 +4,11 @@ import static com.groupbuy.market.support.TestJson.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.groupbuy.market.domain.outbox.model.valobj.DeliveryResult;
-import com.groupbuy.market.domain.outbox.model.valobj.NotifyTaskVO;
 import com.groupbuy.market.domain.outbox.service.DueCallbackDeliveryService;
 import com.groupbuy.market.domain.trade.model.valobj.CloseCheckVO;
 import com.groupbuy.market.infrastructure.gateway.mq.CloseCheckPublisher;
 import com.groupbuy.market.support.CloseCheckQueues;
+import com.groupbuy.market.support.CloseCheckRecords;
 import com.groupbuy.market.support.IntegrationTest;
 import com.groupbuy.market.support.PartnerReceiver;
 import com.groupbuy.market.support.PrivateRabbit;
@@ -184,12 +184,14 @@ class CloseCheckBundleSizeIT {
         String lane = QUEUES.lane(NOMINAL.toSeconds() + "s");
         try {
             // 40 checks of one lane within the spread: one bundle of about 5 kB, refused and published again split.
-            assertThat(publisher.deliverAll(page("bla", TEAMS))).allMatch(DeliveryResult::delivered);
+            assertThat(publisher.deliverAll(CloseCheckRecords.teamChecks("bla", TEAMS, NOMINAL)))
+                    .allMatch(DeliveryResult::delivered);
             long before = messages(lane);
 
             rabbit.setEnv("max_message_size", "1048576");
             closeAllConnections();
-            assertThat(publisher.deliverAll(page("blb", TEAMS))).allMatch(DeliveryResult::delivered);
+            assertThat(publisher.deliverAll(CloseCheckRecords.teamChecks("blb", TEAMS, NOMINAL)))
+                    .allMatch(DeliveryResult::delivered);
             assertThat(messages(lane) - before)
                     .as("the page's 40 checks in one bundle, the limit raised")
                     .isEqualTo(1);
@@ -213,24 +215,6 @@ class CloseCheckBundleSizeIT {
         Connection open = publishing instanceof ConnectionProxy proxy ? proxy.getTargetConnection() : publishing;
         rabbit.closeAllConnections();
         await(() -> !open.isOpen());
-    }
-
-    /** {@code n} team checks of the 16-minute lane, all closing at the same time. */
-    private static List<NotifyTaskVO> page(String batch, int n) {
-        Instant closeAt = Instant.now().plus(NOMINAL);
-        List<NotifyTaskVO> page = new ArrayList<>();
-        for (int i = 0; i < n; i++) {
-            String teamId = batch + i;
-            page.add(NotifyTaskVO.builder()
-                    .id(i)
-                    .webhookId("msg_" + batch + i)
-                    .teamId(teamId)
-                    .notifyCategory(CloseCheckVO.Kind.TEAM_EXPIRY.category())
-                    .notifyType("DELAY")
-                    .body(CloseCheckVO.teamExpiry(teamId, closeAt, NOMINAL).toJson())
-                    .build());
-        }
-        return page;
     }
 
     /** How many messages the queue holds. */
