@@ -273,7 +273,6 @@ public class CloseCheckPublisher implements INotifyGateway {
     private ShutdownSignalException publishAndAwait(Page page, Integer[] order) {
         List<NotifyTaskVO> tasks = page.tasks();
         CorrelationData[] correlations = page.correlations();
-        String[] queues = page.queues();
         DeliveryResult[] results = page.results();
         long start = page.start();
         Channel[] channel = new Channel[1];
@@ -286,6 +285,15 @@ public class CloseCheckPublisher implements INotifyGateway {
             template.invoke(operations -> {
                 channel[0] = operations.execute(c -> c instanceof ChannelProxy proxy ? proxy.getTargetChannel() : c);
                 publishAll(operations, page, order, window);
+                // Awaited before the channel is given back, not after (CloseCheckRefusedRepublishIT). Given back with
+                // confirms on their way, Spring AMQP (3.2) waits for them on the channel's proxy on a thread of its
+                // own, and when the broker closes the channel under that wait (a bundle refused for its size) it opens
+                // a new channel on the proxy and closes it a moment later, the proxy back in the cache meanwhile (its
+                // confirms answered, failed by the close): the page published again at once took it, and every
+                // publish after that close failed ("NullPointerException: null", RabbitTemplate.addListener putting
+                // the proxy's channel, null, into a map). Awaited here, a channel the broker closed is closed when it
+                // is given back and Spring drops it; an open one goes back to the cache with nothing on its way.
+                awaitConfirms(page, window);
                 return null;
             });
         } catch (AmqpException e) {
@@ -303,16 +311,24 @@ public class CloseCheckPublisher implements INotifyGateway {
                 }
             }
         }
-        // A window shut has waited the confirm timeout already on a message older than every one still unconfirmed.
-        long deadline = System.nanoTime() + (window.shut() ? 0 : confirmTimeout.toNanos());
-        for (int i = 0; i < tasks.size(); i++) {
-            if (results[i] == null) {
-                // Checks of one bundle share its correlation: the future is already complete for all but the first.
-                results[i] = awaitConfirm(correlations[i], queues[i], start, deadline);
-            }
-        }
+        // What went out before a failure that ended the invoke (none else is left without a result by now).
+        awaitConfirms(page, window);
         // Read once every confirm came: a channel's close fails the confirms still on their way as it completes.
         return channel[0] == null ? null : channel[0].getCloseReason();
+    }
+
+    /** Each published check of the page still without a result gets its message's confirm (or return), in time. */
+    private void awaitConfirms(Page page, ConfirmWindow window) {
+        DeliveryResult[] results = page.results();
+        CorrelationData[] correlations = page.correlations();
+        // A window shut has waited the confirm timeout already on a message older than every one still unconfirmed.
+        long deadline = System.nanoTime() + (window.shut() ? 0 : confirmTimeout.toNanos());
+        for (int i = 0; i < results.length; i++) {
+            if (results[i] == null && correlations[i] != null) {
+                // Checks of one bundle share its correlation: the future is already complete for all but the first.
+                results[i] = awaitConfirm(correlations[i], page.queues()[i], page.start(), deadline);
+            }
+        }
     }
 
     /**
@@ -547,7 +563,8 @@ public class CloseCheckPublisher implements INotifyGateway {
      * A publish that failed for a fault of ours (a {@code NullPointerException}, say), not the broker's or the
      * network's, is logged with its stack: the checks' recorded error is the root cause's message alone. Seen once in
      * CI (2026-12-07, CloseCheckBundleSizeIT): "AMQP publish failed: NullPointerException: null" for the last checks of
-     * a page published again after the broker refused a bundle for its size, with nothing saying where it came from.
+     * a page published again after the broker refused a bundle for its size, with nothing saying where it came from
+     * (it was Spring's channel proxy emptied under the page: see {@link #publishAndAwait}).
      */
     private static void logOwnFault(AmqpException e) {
         Throwable root = Causes.root(e);
