@@ -66,6 +66,24 @@ class TradeLockServiceTakeLimitTest {
         assertThat(repository.held).containsExactly(1, 2);
     }
 
+    /**
+     * Limit 1: the racer's take 1 was met held, and was refunded before this lock counted again (one live take fewer
+     * than the limit, yet every take of the limit tried). Whatever it answers, it never writes a take outside
+     * 1..limit (found by mutation testing: `next > 0` made `next >= 0` wrote take 0, a take no limit counts).
+     */
+    @Test
+    void aLockThatTriedEveryTakeOfTheLimitNeverWritesOneOutsideIt() {
+        takeLimit = 1;
+        repository.held.add(1);
+        repository.liveTakesAtLookup = 0;
+        repository.beforeRecount = () -> repository.held.remove(1);
+
+        assertThatThrownBy(() -> service.lock(lock("out-2")))
+                .isInstanceOfSatisfying(
+                        AppException.class, e -> assertThat(e.getCode()).isEqualTo(ResponseCode.E0103.getCode()));
+        assertThat(repository.held).as("takes held").allSatisfy(t -> assertThat(t).isBetween(1, takeLimit));
+    }
+
     private static LockOrderCommand lock(String outTradeNo) {
         return LockServices.command().outTradeNo(outTradeNo).build();
     }
@@ -75,6 +93,7 @@ class TradeLockServiceTakeLimitTest {
         final Set<Integer> held = new TreeSet<>();
         int liveTakesAtLookup;
         int lookups;
+        Runnable beforeRecount = () -> {};
 
         @Override
         public MarketPayOrderEntity queryOrder(PartnerOrderKey key) {
@@ -83,7 +102,11 @@ class TradeLockServiceTakeLimitTest {
 
         @Override
         public LockLookupVO queryOrderAndLiveTakes(PartnerOrderKey key, Long activityId, String teamId) {
-            return new LockLookupVO(null, lookups++ == 0 ? liveTakesAtLookup : held.size(), null);
+            if (lookups++ == 0) {
+                return new LockLookupVO(null, liveTakesAtLookup, null);
+            }
+            beforeRecount.run();
+            return new LockLookupVO(null, held.size(), null);
         }
 
         @Override

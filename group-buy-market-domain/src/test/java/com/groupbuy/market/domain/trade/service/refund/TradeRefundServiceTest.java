@@ -200,4 +200,42 @@ class TradeRefundServiceTest {
         assertThat(store.order("u2").status).isEqualTo(OrderStatus.PAID.code());
         assertThat(store.tasks).hasSize(tasks);
     }
+
+    /**
+     * "Only a closed order gives its place back", once: a live order found by a close check or the timeout job keeps
+     * its place (it is still in the team's lock count); a closed one's place is given back, and the answer says whether
+     * this call gave it back. Found by mutation testing: the status guard negated, or the answer fixed, survived.
+     */
+    @Test
+    void onlyAClosedOrderGivesItsPlaceBackAndTheAnswerSaysWhetherThisCallDid() {
+        List<String> released = new ArrayList<>();
+        ITeamPlaceReservation oncePerOrder = (ITeamPlaceReservation) Proxy.newProxyInstance(
+                getClass().getClassLoader(), new Class<?>[] {ITeamPlaceReservation.class}, (proxy, method, args) -> {
+                    if (method.getName().equals("releaseOrder")) {
+                        String place = args[0] + "/" + args[1];
+                        return !released.contains(place) && released.add(place);
+                    }
+                    throw new UnsupportedOperationException(method.getName());
+                });
+        service = new TradeRefundService(
+                store, oncePerOrder, dispatched::add, (s, c) -> true, new NotifyRoutes(true, Map.of(), (s, c) -> null));
+        store.openTeam("t-1", 3, END, "u1", "u2", "u3");
+        pay("u2");
+        store.order("u3").status = OrderStatus.CLOSED.code();
+
+        assertThat(service.givePlaceBackOfClosed(store.queryOrderById("o-u1")))
+                .as("locked")
+                .isFalse();
+        assertThat(service.givePlaceBackOfClosed(store.queryOrderById("o-u2")))
+                .as("paid")
+                .isFalse();
+        assertThat(released).isEmpty();
+        assertThat(service.givePlaceBackOfClosed(store.queryOrderById("o-u3")))
+                .as("closed")
+                .isTrue();
+        assertThat(service.givePlaceBackOfClosed(store.queryOrderById("o-u3")))
+                .as("again")
+                .isFalse();
+        assertThat(released).containsExactly("t-1/o-u3");
+    }
 }

@@ -77,6 +77,28 @@ class TradeSettlementServiceTest {
     }
 
     /**
+     * A team mixed before teams were kept to their partner: its completing payment owes the other partner's callback
+     * too, and hands it over at once like the team's own (found by mutation testing: not handing it over survived).
+     */
+    @Test
+    void theCompletingPaymentOfAMixedTeamHandsOverEveryPartnersCallback() {
+        store.order("u3").source = "s02";
+        store.order("u3").channel = "c02";
+        InMemoryTradeStore.TeamRow other =
+                store.openTeam("t-2", 3, Instant.now().plusSeconds(3600));
+        other.source = "s02";
+        other.channel = "c02";
+        other.notifyUrl = "https://other.example/success";
+        settle("u1");
+        settle("u2");
+
+        SettledOrderEntity last = settle("u3");
+
+        assertThat(store.tasks).hasSize(2);
+        assertThat(dispatched).hasSize(2).contains(last.getNotifyTaskId());
+    }
+
+    /**
      * #19: a dispatcher that gives a lease gets the completing settlement's callback written under it and handed over
      * as written (no claim after commit); every payment asks for a lease (which one completes the team is known only
      * when written), only the completing one writes under it.

@@ -37,6 +37,12 @@ class TradeTimeoutPaymentGraceTest {
     private final List<MemberOrderView> page = new ArrayList<>();
     private final List<String> closed = new ArrayList<>();
     private final List<String> failing = new ArrayList<>();
+    /** Failing locks whose close commits before it throws (its answer lost). */
+    private final List<String> committedAnyway = new ArrayList<>();
+    /** Those closes committed: closed in the store, never paged again. */
+    private final List<String> committed = new ArrayList<>();
+
+    private final List<String> placesGivenBack = new ArrayList<>();
     private final RunStop stop = new RunStop();
     /** The lock whose close the instance's stop begins after (none: no stop). */
     private String stopAfter;
@@ -116,6 +122,26 @@ class TradeTimeoutPaymentGraceTest {
     }
 
     /**
+     * A close that threw may have committed: the next run reads that order again before paging and gives a closed
+     * one's place back (nothing else would: it is no longer among the unpaid locks). Found by mutation testing: the
+     * run forgetting the order, or not reading the remembered ones again, survived every unit test.
+     */
+    @Test
+    void aCloseThatThrewButCommittedGetsItsPlaceBackInTheNextRun() {
+        dueLocksInOrder("a-lost", "b-due");
+        failing.add("a-lost");
+        committedAnyway.add("a-lost");
+        TradeTimeoutService service = service(3);
+
+        service.execTimeoutCloseJob();
+        assertThat(closed).containsExactly("b-due");
+        assertThat(placesGivenBack).isEmpty();
+
+        service.execTimeoutCloseJob();
+        assertThat(placesGivenBack).containsExactly("t-s01/a-lost");
+    }
+
+    /**
      * The local scheduler's look while a console holds our registration: a lock counts as left undone only once it is
      * overdue past every partner's grace (here s02/c02's 60 s) and the takeover bound, so a partner's longer grace never
      * reads as a console that does not run the job.
@@ -187,10 +213,22 @@ class TradeTimeoutPaymentGraceTest {
                 List<MemberOrderView> due = page.stream()
                         .filter(o -> o.getLockTime().isBefore(lockedBefore))
                         .filter(o -> !closed.contains(o.getOrderId()))
+                        .filter(o -> !committed.contains(o.getOrderId()))
                         .filter(o -> after == null || lockOrder.compare(o, after) > 0)
                         .sorted(lockOrder)
                         .toList();
                 return due.subList(0, Math.min(limit, due.size()));
+            }
+
+            @Override
+            public MemberOrderView queryOrderById(String orderId) {
+                return page.stream()
+                        .filter(o -> o.getOrderId().equals(orderId))
+                        .findFirst()
+                        .map(o -> committed.contains(orderId)
+                                ? o.toBuilder().orderStatus(OrderStatus.CLOSED).build()
+                                : o)
+                        .orElse(null);
             }
 
             @Override
@@ -205,6 +243,9 @@ class TradeTimeoutPaymentGraceTest {
                     @Override
                     public boolean closeUnpaid(MemberOrderView order) {
                         if (failing.contains(order.getOrderId())) {
+                            if (committedAnyway.contains(order.getOrderId())) {
+                                committed.add(order.getOrderId());
+                            }
                             throw new IllegalStateException("close of " + order.getOrderId() + " failed");
                         }
                         closed.add(order.getOrderId());
@@ -212,6 +253,12 @@ class TradeTimeoutPaymentGraceTest {
                             stop.stop();
                         }
                         return true;
+                    }
+
+                    @Override
+                    public boolean givePlaceBackOfClosed(MemberOrderView order) {
+                        return order.getOrderStatus() == OrderStatus.CLOSED
+                                && placesGivenBack.add(order.getTeamId() + "/" + order.getOrderId());
                     }
                 };
         PaymentGrace grace = new PaymentGrace(Duration.ZERO, Map.of("s02", Map.of("c02", Duration.ofSeconds(60))));
