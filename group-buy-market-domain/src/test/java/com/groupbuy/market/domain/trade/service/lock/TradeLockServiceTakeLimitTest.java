@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.groupbuy.market.domain.trade.adapter.repository.DuplicateOrderException;
 import com.groupbuy.market.domain.trade.adapter.repository.ITradeRepository;
 import com.groupbuy.market.domain.trade.model.aggregate.LockOrderAggregate;
+import com.groupbuy.market.domain.trade.model.aggregate.Team;
 import com.groupbuy.market.domain.trade.model.entity.LockOrderCommand;
 import com.groupbuy.market.domain.trade.model.entity.MarketPayOrderEntity;
 import com.groupbuy.market.domain.trade.model.valobj.LockLookupVO;
@@ -13,6 +14,7 @@ import com.groupbuy.market.domain.trade.model.valobj.PartnerOrderKey;
 import com.groupbuy.market.types.enums.ResponseCode;
 import com.groupbuy.market.types.exception.AppException;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
@@ -81,7 +83,27 @@ class TradeLockServiceTakeLimitTest {
         assertThatThrownBy(() -> service.lock(lock("out-2")))
                 .isInstanceOfSatisfying(
                         AppException.class, e -> assertThat(e.getCode()).isEqualTo(ResponseCode.E0103.getCode()));
-        assertThat(repository.held).as("takes held").allSatisfy(t -> assertThat(t).isBetween(1, takeLimit));
+        assertThat(repository.held)
+                .as("takes held")
+                .allSatisfy(t -> assertThat(t).isBetween(1, takeLimit));
+    }
+
+    /**
+     * A join refused for its take gives back the place it reserved (found by mutation testing: not giving it back
+     * survived), else the team holds a place nobody has until the reconciler's sweep.
+     */
+    @Test
+    void aJoinRefusedForItsTakeGivesItsPlaceBack() {
+        takeLimit = 1;
+        repository.held.add(1);
+        repository.namedTeam = LockServices.openTeam("t-1", NOW);
+        places.counters.put("t-1", new ArrayList<>(List.of("leader-holder")));
+
+        assertThatThrownBy(() -> service.lock(
+                        LockServices.command().teamId("t-1").outTradeNo("out-2").build()))
+                .isInstanceOfSatisfying(
+                        AppException.class, e -> assertThat(e.getCode()).isEqualTo(ResponseCode.E0103.getCode()));
+        assertThat(places.counters.get("t-1")).containsExactly("leader-holder");
     }
 
     private static LockOrderCommand lock(String outTradeNo) {
@@ -94,6 +116,7 @@ class TradeLockServiceTakeLimitTest {
         int liveTakesAtLookup;
         int lookups;
         Runnable beforeRecount = () -> {};
+        Team namedTeam;
 
         @Override
         public MarketPayOrderEntity queryOrder(PartnerOrderKey key) {
@@ -103,7 +126,7 @@ class TradeLockServiceTakeLimitTest {
         @Override
         public LockLookupVO queryOrderAndLiveTakes(PartnerOrderKey key, Long activityId, String teamId) {
             if (lookups++ == 0) {
-                return new LockLookupVO(null, liveTakesAtLookup, null);
+                return new LockLookupVO(null, liveTakesAtLookup, namedTeam);
             }
             beforeRecount.run();
             return new LockLookupVO(null, held.size(), null);
