@@ -23,9 +23,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -170,11 +172,11 @@ class MqPublisherChannelLimitIT {
     }
 
     /**
-     * The bound itself, on a publisher of the test's own with room for one channel and a wait of 10 ms: the first
-     * isolated partner's publish holds the channel until its confirm comes (40 ms later), so the next partners' find
-     * none in time. They are not sent, no try used and no failure of the broker, due again shortly; on main a checkout
-     * that found no channel was a failed attempt for them ("AMQP publish failed: ... No available channels") and for
-     * every later publish of the page.
+     * The bound itself, on a publisher of the test's own with room for one channel and a wait of 10 ms: another
+     * lane's page holds the channel, so the page's partners find none in time. They are not sent, no try used and no
+     * failure of the broker, due again shortly; on main a checkout that found no channel was a failed attempt for them
+     * ("AMQP publish failed: ... No available channels") and for every later publish of the page. (Within one page a
+     * partner's group gives its channel back once its confirms came, before the next group publishes.)
      */
     @Test
     void aPublishThatFindsEveryChannelTakenWaitsWithoutATry() throws Exception {
@@ -207,10 +209,24 @@ class MqPublisherChannelLimitIT {
             AmqpNotifyGateway gateway = new AmqpNotifyGateway(
                     template, guard, (source, channel) -> null, Clock.systemUTC(), Duration.ofSeconds(5));
             guard.declare();
-            proxy.delayAnswers(Duration.ofMillis(40));
-            List<DeliveryResult> results = gateway.deliverAll(tasks);
-            assertThat(results.get(0).notAttempted()).as("%s", results).isFalse();
-            assertThat(results.subList(1, 3)).as("%s", results).allSatisfy(result -> {
+            CountDownLatch held = new CountDownLatch(1);
+            CountDownLatch release = new CountDownLatch(1);
+            ExecutorService lane = Executors.newSingleThreadExecutor();
+            List<DeliveryResult> results;
+            try {
+                Future<?> other = lane.submit(() -> template.invoke(operations -> operations.execute(channel -> {
+                    held.countDown();
+                    return release.await(30, TimeUnit.SECONDS);
+                })));
+                assertThat(held.await(30, TimeUnit.SECONDS)).isTrue();
+                results = gateway.deliverAll(tasks);
+                release.countDown();
+                other.get(30, TimeUnit.SECONDS);
+            } finally {
+                release.countDown();
+                lane.shutdownNow();
+            }
+            assertThat(results).as("%s", results).allSatisfy(result -> {
                 assertThat(result.notAttempted()).isTrue();
                 assertThat(result.endpointWell()).isTrue();
                 assertThat(result.error())

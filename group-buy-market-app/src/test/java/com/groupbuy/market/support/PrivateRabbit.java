@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.Map;
 import java.util.stream.Stream;
+import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
 
 /**
  * A RabbitMQ node of the test's own on free ports (its own node name, data and log directories), so a test may raise
@@ -94,6 +95,24 @@ public final class PrivateRabbit {
 
     public int port() {
         return port;
+    }
+
+    /**
+     * A publisher connection factory on this node as the service's: correlated confirms and returns, its channels
+     * bounded as MqPublisherChannelsConfig bounds the publisher connection's (gbm.mq.publisher-channels and
+     * -channel-wait). The caller destroys it.
+     */
+    public CachingConnectionFactory publisherConnections() {
+        com.rabbitmq.client.ConnectionFactory client = new com.rabbitmq.client.ConnectionFactory();
+        client.setHost("127.0.0.1");
+        client.setPort(port());
+        client.setChannelRpcTimeout(5_000);
+        CachingConnectionFactory connections = new CachingConnectionFactory(client);
+        connections.setPublisherConfirmType(CachingConnectionFactory.ConfirmType.CORRELATED);
+        connections.setPublisherReturns(true);
+        connections.setChannelCacheSize(16);
+        connections.setChannelCheckoutTimeout(1_000);
+        return connections;
     }
 
     /**

@@ -54,16 +54,7 @@ class CloseCheckRefusedRepublishIT {
 
     @Test
     void aPageRefusedForItsSizeIsDeliveredWholeOnceSplit_roundAfterRound() {
-        com.rabbitmq.client.ConnectionFactory client = new com.rabbitmq.client.ConnectionFactory();
-        client.setHost("127.0.0.1");
-        client.setPort(rabbit.port());
-        client.setChannelRpcTimeout(5_000);
-        CachingConnectionFactory connections = new CachingConnectionFactory(client);
-        connections.setPublisherConfirmType(CachingConnectionFactory.ConfirmType.CORRELATED);
-        connections.setPublisherReturns(true);
-        // As MqPublisherChannelsConfig bounds the publisher connection's (gbm.mq.publisher-channels, -channel-wait).
-        connections.setChannelCacheSize(16);
-        connections.setChannelCheckoutTimeout(1_000);
+        CachingConnectionFactory connections = rabbit.publisherConnections();
         RabbitTemplate template = new RabbitTemplate(connections);
         template.setMandatory(true);
         CloseCheckTopology topology = new CloseCheckTopology(

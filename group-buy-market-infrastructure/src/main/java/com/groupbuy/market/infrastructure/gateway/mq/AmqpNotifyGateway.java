@@ -105,8 +105,9 @@ public class AmqpNotifyGateway implements INotifyGateway {
     }
 
     /**
-     * Publishes every task, then awaits their confirms together: one broker round trip for the batch instead of one
-     * per task. The whole batch, publishes included, is bounded by the confirm timeout counted from its start, which
+     * Publishes every task of a channel's group, then awaits their confirms together, before the next group: one
+     * broker round trip for each group (the shared exchange's, and each isolated partner's) instead of one per task.
+     * The whole batch, publishes included, is bounded by the confirm timeout counted from its start, which
      * is the window the delivery service leases the batch for. Each confirm is correlated to its own publish, so a
      * return, a nack or a missing confirm fails only that task; after a failed publish (the connection is likely
      * gone) the rest of the batch is not published and fails with the same reason, unless the broker refused the
@@ -200,13 +201,22 @@ public class AmqpNotifyGateway implements INotifyGateway {
             try {
                 failure = template.invoke(operations -> {
                     target[0] = operations.execute(AmqpNotifyGateway::targetChannel);
-                    return publishAll(
+                    String publishFailure = publishAll(
                             operations,
                             tasks,
                             group.getValue(),
                             new Batch(published, onChannel, results, window),
                             start,
                             deadline);
+                    // Awaited before the channel is given back, not after the batch (AmqpNotifyGatewayRefusedChannelIT,
+                    // as CloseCheckPublisher's page): given back with confirms on their way, Spring AMQP (3.2) waits
+                    // for them on the channel's proxy on a thread of its own, and when the broker closes the channel
+                    // under that wait (a callback refused for its size) it empties the proxy while the proxy is back
+                    // in the cache, so a later group or batch that takes it fails every publish ("NullPointerException:
+                    // null"). Awaited here, a channel the broker closed is closed when it is given back and Spring
+                    // drops it. One confirm round trip per group (a group is a partner's own channel, few a batch).
+                    awaitConfirms(group.getValue(), published, results, start, deadline);
+                    return publishFailure;
                 });
             } catch (AmqpException e) {
                 channelsBusy = PublisherChannels.busy(e);
@@ -249,10 +259,9 @@ public class AmqpNotifyGateway implements INotifyGateway {
                 batchFailure = failure;
             }
         }
-        for (int i = 0; i < tasks.size(); i++) {
-            if (published[i] != null) {
-                results[i] = awaitConfirm(published[i], start, deadline);
-            }
+        // What a group published before a failure that ended its invoke (none else is left without a result by now).
+        for (List<Integer> group : channels.values()) {
+            awaitConfirms(group, published, results, start, deadline);
         }
         groupChannels.forEach((key, channel) -> {
             ShutdownSignalException closed = channel.getCloseReason();
@@ -264,6 +273,16 @@ public class AmqpNotifyGateway implements INotifyGateway {
             }
         });
         return Arrays.asList(results);
+    }
+
+    /** Each task of {@code group} published and still without a result gets its publish's confirm (or return). */
+    private void awaitConfirms(
+            List<Integer> group, CorrelationData[] published, DeliveryResult[] results, long start, long deadline) {
+        for (int i : group) {
+            if (published[i] != null && results[i] == null) {
+                results[i] = awaitConfirm(published[i], start, deadline);
+            }
+        }
     }
 
     /** Gives each task of {@code group} neither answered nor published yet the result {@code result} makes. */
