@@ -2,10 +2,7 @@ package com.groupbuy.market.domain.trade.service.refund;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.groupbuy.market.domain.trade.adapter.repository.IConsumptionRecordRepository;
 import com.groupbuy.market.domain.trade.model.valobj.ConsumeOutcome;
-import com.groupbuy.market.domain.trade.model.valobj.ConsumptionRecordVO;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** A message due for the dead letters whose copy did not land: what its record keeps, and what the next delivery says. */
@@ -14,7 +11,7 @@ class ConsumptionAttemptsTest {
     private static final String CONSUMER = "c";
     private static final String ID = "m1";
 
-    private final OneRecord records = new OneRecord();
+    private final OneConsumptionRecord records = new OneConsumptionRecord();
 
     @Test
     void aMalformedMessageNotCopiedKeepsItsReasonAndItsLastDeliveryQuotesIt() {
@@ -98,69 +95,42 @@ class ConsumptionAttemptsTest {
         assertThat(records.writes).isZero();
     }
 
-    /** One message's record in memory, changed only under the version it holds. */
-    private static final class OneRecord implements IConsumptionRecordRepository {
-        int status;
-        int attempts;
-        int version;
-        String lastError;
-        int writes;
-        /** The routing key the record was last opened with. */
-        String routingKey;
-        /** Another delivery's start, run once between this delivery's read and its own start. */
-        Runnable racer;
+    /** The record's message id column holds 64 characters: an id it cannot hold, or none, goes to the dead letters. */
+    @Test
+    void anIdUpToSixtyFourCharactersIsRecordableAndNoneOrALongerOneIsNot() {
+        assertThat(ConsumptionAttempts.unrecordable("m".repeat(64))).isNull();
+        assertThat(ConsumptionAttempts.unrecordable("m".repeat(65)))
+                .isEqualTo("message id longer than 64 characters: no consumption record can be kept for it");
+        assertThat(ConsumptionAttempts.unrecordable(null))
+                .isEqualTo("no message id: no consumption record can be kept for it");
+        assertThat(ConsumptionAttempts.unrecordable(" ")).isEqualTo(ConsumptionAttempts.unrecordable(null));
+    }
 
-        @Override
-        public ConsumptionRecordVO open(String consumer, String messageId, String routingKey, String body) {
-            this.routingKey = routingKey;
-            return new ConsumptionRecordVO(
-                    consumer, messageId, routingKey, body, status, attempts, version, lastError, null, null);
-        }
+    /** Version 0 is a record's first version (a message dead on its first delivery): its outcome is written too. */
+    @Test
+    void anOutcomeOfTheRecordsFirstVersionIsWritten() {
+        ConsumptionAttempts.notCopied(records, CONSUMER, ID, ConsumeOutcome.dead("malformed", 1, 0));
+        assertThat(records.lastError).isEqualTo("malformed");
 
-        @Override
-        public boolean openStarted(String consumer, String messageId, String routingKey, String body) {
-            return false;
-        }
+        ConsumptionAttempts.deadLettered(records, CONSUMER, ID, ConsumeOutcome.dead("malformed", 1, 0));
+        assertThat(records.failedWith).isEqualTo("malformed");
+        assertThat(records.writes).isEqualTo(2);
 
-        @Override
-        public boolean startAttempt(String consumer, String messageId, int version) {
-            Runnable other = racer;
-            racer = null;
-            if (other != null) {
-                other.run();
-            }
-            if (version != this.version) {
-                return false;
-            }
-            attempts++;
-            this.version++;
-            return true;
-        }
+        ConsumptionAttempts.deadLettered(records, CONSUMER, ID, ConsumeOutcome.dead("no message id", 0, -1));
+        assertThat(records.writes).as("no record: nothing written").isEqualTo(2);
+    }
 
-        @Override
-        public boolean markSuccess(String consumer, String messageId, int version) {
-            throw new UnsupportedOperationException();
-        }
+    /** The last attempt's failure is due for the dead letters, written once its copy lands; an earlier one retries. */
+    @Test
+    void aFailureOfTheLastAttemptIsDeadAndAnEarlierOneIsRecordedAndRetried() {
+        IllegalStateException error = new IllegalStateException("boom");
 
-        @Override
-        public boolean recordFailure(String consumer, String messageId, int version, String error) {
-            writes++;
-            if (version != this.version) {
-                return false;
-            }
-            lastError = error;
-            this.version++;
-            return true;
-        }
+        assertThat(ConsumptionAttempts.failed(records, CONSUMER, ID, 3, 5, 3, error))
+                .isEqualTo(ConsumeOutcome.dead("IllegalStateException: boom", 3, 5));
+        assertThat(records.writes).isZero();
 
-        @Override
-        public boolean markFailed(String consumer, String messageId, int version, String reason) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public List<ConsumptionRecordVO> list(Integer status, int offset, int limit) {
-            return List.of();
-        }
+        assertThat(ConsumptionAttempts.failed(records, CONSUMER, ID, 2, 0, 3, error))
+                .isEqualTo(ConsumeOutcome.retry("IllegalStateException: boom", 2));
+        assertThat(records.lastError).isEqualTo("IllegalStateException: boom");
     }
 }
