@@ -3,8 +3,10 @@ package com.groupbuy.market.domain.trade.service.lock;
 import com.groupbuy.market.domain.trade.adapter.port.ITeamPlaceReservation;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -15,10 +17,18 @@ final class InMemoryPlaces implements ITeamPlaceReservation {
     final List<String> opened = new ArrayList<>();
     /** Thrown by every reservation while set: Redis failing, say. */
     RuntimeException failing;
+    /** The next reservations' answers, in order (Redis refusing with false); true once they ran out. */
+    final Deque<Boolean> answers = new ArrayDeque<>();
+    /** Every reservation asked, as "team target lockedInDb". */
+    final List<String> asked = new ArrayList<>();
 
     @Override
     public boolean reserve(String teamId, String holder, int target, int lockedInDb, Instant validEnd) {
         failIfFailing();
+        asked.add(teamId + " " + target + " " + lockedInDb);
+        if (Boolean.FALSE.equals(answers.poll())) {
+            return false;
+        }
         List<String> holders = counters.computeIfAbsent(teamId, t -> new ArrayList<>());
         if (!holders.contains(holder)) {
             holders.add(holder);

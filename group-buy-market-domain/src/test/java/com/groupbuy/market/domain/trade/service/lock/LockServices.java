@@ -79,13 +79,17 @@ final class LockServices {
 
     /** What the store answers a lock it wrote: its order, locked, in goods g1 of activity 7. */
     static MarketPayOrderEntity written(LockOrderAggregate aggregate) {
+        return writing(aggregate).build();
+    }
+
+    /** {@link #written}, to be told more (its close checks, say). */
+    static MarketPayOrderEntity.MarketPayOrderEntityBuilder writing(LockOrderAggregate aggregate) {
         return MarketPayOrderEntity.builder()
                 .orderId(aggregate.getOrderId())
                 .teamId(aggregate.getTeamId())
                 .activityId(7L)
                 .goodsId("g1")
-                .status(OrderStatus.LOCKED.code())
-                .build();
+                .status(OrderStatus.LOCKED.code());
     }
 
     /** User u1 of s01/c01 locks goods g1 in activity 7 as out-1, to be called back at https://mall.example/cb. */
