@@ -238,4 +238,19 @@ class TradeRefundServiceTest {
                 .isFalse();
         assertThat(released).containsExactly("t-1/o-u3");
     }
+
+    /** Redis failing to give a closed order's place back is logged, not thrown, and the answer says none was given. */
+    @Test
+    void aPlaceRedisCouldNotGiveBackIsNotAnsweredGivenBack() {
+        ITeamPlaceReservation down = (ITeamPlaceReservation) Proxy.newProxyInstance(
+                getClass().getClassLoader(), new Class<?>[] {ITeamPlaceReservation.class}, (proxy, method, args) -> {
+                    throw new IllegalStateException("redis down");
+                });
+        service = new TradeRefundService(
+                store, down, dispatched::add, (s, c) -> true, new NotifyRoutes(true, Map.of(), (s, c) -> null));
+        store.openTeam("t-1", 3, END, "u1");
+        store.order("u1").status = OrderStatus.CLOSED.code();
+
+        assertThat(service.givePlaceBackOfClosed(store.queryOrderById("o-u1"))).isFalse();
+    }
 }
