@@ -78,6 +78,20 @@ class PriceCalculatorTest {
      * digits: on main "1E+99999999" took ~96 s of CPU for one price (BigDecimal aligns the scales digit by digit), on
      * every trial and lock until the row was fixed. Such a number is malformed, refused at once.
      */
+    /** The most decimal places or powers of ten a number may have ({@link PriceCalculator#MAX_SCALE}) are priced. */
+    @ParameterizedTest(name = "{0} ''{1}'' on 100.00 -> {2}")
+    @CsvSource(
+            delimiter = ';',
+            value = {
+                "ZJ; 0.00000000000000000000000000000001; 100.00",
+                "ZJ; 1E-32; 100.00",
+                "N; 1E+32; 100.00",
+            })
+    void anExpressionAtTheLargestScaleIsPriced(String plan, String expression, String expected) {
+        assertThat(PriceCalculator.payPrice(plan, expression, new BigDecimal("100.00")))
+                .isEqualByComparingTo(expected);
+    }
+
     @ParameterizedTest(name = "{0} ''{1}'' is malformed and refused at once")
     @CsvSource(
             delimiter = ';',

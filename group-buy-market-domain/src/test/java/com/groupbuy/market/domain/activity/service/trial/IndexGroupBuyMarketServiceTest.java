@@ -37,6 +37,7 @@ class IndexGroupBuyMarketServiceTest {
     private Long mappedActivityId = 7L;
 
     private boolean goodsExists = true;
+    private BigDecimal originalPrice = new BigDecimal("100.00");
     private boolean degrade;
     private int repositoryReads;
     /** (tag, source, channel, user) that are members; every membership question asked, in order. */
@@ -57,7 +58,7 @@ class IndexGroupBuyMarketServiceTest {
                     : SkuVO.builder()
                             .goodsId(goodsId)
                             .goodsName("g")
-                            .originalPrice(new BigDecimal("100.00"))
+                            .originalPrice(originalPrice)
                             .build();
             return new MarketConfigVO(mapped, mappedActivity, mappedActivity == null ? null : discount, sku);
         }
@@ -246,6 +247,28 @@ class IndexGroupBuyMarketServiceTest {
         }
         activity = withTarget(ActivityVO.MAX_TARGET);
         assertThat(trial("u1").getTargetCount()).isEqualTo(10_000);
+    }
+
+    /**
+     * The smallest values a team and a buyer can be made of are priced, at the one instant the trial judged at: a
+     * team of one, valid one minute, one take per buyer. A goods priced at nothing is refused by name.
+     */
+    @Test
+    void theSmallestTeamValidityAndTakeLimitArePricedAndAFreeGoodsIsRefused() {
+        activity = effectiveActivity(null, Set.of())
+                .target(1)
+                .validTimeMinutes(1)
+                .takeLimitCount(1)
+                .build();
+
+        TrialBalanceEntity trial = trial("u1");
+
+        assertThat(trial.getTargetCount()).isEqualTo(1);
+        assertThat(trial.getJudgedAt()).isEqualTo(NOW);
+        assertThat(trial.getPayPrice()).isEqualByComparingTo("80.00");
+
+        originalPrice = new BigDecimal("0.00");
+        assertRefused(() -> trial("u1"), "goods g1 has original price 0.00 (must be above 0)");
     }
 
     private static ActivityVO withTarget(int target) {
