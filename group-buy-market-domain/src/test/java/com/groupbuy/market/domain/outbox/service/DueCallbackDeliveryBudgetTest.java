@@ -6,6 +6,7 @@ import com.groupbuy.market.domain.outbox.adapter.port.INotifyGateway;
 import com.groupbuy.market.domain.outbox.model.valobj.DeliveryResult;
 import com.groupbuy.market.domain.outbox.model.valobj.DeliverySettings;
 import com.groupbuy.market.domain.outbox.model.valobj.NotifyAttemptOutcome;
+import com.groupbuy.market.domain.outbox.model.valobj.NotifyRunSummary;
 import com.groupbuy.market.domain.outbox.model.valobj.NotifyTaskVO;
 import com.groupbuy.market.domain.outbox.model.valobj.SendBudget;
 import com.groupbuy.market.domain.support.MutableClock;
@@ -38,11 +39,7 @@ class DueCallbackDeliveryBudgetTest {
         MutableClock clock = new MutableClock(Instant.parse("2026-12-05T00:00:00Z"));
         OnePageStore store = new OnePageStore(List.of(task(1, 100), task(2, 30_000), task(3, 100)));
         List<Long> sent = new CopyOnWriteArrayList<>();
-        INotifyGateway gateway = task -> {
-            sent.add(task.getId());
-            clock.advance(Duration.ofSeconds(25));
-            return new DeliveryResult(true, 200, 1, null);
-        };
+        INotifyGateway gateway = deliveringIn25s(clock, sent);
         DueCallbackDeliveryService service = service(
                 store, gateway, clock, settings().httpConcurrency(concurrency).sendBudget(BUDGET));
 
@@ -67,11 +64,7 @@ class DueCallbackDeliveryBudgetTest {
         OnePageStore store = new OnePageStore(List.of(task(1, 100), task(2, 30_000)));
         store.leaseLost = true;
         List<Long> sent = new CopyOnWriteArrayList<>();
-        INotifyGateway gateway = task -> {
-            sent.add(task.getId());
-            clock.advance(Duration.ofSeconds(25));
-            return new DeliveryResult(true, 200, 1, null);
-        };
+        INotifyGateway gateway = deliveringIn25s(clock, sent);
 
         service(store, gateway, clock, settings().sendBudget(BUDGET)).deliverAllDue();
 
@@ -95,6 +88,48 @@ class DueCallbackDeliveryBudgetTest {
 
         assertThat(store.released).isEmpty();
         assertThat(store.claims).isEqualTo(2);
+    }
+
+    /**
+     * A send whose budget and a send window to spare exactly fill a fresh lease (36 s of body + 12 s window, + 12 s =
+     * 60 s) is released when it no longer fits its first lease, and sent on the next claim's fresh one.
+     */
+    @Test
+    void aSendThatExactlyFillsAFreshLeaseIsReleasedAndSentOnIt() {
+        MutableClock clock = new MutableClock(Instant.parse("2026-12-05T00:00:00Z"));
+        OnePageStore store = new OnePageStore(List.of(task(1, 100), task(2, 36_000)));
+        List<Long> sent = new CopyOnWriteArrayList<>();
+        INotifyGateway gateway = deliveringIn25s(clock, sent);
+
+        service(store, gateway, clock, settings().sendBudget(BUDGET)).deliverAllDue();
+
+        assertThat(store.released).containsExactly(2L);
+        assertThat(sent).containsExactly(1L, 2L);
+    }
+
+    /** A run's summary counts each recorded outcome once under its own state: delivered, retried or failed. */
+    @Test
+    void theRunCountsEachRecordedOutcomeUnderItsState() {
+        MutableClock clock = new MutableClock(Instant.parse("2026-12-05T00:00:00Z"));
+        OnePageStore store = new OnePageStore(List.of(task(1, 100), task(2, 100), task(3, 100), task(4, 100)));
+        INotifyGateway gateway = task -> switch ((int) task.getId()) {
+            case 1 -> new DeliveryResult(true, 200, 1, null);
+            case 2, 3 -> new DeliveryResult(false, 500, 1, "HTTP 500");
+            default -> DeliveryResult.undeliverable(1, "no such partner");
+        };
+
+        NotifyRunSummary run = service(store, gateway, clock, settings()).deliverAllDue();
+
+        assertThat(run).isEqualTo(new NotifyRunSummary(4, 1, 2, 1));
+    }
+
+    /** A gateway that delivers each task, noting it in {@code sent}, in 25 s of the clock. */
+    private static INotifyGateway deliveringIn25s(MutableClock clock, List<Long> sent) {
+        return task -> {
+            sent.add(task.getId());
+            clock.advance(Duration.ofSeconds(25));
+            return new DeliveryResult(true, 200, 1, null);
+        };
     }
 
     /** One lane, a lease of {@link #LEASE} and a send window of {@link #WINDOW}, until the test sets otherwise. */
