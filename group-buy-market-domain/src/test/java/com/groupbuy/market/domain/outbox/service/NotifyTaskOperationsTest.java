@@ -113,11 +113,15 @@ class NotifyTaskOperationsTest {
 
     @Test
     void aPageIsOneToTwoHundredTasksFromPageZero() {
-        operations.list(null, null, 2, 50);
+        tasks.put(1L, task(1, "http://a.example/cb", FAIL, NOW));
+        assertThat(operations.list(null, null, 2, 50))
+                .extracting(NotifyTaskSummaryVO::id)
+                .containsExactly(1L);
         operations.list(null, null, -1, 500);
         operations.list(null, null, 3, 0);
-        tasks.put(1L, task(1, "http://a.example/cb", FAIL, NOW));
-        operations.attempts(1, 2, 500);
+        assertThat(operations.attempts(1, 2, 500))
+                .extracting(NotifyAttemptVO::error)
+                .containsExactly("HTTP 500");
 
         assertThat(reads).containsExactly("100/50", "0/200", "3/1", "400/200");
         assertThat(operations.count(null, null)).isEqualTo(1);
