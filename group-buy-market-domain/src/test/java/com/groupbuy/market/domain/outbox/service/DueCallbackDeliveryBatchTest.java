@@ -151,6 +151,37 @@ class DueCallbackDeliveryBatchTest {
                         tuple(3L, NotifyTaskStatus.RETRY, "send failed: IllegalArgumentException: Empty key"));
     }
 
+    /**
+     * A batch that threw is sent again one by one, each task only while the batch window still fits its lease: the
+     * rest are released and sent on the next claim's fresh lease, never past the lease they were claimed under.
+     */
+    @Test
+    void aThrownBatchSentOneByOneStartsEachTaskOnlyWithinTheLease() {
+        MutableClock clock = new MutableClock(Instant.parse("2026-12-01T00:00:00Z"));
+        OnePageStore store = new OnePageStore(List.of(task(1, "MQ"), task(2, "MQ"), task(3, "MQ")));
+        List<Long> sent = new ArrayList<>();
+        INotifyGateway gateway = new INotifyGateway() {
+            @Override
+            public DeliveryResult groupBuyNotify(NotifyTaskVO task) {
+                sent.add(task.getId());
+                // 54 s: the next task's 7 s window no longer fits the 60 s lease.
+                clock.advance(Duration.ofSeconds(54));
+                return new DeliveryResult(true, 200, 1, null);
+            }
+
+            @Override
+            public List<DeliveryResult> deliverAll(List<NotifyTaskVO> tasks) {
+                throw new IllegalStateException("channel gone");
+            }
+        };
+
+        NotifyRunSummary run = service(store, gateway, clock).deliverAllDue();
+
+        assertThat(sent).containsExactly(1L, 2L, 3L);
+        assertThat(store.released).containsExactly(2L, 3L, 3L);
+        assertThat(run.delivered()).isEqualTo(3);
+    }
+
     private static DueCallbackDeliveryService service(INotifyTaskStore store, INotifyGateway gateway, Clock clock) {
         return DeliveryServices.onCallingThread(
                 store,
