@@ -17,7 +17,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * #19: the outcomes of tasks delivered already leased go to the recorder handed in, not to the store, and the run's
+ * Deliveries outside a run: tasks handed over or of a team, claimed by id; and #19: the outcomes of tasks delivered already leased go to the recorder handed in, not to the store, and the run's
  * summary counts only the tasks not sent; the recorder writes them later through {@code recordAttempts}.
  */
 class DueCallbackDeliveryRecorderTest {
@@ -57,6 +57,17 @@ class DueCallbackDeliveryRecorderTest {
 
         assertThat(recorded).isEmpty();
         assertThat(store.finished).isEmpty();
+    }
+
+    @Test
+    void tasksHandedOverOrOfATeamAreDeliveredWhenThisWorkerCanLeaseThem() {
+        store.claimable.put(1L, task(1));
+        store.claimable.put(2L, task(2));
+
+        assertThat(service.deliverNow(List.of(1L, 3L))).isEqualTo(new NotifyRunSummary(1, 1, 0, 0));
+        assertThat(service.deliverNow(List.of(3L))).isEqualTo(NotifyRunSummary.empty());
+        assertThat(service.deliverTeamNow("t2")).isEqualTo(new NotifyRunSummary(1, 0, 1, 0));
+        assertThat(store.finished).extracting(o -> o.task().getId()).containsExactly(1L, 2L);
     }
 
     private static NotifyTaskVO task(long id) {

@@ -7,7 +7,9 @@ import com.groupbuy.market.domain.outbox.model.valobj.NotifyTaskVO;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -71,14 +73,20 @@ final class OnePageStore implements INotifyTaskStore {
         return claimed;
     }
 
+    /** Tasks a claim by id takes (once each), by id; none unless a test adds them. */
+    final Map<Long, NotifyTaskVO> claimable = new LinkedHashMap<>();
+
     @Override
     public List<Long> pendingTaskIdsOfTeam(String teamId) {
-        return List.of();
+        return claimable.values().stream()
+                .filter(t -> teamId.equals(t.getTeamId()))
+                .map(NotifyTaskVO::getId)
+                .toList();
     }
 
     @Override
     public NotifyTaskVO claim(long taskId, String worker, Instant now, Instant leaseUntil, boolean ignoreSchedule) {
-        return null;
+        return claimable.remove(taskId);
     }
 
     @Override
