@@ -17,8 +17,9 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * Deliveries outside a run: tasks handed over or of a team, claimed by id; and #19: the outcomes of tasks delivered already leased go to the recorder handed in, not to the store, and the run's
- * summary counts only the tasks not sent; the recorder writes them later through {@code recordAttempts}.
+ * Deliveries outside a run: tasks handed over or of a team, claimed by id; and #19: the outcomes of tasks delivered
+ * already leased go to the recorder handed in, not to the store, and the run's summary counts only the tasks not sent;
+ * the recorder writes them later through {@code recordAttempts}.
  */
 class DueCallbackDeliveryRecorderTest {
 
