@@ -54,6 +54,7 @@ class DueCallbackDeliveryLanesTest {
         assertThat(sent).hasSize(250);
         assertThat(sent.values()).allMatch(n -> n.get() == 1);
         assertThat(store.finished).hasSize(250);
+        assertThat(store.emptyClaims).as("each of the 4 lanes ends at an empty claim").isEqualTo(4);
     }
 
     @Test
@@ -253,6 +254,8 @@ class DueCallbackDeliveryLanesTest {
 
         private volatile boolean failed;
         private final Set<Long> claimedAfter = ConcurrentHashMap.newKeySet();
+        /** Claims that found nothing: each lane ends at its first. */
+        int emptyClaims;
 
         @Override
         public synchronized List<NotifyTaskVO> claimDue(
@@ -278,6 +281,7 @@ class DueCallbackDeliveryLanesTest {
                 claimedAfter.addAll(batch);
             }
             claimed.addAll(batch);
+            emptyClaims += batch.isEmpty() ? 1 : 0;
             return batch.stream()
                     .map(id -> NotifyTaskVO.builder()
                             .id(id)
