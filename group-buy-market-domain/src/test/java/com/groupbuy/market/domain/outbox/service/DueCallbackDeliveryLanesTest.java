@@ -54,7 +54,9 @@ class DueCallbackDeliveryLanesTest {
         assertThat(sent).hasSize(250);
         assertThat(sent.values()).allMatch(n -> n.get() == 1);
         assertThat(store.finished).hasSize(250);
-        assertThat(store.emptyClaims).as("each of the 4 lanes ends at an empty claim").isEqualTo(4);
+        assertThat(store.emptyClaims)
+                .as("each of the 4 lanes ends at an empty claim")
+                .isEqualTo(4);
     }
 
     @Test
