@@ -208,13 +208,9 @@ public class AmqpNotifyGateway implements INotifyGateway {
                             new Batch(published, onChannel, results, window),
                             start,
                             deadline);
-                    // Awaited before the channel is given back, not after the batch (AmqpNotifyGatewayRefusedChannelIT,
-                    // as CloseCheckPublisher's page): given back with confirms on their way, Spring AMQP (3.2) waits
-                    // for them on the channel's proxy on a thread of its own, and when the broker closes the channel
-                    // under that wait (a callback refused for its size) it empties the proxy while the proxy is back
-                    // in the cache, so a later group or batch that takes it fails every publish ("NullPointerException:
-                    // null"). Awaited here, a channel the broker closed is closed when it is given back and Spring
-                    // drops it. One confirm round trip per group (a group is a partner's own channel, few a batch).
+                    // Awaited before the channel is given back, not after the batch: a channel handed back with
+                    // confirms on their way can come back from Spring's cache empty (as CloseCheckPublisher's
+                    // publishAndAwait says; AmqpNotifyGatewayRefusedChannelIT). One confirm round trip per group.
                     awaitConfirms(group.getValue(), published, results, start, deadline);
                     return publishFailure;
                 });
