@@ -31,7 +31,6 @@ import org.springframework.amqp.core.Message;
 import org.springframework.amqp.core.MessageDeliveryMode;
 import org.springframework.amqp.core.MessageProperties;
 import org.springframework.amqp.core.ReturnedMessage;
-import org.springframework.amqp.rabbit.connection.ChannelProxy;
 import org.springframework.amqp.rabbit.connection.CorrelationData;
 import org.springframework.amqp.rabbit.core.RabbitOperations;
 import org.springframework.amqp.rabbit.core.RabbitTemplate;
@@ -200,7 +199,7 @@ public class AmqpNotifyGateway implements INotifyGateway {
             // channels (a broker round trip each) for most of its messages.
             try {
                 failure = template.invoke(operations -> {
-                    target[0] = operations.execute(AmqpNotifyGateway::targetChannel);
+                    target[0] = operations.execute(PageChannel::target);
                     String publishFailure = publishAll(
                             operations,
                             tasks,
@@ -298,11 +297,6 @@ public class AmqpNotifyGateway implements INotifyGateway {
     private String isolatedExchangeOf(NotifyTaskVO task) {
         String target = targetOf(task);
         return target.equals(exchange.exchange()) || target.equals(exchange.internalExchange()) ? null : target;
-    }
-
-    /** The channel a cached channel's proxy stands for: its close reason stays readable once the proxy let it go. */
-    private static Channel targetChannel(Channel channel) {
-        return channel instanceof ChannelProxy proxy ? proxy.getTargetChannel() : channel;
     }
 
     /**

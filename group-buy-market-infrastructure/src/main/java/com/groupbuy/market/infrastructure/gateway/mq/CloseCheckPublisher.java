@@ -37,7 +37,6 @@ import org.springframework.amqp.core.Message;
 import org.springframework.amqp.core.MessageDeliveryMode;
 import org.springframework.amqp.core.MessageProperties;
 import org.springframework.amqp.core.ReturnedMessage;
-import org.springframework.amqp.rabbit.connection.ChannelProxy;
 import org.springframework.amqp.rabbit.connection.CorrelationData;
 import org.springframework.amqp.rabbit.core.RabbitOperations;
 import org.springframework.amqp.rabbit.core.RabbitTemplate;
@@ -283,7 +282,7 @@ public class CloseCheckPublisher implements INotifyGateway {
         ConfirmWindow window = new ConfirmWindow(UNCONFIRMED_MAX, confirmTimeout);
         try {
             template.invoke(operations -> {
-                channel[0] = operations.execute(c -> c instanceof ChannelProxy proxy ? proxy.getTargetChannel() : c);
+                channel[0] = operations.execute(PageChannel::target);
                 publishAll(operations, page, order, window);
                 // Awaited before the channel is given back, not after (CloseCheckRefusedRepublishIT). Given back with
                 // confirms on their way, Spring AMQP (3.2) waits for them on the channel's proxy on a thread of its
