@@ -44,6 +44,19 @@ public final class AlarmedBroker implements AfterAllCallback {
         registry.add("gbm.mq.enabled", () -> "true");
     }
 
+    /**
+     * Starts the node if no class of this JVM did yet, for a class without a Spring context of its own (it connects
+     * with {@link #publisherConnections}).
+     */
+    public void start() throws IOException, InterruptedException {
+        shared();
+    }
+
+    /** A publisher connection factory on the node as the service's ({@link PrivateRabbit#publisherConnections}). */
+    public org.springframework.amqp.rabbit.connection.CachingConnectionFactory publisherConnections() {
+        return running().publisherConnections();
+    }
+
     private static synchronized PrivateRabbit shared() throws IOException, InterruptedException {
         if (node == null) {
             PrivateRabbit started = PrivateRabbit.start();

@@ -199,19 +199,26 @@ public class AmqpNotifyGateway implements INotifyGateway {
             // channels (a broker round trip each) for most of its messages.
             try {
                 failure = template.invoke(operations -> {
-                    target[0] = operations.execute(PageChannel::target);
-                    String publishFailure = publishAll(
-                            operations,
-                            tasks,
-                            group.getValue(),
-                            new Batch(published, onChannel, results, window),
-                            start,
-                            deadline);
-                    // Awaited before the channel is given back, not after the batch: a channel handed back with
-                    // confirms on their way can come back from Spring's cache empty (as CloseCheckPublisher's
-                    // publishAndAwait says; AmqpNotifyGatewayRefusedChannelIT). One confirm round trip per group.
-                    awaitConfirms(group.getValue(), published, results, start, deadline);
-                    return publishFailure;
+                    Channel held = operations.execute(c -> c);
+                    target[0] = PageChannel.target(held);
+                    try {
+                        String publishFailure = publishAll(
+                                operations,
+                                tasks,
+                                group.getValue(),
+                                new Batch(published, onChannel, results, window),
+                                start,
+                                deadline);
+                        // Awaited before the channel is given back, not after the batch: a channel handed back with
+                        // confirms on their way can come back from Spring's cache empty (as CloseCheckPublisher's
+                        // publishAndAwait says; AmqpNotifyGatewayRefusedChannelIT). One confirm round trip per group.
+                        awaitConfirms(group.getValue(), published, results, start, deadline);
+                        return publishFailure;
+                    } finally {
+                        // Unless a confirm did not come in time: then the channel is closed, not cached (PageChannel).
+                        PageChannel.closeUnlessConfirmed(
+                                held, group.getValue().stream().map(i -> published[i]));
+                    }
                 });
             } catch (AmqpException e) {
                 channelsBusy = PublisherChannels.busy(e);

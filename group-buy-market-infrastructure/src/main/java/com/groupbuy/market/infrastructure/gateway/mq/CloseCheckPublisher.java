@@ -282,17 +282,24 @@ public class CloseCheckPublisher implements INotifyGateway {
         ConfirmWindow window = new ConfirmWindow(UNCONFIRMED_MAX, confirmTimeout);
         try {
             template.invoke(operations -> {
-                channel[0] = operations.execute(PageChannel::target);
-                publishAll(operations, page, order, window);
-                // Awaited before the channel is given back, not after (CloseCheckRefusedRepublishIT). Given back with
-                // confirms on their way, Spring AMQP (3.2) waits for them on the channel's proxy on a thread of its
-                // own, and when the broker closes the channel under that wait (a bundle refused for its size) it opens
-                // a new channel on the proxy and closes it a moment later, the proxy back in the cache meanwhile (its
-                // confirms answered, failed by the close): the page published again at once took it, and every
-                // publish after that close failed ("NullPointerException: null", RabbitTemplate.addListener putting
-                // the proxy's channel, null, into a map). Awaited here, a channel the broker closed is closed when it
-                // is given back and Spring drops it; an open one goes back to the cache with nothing on its way.
-                awaitConfirms(page, window);
+                Channel held = operations.execute(c -> c);
+                channel[0] = PageChannel.target(held);
+                try {
+                    publishAll(operations, page, order, window);
+                    // Awaited before the channel is given back, not after (CloseCheckRefusedRepublishIT). Given back
+                    // with confirms on their way, Spring AMQP (3.2) waits for them on the channel's proxy on a thread
+                    // of its own, and when the broker closes the channel under that wait (a bundle refused for its
+                    // size) it opens a new channel on the proxy and closes it a moment later, the proxy back in the
+                    // cache meanwhile (its confirms answered, failed by the close): the page published again at once
+                    // took it, and every publish after that close failed ("NullPointerException: null",
+                    // RabbitTemplate.addListener putting the proxy's channel, null, into a map). Awaited here, a
+                    // channel the broker closed is closed when it is given back and Spring drops it; an open one goes
+                    // back to the cache with nothing on its way.
+                    awaitConfirms(page, window);
+                } finally {
+                    // Unless a confirm did not come in time: then the channel is closed, not cached (PageChannel).
+                    PageChannel.closeUnlessConfirmed(held, Arrays.stream(correlations));
+                }
                 return null;
             });
         } catch (AmqpException e) {
