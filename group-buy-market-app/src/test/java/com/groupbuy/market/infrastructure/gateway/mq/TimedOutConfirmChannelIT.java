@@ -13,6 +13,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.Supplier;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -116,16 +117,14 @@ class TimedOutConfirmChannelIT {
                     .anySatisfy(result -> assertThat(result.error())
                             .isEqualTo("AMQP confirm not received within " + CONFIRM_TIMEOUT.toMillis() + " ms"));
             // The channel's close waits for the broker (blocked: up to the channel RPC timeout, 5 s) on Spring's
-            // thread,
-            // not on the page's.
+            // thread, not on the page's.
             assertThat(Duration.ofNanos(System.nanoTime() - start))
                     .as("the page's time")
                     .isLessThan(CONFIRM_TIMEOUT.plusSeconds(3));
         } finally {
             broker.clearAlarm();
         }
-        // The broker reads the page now and confirms it: the timed-out channel is closed, or (before) back in the
-        // cache.
+        // The broker reads the page now and confirms it: the timed-out channel is closed (before: back in the cache).
         await(() -> !timedOut.isOpen() || idleChannels(connections) > 0);
         assertThat(next.get()).allMatch(DeliveryResult::delivered);
         assertThat(cachedChannel(template))
@@ -152,7 +151,7 @@ class TimedOutConfirmChannelIT {
     }
 
     private static List<NotifyTaskVO> callbacks(String batch, int n) {
-        return java.util.stream.IntStream.range(0, n)
+        return IntStream.range(0, n)
                 .mapToObj(i -> NotifyTaskVO.builder()
                         .webhookId("gbm-timedout-" + batch + i + "-" + System.nanoTime())
                         .teamId("timedout" + batch + i)
