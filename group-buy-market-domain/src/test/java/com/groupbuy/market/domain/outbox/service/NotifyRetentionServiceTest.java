@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.groupbuy.market.domain.outbox.adapter.repository.INotifyTaskRetention;
 import com.groupbuy.market.domain.support.AgedRows;
+import com.groupbuy.market.domain.support.MutableClock;
 import com.groupbuy.market.domain.support.RunStop;
 import java.time.Clock;
 import java.time.Duration;
@@ -21,6 +22,13 @@ class NotifyRetentionServiceTest {
     private final List<Instant> asked = new ArrayList<>();
     private final INotifyTaskRetention store = (deliveredBefore, limit) -> {
         asked.add(deliveredBefore);
+        return 0;
+    };
+    /** The cut-offs the consumption records were asked to be deleted before (none of them left). */
+    private final List<Instant> recordsAsked = new ArrayList<>();
+
+    private final AgedRows consumed = (before, limit) -> {
+        recordsAsked.add(before);
         return 0;
     };
 
@@ -159,17 +167,50 @@ class NotifyRetentionServiceTest {
             stop.stop();
             return limit;
         };
-        List<Instant> records = new ArrayList<>();
-        AgedRows consumed = (before, limit) -> {
-            records.add(before);
-            return 0;
-        };
         var run = new NotifyRetentionService(
                         tasks, consumed, clock, Duration.ofDays(7), 500, Duration.ofSeconds(50), stop)
                 .execRetention();
 
-        assertThat(records).isEmpty();
+        assertThat(recordsAsked).isEmpty();
         assertThat(run.deletedTasks()).isEqualTo(500);
         assertThat(run.deletedRecords()).isZero();
+    }
+
+    /**
+     * A run whose budget is spent before its first batch (its thread held past the budget, or the clock stepped on)
+     * deletes nothing, neither tasks nor records, and says so: budget spent, no batch, so the operator reads a run
+     * that did not get to work, not one that found nothing to delete.
+     */
+    @Test
+    void aRunWhoseBudgetIsSpentBeforeItsFirstBatchDeletesNothingAndSaysSo() {
+        MutableClock late = new MutableClock(clock.instant());
+        late.advanceAtEveryReading(Duration.ofSeconds(50)); // the run's start, then its first look: 50 s on
+
+        var run = new NotifyRetentionService(
+                        store, consumed, late, Duration.ofDays(7), 500, Duration.ofSeconds(50), new RunStop())
+                .execRetention();
+
+        assertThat(asked).as("no task batch").isEmpty();
+        assertThat(recordsAsked).as("no record batch").isEmpty();
+        assertThat(run.budgetSpent()).isTrue();
+        assertThat(run.batches()).isZero();
+        assertThat(run.deletedTasks()).isZero();
+        assertThat(run.deletedRecords()).isZero();
+    }
+
+    /** A run starting while the instance stops deletes nothing and does not claim its budget was spent. */
+    @Test
+    void aStopBeforeTheFirstBatchDeletesNothing() {
+        RunStop stop = new RunStop();
+        stop.stop();
+
+        var run = new NotifyRetentionService(
+                        store, consumed, clock, Duration.ofDays(7), 500, Duration.ofSeconds(50), stop)
+                .execRetention();
+
+        assertThat(asked).isEmpty();
+        assertThat(recordsAsked).isEmpty();
+        assertThat(run.budgetSpent()).isFalse();
+        assertThat(run.batches()).isZero();
     }
 }
