@@ -374,6 +374,65 @@ class TeamPlaceReconcilerTest {
         assertThat(counters.of("t1")).isEqualTo(1);
     }
 
+    /**
+     * {@code gbm.places.quiet-period=0}: no wait after a row change, so a team whose row changed this very instant is
+     * corrected at once (a quiet period is how long a change holds the look back, none here).
+     */
+    @Test
+    void aQuietPeriodOfZeroCorrectsATeamWhoseRowChangedThisInstant() {
+        teams.open(1, "t1", 1, NOW.plusSeconds(600));
+        teams.rows.get("t1").updatedAt = NOW;
+        counters.set("t1", 2);
+
+        assertThat(reconciler(Duration.ofMinutes(2), Duration.ZERO, 10).reconcileTeam("t1"))
+                .isEqualTo(1);
+        assertThat(counters.of("t1")).isEqualTo(1);
+    }
+
+    /**
+     * The refusal throttle remembers at most 10,000 looks. Full of looks within the quiet period, it forgets them all
+     * (memory stays bounded; the price is one more look at a team just looked at), rather than growing with every
+     * team a crowd is refused from.
+     */
+    @Test
+    void tenThousandRecentLooksAreAllForgottenSoTheThrottleNeverGrowsPastThem() {
+        TeamPlaceReconciler reconciler = reconciler(10);
+        refuseOnce(reconciler, 10_000, "t");
+        assertThat(looks).hasSize(10_000);
+
+        assertThat(reconciler.reconcileRefused("t0")).isFalse();
+
+        assertThat(looks).as("t0 looked at again, its look forgotten").hasSize(10_001);
+        assertThat(teams.locked.stream().filter("t0"::equals)).hasSize(2);
+    }
+
+    /**
+     * Full, but with looks older than the quiet period: only those are dropped, and a team looked at within it stays
+     * throttled (its refused crowd still costs one look).
+     */
+    @Test
+    void aFullThrottleDropsOnlyLooksOlderThanTheQuietPeriod() {
+        TeamPlaceReconciler reconciler = reconciler(10);
+        refuseOnce(reconciler, 9_999, "old");
+        clock.now = clock.now.plusSeconds(31);
+        refuseOnce(reconciler, 1, "hot");
+        assertThat(looks).hasSize(10_000);
+
+        assertThat(reconciler.reconcileRefused("hot0")).isFalse();
+
+        assertThat(looks).as("hot0 still throttled").hasSize(10_000);
+        assertThat(teams.locked.stream().filter("hot0"::equals)).hasSize(1);
+    }
+
+    /** {@code n} open teams named {@code prefix}0, 1, ..., no counter to correct, each refused one join. */
+    private void refuseOnce(TeamPlaceReconciler reconciler, int n, String prefix) {
+        for (int i = 0; i < n; i++) {
+            String id = prefix + i;
+            teams.open(teams.rows.size() + 1, id, 1, NOW.plusSeconds(600));
+            assertThat(reconciler.reconcileRefused(id)).isFalse();
+        }
+    }
+
     /** A clock whose reading advances by {@code step} each time it is read. */
     private static final class TickingClock extends Clock {
         Instant now;
