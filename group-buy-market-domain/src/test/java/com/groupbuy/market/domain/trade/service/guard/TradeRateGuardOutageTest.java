@@ -144,6 +144,28 @@ class TradeRateGuardOutageTest {
         assertThat(windows.buckets()).as("ended windows dropped").isEqualTo(1);
     }
 
+    /**
+     * Past the instance's 10,000 counted callers within a second, a new one is refused {@code 0006}, told it is one
+     * too many to count (not over its rate), and counted with Redis's refusals: what the instance cannot count it
+     * does not let through. A caller already counted is still counted.
+     */
+    @Test
+    void aNewCallerPastTheInstancesCountIsRefused0006NotLetThrough() {
+        TradeRateGuard guard = guard("5", "");
+        for (int i = 0; i < LocalRateWindows.MAX_BUCKETS; i++) {
+            assertUncounted(guard, "s01", "c01", "u" + i);
+        }
+
+        assertRefused(
+                guard,
+                "s01",
+                "c01",
+                "u-new",
+                "rate limited: too many callers to count per user in this instance, retry later");
+        assertThat(counted).containsExactly(true);
+        assertUncounted(guard, "s01", "c01", "u1");
+    }
+
     private TradeRateGuard guard(String userRate, String pairRates) {
         Map<SwitchName, String> values = SwitchValues.unset();
         values.put(SwitchName.RATE_LIMIT_USER, userRate);
