@@ -6,10 +6,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.groupbuy.market.domain.outbox.adapter.port.INotifyDispatcher;
 import com.groupbuy.market.domain.outbox.model.valobj.NotifyLease;
 import com.groupbuy.market.domain.outbox.model.valobj.NotifyTaskVO;
+import com.groupbuy.market.domain.trade.model.aggregate.TeamPayment;
+import com.groupbuy.market.domain.trade.model.entity.MemberOrderView;
 import com.groupbuy.market.domain.trade.model.entity.SettleCommand;
 import com.groupbuy.market.domain.trade.model.entity.SettledOrderEntity;
 import com.groupbuy.market.domain.trade.model.valobj.NotifyRoutes;
 import com.groupbuy.market.domain.trade.model.valobj.OrderStatus;
+import com.groupbuy.market.domain.trade.model.valobj.OwedCallback;
 import com.groupbuy.market.domain.trade.model.valobj.TeamStatus;
 import com.groupbuy.market.domain.trade.service.InMemoryTradeStore;
 import com.groupbuy.market.domain.trade.service.guard.RateGuards;
@@ -19,6 +22,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -27,7 +31,19 @@ class TradeSettlementServiceTest {
 
     private static final Instant PAID_AT = Instant.now().minusSeconds(60);
 
-    private final InMemoryTradeStore store = new InMemoryTradeStore();
+    /** What another transaction commits between a payment's read and its write (once; nothing unless a test says). */
+    private Consumer<InMemoryTradeStore> meanwhile = store -> {};
+
+    private final InMemoryTradeStore store = new InMemoryTradeStore() {
+        @Override
+        public OwedCallback settle(
+                MemberOrderView view, SettleCommand command, TeamPayment payment, NotifyLease callbackLease) {
+            Consumer<InMemoryTradeStore> first = meanwhile;
+            meanwhile = store -> {};
+            first.accept(this);
+            return super.settle(view, command, payment, callbackLease);
+        }
+    };
     private final List<Long> dispatched = new ArrayList<>();
     private TradeSettlementService service;
 
@@ -192,5 +208,47 @@ class TradeSettlementServiceTest {
         assertThat(store.latePayments).containsOnlyKeys("o-u2");
         assertThat(store.teams.get("t-1").completeCount).isEqualTo(1);
         assertThat(store.order("u2").status).isEqualTo(OrderStatus.LOCKED.code());
+    }
+
+    /**
+     * A payment whose guarded write finds the order or team changed since it read them is answered from what is
+     * there now. A concurrent notice of the same payment settled it: the same answer, counted once.
+     */
+    @Test
+    void aPaymentSettledMeanwhileByItsOwnRepeatGetsTheSameAnswerAndCountsOnce() {
+        meanwhile = store -> settle("u1"); // the mall's repeat of the notice, committed first
+
+        SettledOrderEntity answer = settle("u1");
+
+        assertThat(answer.getOutTradeNo()).isEqualTo("out-u1");
+        assertThat(answer.getTeamId()).isEqualTo("t-1");
+        assertThat(store.teams.get("t-1").completeCount).isEqualTo(1);
+        assertThat(store.latePayments).as("nothing to refund").isEmpty();
+    }
+
+    /** A close won the race (the timeout job): a late payment, recorded for the mall to refund its buyer. */
+    @Test
+    void aPaymentWhoseOrderWasClosedMeanwhileIsALatePaymentTheMallMustRefund() {
+        meanwhile = store -> store.order("u1").status = OrderStatus.CLOSED.code();
+
+        assertThatThrownBy(() -> settle("u1"))
+                .isInstanceOf(AppException.class)
+                .extracting(e -> ((AppException) e).getCode())
+                .isEqualTo("E0208");
+        assertThat(store.latePayments).containsOnlyKeys("o-u1");
+        assertThat(store.teams.get("t-1").completeCount).isZero();
+    }
+
+    /** Anything else (the team failed meanwhile): refused E0206 and recorded, the order left as it was. */
+    @Test
+    void aPaymentWhoseTeamFailedMeanwhileIsRefusedAndRecorded() {
+        meanwhile = store -> store.teams.get("t-1").status = TeamStatus.FAILED.code();
+
+        assertThatThrownBy(() -> settle("u1"))
+                .isInstanceOf(AppException.class)
+                .extracting(e -> ((AppException) e).getCode())
+                .isEqualTo("E0206");
+        assertThat(store.latePayments).containsOnlyKeys("o-u1");
+        assertThat(store.order("u1").status).isEqualTo(OrderStatus.LOCKED.code());
     }
 }
