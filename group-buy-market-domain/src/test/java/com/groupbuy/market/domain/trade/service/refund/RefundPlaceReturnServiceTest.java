@@ -3,13 +3,12 @@ package com.groupbuy.market.domain.trade.service.refund;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.groupbuy.market.domain.trade.adapter.port.ITeamPlaceReservation;
 import com.groupbuy.market.domain.trade.model.valobj.ConsumeOutcome;
 import com.groupbuy.market.domain.trade.model.valobj.ConsumptionRecordVO;
 import com.groupbuy.market.domain.trade.model.valobj.OrderStatus;
 import com.groupbuy.market.domain.trade.model.valobj.RefundMessageVO;
 import com.groupbuy.market.domain.trade.service.InMemoryTradeStore;
-import java.lang.reflect.Proxy;
+import com.groupbuy.market.domain.trade.service.PlacesGivenBack;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,14 +28,7 @@ class RefundPlaceReturnServiceTest {
     private final RefundPlaceReturnService service = service(3);
 
     private RefundPlaceReturnService service(int maxAttempts) {
-        ITeamPlaceReservation reservation = (ITeamPlaceReservation) Proxy.newProxyInstance(
-                getClass().getClassLoader(), new Class<?>[] {ITeamPlaceReservation.class}, (proxy, method, args) -> {
-                    if (method.getName().equals("releaseOrder")) {
-                        return released.add(args[0] + "/" + args[1]);
-                    }
-                    throw new UnsupportedOperationException(method.getName());
-                });
-        return new RefundPlaceReturnService(records, store, reservation, maxAttempts);
+        return new RefundPlaceReturnService(records, store, PlacesGivenBack.recordedIn(released), maxAttempts);
     }
 
     private static RefundMessageVO event(String team, String user, String order, String outTradeNo) {

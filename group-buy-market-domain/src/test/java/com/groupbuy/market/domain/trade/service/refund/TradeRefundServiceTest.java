@@ -11,6 +11,7 @@ import com.groupbuy.market.domain.trade.model.valobj.OrderStatus;
 import com.groupbuy.market.domain.trade.model.valobj.TeamExpiryVO;
 import com.groupbuy.market.domain.trade.model.valobj.TeamStatus;
 import com.groupbuy.market.domain.trade.service.InMemoryTradeStore;
+import com.groupbuy.market.domain.trade.service.PlacesGivenBack;
 import com.groupbuy.market.types.exception.AppException;
 import java.lang.reflect.Proxy;
 import java.time.Instant;
@@ -32,18 +33,10 @@ class TradeRefundServiceTest {
 
     @BeforeEach
     void setUp() {
-        ITeamPlaceReservation reservation = (ITeamPlaceReservation) Proxy.newProxyInstance(
-                getClass().getClassLoader(), new Class<?>[] {ITeamPlaceReservation.class}, (proxy, method, args) -> {
-                    if (method.getName().equals("releaseOrder")) {
-                        placesGivenBack.add(args[0] + "/" + args[1]);
-                        return null;
-                    }
-                    throw new UnsupportedOperationException(method.getName());
-                });
         // An MQ-on deployment, HTTP partner with no refund URL: every refund owes exactly its refund event.
         service = new TradeRefundService(
                 store,
-                reservation,
+                PlacesGivenBack.recordedIn(placesGivenBack),
                 dispatched::add,
                 (source, channel) -> true,
                 new NotifyRoutes(true, Map.of(), (s, c) -> null));
