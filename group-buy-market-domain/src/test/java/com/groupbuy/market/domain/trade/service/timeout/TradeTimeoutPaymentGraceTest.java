@@ -42,6 +42,9 @@ class TradeTimeoutPaymentGraceTest {
     /** Those closes committed: closed in the store, never paged again. */
     private final List<String> committed = new ArrayList<>();
 
+    /** Locks paid between the page's read and their close: the close finds them no longer unpaid. */
+    private final List<String> paidMeanwhile = new ArrayList<>();
+
     private final List<String> placesGivenBack = new ArrayList<>();
     private final RunStop stop = new RunStop();
     /** The lock whose close the instance's stop begins after (none: no stop). */
@@ -93,6 +96,19 @@ class TradeTimeoutPaymentGraceTest {
 
         assertThat(closed).containsExactly("b-due", "c-due");
         assertThat(run.skipped()).isEqualTo(1);
+    }
+
+    /** The run's summary (the metrics' count of what the backstop closed) counts the locks closed, not those paid. */
+    @Test
+    void theRunCountsTheLocksItClosedNotOnePaidMeanwhile() {
+        dueLocksInOrder("a-due", "b-paid", "c-due");
+        paidMeanwhile.add("b-paid");
+
+        TimeoutRunSummary run = service(2).execTimeoutCloseJob();
+
+        assertThat(closed).containsExactly("a-due", "c-due");
+        assertThat(run.closedUnpaid()).isEqualTo(2);
+        assertThat(run.skipped()).as("a lock paid meanwhile is no failure").isZero();
     }
 
     /**
@@ -247,6 +263,9 @@ class TradeTimeoutPaymentGraceTest {
                                 committed.add(order.getOrderId());
                             }
                             throw new IllegalStateException("close of " + order.getOrderId() + " failed");
+                        }
+                        if (paidMeanwhile.contains(order.getOrderId())) {
+                            return false;
                         }
                         closed.add(order.getOrderId());
                         if (order.getOrderId().equals(stopAfter)) {
