@@ -5,9 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.groupbuy.market.domain.support.OutageLog;
 import com.groupbuy.market.domain.support.RunStop;
 import com.groupbuy.market.domain.trade.adapter.port.ITeamPlaceReservation;
+import com.groupbuy.market.domain.trade.model.aggregate.Team;
+import com.groupbuy.market.domain.trade.model.aggregate.TeamExpiry;
 import com.groupbuy.market.domain.trade.model.valobj.NotifyRoutes;
 import com.groupbuy.market.domain.trade.model.valobj.OrderStatus;
 import com.groupbuy.market.domain.trade.model.valobj.PaymentGrace;
+import com.groupbuy.market.domain.trade.model.valobj.TeamExpiryVO;
+import com.groupbuy.market.domain.trade.model.valobj.TeamMember;
 import com.groupbuy.market.domain.trade.model.valobj.TeamStatus;
 import com.groupbuy.market.domain.trade.model.valobj.TimeoutRunSummary;
 import com.groupbuy.market.domain.trade.service.InMemoryTradeStore;
@@ -21,6 +25,8 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.function.BiFunction;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -48,7 +54,19 @@ class TradeTimeoutTeamExpiryTest {
                     .limit(limit)
                     .toList();
         }
+
+        @Override
+        public TeamExpiryVO expireTeam(
+                String teamId, Instant endBefore, BiFunction<Team, List<TeamMember>, Optional<TeamExpiry>> decide) {
+            if (failing.contains(teamId)) {
+                throw new IllegalStateException("expiry of " + teamId + " failed");
+            }
+            return super.expireTeam(teamId, endBefore, decide);
+        }
     };
+    /** Teams whose expiry throws (the database refusing the write, say). */
+    private final List<String> failing = new ArrayList<>();
+
     private final List<String> placesGivenBack = new ArrayList<>();
     private final List<Long> dispatched = new ArrayList<>();
     private final List<TimeoutRunSummary> told = new ArrayList<>();
@@ -112,5 +130,31 @@ class TradeTimeoutTeamExpiryTest {
 
         assertThat(service.checkTeamNow("t-due").closed()).isTrue();
         assertThat(placesGivenBack).hasSize(2);
+    }
+
+    /** A team whose expiry fails is passed over and counted skipped; the team behind it is still failed. */
+    @Test
+    void aTeamWhoseExpiryFailsIsSkippedAndTheTeamBehindItStillExpires() {
+        store.openTeam("t-a-fails", 3, NOW.minus(GRACE).minusSeconds(5), "u5");
+        failing.add("t-a-fails");
+
+        TimeoutRunSummary run = service.execTimeoutCloseJob();
+
+        assertThat(store.teams.get("t-a-fails").status).isEqualTo(TeamStatus.OPEN.code());
+        assertThat(store.teams.get("t-due").status).isEqualTo(TeamStatus.FAILED.code());
+        assertThat(run.expiredTeams()).isEqualTo(1);
+        assertThat(run.skipped()).isEqualTo(1);
+    }
+
+    /**
+     * The local scheduler's look while a console holds our registration: a team counts as left undone once it is
+     * overdue (past its end and the grace) for longer than asked, not before.
+     */
+    @Test
+    void aTeamIsLeftOverdueOnlyOnceOverduePastTheBound() {
+        assertThat(service.leftOverdueFor(Duration.ofMillis(500)))
+                .as("overdue 1 s")
+                .isTrue();
+        assertThat(service.leftOverdueFor(Duration.ofSeconds(2))).isFalse();
     }
 }
