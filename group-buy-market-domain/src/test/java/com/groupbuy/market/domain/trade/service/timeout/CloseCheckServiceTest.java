@@ -174,6 +174,53 @@ class CloseCheckServiceTest {
         assertThat(records.calls).isEmpty();
     }
 
+    /**
+     * A body that could not be read can never succeed: dead-lettered at its first attempt, saying why. Its record says
+     * so once the copy lands on the dead-letter queue, and keeps the reason as its last error while the copy does not.
+     */
+    @Test
+    void aMalformedCheckIsDeadLetteredAtOnceAndItsRecordKeepsWhy() {
+        ConsumeOutcome outcome = service.consume("msg-x", "q", "garbage", null, "not JSON");
+
+        assertThat(outcome.action()).isEqualTo(ConsumeOutcome.Action.DEAD);
+        assertThat(outcome.reason()).isEqualTo("malformed: not JSON");
+        assertThat(outcome.attempts()).isOne();
+
+        service.deadLetterNotCopied("msg-x", outcome);
+        service.deadLettered("msg-x", outcome);
+        assertThat(records.calls).containsExactly("openStarted msg-x", "recordFailure msg-x", "markFailed msg-x");
+    }
+
+    /** A check naming an order its team does not hold (a poison message) is dead-lettered, nothing closed. */
+    @Test
+    void aCheckOfAnOrderNotInItsTeamIsDeadLettered() {
+        store.openTeam("t-1", 3, END, "u1");
+        CloseCheckVO check =
+                CloseCheckVO.unpaidOrder("t-1", "o-nobody", Instant.now().minusMillis(10), Duration.ZERO);
+
+        ConsumeOutcome outcome = service.consume("msg-x", "q", "{}", check, null);
+
+        assertThat(outcome.action()).isEqualTo(ConsumeOutcome.Action.DEAD);
+        assertThat(outcome.reason()).isEqualTo("no order o-nobody in team t-1");
+        assertThat(store.order("u1").status).isEqualTo(OrderStatus.LOCKED.code());
+    }
+
+    /** A message without an id can have no record: dead-lettered at once, no attempt counted, nothing written. */
+    @Test
+    void aCheckWithoutAMessageIdIsDeadLetteredWithNoRecord() {
+        store.openTeam("t-1", 3, END, "u1");
+        CloseCheckVO check =
+                CloseCheckVO.unpaidOrder("t-1", "o-u1", Instant.now().minusMillis(10), Duration.ZERO);
+
+        ConsumeOutcome outcome = service.consume(" ", "q", "{}", check, null);
+
+        assertThat(outcome.action()).isEqualTo(ConsumeOutcome.Action.DEAD);
+        assertThat(outcome.reason()).startsWith("no message id");
+        assertThat(outcome.attempts()).isZero();
+        assertThat(records.calls).isEmpty();
+        assertThat(store.order("u1").status).isEqualTo(OrderStatus.LOCKED.code());
+    }
+
     /** One message's record: none until written, or {@link #existing}; records every call. */
     static final class Records implements IConsumptionRecordRepository {
         final List<String> calls = new ArrayList<>();
