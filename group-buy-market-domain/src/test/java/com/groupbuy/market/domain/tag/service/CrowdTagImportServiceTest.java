@@ -11,6 +11,8 @@ import com.groupbuy.market.domain.tag.model.valobj.PartnerUserVO;
 import com.groupbuy.market.domain.tag.model.valobj.TagImportJobStatus;
 import com.groupbuy.market.domain.tag.model.valobj.TagImportResult;
 import com.groupbuy.market.domain.tag.model.valobj.TagMemberVO;
+import com.groupbuy.market.types.progress.InMemoryProgressBoard;
+import com.groupbuy.market.types.progress.WorkProgress;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -305,6 +307,66 @@ class CrowdTagImportServiceTest {
         assertThatThrownBy(() ->
                         new CrowdTagImportService(tags, bitIndex, bitmap, CrowdTagImportService.MAX_BATCH_SIZE + 1))
                 .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    /** Found by mutation testing: the bounds of the batch size moved by one (1 or the most refused) survived. */
+    @Test
+    void aBatchOfOneRowAndOfTheMostRowsAreAccepted() {
+        job("b1", TagImportJobStatus.CREATED);
+        IntStream.rangeClosed(1, 2).forEach(i -> rows.add(new TagMemberVO(i, "s01", "c01", "u" + i)));
+
+        assertThat(new CrowdTagImportService(tags, bitIndex, bitmap, 1)
+                        .importMembers("b1")
+                        .batches())
+                .isEqualTo(2);
+        assertThat(new CrowdTagImportService(tags, bitIndex, bitmap, CrowdTagImportService.MAX_BATCH_SIZE)
+                        .importMembers("b1")
+                        .batches())
+                .isEqualTo(1);
+    }
+
+    /**
+     * A run reports its member rows on the progress board as it pages (the console's and the admin API's view, #18):
+     * rows done of the total, done at the end; a run that fails is reported failed with its reason. Found by mutation
+     * testing: removing the advance, the done or the failed report survived.
+     */
+    @Test
+    void aRunReportsItsRowsOnTheProgressBoardAndEndsDoneOrFailed() {
+        job("b1", TagImportJobStatus.CREATED);
+        IntStream.rangeClosed(1, 3).forEach(i -> rows.add(new TagMemberVO(i, "s01", "c01", "u" + i)));
+        InMemoryProgressBoard board = new InMemoryProgressBoard(10);
+
+        new CrowdTagImportService(tags, bitIndex, bitmap, 2, board).importMembers("b1");
+
+        WorkProgress done = board.get(CrowdTagImportService.PROGRESS_KIND, "b1").orElseThrow();
+        assertThat(done.state()).isEqualTo(WorkProgress.State.DONE);
+        assertThat(List.of(done.done(), done.total()))
+                .as("rows done of a total the repository did not know")
+                .containsExactly(3L, 3L);
+
+        ITagBitmap superseding = new ForwardingBitmap(bitmap) {
+            @Override
+            public boolean publishedAfter(String tagId, long run) {
+                return true;
+            }
+        };
+        assertThatThrownBy(() -> new CrowdTagImportService(tags, bitIndex, superseding, 2, board).importMembers("b1"))
+                .isInstanceOf(IllegalStateException.class);
+
+        WorkProgress failed =
+                board.get(CrowdTagImportService.PROGRESS_KIND, "b1").orElseThrow();
+        assertThat(failed.state()).isEqualTo(WorkProgress.State.FAILED);
+        assertThat(failed.done()).isEqualTo(3);
+        assertThat(failed.error()).contains("a run of the tag begun after this one published first");
+    }
+
+    /** The id a run's parameter names (the console keys its progress by it); no parameter names none. */
+    @Test
+    void aRunsParameterNamesItsIdWithoutItsPrefixAndNoParameterNamesNone() {
+        assertThat(CrowdTagImportService.idOf(" batch:b-42 ")).isEqualTo("b-42");
+        assertThat(CrowdTagImportService.idOf("tag:VIP")).isEqualTo("VIP");
+        assertThat(CrowdTagImportService.idOf("VIP")).isEqualTo("VIP");
+        assertThat(CrowdTagImportService.idOf(null)).isNull();
     }
 
     private void job(String batchId, TagImportJobStatus status) {

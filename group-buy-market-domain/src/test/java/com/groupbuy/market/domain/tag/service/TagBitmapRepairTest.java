@@ -17,8 +17,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -35,6 +37,8 @@ class TagBitmapRepairTest {
     private final AtomicBoolean loaded = new AtomicBoolean();
     private final AtomicReference<String> claim = new AtomicReference<>();
     private final AtomicInteger publishes = new AtomicInteger();
+    /** How often the database was asked whether a tag was ever imported. */
+    private final AtomicInteger importedAsked = new AtomicInteger();
     /** What Redis answers meanwhile: null while it is up, else what its calls throw. */
     private final AtomicReference<RuntimeException> redisDown = new AtomicReference<>();
 
@@ -56,6 +60,7 @@ class TagBitmapRepairTest {
 
         @Override
         public CrowdTagJobEntity queryLatestDoneJobOfTag(String tagId) {
+            importedAsked.incrementAndGet();
             return "T".equals(tagId)
                     ? CrowdTagJobEntity.builder()
                             .tagId("T")
@@ -191,6 +196,69 @@ class TagBitmapRepairTest {
                 OutageLog.NONE);
 
         assertThat(repair.wasImported("NEVER")).isFalse();
+    }
+
+    private TagBitmapRepair repair(Executor executor) {
+        return new TagBitmapRepair(
+                tags,
+                bitmap,
+                new CrowdTagImportService(tags, bitIndex, bitmap, 100),
+                executor,
+                Duration.ZERO,
+                OutageLog.NONE);
+    }
+
+    /**
+     * "A never-imported tag costs one query per 10 s, not per check": the answer is kept a while. Found by mutation
+     * testing: not keeping it survived.
+     */
+    @Test
+    void whetherATagWasImportedIsAskedOfTheDatabaseOncePerWhile() {
+        TagBitmapRepair repair = repair(Runnable::run);
+
+        assertThat(List.of(repair.wasImported("NEVER"), repair.wasImported("NEVER"), repair.wasImported("T")))
+                .containsExactly(false, false, true);
+        assertThat(repair.wasImported("T")).isTrue();
+        assertThat(importedAsked).as("once per tag").hasValue(2);
+    }
+
+    /**
+     * An instance asks for a tag's rebuild at most once a while, even once the rebuild it asked for has ended (another
+     * instance may hold the claim, or the rows cannot load). Found by mutation testing: the "asked lately" guard
+     * negated survived (the first ask then started nothing).
+     */
+    @Test
+    void aTagsRebuildIsAskedForOnceAWhileAndTheFirstAskStartsIt() {
+        AtomicInteger started = new AtomicInteger();
+        TagBitmapRepair repair = repair(task -> {
+            started.incrementAndGet();
+            task.run();
+        });
+
+        repair.requestRebuild("T");
+        repair.requestRebuild("T");
+
+        assertThat(started).hasValue(1);
+        assertThat(publishes).hasValue(1);
+    }
+
+    /** A rebuild the executor refused (queue full, shutting down) is asked for again at the next check. */
+    @Test
+    void aRebuildTheExecutorRefusedIsAskedForAgainAtTheNextCheck() {
+        AtomicInteger offered = new AtomicInteger();
+        TagBitmapRepair repair = repair(task -> {
+            if (offered.incrementAndGet() == 1) {
+                throw new RejectedExecutionException("queue full");
+            }
+            task.run();
+        });
+
+        repair.requestRebuild("T");
+        assertThat(publishes).hasValue(0);
+        repair.requestRebuild("T");
+
+        assertThat(offered).hasValue(2);
+        assertThat(publishes).as("rebuilt at the second check").hasValue(1);
     }
 
     /**
