@@ -2,6 +2,7 @@ package com.groupbuy.market.domain.switches.service;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 
 import com.groupbuy.market.domain.switches.adapter.repository.ISwitchRepository;
 import com.groupbuy.market.domain.switches.model.valobj.LiveSwitchesVO;
@@ -45,7 +46,9 @@ class LiveSwitchServiceTest {
         assertThat(service.current().degrade()).as("applied here at once").isTrue();
 
         repository.releaseFirstRead.countDown();
-        timer.get(5, TimeUnit.SECONDS);
+        assertThat(timer.get(5, TimeUnit.SECONDS).degrade())
+                .as("the older read answers the values in force, not its own")
+                .isTrue();
 
         assertThat(service.current().degrade())
                 .as("the change stays in force after the older read finished")
@@ -68,6 +71,25 @@ class LiveSwitchServiceTest {
         SwitchChangeVO change = service.change("degrade", "true", "ops", "127.0.0.1");
 
         assertThat(change.changedAt()).isEqualTo(Instant.parse("2026-12-06T17:04:18.465Z"));
+    }
+
+    /**
+     * The trail lists each change as recorded, newest first, each from the value stored when it was made (the
+     * configured default while none was). Found by mutation testing: an empty trail survived.
+     */
+    @Test
+    void theTrailListsEachChangeFromTheValueItReplaced() {
+        SlowFirstReadRepository repository = new SlowFirstReadRepository();
+        repository.releaseFirstRead.countDown();
+        LiveSwitchService service = new LiveSwitchService(defaults(), repository, name -> {}, Clock.systemUTC());
+
+        service.change("cutRange", "50", "ops", "127.0.0.1");
+        service.change("cutRange", "20", "ops", "127.0.0.1");
+
+        assertThat(service.changes(0, 10))
+                .extracting(SwitchChangeVO::oldValue, SwitchChangeVO::newValue)
+                .containsExactly(tuple("50", "20"), tuple("100", "50"));
+        assertThat(service.changes(1, 10)).hasSize(1);
     }
 
     /** A reload that begins after another has finished is applied as ever (each read is the stored truth). */
@@ -147,6 +169,8 @@ class LiveSwitchServiceTest {
         final CountDownLatch releaseFirstRead = new CountDownLatch(1);
         private boolean first = true;
         volatile boolean failReads;
+        /** The audit rows, newest first. */
+        private final List<SwitchChangeVO> trail = new ArrayList<>();
 
         @Override
         public Map<SwitchName, String> loadAll() {
@@ -177,12 +201,13 @@ class LiveSwitchServiceTest {
                 SwitchName name, String unset, Function<String, SwitchChangeVO> change) {
             SwitchChangeVO decided = change.apply(stored.getOrDefault(name, unset));
             stored.put(name, decided.newValue());
+            trail.add(0, decided);
             return decided;
         }
 
         @Override
-        public List<SwitchChangeVO> changes(int offset, int limit) {
-            return List.of();
+        public synchronized List<SwitchChangeVO> changes(int offset, int limit) {
+            return List.copyOf(trail.subList(Math.min(offset, trail.size()), Math.min(offset + limit, trail.size())));
         }
     }
 }
