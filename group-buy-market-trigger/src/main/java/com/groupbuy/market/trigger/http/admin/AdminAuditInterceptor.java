@@ -3,8 +3,8 @@ package com.groupbuy.market.trigger.http.admin;
 import com.groupbuy.market.trigger.http.metrics.TradeRequestMeter;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
-import java.util.regex.Pattern;
 import org.springframework.web.servlet.HandlerInterceptor;
+import org.springframework.web.util.UrlPathHelper;
 
 /**
  * Records every admitted admin action that changes state (any method but GET, HEAD and OPTIONS) in {@code
@@ -20,9 +20,6 @@ public class AdminAuditInterceptor implements HandlerInterceptor {
 
     /** The request attribute holding the id of the action's row, while its outcome is to be filled in. */
     static final String RECORDED = AdminAuditInterceptor.class.getName() + ".recorded";
-
-    /** A segment's path parameters: from its {@code ;} to the segment's end. */
-    private static final Pattern PATH_PARAMETERS = Pattern.compile(";[^/]*");
 
     private final AdminAudit audit;
 
@@ -49,10 +46,11 @@ public class AdminAuditInterceptor implements HandlerInterceptor {
      * The request's path as routed: without its segments' path parameters ({@code ;x=1}), which the handler mapping
      * and the token check ignore. Recorded as sent, {@code POST /api/v1;x=1/gbm/admin/switches/degrade} changed the
      * switch under a path no search for {@code /api/v1/gbm/admin/switches/} finds. Still encoded: an encoded {@code
-     * %3B} is part of its segment's value (a path variable's), and stays.
+     * %3B} is part of its segment's value (a path variable's), and stays. Spring's own stripping (each {@code ;} to its
+     * segment's end), as the handler mapping's.
      */
     static String pathRun(HttpServletRequest request) {
-        return PATH_PARAMETERS.matcher(request.getRequestURI()).replaceAll("");
+        return UrlPathHelper.defaultInstance.removeSemicolonContent(request.getRequestURI());
     }
 
     @Override
