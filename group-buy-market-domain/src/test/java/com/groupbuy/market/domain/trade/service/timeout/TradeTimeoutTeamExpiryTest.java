@@ -74,24 +74,7 @@ class TradeTimeoutTeamExpiryTest {
 
     @BeforeEach
     void setUp() {
-        ITeamPlaceReservation reservation = PlacesGivenBack.recordedIn(placesGivenBack);
-        // MQ on, no refund URL: every member of an expired team is owed exactly its refund event.
-        TradeRefundService refunds = new TradeRefundService(
-                store, reservation, dispatched::add, (s, c) -> true, new NotifyRoutes(true, Map.of(), (s, c) -> null));
-        service = new TradeTimeoutService(
-                store,
-                refunds,
-                reservation,
-                dispatched::add,
-                Clock.fixed(NOW, ZoneOffset.UTC),
-                new CloseCheckPolicy(true, null, GRACE, PaymentGrace.none()),
-                Duration.ZERO,
-                100,
-                Duration.ofSeconds(5),
-                null,
-                OutageLog.NONE,
-                new RunStop());
-        service.onRun(told::add);
+        service = service(true, Duration.ZERO);
 
         store.openTeam("t-due", 3, NOW.minus(GRACE).minusSeconds(1), "u1", "u2", "u3");
         store.order("u1").status = OrderStatus.PAID.code();
@@ -156,5 +139,65 @@ class TradeTimeoutTeamExpiryTest {
                 .as("overdue 1 s")
                 .isTrue();
         assertThat(service.leftOverdueFor(Duration.ofSeconds(2))).isFalse();
+    }
+
+    /**
+     * The backstop margin holds back only a backstop: while the delay path is on, a team overdue by less than it is its
+     * close check's (left open); with the delay path off the job closes on time itself, whatever margin is set, and
+     * nothing it closes is "found late".
+     */
+    @Test
+    void theBackstopMarginHoldsBackTheJobOnlyWhileTheDelayPathIsOn() {
+        TimeoutRunSummary backstop = service(true, Duration.ofSeconds(30)).execTimeoutCloseJob();
+
+        assertThat(store.teams.get("t-due").status)
+                .as("overdue 1 s, inside the margin: left to its close check")
+                .isEqualTo(TeamStatus.OPEN.code());
+        assertThat(backstop).isEqualTo(new TimeoutRunSummary(0, 0, 0, 0));
+
+        TimeoutRunSummary onTime = service(false, Duration.ofSeconds(30)).execTimeoutCloseJob();
+
+        assertThat(store.teams.get("t-due").status).isEqualTo(TeamStatus.FAILED.code());
+        assertThat(store.order("u2").status).isEqualTo(OrderStatus.CLOSED.code());
+        assertThat(store.teams.get("t-in-grace").status).isEqualTo(TeamStatus.OPEN.code());
+        assertThat(onTime).as("no delay path: nothing found late").isEqualTo(new TimeoutRunSummary(1, 2, 0, 0));
+    }
+
+    /** A team's close check, as the consumer calls it: true once for a due team, false for one in its grace. */
+    @Test
+    void expiringATeamNowFailsADueTeamOnceAndLeavesOneInItsGraceOpen() {
+        assertThat(service.expireTeamNow("t-in-grace")).isFalse();
+        assertThat(store.teams.get("t-in-grace").status).isEqualTo(TeamStatus.OPEN.code());
+
+        assertThat(service.expireTeamNow("t-due")).isTrue();
+        assertThat(store.teams.get("t-due").status).isEqualTo(TeamStatus.FAILED.code());
+        assertThat(placesGivenBack).containsExactly("t-due/o-u2", "t-due/o-u3");
+
+        assertThat(service.expireTeamNow("t-due"))
+                .as("failed already: nothing to do")
+                .isFalse();
+        assertThat(placesGivenBack).hasSize(2);
+    }
+
+    private TradeTimeoutService service(boolean delayPath, Duration backstopMargin) {
+        ITeamPlaceReservation reservation = PlacesGivenBack.recordedIn(placesGivenBack);
+        // MQ on, no refund URL: every member of an expired team is owed exactly its refund event.
+        TradeRefundService refunds = new TradeRefundService(
+                store, reservation, dispatched::add, (s, c) -> true, new NotifyRoutes(true, Map.of(), (s, c) -> null));
+        TradeTimeoutService timeouts = new TradeTimeoutService(
+                store,
+                refunds,
+                reservation,
+                dispatched::add,
+                Clock.fixed(NOW, ZoneOffset.UTC),
+                new CloseCheckPolicy(delayPath, null, GRACE, PaymentGrace.none()),
+                backstopMargin,
+                100,
+                Duration.ofSeconds(5),
+                null,
+                OutageLog.NONE,
+                new RunStop());
+        timeouts.onRun(told::add);
+        return timeouts;
     }
 }
