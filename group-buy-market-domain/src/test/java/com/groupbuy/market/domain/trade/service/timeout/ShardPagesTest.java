@@ -2,8 +2,10 @@ package com.groupbuy.market.domain.trade.service.timeout;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.groupbuy.market.domain.support.MutableClock;
 import com.groupbuy.market.domain.support.RunStop;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -89,6 +91,41 @@ class ShardPagesTest {
         assertThat(handled).containsExactly("a");
         assertThat(skipped).as("b failed before the stop").isEqualTo(1);
         assertThat(pagesReadAfter).containsExactly("oldest");
+    }
+
+    /** A stop between pages still counts what the pages before it skipped: the run's summary says what was left. */
+    @Test
+    void aStopBetweenPagesStillCountsTheItemsSkippedBeforeIt() {
+        Consumer<String> failsAThenStopsAfterB = item -> {
+            handle(Set.of("a")).accept(item);
+            if (item.equals("b")) {
+                stop.stop();
+            }
+        };
+
+        int skipped = pages(2).drain(NOW.plusSeconds(5), "0/1", pageAfter(), failsAThenStopsAfterB);
+
+        assertThat(handled).containsExactly("b");
+        assertThat(pagesReadAfter).as("no page read after the stop").containsExactly("oldest");
+        assertThat(skipped).isEqualTo(1);
+    }
+
+    /** A budget spent mid-run still counts what the pages before it skipped. */
+    @Test
+    void aBudgetSpentBetweenPagesStillCountsTheItemsSkippedBeforeIt() {
+        MutableClock clock = new MutableClock(NOW);
+        pageSize = 2;
+        Consumer<String> failsAThenSpendsTheBudgetOnB = item -> {
+            handle(Set.of("a")).accept(item);
+            clock.advance(Duration.ofSeconds(5));
+        };
+
+        int skipped = new ShardPages<String>(clock, 2, stop)
+                .drain(NOW.plusSeconds(5), "0/1", pageAfter(), failsAThenSpendsTheBudgetOnB);
+
+        assertThat(handled).containsExactly("b");
+        assertThat(pagesReadAfter).containsExactly("oldest");
+        assertThat(skipped).isEqualTo(1);
     }
 
     @Test
