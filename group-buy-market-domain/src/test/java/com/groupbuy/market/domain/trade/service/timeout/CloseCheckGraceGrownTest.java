@@ -105,6 +105,31 @@ class CloseCheckGraceGrownTest {
         assertThat(published).isEmpty();
     }
 
+    /**
+     * A consumer thread interrupted (the listener container stopping) while a check waits for its lock to be due gives
+     * up the wait: the lock is not closed early, its check goes back into a lane for its due time, and the thread stays
+     * interrupted for the container to see.
+     */
+    @Test
+    void anInterruptedWaitLeavesTheLockLockedAndPublishesItsCheckAgain() {
+        store.openTeam("t-1", 3, Instant.now().plus(Duration.ofHours(1)), "u1");
+        // Due under the timeout of now 300 ms after the check: within the early wait.
+        Instant lockTime = millis(Instant.now().minus(Duration.ofMinutes(15)).plusMillis(300));
+        store.order("u1").lockTime = lockTime;
+        Instant due = lockTime.plus(Duration.ofMinutes(15));
+        CloseCheckService service = service(GRACE_THEN, Duration.ofMinutes(15));
+
+        Thread.currentThread().interrupt();
+        ConsumeOutcome outcome = service.consume(
+                "msg-u1", "q", "{}", CloseCheckVO.unpaidOrder("t-1", "o-u1", due, Duration.ofMinutes(15)), null);
+        boolean stillInterrupted = Thread.interrupted();
+
+        assertThat(stillInterrupted).as("the interrupt is kept").isTrue();
+        assertThat(outcome.action()).isEqualTo(ConsumeOutcome.Action.DONE);
+        assertThat(store.order("u1").status).isEqualTo(OrderStatus.LOCKED.code());
+        assertThat(published).extracting(NotifyTaskVO::getWebhookId).containsExactly("msg-u1@" + due.toEpochMilli());
+    }
+
     @Test
     void anUnpaidCheckWrittenUnderAShorterTimeoutGoesBackIntoALaneForTheTimeoutOfNow() {
         store.openTeam("t-1", 3, Instant.now().plus(Duration.ofHours(1)), "u1");
