@@ -1,6 +1,8 @@
 package com.groupbuy.market.domain.trade.service.timeout;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.groupbuy.market.domain.trade.adapter.port.ITeamPlaceReservation;
 import com.groupbuy.market.domain.trade.adapter.repository.IConsumptionRecordRepository;
@@ -219,6 +221,20 @@ class CloseCheckServiceTest {
         assertThat(outcome.attempts()).isZero();
         assertThat(records.calls).isEmpty();
         assertThat(store.order("u1").status).isEqualTo(OrderStatus.LOCKED.code());
+    }
+
+    /** A consumer allowed no attempt could never close anything: refused at start; one attempt is allowed. */
+    @Test
+    void aConsumerWithNoAttemptIsRefusedAtStart() {
+        assertThatThrownBy(() -> consumer(0))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("maxAttempts must be at least 1");
+        assertThatCode(() -> consumer(1)).doesNotThrowAnyException();
+    }
+
+    private CloseCheckService consumer(int maxAttempts) {
+        return new CloseCheckService(
+                records, store, refunds(), null, policy(), Clock.systemUTC(), maxAttempts, Duration.ZERO, null);
     }
 
     /** One message's record: none until written, or {@link #existing}; records every call. */

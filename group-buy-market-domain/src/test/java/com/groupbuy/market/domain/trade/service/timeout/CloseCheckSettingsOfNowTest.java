@@ -63,6 +63,23 @@ class CloseCheckSettingsOfNowTest {
                 .isEmpty();
     }
 
+    /**
+     * A lock whose lock time was not read has no deadline to judge: its check is handled (not retried to the dead
+     * letters), the lock left locked for the polling job and nothing published again.
+     */
+    @Test
+    void aCheckOfALockWithNoLockTimeReadLeavesItLockedAndIsHandled() {
+        store.openTeam("t-1", 3, END, "u1");
+        CloseCheckVO check =
+                CloseCheckVO.unpaidOrder("t-1", "o-u1", Instant.now().minusMillis(10), THEN);
+
+        ConsumeOutcome outcome = service(policy(THEN, PaymentGrace.none())).consume("msg-u1", "q", "{}", check, null);
+
+        assertThat(outcome.action()).isEqualTo(ConsumeOutcome.Action.DONE);
+        assertThat(store.order("u1").status).isEqualTo(OrderStatus.LOCKED.code());
+        assertThat(published).isEmpty();
+    }
+
     @Test
     void aCheckWrittenBeforeItsPartnerWasGivenAGraceLeavesTheLockToTheGrace() {
         store.openTeam("t-1", 3, END, "u1");
