@@ -19,6 +19,7 @@ import com.groupbuy.market.domain.trade.service.refund.TradeRefundService;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
@@ -156,6 +157,30 @@ class CloseCheckGraceGrownTest {
     }
 
     /**
+     * A hop's deadline is whole milliseconds, rounded up: read at a clock between two milliseconds, the check published
+     * again never names a time before its hop's end (truncated, it came back a fraction of a millisecond early).
+     */
+    @Test
+    void aHopsDeadlineIsRoundedUpToTheMillisecondNeverBeforeItsEnd() {
+        Instant now = Instant.parse("2030-01-01T00:00:00.000500Z");
+        store.openTeam("t-1", 3, now.plus(Duration.ofHours(1)), "u1");
+        store.order("u1").lockTime = millis(now.minus(Duration.ofMinutes(5)));
+        Instant due = store.order("u1").lockTime.plus(Duration.ofMinutes(15));
+
+        service(GRACE_THEN, Duration.ofMinutes(15), Clock.fixed(now, ZoneOffset.UTC))
+                .consume(
+                        "msg-u1",
+                        "q",
+                        "{}",
+                        CloseCheckVO.unpaidOrder("t-1", "o-u1", due, Duration.ofMinutes(15)),
+                        null);
+
+        assertThat(published).hasSize(1);
+        assertThat(delayMs(published.get(0))).isEqualTo(512_000);
+        assertThat(closeAt(published.get(0))).isEqualTo(Instant.parse("2030-01-01T00:08:32.001Z"));
+    }
+
+    /**
      * The broker did not confirm the check published again: a failed attempt (the delivery comes back and publishes
      * the same message again), never acknowledged as handled.
      */
@@ -259,6 +284,10 @@ class CloseCheckGraceGrownTest {
     }
 
     private CloseCheckService service(Duration expiryGraceNow, Duration unpaidTimeoutNow) {
+        return service(expiryGraceNow, unpaidTimeoutNow, Clock.systemUTC());
+    }
+
+    private CloseCheckService service(Duration expiryGraceNow, Duration unpaidTimeoutNow, Clock clock) {
         CloseCheckPolicy policy = new CloseCheckPolicy(true, unpaidTimeoutNow, expiryGraceNow, PaymentGrace.none());
         ITeamPlaceReservation reservation = CloseCheckSettingsOfNowTest.noPlaces();
         TradeRefundService refunds = CloseCheckSettingsOfNowTest.refunds(store, reservation);
@@ -267,7 +296,7 @@ class CloseCheckGraceGrownTest {
                 refunds,
                 reservation,
                 id -> {},
-                Clock.systemUTC(),
+                clock,
                 policy,
                 Duration.ofSeconds(30),
                 100,
@@ -281,7 +310,7 @@ class CloseCheckGraceGrownTest {
                 refunds,
                 timeouts,
                 policy,
-                Clock.systemUTC(),
+                clock,
                 3,
                 Duration.ofSeconds(5),
                 task -> {
