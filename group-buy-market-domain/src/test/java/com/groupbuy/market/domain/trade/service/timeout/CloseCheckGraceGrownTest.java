@@ -113,12 +113,14 @@ class CloseCheckGraceGrownTest {
      */
     @Test
     void anInterruptedWaitLeavesTheLockLockedAndPublishesItsCheckAgain() {
-        store.openTeam("t-1", 3, Instant.now().plus(Duration.ofHours(1)), "u1");
+        // A clock that stands still: the lock stays 300 ms from due however slowly the test runs.
+        Instant now = millis(Instant.now());
+        store.openTeam("t-1", 3, now.plus(Duration.ofHours(1)), "u1");
         // Due under the timeout of now 300 ms after the check: within the early wait.
-        Instant lockTime = millis(Instant.now().minus(Duration.ofMinutes(15)).plusMillis(300));
+        Instant lockTime = now.minus(Duration.ofMinutes(15)).plusMillis(300);
         store.order("u1").lockTime = lockTime;
         Instant due = lockTime.plus(Duration.ofMinutes(15));
-        CloseCheckService service = service(GRACE_THEN, Duration.ofMinutes(15));
+        CloseCheckService service = service(GRACE_THEN, Duration.ofMinutes(15), Clock.fixed(now, ZoneOffset.UTC));
 
         Thread.currentThread().interrupt();
         ConsumeOutcome outcome = service.consume(
