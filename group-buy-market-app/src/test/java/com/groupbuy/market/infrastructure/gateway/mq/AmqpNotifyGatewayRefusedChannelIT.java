@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.groupbuy.market.domain.outbox.model.valobj.DeliveryResult;
 import com.groupbuy.market.domain.outbox.model.valobj.NotifyTaskVO;
 import com.groupbuy.market.support.MallQueue;
-import com.groupbuy.market.support.PrivateRabbit;
+import com.groupbuy.market.support.PrivateRabbitNode;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -15,9 +15,8 @@ import java.util.TreeMap;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
 import org.springframework.amqp.rabbit.core.RabbitTemplate;
 
@@ -48,23 +47,12 @@ class AmqpNotifyGatewayRefusedChannelIT {
     /** Small callbacks per partner and batch. */
     private static final int SMALL = 3;
 
-    private static PrivateRabbit rabbit;
-
-    @BeforeAll
-    static void node() throws Exception {
-        rabbit = PrivateRabbit.start("max_message_size = " + LIMIT);
-    }
-
-    @AfterAll
-    static void stopNode() throws InterruptedException {
-        if (rabbit != null) {
-            rabbit.stop();
-        }
-    }
+    @RegisterExtension
+    static final PrivateRabbitNode node = new PrivateRabbitNode("max_message_size = " + LIMIT);
 
     @Test
     void theCallbacksAfterOneRefusedForItsSizeAreDeliveredWhole_batchAfterBatch() throws Exception {
-        CachingConnectionFactory connections = rabbit.publisherConnections();
+        CachingConnectionFactory connections = node.rabbit().publisherConnections();
         RabbitTemplate template = new RabbitTemplate(connections);
         template.setMandatory(true);
         Map<String, Map<String, String>> isolated = new TreeMap<>();
@@ -81,9 +69,9 @@ class AmqpNotifyGatewayRefusedChannelIT {
         AtomicInteger refused = new AtomicInteger();
         AtomicBoolean done = new AtomicBoolean();
         try {
-            malls.add(new MallQueue(rabbit.port(), SHARED, KEY));
+            malls.add(new MallQueue(node.rabbit().port(), SHARED, KEY));
             for (Map<String, String> byChannel : isolated.values()) {
-                malls.add(new MallQueue(rabbit.port(), byChannel.get("c01"), KEY));
+                malls.add(new MallQueue(node.rabbit().port(), byChannel.get("c01"), KEY));
             }
             List<Thread> lanes = new ArrayList<>();
             // The lane whose batches hold s01's big callback, then the shared exchange's.

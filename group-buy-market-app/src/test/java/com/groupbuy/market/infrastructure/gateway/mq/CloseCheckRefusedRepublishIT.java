@@ -4,15 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.groupbuy.market.domain.outbox.model.valobj.DeliveryResult;
 import com.groupbuy.market.support.CloseCheckRecords;
-import com.groupbuy.market.support.PrivateRabbit;
+import com.groupbuy.market.support.PrivateRabbitNode;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicLong;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
 import org.springframework.amqp.rabbit.core.RabbitTemplate;
 
@@ -38,23 +37,12 @@ class CloseCheckRefusedRepublishIT {
     private static final int ROUNDS = 300;
     private static final Duration NOMINAL = Duration.ofMinutes(16);
 
-    private static PrivateRabbit rabbit;
-
-    @BeforeAll
-    static void node() throws Exception {
-        rabbit = PrivateRabbit.start("max_message_size = " + LIMIT);
-    }
-
-    @AfterAll
-    static void stopNode() throws InterruptedException {
-        if (rabbit != null) {
-            rabbit.stop();
-        }
-    }
+    @RegisterExtension
+    static final PrivateRabbitNode node = new PrivateRabbitNode("max_message_size = " + LIMIT);
 
     @Test
     void aPageRefusedForItsSizeIsDeliveredWholeOnceSplit_roundAfterRound() {
-        CachingConnectionFactory connections = rabbit.publisherConnections();
+        CachingConnectionFactory connections = node.rabbit().publisherConnections();
         RabbitTemplate template = new RabbitTemplate(connections);
         template.setMandatory(true);
         CloseCheckTopology topology = new CloseCheckTopology(
