@@ -2,6 +2,7 @@ package com.groupbuy.market.types.net;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.net.Inet6Address;
 import java.net.InetAddress;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -128,5 +129,57 @@ class AddressReachTest {
                 .isTrue();
         assertThat(new NotifyUrlPolicy(false, true, url -> true).isAllowed(InetAddress.getByName(address)))
                 .isFalse();
+    }
+
+    /**
+     * The JDK turns {@code ::ffff:a.b.c.d} into an IPv4 address when it parses text, but an {@link Inet6Address} built
+     * from the 16 bytes (as a resolver or client library may hand it over) keeps the mapped form: it is judged by the
+     * IPv4 address it carries all the same, and only the exact prefix {@code ::ffff:0:0/96} is read as mapped.
+     */
+    @ParameterizedTest
+    @CsvSource({
+        "0:0:0:0:0:ffff:7f00:1,LOOPBACK",
+        "0:0:0:0:0:ffff:a00:1,PRIVATE",
+        "0:0:0:0:0:ffff:a9fe:a9fe,NEVER",
+        "0:0:0:0:0:ffff:808:808,PUBLIC",
+        "0:0:0:0:0:fffe:808:808,NEVER",
+        "0:0:0:0:0:feff:808:808,NEVER",
+        "0:0:0:0:1:ffff:808:808,NEVER",
+        "1:0:0:0:0:ffff:808:808,NEVER"
+    })
+    void aMappedAddressKeptInItsIpv6FormIsJudgedByTheIpv4ItCarries(String address, AddressReach reach)
+            throws Exception {
+        Inet6Address mapped = Inet6Address.getByAddress(null, sixteenBytes(address), -1);
+
+        assertThat(AddressReach.of(mapped)).as(address).isEqualTo(reach);
+        assertThat(prod.isAllowed(mapped)).as(address).isEqualTo(reach == AddressReach.PUBLIC);
+    }
+
+    /** The 16 bytes of an IPv6 address written in full (eight groups), parsed here so the JDK keeps its form. */
+    private static byte[] sixteenBytes(String address) {
+        String[] groups = address.split(":");
+        byte[] bytes = new byte[16];
+        for (int i = 0; i < 8; i++) {
+            int group = Integer.parseInt(groups[i], 16);
+            bytes[2 * i] = (byte) (group >> 8);
+            bytes[2 * i + 1] = (byte) group;
+        }
+        return bytes;
+    }
+
+    /** Each of the first three octets carried decides a range: the octets are read where each form carries them. */
+    @ParameterizedTest
+    @CsvSource({
+        "64:ff9b::c0a8:101,PRIVATE",
+        "64:ff9b::cb00:7105,NEVER",
+        "64:ff9b::c058:6301,NEVER",
+        "64:ff9b::cb00:7205,PUBLIC",
+        "2002:cb00:7105::,NEVER",
+        "2002:c0a8:101::,PRIVATE",
+        "2002:cb00:7205::,PUBLIC",
+        "2002:ac10:1::,PRIVATE"
+    })
+    void theIpv4CarriedIsReadOctetByOctet(String address, AddressReach reach) throws Exception {
+        assertThat(AddressReach.of(InetAddress.getByName(address))).as(address).isEqualTo(reach);
     }
 }

@@ -2,6 +2,7 @@ package com.groupbuy.market.types.net;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.net.InetAddress;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -91,5 +92,66 @@ class NotifyUrlPolicyTest {
         assertThat(picky.formRefusal("http://[::1]:8080/cb")).isNull();
         assertThat(asked).contains("http://[::1%lo]:8080/cb", "http://[::1]:8080/cb");
         assertThat(picky.formRefusal("ftp://8.8.8.8/cb")).contains("http or https");
+    }
+
+    /** Each refusal of the form says what is wrong: the text is the E0204's info a partner reads. */
+    @Test
+    void eachRefusalOfTheFormNamesItsReason() {
+        assertThat(strict.formRefusal(null)).contains("required");
+        assertThat(strict.formRefusal("   ")).contains("required");
+        assertThat(strict.formRefusal("http://mall example/cb")).contains("not a valid URL");
+        assertThat(strict.formRefusal("http:///nohost")).contains("name a host");
+        assertThat(strict.formRefusal("http://user@8.8.8.8/cb")).contains("no credentials");
+    }
+
+    @Test
+    void aUrlOfExactlyTheMaximumLengthIsAFormAndOneCharacterMoreIsNot() {
+        String prefix = "https://8.8.8.8/";
+        String longest = prefix + "a".repeat(NotifyUrlPolicy.MAX_LENGTH - prefix.length());
+
+        assertThat(longest).hasSize(NotifyUrlPolicy.MAX_LENGTH);
+        assertThat(strict.formRefusal(longest)).isNull();
+        assertThat(strict.formRefusal(longest + "a")).contains("longer");
+    }
+
+    /** A host the JDK cannot resolve is refused, never let through: here a zone naming no interface (no DNS asked). */
+    @Test
+    void aHostThatDoesNotResolveIsRefused() {
+        assertThat(local.formRefusal("http://[::1%nosuchzone9]/cb")).isNull();
+        assertThat(local.refusal("http://[::1%nosuchzone9]/cb")).isEqualTo("notifyUrl host does not resolve");
+    }
+
+    @Test
+    void privateNetworksOnlyWhenAllowedAndLoopbackOrLinkLocalStillRefused() {
+        NotifyUrlPolicy privateOnly = new NotifyUrlPolicy(false, true, url -> true);
+
+        assertThat(privateOnly.refusal("http://10.1.2.3/cb")).isNull();
+        assertThat(privateOnly.refusal("http://[fd00::1]/cb")).isNull();
+        assertThat(privateOnly.refusal("http://127.0.0.1/cb")).isNotNull();
+        assertThat(privateOnly.refusal("http://169.254.169.254/")).isNotNull();
+    }
+
+    /** One address refused among those a host resolves to refuses the URL. */
+    @Test
+    void everyAddressAHostResolvesToMustBeAllowed() throws Exception {
+        InetAddress publicOne = InetAddress.getByName("8.8.8.8");
+        InetAddress metadata = InetAddress.getByName("169.254.169.254");
+
+        assertThat(strict.addressRefusal(new InetAddress[] {publicOne})).isNull();
+        assertThat(strict.addressRefusal(new InetAddress[] {publicOne, metadata}))
+                .isEqualTo("notifyUrl host resolves to a non-public address");
+        assertThat(strict.addressRefusal(new InetAddress[] {metadata, publicOne}))
+                .isNotNull();
+    }
+
+    @Test
+    void aFormCheckedIsKept() {
+        NotifyUrlPolicy fresh = new NotifyUrlPolicy(false, false, url -> true);
+        fresh.formRefusal("https://8.8.8.8/kept");
+        fresh.formRefusal("ftp://8.8.8.8/kept");
+
+        assertThat(fresh.keptForms()).isEqualTo(2);
+        assertThat(NotifyUrlPolicy.hostOf("https://kept.example/cb")).isEqualTo("kept.example");
+        assertThat(NotifyUrlPolicy.keptHosts()).isPositive();
     }
 }

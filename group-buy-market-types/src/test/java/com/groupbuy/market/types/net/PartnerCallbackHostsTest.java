@@ -47,11 +47,13 @@ class PartnerCallbackHostsTest {
 
         assertThat(none.refusal("mall-a.example", "s01", "c01")).isNull();
         assertThat(none.isEmpty()).isTrue();
+        assertThat(hosts.isEmpty()).isFalse();
     }
 
     @Test
     void anEntryThatIsNoBareHostOrAnEmptyPairRefusesTheStart() {
-        for (String entry : List.of("http://mall.example", "mall.example:8080", "mall.example/cb", "u@mall.example")) {
+        for (String entry : List.of(
+                "http://mall.example", "mall.example:8080", "mall.example/cb", "u@mall.example", "mall example")) {
             assertThatThrownBy(() -> PartnerCallbackHosts.parse(Map.of("s01", Map.of("c01", List.of(entry)))))
                     .as(entry)
                     .isInstanceOf(IllegalArgumentException.class)

@@ -155,4 +155,49 @@ class ResolverPoolTest {
         assertThat(pool.start("silent-4", null)).isNull();
         assertThat(pool.refusedOwnerBusy()).isZero();
     }
+
+    /** A share of two: one of the owner's lookups ending frees one place, not both and not none. */
+    @Test
+    void anOwnersShareIsFreedOneLookupAtATime() {
+        ResolverPool<String> pool = pool(4, 2);
+        assertThat(pool.start("silent-1", "A")).isNotNull();
+        assertThat(pool.lookup("mall", "A").status()).isEqualTo(ResolverPool.Status.ANSWERED);
+
+        assertThat(pool.start("silent-2", "A"))
+                .as("the place mall held is free")
+                .isNotNull();
+        assertThat(pool.start("silent-3", "A"))
+                .as("silent-1 and silent-2 still hold the share")
+                .isNull();
+        assertThat(pool.refusedOwnerBusy()).isEqualTo(1);
+    }
+
+    /** A wait interrupted ends at once as TIMED_OUT and keeps the thread's interrupt for its caller to see. */
+    @Test
+    void anInterruptedWaitEndsAndKeepsTheInterrupt() {
+        ResolverPool<String> pool = pool(1, 1);
+        ResolverPool.Pending<String> silent = pool.start("silent", "A");
+
+        Thread.currentThread().interrupt();
+        ResolverPool.Result<String> result = pool.await(silent);
+
+        assertThat(Thread.interrupted()).as("the interrupt is kept").isTrue();
+        assertThat(result).isNotNull();
+        assertThat(result.status()).isEqualTo(ResolverPool.Status.TIMED_OUT);
+    }
+
+    /** A lookup that never ends must not keep the JVM from exiting: the pool's threads are daemons. */
+    @Test
+    void lookupsRunOnDaemonThreadsOfThePoolsName() {
+        ResolverPool<String> pool = new ResolverPool<>(
+                "daemon-check",
+                1,
+                1,
+                TIMEOUT,
+                name -> Thread.currentThread().isDaemon() + " "
+                        + Thread.currentThread().getName(),
+                now::get);
+
+        assertThat(pool.lookup("x", null).value()).startsWith("true daemon-check-");
+    }
 }
