@@ -70,4 +70,19 @@ class WebhookSignatureTest {
         assertThat(WebhookSignature.verify("", "id1", Long.toString(NOW), BODY, signature, NOW))
                 .isFalse();
     }
+
+    @Test
+    void aRequestWithoutABodyOrABlankIdVerifiesNothing() {
+        String signature = WebhookSignature.sign("s", "id1", NOW, BODY);
+        String blankIdSignature = WebhookSignature.sign("s", " ", NOW, BODY);
+
+        assertThat(WebhookSignature.verify("s", "id1", Long.toString(NOW), (String) null, signature, NOW))
+                .isFalse();
+        assertThat(WebhookSignature.verify("s", "id1", Long.toString(NOW), (byte[]) null, signature, NOW))
+                .isFalse();
+        assertThat(WebhookSignature.verify("s", " ", Long.toString(NOW), BODY, blankIdSignature, NOW))
+                .isFalse();
+        assertThat(WebhookSignature.verify("s", "id1", null, BODY, signature, NOW))
+                .isFalse();
+    }
 }
