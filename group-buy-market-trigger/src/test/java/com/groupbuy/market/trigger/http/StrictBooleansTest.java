@@ -62,4 +62,17 @@ class StrictBooleansTest {
         assertThatThrownBy(() -> binder.convertIfNecessary(new String[] {"true", "false"}, Boolean.class))
                 .isInstanceOf(TypeMismatchException.class);
     }
+
+    @Test
+    void theEditorPrintsWhatItHoldsAsItReadsIt() {
+        WebDataBinder binder = new WebDataBinder(null);
+        StrictBooleans.register(binder);
+        for (Class<?> type : List.of(boolean.class, Boolean.class)) {
+            java.beans.PropertyEditor editor = binder.findCustomEditor(type, null);
+            assertThat(editor.getAsText()).as("%s", type).isEmpty();
+            editor.setAsText("false");
+            assertThat(editor.getValue()).isEqualTo(false);
+            assertThat(editor.getAsText()).isEqualTo("false");
+        }
+    }
 }

@@ -88,4 +88,40 @@ class StrictNumbersTest {
         assertThatThrownBy(() -> binder.convertIfNecessary(new String[] {"1", "2"}, long.class))
                 .isInstanceOf(TypeMismatchException.class);
     }
+
+    @Test
+    void anEmptyTextIsRefusedAsNotANumber() {
+        assertThatThrownBy(() -> StrictNumbers.parse("", Long.MIN_VALUE, Long.MAX_VALUE))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("not a decimal number");
+    }
+
+    /** Each editor gives its own type, and prints what it holds as it reads it (nothing held: empty). */
+    @Test
+    void theEditorsGiveTheirOwnTypeAndPrintItBack() {
+        WebDataBinder binder = new WebDataBinder(null);
+        StrictNumbers.register(binder);
+        for (Class<?> type : List.of(int.class, Integer.class, long.class, Long.class)) {
+            java.beans.PropertyEditor editor = binder.findCustomEditor(type, null);
+            assertThat(editor.getAsText()).as("%s", type).isEmpty();
+            editor.setAsText("-42");
+            assertThat(editor.getValue())
+                    .as("%s", type)
+                    .isInstanceOf(type == int.class || type == Integer.class ? Integer.class : Long.class);
+            assertThat(editor.getAsText()).isEqualTo("-42");
+        }
+    }
+
+    /** Every controller's binder gets the strict editors, numbers and booleans alike. */
+    @Test
+    void everyControllersBinderIsStrict() {
+        WebDataBinder binder = new WebDataBinder(null);
+        binder.setConversionService(new DefaultFormattingConversionService());
+        new StrictRequestValues().strictValues(binder);
+
+        assertThatThrownBy(() -> binder.convertIfNecessary("0x10", long.class))
+                .isInstanceOf(TypeMismatchException.class);
+        assertThatThrownBy(() -> binder.convertIfNecessary("on", boolean.class))
+                .isInstanceOf(TypeMismatchException.class);
+    }
 }
