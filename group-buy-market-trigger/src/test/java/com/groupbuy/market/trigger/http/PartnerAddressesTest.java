@@ -154,4 +154,12 @@ class PartnerAddressesTest {
                 .as("the other partner's host")
                 .isFalse();
     }
+
+    @Test
+    void theBoundPairsAreListedAsTheyAreWritten() {
+        PartnerAddresses addresses = PartnerAddresses.parse(Map.of("mall", Map.of("app", List.of("10.0.0.0/8"))));
+
+        assertThat(addresses.pairs()).containsExactly("mall:app");
+        assertThat(PartnerAddresses.NONE.pairs()).isEmpty();
+    }
 }

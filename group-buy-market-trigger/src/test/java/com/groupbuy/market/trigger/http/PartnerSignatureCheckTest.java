@@ -8,6 +8,7 @@ import com.groupbuy.market.api.dto.LockMarketPayOrderRequestDTO;
 import com.groupbuy.market.api.dto.RefundMarketPayOrderRequestDTO;
 import com.groupbuy.market.api.dto.SettlementMarketPayOrderRequestDTO;
 import com.groupbuy.market.types.enums.ResponseCode;
+import com.groupbuy.market.types.exception.AppException;
 import com.groupbuy.market.types.security.WebhookSignature;
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
@@ -21,6 +22,9 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpInputMessage;
+import org.springframework.mock.web.MockHttpServletRequest;
+import org.springframework.web.context.request.RequestContextHolder;
+import org.springframework.web.context.request.ServletRequestAttributes;
 
 /**
  * Who is let through by the check, on the parsed source and channel: pair {@code free:c} neither signs nor is bound,
@@ -209,6 +213,155 @@ class PartnerSignatureCheckTest {
                         e -> assertThat(e.getCode()).isEqualTo(ResponseCode.E0207));
         assertThat(live.check(other, otherRead, OUTSIDE)).isSameAs(other);
         assertThat(live.check(trial, trialRead, OUTSIDE)).isSameAs(trial);
+    }
+
+    /** Only the four trade and trial bodies are checked; any other body (an operator's) is not this check's. */
+    @Test
+    void onlyTheTradeAndTrialBodiesAreChecked() {
+        for (Class<?> type : List.of(
+                LockMarketPayOrderRequestDTO.class,
+                SettlementMarketPayOrderRequestDTO.class,
+                RefundMarketPayOrderRequestDTO.class,
+                GoodsMarketRequestDTO.class)) {
+            assertThat(check.supports(null, type, null))
+                    .as(type.getSimpleName())
+                    .isTrue();
+        }
+        assertThat(check.supports(null, String.class, null)).isFalse();
+        assertThat(check.supports(null, Object.class, null)).isFalse();
+    }
+
+    /**
+     * The body is kept (to be hashed) exactly when a signature may have to be checked: a trade request when some pair
+     * must sign or is bound or the request carries a signature, the trial query when some pair is bound.
+     */
+    @Test
+    void theBodyIsKeptExactlyWhenASignatureMayHaveToBeChecked() throws Exception {
+        byte[] json = "{}".getBytes(StandardCharsets.UTF_8);
+        PartnerSignatureCheck nothing = checkOf(Set.of(), PartnerAddresses.NONE);
+        PartnerSignatureCheck mustSign = checkOf(Set.of("req:c"), PartnerAddresses.NONE);
+        PartnerSignatureCheck bound =
+                checkOf(Set.of(), PartnerAddresses.parse(Map.of("b", Map.of("c", List.of("10.0.0.0/8")))));
+        HttpHeaders signed = new HttpHeaders();
+        signed.add("webhook-signature", "v1,x");
+
+        Message plain = new Message(new HttpHeaders(), json);
+        assertThat(nothing.beforeBodyRead(plain, null, LockMarketPayOrderRequestDTO.class, null))
+                .isSameAs(plain);
+        assertThat(nothing.beforeBodyRead(new Message(signed, json), null, LockMarketPayOrderRequestDTO.class, null))
+                .isInstanceOf(BodyBytes.class);
+        assertThat(mustSign.beforeBodyRead(
+                        new Message(new HttpHeaders(), json), null, LockMarketPayOrderRequestDTO.class, null))
+                .isInstanceOf(BodyBytes.class);
+        assertThat(bound.beforeBodyRead(
+                        new Message(new HttpHeaders(), json), null, RefundMarketPayOrderRequestDTO.class, null))
+                .isInstanceOf(BodyBytes.class);
+
+        Message trial = new Message(signed, json);
+        assertThat(mustSign.beforeBodyRead(trial, null, GoodsMarketRequestDTO.class, null))
+                .as("the trial query is held only by addresses")
+                .isSameAs(trial);
+        BodyBytes kept =
+                (BodyBytes) bound.beforeBodyRead(new Message(signed, json), null, GoodsMarketRequestDTO.class, null);
+        assertThat(kept.bytes()).isEqualTo(json);
+        assertThat(kept.getHeaders()).isSameAs(signed);
+    }
+
+    /** A kept body is held in memory: 64 KiB is kept, a byte more is refused unread. */
+    @Test
+    void aKeptBodyIsAtMost64KiB() throws Exception {
+        PartnerSignatureCheck mustSign = checkOf(Set.of("req:c"), PartnerAddresses.NONE);
+        byte[] atLimit = new byte[StrictJsonReader.MAX_BODY_BYTES];
+
+        BodyBytes kept = (BodyBytes) mustSign.beforeBodyRead(
+                new Message(new HttpHeaders(), atLimit), null, LockMarketPayOrderRequestDTO.class, null);
+        assertThat(kept.bytes()).hasSize(StrictJsonReader.MAX_BODY_BYTES);
+
+        assertThatThrownBy(() -> mustSign.beforeBodyRead(
+                        new Message(new HttpHeaders(), new byte[StrictJsonReader.MAX_BODY_BYTES + 1]),
+                        null,
+                        LockMarketPayOrderRequestDTO.class,
+                        null))
+                .isInstanceOf(AppException.class)
+                .hasMessage("0002 illegal parameter: the body is larger than 64 KiB");
+    }
+
+    /** A webhook-id is at most 128 characters: a longer one is refused even under a valid signature. */
+    @Test
+    void aWebhookIdIsAtMost128Characters() throws Exception {
+        Object lock = LockMarketPayOrderRequestDTO.builder()
+                .source("req")
+                .channel("c")
+                .build();
+
+        assertThat(check.check(lock, signedWithId("i".repeat(128)), OUTSIDE)).isSameAs(lock);
+        assertThatThrownBy(() -> check.check(lock, signedWithId("i".repeat(129)), OUTSIDE))
+                .isInstanceOfSatisfying(
+                        SignatureRefusedException.class,
+                        e -> assertThat(e.getCode()).isEqualTo(ResponseCode.E0207));
+    }
+
+    /** Through Spring's hook the client is the request's remote address; outside a request there is none. */
+    @Test
+    void theClientIsTheRemoteAddressOfTheRequestBeingServed() throws Exception {
+        Object lock = LockMarketPayOrderRequestDTO.builder()
+                .source("bound")
+                .channel("c")
+                .build();
+        MockHttpServletRequest inside = new MockHttpServletRequest();
+        inside.setRemoteAddr(INSIDE);
+        MockHttpServletRequest outside = new MockHttpServletRequest();
+        outside.setRemoteAddr(OUTSIDE);
+        try {
+            RequestContextHolder.setRequestAttributes(new ServletRequestAttributes(inside));
+            assertThat(check.afterBodyRead(lock, unsigned(), null, lock.getClass(), null))
+                    .isSameAs(lock);
+
+            RequestContextHolder.setRequestAttributes(new ServletRequestAttributes(outside));
+            assertThatThrownBy(() -> check.afterBodyRead(lock, unsigned(), null, lock.getClass(), null))
+                    .isInstanceOf(SignatureRefusedException.class);
+        } finally {
+            RequestContextHolder.resetRequestAttributes();
+        }
+        assertThatThrownBy(() -> check.afterBodyRead(lock, unsigned(), null, lock.getClass(), null))
+                .isInstanceOf(SignatureRefusedException.class);
+    }
+
+    @Test
+    void aSignatureMayBeRequiredWhenSomePairMustSignOrIsBound() {
+        PartnerAddresses bound = PartnerAddresses.parse(Map.of("b", Map.of("c", List.of("10.0.0.0/8"))));
+        assertThat(policyOf(Set.of(), PartnerAddresses.NONE).anyRequired()).isFalse();
+        assertThat(policyOf(Set.of("req:c"), PartnerAddresses.NONE).anyRequired())
+                .isTrue();
+        assertThat(policyOf(Set.of(), bound).anyRequired()).isTrue();
+        assertThat(policyOf(Set.of("req:c"), bound).anyRequired()).isTrue();
+    }
+
+    private static PartnerSignaturePolicy policyOf(Set<String> required, PartnerAddresses addresses) {
+        return new PartnerSignaturePolicy(
+                () -> required, (source, channel) -> SECRET, (source, channel, id, window) -> true, addresses);
+    }
+
+    private static PartnerSignatureCheck checkOf(Set<String> required, PartnerAddresses addresses) {
+        return new PartnerSignatureCheck(policyOf(required, addresses), Clock.systemUTC());
+    }
+
+    private HttpInputMessage unsigned() throws java.io.IOException {
+        return check.beforeBodyRead(
+                new Message(new HttpHeaders(), "{}".getBytes(StandardCharsets.UTF_8)),
+                null,
+                LockMarketPayOrderRequestDTO.class,
+                null);
+    }
+
+    private HttpInputMessage signedWithId(String id) throws java.io.IOException {
+        byte[] json = "{}".getBytes(StandardCharsets.UTF_8);
+        long now = Clock.systemUTC().instant().getEpochSecond();
+        HttpHeaders headers = new HttpHeaders();
+        headers.add("webhook-id", id);
+        headers.add("webhook-timestamp", Long.toString(now));
+        headers.add("webhook-signature", WebhookSignature.sign(SECRET, id, now, json));
+        return check.beforeBodyRead(new Message(headers, json), null, LockMarketPayOrderRequestDTO.class, null);
     }
 
     private void assertDecision(Object body, String client, Sig sig, boolean accepted) {
