@@ -122,4 +122,18 @@ class AllowedHostsTest {
                 .isFalse();
         assertThat(AllowedHosts.loopbackOnly(null)).isFalse();
     }
+
+    /** An octet is at most 255, 255 included; an IPv6 arrival address is matched in whatever form Tomcat gives it. */
+    @Test
+    void literalsAreReadToTheirLastValidOctetAndInEveryArrivalForm() {
+        assertThat(loopbackOnly.admits("127.255.255.255")).isTrue();
+        assertThat(loopbackOnly.admits("127.0.0.255:8091")).isTrue();
+        AllowedHosts hosts = new AllowedHosts(List.of("gbm.example.com"), false);
+        assertThat(hosts.admits("10.0.0.255", "10.0.0.255")).isTrue();
+        assertThat(hosts.admits("[::5]:8091", "::5"))
+                .as("an arrival address starting with ':'")
+                .isTrue();
+        assertThat(hosts.admits("[::5]:8091", "[::5]")).isTrue();
+        assertThat(hosts.admits("[::6]:8091", "::5")).isFalse();
+    }
 }
