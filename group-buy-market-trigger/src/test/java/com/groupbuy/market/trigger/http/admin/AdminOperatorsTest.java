@@ -174,4 +174,68 @@ class AdminOperatorsTest {
                 + java.util.Base64.getUrlEncoder().withoutPadding().encodeToString("bob".getBytes()) + ".bWFj";
         assertThat(sessions.signed(named)).isNull();
     }
+
+    /** Without the shared token no digest clashes with it, not even the empty token's. */
+    @Test
+    void withoutTheSharedTokenNoDigestIsItsDuplicate() {
+        AdminToken tokens = new AdminToken("", Map.of("alice", hex("")));
+        assertThat(tokens.isOperator("alice")).isTrue();
+        assertThat(tokens.isOperator("bob")).isFalse();
+        assertThat(tokens.isOperator(null)).isFalse();
+    }
+
+    @Test
+    void aMissingDigestIsNamedAsNone() {
+        java.util.Map<String, String> operators = new java.util.HashMap<>();
+        operators.put("alice", null);
+        assertThatThrownBy(() -> new AdminToken("", operators))
+                .hasMessageContaining(
+                        "gbm.admin.operators.alice is not a SHA-256 hex digest (64 hex digits; none given)");
+        assertThatThrownBy(() -> new AdminToken("", Map.of("alice", "abc ")))
+                .hasMessageContaining("(64 hex digits; 3 characters given)");
+    }
+
+    /**
+     * Without a token shown, the caller is the operator of the request's console session, while they are one; a token
+     * shown is judged alone.
+     */
+    @Test
+    void theCallerIsTheTokensHolderElseTheSessionsOperator() {
+        AdminToken tokens = both();
+        org.springframework.mock.web.MockHttpServletRequest request =
+                new org.springframework.mock.web.MockHttpServletRequest();
+        try {
+            org.springframework.web.context.request.RequestContextHolder.setRequestAttributes(
+                    new org.springframework.web.context.request.ServletRequestAttributes(request));
+            assertThat(tokens.caller((String) null)).isNull();
+            request.setAttribute(AdminToken.SESSION_OPERATOR, new AdminToken.Operator("alice", false));
+            assertThat(tokens.caller((String) null)).isEqualTo(new AdminToken.Operator("alice", false));
+            assertThat(tokens.caller(request)).isEqualTo(new AdminToken.Operator("alice", false));
+            assertThat(tokens.caller(BOB)).isEqualTo(new AdminToken.Operator("bob", false));
+            assertThat(tokens.caller("wrong"))
+                    .as("a wrong token is not made good by a session")
+                    .isNull();
+
+            request.setAttribute(AdminToken.SESSION_OPERATOR, new AdminToken.Operator("carol", false));
+            assertThat(tokens.caller((String) null)).as("no longer an operator").isNull();
+            assertThat(tokens.caller(request)).isNull();
+            request.setAttribute(AdminToken.SESSION_OPERATOR, "alice");
+            assertThat(tokens.caller((String) null)).isNull();
+            assertThat(tokens.caller(request)).isNull();
+        } finally {
+            org.springframework.web.context.request.RequestContextHolder.resetRequestAttributes();
+        }
+    }
+
+    @Test
+    void theRefusalIs403WithTheEnvelopeAndALogLineNamesWhoActed() {
+        org.springframework.http.ResponseEntity<com.groupbuy.market.api.response.Response<Void>> refusal =
+                AdminToken.refusal();
+        assertThat(refusal.getStatusCode().value()).isEqualTo(403);
+        assertThat(refusal.getBody().getCode()).isEqualTo("0002");
+        assertThat(refusal.getBody().getInfo()).isEqualTo("admin token missing or wrong");
+
+        assertThat(new AdminToken.Operator("alice", false).shown()).isEqualTo("alice");
+        assertThat(AdminToken.Operator.SHARED.shown()).isEqualTo("(holder of gbm.admin.token)");
+    }
 }

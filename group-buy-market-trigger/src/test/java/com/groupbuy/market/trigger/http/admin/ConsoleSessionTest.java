@@ -43,4 +43,59 @@ class ConsoleSessionTest {
         assertThat(sessions.signed(null)).isNull();
         assertThat(sessions.valid(value)).isTrue();
     }
+
+    @Test
+    void aForgedCookieIsNotValid() {
+        ConsoleSession sessions = new ConsoleSession("unit-console-token-0123", Clock.fixed(NOW, ZoneOffset.UTC));
+        String value = sessions.issue();
+
+        assertThat(sessions.valid(value.substring(0, value.lastIndexOf('.') + 1) + "AAAA"))
+                .isFalse();
+        assertThat(sessions.valid("garbage")).isFalse();
+        assertThat(new ConsoleSession("", Clock.fixed(NOW, ZoneOffset.UTC)).valid(value))
+                .as("no token, no session")
+                .isFalse();
+    }
+
+    /** A named operator's session's id is its random part too: the name is not part of what a sign-out records. */
+    @Test
+    void aNamedOperatorsSessionIdIsItsRandomPart() {
+        ConsoleSession alice =
+                ConsoleSession.ofOperator("alice", new byte[32], new byte[32], Clock.fixed(NOW, ZoneOffset.UTC));
+        String value = alice.issue();
+
+        String[] parts = value.split("\\.");
+        assertThat(parts).hasSize(4);
+        assertThat(alice.signed(value).id()).isEqualTo(parts[1]);
+        assertThat(ConsoleSession.operatorOf(value)).isEqualTo("alice");
+    }
+
+    /** Cookies are at most 200 characters, 200 included (a cookie naming an operator of a long name). */
+    @Test
+    void aCookieOfUpTo200CharactersIsRead() {
+        String name = "n".repeat(91);
+        ConsoleSession operator =
+                ConsoleSession.ofOperator(name, new byte[32], new byte[32], Clock.fixed(NOW, ZoneOffset.UTC));
+        String value = operator.issue();
+
+        assertThat(value).hasSize(200);
+        assertThat(operator.signed(value)).isNotNull();
+        assertThat(ConsoleSession.operatorOf(value)).isEqualTo(name);
+        assertThat(ConsoleSession.operatorOf(value + "A")).isNull();
+        assertThat(ConsoleSession.operatorOf("1.2.3")).isNull();
+        assertThat(ConsoleSession.operatorOf("1.2.%%.4")).isNull();
+        assertThat(ConsoleSession.operatorOf(null)).isNull();
+    }
+
+    @Test
+    void theCookieIsHttpOnlySameSiteStrictAndSecureWhenAsked() {
+        assertThat(ConsoleSession.setCookie("v", false))
+                .isEqualTo("GBM_CONSOLE=v; Path=/; Max-Age=28800; HttpOnly; SameSite=Strict");
+        assertThat(ConsoleSession.setCookie("v", true))
+                .isEqualTo("GBM_CONSOLE=v; Path=/; Max-Age=28800; HttpOnly; SameSite=Strict; Secure");
+        assertThat(ConsoleSession.clearCookie(false))
+                .isEqualTo("GBM_CONSOLE=; Path=/; Max-Age=0; HttpOnly; SameSite=Strict");
+        assertThat(ConsoleSession.clearCookie(true))
+                .isEqualTo("GBM_CONSOLE=; Path=/; Max-Age=0; HttpOnly; SameSite=Strict; Secure");
+    }
 }
