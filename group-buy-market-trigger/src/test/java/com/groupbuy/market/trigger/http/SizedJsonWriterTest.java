@@ -72,4 +72,18 @@ class SizedJsonWriterTest {
         converter.write(answer, Response.class, MediaType.APPLICATION_JSON, message);
         return message;
     }
+
+    /** The lean path's answers follow the same rule: up to 8 KiB, 8 KiB included, carry their length. */
+    @Test
+    void theLeanPathFramesAnAnswerOfUpToEightKilobytes() {
+        org.springframework.mock.web.MockHttpServletResponse atLimit =
+                new org.springframework.mock.web.MockHttpServletResponse();
+        SizedJsonWriter.frame(atLimit, SizedJsonWriter.MAX_SIZED_BYTES);
+        assertThat(atLimit.getContentLength()).isEqualTo(SizedJsonWriter.MAX_SIZED_BYTES);
+
+        org.springframework.mock.web.MockHttpServletResponse past =
+                new org.springframework.mock.web.MockHttpServletResponse();
+        SizedJsonWriter.frame(past, SizedJsonWriter.MAX_SIZED_BYTES + 1);
+        assertThat(past.getHeader("Content-Length")).isNull();
+    }
 }
