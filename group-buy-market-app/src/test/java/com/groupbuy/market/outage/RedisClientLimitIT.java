@@ -24,6 +24,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -125,6 +126,9 @@ class RedisClientLimitIT {
 
             assertThat(burst.wrong()).as("answers %s", burst.answers()).isEmpty();
             assertThat(burst.refused()).as("Redis refused the pool's growth").isPositive();
+            // A probe whose new connection Redis refused at its maxclients read DOWN (503) before 2026-12-06: a load
+            // balancer took the instance out while its pool's open connections served.
+            assertThat(burst.health()).as("health while loaded").noneMatch(answer -> answer.contains("redis DOWN"));
             // Refusing to grow the pool is not Redis being down: its 24+ pooled connections serve, and a call whose new
             // connection was refused was never written, so it is sent again on one of them. On main each refusal was
             // E0401 and counted (29 of 600 answers; the breaker opened five times, each closed by the next success).
@@ -165,13 +169,22 @@ class RedisClientLimitIT {
 
                 assertThat(burst.wrong()).as("answers %s", burst.answers()).isEmpty();
                 assertThat(burst.refused()).as("connections Redis refused").isZero();
+                // Health is not judged here: with no connection refused the rule above has nothing to hold, and the
+                // probe waits behind the burst for one of the 12 connections while Redis holds writes; on a slower
+                // machine Redisson gave up on that wait once and the probe read DOWN ("Unable to acquire connection",
+                // 1 of 13 probes): a bounded pool saturated that long reads as Redis down (docs/operations.md).
                 assertCountersAgree(burst.teams());
             }
         }
     }
 
     /** What a burst was answered, how far the clients grew and how many connections Redis refused. */
-    record Burst(List<String> teams, Map<String, AtomicInteger> answers, List<String> wrong, long refused) {}
+    record Burst(
+            List<String> teams,
+            Map<String, AtomicInteger> answers,
+            List<String> wrong,
+            long refused,
+            Set<String> health) {}
 
     /**
      * Sets {@code maxclients} two above the clients connected now (the admin link one of them) and takes those two
@@ -311,10 +324,7 @@ class RedisClientLimitIT {
                 + " held by the test), most connected " + mostClients.get() + ", most writes held at once "
                 + mostHeld.get() + ", connections of the app's refused " + refused + "; answers " + answers
                 + "; slowest " + slowest.get() + " ms; health while loaded " + health);
-        // A probe whose new connection Redis refused at its maxclients read DOWN (503) before 2026-12-06: a load
-        // balancer took the instance out while its pool's open connections served.
-        assertThat(health.keySet()).as("health while loaded").noneMatch(answer -> answer.contains("redis DOWN"));
-        return new Burst(teams, answers, wrong, refused);
+        return new Burst(teams, answers, wrong, refused, health.keySet());
     }
 
     /**
