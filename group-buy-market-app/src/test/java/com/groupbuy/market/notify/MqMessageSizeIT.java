@@ -8,7 +8,7 @@ import com.groupbuy.market.domain.outbox.service.NotifyTaskOperations;
 import com.groupbuy.market.support.IntegrationTest;
 import com.groupbuy.market.support.MallQueue;
 import com.groupbuy.market.support.PartnerExchanges;
-import com.groupbuy.market.support.PrivateRabbit;
+import com.groupbuy.market.support.PrivateRabbitNode;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -16,7 +16,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -27,9 +26,9 @@ import org.springframework.test.context.TestPropertySource;
 
 /**
  * A broker whose {@code max_message_size} is below one of our messages (a shared broker set to 64 KiB; a big team's
- * completion callback runs to ~1 MB), on a node of this class's own ({@link PrivateRabbit}). The broker answers such a
- * publish by closing the channel ({@code 406 PRECONDITION_FAILED - message size N is larger than configured max size
- * M}), taking with it every other publish of the batch on that channel and the confirms still on their way. The
+ * completion callback runs to ~1 MB), on a node of this class's own ({@link PrivateRabbitNode}). The broker answers
+ * such a publish by closing the channel ({@code 406 PRECONDITION_FAILED - message size N is larger than configured max
+ * size M}), taking with it every other publish of the batch on that channel and the confirms still on their way. The
  * oversized callbacks FAIL at their first attempt with an error naming their size and the limit (no day of retries);
  * the other partners' callbacks of the same pages, MQ on the shared exchange and on an isolated partner's own, and
  * HTTP, are delivered at their first try, once each; the broker's breaker does not open for it. The limit learned, a
@@ -54,20 +53,13 @@ class MqMessageSizeIT {
     /** Oversized callbacks of the shared exchange's partner: a majority of the breaker's window. */
     private static final int OVERSIZED = 12;
 
-    private static PrivateRabbit rabbit;
+    @RegisterExtension
+    static final PrivateRabbitNode node = new PrivateRabbitNode("max_message_size = " + LIMIT);
 
     @DynamicPropertySource
     static void broker(DynamicPropertyRegistry registry) throws Exception {
-        rabbit = PrivateRabbit.start("max_message_size = " + LIMIT);
         EXCHANGES.register(registry);
-        registry.add("spring.rabbitmq.port", rabbit::port);
-    }
-
-    @AfterAll
-    static void stopBroker() throws InterruptedException {
-        if (rabbit != null) {
-            rabbit.stop();
-        }
+        registry.add("spring.rabbitmq.port", () -> node.rabbit().port());
     }
 
     @Autowired
@@ -84,8 +76,9 @@ class MqMessageSizeIT {
         String run = UUID.randomUUID().toString().replace("-", "").substring(0, 5);
         List<String> oversized = new ArrayList<>();
         NotifyTaskFixture fixture = new NotifyTaskFixture(jdbc);
-        try (MallQueue shared = new MallQueue(rabbit.port(), EXCHANGES.shared(), "topic.team_success");
-                MallQueue isolated = new MallQueue(rabbit.port(), EXCHANGES.of("s03:c03"), "topic.team_success");
+        try (MallQueue shared = new MallQueue(node.rabbit().port(), EXCHANGES.shared(), "topic.team_success");
+                MallQueue isolated =
+                        new MallQueue(node.rabbit().port(), EXCHANGES.of("s03:c03"), "topic.team_success");
                 PartnerServer http = new PartnerServer((path, team) -> PartnerServer.answer(200, "success")).start()) {
             // The big teams first in the page: their publishes close the channel before the others'.
             for (int i = 0; i < OVERSIZED; i++) {
@@ -151,10 +144,10 @@ class MqMessageSizeIT {
 
         // The operator raises the limit (a restart of the node: every connection new) and re-drives a big team's
         // callback: it goes out.
-        rabbit.setEnv("max_message_size", "1048576");
-        rabbit.closeAllConnections();
+        node.rabbit().setEnv("max_message_size", "1048576");
+        node.rabbit().closeAllConnections();
         String redriven = oversized.get(0);
-        try (MallQueue shared = new MallQueue(rabbit.port(), EXCHANGES.shared(), "topic.team_success")) {
+        try (MallQueue shared = new MallQueue(node.rabbit().port(), EXCHANGES.shared(), "topic.team_success")) {
             operations.redrive(
                     jdbc.queryForObject("SELECT id FROM notify_task WHERE team_id = ?", Long.class, redriven));
             notifyService.deliverAllDue();

@@ -7,13 +7,12 @@ import com.groupbuy.market.domain.outbox.service.DueCallbackDeliveryService;
 import com.groupbuy.market.support.IntegrationTest;
 import com.groupbuy.market.support.MallQueue;
 import com.groupbuy.market.support.PartnerExchanges;
-import com.groupbuy.market.support.PrivateRabbit;
+import com.groupbuy.market.support.PrivateRabbitNode;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -26,7 +25,7 @@ import org.springframework.test.context.TestPropertySource;
 
 /**
  * An isolated partner's own exchange our broker user may configure (so it is declared fine) but not write to, on a
- * node of this class's own ({@link PrivateRabbit}): the broker answers its publish by closing the channel (403
+ * node of this class's own ({@link PrivateRabbitNode}): the broker answers its publish by closing the channel (403
  * ACCESS_REFUSED). That partner's callbacks wait, not sent and no try used, as for a refused declare, and the guard
  * learns the refusal (the health names it); the other partners' callbacks of the same pages ({@code s01:c01},
  * {@code s02:c02} on the shared exchange) are delivered at their first attempt, once each. On main they shared the
@@ -45,25 +44,18 @@ class MqPartnerExchangeWriteRefusedIT {
     private static final String USER = "gbm_app";
     private static final String PASSWORD = UUID.randomUUID().toString();
 
-    private static PrivateRabbit rabbit;
+    @RegisterExtension
+    static final PrivateRabbitNode node = new PrivateRabbitNode("");
 
     @DynamicPropertySource
     static void broker(DynamicPropertyRegistry registry) throws Exception {
-        rabbit = PrivateRabbit.start();
-        rabbit.addUser(USER, PASSWORD);
+        node.rabbit().addUser(USER, PASSWORD);
         // Configure and read on everything; write on the shared and internal exchanges only, not on the partner's.
-        rabbit.permissions(USER, ".*", "^(gbm_t_shared_.*|gbm_t_internal_.*)$", ".*");
+        node.rabbit().permissions(USER, ".*", "^(gbm_t_shared_.*|gbm_t_internal_.*)$", ".*");
         EXCHANGES.register(registry);
-        registry.add("spring.rabbitmq.port", rabbit::port);
+        registry.add("spring.rabbitmq.port", () -> node.rabbit().port());
         registry.add("spring.rabbitmq.username", () -> USER);
         registry.add("spring.rabbitmq.password", () -> PASSWORD);
-    }
-
-    @AfterAll
-    static void stopBroker() throws InterruptedException {
-        if (rabbit != null) {
-            rabbit.stop();
-        }
     }
 
     @Autowired
@@ -78,7 +70,7 @@ class MqPartnerExchangeWriteRefusedIT {
 
     @Test
     void aPartnerExchangeRefusingWritesHoldsOnlyThatPartnersCallbacks() throws Exception {
-        try (MallQueue shared = new MallQueue(rabbit.port(), SHARED, "topic.team_success")) {
+        try (MallQueue shared = new MallQueue(node.rabbit().port(), SHARED, "topic.team_success")) {
             String run = UUID.randomUUID().toString().replace("-", "").substring(0, 8);
             // The refused partner's task first in every page: its publish closes the channel before the others'.
             String refusedTeam = task(run, "w", "s03", "c03", 20);

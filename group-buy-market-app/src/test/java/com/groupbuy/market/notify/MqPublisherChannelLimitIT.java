@@ -9,7 +9,7 @@ import com.groupbuy.market.infrastructure.gateway.mq.AmqpNotifyGateway;
 import com.groupbuy.market.infrastructure.gateway.mq.MqExchangeGuard;
 import com.groupbuy.market.support.IntegrationTest;
 import com.groupbuy.market.support.PartnerExchanges;
-import com.groupbuy.market.support.PrivateRabbit;
+import com.groupbuy.market.support.PrivateRabbitNode;
 import com.groupbuy.market.support.TcpProxy;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
@@ -40,15 +40,15 @@ import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.context.TestPropertySource;
 
 /**
- * The publisher's channels against the broker's channel limits, on a node of this class's own ({@link PrivateRabbit},
- * {@code channel_max = 24}, our user limited to {@code max-channels} 22): our consumers (2 close-check consumers, the
- * refund consumer and their connection's declares: 4 channels) and the publisher connection's bounded channels (16 by
- * default) fit, with room to spare. A page of 40 isolated partners' callbacks, each published on a channel of its own,
- * in 4 lanes at once: every callback is delivered at its first try, none FAILed or charged a try for a channel the
- * broker would not give. On main each lane opened a channel per partner with confirms outstanding (a channel goes back
- * to the cache only once its confirms arrived), the lanes together past the user's limit: the broker closed the whole
- * publisher connection ({@code 530 NOT_ALLOWED}) with every publish of every lane on it, a try charged to partners that
- * did nothing wrong.
+ * The publisher's channels against the broker's channel limits, on a node of this class's own
+ * ({@link PrivateRabbitNode}, {@code channel_max = 24}, our user limited to {@code max-channels} 22): our consumers (2
+ * close-check consumers, the refund consumer and their connection's declares: 4 channels) and the publisher
+ * connection's bounded channels (16 by default) fit, with room to spare. A page of 40 isolated partners' callbacks,
+ * each published on a channel of its own, in 4 lanes at once: every callback is delivered at its first try, none FAILed
+ * or charged a try for a channel the broker would not give. On main each lane opened a channel per partner with
+ * confirms outstanding (a channel goes back to the cache only once its confirms arrived), the lanes together past the
+ * user's limit: the broker closed the whole publisher connection ({@code 530 NOT_ALLOWED}) with every publish of every
+ * lane on it, a try charged to partners that did nothing wrong.
  */
 @IntegrationTest
 @TestPropertySource(
@@ -71,7 +71,9 @@ class MqPublisherChannelLimitIT {
     private static final String USER = "gbm_app";
     private static final String PASSWORD = UUID.randomUUID().toString();
 
-    private static PrivateRabbit rabbit;
+    @RegisterExtension
+    static final PrivateRabbitNode node = new PrivateRabbitNode("channel_max = 24\n");
+
     private static TcpProxy proxy;
 
     private static Map<String, String> partners() {
@@ -88,11 +90,10 @@ class MqPublisherChannelLimitIT {
 
     @DynamicPropertySource
     static void broker(DynamicPropertyRegistry registry) throws Exception {
-        rabbit = PrivateRabbit.start("channel_max = 24\n");
-        rabbit.addUser(USER, PASSWORD);
-        rabbit.permissions(USER, ".*", ".*", ".*");
-        rabbit.userLimits(USER, "{\"max-channels\": 22}");
-        proxy = TcpProxy.to(rabbit.port());
+        node.rabbit().addUser(USER, PASSWORD);
+        node.rabbit().permissions(USER, ".*", ".*", ".*");
+        node.rabbit().userLimits(USER, "{\"max-channels\": 22}");
+        proxy = TcpProxy.to(node.rabbit().port());
         EXCHANGES.register(registry);
         registry.add("spring.rabbitmq.port", proxy::port);
         registry.add("spring.rabbitmq.username", () -> USER);
@@ -107,9 +108,6 @@ class MqPublisherChannelLimitIT {
         if (proxy != null) {
             proxy.cut();
         }
-        if (rabbit != null) {
-            rabbit.stop();
-        }
     }
 
     @Autowired
@@ -121,7 +119,7 @@ class MqPublisherChannelLimitIT {
     @Test
     void manyIsolatedPartnersInSeveralLanesStayWithinTheBrokersChannelLimits() throws Exception {
         ConnectionFactory factory = new ConnectionFactory();
-        factory.setPort(rabbit.port());
+        factory.setPort(node.rabbit().port());
         try (Connection mall = factory.newConnection("mall");
                 Channel channel = mall.createChannel()) {
             String queue = "mall_" + UUID.randomUUID().toString().substring(0, 8);

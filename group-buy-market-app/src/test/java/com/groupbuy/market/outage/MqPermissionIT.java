@@ -13,13 +13,13 @@ import com.groupbuy.market.domain.outbox.model.valobj.NotifyTaskVO;
 import com.groupbuy.market.infrastructure.gateway.mq.CloseCheckPublisher;
 import com.groupbuy.market.infrastructure.gateway.mq.CloseCheckTopology;
 import com.groupbuy.market.support.IntegrationTest;
-import com.groupbuy.market.support.PrivateRabbit;
+import com.groupbuy.market.support.PrivateRabbitNode;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
 import org.springframework.amqp.rabbit.listener.SimpleMessageListenerContainer;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -34,15 +34,15 @@ import org.springframework.test.context.DynamicPropertySource;
 
 /**
  * Our own broker user's permissions ({@code rabbitmqctl set_permissions}) and the limits on it, staged on a node of
- * this class's own ({@link PrivateRabbit}, {@code channel_max = 16}) with the close-check path and the refund consumer
- * on. With the permissions docs/operations.md lists the service starts, its consumers consume and a lane of a new length
- * is declared at runtime. A user whose patterns miss our runtime objects — the delay lanes (declared when the first
- * check of a length goes out), the default exchange (every close check and dead-letter copy), the refund queue (its
- * consumer) —, our default 17 consumers on a connection of 16 channels, or a user limit of fewer channels than our
- * consumers hold (the broker then closes the whole consumer connection) started the service on main; such a start is
- * now refused, naming each: this class's start shows the check runs, and the refusal is the same check called with
- * such a user (a second start of the service cost ~40 s of the suite). A vhost's queue limit met by a new lane at runtime is a failed attempt in the broker's
- * words, the check kept in the outbox.
+ * this class's own ({@link PrivateRabbitNode}, {@code channel_max = 16}) with the close-check path and the refund
+ * consumer on. With the permissions docs/operations.md lists the service starts, its consumers consume and a lane of a
+ * new length is declared at runtime. A user whose patterns miss our runtime objects — the delay lanes (declared when
+ * the first check of a length goes out), the default exchange (every close check and dead-letter copy), the refund
+ * queue (its consumer) —, our default 17 consumers on a connection of 16 channels, or a user limit of fewer channels
+ * than our consumers hold (the broker then closes the whole consumer connection) started the service on main; such a
+ * start is now refused, naming each: this class's start shows the check runs, and the refusal is the same check called
+ * with such a user (a second start of the service cost ~40 s of the suite). A vhost's queue limit met by a new lane at
+ * runtime is a failed attempt in the broker's words, the check kept in the outbox.
  */
 @IntegrationTest
 @ExtendWith(OutputCaptureExtension.class)
@@ -60,15 +60,15 @@ class MqPermissionIT {
 
     private static final int CHANNEL_MAX = 16;
 
-    private static PrivateRabbit rabbit;
+    // channel_max as a managed broker may set it (RabbitMQ's default: 2047).
+    @RegisterExtension
+    static final PrivateRabbitNode node = new PrivateRabbitNode("channel_max = " + CHANNEL_MAX + "\n");
 
     @DynamicPropertySource
     static void broker(DynamicPropertyRegistry registry) throws Exception {
-        // channel_max as a managed broker may set it (RabbitMQ's default: 2047).
-        rabbit = PrivateRabbit.start("channel_max = " + CHANNEL_MAX + "\n");
-        rabbit.addUser(USER, PASSWORD);
-        rabbit.permissions(USER, CONFIGURE, WRITE, READ);
-        registry.add("spring.rabbitmq.port", rabbit::port);
+        node.rabbit().addUser(USER, PASSWORD);
+        node.rabbit().permissions(USER, CONFIGURE, WRITE, READ);
+        registry.add("spring.rabbitmq.port", () -> node.rabbit().port());
         registry.add("spring.rabbitmq.username", () -> USER);
         registry.add("spring.rabbitmq.password", () -> PASSWORD);
         registry.add("gbm.close-check.enabled", () -> "true");
@@ -77,13 +77,6 @@ class MqPermissionIT {
         // The default names the documented permissions are written for (a node of this class's own): not the test
         // profile's internal exchange of the context's own.
         registry.add("gbm.mq.internal-exchange", () -> "group_buy_market_internal_exchange");
-    }
-
-    @AfterAll
-    static void stopBroker() throws InterruptedException {
-        if (rabbit != null) {
-            rabbit.stop();
-        }
     }
 
     @Autowired
@@ -134,14 +127,16 @@ class MqPermissionIT {
      */
     @Test
     void aUserMissingPermissionsAndLimitsTooLowForOurConsumersIsRefusedNamingEach() throws Exception {
-        rabbit.addUser(NARROW_USER, PASSWORD);
-        rabbit.permissions(
-                NARROW_USER,
-                "^group_buy_market_(exchange|internal_exchange|queue_.*)$",
-                "^group_buy_market_.*",
-                "^group_buy_market_(exchange|internal_exchange|queue_close_check.*|close_check\\..*)$");
-        rabbit.userLimits(NARROW_USER, "{\"max-channels\": 8}");
-        CachingConnectionFactory narrow = new CachingConnectionFactory("127.0.0.1", rabbit.port());
+        node.rabbit().addUser(NARROW_USER, PASSWORD);
+        node.rabbit()
+                .permissions(
+                        NARROW_USER,
+                        "^group_buy_market_(exchange|internal_exchange|queue_.*)$",
+                        "^group_buy_market_.*",
+                        "^group_buy_market_(exchange|internal_exchange|queue_close_check.*|close_check\\..*)$");
+        node.rabbit().userLimits(NARROW_USER, "{\"max-channels\": 8}");
+        CachingConnectionFactory narrow =
+                new CachingConnectionFactory("127.0.0.1", node.rabbit().port());
         narrow.setUsername(NARROW_USER);
         narrow.setPassword(PASSWORD);
         // The defaults' consumers: gbm.close-check.concurrency 16 (this class's context runs 2), the refund consumer's
@@ -181,10 +176,11 @@ class MqPermissionIT {
     @Test
     void aUserLimitThatHoldsTheConsumersButNotThePublishersChannelsIsRefused() throws Exception {
         String user = "gbm_publisher_limit";
-        rabbit.addUser(user, PASSWORD);
-        rabbit.permissions(user, CONFIGURE, WRITE, READ);
-        rabbit.userLimits(user, "{\"max-channels\": 12}");
-        CachingConnectionFactory limited = new CachingConnectionFactory("127.0.0.1", rabbit.port());
+        node.rabbit().addUser(user, PASSWORD);
+        node.rabbit().permissions(user, CONFIGURE, WRITE, READ);
+        node.rabbit().userLimits(user, "{\"max-channels\": 12}");
+        CachingConnectionFactory limited =
+                new CachingConnectionFactory("127.0.0.1", node.rabbit().port());
         limited.setUsername(user);
         limited.setPassword(PASSWORD);
         MqPermissionCheck check = new MqPermissionCheck(
@@ -217,7 +213,7 @@ class MqPermissionIT {
      */
     @Test
     void aVhostQueueLimitFailsANewLanesCheckWithTheBrokersWords() throws Exception {
-        rabbit.vhostLimits("{\"max-queues\": 1}");
+        node.rabbit().vhostLimits("{\"max-queues\": 1}");
         try {
             long delay = 5_432_000;
             NotifyTaskVO check = NotifyTaskVO.builder()
@@ -230,7 +226,7 @@ class MqPermissionIT {
             assertThat(result.delivered()).isFalse();
             assertThat(result.error()).contains("queue limit");
         } finally {
-            rabbit.vhostLimits("{}");
+            node.rabbit().vhostLimits("{}");
         }
     }
 }

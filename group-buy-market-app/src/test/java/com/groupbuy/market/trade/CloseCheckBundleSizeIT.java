@@ -11,7 +11,7 @@ import com.groupbuy.market.support.CloseCheckQueues;
 import com.groupbuy.market.support.CloseCheckRecords;
 import com.groupbuy.market.support.IntegrationTest;
 import com.groupbuy.market.support.PartnerReceiver;
-import com.groupbuy.market.support.PrivateRabbit;
+import com.groupbuy.market.support.PrivateRabbitNode;
 import com.groupbuy.market.support.TradeClient;
 import java.sql.Timestamp;
 import java.time.Duration;
@@ -24,6 +24,7 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
 import org.springframework.amqp.rabbit.connection.Connection;
 import org.springframework.amqp.rabbit.connection.ConnectionProxy;
@@ -39,8 +40,8 @@ import org.springframework.test.context.TestPropertySource;
 
 /**
  * Close-check bundles larger than the broker's {@code max_message_size}, on a node of this class's own
- * ({@link PrivateRabbit}, RabbitMQ takes any positive limit; 4,096 bytes here) with {@code bundle-max} 64: a page of 40
- * team checks due together makes a bundle of about 5 kB, which the broker refuses by closing the channel
+ * ({@link PrivateRabbitNode}, RabbitMQ takes any positive limit; 4,096 bytes here) with {@code bundle-max} 64: a page
+ * of 40 team checks due together makes a bundle of about 5 kB, which the broker refuses by closing the channel
  * ({@code 406 PRECONDITION_FAILED - message size N is larger than configured max size 4096}). Every team must still be
  * failed by its own close check at its deadline (the polling job is held off by a 10-minute backstop margin: it is the
  * fallback only for checks the broker lost), each check delivered at its first attempt, the refusal logged as a WARN
@@ -78,22 +79,20 @@ class CloseCheckBundleSizeIT {
 
     private static final CloseCheckQueues QUEUES = CloseCheckQueues.named("gbm_t_bsize_");
     private static final PartnerReceiver REFUNDS = PartnerReceiver.startOrFail();
-    private static PrivateRabbit rabbit;
+
+    @RegisterExtension
+    static final PrivateRabbitNode node = new PrivateRabbitNode("max_message_size = " + LIMIT);
 
     @DynamicPropertySource
     static void broker(DynamicPropertyRegistry registry) throws Exception {
-        rabbit = PrivateRabbit.start("max_message_size = " + LIMIT);
         QUEUES.register(registry);
-        registry.add("spring.rabbitmq.port", rabbit::port);
+        registry.add("spring.rabbitmq.port", () -> node.rabbit().port());
         registry.add("gbm.notify.refund-urls.s01.c01", REFUNDS::url);
     }
 
     @AfterAll
-    static void stopBroker() throws InterruptedException {
+    static void closeRefunds() {
         REFUNDS.close();
-        if (rabbit != null) {
-            rabbit.stop();
-        }
     }
 
     @LocalServerPort
@@ -188,7 +187,7 @@ class CloseCheckBundleSizeIT {
                     .allMatch(DeliveryResult::delivered);
             long before = messages(lane);
 
-            rabbit.setEnv("max_message_size", "1048576");
+            node.rabbit().setEnv("max_message_size", "1048576");
             closeAllConnections();
             assertThat(publisher.deliverAll(CloseCheckRecords.teamChecks("blb", TEAMS, NOMINAL)))
                     .allMatch(DeliveryResult::delivered);
@@ -196,7 +195,7 @@ class CloseCheckBundleSizeIT {
                     .as("the page's 40 checks in one bundle, the limit raised")
                     .isEqualTo(1);
         } finally {
-            rabbit.setEnv("max_message_size", Integer.toString(LIMIT));
+            node.rabbit().setEnv("max_message_size", Integer.toString(LIMIT));
             closeAllConnections();
         }
     }
@@ -213,7 +212,7 @@ class CloseCheckBundleSizeIT {
         Connection publishing =
                 connectionFactory.getPublisherConnectionFactory().createConnection();
         Connection open = publishing instanceof ConnectionProxy proxy ? proxy.getTargetConnection() : publishing;
-        rabbit.closeAllConnections();
+        node.rabbit().closeAllConnections();
         await(() -> !open.isOpen());
     }
 

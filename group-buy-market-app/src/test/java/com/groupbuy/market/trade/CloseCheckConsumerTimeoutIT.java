@@ -7,15 +7,15 @@ import com.groupbuy.market.domain.trade.service.timeout.CloseCheckService;
 import com.groupbuy.market.support.CloseCheckQueues;
 import com.groupbuy.market.support.IntegrationTest;
 import com.groupbuy.market.support.PartnerReceiver;
-import com.groupbuy.market.support.PrivateRabbit;
+import com.groupbuy.market.support.PrivateRabbitNode;
 import com.groupbuy.market.support.RowLockHolder;
 import com.groupbuy.market.support.TradeClient;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.Map;
 import javax.sql.DataSource;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.amqp.rabbit.core.RabbitAdmin;
 import org.springframework.amqp.rabbit.core.RabbitTemplate;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -29,8 +29,8 @@ import org.springframework.test.context.TestPropertySource;
 
 /**
  * The broker's {@code consumer_timeout} shorter than a close check our consumers hold, staged on a node of this class's
- * own ({@link PrivateRabbit}: {@code consumer_timeout = 2000}, the channels' tick every 500 ms — 3.10's default tick
- * is a minute). The close is held by the database: the test's own transaction holds the order's row, so the close
+ * own ({@link PrivateRabbitNode}: {@code consumer_timeout = 2000}, the channels' tick every 500 ms — 3.10's default
+ * tick is a minute). The close is held by the database: the test's own transaction holds the order's row, so the close
  * waits on that lock past the timeout, several times over (each wait bounded by the 10 s statement bound).
  * <p>
  * Each timeout closes the consumer's channel, and the broker redelivers the check to another of our 16 consumers while
@@ -54,18 +54,14 @@ class CloseCheckConsumerTimeoutIT {
 
     private static final CloseCheckQueues QUEUES = CloseCheckQueues.named("gbm_t_ctimeout_close_");
 
-    private static PrivateRabbit rabbit;
+    @RegisterExtension
+    static final PrivateRabbitNode node =
+            new PrivateRabbitNode("consumer_timeout = 2000\n", "[{rabbit, [{channel_tick_interval, 500}]}].\n");
 
     @DynamicPropertySource
     static void broker(DynamicPropertyRegistry registry) throws Exception {
-        rabbit = PrivateRabbit.start("consumer_timeout = 2000\n", "[{rabbit, [{channel_tick_interval, 500}]}].\n");
-        registry.add("spring.rabbitmq.port", rabbit::port);
+        registry.add("spring.rabbitmq.port", () -> node.rabbit().port());
         QUEUES.register(registry);
-    }
-
-    @AfterAll
-    static void stopBroker() throws InterruptedException {
-        rabbit.stop();
     }
 
     @LocalServerPort
