@@ -83,7 +83,7 @@ public enum AddressReach {
         }
         if ((w0 == 0x2001 && (w1 & 0xfe00) == 0) // 2001::/23 IETF protocol assignments
                 || (w0 == 0x2001 && w1 == 0x0db8) // documentation
-                || (w0 & 0xfff0) == 0x3ff0) { // 3fff::/20 documentation
+                || (w0 & 0xfff0) == 0x3ff0) { // 3ff0::/12: 3fff::/20 documentation, 3ffe::/16 retired 6bone
             return NEVER;
         }
         return PUBLIC;
